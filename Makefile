@@ -1,0 +1,49 @@
+# Two commands: `make reproduce` (every figure and table of the example study) and
+# `make test`. Both create .venv on first use and install the pinned versions.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: all install test reproduce check verify lint lock bench clean
+
+all: test
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+reproduce: $(STAMP)
+	$(BIN)/citra-eval reproduce
+
+check: $(STAMP)
+	$(BIN)/citra-eval reproduce --check
+
+verify: $(STAMP)
+	$(BIN)/citra-eval verify
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_autocode.py
+	$(BIN)/python benchmarks/bench_agreement.py
+
+# Re-pin every dependency after changing pyproject.toml (needs the registry).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet -e '.[notebooks,dev]'
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -vi '^citra' > requirements/lock.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache

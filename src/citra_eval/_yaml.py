@@ -1,0 +1,94 @@
+"""Safe YAML loading that remembers line numbers, so errors can point at them.
+
+Built on ``yaml.SafeLoader`` (no arbitrary objects). Mappings come back as :class:`LineDict`,
+a ``dict`` that also knows the line of the mapping and of each key. Duplicate keys, which
+PyYAML silently overwrites, are reported.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+
+class LineDict(dict):
+    """A dict from YAML that remembers where it and its keys were (1-based lines)."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key: Any) -> int:
+        """Line of ``key`` if known, else the mapping's own line."""
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    """A list from YAML that remembers the line of each item."""
+
+    line: int = 0
+    item_lines: list
+
+
+def _loader_class(path: str | None, line_offset: int) -> type[yaml.SafeLoader]:
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    def construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
+        loader.flatten_mapping(node)
+        out = LineDict()
+        out.line = node.start_mark.line + 1 + line_offset
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            kline = key_node.start_mark.line + 1 + line_offset
+            try:
+                hash(key)
+            except TypeError:
+                raise InputError("a mapping key must be a plain value", path=path,
+                                 line=kline) from None
+            if key in out:
+                raise InputError(
+                    f"duplicate key {key!r} (first on line {out.key_lines[key]}); "
+                    "keep only one", path=path, line=kline)
+            out[key] = loader.construct_object(value_node, deep=True)
+            out.key_lines[key] = kline
+        return out
+
+    def construct_seq(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LineList:
+        out = LineList(loader.construct_object(n, deep=True) for n in node.value)
+        out.line = node.start_mark.line + 1 + line_offset
+        out.item_lines = [n.start_mark.line + 1 + line_offset for n in node.value]
+        return out
+
+    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_map)
+    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_seq)
+    return _Loader
+
+
+def load_yaml(text: str, *, path: str | os.PathLike | None = None, line_offset: int = 0) -> Any:
+    """Parse YAML ``text`` safely; errors become :class:`InputError` with the line.
+
+    ``line_offset`` is added to every line number (for YAML embedded in a larger file).
+    """
+    spath = None if path is None else os.fspath(path)
+    try:
+        return yaml.load(text, Loader=_loader_class(spath, line_offset))  # noqa: S506 (SafeLoader subclass)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = None if mark is None else mark.line + 1 + line_offset
+        what = exc.problem or str(exc)
+        raise InputError(f"invalid YAML: {what}; check indentation, colons and quotes",
+                         path=spath, line=line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", path=spath) from None
+
+
+def read_yaml_file(path: str | os.PathLike) -> Any:
+    """Read a UTF-8 (optionally BOM-prefixed) YAML file with line-aware errors."""
+    from .textio import read_text_file
+
+    return load_yaml(read_text_file(path), path=path)

@@ -1,0 +1,114 @@
+"""The ``citra-eval`` command line: a thin layer over the library.
+
+Exit codes: 0 success; 2 the input is wrong (``error: <file>[:<line>]: ...`` lines on
+stderr, nothing written); 1 a bug in citra_eval (traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from .errors import InputError, Problem
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _add_validate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="check transcripts, codebook, codings and survey files",
+                       description="Check the inputs; print one 'error:' line per problem.")
+    p.add_argument("--transcripts", metavar="DIR", help="folder (or file) of transcripts")
+    p.add_argument("--codebook", metavar="FILE", help="codebook YAML")
+    p.add_argument("--codings", metavar="FILE", nargs="+", default=[], help="codings CSV file(s)")
+    p.add_argument("--instrument", metavar="FILE", help="survey instrument YAML")
+    p.add_argument("--responses", metavar="FILE", help="survey responses CSV")
+    p.set_defaults(func=_run_validate)
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from .codebook import Codebook
+    from .codings import read_codings
+    from .corpus import read_transcripts
+
+    problems: list[Problem] = []
+    summary: list[str] = []
+
+    def attempt(fn, *a, **kw):
+        try:
+            return fn(*a, **kw)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    if not any([args.transcripts, args.codebook, args.codings, args.instrument, args.responses]):
+        raise InputError("nothing to validate: give --transcripts, --codebook, --codings, "
+                         "--instrument and/or --responses", path="citra-eval")
+    corpus = attempt(read_transcripts, args.transcripts) if args.transcripts else None
+    if corpus is not None:
+        summary.append(f"transcripts: {len(corpus)} documents, {len(corpus.segments)} segments")
+    codebook = attempt(Codebook.load, args.codebook) if args.codebook else None
+    if codebook is not None:
+        summary.append(f"codebook: {len(codebook)} codes ({len(codebook.codable_ids)} codable)")
+    for f in args.codings:
+        codings = attempt(read_codings, f, corpus=corpus, codebook=codebook)
+        if codings is not None:
+            coders = ", ".join(sorted(codings["coder"].unique()))
+            summary.append(f"codings {f}: {len(codings)} codings by {coders or 'nobody'}")
+    if args.instrument or args.responses:
+        summary.extend(_validate_survey(args, attempt, problems))
+    if problems:
+        raise InputError(problems=problems)
+    for line in summary:
+        print(f"ok: {line}")
+    return 0
+
+
+def _validate_survey(args, attempt, problems) -> list[str]:
+    try:
+        from .survey import Instrument, read_responses
+    except ImportError:  # survey module not available in this build
+        return []
+    out = []
+    instrument = attempt(Instrument.load, args.instrument) if args.instrument else None
+    if instrument is not None:
+        out.append(f"instrument: {len(instrument.scales)} scales")
+    if args.responses:
+        if instrument is None and not args.instrument:
+            problems.append(Problem(args.responses, "validating responses needs --instrument"))
+        elif instrument is not None:
+            resp = attempt(read_responses, args.responses, instrument)
+            if resp is not None:
+                out.append(f"responses: {len(resp)} respondents")
+    return out
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_validate]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="citra-eval",
+        description="Mixed-methods evaluation of PR image building: code transcripts, measure "
+                    "inter-coder reliability, analyse the survey, reproduce every figure.")
+    parser.add_argument("--version", action="version", version=f"citra-eval {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except InputError as exc:
+        print(exc.format(), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

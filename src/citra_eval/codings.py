@@ -1,0 +1,203 @@
+"""Codings tables: read, validate against the corpus and codebook, and write.
+
+A codings table has exactly these first columns: ``doc_id, segment_id, start, end, code,
+coder``, then optional ``evidence`` and ``note``. One row per code applied to a span.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+
+import pandas as pd
+
+from .errors import InputError, Problem
+from .textio import read_text_file
+
+__all__ = ["CODING_COLUMNS", "empty_codings", "read_codings", "validate_codings", "write_codings"]
+
+CODING_COLUMNS = ["doc_id", "segment_id", "start", "end", "code", "coder"]
+OPTIONAL_COLUMNS = ["evidence", "note"]
+_INT_COLUMNS = ["segment_id", "start", "end"]
+_MAX_REPORTED = 20
+
+
+def empty_codings() -> pd.DataFrame:
+    """An empty codings table with the contract's columns and dtypes."""
+    return pd.DataFrame({
+        "doc_id": pd.Series(dtype="object"), "segment_id": pd.Series(dtype="int64"),
+        "start": pd.Series(dtype="int64"), "end": pd.Series(dtype="int64"),
+        "code": pd.Series(dtype="object"), "coder": pd.Series(dtype="object"),
+        "evidence": pd.Series(dtype="object"), "note": pd.Series(dtype="object")})
+
+
+def read_codings(path: str | os.PathLike, *, corpus=None, codebook=None) -> pd.DataFrame:
+    """Read and validate a codings CSV.
+
+    Parameters
+    ----------
+    path : str or path
+        UTF-8 CSV whose first columns are ``doc_id, segment_id, start, end, code, coder``.
+    corpus : Corpus, optional
+        When given, every ``doc_id`` and ``segment_id`` must exist and every span must lie
+        inside its segment.
+    codebook : Codebook, optional
+        When given, every ``code`` must be a codable code of the codebook.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, segment_id, start, end, code, coder, evidence, note`` (integers for the
+        offsets; empty ``evidence``/``note`` become missing), in file order.
+
+    Raises
+    ------
+    InputError
+        One problem per bad row (up to 20), each with the CSV line number.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"), corpus=corpus)
+    >>> list(a.columns[:6])
+    ['doc_id', 'segment_id', 'start', 'end', 'code', 'coder']
+    >>> row = a.iloc[0]
+    >>> len(corpus.text(row.doc_id)[row.start:row.end]) == row.end - row.start
+    True
+    """
+    spath = os.fspath(path)
+    text = read_text_file(path)
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise InputError(f"not a valid CSV file: {exc}", path=spath) from None
+    header = [h.strip() for h in rows[0]]
+    if header[:len(CODING_COLUMNS)] != CODING_COLUMNS:
+        raise InputError(
+            f"the first columns must be {', '.join(CODING_COLUMNS)}; found "
+            f"{', '.join(header[:len(CODING_COLUMNS)]) or 'nothing'}", path=spath, line=1)
+    dup = {h for h in header if header.count(h) > 1}
+    if dup:
+        raise InputError(f"duplicate column(s) {', '.join(sorted(dup))}; keep one of each",
+                         path=spath, line=1)
+    problems: list[Problem] = []
+    records = []
+    for lineno, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(Problem(spath, f"expected {len(header)} fields, found {len(row)}; "
+                                    "quote cells that contain commas", lineno))
+            continue
+        rec = dict(zip(header, row, strict=True))
+        rec["_line"] = lineno
+        records.append(rec)
+    frame = pd.DataFrame(records, columns=[*header, "_line"])
+    frame = _coerce(frame, spath, problems)
+    validate_codings(frame, corpus=corpus, codebook=codebook, path=spath, problems=problems)
+    return frame.drop(columns="_line").reset_index(drop=True)
+
+
+def _coerce(frame: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataFrame:
+    for col in ["doc_id", "code", "coder"]:
+        frame[col] = frame[col].astype(str).str.strip()
+        for line in frame.loc[frame[col] == "", "_line"]:
+            problems.append(Problem(path, f"'{col}' is empty; fill it in", int(line), col))
+    for col in _INT_COLUMNS:
+        parsed = pd.to_numeric(frame[col].astype(str).str.strip(), errors="coerce")
+        bad = parsed.isna() | (parsed != parsed.round()) | (parsed < 0)
+        for line, val in zip(frame.loc[bad, "_line"], frame.loc[bad, col], strict=True):
+            problems.append(Problem(path, f"'{col}' must be a whole number >= 0, got {val!r}",
+                                    int(line), col))
+        frame[col] = parsed.fillna(-1).astype("int64")
+    for col in OPTIONAL_COLUMNS:
+        if col not in frame.columns:
+            frame[col] = None
+        else:
+            frame[col] = frame[col].where(frame[col].astype(str).str.strip() != "", None)
+    front = [*CODING_COLUMNS, *OPTIONAL_COLUMNS]
+    return frame[front + [c for c in frame.columns if c not in front]]
+
+
+def validate_codings(codings: pd.DataFrame, *, corpus=None, codebook=None,
+                     path: str | None = None, problems: list[Problem] | None = None) -> None:
+    """Check a codings table against a corpus and codebook; raise :class:`InputError`.
+
+    ``path`` names the file in messages; rows are reported by their CSV line (column
+    ``_line`` when present, else data row + 1).
+    """
+    problems = [] if problems is None else problems
+    missing = [c for c in CODING_COLUMNS if c not in codings.columns]
+    if missing:
+        raise InputError(f"codings lack column(s) {', '.join(missing)}", path=path)
+    lines = codings["_line"] if "_line" in codings.columns else pd.Series(
+        range(2, len(codings) + 2), index=codings.index)
+    ok = codings["start"].ge(0) & codings["end"].ge(0)
+    for idx in codings.index[ok & (codings["start"] >= codings["end"])]:
+        problems.append(Problem(path, f"start ({codings.at[idx, 'start']}) must be smaller than "
+                                f"end ({codings.at[idx, 'end']})", int(lines[idx])))
+    if codebook is not None:
+        codable = set(codebook.codable_ids)
+        for idx in codings.index[~codings["code"].isin(codable) & codings["code"].ne("")]:
+            code = codings.at[idx, "code"]
+            why = ("is a category, not a codable code" if code in codebook
+                   else "is not in the codebook")
+            problems.append(Problem(path, f"code {code!r} {why}; use one of the codebook's "
+                                    "codable ids or add it to the codebook", int(lines[idx]),
+                                    "code"))
+    if corpus is not None:
+        _check_against_corpus(codings, corpus, lines, ok, path, problems)
+    dups = codings.duplicated(CODING_COLUMNS, keep="first")
+    for idx in codings.index[dups]:
+        problems.append(Problem(path, "duplicate row (same span, code and coder); delete it",
+                                int(lines[idx])))
+    if problems:
+        extra = len(problems) - _MAX_REPORTED
+        shown = problems[:_MAX_REPORTED]
+        if extra > 0:
+            shown.append(Problem(path, f"... and {extra} more problem(s) like these"))
+        raise InputError(problems=shown)
+
+
+def _check_against_corpus(codings, corpus, lines, ok, path, problems) -> None:
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])[["start", "end"]]
+    seg_index = set(seg.index)
+    known_docs = set(corpus.doc_ids)
+    for idx, row in codings.iterrows():
+        line = int(lines[idx])
+        if row["doc_id"] not in known_docs:
+            if row["doc_id"]:
+                problems.append(Problem(path, f"unknown doc_id {row['doc_id']!r}: no transcript "
+                                        "has this id", line, "doc_id"))
+            continue
+        if not ok[idx]:
+            continue
+        key = (row["doc_id"], int(row["segment_id"]))
+        if key not in seg_index:
+            n = int((corpus.segments["doc_id"] == row["doc_id"]).sum())
+            problems.append(Problem(path, f"unknown segment_id {row['segment_id']} in "
+                                    f"{row['doc_id']!r} (it has segments 1-{n})", line,
+                                    "segment_id"))
+            continue
+        size = len(corpus.text(row["doc_id"]))
+        if row["end"] > size:
+            problems.append(Problem(path, f"span {row['start']}:{row['end']} lies outside the "
+                                    f"text of {row['doc_id']!r} ({size} characters)", line))
+            continue
+        s_start, s_end = seg.loc[key]
+        if row["start"] < s_start or row["end"] > s_end:
+            problems.append(Problem(
+                path, f"span {row['start']}:{row['end']} is not inside segment "
+                f"{row['segment_id']} of {row['doc_id']!r} ({s_start}:{s_end}); fix the offsets "
+                "or the segment_id", line))
+
+
+def write_codings(codings: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write a codings table as CSV (atomically), contract columns first."""
+    from ._io import write_csv
+
+    front = [*CODING_COLUMNS, *[c for c in OPTIONAL_COLUMNS if c in codings.columns]]
+    rest = [c for c in codings.columns if c not in front and not c.startswith("_")]
+    write_csv(codings[front + rest], path)

@@ -1,0 +1,554 @@
+"""Interview transcripts → a :class:`Corpus` of documents, speaker-turn segments and texts.
+
+A transcript is YAML front matter followed by speaker turns (``LABEL: text``). Formats:
+``.txt``/``.md`` (the contract format), ``.docx`` (paragraphs become lines, front matter in
+the first paragraphs), ``.vtt`` and ``.srt`` subtitles (one turn per run of cues by one
+speaker; metadata from a sidecar ``<name>.yaml``, else the file name is the id).
+
+Every segment carries ``start``/``end``: code-point offsets into the document's plain text
+(the body after the front matter, byte-order mark dropped, line ends normalised to LF), so
+``corpus.text(doc_id)[start:end] == text``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ._yaml import LineDict, load_yaml
+from .errors import InputError, Problem
+from .textio import decode_utf8, read_text_file
+
+__all__ = ["SUPPORTED_SUFFIXES", "Corpus", "parse_transcript", "read_transcripts"]
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
+SEGMENT_COLUMNS = ["doc_id", "segment_id", "speaker", "role", "start", "end", "text",
+                   "timestamp", "line", "n_words"]
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_TS = r"\[(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\][ \t]*"
+# A speaker label: one word starting with a letter, then ':' and a space or the line end.
+_GENERIC_LABEL_RE = re.compile(rf"^(?:{_TS})?(?P<label>[^\W\d_][\w.\-]{{0,39}})[ \t]*:(?=[ \t]|$)[ \t]*")
+_TS_ONLY_RE = re.compile(rf"^(?:{_TS})")
+_STRUCTURAL_KEYS = {"id", "speakers"}
+
+
+@dataclass
+class Corpus:
+    """A set of transcripts: documents, speaker-turn segments and plain texts.
+
+    Attributes
+    ----------
+    documents : DataFrame
+        One row per document: ``doc_id``, ``path``, ``format``, ``n_segments``, ``n_words``,
+        then every further front-matter key as a column (dates as ISO strings).
+    segments : DataFrame
+        One row per speaker turn: ``doc_id, segment_id, speaker, role, start, end, text``
+        (the contract's columns), then ``timestamp`` (``hh:mm:ss`` or missing), ``line``
+        (1-based line of the turn in its file) and ``n_words``. ``segment_id`` counts turns
+        from 1 within each document.
+    """
+
+    documents: pd.DataFrame
+    segments: pd.DataFrame
+    _texts: dict[str, str] = field(repr=False)
+    _starts: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+
+    def text(self, doc_id: str) -> str:
+        """The plain text of ``doc_id``; codings and segments slice it with ``[start:end]``."""
+        try:
+            return self._texts[doc_id]
+        except KeyError:
+            raise KeyError(f"unknown doc_id {doc_id!r}; known: {', '.join(self.doc_ids)}") from None
+
+    @property
+    def doc_ids(self) -> list[str]:
+        """Document ids in corpus order."""
+        return list(self._texts)
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """``{doc_id: plain text}`` (a copy)."""
+        return dict(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._texts
+
+    def segment_at(self, doc_id: str, start: int, end: int | None = None) -> int | None:
+        """The ``segment_id`` of the segment containing ``[start, end)``, or None."""
+        if doc_id not in self._starts:
+            seg = self.segments[self.segments["doc_id"] == doc_id]
+            self._starts[doc_id] = seg["start"].tolist()
+            self._starts[doc_id + "\0rows"] = list(zip(seg["segment_id"], seg["end"], strict=True))
+        starts = self._starts[doc_id]
+        i = bisect.bisect_right(starts, start) - 1
+        if i < 0:
+            return None
+        sid, send = self._starts[doc_id + "\0rows"][i]
+        end = start if end is None else end
+        return int(sid) if start < send and end <= send else None
+
+    def subset(self, doc_ids: Iterable[str]) -> Corpus:
+        """A corpus of only ``doc_ids`` (in the given order)."""
+        keep = list(doc_ids)
+        for d in keep:
+            self.text(d)
+        docs = self.documents.set_index("doc_id").loc[keep].reset_index()
+        segs = self.segments[self.segments["doc_id"].isin(keep)].reset_index(drop=True)
+        return Corpus(docs, segs, {d: self._texts[d] for d in keep})
+
+    @classmethod
+    def from_texts(cls, texts: Mapping[str, str]) -> Corpus:
+        """Build a corpus from ``{name: transcript source}`` strings (front matter + turns).
+
+        Handy for tests and notebooks; ``name`` plays the role of the file name.
+        """
+        parsed = [parse_transcript(src, path=name) for name, src in texts.items()]
+        return _assemble(parsed)
+
+    @classmethod
+    def from_frames(cls, documents: pd.DataFrame, segments: pd.DataFrame,
+                    texts: Mapping[str, str]) -> Corpus:
+        """Build a corpus from ready tables (e.g. a REFI-QDA import); columns are checked."""
+        missing = [c for c in ["doc_id", "segment_id", "speaker", "role", "start", "end", "text"]
+                   if c not in segments.columns]
+        if missing:
+            raise ValueError(f"segments is missing columns {missing}")
+        if "doc_id" not in documents.columns:
+            raise ValueError("documents needs a 'doc_id' column")
+        segs = segments.copy()
+        for col in SEGMENT_COLUMNS:
+            if col not in segs.columns:
+                segs[col] = _default_segment_value(col, segs)
+        segs = segs[SEGMENT_COLUMNS + [c for c in segs.columns if c not in SEGMENT_COLUMNS]]
+        for row in segs.itertuples(index=False):
+            if texts[row.doc_id][row.start:row.end] != row.text:
+                raise ValueError(f"segment {row.doc_id}/{row.segment_id}: text is not the slice "
+                                 f"[{row.start}:{row.end}] of the document")
+        return cls(documents.reset_index(drop=True), segs.reset_index(drop=True), dict(texts))
+
+
+def _default_segment_value(col: str, segs: pd.DataFrame):
+    if col == "n_words":
+        return segs["text"].map(lambda t: len(t.split()))
+    return None
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass
+class _Parsed:
+    doc_id: str
+    path: str
+    fmt: str
+    attrs: dict
+    body: str
+    turns: list[dict]
+    id_line: int | None
+
+
+def parse_transcript(source: str | bytes, *, path: str | os.PathLike = "<string>",
+                     fmt: str | None = None, meta: Mapping | None = None) -> _Parsed:
+    """Parse one transcript's source text (txt/md format, or ``fmt="vtt"|"srt"``).
+
+    Raises :class:`InputError` naming ``path`` and the line for anything wrong.
+    """
+    spath = os.fspath(path)
+    text = decode_utf8(source, spath) if isinstance(source, bytes) else _norm_str(source, spath)
+    fmt = fmt or Path(spath).suffix.lstrip(".").lower() or "txt"
+    if fmt in ("vtt", "srt"):
+        return _parse_subtitles(text, spath, fmt, meta)
+    front, body, body_line = _split_front_matter(text, spath)
+    return _parse_body(front, body, body_line, spath, fmt)
+
+
+def _norm_str(text: str, path: str) -> str:
+    from .textio import normalise_newlines
+
+    if not text.strip("\ufeff \t\r\n"):
+        raise InputError("the file is empty; write content into it or remove it", path=path)
+    if "\x00" in text:
+        raise InputError("this is a binary file, not UTF-8 text (it contains NUL bytes)",
+                         path=path, line=text.count("\n", 0, text.index("\x00")) + 1)
+    return normalise_newlines(text)
+
+
+def _split_front_matter(text: str, path: str) -> tuple[LineDict, str, int]:
+    """Return (front matter mapping, body, 1-based file line where the body starts)."""
+    lines = text.split("\n")
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None or lines[first].strip() != "---":
+        raise InputError(
+            "missing YAML front matter: start the file with a line '---', then at least "
+            "'id: <document id>' (and 'speakers: {LABEL: role, ...}'), then a line '---'",
+            path=path, line=(first or 0) + 1)
+    close = next((i for i in range(first + 1, len(lines)) if lines[i].rstrip() in ("---", "...")),
+                 None)
+    if close is None:
+        raise InputError(
+            f"front matter opened on line {first + 1} is never closed; add a line '---' "
+            "after the last metadata line", path=path, line=first + 1)
+    yaml_text = "\n".join(lines[first + 1:close])
+    front = load_yaml(yaml_text, path=path, line_offset=first + 1)
+    if front is None:
+        front = LineDict()
+        front.line, front.key_lines = first + 1, {}
+    if not isinstance(front, dict):
+        raise InputError("front matter must be 'key: value' lines (a YAML mapping), "
+                         f"not a {type(front).__name__}", path=path, line=first + 2)
+    body = "\n".join(lines[close + 1:])
+    return front, body, close + 2
+
+
+def _check_id(front: LineDict, path: str, *, default: str | None = None) -> tuple[str, int | None]:
+    if "id" not in front:
+        if default is not None:
+            return default, None
+        raise InputError("front matter has no 'id'; add a line like 'id: INF01' "
+                         "(unique across the corpus)", path=path, line=front.line or 1)
+    raw = front["id"]
+    line = front.line_of("id")
+    if isinstance(raw, bool) or not isinstance(raw, str | int) or not _ID_RE.match(str(raw)):
+        raise InputError(
+            f"'id' must be a short code of letters, digits, '_', '-' or '.', got {raw!r}",
+            path=path, line=line)
+    return str(raw), line
+
+
+def _speaker_roles(front: LineDict, path: str) -> dict[str, str] | None:
+    if "speakers" not in front:
+        return None
+    sp = front["speakers"]
+    line = front.line_of("speakers")
+    if isinstance(sp, list):  # a plain list of labels: roles unknown
+        sp = {str(s): "" for s in sp}
+    if not isinstance(sp, dict) or not sp:
+        raise InputError("'speakers' must map each speaker label to a role, e.g. "
+                         "'speakers: {PWW: interviewer, INF03: informant}'", path=path, line=line)
+    roles = {}
+    for label, role in sp.items():
+        label = str(label)
+        if not label or ":" in label or label != label.strip():
+            raise InputError(f"speaker label {label!r} must be non-empty without ':' or "
+                             "surrounding spaces", path=path, line=line)
+        roles[label] = "" if role is None else str(role)
+    return roles
+
+
+def _attrs(front: LineDict) -> dict:
+    out = {}
+    for key, value in front.items():
+        if key in _STRUCTURAL_KEYS:
+            continue
+        out[str(key)] = _scalar(value)
+    return out
+
+
+def _scalar(value):
+    if isinstance(value, _dt.datetime | _dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "; ".join(str(_scalar(v)) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={_scalar(v)}" for k, v in value.items())
+    return value
+
+
+def _label_regex(roles: dict[str, str] | None) -> re.Pattern | None:
+    if not roles:
+        return None
+    alts = "|".join(re.escape(lab) for lab in sorted(roles, key=len, reverse=True))
+    return re.compile(rf"^(?:{_TS})?(?P<label>{alts})[ \t]*:(?=[ \t]|$)[ \t]*")
+
+
+def _parse_body(front: LineDict, body: str, body_line: int, path: str, fmt: str) -> _Parsed:
+    doc_id, id_line = _check_id(front, path)
+    roles = _speaker_roles(front, path)
+    declared = _label_regex(roles)
+    turns: list[dict] = []
+    cur: dict | None = None
+    pos = 0
+    for i, line in enumerate(body.split("\n")):
+        file_line = body_line + i
+        m = declared.match(line) if declared else None
+        if m is None:
+            g = _GENERIC_LABEL_RE.match(line)
+            if g is not None:
+                label = g.group("label")
+                if roles is None:
+                    raise InputError(
+                        f"turns carry speaker labels (here {label!r}) but the front matter has "
+                        f"no 'speakers'; add e.g. 'speakers: {{{label}: informant}}'",
+                        path=path, line=file_line)
+                raise InputError(
+                    f"speaker {label!r} is not declared in the front matter 'speakers' "
+                    f"(declared: {', '.join(roles)}); add '{label}: <role>' there, or fix the "
+                    "label's spelling", path=path, line=file_line)
+        if m is not None:
+            cur = {"speaker": m.group("label"), "role": roles[m.group("label")],
+                   "timestamp": _norm_ts(m.group("ts")), "line": file_line,
+                   "start": pos + m.end(), "end": pos + len(line)}
+            turns.append(cur)
+        elif line.strip():
+            if cur is None:  # text outside any labelled turn: a paragraph of its own
+                ts = _TS_ONLY_RE.match(line)
+                cur = {"speaker": "", "role": "", "line": file_line,
+                       "timestamp": _norm_ts(ts.group("ts")) if ts else None,
+                       "start": pos, "end": pos + len(line), "paragraph": True}
+                turns.append(cur)
+            else:
+                cur["end"] = pos + len(line)
+        elif cur is not None and cur.get("paragraph"):
+            cur = None  # a blank line ends an unlabelled paragraph, not a speaker turn
+        pos += len(line) + 1
+    segs = []
+    for t in turns:
+        start, end = _trim(body, t["start"], t["end"])
+        if start < end:
+            segs.append({**t, "start": start, "end": end})
+    return _Parsed(doc_id, path, fmt, _attrs(front), body, segs, id_line)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _norm_ts(ts: str | None) -> str | None:
+    if not ts:
+        return None
+    ts = ts.replace(",", ".")
+    main, _, frac = ts.partition(".")
+    parts = [int(p) for p in main.split(":")]
+    while len(parts) < 3:
+        parts.insert(0, 0)
+    h, m, s = parts
+    return f"{h:02d}:{m:02d}:{s:02d}" + (f".{frac}" if frac else "")
+
+
+# --------------------------------------------------------------------------- subtitles
+
+_CUE_TIME_RE = re.compile(
+    r"^\s*(?P<a>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<b>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
+_VOICE_RE = re.compile(r"<v(?:\.[\w.\-]+)?\s+([^>]+)>")
+_TAG_RE = re.compile(r"</?[^>]*>")
+_PREFIX_RE = re.compile(r"^(?P<label>[^\W\d_][\w.\- ]{0,39}?)\s*:\s+")
+
+
+def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> _Parsed:
+    front = _meta_dict(meta)
+    doc_id, id_line = _check_id(front, path, default=Path(path).stem)
+    roles = _speaker_roles(front, path) or {}
+    lines = text.split("\n")
+    if fmt == "vtt" and not lines[0].lstrip().startswith("WEBVTT"):
+        raise InputError("a WebVTT file must start with the line 'WEBVTT'", path=path, line=1)
+    cues = []
+    i = 0
+    while i < len(lines):
+        m = _CUE_TIME_RE.match(lines[i])
+        if m is None:
+            i += 1
+            continue
+        j = i + 1
+        payload = []
+        while j < len(lines) and lines[j].strip():
+            payload.append(lines[j].strip())
+            j += 1
+        cues.append((i + 1, _norm_ts(m.group("a").rsplit(".", 1)[0].rsplit(",", 1)[0]), payload))
+        i = j
+    if not cues:
+        raise InputError(f"no cues found: a .{fmt} file needs lines like "
+                         "'00:00:01.000 --> 00:00:04.000' followed by the spoken text",
+                         path=path, line=1)
+    body_parts: list[str] = []
+    turns: list[dict] = []
+    pos = 0
+    for line_no, ts, payload in cues:
+        joined = " ".join(payload)
+        speaker = None
+        v = _VOICE_RE.search(joined)
+        if v:
+            speaker = v.group(1).strip()
+        joined = _TAG_RE.sub("", joined).strip()
+        if speaker is None:
+            p = _PREFIX_RE.match(joined)
+            if p and (not roles or p.group("label") in roles):
+                speaker = p.group("label").strip()
+                joined = joined[p.end():]
+        if not joined:
+            continue
+        if roles and speaker is not None and speaker not in roles:
+            raise InputError(f"speaker {speaker!r} is not declared in 'speakers' of the sidecar "
+                             "metadata; add it with its role", path=path, line=line_no)
+        same = turns and (speaker is None or speaker == turns[-1]["speaker"])
+        if same:
+            body_parts.append("\n" + joined)
+            pos += 1
+            turns[-1]["end"] = pos + len(joined)
+        else:
+            label = f"[{ts}] {speaker}: " if speaker else f"[{ts}] "
+            prefix = "" if not body_parts else "\n"
+            body_parts.append(prefix + label + joined)
+            pos += len(prefix) + len(label)
+            turns.append({"speaker": speaker or "", "role": roles.get(speaker or "", ""),
+                          "timestamp": ts, "line": line_no, "start": pos,
+                          "end": pos + len(joined)})
+        pos += len(joined)
+    body = "".join(body_parts)
+    return _Parsed(doc_id, path, fmt, _attrs(front), body, turns, id_line)
+
+
+def _meta_dict(meta: Mapping | None) -> LineDict:
+    out = LineDict(meta or {})
+    out.line = getattr(meta, "line", 1)
+    out.key_lines = dict(getattr(meta, "key_lines", {}))
+    return out
+
+
+def _sidecar(path: Path) -> LineDict | None:
+    for suffix in (".yaml", ".yml"):
+        side = path.with_suffix(suffix)
+        if side.is_file():
+            data = load_yaml(read_text_file(side), path=side)
+            if not isinstance(data, dict):
+                raise InputError("sidecar metadata must be a YAML mapping with 'id' and "
+                                 "'speakers'", path=os.fspath(side), line=1)
+            return data
+    return None
+
+
+# --------------------------------------------------------------------------- docx
+
+
+def _read_docx(path: Path) -> str:
+    try:
+        import docx
+        from docx.opc.exceptions import PackageNotFoundError
+    except ImportError as exc:  # pragma: no cover - declared dependency
+        raise RuntimeError("python-docx is required to read .docx transcripts") from exc
+    try:
+        document = docx.Document(os.fspath(path))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise InputError(f"not a readable .docx file ({type(exc).__name__}); open it in a word "
+                         "processor and save it again as .docx", path=os.fspath(path)) from None
+    except Exception as exc:  # zipfile.BadZipFile, lxml errors on corrupt parts
+        raise InputError(f"not a readable .docx file ({type(exc).__name__}: {exc}); re-save it "
+                         "as .docx", path=os.fspath(path)) from None
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def _files(path: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
+    if isinstance(path, str | os.PathLike):
+        p = Path(path)
+        if p.is_dir():
+            files = sorted(f for f in p.iterdir()
+                           if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                           and not f.name.startswith(".")
+                           and not f.name.upper().startswith("README"))
+            if not files:
+                raise InputError(f"no transcripts ({', '.join(SUPPORTED_SUFFIXES)}) in this "
+                                 "folder", path=os.fspath(p))
+            return files
+        if not p.exists():
+            raise InputError("no such file or folder; check the path", path=os.fspath(p))
+        return [p]
+    return [Path(f) for f in path]
+
+
+def _read_one(f: Path) -> _Parsed:
+    suffix = f.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(f"unsupported transcript format '{suffix}'; use one of "
+                         f"{', '.join(SUPPORTED_SUFFIXES)}", path=os.fspath(f))
+    if suffix == ".docx":
+        return parse_transcript(_read_docx(f) or " ", path=f, fmt="docx")
+    if not f.is_file():
+        raise InputError("file not found; check the path", path=os.fspath(f))
+    data = f.read_bytes()
+    if suffix in (".vtt", ".srt"):
+        return parse_transcript(decode_utf8(data, f), path=f, fmt=suffix[1:], meta=_sidecar(f))
+    return parse_transcript(data, path=f, fmt=suffix[1:])
+
+
+def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike]) -> Corpus:
+    """Read interview transcripts into a :class:`Corpus`.
+
+    Parameters
+    ----------
+    path : str, path, or list of paths
+        A folder (every ``.txt``, ``.md``, ``.docx``, ``.vtt``, ``.srt`` file in it, by name,
+        except hidden files and ``README*``), a single file, or a list of files.
+
+    Returns
+    -------
+    Corpus
+        ``.documents``, ``.segments`` and ``.text(doc_id)``; see :class:`Corpus`.
+
+    Raises
+    ------
+    InputError
+        Listing every file that is wrong (one problem per file), with the line.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> seg = corpus.segments.iloc[0]
+    >>> corpus.text(seg.doc_id)[seg.start:seg.end] == seg.text
+    True
+    """
+    parsed: list[_Parsed] = []
+    problems: list[Problem] = []
+    for f in _files(path):
+        try:
+            parsed.append(_read_one(f))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    seen: dict[str, str] = {}
+    for p in parsed:
+        if p.doc_id in seen:
+            problems.append(Problem(p.path, f"duplicate id {p.doc_id!r} (also in {seen[p.doc_id]}); "
+                                    "every transcript needs its own id", p.id_line))
+        seen.setdefault(p.doc_id, p.path)
+    if problems:
+        raise InputError(problems=problems)
+    return _assemble(parsed)
+
+
+def _assemble(parsed: list[_Parsed]) -> Corpus:
+    seg_rows, doc_rows = [], []
+    for p in parsed:
+        words = 0
+        for n, t in enumerate(p.turns, start=1):
+            text = p.body[t["start"]:t["end"]]
+            nw = len(text.split())
+            words += nw
+            seg_rows.append({"doc_id": p.doc_id, "segment_id": n, "speaker": t["speaker"],
+                             "role": t["role"], "start": t["start"], "end": t["end"],
+                             "text": text, "timestamp": t.get("timestamp"), "line": t["line"],
+                             "n_words": nw})
+        doc_rows.append({"doc_id": p.doc_id, "path": p.path, "format": p.fmt,
+                         "n_segments": len(p.turns), "n_words": words, **p.attrs})
+    segments = pd.DataFrame(seg_rows, columns=SEGMENT_COLUMNS)
+    segments = segments.astype({"segment_id": "int64", "start": "int64", "end": "int64",
+                                "line": "int64", "n_words": "int64"})
+    documents = pd.DataFrame(doc_rows)
+    if documents.empty:
+        documents = pd.DataFrame(columns=["doc_id", "path", "format", "n_segments", "n_words"])
+    return Corpus(documents, segments, {p.doc_id: p.body for p in parsed})

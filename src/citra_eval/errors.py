@@ -1,0 +1,93 @@
+"""The one exception users see for bad input, and how it is formatted.
+
+Every reader validates at the boundary and raises :class:`InputError`; the command line turns
+it into ``error: <file>[:<line>]: <message>`` lines and exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input file.
+
+    ``line`` is a 1-based line number in the file; ``row``/``column`` name a table cell
+    (``row`` is the 1-based line of the CSV file, header = line 1) when that is clearer.
+    """
+
+    path: str | None
+    message: str
+    line: int | None = None
+    column: str | None = None
+
+    def format(self) -> str:
+        """Render as the contract's ``error: <file>[:<line>]: <message>`` line."""
+        where = str(self.path) if self.path is not None else "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+        msg = self.message
+        if self.column is not None and f"'{self.column}'" not in msg:
+            msg = f"column '{self.column}': {msg}"
+        return f"error: {where}: {msg}"
+
+
+class InputError(ValueError):
+    """Wrong input: a file or argument the user must fix.
+
+    Attributes
+    ----------
+    path : str or None
+        The file that is wrong (None for an in-memory argument).
+    line : int or None
+        1-based line (or CSV row line) where the problem is, when there is one.
+    column : str or None
+        The table column concerned, when there is one.
+    problems : list of Problem
+        Every problem found (at least one); ``path``/``line`` describe the first.
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        path: str | os.PathLike | None = None,
+        line: int | None = None,
+        column: str | None = None,
+        problems: Iterable[Problem] | None = None,
+    ) -> None:
+        probs = list(problems or [])
+        if message is not None:
+            probs.insert(0, Problem(_p(path), message, line, column))
+        if not probs:
+            raise TypeError("InputError needs a message or problems")
+        self.problems: list[Problem] = probs
+        first = probs[0]
+        self.path = first.path
+        self.line = first.line
+        self.column = first.column
+        self.message = first.message
+        super().__init__("\n".join(p.format().removeprefix("error: ") for p in probs))
+
+    def format(self) -> str:
+        """All problems, one ``error: ...`` line each."""
+        return "\n".join(p.format() for p in self.problems)
+
+
+def _p(path: str | os.PathLike | None) -> str | None:
+    return None if path is None else os.fspath(path)
+
+
+def collect(problems: list[Problem]) -> None:
+    """Raise one :class:`InputError` holding ``problems`` if there are any."""
+    if problems:
+        raise InputError(problems=problems)
+
+
+def check_type(name: str, value: object, expected: type | tuple[type, ...], what: str) -> None:
+    """Raise ``TypeError`` naming the argument when ``value`` is not of ``expected`` type."""
+    if not isinstance(value, expected):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")

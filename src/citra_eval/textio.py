@@ -1,0 +1,62 @@
+"""Reading text files the same careful way everywhere.
+
+UTF-8 only (a byte-order mark is accepted and dropped); CRLF and lone CR become LF, so
+offsets are always code points into the LF-normalised text. Empty, binary and non-UTF-8
+files are reported with the line of the first bad byte.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import InputError
+
+BOM = "\ufeff"
+
+
+def normalise_newlines(text: str) -> str:
+    """Turn CRLF and lone CR into LF and drop a leading byte-order mark."""
+    if text.startswith(BOM):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def decode_utf8(data: bytes, path: str | os.PathLike | None = None, *,
+                allow_empty: bool = False) -> str:
+    """Decode ``data`` as UTF-8 with clear errors for empty, binary or mis-encoded input."""
+    spath = None if path is None else os.fspath(path)
+    if not data.strip(b" \t\r\n\xef\xbb\xbf") and not allow_empty:
+        raise InputError("the file is empty; write content into it or remove it", path=spath)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise InputError(
+            "this is a binary file, not UTF-8 text (it contains NUL bytes); "
+            "save it as plain UTF-8 text", path=spath, line=line)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start}); "
+            "re-save the file as UTF-8 (e.g. in your editor: Save with encoding > UTF-8)",
+            path=spath, line=line) from None
+    return normalise_newlines(text)
+
+
+def read_text_file(path: str | os.PathLike, *, allow_empty: bool = False) -> str:
+    """Read a UTF-8 text file; see :func:`decode_utf8`."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found; check the path", path=os.fspath(path)) from None
+    except IsADirectoryError:
+        raise InputError("expected a file but this is a directory", path=os.fspath(path)) from None
+    except PermissionError:
+        raise InputError("permission denied; make the file readable",
+                         path=os.fspath(path)) from None
+    return decode_utf8(data, path, allow_empty=allow_empty)
