@@ -1,0 +1,56 @@
+"""Shared fixtures: the example study, the reference data beside the repository."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+REFDATA = Path(os.environ.get("CITRA_EVAL_REFDATA", ROOT.parent / "shared" / "reference-data"))
+
+
+def refdata_path(*parts: str) -> Path:
+    """A file of ``../shared/reference-data``; skip the test with the reason if it is absent."""
+    p = REFDATA.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"reference data not found at {p} (the shared/reference-data folder beside "
+                    "the repository, or $CITRA_EVAL_REFDATA)")
+    return p
+
+
+@pytest.fixture
+def refdata():
+    return refdata_path
+
+
+@pytest.fixture(scope="session")
+def example_corpus():
+    import citra_eval as ce
+
+    return ce.read_transcripts(ROOT / "interview_transcripts")
+
+
+@pytest.fixture(scope="session")
+def example_codebook():
+    import citra_eval as ce
+
+    return ce.Codebook.load(ROOT / "data" / "raw" / "codebook.yaml")
+
+
+def run_cli(*args: str, cwd: str | os.PathLike | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m citra_eval ARGS`` and capture its output (text)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.run([sys.executable, "-m", "citra_eval", *args], cwd=cwd or ROOT,
+                          capture_output=True, text=True, env=env, timeout=600)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
