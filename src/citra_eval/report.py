@@ -31,6 +31,7 @@ __all__ = [
     "SVG_HASHSALT",
     "Difference",
     "SavedFigure",
+    "SavedPath",
     "check_manifest",
     "file_sha256",
     "read_manifest",
@@ -106,8 +107,19 @@ def set_reproducible_style(*, context: str = "paper", font_scale: float = 1.0) -
 
 # --------------------------------------------------------------------------- figures
 
+class SavedPath(type(Path())):
+    """A written file's path whose repr names only its folder and file (no machine paths in
+    executed notebooks)."""
+
+    def __repr__(self) -> str:
+        return f"<saved {self.parent.name}/{self.name}>"
+
+
 class SavedFigure(tuple):
     """The paths a figure was saved to; shows the PNG when displayed in a notebook."""
+
+    def __repr__(self) -> str:
+        return "<saved " + ", ".join(f"{Path(p).parent.name}/{Path(p).name}" for p in self) + ">"
 
     def _repr_png_(self) -> bytes | None:
         for p in self:
@@ -183,7 +195,7 @@ def save_figure(fig, name: str, *, out_dir: str | os.PathLike = "reports/figures
                         bbox_inches="tight", pad_inches=0.05)
             path = out / f"{name}.{fmt}"
             write_bytes(path, buf.getvalue())
-            paths.append(path)
+            paths.append(SavedPath(path))
     if close:
         import matplotlib.pyplot as plt
 
@@ -274,7 +286,7 @@ def save_table(frame: pd.DataFrame, name: str, *, out_dir: str | os.PathLike = "
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
     _check_name(name, "name")
-    path = Path(out_dir) / f"{name}.csv"
+    path = SavedPath(Path(out_dir) / f"{name}.csv")
     write_text(path, _table_text(frame, decimals, index))
     return path
 
