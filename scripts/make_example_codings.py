@@ -44,10 +44,12 @@ INF01 | 24 | kerja_sama |  | kerja sama Prokompim-Diskominfotik
 INF01 | 26 | rasa_memiliki |  |
 INF01 | 28 | rasa_tanggung_jawab |  |
 INF01 | 30 | rasa_tanggung_jawab |  |
-INF01 | 32 | citra_reputasi |  |
-INF01 | 32 | citra_nilai | Masyarakat juga lebih mudah menyampaikan keluhan sekarang, dan kami usahakan ditanggapi. |
-INF01 | 34 | citra_identitas |  |
-INF01 | 36 | hubungan_eksternal | Dan mudah-mudahan hubungan ... jadi saling percaya. |
+INF01 | 32 | berita_cepat | Untuk mempercepat, format rilisnya kami bakukan, tinggal isi angka dari Dinas Kesehatan. |
+INF01 | 32 | kerja_sama | Terus ada juga yang kami kerjasamakan ... kepentingan bersama. |
+INF01 | 38 | citra_reputasi |  |
+INF01 | 38 | citra_nilai | Masyarakat juga lebih mudah menyampaikan keluhan sekarang, dan kami usahakan ditanggapi. |
+INF01 | 40 | citra_identitas |  |
+INF01 | 42 | hubungan_eksternal | Dan mudah-mudahan hubungan ... jadi saling percaya. |
 INF02 | 6  | teknologi |  |
 INF02 | 8  | berita_cepat |  |
 INF02 | 8  | teknologi |  |
@@ -66,7 +68,10 @@ INF02 | 28 | citra_kepribadian |  | kritik "pencitraan"
 INF02 | 30 | kerja_sama | Jadi kami kerja sama terus ... jadi infografis. |
 INF02 | 30 | teknologi |  |
 INF02 | 32 | kerja_sama |  | koordinasi harian dengan dinas
-INF02 | 36 | citra_nilai |  |
+INF02 | 36 | berita_cepat |  |
+INF02 | 38 | kerja_sama |  | selebgram lokal
+INF02 | 38 | teknologi |  |
+INF02 | 40 | citra_nilai |  |
 INF03 | 6  | tata_kelola_egov |  |
 INF03 | 8  | pengembangan_aplikasi |  |
 INF03 | 8  | tata_kelola_egov |  | aplikasi tanpa aturan main
@@ -85,11 +90,12 @@ INF03 | 26 | pengembangan_aplikasi |  |
 INF03 | 26 | teknologi | Yang muda-muda sih pakai ... kanal itu kan banyak. |
 INF03 | 26 | bamara | Kalau aduan di Bamara itu masih manual ... biar langsung masuk. |
 INF03 | 28 | tata_kelola_egov |  | data aduan untuk evaluasi
-INF03 | 30 | ekosistem_egov | Anggaran, jelas. ... sering tersendat. |
-INF03 | 30 | tata_kelola_egov | Terus keamanan informasi. ... tapi penting. |
-INF03 | 32 | ekosistem_egov | Saya pengen Banjarmasin ... menurut saya. |
-INF03 | 32 | rasa_tanggung_jawab | Dan satu lagi, saya berharap ... Itu kejadian nyata, lho. |
-INF03 | 34 | citra_kepribadian | Kami terbuka kok soal kekurangan. |
+INF03 | 30 | ekosistem_egov |  | magang mahasiswa = SDM
+INF03 | 32 | ekosistem_egov | Anggaran, jelas. ... sering tersendat. |
+INF03 | 32 | tata_kelola_egov | Terus keamanan informasi. ... tapi penting. |
+INF03 | 34 | ekosistem_egov | Saya pengen Banjarmasin ... menurut saya. |
+INF03 | 34 | rasa_tanggung_jawab | Dan satu lagi, saya berharap ... Itu kejadian nyata, lho. |
+INF03 | 36 | citra_kepribadian | Kami terbuka kok soal kekurangan. |
 INF04 | 9  | hubungan_eksternal |  |
 INF04 | 9  | berita_cepat | Sekarang ada grup WhatsApp, jadwal kegiatan dikirim tiap pagi, rilis juga cepat. |
 INF04 | 11 | berita_cepat |  |
@@ -103,7 +109,9 @@ INF04 | 25 | teknologi |  |
 INF04 | 27 | citra_reputasi |  |
 INF04 | 31 | teknologi |  |
 INF04 | 33 | berita_cepat |  | kecepatan media online
-INF04 | 35 | citra_kepribadian |  |
+INF04 | 35 | hubungan_eksternal |  |
+INF04 | 35 | kerja_sama | Kadang juga ada pelatihan jurnalistik yang dikerjasamakan dengan PWI ... wartawan muda. |
+INF04 | 37 | citra_kepribadian |  |
 INF05 | 8  | berita_cepat |  |
 INF05 | 8  | teknologi | Kadang malah mereka share link live streaming ... tanpa harus datang. |
 INF05 | 12 | imbangi_berita |  |
@@ -119,8 +127,11 @@ INF05 | 24 | citra_nilai |  |
 INF05 | 26 | citra_reputasi |  |
 INF05 | 26 | citra_identitas | logonya di mana-mana, semua baliho seragam warnanya |
 INF05 | 26 | citra_kepribadian | Aku sih ngerasa Pemkot makin terbuka ... Itu yang belum. |
-INF05 | 28 | hubungan_eksternal |  |
-INF05 | 32 | berita_cepat |  |
+INF05 | 28 | imbangi_berita |  | koreksi data oleh humas
+INF05 | 30 | kerja_sama |  |
+INF05 | 30 | imbangi_berita |  | cek fakta melawan hoaks
+INF05 | 32 | hubungan_eksternal |  |
+INF05 | 36 | berita_cepat |  |
 INF06 | 4  | bamara |  |
 INF06 | 6  | bamara |  |
 INF06 | 8  | bamara |  |
@@ -141,9 +152,13 @@ INF06 | 24 | bamara |  |
 INF06 | 24 | teknologi |  |
 INF06 | 26 | bamara |  |
 INF06 | 26 | pengembangan_aplikasi |  |
+INF06 | 28 | rasa_memiliki |  | tanpa kata kunci: "merasa ini programnya juga"
 INF06 | 28 | bamara |  |
-INF06 | 28 | citra_nilai |  |
 INF06 | 30 | bamara |  |
+INF06 | 30 | teknologi |  |
+INF06 | 32 | bamara |  |
+INF06 | 32 | citra_nilai |  |
+INF06 | 34 | bamara |  |
 """
 
 CODER_B = """
@@ -164,9 +179,13 @@ INF01 | 24 | teknologi |  | sosialisasi aplikasi
 INF01 | 26 | rasa_memiliki |  |
 INF01 | 28 | rasa_tanggung_jawab |  |
 INF01 | 30 | rasa_tanggung_jawab |  |
-INF01 | 32 | citra_reputasi | Beberapa tahun terakhir ada penghargaan ... pengakuan dari luar. |
-INF01 | 34 | citra_identitas |  |
-INF01 | 36 | hubungan_eksternal |  |
+INF01 | 32 | berita_cepat |  |
+INF01 | 32 | kerja_sama | Terus ada juga yang kami kerjasamakan ... kepentingan bersama. |
+INF01 | 32 | imbangi_berita | Di awal pandemi informasi simpang siur ... rilis perkembangan kasus. | pusat informasi melawan hoaks
+INF01 | 34 | hubungan_eksternal |  | memahami warga yang marah
+INF01 | 38 | citra_reputasi | Beberapa tahun terakhir ada penghargaan ... pengakuan dari luar. |
+INF01 | 40 | citra_identitas |  |
+INF01 | 42 | hubungan_eksternal |  |
 INF02 | 6  | teknologi |  |
 INF02 | 8  | berita_cepat | Target kami, acara selesai, paling lama satu jam sudah naik di Instagram. |
 INF02 | 8  | teknologi |  |
@@ -183,8 +202,12 @@ INF02 | 26 | bamara |  |
 INF02 | 28 | citra_reputasi |  | citra "seremonial"
 INF02 | 30 | kerja_sama |  |
 INF02 | 30 | teknologi | Terus rapat-rapat juga pindah ke Zoom. ... wartawan dari mana aja bisa ikut. |
-INF02 | 36 | citra_nilai |  |
-INF02 | 36 | citra_kepribadian | Kalau kita tanggap, orang juga lebih percaya. |
+INF02 | 36 | berita_cepat |  |
+INF02 | 36 | rasa_tanggung_jawab | Sejak itu saya bilang ke teman-teman, gak apa-apa telat sepuluh menit asal benar. |
+INF02 | 38 | kerja_sama |  |
+INF02 | 38 | teknologi |  |
+INF02 | 40 | citra_nilai |  |
+INF02 | 40 | citra_kepribadian | Kalau kita tanggap, orang juga lebih percaya. |
 INF03 | 6  | tata_kelola_egov |  |
 INF03 | 6  | ekosistem_egov |  |
 INF03 | 8  | pengembangan_aplikasi |  |
@@ -201,11 +224,13 @@ INF03 | 24 | teknologi |  |
 INF03 | 26 | pengembangan_aplikasi |  |
 INF03 | 26 | bamara | Kalau aduan di Bamara itu masih manual, dicatat di kertas sama teman-teman bidang IKP. |
 INF03 | 30 | ekosistem_egov |  |
-INF03 | 30 | tata_kelola_egov | Terus keamanan informasi. ... tapi penting. |
-INF03 | 30 | kerja_sama | Dari situ kami lebih serius, kerja sama dengan BSSN untuk penilaian keamanan | kerja sama dengan BSSN
+INF03 | 30 | kerja_sama | Kami kerjasama dengan beberapa kampus di Banjarmasin, mahasiswa informatika magang di sini. |
 INF03 | 32 | ekosistem_egov |  |
-INF03 | 32 | rasa_tanggung_jawab | Dan satu lagi, saya berharap ... yang mereka pegang. |
-INF03 | 34 | citra_kepribadian |  |
+INF03 | 32 | tata_kelola_egov | Terus keamanan informasi. ... tapi penting. |
+INF03 | 32 | kerja_sama | Dari situ kami lebih serius, kerja sama dengan BSSN untuk penilaian keamanan | kerja sama dengan BSSN
+INF03 | 34 | ekosistem_egov |  |
+INF03 | 34 | rasa_tanggung_jawab | Dan satu lagi, saya berharap ... yang mereka pegang. |
+INF03 | 36 | citra_kepribadian |  |
 INF04 | 9  | hubungan_eksternal |  |
 INF04 | 9  | citra_kepribadian | Humas yang sekarang itu terbuka, gampang dihubungi, kalau ditelepon diangkat. |
 INF04 | 11 | berita_cepat |  |
@@ -219,7 +244,9 @@ INF04 | 25 | teknologi |  |
 INF04 | 25 | pengembangan_aplikasi | Terus soal aplikasi-aplikasi itu ... buang anggaran. |
 INF04 | 27 | citra_reputasi |  |
 INF04 | 31 | teknologi |  |
-INF04 | 35 | citra_kepribadian |  |
+INF04 | 35 | hubungan_eksternal |  | coffee morning
+INF04 | 35 | kerja_sama |  |
+INF04 | 37 | citra_kepribadian |  |
 INF05 | 8  | berita_cepat |  |
 INF05 | 8  | teknologi |  |
 INF05 | 12 | imbangi_berita |  |
@@ -235,9 +262,11 @@ INF05 | 24 | citra_nilai |  |
 INF05 | 26 | citra_reputasi |  |
 INF05 | 26 | citra_identitas | Dari luar, Banjarmasin kelihatan bagus ... semua baliho seragam warnanya. |
 INF05 | 26 | citra_kepribadian | Tapi terbuka itu harusnya ... Itu yang belum. |
-INF05 | 28 | hubungan_eksternal |  |
-INF05 | 32 | berita_cepat |  |
-INF05 | 32 | imbangi_berita | Satu, jawab konfirmasi lebih cepat ... daripada diam. |
+INF05 | 28 | hubungan_eksternal |  | humas mengoreksi dengan sopan
+INF05 | 30 | kerja_sama |  |
+INF05 | 32 | hubungan_eksternal |  |
+INF05 | 36 | berita_cepat |  |
+INF05 | 36 | imbangi_berita | Satu, jawab konfirmasi lebih cepat ... daripada diam. |
 INF06 | 4  | bamara |  |
 INF06 | 6  | bamara |  |
 INF06 | 8  | bamara |  |
@@ -260,9 +289,12 @@ INF06 | 24 | bamara |  |
 INF06 | 24 | teknologi |  |
 INF06 | 26 | bamara |  |
 INF06 | 26 | teknologi |  |
-INF06 | 28 | bamara |  |
-INF06 | 28 | citra_nilai |  |
+INF06 | 28 | rasa_memiliki |  |
 INF06 | 30 | bamara |  |
+INF06 | 30 | teknologi |  |
+INF06 | 32 | bamara |  |
+INF06 | 32 | citra_nilai |  |
+INF06 | 34 | bamara |  |
 """
 
 
