@@ -333,7 +333,12 @@ def main() -> int:
     corpus = corpus.subset([d for d in corpus.doc_ids if d <= "INF06"])
     for coder, table in (("A", CODER_A), ("B", CODER_B)):
         frame = codings(table, coder, corpus)
-        write_csv(frame, ROOT / "data" / "raw" / f"codings_{coder}.csv", index=False)
+        path = ROOT / "data" / "raw" / f"codings_{coder}.csv"
+        # keep the rows of the other documents (INF07-INF11 were coded separately)
+        others = pd.read_csv(path, dtype=str, keep_default_na=False)
+        others = others[~others["doc_id"].isin(corpus.doc_ids)]
+        merged = pd.concat([frame.astype(str).replace({"None": "", "nan": ""}), others])
+        write_csv(merged, path, index=False)
     return 0
 
 
