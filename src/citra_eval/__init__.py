@@ -11,6 +11,7 @@ from .codebook import Code, Codebook, Pattern
 from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codings
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
+from .integrate import construct_evidence, joint_display, meta_inferences, theme_evidence
 from .paths import example_path, project_root
 
 __version__ = "0.1.0"
@@ -23,10 +24,14 @@ __all__ = [
     "InputError",
     "Pattern",
     "__version__",
+    "construct_evidence",
     "example_path",
+    "joint_display",
+    "meta_inferences",
     "project_root",
     "read_codings",
     "read_transcripts",
+    "theme_evidence",
     "validate_codings",
     "write_codings",
 ]
