@@ -125,6 +125,169 @@ NB01 = ("01-corpus-codebook", [
          "per_coder"),
 ])
 
+
+# --------------------------------------------------------------------------- 02
+
+NB02 = ("02-coding-reliability", [
+    md("# 02 · Coding and inter-coder reliability\n\n"
+       "Two coders coded every informant turn independently. This notebook measures how far "
+       "they agree, per theme and overall, lists the turns where they differ (the agenda of "
+       "the consensus meeting), merges their codings into a consensus coding, and checks the "
+       "auto-coder against it.\n\n" + ILLUSTRATIVE),
+    params_cell(["transcripts", "codebook", "codings", "lang", "seed"]),
+    code(SETUP),
+    code("corpus = ce.read_transcripts(R / transcripts)\n"
+         "cb = ce.Codebook.load(R / codebook)\n"
+         "manual = pd.concat([ce.read_codings(R / f, corpus=corpus, codebook=cb) "
+         "for f in codings],\n"
+         "                   ignore_index=True)"),
+    md("## Agreement per theme\n\nUnits are informant turns; for each theme a coder either "
+       "applied it to a turn or did not. Krippendorff's alpha is the headline coefficient "
+       "(≥ .800 reliable, ≥ .667 tentative; Krippendorff 2004); its 95% interval comes from "
+       "1,000 bootstrap resamples of turns (`seed`). Cohen's kappa, Fleiss' kappa, Gwet's AC1 "
+       "and percent agreement are reported beside it."),
+    code("agree = ce.agreement(manual, corpus=corpus, codes=cb, n_boot=1000, seed=seed)\n"
+         "report.save_table(agree, \"02-agreement\", out_dir=TABLES)\n"
+         "agree[[\"code\", \"n_positive\", \"percent_agreement\", \"cohen_kappa\", "
+         "\"krippendorff_alpha\",\n"
+         "       \"alpha_ci_low\", \"alpha_ci_high\", \"gwet_ac1\"]].round(3)"),
+    md("## Where the coders differ\n\nEvery disputed turn with its text and each coder's "
+       "codes: the agenda for the consensus meeting."),
+    code("disputed = ce.disagreements(manual, corpus=corpus)\n"
+         "report.save_table(disputed, \"02-disagreements\", out_dir=TABLES)\n"
+         "print(f\"{len(disputed)} of {(corpus.segments.role == 'informant').sum()} informant "
+         "turns disputed\")\n"
+         "disputed.head()"),
+    md("## Consensus coding\n\nA theme is kept in a turn when both coders applied it "
+       "(`rule=\"agreed\"`); the later notebooks count themes on this coding."),
+    code("agreed = ce.consensus(manual, rule=\"agreed\")\n"
+         "report.save_table(agreed, \"02-consensus-codings\", out_dir=TABLES)\n"
+         "agreed.groupby(\"code\").size().rename(\"n_turns\").to_frame().T"),
+    md("## The auto-coder against the consensus\n\n`autocode` applies the codebook's "
+       "patterns (Indonesian normalisation and stemming, slang table). Precision and recall "
+       "per theme show where patterns need work before auto-coding a new corpus."),
+    code("auto = ce.autocode(corpus, cb)\n"
+         "quality = ce.evaluate_coder(auto, reference=agreed, corpus=corpus)\n"
+         "report.save_table(quality, \"02-autocode-vs-consensus\", out_dir=TABLES)\n"
+         "quality.round(3)"),
+])
+
+# --------------------------------------------------------------------------- 04
+
+NB04 = ("04-survey-psychometrics", [
+    md("# 04 · Survey psychometrics\n\n"
+       "The resident survey measures each strategy and the four elements of image (Harrison) "
+       "with 5-point Likert items. Before any model: how people answered, and whether each "
+       "scale is internally consistent.\n\n" + ILLUSTRATIVE),
+    params_cell(["instrument", "responses", "lang"]),
+    code(SETUP),
+    code("inst = ce.Instrument.load(R / instrument)\n"
+         "resp = ce.read_responses(R / responses, inst)\n"
+         "print(f\"{len(resp)} respondents, {len(inst.item_names)} items, "
+         "{len(inst.scales)} scales\")"),
+    md("## Answers per item\n\nCounts and percentages of every option; the figure shows the "
+       "strategy items as diverging bars (disagreement left, agreement right)."),
+    code("likert = ce.likert_table(resp, inst, lang=lang)\n"
+         "report.save_table(likert, \"04-likert\", out_dir=TABLES)\n"
+         "strategy_items = [i for s in inst.scale_names(\"strategy\") "
+         "for i in inst.scales[s].items]\n"
+         "ax = plots.plot_likert(resp, inst, items=strategy_items, lang=lang)\n"
+         "report.save_figure(ax.figure, \"04-likert-strategies\", out_dir=FIGURES)"),
+    md("## Reliability of each scale\n\nCronbach's alpha with Feldt's 95% interval (pairwise "
+       "deletion, as psych `alpha()`), and McDonald's omega total."),
+    code("rel = ce.scale_reliability(resp, inst)\n"
+         "report.save_table(rel, \"04-scale-reliability\", out_dir=TABLES)\n"
+         "rel.round(3)"),
+    md("## Items\n\nCorrected item–total correlation (`r_drop`) and alpha if the item were "
+       "dropped: items that weaken their scale stand out."),
+    code("items = ce.item_statistics(resp, inst)\n"
+         "report.save_table(items, \"04-item-statistics\", out_dir=TABLES)\n"
+         "items.sort_values(\"r_drop\").head().round(3)"),
+])
+
+# --------------------------------------------------------------------------- 05
+
+NB05 = ("05-image-models", [
+    md("# 05 · What shapes the image\n\n"
+       "Scale scores, how they relate, and a regression of the overall image (`CITRA`) on the "
+       "perceived strategies with district as a control (OLS, HC3 robust standard errors). "
+       "Standardised coefficients make the strategies comparable; they are what notebook 06 "
+       "sets beside the interview themes.\n\n" + ILLUSTRATIVE),
+    params_cell(["instrument", "responses", "lang"]),
+    code(SETUP),
+    code("inst = ce.Instrument.load(R / instrument)\n"
+         "resp = ce.read_responses(R / responses, inst)\n"
+         "scores = ce.score_scales(resp, inst)\n"
+         "scale_cols = list(inst.scales)\n"
+         "desc = ce.describe_by(scores, dv=scale_cols)\n"
+         "report.save_table(desc, \"05-scale-descriptives\", out_dir=TABLES)\n"
+         "desc.round(2)"),
+    md("## Correlations between scales\n\nPearson correlations with Holm-adjusted p values."),
+    code("corr = ce.correlation_matrix(scores, columns=scale_cols)\n"
+         "report.save_table(corr, \"05-correlations\", out_dir=TABLES)\n"
+         "corr.head().round(3)"),
+    md("## The image model"),
+    code("model = ce.image_model(resp, inst, outcome=\"CITRA\", controls=[\"district\"])\n"
+         "report.save_table(model, \"05-image-model\", out_dir=TABLES)\n"
+         "ax = plots.plot_coefficients(model)\n"
+         "report.save_figure(ax.figure, \"05-image-model\", out_dir=FIGURES)"),
+    code("model.round(3)"),
+    md("## Groups\n\nDoes the image differ between districts (Welch ANOVA, Games–Howell pairs, "
+       "Kruskal–Wallis), and do residents who used an online service rate the technology "
+       "strategy higher (Welch t test)?"),
+    code("districts = ce.compare_groups(scores, dv=\"CITRA\", between=\"district\")\n"
+         "report.save_table(districts, \"05-citra-by-district\", out_dir=TABLES)\n"
+         "online = ce.ttest_groups(scores, dv=\"TK\", between=\"used_online_service\")\n"
+         "report.save_table(online, \"05-tk-by-online-service\", out_dir=TABLES)\n"
+         "districts.round(3)"),
+])
+
+# --------------------------------------------------------------------------- 06
+
+NB06 = ("06-joint-display", [
+    md("# 06 · Joint display: interviews beside the survey\n\n"
+       "Each strategy theme of the codebook names the survey scale that measures it. The joint "
+       "display sets side by side what the interviews say (how many informants raise the "
+       "theme, how reliably it was coded, a quote) and what the survey says (mean, scale "
+       "reliability, standardised effect on image), and states per row whether the two "
+       "strands **converge**, **diverge**, or one **expands** on the other. The rules are "
+       "fixed in advance (`ce.meta_inferences`): a theme is salient when at least half of the "
+       "informants raise it; a construct matters when the 95% CI of its standardised effect "
+       "on image lies above zero (for an image element: when its mean lies above the scale "
+       "midpoint).\n\n" + ILLUSTRATIVE),
+    params_cell(["transcripts", "codebook", "codings", "instrument", "responses", "lang",
+                 "seed"]),
+    code(SETUP),
+    code("corpus = ce.read_transcripts(R / transcripts)\n"
+         "cb = ce.Codebook.load(R / codebook)\n"
+         "manual = pd.concat([ce.read_codings(R / f, corpus=corpus, codebook=cb) "
+         "for f in codings],\n"
+         "                   ignore_index=True)\n"
+         "inst = ce.Instrument.load(R / instrument)\n"
+         "resp = ce.read_responses(R / responses, inst)"),
+    md("The qualitative side counts the consensus coding (themes both coders applied); the "
+       "reliability column is Krippendorff's alpha of the two coders (notebook 02); the "
+       "quantitative side uses the image model of notebook 05."),
+    code("agree = ce.agreement(manual, corpus=corpus, codes=cb, n_boot=1000, seed=seed)\n"
+         "agreed = ce.consensus(manual, rule=\"agreed\")\n"
+         "model = ce.image_model(resp, inst, outcome=\"CITRA\", controls=[\"district\"])\n"
+         "joint = ce.joint_display(agreed, corpus=corpus, codebook=cb, responses=resp,\n"
+         "                         instrument=inst, reliability=agree, model=model, "
+         "lang=lang, seed=seed)\n"
+         "report.save_table(joint, \"06-joint-display\", out_dir=TABLES)\n"
+         "ax = plots.plot_joint_display(joint, lang=lang)\n"
+         "report.save_figure(ax.figure, \"06-joint-display\", out_dir=FIGURES)"),
+    md("## The meta-inferences in words"),
+    code("for row in joint.itertuples():\n"
+         "    name = row.theme_label if isinstance(row.theme_label, str) else "
+         "row.construct_label\n"
+         "    print(f\"{name}: {row.meta_inference} — {row.rationale}\"\n"
+         "          + (f\" [{row.caveat}]\" if row.caveat else \"\"))"),
+    md("## Quotes beside the numbers"),
+    code("joint.loc[joint.theme.notna(), [\"theme_label\", \"construct\", \"meta_inference\", "
+         "\"quote_doc\", \"quote\"]]"),
+])
+
 NOTEBOOKS = [NB01]
 
 

@@ -207,3 +207,93 @@ def test_interviewer_turns_do_not_count():
     assert t.loc[0, ["n_informants", "n_informants_total", "n_segments"]].tolist() == [1, 1, 1]
     assert t.loc[0, "quote"] == "kerja sama"
     assert t.loc[0, "segment_share"] == 1.0
+
+
+# --------------------------------------------------------------------------- quantitative side
+
+@pytest.fixture(scope="module")
+def survey():
+    pytest.importorskip("citra_eval.survey", reason="survey module not in this build")
+    inst = ce.Instrument.load(ce.example_path("instrument"))
+    resp = ce.read_responses(ce.example_path("responses"), inst)
+    return inst, resp
+
+
+def test_construct_evidence_by_hand(survey):
+    from scipy import stats
+
+    inst, resp = survey
+    model = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
+    q = ig.construct_evidence(resp, inst, model=model, lang="en").set_index("construct")
+    assert "CITRA" not in q.index  # the outcome has no row
+    assert list(q.index) == [s for s in inst.scales if s != "CITRA"]
+    scores = ce.score_scales(resp, inst)
+    x = scores["TK"].dropna().to_numpy()
+    half = stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
+    assert q.loc["TK", "construct_mean"] == pytest.approx(x.mean())
+    assert q.loc["TK", "mean_ci_low"] == pytest.approx(x.mean() - half)
+    assert q.loc["TK", "mean_ci_high"] == pytest.approx(x.mean() + half)
+    rel = ce.scale_reliability(resp, inst).set_index("scale")
+    assert q.loc["TK", "scale_alpha"] == pytest.approx(rel.loc["TK", "alpha"])
+    tk = model.set_index("term").loc["TK"]
+    assert q.loc["TK", ["std_effect", "std_ci_low", "std_ci_high", "p_value"]].tolist() == \
+        pytest.approx([tk.std_estimate, tk.std_ci_low, tk.std_ci_high, tk.p_value])
+    assert q.loc["TK", "quant_basis"] == "effect"
+    assert q.loc["KP", "quant_basis"] == "level" and np.isnan(q.loc["KP", "std_effect"])
+    assert q.loc["CK", "quant_basis"] == "level"
+    assert q.loc["KS", "construct_label"] == inst.scales["KS"].text("en")
+    assert (q["scale_midpoint"] == 3.0).all()
+
+
+def test_joint_display_on_example_study(survey, study):
+    inst, resp = survey
+    corpus, codebook, a, b = study
+    manual = pd.concat([a, b], ignore_index=True)
+    j = ce.joint_display(manual, corpus=corpus, codebook=codebook, responses=resp,
+                         instrument=inst, lang="en", seed=0)
+    assert list(j.columns) == ig.JOINT_COLUMNS
+    # every codable theme, then the one construct without a theme (KP)
+    assert j["theme"].tolist()[:15] == codebook.codable_ids
+    assert j["construct"].iloc[15:].tolist() == ["KP"]
+    assert j.loc[15, "meta_inference"] == "expands"
+    # themes without construct expand; linked themes converge or diverge
+    no_construct = j["theme"].notna() & j["construct"].isna()
+    assert (j.loc[no_construct, "meta_inference"] == "expands").all()
+    linked = j["theme"].notna() & j["construct"].notna()
+    assert j.loc[linked, "meta_inference"].isin(["converges", "diverges"]).all()
+    # reliability computed from the two coders (seeded), model computed without controls
+    assert j["code_alpha"].iloc[:15].notna().all()
+    again = ce.joint_display(manual, corpus=corpus, codebook=codebook, responses=resp,
+                             instrument=inst, lang="en", seed=0)
+    pd.testing.assert_frame_equal(j, again)
+    idn = ce.joint_display(manual, corpus=corpus, codebook=codebook, responses=resp,
+                           instrument=inst, lang="id", seed=0)
+    assert idn.loc[0, "theme_label"] == codebook.label(j.loc[0, "theme"], "id")
+    assert idn["meta_inference"].tolist() == j["meta_inference"].tolist()
+
+
+def test_plot_joint_display_rows_and_colours():
+    import matplotlib.pyplot as plt
+
+    from citra_eval.plots import plot_joint_display
+    from citra_eval.plots.joint import META_COLORS
+
+    t = _rules(_row(theme_label="Kerja sama", construct="KS"),
+               _row(theme_label="Bamara", construct="BM", std_ci_low=-0.1),
+               _row(theme=None, theme_label=None, construct="KP", construct_label="Kepuasan",
+                    n_informants=NAN, informant_share=NAN, quant_basis="level"))
+    ax = plot_joint_display(t, lang="id")
+    assert [x.get_text() for x in ax.get_yticklabels()] == ["Kerja sama (KS)", "Bamara (BM)",
+                                                            "Kepuasan (KP)"]
+    bars = ax.patches[:3]
+    assert [b.get_width() for b in bars] == [0.6, 0.6, 0.0]
+    from matplotlib.colors import to_hex
+    assert [to_hex(b.get_facecolor()) for b in bars[:2]] == [META_COLORS["converges"],
+                                                             META_COLORS["diverges"]]
+    legend = [x.get_text() for x in ax.get_legend().get_texts()]
+    assert legend[:3] == ["konvergen", "divergen", "ekspansi"]
+    right = ax.child_axes[0]
+    assert "rerata 3.50" in right.texts[0].get_text()
+    plt.close("all")
+    with pytest.raises(ValueError, match="missing columns"):
+        plot_joint_display(pd.DataFrame({"x": [1]}))

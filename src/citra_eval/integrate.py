@@ -236,24 +236,9 @@ def _mean_ci(x: pd.Series, level: float = 0.95) -> tuple[float, float, float]:
 
 def _scale_meta(instrument, lang: str) -> tuple[list[str], dict[str, str], float]:
     """Scale names in instrument order, their labels in ``lang``, and the scale midpoint."""
-    scales = instrument.scales
-    names = list(scales)
-    labels = {}
-    for name in names:
-        sc = scales[name]
-        lab = getattr(sc, "label", None)
-        if isinstance(lab, Mapping):
-            labels[name] = lab.get(lang) or next(iter(lab.values()), name)
-        elif callable(getattr(instrument, "label", None)):
-            labels[name] = instrument.label(name, lang)
-        else:
-            labels[name] = str(lab or name)
-    lo = getattr(instrument, "min", None)
-    hi = getattr(instrument, "max", None)
-    if lo is None or hi is None:
-        scale = getattr(instrument, "scale", {}) or {}
-        lo, hi = scale.get("min", 1), scale.get("max", 5)
-    return names, labels, (float(lo) + float(hi)) / 2
+    names = list(instrument.scales)
+    labels = {n: instrument.scales[n].text(lang) for n in names}
+    return names, labels, (float(instrument.min) + float(instrument.max)) / 2
 
 
 def construct_evidence(responses: pd.DataFrame, instrument, *, model: pd.DataFrame | None = None,
@@ -289,16 +274,18 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, model: pd.DataFra
         against the scale midpoint).
     """
     _check_lang(lang)
-    from . import survey
+    from .models import image_model
+    from .psychometrics import scale_reliability as _scale_reliability
+    from .survey import score_scales
 
     names, labels, midpoint = _scale_meta(instrument, lang)
-    scores = survey.score_scales(responses, instrument)
-    rel = scale_reliability if scale_reliability is not None else survey.scale_reliability(
-        responses, instrument)
+    scores = score_scales(responses, instrument)
+    rel = (scale_reliability if scale_reliability is not None
+           else _scale_reliability(responses, instrument))
     _require(rel, ["scale", "alpha"], "scale_reliability")
     alpha = dict(zip(rel["scale"], rel["alpha"], strict=True))
     if model is None:
-        model = survey.image_model(responses, instrument, outcome=outcome)
+        model = image_model(responses, instrument, outcome=outcome)
     _require(model, ["term", "std_estimate", "std_ci_low", "std_ci_high", "p_value"], "model")
     terms = model.set_index("term")
     rows = []

@@ -14,10 +14,12 @@ META_COLORS = {"converges": "#029e73", "diverges": "#d55e00", "expands": "#94949
 _TITLES = {
     "en": {"qual": "Interviews: share of informants raising the theme",
            "quant": "Survey: standardised effect on image\n(β, 95% CI)",
-           "level": "mean {m:.2f}", "salience": "salience threshold"},
+           "level": "mean {m:.2f} [{lo:.2f}, {hi:.2f}] vs midpoint {mid:g}",
+           "salience": "salience threshold"},
     "id": {"qual": "Wawancara: porsi informan yang menyebut tema",
            "quant": "Survei: pengaruh terstandar terhadap citra\n(β, IK 95%)",
-           "level": "rerata {m:.2f}", "salience": "ambang menonjol"},
+           "level": "rerata {m:.2f} [{lo:.2f}; {hi:.2f}] vs titik tengah {mid:g}",
+           "salience": "ambang menonjol"},
 }
 
 
@@ -75,6 +77,7 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
     >>> plt.close("all")
     """
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     from ..integrate import META_LABELS
@@ -116,16 +119,22 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
                                                           [hi - r["std_effect"]]],
                            fmt="o", color=c, markersize=4, capsize=2, linewidth=1.2)
         elif r.get("quant_basis") == "level" and not _nan(r.get("construct_mean")):
-            right.text(0.02, y, _TITLES[lang]["level"].format(m=r["construct_mean"]),
+            text = _TITLES[lang]["level"].format(m=r["construct_mean"], lo=r.get("mean_ci_low"),
+                                                 hi=r.get("mean_ci_high"),
+                                                 mid=r.get("scale_midpoint"))
+            right.text(0.02, y, text,
                        transform=right.get_yaxis_transform(), va="center", fontsize="small",
                        color="#555555", style="italic")
     right.tick_params(axis="y", left=False, labelleft=False)
     right.grid(axis="y", visible=False)
     right.set_title(_TITLES[lang]["quant"], fontsize="medium", loc="left")
     used = [m for m in META_COLORS if any(r["meta_inference"] == m for r in rows)]
-    ax.legend(handles=[Patch(color=META_COLORS[m], label=META_LABELS[lang][m]) for m in used],
-              loc="upper center", bbox_to_anchor=(0.9, -0.08), ncol=len(used) or 1,
-              frameon=False, fontsize="small")
+    handles = [Patch(color=META_COLORS[m], label=META_LABELS[lang][m]) for m in used]
+    if salience is not None:
+        handles.append(Line2D([], [], color="#555555", linestyle="--", linewidth=0.8,
+                              label=f"{_TITLES[lang]['salience']} ({salience:.0%})"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.9, -0.08),
+              ncol=len(handles) or 1, frameon=False, fontsize="small")
     return ax
 
 
