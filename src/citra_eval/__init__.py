@@ -28,8 +28,8 @@ from .survey import Instrument, Scale, likert_table, read_responses, score_scale
 __version__ = "0.1.0"
 
 __all__ = [
-    "COEF_COLUMNS",
     "CODING_COLUMNS",
+    "COEF_COLUMNS",
     "Code",
     "Codebook",
     "Corpus",

@@ -225,8 +225,9 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
     >>> import pandas as pd
     >>> d = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 6.0, 8.0], "g": list("aaabbb")})
     >>> r = ttest_groups(d, dv="x", between="g")
+    >>> # pooled SD = sqrt((2 * 1 + 2 * 4) / 4) = 1.5811, so d = -4 / 1.5811
     >>> float(r["mean_diff"].iloc[0]), round(float(r["cohen_d"].iloc[0]), 4)
-    (-4.0, -2.1822)
+    (-4.0, -2.5298)
     """
     import pingouin as pg
 
@@ -238,8 +239,9 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
     present = _groups_in_order(frame[between])
     if groups is None:
         if len(present) != 2:
-            raise ValueError(f"{between!r} has {len(present)} groups ({', '.join(map(str, present))}"
-                             "); pass groups=(a, b) to pick two")
+            names = ", ".join(map(str, present))
+            raise ValueError(f"{between!r} has {len(present)} groups ({names}); pass "
+                             "groups=(a, b) to pick two")
         groups = present
     if len(groups) != 2 or any(g not in present for g in groups):
         raise ValueError(f"groups must be two of {', '.join(map(str, present))}, got {groups!r}")
