@@ -495,6 +495,7 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         statistic, p_value, ci_low, ci_high, n``. ``kind`` is ``beta`` or ``threshold``;
         thresholds are named ``lower|upper`` (R's naming, e.g. ``Low|Medium``). ``statistic``
         is the Wald z; ``n`` the number of observations (the sum of the weights).
+        ``DataFrame.attrs`` holds ``loglik``, ``aic`` and ``converged``.
 
     Notes
     -----
@@ -559,10 +560,13 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     z = est / se
     q = stats.norm.ppf(1 - (1 - ci) / 2)
     names = list(X.columns) + [f"{cats[j]}|{cats[j + 1]}" for j in range(len(cats) - 1)]
-    return pd.DataFrame({"term": names, "kind": ["beta"] * k + ["threshold"] * len(theta),
+    out = pd.DataFrame({"term": names, "kind": ["beta"] * k + ["threshold"] * len(theta),
                          "estimate": est, "std_error": se, "statistic": z,
                          "p_value": 2 * stats.norm.sf(np.abs(z)), "ci_low": est - q * se,
                          "ci_high": est + q * se, "n": len(data)}, columns=ORDINAL_COLUMNS)
+    out.attrs.update(loglik=float(res.llf), aic=float(-2 * res.llf + 2 * len(params)),
+                     converged=bool(res.mle_retvals.get("converged", True)))
+    return out
 
 
 def _expand_weights(data: pd.DataFrame, weights: str) -> pd.DataFrame:

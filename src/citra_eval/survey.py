@@ -631,6 +631,7 @@ def score_scales(responses: pd.DataFrame, instrument: Instrument, *,
     >>> "CITRA" in scores.columns and len(scores) == len(resp)
     True
     """
+    _check_items(responses, instrument, [])
     names = list(instrument.scales) if scales is None else list(scales)
     for n in names:
         instrument._scale(n)
