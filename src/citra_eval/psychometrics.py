@@ -92,7 +92,8 @@ def omega_total(items: pd.DataFrame) -> float:
 
 
 def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
-                      scales: list[str] | None = None, ci: float = 0.95) -> pd.DataFrame:
+                      scales: list[str] | None = None, ci: float = 0.95,
+                      impute: str | None = None) -> pd.DataFrame:
     """Internal consistency of every scale: alpha with its CI, standardised alpha, omega.
 
     Parameters
@@ -105,13 +106,17 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
         Scales to analyse (default: every scale).
     ci : float
         Confidence level of the alpha interval.
+    impute : {None, "median"}
+        None (default): pairwise deletion, as psych ``alpha()``. ``"median"``: replace each
+        missing answer by the item median first, as psych ``scoreItems()`` does by default
+        (its printed alphas are those of the imputed items).
 
     Returns
     -------
     DataFrame
         One row per scale: ``scale``; ``n_items``; ``n`` (respondents with at least one
         answered item of the scale); ``alpha`` (Cronbach's alpha, psych ``raw_alpha``);
-        ``ci_low, ci_high`` (Feldt's interval, as pingouin; rounded to 3 decimals by pingouin);
+        ``ci_low, ci_high`` (Feldt's interval, pingouin's formula without its rounding);
         ``std_alpha`` (psych ``std.alpha``: alpha of the correlation matrix
         ``cov2cor(C)``); ``average_r`` (psych ``average_r``: mean inter-item correlation);
         ``omega_total`` (:func:`omega_total`); ``mean, sd`` (of the respondents' mean scores,
@@ -148,21 +153,30 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     True
     """
     import pingouin as pg
+    from scipy.stats import f as f_dist
 
     names = list(instrument.scales) if scales is None else list(scales)
     if not 0 < ci < 1:
         raise ValueError(f"ci must lie between 0 and 1, got {ci!r}")
+    if impute not in (None, "median"):
+        raise ValueError(f"impute must be None or 'median', got {impute!r}")
     rows = []
     for name in names:
         block = keyed_items(responses, instrument, name)
         block = block[block.notna().any(axis=1)]
+        if impute == "median":
+            block = block.fillna(block.median())
         k, n = block.shape[1], block.shape[0]
         row = {"scale": name, "n_items": k, "n": n}
         scores = block.mean(axis=1)
         row["mean"] = float(scores.mean()) if n else math.nan
         row["sd"] = float(scores.std(ddof=1)) if n > 1 else math.nan
         if k >= 2 and n >= 2:
-            alpha, (lo, hi) = pg.cronbach_alpha(data=block, nan_policy="pairwise", ci=ci)
+            alpha = pg.cronbach_alpha(data=block, nan_policy="pairwise", ci=ci)[0]
+            # Feldt's interval as pingouin computes it, unrounded (pingouin rounds to 3 places)
+            a = 1 - ci
+            lo = 1 - (1 - alpha) * f_dist.isf(a / 2, n - 1, (n - 1) * (k - 1))
+            hi = 1 - (1 - alpha) * f_dist.isf(1 - a / 2, n - 1, (n - 1) * (k - 1))
             r = _cov2cor(_pairwise_cov(block))
             rbar = float(r[np.triu_indices(k, 1)].mean())
             row.update(alpha=float(alpha), ci_low=float(lo), ci_high=float(hi),
