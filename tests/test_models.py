@@ -255,3 +255,29 @@ def test_describe_by(example):
     assert row["se"] == pytest.approx(ya.std() / np.sqrt(ya.notna().sum()))
     # simulated truth: having used an online service raises the TK perception
     assert desc.iloc[3]["mean"] > desc.iloc[2]["mean"]
+
+
+def test_pingouin_calls_raise_no_pandas_warnings(example):
+    """pingouin 0.7 under pandas 3: the calls used here emit no Future/Deprecation warnings
+    (which would turn into errors in the next pandas)."""
+    import warnings
+
+    resp, inst = example
+    scores = ce.score_scales(resp, inst)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        warnings.simplefilter("error", DeprecationWarning)
+        ce.compare_groups(scores, dv="CITRA", between="district")
+        ce.ttest_groups(scores, dv="TK", between="used_online_service")
+        ce.correlation_matrix(scores, columns=["KS", "TK", "CITRA"])
+        ce.scale_reliability(resp, inst, scales=["KS"])
+        ce.item_statistics(resp, inst, scales=["KS"])
+
+
+def test_ordinal_model_on_a_likert_item(example):
+    resp, _ = example
+    res = ce.ordinal_model(resp, outcome="TK1", predictors=["used_online_service"])
+    assert res["term"].tolist() == ["used_online_service[T.Ya]", "1|2", "2|3", "3|4", "4|5"]
+    # simulated truth: having used an online service raises TK answers
+    assert res.loc[0, "estimate"] > 0 and res.loc[0, "p_value"] < 0.05
+    assert res.loc[0, "n"] == resp["TK1"].notna().sum()

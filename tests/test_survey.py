@@ -331,3 +331,11 @@ def test_cli_validate_survey(cli, tmp_path):
     res = cli("validate", "--instrument", str(bad))
     assert res.returncode == 2
     assert f"error: {bad}:13: reverse item 'z'" in res.stderr
+
+
+def test_cli_survey_unknown_outcome(cli, tmp_path):
+    res = cli("survey", "--instrument", str(INSTRUMENT), "--responses", str(RESPONSES),
+              "--out", str(tmp_path / "o"), "--outcome", "NOPE")
+    assert res.returncode == 2
+    assert res.stderr.startswith(f"error: {INSTRUMENT}: --outcome 'NOPE' is not a scale")
+    assert not (tmp_path / "o").exists()

@@ -91,9 +91,9 @@ def _add_survey(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--instrument", metavar="FILE", required=True, help="instrument YAML")
     p.add_argument("--responses", metavar="FILE", required=True, help="responses CSV")
     p.add_argument("--out", metavar="DIR", required=True, help="output folder")
-    p.add_argument("--outcome", default="CITRA",
-                   help="outcome scale of the image model (default CITRA; skipped when the "
-                        "instrument has no such scale)")
+    p.add_argument("--outcome", default=None,
+                   help="outcome scale of the image model (default CITRA; the model is "
+                        "skipped when the instrument has no CITRA scale)")
     p.add_argument("--controls", nargs="*", default=None, metavar="COLUMN",
                    help="control columns of the image model (default: district when present)")
     p.add_argument("--min-items", type=int, default=None,
@@ -127,8 +127,12 @@ def _run_survey(args: argparse.Namespace) -> int:
         "item_statistics.csv": item_statistics(responses, instrument),
         "likert.csv": likert_table(responses, instrument, lang=args.lang),
     }
-    if args.outcome in instrument.scales:
-        tables["image_model.csv"] = image_model(responses, instrument, outcome=args.outcome,
+    if args.outcome is not None and args.outcome not in instrument.scales:
+        raise InputError(f"--outcome {args.outcome!r} is not a scale of the instrument; use one "
+                         f"of {', '.join(instrument.scales)}", path=args.instrument)
+    outcome = args.outcome or "CITRA"
+    if outcome in instrument.scales:
+        tables["image_model.csv"] = image_model(responses, instrument, outcome=outcome,
                                                 controls=controls, min_items=args.min_items)
     with atomic_dir(args.out) as tmp:
         for name, table in tables.items():
