@@ -60,7 +60,7 @@ def omega_total(items: pd.DataFrame) -> float:
     >>> rng = np.random.default_rng(0)
     >>> f = rng.normal(size=(5000, 1))
     >>> items = pd.DataFrame(f * 0.7 + rng.normal(size=(5000, 4)) * np.sqrt(1 - 0.49))
-    >>> round(omega_total(items), 2)  # population value 4*0.49... = 0.79
+    >>> round(omega_total(items), 2)  # population: 2.8**2 / (2.8**2 + 4 * 0.51) = 0.79
     0.79
     """
     from statsmodels.multivariate.factor import Factor

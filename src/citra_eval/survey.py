@@ -616,7 +616,7 @@ def score_scales(responses: pd.DataFrame, instrument: Instrument, *,
     Notes
     -----
     A reverse-keyed item ``x`` is scored ``min + max - x``. The scale score of respondent
-    ``i`` is :math:`\\bar x_i = \\frac{1}{m_i}\\sum_{j \\in A_i} x_{ij}`` over the ``m_i``
+    ``i`` is :math:`\\bar x_i = \\frac{1}{m_i}\\sum_{j \\in A_i} x_{ij}` over the ``m_i``
     answered items ``A_i``; no imputation (psych's ``scoreItems`` imputes item medians by
     default, which shrinks scores of respondents with missing answers towards the middle).
 
