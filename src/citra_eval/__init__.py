@@ -12,26 +12,55 @@ from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codin
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
 from .integrate import construct_evidence, joint_display, meta_inferences, theme_evidence
+from .models import (
+    COEF_COLUMNS,
+    compare_groups,
+    correlation_matrix,
+    describe_by,
+    image_model,
+    ordinal_model,
+    ttest_groups,
+)
 from .paths import example_path, project_root
+from .psychometrics import item_statistics, omega_total, scale_reliability
+from .simulate import simulate_survey, survey_truth
+from .survey import Instrument, Scale, likert_table, read_responses, score_scales
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CODING_COLUMNS",
+    "COEF_COLUMNS",
     "Code",
     "Codebook",
     "Corpus",
     "InputError",
+    "Instrument",
     "Pattern",
+    "Scale",
     "__version__",
+    "compare_groups",
     "construct_evidence",
+    "correlation_matrix",
+    "describe_by",
     "example_path",
+    "image_model",
+    "item_statistics",
     "joint_display",
+    "likert_table",
     "meta_inferences",
+    "omega_total",
+    "ordinal_model",
     "project_root",
     "read_codings",
+    "read_responses",
     "read_transcripts",
+    "scale_reliability",
+    "score_scales",
+    "simulate_survey",
+    "survey_truth",
     "theme_evidence",
+    "ttest_groups",
     "validate_codings",
     "write_codings",
 ]

@@ -4,5 +4,6 @@ Axes; none calls ``plt.show()``. Save them with :func:`citra_eval.report.save_fi
 from __future__ import annotations
 
 from .joint import plot_joint_display
+from .survey import plot_coefficients, plot_likert
 
-__all__ = ["plot_joint_display"]
+__all__ = ["plot_coefficients", "plot_joint_display", "plot_likert"]
