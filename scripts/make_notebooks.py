@@ -288,7 +288,7 @@ NB06 = ("06-joint-display", [
          "\"quote_doc\", \"quote\"]]"),
 ])
 
-NOTEBOOKS = [NB01]
+NOTEBOOKS = [NB01, NB04, NB05]
 
 
 def main(argv: list[str]) -> int:

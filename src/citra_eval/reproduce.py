@@ -200,13 +200,22 @@ def _validate_inputs(root: Path) -> dict:
             inst = attempt(Instrument.load, instrument_path)
             resp = root / "data/raw/survey_responses.csv"
             if inst is not None:
-                info["instrument"] = {"name": str(getattr(inst, "name", "")),
-                                      "version": str(getattr(inst, "version", "") or "")}
+                info["instrument"] = {"name": str(inst.name),
+                                      "version": _yaml_version(instrument_path)}
                 if resp.is_file():
                     attempt(read_responses, resp, inst)
     if problems:
         raise InputError(problems=problems)
     return info
+
+
+def _yaml_version(path: Path) -> str | None:
+    """The top-level ``version:`` of a YAML input (the instrument keeps none as attribute)."""
+    from ._yaml import read_yaml_file
+
+    data = read_yaml_file(path)
+    v = data.get("version") if isinstance(data, dict) else None
+    return None if v is None else str(v)
 
 
 # --------------------------------------------------------------------------- notebooks
