@@ -310,3 +310,19 @@ def test_committed_reports_reproduce_byte_for_byte():
     r = run_cli("reproduce", "--check")
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.startswith("ok: ")
+
+
+def test_failed_run_leaves_previous_reports_untouched(built, tmp_path):
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    before = {p.relative_to(copy).as_posix(): p.read_bytes()
+              for p in (copy / "reports").rglob("*") if p.is_file()}
+    _notebook(copy / "notebooks" / "02-figure.ipynb", ["raise RuntimeError('late failure')"],
+              PARAMS)
+    with pytest.raises(rp.NotebookError, match="late failure"):
+        rp.reproduce(copy)
+    after = {p.relative_to(copy).as_posix(): p.read_bytes()
+             for p in (copy / "reports").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list((copy / "reports").glob(".*"))
