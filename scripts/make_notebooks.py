@@ -151,6 +151,8 @@ NB02 = ("02-coding-reliability", [
          "agree[[\"code\", \"n_positive\", \"percent_agreement\", \"cohen_kappa\", "
          "\"krippendorff_alpha\",\n"
          "       \"alpha_ci_low\", \"alpha_ci_high\", \"gwet_ac1\"]].round(3)"),
+    code("ax = plots.plot_agreement(agree, labels=cb.labels(lang))\n"
+         "report.save_figure(ax.figure, \"02-agreement\", out_dir=FIGURES)"),
     md("## Where the coders differ\n\nEvery disputed turn with its text and each coder's "
        "codes: the agenda for the consensus meeting."),
     code("disputed = ce.disagreements(manual, corpus=corpus)\n"
@@ -170,6 +172,62 @@ NB02 = ("02-coding-reliability", [
          "quality = ce.evaluate_coder(auto, reference=agreed, corpus=corpus)\n"
          "report.save_table(quality, \"02-autocode-vs-consensus\", out_dir=TABLES)\n"
          "quality.round(3)"),
+])
+
+# --------------------------------------------------------------------------- 03
+
+NB03 = ("03-themes", [
+    md("# 03 · Themes: how often, with what, until when, in whose words\n\n"
+       "Counts on the consensus coding (themes both coders applied): how many informants and "
+       "turns carry each theme, overall and per informant group; which themes occur in the "
+       "same turn; whether new interviews still brought new themes (saturation); and the "
+       "quotes that best show each theme.\n\n" + ILLUSTRATIVE),
+    params_cell(["transcripts", "codebook", "codings", "lang"]),
+    code(SETUP),
+    code("corpus = ce.read_transcripts(R / transcripts)\n"
+         "cb = ce.Codebook.load(R / codebook)\n"
+         "manual = pd.concat([ce.read_codings(R / f, corpus=corpus, codebook=cb) "
+         "for f in codings],\n"
+         "                   ignore_index=True)\n"
+         "agreed = ce.consensus(manual, rule=\"agreed\")"),
+    md("## Frequencies\n\nInterviews (one informant each) that raise each theme (bars), "
+       "with turns and the share of informant turns in the table."),
+    code("freq = ce.code_frequencies(agreed, corpus=corpus, codebook=cb)\n"
+         "report.save_table(freq, \"03-code-frequencies\", out_dir=TABLES)\n"
+         "ax = plots.plot_code_frequencies(freq, value=\"n_documents\", codebook=cb, "
+         "lang=lang)\n"
+         "report.save_figure(ax.figure, \"03-code-frequencies\", out_dir=FIGURES)"),
+    code("by_group = ce.code_frequencies(agreed, corpus=corpus, codebook=cb, by=\"group\")\n"
+         "report.save_table(by_group, \"03-code-frequencies-by-group\", out_dir=TABLES)\n"
+         "by_group.pivot(index=\"code\", columns=\"group\", values=\"n_informants\")"
+         ".reindex(cb.codable_ids)"),
+    md("## Themes that occur together\n\nPairs of themes coded in the same turn (count and "
+       "Jaccard index), and which informant raised which theme."),
+    code("co = ce.cooccurrence(agreed, corpus=corpus, codebook=cb, measure=\"jaccard\")\n"
+         "report.save_table(co, \"03-cooccurrence\", out_dir=TABLES)\n"
+         "ax = plots.plot_cooccurrence(co, measure=\"jaccard\", codebook=cb, lang=lang)\n"
+         "report.save_figure(ax.figure, \"03-cooccurrence\", out_dir=FIGURES)"),
+    code("cases = ce.code_case_matrix(agreed, corpus=corpus, codebook=cb)\n"
+         "report.save_table(cases, \"03-code-case-matrix\", out_dir=TABLES)\n"
+         "cases"),
+    md("## Saturation\n\nInterviews in the order they were held: new themes per interview and "
+       "the cumulative count, with the stopping rule of Guest, Namey & Chen (2020): base of 4 "
+       "interviews, runs of 2, at most 5% new information."),
+    code("sat = ce.saturation(agreed, corpus=corpus)\n"
+         "report.save_table(sat, \"03-saturation\", out_dir=TABLES)\n"
+         "ax = plots.plot_saturation(sat, lang=lang)\n"
+         "report.save_figure(ax.figure, \"03-saturation\", out_dir=FIGURES)\n"
+         "sat.attrs[\"saturation\"]"),
+    md("## Quotes\n\nThe two best quotes per theme: turns both coders coded first, then of a "
+       "readable length."),
+    code("quotes = ce.exemplar_quotes(agreed, corpus=corpus, k=2, codebook=cb, lang=lang)\n"
+         "report.save_table(quotes, \"03-quotes\", out_dir=TABLES)\n"
+         "quotes[[\"label\", \"attribution\", \"quote\"]].head(6)"),
+    md("## Keyword in context\n\nEvery mention of *Bamara*, in any spelling or inflection "
+       "(Bamara, BAMARA, Badapatan ...), with its surroundings."),
+    code("bamara = ce.kwic(corpus, \"bamara\", window=6, roles=[\"informant\"], codebook=cb)\n"
+         "report.save_table(bamara, \"03-kwic-bamara\", out_dir=TABLES)\n"
+         "bamara.head(8)"),
 ])
 
 # --------------------------------------------------------------------------- 04

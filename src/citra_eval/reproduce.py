@@ -274,8 +274,11 @@ def _failure(exc, source_nb, rel: str) -> NotebookError:
     tb = [_ANSI.sub("", t) for t in (exc.traceback or [])]
     last = [ln for t in tb[-2:] for ln in t.splitlines() if ln.strip()][-6:]
     where = f"cell {cell}" if cell else f"cell {exc.cell_index}"
+    final = f"{exc.ename}: {exc.evalue}"
+    if last and last[-1].strip() == final.strip():
+        last = last[:-1]
     msg = (f"{rel} failed in {where} (execution count {exc.exec_count}):\n{head}\n"
-           + "\n".join(last) + f"\n{exc.ename}: {exc.evalue}")
+           + "".join(ln + "\n" for ln in last) + final)
     return NotebookError(msg, notebook=rel, cell=cell, ename=exc.ename, evalue=exc.evalue)
 
 
