@@ -214,12 +214,10 @@ def test_second_run_is_byte_identical(built, tmp_path):
     assert not list((copy / "reports").glob(".*"))  # no staging left behind
 
 
-def test_check_passes_then_lists_every_differing_file(built, tmp_path):
+def test_check_lists_every_differing_file_and_only_those(built, tmp_path):
     root, _ = built
     copy = tmp_path / "copy"
     shutil.copytree(root, copy)
-    res = rp.reproduce(copy, check=True)
-    assert res.differences == [] and len(res.files) == 5
     m = copy / "reports" / "MANIFEST.sha256"
     lines = m.read_text().splitlines()
     lines = [("0" * 64 + ln[64:]) if ln.endswith(("bars.svg", "env.csv")) else ln
