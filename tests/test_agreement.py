@@ -1,0 +1,337 @@
+"""Codings -> units -> reliability table, disagreements, consensus."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import citra_eval as ce
+from citra_eval.agreement import AGREEMENT_COLUMNS
+
+DOC1 = """---
+id: D1
+speakers: {P: interviewer, I1: informant}
+---
+P: Bagaimana humas membangun citra?
+I1: Kami bekerja sama dengan media lokal.
+P: Lalu apa lagi?
+I1: Kami memakai Instagram dan situs web.
+I1: Setiap pekan ada rapat koordinasi.
+I1: Warga merasa puas dengan layanan.
+"""
+DOC2 = """---
+id: D2
+speakers: {P: interviewer, I2: informant}
+---
+P: Ceritakan strategi Anda.
+I2: Kami menggelar jumpa pers.
+I2: Kami bermitra dengan kampus.
+I2: Keluhan warga dijawab lewat WhatsApp.
+I2: Tidak ada anggaran khusus.
+"""
+
+# (doc, segment) -> {coder: codes}; D1 segment 1 and D2 segment 1 are interviewer turns.
+PLAN = {
+    ("D1", 2): {"A": ["kerja_sama", "media"], "B": ["kerja_sama"], "C": ["kerja_sama"]},
+    ("D1", 4): {"A": ["digital"], "B": ["digital"], "C": ["digital", "media"]},
+    ("D1", 5): {"A": ["kerja_sama"], "B": [], "C": []},
+    ("D1", 6): {"A": [], "B": [], "C": []},
+    ("D2", 2): {"A": ["media"], "B": ["media"], "C": ["media"]},
+    ("D2", 3): {"A": ["kerja_sama"], "B": ["kerja_sama"], "C": ["media"]},
+    ("D2", 4): {"A": ["digital"], "B": ["digital", "media"], "C": ["digital"]},
+    ("D2", 5): {"A": [], "B": [], "C": ["media"]},
+}
+CODES = ["digital", "kerja_sama", "media"]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return ce.Corpus.from_texts({"d1.txt": DOC1, "d2.txt": DOC2})
+
+
+def make_codings(corpus, plan=PLAN, coders=("A", "B", "C")) -> pd.DataFrame:
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    rows = []
+    for (doc, sid), by_coder in plan.items():
+        start, end = seg.loc[(doc, sid), ["start", "end"]]
+        for coder in coders:
+            for code in by_coder.get(coder, []):
+                rows.append((doc, sid, int(start), int(end), code, coder))
+    return pd.DataFrame(rows, columns=ce.CODING_COLUMNS)
+
+
+def ratings_for(code: str | None, coders=("A", "B", "C"), plan=PLAN) -> np.ndarray:
+    """Presence ratings (units x coders) of ``code``, or of every code stacked (None)."""
+    codes = CODES if code is None else [code]
+    return np.array([[float(k in plan[u][c]) for c in coders] for u in plan for k in codes])
+
+
+@pytest.fixture(scope="module")
+def codings(corpus):
+    return make_codings(corpus)
+
+
+def test_columns_and_rows(corpus, codings):
+    t = ce.agreement(codings, corpus=corpus, n_boot=50)
+    assert list(t.columns[:len(AGREEMENT_COLUMNS)]) == AGREEMENT_COLUMNS
+    assert t["code"].tolist() == [*CODES, "ALL"]
+    assert (t["n_units"] == 8).all()          # 8 informant segments; interviewer turns excluded
+    assert (t["n_coders"] == 3).all()
+    assert t.attrs["coders"] == ["A", "B", "C"]
+
+
+@pytest.mark.parametrize("coders", [("A", "B"), ("A", "B", "C")])
+def test_code_rows_equal_the_coefficients_on_the_ratings_matrix(corpus, codings, coders):
+    t = ce.agreement(codings, corpus=corpus, coders=list(coders), n_boot=0).set_index("code")
+    for code in [*CODES, None]:
+        r = ratings_for(code, coders)
+        row = t.loc[code or "ALL"]
+        assert row.krippendorff_alpha == pytest.approx(ce.krippendorff_alpha(r))
+        assert row.fleiss_kappa == pytest.approx(ce.fleiss_kappa(r))
+        assert row.gwet_ac1 == pytest.approx(ce.gwet_ac1(r))
+        assert row.percent_agreement == pytest.approx(ce.percent_agreement(r))
+        assert row.brennan_prediger == pytest.approx(ce.brennan_prediger(r, categories=[0, 1]))
+        if len(coders) == 2:
+            assert row.cohen_kappa == pytest.approx(ce.cohen_kappa(r))
+        else:
+            assert np.isnan(row.cohen_kappa)
+            assert "exactly 2 coders" in row.note
+
+
+def test_absence_counts_as_agreement(corpus, codings):
+    # Hand computation for 'kerja_sama', coders A and B: 8 units; A applies it to D1/2, D1/5,
+    # D2/3; B to D1/2, D2/3. Disagreement only on D1/5 -> percent agreement 7/8.
+    # Alpha (binary): n = 16, n_1 = 5, n_0 = 11, D_o-sum = 2 (one split unit):
+    # alpha = 1 - 15 * 2 / (2 * 5 * 11) = 1 - 30/110 = 0.727273.
+    t = ce.agreement(codings, corpus=corpus, coders=["A", "B"], n_boot=0).set_index("code")
+    row = t.loc["kerja_sama"]
+    assert row.percent_agreement == pytest.approx(7 / 8)
+    assert row.krippendorff_alpha == pytest.approx(1 - 30 / 110)
+    assert (row.n_positive, row.n_agreed) == (3, 2)
+
+
+def test_all_row_masi_alpha(corpus, codings):
+    t = ce.agreement(codings, corpus=corpus, n_boot=0).set_index("code")
+    sets = [[set(PLAN[u][c]) for c in "ABC"] for u in PLAN]
+    assert t.loc["ALL", "alpha_masi"] == pytest.approx(ce.krippendorff_alpha_sets(sets))
+    assert t.loc[CODES, "alpha_masi"].isna().all()
+    # ALL: 7 of 8 units got a code; no unit got the same non-empty set from all three coders
+    # except D1/4? (A, B digital; C digital+media: no) -> D2/2 (media x3) only.
+    assert t.loc["ALL", "n_positive"] == 7
+    assert t.loc["ALL", "n_agreed"] == 1
+
+
+def test_bootstrap_matches_naive_resampling(corpus, codings):
+    # The vectorised bootstrap must equal recomputing alpha on resampled ratings with the same
+    # draws (numpy default_rng(seed).integers(0, n_units, (n_boot, n_units))).
+    n_boot, seed = 300, 7
+    t = ce.agreement(codings, corpus=corpus, n_boot=n_boot, seed=seed).set_index("code")
+    draws = np.random.default_rng(seed).integers(0, 8, size=(n_boot, 8))
+    for code in ["media", None]:
+        r = ratings_for(code)
+        reps = []
+        for d in draws:
+            rows = d if code else (d[:, None] * len(CODES) + np.arange(len(CODES))).ravel()
+            try:
+                reps.append(ce.krippendorff_alpha(r[rows]))
+            except ValueError:
+                continue
+        row = t.loc[code or "ALL"]
+        assert row.n_boot == len(reps)
+        assert row.alpha_ci_low == pytest.approx(np.quantile(reps, 0.025))
+        assert row.alpha_ci_high == pytest.approx(np.quantile(reps, 0.975))
+        assert row.alpha_ci_low <= row.krippendorff_alpha <= row.alpha_ci_high
+
+
+def test_bootstrap_is_seeded(corpus, codings):
+    a = ce.agreement(codings, corpus=corpus, n_boot=200, seed=1)
+    b = ce.agreement(codings, corpus=corpus, n_boot=200, seed=1)
+    c = ce.agreement(codings, corpus=corpus, n_boot=200, seed=2)
+    pd.testing.assert_frame_equal(a, b)
+    assert not np.allclose(a["alpha_ci_low"], c["alpha_ci_low"])
+    assert ce.agreement(codings, corpus=corpus, n_boot=0)["alpha_ci_low"].isna().all()
+
+
+def test_roles_and_ignored_codings(corpus, codings):
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    s, e = seg.loc[("D1", 1), ["start", "end"]]
+    extra = pd.DataFrame([("D1", 1, int(s), int(e), "media", "A")], columns=ce.CODING_COLUMNS)
+    both = pd.concat([codings, extra], ignore_index=True)
+    t = ce.agreement(both, corpus=corpus, n_boot=0)
+    assert t.attrs["n_codings_ignored"] == 1
+    assert "1 coding(s) on segments outside the units" in t["note"].iloc[-1]
+    every = ce.agreement(both, corpus=corpus, n_boot=0, roles=None)
+    assert (every["n_units"] == 11).all()   # 8 informant + 3 interviewer turns
+    with pytest.raises(ce.InputError, match="no segment has role"):
+        ce.agreement(codings, corpus=corpus, roles=["moderator"])
+
+
+def test_document_unit(corpus, codings):
+    t = ce.agreement(codings, corpus=corpus, unit="document", n_boot=0).set_index("code")
+    assert (t["n_units"] == 2).all()
+    # At document level every coder used every code in D2; in D1 only C and A used media.
+    assert t.loc["media", "percent_agreement"] == pytest.approx((1 / 3 + 1) / 2)
+    assert t.loc["digital", "percent_agreement"] == 1.0
+    assert np.isnan(t.loc["digital", "krippendorff_alpha"])
+    assert "no variation" in t.loc["digital", "note"]
+
+
+def test_unused_code_is_explained(corpus, codings):
+    t = ce.agreement(codings, corpus=corpus, codes=["media", "anggaran"], n_boot=20)
+    row = t.set_index("code").loc["anggaran"]
+    assert row.percent_agreement == 1.0 and row.n_positive == 0
+    assert np.isnan(row.krippendorff_alpha) and np.isnan(row.alpha_ci_low)
+    assert "no coder applied this code" in row.note
+
+
+def test_codebook_restricts_codes(corpus, codings):
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [
+        {"id": "digital", "label": {"en": "Digital"}},
+        {"id": "media", "label": {"en": "Media"}}]})
+    with pytest.raises(ce.InputError, match="'kerja_sama' is not in the codebook"):
+        ce.agreement(codings, corpus=corpus, codes=book)
+    ok = codings[codings["code"] != "kerja_sama"]
+    t = ce.agreement(ok, corpus=corpus, codes=book, n_boot=0)
+    assert t["code"].tolist() == ["digital", "media", "ALL"]
+
+
+def test_coverage_documents_excludes_single_coded_units(corpus, codings):
+    only_a_in_d2 = codings[(codings["doc_id"] == "D1") | (codings["coder"] == "A")]
+    t = ce.agreement(only_a_in_d2, corpus=corpus, coders=["A", "B"], coverage="documents",
+                     n_boot=0)
+    assert (t["n_units"] == 4).all() and (t["n_units_excluded"] == 4).all()
+    assert "4 segment(s) rated by fewer than two coders excluded" in t["note"].iloc[-1]
+    d1 = {u: v for u, v in PLAN.items() if u[0] == "D1"}
+    r = ratings_for("kerja_sama", ("A", "B"), d1)
+    assert t.set_index("code").loc["kerja_sama", "krippendorff_alpha"] == pytest.approx(
+        ce.krippendorff_alpha(r))
+    only_a = codings[codings["coder"] == "A"]
+    both = pd.concat([only_a[only_a["doc_id"] == "D1"],
+                      codings[(codings["coder"] == "B") & (codings["doc_id"] == "D2")]])
+    with pytest.raises(ce.InputError, match="no segment was rated by two or more coders"):
+        ce.agreement(both, corpus=corpus, coverage="documents")
+
+
+def test_bad_input(corpus, codings):
+    with pytest.raises(ce.InputError, match="coder.*'Z'.*have A, B, C"):
+        ce.agreement(codings, corpus=corpus, coders=["A", "Z"])
+    with pytest.raises(ce.InputError, match="at least 2 coders.*1 \\(A\\)"):
+        ce.agreement(codings[codings["coder"] == "A"], corpus=corpus)
+    bad = codings.copy()
+    bad.loc[0, "segment_id"] = 99
+    with pytest.raises(ce.InputError, match="unknown segment_id 99"):
+        ce.agreement(bad, corpus=corpus)
+    bad = codings.copy()
+    bad.loc[0, "end"] = 10_000
+    with pytest.raises(ce.InputError, match="outside the text"):
+        ce.agreement(bad, corpus=corpus)
+    bad = codings.copy()
+    bad.loc[0, "doc_id"] = "D9"
+    with pytest.raises(ce.InputError, match="unknown doc_id 'D9'"):
+        ce.agreement(bad, corpus=corpus)
+    with pytest.raises(ValueError, match="unit must be"):
+        ce.agreement(codings, corpus=corpus, unit="sentence")
+    with pytest.raises(ValueError, match="ci must be between 0 and 1"):
+        ce.agreement(codings, corpus=corpus, ci=95)
+    with pytest.raises(ValueError, match="n_boot"):
+        ce.agreement(codings, corpus=corpus, n_boot=-1)
+    with pytest.raises(TypeError, match="corpus must be a Corpus"):
+        ce.agreement(codings, corpus="transcripts/")
+    with pytest.raises(TypeError, match="coders must be a list"):
+        ce.agreement(codings, corpus=corpus, coders="A")
+
+
+# --------------------------------------------------------------------------- disagreements
+
+
+def test_disagreements_lists_each_disputed_segment(corpus, codings):
+    d = ce.disagreements(codings, corpus=corpus, coders=["A", "B"])
+    disputed = [u for u, v in PLAN.items() if set(v["A"]) != set(v["B"])]
+    assert list(zip(d["doc_id"], d["segment_id"], strict=True)) == disputed
+    first = d.iloc[0]
+    assert (first.codes_A, first.codes_B) == ("kerja_sama; media", "kerja_sama")
+    assert (first.agreed, first.disputed, first.n_disputed) == ("kerja_sama", "media", 1)
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    assert first.text == seg.loc[("D1", 2), "text"]
+    assert first.speaker == "I1"
+    # Agreement and disagreement report tell the same story: disputed segments = units whose
+    # code sets differ.
+    assert len(d) == sum(set(v["A"]) != set(v["B"]) for v in PLAN.values())
+
+
+def test_disagreements_three_coders(corpus, codings):
+    d = ce.disagreements(codings, corpus=corpus)
+    assert {"codes_A", "codes_B", "codes_C"} <= set(d.columns)
+    assert ("D2", 2) not in set(zip(d["doc_id"], d["segment_id"], strict=True))  # all agree
+    assert ("D1", 6) not in set(zip(d["doc_id"], d["segment_id"], strict=True))  # none coded
+
+
+# --------------------------------------------------------------------------- consensus
+
+
+def _decided(frame) -> set:
+    return set(zip(frame["doc_id"], frame["segment_id"], frame["code"], strict=True))
+
+
+def _plan_set(rule) -> set:
+    out = set()
+    for (doc, sid), by in PLAN.items():
+        for code in CODES:
+            n = sum(code in by[c] for c in "ABC")
+            if rule(n):
+                out.add((doc, sid, code))
+    return out
+
+
+@pytest.mark.parametrize(("rule", "keep"), [("agreed", lambda n: n == 3),
+                                            ("any", lambda n: n >= 1),
+                                            ("majority", lambda n: n >= 2)])
+def test_consensus_rules(codings, rule, keep):
+    out = ce.consensus(codings, rule=rule)
+    assert list(out.columns[:6]) == ce.CODING_COLUMNS
+    assert (out["coder"] == "consensus").all()
+    assert _decided(out) == _plan_set(keep)
+    ce.validate_codings(out)
+
+
+def test_consensus_adjudicator(codings, corpus):
+    ab = codings[codings["coder"].isin(["A", "B"])]
+    # C adjudicates A vs B: agreed codes kept, disputed ones follow C.
+    out = ce.consensus(codings, rule="adjudicator", adjudicator="C")
+    expected = set()
+    for (doc, sid), by in PLAN.items():
+        for code in CODES:
+            a, b, c = (code in by[x] for x in "ABC")
+            if (a and b) or ((a != b) and c):
+                expected.add((doc, sid, code))
+    assert _decided(out) == expected
+    assert out["note"].str.startswith(("agreed by A, B", "adjudicated by C")).all()
+    # A adjudicating A vs B gives A's codings.
+    out_a = ce.consensus(ab, rule="adjudicator", adjudicator="A")
+    assert _decided(out_a) == _decided(ab[ab["coder"] == "A"])
+    ce.validate_codings(out_a, corpus=corpus)
+
+
+def test_consensus_span_is_hull(corpus):
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    s, e = (int(v) for v in seg.loc[("D1", 2), ["start", "end"]])
+    c = pd.DataFrame([("D1", 2, s, s + 10, "media", "A"), ("D1", 2, s + 5, e, "media", "B")],
+                     columns=ce.CODING_COLUMNS)
+    out = ce.consensus(c)
+    assert (out.loc[0, "start"], out.loc[0, "end"]) == (s, e)
+
+
+def test_consensus_bad_arguments(codings):
+    with pytest.raises(ValueError, match="rule must be one of"):
+        ce.consensus(codings, rule="vote")
+    with pytest.raises(ValueError, match="adjudicator= is needed"):
+        ce.consensus(codings, rule="adjudicator")
+    with pytest.raises(ValueError, match="adjudicator= is needed"):
+        ce.consensus(codings, adjudicator="A")
+    with pytest.raises(ce.InputError, match="adjudicator 'Q' has no codings"):
+        ce.consensus(codings, rule="adjudicator", adjudicator="Q")
+    with pytest.raises(ValueError, match="already a coder"):
+        ce.consensus(codings, coder="A")
+    with pytest.raises(ce.InputError, match="at least 2 coders"):
+        ce.consensus(codings[codings["coder"] == "A"])
