@@ -214,9 +214,9 @@ def test_coverage_documents_excludes_single_coded_units(corpus, codings):
 
 
 def test_bad_input(corpus, codings):
-    with pytest.raises(ce.InputError, match="coder.*'Z'.*have A, B, C"):
+    with pytest.raises(ce.InputError, match=r"coder.*'Z'.*have A, B, C"):
         ce.agreement(codings, corpus=corpus, coders=["A", "Z"])
-    with pytest.raises(ce.InputError, match="at least 2 coders.*1 \\(A\\)"):
+    with pytest.raises(ce.InputError, match=r"at least 2 coders.*1 \(A\)"):
         ce.agreement(codings[codings["coder"] == "A"], corpus=corpus)
     bad = codings.copy()
     bad.loc[0, "segment_id"] = 99
@@ -335,3 +335,55 @@ def test_consensus_bad_arguments(codings):
         ce.consensus(codings, coder="A")
     with pytest.raises(ce.InputError, match="at least 2 coders"):
         ce.consensus(codings[codings["coder"] == "A"])
+
+
+# --------------------------------------------------------------------------- command line
+
+
+@pytest.fixture
+def study(tmp_path, corpus, codings):
+    tdir = tmp_path / "interview_transcripts"
+    tdir.mkdir()
+    (tdir / "d1.txt").write_text(DOC1, encoding="utf-8")
+    (tdir / "d2.txt").write_text(DOC2, encoding="utf-8")
+    for coder in "AB":
+        ce.write_codings(codings[codings["coder"] == coder], tmp_path / f"codings_{coder}.csv")
+    return tmp_path
+
+
+def test_cli_agree_writes_table_and_disagreements(cli, study, corpus, codings):
+    out, dis = study / "out" / "agreement.csv", study / "out" / "disagreements.csv"
+    r = cli("agree", "--transcripts", str(study / "interview_transcripts"), "--codings",
+            str(study / "codings_A.csv"), str(study / "codings_B.csv"), "--out", str(out),
+            "--n-boot", "100", "--seed", "3", "--disagreements", str(dis))
+    assert r.returncode == 0, r.stderr
+    assert "wrote" in r.stdout
+    table = pd.read_csv(out)
+    expected = ce.agreement(codings[codings["coder"].isin(["A", "B"])], corpus=corpus,
+                            n_boot=100, seed=3)
+    pd.testing.assert_frame_equal(table[AGREEMENT_COLUMNS], expected[AGREEMENT_COLUMNS],
+                                  check_dtype=False)
+    assert len(pd.read_csv(dis)) == sum(set(v["A"]) != set(v["B"]) for v in PLAN.values())
+
+
+def test_cli_agree_bad_input_exit_2_nothing_written(cli, study):
+    out = study / "agreement.csv"
+    base = ["agree", "--transcripts", str(study / "interview_transcripts"), "--out", str(out)]
+    r = cli(*base, "--codings", str(study / "codings_A.csv"))
+    assert r.returncode == 2
+    assert r.stderr.startswith("error: ") and "at least 2 coders" in r.stderr
+    assert "Traceback" not in r.stderr
+    bad = study / "codings_bad.csv"
+    text = (study / "codings_B.csv").read_text(encoding="utf-8").splitlines()
+    fields = text[1].split(",")
+    fields[3] = "99999"
+    bad.write_text("\n".join([text[0], ",".join(fields), *text[2:]]) + "\n", encoding="utf-8")
+    r = cli(*base, "--codings", str(study / "codings_A.csv"), str(bad))
+    assert r.returncode == 2
+    assert f"error: {bad}:2:" in r.stderr and "outside the text" in r.stderr
+    r = cli(*base, "--codings", str(study / "codings_A.csv"), str(study / "codings_B.csv"),
+            "--coders", "A", "Q")
+    assert r.returncode == 2 and "'Q'" in r.stderr
+    r = cli(*base, "--codings", str(study / "codings_A.csv"), str(study / "codings_A.csv"))
+    assert r.returncode == 2 and "more than one file" in r.stderr
+    assert not out.exists()
