@@ -366,10 +366,12 @@ def test_cli_agree_writes_table_and_disagreements(cli, study, corpus, codings):
     assert len(pd.read_csv(dis)) == sum(set(v["A"]) != set(v["B"]) for v in PLAN.values())
 
 
-def test_cli_agree_bad_input_exit_2_nothing_written(cli, study):
+def test_cli_agree_bad_input_exit_2_nothing_written(cli, study, capsys):
+    from citra_eval.cli import main
+
     out = study / "agreement.csv"
     base = ["agree", "--transcripts", str(study / "interview_transcripts"), "--out", str(out)]
-    r = cli(*base, "--codings", str(study / "codings_A.csv"))
+    r = cli(*base, "--codings", str(study / "codings_A.csv"))  # one real process
     assert r.returncode == 2
     assert r.stderr.startswith("error: ") and "at least 2 coders" in r.stderr
     assert "Traceback" not in r.stderr
@@ -378,12 +380,13 @@ def test_cli_agree_bad_input_exit_2_nothing_written(cli, study):
     fields = text[1].split(",")
     fields[3] = "99999"
     bad.write_text("\n".join([text[0], ",".join(fields), *text[2:]]) + "\n", encoding="utf-8")
-    r = cli(*base, "--codings", str(study / "codings_A.csv"), str(bad))
-    assert r.returncode == 2
-    assert f"error: {bad}:2:" in r.stderr and "outside the text" in r.stderr
-    r = cli(*base, "--codings", str(study / "codings_A.csv"), str(study / "codings_B.csv"),
-            "--coders", "A", "Q")
-    assert r.returncode == 2 and "'Q'" in r.stderr
-    r = cli(*base, "--codings", str(study / "codings_A.csv"), str(study / "codings_A.csv"))
-    assert r.returncode == 2 and "more than one file" in r.stderr
+    a, b = str(study / "codings_A.csv"), str(study / "codings_B.csv")
+    for extra, message in [
+            (["--codings", a, str(bad)], f"error: {bad}:2: span"),
+            (["--codings", a, b, "--coders", "A", "Q"], "'Q'"),
+            (["--codings", a, a], "more than one file"),
+            (["--codings", a, b, "--n-boot", "-5"], "error: --n-boot: must be 0 or more")]:
+        assert main([*base, *extra]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and message in err, err
     assert not out.exists()
