@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .agreement import plot_agreement
 from .survey import plot_coefficients, plot_likert
 
-__all__ = ["plot_coefficients", "plot_likert"]
+__all__ = ["plot_agreement", "plot_coefficients", "plot_likert"]
