@@ -390,3 +390,40 @@ def test_cli_agree_bad_input_exit_2_nothing_written(cli, study, capsys):
         err = capsys.readouterr().err
         assert err.startswith("error: ") and message in err, err
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------- example study
+
+
+def test_example_study_a_vs_b(example_corpus, example_codebook):
+    import krippendorff
+
+    codings = pd.concat([ce.read_codings(ce.example_path(f"codings_{c}"), corpus=example_corpus,
+                                         codebook=example_codebook) for c in "AB"])
+    t = ce.agreement(codings, corpus=example_corpus, codes=example_codebook, n_boot=200)
+    informant = example_corpus.segments[example_corpus.segments["role"] == "informant"]
+    assert t["code"].tolist() == [*example_codebook.codable_ids, "ALL"]
+    assert (t["n_units"] == len(informant)).all() and (t["n_units_excluded"] == 0).all()
+    # Independent check of every code's alpha with the krippendorff package, on presence
+    # ratings built straight from the codings (a segment a coder did not code = absent).
+    keys = list(zip(informant["doc_id"], informant["segment_id"], strict=True))
+    applied = set(zip(codings["coder"], codings["doc_id"], codings["segment_id"],
+                      codings["code"], strict=True))
+    for code, alpha in zip(t["code"][:-1], t["krippendorff_alpha"][:-1], strict=True):
+        r = np.array([[float((c, d, s, code) in applied) for (d, s) in keys] for c in "AB"])
+        assert alpha == pytest.approx(krippendorff.alpha(reliability_data=r,
+                                                         level_of_measurement="nominal"))
+    ok = t.dropna(subset=["alpha_ci_low"])
+    assert ((ok["alpha_ci_low"] <= ok["krippendorff_alpha"])
+            & (ok["krippendorff_alpha"] <= ok["alpha_ci_high"])).all()
+    dis = ce.disagreements(codings, corpus=example_corpus)
+    # The disputed segments are the units whose code sets differ.
+    same_set = ce.percent_agreement(_sets_equal(codings, keys))
+    assert len(dis) == round((1 - same_set) * len(keys))
+
+
+def _sets_equal(codings, keys) -> np.ndarray:
+    """Units x 2 ratings: each coder's code set as a sorted string (nominal)."""
+    sets = codings.groupby(["coder", "doc_id", "segment_id"])["code"].agg(
+        lambda s: ";".join(sorted(s)))
+    return np.array([[sets.get((c, d, s), "") for c in "AB"] for (d, s) in keys], dtype=object)
