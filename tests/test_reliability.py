@@ -191,19 +191,39 @@ def test_masi_distance_matches_nltk():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.lists(st.frozensets(st.sampled_from("abc"), min_size=1, max_size=3),
-                         min_size=3, max_size=3), min_size=3, max_size=15))
-def test_alpha_sets_matches_nltk(rows):
+@given(st.lists(st.lists(st.frozensets(st.sampled_from("abcd"), min_size=1, max_size=4),
+                         min_size=3, max_size=3), min_size=3, max_size=15),
+       st.sampled_from(["masi", "jaccard"]))
+def test_alpha_sets_matches_nltk(rows, distance):
     from nltk.metrics.agreement import AnnotationTask
+    from nltk.metrics.distance import jaccard_distance
     from nltk.metrics.distance import masi_distance as nltk_masi
 
     triples = [(str(c), str(u), v) for u, row in enumerate(rows) for c, v in enumerate(row)]
     try:
-        ours = krippendorff_alpha_sets(rows)
+        ours = krippendorff_alpha_sets(rows, distance=distance)
     except ValueError:
         return
-    theirs = AnnotationTask(data=triples, distance=nltk_masi).alpha()
+    fn = nltk_masi if distance == "masi" else jaccard_distance
+    theirs = AnnotationTask(data=triples, distance=fn).alpha()
     assert ours == pytest.approx(theirs, abs=1e-9)
+
+
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio", "masi"])
+def test_expected_disagreement_in_blocks_equals_whole(monkeypatch, level):
+    import citra_eval.reliability as rel
+
+    rng = np.random.default_rng(5)
+    if level == "masi":
+        pool = [frozenset(s) for s in ({"a"}, {"b"}, {"a", "b"}, {"c"}, {"a", "c"}, set())]
+        data = [[pool[i] for i in rng.integers(0, len(pool), 3)] for _ in range(40)]
+    else:
+        data = rng.integers(0, 9, size=(40, 3)).astype(float)
+    whole = krippendorff_alpha_details(data, level=level)
+    monkeypatch.setattr(rel, "_BLOCK_CELLS", 5)  # one row of delta^2 at a time
+    blocks = krippendorff_alpha_details(data, level=level)
+    assert blocks.expected_disagreement == pytest.approx(whole.expected_disagreement)
+    assert blocks.alpha == pytest.approx(whole.alpha)
 
 
 def test_alpha_sets_hand_computed_and_missing():

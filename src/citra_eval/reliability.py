@@ -40,6 +40,7 @@ __all__ = [
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 _SET_LEVELS = ("masi", "jaccard")
 _MAX_COINCIDENCE_VALUES = 200
+_BLOCK_CELLS = 4_000_000  # cells of delta^2 held at once when summing the expected disagreement
 
 
 # --------------------------------------------------------------------------- input
@@ -176,25 +177,74 @@ def _label(c):
     return c
 
 
-def _delta(level: str, cats: np.ndarray, n_c: np.ndarray) -> np.ndarray:
-    """Squared difference function delta^2_ck (Krippendorff 2011, section F)."""
-    if level == "nominal":
-        return 1.0 - np.eye(len(cats))
-    if level == "ordinal":
-        cum = np.cumsum(n_c)
-        lo = np.minimum.outer(np.arange(len(cats)), np.arange(len(cats)))
-        hi = np.maximum.outer(np.arange(len(cats)), np.arange(len(cats)))
-        between = cum[hi] - cum[lo] + n_c[lo]
-        return (between - (n_c[:, None] + n_c[None, :]) / 2.0) ** 2 * (lo != hi)
-    c = cats.astype(float)
-    if level == "interval":
-        return np.subtract.outer(c, c) ** 2
-    if level == "ratio":
-        s = np.add.outer(c, c)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            d = (np.subtract.outer(c, c) / s) ** 2
-        return np.nan_to_num(d, nan=0.0)
-    raise AssertionError(level)  # pragma: no cover - levels are checked by the caller
+class _Delta:
+    """The squared difference function delta^2 on category indices, vectorised.
+
+    ``pair(i, j)`` is elementwise; ``block(rows)`` gives ``len(rows) x V`` (rows against every
+    category), so the expected disagreement never needs the full V x V matrix at once.
+    """
+
+    def __init__(self, level: str, cats: np.ndarray, n_c: np.ndarray) -> None:
+        self.level, self.n_c, self.n_cats = level, n_c, len(cats)
+        self.values = None if level in ("nominal", "ordinal") else cats.astype(float)
+        self.cum = np.cumsum(n_c)
+
+    def pair(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Krippendorff (2011), section F: the four difference functions."""
+        if self.level == "nominal":
+            return (i != j).astype(float)
+        if self.level == "ordinal":
+            lo, hi = np.minimum(i, j), np.maximum(i, j)
+            between = self.cum[hi] - self.cum[lo] + self.n_c[lo]
+            return (between - (self.n_c[i] + self.n_c[j]) / 2.0) ** 2 * (lo != hi)
+        a, b = self.values[i], self.values[j]
+        if self.level == "interval":
+            return (a - b) ** 2
+        s = a + b  # ratio
+        return np.divide(a - b, s, out=np.zeros(np.broadcast(a, b).shape), where=s != 0) ** 2
+
+    def block(self, rows: np.ndarray) -> np.ndarray:
+        return self.pair(rows[:, None], np.arange(self.n_cats)[None, :])
+
+
+class _SetDelta(_Delta):
+    """MASI or Jaccard distance between sets held as a 0/1 matrix (sets x labels)."""
+
+    def __init__(self, kind: str, members: np.ndarray) -> None:
+        self.level, self.n_cats = kind, members.shape[0]
+        self.members = members.astype(float)
+        self.sizes = self.members.sum(axis=1)
+
+    def _dist(self, inter, size_a, size_b):
+        union = size_a + size_b - inter
+        jac = np.divide(inter, union, out=np.ones(np.broadcast(inter, union).shape),
+                        where=union > 0)
+        if self.level == "jaccard":
+            return 1.0 - jac
+        m = np.where((size_a == size_b) & (size_a == inter), 1.0,
+                     np.where(inter == np.minimum(size_a, size_b), 2 / 3,
+                              np.where(inter > 0, 1 / 3, 0.0)))
+        return 1.0 - jac * m
+
+    def pair(self, i, j):
+        inter = (self.members[i] * self.members[j]).sum(axis=-1)
+        return self._dist(inter, self.sizes[i], self.sizes[j])
+
+    def block(self, rows):
+        inter = self.members[rows] @ self.members.T
+        return self._dist(inter, self.sizes[rows][:, None], self.sizes[None, :])
+
+
+def _expected_sum(delta: _Delta, n_c: np.ndarray) -> float:
+    """``sum_ck n_c n_k delta2_ck``, in row blocks of at most ~4 million cells."""
+    v = len(n_c)
+    step = max(1, _BLOCK_CELLS // max(v, 1))
+    used = np.flatnonzero(n_c)
+    total = 0.0
+    for lo in range(0, len(used), step):
+        rows = used[lo:lo + step]
+        total += float(n_c[rows] @ delta.block(rows) @ n_c)
+    return total
 
 
 def _check_level(level: str, allowed: Sequence[str]) -> None:
@@ -203,7 +253,7 @@ def _check_level(level: str, allowed: Sequence[str]) -> None:
 
 
 def _alpha_from_codes(codes: np.ndarray, cats: np.ndarray, level: str,
-                      delta_matrix: np.ndarray | None = None) -> AlphaDetails:
+                      delta: _Delta | None = None) -> AlphaDetails:
     m = (codes >= 0).sum(axis=1)
     pairable = m >= 2
     n_units, n_pair = codes.shape[0], int(pairable.sum())
@@ -214,16 +264,16 @@ def _alpha_from_codes(codes: np.ndarray, cats: np.ndarray, level: str,
     kp, mp = codes[pairable], m[pairable].astype(float)
     n_c = np.bincount(kp[kp >= 0], minlength=len(cats)).astype(float)
     n = n_c.sum()
-    d2 = _delta(level, cats, n_c) if delta_matrix is None else delta_matrix
+    d2 = _Delta(level, cats, n_c) if delta is None else delta
     # Observed: sum over ordered pairs of values within a unit, weighted 1/(m_u - 1).
     do_u = np.zeros(n_pair)
     for i in range(kp.shape[1]):
         for j in range(i + 1, kp.shape[1]):
             both = (kp[:, i] >= 0) & (kp[:, j] >= 0)
-            do_u[both] += 2.0 * d2[kp[both, i], kp[both, j]]
+            do_u[both] += 2.0 * d2.pair(kp[both, i], kp[both, j])
     do_u /= mp - 1.0
     d_o = do_u.sum() / n
-    d_e = float(n_c @ d2 @ n_c) / (n * (n - 1.0))
+    d_e = _expected_sum(d2, n_c) / (n * (n - 1.0))
     if d_e == 0:
         only = cats[n_c > 0].tolist()
         raise ValueError(
@@ -381,11 +431,6 @@ def masi_distance(a: Iterable, b: Iterable) -> float:
     return 1.0 - inter / union * m
 
 
-def _jaccard_distance(a: frozenset, b: frozenset) -> float:
-    union = len(a | b)
-    return 0.0 if union == 0 else 1.0 - len(a & b) / union
-
-
 def _as_set(v, where: str) -> frozenset:
     if isinstance(v, set | frozenset | list | tuple):
         return frozenset(v)
@@ -412,14 +457,17 @@ def _alpha_sets(ratings, *, distance: str) -> AlphaDetails:
             s = _as_set(v, f"ratings[{i}, {j}]")
             codes[i, j] = sets.setdefault(s, len(sets))
     order = sorted(sets, key=lambda s: (len(s), sorted(map(str, s))))
-    remap = np.array([order.index(s) for s in sets], dtype=np.int64)
+    rank = {st: r for r, st in enumerate(order)}
+    remap = np.array([rank[st] for st in sets], dtype=np.int64)
     codes = np.where(codes >= 0, remap[np.clip(codes, 0, None)], -1)
     cats = np.empty(len(order), dtype=object)
     cats[:] = order
-    fn = masi_distance if distance == "masi" else _jaccard_distance
-    d2 = np.array([[fn(a, b) for b in order] for a in order], dtype=float).reshape(
-        len(order), len(order))
-    return _alpha_from_codes(codes, cats, distance, delta_matrix=d2)
+    labels = sorted({x for s in order for x in s}, key=_sort_key)
+    where = {x: i for i, x in enumerate(labels)}
+    members = np.zeros((len(order), len(labels)), dtype=bool)
+    for r, st in enumerate(order):
+        members[r, [where[x] for x in st]] = True
+    return _alpha_from_codes(codes, cats, distance, delta=_SetDelta(distance, members))
 
 
 def krippendorff_alpha_sets(ratings, *, distance: str = "masi") -> float:
