@@ -120,6 +120,8 @@ def test_all_row_masi_alpha(corpus, codings):
     # except D1/4? (A, B digital; C digital+media: no) -> D2/2 (media x3) only.
     assert t.loc["ALL", "n_positive"] == 7
     assert t.loc["ALL", "n_agreed"] == 1
+    off = ce.agreement(codings, corpus=corpus, n_boot=0, masi=False).set_index("code")
+    assert np.isnan(off.loc["ALL", "alpha_masi"]) and "masi=False" in off.loc["ALL", "note"]
 
 
 def test_bootstrap_matches_naive_resampling(corpus, codings):

@@ -322,7 +322,7 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
               unit: str = "segment", codes: Sequence[str] | Codebook | None = None,
               n_boot: int = 1000, seed: int = 0, ci: float = 0.95,
               roles: Sequence[str] | None = ("informant",),
-              coverage: str = "all") -> pd.DataFrame:
+              coverage: str = "all", masi: bool = True) -> pd.DataFrame:
     """Inter-coder reliability per code and for the whole codebook.
 
     Parameters
@@ -353,6 +353,10 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
     coverage : {"all", "documents"}
         Which units each coder rated: every unit (default), or only the documents in which the
         coder applied at least one code (double-coded subsets).
+    masi : bool
+        Compute ``alpha_masi`` on the ``ALL`` row (default). Its expected disagreement compares
+        every pair of distinct code sets, so it grows with the square of their number; turn it
+        off for very large synthetic tables.
 
     Returns
     -------
@@ -464,7 +468,8 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
         lo, hi = (1 - ci) / 2, (1 + ci) / 2
         ci_low[ok] = np.nanquantile(reps[:, ok], lo, axis=0)
         ci_high[ok] = np.nanquantile(reps[:, ok], hi, axis=0)
-    masi, masi_note = _masi_row(x, rated, u.codes)
+    masi_alpha, masi_note = (_masi_row(x, rated, u.codes) if masi
+                             else (np.nan, "alpha_masi not computed (masi=False)"))
     notes = _notes(stats, u.codes, len(u.coders))
     all_note = [f"pooled over {n_codes} codes x {n_units} {unit}s"]
     if u.n_ignored:
@@ -488,7 +493,7 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
         "alpha_ci_low": ci_low,
         "alpha_ci_high": ci_high,
         "brennan_prediger": rows["brennan_prediger"],
-        "alpha_masi": [np.nan] * n_codes + [masi],
+        "alpha_masi": [np.nan] * n_codes + [masi_alpha],
         "n_coders": len(u.coders),
         "n_positive": rows["n_positive"].astype(int),
         "n_agreed": rows["n_agreed"].astype(int),

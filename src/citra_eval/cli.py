@@ -110,6 +110,8 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
                    help="bootstrap replicates (default 1000; 0 for none)")
     p.add_argument("--ci", metavar="LEVEL", type=float, default=0.95,
                    help="confidence level (default 0.95)")
+    p.add_argument("--no-masi", action="store_true",
+                   help="skip the set-valued (MASI) alpha of the ALL row (slow on huge tables)")
     p.add_argument("--disagreements", metavar="FILE.csv",
                    help="also write every disputed segment with its text and each coder's codes")
     p.set_defaults(func=_run_agree)
@@ -155,7 +157,7 @@ def _run_agree(args: argparse.Namespace) -> int:
     try:
         table = agreement(codings, corpus=corpus, coders=args.coders, unit=args.unit,
                           codes=codebook, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
-                          roles=roles, coverage=args.coverage)
+                          roles=roles, coverage=args.coverage, masi=not args.no_masi)
         report = (disagreements(codings, corpus=corpus, coders=args.coders, roles=roles,
                                 coverage=args.coverage) if args.disagreements else None)
     except InputError as exc:

@@ -215,24 +215,33 @@ class _SetDelta(_Delta):
         self.members = members.astype(float)
         self.sizes = self.members.sum(axis=1)
 
-    def _dist(self, inter, size_a, size_b):
+    def _similarity(self, inter, size_a, size_b):
+        """``J * M`` (MASI) or ``J`` (Jaccard) for two different sets, in place on ``inter``.
+
+        Identical sets (similarity 1, including two empty sets) are set by the callers.
+        """
         union = size_a + size_b - inter
-        jac = np.divide(inter, union, out=np.ones(np.broadcast(inter, union).shape),
-                        where=union > 0)
-        if self.level == "jaccard":
-            return 1.0 - jac
-        m = np.where((size_a == size_b) & (size_a == inter), 1.0,
-                     np.where(inter == np.minimum(size_a, size_b), 2 / 3,
-                              np.where(inter > 0, 1 / 3, 0.0)))
-        return 1.0 - jac * m
+        np.maximum(union, 1.0, out=union)
+        if self.level == "masi":
+            # M = 2/3 when one set contains the other, 1/3 when they only overlap; with no
+            # overlap J = 0, so M does not matter there.
+            weight = (inter == np.minimum(size_a, size_b)).astype(float)
+            weight += 1.0
+            weight /= 3.0
+            union /= weight
+        return np.divide(inter, union, out=inter)
 
     def pair(self, i, j):
         inter = (self.members[i] * self.members[j]).sum(axis=-1)
-        return self._dist(inter, self.sizes[i], self.sizes[j])
+        sim = self._similarity(inter, self.sizes[i], self.sizes[j])
+        sim[i == j] = 1.0
+        return 1.0 - sim
 
     def block(self, rows):
         inter = self.members[rows] @ self.members.T
-        return self._dist(inter, self.sizes[rows][:, None], self.sizes[None, :])
+        sim = self._similarity(inter, self.sizes[rows][:, None], self.sizes[None, :])
+        sim[np.arange(len(rows)), rows] = 1.0
+        return np.subtract(1.0, sim, out=sim)
 
 
 def _expected_sum(delta: _Delta, n_c: np.ndarray) -> float:
