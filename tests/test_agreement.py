@@ -124,6 +124,20 @@ def test_all_row_masi_alpha(corpus, codings):
     assert np.isnan(off.loc["ALL", "alpha_masi"]) and "masi=False" in off.loc["ALL", "note"]
 
 
+def test_masi_auto_skips_many_distinct_sets(corpus, codings, monkeypatch):
+    import importlib
+
+    module = importlib.import_module("citra_eval.agreement")
+    monkeypatch.setattr(module, "_MASI_AUTO_MAX_SETS", 3)
+    # A, B, C used 6 distinct sets over the 8 units ({}, {kerja_sama, media}, {kerja_sama},
+    # {digital}, {digital, media}, {media}).
+    auto = ce.agreement(codings, corpus=corpus, n_boot=0).set_index("code")
+    assert np.isnan(auto.loc["ALL", "alpha_masi"])
+    assert "6 distinct code sets (more than 3); pass masi=True" in auto.loc["ALL", "note"]
+    forced = ce.agreement(codings, corpus=corpus, n_boot=0, masi=True).set_index("code")
+    assert np.isfinite(forced.loc["ALL", "alpha_masi"])
+
+
 def test_bootstrap_matches_naive_resampling(corpus, codings):
     # The vectorised bootstrap must equal recomputing alpha on resampled ratings with the same
     # draws (numpy default_rng(seed).integers(0, n_units, (n_boot, n_units))).

@@ -65,6 +65,7 @@ EXTRA_COLUMNS = ["brennan_prediger", "alpha_masi", "n_coders", "n_positive", "n_
                  "n_units_excluded", "n_boot", "note"]
 ALL = "ALL"
 _RULES = ("agreed", "any", "majority", "adjudicator")
+_MASI_AUTO_MAX_SETS = 5_000
 _BOOT_CHUNK_CELLS = 4_000_000  # replicate x unit weights held in memory at once
 
 
@@ -292,7 +293,14 @@ def _bootstrap_alpha(do: np.ndarray, a: np.ndarray, m: np.ndarray, *, n_boot: in
     return out
 
 
-def _masi_row(x: np.ndarray, rated: np.ndarray, codes: list[str]) -> tuple[float, str]:
+def _masi_row(x: np.ndarray, rated: np.ndarray, codes: list[str],
+              masi: bool | None) -> tuple[float, str]:
+    if masi is False:
+        return np.nan, "alpha_masi not computed (masi=False)"
+    n_sets = len(np.unique(x.transpose(1, 0, 2)[rated], axis=0))  # distinct (coder, unit) sets
+    if masi is None and n_sets > _MASI_AUTO_MAX_SETS:
+        return np.nan, (f"alpha_masi not computed: {n_sets:,} distinct code sets (more than "
+                        f"{_MASI_AUTO_MAX_SETS:,}); pass masi=True to compute it anyway")
     rows = []
     for u in range(x.shape[1]):
         rows.append([frozenset(codes[k] for k in np.flatnonzero(x[c, u])) if rated[u, c]
@@ -322,7 +330,7 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
               unit: str = "segment", codes: Sequence[str] | Codebook | None = None,
               n_boot: int = 1000, seed: int = 0, ci: float = 0.95,
               roles: Sequence[str] | None = ("informant",),
-              coverage: str = "all", masi: bool = True) -> pd.DataFrame:
+              coverage: str = "all", masi: bool | None = None) -> pd.DataFrame:
     """Inter-coder reliability per code and for the whole codebook.
 
     Parameters
@@ -353,10 +361,11 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
     coverage : {"all", "documents"}
         Which units each coder rated: every unit (default), or only the documents in which the
         coder applied at least one code (double-coded subsets).
-    masi : bool
-        Compute ``alpha_masi`` on the ``ALL`` row (default). Its expected disagreement compares
-        every pair of distinct code sets, so it grows with the square of their number; turn it
-        off for very large synthetic tables.
+    masi : bool or None
+        Compute ``alpha_masi`` on the ``ALL`` row: True always, False never, None (default)
+        when the coders used at most 5,000 distinct code sets. Its expected disagreement
+        compares every pair of distinct sets, so its cost grows with the square of their
+        number (about a second at 5,000); when skipped, the ``ALL`` note says why.
 
     Returns
     -------
@@ -468,8 +477,7 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
         lo, hi = (1 - ci) / 2, (1 + ci) / 2
         ci_low[ok] = np.nanquantile(reps[:, ok], lo, axis=0)
         ci_high[ok] = np.nanquantile(reps[:, ok], hi, axis=0)
-    masi_alpha, masi_note = (_masi_row(x, rated, u.codes) if masi
-                             else (np.nan, "alpha_masi not computed (masi=False)"))
+    masi_alpha, masi_note = _masi_row(x, rated, u.codes, masi)
     notes = _notes(stats, u.codes, len(u.coders))
     all_note = [f"pooled over {n_codes} codes x {n_units} {unit}s"]
     if u.n_ignored:

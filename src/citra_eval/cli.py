@@ -157,7 +157,8 @@ def _run_agree(args: argparse.Namespace) -> int:
     try:
         table = agreement(codings, corpus=corpus, coders=args.coders, unit=args.unit,
                           codes=codebook, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
-                          roles=roles, coverage=args.coverage, masi=not args.no_masi)
+                          roles=roles, coverage=args.coverage,
+                          masi=False if args.no_masi else None)
         report = (disagreements(codings, corpus=corpus, coders=args.coders, roles=roles,
                                 coverage=args.coverage) if args.disagreements else None)
     except InputError as exc:
