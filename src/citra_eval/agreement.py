@@ -664,35 +664,37 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     if coder in found:
         raise ValueError(f"coder={coder!r} is already a coder in the codings; choose another "
                          "name for the consensus")
-    cod = codings[codings["coder"].astype(str).isin(chosen)]
     key = ["doc_id", "segment_id", "code"]
-    support = cod.groupby(key, sort=True)["coder"].agg(lambda s: sorted(set(map(str, s))))
-    need = {"agreed": len(chosen), "any": 1, "majority": len(chosen) // 2 + 1}
-    adj = None
-    if adjudicator is not None:
-        adj = codings[codings["coder"].astype(str) == adjudicator].groupby(key)
-    rows = []
-    for (doc, seg, code), who in support.items():
-        source = cod
-        if rule == "adjudicator":
-            if len(who) == len(chosen):
-                keep, note = True, f"agreed by {', '.join(who)}"
-            else:
-                keep = (doc, seg, code) in adj.groups
-                note = f"adjudicated by {adjudicator} ({', '.join(who)} applied it)"
-                source = codings[codings["coder"].astype(str) == adjudicator]
-                who = [adjudicator]
-        else:
-            keep = len(who) >= need[rule]
-            note = (f"agreed by {', '.join(who)}" if len(who) == len(chosen)
-                    else f"{rule}: {len(who)} of {len(chosen)} ({', '.join(who)})")
-        if not keep:
-            continue
-        spans = source[(source["doc_id"] == doc) & (source["segment_id"] == seg)
-                       & (source["code"] == code) & source["coder"].astype(str).isin(who)]
-        rows.append({"doc_id": doc, "segment_id": int(seg), "start": int(spans["start"].min()),
-                     "end": int(spans["end"].max()), "code": code, "coder": coder,
-                     "evidence": None, "note": note})
+    frame = codings.assign(coder=codings["coder"].astype(str))
+    cod = frame[frame["coder"].isin(chosen)]
+    # One hull per (segment, code, coder), then one row per (segment, code).
+    per_coder = cod.groupby([*key, "coder"], sort=True).agg(start=("start", "min"),
+                                                             end=("end", "max")).reset_index()
+    per = per_coder.groupby(key, sort=True).agg(
+        who=("coder", lambda c: ", ".join(sorted(c))), n=("coder", "size"),
+        start=("start", "min"), end=("end", "max")).reset_index()
+    everyone = per["n"] == len(chosen)
+    if rule == "adjudicator":
+        adj = frame[frame["coder"] == adjudicator].groupby(key).agg(
+            adj_start=("start", "min"), adj_end=("end", "max"))
+        per = per.join(adj, on=key)
+        decided = ~everyone & per["adj_start"].notna()
+        keep = everyone | decided
+        per.loc[decided, "start"] = per.loc[decided, "adj_start"]
+        per.loc[decided, "end"] = per.loc[decided, "adj_end"]
+        note = np.where(everyone, "agreed by " + per["who"],
+                        f"adjudicated by {adjudicator} (" + per["who"] + " applied it)")
+    else:
+        need = {"agreed": len(chosen), "any": 1, "majority": len(chosen) // 2 + 1}[rule]
+        keep = per["n"] >= need
+        note = np.where(everyone, "agreed by " + per["who"],
+                        rule + ": " + per["n"].astype(str) + f" of {len(chosen)} ("
+                        + per["who"] + ")")
+    per["note"] = note
+    per = per[keep]
+    rows = [{"doc_id": r.doc_id, "segment_id": int(r.segment_id), "start": int(r.start),
+             "end": int(r.end), "code": r.code, "coder": coder, "evidence": None,
+             "note": r.note} for r in per.itertuples(index=False)]
     out = empty_codings() if not rows else pd.DataFrame(rows)
     out = out.sort_values(["doc_id", "segment_id", "start", "code"], kind="stable")
     return out.reset_index(drop=True)[[*CODING_COLUMNS, "evidence", "note"]]
