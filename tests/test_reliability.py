@@ -210,7 +210,9 @@ def test_alpha_sets_matches_nltk(rows, distance):
 
 
 @pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio", "masi"])
-def test_expected_disagreement_in_blocks_equals_whole(monkeypatch, level):
+def test_pairwise_path_equals_coincidence_matrix(monkeypatch, level):
+    # Few distinct values: the coincidence-matrix path. Many: per-pair sums and the expected
+    # disagreement in blocks of rows. Force the second on small data; both must agree.
     import citra_eval.reliability as rel
 
     rng = np.random.default_rng(5)
@@ -220,8 +222,12 @@ def test_expected_disagreement_in_blocks_equals_whole(monkeypatch, level):
     else:
         data = rng.integers(0, 9, size=(40, 3)).astype(float)
     whole = krippendorff_alpha_details(data, level=level)
+    assert whole.coincidences is not None
+    monkeypatch.setattr(rel, "_MAX_COINCIDENCE_VALUES", 0)
     monkeypatch.setattr(rel, "_BLOCK_CELLS", 5)  # one row of delta^2 at a time
     blocks = krippendorff_alpha_details(data, level=level)
+    assert blocks.coincidences is None
+    assert blocks.observed_disagreement == pytest.approx(whole.observed_disagreement)
     assert blocks.expected_disagreement == pytest.approx(whole.expected_disagreement)
     assert blocks.alpha == pytest.approx(whole.alpha)
 

@@ -271,30 +271,41 @@ def _alpha_from_codes(codes: np.ndarray, cats: np.ndarray, level: str,
             f"Krippendorff's alpha is undefined: none of the {n_units} unit(s) has two or more "
             "values, so nothing is pairable; every unit needs at least two coders' ratings")
     kp, mp = codes[pairable], m[pairable].astype(float)
-    n_c = np.bincount(kp[kp >= 0], minlength=len(cats)).astype(float)
-    n = n_c.sum()
-    d2 = _Delta(level, cats, n_c) if delta is None else delta
-    # Observed: sum over ordered pairs of values within a unit, weighted 1/(m_u - 1).
-    do_u = np.zeros(n_pair)
-    for i in range(kp.shape[1]):
-        for j in range(i + 1, kp.shape[1]):
-            both = (kp[:, i] >= 0) & (kp[:, j] >= 0)
-            do_u[both] += 2.0 * d2.pair(kp[both, i], kp[both, j])
-    do_u /= mp - 1.0
-    d_o = do_u.sum() / n
-    d_e = _expected_sum(d2, n_c) / (n * (n - 1.0))
+    n_cats = len(cats)
+    coinc = None
+    if n_cats <= _MAX_COINCIDENCE_VALUES:
+        # The coincidence matrix o_ck = sum_u n_uc (n_uk - [c = k]) / (m_u - 1), then
+        # D_o = sum o * delta2 / n: two small matrix products over the units.
+        cnt = _counts(kp, n_cats)
+        n_c = cnt.sum(axis=0)
+        weighted = cnt / (mp - 1.0)[:, None]
+        o = weighted.T @ cnt - np.diag(weighted.sum(axis=0))
+        d2 = _Delta(level, cats, n_c) if delta is None else delta
+        sq = d2.block(np.arange(n_cats))
+        n = n_c.sum()
+        d_o = float((o * sq).sum()) / n
+        d_e = float(n_c @ sq @ n_c) / (n * (n - 1.0))
+        labels = [_label(c) for c in cats.tolist()]
+        coinc = pd.DataFrame(o, index=labels, columns=labels)
+    else:
+        # Many distinct values: sum delta2 over the pairs of values within each unit instead
+        # (one pass per pair of coders), and the expected disagreement in blocks.
+        n_c = np.bincount(kp[kp >= 0], minlength=n_cats).astype(float)
+        n = n_c.sum()
+        d2 = _Delta(level, cats, n_c) if delta is None else delta
+        do_u = np.zeros(n_pair)
+        for i in range(kp.shape[1]):
+            for j in range(i + 1, kp.shape[1]):
+                both = (kp[:, i] >= 0) & (kp[:, j] >= 0)
+                do_u[both] += 2.0 * d2.pair(kp[both, i], kp[both, j])
+        d_o = float((do_u / (mp - 1.0)).sum()) / n
+        d_e = _expected_sum(d2, n_c) / (n * (n - 1.0))
     if d_e == 0:
         only = cats[n_c > 0].tolist()
         raise ValueError(
             "Krippendorff's alpha is undefined: every pairable value is the same "
             f"({only[0] if len(only) == 1 else only}), so there is no variation to be reliable "
             "about (expected disagreement is 0)")
-    coinc = None
-    if len(cats) <= _MAX_COINCIDENCE_VALUES:
-        cnt = _counts(kp, len(cats))
-        o = (cnt / (mp - 1.0)[:, None]).T @ cnt - np.diag((cnt / (mp - 1.0)[:, None]).sum(0))
-        labels = [_label(c) for c in cats.tolist()]
-        coinc = pd.DataFrame(o, index=labels, columns=labels)
     return AlphaDetails(
         alpha=float(1.0 - d_o / d_e), level=level, n_units=n_units, n_pairable_units=n_pair,
         n_excluded_units=n_units - n_pair, n_values=int(n), observed_disagreement=float(d_o),
