@@ -12,6 +12,7 @@ from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codin
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
 from .paths import example_path, project_root
+from .qdpx import Project, codebook_from_qdc, codebook_from_qdpx, codebook_to_qdc, read_qdpx, write_qdpx
 
 __version__ = "0.1.0"
 
@@ -22,11 +23,17 @@ __all__ = [
     "Corpus",
     "InputError",
     "Pattern",
+    "Project",
     "__version__",
+    "codebook_from_qdc",
+    "codebook_from_qdpx",
+    "codebook_to_qdc",
     "example_path",
     "project_root",
     "read_codings",
+    "read_qdpx",
     "read_transcripts",
     "validate_codings",
     "write_codings",
+    "write_qdpx",
 ]
