@@ -12,7 +12,14 @@ from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codin
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
 from .paths import example_path, project_root
-from .qdpx import Project, codebook_from_qdc, codebook_from_qdpx, codebook_to_qdc, read_qdpx, write_qdpx
+from .qdpx import (
+    Project,
+    codebook_from_qdc,
+    codebook_from_qdpx,
+    codebook_to_qdc,
+    read_qdpx,
+    write_qdpx,
+)
 
 __version__ = "0.1.0"
 

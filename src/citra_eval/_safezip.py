@@ -80,7 +80,8 @@ def read_zip(path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS,
     """
     spath = os.fspath(path)
     try:
-        data = open(path, "rb").read()  # noqa: SIM115 - closed by refcount; tiny scope
+        with open(path, "rb") as fh:
+            data = fh.read()
     except FileNotFoundError:
         raise InputError("file not found; check the path", path=spath) from None
     except IsADirectoryError:

@@ -204,7 +204,7 @@ def _codes_element(codebook: Codebook) -> ET.Element:
 
 
 def qdc_bytes(codebook: Codebook) -> bytes:
-    """The REFI-QDA codebook XML (``.qdc``) of ``codebook`` as bytes; see :func:`codebook_to_qdc`."""
+    """The REFI-QDA codebook XML of ``codebook`` as bytes; see :func:`codebook_to_qdc`."""
     if not isinstance(codebook, Codebook):
         raise TypeError(f"codebook must be a Codebook, got {type(codebook).__name__}")
     if not codebook.codes:
@@ -543,8 +543,7 @@ class _Reader:
             self.notes.append(f"{what} has no plain text (neither plainTextPath nor "
                               "PlainTextContent); read as empty")
             return "", ""
-        if ref.startswith(("absolute://", "relative://")) or re.match(r"^[a-z]+://", ref) and \
-                not ref.startswith("internal://"):
+        if re.match(r"^[a-z]+://", ref) and not ref.startswith("internal://"):
             raise InputError(f"{what}: its text {ref!r} lies outside the archive; export the "
                              "project with its sources embedded", path=self.path)
         from urllib.parse import unquote
