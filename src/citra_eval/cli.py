@@ -83,7 +83,88 @@ def _validate_survey(args, attempt, problems) -> list[str]:
     return out
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_validate]
+def _add_qdpx(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("qdpx", help="exchange projects with NVivo, ATLAS.ti, MAXQDA, QualCoder "
+                       "(REFI-QDA .qdpx)",
+                       description="Export transcripts, codebook and codings as a REFI-QDA "
+                                   "project, or import one.")
+    qsub = p.add_subparsers(dest="qdpx_command", metavar="export|import", required=True)
+    e = qsub.add_parser("export", help="write a .qdpx project",
+                        description="Write transcripts, codebook and codings as a .qdpx.")
+    e.add_argument("--transcripts", metavar="DIR", required=True, help="folder of transcripts")
+    e.add_argument("--codebook", metavar="FILE", required=True, help="codebook YAML")
+    e.add_argument("--codings", metavar="FILE", nargs="*", default=[], help="codings CSV file(s)")
+    e.add_argument("--name", help="project name (default: the codebook's name)")
+    e.add_argument("--out", metavar="FILE.qdpx", required=True, help="the project to write")
+    e.set_defaults(func=_run_qdpx_export)
+    i = qsub.add_parser("import", help="read a .qdpx project into transcripts, codebook, codings",
+                        description="Read a .qdpx into OUT/transcripts/*.txt, "
+                                    "OUT/codebook.yaml and OUT/codings.csv.")
+    i.add_argument("file", metavar="FILE.qdpx", help="the project to read")
+    i.add_argument("--out", metavar="DIR", required=True, help="folder to write into")
+    i.add_argument("--language", help="language of the code names (default: id)")
+    i.add_argument("--spanning", choices=["split", "keep"], default="split",
+                   help="selections crossing speaker turns: split them per turn so every coding "
+                        "lies in its segment (default), or keep their exact span")
+    i.set_defaults(func=_run_qdpx_import)
+
+
+def _read_inputs(args: argparse.Namespace):
+    """Read transcripts, codebook and codings, collecting every problem before failing."""
+    from .codebook import Codebook
+    from .codings import read_codings
+    from .corpus import read_transcripts
+
+    problems: list[Problem] = []
+
+    def attempt(fn, *a, **kw):
+        try:
+            return fn(*a, **kw)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    corpus = attempt(read_transcripts, args.transcripts)
+    codebook = attempt(Codebook.load, args.codebook)
+    tables = [attempt(read_codings, f, corpus=corpus, codebook=codebook) for f in args.codings]
+    if problems:
+        raise InputError(problems=problems)
+    return corpus, codebook, tables
+
+
+def _run_qdpx_export(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .codings import empty_codings
+    from .qdpx import write_qdpx
+
+    corpus, codebook, tables = _read_inputs(args)
+    codings = pd.concat(tables, ignore_index=True) if tables else empty_codings()
+    write_qdpx(args.out, corpus, codebook, codings, name=args.name)
+    print(f"ok: wrote {args.out}: {len(corpus)} documents, {len(codebook)} codes, "
+          f"{len(codings)} codings")
+    return 0
+
+
+def _run_qdpx_import(args: argparse.Namespace) -> int:
+    from ._io import atomic_dir
+    from .codings import write_codings
+    from .qdpx import read_qdpx, write_transcripts
+
+    project = read_qdpx(args.file, language=args.language, spanning=args.spanning)
+    with atomic_dir(args.out) as tmp:
+        write_transcripts(project.corpus, tmp / "transcripts")
+        if project.codebook.codes:
+            project.codebook.save(tmp / "codebook.yaml")
+        write_codings(project.codings, tmp / "codings.csv")
+    print(f"ok: read {args.file}: {len(project.corpus)} documents, {len(project.codebook)} "
+          f"codes, {len(project.codings)} codings -> {args.out}")
+    for note in project.notes:
+        print(f"note: {note}")
+    return 0
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_validate, _add_qdpx]
 
 
 def build_parser() -> argparse.ArgumentParser:

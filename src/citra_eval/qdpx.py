@@ -53,7 +53,9 @@ __all__ = [
     "qdpx_bytes",
     "read_qdpx",
     "stable_guid",
+    "transcript_source",
     "write_qdpx",
+    "write_transcripts",
 ]
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -572,7 +574,8 @@ class _Reader:
                              f"at offset {exc.start})", path=self.path) from None
         return text, member
 
-    def read(self, split_turns: bool, roles_hint: Mapping[str, str] | None) -> Project:
+    def read(self, split_turns: bool, roles_hint: Mapping[str, str] | None,
+             spanning: str) -> Project:
         parsed, raw_by_doc, src_guid_doc, codings = [], {}, {}, []
         taken: set[str] = set()
         attrs_by_doc: dict[str, dict] = {}
@@ -599,7 +602,7 @@ class _Reader:
             p.attrs = attrs_by_doc[p.doc_id]
             p.fmt = "qdpx"
         corpus = _assemble(parsed)
-        frame = self.codings_frame(codings, corpus)
+        frame = self.codings_frame(codings, corpus, spanning)
         users = pd.DataFrame(list(self.users.values()), columns=["guid", "name", "user_id"])
         return Project(name=self.root.get("name") or Path(self.path).stem, corpus=corpus,
                        codebook=self.codebook, codings=frame, users=users, cases=cases,
@@ -677,13 +680,16 @@ class _Reader:
         return {"doc_id": doc_id, "start": s, "end": e, "code": code,
                 "coder": self.coder(coding, sel), "evidence": None, "note": note}
 
-    def codings_frame(self, rows: list[dict], corpus: Corpus) -> pd.DataFrame:
+    def codings_frame(self, rows: list[dict], corpus: Corpus, spanning: str) -> pd.DataFrame:
+        if spanning == "split":
+            rows = self.split_rows(rows, corpus)
         if not rows:
             return empty_codings()
         frame = pd.DataFrame(rows)
-        frame.insert(1, "segment_id", [
-            _segment_for(corpus, d, s, e) for d, s, e in zip(frame["doc_id"], frame["start"],
-                                                             frame["end"], strict=True)])
+        if "segment_id" not in frame.columns:
+            frame.insert(1, "segment_id", [
+                _segment_for(corpus, d, s, e)
+                for d, s, e in zip(frame["doc_id"], frame["start"], frame["end"], strict=True)])
         dup = frame.duplicated(CODING_COLUMNS)
         if dup.any():
             self.notes.append(f"{int(dup.sum())} duplicate coding(s) (same span, code and user) "
@@ -691,6 +697,30 @@ class _Reader:
             frame = frame[~dup]
         frame = frame.astype({"segment_id": "int64", "start": "int64", "end": "int64"})
         return frame[[*CODING_COLUMNS, "evidence", "note"]].reset_index(drop=True)
+
+    def split_rows(self, rows: list[dict], corpus: Corpus) -> list[dict]:
+        """One coding per segment a selection overlaps, clipped to the segment."""
+        segs = {d: g[["segment_id", "start", "end"]].to_numpy()
+                for d, g in corpus.segments.groupby("doc_id", sort=False)}
+        out, split, dropped = [], 0, 0
+        for row in rows:
+            table = segs.get(row["doc_id"])
+            pieces = [] if table is None else [
+                (int(sid), max(row["start"], int(a)), min(row["end"], int(b)))
+                for sid, a, b in table if a < row["end"] and b > row["start"]]
+            if not pieces:
+                dropped += 1
+                continue
+            if len(pieces) > 1 or pieces[0][1:] != (row["start"], row["end"]):
+                split += 1
+            out.extend({**row, "segment_id": sid, "start": a, "end": b} for sid, a, b in pieces)
+        if split:
+            self.notes.append(f"{split} selection(s) crossing speaker turns or covering speaker "
+                              "labels were cut to the turns they overlap")
+        if dropped:
+            self.notes.append(f"{dropped} selection(s) overlapping no turn (only labels or "
+                              "blank lines) left out")
+        return out
 
 
 def _doc_id(src: ET.Element, member: str, taken: set[str], n: int) -> str:
@@ -747,28 +777,50 @@ def _segment_source(doc_id: str, text: str, *, path: str, roles: Mapping[str, st
     Speakers are the ``roles`` given plus, when ``detect``, labels of up to four words that
     start at least two lines or are followed by an aligned gap of two or more spaces or a tab
     (``Max Bigman:``, ``Speaker 1:     text``), and every one-word label (which the transcript
-    reader would otherwise refuse as undeclared); without speakers, paragraphs.
+    reader would otherwise refuse as undeclared); without speakers, paragraphs. A speaker
+    label that ends up with no turn (nothing said after it) is dropped again, so that the
+    speakers of the segments are all a transcript file needs to re-create the same turns.
     """
-    speakers = dict(roles or {})
-    counts: dict[str, int] = {}
-    for line in text.split("\n"):
-        g = _GENERIC_LABEL_RE.match(line)
-        if g and g.group("label") not in speakers:
-            speakers[g.group("label")] = ""
-        if detect:
+    speakers = {k: v for k, v in (roles or {}).items() if _usable_label(k)}
+    generic = _one_word_labels(text)
+    for label in generic:
+        speakers.setdefault(label, "")
+    if detect:
+        counts: dict[str, int] = {}
+        for line in text.split("\n"):
             b = _BROAD_LABEL_RE.match(line)
             if b and (b.group("gap") or b.end() == len(line)):
                 # an aligned gap ("Name:   text", as transcription software writes) is
                 # as good as a second occurrence
                 aligned = "\t" in b.group("gap") or len(b.group("gap")) >= 2
                 counts[b.group("label")] = counts.get(b.group("label"), 0) + (2 if aligned else 1)
-    for label, count in counts.items():
-        if count >= 2 and label not in speakers:
-            speakers[label] = ""
-    speakers = {k: v for k, v in speakers.items()
-                if k and ":" not in k and k == k.strip() and "\n" not in k}
-    front = _front_matter({"id": doc_id, **({"speakers": speakers} if speakers else {})})
-    return parse_transcript(front + text, path=path, fmt="txt")
+        for label, count in counts.items():
+            if count >= 2 and _usable_label(label):
+                speakers.setdefault(label, "")
+    for _ in range(len(speakers) + 1):
+        front = _front_matter({"id": doc_id, **({"speakers": speakers} if speakers else {})})
+        parsed = parse_transcript(front + text, path=path, fmt="txt")
+        used = {t["speaker"] for t in parsed.turns}
+        unused = [k for k in speakers if k not in used and k not in generic]
+        if not unused:
+            return parsed
+        for k in unused:
+            del speakers[k]
+    return parsed
+
+
+def _usable_label(label: str) -> bool:
+    return bool(label) and ":" not in label and label == label.strip() and "\n" not in label
+
+
+def _one_word_labels(text: str) -> list[str]:
+    """Labels the transcript reader sees as speaker labels (one word, colon, space)."""
+    out: dict[str, None] = {}
+    for line in text.split("\n"):
+        g = _GENERIC_LABEL_RE.match(line)
+        if g:
+            out.setdefault(g.group("label"))
+    return list(out)
 
 
 def _front_matter(data: Mapping) -> str:
@@ -776,6 +828,60 @@ def _front_matter(data: Mapping) -> str:
 
     return "---\n" + yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False,
                                      width=10_000) + "---\n"
+
+
+def transcript_source(corpus: Corpus, doc_id: str, *, front: Mapping | None = None) -> str:
+    """The transcript file (YAML front matter + plain text) of one document of ``corpus``.
+
+    Reading the result back with :func:`~citra_eval.read_transcripts` gives the same plain
+    text, segments and attributes, so codings keep slicing their text. ``front`` replaces
+    the front matter built from the document's attributes and speakers.
+    """
+    text = corpus.text(doc_id)
+    if front is None:
+        row = corpus.documents.loc[corpus.documents["doc_id"] == doc_id].iloc[0]
+        data: dict = {"id": doc_id}
+        for key, value in row.items():
+            if key in _DERIVED_DOC_COLUMNS or _missing(value):
+                continue
+            data[str(key)] = _plain(value)
+        speakers = _speakers_of(corpus, doc_id)
+        if speakers:
+            data["speakers"] = speakers
+        front = data
+    return _front_matter(front) + text
+
+
+def _speakers_of(corpus: Corpus, doc_id: str) -> dict[str, str]:
+    """``{label: role}`` a transcript file must declare to re-create the document's turns."""
+    segs = corpus.segments[corpus.segments["doc_id"] == doc_id]
+    roles: dict[str, str] = {}
+    for sp, role in zip(segs["speaker"], segs["role"], strict=True):
+        if isinstance(sp, str) and sp:
+            roles.setdefault(sp, role if isinstance(role, str) else "")
+    for label in _one_word_labels(corpus.text(doc_id)):
+        roles.setdefault(label, "")
+    return roles
+
+
+def _plain(value):
+    """numpy scalars -> Python scalars (for YAML)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def write_transcripts(corpus: Corpus, folder: str | os.PathLike) -> list[Path]:
+    """Write every document of ``corpus`` as ``<folder>/<doc_id>.txt`` (front matter + text).
+
+    Returns the paths written. Each file is written atomically.
+    """
+    from ._io import write_text
+
+    out = []
+    for doc in corpus.doc_ids:
+        target = Path(folder) / f"{doc}.txt"
+        write_text(target, transcript_source(corpus, doc))
+        out.append(target)
+    return out
 
 
 def _segment_for(corpus: Corpus, doc_id: str, start: int, end: int) -> int:
@@ -799,7 +905,7 @@ def _segment_for(corpus: Corpus, doc_id: str, start: int, end: int) -> int:
 
 def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
               split_turns: bool = True, speakers: Mapping[str, str] | None = None,
-              limits: Limits = DEFAULT_LIMITS) -> Project:
+              spanning: str = "keep", limits: Limits = DEFAULT_LIMITS) -> Project:
     """Read a REFI-QDA project (``.qdpx``) from NVivo, ATLAS.ti, MAXQDA, QualCoder, ...
 
     Parameters
@@ -815,6 +921,11 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     speakers : mapping, optional
         ``{label: role}`` for the speakers in the texts (e.g. ``{"Max Bigman":
         "interviewer"}``); gives roles to the detected turns.
+    spanning : {"keep", "split"}, default "keep"
+        What to do with a selection that crosses speaker turns (or covers a speaker label):
+        ``keep`` its exact span, with the ``segment_id`` of the turn where it starts;
+        ``split`` it into one coding per turn it overlaps, each cut to its turn, so that every
+        coding lies inside its segment (what ``citra-eval validate`` checks).
     limits : Limits, optional
         Caps for the archive (see :class:`citra_eval._safezip.Limits`).
 
@@ -829,9 +940,9 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     -----
     Offsets: REFI positions count code points of the source as stored, so with CRLF line
     ends each CR counts; they are mapped onto the LF-normalised corpus text (a leading
-    byte-order mark is not counted). A selection that crosses speaker turns keeps its exact
-    span and gets the ``segment_id`` of the turn where it starts (for a selection starting
-    on a speaker label, the first turn it overlaps).
+    byte-order mark is not counted). With ``spanning="keep"`` a selection that crosses
+    speaker turns keeps its exact span and gets the ``segment_id`` of the turn where it
+    starts (for a selection starting on a speaker label, the first turn it overlaps).
 
     Raises
     ------
@@ -860,9 +971,11 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     spath = os.fspath(path)
     members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)")
     root = _project_root(members, spath)
+    if spanning not in ("keep", "split"):
+        raise ValueError(f"spanning must be 'keep' or 'split', got {spanning!r}")
     reader = _Reader(spath, members, root, language)
     try:
-        return reader.read(split_turns, speakers)
+        return reader.read(split_turns, speakers, spanning)
     except InputError:
         raise
     except RecursionError:
@@ -1003,11 +1116,7 @@ def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook,
         guid = stable_guid("source", doc)
         src = ET.SubElement(sources, "TextSource", {"guid": guid, "name": _xml_text(doc),
                                                      "plainTextPath": f"internal://{guid}.txt"})
-        segs = corpus.segments[corpus.segments["doc_id"] == doc]
-        roles: dict[str, str] = {}
-        for sp, role in zip(segs["speaker"], segs["role"], strict=True):
-            if isinstance(sp, str) and sp:
-                roles.setdefault(sp, role if isinstance(role, str) else "")
+        roles = _speakers_of(corpus, doc)
         if roles:
             ET.SubElement(src, "Description").text = _xml_text(
                 _SPEAKERS_PREFIX + json.dumps(roles, ensure_ascii=False))
