@@ -957,7 +957,6 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     ...     "I: informant}\\n---\\nP: Apa strategi humas?\\nI: Kami bermitra dengan media.\\n"})
     >>> cb = ce.Codebook.from_dict({"codebook": "demo", "codes": [
     ...     {"id": "kerja_sama", "label": "Kerja sama"}]})
-    >>> codings = ce.codings.empty_codings().iloc[:0]
     >>> import pandas as pd
     >>> codings = pd.DataFrame([{"doc_id": "INF01", "segment_id": 2, "start": 25, "end": 32,
     ...                          "code": "kerja_sama", "coder": "A"}])
