@@ -958,13 +958,14 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     >>> cb = ce.Codebook.from_dict({"codebook": "demo", "codes": [
     ...     {"id": "kerja_sama", "label": "Kerja sama"}]})
     >>> import pandas as pd
-    >>> codings = pd.DataFrame([{"doc_id": "INF01", "segment_id": 2, "start": 25, "end": 32,
-    ...                          "code": "kerja_sama", "coder": "A"}])
+    >>> start = corpus.text("INF01").index("bermitra")
+    >>> codings = pd.DataFrame([{"doc_id": "INF01", "segment_id": 2, "start": start,
+    ...                          "end": start + 8, "code": "kerja_sama", "coder": "A"}])
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "demo.qdpx"
     >>> ce.write_qdpx(out, corpus, cb, codings)
     >>> project = ce.read_qdpx(out)
     >>> row = project.codings.iloc[0]
-    >>> project.corpus.text(row.doc_id)[row.start:row.end], row.coder, row.segment_id
+    >>> project.corpus.text(row.doc_id)[row.start:row.end], row.coder, int(row.segment_id)
     ('bermitra', 'A', 2)
     """
     spath = os.fspath(path)
