@@ -12,6 +12,7 @@ from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codin
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
 from .paths import example_path, project_root
+from .pseudonymise import PseudonymResult, load_key, pseudonymise, reidentify
 from .qdpx import (
     Project,
     codebook_from_qdc,
@@ -31,15 +32,19 @@ __all__ = [
     "InputError",
     "Pattern",
     "Project",
+    "PseudonymResult",
     "__version__",
     "codebook_from_qdc",
     "codebook_from_qdpx",
     "codebook_to_qdc",
     "example_path",
+    "load_key",
     "project_root",
+    "pseudonymise",
     "read_codings",
     "read_qdpx",
     "read_transcripts",
+    "reidentify",
     "validate_codings",
     "write_codings",
     "write_qdpx",
