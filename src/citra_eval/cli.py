@@ -164,7 +164,101 @@ def _run_qdpx_import(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_validate, _add_qdpx]
+def _add_pseudonymise(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("pseudonymise", help="replace names, e-mails, phone and NIK numbers",
+                       description="Write pseudonymised copies of the transcripts (front matter "
+                                   "included) and of the codings, remapped to the new texts, "
+                                   "into OUT. The inputs are never modified.")
+    p.add_argument("--transcripts", metavar="DIR", required=True, help="folder of transcripts")
+    p.add_argument("--key", metavar="FILE", required=True,
+                   help="names to replace: CSV 'name,pseudonym' or YAML 'name: pseudonym'")
+    p.add_argument("--codings", metavar="FILE", nargs="*", default=[], help="codings CSV file(s)")
+    p.add_argument("--detect", nargs="*", default=["email", "phone", "nik"],
+                   choices=["email", "phone", "nik"], metavar="KIND",
+                   help="identifiers to detect: email phone nik (default: all; none: give "
+                        "--detect without values)")
+    p.add_argument("--out", metavar="DIR", required=True, help="folder to write into")
+    p.add_argument("--key-out", metavar="FILE",
+                   help="also write the re-identification key (the report with the originals) "
+                        "here, outside OUT; keep it apart from the shared data")
+    p.add_argument("--with-originals", action="store_true",
+                   help="put the originals into OUT/pseudonymisation_report.csv as well")
+    p.set_defaults(func=_run_pseudonymise)
+
+
+def _run_pseudonymise(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from ._io import atomic_dir, write_csv, write_text
+    from .codings import read_codings, write_codings
+    from .corpus import read_transcripts
+    from .pseudonymise import load_key, pseudonymise
+    from .qdpx import front_matter_of, transcript_source
+
+    out = Path(args.out).resolve()
+    if args.key_out and out in Path(args.key_out).resolve().parents:
+        raise InputError("the re-identification key must be stored apart from the "
+                         f"pseudonymised data, not inside {args.out}; choose another place",
+                         path=args.key_out)
+    problems: list[Problem] = []
+
+    def attempt(fn, *a, **kw):
+        try:
+            return fn(*a, **kw)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    corpus = attempt(read_transcripts, args.transcripts)
+    key = attempt(load_key, args.key)
+    tables = [attempt(read_codings, f, corpus=corpus) for f in args.codings]
+    if problems:
+        raise InputError(problems=problems)
+    names = [Path(f).name for f in args.codings]
+    names = [n if names.count(n) == 1 else f"{i + 1}_{n}" for i, n in enumerate(names)]
+    codings = (pd.concat([t.assign(_file=i) for i, t in enumerate(tables)], ignore_index=True)
+               if tables else None)
+    result = pseudonymise(corpus, key=key, codings=codings, detect=args.detect)
+    sources = {}
+    for doc in result.corpus.doc_ids:
+        front = front_matter_of(corpus, doc)
+        if front is not None:
+            front = _map_strings(front, result.apply)
+            front["id"] = doc
+        sources[doc] = transcript_source(result.corpus, doc, front=front)
+    report = result.report if args.with_originals else result.public_report()
+    with atomic_dir(out) as tmp:
+        for doc, text in sources.items():
+            write_text(tmp / "transcripts" / f"{doc}.txt", text)
+        for i, name in enumerate(names):
+            part = result.codings[result.codings["_file"] == i].drop(columns="_file")
+            write_codings(part, tmp / "codings" / name)
+        write_csv(report, tmp / "pseudonymisation_report.csv")
+        if args.key_out:
+            write_csv(result.report, args.key_out)
+    counts = result.report[result.report["field"] == "text"]["kind"].value_counts()
+    what = ", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing"
+    print(f"ok: pseudonymised {len(corpus)} documents ({what} replaced) -> {args.out}")
+    if not args.key_out:
+        print("note: no --key-out given: detected e-mails, phones and NIKs cannot be restored")
+    return 0
+
+
+def _map_strings(value, fn):
+    """Apply ``fn`` to every string (keys included) of a parsed YAML value."""
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        return {(fn(k) if isinstance(k, str) else k): _map_strings(v, fn) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_map_strings(v, fn) for v in value]
+    return value
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_validate, _add_qdpx, _add_pseudonymise]
 
 
 def build_parser() -> argparse.ArgumentParser:

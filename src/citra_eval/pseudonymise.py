@@ -16,7 +16,7 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -35,8 +35,8 @@ _EMAIL = (r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-
           r"\.[A-Za-z]{2,}\b")
 # Indonesian numbers: +62 / 62 / 0, then a mobile (8xx) or area code, in groups split by
 # spaces, dots or dashes; optional parentheses round the area code.
-_PHONE = (r"(?<![\w+])(?:\+62|62|0)[\s.\-]?(?:\(0?\d{2,4}\)|8\d{1,3}|[2-7]\d{1,3})"
-          r"(?:[\s.\-]?\d{2,5}){1,3}(?![\w])")
+_PHONE = (r"(?<![\w+])(?:(?:\+62|62)[\s.\-]?\(?0?|\(0|0)(?:8\d{1,3}|[2-7]\d{1,3})\)?"
+          r"(?:[\s.\-]?\d{2,5}){1,3}(?!\w)")
 _NIK = r"(?<![\w])\d{4}[ .]?\d{4}[ .]?\d{4}[ .]?\d{4}(?![\w])"
 #: The detectors by name: a compiled pattern and a check of the match.
 DETECTORS: dict[str, tuple[re.Pattern, Callable[[str], bool]]] = {
@@ -70,6 +70,14 @@ class PseudonymResult:
     corpus: Corpus
     codings: pd.DataFrame | None
     report: pd.DataFrame
+    _replacer: _Replacer | None = field(default=None, repr=False, compare=False)
+
+    def apply(self, value: str) -> str:
+        """Pseudonymise another string with the same key and token numbering (e.g. a front
+        matter field that is not a document attribute). Not recorded in :attr:`report`."""
+        if self._replacer is None:
+            raise ValueError("only the result of pseudonymise() can apply its replacements")
+        return self._replacer.string(value)[0]
 
     def public_report(self) -> pd.DataFrame:
         """The report without originals (``doc_id, field, start, end, replacement, kind``),
@@ -336,7 +344,7 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     new_corpus = _rebuild(corpus, texts, maps, lambda v: rep.string(v), rows)
     new_codings = None if codings is None else _remap_codings(
         codings, maps, lambda v: rep.string(v), rows)
-    return PseudonymResult(new_corpus, new_codings, _report(rows))
+    return PseudonymResult(new_corpus, new_codings, _report(rows), rep)
 
 
 def _report(rows: list[dict]) -> pd.DataFrame:

@@ -49,6 +49,7 @@ __all__ = [
     "codebook_from_qdc",
     "codebook_from_qdpx",
     "codebook_to_qdc",
+    "front_matter_of",
     "qdc_bytes",
     "qdpx_bytes",
     "read_qdpx",
@@ -850,6 +851,29 @@ def transcript_source(corpus: Corpus, doc_id: str, *, front: Mapping | None = No
             data["speakers"] = speakers
         front = data
     return _front_matter(front) + text
+
+
+def front_matter_of(corpus: Corpus, doc_id: str) -> dict | None:
+    """The front matter of a ``.txt``/``.md`` transcript of ``corpus``, re-read from its file
+    as plain data (None for other formats or when the file is gone)."""
+    from .corpus import _split_front_matter
+    from .textio import read_text_file
+
+    row = corpus.documents.loc[corpus.documents["doc_id"] == doc_id].iloc[0]
+    path, fmt = row.get("path"), row.get("format")
+    if fmt not in ("txt", "md") or not isinstance(path, str) or not Path(path).is_file():
+        return None
+    front, _, _ = _split_front_matter(read_text_file(path), path)
+    return _plain_data(front)
+
+
+def _plain_data(value):
+    """LineDict/LineList -> dict/list (PyYAML's safe dumper refuses subclasses)."""
+    if isinstance(value, dict):
+        return {k: _plain_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_data(v) for v in value]
+    return value
 
 
 def _speakers_of(corpus: Corpus, doc_id: str) -> dict[str, str]:
