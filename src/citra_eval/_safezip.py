@@ -176,32 +176,39 @@ def _why(exc: BaseException) -> str:
 # --------------------------------------------------------------------------- XML
 
 
-def parse_xml(data: bytes, *, path: str | None = None, max_bytes: int = 256 << 20) -> Element:
+def parse_xml(data: bytes, *, path: str | None = None, member: str | None = None,
+              max_bytes: int = 256 << 20) -> Element:
     """Parse untrusted XML bytes into an ElementTree element with namespaces stripped.
 
     DTDs (and with them entity definitions and external references) are refused, which
     stops XXE and "billion laughs" attacks. Tags lose their ``{namespace}`` prefix so files
-    with and without the REFI-QDA namespace read the same.
+    with and without the REFI-QDA namespace read the same. ``member`` names the archive entry
+    the XML came from (errors then name ``path`` and say the entry and its line).
     """
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
+    where = f"{member}: " if member else ""
+
+    def fail(msg: str, line: int | None = None) -> InputError:
+        if member and line is not None:
+            return InputError(f"{member} line {line}: {msg}", path=path)
+        return InputError(where + msg, path=path, line=line)
+
     if len(data) > max_bytes:
-        raise InputError(f"the XML is {len(data)} bytes, more than the limit of {max_bytes}",
-                         path=path)
+        raise fail(f"the XML is {len(data)} bytes, more than the limit of {max_bytes}")
     if not data.strip():
-        raise InputError("the XML file is empty", path=path)
+        raise fail("the XML file is empty")
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise InputError(f"unsafe XML refused ({type(exc).__name__}: DTDs, entities and "
-                         "external references are not allowed in REFI-QDA files)",
-                         path=path) from None
+        raise fail(f"unsafe XML refused ({type(exc).__name__}: DTDs, entities and external "
+                   "references are not allowed in REFI-QDA files)") from None
     except ParseError as exc:
         line = getattr(exc, "position", (None, None))[0]
-        raise InputError(f"not well-formed XML: {_why(exc)}", path=path, line=line) from None
+        raise fail(f"not well-formed XML: {_why(exc)}", line) from None
     except (ValueError, UnicodeDecodeError, LookupError, RecursionError) as exc:
-        raise InputError(f"not readable XML: {_why(exc)}", path=path) from None
+        raise fail(f"not readable XML: {_why(exc)}") from None
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag.startswith("{"):
             el.tag = el.tag.rsplit("}", 1)[1]

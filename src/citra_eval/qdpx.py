@@ -461,7 +461,7 @@ def _project_root(members: Mapping[str, bytes], path: str) -> ET.Element:
         found = ", ".join(sorted(qdes)[:5]) or "none"
         raise InputError(f"no single project XML (*.qde) in the archive (found: {found}); is "
                          "this a REFI-QDA .qdpx export?", path=path)
-    root = parse_xml(members[chosen], path=f"{path}!{chosen}")
+    root = parse_xml(members[chosen], path=path, member=chosen)
     if root.tag != "Project":
         raise InputError(f"{chosen} is not a REFI-QDA project: its root element is "
                          f"<{root.tag}>, expected <Project>", path=path)
