@@ -80,6 +80,8 @@ CASES = [
          TRANSCRIPT + "X: siapa ini?\n", 8),
     Case("transcript-bad-yaml", "export", "tr/a.txt",
          TRANSCRIPT.replace("group: pemerintah", "group: [pemerintah"), 4),
+    Case("transcript-impossible-date", "export", "tr/a.txt",
+         TRANSCRIPT.replace("group: pemerintah", "date: 2021-13-45"), 3),
     # codebook
     Case("codebook-typo-key", "export", "codebook.yaml",
          CODEBOOK.replace("patterns:", "paterns:"), 10),
@@ -98,6 +100,9 @@ CASES = [
          CODINGS.replace("kerja_sama", "strategi"), 2),
     Case("codings-unknown-doc", "export", "codings.csv", CODINGS.replace("INF01", "INF09"), 2),
     Case("codings-outside-segment", "export", "codings.csv", CODINGS.replace(",31,", ",3,"), 2),
+    Case("codings-infinite-offset", "export", "codings.csv", CODINGS.replace(",31,", ",inf,"), 2),
+    Case("codings-huge-offset", "export", "codings.csv",
+         CODINGS.replace(",39,", ",99999999999999999999,"), 2),
     Case("codings-not-utf8", "export", "codings.csv", CODINGS.encode("utf-16"), 1),
     # REFI-QDA projects
     Case("qdpx-garbage", "import", "project.qdpx", bytes(range(256)) * 4),
