@@ -11,8 +11,18 @@ from .codebook import Code, Codebook, Pattern
 from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codings
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
+from .models import (
+    COEF_COLUMNS,
+    compare_groups,
+    correlation_matrix,
+    describe_by,
+    image_model,
+    ordinal_model,
+    ttest_groups,
+)
 from .paths import example_path, project_root
 from .pseudonymise import PseudonymResult, load_key, pseudonymise, reidentify
+from .psychometrics import item_statistics, omega_total, scale_reliability
 from .qdpx import (
     Project,
     codebook_from_qdc,
@@ -21,30 +31,49 @@ from .qdpx import (
     read_qdpx,
     write_qdpx,
 )
+from .simulate import simulate_survey, survey_truth
+from .survey import Instrument, Scale, likert_table, read_responses, score_scales
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CODING_COLUMNS",
+    "COEF_COLUMNS",
     "Code",
     "Codebook",
     "Corpus",
     "InputError",
+    "Instrument",
     "Pattern",
     "Project",
     "PseudonymResult",
+    "Scale",
     "__version__",
     "codebook_from_qdc",
     "codebook_from_qdpx",
     "codebook_to_qdc",
+    "compare_groups",
+    "correlation_matrix",
+    "describe_by",
     "example_path",
+    "image_model",
+    "item_statistics",
+    "likert_table",
     "load_key",
+    "omega_total",
+    "ordinal_model",
     "project_root",
     "pseudonymise",
     "read_codings",
     "read_qdpx",
+    "read_responses",
     "read_transcripts",
     "reidentify",
+    "scale_reliability",
+    "score_scales",
+    "simulate_survey",
+    "survey_truth",
+    "ttest_groups",
     "validate_codings",
     "write_codings",
     "write_qdpx",
