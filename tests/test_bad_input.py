@@ -25,12 +25,19 @@ CODEBOOK = ("codebook: demo\nlanguage: id\ncodes:\n  - id: strategi\n    label: 
             "        patterns: [bermitra]\n")
 CODINGS = "doc_id,segment_id,start,end,code,coder\nINF01,2,31,39,kerja_sama,A\n"
 KEY = "name,pseudonym\nBudi,INF01\n"
+INSTRUMENT = ("instrument: mini\nscale: {min: 1, max: 5}\nid_column: respondent_id\nscales:\n"
+              "  KS:\n    label: {id: Kerja sama, en: Cooperation}\n    items: [KS1, KS2, KS3]\n"
+              "    reverse: [KS3]\ndemographics: [district]\n")
+RESPONSES = ("respondent_id,district,KS1,KS2,KS3\nR1,A,4,5,2\nR2,B,3,4,1\nR3,A,5,5,2\n"
+             "R4,B,2,3,4\n")
 
 GOOD: dict[str, str | bytes] = {
     "tr/a.txt": TRANSCRIPT,
     "codebook.yaml": CODEBOOK,
     "codings.csv": CODINGS,
     "key.csv": KEY,
+    "instrument.yaml": INSTRUMENT,
+    "responses.csv": RESPONSES,
 }
 
 # Commands that read the inputs and would write OUTPUT; {x} is the tmp folder.
@@ -38,6 +45,8 @@ COMMANDS = {
     "export": ["qdpx", "export", "--transcripts", "{x}/tr", "--codebook", "{x}/codebook.yaml",
                "--codings", "{x}/codings.csv", "--out", "{x}/OUTPUT"],
     "import": ["qdpx", "import", "{x}/project.qdpx", "--out", "{x}/OUTPUT"],
+    "survey": ["survey", "--instrument", "{x}/instrument.yaml", "--responses",
+               "{x}/responses.csv", "--out", "{x}/OUTPUT"],
     "pseudonymise": ["pseudonymise", "--transcripts", "{x}/tr", "--key", "{x}/key.csv",
                      "--codings", "{x}/codings.csv", "--out", "{x}/OUTPUT"],
 }
@@ -120,6 +129,17 @@ CASES = [
         b'<!ENTITY c "&b;&b;&b;&b;">]><Project name="&c;"/>')})),
     Case("qdpx-no-project-xml", "import", "project.qdpx", _zip({"hello.txt": b"hi"})),
     Case("qdpx-missing", "import", "project.qdpx", None),
+    # survey instrument and responses
+    Case("instrument-typo-key", "survey", "instrument.yaml",
+         INSTRUMENT.replace("items:", "itemz:"), 7),
+    Case("instrument-bad-yaml", "survey", "instrument.yaml",
+         INSTRUMENT.replace("scales:", "scales: ]"), 4),
+    Case("responses-out-of-scale", "survey", "responses.csv",
+         RESPONSES.replace("R2,B,3,4,1", "R2,B,3,9,1"), 3),
+    Case("responses-missing-item", "survey", "responses.csv",
+         "respondent_id,district,KS1,KS2\nR1,A,4,5\n", 1),
+    Case("responses-not-utf8", "survey", "responses.csv",
+         RESPONSES.replace("R1,A", "R1,\xc4").encode("latin-1"), 2),
     # pseudonymisation key
     Case("key-duplicate-name", "pseudonymise", "key.csv", KEY + "budi,INF02\n", 3),
     Case("key-empty-pseudonym", "pseudonymise", "key.csv", KEY + "Siti,\n", 3),
