@@ -40,6 +40,8 @@ def _loader_class(path: str | None, line_offset: int) -> type[yaml.SafeLoader]:
             # turn them into a YAML error that carries the line.
             try:
                 return super().construct_object(node, deep=deep)
+            except InputError:  # our own, already with its line (duplicate keys)
+                raise
             except (ValueError, TypeError, OverflowError) as exc:
                 shown = node.value if isinstance(node, yaml.ScalarNode) else node.tag
                 raise yaml.constructor.ConstructorError(
