@@ -19,7 +19,7 @@ from citra_eval.corpus import parse_transcript
 from citra_eval.qdpx import qdpx_bytes
 
 # CITRA_FUZZ_EXAMPLES=5000 for a long run; the default keeps the suite fast.
-N = int(os.environ.get("CITRA_FUZZ_EXAMPLES", "150"))
+N = int(os.environ.get("CITRA_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(max_examples=N, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 

@@ -513,3 +513,58 @@ def test_codebook_from_qdc_refuses_entities(tmp_path):
     f.write_text('<!DOCTYPE c [<!ENTITY e "x">]><CodeBook><Codes/></CodeBook>')
     with pytest.raises(ce.InputError, match="unsafe XML"):
         ce.Codebook.from_qdc(f)
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+@pytest.fixture
+def cli(capsys):
+    """``citra-eval ARGV`` in this process (the subprocess route is tested in
+    test_bad_input.py); returns an object with returncode, stdout, stderr."""
+    from types import SimpleNamespace
+
+    from citra_eval.cli import main
+
+    def _run(*argv: str):
+        capsys.readouterr()
+        code = main(list(argv))
+        out = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
+
+    return _run
+
+
+def test_cli_export_import_export_through_files_is_byte_identical(tmp_path, cli):
+    if not (ROOT / "interview_transcripts").is_dir():
+        pytest.skip("example study not on this branch")
+    raw = ROOT / "data" / "raw"
+    first, again, folder = tmp_path / "a.qdpx", tmp_path / "b.qdpx", tmp_path / "imported"
+    r = cli("qdpx", "export", "--transcripts", str(ROOT / "interview_transcripts"),
+            "--codebook", str(raw / "codebook.yaml"), "--codings", str(raw / "codings_A.csv"),
+            str(raw / "codings_B.csv"), "--out", str(first))
+    assert r.returncode == 0, r.stderr
+    r = cli("qdpx", "import", str(first), "--out", str(folder))
+    assert r.returncode == 0, r.stderr
+    # the imported files are a valid study again, with the same texts
+    r = cli("validate", "--transcripts", str(folder / "transcripts"), "--codebook",
+            str(folder / "codebook.yaml"), "--codings", str(folder / "codings.csv"))
+    assert r.returncode == 0, r.stderr
+    corpus = ce.read_transcripts(ROOT / "interview_transcripts")
+    assert ce.read_transcripts(folder / "transcripts").texts == corpus.texts
+    r = cli("qdpx", "export", "--transcripts", str(folder / "transcripts"), "--codebook",
+            str(folder / "codebook.yaml"), "--codings", str(folder / "codings.csv"),
+            "--out", str(again))
+    assert r.returncode == 0, r.stderr
+    assert again.read_bytes() == first.read_bytes()
+
+
+def test_cli_import_of_a_real_project_validates(tmp_path, cli):
+    path = refdata_path("refi-qda", "qc-demo.qdpx")
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "qc"))
+    assert r.returncode == 0, r.stderr
+    assert "205 codings" in r.stdout and "note: 23 selection(s)" in r.stdout
+    r = cli("validate", "--transcripts", str(tmp_path / "qc" / "transcripts"), "--codebook",
+            str(tmp_path / "qc" / "codebook.yaml"), "--codings",
+            str(tmp_path / "qc" / "codings.csv"))
+    assert r.returncode == 0, r.stderr

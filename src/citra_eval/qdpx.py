@@ -889,8 +889,17 @@ def _speakers_of(corpus: Corpus, doc_id: str) -> dict[str, str]:
 
 
 def _plain(value):
-    """numpy scalars -> Python scalars (for YAML)."""
-    return value.item() if isinstance(value, np.generic) else value
+    """numpy scalars -> Python scalars, ISO date strings -> dates (unquoted in YAML)."""
+    import datetime as dt
+
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, str) and _DATE_RE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 def write_transcripts(corpus: Corpus, folder: str | os.PathLike) -> list[Path]:
