@@ -463,6 +463,8 @@ def _hostile(kind: str, tmp_path: Path) -> tuple[Path, dict]:
         make_qdpx(p, _project_xml('<TextSource guid="dddddddd-0000-0000-0000-000000000005" '
                                   f'name="x" plainTextPath="x.txt">{sel}</TextSource>'),
                   {"sources/x.txt": b"short"})
+    elif kind == "binary_source":
+        make_qdpx(p, _valid_xml(), {"sources/x.txt": b"halo\nx\x00y"})
     elif kind == "not_utf8":
         make_qdpx(p, _valid_xml(), {"sources/x.txt": "café".encode("latin-1")})
     elif kind == "bad_position":
@@ -485,7 +487,9 @@ HOSTILE = {
     "empty": "empty", "no_qde": "no single project XML", "not_xml": "not well-formed XML",
     "wrong_root": "<html>", "missing_source": "not in the archive",
     "selection_outside": "outside its text", "unknown_code": "unknown code",
-    "not_utf8": "not valid UTF-8", "bad_position": "whole number", "deep_codes": "nested",
+    "not_utf8": "not valid UTF-8",
+    "binary_source": "sources/x.txt line 2: this is a binary",
+    "bad_position": "whole number", "deep_codes": "nested",
 }
 
 

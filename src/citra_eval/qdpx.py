@@ -591,9 +591,15 @@ class _Reader:
             text, to_norm = _normalise(raw)
             raw_by_doc[doc_id] = (raw, to_norm, text)
             roles = _declared_roles(src) if self.ours else None
-            parsed.append(_segment_source(doc_id, text, path=f"{self.path}!{member or doc_id}",
-                                          roles=roles if roles is not None else roles_hint,
-                                          detect=split_turns and not self.ours))
+            where = member or what
+            try:
+                parsed.append(_segment_source(
+                    doc_id, text, path=f"{self.path}!{where}",
+                    roles=roles if roles is not None else roles_hint,
+                    detect=split_turns and not self.ours))
+            except InputError as exc:  # name the archive; the entry and line go in the message
+                line = f" line {exc.line}" if exc.line is not None else ""
+                raise InputError(f"{where}{line}: {exc.message}", path=self.path) from None
             attrs_by_doc[doc_id] = {}
             for vv in src.iterfind("VariableValue"):
                 self.set_attr(attrs_by_doc[doc_id], vv)
@@ -800,13 +806,20 @@ def _segment_source(doc_id: str, text: str, *, path: str, roles: Mapping[str, st
                 speakers.setdefault(label, "")
     for _ in range(len(speakers) + 1):
         front = _front_matter({"id": doc_id, **({"speakers": speakers} if speakers else {})})
-        parsed = parse_transcript(front + text, path=path, fmt="txt")
+        skip = front.count("\n")  # lines are counted in the source text, not our front matter
+        try:
+            parsed = parse_transcript(front + text, path=path, fmt="txt")
+        except InputError as exc:
+            line = exc.line - skip if exc.line is not None and exc.line > skip else None
+            raise InputError(exc.message, path=path, line=line) from None
         used = {t["speaker"] for t in parsed.turns}
         unused = [k for k in speakers if k not in used and k not in generic]
         if not unused:
-            return parsed
+            break
         for k in unused:
             del speakers[k]
+    for t in parsed.turns:
+        t["line"] -= skip
     return parsed
 
 
