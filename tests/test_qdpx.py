@@ -572,3 +572,15 @@ def test_cli_import_of_a_real_project_validates(tmp_path, cli):
             str(tmp_path / "qc" / "codebook.yaml"), "--codings",
             str(tmp_path / "qc" / "codings.csv"))
     assert r.returncode == 0, r.stderr
+
+
+def test_coded_category_becomes_codable_and_empty_project_is_valid(tmp_path):
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-000000000009" name="x" '
+                       f'plainTextPath="x.txt">{_selection(0, 4)}</TextSource>').replace(
+        'isCodable="true"', 'isCodable="false"')
+    project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml, {"sources/x.txt": b"halo"}))
+    assert project.codebook["trust"].codable
+    assert any("not codable" in n for n in project.notes)
+    ce.validate_codings(project.codings, corpus=project.corpus, codebook=project.codebook)
+    empty = ce.Corpus.from_texts({})
+    _assert_valid(_schema("Project.xsd"), _qde(qdpx_bytes(empty, project.codebook)))

@@ -96,6 +96,14 @@ def load_key(path: str | os.PathLike) -> dict[str, str]:
     InputError
         Unknown format, empty names or pseudonyms, or a name given twice (ignoring case),
         each with its line.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> key = pathlib.Path(tempfile.mkdtemp()) / "key.csv"
+    >>> _ = key.write_text("name,pseudonym\nBudi Santoso,INF01\n")
+    >>> ce.load_key(key)
+    {'Budi Santoso': 'INF01'}
     """
     from ._yaml import read_yaml_file
     from .textio import read_text_file

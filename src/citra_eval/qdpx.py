@@ -610,6 +610,12 @@ class _Reader:
             p.fmt = "qdpx"
         corpus = _assemble(parsed)
         frame = self.codings_frame(codings, corpus, spanning)
+        for cid in dict.fromkeys(frame["code"]):
+            code = self.codebook.codes[cid]
+            if not code.codable:  # a "category" another program let users code with
+                code.codable = True
+                self.notes.append(f"code {cid!r} is marked not codable but has codings; "
+                                  "read as codable")
         users = pd.DataFrame(list(self.users.values()), columns=["guid", "name", "user_id"])
         return Project(name=self.root.get("name") or Path(self.path).stem, corpus=corpus,
                        codebook=self.codebook, codings=frame, users=users, cases=cases,
@@ -1157,6 +1163,8 @@ def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook,
     has_note = "note" in frame.columns
     by_doc = {d: g for d, g in frame.groupby("doc_id", sort=False)}
     notes: list[tuple[str, str]] = []
+    if not corpus.doc_ids:
+        return []
     sources = ET.SubElement(root, "Sources")
     for doc in corpus.doc_ids:
         guid = stable_guid("source", doc)
@@ -1229,6 +1237,18 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
     ------
     InputError
         When a coding refers to an unknown document or code, or lies outside its text.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> codings = ce.read_codings(ce.example_path("codings_A"), corpus=corpus, codebook=cb)
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "study.qdpx"
+    >>> ce.write_qdpx(out, corpus, cb, codings)
+    >>> back = ce.read_qdpx(out)
+    >>> len(back.codings) == len(codings), back.corpus.texts == corpus.texts
+    (True, True)
     """
     from ._io import write_bytes
 
