@@ -101,7 +101,7 @@ def load_key(path: str | os.PathLike) -> dict[str, str]:
     --------
     >>> import tempfile, pathlib, citra_eval as ce
     >>> key = pathlib.Path(tempfile.mkdtemp()) / "key.csv"
-    >>> _ = key.write_text("name,pseudonym\nBudi Santoso,INF01\n")
+    >>> _ = key.write_text("name,pseudonym\\nBudi Santoso,INF01\\n")
     >>> ce.load_key(key)
     {'Budi Santoso': 'INF01'}
     """
