@@ -208,6 +208,20 @@ def test_bad_input_exits_2_naming_the_file(case, tmp_path, run):
     assert r.stdout == ""
 
 
+@pytest.mark.parametrize("command,kind", [("export", "dir"), ("import", "file"),
+                                          ("pseudonymise", "file")])
+def test_out_of_the_wrong_kind_exits_2(command, kind, tmp_path, run):
+    argv = _setup(tmp_path, Case("good", command, "tr/a.txt", TRANSCRIPT))
+    if command == "import":
+        (tmp_path / "project.qdpx").write_bytes(_zip({"project.qde": _QDE,
+                                                      "sources/x.txt": b"x"}))
+    out = tmp_path / "OUTPUT"
+    out.mkdir() if kind == "dir" else out.write_text("keep me")
+    r = run(*argv)
+    assert r.returncode == 2 and r.stderr.startswith(f"error: {out}: --out must be")
+    assert out.is_dir() if kind == "dir" else out.read_text() == "keep me"
+
+
 def test_one_case_in_a_real_process(tmp_path, cli):
     """The same contract from a separate ``python -m citra_eval`` process."""
     case = next(c for c in CASES if c.id == "qdpx-traversal")

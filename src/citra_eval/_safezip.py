@@ -96,6 +96,9 @@ def read_zip_bytes(data: bytes, *, path: str | None = None, limits: Limits = DEF
     """:func:`read_zip` on bytes already in memory."""
     if not data:
         raise InputError(f"the file is empty, not a {what}", path=path)
+    if len(data) > limits.max_total:
+        raise InputError(f"the {what} is {len(data)} bytes, more than the limit of "
+                         f"{limits.max_total}; refusing it", path=path)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()

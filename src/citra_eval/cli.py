@@ -132,12 +132,26 @@ def _read_inputs(args: argparse.Namespace):
     return corpus, codebook, tables
 
 
+def _check_out(path: str, *, folder: bool) -> None:
+    """Refuse an --out that is the wrong kind of thing before anything is read or written."""
+    from pathlib import Path
+
+    p = Path(path)
+    if folder and p.exists() and not p.is_dir():
+        raise InputError("--out must be a folder, but this is a file; choose another name",
+                         path=path)
+    if not folder and p.is_dir():
+        raise InputError("--out must be a file name, but this is a folder; add a file name "
+                         "like study.qdpx", path=path)
+
+
 def _run_qdpx_export(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from .codings import empty_codings
     from .qdpx import write_qdpx
 
+    _check_out(args.out, folder=False)
     corpus, codebook, tables = _read_inputs(args)
     codings = pd.concat(tables, ignore_index=True) if tables else empty_codings()
     write_qdpx(args.out, corpus, codebook, codings, name=args.name)
@@ -151,6 +165,7 @@ def _run_qdpx_import(args: argparse.Namespace) -> int:
     from .codings import write_codings
     from .qdpx import read_qdpx, write_transcripts
 
+    _check_out(args.out, folder=True)
     project = read_qdpx(args.file, language=args.language, spanning=args.spanning)
     with atomic_dir(args.out) as tmp:
         write_transcripts(project.corpus, tmp / "transcripts")
@@ -197,6 +212,9 @@ def _run_pseudonymise(args: argparse.Namespace) -> int:
     from .pseudonymise import load_key, pseudonymise
     from .qdpx import front_matter_of, transcript_source
 
+    _check_out(args.out, folder=True)
+    if args.key_out:
+        _check_out(args.key_out, folder=False)
     out = Path(args.out).resolve()
     if args.key_out and out in Path(args.key_out).resolve().parents:
         raise InputError("the re-identification key must be stored apart from the "
