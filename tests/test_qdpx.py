@@ -385,12 +385,16 @@ def test_internal_path_without_prefix_and_cases_become_attributes(tmp_path):
     extra = (
         '<Variables><Variable guid="11111111-0000-0000-0000-000000000001" name="umur" '
         'typeOfVariable="Integer"/><Variable guid="11111111-0000-0000-0000-000000000002" '
-        'name="kelompok" typeOfVariable="Text"/></Variables>'
+        'name="kelompok" typeOfVariable="Text"/><Variable '
+        'guid="11111111-0000-0000-0000-000000000003" name="id" typeOfVariable="Text"/>'
+        "</Variables>"
         '<Cases><Case guid="22222222-0000-0000-0000-000000000001" name="Informan A">'
         '<VariableValue><VariableRef targetGUID="11111111-0000-0000-0000-000000000001"/>'
         "<IntegerValue>52</IntegerValue></VariableValue>"
         '<VariableValue><VariableRef targetGUID="11111111-0000-0000-0000-000000000002"/>'
         "<TextValue>pemerintah</TextValue></VariableValue>"
+        '<VariableValue><VariableRef targetGUID="11111111-0000-0000-0000-000000000003"/>'
+        "<TextValue>A-07</TextValue></VariableValue>"
         '<SourceRef targetGUID="DDDDDDDD-0000-0000-0000-000000000003"/></Case></Cases>')
     sources = ('<TextSource guid="dddddddd-0000-0000-0000-000000000003" name="A1" '
                'plainTextPath="a1.txt"/>'
@@ -405,6 +409,13 @@ def test_internal_path_without_prefix_and_cases_become_attributes(tmp_path):
     assert docs.loc["A1", "case"] == "Informan A"
     assert pd.isna(docs.loc["A2", "umur"])
     assert project.cases[["case", "doc_id", "umur"]].values.tolist() == [["Informan A", "A1", 52]]
+    assert docs.loc["A1", "id_variable"] == "A-07"  # 'id' means the document id in a transcript
+    from citra_eval.qdpx import write_transcripts
+
+    write_transcripts(project.corpus, tmp_path / "t")
+    again = ce.read_transcripts(tmp_path / "t")
+    assert again.doc_ids == ["A1", "A2"]
+    assert again.documents.set_index("doc_id").loc["A1", "id_variable"] == "A-07"
 
 
 # --------------------------------------------------------------------------- hostile input

@@ -630,7 +630,10 @@ class _Reader:
             raise InputError(f"a VariableValue refers to the unknown variable "
                              f"{ref.get('targetGUID')!r}", path=self.path)
         value = _variable_value(vv)
-        if value is not None and var not in _DERIVED_DOC_COLUMNS:
+        reserved = ("id", "speakers") if self.ours else ("id", "speakers", "case")
+        if var in _DERIVED_DOC_COLUMNS or var in reserved:
+            var = f"{var}_variable"  # these names mean something else in a transcript
+        if value is not None:
             attrs[var] = value
         return var
 
@@ -862,7 +865,7 @@ def transcript_source(corpus: Corpus, doc_id: str, *, front: Mapping | None = No
         row = corpus.documents.loc[corpus.documents["doc_id"] == doc_id].iloc[0]
         data: dict = {"id": doc_id}
         for key, value in row.items():
-            if key in _DERIVED_DOC_COLUMNS or _missing(value):
+            if key in _DERIVED_DOC_COLUMNS or key in ("id", "speakers") or _missing(value):
                 continue
             data[str(key)] = _plain(value)
         speakers = _speakers_of(corpus, doc_id)
