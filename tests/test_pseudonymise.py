@@ -114,7 +114,8 @@ def test_detects_indonesian_formats(text, kind):
 
 
 @pytest.mark.parametrize("text", ["320101234567000", "32010123456700012", "2021-03-02",
-                                  "00:04:12", "Rp 150.000", "tahun 2019 dan 2020"])
+                                  "00:04:12", "Rp 150.000", "tahun 2019 dan 2020",
+                                  "0812\n3456 789"])
 def test_leaves_non_identifiers_alone(text):
     corpus = ce.Corpus.from_texts({"x.txt": f"---\nid: X\n---\nAngka {text} saja.\n"})
     assert ce.pseudonymise(corpus, key={"Nobody": "N"}).report.empty

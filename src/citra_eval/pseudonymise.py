@@ -35,8 +35,8 @@ _EMAIL = (r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-
           r"\.[A-Za-z]{2,}\b")
 # Indonesian numbers: +62 / 62 / 0, then a mobile (8xx) or area code, in groups split by
 # spaces, dots or dashes; optional parentheses round the area code.
-_PHONE = (r"(?<![\w+])(?:(?:\+62|62)[\s.\-]?\(?0?|\(0|0)(?:8\d{1,3}|[2-7]\d{1,3})\)?"
-          r"(?:[\s.\-]?\d{2,5}){1,3}(?!\w)")
+_PHONE = (r"(?<![\w+])(?:(?:\+62|62)[ \u00a0.\-]?\(?0?|\(0|0)(?:8\d{1,3}|[2-7]\d{1,3})\)?"
+          r"(?:[ \u00a0.\-]?\d{2,5}){1,3}(?!\w)")  # separators never include a line break
 _NIK = r"(?<![\w])\d{4}[ .]?\d{4}[ .]?\d{4}[ .]?\d{4}(?![\w])"
 #: The detectors by name: a compiled pattern and a check of the match.
 DETECTORS: dict[str, tuple[re.Pattern, Callable[[str], bool]]] = {
