@@ -577,7 +577,7 @@ class _Reader:
 
     def read(self, split_turns: bool, roles_hint: Mapping[str, str] | None,
              spanning: str) -> Project:
-        parsed, raw_by_doc, src_guid_doc, codings = [], {}, {}, []
+        parsed, src_guid_doc, codings = [], {}, []
         taken: set[str] = set()
         attrs_by_doc: dict[str, dict] = {}
         for n, src in enumerate(self.root.iterfind("Sources/*"), start=1):
@@ -589,17 +589,8 @@ class _Reader:
             doc_id = _doc_id(src, member, taken, n)
             src_guid_doc[_norm_guid(src.get("guid"))] = doc_id
             text, to_norm = _normalise(raw)
-            raw_by_doc[doc_id] = (raw, to_norm, text)
-            roles = _declared_roles(src) if self.ours else None
-            where = member or what
-            try:
-                parsed.append(_segment_source(
-                    doc_id, text, path=f"{self.path}!{where}",
-                    roles=roles if roles is not None else roles_hint,
-                    detect=split_turns and not self.ours))
-            except InputError as exc:  # name the archive; the entry and line go in the message
-                line = f" line {exc.line}" if exc.line is not None else ""
-                raise InputError(f"{where}{line}: {exc.message}", path=self.path) from None
+            parsed.append(self.segment(src, doc_id, text, member or what, split_turns,
+                                       roles_hint))
             attrs_by_doc[doc_id] = {}
             for vv in src.iterfind("VariableValue"):
                 self.set_attr(attrs_by_doc[doc_id], vv)
@@ -620,6 +611,18 @@ class _Reader:
         return Project(name=self.root.get("name") or Path(self.path).stem, corpus=corpus,
                        codebook=self.codebook, codings=frame, users=users, cases=cases,
                        origin=self.root.get("origin"), path=self.path, notes=self.notes)
+
+    def segment(self, src: ET.Element, doc_id: str, text: str, where: str,
+                split_turns: bool, roles_hint: Mapping[str, str] | None):
+        """Turns of one source; our own exports declare their speakers in the description."""
+        roles = _declared_roles(src) if self.ours else None
+        try:
+            return _segment_source(doc_id, text, path=f"{self.path}!{where}",
+                                   roles=roles if roles is not None else roles_hint,
+                                   detect=split_turns and not self.ours)
+        except InputError as exc:  # name the archive; the entry and line go in the message
+            line = f" line {exc.line}" if exc.line is not None else ""
+            raise InputError(f"{where}{line}: {exc.message}", path=self.path) from None
 
     def set_attr(self, attrs: dict, vv: ET.Element) -> str | None:
         ref = vv.find("VariableRef")
