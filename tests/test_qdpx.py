@@ -152,10 +152,19 @@ def test_qc_transcripts_split_into_speaker_turns():
         assert seg["start"] < r.end and r.start < seg["end"]
 
 
-def test_qc_split_spanning_puts_every_coding_inside_its_segment():
+def test_qc_split_spanning_puts_every_coding_inside_its_segment(tmp_path):
     project = ce.read_qdpx(refdata_path("refi-qda", "qc-demo.qdpx"), spanning="split")
     ce.validate_codings(project.codings, corpus=project.corpus, codebook=project.codebook)
     assert any("cut to the turns" in n for n in project.notes)
+    files = project.save(tmp_path / "study")
+    assert [str(f) for f in files] == ["codebook.yaml", "codings.csv",
+                                       "transcripts/admin-1.txt", "transcripts/board_2017.txt"]
+    corpus = ce.read_transcripts(tmp_path / "study" / "transcripts")
+    codings = ce.read_codings(tmp_path / "study" / "codings.csv", corpus=corpus,
+                              codebook=ce.Codebook.load(tmp_path / "study" / "codebook.yaml"))
+    for row in codings.itertuples():
+        assert (corpus.text(row.doc_id)[row.start:row.end]
+                == project.corpus.text(row.doc_id)[row.start:row.end])
 
 
 def test_nvivo_codebook_tree_and_users():

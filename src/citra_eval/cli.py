@@ -161,17 +161,11 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
 
 
 def _run_qdpx_import(args: argparse.Namespace) -> int:
-    from ._io import atomic_dir
-    from .codings import write_codings
-    from .qdpx import read_qdpx, write_transcripts
+    from .qdpx import read_qdpx
 
     _check_out(args.out, folder=True)
     project = read_qdpx(args.file, language=args.language, spanning=args.spanning)
-    with atomic_dir(args.out) as tmp:
-        write_transcripts(project.corpus, tmp / "transcripts")
-        if project.codebook.codes:
-            project.codebook.save(tmp / "codebook.yaml")
-        write_codings(project.codings, tmp / "codings.csv")
+    project.save(args.out)
     print(f"ok: read {args.file}: {len(project.corpus)} documents, {len(project.codebook)} "
           f"codes, {len(project.codings)} codings -> {args.out}")
     for note in project.notes:

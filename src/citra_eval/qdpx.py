@@ -451,6 +451,23 @@ class Project:
         """Export this project again as a ``.qdpx`` (see :func:`write_qdpx`)."""
         write_qdpx(path, self.corpus, self.codebook, self.codings, name=self.name)
 
+    def save(self, folder: str | os.PathLike) -> list[Path]:
+        """Write the project as a citra_eval study into ``folder`` (atomically).
+
+        ``transcripts/<doc_id>.txt`` (front matter + text, so the codings' offsets slice
+        them), ``codebook.yaml`` (when the project has codes) and ``codings.csv``; returns
+        the files written (relative to ``folder``).
+        """
+        from ._io import atomic_dir
+        from .codings import write_codings
+
+        with atomic_dir(folder) as tmp:
+            write_transcripts(self.corpus, tmp / "transcripts")
+            if self.codebook.codes:
+                self.codebook.save(tmp / "codebook.yaml")
+            write_codings(self.codings, tmp / "codings.csv")
+            return sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
+
 
 def _project_root(members: Mapping[str, bytes], path: str) -> ET.Element:
     qdes = [n for n in members if n.lower().endswith(".qde")]
