@@ -390,6 +390,13 @@ def test_braced_upper_guids_plain_text_content_and_users(tmp_path):
     assert row.segment_id == 1
 
 
+def test_windows_backslash_entry_names_are_read(tmp_path):
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-000000000007" name="w" '
+                       'plainTextPath="internal://w.txt"/>')
+    project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml, {"sources\\w.txt": b"Isi."}))
+    assert project.corpus.text("w") == "Isi."
+
+
 def test_internal_path_without_prefix_and_cases_become_attributes(tmp_path):
     extra = (
         '<Variables><Variable guid="11111111-0000-0000-0000-000000000001" name="umur" '

@@ -1,10 +1,10 @@
 """Reading untrusted archives (``.qdpx``) and XML safely, entirely in memory.
 
 Nothing is extracted to disk. Entry names that would escape a target folder (absolute paths,
-``..``, drive letters, backslashes) are refused, as are encrypted entries, too many entries,
-and sizes or compression ratios typical of zip bombs. The byte counts are enforced while
-decompressing, so a lying header cannot smuggle more data through. XML is parsed with
-``defusedxml`` (no DTDs, no entity expansion, no external references).
+``..``, drive letters; backslashes count as separators) are refused, as are encrypted
+entries, too many entries, and sizes or compression ratios typical of zip bombs. The byte
+counts are enforced while decompressing, so a lying header cannot smuggle more data through.
+XML is parsed with ``defusedxml`` (no DTDs, no entity expansion, no external references).
 """
 
 from __future__ import annotations
@@ -57,8 +57,7 @@ def _unsafe_name(name: str) -> str | None:
     """Why ``name`` would escape the extraction folder, or None if it is safe."""
     if "\x00" in name:
         return "contains a NUL byte"
-    if "\\" in name:
-        return "contains a backslash (a Windows path)"
+    name = name.replace("\\", "/")  # some Windows tools write backslashes
     if name.startswith("/") or _DRIVE_RE.match(name):
         return "is an absolute path"
     if ".." in PurePosixPath(name).parts:
@@ -112,8 +111,8 @@ def read_zip_bytes(data: bytes, *, path: str | None = None, limits: Limits = DEF
     out: dict[str, bytes] = {}
     total = 0
     for info in infos:
-        name = info.filename
-        why = _unsafe_name(name)
+        why = _unsafe_name(info.filename)
+        name = info.filename.replace("\\", "/")
         if why is not None:
             raise InputError(f"entry {name!r} {why}; refusing the whole {what}", path=path)
         if info.is_dir():
