@@ -22,7 +22,16 @@ from .models import (
     ttest_groups,
 )
 from .paths import example_path, project_root
+from .pseudonymise import PseudonymResult, load_key, pseudonymise, reidentify
 from .psychometrics import item_statistics, omega_total, scale_reliability
+from .qdpx import (
+    Project,
+    codebook_from_qdc,
+    codebook_from_qdpx,
+    codebook_to_qdc,
+    read_qdpx,
+    write_qdpx,
+)
 from .reliability import (
     AlphaDetails,
     brennan_prediger,
@@ -50,10 +59,15 @@ __all__ = [
     "InputError",
     "Instrument",
     "Pattern",
+    "Project",
+    "PseudonymResult",
     "Scale",
     "__version__",
     "agreement",
     "brennan_prediger",
+    "codebook_from_qdc",
+    "codebook_from_qdpx",
+    "codebook_to_qdc",
     "cohen_kappa",
     "compare_groups",
     "consensus",
@@ -69,14 +83,18 @@ __all__ = [
     "krippendorff_alpha_details",
     "krippendorff_alpha_sets",
     "likert_table",
+    "load_key",
     "masi_distance",
     "omega_total",
     "ordinal_model",
     "percent_agreement",
     "project_root",
+    "pseudonymise",
     "read_codings",
+    "read_qdpx",
     "read_responses",
     "read_transcripts",
+    "reidentify",
     "scale_reliability",
     "score_scales",
     "simulate_survey",
@@ -84,4 +102,5 @@ __all__ = [
     "ttest_groups",
     "validate_codings",
     "write_codings",
+    "write_qdpx",
 ]
