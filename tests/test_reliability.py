@@ -409,3 +409,48 @@ def test_cohen_skips_units_missing_a_coder():
     full = np.array([[1, 1], [2, 2], [1, 2], [2, 2]], dtype=float)
     with_gap = np.vstack([full, [[1, N], [N, 2]]])
     assert cohen_kappa(with_gap) == pytest.approx(cohen_kappa(full))
+
+
+# --------------------------------------------------------------------------- bootstrap
+
+
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio", "masi"])
+def test_alpha_bootstrap_matches_naive_resampling(level):
+    # The vectorised interval must equal recomputing alpha on resampled pairable units with
+    # the same draws: numpy default_rng(seed).integers(0, n_pairable, (n_boot, n_pairable)).
+    if level == "masi":
+        pool = [frozenset(s) for s in ({"a"}, {"b"}, {"a", "b"}, {"c"}, set())]
+        rng = np.random.default_rng(2)
+        data = [[pool[i] for i in rng.integers(0, len(pool), 3)] for _ in range(15)]
+        data[0][1] = None
+        data[1][0] = data[1][2] = None  # one value only: not pairable
+        pairable = [row for row in data if sum(v is not None for v in row) >= 2]
+    else:
+        data = K2011
+        pairable = K2011[(~np.isnan(K2011)).sum(axis=1) >= 2]
+    n_boot, seed = 200, 11
+    d = krippendorff_alpha_details(data, level=level, n_boot=n_boot, seed=seed, ci=0.9)
+    draws = np.random.default_rng(seed).integers(0, len(pairable), (n_boot, len(pairable)))
+    reps = []
+    for rows in draws:
+        sample = [pairable[i] for i in rows] if level == "masi" else pairable[rows]
+        try:
+            reps.append(krippendorff_alpha(sample, level=level))
+        except ValueError:
+            continue
+    assert d.n_boot == len(reps)
+    assert d.ci_low == pytest.approx(np.quantile(reps, 0.05))
+    assert d.ci_high == pytest.approx(np.quantile(reps, 0.95))
+    assert d.ci_low < d.alpha < d.ci_high
+
+
+def test_alpha_bootstrap_arguments():
+    d = krippendorff_alpha_details(K2011)
+    assert np.isnan(d.ci_low) and d.n_boot == 0
+    with pytest.raises(ValueError, match="n_boot must be"):
+        krippendorff_alpha_details(K2011, n_boot=-1)
+    with pytest.raises(ValueError, match="ci must be between"):
+        krippendorff_alpha_details(K2011, n_boot=10, ci=1.5)
+    many = np.arange(600, dtype=float).reshape(300, 2)
+    with pytest.raises(ValueError, match="at most 200 distinct values"):
+        krippendorff_alpha_details(many, level="interval", n_boot=10)

@@ -39,6 +39,7 @@ from .reliability import (
     krippendorff_alpha_sets,
     masi_distance,
     percent_agreement,
+    resample_weights,
 )
 
 __all__ = [
@@ -284,10 +285,7 @@ def _bootstrap_alpha(do: np.ndarray, a: np.ndarray, m: np.ndarray, *, n_boot: in
     stacked = np.hstack([do, a, m])
     for lo in range(0, n_boot, chunk):
         b = min(chunk, n_boot - lo)
-        draws = rng.integers(0, n_units, size=(b, n_units))
-        w = np.bincount((draws + n_units * np.arange(b)[:, None]).ravel(),
-                        minlength=b * n_units).reshape(b, n_units).astype(float)
-        s = w @ stacked
+        s = resample_weights(rng, n_units, b) @ stacked
         s_do, s_a, s_m = s[:, :n_cols], s[:, n_cols:2 * n_cols], s[:, 2 * n_cols:]
         out[lo:lo + b] = 1 - _safe_ratio((s_m - 1) * s_do, 2 * s_a * (s_m - s_a))
     return out

@@ -18,7 +18,7 @@ Missing ratings follow the published definitions:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,7 @@ __all__ = [
     "krippendorff_alpha_sets",
     "masi_distance",
     "percent_agreement",
+    "resample_weights",
 ]
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
@@ -154,6 +155,10 @@ class AlphaDetails:
         ``n_c``: how often each category occurs among the pairable values.
     coincidences : DataFrame or None
         The coincidence matrix ``o_ck`` (None when there are more than 200 distinct values).
+    ci_low, ci_high : float
+        Percentile bootstrap interval (NaN unless ``n_boot`` was requested).
+    n_boot : int
+        Bootstrap replicates in which alpha was defined (0 when none were requested).
     """
 
     alpha: float
@@ -167,6 +172,9 @@ class AlphaDetails:
     categories: list = field(repr=False)
     value_counts: list = field(repr=False)
     coincidences: pd.DataFrame | None = field(default=None, repr=False)
+    ci_low: float = np.nan
+    ci_high: float = np.nan
+    n_boot: int = 0
 
 
 def _label(c):
@@ -313,7 +321,8 @@ def _alpha_from_codes(codes: np.ndarray, cats: np.ndarray, level: str,
         coincidences=coinc)
 
 
-def krippendorff_alpha_details(ratings, *, level: str = "nominal") -> AlphaDetails:
+def krippendorff_alpha_details(ratings, *, level: str = "nominal", n_boot: int = 0,
+                               seed: int = 0, ci: float = 0.95) -> AlphaDetails:
     """Krippendorff's alpha with its parts: exclusions, disagreements, coincidence matrix.
 
     Parameters
@@ -323,18 +332,33 @@ def krippendorff_alpha_details(ratings, *, level: str = "nominal") -> AlphaDetai
         ``"jaccard"`` every cell is a set of codes (see :func:`krippendorff_alpha_sets`).
     level : {"nominal", "ordinal", "interval", "ratio", "masi", "jaccard"}
         Level of measurement (the difference function).
+    n_boot : int
+        Bootstrap replicates for a confidence interval (0: none). The pairable units are drawn
+        with replacement and alpha recomputed from the resampled coincidences (vectorised);
+        needs at most 200 distinct values.
+    seed : int
+        Seed of the bootstrap's random generator (``numpy.random.default_rng``).
+    ci : float
+        Confidence level of the percentile interval.
 
     Returns
     -------
     AlphaDetails
         ``alpha``, ``n_units``, ``n_pairable_units``, ``n_excluded_units`` (units with fewer
         than two values), ``n_values``, ``observed_disagreement``, ``expected_disagreement``,
-        ``categories``, ``value_counts`` and the ``coincidences`` matrix.
+        ``categories``, ``value_counts``, the ``coincidences`` matrix, and ``ci_low``,
+        ``ci_high``, ``n_boot`` (valid replicates) when a bootstrap was requested.
 
     Raises
     ------
     ValueError
         When no unit has two values (nothing pairable) or all pairable values are equal.
+
+    Notes
+    -----
+    The interval resamples units, the sampling unit of a reliability study. (Hayes and
+    Krippendorff (2007) resample pairs of values instead; with two coders and no missing data
+    the two coincide.)
 
     Examples
     --------
@@ -343,8 +367,23 @@ def krippendorff_alpha_details(ratings, *, level: str = "nominal") -> AlphaDetai
     >>> round(d.alpha, 3), d.n_pairable_units, d.n_excluded_units
     (0.444, 3, 1)
     """
+    if not isinstance(n_boot, int | np.integer) or n_boot < 0:
+        raise ValueError(f"n_boot must be a whole number >= 0, got {n_boot!r}")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1 (e.g. 0.95), got {ci!r}")
     if level in _SET_LEVELS:
-        return _alpha_sets(ratings, distance=level)
+        codes, cats, delta = _prepare_sets(ratings, distance=level)
+    else:
+        codes, cats, delta = _prepare(ratings, level)
+    details = _alpha_from_codes(codes, cats, level, delta=delta)
+    if n_boot:
+        low, high, valid = _alpha_bootstrap(codes, cats, level, delta, n_boot=n_boot,
+                                            seed=seed, ci=ci)
+        details = replace(details, ci_low=low, ci_high=high, n_boot=valid)
+    return details
+
+
+def _prepare(ratings, level: str) -> tuple[np.ndarray, np.ndarray, None]:
     _check_level(level, LEVELS)
     arr = _matrix(ratings)
     if level != "nominal" and arr.dtype.kind != "f":
@@ -353,7 +392,63 @@ def krippendorff_alpha_details(ratings, *, level: str = "nominal") -> AlphaDetai
     if level == "ratio" and np.nanmin(arr) < 0:
         raise ValueError("level='ratio' needs values >= 0 (a ratio scale has a true zero)")
     codes, cats = _encode(arr)
-    return _alpha_from_codes(codes, cats, level)
+    return codes, cats, None
+
+
+def resample_weights(rng: np.random.Generator, n_units: int, n_rep: int) -> np.ndarray:
+    """``n_rep x n_units`` counts: how often each unit is drawn in each bootstrap replicate.
+
+    Draws ``rng.integers(0, n_units, (n_rep, n_units))`` (one row per replicate) and counts
+    them, so a statistic that is a sum over units becomes a matrix product.
+    """
+    draws = rng.integers(0, n_units, size=(n_rep, n_units))
+    flat = (draws + n_units * np.arange(n_rep)[:, None]).ravel()
+    return np.bincount(flat, minlength=n_rep * n_units).reshape(n_rep, n_units).astype(float)
+
+
+def _alpha_bootstrap(codes: np.ndarray, cats: np.ndarray, level: str, delta: _Delta | None, *,
+                     n_boot: int, seed: int, ci: float) -> tuple[float, float, int]:
+    """Percentile interval of alpha over unit resamples, from per-unit coincidences."""
+    n_cats = len(cats)
+    if n_cats > _MAX_COINCIDENCE_VALUES:
+        raise ValueError(f"the bootstrap interval needs at most {_MAX_COINCIDENCE_VALUES} "
+                         f"distinct values; the ratings have {n_cats}")
+    m = (codes >= 0).sum(axis=1)
+    kp, mp = codes[m >= 2], m[m >= 2].astype(float)
+    n_units = len(kp)
+    cnt = _counts(kp, n_cats)
+    weighted = cnt / (mp - 1.0)[:, None]
+    fixed = level != "ordinal"
+    if fixed:
+        sq = (delta or _Delta(level, cats, cnt.sum(axis=0))).block(np.arange(n_cats))
+        do_u = ((weighted @ sq) * cnt).sum(axis=1)  # sum_ck n_uc n_uk d_ck / (m_u - 1)
+    lo, hi = np.minimum.outer(np.arange(n_cats), np.arange(n_cats)), np.maximum.outer(
+        np.arange(n_cats), np.arange(n_cats))
+    rng = np.random.default_rng(seed)
+    reps = np.empty(n_boot)
+    step = max(1, _BLOCK_CELLS // max(n_units * (1 if fixed else n_cats), 1))
+    for start in range(0, n_boot, step):
+        w = resample_weights(rng, n_units, min(step, n_boot - start))
+        nb = w @ cnt                                   # replicate x category counts
+        n = nb.sum(axis=1)
+        if fixed:
+            d_o = w @ do_u
+            d_e = np.einsum("bc,ck,bk->b", nb, sq, nb) / (n - 1.0)
+        else:  # ordinal: the difference function depends on each replicate's marginals
+            cum = np.cumsum(nb, axis=1)
+            between = cum[:, hi] - cum[:, lo] + nb[:, lo]
+            sq_b = (between - (nb[:, :, None] + nb[:, None, :]) / 2.0) ** 2 * (lo != hi)
+            o = np.einsum("bu,uc,uk->bck", w, weighted, cnt, optimize=True)
+            o -= np.einsum("bc,ck->bck", w @ weighted, np.eye(n_cats))
+            d_o = (o * sq_b).sum(axis=(1, 2))
+            d_e = np.einsum("bc,bck,bk->b", nb, sq_b, nb) / (n - 1.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            reps[start:start + len(w)] = np.where(d_e > 0, 1.0 - d_o / d_e, np.nan)
+    valid = reps[np.isfinite(reps)]
+    if valid.size == 0:
+        return np.nan, np.nan, 0
+    return (float(np.quantile(valid, (1 - ci) / 2)), float(np.quantile(valid, (1 + ci) / 2)),
+            int(valid.size))
 
 
 def krippendorff_alpha(ratings, *, level: str = "nominal") -> float:
@@ -458,7 +553,7 @@ def _as_set(v, where: str) -> frozenset:
                     f"codes (or NaN/None for missing), got {type(v).__name__} {v!r}")
 
 
-def _alpha_sets(ratings, *, distance: str) -> AlphaDetails:
+def _prepare_sets(ratings, *, distance: str) -> tuple[np.ndarray, np.ndarray, _SetDelta]:
     _check_level(distance, _SET_LEVELS)
     if isinstance(ratings, pd.DataFrame):
         arr = ratings.to_numpy(dtype=object)
@@ -487,7 +582,7 @@ def _alpha_sets(ratings, *, distance: str) -> AlphaDetails:
     members = np.zeros((len(order), len(labels)), dtype=bool)
     for r, st in enumerate(order):
         members[r, [where[x] for x in st]] = True
-    return _alpha_from_codes(codes, cats, distance, delta=_SetDelta(distance, members))
+    return codes, cats, _SetDelta(distance, members)
 
 
 def krippendorff_alpha_sets(ratings, *, distance: str = "masi") -> float:
@@ -526,7 +621,8 @@ def krippendorff_alpha_sets(ratings, *, distance: str = "masi") -> float:
     >>> round(krippendorff_alpha_sets(r), 3)
     0.8
     """
-    return _alpha_sets(ratings, distance=distance).alpha
+    _check_level(distance, _SET_LEVELS)
+    return krippendorff_alpha_details(ratings, level=distance).alpha
 
 
 # --------------------------------------------------------------------------- Gwet family
