@@ -443,3 +443,18 @@ def _sets_equal(codings, keys) -> np.ndarray:
     sets = codings.groupby(["coder", "doc_id", "segment_id"])["code"].agg(
         lambda s: ";".join(sorted(s)))
     return np.array([[sets.get((c, d, s), "") for c in "AB"] for (d, s) in keys], dtype=object)
+
+
+def test_cli_agree_options(study, corpus, codings, capsys):
+    from citra_eval.cli import main
+
+    out = study / "doc.csv"
+    args = ["agree", "--transcripts", str(study / "interview_transcripts"), "--codings",
+            str(study / "codings_A.csv"), str(study / "codings_B.csv"), "--out", str(out),
+            "--n-boot", "0"]
+    assert main([*args, "--unit", "document", "--no-masi"]) == 0
+    table = pd.read_csv(out)
+    assert (table["n_units"] == 2).all() and table["alpha_masi"].isna().all()
+    assert main([*args, "--roles", "all"]) == 0
+    assert (pd.read_csv(out)["n_units"] == 11).all()
+    assert "11 segments" in capsys.readouterr().out
