@@ -8,6 +8,7 @@ command.
 from __future__ import annotations
 
 from .codebook import Code, Codebook, Pattern
+from .coding import Matcher, autocode, autocode_report, evaluate_coder, match_patterns
 from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codings
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
@@ -21,9 +22,14 @@ __all__ = [
     "Codebook",
     "Corpus",
     "InputError",
+    "Matcher",
     "Pattern",
     "__version__",
+    "autocode",
+    "autocode_report",
+    "evaluate_coder",
     "example_path",
+    "match_patterns",
     "project_root",
     "read_codings",
     "read_transcripts",

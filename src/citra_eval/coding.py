@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .codings import CODING_COLUMNS
-from .text import Normaliser, fold_case, sentence_spans, token_arrays
+from .text import Normaliser, _codepoints, fold_case, sentence_spans, token_arrays
 
 __all__ = [
     "HIT_COLUMNS",
@@ -72,6 +72,7 @@ class Matcher:
     patterns: list[_Pattern]
     _vocab: dict[str, int] = field(default_factory=dict, repr=False)
     _automaton: object = field(default=None, repr=False)
+    _tails: object = field(default=None, repr=False)
 
     @classmethod
     def from_codebook(cls, codebook, **normaliser_options) -> Matcher:
@@ -191,12 +192,17 @@ class Matcher:
 
     def _phrase_hits(self, folded: str, seg_base: np.ndarray):
         starts, ends, tokens, codes = token_arrays(folded)
+        if codes is None:
+            codes = _codepoints(folded)
         z = np.zeros(0, dtype=np.int64)
         if not tokens:
             return z, z, z, z
         tok_codes, uniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
         vocab, expand = self._vocab, self.normaliser.expand
-        expanded = [[vocab.get(s, _OTHER) for s in expand(u)] for u in uniques]
+        maybe = self._candidates(uniques)
+        other = [_OTHER]
+        expanded = [[vocab.get(s, _OTHER) for s in expand(u)] if m else other
+                    for u, m in zip(uniques, maybe, strict=True)]
         lens = np.fromiter((len(x) for x in expanded), dtype=np.int64, count=len(expanded))
         flat = np.fromiter((i for x in expanded for i in x), dtype=np.int64, count=int(lens.sum()))
         offs = np.concatenate(([0], np.cumsum(lens)[:-1]))
@@ -241,11 +247,93 @@ class Matcher:
         return (seg, np.asarray(rows_pat, dtype=np.int64),
                 starts[first_tok] - seg_base[seg], ends[last_tok] - seg_base[seg])
 
+    def _candidates(self, uniques) -> list[bool]:
+        """Which unique tokens could stand for a pattern stem (the rest skip stemming).
+
+        PySastrawi returns either the token itself or the token with a prefix of at most
+        ten letters and a closed set of suffixes removed (particles, possessives,
+        derivational and foreign suffixes), the first letter possibly changed by nasal
+        substitution (*menyampaikan* → *sampai*). So a token can only stem to a pattern stem
+        ``v`` if some such core equals ``v`` apart from its first letter. Tokens in the slang
+        table, hyphenated tokens and tokens holding a known compound are always normalised
+        in full. All other tokens cannot match and map to "other" without calling the
+        stemmer: the saving that makes large corpora fast (checked against PySastrawi on
+        real Indonesian text in the tests).
+        """
+        if self._tails is None:
+            self._tails = _tail_automaton(self._vocab, self.normaliser)
+        if self._tails is False:
+            return [False] * len(uniques)
+        automaton, tails = self._tails
+        slang, vocab = self.normaliser._slang, self._vocab
+        joined = "\0".join(uniques) + "\0"
+        lengths = np.fromiter((len(u) + 1 for u in uniques), dtype=np.int64, count=len(uniques))
+        ends = np.cumsum(lengths) - 1
+        found = [(e, bits) for e, bits in automaton.iter(joined)]
+        bits = np.zeros(len(uniques), dtype=np.int64)
+        if found:
+            arr = np.asarray(found, dtype=np.int64)
+            np.bitwise_or.at(bits, np.searchsorted(ends, arr[:, 0], side="left"), arr[:, 1])
+        out = []
+        for u, b in zip(uniques, bits.tolist(), strict=True):
+            out.append(bool(b & 2) or u in slang or u in vocab or "-" in u
+                       or (bool(b & 1) and _could_stem_to(u, tails)))
+        return out
+
     @property
     def pattern_table(self) -> pd.DataFrame:
         """``code, pattern, kind`` of every compiled pattern."""
         return pd.DataFrame([(p.code, p.text, p.kind) for p in self.patterns],
                             columns=["code", "pattern", "kind"])
+
+
+_SUFFIX_COMBOS = frozenset(d + p + q for d in ("", "i", "kan", "an", "is", "isme", "isasi")
+                           for p in ("", "ku", "mu", "nya")
+                           for q in ("", "lah", "kah", "tah", "pun"))
+_MAX_SUFFIX = max(map(len, _SUFFIX_COMBOS))
+_MAX_PREFIX = 10
+
+
+_RECODED = frozenset("mngylr")  # letters before a stem's tail after nasal/infix recoding
+
+
+def _could_stem_to(token: str, tails: dict[str, frozenset[str]]) -> bool:
+    """Whether ``token`` could stem to a stem whose tail (all but the first letter) is in
+    ``tails``: the tail must end where a suffix combination starts, begin at most ten
+    letters in, and follow either the stem's first letter or a recoding letter."""
+    n = len(token)
+    for k in range(min(_MAX_SUFFIX, n) + 1):
+        if k and token[n - k:] not in _SUFFIX_COMBOS:
+            continue
+        j = n - k
+        for i in range(1, min(_MAX_PREFIX + 1, j) + 1):
+            firsts = tails.get(token[i:j])
+            if firsts is not None and (token[i - 1] in firsts or token[i - 1] in _RECODED):
+                return True
+    return False
+
+
+def _tail_automaton(vocab: dict[str, int], normaliser: Normaliser):
+    """Aho–Corasick automaton of the vocabulary's stem tails and compound keys."""
+    import ahocorasick
+
+    if not vocab:
+        return False
+    if any(len(v) < 2 for v in vocab):  # a one-letter stem: no cheap test, stem everything
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        automaton.add_word("\0", 2)
+        automaton.make_automaton()
+        return automaton, {}
+    tails: dict[str, set[str]] = {}
+    for v in vocab:
+        tails.setdefault(v[1:], set()).add(v[0])
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for k in tails:
+        automaton.add_word(k, 1)
+    for k in normaliser._compounds:
+        automaton.add_word(k, automaton.get(k, 0) | 2)
+    automaton.make_automaton()
+    return automaton, {t: frozenset(f) for t, f in tails.items()}
 
 
 def _id_string(ids: np.ndarray) -> str:
@@ -410,26 +498,37 @@ def autocode(corpus, codebook, *, coder: str = "auto", unit: str = "turn",
     seg = corpus.segments.set_index(["doc_id", "segment_id"])
     if unit == "turn":
         keys = ["doc_id", "segment_id", "code"]
-        spans = seg.loc[list(zip(hits["doc_id"], hits["segment_id"], strict=True)),
-                        ["start", "end"]].to_numpy()
-        hits = hits.assign(u_start=spans[:, 0], u_end=spans[:, 1])
+        spans = corpus.segments[["doc_id", "segment_id", "start", "end"]].rename(
+            columns={"start": "u_start", "end": "u_end"})
+        hits = hits.merge(spans, on=["doc_id", "segment_id"], how="left", validate="m:1")
     else:
         keys = ["doc_id", "segment_id", "u_start", "code"]
         hits = _assign_sentences(hits, corpus, seg)
     order = {c: i for i, c in enumerate(dict.fromkeys(_code_order(codebook, hits)))}
-    hits = hits.assign(_code_rank=hits["code"].map(order))
-    rows = []
-    for key, grp in hits.sort_values(["start", "end"]).groupby(keys, sort=False):
-        rows.append({
-            "doc_id": grp["doc_id"].iat[0], "segment_id": int(grp["segment_id"].iat[0]),
-            "start": int(grp["u_start"].min()), "end": int(grp["u_end"].max()),
-            "code": grp["code"].iat[0], "coder": coder,
-            "evidence": " | ".join(dict.fromkeys(grp["matched_text"])),
-            "note": "; ".join(dict.fromkeys(_pattern_label(k, p) for k, p in
-                                            zip(grp["kind"], grp["pattern"], strict=True))),
-            "_rank": int(grp["_code_rank"].iat[0]),
-        })
-    out = pd.DataFrame(rows)
+    hits = hits.assign(_rank=hits["code"].map(order),
+                       _label=[_pattern_label(k, p) for k, p in
+                               zip(hits["kind"], hits["pattern"], strict=True)])
+    hits = hits.sort_values(["start", "end"], kind="stable")
+    gid = hits.groupby(keys, sort=False).ngroup().to_numpy()
+    order = np.argsort(gid, kind="stable")
+    gid = gid[order]
+    cuts = np.flatnonzero(np.diff(gid)) + 1
+    lo = np.concatenate(([0], cuts)).tolist()
+    hi = np.concatenate((cuts, [len(gid)])).tolist()
+    cols = {c: hits[c].to_numpy()[order] for c in
+            ["doc_id", "segment_id", "code", "u_start", "u_end", "_rank"]}
+    texts = hits["matched_text"].to_numpy()[order].tolist()
+    labels = hits["_label"].to_numpy()[order].tolist()
+    out = pd.DataFrame({
+        "doc_id": cols["doc_id"][lo], "segment_id": cols["segment_id"][lo],
+        "start": np.minimum.reduceat(cols["u_start"].astype(np.int64), lo),
+        "end": np.maximum.reduceat(cols["u_end"].astype(np.int64), lo),
+        "code": cols["code"][lo], "_rank": cols["_rank"][lo],
+        "evidence": [" | ".join(dict.fromkeys(texts[a:b])) for a, b in
+                     zip(lo, hi, strict=True)],
+        "note": ["; ".join(dict.fromkeys(labels[a:b])) for a, b in zip(lo, hi, strict=True)],
+    })
+    out["coder"] = coder
     doc_order = {d: i for i, d in enumerate(corpus.doc_ids)}
     out = out.assign(_doc=out["doc_id"].map(doc_order))
     out = out.sort_values(["_doc", "segment_id", "start", "_rank"], kind="stable")

@@ -126,6 +126,10 @@ def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.nda
     if not folded:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, [], empty
+    if len(folded) < 512:  # short strings (patterns, terms): numpy overhead would dominate
+        starts_l, ends_l = _spans_py(folded)
+        return (np.asarray(starts_l, dtype=np.int64), np.asarray(ends_l, dtype=np.int64),
+                [folded[a:b] for a, b in zip(starts_l, ends_l, strict=True)], None)
     codes = _codepoints(folded)
     word = _word_mask(codes)
     prev = np.concatenate(([False], word[:-1]))
@@ -144,6 +148,30 @@ def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.nda
     if len(tokens) != len(starts):  # pragma: no cover - a word char that split() sees as space
         tokens = [folded[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
     return starts, ends, tokens, codes
+
+
+def _spans_py(folded: str) -> tuple[list[int], list[int]]:
+    """Token spans by a plain loop; the same rules as the numpy path of token_arrays."""
+    n = len(folded)
+    word = [_is_word_char(ord(c)) for c in folded]
+    digit = [c.isascii() and c.isdigit() for c in folded]
+    joined = list(word)
+    for i in range(1, n - 1):
+        c = folded[i]
+        if ((c in _JOINERS and word[i - 1] and word[i + 1])
+                or (c in ".," and digit[i - 1] and digit[i + 1])):
+            joined[i] = True
+    starts, ends = [], []
+    inside = False
+    for i, w in enumerate(joined):
+        if w and not inside:
+            starts.append(i)
+        elif not w and inside:
+            ends.append(i)
+        inside = w
+    if inside:
+        ends.append(n)
+    return starts, ends
 
 
 def tokenize(text: str) -> list[Token]:
