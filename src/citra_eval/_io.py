@@ -22,9 +22,9 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | No
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    binary = "b" in mode
+    text_args = {} if "b" in mode else {"encoding": encoding, "newline": newline}
     try:
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": encoding, "newline": newline})) as fh:
+        with os.fdopen(fd, mode, **text_args) as fh:
             yield fh
         os.replace(tmp, target)
     except BaseException:

@@ -76,7 +76,7 @@ def load_yaml(text: str, *, path: str | os.PathLike | None = None, line_offset: 
     """
     spath = None if path is None else os.fspath(path)
     try:
-        return yaml.load(text, Loader=_loader_class(spath, line_offset))  # noqa: S506 (SafeLoader subclass)
+        return yaml.load(text, Loader=_loader_class(spath, line_offset))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = None if mark is None else mark.line + 1 + line_offset

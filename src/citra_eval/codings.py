@@ -63,8 +63,11 @@ def read_codings(path: str | os.PathLike, *, corpus=None, codebook=None) -> pd.D
     >>> a = ce.read_codings(ce.example_path("codings_A"), corpus=corpus)
     >>> list(a.columns[:6])
     ['doc_id', 'segment_id', 'start', 'end', 'code', 'coder']
+    >>> a["coder"].unique().tolist()
+    ['A']
     >>> row = a.iloc[0]
-    >>> len(corpus.text(row.doc_id)[row.start:row.end]) == row.end - row.start
+    >>> seg = corpus.segments.set_index(["doc_id", "segment_id"]).loc[(row.doc_id, row.segment_id)]
+    >>> corpus.text(row.doc_id)[row.start:row.end] in seg.text
     True
     """
     spath = os.fspath(path)

@@ -34,7 +34,8 @@ SEGMENT_COLUMNS = ["doc_id", "segment_id", "speaker", "role", "start", "end", "t
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _TS = r"\[(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\][ \t]*"
 # A speaker label: one word starting with a letter, then ':' and a space or the line end.
-_GENERIC_LABEL_RE = re.compile(rf"^(?:{_TS})?(?P<label>[^\W\d_][\w.\-]{{0,39}})[ \t]*:(?=[ \t]|$)[ \t]*")
+_GENERIC_LABEL_RE = re.compile(
+    rf"^(?:{_TS})?(?P<label>[^\W\d_][\w.\-]{{0,39}})[ \t]*:(?=[ \t]|$)[ \t]*")
 _TS_ONLY_RE = re.compile(rf"^(?:{_TS})")
 _STRUCTURAL_KEYS = {"id", "speakers"}
 
@@ -523,8 +524,9 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike]) -> C
     seen: dict[str, str] = {}
     for p in parsed:
         if p.doc_id in seen:
-            problems.append(Problem(p.path, f"duplicate id {p.doc_id!r} (also in {seen[p.doc_id]}); "
-                                    "every transcript needs its own id", p.id_line))
+            problems.append(Problem(
+                p.path, f"duplicate id {p.doc_id!r} (also in {seen[p.doc_id]}); "
+                "every transcript needs its own id", p.id_line))
         seen.setdefault(p.doc_id, p.path)
     if problems:
         raise InputError(problems=problems)

@@ -1,0 +1,99 @@
+"""Codings tables: reading, validation against corpus and codebook, writing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from _samples import BASIC, GOOD
+
+import citra_eval as ce
+
+HEADER = "doc_id,segment_id,start,end,code,coder,evidence,note\n"
+
+
+@pytest.fixture
+def corpus():
+    return ce.Corpus.from_texts({"a.txt": BASIC})
+
+
+@pytest.fixture
+def codebook(tmp_path):
+    p = tmp_path / "cb.yaml"
+    p.write_text(GOOD, encoding="utf-8")
+    return ce.Codebook.load(p)
+
+
+def span(corpus, seg_id):
+    row = corpus.segments.set_index("segment_id").loc[seg_id]
+    return int(row.start), int(row.end)
+
+
+def write(tmp_path, body):
+    p = tmp_path / "codings_A.csv"
+    p.write_text(HEADER + body, encoding="utf-8")
+    return p
+
+
+def test_read_valid(tmp_path, corpus, codebook):
+    s, e = span(corpus, 2)
+    p = write(tmp_path, f"INF03,2,{s},{e},kerja_sama,A,,first\nINF03,2,{s},{s + 5},bamara,A,,\n")
+    frame = ce.read_codings(p, corpus=corpus, codebook=codebook)
+    assert list(frame.columns) == ["doc_id", "segment_id", "start", "end", "code", "coder",
+                                   "evidence", "note"]
+    assert frame["start"].dtype == "int64"
+    assert frame.loc[0, "note"] == "first" and pd.isna(frame.loc[1, "note"])
+    assert corpus.text("INF03")[frame.loc[1, "start"]:frame.loc[1, "end"]] == "Pagi."
+
+
+def test_write_roundtrip(tmp_path, corpus):
+    s, e = span(corpus, 2)
+    frame = ce.read_codings(write(tmp_path, f"INF03,2,{s},{e},kerja_sama,A,\"a, b\",\n"))
+    ce.write_codings(frame, tmp_path / "out.csv")
+    assert ce.read_codings(tmp_path / "out.csv").equals(frame)
+
+
+@pytest.mark.parametrize("row,line,words", [
+    ("INF03,2,{s},{after},kerja_sama,A,,", 2, "not inside segment 2"),
+    ("INF03,2,{s},{s},kerja_sama,A,,", 2, "must be smaller than end"),
+    ("INF99,2,{s},{e},kerja_sama,A,,", 2, "unknown doc_id 'INF99'"),
+    ("INF03,7,{s},{e},kerja_sama,A,,", 2, "unknown segment_id 7"),
+    ("INF03,2,{s},{e},kerja_samaa,A,,", 2, "'kerja_samaa' is not in the codebook"),
+    ("INF03,2,{s},{e},strategi,A,,", 2, "is a category"),
+    ("INF03,two,{s},{e},kerja_sama,A,,", 2, "whole number"),
+    ("INF03,2,{s},{e},kerja_sama,,,", 2, "'coder' is empty"),
+    ("INF03,2,{s},{e},kerja_sama,A", 2, "expected 8 fields"),
+    ("INF03,2,{s},{e},kerja_sama,A,,\nINF03,2,{s},{e},kerja_sama,A,,", 3, "duplicate row"),
+    ("INF03,2,{s},99999,kerja_sama,A,,", 2, "outside the text"),
+])
+def test_bad_rows(tmp_path, corpus, codebook, row, line, words):
+    s, e = span(corpus, 2)
+    p = write(tmp_path, row.format(s=s, e=e, after=e + 5) + "\n")
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p, corpus=corpus, codebook=codebook)
+    assert any(pr.line == line for pr in info.value.problems), info.value.format()
+    assert words in str(info.value)
+
+
+def test_wrong_header(tmp_path):
+    p = tmp_path / "c.csv"
+    p.write_text("doc,segment,start,end,code,coder\n", encoding="utf-8")
+    with pytest.raises(ce.InputError, match="first columns must be") as info:
+        ce.read_codings(p)
+    assert info.value.line == 1
+
+
+def test_many_problems_are_capped(tmp_path, corpus):
+    body = "".join(f"INF03,2,5,{i},kerja_sama,A,,\n" for i in range(40))
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(write(tmp_path, body), corpus=corpus)
+    assert len(info.value.problems) == 21
+    assert "more problem" in info.value.problems[-1].message
+
+
+def test_example_codings_slice_inside_segments(example_corpus, example_codebook):
+    root = ce.project_root()
+    for coder in "AB":
+        frame = ce.read_codings(root / f"data/raw/codings_{coder}.csv", corpus=example_corpus,
+                                codebook=example_codebook)
+        assert set(frame["coder"]) == {coder}
+        assert set(frame["doc_id"]) == set(example_corpus.doc_ids)

@@ -1,0 +1,289 @@
+"""Transcripts → Corpus: formats, offsets, and every bad-input case of the contract."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from _samples import BASIC
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import citra_eval as ce
+from citra_eval.corpus import parse_transcript
+
+
+def write(tmp_path, name, content, mode="w"):
+    p = tmp_path / name
+    if isinstance(content, bytes):
+        p.write_bytes(content)
+    else:
+        p.write_text(content, encoding="utf-8", newline="")
+    return p
+
+
+def assert_offsets(corpus):
+    for row in corpus.segments.itertuples(index=False):
+        assert corpus.text(row.doc_id)[row.start:row.end] == row.text
+
+
+def test_txt_turns_roles_attributes(tmp_path):
+    write(tmp_path, "inf03.txt", BASIC)
+    corpus = ce.read_transcripts(tmp_path)
+    seg = corpus.segments
+    assert list(seg.columns[:7]) == ["doc_id", "segment_id", "speaker", "role", "start", "end",
+                                     "text"]
+    assert seg["speaker"].tolist() == ["PWW", "INF03", "INF03"]
+    assert seg["role"].tolist() == ["interviewer", "informant", "informant"]
+    assert seg["segment_id"].tolist() == [1, 2, 3]
+    assert seg.loc[1, "text"] == ("Pagi. Jadi begini, kami membangun kerja sama\n"
+                                  "dengan media dan stakeholder.")
+    assert seg.loc[2, "timestamp"] == "00:04:12"
+    assert seg.loc[2, "text"].endswith("continue the previous turn.")
+    assert seg["line"].tolist() == [8, 9, 11]
+    doc = corpus.documents.iloc[0]
+    assert doc["doc_id"] == "INF03"
+    assert doc["group"] == "pemerintah"
+    assert doc["date"] == "2021-03-02"
+    assert doc["n_segments"] == 3
+    assert_offsets(corpus)
+    # the plain text is the body after the front matter
+    assert corpus.text("INF03").startswith("PWW: Selamat pagi")
+
+
+def test_bom_crlf_and_emoji_keep_offsets(tmp_path):
+    src = "\ufeff" + BASIC.replace("kerja sama", "kerja sama 🤝🏽").replace("\n", "\r\n")
+    write(tmp_path, "a.md", src)
+    corpus = ce.read_transcripts(tmp_path / "a.md")
+    assert "\r" not in corpus.text("INF03") and "\ufeff" not in corpus.text("INF03")
+    assert "🤝🏽" in corpus.segments.loc[1, "text"]
+    assert_offsets(corpus)
+    lf = ce.Corpus.from_texts({"b.txt": BASIC.replace("kerja sama", "kerja sama 🤝🏽")})
+    assert corpus.segments[["start", "end"]].equals(lf.segments[["start", "end"]])
+
+
+def test_multiword_declared_speaker_and_unlabelled_preamble():
+    src = ("---\nid: X1\nspeakers: {Pak Budi: informant, PWW: interviewer}\n---\n"
+           "Transkrip wawancara\n\nPWW: Apa kabar?\nPak Budi: Baik: sangat baik.\n")
+    corpus = ce.Corpus.from_texts({"x.txt": src})
+    seg = corpus.segments
+    assert seg["speaker"].tolist() == ["", "PWW", "Pak Budi"]
+    assert seg["role"].tolist() == ["", "interviewer", "informant"]
+    assert seg.loc[2, "text"] == "Baik: sangat baik."
+    assert_offsets(corpus)
+
+
+def test_document_without_labels_is_split_into_paragraphs():
+    corpus = ce.Corpus.from_texts({"n.txt": "---\nid: DOC1\n---\nParagraf satu.\nmasih satu.\n\n"
+                                            "Paragraf dua.\n"})
+    assert corpus.segments["text"].tolist() == ["Paragraf satu.\nmasih satu.", "Paragraf dua."]
+    assert_offsets(corpus)
+
+
+def test_docx(tmp_path):
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    for line in BASIC.strip("\n").split("\n"):
+        d.add_paragraph(line)
+    d.save(tmp_path / "inf03.docx")
+    corpus = ce.read_transcripts(tmp_path)
+    assert corpus.documents.loc[0, "format"] == "docx"
+    assert corpus.segments["speaker"].tolist() == ["PWW", "INF03", "INF03"]
+    assert corpus.segments.loc[2, "timestamp"] == "00:04:12"
+    assert_offsets(corpus)
+
+
+VTT = """WEBVTT
+
+NOTE an illustrative interview
+
+1
+00:00:01.000 --> 00:00:04.000
+<v PWW>Selamat pagi, Bu.
+
+2
+00:00:05.500 --> 00:00:09.000
+<v INF09>Pagi. Kami bekerja sama
+dengan RT dan RW.
+
+3
+00:00:09.000 --> 00:00:12.000
+<v INF09>Lewat grup WhatsApp 📱 juga.
+
+4
+00:01:02.000 --> 00:01:05.000
+<v PWW>Terima kasih.
+"""
+
+SRT = """1
+00:00:01,000 --> 00:00:04,000
+PWW: Selamat pagi, Bu.
+
+2
+00:00:05,500 --> 00:00:09,000
+INF09: Pagi. Kami bekerja sama
+dengan RT dan RW.
+
+3
+00:00:09,000 --> 00:00:12,000
+Lewat grup WhatsApp 📱 juga.
+"""
+
+
+@pytest.mark.parametrize("name,content", [("inf09.vtt", VTT), ("inf09.srt", SRT)])
+def test_subtitles_with_sidecar(tmp_path, name, content):
+    write(tmp_path, name, content.replace("\n", "\r\n"))
+    write(tmp_path, "inf09.yaml", "id: INF09\ngroup: masyarakat\n"
+                                  "speakers: {PWW: interviewer, INF09: informant}\n")
+    corpus = ce.read_transcripts(tmp_path)
+    seg = corpus.segments
+    assert corpus.doc_ids == ["INF09"]
+    assert seg["speaker"].tolist()[:2] == ["PWW", "INF09"]
+    assert seg["role"].tolist()[:2] == ["interviewer", "informant"]
+    # consecutive cues of one speaker form one turn; its time is the first cue's
+    assert seg.loc[1, "timestamp"] == "00:00:05"
+    assert seg.loc[1, "text"] == ("Pagi. Kami bekerja sama dengan RT dan RW.\n"
+                                  "Lewat grup WhatsApp 📱 juga.")
+    assert corpus.documents.loc[0, "group"] == "masyarakat"
+    assert_offsets(corpus)
+
+
+def test_vtt_without_sidecar_uses_file_name(tmp_path):
+    write(tmp_path, "rekaman_03.vtt", VTT)
+    corpus = ce.read_transcripts(tmp_path)
+    assert corpus.doc_ids == ["rekaman_03"]
+    assert set(corpus.segments["role"]) == {""}
+
+
+def test_readme_and_hidden_files_are_skipped(tmp_path):
+    write(tmp_path, "a.txt", BASIC)
+    write(tmp_path, "README.md", "# not a transcript")
+    write(tmp_path, ".hidden.txt", "junk")
+    assert ce.read_transcripts(tmp_path).doc_ids == ["INF03"]
+
+
+def test_segment_at_and_subset(tmp_path):
+    corpus = ce.Corpus.from_texts({"a.txt": BASIC})
+    row = corpus.segments.iloc[1]
+    assert corpus.segment_at("INF03", row.start + 2, row.end) == 2
+    assert corpus.segment_at("INF03", 0, 2) is None  # the label, not a turn
+    sub = corpus.subset(["INF03"])
+    assert len(sub) == 1 and len(sub.segments) == 3
+
+
+# ------------------------------------------------------------------ bad input
+
+def _error(tmp_path, files: dict) -> ce.InputError:
+    for name, content in files.items():
+        write(tmp_path, name, content)
+    with pytest.raises(ce.InputError) as info:
+        ce.read_transcripts(tmp_path)
+    return info.value
+
+
+@pytest.mark.parametrize("content,line,words", [
+    (b"---\nid: A\n---\nPWW: caf\xe9\n", 4, "not valid UTF-8"),
+    (b"", None, "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", 3, "binary"),
+    ("PWW: no front matter\n", 1, "missing YAML front matter"),
+    ("---\nid: A\nspeakers: {PWW: interviewer}\nPWW: halo\n", 1, "never closed"),
+    ("---\nid: A\nspeakers: {PWW: interviewer\n---\nPWW: halo\n", 3, "invalid YAML"),
+    ("---\ninformant: x\n---\nhalo\n", 2, "no 'id'"),
+    ("---\nid: A\nspeakers: {PWW: interviewer}\n---\nPWW: halo\nINF1: jawab\n", 6,
+     "not declared"),
+    ("---\nid: A\n---\nPWW: halo\n", 4, "no 'speakers'"),
+    ("---\nid: A B\n---\nhalo\n", 2, "'id' must be"),
+    ("---\nid: A\nid: B\n---\nhalo\n", 3, "duplicate key"),
+    ("---\n- a\n- b\n---\nhalo\n", 2, "mapping"),
+])
+def test_bad_transcripts(tmp_path, content, line, words):
+    err = _error(tmp_path, {"bad.txt": content})
+    assert err.path.endswith("bad.txt")
+    assert err.line == line
+    assert words in str(err)
+
+
+def test_duplicate_id_names_both_files(tmp_path):
+    err = _error(tmp_path, {"a.txt": BASIC, "b.txt": BASIC})
+    assert err.path.endswith("b.txt") and err.line == 2
+    assert "duplicate id 'INF03'" in str(err) and "a.txt" in str(err)
+
+
+def test_every_bad_file_is_reported(tmp_path):
+    err = _error(tmp_path, {"a.txt": "no front matter", "b.txt": b"", "c.txt": BASIC})
+    assert [p.path.rsplit("/", 1)[-1] for p in err.problems] == ["a.txt", "b.txt"]
+    assert err.format().count("\nerror: ") == 1
+
+
+def test_bad_docx_and_missing_path(tmp_path):
+    err = _error(tmp_path, {"x.docx": b"PK\x03\x04 not really a zip"})
+    assert "not a readable .docx" in str(err)
+    with pytest.raises(ce.InputError, match="no such file"):
+        ce.read_transcripts(tmp_path / "nope")
+
+
+def test_vtt_without_header_or_cues(tmp_path):
+    assert "WEBVTT" in str(_error(tmp_path, {"a.vtt": "00:00:01.000 --> 00:00:02.000\nhi\n"}))
+    with pytest.raises(ce.InputError, match="no cues"):
+        parse_transcript("1\nhalo\n", path="b.srt")
+
+
+# ------------------------------------------------------------------ the offset property
+
+_SAFE = st.characters(blacklist_categories=("Cs",), blacklist_characters=":\n\r\x00\ufeff")
+_LINE = st.text(_SAFE, min_size=1, max_size=40).filter(lambda s: s.strip())
+_EMOJI = st.sampled_from(["😀", "🤝🏽", "👩‍💻", "🇮🇩", "é", "ß", "\u200b", "\u2028", "\t"])
+_TURN_TEXT = st.lists(st.one_of(_LINE, _EMOJI.map(lambda e: e + " ok")), min_size=1, max_size=4)
+
+
+@st.composite
+def transcripts(draw):
+    speakers = {"PWW": "interviewer", "INF01": "informant", "Bu Sari": "informant"}
+    turns = draw(st.lists(st.tuples(st.sampled_from(sorted(speakers)), _TURN_TEXT,
+                                    st.booleans()), min_size=1, max_size=8))
+    lines = ["---", "id: P1", "speakers: {PWW: interviewer, INF01: informant, "
+             "Bu Sari: informant}", "---"]
+    expected = []
+    for i, (who, parts, stamp) in enumerate(turns):
+        ts = f"[{i // 60:02d}:{i % 60:02d}:07] " if stamp else ""
+        lines.append(f"{ts}{who}: {parts[0]}")
+        lines.extend(parts[1:])
+        if draw(st.booleans()):
+            lines.append("")
+        expected.append((who, "\n".join(parts).strip()))
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    bom = draw(st.sampled_from(["", "\ufeff"]))
+    return bom + newline.join(lines) + newline, expected
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(transcripts())
+def test_offsets_slice_exactly(case):
+    source, expected = case
+    corpus = ce.Corpus.from_texts({"p.txt": source})
+    assert_offsets(corpus)
+    got = [(s, t) for s, t in zip(corpus.segments["speaker"], corpus.segments["text"], strict=True)]
+    # every non-empty turn is a segment with its speaker; inner whitespace survives
+    assert [w for w, _ in got] == [w for w, t in expected if t.strip()]
+    for (_, text), (_, exp) in zip(got, [e for e in expected if e[1].strip()], strict=True):
+        assert text.split() == exp.split()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300))
+def test_random_bytes_never_crash(data):
+    try:
+        corpus = ce.Corpus.from_texts({"f.txt": data.decode("utf-8", "replace")})
+    except ce.InputError:
+        return
+    assert_offsets(corpus)
+
+
+def test_label_charset_documented():
+    # labels are one word starting with a letter: a URL or a time is not a speaker
+    src = ("---\nid: U\nspeakers: {A: informant}\n---\nA: lihat\n"
+           "https://banjarmasinkota.go.id ya\n10:30 kami rapat\n")
+    corpus = ce.Corpus.from_texts({"u.txt": src})
+    assert len(corpus.segments) == 1
+    assert "10:30" in corpus.segments.loc[0, "text"]
+    assert set(string.ascii_letters) <= set(string.printable)

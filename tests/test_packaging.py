@@ -1,0 +1,57 @@
+"""pyproject.toml is the single source of dependencies; the lock and conda file agree."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _name(req: str) -> str:
+    return re.split(r"[<>=!~\[; ]", req, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _pyproject():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+
+def _lock() -> dict[str, str]:
+    out = {}
+    for line in (ROOT / "requirements" / "lock.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"lock line not pinned with ==: {line}"
+            out[name.lower().replace("_", "-")] = version
+    return out
+
+
+def test_lock_pins_every_dependency_and_extra():
+    project = _pyproject()
+    wanted = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        wanted += extra
+    lock = _lock()
+    missing = [_name(r) for r in wanted if _name(r) not in lock]
+    assert not missing, f"add to requirements/lock.txt (make lock): {missing}"
+
+
+def test_conda_environment_installs_the_same_lock():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    deps = env["dependencies"]
+    python = next(d for d in deps if isinstance(d, str) and d.startswith("python"))
+    minimum = _pyproject()["requires-python"].removeprefix(">=")
+    assert tuple(map(int, python.split("=")[1].split("."))) >= tuple(map(int, minimum.split(".")))
+    pip = next(d["pip"] for d in deps if isinstance(d, dict))
+    assert "-r requirements/lock.txt" in pip and "-e ." in pip
+
+
+def test_licence_and_console_script():
+    project = _pyproject()
+    assert project["license"] == "GPL-3.0-or-later"
+    assert project["scripts"]["citra-eval"] == "citra_eval.cli:main"
+    assert "GNU GENERAL PUBLIC LICENSE" in (ROOT / "LICENSE").read_text(encoding="utf-8")[:200]
