@@ -3,7 +3,8 @@
 Generates (seeded) an Indonesian-like corpus of about ``--size-mb`` MB (root words from
 PySastrawi's dictionary: 1,000 roots make the patterns, the other roots with random
 Indonesian affixes make Zipf-distributed filler words; slang and Banjarese words, punctuation
-and capitals; 3% of the words start a pattern phrase in a random affixed variant) and a codebook of 50 codes x 20 phrase patterns, then times
+and capitals; 3% of the words start a pattern phrase in a random affixed variant) and a
+codebook of 50 codes x 20 phrase patterns, then times
 
 * citra_eval: ``autocode`` (tokenise, slang, compounds, cached PySastrawi stems, Aho-Corasick
   over stem ids, codings table with evidence) on the whole corpus, at 1/4, 1/2 and 1x size

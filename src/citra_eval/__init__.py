@@ -7,6 +7,16 @@ command.
 
 from __future__ import annotations
 
+from .analysis import (
+    code_case_matrix,
+    code_frequencies,
+    cooccurrence,
+    cooccurrence_matrix,
+    exemplar_quotes,
+    kwic,
+    saturation,
+    save_case_matrix,
+)
 from .codebook import Code, Codebook, Pattern
 from .coding import Matcher, autocode, autocode_report, evaluate_coder, match_patterns
 from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codings
@@ -27,12 +37,20 @@ __all__ = [
     "__version__",
     "autocode",
     "autocode_report",
+    "code_case_matrix",
+    "code_frequencies",
+    "cooccurrence",
+    "cooccurrence_matrix",
     "evaluate_coder",
     "example_path",
+    "exemplar_quotes",
+    "kwic",
     "match_patterns",
     "project_root",
     "read_codings",
     "read_transcripts",
+    "saturation",
+    "save_case_matrix",
     "validate_codings",
     "write_codings",
 ]

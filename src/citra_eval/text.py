@@ -235,7 +235,7 @@ def _root_words() -> frozenset[str]:
     return frozenset(getattr(inner.dictionary, "words", {}))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=1 << 20)  # bounded: a million distinct words
 def stem_word(word: str) -> str:
     """The PySastrawi stem of one lower-case word (cached per unique word).
 
