@@ -73,6 +73,7 @@ class Matcher:
     _vocab: dict[str, int] = field(default_factory=dict, repr=False)
     _automaton: object = field(default=None, repr=False)
     _tails: object = field(default=None, repr=False)
+    _token_ids: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_codebook(cls, codebook, **normaliser_options) -> Matcher:
@@ -198,11 +199,15 @@ class Matcher:
         if not tokens:
             return z, z, z, z
         tok_codes, uniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
-        vocab, expand = self._vocab, self.normaliser.expand
-        maybe = self._candidates(uniques)
-        other = [_OTHER]
-        expanded = [[vocab.get(s, _OTHER) for s in expand(u)] if m else other
-                    for u, m in zip(uniques, maybe, strict=True)]
+        uniques = uniques.tolist()
+        known = self._token_ids  # token -> stem ids, kept across chunks and calls
+        new = [u for u in uniques if u not in known]
+        if new:
+            vocab, expand = self._vocab, self.normaliser.expand
+            other = (_OTHER,)
+            for u, maybe in zip(new, self._candidates(new), strict=True):
+                known[u] = tuple(vocab.get(s, _OTHER) for s in expand(u)) if maybe else other
+        expanded = [known[u] for u in uniques]
         lens = np.fromiter((len(x) for x in expanded), dtype=np.int64, count=len(expanded))
         flat = np.fromiter((i for x in expanded for i in x), dtype=np.int64, count=int(lens.sum()))
         offs = np.concatenate(([0], np.cumsum(lens)[:-1]))
@@ -218,9 +223,9 @@ class Matcher:
             ids = flat[offs[tok_codes[src]] + within]
         # boundaries: a new segment, or a sentence terminator in the gap before a token
         seg_of = np.searchsorted(seg_base, starts, side="right") - 1
-        term = np.isin(codes, [ord(c) for c in ".!?…"]).astype(np.int64)
-        cum = np.concatenate(([0], np.cumsum(term)))
-        gap_term = cum[starts[1:]] - cum[ends[:-1]] > 0
+        tpos = np.flatnonzero((codes == 46) | (codes == 33) | (codes == 63)
+                              | (codes == 0x2026))
+        gap_term = (np.searchsorted(tpos, starts[1:]) - np.searchsorted(tpos, ends[:-1])) > 0
         new_seg = seg_of[1:] != seg_of[:-1]
         brk_tok = np.flatnonzero(gap_term | new_seg) + 1
         if len(brk_tok):

@@ -54,7 +54,6 @@ DEFAULT_NO_STEM = frozenset({
 _PREFIXES = ("", "di", "ke", "se", "be", "ber", "me", "mem", "men", "meng", "meny", "pe",
              "pem", "pen", "peng", "peny", "per", "ter", "memper", "diper", "seper", "keber")
 _SUFFIXES = ("", "kan", "an", "i", "nya", "lah", "kah", "kannya", "annya", "inya", "ku", "mu")
-_TERMINATORS = ".!?…"
 _JOINERS = "-'’‐"
 _ALPHA_RE = re.compile(r"^[a-z]+$")
 
@@ -96,23 +95,26 @@ def _is_word_char(cp: int) -> bool:
     return unicodedata.category(chr(cp))[0] in "LNM"
 
 
-_ASCII_WORD = np.array([chr(i).isalnum() for i in range(128)], dtype=bool)
+_WORD_TABLE = np.array([_is_word_char(i) for i in range(128)], dtype=bool)
+_JOINER_TABLE = np.zeros(128, dtype=bool)
+_JOINER_TABLE[[ord(c) for c in "-'"]] = True
 
 
 def _word_mask(codes: np.ndarray) -> np.ndarray:
     """Boolean mask of word characters (letters, digits, marks) over code points."""
-    mask = np.zeros(codes.shape, dtype=bool)
-    ascii_ = codes < 128
-    mask[ascii_] = _ASCII_WORD[codes[ascii_]]
-    other = ~ascii_
-    if other.any():
-        uniq, inv = np.unique(codes[other], return_inverse=True)
-        mask[other] = np.array([_is_word_char(int(c)) for c in uniq], dtype=bool)[inv]
-    return mask
+    top = int(codes.max()) + 1 if len(codes) else 0
+    if top <= 128:
+        return _WORD_TABLE[codes]
+    # one table entry per code point present (bincount is linear; unicodedata per distinct)
+    table = np.zeros(top, dtype=bool)
+    table[:128] = _WORD_TABLE
+    present = np.flatnonzero(np.bincount(codes[codes >= 128], minlength=top))
+    table[present] = [_is_word_char(int(c)) for c in present]
+    return table[codes]
 
 
 def _codepoints(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
 
 
 def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
@@ -132,17 +134,21 @@ def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.nda
                 [folded[a:b] for a, b in zip(starts_l, ends_l, strict=True)], None)
     codes = _codepoints(folded)
     word = _word_mask(codes)
-    prev = np.concatenate(([False], word[:-1]))
-    nxt = np.concatenate((word[1:], [False]))
-    joiner = np.isin(codes, [ord(c) for c in _JOINERS])
-    digit = (codes >= 48) & (codes <= 57)
-    dprev = np.concatenate(([False], digit[:-1]))
-    dnext = np.concatenate((digit[1:], [False]))
-    sep = (codes == 46) | (codes == 44)
-    word = word | (joiner & prev & nxt) | (sep & dprev & dnext)
-    edges = np.diff(np.concatenate(([0], word.astype(np.int8), [0])))
-    starts = np.flatnonzero(edges == 1).astype(np.int64)
-    ends = np.flatnonzero(edges == -1).astype(np.int64)
+    # a joiner or a decimal separator between two word characters belongs to the token;
+    # only those few positions are examined
+    cand = np.flatnonzero((codes == 45) | (codes == 39) | (codes == 0x2019) | (codes == 0x2010)
+                          | (codes == 46) | (codes == 44))
+    cand = cand[(cand > 0) & (cand < len(codes) - 1)]
+    if len(cand):
+        c, before, after = codes[cand], codes[cand - 1], codes[cand + 1]
+        is_sep = (c == 46) | (c == 44)
+        joins = np.where(is_sep,
+                         (before >= 48) & (before <= 57) & (after >= 48) & (after <= 57),
+                         word[cand - 1] & word[cand + 1])
+        word[cand[joins]] = True
+    edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
     spaced = np.where(word, codes, 32).astype(np.uint32)
     tokens = spaced.tobytes().decode("utf-32-le").split()
     if len(tokens) != len(starts):  # pragma: no cover - a word char that split() sees as space
@@ -248,7 +254,11 @@ def stem_word(word: str) -> str:
     ['cepat', 'bangun', 'aplikasi', '16.00']
     """
     if _ALPHA_RE.match(word):
-        out = _stemmer().stem(word)
+        stemmer = _stemmer()
+        # the uncached inner stemmer on one [a-z]+ word: the same result as .stem(word)
+        # without re-normalising the text twice
+        inner = getattr(stemmer, "delegatedStemmer", None)
+        out = inner.stem_word(word) if hasattr(inner, "stem_word") else stemmer.stem(word)
         return out if out and _ALPHA_RE.match(out) else word
     if "-" in word:
         parts = word.split("-")
