@@ -699,6 +699,17 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus,
     1      b   1.000000  1.000000   1   0   0
     2  micro   0.666667  0.666667   2   1   1
     3  macro   0.750000  0.750000   2   1   1
+
+    On the bundled (illustrative) example study, the auto-coder against coder A:
+
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> auto = ce.autocode(corpus, ce.Codebook.load(ce.example_path("codebook")))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> ev = evaluate_coder(auto, reference=a, corpus=corpus)
+    >>> list(ev["code"].tail(2))
+    ['micro', 'macro']
+    >>> bool(0 < ev.loc[ev["code"] == "micro", "f1"].item() < 1)
+    True
     """
     from .corpus import Corpus
 
