@@ -300,3 +300,25 @@ def test_cli_code_bad_input_exit_2_nothing_written(cli, tmp_path):
     assert r.returncode == 2
     assert r.stderr.startswith("error: ") and "Traceback" not in r.stderr
     assert not out.exists()
+
+
+def test_stemming_prefilter_changes_nothing_on_real_text(monkeypatch):
+    """The matcher skips PySastrawi for tokens that cannot stem to a pattern stem; the hits
+    must be exactly those of stemming every token (real SmSA reviews, patterns made of
+    frequent stems, affixed and not)."""
+    lines = []
+    with open(refdata_path("indonesian-text", "smsa-reviews.tsv"), encoding="utf-8") as fh:
+        for _, line in zip(range(1500), fh, strict=False):
+            lines.append(line.split("\t")[0])
+    body = "".join(f"I: {t}\n" for t in lines if t.strip())
+    corpus = ce.Corpus.from_texts({"r.txt": "---\nid: R\nspeakers: {I: informant}\n---\n" + body})
+    patterns = ["makan", "enak", "pelayanan", "harga", "tempat", "rasa", "pesan", "kecewa",
+                "nyaman", "bersih", "menunggu lama", "sangat", "tidak suka", "layan", "suasana",
+                "parkir", "minum", "kerja sama", "pulang", "baik", "coba", "dapat", "jual"]
+    cb = ce.Codebook.from_dict({"codes": [{"id": f"c{i}", "label": p, "patterns": [p]}
+                                          for i, p in enumerate(patterns)]})
+    fast = ce.match_patterns(corpus, Matcher.from_codebook(cb))
+    monkeypatch.setattr(Matcher, "_candidates", lambda self, uniques: [True] * len(uniques))
+    full = ce.match_patterns(corpus, Matcher.from_codebook(cb))
+    assert len(fast) > 1000
+    pd.testing.assert_frame_equal(fast, full)

@@ -274,7 +274,7 @@ class Matcher:
         joined = "\0".join(uniques) + "\0"
         lengths = np.fromiter((len(u) + 1 for u in uniques), dtype=np.int64, count=len(uniques))
         ends = np.cumsum(lengths) - 1
-        found = [(e, bits) for e, bits in automaton.iter(joined)]
+        found = [] if automaton is None else list(automaton.iter(joined))
         bits = np.zeros(len(uniques), dtype=np.int64)
         if found:
             arr = np.asarray(found, dtype=np.int64)
@@ -329,16 +329,23 @@ def _tail_automaton(vocab: dict[str, int], normaliser: Normaliser):
         automaton.add_word("\0", 2)
         automaton.make_automaton()
         return automaton, {}
+    # PySastrawi returns the token itself or a dictionary root: only roots can be reached
+    # from other tokens (a token equal to a pattern stem is caught directly)
+    from .text import _root_words
+
+    roots = _root_words()
     tails: dict[str, set[str]] = {}
     for v in vocab:
-        tails.setdefault(v[1:], set()).add(v[0])
+        if v in roots:
+            tails.setdefault(v[1:], set()).add(v[0])
     automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     for k in tails:
         automaton.add_word(k, 1)
     for k in normaliser._compounds:
         automaton.add_word(k, automaton.get(k, 0) | 2)
-    automaton.make_automaton()
-    return automaton, {t: frozenset(f) for t, f in tails.items()}
+    if len(automaton):
+        automaton.make_automaton()
+    return (automaton if len(automaton) else None), {t: frozenset(f) for t, f in tails.items()}
 
 
 def _id_string(ids: np.ndarray) -> str:

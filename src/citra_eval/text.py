@@ -254,6 +254,8 @@ def stem_word(word: str) -> str:
     ['cepat', 'bangun', 'aplikasi', '16.00']
     """
     if _ALPHA_RE.match(word):
+        if word in _root_words():  # PySastrawi's first step returns a root word unchanged
+            return word
         stemmer = _stemmer()
         # the uncached inner stemmer on one [a-z]+ word: the same result as .stem(word)
         # without re-normalising the text twice
