@@ -204,3 +204,16 @@ def test_analyses_on_the_example_study(example_corpus, example_codebook):
     m = ce.code_case_matrix(auto, corpus=example_corpus, codebook=example_codebook)
     assert m.shape == (len(example_codebook.codable_ids), len(example_corpus))
     assert set(np.unique(m.to_numpy())) <= {0, 1}
+
+
+def test_exemplar_quotes_spread_over_documents_among_equals():
+    corpus, _ = small()
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    rows = [(d, s, seg.loc[(d, s)].start, seg.loc[(d, s)].end, "x", "A")
+            for d, s in [("A", 2), ("A", 4), ("B", 2)]]
+    codings = pd.DataFrame(rows, columns=ce.CODING_COLUMNS)
+    q = ce.exemplar_quotes(codings, corpus=corpus, k=2, min_chars=1)
+    assert q[["doc_id", "segment_id"]].values.tolist() == [["A", 2], ["B", 2]]
+    assert q["rank"].tolist() == [1, 2]
+    q3 = ce.exemplar_quotes(codings, corpus=corpus, k=3, min_chars=1)
+    assert q3["segment_id"].tolist() == [2, 2, 4]

@@ -465,7 +465,9 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus, k: int = 3, codebook=None,
     Ranking, per code: (1) ``n_coders``, the number of distinct coders who applied the code
     in the segment, descending (agreement first); (2) ``n_hits``, the number of evidence
     items (auto-coding) or codings rows, descending; (3) length inside
-    ``[min_chars, max_chars]`` first; (4) corpus order. One quote per segment.
+    ``[min_chars, max_chars]`` first; (4) among quotes equal on (1)-(3), documents not yet
+    quoted first (the top quotes come from different informants), then corpus order. One
+    quote per segment.
 
     Examples
     --------
@@ -500,8 +502,11 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus, k: int = 3, codebook=None,
     grouped = grouped.sort_values(
         ["code", "n_coders", "n_hits", "_fits", "_doc", "segment_id"],
         ascending=[True, False, False, False, True, True], kind="stable")
-    grouped["rank"] = grouped.groupby("code").cumcount() + 1
-    top = grouped[grouped["rank"] <= k].copy()
+    picks = []
+    for _, cand in grouped.groupby("code", sort=False):
+        picks.extend(_spread(cand, k))
+    top = grouped.loc[[i for i, _ in picks]].copy()
+    top["rank"] = [r for _, r in picks]
     docs = corpus.documents.set_index("doc_id")
     informant = docs["informant"] if "informant" in docs.columns else pd.Series(dtype=object)
     top["quote"] = [corpus.text(d)[s:e] for d, s, e in
@@ -516,6 +521,25 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus, k: int = 3, codebook=None,
     return out.astype({"segment_id": "int64", "start": "int64", "end": "int64",
                        "rank": "int64", "n_coders": "int64", "n_hits": "int64",
                        "n_chars": "int64"})
+
+
+def _spread(cand: pd.DataFrame, k: int) -> list[tuple[int, int]]:
+    """Pick ``k`` rows in rank order; among equally ranked rows, documents not quoted yet
+    come first (so the top quotes of a code come from different informants)."""
+    used: set[str] = set()
+    out: list[tuple[int, int]] = []
+    tiers = cand.groupby(["n_coders", "n_hits", "_fits"], sort=False)
+    for _, tier in tiers:
+        rows = list(tier.itertuples())
+        while rows and len(out) < k:
+            fresh = [r for r in rows if r.doc_id not in used]
+            r = (fresh or rows)[0]
+            rows.remove(r)
+            used.add(r.doc_id)
+            out.append((r.Index, len(out) + 1))
+        if len(out) >= k:
+            break
+    return out
 
 
 # --------------------------------------------------------------------------- KWIC
