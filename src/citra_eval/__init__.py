@@ -22,35 +22,64 @@ from .coding import Matcher, autocode, autocode_report, evaluate_coder, match_pa
 from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codings
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
+from .models import (
+    COEF_COLUMNS,
+    compare_groups,
+    correlation_matrix,
+    describe_by,
+    image_model,
+    ordinal_model,
+    ttest_groups,
+)
 from .paths import example_path, project_root
+from .psychometrics import item_statistics, omega_total, scale_reliability
+from .simulate import simulate_survey, survey_truth
+from .survey import Instrument, Scale, likert_table, read_responses, score_scales
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CODING_COLUMNS",
+    "COEF_COLUMNS",
     "Code",
     "Codebook",
     "Corpus",
     "InputError",
+    "Instrument",
     "Matcher",
     "Pattern",
+    "Scale",
     "__version__",
     "autocode",
     "autocode_report",
     "code_case_matrix",
     "code_frequencies",
+    "compare_groups",
     "cooccurrence",
     "cooccurrence_matrix",
+    "correlation_matrix",
+    "describe_by",
     "evaluate_coder",
     "example_path",
     "exemplar_quotes",
+    "image_model",
+    "item_statistics",
     "kwic",
+    "likert_table",
     "match_patterns",
+    "omega_total",
+    "ordinal_model",
     "project_root",
     "read_codings",
+    "read_responses",
     "read_transcripts",
     "saturation",
     "save_case_matrix",
+    "scale_reliability",
+    "score_scales",
+    "simulate_survey",
+    "survey_truth",
+    "ttest_groups",
     "validate_codings",
     "write_codings",
 ]

@@ -1,0 +1,625 @@
+"""Group comparisons, correlations and regression models for survey scores.
+
+Every function takes a tidy DataFrame first and returns a tidy DataFrame with fixed snake_case
+columns. Tests of group differences and correlations come from pingouin; regression models from
+statsmodels (OLS with heteroscedasticity-consistent standard errors; ``OrderedModel`` for
+ordinal outcomes).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .survey import Instrument, score_scales
+
+__all__ = ["COEF_COLUMNS", "ORDINAL_COLUMNS", "compare_groups", "correlation_matrix",
+           "describe_by", "image_model", "ordinal_model", "ttest_groups"]
+
+COEF_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high",
+                "std_estimate", "std_ci_low", "std_ci_high", "n"]
+ORDINAL_COLUMNS = ["term", "kind", "estimate", "std_error", "statistic", "p_value", "ci_low",
+                   "ci_high", "n"]
+_ROBUST = {"HC0", "HC1", "HC2", "HC3"}
+
+
+def _frame(frame: object, name: str = "frame") -> pd.DataFrame:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a DataFrame, got {type(frame).__name__}")
+    return frame
+
+
+def _columns(frame: pd.DataFrame, cols: Sequence[str], what: str) -> None:
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what}: column(s) {', '.join(map(repr, missing))} not in the frame; "
+                         f"it has {', '.join(map(str, frame.columns))}")
+
+
+def _numeric(frame: pd.DataFrame, col: str) -> None:
+    if not pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_bool_dtype(frame[col]):
+        raise ValueError(f"column {col!r} must be numeric, got dtype {frame[col].dtype}")
+
+
+def _groups_in_order(values: pd.Series) -> list:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return [c for c in values.cat.categories if (values == c).any()]
+    return sorted(values.dropna().unique(), key=str)
+
+
+# --------------------------------------------------------------------------- descriptives
+
+def describe_by(frame: pd.DataFrame, *, dv: str | Sequence[str],
+                by: str | None = None) -> pd.DataFrame:
+    """Descriptive statistics of one or more numeric columns, optionally by group.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Tidy data, e.g. :func:`citra_eval.score_scales` output.
+    dv : str or sequence of str
+        Numeric column(s) to describe.
+    by : str, optional
+        Grouping column; rows with a missing group are left out.
+
+    Returns
+    -------
+    DataFrame
+        ``variable, group, n, mean, sd, se, median, min, max`` (``group`` is ``"all"``
+        without ``by``). ``sd`` uses n - 1; ``se = sd / sqrt(n)``; missing values are skipped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"x": [1.0, 2.0, 3.0, 5.0], "g": ["a", "a", "b", "b"]})
+    >>> describe_by(d, dv="x", by="g")[["group", "n", "mean", "sd"]]
+      group  n  mean        sd
+    0     a  2   1.5  0.707107
+    1     b  2   4.0  1.414214
+    """
+    frame = _frame(frame)
+    dvs = [dv] if isinstance(dv, str) else list(dv)
+    _columns(frame, dvs + ([by] if by else []), "describe_by")
+    rows = []
+    for var in dvs:
+        _numeric(frame, var)
+        groups = [("all", frame[var])] if by is None else [
+            (g, frame.loc[frame[by] == g, var]) for g in _groups_in_order(frame[by])]
+        for g, x in groups:
+            x = x.dropna()
+            n = len(x)
+            sd = float(x.std(ddof=1)) if n > 1 else np.nan
+            rows.append({"variable": var, "group": g, "n": n,
+                         "mean": float(x.mean()) if n else np.nan, "sd": sd,
+                         "se": sd / math.sqrt(n) if n > 1 else np.nan,
+                         "median": float(x.median()) if n else np.nan,
+                         "min": float(x.min()) if n else np.nan,
+                         "max": float(x.max()) if n else np.nan})
+    return pd.DataFrame(rows, columns=["variable", "group", "n", "mean", "sd", "se", "median",
+                                       "min", "max"])
+
+
+# --------------------------------------------------------------------------- group tests
+
+def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFrame:
+    """Compare a score across groups: Welch ANOVA, Games–Howell post hoc, Kruskal–Wallis.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Tidy data with the score ``dv`` and the grouping column ``between``.
+    dv : str
+        Numeric column compared.
+    between : str
+        Grouping column (at least two groups with two or more values each). Rows with a
+        missing ``dv`` or group are left out.
+
+    Returns
+    -------
+    DataFrame
+        One row per test: ``test`` (``welch_anova``, ``kruskal_wallis``, ``games_howell``),
+        ``group_a, group_b`` (the pair for Games–Howell, else missing), ``estimate`` (mean of
+        ``group_a`` minus ``group_b`` for Games–Howell), ``statistic`` (F, H or t), ``df1``,
+        ``df2``, ``p_value`` (Games–Howell p values are already adjusted for all pairs),
+        ``effect_size`` and ``effect_type`` (partial eta squared ``np2`` for Welch's ANOVA,
+        ``epsilon2`` = H / (n - 1) for Kruskal–Wallis, Hedges' ``hedges_g`` for pairs),
+        ``n`` (respondents used).
+
+    Notes
+    -----
+    Welch's ANOVA does not assume equal variances; Games–Howell is its matching post hoc test
+    (Welch df per pair, studentized range distribution). Kruskal–Wallis is the rank-based
+    check. All three are computed by pingouin (``welch_anova``, ``pairwise_gameshowell``,
+    ``kruskal``).
+
+    References
+    ----------
+    Welch, B. L. (1951). On the comparison of several mean values: an alternative approach.
+    Biometrika 38, 330–336. Games, P. A. & Howell, J. F. (1976). Pairwise multiple comparison
+    procedures with unequal n's and/or variances. J. Educ. Stat. 1, 113–125. Tomczak, M. &
+    Tomczak, E. (2014). The need to report effect size estimates revisited. Trends Sport Sci.
+    21, 19–25 (epsilon squared).
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> inst = ce.Instrument.load(ce.example_path("instrument"))
+    >>> scores = ce.score_scales(ce.read_responses(ce.example_path("responses"), inst), inst)
+    >>> res = ce.compare_groups(scores, dv="CITRA", between="district")
+    >>> res["test"].tolist()[:2]
+    ['welch_anova', 'kruskal_wallis']
+    >>> int((res["test"] == "games_howell").sum())  # 5 districts -> 10 pairs
+    10
+    """
+    import pingouin as pg
+
+    scores = _frame(scores, "scores")
+    _columns(scores, [dv, between], "compare_groups")
+    _numeric(scores, dv)
+    data = scores[[dv, between]].dropna()
+    sizes = data.groupby(between, observed=True)[dv].size()
+    if (sizes >= 2).sum() < 2:
+        raise ValueError(f"compare_groups needs at least two groups of {between!r} with two or "
+                         f"more values of {dv!r}; got group sizes {sizes.to_dict()}")
+    data = data[data[between].isin(sizes[sizes >= 2].index)].copy()
+    data[between] = data[between].astype(str)
+    n = len(data)
+    welch = pg.welch_anova(data=data, dv=dv, between=between).iloc[0]
+    kw = pg.kruskal(data=data, dv=dv, between=between).iloc[0]
+    gh = pg.pairwise_gameshowell(data=data, dv=dv, between=between, effsize="hedges")
+    rows = [
+        {"test": "welch_anova", "group_a": None, "group_b": None, "estimate": np.nan,
+         "statistic": float(welch["F"]), "df1": float(welch["ddof1"]),
+         "df2": float(welch["ddof2"]), "p_value": float(welch["p_unc"]),
+         "effect_size": float(welch["np2"]), "effect_type": "np2", "n": n},
+        {"test": "kruskal_wallis", "group_a": None, "group_b": None, "estimate": np.nan,
+         "statistic": float(kw["H"]), "df1": float(kw["ddof1"]), "df2": np.nan,
+         "p_value": float(kw["p_unc"]), "effect_size": float(kw["H"]) / (n - 1),
+         "effect_type": "epsilon2", "n": n},
+    ]
+    for _, r in gh.iterrows():
+        rows.append({"test": "games_howell", "group_a": r["A"], "group_b": r["B"],
+                     "estimate": float(r["diff"]), "statistic": float(r["T"]),
+                     "df1": float(r["df"]), "df2": np.nan, "p_value": float(r["pval"]),
+                     "effect_size": float(r["hedges"]), "effect_type": "hedges_g",
+                     "n": int(sizes[r["A"]] + sizes[r["B"]]) if r["A"] in sizes.index
+                     else np.nan})
+    return pd.DataFrame(rows, columns=["test", "group_a", "group_b", "estimate", "statistic",
+                                       "df1", "df2", "p_value", "effect_size", "effect_type",
+                                       "n"])
+
+
+def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
+                 groups: Sequence[str] | None = None, welch: bool = True,
+                 ci: float = 0.95) -> pd.DataFrame:
+    """Two-group t test (Welch's by default) with effect sizes.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Tidy data.
+    dv : str
+        Numeric column compared.
+    between : str
+        Grouping column; it must have exactly two groups unless ``groups`` picks two.
+    groups : pair of str, optional
+        The two groups to compare, ``(a, b)``; the difference is ``a - b``.
+    welch : bool
+        Welch's unequal-variance t test (default) or Student's pooled test.
+    ci : float
+        Confidence level of the mean-difference interval.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``group_a, group_b, n_a, n_b, mean_a, mean_b, mean_diff, statistic, df,
+        p_value, ci_low, ci_high, cohen_d, hedges_g``. ``cohen_d`` uses the pooled SD
+        (pingouin ``compute_effsize``); ``hedges_g`` is its small-sample correction.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 6.0, 8.0], "g": list("aaabbb")})
+    >>> r = ttest_groups(d, dv="x", between="g")
+    >>> # pooled SD = sqrt((2 * 1 + 2 * 4) / 4) = 1.5811, so d = -4 / 1.5811
+    >>> float(r["mean_diff"].iloc[0]), round(float(r["cohen_d"].iloc[0]), 4)
+    (-4.0, -2.5298)
+    """
+    import pingouin as pg
+
+    frame = _frame(frame)
+    _columns(frame, [dv, between], "ttest_groups")
+    _numeric(frame, dv)
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must lie between 0 and 1, got {ci!r}")
+    present = _groups_in_order(frame[between])
+    if groups is None:
+        if len(present) != 2:
+            names = ", ".join(map(str, present))
+            raise ValueError(f"{between!r} has {len(present)} groups ({names}); pass "
+                             "groups=(a, b) to pick two")
+        groups = present
+    if len(groups) != 2 or any(g not in present for g in groups):
+        raise ValueError(f"groups must be two of {', '.join(map(str, present))}, got {groups!r}")
+    a = frame.loc[frame[between] == groups[0], dv].dropna().to_numpy(float)
+    b = frame.loc[frame[between] == groups[1], dv].dropna().to_numpy(float)
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError(f"each group needs at least two values of {dv!r}; got {len(a)} and "
+                         f"{len(b)}")
+    res = pg.ttest(a, b, correction=welch, confidence=ci).iloc[0]
+    lo, hi = res[next(c for c in res.index if str(c).startswith("CI"))]
+    return pd.DataFrame([{
+        "group_a": groups[0], "group_b": groups[1], "n_a": len(a), "n_b": len(b),
+        "mean_a": a.mean(), "mean_b": b.mean(), "mean_diff": a.mean() - b.mean(),
+        "statistic": float(res["T"]), "df": float(res["dof"]), "p_value": float(res["p_val"]),
+        "ci_low": float(lo), "ci_high": float(hi),
+        "cohen_d": float(pg.compute_effsize(a, b, eftype="cohen")),
+        "hedges_g": float(pg.compute_effsize(a, b, eftype="hedges"))}])
+
+
+def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = None,
+                       method: str = "pearson", padjust: str = "holm") -> pd.DataFrame:
+    """Pairwise correlations with confidence intervals and adjusted p values.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Tidy data.
+    columns : sequence of str, optional
+        Numeric columns to correlate (default: every numeric column).
+    method : str
+        ``pearson`` or ``spearman`` (any pingouin ``pairwise_corr`` method).
+    padjust : str
+        Multiple-comparison adjustment over all pairs: ``holm`` (default), ``bonf``,
+        ``fdr_bh``, ``none``, ...
+
+    Returns
+    -------
+    DataFrame
+        One row per pair in column order: ``x, y, n, r, ci_low, ci_high, p_value,
+        p_adjusted`` (pairwise deletion of missing values; 95% CI by Fisher's z).
+
+    Notes
+    -----
+    Holm's step-down adjustment sorts the m p values, multiplies the i-th smallest by
+    ``m - i + 1`` and makes the sequence monotone (pingouin ``pairwise_corr``).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> d = pd.DataFrame(rng.normal(size=(50, 3)), columns=["a", "b", "c"])
+    >>> correlation_matrix(d)[["x", "y"]].values.tolist()
+    [['a', 'b'], ['a', 'c'], ['b', 'c']]
+    """
+    import pingouin as pg
+
+    frame = _frame(frame)
+    cols = ([c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+             and not pd.api.types.is_bool_dtype(frame[c])] if columns is None else list(columns))
+    _columns(frame, cols, "correlation_matrix")
+    for c in cols:
+        _numeric(frame, c)
+    if len(cols) < 2:
+        raise ValueError(f"correlation_matrix needs at least two numeric columns, got {cols}")
+    res = pg.pairwise_corr(frame[cols], columns=cols, method=method, padjust=padjust)
+    ci = res[next(c for c in res.columns if str(c).startswith("CI"))]
+    p_unc = res["p_unc"]
+    p_corr = res["p_corr"] if "p_corr" in res.columns else p_unc  # absent when padjust="none"
+    return pd.DataFrame({
+        "x": res["X"], "y": res["Y"], "n": res["n"].astype(int), "r": res["r"].astype(float),
+        "ci_low": [float(c[0]) for c in ci], "ci_high": [float(c[1]) for c in ci],
+        "p_value": p_unc.astype(float), "p_adjusted": p_corr.astype(float)}).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- OLS image model
+
+def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str = "CITRA",
+                predictors: Sequence[str] | None = None, controls: Sequence[str] = (),
+                robust: str | None = "HC3", min_items: int | None = None,
+                ci: float = 0.95) -> pd.DataFrame:
+    """OLS of an image score on the strategy scale scores (and controls), HC3 SEs.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Validated responses (:func:`citra_eval.read_responses`).
+    instrument : Instrument
+        The instrument; scale scores are computed with :func:`citra_eval.score_scales`.
+    outcome : str
+        Outcome scale (default ``CITRA``, the overall image).
+    predictors : sequence of str, optional
+        Predictor scales. Default: the scales with ``role: strategy``; without roles, every
+        scale sharing no item with the outcome.
+    controls : sequence of str
+        Further response columns (e.g. demographics). Text columns enter as treatment-coded
+        dummies (reference = first category of a pandas Categorical, else the first in sorted
+        order); numeric columns enter as they are.
+    robust : str or None
+        Covariance type: ``HC3`` (default; Long & Ervin 2000), ``HC0``–``HC2``, or None for
+        the classical OLS standard errors.
+    min_items : int, optional
+        Passed to :func:`citra_eval.score_scales`.
+    ci : float
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        One row per term (``Intercept``, the predictors, then the control dummies named
+        ``column[T.level]``), columns exactly ``term, estimate, std_error, statistic,
+        p_value, ci_low, ci_high, std_estimate, std_ci_low, std_ci_high, n``. ``statistic``
+        is the t value (robust or classical SE), p values and intervals use the t
+        distribution with the residual df (as R's ``lmtest::coeftest(fit, vcov =
+        sandwich::vcovHC(fit, type = "HC3"))``). ``n`` is the number of respondents in the
+        fit (listwise deletion of missing scores and controls).
+
+    Notes
+    -----
+    Standardised coefficients (``std_*``) come from refitting the same model, with the same
+    covariance type, after z-scoring the outcome and every numeric predictor and control in
+    the analysis sample (mean 0, SD 1 with n - 1). For a continuous predictor it is the
+    change in outcome SDs per SD of the predictor, ``b * sd(x) / sd(y)``; for a dummy it is
+    the group difference in outcome SDs (dummies are not standardised).
+
+    References
+    ----------
+    Long, J. S. & Ervin, L. H. (2000). Using heteroscedasticity consistent standard errors in
+    the linear regression model. The American Statistician 54, 217–224.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> inst = ce.Instrument.load(ce.example_path("instrument"))
+    >>> resp = ce.read_responses(ce.example_path("responses"), inst)
+    >>> fit = ce.image_model(resp, inst, controls=["district"])
+    >>> fit["term"].tolist()[:6]
+    ['Intercept', 'KS', 'BM', 'BC', 'IB', 'TK']
+    >>> list(fit.columns) == ce.COEF_COLUMNS
+    True
+    """
+    import statsmodels.formula.api as smf
+
+    _frame(responses, "responses")
+    if not isinstance(instrument, Instrument):
+        raise TypeError(f"instrument must be an Instrument, got {type(instrument).__name__}")
+    if robust is not None and robust not in _ROBUST:
+        raise ValueError(f"robust must be one of {', '.join(sorted(_ROBUST))} or None, got "
+                         f"{robust!r}")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must lie between 0 and 1, got {ci!r}")
+    instrument._scale(outcome)
+    preds = default_predictors(instrument, outcome) if predictors is None else list(predictors)
+    if not preds:
+        raise ValueError("no predictors: pass predictors=[...] scale names")
+    shared_out = set(instrument.scales[outcome].items)
+    for p in preds:
+        instrument._scale(p)
+        if p == outcome or shared_out & set(instrument.scales[p].items):
+            raise ValueError(f"predictor {p!r} shares items with the outcome {outcome!r}")
+    controls = [controls] if isinstance(controls, str) else list(controls)
+    _columns(responses, controls, "controls")
+    scores = score_scales(responses, instrument, scales=[outcome, *preds], min_items=min_items,
+                          keep=controls)
+    data = scores[[outcome, *preds, *controls]].dropna().reset_index(drop=True)
+    if len(data) <= len(preds) + 2:
+        raise ValueError(f"only {len(data)} complete respondents for {len(preds)} predictors; "
+                         "too few to fit the model")
+    safe = {c: f"_c{i}" for i, c in enumerate(controls)}
+    data = data.rename(columns=safe)
+    cat = [safe[c] for c in controls if not pd.api.types.is_numeric_dtype(data[safe[c]])]
+    rhs = [*preds] + [f"C({s})" if s in cat else s for s in safe.values()]
+    formula = f"{outcome} ~ " + " + ".join(rhs)
+    zdata = data.copy()
+    for col in [outcome, *preds, *[s for s in safe.values() if s not in cat]]:
+        sd = zdata[col].std(ddof=1)
+        if not sd > 0:
+            raise ValueError(f"{_unsafe(col, safe)!r} has no variance in the analysis sample")
+        zdata[col] = (zdata[col] - zdata[col].mean()) / sd
+    fit_kw = {"cov_type": robust, "use_t": True} if robust else {}
+    raw = smf.ols(formula, data).fit(**fit_kw)
+    std = smf.ols(formula, zdata).fit(**fit_kw)
+    a = 1 - ci
+    rci, sci = raw.conf_int(alpha=a), std.conf_int(alpha=a)
+    out = pd.DataFrame({
+        "term": [_term_name(t, safe) for t in raw.params.index],
+        "estimate": raw.params.to_numpy(), "std_error": raw.bse.to_numpy(),
+        "statistic": raw.tvalues.to_numpy(), "p_value": raw.pvalues.to_numpy(),
+        "ci_low": rci.iloc[:, 0].to_numpy(), "ci_high": rci.iloc[:, 1].to_numpy(),
+        "std_estimate": std.params.to_numpy(), "std_ci_low": sci.iloc[:, 0].to_numpy(),
+        "std_ci_high": sci.iloc[:, 1].to_numpy(), "n": int(raw.nobs)})
+    order = {t: i for i, t in enumerate(["Intercept", *preds])}
+    out["_o"] = [order.get(t, len(order) + i) for i, t in enumerate(out["term"])]
+    return out.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def default_predictors(instrument: Instrument, outcome: str) -> list[str]:
+    """Scales with ``role: strategy``, else every scale sharing no item with ``outcome``."""
+    strategies = instrument.scale_names("strategy")
+    if strategies:
+        return [s for s in strategies if s != outcome]
+    out_items = set(instrument._scale(outcome).items)
+    return [n for n, s in instrument.scales.items()
+            if n != outcome and not out_items & set(s.items)]
+
+
+def _unsafe(name: str, safe: dict[str, str]) -> str:
+    back = {v: k for k, v in safe.items()}
+    return back.get(name, name)
+
+
+def _term_name(term: str, safe: dict[str, str]) -> str:
+    for orig, s in safe.items():
+        if term.startswith(f"C({s})["):
+            return orig + term[len(f"C({s})"):]
+        if term == s:
+            return orig
+    return term
+
+
+# --------------------------------------------------------------------------- ordinal model
+
+def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str],
+                  weights: str | None = None, link: str = "logit",
+                  levels: Sequence | None = None, ci: float = 0.95) -> pd.DataFrame:
+    """Proportional-odds (cumulative link) model of an ordinal outcome, as R's ``polr``/``clm``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Tidy data, one row per observation (or per cell with ``weights``).
+    outcome : str
+        Ordinal outcome column: an ordered pandas Categorical, numbers (ordered by value), or
+        text with ``levels`` giving the order.
+    predictors : sequence of str
+        Predictor columns. Text/categorical columns become treatment-coded dummies named
+        ``column[T.level]`` (reference: first category of a Categorical, else first sorted).
+    weights : str, optional
+        Column of frequency weights (whole numbers >= 0), as ``polr(..., weights = Freq)``.
+        Each row counts that many times.
+    link : str
+        ``logit`` (proportional odds) or ``probit``.
+    levels : sequence, optional
+        The outcome categories from lowest to highest (needed for text outcomes).
+    ci : float
+        Confidence level of the Wald intervals.
+
+    Returns
+    -------
+    DataFrame
+        One row per coefficient, then one per threshold: ``term, kind, estimate, std_error,
+        statistic, p_value, ci_low, ci_high, n``. ``kind`` is ``beta`` or ``threshold``;
+        thresholds are named ``lower|upper`` (R's naming, e.g. ``Low|Medium``). ``statistic``
+        is the Wald z; ``n`` the number of observations (the sum of the weights).
+        ``DataFrame.attrs`` holds ``loglik``, ``aic`` and ``converged``.
+
+    Notes
+    -----
+    The model is :math:`P(Y \\le j \\mid x) = F(\\theta_j - x^\\top\\beta)` with F the logistic
+    (or normal) CDF — the parameterisation of MASS ``polr`` and ordinal ``clm``. It is fitted
+    by maximum likelihood with statsmodels ``OrderedModel``, which estimates the first
+    threshold and the logs of the increments; thresholds are transformed back and their
+    standard errors obtained by the delta method. ``OrderedModel`` (statsmodels 0.15) has no
+    weights argument, so frequency weights are applied by repeating each row ``weight``
+    times, which gives exactly the weighted log-likelihood that ``polr`` maximises (and the
+    same Hessian, hence the same standard errors).
+
+    References
+    ----------
+    Venables, W. N. & Ripley, B. D. (2002). Modern Applied Statistics with S, 4th ed.,
+    §7.3. Springer. Christensen, R. H. B. (2019). Cumulative link models for ordinal
+    regression with the R package ordinal (vignette of the ordinal package).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"y": [1, 2, 3, 1, 2, 3, 2, 3, 3, 1],
+    ...                   "g": ["a", "a", "a", "b", "a", "b", "b", "b", "b", "a"]})
+    >>> res = ordinal_model(d, outcome="y", predictors=["g"])
+    >>> res[["term", "kind"]].values.tolist()
+    [['g[T.b]', 'beta'], ['1|2', 'threshold'], ['2|3', 'threshold']]
+    """
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    frame = _frame(frame)
+    predictors = [predictors] if isinstance(predictors, str) else list(predictors)
+    _columns(frame, [outcome, *predictors, *([weights] if weights else [])], "ordinal_model")
+    if link not in {"logit", "probit"}:
+        raise ValueError(f"link must be 'logit' or 'probit', got {link!r}")
+    if not predictors:
+        raise ValueError("predictors must name at least one column")
+    data = frame[[outcome, *predictors, *([weights] if weights else [])]].dropna()
+    if weights:
+        data = _expand_weights(data, weights)
+    y, cats = _ordered_outcome(data[outcome], outcome, levels)
+    if len(cats) < 3:
+        raise ValueError(f"{outcome!r} needs at least three ordered categories for a "
+                         f"cumulative link model, got {len(cats)}; use logistic regression")
+    X = _design(data, predictors)
+    model = OrderedModel(y, X, distr=link)
+    res = model.fit(method="bfgs", maxiter=2000, disp=False)
+    if not res.mle_retvals.get("converged", True):
+        res = model.fit(start_params=res.params, method="newton", maxiter=200, disp=False)
+    k = X.shape[1]
+    params = np.asarray(res.params, dtype=float)
+    cov = np.asarray(res.cov_params(), dtype=float)
+    # thresholds: theta_1 = p_k, theta_j = theta_{j-1} + exp(p_{k+j-1}); delta method for SEs
+    raw_t = params[k:]
+    theta = raw_t[0] + np.concatenate([[0.0], np.cumsum(np.exp(raw_t[1:]))])
+    jac = np.zeros((len(raw_t), len(raw_t)))
+    jac[:, 0] = 1.0
+    for j in range(1, len(raw_t)):
+        jac[j, 1:j + 1] = np.exp(raw_t[1:j + 1])
+    t_cov = jac @ cov[k:, k:] @ jac.T
+    est = np.concatenate([params[:k], theta])
+    se = np.sqrt(np.concatenate([np.diag(cov)[:k], np.diag(t_cov)]))
+    z = est / se
+    q = stats.norm.ppf(1 - (1 - ci) / 2)
+    names = list(X.columns) + [f"{cats[j]}|{cats[j + 1]}" for j in range(len(cats) - 1)]
+    out = pd.DataFrame({"term": names, "kind": ["beta"] * k + ["threshold"] * len(theta),
+                         "estimate": est, "std_error": se, "statistic": z,
+                         "p_value": 2 * stats.norm.sf(np.abs(z)), "ci_low": est - q * se,
+                         "ci_high": est + q * se, "n": len(data)}, columns=ORDINAL_COLUMNS)
+    out.attrs.update(loglik=float(res.llf), aic=float(-2 * res.llf + 2 * len(params)),
+                     converged=bool(res.mle_retvals.get("converged", True)))
+    return out
+
+
+def _expand_weights(data: pd.DataFrame, weights: str) -> pd.DataFrame:
+    w = data[weights]
+    if not pd.api.types.is_numeric_dtype(w) or (w < 0).any() or (w != np.round(w)).any():
+        raise ValueError(f"weights column {weights!r} must hold frequency weights (whole numbers "
+                         ">= 0)")
+    w = w.astype(int)
+    if w.sum() == 0:
+        raise ValueError(f"weights column {weights!r} sums to zero")
+    return data.loc[data.index.repeat(w)].drop(columns=weights).reset_index(drop=True)
+
+
+def _ordered_outcome(y: pd.Series, name: str, levels: Sequence | None) -> tuple[pd.Series, list]:
+    if levels is not None:
+        levels = list(levels)
+        unknown = sorted(set(y.astype(object)) - set(levels), key=str)
+        if unknown:
+            raise ValueError(f"{name!r} has values not in levels: {unknown}")
+    elif isinstance(y.dtype, pd.CategoricalDtype):
+        if not y.cat.ordered:
+            raise ValueError(f"{name!r} is an unordered Categorical; make it ordered or pass "
+                             "levels=[lowest, ..., highest]")
+        levels = list(y.cat.categories)
+    elif pd.api.types.is_numeric_dtype(y):
+        levels = sorted(y.unique())
+    else:
+        raise ValueError(f"{name!r} holds text; pass levels=[lowest, ..., highest] or make it "
+                         "an ordered Categorical")
+    used = [lv for lv in levels if (y == lv).any()]
+    return pd.Series(pd.Categorical(y, categories=used, ordered=True), index=y.index), [
+        _fmt_level(v) for v in used]
+
+
+def _fmt_level(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _design(data: pd.DataFrame, predictors: Sequence[str]) -> pd.DataFrame:
+    cols = {}
+    for p in predictors:
+        x = data[p]
+        if pd.api.types.is_numeric_dtype(x) and not pd.api.types.is_bool_dtype(x):
+            cols[p] = x.astype(float)
+            continue
+        lv = (list(x.cat.categories) if isinstance(x.dtype, pd.CategoricalDtype)
+              else sorted(x.unique(), key=str))
+        lv = [v for v in lv if (x == v).any()]
+        for v in lv[1:]:
+            cols[f"{p}[T.{v}]"] = (x == v).astype(float)
+    X = pd.DataFrame(cols, index=data.index)
+    if X.shape[1] == 0:
+        raise ValueError("the predictors have no variation (every categorical has one level)")
+    return X

@@ -1,0 +1,174 @@
+"""Survey figures: a coefficient forest plot and a diverging stacked bar chart of Likert items."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..survey import Instrument, likert_table
+
+__all__ = ["plot_coefficients", "plot_likert"]
+
+# ColorBrewer RdBu (colour-blind safe), disagree -> agree
+_DIVERGING = ["#b2182b", "#ef8a62", "#f7f7f7", "#67a9cf", "#2166ac"]
+
+
+def _axes(ax, size):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def plot_coefficients(coef_table: pd.DataFrame, *, ax=None, standardised: bool = True,
+                      terms: Sequence[str] | None = None, intercept: bool = False,
+                      title: str | None = None):
+    """Forest plot of a coefficient table: estimates with their confidence intervals.
+
+    Parameters
+    ----------
+    coef_table : DataFrame
+        Output of :func:`citra_eval.image_model` (``term, estimate, ci_low, ci_high`` and,
+        for ``standardised=True``, ``std_estimate, std_ci_low, std_ci_high``) or of
+        :func:`citra_eval.ordinal_model` (thresholds are left out).
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure when None).
+    standardised : bool
+        Plot the standardised coefficients (default) when the table has them.
+    terms : sequence of str, optional
+        Terms to show, top to bottom (default: all but the intercept and thresholds).
+    intercept : bool
+        Include the intercept.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib Axes
+        One point and horizontal interval line per term (terms on the y axis, first at the
+        top), a dashed vertical line at zero.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> from citra_eval.plots import plot_coefficients
+    >>> inst = ce.Instrument.load(ce.example_path("instrument"))
+    >>> fit = ce.image_model(ce.read_responses(ce.example_path("responses"), inst), inst)
+    >>> ax = plot_coefficients(fit)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['KS', 'BM', 'BC', 'IB', 'TK']
+    """
+    if not isinstance(coef_table, pd.DataFrame):
+        raise TypeError(f"coef_table must be a DataFrame, got {type(coef_table).__name__}")
+    cols = (["std_estimate", "std_ci_low", "std_ci_high"]
+            if standardised and "std_estimate" in coef_table.columns
+            else ["estimate", "ci_low", "ci_high"])
+    missing = [c for c in ["term", *cols] if c not in coef_table.columns]
+    if missing:
+        raise ValueError(f"coef_table lacks column(s) {', '.join(missing)}")
+    tab = coef_table
+    if "kind" in tab.columns:
+        tab = tab[tab["kind"] != "threshold"]
+    if terms is not None:
+        unknown = [t for t in terms if t not in set(tab["term"])]
+        if unknown:
+            raise ValueError(f"terms not in coef_table: {', '.join(unknown)}")
+        tab = tab.set_index("term").loc[list(terms)].reset_index()
+    elif not intercept:
+        tab = tab[tab["term"] != "Intercept"]
+    if tab.empty:
+        raise ValueError("no terms to plot")
+    ax = _axes(ax, (6, 0.45 * len(tab) + 1.2))
+    y = np.arange(len(tab))[::-1]
+    est, lo, hi = (tab[c].to_numpy(float) for c in cols)
+    ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt="o", color="#2166ac", ecolor="#2166ac",
+                capsize=3, lw=1.5)
+    ax.axvline(0, color="0.4", ls="--", lw=1)
+    ax.set_yticks(y, list(tab["term"]))
+    ax.set_xlabel("Standardised coefficient (95% CI)" if cols[0] == "std_estimate"
+                  else "Coefficient (95% CI)")
+    if title:
+        ax.set_title(title)
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def plot_likert(responses: pd.DataFrame, instrument: Instrument, *,
+                items: Sequence[str] | None = None, ax=None, lang: str = "id",
+                wording: bool = False):
+    """Diverging stacked bar chart of Likert items (the standard survey figure).
+
+    Each item is one horizontal bar of the percentages of its response options; disagreement
+    extends left of zero, agreement right, and the middle option (odd scales) is split evenly
+    across zero. Raw answers are shown (reverse-keyed items are not flipped).
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Validated responses.
+    instrument : Instrument
+        The instrument (options and their labels).
+    items : sequence of str, optional
+        Items to show, top to bottom (default: all).
+    ax : matplotlib Axes, optional
+        Where to draw.
+    lang : str
+        Language of the option labels in the legend and of the item wording.
+    wording : bool
+        Label bars with the item wording instead of the item name.
+
+    Returns
+    -------
+    matplotlib Axes
+        One bar segment per item and option (``len(items) * n_options`` patches), a legend
+        with the option labels, the x axis in percent.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> from citra_eval.plots import plot_likert
+    >>> inst = ce.Instrument.load(ce.example_path("instrument"))
+    >>> resp = ce.read_responses(ce.example_path("responses"), inst)
+    >>> ax = plot_likert(resp, inst, items=["KS1", "KS2", "KS3"], lang="en")
+    >>> [t.get_text() for t in ax.get_legend().get_texts()][0]
+    'Strongly disagree'
+    """
+    tab = likert_table(responses, instrument, items=items, lang=lang)
+    names = list(dict.fromkeys(tab["item"]))
+    opts = instrument.options
+    k = len(opts)
+    pct = tab.pivot(index="item", columns="option", values="percent").loc[names, opts]
+    pct = pct.fillna(0.0).to_numpy()
+    mid = (k - 1) / 2
+    left = pct[:, [i for i in range(k) if i < mid]].sum(axis=1)
+    if k % 2:
+        left = left + pct[:, int(mid)] / 2
+    start = -left
+    colors = _colors(k)
+    ax = _axes(ax, (8, 0.4 * len(names) + 1.5))
+    y = np.arange(len(names))[::-1]
+    for i, opt in enumerate(opts):
+        ax.barh(y, pct[:, i], left=start, color=colors[i], edgecolor="white", lw=0.5,
+                label=instrument.label(opt, lang) or str(opt))
+        start = start + pct[:, i]
+    ax.axvline(0, color="0.3", lw=0.8)
+    labels = [instrument.wording(i, lang) if wording else i for i in names]
+    ax.set_yticks(y, labels)
+    ax.set_xlabel("%")
+    lim = float(np.ceil(max(np.abs(-left).max(), (pct.sum(axis=1) - left).max()) / 10) * 10)
+    ax.set_xlim(-lim, lim)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.02 * (len(names) < 5)),
+              ncol=min(k, 5), frameon=False, fontsize="small")
+    return ax
+
+
+def _colors(k: int) -> list[str]:
+    if k == 5:
+        return _DIVERGING
+    import matplotlib
+
+    cmap = matplotlib.colormaps["RdBu"]
+    return [matplotlib.colors.to_hex(cmap(x)) for x in np.linspace(0.1, 0.9, k)]

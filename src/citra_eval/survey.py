@@ -1,0 +1,709 @@
+"""The survey instrument, validated responses, scale scores and the Likert table.
+
+An instrument (``data/raw/instrument.yaml``, see CONTRACT.md) names the response scale, the
+items of every scale (with reverse-keyed items), optional item wording in Indonesian and
+English, and the demographic columns. Responses are a CSV with one row per respondent and one
+column per item; empty cells are missing answers and stay missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._yaml import LineDict, read_yaml_file
+from .errors import InputError, Problem
+
+__all__ = ["Instrument", "Scale", "likert_table", "read_responses", "score_scales"]
+
+TOP_KEYS = {"instrument", "version", "language", "description", "note", "scale", "id_column",
+            "scales", "items", "demographics"}
+SCALE_KEYS = {"label", "items", "reverse", "of", "role", "note", "description"}
+RANGE_KEYS = {"min", "max", "labels"}
+_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_LANG_RE = re.compile(r"^[a-z]{2,3}$")
+_MAX_REPORTED = 20
+
+
+@dataclass(frozen=True)
+class Scale:
+    """One scale of an instrument.
+
+    ``items`` lists every item scored by the scale (for a composite declared with ``of:``, the
+    items of its parts, in order); ``reverse`` the reverse-keyed ones (scored ``min + max - x``);
+    ``role`` is free text such as ``strategy`` or ``image``.
+    """
+
+    name: str
+    items: tuple[str, ...]
+    reverse: tuple[str, ...] = ()
+    label: dict[str, str] = field(default_factory=dict)
+    of: tuple[str, ...] = ()
+    role: str | None = None
+
+    def text(self, lang: str = "id") -> str:
+        """The label in ``lang``, falling back to any language, then to the name."""
+        return self.label.get(lang) or next(iter(self.label.values()), self.name)
+
+
+@dataclass
+class Instrument:
+    """A survey instrument: response scale, scales with their items, demographics.
+
+    Attributes
+    ----------
+    name : str
+        The ``instrument:`` name.
+    min, max : int
+        The response scale (e.g. 1 and 5).
+    labels : dict
+        Response option -> {language: label}, e.g. ``{1: {"id": "Sangat tidak setuju",
+        "en": "Strongly disagree"}}``.
+    id_column : str
+        The respondent id column of the responses (default ``respondent_id``).
+    scales : dict
+        Scale name -> :class:`Scale`, in file order.
+    items : dict
+        Item -> {language: wording} (optional wording).
+    demographics : list of str
+        Demographic columns expected in the responses.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> inst = ce.Instrument.load(ce.example_path("instrument"))
+    >>> inst.min, inst.max
+    (1, 5)
+    >>> inst.scales["KS"].items
+    ('KS1', 'KS2', 'KS3', 'KS4')
+    >>> inst.scales["KS"].reverse
+    ('KS4',)
+    >>> inst.scales["CITRA"].of
+    ('CK', 'CR', 'CN', 'CI')
+    """
+
+    name: str
+    min: int
+    max: int
+    scales: dict[str, Scale]
+    labels: dict[int, dict[str, str]] = field(default_factory=dict)
+    id_column: str = "respondent_id"
+    items: dict[str, dict[str, str]] = field(default_factory=dict)
+    demographics: list[str] = field(default_factory=list)
+    language: str = "id"
+    path: str | None = None
+
+    @property
+    def item_names(self) -> list[str]:
+        """Every item of every scale, each once, in order of first appearance."""
+        return list(dict.fromkeys(i for s in self.scales.values() for i in s.items))
+
+    @property
+    def options(self) -> list[int]:
+        """The response options ``min .. max``."""
+        return list(range(self.min, self.max + 1))
+
+    def label(self, option: int, lang: str = "id") -> str:
+        """Label of response ``option`` in ``lang`` (falls back to any language, then '')."""
+        texts = self.labels.get(int(option), {})
+        return texts.get(lang) or next(iter(texts.values()), "")
+
+    def wording(self, item: str, lang: str = "id") -> str:
+        """Wording of ``item`` in ``lang`` (falls back to any language, then the item name)."""
+        texts = self.items.get(item, {})
+        return texts.get(lang) or next(iter(texts.values()), item)
+
+    def scale_names(self, role: str | None = None) -> list[str]:
+        """Scale names, optionally only those with ``role``."""
+        return [n for n, s in self.scales.items() if role is None or s.role == role]
+
+    def reverse_items(self, scale: str | None = None) -> set[str]:
+        """Reverse-keyed items of one scale, or of all scales."""
+        scales = self.scales.values() if scale is None else [self._scale(scale)]
+        return {i for s in scales for i in s.reverse}
+
+    def _scale(self, name: str) -> Scale:
+        try:
+            return self.scales[name]
+        except KeyError:
+            raise ValueError(f"unknown scale {name!r}; the instrument has "
+                             f"{', '.join(self.scales)}") from None
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Instrument:
+        """Read and validate an instrument YAML file.
+
+        Raises
+        ------
+        InputError
+            Every problem found, each with its line: missing or malformed ``scale``, scales
+            without items, reverse items not in their scale, ``of:`` naming unknown scales,
+            unknown keys (with a suggestion), wording for items in no scale, ...
+        """
+        spath = os.fspath(path)
+        return cls.from_dict(read_yaml_file(path), path=spath)
+
+    @classmethod
+    def from_dict(cls, data: dict, *, path: str | os.PathLike | None = None) -> Instrument:
+        """Build and validate an instrument from a parsed mapping (see :meth:`load`)."""
+        return _InstrumentBuilder(None if path is None else os.fspath(path)).build(data)
+
+
+class _InstrumentBuilder:
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def err(self, msg: str, line: int | None) -> None:
+        self.problems.append(Problem(self.path, msg, line or None))
+
+    def build(self, data) -> Instrument:
+        if not isinstance(data, dict):
+            raise InputError("an instrument must be a YAML mapping with 'scale', 'scales' and "
+                             "'id_column'", path=self.path, line=1)
+        data = _linedict(data)
+        self.unknown_keys(data, TOP_KEYS, "the instrument")
+        language = str(data.get("language", "id"))
+        lo, hi, labels = self.response_scale(data)
+        id_column = data.get("id_column", "respondent_id")
+        if not isinstance(id_column, str) or not id_column.strip():
+            self.err("'id_column' must name the respondent id column, e.g. 'respondent_id'",
+                     data.line_of("id_column"))
+            id_column = "respondent_id"
+        scales = self.scales(data, language)
+        items = self.wordings(data, language, scales)
+        demographics = self.demographics(data, id_column, scales)
+        if self.problems:
+            raise InputError(problems=self.problems)
+        return Instrument(name=str(data.get("instrument") or Path(self.path or "survey").stem),
+                          min=lo, max=hi, labels=labels, id_column=id_column.strip(),
+                          scales=scales, items=items, demographics=demographics,
+                          language=language, path=self.path)
+
+    def unknown_keys(self, d: LineDict, allowed: set[str], where: str) -> None:
+        import difflib
+
+        for key in d:
+            if key not in allowed:
+                hint = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
+                self.err(f"unknown key {key!r} in {where}" +
+                         (f"; did you mean {hint[0]!r}?" if hint else
+                          f"; allowed keys: {', '.join(sorted(allowed))}"), d.line_of(key))
+
+    def texts(self, value, where: str, line: int, language: str) -> dict[str, str]:
+        if value is None:
+            return {}
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return {language: str(value).strip()}
+        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+            bad = [k for k in value if not _LANG_RE.match(str(k))]
+            if bad:
+                self.err(f"{where}: {bad[0]!r} is not a language code (use id, en, ...)", line)
+            return {str(k): v.strip() for k, v in value.items()}
+        self.err(f"{where} must be text or {{id: ..., en: ...}}", line)
+        return {}
+
+    def response_scale(self, data: LineDict) -> tuple[int, int, dict[int, dict[str, str]]]:
+        rs = data.get("scale")
+        line = data.line_of("scale")
+        if not isinstance(rs, dict):
+            self.err("'scale' must be a mapping like 'scale: {min: 1, max: 5, labels: {1: Sangat "
+                     "tidak setuju, 5: Sangat setuju}}'", line)
+            return 1, 5, {}
+        rs = _linedict(rs, line)
+        self.unknown_keys(rs, RANGE_KEYS, "'scale'")
+        lo, hi = rs.get("min"), rs.get("max")
+        ok = all(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi))
+        if not ok or lo >= hi:
+            self.err(f"'scale' needs whole numbers min < max, got min={lo!r}, max={hi!r}", line)
+            return 1, 5, {}
+        labels: dict[int, dict[str, str]] = {}
+        raw = rs.get("labels") or {}
+        if not isinstance(raw, dict):
+            self.err("'scale: labels' must map each response option to its label",
+                     rs.line_of("labels"))
+            raw = {}
+        raw = _linedict(raw, rs.line_of("labels"))
+        language = str(data.get("language", "id"))
+        for key, val in raw.items():
+            kline = raw.line_of(key)
+            if isinstance(key, bool) or not isinstance(key, int) or not lo <= key <= hi:
+                self.err(f"label key {key!r} is not a response option between {lo} and {hi}",
+                         kline)
+                continue
+            labels[key] = self.texts(val, f"label of option {key}", kline, language)
+        return lo, hi, labels
+
+    def scales(self, data: LineDict, language: str) -> dict[str, Scale]:
+        raw = data.get("scales")
+        if not isinstance(raw, dict) or not raw:
+            self.err("'scales' must map each scale name to its items, e.g. 'KS: {items: [KS1, "
+                     "KS2, KS3]}'", data.line_of("scales"))
+            return {}
+        raw = _linedict(raw, data.line_of("scales"))
+        direct: dict[str, tuple[list[str], list[str]]] = {}
+        parts: dict[str, list[str]] = {}
+        meta: dict[str, tuple[dict[str, str], str | None, int]] = {}
+        for name, spec in raw.items():
+            line = raw.line_of(name)
+            name = str(name)
+            if not _NAME_RE.match(name):
+                self.err(f"scale name {name!r} must start with a letter and use only letters, "
+                         "digits and '_'", line)
+            if not isinstance(spec, dict):
+                self.err(f"scale {name!r} must be a mapping with 'items' (and optional "
+                         "'reverse', 'label')", line)
+                continue
+            spec = _linedict(spec, line)
+            self.unknown_keys(spec, SCALE_KEYS, f"scale {name!r}")
+            items = self.names(spec, "items", f"scale {name!r}")
+            reverse = self.names(spec, "reverse", f"scale {name!r}")
+            of = self.names(spec, "of", f"scale {name!r}")
+            if not items and not of:
+                self.err(f"scale {name!r} has no items; add 'items: [...]' (or 'of: [scales]' "
+                         "for a composite)", line)
+            dup = sorted({i for i in items if items.count(i) > 1})
+            if dup:
+                self.err(f"scale {name!r} lists item(s) {', '.join(dup)} more than once",
+                         spec.line_of("items"))
+            direct[name] = (list(dict.fromkeys(items)), reverse)
+            parts[name] = of
+            role = spec.get("role")
+            label = self.texts(spec.get("label"), f"label of scale {name!r}",
+                               spec.line_of("label"), language)
+            meta[name] = (label, None if role is None else str(role), spec.line_of("reverse"))
+            for p in of:
+                if p not in raw:
+                    self.err(f"scale {name!r}: 'of' names unknown scale {p!r}; known scales: "
+                             f"{', '.join(map(str, raw))}", spec.line_of("of"))
+        out: dict[str, Scale] = {}
+        for name, (items, reverse) in direct.items():
+            all_items = list(items)
+            all_reverse = list(reverse)
+            for p in parts[name]:
+                if p == name or parts.get(p):
+                    if p in direct:
+                        self.err(f"scale {name!r}: 'of' may only name scales with their own "
+                                 f"'items', not {p!r}", raw.line_of(name))
+                    continue
+                if p in direct:
+                    all_items += direct[p][0]
+                    all_reverse += direct[p][1]
+            all_items = list(dict.fromkeys(all_items))
+            for r in reverse:
+                if r not in all_items:
+                    self.err(f"reverse item {r!r} is not an item of scale {name!r}; add it to "
+                             f"'items' or remove it from 'reverse'", meta[name][2])
+            label, role, _ = meta[name]
+            out[name] = Scale(name=name, items=tuple(all_items),
+                              reverse=tuple(dict.fromkeys(r for r in all_reverse
+                                                          if r in all_items)),
+                              label=label, of=tuple(parts[name]), role=role)
+        return out
+
+    def names(self, spec: LineDict, key: str, where: str) -> list[str]:
+        val = spec.get(key)
+        if val is None:
+            return []
+        if isinstance(val, str):
+            val = [val]
+        if not isinstance(val, list) or not all(
+                isinstance(v, str | int) and not isinstance(v, bool) for v in val):
+            self.err(f"'{key}' of {where} must be a list of names", spec.line_of(key))
+            return []
+        return [str(v).strip() for v in val]
+
+    def wordings(self, data: LineDict, language: str,
+                 scales: dict[str, Scale]) -> dict[str, dict[str, str]]:
+        raw = data.get("items")
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            self.err("'items' must map item names to their wording, e.g. 'KS1: {id: ..., en: "
+                     "...}'", data.line_of("items"))
+            return {}
+        raw = _linedict(raw, data.line_of("items"))
+        known = {i for s in scales.values() for i in s.items}
+        out = {}
+        for item, text in raw.items():
+            line = raw.line_of(item)
+            if scales and str(item) not in known:
+                self.err(f"item {item!r} has wording but is in no scale; add it to a scale's "
+                         "'items' or remove it", line)
+            out[str(item)] = self.texts(text, f"wording of item {item!r}", line, language)
+        return out
+
+    def demographics(self, data: LineDict, id_column: str,
+                     scales: dict[str, Scale]) -> list[str]:
+        raw = data.get("demographics") or []
+        line = data.line_of("demographics")
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            self.err("'demographics' must be a list of column names", line)
+            return []
+        items = {i for s in scales.values() for i in s.items}
+        for col in raw:
+            if col in items or col == id_column:
+                self.err(f"demographic column {col!r} is also an item or the id column", line)
+        dup = sorted({c for c in raw if raw.count(c) > 1})
+        if dup:
+            self.err(f"demographic column(s) {', '.join(dup)} listed more than once", line)
+        return list(dict.fromkeys(raw))
+
+
+def _linedict(d: dict, line: int | None = None) -> LineDict:
+    if isinstance(d, LineDict):
+        return d
+    out = LineDict(d)
+    out.line, out.key_lines = line or 0, {}
+    return out
+
+
+# --------------------------------------------------------------------------- responses
+
+def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFrame:
+    """Read and validate a survey responses CSV against ``instrument``.
+
+    Parameters
+    ----------
+    path : str or path
+        UTF-8 CSV (a byte-order mark and CRLF line ends are accepted), one row per respondent:
+        the id column, every item of the instrument, the demographic columns, and any further
+        columns (kept as text).
+    instrument : Instrument
+        The instrument the responses answer.
+
+    Returns
+    -------
+    DataFrame
+        One row per respondent in file order: the id column (text), then the other columns in
+        file order. Item columns are ``float64`` with NaN for missing answers; every other column
+        is text with missing values for empty cells.
+
+    Raises
+    ------
+    InputError
+        One problem per bad cell (up to 20 are listed), each with the file, the CSV line and the
+        column: values outside the response scale, text in an item column (``"setuju"``; when
+        the text is a response label, the message says which number to enter), fractional
+        answers, empty or duplicate respondent ids; and for the header: items or demographic
+        columns missing from the responses, duplicate columns. A file without respondents is
+        an error too.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> inst = ce.Instrument.load(ce.example_path("instrument"))
+    >>> resp = ce.read_responses(ce.example_path("responses"), inst)
+    >>> resp.columns[0]
+    'respondent_id'
+    >>> str(resp["KS1"].dtype)
+    'float64'
+    >>> bool(resp["KS1"].dropna().between(1, 5).all())
+    True
+    """
+    from .textio import read_text_file
+
+    if not isinstance(instrument, Instrument):
+        raise TypeError(f"instrument must be an Instrument, got {type(instrument).__name__}")
+    spath = os.fspath(path)
+    text = read_text_file(path)
+    rows = _csv_rows(text, spath)
+    if not rows:
+        raise InputError("the file has no header line", path=spath, line=1)
+    header_line, header = rows[0]
+    header = [h.strip() for h in header]
+    _check_header(header, instrument, spath, header_line)
+    problems: list[Problem] = []
+    records: list[list[str]] = []
+    lines: list[int] = []
+    for line, row in rows[1:]:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(Problem(spath, f"expected {len(header)} fields, found {len(row)}; "
+                                    "quote cells that contain commas", line))
+            continue
+        records.append([c.strip() for c in row])
+        lines.append(line)
+    if not records and not problems:
+        raise InputError("no respondents: the file has a header but no data rows; add one row "
+                         "per respondent", path=spath, line=header_line)
+    frame = pd.DataFrame(records, columns=header, dtype=object)
+    line_of = pd.Series(lines, index=frame.index)
+    _check_ids(frame, instrument.id_column, line_of, spath, problems)
+    items = set(instrument.item_names)
+    for col in header:
+        if col in items:
+            frame[col] = _parse_item(frame[col], col, instrument, line_of, spath, problems)
+        else:
+            frame[col] = frame[col].where(frame[col] != "", None).astype(object)
+    if problems:
+        extra = len(problems) - _MAX_REPORTED
+        shown = problems[:_MAX_REPORTED]
+        if extra > 0:
+            shown.append(Problem(spath, f"... and {extra} more problem(s) like these"))
+        raise InputError(problems=shown)
+    front = [instrument.id_column]
+    return frame[front + [c for c in header if c not in front]].reset_index(drop=True)
+
+
+def _csv_rows(text: str, path: str) -> list[tuple[int, list[str]]]:
+    """CSV rows with the 1-based line each starts on (quoted cells may span lines)."""
+    reader = csv.reader(io.StringIO(text))
+    out = []
+    start = 1
+    try:
+        for row in reader:
+            out.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"not a valid CSV file: {exc}; check the quotes", path=path,
+                         line=reader.line_num) from None
+    return out
+
+
+def _check_header(header: list[str], inst: Instrument, path: str, line: int) -> None:
+    problems = []
+    dup = sorted({h for h in header if header.count(h) > 1})
+    if dup:
+        problems.append(Problem(path, f"duplicate column(s) {', '.join(dup)}; keep one of each",
+                                line))
+    if inst.id_column not in header:
+        problems.append(Problem(path, f"the respondent id column {inst.id_column!r} is missing; "
+                                "add it or set 'id_column' in the instrument", line,
+                                inst.id_column))
+    missing = [i for i in inst.item_names if i not in header]
+    if missing:
+        problems.append(Problem(path, f"item(s) {', '.join(missing)} of the instrument are "
+                                "missing from the responses; add the column(s) (empty cells "
+                                "for unanswered items) or remove them from the instrument",
+                                line, missing[0]))
+    missing_demo = [d for d in inst.demographics if d not in header]
+    if missing_demo:
+        problems.append(Problem(path, f"demographic column(s) {', '.join(missing_demo)} are "
+                                "missing from the responses; add them or remove them from "
+                                "'demographics'", line, missing_demo[0]))
+    if problems:
+        raise InputError(problems=problems)
+
+
+def _check_ids(frame: pd.DataFrame, col: str, line_of: pd.Series, path: str,
+               problems: list[Problem]) -> None:
+    first: dict[str, int] = {}
+    for idx, rid in frame[col].items():
+        line = int(line_of[idx])
+        if rid == "":
+            problems.append(Problem(path, "empty respondent id; give every row a unique id",
+                                    line, col))
+        elif rid in first:
+            problems.append(Problem(path, f"duplicate respondent id {rid!r} (first on line "
+                                    f"{first[rid]}); ids must be unique", line, col))
+        else:
+            first[rid] = line
+
+
+def _parse_item(values: pd.Series, col: str, inst: Instrument, line_of: pd.Series, path: str,
+                problems: list[Problem]) -> pd.Series:
+    out = pd.to_numeric(values.where(values != "", None), errors="coerce").astype("float64")
+    label_to_option = {t.casefold(): opt for opt, texts in inst.labels.items()
+                       for t in texts.values()}
+    for idx in values.index:
+        raw = values[idx]
+        if raw == "":
+            continue
+        val = out[idx]
+        line = int(line_of[idx])
+        where = f"{inst.min}..{inst.max}"
+        if math.isnan(val):
+            opt = label_to_option.get(raw.casefold())
+            hint = (f"; {raw!r} is the label of option {opt}, enter {opt}" if opt is not None
+                    else f"; enter a whole number {where} or leave the cell empty if unanswered")
+            problems.append(Problem(path, f"item {col!r} must be a number, got text {raw!r}"
+                                    + hint, line, col))
+        elif val != round(val):
+            problems.append(Problem(path, f"item {col!r} must be a whole number {where}, got "
+                                    f"{raw!r}", line, col))
+        elif not inst.min <= val <= inst.max:
+            problems.append(Problem(path, f"item {col!r}: value {raw} is outside the response "
+                                    f"scale {where}", line, col))
+    return out
+
+
+# --------------------------------------------------------------------------- scoring
+
+def _check_items(responses: pd.DataFrame, inst: Instrument, items: Iterable[str]) -> None:
+    if not isinstance(responses, pd.DataFrame):
+        raise TypeError(f"responses must be a DataFrame, got {type(responses).__name__}")
+    if not isinstance(inst, Instrument):
+        raise TypeError(f"instrument must be an Instrument, got {type(inst).__name__}")
+    missing = [i for i in items if i not in responses.columns]
+    if missing:
+        raise ValueError(f"responses lack item column(s) {', '.join(missing)}; read them with "
+                         "read_responses(path, instrument)")
+    block = responses[list(items)]
+    for col in block.columns:
+        if not pd.api.types.is_numeric_dtype(block[col]):
+            raise ValueError(f"responses column {col!r} must be numeric, got dtype "
+                             f"{block[col].dtype}")
+    arr = block.to_numpy(dtype="float64")
+    bad = ~np.isnan(arr) & ((arr < inst.min) | (arr > inst.max))
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise ValueError(f"responses column {block.columns[c]!r} has value {arr[r, c]:g} outside "
+                         f"the response scale {inst.min}..{inst.max}")
+
+
+def keyed_items(responses: pd.DataFrame, instrument: Instrument, scale: str) -> pd.DataFrame:
+    """The item columns of ``scale`` with reverse-keyed items scored ``min + max - x``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import citra_eval as ce
+    >>> inst = ce.Instrument.from_dict({"scale": {"min": 1, "max": 5},
+    ...     "scales": {"S": {"items": ["a", "b"], "reverse": ["b"]}}})
+    >>> keyed_items(pd.DataFrame({"a": [1.0, 4.0], "b": [1.0, 5.0]}), inst, "S")
+         a    b
+    0  1.0  5.0
+    1  4.0  1.0
+    """
+    sc = instrument._scale(scale)
+    _check_items(responses, instrument, sc.items)
+    block = responses[list(sc.items)].astype("float64")
+    for item in sc.reverse:
+        block[item] = instrument.min + instrument.max - block[item]
+    return block
+
+
+def score_scales(responses: pd.DataFrame, instrument: Instrument, *,
+                 scales: Sequence[str] | None = None, min_items: int | None = None,
+                 keep: Sequence[str] | None = None) -> pd.DataFrame:
+    """Score every scale: the mean of its answered items after reverse-keying.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Validated responses (:func:`read_responses`).
+    instrument : Instrument
+        The instrument.
+    scales : sequence of str, optional
+        Scales to score (default: all, in instrument order).
+    min_items : int, optional
+        A respondent needs at least this many answered items of a scale to get a score,
+        else the score is NaN. Default: 1 (as psych ``scoreFast`` / ``rowMeans(na.rm=TRUE)``).
+        Must lie between 1 and the number of items of each scored scale.
+    keep : sequence of str, optional
+        Further response columns carried into the result (default: the instrument's
+        demographics present in ``responses``).
+
+    Returns
+    -------
+    DataFrame
+        One row per respondent in ``responses`` order: the id column (when present), the
+        ``keep`` columns, then one float column per scale named after it.
+
+    Notes
+    -----
+    A reverse-keyed item ``x`` is scored ``min + max - x``. The scale score of respondent
+    ``i`` is :math:`\\bar x_i = \\frac{1}{m_i}\\sum_{j \\in A_i} x_{ij}` over the ``m_i``
+    answered items ``A_i``; no imputation (psych's ``scoreItems`` imputes item medians by
+    default, which shrinks scores of respondents with missing answers towards the middle).
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> inst = ce.Instrument.load(ce.example_path("instrument"))
+    >>> resp = ce.read_responses(ce.example_path("responses"), inst)
+    >>> scores = ce.score_scales(resp, inst)
+    >>> list(scores.columns[:2])
+    ['respondent_id', 'district']
+    >>> "CITRA" in scores.columns and len(scores) == len(resp)
+    True
+    """
+    _check_items(responses, instrument, [])
+    names = list(instrument.scales) if scales is None else list(scales)
+    for n in names:
+        instrument._scale(n)
+    if min_items is not None and (isinstance(min_items, bool) or not isinstance(min_items, int)
+                                  or min_items < 1):
+        raise ValueError(f"min_items must be a whole number >= 1, got {min_items!r}")
+    if keep is None:
+        keep = [d for d in instrument.demographics if d in responses.columns]
+    else:
+        missing = [k for k in keep if k not in responses.columns]
+        if missing:
+            raise ValueError(f"keep names column(s) not in responses: {', '.join(missing)}")
+    front = ([instrument.id_column] if instrument.id_column in responses.columns else [])
+    out = responses[front + [k for k in keep if k not in front]].copy()
+    need = 1 if min_items is None else min_items
+    for n in names:
+        block = keyed_items(responses, instrument, n)
+        if need > block.shape[1]:
+            raise ValueError(f"min_items={need} exceeds the {block.shape[1]} items of scale "
+                             f"{n!r}")
+        answered = block.notna().sum(axis=1)
+        out[n] = block.mean(axis=1, skipna=True).where(answered >= need)
+    return out.reset_index(drop=True)
+
+
+def likert_table(responses: pd.DataFrame, instrument: Instrument, *,
+                 items: Sequence[str] | None = None, lang: str = "id") -> pd.DataFrame:
+    """Counts and percentages of every response option of every item.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Validated responses.
+    instrument : Instrument
+        The instrument (for the options and their labels).
+    items : sequence of str, optional
+        Items to tabulate (default: every item, in instrument order).
+    lang : str
+        Language of the option labels (``id`` or ``en``; falls back to any).
+
+    Returns
+    -------
+    DataFrame
+        One row per item and option (options with no answers included, count 0):
+        ``item, option, label, count, percent, n_answered, n_missing``. ``percent`` is
+        ``100 * count / n_answered`` (missing answers excluded); raw answers, not reverse-keyed.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> inst = ce.Instrument.load(ce.example_path("instrument"))
+    >>> resp = ce.read_responses(ce.example_path("responses"), inst)
+    >>> tab = ce.likert_table(resp, inst)
+    >>> list(tab.columns)
+    ['item', 'option', 'label', 'count', 'percent', 'n_answered', 'n_missing']
+    >>> round(float(tab.loc[tab["item"] == "KS1", "percent"].sum()), 6)
+    100.0
+    """
+    names = instrument.item_names if items is None else list(items)
+    unknown = [i for i in names if i not in set(instrument.item_names)]
+    if unknown:
+        raise ValueError(f"items not in the instrument: {', '.join(unknown)}")
+    _check_items(responses, instrument, names)
+    rows = []
+    for item in names:
+        col = responses[item]
+        counts = col.value_counts()
+        answered = int(col.notna().sum())
+        for opt in instrument.options:
+            c = int(counts.get(float(opt), 0))
+            rows.append({"item": item, "option": opt, "label": instrument.label(opt, lang),
+                         "count": c, "percent": 100.0 * c / answered if answered else np.nan,
+                         "n_answered": answered, "n_missing": int(col.isna().sum())})
+    return pd.DataFrame(rows, columns=["item", "option", "label", "count", "percent",
+                                       "n_answered", "n_missing"])

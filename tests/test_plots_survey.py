@@ -1,0 +1,91 @@
+"""Survey figures: they draw what the tables say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+import citra_eval as ce
+from citra_eval.plots import plot_coefficients, plot_likert
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def example():
+    inst = ce.Instrument.load(ROOT / "data" / "raw" / "instrument.yaml")
+    return ce.read_responses(ROOT / "data" / "raw" / "survey_responses.csv", inst), inst
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def test_likert_bars_are_the_percentages(example):
+    resp, inst = example
+    items = ["KS1", "KS4", "TK2"]
+    _fig, ax = plt.subplots()
+    out = plot_likert(resp, inst, items=items, ax=ax, lang="en")
+    assert out is ax
+    bars = ax.patches
+    assert len(bars) == len(items) * 5
+    tab = ce.likert_table(resp, inst, items=items)
+    # bars are drawn option by option; within an option, items top to bottom
+    for i, opt in enumerate(inst.options):
+        expected = tab[tab["option"] == opt]["percent"].to_numpy()
+        widths = [bars[i * len(items) + j].get_width() for j in range(len(items))]
+        np.testing.assert_allclose(widths, expected)
+    # diverging: the neutral option is centred on zero for every item
+    for j in range(len(items)):
+        mid = bars[2 * len(items) + j]
+        assert mid.get_x() == pytest.approx(-mid.get_width() / 2)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == items  # first item at the top
+    assert bars[0].get_y() > bars[1].get_y()
+
+
+def test_likert_indonesian_labels_and_wording(example):
+    resp, inst = example
+    ax = plot_likert(resp, inst, items=["BM1"], wording=True)
+    assert next(t.get_text() for t in ax.get_legend().get_texts()) == "Sangat tidak setuju"
+    assert ax.get_yticklabels()[0].get_text().startswith("Forum Bamara memberi")
+    with pytest.raises(ValueError, match="not in the instrument"):
+        plot_likert(resp, inst, items=["nope"])
+
+
+def test_coefficient_plot_shows_standardised_estimates(example):
+    resp, inst = example
+    fit = ce.image_model(resp, inst, controls=["district"])
+    ax = plot_coefficients(fit)
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks[:5] == ["KS", "BM", "BC", "IB", "TK"] and "Intercept" not in ticks
+    points = ax.lines[0].get_xdata()
+    shown = fit[fit["term"] != "Intercept"]["std_estimate"].to_numpy()
+    np.testing.assert_allclose(points, shown)
+    assert "Standardised" in ax.get_xlabel()
+    raw = plot_coefficients(fit, standardised=False, terms=["TK", "KS"])
+    np.testing.assert_allclose(raw.lines[0].get_xdata(),
+                               fit.set_index("term").loc[["TK", "KS"], "estimate"])
+
+
+def test_coefficient_plot_drops_thresholds():
+    table = pd.DataFrame({"term": ["x", "1|2", "2|3"], "kind": ["beta", "threshold",
+                                                                "threshold"],
+                          "estimate": [0.5, -1.0, 1.0], "ci_low": [0.1, -2, 0],
+                          "ci_high": [0.9, 0, 2]})
+    ax = plot_coefficients(table)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["x"]
+    with pytest.raises(ValueError, match="lacks column"):
+        plot_coefficients(table.drop(columns="ci_low"))
+    with pytest.raises(TypeError, match="must be a DataFrame"):
+        plot_coefficients(table.to_dict())

@@ -1,0 +1,341 @@
+"""Instrument, responses (validation), scale scores, Likert table and the survey CLI."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import citra_eval as ce
+from citra_eval.survey import keyed_items
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTRUMENT = ROOT / "data" / "raw" / "instrument.yaml"
+RESPONSES = ROOT / "data" / "raw" / "survey_responses.csv"
+
+MINI = """\
+instrument: mini
+scale:
+  min: 1
+  max: 5
+  labels:
+    1: {id: Sangat tidak setuju, en: Strongly disagree}
+    4: {id: Setuju, en: Agree}
+    5: {id: Sangat setuju, en: Strongly agree}
+id_column: rid
+scales:
+  S:
+    items: [a, b, c]
+    reverse: [c]
+  T:
+    items: [d, e]
+  ALL:
+    of: [S, T]
+demographics: [district]
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text), encoding="utf-8")
+    return p
+
+
+@pytest.fixture
+def mini(tmp_path) -> ce.Instrument:
+    return ce.Instrument.load(write(tmp_path, "inst.yaml", MINI))
+
+
+def csv_lines(*rows: str) -> str:
+    return "\n".join(["rid,district,a,b,c,d,e", *rows]) + "\n"
+
+
+# --------------------------------------------------------------------------- instrument
+
+def test_example_instrument_structure():
+    inst = ce.Instrument.load(INSTRUMENT)
+    assert inst.min == 1 and inst.max == 5
+    assert inst.id_column == "respondent_id"
+    assert inst.scale_names("strategy") == ["KS", "BM", "BC", "IB", "TK"]
+    assert inst.scale_names("image") == ["CK", "CR", "CN", "CI"]
+    assert "KP" in inst.scales
+    citra = inst.scales["CITRA"]
+    assert citra.items == tuple(i for s in ["CK", "CR", "CN", "CI"] for i in inst.scales[s].items)
+    assert citra.reverse == ("CR3",)  # inherited from CR
+    assert inst.label(1, "id") == "Sangat tidak setuju" and inst.label(5, "en") == "Strongly agree"
+    assert inst.demographics == ["district", "age_group", "gender", "news_source",
+                                 "used_online_service"]
+    for item in inst.item_names:  # every item has Indonesian and English wording
+        assert set(inst.items[item]) == {"id", "en"}
+    assert "ILLUSTRATIVE" in INSTRUMENT.read_text(encoding="utf-8")
+
+
+def test_codebook_constructs_are_scales():
+    codebook_path = ROOT / "data" / "raw" / "codebook.yaml"
+    if not codebook_path.exists():
+        pytest.skip("the example codebook is not on this branch yet")
+    import yaml
+
+    inst = ce.Instrument.load(INSTRUMENT)
+    found = []
+
+    def walk(codes):
+        for c in codes or []:
+            if c.get("construct"):
+                found.append(c["construct"])
+            walk(c.get("children"))
+
+    walk(yaml.safe_load(codebook_path.read_text(encoding="utf-8"))["codes"])
+    assert found, "the codebook links no construct"
+    assert set(found) <= set(inst.scales)
+
+
+@pytest.mark.parametrize("patch, line, words", [
+    # reverse item that is not in its scale
+    (("reverse: [c]", "reverse: [z]"), 13, ["reverse item 'z'", "scale 'S'"]),
+    # composite naming an unknown scale
+    (("of: [S, T]", "of: [S, X]"), 17, ["unknown scale 'X'"]),
+    # typo in a scale key
+    (("items: [d, e]", "itemz: [d, e]"), 15, ["unknown key 'itemz'", "did you mean 'items'"]),
+    # bad response scale
+    (("max: 5", "max: 1"), 2, ["min < max"]),
+    # label for an option outside the scale
+    (("4: {id: Setuju", "7: {id: Setuju"), 7, ["label key 7"]),
+])
+def test_instrument_errors_name_file_and_line(tmp_path, patch, line, words):
+    bad = write(tmp_path, "bad.yaml", MINI.replace(*patch))
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(bad)
+    err = exc.value
+    assert err.path == str(bad)
+    assert err.line == line, err
+    for w in words:
+        assert w in str(err)
+
+
+def test_instrument_wording_for_unknown_item(tmp_path):
+    bad = write(tmp_path, "bad.yaml", MINI + "items:\n  zz: {id: Apa, en: What}\n")
+    with pytest.raises(ce.InputError, match="item 'zz' has wording but is in no scale") as exc:
+        ce.Instrument.load(bad)
+    assert exc.value.line == 20
+
+
+def test_instrument_scale_without_items(tmp_path):
+    bad = write(tmp_path, "bad.yaml", MINI.replace("    items: [d, e]\n", "    label: Tee\n"))
+    with pytest.raises(ce.InputError, match="scale 'T' has no items"):
+        ce.Instrument.load(bad)
+
+
+def test_instrument_not_a_mapping(tmp_path):
+    with pytest.raises(ce.InputError, match="must be a YAML mapping"):
+        ce.Instrument.load(write(tmp_path, "bad.yaml", "- just\n- a list\n"))
+
+
+# --------------------------------------------------------------------------- responses
+
+def test_read_example_responses():
+    inst = ce.Instrument.load(INSTRUMENT)
+    resp = ce.read_responses(RESPONSES, inst)
+    assert len(resp) == 400
+    assert resp["respondent_id"].is_unique
+    for item in inst.item_names:
+        assert resp[item].dtype == "float64"
+    assert resp[inst.item_names].isna().any().any()  # missing answers stay missing
+    assert set(resp["district"]) == {f"Banjarmasin {d}" for d in
+                                     ["Utara", "Selatan", "Timur", "Barat", "Tengah"]}
+
+
+def test_missing_answers_stay_missing_and_crlf_bom(tmp_path, mini):
+    text = "\ufeff" + csv_lines("r1,Utara,5,,2,3,4", "r2,,1,2,3,4,5").replace("\n", "\r\n")
+    p = tmp_path / "resp.csv"
+    p.write_bytes(text.encode("utf-8"))
+    resp = ce.read_responses(p, mini)
+    assert list(resp.columns) == ["rid", "district", "a", "b", "c", "d", "e"]
+    assert math.isnan(resp.loc[0, "b"])
+    assert resp.loc[0, "a"] == 5.0 and resp["a"].dtype == "float64"
+    assert pd.isna(resp.loc[1, "district"])
+
+
+@pytest.mark.parametrize("rows, line, column, words", [
+    (["r1,Utara,5,4,3,2,1", "r2,Utara,6,4,3,2,1"], 3, "a", ["value 6 is outside", "1..5"]),
+    (["r1,Utara,setuju,4,3,2,1"], 2, "a", ["got text 'setuju'", "label of option 4",
+                                           "enter 4"]),
+    (["r1,Utara,5,4,3,2,1", "r2,Utara,1,bagus,3,2,1"], 3, "b", ["got text 'bagus'",
+                                                                 "whole number 1..5"]),
+    (["r1,Utara,5,4,3.5,2,1"], 2, "c", ["whole number", "'3.5'"]),
+    (["r1,Utara,5,4,3,2,1", "r2,Utara,1,2,3,4,5", "r1,Barat,1,1,1,1,1"], 4, "rid",
+     ["duplicate respondent id 'r1'", "first on line 2"]),
+    ([",Utara,5,4,3,2,1"], 2, "rid", ["empty respondent id"]),
+    (["r1,Utara,5,4,3,2,0"], 2, "e", ["value 0 is outside"]),
+])
+def test_bad_cells_name_file_line_and_column(tmp_path, mini, rows, line, column, words):
+    p = tmp_path / "resp.csv"
+    p.write_text(csv_lines(*rows), encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    err = exc.value
+    assert (err.path, err.line, err.column) == (str(p), line, column)
+    formatted = err.format()
+    assert formatted.startswith(f"error: {p}:{line}: ")
+    for w in words:
+        assert w in formatted
+
+
+def test_every_bad_cell_is_reported(tmp_path, mini):
+    p = tmp_path / "resp.csv"
+    p.write_text(csv_lines("r1,Utara,9,4,3,2,1", "r2,Utara,1,x,3,2,1"), encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    assert [(q.line, q.column) for q in exc.value.problems] == [(2, "a"), (3, "b")]
+
+
+def test_items_missing_from_responses(tmp_path, mini):
+    p = tmp_path / "resp.csv"
+    p.write_text("rid,district,a,b,c\nr1,Utara,1,2,3\n", encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    assert exc.value.line == 1 and exc.value.column == "d"
+    assert "item(s) d, e of the instrument are missing" in str(exc.value)
+
+
+def test_demographics_and_id_missing(tmp_path, mini):
+    p = tmp_path / "resp.csv"
+    p.write_text("id,a,b,c,d,e\nr1,1,2,3,4,5\n", encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    msgs = [q.message for q in exc.value.problems]
+    assert any("respondent id column 'rid' is missing" in m for m in msgs)
+    assert any("demographic column(s) district are missing" in m for m in msgs)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("rid,district,a,b,c,d,e\n", "no respondents"),
+    ("rid,district,a,b,c,d,e\nr1,Utara,1,2,3\n", "expected 7 fields, found 5"),
+    ("rid,rid,district,a,b,c,d,e\nr1,r1,U,1,2,3,4,5\n", "duplicate column(s) rid"),
+])
+def test_file_level_errors(tmp_path, mini, text, words):
+    p = tmp_path / "resp.csv"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(ce.InputError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        ce.read_responses(p, mini)
+
+
+def test_missing_file(tmp_path, mini):
+    with pytest.raises(ce.InputError, match="file not found") as exc:
+        ce.read_responses(tmp_path / "nope.csv", mini)
+    assert exc.value.path == str(tmp_path / "nope.csv")
+
+
+def test_instrument_argument_type(tmp_path):
+    with pytest.raises(TypeError, match="instrument must be an Instrument"):
+        ce.read_responses(tmp_path / "x.csv", {"scales": {}})
+
+
+# --------------------------------------------------------------------------- scoring
+
+def frame(rows):
+    return pd.DataFrame(rows, columns=["rid", "district", "a", "b", "c", "d", "e"])
+
+
+def test_reverse_keying_by_hand(mini):
+    resp = frame([["r1", "U", 5.0, 4.0, 2.0, 1.0, 1.0]])
+    keyed = keyed_items(resp, mini, "S")
+    assert keyed.iloc[0].tolist() == [5.0, 4.0, 4.0]  # c: 1 + 5 - 2 = 4
+
+
+def test_score_scales_by_hand(mini):
+    resp = frame([
+        ["r1", "U", 5.0, 4.0, 2.0, 1.0, 3.0],        # S: (5+4+4)/3, T: 2, ALL: (5+4+4+1+3)/5
+        ["r2", "B", 1.0, np.nan, 5.0, np.nan, 4.0],  # S: (1+1)/2 = 1, T: 4, ALL: (1+1+4)/3
+        ["r3", "B", np.nan, np.nan, 3.0, np.nan, np.nan],  # S: 3 (one item), T: NaN
+    ])
+    scores = ce.score_scales(resp, mini)
+    assert list(scores.columns) == ["rid", "district", "S", "T", "ALL"]
+    assert scores["S"].tolist()[:2] == pytest.approx([13 / 3, 1.0])
+    assert scores.loc[2, "S"] == 3.0
+    assert scores["T"].tolist()[:2] == [2.0, 4.0] and math.isnan(scores.loc[2, "T"])
+    assert scores["ALL"].tolist()[:2] == pytest.approx([17 / 5, 2.0])
+    strict = ce.score_scales(resp, mini, min_items=2)
+    assert math.isnan(strict.loc[2, "S"]) and strict.loc[1, "S"] == 1.0
+    assert math.isnan(strict.loc[1, "T"])  # only one of the two T items answered
+
+
+def test_score_scales_argument_errors(mini):
+    resp = frame([["r1", "U", 5.0, 4.0, 2.0, 1.0, 3.0]])
+    with pytest.raises(ValueError, match="min_items must be a whole number"):
+        ce.score_scales(resp, mini, min_items=0)
+    with pytest.raises(ValueError, match="exceeds the 2 items of scale 'T'"):
+        ce.score_scales(resp, mini, min_items=3)
+    with pytest.raises(ValueError, match="unknown scale 'Q'"):
+        ce.score_scales(resp, mini, scales=["Q"])
+    with pytest.raises(ValueError, match="outside the response scale"):
+        ce.score_scales(resp.assign(a=7.0), mini)
+    with pytest.raises(ValueError, match="lack item column"):
+        ce.score_scales(resp.drop(columns="a"), mini)
+    with pytest.raises(TypeError, match="responses must be a DataFrame"):
+        ce.score_scales(resp.to_dict(), mini)
+
+
+def test_likert_table_by_hand(mini):
+    resp = frame([["r1", "U", 5.0, 4.0, 2.0, 1.0, 3.0], ["r2", "U", 5.0, 4.0, 2.0, 1.0, 3.0],
+                  ["r3", "U", 1.0, 4.0, 2.0, 1.0, 3.0], ["r4", "U", np.nan, 4.0, 2.0, 1.0, 3.0]])
+    tab = ce.likert_table(resp, mini, items=["a"], lang="en")
+    assert tab["option"].tolist() == [1, 2, 3, 4, 5]
+    assert tab["count"].tolist() == [1, 0, 0, 0, 2]
+    assert tab["percent"].tolist() == pytest.approx([100 / 3, 0, 0, 0, 200 / 3])
+    assert tab["label"].tolist() == ["Strongly disagree", "", "", "Agree", "Strongly agree"]
+    assert set(tab["n_answered"]) == {3} and set(tab["n_missing"]) == {1}
+    with pytest.raises(ValueError, match="not in the instrument"):
+        ce.likert_table(resp, mini, items=["zz"])
+
+
+# --------------------------------------------------------------------------- CLI
+
+def test_cli_survey_writes_tables(cli, tmp_path):
+    out = tmp_path / "tables"
+    res = cli("survey", "--instrument", str(INSTRUMENT), "--responses", str(RESPONSES),
+              "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["image_model.csv", "item_statistics.csv", "likert.csv", "reliability.csv",
+                     "scale_scores.csv"]
+    model = pd.read_csv(out / "image_model.csv")
+    assert list(model.columns) == ce.COEF_COLUMNS
+    assert "district[T.Banjarmasin Tengah]" in set(model["term"])
+    rel = pd.read_csv(out / "reliability.csv")
+    assert len(rel) == 11 and rel["alpha"].between(0.5, 1).all()
+    assert len(pd.read_csv(out / "scale_scores.csv")) == 400
+
+
+def test_cli_survey_bad_input_exit_2_nothing_written(cli, tmp_path):
+    inst = write(tmp_path, "inst.yaml", MINI)
+    resp = tmp_path / "resp.csv"
+    resp.write_text(csv_lines("r1,Utara,5,4,3,2,1", "r2,Utara,setuju,4,3,2,1"), encoding="utf-8")
+    out = tmp_path / "out"
+    res = cli("survey", "--instrument", str(inst), "--responses", str(resp), "--out", str(out))
+    assert res.returncode == 2
+    assert res.stderr.startswith(f"error: {resp}:3: ")
+    assert "Traceback" not in res.stderr
+    assert not out.exists()
+
+
+def test_cli_validate_survey(cli, tmp_path):
+    ok = cli("validate", "--instrument", str(INSTRUMENT), "--responses", str(RESPONSES))
+    assert ok.returncode == 0, ok.stderr
+    assert "responses: 400 respondents" in ok.stdout
+    bad = write(tmp_path, "bad.yaml", MINI.replace("reverse: [c]", "reverse: [z]"))
+    res = cli("validate", "--instrument", str(bad))
+    assert res.returncode == 2
+    assert f"error: {bad}:13: reverse item 'z'" in res.stderr
+
+
+def test_cli_survey_unknown_outcome(cli, tmp_path):
+    res = cli("survey", "--instrument", str(INSTRUMENT), "--responses", str(RESPONSES),
+              "--out", str(tmp_path / "o"), "--outcome", "NOPE")
+    assert res.returncode == 2
+    assert res.stderr.startswith(f"error: {INSTRUMENT}: --outcome 'NOPE' is not a scale")
+    assert not (tmp_path / "o").exists()
