@@ -322,3 +322,16 @@ def test_stemming_prefilter_changes_nothing_on_real_text(monkeypatch):
     full = ce.match_patterns(corpus, Matcher.from_codebook(cb))
     assert len(fast) > 1000
     pd.testing.assert_frame_equal(fast, full)
+
+
+def test_explain_links_every_auto_coding_to_its_hits(example_corpus, example_codebook):
+    auto = ce.autocode(example_corpus, example_codebook, unit="sentence")
+    why = ce.explain(auto, corpus=example_corpus, codebook=example_codebook)
+    per_coding = why.groupby(["doc_id", "segment_id", "start", "code"]).size()
+    assert len(per_coding) == len(auto)  # every coding is explained by at least one hit
+    assert ((why["hit_start"] >= why["start"]) & (why["hit_end"] <= why["end"])).all()
+    for row in why.head(50).itertuples(index=False):
+        assert example_corpus.text(row.doc_id)[row.hit_start:row.hit_end] == row.matched_text
+    human = ce.read_codings(ce.example_path("codings_A"))
+    assert len(ce.explain(human, corpus=example_corpus, codebook=example_codebook)) < 3 * len(
+        human)

@@ -18,7 +18,14 @@ from .analysis import (
     save_case_matrix,
 )
 from .codebook import Code, Codebook, Pattern
-from .coding import Matcher, autocode, autocode_report, evaluate_coder, match_patterns
+from .coding import (
+    Matcher,
+    autocode,
+    autocode_report,
+    evaluate_coder,
+    explain,
+    match_patterns,
+)
 from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codings
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
@@ -62,6 +69,7 @@ __all__ = [
     "evaluate_coder",
     "example_path",
     "exemplar_quotes",
+    "explain",
     "image_model",
     "item_statistics",
     "kwic",

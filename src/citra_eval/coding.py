@@ -37,6 +37,7 @@ __all__ = [
     "autocode",
     "autocode_report",
     "evaluate_coder",
+    "explain",
     "match_patterns",
 ]
 
@@ -638,6 +639,58 @@ def autocode_report(codings: pd.DataFrame, *, corpus, codebook,
                                                  strict=True)]
     uncoded = units.loc[mask, ["doc_id", "segment_id", "start", "end", "text"]]
     return {"counts": counts, "never_matched": never, "uncoded": uncoded.reset_index(drop=True)}
+
+
+def explain(codings: pd.DataFrame, *, corpus, codebook,
+            hits: pd.DataFrame | None = None,
+            roles: Sequence[str] | None = None) -> pd.DataFrame:
+    """The pattern hits behind each coding: why the auto-coder applied a code.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        Codings (typically from :func:`autocode`, any subset of rows).
+    corpus : Corpus
+    codebook : Codebook or Matcher
+    hits : DataFrame, optional
+        Output of :func:`match_patterns` (recomputed for every turn when omitted).
+    roles : sequence of str or None
+        Roles searched when ``hits`` is recomputed (default every turn).
+
+    Returns
+    -------
+    DataFrame
+        One row per (coding, hit inside its span): ``doc_id, segment_id, code, start, end``
+        of the coding, then ``pattern, kind, hit_start, hit_end, matched_text``. A coding
+        without a hit (e.g. a human coder's) has no row.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> cb = ce.Codebook.from_dict({"codes": [
+    ...     {"id": "cepat", "label": "Cepat", "patterns": ["cepat", {"regex": "gercep"}]}]})
+    >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D\\nspeakers: {I: informant}\\n"
+    ...     "---\\nI: Kami gercep, secepatnya.\\n"})
+    >>> explain(ce.autocode(corpus, cb), corpus=corpus, codebook=cb)[
+    ...     ["pattern", "kind", "matched_text"]]
+      pattern    kind matched_text
+    0   cepat  phrase       gercep
+    1  gercep   regex       gercep
+    2   cepat  phrase   secepatnya
+    """
+    _check_corpus_codebook(corpus, codebook)
+    if hits is None:
+        hits = match_patterns(corpus, codebook, roles=roles)
+    keys = ["doc_id", "segment_id", "code"]
+    left = codings[[*keys, "start", "end"]].assign(
+        segment_id=codings["segment_id"].astype("int64")).reset_index(drop=True)
+    right = hits.rename(columns={"start": "hit_start", "end": "hit_end"})
+    both = left.merge(right[[*keys, "pattern", "kind", "hit_start", "hit_end",
+                             "matched_text"]], on=keys, how="inner")
+    inside = (both["hit_start"] >= both["start"]) & (both["hit_end"] <= both["end"])
+    out = both[inside].sort_values(["doc_id", "segment_id", "start", "code", "hit_start"],
+                                   kind="stable")
+    return out.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- evaluation
