@@ -335,3 +335,21 @@ def test_explain_links_every_auto_coding_to_its_hits(example_corpus, example_cod
     human = ce.read_codings(ce.example_path("codings_A"))
     assert len(ce.explain(human, corpus=example_corpus, codebook=example_codebook)) < 3 * len(
         human)
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    from citra_eval.coding import _progress_bar
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: False, raising=False)
+    assert _progress_bar(10**9, None) is None
+    assert _progress_bar(10**9, False) is None
+    bar = _progress_bar(10, True)
+    assert bar is not None
+    bar.close()
+
+
+def test_cli_code_rejects_non_csv_output(cli, tmp_path):
+    out = tmp_path / "auto.xlsx"
+    r = cli("code", "--transcripts", "interview_transcripts", "--codebook",
+            "data/raw/codebook.yaml", "--out", str(out))
+    assert r.returncode == 2 and ".csv" in r.stderr and not out.exists()
