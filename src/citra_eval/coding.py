@@ -128,7 +128,7 @@ class Matcher:
         ``start`` is the unit's offset in its document; hits get document offsets.
         Returns the :data:`HIT_COLUMNS` table in unit order, then by start.
         """
-        seg_texts = list(units["text"] if texts is None else texts)
+        seg_texts = units["text"].tolist() if texts is None else list(texts)
         n = len(seg_texts)
         bounds = _chunks([len(t) + 1 for t in seg_texts], _CHUNK_CHARS)
         parts = []
@@ -520,7 +520,8 @@ def autocode(corpus, codebook, *, coder: str = "auto", unit: str = "turn",
     order = {c: i for i, c in enumerate(dict.fromkeys(_code_order(codebook, hits)))}
     hits = hits.assign(_rank=hits["code"].map(order),
                        _label=[_pattern_label(k, p) for k, p in
-                               zip(hits["kind"], hits["pattern"], strict=True)])
+                               zip(hits["kind"].tolist(), hits["pattern"].tolist(),
+                                   strict=True)])
     hits = hits.sort_values(["start", "end"], kind="stable")
     gid = hits.groupby(keys, sort=False).ngroup().to_numpy()
     order = np.argsort(gid, kind="stable")
@@ -556,8 +557,8 @@ def _pattern_label(kind: str, pattern: str) -> str:
 
 def _code_order(codebook, hits: pd.DataFrame) -> list[str]:
     if isinstance(codebook, Matcher):
-        return [p.code for p in codebook.patterns] + list(hits["code"])
-    return list(codebook.codable_ids) + list(hits["code"])
+        return [p.code for p in codebook.patterns] + hits["code"].unique().tolist()
+    return list(codebook.codable_ids) + hits["code"].unique().tolist()
 
 
 def _assign_sentences(hits: pd.DataFrame, corpus, seg: pd.DataFrame) -> pd.DataFrame:
