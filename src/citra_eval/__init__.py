@@ -39,7 +39,16 @@ from .models import (
     ttest_groups,
 )
 from .paths import example_path, project_root
+from .pseudonymise import PseudonymResult, load_key, pseudonymise, reidentify
 from .psychometrics import item_statistics, omega_total, scale_reliability
+from .qdpx import (
+    Project,
+    codebook_from_qdc,
+    codebook_from_qdpx,
+    codebook_to_qdc,
+    read_qdpx,
+    write_qdpx,
+)
 from .simulate import simulate_survey, survey_truth
 from .survey import Instrument, Scale, likert_table, read_responses, score_scales
 
@@ -55,12 +64,17 @@ __all__ = [
     "Instrument",
     "Matcher",
     "Pattern",
+    "Project",
+    "PseudonymResult",
     "Scale",
     "__version__",
     "autocode",
     "autocode_report",
     "code_case_matrix",
     "code_frequencies",
+    "codebook_from_qdc",
+    "codebook_from_qdpx",
+    "codebook_to_qdc",
     "compare_groups",
     "cooccurrence",
     "cooccurrence_matrix",
@@ -74,13 +88,17 @@ __all__ = [
     "item_statistics",
     "kwic",
     "likert_table",
+    "load_key",
     "match_patterns",
     "omega_total",
     "ordinal_model",
     "project_root",
+    "pseudonymise",
     "read_codings",
+    "read_qdpx",
     "read_responses",
     "read_transcripts",
+    "reidentify",
     "saturation",
     "save_case_matrix",
     "scale_reliability",
@@ -90,4 +108,5 @@ __all__ = [
     "ttest_groups",
     "validate_codings",
     "write_codings",
+    "write_qdpx",
 ]
