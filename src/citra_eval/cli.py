@@ -83,6 +83,68 @@ def _validate_survey(args, attempt, problems) -> list[str]:
     return out
 
 
+def _add_code(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("code", help="auto-code transcripts with the codebook's patterns",
+                       description="Auto-code the informant turns (phrases on stemmed tokens, "
+                                   "regexes on case-folded text); write a codings CSV and print "
+                                   "a summary (codings per code, patterns that never matched) "
+                                   "to stderr.")
+    p.add_argument("--transcripts", metavar="DIR", required=True,
+                   help="folder (or file) of transcripts")
+    p.add_argument("--codebook", metavar="FILE", required=True, help="codebook YAML")
+    p.add_argument("--out", metavar="FILE.csv", required=True, help="codings CSV to write")
+    p.add_argument("--unit", choices=["turn", "sentence"], default="turn",
+                   help="code whole turns (default) or sentences")
+    p.add_argument("--include-interviewer", action="store_true",
+                   help="also code the interviewer's turns")
+    p.add_argument("--coder", default="auto", help="value of the coder column (default auto)")
+    p.set_defaults(func=_run_code)
+
+
+def _run_code(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .codebook import Codebook
+    from .coding import autocode, autocode_report, match_patterns
+    from .codings import write_codings
+    from .corpus import read_transcripts
+
+    problems: list[Problem] = []
+    corpus = codebook = None
+    try:
+        corpus = read_transcripts(args.transcripts)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    try:
+        codebook = Codebook.load(args.codebook)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    if Path(args.out).suffix.lower() != ".csv":
+        problems.append(Problem(args.out, "--out must name a .csv file"))
+    if problems:
+        raise InputError(problems=problems)
+    roles = ("informant", "interviewer") if args.include_interviewer else ("informant",)
+    hits = match_patterns(corpus, codebook, roles=roles)
+    codings = autocode(corpus, codebook, coder=args.coder, unit=args.unit, roles=roles,
+                       hits=hits)
+    report = autocode_report(codings, corpus=corpus, codebook=codebook, hits=hits, roles=roles)
+    write_codings(codings, args.out)
+    counts, never = report["counts"], report["never_matched"]
+    err = sys.stderr
+    print(f"auto-coded {len(corpus)} documents: {len(codings)} codings, {len(hits)} pattern "
+          f"hits, {len(report['uncoded'])} turns without a code; wrote {args.out}", file=err)
+    width = max((len(c) for c in counts["code"]), default=4)
+    for row in counts.itertuples(index=False):
+        print(f"  {row.code:<{width}}  {row.n_codings:>5} codings  {row.n_documents:>3} "
+              f"documents", file=err)
+    if len(never):
+        print(f"patterns that never matched ({len(never)}):", file=err)
+        for row in never.itertuples(index=False):
+            shown = row.pattern if row.kind == "phrase" else f"regex: {row.pattern}"
+            print(f"  {row.code}: {shown}", file=err)
+    return 0
+
+
 def _add_qdpx(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("qdpx", help="exchange projects with NVivo, ATLAS.ti, MAXQDA, QualCoder "
                        "(REFI-QDA .qdpx)",
@@ -419,7 +481,7 @@ def _run_survey(args: argparse.Namespace) -> int:
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_validate, _add_agree, _add_survey, _add_qdpx, _add_pseudonymise]
+    _add_validate, _add_code, _add_agree, _add_survey, _add_qdpx, _add_pseudonymise]
 
 
 def build_parser() -> argparse.ArgumentParser:
