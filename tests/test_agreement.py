@@ -411,22 +411,31 @@ def test_cli_agree_bad_input_exit_2_nothing_written(cli, study, capsys):
 # --------------------------------------------------------------------------- example study
 
 
-def test_example_study_a_vs_b(example_corpus, example_codebook):
+@pytest.fixture(scope="module")
+def example_codings(example_corpus, example_codebook):
+    manual = [ce.read_codings(ce.example_path(f"codings_{c}"), corpus=example_corpus,
+                              codebook=example_codebook) for c in "AB"]
+    auto = ce.autocode(example_corpus, example_codebook)  # coder "auto"
+    return pd.concat([*manual, auto], ignore_index=True)
+
+
+@pytest.mark.parametrize("pair", [("A", "B"), ("A", "auto"), ("B", "auto")])
+def test_example_study_pairs(example_corpus, example_codebook, example_codings, pair):
     import krippendorff
 
-    codings = pd.concat([ce.read_codings(ce.example_path(f"codings_{c}"), corpus=example_corpus,
-                                         codebook=example_codebook) for c in "AB"])
+    codings = example_codings[example_codings["coder"].isin(pair)]
     t = ce.agreement(codings, corpus=example_corpus, codes=example_codebook, n_boot=200)
     informant = example_corpus.segments[example_corpus.segments["role"] == "informant"]
     assert t["code"].tolist() == [*example_codebook.codable_ids, "ALL"]
     assert (t["n_units"] == len(informant)).all() and (t["n_units_excluded"] == 0).all()
+    assert t.attrs["coders"] == sorted(pair)
     # Independent check of every code's alpha with the krippendorff package, on presence
     # ratings built straight from the codings (a segment a coder did not code = absent).
     keys = list(zip(informant["doc_id"], informant["segment_id"], strict=True))
     applied = set(zip(codings["coder"], codings["doc_id"], codings["segment_id"],
                       codings["code"], strict=True))
     for code, alpha in zip(t["code"][:-1], t["krippendorff_alpha"][:-1], strict=True):
-        r = np.array([[float((c, d, s, code) in applied) for (d, s) in keys] for c in "AB"])
+        r = np.array([[float((c, d, s, code) in applied) for (d, s) in keys] for c in pair])
         assert alpha == pytest.approx(krippendorff.alpha(reliability_data=r,
                                                          level_of_measurement="nominal"))
     ok = t.dropna(subset=["alpha_ci_low"])
@@ -434,15 +443,25 @@ def test_example_study_a_vs_b(example_corpus, example_codebook):
             & (ok["krippendorff_alpha"] <= ok["alpha_ci_high"])).all()
     dis = ce.disagreements(codings, corpus=example_corpus)
     # The disputed segments are the units whose code sets differ.
-    same_set = ce.percent_agreement(_sets_equal(codings, keys))
+    same_set = ce.percent_agreement(_sets_equal(codings, keys, pair))
     assert len(dis) == round((1 - same_set) * len(keys))
 
 
-def _sets_equal(codings, keys) -> np.ndarray:
-    """Units x 2 ratings: each coder's code set as a sorted string (nominal)."""
+def test_example_study_three_coders(example_corpus, example_codings):
+    t = ce.agreement(example_codings, corpus=example_corpus, n_boot=0).set_index("code")
+    assert t["cohen_kappa"].isna().all() and (t["n_coders"] == 3).all()
+    assert np.isfinite(t.loc["ALL", "fleiss_kappa"])
+    ref = ce.consensus(example_codings, rule="majority")
+    ce.validate_codings(ref, corpus=example_corpus)
+    assert set(ref["coder"]) == {"consensus"}
+
+
+def _sets_equal(codings, keys, coders) -> np.ndarray:
+    """Units x coders ratings: each coder's code set as a sorted string (nominal)."""
     sets = codings.groupby(["coder", "doc_id", "segment_id"])["code"].agg(
-        lambda s: ";".join(sorted(s)))
-    return np.array([[sets.get((c, d, s), "") for c in "AB"] for (d, s) in keys], dtype=object)
+        lambda s: ";".join(sorted(set(s))))
+    return np.array([[sets.get((c, d, s), "") for c in coders] for (d, s) in keys],
+                    dtype=object)
 
 
 def test_cli_agree_options(study, corpus, codings, capsys):
