@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import citra_eval as ce
 from citra_eval.agreement import AGREEMENT_COLUMNS
@@ -477,3 +479,53 @@ def test_cli_agree_options(study, corpus, codings, capsys):
     assert main([*args, "--roles", "all"]) == 0
     assert (pd.read_csv(out)["n_units"] == 11).all()
     assert "11 segments" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- random codings
+
+
+def _scalar_or_nan(fn, r, **kw) -> float:
+    try:
+        return fn(r, **kw)
+    except ValueError:
+        return np.nan
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_random_codings_rows_equal_scalar_coefficients(corpus, data):
+    coders = data.draw(st.sampled_from([("A", "B"), ("A", "B", "C")]))
+    coverage = data.draw(st.sampled_from(["all", "documents"]))
+    plan = {u: {c: data.draw(st.lists(st.sampled_from(CODES), unique=True, max_size=2))
+                for c in coders} for u in PLAN}
+    codings = make_codings(corpus, plan, coders)
+    if codings["coder"].nunique() < 2:
+        return
+    try:
+        t = ce.agreement(codings, corpus=corpus, coders=list(coders), codes=CODES, n_boot=0,
+                         coverage=coverage).set_index("code")
+    except ce.InputError as exc:
+        assert "no segment was rated by two or more coders" in str(exc)
+        return
+    # The ratings matrix as agreement() defines it: NaN where a coder did not rate the unit.
+    coded_docs = {c: set(codings.loc[codings["coder"] == c, "doc_id"]) for c in coders}
+    rated = np.array([[coverage == "all" or u[0] in coded_docs[c] for c in coders]
+                      for u in plan])
+    keep = rated.sum(axis=1) >= 2
+    assert (t["n_units"] == keep.sum()).all()
+    assert (t["n_units_excluded"] == (~keep).sum()).all()
+    for code in [*CODES, None]:
+        r = ratings_for(code, coders, plan)
+        mask = np.repeat(rated, 1 if code else len(CODES), axis=0)
+        r = np.where(mask, r, np.nan)[np.repeat(keep, 1 if code else len(CODES))]
+        row = t.loc[code or "ALL"]
+        for col, fn, kw in [("krippendorff_alpha", ce.krippendorff_alpha, {}),
+                            ("fleiss_kappa", ce.fleiss_kappa, {}),
+                            ("percent_agreement", ce.percent_agreement, {}),
+                            ("gwet_ac1", ce.gwet_ac1, {"categories": [0.0, 1.0]}),
+                            ("cohen_kappa", ce.cohen_kappa, {})]:
+            if col == "cohen_kappa" and len(coders) != 2:
+                assert np.isnan(row[col])
+                continue
+            expected = _scalar_or_nan(fn, r, **kw)
+            assert row[col] == pytest.approx(expected, nan_ok=True), (col, code)
