@@ -7,7 +7,26 @@ command.
 
 from __future__ import annotations
 
+from .agreement import agreement, consensus, disagreements
+from .analysis import (
+    code_case_matrix,
+    code_frequencies,
+    cooccurrence,
+    cooccurrence_matrix,
+    exemplar_quotes,
+    kwic,
+    saturation,
+    save_case_matrix,
+)
 from .codebook import Code, Codebook, Pattern
+from .coding import (
+    Matcher,
+    autocode,
+    autocode_report,
+    evaluate_coder,
+    explain,
+    match_patterns,
+)
 from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codings
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
@@ -22,7 +41,28 @@ from .models import (
     ttest_groups,
 )
 from .paths import example_path, project_root
+from .pseudonymise import PseudonymResult, load_key, pseudonymise, reidentify
 from .psychometrics import item_statistics, omega_total, scale_reliability
+from .qdpx import (
+    Project,
+    codebook_from_qdc,
+    codebook_from_qdpx,
+    codebook_to_qdc,
+    read_qdpx,
+    write_qdpx,
+)
+from .reliability import (
+    AlphaDetails,
+    brennan_prediger,
+    cohen_kappa,
+    fleiss_kappa,
+    gwet_ac1,
+    krippendorff_alpha,
+    krippendorff_alpha_details,
+    krippendorff_alpha_sets,
+    masi_distance,
+    percent_agreement,
+)
 from .simulate import simulate_survey, survey_truth
 from .survey import Instrument, Scale, likert_table, read_responses, score_scales
 
@@ -31,30 +71,66 @@ __version__ = "0.1.0"
 __all__ = [
     "CODING_COLUMNS",
     "COEF_COLUMNS",
+    "AlphaDetails",
     "Code",
     "Codebook",
     "Corpus",
     "InputError",
     "Instrument",
+    "Matcher",
     "Pattern",
+    "Project",
+    "PseudonymResult",
     "Scale",
     "__version__",
+    "agreement",
+    "autocode",
+    "autocode_report",
+    "brennan_prediger",
+    "code_case_matrix",
+    "code_frequencies",
+    "codebook_from_qdc",
+    "codebook_from_qdpx",
+    "codebook_to_qdc",
+    "cohen_kappa",
     "compare_groups",
+    "consensus",
     "construct_evidence",
+    "cooccurrence",
+    "cooccurrence_matrix",
     "correlation_matrix",
     "describe_by",
+    "disagreements",
+    "evaluate_coder",
     "example_path",
+    "exemplar_quotes",
+    "explain",
+    "fleiss_kappa",
+    "gwet_ac1",
     "image_model",
     "item_statistics",
     "joint_display",
+    "krippendorff_alpha",
+    "krippendorff_alpha_details",
+    "krippendorff_alpha_sets",
+    "kwic",
     "likert_table",
+    "load_key",
+    "masi_distance",
+    "match_patterns",
     "meta_inferences",
     "omega_total",
     "ordinal_model",
+    "percent_agreement",
     "project_root",
+    "pseudonymise",
     "read_codings",
+    "read_qdpx",
     "read_responses",
     "read_transcripts",
+    "reidentify",
+    "saturation",
+    "save_case_matrix",
     "scale_reliability",
     "score_scales",
     "simulate_survey",
@@ -63,4 +139,5 @@ __all__ = [
     "ttest_groups",
     "validate_codings",
     "write_codings",
+    "write_qdpx",
 ]

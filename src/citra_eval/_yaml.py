@@ -35,7 +35,18 @@ class LineList(list):
 
 def _loader_class(path: str | None, line_offset: int) -> type[yaml.SafeLoader]:
     class _Loader(yaml.SafeLoader):
-        pass
+        def construct_object(self, node, deep=False):
+            # Constructors raise plain ValueError on values like 2021-13-45 or !!int x;
+            # turn them into a YAML error that carries the line.
+            try:
+                return super().construct_object(node, deep=deep)
+            except InputError:  # our own, already with its line (duplicate keys)
+                raise
+            except (ValueError, TypeError, OverflowError) as exc:
+                shown = node.value if isinstance(node, yaml.ScalarNode) else node.tag
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"cannot read the value {shown!r} ({exc})",
+                    node.start_mark) from None
 
     def construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
         loader.flatten_mapping(node)

@@ -162,6 +162,342 @@ def _run_verify(args: argparse.Namespace) -> int:
     if code == 0:
         print("ok: every file in reports/ matches reports/MANIFEST.sha256")
     return code
+def _add_code(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("code", help="auto-code transcripts with the codebook's patterns",
+                       description="Auto-code the informant turns (phrases on stemmed tokens, "
+                                   "regexes on case-folded text); write a codings CSV and print "
+                                   "a summary (codings per code, patterns that never matched) "
+                                   "to stderr.")
+    p.add_argument("--transcripts", metavar="DIR", required=True,
+                   help="folder (or file) of transcripts")
+    p.add_argument("--codebook", metavar="FILE", required=True, help="codebook YAML")
+    p.add_argument("--out", metavar="FILE.csv", required=True, help="codings CSV to write")
+    p.add_argument("--unit", choices=["turn", "sentence"], default="turn",
+                   help="code whole turns (default) or sentences")
+    p.add_argument("--include-interviewer", action="store_true",
+                   help="also code the interviewer's turns")
+    p.add_argument("--coder", default="auto", help="value of the coder column (default auto)")
+    p.set_defaults(func=_run_code)
+
+
+def _run_code(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .codebook import Codebook
+    from .coding import autocode, autocode_report, match_patterns
+    from .codings import write_codings
+    from .corpus import read_transcripts
+
+    problems: list[Problem] = []
+    corpus = codebook = None
+    try:
+        corpus = read_transcripts(args.transcripts)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    try:
+        codebook = Codebook.load(args.codebook)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    if Path(args.out).suffix.lower() != ".csv":
+        problems.append(Problem(args.out, "--out must name a .csv file"))
+    if problems:
+        raise InputError(problems=problems)
+    roles = ("informant", "interviewer") if args.include_interviewer else ("informant",)
+    hits = match_patterns(corpus, codebook, roles=roles)
+    codings = autocode(corpus, codebook, coder=args.coder, unit=args.unit, roles=roles,
+                       hits=hits)
+    report = autocode_report(codings, corpus=corpus, codebook=codebook, hits=hits, roles=roles)
+    write_codings(codings, args.out)
+    counts, never = report["counts"], report["never_matched"]
+    err = sys.stderr
+    print(f"auto-coded {len(corpus)} documents: {len(codings)} codings, {len(hits)} pattern "
+          f"hits, {len(report['uncoded'])} turns without a code; wrote {args.out}", file=err)
+    width = max((len(c) for c in counts["code"]), default=4)
+    for row in counts.itertuples(index=False):
+        print(f"  {row.code:<{width}}  {row.n_codings:>5} codings  {row.n_documents:>3} "
+              f"documents", file=err)
+    if len(never):
+        print(f"patterns that never matched ({len(never)}):", file=err)
+        for row in never.itertuples(index=False):
+            shown = row.pattern if row.kind == "phrase" else f"regex: {row.pattern}"
+            print(f"  {row.code}: {shown}", file=err)
+    return 0
+
+
+def _add_qdpx(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("qdpx", help="exchange projects with NVivo, ATLAS.ti, MAXQDA, QualCoder "
+                       "(REFI-QDA .qdpx)",
+                       description="Export transcripts, codebook and codings as a REFI-QDA "
+                                   "project, or import one.")
+    qsub = p.add_subparsers(dest="qdpx_command", metavar="export|import", required=True)
+    e = qsub.add_parser("export", help="write a .qdpx project",
+                        description="Write transcripts, codebook and codings as a .qdpx.")
+    e.add_argument("--transcripts", metavar="DIR", required=True, help="folder of transcripts")
+    e.add_argument("--codebook", metavar="FILE", required=True, help="codebook YAML")
+    e.add_argument("--codings", metavar="FILE", nargs="*", default=[], help="codings CSV file(s)")
+    e.add_argument("--name", help="project name (default: the codebook's name)")
+    e.add_argument("--out", metavar="FILE.qdpx", required=True, help="the project to write")
+    e.set_defaults(func=_run_qdpx_export)
+    i = qsub.add_parser("import", help="read a .qdpx project into transcripts, codebook, codings",
+                        description="Read a .qdpx into OUT/transcripts/*.txt, "
+                                    "OUT/codebook.yaml and OUT/codings.csv.")
+    i.add_argument("file", metavar="FILE.qdpx", help="the project to read")
+    i.add_argument("--out", metavar="DIR", required=True, help="folder to write into")
+    i.add_argument("--language", help="language of the code names (default: id)")
+    i.add_argument("--spanning", choices=["split", "keep"], default="split",
+                   help="selections crossing speaker turns: split them per turn so every coding "
+                        "lies in its segment (default), or keep their exact span")
+    i.set_defaults(func=_run_qdpx_import)
+
+
+def _read_inputs(args: argparse.Namespace):
+    """Read transcripts, codebook and codings, collecting every problem before failing."""
+    from .codebook import Codebook
+    from .codings import read_codings
+    from .corpus import read_transcripts
+
+    problems: list[Problem] = []
+
+    def attempt(fn, *a, **kw):
+        try:
+            return fn(*a, **kw)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    corpus = attempt(read_transcripts, args.transcripts)
+    codebook = attempt(Codebook.load, args.codebook)
+    tables = [attempt(read_codings, f, corpus=corpus, codebook=codebook) for f in args.codings]
+    if problems:
+        raise InputError(problems=problems)
+    return corpus, codebook, tables
+
+
+def _check_out(path: str, *, folder: bool) -> None:
+    """Refuse an --out that is the wrong kind of thing before anything is read or written."""
+    from pathlib import Path
+
+    p = Path(path)
+    if folder and p.exists() and not p.is_dir():
+        raise InputError("--out must be a folder, but this is a file; choose another name",
+                         path=path)
+    if not folder and p.is_dir():
+        raise InputError("--out must be a file name, but this is a folder; add a file name "
+                         "like study.qdpx", path=path)
+
+
+def _run_qdpx_export(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .codings import empty_codings
+    from .qdpx import write_qdpx
+
+    _check_out(args.out, folder=False)
+    corpus, codebook, tables = _read_inputs(args)
+    codings = pd.concat(tables, ignore_index=True) if tables else empty_codings()
+    write_qdpx(args.out, corpus, codebook, codings, name=args.name)
+    print(f"ok: wrote {args.out}: {len(corpus)} documents, {len(codebook)} codes, "
+          f"{len(codings)} codings")
+    return 0
+
+
+def _run_qdpx_import(args: argparse.Namespace) -> int:
+    from .qdpx import read_qdpx
+
+    _check_out(args.out, folder=True)
+    project = read_qdpx(args.file, language=args.language, spanning=args.spanning)
+    project.save(args.out)
+    print(f"ok: read {args.file}: {len(project.corpus)} documents, {len(project.codebook)} "
+          f"codes, {len(project.codings)} codings -> {args.out}")
+    for note in project.notes:
+        print(f"note: {note}")
+    return 0
+
+
+def _add_pseudonymise(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("pseudonymise", help="replace names, e-mails, phone and NIK numbers",
+                       description="Write pseudonymised copies of the transcripts (front matter "
+                                   "included) and of the codings, remapped to the new texts, "
+                                   "into OUT. The inputs are never modified.")
+    p.add_argument("--transcripts", metavar="DIR", required=True, help="folder of transcripts")
+    p.add_argument("--key", metavar="FILE", required=True,
+                   help="names to replace: CSV 'name,pseudonym' or YAML 'name: pseudonym'")
+    p.add_argument("--codings", metavar="FILE", nargs="*", default=[], help="codings CSV file(s)")
+    p.add_argument("--detect", nargs="*", default=["email", "phone", "nik"],
+                   choices=["email", "phone", "nik"], metavar="KIND",
+                   help="identifiers to detect: email phone nik (default: all; none: give "
+                        "--detect without values)")
+    p.add_argument("--out", metavar="DIR", required=True, help="folder to write into")
+    p.add_argument("--key-out", metavar="FILE",
+                   help="also write the re-identification key (the report with the originals) "
+                        "here, outside OUT; keep it apart from the shared data")
+    p.add_argument("--with-originals", action="store_true",
+                   help="put the originals into OUT/pseudonymisation_report.csv as well")
+    p.set_defaults(func=_run_pseudonymise)
+
+
+def _run_pseudonymise(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from ._io import atomic_dir, write_csv, write_text
+    from .codings import read_codings, write_codings
+    from .corpus import read_transcripts
+    from .pseudonymise import load_key, pseudonymise
+    from .qdpx import front_matter_of, transcript_source
+
+    _check_out(args.out, folder=True)
+    if args.key_out:
+        _check_out(args.key_out, folder=False)
+    out = Path(args.out).resolve()
+    if args.key_out and out in Path(args.key_out).resolve().parents:
+        raise InputError("the re-identification key must be stored apart from the "
+                         f"pseudonymised data, not inside {args.out}; choose another place",
+                         path=args.key_out)
+    problems: list[Problem] = []
+
+    def attempt(fn, *a, **kw):
+        try:
+            return fn(*a, **kw)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    corpus = attempt(read_transcripts, args.transcripts)
+    key = attempt(load_key, args.key)
+    tables = [attempt(read_codings, f, corpus=corpus) for f in args.codings]
+    if problems:
+        raise InputError(problems=problems)
+    names = [Path(f).name for f in args.codings]
+    names = [n if names.count(n) == 1 else f"{i + 1}_{n}" for i, n in enumerate(names)]
+    codings = (pd.concat([t.assign(_file=i) for i, t in enumerate(tables)], ignore_index=True)
+               if tables else None)
+    result = pseudonymise(corpus, key=key, codings=codings, detect=args.detect)
+    sources = {}
+    for doc in result.corpus.doc_ids:
+        front = front_matter_of(corpus, doc)
+        if front is not None:
+            front = _map_strings(front, result.apply)
+            front["id"] = doc
+        sources[doc] = transcript_source(result.corpus, doc, front=front)
+    report = result.report if args.with_originals else result.public_report()
+    with atomic_dir(out) as tmp:
+        for doc, text in sources.items():
+            write_text(tmp / "transcripts" / f"{doc}.txt", text)
+        for i, name in enumerate(names):
+            part = result.codings[result.codings["_file"] == i].drop(columns="_file")
+            write_codings(part, tmp / "codings" / name)
+        write_csv(report, tmp / "pseudonymisation_report.csv")
+        if args.key_out:
+            write_csv(result.report, args.key_out)
+    counts = result.report[result.report["field"] == "text"]["kind"].value_counts()
+    what = ", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing"
+    print(f"ok: pseudonymised {len(corpus)} documents ({what} replaced) -> {args.out}")
+    if not args.key_out:
+        print("note: no --key-out given: detected e-mails, phones and NIKs cannot be restored")
+    return 0
+
+
+def _map_strings(value, fn):
+    """Apply ``fn`` to every string (keys included) of a parsed YAML value."""
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        return {(fn(k) if isinstance(k, str) else k): _map_strings(v, fn) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_map_strings(v, fn) for v in value]
+    return value
+
+
+def _add_agree(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "agree", help="inter-coder reliability of two or more coders' codings",
+        description="Compute per-code and whole-codebook reliability (percent agreement, Cohen, "
+                    "Fleiss, Krippendorff's alpha with a bootstrap interval, Gwet's AC1) and "
+                    "write it as CSV; optionally write the disagreements for a consensus "
+                    "meeting.")
+    p.add_argument("--transcripts", metavar="DIR", required=True,
+                   help="folder (or file) of transcripts")
+    p.add_argument("--codings", metavar="FILE", nargs="+", required=True,
+                   help="codings CSV file(s) holding two or more coders")
+    p.add_argument("--out", metavar="FILE.csv", required=True, help="reliability table (CSV)")
+    p.add_argument("--codebook", metavar="FILE",
+                   help="codebook YAML: report every codable code, reject unknown codes")
+    p.add_argument("--unit", choices=["segment", "document"], default="segment",
+                   help="unit of analysis (default: segment)")
+    p.add_argument("--coders", metavar="NAME", nargs="+", help="coders to compare (default: all)")
+    p.add_argument("--roles", metavar="ROLE", nargs="+", default=["informant"],
+                   help="speaker roles whose segments are units (default: informant); "
+                        "'all' for every segment")
+    p.add_argument("--coverage", choices=["all", "documents"], default="all",
+                   help="'documents': a coder rated only documents they coded (default: all)")
+    p.add_argument("--seed", metavar="N", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--n-boot", metavar="N", type=int, default=1000,
+                   help="bootstrap replicates (default 1000; 0 for none)")
+    p.add_argument("--ci", metavar="LEVEL", type=float, default=0.95,
+                   help="confidence level (default 0.95)")
+    p.add_argument("--no-masi", action="store_true",
+                   help="skip the set-valued (MASI) alpha of the ALL row (slow on huge tables)")
+    p.add_argument("--disagreements", metavar="FILE.csv",
+                   help="also write every disputed segment with its text and each coder's codes")
+    p.set_defaults(func=_run_agree)
+
+
+def _run_agree(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from ._io import write_csv
+    from .agreement import agreement, disagreements
+    from .codebook import Codebook
+    from .codings import read_codings
+    from .corpus import read_transcripts
+
+    problems: list[Problem] = []
+
+    def attempt(fn, *a, **kw):
+        try:
+            return fn(*a, **kw)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    if args.n_boot < 0:
+        problems.append(Problem("--n-boot", f"must be 0 or more, got {args.n_boot}"))
+    if not 0 < args.ci < 1:
+        problems.append(Problem("--ci", f"must be between 0 and 1 (e.g. 0.95), got {args.ci}"))
+    corpus = attempt(read_transcripts, args.transcripts)
+    codebook = attempt(Codebook.load, args.codebook) if args.codebook else None
+    tables = [attempt(read_codings, f, corpus=corpus, codebook=codebook) for f in args.codings]
+    if problems:
+        raise InputError(problems=problems)
+    codings = pd.concat(tables, ignore_index=True)
+    clash = codings.duplicated(["doc_id", "segment_id", "start", "end", "code", "coder"])
+    if clash.any():
+        first = codings[clash].iloc[0]
+        raise InputError(f"{int(clash.sum())} coding(s) appear in more than one file (e.g. "
+                         f"{first.doc_id} segment {first.segment_id}, code {first.code!r}, coder "
+                         f"{first.coder!r}); give each coder's codings once",
+                         path=" ".join(args.codings))
+    roles = None if args.roles == ["all"] else args.roles
+    where = " ".join(args.codings)
+    try:
+        table = agreement(codings, corpus=corpus, coders=args.coders, unit=args.unit,
+                          codes=codebook, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
+                          roles=roles, coverage=args.coverage,
+                          masi=False if args.no_masi else None)
+        report = (disagreements(codings, corpus=corpus, coders=args.coders, roles=roles,
+                                coverage=args.coverage) if args.disagreements else None)
+    except InputError as exc:
+        raise InputError(problems=[Problem(p.path or where, p.message, p.line, p.column)
+                                   for p in exc.problems]) from None
+    write_csv(table, args.out)
+    print(f"wrote {args.out}: {len(table) - 1} codes + ALL, {int(table['n_units'].iloc[-1])} "
+          f"{args.unit}s, coders {', '.join(table.attrs['coders'])}")
+    if report is not None:
+        write_csv(report, args.disagreements)
+        print(f"wrote {args.disagreements}: {len(report)} disputed segment(s)")
+    return 0
 
 
 def _add_survey(sub: argparse._SubParsersAction) -> None:
@@ -224,7 +560,8 @@ def _run_survey(args: argparse.Namespace) -> int:
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_validate, _add_survey, _add_reproduce, _add_verify]
+    _add_validate, _add_code, _add_agree, _add_survey, _add_qdpx, _add_pseudonymise,
+    _add_reproduce, _add_verify]
 
 
 def build_parser() -> argparse.ArgumentParser:

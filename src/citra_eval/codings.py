@@ -110,11 +110,13 @@ def _coerce(frame: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataF
             problems.append(Problem(path, f"'{col}' is empty; fill it in", int(line), col))
     for col in _INT_COLUMNS:
         parsed = pd.to_numeric(frame[col].astype(str).str.strip(), errors="coerce")
-        bad = parsed.isna() | (parsed != parsed.round()) | (parsed < 0)
+        # inf/1e400 and numbers beyond int64 would crash or wrap in astype below
+        bad = (parsed.isna() | (parsed != parsed.round()) | (parsed < 0)
+               | ~parsed.abs().lt(2**53))
         for line, val in zip(frame.loc[bad, "_line"], frame.loc[bad, col], strict=True):
             problems.append(Problem(path, f"'{col}' must be a whole number >= 0, got {val!r}",
                                     int(line), col))
-        frame[col] = parsed.fillna(-1).astype("int64")
+        frame[col] = parsed.where(~bad, -1).astype("int64")
     for col in OPTIONAL_COLUMNS:
         if col not in frame.columns:
             frame[col] = None

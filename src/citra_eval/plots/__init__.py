@@ -3,7 +3,10 @@ Axes; none calls ``plt.show()``. Save them with :func:`citra_eval.report.save_fi
 
 from __future__ import annotations
 
+from .agreement import plot_agreement
 from .joint import plot_joint_display
+from .qual import plot_code_frequencies, plot_cooccurrence, plot_saturation
 from .survey import plot_coefficients, plot_likert
 
-__all__ = ["plot_coefficients", "plot_joint_display", "plot_likert"]
+__all__ = ["plot_agreement", "plot_code_frequencies", "plot_coefficients", "plot_cooccurrence",
+           "plot_joint_display", "plot_likert", "plot_saturation"]

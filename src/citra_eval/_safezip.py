@@ -1,0 +1,217 @@
+"""Reading untrusted archives (``.qdpx``) and XML safely, entirely in memory.
+
+Nothing is extracted to disk. Entry names that would escape a target folder (absolute paths,
+``..``, drive letters; backslashes count as separators) are refused, as are encrypted
+entries, too many entries, and sizes or compression ratios typical of zip bombs. The byte
+counts are enforced while decompressing, so a lying header cannot smuggle more data through.
+XML is parsed with ``defusedxml`` (no DTDs, no entity expansion, no external references).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from xml.etree.ElementTree import Element, ParseError
+
+from .errors import InputError
+
+__all__ = ["Limits", "parse_xml", "read_zip"]
+
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps for reading an untrusted archive.
+
+    Attributes
+    ----------
+    max_total : int
+        Total uncompressed bytes of all entries read (default 1 GiB).
+    max_file : int
+        Uncompressed bytes of any one entry (default 512 MiB).
+    max_ratio : float
+        Largest uncompressed/compressed size ratio of an entry above 1 MiB (default 200;
+        text compresses about 3-10x, zip bombs 1000x and more).
+    max_entries : int
+        Number of entries in the archive (default 10 000).
+    """
+
+    max_total: int = 1 << 30
+    max_file: int = 512 << 20
+    max_ratio: float = 200.0
+    max_entries: int = 10_000
+    ratio_floor: int = 1 << 20  # small entries may compress extremely well (e.g. empty files)
+
+
+DEFAULT_LIMITS = Limits()
+_DRIVE_RE = re.compile(r"^[A-Za-z]:")
+
+
+def _unsafe_name(name: str) -> str | None:
+    """Why ``name`` would escape the extraction folder, or None if it is safe."""
+    if "\x00" in name:
+        return "contains a NUL byte"
+    name = name.replace("\\", "/")  # some Windows tools write backslashes
+    if name.startswith("/") or _DRIVE_RE.match(name):
+        return "is an absolute path"
+    if ".." in PurePosixPath(name).parts:
+        return "contains '..' (it would be written outside the target folder)"
+    return None
+
+
+def read_zip(path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS,
+             what: str = "archive") -> dict[str, bytes]:
+    """Read every file entry of a zip archive into memory, refusing anything hostile.
+
+    Returns ``{entry name: bytes}`` in archive order (directories left out).
+
+    Raises
+    ------
+    InputError
+        Not a zip file, truncated or corrupt, encrypted, an entry escaping the folder, or a
+        size/ratio/entry-count limit exceeded; the message names the file and the entry.
+    """
+    spath = os.fspath(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        raise InputError("file not found; check the path", path=spath) from None
+    except IsADirectoryError:
+        raise InputError(f"expected a {what} file but this is a directory", path=spath) from None
+    except PermissionError:
+        raise InputError("permission denied; make the file readable", path=spath) from None
+    return read_zip_bytes(data, path=spath, limits=limits, what=what)
+
+
+def read_zip_bytes(data: bytes, *, path: str | None = None, limits: Limits = DEFAULT_LIMITS,
+                   what: str = "archive") -> dict[str, bytes]:
+    """:func:`read_zip` on bytes already in memory."""
+    if not data:
+        raise InputError(f"the file is empty, not a {what}", path=path)
+    if len(data) > limits.max_total:
+        raise InputError(f"the {what} is {len(data)} bytes, more than the limit of "
+                         f"{limits.max_total}; refusing it", path=path)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+            IndexError, KeyError, UnicodeDecodeError, NotImplementedError, OverflowError) as exc:
+        raise InputError(f"not a readable {what} (a zip file): {_why(exc)}; export it again "
+                         "from your QDA program", path=path) from None
+    if len(infos) > limits.max_entries:
+        raise InputError(f"the {what} has {len(infos)} entries, more than the limit of "
+                         f"{limits.max_entries}; refusing it", path=path)
+    out: dict[str, bytes] = {}
+    total = 0
+    for info in infos:
+        why = _unsafe_name(info.filename)
+        name = info.filename.replace("\\", "/")
+        if why is not None:
+            raise InputError(f"entry {name!r} {why}; refusing the whole {what}", path=path)
+        if info.is_dir():
+            continue
+        if info.flag_bits & 0x1:
+            raise InputError(f"entry {name!r} is encrypted; export the {what} without a "
+                             "password", path=path)
+        if info.file_size > limits.max_file:
+            raise InputError(f"entry {name!r} would unpack to {info.file_size} bytes, more than "
+                             f"the limit of {limits.max_file}; refusing it", path=path)
+        _check_ratio(name, info.file_size, info.compress_size, limits, path)
+        blob = _read_entry(zf, info, limits, limits.max_total - total, path)
+        total += len(blob)
+        if name in out:
+            raise InputError(f"entry {name!r} appears twice; the {what} is corrupt", path=path)
+        out[name] = blob
+    return out
+
+
+def _check_ratio(name: str, size: int, compressed: int, limits: Limits, path) -> None:
+    if size > limits.ratio_floor and size > limits.max_ratio * max(compressed, 1):
+        ratio = size / max(compressed, 1)
+        raise InputError(f"entry {name!r} expands {ratio:.0f}-fold ({compressed} -> {size} "
+                         f"bytes), above the limit of {limits.max_ratio:.0f}; this looks like "
+                         "a zip bomb, refusing it", path=path)
+
+
+def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: int,
+                path) -> bytes:
+    name = info.filename
+    parts: list[bytes] = []
+    size = 0
+    try:
+        with zf.open(info) as fh:
+            while True:
+                chunk = fh.read(_CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > limits.max_file:
+                    raise InputError(f"entry {name!r} unpacks to more than the limit of "
+                                     f"{limits.max_file} bytes; refusing it", path=path)
+                if size > budget:
+                    raise InputError(f"the archive unpacks to more than the limit of "
+                                     f"{limits.max_total} bytes in total (at entry {name!r}); "
+                                     "refusing it", path=path)
+                _check_ratio(name, size, info.compress_size, limits, path)
+                parts.append(chunk)
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, ValueError, KeyError,
+            NotImplementedError, RuntimeError, IndexError, OverflowError) as exc:
+        raise InputError(f"entry {name!r} cannot be read: {_why(exc)}; the archive is truncated "
+                         "or corrupt, export it again", path=path) from None
+    return b"".join(parts)
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text[:200]
+
+
+# --------------------------------------------------------------------------- XML
+
+
+def parse_xml(data: bytes, *, path: str | None = None, member: str | None = None,
+              max_bytes: int = 256 << 20) -> Element:
+    """Parse untrusted XML bytes into an ElementTree element with namespaces stripped.
+
+    DTDs (and with them entity definitions and external references) are refused, which
+    stops XXE and "billion laughs" attacks. Tags lose their ``{namespace}`` prefix so files
+    with and without the REFI-QDA namespace read the same. ``member`` names the archive entry
+    the XML came from (errors then name ``path`` and say the entry and its line).
+    """
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    where = f"{member}: " if member else ""
+
+    def fail(msg: str, line: int | None = None) -> InputError:
+        if member and line is not None:
+            return InputError(f"{member} line {line}: {msg}", path=path)
+        return InputError(where + msg, path=path, line=line)
+
+    if len(data) > max_bytes:
+        raise fail(f"the XML is {len(data)} bytes, more than the limit of {max_bytes}")
+    if not data.strip():
+        raise fail("the XML file is empty")
+    try:
+        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise fail(f"unsafe XML refused ({type(exc).__name__}: DTDs, entities and external "
+                   "references are not allowed in REFI-QDA files)") from None
+    except ParseError as exc:
+        line = getattr(exc, "position", (None, None))[0]
+        raise fail(f"not well-formed XML: {_why(exc)}", line) from None
+    except (ValueError, UnicodeDecodeError, LookupError, RecursionError) as exc:
+        raise fail(f"not readable XML: {_why(exc)}") from None
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.startswith("{"):
+            el.tag = el.tag.rsplit("}", 1)[1]
+    return root

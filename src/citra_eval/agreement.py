@@ -1,0 +1,698 @@
+"""From codings to inter-coder reliability: units, per-code coefficients, bootstrap intervals,
+a disagreement report for the consensus meeting, and consensus codings.
+
+The coefficients themselves live in :mod:`citra_eval.reliability` and are re-exported here.
+
+Units
+-----
+Every segment (speaker turn) of the given ``roles`` is a unit — by default the informants'
+turns, because interviewer questions are not coded. With ``unit="document"`` every document
+is a unit. For each code, each coder's rating of a unit is *present* (the coder applied the
+code somewhere in the unit) or *absent*; an absence counts, so a segment that neither coder
+coded agrees on "not this code". By default (``coverage="all"``) every coder is taken to have
+rated every unit; with ``coverage="documents"`` a coder rated only the documents in which they
+applied at least one code (for double-coding a subset), and units rated by fewer than two
+coders are excluded and counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .codebook import Codebook
+from .codings import CODING_COLUMNS, empty_codings, validate_codings
+from .corpus import Corpus
+from .errors import InputError, check_type
+from .reliability import (
+    LEVELS,
+    AlphaDetails,
+    brennan_prediger,
+    cohen_kappa,
+    fleiss_kappa,
+    gwet_ac1,
+    krippendorff_alpha,
+    krippendorff_alpha_details,
+    krippendorff_alpha_sets,
+    masi_distance,
+    percent_agreement,
+    resample_weights,
+)
+
+__all__ = [
+    "AGREEMENT_COLUMNS",
+    "LEVELS",
+    "AlphaDetails",
+    "agreement",
+    "brennan_prediger",
+    "cohen_kappa",
+    "consensus",
+    "disagreements",
+    "fleiss_kappa",
+    "gwet_ac1",
+    "krippendorff_alpha",
+    "krippendorff_alpha_details",
+    "krippendorff_alpha_sets",
+    "masi_distance",
+    "percent_agreement",
+]
+
+AGREEMENT_COLUMNS = ["code", "n_units", "percent_agreement", "cohen_kappa", "fleiss_kappa",
+                     "krippendorff_alpha", "gwet_ac1", "alpha_ci_low", "alpha_ci_high"]
+EXTRA_COLUMNS = ["brennan_prediger", "alpha_masi", "n_coders", "n_positive", "n_agreed",
+                 "n_units_excluded", "n_boot", "note"]
+ALL = "ALL"
+_RULES = ("agreed", "any", "majority", "adjudicator")
+_MASI_AUTO_MAX_SETS = 5_000
+_BOOT_CHUNK_CELLS = 4_000_000  # replicate x unit weights held in memory at once
+
+
+# --------------------------------------------------------------------------- units
+
+
+@dataclass
+class _Units:
+    """Presence of each code for each coder and unit, and which coder rated which unit."""
+
+    table: pd.DataFrame        # one row per unit: doc_id (, segment_id, speaker, role, ...)
+    coders: list[str]
+    codes: list[str]
+    present: np.ndarray        # coders x units x codes (bool)
+    rated: np.ndarray          # units x coders (bool)
+    n_ignored: int             # codings outside the units (other roles)
+
+
+def _check_roles(roles) -> tuple[str, ...] | None:
+    if roles is None:
+        return None
+    if isinstance(roles, str):
+        return (roles,)
+    if not all(isinstance(r, str) for r in roles):
+        raise TypeError(f"roles must be a sequence of role names or None, got {roles!r}")
+    return tuple(roles)
+
+
+def _select_coders(codings: pd.DataFrame, coders: Sequence[str] | None,
+                   minimum: int = 2) -> list[str]:
+    found = list(dict.fromkeys(sorted(codings["coder"].astype(str).unique())))
+    if coders is None:
+        chosen = found
+    else:
+        if isinstance(coders, str):
+            raise TypeError(f"coders must be a list of coder names, got the string {coders!r}")
+        chosen = list(dict.fromkeys(str(c) for c in coders))
+        unknown = [c for c in chosen if c not in found]
+        if unknown:
+            raise InputError(f"coders= names coder(s) {', '.join(map(repr, unknown))} that have "
+                             f"no codings; the codings have {', '.join(found) or 'no coders'}")
+    if len(chosen) < minimum:
+        raise InputError(
+            f"inter-coder agreement needs at least {minimum} coders; the codings have "
+            f"{len(chosen)} ({', '.join(chosen) or 'none'}): add the other coder's codings "
+            "(e.g. concatenate codings_A.csv and codings_B.csv)")
+    return chosen
+
+
+def _select_codes(codings: pd.DataFrame, codes) -> tuple[list[str], Codebook | None]:
+    if codes is None:
+        return sorted(codings["code"].astype(str).unique()), None
+    if isinstance(codes, Codebook):
+        return list(codes.codable_ids), codes
+    if isinstance(codes, str):
+        raise TypeError(f"codes must be a list of code ids or a Codebook, got the string "
+                        f"{codes!r}")
+    chosen = list(dict.fromkeys(str(c) for c in codes))
+    if not chosen:
+        raise ValueError("codes must name at least one code")
+    return chosen, None
+
+
+def _looks_valid(codings: pd.DataFrame, corpus: Corpus, codebook: Codebook | None) -> bool:
+    """Vectorised pre-check of what ``validate_codings`` checks row by row."""
+    if any(c not in codings.columns for c in CODING_COLUMNS):
+        return False
+    try:
+        start = codings["start"].to_numpy(dtype=np.int64)
+        end = codings["end"].to_numpy(dtype=np.int64)
+        sid = codings["segment_id"].to_numpy(dtype=np.int64)
+    except (TypeError, ValueError):
+        return False
+    segs = corpus.segments
+    key = pd.MultiIndex.from_arrays([segs["doc_id"], segs["segment_id"]])
+    pos = key.get_indexer(pd.MultiIndex.from_arrays([codings["doc_id"], sid]))
+    if (pos < 0).any():
+        return False
+    inside = ((start >= segs["start"].to_numpy()[pos]) & (end <= segs["end"].to_numpy()[pos])
+              & (start < end) & (start >= 0))
+    if not inside.all() or codings.duplicated(CODING_COLUMNS).any():
+        return False
+    return codebook is None or bool(codings["code"].isin(codebook.codable_ids).all())
+
+
+def _validate(codings: pd.DataFrame, corpus: Corpus, codebook: Codebook | None) -> None:
+    """Raise the row-by-row :class:`InputError` of ``validate_codings`` for bad codings.
+
+    The vectorised pre-check lets valid tables (the usual case) skip the per-row loop, which
+    dominates on hundreds of thousands of codings.
+    """
+    if not _looks_valid(codings, corpus, codebook):
+        validate_codings(codings, corpus=corpus, codebook=codebook)
+
+
+def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: str,
+                 roles, coverage: str, minimum_coders: int = 2) -> _Units:
+    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
+    check_type("corpus", corpus, Corpus, "a Corpus (see read_transcripts)")
+    if unit not in ("segment", "document"):
+        raise ValueError(f"unit must be 'segment' or 'document', got {unit!r}")
+    if coverage not in ("all", "documents"):
+        raise ValueError(f"coverage must be 'all' or 'documents', got {coverage!r}")
+    roles = _check_roles(roles)
+    code_list, codebook = _select_codes(codings, codes)
+    _validate(codings, corpus, codebook)
+    coder_list = _select_coders(codings, coders, minimum_coders)
+    cod = codings[codings["coder"].astype(str).isin(coder_list)]
+    cod = cod[cod["code"].astype(str).isin(code_list)]
+
+    segs = corpus.segments
+    if roles is not None:
+        segs = segs[segs["role"].isin(roles)]
+        if segs.empty:
+            have = sorted({str(r) for r in corpus.segments["role"]})
+            raise InputError(f"no segment has role {' or '.join(roles)}; the corpus has roles "
+                             f"{', '.join(repr(r) for r in have)}: pass roles= one of them, or "
+                             "roles=None for every segment")
+    in_units = pd.MultiIndex.from_frame(cod[["doc_id", "segment_id"]]).isin(
+        pd.MultiIndex.from_frame(segs[["doc_id", "segment_id"]]))
+    n_ignored = int((~in_units).sum())
+    cod = cod[in_units]
+
+    if unit == "segment":
+        table = segs[["doc_id", "segment_id", "speaker", "role", "start", "end", "text"]]
+        table = table.reset_index(drop=True)
+        key = pd.MultiIndex.from_frame(table[["doc_id", "segment_id"]])
+        uidx = key.get_indexer(pd.MultiIndex.from_frame(cod[["doc_id", "segment_id"]]))
+    else:
+        with_units = set(segs["doc_id"])
+        docs = [d for d in corpus.doc_ids if d in with_units]
+        table = pd.DataFrame({"doc_id": docs})
+        uidx = pd.Index(docs).get_indexer(cod["doc_id"])
+    cidx = pd.Index(coder_list).get_indexer(cod["coder"].astype(str))
+    kidx = pd.Index(code_list).get_indexer(cod["code"].astype(str))
+    present = np.zeros((len(coder_list), len(table), len(code_list)), dtype=bool)
+    present[cidx, uidx, kidx] = True
+
+    if coverage == "all":
+        rated = np.ones((len(table), len(coder_list)), dtype=bool)
+    else:
+        coded_docs = codings.groupby(codings["coder"].astype(str))["doc_id"].agg(set)
+        rated = np.column_stack([table["doc_id"].isin(coded_docs.get(c, set())).to_numpy()
+                                 for c in coder_list])
+    return _Units(table, coder_list, code_list, present, rated, n_ignored)
+
+
+# --------------------------------------------------------------------------- coefficients
+
+
+def _safe_ratio(num, den):
+    num, den = np.asarray(num, float), np.asarray(den, float)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
+    np.divide(num, den, out=out, where=den != 0)
+    return out
+
+
+def _binary_stats(x: np.ndarray, rated: np.ndarray) -> dict[str, np.ndarray]:
+    """Coefficients for presence/absence ratings of every code at once (vectorised).
+
+    ``x``: coders x units x codes (bool, only on pairable units); ``rated``: units x coders.
+    The last code column may be a pooled "code" built by the caller.
+    """
+    xr = x & rated.T[:, :, None]
+    a = xr.sum(axis=0).astype(float)                 # coders saying "present"
+    m = rated.sum(axis=1).astype(float)[:, None]     # coders rating the unit
+    b = m - a
+    pa = np.mean((a * (a - 1) + b * (b - 1)) / (m * (m - 1)), axis=0)
+    pi1 = np.mean(a / m, axis=0)
+    pe_fleiss = pi1 ** 2 + (1 - pi1) ** 2
+    pe_ac1 = 2 * pi1 * (1 - pi1)
+    n1, n0, n = a.sum(axis=0), b.sum(axis=0), m.sum() * np.ones(a.shape[1])
+    do = (2 * a * b / (m - 1)).sum(axis=0)
+    out = {
+        "percent_agreement": pa,
+        "fleiss_kappa": _safe_ratio(pa - pe_fleiss, 1 - pe_fleiss),
+        "gwet_ac1": _safe_ratio(pa - pe_ac1, 1 - pe_ac1),
+        "brennan_prediger": (pa - 0.5) / 0.5,
+        "krippendorff_alpha": 1 - _safe_ratio((n - 1) * do, 2 * n1 * n0),
+        "n_positive": (a > 0).sum(axis=0), "n_agreed": ((a == m) & (a > 0)).sum(axis=0),
+    }
+    out["fleiss_kappa"][np.isclose(pe_fleiss, 1)] = np.nan
+    out["gwet_ac1"][np.isclose(pe_ac1, 1)] = np.nan
+    if x.shape[0] == 2:
+        p, q = x[0].astype(float), x[1].astype(float)
+        po = np.mean(p == q, axis=0)
+        p1, q1 = p.mean(axis=0), q.mean(axis=0)
+        pe = p1 * q1 + (1 - p1) * (1 - q1)
+        out["cohen_kappa"] = _safe_ratio(po - pe, 1 - pe)
+        out["cohen_kappa"][np.isclose(pe, 1)] = np.nan
+    else:
+        out["cohen_kappa"] = np.full(a.shape[1], np.nan)
+    return out
+
+
+def _unit_parts(x: np.ndarray, rated: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-unit alpha contributions: disagreement ``2ab/(m-1)``, ``a`` and ``m``."""
+    a = (x & rated.T[:, :, None]).sum(axis=0).astype(float)
+    m = rated.sum(axis=1).astype(float)
+    do = 2 * a * (m[:, None] - a) / (m[:, None] - 1)
+    return do, a, m
+
+
+def _bootstrap_alpha(do: np.ndarray, a: np.ndarray, m: np.ndarray, *, n_boot: int,
+                     seed: int) -> np.ndarray:
+    """Alpha for ``n_boot`` resamples of the units (rows), for every column at once.
+
+    ``do``, ``a``, ``m`` are units x columns: per-unit observed disagreement, "present"
+    ratings and ratings. Alpha is a ratio of sums of these, so a resample is a vector of unit
+    weights (how often each unit was drawn) and all replicates are one matrix product.
+    """
+    n_units, n_cols = a.shape
+    rng = np.random.default_rng(seed)
+    out = np.empty((n_boot, n_cols))
+    chunk = max(1, _BOOT_CHUNK_CELLS // max(n_units, 1))
+    stacked = np.hstack([do, a, m])
+    for lo in range(0, n_boot, chunk):
+        b = min(chunk, n_boot - lo)
+        s = resample_weights(rng, n_units, b) @ stacked
+        s_do, s_a, s_m = s[:, :n_cols], s[:, n_cols:2 * n_cols], s[:, 2 * n_cols:]
+        out[lo:lo + b] = 1 - _safe_ratio((s_m - 1) * s_do, 2 * s_a * (s_m - s_a))
+    return out
+
+
+def _masi_row(x: np.ndarray, rated: np.ndarray, codes: list[str],
+              masi: bool | None) -> tuple[float, str]:
+    if masi is False:
+        return np.nan, "alpha_masi not computed (masi=False)"
+    n_sets = len(np.unique(x.transpose(1, 0, 2)[rated], axis=0))  # distinct (coder, unit) sets
+    if masi is None and n_sets > _MASI_AUTO_MAX_SETS:
+        return np.nan, (f"alpha_masi not computed: {n_sets:,} distinct code sets (more than "
+                        f"{_MASI_AUTO_MAX_SETS:,}); pass masi=True to compute it anyway")
+    rows = []
+    for u in range(x.shape[1]):
+        rows.append([frozenset(codes[k] for k in np.flatnonzero(x[c, u])) if rated[u, c]
+                     else None for c in range(x.shape[0])])
+    try:
+        return krippendorff_alpha_sets(rows), ""
+    except ValueError as exc:
+        return np.nan, f"alpha_masi undefined: {exc}"
+
+
+def _notes(stats: dict, codes: list[str], n_coders: int) -> list[str]:
+    notes = []
+    for k in range(len(codes)):
+        parts = []
+        if stats["n_positive"][k] == 0:
+            parts.append("no coder applied this code: agreement is perfect but alpha and "
+                         "kappas are undefined (no variation)")
+        elif np.isnan(stats["krippendorff_alpha"][k]):
+            parts.append("alpha undefined: no variation")
+        if n_coders != 2:
+            parts.append(f"cohen_kappa needs exactly 2 coders ({n_coders} here)")
+        notes.append("; ".join(parts))
+    return notes
+
+
+def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | None = None,
+              unit: str = "segment", codes: Sequence[str] | Codebook | None = None,
+              n_boot: int = 1000, seed: int = 0, ci: float = 0.95,
+              roles: Sequence[str] | None = ("informant",),
+              coverage: str = "all", masi: bool | None = None) -> pd.DataFrame:
+    """Inter-coder reliability per code and for the whole codebook.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table (contract columns ``doc_id, segment_id, start, end, code, coder``)
+        holding the codings of two or more coders, e.g. ``pd.concat([codings_a, codings_b])``.
+    corpus : Corpus
+        The transcripts; its segments are the units. Codings are validated against it
+        (unknown documents or segments, spans outside the text raise :class:`InputError`).
+    coders : list of str, optional
+        The coders to compare (default: every coder in ``codings``; at least two).
+    unit : {"segment", "document"}
+        The unit of analysis: each segment (speaker turn) or each document.
+    codes : list of str or Codebook, optional
+        Codes to report, in this order (default: every code used, sorted). A
+        :class:`Codebook` reports all its codable codes and rejects codings with other codes.
+    n_boot : int
+        Bootstrap replicates for the alpha interval (0: no interval).
+    seed : int
+        Seed of the bootstrap's random generator (results are reproducible).
+    ci : float
+        Confidence level of the percentile interval, in (0, 1).
+    roles : sequence of str or None
+        Speaker roles whose segments are units (default: informants only, since interviewer
+        questions are not coded); None for every segment. Codings on other segments are
+        ignored and counted in the ``ALL`` row's note.
+    coverage : {"all", "documents"}
+        Which units each coder rated: every unit (default), or only the documents in which the
+        coder applied at least one code (double-coded subsets).
+    masi : bool or None
+        Compute ``alpha_masi`` on the ``ALL`` row: True always, False never, None (default)
+        when the coders used at most 5,000 distinct code sets. Its expected disagreement
+        compares every pair of distinct sets, so its cost grows with the square of their
+        number (about a second at 5,000); when skipped, the ``ALL`` note says why.
+
+    Returns
+    -------
+    DataFrame
+        One row per code, then one ``ALL`` row. Columns:
+
+        - ``code``: the code id, or ``ALL``.
+        - ``n_units``: units rated by two or more coders (the units used).
+        - ``percent_agreement``: share of agreeing coder pairs per unit, averaged.
+        - ``cohen_kappa``: Cohen's kappa; NaN unless there are exactly two coders.
+        - ``fleiss_kappa``, ``krippendorff_alpha`` (nominal), ``gwet_ac1``.
+        - ``alpha_ci_low``, ``alpha_ci_high``: percentile bootstrap interval of alpha.
+        - ``brennan_prediger``: free-marginal kappa (q = 2: present/absent).
+        - ``alpha_masi``: on the ``ALL`` row, Krippendorff's alpha on each unit's *set* of
+          codes with the MASI distance; NaN on code rows.
+        - ``n_coders``; ``n_positive``: units where at least one coder applied the code;
+          ``n_agreed``: units where every coder did; ``n_units_excluded``: units rated by
+          fewer than two coders (left out); ``n_boot``: bootstrap replicates in which alpha
+          was defined; ``note``: why a value is missing, what was ignored.
+
+        ``DataFrame.attrs`` records ``unit``, ``coders``, ``roles``, ``coverage``, ``seed``,
+        ``ci`` and ``n_codings_ignored``.
+
+    Raises
+    ------
+    InputError
+        Codings that do not fit the corpus (or codebook), fewer than two coders, ``coders=``
+        naming a coder without codings, or no unit rated by two coders.
+    ValueError, TypeError
+        Wrong arguments (unknown ``unit``, ``ci`` outside (0, 1), ...).
+
+    Notes
+    -----
+    For a code, the rating of unit ``u`` by coder ``c`` is 1 (applied) or 0 (not applied). With
+    ``a_u`` coders saying 1 out of ``m_u`` raters, the per-unit alpha contributions are the
+    observed disagreement ``2 a_u (m_u - a_u) / (m_u - 1)``, ``a_u`` and ``m_u``; alpha is
+    ``1 - (n - 1) sum_u do_u / (2 n_1 n_0)`` with ``n_1 = sum a_u``, ``n_0 = sum (m_u - a_u)``,
+    ``n = n_1 + n_0`` (Krippendorff 2011, binary data). The other coefficients are those of
+    :mod:`citra_eval.reliability` on the same ratings matrix.
+
+    The ``ALL`` row pools every (unit, code) decision: its coefficients are those of the ratings
+    matrix stacking all codes (one row per unit and code); its interval resamples whole units,
+    keeping a unit's codes together. ``alpha_masi`` is the set-valued alternative
+    (Passonneau 2006).
+
+    The bootstrap draws units with replacement ``n_boot`` times (numpy ``default_rng(seed)``)
+    and recomputes alpha from the resampled per-unit contributions with one matrix product for
+    all codes; the interval holds the ``(1 - ci)/2`` and ``(1 + ci)/2`` quantiles of the
+    replicates where alpha is defined.
+
+    References
+    ----------
+    Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability.
+    Hayes, A. F., & Krippendorff, K. (2007). Answering the call for a standard reliability
+    measure for coding data. Communication Methods and Measures, 1(1), 77-89.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import citra_eval as ce
+    >>> corpus = ce.Corpus.from_texts({"d1.txt": (
+    ...     "---\\nid: D1\\nspeakers: {P: interviewer, I: informant}\\n---\\n"
+    ...     "P: Bagaimana?\\nI: Kami bekerja sama dengan media.\\nI: Kami pakai Instagram.\\n"
+    ...     "I: Kami rapat tiap pekan.\\nI: Warga puas.\\n")})
+    >>> seg = corpus.segments.set_index("segment_id")
+    >>> def c(sid, code, coder):
+    ...     return (seg.doc_id[sid], sid, seg.start[sid], seg.end[sid], code, coder)
+    >>> codings = pd.DataFrame(
+    ...     [c(2, "kerja_sama", "A"), c(2, "kerja_sama", "B"), c(3, "media", "A"),
+    ...      c(3, "media", "B"), c(4, "media", "A")], columns=ce.CODING_COLUMNS)
+    >>> table = ce.agreement(codings, corpus=corpus, n_boot=200)
+    >>> table[["code", "n_units", "percent_agreement", "cohen_kappa"]].round(3)
+             code  n_units  percent_agreement  cohen_kappa
+    0  kerja_sama        4              1.000        1.000
+    1       media        4              0.750        0.500
+    2         ALL        4              0.875        0.714
+    """
+    if not isinstance(n_boot, int | np.integer) or n_boot < 0:
+        raise ValueError(f"n_boot must be a whole number >= 0, got {n_boot!r}")
+    if not isinstance(seed, int | np.integer):
+        raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1 (e.g. 0.95), got {ci!r}")
+    u = _build_units(codings, corpus, coders=coders, codes=codes, unit=unit, roles=roles,
+                     coverage=coverage)
+    pairable = u.rated.sum(axis=1) >= 2
+    n_excluded = int((~pairable).sum())
+    if not pairable.any():
+        raise InputError(f"no {unit} was rated by two or more coders ({len(u.table)} "
+                         f"{unit}s, coverage={coverage!r}): nothing to compare")
+    x, rated = u.present[:, pairable, :], u.rated[pairable]
+    # The pooled ALL column: every (unit, code) decision, units kept as clusters.
+    n_units, n_codes = x.shape[1], x.shape[2]
+    stats = _binary_stats(x, rated)
+    pooled = _binary_stats(x.reshape(x.shape[0], n_units * n_codes, 1),
+                           np.repeat(rated, n_codes, axis=0))
+    do, a, m = _unit_parts(x, rated)
+    # Column K is the pooled ALL "code": a unit contributes all its codes' decisions.
+    do = np.hstack([do, do.sum(axis=1, keepdims=True)])
+    a = np.hstack([a, a.sum(axis=1, keepdims=True)])
+    m = np.hstack([np.repeat(m[:, None], n_codes, axis=1), m[:, None] * n_codes])
+    ci_low = np.full(n_codes + 1, np.nan)
+    ci_high = np.full(n_codes + 1, np.nan)
+    n_valid = np.zeros(n_codes + 1, dtype=int)
+    if n_boot:
+        reps = _bootstrap_alpha(do, a, m, n_boot=n_boot, seed=seed)
+        n_valid = np.isfinite(reps).sum(axis=0)
+        ok = n_valid > 0
+        lo, hi = (1 - ci) / 2, (1 + ci) / 2
+        ci_low[ok] = np.nanquantile(reps[:, ok], lo, axis=0)
+        ci_high[ok] = np.nanquantile(reps[:, ok], hi, axis=0)
+    masi_alpha, masi_note = _masi_row(x, rated, u.codes, masi)
+    notes = _notes(stats, u.codes, len(u.coders))
+    all_note = [f"pooled over {n_codes} codes x {n_units} {unit}s"]
+    if u.n_ignored:
+        all_note.append(f"{u.n_ignored} coding(s) on segments outside the units (roles other "
+                        f"than {', '.join(roles) if roles else 'any'}) ignored")
+    if n_excluded:
+        all_note.append(f"{n_excluded} {unit}(s) rated by fewer than two coders excluded")
+    if masi_note:
+        all_note.append(masi_note)
+    if len(u.coders) != 2:
+        all_note.append(f"cohen_kappa needs exactly 2 coders ({len(u.coders)} here)")
+    rows = {col: np.append(stats[col], pooled[col]) for col in stats}
+    table = pd.DataFrame({
+        "code": [*u.codes, ALL],
+        "n_units": n_units,
+        "percent_agreement": rows["percent_agreement"],
+        "cohen_kappa": rows["cohen_kappa"],
+        "fleiss_kappa": rows["fleiss_kappa"],
+        "krippendorff_alpha": rows["krippendorff_alpha"],
+        "gwet_ac1": rows["gwet_ac1"],
+        "alpha_ci_low": ci_low,
+        "alpha_ci_high": ci_high,
+        "brennan_prediger": rows["brennan_prediger"],
+        "alpha_masi": [np.nan] * n_codes + [masi_alpha],
+        "n_coders": len(u.coders),
+        "n_positive": rows["n_positive"].astype(int),
+        "n_agreed": rows["n_agreed"].astype(int),
+        "n_units_excluded": n_excluded,
+        "n_boot": n_valid.astype(int),
+        "note": [*notes, "; ".join(all_note)],
+    })
+    # ALL: units with any code; units where every rating coder gave the same non-empty set.
+    ref = x[np.argmax(rated, axis=1), np.arange(n_units), :]
+    same = ((x == ref[None]) | ~rated.T[:, :, None]).all(axis=(0, 2))
+    table.loc[table.index[-1], "n_positive"] = int(x.any(axis=(0, 2)).sum())
+    table.loc[table.index[-1], "n_agreed"] = int((same & ref.any(axis=1)).sum())
+    table.attrs.update(unit=unit, coders=list(u.coders), roles=None if roles is None
+                       else list(_check_roles(roles)), coverage=coverage, seed=int(seed),
+                       ci=float(ci), n_boot=int(n_boot), n_codings_ignored=u.n_ignored)
+    return table
+
+
+# --------------------------------------------------------------------------- disagreements
+
+
+def _code_sets(u: _Units) -> list[list[frozenset | None]]:
+    return [[frozenset(u.codes[k] for k in np.flatnonzero(u.present[c, i]))
+             if u.rated[i, c] else None for c in range(len(u.coders))]
+            for i in range(len(u.table))]
+
+
+def disagreements(codings: pd.DataFrame, *, corpus: Corpus,
+                  coders: Sequence[str] | None = None,
+                  roles: Sequence[str] | None = ("informant",),
+                  coverage: str = "all") -> pd.DataFrame:
+    """Every segment where the coders' codes differ, with its text: the consensus agenda.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table with two or more coders.
+    corpus : Corpus
+        The transcripts (segments are the units, as in :func:`agreement`).
+    coders : list of str, optional
+        Coders to compare (default: all in ``codings``).
+    roles : sequence of str or None
+        Speaker roles whose segments are compared (default: informants), None for all.
+    coverage : {"all", "documents"}
+        As in :func:`agreement`; segments only one coder rated are not listed.
+
+    Returns
+    -------
+    DataFrame
+        One row per disputed segment, in corpus order (wide form, one column per coder, so
+        it reads as a meeting agenda in a spreadsheet):
+
+        - ``doc_id, segment_id, speaker, role, start, end, text``: the segment.
+        - ``codes_<coder>``: that coder's codes in the segment, sorted, ``"; "``-separated
+          (empty when the coder applied none).
+        - ``agreed``: codes every coder applied; ``disputed``: codes some but not all applied;
+          ``n_disputed``: how many.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import citra_eval as ce
+    >>> corpus = ce.Corpus.from_texts({"d1.txt": (
+    ...     "---\\nid: D1\\nspeakers: {P: interviewer, I: informant}\\n---\\n"
+    ...     "P: Bagaimana?\\nI: Kami bekerja sama dengan media.\\nI: Warga puas.\\n")})
+    >>> s, e = corpus.segments.loc[1, ["start", "end"]]
+    >>> codings = pd.DataFrame([("D1", 2, s, e, "kerja_sama", "A"),
+    ...                         ("D1", 2, s, e, "media", "A"),
+    ...                         ("D1", 2, s, e, "kerja_sama", "B")],
+    ...                        columns=ce.CODING_COLUMNS)
+    >>> d = ce.disagreements(codings, corpus=corpus)
+    >>> d[["segment_id", "codes_A", "codes_B", "disputed"]]
+       segment_id            codes_A     codes_B disputed
+    0           2  kerja_sama; media  kerja_sama    media
+    """
+    u = _build_units(codings, corpus, coders=coders, codes=None, unit="segment", roles=roles,
+                     coverage=coverage)
+    sets = _code_sets(u)
+    keep, agreed, disputed = [], [], []
+    for i, row in enumerate(sets):
+        given = [s for s in row if s is not None]
+        if len(given) < 2 or len(set(given)) == 1:
+            continue
+        both = frozenset.intersection(*given)
+        keep.append(i)
+        agreed.append(both)
+        disputed.append(frozenset.union(*given) - both)
+    out = u.table.iloc[keep].reset_index(drop=True)
+    for c, coder in enumerate(u.coders):
+        out[f"codes_{coder}"] = ["; ".join(sorted(sets[i][c])) if sets[i][c] is not None
+                                 else None for i in keep]
+    out["agreed"] = ["; ".join(sorted(s)) for s in agreed]
+    out["disputed"] = ["; ".join(sorted(s)) for s in disputed]
+    out["n_disputed"] = [len(s) for s in disputed]
+    return out
+
+
+# --------------------------------------------------------------------------- consensus
+
+
+def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str | None = None,
+              coder: str = "consensus", coders: Sequence[str] | None = None) -> pd.DataFrame:
+    """Merge several coders' codings into one reference coding.
+
+    Decisions are made per segment and code.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table with two or more coders.
+    rule : {"agreed", "any", "majority", "adjudicator"}
+        Keep a code in a segment when every coder applied it (``agreed``), at least one did
+        (``any``), more than half did (``majority``), or: agreed codes are kept and disputed
+        ones (applied by some coders but not all) follow the ``adjudicator``'s codings
+        (``adjudicator``).
+    adjudicator : str, optional
+        The coder whose codings settle disputes (only with ``rule="adjudicator"``). May be one
+        of the coders or a separate person who coded the disputed segments.
+    coder : str
+        The name written in the ``coder`` column of the result.
+    coders : list of str, optional
+        The coders to merge (default: every coder in ``codings`` except the adjudicator; if
+        that leaves fewer than two, the adjudicator is included).
+
+    Returns
+    -------
+    DataFrame
+        A codings table: ``doc_id, segment_id, start, end, code, coder, evidence, note``. The
+        span is the hull (earliest start, latest end) of the spans of the coders who applied
+        the code in the segment (the adjudicator's own spans when the adjudicator decided);
+        ``note`` says who supported the code.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import citra_eval as ce
+    >>> codings = pd.DataFrame([("D1", 2, 0, 10, "media", "A"), ("D1", 2, 2, 12, "media", "B"),
+    ...                         ("D1", 2, 0, 10, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)
+    >>> ce.consensus(codings)[["segment_id", "start", "end", "code", "coder", "note"]]
+       segment_id  start  end   code      coder            note
+    0           2      0   12  media  consensus  agreed by A, B
+    >>> len(ce.consensus(codings, rule="any"))
+    2
+    """
+    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
+    if rule not in _RULES:
+        raise ValueError(f"rule must be one of {', '.join(_RULES)}, got {rule!r}")
+    if (rule == "adjudicator") != (adjudicator is not None):
+        raise ValueError("adjudicator= is needed with rule='adjudicator' and only then; got "
+                         f"rule={rule!r}, adjudicator={adjudicator!r}")
+    validate_codings(codings)
+    found = set(codings["coder"].astype(str))
+    if adjudicator is not None and adjudicator not in found:
+        raise InputError(f"adjudicator {adjudicator!r} has no codings; the codings have "
+                         f"{', '.join(sorted(found))}")
+    if coders is None:
+        others = sorted(found - {adjudicator})
+        coders = others if len(others) >= 2 else sorted(found)
+    chosen = _select_coders(codings, coders)
+    if coder in found:
+        raise ValueError(f"coder={coder!r} is already a coder in the codings; choose another "
+                         "name for the consensus")
+    key = ["doc_id", "segment_id", "code"]
+    frame = codings.assign(coder=codings["coder"].astype(str))
+    cod = frame[frame["coder"].isin(chosen)]
+    # One hull per (segment, code, coder), then one row per (segment, code).
+    per_coder = cod.groupby([*key, "coder"], sort=True).agg(start=("start", "min"),
+                                                             end=("end", "max")).reset_index()
+    per = per_coder.groupby(key, sort=True).agg(
+        who=("coder", lambda c: ", ".join(sorted(c))), n=("coder", "size"),
+        start=("start", "min"), end=("end", "max")).reset_index()
+    everyone = per["n"] == len(chosen)
+    if rule == "adjudicator":
+        adj = frame[frame["coder"] == adjudicator].groupby(key).agg(
+            adj_start=("start", "min"), adj_end=("end", "max"))
+        per = per.join(adj, on=key)
+        decided = ~everyone & per["adj_start"].notna()
+        keep = everyone | decided
+        per.loc[decided, "start"] = per.loc[decided, "adj_start"]
+        per.loc[decided, "end"] = per.loc[decided, "adj_end"]
+        note = np.where(everyone, "agreed by " + per["who"],
+                        f"adjudicated by {adjudicator} (" + per["who"] + " applied it)")
+    else:
+        need = {"agreed": len(chosen), "any": 1, "majority": len(chosen) // 2 + 1}[rule]
+        keep = per["n"] >= need
+        note = np.where(everyone, "agreed by " + per["who"],
+                        rule + ": " + per["n"].astype(str) + f" of {len(chosen)} ("
+                        + per["who"] + ")")
+    per["note"] = note
+    per = per[keep]
+    rows = [{"doc_id": r.doc_id, "segment_id": int(r.segment_id), "start": int(r.start),
+             "end": int(r.end), "code": r.code, "coder": coder, "evidence": None,
+             "note": r.note} for r in per.itertuples(index=False)]
+    out = empty_codings() if not rows else pd.DataFrame(rows)
+    out = out.sort_values(["doc_id", "segment_id", "start", "code"], kind="stable")
+    return out.reset_index(drop=True)[[*CODING_COLUMNS, "evidence", "note"]]

@@ -1,0 +1,609 @@
+"""Qualitative analyses of a codings table: frequencies, co-occurrence, case matrices,
+saturation, exemplar quotes and keyword-in-context.
+
+Every function takes a codings table (or a corpus) first and returns a tidy DataFrame with
+fixed snake_case columns. A codings table that holds several coders must be narrowed with
+``coder=`` (frequencies of coder A and coder B are different findings).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "code_case_matrix",
+    "code_frequencies",
+    "cooccurrence",
+    "cooccurrence_matrix",
+    "exemplar_quotes",
+    "kwic",
+    "saturation",
+    "save_case_matrix",
+]
+
+FREQ_COLUMNS = ["code", "label", "n_codings", "n_segments", "n_documents", "n_informants",
+                "share_segments"]
+COOC_COLUMNS = ["code_a", "code_b", "count", "jaccard"]
+SATURATION_COLUMNS = ["position", "doc_id", "date", "n_codes", "new_codes", "new_code_ids",
+                      "cumulative_codes", "in_base", "run_new_codes", "run_ratio",
+                      "meets_threshold"]
+QUOTE_COLUMNS = ["code", "label", "rank", "doc_id", "segment_id", "start", "end", "quote",
+                 "informant", "attribution", "n_coders", "n_hits", "n_chars"]
+KWIC_COLUMNS = ["doc_id", "segment_id", "left", "keyword", "right", "start", "end"]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check(codings: pd.DataFrame, corpus, coder: str | None = None,
+           *, allow_many: bool = False) -> pd.DataFrame:
+    from .corpus import Corpus
+
+    if not isinstance(codings, pd.DataFrame):
+        raise TypeError(f"codings must be a DataFrame, got {type(codings).__name__}")
+    if not isinstance(corpus, Corpus):
+        raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
+    missing = [c for c in ("doc_id", "segment_id", "code") if c not in codings.columns]
+    if missing:
+        raise ValueError(f"codings lacks column(s) {', '.join(missing)}; pass a codings table "
+                         "(doc_id, segment_id, start, end, code, coder)")
+    if coder is not None:
+        if "coder" not in codings.columns or coder not in set(codings["coder"]):
+            have = sorted(map(str, codings["coder"].unique())) if "coder" in codings else []
+            raise ValueError(f"coder={coder!r} is not in codings (coders: "
+                             f"{', '.join(have) or 'none'})")
+        codings = codings[codings["coder"] == coder]
+    elif not allow_many and "coder" in codings.columns and codings["coder"].nunique() > 1:
+        have = ", ".join(sorted(map(str, codings["coder"].unique())))
+        raise ValueError(f"codings holds several coders ({have}); choose one with coder=...")
+    unknown = set(codings["doc_id"]) - set(corpus.doc_ids)
+    if unknown:
+        raise ValueError(f"codings refer to documents not in the corpus: "
+                         f"{', '.join(sorted(map(str, unknown))[:5])}")
+    return codings.assign(segment_id=codings["segment_id"].astype("int64"))
+
+
+def _code_list(codings: pd.DataFrame, codebook) -> list[str]:
+    present = list(dict.fromkeys(codings["code"]))
+    if codebook is None:
+        return sorted(present)
+    ids = list(codebook.codable_ids)
+    return ids + [c for c in present if c not in ids]
+
+
+def _label(codebook, code: str, lang: str | None = None) -> str:
+    if codebook is not None and code in codebook:
+        return codebook.label(code, lang)
+    return code
+
+
+# --------------------------------------------------------------------------- frequencies
+
+
+def code_frequencies(codings: pd.DataFrame, *, corpus, codebook=None, by: str | None = None,
+                     coder: str | None = None,
+                     roles: Sequence[str] | None = ("informant",)) -> pd.DataFrame:
+    """How often each code was applied, in segments, documents and informants.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table (one coder, or choose with ``coder=``).
+    corpus : Corpus
+    codebook : Codebook, optional
+        Adds labels and lists every codable code, zeros included, in codebook order.
+    by : str, optional
+        A document attribute (a column of ``corpus.documents``, e.g. ``"group"``): counts
+        per value of it.
+    coder : str, optional
+        Keep only this coder's codings.
+    roles : sequence of str or None
+        Roles whose segments form the denominator of ``share_segments`` (default
+        informants); None for all segments.
+
+    Returns
+    -------
+    DataFrame
+        ``[by,] code, label, n_codings, n_segments, n_documents, n_informants,
+        share_segments``: codings rows, distinct segments, documents and informants
+        (distinct informant speakers of coded segments), and the share of the ``roles``
+        segments (of the group) that carry the code.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> freq = code_frequencies(a, corpus=corpus, by="group")
+    >>> sorted(freq["group"].unique())
+    ['akademisi', 'masyarakat', 'media', 'pemerintah']
+    >>> int(code_frequencies(a, corpus=corpus)["n_codings"].sum()) == len(a)
+    True
+    """
+    codings = _check(codings, corpus, coder)
+    seg = corpus.segments[["doc_id", "segment_id", "speaker", "role"]]
+    data = codings.merge(seg, on=["doc_id", "segment_id"], how="left")
+    base = corpus.segments if roles is None else corpus.segments[
+        corpus.segments["role"].isin(list(roles))]
+    codes = _code_list(codings, codebook)
+    if by is not None:
+        if by not in corpus.documents.columns:
+            raise ValueError(f"by={by!r} is not a document attribute; available: "
+                             f"{', '.join(map(str, corpus.documents.columns))}")
+        groups = corpus.documents.set_index("doc_id")[by]
+        data = data.assign(_g=data["doc_id"].map(groups))
+        base = base.assign(_g=base["doc_id"].map(groups))
+        levels = list(pd.unique(groups.dropna()))
+        try:
+            levels = sorted(levels)
+        except TypeError:
+            pass
+    else:
+        data = data.assign(_g=0)
+        base = base.assign(_g=0)
+        levels = [0]
+    rows = []
+    for level in levels:
+        d = data[data["_g"] == level]
+        n_base = int((base["_g"] == level).sum())
+        for code in codes:
+            c = d[d["code"] == code]
+            segs = set(zip(c["doc_id"], c["segment_id"], strict=True))
+            inf = c[c["role"] == "informant"]
+            row = {"code": code, "label": _label(codebook, code), "n_codings": len(c),
+                   "n_segments": len(segs), "n_documents": c["doc_id"].nunique(),
+                   "n_informants": len(set(zip(inf["doc_id"], inf["speaker"], strict=True))),
+                   "share_segments": len(segs) / n_base if n_base else float("nan")}
+            if by is not None:
+                row = {by: level, **row}
+            rows.append(row)
+    cols = ([by] if by is not None else []) + FREQ_COLUMNS
+    out = pd.DataFrame(rows, columns=cols)
+    ints = ["n_codings", "n_segments", "n_documents", "n_informants"]
+    return out.astype(dict.fromkeys(ints, "int64"))
+
+
+# --------------------------------------------------------------------------- co-occurrence
+
+
+def _segment_codes(codings: pd.DataFrame) -> dict[tuple[str, int], set[str]]:
+    out: dict[tuple[str, int], set[str]] = {}
+    for d, s, c in zip(codings["doc_id"], codings["segment_id"], codings["code"], strict=True):
+        out.setdefault((d, int(s)), set()).add(c)
+    return out
+
+
+def cooccurrence(codings: pd.DataFrame, *, corpus, measure: str = "count",
+                 codebook=None, coder: str | None = None) -> pd.DataFrame:
+    """Which codes occur together in the same segment.
+
+    Parameters
+    ----------
+    codings : DataFrame
+    corpus : Corpus
+    measure : {"count", "jaccard"}
+        The measure the rows are sorted by (descending); both are always returned.
+    codebook : Codebook, optional
+        Code order (codebook order instead of alphabetical).
+    coder : str, optional
+        Keep only this coder's codings.
+
+    Returns
+    -------
+    DataFrame
+        Long form, one row per ordered pair of codes that were applied (``code_a == code_b``
+        included, the diagonal): ``code_a, code_b, count, jaccard``. Pivot with
+        :func:`cooccurrence_matrix`.
+
+    Notes
+    -----
+    ``count`` is the number of segments coded with both codes;
+    ``jaccard = count / (n_a + n_b - count)`` with ``n_a``, ``n_b`` the numbers of segments
+    coded with each (1 on the diagonal).
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> co = cooccurrence(a, corpus=corpus, measure="jaccard")
+    >>> bool(((co["jaccard"] >= 0) & (co["jaccard"] <= 1)).all())
+    True
+    """
+    if measure not in ("count", "jaccard"):
+        raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
+    codings = _check(codings, corpus, coder)
+    codes = [c for c in _code_list(codings, codebook) if c in set(codings["code"])]
+    index = {c: i for i, c in enumerate(codes)}
+    counts = np.zeros((len(codes), len(codes)), dtype=np.int64)
+    for present in _segment_codes(codings).values():
+        ids = sorted(index[c] for c in present)
+        counts[np.ix_(ids, ids)] += 1
+    n = np.diag(counts)
+    union = n[:, None] + n[None, :] - counts
+    jac = np.divide(counts, union, out=np.zeros(counts.shape), where=union > 0)
+    a, b = np.meshgrid(np.arange(len(codes)), np.arange(len(codes)), indexing="ij")
+    out = pd.DataFrame({"code_a": np.asarray(codes, dtype=object)[a.ravel()],
+                        "code_b": np.asarray(codes, dtype=object)[b.ravel()],
+                        "count": counts.ravel(), "jaccard": jac.ravel()}, columns=COOC_COLUMNS)
+    out = out[out["count"] > 0]
+    return out.sort_values(measure, ascending=False, kind="stable").reset_index(drop=True)
+
+
+def cooccurrence_matrix(table: pd.DataFrame, *, measure: str = "count") -> pd.DataFrame:
+    """Pivot :func:`cooccurrence` output to a square code × code matrix (0 where absent).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"code_a": ["a", "a", "b", "b"], "code_b": ["a", "b", "a", "b"],
+    ...                   "count": [3, 1, 1, 2], "jaccard": [1, .25, .25, 1]})
+    >>> cooccurrence_matrix(t)
+    code_b  a  b
+    code_a
+    a       3  1
+    b       1  2
+    """
+    if measure not in ("count", "jaccard"):
+        raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
+    codes = list(dict.fromkeys([*table["code_a"], *table["code_b"]]))
+    mat = table.pivot(index="code_a", columns="code_b", values=measure)
+    mat = mat.reindex(index=codes, columns=codes).fillna(0)
+    return mat.astype("int64") if measure == "count" else mat
+
+
+def code_case_matrix(codings: pd.DataFrame, *, corpus, codebook=None,
+                     coder: str | None = None) -> pd.DataFrame:
+    """Code × document matrix: 1 when the document has the code, else 0.
+
+    Returns
+    -------
+    DataFrame
+        Index ``code`` (every codable code when ``codebook`` is given), one int column per
+        document in corpus order. ``.T`` gives cases in rows, the layout SPSS and R import.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> m = code_case_matrix(a, corpus=corpus)
+    >>> int(m.loc["bamara", "INF06"])
+    1
+    """
+    codings = _check(codings, corpus, coder)
+    codes = _code_list(codings, codebook)
+    present = set(zip(codings["code"], codings["doc_id"], strict=True))
+    data = [[int((c, d) in present) for d in corpus.doc_ids] for c in codes]
+    out = pd.DataFrame(data, index=pd.Index(codes, name="code"),
+                       columns=pd.Index(corpus.doc_ids, name="doc_id"), dtype="int64")
+    return out
+
+
+def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write a matrix (e.g. :func:`code_case_matrix`) as ``.csv`` or ``.xlsx``, atomically.
+
+    The index is written as the first column. XLSX uses openpyxl.
+    """
+    from ._io import atomic_write, write_csv
+
+    if not isinstance(matrix, pd.DataFrame):
+        raise TypeError(f"matrix must be a DataFrame, got {type(matrix).__name__}")
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        write_csv(matrix, path, index=True)
+    elif suffix == ".xlsx":
+        with atomic_write(path, "wb", encoding=None, newline=None) as fh:
+            matrix.to_excel(fh, engine="openpyxl", sheet_name="matrix")
+    else:
+        raise ValueError(f"path must end in .csv or .xlsx, got {os.fspath(path)!r}")
+
+
+# --------------------------------------------------------------------------- saturation
+
+
+def saturation(codings: pd.DataFrame, *, corpus, order: str | Sequence[str] = "date",
+               base_size: int = 4, run_length: int = 2, threshold: float = 0.05,
+               coder: str | None = None) -> pd.DataFrame:
+    """New codes per interview, cumulative count, and Guest et al.'s stopping rule.
+
+    Parameters
+    ----------
+    codings : DataFrame
+    corpus : Corpus
+    order : "date" or sequence of doc ids
+        Interview order: by the documents' ``date`` attribute (ties by ``doc_id``), or the
+        given doc ids (every document of the corpus may appear once; others are left out).
+    base_size : int
+        Number of first interviews forming the base (Guest et al. suggest 4 or 6).
+    run_length : int
+        Number of consecutive interviews in a run (2 or 3).
+    threshold : float
+        New-information threshold as a proportion of the base (0.05 or 0).
+    coder : str, optional
+        Keep only this coder's codings.
+
+    Returns
+    -------
+    DataFrame
+        One row per interview in order: ``position`` (1-based), ``doc_id``, ``date``,
+        ``n_codes`` (distinct codes in it), ``new_codes`` (codes not seen before),
+        ``new_code_ids`` (``;``-joined), ``cumulative_codes``, ``in_base``, and for the run
+        that *ends* at this interview (none inside the base): ``run_new_codes`` (codes new
+        in the run relative to all earlier interviews), ``run_ratio`` (that number divided
+        by the number of distinct codes in the base) and ``meets_threshold``
+        (``run_ratio <= threshold``). ``.attrs["saturation"]`` holds the summary:
+        ``base_codes``, ``saturation_point`` (interviews before the first run that meets
+        the threshold: the sample at which saturation is claimed), ``confirmed_at`` (the
+        last interview of that run) and the parameters; both points are None when no run
+        meets the threshold.
+
+    Notes
+    -----
+    Guest, Namey & Chen (2020): the base is the number of unique themes in the first
+    ``base_size`` interviews; a run of ``run_length`` consecutive interviews after it is
+    examined for themes that are new relative to all interviews before the run; the runs
+    advance one interview at a time. Saturation is reached when the new information in a
+    run, as a proportion of the base, is at or below the threshold, and reported as
+    "saturation at *n* interviews (base *b*, run *r*, threshold *t*)" with *n* the
+    interviews before the run.
+
+    References
+    ----------
+    Guest, G., Namey, E., & Chen, M. (2020). A simple method to assess and report thematic
+    saturation in qualitative research. *PLoS ONE*, 15(5), e0232076.
+    https://doi.org/10.1371/journal.pone.0232076
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> sat = saturation(a, corpus=corpus)
+    >>> int(sat["new_codes"].sum()) == a["code"].nunique()
+    True
+    """
+    for name, val in (("base_size", base_size), ("run_length", run_length)):
+        if isinstance(val, bool) or not isinstance(val, int | np.integer) or val < 1:
+            raise ValueError(f"{name} must be a whole number >= 1, got {val!r}")
+    if not 0 <= threshold <= 1:
+        raise ValueError(f"threshold must be a proportion in [0, 1], got {threshold!r}")
+    codings = _check(codings, corpus, coder)
+    docs = corpus.documents
+    if isinstance(order, str):
+        if order != "date":
+            raise ValueError(f"order must be 'date' or a list of doc ids, got {order!r}")
+        if "date" not in docs.columns:
+            raise ValueError("order='date' needs a 'date' attribute in the transcripts' front "
+                             "matter; pass order=[doc ids] instead")
+        ordered = docs.assign(_d=docs["date"].astype(str)).sort_values(
+            ["_d", "doc_id"], kind="stable")["doc_id"].tolist()
+    else:
+        ordered = list(order)
+        unknown = [d for d in ordered if d not in corpus]
+        if unknown or len(set(ordered)) != len(ordered):
+            raise ValueError(f"order must list distinct doc ids of the corpus; unknown or "
+                             f"repeated: {unknown or ordered}")
+    dates = docs.set_index("doc_id")["date"] if "date" in docs.columns else None
+    by_doc = codings.groupby("doc_id")["code"].agg(lambda s: set(s)).to_dict()
+    seen: set[str] = set()
+    rows = []
+    for pos, doc in enumerate(ordered, start=1):
+        codes = by_doc.get(doc, set())
+        new = [c for c in sorted(codes) if c not in seen]
+        seen |= codes
+        rows.append({"position": pos, "doc_id": doc,
+                     "date": dates.get(doc) if dates is not None else None,
+                     "n_codes": len(codes), "new_codes": len(new),
+                     "new_code_ids": "; ".join(new), "cumulative_codes": len(seen),
+                     "in_base": pos <= base_size})
+    out = pd.DataFrame(rows)
+    base_codes = set().union(*(by_doc.get(d, set()) for d in ordered[:base_size]))
+    run_new, ratio, meets = [], [], []
+    for i in range(len(ordered)):
+        first = i - run_length + 1  # 0-based index of the run's first interview
+        if first < base_size or first < 0:
+            run_new.append(np.nan)
+            ratio.append(np.nan)
+            meets.append(None)
+            continue
+        before = set().union(*(by_doc.get(d, set()) for d in ordered[:first]))
+        in_run = set().union(*(by_doc.get(d, set()) for d in ordered[first:i + 1]))
+        k = len(in_run - before)
+        r = k / len(base_codes) if base_codes else np.nan
+        run_new.append(k)
+        ratio.append(r)
+        meets.append(bool(r <= threshold) if base_codes else None)
+    out["run_new_codes"] = pd.array(run_new, dtype="Int64") if len(out) else []
+    out["run_ratio"] = ratio
+    out["meets_threshold"] = pd.array(meets, dtype="boolean") if len(out) else []
+    hit = out.index[out["meets_threshold"].fillna(False).astype(bool)] if len(out) else []
+    confirmed = int(out.loc[hit[0], "position"]) if len(hit) else None
+    out.attrs["saturation"] = {
+        "base_size": base_size, "run_length": run_length, "threshold": threshold,
+        "base_codes": len(base_codes),
+        "saturation_point": confirmed - run_length if confirmed is not None else None,
+        "confirmed_at": confirmed,
+    }
+    return out[SATURATION_COLUMNS] if len(out) else pd.DataFrame(columns=SATURATION_COLUMNS)
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def exemplar_quotes(codings: pd.DataFrame, *, corpus, k: int = 3, codebook=None,
+                    lang: str | None = None, min_chars: int = 60,
+                    max_chars: int = 600) -> pd.DataFrame:
+    """The best ``k`` quotes per code, with the informant and an attribution line.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        Codings of one or several coders (agreement between coders ranks quotes up).
+    corpus : Corpus
+    k : int
+        Quotes per code.
+    codebook : Codebook, optional
+        Labels (in ``lang``) and code order.
+    min_chars, max_chars : int
+        Preferred quote length in characters.
+
+    Returns
+    -------
+    DataFrame
+        ``code, label, rank, doc_id, segment_id, start, end, quote, informant,
+        attribution, n_coders, n_hits, n_chars``. A quote is the span covered by the code's
+        codings in one segment (``corpus.text(doc_id)[start:end]``); ``informant`` is the
+        document's ``informant`` attribute; ``attribution`` reads "INF03, <informant>".
+
+    Notes
+    -----
+    Ranking, per code: (1) ``n_coders``, the number of distinct coders who applied the code
+    in the segment, descending (agreement first); (2) ``n_hits``, the number of evidence
+    items (auto-coding) or codings rows, descending; (3) length inside
+    ``[min_chars, max_chars]`` first; (4) among quotes equal on (1)-(3), documents not yet
+    quoted first (the top quotes come from different informants), then corpus order. One
+    quote per segment.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> both = pd.concat([ce.read_codings(ce.example_path("codings_A")),
+    ...                   ce.read_codings(ce.example_path("codings_B"))])
+    >>> q = exemplar_quotes(both, corpus=corpus, k=2)
+    >>> int(q.groupby("code").size().max())
+    2
+    >>> row = q.iloc[0]
+    >>> corpus.text(row.doc_id)[row.start:row.end] == row.quote
+    True
+    """
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ValueError(f"k must be a whole number >= 1, got {k!r}")
+    codings = _check(codings, corpus, allow_many=True)
+    if codings.empty:
+        return pd.DataFrame(columns=QUOTE_COLUMNS)
+    data = codings.copy()
+    if "coder" not in data.columns:
+        data["coder"] = "?"
+    ev = data["evidence"] if "evidence" in data.columns else pd.Series(None, index=data.index)
+    data["_hits"] = [len(str(e).split(" | ")) if isinstance(e, str) and e else 1 for e in ev]
+    grouped = data.groupby(["code", "doc_id", "segment_id"], sort=False).agg(
+        start=("start", "min"), end=("end", "max"), n_coders=("coder", "nunique"),
+        n_hits=("_hits", "sum")).reset_index()
+    doc_pos = {d: i for i, d in enumerate(corpus.doc_ids)}
+    grouped["n_chars"] = grouped["end"] - grouped["start"]
+    grouped["_fits"] = grouped["n_chars"].between(min_chars, max_chars)
+    grouped["_doc"] = grouped["doc_id"].map(doc_pos)
+    grouped = grouped.sort_values(
+        ["code", "n_coders", "n_hits", "_fits", "_doc", "segment_id"],
+        ascending=[True, False, False, False, True, True], kind="stable")
+    picks = []
+    for _, cand in grouped.groupby("code", sort=False):
+        picks.extend(_spread(cand, k))
+    top = grouped.loc[[i for i, _ in picks]].copy()
+    top["rank"] = [r for _, r in picks]
+    docs = corpus.documents.set_index("doc_id")
+    informant = docs["informant"] if "informant" in docs.columns else pd.Series(dtype=object)
+    top["quote"] = [corpus.text(d)[s:e] for d, s, e in
+                    zip(top["doc_id"], top["start"], top["end"], strict=True)]
+    top["informant"] = top["doc_id"].map(informant)
+    top["attribution"] = [f"{d}, {i}" if isinstance(i, str) and i else str(d)
+                          for d, i in zip(top["doc_id"], top["informant"], strict=True)]
+    top["label"] = [_label(codebook, c, lang) for c in top["code"]]
+    order = {c: i for i, c in enumerate(_code_list(codings, codebook))}
+    top = top.assign(_c=top["code"].map(order)).sort_values(["_c", "rank"], kind="stable")
+    out = top[QUOTE_COLUMNS].reset_index(drop=True)
+    return out.astype({"segment_id": "int64", "start": "int64", "end": "int64",
+                       "rank": "int64", "n_coders": "int64", "n_hits": "int64",
+                       "n_chars": "int64"})
+
+
+def _spread(cand: pd.DataFrame, k: int) -> list[tuple[int, int]]:
+    """Pick ``k`` rows in rank order; among equally ranked rows, documents not quoted yet
+    come first (so the top quotes of a code come from different informants)."""
+    used: set[str] = set()
+    out: list[tuple[int, int]] = []
+    tiers = cand.groupby(["n_coders", "n_hits", "_fits"], sort=False)
+    for _, tier in tiers:
+        rows = list(tier.itertuples())
+        while rows and len(out) < k:
+            fresh = [r for r in rows if r.doc_id not in used]
+            r = (fresh or rows)[0]
+            rows.remove(r)
+            used.add(r.doc_id)
+            out.append((r.Index, len(out) + 1))
+        if len(out) >= k:
+            break
+    return out
+
+
+# --------------------------------------------------------------------------- KWIC
+
+
+def kwic(corpus, term: str, *, window: int = 5, roles: Sequence[str] | None = None,
+         codebook=None) -> pd.DataFrame:
+    """Keyword in context: every occurrence of ``term`` (any inflected or slang form).
+
+    Parameters
+    ----------
+    corpus : Corpus
+    term : str
+        A word or phrase, matched like a phrase pattern: on normalised, stemmed tokens
+        (``kerja sama`` finds *bekerja sama*, *kerjasama*, *dikerjasamakan*).
+    window : int
+        Tokens of context on each side (within the segment).
+    roles : sequence of str or None
+        Roles whose turns are searched (default all).
+    codebook : Codebook, optional
+        Use its slang and never-stem words.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, segment_id, left, keyword, right, start, end``: the context as written,
+        and the keyword's offsets in the document text.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D1\\nspeakers: {I: informant}\\n"
+    ...     "---\\nI: Kami bekerjasama dengan media, sudah lama sekali.\\n"})
+    >>> kwic(corpus, "kerja sama", window=2)[["left", "keyword", "right"]]
+      left      keyword         right
+    0 Kami  bekerjasama  dengan media
+    """
+    from .coding import Matcher, _units
+    from .corpus import Corpus
+    from .text import Normaliser, tokenize
+
+    if not isinstance(corpus, Corpus):
+        raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
+    if not isinstance(term, str) or not tokenize(term):
+        raise ValueError(f"term must be a word or phrase, got {term!r}")
+    if isinstance(window, bool) or not isinstance(window, int) or window < 0:
+        raise ValueError(f"window must be a whole number >= 0, got {window!r}")
+    norm = Normaliser(slang=getattr(codebook, "slang", None),
+                      no_stem=getattr(codebook, "no_stem", ()), compounds=[term])
+    matcher = Matcher.from_patterns([("kwic", term, "phrase")], normaliser=norm)
+    units = _units(corpus, roles)
+    hits = matcher.hits(units, progress=False)
+    seg = units.set_index(["doc_id", "segment_id"])
+    rows = []
+    for doc, sid, s, e in zip(hits["doc_id"], hits["segment_id"], hits["start"], hits["end"],
+                              strict=True):
+        s0 = int(seg.loc[(doc, sid), "start"])
+        text = seg.loc[(doc, sid), "text"]
+        toks = tokenize(text)
+        a, b = s - s0, e - s0
+        before = [t for t in toks if t.end <= a][-window:] if window else []
+        after = [t for t in toks if t.start >= b][:window] if window else []
+        left = text[before[0].start:a].strip() if before else ""
+        right = text[b:after[-1].end].strip() if after else ""
+        rows.append({"doc_id": doc, "segment_id": int(sid), "left": left,
+                     "keyword": text[a:b], "right": right, "start": int(s), "end": int(e)})
+    return pd.DataFrame(rows, columns=KWIC_COLUMNS)

@@ -1,0 +1,118 @@
+"""Reliability figure: per-code coefficient with its bootstrap interval and alpha thresholds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ALPHA_THRESHOLDS", "plot_agreement"]
+
+#: Krippendorff (2004, p. 241): rely on variables with alpha >= .800; consider those between
+#: .667 and .800 only for tentative conclusions.
+ALPHA_THRESHOLDS = (0.667, 0.8)
+_COEFFICIENTS = ("krippendorff_alpha", "cohen_kappa", "fleiss_kappa", "gwet_ac1",
+                 "brennan_prediger", "percent_agreement", "alpha_masi")
+_LABELS = {"krippendorff_alpha": "Krippendorff's alpha", "cohen_kappa": "Cohen's kappa",
+           "fleiss_kappa": "Fleiss' kappa", "gwet_ac1": "Gwet's AC1",
+           "brennan_prediger": "Brennan-Prediger", "percent_agreement": "Percent agreement",
+           "alpha_masi": "Krippendorff's alpha (MASI)"}
+
+
+def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
+                   coefficient: str = "krippendorff_alpha", labels: dict | None = None,
+                   title: str | None = None):
+    """Dot plot of a reliability coefficient per code, with the alpha interval and thresholds.
+
+    Parameters
+    ----------
+    agreement_table : DataFrame
+        The output of :func:`citra_eval.agreement` (``code`` and the coefficient columns;
+        ``alpha_ci_low``/``alpha_ci_high`` for the interval).
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure when None).
+    coefficient : str
+        Column to plot: ``krippendorff_alpha`` (default; drawn with its bootstrap interval),
+        ``cohen_kappa``, ``fleiss_kappa``, ``gwet_ac1``, ``brennan_prediger``,
+        ``percent_agreement``.
+    labels : dict, optional
+        ``{code: label}`` for the y axis (e.g. ``codebook.labels("en")``).
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib Axes
+        One row per code (first at the top, the ``ALL`` row last and in bold), a point for the
+        coefficient and, for alpha, a horizontal line for its interval; dashed vertical lines
+        at Krippendorff's thresholds 0.667 (tentative) and 0.800 (reliable). Codes whose
+        coefficient is undefined are listed with "n/a".
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> from citra_eval.plots import plot_agreement
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> codings = pd.concat([ce.read_codings(ce.example_path(f"codings_{c}"), corpus=corpus)
+    ...                      for c in "AB"])
+    >>> ax = plot_agreement(ce.agreement(codings, corpus=corpus, n_boot=200))
+    >>> ax.get_yticklabels()[-1].get_text()
+    'ALL'
+    >>> [float(line.get_xdata()[0]) for line in ax.lines[:2]]  # the thresholds
+    [0.667, 0.8]
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(agreement_table, pd.DataFrame):
+        raise TypeError("agreement_table must be a DataFrame (the output of agreement()), got "
+                        f"{type(agreement_table).__name__}")
+    if coefficient not in _COEFFICIENTS:
+        raise ValueError(f"coefficient must be one of {', '.join(_COEFFICIENTS)}, "
+                         f"got {coefficient!r}")
+    missing = [c for c in ("code", coefficient) if c not in agreement_table.columns]
+    if missing:
+        raise ValueError(f"agreement_table lacks column(s) {', '.join(missing)}; pass the "
+                         "output of citra_eval.agreement()")
+    tab = agreement_table.reset_index(drop=True)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 0.35 * len(tab) + 1.2))
+    y = np.arange(len(tab))[::-1]
+    for x0, style, word in zip(ALPHA_THRESHOLDS, (":", "--"), ("tentative", "reliable"),
+                               strict=True):
+        ax.axvline(x0, color="0.45", linestyle=style, linewidth=1,
+                   label=f"alpha = {x0:.3f} ({word})")
+    value = tab[coefficient].to_numpy(dtype=float)
+    has_ci = coefficient == "krippendorff_alpha" and {"alpha_ci_low", "alpha_ci_high"} <= set(
+        tab.columns)
+    if has_ci:
+        lo, hi = tab["alpha_ci_low"].to_numpy(float), tab["alpha_ci_high"].to_numpy(float)
+        ok = np.isfinite(lo) & np.isfinite(hi)
+        ax.hlines(y[ok], lo[ok], hi[ok], color="#2166ac", linewidth=2, alpha=0.6,
+                  label=f"{round(100 * _ci_level(tab))}% bootstrap interval")
+    is_all = (tab["code"] == "ALL").to_numpy()
+    ok = np.isfinite(value)
+    ax.plot(value[ok & ~is_all], y[ok & ~is_all], "o", color="#2166ac",
+            label=_LABELS[coefficient])
+    ax.plot(value[ok & is_all], y[ok & is_all], "D", color="#b2182b", label="all codes (pooled)")
+    for yy in y[~ok]:
+        ax.text(0.01, yy, "n/a", transform=ax.get_yaxis_transform(), va="center", fontsize=8,
+                color="0.4")
+    names = [(labels or {}).get(c, c) for c in tab["code"]]
+    ax.set_yticks(y, names)
+    for tick, bold in zip(ax.get_yticklabels(), is_all, strict=True):
+        if bold:
+            tick.set_fontweight("bold")
+    finite = value[ok]
+    low = min(0.0, float(np.nanmin(finite)) if finite.size else 0.0)
+    if has_ci and np.isfinite(tab["alpha_ci_low"]).any():
+        low = min(low, float(np.nanmin(tab["alpha_ci_low"])))
+    ax.set_xlim(low - 0.05, 1.02)
+    ax.set_ylim(-0.7, len(tab) - 0.3)
+    ax.set_xlabel(_LABELS[coefficient])
+    ax.legend(loc="lower left", fontsize=7, frameon=False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _ci_level(tab: pd.DataFrame) -> float:
+    return float(tab.attrs.get("ci", 0.95))

@@ -1,0 +1,549 @@
+"""Pseudonymise transcripts (and their codings) before sharing them; reverse it with the key.
+
+Personal names come from a key (``name -> pseudonym``, e.g. informant codes); e-mail
+addresses, Indonesian phone numbers and NIK numbers (16-digit identity numbers) are detected.
+Every replacement is recorded with its offsets, so codings are remapped to keep slicing the
+new texts, and :func:`reidentify` restores the original texts and codings exactly from the
+re-identification key (the full report, which holds the originals and must be stored apart
+from the shared data).
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import io
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .corpus import Corpus
+from .errors import InputError, Problem
+
+__all__ = ["DETECTORS", "PseudonymResult", "load_key", "pseudonymise", "reidentify"]
+
+REPORT_COLUMNS = ["doc_id", "field", "start", "end", "orig_start", "orig_end", "original",
+                  "replacement", "kind"]
+PUBLIC_COLUMNS = ["doc_id", "field", "start", "end", "replacement", "kind"]
+_DERIVED = {"doc_id", "path", "format", "n_segments", "n_words"}
+
+_EMAIL = (r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+          r"\.[A-Za-z]{2,}\b")
+# Indonesian numbers: +62 / 62 / 0, then a mobile (8xx) or area code, in groups split by
+# spaces, dots or dashes; optional parentheses round the area code.
+_PHONE = (r"(?<![\w+])(?:(?:\+62|62)[ \u00a0.\-]?\(?0?|\(0|0)(?:8\d{1,3}|[2-7]\d{1,3})\)?"
+          r"(?:[ \u00a0.\-]?\d{2,5}){1,3}(?!\w)")  # separators never include a line break
+_NIK = r"(?<![\w])\d{4}[ .]?\d{4}[ .]?\d{4}[ .]?\d{4}(?![\w])"
+#: The detectors by name: a compiled pattern and a check of the match.
+DETECTORS: dict[str, tuple[re.Pattern, Callable[[str], bool]]] = {
+    "email": (re.compile(_EMAIL), lambda m: True),
+    "phone": (re.compile(_PHONE), lambda m: 9 <= len(re.sub(r"\D", "", m)) <= 15),
+    "nik": (re.compile(_NIK), lambda m: len(re.sub(r"\D", "", m)) == 16),
+}
+_TOKEN = {"email": "EMAIL", "phone": "TELEPON", "nik": "NIK"}
+_PRIORITY = {"nik": 0, "email": 0, "phone": 1, "name": 2}
+
+
+@dataclass
+class PseudonymResult:
+    """What :func:`pseudonymise` (or :func:`reidentify`) returns.
+
+    Attributes
+    ----------
+    corpus : Corpus
+        The new corpus (new texts, remapped segments, pseudonymised speakers/attributes).
+    codings : DataFrame or None
+        The codings with remapped ``start``/``end`` (and pseudonymised ``evidence``/``note``).
+    report : DataFrame
+        The re-identification key: one row per replacement, ``doc_id, field, start, end,
+        orig_start, orig_end, original, replacement, kind``. ``field`` is ``text`` for the
+        plain text (``start``/``end`` in the new text, ``orig_*`` in the old one),
+        ``attribute:<name>``, ``speaker`` or ``coding:<row>:<column>`` for whole values.
+        ``kind`` is ``name``, ``email``, ``phone``, ``nik`` or ``value``. It contains the
+        originals: keep it apart from the shared data.
+    """
+
+    corpus: Corpus
+    codings: pd.DataFrame | None
+    report: pd.DataFrame
+    _replacer: _Replacer | None = field(default=None, repr=False, compare=False)
+
+    def apply(self, value: str) -> str:
+        """Pseudonymise another string with the same key and token numbering (e.g. a front
+        matter field that is not a document attribute). Not recorded in :attr:`report`."""
+        if self._replacer is None:
+            raise ValueError("only the result of pseudonymise() can apply its replacements")
+        return self._replacer.string(value)[0]
+
+    def public_report(self) -> pd.DataFrame:
+        """The report without originals (``doc_id, field, start, end, replacement, kind``),
+        safe to share with the pseudonymised data."""
+        return self.report[PUBLIC_COLUMNS].copy()
+
+
+# --------------------------------------------------------------------------- the key
+
+
+def load_key(path: str | os.PathLike) -> dict[str, str]:
+    """Read a key file: CSV (``name,pseudonym`` columns) or YAML (``name: pseudonym``).
+
+    Raises
+    ------
+    InputError
+        Unknown format, empty names or pseudonyms, or a name given twice (ignoring case),
+        each with its line.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> key = pathlib.Path(tempfile.mkdtemp()) / "key.csv"
+    >>> _ = key.write_text("name,pseudonym\\nBudi Santoso,INF01\\n")
+    >>> ce.load_key(key)
+    {'Budi Santoso': 'INF01'}
+    """
+    from ._yaml import read_yaml_file
+    from .textio import read_text_file
+
+    spath = os.fspath(path)
+    suffix = Path(spath).suffix.lower()
+    pairs: list[tuple[object, object, int | None]] = []
+    if suffix == ".csv":
+        rows = list(csv.reader(io.StringIO(read_text_file(path))))
+        header = [h.strip().lower() for h in rows[0]]
+        if len(header) < 2:
+            raise InputError("a key CSV needs two columns, 'name,pseudonym'", path=spath, line=1)
+        start = 1 if {"name", "pseudonym"} <= set(header) or header[:2] == ["name", "code"] else 0
+        ni, pi = ((header.index("name"), header.index("pseudonym"))
+                  if "pseudonym" in header else (0, 1))
+        for lineno, row in enumerate(rows[start:], start=start + 1):
+            if not any(c.strip() for c in row):
+                continue
+            if len(row) <= max(ni, pi):
+                raise InputError(f"expected {len(header)} fields, found {len(row)}", path=spath,
+                                 line=lineno)
+            pairs.append((row[ni], row[pi], lineno))
+    elif suffix in (".yaml", ".yml"):
+        data = read_yaml_file(path)
+        if not isinstance(data, dict):
+            raise InputError("a key YAML must map each name to its pseudonym, e.g. "
+                             "'Budi Santoso: INF01'", path=spath, line=1)
+        for name, pseud in data.items():
+            pairs.append((name, pseud, data.line_of(name) if hasattr(data, "line_of") else None))
+    else:
+        raise InputError(f"unknown key format '{suffix}'; use .csv (name,pseudonym) or .yaml",
+                         path=spath)
+    return _check_key(pairs, spath)
+
+
+def _check_key(pairs: Iterable[tuple[object, object, int | None]], path: str | None
+               ) -> dict[str, str]:
+    problems, out, seen = [], {}, {}
+    for name, pseud, line in pairs:
+        if not isinstance(name, str) or not name.strip():
+            problems.append(Problem(path, f"the name must be non-empty text, got {name!r}", line))
+            continue
+        if not isinstance(pseud, str | int) or isinstance(pseud, bool) or not str(pseud).strip():
+            problems.append(Problem(path, f"the pseudonym of {name!r} must be non-empty text, "
+                                    f"got {pseud!r}", line))
+            continue
+        if "\n" in str(pseud) or "\r" in str(pseud):
+            problems.append(Problem(path, f"the pseudonym of {name!r} must be one line", line))
+            continue
+        norm = _norm_name(name)
+        if norm in seen:
+            problems.append(Problem(path, f"the name {name!r} is given twice (first on line "
+                                    f"{seen[norm]}); names match ignoring case", line))
+            continue
+        seen[norm] = line
+        out[name.strip()] = str(pseud).strip()
+    if problems:
+        raise InputError(problems=problems)
+    if not out:
+        raise InputError("the key lists no names", path=path)
+    return out
+
+
+def _norm_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+# --------------------------------------------------------------------------- finding
+
+
+class _Replacer:
+    """Finds names and detected identifiers; numbers detected values consistently."""
+
+    def __init__(self, key: Mapping[str, str], detect: Iterable[str]) -> None:
+        self.key = {_norm_name(k): v for k, v in key.items()}
+        names = sorted(key, key=lambda n: (-len(n), n))
+        alts = "|".join(r"\s+".join(re.escape(w) for w in n.split()) for n in names)
+        self.names = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE) if alts else None
+        self.detect = list(detect)
+        self.tokens: dict[tuple[str, str], str] = {}
+        self.counts: dict[str, int] = {}
+
+    def token(self, kind: str, value: str) -> str:
+        norm = re.sub(r"\D", "", value) if kind in ("phone", "nik") else value.casefold()
+        key = (kind, norm)
+        if key not in self.tokens:
+            self.counts[kind] = self.counts.get(kind, 0) + 1
+            self.tokens[key] = f"[{_TOKEN[kind]}-{self.counts[kind]}]"
+        return self.tokens[key]
+
+    def find(self, text: str) -> list[tuple[int, int, str, str]]:
+        """Non-overlapping ``(start, end, kind, replacement)``, sorted by start."""
+        cands: list[tuple[int, int, str]] = []
+        for kind in self.detect:
+            pattern, ok = DETECTORS[kind]
+            cands += [(m.start(), m.end(), kind) for m in pattern.finditer(text) if ok(m.group())]
+        if self.names is not None:
+            cands += [(m.start(), m.end(), "name") for m in self.names.finditer(text)]
+        cands.sort(key=lambda c: (_PRIORITY[c[2]], -(c[1] - c[0]), c[0]))
+        taken: list[tuple[int, int]] = []
+        chosen = []
+        for s, e, kind in cands:
+            i = bisect.bisect_left(taken, (s, e))
+            if (i > 0 and taken[i - 1][1] > s) or (i < len(taken) and taken[i][0] < e):
+                continue
+            taken.insert(i, (s, e))
+            chosen.append((s, e, kind))
+        chosen.sort()
+        out = []
+        for s, e, kind in chosen:  # tokens numbered in reading order
+            value = text[s:e]
+            rep = self.key[_norm_name(value)] if kind == "name" else self.token(kind, value)
+            out.append((s, e, kind, rep))
+        return out
+
+    def string(self, value: str) -> tuple[str, list[str]]:
+        found = self.find(value)
+        return _apply(value, [(s, e, r) for s, e, _, r in found]), [k for _, _, k, _ in found]
+
+
+def _apply(text: str, reps: list[tuple[int, int, str]]) -> str:
+    parts, pos = [], 0
+    for s, e, r in reps:
+        parts += [text[pos:s], r]
+        pos = e
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+class _OffsetMap:
+    """Maps offsets of an old text to a new one after replacing spans.
+
+    A boundary strictly inside a replaced span moves outwards (a start to the span's
+    start, an end to its end), so a coding never holds part of a name or of a pseudonym.
+    """
+
+    def __init__(self, spans: list[tuple[int, int, int, int]]) -> None:
+        # (old_start, old_end, new_start, new_end), sorted
+        self.spans = spans
+        self.old_starts = [s[0] for s in spans]
+
+    def _at(self, p: int) -> tuple[int, int, int, int] | None:
+        i = bisect.bisect_right(self.old_starts, p) - 1
+        return self.spans[i] if i >= 0 else None
+
+    def start(self, p: int) -> int:
+        span = self._at(p)
+        if span is None:
+            return p
+        os_, oe, ns, ne = span
+        if p == os_ or p < oe:
+            return ns
+        return ne + (p - oe)
+
+    def end(self, p: int) -> int:
+        span = self._at(p - 1) if p > 0 else None
+        if span is None:
+            return p
+        _, oe, _, ne = span
+        if p <= oe:
+            return ne
+        return ne + (p - oe)
+
+
+# --------------------------------------------------------------------------- pseudonymise
+
+
+def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
+                 codings: pd.DataFrame | None = None,
+                 detect: Iterable[str] = ("email", "phone", "nik")) -> PseudonymResult:
+    """Replace personal names and identifiers in a corpus, remapping codings to the new texts.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    key : mapping or path
+        ``{name: pseudonym}`` or a key file (see :func:`load_key`). Names match whole words,
+        ignoring case and with any whitespace between their words; the longest name wins.
+    codings : DataFrame, optional
+        A codings table on ``corpus``; its ``start``/``end`` are remapped.
+    detect : iterable of str
+        Which identifiers to detect: ``email``, ``phone`` (Indonesian numbers: ``+62``,
+        ``62`` or ``0`` prefixes, mobile ``08xx`` and area codes, separated by spaces, dots or
+        dashes), ``nik`` (16 digits, optionally in groups of four). Each distinct value gets a
+        numbered token such as ``[EMAIL-1]``, the same everywhere in the corpus.
+
+    Returns
+    -------
+    PseudonymResult
+        ``.corpus``, ``.codings``, ``.report`` (the re-identification key, with the
+        originals) and ``.public_report()`` (without them).
+
+    Notes
+    -----
+    Offsets: with replacements ``(s_i, e_i) -> r_i`` before position ``p``, the new offset is
+    ``p + sum(len(r_i) - (e_i - s_i))``. A coding boundary inside a replaced span moves out to
+    the span's edge (the coding grows to hold the whole pseudonym); :func:`reidentify`
+    then restores the whole name, so it is exact for codings that do not cut a name.
+
+    Speaker labels, document attributes and the ``evidence``/``note`` of codings are
+    pseudonymised too. ``doc_id`` is kept: use codes, not names, as ids.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.Corpus.from_texts({"a.txt": "---\\nid: INF01\\nspeakers: {P: interviewer, "
+    ...     "I: informant}\\n---\\nP: Pak Budi Santoso, boleh minta e-mail?\\n"
+    ...     "I: Tentu, budi@pemkot.go.id atau 0812-3456-7890.\\n"})
+    >>> res = ce.pseudonymise(corpus, key={"Budi Santoso": "INF01"})
+    >>> print(res.corpus.text("INF01"))
+    P: Pak INF01, boleh minta e-mail?
+    I: Tentu, [EMAIL-1] atau [TELEPON-1].
+    >>> back = ce.reidentify(res.corpus, res.report)
+    >>> back.corpus.text("INF01") == corpus.text("INF01")
+    True
+    """
+    if not isinstance(corpus, Corpus):
+        raise TypeError(f"corpus must be a Corpus, got {type(corpus).__name__}")
+    names = load_key(key) if isinstance(key, str | os.PathLike) else _check_key(
+        [(k, v, None) for k, v in dict(key).items()], None)
+    detect = list(detect)
+    unknown = [d for d in detect if d not in DETECTORS]
+    if unknown:
+        raise ValueError(f"detect must name detectors among {', '.join(DETECTORS)}, got "
+                         f"{unknown}")
+    rep = _Replacer(names, detect)
+    rows: list[dict] = []
+    maps: dict[str, _OffsetMap] = {}
+    texts: dict[str, str] = {}
+    for doc in corpus.doc_ids:
+        text = corpus.text(doc)
+        found = rep.find(text)
+        spans, parts, pos, shift = [], [], 0, 0
+        for s, e, kind, r in found:
+            parts += [text[pos:s], r]
+            ns = s + shift
+            spans.append((s, e, ns, ns + len(r)))
+            rows.append({"doc_id": doc, "field": "text", "start": ns, "end": ns + len(r),
+                         "orig_start": s, "orig_end": e, "original": text[s:e],
+                         "replacement": r, "kind": kind})
+            shift += len(r) - (e - s)
+            pos = e
+        parts.append(text[pos:])
+        texts[doc] = "".join(parts)
+        maps[doc] = _OffsetMap(spans)
+    new_corpus = _rebuild(corpus, texts, maps, lambda v: rep.string(v), rows)
+    new_codings = None if codings is None else _remap_codings(
+        codings, maps, lambda v: rep.string(v), rows)
+    return PseudonymResult(new_corpus, new_codings, _report(rows), rep)
+
+
+def _report(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    return frame.astype({"start": "Int64", "end": "Int64", "orig_start": "Int64",
+                         "orig_end": "Int64"})
+
+
+def _rebuild(corpus: Corpus, texts: dict[str, str], maps: Mapping[str, _OffsetMap],
+             transform: Callable[[str], tuple[str, list[str]]], rows: list[dict]) -> Corpus:
+    segs = corpus.segments.copy()
+    segs["start"] = [maps[d].start(int(s)) for d, s in zip(segs["doc_id"], segs["start"],
+                                                            strict=True)]
+    segs["end"] = [maps[d].end(int(e)) for d, e in zip(segs["doc_id"], segs["end"], strict=True)]
+    segs["text"] = [texts[d][s:e] for d, s, e in zip(segs["doc_id"], segs["start"], segs["end"],
+                                                      strict=True)]
+    segs["n_words"] = segs["text"].map(lambda t: len(t.split()))
+    speakers = {}
+    for doc, sp in zip(segs["doc_id"], segs["speaker"], strict=True):
+        if isinstance(sp, str) and sp and (doc, sp) not in speakers:
+            new, kinds = transform(sp)
+            speakers[(doc, sp)] = new
+            if new != sp:
+                rows.append(_value_row(doc, "speaker", sp, new, kinds))
+    segs["speaker"] = [speakers.get((d, sp), sp) for d, sp in zip(segs["doc_id"], segs["speaker"],
+                                                                 strict=True)]
+    docs = corpus.documents.copy()
+    for col in docs.columns:
+        if col in _DERIVED:
+            continue
+        values = docs[col].tolist()
+        for i, v in enumerate(values):
+            if isinstance(v, str):
+                new, kinds = transform(v)
+                if new != v:
+                    rows.append(_value_row(docs.at[i, "doc_id"], f"attribute:{col}", v, new,
+                                           kinds))
+                    values[i] = new
+        docs[col] = pd.Series(values, index=docs.index, dtype=docs[col].dtype
+                              if docs[col].dtype != object else object)
+    docs["n_words"] = [int(segs.loc[segs["doc_id"] == d, "n_words"].sum()) for d in docs["doc_id"]]
+    return Corpus.from_frames(docs, segs, texts)
+
+
+def _value_row(doc, field: str, original: str, new: str, kinds: list[str]) -> dict:
+    return {"doc_id": doc, "field": field, "start": None, "end": None, "orig_start": None,
+            "orig_end": None, "original": original, "replacement": new,
+            "kind": "value" if not kinds else ",".join(sorted(set(kinds)))}
+
+
+def _remap_codings(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap],
+                   transform: Callable[[str], tuple[str, list[str]]],
+                   rows: list[dict]) -> pd.DataFrame:
+    out = codings.copy().reset_index(drop=True)
+    bad = sorted(set(out["doc_id"]) - set(maps))
+    if bad:
+        raise InputError("codings refer to documents not in the corpus: "
+                         f"{', '.join(map(str, bad))}")
+    out["start"] = [maps[d].start(int(s)) for d, s in zip(out["doc_id"], out["start"], strict=True)]
+    out["end"] = [maps[d].end(int(e)) for d, e in zip(out["doc_id"], out["end"], strict=True)]
+    for col in ("evidence", "note"):
+        if col not in out.columns:
+            continue
+        values = out[col].tolist()
+        for i, v in enumerate(values):
+            if isinstance(v, str):
+                new, kinds = transform(v)
+                if new != v:
+                    rows.append(_value_row(out.at[i, "doc_id"], f"coding:{i}:{col}", v, new,
+                                           kinds))
+                    values[i] = new
+        out[col] = pd.Series(values, index=out.index, dtype=object)
+    return out
+
+
+# --------------------------------------------------------------------------- reidentify
+
+
+def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
+               codings: pd.DataFrame | None = None) -> PseudonymResult:
+    """Undo :func:`pseudonymise` with its report (the re-identification key).
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The pseudonymised corpus.
+    key : DataFrame or path
+        ``PseudonymResult.report`` or the CSV it was saved to.
+    codings : DataFrame, optional
+        The pseudonymised codings (in the order they were returned).
+
+    Returns
+    -------
+    PseudonymResult
+        The original corpus and codings; ``report`` is the key used.
+
+    Raises
+    ------
+    InputError
+        When the key does not fit the corpus (a replacement is not where the key says).
+    """
+    report = _read_report(key)
+    path = None if isinstance(key, pd.DataFrame) else os.fspath(key)
+    text_rows = report[report["field"] == "text"]
+    by_doc = {d: g.sort_values("start") for d, g in text_rows.groupby("doc_id", sort=False)}
+    texts, maps = {}, {}
+    for doc in corpus.doc_ids:
+        text = corpus.text(doc)
+        group = by_doc.get(doc)
+        reps, spans, shift = [], [], 0
+        if group is not None:
+            for r in group.itertuples(index=False):
+                s, e = int(r.start), int(r.end)
+                if text[s:e] != r.replacement:
+                    raise InputError(f"the key does not fit document {doc!r}: expected "
+                                     f"{r.replacement!r} at {s}:{e}, found {text[s:e]!r}",
+                                     path=path)
+                reps.append((s, e, str(r.original)))
+                ns = s + shift
+                spans.append((s, e, ns, ns + len(str(r.original))))
+                shift += len(str(r.original)) - (e - s)
+        texts[doc] = _apply(text, reps)
+        maps[doc] = _OffsetMap(spans)
+    values = {(r.doc_id, r.field, r.replacement): r.original
+              for r in report[report["field"] != "text"].itertuples(index=False)}
+    new_corpus = _rebuild_back(corpus, texts, maps, _ValueRestorer(values))
+    new_codings = None
+    if codings is not None:
+        new_codings = _remap_codings(codings, maps, lambda v: (v, []), [])
+        for col in ("evidence", "note"):
+            if col in new_codings.columns:
+                new_codings[col] = [values.get((d, f"coding:{i}:{col}", v), v)
+                                    for i, (d, v) in enumerate(zip(new_codings["doc_id"],
+                                                                   new_codings[col], strict=True))]
+    return PseudonymResult(new_corpus, new_codings, report)
+
+
+class _ValueRestorer:
+    def __init__(self, values: Mapping[tuple[str, str, str], str]) -> None:
+        self.values = values
+
+    def __call__(self, doc: str, field: str, value):
+        return self.values.get((doc, field, value), value) if isinstance(value, str) else value
+
+
+def _rebuild_back(corpus: Corpus, texts, maps, restore: _ValueRestorer) -> Corpus:
+    segs = corpus.segments.copy()
+    segs["start"] = [maps[d].start(int(s)) for d, s in zip(segs["doc_id"], segs["start"],
+                                                            strict=True)]
+    segs["end"] = [maps[d].end(int(e)) for d, e in zip(segs["doc_id"], segs["end"], strict=True)]
+    segs["text"] = [texts[d][s:e] for d, s, e in zip(segs["doc_id"], segs["start"], segs["end"],
+                                                      strict=True)]
+    segs["n_words"] = segs["text"].map(lambda t: len(t.split()))
+    segs["speaker"] = [restore(d, "speaker", sp) for d, sp in zip(segs["doc_id"], segs["speaker"],
+                                                                 strict=True)]
+    docs = corpus.documents.copy()
+    for col in docs.columns:
+        if col in _DERIVED:
+            continue
+        docs[col] = pd.Series([restore(d, f"attribute:{col}", v)
+                               for d, v in zip(docs["doc_id"], docs[col], strict=True)],
+                              index=docs.index, dtype=docs[col].dtype
+                              if docs[col].dtype != object else object)
+    docs["n_words"] = [int(segs.loc[segs["doc_id"] == d, "n_words"].sum()) for d in docs["doc_id"]]
+    return Corpus.from_frames(docs, segs, texts)
+
+
+def _read_report(key) -> pd.DataFrame:
+    if isinstance(key, pd.DataFrame):
+        frame = key
+        path = None
+    else:
+        path = os.fspath(key)
+        from .textio import read_text_file
+
+        try:
+            frame = pd.read_csv(io.StringIO(read_text_file(path)), dtype=str,
+                                keep_default_na=False)
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise InputError(f"not a readable key CSV: {exc}", path=path) from None
+    missing = [c for c in ("doc_id", "field", "start", "end", "original", "replacement")
+               if c not in frame.columns]
+    if missing:
+        raise InputError(f"the re-identification key lacks column(s) {', '.join(missing)}; "
+                         "use the full report written with the originals", path=path)
+    frame = frame.copy()
+    text = frame["field"] == "text"
+    for col in ("start", "end"):
+        num = pd.to_numeric(frame.loc[text, col], errors="coerce")
+        if num.isna().any():
+            raise InputError(f"column {col!r} of the key must hold whole numbers for text rows",
+                             path=path)
+        frame[col] = frame[col].where(~text, num)
+    return frame

@@ -1,0 +1,465 @@
+"""Indonesian text normalisation for auto-coding: case, tokens with offsets, slang, stems.
+
+Every step keeps track of where a word came from: tokens carry ``(start, end)`` code-point
+offsets into the original text, and a token that expands into several standard words (slang
+``gercep`` → ``gerak cepat``, compound ``bekerjasama`` → ``kerja sama``) yields one stem per
+word, all pointing back at the span of the original token.
+
+The pipeline for one token (lower-cased text, see :func:`fold_case`):
+
+1. a word in the never-stem list is kept verbatim (names, acronyms: ``bamara``, ``spbe``);
+2. the slang table maps colloquial and Banjarese words to standard Indonesian
+   (``gak`` → ``tidak``, ``pian`` → ``anda``); it may give several words;
+3. a word that is a known compound written as one word, possibly with affixes
+   (``kerjasama``, ``bekerjasama``, ``dikerjasamakan``) splits into the stems of its parts;
+4. every other purely alphabetic word is stemmed with PySastrawi (Nazief–Adriani with
+   Arifin–Setiono's extensions), cached per unique word. Reduplicated words
+   (``aplikasi-aplikasi``) stem to their base; other tokens (digits, non-Latin letters) stay.
+
+Stop words are never dropped: negators (``tidak``) and evaluative words carry meaning.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = [
+    "DEFAULT_NO_STEM",
+    "Normaliser",
+    "Token",
+    "fold_case",
+    "load_slang",
+    "sentence_spans",
+    "stem_word",
+    "tokenize",
+]
+
+#: Words never stemmed by default: names and acronyms of the study's setting that the
+#: stemmer would otherwise cut (its dictionary does not know them).
+DEFAULT_NO_STEM = frozenset({
+    "bamara", "badapatan", "bedapatan", "banjarmasin", "banjar", "diskominfotik",
+    "diskominfo", "kominfo", "prokompim", "setdako", "spbe", "rri", "tvri", "perwal",
+    "perpres", "permenpan", "kemenpan", "panrb", "lurah", "kelurahan", "kecamatan",
+})
+
+# Affixes stripped around a joined compound (``ber-``+``kerjasama``, ``di-…-kan``).
+_PREFIXES = ("", "di", "ke", "se", "be", "ber", "me", "mem", "men", "meng", "meny", "pe",
+             "pem", "pen", "peng", "peny", "per", "ter", "memper", "diper", "seper", "keber")
+_SUFFIXES = ("", "kan", "an", "i", "nya", "lah", "kah", "kannya", "annya", "inya", "ku", "mu")
+_JOINERS = "-'’‐"
+_ALPHA_RE = re.compile(r"^[a-z]+$")
+
+
+class Token(NamedTuple):
+    """A token of the original text: its lower-cased form and code-point offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+# --------------------------------------------------------------------------- case
+
+
+def fold_case(text: str) -> str:
+    """Lower-case ``text`` without changing its length, so offsets stay valid.
+
+    ``str.lower`` is applied per character; a character whose lower case has several code
+    points (``'İ'`` → ``'i̇'``) keeps only the first (``'i'``). ``'ß'`` stays ``'ß'`` (full
+    case folding would give ``'ss'`` and shift every later offset).
+
+    Examples
+    --------
+    >>> fold_case("İSTANBUL Straße")
+    'istanbul straße'
+    """
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower()[0] if c.lower() else c for c in text)
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_word_char(cp: int) -> bool:
+    return unicodedata.category(chr(cp))[0] in "LNM"
+
+
+_WORD_TABLE = np.array([_is_word_char(i) for i in range(128)], dtype=bool)
+_JOINER_TABLE = np.zeros(128, dtype=bool)
+_JOINER_TABLE[[ord(c) for c in "-'"]] = True
+
+
+def _word_mask(codes: np.ndarray) -> np.ndarray:
+    """Boolean mask of word characters (letters, digits, marks) over code points."""
+    top = int(codes.max()) + 1 if len(codes) else 0
+    if top <= 128:
+        return _WORD_TABLE[codes]
+    # one table entry per code point present (bincount is linear; unicodedata per distinct)
+    table = np.zeros(top, dtype=bool)
+    table[:128] = _WORD_TABLE
+    present = np.flatnonzero(np.bincount(codes[codes >= 128], minlength=top))
+    table[present] = [_is_word_char(int(c)) for c in present]
+    return table[codes]
+
+
+def _codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
+
+
+def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """Tokenise a (case-folded) text in bulk.
+
+    Returns ``starts``, ``ends`` (int64 arrays of code-point offsets), the token strings and
+    the code-point array. A token is a run of letters, digits and combining marks; a hyphen
+    or apostrophe between two such characters joins them (``e-government``,
+    ``aplikasi-aplikasi``), and so does ``.``/``,`` between two digits (``16.00``).
+    """
+    if not folded:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, [], empty
+    if len(folded) < 512:  # short strings (patterns, terms): numpy overhead would dominate
+        starts_l, ends_l = _spans_py(folded)
+        return (np.asarray(starts_l, dtype=np.int64), np.asarray(ends_l, dtype=np.int64),
+                [folded[a:b] for a, b in zip(starts_l, ends_l, strict=True)], None)
+    codes = _codepoints(folded)
+    word = _word_mask(codes)
+    # a joiner or a decimal separator between two word characters belongs to the token;
+    # only those few positions are examined
+    cand = np.flatnonzero((codes == 45) | (codes == 39) | (codes == 0x2019) | (codes == 0x2010)
+                          | (codes == 46) | (codes == 44))
+    cand = cand[(cand > 0) & (cand < len(codes) - 1)]
+    if len(cand):
+        c, before, after = codes[cand], codes[cand - 1], codes[cand + 1]
+        is_sep = (c == 46) | (c == 44)
+        joins = np.where(is_sep,
+                         (before >= 48) & (before <= 57) & (after >= 48) & (after <= 57),
+                         word[cand - 1] & word[cand + 1])
+        word[cand[joins]] = True
+    edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    spaced = np.where(word, codes, 32).astype(np.uint32)
+    tokens = spaced.tobytes().decode("utf-32-le").split()
+    if len(tokens) != len(starts):  # pragma: no cover - a word char that split() sees as space
+        tokens = [folded[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    return starts, ends, tokens, codes
+
+
+def _spans_py(folded: str) -> tuple[list[int], list[int]]:
+    """Token spans by a plain loop; the same rules as the numpy path of token_arrays."""
+    n = len(folded)
+    word = [_is_word_char(ord(c)) for c in folded]
+    digit = [c.isascii() and c.isdigit() for c in folded]
+    joined = list(word)
+    for i in range(1, n - 1):
+        c = folded[i]
+        if ((c in _JOINERS and word[i - 1] and word[i + 1])
+                or (c in ".," and digit[i - 1] and digit[i + 1])):
+            joined[i] = True
+    starts, ends = [], []
+    inside = False
+    for i, w in enumerate(joined):
+        if w and not inside:
+            starts.append(i)
+        elif not w and inside:
+            ends.append(i)
+        inside = w
+    if inside:
+        ends.append(n)
+    return starts, ends
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of ``text`` (lower-cased) with their offsets into ``text``.
+
+    Examples
+    --------
+    >>> [t.text for t in tokenize("Humas Pemkot gercep, rilis jam 16.00!")]
+    ['humas', 'pemkot', 'gercep', 'rilis', 'jam', '16.00']
+    >>> t = tokenize("Kami BEKERJA sama")[1]
+    >>> "Kami BEKERJA sama"[t.start:t.end]
+    'BEKERJA'
+    """
+    starts, ends, tokens, _ = token_arrays(fold_case(text))
+    return [Token(t, int(s), int(e))
+            for t, s, e in zip(tokens, starts.tolist(), ends.tolist(), strict=True)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the sentences of ``text``, trimmed of surrounding space.
+
+    A sentence ends after a run of ``. ! ? …`` (with closing quotes or brackets) that is
+    followed by white space or the end of the text, or at a line break. Decimal points
+    (``16.00``) do not end sentences.
+
+    Examples
+    --------
+    >>> s = "Rilis cepat. Jam 16.00 sudah tayang!  Bagus"
+    >>> [s[a:b] for a, b in sentence_spans(s)]
+    ['Rilis cepat.', 'Jam 16.00 sudah tayang!', 'Bagus']
+    """
+    spans = []
+    for m in _SENTENCE_RE.finditer(text):
+        a, b = m.start(), m.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            spans.append((a, b))
+    return spans
+
+
+_SENTENCE_RE = re.compile(r"[^\n]*?(?:[.!?…]+[\"'”’)\]]*(?=\s|$)|\n|$)")
+
+
+# --------------------------------------------------------------------------- stems
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@functools.lru_cache(maxsize=1)
+def _root_words() -> frozenset[str]:
+    stemmer = _stemmer()
+    inner = getattr(stemmer, "delegatedStemmer", stemmer)
+    return frozenset(getattr(inner.dictionary, "words", {}))
+
+
+@functools.lru_cache(maxsize=1 << 20)  # bounded: a million distinct words
+def stem_word(word: str) -> str:
+    """The PySastrawi stem of one lower-case word (cached per unique word).
+
+    Only purely alphabetic words are stemmed; a reduplicated word (``kerja-kerja``) stems to
+    its base, other hyphenated words stem part by part; anything else is returned unchanged.
+
+    Examples
+    --------
+    >>> [stem_word(w) for w in ["mempercepat", "pembangunan", "aplikasi-aplikasi", "16.00"]]
+    ['cepat', 'bangun', 'aplikasi', '16.00']
+    """
+    if _ALPHA_RE.match(word):
+        if word in _root_words():  # PySastrawi's first step returns a root word unchanged
+            return word
+        stemmer = _stemmer()
+        # the uncached inner stemmer on one [a-z]+ word: the same result as .stem(word)
+        # without re-normalising the text twice
+        inner = getattr(stemmer, "delegatedStemmer", None)
+        out = inner.stem_word(word) if hasattr(inner, "stem_word") else stemmer.stem(word)
+        return out if out and _ALPHA_RE.match(out) else word
+    if "-" in word:
+        parts = word.split("-")
+        if all(_ALPHA_RE.match(p) for p in parts):
+            stems = [stem_word(p) for p in parts]
+            if len(set(stems)) == 1:
+                return stems[0]
+            return "-".join(stems)
+    return word
+
+
+# --------------------------------------------------------------------------- slang
+
+
+@functools.lru_cache(maxsize=1)
+def _default_slang() -> dict[str, str]:
+    text = resources.files("citra_eval").joinpath("data/slang_id.tsv").read_text("utf-8")
+    table = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, standard = line.split("\t")[:2]
+        table[word.strip().lower()] = " ".join(standard.lower().split())
+    return table
+
+
+def load_slang(extra: Mapping[str, str] | None = None, *, default: bool = True) -> dict[str, str]:
+    """The slang table: package data ``data/slang_id.tsv`` updated with ``extra``.
+
+    Parameters
+    ----------
+    extra : mapping, optional
+        ``{colloquial word: standard word(s)}``, e.g. ``codebook.slang``; overrides the
+        package entries.
+    default : bool
+        Start from the package table (``True``) or from nothing.
+
+    Examples
+    --------
+    >>> table = load_slang({"gercep": "cepat"})
+    >>> table["nggak"], table["pian"], table["gercep"]
+    ('tidak', 'anda', 'cepat')
+    """
+    table = dict(_default_slang()) if default else {}
+    for word, standard in (extra or {}).items():
+        if not isinstance(word, str) or not isinstance(standard, str):
+            raise TypeError(f"slang entries must map str to str, got {word!r}: {standard!r}")
+        table[word.strip().lower()] = " ".join(standard.lower().split())
+    return table
+
+
+# --------------------------------------------------------------------------- normaliser
+
+
+@dataclass
+class Normaliser:
+    """Maps tokens to stems: never-stem list, slang, compounds, PySastrawi.
+
+    Parameters
+    ----------
+    slang : mapping, optional
+        Extra slang entries (e.g. ``codebook.slang``), added to the package table.
+    no_stem : iterable of str
+        Extra words never to touch (added to :data:`DEFAULT_NO_STEM`).
+    compounds : iterable of str
+        Multi-word expressions (``"kerja sama"``) whose joined form (``kerjasama``), with
+        Indonesian affixes around it (``bekerjasama``, ``dikerjasamakan``), is split back
+        into the stems of its words.
+    default_slang : bool
+        Use the package slang table (default True).
+    stem : bool
+        Stem with PySastrawi (default True); False keeps words after slang mapping.
+
+    Examples
+    --------
+    >>> n = Normaliser(compounds=["kerja sama"])
+    >>> [n.expand(w) for w in ["dikerjasamakan", "gercep", "nggak", "ulun", "bamara"]]
+    [('kerja', 'sama'), ('gerak', 'cepat'), ('tidak',), ('saya',), ('bamara',)]
+    """
+
+    slang: Mapping[str, str] | None = None
+    no_stem: Iterable[str] = ()
+    compounds: Iterable[str] = ()
+    default_slang: bool = True
+    stem: bool = True
+
+    def __post_init__(self) -> None:
+        self._slang = load_slang(self.slang, default=self.default_slang)
+        self._no_stem = frozenset(DEFAULT_NO_STEM | {w.lower() for w in self.no_stem})
+        self._compounds: dict[str, tuple[str, ...]] = {}
+        self._cache: dict[str, tuple[str, ...]] = {}
+        for phrase in self.compounds:
+            self.add_compound(phrase)
+
+    @classmethod
+    def for_codebook(cls, codebook, **kwargs) -> Normaliser:
+        """A normaliser with the codebook's slang, never-stem words and compounds.
+
+        Every multi-word phrase pattern is registered as a compound, and so is every
+        one-word pattern that splits into two dictionary roots (``kerjasama``).
+        """
+        n = cls(slang=codebook.slang, no_stem=codebook.no_stem, **kwargs)
+        for code in codebook:
+            for p in code.patterns:
+                if p.kind == "phrase":
+                    n.add_compound(p.text)
+        return n
+
+    def add_compound(self, phrase: str) -> None:
+        """Register a compound; a one-word phrase is split into two root words if possible."""
+        words = [t.text for t in tokenize(phrase)]
+        if len(words) == 1:
+            split = _split_root_words(words[0])
+            if split is None:
+                return
+            words = list(split)
+        if len(words) < 2:
+            return
+        stems = tuple(s for w in words for s in self._expand_plain(w))
+        joined = "".join(words)
+        for key in {joined, "".join(stems)}:
+            if len(key) >= 6 and key not in self._no_stem:
+                self._compounds[key] = stems
+        self._cache.clear()
+
+    def expand(self, token: str) -> tuple[str, ...]:
+        """The stems a lower-cased token stands for (one or more)."""
+        try:
+            return self._cache[token]
+        except KeyError:
+            pass
+        if token in self._no_stem:
+            out: tuple[str, ...] = (token,)
+        else:
+            out = tuple(s for w in self._slang.get(token, token).split()
+                        for s in self._expand_word(w))
+            out = out or (token,)
+        self._cache[token] = out
+        return out
+
+    def _expand_word(self, word: str) -> tuple[str, ...]:
+        if word in self._no_stem:
+            return (word,)
+        parts = self._compound(word)
+        if parts is not None:
+            return parts
+        return (stem_word(word),) if self.stem else (word,)
+
+    def _expand_plain(self, word: str) -> tuple[str, ...]:
+        if word in self._no_stem:
+            return (word,)
+        return tuple(stem_word(w) if self.stem else w
+                     for w in self._slang.get(word, word).split())
+
+    def _compound(self, word: str) -> tuple[str, ...] | None:
+        if not self._compounds or len(word) < 6:
+            return None
+        hit = self._compounds.get(word)
+        if hit is not None:
+            return hit
+        for p in _PREFIXES:
+            if not word.startswith(p):
+                continue
+            for s in _SUFFIXES:
+                if (p or s) and word.endswith(s) and len(word) > len(p) + len(s):
+                    core = word[len(p):len(word) - len(s)]
+                    hit = self._compounds.get(core)
+                    if hit is not None:
+                        return hit
+        return None
+
+    def stems(self, text: str) -> list[tuple[str, int, int]]:
+        """``(stem, start, end)`` for every stem of ``text``, offsets into ``text``.
+
+        Examples
+        --------
+        >>> Normaliser().stems("Medsos kami gercep")
+        [('media', 0, 6), ('sosial', 0, 6), ('kami', 7, 11), ('gerak', 12, 18), ('cepat', 12, 18)]
+        """
+        return [(s, t.start, t.end) for t in tokenize(text) for s in self.expand(t.text)]
+
+    def phrase(self, text: str) -> tuple[str, ...]:
+        """The stem sequence of a phrase pattern (what token sequences must match).
+
+        Examples
+        --------
+        >>> Normaliser().phrase("Membangun Kerja Sama")
+        ('bangun', 'kerja', 'sama')
+        """
+        return tuple(s for t in tokenize(text) for s in self.expand(t.text))
+
+
+def _split_root_words(word: str) -> tuple[str, str] | None:
+    """Split a joined word into two dictionary roots (``kerjasama`` → kerja, sama)."""
+    roots = _root_words()
+    if not _ALPHA_RE.match(word) or word in roots:
+        return None
+    for i in range(3, len(word) - 2):
+        a, b = word[:i], word[i:]
+        if a in roots and b in roots:
+            return a, b
+    return None

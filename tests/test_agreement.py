@@ -1,0 +1,531 @@
+"""Codings -> units -> reliability table, disagreements, consensus."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import citra_eval as ce
+from citra_eval.agreement import AGREEMENT_COLUMNS
+
+DOC1 = """---
+id: D1
+speakers: {P: interviewer, I1: informant}
+---
+P: Bagaimana humas membangun citra?
+I1: Kami bekerja sama dengan media lokal.
+P: Lalu apa lagi?
+I1: Kami memakai Instagram dan situs web.
+I1: Setiap pekan ada rapat koordinasi.
+I1: Warga merasa puas dengan layanan.
+"""
+DOC2 = """---
+id: D2
+speakers: {P: interviewer, I2: informant}
+---
+P: Ceritakan strategi Anda.
+I2: Kami menggelar jumpa pers.
+I2: Kami bermitra dengan kampus.
+I2: Keluhan warga dijawab lewat WhatsApp.
+I2: Tidak ada anggaran khusus.
+"""
+
+# (doc, segment) -> {coder: codes}; D1 segment 1 and D2 segment 1 are interviewer turns.
+PLAN = {
+    ("D1", 2): {"A": ["kerja_sama", "media"], "B": ["kerja_sama"], "C": ["kerja_sama"]},
+    ("D1", 4): {"A": ["digital"], "B": ["digital"], "C": ["digital", "media"]},
+    ("D1", 5): {"A": ["kerja_sama"], "B": [], "C": []},
+    ("D1", 6): {"A": [], "B": [], "C": []},
+    ("D2", 2): {"A": ["media"], "B": ["media"], "C": ["media"]},
+    ("D2", 3): {"A": ["kerja_sama"], "B": ["kerja_sama"], "C": ["media"]},
+    ("D2", 4): {"A": ["digital"], "B": ["digital", "media"], "C": ["digital"]},
+    ("D2", 5): {"A": [], "B": [], "C": ["media"]},
+}
+CODES = ["digital", "kerja_sama", "media"]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return ce.Corpus.from_texts({"d1.txt": DOC1, "d2.txt": DOC2})
+
+
+def make_codings(corpus, plan=PLAN, coders=("A", "B", "C")) -> pd.DataFrame:
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    rows = []
+    for (doc, sid), by_coder in plan.items():
+        start, end = seg.loc[(doc, sid), ["start", "end"]]
+        for coder in coders:
+            for code in by_coder.get(coder, []):
+                rows.append((doc, sid, int(start), int(end), code, coder))
+    return pd.DataFrame(rows, columns=ce.CODING_COLUMNS)
+
+
+def ratings_for(code: str | None, coders=("A", "B", "C"), plan=PLAN) -> np.ndarray:
+    """Presence ratings (units x coders) of ``code``, or of every code stacked (None)."""
+    codes = CODES if code is None else [code]
+    return np.array([[float(k in plan[u][c]) for c in coders] for u in plan for k in codes])
+
+
+@pytest.fixture(scope="module")
+def codings(corpus):
+    return make_codings(corpus)
+
+
+def test_columns_and_rows(corpus, codings):
+    t = ce.agreement(codings, corpus=corpus, n_boot=50)
+    assert list(t.columns[:len(AGREEMENT_COLUMNS)]) == AGREEMENT_COLUMNS
+    assert t["code"].tolist() == [*CODES, "ALL"]
+    assert (t["n_units"] == 8).all()          # 8 informant segments; interviewer turns excluded
+    assert (t["n_coders"] == 3).all()
+    assert t.attrs["coders"] == ["A", "B", "C"]
+
+
+@pytest.mark.parametrize("coders", [("A", "B"), ("A", "B", "C")])
+def test_code_rows_equal_the_coefficients_on_the_ratings_matrix(corpus, codings, coders):
+    t = ce.agreement(codings, corpus=corpus, coders=list(coders), n_boot=0).set_index("code")
+    for code in [*CODES, None]:
+        r = ratings_for(code, coders)
+        row = t.loc[code or "ALL"]
+        assert row.krippendorff_alpha == pytest.approx(ce.krippendorff_alpha(r))
+        assert row.fleiss_kappa == pytest.approx(ce.fleiss_kappa(r))
+        assert row.gwet_ac1 == pytest.approx(ce.gwet_ac1(r))
+        assert row.percent_agreement == pytest.approx(ce.percent_agreement(r))
+        assert row.brennan_prediger == pytest.approx(ce.brennan_prediger(r, categories=[0, 1]))
+        if len(coders) == 2:
+            assert row.cohen_kappa == pytest.approx(ce.cohen_kappa(r))
+        else:
+            assert np.isnan(row.cohen_kappa)
+            assert "exactly 2 coders" in row.note
+
+
+def test_absence_counts_as_agreement(corpus, codings):
+    # Hand computation for 'kerja_sama', coders A and B: 8 units; A applies it to D1/2, D1/5,
+    # D2/3; B to D1/2, D2/3. Disagreement only on D1/5 -> percent agreement 7/8.
+    # Alpha (binary): n = 16, n_1 = 5, n_0 = 11, D_o-sum = 2 (one split unit):
+    # alpha = 1 - 15 * 2 / (2 * 5 * 11) = 1 - 30/110 = 0.727273.
+    t = ce.agreement(codings, corpus=corpus, coders=["A", "B"], n_boot=0).set_index("code")
+    row = t.loc["kerja_sama"]
+    assert row.percent_agreement == pytest.approx(7 / 8)
+    assert row.krippendorff_alpha == pytest.approx(1 - 30 / 110)
+    assert (row.n_positive, row.n_agreed) == (3, 2)
+
+
+def test_all_row_masi_alpha(corpus, codings):
+    t = ce.agreement(codings, corpus=corpus, n_boot=0).set_index("code")
+    sets = [[set(PLAN[u][c]) for c in "ABC"] for u in PLAN]
+    assert t.loc["ALL", "alpha_masi"] == pytest.approx(ce.krippendorff_alpha_sets(sets))
+    assert t.loc[CODES, "alpha_masi"].isna().all()
+    # ALL: 7 of 8 units got a code; no unit got the same non-empty set from all three coders
+    # except D1/4? (A, B digital; C digital+media: no) -> D2/2 (media x3) only.
+    assert t.loc["ALL", "n_positive"] == 7
+    assert t.loc["ALL", "n_agreed"] == 1
+    off = ce.agreement(codings, corpus=corpus, n_boot=0, masi=False).set_index("code")
+    assert np.isnan(off.loc["ALL", "alpha_masi"]) and "masi=False" in off.loc["ALL", "note"]
+
+
+def test_masi_auto_skips_many_distinct_sets(corpus, codings, monkeypatch):
+    import importlib
+
+    module = importlib.import_module("citra_eval.agreement")
+    monkeypatch.setattr(module, "_MASI_AUTO_MAX_SETS", 3)
+    # A, B, C used 6 distinct sets over the 8 units ({}, {kerja_sama, media}, {kerja_sama},
+    # {digital}, {digital, media}, {media}).
+    auto = ce.agreement(codings, corpus=corpus, n_boot=0).set_index("code")
+    assert np.isnan(auto.loc["ALL", "alpha_masi"])
+    assert "6 distinct code sets (more than 3); pass masi=True" in auto.loc["ALL", "note"]
+    forced = ce.agreement(codings, corpus=corpus, n_boot=0, masi=True).set_index("code")
+    assert np.isfinite(forced.loc["ALL", "alpha_masi"])
+
+
+def test_bootstrap_matches_naive_resampling(corpus, codings):
+    # The vectorised bootstrap must equal recomputing alpha on resampled ratings with the same
+    # draws (numpy default_rng(seed).integers(0, n_units, (n_boot, n_units))).
+    n_boot, seed = 300, 7
+    t = ce.agreement(codings, corpus=corpus, n_boot=n_boot, seed=seed).set_index("code")
+    draws = np.random.default_rng(seed).integers(0, 8, size=(n_boot, 8))
+    for code in ["media", None]:
+        r = ratings_for(code)
+        reps = []
+        for d in draws:
+            rows = d if code else (d[:, None] * len(CODES) + np.arange(len(CODES))).ravel()
+            try:
+                reps.append(ce.krippendorff_alpha(r[rows]))
+            except ValueError:
+                continue
+        row = t.loc[code or "ALL"]
+        assert row.n_boot == len(reps)
+        assert row.alpha_ci_low == pytest.approx(np.quantile(reps, 0.025))
+        assert row.alpha_ci_high == pytest.approx(np.quantile(reps, 0.975))
+        assert row.alpha_ci_low <= row.krippendorff_alpha <= row.alpha_ci_high
+
+
+def test_bootstrap_is_seeded(corpus, codings):
+    a = ce.agreement(codings, corpus=corpus, n_boot=200, seed=1)
+    b = ce.agreement(codings, corpus=corpus, n_boot=200, seed=1)
+    c = ce.agreement(codings, corpus=corpus, n_boot=200, seed=2)
+    pd.testing.assert_frame_equal(a, b)
+    assert not np.allclose(a["alpha_ci_low"], c["alpha_ci_low"])
+    assert ce.agreement(codings, corpus=corpus, n_boot=0)["alpha_ci_low"].isna().all()
+
+
+def test_roles_and_ignored_codings(corpus, codings):
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    s, e = seg.loc[("D1", 1), ["start", "end"]]
+    extra = pd.DataFrame([("D1", 1, int(s), int(e), "media", "A")], columns=ce.CODING_COLUMNS)
+    both = pd.concat([codings, extra], ignore_index=True)
+    t = ce.agreement(both, corpus=corpus, n_boot=0)
+    assert t.attrs["n_codings_ignored"] == 1
+    assert "1 coding(s) on segments outside the units" in t["note"].iloc[-1]
+    every = ce.agreement(both, corpus=corpus, n_boot=0, roles=None)
+    assert (every["n_units"] == 11).all()   # 8 informant + 3 interviewer turns
+    with pytest.raises(ce.InputError, match="no segment has role"):
+        ce.agreement(codings, corpus=corpus, roles=["moderator"])
+
+
+def test_document_unit(corpus, codings):
+    t = ce.agreement(codings, corpus=corpus, unit="document", n_boot=0).set_index("code")
+    assert (t["n_units"] == 2).all()
+    # At document level every coder used every code in D2; in D1 only C and A used media.
+    assert t.loc["media", "percent_agreement"] == pytest.approx((1 / 3 + 1) / 2)
+    assert t.loc["digital", "percent_agreement"] == 1.0
+    assert np.isnan(t.loc["digital", "krippendorff_alpha"])
+    assert "no variation" in t.loc["digital", "note"]
+
+
+def test_unused_code_is_explained(corpus, codings):
+    t = ce.agreement(codings, corpus=corpus, codes=["media", "anggaran"], n_boot=20)
+    row = t.set_index("code").loc["anggaran"]
+    assert row.percent_agreement == 1.0 and row.n_positive == 0
+    assert np.isnan(row.krippendorff_alpha) and np.isnan(row.alpha_ci_low)
+    assert "no coder applied this code" in row.note
+
+
+def test_codebook_restricts_codes(corpus, codings):
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [
+        {"id": "digital", "label": {"en": "Digital"}},
+        {"id": "media", "label": {"en": "Media"}}]})
+    with pytest.raises(ce.InputError, match="'kerja_sama' is not in the codebook"):
+        ce.agreement(codings, corpus=corpus, codes=book)
+    ok = codings[codings["code"] != "kerja_sama"]
+    t = ce.agreement(ok, corpus=corpus, codes=book, n_boot=0)
+    assert t["code"].tolist() == ["digital", "media", "ALL"]
+
+
+def test_coverage_documents_excludes_single_coded_units(corpus, codings):
+    only_a_in_d2 = codings[(codings["doc_id"] == "D1") | (codings["coder"] == "A")]
+    t = ce.agreement(only_a_in_d2, corpus=corpus, coders=["A", "B"], coverage="documents",
+                     n_boot=0)
+    assert (t["n_units"] == 4).all() and (t["n_units_excluded"] == 4).all()
+    assert "4 segment(s) rated by fewer than two coders excluded" in t["note"].iloc[-1]
+    d1 = {u: v for u, v in PLAN.items() if u[0] == "D1"}
+    r = ratings_for("kerja_sama", ("A", "B"), d1)
+    assert t.set_index("code").loc["kerja_sama", "krippendorff_alpha"] == pytest.approx(
+        ce.krippendorff_alpha(r))
+    only_a = codings[codings["coder"] == "A"]
+    both = pd.concat([only_a[only_a["doc_id"] == "D1"],
+                      codings[(codings["coder"] == "B") & (codings["doc_id"] == "D2")]])
+    with pytest.raises(ce.InputError, match="no segment was rated by two or more coders"):
+        ce.agreement(both, corpus=corpus, coverage="documents")
+
+
+def test_bad_input(corpus, codings):
+    with pytest.raises(ce.InputError, match=r"coder.*'Z'.*have A, B, C"):
+        ce.agreement(codings, corpus=corpus, coders=["A", "Z"])
+    with pytest.raises(ce.InputError, match=r"at least 2 coders.*1 \(A\)"):
+        ce.agreement(codings[codings["coder"] == "A"], corpus=corpus)
+    bad = codings.copy()
+    bad.loc[0, "segment_id"] = 99
+    with pytest.raises(ce.InputError, match="unknown segment_id 99"):
+        ce.agreement(bad, corpus=corpus)
+    bad = codings.copy()
+    bad.loc[0, "end"] = 10_000
+    with pytest.raises(ce.InputError, match="outside the text"):
+        ce.agreement(bad, corpus=corpus)
+    bad = codings.copy()
+    bad.loc[0, "doc_id"] = "D9"
+    with pytest.raises(ce.InputError, match="unknown doc_id 'D9'"):
+        ce.agreement(bad, corpus=corpus)
+    with pytest.raises(ValueError, match="unit must be"):
+        ce.agreement(codings, corpus=corpus, unit="sentence")
+    with pytest.raises(ValueError, match="ci must be between 0 and 1"):
+        ce.agreement(codings, corpus=corpus, ci=95)
+    with pytest.raises(ValueError, match="n_boot"):
+        ce.agreement(codings, corpus=corpus, n_boot=-1)
+    with pytest.raises(TypeError, match="corpus must be a Corpus"):
+        ce.agreement(codings, corpus="transcripts/")
+    with pytest.raises(TypeError, match="coders must be a list"):
+        ce.agreement(codings, corpus=corpus, coders="A")
+
+
+# --------------------------------------------------------------------------- disagreements
+
+
+def test_disagreements_lists_each_disputed_segment(corpus, codings):
+    d = ce.disagreements(codings, corpus=corpus, coders=["A", "B"])
+    disputed = [u for u, v in PLAN.items() if set(v["A"]) != set(v["B"])]
+    assert list(zip(d["doc_id"], d["segment_id"], strict=True)) == disputed
+    first = d.iloc[0]
+    assert (first.codes_A, first.codes_B) == ("kerja_sama; media", "kerja_sama")
+    assert (first.agreed, first.disputed, first.n_disputed) == ("kerja_sama", "media", 1)
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    assert first.text == seg.loc[("D1", 2), "text"]
+    assert first.speaker == "I1"
+    # Agreement and disagreement report tell the same story: disputed segments = units whose
+    # code sets differ.
+    assert len(d) == sum(set(v["A"]) != set(v["B"]) for v in PLAN.values())
+
+
+def test_disagreements_three_coders(corpus, codings):
+    d = ce.disagreements(codings, corpus=corpus)
+    assert {"codes_A", "codes_B", "codes_C"} <= set(d.columns)
+    assert ("D2", 2) not in set(zip(d["doc_id"], d["segment_id"], strict=True))  # all agree
+    assert ("D1", 6) not in set(zip(d["doc_id"], d["segment_id"], strict=True))  # none coded
+
+
+# --------------------------------------------------------------------------- consensus
+
+
+def _decided(frame) -> set:
+    return set(zip(frame["doc_id"], frame["segment_id"], frame["code"], strict=True))
+
+
+def _plan_set(rule) -> set:
+    out = set()
+    for (doc, sid), by in PLAN.items():
+        for code in CODES:
+            n = sum(code in by[c] for c in "ABC")
+            if rule(n):
+                out.add((doc, sid, code))
+    return out
+
+
+@pytest.mark.parametrize(("rule", "keep"), [("agreed", lambda n: n == 3),
+                                            ("any", lambda n: n >= 1),
+                                            ("majority", lambda n: n >= 2)])
+def test_consensus_rules(codings, rule, keep):
+    out = ce.consensus(codings, rule=rule)
+    assert list(out.columns[:6]) == ce.CODING_COLUMNS
+    assert (out["coder"] == "consensus").all()
+    assert _decided(out) == _plan_set(keep)
+    ce.validate_codings(out)
+
+
+def test_consensus_adjudicator(codings, corpus):
+    ab = codings[codings["coder"].isin(["A", "B"])]
+    # C adjudicates A vs B: agreed codes kept, disputed ones follow C.
+    out = ce.consensus(codings, rule="adjudicator", adjudicator="C")
+    expected = set()
+    for (doc, sid), by in PLAN.items():
+        for code in CODES:
+            a, b, c = (code in by[x] for x in "ABC")
+            if (a and b) or ((a != b) and c):
+                expected.add((doc, sid, code))
+    assert _decided(out) == expected
+    assert out["note"].str.startswith(("agreed by A, B", "adjudicated by C")).all()
+    # A adjudicating A vs B gives A's codings.
+    out_a = ce.consensus(ab, rule="adjudicator", adjudicator="A")
+    assert _decided(out_a) == _decided(ab[ab["coder"] == "A"])
+    ce.validate_codings(out_a, corpus=corpus)
+
+
+def test_consensus_span_is_hull(corpus):
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    s, e = (int(v) for v in seg.loc[("D1", 2), ["start", "end"]])
+    c = pd.DataFrame([("D1", 2, s, s + 10, "media", "A"), ("D1", 2, s + 5, e, "media", "B")],
+                     columns=ce.CODING_COLUMNS)
+    out = ce.consensus(c)
+    assert (out.loc[0, "start"], out.loc[0, "end"]) == (s, e)
+
+
+def test_consensus_bad_arguments(codings):
+    with pytest.raises(ValueError, match="rule must be one of"):
+        ce.consensus(codings, rule="vote")
+    with pytest.raises(ValueError, match="adjudicator= is needed"):
+        ce.consensus(codings, rule="adjudicator")
+    with pytest.raises(ValueError, match="adjudicator= is needed"):
+        ce.consensus(codings, adjudicator="A")
+    with pytest.raises(ce.InputError, match="adjudicator 'Q' has no codings"):
+        ce.consensus(codings, rule="adjudicator", adjudicator="Q")
+    with pytest.raises(ValueError, match="already a coder"):
+        ce.consensus(codings, coder="A")
+    with pytest.raises(ce.InputError, match="at least 2 coders"):
+        ce.consensus(codings[codings["coder"] == "A"])
+
+
+# --------------------------------------------------------------------------- command line
+
+
+@pytest.fixture
+def study(tmp_path, corpus, codings):
+    tdir = tmp_path / "interview_transcripts"
+    tdir.mkdir()
+    (tdir / "d1.txt").write_text(DOC1, encoding="utf-8")
+    (tdir / "d2.txt").write_text(DOC2, encoding="utf-8")
+    for coder in "AB":
+        ce.write_codings(codings[codings["coder"] == coder], tmp_path / f"codings_{coder}.csv")
+    return tmp_path
+
+
+def test_cli_agree_writes_table_and_disagreements(cli, study, corpus, codings):
+    out, dis = study / "out" / "agreement.csv", study / "out" / "disagreements.csv"
+    r = cli("agree", "--transcripts", str(study / "interview_transcripts"), "--codings",
+            str(study / "codings_A.csv"), str(study / "codings_B.csv"), "--out", str(out),
+            "--n-boot", "100", "--seed", "3", "--disagreements", str(dis))
+    assert r.returncode == 0, r.stderr
+    assert "wrote" in r.stdout
+    table = pd.read_csv(out)
+    expected = ce.agreement(codings[codings["coder"].isin(["A", "B"])], corpus=corpus,
+                            n_boot=100, seed=3)
+    pd.testing.assert_frame_equal(table[AGREEMENT_COLUMNS], expected[AGREEMENT_COLUMNS],
+                                  check_dtype=False)
+    assert len(pd.read_csv(dis)) == sum(set(v["A"]) != set(v["B"]) for v in PLAN.values())
+
+
+def test_cli_agree_bad_input_exit_2_nothing_written(cli, study, capsys):
+    from citra_eval.cli import main
+
+    out = study / "agreement.csv"
+    base = ["agree", "--transcripts", str(study / "interview_transcripts"), "--out", str(out)]
+    r = cli(*base, "--codings", str(study / "codings_A.csv"))  # one real process
+    assert r.returncode == 2
+    assert r.stderr.startswith("error: ") and "at least 2 coders" in r.stderr
+    assert "Traceback" not in r.stderr
+    bad = study / "codings_bad.csv"
+    text = (study / "codings_B.csv").read_text(encoding="utf-8").splitlines()
+    fields = text[1].split(",")
+    fields[3] = "99999"
+    bad.write_text("\n".join([text[0], ",".join(fields), *text[2:]]) + "\n", encoding="utf-8")
+    a, b = str(study / "codings_A.csv"), str(study / "codings_B.csv")
+    for extra, message in [
+            (["--codings", a, str(bad)], f"error: {bad}:2: span"),
+            (["--codings", a, b, "--coders", "A", "Q"], "'Q'"),
+            (["--codings", a, a], "more than one file"),
+            (["--codings", a, b, "--n-boot", "-5"], "error: --n-boot: must be 0 or more")]:
+        assert main([*base, *extra]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and message in err, err
+    assert not out.exists()
+
+
+# --------------------------------------------------------------------------- example study
+
+
+@pytest.fixture(scope="module")
+def example_codings(example_corpus, example_codebook):
+    manual = [ce.read_codings(ce.example_path(f"codings_{c}"), corpus=example_corpus,
+                              codebook=example_codebook) for c in "AB"]
+    auto = ce.autocode(example_corpus, example_codebook)  # coder "auto"
+    return pd.concat([*manual, auto], ignore_index=True)
+
+
+@pytest.mark.parametrize("pair", [("A", "B"), ("A", "auto"), ("B", "auto")])
+def test_example_study_pairs(example_corpus, example_codebook, example_codings, pair):
+    import krippendorff
+
+    codings = example_codings[example_codings["coder"].isin(pair)]
+    t = ce.agreement(codings, corpus=example_corpus, codes=example_codebook, n_boot=200)
+    informant = example_corpus.segments[example_corpus.segments["role"] == "informant"]
+    assert t["code"].tolist() == [*example_codebook.codable_ids, "ALL"]
+    assert (t["n_units"] == len(informant)).all() and (t["n_units_excluded"] == 0).all()
+    assert t.attrs["coders"] == sorted(pair)
+    # Independent check of every code's alpha with the krippendorff package, on presence
+    # ratings built straight from the codings (a segment a coder did not code = absent).
+    keys = list(zip(informant["doc_id"], informant["segment_id"], strict=True))
+    applied = set(zip(codings["coder"], codings["doc_id"], codings["segment_id"],
+                      codings["code"], strict=True))
+    for code, alpha in zip(t["code"][:-1], t["krippendorff_alpha"][:-1], strict=True):
+        r = np.array([[float((c, d, s, code) in applied) for (d, s) in keys] for c in pair])
+        assert alpha == pytest.approx(krippendorff.alpha(reliability_data=r,
+                                                         level_of_measurement="nominal"))
+    ok = t.dropna(subset=["alpha_ci_low"])
+    assert ((ok["alpha_ci_low"] <= ok["krippendorff_alpha"])
+            & (ok["krippendorff_alpha"] <= ok["alpha_ci_high"])).all()
+    dis = ce.disagreements(codings, corpus=example_corpus)
+    # The disputed segments are the units whose code sets differ.
+    same_set = ce.percent_agreement(_sets_equal(codings, keys, pair))
+    assert len(dis) == round((1 - same_set) * len(keys))
+
+
+def test_example_study_three_coders(example_corpus, example_codings):
+    t = ce.agreement(example_codings, corpus=example_corpus, n_boot=0).set_index("code")
+    assert t["cohen_kappa"].isna().all() and (t["n_coders"] == 3).all()
+    assert np.isfinite(t.loc["ALL", "fleiss_kappa"])
+    ref = ce.consensus(example_codings, rule="majority")
+    ce.validate_codings(ref, corpus=example_corpus)
+    assert set(ref["coder"]) == {"consensus"}
+
+
+def _sets_equal(codings, keys, coders) -> np.ndarray:
+    """Units x coders ratings: each coder's code set as a sorted string (nominal)."""
+    sets = codings.groupby(["coder", "doc_id", "segment_id"])["code"].agg(
+        lambda s: ";".join(sorted(set(s))))
+    return np.array([[sets.get((c, d, s), "") for c in coders] for (d, s) in keys],
+                    dtype=object)
+
+
+def test_cli_agree_options(study, corpus, codings, capsys):
+    from citra_eval.cli import main
+
+    out = study / "doc.csv"
+    args = ["agree", "--transcripts", str(study / "interview_transcripts"), "--codings",
+            str(study / "codings_A.csv"), str(study / "codings_B.csv"), "--out", str(out),
+            "--n-boot", "0"]
+    assert main([*args, "--unit", "document", "--no-masi"]) == 0
+    table = pd.read_csv(out)
+    assert (table["n_units"] == 2).all() and table["alpha_masi"].isna().all()
+    assert main([*args, "--roles", "all"]) == 0
+    assert (pd.read_csv(out)["n_units"] == 11).all()
+    assert "11 segments" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- random codings
+
+
+def _scalar_or_nan(fn, r, **kw) -> float:
+    try:
+        return fn(r, **kw)
+    except ValueError:
+        return np.nan
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_random_codings_rows_equal_scalar_coefficients(corpus, data):
+    coders = data.draw(st.sampled_from([("A", "B"), ("A", "B", "C")]))
+    coverage = data.draw(st.sampled_from(["all", "documents"]))
+    plan = {u: {c: data.draw(st.lists(st.sampled_from(CODES), unique=True, max_size=2))
+                for c in coders} for u in PLAN}
+    codings = make_codings(corpus, plan, coders)
+    if codings["coder"].nunique() < 2:
+        return
+    try:
+        t = ce.agreement(codings, corpus=corpus, coders=list(coders), codes=CODES, n_boot=0,
+                         coverage=coverage).set_index("code")
+    except ce.InputError as exc:
+        assert "no segment was rated by two or more coders" in str(exc)
+        return
+    # The ratings matrix as agreement() defines it: NaN where a coder did not rate the unit.
+    coded_docs = {c: set(codings.loc[codings["coder"] == c, "doc_id"]) for c in coders}
+    rated = np.array([[coverage == "all" or u[0] in coded_docs[c] for c in coders]
+                      for u in plan])
+    keep = rated.sum(axis=1) >= 2
+    assert (t["n_units"] == keep.sum()).all()
+    assert (t["n_units_excluded"] == (~keep).sum()).all()
+    for code in [*CODES, None]:
+        r = ratings_for(code, coders, plan)
+        mask = np.repeat(rated, 1 if code else len(CODES), axis=0)
+        r = np.where(mask, r, np.nan)[np.repeat(keep, 1 if code else len(CODES))]
+        row = t.loc[code or "ALL"]
+        for col, fn, kw in [("krippendorff_alpha", ce.krippendorff_alpha, {}),
+                            ("fleiss_kappa", ce.fleiss_kappa, {}),
+                            ("percent_agreement", ce.percent_agreement, {}),
+                            ("gwet_ac1", ce.gwet_ac1, {"categories": [0.0, 1.0]}),
+                            ("cohen_kappa", ce.cohen_kappa, {})]:
+            if col == "cohen_kappa" and len(coders) != 2:
+                assert np.isnan(row[col])
+                continue
+            expected = _scalar_or_nan(fn, r, **kw)
+            assert row[col] == pytest.approx(expected, nan_ok=True), (col, code)

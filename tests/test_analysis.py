@@ -1,0 +1,219 @@
+"""Qualitative analyses, checked by hand computation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import citra_eval as ce
+
+SAT_CODES = {  # interview -> codes; see test_saturation_hand_computed
+    "D01": "a b c", "D02": "b d", "D03": "a e", "D04": "f", "D05": "a g", "D06": "b",
+    "D07": "h", "D08": "a", "D09": "b", "D10": "a",
+}
+
+
+def sat_corpus_and_codings():
+    texts, rows = {}, []
+    # dates in reverse file order, so order="date" must sort
+    for i, (doc, codes) in enumerate(SAT_CODES.items()):
+        texts[f"{doc}.txt"] = (f"---\nid: {doc}\ndate: 2021-{12 - i:02d}-01\n"
+                               "speakers: {I: informant}\n---\nI: teks\n")
+        rows += [(doc, 1, 0, 4, c, "A") for c in codes.split()]
+    corpus = ce.Corpus.from_texts(texts)
+    return corpus, pd.DataFrame(rows, columns=ce.CODING_COLUMNS)
+
+
+def test_saturation_hand_computed():
+    """Guest, Namey & Chen (2020), PLoS ONE 15(5): e0232076: base = unique codes of the first
+    4 interviews = {a,b,c,d,e,f} = 6; runs of 2 advance one interview at a time; new codes in
+    a run are counted against all earlier interviews and divided by the base (6).
+      run D05-D06: new {g} -> 1/6; D06-D07: {h} -> 1/6; D07-D08: {h} -> 1/6;
+      run D08-D09: none -> 0 <= 5%: saturation at 7 interviews, confirmed at 9."""
+    corpus, codings = sat_corpus_and_codings()
+    order = list(SAT_CODES)
+    sat = ce.saturation(codings, corpus=corpus, order=order, base_size=4, run_length=2,
+                        threshold=0.05)
+    assert sat["doc_id"].tolist() == order
+    assert sat["new_codes"].tolist() == [3, 1, 1, 1, 1, 0, 1, 0, 0, 0]
+    assert sat["cumulative_codes"].tolist() == [3, 4, 5, 6, 7, 7, 8, 8, 8, 8]
+    assert sat["new_code_ids"].iat[4] == "g"
+    assert sat["in_base"].tolist() == [True] * 4 + [False] * 6
+    assert sat["run_new_codes"].tolist()[5:] == [1, 1, 1, 0, 0]
+    assert sat["run_new_codes"].isna().tolist()[:5] == [True] * 5
+    assert sat["run_ratio"].tolist()[5:] == pytest.approx([1 / 6] * 3 + [0, 0])
+    assert sat["meets_threshold"].tolist()[5:] == [False, False, False, True, True]
+    info = sat.attrs["saturation"]
+    assert info["base_codes"] == 6
+    assert info["saturation_point"] == 7 and info["confirmed_at"] == 9
+    # a 20% threshold is met by the first run already: saturation at the base (4)
+    loose = ce.saturation(codings, corpus=corpus, order=order, threshold=0.2)
+    assert loose.attrs["saturation"]["saturation_point"] == 4
+    # a run of 3 never sees zero new codes before D10: D08-D10 is the first all-old run
+    r3 = ce.saturation(codings, corpus=corpus, order=order, run_length=3, threshold=0)
+    assert r3.attrs["saturation"]["confirmed_at"] == 10
+    assert r3.attrs["saturation"]["saturation_point"] == 7
+
+
+def test_saturation_orders_by_date_and_validates():
+    corpus, codings = sat_corpus_and_codings()
+    sat = ce.saturation(codings, corpus=corpus)
+    assert sat["doc_id"].tolist() == list(SAT_CODES)[::-1]
+    assert sat["date"].iat[0] == "2021-03-01"
+    with pytest.raises(ValueError, match="base_size"):
+        ce.saturation(codings, corpus=corpus, base_size=0)
+    with pytest.raises(ValueError, match="order"):
+        ce.saturation(codings, corpus=corpus, order=["D01", "nope"])
+    sat_none = ce.saturation(codings[codings["code"] == "zzz"], corpus=corpus)
+    assert sat_none.attrs["saturation"]["saturation_point"] is None
+
+
+def small():
+    src = {
+        "a.txt": "---\nid: A\ngroup: g1\ninformant: Kepala Humas\nspeakers: {P: interviewer, "
+                 "X: informant}\n---\nP: tanya\nX: satu dua tiga empat\nP: lagi\nX: lima enam\n",
+        "b.txt": "---\nid: B\ngroup: g2\ninformant: Wartawan\nspeakers: {P: interviewer, "
+                 "Y: informant}\n---\nP: tanya\nY: tujuh delapan\n",
+    }
+    corpus = ce.Corpus.from_texts(src)
+    rows = [("A", 2, 5, 8, "x"), ("A", 2, 9, 13, "x"), ("A", 2, 5, 8, "y"), ("A", 4, 0, 4, "x"),
+            ("B", 2, 0, 5, "x"), ("B", 2, 0, 5, "z")]
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])["start"]
+    codings = pd.DataFrame([(d, s, seg[(d, s)] + a, seg[(d, s)] + b, c, "A")
+                            for d, s, a, b, c in rows], columns=ce.CODING_COLUMNS)
+    ce.validate_codings(codings, corpus=corpus)
+    return corpus, codings
+
+
+def test_code_frequencies_hand_computed():
+    corpus, codings = small()
+    f = ce.code_frequencies(codings, corpus=corpus).set_index("code")
+    assert list(f.columns) == ["label", "n_codings", "n_segments", "n_documents",
+                               "n_informants", "share_segments"]
+    assert f.loc["x", ["n_codings", "n_segments", "n_documents", "n_informants"]].tolist() == [
+        4, 3, 2, 2]
+    assert f.loc["x", "share_segments"] == pytest.approx(3 / 3)  # 3 informant segments
+    assert f.loc["y", "share_segments"] == pytest.approx(1 / 3)
+    g = ce.code_frequencies(codings, corpus=corpus, by="group")
+    x1 = g[(g["group"] == "g1") & (g["code"] == "x")].iloc[0]
+    assert (x1["n_segments"], x1["share_segments"]) == (2, 1.0)
+    z1 = g[(g["group"] == "g1") & (g["code"] == "z")].iloc[0]
+    assert z1["n_codings"] == 0
+    with pytest.raises(ValueError, match="not a document attribute"):
+        ce.code_frequencies(codings, corpus=corpus, by="nope")
+
+
+def test_frequencies_need_one_coder():
+    corpus, codings = small()
+    two = pd.concat([codings, codings.assign(coder="B")])
+    with pytest.raises(ValueError, match="several coders"):
+        ce.code_frequencies(two, corpus=corpus)
+    f = ce.code_frequencies(two, corpus=corpus, coder="B")
+    assert f["n_codings"].sum() == len(codings)
+
+
+def test_cooccurrence_hand_computed():
+    corpus, codings = small()
+    co = ce.cooccurrence(codings, corpus=corpus)
+    pairs = {(a, b): (c, j) for a, b, c, j in co.itertuples(index=False)}
+    # segments: A2 {x,y}, A4 {x}, B2 {x,z}; n_x=3, n_y=1, n_z=1
+    assert pairs[("x", "y")] == (1, pytest.approx(1 / 3))
+    assert pairs[("z", "x")] == (1, pytest.approx(1 / 3))
+    assert pairs[("x", "x")] == (3, 1.0)
+    assert ("y", "z") not in pairs
+    mat = ce.cooccurrence_matrix(co)
+    assert mat.loc["y", "z"] == 0 and mat.loc["x", "x"] == 3
+    assert (mat.to_numpy() == mat.to_numpy().T).all()
+    by_j = ce.cooccurrence(codings, corpus=corpus, measure="jaccard")
+    assert by_j["jaccard"].is_monotonic_decreasing
+    with pytest.raises(ValueError, match="measure"):
+        ce.cooccurrence(codings, corpus=corpus, measure="dice")
+
+
+def test_case_matrix_and_save(tmp_path):
+    corpus, codings = small()
+    m = ce.code_case_matrix(codings, corpus=corpus)
+    assert m.loc["y"].tolist() == [1, 0] and m.loc["z"].tolist() == [0, 1]
+    assert list(m.columns) == ["A", "B"]
+    ce.save_case_matrix(m, tmp_path / "m.csv")
+    back = pd.read_csv(tmp_path / "m.csv", index_col=0)
+    assert back.equals(m.rename_axis(None, axis=1).rename_axis("code"))
+    ce.save_case_matrix(m.T, tmp_path / "m.xlsx")
+    x = pd.read_excel(tmp_path / "m.xlsx", index_col=0)
+    assert x.to_numpy().tolist() == m.T.to_numpy().tolist()
+    with pytest.raises(ValueError, match=r"\.csv or \.xlsx"):
+        ce.save_case_matrix(m, tmp_path / "m.txt")
+    assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_exemplar_quotes_ranking():
+    corpus, codings = small()
+    b = codings[(codings["doc_id"] == "A") & (codings["segment_id"] == 4)].assign(coder="B")
+    both = pd.concat([codings, b])
+    q = ce.exemplar_quotes(both, corpus=corpus, k=2, min_chars=1, max_chars=100)
+    x = q[q["code"] == "x"]
+    # A4 has two coders -> rank 1; then A2 (two codings rows = 2 hits) before B2 (one)
+    assert x[["doc_id", "segment_id"]].values.tolist() == [["A", 4], ["A", 2]]
+    assert x["n_coders"].tolist() == [2, 1] and x["n_hits"].tolist() == [2, 2]
+    top = x.iloc[1]
+    assert top["quote"] == corpus.text("A")[top["start"]:top["end"]] == "dua tiga"
+    assert top["attribution"] == "A, Kepala Humas"
+    with pytest.raises(ValueError, match="k must"):
+        ce.exemplar_quotes(codings, corpus=corpus, k=0)
+
+
+def test_exemplar_quotes_use_evidence_counts():
+    corpus, _ = small()
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    a2, a4 = seg.loc[("A", 2)], seg.loc[("A", 4)]
+    auto = pd.DataFrame([("A", 2, a2.start, a2.end, "x", "auto", "satu | dua | tiga"),
+                         ("A", 4, a4.start, a4.end, "x", "auto", "lima")],
+                        columns=[*ce.CODING_COLUMNS, "evidence"])
+    ce.validate_codings(auto, corpus=corpus)
+    q = ce.exemplar_quotes(auto, corpus=corpus, k=1, min_chars=1)
+    assert q["segment_id"].tolist() == [2] and q["n_hits"].tolist() == [3]
+
+
+def test_kwic_finds_inflected_forms_with_context():
+    src = ("---\nid: K\nspeakers: {I: informant}\n---\n"
+           "I: Dulu kami bekerja sama dengan media. Sekarang kerjasamanya makin erat.\n"
+           "I: Dikerjasamakan saja!\n")
+    corpus = ce.Corpus.from_texts({"k.txt": src})
+    k = ce.kwic(corpus, "kerja sama", window=2)
+    assert k["keyword"].tolist() == ["bekerja sama", "kerjasamanya", "Dikerjasamakan"]
+    assert k["left"].tolist() == ["Dulu kami", "media. Sekarang", ""]
+    assert k["right"].tolist() == ["dengan media", "makin erat", "saja"]
+    text = corpus.text("K")
+    assert all(text[s:e] == w for s, e, w in zip(k["start"], k["end"], k["keyword"],
+                                                 strict=True))
+    assert ce.kwic(corpus, "tidak ada").empty
+    with pytest.raises(ValueError, match="term"):
+        ce.kwic(corpus, "  ")
+
+
+def test_analyses_on_the_example_study(example_corpus, example_codebook):
+    a = ce.read_codings(ce.example_path("codings_A"))
+    f = ce.code_frequencies(a, corpus=example_corpus, codebook=example_codebook)
+    assert f["code"].tolist() == example_codebook.codable_ids
+    assert f["n_codings"].sum() == len(a)
+    auto = ce.autocode(example_corpus, example_codebook)
+    q = ce.exemplar_quotes(auto, corpus=example_corpus, codebook=example_codebook, k=3)
+    assert q["informant"].notna().all()
+    assert q["attribution"].str.match(r"INF\d\d, ").all()
+    m = ce.code_case_matrix(auto, corpus=example_corpus, codebook=example_codebook)
+    assert m.shape == (len(example_codebook.codable_ids), len(example_corpus))
+    assert set(np.unique(m.to_numpy())) <= {0, 1}
+
+
+def test_exemplar_quotes_spread_over_documents_among_equals():
+    corpus, _ = small()
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    rows = [(d, s, seg.loc[(d, s)].start, seg.loc[(d, s)].end, "x", "A")
+            for d, s in [("A", 2), ("A", 4), ("B", 2)]]
+    codings = pd.DataFrame(rows, columns=ce.CODING_COLUMNS)
+    q = ce.exemplar_quotes(codings, corpus=corpus, k=2, min_chars=1)
+    assert q[["doc_id", "segment_id"]].values.tolist() == [["A", 2], ["B", 2]]
+    assert q["rank"].tolist() == [1, 2]
+    q3 = ce.exemplar_quotes(codings, corpus=corpus, k=3, min_chars=1)
+    assert q3["segment_id"].tolist() == [2, 2, 4]

@@ -1,0 +1,355 @@
+"""Auto-coding: morphology, slang, overlaps, regexes, units, offsets, evaluation, CLI."""
+
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+import pytest
+from conftest import refdata_path
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import citra_eval as ce
+from citra_eval.coding import Matcher
+
+CODEBOOK = {
+    "codebook": "t", "language": "id",
+    "slang": {"gercep": "cepat"},
+    "no_stem": ["bamara"],
+    "codes": [
+        {"id": "strategi", "label": "Strategi", "codable": False, "children": [
+            {"id": "kerja_sama", "label": "Kerja sama",
+             "patterns": ["kerja sama", "mitra", {"regex": "\\bmou\\b"}]},
+            {"id": "berita_cepat", "label": "Berita cepat",
+             "patterns": ["cepat", "rilis berita", {"regex": "press ?release"}]},
+            {"id": "bamara", "label": "Bamara",
+             "patterns": [{"regex": "\\bbamara\\b|badapatan"}, "tatap muka"]},
+            {"id": "media", "label": "Media", "patterns": ["media sosial", "berita"]},
+            {"id": "tolak", "label": "Tolak", "patterns": ["tidak mau"]},
+        ]},
+    ],
+}
+
+
+def make_corpus(*informant_turns: str, interviewer: str = "Bagaimana kerja sama humas?"):
+    body = "".join(f"P: {interviewer}\nI: {t}\n" for t in informant_turns)
+    src = "---\nid: D1\ninformant: Kepala Humas\nspeakers: {P: interviewer, I: informant}\n---\n"
+    return ce.Corpus.from_texts({"d1.txt": src + body})
+
+
+@pytest.fixture(scope="module")
+def cb():
+    return ce.Codebook.from_dict(CODEBOOK)
+
+
+@pytest.mark.parametrize("variant", ["kerja sama", "bekerja sama", "bekerjasama", "kerjasama",
+                                     "dikerjasamakan", "Kerja Sama", "KERJASAMANYA"])
+def test_morphology_variants_match(cb, variant):
+    corpus = make_corpus(f"Kami {variant} dengan wartawan.")
+    out = ce.autocode(corpus, cb)
+    assert out["code"].tolist() == ["kerja_sama"]
+    assert out["evidence"].iat[0] == variant
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Prinsipnya secepatnya.", "berita_cepat"), ("Kecepatan itu penting.", "berita_cepat"),
+    ("Kami mempercepat semua.", "berita_cepat"), ("Humas gercep.", "berita_cepat"),
+    ("Kami bermitra.", "kerja_sama"), ("Info di medsos.", "media"),
+    ("Ulun kada mau.", "tolak"), ("Warga nggak mau.", "tolak"),
+])
+def test_slang_banjarese_and_affixes(cb, text, code):
+    out = ce.autocode(make_corpus(text), cb)
+    assert code in set(out["code"])
+
+
+def test_no_hit_inside_other_words_or_across_sentences(cb):
+    # 'mitral' is not an affix form of 'mitra'; a sentence end separates 'Kerja' and 'Sama'
+    out = ce.autocode(make_corpus("Katup mitral rusak. Kerja. Sama-sama."), cb)
+    assert out.empty
+
+
+def test_overlapping_hits_of_different_codes_are_all_reported(cb):
+    corpus = make_corpus("Kami rilis berita secepatnya di media sosial.")
+    hits = ce.match_patterns(corpus, cb)
+    got = set(zip(hits["code"], hits["pattern"], hits["matched_text"], strict=True))
+    assert ("berita_cepat", "rilis berita", "rilis berita") in got
+    assert ("media", "berita", "berita") in got  # inside the other code's phrase
+    assert ("berita_cepat", "cepat", "secepatnya") in got
+    assert ("media", "media sosial", "media sosial") in got
+    out = ce.autocode(corpus, cb)
+    assert set(out["code"]) == {"berita_cepat", "media"}
+
+
+def test_regex_patterns_run_on_case_folded_text(cb):
+    corpus = make_corpus("Ada MoU baru. Acara BAMARA dan Press Release-nya.")
+    hits = ce.match_patterns(corpus, cb)
+    regex = hits[hits["kind"] == "regex"]
+    assert sorted(regex["matched_text"]) == ["BAMARA", "MoU", "Press Release"]
+    text = corpus.text("D1")
+    assert all(text[s:e] == m for s, e, m in
+               zip(hits["start"], hits["end"], hits["matched_text"], strict=True))
+
+
+def test_offsets_survive_characters_whose_case_folding_changes_length(cb):
+    corpus = make_corpus("İİİ Straße ß İ — kerja sama dan MOU İ.")
+    hits = ce.match_patterns(corpus, cb)
+    text = corpus.text("D1")
+    assert sorted(hits["matched_text"]) == ["MOU", "kerja sama"]
+    for s, e, m in zip(hits["start"], hits["end"], hits["matched_text"], strict=True):
+        assert text[s:e] == m
+
+
+def test_turn_unit_one_row_per_segment_and_code(cb):
+    corpus = make_corpus("Kerja sama, bermitra, MoU. Lalu rilis cepat.", "Tidak ada.")
+    out = ce.autocode(corpus, cb)
+    assert list(out.columns) == ["doc_id", "segment_id", "start", "end", "code", "coder",
+                                 "evidence", "note"]
+    assert out["code"].tolist() == ["kerja_sama", "berita_cepat"]
+    seg = corpus.segments.set_index("segment_id").loc[2]
+    assert (out["start"] == seg["start"]).all() and (out["end"] == seg["end"]).all()
+    assert out["evidence"].iat[0] == "Kerja sama | bermitra | MoU"
+    assert out["coder"].eq("auto").all()
+    assert "regex:\\bmou\\b" in out["note"].iat[0]
+
+
+def test_sentence_unit_spans_the_sentence(cb):
+    corpus = make_corpus("Pertama soal lain. Kami bermitra dengan media. Terakhir cepat!")
+    out = ce.autocode(corpus, cb, unit="sentence")
+    text = corpus.text("D1")
+    spans = {c: text[s:e] for c, s, e in zip(out["code"], out["start"], out["end"], strict=True)}
+    assert spans == {"kerja_sama": "Kami bermitra dengan media.",
+                     "berita_cepat": "Terakhir cepat!"}
+
+
+def test_interviewer_turns_only_on_request(cb):
+    corpus = make_corpus("Tidak ada.", interviewer="Soal kerja sama?")
+    assert ce.autocode(corpus, cb).empty
+    both = ce.autocode(corpus, cb, roles=("informant", "interviewer"))
+    assert both["segment_id"].tolist() == [1]
+    assert ce.autocode(corpus, cb, roles=None)["segment_id"].tolist() == [1]
+
+
+def test_bad_arguments(cb):
+    corpus = make_corpus("x")
+    with pytest.raises(ValueError, match="unit"):
+        ce.autocode(corpus, cb, unit="paragraph")
+    with pytest.raises(TypeError, match="corpus"):
+        ce.autocode("not a corpus", cb)
+    with pytest.raises(ValueError, match="regex"):
+        Matcher.from_patterns([("a", "(", "regex")])
+
+
+WORDS = ["kerja", "sama", "bekerjasama", "mitra", "MoU", "cepat", "gercep", "medsos", "İ",
+         "Straße", "😀", "berita", "rilis", "tatap", "muka", "nggak", "mau", "x"]
+
+
+@st.composite
+def transcripts(draw):
+    turns = draw(st.lists(st.lists(st.tuples(st.sampled_from(WORDS),
+                                             st.sampled_from([" ", ", ", ". ", "!\n", " -"])),
+                                   min_size=1, max_size=25), min_size=1, max_size=6))
+    body = ""
+    for i, turn in enumerate(turns):
+        label = "I" if i % 2 == 0 else "P"
+        body += f"{label}: " + "".join(w + sep for w, sep in turn).strip() + "\n"
+    return body
+
+
+@given(transcripts())
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_every_coding_lies_inside_its_segment_with_its_evidence(body):
+    cb = ce.Codebook.from_dict(CODEBOOK)
+    src = "---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\n" + body
+    corpus = ce.Corpus.from_texts({"d.txt": src})
+    text = corpus.text("D1")
+    seg = corpus.segments.set_index("segment_id")
+    for unit in ("turn", "sentence"):
+        out = ce.autocode(corpus, cb, unit=unit, roles=None)
+        for row in out.itertuples(index=False):
+            s0, s1 = seg.loc[row.segment_id, ["start", "end"]]
+            assert s0 <= row.start < row.end <= s1
+            span = text[row.start:row.end]
+            for item in row.evidence.split(" | "):
+                assert item in span
+    hits = ce.match_patterns(corpus, cb, roles=None)
+    for row in hits.itertuples(index=False):
+        assert text[row.start:row.end] == row.matched_text
+
+
+def test_autocode_report(cb):
+    corpus = make_corpus("Kami bermitra.", "Tidak ada apa-apa.")
+    codings = ce.autocode(corpus, cb)
+    rep = ce.autocode_report(codings, corpus=corpus, codebook=cb)
+    counts = rep["counts"].set_index("code")
+    assert counts.loc["kerja_sama", "n_codings"] == 1
+    assert counts.loc["bamara", "n_codings"] == 0
+    never = set(zip(rep["never_matched"]["code"], rep["never_matched"]["pattern"], strict=True))
+    assert ("kerja_sama", "mitra") not in never
+    assert ("kerja_sama", "kerja sama") in never
+    assert rep["uncoded"]["segment_id"].tolist() == [4]
+
+
+def test_robust_on_real_reviews_with_emoji():
+    """A few hundred real SmSA reviews (and EmoT tweets with emoji) as informant turns."""
+    reviews = []
+    with open(refdata_path("indonesian-text", "smsa-reviews.tsv"), encoding="utf-8") as fh:
+        for _, line in zip(range(300), fh, strict=False):
+            reviews.append(line.split("\t")[0].replace("\n", " "))
+    with open(refdata_path("indonesian-text", "emot-tweets.csv"), encoding="utf-8",
+              newline="") as fh:
+        for _, row in zip(range(200), csv.DictReader(fh), strict=False):
+            reviews.append(" ".join(row["tweet"].split()) + " 😀🙏")
+    body = "".join(f"I: {r}\n" for r in reviews if r.strip())
+    corpus = ce.Corpus.from_texts({"r.txt": "---\nid: R\nspeakers: {I: informant}\n---\n" + body})
+    cb = ce.Codebook.from_dict({"codes": [
+        {"id": "makanan", "label": "Makanan", "patterns": ["makan", "enak", "menu"]},
+        {"id": "harga", "label": "Harga", "patterns": ["harga", "murah", "mahal"]},
+        {"id": "negatif", "label": "Negatif", "patterns": ["tidak enak", "kecewa",
+                                                           {"regex": "\\bjelek\\b"}]}]})
+    out = ce.autocode(corpus, cb)
+    assert len(out) > 50
+    hits = ce.match_patterns(corpus, cb)
+    text = corpus.text("R")
+    assert all(text[s:e] == m for s, e, m in
+               zip(hits["start"], hits["end"], hits["matched_text"], strict=True))
+    # slang on real text: 'gak enak' / 'ga enak' count as 'tidak enak'
+    neg = hits[hits["pattern"] == "tidak enak"]["matched_text"].str.lower()
+    assert neg.str.contains("enak").all()
+
+
+# --------------------------------------------------------------------------- evaluate_coder
+
+
+def _table(rows, coder):
+    return pd.DataFrame([("D1", s, 0, 1, c, coder) for s, c in rows], columns=ce.CODING_COLUMNS)
+
+
+def test_evaluate_coder_hand_computed():
+    corpus = make_corpus("a", "b", "c", "d")  # informant segments 2, 4, 6, 8
+    auto = _table([(2, "x"), (4, "x"), (6, "x"), (2, "y"), (8, "z"), (1, "x")], "auto")
+    ref = _table([(2, "x"), (6, "x"), (8, "x"), (4, "y"), (8, "z"), (8, "z")], "A")
+    ev = ce.evaluate_coder(auto, reference=ref, corpus=corpus).set_index("code")
+    # x: pred {2,4,6} (segment 1 is the interviewer's), ref {2,6,8} -> tp 2, fp 1, fn 1
+    assert ev.loc["x", ["tp", "fp", "fn", "support"]].tolist() == [2, 1, 1, 3]
+    assert ev.loc["x", "precision"] == pytest.approx(2 / 3)
+    assert ev.loc["x", "f1"] == pytest.approx(2 / 3)
+    # y: pred {2}, ref {4} -> 0, 1, 1
+    assert ev.loc["y", ["tp", "fp", "fn"]].tolist() == [0, 1, 1]
+    assert ev.loc["y", "precision"] == 0 and ev.loc["y", "f1"] == 0
+    # z: duplicates in the reference count once -> 1, 0, 0
+    assert ev.loc["z", ["tp", "fp", "fn", "support"]].tolist() == [1, 0, 0, 1]
+    # micro: tp 3, fp 2, fn 2
+    assert ev.loc["micro", "precision"] == pytest.approx(3 / 5)
+    assert ev.loc["micro", "recall"] == pytest.approx(3 / 5)
+    # macro: mean of per-code values
+    assert ev.loc["macro", "precision"] == pytest.approx((2 / 3 + 0 + 1) / 3)
+    assert ev.loc["macro", "recall"] == pytest.approx((2 / 3 + 0 + 1) / 3)
+    with_int = ce.evaluate_coder(auto, reference=ref, corpus=corpus, roles=None)
+    assert with_int.set_index("code").loc["x", "fp"] == 2
+
+
+def test_evaluate_coder_undefined_precision_is_nan_and_zero_in_macro():
+    corpus = make_corpus("a", "b")
+    auto = _table([(2, "x")], "auto")
+    ref = _table([(2, "x"), (4, "y")], "A")
+    ev = ce.evaluate_coder(auto, reference=ref, corpus=corpus).set_index("code")
+    assert pd.isna(ev.loc["y", "precision"]) and ev.loc["y", "recall"] == 0
+    assert ev.loc["macro", "precision"] == pytest.approx(0.5)
+
+
+def test_evaluate_coder_refuses_several_reference_coders():
+    corpus = make_corpus("a")
+    both = pd.concat([_table([(2, "x")], "A"), _table([(2, "x")], "B")])
+    with pytest.raises(ValueError, match="several coders"):
+        ce.evaluate_coder(_table([(2, "x")], "auto"), reference=both, corpus=corpus)
+
+
+# --------------------------------------------------------------------------- example study
+
+
+def test_example_study_autocode_and_evaluation(example_corpus, example_codebook):
+    auto = ce.autocode(example_corpus, example_codebook)
+    assert len(auto) > 100 and auto["evidence"].notna().all()
+    ce.validate_codings(auto, corpus=example_corpus, codebook=example_codebook)
+    a = ce.read_codings(ce.example_path("codings_A"), corpus=example_corpus)
+    ev = ce.evaluate_coder(auto, reference=a, corpus=example_corpus).set_index("code")
+    assert 0 < ev.loc["micro", "f1"] < 1
+    assert ev.loc["micro", "tp"] + ev.loc["micro", "fn"] == ev.loc["micro", "support"]
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_code_writes_codings_and_summary(cli, tmp_path):
+    out = tmp_path / "auto.csv"
+    r = cli("code", "--transcripts", "interview_transcripts", "--codebook",
+            "data/raw/codebook.yaml", "--out", str(out), "--unit", "sentence")
+    assert r.returncode == 0, r.stderr
+    assert "never matched" in r.stderr and "kerja_sama" in r.stderr
+    codings = ce.read_codings(out)
+    assert codings["coder"].eq("auto").all() and len(codings) > 100
+
+
+def test_cli_code_bad_input_exit_2_nothing_written(cli, tmp_path):
+    bad = tmp_path / "cb.yaml"
+    bad.write_text("codebook: x\ncodes:\n  - id: Bad-Id\n", encoding="utf-8")
+    out = tmp_path / "auto.csv"
+    r = cli("code", "--transcripts", "interview_transcripts", "--codebook", str(bad),
+            "--out", str(out))
+    assert r.returncode == 2
+    assert r.stderr.startswith("error: ") and "Traceback" not in r.stderr
+    assert not out.exists()
+
+
+def test_stemming_prefilter_changes_nothing_on_real_text(monkeypatch):
+    """The matcher skips PySastrawi for tokens that cannot stem to a pattern stem; the hits
+    must be exactly those of stemming every token (real SmSA reviews, patterns made of
+    frequent stems, affixed and not)."""
+    lines = []
+    with open(refdata_path("indonesian-text", "smsa-reviews.tsv"), encoding="utf-8") as fh:
+        for _, line in zip(range(1500), fh, strict=False):
+            lines.append(line.split("\t")[0])
+    body = "".join(f"I: {t}\n" for t in lines if t.strip())
+    corpus = ce.Corpus.from_texts({"r.txt": "---\nid: R\nspeakers: {I: informant}\n---\n" + body})
+    patterns = ["makan", "enak", "pelayanan", "harga", "tempat", "rasa", "pesan", "kecewa",
+                "nyaman", "bersih", "menunggu lama", "sangat", "tidak suka", "layan", "suasana",
+                "parkir", "minum", "kerja sama", "pulang", "baik", "coba", "dapat", "jual"]
+    cb = ce.Codebook.from_dict({"codes": [{"id": f"c{i}", "label": p, "patterns": [p]}
+                                          for i, p in enumerate(patterns)]})
+    fast = ce.match_patterns(corpus, Matcher.from_codebook(cb))
+    monkeypatch.setattr(Matcher, "_candidates", lambda self, uniques: [True] * len(uniques))
+    full = ce.match_patterns(corpus, Matcher.from_codebook(cb))
+    assert len(fast) > 1000
+    pd.testing.assert_frame_equal(fast, full)
+
+
+def test_explain_links_every_auto_coding_to_its_hits(example_corpus, example_codebook):
+    auto = ce.autocode(example_corpus, example_codebook, unit="sentence")
+    why = ce.explain(auto, corpus=example_corpus, codebook=example_codebook)
+    per_coding = why.groupby(["doc_id", "segment_id", "start", "code"]).size()
+    assert len(per_coding) == len(auto)  # every coding is explained by at least one hit
+    assert ((why["hit_start"] >= why["start"]) & (why["hit_end"] <= why["end"])).all()
+    for row in why.head(50).itertuples(index=False):
+        assert example_corpus.text(row.doc_id)[row.hit_start:row.hit_end] == row.matched_text
+    human = ce.read_codings(ce.example_path("codings_A"))
+    assert len(ce.explain(human, corpus=example_corpus, codebook=example_codebook)) < 3 * len(
+        human)
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    from citra_eval.coding import _progress_bar
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: False, raising=False)
+    assert _progress_bar(10**9, None) is None
+    assert _progress_bar(10**9, False) is None
+    bar = _progress_bar(10, True)
+    assert bar is not None
+    bar.close()
+
+
+def test_cli_code_rejects_non_csv_output(cli, tmp_path):
+    out = tmp_path / "auto.xlsx"
+    r = cli("code", "--transcripts", "interview_transcripts", "--codebook",
+            "data/raw/codebook.yaml", "--out", str(out))
+    assert r.returncode == 2 and ".csv" in r.stderr and not out.exists()

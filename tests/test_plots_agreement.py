@@ -1,0 +1,63 @@
+"""The reliability dot plot."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from citra_eval.plots import plot_agreement
+
+
+@pytest.fixture
+def table():
+    t = pd.DataFrame({
+        "code": ["media", "digital", "unused", "ALL"],
+        "n_units": 10,
+        "percent_agreement": [0.9, 0.8, 1.0, 0.9],
+        "cohen_kappa": [0.7, 0.5, np.nan, 0.6],
+        "fleiss_kappa": [0.7, 0.5, np.nan, 0.6],
+        "krippendorff_alpha": [0.72, 0.51, np.nan, 0.62],
+        "gwet_ac1": [0.85, 0.7, np.nan, 0.8],
+        "alpha_ci_low": [0.5, 0.2, np.nan, 0.45],
+        "alpha_ci_high": [0.9, 0.8, np.nan, 0.78],
+    })
+    t.attrs["ci"] = 0.9
+    return t
+
+
+def test_plot_agreement_draws_points_intervals_thresholds(table):
+    fig, ax = plt.subplots()
+    out = plot_agreement(table, ax=ax, labels={"media": "Media relations"})
+    assert out is ax
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "Media relations", "digital", "unused", "ALL"]
+    assert [float(ln.get_xdata()[0]) for ln in ax.lines[:2]] == [0.667, 0.8]
+    code_points = ax.lines[2]
+    # Codes go top to bottom: media at y=3, digital at y=2; 'unused' (NaN) is not plotted.
+    assert list(code_points.get_xdata()) == [0.72, 0.51]
+    assert list(code_points.get_ydata()) == [3, 2]
+    assert list(ax.lines[3].get_xdata()) == [0.62]  # the ALL diamond
+    segments = ax.collections[0].get_segments()
+    assert [tuple(s[:, 0]) for s in segments] == [(0.5, 0.9), (0.2, 0.8), (0.45, 0.78)]
+    assert any(t.get_text() == "n/a" for t in ax.texts)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "90% bootstrap interval" in legend
+    plt.close(fig)
+
+
+def test_plot_agreement_other_coefficient_has_no_interval(table):
+    ax = plot_agreement(table, coefficient="gwet_ac1")
+    assert not ax.collections
+    assert ax.get_xlabel() == "Gwet's AC1"
+    plt.close(ax.figure)
+
+
+def test_plot_agreement_bad_arguments(table):
+    with pytest.raises(ValueError, match="coefficient must be one of"):
+        plot_agreement(table, coefficient="kappa")
+    with pytest.raises(ValueError, match="lacks column"):
+        plot_agreement(table.drop(columns="gwet_ac1"), coefficient="gwet_ac1")
+    with pytest.raises(TypeError, match="must be a DataFrame"):
+        plot_agreement([1, 2])

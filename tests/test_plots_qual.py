@@ -1,0 +1,73 @@
+"""Figure helpers of the qualitative analyses: they draw what the tables say."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt  # conftest sets MPLBACKEND=Agg
+import numpy as np
+import pandas as pd
+import pytest
+
+import citra_eval as ce
+from citra_eval.plots import plot_code_frequencies, plot_cooccurrence, plot_saturation
+
+
+@pytest.fixture(scope="module")
+def coded(example_corpus):
+    return ce.read_codings(ce.example_path("codings_A")), example_corpus
+
+
+def test_plot_code_frequencies_bars_match_table(coded, example_codebook):
+    a, corpus = coded
+    freq = ce.code_frequencies(a, corpus=corpus, codebook=example_codebook)
+    fig, ax = plt.subplots()
+    out = plot_code_frequencies(freq, codebook=example_codebook, lang="en", ax=ax)
+    assert out is ax
+    widths = sorted(p.get_width() for p in ax.patches)
+    assert widths == sorted(freq["n_segments"].astype(float))
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == example_codebook.label(
+        freq.sort_values("n_segments", ascending=False)["code"].iat[0], "en")
+    assert "Bamara" in " ".join(labels)
+    plt.close(fig)
+
+
+def test_plot_code_frequencies_by_group_and_indonesian(coded):
+    a, corpus = coded
+    freq = ce.code_frequencies(a, corpus=corpus, by="group")
+    ax = plot_code_frequencies(freq, by="group", value="n_codings")
+    assert ax.get_xlabel() == "Jumlah koding"
+    assert {t.get_text() for t in ax.get_legend().get_texts()} == set(freq["group"])
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="value"):
+        plot_code_frequencies(freq, value="nope")
+
+
+def test_plot_cooccurrence_heatmap_values(coded, example_codebook):
+    a, corpus = coded
+    co = ce.cooccurrence(a, corpus=corpus)
+    ax = plot_cooccurrence(co, codebook=example_codebook, lang="en")
+    mat = ce.cooccurrence_matrix(co)
+    shown = np.asarray(ax.collections[0].get_array()).reshape(mat.shape)
+    assert (shown == mat.to_numpy()).all()
+    assert ax.get_xticklabels()[0].get_text() == example_codebook.label(mat.columns[0], "en")
+    plt.close(ax.figure)
+
+
+def test_plot_saturation_draws_curve_and_point():
+    src, rows = {}, []
+    for i, codes in enumerate(["a b c", "b d", "a e", "f", "a", "b", "a", "b"]):
+        doc = f"D{i}"
+        src[f"{doc}.txt"] = (f"---\nid: {doc}\ndate: 2021-01-0{i + 1}\n"
+                             "speakers: {I: informant}\n---\nI: x\n")
+        rows += [(doc, 1, 0, 1, c, "A") for c in codes.split()]
+    corpus = ce.Corpus.from_texts(src)
+    sat = ce.saturation(pd.DataFrame(rows, columns=ce.CODING_COLUMNS), corpus=corpus)
+    ax = plot_saturation(sat, lang="en")
+    line = ax.get_lines()[0]
+    assert list(line.get_ydata()) == sat["cumulative_codes"].tolist()
+    point = sat.attrs["saturation"]["saturation_point"]
+    assert point == 4
+    assert any(list(v.get_xdata()) == [point, point] for v in ax.get_lines()[1:])
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="lang"):
+        plot_saturation(sat, lang="fr")

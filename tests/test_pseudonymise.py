@@ -1,0 +1,249 @@
+"""Pseudonymisation: detection, offsets of codings, reversibility, key files, CLI."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import citra_eval as ce
+from citra_eval.pseudonymise import DETECTORS
+
+SOURCE = ("---\nid: INF01\ninformant: Budi Santoso, Kepala Humas\n"
+          "speakers: {PWW: interviewer, Budi: informant}\n---\n"
+          "PWW: Selamat pagi, Pak BUDI  santoso. NIK Bapak 3201012345670001?\n"
+          "Budi: Ya. Hubungi saya di 0812-3456-789 atau budi.s@pemkot.go.id.\n"
+          "Siti Aminah juga ikut, kata budi; Budiman tidak.\n")
+KEY = {"Budi Santoso": "INF01", "Budi": "INF01", "Siti Aminah": "P2"}
+
+
+@pytest.fixture
+def corpus():
+    return ce.Corpus.from_texts({"a.txt": SOURCE})
+
+
+def _coding(corpus, first: str, last: str, seg: int, coder="A", note=None) -> dict:
+    text = corpus.text("INF01")
+    s = text.index(first)
+    e = text.index(last, s) + len(last)
+    return {"doc_id": "INF01", "segment_id": seg, "start": s, "end": e, "code": "kontak",
+            "coder": coder, "evidence": None, "note": note}
+
+
+def test_replaces_names_and_identifiers(corpus):
+    res = ce.pseudonymise(corpus, key=KEY)
+    text = res.corpus.text("INF01")
+    assert text == ("PWW: Selamat pagi, Pak INF01. NIK Bapak [NIK-1]?\n"
+                    "INF01: Ya. Hubungi saya di [TELEPON-1] atau [EMAIL-1].\n"
+                    "P2 juga ikut, kata INF01; Budiman tidak.\n")  # whole words only
+    kinds = res.report.loc[res.report["field"] == "text", "kind"].tolist()
+    assert kinds == ["name", "nik", "name", "phone", "email", "name", "name"]
+    # the longest name wins, case and inner whitespace ignored
+    first = res.report.iloc[0]
+    assert (first["original"], first["replacement"]) == ("BUDI  santoso", "INF01")
+    assert list(res.corpus.segments["speaker"]) == ["PWW", "INF01"]
+    assert res.corpus.documents.loc[0, "informant"] == "INF01, Kepala Humas"
+    for row in res.corpus.segments.itertuples():
+        assert text[row.start:row.end] == row.text
+
+
+def test_public_report_has_no_originals(corpus):
+    res = ce.pseudonymise(corpus, key=KEY)
+    pub = res.public_report()
+    assert "original" not in pub.columns and "orig_start" not in pub.columns
+    assert not any("Budi" in str(v) for v in pub.to_numpy().ravel())
+    assert "Budi Santoso, Kepala Humas" in set(res.report["original"])
+
+
+def test_codings_grow_and_shrink_with_replacements(corpus):
+    codings = pd.DataFrame([
+        _coding(corpus, "Selamat", "santoso", 1),          # ends on a name: shrinks
+        _coding(corpus, "Hubungi", "go.id", 2, note="hubungi Budi"),  # holds phone + email
+        _coding(corpus, "NIK", "3201012345670001", 1),     # identifier at the end
+        _coding(corpus, "UDI  san", "santoso", 1),         # starts inside a name: grows
+    ])
+    res = ce.pseudonymise(corpus, key=KEY, codings=codings)
+    new = res.corpus.text("INF01")
+    got = [new[r.start:r.end] for r in res.codings.itertuples()]
+    assert got == ["Selamat pagi, Pak INF01", "Hubungi saya di [TELEPON-1] atau [EMAIL-1]",
+                   "NIK Bapak [NIK-1]", "INF01"]
+    assert res.codings.loc[1, "note"] == "hubungi INF01"
+    back = ce.reidentify(res.corpus, res.report, codings=res.codings)
+    old = corpus.text("INF01")
+    assert back.corpus.text("INF01") == old
+    assert [old[r.start:r.end] for r in back.codings.itertuples()][:3] == [
+        old[r.start:r.end] for r in codings.iloc[:3].itertuples()]
+    assert back.codings.loc[1, "note"] == "hubungi Budi"
+    # the coding that cut the name now holds the whole name
+    assert old[back.codings.loc[3, "start"]:back.codings.loc[3, "end"]] == "BUDI  santoso"
+
+
+def test_reidentify_restores_corpus_exactly(corpus):
+    res = ce.pseudonymise(corpus, key=KEY)
+    back = ce.reidentify(res.corpus, res.report)
+    assert back.corpus.texts == corpus.texts
+    pd.testing.assert_frame_equal(back.corpus.segments, corpus.segments)
+    pd.testing.assert_frame_equal(back.corpus.documents, corpus.documents)
+
+
+def test_reidentify_refuses_a_key_that_does_not_fit(corpus, tmp_path):
+    res = ce.pseudonymise(corpus, key=KEY)
+    other = ce.Corpus.from_texts({"a.txt": SOURCE.replace("Selamat", "Halo")})
+    with pytest.raises(ce.InputError, match="does not fit"):
+        ce.reidentify(other, res.report)
+    res.report.to_csv(tmp_path / "key.csv", index=False)
+    back = ce.reidentify(res.corpus, tmp_path / "key.csv")
+    assert back.corpus.texts == corpus.texts
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("+62 812-3456-7890", "phone"), ("+6281234567890", "phone"), ("0812 3456 789", "phone"),
+    ("0812-3456-7890", "phone"), ("(021) 555-1234", "phone"), ("021-5551234", "phone"),
+    ("62 811 234 5678", "phone"), ("3201012345670001", "nik"), ("3201 0123 4567 0001", "nik"),
+    ("a.b-c@dinas.jabarprov.go.id", "email"),
+])
+def test_detects_indonesian_formats(text, kind):
+    corpus = ce.Corpus.from_texts({"x.txt": f"---\nid: X\n---\nNomor {text}, terima kasih.\n"})
+    res = ce.pseudonymise(corpus, key={"Nobody": "N"})
+    rows = res.report[res.report["field"] == "text"]
+    assert rows["kind"].tolist() == [kind]
+    assert rows["original"].tolist() == [text]
+
+
+@pytest.mark.parametrize("text", ["320101234567000", "32010123456700012", "2021-03-02",
+                                  "00:04:12", "Rp 150.000", "tahun 2019 dan 2020",
+                                  "0812\n3456 789"])
+def test_leaves_non_identifiers_alone(text):
+    corpus = ce.Corpus.from_texts({"x.txt": f"---\nid: X\n---\nAngka {text} saja.\n"})
+    assert ce.pseudonymise(corpus, key={"Nobody": "N"}).report.empty
+
+
+def test_detect_can_be_switched_off(corpus):
+    res = ce.pseudonymise(corpus, key=KEY, detect=())
+    assert set(res.report["kind"]) == {"name"}
+    with pytest.raises(ValueError, match="detect"):
+        ce.pseudonymise(corpus, key=KEY, detect=["passport"])
+
+
+def test_key_files(tmp_path):
+    (tmp_path / "k.csv").write_text("name,pseudonym\nBudi Santoso,INF01\nSiti,P2\n")
+    (tmp_path / "k.yaml").write_text("Budi Santoso: INF01\nSiti: P2\n")
+    assert ce.load_key(tmp_path / "k.csv") == ce.load_key(tmp_path / "k.yaml") == {
+        "Budi Santoso": "INF01", "Siti": "P2"}
+    (tmp_path / "dup.csv").write_text("name,pseudonym\nBudi,INF01\nbudi,INF02\n,X\n")
+    with pytest.raises(ce.InputError) as err:
+        ce.load_key(tmp_path / "dup.csv")
+    lines = err.value.format().splitlines()
+    assert lines[0].startswith(f"error: {tmp_path / 'dup.csv'}:3: the name 'budi' is given twice")
+    assert lines[1].startswith(f"error: {tmp_path / 'dup.csv'}:4: the name must be non-empty")
+    (tmp_path / "k.txt").write_text("Budi=INF01")
+    with pytest.raises(ce.InputError, match="unknown key format"):
+        ce.load_key(tmp_path / "k.txt")
+
+
+# --------------------------------------------------------------------------- property test
+
+NAMES = ["Budi Santoso", "Budi", "Siti Aminah", "Dewi", "Ahmad Fauzi"]
+PSEUDO = {"Budi Santoso": "INF01", "Budi": "INF01", "Siti Aminah": "P2", "Dewi": "P3",
+          "Ahmad Fauzi": "Narasumber Empat"}
+TOKENS = ["kami", "bermitra", "dengan", "media", "humas", "😀", "é", "Budiman", "kota,",
+          "budi@pemkot.go.id", "+62 812-3456-7890", "0813 1111 2222", "3201012345670001",
+          "BUDI", "siti  aminah", "dewi.", "(Ahmad Fauzi)", "12", "-"]
+words = st.lists(st.sampled_from(TOKENS + NAMES), min_size=1, max_size=12)
+turn = st.tuples(st.sampled_from(["P", "I", "Dewi"]), words)
+
+
+@st.composite
+def corpus_and_codings(draw):
+    turns = draw(st.lists(turn, min_size=1, max_size=6))
+    body = "\n".join(f"{sp}: {' '.join(ws)}" for sp, ws in turns)
+    src = (f"---\nid: D1\nketerangan: {draw(st.sampled_from(NAMES))} di kantor\n"
+           "speakers: {P: interviewer, I: informant, Dewi: informant}\n---\n" + body + "\n")
+    corpus = ce.Corpus.from_texts({"d.txt": src})
+    text = corpus.text("D1")
+    rows = []
+    for seg in corpus.segments.itertuples():
+        for _ in range(draw(st.integers(0, 3))):
+            s = draw(st.integers(seg.start, seg.end - 1))
+            e = draw(st.integers(s + 1, seg.end))
+            rows.append({"doc_id": "D1", "segment_id": seg.segment_id, "start": s, "end": e,
+                         "code": "c", "coder": draw(st.sampled_from("AB")),
+                         "evidence": text[s:e], "note": None})
+    frame = pd.DataFrame(rows, columns=[*ce.CODING_COLUMNS, "evidence", "note"])
+    return corpus, frame.drop_duplicates(ce.CODING_COLUMNS).reset_index(drop=True)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corpus_and_codings())
+def test_property_codings_slice_and_reidentify_restores(data):
+    corpus, codings = data
+    res = ce.pseudonymise(corpus, key=PSEUDO, codings=codings)
+    new = res.corpus.text("D1")
+    names = re.compile(r"(?<!\w)(?:budi|siti\s+aminah|dewi|ahmad\s+fauzi)(?!\w)", re.IGNORECASE)
+    assert not names.search(new)
+    assert not any(d.search(new) and k != "phone" for k, (d, _) in DETECTORS.items())
+    spans = res.report[res.report["field"] == "text"]
+    for r in res.codings.itertuples():
+        assert 0 <= r.start < r.end <= len(new)
+        # evidence was pseudonymised with the same key: no name survives in it either
+        assert not names.search(r.evidence)
+    segs = res.corpus.segments.set_index("segment_id")
+    for r in res.codings.itertuples():  # still inside its (remapped) segment
+        assert segs.at[r.segment_id, "start"] <= r.start and r.end <= segs.at[r.segment_id, "end"]
+    back = ce.reidentify(res.corpus, res.report, codings=res.codings)
+    assert back.corpus.texts == corpus.texts
+    pd.testing.assert_frame_equal(back.corpus.segments, corpus.segments)
+    pd.testing.assert_frame_equal(back.corpus.documents, corpus.documents)
+    assert back.codings["evidence"].tolist() == codings["evidence"].tolist()
+    for old, restored in zip(codings.itertuples(), back.codings.itertuples(), strict=True):
+        cut = ((spans["orig_start"] < old.start) & (old.start < spans["orig_end"])) | (
+            (spans["orig_start"] < old.end) & (old.end < spans["orig_end"]))
+        if not cut.any():  # exact unless the coding cut a replaced name in two
+            assert (restored.start, restored.end) == (old.start, old.end)
+        else:  # then it holds the whole name
+            assert restored.start <= old.start and restored.end >= old.end
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_writes_pseudonymised_copies_and_never_touches_inputs(tmp_path, cli):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(SOURCE, encoding="utf-8")
+    corpus = ce.read_transcripts(src)
+    codings = pd.DataFrame([_coding(corpus, "Hubungi", "go.id", 2)])
+    ce.write_codings(codings, tmp_path / "codings_A.csv")
+    (tmp_path / "key.yaml").write_text("Budi Santoso: INF01\nBudi: INF01\nSiti Aminah: P2\n")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    out, key_out = tmp_path / "shared", tmp_path / "private" / "key.csv"
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
+            "--codings", str(tmp_path / "codings_A.csv"), "--out", str(out),
+            "--key-out", str(key_out))
+    assert r.returncode == 0, r.stderr
+    assert {p: p.read_bytes() for p in before} == before
+    new = ce.read_transcripts(out / "transcripts")
+    assert not re.search(r"\bBudi\b", (out / "transcripts" / "INF01.txt").read_text())
+    assert new.documents.loc[0, "informant"] == "INF01, Kepala Humas"
+    got = ce.read_codings(out / "codings" / "codings_A.csv", corpus=new)
+    row = got.iloc[0]
+    assert new.text("INF01")[row.start:row.end] == "Hubungi saya di [TELEPON-1] atau [EMAIL-1]"
+    report = pd.read_csv(out / "pseudonymisation_report.csv")
+    assert "original" not in report.columns
+    back = ce.reidentify(new, key_out)
+    assert back.corpus.texts == corpus.texts
+
+
+def test_cli_refuses_key_inside_the_shared_folder(tmp_path, cli):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(SOURCE, encoding="utf-8")
+    (tmp_path / "key.csv").write_text("name,pseudonym\nBudi,INF01\n")
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.csv"),
+            "--out", str(tmp_path / "out"), "--key-out", str(tmp_path / "out" / "key.csv"))
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"error: {tmp_path / 'out' / 'key.csv'}: the re-identification")
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,613 @@
+"""REFI-QDA exchange: real NVivo / ATLAS.ti / qc exports, schema validity, round trips, quirks
+and hostile archives."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import ROOT, refdata_path
+
+import citra_eval as ce
+from citra_eval._safezip import Limits
+from citra_eval.qdpx import qdc_bytes, qdpx_bytes, stable_guid
+
+NS = "{urn:QDA-XML:project:1.0}"
+REAL = ["qc-demo.qdpx", "nvivo-codebook-project.qdpx", "atlasti-target-project.qdpx"]
+
+
+def _schema(name: str):
+    from lxml import etree
+
+    return etree.XMLSchema(etree.parse(str(refdata_path("refi-qda", name))))
+
+
+def _assert_valid(schema, xml: bytes) -> None:
+    from lxml import etree
+
+    doc = etree.fromstring(xml)
+    assert schema.validate(doc), str(schema.error_log)
+
+
+def _qde(data: bytes) -> bytes:
+    return zipfile.ZipFile(io.BytesIO(data)).read("project.qde")
+
+
+def make_qdpx(path: Path, xml: str | bytes, files: dict[str, bytes] | None = None,
+              qde_name: str = "project.qde") -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(qde_name, xml if isinstance(xml, bytes) else xml.encode("utf-8"))
+        for name, data in (files or {}).items():
+            zf.writestr(name, data)
+    return path
+
+
+# --------------------------------------------------------------------------- small fixtures
+
+TRANSCRIPTS = {
+    "a.txt": ("\ufeff---\r\nid: INF01\r\ninformant: Kepala Humas\r\ngroup: pemerintah\r\n"
+              "date: 2021-03-02\r\nage: 45\r\nofficial: true\r\n"
+              "speakers: {PWW: interviewer, INF01: informant}\r\n---\r\n"
+              "PWW: Selamat pagi, Pak. Bisa diceritakan?\r\n"
+              "[00:04:12] INF01: Pagi. Jadi begini, kami bermitra\r\n"
+              "dengan media lokal 😀 & <radio>.\r\n\r\nPWW: Terima kasih.\r\n"),
+    "b.txt": ("---\nid: INF02\ngroup: swasta\nspeakers: {P: interviewer, I: informant}\n---\n"
+              "P: Apa?\nI: Kami membuat MoU \"resmi\".\n"),
+}
+
+
+@pytest.fixture
+def corpus():
+    return ce.Corpus.from_texts(TRANSCRIPTS)
+
+
+@pytest.fixture
+def codebook():
+    return ce.Codebook.from_dict({"codebook": "demo", "version": 2, "language": "id", "codes": [
+        {"id": "strategi", "label": {"id": "Strategi", "en": "Strategies"}, "codable": False,
+         "children": [
+             {"id": "kerja_sama", "label": {"id": "Kerja sama", "en": "Cooperation"},
+              "definition": {"id": "Bekerja dengan mitra.\nBaris kedua.",
+                             "en": "Working with partners."},
+              "include": "mitra disebut", "exclude": "bukan mitra", "examples": ["kami bermitra"],
+              "patterns": ["kerja sama", {"regex": "\\bmou\\b"}], "construct": "KS",
+              "color": "#ff0000", "note": "catatan"},
+             {"id": "mou", "label": {"id": "Nota kesepahaman", "en": "MoU"}}]}]})
+
+
+def _span(corpus, doc, word):
+    s = corpus.text(doc).index(word)
+    return s, s + len(word)
+
+
+@pytest.fixture
+def codings(corpus):
+    rows = []
+    for doc, word, code, coder, note in [("INF01", "bermitra", "kerja_sama", "A", "jelas"),
+                                         ("INF01", "bermitra", "kerja_sama", "B", None),
+                                         ("INF02", "MoU", "mou", "A", None),
+                                         ("INF01", "Pagi", "mou", "B", None)]:
+        s, e = _span(corpus, doc, word)
+        rows.append({"doc_id": doc, "segment_id": corpus.segment_at(doc, s, e), "start": s,
+                     "end": e, "code": code, "coder": coder, "evidence": None, "note": note})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- real files
+
+
+def _xml_counts(path: Path) -> tuple[int, int, ET.Element]:
+    root = ET.fromstring(zipfile.ZipFile(path).read("project.qde"))
+    return len(list(root.iter(NS + "Code"))), len(list(root.iter(NS + "Coding"))), root
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_real_exports_counts(name):
+    path = refdata_path("refi-qda", name)
+    n_codes, n_codings, root = _xml_counts(path)
+    project = ce.read_qdpx(path)
+    assert len(project.codebook) == n_codes
+    assert len(project.codings) == n_codings
+    assert len(project.corpus) == len(list(root.iter(NS + "TextSource")))
+    assert len(set(project.codebook.ids)) == n_codes
+    assert all(c in project.codebook for c in project.codings["code"])
+
+
+def test_qc_every_selection_is_the_slice_of_its_source():
+    path = refdata_path("refi-qda", "qc-demo.qdpx")
+    zf = zipfile.ZipFile(path)
+    root = ET.fromstring(zf.read("project.qde"))
+    project = ce.read_qdpx(path)
+    expected = []
+    for src in root.iter(NS + "TextSource"):
+        raw = zf.read("sources/" + src.get("plainTextPath")).decode("utf-8")
+        doc = Path(src.get("plainTextPath")).stem
+        for sel in src.iter(NS + "PlainTextSelection"):
+            s, e = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            expected += [(doc, s, e, raw[s:e])] * len(sel.findall(NS + "Coding"))
+    got = [(r.doc_id, r.start, r.end, project.corpus.text(r.doc_id)[r.start:r.end])
+           for r in project.codings.itertuples()]
+    assert sorted(got) == sorted(expected)
+    assert len(expected) == 205
+    assert set(project.codings["coder"]) == {"cp"}  # the User's name, not its GUID
+
+
+def test_qc_transcripts_split_into_speaker_turns():
+    project = ce.read_qdpx(refdata_path("refi-qda", "qc-demo.qdpx"))
+    segs = project.corpus.segments
+    admin = segs[segs["doc_id"] == "admin-1"]
+    assert {"Max Bigman", "admin-1", "Automation"} <= set(admin["speaker"])
+    first = admin.iloc[0]
+    assert first["speaker"] == "Automation"
+    assert first["text"] == "This call is now being recorded."
+    for row in segs.itertuples():
+        assert project.corpus.text(row.doc_id)[row.start:row.end] == row.text
+    # every coding belongs to the segment where it starts (or the first one it overlaps)
+    for r in project.codings.itertuples():
+        seg = segs[(segs["doc_id"] == r.doc_id) & (segs["segment_id"] == r.segment_id)].iloc[0]
+        assert seg["start"] < r.end and r.start < seg["end"]
+
+
+def test_qc_split_spanning_puts_every_coding_inside_its_segment(tmp_path):
+    project = ce.read_qdpx(refdata_path("refi-qda", "qc-demo.qdpx"), spanning="split")
+    ce.validate_codings(project.codings, corpus=project.corpus, codebook=project.codebook)
+    assert any("cut to the turns" in n for n in project.notes)
+    files = project.save(tmp_path / "study")
+    assert [str(f) for f in files] == ["codebook.yaml", "codings.csv",
+                                       "transcripts/admin-1.txt", "transcripts/board_2017.txt"]
+    corpus = ce.read_transcripts(tmp_path / "study" / "transcripts")
+    codings = ce.read_codings(tmp_path / "study" / "codings.csv", corpus=corpus,
+                              codebook=ce.Codebook.load(tmp_path / "study" / "codebook.yaml"))
+    for row in codings.itertuples():
+        assert (corpus.text(row.doc_id)[row.start:row.end]
+                == project.corpus.text(row.doc_id)[row.start:row.end])
+
+
+def test_nvivo_codebook_tree_and_users():
+    project = ce.read_qdpx(refdata_path("refi-qda", "nvivo-codebook-project.qdpx"))
+    cb = project.codebook
+    assert cb.roots[0] == "rq1_definition"
+    assert cb["competencies"].parent == "rq1_definition"
+    assert cb["programming"].parent == "competencies"
+    # the same name in another branch gets a unique id
+    assert cb["programming_2"].parent == "cs_as_programming"
+    assert set(project.users["name"]) == {"chrisp", "cp"}
+    assert project.corpus.texts == {d: "\n" for d in project.corpus.doc_ids}  # empty sources
+
+
+def test_atlasti_upper_case_guids_and_codebook_only():
+    path = refdata_path("refi-qda", "atlasti-target-project.qdpx")
+    cb = ce.codebook_from_qdpx(path)
+    assert cb.ids == ["commits", "c_2022_05_10t02_05_59z_19e4dce", "c_2022_02_11t10_39_25z_cdbfd92"]
+    assert cb["c_2022_05_10t02_05_59z_19e4dce"].parent == "commits"
+    assert cb.label("commits") == "Commits"
+    assert ce.Codebook.from_qdc(path).ids == cb.ids  # a .qdpx given to from_qdc works too
+
+
+def test_real_codebook_reexports_valid_qdc(tmp_path):
+    schema = _schema("Codebook.xsd")
+    for name in REAL:
+        cb = ce.read_qdpx(refdata_path("refi-qda", name)).codebook
+        _assert_valid(schema, qdc_bytes(cb))
+        cb.to_qdc(tmp_path / "x.qdc")
+        back = ce.Codebook.from_qdc(tmp_path / "x.qdc")
+        assert back.ids == cb.ids
+        assert [back[c].parent for c in back.ids] == [cb[c].parent for c in cb.ids]
+
+
+def test_qc_project_reexport_is_valid_and_round_trips(tmp_path):
+    project = ce.read_qdpx(refdata_path("refi-qda", "qc-demo.qdpx"))
+    out = tmp_path / "qc.qdpx"
+    project.write(out)
+    _assert_valid(_schema("Project.xsd"), _qde(out.read_bytes()))
+    again = ce.read_qdpx(out)
+    cols = ["doc_id", "segment_id", "start", "end", "code", "coder"]
+    assert again.codings[cols].sort_values(cols).reset_index(drop=True).equals(
+        project.codings[cols].sort_values(cols).reset_index(drop=True))
+    assert again.corpus.texts == project.corpus.texts
+    pd.testing.assert_frame_equal(again.corpus.segments.drop(columns="line"),
+                                  project.corpus.segments.drop(columns="line"))
+    out2 = tmp_path / "qc2.qdpx"
+    again.write(out2)
+    assert out2.read_bytes() == out.read_bytes()
+
+
+# --------------------------------------------------------------------------- codebook .qdc
+
+
+def test_qdc_valid_stable_and_round_trips(tmp_path, codebook):
+    schema = _schema("Codebook.xsd")
+    data = qdc_bytes(codebook)
+    _assert_valid(schema, data)
+    codebook.to_qdc(tmp_path / "a.qdc")
+    codebook.to_qdc(tmp_path / "b.qdc")
+    assert (tmp_path / "a.qdc").read_bytes() == (tmp_path / "b.qdc").read_bytes() == data
+    back = ce.Codebook.from_qdc(tmp_path / "a.qdc")
+    assert back.to_dict() == codebook.to_dict()
+    assert qdc_bytes(back) == data
+    root = ET.fromstring(data)
+    guids = [c.get("guid") for c in root.iter("{urn:QDA-XML:codebook:1.0}Code")]
+    assert guids == [stable_guid("code", c) for c in codebook.ids]
+    assert root.find(".//{urn:QDA-XML:codebook:1.0}Code").get("isCodable") == "false"
+
+
+def test_qdc_foreign_description_becomes_definition(tmp_path):
+    (tmp_path / "x.qdc").write_text(
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        '<Code guid="{0A0B0C0D-0000-0000-0000-000000000001}" name="Kerja Sama" isCodable="true">'
+        "<Description>Use when partners are named.</Description>"
+        '<Code guid="0a0b0c0d-0000-0000-0000-000000000002" name="Kerja sama" isCodable="1"/>'
+        "</Code></Codes><Sets/></CodeBook>", encoding="utf-8")
+    cb = ce.codebook_from_qdc(tmp_path / "x.qdc", language="en")
+    assert cb.ids == ["kerja_sama", "kerja_sama_2"]
+    assert cb["kerja_sama"].definition == {"en": "Use when partners are named."}
+    assert cb.label("kerja_sama_2", "en") == "Kerja sama"
+
+
+def test_example_codebook_qdc_round_trip(tmp_path):
+    path = ROOT / "data" / "raw" / "codebook.yaml"
+    if not path.exists():
+        pytest.skip("example study not on this branch")
+    cb = ce.Codebook.load(path)
+    cb.to_qdc(tmp_path / "c.qdc")
+    _assert_valid(_schema("Codebook.xsd"), (tmp_path / "c.qdc").read_bytes())
+    back = ce.Codebook.from_qdc(tmp_path / "c.qdc")
+    assert back.ids == cb.ids
+    assert qdc_bytes(back) == (tmp_path / "c.qdc").read_bytes()
+
+
+# --------------------------------------------------------------------------- project export
+
+
+def test_export_valid_stable_and_round_trips(tmp_path, corpus, codebook, codings):
+    data = qdpx_bytes(corpus, codebook, codings)
+    _assert_valid(_schema("Project.xsd"), _qde(data))
+    assert qdpx_bytes(corpus, codebook, codings) == data
+    ce.write_qdpx(tmp_path / "p.qdpx", corpus, codebook, codings)
+    assert (tmp_path / "p.qdpx").read_bytes() == data
+    project = ce.read_qdpx(tmp_path / "p.qdpx")
+    # texts, segments, attributes and codings come back
+    assert project.corpus.texts == corpus.texts
+    keep = ["doc_id", "segment_id", "speaker", "role", "start", "end", "text", "timestamp"]
+    pd.testing.assert_frame_equal(project.corpus.segments[keep], corpus.segments[keep])
+    docs = project.corpus.documents.set_index("doc_id")
+    assert docs.loc["INF01", "informant"] == "Kepala Humas"
+    assert docs.loc["INF01", "date"] == "2021-03-02"
+    assert docs.loc["INF01", "age"] == 45
+    assert bool(docs.loc["INF01", "official"]) is True
+    assert pd.isna(docs.loc["INF02", "age"])
+    cols = ["doc_id", "segment_id", "start", "end", "code", "coder"]
+    order = codings.sort_values(["doc_id", "start"])[cols].reset_index(drop=True)
+    got = project.codings.sort_values(["doc_id", "start"])[cols].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got.sort_values(cols).reset_index(drop=True),
+                                  order.sort_values(cols).reset_index(drop=True))
+    assert project.codings["note"].dropna().tolist() == ["jelas"]
+    assert project.codebook.to_dict() == codebook.to_dict()
+    # export -> import -> export is byte-identical
+    assert qdpx_bytes(project.corpus, project.codebook, project.codings,
+                      name=project.name) == data
+
+
+def test_export_zip_layout(corpus, codebook, codings):
+    zf = zipfile.ZipFile(io.BytesIO(qdpx_bytes(corpus, codebook, codings)))
+    names = zf.namelist()
+    assert names[0] == "project.qde"
+    assert sorted(names[1:]) == sorted(f"sources/{stable_guid('source', d)}.txt"
+                                       for d in corpus.doc_ids)
+    assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in zf.infolist())
+    text = zf.read(f"sources/{stable_guid('source', 'INF01')}.txt").decode("utf-8")
+    assert text == corpus.text("INF01") and "\r" not in text
+
+
+def test_export_rejects_codings_that_do_not_fit(corpus, codebook, codings):
+    bad = codings.copy()
+    bad.loc[0, "code"] = "nope"
+    bad.loc[1, "end"] = 10_000
+    with pytest.raises(ce.InputError) as err:
+        qdpx_bytes(corpus, codebook, bad)
+    assert "'nope' is not in the codebook" in str(err.value)
+    assert "not inside the text" in str(err.value)
+
+
+def test_example_study_round_trips(tmp_path):
+    if not (ROOT / "interview_transcripts").is_dir():
+        pytest.skip("example study not on this branch")
+    corpus = ce.read_transcripts(ROOT / "interview_transcripts")
+    cb = ce.Codebook.load(ROOT / "data" / "raw" / "codebook.yaml")
+    codings = pd.concat([ce.read_codings(p, corpus=corpus, codebook=cb)
+                         for p in sorted((ROOT / "data" / "raw").glob("codings_*.csv"))],
+                        ignore_index=True)
+    data = qdpx_bytes(corpus, cb, codings)
+    _assert_valid(_schema("Project.xsd"), _qde(data))
+    (tmp_path / "s.qdpx").write_bytes(data)
+    project = ce.read_qdpx(tmp_path / "s.qdpx")
+    assert len(project.codings) == len(codings.drop_duplicates(ce.CODING_COLUMNS))
+    ce.validate_codings(project.codings, corpus=project.corpus, codebook=project.codebook)
+    assert qdpx_bytes(project.corpus, project.codebook, project.codings,
+                      name=project.name) == data
+
+
+# --------------------------------------------------------------------------- quirks
+
+CODEBOOK_XML = ('<CodeBook><Codes><Code guid="{AAAAAAAA-0000-0000-0000-000000000001}" '
+                'name="Trust" isCodable="true"/></Codes></CodeBook>')
+
+
+def _project_xml(sources: str, *, users: str = "", extra: str = "") -> str:
+    return ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
+            f'name="quirks" origin="QualCoder 3.5">{users}{CODEBOOK_XML}{extra}'
+            f"<Sources>{sources}</Sources><Sets/></Project>")
+
+
+def _selection(start: int, end: int, user: str = "") -> str:
+    who = f' creatingUser="{user}"' if user else ""
+    return (f'<PlainTextSelection guid="bbbbbbbb-0000-0000-0000-{start:012d}" '
+            f'startPosition="{start}" endPosition="{end}"><Coding '
+            f'guid="cccccccc-0000-0000-0000-{start:012d}"{who}>'
+            '<CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000001"/></Coding>'
+            "</PlainTextSelection>")
+
+
+def test_bom_crlf_source_offsets_count_stored_code_points(tmp_path):
+    raw = "\ufeffAna:  Kami percaya.\r\nBudi:  Saya juga percaya 😀 sekali.\r\n"
+    body = raw[1:]  # offsets count the text as stored, CRs included, without the BOM
+    spans = [(body.index("percaya"), body.index("percaya") + 7),
+             (body.index("juga"), body.index("sekali") + 6),
+             (body.index("Kami"), body.index("juga"))]  # crosses the CRLF and a turn
+    sels = "".join(_selection(s, e) for s, e in spans)
+    xml = _project_xml(f'<TextSource guid="DDDDDDDD-0000-0000-0000-000000000001" name="wawancara" '
+                       f'plainTextPath="sources/w.txt">{sels}</TextSource>')
+    path = make_qdpx(tmp_path / "p.qdpx", xml, {"sources/w.txt": raw.encode("utf-8")},
+                     qde_name="wawancara-project.qde")
+    project = ce.read_qdpx(path)
+    text = project.corpus.text("wawancara")
+    assert "\r" not in text and not text.startswith("\ufeff")
+    got = [text[r.start:r.end] for r in project.codings.itertuples()]
+    assert got == [body[s:e].replace("\r\n", "\n") for s, e in spans]
+    assert list(project.corpus.segments["speaker"]) == ["Ana", "Budi"]
+    assert project.codings["coder"].tolist() == ["unknown"] * 3
+
+
+def test_braced_upper_guids_plain_text_content_and_users(tmp_path):
+    users = '<Users><User guid="{EEEEEEEE-0000-0000-0000-00000000000A}" name="Rina"/></Users>'
+    content = "Paragraf satu tentang kepercayaan.\n\nParagraf dua."
+    sel = _selection(content.index("kepercayaan"), content.index("kepercayaan") + 11,
+                     user="eeeeeeee-0000-0000-0000-00000000000a")
+    xml = _project_xml(f'<TextSource guid="{{DDDDDDDD-0000-0000-0000-000000000002}}" '
+                       f'name="catatan lapangan"><PlainTextContent>{content}</PlainTextContent>'
+                       f"{sel}</TextSource>", users=users)
+    project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml))
+    assert project.corpus.doc_ids == ["catatan_lapangan"]
+    row = project.codings.iloc[0]
+    assert project.corpus.text(row.doc_id)[row.start:row.end] == "kepercayaan"
+    assert row.coder == "Rina" and row.code == "trust"
+    assert project.corpus.segments["text"].tolist() == ["Paragraf satu tentang kepercayaan.",
+                                                       "Paragraf dua."]
+    assert row.segment_id == 1
+
+
+def test_windows_backslash_entry_names_are_read(tmp_path):
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-000000000007" name="w" '
+                       'plainTextPath="internal://w.txt"/>')
+    project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml, {"sources\\w.txt": b"Isi."}))
+    assert project.corpus.text("w") == "Isi."
+
+
+def test_internal_path_without_prefix_and_cases_become_attributes(tmp_path):
+    extra = (
+        '<Variables><Variable guid="11111111-0000-0000-0000-000000000001" name="umur" '
+        'typeOfVariable="Integer"/><Variable guid="11111111-0000-0000-0000-000000000002" '
+        'name="kelompok" typeOfVariable="Text"/><Variable '
+        'guid="11111111-0000-0000-0000-000000000003" name="id" typeOfVariable="Text"/>'
+        "</Variables>"
+        '<Cases><Case guid="22222222-0000-0000-0000-000000000001" name="Informan A">'
+        '<VariableValue><VariableRef targetGUID="11111111-0000-0000-0000-000000000001"/>'
+        "<IntegerValue>52</IntegerValue></VariableValue>"
+        '<VariableValue><VariableRef targetGUID="11111111-0000-0000-0000-000000000002"/>'
+        "<TextValue>pemerintah</TextValue></VariableValue>"
+        '<VariableValue><VariableRef targetGUID="11111111-0000-0000-0000-000000000003"/>'
+        "<TextValue>A-07</TextValue></VariableValue>"
+        '<SourceRef targetGUID="DDDDDDDD-0000-0000-0000-000000000003"/></Case></Cases>')
+    sources = ('<TextSource guid="dddddddd-0000-0000-0000-000000000003" name="A1" '
+               'plainTextPath="a1.txt"/>'
+               '<TextSource guid="dddddddd-0000-0000-0000-000000000004" name="A2" '
+               'plainTextPath="internal://a2.txt"/>')
+    path = make_qdpx(tmp_path / "p.qdpx", _project_xml(sources, extra=extra),
+                     {"sources/a1.txt": b"Satu.", "sources/a2.txt": b"Dua."})
+    project = ce.read_qdpx(path)
+    docs = project.corpus.documents.set_index("doc_id")
+    assert docs.loc["A1", "umur"] == 52
+    assert docs.loc["A1", "kelompok"] == "pemerintah"
+    assert docs.loc["A1", "case"] == "Informan A"
+    assert pd.isna(docs.loc["A2", "umur"])
+    assert project.cases[["case", "doc_id", "umur"]].values.tolist() == [["Informan A", "A1", 52]]
+    assert docs.loc["A1", "id_variable"] == "A-07"  # 'id' means the document id in a transcript
+    from citra_eval.qdpx import write_transcripts
+
+    write_transcripts(project.corpus, tmp_path / "t")
+    again = ce.read_transcripts(tmp_path / "t")
+    assert again.doc_ids == ["A1", "A2"]
+    assert again.documents.set_index("doc_id").loc["A1", "id_variable"] == "A-07"
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+def _valid_xml() -> str:
+    return _project_xml('<TextSource guid="dddddddd-0000-0000-0000-000000000005" name="x" '
+                        'plainTextPath="internal://x.txt"/>')
+
+
+def _hostile(kind: str, tmp_path: Path) -> tuple[Path, dict]:
+    p = tmp_path / f"{kind}.qdpx"
+    kw: dict = {}
+    if kind == "traversal":
+        make_qdpx(p, _valid_xml(), {"sources/x.txt": b"x", "../../etc/evil.txt": b"boo"})
+    elif kind == "absolute":
+        make_qdpx(p, _valid_xml(), {"sources/x.txt": b"x", "/tmp/evil.txt": b"boo"})
+    elif kind == "ratio_bomb":
+        make_qdpx(p, _valid_xml(), {"sources/x.txt": b"\0" * (20 << 20)})
+    elif kind == "size_cap":
+        make_qdpx(p, _valid_xml(), {"sources/x.txt": b"abc " * 100_000})
+        kw = {"limits": Limits(max_file=100_000)}
+    elif kind == "total_cap":
+        make_qdpx(p, _valid_xml(), {"sources/x.txt": b"abc " * 20_000,
+                                    "sources/y.txt": b"def " * 20_000})
+        kw = {"limits": Limits(max_total=100_000)}
+    elif kind == "xxe":
+        make_qdpx(p, '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                     '<Project name="&x;"/>')
+    elif kind == "billion_laughs":
+        ents = '<!ENTITY a "lol">' + "".join(
+            f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+        make_qdpx(p, f'<?xml version="1.0"?><!DOCTYPE p [{ents}]><Project name="&i;"/>')
+    elif kind == "garbage":
+        p.write_bytes(bytes(range(256)) * 10)
+    elif kind == "truncated":
+        make_qdpx(p, _valid_xml(), {"sources/x.txt": b"isi " * 5000})
+        p.write_bytes(p.read_bytes()[:300])
+    elif kind == "empty":
+        p.write_bytes(b"")
+    elif kind == "no_qde":
+        with zipfile.ZipFile(p, "w") as zf:
+            zf.writestr("readme.txt", "hello")
+    elif kind == "not_xml":
+        make_qdpx(p, b"\x89PNG not xml at all <<<")
+    elif kind == "wrong_root":
+        make_qdpx(p, "<html><body/></html>")
+    elif kind == "missing_source":
+        make_qdpx(p, _valid_xml())
+    elif kind == "selection_outside":
+        make_qdpx(p, _project_xml('<TextSource guid="dddddddd-0000-0000-0000-000000000005" '
+                                  f'name="x" plainTextPath="x.txt">{_selection(2, 99)}'
+                                  "</TextSource>"), {"sources/x.txt": b"short"})
+    elif kind == "unknown_code":
+        sel = _selection(0, 3).replace("aaaaaaaa-0000", "ffffffff-0000")
+        make_qdpx(p, _project_xml('<TextSource guid="dddddddd-0000-0000-0000-000000000005" '
+                                  f'name="x" plainTextPath="x.txt">{sel}</TextSource>'),
+                  {"sources/x.txt": b"short"})
+    elif kind == "binary_source":
+        make_qdpx(p, _valid_xml(), {"sources/x.txt": b"halo\nx\x00y"})
+    elif kind == "not_utf8":
+        make_qdpx(p, _valid_xml(), {"sources/x.txt": "café".encode("latin-1")})
+    elif kind == "bad_position":
+        sel = _selection(0, 3).replace('endPosition="3"', 'endPosition="three"')
+        make_qdpx(p, _project_xml('<TextSource guid="dddddddd-0000-0000-0000-000000000005" '
+                                  f'name="x" plainTextPath="x.txt">{sel}</TextSource>'),
+                  {"sources/x.txt": b"short"})
+    elif kind == "deep_codes":
+        codes = "".join(f'<Code guid="aaaaaaaa-0000-0000-0000-{i:012d}" name="c" isCodable="1">'
+                        for i in range(400))
+        make_qdpx(p, '<Project name="d"><CodeBook><Codes>' + codes + "</Code>" * 400 +
+                  "</Codes></CodeBook></Project>")
+    return p, kw
+
+
+HOSTILE = {
+    "traversal": "'..'", "absolute": "absolute path", "ratio_bomb": "zip bomb",
+    "size_cap": "limit of 100000", "total_cap": "in total", "xxe": "unsafe XML",
+    "billion_laughs": "unsafe XML", "garbage": "not a readable", "truncated": "",
+    "empty": "empty", "no_qde": "no single project XML", "not_xml": "not well-formed XML",
+    "wrong_root": "<html>", "missing_source": "not in the archive",
+    "selection_outside": "outside its text", "unknown_code": "unknown code",
+    "not_utf8": "not valid UTF-8",
+    "binary_source": "sources/x.txt line 2: this is a binary",
+    "bad_position": "whole number", "deep_codes": "nested",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_hostile_archives_raise_input_error_naming_the_file(kind, tmp_path):
+    path, kw = _hostile(kind, tmp_path)
+    with pytest.raises(ce.InputError) as err:
+        ce.read_qdpx(path, **kw)
+    assert str(path) in err.value.format()
+    assert HOSTILE[kind] in str(err.value)
+    assert not (tmp_path / "etc").exists() and not Path("/tmp/evil.txt").exists()
+
+
+def test_ratio_bomb_is_refused_before_decompressing_everything(tmp_path):
+    # declared sizes are checked first; the streamed count is a second line of defence
+    path, _ = _hostile("ratio_bomb", tmp_path)
+    info = zipfile.ZipFile(path).getinfo("sources/x.txt")
+    assert info.file_size / info.compress_size > 200
+    with pytest.raises(ce.InputError, match="expands"):
+        ce.read_qdpx(path)
+
+
+def test_codebook_from_qdc_refuses_entities(tmp_path):
+    f = tmp_path / "evil.qdc"
+    f.write_text('<!DOCTYPE c [<!ENTITY e "x">]><CodeBook><Codes/></CodeBook>')
+    with pytest.raises(ce.InputError, match="unsafe XML"):
+        ce.Codebook.from_qdc(f)
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+@pytest.fixture
+def cli(capsys):
+    """``citra-eval ARGV`` in this process (the subprocess route is tested in
+    test_bad_input.py); returns an object with returncode, stdout, stderr."""
+    from types import SimpleNamespace
+
+    from citra_eval.cli import main
+
+    def _run(*argv: str):
+        capsys.readouterr()
+        code = main(list(argv))
+        out = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
+
+    return _run
+
+
+def test_cli_export_import_export_through_files_is_byte_identical(tmp_path, cli):
+    if not (ROOT / "interview_transcripts").is_dir():
+        pytest.skip("example study not on this branch")
+    raw = ROOT / "data" / "raw"
+    first, again, folder = tmp_path / "a.qdpx", tmp_path / "b.qdpx", tmp_path / "imported"
+    r = cli("qdpx", "export", "--transcripts", str(ROOT / "interview_transcripts"),
+            "--codebook", str(raw / "codebook.yaml"), "--codings", str(raw / "codings_A.csv"),
+            str(raw / "codings_B.csv"), "--out", str(first))
+    assert r.returncode == 0, r.stderr
+    r = cli("qdpx", "import", str(first), "--out", str(folder))
+    assert r.returncode == 0, r.stderr
+    # the imported files are a valid study again, with the same texts
+    r = cli("validate", "--transcripts", str(folder / "transcripts"), "--codebook",
+            str(folder / "codebook.yaml"), "--codings", str(folder / "codings.csv"))
+    assert r.returncode == 0, r.stderr
+    corpus = ce.read_transcripts(ROOT / "interview_transcripts")
+    assert ce.read_transcripts(folder / "transcripts").texts == corpus.texts
+    r = cli("qdpx", "export", "--transcripts", str(folder / "transcripts"), "--codebook",
+            str(folder / "codebook.yaml"), "--codings", str(folder / "codings.csv"),
+            "--out", str(again))
+    assert r.returncode == 0, r.stderr
+    assert again.read_bytes() == first.read_bytes()
+
+
+def test_cli_import_of_a_real_project_validates(tmp_path, cli):
+    path = refdata_path("refi-qda", "qc-demo.qdpx")
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "qc"))
+    assert r.returncode == 0, r.stderr
+    assert "205 codings" in r.stdout and "note: 23 selection(s)" in r.stdout
+    r = cli("validate", "--transcripts", str(tmp_path / "qc" / "transcripts"), "--codebook",
+            str(tmp_path / "qc" / "codebook.yaml"), "--codings",
+            str(tmp_path / "qc" / "codings.csv"))
+    assert r.returncode == 0, r.stderr
+
+
+def test_coded_category_becomes_codable_and_empty_project_is_valid(tmp_path):
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-000000000009" name="x" '
+                       f'plainTextPath="x.txt">{_selection(0, 4)}</TextSource>').replace(
+        'isCodable="true"', 'isCodable="false"')
+    project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml, {"sources/x.txt": b"halo"}))
+    assert project.codebook["trust"].codable
+    assert any("not codable" in n for n in project.notes)
+    ce.validate_codings(project.codings, corpus=project.corpus, codebook=project.codebook)
+    empty = ce.Corpus.from_texts({})
+    _assert_valid(_schema("Project.xsd"), _qde(qdpx_bytes(empty, project.codebook)))

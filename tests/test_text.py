@@ -1,0 +1,170 @@
+"""Normalisation: case folding, tokens with offsets, slang, Banjarese, stems, compounds."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+from conftest import refdata_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citra_eval.text import (
+    DEFAULT_NO_STEM,
+    Normaliser,
+    _spans_py,
+    fold_case,
+    load_slang,
+    sentence_spans,
+    stem_word,
+    token_arrays,
+    tokenize,
+)
+
+
+def test_fold_case_keeps_length_for_characters_whose_lower_case_grows():
+    text = "İstanbul STRASSE Straße ǅ Ωmega"
+    folded = fold_case(text)
+    assert len(folded) == len(text)
+    assert folded.startswith("istanbul strasse straße")
+    assert "İ".lower() != "i"  # the reason: str.lower() would give two code points
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_fold_case_never_changes_length(text):
+    assert len(fold_case(text)) == len(text)
+
+
+def test_tokens_carry_offsets_into_the_original_text():
+    text = "Pak, kami BEKERJA-sama; jam 16.00 rilis 😀 e-Government’s!"
+    toks = tokenize(text)
+    assert [t.text for t in toks] == ["pak", "kami", "bekerja-sama", "jam", "16.00", "rilis",
+                                      "e-government’s"]
+    for t in toks:
+        assert fold_case(text[t.start:t.end]) == t.text
+
+
+@given(st.text(alphabet=st.sampled_from(list("abcİß -.,'’1 2\n😀é\u0301")), max_size=120))
+@settings(max_examples=200, deadline=None)
+def test_numpy_and_python_tokenisers_agree(text):
+    folded = fold_case(text)
+    long = folded + " " * 600  # forces the numpy path
+    s1, e1, t1, _ = token_arrays(long)
+    s2, e2 = _spans_py(folded)
+    assert s1.tolist() == s2 and e1.tolist() == e2
+    assert t1 == [folded[a:b] for a, b in zip(s2, e2, strict=True)]
+
+
+@pytest.mark.parametrize(("word", "stem"), [
+    ("mempercepat", "cepat"), ("secepatnya", "cepat"), ("kecepatan", "cepat"),
+    ("membangun", "bangun"), ("pembangunan", "bangun"), ("bermitra", "mitra"),
+    ("menyampaikan", "sampai"), ("aplikasi-aplikasi", "aplikasi"), ("16.00", "16.00"),
+])
+def test_stems(word, stem):
+    assert stem_word(word) == stem
+
+
+def test_slang_table_is_package_data_with_licence():
+    from importlib import resources
+
+    raw = resources.files("citra_eval").joinpath("data/slang_id.tsv").read_text("utf-8")
+    assert "GPL-3.0-or-later" in raw.splitlines()[2]
+    table = load_slang()
+    for word, std in [("gak", "tidak"), ("nggak", "tidak"), ("ga", "tidak"),
+                      ("enggak", "tidak"), ("udah", "sudah"), ("banget", "sangat"),
+                      ("gercep", "gerak cepat"), ("medsos", "media sosial"),
+                      ("nyampein", "sampaikan"), ("bales", "balas"), ("pian", "anda"),
+                      ("ulun", "saya"), ("kada", "tidak"), ("haja", "saja"),
+                      ("badapatan", "bertemu")]:
+        assert table[word] == std, word
+    rows = [ln.split("\t") for ln in raw.splitlines() if ln and not ln.startswith("#")]
+    assert all(len(r) == 3 for r in rows)
+    assert len({r[0] for r in rows}) == len(rows)  # no duplicate keys
+
+
+def test_codebook_slang_extends_and_overrides():
+    n = Normaliser(slang={"gercep": "cepat", "sip": "bagus"})
+    assert n.expand("gercep") == ("cepat",)
+    assert n.expand("sip") == ("bagus",)
+    assert Normaliser().expand("gercep") == ("gerak", "cepat")
+    assert Normaliser(default_slang=False).expand("gak") == ("gak",)
+
+
+def test_multiword_expansion_maps_back_to_the_source_token():
+    text = "Info lewat MEDSOS, pian gercep."
+    stems = Normaliser().stems(text)
+    by_stem = {s: text[a:b] for s, a, b in stems}
+    assert by_stem["media"] == by_stem["sosial"] == "MEDSOS"
+    assert by_stem["gerak"] == by_stem["cepat"] == "gercep"
+    assert by_stem["anda"] == "pian"
+
+
+def test_banjarese_and_negators_are_kept_not_dropped():
+    n = Normaliser()
+    assert [s for s, *_ in n.stems("Ulun kada tahu, nggak ada")] == [
+        "saya", "tidak", "tahu", "tidak", "ada"]
+
+
+def test_never_stem_list_default_and_codebook():
+    assert "bamara" in DEFAULT_NO_STEM
+    assert stem_word("pelayanan") == "layan"
+    n = Normaliser(no_stem=["Pelayanan"])
+    assert n.expand("pelayanan") == ("pelayanan",)
+    assert n.expand("bamara") == ("bamara",)
+
+
+@pytest.mark.parametrize("word", ["bekerja sama", "bekerjasama", "kerjasama", "dikerjasamakan",
+                                  "kerja sama", "Kerjasamanya"])
+def test_compound_variants_normalise_to_the_same_stems(word):
+    n = Normaliser(compounds=["kerja sama"])
+    assert n.phrase(word) == ("kerja", "sama")
+
+
+def test_joined_pattern_is_split_into_dictionary_roots():
+    n = Normaliser(compounds=["kerjasama"])  # a one-word pattern: split via the dictionary
+    assert n.phrase("kerjasama") == ("kerja", "sama")
+    assert n.phrase("bekerja sama") == ("kerja", "sama")
+
+
+def test_sentence_spans():
+    text = "Jam 16.00 rilis. Sudah tayang?! \"Bagus.\" Lalu\nbaris baru"
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == ["Jam 16.00 rilis.", "Sudah tayang?!",
+                                             "\"Bagus.\"", "Lalu", "baris baru"]
+
+
+def test_sastrawi_stems_are_cores_of_the_token_on_real_text():
+    """The matcher skips stemming tokens that cannot stem to a pattern stem; this relies on
+    PySastrawi returning a core of the token (prefix <= 10 letters, a suffix combination,
+    first letter possibly recoded). Checked on every word of the real SmSA reviews."""
+    from citra_eval.coding import _could_stem_to
+
+    path = refdata_path("indonesian-text", "smsa-reviews.tsv")
+    words = set()
+    with open(path, encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i >= 3000:
+                break
+            words.update(t.text for t in tokenize(line.split("\t")[0]))
+    checked = 0
+    for w in words:
+        s = stem_word(w)
+        if s == w or "-" in w or len(s) < 2:
+            continue
+        checked += 1
+        assert _could_stem_to(w, {s[1:]: frozenset(s[0])}), (w, s)
+    assert checked > 1000
+
+
+def test_tokenize_real_tweets_with_emoji_keeps_exact_offsets():
+    path = refdata_path("indonesian-text", "emot-tweets.csv")
+    with open(path, encoding="utf-8", newline="") as fh:
+        tweets = [row["tweet"] for _, row in zip(range(500), csv.DictReader(fh), strict=False)]
+    n = Normaliser()
+    for tweet in tweets:
+        for stem, a, b in n.stems(tweet):
+            assert 0 <= a < b <= len(tweet)
+            assert stem
+    assert np.mean([len(tokenize(t)) for t in tweets]) > 5
