@@ -346,7 +346,7 @@ NB06 = ("06-joint-display", [
          "\"quote_doc\", \"quote\"]]"),
 ])
 
-NOTEBOOKS = [NB01, NB04, NB05]
+NOTEBOOKS = [NB01, NB02, NB03, NB04, NB05, NB06]
 
 
 def main(argv: list[str]) -> int:

@@ -80,6 +80,7 @@ def _project(base: Path) -> Path:
     _notebook(root / "notebooks" / "01-table.ipynb", NB_TABLE, PARAMS)
     _notebook(root / "notebooks" / "02-figure.ipynb", NB_FIGURE, PARAMS)
     (root / "notebooks" / "scratch.ipynb").write_text("not run: no NN- prefix")
+    (root / "interview_transcripts" / "README.md").write_text("notes, not an input\n")
     rp.write_raw_checksums(root)
     return root
 
@@ -98,6 +99,8 @@ def test_raw_checksums_cover_inputs(tmp_path):
     assert [ln.split("  ")[1] for ln in lines] == ["data/raw/codebook.yaml",
                                                    "interview_transcripts/INF01.txt"]
     assert rp.check_raw_inputs(root) == rp.raw_checksums(root)
+    (root / "interview_transcripts" / "README.md").write_text("edited notes\n")
+    assert rp.check_raw_inputs(root)  # documentation is not an input
 
 
 def test_changed_new_and_missing_raw_inputs_exit_2(tmp_path):

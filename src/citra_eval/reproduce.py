@@ -110,13 +110,16 @@ def _raw_files(root: Path) -> list[Path]:
         if base.is_dir():
             files.extend(p for p in base.rglob("*") if p.is_file()
                          and not any(part.startswith(".") for part in p.relative_to(root).parts)
+                         # READMEs document the inputs; read_transcripts skips them too
+                         and not p.name.upper().startswith("README")
                          and p.relative_to(root).as_posix() != CHECKSUMS)
     return sorted(files)
 
 
 def raw_checksums(root: str | os.PathLike) -> dict[str, str]:
     """``{repository-relative path: sha256}`` of every raw input under ``data/raw`` and
-    ``interview_transcripts`` (hidden files and the checksum file itself excluded)."""
+    ``interview_transcripts`` (hidden files, ``README*`` and the checksum file itself
+    excluded)."""
     r = Path(root)
     return {p.relative_to(r).as_posix(): file_sha256(p) for p in _raw_files(r)}
 
