@@ -339,7 +339,7 @@ NB06 = ("06-joint-display", [
     code("for row in joint.itertuples():\n"
          "    name = row.theme_label if isinstance(row.theme_label, str) else "
          "row.construct_label\n"
-         "    print(f\"{name}: {row.meta_inference} — {row.rationale}\"\n"
+         "    print(f\"{name}: {row.meta_inference_label} — {row.rationale}\"\n"
          "          + (f\" [{row.caveat}]\" if row.caveat else \"\"))"),
     md("## Quotes beside the numbers"),
     code("joint.loc[joint.theme.notna(), [\"theme_label\", \"construct\", \"meta_inference\", "

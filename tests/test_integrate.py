@@ -62,6 +62,8 @@ def test_one_sided_rows_expand():
              informant_share=NAN),                                             # no theme
         lang="en")
     assert out["meta_inference"].tolist() == ["expands"] * 3
+    assert out["meta_inference_label"].tolist() == ["expands"] * 3
+    assert _rules(_row(), lang="id").loc[0, "meta_inference_label"] == "konvergen"
     assert out["qual_evidence"].tolist() == ["salient", "salient", None]
     assert out["quant_evidence"].tolist() == [None, None, "positive"]
     assert out.loc[0, "rationale"].startswith("only the interviews address this theme")

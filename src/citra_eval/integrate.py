@@ -29,7 +29,8 @@ THEME_COLUMNS = ["theme", "theme_label", "category", "category_label", "construc
 CONSTRUCT_COLUMNS = ["construct", "construct_label", "construct_mean", "mean_ci_low",
                      "mean_ci_high", "scale_midpoint", "scale_alpha", "std_effect", "std_ci_low",
                      "std_ci_high", "p_value", "quant_basis"]
-RULE_COLUMNS = ["qual_evidence", "quant_evidence", "meta_inference", "rationale", "caveat"]
+RULE_COLUMNS = ["qual_evidence", "quant_evidence", "meta_inference", "meta_inference_label",
+                "rationale", "caveat"]
 #: Columns of :func:`joint_display`, in order.
 JOINT_COLUMNS = [
     "theme", "theme_label", "category", "category_label", "construct", "construct_label",
@@ -363,7 +364,9 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
     Returns
     -------
     DataFrame
-        ``table`` with ``qual_evidence``, ``quant_evidence``, ``meta_inference``,
+        ``table`` with ``qual_evidence``, ``quant_evidence``, ``meta_inference``
+        (``converges``, ``diverges`` or ``expands``, whatever ``lang``),
+        ``meta_inference_label`` (the same in ``lang``: konvergen, divergen, ekspansi),
         ``rationale`` and ``caveat`` columns added (or replaced).
 
     Notes
@@ -443,6 +446,7 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
     out["qual_evidence"] = pd.Series(quals, index=out.index, dtype="object")
     out["quant_evidence"] = pd.Series(quants, index=out.index, dtype="object")
     out["meta_inference"] = metas
+    out["meta_inference_label"] = [txt[m] for m in metas]
     out["rationale"] = whys
     out["caveat"] = cavs
     return out
@@ -529,7 +533,8 @@ def joint_display(codings: pd.DataFrame, *, corpus, codebook, responses: pd.Data
         quantitative ones of :func:`construct_evidence` (``construct_mean, mean_ci_low,
         mean_ci_high, scale_midpoint, scale_alpha, std_effect, std_ci_low, std_ci_high,
         p_value, quant_basis``) and the rule columns of :func:`meta_inferences`
-        (``qual_evidence, quant_evidence, meta_inference, rationale, caveat``).
+        (``qual_evidence, quant_evidence, meta_inference, meta_inference_label, rationale,
+        caveat``).
 
     Notes
     -----
