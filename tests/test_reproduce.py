@@ -327,3 +327,13 @@ def test_failed_run_leaves_previous_reports_untouched(built, tmp_path):
              for p in (copy / "reports").rglob("*") if p.is_file()}
     assert after == before
     assert not list((copy / "reports").glob(".*"))
+
+
+def test_notebook_parameters_list_every_coder(tmp_path):
+    root = _project(tmp_path)
+    for c in ("B", "A", "C"):
+        (root / "data" / "raw" / f"codings_{c}.csv").write_text("x\n")
+    p = rp.notebook_parameters(root, "reports", lang="en", seed=3)
+    assert p["codings"] == ["data/raw/codings_A.csv", "data/raw/codings_B.csv",
+                            "data/raw/codings_C.csv"]
+    assert (p["lang"], p["seed"], p["out_dir"], p["root"]) == ("en", 3, "reports", ".")

@@ -350,13 +350,18 @@ def run_notebook(notebook: str | os.PathLike, output: str | os.PathLike, *,
     return seconds
 
 
-def notebook_parameters(out_dir: str, *, lang: str, seed: int) -> dict:
-    """The parameters every notebook may declare (paths relative to the project root)."""
+def notebook_parameters(root: Path, out_dir: str, *, lang: str, seed: int) -> dict:
+    """The parameters every notebook may declare (paths relative to the project root).
+
+    ``codings`` lists every ``data/raw/codings_<coder>.csv`` (one file per coder).
+    """
+    codings = sorted(p.relative_to(root).as_posix() for p in (root / "data/raw").glob(
+        "codings_*.csv"))
     return {
         "root": ".",
         "transcripts": "interview_transcripts",
         "codebook": "data/raw/codebook.yaml",
-        "codings": ["data/raw/codings_A.csv", "data/raw/codings_B.csv"],
+        "codings": codings,
         "instrument": "data/raw/instrument.yaml",
         "responses": "data/raw/survey_responses.csv",
         "lang": lang,
@@ -412,7 +417,7 @@ def _prepare(root: Path) -> tuple[dict[str, str], dict, list[Path]]:
 def _build(root: Path, out: Path, prepared, *, lang: str, seed: int, shown_out: str,
            progress: Progress | None, workdir: Path) -> dict[str, float]:
     inputs, info, notebooks = prepared
-    params = notebook_parameters(str(out), lang=lang, seed=seed)
+    params = notebook_parameters(root, str(out), lang=lang, seed=seed)
     timings: dict[str, float] = {}
     for i, nb in enumerate(notebooks, start=1):
         rel = nb.relative_to(root).as_posix()
