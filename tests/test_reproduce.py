@@ -337,3 +337,13 @@ def test_notebook_parameters_list_every_coder(tmp_path):
     assert p["codings"] == ["data/raw/codings_A.csv", "data/raw/codings_B.csv",
                             "data/raw/codings_C.csv"]
     assert (p["lang"], p["seed"], p["out_dir"], p["root"]) == ("en", 3, "reports", ".")
+
+
+def test_missing_notebook_runner_is_reported(tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "papermill" else real(name, *a))
+    with pytest.raises(InputError, match=r"needs papermill: pip install 'citra_eval\[notebooks\]'"):
+        rp.reproduce(_project(tmp_path))

@@ -407,8 +407,20 @@ def _say(progress: Progress | None, msg: str) -> None:
         progress(msg)
 
 
+def _check_runner() -> None:
+    """The notebook runner is an optional extra; say how to get it."""
+    import importlib.util
+
+    missing = [m for m in ("papermill", "nbformat", "ipykernel", "jupyter_client")
+               if importlib.util.find_spec(m) is None]
+    if missing:
+        raise InputError(f"reproduce runs the notebooks and needs {', '.join(missing)}: "
+                         "pip install 'citra_eval[notebooks]'", path="citra-eval")
+
+
 def _prepare(root: Path) -> tuple[dict[str, str], dict, list[Path]]:
     """Everything that can reject the input, before anything is written."""
+    _check_runner()
     inputs = check_raw_inputs(root)
     info = _validate_inputs(root)
     return inputs, info, find_notebooks(root)
