@@ -136,6 +136,13 @@ def test_table_rounding_hides_float_noise(tmp_path):
     assert pa.read_bytes() == pb.read_bytes() == b"v\n0.3000\n0.3333\n"
 
 
+def test_table_object_column_of_floats_is_rounded(tmp_path):
+    t = pd.DataFrame({"v": pd.Series([0.1 + 0.2, None, 2.0], dtype=object),
+                      "s": pd.Series(["a", 1.5, None], dtype=object)})
+    p = report.save_table(t, "o", out_dir=tmp_path, decimals=2)
+    assert p.read_text() == "v,s\n0.30,a\n,1.5\n2.00,\n"
+
+
 def test_table_decimals_per_column_and_index(tmp_path):
     t = pd.DataFrame({"p_value": [0.0001234], "est": [1.23456]},
                      index=pd.Index(["KS"], name="term"))

@@ -217,6 +217,14 @@ def _format_float(values: pd.Series, decimals: int) -> pd.Series:
     return pd.Series(out, index=values.index, dtype="object")
 
 
+def _float_objects(s: pd.Series) -> bool:
+    """An object column holding only floats (and missing values), e.g. after a concat."""
+    if s.dtype != object:
+        return False
+    vals = s.dropna()
+    return len(vals) > 0 and all(isinstance(v, float) for v in vals)
+
+
 def _table_text(frame: pd.DataFrame, decimals: int | Mapping[str, int], index: bool | None) -> str:
     if index is None:  # keep the index only when it carries information
         index = not isinstance(frame.index, pd.RangeIndex) or any(
@@ -233,10 +241,10 @@ def _table_text(frame: pd.DataFrame, decimals: int | Mapping[str, int], index: b
         s = df[col]
         if pd.api.types.is_bool_dtype(s):
             df[col] = s.map({True: "true", False: "false"}).astype("object")
-        elif pd.api.types.is_float_dtype(s):
+        elif pd.api.types.is_float_dtype(s) or _float_objects(s):
             d = (decimals.get(str(col), decimals.get("default", 4))
                  if isinstance(decimals, Mapping) else decimals)
-            df[col] = _format_float(s, int(d))
+            df[col] = _format_float(s.astype(float), int(d))
     buf = io.StringIO()
     df.to_csv(buf, index=False, lineterminator="\n", na_rep="")
     return buf.getvalue()
