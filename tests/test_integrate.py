@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import citra_eval as ce
 from citra_eval import integrate as ig
@@ -300,3 +302,25 @@ def test_plot_joint_display_rows_and_colours():
     plt.close("all")
     with pytest.raises(ValueError, match="missing columns"):
         plot_joint_display(pd.DataFrame({"x": [1]}))
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 12), total=st.integers(1, 12), lo=st.floats(-1, 1), width=st.floats(0, 1),
+       salience=st.floats(0.05, 1.0), has_construct=st.booleans())
+def test_rules_are_a_function_of_the_two_evidences(n, total, lo, width, salience,
+                                                   has_construct):
+    n = min(n, total)
+    row = _row(n_informants=n, n_informants_total=total, informant_share=n / total,
+               std_ci_low=lo, std_ci_high=lo + width,
+               quant_basis="effect" if has_construct else None,
+               construct="C" if has_construct else None)
+    out = _rules(row, salience=salience).iloc[0]
+    qual = "absent" if n == 0 else ("salient" if n / total >= salience else "minor")
+    assert out["qual_evidence"] == qual
+    if not has_construct:
+        assert out["quant_evidence"] is None and out["meta_inference"] == "expands"
+        return
+    quant = "positive" if lo > 0 else ("negative" if lo + width < 0 else "null")
+    assert out["quant_evidence"] == quant
+    agree = (qual == "salient") == (quant == "positive")
+    assert out["meta_inference"] == ("converges" if agree else "diverges")
