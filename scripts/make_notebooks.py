@@ -335,6 +335,13 @@ NB06 = ("06-joint-display", [
          "report.save_table(joint, \"06-joint-display\", out_dir=TABLES)\n"
          "ax = plots.plot_joint_display(joint, lang=lang)\n"
          "report.save_figure(ax.figure, \"06-joint-display\", out_dir=FIGURES)"),
+    md("The same display in the other language (a thesis in Indonesian, a paper in English):"),
+    code("other = \"en\" if lang == \"id\" else \"id\"\n"
+         "joint_other = ce.joint_display(agreed, corpus=corpus, codebook=cb, responses=resp,\n"
+         "                               instrument=inst, reliability=agree, model=model,\n"
+         "                               lang=other)\n"
+         "ax = plots.plot_joint_display(joint_other, lang=other)\n"
+         "report.save_figure(ax.figure, f\"06-joint-display-{other}\", out_dir=FIGURES)"),
     md("## The meta-inferences in words"),
     code("for row in joint.itertuples():\n"
          "    name = row.theme_label if isinstance(row.theme_label, str) else "
