@@ -63,6 +63,13 @@ from .reliability import (
     masi_distance,
     percent_agreement,
 )
+from .report import (
+    check_manifest,
+    save_figure,
+    save_table,
+    set_reproducible_style,
+    write_manifest,
+)
 from .simulate import simulate_survey, survey_truth
 from .survey import Instrument, Scale, likert_table, read_responses, score_scales
 
@@ -87,6 +94,7 @@ __all__ = [
     "autocode",
     "autocode_report",
     "brennan_prediger",
+    "check_manifest",
     "code_case_matrix",
     "code_frequencies",
     "codebook_from_qdc",
@@ -131,13 +139,17 @@ __all__ = [
     "reidentify",
     "saturation",
     "save_case_matrix",
+    "save_figure",
+    "save_table",
     "scale_reliability",
     "score_scales",
+    "set_reproducible_style",
     "simulate_survey",
     "survey_truth",
     "theme_evidence",
     "ttest_groups",
     "validate_codings",
     "write_codings",
+    "write_manifest",
     "write_qdpx",
 ]
