@@ -238,7 +238,7 @@ def _kernel(workdir: Path) -> Iterator[tuple[str, object]]:
     """A kernel of *this* interpreter with a fixed hash seed and the Agg backend.
 
     A private kernelspec (never the user's ``python3``, which may point elsewhere) and IPC
-    transport (local sockets in ``workdir``) are used.
+    transport (local sockets in ``workdir``; loopback TCP on Windows) are used.
     """
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager
@@ -255,8 +255,11 @@ def _kernel(workdir: Path) -> Iterator[tuple[str, object]]:
             "display_name": "citra_eval (reproduce)", "language": "python", "env": env}
     (kdir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
     ksm = KernelSpecManager(kernel_dirs=[str(workdir / "kernels")], ensure_native_kernel=False)
-    km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm, transport="ipc",
-                       ip=str(workdir / "ipc"))
+    if os.name == "nt":  # no Unix sockets: loopback TCP
+        km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm)
+    else:
+        km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm, transport="ipc",
+                           ip=str(workdir / "ipc"))
     try:
         yield KERNEL_NAME, km
     finally:
