@@ -312,7 +312,7 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, model: pd.DataFra
 # --------------------------------------------------------------------------- rules
 
 def _qual(share: float, n: float, salience: float) -> str | None:
-    if n is None or (isinstance(n, float) and math.isnan(n)):
+    if _isna(n):
         return None
     if n == 0:
         return "absent"
@@ -329,7 +329,7 @@ def _quant(row: Mapping) -> str | None:
         ref = row.get("scale_midpoint")
     else:
         return None
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (lo, hi, ref)):
+    if any(_isna(v) for v in (lo, hi, ref)):
         return None
     if lo > ref:
         return "positive"
