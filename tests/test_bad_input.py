@@ -127,6 +127,9 @@ CASES = [
     Case("codings-bom-crlf", "export", "codings.csv",
          b"\xef\xbb\xbf" + CODINGS.replace(",31,", ",3,").replace("\n", "\r\n").encode(), 2),
     Case("codings-directory", "export", "codings.csv", DIRECTORY),
+    Case("codings-multiline-note", "export", "codings.csv",  # a quoted note spans 2 lines
+         CODINGS.replace("coder\n", "coder,note\n").replace(",A\n", ',A,"two\nlines"\n')
+         + "INF01,2,3,39,kerja_sama,A,\n", 4),
     Case("codings-unknown-doc-agree", "agree", "codings_b.csv",
          CODINGS_B.replace("INF01", "INF09"), 2),
     Case("codebook-directory", "code", "codebook.yaml", DIRECTORY),

@@ -133,3 +133,13 @@ def test_validate_valid_table_passes(corpus):
     frame["start"] = frame["segment_id"].map(segs["start"])
     frame["end"] = frame["segment_id"].map(segs["end"])
     assert ce.validate_codings(frame, corpus=corpus) is None
+
+
+def test_line_numbers_count_quoted_newlines(tmp_path, corpus, codebook):
+    # A note spanning two lines (as QDA exports write them): the bad row starts on line 4.
+    s, e = span(corpus, 2)
+    p = write(tmp_path, f'INF03,2,{s},{e},kerja_sama,A,,"two\nlines"\n'
+                        f"INF03,2,{s},{e},kerja_samaa,A,,\n")
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p, corpus=corpus, codebook=codebook)
+    assert [pr.line for pr in info.value.problems] == [4]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._yaml import LineDict, read_yaml_file
-from .errors import InputError, Problem
+from .errors import InputError, Problem, closest
 
 __all__ = ["Code", "Codebook", "Pattern"]
 
@@ -326,7 +326,7 @@ class _Builder:
     def unknown_keys(self, d: LineDict, allowed: set[str], where: str) -> None:
         for key in d:
             if key not in allowed:
-                hint = _closest(str(key), allowed)
+                hint = closest(str(key), allowed)
                 self.err(f"unknown key {key!r} in {where}" +
                          (f"; did you mean {hint!r}?" if hint else
                           f"; allowed keys: {', '.join(sorted(allowed))}"), d.line_of(key))
@@ -431,7 +431,7 @@ class _Builder:
                 out.append(Pattern(p["regex"], "regex"))
             elif isinstance(p, dict):
                 key = next(iter(p), None)
-                hint = _closest(str(key), {"regex"})
+                hint = closest(str(key), {"regex"})
                 self.err(f"a pattern mapping must be {{regex: '...'}}, got key {key!r}" +
                          (f"; did you mean {hint!r}?" if hint else ""), line)
             else:
@@ -467,8 +467,3 @@ def _snake(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", s.lower()).strip("_") or "code"
 
 
-def _closest(key: str, allowed: set[str]) -> str | None:
-    import difflib
-
-    match = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
-    return match[0] if match else None

@@ -6,22 +6,19 @@ coder``, then optional ``evidence`` and ``note``. One row per code applied to a 
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, Problem
-from .textio import read_text_file
+from .errors import MAX_REPORTED, InputError, Problem, collect
+from .textio import csv_rows, read_text_file
 
 __all__ = ["CODING_COLUMNS", "empty_codings", "read_codings", "validate_codings", "write_codings"]
 
 CODING_COLUMNS = ["doc_id", "segment_id", "start", "end", "code", "coder"]
 OPTIONAL_COLUMNS = ["evidence", "note"]
 _INT_COLUMNS = ["segment_id", "start", "end"]
-_MAX_REPORTED = 20
 
 
 def empty_codings() -> pd.DataFrame:
@@ -72,12 +69,10 @@ def read_codings(path: str | os.PathLike, *, corpus=None, codebook=None) -> pd.D
     True
     """
     spath = os.fspath(path)
-    text = read_text_file(path)
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error as exc:
-        raise InputError(f"not a valid CSV file: {exc}", path=spath) from None
-    header = [h.strip() for h in rows[0]]
+    rows = csv_rows(read_text_file(path), spath)
+    if not rows:
+        raise InputError("the file has no header line", path=spath, line=1)
+    header = [h.strip() for h in rows[0][1]]
     if header[:len(CODING_COLUMNS)] != CODING_COLUMNS:
         raise InputError(
             f"the first columns must be {', '.join(CODING_COLUMNS)}; found "
@@ -88,7 +83,7 @@ def read_codings(path: str | os.PathLike, *, corpus=None, codebook=None) -> pd.D
                          path=spath, line=1)
     problems: list[Problem] = []
     records = []
-    for lineno, row in enumerate(rows[1:], start=2):
+    for lineno, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -162,12 +157,7 @@ def validate_codings(codings: pd.DataFrame, *, corpus=None, codebook=None,
     for i in np.flatnonzero(codings.duplicated(CODING_COLUMNS, keep="first").to_numpy()):
         problems.append(Problem(path, "duplicate row (same span, code and coder); delete it",
                                 int(lines[i])))
-    if problems:
-        extra = len(problems) - _MAX_REPORTED
-        shown = problems[:_MAX_REPORTED]
-        if extra > 0:
-            shown.append(Problem(path, f"... and {extra} more problem(s) like these"))
-        raise InputError(problems=shown)
+    collect(problems, path=path, limit=MAX_REPORTED)
 
 
 def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.ndarray,

@@ -11,7 +11,6 @@ from the shared data).
 from __future__ import annotations
 
 import bisect
-import csv
 import io
 import os
 import re
@@ -106,20 +105,20 @@ def load_key(path: str | os.PathLike) -> dict[str, str]:
     {'Budi Santoso': 'INF01'}
     """
     from ._yaml import read_yaml_file
-    from .textio import read_text_file
+    from .textio import csv_rows, read_text_file
 
     spath = os.fspath(path)
     suffix = Path(spath).suffix.lower()
     pairs: list[tuple[object, object, int | None]] = []
     if suffix == ".csv":
-        rows = list(csv.reader(io.StringIO(read_text_file(path))))
-        header = [h.strip().lower() for h in rows[0]]
+        rows = csv_rows(read_text_file(path), spath)
+        header = [h.strip().lower() for h in rows[0][1]] if rows else []
         if len(header) < 2:
             raise InputError("a key CSV needs two columns, 'name,pseudonym'", path=spath, line=1)
         start = 1 if {"name", "pseudonym"} <= set(header) or header[:2] == ["name", "code"] else 0
         ni, pi = ((header.index("name"), header.index("pseudonym"))
                   if "pseudonym" in header else (0, 1))
-        for lineno, row in enumerate(rows[start:], start=start + 1):
+        for lineno, row in rows[start:]:
             if not any(c.strip() for c in row):
                 continue
             if len(row) <= max(ni, pi):

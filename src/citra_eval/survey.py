@@ -8,8 +8,6 @@ column per item; empty cells are missing answers and stay missing.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import os
 import re
@@ -21,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._yaml import LineDict, read_yaml_file
-from .errors import InputError, Problem
+from .errors import MAX_REPORTED, InputError, Problem, closest, collect
 
 __all__ = ["Instrument", "Scale", "likert_table", "read_responses", "score_scales"]
 
@@ -31,7 +29,6 @@ SCALE_KEYS = {"label", "items", "reverse", "of", "role", "note", "description"}
 RANGE_KEYS = {"min", "max", "labels"}
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
-_MAX_REPORTED = 20
 
 
 @dataclass(frozen=True)
@@ -190,13 +187,11 @@ class _InstrumentBuilder:
                           language=language, path=self.path)
 
     def unknown_keys(self, d: LineDict, allowed: set[str], where: str) -> None:
-        import difflib
-
         for key in d:
             if key not in allowed:
-                hint = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
+                hint = closest(str(key), allowed)
                 self.err(f"unknown key {key!r} in {where}" +
-                         (f"; did you mean {hint[0]!r}?" if hint else
+                         (f"; did you mean {hint!r}?" if hint else
                           f"; allowed keys: {', '.join(sorted(allowed))}"), d.line_of(key))
 
     def texts(self, value, where: str, line: int, language: str) -> dict[str, str]:
@@ -412,13 +407,13 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     >>> bool(resp["KS1"].dropna().between(1, 5).all())
     True
     """
-    from .textio import read_text_file
+    from .textio import csv_rows, read_text_file
 
     if not isinstance(instrument, Instrument):
         raise TypeError(f"instrument must be an Instrument, got {type(instrument).__name__}")
     spath = os.fspath(path)
     text = read_text_file(path)
-    rows = _csv_rows(text, spath)
+    rows = csv_rows(text, spath)
     if not rows:
         raise InputError("the file has no header line", path=spath, line=1)
     header_line, header = rows[0]
@@ -448,29 +443,9 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
             frame[col] = _parse_item(frame[col], col, instrument, line_of, spath, problems)
         else:
             frame[col] = frame[col].where(frame[col] != "", None).astype(object)
-    if problems:
-        extra = len(problems) - _MAX_REPORTED
-        shown = problems[:_MAX_REPORTED]
-        if extra > 0:
-            shown.append(Problem(spath, f"... and {extra} more problem(s) like these"))
-        raise InputError(problems=shown)
+    collect(problems, path=spath, limit=MAX_REPORTED)
     front = [instrument.id_column]
     return frame[front + [c for c in header if c not in front]].reset_index(drop=True)
-
-
-def _csv_rows(text: str, path: str) -> list[tuple[int, list[str]]]:
-    """CSV rows with the 1-based line each starts on (quoted cells may span lines)."""
-    reader = csv.reader(io.StringIO(text))
-    out = []
-    start = 1
-    try:
-        for row in reader:
-            out.append((start, row))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise InputError(f"not a valid CSV file: {exc}; check the quotes", path=path,
-                         line=reader.line_num) from None
-    return out
 
 
 def _check_header(header: list[str], inst: Instrument, path: str, line: int) -> None:
