@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from bench_agreement import _corpus  # the same synthetic corpus (run from benchmarks/)
 
 import citra_eval as ce
 from citra_eval.errors import Problem
@@ -34,15 +35,6 @@ def _time(fn, repeat: int = 1) -> float:
         fn()
         best = min(best, time.perf_counter() - t0)
     return best
-
-
-def _corpus(n_docs: int, per_doc: int) -> ce.Corpus:
-    texts = {}
-    for d in range(n_docs):
-        turns = "\n".join(f"I: Jawaban nomor {i} tentang strategi humas." for i in range(per_doc))
-        texts[f"d{d:03d}.txt"] = (f"---\nid: D{d:03d}\nspeakers: {{P: interviewer, I: informant}}"
-                                  f"\n---\nP: Pertanyaan pembuka.\n{turns}\n")
-    return ce.Corpus.from_texts(texts)
 
 
 def baseline_check(codings: pd.DataFrame, corpus: ce.Corpus) -> list[Problem]:

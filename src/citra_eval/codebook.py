@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._yaml import LineDict, read_yaml_file
+from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import InputError, Problem, closest
 
 __all__ = ["Code", "Codebook", "Pattern"]
@@ -289,7 +289,7 @@ class _Builder:
         if not isinstance(data, dict):
             raise InputError("a codebook must be a YAML mapping with 'codebook', 'language' and "
                              "'codes'", path=self.path, line=1)
-        data = data if isinstance(data, LineDict) else _as_linedict(data)
+        data = as_linedict(data)
         self.unknown_keys(data, TOP_KEYS, "codebook")
         language = str(data.get("language", "id"))
         self.language = language
@@ -324,18 +324,14 @@ class _Builder:
             no_stem=[w.lower() for w in no_stem], path=self.path)
 
     def unknown_keys(self, d: LineDict, allowed: set[str], where: str) -> None:
-        for key in d:
-            if key not in allowed:
-                hint = closest(str(key), allowed)
-                self.err(f"unknown key {key!r} in {where}" +
-                         (f"; did you mean {hint!r}?" if hint else
-                          f"; allowed keys: {', '.join(sorted(allowed))}"), d.line_of(key))
+        for msg, line in unknown_keys(d, allowed, where):
+            self.err(msg, line)
 
     def code(self, item, parent: str | None, line: int) -> None:
         if not isinstance(item, dict):
             self.err("each code must be a mapping with at least 'id' and 'label'", line)
             return
-        item = item if isinstance(item, LineDict) else _as_linedict(item, line)
+        item = as_linedict(item, line)
         cid = item.get("id")
         where = f"code {cid!r}" if cid else "a code"
         self.unknown_keys(item, CODE_KEYS, where)
@@ -453,10 +449,6 @@ def _items(seq: list) -> Iterator[tuple[object, int]]:
     yield from zip(seq, lines, strict=False)
 
 
-def _as_linedict(d: dict, line: int | None = None) -> LineDict:
-    out = LineDict(d)
-    out.line, out.key_lines = line or 0, {}
-    return out
 
 
 def _opt_str(v) -> str | None:

@@ -383,17 +383,26 @@ def _rebuild(corpus: Corpus, texts: dict[str, str], maps: Mapping[str, _OffsetMa
         if col in _DERIVED:
             continue
         values = docs[col].tolist()
-        for i, v in enumerate(values):
-            if isinstance(v, str):
-                new, kinds = transform(v)
-                if new != v:
-                    rows.append(_value_row(docs.at[i, "doc_id"], f"attribute:{col}", v, new,
-                                           kinds))
-                    values[i] = new
+        for i, v, new, kinds in _transform_strings(values, transform):
+            rows.append(_value_row(docs.at[i, "doc_id"], f"attribute:{col}", v, new, kinds))
         docs[col] = pd.Series(values, index=docs.index, dtype=docs[col].dtype
                               if docs[col].dtype != object else object)
     docs["n_words"] = [int(segs.loc[segs["doc_id"] == d, "n_words"].sum()) for d in docs["doc_id"]]
     return Corpus.from_frames(docs, segs, texts)
+
+
+def _transform_strings(values: list, transform: Callable[[str], tuple[str, list[str]]]
+                       ) -> list[tuple[int, str, str, list[str]]]:
+    """Replace each string of ``values`` (in place) by its transform; return
+    ``(index, original, new, kinds)`` for those that changed."""
+    changed = []
+    for i, v in enumerate(values):
+        if isinstance(v, str):
+            new, kinds = transform(v)
+            if new != v:
+                values[i] = new
+                changed.append((i, v, new, kinds))
+    return changed
 
 
 def _value_row(doc, field: str, original: str, new: str, kinds: list[str]) -> dict:
@@ -416,13 +425,8 @@ def _remap_codings(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap],
         if col not in out.columns:
             continue
         values = out[col].tolist()
-        for i, v in enumerate(values):
-            if isinstance(v, str):
-                new, kinds = transform(v)
-                if new != v:
-                    rows.append(_value_row(out.at[i, "doc_id"], f"coding:{i}:{col}", v, new,
-                                           kinds))
-                    values[i] = new
+        for i, v, new, kinds in _transform_strings(values, transform):
+            rows.append(_value_row(out.at[i, "doc_id"], f"coding:{i}:{col}", v, new, kinds))
         out[col] = pd.Series(values, index=out.index, dtype=object)
     return out
 

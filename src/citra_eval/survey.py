@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._yaml import LineDict, read_yaml_file
-from .errors import MAX_REPORTED, InputError, Problem, closest, collect
+from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
+from .errors import MAX_REPORTED, InputError, Problem, collect
 
 __all__ = ["Instrument", "Scale", "likert_table", "read_responses", "score_scales"]
 
@@ -167,7 +167,7 @@ class _InstrumentBuilder:
         if not isinstance(data, dict):
             raise InputError("an instrument must be a YAML mapping with 'scale', 'scales' and "
                              "'id_column'", path=self.path, line=1)
-        data = _linedict(data)
+        data = as_linedict(data)
         self.unknown_keys(data, TOP_KEYS, "the instrument")
         language = str(data.get("language", "id"))
         lo, hi, labels = self.response_scale(data)
@@ -187,12 +187,8 @@ class _InstrumentBuilder:
                           language=language, path=self.path)
 
     def unknown_keys(self, d: LineDict, allowed: set[str], where: str) -> None:
-        for key in d:
-            if key not in allowed:
-                hint = closest(str(key), allowed)
-                self.err(f"unknown key {key!r} in {where}" +
-                         (f"; did you mean {hint!r}?" if hint else
-                          f"; allowed keys: {', '.join(sorted(allowed))}"), d.line_of(key))
+        for msg, line in unknown_keys(d, allowed, where):
+            self.err(msg, line)
 
     def texts(self, value, where: str, line: int, language: str) -> dict[str, str]:
         if value is None:
@@ -214,7 +210,7 @@ class _InstrumentBuilder:
             self.err("'scale' must be a mapping like 'scale: {min: 1, max: 5, labels: {1: Sangat "
                      "tidak setuju, 5: Sangat setuju}}'", line)
             return 1, 5, {}
-        rs = _linedict(rs, line)
+        rs = as_linedict(rs, line)
         self.unknown_keys(rs, RANGE_KEYS, "'scale'")
         lo, hi = rs.get("min"), rs.get("max")
         ok = all(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi))
@@ -227,7 +223,7 @@ class _InstrumentBuilder:
             self.err("'scale: labels' must map each response option to its label",
                      rs.line_of("labels"))
             raw = {}
-        raw = _linedict(raw, rs.line_of("labels"))
+        raw = as_linedict(raw, rs.line_of("labels"))
         language = str(data.get("language", "id"))
         for key, val in raw.items():
             kline = raw.line_of(key)
@@ -244,7 +240,7 @@ class _InstrumentBuilder:
             self.err("'scales' must map each scale name to its items, e.g. 'KS: {items: [KS1, "
                      "KS2, KS3]}'", data.line_of("scales"))
             return {}
-        raw = _linedict(raw, data.line_of("scales"))
+        raw = as_linedict(raw, data.line_of("scales"))
         direct: dict[str, tuple[list[str], list[str]]] = {}
         parts: dict[str, list[str]] = {}
         meta: dict[str, tuple[dict[str, str], str | None, int]] = {}
@@ -258,7 +254,7 @@ class _InstrumentBuilder:
                 self.err(f"scale {name!r} must be a mapping with 'items' (and optional "
                          "'reverse', 'label')", line)
                 continue
-            spec = _linedict(spec, line)
+            spec = as_linedict(spec, line)
             self.unknown_keys(spec, SCALE_KEYS, f"scale {name!r}")
             items = self.names(spec, "items", f"scale {name!r}")
             reverse = self.names(spec, "reverse", f"scale {name!r}")
@@ -326,7 +322,7 @@ class _InstrumentBuilder:
             self.err("'items' must map item names to their wording, e.g. 'KS1: {id: ..., en: "
                      "...}'", data.line_of("items"))
             return {}
-        raw = _linedict(raw, data.line_of("items"))
+        raw = as_linedict(raw, data.line_of("items"))
         known = {i for s in scales.values() for i in s.items}
         out = {}
         for item, text in raw.items():
@@ -356,12 +352,6 @@ class _InstrumentBuilder:
         return list(dict.fromkeys(raw))
 
 
-def _linedict(d: dict, line: int | None = None) -> LineDict:
-    if isinstance(d, LineDict):
-        return d
-    out = LineDict(d)
-    out.line, out.key_lines = line or 0, {}
-    return out
 
 
 # --------------------------------------------------------------------------- responses
