@@ -360,8 +360,9 @@ def _report(rows: list[dict]) -> pd.DataFrame:
                          "orig_end": "Int64"})
 
 
-def _rebuild(corpus: Corpus, texts: dict[str, str], maps: Mapping[str, _OffsetMap],
-             transform: Callable[[str], tuple[str, list[str]]], rows: list[dict]) -> Corpus:
+def _remap_segments(corpus: Corpus, texts: dict[str, str],
+                    maps: Mapping[str, _OffsetMap]) -> pd.DataFrame:
+    """The corpus's segments with offsets, texts and word counts moved to ``texts``."""
     segs = corpus.segments.copy()
     segs["start"] = [maps[d].start(int(s)) for d, s in zip(segs["doc_id"], segs["start"],
                                                             strict=True)]
@@ -369,6 +370,12 @@ def _rebuild(corpus: Corpus, texts: dict[str, str], maps: Mapping[str, _OffsetMa
     segs["text"] = [texts[d][s:e] for d, s, e in zip(segs["doc_id"], segs["start"], segs["end"],
                                                       strict=True)]
     segs["n_words"] = segs["text"].map(lambda t: len(t.split()))
+    return segs
+
+
+def _rebuild(corpus: Corpus, texts: dict[str, str], maps: Mapping[str, _OffsetMap],
+             transform: Callable[[str], tuple[str, list[str]]], rows: list[dict]) -> Corpus:
+    segs = _remap_segments(corpus, texts, maps)
     speakers = {}
     for doc, sp in zip(segs["doc_id"], segs["speaker"], strict=True):
         if isinstance(sp, str) and sp and (doc, sp) not in speakers:
@@ -502,13 +509,7 @@ class _ValueRestorer:
 
 
 def _rebuild_back(corpus: Corpus, texts, maps, restore: _ValueRestorer) -> Corpus:
-    segs = corpus.segments.copy()
-    segs["start"] = [maps[d].start(int(s)) for d, s in zip(segs["doc_id"], segs["start"],
-                                                            strict=True)]
-    segs["end"] = [maps[d].end(int(e)) for d, e in zip(segs["doc_id"], segs["end"], strict=True)]
-    segs["text"] = [texts[d][s:e] for d, s, e in zip(segs["doc_id"], segs["start"], segs["end"],
-                                                      strict=True)]
-    segs["n_words"] = segs["text"].map(lambda t: len(t.split()))
+    segs = _remap_segments(corpus, texts, maps)
     segs["speaker"] = [restore(d, "speaker", sp) for d, sp in zip(segs["doc_id"], segs["speaker"],
                                                                  strict=True)]
     docs = corpus.documents.copy()
