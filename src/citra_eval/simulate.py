@@ -31,7 +31,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .survey import Instrument
 
@@ -82,6 +81,8 @@ def _image_effects(instrument: Instrument) -> dict[str, float]:
 def _draw(instrument: Instrument, n: int, rng: np.random.Generator,
           loadings: dict[str, float], missing_rate: float,
           straightliner_rate: float) -> pd.DataFrame:
+    from scipy import stats  # here, not at the top: it costs ~0.4 s to import
+
     unknown = [d for d in instrument.demographics
                if d not in DEMOGRAPHICS and d != "used_online_service"]
     if unknown:
