@@ -238,6 +238,19 @@ def cooccurrence(codings: pd.DataFrame, *, corpus, measure: str = "count",
 def cooccurrence_matrix(table: pd.DataFrame, *, measure: str = "count") -> pd.DataFrame:
     """Pivot :func:`cooccurrence` output to a square code × code matrix (0 where absent).
 
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`cooccurrence` output: ``code_a, code_b`` and the ``measure`` column.
+    measure : str
+        The column to spread into the cells (``count``, ``jaccard``, ...).
+
+    Returns
+    -------
+    DataFrame
+        Index ``code_a``, columns ``code_b`` (the codes in order of first appearance),
+        values of ``measure``, 0 for pairs that never co-occur.
+
     Examples
     --------
     >>> t = pd.DataFrame({"code_a": ["a", "a", "b", "b"], "code_b": ["a", "b", "a", "b"],
@@ -259,6 +272,17 @@ def cooccurrence_matrix(table: pd.DataFrame, *, measure: str = "count") -> pd.Da
 def code_case_matrix(codings: pd.DataFrame, *, corpus, codebook=None,
                      coder: str | None = None) -> pd.DataFrame:
     """Code × document matrix: 1 when the document has the code, else 0.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table (:func:`read_codings`).
+    corpus : Corpus
+        The transcripts; their documents are the columns, in corpus order.
+    codebook : Codebook, optional
+        When given, every codable code is a row (all zeros if never applied).
+    coder : str, optional
+        Only this coder's codings (default: all rows).
 
     Returns
     -------
@@ -287,7 +311,27 @@ def code_case_matrix(codings: pd.DataFrame, *, corpus, codebook=None,
 def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
     """Write a matrix (e.g. :func:`code_case_matrix`) as ``.csv`` or ``.xlsx``, atomically.
 
-    The index is written as the first column. XLSX uses openpyxl.
+    Parameters
+    ----------
+    matrix : DataFrame
+        The table to write; its index becomes the first column.
+    path : str or path
+        Target file; the suffix (``.csv`` or ``.xlsx``) picks the format. XLSX uses
+        openpyxl. The file is written to a temporary name and renamed.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> m = ce.code_case_matrix(ce.read_codings(ce.example_path("codings_A")), corpus=corpus)
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "cases.csv"
+    >>> ce.save_case_matrix(m.T, out)
+    >>> out.read_text().splitlines()[0].split(",")[:3]
+    ['doc_id', 'bamara', 'berita_cepat']
     """
     from ._io import atomic_write, write_csv
 

@@ -90,6 +90,17 @@ class PseudonymResult:
 def load_key(path: str | os.PathLike) -> dict[str, str]:
     """Read a key file: CSV (``name,pseudonym`` columns) or YAML (``name: pseudonym``).
 
+    Parameters
+    ----------
+    path : str or path
+        A ``.csv`` file (header ``name,pseudonym``; without a header the first two columns
+        are taken) or a ``.yaml``/``.yml`` mapping of names to pseudonyms.
+
+    Returns
+    -------
+    dict
+        ``{name: pseudonym}`` in file order.
+
     Raises
     ------
     InputError
@@ -463,6 +474,17 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     ------
     InputError
         When the key does not fit the corpus (a replacement is not where the key says).
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> res = ce.pseudonymise(corpus, key={"Humas": "PR"}, detect=())
+    >>> "Humas" in res.corpus.text("INF01")
+    False
+    >>> back = ce.reidentify(res.corpus, res.report)
+    >>> back.corpus.text("INF01") == corpus.text("INF01")
+    True
     """
     report = _read_report(key)
     path = None if isinstance(key, pd.DataFrame) else os.fspath(key)

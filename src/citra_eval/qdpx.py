@@ -373,6 +373,16 @@ def codebook_from_qdc(path: str | os.PathLike, *, language: str | None = None) -
     ------
     InputError
         Not XML, unsafe XML (DTD/entities), not a REFI-QDA codebook, or no codes.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "citra.qdc"
+    >>> ce.codebook_to_qdc(cb, out)
+    >>> back = ce.codebook_from_qdc(out)
+    >>> back.ids == cb.ids, back.codable_ids == cb.codable_ids
+    (True, True)
     """
     spath = os.fspath(path)
     try:
@@ -395,7 +405,38 @@ def codebook_from_qdc(path: str | os.PathLike, *, language: str | None = None) -
 
 def codebook_from_qdpx(path: str | os.PathLike, *, language: str | None = None,
                        limits: Limits = DEFAULT_LIMITS) -> Codebook:
-    """The codebook of a REFI-QDA project (``.qdpx``), without reading its sources."""
+    """The codebook of a REFI-QDA project (``.qdpx``), without reading its sources.
+
+    Parameters
+    ----------
+    path : str or path
+        A ``.qdpx`` archive (NVivo, ATLAS.ti, MAXQDA, QualCoder, citra_eval).
+    language : str, optional
+        The language of the code names; default: the one recorded by citra_eval, else
+        ``id``.
+    limits : Limits
+        Size limits of the archive (zip-bomb protection).
+
+    Returns
+    -------
+    Codebook
+        As :func:`codebook_from_qdc` reads it.
+
+    Raises
+    ------
+    InputError
+        Not a zip, truncated, hostile, or not a REFI-QDA project.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "study.qdpx"
+    >>> ce.write_qdpx(out, corpus, cb, ce.read_codings(ce.example_path("codings_A")))
+    >>> ce.codebook_from_qdpx(out).ids == cb.ids
+    True
+    """
     spath = os.fspath(path)
     members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)")
     root = _project_root(members, spath)

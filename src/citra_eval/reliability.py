@@ -519,6 +519,16 @@ def masi_distance(a: Iterable, b: Iterable) -> float:
     overlap), 0 (disjoint). Two empty sets are identical (distance 0). This is exactly
     ``nltk.metrics.masi_distance`` (nltk >= 3.10), which fails on two empty sets.
 
+    Parameters
+    ----------
+    a, b : iterable
+        The two label sets (any hashable labels; duplicates are ignored).
+
+    Returns
+    -------
+    float
+        The distance, in [0, 1]: 0 for equal sets, 1 for disjoint ones.
+
     References
     ----------
     Passonneau, R. (2006). Measuring agreement on set-valued items (MASI) for semantic and

@@ -198,6 +198,23 @@ def survey_truth(instrument: Instrument, *, seed: int = DEFAULT_SEED, n: int = 4
     and ``controls`` to them; its standardised coefficients are the population values a
     sample fit estimates.
 
+    Parameters
+    ----------
+    instrument : Instrument
+        The instrument of :func:`simulate_survey`.
+    seed : int
+        The seed of the sample whose truth is wanted (the item parameters depend on it).
+    n : int
+        The sample size, recorded in the result.
+    outcome : str
+        The outcome scale of the image model.
+    controls : sequence of str
+        Control columns of the image model.
+    n_population : int
+        How many respondents the population fit uses (more: closer to the limit, slower).
+    missing_rate, straightliner_rate : float
+        As in :func:`simulate_survey`.
+
     Returns
     -------
     dict
