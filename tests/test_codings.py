@@ -143,3 +143,9 @@ def test_line_numbers_count_quoted_newlines(tmp_path, corpus, codebook):
     with pytest.raises(ce.InputError) as info:
         ce.read_codings(p, corpus=corpus, codebook=codebook)
     assert [pr.line for pr in info.value.problems] == [4]
+
+
+@pytest.mark.parametrize("fn", [ce.validate_codings, lambda c: ce.write_codings(c, "x.csv")])
+def test_codings_must_be_a_dataframe(fn):
+    with pytest.raises(TypeError, match="codings must be a codings DataFrame, got str"):
+        fn("codings_A.csv")

@@ -255,3 +255,8 @@ def test_key_csv_lines_count_quoted_newlines(tmp_path):
     with pytest.raises(ce.InputError) as err:
         ce.load_key(tmp_path / "ml.csv")
     assert err.value.line == 4, err.value.format()
+
+
+def test_reidentify_needs_a_corpus(tmp_path):
+    with pytest.raises(TypeError, match="corpus must be a Corpus"):
+        ce.reidentify("interview_transcripts", tmp_path / "key.csv")

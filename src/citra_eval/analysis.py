@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import check_type
+
 __all__ = [
     "code_case_matrix",
     "code_frequencies",
@@ -261,6 +263,7 @@ def cooccurrence_matrix(table: pd.DataFrame, *, measure: str = "count") -> pd.Da
     a       3  1
     b       1  2
     """
+    check_type("table", table, pd.DataFrame, "a DataFrame from cooccurrence()")
     if measure not in ("count", "jaccard"):
         raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
     codes = list(dict.fromkeys([*table["code_a"], *table["code_b"]]))

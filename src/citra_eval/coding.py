@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .codings import CODING_COLUMNS
+from .errors import check_type
 from .text import Normaliser, _codepoints, fold_case, sentence_spans, token_arrays
 
 __all__ = [
@@ -616,6 +617,7 @@ def autocode_report(codings: pd.DataFrame, *, corpus, codebook,
     >>> rep["never_matched"]["pattern"].tolist(), rep["uncoded"]["segment_id"].tolist()
     (['segera'], [2])
     """
+    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
     _check_corpus_codebook(corpus, codebook)
     if hits is None:
         hits = match_patterns(corpus, codebook, roles=roles)
@@ -679,6 +681,7 @@ def explain(codings: pd.DataFrame, *, corpus, codebook,
     1  gercep   regex       gercep
     2   cepat  phrase   secepatnya
     """
+    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
     _check_corpus_codebook(corpus, codebook)
     if hits is None:
         hits = match_patterns(corpus, codebook, roles=roles)

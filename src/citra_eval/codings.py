@@ -11,7 +11,7 @@ import os
 import numpy as np
 import pandas as pd
 
-from .errors import MAX_REPORTED, InputError, Problem, collect
+from .errors import MAX_REPORTED, InputError, Problem, check_type, collect
 from .textio import csv_rows, read_text_file
 
 __all__ = ["CODING_COLUMNS", "empty_codings", "read_codings", "validate_codings", "write_codings"]
@@ -177,6 +177,7 @@ def validate_codings(codings: pd.DataFrame, *, corpus=None, codebook=None,
     ...     print(err.path, err.line, err.message)
     codings_A.csv 3 unknown segment_id 999 in 'INF01' (it has segments 1-45)
     """
+    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
     problems = [] if problems is None else problems
     missing = [c for c in CODING_COLUMNS if c not in codings.columns]
     if missing:
@@ -284,6 +285,7 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike) -> None:
     """
     from ._io import write_csv
 
+    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
     front = [*CODING_COLUMNS, *[c for c in OPTIONAL_COLUMNS if c in codings.columns]]
     rest = [c for c in codings.columns if c not in front and not c.startswith("_")]
     write_csv(codings[front + rest], path)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from .corpus import Corpus
-from .errors import InputError, Problem
+from .errors import InputError, Problem, check_type
 
 __all__ = ["DETECTORS", "PseudonymResult", "load_key", "pseudonymise", "reidentify"]
 
@@ -486,6 +486,7 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     >>> back.corpus.text("INF01") == corpus.text("INF01")
     True
     """
+    check_type("corpus", corpus, Corpus, "a Corpus (the pseudonymised one)")
     report = _read_report(key)
     path = None if isinstance(key, pd.DataFrame) else os.fspath(key)
     text_rows = report[report["field"] == "text"]

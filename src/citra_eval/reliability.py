@@ -567,6 +567,10 @@ def _prepare_sets(ratings, *, distance: str) -> tuple[np.ndarray, np.ndarray, _S
     _check_level(distance, _SET_LEVELS)
     if isinstance(ratings, pd.DataFrame):
         arr = ratings.to_numpy(dtype=object)
+    elif isinstance(ratings, pd.Series | str | bytes) or not isinstance(ratings, Sequence
+                                                                           | np.ndarray):
+        raise TypeError("ratings must be a DataFrame or 2-D sequence of sets (units x coders), "
+                        f"got {type(ratings).__name__}")
     else:
         arr = np.empty((len(ratings), len(ratings[0]) if len(ratings) else 0), dtype=object)
         for i, row in enumerate(ratings):

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .errors import check_type
 from .survey import Instrument
 
 __all__ = ["DEFAULT_SEED", "simulate_survey", "survey_truth"]
@@ -235,6 +236,7 @@ def survey_truth(instrument: Instrument, *, seed: int = DEFAULT_SEED, n: int = 4
     from .models import default_predictors, image_model
     from .survey import score_scales
 
+    check_type("instrument", instrument, Instrument, "an Instrument (see Instrument.load)")
     pop = _draw(instrument, n_population, np.random.default_rng([seed, 2]),
                 _item_parameters(instrument, seed), missing_rate, straightliner_rate)
     fit = image_model(pop, instrument, outcome=outcome, controls=list(controls), robust=None)
