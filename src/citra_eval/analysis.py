@@ -11,11 +11,17 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .errors import check_type
+
+if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
+    from .codebook import Codebook
+    from .corpus import Corpus
+
 
 __all__ = [
     "code_case_matrix",
@@ -87,7 +93,8 @@ def _label(codebook, code: str, lang: str | None = None) -> str:
 # --------------------------------------------------------------------------- frequencies
 
 
-def code_frequencies(codings: pd.DataFrame, *, corpus, codebook=None, by: str | None = None,
+def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
+                     codebook: Codebook | None = None, by: str | None = None,
                      coder: str | None = None,
                      roles: Sequence[str] | None = ("informant",)) -> pd.DataFrame:
     """How often each code was applied, in segments, documents and informants.
@@ -180,7 +187,7 @@ def _segment_codes(codings: pd.DataFrame) -> dict[tuple[str, int], set[str]]:
     return out
 
 
-def cooccurrence(codings: pd.DataFrame, *, corpus, measure: str = "count",
+def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count",
                  codebook=None, coder: str | None = None) -> pd.DataFrame:
     """Which codes occur together in the same segment.
 
@@ -272,7 +279,7 @@ def cooccurrence_matrix(table: pd.DataFrame, *, measure: str = "count") -> pd.Da
     return mat.astype("int64") if measure == "count" else mat
 
 
-def code_case_matrix(codings: pd.DataFrame, *, corpus, codebook=None,
+def code_case_matrix(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook | None = None,
                      coder: str | None = None) -> pd.DataFrame:
     """Code × document matrix: 1 when the document has the code, else 0.
 
@@ -353,7 +360,7 @@ def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
 # --------------------------------------------------------------------------- saturation
 
 
-def saturation(codings: pd.DataFrame, *, corpus, order: str | Sequence[str] = "date",
+def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[str] = "date",
                base_size: int = 4, run_length: int = 2, threshold: float = 0.05,
                coder: str | None = None) -> pd.DataFrame:
     """New codes per interview, cumulative count, and Guest et al.'s stopping rule.
@@ -482,7 +489,8 @@ def saturation(codings: pd.DataFrame, *, corpus, order: str | Sequence[str] = "d
 # --------------------------------------------------------------------------- quotes
 
 
-def exemplar_quotes(codings: pd.DataFrame, *, corpus, k: int = 3, codebook=None,
+def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
+                    codebook: Codebook | None = None,
                     lang: str | None = None, min_chars: int = 60,
                     max_chars: int = 600) -> pd.DataFrame:
     """The best ``k`` quotes per code, with the informant and an attribution line.
@@ -592,7 +600,7 @@ def _spread(cand: pd.DataFrame, k: int) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- KWIC
 
 
-def kwic(corpus, term: str, *, window: int = 5, roles: Sequence[str] | None = None,
+def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | None = None,
          codebook=None) -> pd.DataFrame:
     """Keyword in context: every occurrence of ``term`` (any inflected or slang form).
 

@@ -7,12 +7,18 @@ coder``, then optional ``evidence`` and ``note``. One row per code applied to a 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .errors import MAX_REPORTED, InputError, Problem, check_type, collect
 from .textio import csv_rows, read_text_file
+
+if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
+    from .codebook import Codebook
+    from .corpus import Corpus
+
 
 __all__ = ["CODING_COLUMNS", "empty_codings", "read_codings", "validate_codings", "write_codings"]
 
@@ -30,7 +36,8 @@ def empty_codings() -> pd.DataFrame:
         "evidence": pd.Series(dtype="object"), "note": pd.Series(dtype="object")})
 
 
-def read_codings(path: str | os.PathLike, *, corpus=None, codebook=None) -> pd.DataFrame:
+def read_codings(path: str | os.PathLike, *, corpus: Corpus | None = None,
+                 codebook: Codebook | None = None) -> pd.DataFrame:
     """Read and validate a codings CSV.
 
     Parameters
@@ -124,7 +131,8 @@ def _coerce(frame: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataF
     return frame[front + [c for c in frame.columns if c not in front]]
 
 
-def validate_codings(codings: pd.DataFrame, *, corpus=None, codebook=None,
+def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
+                     codebook: Codebook | None = None,
                      path: str | None = None, problems: list[Problem] | None = None) -> None:
     """Check a codings table against a corpus and codebook; raise :class:`InputError`.
 

@@ -46,6 +46,10 @@ _BLOCK_CELLS = 4_000_000  # cells of delta^2 held at once when summing the expec
 
 # --------------------------------------------------------------------------- input
 
+# What the coefficients accept: a DataFrame or 2-D array/sequence, units in rows, coders in
+# columns (cells: category values, or sets of codes for the set-valued alpha).
+Ratings = pd.DataFrame | np.ndarray | Sequence[Sequence]
+
 
 def _matrix(ratings, name: str = "ratings") -> np.ndarray:
     """Ratings as a 2-D array (float when numeric, else object), checked for shape."""
@@ -321,7 +325,7 @@ def _alpha_from_codes(codes: np.ndarray, cats: np.ndarray, level: str,
         coincidences=coinc)
 
 
-def krippendorff_alpha_details(ratings, *, level: str = "nominal", n_boot: int = 0,
+def krippendorff_alpha_details(ratings: Ratings, *, level: str = "nominal", n_boot: int = 0,
                                seed: int = 0, ci: float = 0.95) -> AlphaDetails:
     """Krippendorff's alpha with its parts: exclusions, disagreements, coincidence matrix.
 
@@ -451,7 +455,7 @@ def _alpha_bootstrap(codes: np.ndarray, cats: np.ndarray, level: str, delta: _De
             int(valid.size))
 
 
-def krippendorff_alpha(ratings, *, level: str = "nominal") -> float:
+def krippendorff_alpha(ratings: Ratings, *, level: str = "nominal") -> float:
     """Krippendorff's alpha reliability coefficient.
 
     Parameters
@@ -599,7 +603,7 @@ def _prepare_sets(ratings, *, distance: str) -> tuple[np.ndarray, np.ndarray, _S
     return codes, cats, _SetDelta(distance, members)
 
 
-def krippendorff_alpha_sets(ratings, *, distance: str = "masi") -> float:
+def krippendorff_alpha_sets(ratings: Ratings, *, distance: str = "masi") -> float:
     """Krippendorff's alpha for set-valued codings, with the MASI (or Jaccard) distance.
 
     Use it when a coder may give one unit several codes: each cell is the *set* of codes a
@@ -665,7 +669,7 @@ def _chance_corrected(pa: float, pe: float, name: str) -> float:
     return float((pa - pe) / (1.0 - pe))
 
 
-def percent_agreement(ratings, *, categories: Sequence | None = None) -> float:
+def percent_agreement(ratings: Ratings, *, categories: Sequence | None = None) -> float:
     """Observed (percent) agreement among coders, as a proportion.
 
     Parameters
@@ -698,7 +702,7 @@ def percent_agreement(ratings, *, categories: Sequence | None = None) -> float:
     return _gwet_parts(ratings, categories)[0]
 
 
-def fleiss_kappa(ratings, *, categories: Sequence | None = None) -> float:
+def fleiss_kappa(ratings: Ratings, *, categories: Sequence | None = None) -> float:
     """Fleiss' kappa for any number of coders (Fleiss 1971; missing ratings as Gwet 2014).
 
     Parameters
@@ -733,7 +737,7 @@ def fleiss_kappa(ratings, *, categories: Sequence | None = None) -> float:
     return _chance_corrected(pa, float((pi ** 2).sum()), "Fleiss' kappa")
 
 
-def gwet_ac1(ratings, *, categories: Sequence | None = None) -> float:
+def gwet_ac1(ratings: Ratings, *, categories: Sequence | None = None) -> float:
     """Gwet's first-order agreement coefficient AC1 (nominal, any number of coders).
 
     Parameters
@@ -770,7 +774,7 @@ def gwet_ac1(ratings, *, categories: Sequence | None = None) -> float:
     return _chance_corrected(pa, float((pi * (1 - pi)).sum() / (q - 1)), "Gwet's AC1")
 
 
-def brennan_prediger(ratings, *, categories: Sequence | None = None) -> float:
+def brennan_prediger(ratings: Ratings, *, categories: Sequence | None = None) -> float:
     """Brennan-Prediger coefficient (free-marginal kappa; MAXQDA's "kappa").
 
     Parameters
@@ -805,7 +809,7 @@ def brennan_prediger(ratings, *, categories: Sequence | None = None) -> float:
 # --------------------------------------------------------------------------- Cohen
 
 
-def cohen_kappa(ratings, *, weights: str | None = None,
+def cohen_kappa(ratings: Ratings, *, weights: str | None = None,
                 categories: Sequence | None = None) -> float:
     """Cohen's kappa for two coders, unweighted or weighted (Cohen 1960, 1968).
 
