@@ -167,6 +167,8 @@ CASES = [
     Case("key-empty-pseudonym", "pseudonymise", "key.csv", KEY + "Siti,\n", 3),
     Case("key-unknown-format", "pseudonymise", "key.txt", "Budi=INF01",
          extra={"argv": ["--key", "{x}/key.txt"]}),
+    Case("key-directory", "pseudonymise", "keys", DIRECTORY,
+         extra={"argv": ["--key", "{x}/keys"]}),
     # output paths that cannot be written: refused before anything is read or written
     Case("out-inside-a-file", "code", "blocker", "x",
          extra={"argv": ["--out", "{x}/blocker/deeper/OUTPUT.csv"]}),

@@ -120,6 +120,9 @@ def load_key(path: str | os.PathLike) -> dict[str, str]:
 
     spath = os.fspath(path)
     suffix = Path(spath).suffix.lower()
+    if Path(spath).is_dir():
+        raise InputError("expected a key file (.csv or .yaml) but this is a directory",
+                         path=spath)
     pairs: list[tuple[object, object, int | None]] = []
     if suffix == ".csv":
         rows = csv_rows(read_text_file(path), spath)
