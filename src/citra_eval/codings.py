@@ -234,10 +234,10 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
     key = pd.MultiIndex.from_arrays([segs["doc_id"], segs["segment_id"]])
     pos[look] = key.get_indexer(pd.MultiIndex.from_arrays(
         [doc[look], sid_num[look].astype(np.int64)]))
-    size = np.zeros(len(codings), dtype=np.int64)
-    size[check] = codings["doc_id"][check].map(
-        {d: len(corpus.text(d)) for d in corpus.doc_ids}).to_numpy()
-    # a trailing 0 makes pos == -1 safe, even when the corpus has no segments
+    # per segment: its bounds and its document's length; a trailing 0 makes pos == -1 safe,
+    # even when the corpus has no segments
+    doc_size = segs["doc_id"].map({d: len(corpus.text(d)) for d in corpus.doc_ids})
+    size = np.append(doc_size.to_numpy(dtype=np.int64), 0)[pos]
     s_start = np.append(segs["start"].to_numpy(dtype=np.int64), 0)[pos]
     s_end = np.append(segs["end"].to_numpy(dtype=np.int64), 0)[pos]
     no_doc = ~known
