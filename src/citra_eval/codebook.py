@@ -30,7 +30,14 @@ TEXT_KEYS = ("label", "definition", "include", "exclude")
 
 @dataclass(frozen=True)
 class Pattern:
-    """One auto-coding pattern: a phrase (matched on normalised, stemmed tokens) or a regex."""
+    """One auto-coding pattern: a phrase (matched on normalised, stemmed tokens) or a regex.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> ce.Codebook.load(ce.example_path("codebook"))["kerja_sama"].patterns[0]
+    Pattern(text='kerja sama', kind='phrase')
+    """
 
     text: str
     kind: str = "phrase"  # "phrase" or "regex"
@@ -45,6 +52,13 @@ class Code:
 
     ``label``, ``definition``, ``include`` and ``exclude`` map a language code
     (``id``, ``en``, ...) to text.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> code = ce.Codebook.load(ce.example_path("codebook"))["kerja_sama"]
+    >>> code.parent, code.codable, code.text("label", "en"), code.construct
+    ('strategi', True, 'Building cooperation', 'KS')
     """
 
     id: str
@@ -84,6 +98,13 @@ class Codebook:
         Extra ``{colloquial word: standard word}`` entries for auto-coding.
     no_stem : list
         Words the auto-coder must never stem.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> cb.codable_ids[:3], "strategi" in cb, cb["strategi"].codable
+    (['kerja_sama', 'bamara', 'berita_cepat'], True, False)
     """
 
     name: str

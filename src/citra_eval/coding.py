@@ -74,6 +74,17 @@ class Matcher:
 
     Build it once with :meth:`from_codebook` (or :meth:`from_patterns`) and reuse it; the
     normaliser caches stems across calls.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> matcher = ce.Matcher.from_codebook(ce.Codebook.load(ce.example_path("codebook")))
+    >>> list(matcher.pattern_table.columns)
+    ['code', 'pattern', 'kind']
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> hits = matcher.hits(corpus.segments.head(3), progress=False)
+    >>> list(hits.columns)
+    ['doc_id', 'segment_id', 'code', 'pattern', 'kind', 'start', 'end', 'matched_text']
     """
 
     normaliser: Normaliser

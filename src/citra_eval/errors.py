@@ -48,6 +48,15 @@ class InputError(ValueError):
         The table column concerned, when there is one.
     problems : list of Problem
         Every problem found (at least one); ``path``/``line`` describe the first.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> try:
+    ...     ce.read_codings("no/such/codings.csv")
+    ... except ce.InputError as err:
+    ...     print(err.format())
+    error: no/such/codings.csv: file not found; check the path
     """
 
     def __init__(

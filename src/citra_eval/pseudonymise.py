@@ -64,6 +64,16 @@ class PseudonymResult:
         ``attribute:<name>``, ``speaker`` or ``coding:<row>:<column>`` for whole values.
         ``kind`` is ``name``, ``email``, ``phone``, ``nik`` or ``value``. It contains the
         originals: keep it apart from the shared data.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> res = ce.pseudonymise(corpus, key={"Humas": "PR"}, detect=())
+    >>> res.report[["field", "original", "replacement", "kind"]].iloc[0].tolist()
+    ['text', 'humas', 'PR', 'name']
+    >>> list(res.public_report().columns)
+    ['doc_id', 'field', 'start', 'end', 'replacement', 'kind']
     """
 
     corpus: Corpus

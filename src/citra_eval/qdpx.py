@@ -474,6 +474,18 @@ class Project:
     notes : list of str
         What was read differently from the file or left out (non-text sources, empty or
         duplicate selections), for the user to check.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "study.qdpx"
+    >>> ce.write_qdpx(out, corpus, cb, a)
+    >>> project = ce.read_qdpx(out)
+    >>> len(project.corpus), len(project.codings) == len(a), project.codebook.ids == cb.ids
+    (11, True, True)
     """
 
     name: str

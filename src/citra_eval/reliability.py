@@ -163,6 +163,12 @@ class AlphaDetails:
         Percentile bootstrap interval (NaN unless ``n_boot`` was requested).
     n_boot : int
         Bootstrap replicates in which alpha was defined (0 when none were requested).
+
+    Examples
+    --------
+    >>> d = krippendorff_alpha_details([[1, 1], [1, 2], [2, 2], [2, 2]])
+    >>> round(d.alpha, 4), d.n_pairable_units, d.observed_disagreement
+    (0.5333, 4, 0.25)
     """
 
     alpha: float

@@ -38,6 +38,13 @@ class Scale:
     ``items`` lists every item scored by the scale (for a composite declared with ``of:``, the
     items of its parts, in order); ``reverse`` the reverse-keyed ones (scored ``min + max - x``);
     ``role`` is free text such as ``strategy`` or ``image``.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> ks = ce.Instrument.load(ce.example_path("instrument")).scales["KS"]
+    >>> ks.items, ks.reverse, ks.text("en"), ks.role
+    (('KS1', 'KS2', 'KS3', 'KS4'), ('KS4',), 'Cooperation', 'strategy')
     """
 
     name: str
