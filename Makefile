@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: all install test reproduce check verify lint lock bench clean
+.PHONY: all install test reproduce check verify checksums lint lock bench clean
 
 all: test
 
@@ -30,6 +30,10 @@ check: $(STAMP)
 
 verify: $(STAMP)
 	$(BIN)/citra-eval verify
+
+# Deliberately accept changed raw inputs: re-record data/raw/CHECKSUMS.sha256, then rebuild.
+checksums: $(STAMP)
+	$(BIN)/citra-eval reproduce --update-checksums
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -30,6 +30,7 @@ from .coding import (
 from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codings
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
+from .integrate import construct_evidence, joint_display, meta_inferences, theme_evidence
 from .models import (
     COEF_COLUMNS,
     compare_groups,
@@ -62,6 +63,13 @@ from .reliability import (
     masi_distance,
     percent_agreement,
 )
+from .report import (
+    check_manifest,
+    save_figure,
+    save_table,
+    set_reproducible_style,
+    write_manifest,
+)
 from .simulate import simulate_survey, survey_truth
 from .survey import Instrument, Scale, likert_table, read_responses, score_scales
 
@@ -86,6 +94,7 @@ __all__ = [
     "autocode",
     "autocode_report",
     "brennan_prediger",
+    "check_manifest",
     "code_case_matrix",
     "code_frequencies",
     "codebook_from_qdc",
@@ -94,6 +103,7 @@ __all__ = [
     "cohen_kappa",
     "compare_groups",
     "consensus",
+    "construct_evidence",
     "cooccurrence",
     "cooccurrence_matrix",
     "correlation_matrix",
@@ -107,6 +117,7 @@ __all__ = [
     "gwet_ac1",
     "image_model",
     "item_statistics",
+    "joint_display",
     "krippendorff_alpha",
     "krippendorff_alpha_details",
     "krippendorff_alpha_sets",
@@ -115,6 +126,7 @@ __all__ = [
     "load_key",
     "masi_distance",
     "match_patterns",
+    "meta_inferences",
     "omega_total",
     "ordinal_model",
     "percent_agreement",
@@ -127,12 +139,17 @@ __all__ = [
     "reidentify",
     "saturation",
     "save_case_matrix",
+    "save_figure",
+    "save_table",
     "scale_reliability",
     "score_scales",
+    "set_reproducible_style",
     "simulate_survey",
     "survey_truth",
+    "theme_evidence",
     "ttest_groups",
     "validate_codings",
     "write_codings",
+    "write_manifest",
     "write_qdpx",
 ]

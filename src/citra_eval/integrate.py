@@ -1,0 +1,552 @@
+"""Mixed-methods integration: the joint display of themes and survey constructs.
+
+Each strategy theme of the codebook that names a survey ``construct`` is set beside that
+construct: what the interviews say (how many informants raise the theme, how much of their talk
+it takes, how reliably it was coded, a quote) and what the survey says (the construct's mean,
+its internal consistency, its standardised effect on the image). A documented rule then states
+the meta-inference of each row: the two strands **converge**, **diverge**, or one strand
+**expands** on something the other does not cover (Fetters, Curry & Creswell 2013).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+
+__all__ = [
+    "JOINT_COLUMNS",
+    "construct_evidence",
+    "joint_display",
+    "meta_inferences",
+    "theme_evidence",
+]
+
+THEME_COLUMNS = ["theme", "theme_label", "category", "category_label", "construct",
+                 "n_informants", "n_informants_total", "informant_share", "n_segments",
+                 "segment_share", "code_alpha", "quote", "quote_doc"]
+CONSTRUCT_COLUMNS = ["construct", "construct_label", "construct_mean", "mean_ci_low",
+                     "mean_ci_high", "scale_midpoint", "scale_alpha", "std_effect", "std_ci_low",
+                     "std_ci_high", "p_value", "quant_basis"]
+RULE_COLUMNS = ["qual_evidence", "quant_evidence", "meta_inference", "meta_inference_label",
+                "rationale", "caveat"]
+#: Columns of :func:`joint_display`, in order.
+JOINT_COLUMNS = [
+    "theme", "theme_label", "category", "category_label", "construct", "construct_label",
+    "n_informants", "n_informants_total", "informant_share", "n_segments", "segment_share",
+    "code_alpha", "quote", "quote_doc",
+    "construct_mean", "mean_ci_low", "mean_ci_high", "scale_midpoint", "scale_alpha",
+    "std_effect", "std_ci_low", "std_ci_high", "p_value", "quant_basis",
+    *RULE_COLUMNS]
+
+#: Krippendorff (2004, p. 241): alpha >= .800 reliable, >= .667 for tentative conclusions.
+CODE_ALPHA_MIN = 0.667
+#: Nunnally (1978): alpha >= .70 for research scales.
+SCALE_ALPHA_MIN = 0.70
+
+_TEXT = {
+    "en": {
+        "converges": "converges", "diverges": "diverges", "expands": "expands",
+        "theme_only": "only the interviews address this theme (no survey construct)",
+        "construct_only": "only the survey measures this construct (no interview theme)",
+        "not_measured": "theme linked to construct {c}, which the survey does not measure",
+        "qual": {"salient": "raised by {n} of {t} informants ({s:.0%}, salient)",
+                 "minor": "raised by {n} of {t} informants ({s:.0%}, below {m:.0%})",
+                 "absent": "raised by no informant"},
+        "quant_effect": {"positive": "positive standardised effect on image "
+                                     "(β = {b:.2f}, 95% CI {lo:.2f} to {hi:.2f})",
+                         "negative": "negative standardised effect on image "
+                                     "(β = {b:.2f}, 95% CI {lo:.2f} to {hi:.2f})",
+                         "null": "no clear effect on image "
+                                 "(β = {b:.2f}, 95% CI {lo:.2f} to {hi:.2f} includes 0)"},
+        "quant_level": {"positive": "rated above the scale midpoint "
+                                    "(mean {b:.2f}, 95% CI {lo:.2f} to {hi:.2f})",
+                        "negative": "rated below the scale midpoint "
+                                    "(mean {b:.2f}, 95% CI {lo:.2f} to {hi:.2f})",
+                        "null": "rated at the scale midpoint "
+                                "(mean {b:.2f}, 95% CI {lo:.2f} to {hi:.2f})"},
+        "low_code_alpha": "code reliability alpha = {a:.2f} < {m:.3f}",
+        "low_scale_alpha": "scale alpha = {a:.2f} < {m:.2f}",
+    },
+    "id": {
+        "converges": "konvergen", "diverges": "divergen", "expands": "ekspansi",
+        "theme_only": "hanya wawancara yang membahas tema ini (tanpa konstruk survei)",
+        "construct_only": "hanya survei yang mengukur konstruk ini (tanpa tema wawancara)",
+        "not_measured": "tema terkait konstruk {c}, yang tidak diukur dalam survei",
+        "qual": {"salient": "disebut oleh {n} dari {t} informan ({s:.0%}, menonjol)",
+                 "minor": "disebut oleh {n} dari {t} informan ({s:.0%}, di bawah {m:.0%})",
+                 "absent": "tidak disebut oleh informan mana pun"},
+        "quant_effect": {"positive": "pengaruh terstandar positif terhadap citra "
+                                     "(β = {b:.2f}, IK 95% {lo:.2f} s.d. {hi:.2f})",
+                         "negative": "pengaruh terstandar negatif terhadap citra "
+                                     "(β = {b:.2f}, IK 95% {lo:.2f} s.d. {hi:.2f})",
+                         "null": "pengaruh terhadap citra tidak jelas "
+                                 "(β = {b:.2f}, IK 95% {lo:.2f} s.d. {hi:.2f} memuat 0)"},
+        "quant_level": {"positive": "dinilai di atas titik tengah skala "
+                                    "(rerata {b:.2f}, IK 95% {lo:.2f} s.d. {hi:.2f})",
+                        "negative": "dinilai di bawah titik tengah skala "
+                                    "(rerata {b:.2f}, IK 95% {lo:.2f} s.d. {hi:.2f})",
+                        "null": "dinilai di sekitar titik tengah skala "
+                                "(rerata {b:.2f}, IK 95% {lo:.2f} s.d. {hi:.2f})"},
+        "low_code_alpha": "reliabilitas kode alpha = {a:.2f} < {m:.3f}",
+        "low_scale_alpha": "alpha skala = {a:.2f} < {m:.2f}",
+    },
+}
+
+#: meta-inference labels per language (for tables and figures).
+META_LABELS = {lang: {k: t[k] for k in ("converges", "diverges", "expands")}
+               for lang, t in _TEXT.items()}
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in _TEXT:
+        raise ValueError(f"lang must be 'id' or 'en', got {lang!r}")
+    return lang
+
+
+def _require(frame: pd.DataFrame, cols: list[str], name: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} is missing columns {missing}; it has {list(frame.columns)}")
+
+
+# --------------------------------------------------------------------------- qualitative side
+
+def _informant_segments(corpus) -> pd.DataFrame:
+    segs = corpus.segments
+    if (segs["role"] == "informant").any():
+        return segs[segs["role"] == "informant"]
+    return segs  # no roles declared: every turn counts as the informant's
+
+
+def _shorten(text: str, limit: int = 220) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + " …"
+
+
+def _quote(rows: pd.DataFrame, corpus, target: int = 140) -> tuple[str | None, str | None]:
+    """The exemplar quote of one code: a span both coders agree on if any, of readable length.
+
+    Ranking: more coders on the same segment first, then length closest to ``target``
+    characters, then document and offset (deterministic).
+    """
+    if rows.empty:
+        return None, None
+    agree = rows.groupby(["doc_id", "segment_id"])["coder"].transform("nunique")
+    cand = rows.assign(_agree=agree)
+    cand = cand.drop_duplicates(["doc_id", "start", "end"])
+    texts = [corpus.text(d)[s:e] for d, s, e in zip(cand["doc_id"], cand["start"], cand["end"],
+                                                   strict=True)]
+    cand = cand.assign(_text=texts, _dist=[abs(len(" ".join(t.split())) - target) for t in texts])
+    best = cand.sort_values(["_agree", "_dist", "doc_id", "start"],
+                            ascending=[False, True, True, True], kind="mergesort").iloc[0]
+    return _shorten(best["_text"]), str(best["doc_id"])
+
+
+def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
+                   reliability: pd.DataFrame | None = None, lang: str = "id") -> pd.DataFrame:
+    """The qualitative side: one row per codable code of the codebook.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table (the consensus or one coder's; with several coders, a segment counts
+        as coded when any coder coded it).
+    corpus : Corpus
+        The transcripts; only turns whose role is ``informant`` count (all turns when no
+        roles are declared).
+    codebook : Codebook
+        Supplies the codes, their order, labels and linked constructs.
+    reliability : DataFrame, optional
+        An agreement table with ``code`` and ``krippendorff_alpha`` columns.
+    lang : {"id", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    DataFrame
+        ``theme, theme_label, category, category_label, construct, n_informants,
+        n_informants_total, informant_share, n_segments, segment_share, code_alpha, quote,
+        quote_doc``: ``n_informants`` documents with at least one coded informant turn out of
+        ``n_informants_total`` documents with informant turns (``informant_share`` their
+        ratio); ``n_segments`` coded informant turns, ``segment_share`` their share of all
+        informant turns; ``code_alpha`` Krippendorff's alpha of the code (NaN without
+        ``reliability``); ``quote`` an exemplar informant quote and ``quote_doc`` its document.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> t = theme_evidence(a, corpus=corpus, codebook=cb, lang="en")
+    >>> t.loc[t.theme == "bamara", ["theme_label", "construct", "n_informants_total"]].values
+    array([['Holding Bamara events', 'BM', 11]], dtype=object)
+    """
+    _check_lang(lang)
+    _require(codings, ["doc_id", "segment_id", "start", "end", "code", "coder"], "codings")
+    inf = _informant_segments(corpus)
+    inf_keys = pd.MultiIndex.from_frame(inf[["doc_id", "segment_id"]])
+    coded = codings[pd.MultiIndex.from_frame(codings[["doc_id", "segment_id"]]).isin(inf_keys)]
+    n_docs = int(inf["doc_id"].nunique())
+    n_segs = len(inf)
+    alphas: Mapping[str, float] = {}
+    if reliability is not None:
+        _require(reliability, ["code", "krippendorff_alpha"], "reliability")
+        alphas = dict(zip(reliability["code"], reliability["krippendorff_alpha"], strict=True))
+    rows = []
+    for cid in codebook.codable_ids:
+        mine = coded[coded["code"] == cid]
+        n_inf = int(mine["doc_id"].nunique())
+        n_seg = int(mine[["doc_id", "segment_id"]].drop_duplicates().shape[0])
+        quote, qdoc = _quote(mine, corpus)
+        cat = codebook.category(cid)
+        rows.append({
+            "theme": cid, "theme_label": codebook.label(cid, lang),
+            "category": cat, "category_label": codebook.label(cat, lang),
+            "construct": codebook[cid].construct,
+            "n_informants": n_inf, "n_informants_total": n_docs,
+            "informant_share": n_inf / n_docs if n_docs else math.nan,
+            "n_segments": n_seg, "segment_share": n_seg / n_segs if n_segs else math.nan,
+            "code_alpha": float(alphas.get(cid, math.nan)),
+            "quote": quote, "quote_doc": qdoc,
+        })
+    return pd.DataFrame(rows, columns=THEME_COLUMNS)
+
+
+# --------------------------------------------------------------------------- quantitative side
+
+def _mean_ci(x: pd.Series, level: float = 0.95) -> tuple[float, float, float]:
+    from scipy import stats
+
+    v = pd.to_numeric(x, errors="coerce").dropna().to_numpy(dtype=float)
+    if len(v) == 0:
+        return math.nan, math.nan, math.nan
+    m = float(v.mean())
+    if len(v) < 2:
+        return m, math.nan, math.nan
+    half = float(stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)))
+    return m, m - half, m + half
+
+
+def _scale_meta(instrument, lang: str) -> tuple[list[str], dict[str, str], float]:
+    """Scale names in instrument order, their labels in ``lang``, and the scale midpoint."""
+    names = list(instrument.scales)
+    labels = {n: instrument.scales[n].text(lang) for n in names}
+    return names, labels, (float(instrument.min) + float(instrument.max)) / 2
+
+
+def construct_evidence(responses: pd.DataFrame, instrument, *, model: pd.DataFrame | None = None,
+                       outcome: str = "CITRA", lang: str = "id",
+                       scale_reliability: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The quantitative side: one row per survey scale except the outcome.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Validated survey responses (:func:`citra_eval.read_responses`).
+    instrument : Instrument
+        The survey instrument (scales, items, labels, response scale).
+    model : DataFrame, optional
+        A coefficient table of the image model (``term, std_estimate, std_ci_low,
+        std_ci_high, p_value``); computed with :func:`citra_eval.image_model` when None.
+    outcome : str
+        The image scale the model explains; it gets no row of its own.
+    lang : {"id", "en"}
+        Language of the labels.
+    scale_reliability : DataFrame, optional
+        A :func:`citra_eval.scale_reliability` table; computed when None.
+
+    Returns
+    -------
+    DataFrame
+        ``construct, construct_label, construct_mean, mean_ci_low, mean_ci_high,
+        scale_midpoint, scale_alpha, std_effect, std_ci_low, std_ci_high, p_value,
+        quant_basis``: the mean scale score with its 95% t-interval, the midpoint of the
+        response scale, Cronbach's alpha, the standardised coefficient of the construct on
+        ``outcome`` with its 95% CI and p-value; ``quant_basis`` is ``effect`` when the
+        construct is a term of the model and ``level`` otherwise (its mean is then judged
+        against the scale midpoint).
+    """
+    _check_lang(lang)
+    from .models import image_model
+    from .psychometrics import scale_reliability as _scale_reliability
+    from .survey import score_scales
+
+    names, labels, midpoint = _scale_meta(instrument, lang)
+    scores = score_scales(responses, instrument)
+    rel = (scale_reliability if scale_reliability is not None
+           else _scale_reliability(responses, instrument))
+    _require(rel, ["scale", "alpha"], "scale_reliability")
+    alpha = dict(zip(rel["scale"], rel["alpha"], strict=True))
+    if model is None:
+        model = image_model(responses, instrument, outcome=outcome)
+    _require(model, ["term", "std_estimate", "std_ci_low", "std_ci_high", "p_value"], "model")
+    terms = model.set_index("term")
+    rows = []
+    for name in names:
+        if name == outcome:
+            continue
+        m, lo, hi = _mean_ci(scores[name]) if name in scores else (math.nan,) * 3
+        row = {"construct": name, "construct_label": labels[name], "construct_mean": m,
+               "mean_ci_low": lo, "mean_ci_high": hi, "scale_midpoint": midpoint,
+               "scale_alpha": float(alpha.get(name, math.nan))}
+        if name in terms.index:
+            t = terms.loc[name]
+            row.update(std_effect=float(t["std_estimate"]), std_ci_low=float(t["std_ci_low"]),
+                       std_ci_high=float(t["std_ci_high"]), p_value=float(t["p_value"]),
+                       quant_basis="effect")
+        else:
+            row.update(std_effect=math.nan, std_ci_low=math.nan, std_ci_high=math.nan,
+                       p_value=math.nan, quant_basis="level")
+        rows.append(row)
+    return pd.DataFrame(rows, columns=CONSTRUCT_COLUMNS)
+
+
+# --------------------------------------------------------------------------- rules
+
+def _qual(share: float, n: float, salience: float) -> str | None:
+    if _isna(n):
+        return None
+    if n == 0:
+        return "absent"
+    return "salient" if share >= salience else "minor"
+
+
+def _quant(row: Mapping) -> str | None:
+    basis = row.get("quant_basis")
+    if basis == "effect":
+        lo, hi = row.get("std_ci_low"), row.get("std_ci_high")
+        ref = 0.0
+    elif basis == "level":
+        lo, hi = row.get("mean_ci_low"), row.get("mean_ci_high")
+        ref = row.get("scale_midpoint")
+    else:
+        return None
+    if any(_isna(v) for v in (lo, hi, ref)):
+        return None
+    if lo > ref:
+        return "positive"
+    if hi < ref:
+        return "negative"
+    return "null"
+
+
+def _isna(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+
+
+def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "id",
+                    code_alpha_min: float = CODE_ALPHA_MIN,
+                    scale_alpha_min: float = SCALE_ALPHA_MIN) -> pd.DataFrame:
+    """Apply the joint display's decision rules to each row.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows with the qualitative columns (``theme, construct, n_informants,
+        n_informants_total, informant_share, code_alpha``) and the quantitative ones
+        (``construct_mean, mean_ci_low, mean_ci_high, scale_midpoint, scale_alpha,
+        std_effect, std_ci_low, std_ci_high, quant_basis``); a missing side is NaN/None.
+    salience : float
+        Share of informants from which a theme counts as salient (default one half).
+    lang : {"id", "en"}
+        Language of ``rationale`` and ``caveat``.
+    code_alpha_min, scale_alpha_min : float
+        Below these, the row gets a caveat (the meta-inference itself is not changed).
+
+    Returns
+    -------
+    DataFrame
+        ``table`` with ``qual_evidence``, ``quant_evidence``, ``meta_inference``
+        (``converges``, ``diverges`` or ``expands``, whatever ``lang``),
+        ``meta_inference_label`` (the same in ``lang``: konvergen, divergen, ekspansi),
+        ``rationale`` and ``caveat`` columns added (or replaced).
+
+    Notes
+    -----
+    Qualitative evidence: ``salient`` when ``informant_share >= salience``, ``minor`` when
+    at least one informant but fewer raise the theme, ``absent`` when none does.
+
+    Quantitative evidence: with ``quant_basis == "effect"`` (the construct is a predictor of
+    image) ``positive`` when the 95% CI of the standardised effect lies above 0,
+    ``negative`` when it lies below 0, ``null`` when it includes 0. With
+    ``quant_basis == "level"`` (an image element, not a predictor) the same with the 95% CI
+    of the mean against the scale midpoint.
+
+    Meta-inference:
+
+    * ``expands`` — only one strand has the row: a theme without a construct, a theme whose
+      construct the survey does not measure, or a construct no theme is linked to;
+    * ``converges`` — salient and positive, or not salient (minor/absent) and not positive
+      (null/negative): both strands agree on whether the strategy matters;
+    * ``diverges`` — salient but null/negative, or not salient but positive.
+
+    ``caveat`` flags a code with Krippendorff's alpha below ``code_alpha_min`` (.667,
+    Krippendorff 2004) or a scale with Cronbach's alpha below ``scale_alpha_min`` (.70).
+
+    References
+    ----------
+    Fetters, M. D., Curry, L. A., & Creswell, J. W. (2013). Achieving integration in
+    mixed methods designs. *Health Services Research*, 48(6pt2), 2134-2156.
+    Krippendorff, K. (2004). *Content analysis* (2nd ed.), p. 241. Sage.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = pd.DataFrame({"theme": ["a", "b", None], "construct": ["A", "B", "C"],
+    ...     "n_informants": [8, 2, np.nan], "n_informants_total": [10, 10, np.nan],
+    ...     "informant_share": [0.8, 0.2, np.nan], "quant_basis": ["effect"] * 3,
+    ...     "std_effect": [0.3, 0.25, 0.1], "std_ci_low": [0.2, 0.1, 0.0],
+    ...     "std_ci_high": [0.4, 0.4, 0.2]})
+    >>> meta_inferences(t, lang="en")[["qual_evidence", "quant_evidence", "meta_inference"]]
+      qual_evidence quant_evidence meta_inference
+    0       salient       positive      converges
+    1         minor       positive       diverges
+    2          None           null        expands
+    """
+    _check_lang(lang)
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be a pandas DataFrame, got {type(table).__name__}")
+    if not (isinstance(salience, int | float) and 0 < salience <= 1):
+        raise ValueError(f"salience must be a share in (0, 1], got {salience!r}")
+    _require(table, ["theme", "construct"], "table")
+    txt = _TEXT[lang]
+    out = table.copy()
+    quals, quants, metas, whys, cavs = [], [], [], [], []
+    for row in out.to_dict("records"):
+        has_theme = not _isna(row.get("theme"))
+        qual = (_qual(row.get("informant_share"), row.get("n_informants"), salience)
+                if has_theme else None)
+        quant = _quant(row)
+        if has_theme and quant is None:  # interviews only
+            meta = "expands"
+            why = (txt["not_measured"].format(c=row["construct"])
+                   if not _isna(row.get("construct")) else txt["theme_only"])
+            if qual is not None:
+                why += "; " + _qual_text(row, qual, txt, salience)
+        elif not has_theme:  # survey only
+            meta, why = "expands", txt["construct_only"]
+            if quant is not None:
+                why += "; " + _quant_text(row, quant, txt)
+        else:
+            meta = "converges" if (qual == "salient") == (quant == "positive") else "diverges"
+            why = _qual_text(row, qual, txt, salience) + "; " + _quant_text(row, quant, txt)
+        quals.append(qual)
+        quants.append(quant)
+        metas.append(meta)
+        whys.append(why)
+        cavs.append(_caveat(row, txt, code_alpha_min, scale_alpha_min))
+    out["qual_evidence"] = pd.Series(quals, index=out.index, dtype="object")
+    out["quant_evidence"] = pd.Series(quants, index=out.index, dtype="object")
+    out["meta_inference"] = metas
+    out["meta_inference_label"] = [txt[m] for m in metas]
+    out["rationale"] = whys
+    out["caveat"] = cavs
+    return out
+
+
+def _qual_text(row, qual, txt, salience) -> str:
+    return txt["qual"][qual].format(n=int(row["n_informants"]),
+                                    t=int(row["n_informants_total"]),
+                                    s=row["informant_share"], m=salience)
+
+
+def _quant_text(row, quant, txt) -> str:
+    if row.get("quant_basis") == "effect":
+        return txt["quant_effect"][quant].format(b=row["std_effect"], lo=row["std_ci_low"],
+                                                 hi=row["std_ci_high"])
+    return txt["quant_level"][quant].format(b=row["construct_mean"], lo=row["mean_ci_low"],
+                                            hi=row["mean_ci_high"])
+
+
+def _caveat(row, txt, code_min, scale_min) -> str:
+    out = []
+    a = row.get("code_alpha")
+    if not _isna(a) and a < code_min:
+        out.append(txt["low_code_alpha"].format(a=a, m=code_min))
+    s = row.get("scale_alpha")
+    if not _isna(s) and s < scale_min:
+        out.append(txt["low_scale_alpha"].format(a=s, m=scale_min))
+    return "; ".join(out)
+
+
+# --------------------------------------------------------------------------- the display
+
+def _join(themes: pd.DataFrame, constructs: pd.DataFrame) -> pd.DataFrame:
+    """Themes in codebook order (with their construct's statistics), then constructs that no
+    theme is linked to, in instrument order."""
+    linked = themes.merge(constructs, on="construct", how="left", sort=False)
+    used = set(themes["construct"].dropna())
+    alone = constructs[~constructs["construct"].isin(used)]
+    both = pd.concat([linked, alone], ignore_index=True, sort=False) if len(alone) else linked
+    return both.reindex(columns=[c for c in JOINT_COLUMNS if c not in RULE_COLUMNS])
+
+
+def joint_display(codings: pd.DataFrame, *, corpus, codebook, responses: pd.DataFrame,
+                  instrument, reliability: pd.DataFrame | None = None,
+                  model: pd.DataFrame | None = None, outcome: str = "CITRA", lang: str = "id",
+                  salience: float = 0.5, seed: int = 0) -> pd.DataFrame:
+    """The joint display: interview themes beside survey constructs, with a meta-inference.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        Codings of the transcripts (preferably the consensus of the coders).
+    corpus : Corpus
+        The transcripts.
+    codebook : Codebook
+        Themes, their labels and the ``construct`` each is measured by.
+    responses : DataFrame
+        Validated survey responses.
+    instrument : Instrument
+        The survey instrument.
+    reliability : DataFrame, optional
+        Agreement table (``code, krippendorff_alpha``). When None and ``codings`` holds two
+        or more coders it is computed with :func:`citra_eval.agreement` (``seed``); else the
+        ``code_alpha`` column is NaN.
+    model : DataFrame, optional
+        Image-model coefficients; computed with :func:`citra_eval.image_model` when None.
+    outcome : str
+        The image scale of the model (no row of its own).
+    lang : {"id", "en"}
+        Language of labels, ``rationale`` and ``caveat``.
+    salience : float
+        Share of informants from which a theme is salient.
+    seed : int
+        Seed of the agreement bootstrap when ``reliability`` is computed here.
+
+    Returns
+    -------
+    DataFrame
+        One row per codable theme (codebook order), then one per survey construct no theme
+        is linked to. Columns: ``theme, theme_label, category, category_label, construct,
+        construct_label`` (missing on the side that lacks the row), the qualitative
+        columns of :func:`theme_evidence` (``n_informants, n_informants_total,
+        informant_share, n_segments, segment_share, code_alpha, quote, quote_doc``), the
+        quantitative ones of :func:`construct_evidence` (``construct_mean, mean_ci_low,
+        mean_ci_high, scale_midpoint, scale_alpha, std_effect, std_ci_low, std_ci_high,
+        p_value, quant_basis``) and the rule columns of :func:`meta_inferences`
+        (``qual_evidence, quant_evidence, meta_inference, meta_inference_label, rationale,
+        caveat``).
+
+    Notes
+    -----
+    The decision rules are those of :func:`meta_inferences`.
+    """
+    _check_lang(lang)
+    if reliability is None and codings["coder"].nunique() >= 2:
+        from .agreement import agreement
+
+        reliability = agreement(codings, corpus=corpus, seed=seed)
+    themes = theme_evidence(codings, corpus=corpus, codebook=codebook, reliability=reliability,
+                            lang=lang)
+    constructs = construct_evidence(responses, instrument, model=model, outcome=outcome,
+                                    lang=lang)
+    return meta_inferences(_join(themes, constructs), salience=salience, lang=lang)

@@ -1,0 +1,142 @@
+"""The joint display as a figure: interviews on the left, survey on the right, one row each."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+__all__ = ["META_COLORS", "plot_joint_display"]
+
+#: Colour of each meta-inference (colour-blind safe, from seaborn's "colorblind" palette).
+META_COLORS = {"converges": "#029e73", "diverges": "#d55e00", "expands": "#949494"}
+
+_TITLES = {
+    "en": {"qual": "Interviews: share of informants raising the theme",
+           "quant": "Survey: standardised effect on image\n(β, 95% CI)",
+           "level": "mean {m:.2f} [{lo:.2f}, {hi:.2f}] vs midpoint {mid:g}",
+           "salience": "salience threshold"},
+    "id": {"qual": "Wawancara: porsi informan yang menyebut tema",
+           "quant": "Survei: pengaruh terstandar terhadap citra\n(β, IK 95%)",
+           "level": "rerata {m:.2f} [{lo:.2f}; {hi:.2f}] vs titik tengah {mid:g}",
+           "salience": "ambang menonjol"},
+}
+
+
+def _row_label(row) -> str:
+    theme = row.get("theme_label")
+    construct = row.get("construct")
+    has_theme = isinstance(theme, str) and theme
+    has_construct = isinstance(construct, str) and construct
+    if has_theme and has_construct:
+        return f"{theme} ({construct})"
+    if has_theme:
+        return str(theme)
+    label = row.get("construct_label")
+    return f"{label} ({construct})" if isinstance(label, str) else str(construct)
+
+
+def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
+                       salience: float | None = 0.5):
+    """Draw a joint display table (:func:`citra_eval.joint_display`).
+
+    Left (on ``ax``): the share of informants raising each theme, coloured by the row's
+    meta-inference. Right (an inset axes sharing the rows): the construct's standardised
+    effect on image with its 95% CI; constructs judged by their level show their mean.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The joint display (needs ``theme_label, construct, construct_label,
+        informant_share, std_effect, std_ci_low, std_ci_high, quant_basis,
+        construct_mean, meta_inference``).
+    ax : matplotlib Axes, optional
+        Where to draw the qualitative panel; a new figure is made when None.
+    lang : {"id", "en"}
+        Language of titles and legend.
+    salience : float or None
+        Draw the salience threshold at this share (None: no line).
+
+    Returns
+    -------
+    matplotlib Axes
+        The qualitative panel; the survey panel is ``ax.child_axes[0]``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from citra_eval.integrate import meta_inferences
+    >>> t = meta_inferences(pd.DataFrame({"theme": ["a", None], "theme_label": ["A", None],
+    ...     "construct": ["X", "Y"], "construct_label": ["x", "y"], "n_informants": [3, None],
+    ...     "n_informants_total": [4, None], "informant_share": [0.75, None],
+    ...     "quant_basis": ["effect", "effect"], "std_effect": [0.3, 0.1],
+    ...     "std_ci_low": [0.1, -0.1], "std_ci_high": [0.5, 0.3]}))
+    >>> ax = plot_joint_display(t, lang="en")
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['A (X)', 'y (Y)']
+    >>> plt.close("all")
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from ..integrate import META_LABELS
+
+    if lang not in _TITLES:
+        raise ValueError(f"lang must be 'id' or 'en', got {lang!r}")
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be a pandas DataFrame, got {type(table).__name__}")
+    need = ["construct", "informant_share", "std_effect", "std_ci_low", "std_ci_high",
+            "meta_inference"]
+    missing = [c for c in need if c not in table.columns]
+    if missing:
+        raise ValueError(f"table is missing columns {missing}; pass a joint_display() table")
+    if ax is None:
+        n = max(len(table), 1)
+        _, ax = plt.subplots(figsize=(6.0, 0.34 * n + 1.2))
+    rows = table.reset_index(drop=True).to_dict("records")
+    ys = list(range(len(rows)))
+    colors = [META_COLORS.get(r["meta_inference"], "#000000") for r in rows]
+    shares = [0.0 if _nan(r.get("informant_share")) else float(r["informant_share"])
+              for r in rows]
+    ax.barh(ys, shares, color=colors, height=0.65)
+    ax.set_yticks(ys, [_row_label(r) for r in rows])
+    ax.set_xlim(0, 1)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_title(_TITLES[lang]["qual"], fontsize="medium", loc="left")
+    ax.grid(axis="y", visible=False)
+    if salience is not None:
+        ax.axvline(salience, color="#555555", linestyle="--", linewidth=0.8)
+
+    right = ax.inset_axes([1.1, 0, 0.75, 1], sharey=ax)
+    right.axvline(0, color="#555555", linewidth=0.8)
+    for y, r, c in zip(ys, rows, colors, strict=True):
+        if r.get("quant_basis") == "effect" and not _nan(r.get("std_effect")):
+            lo, hi = r["std_ci_low"], r["std_ci_high"]
+            right.errorbar([r["std_effect"]], [y], xerr=[[r["std_effect"] - lo],
+                                                          [hi - r["std_effect"]]],
+                           fmt="o", color=c, markersize=4, capsize=2, linewidth=1.2)
+        elif r.get("quant_basis") == "level" and not _nan(r.get("construct_mean")):
+            text = _TITLES[lang]["level"].format(m=r["construct_mean"], lo=r.get("mean_ci_low"),
+                                                 hi=r.get("mean_ci_high"),
+                                                 mid=r.get("scale_midpoint"))
+            right.text(0.02, y, text,
+                       transform=right.get_yaxis_transform(), va="center", fontsize="small",
+                       color="#555555", style="italic")
+    right.tick_params(axis="y", left=False, labelleft=False)
+    right.grid(axis="y", visible=False)
+    right.set_title(_TITLES[lang]["quant"], fontsize="medium", loc="left")
+    used = [m for m in META_COLORS if any(r["meta_inference"] == m for r in rows)]
+    handles = [Patch(color=META_COLORS[m], label=META_LABELS[lang][m]) for m in used]
+    if salience is not None:
+        handles.append(Line2D([], [], color="#555555", linestyle="--", linewidth=0.8,
+                              label=f"{_TITLES[lang]['salience']} ({salience:.0%})"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.9, -0.08),
+              ncol=len(handles) or 1, frameon=False, fontsize="small")
+    return ax
+
+
+def _nan(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))

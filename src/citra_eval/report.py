@@ -1,0 +1,496 @@
+"""Byte-reproducible figures and tables, and the manifest that proves it.
+
+Every figure and table of the evaluation is written through :func:`save_figure` and
+:func:`save_table`, so that rebuilding the reports from the same inputs with the same package
+versions gives the same bytes: no dates, no software banners, a fixed SVG hash salt, a fixed
+resolution, LF line ends and fixed float rounding. Files are written atomically (nothing is
+ever half-written). :func:`write_manifest` records a SHA-256 checksum of every generated file in
+the coreutils ``sha256sum -c`` format; :func:`check_manifest` lists the files that differ.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._io import write_bytes, write_text
+from .errors import InputError, Problem
+
+__all__ = [
+    "FIGURE_FORMATS",
+    "MANIFEST_NAME",
+    "SVG_HASHSALT",
+    "Difference",
+    "SavedFigure",
+    "SavedPath",
+    "check_manifest",
+    "file_sha256",
+    "read_manifest",
+    "save_figure",
+    "save_table",
+    "set_reproducible_style",
+    "write_manifest",
+]
+
+SVG_HASHSALT = "citra_eval"
+FIGURE_FORMATS = ("png", "svg", "pdf")
+MANIFEST_NAME = "MANIFEST.sha256"
+#: What :func:`write_manifest` covers inside a reports folder (executed notebooks hold
+#: timestamps and are deliberately left out).
+MANIFEST_INCLUDE = ("figures", "tables", "provenance.json")
+
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# Metadata that would otherwise embed dates or the matplotlib version in the file.
+_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+}
+
+
+def _check_name(name: str, what: str) -> str:
+    if not isinstance(name, str) or not _NAME_RE.match(name) or name.endswith("."):
+        raise ValueError(f"{what} must be a plain file name without folder or extension, made "
+                         f"of letters, digits, '_', '-' and '.', got {name!r}")
+    return name
+
+
+# --------------------------------------------------------------------------- style
+
+def set_reproducible_style(*, context: str = "paper", font_scale: float = 1.0) -> None:
+    """Set a seaborn theme and matplotlib settings that render identically everywhere.
+
+    Uses only DejaVu Sans (bundled with matplotlib, so no system font is ever picked up),
+    text drawn as paths in SVG, TrueType fonts embedded in PDF, and a fixed SVG hash salt.
+
+    Parameters
+    ----------
+    context : str
+        seaborn context (``paper``, ``notebook``, ``talk``, ``poster``).
+    font_scale : float
+        Passed to :func:`seaborn.set_theme`.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> set_reproducible_style()
+    >>> matplotlib.rcParams["svg.hashsalt"]
+    'citra_eval'
+    """
+    import matplotlib as mpl
+    import seaborn as sns
+
+    sns.set_theme(context=context, style="whitegrid", palette="colorblind", font="DejaVu Sans",
+                  font_scale=font_scale)
+    mpl.rcParams.update({
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans"],
+        "svg.hashsalt": SVG_HASHSALT,
+        "svg.fonttype": "path",
+        "pdf.fonttype": 42,
+        "figure.dpi": 100,
+        "savefig.dpi": 150,
+        "figure.constrained_layout.use": False,
+        "axes.unicode_minus": True,
+        "image.interpolation": "nearest",
+    })
+
+
+# --------------------------------------------------------------------------- figures
+
+class SavedPath(type(Path())):
+    """A written file's path whose repr names only its folder and file (no machine paths in
+    executed notebooks)."""
+
+    def __repr__(self) -> str:
+        return f"<saved {self.parent.name}/{self.name}>"
+
+
+class SavedFigure(tuple):
+    """The paths a figure was saved to; shows the PNG when displayed in a notebook."""
+
+    def __repr__(self) -> str:
+        return "<saved " + ", ".join(f"{Path(p).parent.name}/{Path(p).name}" for p in self) + ">"
+
+    def _repr_png_(self) -> bytes | None:
+        for p in self:
+            if Path(p).suffix == ".png" and Path(p).exists():
+                return Path(p).read_bytes()
+        return None
+
+
+def save_figure(fig, name: str, *, out_dir: str | os.PathLike = "reports/figures",
+                formats: Sequence[str] = ("png", "svg"), dpi: int = 150,
+                close: bool = False) -> SavedFigure:
+    """Save ``fig`` as ``out_dir/name.<format>`` for each format, byte-reproducibly.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure (or an Axes, whose figure is saved)
+        The figure.
+    name : str
+        File name without extension, e.g. ``"saturation"``.
+    out_dir : path
+        Folder, created if needed.
+    formats : sequence of str
+        Any of ``png``, ``svg``, ``pdf``.
+    dpi : int
+        Resolution of the PNG (fixed, never the screen's).
+    close : bool
+        Close the figure afterwards (frees memory in long notebooks).
+
+    Returns
+    -------
+    SavedFigure
+        A tuple of the written paths, in the order of ``formats``; in a notebook it displays
+        as the PNG.
+
+    Notes
+    -----
+    PNG: no ``Software`` text chunk. SVG: no date or creator, ``svg.hashsalt`` fixed to
+    ``"citra_eval"`` so element ids do not change. PDF: no creation date, creator or producer.
+    Each file is rendered in memory and then renamed into place, so a failure leaves no
+    half-written file.
+
+    Examples
+    --------
+    >>> import tempfile, matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([1, 2, 3])
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     paths = save_figure(fig, "line", out_dir=d)
+    ...     [p.name for p in paths]
+    ['line.png', 'line.svg']
+    >>> plt.close(fig)
+    """
+    import matplotlib as mpl
+
+    fig = getattr(fig, "figure", fig) if not hasattr(fig, "savefig") else fig
+    if not hasattr(fig, "savefig"):
+        raise TypeError(f"fig must be a matplotlib Figure or Axes, got {type(fig).__name__}")
+    _check_name(name, "name")
+    if isinstance(formats, str):
+        formats = (formats,)
+    bad = [f for f in formats if f not in FIGURE_FORMATS]
+    if bad or not formats:
+        raise ValueError(f"formats must be a non-empty subset of {FIGURE_FORMATS}, got "
+                         f"{tuple(formats)!r}")
+    if not isinstance(dpi, int) or dpi <= 0:
+        raise ValueError(f"dpi must be a positive integer, got {dpi!r}")
+    out = Path(out_dir)
+    paths = []
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT}):
+        for fmt in formats:
+            buf = io.BytesIO()
+            fig.savefig(buf, format=fmt, dpi=dpi, metadata=dict(_METADATA[fmt]),
+                        bbox_inches="tight", pad_inches=0.05)
+            path = out / f"{name}.{fmt}"
+            write_bytes(path, buf.getvalue())
+            paths.append(SavedPath(path))
+    if close:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return SavedFigure(paths)
+
+
+# --------------------------------------------------------------------------- tables
+
+def _format_float(values: pd.Series, decimals: int) -> pd.Series:
+    arr = values.to_numpy(dtype=float)
+    # round first, then + 0.0 so that a tiny negative does not print as "-0.000"
+    rounded = np.round(arr, decimals) + 0.0
+    out = [
+        "" if math.isnan(v) else ("inf" if v > 0 else "-inf") if math.isinf(v)
+        else f"{v:.{decimals}f}"
+        for v in rounded
+    ]
+    return pd.Series(out, index=values.index, dtype="object")
+
+
+def _float_objects(s: pd.Series) -> bool:
+    """An object column holding only floats (and missing values), e.g. after a concat."""
+    if s.dtype != object:
+        return False
+    vals = s.dropna()
+    return len(vals) > 0 and all(isinstance(v, float) for v in vals)
+
+
+def _table_text(frame: pd.DataFrame, decimals: int | Mapping[str, int], index: bool | None) -> str:
+    if index is None:  # keep the index only when it carries information
+        index = not isinstance(frame.index, pd.RangeIndex) or any(
+            n is not None for n in frame.index.names)
+    df = frame.reset_index() if index else frame.copy()
+    if df.columns.duplicated().any():
+        dup = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
+        raise ValueError(f"frame has duplicated column names {dup}; rename them first")
+    if isinstance(decimals, Mapping):
+        unknown = sorted(set(decimals) - {"default"} - {str(c) for c in df.columns})
+        if unknown:
+            raise ValueError(f"decimals names columns that are not in the table: {unknown}")
+    for col in df.columns:
+        s = df[col]
+        if pd.api.types.is_bool_dtype(s):
+            df[col] = s.map({True: "true", False: "false"}).astype("object")
+        elif pd.api.types.is_float_dtype(s) or _float_objects(s):
+            d = (decimals.get(str(col), decimals.get("default", 4))
+                 if isinstance(decimals, Mapping) else decimals)
+            df[col] = _format_float(s.astype(float), int(d))
+    buf = io.StringIO()
+    df.to_csv(buf, index=False, lineterminator="\n", na_rep="")
+    return buf.getvalue()
+
+
+def save_table(frame: pd.DataFrame, name: str, *, out_dir: str | os.PathLike = "reports/tables",
+               decimals: int | Mapping[str, int] = 4, index: bool | None = None) -> Path:
+    """Write ``frame`` as ``out_dir/name.csv``, byte-reproducibly.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table.
+    name : str
+        File name without extension.
+    out_dir : path
+        Folder, created if needed.
+    decimals : int or mapping
+        Digits after the decimal point of float columns (fixed-point, so the file does not
+        depend on floating-point noise below that digit); a mapping gives them per column,
+        with an optional ``"default"`` key.
+    index : bool, optional
+        Write the index as the first column(s). Default: only when it is named or is not a
+        plain 0..n-1 range.
+
+    Returns
+    -------
+    Path
+        The written file.
+
+    Notes
+    -----
+    UTF-8 without byte-order mark, LF line ends, comma-separated, minimal quoting; floats
+    rounded half-to-even to ``decimals`` digits and printed fixed-point (``-0.0`` becomes
+    ``0.0``); missing values are empty cells; booleans are ``true``/``false``.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> t = pd.DataFrame({"code": ["a", "b"], "alpha": [0.81234, -1e-12]})
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     print(save_table(t, "alpha", out_dir=d, decimals=3).read_text(), end="")
+    code,alpha
+    a,0.812
+    b,0.000
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+    _check_name(name, "name")
+    path = SavedPath(Path(out_dir) / f"{name}.csv")
+    write_text(path, _table_text(frame, decimals, index))
+    return path
+
+
+# --------------------------------------------------------------------------- manifest
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _escape(rel: str) -> tuple[str, str]:
+    # coreutils: a name with a backslash or newline is escaped and the line starts with "\"
+    if "\\" in rel or "\n" in rel or "\r" in rel:
+        return "\\", rel.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+    return "", rel
+
+
+def _unescape(rel: str) -> str:
+    out, i = [], 0
+    while i < len(rel):
+        c = rel[i]
+        if c == "\\" and i + 1 < len(rel):
+            out.append({"n": "\n", "r": "\r", "\\": "\\"}.get(rel[i + 1], rel[i + 1]))
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def manifest_text(hashes: Mapping[str, str]) -> str:
+    """Render ``{relative path: sha256}`` as sorted ``sha256sum`` lines."""
+    lines = []
+    for rel in sorted(hashes):
+        prefix, name = _escape(rel)
+        lines.append(f"{prefix}{hashes[rel]}  {name}\n")
+    return "".join(lines)
+
+
+def _collect(reports_dir: Path, include: Iterable[str]) -> list[Path]:
+    files: list[Path] = []
+    for item in include:
+        p = reports_dir / item
+        if p.is_file():
+            files.append(p)
+        elif p.is_dir():
+            files.extend(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+    return sorted(files)
+
+
+def hash_reports(reports_dir: str | os.PathLike, *, root: str | os.PathLike | None = None,
+                 include: Iterable[str] = MANIFEST_INCLUDE) -> dict[str, str]:
+    """``{path relative to root (POSIX): sha256}`` of the generated files in ``reports_dir``."""
+    rdir = Path(reports_dir)
+    base = Path(root) if root is not None else rdir.parent
+    return {f.relative_to(base).as_posix(): file_sha256(f) for f in _collect(rdir, include)}
+
+
+def write_manifest(reports_dir: str | os.PathLike = "reports", *,
+                   root: str | os.PathLike | None = None,
+                   include: Iterable[str] = MANIFEST_INCLUDE) -> Path:
+    """Write ``reports_dir/MANIFEST.sha256`` over the generated figures, tables and provenance.
+
+    Parameters
+    ----------
+    reports_dir : path
+        The reports folder.
+    root : path, optional
+        Paths in the manifest are relative to this folder (default: the parent of
+        ``reports_dir``, i.e. the repository), so ``sha256sum -c reports/MANIFEST.sha256``
+        works from the repository root.
+    include : iterable of str
+        Files or folders inside ``reports_dir`` to cover. Hidden files are skipped.
+
+    Returns
+    -------
+    Path
+        The manifest written.
+
+    Notes
+    -----
+    One line per file, ``<64 hex digits><two spaces><path>``, sorted by path, LF line ends:
+    the format of GNU coreutils ``sha256sum`` (text mode), checkable with ``sha256sum -c``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     r = pathlib.Path(d, "reports")
+    ...     _ = save_table(pd.DataFrame({"x": [1]}), "t", out_dir=r / "tables")
+    ...     line = write_manifest(r).read_text()
+    >>> line.split("  ")[1].strip(), len(line.split("  ")[0])
+    ('reports/tables/t.csv', 64)
+    """
+    rdir = Path(reports_dir)
+    path = rdir / MANIFEST_NAME
+    write_text(path, manifest_text(hash_reports(rdir, root=root, include=include)))
+    return path
+
+
+def read_manifest(path: str | os.PathLike) -> dict[str, str]:
+    """Read a ``sha256sum`` manifest into ``{path: sha256}``.
+
+    Raises
+    ------
+    InputError
+        For a missing file or a malformed line (with its line number).
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("manifest not found; run 'citra-eval reproduce' to create it", path=p)
+    out: dict[str, str] = {}
+    problems = []
+    line_re = re.compile(r"^(\\?)([0-9a-fA-F]{64}) [ *](.+)$")
+    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        m = line_re.match(line)
+        if not m:
+            problems.append(Problem(str(p), "not a 'sha256sum' line ('<64 hex digits>  <path>')",
+                                    line=n))
+            continue
+        rel = _unescape(m.group(3)) if m.group(1) else m.group(3)
+        out[rel] = m.group(2).lower()
+    if problems:
+        raise InputError(problems=problems)
+    return out
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One file whose bytes do not match the manifest.
+
+    ``status`` is ``changed`` (different checksum), ``missing`` (listed, not found) or
+    ``unlisted`` (generated, not in the manifest).
+    """
+
+    path: str
+    status: str
+    expected: str | None = None
+    actual: str | None = None
+
+    def __str__(self) -> str:
+        what = {"changed": "differs from the manifest", "missing": "listed in the manifest "
+                "but missing", "unlisted": "not listed in the manifest"}[self.status]
+        return f"{self.path}: {what}"
+
+
+def check_manifest(reports_dir: str | os.PathLike = "reports", *,
+                   manifest: str | os.PathLike | None = None,
+                   root: str | os.PathLike | None = None,
+                   include: Iterable[str] = MANIFEST_INCLUDE) -> list[Difference]:
+    """Compare the files in ``reports_dir`` with a manifest.
+
+    Parameters
+    ----------
+    reports_dir : path
+        The reports folder to check (it may be a rebuilt copy in a temporary folder).
+    manifest : path, optional
+        The manifest to compare against (default ``reports_dir/MANIFEST.sha256``).
+    root : path, optional
+        The folder manifest paths are relative to (default: the parent of ``reports_dir``).
+    include : iterable of str
+        What counts as generated (files not listed are reported as ``unlisted``).
+
+    Returns
+    -------
+    list of Difference
+        Sorted by path; empty when everything matches.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     r = pathlib.Path(d, "reports")
+    ...     t = save_table(pd.DataFrame({"x": [1]}), "t", out_dir=r / "tables")
+    ...     _ = write_manifest(r)
+    ...     _ = t.write_text("x\\n2\\n")
+    ...     [str(x) for x in check_manifest(r)]
+    ['reports/tables/t.csv: differs from the manifest']
+    """
+    rdir = Path(reports_dir)
+    expected = read_manifest(manifest if manifest is not None else rdir / MANIFEST_NAME)
+    actual = hash_reports(rdir, root=root, include=include)
+    diffs = []
+    for rel in sorted(set(expected) | set(actual)):
+        e, a = expected.get(rel), actual.get(rel)
+        if e is None:
+            diffs.append(Difference(rel, "unlisted", None, a))
+        elif a is None:
+            diffs.append(Difference(rel, "missing", e, None))
+        elif e != a:
+            diffs.append(Difference(rel, "changed", e, a))
+    return diffs

@@ -1,0 +1,554 @@
+"""One-command reproduction: raw inputs → every figure and table, verified byte for byte.
+
+``citra-eval reproduce`` checks the raw inputs against ``data/raw/CHECKSUMS.sha256``, executes
+``notebooks/NN-*.ipynb`` headless and in order with papermill, and writes the figures, tables,
+executed notebooks, ``provenance.json`` and ``MANIFEST.sha256`` to ``reports/``.
+``--check`` rebuilds into a temporary folder and lists every file that differs from the
+committed manifest; ``verify`` checks the files now in ``reports/`` against it.
+
+Nothing imports this module except the command line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from ._io import write_text
+from .errors import InputError, Problem
+from .report import (
+    MANIFEST_NAME,
+    Difference,
+    check_manifest,
+    file_sha256,
+    hash_reports,
+    manifest_text,
+    read_manifest,
+)
+
+__all__ = [
+    "CHECKSUMS",
+    "NotebookError",
+    "ReproduceResult",
+    "check_raw_inputs",
+    "find_notebooks",
+    "raw_checksums",
+    "reproduce",
+    "run_notebook",
+    "verify",
+    "write_raw_checksums",
+]
+
+CHECKSUMS = "data/raw/CHECKSUMS.sha256"
+RAW_DIRS = ("data/raw", "interview_transcripts")
+NOTEBOOK_RE = re.compile(r"^\d{2}-[A-Za-z0-9_-]+\.ipynb$")
+#: What reproduce replaces in reports/ (anything else there is left alone).
+MANAGED = ("figures", "tables", "notebooks", "provenance.json", MANIFEST_NAME)
+#: Packages whose versions decide the bytes of the outputs (recorded in provenance.json).
+PROVENANCE_PACKAGES = (
+    "citra_eval", "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib",
+    "seaborn", "krippendorff", "nltk", "PySastrawi", "PyYAML", "pyahocorasick", "papermill",
+    "nbformat", "ipykernel",
+)
+KERNEL_NAME = "citra-eval-python"
+KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+
+Progress = Callable[[str], None]
+
+
+class NotebookError(RuntimeError):
+    """A notebook failed while running; the message names the notebook and the cell.
+
+    Attributes
+    ----------
+    notebook : str
+        The notebook path (repository-relative).
+    cell : int or None
+        1-based index of the failing cell in the notebook as committed.
+    ename, evalue : str
+        The exception's class name and message inside the kernel.
+    """
+
+    def __init__(self, message: str, *, notebook: str, cell: int | None, ename: str,
+                 evalue: str) -> None:
+        super().__init__(message)
+        self.notebook, self.cell, self.ename, self.evalue = notebook, cell, ename, evalue
+
+
+@dataclass
+class ReproduceResult:
+    """What a reproduction did.
+
+    ``timings`` maps each notebook to its wall time in seconds; ``differences`` is filled by a
+    ``check`` run (empty: everything matches the committed manifest).
+    """
+
+    reports_dir: Path
+    timings: dict[str, float] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    differences: list[Difference] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+# --------------------------------------------------------------------------- raw inputs
+
+def _raw_files(root: Path) -> list[Path]:
+    files = []
+    for d in RAW_DIRS:
+        base = root / d
+        if base.is_dir():
+            files.extend(p for p in base.rglob("*") if p.is_file()
+                         and not any(part.startswith(".") for part in p.relative_to(root).parts)
+                         # READMEs document the inputs; read_transcripts skips them too
+                         and not p.name.upper().startswith("README")
+                         and p.relative_to(root).as_posix() != CHECKSUMS)
+    return sorted(files)
+
+
+def raw_checksums(root: str | os.PathLike) -> dict[str, str]:
+    """``{repository-relative path: sha256}`` of every raw input under ``data/raw`` and
+    ``interview_transcripts`` (hidden files, ``README*`` and the checksum file itself
+    excluded)."""
+    r = Path(root)
+    return {p.relative_to(r).as_posix(): file_sha256(p) for p in _raw_files(r)}
+
+
+def write_raw_checksums(root: str | os.PathLike) -> Path:
+    """Record the current raw inputs in ``data/raw/CHECKSUMS.sha256`` (deliberately)."""
+    r = Path(root)
+    path = r / CHECKSUMS
+    write_text(path, manifest_text(raw_checksums(r)))
+    return path
+
+
+def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
+    """Check the raw inputs against ``data/raw/CHECKSUMS.sha256``.
+
+    Returns
+    -------
+    dict
+        The checksums (as for :func:`raw_checksums`) when everything matches.
+
+    Raises
+    ------
+    InputError
+        One problem per changed, missing or unrecorded input file.
+    """
+    r = Path(root)
+    path = r / CHECKSUMS
+    if not path.is_file():
+        raise InputError("no checksums of the raw inputs are recorded; record the current inputs "
+                         "with 'citra-eval reproduce --update-checksums' (make checksums)",
+                         path=CHECKSUMS)
+    expected = read_manifest(path)
+    actual = raw_checksums(r)
+    hint = ("if the change is deliberate, record it with 'citra-eval reproduce "
+            "--update-checksums' (make checksums)")
+    problems = []
+    for rel in sorted(set(expected) | set(actual)):
+        e, a = expected.get(rel), actual.get(rel)
+        if e is None:
+            problems.append(Problem(rel, f"raw input not listed in {CHECKSUMS}; {hint}"))
+        elif a is None:
+            problems.append(Problem(rel, f"raw input listed in {CHECKSUMS} is missing; {hint}"))
+        elif e != a:
+            problems.append(Problem(rel, f"raw input changed since its checksum was recorded in "
+                                         f"{CHECKSUMS} (sha256 {a[:12]}…, expected {e[:12]}…); "
+                                         f"{hint}"))
+    if problems:
+        raise InputError(problems=problems)
+    return actual
+
+
+def _validate_inputs(root: Path) -> dict:
+    """Read every raw input once, so bad input stops us before anything is written."""
+    from .codebook import Codebook
+    from .codings import read_codings
+    from .corpus import read_transcripts
+
+    problems: list[Problem] = []
+
+    def attempt(fn, *a, **kw):
+        try:
+            return fn(*a, **kw)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    info: dict = {}
+    corpus = attempt(read_transcripts, root / "interview_transcripts")
+    codebook = attempt(Codebook.load, root / "data/raw/codebook.yaml")
+    if codebook is not None:
+        info["codebook"] = {"name": codebook.name, "version": str(codebook.version)}
+    for f in sorted((root / "data/raw").glob("codings_*.csv")):
+        attempt(read_codings, f, corpus=corpus, codebook=codebook)
+    instrument_path = root / "data/raw/instrument.yaml"
+    if instrument_path.is_file():
+        try:
+            from .survey import Instrument, read_responses
+        except ImportError:  # survey analysis not part of this build
+            Instrument = read_responses = None
+        if Instrument is not None:
+            inst = attempt(Instrument.load, instrument_path)
+            resp = root / "data/raw/survey_responses.csv"
+            if inst is not None:
+                info["instrument"] = {"name": str(inst.name),
+                                      "version": _yaml_version(instrument_path)}
+                if resp.is_file():
+                    attempt(read_responses, resp, inst)
+    if problems:
+        raise InputError(problems=problems)
+    return info
+
+
+def _yaml_version(path: Path) -> str | None:
+    """The top-level ``version:`` of a YAML input (the instrument keeps none as attribute)."""
+    from ._yaml import read_yaml_file
+
+    data = read_yaml_file(path)
+    v = data.get("version") if isinstance(data, dict) else None
+    return None if v is None else str(v)
+
+
+# --------------------------------------------------------------------------- notebooks
+
+def find_notebooks(root: str | os.PathLike) -> list[Path]:
+    """``notebooks/NN-slug.ipynb`` of the project, in run order."""
+    d = Path(root) / "notebooks"
+    found = sorted(p for p in d.glob("*.ipynb") if NOTEBOOK_RE.match(p.name)) if d.is_dir() else []
+    if not found:
+        raise InputError("no notebooks named NN-slug.ipynb found; reproduce runs the "
+                         "notebooks/ folder of the project", path=d)
+    return found
+
+
+@contextlib.contextmanager
+def _kernel(workdir: Path) -> Iterator[tuple[str, object]]:
+    """A kernel of *this* interpreter with a fixed hash seed and the Agg backend.
+
+    A private kernelspec (never the user's ``python3``, which may point elsewhere) and IPC
+    transport (local sockets in ``workdir``; loopback TCP on Windows) are used.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    import citra_eval
+
+    kdir = workdir / "kernels" / KERNEL_NAME
+    kdir.mkdir(parents=True, exist_ok=True)
+    pkg_parent = str(Path(citra_eval.__file__).resolve().parents[1])
+    env = dict(KERNEL_ENV)
+    env["PYTHONPATH"] = os.pathsep.join(x for x in (pkg_parent, os.environ.get("PYTHONPATH"))
+                                        if x)
+    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "citra_eval (reproduce)", "language": "python", "env": env}
+    (kdir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    ksm = KernelSpecManager(kernel_dirs=[str(workdir / "kernels")], ensure_native_kernel=False)
+    if os.name == "nt":  # no Unix sockets: loopback TCP
+        km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm)
+    else:
+        km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm, transport="ipc",
+                           ip=str(workdir / "ipc"))
+    try:
+        yield KERNEL_NAME, km
+    finally:
+        with contextlib.suppress(Exception):
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _failure(exc, source_nb, rel: str) -> NotebookError:
+    """Turn papermill's error into one that names the cell of the committed notebook."""
+    src = (exc.source or "").strip()
+    cell = next((i for i, c in enumerate(source_nb.cells, start=1)
+                 if c.cell_type == "code" and c.source.strip() == src), None)
+    head = "\n".join("    " + ln for ln in src.splitlines()[:4])
+    tb = [_ANSI.sub("", t) for t in (exc.traceback or [])]
+    last = [ln for t in tb[-2:] for ln in t.splitlines() if ln.strip()][-6:]
+    where = f"cell {cell}" if cell else f"cell {exc.cell_index}"
+    final = f"{exc.ename}: {exc.evalue}"
+    if last and last[-1].strip() == final.strip():
+        last = last[:-1]
+    msg = (f"{rel} failed in {where} (execution count {exc.exec_count}):\n{head}\n"
+           + "".join(ln + "\n" for ln in last) + final)
+    return NotebookError(msg, notebook=rel, cell=cell, ename=exc.ename, evalue=exc.evalue)
+
+
+def _strip_volatile(nb, *, rel_input: str, rel_output: str, shown_params: dict) -> None:
+    """Remove timestamps and machine paths from an executed notebook."""
+    pm = nb.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "environment_variables"):
+        pm.pop(key, None)
+    pm["input_path"], pm["output_path"] = rel_input, rel_output
+    if "parameters" in pm:
+        pm["parameters"] = {k: shown_params.get(k, v) for k, v in pm["parameters"].items()}
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cpm = cell.metadata.get("papermill")
+        if cpm:
+            for key in ("start_time", "end_time", "duration"):
+                cpm.pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill draws a random id
+            # the staging folder is an implementation detail: show where the files end up
+            lines = cell.source.splitlines()
+            for i, ln in enumerate(lines):
+                m = re.match(r"^(\w+) = ", ln)
+                if m and m.group(1) in shown_params:
+                    lines[i] = f"{m.group(1)} = {shown_params[m.group(1)]!r}"
+            cell.source = "\n".join(lines) + "\n"
+
+
+def run_notebook(notebook: str | os.PathLike, output: str | os.PathLike, *,
+                 parameters: dict, cwd: str | os.PathLike, workdir: str | os.PathLike,
+                 shown_params: dict | None = None, rel: str | None = None) -> float:
+    """Execute one notebook headless with papermill; return its wall time in seconds.
+
+    Only the parameters the notebook declares in its ``parameters`` cell are passed.
+
+    Raises
+    ------
+    NotebookError
+        The notebook failed; the message names the notebook, the cell (1-based, as in the
+        committed notebook), its first lines and the error.
+    """
+    import nbformat
+    import papermill as pm
+
+    nb_path, out = Path(notebook), Path(output)
+    rel = rel or nb_path.name
+    source_nb = nbformat.read(nb_path, as_version=4)
+    declared = pm.inspect_notebook(str(nb_path))
+    params = {k: v for k, v in parameters.items() if k in declared}
+    tmp_out = Path(workdir) / f"executing-{nb_path.name}"
+    t0 = time.perf_counter()
+    with _kernel(Path(workdir)) as (kname, km):
+        try:
+            pm.execute_notebook(str(nb_path), str(tmp_out), parameters=params, kernel_name=kname,
+                                km=km, cwd=str(cwd), progress_bar=False, log_output=False,
+                                request_save_on_cell_execute=False, start_timeout=120)
+        except pm.PapermillExecutionError as exc:
+            raise _failure(exc, source_nb, rel) from None
+    seconds = time.perf_counter() - t0
+    executed = nbformat.read(tmp_out, as_version=4)
+    shown = {k: v for k, v in (shown_params or {}).items() if k in params}
+    _strip_volatile(executed, rel_input=rel, rel_output=f"reports/notebooks/{nb_path.name}",
+                    shown_params=shown)
+    write_text(out, nbformat.writes(executed) + "\n")
+    tmp_out.unlink(missing_ok=True)
+    return seconds
+
+
+def notebook_parameters(root: Path, out_dir: str, *, lang: str, seed: int) -> dict:
+    """The parameters every notebook may declare (paths relative to the project root).
+
+    ``codings`` lists every ``data/raw/codings_<coder>.csv`` (one file per coder).
+    """
+    codings = sorted(p.relative_to(root).as_posix() for p in (root / "data/raw").glob(
+        "codings_*.csv"))
+    return {
+        "root": ".",
+        "transcripts": "interview_transcripts",
+        "codebook": "data/raw/codebook.yaml",
+        "codings": codings,
+        "instrument": "data/raw/instrument.yaml",
+        "responses": "data/raw/survey_responses.csv",
+        "lang": lang,
+        "seed": seed,
+        "out_dir": out_dir,
+    }
+
+
+# --------------------------------------------------------------------------- provenance
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for name in PROVENANCE_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            if name == "citra_eval":
+                from . import __version__
+
+                out[name] = __version__
+    return out
+
+
+def provenance(root: Path, *, inputs: dict[str, str], info: dict, notebooks: list[Path],
+               lang: str, seed: int) -> dict:
+    """What the reports were built from; nothing time- or machine-dependent."""
+    return {
+        "generator": "citra-eval reproduce",
+        "inputs": inputs,
+        **info,
+        "notebooks": {p.relative_to(root).as_posix(): file_sha256(p) for p in notebooks},
+        "parameters": {"lang": lang, "seed": seed},
+        "environment": {"python": ".".join(platform.python_version_tuple()[:2]),
+                        **KERNEL_ENV},
+        "packages": _versions(),
+    }
+
+
+# --------------------------------------------------------------------------- driver
+
+def _say(progress: Progress | None, msg: str) -> None:
+    if progress is not None:
+        progress(msg)
+
+
+def _check_runner() -> None:
+    """The notebook runner is an optional extra; say how to get it."""
+    import importlib.util
+
+    missing = [m for m in ("papermill", "nbformat", "ipykernel", "jupyter_client")
+               if importlib.util.find_spec(m) is None]
+    if missing:
+        raise InputError(f"reproduce runs the notebooks and needs {', '.join(missing)}: "
+                         "pip install 'citra_eval[notebooks]'", path="citra-eval")
+
+
+def _prepare(root: Path) -> tuple[dict[str, str], dict, list[Path]]:
+    """Everything that can reject the input, before anything is written."""
+    _check_runner()
+    inputs = check_raw_inputs(root)
+    info = _validate_inputs(root)
+    return inputs, info, find_notebooks(root)
+
+
+def _build(root: Path, out: Path, prepared, *, lang: str, seed: int, shown_out: str,
+           progress: Progress | None, workdir: Path) -> dict[str, float]:
+    inputs, info, notebooks = prepared
+    params = notebook_parameters(root, str(out), lang=lang, seed=seed)
+    timings: dict[str, float] = {}
+    for i, nb in enumerate(notebooks, start=1):
+        rel = nb.relative_to(root).as_posix()
+        _say(progress, f"[{i}/{len(notebooks)}] {nb.name} ...")
+        secs = run_notebook(nb, out / "notebooks" / nb.name, parameters=params, cwd=root,
+                            workdir=workdir, shown_params={"out_dir": shown_out}, rel=rel)
+        timings[nb.name] = secs
+        _say(progress, f"[{i}/{len(notebooks)}] {nb.name} done in {secs:.1f} s")
+    prov = provenance(root, inputs=inputs, info=info, notebooks=notebooks, lang=lang, seed=seed)
+    write_text(out / "provenance.json",
+               json.dumps(prov, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    return timings
+
+
+def _install(staging: Path, reports: Path) -> None:
+    """Move the managed entries of ``staging`` over those of ``reports``."""
+    reports.mkdir(parents=True, exist_ok=True)
+    trash = Path(tempfile.mkdtemp(prefix=".old-", dir=reports))
+    try:
+        for name in MANAGED:  # the manifest is last, so it never describes a half-move
+            src, dst = staging / name, reports / name
+            if dst.exists():
+                os.replace(dst, trash / name)
+            if src.exists():
+                os.replace(src, dst)
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def reproduce(root: str | os.PathLike | None = None, *, check: bool = False, lang: str = "id",
+              seed: int = 0, update_checksums: bool = False,
+              progress: Progress | None = None) -> ReproduceResult:
+    """Rebuild every figure and table from the raw inputs.
+
+    Parameters
+    ----------
+    root : path, optional
+        The project folder (default: found as for :func:`citra_eval.project_root`).
+    check : bool
+        Rebuild into a temporary folder and compare with the committed
+        ``reports/MANIFEST.sha256`` instead of writing ``reports/``.
+    lang : {"id", "en"}
+        Language of labels in figures and tables.
+    seed : int
+        Seed for every random step (bootstrap, sampling).
+    update_checksums : bool
+        Record the current raw inputs in ``data/raw/CHECKSUMS.sha256`` first (deliberately
+        accepting changed inputs).
+    progress : callable, optional
+        Called with one line of text as each notebook starts and finishes.
+
+    Returns
+    -------
+    ReproduceResult
+
+    Raises
+    ------
+    InputError
+        Changed or invalid raw inputs (nothing is written).
+    NotebookError
+        A notebook failed (``reports/`` is left as it was).
+    """
+    from .paths import project_root
+
+    if lang not in ("id", "en"):
+        raise ValueError(f"lang must be 'id' or 'en', got {lang!r}")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    r = Path(root).resolve() if root is not None else project_root()
+    if update_checksums:
+        write_raw_checksums(r)
+    reports = r / "reports"
+    t0 = time.perf_counter()
+    prepared = _prepare(r)
+    existed = reports.exists()
+    with tempfile.TemporaryDirectory(prefix="citra-eval-") as work:
+        workdir = Path(work)
+        if check:
+            out = workdir / "reports"
+        else:  # staged inside reports/ so that the final moves are renames on one filesystem
+            out = Path(tempfile.mkdtemp(prefix=".staging-", dir=_mkdir(reports)))
+        try:
+            timings = _build(r, out, prepared, lang=lang, seed=seed, shown_out="reports",
+                             progress=progress, workdir=workdir)
+            hashes = {f"reports/{k}": v for k, v in hash_reports(out, root=out).items()}
+            result = ReproduceResult(reports, timings, sorted(hashes))
+            if check:
+                result.differences = check_manifest(out, manifest=reports / MANIFEST_NAME,
+                                                    root=workdir)
+            else:
+                write_text(out / MANIFEST_NAME, manifest_text(hashes))
+                _install(out, reports)
+        finally:
+            if not check:
+                shutil.rmtree(out, ignore_errors=True)
+                if not existed:
+                    with contextlib.suppress(OSError):
+                        reports.rmdir()  # only when empty: a failed first run leaves nothing
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _mkdir(p: Path) -> Path:
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def verify(root: str | os.PathLike | None = None) -> list[Difference]:
+    """Check the files now in ``reports/`` against ``reports/MANIFEST.sha256``.
+
+    Returns
+    -------
+    list of Difference
+        Empty when every generated file matches.
+    """
+    from .paths import project_root
+
+    r = Path(root).resolve() if root is not None else project_root()
+    return check_manifest(r / "reports", root=r)

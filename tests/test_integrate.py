@@ -1,0 +1,326 @@
+"""integrate: the joint display's decision rules, the qualitative side, the join."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import citra_eval as ce
+from citra_eval import integrate as ig
+
+NAN = np.nan
+
+
+def _row(**kw):
+    base = {"theme": "t", "construct": "C", "n_informants": 6, "n_informants_total": 10,
+            "informant_share": 0.6, "code_alpha": 0.85, "construct_mean": 3.5,
+            "mean_ci_low": 3.4, "mean_ci_high": 3.6, "scale_midpoint": 3.0, "scale_alpha": 0.8,
+            "std_effect": 0.3, "std_ci_low": 0.2, "std_ci_high": 0.4, "quant_basis": "effect"}
+    base.update(kw)
+    return base
+
+
+def _rules(*rows, **kw):
+    return ig.meta_inferences(pd.DataFrame(list(rows)), **kw)
+
+
+@pytest.mark.parametrize(("share", "n", "lo", "hi", "qual", "quant", "meta"), [
+    (0.6, 6, 0.2, 0.4, "salient", "positive", "converges"),
+    (0.5, 5, 0.01, 0.4, "salient", "positive", "converges"),   # salience is inclusive
+    (0.6, 6, -0.1, 0.4, "salient", "null", "diverges"),
+    (0.6, 6, -0.4, -0.1, "salient", "negative", "diverges"),
+    (0.4, 4, 0.2, 0.4, "minor", "positive", "diverges"),
+    (0.4, 4, -0.1, 0.1, "minor", "null", "converges"),
+    (0.0, 0, -0.1, 0.1, "absent", "null", "converges"),
+    (0.0, 0, 0.1, 0.3, "absent", "positive", "diverges"),
+    (0.4, 4, -0.3, -0.1, "minor", "negative", "converges"),
+    (0.6, 6, 0.0, 0.4, "salient", "null", "diverges"),          # a CI touching 0 includes it
+])
+def test_effect_rules(share, n, lo, hi, qual, quant, meta):
+    out = _rules(_row(informant_share=share, n_informants=n, std_ci_low=lo, std_ci_high=hi))
+    assert out.loc[0, ["qual_evidence", "quant_evidence", "meta_inference"]].tolist() == [
+        qual, quant, meta]
+
+
+@pytest.mark.parametrize(("lo", "hi", "quant"), [
+    (3.1, 3.5, "positive"), (2.5, 2.9, "negative"), (2.9, 3.2, "null"), (3.0, 3.2, "null")])
+def test_level_rules_use_scale_midpoint(lo, hi, quant):
+    out = _rules(_row(quant_basis="level", mean_ci_low=lo, mean_ci_high=hi, std_ci_low=NAN,
+                      std_ci_high=NAN, std_effect=NAN))
+    assert out.loc[0, "quant_evidence"] == quant
+    assert out.loc[0, "meta_inference"] == ("converges" if quant == "positive" else "diverges")
+
+
+def test_one_sided_rows_expand():
+    out = _rules(
+        _row(theme="tata_kelola", construct=None, quant_basis=None),            # no construct
+        _row(theme="kerja_sama", construct="KS", quant_basis=None),             # not measured
+        _row(theme=None, construct="KP", n_informants=NAN, n_informants_total=NAN,
+             informant_share=NAN),                                             # no theme
+        lang="en")
+    assert out["meta_inference"].tolist() == ["expands"] * 3
+    assert out["meta_inference_label"].tolist() == ["expands"] * 3
+    assert _rules(_row(), lang="id").loc[0, "meta_inference_label"] == "konvergen"
+    assert out["qual_evidence"].tolist() == ["salient", "salient", None]
+    assert out["quant_evidence"].tolist() == [None, None, "positive"]
+    assert out.loc[0, "rationale"].startswith("only the interviews address this theme")
+    assert out.loc[1, "rationale"].startswith("theme linked to construct KS, which the survey")
+    assert out.loc[2, "rationale"].startswith("only the survey measures this construct (no "
+                                              "interview theme); positive standardised effect")
+
+
+def test_rationale_states_the_numbers_in_both_languages():
+    row = _row(n_informants=7, n_informants_total=11, informant_share=7 / 11, std_effect=0.234,
+               std_ci_low=0.12, std_ci_high=0.35)
+    en = _rules(row, lang="en").loc[0, "rationale"]
+    assert en == ("raised by 7 of 11 informants (64%, salient); positive standardised effect "
+                  "on image (β = 0.23, 95% CI 0.12 to 0.35)")
+    idn = _rules(row, lang="id").loc[0, "rationale"]
+    assert idn == ("disebut oleh 7 dari 11 informan (64%, menonjol); pengaruh terstandar "
+                   "positif terhadap citra (β = 0.23, IK 95% 0.12 s.d. 0.35)")
+
+
+def test_salience_threshold_is_a_parameter():
+    row = _row(informant_share=0.4, n_informants=4)
+    assert _rules(row).loc[0, "meta_inference"] == "diverges"
+    assert _rules(row, salience=0.3).loc[0, "meta_inference"] == "converges"
+    with pytest.raises(ValueError, match="salience"):
+        _rules(row, salience=1.5)
+
+
+def test_caveats_flag_low_reliability_without_changing_the_inference():
+    out = _rules(_row(code_alpha=0.55, scale_alpha=0.62), _row(), lang="en")
+    assert out.loc[0, "caveat"] == ("code reliability alpha = 0.55 < 0.667; "
+                                    "scale alpha = 0.62 < 0.70")
+    assert out.loc[1, "caveat"] == ""
+    assert out["meta_inference"].tolist() == ["converges", "converges"]
+
+
+def test_rules_validate_arguments():
+    with pytest.raises(TypeError, match="table"):
+        ig.meta_inferences([1, 2])
+    with pytest.raises(ValueError, match="lang"):
+        _rules(_row(), lang="fr")
+    with pytest.raises(ValueError, match="missing columns"):
+        ig.meta_inferences(pd.DataFrame({"x": [1]}))
+
+
+def test_join_orders_themes_then_unlinked_constructs():
+    themes = pd.DataFrame({"theme": ["a", "b", "c"], "theme_label": ["A", "B", "C"],
+                           "category": "s", "category_label": "S",
+                           "construct": ["X", None, "Z"], "n_informants": [1, 2, 3]})
+    constructs = pd.DataFrame({"construct": ["W", "X", "Y", "Z"],
+                               "construct_label": ["w", "x", "y", "z"],
+                               "construct_mean": [1.0, 2.0, 3.0, 4.0]})
+    j = ig._join(themes, constructs)
+    assert list(j.columns) == [c for c in ig.JOINT_COLUMNS if c not in ig.RULE_COLUMNS]
+    assert j["theme"].tolist()[:3] == ["a", "b", "c"]
+    assert j["construct"].isna().tolist() == [False, True, False, False, False]
+    assert j["construct"].dropna().tolist() == ["X", "Z", "W", "Y"]
+    assert j["construct_mean"].tolist()[:1] == [2.0] and math.isnan(j["construct_mean"][1])
+    assert j["construct_mean"].tolist()[2:] == [4.0, 1.0, 3.0]
+    assert j["theme"][3:].isna().all()
+
+
+# --------------------------------------------------------------------------- qualitative side
+
+@pytest.fixture(scope="module")
+def study():
+    corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    codebook = ce.Codebook.load(ce.example_path("codebook"))
+    a = ce.read_codings(ce.example_path("codings_A"))
+    b = ce.read_codings(ce.example_path("codings_B"))
+    return corpus, codebook, a, b
+
+
+def test_theme_evidence_counts_by_hand(study):
+    corpus, codebook, a, _ = study
+    t = ig.theme_evidence(a, corpus=corpus, codebook=codebook, lang="en").set_index("theme")
+    assert list(t.index) == codebook.codable_ids
+    segs = corpus.segments
+    role = {(d, s): r for d, s, r in zip(segs.doc_id, segs.segment_id, segs.role, strict=True)}
+    n_inf_segs = sum(r == "informant" for r in role.values())
+    for code in ["bamara", "tata_kelola_egov", "citra_identitas"]:
+        docs, seg = set(), set()
+        for d, s, c in zip(a.doc_id, a.segment_id, a.code, strict=True):
+            if c == code and role[(d, s)] == "informant":
+                docs.add(d)
+                seg.add((d, s))
+        assert t.loc[code, "n_informants"] == len(docs)
+        assert t.loc[code, "n_segments"] == len(seg)
+        assert t.loc[code, "segment_share"] == pytest.approx(len(seg) / n_inf_segs)
+        assert t.loc[code, "informant_share"] == pytest.approx(len(docs) / 11)
+    assert (t["n_informants_total"] == 11).all()
+    assert t.loc["bamara", "theme_label"] == "Holding Bamara events"
+    assert t.loc["bamara", "category"] == "strategi"
+    assert t.loc["bamara", "construct"] == "BM"
+    assert t["code_alpha"].isna().all()  # no reliability table given
+
+
+def test_theme_quote_is_informant_text_of_that_code(study):
+    corpus, codebook, a, b = study
+    both = pd.concat([a, b], ignore_index=True)
+    t = ig.theme_evidence(both, corpus=corpus, codebook=codebook).set_index("theme")
+    segs = corpus.segments.set_index(["doc_id", "segment_id"])
+    for code, row in t.iterrows():
+        if row["n_informants"] == 0:
+            assert row["quote"] is None
+            continue
+        mine = both[both.code == code]
+        texts = [" ".join(corpus.text(d)[s:e].split())
+                 for d, s, e in zip(mine.doc_id, mine.start, mine.end, strict=True)]
+        q = row["quote"].removesuffix(" …")
+        assert any(x.startswith(q.rstrip(",;:")) for x in texts), code
+        assert len(row["quote"]) <= 222
+        doc_segs = segs.loc[row["quote_doc"]]
+        assert (doc_segs["role"] == "informant").any()
+
+
+def test_theme_evidence_reads_reliability(study):
+    corpus, codebook, a, _ = study
+    rel = pd.DataFrame({"code": ["bamara", "ALL"], "krippendorff_alpha": [0.91, 0.8]})
+    t = ig.theme_evidence(a, corpus=corpus, codebook=codebook, reliability=rel)
+    assert t.set_index("theme").loc["bamara", "code_alpha"] == 0.91
+    assert t.set_index("theme")["code_alpha"].drop("bamara").isna().all()
+    with pytest.raises(ValueError, match="krippendorff_alpha"):
+        ig.theme_evidence(a, corpus=corpus, codebook=codebook,
+                          reliability=pd.DataFrame({"code": ["x"]}))
+    with pytest.raises(ValueError, match="codings is missing"):
+        ig.theme_evidence(a.drop(columns="coder"), corpus=corpus, codebook=codebook)
+
+
+def test_interviewer_turns_do_not_count():
+    corpus = ce.Corpus.from_frames(
+        pd.DataFrame({"doc_id": ["D1", "D2"]}),
+        pd.DataFrame({"doc_id": ["D1", "D1", "D2"], "segment_id": [1, 2, 1],
+                      "speaker": ["P", "I", "P"], "role": ["interviewer", "informant",
+                                                           "interviewer"],
+                      "start": [0, 10, 0], "end": [9, 30, 10],
+                      "text": ["tanya apa", "kami kerja sama erat", "tanya lagi"]}),
+        {"D1": "tanya apa\nkami kerja sama erat", "D2": "tanya lagi"})
+    codebook = ce.Codebook.from_dict({"codebook": "x", "version": 1, "language": "id", "codes": [
+        {"id": "kerja_sama", "label": {"id": "Kerja sama"}, "construct": "KS"}]})
+    codings = pd.DataFrame({"doc_id": ["D1", "D2"], "segment_id": [2, 1], "start": [15, 0],
+                            "end": [25, 5], "code": ["kerja_sama"] * 2, "coder": ["A", "A"]})
+    t = ig.theme_evidence(codings, corpus=corpus, codebook=codebook)
+    assert t.loc[0, ["n_informants", "n_informants_total", "n_segments"]].tolist() == [1, 1, 1]
+    assert t.loc[0, "quote"] == "kerja sama"
+    assert t.loc[0, "segment_share"] == 1.0
+
+
+# --------------------------------------------------------------------------- quantitative side
+
+@pytest.fixture(scope="module")
+def survey():
+    pytest.importorskip("citra_eval.survey", reason="survey module not in this build")
+    inst = ce.Instrument.load(ce.example_path("instrument"))
+    resp = ce.read_responses(ce.example_path("responses"), inst)
+    return inst, resp
+
+
+def test_construct_evidence_by_hand(survey):
+    from scipy import stats
+
+    inst, resp = survey
+    model = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
+    q = ig.construct_evidence(resp, inst, model=model, lang="en").set_index("construct")
+    assert "CITRA" not in q.index  # the outcome has no row
+    assert list(q.index) == [s for s in inst.scales if s != "CITRA"]
+    scores = ce.score_scales(resp, inst)
+    x = scores["TK"].dropna().to_numpy()
+    half = stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
+    assert q.loc["TK", "construct_mean"] == pytest.approx(x.mean())
+    assert q.loc["TK", "mean_ci_low"] == pytest.approx(x.mean() - half)
+    assert q.loc["TK", "mean_ci_high"] == pytest.approx(x.mean() + half)
+    rel = ce.scale_reliability(resp, inst).set_index("scale")
+    assert q.loc["TK", "scale_alpha"] == pytest.approx(rel.loc["TK", "alpha"])
+    tk = model.set_index("term").loc["TK"]
+    assert q.loc["TK", ["std_effect", "std_ci_low", "std_ci_high", "p_value"]].tolist() == \
+        pytest.approx([tk.std_estimate, tk.std_ci_low, tk.std_ci_high, tk.p_value])
+    assert q.loc["TK", "quant_basis"] == "effect"
+    assert q.loc["KP", "quant_basis"] == "level" and np.isnan(q.loc["KP", "std_effect"])
+    assert q.loc["CK", "quant_basis"] == "level"
+    assert q.loc["KS", "construct_label"] == inst.scales["KS"].text("en")
+    assert (q["scale_midpoint"] == 3.0).all()
+
+
+def test_joint_display_on_example_study(survey, study):
+    pytest.importorskip("citra_eval.agreement", reason="agreement module not in this build")
+    inst, resp = survey
+    corpus, codebook, a, b = study
+    manual = pd.concat([a, b], ignore_index=True)
+    j = ce.joint_display(manual, corpus=corpus, codebook=codebook, responses=resp,
+                         instrument=inst, lang="en", seed=0)
+    assert list(j.columns) == ig.JOINT_COLUMNS
+    # every codable theme, then the one construct without a theme (KP)
+    assert j["theme"].tolist()[:15] == codebook.codable_ids
+    assert j["construct"].iloc[15:].tolist() == ["KP"]
+    assert j.loc[15, "meta_inference"] == "expands"
+    # themes without construct expand; linked themes converge or diverge
+    no_construct = j["theme"].notna() & j["construct"].isna()
+    assert (j.loc[no_construct, "meta_inference"] == "expands").all()
+    linked = j["theme"].notna() & j["construct"].notna()
+    assert j.loc[linked, "meta_inference"].isin(["converges", "diverges"]).all()
+    # reliability computed from the two coders (seeded), model computed without controls
+    assert j["code_alpha"].iloc[:15].notna().all()
+    again = ce.joint_display(manual, corpus=corpus, codebook=codebook, responses=resp,
+                             instrument=inst, lang="en", seed=0)
+    pd.testing.assert_frame_equal(j, again)
+    idn = ce.joint_display(manual, corpus=corpus, codebook=codebook, responses=resp,
+                           instrument=inst, lang="id", seed=0)
+    assert idn.loc[0, "theme_label"] == codebook.label(j.loc[0, "theme"], "id")
+    assert idn["meta_inference"].tolist() == j["meta_inference"].tolist()
+
+
+def test_plot_joint_display_rows_and_colours():
+    import matplotlib.pyplot as plt
+
+    from citra_eval.plots import plot_joint_display
+    from citra_eval.plots.joint import META_COLORS
+
+    t = _rules(_row(theme_label="Kerja sama", construct="KS"),
+               _row(theme_label="Bamara", construct="BM", std_ci_low=-0.1),
+               _row(theme=None, theme_label=None, construct="KP", construct_label="Kepuasan",
+                    n_informants=NAN, informant_share=NAN, quant_basis="level"))
+    ax = plot_joint_display(t, lang="id")
+    assert [x.get_text() for x in ax.get_yticklabels()] == ["Kerja sama (KS)", "Bamara (BM)",
+                                                            "Kepuasan (KP)"]
+    bars = ax.patches[:3]
+    assert [b.get_width() for b in bars] == [0.6, 0.6, 0.0]
+    from matplotlib.colors import to_hex
+    assert [to_hex(b.get_facecolor()) for b in bars[:2]] == [META_COLORS["converges"],
+                                                             META_COLORS["diverges"]]
+    legend = [x.get_text() for x in ax.get_legend().get_texts()]
+    assert legend[:3] == ["konvergen", "divergen", "ekspansi"]
+    right = ax.child_axes[0]
+    assert "rerata 3.50" in right.texts[0].get_text()
+    plt.close("all")
+    with pytest.raises(ValueError, match="missing columns"):
+        plot_joint_display(pd.DataFrame({"x": [1]}))
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 12), total=st.integers(1, 12), lo=st.floats(-1, 1), width=st.floats(0, 1),
+       salience=st.floats(0.05, 1.0), has_construct=st.booleans())
+def test_rules_are_a_function_of_the_two_evidences(n, total, lo, width, salience,
+                                                   has_construct):
+    n = min(n, total)
+    row = _row(n_informants=n, n_informants_total=total, informant_share=n / total,
+               std_ci_low=lo, std_ci_high=lo + width,
+               quant_basis="effect" if has_construct else None,
+               construct="C" if has_construct else None)
+    out = _rules(row, salience=salience).iloc[0]
+    qual = "absent" if n == 0 else ("salient" if n / total >= salience else "minor")
+    assert out["qual_evidence"] == qual
+    if not has_construct:
+        assert out["quant_evidence"] is None and out["meta_inference"] == "expands"
+        return
+    quant = "positive" if lo > 0 else ("negative" if lo + width < 0 else "null")
+    assert out["quant_evidence"] == quant
+    agree = (qual == "salient") == (quant == "positive")
+    assert out["meta_inference"] == ("converges" if agree else "diverges")

@@ -1,0 +1,278 @@
+"""report: byte-identical figures and tables, the sha256sum manifest, atomic writes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from citra_eval import report
+from citra_eval.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FIGURE_SCRIPT = """
+import sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from citra_eval import report
+report.set_reproducible_style()
+fig, ax = plt.subplots()
+ax.bar(["Kerja sama", "Bamara", "Berita cepat"], [3, 5, 2], label="informan")
+ax.set_title("Frekuensi kode — ü é")
+ax.legend()
+report.save_figure(fig, "bars", out_dir=sys.argv[1], formats=("png", "svg", "pdf"))
+"""
+
+
+def _sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def _figure():
+    fig, ax = plt.subplots()
+    ax.plot(np.arange(5), np.arange(5) ** 2, label="x²")
+    ax.legend()
+    return fig
+
+
+def test_figure_bytes_identical_across_saves(tmp_path):
+    report.set_reproducible_style()
+    fig = _figure()
+    a = report.save_figure(fig, "a", out_dir=tmp_path / "1", formats=("png", "svg", "pdf"))
+    b = report.save_figure(fig, "a", out_dir=tmp_path / "2", formats=("png", "svg", "pdf"))
+    plt.close(fig)
+    assert [p.name for p in a] == ["a.png", "a.svg", "a.pdf"]
+    for pa, pb in zip(a, b, strict=True):
+        assert pa.read_bytes() == pb.read_bytes(), pa.name
+
+
+def test_figure_bytes_identical_across_processes(tmp_path):
+    # different hash seeds and processes must not change a byte (svg ids, dicts, dates)
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), MPLBACKEND="Agg")
+    outs = []
+    for i, seed in enumerate(["1", "random"]):
+        out = tmp_path / str(i)
+        subprocess.run([sys.executable, "-c", FIGURE_SCRIPT, str(out)], check=True,
+                       env=dict(env, PYTHONHASHSEED=seed), timeout=120)
+        outs.append(out)
+    names = sorted(p.name for p in outs[0].iterdir())
+    assert names == ["bars.pdf", "bars.png", "bars.svg"]
+    for n in names:
+        assert _sha(outs[0] / n) == _sha(outs[1] / n), n
+
+
+def test_figure_has_no_dates_or_version(tmp_path):
+    fig = _figure()
+    png, svg, pdf = report.save_figure(fig, "m", out_dir=tmp_path, formats=("png", "svg", "pdf"))
+    plt.close(fig)
+    svg_text = svg.read_text()
+    assert "<dc:date>" not in svg_text
+    assert matplotlib.__version__ not in svg_text
+    assert b"Software" not in png.read_bytes()
+    assert matplotlib.__version__.encode() not in png.read_bytes()
+    assert b"CreationDate" not in pdf.read_bytes()
+    assert matplotlib.__version__.encode() not in pdf.read_bytes()
+
+
+def test_save_figure_accepts_axes_and_shows_png(tmp_path):
+    fig = _figure()
+    saved = report.save_figure(fig.axes[0], "ax", out_dir=tmp_path, formats="png", close=True)
+    assert saved[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert saved._repr_png_() == saved[0].read_bytes()
+    assert not plt.fignum_exists(fig.number)
+
+
+@pytest.mark.parametrize("name", ["", "a/b", "../x", "x.png.", ".hidden"])
+def test_save_figure_rejects_bad_names(tmp_path, name):
+    fig = _figure()
+    with pytest.raises(ValueError, match="name"):
+        report.save_figure(fig, name, out_dir=tmp_path)
+    plt.close(fig)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_figure_rejects_bad_format(tmp_path):
+    fig = _figure()
+    with pytest.raises(ValueError, match="formats"):
+        report.save_figure(fig, "x", out_dir=tmp_path, formats=("jpg",))
+    with pytest.raises(TypeError, match="fig"):
+        report.save_figure("not a figure", "x", out_dir=tmp_path)
+    plt.close(fig)
+
+
+def test_table_format_fixed(tmp_path):
+    t = pd.DataFrame({
+        "code": ["kerja_sama", "bamara, \"BAMARA\"", "x"],
+        "n": [3, 5, 0],
+        "alpha": [0.812345, -1e-12, np.nan],
+        "ok": [True, False, True],
+    })
+    p = report.save_table(t, "t", out_dir=tmp_path, decimals=3)
+    raw = p.read_bytes()
+    assert b"\r" not in raw
+    assert raw.decode("utf-8") == (
+        "code,n,alpha,ok\n"
+        "kerja_sama,3,0.812,true\n"
+        '"bamara, ""BAMARA""",5,0.000,false\n'
+        "x,0,,true\n")
+
+
+def test_table_rounding_hides_float_noise(tmp_path):
+    a = pd.DataFrame({"v": [0.1 + 0.2, 1 / 3]})
+    b = pd.DataFrame({"v": [0.3, 0.33333333333333337]})
+    pa = report.save_table(a, "a", out_dir=tmp_path)
+    pb = report.save_table(b, "b", out_dir=tmp_path)
+    assert pa.read_bytes() == pb.read_bytes() == b"v\n0.3000\n0.3333\n"
+
+
+def test_table_object_column_of_floats_is_rounded(tmp_path):
+    t = pd.DataFrame({"v": pd.Series([0.1 + 0.2, None, 2.0], dtype=object),
+                      "s": pd.Series(["a", 1.5, None], dtype=object)})
+    p = report.save_table(t, "o", out_dir=tmp_path, decimals=2)
+    assert p.read_text() == "v,s\n0.30,a\n,1.5\n2.00,\n"
+
+
+def test_table_decimals_per_column_and_index(tmp_path):
+    t = pd.DataFrame({"p_value": [0.0001234], "est": [1.23456]},
+                     index=pd.Index(["KS"], name="term"))
+    p = report.save_table(t, "m", out_dir=tmp_path, decimals={"p_value": 6, "default": 2})
+    assert p.read_text() == "term,p_value,est\nKS,0.000123,1.23\n"
+    with pytest.raises(ValueError, match="not in the table"):
+        report.save_table(t, "m", out_dir=tmp_path, decimals={"nope": 2})
+    with pytest.raises(TypeError, match="DataFrame"):
+        report.save_table([1, 2], "m", out_dir=tmp_path)
+
+
+def test_table_identical_across_saves(tmp_path):
+    rng = np.random.default_rng(0)
+    t = pd.DataFrame({"x": rng.normal(size=50), "g": list("ab") * 25})
+    a = report.save_table(t, "t", out_dir=tmp_path / "1")
+    b = report.save_table(t.copy(), "t", out_dir=tmp_path / "2")
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_failed_write_leaves_previous_file(tmp_path, monkeypatch):
+    p = report.save_table(pd.DataFrame({"x": [1]}), "t", out_dir=tmp_path)
+    before = p.read_bytes()
+
+    def boom(*a, **k):  # the final rename fails after the data was written
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        report.save_table(pd.DataFrame({"x": [2]}), "t", out_dir=tmp_path)
+    monkeypatch.undo()
+    assert p.read_bytes() == before
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["t.csv"]  # no temp file left
+
+
+def test_failed_figure_save_leaves_no_partial_file(tmp_path, monkeypatch):
+    fig = _figure()
+    report.save_figure(fig, "f", out_dir=tmp_path, formats=("png",))
+    before = (tmp_path / "f.png").read_bytes()
+    fig.axes[0].set_title("changed")
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(report, "write_bytes", boom)
+    with pytest.raises(OSError):
+        report.save_figure(fig, "f", out_dir=tmp_path, formats=("png",))
+    plt.close(fig)
+    assert (tmp_path / "f.png").read_bytes() == before
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["f.png"]
+
+
+def _tree(tmp_path: Path) -> Path:
+    r = tmp_path / "reports"
+    report.save_table(pd.DataFrame({"x": [1, 2]}), "b", out_dir=r / "tables")
+    report.save_table(pd.DataFrame({"y": [3]}), "a", out_dir=r / "tables")
+    (r / "figures").mkdir()
+    (r / "figures" / "f.png").write_bytes(b"png bytes")
+    (r / "provenance.json").write_text("{}\n")
+    (r / "notebooks").mkdir()
+    (r / "notebooks" / "01-x.ipynb").write_text("{} timestamps")
+    return r
+
+
+def test_manifest_format_sorted_and_relative(tmp_path):
+    r = _tree(tmp_path)
+    m = report.write_manifest(r)
+    assert m == r / "MANIFEST.sha256"
+    lines = m.read_text().splitlines()
+    paths = [ln.split("  ", 1)[1] for ln in lines]
+    assert paths == ["reports/figures/f.png", "reports/provenance.json",
+                     "reports/tables/a.csv", "reports/tables/b.csv"]
+    assert lines[0] == hashlib.sha256(b"png bytes").hexdigest() + "  reports/figures/f.png"
+    assert not m.read_bytes().endswith(b"\n\n") and m.read_bytes().endswith(b"\n")
+
+
+@pytest.mark.skipif(shutil.which("sha256sum") is None, reason="coreutils sha256sum not found")
+def test_manifest_checks_with_coreutils(tmp_path):
+    r = _tree(tmp_path)
+    report.write_manifest(r)
+    ok = subprocess.run(["sha256sum", "-c", "reports/MANIFEST.sha256"], cwd=tmp_path,
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    (r / "tables" / "a.csv").write_text("y\n4\n")
+    bad = subprocess.run(["sha256sum", "-c", "reports/MANIFEST.sha256"], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "reports/tables/a.csv: FAILED" in bad.stdout
+
+
+def test_check_manifest_lists_changed_missing_unlisted(tmp_path):
+    r = _tree(tmp_path)
+    report.write_manifest(r)
+    assert report.check_manifest(r) == []
+    (r / "tables" / "a.csv").write_text("y\n4\n")
+    (r / "figures" / "f.png").unlink()
+    (r / "figures" / "new.svg").write_text("<svg/>")
+    (r / "notebooks" / "01-x.ipynb").write_text("other timestamps")  # not covered
+    diffs = report.check_manifest(r)
+    assert [(d.path, d.status) for d in diffs] == [
+        ("reports/figures/f.png", "missing"),
+        ("reports/figures/new.svg", "unlisted"),
+        ("reports/tables/a.csv", "changed"),
+    ]
+    assert str(diffs[2]) == "reports/tables/a.csv: differs from the manifest"
+
+
+def test_check_rebuilt_copy_against_committed_manifest(tmp_path):
+    committed = _tree(tmp_path / "repo")
+    report.write_manifest(committed)
+    rebuilt = _tree(tmp_path / "build")
+    assert report.check_manifest(rebuilt, manifest=committed / "MANIFEST.sha256") == []
+    (rebuilt / "provenance.json").write_text('{"x": 1}\n')
+    diffs = report.check_manifest(rebuilt, manifest=committed / "MANIFEST.sha256")
+    assert [d.path for d in diffs] == ["reports/provenance.json"]
+
+
+def test_manifest_escapes_odd_names(tmp_path):
+    hashes = {"reports/tables/a\\b.csv": "0" * 64, "reports/x.csv": "1" * 64}
+    text = report.manifest_text(hashes)
+    assert text.splitlines()[0] == "\\" + "0" * 64 + "  reports/tables/a\\\\b.csv"
+    m = tmp_path / "M"
+    m.write_text(text)
+    assert report.read_manifest(m) == hashes
+
+
+def test_read_manifest_reports_bad_line(tmp_path):
+    m = tmp_path / "MANIFEST.sha256"
+    m.write_text("0" * 64 + "  ok.csv\nnot a checksum line\n")
+    with pytest.raises(InputError) as e:
+        report.read_manifest(m)
+    assert e.value.line == 2
+    with pytest.raises(InputError, match="not found"):
+        report.read_manifest(tmp_path / "nope")

@@ -1,0 +1,349 @@
+"""reproduce: raw-input checksums, notebook runs, manifest, --check and verify.
+
+Most tests build a tiny project (one transcript, a two-code codebook, small notebooks) in a
+temporary folder so they run in seconds; the last one checks the real example study against
+the committed reports/ (what ``make test`` relies on).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT, run_cli
+
+from citra_eval import reproduce as rp
+from citra_eval.errors import InputError
+
+TRANSCRIPT = """---
+id: INF01
+speakers: {PWW: interviewer, INF01: informant}
+---
+PWW: Bagaimana kerja sama dengan media?
+INF01: Kami bermitra dengan media lokal.
+"""
+
+CODEBOOK = """codebook: toy
+version: 3
+language: id
+codes:
+  - id: kerja_sama
+    label: {id: Kerja sama, en: Cooperation}
+"""
+
+META = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"}}
+
+
+def _notebook(path: Path, cells: list[str], params: str) -> None:
+    nb = nbformat.v4.new_notebook(metadata=META)
+    p = nbformat.v4.new_code_cell(params)
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# toy"), p]
+    nb.cells += [nbformat.v4.new_code_cell(c) for c in cells]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+
+
+PARAMS = 'root = ".."\ntranscripts = "interview_transcripts"\nout_dir = "reports"\nseed = 0'
+
+NB_TABLE = [
+    "import os, sys\nfrom pathlib import Path\nimport pandas as pd\nimport citra_eval as ce\n"
+    "from citra_eval import report",
+    "corpus = ce.read_transcripts(Path(root) / transcripts)\n"
+    "env = pd.DataFrame({'key': ['hashseed', 'backend', 'python', 'seed'],\n"
+    "    'value': [os.environ.get('PYTHONHASHSEED'), os.environ.get('MPLBACKEND'),\n"
+    "              sys.executable, str(seed)]})\n"
+    "report.save_table(env, 'env', out_dir=Path(out_dir) / 'tables')\n"
+    "report.save_table(corpus.segments[['doc_id', 'segment_id', 'role']], 'segments',\n"
+    "                  out_dir=Path(out_dir) / 'tables')",
+]
+NB_FIGURE = [
+    "from pathlib import Path\nimport matplotlib.pyplot as plt\nfrom citra_eval import report\n"
+    "report.set_reproducible_style()",
+    "fig, ax = plt.subplots()\nax.bar(['a', 'b'], [1, 2])\n"
+    "report.save_figure(fig, 'bars', out_dir=Path(out_dir) / 'figures')",
+]
+
+
+def _project(base: Path) -> Path:
+    root = base / "proj"
+    (root / "interview_transcripts").mkdir(parents=True)
+    (root / "interview_transcripts" / "INF01.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "data" / "raw" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    _notebook(root / "notebooks" / "01-table.ipynb", NB_TABLE, PARAMS)
+    _notebook(root / "notebooks" / "02-figure.ipynb", NB_FIGURE, PARAMS)
+    (root / "notebooks" / "scratch.ipynb").write_text("not run: no NN- prefix")
+    (root / "interview_transcripts" / "README.md").write_text("notes, not an input\n")
+    rp.write_raw_checksums(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A toy project reproduced once (shared by the read-only tests)."""
+    root = _project(tmp_path_factory.mktemp("built"))
+    res = rp.reproduce(root)
+    return root, res
+
+
+def test_raw_checksums_cover_inputs(tmp_path):
+    root = _project(tmp_path)
+    lines = (root / rp.CHECKSUMS).read_text().splitlines()
+    assert [ln.split("  ")[1] for ln in lines] == ["data/raw/codebook.yaml",
+                                                   "interview_transcripts/INF01.txt"]
+    assert rp.check_raw_inputs(root) == rp.raw_checksums(root)
+    (root / "interview_transcripts" / "README.md").write_text("edited notes\n")
+    assert rp.check_raw_inputs(root)  # documentation is not an input
+
+
+def test_changed_new_and_missing_raw_inputs_exit_2(tmp_path):
+    root = _project(tmp_path)
+    (root / "data" / "raw" / "codebook.yaml").write_text(CODEBOOK.replace("3", "4"))
+    (root / "interview_transcripts" / "INF02.txt").write_text(TRANSCRIPT.replace("01", "02"))
+    with pytest.raises(InputError) as e:
+        rp.check_raw_inputs(root)
+    assert [p.path for p in e.value.problems] == ["data/raw/codebook.yaml",
+                                                  "interview_transcripts/INF02.txt"]
+    r = run_cli("reproduce", "--root", str(root))
+    assert r.returncode == 2, r.stderr
+    err = r.stderr.strip().splitlines()
+    assert err[0].startswith("error: data/raw/codebook.yaml: raw input changed")
+    assert err[1].startswith("error: interview_transcripts/INF02.txt: raw input not listed")
+    assert "--update-checksums" in err[0]
+    assert "Traceback" not in r.stderr
+    assert not (root / "reports").exists()  # nothing written
+    (root / "interview_transcripts" / "INF01.txt").unlink()
+    with pytest.raises(InputError, match="is missing"):
+        rp.check_raw_inputs(root)
+
+
+def test_missing_checksum_file_is_input_error(tmp_path):
+    root = _project(tmp_path)
+    (root / rp.CHECKSUMS).unlink()
+    r = run_cli("reproduce", "--root", str(root))
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"error: {rp.CHECKSUMS}: no checksums")
+
+
+def test_invalid_raw_input_stops_before_running(tmp_path):
+    root = _project(tmp_path)
+    (root / "data" / "raw" / "codebook.yaml").write_text("codebook: toy\ncodes: []\n")
+    rp.write_raw_checksums(root)  # deliberately accepted, but still invalid
+    with pytest.raises(InputError) as e:
+        rp.reproduce(root)
+    assert e.value.path.endswith("codebook.yaml")
+    assert not (root / "reports").exists()
+
+
+def test_reproduce_writes_reports_and_manifest(built):
+    root, res = built
+    rep = root / "reports"
+    assert list(res.timings) == ["01-table.ipynb", "02-figure.ipynb"]
+    assert all(t > 0 for t in res.timings.values())
+    assert sorted(p.relative_to(rep).as_posix() for p in rep.rglob("*") if p.is_file()) == [
+        "MANIFEST.sha256", "figures/bars.png", "figures/bars.svg", "notebooks/01-table.ipynb",
+        "notebooks/02-figure.ipynb", "provenance.json", "tables/env.csv", "tables/segments.csv"]
+    manifest = (rep / "MANIFEST.sha256").read_text().splitlines()
+    assert [ln.split("  ")[1] for ln in manifest] == [
+        "reports/figures/bars.png", "reports/figures/bars.svg", "reports/provenance.json",
+        "reports/tables/env.csv", "reports/tables/segments.csv"]
+    assert res.files == [ln.split("  ")[1] for ln in manifest]
+
+
+def test_kernel_is_this_interpreter_with_fixed_hash_seed(built):
+    root, _ = built
+    env = (root / "reports" / "tables" / "env.csv").read_text().splitlines()
+    assert env[1:] == ["hashseed,0", "backend,Agg", f"python,{sys.executable}", "seed,0"]
+
+
+def test_provenance_has_no_time(built):
+    root, _ = built
+    prov = json.loads((root / "reports" / "provenance.json").read_text())
+    assert prov["inputs"] == rp.raw_checksums(root)
+    assert prov["codebook"] == {"name": "toy", "version": "3"}
+    assert set(prov["notebooks"]) == {"notebooks/01-table.ipynb", "notebooks/02-figure.ipynb"}
+    assert prov["packages"]["matplotlib"]
+    text = json.dumps(prov)
+    assert "2026" not in text and "time" not in text and str(root) not in text
+
+
+def test_executed_notebooks_have_no_timestamps_or_staging_paths(built):
+    root, _ = built
+    text = (root / "reports" / "notebooks" / "01-table.ipynb").read_text()
+    nb = nbformat.reads(text, as_version=4)
+    assert "start_time" not in text and "iopub" not in text and "duration" not in text
+    assert ".staging" not in text and str(root) not in text
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert "out_dir = 'reports'" in injected[0].source
+    assert nb.cells[-1].outputs == [] or nb.cells[-1].execution_count is not None
+
+
+def test_verify_and_coreutils(built, tmp_path):
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    assert rp.verify(copy) == []
+    if shutil.which("sha256sum"):
+        ok = subprocess.run(["sha256sum", "--quiet", "-c", "reports/MANIFEST.sha256"], cwd=copy)
+        assert ok.returncode == 0
+    (copy / "reports" / "tables" / "env.csv").write_text("tampered\n")
+    r = run_cli("verify", "--root", str(copy))
+    assert r.returncode == 1
+    assert "reports/tables/env.csv: differs from the manifest" in r.stderr
+    (copy / "reports" / "MANIFEST.sha256").unlink()
+    r = run_cli("verify", "--root", str(copy))
+    assert r.returncode == 2 and r.stderr.startswith("error: ")
+
+
+def test_second_run_is_byte_identical(built, tmp_path):
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    before = {p.relative_to(copy).as_posix(): p.read_bytes()
+              for p in (copy / "reports").rglob("*") if p.is_file()}
+    r = run_cli("reproduce", "--root", str(copy))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("reproduced 2 notebooks, 5 files")
+    after = {p.relative_to(copy).as_posix(): p.read_bytes()
+             for p in (copy / "reports").rglob("*") if p.is_file()}
+    assert after == before  # executed notebooks included, once volatile metadata is stripped
+    assert not list((copy / "reports").glob(".*"))  # no staging left behind
+
+
+def test_check_lists_every_differing_file_and_only_those(built, tmp_path):
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    m = copy / "reports" / "MANIFEST.sha256"
+    lines = m.read_text().splitlines()
+    lines = [("0" * 64 + ln[64:]) if ln.endswith(("bars.svg", "env.csv")) else ln
+             for ln in lines]
+    lines.append("1" * 64 + "  reports/tables/gone.csv")
+    m.write_text("\n".join(sorted(lines, key=lambda s: s[66:])) + "\n")
+    before = m.read_bytes()
+    r = run_cli("reproduce", "--check", "--root", str(copy))
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [
+        "reports/figures/bars.svg: differs from the manifest",
+        "reports/tables/env.csv: differs from the manifest",
+        "reports/tables/gone.csv: listed in the manifest but missing",
+        "3 file(s) differ from reports/MANIFEST.sha256"]
+    assert m.read_bytes() == before  # --check never writes reports/
+
+
+def test_failing_notebook_names_its_cell(tmp_path):
+    root = _project(tmp_path)
+    _notebook(root / "notebooks" / "02-figure.ipynb",
+              ["x = 1", "y = {'a': 1}\ny['missing']", "z = 3"], PARAMS)
+    rp.write_raw_checksums(root)
+    r = run_cli("reproduce", "--root", str(root))
+    assert r.returncode == 1
+    # markdown, parameters, x = 1, then the failing cell: cell 4 of the committed notebook
+    assert "notebooks/02-figure.ipynb failed in cell 4" in r.stderr
+    assert "y['missing']" in r.stderr
+    assert "KeyError: 'missing'" in r.stderr
+    assert not (root / "reports").exists()  # the first notebook's output is not kept
+
+
+def test_failure_maps_to_committed_cell():
+    import nbformat as nbf
+
+    nb = nbf.v4.new_notebook()
+    nb.cells = [nbf.v4.new_markdown_cell("# x"), nbf.v4.new_code_cell("a = 1"),
+                nbf.v4.new_code_cell("1 / 0")]
+
+    class Exc:  # what papermill's PapermillExecutionError carries
+        cell_index, exec_count, source = 3, 2, "1 / 0"
+        ename, evalue = "ZeroDivisionError", "division by zero"
+        traceback = ("\x1b[0;31mZeroDivisionError\x1b[0m: division by zero",)
+
+    err = rp._failure(Exc(), nb, "notebooks/09-x.ipynb")
+    assert (err.notebook, err.cell, err.ename) == ("notebooks/09-x.ipynb", 3,
+                                                   "ZeroDivisionError")
+    assert str(err).startswith("notebooks/09-x.ipynb failed in cell 3 (execution count 2):")
+    assert "\x1b" not in str(err)
+
+
+def test_input_error_inside_notebook_exits_2(tmp_path):
+    root = _project(tmp_path)
+    _notebook(root / "notebooks" / "01-table.ipynb",
+              ["import citra_eval as ce\nce.read_transcripts('no/such/folder')"], PARAMS)
+    rp.write_raw_checksums(root)
+    r = run_cli("reproduce", "--root", str(root))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith("error: notebooks/01-table.ipynb: ")
+
+
+def test_update_checksums_accepts_changed_inputs(tmp_path):
+    root = _project(tmp_path)
+    _notebook(root / "notebooks" / "02-figure.ipynb", ["pass"], PARAMS)
+    (root / "interview_transcripts" / "INF01.txt").write_text(TRANSCRIPT + "PWW: Terima kasih.\n")
+    with pytest.raises(InputError):
+        rp.check_raw_inputs(root)
+    res = rp.reproduce(root, update_checksums=True)
+    assert rp.check_raw_inputs(root)
+    assert "reports/tables/segments.csv" in res.files
+
+
+def test_bad_arguments(tmp_path):
+    with pytest.raises(ValueError, match="lang"):
+        rp.reproduce(tmp_path, lang="fr")
+    with pytest.raises(TypeError, match="seed"):
+        rp.reproduce(tmp_path, seed="1")
+    with pytest.raises(InputError, match="no notebooks"):
+        rp.find_notebooks(tmp_path)
+
+
+@pytest.mark.skipif(not (ROOT / "reports" / "MANIFEST.sha256").is_file(),
+                    reason="no committed reports/MANIFEST.sha256 yet")
+def test_committed_reports_reproduce_byte_for_byte():
+    """The committed reports/ match what a fresh clone rebuilds (`citra-eval reproduce
+    --check`), and verify passes on them."""
+    r = run_cli("verify")
+    assert r.returncode == 0, r.stderr
+    r = run_cli("reproduce", "--check")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.startswith("ok: ")
+
+
+def test_failed_run_leaves_previous_reports_untouched(built, tmp_path):
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    before = {p.relative_to(copy).as_posix(): p.read_bytes()
+              for p in (copy / "reports").rglob("*") if p.is_file()}
+    _notebook(copy / "notebooks" / "02-figure.ipynb", ["raise RuntimeError('late failure')"],
+              PARAMS)
+    with pytest.raises(rp.NotebookError, match="late failure"):
+        rp.reproduce(copy)
+    after = {p.relative_to(copy).as_posix(): p.read_bytes()
+             for p in (copy / "reports").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list((copy / "reports").glob(".*"))
+
+
+def test_notebook_parameters_list_every_coder(tmp_path):
+    root = _project(tmp_path)
+    for c in ("B", "A", "C"):
+        (root / "data" / "raw" / f"codings_{c}.csv").write_text("x\n")
+    p = rp.notebook_parameters(root, "reports", lang="en", seed=3)
+    assert p["codings"] == ["data/raw/codings_A.csv", "data/raw/codings_B.csv",
+                            "data/raw/codings_C.csv"]
+    assert (p["lang"], p["seed"], p["out_dir"], p["root"]) == ("en", 3, "reports", ".")
+
+
+def test_missing_notebook_runner_is_reported(tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "papermill" else real(name, *a))
+    with pytest.raises(InputError, match=r"needs papermill: pip install 'citra_eval\[notebooks\]'"):
+        rp.reproduce(_project(tmp_path))
