@@ -230,8 +230,14 @@ def codebook_to_qdc(codebook: Codebook, path: str | os.PathLike) -> None:
     Parameters
     ----------
     codebook : Codebook
+        The codebook to export.
     path : str or path
         Target ``.qdc`` file.
+
+    Returns
+    -------
+    None
+        The file is written atomically.
 
     Examples
     --------
@@ -1308,6 +1314,11 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
     (typed Boolean, Integer, Float, Date or Text). GUIDs are UUID-5s of ids, zip entries have
     fixed dates and order: the same input always gives the same bytes. Not exported:
     ``evidence``, the codebook's ``slang``/``no_stem``.
+
+    Returns
+    -------
+    None
+        The archive is written to a temporary name and renamed, never half-written.
 
     Raises
     ------
