@@ -217,3 +217,8 @@ def test_exemplar_quotes_spread_over_documents_among_equals():
     assert q["rank"].tolist() == [1, 2]
     q3 = ce.exemplar_quotes(codings, corpus=corpus, k=3, min_chars=1)
     assert q3["segment_id"].tolist() == [2, 2, 4]
+
+
+def test_cooccurrence_matrix_needs_a_dataframe():
+    with pytest.raises(TypeError, match="table must be a DataFrame from cooccurrence"):
+        ce.cooccurrence_matrix({"code_a": ["a"], "code_b": ["a"], "count": [1]})

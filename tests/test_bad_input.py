@@ -11,6 +11,7 @@ a command to ``COMMANDS`` if none of them reads it, and cases to ``CASES``.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import zipfile
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ CODEBOOK = ("codebook: demo\nlanguage: id\ncodes:\n  - id: strategi\n    label: 
             "    codable: false\n    children:\n      - id: kerja_sama\n        label: Kerja sama\n"
             "        patterns: [bermitra]\n")
 CODINGS = "doc_id,segment_id,start,end,code,coder\nINF01,2,31,39,kerja_sama,A\n"
+CODINGS_B = CODINGS.replace(",A\n", ",B\n")
 KEY = "name,pseudonym\nBudi,INF01\n"
 INSTRUMENT = ("instrument: mini\nscale: {min: 1, max: 5}\nid_column: respondent_id\nscales:\n"
               "  KS:\n    label: {id: Kerja sama, en: Cooperation}\n    items: [KS1, KS2, KS3]\n"
@@ -35,6 +37,7 @@ GOOD: dict[str, str | bytes] = {
     "tr/a.txt": TRANSCRIPT,
     "codebook.yaml": CODEBOOK,
     "codings.csv": CODINGS,
+    "codings_b.csv": CODINGS_B,
     "key.csv": KEY,
     "instrument.yaml": INSTRUMENT,
     "responses.csv": RESPONSES,
@@ -47,6 +50,11 @@ COMMANDS = {
     "import": ["qdpx", "import", "{x}/project.qdpx", "--out", "{x}/OUTPUT"],
     "survey": ["survey", "--instrument", "{x}/instrument.yaml", "--responses",
                "{x}/responses.csv", "--out", "{x}/OUTPUT"],
+    "code": ["code", "--transcripts", "{x}/tr", "--codebook", "{x}/codebook.yaml",
+             "--out", "{x}/OUTPUT.csv"],
+    "agree": ["agree", "--transcripts", "{x}/tr", "--codings", "{x}/codings.csv",
+              "{x}/codings_b.csv", "--n-boot", "20", "--out", "{x}/OUTPUT.csv",
+              "--disagreements", "{x}/OUTPUT_disagreements.csv"],
     "pseudonymise": ["pseudonymise", "--transcripts", "{x}/tr", "--key", "{x}/key.csv",
                      "--codings", "{x}/codings.csv", "--out", "{x}/OUTPUT"],
 }
@@ -65,12 +73,15 @@ _QDE = (b'<Project xmlns="urn:QDA-XML:project:1.0" name="p"><Sources><TextSource
         b"</Sources></Project>")
 
 
+DIRECTORY = object()  # Case.content: make a folder where the file should be
+
+
 @dataclass
 class Case:
     id: str
     command: str
     bad: str                     # the file (relative to tmp) the error must name
-    content: str | bytes | None  # what it becomes (None: delete it)
+    content: str | bytes | object | None  # what it becomes (None: delete it)
     line: int | None = None      # the line the error must point at
     extra: dict = field(default_factory=dict)  # further files
 
@@ -113,6 +124,16 @@ CASES = [
     Case("codings-huge-offset", "export", "codings.csv",
          CODINGS.replace(",39,", ",99999999999999999999,"), 2),
     Case("codings-not-utf8", "export", "codings.csv", CODINGS.encode("utf-16"), 1),
+    Case("codings-bom-crlf", "export", "codings.csv",
+         b"\xef\xbb\xbf" + CODINGS.replace(",31,", ",3,").replace("\n", "\r\n").encode(), 2),
+    Case("codings-directory", "export", "codings.csv", DIRECTORY),
+    Case("codings-multiline-note", "export", "codings.csv",  # a quoted note spans 2 lines
+         CODINGS.replace("coder\n", "coder,note\n").replace(",A\n", ',A,"two\nlines"\n')
+         + "INF01,2,3,39,kerja_sama,A,\n", 4),
+    Case("codings-unknown-doc-agree", "agree", "codings_b.csv",
+         CODINGS_B.replace("INF01", "INF09"), 2),
+    Case("codebook-directory", "code", "codebook.yaml", DIRECTORY),
+    Case("transcripts-empty-folder", "code", "tr", DIRECTORY),
     # REFI-QDA projects
     Case("qdpx-garbage", "import", "project.qdpx", bytes(range(256)) * 4),
     Case("qdpx-truncated", "import", "project.qdpx",
@@ -138,6 +159,7 @@ CASES = [
          RESPONSES.replace("R2,B,3,4,1", "R2,B,3,9,1"), 3),
     Case("responses-missing-item", "survey", "responses.csv",
          "respondent_id,district,KS1,KS2\nR1,A,4,5\n", 1),
+    Case("instrument-directory", "survey", "instrument.yaml", DIRECTORY),
     Case("responses-not-utf8", "survey", "responses.csv",
          RESPONSES.replace("R1,A", "R1,\xc4").encode("latin-1"), 2),
     # pseudonymisation key
@@ -145,6 +167,17 @@ CASES = [
     Case("key-empty-pseudonym", "pseudonymise", "key.csv", KEY + "Siti,\n", 3),
     Case("key-unknown-format", "pseudonymise", "key.txt", "Budi=INF01",
          extra={"argv": ["--key", "{x}/key.txt"]}),
+    Case("key-directory", "pseudonymise", "keys", DIRECTORY,
+         extra={"argv": ["--key", "{x}/keys"]}),
+    # output paths that cannot be written: refused before anything is read or written
+    Case("out-inside-a-file", "code", "blocker", "x",
+         extra={"argv": ["--out", "{x}/blocker/deeper/OUTPUT.csv"]}),
+    Case("survey-out-inside-a-file", "survey", "blocker", "x",
+         extra={"argv": ["--out", "{x}/blocker/OUTPUT"]}),
+    Case("export-out-inside-a-file", "export", "blocker", "x",
+         extra={"argv": ["--out", "{x}/blocker/OUTPUT.qdpx"]}),
+    Case("disagreements-inside-a-file", "agree", "blocker", "x",
+         extra={"argv": ["--disagreements", "{x}/blocker/d.csv"]}),
 ]
 
 
@@ -156,6 +189,9 @@ def _setup(tmp: Path, case: Case) -> list[str]:
     target = tmp / case.bad
     if case.content is None:
         target.unlink(missing_ok=True)
+    elif case.content is DIRECTORY:
+        shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+        target.mkdir(parents=True)
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(case.content if isinstance(case.content, bytes)
@@ -204,18 +240,19 @@ def test_bad_input_exits_2_naming_the_file(case, tmp_path, run):
         assert line.startswith(prefix + ":"), line
     if case.line is not None:
         assert lines[0].startswith(f"{prefix}:{case.line}: "), lines[0]
-    assert not (tmp_path / "OUTPUT").exists()
+    assert not list(tmp_path.glob("OUTPUT*"))
     assert r.stdout == ""
 
 
 @pytest.mark.parametrize("command,kind", [("export", "dir"), ("import", "file"),
-                                          ("pseudonymise", "file")])
+                                          ("pseudonymise", "file"), ("code", "dir"),
+                                          ("agree", "dir"), ("survey", "file")])
 def test_out_of_the_wrong_kind_exits_2(command, kind, tmp_path, run):
     argv = _setup(tmp_path, Case("good", command, "tr/a.txt", TRANSCRIPT))
     if command == "import":
         (tmp_path / "project.qdpx").write_bytes(_zip({"project.qde": _QDE,
                                                       "sources/x.txt": b"x"}))
-    out = tmp_path / "OUTPUT"
+    out = Path(argv[argv.index("--out") + 1])
     out.mkdir() if kind == "dir" else out.write_text("keep me")
     r = run(*argv)
     assert r.returncode == 2 and r.stderr.startswith(f"error: {out}: --out must be")
@@ -242,9 +279,34 @@ def test_good_inputs_pass_every_command(tmp_path, run):
             argv = [a.replace("{x}", str(tmp_path)) for a in COMMANDS["import"]]
         r = run(*argv)
         assert r.returncode == 0, (command, r.stderr)
-        out = tmp_path / "OUTPUT"
+        out = Path(argv[argv.index("--out") + 1])
         assert out.exists()
         if out.is_dir():
             shutil.rmtree(out)
         else:
             out.unlink()
+
+
+def test_header_only_codings_cannot_be_compared(tmp_path, run):
+    """A codings file with a header (BOM, CRLF) and no rows is valid but holds no coder."""
+    argv = _setup(tmp_path, Case("header-only", "agree", "codings_b.csv",
+                                 "\ufeffdoc_id,segment_id,start,end,code,coder\r\n"))
+    r = run(*argv)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "needs at least 2 coders; the codings have 1 (A)" in r.stderr
+    assert not list(tmp_path.glob("OUTPUT*"))
+
+
+def test_out_in_a_read_only_folder_exits_2(tmp_path, run, monkeypatch):
+    argv = _setup(tmp_path, Case("good", "code", "tr/a.txt", TRANSCRIPT))
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    if os.geteuid() == 0:  # root may write anywhere: report what a normal user would get
+        real = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode, **kw: (
+            False if os.fspath(p) == str(locked) and mode & os.W_OK else real(p, mode, **kw)))
+    argv[argv.index("--out") + 1] = str(locked / "new" / "OUTPUT.csv")
+    r = run(*argv)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"error: {locked}: no permission to write")
+    assert not list(locked.iterdir())

@@ -353,3 +353,9 @@ def test_cli_code_rejects_non_csv_output(cli, tmp_path):
     r = cli("code", "--transcripts", "interview_transcripts", "--codebook",
             "data/raw/codebook.yaml", "--out", str(out))
     assert r.returncode == 2 and ".csv" in r.stderr and not out.exists()
+
+
+@pytest.mark.parametrize("fn", [ce.autocode_report, ce.explain])
+def test_report_functions_need_a_codings_frame(fn, example_corpus, example_codebook):
+    with pytest.raises(TypeError, match="codings must be a codings DataFrame, got str"):
+        fn("codings.csv", corpus=example_corpus, codebook=example_codebook)

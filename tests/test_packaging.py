@@ -55,3 +55,18 @@ def test_licence_and_console_script():
     assert project["license"] == "GPL-3.0-or-later"
     assert project["scripts"]["citra-eval"] == "citra_eval.cli:main"
     assert "GNU GENERAL PUBLIC LICENSE" in (ROOT / "LICENSE").read_text(encoding="utf-8")[:200]
+
+
+def test_import_leaves_heavy_libraries_for_later():
+    """``import citra_eval`` (and ``import *``) loads numpy/pandas but not the statistics,
+    plotting or XML stacks, which only the functions that need them import."""
+    import subprocess
+    import sys
+
+    heavy = ["scipy.stats", "statsmodels", "pingouin", "matplotlib", "seaborn", "nltk", "lxml"]
+    code = ("import sys\nfrom citra_eval import *\n"
+            f"print(','.join(m for m in {heavy!r} if m in sys.modules))")
+    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True)
+    assert out.stdout.strip() == "", f"imported at package import: {out.stdout.strip()}"

@@ -247,3 +247,16 @@ def test_cli_refuses_key_inside_the_shared_folder(tmp_path, cli):
     assert r.returncode == 2
     assert r.stderr.startswith(f"error: {tmp_path / 'out' / 'key.csv'}: the re-identification")
     assert not (tmp_path / "out").exists()
+
+
+def test_key_csv_lines_count_quoted_newlines(tmp_path):
+    # A quoted cell spanning two lines: the bad row starts on file line 4, not row 3.
+    (tmp_path / "ml.csv").write_text('name,pseudonym\n"Budi\nSantoso",INF01\nSiti,\n')
+    with pytest.raises(ce.InputError) as err:
+        ce.load_key(tmp_path / "ml.csv")
+    assert err.value.line == 4, err.value.format()
+
+
+def test_reidentify_needs_a_corpus(tmp_path):
+    with pytest.raises(TypeError, match="corpus must be a Corpus"):
+        ce.reidentify("interview_transcripts", tmp_path / "key.csv")

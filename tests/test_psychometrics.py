@@ -182,3 +182,8 @@ def test_reliability_columns_on_example():
     # KS4 is reverse-keyed: its keyed mean is 6 minus the raw mean
     assert stats.loc["KS4", "mean"] == pytest.approx(6 - resp["KS4"].mean())
     assert (stats["r_drop"] > 0.3).all()
+
+
+def test_omega_total_needs_a_dataframe():
+    with pytest.raises(TypeError, match="items must be a DataFrame of item columns, got list"):
+        ce.omega_total([[1, 2, 3], [2, 3, 4]])

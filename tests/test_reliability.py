@@ -454,3 +454,9 @@ def test_alpha_bootstrap_arguments():
     many = np.arange(600, dtype=float).reshape(300, 2)
     with pytest.raises(ValueError, match="at most 200 distinct values"):
         krippendorff_alpha_details(many, level="interval", n_boot=10)
+
+
+@pytest.mark.parametrize("bad", [42, "AB"])
+def test_set_ratings_must_be_a_table(bad):
+    with pytest.raises(TypeError, match="ratings must be a DataFrame or 2-D sequence of sets"):
+        krippendorff_alpha_sets(bad)

@@ -137,3 +137,8 @@ def test_script_writes_both_files(tmp_path):
     truth = yaml.safe_load((tmp_path / "survey_truth.yaml").read_text(encoding="utf-8"))
     assert truth["seed"] == 4 and truth["n_population"] == 5000
     assert "--seed 4" in truth["command"]
+
+
+def test_survey_truth_needs_an_instrument():
+    with pytest.raises(TypeError, match="instrument must be an Instrument"):
+        ce.survey_truth("data/raw/instrument.yaml")

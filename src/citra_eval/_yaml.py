@@ -8,6 +8,7 @@ PyYAML silently overwrites, are reported.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import Any
 
 import yaml
@@ -24,6 +25,31 @@ class LineDict(dict):
     def line_of(self, key: Any) -> int:
         """Line of ``key`` if known, else the mapping's own line."""
         return self.key_lines.get(key, self.line)
+
+
+def as_linedict(d: dict, line: int | None = None) -> LineDict:
+    """``d`` as a :class:`LineDict` (itself when it is one), placed at ``line``."""
+    if isinstance(d, LineDict):
+        return d
+    out = LineDict(d)
+    out.line, out.key_lines = line or 0, {}
+    return out
+
+
+def unknown_keys(d: LineDict, allowed: Iterable[str], where: str) -> list[tuple[str, int]]:
+    """``(message, line)`` for every key of ``d`` not in ``allowed``, with a "did you mean"
+    hint for a likely typo, else the list of allowed keys."""
+    from .errors import closest
+
+    allowed = set(allowed)
+    out = []
+    for key in d:
+        if key not in allowed:
+            hint = closest(str(key), allowed)
+            out.append((f"unknown key {key!r} in {where}"
+                        + (f"; did you mean {hint!r}?" if hint else
+                           f"; allowed keys: {', '.join(sorted(allowed))}"), d.line_of(key)))
+    return out
 
 
 class LineList(list):

@@ -130,38 +130,6 @@ def _select_codes(codings: pd.DataFrame, codes) -> tuple[list[str], Codebook | N
     return chosen, None
 
 
-def _looks_valid(codings: pd.DataFrame, corpus: Corpus, codebook: Codebook | None) -> bool:
-    """Vectorised pre-check of what ``validate_codings`` checks row by row."""
-    if any(c not in codings.columns for c in CODING_COLUMNS):
-        return False
-    try:
-        start = codings["start"].to_numpy(dtype=np.int64)
-        end = codings["end"].to_numpy(dtype=np.int64)
-        sid = codings["segment_id"].to_numpy(dtype=np.int64)
-    except (TypeError, ValueError):
-        return False
-    segs = corpus.segments
-    key = pd.MultiIndex.from_arrays([segs["doc_id"], segs["segment_id"]])
-    pos = key.get_indexer(pd.MultiIndex.from_arrays([codings["doc_id"], sid]))
-    if (pos < 0).any():
-        return False
-    inside = ((start >= segs["start"].to_numpy()[pos]) & (end <= segs["end"].to_numpy()[pos])
-              & (start < end) & (start >= 0))
-    if not inside.all() or codings.duplicated(CODING_COLUMNS).any():
-        return False
-    return codebook is None or bool(codings["code"].isin(codebook.codable_ids).all())
-
-
-def _validate(codings: pd.DataFrame, corpus: Corpus, codebook: Codebook | None) -> None:
-    """Raise the row-by-row :class:`InputError` of ``validate_codings`` for bad codings.
-
-    The vectorised pre-check lets valid tables (the usual case) skip the per-row loop, which
-    dominates on hundreds of thousands of codings.
-    """
-    if not _looks_valid(codings, corpus, codebook):
-        validate_codings(codings, corpus=corpus, codebook=codebook)
-
-
 def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: str,
                  roles, coverage: str, minimum_coders: int = 2) -> _Units:
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
@@ -172,7 +140,7 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
         raise ValueError(f"coverage must be 'all' or 'documents', got {coverage!r}")
     roles = _check_roles(roles)
     code_list, codebook = _select_codes(codings, codes)
-    _validate(codings, corpus, codebook)
+    validate_codings(codings, corpus=corpus, codebook=codebook)
     coder_list = _select_coders(codings, coders, minimum_coders)
     cod = codings[codings["coder"].astype(str).isin(coder_list)]
     cod = cod[cod["code"].astype(str).isin(code_list)]

@@ -11,9 +11,17 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+from .errors import check_type
+
+if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
+    from .codebook import Codebook
+    from .corpus import Corpus
+
 
 __all__ = [
     "code_case_matrix",
@@ -85,7 +93,8 @@ def _label(codebook, code: str, lang: str | None = None) -> str:
 # --------------------------------------------------------------------------- frequencies
 
 
-def code_frequencies(codings: pd.DataFrame, *, corpus, codebook=None, by: str | None = None,
+def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
+                     codebook: Codebook | None = None, by: str | None = None,
                      coder: str | None = None,
                      roles: Sequence[str] | None = ("informant",)) -> pd.DataFrame:
     """How often each code was applied, in segments, documents and informants.
@@ -178,7 +187,7 @@ def _segment_codes(codings: pd.DataFrame) -> dict[tuple[str, int], set[str]]:
     return out
 
 
-def cooccurrence(codings: pd.DataFrame, *, corpus, measure: str = "count",
+def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count",
                  codebook=None, coder: str | None = None) -> pd.DataFrame:
     """Which codes occur together in the same segment.
 
@@ -238,6 +247,19 @@ def cooccurrence(codings: pd.DataFrame, *, corpus, measure: str = "count",
 def cooccurrence_matrix(table: pd.DataFrame, *, measure: str = "count") -> pd.DataFrame:
     """Pivot :func:`cooccurrence` output to a square code × code matrix (0 where absent).
 
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`cooccurrence` output: ``code_a, code_b`` and the ``measure`` column.
+    measure : str
+        The column to spread into the cells (``count``, ``jaccard``, ...).
+
+    Returns
+    -------
+    DataFrame
+        Index ``code_a``, columns ``code_b`` (the codes in order of first appearance),
+        values of ``measure``, 0 for pairs that never co-occur.
+
     Examples
     --------
     >>> t = pd.DataFrame({"code_a": ["a", "a", "b", "b"], "code_b": ["a", "b", "a", "b"],
@@ -248,6 +270,7 @@ def cooccurrence_matrix(table: pd.DataFrame, *, measure: str = "count") -> pd.Da
     a       3  1
     b       1  2
     """
+    check_type("table", table, pd.DataFrame, "a DataFrame from cooccurrence()")
     if measure not in ("count", "jaccard"):
         raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
     codes = list(dict.fromkeys([*table["code_a"], *table["code_b"]]))
@@ -256,9 +279,20 @@ def cooccurrence_matrix(table: pd.DataFrame, *, measure: str = "count") -> pd.Da
     return mat.astype("int64") if measure == "count" else mat
 
 
-def code_case_matrix(codings: pd.DataFrame, *, corpus, codebook=None,
+def code_case_matrix(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook | None = None,
                      coder: str | None = None) -> pd.DataFrame:
     """Code × document matrix: 1 when the document has the code, else 0.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table (:func:`read_codings`).
+    corpus : Corpus
+        The transcripts; their documents are the columns, in corpus order.
+    codebook : Codebook, optional
+        When given, every codable code is a row (all zeros if never applied).
+    coder : str, optional
+        Only this coder's codings (default: all rows).
 
     Returns
     -------
@@ -287,7 +321,27 @@ def code_case_matrix(codings: pd.DataFrame, *, corpus, codebook=None,
 def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
     """Write a matrix (e.g. :func:`code_case_matrix`) as ``.csv`` or ``.xlsx``, atomically.
 
-    The index is written as the first column. XLSX uses openpyxl.
+    Parameters
+    ----------
+    matrix : DataFrame
+        The table to write; its index becomes the first column.
+    path : str or path
+        Target file; the suffix (``.csv`` or ``.xlsx``) picks the format. XLSX uses
+        openpyxl. The file is written to a temporary name and renamed.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> m = ce.code_case_matrix(ce.read_codings(ce.example_path("codings_A")), corpus=corpus)
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "cases.csv"
+    >>> ce.save_case_matrix(m.T, out)
+    >>> out.read_text().splitlines()[0].split(",")[:3]
+    ['doc_id', 'bamara', 'berita_cepat']
     """
     from ._io import atomic_write, write_csv
 
@@ -306,7 +360,7 @@ def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
 # --------------------------------------------------------------------------- saturation
 
 
-def saturation(codings: pd.DataFrame, *, corpus, order: str | Sequence[str] = "date",
+def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[str] = "date",
                base_size: int = 4, run_length: int = 2, threshold: float = 0.05,
                coder: str | None = None) -> pd.DataFrame:
     """New codes per interview, cumulative count, and Guest et al.'s stopping rule.
@@ -435,7 +489,8 @@ def saturation(codings: pd.DataFrame, *, corpus, order: str | Sequence[str] = "d
 # --------------------------------------------------------------------------- quotes
 
 
-def exemplar_quotes(codings: pd.DataFrame, *, corpus, k: int = 3, codebook=None,
+def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
+                    codebook: Codebook | None = None,
                     lang: str | None = None, min_chars: int = 60,
                     max_chars: int = 600) -> pd.DataFrame:
     """The best ``k`` quotes per code, with the informant and an attribution line.
@@ -545,7 +600,7 @@ def _spread(cand: pd.DataFrame, k: int) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- KWIC
 
 
-def kwic(corpus, term: str, *, window: int = 5, roles: Sequence[str] | None = None,
+def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | None = None,
          codebook=None) -> pd.DataFrame:
     """Keyword in context: every occurrence of ``term`` (any inflected or slang form).
 

@@ -15,6 +15,22 @@ from .errors import InputError, Problem
 Handler = Callable[[argparse.Namespace], int]
 
 
+class _Problems(list):
+    """Problems collected across several readers, so one run reports all of them."""
+
+    def attempt(self, fn, *args, **kwargs):
+        """``fn(*args, **kwargs)``, or None after recording its :class:`InputError`."""
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            self.extend(exc.problems)
+            return None
+
+    def raise_any(self) -> None:
+        if self:
+            raise InputError(problems=list(self))
+
+
 def _add_validate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="check transcripts, codebook, codings and survey files",
                        description="Check the inputs; print one 'error:' line per problem.")
@@ -31,15 +47,9 @@ def _run_validate(args: argparse.Namespace) -> int:
     from .codings import read_codings
     from .corpus import read_transcripts
 
-    problems: list[Problem] = []
+    problems = _Problems()
+    attempt = problems.attempt
     summary: list[str] = []
-
-    def attempt(fn, *a, **kw):
-        try:
-            return fn(*a, **kw)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            return None
 
     if not any([args.transcripts, args.codebook, args.codings, args.instrument, args.responses]):
         raise InputError("nothing to validate: give --transcripts, --codebook, --codings, "
@@ -57,8 +67,7 @@ def _run_validate(args: argparse.Namespace) -> int:
             summary.append(f"codings {f}: {len(codings)} codings by {coders or 'nobody'}")
     if args.instrument or args.responses:
         summary.extend(_validate_survey(args, attempt, problems))
-    if problems:
-        raise InputError(problems=problems)
+    problems.raise_any()
     for line in summary:
         print(f"ok: {line}")
     return 0
@@ -188,20 +197,13 @@ def _run_code(args: argparse.Namespace) -> int:
     from .codings import write_codings
     from .corpus import read_transcripts
 
-    problems: list[Problem] = []
-    corpus = codebook = None
-    try:
-        corpus = read_transcripts(args.transcripts)
-    except InputError as exc:
-        problems.extend(exc.problems)
-    try:
-        codebook = Codebook.load(args.codebook)
-    except InputError as exc:
-        problems.extend(exc.problems)
+    _check_out(args.out, folder=False, example="codings_auto.csv")
+    problems = _Problems()
+    corpus = problems.attempt(read_transcripts, args.transcripts)
+    codebook = problems.attempt(Codebook.load, args.codebook)
     if Path(args.out).suffix.lower() != ".csv":
         problems.append(Problem(args.out, "--out must name a .csv file"))
-    if problems:
-        raise InputError(problems=problems)
+    problems.raise_any()
     roles = ("informant", "interviewer") if args.include_interviewer else ("informant",)
     hits = match_patterns(corpus, codebook, roles=roles)
     codings = autocode(corpus, codebook, coder=args.coder, unit=args.unit, roles=roles,
@@ -256,34 +258,42 @@ def _read_inputs(args: argparse.Namespace):
     from .codings import read_codings
     from .corpus import read_transcripts
 
-    problems: list[Problem] = []
-
-    def attempt(fn, *a, **kw):
-        try:
-            return fn(*a, **kw)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            return None
-
-    corpus = attempt(read_transcripts, args.transcripts)
-    codebook = attempt(Codebook.load, args.codebook)
-    tables = [attempt(read_codings, f, corpus=corpus, codebook=codebook) for f in args.codings]
-    if problems:
-        raise InputError(problems=problems)
+    problems = _Problems()
+    corpus = problems.attempt(read_transcripts, args.transcripts)
+    codebook = problems.attempt(Codebook.load, args.codebook)
+    tables = [problems.attempt(read_codings, f, corpus=corpus, codebook=codebook)
+              for f in args.codings]
+    problems.raise_any()
     return corpus, codebook, tables
 
 
-def _check_out(path: str, *, folder: bool) -> None:
-    """Refuse an --out that is the wrong kind of thing before anything is read or written."""
+def _check_out(path: str, *, folder: bool, flag: str = "--out",
+               example: str = "study.qdpx") -> None:
+    """Refuse an --out that cannot be written before anything is read or written.
+
+    Catches an output of the wrong kind (a file where a folder is wanted and the other way
+    round), a path running through an existing file, and a folder without write permission.
+    """
+    import os
     from pathlib import Path
 
     p = Path(path)
     if folder and p.exists() and not p.is_dir():
-        raise InputError("--out must be a folder, but this is a file; choose another name",
+        raise InputError(f"{flag} must be a folder, but this is a file; choose another name",
                          path=path)
     if not folder and p.is_dir():
-        raise InputError("--out must be a file name, but this is a folder; add a file name "
-                         "like study.qdpx", path=path)
+        raise InputError(f"{flag} must be a file name, but this is a folder; add a file name "
+                         f"like {example}", path=path)
+    parent = p.absolute().parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(f"this is a file, so {path} cannot be created inside it; choose "
+                         "another output path", path=str(parent) if p.is_absolute() else
+                         os.path.relpath(parent))
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"no permission to write {path} into this folder; choose another "
+                         "output path", path=str(parent))
 
 
 def _run_qdpx_export(args: argparse.Namespace) -> int:
@@ -349,26 +359,17 @@ def _run_pseudonymise(args: argparse.Namespace) -> int:
 
     _check_out(args.out, folder=True)
     if args.key_out:
-        _check_out(args.key_out, folder=False)
+        _check_out(args.key_out, folder=False, flag="--key-out", example="key.csv")
     out = Path(args.out).resolve()
     if args.key_out and out in Path(args.key_out).resolve().parents:
         raise InputError("the re-identification key must be stored apart from the "
                          f"pseudonymised data, not inside {args.out}; choose another place",
                          path=args.key_out)
-    problems: list[Problem] = []
-
-    def attempt(fn, *a, **kw):
-        try:
-            return fn(*a, **kw)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            return None
-
-    corpus = attempt(read_transcripts, args.transcripts)
-    key = attempt(load_key, args.key)
-    tables = [attempt(read_codings, f, corpus=corpus) for f in args.codings]
-    if problems:
-        raise InputError(problems=problems)
+    problems = _Problems()
+    corpus = problems.attempt(read_transcripts, args.transcripts)
+    key = problems.attempt(load_key, args.key)
+    tables = [problems.attempt(read_codings, f, corpus=corpus) for f in args.codings]
+    problems.raise_any()
     names = [Path(f).name for f in args.codings]
     names = [n if names.count(n) == 1 else f"{i + 1}_{n}" for i, n in enumerate(names)]
     codings = (pd.concat([t.assign(_file=i) for i, t in enumerate(tables)], ignore_index=True)
@@ -453,15 +454,12 @@ def _run_agree(args: argparse.Namespace) -> int:
     from .codings import read_codings
     from .corpus import read_transcripts
 
-    problems: list[Problem] = []
-
-    def attempt(fn, *a, **kw):
-        try:
-            return fn(*a, **kw)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            return None
-
+    _check_out(args.out, folder=False, example="agreement.csv")
+    if args.disagreements:
+        _check_out(args.disagreements, folder=False, flag="--disagreements",
+                   example="disagreements.csv")
+    problems = _Problems()
+    attempt = problems.attempt
     if args.n_boot < 0:
         problems.append(Problem("--n-boot", f"must be 0 or more, got {args.n_boot}"))
     if not 0 < args.ci < 1:
@@ -469,8 +467,7 @@ def _run_agree(args: argparse.Namespace) -> int:
     corpus = attempt(read_transcripts, args.transcripts)
     codebook = attempt(Codebook.load, args.codebook) if args.codebook else None
     tables = [attempt(read_codings, f, corpus=corpus, codebook=codebook) for f in args.codings]
-    if problems:
-        raise InputError(problems=problems)
+    problems.raise_any()
     codings = pd.concat(tables, ignore_index=True)
     clash = codings.duplicated(["doc_id", "segment_id", "start", "end", "code", "coder"])
     if clash.any():
@@ -527,6 +524,7 @@ def _run_survey(args: argparse.Namespace) -> int:
     from .psychometrics import item_statistics, scale_reliability
     from .survey import Instrument, likert_table, read_responses, score_scales
 
+    _check_out(args.out, folder=True)
     instrument = Instrument.load(args.instrument)
     responses = read_responses(args.responses, instrument)
     if args.min_items is not None and args.min_items < 1:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._yaml import LineDict, read_yaml_file
-from .errors import InputError, Problem
+from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
+from .errors import InputError, Problem, closest
 
 __all__ = ["Code", "Codebook", "Pattern"]
 
@@ -30,7 +30,14 @@ TEXT_KEYS = ("label", "definition", "include", "exclude")
 
 @dataclass(frozen=True)
 class Pattern:
-    """One auto-coding pattern: a phrase (matched on normalised, stemmed tokens) or a regex."""
+    """One auto-coding pattern: a phrase (matched on normalised, stemmed tokens) or a regex.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> ce.Codebook.load(ce.example_path("codebook"))["kerja_sama"].patterns[0]
+    Pattern(text='kerja sama', kind='phrase')
+    """
 
     text: str
     kind: str = "phrase"  # "phrase" or "regex"
@@ -45,6 +52,13 @@ class Code:
 
     ``label``, ``definition``, ``include`` and ``exclude`` map a language code
     (``id``, ``en``, ...) to text.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> code = ce.Codebook.load(ce.example_path("codebook"))["kerja_sama"]
+    >>> code.parent, code.codable, code.text("label", "en"), code.construct
+    ('strategi', True, 'Building cooperation', 'KS')
     """
 
     id: str
@@ -84,6 +98,13 @@ class Codebook:
         Extra ``{colloquial word: standard word}`` entries for auto-coding.
     no_stem : list
         Words the auto-coder must never stem.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> cb.codable_ids[:3], "strategi" in cb, cb["strategi"].codable
+    (['kerja_sama', 'bamara', 'berita_cepat'], True, False)
     """
 
     name: str
@@ -289,7 +310,7 @@ class _Builder:
         if not isinstance(data, dict):
             raise InputError("a codebook must be a YAML mapping with 'codebook', 'language' and "
                              "'codes'", path=self.path, line=1)
-        data = data if isinstance(data, LineDict) else _as_linedict(data)
+        data = as_linedict(data)
         self.unknown_keys(data, TOP_KEYS, "codebook")
         language = str(data.get("language", "id"))
         self.language = language
@@ -324,18 +345,14 @@ class _Builder:
             no_stem=[w.lower() for w in no_stem], path=self.path)
 
     def unknown_keys(self, d: LineDict, allowed: set[str], where: str) -> None:
-        for key in d:
-            if key not in allowed:
-                hint = _closest(str(key), allowed)
-                self.err(f"unknown key {key!r} in {where}" +
-                         (f"; did you mean {hint!r}?" if hint else
-                          f"; allowed keys: {', '.join(sorted(allowed))}"), d.line_of(key))
+        for msg, line in unknown_keys(d, allowed, where):
+            self.err(msg, line)
 
     def code(self, item, parent: str | None, line: int) -> None:
         if not isinstance(item, dict):
             self.err("each code must be a mapping with at least 'id' and 'label'", line)
             return
-        item = item if isinstance(item, LineDict) else _as_linedict(item, line)
+        item = as_linedict(item, line)
         cid = item.get("id")
         where = f"code {cid!r}" if cid else "a code"
         self.unknown_keys(item, CODE_KEYS, where)
@@ -431,7 +448,7 @@ class _Builder:
                 out.append(Pattern(p["regex"], "regex"))
             elif isinstance(p, dict):
                 key = next(iter(p), None)
-                hint = _closest(str(key), {"regex"})
+                hint = closest(str(key), {"regex"})
                 self.err(f"a pattern mapping must be {{regex: '...'}}, got key {key!r}" +
                          (f"; did you mean {hint!r}?" if hint else ""), line)
             else:
@@ -453,10 +470,6 @@ def _items(seq: list) -> Iterator[tuple[object, int]]:
     yield from zip(seq, lines, strict=False)
 
 
-def _as_linedict(d: dict, line: int | None = None) -> LineDict:
-    out = LineDict(d)
-    out.line, out.key_lines = line or 0, {}
-    return out
 
 
 def _opt_str(v) -> str | None:
@@ -467,8 +480,3 @@ def _snake(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", s.lower()).strip("_") or "code"
 
 
-def _closest(key: str, allowed: set[str]) -> str | None:
-    import difflib
-
-    match = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
-    return match[0] if match else None

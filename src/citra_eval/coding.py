@@ -24,12 +24,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .codings import CODING_COLUMNS
+from .errors import check_type
 from .text import Normaliser, _codepoints, fold_case, sentence_spans, token_arrays
+
+if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
+    from .codebook import Codebook
+    from .corpus import Corpus
+
 
 __all__ = [
     "HIT_COLUMNS",
@@ -67,6 +74,17 @@ class Matcher:
 
     Build it once with :meth:`from_codebook` (or :meth:`from_patterns`) and reuse it; the
     normaliser caches stems across calls.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> matcher = ce.Matcher.from_codebook(ce.Codebook.load(ce.example_path("codebook")))
+    >>> list(matcher.pattern_table.columns)
+    ['code', 'pattern', 'kind']
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> hits = matcher.hits(corpus.segments.head(3), progress=False)
+    >>> list(hits.columns)
+    ['doc_id', 'segment_id', 'code', 'pattern', 'kind', 'start', 'end', 'matched_text']
     """
 
     normaliser: Normaliser
@@ -404,7 +422,8 @@ def _matcher(codebook) -> Matcher:
     return codebook if isinstance(codebook, Matcher) else Matcher.from_codebook(codebook)
 
 
-def match_patterns(corpus, codebook, *, roles: Sequence[str] | None = ("informant",),
+def match_patterns(corpus: Corpus, codebook: Codebook, *,
+                   roles: Sequence[str] | None = ("informant",),
                    progress: bool | None = None) -> pd.DataFrame:
     """Every pattern hit: the evidence trail behind :func:`autocode`.
 
@@ -444,7 +463,7 @@ def match_patterns(corpus, codebook, *, roles: Sequence[str] | None = ("informan
     return _matcher(codebook).hits(units, progress=progress)
 
 
-def autocode(corpus, codebook, *, coder: str = "auto", unit: str = "turn",
+def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: str = "turn",
              roles: Sequence[str] | None = ("informant",), progress: bool | None = None,
              hits: pd.DataFrame | None = None) -> pd.DataFrame:
     """Code a corpus with the codebook's patterns.
@@ -581,7 +600,7 @@ def _assign_sentences(hits: pd.DataFrame, corpus, seg: pd.DataFrame) -> pd.DataF
     return hits.assign(u_start=u_start, u_end=u_end)
 
 
-def autocode_report(codings: pd.DataFrame, *, corpus, codebook,
+def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
                     hits: pd.DataFrame | None = None,
                     roles: Sequence[str] | None = ("informant",)) -> dict[str, pd.DataFrame]:
     """What the auto-coder did: counts per code, silent patterns, uncoded turns.
@@ -616,6 +635,7 @@ def autocode_report(codings: pd.DataFrame, *, corpus, codebook,
     >>> rep["never_matched"]["pattern"].tolist(), rep["uncoded"]["segment_id"].tolist()
     (['segera'], [2])
     """
+    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
     _check_corpus_codebook(corpus, codebook)
     if hits is None:
         hits = match_patterns(corpus, codebook, roles=roles)
@@ -642,7 +662,7 @@ def autocode_report(codings: pd.DataFrame, *, corpus, codebook,
     return {"counts": counts, "never_matched": never, "uncoded": uncoded.reset_index(drop=True)}
 
 
-def explain(codings: pd.DataFrame, *, corpus, codebook,
+def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
             hits: pd.DataFrame | None = None,
             roles: Sequence[str] | None = None) -> pd.DataFrame:
     """The pattern hits behind each coding: why the auto-coder applied a code.
@@ -679,6 +699,7 @@ def explain(codings: pd.DataFrame, *, corpus, codebook,
     1  gercep   regex       gercep
     2   cepat  phrase   secepatnya
     """
+    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
     _check_corpus_codebook(corpus, codebook)
     if hits is None:
         hits = match_patterns(corpus, codebook, roles=roles)
@@ -710,7 +731,7 @@ def _positives(codings: pd.DataFrame, units: set, name: str) -> set[tuple[str, i
     return {(d, int(s), c) for d, s, c in keys if (d, int(s)) in units}
 
 
-def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus,
+def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Corpus,
                    roles: Sequence[str] | None = ("informant",),
                    codes: Sequence[str] | None = None) -> pd.DataFrame:
     """Precision, recall and F1 of a coder (e.g. ``autocode``) against a reference coder.

@@ -54,6 +54,16 @@ class Corpus:
         (the contract's columns), then ``timestamp`` (``hh:mm:ss`` or missing), ``line``
         (1-based line of the turn in its file) and ``n_words``. ``segment_id`` counts turns
         from 1 within each document.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> len(corpus), corpus.doc_ids[:2]
+    (11, ['INF01', 'INF02'])
+    >>> seg = corpus.segments.iloc[1]
+    >>> seg.role, corpus.text(seg.doc_id)[seg.start:seg.end] == seg.text
+    ('informant', True)
     """
 
     documents: pd.DataFrame

@@ -48,6 +48,15 @@ class InputError(ValueError):
         The table column concerned, when there is one.
     problems : list of Problem
         Every problem found (at least one); ``path``/``line`` describe the first.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> try:
+    ...     ce.read_codings("no/such/codings.csv")
+    ... except ce.InputError as err:
+    ...     print(err.format())
+    error: no/such/codings.csv: file not found; check the path
     """
 
     def __init__(
@@ -81,10 +90,32 @@ def _p(path: str | os.PathLike | None) -> str | None:
     return None if path is None else os.fspath(path)
 
 
-def collect(problems: list[Problem]) -> None:
-    """Raise one :class:`InputError` holding ``problems`` if there are any."""
-    if problems:
-        raise InputError(problems=problems)
+MAX_REPORTED = 20
+
+
+def collect(problems: list[Problem], *, path: str | None = None,
+            limit: int | None = None) -> None:
+    """Raise one :class:`InputError` holding ``problems`` if there are any.
+
+    With ``limit``, only the first ``limit`` problems are kept and a last line says how many
+    more there were (a file with 10,000 bad rows should not flood the terminal).
+    """
+    if not problems:
+        return
+    shown = list(problems)
+    if limit is not None and len(shown) > limit:
+        extra = len(shown) - limit
+        shown = shown[:limit]
+        shown.append(Problem(path, f"... and {extra} more problem(s) like these"))
+    raise InputError(problems=shown)
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like ``word`` (for "did you mean ...?" hints), or None."""
+    import difflib
+
+    match = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return match[0] if match else None
 
 
 def check_type(name: str, value: object, expected: type | tuple[type, ...], what: str) -> None:

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .survey import Instrument, score_scales
 
@@ -523,6 +522,7 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     >>> res[["term", "kind"]].values.tolist()
     [['g[T.b]', 'beta'], ['1|2', 'threshold'], ['2|3', 'threshold']]
     """
+    from scipy import stats  # here, not at the top: it costs ~0.4 s to import
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
     frame = _frame(frame)

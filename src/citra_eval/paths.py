@@ -31,7 +31,28 @@ def _is_root(p: Path) -> bool:
 def project_root(start: str | os.PathLike | None = None) -> Path:
     """The project folder holding ``interview_transcripts/`` and ``data/raw/``.
 
-    Raises ``FileNotFoundError`` with what to do when none is found.
+    Parameters
+    ----------
+    start : str or path, optional
+        Where to start looking (default: the current folder); the folder itself and its
+        parents are searched, then the checkout this package was installed from.
+
+    Returns
+    -------
+    Path
+        The project folder (``$CITRA_EVAL_ROOT`` when that is set).
+
+    Raises
+    ------
+    FileNotFoundError
+        No such folder was found; the message says what to do.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> root = ce.project_root()
+    >>> (root / "interview_transcripts").is_dir() and (root / "data" / "raw").is_dir()
+    True
     """
     env = os.environ.get("CITRA_EVAL_ROOT")
     if env:
@@ -51,8 +72,21 @@ def project_root(start: str | os.PathLike | None = None) -> Path:
 def example_path(name: str) -> Path:
     """Path of a file of the bundled (illustrative) example study.
 
-    ``name`` is one of ``transcripts, codebook, codings_A, codings_B, instrument, responses,
-    raw, notebooks, reports``.
+    Parameters
+    ----------
+    name : str
+        One of ``transcripts, codebook, codings_A, codings_B, instrument, responses, raw,
+        notebooks, reports``.
+
+    Returns
+    -------
+    Path
+        The file or folder inside :func:`project_root`.
+
+    Raises
+    ------
+    ValueError
+        ``name`` is not one of the above.
 
     Examples
     --------

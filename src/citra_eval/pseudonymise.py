@@ -11,7 +11,6 @@ from the shared data).
 from __future__ import annotations
 
 import bisect
-import csv
 import io
 import os
 import re
@@ -22,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from .corpus import Corpus
-from .errors import InputError, Problem
+from .errors import InputError, Problem, check_type
 
 __all__ = ["DETECTORS", "PseudonymResult", "load_key", "pseudonymise", "reidentify"]
 
@@ -65,6 +64,16 @@ class PseudonymResult:
         ``attribute:<name>``, ``speaker`` or ``coding:<row>:<column>`` for whole values.
         ``kind`` is ``name``, ``email``, ``phone``, ``nik`` or ``value``. It contains the
         originals: keep it apart from the shared data.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> res = ce.pseudonymise(corpus, key={"Humas": "PR"}, detect=())
+    >>> res.report[["field", "original", "replacement", "kind"]].iloc[0].tolist()
+    ['text', 'humas', 'PR', 'name']
+    >>> list(res.public_report().columns)
+    ['doc_id', 'field', 'start', 'end', 'replacement', 'kind']
     """
 
     corpus: Corpus
@@ -91,6 +100,17 @@ class PseudonymResult:
 def load_key(path: str | os.PathLike) -> dict[str, str]:
     """Read a key file: CSV (``name,pseudonym`` columns) or YAML (``name: pseudonym``).
 
+    Parameters
+    ----------
+    path : str or path
+        A ``.csv`` file (header ``name,pseudonym``; without a header the first two columns
+        are taken) or a ``.yaml``/``.yml`` mapping of names to pseudonyms.
+
+    Returns
+    -------
+    dict
+        ``{name: pseudonym}`` in file order.
+
     Raises
     ------
     InputError
@@ -106,20 +126,23 @@ def load_key(path: str | os.PathLike) -> dict[str, str]:
     {'Budi Santoso': 'INF01'}
     """
     from ._yaml import read_yaml_file
-    from .textio import read_text_file
+    from .textio import csv_rows, read_text_file
 
     spath = os.fspath(path)
     suffix = Path(spath).suffix.lower()
+    if Path(spath).is_dir():
+        raise InputError("expected a key file (.csv or .yaml) but this is a directory",
+                         path=spath)
     pairs: list[tuple[object, object, int | None]] = []
     if suffix == ".csv":
-        rows = list(csv.reader(io.StringIO(read_text_file(path))))
-        header = [h.strip().lower() for h in rows[0]]
+        rows = csv_rows(read_text_file(path), spath)
+        header = [h.strip().lower() for h in rows[0][1]] if rows else []
         if len(header) < 2:
             raise InputError("a key CSV needs two columns, 'name,pseudonym'", path=spath, line=1)
         start = 1 if {"name", "pseudonym"} <= set(header) or header[:2] == ["name", "code"] else 0
         ni, pi = ((header.index("name"), header.index("pseudonym"))
                   if "pseudonym" in header else (0, 1))
-        for lineno, row in enumerate(rows[start:], start=start + 1):
+        for lineno, row in rows[start:]:
             if not any(c.strip() for c in row):
                 continue
             if len(row) <= max(ni, pi):
@@ -361,8 +384,9 @@ def _report(rows: list[dict]) -> pd.DataFrame:
                          "orig_end": "Int64"})
 
 
-def _rebuild(corpus: Corpus, texts: dict[str, str], maps: Mapping[str, _OffsetMap],
-             transform: Callable[[str], tuple[str, list[str]]], rows: list[dict]) -> Corpus:
+def _remap_segments(corpus: Corpus, texts: dict[str, str],
+                    maps: Mapping[str, _OffsetMap]) -> pd.DataFrame:
+    """The corpus's segments with offsets, texts and word counts moved to ``texts``."""
     segs = corpus.segments.copy()
     segs["start"] = [maps[d].start(int(s)) for d, s in zip(segs["doc_id"], segs["start"],
                                                             strict=True)]
@@ -370,6 +394,12 @@ def _rebuild(corpus: Corpus, texts: dict[str, str], maps: Mapping[str, _OffsetMa
     segs["text"] = [texts[d][s:e] for d, s, e in zip(segs["doc_id"], segs["start"], segs["end"],
                                                       strict=True)]
     segs["n_words"] = segs["text"].map(lambda t: len(t.split()))
+    return segs
+
+
+def _rebuild(corpus: Corpus, texts: dict[str, str], maps: Mapping[str, _OffsetMap],
+             transform: Callable[[str], tuple[str, list[str]]], rows: list[dict]) -> Corpus:
+    segs = _remap_segments(corpus, texts, maps)
     speakers = {}
     for doc, sp in zip(segs["doc_id"], segs["speaker"], strict=True):
         if isinstance(sp, str) and sp and (doc, sp) not in speakers:
@@ -384,17 +414,26 @@ def _rebuild(corpus: Corpus, texts: dict[str, str], maps: Mapping[str, _OffsetMa
         if col in _DERIVED:
             continue
         values = docs[col].tolist()
-        for i, v in enumerate(values):
-            if isinstance(v, str):
-                new, kinds = transform(v)
-                if new != v:
-                    rows.append(_value_row(docs.at[i, "doc_id"], f"attribute:{col}", v, new,
-                                           kinds))
-                    values[i] = new
+        for i, v, new, kinds in _transform_strings(values, transform):
+            rows.append(_value_row(docs.at[i, "doc_id"], f"attribute:{col}", v, new, kinds))
         docs[col] = pd.Series(values, index=docs.index, dtype=docs[col].dtype
                               if docs[col].dtype != object else object)
     docs["n_words"] = [int(segs.loc[segs["doc_id"] == d, "n_words"].sum()) for d in docs["doc_id"]]
     return Corpus.from_frames(docs, segs, texts)
+
+
+def _transform_strings(values: list, transform: Callable[[str], tuple[str, list[str]]]
+                       ) -> list[tuple[int, str, str, list[str]]]:
+    """Replace each string of ``values`` (in place) by its transform; return
+    ``(index, original, new, kinds)`` for those that changed."""
+    changed = []
+    for i, v in enumerate(values):
+        if isinstance(v, str):
+            new, kinds = transform(v)
+            if new != v:
+                values[i] = new
+                changed.append((i, v, new, kinds))
+    return changed
 
 
 def _value_row(doc, field: str, original: str, new: str, kinds: list[str]) -> dict:
@@ -417,13 +456,8 @@ def _remap_codings(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap],
         if col not in out.columns:
             continue
         values = out[col].tolist()
-        for i, v in enumerate(values):
-            if isinstance(v, str):
-                new, kinds = transform(v)
-                if new != v:
-                    rows.append(_value_row(out.at[i, "doc_id"], f"coding:{i}:{col}", v, new,
-                                           kinds))
-                    values[i] = new
+        for i, v, new, kinds in _transform_strings(values, transform):
+            rows.append(_value_row(out.at[i, "doc_id"], f"coding:{i}:{col}", v, new, kinds))
         out[col] = pd.Series(values, index=out.index, dtype=object)
     return out
 
@@ -453,7 +487,19 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     ------
     InputError
         When the key does not fit the corpus (a replacement is not where the key says).
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> res = ce.pseudonymise(corpus, key={"Humas": "PR"}, detect=())
+    >>> "Humas" in res.corpus.text("INF01")
+    False
+    >>> back = ce.reidentify(res.corpus, res.report)
+    >>> back.corpus.text("INF01") == corpus.text("INF01")
+    True
     """
+    check_type("corpus", corpus, Corpus, "a Corpus (the pseudonymised one)")
     report = _read_report(key)
     path = None if isinstance(key, pd.DataFrame) else os.fspath(key)
     text_rows = report[report["field"] == "text"]
@@ -499,13 +545,7 @@ class _ValueRestorer:
 
 
 def _rebuild_back(corpus: Corpus, texts, maps, restore: _ValueRestorer) -> Corpus:
-    segs = corpus.segments.copy()
-    segs["start"] = [maps[d].start(int(s)) for d, s in zip(segs["doc_id"], segs["start"],
-                                                            strict=True)]
-    segs["end"] = [maps[d].end(int(e)) for d, e in zip(segs["doc_id"], segs["end"], strict=True)]
-    segs["text"] = [texts[d][s:e] for d, s, e in zip(segs["doc_id"], segs["start"], segs["end"],
-                                                      strict=True)]
-    segs["n_words"] = segs["text"].map(lambda t: len(t.split()))
+    segs = _remap_segments(corpus, texts, maps)
     segs["speaker"] = [restore(d, "speaker", sp) for d, sp in zip(segs["doc_id"], segs["speaker"],
                                                                  strict=True)]
     docs = corpus.documents.copy()

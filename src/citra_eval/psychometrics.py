@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .errors import check_type
 from .survey import Instrument, keyed_items
 
 __all__ = ["RELIABILITY_COLUMNS", "item_statistics", "omega_total", "scale_reliability"]
@@ -65,6 +66,7 @@ def omega_total(items: pd.DataFrame) -> float:
     """
     from statsmodels.multivariate.factor import Factor
 
+    check_type("items", items, pd.DataFrame, "a DataFrame of item columns")
     block = items.astype("float64")
     k = block.shape[1]
     if k < 3:

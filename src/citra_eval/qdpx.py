@@ -230,8 +230,14 @@ def codebook_to_qdc(codebook: Codebook, path: str | os.PathLike) -> None:
     Parameters
     ----------
     codebook : Codebook
+        The codebook to export.
     path : str or path
         Target ``.qdc`` file.
+
+    Returns
+    -------
+    None
+        The file is written atomically.
 
     Examples
     --------
@@ -373,6 +379,16 @@ def codebook_from_qdc(path: str | os.PathLike, *, language: str | None = None) -
     ------
     InputError
         Not XML, unsafe XML (DTD/entities), not a REFI-QDA codebook, or no codes.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "citra.qdc"
+    >>> ce.codebook_to_qdc(cb, out)
+    >>> back = ce.codebook_from_qdc(out)
+    >>> back.ids == cb.ids, back.codable_ids == cb.codable_ids
+    (True, True)
     """
     spath = os.fspath(path)
     try:
@@ -395,7 +411,38 @@ def codebook_from_qdc(path: str | os.PathLike, *, language: str | None = None) -
 
 def codebook_from_qdpx(path: str | os.PathLike, *, language: str | None = None,
                        limits: Limits = DEFAULT_LIMITS) -> Codebook:
-    """The codebook of a REFI-QDA project (``.qdpx``), without reading its sources."""
+    """The codebook of a REFI-QDA project (``.qdpx``), without reading its sources.
+
+    Parameters
+    ----------
+    path : str or path
+        A ``.qdpx`` archive (NVivo, ATLAS.ti, MAXQDA, QualCoder, citra_eval).
+    language : str, optional
+        The language of the code names; default: the one recorded by citra_eval, else
+        ``id``.
+    limits : Limits
+        Size limits of the archive (zip-bomb protection).
+
+    Returns
+    -------
+    Codebook
+        As :func:`codebook_from_qdc` reads it.
+
+    Raises
+    ------
+    InputError
+        Not a zip, truncated, hostile, or not a REFI-QDA project.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "study.qdpx"
+    >>> ce.write_qdpx(out, corpus, cb, ce.read_codings(ce.example_path("codings_A")))
+    >>> ce.codebook_from_qdpx(out).ids == cb.ids
+    True
+    """
     spath = os.fspath(path)
     members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)")
     root = _project_root(members, spath)
@@ -433,6 +480,18 @@ class Project:
     notes : list of str
         What was read differently from the file or left out (non-text sources, empty or
         duplicate selections), for the user to check.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "study.qdpx"
+    >>> ce.write_qdpx(out, corpus, cb, a)
+    >>> project = ce.read_qdpx(out)
+    >>> len(project.corpus), len(project.codings) == len(a), project.codebook.ids == cb.ids
+    (11, True, True)
     """
 
     name: str
@@ -1255,6 +1314,11 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
     (typed Boolean, Integer, Float, Date or Text). GUIDs are UUID-5s of ids, zip entries have
     fixed dates and order: the same input always gives the same bytes. Not exported:
     ``evidence``, the codebook's ``slang``/``no_stem``.
+
+    Returns
+    -------
+    None
+        The archive is written to a temporary name and renamed, never half-written.
 
     Raises
     ------

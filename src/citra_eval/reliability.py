@@ -46,6 +46,10 @@ _BLOCK_CELLS = 4_000_000  # cells of delta^2 held at once when summing the expec
 
 # --------------------------------------------------------------------------- input
 
+# What the coefficients accept: a DataFrame or 2-D array/sequence, units in rows, coders in
+# columns (cells: category values, or sets of codes for the set-valued alpha).
+Ratings = pd.DataFrame | np.ndarray | Sequence[Sequence]
+
 
 def _matrix(ratings, name: str = "ratings") -> np.ndarray:
     """Ratings as a 2-D array (float when numeric, else object), checked for shape."""
@@ -159,6 +163,12 @@ class AlphaDetails:
         Percentile bootstrap interval (NaN unless ``n_boot`` was requested).
     n_boot : int
         Bootstrap replicates in which alpha was defined (0 when none were requested).
+
+    Examples
+    --------
+    >>> d = krippendorff_alpha_details([[1, 1], [1, 2], [2, 2], [2, 2]])
+    >>> round(d.alpha, 4), d.n_pairable_units, d.observed_disagreement
+    (0.5333, 4, 0.25)
     """
 
     alpha: float
@@ -321,7 +331,7 @@ def _alpha_from_codes(codes: np.ndarray, cats: np.ndarray, level: str,
         coincidences=coinc)
 
 
-def krippendorff_alpha_details(ratings, *, level: str = "nominal", n_boot: int = 0,
+def krippendorff_alpha_details(ratings: Ratings, *, level: str = "nominal", n_boot: int = 0,
                                seed: int = 0, ci: float = 0.95) -> AlphaDetails:
     """Krippendorff's alpha with its parts: exclusions, disagreements, coincidence matrix.
 
@@ -451,7 +461,7 @@ def _alpha_bootstrap(codes: np.ndarray, cats: np.ndarray, level: str, delta: _De
             int(valid.size))
 
 
-def krippendorff_alpha(ratings, *, level: str = "nominal") -> float:
+def krippendorff_alpha(ratings: Ratings, *, level: str = "nominal") -> float:
     """Krippendorff's alpha reliability coefficient.
 
     Parameters
@@ -519,6 +529,16 @@ def masi_distance(a: Iterable, b: Iterable) -> float:
     overlap), 0 (disjoint). Two empty sets are identical (distance 0). This is exactly
     ``nltk.metrics.masi_distance`` (nltk >= 3.10), which fails on two empty sets.
 
+    Parameters
+    ----------
+    a, b : iterable
+        The two label sets (any hashable labels; duplicates are ignored).
+
+    Returns
+    -------
+    float
+        The distance, in [0, 1]: 0 for equal sets, 1 for disjoint ones.
+
     References
     ----------
     Passonneau, R. (2006). Measuring agreement on set-valued items (MASI) for semantic and
@@ -557,6 +577,10 @@ def _prepare_sets(ratings, *, distance: str) -> tuple[np.ndarray, np.ndarray, _S
     _check_level(distance, _SET_LEVELS)
     if isinstance(ratings, pd.DataFrame):
         arr = ratings.to_numpy(dtype=object)
+    elif isinstance(ratings, pd.Series | str | bytes) or not isinstance(ratings, Sequence
+                                                                           | np.ndarray):
+        raise TypeError("ratings must be a DataFrame or 2-D sequence of sets (units x coders), "
+                        f"got {type(ratings).__name__}")
     else:
         arr = np.empty((len(ratings), len(ratings[0]) if len(ratings) else 0), dtype=object)
         for i, row in enumerate(ratings):
@@ -585,7 +609,7 @@ def _prepare_sets(ratings, *, distance: str) -> tuple[np.ndarray, np.ndarray, _S
     return codes, cats, _SetDelta(distance, members)
 
 
-def krippendorff_alpha_sets(ratings, *, distance: str = "masi") -> float:
+def krippendorff_alpha_sets(ratings: Ratings, *, distance: str = "masi") -> float:
     """Krippendorff's alpha for set-valued codings, with the MASI (or Jaccard) distance.
 
     Use it when a coder may give one unit several codes: each cell is the *set* of codes a
@@ -651,7 +675,7 @@ def _chance_corrected(pa: float, pe: float, name: str) -> float:
     return float((pa - pe) / (1.0 - pe))
 
 
-def percent_agreement(ratings, *, categories: Sequence | None = None) -> float:
+def percent_agreement(ratings: Ratings, *, categories: Sequence | None = None) -> float:
     """Observed (percent) agreement among coders, as a proportion.
 
     Parameters
@@ -684,7 +708,7 @@ def percent_agreement(ratings, *, categories: Sequence | None = None) -> float:
     return _gwet_parts(ratings, categories)[0]
 
 
-def fleiss_kappa(ratings, *, categories: Sequence | None = None) -> float:
+def fleiss_kappa(ratings: Ratings, *, categories: Sequence | None = None) -> float:
     """Fleiss' kappa for any number of coders (Fleiss 1971; missing ratings as Gwet 2014).
 
     Parameters
@@ -719,7 +743,7 @@ def fleiss_kappa(ratings, *, categories: Sequence | None = None) -> float:
     return _chance_corrected(pa, float((pi ** 2).sum()), "Fleiss' kappa")
 
 
-def gwet_ac1(ratings, *, categories: Sequence | None = None) -> float:
+def gwet_ac1(ratings: Ratings, *, categories: Sequence | None = None) -> float:
     """Gwet's first-order agreement coefficient AC1 (nominal, any number of coders).
 
     Parameters
@@ -756,7 +780,7 @@ def gwet_ac1(ratings, *, categories: Sequence | None = None) -> float:
     return _chance_corrected(pa, float((pi * (1 - pi)).sum() / (q - 1)), "Gwet's AC1")
 
 
-def brennan_prediger(ratings, *, categories: Sequence | None = None) -> float:
+def brennan_prediger(ratings: Ratings, *, categories: Sequence | None = None) -> float:
     """Brennan-Prediger coefficient (free-marginal kappa; MAXQDA's "kappa").
 
     Parameters
@@ -791,7 +815,7 @@ def brennan_prediger(ratings, *, categories: Sequence | None = None) -> float:
 # --------------------------------------------------------------------------- Cohen
 
 
-def cohen_kappa(ratings, *, weights: str | None = None,
+def cohen_kappa(ratings: Ratings, *, weights: str | None = None,
                 categories: Sequence | None = None) -> float:
     """Cohen's kappa for two coders, unweighted or weighted (Cohen 1960, 1968).
 

@@ -31,8 +31,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from .errors import check_type
 from .survey import Instrument
 
 __all__ = ["DEFAULT_SEED", "simulate_survey", "survey_truth"]
@@ -82,6 +82,8 @@ def _image_effects(instrument: Instrument) -> dict[str, float]:
 def _draw(instrument: Instrument, n: int, rng: np.random.Generator,
           loadings: dict[str, float], missing_rate: float,
           straightliner_rate: float) -> pd.DataFrame:
+    from scipy import stats  # here, not at the top: it costs ~0.4 s to import
+
     unknown = [d for d in instrument.demographics
                if d not in DEMOGRAPHICS and d != "used_online_service"]
     if unknown:
@@ -197,6 +199,23 @@ def survey_truth(instrument: Instrument, *, seed: int = DEFAULT_SEED, n: int = 4
     and ``controls`` to them; its standardised coefficients are the population values a
     sample fit estimates.
 
+    Parameters
+    ----------
+    instrument : Instrument
+        The instrument of :func:`simulate_survey`.
+    seed : int
+        The seed of the sample whose truth is wanted (the item parameters depend on it).
+    n : int
+        The sample size, recorded in the result.
+    outcome : str
+        The outcome scale of the image model.
+    controls : sequence of str
+        Control columns of the image model.
+    n_population : int
+        How many respondents the population fit uses (more: closer to the limit, slower).
+    missing_rate, straightliner_rate : float
+        As in :func:`simulate_survey`.
+
     Returns
     -------
     dict
@@ -217,6 +236,7 @@ def survey_truth(instrument: Instrument, *, seed: int = DEFAULT_SEED, n: int = 4
     from .models import default_predictors, image_model
     from .survey import score_scales
 
+    check_type("instrument", instrument, Instrument, "an Instrument (see Instrument.load)")
     pop = _draw(instrument, n_population, np.random.default_rng([seed, 2]),
                 _item_parameters(instrument, seed), missing_rate, straightliner_rate)
     fit = image_model(pop, instrument, outcome=outcome, controls=list(controls), robust=None)

@@ -8,8 +8,6 @@ column per item; empty cells are missing answers and stay missing.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import os
 import re
@@ -20,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._yaml import LineDict, read_yaml_file
-from .errors import InputError, Problem
+from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
+from .errors import MAX_REPORTED, InputError, Problem, collect
 
 __all__ = ["Instrument", "Scale", "likert_table", "read_responses", "score_scales"]
 
@@ -31,7 +29,6 @@ SCALE_KEYS = {"label", "items", "reverse", "of", "role", "note", "description"}
 RANGE_KEYS = {"min", "max", "labels"}
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
-_MAX_REPORTED = 20
 
 
 @dataclass(frozen=True)
@@ -41,6 +38,13 @@ class Scale:
     ``items`` lists every item scored by the scale (for a composite declared with ``of:``, the
     items of its parts, in order); ``reverse`` the reverse-keyed ones (scored ``min + max - x``);
     ``role`` is free text such as ``strategy`` or ``image``.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> ks = ce.Instrument.load(ce.example_path("instrument")).scales["KS"]
+    >>> ks.items, ks.reverse, ks.text("en"), ks.role
+    (('KS1', 'KS2', 'KS3', 'KS4'), ('KS4',), 'Cooperation', 'strategy')
     """
 
     name: str
@@ -170,7 +174,7 @@ class _InstrumentBuilder:
         if not isinstance(data, dict):
             raise InputError("an instrument must be a YAML mapping with 'scale', 'scales' and "
                              "'id_column'", path=self.path, line=1)
-        data = _linedict(data)
+        data = as_linedict(data)
         self.unknown_keys(data, TOP_KEYS, "the instrument")
         language = str(data.get("language", "id"))
         lo, hi, labels = self.response_scale(data)
@@ -190,14 +194,8 @@ class _InstrumentBuilder:
                           language=language, path=self.path)
 
     def unknown_keys(self, d: LineDict, allowed: set[str], where: str) -> None:
-        import difflib
-
-        for key in d:
-            if key not in allowed:
-                hint = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
-                self.err(f"unknown key {key!r} in {where}" +
-                         (f"; did you mean {hint[0]!r}?" if hint else
-                          f"; allowed keys: {', '.join(sorted(allowed))}"), d.line_of(key))
+        for msg, line in unknown_keys(d, allowed, where):
+            self.err(msg, line)
 
     def texts(self, value, where: str, line: int, language: str) -> dict[str, str]:
         if value is None:
@@ -219,7 +217,7 @@ class _InstrumentBuilder:
             self.err("'scale' must be a mapping like 'scale: {min: 1, max: 5, labels: {1: Sangat "
                      "tidak setuju, 5: Sangat setuju}}'", line)
             return 1, 5, {}
-        rs = _linedict(rs, line)
+        rs = as_linedict(rs, line)
         self.unknown_keys(rs, RANGE_KEYS, "'scale'")
         lo, hi = rs.get("min"), rs.get("max")
         ok = all(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi))
@@ -232,7 +230,7 @@ class _InstrumentBuilder:
             self.err("'scale: labels' must map each response option to its label",
                      rs.line_of("labels"))
             raw = {}
-        raw = _linedict(raw, rs.line_of("labels"))
+        raw = as_linedict(raw, rs.line_of("labels"))
         language = str(data.get("language", "id"))
         for key, val in raw.items():
             kline = raw.line_of(key)
@@ -249,7 +247,7 @@ class _InstrumentBuilder:
             self.err("'scales' must map each scale name to its items, e.g. 'KS: {items: [KS1, "
                      "KS2, KS3]}'", data.line_of("scales"))
             return {}
-        raw = _linedict(raw, data.line_of("scales"))
+        raw = as_linedict(raw, data.line_of("scales"))
         direct: dict[str, tuple[list[str], list[str]]] = {}
         parts: dict[str, list[str]] = {}
         meta: dict[str, tuple[dict[str, str], str | None, int]] = {}
@@ -263,7 +261,7 @@ class _InstrumentBuilder:
                 self.err(f"scale {name!r} must be a mapping with 'items' (and optional "
                          "'reverse', 'label')", line)
                 continue
-            spec = _linedict(spec, line)
+            spec = as_linedict(spec, line)
             self.unknown_keys(spec, SCALE_KEYS, f"scale {name!r}")
             items = self.names(spec, "items", f"scale {name!r}")
             reverse = self.names(spec, "reverse", f"scale {name!r}")
@@ -331,7 +329,7 @@ class _InstrumentBuilder:
             self.err("'items' must map item names to their wording, e.g. 'KS1: {id: ..., en: "
                      "...}'", data.line_of("items"))
             return {}
-        raw = _linedict(raw, data.line_of("items"))
+        raw = as_linedict(raw, data.line_of("items"))
         known = {i for s in scales.values() for i in s.items}
         out = {}
         for item, text in raw.items():
@@ -361,12 +359,6 @@ class _InstrumentBuilder:
         return list(dict.fromkeys(raw))
 
 
-def _linedict(d: dict, line: int | None = None) -> LineDict:
-    if isinstance(d, LineDict):
-        return d
-    out = LineDict(d)
-    out.line, out.key_lines = line or 0, {}
-    return out
 
 
 # --------------------------------------------------------------------------- responses
@@ -412,13 +404,13 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     >>> bool(resp["KS1"].dropna().between(1, 5).all())
     True
     """
-    from .textio import read_text_file
+    from .textio import csv_rows, read_text_file
 
     if not isinstance(instrument, Instrument):
         raise TypeError(f"instrument must be an Instrument, got {type(instrument).__name__}")
     spath = os.fspath(path)
     text = read_text_file(path)
-    rows = _csv_rows(text, spath)
+    rows = csv_rows(text, spath)
     if not rows:
         raise InputError("the file has no header line", path=spath, line=1)
     header_line, header = rows[0]
@@ -448,29 +440,9 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
             frame[col] = _parse_item(frame[col], col, instrument, line_of, spath, problems)
         else:
             frame[col] = frame[col].where(frame[col] != "", None).astype(object)
-    if problems:
-        extra = len(problems) - _MAX_REPORTED
-        shown = problems[:_MAX_REPORTED]
-        if extra > 0:
-            shown.append(Problem(spath, f"... and {extra} more problem(s) like these"))
-        raise InputError(problems=shown)
+    collect(problems, path=spath, limit=MAX_REPORTED)
     front = [instrument.id_column]
     return frame[front + [c for c in header if c not in front]].reset_index(drop=True)
-
-
-def _csv_rows(text: str, path: str) -> list[tuple[int, list[str]]]:
-    """CSV rows with the 1-based line each starts on (quoted cells may span lines)."""
-    reader = csv.reader(io.StringIO(text))
-    out = []
-    start = 1
-    try:
-        for row in reader:
-            out.append((start, row))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise InputError(f"not a valid CSV file: {exc}; check the quotes", path=path,
-                         line=reader.line_num) from None
-    return out
 
 
 def _check_header(header: list[str], inst: Instrument, path: str, line: int) -> None:

@@ -7,6 +7,8 @@ files are reported with the line of the first bad byte.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from pathlib import Path
 
@@ -45,6 +47,24 @@ def decode_utf8(data: bytes, path: str | os.PathLike | None = None, *,
             "re-save the file as UTF-8 (e.g. in your editor: Save with encoding > UTF-8)",
             path=spath, line=line) from None
     return normalise_newlines(text)
+
+
+def csv_rows(text: str, path: str | os.PathLike | None = None) -> list[tuple[int, list[str]]]:
+    """Parse CSV ``text`` into ``(line, cells)`` pairs, ``line`` being the 1-based line on
+    which the row starts (a quoted cell may span lines, so this is not the row index + 1).
+    Unparseable CSV raises :class:`InputError` with the line."""
+    reader = csv.reader(io.StringIO(text))
+    out = []
+    start = 1
+    try:
+        for row in reader:
+            out.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"not a valid CSV file: {exc}; check the quotes",
+                         path=None if path is None else os.fspath(path),
+                         line=reader.line_num) from None
+    return out
 
 
 def read_text_file(path: str | os.PathLike, *, allow_empty: bool = False) -> str:
