@@ -231,7 +231,8 @@ def test_check_lists_every_differing_file_and_only_those(built, tmp_path):
     lines.append("1" * 64 + "  reports/tables/gone.csv")
     m.write_text("\n".join(sorted(lines, key=lambda s: s[66:])) + "\n")
     before = m.read_bytes()
-    r = run_cli("reproduce", "--check", "--root", str(copy))
+    kept = tmp_path / "kept"
+    r = run_cli("reproduce", "--check", "--root", str(copy), "--keep", str(kept))
     assert r.returncode == 1
     assert r.stderr.splitlines() == [
         "reports/figures/bars.svg: differs from the manifest",
@@ -239,6 +240,13 @@ def test_check_lists_every_differing_file_and_only_those(built, tmp_path):
         "reports/tables/gone.csv: listed in the manifest but missing",
         "3 file(s) differ from reports/MANIFEST.sha256"]
     assert m.read_bytes() == before  # --check never writes reports/
+    # --keep leaves the rebuilt copy, with its own manifest, for inspection
+    assert (kept / "tables" / "env.csv").read_bytes() == (
+        copy / "reports" / "tables" / "env.csv").read_bytes()
+    assert (kept / "MANIFEST.sha256").read_text().splitlines()[0].endswith(
+        "  reports/figures/bars.png")
+    r = run_cli("reproduce", "--root", str(copy), "--keep", str(tmp_path / "k2"))
+    assert r.returncode == 2 and "--keep only works with --check" in r.stderr
 
 
 def test_failing_notebook_names_its_cell(tmp_path):

@@ -101,6 +101,9 @@ def _add_reproduce(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--check", action="store_true",
                    help="rebuild in a temporary folder; exit 1 listing every file that differs "
                         "from reports/MANIFEST.sha256")
+    p.add_argument("--keep", metavar="DIR",
+                   help="with --check: keep the rebuilt reports in DIR (a new folder) to inspect "
+                        "the differences")
     p.add_argument("--update-checksums", action="store_true",
                    help="deliberately record the current raw inputs in data/raw/CHECKSUMS.sha256 "
                         "first")
@@ -132,11 +135,18 @@ def _print_differences(diffs, what: str) -> int:
 
 
 def _run_reproduce(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .reproduce import NotebookError, reproduce
 
     try:
+        if args.keep and not args.check:
+            raise InputError("--keep only works with --check", path="citra-eval")
+        if args.keep and Path(args.keep).exists():
+            raise InputError("--keep needs a folder that does not exist yet", path=args.keep)
         res = reproduce(args.root, check=args.check, lang=args.lang, seed=args.seed,
-                        update_checksums=args.update_checksums, progress=_progress(args.verbose))
+                        update_checksums=args.update_checksums, progress=_progress(args.verbose),
+                        keep=args.keep)
     except NotebookError as exc:
         if exc.ename == "InputError":  # bad user input surfaced inside a notebook
             print(f"error: {exc.notebook}: {exc.evalue}", file=sys.stderr)

@@ -464,7 +464,8 @@ def _install(staging: Path, reports: Path) -> None:
 
 def reproduce(root: str | os.PathLike | None = None, *, check: bool = False, lang: str = "id",
               seed: int = 0, update_checksums: bool = False,
-              progress: Progress | None = None) -> ReproduceResult:
+              progress: Progress | None = None,
+              keep: str | os.PathLike | None = None) -> ReproduceResult:
     """Rebuild every figure and table from the raw inputs.
 
     Parameters
@@ -483,6 +484,9 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False, lan
         accepting changed inputs).
     progress : callable, optional
         Called with one line of text as each notebook starts and finishes.
+    keep : path, optional
+        With ``check``: copy the rebuilt reports folder here (to inspect what differs). It
+        must not exist yet.
 
     Returns
     -------
@@ -502,6 +506,8 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False, lan
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise TypeError(f"seed must be an int, got {type(seed).__name__}")
     r = Path(root).resolve() if root is not None else project_root()
+    if keep is not None and (not check or Path(keep).exists()):
+        raise ValueError(f"keep is for check=True and must be a new folder, got {keep!r}")
     if update_checksums:
         write_raw_checksums(r)
     reports = r / "reports"
@@ -522,6 +528,9 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False, lan
             if check:
                 result.differences = check_manifest(out, manifest=reports / MANIFEST_NAME,
                                                     root=workdir)
+                if keep is not None:
+                    write_text(out / MANIFEST_NAME, manifest_text(hashes))
+                    shutil.copytree(out, keep)
             else:
                 write_text(out / MANIFEST_NAME, manifest_text(hashes))
                 _install(out, reports)
