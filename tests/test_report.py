@@ -276,3 +276,15 @@ def test_read_manifest_reports_bad_line(tmp_path):
     assert e.value.line == 2
     with pytest.raises(InputError, match="not found"):
         report.read_manifest(tmp_path / "nope")
+
+
+def test_counts_and_p_values_are_printed_as_what_they_are(tmp_path):
+    t = pd.DataFrame({"theme": ["a", "b"], "n_informants": [9.0, np.nan],
+                      "p_value": [3.14159e-8, 0.04567891], "share": [0.5, np.nan]})
+    text = report.save_table(t, "t", out_dir=tmp_path).read_text(encoding="utf-8")
+    assert text.splitlines() == ["theme,n_informants,p_value,share",
+                                 "a,9,3.142e-08,0.5000", "b,,0.04568,"]
+    # a count column that is not whole stays a float; explicit decimals win for p values
+    t2 = pd.DataFrame({"n_mean": [2.5], "p_value": [0.123456]})
+    text2 = report.save_table(t2, "t2", out_dir=tmp_path, decimals={"default": 2}).read_text()
+    assert text2.splitlines()[1] == "2.50,0.12"

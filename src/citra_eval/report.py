@@ -242,12 +242,33 @@ def _table_text(frame: pd.DataFrame, decimals: int | Mapping[str, int], index: b
         if pd.api.types.is_bool_dtype(s):
             df[col] = s.map({True: "true", False: "false"}).astype("object")
         elif pd.api.types.is_float_dtype(s) or _float_objects(s):
+            values = s.astype(float)
+            if _is_count(col, values):  # counts made float by a missing value
+                df[col] = values.astype("Int64")
+                continue
             d = (decimals.get(str(col), decimals.get("default", 4))
                  if isinstance(decimals, Mapping) else decimals)
-            df[col] = _format_float(s.astype(float), int(d))
+            df[col] = (_format_p(values) if _is_p_value(col) and not isinstance(decimals, Mapping)
+                       else _format_float(values, int(d)))
     buf = io.StringIO()
     df.to_csv(buf, index=False, lineterminator="\n", na_rep="")
     return buf.getvalue()
+
+
+def _is_count(col, values: pd.Series) -> bool:
+    finite = values.dropna()
+    return (str(col).startswith("n_") and len(finite) > 0
+            and bool(((finite == finite.round()) & (finite.abs() < 2**53)).all()))
+
+
+def _is_p_value(col) -> bool:
+    name = str(col).lower()
+    return name == "p" or name.startswith(("p_", "p-"))
+
+
+def _format_p(values: pd.Series) -> pd.Series:
+    """p values keep 4 significant digits, so 3.1e-08 is not printed as 0.0000."""
+    return values.map(lambda v: "" if pd.isna(v) else f"{v:.4g}").astype("object")
 
 
 def save_table(frame: pd.DataFrame, name: str, *, out_dir: str | os.PathLike = "reports/tables",
@@ -279,7 +300,11 @@ def save_table(frame: pd.DataFrame, name: str, *, out_dir: str | os.PathLike = "
     -----
     UTF-8 without byte-order mark, LF line ends, comma-separated, minimal quoting; floats
     rounded half-to-even to ``decimals`` digits and printed fixed-point (``-0.0`` becomes
-    ``0.0``); missing values are empty cells; booleans are ``true``/``false``.
+    ``0.0``); missing values are empty cells; booleans are ``true``/``false``. Two kinds of
+    float column are printed as what they are: counts (names starting with ``n_`` holding
+    whole numbers, made float by a missing value) as integers, and p values (``p``,
+    ``p_*``, ``p-*``) with 4 significant digits (``3.1e-08``, not ``0.0000``) unless
+    ``decimals`` is a mapping.
 
     Examples
     --------
