@@ -260,3 +260,44 @@ def test_key_csv_lines_count_quoted_newlines(tmp_path):
 def test_reidentify_needs_a_corpus(tmp_path):
     with pytest.raises(TypeError, match="corpus must be a Corpus"):
         ce.reidentify("interview_transcripts", tmp_path / "key.csv")
+
+
+def test_cli_reidentify_restores_transcripts_and_codings(tmp_path, cli):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(SOURCE, encoding="utf-8")
+    corpus = ce.read_transcripts(src)
+    codings = pd.DataFrame([_coding(corpus, "Hubungi", "go.id", 2)])
+    ce.write_codings(codings, tmp_path / "codings_A.csv")
+    (tmp_path / "key.yaml").write_text("Budi Santoso: INF01\nBudi: INF01\nSiti Aminah: P2\n")
+    shared, key_out = tmp_path / "shared", tmp_path / "private" / "key.csv"
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
+            "--codings", str(tmp_path / "codings_A.csv"), "--out", str(shared),
+            "--key-out", str(key_out))
+    assert r.returncode == 0, r.stderr
+    before = {p: p.read_bytes() for p in shared.rglob("*") if p.is_file()}
+    back = tmp_path / "back"
+    r = cli("reidentify", "--transcripts", str(shared / "transcripts"), "--key", str(key_out),
+            "--codings", str(shared / "codings" / "codings_A.csv"), "--out", str(back))
+    assert r.returncode == 0, r.stderr
+    assert {p: p.read_bytes() for p in before} == before  # inputs untouched
+    restored = ce.read_transcripts(back / "transcripts")
+    assert restored.texts == corpus.texts
+    assert restored.documents.loc[0, "informant"] == corpus.documents.loc[0, "informant"]
+    got = ce.read_codings(back / "codings" / "codings_A.csv", corpus=restored)
+    assert got[["doc_id", "segment_id", "start", "end", "code"]].equals(
+        ce.read_codings(tmp_path / "codings_A.csv")[["doc_id", "segment_id", "start", "end",
+                                                     "code"]])
+
+
+def test_cli_reidentify_with_a_key_that_does_not_fit(tmp_path, cli):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(SOURCE, encoding="utf-8")
+    (tmp_path / "key.csv").write_text("doc_id,field,start,end,orig_start,orig_end,original,"
+                                      "replacement,kind\nINF01,text,0,3,0,4,Budi,XYZ,name\n")
+    r = cli("reidentify", "--transcripts", str(src), "--key", str(tmp_path / "key.csv"),
+            "--out", str(tmp_path / "back"))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"error: {tmp_path / 'key.csv'}: the key does not fit")
+    assert "Traceback" not in r.stderr and not (tmp_path / "back").exists()

@@ -359,13 +359,7 @@ def _add_pseudonymise(sub: argparse._SubParsersAction) -> None:
 def _run_pseudonymise(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    import pandas as pd
-
-    from ._io import atomic_dir, write_csv, write_text
-    from .codings import read_codings, write_codings
-    from .corpus import read_transcripts
     from .pseudonymise import load_key, pseudonymise
-    from .qdpx import front_matter_of, transcript_source
 
     _check_out(args.out, folder=True)
     if args.key_out:
@@ -376,37 +370,114 @@ def _run_pseudonymise(args: argparse.Namespace) -> int:
                          f"pseudonymised data, not inside {args.out}; choose another place",
                          path=args.key_out)
     problems = _Problems()
-    corpus = problems.attempt(read_transcripts, args.transcripts)
+    corpus, codings, names = _corpus_and_codings(args, problems)
     key = problems.attempt(load_key, args.key)
-    tables = [problems.attempt(read_codings, f, corpus=corpus) for f in args.codings]
     problems.raise_any()
+    result = pseudonymise(corpus, key=key, codings=codings, detect=args.detect)
+    report = result.report if args.with_originals else result.public_report()
+    _write_transcripts_and_codings(
+        out, corpus, result, names, lambda doc, front: _map_strings(front, result.apply),
+        inside={"pseudonymisation_report.csv": report},
+        outside={args.key_out: result.report} if args.key_out else {})
+    counts = result.report[result.report["field"] == "text"]["kind"].value_counts()
+    what = ", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing"
+    print(f"ok: pseudonymised {len(corpus)} documents ({what} replaced) -> {args.out}")
+    if not args.key_out:
+        print("note: no --key-out given: detected e-mails, phones and NIKs cannot be restored")
+    return 0
+
+
+def _corpus_and_codings(args: argparse.Namespace, problems: _Problems):
+    """Read --transcripts and --codings (tagged with their file) for (re)pseudonymising."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from .codings import read_codings
+    from .corpus import read_transcripts
+
+    corpus = problems.attempt(read_transcripts, args.transcripts)
+    tables = [problems.attempt(read_codings, f, corpus=corpus) for f in args.codings]
+    if any(t is None for t in tables) or corpus is None:
+        return corpus, None, []
     names = [Path(f).name for f in args.codings]
     names = [n if names.count(n) == 1 else f"{i + 1}_{n}" for i, n in enumerate(names)]
     codings = (pd.concat([t.assign(_file=i) for i, t in enumerate(tables)], ignore_index=True)
                if tables else None)
-    result = pseudonymise(corpus, key=key, codings=codings, detect=args.detect)
+    return corpus, codings, names
+
+
+def _write_transcripts_and_codings(out, corpus, result, names, map_front, *,
+                                   inside=None, outside=None) -> None:
+    """Write ``result``'s transcripts (front matter mapped by ``map_front``) and codings into
+    ``out`` atomically, plus tables ``inside`` (``{file name in out: table}``) and ``outside``
+    (``{path: table}``, e.g. the key, kept apart from the shared data)."""
+    from ._io import atomic_dir, write_csv, write_text
+    from .codings import write_codings
+    from .qdpx import front_matter_of, transcript_source
+
     sources = {}
     for doc in result.corpus.doc_ids:
         front = front_matter_of(corpus, doc)
         if front is not None:
-            front = _map_strings(front, result.apply)
+            front = map_front(doc, front)
             front["id"] = doc
         sources[doc] = transcript_source(result.corpus, doc, front=front)
-    report = result.report if args.with_originals else result.public_report()
     with atomic_dir(out) as tmp:
         for doc, text in sources.items():
             write_text(tmp / "transcripts" / f"{doc}.txt", text)
         for i, name in enumerate(names):
             part = result.codings[result.codings["_file"] == i].drop(columns="_file")
             write_codings(part, tmp / "codings" / name)
-        write_csv(report, tmp / "pseudonymisation_report.csv")
-        if args.key_out:
-            write_csv(result.report, args.key_out)
-    counts = result.report[result.report["field"] == "text"]["kind"].value_counts()
-    what = ", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing"
-    print(f"ok: pseudonymised {len(corpus)} documents ({what} replaced) -> {args.out}")
-    if not args.key_out:
-        print("note: no --key-out given: detected e-mails, phones and NIKs cannot be restored")
+        for name, table in (inside or {}).items():
+            write_csv(table, tmp / name)
+        for path, table in (outside or {}).items():
+            write_csv(table, path)
+
+
+def _add_reidentify(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("reidentify", help="undo pseudonymise with its key",
+                       description="Restore the original transcripts and codings from "
+                                   "pseudonymised ones and the re-identification key written by "
+                                   "'citra-eval pseudonymise --key-out'. Writes into OUT; the "
+                                   "inputs are never modified.")
+    p.add_argument("--transcripts", metavar="DIR", required=True,
+                   help="folder of pseudonymised transcripts")
+    p.add_argument("--key", metavar="FILE", required=True,
+                   help="the re-identification key (pseudonymise --key-out)")
+    p.add_argument("--codings", metavar="FILE", nargs="*", default=[],
+                   help="pseudonymised codings CSV file(s)")
+    p.add_argument("--out", metavar="DIR", required=True, help="folder to write into")
+    p.set_defaults(func=_run_reidentify)
+
+
+def _run_reidentify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .pseudonymise import reidentify
+
+    _check_out(args.out, folder=True)
+    problems = _Problems()
+    corpus, codings, names = _corpus_and_codings(args, problems)
+    problems.raise_any()
+    result = reidentify(corpus, args.key, codings=codings)
+    values = {(r.doc_id, r.field, r.replacement): r.original
+              for r in result.report[result.report["field"] != "text"].itertuples(index=False)}
+
+    def restore_front(doc: str, front: dict) -> dict:
+        out = {}
+        for k, v in front.items():
+            if k == "speakers" and isinstance(v, dict):
+                v = {values.get((doc, "speaker", lab), lab): role for lab, role in v.items()}
+            elif isinstance(v, str):
+                v = values.get((doc, f"attribute:{k}", v), v)
+            out[k] = v
+        return out
+
+    _write_transcripts_and_codings(Path(args.out).resolve(), corpus, result, names,
+                                   restore_front)
+    n = int((result.report["field"] == "text").sum())
+    print(f"ok: restored {len(corpus)} documents ({n} replacements undone) -> {args.out}")
     return 0
 
 
@@ -569,6 +640,7 @@ def _run_survey(args: argparse.Namespace) -> int:
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_validate, _add_code, _add_agree, _add_survey, _add_qdpx, _add_pseudonymise,
+    _add_reidentify,
     _add_reproduce, _add_verify]
 
 
