@@ -210,7 +210,8 @@ def test_property_codings_slice_and_reidentify_restores(data):
 # --------------------------------------------------------------------------- CLI
 
 
-def test_cli_writes_pseudonymised_copies_and_never_touches_inputs(tmp_path, cli):
+def _cli_inputs(tmp_path):
+    """A transcript folder, one coding of it and a name key, for the CLI tests."""
     src = tmp_path / "in"
     src.mkdir()
     (src / "a.txt").write_text(SOURCE, encoding="utf-8")
@@ -218,6 +219,11 @@ def test_cli_writes_pseudonymised_copies_and_never_touches_inputs(tmp_path, cli)
     codings = pd.DataFrame([_coding(corpus, "Hubungi", "go.id", 2)])
     ce.write_codings(codings, tmp_path / "codings_A.csv")
     (tmp_path / "key.yaml").write_text("Budi Santoso: INF01\nBudi: INF01\nSiti Aminah: P2\n")
+    return src, corpus
+
+
+def test_cli_writes_pseudonymised_copies_and_never_touches_inputs(tmp_path, cli):
+    src, corpus = _cli_inputs(tmp_path)
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     out, key_out = tmp_path / "shared", tmp_path / "private" / "key.csv"
     r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
@@ -263,13 +269,7 @@ def test_reidentify_needs_a_corpus(tmp_path):
 
 
 def test_cli_reidentify_restores_transcripts_and_codings(tmp_path, cli):
-    src = tmp_path / "in"
-    src.mkdir()
-    (src / "a.txt").write_text(SOURCE, encoding="utf-8")
-    corpus = ce.read_transcripts(src)
-    codings = pd.DataFrame([_coding(corpus, "Hubungi", "go.id", 2)])
-    ce.write_codings(codings, tmp_path / "codings_A.csv")
-    (tmp_path / "key.yaml").write_text("Budi Santoso: INF01\nBudi: INF01\nSiti Aminah: P2\n")
+    src, corpus = _cli_inputs(tmp_path)
     shared, key_out = tmp_path / "shared", tmp_path / "private" / "key.csv"
     r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
             "--codings", str(tmp_path / "codings_A.csv"), "--out", str(shared),
