@@ -30,7 +30,7 @@ import pandas as pd
 import citra_eval as ce
 
 # The package exports the function ``agreement``, which hides the module of the same name.
-agreement_module = importlib.import_module("citra_eval.agreement")
+agreement_module = importlib.import_module("citra_eval.intercoder")
 
 
 def _time(fn, repeat: int = 1) -> tuple[float, object]:

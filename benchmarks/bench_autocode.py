@@ -33,8 +33,8 @@ import numpy as np
 import pandas as pd
 
 import citra_eval as ce
-from citra_eval.coding import Matcher
-from citra_eval.text import _root_words, _stemmer, stem_word
+from citra_eval.autocoding import Matcher
+from citra_eval.normalise import _root_words, _stemmer, stem_word
 
 PREFIXES = ["", "", "", "me", "di", "ber", "pe", "ter", "se", "ke"]
 SUFFIXES = ["", "", "", "kan", "an", "nya", "i"]

@@ -22,7 +22,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from citra_eval import reproduce as rp  # noqa: E402
+from citra_eval import pipeline as rp  # noqa: E402
 
 
 def _baseline_project(tmp: Path) -> Path:

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 import citra_eval as ce
-from citra_eval._io import write_csv
+from citra_eval._files import write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ counts and random cell ids (a clean diff on every change). Edit the cells here, 
 
 Each notebook has a ``parameters`` cell (papermill, ``citra-eval reproduce``), calls only the
 public API of citra_eval, and writes its figures and tables only through
-``citra_eval.report.save_figure`` / ``save_table``.
+``citra_eval.ce.save_figure`` / ``save_table``.
 """
 
 from __future__ import annotations
@@ -49,12 +49,12 @@ from pathlib import Path
 import pandas as pd
 
 import citra_eval as ce
-from citra_eval import plots, report
+from citra_eval import plots
 
 R = Path(root)
 FIGURES = R / out_dir / "figures"
 TABLES = R / out_dir / "tables"
-report.set_reproducible_style()
+ce.set_reproducible_style()
 pd.set_option("display.max_colwidth", 80)"""
 
 
@@ -96,11 +96,11 @@ NB01 = ("01-corpus-codebook", [
     code("corpus = ce.read_transcripts(R / transcripts)\n"
          "documents = corpus.documents[[\"doc_id\", \"informant\", \"group\", \"n_segments\", "
          "\"n_words\"]]\n"
-         "report.save_table(documents, \"01-documents\", out_dir=TABLES)\n"
+         "ce.save_table(documents, \"01-documents\", out_dir=TABLES)\n"
          "documents"),
     code("turns = (corpus.segments.groupby([\"doc_id\", \"role\"]).size()\n"
          "         .unstack(fill_value=0).reset_index())\n"
-         "report.save_table(turns, \"01-turns-by-role\", out_dir=TABLES)\n"
+         "ce.save_table(turns, \"01-turns-by-role\", out_dir=TABLES)\n"
          "turns.describe().loc[[\"mean\", \"min\", \"max\"]]"),
     md("## The codebook\n\nEach codable theme has a definition, inclusion and exclusion rules, "
        "examples and auto-coding patterns; strategy themes name the survey construct that "
@@ -108,7 +108,7 @@ NB01 = ("01-corpus-codebook", [
     code("cb = ce.Codebook.load(R / codebook)\n"
          "book = cb.to_frame(lang)[[\"id\", \"parent\", f\"label_{lang}\", \"codable\", "
          "\"construct\", \"n_patterns\", \"n_examples\"]]\n"
-         "report.save_table(book, \"01-codebook\", out_dir=TABLES)\n"
+         "ce.save_table(book, \"01-codebook\", out_dir=TABLES)\n"
          "print(f\"{cb.name} version {cb.version}: {len(cb.codable_ids)} codable themes\")\n"
          "book"),
     md("## The manual codings\n\nTwo coders coded every transcript independently. The table "
@@ -121,7 +121,7 @@ NB01 = ("01-corpus-codebook", [
          "columns=None)\n"
          "             .reset_index())\n"
          "per_coder.insert(1, \"label\", [cb.label(c, lang) for c in per_coder[\"code\"]])\n"
-         "report.save_table(per_coder, \"01-codings-per-coder\", out_dir=TABLES)\n"
+         "ce.save_table(per_coder, \"01-codings-per-coder\", out_dir=TABLES)\n"
          "per_coder"),
 ])
 
@@ -147,30 +147,30 @@ NB02 = ("02-coding-reliability", [
        "1,000 bootstrap resamples of turns (`seed`). Cohen's kappa, Fleiss' kappa, Gwet's AC1 "
        "and percent agreement are reported beside it."),
     code("agree = ce.agreement(manual, corpus=corpus, codes=cb, n_boot=1000, seed=seed)\n"
-         "report.save_table(agree, \"02-agreement\", out_dir=TABLES)\n"
+         "ce.save_table(agree, \"02-agreement\", out_dir=TABLES)\n"
          "agree[[\"code\", \"n_positive\", \"percent_agreement\", \"cohen_kappa\", "
          "\"krippendorff_alpha\",\n"
          "       \"alpha_ci_low\", \"alpha_ci_high\", \"gwet_ac1\"]].round(3)"),
     code("ax = plots.plot_agreement(agree, labels=cb.labels(lang))\n"
-         "report.save_figure(ax.figure, \"02-agreement\", out_dir=FIGURES)"),
+         "ce.save_figure(ax.figure, \"02-agreement\", out_dir=FIGURES)"),
     md("## Where the coders differ\n\nEvery disputed turn with its text and each coder's "
        "codes: the agenda for the consensus meeting."),
     code("disputed = ce.disagreements(manual, corpus=corpus)\n"
-         "report.save_table(disputed, \"02-disagreements\", out_dir=TABLES)\n"
+         "ce.save_table(disputed, \"02-disagreements\", out_dir=TABLES)\n"
          "print(f\"{len(disputed)} of {(corpus.segments.role == 'informant').sum()} informant "
          "turns disputed\")\n"
          "disputed.head()"),
     md("## Consensus coding\n\nA theme is kept in a turn when both coders applied it "
        "(`rule=\"agreed\"`); the later notebooks count themes on this coding."),
     code("agreed = ce.consensus(manual, rule=\"agreed\")\n"
-         "report.save_table(agreed, \"02-consensus-codings\", out_dir=TABLES)\n"
+         "ce.save_table(agreed, \"02-consensus-codings\", out_dir=TABLES)\n"
          "agreed.groupby(\"code\").size().rename(\"n_turns\").to_frame().T"),
     md("## The auto-coder against the consensus\n\n`autocode` applies the codebook's "
        "patterns (Indonesian normalisation and stemming, slang table). Precision and recall "
        "per theme show where patterns need work before auto-coding a new corpus."),
     code("auto = ce.autocode(corpus, cb)\n"
          "quality = ce.evaluate_coder(auto, reference=agreed, corpus=corpus)\n"
-         "report.save_table(quality, \"02-autocode-vs-consensus\", out_dir=TABLES)\n"
+         "ce.save_table(quality, \"02-autocode-vs-consensus\", out_dir=TABLES)\n"
          "quality.round(3)"),
 ])
 
@@ -193,40 +193,40 @@ NB03 = ("03-themes", [
     md("## Frequencies\n\nInterviews (one informant each) that raise each theme (bars), "
        "with turns and the share of informant turns in the table."),
     code("freq = ce.code_frequencies(agreed, corpus=corpus, codebook=cb)\n"
-         "report.save_table(freq, \"03-code-frequencies\", out_dir=TABLES)\n"
+         "ce.save_table(freq, \"03-code-frequencies\", out_dir=TABLES)\n"
          "ax = plots.plot_code_frequencies(freq, value=\"n_documents\", codebook=cb, "
          "lang=lang)\n"
-         "report.save_figure(ax.figure, \"03-code-frequencies\", out_dir=FIGURES)"),
+         "ce.save_figure(ax.figure, \"03-code-frequencies\", out_dir=FIGURES)"),
     code("by_group = ce.code_frequencies(agreed, corpus=corpus, codebook=cb, by=\"group\")\n"
-         "report.save_table(by_group, \"03-code-frequencies-by-group\", out_dir=TABLES)\n"
+         "ce.save_table(by_group, \"03-code-frequencies-by-group\", out_dir=TABLES)\n"
          "by_group.pivot(index=\"code\", columns=\"group\", values=\"n_informants\")"
          ".reindex(cb.codable_ids)"),
     md("## Themes that occur together\n\nPairs of themes coded in the same turn (count and "
        "Jaccard index), and which informant raised which theme."),
     code("co = ce.cooccurrence(agreed, corpus=corpus, codebook=cb, measure=\"jaccard\")\n"
-         "report.save_table(co, \"03-cooccurrence\", out_dir=TABLES)\n"
+         "ce.save_table(co, \"03-cooccurrence\", out_dir=TABLES)\n"
          "ax = plots.plot_cooccurrence(co, measure=\"jaccard\", codebook=cb, lang=lang)\n"
-         "report.save_figure(ax.figure, \"03-cooccurrence\", out_dir=FIGURES)"),
+         "ce.save_figure(ax.figure, \"03-cooccurrence\", out_dir=FIGURES)"),
     code("cases = ce.code_case_matrix(agreed, corpus=corpus, codebook=cb)\n"
-         "report.save_table(cases, \"03-code-case-matrix\", out_dir=TABLES)\n"
+         "ce.save_table(cases, \"03-code-case-matrix\", out_dir=TABLES)\n"
          "cases"),
     md("## Saturation\n\nInterviews in the order they were held: new themes per interview and "
        "the cumulative count, with the stopping rule of Guest, Namey & Chen (2020): base of 4 "
        "interviews, runs of 2, at most 5% new information."),
     code("sat = ce.saturation(agreed, corpus=corpus)\n"
-         "report.save_table(sat, \"03-saturation\", out_dir=TABLES)\n"
+         "ce.save_table(sat, \"03-saturation\", out_dir=TABLES)\n"
          "ax = plots.plot_saturation(sat, lang=lang)\n"
-         "report.save_figure(ax.figure, \"03-saturation\", out_dir=FIGURES)\n"
+         "ce.save_figure(ax.figure, \"03-saturation\", out_dir=FIGURES)\n"
          "sat.attrs[\"saturation\"]"),
     md("## Quotes\n\nThe two best quotes per theme: turns both coders coded first, then of a "
        "readable length."),
     code("quotes = ce.exemplar_quotes(agreed, corpus=corpus, k=2, codebook=cb, lang=lang)\n"
-         "report.save_table(quotes, \"03-quotes\", out_dir=TABLES)\n"
+         "ce.save_table(quotes, \"03-quotes\", out_dir=TABLES)\n"
          "quotes[[\"label\", \"attribution\", \"quote\"]].head(6)"),
     md("## Keyword in context\n\nEvery mention of *Bamara*, in any spelling or inflection "
        "(Bamara, BAMARA, Badapatan ...), with its surroundings."),
     code("bamara = ce.kwic(corpus, \"bamara\", window=6, roles=[\"informant\"], codebook=cb)\n"
-         "report.save_table(bamara, \"03-kwic-bamara\", out_dir=TABLES)\n"
+         "ce.save_table(bamara, \"03-kwic-bamara\", out_dir=TABLES)\n"
          "bamara.head(8)"),
 ])
 
@@ -246,20 +246,20 @@ NB04 = ("04-survey-psychometrics", [
     md("## Answers per item\n\nCounts and percentages of every option; the figure shows the "
        "strategy items as diverging bars (disagreement left, agreement right)."),
     code("likert = ce.likert_table(resp, inst, lang=lang)\n"
-         "report.save_table(likert, \"04-likert\", out_dir=TABLES)\n"
+         "ce.save_table(likert, \"04-likert\", out_dir=TABLES)\n"
          "strategy_items = [i for s in inst.scale_names(\"strategy\") "
          "for i in inst.scales[s].items]\n"
          "ax = plots.plot_likert(resp, inst, items=strategy_items, lang=lang)\n"
-         "report.save_figure(ax.figure, \"04-likert-strategies\", out_dir=FIGURES)"),
+         "ce.save_figure(ax.figure, \"04-likert-strategies\", out_dir=FIGURES)"),
     md("## Reliability of each scale\n\nCronbach's alpha with Feldt's 95% interval (pairwise "
        "deletion, as psych `alpha()`), and McDonald's omega total."),
     code("rel = ce.scale_reliability(resp, inst)\n"
-         "report.save_table(rel, \"04-scale-reliability\", out_dir=TABLES)\n"
+         "ce.save_table(rel, \"04-scale-reliability\", out_dir=TABLES)\n"
          "rel.round(3)"),
     md("## Items\n\nCorrected item–total correlation (`r_drop`) and alpha if the item were "
        "dropped: items that weaken their scale stand out."),
     code("items = ce.item_statistics(resp, inst)\n"
-         "report.save_table(items, \"04-item-statistics\", out_dir=TABLES)\n"
+         "ce.save_table(items, \"04-item-statistics\", out_dir=TABLES)\n"
          "items.sort_values(\"r_drop\").head().round(3)"),
 ])
 
@@ -278,25 +278,25 @@ NB05 = ("05-image-models", [
          "scores = ce.score_scales(resp, inst)\n"
          "scale_cols = list(inst.scales)\n"
          "desc = ce.describe_by(scores, dv=scale_cols)\n"
-         "report.save_table(desc, \"05-scale-descriptives\", out_dir=TABLES)\n"
+         "ce.save_table(desc, \"05-scale-descriptives\", out_dir=TABLES)\n"
          "desc.round(2)"),
     md("## Correlations between scales\n\nPearson correlations with Holm-adjusted p values."),
     code("corr = ce.correlation_matrix(scores, columns=scale_cols)\n"
-         "report.save_table(corr, \"05-correlations\", out_dir=TABLES)\n"
+         "ce.save_table(corr, \"05-correlations\", out_dir=TABLES)\n"
          "corr.head().round(3)"),
     md("## The image model"),
     code("model = ce.image_model(resp, inst, outcome=\"CITRA\", controls=[\"district\"])\n"
-         "report.save_table(model, \"05-image-model\", out_dir=TABLES)\n"
+         "ce.save_table(model, \"05-image-model\", out_dir=TABLES)\n"
          "ax = plots.plot_coefficients(model)\n"
-         "report.save_figure(ax.figure, \"05-image-model\", out_dir=FIGURES)"),
+         "ce.save_figure(ax.figure, \"05-image-model\", out_dir=FIGURES)"),
     code("model.round(3)"),
     md("## Groups\n\nDoes the image differ between districts (Welch ANOVA, Games–Howell pairs, "
        "Kruskal–Wallis), and do residents who used an online service rate the technology "
        "strategy higher (Welch t test)?"),
     code("districts = ce.compare_groups(scores, dv=\"CITRA\", between=\"district\")\n"
-         "report.save_table(districts, \"05-citra-by-district\", out_dir=TABLES)\n"
+         "ce.save_table(districts, \"05-citra-by-district\", out_dir=TABLES)\n"
          "online = ce.ttest_groups(scores, dv=\"TK\", between=\"used_online_service\")\n"
-         "report.save_table(online, \"05-tk-by-online-service\", out_dir=TABLES)\n"
+         "ce.save_table(online, \"05-tk-by-online-service\", out_dir=TABLES)\n"
          "districts.round(3)"),
 ])
 
@@ -332,16 +332,16 @@ NB06 = ("06-joint-display", [
          "joint = ce.joint_display(agreed, corpus=corpus, codebook=cb, responses=resp,\n"
          "                         instrument=inst, reliability=agree, model=model, "
          "lang=lang, seed=seed)\n"
-         "report.save_table(joint, \"06-joint-display\", out_dir=TABLES)\n"
+         "ce.save_table(joint, \"06-joint-display\", out_dir=TABLES)\n"
          "ax = plots.plot_joint_display(joint, lang=lang)\n"
-         "report.save_figure(ax.figure, \"06-joint-display\", out_dir=FIGURES)"),
+         "ce.save_figure(ax.figure, \"06-joint-display\", out_dir=FIGURES)"),
     md("The same display in the other language (a thesis in Indonesian, a paper in English):"),
     code("other = \"en\" if lang == \"id\" else \"id\"\n"
          "joint_other = ce.joint_display(agreed, corpus=corpus, codebook=cb, responses=resp,\n"
          "                               instrument=inst, reliability=agree, model=model,\n"
          "                               lang=other)\n"
          "ax = plots.plot_joint_display(joint_other, lang=other)\n"
-         "report.save_figure(ax.figure, f\"06-joint-display-{other}\", out_dir=FIGURES)"),
+         "ce.save_figure(ax.figure, f\"06-joint-display-{other}\", out_dir=FIGURES)"),
     md("## The meta-inferences in words"),
     code("for row in joint.itertuples():\n"
          "    name = row.theme_label if isinstance(row.theme_label, str) else "

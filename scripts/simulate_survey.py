@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from citra_eval import Instrument, simulate_survey, survey_truth
-from citra_eval._io import atomic_dir
+from citra_eval._files import atomic_dir
 from citra_eval.errors import InputError
 from citra_eval.simulate import DEFAULT_SEED
 

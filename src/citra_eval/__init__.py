@@ -7,19 +7,7 @@ command.
 
 from __future__ import annotations
 
-from .agreement import agreement, consensus, disagreements
-from .analysis import (
-    code_case_matrix,
-    code_frequencies,
-    cooccurrence,
-    cooccurrence_matrix,
-    exemplar_quotes,
-    kwic,
-    saturation,
-    save_case_matrix,
-)
-from .codebook import Code, Codebook, Pattern
-from .coding import (
+from .autocoding import (
     Matcher,
     autocode,
     autocode_report,
@@ -27,21 +15,21 @@ from .coding import (
     explain,
     match_patterns,
 )
+from .codebook import Code, Codebook, Pattern
 from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codings
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
-from .integrate import construct_evidence, joint_display, meta_inferences, theme_evidence
-from .models import (
-    COEF_COLUMNS,
-    compare_groups,
-    correlation_matrix,
-    describe_by,
-    image_model,
-    ordinal_model,
-    ttest_groups,
+from .intercoder import agreement, consensus, disagreements
+from .mixed_methods import construct_evidence, joint_display, meta_inferences, theme_evidence
+from .outputs import (
+    check_manifest,
+    save_figure,
+    save_table,
+    set_reproducible_style,
+    write_manifest,
 )
 from .paths import example_path, project_root
-from .pseudonymise import PseudonymResult, load_key, pseudonymise, reidentify
+from .pseudonymisation import PseudonymResult, load_key, pseudonymise, reidentify
 from .psychometrics import item_statistics, omega_total, scale_reliability
 from .qdpx import (
     Project,
@@ -50,6 +38,15 @@ from .qdpx import (
     codebook_to_qdc,
     read_qdpx,
     write_qdpx,
+)
+from .regression import (
+    COEF_COLUMNS,
+    compare_groups,
+    correlation_matrix,
+    describe_by,
+    image_model,
+    ordinal_model,
+    ttest_groups,
 )
 from .reliability import (
     AlphaDetails,
@@ -63,15 +60,18 @@ from .reliability import (
     masi_distance,
     percent_agreement,
 )
-from .report import (
-    check_manifest,
-    save_figure,
-    save_table,
-    set_reproducible_style,
-    write_manifest,
-)
 from .simulate import simulate_survey, survey_truth
 from .survey import Instrument, Scale, likert_table, read_responses, score_scales
+from .themes import (
+    code_case_matrix,
+    code_frequencies,
+    cooccurrence,
+    cooccurrence_matrix,
+    exemplar_quotes,
+    kwic,
+    saturation,
+    save_case_matrix,
+)
 
 __version__ = "0.1.0"
 

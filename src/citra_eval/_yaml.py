@@ -126,6 +126,6 @@ def load_yaml(text: str, *, path: str | os.PathLike | None = None, line_offset: 
 
 def read_yaml_file(path: str | os.PathLike) -> Any:
     """Read a UTF-8 (optionally BOM-prefixed) YAML file with line-aware errors."""
-    from .textio import read_text_file
+    from ._files import read_text_file
 
     return load_yaml(read_text_file(path), path=path)

@@ -137,7 +137,7 @@ def _print_differences(diffs, what: str) -> int:
 def _run_reproduce(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .reproduce import NotebookError, reproduce
+    from .pipeline import NotebookError, reproduce
 
     try:
         if args.keep and not args.check:
@@ -174,7 +174,7 @@ def _add_verify(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_verify(args: argparse.Namespace) -> int:
-    from .reproduce import verify
+    from .pipeline import verify
 
     diffs = verify(args.root)
     code = _print_differences(diffs, "reports/MANIFEST.sha256")
@@ -202,8 +202,8 @@ def _add_code(sub: argparse._SubParsersAction) -> None:
 def _run_code(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from .autocoding import autocode, autocode_report, match_patterns
     from .codebook import Codebook
-    from .coding import autocode, autocode_report, match_patterns
     from .codings import write_codings
     from .corpus import read_transcripts
 
@@ -359,7 +359,7 @@ def _add_pseudonymise(sub: argparse._SubParsersAction) -> None:
 def _run_pseudonymise(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .pseudonymise import load_key, pseudonymise
+    from .pseudonymisation import load_key, pseudonymise
 
     _check_out(args.out, folder=True)
     if args.key_out:
@@ -412,7 +412,7 @@ def _write_transcripts_and_codings(out, corpus, result, names, map_front, *,
     """Write ``result``'s transcripts (front matter mapped by ``map_front``) and codings into
     ``out`` atomically, plus tables ``inside`` (``{file name in out: table}``) and ``outside``
     (``{path: table}``, e.g. the key, kept apart from the shared data)."""
-    from ._io import atomic_dir, write_csv, write_text
+    from ._files import atomic_dir, write_csv, write_text
     from .codings import write_codings
     from .qdpx import front_matter_of, transcript_source
 
@@ -454,7 +454,7 @@ def _add_reidentify(sub: argparse._SubParsersAction) -> None:
 def _run_reidentify(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .pseudonymise import reidentify
+    from .pseudonymisation import reidentify
 
     _check_out(args.out, folder=True)
     problems = _Problems()
@@ -529,11 +529,11 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
 def _run_agree(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from ._io import write_csv
-    from .agreement import agreement, disagreements
+    from ._files import write_csv
     from .codebook import Codebook
     from .codings import read_codings
     from .corpus import read_transcripts
+    from .intercoder import agreement, disagreements
 
     _check_out(args.out, folder=False, example="agreement.csv")
     if args.disagreements:
@@ -600,9 +600,9 @@ def _add_survey(sub: argparse._SubParsersAction) -> None:
 def _run_survey(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ._io import atomic_dir, write_csv
-    from .models import image_model
+    from ._files import atomic_dir, write_csv
     from .psychometrics import item_statistics, scale_reliability
+    from .regression import image_model
     from .survey import Instrument, likert_table, read_responses, score_scales
 
     _check_out(args.out, folder=True)

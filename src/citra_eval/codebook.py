@@ -274,7 +274,7 @@ class Codebook:
         """Write the codebook as YAML (atomically)."""
         import yaml
 
-        from ._io import write_text
+        from ._files import write_text
 
         write_text(path, yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False,
                                         width=100))

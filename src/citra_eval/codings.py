@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ._files import csv_rows, read_text_file
 from .errors import MAX_REPORTED, InputError, Problem, check_type, collect
-from .textio import csv_rows, read_text_file
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
     from .codebook import Codebook
@@ -291,7 +291,7 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike) -> None:
     >>> ce.read_codings(out).equals(a)
     True
     """
-    from ._io import write_csv
+    from ._files import write_csv
 
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
     front = [*CODING_COLUMNS, *[c for c in OPTIONAL_COLUMNS if c in codings.columns]]

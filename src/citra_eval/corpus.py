@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._files import decode_utf8, read_text_file
 from ._yaml import LineDict, load_yaml
 from .errors import InputError, Problem
-from .textio import decode_utf8, read_text_file
 
 __all__ = ["SUPPORTED_SUFFIXES", "Corpus", "parse_transcript", "read_transcripts"]
 
@@ -184,7 +184,7 @@ def parse_transcript(source: str | bytes, *, path: str | os.PathLike = "<string>
 
 
 def _norm_str(text: str, path: str) -> str:
-    from .textio import normalise_newlines
+    from ._files import normalise_newlines
 
     if not text.strip("\ufeff \t\r\n"):
         raise InputError("the file is empty; write content into it or remove it", path=path)

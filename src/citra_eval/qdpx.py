@@ -252,7 +252,7 @@ def codebook_to_qdc(codebook: Codebook, path: str | os.PathLike) -> None:
     >>> back.ids, back.label("strategi", "en"), back["strategi"].codable
     (['strategi', 'kerja_sama'], 'Strategies', False)
     """
-    from ._io import write_bytes
+    from ._files import write_bytes
 
     write_bytes(path, qdc_bytes(codebook))
 
@@ -517,7 +517,7 @@ class Project:
         them), ``codebook.yaml`` (when the project has codes) and ``codings.csv``; returns
         the files written (relative to ``folder``).
         """
-        from ._io import atomic_dir
+        from ._files import atomic_dir
         from .codings import write_codings
 
         with atomic_dir(folder) as tmp:
@@ -957,8 +957,8 @@ def transcript_source(corpus: Corpus, doc_id: str, *, front: Mapping | None = No
 def front_matter_of(corpus: Corpus, doc_id: str) -> dict | None:
     """The front matter of a ``.txt``/``.md`` transcript of ``corpus``, re-read from its file
     as plain data (None for other formats or when the file is gone)."""
+    from ._files import read_text_file
     from .corpus import _split_front_matter
-    from .textio import read_text_file
 
     row = corpus.documents.loc[corpus.documents["doc_id"] == doc_id].iloc[0]
     path, fmt = row.get("path"), row.get("format")
@@ -1008,7 +1008,7 @@ def write_transcripts(corpus: Corpus, folder: str | os.PathLike) -> list[Path]:
 
     Returns the paths written. Each file is written atomically.
     """
-    from ._io import write_text
+    from ._files import write_text
 
     out = []
     for doc in corpus.doc_ids:
@@ -1337,6 +1337,6 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
     >>> len(back.codings) == len(codings), back.corpus.texts == corpus.texts
     (True, True)
     """
-    from ._io import write_bytes
+    from ._files import write_bytes
 
     write_bytes(path, qdpx_bytes(corpus, codebook, codings, name=name))

@@ -233,7 +233,7 @@ def survey_truth(instrument: Instrument, *, seed: int = DEFAULT_SEED, n: int = 4
     >>> sorted(truth["standardised_effects"])
     ['BC', 'BM', 'IB', 'KS', 'TK']
     """
-    from .models import default_predictors, image_model
+    from .regression import default_predictors, image_model
     from .survey import score_scales
 
     check_type("instrument", instrument, Instrument, "an Instrument (see Instrument.load)")

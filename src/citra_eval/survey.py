@@ -404,7 +404,7 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     >>> bool(resp["KS1"].dropna().between(1, 5).all())
     True
     """
-    from .textio import csv_rows, read_text_file
+    from ._files import csv_rows, read_text_file
 
     if not isinstance(instrument, Instrument):
         raise TypeError(f"instrument must be an Instrument, got {type(instrument).__name__}")

@@ -1,5 +1,5 @@
 """Figures of citra_eval: every helper takes ``ax=`` (a new figure when None) and returns the
-Axes; none calls ``plt.show()``. Save them with :func:`citra_eval.report.save_figure`."""
+Axes; none calls ``plt.show()``. Save them with :func:`citra_eval.save_figure`."""
 
 from __future__ import annotations
 

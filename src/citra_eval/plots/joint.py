@@ -65,7 +65,7 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
     Examples
     --------
     >>> import matplotlib.pyplot as plt
-    >>> from citra_eval.integrate import meta_inferences
+    >>> from citra_eval.mixed_methods import meta_inferences
     >>> t = meta_inferences(pd.DataFrame({"theme": ["a", None], "theme_label": ["A", None],
     ...     "construct": ["X", "Y"], "construct_label": ["x", "y"], "n_informants": [3, None],
     ...     "n_informants_total": [4, None], "informant_share": [0.75, None],
@@ -80,7 +80,7 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from ..integrate import META_LABELS
+    from ..mixed_methods import META_LABELS
 
     if lang not in _TITLES:
         raise ValueError(f"lang must be 'id' or 'en', got {lang!r}")

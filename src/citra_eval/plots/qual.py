@@ -1,6 +1,6 @@
 """Figures of the qualitative analyses: code frequencies, co-occurrence, saturation.
 
-Each helper takes the tidy table of the matching :mod:`citra_eval.analysis` function, draws
+Each helper takes the tidy table of the matching :mod:`citra_eval.themes` function, draws
 on ``ax`` (a new figure when None) and returns the Axes; it never calls ``plt.show()``.
 Code labels come from the codebook in ``lang`` (``"id"`` or ``"en"``) when one is given.
 """
@@ -105,7 +105,7 @@ def plot_cooccurrence(table: pd.DataFrame, *, measure: str = "count", codebook=N
     """
     import seaborn as sns
 
-    from ..analysis import cooccurrence_matrix
+    from ..themes import cooccurrence_matrix
 
     words = _text(lang)
     _need(table, ["code_a", "code_b", "count", "jaccard"], "table")

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import citra_eval as ce
-from citra_eval import integrate as ig
+from citra_eval import mixed_methods as ig
 
 NAN = np.nan
 
@@ -250,7 +250,7 @@ def test_construct_evidence_by_hand(survey):
 
 
 def test_joint_display_on_example_study(survey, study):
-    pytest.importorskip("citra_eval.agreement", reason="agreement module not in this build")
+    pytest.importorskip("citra_eval.intercoder", reason="agreement module not in this build")
     inst, resp = survey
     corpus, codebook, a, b = study
     manual = pd.concat([a, b], ignore_index=True)

@@ -343,7 +343,7 @@ def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
     >>> out.read_text().splitlines()[0].split(",")[:3]
     ['doc_id', 'bamara', 'berita_cepat']
     """
-    from ._io import atomic_write, write_csv
+    from ._files import atomic_write, write_csv
 
     if not isinstance(matrix, pd.DataFrame):
         raise TypeError(f"matrix must be a DataFrame, got {type(matrix).__name__}")
@@ -632,9 +632,9 @@ def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | N
       left      keyword         right
     0 Kami  bekerjasama  dengan media
     """
-    from .coding import Matcher, _units
+    from .autocoding import Matcher, _units
     from .corpus import Corpus
-    from .text import Normaliser, tokenize
+    from .normalise import Normaliser, tokenize
 
     if not isinstance(corpus, Corpus):
         raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")

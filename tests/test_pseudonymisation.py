@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import citra_eval as ce
-from citra_eval.pseudonymise import DETECTORS
+from citra_eval.pseudonymisation import DETECTORS
 
 SOURCE = ("---\nid: INF01\ninformant: Budi Santoso, Kepala Humas\n"
           "speakers: {PWW: interviewer, Budi: informant}\n---\n"

@@ -125,8 +125,8 @@ def load_key(path: str | os.PathLike) -> dict[str, str]:
     >>> ce.load_key(key)
     {'Budi Santoso': 'INF01'}
     """
+    from ._files import csv_rows, read_text_file
     from ._yaml import read_yaml_file
-    from .textio import csv_rows, read_text_file
 
     spath = os.fspath(path)
     suffix = Path(spath).suffix.lower()
@@ -566,7 +566,7 @@ def _read_report(key) -> pd.DataFrame:
         path = None
     else:
         path = os.fspath(key)
-        from .textio import read_text_file
+        from ._files import read_text_file
 
         try:
             frame = pd.read_csv(io.StringIO(read_text_file(path)), dtype=str,

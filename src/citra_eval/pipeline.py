@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from ._io import write_text
+from ._files import write_text
 from .errors import InputError, Problem
-from .report import (
+from .outputs import (
     MANIFEST_NAME,
     Difference,
     check_manifest,

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import citra_eval as ce
-from citra_eval.coding import Matcher
+from citra_eval.autocoding import Matcher
 
 CODEBOOK = {
     "codebook": "t", "language": "id",
@@ -338,7 +338,7 @@ def test_explain_links_every_auto_coding_to_its_hits(example_corpus, example_cod
 
 
 def test_progress_bar_only_on_a_terminal(monkeypatch):
-    from citra_eval.coding import _progress_bar
+    from citra_eval.autocoding import _progress_bar
 
     monkeypatch.setattr("sys.stderr.isatty", lambda: False, raising=False)
     assert _progress_bar(10**9, None) is None

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import citra_eval as ce
-from citra_eval.agreement import AGREEMENT_COLUMNS
+from citra_eval.intercoder import AGREEMENT_COLUMNS
 
 DOC1 = """---
 id: D1
@@ -129,7 +129,7 @@ def test_all_row_masi_alpha(corpus, codings):
 def test_masi_auto_skips_many_distinct_sets(corpus, codings, monkeypatch):
     import importlib
 
-    module = importlib.import_module("citra_eval.agreement")
+    module = importlib.import_module("citra_eval.intercoder")
     monkeypatch.setattr(module, "_MASI_AUTO_MAX_SETS", 3)
     # A, B, C used 6 distinct sets over the 8 units ({}, {kerja_sama, media}, {kerja_sama},
     # {digital}, {digital, media}, {media}).

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from citra_eval import report
+from citra_eval import outputs as report
 from citra_eval.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +25,7 @@ import sys
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from citra_eval import report
+from citra_eval import outputs as report
 report.set_reproducible_style()
 fig, ax = plt.subplots()
 ax.bar(["Kerja sama", "Bamara", "Berita cepat"], [3, 5, 2], label="informan")

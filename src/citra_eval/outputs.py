@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._io import write_bytes, write_text
+from ._files import write_bytes, write_text
 from .errors import InputError, Problem
 
 __all__ = [

@@ -275,8 +275,8 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, model: pd.DataFra
         against the scale midpoint).
     """
     _check_lang(lang)
-    from .models import image_model
     from .psychometrics import scale_reliability as _scale_reliability
+    from .regression import image_model
     from .survey import score_scales
 
     names, labels, midpoint = _scale_meta(instrument, lang)
@@ -542,7 +542,7 @@ def joint_display(codings: pd.DataFrame, *, corpus, codebook, responses: pd.Data
     """
     _check_lang(lang)
     if reliability is None and codings["coder"].nunique() >= 2:
-        from .agreement import agreement
+        from .intercoder import agreement
 
         reliability = agreement(codings, corpus=corpus, seed=seed)
     themes = theme_evidence(codings, corpus=corpus, codebook=codebook, reliability=reliability,

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from conftest import ROOT, run_cli
 
-from citra_eval import reproduce as rp
+from citra_eval import pipeline as rp
 from citra_eval.errors import InputError
 
 TRANSCRIPT = """---
@@ -55,7 +55,7 @@ PARAMS = 'root = ".."\ntranscripts = "interview_transcripts"\nout_dir = "reports
 
 NB_TABLE = [
     "import os, sys\nfrom pathlib import Path\nimport pandas as pd\nimport citra_eval as ce\n"
-    "from citra_eval import report",
+    "from citra_eval import outputs as report",
     "corpus = ce.read_transcripts(Path(root) / transcripts)\n"
     "env = pd.DataFrame({'key': ['hashseed', 'backend', 'python', 'seed'],\n"
     "    'value': [os.environ.get('PYTHONHASHSEED'), os.environ.get('MPLBACKEND'),\n"
@@ -65,7 +65,8 @@ NB_TABLE = [
     "                  out_dir=Path(out_dir) / 'tables')",
 ]
 NB_FIGURE = [
-    "from pathlib import Path\nimport matplotlib.pyplot as plt\nfrom citra_eval import report\n"
+    "from pathlib import Path\nimport matplotlib.pyplot as plt\n"
+    "from citra_eval import outputs as report\n"
     "report.set_reproducible_style()",
     "fig, ax = plt.subplots()\nax.bar(['a', 'b'], [1, 2])\n"
     "report.save_figure(fig, 'bars', out_dir=Path(out_dir) / 'figures')",

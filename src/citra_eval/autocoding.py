@@ -1,6 +1,6 @@
 """Auto-coding Indonesian transcripts with a codebook, and checking the auto-coder.
 
-Phrase patterns match on normalised, stemmed token sequences (see :mod:`citra_eval.text`), so
+Phrase patterns match on normalised, stemmed token sequences (see :mod:`citra_eval.normalise`), so
 ``kerja sama`` finds *bekerja sama*, *kerjasama*, *bekerjasama* and *dikerjasamakan*, and
 ``media sosial`` finds *medsos*. ``{regex: ...}`` patterns run on the case-folded text.
 
@@ -31,7 +31,7 @@ import pandas as pd
 
 from .codings import CODING_COLUMNS
 from .errors import check_type
-from .text import Normaliser, _codepoints, fold_case, sentence_spans, token_arrays
+from .normalise import Normaliser, _codepoints, fold_case, sentence_spans, token_arrays
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
     from .codebook import Codebook
@@ -350,7 +350,7 @@ def _tail_automaton(vocab: dict[str, int], normaliser: Normaliser):
         return automaton, {}
     # PySastrawi returns the token itself or a dictionary root: only roots can be reached
     # from other tokens (a token equal to a pattern stem is caught directly)
-    from .text import _root_words
+    from .normalise import _root_words
 
     roots = _root_words()
     tails: dict[str, set[str]] = {}
