@@ -34,7 +34,7 @@ import pandas as pd
 
 import citra_eval as ce
 from citra_eval.autocoding import Matcher
-from citra_eval.normalise import _root_words, _stemmer, stem_word
+from citra_eval.normalise import _stemmer, root_words, stem_word
 
 PREFIXES = ["", "", "", "me", "di", "ber", "pe", "ter", "se", "ke"]
 SUFFIXES = ["", "", "", "kan", "an", "nya", "i"]
@@ -169,7 +169,7 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="best of N timings (default 3)")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(args.seed)
-    roots = sorted(w for w in _root_words() if w.isalpha() and 4 <= len(w) <= 9)
+    roots = sorted(w for w in root_words() if w.isalpha() and 4 <= len(w) <= 9)
     roots = list(rng.permutation(roots))
     pattern_roots, filler_roots = roots[:1000], roots[1000:]
     codebook = make_codebook(rng, pattern_roots)

@@ -505,7 +505,8 @@ def test_random_codings_rows_equal_scalar_coefficients(corpus, data):
         t = ce.agreement(codings, corpus=corpus, coders=list(coders), codes=CODES, n_boot=0,
                          coverage=coverage).set_index("code")
     except ce.InputError as exc:
-        assert "no segment was rated by two or more coders" in str(exc)
+        assert ("no segment was rated by two or more coders" in str(exc)
+                or "that have no codings" in str(exc))
         return
     # The ratings matrix as agreement() defines it: NaN where a coder did not rate the unit.
     coded_docs = {c: set(codings.loc[codings["coder"] == c, "doc_id"]) for c in coders}

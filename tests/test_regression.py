@@ -33,7 +33,7 @@ def test_wine_clm(refdata):
     output would be, are cut from the rendering.)"""
     wine = pd.read_csv(refdata("wine.csv"))
     res = ce.ordinal_model(wine, outcome="rating", predictors=["temp", "contact"])
-    assert list(res.columns) == ce.models.ORDINAL_COLUMNS
+    assert list(res.columns) == ce.regression.ORDINAL_COLUMNS
     assert res["term"].tolist() == ["temp[T.warm]", "contact[T.yes]", "1|2", "2|3", "3|4",
                                     "4|5"]
     assert res["kind"].tolist() == ["beta"] * 2 + ["threshold"] * 4

@@ -7,6 +7,7 @@ command.
 
 from __future__ import annotations
 
+from ._version import __version__
 from .autocoding import (
     Matcher,
     autocode,
@@ -72,8 +73,6 @@ from .themes import (
     saturation,
     save_case_matrix,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "CODING_COLUMNS",

@@ -13,12 +13,12 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
+from ._files import read_text_file
+from .errors import InputError, closest
 
 
 class LineDict(dict):
     """A dict from YAML that remembers where it and its keys were (1-based lines)."""
-
     line: int = 0
     key_lines: dict
 
@@ -39,7 +39,6 @@ def as_linedict(d: dict, line: int | None = None) -> LineDict:
 def unknown_keys(d: LineDict, allowed: Iterable[str], where: str) -> list[tuple[str, int]]:
     """``(message, line)`` for every key of ``d`` not in ``allowed``, with a "did you mean"
     hint for a likely typo, else the list of allowed keys."""
-    from .errors import closest
 
     allowed = set(allowed)
     out = []
@@ -54,7 +53,6 @@ def unknown_keys(d: LineDict, allowed: Iterable[str], where: str) -> list[tuple[
 
 class LineList(list):
     """A list from YAML that remembers the line of each item."""
-
     line: int = 0
     item_lines: list
 
@@ -126,6 +124,4 @@ def load_yaml(text: str, *, path: str | os.PathLike | None = None, line_offset: 
 
 def read_yaml_file(path: str | os.PathLike) -> Any:
     """Read a UTF-8 (optionally BOM-prefixed) YAML file with line-aware errors."""
-    from ._files import read_text_file
-
     return load_yaml(read_text_file(path), path=path)

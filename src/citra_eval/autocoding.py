@@ -29,9 +29,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .codings import CODING_COLUMNS
+from .codebook import Codebook
+from .codings import CODING_COLUMNS, empty_codings
+from .corpus import Corpus
 from .errors import check_type
-from .normalise import Normaliser, _codepoints, fold_case, sentence_spans, token_arrays
+from .normalise import Normaliser, codepoints, fold_case, root_words, sentence_spans, token_arrays
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
     from .codebook import Codebook
@@ -86,7 +88,6 @@ class Matcher:
     >>> list(hits.columns)
     ['doc_id', 'segment_id', 'code', 'pattern', 'kind', 'start', 'end', 'matched_text']
     """
-
     normaliser: Normaliser
     patterns: list[_Pattern]
     _vocab: dict[str, int] = field(default_factory=dict, repr=False)
@@ -213,7 +214,7 @@ class Matcher:
     def _phrase_hits(self, folded: str, seg_base: np.ndarray):
         starts, ends, tokens, codes = token_arrays(folded)
         if codes is None:
-            codes = _codepoints(folded)
+            codes = codepoints(folded)
         z = np.zeros(0, dtype=np.int64)
         if not tokens:
             return z, z, z, z
@@ -350,9 +351,8 @@ def _tail_automaton(vocab: dict[str, int], normaliser: Normaliser):
         return automaton, {}
     # PySastrawi returns the token itself or a dictionary root: only roots can be reached
     # from other tokens (a token equal to a pattern stem is caught directly)
-    from .normalise import _root_words
 
-    roots = _root_words()
+    roots = root_words()
     tails: dict[str, set[str]] = {}
     for v in vocab:
         if v in roots:
@@ -399,7 +399,7 @@ def _progress_bar(total: int, progress: bool | None):
 # --------------------------------------------------------------------------- public API
 
 
-def _units(corpus, roles: Sequence[str] | None) -> pd.DataFrame:
+def coding_units(corpus, roles: Sequence[str] | None) -> pd.DataFrame:
     seg = corpus.segments
     if roles is not None:
         if isinstance(roles, str):
@@ -409,8 +409,6 @@ def _units(corpus, roles: Sequence[str] | None) -> pd.DataFrame:
 
 
 def _check_corpus_codebook(corpus, codebook) -> None:
-    from .codebook import Codebook
-    from .corpus import Corpus
 
     if not isinstance(corpus, Corpus):
         raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
@@ -459,7 +457,7 @@ def match_patterns(corpus: Corpus, codebook: Codebook, *,
     2       media   regex       Medsos
     """
     _check_corpus_codebook(corpus, codebook)
-    units = _units(corpus, roles)
+    units = coding_units(corpus, roles)
     return _matcher(codebook).hits(units, progress=progress)
 
 
@@ -524,7 +522,6 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     if hits is None:
         hits = match_patterns(corpus, codebook, roles=roles, progress=progress)
     if hits.empty:
-        from .codings import empty_codings
 
         return empty_codings()
     seg = corpus.segments.set_index(["doc_id", "segment_id"])
@@ -654,7 +651,7 @@ def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook
     seen = set(zip(hits["code"], hits["pattern"], hits["kind"], strict=True))
     never = patterns[[(c, p, k) not in seen for c, p, k in
                       patterns.itertuples(index=False)]].reset_index(drop=True)
-    units = _units(corpus, roles)
+    units = coding_units(corpus, roles)
     coded = set(zip(codings["doc_id"], codings["segment_id"], strict=True))
     mask = [(d, s) not in coded for d, s in zip(units["doc_id"], units["segment_id"],
                                                  strict=True)]
@@ -793,14 +790,12 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
     >>> bool(0 < ev.loc[ev["code"] == "micro", "f1"].item() < 1)
     True
     """
-    from .corpus import Corpus
-
     if not isinstance(corpus, Corpus):
         raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
     for name, table in (("codings", codings), ("reference", reference)):
         if not isinstance(table, pd.DataFrame):
             raise TypeError(f"{name} must be a DataFrame, got {type(table).__name__}")
-    units_df = _units(corpus, roles)
+    units_df = coding_units(corpus, roles)
     units = set(zip(units_df["doc_id"], units_df["segment_id"].astype(int), strict=True))
     pred = _positives(codings, units, "codings")
     ref = _positives(reference, units, "reference")

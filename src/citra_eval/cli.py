@@ -10,14 +10,26 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from ._files import atomic_dir, write_csv, write_text
+from ._version import __version__
+from .autocoding import autocode, autocode_report, match_patterns
+from .codebook import Codebook
+from .codings import empty_codings, read_codings, write_codings
+from .corpus import read_transcripts
 from .errors import InputError, Problem
+from .intercoder import agreement, disagreements
+from .pipeline import NotebookError, reproduce, verify
+from .pseudonymisation import load_key, pseudonymise, reidentify
+from .psychometrics import item_statistics, scale_reliability
+from .qdpx import front_matter_of, read_qdpx, transcript_source, write_qdpx
+from .regression import image_model
+from .survey import Instrument, likert_table, read_responses, score_scales
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 class _Problems(list):
     """Problems collected across several readers, so one run reports all of them."""
-
     def attempt(self, fn, *args, **kwargs):
         """``fn(*args, **kwargs)``, or None after recording its :class:`InputError`."""
         try:
@@ -43,9 +55,6 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from .codebook import Codebook
-    from .codings import read_codings
-    from .corpus import read_transcripts
 
     problems = _Problems()
     attempt = problems.attempt
@@ -74,10 +83,7 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 
 def _validate_survey(args, attempt, problems) -> list[str]:
-    try:
-        from .survey import Instrument, read_responses
-    except ImportError:  # survey module not available in this build
-        return []
+
     out = []
     instrument = attempt(Instrument.load, args.instrument) if args.instrument else None
     if instrument is not None:
@@ -137,7 +143,6 @@ def _print_differences(diffs, what: str) -> int:
 def _run_reproduce(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .pipeline import NotebookError, reproduce
 
     try:
         if args.keep and not args.check:
@@ -174,7 +179,6 @@ def _add_verify(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_verify(args: argparse.Namespace) -> int:
-    from .pipeline import verify
 
     diffs = verify(args.root)
     code = _print_differences(diffs, "reports/MANIFEST.sha256")
@@ -202,10 +206,6 @@ def _add_code(sub: argparse._SubParsersAction) -> None:
 def _run_code(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .autocoding import autocode, autocode_report, match_patterns
-    from .codebook import Codebook
-    from .codings import write_codings
-    from .corpus import read_transcripts
 
     _check_out(args.out, folder=False, example="codings_auto.csv")
     problems = _Problems()
@@ -264,10 +264,6 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
 
 def _read_inputs(args: argparse.Namespace):
     """Read transcripts, codebook and codings, collecting every problem before failing."""
-    from .codebook import Codebook
-    from .codings import read_codings
-    from .corpus import read_transcripts
-
     problems = _Problems()
     corpus = problems.attempt(read_transcripts, args.transcripts)
     codebook = problems.attempt(Codebook.load, args.codebook)
@@ -309,8 +305,6 @@ def _check_out(path: str, *, folder: bool, flag: str = "--out",
 def _run_qdpx_export(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .codings import empty_codings
-    from .qdpx import write_qdpx
 
     _check_out(args.out, folder=False)
     corpus, codebook, tables = _read_inputs(args)
@@ -322,7 +316,6 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
 
 
 def _run_qdpx_import(args: argparse.Namespace) -> int:
-    from .qdpx import read_qdpx
 
     _check_out(args.out, folder=True)
     project = read_qdpx(args.file, language=args.language, spanning=args.spanning)
@@ -359,7 +352,6 @@ def _add_pseudonymise(sub: argparse._SubParsersAction) -> None:
 def _run_pseudonymise(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .pseudonymisation import load_key, pseudonymise
 
     _check_out(args.out, folder=True)
     if args.key_out:
@@ -393,8 +385,6 @@ def _corpus_and_codings(args: argparse.Namespace, problems: _Problems):
 
     import pandas as pd
 
-    from .codings import read_codings
-    from .corpus import read_transcripts
 
     corpus = problems.attempt(read_transcripts, args.transcripts)
     tables = [problems.attempt(read_codings, f, corpus=corpus) for f in args.codings]
@@ -412,9 +402,6 @@ def _write_transcripts_and_codings(out, corpus, result, names, map_front, *,
     """Write ``result``'s transcripts (front matter mapped by ``map_front``) and codings into
     ``out`` atomically, plus tables ``inside`` (``{file name in out: table}``) and ``outside``
     (``{path: table}``, e.g. the key, kept apart from the shared data)."""
-    from ._files import atomic_dir, write_csv, write_text
-    from .codings import write_codings
-    from .qdpx import front_matter_of, transcript_source
 
     sources = {}
     for doc in result.corpus.doc_ids:
@@ -454,7 +441,6 @@ def _add_reidentify(sub: argparse._SubParsersAction) -> None:
 def _run_reidentify(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .pseudonymisation import reidentify
 
     _check_out(args.out, folder=True)
     problems = _Problems()
@@ -529,11 +515,6 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
 def _run_agree(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from ._files import write_csv
-    from .codebook import Codebook
-    from .codings import read_codings
-    from .corpus import read_transcripts
-    from .intercoder import agreement, disagreements
 
     _check_out(args.out, folder=False, example="agreement.csv")
     if args.disagreements:
@@ -600,10 +581,6 @@ def _add_survey(sub: argparse._SubParsersAction) -> None:
 def _run_survey(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ._files import atomic_dir, write_csv
-    from .psychometrics import item_statistics, scale_reliability
-    from .regression import image_model
-    from .survey import Instrument, likert_table, read_responses, score_scales
 
     _check_out(args.out, folder=True)
     instrument = Instrument.load(args.instrument)
@@ -645,7 +622,6 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
 
     parser = argparse.ArgumentParser(
         prog="citra-eval",

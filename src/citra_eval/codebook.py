@@ -8,12 +8,28 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import pandas as pd
 
+from ._files import write_bytes, write_text
+from ._refi import (
+    CODE_ID_OK,
+    CODEBOOK_NS,
+    MAX_DEPTH,
+    ORIGIN_RE,
+    norm_guid,
+    origin,
+    project_root,
+    serialise,
+    stable_guid,
+    xml_text,
+)
+from ._safezip import DEFAULT_LIMITS, Limits, parse_xml, read_zip
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import InputError, Problem, closest
 
@@ -38,7 +54,6 @@ class Pattern:
     >>> ce.Codebook.load(ce.example_path("codebook"))["kerja_sama"].patterns[0]
     Pattern(text='kerja sama', kind='phrase')
     """
-
     text: str
     kind: str = "phrase"  # "phrase" or "regex"
 
@@ -60,7 +75,6 @@ class Code:
     >>> code.parent, code.codable, code.text("label", "en"), code.construct
     ('strategi', True, 'Building cooperation', 'KS')
     """
-
     id: str
     label: dict[str, str]
     parent: str | None = None
@@ -106,7 +120,6 @@ class Codebook:
     >>> cb.codable_ids[:3], "strategi" in cb, cb["strategi"].codable
     (['kerja_sama', 'bamara', 'berita_cepat'], True, False)
     """
-
     name: str
     version: str
     language: str
@@ -274,28 +287,22 @@ class Codebook:
         """Write the codebook as YAML (atomically)."""
         import yaml
 
-        from ._files import write_text
 
         write_text(path, yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False,
                                         width=100))
 
     def to_qdc(self, path: str | os.PathLike) -> None:
-        """Export as a REFI-QDA codebook (``.qdc``) with GUIDs derived from code ids."""
-        from .qdpx import codebook_to_qdc
-
+        """Export as a REFI-QDA codebook (``.qdc``); see :func:`codebook_to_qdc`."""
         codebook_to_qdc(self, path)
 
     @classmethod
-    def from_qdc(cls, path: str | os.PathLike) -> Codebook:
-        """Import a REFI-QDA codebook (``.qdc``) written by NVivo, ATLAS.ti, QualCoder, ..."""
-        from .qdpx import codebook_from_qdc
-
-        return codebook_from_qdc(path)
+    def from_qdc(cls, path: str | os.PathLike, *, language: str | None = None) -> Codebook:
+        """Import a REFI-QDA codebook (``.qdc``); see :func:`codebook_from_qdc`."""
+        return codebook_from_qdc(path, language=language)
 
 
 class _Builder:
     """Validates the YAML tree, collecting every problem with its line."""
-
     def __init__(self, path: str | None) -> None:
         self.path = path
         self.language = "id"
@@ -480,3 +487,344 @@ def _snake(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", s.lower()).strip("_") or "code"
 
 
+# =========================================================================== REFI-QDA form
+# The codebook exchanged with other QDA tools as a REFI-QDA codebook (.qdc, or the codebook
+# inside a .qdpx project).
+
+# --------------------------------------------------------------------------- code descriptions
+
+_DESC_KEYS = {"definition", "include", "exclude", "example", "pattern", "regex", "construct",
+              "note", "label", "id", "color"}
+_DESC_LINE = re.compile(r"^(?P<key>[A-Z][a-z]+)(?: \((?P<lang>[a-z]{2,3})\))?: ?(?P<value>.*)$")
+
+
+def describe_code(code: Code, language: str) -> str:
+    """The REFI ``Description`` of a code: human-readable ``Key: value`` lines."""
+    lines: list[str] = []
+
+    def texts(key: str, values: Mapping[str, str]) -> None:
+        order = sorted(values, key=lambda lang: (lang != language, lang))
+        for lang in order:
+            if values[lang]:
+                suffix = "" if lang == language else f" ({lang})"
+                lines.append(f"{key}{suffix}: {values[lang]}")
+
+    texts("Definition", code.definition)
+    texts("Include", code.include)
+    texts("Exclude", code.exclude)
+    lines.extend(f"Example: {e}" for e in code.examples)
+    for p in code.patterns:
+        lines.append(f"{'Pattern' if p.kind == 'phrase' else 'Regex'}: {p.text}")
+    if code.construct:
+        lines.append(f"Construct: {code.construct}")
+    if code.note:
+        lines.append(f"Note: {code.note}")
+    texts("Label", {k: v for k, v in code.label.items() if k != language})
+    lines.append(f"Id: {code.id}")
+    return "\n".join(lines)
+
+
+def parse_description(text: str | None, language: str) -> dict:
+    """Inverse of :func:`describe_code`; free text before any ``Key:`` line is the definition."""
+    out: dict = {"definition": {}, "include": {}, "exclude": {}, "label": {}, "examples": [],
+                 "patterns": [], "construct": None, "note": None, "id": None}
+    if not text or not text.strip():
+        return out
+    current: tuple[str, str | None] | None = None
+    chunks: list[tuple[tuple[str, str | None] | None, list[str]]] = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        m = _DESC_LINE.match(line)
+        key = m.group("key").lower() if m else None
+        if m and key in _DESC_KEYS:
+            current = (key, m.group("lang"))
+            chunks.append((current, [m.group("value")]))
+        elif chunks:
+            chunks[-1][1].append(line)
+        else:
+            chunks.append((None, [line]))
+    for where, parts in chunks:
+        value = "\n".join(parts).strip()
+        key, lang = where if where else ("definition", None)
+        lang = lang or language
+        if not value:
+            continue
+        if key in ("definition", "include", "exclude", "label"):
+            target = out[key]
+            target[lang] = f"{target[lang]}\n{value}" if lang in target else value
+        elif key == "example":
+            out["examples"].append(value)
+        elif key in ("pattern", "regex"):
+            if key == "regex":
+                try:
+                    re.compile(value)
+                except re.error:
+                    continue  # an unusable regex from another tool is dropped, not fatal
+            out["patterns"].append(Pattern(value, "phrase" if key == "pattern" else "regex"))
+        elif key in ("construct", "note", "id"):
+            out[key] = value
+    return out
+
+
+# --------------------------------------------------------------------------- codebook export
+
+
+def code_element(codebook: Codebook, code: Code, depth: int = 0) -> ET.Element:
+    attrs = {"guid": stable_guid("code", code.id), "name": xml_text(codebook.label(code.id)),
+             "isCodable": "true" if code.codable else "false"}
+    if code.color and re.fullmatch(r"#(?:[A-Fa-f0-9]{6}|[A-Fa-f0-9]{3})", code.color):
+        attrs["color"] = code.color
+    el = ET.Element("Code", attrs)
+    ET.SubElement(el, "Description").text = xml_text(describe_code(code, codebook.language))
+    for child in code.children:
+        el.append(code_element(codebook, codebook.codes[child], depth + 1))
+    return el
+
+
+def codes_element(codebook: Codebook) -> ET.Element:
+    codes = ET.Element("Codes")
+    for root in codebook.roots:
+        codes.append(code_element(codebook, codebook.codes[root]))
+    return codes
+
+
+def qdc_bytes(codebook: Codebook) -> bytes:
+    """The REFI-QDA codebook XML of ``codebook`` as bytes; see :func:`codebook_to_qdc`."""
+    if not isinstance(codebook, Codebook):
+        raise TypeError(f"codebook must be a Codebook, got {type(codebook).__name__}")
+    if not codebook.codes:
+        raise ValueError("codebook has no codes; a REFI-QDA codebook needs at least one")
+    root = ET.Element("CodeBook", {"xmlns": CODEBOOK_NS, "origin": xml_text(origin(codebook))})
+    root.append(codes_element(codebook))
+    return serialise(root)
+
+
+def codebook_to_qdc(codebook: Codebook, path: str | os.PathLike) -> None:
+    """Write ``codebook`` as a REFI-QDA codebook (``.qdc``), atomically.
+    Each code becomes a ``<Code>`` named by its label in the codebook language, with
+    ``isCodable`` (false for categories), ``color`` and a ``<Description>`` of
+    ``Key: value`` lines (Definition, Include, Exclude, Example, Pattern/Regex, Construct,
+    Note, labels in other languages as ``Label (en)``, and the ``Id``), readable in any
+    QDA program and read back by :func:`codebook_from_qdc`. GUIDs are UUID-5s of the code ids,
+    so exporting twice gives identical bytes.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The codebook to export.
+    path : str or path
+        Target ``.qdc`` file.
+
+    Returns
+    -------
+    None
+        The file is written atomically.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> cb = ce.Codebook.from_dict({"codebook": "demo", "language": "id", "codes": [
+    ...     {"id": "strategi", "label": {"id": "Strategi", "en": "Strategies"},
+    ...      "codable": False, "children": [{"id": "kerja_sama", "label": "Kerja sama",
+    ...                                      "definition": "Bekerja dengan mitra."}]}]})
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "demo.qdc"
+    >>> cb.to_qdc(out)
+    >>> back = ce.Codebook.from_qdc(out)
+    >>> back.ids, back.label("strategi", "en"), back["strategi"].codable
+    (['strategi', 'kerja_sama'], 'Strategies', False)
+    """
+    write_bytes(path, qdc_bytes(codebook))
+
+
+# --------------------------------------------------------------------------- codebook import
+
+
+def snake_id(name: str) -> str:
+    """A lowercase snake_case code id made from a code name (accents dropped).
+    Examples
+    --------
+    >>> snake_id("Membangun Kerja-sama (MoU)")
+    'membangun_kerja_sama_mou'
+    >>> snake_id("2022 review")
+    'c_2022_review'
+    """
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    out = re.sub(r"[^a-z0-9]+", "_", ascii_.lower()).strip("_")[:60].rstrip("_")
+    if not out:
+        return "code"
+    return out if out[0].isalpha() else f"c_{out}"
+
+
+class CodeTree:
+    """Builds a :class:`Codebook` from REFI ``<Code>`` elements, remembering GUID -> id."""
+    def __init__(self, language: str, path: str | None) -> None:
+        self.language = language
+        self.path = path
+        self.codes: dict[str, Code] = {}
+        self.by_guid: dict[str, str] = {}
+        self.taken: set[str] = set()
+
+    def unique(self, wanted: str | None, name: str) -> str:
+        if wanted and CODE_ID_OK.match(wanted) and wanted not in self.taken:
+            self.taken.add(wanted)
+            return wanted
+        base = snake_id(name)
+        cid, n = base, 1
+        while cid in self.taken:
+            n += 1
+            cid = f"{base}_{n}"
+        self.taken.add(cid)
+        return cid
+
+    def add(self, el: ET.Element, parent: str | None, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise InputError(f"codes are nested more than {MAX_DEPTH} levels deep; this is not "
+                             "a real codebook", path=self.path)
+        guid = norm_guid(el.get("guid"))
+        name = (el.get("name") or "").strip() or guid or "code"
+        if not guid:
+            raise InputError(f"code {name!r} has no 'guid' attribute, which REFI-QDA requires",
+                             path=self.path)
+        if guid in self.by_guid:
+            raise InputError(f"two codes share the GUID {guid} (the second is {name!r}); the "
+                             "file is corrupt", path=self.path)
+        desc = el.find("Description")
+        info = parse_description(desc.text if desc is not None else None, self.language)
+        cid = self.unique(info["id"], name)
+        label = {self.language: name}
+        for lang, text in info["label"].items():
+            label.setdefault(lang, text)
+        codable = (el.get("isCodable") or "true").strip().lower() not in ("false", "0")
+        code = Code(id=cid, label=label, parent=parent, codable=codable,
+                    definition=info["definition"], include=info["include"],
+                    exclude=info["exclude"], examples=info["examples"],
+                    patterns=info["patterns"], construct=info["construct"] if codable else None,
+                    color=el.get("color"), note=info["note"])
+        self.codes[cid] = code
+        self.by_guid[guid] = cid
+        if parent is not None:
+            self.codes[parent].children.append(cid)
+        for child in el.findall("Code"):
+            self.add(child, cid, depth + 1)
+
+    def build(self, codes_el: ET.Element | None, *, name: str, version: str) -> Codebook:
+        if codes_el is not None:
+            for el in codes_el.findall("Code"):
+                self.add(el, None, 0)
+        return Codebook(name=name, version=version, language=self.language, codes=self.codes,
+                        path=self.path)
+
+
+def meta_from_origin(origin: str | None) -> dict:
+    m = ORIGIN_RE.search(origin or "")
+    return m.groupdict() if m and (origin or "").startswith("citra_eval") else {}
+
+
+def codebook_from_refi_root(root: ET.Element, *, path: str, language: str | None,
+                        default_name: str) -> tuple[Codebook, dict[str, str]]:
+    meta = meta_from_origin(root.get("origin"))
+    lang = language or meta.get("language") or "id"
+    if not re.fullmatch(r"[a-z]{2,3}", lang):
+        raise ValueError(f"language must be a language code like 'id' or 'en', got {language!r}")
+    book = root if root.tag == "CodeBook" else root.find("CodeBook")
+    codes_el = book.find("Codes") if book is not None else None
+    tree = CodeTree(lang, path)
+    cb = tree.build(codes_el, name=meta.get("name") or root.get("name") or default_name,
+                    version=meta.get("version") or "1")
+    return cb, tree.by_guid
+
+
+def codebook_from_qdc(path: str | os.PathLike, *, language: str | None = None) -> Codebook:
+    """Read a REFI-QDA codebook (``.qdc``) written by NVivo, ATLAS.ti, QualCoder, citra_eval...
+    Parameters
+    ----------
+    path : str or path
+        A ``.qdc`` file (a project ``.qde`` XML works too; for a ``.qdpx`` archive use
+        :func:`codebook_from_qdpx`).
+    language : str, optional
+        The language of the code names; default: the one recorded by citra_eval, else ``id``.
+
+    Returns
+    -------
+    Codebook
+        Ids are the ``Id:`` recorded in the description by citra_eval, else snake_case of the
+        code names (made unique with ``_2``, ``_3``...); labels are the names, in ``language``.
+        A description of another tool becomes the code's definition.
+
+    Raises
+    ------
+    InputError
+        Not XML, unsafe XML (DTD/entities), not a REFI-QDA codebook, or no codes.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "citra.qdc"
+    >>> ce.codebook_to_qdc(cb, out)
+    >>> back = ce.codebook_from_qdc(out)
+    >>> back.ids == cb.ids, back.codable_ids == cb.codable_ids
+    (True, True)
+    """
+    spath = os.fspath(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found; check the path", path=spath) from None
+    except (IsADirectoryError, PermissionError) as exc:
+        raise InputError(f"cannot read this file ({type(exc).__name__})", path=spath) from None
+    if data[:4] == b"PK\x03\x04":
+        return codebook_from_qdpx(path, language=language)
+    root = parse_xml(data, path=spath)
+    if root.tag not in ("CodeBook", "Project"):
+        raise InputError(f"not a REFI-QDA codebook: the root element is <{root.tag}>, expected "
+                         "<CodeBook>", path=spath)
+    cb, _ = codebook_from_refi_root(root, path=spath, language=language,
+                                    default_name=Path(spath).stem)
+    if not cb.codes:
+        raise InputError("the codebook has no codes", path=spath)
+    return cb
+
+
+
+def codebook_from_qdpx(path: str | os.PathLike, *, language: str | None = None,
+                       limits: Limits = DEFAULT_LIMITS) -> Codebook:
+    """The codebook of a REFI-QDA project (``.qdpx``), without reading its sources.
+    Parameters
+    ----------
+    path : str or path
+        A ``.qdpx`` archive (NVivo, ATLAS.ti, MAXQDA, QualCoder, citra_eval).
+    language : str, optional
+        The language of the code names; default: the one recorded by citra_eval, else
+        ``id``.
+    limits : Limits
+        Size limits of the archive (zip-bomb protection).
+
+    Returns
+    -------
+    Codebook
+        As :func:`codebook_from_qdc` reads it.
+
+    Raises
+    ------
+    InputError
+        Not a zip, truncated, hostile, or not a REFI-QDA project.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "study.qdpx"
+    >>> ce.write_qdpx(out, corpus, cb, ce.read_codings(ce.example_path("codings_A")))
+    >>> ce.codebook_from_qdpx(out).ids == cb.ids
+    True
+    """
+    spath = os.fspath(path)
+    members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)")
+    root = project_root(members, spath)
+    cb, _ = codebook_from_refi_root(root, path=spath, language=language,
+                                default_name=Path(spath).stem)
+    return cb
+
+
+# --------------------------------------------------------------------------- project import

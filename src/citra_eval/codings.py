@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._files import csv_rows, read_text_file
+from ._files import csv_rows, read_text_file, write_csv
 from .errors import MAX_REPORTED, InputError, Problem, check_type, collect
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
@@ -291,8 +291,6 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike) -> None:
     >>> ce.read_codings(out).equals(a)
     True
     """
-    from ._files import write_csv
-
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
     front = [*CODING_COLUMNS, *[c for c in OPTIONAL_COLUMNS if c in codings.columns]]
     rest = [c for c in codings.columns if c not in front and not c.startswith("_")]

@@ -14,30 +14,36 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import math
 import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from ._files import decode_utf8, read_text_file
+from ._files import decode_utf8, normalise_newlines, read_text_file, write_text
 from ._yaml import LineDict, load_yaml
 from .errors import InputError, Problem
 
-__all__ = ["SUPPORTED_SUFFIXES", "Corpus", "parse_transcript", "read_transcripts"]
+__all__ = ["SUPPORTED_SUFFIXES", "Corpus", "front_matter_of", "parse_transcript",
+           "read_transcripts", "transcript_source", "write_transcripts"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
 SEGMENT_COLUMNS = ["doc_id", "segment_id", "speaker", "role", "start", "end", "text",
                    "timestamp", "line", "n_words"]
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-_TS = r"\[(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\][ \t]*"
+TIMESTAMP_PATTERN = r"\[(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\][ \t]*"
 # A speaker label: one word starting with a letter, then ':' and a space or the line end.
-_GENERIC_LABEL_RE = re.compile(
-    rf"^(?:{_TS})?(?P<label>[^\W\d_][\w.\-]{{0,39}})[ \t]*:(?=[ \t]|$)[ \t]*")
-_TS_ONLY_RE = re.compile(rf"^(?:{_TS})")
+GENERIC_LABEL_RE = re.compile(
+    rf"^(?:{TIMESTAMP_PATTERN})?(?P<label>[^\W\d_][\w.\-]{{0,39}})[ \t]*:(?=[ \t]|$)[ \t]*")
+_TS_ONLY_RE = re.compile(rf"^(?:{TIMESTAMP_PATTERN})")
 _STRUCTURAL_KEYS = {"id", "speakers"}
+#: Document columns the reader derives itself (front-matter keys never overwrite them).
+DERIVED_DOC_COLUMNS = {"doc_id", "path", "format", "n_segments", "n_words"}
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -65,7 +71,6 @@ class Corpus:
     >>> seg.role, corpus.text(seg.doc_id)[seg.start:seg.end] == seg.text
     ('informant', True)
     """
-
     documents: pd.DataFrame
     segments: pd.DataFrame
     _texts: dict[str, str] = field(repr=False)
@@ -124,7 +129,7 @@ class Corpus:
         Handy for tests and notebooks; ``name`` plays the role of the file name.
         """
         parsed = [parse_transcript(src, path=name) for name, src in texts.items()]
-        return _assemble(parsed)
+        return assemble_corpus(parsed)
 
     @classmethod
     def from_frames(cls, documents: pd.DataFrame, segments: pd.DataFrame,
@@ -158,7 +163,7 @@ def _default_segment_value(col: str, segs: pd.DataFrame):
 
 
 @dataclass
-class _Parsed:
+class ParsedTranscript:
     doc_id: str
     path: str
     fmt: str
@@ -169,9 +174,8 @@ class _Parsed:
 
 
 def parse_transcript(source: str | bytes, *, path: str | os.PathLike = "<string>",
-                     fmt: str | None = None, meta: Mapping | None = None) -> _Parsed:
+                     fmt: str | None = None, meta: Mapping | None = None) -> ParsedTranscript:
     """Parse one transcript's source text (txt/md format, or ``fmt="vtt"|"srt"``).
-
     Raises :class:`InputError` naming ``path`` and the line for anything wrong.
     """
     spath = os.fspath(path)
@@ -184,7 +188,6 @@ def parse_transcript(source: str | bytes, *, path: str | os.PathLike = "<string>
 
 
 def _norm_str(text: str, path: str) -> str:
-    from ._files import normalise_newlines
 
     if not text.strip("\ufeff \t\r\n"):
         raise InputError("the file is empty; write content into it or remove it", path=path)
@@ -279,10 +282,11 @@ def _label_regex(roles: dict[str, str] | None) -> re.Pattern | None:
     if not roles:
         return None
     alts = "|".join(re.escape(lab) for lab in sorted(roles, key=len, reverse=True))
-    return re.compile(rf"^(?:{_TS})?(?P<label>{alts})[ \t]*:(?=[ \t]|$)[ \t]*")
+    return re.compile(rf"^(?:{TIMESTAMP_PATTERN})?(?P<label>{alts})[ \t]*:(?=[ \t]|$)[ \t]*")
 
 
-def _parse_body(front: LineDict, body: str, body_line: int, path: str, fmt: str) -> _Parsed:
+def _parse_body(front: LineDict, body: str, body_line: int, path: str,
+                fmt: str) -> ParsedTranscript:
     doc_id, id_line = _check_id(front, path)
     roles = _speaker_roles(front, path)
     declared = _label_regex(roles)
@@ -293,7 +297,7 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str, fmt: str)
         file_line = body_line + i
         m = declared.match(line) if declared else None
         if m is None:
-            g = _GENERIC_LABEL_RE.match(line)
+            g = GENERIC_LABEL_RE.match(line)
             if g is not None:
                 label = g.group("label")
                 if roles is None:
@@ -327,7 +331,7 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str, fmt: str)
         start, end = _trim(body, t["start"], t["end"])
         if start < end:
             segs.append({**t, "start": start, "end": end})
-    return _Parsed(doc_id, path, fmt, _attrs(front), body, segs, id_line)
+    return ParsedTranscript(doc_id, path, fmt, _attrs(front), body, segs, id_line)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -359,7 +363,7 @@ _TAG_RE = re.compile(r"</?[^>]*>")
 _PREFIX_RE = re.compile(r"^(?P<label>[^\W\d_][\w.\- ]{0,39}?)\s*:\s+")
 
 
-def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> _Parsed:
+def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> ParsedTranscript:
     front = _meta_dict(meta)
     doc_id, id_line = _check_id(front, path, default=Path(path).stem)
     roles = _speaker_roles(front, path) or {}
@@ -419,7 +423,7 @@ def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> _P
                           "end": pos + len(joined)})
         pos += len(joined)
     body = "".join(body_parts)
-    return _Parsed(doc_id, path, fmt, _attrs(front), body, turns, id_line)
+    return ParsedTranscript(doc_id, path, fmt, _attrs(front), body, turns, id_line)
 
 
 def _meta_dict(meta: Mapping | None) -> LineDict:
@@ -482,7 +486,7 @@ def _files(path: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
     return [Path(f) for f in path]
 
 
-def _read_one(f: Path) -> _Parsed:
+def _read_one(f: Path) -> ParsedTranscript:
     suffix = f.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(f"unsupported transcript format '{suffix}'; use one of "
@@ -524,7 +528,7 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike]) -> C
     >>> corpus.text(seg.doc_id)[seg.start:seg.end] == seg.text
     True
     """
-    parsed: list[_Parsed] = []
+    parsed: list[ParsedTranscript] = []
     problems: list[Problem] = []
     for f in _files(path):
         try:
@@ -540,10 +544,10 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike]) -> C
         seen.setdefault(p.doc_id, p.path)
     if problems:
         raise InputError(problems=problems)
-    return _assemble(parsed)
+    return assemble_corpus(parsed)
 
 
-def _assemble(parsed: list[_Parsed]) -> Corpus:
+def assemble_corpus(parsed: list[ParsedTranscript]) -> Corpus:
     seg_rows, doc_rows = [], []
     for p in parsed:
         words = 0
@@ -564,3 +568,113 @@ def _assemble(parsed: list[_Parsed]) -> Corpus:
     if documents.empty:
         documents = pd.DataFrame(columns=["doc_id", "path", "format", "n_segments", "n_words"])
     return Corpus(documents, segments, {p.doc_id: p.body for p in parsed})
+
+
+# --------------------------------------------------------------------------- writing
+# The inverse of reading: a corpus document back to transcript source (front matter + text),
+# so codings' offsets slice the written file's text exactly.
+
+
+def front_matter_text(data: Mapping) -> str:
+    import yaml
+
+    return "---\n" + yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False,
+                                     width=10_000) + "---\n"
+
+
+def transcript_source(corpus: Corpus, doc_id: str, *, front: Mapping | None = None) -> str:
+    """The transcript file (YAML front matter + plain text) of one document of ``corpus``.
+    Reading the result back with :func:`~citra_eval.read_transcripts` gives the same plain
+    text, segments and attributes, so codings keep slicing their text. ``front`` replaces
+    the front matter built from the document's attributes and speakers.
+    """
+    text = corpus.text(doc_id)
+    if front is None:
+        row = corpus.documents.loc[corpus.documents["doc_id"] == doc_id].iloc[0]
+        data: dict = {"id": doc_id}
+        for key, value in row.items():
+            if key in DERIVED_DOC_COLUMNS or key in ("id", "speakers") or is_missing_value(value):
+                continue
+            data[str(key)] = _plain(value)
+        speakers = speakers_of(corpus, doc_id)
+        if speakers:
+            data["speakers"] = speakers
+        front = data
+    return front_matter_text(front) + text
+
+
+def front_matter_of(corpus: Corpus, doc_id: str) -> dict | None:
+    """The front matter of a ``.txt``/``.md`` transcript of ``corpus``, re-read from its file
+    as plain data (None for other formats or when the file is gone)."""
+
+    row = corpus.documents.loc[corpus.documents["doc_id"] == doc_id].iloc[0]
+    path, fmt = row.get("path"), row.get("format")
+    if fmt not in ("txt", "md") or not isinstance(path, str) or not Path(path).is_file():
+        return None
+    front, _, _ = _split_front_matter(read_text_file(path), path)
+    return _plain_data(front)
+
+
+def _plain_data(value):
+    """LineDict/LineList -> dict/list (PyYAML's safe dumper refuses subclasses)."""
+    if isinstance(value, dict):
+        return {k: _plain_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_data(v) for v in value]
+    return value
+
+
+def speakers_of(corpus: Corpus, doc_id: str) -> dict[str, str]:
+    """``{label: role}`` a transcript file must declare to re-create the document's turns."""
+    segs = corpus.segments[corpus.segments["doc_id"] == doc_id]
+    roles: dict[str, str] = {}
+    for sp, role in zip(segs["speaker"], segs["role"], strict=True):
+        if isinstance(sp, str) and sp:
+            roles.setdefault(sp, role if isinstance(role, str) else "")
+    for label in one_word_labels(corpus.text(doc_id)):
+        roles.setdefault(label, "")
+    return roles
+
+
+def _plain(value):
+    """numpy scalars -> Python scalars, ISO date strings -> dates (unquoted in YAML)."""
+    import datetime as dt
+
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, str) and DATE_RE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def write_transcripts(corpus: Corpus, folder: str | os.PathLike) -> list[Path]:
+    """Write every document of ``corpus`` as ``<folder>/<doc_id>.txt`` (front matter + text).
+    Returns the paths written. Each file is written atomically.
+    """
+    out = []
+    for doc in corpus.doc_ids:
+        target = Path(folder) / f"{doc}.txt"
+        write_text(target, transcript_source(corpus, doc))
+        out.append(target)
+    return out
+
+
+def one_word_labels(text: str) -> list[str]:
+    """Labels the transcript reader sees as speaker labels (one word, colon, space)."""
+    out: dict[str, None] = {}
+    for line in text.split("\n"):
+        g = GENERIC_LABEL_RE.match(line)
+        if g:
+            out.setdefault(g.group("label"))
+    return list(out)
+
+
+
+def is_missing_value(v) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    return isinstance(v, float | np.floating) and math.isnan(v)
+

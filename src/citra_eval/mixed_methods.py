@@ -15,6 +15,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from .intercoder import agreement
+from .psychometrics import scale_reliability as _scale_reliability
+from .regression import image_model
+from .survey import score_scales
+
 __all__ = [
     "JOINT_COLUMNS",
     "construct_evidence",
@@ -275,9 +280,6 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, model: pd.DataFra
         against the scale midpoint).
     """
     _check_lang(lang)
-    from .psychometrics import scale_reliability as _scale_reliability
-    from .regression import image_model
-    from .survey import score_scales
 
     names, labels, midpoint = _scale_meta(instrument, lang)
     scores = score_scales(responses, instrument)
@@ -542,7 +544,6 @@ def joint_display(codings: pd.DataFrame, *, corpus, codebook, responses: pd.Data
     """
     _check_lang(lang)
     if reliability is None and codings["coder"].nunique() >= 2:
-        from .intercoder import agreement
 
         reliability = agreement(codings, corpus=corpus, seed=seed)
     themes = theme_evidence(codings, corpus=corpus, codebook=codebook, reliability=reliability,

@@ -113,7 +113,7 @@ def _word_mask(codes: np.ndarray) -> np.ndarray:
     return table[codes]
 
 
-def _codepoints(text: str) -> np.ndarray:
+def codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
 
 
@@ -132,7 +132,7 @@ def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.nda
         starts_l, ends_l = _spans_py(folded)
         return (np.asarray(starts_l, dtype=np.int64), np.asarray(ends_l, dtype=np.int64),
                 [folded[a:b] for a, b in zip(starts_l, ends_l, strict=True)], None)
-    codes = _codepoints(folded)
+    codes = codepoints(folded)
     word = _word_mask(codes)
     # a joiner or a decimal separator between two word characters belongs to the token;
     # only those few positions are examined
@@ -235,7 +235,7 @@ def _stemmer():
 
 
 @functools.lru_cache(maxsize=1)
-def _root_words() -> frozenset[str]:
+def root_words() -> frozenset[str]:
     stemmer = _stemmer()
     inner = getattr(stemmer, "delegatedStemmer", stemmer)
     return frozenset(getattr(inner.dictionary, "words", {}))
@@ -254,7 +254,7 @@ def stem_word(word: str) -> str:
     ['cepat', 'bangun', 'aplikasi', '16.00']
     """
     if _ALPHA_RE.match(word):
-        if word in _root_words():  # PySastrawi's first step returns a root word unchanged
+        if word in root_words():  # PySastrawi's first step returns a root word unchanged
             return word
         stemmer = _stemmer()
         # the uncached inner stemmer on one [a-z]+ word: the same result as .stem(word)
@@ -455,7 +455,7 @@ class Normaliser:
 
 def _split_root_words(word: str) -> tuple[str, str] | None:
     """Split a joined word into two dictionary roots (``kerjasama`` → kerja, sama)."""
-    roots = _root_words()
+    roots = root_words()
     if not _ALPHA_RE.match(word) or word in roots:
         return None
     for i in range(3, len(word) - 2):

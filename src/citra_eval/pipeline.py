@@ -26,6 +26,11 @@ from importlib import metadata
 from pathlib import Path
 
 from ._files import write_text
+from ._version import __version__
+from ._yaml import read_yaml_file
+from .codebook import Codebook
+from .codings import read_codings
+from .corpus import read_transcripts
 from .errors import InputError, Problem
 from .outputs import (
     MANIFEST_NAME,
@@ -36,6 +41,8 @@ from .outputs import (
     manifest_text,
     read_manifest,
 )
+from .paths import project_root
+from .survey import Instrument, read_responses
 
 __all__ = [
     "CHECKSUMS",
@@ -79,7 +86,6 @@ class NotebookError(RuntimeError):
     ename, evalue : str
         The exception's class name and message inside the kernel.
     """
-
     def __init__(self, message: str, *, notebook: str, cell: int | None, ename: str,
                  evalue: str) -> None:
         super().__init__(message)
@@ -93,7 +99,6 @@ class ReproduceResult:
     ``timings`` maps each notebook to its wall time in seconds; ``differences`` is filled by a
     ``check`` run (empty: everything matches the committed manifest).
     """
-
     reports_dir: Path
     timings: dict[str, float] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
@@ -173,10 +178,6 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
 
 def _validate_inputs(root: Path) -> dict:
     """Read every raw input once, so bad input stops us before anything is written."""
-    from .codebook import Codebook
-    from .codings import read_codings
-    from .corpus import read_transcripts
-
     problems: list[Problem] = []
 
     def attempt(fn, *a, **kw):
@@ -195,18 +196,14 @@ def _validate_inputs(root: Path) -> dict:
         attempt(read_codings, f, corpus=corpus, codebook=codebook)
     instrument_path = root / "data/raw/instrument.yaml"
     if instrument_path.is_file():
-        try:
-            from .survey import Instrument, read_responses
-        except ImportError:  # survey analysis not part of this build
-            Instrument = read_responses = None
-        if Instrument is not None:
-            inst = attempt(Instrument.load, instrument_path)
-            resp = root / "data/raw/survey_responses.csv"
-            if inst is not None:
-                info["instrument"] = {"name": str(inst.name),
-                                      "version": _yaml_version(instrument_path)}
-                if resp.is_file():
-                    attempt(read_responses, resp, inst)
+
+        inst = attempt(Instrument.load, instrument_path)
+        resp = root / "data/raw/survey_responses.csv"
+        if inst is not None:
+            info["instrument"] = {"name": str(inst.name),
+                                  "version": _yaml_version(instrument_path)}
+            if resp.is_file():
+                attempt(read_responses, resp, inst)
     if problems:
         raise InputError(problems=problems)
     return info
@@ -214,8 +211,6 @@ def _validate_inputs(root: Path) -> dict:
 
 def _yaml_version(path: Path) -> str | None:
     """The top-level ``version:`` of a YAML input (the instrument keeps none as attribute)."""
-    from ._yaml import read_yaml_file
-
     data = read_yaml_file(path)
     v = data.get("version") if isinstance(data, dict) else None
     return None if v is None else str(v)
@@ -382,7 +377,6 @@ def _versions() -> dict[str, str]:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             if name == "citra_eval":
-                from . import __version__
 
                 out[name] = __version__
     return out
@@ -499,8 +493,6 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False, lan
     NotebookError
         A notebook failed (``reports/`` is left as it was).
     """
-    from .paths import project_root
-
     if lang not in ("id", "en"):
         raise ValueError(f"lang must be 'id' or 'en', got {lang!r}")
     if not isinstance(seed, int) or isinstance(seed, bool):
@@ -557,7 +549,5 @@ def verify(root: str | os.PathLike | None = None) -> list[Difference]:
     list of Difference
         Empty when every generated file matches.
     """
-    from .paths import project_root
-
     r = Path(root).resolve() if root is not None else project_root()
     return check_manifest(r / "reports", root=r)

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._files import csv_rows, read_text_file
+from ._yaml import read_yaml_file
 from .corpus import Corpus
 from .errors import InputError, Problem, check_type
 
@@ -75,7 +77,6 @@ class PseudonymResult:
     >>> list(res.public_report().columns)
     ['doc_id', 'field', 'start', 'end', 'replacement', 'kind']
     """
-
     corpus: Corpus
     codings: pd.DataFrame | None
     report: pd.DataFrame
@@ -125,9 +126,6 @@ def load_key(path: str | os.PathLike) -> dict[str, str]:
     >>> ce.load_key(key)
     {'Budi Santoso': 'INF01'}
     """
-    from ._files import csv_rows, read_text_file
-    from ._yaml import read_yaml_file
-
     spath = os.fspath(path)
     suffix = Path(spath).suffix.lower()
     if Path(spath).is_dir():
@@ -199,7 +197,6 @@ def _norm_name(name: str) -> str:
 
 class _Replacer:
     """Finds names and detected identifiers; numbers detected values consistently."""
-
     def __init__(self, key: Mapping[str, str], detect: Iterable[str]) -> None:
         self.key = {_norm_name(k): v for k, v in key.items()}
         names = sorted(key, key=lambda n: (-len(n), n))
@@ -262,7 +259,6 @@ class _OffsetMap:
     A boundary strictly inside a replaced span moves outwards (a start to the span's
     start, an end to its end), so a coding never holds part of a name or of a pseudonym.
     """
-
     def __init__(self, spans: list[tuple[int, int, int, int]]) -> None:
         # (old_start, old_end, new_start, new_end), sorted
         self.spans = spans
@@ -566,7 +562,6 @@ def _read_report(key) -> pd.DataFrame:
         path = None
     else:
         path = os.fspath(key)
-        from ._files import read_text_file
 
         try:
             frame = pd.read_csv(io.StringIO(read_text_file(path)), dtype=str,

@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import check_type
-from .survey import Instrument
+from .regression import default_predictors, image_model
+from .survey import Instrument, score_scales
 
 __all__ = ["DEFAULT_SEED", "simulate_survey", "survey_truth"]
 
@@ -233,9 +234,6 @@ def survey_truth(instrument: Instrument, *, seed: int = DEFAULT_SEED, n: int = 4
     >>> sorted(truth["standardised_effects"])
     ['BC', 'BM', 'IB', 'KS', 'TK']
     """
-    from .regression import default_predictors, image_model
-    from .survey import score_scales
-
     check_type("instrument", instrument, Instrument, "an Instrument (see Instrument.load)")
     pop = _draw(instrument, n_population, np.random.default_rng([seed, 2]),
                 _item_parameters(instrument, seed), missing_rate, straightliner_rate)

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._files import csv_rows, read_text_file
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import MAX_REPORTED, InputError, Problem, collect
 
@@ -46,7 +47,6 @@ class Scale:
     >>> ks.items, ks.reverse, ks.text("en"), ks.role
     (('KS1', 'KS2', 'KS3', 'KS4'), ('KS4',), 'Cooperation', 'strategy')
     """
-
     name: str
     items: tuple[str, ...]
     reverse: tuple[str, ...] = ()
@@ -94,7 +94,6 @@ class Instrument:
     >>> inst.scales["CITRA"].of
     ('CK', 'CR', 'CN', 'CI')
     """
-
     name: str
     min: int
     max: int
@@ -404,8 +403,6 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     >>> bool(resp["KS1"].dropna().between(1, 5).all())
     True
     """
-    from ._files import csv_rows, read_text_file
-
     if not isinstance(instrument, Instrument):
         raise TypeError(f"instrument must be an Instrument, got {type(instrument).__name__}")
     spath = os.fspath(path)

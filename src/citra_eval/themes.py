@@ -16,7 +16,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ._files import atomic_write, write_csv
+from .autocoding import Matcher, coding_units
+from .corpus import Corpus
 from .errors import check_type
+from .normalise import Normaliser, tokenize
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
     from .codebook import Codebook
@@ -50,7 +54,6 @@ KWIC_COLUMNS = ["doc_id", "segment_id", "left", "keyword", "right", "start", "en
 
 def _check(codings: pd.DataFrame, corpus, coder: str | None = None,
            *, allow_many: bool = False) -> pd.DataFrame:
-    from .corpus import Corpus
 
     if not isinstance(codings, pd.DataFrame):
         raise TypeError(f"codings must be a DataFrame, got {type(codings).__name__}")
@@ -343,8 +346,6 @@ def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
     >>> out.read_text().splitlines()[0].split(",")[:3]
     ['doc_id', 'bamara', 'berita_cepat']
     """
-    from ._files import atomic_write, write_csv
-
     if not isinstance(matrix, pd.DataFrame):
         raise TypeError(f"matrix must be a DataFrame, got {type(matrix).__name__}")
     suffix = Path(path).suffix.lower()
@@ -632,10 +633,6 @@ def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | N
       left      keyword         right
     0 Kami  bekerjasama  dengan media
     """
-    from .autocoding import Matcher, _units
-    from .corpus import Corpus
-    from .normalise import Normaliser, tokenize
-
     if not isinstance(corpus, Corpus):
         raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
     if not isinstance(term, str) or not tokenize(term):
@@ -645,7 +642,7 @@ def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | N
     norm = Normaliser(slang=getattr(codebook, "slang", None),
                       no_stem=getattr(codebook, "no_stem", ()), compounds=[term])
     matcher = Matcher.from_patterns([("kwic", term, "phrase")], normaliser=norm)
-    units = _units(corpus, roles)
+    units = coding_units(corpus, roles)
     hits = matcher.hits(units, progress=False)
     seg = units.set_index(["doc_id", "segment_id"])
     rows = []

@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 
+from ..mixed_methods import META_LABELS
+
 __all__ = ["META_COLORS", "plot_joint_display"]
 
 #: Colour of each meta-inference (colour-blind safe, from seaborn's "colorblind" palette).
@@ -80,7 +82,6 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from ..mixed_methods import META_LABELS
 
     if lang not in _TITLES:
         raise ValueError(f"lang must be 'id' or 'en', got {lang!r}")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..themes import cooccurrence_matrix
+
 __all__ = ["plot_code_frequencies", "plot_cooccurrence", "plot_saturation"]
 
 _TEXT = {
@@ -105,7 +107,6 @@ def plot_cooccurrence(table: pd.DataFrame, *, measure: str = "count", codebook=N
     """
     import seaborn as sns
 
-    from ..themes import cooccurrence_matrix
 
     words = _text(lang)
     _need(table, ["code_a", "code_b", "count", "jaccard"], "table")

@@ -1,0 +1,80 @@
+"""REFI-QDA XML primitives shared by the codebook (``.qdc``) and project (``.qdpx``) forms.
+
+Namespaces, the stable GUIDs citra_eval writes, and deterministic XML serialisation.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from xml.etree import ElementTree as ET
+
+from ._safezip import parse_xml
+from ._version import __version__
+from .errors import InputError
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+#: Namespace of the UUID-5 GUIDs citra_eval writes (fixed forever: changing it changes files).
+GUID_NAMESPACE = uuid.UUID("6b1c3f0e-5a7d-5c2e-9f43-2a7e1d0c9b18")
+ORIGIN_RE = re.compile(r"\(codebook (?P<name>.*), version (?P<version>[^,]*), "
+                        r"language (?P<language>[a-z]{2,3})\)\s*$")
+SPEAKERS_PREFIX = "citra_eval speakers: "
+ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+CODE_ID_OK = re.compile(r"^[a-z][a-z0-9_]*$")
+MAX_DEPTH = 200
+# Characters XML 1.0 cannot carry at all; replaced on export so the file stays readable.
+XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def stable_guid(kind: str, *parts: object) -> str:
+    """A GUID derived from ``kind`` and ``parts`` (UUID 5), stable across runs and machines.
+
+    Examples
+    --------
+    >>> stable_guid("code", "kerja_sama") == stable_guid("code", "kerja_sama")
+    True
+    >>> stable_guid("code", "kerja_sama") != stable_guid("code", "bamara")
+    True
+    """
+    return str(uuid.uuid5(GUID_NAMESPACE, "\x1f".join([kind, *map(str, parts)])))
+
+
+def norm_guid(value: str | None) -> str:
+    """Compare GUIDs case-insensitively, with or without braces."""
+    return (value or "").strip().strip("{}").lower()
+
+
+def xml_text(value: object) -> str:
+    return XML_BAD.sub("\ufffd", str(value))
+
+
+def origin(codebook) -> str:
+    """The ``origin`` attribute citra_eval writes: version and the codebook's identity."""
+    return (f"citra_eval {__version__} (codebook {codebook.name}, version {codebook.version}, "
+            f"language {codebook.language})")
+
+
+def serialise(root: ET.Element) -> bytes:
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode("utf-8")
+
+
+
+def project_root(members: Mapping[str, bytes], path: str) -> ET.Element:
+    qdes = [n for n in members if n.lower().endswith(".qde")]
+    top = [n for n in qdes if "/" not in n]
+    chosen = ("project.qde" if "project.qde" in members else
+              top[0] if len(top) == 1 else qdes[0] if len(qdes) == 1 else None)
+    if chosen is None:
+        found = ", ".join(sorted(qdes)[:5]) or "none"
+        raise InputError(f"no single project XML (*.qde) in the archive (found: {found}); is "
+                         "this a REFI-QDA .qdpx export?", path=path)
+    root = parse_xml(members[chosen], path=path, member=chosen)
+    if root.tag != "Project":
+        raise InputError(f"{chosen} is not a REFI-QDA project: its root element is "
+                         f"<{root.tag}>, expected <Project>", path=path)
+    return root
+

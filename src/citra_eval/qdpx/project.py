@@ -1,0 +1,89 @@
+"""The :class:`Project`: a REFI-QDA project read into citra_eval's tables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .._files import atomic_dir
+from ..codebook import Codebook
+from ..codings import write_codings
+from ..corpus import (
+    Corpus,
+    write_transcripts,
+)
+from .write import write_qdpx
+
+
+@dataclass
+class Project:
+    """A REFI-QDA project read into citra_eval's tables.
+    Attributes
+    ----------
+    name : str
+        The project's name.
+    corpus : Corpus
+        One document per text source; segments are speaker turns (or paragraphs).
+    codebook : Codebook
+        The project's code tree.
+    codings : DataFrame
+        ``doc_id, segment_id, start, end, code, coder, evidence, note``: one row per coding of
+        a text selection, offsets into the corpus texts; ``coder`` is the name of the user who
+        made the coding.
+    users : DataFrame
+        ``guid, name, user_id`` of the project's users.
+    cases : DataFrame
+        ``case_guid, case, doc_id`` (one row per case and source it refers to, ``doc_id``
+        missing for a case without sources), then one column per variable.
+    origin : str or None
+        The program that wrote the file.
+    notes : list of str
+        What was read differently from the file or left out (non-text sources, empty or
+        duplicate selections), for the user to check.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "study.qdpx"
+    >>> ce.write_qdpx(out, corpus, cb, a)
+    >>> project = ce.read_qdpx(out)
+    >>> len(project.corpus), len(project.codings) == len(a), project.codebook.ids == cb.ids
+    (11, True, True)
+    """
+    name: str
+    corpus: Corpus
+    codebook: Codebook
+    codings: pd.DataFrame
+    users: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["guid", "name",
+                                                                              "user_id"]))
+    cases: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["case_guid",
+                                                                              "case", "doc_id"]))
+    origin: str | None = None
+    path: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def write(self, path: str | os.PathLike) -> None:
+        """Export this project again as a ``.qdpx`` (see :func:`write_qdpx`)."""
+        write_qdpx(path, self.corpus, self.codebook, self.codings, name=self.name)
+
+    def save(self, folder: str | os.PathLike) -> list[Path]:
+        """Write the project as a citra_eval study into ``folder`` (atomically).
+
+        ``transcripts/<doc_id>.txt`` (front matter + text, so the codings' offsets slice
+        them), ``codebook.yaml`` (when the project has codes) and ``codings.csv``; returns
+        the files written (relative to ``folder``).
+        """
+
+        with atomic_dir(folder) as tmp:
+            write_transcripts(self.corpus, tmp / "transcripts")
+            if self.codebook.codes:
+                self.codebook.save(tmp / "codebook.yaml")
+            write_codings(self.codings, tmp / "codings.csv")
+            return sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
+

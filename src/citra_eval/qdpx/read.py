@@ -1,0 +1,507 @@
+"""Reading REFI-QDA projects (``.qdpx``) into citra_eval's tables."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree as ET
+
+import numpy as np
+import pandas as pd
+
+from .._refi import (
+    ID_OK,
+    SPEAKERS_PREFIX,
+    norm_guid,
+    project_root,
+)
+from .._safezip import DEFAULT_LIMITS, Limits, read_zip
+from ..codebook import codebook_from_refi_root
+from ..codings import CODING_COLUMNS, empty_codings
+from ..corpus import (
+    DERIVED_DOC_COLUMNS,
+    TIMESTAMP_PATTERN,
+    Corpus,
+    assemble_corpus,
+    front_matter_text,
+    one_word_labels,
+    parse_transcript,
+)
+from ..errors import InputError
+from .project import Project
+
+
+def _int_attr(el: ET.Element, name: str, path: str, what: str) -> int:
+    raw = el.get(name)
+    try:
+        value = int((raw or "").strip())
+    except ValueError:
+        raise InputError(f"{what}: '{name}' must be a whole number, got {raw!r}",
+                         path=path) from None
+    if value < 0:
+        raise InputError(f"{what}: '{name}' must not be negative, got {value}", path=path)
+    return value
+
+
+def _variable_value(vv: ET.Element):
+    for child in vv:
+        tag, text = child.tag, (child.text or "").strip()
+        if tag == "TextValue":
+            return child.text or ""
+        if tag == "BooleanValue":
+            return text.lower() in ("true", "1")
+        if tag == "IntegerValue":
+            try:
+                return int(text)
+            except ValueError:
+                return text
+        if tag == "FloatValue":
+            try:
+                return float(text)
+            except ValueError:
+                return text
+        if tag in ("DateValue", "DateTimeValue"):
+            return text
+    return None
+
+
+class _Reader:
+    """State of one ``read_qdpx`` call."""
+
+    def __init__(self, path: str, members: Mapping[str, bytes], root: ET.Element,
+                 language: str | None) -> None:
+        self.path = path
+        self.members = members
+        self.root = root
+        self.ours = (root.get("origin") or "").startswith("citra_eval")
+        self.notes: list[str] = []
+        self.codebook, self.code_ids = codebook_from_refi_root(
+            root, path=path, language=language, default_name=Path(path).stem)
+        self.users = self.read_users()
+        self.variables = {norm_guid(v.get("guid")): v.get("name") or v.get("guid") or "variable"
+                          for v in root.iterfind("Variables/Variable")}
+        self.note_texts = {norm_guid(n.get("guid")): (n.findtext("PlainTextContent") or "")
+                           for n in root.iterfind("Notes/Note")}
+
+    def read_users(self) -> dict[str, dict]:
+        users = {}
+        for u in self.root.iterfind("Users/User"):
+            guid = norm_guid(u.get("guid"))
+            name = (u.get("name") or u.get("id") or guid or "unknown").strip() or "unknown"
+            users[guid] = {"guid": guid, "name": name, "user_id": u.get("id")}
+        return users
+
+    def coder(self, *els: ET.Element) -> str:
+        for el in els:
+            guid = norm_guid(el.get("creatingUser"))
+            if guid:
+                return self.users.get(guid, {}).get("name") or guid
+        return "unknown"
+
+    # -- sources
+    def source_bytes(self, src: ET.Element, what: str) -> tuple[str, str]:
+        """(raw text as stored, where it came from) of a TextSource."""
+        content = src.find("PlainTextContent")
+        if content is not None:
+            return content.text or "", "PlainTextContent"
+        ref = (src.get("plainTextPath") or "").strip()
+        if not ref:
+            self.notes.append(f"{what} has no plain text (neither plainTextPath nor "
+                              "PlainTextContent); read as empty")
+            return "", ""
+        if re.match(r"^[a-z]+://", ref) and not ref.startswith("internal://"):
+            raise InputError(f"{what}: its text {ref!r} lies outside the archive; export the "
+                             "project with its sources embedded", path=self.path)
+        from urllib.parse import unquote
+
+        name = ref.removeprefix("internal://").lstrip("/")
+        candidates = [f"sources/{name}", name, f"sources/{unquote(name)}", unquote(name)]
+        member = next((c for c in candidates if c in self.members), None)
+        if member is None:
+            lower = {m.lower(): m for m in self.members}
+            member = next((lower[c.lower()] for c in candidates if c.lower() in lower), None)
+        if member is None:
+            raise InputError(f"{what}: its text file {ref!r} is not in the archive; export the "
+                             "project again", path=self.path)
+        data = self.members[member]
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                try:
+                    text = data.decode("utf-16")
+                except UnicodeDecodeError:
+                    text = None
+                if text is not None:
+                    return text.lstrip("\ufeff"), member
+            raise InputError(f"{what}: {member} is not valid UTF-8 (byte 0x{data[exc.start]:02x} "
+                             f"at offset {exc.start})", path=self.path) from None
+        return text, member
+
+    def read(self, split_turns: bool, roles_hint: Mapping[str, str] | None,
+             spanning: str) -> Project:
+        parsed, src_guid_doc, codings = [], {}, []
+        taken: set[str] = set()
+        attrs_by_doc: dict[str, dict] = {}
+        for n, src in enumerate(self.root.iterfind("Sources/*"), start=1):
+            what = f"source {src.get('name') or src.get('guid') or n!r}"
+            if src.tag != "TextSource":
+                self.notes.append(f"{what} is a {src.tag}; only text sources are read")
+                continue
+            raw, member = self.source_bytes(src, what)
+            doc_id = _doc_id(src, member, taken, n)
+            src_guid_doc[norm_guid(src.get("guid"))] = doc_id
+            text, to_norm = _normalise(raw)
+            parsed.append(self.segment(src, doc_id, text, member or what, split_turns,
+                                       roles_hint))
+            attrs_by_doc[doc_id] = {}
+            for vv in src.iterfind("VariableValue"):
+                self.set_attr(attrs_by_doc[doc_id], vv)
+            codings.extend(self.selections(src, doc_id, raw, to_norm, text, what))
+        cases = self.read_cases(src_guid_doc, attrs_by_doc)
+        for p in parsed:
+            p.attrs = attrs_by_doc[p.doc_id]
+            p.fmt = "qdpx"
+        corpus = assemble_corpus(parsed)
+        frame = self.codings_frame(codings, corpus, spanning)
+        for cid in dict.fromkeys(frame["code"]):
+            code = self.codebook.codes[cid]
+            if not code.codable:  # a "category" another program let users code with
+                code.codable = True
+                self.notes.append(f"code {cid!r} is marked not codable but has codings; "
+                                  "read as codable")
+        users = pd.DataFrame(list(self.users.values()), columns=["guid", "name", "user_id"])
+        return Project(name=self.root.get("name") or Path(self.path).stem, corpus=corpus,
+                       codebook=self.codebook, codings=frame, users=users, cases=cases,
+                       origin=self.root.get("origin"), path=self.path, notes=self.notes)
+
+    def segment(self, src: ET.Element, doc_id: str, text: str, where: str,
+                split_turns: bool, roles_hint: Mapping[str, str] | None):
+        """Turns of one source; our own exports declare their speakers in the description."""
+        roles = _declared_roles(src) if self.ours else None
+        try:
+            return _segment_source(doc_id, text, path=f"{self.path}!{where}",
+                                   roles=roles if roles is not None else roles_hint,
+                                   detect=split_turns and not self.ours)
+        except InputError as exc:  # name the archive; the entry and line go in the message
+            line = f" line {exc.line}" if exc.line is not None else ""
+            raise InputError(f"{where}{line}: {exc.message}", path=self.path) from None
+
+    def set_attr(self, attrs: dict, vv: ET.Element) -> str | None:
+        ref = vv.find("VariableRef")
+        if ref is None:
+            return None
+        var = self.variables.get(norm_guid(ref.get("targetGUID")))
+        if var is None:
+            raise InputError(f"a VariableValue refers to the unknown variable "
+                             f"{ref.get('targetGUID')!r}", path=self.path)
+        value = _variable_value(vv)
+        reserved = ("id", "speakers") if self.ours else ("id", "speakers", "case")
+        if var in DERIVED_DOC_COLUMNS or var in reserved:
+            var = f"{var}_variable"  # these names mean something else in a transcript
+        if value is not None:
+            attrs[var] = value
+        return var
+
+    def read_cases(self, src_doc: Mapping[str, str], attrs_by_doc: dict) -> pd.DataFrame:
+        rows = []
+        for case in self.root.iterfind("Cases/Case"):
+            guid = norm_guid(case.get("guid"))
+            name = case.get("name") or guid
+            values: dict = {}
+            for vv in case.iterfind("VariableValue"):
+                self.set_attr(values, vv)
+            docs = [src_doc[g] for g in (norm_guid(r.get("targetGUID"))
+                                         for r in case.iterfind("SourceRef")) if g in src_doc]
+            for doc in docs:
+                if not (self.ours and name == doc):
+                    prev = attrs_by_doc[doc].get("case")
+                    attrs_by_doc[doc]["case"] = name if prev is None else f"{prev}; {name}"
+                for key, value in values.items():
+                    attrs_by_doc[doc].setdefault(key, value)
+            for doc in docs or [None]:
+                rows.append({"case_guid": guid, "case": name, "doc_id": doc, **values})
+        cols = ["case_guid", "case", "doc_id"]
+        frame = pd.DataFrame(rows)
+        return frame if not frame.empty else pd.DataFrame(columns=cols)
+
+    def selections(self, src, doc_id, raw, to_norm, text, what) -> list[dict]:
+        out = []
+        whole = [c for c in src.findall("Coding")]
+        if whole and text:
+            for coding in whole:
+                out.append(self.coding_row(coding, doc_id, 0, len(text), None, src))
+        for sel in src.iterfind("PlainTextSelection"):
+            swhat = f"{what}, selection {sel.get('guid') or sel.get('name') or ''}".rstrip(", ")
+            start = _int_attr(sel, "startPosition", self.path, swhat)
+            end = _int_attr(sel, "endPosition", self.path, swhat)
+            if end > len(raw) or start > end:
+                raise InputError(f"{swhat}: positions {start}-{end} lie outside its text "
+                                 f"({len(raw)} characters); the project is inconsistent",
+                                 path=self.path)
+            s, e = to_norm(start), to_norm(end)
+            if s >= e:
+                self.notes.append(f"{swhat} is empty ({start}-{end}); left out")
+                continue
+            desc = sel.findtext("Description")
+            for coding in sel.findall("Coding"):
+                out.append(self.coding_row(coding, doc_id, s, e, desc, sel))
+        return out
+
+    def coding_row(self, coding, doc_id, s, e, desc, sel) -> dict:
+        ref = coding.find("CodeRef")
+        target = norm_guid(ref.get("targetGUID") if ref is not None else None)
+        code = self.code_ids.get(target)
+        if code is None:
+            raise InputError(f"a coding in {doc_id!r} refers to the unknown code "
+                             f"{target or '(none)'}; the codebook and codings disagree",
+                             path=self.path)
+        notes = [self.note_texts.get(norm_guid(r.get("targetGUID")), "")
+                 for r in coding.iterfind("NoteRef")]
+        note = "\n".join(n for n in [desc, *notes] if n) or None
+        return {"doc_id": doc_id, "start": s, "end": e, "code": code,
+                "coder": self.coder(coding, sel), "evidence": None, "note": note}
+
+    def codings_frame(self, rows: list[dict], corpus: Corpus, spanning: str) -> pd.DataFrame:
+        if spanning == "split":
+            rows = self.split_rows(rows, corpus)
+        if not rows:
+            return empty_codings()
+        frame = pd.DataFrame(rows)
+        if "segment_id" not in frame.columns:
+            frame.insert(1, "segment_id", [
+                _segment_for(corpus, d, s, e)
+                for d, s, e in zip(frame["doc_id"], frame["start"], frame["end"], strict=True)])
+        dup = frame.duplicated(CODING_COLUMNS)
+        if dup.any():
+            self.notes.append(f"{int(dup.sum())} duplicate coding(s) (same span, code and user) "
+                              "left out")
+            frame = frame[~dup]
+        frame = frame.astype({"segment_id": "int64", "start": "int64", "end": "int64"})
+        return frame[[*CODING_COLUMNS, "evidence", "note"]].reset_index(drop=True)
+
+    def split_rows(self, rows: list[dict], corpus: Corpus) -> list[dict]:
+        """One coding per segment a selection overlaps, clipped to the segment."""
+        segs = {d: g[["segment_id", "start", "end"]].to_numpy()
+                for d, g in corpus.segments.groupby("doc_id", sort=False)}
+        out, split, dropped = [], 0, 0
+        for row in rows:
+            table = segs.get(row["doc_id"])
+            pieces = [] if table is None else [
+                (int(sid), max(row["start"], int(a)), min(row["end"], int(b)))
+                for sid, a, b in table if a < row["end"] and b > row["start"]]
+            if not pieces:
+                dropped += 1
+                continue
+            if len(pieces) > 1 or pieces[0][1:] != (row["start"], row["end"]):
+                split += 1
+            out.extend({**row, "segment_id": sid, "start": a, "end": b} for sid, a, b in pieces)
+        if split:
+            self.notes.append(f"{split} selection(s) crossing speaker turns or covering speaker "
+                              "labels were cut to the turns they overlap")
+        if dropped:
+            self.notes.append(f"{dropped} selection(s) overlapping no turn (only labels or "
+                              "blank lines) left out")
+        return out
+
+
+def _doc_id(src: ET.Element, member: str, taken: set[str], n: int) -> str:
+    name = (src.get("name") or "").strip()
+    if not name and member and member != "PlainTextContent":
+        name = PurePosixPath(member).stem
+    base = name if ID_OK.match(name) else re.sub(r"[^A-Za-z0-9_.\-]+", "_", name).strip("_.-")
+    base = base[:80] or f"source{n}"
+    if not base[0].isalnum():
+        base = f"s{base}"
+    doc, k = base, 1
+    while doc in taken:
+        k += 1
+        doc = f"{base}_{k}"
+    taken.add(doc)
+    return doc
+
+
+def _normalise(raw: str):
+    """LF-normalised text and a map from stored offsets (CRs counted) to its offsets."""
+    raw = raw.removeprefix("\ufeff")
+    if "\r" not in raw:
+        return raw, lambda p: p
+    dropped = [m.start() for m in re.finditer("\r\n", raw)]
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+
+    def to_norm(p: int) -> int:
+        return p - bisect.bisect_left(dropped, p)
+
+    return text, to_norm
+
+
+def _declared_roles(src: ET.Element) -> dict[str, str] | None:
+    desc = src.findtext("Description") or ""
+    for line in desc.splitlines():
+        if line.startswith(SPEAKERS_PREFIX):
+            try:
+                roles = json.loads(line[len(SPEAKERS_PREFIX):])
+            except ValueError:
+                return None
+            if isinstance(roles, dict):
+                return {str(k): "" if v is None else str(v) for k, v in roles.items()}
+    return None
+
+
+_BROAD_LABEL_RE = re.compile(
+    rf"^(?:{TIMESTAMP_PATTERN})?"
+    r"(?P<label>[^\W\d_][\w.\-]*(?: [\w.\-]+){0,3})[ \t]*:(?P<gap>[ \t]*)")
+
+
+def _segment_source(doc_id: str, text: str, *, path: str, roles: Mapping[str, str] | None,
+                    detect: bool):
+    """Split ``text`` into turns with the transcript reader's own rules.
+
+    Speakers are the ``roles`` given plus, when ``detect``, labels of up to four words that
+    start at least two lines or are followed by an aligned gap of two or more spaces or a tab
+    (``Max Bigman:``, ``Speaker 1:     text``), and every one-word label (which the transcript
+    reader would otherwise refuse as undeclared); without speakers, paragraphs. A speaker
+    label that ends up with no turn (nothing said after it) is dropped again, so that the
+    speakers of the segments are all a transcript file needs to re-create the same turns.
+    """
+    speakers = {k: v for k, v in (roles or {}).items() if _usable_label(k)}
+    generic = one_word_labels(text)
+    for label in generic:
+        speakers.setdefault(label, "")
+    if detect:
+        counts: dict[str, int] = {}
+        for line in text.split("\n"):
+            b = _BROAD_LABEL_RE.match(line)
+            if b and (b.group("gap") or b.end() == len(line)):
+                # an aligned gap ("Name:   text", as transcription software writes) is
+                # as good as a second occurrence
+                aligned = "\t" in b.group("gap") or len(b.group("gap")) >= 2
+                counts[b.group("label")] = counts.get(b.group("label"), 0) + (2 if aligned else 1)
+        for label, count in counts.items():
+            if count >= 2 and _usable_label(label):
+                speakers.setdefault(label, "")
+    for _ in range(len(speakers) + 1):
+        front = front_matter_text({"id": doc_id, **({"speakers": speakers} if speakers else {})})
+        skip = front.count("\n")  # lines are counted in the source text, not our front matter
+        try:
+            parsed = parse_transcript(front + text, path=path, fmt="txt")
+        except InputError as exc:
+            line = exc.line - skip if exc.line is not None and exc.line > skip else None
+            raise InputError(exc.message, path=path, line=line) from None
+        used = {t["speaker"] for t in parsed.turns}
+        unused = [k for k in speakers if k not in used and k not in generic]
+        if not unused:
+            break
+        for k in unused:
+            del speakers[k]
+    for t in parsed.turns:
+        t["line"] -= skip
+    return parsed
+
+
+def _usable_label(label: str) -> bool:
+    return bool(label) and ":" not in label and label == label.strip() and "\n" not in label
+
+
+
+def _segment_for(corpus: Corpus, doc_id: str, start: int, end: int) -> int:
+    """The segment a coding belongs to: the one containing its start, else the first it
+    overlaps, else the last one before it (else the first)."""
+    segs = corpus.segments[corpus.segments["doc_id"] == doc_id]
+    if segs.empty:
+        return 0
+    starts = segs["start"].to_numpy()
+    ends = segs["end"].to_numpy()
+    ids = segs["segment_id"].to_numpy()
+    inside = np.flatnonzero((starts <= start) & (start < ends))
+    if inside.size:
+        return int(ids[inside[0]])
+    overlap = np.flatnonzero((starts < end) & (ends > start))
+    if overlap.size:
+        return int(ids[overlap[0]])
+    before = np.flatnonzero(starts <= start)
+    return int(ids[before[-1]] if before.size else ids[0])
+
+
+def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
+              split_turns: bool = True, speakers: Mapping[str, str] | None = None,
+              spanning: str = "keep", limits: Limits = DEFAULT_LIMITS) -> Project:
+    """Read a REFI-QDA project (``.qdpx``) from NVivo, ATLAS.ti, MAXQDA, QualCoder, ...
+
+    Parameters
+    ----------
+    path : str or path
+        The ``.qdpx`` file. It is treated as untrusted: read in memory only, with size,
+        ratio and entry-count limits and without XML entities.
+    language : str, optional
+        Language of the code names (default: the one recorded by citra_eval, else ``id``).
+    split_turns : bool, default True
+        Split texts of other programs into speaker turns at labels that start two or more
+        lines (``Max Bigman:``, ``Speaker 1:``); else only at one-word labels.
+    speakers : mapping, optional
+        ``{label: role}`` for the speakers in the texts (e.g. ``{"Max Bigman":
+        "interviewer"}``); gives roles to the detected turns.
+    spanning : {"keep", "split"}, default "keep"
+        What to do with a selection that crosses speaker turns (or covers a speaker label):
+        ``keep`` its exact span, with the ``segment_id`` of the turn where it starts;
+        ``split`` it into one coding per turn it overlaps, each cut to its turn, so that every
+        coding lies inside its segment (what ``citra-eval validate`` checks).
+    limits : Limits, optional
+        Caps for the archive (see :class:`citra_eval._safezip.Limits`).
+
+    Returns
+    -------
+    Project
+        ``.corpus`` (one document per text source; ids are the source names), ``.codebook``,
+        ``.codings`` (one row per coding; ``coder`` is the user's name), ``.users``,
+        ``.cases``, ``.notes``. Case and source variables become document attributes.
+
+    Notes
+    -----
+    Offsets: REFI positions count code points of the source as stored, so with CRLF line
+    ends each CR counts; they are mapped onto the LF-normalised corpus text (a leading
+    byte-order mark is not counted). With ``spanning="keep"`` a selection that crosses
+    speaker turns keeps its exact span and gets the ``segment_id`` of the turn where it
+    starts (for a selection starting on a speaker label, the first turn it overlaps).
+
+    Raises
+    ------
+    InputError
+        Not a zip, truncated, hostile (path traversal, zip bomb, XML entities), not a
+        REFI-QDA project, or inconsistent (selection outside its text, unknown code).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> corpus = ce.Corpus.from_texts({"a.txt": "---\\nid: INF01\\nspeakers: {P: interviewer, "
+    ...     "I: informant}\\n---\\nP: Apa strategi humas?\\nI: Kami bermitra dengan media.\\n"})
+    >>> cb = ce.Codebook.from_dict({"codebook": "demo", "codes": [
+    ...     {"id": "kerja_sama", "label": "Kerja sama"}]})
+    >>> import pandas as pd
+    >>> start = corpus.text("INF01").index("bermitra")
+    >>> codings = pd.DataFrame([{"doc_id": "INF01", "segment_id": 2, "start": start,
+    ...                          "end": start + 8, "code": "kerja_sama", "coder": "A"}])
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "demo.qdpx"
+    >>> ce.write_qdpx(out, corpus, cb, codings)
+    >>> project = ce.read_qdpx(out)
+    >>> row = project.codings.iloc[0]
+    >>> project.corpus.text(row.doc_id)[row.start:row.end], row.coder, int(row.segment_id)
+    ('bermitra', 'A', 2)
+    """
+    spath = os.fspath(path)
+    members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)")
+    root = project_root(members, spath)
+    if spanning not in ("keep", "split"):
+        raise ValueError(f"spanning must be 'keep' or 'split', got {spanning!r}")
+    reader = _Reader(spath, members, root, language)
+    try:
+        return reader.read(split_turns, speakers, spanning)
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError("the project XML is nested too deeply to be real", path=spath) from None
+

@@ -1,0 +1,248 @@
+"""Writing REFI-QDA projects (``.qdpx``), deterministically."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import zipfile
+from collections.abc import Iterable
+from xml.etree import ElementTree as ET
+
+import numpy as np
+import pandas as pd
+
+from .._files import write_bytes
+from .._refi import (
+    PROJECT_NS,
+    SPEAKERS_PREFIX,
+    origin,
+    serialise,
+    stable_guid,
+    xml_text,
+)
+from ..codebook import Codebook, codes_element
+from ..codings import CODING_COLUMNS, empty_codings
+from ..corpus import (
+    DATE_RE,
+    DERIVED_DOC_COLUMNS,
+    Corpus,
+    is_missing_value,
+    speakers_of,
+)
+from ..errors import InputError, Problem
+
+
+def _variable_type(values: list) -> str:
+    vals = [v for v in values if not is_missing_value(v)]
+    if not vals:
+        return "Text"
+    if all(isinstance(v, bool | np.bool_) for v in vals):
+        return "Boolean"
+    if all(isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_) for v in vals):
+        return "Integer"
+    if all(isinstance(v, int | float | np.integer | np.floating)
+           and not isinstance(v, bool | np.bool_) for v in vals):
+        return "Integer" if all(float(v).is_integer() for v in vals) else "Float"
+    if all(isinstance(v, str) and DATE_RE.match(v) for v in vals):
+        return "Date"
+    return "Text"
+
+
+def _value_text(v, kind: str) -> str | None:
+    if kind == "Boolean":
+        return "true" if bool(v) else "false"
+    if kind == "Integer":
+        return str(int(v))
+    if kind == "Float":
+        f = float(v)
+        return np.format_float_positional(f, trim="-") if math.isfinite(f) else None
+    return xml_text(v)
+
+
+def _check_export(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame) -> None:
+    if not isinstance(corpus, Corpus):
+        raise TypeError(f"corpus must be a Corpus, got {type(corpus).__name__}")
+    if not isinstance(codebook, Codebook):
+        raise TypeError(f"codebook must be a Codebook, got {type(codebook).__name__}")
+    if not isinstance(codings, pd.DataFrame):
+        raise TypeError(f"codings must be a DataFrame, got {type(codings).__name__}")
+    missing = [c for c in CODING_COLUMNS if c not in codings.columns]
+    if missing:
+        raise ValueError(f"codings lack column(s) {', '.join(missing)}")
+    problems = []
+    for i, row in enumerate(codings.itertuples(index=False), start=1):
+        where = f"codings row {i}"
+        if row.doc_id not in corpus:
+            problems.append(Problem(None, f"{where}: unknown doc_id {row.doc_id!r}"))
+        elif not 0 <= int(row.start) < int(row.end) <= len(corpus.text(row.doc_id)):
+            problems.append(Problem(None, f"{where}: span {row.start}:{row.end} is not inside "
+                                    f"the text of {row.doc_id!r}"))
+        if row.code not in codebook:
+            problems.append(Problem(None, f"{where}: code {row.code!r} is not in the codebook"))
+        if len(problems) >= 20:
+            break
+    if problems:
+        raise InputError(problems=problems)
+
+
+def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None = None, *,
+               name: str | None = None) -> bytes:
+    """The ``.qdpx`` archive of a project as bytes; see :func:`write_qdpx`."""
+    codings = empty_codings() if codings is None else codings
+    _check_export(corpus, codebook, codings)
+    root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": xml_text(name or codebook.name),
+                                  "origin": xml_text(origin(codebook))})
+    coders = sorted({str(c) for c in codings["coder"]})
+    if coders:
+        users = ET.SubElement(root, "Users")
+        for c in coders:
+            ET.SubElement(users, "User", {"guid": stable_guid("user", c), "name": xml_text(c)})
+    if codebook.codes:
+        ET.SubElement(root, "CodeBook").append(codes_element(codebook))
+    _variables_and_cases(root, corpus)
+    notes = _sources(root, corpus, codebook, codings)
+    if notes:
+        notes_el = ET.SubElement(root, "Notes")
+        for guid, text in notes:
+            note = ET.SubElement(notes_el, "Note", {"guid": guid, "name": "coding note"})
+            ET.SubElement(note, "PlainTextContent").text = xml_text(text)
+    entries = [("project.qde", serialise(root))]
+    for doc in corpus.doc_ids:
+        entries.append((f"sources/{stable_guid('source', doc)}.txt",
+                        corpus.text(doc).encode("utf-8")))
+    return _zip(entries)
+
+
+def _variables_and_cases(root: ET.Element, corpus: Corpus) -> None:
+    docs = corpus.documents
+    columns = [c for c in docs.columns if c not in DERIVED_DOC_COLUMNS]
+    if not columns:
+        return
+    kinds = {c: _variable_type(docs[c].tolist()) for c in columns}
+    variables = ET.SubElement(root, "Variables")
+    for c in columns:
+        ET.SubElement(variables, "Variable", {"guid": stable_guid("variable", c),
+                                              "name": xml_text(c), "typeOfVariable": kinds[c]})
+    cases = ET.SubElement(root, "Cases")
+    for row in docs.to_dict("records"):
+        doc = row["doc_id"]
+        case = ET.SubElement(cases, "Case", {"guid": stable_guid("case", doc),
+                                             "name": xml_text(doc)})
+        for c in columns:
+            if is_missing_value(row.get(c)):
+                continue
+            text = _value_text(row[c], kinds[c])
+            if text is None:
+                continue
+            vv = ET.SubElement(case, "VariableValue")
+            ET.SubElement(vv, "VariableRef", {"targetGUID": stable_guid("variable", c)})
+            ET.SubElement(vv, f"{kinds[c]}Value").text = text
+        ET.SubElement(case, "SourceRef", {"targetGUID": stable_guid("source", doc)})
+
+
+def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook,
+             codings: pd.DataFrame) -> list[tuple[str, str]]:
+    code_order = {cid: i for i, cid in enumerate(codebook.ids)}
+    doc_order = {d: i for i, d in enumerate(corpus.doc_ids)}
+    frame = codings.assign(_d=codings["doc_id"].map(doc_order),
+                           _c=codings["code"].map(code_order),
+                           coder=codings["coder"].astype(str))
+    frame = frame.sort_values(["_d", "start", "end", "_c", "coder"], kind="stable")
+    frame = frame.drop_duplicates(["doc_id", "start", "end", "code", "coder"])
+    has_note = "note" in frame.columns
+    by_doc = {d: g for d, g in frame.groupby("doc_id", sort=False)}
+    notes: list[tuple[str, str]] = []
+    if not corpus.doc_ids:
+        return []
+    sources = ET.SubElement(root, "Sources")
+    for doc in corpus.doc_ids:
+        guid = stable_guid("source", doc)
+        src = ET.SubElement(sources, "TextSource", {"guid": guid, "name": xml_text(doc),
+                                                     "plainTextPath": f"internal://{guid}.txt"})
+        roles = speakers_of(corpus, doc)
+        if roles:
+            ET.SubElement(src, "Description").text = xml_text(
+                SPEAKERS_PREFIX + json.dumps(roles, ensure_ascii=False))
+        group = by_doc.get(doc)
+        if group is None:
+            continue
+        for (start, end), sel_rows in group.groupby(["start", "end"], sort=False):
+            sel = ET.SubElement(src, "PlainTextSelection", {
+                "guid": stable_guid("selection", doc, int(start), int(end)),
+                "startPosition": str(int(start)), "endPosition": str(int(end))})
+            for row in sel_rows.itertuples(index=False):
+                cguid = stable_guid("coding", doc, int(start), int(end), row.code, row.coder)
+                coding = ET.SubElement(sel, "Coding", {
+                    "guid": cguid, "creatingUser": stable_guid("user", row.coder)})
+                ET.SubElement(coding, "CodeRef", {"targetGUID": stable_guid("code", row.code)})
+                note = getattr(row, "note", None) if has_note else None
+                if isinstance(note, str) and note.strip():
+                    nguid = stable_guid("note", cguid)
+                    ET.SubElement(coding, "NoteRef", {"targetGUID": nguid})
+                    notes.append((nguid, note))
+    return notes
+
+
+def _zip(entries: Iterable[tuple[str, bytes]]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data, compresslevel=9)
+    return buf.getvalue()
+
+
+def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
+               codings: pd.DataFrame | None = None, *, name: str | None = None) -> None:
+    """Write a REFI-QDA project (``.qdpx``) that NVivo, ATLAS.ti, MAXQDA, QualCoder... import.
+    Parameters
+    ----------
+    path : str or path
+        Target ``.qdpx`` (written atomically).
+    corpus : Corpus
+        Each document becomes a text source (``sources/<guid>.txt``, the plain text the
+        offsets refer to) named by its ``doc_id``; its speakers and roles are kept in the
+        source description so turns are recovered on import.
+    codebook : Codebook
+        Becomes the project codebook (see :func:`codebook_to_qdc` for what a code carries).
+    codings : DataFrame, optional
+        A codings table; each distinct span becomes a ``PlainTextSelection`` and each row a
+        ``Coding`` by the user named ``coder``; a ``note`` becomes a REFI note.
+    name : str, optional
+        The project's name (default: the codebook's name).
+
+    Notes
+    -----
+    Document attributes (front-matter keys) become variables of one case per document
+    (typed Boolean, Integer, Float, Date or Text). GUIDs are UUID-5s of ids, zip entries have
+    fixed dates and order: the same input always gives the same bytes. Not exported:
+    ``evidence``, the codebook's ``slang``/``no_stem``.
+
+    Returns
+    -------
+    None
+        The archive is written to a temporary name and renamed, never half-written.
+
+    Raises
+    ------
+    InputError
+        When a coding refers to an unknown document or code, or lies outside its text.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> codings = ce.read_codings(ce.example_path("codings_A"), corpus=corpus, codebook=cb)
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "study.qdpx"
+    >>> ce.write_qdpx(out, corpus, cb, codings)
+    >>> back = ce.read_qdpx(out)
+    >>> len(back.codings) == len(codings), back.corpus.texts == corpus.texts
+    (True, True)
+    """
+    write_bytes(path, qdpx_bytes(corpus, codebook, codings, name=name))
