@@ -1,0 +1,45 @@
+"""The ``citra-eval`` command line: a thin layer over the library, one module per command.
+
+Exit codes: 0 success; 2 the input is wrong (``error: <file>[:<line>]: ...`` lines on
+stderr, nothing written); 1 a bug in citra_eval (traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .._version import __version__
+from ..errors import InputError
+from . import agree, code, pseudonymise, qdpx, reproduce, survey, validate
+
+#: Command modules, in the order ``citra-eval --help`` lists them.
+COMMANDS = (validate, code, agree, survey, qdpx, pseudonymise, reproduce)
+
+
+def build_parser() -> argparse.ArgumentParser:
+
+    parser = argparse.ArgumentParser(
+        prog="citra-eval",
+        description="Mixed-methods evaluation of PR image building: code transcripts, measure "
+                    "inter-coder reliability, analyse the survey, reproduce every figure.")
+    parser.add_argument("--version", action="version", version=f"citra-eval {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in COMMANDS:
+        module.add_parsers(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except InputError as exc:
+        print(exc.format(), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

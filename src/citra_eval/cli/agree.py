@@ -1,0 +1,101 @@
+"""``citra-eval agree``: inter-coder reliability of codings files."""
+
+
+from __future__ import annotations
+
+import argparse
+
+from .._files import write_csv
+from ..codebook import Codebook
+from ..codings import read_codings
+from ..corpus import read_transcripts
+from ..errors import InputError, Problem
+from ..intercoder import agreement, disagreements
+from ._common import Problems, check_out
+
+
+def _add_agree(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "agree", help="inter-coder reliability of two or more coders' codings",
+        description="Compute per-code and whole-codebook reliability (percent agreement, Cohen, "
+                    "Fleiss, Krippendorff's alpha with a bootstrap interval, Gwet's AC1) and "
+                    "write it as CSV; optionally write the disagreements for a consensus "
+                    "meeting.")
+    p.add_argument("--transcripts", metavar="DIR", required=True,
+                   help="folder (or file) of transcripts")
+    p.add_argument("--codings", metavar="FILE", nargs="+", required=True,
+                   help="codings CSV file(s) holding two or more coders")
+    p.add_argument("--out", metavar="FILE.csv", required=True, help="reliability table (CSV)")
+    p.add_argument("--codebook", metavar="FILE",
+                   help="codebook YAML: report every codable code, reject unknown codes")
+    p.add_argument("--unit", choices=["segment", "document"], default="segment",
+                   help="unit of analysis (default: segment)")
+    p.add_argument("--coders", metavar="NAME", nargs="+", help="coders to compare (default: all)")
+    p.add_argument("--roles", metavar="ROLE", nargs="+", default=["informant"],
+                   help="speaker roles whose segments are units (default: informant); "
+                        "'all' for every segment")
+    p.add_argument("--coverage", choices=["all", "documents"], default="all",
+                   help="'documents': a coder rated only documents they coded (default: all)")
+    p.add_argument("--seed", metavar="N", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--n-boot", metavar="N", type=int, default=1000,
+                   help="bootstrap replicates (default 1000; 0 for none)")
+    p.add_argument("--ci", metavar="LEVEL", type=float, default=0.95,
+                   help="confidence level (default 0.95)")
+    p.add_argument("--no-masi", action="store_true",
+                   help="skip the set-valued (MASI) alpha of the ALL row (slow on huge tables)")
+    p.add_argument("--disagreements", metavar="FILE.csv",
+                   help="also write every disputed segment with its text and each coder's codes")
+    p.set_defaults(func=_run_agree)
+
+
+def _run_agree(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+
+    check_out(args.out, folder=False, example="agreement.csv")
+    if args.disagreements:
+        check_out(args.disagreements, folder=False, flag="--disagreements",
+                   example="disagreements.csv")
+    problems = Problems()
+    attempt = problems.attempt
+    if args.n_boot < 0:
+        problems.append(Problem("--n-boot", f"must be 0 or more, got {args.n_boot}"))
+    if not 0 < args.ci < 1:
+        problems.append(Problem("--ci", f"must be between 0 and 1 (e.g. 0.95), got {args.ci}"))
+    corpus = attempt(read_transcripts, args.transcripts)
+    codebook = attempt(Codebook.load, args.codebook) if args.codebook else None
+    tables = [attempt(read_codings, f, corpus=corpus, codebook=codebook) for f in args.codings]
+    problems.raise_any()
+    codings = pd.concat(tables, ignore_index=True)
+    clash = codings.duplicated(["doc_id", "segment_id", "start", "end", "code", "coder"])
+    if clash.any():
+        first = codings[clash].iloc[0]
+        raise InputError(f"{int(clash.sum())} coding(s) appear in more than one file (e.g. "
+                         f"{first.doc_id} segment {first.segment_id}, code {first.code!r}, coder "
+                         f"{first.coder!r}); give each coder's codings once",
+                         path=" ".join(args.codings))
+    roles = None if args.roles == ["all"] else args.roles
+    where = " ".join(args.codings)
+    try:
+        table = agreement(codings, corpus=corpus, coders=args.coders, unit=args.unit,
+                          codes=codebook, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
+                          roles=roles, coverage=args.coverage,
+                          masi=False if args.no_masi else None)
+        report = (disagreements(codings, corpus=corpus, coders=args.coders, roles=roles,
+                                coverage=args.coverage) if args.disagreements else None)
+    except InputError as exc:
+        raise InputError(problems=[Problem(p.path or where, p.message, p.line, p.column)
+                                   for p in exc.problems]) from None
+    write_csv(table, args.out)
+    print(f"wrote {args.out}: {len(table) - 1} codes + ALL, {int(table['n_units'].iloc[-1])} "
+          f"{args.unit}s, coders {', '.join(table.attrs['coders'])}")
+    if report is not None:
+        write_csv(report, args.disagreements)
+        print(f"wrote {args.disagreements}: {len(report)} disputed segment(s)")
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register this module's command(s)."""
+    _add_agree(sub)
+

@@ -1,0 +1,172 @@
+"""``citra-eval pseudonymise`` and ``citra-eval reidentify``."""
+
+
+from __future__ import annotations
+
+import argparse
+
+from .._files import atomic_dir, write_csv, write_text
+from ..codings import read_codings, write_codings
+from ..corpus import read_transcripts
+from ..errors import InputError
+from ..pseudonymisation import load_key, pseudonymise, reidentify
+from ..qdpx import front_matter_of, transcript_source
+from ._common import Problems, check_out
+
+
+def _add_pseudonymise(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("pseudonymise", help="replace names, e-mails, phone and NIK numbers",
+                       description="Write pseudonymised copies of the transcripts (front matter "
+                                   "included) and of the codings, remapped to the new texts, "
+                                   "into OUT. The inputs are never modified.")
+    p.add_argument("--transcripts", metavar="DIR", required=True, help="folder of transcripts")
+    p.add_argument("--key", metavar="FILE", required=True,
+                   help="names to replace: CSV 'name,pseudonym' or YAML 'name: pseudonym'")
+    p.add_argument("--codings", metavar="FILE", nargs="*", default=[], help="codings CSV file(s)")
+    p.add_argument("--detect", nargs="*", default=["email", "phone", "nik"],
+                   choices=["email", "phone", "nik"], metavar="KIND",
+                   help="identifiers to detect: email phone nik (default: all; none: give "
+                        "--detect without values)")
+    p.add_argument("--out", metavar="DIR", required=True, help="folder to write into")
+    p.add_argument("--key-out", metavar="FILE",
+                   help="also write the re-identification key (the report with the originals) "
+                        "here, outside OUT; keep it apart from the shared data")
+    p.add_argument("--with-originals", action="store_true",
+                   help="put the originals into OUT/pseudonymisation_report.csv as well")
+    p.set_defaults(func=_run_pseudonymise)
+
+
+def _run_pseudonymise(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+
+    check_out(args.out, folder=True)
+    if args.key_out:
+        check_out(args.key_out, folder=False, flag="--key-out", example="key.csv")
+    out = Path(args.out).resolve()
+    if args.key_out and out in Path(args.key_out).resolve().parents:
+        raise InputError("the re-identification key must be stored apart from the "
+                         f"pseudonymised data, not inside {args.out}; choose another place",
+                         path=args.key_out)
+    problems = Problems()
+    corpus, codings, names = _corpus_and_codings(args, problems)
+    key = problems.attempt(load_key, args.key)
+    problems.raise_any()
+    result = pseudonymise(corpus, key=key, codings=codings, detect=args.detect)
+    report = result.report if args.with_originals else result.public_report()
+    _write_transcripts_and_codings(
+        out, corpus, result, names, lambda doc, front: _map_strings(front, result.apply),
+        inside={"pseudonymisation_report.csv": report},
+        outside={args.key_out: result.report} if args.key_out else {})
+    counts = result.report[result.report["field"] == "text"]["kind"].value_counts()
+    what = ", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing"
+    print(f"ok: pseudonymised {len(corpus)} documents ({what} replaced) -> {args.out}")
+    if not args.key_out:
+        print("note: no --key-out given: detected e-mails, phones and NIKs cannot be restored")
+    return 0
+
+
+def _corpus_and_codings(args: argparse.Namespace, problems: Problems):
+    """Read --transcripts and --codings (tagged with their file) for (re)pseudonymising."""
+    from pathlib import Path
+
+    import pandas as pd
+
+
+    corpus = problems.attempt(read_transcripts, args.transcripts)
+    tables = [problems.attempt(read_codings, f, corpus=corpus) for f in args.codings]
+    if any(t is None for t in tables) or corpus is None:
+        return corpus, None, []
+    names = [Path(f).name for f in args.codings]
+    names = [n if names.count(n) == 1 else f"{i + 1}_{n}" for i, n in enumerate(names)]
+    codings = (pd.concat([t.assign(_file=i) for i, t in enumerate(tables)], ignore_index=True)
+               if tables else None)
+    return corpus, codings, names
+
+
+def _write_transcripts_and_codings(out, corpus, result, names, map_front, *,
+                                   inside=None, outside=None) -> None:
+    """Write ``result``'s transcripts (front matter mapped by ``map_front``) and codings into
+    ``out`` atomically, plus tables ``inside`` (``{file name in out: table}``) and ``outside``
+    (``{path: table}``, e.g. the key, kept apart from the shared data)."""
+
+    sources = {}
+    for doc in result.corpus.doc_ids:
+        front = front_matter_of(corpus, doc)
+        if front is not None:
+            front = map_front(doc, front)
+            front["id"] = doc
+        sources[doc] = transcript_source(result.corpus, doc, front=front)
+    with atomic_dir(out) as tmp:
+        for doc, text in sources.items():
+            write_text(tmp / "transcripts" / f"{doc}.txt", text)
+        for i, name in enumerate(names):
+            part = result.codings[result.codings["_file"] == i].drop(columns="_file")
+            write_codings(part, tmp / "codings" / name)
+        for name, table in (inside or {}).items():
+            write_csv(table, tmp / name)
+        for path, table in (outside or {}).items():
+            write_csv(table, path)
+
+
+def _add_reidentify(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("reidentify", help="undo pseudonymise with its key",
+                       description="Restore the original transcripts and codings from "
+                                   "pseudonymised ones and the re-identification key written by "
+                                   "'citra-eval pseudonymise --key-out'. Writes into OUT; the "
+                                   "inputs are never modified.")
+    p.add_argument("--transcripts", metavar="DIR", required=True,
+                   help="folder of pseudonymised transcripts")
+    p.add_argument("--key", metavar="FILE", required=True,
+                   help="the re-identification key (pseudonymise --key-out)")
+    p.add_argument("--codings", metavar="FILE", nargs="*", default=[],
+                   help="pseudonymised codings CSV file(s)")
+    p.add_argument("--out", metavar="DIR", required=True, help="folder to write into")
+    p.set_defaults(func=_run_reidentify)
+
+
+def _run_reidentify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+
+    check_out(args.out, folder=True)
+    problems = Problems()
+    corpus, codings, names = _corpus_and_codings(args, problems)
+    problems.raise_any()
+    result = reidentify(corpus, args.key, codings=codings)
+    values = {(r.doc_id, r.field, r.replacement): r.original
+              for r in result.report[result.report["field"] != "text"].itertuples(index=False)}
+
+    def restore_front(doc: str, front: dict) -> dict:
+        out = {}
+        for k, v in front.items():
+            if k == "speakers" and isinstance(v, dict):
+                v = {values.get((doc, "speaker", lab), lab): role for lab, role in v.items()}
+            elif isinstance(v, str):
+                v = values.get((doc, f"attribute:{k}", v), v)
+            out[k] = v
+        return out
+
+    _write_transcripts_and_codings(Path(args.out).resolve(), corpus, result, names,
+                                   restore_front)
+    n = int((result.report["field"] == "text").sum())
+    print(f"ok: restored {len(corpus)} documents ({n} replacements undone) -> {args.out}")
+    return 0
+
+
+def _map_strings(value, fn):
+    """Apply ``fn`` to every string (keys included) of a parsed YAML value."""
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        return {(fn(k) if isinstance(k, str) else k): _map_strings(v, fn) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_map_strings(v, fn) for v in value]
+    return value
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register this module's command(s)."""
+    _add_pseudonymise(sub)
+    _add_reidentify(sub)
+

@@ -1,0 +1,80 @@
+"""``citra-eval qdpx export|import``: exchange projects with other QDA programs."""
+
+
+from __future__ import annotations
+
+import argparse
+
+from ..codebook import Codebook
+from ..codings import empty_codings, read_codings
+from ..corpus import read_transcripts
+from ..qdpx import read_qdpx, write_qdpx
+from ._common import Problems, check_out
+
+
+def _add_qdpx(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("qdpx", help="exchange projects with NVivo, ATLAS.ti, MAXQDA, QualCoder "
+                       "(REFI-QDA .qdpx)",
+                       description="Export transcripts, codebook and codings as a REFI-QDA "
+                                   "project, or import one.")
+    qsub = p.add_subparsers(dest="qdpx_command", metavar="export|import", required=True)
+    e = qsub.add_parser("export", help="write a .qdpx project",
+                        description="Write transcripts, codebook and codings as a .qdpx.")
+    e.add_argument("--transcripts", metavar="DIR", required=True, help="folder of transcripts")
+    e.add_argument("--codebook", metavar="FILE", required=True, help="codebook YAML")
+    e.add_argument("--codings", metavar="FILE", nargs="*", default=[], help="codings CSV file(s)")
+    e.add_argument("--name", help="project name (default: the codebook's name)")
+    e.add_argument("--out", metavar="FILE.qdpx", required=True, help="the project to write")
+    e.set_defaults(func=_run_qdpx_export)
+    i = qsub.add_parser("import", help="read a .qdpx project into transcripts, codebook, codings",
+                        description="Read a .qdpx into OUT/transcripts/*.txt, "
+                                    "OUT/codebook.yaml and OUT/codings.csv.")
+    i.add_argument("file", metavar="FILE.qdpx", help="the project to read")
+    i.add_argument("--out", metavar="DIR", required=True, help="folder to write into")
+    i.add_argument("--language", help="language of the code names (default: id)")
+    i.add_argument("--spanning", choices=["split", "keep"], default="split",
+                   help="selections crossing speaker turns: split them per turn so every coding "
+                        "lies in its segment (default), or keep their exact span")
+    i.set_defaults(func=_run_qdpx_import)
+
+
+def _read_inputs(args: argparse.Namespace):
+    """Read transcripts, codebook and codings, collecting every problem before failing."""
+    problems = Problems()
+    corpus = problems.attempt(read_transcripts, args.transcripts)
+    codebook = problems.attempt(Codebook.load, args.codebook)
+    tables = [problems.attempt(read_codings, f, corpus=corpus, codebook=codebook)
+              for f in args.codings]
+    problems.raise_any()
+    return corpus, codebook, tables
+
+
+def _run_qdpx_export(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+
+    check_out(args.out, folder=False)
+    corpus, codebook, tables = _read_inputs(args)
+    codings = pd.concat(tables, ignore_index=True) if tables else empty_codings()
+    write_qdpx(args.out, corpus, codebook, codings, name=args.name)
+    print(f"ok: wrote {args.out}: {len(corpus)} documents, {len(codebook)} codes, "
+          f"{len(codings)} codings")
+    return 0
+
+
+def _run_qdpx_import(args: argparse.Namespace) -> int:
+
+    check_out(args.out, folder=True)
+    project = read_qdpx(args.file, language=args.language, spanning=args.spanning)
+    project.save(args.out)
+    print(f"ok: read {args.file}: {len(project.corpus)} documents, {len(project.codebook)} "
+          f"codes, {len(project.codings)} codings -> {args.out}")
+    for note in project.notes:
+        print(f"note: {note}")
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register this module's command(s)."""
+    _add_qdpx(sub)
+

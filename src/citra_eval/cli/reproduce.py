@@ -1,0 +1,88 @@
+"""``citra-eval reproduce`` and ``citra-eval verify``: rebuild and check the reports."""
+
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..errors import InputError
+from ..pipeline import NotebookError, reproduce, verify
+from ._common import print_differences, progress
+
+
+def _add_reproduce(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "reproduce", help="rebuild every figure and table from the raw inputs",
+        description="Check the raw inputs against data/raw/CHECKSUMS.sha256, run "
+                    "notebooks/NN-*.ipynb headless in order, and write figures, tables, "
+                    "executed notebooks, provenance.json and MANIFEST.sha256 to reports/.")
+    p.add_argument("--check", action="store_true",
+                   help="rebuild in a temporary folder; exit 1 listing every file that differs "
+                        "from reports/MANIFEST.sha256")
+    p.add_argument("--keep", metavar="DIR",
+                   help="with --check: keep the rebuilt reports in DIR (a new folder) to inspect "
+                        "the differences")
+    p.add_argument("--update-checksums", action="store_true",
+                   help="deliberately record the current raw inputs in data/raw/CHECKSUMS.sha256 "
+                        "first")
+    p.add_argument("--root", metavar="DIR", help="project folder (default: found from here)")
+    p.add_argument("--lang", choices=["id", "en"], default="id", help="label language")
+    p.add_argument("--seed", type=int, default=0, help="seed of every random step")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="report each notebook even when stderr is not a terminal")
+    p.set_defaults(func=_run_reproduce)
+
+
+def _run_reproduce(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+
+    try:
+        if args.keep and not args.check:
+            raise InputError("--keep only works with --check", path="citra-eval")
+        if args.keep and Path(args.keep).exists():
+            raise InputError("--keep needs a folder that does not exist yet", path=args.keep)
+        res = reproduce(args.root, check=args.check, lang=args.lang, seed=args.seed,
+                        update_checksums=args.update_checksums, progress=progress(args.verbose),
+                        keep=args.keep)
+    except NotebookError as exc:
+        if exc.ename == "InputError":  # bad user input surfaced inside a notebook
+            print(f"error: {exc.notebook}: {exc.evalue}", file=sys.stderr)
+            return 2
+        print(f"notebook failed: {exc}", file=sys.stderr)
+        return 1
+    times = ", ".join(f"{k.split('-')[0]} {v:.1f} s" for k, v in res.timings.items())
+    if args.check:
+        code = print_differences(res.differences, "reports/MANIFEST.sha256")
+        if code == 0:
+            print(f"ok: {len(res.files)} files rebuilt identical to reports/MANIFEST.sha256 "
+                  f"in {res.seconds:.1f} s ({times})")
+        return code
+    print(f"reproduced {len(res.timings)} notebooks, {len(res.files)} files in reports/ in "
+          f"{res.seconds:.1f} s ({times})")
+    return 0
+
+
+def _add_verify(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("verify", help="check the files in reports/ against reports/MANIFEST.sha256",
+                       description="Check every figure and table in reports/ against the "
+                                   "manifest; exit 1 listing those that differ.")
+    p.add_argument("--root", metavar="DIR", help="project folder (default: found from here)")
+    p.set_defaults(func=_run_verify)
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+
+    diffs = verify(args.root)
+    code = print_differences(diffs, "reports/MANIFEST.sha256")
+    if code == 0:
+        print("ok: every file in reports/ matches reports/MANIFEST.sha256")
+    return code
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register this module's command(s)."""
+    _add_reproduce(sub)
+    _add_verify(sub)
+

@@ -1,0 +1,75 @@
+"""``citra-eval survey``: score, check and model a survey."""
+
+
+from __future__ import annotations
+
+import argparse
+
+from .._files import atomic_dir, write_csv
+from ..errors import InputError
+from ..psychometrics import item_statistics, scale_reliability
+from ..regression import image_model
+from ..survey import Instrument, likert_table, read_responses, score_scales
+from ._common import check_out
+
+
+def _add_survey(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("survey", help="score, check and model a survey",
+                       description="Validate the instrument and responses, then write scale "
+                                   "scores, reliability, item statistics, the Likert table and "
+                                   "the image model as CSV files into DIR.")
+    p.add_argument("--instrument", metavar="FILE", required=True, help="instrument YAML")
+    p.add_argument("--responses", metavar="FILE", required=True, help="responses CSV")
+    p.add_argument("--out", metavar="DIR", required=True, help="output folder")
+    p.add_argument("--outcome", default=None,
+                   help="outcome scale of the image model (default CITRA; the model is "
+                        "skipped when the instrument has no CITRA scale)")
+    p.add_argument("--controls", nargs="*", default=None, metavar="COLUMN",
+                   help="control columns of the image model (default: district when present)")
+    p.add_argument("--min-items", type=int, default=None,
+                   help="answered items needed for a scale score (default 1)")
+    p.add_argument("--lang", default="id", help="language of labels (id or en)")
+    p.set_defaults(func=_run_survey)
+
+
+def _run_survey(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+
+    check_out(args.out, folder=True)
+    instrument = Instrument.load(args.instrument)
+    responses = read_responses(args.responses, instrument)
+    if args.min_items is not None and args.min_items < 1:
+        raise InputError(f"--min-items must be >= 1, got {args.min_items}", path="citra-eval")
+    controls = args.controls
+    if controls is None:
+        controls = ["district"] if "district" in responses.columns else []
+    unknown = [c for c in controls if c not in responses.columns]
+    if unknown:
+        raise InputError(f"--controls: column(s) {', '.join(unknown)} not in the responses",
+                         path=args.responses, line=1)
+    tables = {
+        "scale_scores.csv": score_scales(responses, instrument, min_items=args.min_items),
+        "reliability.csv": scale_reliability(responses, instrument),
+        "item_statistics.csv": item_statistics(responses, instrument),
+        "likert.csv": likert_table(responses, instrument, lang=args.lang),
+    }
+    if args.outcome is not None and args.outcome not in instrument.scales:
+        raise InputError(f"--outcome {args.outcome!r} is not a scale of the instrument; use one "
+                         f"of {', '.join(instrument.scales)}", path=args.instrument)
+    outcome = args.outcome or "CITRA"
+    if outcome in instrument.scales:
+        tables["image_model.csv"] = image_model(responses, instrument, outcome=outcome,
+                                                controls=controls, min_items=args.min_items)
+    with atomic_dir(args.out) as tmp:
+        for name, table in tables.items():
+            write_csv(table, Path(tmp) / name)
+    for name, table in tables.items():
+        print(f"wrote {Path(args.out) / name} ({len(table)} rows)")
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register this module's command(s)."""
+    _add_survey(sub)
+
