@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ._validation import check_type
 from .codebook import Codebook
 from .codings import CODING_COLUMNS, empty_codings
 from .corpus import Corpus
-from .errors import check_type
 from .normalise import Normaliser, codepoints, fold_case, root_words, sentence_spans, token_arrays
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles

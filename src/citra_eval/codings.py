@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ._files import csv_rows, read_text_file, write_csv
-from .errors import MAX_REPORTED, InputError, Problem, check_type, collect
+from ._validation import check_type
+from .errors import MAX_REPORTED, InputError, Problem, collect
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
     from .codebook import Codebook

@@ -116,9 +116,3 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
 
     match = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return match[0] if match else None
-
-
-def check_type(name: str, value: object, expected: type | tuple[type, ...], what: str) -> None:
-    """Raise ``TypeError`` naming the argument when ``value`` is not of ``expected`` type."""
-    if not isinstance(value, expected):
-        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")

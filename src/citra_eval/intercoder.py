@@ -23,10 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._validation import check_type
 from .codebook import Codebook
 from .codings import CODING_COLUMNS, empty_codings, validate_codings
 from .corpus import Corpus
-from .errors import InputError, check_type
+from .errors import InputError
 from .reliability import (
     LEVELS,
     AlphaDetails,

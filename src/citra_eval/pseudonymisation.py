@@ -21,9 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from ._files import csv_rows, read_text_file
+from ._validation import check_type
 from ._yaml import read_yaml_file
 from .corpus import Corpus
-from .errors import InputError, Problem, check_type
+from .errors import InputError, Problem
 
 __all__ = ["DETECTORS", "PseudonymResult", "load_key", "pseudonymise", "reidentify"]
 

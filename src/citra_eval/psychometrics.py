@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .errors import check_type
+from ._validation import check_type
 from .survey import Instrument, keyed_items
 
 __all__ = ["RELIABILITY_COLUMNS", "item_statistics", "omega_total", "scale_reliability"]

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import check_type
+from ._validation import check_type
 from .regression import default_predictors, image_model
 from .survey import Instrument, score_scales
 

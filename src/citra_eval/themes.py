@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ._files import atomic_write, write_csv
+from ._validation import check_type
 from .autocoding import Matcher, coding_units
 from .corpus import Corpus
-from .errors import check_type
 from .normalise import Normaliser, tokenize
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles

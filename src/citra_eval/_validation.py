@@ -1,0 +1,151 @@
+"""Argument and table checks, in one place, with one policy.
+
+Which error a bad input raises:
+
+- :class:`TypeError`: an argument of the wrong Python type (a list where a DataFrame is
+  expected, a string where a list of names is expected).
+- :class:`ValueError`: an argument of the right type whose *value* is not allowed (``lang="fr"``,
+  ``ci=1.5``, an unknown ``method``). These are the caller's choices, fixed by editing the call.
+- :class:`~citra_eval.InputError` (a ``ValueError`` subclass): the *data* is wrong — a table or
+  file lacks columns, names documents or segments that do not exist, holds impossible values.
+  It names the file and line where there is one, so the CLI reports it as ``error: ...``.
+
+Every public function validates its arguments once, at its boundary, through these helpers;
+messages name the argument, what was expected and what was received.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable, Sequence
+from typing import TypeVar
+
+import pandas as pd
+
+from .errors import InputError, closest
+
+__all__ = [
+    "LANGS",
+    "check_choice",
+    "check_ci",
+    "check_codings_in_corpus",
+    "check_columns",
+    "check_frame",
+    "check_int",
+    "check_lang",
+    "check_names",
+    "check_type",
+]
+
+#: Languages of labels in tables and figures.
+LANGS = ("id", "en")
+
+T = TypeVar("T")
+
+
+def check_type(name: str, value: object, expected: type | tuple[type, ...], what: str) -> None:
+    """Raise ``TypeError`` naming the argument when ``value`` is not of ``expected`` type."""
+    if not isinstance(value, expected):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+
+
+def check_frame(frame: object, name: str, *, columns: Iterable[str] = (),
+                what: str | None = None) -> pd.DataFrame:
+    """``frame`` as a DataFrame holding ``columns``.
+
+    ``TypeError`` if it is not a DataFrame; :class:`InputError` listing the missing columns
+    (and the ones it has) otherwise. ``what`` describes the expected table in the message
+    (e.g. ``"a codings table (doc_id, segment_id, start, end, code, coder)"``).
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be {what or 'a pandas DataFrame'}, got "
+                        f"{type(frame).__name__}")
+    check_columns(frame, name, columns, what=what)
+    return frame
+
+
+def check_columns(frame: pd.DataFrame, name: str, columns: Iterable[str], *,
+                  what: str | None = None) -> None:
+    """:class:`InputError` when ``frame`` lacks any of ``columns``."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        hint = f"; pass {what}" if what else ""
+        raise InputError(f"{name} lacks column(s) {', '.join(map(str, missing))} (it has "
+                         f"{', '.join(map(str, frame.columns)) or 'none'}){hint}")
+
+
+def check_lang(lang: object, name: str = "lang") -> str:
+    """``lang`` if it is a supported label language, else ``ValueError``."""
+    if lang not in LANGS:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, LANGS))}, got {lang!r}")
+    return str(lang)
+
+
+def check_ci(ci: object, name: str = "ci") -> float:
+    """A confidence level strictly between 0 and 1, else ``ValueError``."""
+    if isinstance(ci, bool) or not isinstance(ci, int | float) or not 0 < float(ci) < 1 \
+            or math.isnan(float(ci)):
+        raise ValueError(f"{name} must be a confidence level between 0 and 1 (e.g. 0.95), "
+                         f"got {ci!r}")
+    return float(ci)
+
+
+def check_choice(value: T, name: str, choices: Collection[T]) -> T:
+    """``value`` if it is one of ``choices``, else ``ValueError`` with a suggestion."""
+    if value not in choices:
+        hint = closest(str(value), map(str, choices)) if isinstance(value, str) else None
+        did = f"; did you mean {hint!r}?" if hint else ""
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got "
+                         f"{value!r}{did}")
+    return value
+
+
+def check_int(value: object, name: str, *, minimum: int | None = None) -> int:
+    """An integer (not a bool) of at least ``minimum``, else ``TypeError``/``ValueError``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def check_names(value: object, name: str, *, allow_none: bool = True) -> list[str] | None:
+    """A list of names from a list/tuple of strings; a bare string is refused (``TypeError``).
+
+    A single string is almost always a mistake for a one-element list (``controls="age"``
+    would otherwise be read as the names ``a``, ``g``, ``e``).
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, str) or not isinstance(value, Sequence | set | frozenset | pd.Index):
+        got = f"the string {value!r}" if isinstance(value, str) else type(value).__name__
+        raise TypeError(f"{name} must be a list of names, got {got}")
+    return [str(v) for v in value]
+
+
+def check_codings_in_corpus(codings: pd.DataFrame, corpus, *, name: str = "codings") -> None:
+    """:class:`InputError` when codings name documents or segments the corpus does not have.
+
+    One rule for every function that combines codings with a corpus (the same bad input
+    gives the same error everywhere).
+    """
+    docs = set(corpus.doc_ids)
+    unknown = sorted({str(d) for d in codings["doc_id"]} - {str(d) for d in docs})
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5
+                                          else "")
+        raise InputError(f"{name} refer to document(s) not in the corpus: {shown}; read the "
+                         "transcripts these codings were made on")
+    if "segment_id" in codings.columns and len(codings):
+        segs = corpus.segments
+        known = pd.MultiIndex.from_frame(segs[["doc_id", "segment_id"]].astype(
+            {"segment_id": "int64"}))
+        ids = pd.to_numeric(codings["segment_id"], errors="coerce")
+        pairs = pd.MultiIndex.from_arrays([codings["doc_id"].astype(str),
+                                           ids.fillna(-1).astype("int64")])
+        bad = ~pairs.isin(known)
+        if bad.any():
+            first = codings[bad].iloc[0]
+            raise InputError(f"{name} refer to {int(bad.sum())} segment(s) not in the corpus, "
+                             f"e.g. {first['doc_id']}/{first['segment_id']}; segment_id counts "
+                             "the turns of each transcript from 1")
