@@ -7,7 +7,7 @@ reads every ``PlainTextSelection`` of every text source and prints, per reading
 * how many *codings* (``Coding`` elements of text selections) hold text that starts and ends
   on word boundaries when the positions are read that way;
 * how many codings hold different text than under the chosen reading;
-* the scores and the choice of :func:`citra_eval._positions.choose_convention` (with
+* the scores and the choice of :func:`citra_eval.qdpx.positions.choose_convention` (with
   ``--no-origin``: without the prior for the program named in the file's ``origin``).
 
 Run from the repository root::
@@ -23,9 +23,9 @@ import argparse
 import os
 from pathlib import Path
 
-from citra_eval._positions import CONVENTIONS, SourceText, choose_convention
 from citra_eval._safezip import parse_xml, read_zip
 from citra_eval.errors import InputError
+from citra_eval.qdpx.positions import CONVENTIONS, SourceText, choose_convention
 
 NS = "{urn:QDA-XML:project:1.0}"
 ROOT = Path(__file__).resolve().parents[1]

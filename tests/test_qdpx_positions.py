@@ -8,11 +8,15 @@ convention that wrote them.
 from __future__ import annotations
 
 import re
+import zipfile
 
+import pandas as pd
 import pytest
 from conftest import refdata_path
 
-from citra_eval._positions import (
+import citra_eval as ce
+from citra_eval.errors import InputError
+from citra_eval.qdpx.positions import (
     CONVENTIONS,
     STANDARD,
     Convention,
@@ -21,7 +25,6 @@ from citra_eval._positions import (
     producer_convention,
     score_conventions,
 )
-from citra_eval.errors import InputError
 
 # Indonesian interview text with emoji (astral) and CJK (BMP) before and between the words
 # coded, and CRLF line ends in the stored file.
@@ -211,7 +214,9 @@ def test_overrides_fix_one_or_both_axes():
 
 def test_producers_named_in_origin():
     assert producer_convention("NVivo for Mac 12.7")[1:] == ("utf16", 2)
-    assert producer_convention("QualCoder 3.6")[1:] == ("codepoint", 1)
+    assert producer_convention("QualCoder 3.6")[1:] == ("codepoint", None)
+    assert producer_convention("citra_eval 0.1.0 (codebook x, version 1, language id, "
+                               "positions utf16)")[1:] == ("utf16", 2)
     assert producer_convention("ATLAS.ti Windows 8.4.24")[1:] == (None, 1)
     assert producer_convention("qc 1.3.2")[0] == "qc"
     assert producer_convention("qcamp 2")[0] is None
@@ -234,8 +239,6 @@ def test_real_nvivo_file_counts_utf16_units():
     """NVivo for Windows 12.6 (shared/reference-data/refi-qda, see its PROVENANCE.md): 97
     codings on 20 spans of one CRLF text with 894 emoji; only the UTF-16 reading puts every
     span on word boundaries."""
-    import zipfile
-
     path = refdata_path("refi-qda", "nvivo-win-12.6-oltas.qdpx")
     with zipfile.ZipFile(path) as zf:
         qde = zf.read("project.qde").decode("utf-8")
@@ -255,3 +258,151 @@ def test_real_nvivo_file_counts_utf16_units():
                 or src.to_text(b, STANDARD) != src.to_text(b, choice.convention)
                 for a, b in sels)
     assert wrong == 61  # codings the standard's reading would put on other text
+
+
+# --------------------------------------------------------------------------- through read_qdpx
+
+
+def _project(tmp_path, conv: Convention, *, origin: str = "MAXQDA 24.7", names: bool = False,
+             words: list[str] = WORDS, text: str = TEXT):
+    """A .qdpx whose text file stores ``text`` with a BOM and CRLF line ends and whose
+    selections of ``words`` count positions as ``conv`` says."""
+    from xml.sax.saxutils import quoteattr
+
+    from test_qdpx import make_qdpx
+
+    sels = []
+    for k, (start, end, *name) in enumerate(selections(text, words, conv, names=True)):
+        label = f" name={quoteattr(name[0])}" if names else ""
+        sels.append(f'<PlainTextSelection guid="bbbbbbbb-0000-0000-0000-{k:012d}"{label} '
+                    f'startPosition="{start}" endPosition="{end}"><Coding '
+                    f'guid="cccccccc-0000-0000-0000-{k:012d}"><CodeRef '
+                    'targetGUID="aaaaaaaa-0000-0000-0000-000000000001"/></Coding>'
+                    "</PlainTextSelection>")
+    xml = ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
+           f'name="p" origin={quoteattr(origin)}><CodeBook><Codes><Code '
+           'guid="aaaaaaaa-0000-0000-0000-000000000001" name="Kerja sama" isCodable="true"/>'
+           '</Codes></CodeBook><Sources><TextSource guid="dddddddd-0000-0000-0000-000000000001" '
+           'name="wawancara" plainTextPath="internal://w.txt">' + "".join(sels)
+           + "</TextSource></Sources></Project>")
+    data = ("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8")
+    return make_qdpx(tmp_path / f"{conv.units}-{conv.crlf}.qdpx", xml, {"sources/w.txt": data})
+
+
+def _texts(project) -> list[str]:
+    return [project.corpus.text(r.doc_id)[r.start:r.end] for r in project.codings.itertuples()]
+
+
+@pytest.mark.parametrize("conv", CONVENTIONS, ids=lambda c: c.label)
+@pytest.mark.parametrize("origin", ["MAXQDA 24.7", "NVivo for Windows 12.6", "QualCoder 3.6"])
+def test_read_qdpx_reads_every_convention(tmp_path, conv, origin):
+    project = ce.read_qdpx(_project(tmp_path, conv, origin=origin))
+    assert _texts(project) == WORDS
+    assert project.positions.convention == conv
+    assert project.positions.scores.set_index("convention").loc[conv.label, "n_boundary"] == 8
+
+
+@pytest.mark.parametrize("conv", CONVENTIONS, ids=lambda c: c.label)
+def test_qualcoder_style_names_decide_whole_line_selections(tmp_path, conv):
+    """QualCoder names each selection by its text; its "line endings for MAXQDA" export is
+    CRLF text with positions counting a line end once (codepoint/crlf1)."""
+    lines = [ln for ln in TEXT.split("\n") if ln]
+    path = _project(tmp_path, conv, origin="QualCoder 3.6", names=True, words=lines)
+    project = ce.read_qdpx(path)
+    assert _texts(project) == lines
+    assert project.positions.convention == conv
+
+
+def test_read_qdpx_overrides_and_refusal(tmp_path):
+    text = "😀 abcdef ghijkl\n" * 3
+    path = _project(tmp_path, STANDARD, words=["a"], text=text)
+    # replace the selection by positions mid-word under every reading
+    import io
+
+    from test_qdpx import make_qdpx
+
+    zf = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    xml = zf.read("project.qde").decode("utf-8")
+    xml = re.sub(r'startPosition="\d+" endPosition="\d+"', 'startPosition="4" endPosition="12"',
+                 xml)
+    bad = make_qdpx(tmp_path / "bad.qdpx", xml, {"sources/w.txt": zf.read("sources/w.txt")})
+    with pytest.raises(InputError, match="cannot tell how this file counts"):
+        ce.read_qdpx(bad)
+    forced = ce.read_qdpx(bad, positions="utf16", crlf=2)
+    assert forced.positions.basis == "override"
+    assert forced.positions.convention == Convention("utf16", 2)
+    with pytest.raises(ValueError, match="positions"):
+        ce.read_qdpx(bad, positions="bytes")
+    with pytest.raises(ValueError, match="crlf"):
+        ce.read_qdpx(bad, crlf=0)
+
+
+def test_cli_import_says_how_positions_were_read_and_takes_overrides(tmp_path, cli):
+    conv = Convention("utf16", 2)
+    path = _project(tmp_path, conv)
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "auto"))
+    assert r.returncode == 0, r.stderr
+    assert "note: positions read as UTF-16 code units, CRLF counted as 2: 8/8" in r.stderr
+    codings = pd.read_csv(tmp_path / "auto" / "codings.csv")
+    corpus = ce.read_transcripts(tmp_path / "auto" / "transcripts")
+    assert [corpus.text(d)[s:e] for d, s, e in
+            zip(codings["doc_id"], codings["start"], codings["end"], strict=True)] == WORDS
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "forced"),
+            "--positions", "utf16", "--crlf", "2")
+    assert r.returncode == 0, r.stderr
+    assert "(as asked)" in r.stderr
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "wrong"),
+            "--positions", "codepoint", "--crlf", "2")  # the last selection ends past the text
+    assert r.returncode == 2 and "lie outside its text" in r.stderr
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "half"), "--crlf", "1")
+    assert r.returncode == 2 and not (tmp_path / "half").exists()
+    assert r.stderr.startswith("error: ") and "Scores:" in r.stderr
+
+
+def test_export_for_nvivo_counts_utf16_units_and_reads_back(tmp_path):
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: INF01\n---\n" + TEXT.replace(
+        "PWW:", "Pewawancara -").replace("INF01:", "Informan -")})
+    cb = ce.Codebook.from_dict({"codebook": "demo", "codes": [{"id": "k", "label": "K"}]})
+    text = corpus.text("INF01")
+    rows = [{"doc_id": "INF01", "segment_id": corpus.segment_at("INF01", s, s + len(w)),
+             "start": s, "end": s + len(w), "code": "k", "coder": "A"}
+            for w in WORDS if (s := text.index(w)) >= 0]
+    codings = pd.DataFrame(rows)
+    for units in ("codepoint", "utf16"):
+        out = tmp_path / f"{units}.qdpx"
+        ce.write_qdpx(out, corpus, cb, codings, positions=units)
+        with zipfile.ZipFile(out) as zf:
+            xml = zf.read("project.qde").decode("utf-8")
+        starts = [int(x) for x in re.findall(r'startPosition="(\d+)"', xml)]
+        lf = Convention(units, 1)  # the exported text has LF line ends: no CR to count
+        assert starts == [encode(text, s, lf) for s in codings["start"]]
+        back = ce.read_qdpx(out)
+        assert back.positions.convention.units == units
+        assert _texts(back) == WORDS
+    with pytest.raises(ValueError, match="positions"):
+        ce.write_qdpx(tmp_path / "x.qdpx", corpus, cb, codings, positions="utf8")
+
+
+def test_real_nvivo_file_every_coding_holds_the_coders_selection():
+    """Each imported coding's text equals the UTF-16 slice of the stored text (decoded
+    independently, with Python's UTF-16 codec) and starts and ends on word boundaries."""
+    path = refdata_path("refi-qda", "nvivo-win-12.6-oltas.qdpx")
+    project = ce.read_qdpx(path)
+    with zipfile.ZipFile(path) as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+        name = re.search(r'plainTextPath="internal://([^"]+)"', qde).group(1)
+        utf16 = zf.read(f"Sources/{name}").decode("utf-8-sig").encode("utf-16-le")
+    expected = []
+    for sel in re.finditer(r'startPosition="(\d+)" endPosition="(\d+)"[^>]*>(.*?)'
+                           r"</PlainTextSelection>", qde, re.S):
+        a, b = int(sel.group(1)), int(sel.group(2))
+        quote = utf16[2 * a:2 * b].decode("utf-16-le").replace("\r\n", "\n")
+        expected += [quote] * sel.group(3).count("<Coding ")
+    assert len(expected) == len(project.codings) == 97
+    assert _texts(project) == expected
+    text = project.corpus.text(project.codings["doc_id"].iloc[0])
+    src = SourceText(text)
+    assert all(src.boundary(s) and src.boundary(e)
+               for s, e in zip(project.codings["start"], project.codings["end"], strict=True))
+    assert expected[0].startswith("Na mi van? Nem mertétek") and expected[0].endswith("covidban.")
+    assert project.positions.convention == Convention("utf16", 2)

@@ -19,7 +19,8 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 #: Namespace of the UUID-5 GUIDs citra_eval writes (fixed forever: changing it changes files).
 GUID_NAMESPACE = uuid.UUID("6b1c3f0e-5a7d-5c2e-9f43-2a7e1d0c9b18")
 ORIGIN_RE = re.compile(r"\(codebook (?P<name>.*), version (?P<version>[^,]*), "
-                        r"language (?P<language>[a-z]{2,3})\)\s*$")
+                       r"language (?P<language>[a-z]{2,3})(?:, positions (?P<positions>\w+))?"
+                       r"\)\s*$")
 SPEAKERS_PREFIX = "citra_eval speakers: "
 ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 CODE_ID_OK = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -50,10 +51,12 @@ def xml_text(value: object) -> str:
     return XML_BAD.sub("\ufffd", str(value))
 
 
-def origin(codebook) -> str:
-    """The ``origin`` attribute citra_eval writes: version and the codebook's identity."""
+def origin(codebook, *, positions: str = "codepoint") -> str:
+    """The ``origin`` attribute citra_eval writes: version and the codebook's identity (and
+    ``positions utf16`` when positions count UTF-16 units, for NVivo)."""
+    tail = "" if positions == "codepoint" else f", positions {positions}"
     return (f"citra_eval {__version__} (codebook {codebook.name}, version {codebook.version}, "
-            f"language {codebook.language})")
+            f"language {codebook.language}{tail})")
 
 
 def serialise(root: ET.Element) -> bytes:

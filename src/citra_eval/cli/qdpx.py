@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..codebook import Codebook
 from ..codings import empty_codings, read_codings
@@ -24,6 +25,9 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--codebook", metavar="FILE", required=True, help="codebook YAML")
     e.add_argument("--codings", metavar="FILE", nargs="*", default=[], help="codings CSV file(s)")
     e.add_argument("--name", help="project name (default: the codebook's name)")
+    e.add_argument("--positions", choices=["codepoint", "utf16"], default="codepoint",
+                   help="count positions in code points (the REFI-QDA standard, default) or in "
+                        "UTF-16 units (for NVivo, where an emoji counts 2)")
     e.add_argument("--out", metavar="FILE.qdpx", required=True, help="the project to write")
     e.set_defaults(func=_run_qdpx_export)
     i = qsub.add_parser("import", help="read a .qdpx project into transcripts, codebook, codings",
@@ -35,6 +39,12 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--spanning", choices=["split", "keep"], default="split",
                    help="selections crossing speaker turns: split them per turn so every coding "
                         "lies in its segment (default), or keep their exact span")
+    i.add_argument("--positions", choices=["codepoint", "utf16"],
+                   help="the file counts positions in code points (the standard) or UTF-16 units "
+                        "(NVivo); default: detected from the selections")
+    i.add_argument("--crlf", type=int, choices=[1, 2],
+                   help="a CRLF line end counts as 2 positions (as stored) or 1; default: "
+                        "detected")
     i.set_defaults(func=_run_qdpx_import)
 
 
@@ -56,7 +66,7 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
     check_out(args.out, folder=False)
     corpus, codebook, tables = _read_inputs(args)
     codings = pd.concat(tables, ignore_index=True) if tables else empty_codings()
-    write_qdpx(args.out, corpus, codebook, codings, name=args.name)
+    write_qdpx(args.out, corpus, codebook, codings, name=args.name, positions=args.positions)
     print(f"ok: wrote {args.out}: {len(corpus)} documents, {len(codebook)} codes, "
           f"{len(codings)} codings")
     return 0
@@ -65,12 +75,15 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
 def _run_qdpx_import(args: argparse.Namespace) -> int:
 
     check_out(args.out, folder=True)
-    project = read_qdpx(args.file, language=args.language, spanning=args.spanning)
+    project = read_qdpx(args.file, language=args.language, spanning=args.spanning,
+                        positions=args.positions, crlf=args.crlf)
     project.save(args.out)
     print(f"ok: read {args.file}: {len(project.corpus)} documents, {len(project.codebook)} "
           f"codes, {len(project.codings)} codings -> {args.out}")
+    if project.positions is not None:
+        print(f"note: {project.positions.summary()}", file=sys.stderr)
     for note in project.notes:
-        print(f"note: {note}")
+        print(f"note: {note}", file=sys.stderr)
     return 0
 
 

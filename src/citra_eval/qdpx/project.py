@@ -15,6 +15,7 @@ from ..corpus import (
     Corpus,
     write_transcripts,
 )
+from .positions import ConventionChoice
 from .write import write_qdpx
 
 
@@ -43,6 +44,10 @@ class Project:
     notes : list of str
         What was read differently from the file or left out (non-text sources, empty or
         duplicate selections), for the user to check.
+    positions : ConventionChoice or None
+        How the file's positions were counted (``.convention``: code points or UTF-16 units,
+        CRLF as 2 or 1), what decided it (``.basis``), the ``.scores`` of every reading and
+        a one-line ``.summary()``.
 
     Examples
     --------
@@ -67,6 +72,7 @@ class Project:
     origin: str | None = None
     path: str | None = None
     notes: list[str] = field(default_factory=list)
+    positions: ConventionChoice | None = None
 
     def write(self, path: str | os.PathLike) -> None:
         """Export this project again as a ``.qdpx`` (see :func:`write_qdpx`)."""

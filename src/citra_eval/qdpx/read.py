@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import json
 import os
 import re
@@ -32,6 +31,7 @@ from ..corpus import (
     parse_transcript,
 )
 from ..errors import InputError
+from .positions import SourceText, choose_convention
 from .project import Project
 
 
@@ -143,10 +143,11 @@ class _Reader:
         return text, member
 
     def read(self, split_turns: bool, roles_hint: Mapping[str, str] | None,
-             spanning: str) -> Project:
+             spanning: str, units: str | None, crlf: int | None) -> Project:
         parsed, src_guid_doc, codings = [], {}, []
         taken: set[str] = set()
         attrs_by_doc: dict[str, dict] = {}
+        found = []
         for n, src in enumerate(self.root.iterfind("Sources/*"), start=1):
             what = f"source {src.get('name') or src.get('guid') or n!r}"
             if src.tag != "TextSource":
@@ -155,13 +156,18 @@ class _Reader:
             raw, member = self.source_bytes(src, what)
             doc_id = _doc_id(src, member, taken, n)
             src_guid_doc[norm_guid(src.get("guid"))] = doc_id
-            text, to_norm = _normalise(raw)
-            parsed.append(self.segment(src, doc_id, text, member or what, split_turns,
+            found.append((src, what, member, doc_id, SourceText(raw), self.positions(src, what)))
+        self.choice = choose_convention(
+            [(text, [(a, b, sel.get("name")) for sel, a, b in sels])
+             for *_, text, sels in found],
+            origin=self.root.get("origin"), units=units, crlf=crlf, path=self.path)
+        for src, what, member, doc_id, text, sels in found:
+            parsed.append(self.segment(src, doc_id, text.text, member or what, split_turns,
                                        roles_hint))
             attrs_by_doc[doc_id] = {}
             for vv in src.iterfind("VariableValue"):
                 self.set_attr(attrs_by_doc[doc_id], vv)
-            codings.extend(self.selections(src, doc_id, raw, to_norm, text, what))
+            codings.extend(self.selections(src, doc_id, text, sels, what))
         cases = self.read_cases(src_guid_doc, attrs_by_doc)
         for p in parsed:
             p.attrs = attrs_by_doc[p.doc_id]
@@ -177,7 +183,21 @@ class _Reader:
         users = pd.DataFrame(list(self.users.values()), columns=["guid", "name", "user_id"])
         return Project(name=self.root.get("name") or Path(self.path).stem, corpus=corpus,
                        codebook=self.codebook, codings=frame, users=users, cases=cases,
-                       origin=self.root.get("origin"), path=self.path, notes=self.notes)
+                       origin=self.root.get("origin"), path=self.path, notes=self.notes,
+                       positions=self.choice)
+
+    def positions(self, src: ET.Element, what: str) -> list[tuple[ET.Element, int, int]]:
+        """The text selections of a source with their positions as written in the file."""
+        out = []
+        for sel in src.iterfind("PlainTextSelection"):
+            swhat = f"{what}, selection {sel.get('guid') or sel.get('name') or ''}".rstrip(", ")
+            start = _int_attr(sel, "startPosition", self.path, swhat)
+            end = _int_attr(sel, "endPosition", self.path, swhat)
+            if start > end:
+                raise InputError(f"{swhat}: startPosition {start} lies after endPosition {end}; "
+                                 "the project is inconsistent", path=self.path)
+            out.append((sel, start, end))
+        return out
 
     def segment(self, src: ET.Element, doc_id: str, text: str, where: str,
                 split_turns: bool, roles_hint: Mapping[str, str] | None):
@@ -229,21 +249,21 @@ class _Reader:
         frame = pd.DataFrame(rows)
         return frame if not frame.empty else pd.DataFrame(columns=cols)
 
-    def selections(self, src, doc_id, raw, to_norm, text, what) -> list[dict]:
+    def selections(self, src: ET.Element, doc_id: str, text: SourceText,
+                   sels: list[tuple[ET.Element, int, int]], what: str) -> list[dict]:
         out = []
+        conv = self.choice.convention
         whole = [c for c in src.findall("Coding")]
-        if whole and text:
+        if whole and text.text:
             for coding in whole:
-                out.append(self.coding_row(coding, doc_id, 0, len(text), None, src))
-        for sel in src.iterfind("PlainTextSelection"):
+                out.append(self.coding_row(coding, doc_id, 0, len(text.text), None, src))
+        for sel, start, end in sels:
             swhat = f"{what}, selection {sel.get('guid') or sel.get('name') or ''}".rstrip(", ")
-            start = _int_attr(sel, "startPosition", self.path, swhat)
-            end = _int_attr(sel, "endPosition", self.path, swhat)
-            if end > len(raw) or start > end:
+            s, e = text.to_text(start, conv), text.to_text(end, conv)
+            if s is None or e is None:
                 raise InputError(f"{swhat}: positions {start}-{end} lie outside its text "
-                                 f"({len(raw)} characters); the project is inconsistent",
-                                 path=self.path)
-            s, e = to_norm(start), to_norm(end)
+                                 f"({text.length(conv)} {conv.describe()}); the project is "
+                                 "inconsistent", path=self.path)
             if s >= e:
                 self.notes.append(f"{swhat} is empty ({start}-{end}); left out")
                 continue
@@ -323,20 +343,6 @@ def _doc_id(src: ET.Element, member: str, taken: set[str], n: int) -> str:
         doc = f"{base}_{k}"
     taken.add(doc)
     return doc
-
-
-def _normalise(raw: str):
-    """LF-normalised text and a map from stored offsets (CRs counted) to its offsets."""
-    raw = raw.removeprefix("\ufeff")
-    if "\r" not in raw:
-        return raw, lambda p: p
-    dropped = [m.start() for m in re.finditer("\r\n", raw)]
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
-
-    def to_norm(p: int) -> int:
-        return p - bisect.bisect_left(dropped, p)
-
-    return text, to_norm
 
 
 def _declared_roles(src: ET.Element) -> dict[str, str] | None:
@@ -429,7 +435,8 @@ def _segment_for(corpus: Corpus, doc_id: str, start: int, end: int) -> int:
 
 def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
               split_turns: bool = True, speakers: Mapping[str, str] | None = None,
-              spanning: str = "keep", limits: Limits = DEFAULT_LIMITS) -> Project:
+              spanning: str = "keep", positions: str | None = None, crlf: int | None = None,
+              limits: Limits = DEFAULT_LIMITS) -> Project:
     """Read a REFI-QDA project (``.qdpx``) from NVivo, ATLAS.ti, MAXQDA, QualCoder, ...
 
     Parameters
@@ -450,6 +457,12 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
         ``keep`` its exact span, with the ``segment_id`` of the turn where it starts;
         ``split`` it into one coding per turn it overlaps, each cut to its turn, so that every
         coding lies inside its segment (what ``citra-eval validate`` checks).
+    positions : {"codepoint", "utf16"}, optional
+        How the file counts positions: Unicode code points (the standard) or UTF-16 code
+        units (NVivo). Default: detected from the selections (see Notes).
+    crlf : {1, 2}, optional
+        Whether a CRLF line end of the stored text counts as 2 positions (as stored) or 1.
+        Default: detected.
     limits : Limits, optional
         Caps for the archive (see :class:`citra_eval._safezip.Limits`).
 
@@ -458,21 +471,29 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     Project
         ``.corpus`` (one document per text source; ids are the source names), ``.codebook``,
         ``.codings`` (one row per coding; ``coder`` is the user's name), ``.users``,
-        ``.cases``, ``.notes``. Case and source variables become document attributes.
+        ``.cases``, ``.notes``, ``.positions`` (how the positions were read, with the
+        scores). Case and source variables become document attributes.
 
     Notes
     -----
-    Offsets: REFI positions count code points of the source as stored, so with CRLF line
-    ends each CR counts; they are mapped onto the LF-normalised corpus text (a leading
-    byte-order mark is not counted). With ``spanning="keep"`` a selection that crosses
-    speaker turns keeps its exact span and gets the ``segment_id`` of the turn where it
-    starts (for a selection starting on a speaker label, the first turn it overlaps).
+    Offsets: REFI-QDA counts positions in code points of the source as stored, but NVivo
+    counts UTF-16 code units (an emoji counts 2) and some programs count a CRLF line end as
+    one. Every reading is scored on the file's selections (how many start and end on word
+    boundaries, how many are named by their text) with the program named in ``origin`` as a
+    prior, see :func:`citra_eval.qdpx.positions.choose_convention`; the winner's positions
+    are mapped onto the LF-normalised corpus text (a leading byte-order mark is not counted).
+    When no reading is convincing the file is refused, naming the scores.
+
+    With ``spanning="keep"`` a selection that crosses speaker turns keeps its exact span and
+    gets the ``segment_id`` of the turn where it starts (for a selection starting on a
+    speaker label, the first turn it overlaps).
 
     Raises
     ------
     InputError
         Not a zip, truncated, hostile (path traversal, zip bomb, XML entities), not a
-        REFI-QDA project, or inconsistent (selection outside its text, unknown code).
+        REFI-QDA project, inconsistent (selection outside its text, unknown code), or its
+        positions fit no counting convention convincingly.
 
     Examples
     --------
@@ -497,9 +518,13 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     root = project_root(members, spath)
     if spanning not in ("keep", "split"):
         raise ValueError(f"spanning must be 'keep' or 'split', got {spanning!r}")
+    if positions not in (None, "codepoint", "utf16"):
+        raise ValueError(f"positions must be 'codepoint', 'utf16' or None, got {positions!r}")
+    if crlf not in (None, 1, 2):
+        raise ValueError(f"crlf must be 1, 2 or None, got {crlf!r}")
     reader = _Reader(spath, members, root, language)
     try:
-        return reader.read(split_turns, speakers, spanning)
+        return reader.read(split_turns, speakers, spanning, positions, crlf)
     except InputError:
         raise
     except RecursionError:

