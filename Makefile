@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: all install test reproduce check verify checksums lint lock bench clean
+.PHONY: all install test test-quick reproduce check verify checksums lint lock bench clean
 
 all: test
 
@@ -21,6 +21,10 @@ install: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Quick feedback while developing: everything but the tests that run notebooks or subprocesses.
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 reproduce: $(STAMP)
 	$(BIN)/citra-eval reproduce

@@ -19,16 +19,20 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Reference data vendored with the tests (see tests/data/reference/PROVENANCE.md).
+VENDORED = ROOT / "tests" / "data" / "reference"
 REFDATA = Path(os.environ.get("CITRA_EVAL_REFDATA", ROOT.parent / "shared" / "reference-data"))
 
 
 def refdata_path(*parts: str) -> Path:
-    """A file of ``../shared/reference-data``; skip the test with the reason if it is absent."""
-    p = REFDATA.joinpath(*parts)
-    if not p.exists():
-        pytest.skip(f"reference data not found at {p} (the shared/reference-data folder beside "
-                    "the repository, or $CITRA_EVAL_REFDATA)")
-    return p
+    """A reference file: vendored under tests/data/reference, else in the shared folder
+    (``../shared/reference-data`` or ``$CITRA_EVAL_REFDATA``); skip with the reason if absent."""
+    for base in (VENDORED, REFDATA):
+        p = base.joinpath(*parts)
+        if p.exists():
+            return p
+    pytest.skip(f"reference data {'/'.join(parts)} not found in {VENDORED} nor {REFDATA} (the "
+                "shared/reference-data folder beside the repository, or $CITRA_EVAL_REFDATA)")
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ def test_figure_bytes_identical_across_saves(tmp_path):
         assert pa.read_bytes() == pb.read_bytes(), pa.name
 
 
+@pytest.mark.slow
 def test_figure_bytes_identical_across_processes(tmp_path):
     # different hash seeds and processes must not change a byte (svg ids, dicts, dates)
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), MPLBACKEND="Agg")

@@ -144,6 +144,7 @@ def test_invalid_raw_input_stops_before_running(tmp_path):
     assert not (root / "reports").exists()
 
 
+@pytest.mark.slow
 def test_reproduce_writes_reports_and_manifest(built):
     root, res = built
     rep = root / "reports"
@@ -189,6 +190,7 @@ def test_executed_notebooks_have_no_timestamps_or_staging_paths(built):
     assert nb.cells[-1].outputs == [] or nb.cells[-1].execution_count is not None
 
 
+@pytest.mark.slow
 def test_verify_and_coreutils(built, tmp_path):
     root, _ = built
     copy = tmp_path / "copy"
@@ -206,6 +208,7 @@ def test_verify_and_coreutils(built, tmp_path):
     assert r.returncode == 2 and r.stderr.startswith("error: ")
 
 
+@pytest.mark.slow
 def test_second_run_is_byte_identical(built, tmp_path):
     root, _ = built
     copy = tmp_path / "copy"
@@ -221,6 +224,7 @@ def test_second_run_is_byte_identical(built, tmp_path):
     assert not list((copy / "reports").glob(".*"))  # no staging left behind
 
 
+@pytest.mark.slow
 def test_check_lists_every_differing_file_and_only_those(built, tmp_path):
     root, _ = built
     copy = tmp_path / "copy"
@@ -250,6 +254,7 @@ def test_check_lists_every_differing_file_and_only_those(built, tmp_path):
     assert r.returncode == 2 and "--keep only works with --check" in r.stderr
 
 
+@pytest.mark.slow
 def test_failing_notebook_names_its_cell(tmp_path):
     root = _project(tmp_path)
     _notebook(root / "notebooks" / "02-figure.ipynb",
@@ -283,6 +288,7 @@ def test_failure_maps_to_committed_cell():
     assert "\x1b" not in str(err)
 
 
+@pytest.mark.slow
 def test_input_error_inside_notebook_exits_2(tmp_path):
     root = _project(tmp_path)
     _notebook(root / "notebooks" / "01-table.ipynb",
@@ -293,6 +299,7 @@ def test_input_error_inside_notebook_exits_2(tmp_path):
     assert r.stderr.startswith("error: notebooks/01-table.ipynb: ")
 
 
+@pytest.mark.slow
 def test_update_checksums_accepts_changed_inputs(tmp_path):
     root = _project(tmp_path)
     _notebook(root / "notebooks" / "02-figure.ipynb", ["pass"], PARAMS)
@@ -315,6 +322,7 @@ def test_bad_arguments(tmp_path):
 
 @pytest.mark.skipif(not (ROOT / "reports" / "MANIFEST.sha256").is_file(),
                     reason="no committed reports/MANIFEST.sha256 yet")
+@pytest.mark.slow
 def test_committed_reports_reproduce_byte_for_byte():
     """The committed reports/ match what a fresh clone rebuilds (`citra-eval reproduce
     --check`), and verify passes on them."""
@@ -325,6 +333,7 @@ def test_committed_reports_reproduce_byte_for_byte():
     assert r.stdout.startswith("ok: ")
 
 
+@pytest.mark.slow
 def test_failed_run_leaves_previous_reports_untouched(built, tmp_path):
     root, _ = built
     copy = tmp_path / "copy"

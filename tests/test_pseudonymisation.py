@@ -268,6 +268,7 @@ def test_reidentify_needs_a_corpus(tmp_path):
         ce.reidentify("interview_transcripts", tmp_path / "key.csv")
 
 
+@pytest.mark.slow
 def test_cli_reidentify_restores_transcripts_and_codings(tmp_path, cli):
     src, corpus = _cli_inputs(tmp_path)
     shared, key_out = tmp_path / "shared", tmp_path / "private" / "key.csv"

@@ -72,6 +72,7 @@ def test_shipped_responses_are_the_documented_simulation(inst, truth):
                                   check_dtype=False)
 
 
+@pytest.mark.slow
 def test_truth_file_is_recomputed_exactly(inst, truth):
     fresh = ce.survey_truth(inst, seed=truth["seed"], n=truth["n"],
                             n_population=truth["n_population"])
@@ -110,6 +111,7 @@ def test_image_model_recovers_true_effects(inst, truth):
         assert lo <= value <= hi, (district, value, lo, hi)
 
 
+@pytest.mark.slow
 def test_interval_coverage_over_replicate_samples(inst, truth):
     """The intervals are calibrated: over 40 fresh samples of 400 (independent streams), about
     95% of the 200 intervals cover the truth (a binomial 95% range is 0.92-0.98)."""
@@ -124,6 +126,7 @@ def test_interval_coverage_over_replicate_samples(inst, truth):
     assert 0.88 <= np.mean(hits) <= 0.995
 
 
+@pytest.mark.slow
 def test_script_writes_both_files(tmp_path):
     env = {"PYTHONPATH": str(ROOT / "src")}
     res = subprocess.run([sys.executable, str(ROOT / "scripts" / "simulate_survey.py"),

@@ -295,6 +295,7 @@ def test_likert_table_by_hand(mini):
 
 # --------------------------------------------------------------------------- CLI
 
+@pytest.mark.slow
 def test_cli_survey_writes_tables(cli, tmp_path):
     out = tmp_path / "tables"
     res = cli("survey", "--instrument", str(INSTRUMENT), "--responses", str(RESPONSES),
@@ -311,6 +312,7 @@ def test_cli_survey_writes_tables(cli, tmp_path):
     assert len(pd.read_csv(out / "scale_scores.csv")) == 400
 
 
+@pytest.mark.slow
 def test_cli_survey_bad_input_exit_2_nothing_written(cli, tmp_path):
     inst = write(tmp_path, "inst.yaml", MINI)
     resp = tmp_path / "resp.csv"
@@ -323,6 +325,7 @@ def test_cli_survey_bad_input_exit_2_nothing_written(cli, tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_cli_validate_survey(cli, tmp_path):
     ok = cli("validate", "--instrument", str(INSTRUMENT), "--responses", str(RESPONSES))
     assert ok.returncode == 0, ok.stderr
@@ -333,6 +336,7 @@ def test_cli_validate_survey(cli, tmp_path):
     assert f"error: {bad}:13: reverse item 'z'" in res.stderr
 
 
+@pytest.mark.slow
 def test_cli_survey_unknown_outcome(cli, tmp_path):
     res = cli("survey", "--instrument", str(INSTRUMENT), "--responses", str(RESPONSES),
               "--out", str(tmp_path / "o"), "--outcome", "NOPE")
