@@ -358,6 +358,7 @@ def test_notebook_parameters_list_every_coder(tmp_path):
     assert p["codings"] == ["data/raw/codings_A.csv", "data/raw/codings_B.csv",
                             "data/raw/codings_C.csv"]
     assert (p["lang"], p["seed"], p["out_dir"], p["root"]) == ("en", 3, "reports", ".")
+    assert p["study_root"] == "."
 
 
 def test_missing_notebook_runner_is_reported(tmp_path, monkeypatch):
@@ -368,3 +369,18 @@ def test_missing_notebook_runner_is_reported(tmp_path, monkeypatch):
                         lambda name, *a: None if name == "papermill" else real(name, *a))
     with pytest.raises(InputError, match=r"needs papermill: pip install 'citra_eval\[notebooks\]'"):
         rp.reproduce(_project(tmp_path))
+
+
+def test_notes_reach_stderr_naming_the_notebook(tmp_path):
+    root = _project(tmp_path)
+    _notebook(root / "notebooks" / "02-figure.ipynb",
+              ["import citra_eval as ce\nce.note('one coder (A): reliability is skipped')\n"
+               "print('note: stdout is not a note')"], PARAMS)
+    rp.write_raw_checksums(root)
+    r = run_cli("reproduce", "--root", str(root))
+    assert r.returncode == 0, r.stderr
+    assert "note: notebooks/02-figure.ipynb: one coder (A): reliability is skipped" in \
+        r.stderr.splitlines()
+    assert "stdout is not a note" not in r.stderr
+    nb = root / "reports" / "notebooks" / "02-figure.ipynb"
+    assert rp.notebook_notes(nb) == ["one coder (A): reliability is skipped"]

@@ -24,6 +24,7 @@ from .intercoder import agreement, consensus, disagreements
 from .mixed_methods import construct_evidence, joint_display, meta_inferences, theme_evidence
 from .outputs import (
     check_manifest,
+    note,
     save_figure,
     save_table,
     set_reproducible_style,
@@ -62,6 +63,7 @@ from .reliability import (
     percent_agreement,
 )
 from .simulate import simulate_survey, survey_truth
+from .study import Study, StudySettings, example_study, find_study_root, load_study
 from .survey import Instrument, Scale, likert_table, read_responses, score_scales
 from .themes import (
     code_case_matrix,
@@ -88,6 +90,8 @@ __all__ = [
     "Project",
     "PseudonymResult",
     "Scale",
+    "Study",
+    "StudySettings",
     "__version__",
     "agreement",
     "autocode",
@@ -110,8 +114,10 @@ __all__ = [
     "disagreements",
     "evaluate_coder",
     "example_path",
+    "example_study",
     "exemplar_quotes",
     "explain",
+    "find_study_root",
     "fleiss_kappa",
     "gwet_ac1",
     "image_model",
@@ -123,9 +129,11 @@ __all__ = [
     "kwic",
     "likert_table",
     "load_key",
+    "load_study",
     "masi_distance",
     "match_patterns",
     "meta_inferences",
+    "note",
     "omega_total",
     "ordinal_model",
     "percent_agreement",

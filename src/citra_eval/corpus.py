@@ -29,7 +29,7 @@ from ._yaml import LineDict, load_yaml
 from .errors import InputError, Problem
 
 __all__ = ["SUPPORTED_SUFFIXES", "Corpus", "front_matter_of", "parse_transcript",
-           "read_transcripts", "transcript_source", "write_transcripts"]
+           "read_transcripts", "transcript_files", "transcript_source", "write_transcripts"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
 SEGMENT_COLUMNS = ["doc_id", "segment_id", "speaker", "role", "start", "end", "text",
@@ -468,14 +468,21 @@ def _read_docx(path: Path) -> str:
 # --------------------------------------------------------------------------- corpus
 
 
+def transcript_files(folder: str | os.PathLike) -> list[Path]:
+    """The transcripts :func:`read_transcripts` reads from ``folder``, by name: files with a
+    supported suffix, except hidden files, ``README*`` and templates (``*.template.*``)."""
+    return sorted(f for f in Path(folder).iterdir()
+                  if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                  and not f.name.startswith(".")
+                  and not f.name.upper().startswith("README")
+                  and ".template." not in f.name.lower())
+
+
 def _files(path: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
     if isinstance(path, str | os.PathLike):
         p = Path(path)
         if p.is_dir():
-            files = sorted(f for f in p.iterdir()
-                           if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                           and not f.name.startswith(".")
-                           and not f.name.upper().startswith("README"))
+            files = transcript_files(p)
             if not files:
                 raise InputError(f"no transcripts ({', '.join(SUPPORTED_SUFFIXES)}) in this "
                                  "folder", path=os.fspath(p))
@@ -508,7 +515,8 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike]) -> C
     ----------
     path : str, path, or list of paths
         A folder (every ``.txt``, ``.md``, ``.docx``, ``.vtt``, ``.srt`` file in it, by name,
-        except hidden files and ``README*``), a single file, or a list of files.
+        except hidden files, ``README*`` and templates named ``*.template.*``), a single file,
+        or a list of files.
 
     Returns
     -------

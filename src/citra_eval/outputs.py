@@ -28,12 +28,14 @@ from .errors import InputError, Problem
 __all__ = [
     "FIGURE_FORMATS",
     "MANIFEST_NAME",
+    "NOTE_PREFIX",
     "SVG_HASHSALT",
     "Difference",
     "SavedFigure",
     "SavedPath",
     "check_manifest",
     "file_sha256",
+    "note",
     "read_manifest",
     "save_figure",
     "save_table",
@@ -519,3 +521,45 @@ def check_manifest(reports_dir: str | os.PathLike = "reports", *,
         elif e != a:
             diffs.append(Difference(rel, "changed", e, a))
     return diffs
+
+
+# --------------------------------------------------------------------------- notes
+
+#: How a note starts; ``citra-eval reproduce`` forwards such lines from executed notebooks.
+NOTE_PREFIX = "note: "
+
+
+def note(message: str) -> None:
+    """Say, in one line, that a part of the analysis does not apply to this study.
+
+    For notebooks: a part that cannot apply (inter-coder reliability with one coder, the
+    survey analyses without a survey) calls ``ce.note(...)`` and moves on instead of failing.
+    The line goes to standard error, so it shows in the notebook (as a stderr stream) and on
+    the terminal of a script; ``citra-eval reproduce`` finds these lines in the executed
+    notebooks and repeats them on its own standard error, naming the notebook.
+
+    Parameters
+    ----------
+    message : str
+        One line (newlines are replaced by spaces).
+
+    Returns
+    -------
+    None
+        Unlike the analysis functions, this one prints: that is its purpose.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err):
+    ...     note("one coder (A): inter-coder reliability is skipped")
+    >>> err.getvalue()
+    'note: one coder (A): inter-coder reliability is skipped\\n'
+    """
+    import sys
+
+    if not isinstance(message, str):
+        raise TypeError(f"message must be a str, got {type(message).__name__}")
+    text = " ".join(message.split())
+    print(f"{NOTE_PREFIX}{text}", file=sys.stderr, flush=True)

@@ -1,17 +1,23 @@
-"""Where the example study's raw inputs and the generated reports live.
+"""Where the bundled example study and the project folder are.
 
-The repository layout (see CONTRACT.md) is found from ``$CITRA_EVAL_ROOT``, else the current
-folder or one of its parents, else the source checkout this package was installed from.
+The example study is package data (``citra_eval/example_study/`` inside an installed wheel,
+copied there from the repository root at build time); in a source checkout or an editable
+install it is read from the checkout itself, which stays its one source of truth.
 """
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
-__all__ = ["EXAMPLE_FILES", "example_path", "project_root"]
+__all__ = ["EXAMPLE_DIR", "EXAMPLE_FILES", "example_path", "project_root"]
+
+#: Where a built wheel keeps the example study, inside the package.
+EXAMPLE_DIR = "example_study"
 
 EXAMPLE_FILES = {
+    "study": "study.yaml",
     "transcripts": "interview_transcripts",
     "codebook": "data/raw/codebook.yaml",
     "codings_A": "data/raw/codings_A.csv",
@@ -25,17 +31,18 @@ EXAMPLE_FILES = {
 
 
 def _is_root(p: Path) -> bool:
-    return (p / "interview_transcripts").is_dir() and (p / "data" / "raw").is_dir()
+    return (p / "study.yaml").is_file() or (
+        (p / "interview_transcripts").is_dir() and (p / "data" / "raw").is_dir())
 
 
 def project_root(start: str | os.PathLike | None = None) -> Path:
-    """The project folder holding ``interview_transcripts/`` and ``data/raw/``.
+    """The project folder: ``start`` (or the current folder) or the nearest parent holding
+    ``study.yaml`` (or, in the older layout, ``interview_transcripts/`` and ``data/raw/``).
 
     Parameters
     ----------
     start : str or path, optional
-        Where to start looking (default: the current folder); the folder itself and its
-        parents are searched, then the checkout this package was installed from.
+        Where to start looking (default: the current folder).
 
     Returns
     -------
@@ -45,13 +52,14 @@ def project_root(start: str | os.PathLike | None = None) -> Path:
     Raises
     ------
     FileNotFoundError
-        No such folder was found; the message says what to do.
+        No such folder was found; the message says what to do. (The package's own source
+        checkout is never used as a fallback: commands outside a study must not touch it.)
 
     Examples
     --------
     >>> import citra_eval as ce
-    >>> root = ce.project_root()
-    >>> (root / "interview_transcripts").is_dir() and (root / "data" / "raw").is_dir()
+    >>> root = ce.project_root(ce.example_path("transcripts"))
+    >>> (root / "study.yaml").is_file()
     True
     """
     env = os.environ.get("CITRA_EVAL_ROOT")
@@ -61,27 +69,37 @@ def project_root(start: str | os.PathLike | None = None) -> Path:
     for p in (here, *here.parents):
         if _is_root(p):
             return p
-    src = Path(__file__).resolve().parents[2]
-    if _is_root(src):
-        return src
     raise FileNotFoundError(
-        "cannot find the project folder (one with interview_transcripts/ and data/raw/); "
-        "run from inside it or set CITRA_EVAL_ROOT")
+        "cannot find the project folder (one with study.yaml); run from inside it, make one "
+        "with 'citra-eval init DIR', or set CITRA_EVAL_ROOT")
 
 
-def example_path(name: str) -> Path:
-    """Path of a file of the bundled (illustrative) example study.
+def _example_root() -> Path:
+    packaged = resources.files("citra_eval") / EXAMPLE_DIR
+    if isinstance(packaged, Path) and (packaged / "study.yaml").is_file():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "study.yaml").is_file() and (checkout / "pyproject.toml").is_file():
+        return checkout
+    raise FileNotFoundError(
+        "the example study is missing from this installation; reinstall citra_eval from a "
+        "wheel built with 'make dist' or from a source checkout")
+
+
+def example_path(name: str | None = None) -> Path:
+    """Path of the bundled (illustrative) example study, or of one of its files.
 
     Parameters
     ----------
-    name : str
-        One of ``transcripts, codebook, codings_A, codings_B, instrument, responses, raw,
-        notebooks, reports``.
+    name : str, optional
+        One of ``study, transcripts, codebook, codings_A, codings_B, instrument, responses,
+        raw, notebooks, reports``; None for the study folder itself.
 
     Returns
     -------
     Path
-        The file or folder inside :func:`project_root`.
+        The file or folder (absolute). Treat it as read-only: ``citra-eval init DIR
+        --example`` makes a copy to work in.
 
     Raises
     ------
@@ -93,9 +111,14 @@ def example_path(name: str) -> Path:
     >>> import citra_eval as ce
     >>> ce.example_path("codebook").name
     'codebook.yaml'
+    >>> (ce.example_path() / "study.yaml").is_file()
+    True
     """
+    root = _example_root()
+    if name is None:
+        return root
     try:
         rel = EXAMPLE_FILES[name]
     except KeyError:
         raise ValueError(f"name must be one of {', '.join(EXAMPLE_FILES)}, got {name!r}") from None
-    return project_root() / rel
+    return root / rel

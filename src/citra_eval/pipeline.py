@@ -34,6 +34,7 @@ from .corpus import read_transcripts
 from .errors import InputError, Problem
 from .outputs import (
     MANIFEST_NAME,
+    NOTE_PREFIX,
     Difference,
     check_manifest,
     file_sha256,
@@ -50,6 +51,7 @@ __all__ = [
     "ReproduceResult",
     "check_raw_inputs",
     "find_notebooks",
+    "notebook_notes",
     "raw_checksums",
     "reproduce",
     "run_notebook",
@@ -97,13 +99,16 @@ class ReproduceResult:
     """What a reproduction did.
 
     ``timings`` maps each notebook to its wall time in seconds; ``differences`` is filled by a
-    ``check`` run (empty: everything matches the committed manifest).
+    ``check`` run (empty: everything matches the committed manifest); ``notes`` holds the
+    notes the notebooks wrote with :func:`citra_eval.note` (``<notebook>: <note>``), e.g. a
+    part skipped because the study has one coder.
     """
     reports_dir: Path
     timings: dict[str, float] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- raw inputs
@@ -348,14 +353,39 @@ def run_notebook(notebook: str | os.PathLike, output: str | os.PathLike, *,
     return seconds
 
 
-def notebook_parameters(root: Path, out_dir: str, *, lang: str, seed: int) -> dict:
-    """The parameters every notebook may declare (paths relative to the project root).
+def notebook_notes(notebook: str | os.PathLike) -> list[str]:
+    """The notes (:func:`citra_eval.note`) an executed notebook wrote, in cell order."""
+    import nbformat
 
+    nb = nbformat.read(notebook, as_version=4)
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream" and o.get("name") == "stderr":
+                out.extend(ln[len(NOTE_PREFIX):] for ln in o.get("text", "").splitlines()
+                           if ln.startswith(NOTE_PREFIX))
+    return out
+
+
+def notebook_parameters(root: Path, out_dir: str, *, lang: str, seed: int) -> dict:
+    """The parameters every notebook may declare (only those it declares are passed).
+
+    The notebooks run with the study folder as their working folder and take everything
+    study-specific from ``ce.load_study(study_root, lang=lang, seed=seed)``:
+
+    - ``study_root``: the study folder (``"."``: the notebooks run inside it);
+    - ``out_dir``: where ``figures/`` and ``tables/`` go;
+    - ``lang``, ``seed``: the language and seed of this run (``reproduce --lang/--seed``,
+      else ``study.yaml``), to pass on to :func:`citra_eval.load_study`.
+
+    The older per-file parameters (``root``, ``transcripts``, ``codebook``, ``codings``,
+    ``instrument``, ``responses``, paths relative to the study folder) are passed too;
     ``codings`` lists every ``data/raw/codings_<coder>.csv`` (one file per coder).
     """
     codings = sorted(p.relative_to(root).as_posix() for p in (root / "data/raw").glob(
         "codings_*.csv"))
     return {
+        "study_root": ".",
         "root": ".",
         "transcripts": "interview_transcripts",
         "codebook": "data/raw/codebook.yaml",
@@ -424,7 +454,7 @@ def _prepare(root: Path) -> tuple[dict[str, str], dict, list[Path]]:
 
 
 def _build(root: Path, out: Path, prepared, *, lang: str, seed: int, shown_out: str,
-           progress: Progress | None, workdir: Path) -> dict[str, float]:
+           progress: Progress | None, workdir: Path, notes: list[str]) -> dict[str, float]:
     inputs, info, notebooks = prepared
     params = notebook_parameters(root, str(out), lang=lang, seed=seed)
     timings: dict[str, float] = {}
@@ -434,6 +464,7 @@ def _build(root: Path, out: Path, prepared, *, lang: str, seed: int, shown_out: 
         secs = run_notebook(nb, out / "notebooks" / nb.name, parameters=params, cwd=root,
                             workdir=workdir, shown_params={"out_dir": shown_out}, rel=rel)
         timings[nb.name] = secs
+        notes.extend(f"{rel}: {n}" for n in notebook_notes(out / "notebooks" / nb.name))
         _say(progress, f"[{i}/{len(notebooks)}] {nb.name} done in {secs:.1f} s")
     prov = provenance(root, inputs=inputs, info=info, notebooks=notebooks, lang=lang, seed=seed)
     write_text(out / "provenance.json",
@@ -513,10 +544,11 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False, lan
         else:  # staged inside reports/ so that the final moves are renames on one filesystem
             out = Path(tempfile.mkdtemp(prefix=".staging-", dir=_mkdir(reports)))
         try:
+            notes: list[str] = []
             timings = _build(r, out, prepared, lang=lang, seed=seed, shown_out="reports",
-                             progress=progress, workdir=workdir)
+                             progress=progress, workdir=workdir, notes=notes)
             hashes = {f"reports/{k}": v for k, v in hash_reports(out, root=out).items()}
-            result = ReproduceResult(reports, timings, sorted(hashes))
+            result = ReproduceResult(reports, timings, sorted(hashes), notes=notes)
             if check:
                 result.differences = check_manifest(out, manifest=reports / MANIFEST_NAME,
                                                     root=workdir)

@@ -52,6 +52,8 @@ def _run_reproduce(args: argparse.Namespace) -> int:
             return 2
         print(f"notebook failed: {exc}", file=sys.stderr)
         return 1
+    for n in res.notes:
+        print(f"note: {n}", file=sys.stderr)
     times = ", ".join(f"{k.split('-')[0]} {v:.1f} s" for k, v in res.timings.items())
     if args.check:
         code = print_differences(res.differences, "reports/MANIFEST.sha256")

@@ -1,0 +1,781 @@
+"""A study folder: ``study.yaml`` and everything it points at, read and checked in one call.
+
+A study folder (see CONTRACT.md) holds ``study.yaml`` at its root, the transcripts, the
+codebook, each coder's codings, the survey instrument and responses. :func:`load_study` reads
+``study.yaml``, then every input it names (or the standard layout), checks them against each
+other, and returns a :class:`Study`: one way in for the notebooks and the command line.
+
+Problems that make a result wrong are errors (:class:`~citra_eval.InputError`, every problem
+with its file and line); things that only limit what can be done are warnings
+(:attr:`Study.warnings`): a study with one coder, without a survey or without transcripts
+loads, and the warnings say what will be skipped.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from ._files import csv_rows, read_text_file
+from ._validation import check_int, check_lang
+from ._yaml import LineDict, LineList, load_yaml, unknown_keys
+from .codebook import Codebook
+from .codings import empty_codings, read_codings
+from .corpus import Corpus, front_matter_of, read_transcripts, transcript_files
+from .errors import InputError, Problem, closest
+from .paths import example_path
+from .survey import Instrument, read_responses
+
+__all__ = [
+    "DEFAULT_PATHS",
+    "STUDY_FILE",
+    "STUDY_KEYS",
+    "Study",
+    "StudySettings",
+    "example_study",
+    "find_study_root",
+    "load_study",
+]
+
+#: The file that makes a folder a study folder.
+STUDY_FILE = "study.yaml"
+
+#: Where the inputs are when ``study.yaml`` does not say (relative to the study folder;
+#: ``codings`` is a glob, one file per coder).
+DEFAULT_PATHS = {
+    "transcripts": "interview_transcripts",
+    "codebook": "data/raw/codebook.yaml",
+    "codings": "data/raw/codings_*.csv",
+    "instrument": "data/raw/instrument.yaml",
+    "responses": "data/raw/survey_responses.csv",
+}
+
+#: Every key of ``study.yaml`` and what it holds (``title`` is the only required one).
+STUDY_KEYS = {
+    "title": "the study's title (required)",
+    "lang": "language of labels in figures and tables: id or en (default id)",
+    "illustrative": "true: show the 'illustrative, not real findings' banner (default false)",
+    "outcome": "the survey scale the image model explains",
+    "controls": "demographic columns entered as controls in the image model",
+    "compare_by": "demographic columns to compare groups by",
+    "kwic": "terms for keyword-in-context tables",
+    "seed": "seed of every random step, e.g. the bootstrap (default 0)",
+    "transcripts": f"folder of transcripts (default {DEFAULT_PATHS['transcripts']})",
+    "codebook": f"codebook YAML (default {DEFAULT_PATHS['codebook']})",
+    "codings": f"codings CSV files, a glob or a list (default {DEFAULT_PATHS['codings']})",
+    "instrument": f"survey instrument YAML (default {DEFAULT_PATHS['instrument']})",
+    "responses": f"survey responses CSV (default {DEFAULT_PATHS['responses']})",
+}
+
+_GLOB_CHARS = re.compile(r"[*?\[]")
+# A line that opens with 2-4 capitalised words and a colon reads like a speaker label
+# ("Pak S:", "Bu Rina:"); the transcript reader only takes declared or one-word labels.
+_TIMESTAMP = r"(?:\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\][ \t]*)?"
+_MULTIWORD_LABEL = re.compile(
+    rf"^{_TIMESTAMP}(?P<label>[^\W\d_][\w.'\-]*(?:[ \t]+[^\W\d_][\w.'\-]*){{1,3}})[ \t]*:"
+    r"(?=[ \t]|$)")
+
+
+@dataclass(frozen=True)
+class StudySettings:
+    """The contents of ``study.yaml``, validated, with every path resolved.
+
+    Attributes
+    ----------
+    title : str
+        The study's title.
+    lang : {"id", "en"}
+        Language of labels in figures and tables.
+    illustrative : bool
+        Whether reports carry the "illustrative, not real findings" banner.
+    outcome : str or None
+        The survey scale the image model explains (None: not set).
+    controls, compare_by, kwic : tuple of str
+        Control columns of the image model, columns to compare groups by, and
+        keyword-in-context terms (empty: not set).
+    seed : int
+        Seed of every random step.
+    transcripts, codebook, instrument, responses : Path
+        Absolute paths of the inputs (they need not exist).
+    codings : tuple of Path
+        Absolute paths of the codings files (the glob expanded, sorted).
+    path : Path
+        The ``study.yaml`` file.
+    given : frozenset of str
+        The keys ``study.yaml`` sets (the others have their defaults).
+    lines : dict
+        Key -> line of ``study.yaml`` (for messages).
+    """
+    title: str
+    lang: str = "id"
+    illustrative: bool = False
+    outcome: str | None = None
+    controls: tuple[str, ...] = ()
+    compare_by: tuple[str, ...] = ()
+    kwic: tuple[str, ...] = ()
+    seed: int = 0
+    transcripts: Path = Path(DEFAULT_PATHS["transcripts"])
+    codebook: Path = Path(DEFAULT_PATHS["codebook"])
+    codings: tuple[Path, ...] = ()
+    instrument: Path = Path(DEFAULT_PATHS["instrument"])
+    responses: Path = Path(DEFAULT_PATHS["responses"])
+    path: Path = Path(STUDY_FILE)
+    given: frozenset[str] = frozenset()
+    lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> StudySettings:
+        """Read and validate a ``study.yaml`` file; paths resolve against its folder.
+
+        Raises
+        ------
+        InputError
+            Every problem, each with its line: a missing or empty ``title``, unknown keys
+            (with a "did you mean"), values of the wrong kind, paths outside the study
+            folder or (when set explicitly) missing, a codings file listed twice.
+        """
+        p = Path(path)
+        if not p.is_file():
+            raise InputError(f"no {STUDY_FILE} here; make a study with 'citra-eval init DIR'",
+                             path=_shown(p))
+        return _parse_settings(load_yaml(read_text_file(p, allow_empty=True), path=_shown(p)), p)
+
+    def relative(self, path: str | os.PathLike) -> str:
+        """``path`` relative to the study folder, with ``/`` (as the checksums name it)."""
+        p = Path(path)
+        try:
+            return p.resolve().relative_to(self.path.parent.resolve()).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+
+@dataclass(frozen=True, eq=False)
+class Study:
+    """A study folder, loaded: its settings and every input, checked against each other.
+
+    Made by :func:`load_study`; notebooks and commands take everything study-specific
+    from here.
+
+    Attributes
+    ----------
+    root : Path
+        The study folder (absolute).
+    settings : StudySettings
+        ``study.yaml`` with defaults filled in and paths resolved.
+    corpus : Corpus or None
+        The transcripts (None when there are none).
+    codebook : Codebook or None
+        The codebook (None when there is none).
+    codings : DataFrame
+        Every coder's codings, one file after the other (a codings table with the contract's
+        columns; empty when there are none). Codings whose code the codebook lacks are left
+        out, with a warning.
+    instrument : Instrument or None
+        The survey instrument (None without a survey).
+    responses : DataFrame or None
+        The validated survey responses (None without a survey).
+    warnings : tuple of str
+        ``warning: <file>[:<line>]: <message>`` lines: what is missing and what will therefore
+        be skipped, documents no coder coded, lines that look like undeclared speaker labels,
+        codes the codebook lacks.
+    coding_files : tuple
+        ``(file relative to the study folder, number of codings kept, coders)`` per codings
+        file.
+    """
+    root: Path
+    settings: StudySettings
+    corpus: Corpus | None
+    codebook: Codebook | None
+    codings: pd.DataFrame
+    instrument: Instrument | None
+    responses: pd.DataFrame | None
+    warnings: tuple[str, ...] = ()
+    coding_files: tuple[tuple[str, int, tuple[str, ...]], ...] = field(default=(), repr=False)
+
+    @property
+    def coders(self) -> list[str]:
+        """The coders of :attr:`codings`, sorted."""
+        return sorted(self.codings["coder"].astype(str).unique())
+
+    @property
+    def n_coders(self) -> int:
+        """How many coders coded (0 without codings)."""
+        return len(self.coders)
+
+    @property
+    def has_transcripts(self) -> bool:
+        """True when the study has at least one transcript."""
+        return self.corpus is not None and len(self.corpus) > 0
+
+    @property
+    def has_codings(self) -> bool:
+        """True when at least one coding was read."""
+        return len(self.codings) > 0
+
+    @property
+    def has_survey(self) -> bool:
+        """True when the study has an instrument and responses."""
+        return self.instrument is not None and self.responses is not None
+
+    def summary(self) -> list[str]:
+        """One line per input, e.g. ``transcripts: 11 documents, 442 segments``."""
+        out = []
+        if self.corpus is not None:
+            out.append(f"transcripts: {len(self.corpus)} documents, "
+                       f"{len(self.corpus.segments)} segments")
+        if self.codebook is not None:
+            out.append(f"codebook: {len(self.codebook)} codes "
+                       f"({len(self.codebook.codable_ids)} codable)")
+        for rel, n, coders in self.coding_files:
+            out.append(f"codings {rel}: {n} codings by {', '.join(coders) or 'nobody'}")
+        if self.instrument is not None:
+            out.append(f"instrument: {len(self.instrument.scales)} scales")
+        if self.responses is not None:
+            out.append(f"responses: {len(self.responses)} respondents")
+        return out
+
+    def __repr__(self) -> str:
+        parts = [repr(self.settings.title)]
+        if self.corpus is not None:
+            parts.append(f"{len(self.corpus)} documents")
+        parts.append(f"{self.n_coders} coder(s)")
+        if self.responses is not None:
+            parts.append(f"{len(self.responses)} respondents")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warning(s)")
+        return f"Study({', '.join(parts)})"
+
+
+# --------------------------------------------------------------------------- finding
+
+def find_study_root(start: str | os.PathLike | None = None) -> Path:
+    """The study folder: ``start`` (or the current folder) or the nearest parent holding
+    ``study.yaml``.
+
+    Parameters
+    ----------
+    start : str or path, optional
+        Where to start looking (default: the current folder). A ``study.yaml`` file is
+        accepted too.
+
+    Returns
+    -------
+    Path
+        The folder holding ``study.yaml`` (absolute).
+
+    Raises
+    ------
+    InputError
+        No ``study.yaml`` in ``start`` or above; the message says how to make one.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> root = ce.find_study_root(ce.example_path("transcripts"))
+    >>> (root / "study.yaml").is_file()
+    True
+    """
+    here = Path(start) if start is not None else Path.cwd()
+    if here.is_file() and here.name == STUDY_FILE:
+        return here.resolve().parent
+    if start is not None and not here.exists():
+        raise InputError("no such folder; give the folder of a study (one with study.yaml)",
+                         path=os.fspath(start))
+    here = here.resolve()
+    for p in (here, *here.parents):
+        if (p / STUDY_FILE).is_file():
+            return p
+    raise InputError(f"not inside a study folder: no {STUDY_FILE} here or in a parent folder; "
+                     "run inside a study, give its folder, or make one with "
+                     "'citra-eval init DIR'", path=os.fspath(start) if start is not None
+                     else _shown(here))
+
+
+# --------------------------------------------------------------------------- loading
+
+def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None,
+               seed: int | None = None) -> Study:
+    """Read a study folder: ``study.yaml`` and every input, checked against each other.
+
+    Parameters
+    ----------
+    root : str or path, optional
+        The study folder (or a folder inside it, or its ``study.yaml``). Default: the
+        folder holding ``study.yaml`` at or above the current folder.
+    lang : {"id", "en"}, optional
+        Overrides ``study.yaml``'s ``lang`` (what ``citra-eval reproduce --lang`` passes).
+    seed : int, optional
+        Overrides ``study.yaml``'s ``seed``.
+
+    Returns
+    -------
+    Study
+        ``.settings``, ``.corpus``, ``.codebook``, ``.codings``, ``.coders``,
+        ``.instrument``, ``.responses``, ``.warnings``.
+
+    Raises
+    ------
+    InputError
+        Every problem in every input, each with its file and line (the readers' own checks,
+        plus: ``outcome`` not a scale of the instrument, ``controls``/``compare_by`` not
+        columns of the responses, a coding listed in two files, responses without an
+        instrument).
+
+    Notes
+    -----
+    Missing parts are warnings, not errors: without transcripts, codebook or codings the
+    qualitative analyses are skipped; with one coder, inter-coder reliability; without an
+    instrument or responses, the survey analyses. Paths not set in ``study.yaml`` default to
+    the standard layout (:data:`DEFAULT_PATHS`); a path that *is* set must exist.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> study = ce.load_study(ce.example_path())
+    >>> study.settings.outcome, study.settings.controls, study.coders
+    ('CITRA', ('district',), ['A', 'B'])
+    >>> len(study.corpus), len(study.responses), study.has_survey
+    (11, 400, True)
+    >>> study.warnings
+    ()
+    """
+    if lang is not None:
+        check_lang(lang)
+    if seed is not None:
+        check_int(seed, "seed", minimum=0)
+    r = find_study_root(root)
+    problems: list[Problem] = []
+    warn = _Warnings()
+    try:
+        settings = StudySettings.load(r / STUDY_FILE)
+    except InputError as exc:
+        settings = None
+        problems.extend(exc.problems)
+    if settings is None:  # nothing else can be located reliably
+        raise InputError(problems=problems)
+    if lang is not None or seed is not None:
+        settings = _replace(settings, lang=lang or settings.lang,
+                            seed=settings.seed if seed is None else seed)
+
+    def attempt(fn, *a, **kw):
+        try:
+            return fn(*a, **kw)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    corpus = _load_corpus(settings, attempt, warn)
+    codebook = None
+    if settings.codebook.is_file():
+        codebook = attempt(Codebook.load, _shown(settings.codebook))
+    elif corpus is not None:
+        warn.add(_shown(settings.codebook), "no codebook: coding, reliability and the themes "
+                 "are skipped")
+    codings, coding_files = _load_codings(settings, corpus, codebook, attempt, problems, warn)
+    instrument, responses = _load_survey(settings, attempt, problems, warn)
+    _check_settings_against_data(settings, corpus, codings, instrument, responses, problems,
+                                 warn)
+    if problems:
+        raise InputError(problems=problems)
+    if corpus is not None:
+        _speaker_label_warnings(corpus, warn)
+        if len(codings):
+            _uncoded_document_warnings(corpus, codings, warn)
+    return Study(root=r, settings=settings, corpus=corpus, codebook=codebook,
+                 codings=codings, instrument=instrument, responses=responses,
+                 warnings=tuple(warn.lines), coding_files=coding_files)
+
+
+def example_study() -> Study:
+    """The bundled example study, loaded (illustrative: written and simulated for citra_eval,
+    not real findings).
+
+    Returns
+    -------
+    Study
+        As :func:`load_study` of ``ce.example_path()``.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> study = ce.example_study()
+    >>> study.settings.illustrative, study.settings.kwic
+    (True, ('bamara',))
+    """
+    return load_study(example_path())
+
+
+# --------------------------------------------------------------------------- settings
+
+class _Warnings:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, path: str | None, message: str, line: int | None = None) -> None:
+        where = path or "<input>"
+        if line is not None:
+            where += f":{line}"
+        self.lines.append(f"warning: {where}: {message}")
+
+
+def _replace(settings: StudySettings, **changes) -> StudySettings:
+    import dataclasses
+
+    return dataclasses.replace(settings, **changes)
+
+
+def _shown(p: str | os.PathLike) -> str:
+    """A path as messages and readers see it: relative to the current folder when it lies
+    below it, or below the study folder the current folder is in (so reports and messages
+    hold no machine paths); else absolute."""
+    path = Path(p)
+    if not path.is_absolute():
+        return path.as_posix()
+    cwd = Path.cwd().resolve()
+    if path.is_relative_to(cwd):
+        return path.relative_to(cwd).as_posix() or "."
+    home = next((d for d in (cwd, *cwd.parents) if (d / STUDY_FILE).is_file()), None)
+    if home is not None and path.is_relative_to(home):
+        return Path(os.path.relpath(path, cwd)).as_posix()
+    return path.as_posix()
+
+
+def _parse_settings(data, path: Path) -> StudySettings:
+    spath = _shown(path)
+    root = path.resolve().parent
+    problems: list[Problem] = []
+
+    def err(msg: str, line: int | None) -> None:
+        problems.append(Problem(spath, msg, line))
+
+    if data is None:
+        raise InputError("study.yaml is empty; write at least 'title: <the study's title>'",
+                         path=spath, line=1)
+    if not isinstance(data, LineDict):
+        raise InputError("study.yaml must be 'key: value' lines (a YAML mapping), not a "
+                         f"{type(data).__name__}", path=spath, line=1)
+    for msg, line in unknown_keys(data, STUDY_KEYS, "study.yaml"):
+        err(msg, line)
+    line = data.line_of
+    out: dict = {"path": path.resolve(), "given": frozenset(k for k in data if k in STUDY_KEYS),
+                 "lines": {k: line(k) for k in data}}
+
+    title = data.get("title")
+    if "title" not in data:
+        err("'title' is missing; add a line 'title: <the study's title>'", data.line or 1)
+    elif not isinstance(title, str) or not title.strip():
+        err(f"'title' must be a non-empty text, got {title!r}", line("title"))
+    else:
+        out["title"] = title.strip()
+    if "lang" in data:
+        if data["lang"] in ("id", "en"):
+            out["lang"] = data["lang"]
+        else:
+            err(f"'lang' must be id or en, got {data['lang']!r}", line("lang"))
+    if "illustrative" in data:
+        if isinstance(data["illustrative"], bool):
+            out["illustrative"] = data["illustrative"]
+        else:
+            err(f"'illustrative' must be true or false, got {data['illustrative']!r}",
+                line("illustrative"))
+    if "seed" in data:
+        s = data["seed"]
+        if isinstance(s, bool) or not isinstance(s, int) or s < 0:
+            err(f"'seed' must be a whole number of 0 or more, got {s!r}", line("seed"))
+        else:
+            out["seed"] = s
+    if data.get("outcome") is not None:
+        if isinstance(data["outcome"], str) and data["outcome"].strip():
+            out["outcome"] = data["outcome"].strip()
+        else:
+            err(f"'outcome' must be the name of a survey scale, got {data['outcome']!r}",
+                line("outcome"))
+    for key in ("controls", "compare_by", "kwic"):
+        if data.get(key) is not None:
+            names = _names(data[key])
+            if names is None:
+                err(f"'{key}' must be a list of names, e.g. '{key}: [a, b]', got "
+                    f"{data[key]!r}", line(key))
+            elif len(set(names)) < len(names):
+                dup = sorted({n for n in names if names.count(n) > 1})
+                err(f"'{key}' lists {', '.join(dup)} more than once", line(key))
+            else:
+                out[key] = tuple(names)
+    for key in ("transcripts", "codebook", "instrument", "responses"):
+        rel = data.get(key, DEFAULT_PATHS[key])
+        target = _resolve(rel, root, key, line(key) if key in data else None, err)
+        if target is None:
+            continue
+        out[key] = target
+        if key in data and not target.exists():
+            err(f"'{key}': {rel} does not exist; fix the path, or remove the line to use "
+                f"the default ({DEFAULT_PATHS[key]})", line(key))
+    out["codings"] = _codings_files(data, root, err)
+    if problems:
+        raise InputError(problems=problems)
+    return StudySettings(**out)
+
+
+def _names(value) -> list[str] | None:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str | int) and not
+                                              isinstance(v, bool) for v in value):
+        return None
+    names = [str(v).strip() for v in value]
+    return names if all(names) else None
+
+
+def _resolve(rel, root: Path, key: str, line: int | None, err) -> Path | None:
+    if not isinstance(rel, str) or not rel.strip():
+        err(f"'{key}' must be a path relative to the study folder, got {rel!r}", line)
+        return None
+    rel = rel.strip()
+    pure = PurePosixPath(rel.replace("\\", "/"))
+    if pure.is_absolute() or re.match(r"^[A-Za-z]:", rel) or ".." in pure.parts:
+        err(f"'{key}': {rel} must be a path inside the study folder (relative, without '..'), "
+            "so that the study is self-contained and its checksums cover it", line)
+        return None
+    return (root / pure).resolve()
+
+
+def _codings_files(data: LineDict, root: Path, err) -> tuple[Path, ...]:
+    raw = data.get("codings", DEFAULT_PATHS["codings"])
+    line = data.line_of("codings") if "codings" in data else None
+    patterns = [raw] if isinstance(raw, str) else raw
+    if not isinstance(patterns, list) or not patterns:
+        err("'codings' must be a glob like data/raw/codings_*.csv or a list of files, got "
+            f"{raw!r}", line)
+        return ()
+    lines = patterns.item_lines if isinstance(patterns, LineList) else [line] * len(patterns)
+    files: list[Path] = []
+    for pattern, pline in zip(patterns, lines, strict=True):
+        pline = pline if line is not None else None
+        target = _resolve(pattern, root, "codings", pline, err)
+        if target is None:
+            continue
+        if _GLOB_CHARS.search(pattern):
+            matched = sorted(Path(m).resolve() for m in glob.glob(os.fspath(target))
+                             if Path(m).is_file() and not _is_template(Path(m)))
+            files.extend(matched)
+        elif target.is_file():
+            files.append(target)
+        else:
+            err(f"'codings': {pattern} does not exist; fix the path or remove it", pline)
+    dup = sorted({f for f in files if files.count(f) > 1})
+    for f in dup:
+        err(f"'codings' names {f.name} more than once; list each coder's file once", line)
+    return tuple(dict.fromkeys(files))
+
+
+def _is_template(p: Path) -> bool:
+    return ".template." in p.name
+
+
+# --------------------------------------------------------------------------- inputs
+
+def _load_corpus(settings: StudySettings, attempt, warn: _Warnings) -> Corpus | None:
+    path = settings.transcripts
+    shown = _shown(path)
+    if path.is_dir() and not transcript_files(path):
+        warn.add(shown, "no transcripts yet: the qualitative analyses (corpus, coding, "
+                 "reliability, themes) are skipped")
+        return None
+    if not path.exists():
+        warn.add(shown, "no transcripts folder: the qualitative analyses (corpus, coding, "
+                 "reliability, themes) are skipped")
+        return None
+    return attempt(read_transcripts, shown)
+
+
+def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Codebook | None,
+                  attempt, problems: list[Problem], warn: _Warnings
+                  ) -> tuple[pd.DataFrame, tuple[tuple[str, int, tuple[str, ...]], ...]]:
+    tables, files = [], []
+    for f in settings.codings:
+        shown = _shown(f)
+        t = attempt(read_codings, shown, corpus=corpus)
+        if t is None:
+            continue
+        t = t.assign(_file=settings.relative(f), _line=_data_lines(f, len(t)))
+        if codebook is not None:
+            t = _drop_unknown_codes(t, codebook, shown, warn)
+        tables.append(t)
+        files.append((settings.relative(f), len(t),
+                      tuple(sorted(t["coder"].astype(str).unique()))))
+    if not tables:
+        if corpus is not None and not settings.codings:
+            warn.add(_shown(settings.transcripts), "no codings files "
+                     f"({_pattern(settings)}): inter-coder reliability and the themes are "
+                     "skipped; code the transcripts (one codings_<coder>.csv per coder)")
+        return empty_codings(), ()
+    codings = pd.concat(tables, ignore_index=True)
+    _check_across_files(codings, settings, problems)
+    coders = sorted(codings["coder"].astype(str).unique())
+    if corpus is None:
+        warn.add(_shown(settings.codings[0]), "codings but no transcripts: the codings cannot "
+                 "be checked or analysed and are ignored")
+    elif len(coders) == 1:
+        warn.add(_shown(settings.codings[0]), f"only one coder ({coders[0]}): inter-coder "
+                 "reliability needs two or more coders and is skipped")
+    return codings.drop(columns=["_file", "_line"]), tuple(files)
+
+
+def _data_lines(path: Path, n: int) -> list[int]:
+    """CSV line of each data row, as :func:`read_codings` keeps them (blank rows skipped)."""
+    rows = csv_rows(read_text_file(path), os.fspath(path))
+    lines = [ln for ln, row in rows[1:] if any(c.strip() for c in row)]
+    return lines if len(lines) == n else list(range(2, n + 2))
+
+
+def _pattern(settings: StudySettings) -> str:
+    if "codings" not in settings.given:
+        return DEFAULT_PATHS["codings"]
+    return "the files 'codings' names in study.yaml"
+
+
+def _check_across_files(codings: pd.DataFrame, settings: StudySettings,
+                        problems: list[Problem]) -> None:
+    """A coding (same span, code and coder) in two files is given twice: an error."""
+    key = ["doc_id", "segment_id", "start", "end", "code", "coder"]
+    again = codings.duplicated(key, keep="first")
+    if not again.any():
+        return
+    first_seen = codings.drop_duplicates(key, keep="first").set_index(key)["_file"]
+    for file, rows in codings[again].groupby("_file", sort=False):
+        origin = first_seen.loc[tuple(rows[key].iloc[0])]
+        if origin == file:
+            continue  # a duplicate inside one file is that file's reader's business
+        r = rows.iloc[0]
+        problems.append(Problem(
+            _shown(settings.path.parent / file),
+            f"{len(rows)} coding(s) also appear in {origin} (e.g. {r.doc_id} segment "
+            f"{r.segment_id}, code {r.code!r}, coder {r.coder!r}); give each coder's codings "
+            "once", int(r["_line"])))
+
+
+def _drop_unknown_codes(t: pd.DataFrame, codebook: Codebook, shown: str,
+                        warn: _Warnings) -> pd.DataFrame:
+    codable = set(codebook.codable_ids)
+    bad = ~t["code"].isin(codable)
+    for code, rows in t[bad].groupby("code", sort=True):
+        first = int(rows["_line"].iloc[0])
+        if code in codebook:
+            why = "is a category of the codebook, not a codable code"
+        else:
+            hint = closest(str(code), codable)
+            why = "is not in the codebook" + (f" (did you mean {hint!r}?)" if hint else "")
+        warn.add(shown, f"code {code!r} ({len(rows)} coding(s)) {why}; these codings are "
+                 "left out; fix the code or add it to the codebook", first)
+    return t[~bad]
+
+
+def _load_survey(settings: StudySettings, attempt, problems: list[Problem],
+                 warn: _Warnings) -> tuple[Instrument | None, pd.DataFrame | None]:
+    inst_path, resp_path = settings.instrument, settings.responses
+    instrument = attempt(Instrument.load, _shown(inst_path)) if inst_path.is_file() else None
+    responses = None
+    if resp_path.is_file():
+        if instrument is not None:
+            responses = attempt(read_responses, _shown(resp_path), instrument)
+        elif not inst_path.is_file():
+            problems.append(Problem(_shown(resp_path), "responses need the survey instrument "
+                                    f"({settings.relative(inst_path)}) that says which columns "
+                                    "are items of which scale; add it"))
+    elif instrument is not None:
+        warn.add(_shown(resp_path), "no survey responses: the survey analyses (psychometrics, "
+                 "image model, the survey side of the joint display) are skipped")
+    elif not inst_path.is_file():
+        warn.add(_shown(inst_path), "no survey instrument: the survey analyses (psychometrics, "
+                 "image model, the survey side of the joint display) are skipped")
+    return instrument, responses
+
+
+def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
+                                 codings: pd.DataFrame, instrument: Instrument | None,
+                                 responses: pd.DataFrame | None, problems: list[Problem],
+                                 warn: _Warnings) -> None:
+    spath = _shown(settings.path)
+    line = settings.lines.get
+    survey_keys = [k for k in ("outcome", "controls", "compare_by") if k in settings.given]
+    if instrument is None or responses is None:
+        for key in survey_keys:
+            warn.add(spath, f"'{key}' is set but the study has no survey; it is ignored",
+                     line(key))
+    else:
+        if settings.outcome is None:
+            warn.add(spath, "no 'outcome': the image model and the effects in the joint display "
+                     "are skipped; name the survey scale the image model explains (one of "
+                     f"{', '.join(instrument.scales)})", None)
+        elif settings.outcome not in instrument.scales:
+            hint = closest(settings.outcome, instrument.scales)
+            problems.append(Problem(spath, f"'outcome': {settings.outcome!r} is not a scale of "
+                                    f"{_shown(settings.instrument)}"
+                                    + (f"; did you mean {hint!r}?" if hint else
+                                       f"; use one of {', '.join(instrument.scales)}"),
+                                    line("outcome")))
+        items = set(instrument.item_names)
+        usable = [c for c in responses.columns if c not in items and c != instrument.id_column]
+        for key in ("controls", "compare_by"):
+            for name in getattr(settings, key):
+                if name not in usable:
+                    hint = closest(name, usable)
+                    problems.append(Problem(
+                        spath, f"'{key}': {name!r} is not a column of "
+                        f"{_shown(settings.responses)}"
+                        + (f"; did you mean {hint!r}?" if hint else
+                           f" (its non-item columns: {', '.join(usable) or 'none'})"),
+                        line(key)))
+        if "compare_by" not in settings.given:
+            warn.add(spath, "no 'compare_by': the group comparisons are skipped; name the "
+                     "demographic columns to compare, e.g. 'compare_by: "
+                     f"[{', '.join(instrument.demographics[:1]) or 'column'}]'", None)
+    if corpus is not None:
+        if "kwic" not in settings.given:
+            warn.add(spath, "no 'kwic': no keyword-in-context tables are made; list terms, "
+                     "e.g. 'kwic: [humas]'", None)
+    elif "kwic" in settings.given:
+        warn.add(spath, "'kwic' is set but the study has no transcripts; it is ignored",
+                 line("kwic"))
+
+
+def _uncoded_document_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings) -> None:
+    coded = set(codings["doc_id"].astype(str))
+    paths = dict(zip(corpus.documents["doc_id"], corpus.documents["path"], strict=True))
+    for doc in corpus.doc_ids:
+        if doc not in coded:
+            warn.add(paths.get(doc), f"no coder coded document {doc!r}: its turns would count "
+                     "as agreed 'no code' units and raise the agreement; code it, or move it "
+                     "out of the transcripts folder")
+
+
+def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
+    docs = corpus.documents.set_index("doc_id")
+    segs = corpus.segments
+    for doc in corpus.doc_ids:
+        if docs.at[doc, "format"] not in ("txt", "md", "docx"):
+            continue  # subtitles carry the speaker in the cue
+        front = front_matter_of(corpus, doc) or {}
+        speakers = front.get("speakers") if isinstance(front, dict) else None
+        declared = [str(s) for s in (speakers if isinstance(speakers, dict | list) else [])]
+        text = corpus.text(doc)
+        first = segs[segs["doc_id"] == doc].head(1)
+        offset = (int(first["line"].iloc[0]) - text.count("\n", 0, int(first["start"].iloc[0]))
+                  if len(first) and pd.notna(first["line"].iloc[0]) else 1)
+        for i, line_text in enumerate(text.split("\n")):
+            m = _MULTIWORD_LABEL.match(line_text)
+            if m is None:
+                continue
+            label = m.group("label")
+            if label in declared or not all(w[0].isupper() for w in label.split()):
+                continue
+            warn.add(docs.at[doc, "path"], f"{label + ':'!r} looks like a speaker label, but "
+                     f"{label!r} is not declared in 'speakers', so this line is read as part of "
+                     f"the turn before it; if it is a speaker, add '\"{label}\": <role>' to "
+                     "'speakers' in the front matter", offset + i)
+

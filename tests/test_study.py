@@ -1,0 +1,310 @@
+"""study.yaml and load_study: one way into a study folder, errors with lines, warnings for
+what is missing (one coder, no survey, no transcripts, uncoded documents, undeclared
+multi-word speaker labels, codes the codebook lacks)."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+import citra_eval as ce
+from citra_eval.study import DEFAULT_PATHS, STUDY_KEYS
+
+RSUD = ROOT / "tests" / "data" / "studies" / "rsud"
+
+
+@pytest.fixture
+def rsud(tmp_path) -> Path:
+    """A writable copy of the fixture study."""
+    root = tmp_path / "rsud"
+    shutil.copytree(RSUD, root)
+    return root
+
+
+def _yaml(root: Path, text: str) -> None:
+    (root / "study.yaml").write_text(text, encoding="utf-8")
+
+
+def _error(root: Path) -> ce.InputError:
+    with pytest.raises(ce.InputError) as exc:
+        ce.load_study(root)
+    return exc.value
+
+
+# --------------------------------------------------------------------------- the two studies
+
+def test_example_study_loads_without_warnings():
+    study = ce.example_study()
+    s = study.settings
+    assert study.root == ce.example_path()
+    assert (s.title.startswith("Strategi humas"), s.lang, s.illustrative, s.seed) == (
+        True, "id", True, 0)
+    assert (s.outcome, s.controls, s.kwic) == ("CITRA", ("district",), ("bamara",))
+    assert s.transcripts == ce.example_path("transcripts")
+    assert [p.name for p in s.codings] == ["codings_A.csv", "codings_B.csv"]
+    assert study.coders == ["A", "B"] and study.n_coders == 2
+    assert len(study.corpus) == 11 and len(study.responses) == 400
+    assert study.has_transcripts and study.has_survey and study.has_codings
+    assert list(study.codings.columns[:6]) == list(ce.CODING_COLUMNS)
+    assert len(study.codings) == 253 + 261  # README: "253 + 261 manual codings"
+    assert study.warnings == ()
+    assert study.summary()[0] == "transcripts: 11 documents, 442 segments"
+
+
+def test_fixture_study_takes_its_own_names():
+    study = ce.load_study(RSUD)
+    s = study.settings
+    assert (s.outcome, s.controls, s.kwic) == ("PERSEPSI_RS", ("unit_layanan", "jenis_pasien"),
+                                              ("humas", "viral"))
+    assert study.instrument.id_column == "no_responden"
+    assert study.corpus.doc_ids == ["WWC-01", "WWC-02", "WWC-03", "WWC-04"]
+    assert study.warnings == ()  # "Bu Rina" is declared: not a suspicious label
+    assert s.given == frozenset({"title", "lang", "illustrative", "outcome", "controls",
+                                 "compare_by", "kwic", "seed"})
+
+
+def test_study_is_frozen_and_repr_is_short():
+    study = ce.load_study(RSUD)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        study.corpus = None
+    assert repr(study) == ("Study('Komunikasi humas RSUD Galuh Lirang (fiktif, data uji)', "
+                           "4 documents, 2 coder(s), 220 respondents)")
+
+
+def test_found_from_a_subfolder_and_refused_outside(rsud, tmp_path, monkeypatch):
+    monkeypatch.chdir(rsud / "data" / "raw")
+    study = ce.load_study()
+    assert study.root == rsud.resolve()
+    # files are named relative to the current folder: no machine paths in messages
+    assert study.corpus.documents["path"].iloc[0] == "../../interview_transcripts/WWC-01.txt"
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    with pytest.raises(ce.InputError, match="not inside a study folder") as exc:
+        ce.load_study()
+    assert "citra-eval init" in str(exc.value)
+    assert ce.find_study_root(rsud / "study.yaml") == rsud.resolve()
+
+
+def test_overrides_for_lang_and_seed():
+    study = ce.load_study(RSUD, lang="en", seed=7)
+    assert (study.settings.lang, study.settings.seed) == ("en", 7)
+    with pytest.raises(ValueError, match="lang"):
+        ce.load_study(RSUD, lang="fr")
+    with pytest.raises(TypeError, match="seed"):
+        ce.load_study(RSUD, seed="1")
+
+
+# --------------------------------------------------------------------------- study.yaml errors
+
+def test_unknown_key_has_line_and_suggestion(rsud):
+    _yaml(rsud, "title: T\nlang: id\noutcom: PERSEPSI_RS\n")
+    err = _error(rsud)
+    assert err.format() == ("error: " + str(rsud / "study.yaml") + ":3: unknown key 'outcom' "
+                            "in study.yaml; did you mean 'outcome'?")
+
+
+@pytest.mark.parametrize("text, line, fragment", [
+    ("lang: id\n", 1, "'title' is missing"),
+    ("title: ''\n", 1, "'title' must be a non-empty text"),
+    ("title: T\nlang: fr\n", 2, "'lang' must be id or en, got 'fr'"),
+    ("title: T\nillustrative: ya\n", 2, "'illustrative' must be true or false"),
+    ("title: T\nseed: -1\n", 2, "'seed' must be a whole number"),
+    ("title: T\nseed: 1.5\n", 2, "'seed' must be a whole number"),
+    ("title: T\ncontrols: {a: 1}\n", 2, "'controls' must be a list of names"),
+    ("title: T\nkwic: [humas, humas]\n", 2, "'kwic' lists humas more than once"),
+    ("title: T\ntranscripts: /etc\n", 2, "must be a path inside the study folder"),
+    ("title: T\ncodebook: ../codebook.yaml\n", 2, "must be a path inside the study folder"),
+    ("title: T\ninstrument: data/raw/nope.yaml\n", 2, "data/raw/nope.yaml does not exist"),
+    ("title: T\ncodings:\n  - data/raw/codings_A.csv\n  - data/raw/codings_C.csv\n", 4,
+     "data/raw/codings_C.csv does not exist"),
+    ("title: T\ncodings: [data/raw/codings_A.csv, data/raw/codings_A.csv]\n", 2,
+     "names codings_A.csv more than once"),
+    ("- title\n", 1, "must be 'key: value' lines"),
+    ("", 1, "study.yaml is empty"),
+    ("title: T\ntitle: U\n", 2, "duplicate key 'title'"),
+])
+def test_bad_settings_are_input_errors_with_lines(rsud, text, line, fragment):
+    _yaml(rsud, text)
+    err = _error(rsud)
+    assert err.line == line, err
+    assert fragment in err.message, err.message
+    assert err.path.endswith("study.yaml")
+
+
+def test_every_problem_is_reported_at_once(rsud):
+    _yaml(rsud, "lang: xx\nseed: no\nkwik: [a]\n")
+    err = _error(rsud)
+    assert [p.line for p in err.problems] == [3, 1, 1, 2]
+
+
+def test_settings_checked_against_the_survey(rsud):
+    _yaml(rsud, "title: T\noutcome: PERSEPSI\ncontrols: [unit_layan]\ncompare_by: [usia, x]\n")
+    err = _error(rsud)
+    msgs = [(p.line, p.message) for p in err.problems]
+    assert msgs[0][0] == 2 and "'outcome': 'PERSEPSI' is not a scale" in msgs[0][1]
+    assert "did you mean 'PERSEPSI_RS'?" in msgs[0][1]
+    assert msgs[1][0] == 3 and "did you mean 'unit_layanan'?" in msgs[1][1]
+    assert msgs[2][0] == 4 and "'x' is not a column" in msgs[2][1]
+    assert len(msgs) == 3  # usia is a column
+
+
+def test_reader_errors_come_with_their_files(rsud):
+    (rsud / "data" / "raw" / "codebook.yaml").write_text("codebook: x\ncodes: []\n")
+    (rsud / "data" / "raw" / "survey_responses.csv").write_text("nope\n1\n")
+    err = _error(rsud)
+    paths = {p.path for p in err.problems}
+    assert "data/raw/codebook.yaml" not in paths  # shown relative to the current folder...
+    assert any(p.endswith("data/raw/codebook.yaml") for p in paths)
+    assert any(p.endswith("data/raw/survey_responses.csv") for p in paths)
+
+
+def test_custom_paths(rsud):
+    (rsud / "interview_transcripts").rename(rsud / "wawancara")
+    (rsud / "data" / "raw" / "codings_A.csv").rename(rsud / "koder1.csv")
+    _yaml(rsud, "title: T\ntranscripts: wawancara\ncodings: [koder1.csv, data/raw/codings_B.csv]"
+          "\noutcome: PERSEPSI_RS\ncompare_by: [usia]\nkwic: [humas]\n")
+    study = ce.load_study(rsud)
+    assert len(study.corpus) == 4 and study.coders == ["A", "B"]
+    assert [f[0] for f in study.coding_files] == ["koder1.csv", "data/raw/codings_B.csv"]
+    assert study.warnings == ()
+
+
+# --------------------------------------------------------------------------- warnings
+
+def test_one_coder_is_a_warning(rsud):
+    (rsud / "data" / "raw" / "codings_B.csv").unlink()
+    study = ce.load_study(rsud)
+    assert study.coders == ["A"] and study.n_coders == 1
+    assert len(study.warnings) == 1
+    assert study.warnings[0].startswith("warning: ")
+    assert "codings_A.csv: only one coder (A): inter-coder reliability" in study.warnings[0]
+
+
+def test_no_survey_is_a_warning(rsud):
+    for f in ("instrument.yaml", "survey_responses.csv"):
+        (rsud / "data" / "raw" / f).unlink()
+    study = ce.load_study(rsud)
+    assert not study.has_survey and study.instrument is None and study.responses is None
+    text = "\n".join(study.warnings)
+    assert "no survey instrument: the survey analyses" in text
+    # the survey keys of study.yaml are named, with their lines
+    for key, line in (("outcome", 5), ("controls", 6), ("compare_by", 7)):
+        assert f"study.yaml:{line}: '{key}' is set but the study has no survey" in text
+
+
+def test_instrument_without_responses_and_responses_without_instrument(rsud):
+    (rsud / "data" / "raw" / "survey_responses.csv").unlink()
+    study = ce.load_study(rsud)
+    assert study.instrument is not None and not study.has_survey
+    assert any("no survey responses" in w for w in study.warnings)
+    shutil.copy(RSUD / "data" / "raw" / "survey_responses.csv", rsud / "data" / "raw")
+    (rsud / "data" / "raw" / "instrument.yaml").unlink()
+    err = _error(rsud)
+    assert err.path.endswith("survey_responses.csv") and "need the survey instrument" in str(err)
+
+
+def test_no_transcripts_is_a_warning(rsud):
+    for f in (rsud / "interview_transcripts").iterdir():
+        f.unlink()
+    for f in ("codings_A.csv", "codings_B.csv"):
+        (rsud / "data" / "raw" / f).unlink()
+    (rsud / "interview_transcripts" / "INF01.template.txt").write_text("not a transcript")
+    study = ce.load_study(rsud)
+    assert study.corpus is None and not study.has_transcripts and study.n_coders == 0
+    assert list(study.codings.columns[:6]) == list(ce.CODING_COLUMNS) and study.codings.empty
+    assert study.has_survey
+    text = "\n".join(study.warnings)
+    assert "no transcripts yet: the qualitative analyses" in text
+    assert "'kwic' is set but the study has no transcripts" in text
+
+
+def test_missing_keys_say_what_is_skipped(rsud):
+    _yaml(rsud, "title: T\n")
+    study = ce.load_study(rsud)
+    text = "\n".join(study.warnings)
+    assert "no 'outcome': the image model" in text and "PERSEPSI_RS" in text
+    assert "no 'compare_by': the group comparisons are skipped" in text
+    assert "no 'kwic': no keyword-in-context tables" in text
+    assert (study.settings.lang, study.settings.seed, study.settings.illustrative) == (
+        "id", 0, False)
+
+
+def test_uncoded_document_is_named(rsud):
+    src = (rsud / "interview_transcripts" / "WWC-02.txt").read_text(encoding="utf-8")
+    (rsud / "interview_transcripts" / "WWC-05.txt").write_text(
+        src.replace("id: WWC-02", "id: WWC-05"), encoding="utf-8")
+    study = ce.load_study(rsud)
+    assert len(study.warnings) == 1
+    assert study.warnings[0].startswith("warning: ")
+    assert "interview_transcripts/WWC-05.txt: no coder coded document 'WWC-05'" in \
+        study.warnings[0]
+
+
+def test_undeclared_multiword_speaker_label(rsud):
+    path = rsud / "interview_transcripts" / "WWC-02.txt"
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    n = text.count("\n") + 1  # appended lines continue the last turn: offsets stay valid
+    path.write_text(text + "\nPak S: Ulun setuju, humas harus cepat menjawab.\n"
+                    "[00:10:02] Bu Dokter Ani: Betul.\nTapi kalau: ini bukan label.\n"
+                    "jadi begitu Pak: bukan label juga.\n", encoding="utf-8")
+    study = ce.load_study(rsud)
+    labels = [w for w in study.warnings if "looks like a speaker label" in w]
+    assert len(labels) == 2, study.warnings
+    assert f"WWC-02.txt:{n + 1}: 'Pak S:' looks like a speaker label" in labels[0]
+    assert f"WWC-02.txt:{n + 2}: 'Bu Dokter Ani:'" in labels[1]
+    assert "add '\"Pak S\": <role>' to 'speakers'" in labels[0]
+
+
+def test_undeclared_label_in_a_crlf_file_has_the_right_line(rsud):
+    path = rsud / "interview_transcripts" / "WWC-04.txt"
+    data = path.read_bytes().rstrip(b"\r\n")
+    assert b"\r\n" in data
+    n = data.count(b"\n") + 1
+    path.write_bytes(data + b"\r\nIbu Kepala Ruangan: tambahan.\r\n")
+    study = ce.load_study(rsud)
+    assert any(f"WWC-04.txt:{n + 1}: 'Ibu Kepala Ruangan:'" in w for w in study.warnings), \
+        study.warnings
+
+
+def test_codes_the_codebook_lacks_are_warned_and_left_out(rsud):
+    path = rsud / "data" / "raw" / "codings_B.csv"
+    text = path.read_text(encoding="utf-8")
+    n_before = len(ce.load_study(rsud).codings)
+    first = text.split("\n")[1]
+    code = first.split(",")[4]
+    path.write_text(text.replace(first, first.replace(f",{code},", ",pengadu4n,"), 1),
+                    encoding="utf-8")
+    study = ce.load_study(rsud)
+    assert len(study.codings) == n_before - 1
+    (w,) = [w for w in study.warnings if "pengadu4n" in w]
+    assert "codings_B.csv:2: code 'pengadu4n' (1 coding(s)) is not in the codebook (did you " \
+           "mean 'pengaduan'?)" in w
+
+
+def test_a_coding_in_two_files_is_an_error(rsud):
+    a = rsud / "data" / "raw" / "codings_A.csv"
+    row = a.read_text(encoding="utf-8").split("\n")[3]
+    with (rsud / "data" / "raw" / "codings_B.csv").open("a", encoding="utf-8") as f:
+        f.write(row + "\n")
+    err = _error(rsud)
+    assert err.path.endswith("codings_B.csv")
+    assert "1 coding(s) also appear in data/raw/codings_A.csv" in err.message
+    n_b = len((rsud / "data" / "raw" / "codings_B.csv").read_text().strip().split("\n"))
+    assert err.line == n_b
+
+
+def test_templates_are_not_data(rsud):
+    (rsud / "interview_transcripts" / "WWC-09.template.txt").write_text("--- broken")
+    (rsud / "data" / "raw" / "codings_Z.template.csv").write_text("doc_id\n")
+    study = ce.load_study(rsud)
+    assert len(study.corpus) == 4 and study.coders == ["A", "B"]
+
+
+def test_schema_lists_every_key():
+    assert set(STUDY_KEYS) == {"title", "lang", "illustrative", "outcome", "controls",
+                               "compare_by", "kwic", "seed", *DEFAULT_PATHS}
