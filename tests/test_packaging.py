@@ -70,3 +70,37 @@ def test_import_leaves_heavy_libraries_for_later():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=env, check=True)
     assert out.stdout.strip() == "", f"imported at package import: {out.stdout.strip()}"
+
+
+def _imported_distributions() -> set[str]:
+    """Distributions whose modules the library imports (anywhere in src/citra_eval)."""
+    import ast
+    import importlib.metadata
+    import sys
+
+    modules: set[str] = set()
+    for f in (ROOT / "src" / "citra_eval").rglob("*.py"):
+        if f.name == "conftest.py":  # doctest set-up, not the library
+            continue
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules.add(node.module.split(".")[0])
+    modules -= set(sys.stdlib_module_names) | {"citra_eval"}
+    dists = importlib.metadata.packages_distributions()
+    return {d.lower().replace("_", "-") for m in modules for d in dists.get(m, [m])}
+
+
+def test_runtime_dependencies_are_what_the_library_imports():
+    """Runtime dependencies are exactly the distributions src/ imports; test oracles such as
+    krippendorff belong to the ``dev`` extra, notebook tooling to ``notebooks``."""
+    declared = {_name(r) for r in _pyproject()["dependencies"]}
+    imported = _imported_distributions()
+    optional = {_name(r) for extra in _pyproject()["optional-dependencies"].values()
+                for r in extra}
+    undeclared = imported - declared - optional
+    assert not undeclared, f"imported but not declared in pyproject dependencies: {undeclared}"
+    # used by name, not by import: pandas' Excel engine (DataFrame.to_excel(engine="openpyxl"))
+    unused = declared - imported - {"openpyxl"}
+    assert not unused, f"declared as runtime dependencies but never imported: {unused}"
