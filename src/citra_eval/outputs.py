@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._files import write_bytes, write_text
+from ._files import neutralise_frame, write_bytes, write_text
 from .errors import InputError, Problem
 
 __all__ = [
@@ -253,7 +253,7 @@ def _table_text(frame: pd.DataFrame, decimals: int | Mapping[str, int], index: b
             df[col] = (_format_p(values) if _is_p_value(col) and not isinstance(decimals, Mapping)
                        else _format_float(values, int(d)))
     buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n", na_rep="")
+    neutralise_frame(df).to_csv(buf, index=False, lineterminator="\n", na_rep="")
     return buf.getvalue()
 
 
@@ -302,7 +302,9 @@ def save_table(frame: pd.DataFrame, name: str, *, out_dir: str | os.PathLike = "
     -----
     UTF-8 without byte-order mark, LF line ends, comma-separated, minimal quoting; floats
     rounded half-to-even to ``decimals`` digits and printed fixed-point (``-0.0`` becomes
-    ``0.0``); missing values are empty cells; booleans are ``true``/``false``. Two kinds of
+    ``0.0``); missing values are empty cells; booleans are ``true``/``false``; text a
+    spreadsheet would run as a formula (starting with ``= + - @``, tab or CR) gets a leading
+    ``'`` (see ``docs/security.md``). Two kinds of
     float column are printed as what they are: counts (names starting with ``n_`` holding
     whole numbers, made float by a missing value) as integers, and p values (``p``,
     ``p_*``, ``p-*``) with 4 significant digits (``3.1e-08``, not ``0.0000``) unless

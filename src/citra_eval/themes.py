@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._files import atomic_write, write_csv
+from ._files import atomic_write, neutralise_workbook, write_csv
 from ._validation import check_type
 from .autocoding import Matcher, coding_units
 from .corpus import Corpus
@@ -330,7 +330,9 @@ def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
         The table to write; its index becomes the first column.
     path : str or path
         Target file; the suffix (``.csv`` or ``.xlsx``) picks the format. XLSX uses
-        openpyxl. The file is written to a temporary name and renamed.
+        openpyxl. The file is written to a temporary name and renamed. Text that a
+        spreadsheet would run as a formula is neutralised (a ``'`` prefix in CSV, a text
+        cell with Excel's quote prefix in XLSX; see ``docs/security.md``).
 
     Returns
     -------
@@ -352,8 +354,10 @@ def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
     if suffix == ".csv":
         write_csv(matrix, path, index=True)
     elif suffix == ".xlsx":
-        with atomic_write(path, "wb", encoding=None, newline=None) as fh:
-            matrix.to_excel(fh, engine="openpyxl", sheet_name="matrix")
+        with (atomic_write(path, "wb", encoding=None, newline=None) as fh,
+              pd.ExcelWriter(fh, engine="openpyxl") as writer):
+            matrix.to_excel(writer, sheet_name="matrix")
+            neutralise_workbook(writer.book)
     else:
         raise ValueError(f"path must end in .csv or .xlsx, got {os.fspath(path)!r}")
 

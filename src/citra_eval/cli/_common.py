@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, Problem
 
 
 class Problems(list):
@@ -30,9 +34,6 @@ def check_out(path: str, *, folder: bool, flag: str = "--out",
     Catches an output of the wrong kind (a file where a folder is wanted and the other way
     round), a path running through an existing file, and a folder without write permission.
     """
-    import os
-    from pathlib import Path
-
     p = Path(path)
     if folder and p.exists() and not p.is_dir():
         raise InputError(f"{flag} must be a folder, but this is a file; choose another name",
@@ -50,6 +51,127 @@ def check_out(path: str, *, folder: bool, flag: str = "--out",
     if not os.access(parent, os.W_OK | os.X_OK):
         raise InputError(f"no permission to write {path} into this folder; choose another "
                          "output path", path=str(parent))
+
+
+#: A study's raw-data folders (relative to the study root); existing files in them are
+#: replaced only with --force.
+RAW_FOLDERS = ("data/raw", "interview_transcripts")
+
+
+def add_force(parser: argparse.ArgumentParser) -> None:
+    """The ``--force`` option of every command that writes files."""
+    parser.add_argument("--force", action="store_true",
+                        help="replace existing raw data of a study, or write into a folder "
+                             "holding other files (the command's own outputs are replaced, "
+                             "other files kept)")
+
+
+def _real(path: str | os.PathLike) -> Path:
+    return Path(os.path.realpath(os.path.abspath(path)))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def study_raw_folders(path: str | os.PathLike) -> list[Path]:
+    """The raw-data folders of the study ``path`` lies in (a folder with ``study.yaml``, or
+    with both ``interview_transcripts/`` and ``data/raw/``), or ``[]`` outside a study."""
+    here = _real(path)
+    for root in (here, *here.parents):
+        if (root / "study.yaml").is_file() or all((root / d).is_dir() for d in RAW_FOLDERS):
+            return [root / d for d in RAW_FOLDERS]
+    return []
+
+
+def check_outputs(*, inputs: Mapping[str, str | Iterable[str] | None],
+                  files: Mapping[str, str | None] | None = None,
+                  folders: Mapping[str, tuple[str | None, Iterable[str]]] | None = None,
+                  force: bool = False) -> None:
+    """Refuse outputs that would destroy data, before anything is read or written.
+
+    Parameters
+    ----------
+    inputs : mapping
+        ``{option: path or paths}`` of everything the command reads (files or folders).
+    files : mapping
+        ``{option: path}`` of the files the command writes.
+    folders : mapping
+        ``{option: (path, managed names)}`` of the folders the command writes into; the
+        managed names are the entries it writes there (replaced on every run).
+    force : bool
+        ``--force`` was given.
+
+    Raises
+    ------
+    InputError
+        An output is one of the inputs, lies inside an input folder, or would hold an
+        input; an output file would replace an existing file of a study's raw data (without
+        ``--force``); an output folder holds files the command did not write (without
+        ``--force``). Every problem is reported.
+    """
+    ins: list[tuple[str, str, Path]] = []
+    for flag, value in inputs.items():
+        for v in [value] if isinstance(value, str | os.PathLike) else (value or []):
+            ins.append((flag, os.fspath(v), _real(v)))
+    problems: list[Problem] = []
+    seen: dict[Path, str] = {}
+    for flag, path in [*(files or {}).items(), *((f, p) for f, (p, _) in (folders or {}).items())]:
+        if path is not None and seen.setdefault(_real(path), flag) != flag:
+            problems.append(Problem(path, f"{flag} and {seen[_real(path)]} name the same "
+                                    "path; give each output its own"))
+    for flag, path in (files or {}).items():
+        if path is None:
+            continue
+        check_out(path, folder=False, flag=flag, example=Path(path).name or "out.csv")
+        clashes = _clashes(flag, path, ins)
+        problems += clashes
+        target = _real(path)
+        if not clashes and target.exists() and not force and any(
+                _inside(target, raw) for raw in study_raw_folders(target.parent)):
+            problems.append(Problem(path, f"{flag} would replace this raw-data file of the "
+                                    "study; choose another output, or give --force to "
+                                    "replace it"))
+    for flag, (path, managed) in (folders or {}).items():
+        if path is None:
+            continue
+        check_out(path, folder=True, flag=flag)
+        managed = set(managed)
+        problems += _clashes(flag, path, ins, managed=managed)
+        target = _real(path)
+        if target.is_dir() and not force:
+            other = sorted(p.name for p in target.iterdir() if p.name not in managed)
+            if other:
+                shown = ", ".join(other[:5]) + (f" and {len(other) - 5} more"
+                                                if len(other) > 5 else "")
+                problems.append(Problem(path, f"{flag} is a folder holding files this command "
+                                        f"does not write ({shown}); choose an empty or new "
+                                        "folder, or give --force (the command's own files "
+                                        "are then replaced and the others kept)"))
+            raw = [r for r in study_raw_folders(target) if _inside(target, r)]
+            if raw and any((target / m).exists() for m in managed):
+                problems.append(Problem(path, f"{flag} lies in the study's raw data and "
+                                        "already holds this command's files; choose another "
+                                        "folder, or give --force to replace them"))
+    if problems:
+        raise InputError(problems=problems)
+
+
+def _clashes(flag: str, path: str, ins: list[tuple[str, str, Path]], *,
+             managed: Iterable[str] | None = None) -> list[Problem]:
+    target = _real(path)
+    out = []
+    for in_flag, in_path, real in ins:
+        if target == real:
+            out.append(Problem(path, f"{flag} is one of the command's inputs ({in_flag}); "
+                               "writing it would destroy the input, choose another name"))
+        elif real.is_dir() and _inside(target, real):
+            out.append(Problem(path, f"{flag} lies inside the input folder {in_path} "
+                               f"({in_flag}); write outside the inputs"))
+        elif managed is not None and any(_inside(real, target / m) for m in managed):
+            out.append(Problem(path, f"{flag} would replace the input {in_path} ({in_flag}); "
+                               "choose another folder"))
+    return out
 
 
 def progress(verbose: bool):

@@ -11,7 +11,7 @@ from ..codings import read_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem
 from ..intercoder import agreement, disagreements
-from ._common import Problems, check_out
+from ._common import Problems, add_force, check_outputs
 
 
 def _add_agree(sub: argparse._SubParsersAction) -> None:
@@ -45,6 +45,7 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
                    help="skip the set-valued (MASI) alpha of the ALL row (slow on huge tables)")
     p.add_argument("--disagreements", metavar="FILE.csv",
                    help="also write every disputed segment with its text and each coder's codes")
+    add_force(p)
     p.set_defaults(func=_run_agree)
 
 
@@ -52,10 +53,10 @@ def _run_agree(args: argparse.Namespace) -> int:
     import pandas as pd
 
 
-    check_out(args.out, folder=False, example="agreement.csv")
-    if args.disagreements:
-        check_out(args.disagreements, folder=False, flag="--disagreements",
-                   example="disagreements.csv")
+    check_outputs(inputs={"--transcripts": args.transcripts, "--codings": args.codings,
+                          "--codebook": args.codebook},
+                  files={"--out": args.out, "--disagreements": args.disagreements},
+                  force=args.force)
     problems = Problems()
     attempt = problems.attempt
     if args.n_boot < 0:

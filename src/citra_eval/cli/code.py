@@ -11,7 +11,7 @@ from ..codebook import Codebook
 from ..codings import write_codings
 from ..corpus import read_transcripts
 from ..errors import Problem
-from ._common import Problems, check_out
+from ._common import Problems, add_force, check_outputs
 
 
 def _add_code(sub: argparse._SubParsersAction) -> None:
@@ -29,6 +29,7 @@ def _add_code(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--include-interviewer", action="store_true",
                    help="also code the interviewer's turns")
     p.add_argument("--coder", default="auto", help="value of the coder column (default auto)")
+    add_force(p)
     p.set_defaults(func=_run_code)
 
 
@@ -36,7 +37,8 @@ def _run_code(args: argparse.Namespace) -> int:
     from pathlib import Path
 
 
-    check_out(args.out, folder=False, example="codings_auto.csv")
+    check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook},
+                  files={"--out": args.out}, force=args.force)
     problems = Problems()
     corpus = problems.attempt(read_transcripts, args.transcripts)
     codebook = problems.attempt(Codebook.load, args.codebook)

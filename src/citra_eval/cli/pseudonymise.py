@@ -11,7 +11,7 @@ from ..corpus import read_transcripts
 from ..errors import InputError
 from ..pseudonymisation import load_key, pseudonymise, reidentify
 from ..qdpx import front_matter_of, transcript_source
-from ._common import Problems, check_out
+from ._common import Problems, add_force, check_outputs
 
 
 def _add_pseudonymise(sub: argparse._SubParsersAction) -> None:
@@ -33,6 +33,7 @@ def _add_pseudonymise(sub: argparse._SubParsersAction) -> None:
                         "here, outside OUT; keep it apart from the shared data")
     p.add_argument("--with-originals", action="store_true",
                    help="put the originals into OUT/pseudonymisation_report.csv as well")
+    add_force(p)
     p.set_defaults(func=_run_pseudonymise)
 
 
@@ -40,9 +41,8 @@ def _run_pseudonymise(args: argparse.Namespace) -> int:
     from pathlib import Path
 
 
-    check_out(args.out, folder=True)
-    if args.key_out:
-        check_out(args.key_out, folder=False, flag="--key-out", example="key.csv")
+    check_outputs(inputs=_inputs(args), files={"--key-out": args.key_out},
+                  folders={"--out": (args.out, (*WRITTEN, REPORT))}, force=args.force)
     out = Path(args.out).resolve()
     if args.key_out and out in Path(args.key_out).resolve().parents:
         raise InputError("the re-identification key must be stored apart from the "
@@ -56,7 +56,7 @@ def _run_pseudonymise(args: argparse.Namespace) -> int:
     report = result.report if args.with_originals else result.public_report()
     _write_transcripts_and_codings(
         out, corpus, result, names, lambda doc, front: _map_strings(front, result.apply),
-        inside={"pseudonymisation_report.csv": report},
+        inside={REPORT: report},
         outside={args.key_out: result.report} if args.key_out else {})
     counts = result.report[result.report["field"] == "text"]["kind"].value_counts()
     what = ", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing"
@@ -64,6 +64,15 @@ def _run_pseudonymise(args: argparse.Namespace) -> int:
     if not args.key_out:
         print("note: no --key-out given: detected e-mails, phones and NIKs cannot be restored")
     return 0
+
+
+#: What both commands write into --out (replaced on every run), and pseudonymise's report.
+WRITTEN = ("transcripts", "codings")
+REPORT = "pseudonymisation_report.csv"
+
+
+def _inputs(args: argparse.Namespace) -> dict:
+    return {"--transcripts": args.transcripts, "--key": args.key, "--codings": args.codings}
 
 
 def _corpus_and_codings(args: argparse.Namespace, problems: Problems):
@@ -97,7 +106,7 @@ def _write_transcripts_and_codings(out, corpus, result, names, map_front, *,
             front = map_front(doc, front)
             front["id"] = doc
         sources[doc] = transcript_source(result.corpus, doc, front=front)
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, managed=(*WRITTEN, *(inside or {}))) as tmp:
         for doc, text in sources.items():
             write_text(tmp / "transcripts" / f"{doc}.txt", text)
         for i, name in enumerate(names):
@@ -122,6 +131,7 @@ def _add_reidentify(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--codings", metavar="FILE", nargs="*", default=[],
                    help="pseudonymised codings CSV file(s)")
     p.add_argument("--out", metavar="DIR", required=True, help="folder to write into")
+    add_force(p)
     p.set_defaults(func=_run_reidentify)
 
 
@@ -129,7 +139,7 @@ def _run_reidentify(args: argparse.Namespace) -> int:
     from pathlib import Path
 
 
-    check_out(args.out, folder=True)
+    check_outputs(inputs=_inputs(args), folders={"--out": (args.out, WRITTEN)}, force=args.force)
     problems = Problems()
     corpus, codings, names = _corpus_and_codings(args, problems)
     problems.raise_any()

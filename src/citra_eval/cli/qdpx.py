@@ -10,7 +10,8 @@ from ..codebook import Codebook
 from ..codings import empty_codings, read_codings
 from ..corpus import read_transcripts
 from ..qdpx import read_qdpx, write_qdpx
-from ._common import Problems, check_out
+from ..qdpx.project import SAVED_ENTRIES
+from ._common import Problems, add_force, check_outputs
 
 
 def _add_qdpx(sub: argparse._SubParsersAction) -> None:
@@ -29,6 +30,7 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
                    help="count positions in code points (the REFI-QDA standard, default) or in "
                         "UTF-16 units (for NVivo, where an emoji counts 2)")
     e.add_argument("--out", metavar="FILE.qdpx", required=True, help="the project to write")
+    add_force(e)
     e.set_defaults(func=_run_qdpx_export)
     i = qsub.add_parser("import", help="read a .qdpx project into transcripts, codebook, codings",
                         description="Read a .qdpx into OUT/transcripts/*.txt, "
@@ -45,6 +47,7 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--crlf", type=int, choices=[1, 2],
                    help="a CRLF line end counts as 2 positions (as stored) or 1; default: "
                         "detected")
+    add_force(i)
     i.set_defaults(func=_run_qdpx_import)
 
 
@@ -63,7 +66,9 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
     import pandas as pd
 
 
-    check_out(args.out, folder=False)
+    check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook,
+                          "--codings": args.codings}, files={"--out": args.out},
+                  force=args.force)
     corpus, codebook, tables = _read_inputs(args)
     codings = pd.concat(tables, ignore_index=True) if tables else empty_codings()
     write_qdpx(args.out, corpus, codebook, codings, name=args.name, positions=args.positions)
@@ -74,7 +79,8 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
 
 def _run_qdpx_import(args: argparse.Namespace) -> int:
 
-    check_out(args.out, folder=True)
+    check_outputs(inputs={"FILE.qdpx": args.file}, folders={"--out": (args.out, SAVED_ENTRIES)},
+                  force=args.force)
     project = read_qdpx(args.file, language=args.language, spanning=args.spanning,
                         positions=args.positions, crlf=args.crlf)
     project.save(args.out)

@@ -10,7 +10,7 @@ from ..errors import InputError
 from ..psychometrics import item_statistics, scale_reliability
 from ..regression import image_model
 from ..survey import Instrument, likert_table, read_responses, score_scales
-from ._common import check_out
+from ._common import add_force, check_outputs
 
 
 def _add_survey(sub: argparse._SubParsersAction) -> None:
@@ -29,14 +29,21 @@ def _add_survey(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--min-items", type=int, default=None,
                    help="answered items needed for a scale score (default 1)")
     p.add_argument("--lang", default="id", help="language of labels (id or en)")
+    add_force(p)
     p.set_defaults(func=_run_survey)
+
+
+#: The tables ``survey`` writes into --out (an earlier run's are replaced).
+TABLES = ("scale_scores.csv", "reliability.csv", "item_statistics.csv", "likert.csv",
+          "image_model.csv")
 
 
 def _run_survey(args: argparse.Namespace) -> int:
     from pathlib import Path
 
 
-    check_out(args.out, folder=True)
+    check_outputs(inputs={"--instrument": args.instrument, "--responses": args.responses},
+                  folders={"--out": (args.out, TABLES)}, force=args.force)
     instrument = Instrument.load(args.instrument)
     responses = read_responses(args.responses, instrument)
     if args.min_items is not None and args.min_items < 1:
@@ -61,7 +68,7 @@ def _run_survey(args: argparse.Namespace) -> int:
     if outcome in instrument.scales:
         tables["image_model.csv"] = image_model(responses, instrument, outcome=outcome,
                                                 controls=controls, min_items=args.min_items)
-    with atomic_dir(args.out) as tmp:
+    with atomic_dir(args.out, managed=TABLES) as tmp:
         for name, table in tables.items():
             write_csv(table, Path(tmp) / name)
     for name, table in tables.items():

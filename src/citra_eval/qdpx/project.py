@@ -18,6 +18,9 @@ from ..corpus import (
 from .positions import ConventionChoice
 from .write import write_qdpx
 
+#: What :meth:`Project.save` writes into its folder (replaced wholesale on every save).
+SAVED_ENTRIES = ("transcripts", "codebook.yaml", "codings.csv")
+
 
 @dataclass
 class Project:
@@ -83,10 +86,12 @@ class Project:
 
         ``transcripts/<doc_id>.txt`` (front matter + text, so the codings' offsets slice
         them), ``codebook.yaml`` (when the project has codes) and ``codings.csv``; returns
-        the files written (relative to ``folder``).
+        the files written (relative to ``folder``). These entries replace any of the same
+        name in ``folder`` (transcripts of an earlier save do not linger); other files
+        there are kept.
         """
 
-        with atomic_dir(folder) as tmp:
+        with atomic_dir(folder, managed=SAVED_ENTRIES) as tmp:
             write_transcripts(self.corpus, tmp / "transcripts")
             if self.codebook.codes:
                 self.codebook.save(tmp / "codebook.yaml")

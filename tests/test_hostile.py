@@ -1,0 +1,346 @@
+"""Hostile input, round two (issue 16): every case of the adversarial probe, each with its
+constructed input, each under a time and memory bound.
+
+The bounds (``LIMIT_S`` seconds, ``LIMIT_MEM`` bytes of address space) are safety nets
+against hangs and memory blow-ups, not performance claims (those live in benchmarks/): a
+regression fails here instead of hanging CI. Risky cases run in a separate process with
+``resource`` limits, killed with their whole process group on timeout.
+
+Test names carry the issue's item number (``test_01_...`` to ``test_15_...``).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LIMIT_S = 60
+LIMIT_MEM = 2 << 30
+
+TRANSCRIPT = ("---\nid: INF01\ngroup: pemerintah\nspeakers: {P: interviewer, I: informant}\n---\n"
+              "P: Apa strategi humas?\nI: Kami bermitra dengan media.\n")
+CODEBOOK = ("codebook: demo\nlanguage: id\ncodes:\n  - id: strategi\n    label: Strategi\n"
+            "    codable: false\n    children:\n      - id: kerja_sama\n        label: Kerja sama\n"
+            "        patterns: [bermitra]\n")
+CODINGS = "doc_id,segment_id,start,end,code,coder\nINF01,2,31,39,kerja_sama,A\n"
+KEY = "name,pseudonym\nBudi,INF01\n"
+INSTRUMENT = ("instrument: mini\nscale: {min: 1, max: 5}\nid_column: respondent_id\nscales:\n"
+              "  KS:\n    label: {id: Kerja sama, en: Cooperation}\n    items: [KS1, KS2, KS3]\n"
+              "    reverse: [KS3]\ndemographics: [district]\n")
+RESPONSES = ("respondent_id,district,KS1,KS2,KS3\nR1,A,4,5,2\nR2,B,3,4,1\nR3,A,5,5,2\n"
+             "R4,B,2,3,4\n")
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _limit_memory(memory: int):
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    return apply
+
+
+def bounded(argv: list[str], *, cwd: str | os.PathLike | None = None, timeout: float = LIMIT_S,
+            memory: int = LIMIT_MEM, env: dict | None = None) -> Run:
+    """Run ``argv`` under the time and memory bound; fail the test (never hang) on timeout."""
+    full_env = dict(os.environ)
+    full_env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + full_env.get("PYTHONPATH", "")
+    full_env.update(env or {})
+    proc = subprocess.Popen(argv, cwd=cwd or ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=full_env,
+                            preexec_fn=_limit_memory(memory), start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail(f"{' '.join(map(str, argv[:6]))} ... still running after {timeout} s")
+    return Run(proc.returncode, out, err)
+
+
+def cli(*args: str, **kw) -> Run:
+    """``python -m citra_eval ARGS`` under the bound."""
+    return bounded([sys.executable, "-m", "citra_eval", *map(str, args)], **kw)
+
+
+def python(code: str, **kw) -> Run:
+    """A Python snippet under the bound."""
+    return bounded([sys.executable, "-c", textwrap.dedent(code)], **kw)
+
+
+def assert_error(r: Run, path: str | os.PathLike, *, fragment: str = "") -> None:
+    """Exit 2, no traceback, every stderr line ``error: <path>...``, ``fragment`` in it."""
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr[-3000:])
+    assert "Traceback" not in r.stderr, r.stderr[-3000:]
+    lines = r.stderr.strip().splitlines()
+    assert lines and all(ln.startswith(f"error: {path}") for ln in lines), r.stderr
+    assert fragment in r.stderr, r.stderr
+
+
+def write(base: Path, files: dict[str, str | bytes]) -> Path:
+    for name, data in files.items():
+        p = base / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return base
+
+
+def small_study(base: Path) -> Path:
+    """A study folder in the contract's layout, with two coders."""
+    return write(base, {
+        "interview_transcripts/a.txt": TRANSCRIPT,
+        "data/raw/codebook.yaml": CODEBOOK,
+        "data/raw/codings_A.csv": CODINGS,
+        "data/raw/codings_B.csv": CODINGS.replace(",A\n", ",B\n"),
+        "data/raw/instrument.yaml": INSTRUMENT,
+        "data/raw/survey_responses.csv": RESPONSES,
+        "key.csv": KEY,
+    })
+
+
+# =========================================================================== 1. outputs
+
+
+def test_01_agree_out_inside_the_transcripts_folder_is_refused(tmp_path):
+    s = small_study(tmp_path)
+    tr = s / "interview_transcripts"
+    before = (tr / "a.txt").read_bytes()
+    r = cli("agree", "--transcripts", tr, "--codings", s / "data/raw/codings_A.csv",
+            s / "data/raw/codings_B.csv", "--n-boot", "0", "--out", tr / "a.txt")
+    assert_error(r, tr / "a.txt", fragment="lies inside the input folder")
+    assert (tr / "a.txt").read_bytes() == before
+    r = cli("agree", "--transcripts", tr, "--codings", s / "data/raw/codings_A.csv",
+            s / "data/raw/codings_B.csv", "--n-boot", "0", "--out", tr / "new.csv")
+    assert_error(r, tr / "new.csv", fragment="lies inside the input folder")
+    assert not (tr / "new.csv").exists()
+
+
+def test_01_key_out_onto_an_input_transcript_is_refused(tmp_path):
+    s = small_study(tmp_path)
+    tr = s / "interview_transcripts"
+    before = (tr / "a.txt").read_bytes()
+    r = cli("pseudonymise", "--transcripts", tr, "--key", s / "key.csv", "--out",
+            tmp_path / "shared", "--key-out", tr / "a.txt")
+    assert_error(r, tr / "a.txt")
+    assert (tr / "a.txt").read_bytes() == before
+    assert not (tmp_path / "shared").exists()
+    r = cli("pseudonymise", "--transcripts", tr, "--key", s / "key.csv", "--out",
+            tmp_path / "shared", "--key-out", s / "key.csv")
+    assert_error(r, s / "key.csv", fragment="is one of the command's inputs (--key)")
+
+
+def test_01_code_over_a_coders_manual_codings_needs_force(tmp_path):
+    s = small_study(tmp_path)
+    target = s / "data/raw/codings_A.csv"
+    r = cli("code", "--transcripts", s / "interview_transcripts", "--codebook",
+            s / "data/raw/codebook.yaml", "--out", target)
+    assert_error(r, target, fragment="raw-data file of the study")
+    assert target.read_text() == CODINGS
+    # a new file in the raw folder is fine, and --force replaces deliberately
+    r = cli("code", "--transcripts", s / "interview_transcripts", "--codebook",
+            s / "data/raw/codebook.yaml", "--out", s / "data/raw/codings_auto.csv")
+    assert r.returncode == 0, r.stderr
+    r = cli("code", "--transcripts", s / "interview_transcripts", "--codebook",
+            s / "data/raw/codebook.yaml", "--out", target, "--force")
+    assert r.returncode == 0, r.stderr
+    assert ",auto" in target.read_text()
+
+
+def test_01_two_outputs_on_one_path_are_refused(tmp_path):
+    s = small_study(tmp_path)
+    out = tmp_path / "same.csv"
+    r = cli("agree", "--transcripts", s / "interview_transcripts", "--codings",
+            s / "data/raw/codings_A.csv", s / "data/raw/codings_B.csv", "--n-boot", "0",
+            "--out", out, "--disagreements", out)
+    assert_error(r, out, fragment="name the same path")
+
+
+# =========================================================================== 5. --out folders
+
+
+def _qdpx_with(tmp_path: Path, docs: dict[str, str], name: str) -> Path:
+    """A .qdpx of transcripts ``docs`` (``{doc_id: body}``), exported by the package."""
+    import citra_eval as ce
+    from citra_eval.codings import empty_codings
+
+    corpus = ce.Corpus.from_texts({
+        f"{d}.txt": f"---\nid: {d}\nspeakers: {{I: informant}}\n---\n{body}\n"
+        for d, body in docs.items()})
+    cb = ce.Codebook.load(write(tmp_path, {"cb.yaml": CODEBOOK}) / "cb.yaml")
+    out = tmp_path / name
+    ce.write_qdpx(out, corpus, cb, empty_codings())
+    return out
+
+
+def test_05_qdpx_import_replaces_stale_transcripts(tmp_path):
+    first = _qdpx_with(tmp_path, {"A1": "I: satu", "A2": "I: dua"}, "first.qdpx")
+    second = _qdpx_with(tmp_path, {"B1": "I: tiga"}, "second.qdpx")
+    out = tmp_path / "imported"
+    assert cli("qdpx", "import", first, "--out", out).returncode == 0
+    r = cli("qdpx", "import", second, "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in (out / "transcripts").iterdir()) == ["B1.txt"]
+    r = cli("validate", "--transcripts", out / "transcripts")
+    assert "1 documents" in r.stdout
+
+
+def test_05_out_folder_with_other_files_needs_force(tmp_path):
+    s = small_study(tmp_path)
+    out = tmp_path / "survey_out"
+    write(out, {"mine.txt": "keep me"})
+    argv = ["survey", "--instrument", s / "data/raw/instrument.yaml", "--responses",
+            s / "data/raw/survey_responses.csv", "--out", out]
+    r = cli(*argv)
+    assert_error(r, out, fragment="holding files this command does not write (mine.txt)")
+    assert sorted(p.name for p in out.iterdir()) == ["mine.txt"]
+    r = cli(*argv, "--force")
+    assert r.returncode == 0, r.stderr
+    assert (out / "mine.txt").read_text() == "keep me" and (out / "likert.csv").is_file()
+    # a re-run into a folder holding only the command's own files needs no --force, and
+    # a table the new run does not write is removed
+    (out / "mine.txt").unlink()
+    write(out, {"image_model.csv": "stale\n"})
+    assert cli(*argv).returncode == 0
+    assert not (out / "image_model.csv").exists()
+
+
+# =========================================================================== 6. formulas
+
+FORMULAS = ['=HYPERLINK("http://evil","klik")', "+cmd|' /C calc'!A0", "@SUM(1+1)",
+            "-2+3+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "'=already quoted"]
+
+
+def _formula_safe(cell: str) -> bool:
+    return not cell or cell[0] not in "=+-@\t\r" or _number(cell)
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def test_06_codings_csv_neutralised_and_round_trip(tmp_path):
+    import citra_eval as ce
+
+    table = pd.DataFrame({"doc_id": ["INF01"] * len(FORMULAS), "segment_id": 2,
+                          "start": range(len(FORMULAS)), "end": 39, "code": "kerja_sama",
+                          "coder": "A", "evidence": FORMULAS, "note": "-1"})
+    path = tmp_path / "codings.csv"
+    ce.write_codings(table, path)
+    rows = list(pd.read_csv(path, dtype=str, keep_default_na=False).itertuples(index=False))
+    assert all(_formula_safe(r.evidence) for r in rows)
+    assert {r.note for r in rows} == {"-1"}  # a number stays a number
+    back = ce.read_codings(path)
+    # a carriage return inside a cell is read as LF, like every line end the package reads
+    assert back["evidence"].tolist() == [f.replace("\r", "\n") for f in FORMULAS]
+    assert back["note"].tolist() == ["-1"] * len(FORMULAS)
+
+
+def test_06_every_table_writer_neutralises(tmp_path):
+    import citra_eval as ce
+
+    frame = pd.DataFrame({"text": FORMULAS, "x": [-1.5] * len(FORMULAS)},
+                         index=pd.Index(["@" + str(i) for i in range(len(FORMULAS))],
+                                        name="=idx"))
+    ce.save_table(frame, "t", out_dir=tmp_path)
+    ce.save_case_matrix(frame, tmp_path / "m.csv")
+    for name in ("t.csv", "m.csv"):
+        cells = [c for row in pd.read_csv(tmp_path / name, dtype=str, header=None,
+                                          keep_default_na=False).to_numpy() for c in row]
+        assert all(_formula_safe(c) for c in cells), (name, cells)
+        assert "-1.5000" in cells or "-1.5" in cells  # numbers are not quoted
+
+
+def test_06_xlsx_cells_are_text_not_formulas(tmp_path):
+    import citra_eval as ce
+
+    frame = pd.DataFrame({"=x": FORMULAS, "n": range(-3, len(FORMULAS) - 3)},
+                         index=pd.Index(FORMULAS, name="code"))
+    ce.save_case_matrix(frame, tmp_path / "m.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "m.xlsx").active
+    cells = [c for row in ws.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    risky = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@\t\r"]
+    assert risky and all(c.quotePrefix for c in risky)
+    assert [c.value for c in ws["B"][1:]] == FORMULAS  # the text itself is kept
+    assert [c.value for c in ws["C"][1:]] == list(range(-3, len(FORMULAS) - 3))
+    # pandas (and so the package's readers) get the exact text back
+    back = pd.read_excel(tmp_path / "m.xlsx", index_col=0)
+    assert back["=x"].tolist() == FORMULAS
+    assert xlsx_has_no_formula(tmp_path / "m.xlsx")
+
+
+def xlsx_has_no_formula(path: Path) -> bool:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return not any(b"<f>" in zf.read(n) or b"<f " in zf.read(n) for n in zf.namelist()
+                       if n.startswith("xl/worksheets/"))
+
+
+def test_06_pseudonymise_and_agree_outputs_are_neutralised(tmp_path):
+    s = small_study(tmp_path)
+    codings = s / "data/raw/codings_A.csv"
+    codings.write_text("doc_id,segment_id,start,end,code,coder,note\n"
+                       'INF01,2,31,39,kerja_sama,A,"=HYPERLINK(""http://x"")"\n')
+    r = cli("pseudonymise", "--transcripts", s / "interview_transcripts", "--key",
+            s / "key.csv", "--codings", codings, "--out", tmp_path / "shared")
+    assert r.returncode == 0, r.stderr
+    text = (tmp_path / "shared/codings/codings_A.csv").read_text()
+    assert "'=HYPERLINK" in text
+    import citra_eval as ce
+
+    back = ce.read_codings(tmp_path / "shared/codings/codings_A.csv")
+    assert back["note"].tolist() == ['=HYPERLINK("http://x")']
+
+
+def test_06_restore_only_undoes_what_was_added():
+    from citra_eval._files import neutralise_cell, restore_cell
+
+    for text in [*FORMULAS, "'", "''", "'hello", "''=x", "-1", "-1.5e-3", "-inf", "+62 812",
+                 "plain", "", "@", "=", "'-", "-"]:
+        written = neutralise_cell(text)
+        assert restore_cell(written) == text, (text, written)
+        assert not written or written[0] not in "=+-@\t\r" or _number(written)
+
+
+def test_06_long_cells_read_back(tmp_path):
+    """Item 14: CSV cells over 128 KiB (written by the package itself) are read."""
+    import citra_eval as ce
+
+    long = "x" * (300 << 10)
+    table = pd.DataFrame({"doc_id": ["INF01"], "segment_id": [2], "start": [31], "end": [39],
+                          "code": ["kerja_sama"], "coder": ["A"], "note": [long]})
+    ce.write_codings(table, tmp_path / "c.csv")
+    assert ce.read_codings(tmp_path / "c.csv")["note"].iloc[0] == long
+
+
+def test_06_bounded_runner_catches_a_hang():
+    """The safety net itself: a sleeping process is killed and the test fails."""
+    with pytest.raises(pytest.fail.Exception, match="still running"):
+        python("import time; time.sleep(30)", timeout=1)
+
+
+def test_06_bounded_runner_catches_memory():
+    r = python("x = bytearray(3 << 30)")
+    assert r.returncode != 0 and "MemoryError" in r.stderr
+
+
