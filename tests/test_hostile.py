@@ -23,23 +23,11 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import ROOT
+from test_bad_input import CODEBOOK, CODINGS, INSTRUMENT, KEY, RESPONSES, TRANSCRIPT
 
-ROOT = Path(__file__).resolve().parents[1]
 LIMIT_S = 60
 LIMIT_MEM = 2 << 30
-
-TRANSCRIPT = ("---\nid: INF01\ngroup: pemerintah\nspeakers: {P: interviewer, I: informant}\n---\n"
-              "P: Apa strategi humas?\nI: Kami bermitra dengan media.\n")
-CODEBOOK = ("codebook: demo\nlanguage: id\ncodes:\n  - id: strategi\n    label: Strategi\n"
-            "    codable: false\n    children:\n      - id: kerja_sama\n        label: Kerja sama\n"
-            "        patterns: [bermitra]\n")
-CODINGS = "doc_id,segment_id,start,end,code,coder\nINF01,2,31,39,kerja_sama,A\n"
-KEY = "name,pseudonym\nBudi,INF01\n"
-INSTRUMENT = ("instrument: mini\nscale: {min: 1, max: 5}\nid_column: respondent_id\nscales:\n"
-              "  KS:\n    label: {id: Kerja sama, en: Cooperation}\n    items: [KS1, KS2, KS3]\n"
-              "    reverse: [KS3]\ndemographics: [district]\n")
-RESPONSES = ("respondent_id,district,KS1,KS2,KS3\nR1,A,4,5,2\nR2,B,3,4,1\nR3,A,5,5,2\n"
-             "R4,B,2,3,4\n")
 
 
 @dataclass
