@@ -26,6 +26,9 @@ import pytest
 from conftest import ROOT
 from test_bad_input import CODEBOOK, CODINGS, INSTRUMENT, KEY, RESPONSES, TRANSCRIPT
 
+# nearly every case runs in its own process
+pytestmark = pytest.mark.slow
+
 LIMIT_S = 60
 LIMIT_MEM = 2 << 30
 
