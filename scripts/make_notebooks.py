@@ -151,7 +151,7 @@ NB02 = ("02-coding-reliability", [
          "agree[[\"code\", \"n_positive\", \"percent_agreement\", \"cohen_kappa\", "
          "\"krippendorff_alpha\",\n"
          "       \"alpha_ci_low\", \"alpha_ci_high\", \"gwet_ac1\"]].round(3)"),
-    code("ax = plots.plot_agreement(agree, labels=cb.labels(lang))\n"
+    code("ax = plots.plot_agreement(agree, labels=cb.labels(lang), lang=lang)\n"
          "ce.save_figure(ax.figure, \"02-agreement\", out_dir=FIGURES)"),
     md("## Where the coders differ\n\nEvery disputed turn with its text and each coder's "
        "codes: the agenda for the consensus meeting."),
@@ -287,7 +287,9 @@ NB05 = ("05-image-models", [
     md("## The image model"),
     code("model = ce.image_model(resp, inst, outcome=\"CITRA\", controls=[\"district\"])\n"
          "ce.save_table(model, \"05-image-model\", out_dir=TABLES)\n"
-         "ax = plots.plot_coefficients(model)\n"
+         "ax = plots.plot_coefficients(model, instrument=inst, outcome=\"CITRA\", "
+         "responses=resp,\n"
+         "                             lang=lang)\n"
          "ce.save_figure(ax.figure, \"05-image-model\", out_dir=FIGURES)"),
     code("model.round(3)"),
     md("## Groups\n\nDoes the image differ between districts (Welch ANOVA, Games–Howell pairs, "
@@ -330,17 +332,21 @@ NB06 = ("06-joint-display", [
          "agreed = ce.consensus(manual, rule=\"agreed\")\n"
          "model = ce.image_model(resp, inst, outcome=\"CITRA\", controls=[\"district\"])\n"
          "joint = ce.joint_display(agreed, corpus=corpus, codebook=cb, responses=resp,\n"
-         "                         instrument=inst, reliability=agree, model=model, "
-         "lang=lang, seed=seed)\n"
+         "                         instrument=inst, outcome=\"CITRA\", reliability=agree, "
+         "model=model,\n"
+         "                         lang=lang, seed=seed)\n"
          "ce.save_table(joint, \"06-joint-display\", out_dir=TABLES)\n"
-         "ax = plots.plot_joint_display(joint, lang=lang)\n"
+         "ax = plots.plot_joint_display(joint, lang=lang,\n"
+         "                              outcome_label=inst.scales[\"CITRA\"].text(lang))\n"
          "ce.save_figure(ax.figure, \"06-joint-display\", out_dir=FIGURES)"),
     md("The same display in the other language (a thesis in Indonesian, a paper in English):"),
     code("other = \"en\" if lang == \"id\" else \"id\"\n"
          "joint_other = ce.joint_display(agreed, corpus=corpus, codebook=cb, responses=resp,\n"
-         "                               instrument=inst, reliability=agree, model=model,\n"
-         "                               lang=other)\n"
-         "ax = plots.plot_joint_display(joint_other, lang=other)\n"
+         "                               instrument=inst, outcome=\"CITRA\", "
+         "reliability=agree,\n"
+         "                               model=model, lang=other)\n"
+         "ax = plots.plot_joint_display(joint_other, lang=other,\n"
+         "                              outcome_label=inst.scales[\"CITRA\"].text(other))\n"
          "ce.save_figure(ax.figure, f\"06-joint-display-{other}\", out_dir=FIGURES)"),
     md("## The meta-inferences in words"),
     code("for row in joint.itertuples():\n"

@@ -77,12 +77,16 @@ def test_one_sided_rows_expand():
 def test_rationale_states_the_numbers_in_both_languages():
     row = _row(n_informants=7, n_informants_total=11, informant_share=7 / 11, std_effect=0.234,
                std_ci_low=0.12, std_ci_high=0.35)
-    en = _rules(row, lang="en").loc[0, "rationale"]
+    en = _rules(row, lang="en", outcome_label="patient trust").loc[0, "rationale"]
     assert en == ("raised by 7 of 11 informants (64%, salient); positive standardised effect "
-                  "on image (β = 0.23, 95% CI 0.12 to 0.35)")
-    idn = _rules(row, lang="id").loc[0, "rationale"]
+                  "on patient trust (β = 0.23, 95% CI 0.12 to 0.35)")
+    idn = _rules(row, lang="id", outcome_label="kepercayaan pasien").loc[0, "rationale"]
     assert idn == ("disebut oleh 7 dari 11 informan (64%, menonjol); pengaruh terstandar "
-                   "positif terhadap citra (β = 0.23, IK 95% 0.12 s.d. 0.35)")
+                   "positif terhadap kepercayaan pasien (β = 0.23, IK 95% 0.12 s.d. 0.35)")
+    # without an outcome label the text names no construct of any study
+    generic = _rules(row, lang="en").loc[0, "rationale"]
+    assert "effect on the outcome (β" in generic and "image" not in generic
+    assert "terhadap variabel terikat (β" in _rules(row, lang="id").loc[0, "rationale"]
 
 
 def test_salience_threshold_is_a_parameter():
@@ -106,7 +110,7 @@ def test_rules_validate_arguments():
         ig.meta_inferences([1, 2])
     with pytest.raises(ValueError, match="lang"):
         _rules(_row(), lang="fr")
-    with pytest.raises(ValueError, match="missing columns"):
+    with pytest.raises(ValueError, match="lacks column"):
         ig.meta_inferences(pd.DataFrame({"x": [1]}))
 
 
@@ -190,7 +194,7 @@ def test_theme_evidence_reads_reliability(study):
     with pytest.raises(ValueError, match="krippendorff_alpha"):
         ig.theme_evidence(a, corpus=corpus, codebook=codebook,
                           reliability=pd.DataFrame({"code": ["x"]}))
-    with pytest.raises(ValueError, match="codings is missing"):
+    with pytest.raises(ValueError, match="codings lacks"):
         ig.theme_evidence(a.drop(columns="coder"), corpus=corpus, codebook=codebook)
 
 
@@ -228,7 +232,8 @@ def test_construct_evidence_by_hand(survey):
 
     inst, resp = survey
     model = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
-    q = ig.construct_evidence(resp, inst, model=model, lang="en").set_index("construct")
+    q = ig.construct_evidence(resp, inst, outcome="CITRA", model=model,
+                              lang="en").set_index("construct")
     assert "CITRA" not in q.index  # the outcome has no row
     assert list(q.index) == [s for s in inst.scales if s != "CITRA"]
     scores = ce.score_scales(resp, inst)
@@ -255,7 +260,7 @@ def test_joint_display_on_example_study(survey, study):
     corpus, codebook, a, b = study
     manual = pd.concat([a, b], ignore_index=True)
     j = ce.joint_display(manual, corpus=corpus, codebook=codebook, responses=resp,
-                         instrument=inst, lang="en", seed=0)
+                         instrument=inst, outcome="CITRA", lang="en", seed=0)
     assert list(j.columns) == ig.JOINT_COLUMNS
     # every codable theme, then the one construct without a theme (KP)
     assert j["theme"].tolist()[:15] == codebook.codable_ids
@@ -269,10 +274,10 @@ def test_joint_display_on_example_study(survey, study):
     # reliability computed from the two coders (seeded), model computed without controls
     assert j["code_alpha"].iloc[:15].notna().all()
     again = ce.joint_display(manual, corpus=corpus, codebook=codebook, responses=resp,
-                             instrument=inst, lang="en", seed=0)
+                             instrument=inst, outcome="CITRA", lang="en", seed=0)
     pd.testing.assert_frame_equal(j, again)
     idn = ce.joint_display(manual, corpus=corpus, codebook=codebook, responses=resp,
-                           instrument=inst, lang="id", seed=0)
+                           instrument=inst, outcome="CITRA", lang="id", seed=0)
     assert idn.loc[0, "theme_label"] == codebook.label(j.loc[0, "theme"], "id")
     assert idn["meta_inference"].tolist() == j["meta_inference"].tolist()
 
@@ -300,7 +305,7 @@ def test_plot_joint_display_rows_and_colours():
     right = ax.child_axes[0]
     assert "rerata 3.50" in right.texts[0].get_text()
     plt.close("all")
-    with pytest.raises(ValueError, match="missing columns"):
+    with pytest.raises(ValueError, match="lacks column"):
         plot_joint_display(pd.DataFrame({"x": [1]}))
 
 

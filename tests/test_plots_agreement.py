@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from _figures import figure_texts, foreign_words
 
 from citra_eval.plots import plot_agreement
 
@@ -29,7 +30,7 @@ def table():
 
 def test_plot_agreement_draws_points_intervals_thresholds(table):
     fig, ax = plt.subplots()
-    out = plot_agreement(table, ax=ax, labels={"media": "Media relations"})
+    out = plot_agreement(table, ax=ax, labels={"media": "Media relations"}, lang="en")
     assert out is ax
     assert [t.get_text() for t in ax.get_yticklabels()] == [
         "Media relations", "digital", "unused", "ALL"]
@@ -48,7 +49,7 @@ def test_plot_agreement_draws_points_intervals_thresholds(table):
 
 
 def test_plot_agreement_other_coefficient_has_no_interval(table):
-    ax = plot_agreement(table, coefficient="gwet_ac1")
+    ax = plot_agreement(table, coefficient="gwet_ac1", lang="en")
     assert not ax.collections
     assert ax.get_xlabel() == "Gwet's AC1"
     plt.close(ax.figure)
@@ -61,3 +62,29 @@ def test_plot_agreement_bad_arguments(table):
         plot_agreement(table.drop(columns="gwet_ac1"), coefficient="gwet_ac1")
     with pytest.raises(TypeError, match="must be a DataFrame"):
         plot_agreement([1, 2])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_plot_agreement_every_text_follows_lang(table, lang):
+    ax = plot_agreement(table, lang=lang)
+    assert not foreign_words(ax.figure, lang)
+    texts = figure_texts(ax.figure)
+    expected = {"id": ["Alpha Krippendorff", "SEMUA", "interval bootstrap 90%",
+                       "alpha = 0.667 (tentatif)", "tak terdefinisi", "semua kode (gabungan)"],
+                "en": ["Krippendorff's alpha", "ALL", "90% bootstrap interval",
+                       "alpha = 0.667 (tentative)", "n/a", "all codes (pooled)"]}[lang]
+    assert set(expected) <= set(texts)
+    plt.close(ax.figure)
+    # every coefficient's axis label follows lang too
+    for coefficient in ("cohen_kappa", "fleiss_kappa", "gwet_ac1", "percent_agreement"):
+        ax = plot_agreement(table, coefficient=coefficient, lang=lang)
+        assert not foreign_words(ax.figure, lang), coefficient
+        plt.close(ax.figure)
+
+
+def test_plot_agreement_labels_can_name_the_pooled_row(table):
+    ax = plot_agreement(table, labels={"ALL": "Semua tema"}, lang="id")
+    assert ax.get_yticklabels()[-1].get_text() == "Semua tema"
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="lang"):
+        plot_agreement(table, lang="de")

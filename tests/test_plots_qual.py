@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt  # conftest sets MPLBACKEND=Agg
 import numpy as np
 import pandas as pd
 import pytest
+from _figures import figure_texts, foreign_words
 
 import citra_eval as ce
 from citra_eval.plots import plot_code_frequencies, plot_cooccurrence, plot_saturation
@@ -71,3 +72,29 @@ def test_plot_saturation_draws_curve_and_point():
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="lang"):
         plot_saturation(sat, lang="fr")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_text_follows_lang(coded, example_codebook, lang):
+    """No word of the other language's labels in any text of any qualitative figure."""
+    a, corpus = coded
+    freq = ce.code_frequencies(a, corpus=corpus, codebook=example_codebook)
+    co = ce.cooccurrence(a, corpus=corpus)
+    sat = ce.saturation(a, corpus=corpus)
+    for measure in ("count", "jaccard"):
+        ax = plot_cooccurrence(co, measure=measure, codebook=example_codebook, lang=lang)
+        assert not foreign_words(ax.figure, lang), measure
+        cbar = ax.figure.axes[-1].get_ylabel()
+        assert cbar == {"count": {"id": "Segmen bersama", "en": "Shared segments"},
+                        "jaccard": {"id": "Indeks Jaccard", "en": "Jaccard index"}}[
+                            measure][lang]
+        plt.close(ax.figure)
+    for value in ("n_segments", "n_documents", "n_codings", "share_segments"):
+        ax = plot_code_frequencies(freq, value=value, codebook=example_codebook, lang=lang)
+        assert not foreign_words(ax.figure, lang), value
+        plt.close(ax.figure)
+    ax = plot_saturation(sat, lang=lang)
+    texts = figure_texts(ax.figure)
+    assert not foreign_words(ax.figure, lang)
+    assert ("Kode kumulatif" if lang == "id" else "Cumulative codes") in texts
+    plt.close(ax.figure)

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from _figures import foreign_words, words
 
 import citra_eval as ce
 from citra_eval.plots import plot_coefficients, plot_likert
@@ -65,8 +66,8 @@ def test_likert_indonesian_labels_and_wording(example):
 
 def test_coefficient_plot_shows_standardised_estimates(example):
     resp, inst = example
-    fit = ce.image_model(resp, inst, controls=["district"])
-    ax = plot_coefficients(fit)
+    fit = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
+    ax = plot_coefficients(fit, lang="en")
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert ticks[:5] == ["KS", "BM", "BC", "IB", "TK"] and "Intercept" not in ticks
     points = ax.lines[0].get_xdata()
@@ -87,5 +88,78 @@ def test_coefficient_plot_drops_thresholds():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["x"]
     with pytest.raises(ValueError, match="lacks column"):
         plot_coefficients(table.drop(columns="ci_low"))
-    with pytest.raises(TypeError, match="must be a DataFrame"):
+    with pytest.raises(TypeError, match=r"must be a .*DataFrame"):
         plot_coefficients(table.to_dict())
+
+
+RSUD = ROOT / "tests" / "data" / "studies" / "rsud" / "data" / "raw"
+
+
+@pytest.fixture(scope="module")
+def hospital():
+    """The second, fictional study: other scales, a 4-point scale, other demographics."""
+    inst = ce.Instrument.load(RSUD / "instrument.yaml")
+    return ce.read_responses(RSUD / "survey_responses.csv", inst), inst
+
+
+def _instrument_words(inst, lang: str) -> set[str]:
+    """Words of the instrument's scale labels in ``lang`` only."""
+    texts = {lg: " ".join(s.text(lg) for s in inst.scales.values()) for lg in ("id", "en")}
+    other = "en" if lang == "id" else "id"
+    return words(texts[other]) - words(texts[lang])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_model_figure_names_terms_outcome_and_n(hospital, lang):
+    resp, inst = hospital
+    fit = ce.image_model(resp, inst, outcome="PERSEPSI_RS",
+                         controls=["unit_layanan", "jenis_pasien"])
+    ax = plot_coefficients(fit, instrument=inst, outcome="PERSEPSI_RS", responses=resp,
+                           lang=lang)
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    ref = {"id": "rujukan", "en": "ref"}[lang]
+    # scale terms by their labels; dummies as variable: level (ref: reference); no raw terms
+    assert ticks == [*(inst.scales[s].text(lang) for s in
+                       ["PENGADUAN", "EDUKASI", "MEDSOS", "KETERBUKAAN"]),
+                     f"unit_layanan: Rawat inap ({ref}: IGD)",
+                     f"unit_layanan: Rawat jalan ({ref}: IGD)",
+                     f"jenis_pasien: Umum ({ref}: BPJS)"]
+    assert not any("[T." in t for t in ticks)
+    n = int(fit["n"].iloc[0])
+    outcome = inst.scales["PERSEPSI_RS"].text(lang)
+    assert ax.get_title() == {"id": f"Variabel terikat: {outcome} (n = {n})",
+                              "en": f"Outcome: {outcome} (n = {n})"}[lang]
+    assert not foreign_words(ax.figure, lang, extra=_instrument_words(inst, lang))
+
+
+def test_model_figure_reference_follows_the_categories(hospital):
+    """The reference is the level without a dummy: the first category of a Categorical."""
+    resp, inst = hospital
+    order = ["Rawat jalan", "Rawat inap", "IGD"]
+    cat = resp.assign(unit_layanan=pd.Categorical(resp["unit_layanan"], categories=order))
+    fit = ce.image_model(cat, inst, outcome="PERSEPSI_RS", controls=["unit_layanan"])
+    labels = plot_coefficients(fit, responses=cat, lang="en").get_yticklabels()
+    assert [t.get_text() for t in labels][-2:] == ["unit_layanan: Rawat inap (ref: Rawat jalan)",
+                                                  "unit_layanan: IGD (ref: Rawat jalan)"]
+
+
+def test_model_figure_without_instrument_keeps_names_and_states_n(example):
+    resp, inst = example
+    fit = ce.image_model(resp, inst, outcome="CITRA")
+    ax = plot_coefficients(fit, lang="en")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["KS", "BM", "BC", "IB", "TK"]
+    assert ax.get_title() == "n = 400"
+    ax = plot_coefficients(fit, intercept=True, lang="id")
+    assert ax.get_yticklabels()[0].get_text() == "Konstanta"
+    with pytest.raises(ValueError, match="lang"):
+        plot_coefficients(fit, lang="fr")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_likert_figure_follows_lang(hospital, lang):
+    resp, inst = hospital
+    ax = plot_likert(resp, inst, lang=lang, wording=True)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [inst.label(o, lang) for o in inst.options]
+    assert ax.get_yticklabels()[0].get_text() == inst.wording("ADU1", lang)
+    assert not foreign_words(ax.figure, lang)

@@ -113,7 +113,7 @@ def test_ordinal_model_probit_sign_convention(refdata):
 
 def test_image_model_matches_hand_computed_ols_and_hc3(example):
     resp, inst = example
-    fit = ce.image_model(resp, inst, controls=["district"])
+    fit = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
     assert list(fit.columns) == ce.COEF_COLUMNS
     assert fit["term"].tolist()[:6] == ["Intercept", "KS", "BM", "BC", "IB", "TK"]
     scores = ce.score_scales(resp, inst)
@@ -151,18 +151,18 @@ def test_image_model_matches_hand_computed_ols_and_hc3(example):
 
 def test_image_model_classical_se_and_errors(example):
     resp, inst = example
-    classical = ce.image_model(resp, inst, robust=None).set_index("term")
-    robust = ce.image_model(resp, inst).set_index("term")
+    classical = ce.image_model(resp, inst, outcome="CITRA", robust=None).set_index("term")
+    robust = ce.image_model(resp, inst, outcome="CITRA").set_index("term")
     np.testing.assert_allclose(classical["estimate"], robust["estimate"])
     assert not np.allclose(classical["std_error"], robust["std_error"])
     with pytest.raises(ValueError, match="shares items with the outcome"):
-        ce.image_model(resp, inst, predictors=["KS", "CK"])
+        ce.image_model(resp, inst, outcome="CITRA", predictors=["KS", "CK"])
     with pytest.raises(ValueError, match="unknown scale 'XX'"):
         ce.image_model(resp, inst, outcome="XX")
     with pytest.raises(ValueError, match="robust must be one of"):
-        ce.image_model(resp, inst, robust="HC9")
+        ce.image_model(resp, inst, outcome="CITRA", robust="HC9")
     with pytest.raises(ValueError, match="not in the frame"):
-        ce.image_model(resp, inst, controls=["income"])
+        ce.image_model(resp, inst, outcome="CITRA", controls=["income"])
 
 
 # --------------------------------------------------------------------------- group tests

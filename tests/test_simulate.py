@@ -120,7 +120,7 @@ def test_interval_coverage_over_replicate_samples(inst, truth):
     for rep in range(40):
         rng = np.random.default_rng([truth["seed"], 1000 + rep])
         sample = simulate._draw(inst, 400, rng, params, 0.02, 0.015)
-        fit = ce.image_model(sample, inst, controls=["district"]).set_index("term")
+        fit = ce.image_model(sample, inst, outcome="CITRA", controls=["district"]).set_index("term")
         for scale, value in truth["standardised_effects"].items():
             hits.append(fit.loc[scale, "std_ci_low"] <= value <= fit.loc[scale, "std_ci_high"])
     assert 0.88 <= np.mean(hits) <= 0.995

@@ -299,7 +299,7 @@ def test_likert_table_by_hand(mini):
 def test_cli_survey_writes_tables(cli, tmp_path):
     out = tmp_path / "tables"
     res = cli("survey", "--instrument", str(INSTRUMENT), "--responses", str(RESPONSES),
-              "--out", str(out))
+              "--out", str(out), "--outcome", "CITRA", "--controls", "district")
     assert res.returncode == 0, res.stderr
     names = sorted(p.name for p in out.iterdir())
     assert names == ["image_model.csv", "item_statistics.csv", "likert.csv", "reliability.csv",
@@ -310,6 +310,18 @@ def test_cli_survey_writes_tables(cli, tmp_path):
     rel = pd.read_csv(out / "reliability.csv")
     assert len(rel) == 11 and rel["alpha"].between(0.5, 1).all()
     assert len(pd.read_csv(out / "scale_scores.csv")) == 400
+
+
+@pytest.mark.slow
+def test_cli_survey_without_outcome_skips_the_model_with_a_note(cli, tmp_path):
+    """No outcome is assumed: without --outcome the model is skipped and a note says so."""
+    out = tmp_path / "tables"
+    res = cli("survey", "--instrument", str(INSTRUMENT), "--responses", str(RESPONSES),
+              "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert not (out / "image_model.csv").exists()
+    assert (out / "reliability.csv").is_file()
+    assert res.stderr.startswith("note: no --outcome given: the image model")
 
 
 @pytest.mark.slow

@@ -3,9 +3,9 @@
 Each strategy theme of the codebook that names a survey ``construct`` is set beside that
 construct: what the interviews say (how many informants raise the theme, how much of their talk
 it takes, how reliably it was coded, a quote) and what the survey says (the construct's mean,
-its internal consistency, its standardised effect on the image). A documented rule then states
-the meta-inference of each row: the two strands **converge**, **diverge**, or one strand
-**expands** on something the other does not cover (Fetters, Curry & Creswell 2013).
+its internal consistency, its standardised effect on the study's outcome). A documented rule
+then states the meta-inference of each row: the two strands **converge**, **diverge**, or one
+strand **expands** on something the other does not cover (Fetters, Curry & Creswell 2013).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ._labels import label as text
+from ._validation import check_choice, check_frame, check_lang
 from .intercoder import agreement
 from .psychometrics import scale_reliability as _scale_reliability
 from .regression import image_model
@@ -49,74 +51,6 @@ JOINT_COLUMNS = [
 CODE_ALPHA_MIN = 0.667
 #: Nunnally (1978): alpha >= .70 for research scales.
 SCALE_ALPHA_MIN = 0.70
-
-_TEXT = {
-    "en": {
-        "converges": "converges", "diverges": "diverges", "expands": "expands",
-        "theme_only": "only the interviews address this theme (no survey construct)",
-        "construct_only": "only the survey measures this construct (no interview theme)",
-        "not_measured": "theme linked to construct {c}, which the survey does not measure",
-        "qual": {"salient": "raised by {n} of {t} informants ({s:.0%}, salient)",
-                 "minor": "raised by {n} of {t} informants ({s:.0%}, below {m:.0%})",
-                 "absent": "raised by no informant"},
-        "quant_effect": {"positive": "positive standardised effect on image "
-                                     "(β = {b:.2f}, 95% CI {lo:.2f} to {hi:.2f})",
-                         "negative": "negative standardised effect on image "
-                                     "(β = {b:.2f}, 95% CI {lo:.2f} to {hi:.2f})",
-                         "null": "no clear effect on image "
-                                 "(β = {b:.2f}, 95% CI {lo:.2f} to {hi:.2f} includes 0)"},
-        "quant_level": {"positive": "rated above the scale midpoint "
-                                    "(mean {b:.2f}, 95% CI {lo:.2f} to {hi:.2f})",
-                        "negative": "rated below the scale midpoint "
-                                    "(mean {b:.2f}, 95% CI {lo:.2f} to {hi:.2f})",
-                        "null": "rated at the scale midpoint "
-                                "(mean {b:.2f}, 95% CI {lo:.2f} to {hi:.2f})"},
-        "low_code_alpha": "code reliability alpha = {a:.2f} < {m:.3f}",
-        "low_scale_alpha": "scale alpha = {a:.2f} < {m:.2f}",
-    },
-    "id": {
-        "converges": "konvergen", "diverges": "divergen", "expands": "ekspansi",
-        "theme_only": "hanya wawancara yang membahas tema ini (tanpa konstruk survei)",
-        "construct_only": "hanya survei yang mengukur konstruk ini (tanpa tema wawancara)",
-        "not_measured": "tema terkait konstruk {c}, yang tidak diukur dalam survei",
-        "qual": {"salient": "disebut oleh {n} dari {t} informan ({s:.0%}, menonjol)",
-                 "minor": "disebut oleh {n} dari {t} informan ({s:.0%}, di bawah {m:.0%})",
-                 "absent": "tidak disebut oleh informan mana pun"},
-        "quant_effect": {"positive": "pengaruh terstandar positif terhadap citra "
-                                     "(β = {b:.2f}, IK 95% {lo:.2f} s.d. {hi:.2f})",
-                         "negative": "pengaruh terstandar negatif terhadap citra "
-                                     "(β = {b:.2f}, IK 95% {lo:.2f} s.d. {hi:.2f})",
-                         "null": "pengaruh terhadap citra tidak jelas "
-                                 "(β = {b:.2f}, IK 95% {lo:.2f} s.d. {hi:.2f} memuat 0)"},
-        "quant_level": {"positive": "dinilai di atas titik tengah skala "
-                                    "(rerata {b:.2f}, IK 95% {lo:.2f} s.d. {hi:.2f})",
-                        "negative": "dinilai di bawah titik tengah skala "
-                                    "(rerata {b:.2f}, IK 95% {lo:.2f} s.d. {hi:.2f})",
-                        "null": "dinilai di sekitar titik tengah skala "
-                                "(rerata {b:.2f}, IK 95% {lo:.2f} s.d. {hi:.2f})"},
-        "low_code_alpha": "reliabilitas kode alpha = {a:.2f} < {m:.3f}",
-        "low_scale_alpha": "alpha skala = {a:.2f} < {m:.2f}",
-    },
-}
-
-#: meta-inference labels per language (for tables and figures).
-META_LABELS = {lang: {k: t[k] for k in ("converges", "diverges", "expands")}
-               for lang, t in _TEXT.items()}
-
-
-def _check_lang(lang: str) -> str:
-    if lang not in _TEXT:
-        raise ValueError(f"lang must be 'id' or 'en', got {lang!r}")
-    return lang
-
-
-def _require(frame: pd.DataFrame, cols: list[str], name: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in cols if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name} is missing columns {missing}; it has {list(frame.columns)}")
-
 
 # --------------------------------------------------------------------------- qualitative side
 
@@ -194,8 +128,9 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
     >>> t.loc[t.theme == "bamara", ["theme_label", "construct", "n_informants_total"]].values
     array([['Holding Bamara events', 'BM', 11]], dtype=object)
     """
-    _check_lang(lang)
-    _require(codings, ["doc_id", "segment_id", "start", "end", "code", "coder"], "codings")
+    check_lang(lang)
+    check_frame(codings, "codings",
+                columns=["doc_id", "segment_id", "start", "end", "code", "coder"])
     inf = _informant_segments(corpus)
     inf_keys = pd.MultiIndex.from_frame(inf[["doc_id", "segment_id"]])
     coded = codings[pd.MultiIndex.from_frame(codings[["doc_id", "segment_id"]]).isin(inf_keys)]
@@ -203,7 +138,7 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
     n_segs = len(inf)
     alphas: Mapping[str, float] = {}
     if reliability is not None:
-        _require(reliability, ["code", "krippendorff_alpha"], "reliability")
+        check_frame(reliability, "reliability", columns=["code", "krippendorff_alpha"])
         alphas = dict(zip(reliability["code"], reliability["krippendorff_alpha"], strict=True))
     rows = []
     for cid in codebook.codable_ids:
@@ -247,8 +182,8 @@ def _scale_meta(instrument, lang: str) -> tuple[list[str], dict[str, str], float
     return names, labels, (float(instrument.min) + float(instrument.max)) / 2
 
 
-def construct_evidence(responses: pd.DataFrame, instrument, *, model: pd.DataFrame | None = None,
-                       outcome: str = "CITRA", lang: str = "id",
+def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | None,
+                       model: pd.DataFrame | None = None, lang: str = "id",
                        scale_reliability: pd.DataFrame | None = None) -> pd.DataFrame:
     """The quantitative side: one row per survey scale except the outcome.
 
@@ -258,11 +193,14 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, model: pd.DataFra
         Validated survey responses (:func:`citra_eval.read_responses`).
     instrument : Instrument
         The survey instrument (scales, items, labels, response scale).
+    outcome : str or None
+        The scale the model explains (the study's ``outcome``); it gets no row of its own.
+        None: the study has no outcome, there is no model and every scale is judged by its
+        level.
     model : DataFrame, optional
-        A coefficient table of the image model (``term, std_estimate, std_ci_low,
-        std_ci_high, p_value``); computed with :func:`citra_eval.image_model` when None.
-    outcome : str
-        The image scale the model explains; it gets no row of its own.
+        A coefficient table of the model of ``outcome`` (``term, std_estimate, std_ci_low,
+        std_ci_high, p_value``); computed with :func:`citra_eval.image_model` when None and
+        ``outcome`` is given.
     lang : {"id", "en"}
         Language of the labels.
     scale_reliability : DataFrame, optional
@@ -278,19 +216,38 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, model: pd.DataFra
         ``outcome`` with its 95% CI and p-value; ``quant_basis`` is ``effect`` when the
         construct is a term of the model and ``level`` otherwise (its mean is then judged
         against the scale midpoint).
-    """
-    _check_lang(lang)
 
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> inst = ce.Instrument.load(ce.example_path("instrument"))
+    >>> resp = ce.read_responses(ce.example_path("responses"), inst)
+    >>> ev = construct_evidence(resp, inst, outcome="CITRA", lang="en")
+    >>> "CITRA" in set(ev["construct"]), ev.loc[0, ["construct", "quant_basis"]].tolist()
+    (False, ['KS', 'effect'])
+    >>> set(construct_evidence(resp, inst, outcome=None)["quant_basis"])
+    {'level'}
+    """
+    check_lang(lang)
+    if outcome is not None:
+        check_choice(outcome, "outcome", list(instrument.scales))
+    elif model is not None:
+        raise ValueError("outcome is None but a model was given; pass the model's outcome "
+                         "scale as outcome=")
     names, labels, midpoint = _scale_meta(instrument, lang)
     scores = score_scales(responses, instrument)
     rel = (scale_reliability if scale_reliability is not None
            else _scale_reliability(responses, instrument))
-    _require(rel, ["scale", "alpha"], "scale_reliability")
+    check_frame(rel, "scale_reliability", columns=["scale", "alpha"])
     alpha = dict(zip(rel["scale"], rel["alpha"], strict=True))
-    if model is None:
+    if model is None and outcome is not None:
         model = image_model(responses, instrument, outcome=outcome)
-    _require(model, ["term", "std_estimate", "std_ci_low", "std_ci_high", "p_value"], "model")
-    terms = model.set_index("term")
+    if model is not None:
+        check_frame(model, "model",
+                    columns=["term", "std_estimate", "std_ci_low", "std_ci_high", "p_value"])
+        terms = model.set_index("term")
+    else:
+        terms = pd.DataFrame(index=pd.Index([], name="term"))
     rows = []
     for name in names:
         if name == outcome:
@@ -346,7 +303,8 @@ def _isna(v) -> bool:
 
 def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "id",
                     code_alpha_min: float = CODE_ALPHA_MIN,
-                    scale_alpha_min: float = SCALE_ALPHA_MIN) -> pd.DataFrame:
+                    scale_alpha_min: float = SCALE_ALPHA_MIN,
+                    outcome_label: str | None = None) -> pd.DataFrame:
     """Apply the joint display's decision rules to each row.
 
     Parameters
@@ -362,6 +320,9 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
         Language of ``rationale`` and ``caveat``.
     code_alpha_min, scale_alpha_min : float
         Below these, the row gets a caveat (the meta-inference itself is not changed).
+    outcome_label : str, optional
+        What the effects are effects on, in ``lang``, for ``rationale`` (e.g. the outcome
+        scale's label ``instrument.scales[outcome].text(lang)``); a generic word when None.
 
     Returns
     -------
@@ -377,15 +338,16 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
     at least one informant but fewer raise the theme, ``absent`` when none does.
 
     Quantitative evidence: with ``quant_basis == "effect"`` (the construct is a predictor of
-    image) ``positive`` when the 95% CI of the standardised effect lies above 0,
+    the outcome) ``positive`` when the 95% CI of the standardised effect lies above 0,
     ``negative`` when it lies below 0, ``null`` when it includes 0. With
-    ``quant_basis == "level"`` (an image element, not a predictor) the same with the 95% CI
+    ``quant_basis == "level"`` (a construct that is not a predictor) the same with the 95% CI
     of the mean against the scale midpoint.
 
     Meta-inference:
 
     * ``expands`` — only one strand has the row: a theme without a construct, a theme whose
-      construct the survey does not measure, or a construct no theme is linked to;
+      construct the survey does not measure (or every theme, when the table has no survey
+      side at all), or a construct no theme is linked to;
     * ``converges`` — salient and positive, or not salient (minor/absent) and not positive
       (null/negative): both strands agree on whether the strategy matters;
     * ``diverges`` — salient but null/negative, or not salient but positive.
@@ -413,14 +375,15 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
     1         minor       positive       diverges
     2          None           null        expands
     """
-    _check_lang(lang)
+    check_lang(lang)
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"table must be a pandas DataFrame, got {type(table).__name__}")
     if not (isinstance(salience, int | float) and 0 < salience <= 1):
         raise ValueError(f"salience must be a share in (0, 1], got {salience!r}")
-    _require(table, ["theme", "construct"], "table")
-    txt = _TEXT[lang]
+    check_frame(table, "table", columns=["theme", "construct"])
+    outcome = outcome_label or text("outcome.generic", lang)
     out = table.copy()
+    no_survey = "quant_basis" not in out.columns or out["quant_basis"].isna().all()
     quals, quants, metas, whys, cavs = [], [], [], [], []
     for row in out.to_dict("records"):
         has_theme = not _isna(row.get("theme"))
@@ -429,53 +392,57 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
         quant = _quant(row)
         if has_theme and quant is None:  # interviews only
             meta = "expands"
-            why = (txt["not_measured"].format(c=row["construct"])
-                   if not _isna(row.get("construct")) else txt["theme_only"])
+            if no_survey:
+                why = text("joint.no_survey", lang)
+            elif not _isna(row.get("construct")):
+                why = text("joint.not_measured", lang, c=row["construct"])
+            else:
+                why = text("joint.theme_only", lang)
             if qual is not None:
-                why += "; " + _qual_text(row, qual, txt, salience)
+                why += "; " + _qual_text(row, qual, lang, salience)
         elif not has_theme:  # survey only
-            meta, why = "expands", txt["construct_only"]
+            meta, why = "expands", text("joint.construct_only", lang)
             if quant is not None:
-                why += "; " + _quant_text(row, quant, txt)
+                why += "; " + _quant_text(row, quant, lang, outcome)
         else:
             meta = "converges" if (qual == "salient") == (quant == "positive") else "diverges"
-            why = _qual_text(row, qual, txt, salience) + "; " + _quant_text(row, quant, txt)
+            why = (_qual_text(row, qual, lang, salience) + "; "
+                   + _quant_text(row, quant, lang, outcome))
         quals.append(qual)
         quants.append(quant)
         metas.append(meta)
         whys.append(why)
-        cavs.append(_caveat(row, txt, code_alpha_min, scale_alpha_min))
+        cavs.append(_caveat(row, lang, code_alpha_min, scale_alpha_min))
     out["qual_evidence"] = pd.Series(quals, index=out.index, dtype="object")
     out["quant_evidence"] = pd.Series(quants, index=out.index, dtype="object")
     out["meta_inference"] = metas
-    out["meta_inference_label"] = [txt[m] for m in metas]
+    out["meta_inference_label"] = [text(f"meta.{m}", lang) for m in metas]
     out["rationale"] = whys
     out["caveat"] = cavs
     return out
 
 
-def _qual_text(row, qual, txt, salience) -> str:
-    return txt["qual"][qual].format(n=int(row["n_informants"]),
-                                    t=int(row["n_informants_total"]),
-                                    s=row["informant_share"], m=salience)
+def _qual_text(row, qual, lang, salience) -> str:
+    return text(f"joint.qual.{qual}", lang, n=int(row["n_informants"]),
+                t=int(row["n_informants_total"]), s=row["informant_share"], m=salience)
 
 
-def _quant_text(row, quant, txt) -> str:
+def _quant_text(row, quant, lang, outcome) -> str:
     if row.get("quant_basis") == "effect":
-        return txt["quant_effect"][quant].format(b=row["std_effect"], lo=row["std_ci_low"],
-                                                 hi=row["std_ci_high"])
-    return txt["quant_level"][quant].format(b=row["construct_mean"], lo=row["mean_ci_low"],
-                                            hi=row["mean_ci_high"])
+        return text(f"joint.effect.{quant}", lang, outcome=outcome, b=row["std_effect"],
+                    lo=row["std_ci_low"], hi=row["std_ci_high"])
+    return text(f"joint.level.{quant}", lang, b=row["construct_mean"], lo=row["mean_ci_low"],
+                hi=row["mean_ci_high"])
 
 
-def _caveat(row, txt, code_min, scale_min) -> str:
+def _caveat(row, lang, code_min, scale_min) -> str:
     out = []
     a = row.get("code_alpha")
     if not _isna(a) and a < code_min:
-        out.append(txt["low_code_alpha"].format(a=a, m=code_min))
+        out.append(text("joint.low_code_alpha", lang, a=a, m=code_min))
     s = row.get("scale_alpha")
     if not _isna(s) and s < scale_min:
-        out.append(txt["low_scale_alpha"].format(a=s, m=scale_min))
+        out.append(text("joint.low_scale_alpha", lang, a=s, m=scale_min))
     return "; ".join(out)
 
 
@@ -491,32 +458,38 @@ def _join(themes: pd.DataFrame, constructs: pd.DataFrame) -> pd.DataFrame:
     return both.reindex(columns=[c for c in JOINT_COLUMNS if c not in RULE_COLUMNS])
 
 
-def joint_display(codings: pd.DataFrame, *, corpus, codebook, responses: pd.DataFrame,
-                  instrument, reliability: pd.DataFrame | None = None,
-                  model: pd.DataFrame | None = None, outcome: str = "CITRA", lang: str = "id",
+def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
+                  responses: pd.DataFrame | None, instrument, outcome: str | None,
+                  reliability: pd.DataFrame | None = None,
+                  model: pd.DataFrame | None = None, lang: str = "id",
                   salience: float = 0.5, seed: int = 0) -> pd.DataFrame:
     """The joint display: interview themes beside survey constructs, with a meta-inference.
 
     Parameters
     ----------
-    codings : DataFrame
-        Codings of the transcripts (preferably the consensus of the coders).
-    corpus : Corpus
+    codings : DataFrame or None
+        Codings of the transcripts (preferably the consensus of the coders). None (with
+        ``corpus`` None) for a study without interviews: only survey rows.
+    corpus : Corpus or None
         The transcripts.
-    codebook : Codebook
+    codebook : Codebook or None
         Themes, their labels and the ``construct`` each is measured by.
-    responses : DataFrame
-        Validated survey responses.
-    instrument : Instrument
+    responses : DataFrame or None
+        Validated survey responses. None (with ``instrument`` None) for a study without a
+        survey: only interview rows.
+    instrument : Instrument or None
         The survey instrument.
+    outcome : str or None
+        The scale the model explains (the study's ``outcome``; no row of its own, and its
+        label names what the effects are effects on). None: no model, every construct is
+        judged by its level.
     reliability : DataFrame, optional
         Agreement table (``code, krippendorff_alpha``). When None and ``codings`` holds two
         or more coders it is computed with :func:`citra_eval.agreement` (``seed``); else the
         ``code_alpha`` column is NaN.
     model : DataFrame, optional
-        Image-model coefficients; computed with :func:`citra_eval.image_model` when None.
-    outcome : str
-        The image scale of the model (no row of its own).
+        Coefficients of the model of ``outcome``; computed with
+        :func:`citra_eval.image_model` when None.
     lang : {"id", "en"}
         Language of labels, ``rationale`` and ``caveat``.
     salience : float
@@ -541,13 +514,43 @@ def joint_display(codings: pd.DataFrame, *, corpus, codebook, responses: pd.Data
     Notes
     -----
     The decision rules are those of :func:`meta_inferences`.
-    """
-    _check_lang(lang)
-    if reliability is None and codings["coder"].nunique() >= 2:
 
-        reliability = agreement(codings, corpus=corpus, seed=seed)
-    themes = theme_evidence(codings, corpus=corpus, codebook=codebook, reliability=reliability,
-                            lang=lang)
-    constructs = construct_evidence(responses, instrument, model=model, outcome=outcome,
-                                    lang=lang)
-    return meta_inferences(_join(themes, constructs), salience=salience, lang=lang)
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> inst = ce.Instrument.load(ce.example_path("instrument"))
+    >>> resp = ce.read_responses(ce.example_path("responses"), inst)
+    >>> jd = joint_display(a, corpus=corpus, codebook=cb, responses=resp, instrument=inst,
+    ...                    outcome="CITRA", lang="en")
+    >>> "CITRA" in set(jd["construct"])
+    False
+    >>> only_interviews = joint_display(a, corpus=corpus, codebook=cb, responses=None,
+    ...                                 instrument=None, outcome=None)
+    >>> set(only_interviews["meta_inference"])
+    {'expands'}
+    """
+    check_lang(lang)
+    has_qual = codings is not None and corpus is not None and codebook is not None
+    has_quant = responses is not None and instrument is not None
+    if not (has_qual or has_quant):
+        raise ValueError("joint_display needs the interviews (codings, corpus, codebook), the "
+                         "survey (responses, instrument), or both; all are None")
+    if has_qual:
+        if reliability is None and codings["coder"].nunique() >= 2:
+            reliability = agreement(codings, corpus=corpus, seed=seed)
+        themes = theme_evidence(codings, corpus=corpus, codebook=codebook,
+                                reliability=reliability, lang=lang)
+    else:
+        themes = pd.DataFrame(columns=THEME_COLUMNS)
+    if has_quant:
+        constructs = construct_evidence(responses, instrument, model=model, outcome=outcome,
+                                        lang=lang)
+        label = instrument.scales[outcome].text(lang) if outcome is not None else None
+    else:
+        constructs = pd.DataFrame(columns=CONSTRUCT_COLUMNS)
+        label = None
+    return meta_inferences(_join(themes, constructs), salience=salience, lang=lang,
+                           outcome_label=label)

@@ -317,7 +317,7 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
 
 # --------------------------------------------------------------------------- OLS image model
 
-def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str = "CITRA",
+def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str,
                 predictors: Sequence[str] | None = None, controls: Sequence[str] = (),
                 robust: str | None = "HC3", min_items: int | None = None,
                 ci: float = 0.95) -> pd.DataFrame:
@@ -330,7 +330,7 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     instrument : Instrument
         The instrument; scale scores are computed with :func:`citra_eval.score_scales`.
     outcome : str
-        Outcome scale (default ``CITRA``, the overall image).
+        Outcome scale (the study's ``outcome``, e.g. an overall image scale).
     predictors : sequence of str, optional
         Predictor scales. Default: the scales with ``role: strategy``; without roles, every
         scale sharing no item with the outcome.
@@ -375,7 +375,7 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     >>> import citra_eval as ce
     >>> inst = ce.Instrument.load(ce.example_path("instrument"))
     >>> resp = ce.read_responses(ce.example_path("responses"), inst)
-    >>> fit = ce.image_model(resp, inst, controls=["district"])
+    >>> fit = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
     >>> fit["term"].tolist()[:6]
     ['Intercept', 'KS', 'BM', 'BC', 'IB', 'TK']
     >>> list(fit.columns) == ce.COEF_COLUMNS

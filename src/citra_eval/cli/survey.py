@@ -7,6 +7,7 @@ import argparse
 
 from .._files import atomic_dir, write_csv
 from ..errors import InputError
+from ..outputs import note
 from ..psychometrics import item_statistics, scale_reliability
 from ..regression import image_model
 from ..survey import Instrument, likert_table, read_responses, score_scales
@@ -21,11 +22,11 @@ def _add_survey(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--instrument", metavar="FILE", required=True, help="instrument YAML")
     p.add_argument("--responses", metavar="FILE", required=True, help="responses CSV")
     p.add_argument("--out", metavar="DIR", required=True, help="output folder")
-    p.add_argument("--outcome", default=None,
-                   help="outcome scale of the image model (default CITRA; the model is "
-                        "skipped when the instrument has no CITRA scale)")
+    p.add_argument("--outcome", default=None, metavar="SCALE",
+                   help="outcome scale of the image model (without it the model is skipped, "
+                        "with a note)")
     p.add_argument("--controls", nargs="*", default=None, metavar="COLUMN",
-                   help="control columns of the image model (default: district when present)")
+                   help="control columns of the image model (default: none)")
     p.add_argument("--min-items", type=int, default=None,
                    help="answered items needed for a scale score (default 1)")
     p.add_argument("--lang", default="id", help="language of labels (id or en)")
@@ -48,9 +49,7 @@ def _run_survey(args: argparse.Namespace) -> int:
     responses = read_responses(args.responses, instrument)
     if args.min_items is not None and args.min_items < 1:
         raise InputError(f"--min-items must be >= 1, got {args.min_items}", path="citra-eval")
-    controls = args.controls
-    if controls is None:
-        controls = ["district"] if "district" in responses.columns else []
+    controls = list(args.controls or [])
     unknown = [c for c in controls if c not in responses.columns]
     if unknown:
         raise InputError(f"--controls: column(s) {', '.join(unknown)} not in the responses",
@@ -64,10 +63,12 @@ def _run_survey(args: argparse.Namespace) -> int:
     if args.outcome is not None and args.outcome not in instrument.scales:
         raise InputError(f"--outcome {args.outcome!r} is not a scale of the instrument; use one "
                          f"of {', '.join(instrument.scales)}", path=args.instrument)
-    outcome = args.outcome or "CITRA"
-    if outcome in instrument.scales:
-        tables["image_model.csv"] = image_model(responses, instrument, outcome=outcome,
+    if args.outcome is not None:
+        tables["image_model.csv"] = image_model(responses, instrument, outcome=args.outcome,
                                                 controls=controls, min_items=args.min_items)
+    else:
+        note("no --outcome given: the image model (image_model.csv) is skipped; pass "
+             f"--outcome with one of {', '.join(instrument.scales)}")
     with atomic_dir(args.out, managed=TABLES) as tmp:
         for name, table in tables.items():
             write_csv(table, Path(tmp) / name)

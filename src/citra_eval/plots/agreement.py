@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._labels import label as text
+from .._validation import check_choice, check_frame, check_lang
+
 __all__ = ["ALPHA_THRESHOLDS", "plot_agreement"]
 
 #: Krippendorff (2004, p. 241): rely on variables with alpha >= .800; consider those between
@@ -12,15 +15,11 @@ __all__ = ["ALPHA_THRESHOLDS", "plot_agreement"]
 ALPHA_THRESHOLDS = (0.667, 0.8)
 _COEFFICIENTS = ("krippendorff_alpha", "cohen_kappa", "fleiss_kappa", "gwet_ac1",
                  "brennan_prediger", "percent_agreement", "alpha_masi")
-_LABELS = {"krippendorff_alpha": "Krippendorff's alpha", "cohen_kappa": "Cohen's kappa",
-           "fleiss_kappa": "Fleiss' kappa", "gwet_ac1": "Gwet's AC1",
-           "brennan_prediger": "Brennan-Prediger", "percent_agreement": "Percent agreement",
-           "alpha_masi": "Krippendorff's alpha (MASI)"}
 
 
 def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
                    coefficient: str = "krippendorff_alpha", labels: dict | None = None,
-                   title: str | None = None):
+                   title: str | None = None, lang: str = "id"):
     """Dot plot of a reliability coefficient per code, with the alpha interval and thresholds.
 
     Parameters
@@ -38,6 +37,8 @@ def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
         ``{code: label}`` for the y axis (e.g. ``codebook.labels("en")``).
     title : str, optional
         Axes title.
+    lang : {"id", "en"}
+        Language of the axis label, legend, the pooled row's name and "undefined".
 
     Returns
     -------
@@ -45,7 +46,8 @@ def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
         One row per code (first at the top, the ``ALL`` row last and in bold), a point for the
         coefficient and, for alpha, a horizontal line for its interval; dashed vertical lines
         at Krippendorff's thresholds 0.667 (tentative) and 0.800 (reliable). Codes whose
-        coefficient is undefined are listed with "n/a".
+        coefficient is undefined are listed with "n/a" ("tak terdefinisi"). The ``ALL`` row
+        is named ``ALL`` (``SEMUA``) unless ``labels`` names it.
 
     Examples
     --------
@@ -54,7 +56,7 @@ def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
     >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
     >>> codings = pd.concat([ce.read_codings(ce.example_path(f"codings_{c}"), corpus=corpus)
     ...                      for c in "AB"])
-    >>> ax = plot_agreement(ce.agreement(codings, corpus=corpus, n_boot=200))
+    >>> ax = plot_agreement(ce.agreement(codings, corpus=corpus, n_boot=200), lang="en")
     >>> ax.get_yticklabels()[-1].get_text()
     'ALL'
     >>> [float(line.get_xdata()[0]) for line in ax.lines[:2]]  # the thresholds
@@ -62,16 +64,12 @@ def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
     """
     import matplotlib.pyplot as plt
 
-    if not isinstance(agreement_table, pd.DataFrame):
-        raise TypeError("agreement_table must be a DataFrame (the output of agreement()), got "
-                        f"{type(agreement_table).__name__}")
-    if coefficient not in _COEFFICIENTS:
-        raise ValueError(f"coefficient must be one of {', '.join(_COEFFICIENTS)}, "
-                         f"got {coefficient!r}")
-    missing = [c for c in ("code", coefficient) if c not in agreement_table.columns]
-    if missing:
-        raise ValueError(f"agreement_table lacks column(s) {', '.join(missing)}; pass the "
-                         "output of citra_eval.agreement()")
+    check_frame(agreement_table, "agreement_table",
+                what="a DataFrame (the output of citra_eval.agreement())")
+    check_choice(coefficient, "coefficient", _COEFFICIENTS)
+    check_lang(lang)
+    check_frame(agreement_table, "agreement_table", columns=["code", coefficient],
+                what="the output of citra_eval.agreement()")
     tab = agreement_table.reset_index(drop=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(6.5, 0.35 * len(tab) + 1.2))
@@ -79,7 +77,7 @@ def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
     for x0, style, word in zip(ALPHA_THRESHOLDS, (":", "--"), ("tentative", "reliable"),
                                strict=True):
         ax.axvline(x0, color="0.45", linestyle=style, linewidth=1,
-                   label=f"alpha = {x0:.3f} ({word})")
+                   label=text(f"agreement.threshold_{word}", lang, x=x0))
     value = tab[coefficient].to_numpy(dtype=float)
     has_ci = coefficient == "krippendorff_alpha" and {"alpha_ci_low", "alpha_ci_high"} <= set(
         tab.columns)
@@ -87,16 +85,18 @@ def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
         lo, hi = tab["alpha_ci_low"].to_numpy(float), tab["alpha_ci_high"].to_numpy(float)
         ok = np.isfinite(lo) & np.isfinite(hi)
         ax.hlines(y[ok], lo[ok], hi[ok], color="#2166ac", linewidth=2, alpha=0.6,
-                  label=f"{round(100 * _ci_level(tab))}% bootstrap interval")
+                  label=text("agreement.interval", lang, p=round(100 * _ci_level(tab))))
     is_all = (tab["code"] == "ALL").to_numpy()
     ok = np.isfinite(value)
     ax.plot(value[ok & ~is_all], y[ok & ~is_all], "o", color="#2166ac",
-            label=_LABELS[coefficient])
-    ax.plot(value[ok & is_all], y[ok & is_all], "D", color="#b2182b", label="all codes (pooled)")
+            label=text(f"coef.{coefficient}", lang))
+    ax.plot(value[ok & is_all], y[ok & is_all], "D", color="#b2182b",
+            label=text("agreement.pooled", lang))
     for yy in y[~ok]:
-        ax.text(0.01, yy, "n/a", transform=ax.get_yaxis_transform(), va="center", fontsize=8,
-                color="0.4")
-    names = [(labels or {}).get(c, c) for c in tab["code"]]
+        ax.text(0.01, yy, text("agreement.undefined", lang), transform=ax.get_yaxis_transform(),
+                va="center", fontsize=8, color="0.4")
+    names = {"ALL": text("agreement.all_row", lang), **(labels or {})}
+    names = [names.get(c, c) for c in tab["code"]]
     ax.set_yticks(y, names)
     for tick, bold in zip(ax.get_yticklabels(), is_all, strict=True):
         if bold:
@@ -107,7 +107,7 @@ def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
         low = min(low, float(np.nanmin(tab["alpha_ci_low"])))
     ax.set_xlim(low - 0.05, 1.02)
     ax.set_ylim(-0.7, len(tab) - 0.3)
-    ax.set_xlabel(_LABELS[coefficient])
+    ax.set_xlabel(text(f"coef.{coefficient}", lang))
     ax.legend(loc="lower left", fontsize=7, frameon=False)
     if title:
         ax.set_title(title)

@@ -6,23 +6,13 @@ import math
 
 import pandas as pd
 
-from ..mixed_methods import META_LABELS
+from .._labels import label as text
+from .._validation import check_frame, check_lang
 
 __all__ = ["META_COLORS", "plot_joint_display"]
 
 #: Colour of each meta-inference (colour-blind safe, from seaborn's "colorblind" palette).
 META_COLORS = {"converges": "#029e73", "diverges": "#d55e00", "expands": "#949494"}
-
-_TITLES = {
-    "en": {"qual": "Interviews: share of informants raising the theme",
-           "quant": "Survey: standardised effect on image\n(β, 95% CI)",
-           "level": "mean {m:.2f} [{lo:.2f}, {hi:.2f}] vs midpoint {mid:g}",
-           "salience": "salience threshold"},
-    "id": {"qual": "Wawancara: porsi informan yang menyebut tema",
-           "quant": "Survei: pengaruh terstandar terhadap citra\n(β, IK 95%)",
-           "level": "rerata {m:.2f} [{lo:.2f}; {hi:.2f}] vs titik tengah {mid:g}",
-           "salience": "ambang menonjol"},
-}
 
 
 def _row_label(row) -> str:
@@ -39,12 +29,12 @@ def _row_label(row) -> str:
 
 
 def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
-                       salience: float | None = 0.5):
+                       salience: float | None = 0.5, outcome_label: str | None = None):
     """Draw a joint display table (:func:`citra_eval.joint_display`).
 
     Left (on ``ax``): the share of informants raising each theme, coloured by the row's
     meta-inference. Right (an inset axes sharing the rows): the construct's standardised
-    effect on image with its 95% CI; constructs judged by their level show their mean.
+    effect on the outcome with its 95% CI; constructs judged by their level show their mean.
 
     Parameters
     ----------
@@ -58,6 +48,9 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
         Language of titles and legend.
     salience : float or None
         Draw the salience threshold at this share (None: no line).
+    outcome_label : str, optional
+        The outcome's label in ``lang`` for the survey panel's title (e.g.
+        ``instrument.scales[outcome].text(lang)``); a generic word when None.
 
     Returns
     -------
@@ -83,15 +76,10 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
     from matplotlib.patches import Patch
 
 
-    if lang not in _TITLES:
-        raise ValueError(f"lang must be 'id' or 'en', got {lang!r}")
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"table must be a pandas DataFrame, got {type(table).__name__}")
-    need = ["construct", "informant_share", "std_effect", "std_ci_low", "std_ci_high",
-            "meta_inference"]
-    missing = [c for c in need if c not in table.columns]
-    if missing:
-        raise ValueError(f"table is missing columns {missing}; pass a joint_display() table")
+    check_lang(lang)
+    check_frame(table, "table", columns=["construct", "informant_share", "std_effect",
+                                         "std_ci_low", "std_ci_high", "meta_inference"],
+                what="a joint_display() table")
     if ax is None:
         n = max(len(table), 1)
         _, ax = plt.subplots(figsize=(6.0, 0.34 * n + 1.2))
@@ -106,7 +94,7 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-    ax.set_title(_TITLES[lang]["qual"], fontsize="medium", loc="left")
+    ax.set_title(text("joint.qual_title", lang), fontsize="medium", loc="left")
     ax.grid(axis="y", visible=False)
     if salience is not None:
         ax.axvline(salience, color="#555555", linestyle="--", linewidth=0.8)
@@ -120,20 +108,21 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
                                                           [hi - r["std_effect"]]],
                            fmt="o", color=c, markersize=4, capsize=2, linewidth=1.2)
         elif r.get("quant_basis") == "level" and not _nan(r.get("construct_mean")):
-            text = _TITLES[lang]["level"].format(m=r["construct_mean"], lo=r.get("mean_ci_low"),
-                                                 hi=r.get("mean_ci_high"),
-                                                 mid=r.get("scale_midpoint"))
-            right.text(0.02, y, text,
+            level = text("joint.level", lang, m=r["construct_mean"], lo=r.get("mean_ci_low"),
+                         hi=r.get("mean_ci_high"), mid=r.get("scale_midpoint"))
+            right.text(0.02, y, level,
                        transform=right.get_yaxis_transform(), va="center", fontsize="small",
                        color="#555555", style="italic")
     right.tick_params(axis="y", left=False, labelleft=False)
     right.grid(axis="y", visible=False)
-    right.set_title(_TITLES[lang]["quant"], fontsize="medium", loc="left")
+    outcome = outcome_label or text("outcome.generic", lang)
+    right.set_title(text("joint.quant_title", lang, outcome=outcome), fontsize="medium",
+                    loc="left")
     used = [m for m in META_COLORS if any(r["meta_inference"] == m for r in rows)]
-    handles = [Patch(color=META_COLORS[m], label=META_LABELS[lang][m]) for m in used]
+    handles = [Patch(color=META_COLORS[m], label=text(f"meta.{m}", lang)) for m in used]
     if salience is not None:
         handles.append(Line2D([], [], color="#555555", linestyle="--", linewidth=0.8,
-                              label=f"{_TITLES[lang]['salience']} ({salience:.0%})"))
+                              label=text("joint.salience", lang, s=salience)))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.9, -0.08),
               ncol=len(handles) or 1, frameon=False, fontsize="small")
     return ax

@@ -9,22 +9,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .._labels import label as text
+from .._validation import check_frame, check_lang
 from ..themes import cooccurrence_matrix
 
 __all__ = ["plot_code_frequencies", "plot_cooccurrence", "plot_saturation"]
 
-_TEXT = {
-    "id": {"segments": "Jumlah segmen", "documents": "Jumlah dokumen", "codings": "Jumlah koding",
-           "share": "Proporsi segmen informan", "code": "Kode", "interview": "Wawancara ke-",
-           "cumulative": "Kode kumulatif", "new": "Kode baru", "count": "Segmen bersama",
-           "jaccard": "Indeks Jaccard", "saturation": "Titik jenuh"},
-    "en": {"segments": "Segments", "documents": "Documents", "codings": "Codings",
-           "share": "Share of informant segments", "code": "Code", "interview": "Interview",
-           "cumulative": "Cumulative codes", "new": "New codes", "count": "Shared segments",
-           "jaccard": "Jaccard index", "saturation": "Saturation point"},
-}
-_VALUE = {"n_segments": "segments", "n_documents": "documents", "n_codings": "codings",
-          "share_segments": "share"}
+_VALUE = {"n_segments": "qual.segments", "n_documents": "qual.documents",
+          "n_codings": "qual.codings", "share_segments": "qual.share"}
 
 
 def _ax(ax, size=(7, 4.5)):
@@ -35,26 +27,12 @@ def _ax(ax, size=(7, 4.5)):
     return ax
 
 
-def _text(lang: str) -> dict[str, str]:
-    if lang not in _TEXT:
-        raise ValueError(f"lang must be 'id' or 'en', got {lang!r}")
-    return _TEXT[lang]
-
-
 def _labeller(codebook, lang: str):
     def label(code: str) -> str:
         if codebook is not None and code in codebook:
             return codebook.label(code, lang)
         return code
     return label
-
-
-def _need(table: pd.DataFrame, cols: list[str], what: str) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"{what} must be a DataFrame, got {type(table).__name__}")
-    missing = [c for c in cols if c not in table.columns]
-    if missing:
-        raise ValueError(f"{what} lacks column(s) {', '.join(missing)}")
 
 
 def plot_code_frequencies(freq: pd.DataFrame, *, value: str = "n_segments", by: str | None = None,
@@ -76,18 +54,18 @@ def plot_code_frequencies(freq: pd.DataFrame, *, value: str = "n_segments", by: 
     """
     import seaborn as sns
 
-    words = _text(lang)
+    check_lang(lang)
     if value not in _VALUE:
         raise ValueError(f"value must be one of {', '.join(_VALUE)}, got {value!r}")
-    _need(freq, ["code", value] + ([by] if by else []), "freq")
+    check_frame(freq, "freq", columns=["code", value] + ([by] if by else []))
     label = _labeller(codebook, lang)
     data = freq.assign(_label=freq["code"].map(label))
     order = (data.groupby("_label", sort=False)[value].sum().sort_values(ascending=False).index)
     ax = _ax(ax)
     sns.barplot(data=data, y="_label", x=value, hue=by, order=list(order), ax=ax,
                 orient="h", errorbar=None, **({} if by else {"color": "#3a7ca5"}))
-    ax.set_xlabel(words[_VALUE[value]])
-    ax.set_ylabel(words["code"])
+    ax.set_xlabel(text(_VALUE[value], lang))
+    ax.set_ylabel(text("qual.code", lang))
     return ax
 
 
@@ -108,8 +86,8 @@ def plot_cooccurrence(table: pd.DataFrame, *, measure: str = "count", codebook=N
     import seaborn as sns
 
 
-    words = _text(lang)
-    _need(table, ["code_a", "code_b", "count", "jaccard"], "table")
+    check_lang(lang)
+    check_frame(table, "table", columns=["code_a", "code_b", "count", "jaccard"])
     mat = cooccurrence_matrix(table, measure=measure)
     label = _labeller(codebook, lang)
     mat = mat.rename(index=label, columns=label)
@@ -117,7 +95,7 @@ def plot_cooccurrence(table: pd.DataFrame, *, measure: str = "count", codebook=N
     ax = _ax(ax, size=(min(4 + 0.5 * n, 14), min(3 + 0.45 * n, 12)))
     sns.heatmap(mat, ax=ax, cmap="Blues", annot=annot and n <= 20,
                 fmt="d" if measure == "count" else ".2f", square=True, linewidths=0.5,
-                cbar_kws={"label": words[measure]})
+                cbar_kws={"label": text(f"qual.{measure}", lang)})
     ax.set_xlabel("")
     ax.set_ylabel("")
     return ax
@@ -137,20 +115,20 @@ def plot_saturation(sat: pd.DataFrame, *, lang: str = "id", ax=None):
     >>> ax.get_ylabel()
     'Cumulative codes'
     """
-    words = _text(lang)
-    _need(sat, ["position", "doc_id", "new_codes", "cumulative_codes"], "sat")
+    check_lang(lang)
+    check_frame(sat, "sat", columns=["position", "doc_id", "new_codes", "cumulative_codes"])
     ax = _ax(ax)
-    ax.bar(sat["position"], sat["new_codes"], color="#a9cce3", label=words["new"])
+    ax.bar(sat["position"], sat["new_codes"], color="#a9cce3", label=text("qual.new", lang))
     ax.plot(sat["position"], sat["cumulative_codes"], marker="o", color="#1f4e79",
-            label=words["cumulative"])
+            label=text("qual.cumulative", lang))
     info = sat.attrs.get("saturation", {})
     point = info.get("saturation_point")
     if point:
         ax.axvline(point, color="#c0392b", linestyle="--",
-                   label=f"{words['saturation']} (n = {point})")
+                   label=text("qual.saturation", lang, n=point))
     ax.set_xticks(list(sat["position"]))
     ax.set_xticklabels(list(sat["doc_id"]), rotation=45, ha="right")
-    ax.set_xlabel(words["interview"])
-    ax.set_ylabel(words["cumulative"])
+    ax.set_xlabel(text("qual.interview", lang))
+    ax.set_ylabel(text("qual.cumulative", lang))
     ax.legend(frameon=False)
     return ax

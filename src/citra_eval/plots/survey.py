@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from .._labels import label as text
+from .._validation import check_frame, check_lang, check_type
 from ..survey import Instrument, likert_table
 
-__all__ = ["plot_coefficients", "plot_likert"]
+__all__ = ["plot_coefficients", "plot_likert", "term_labels"]
 
 # ColorBrewer RdBu (colour-blind safe), disagree -> agree
 _DIVERGING = ["#b2182b", "#ef8a62", "#f7f7f7", "#67a9cf", "#2166ac"]
@@ -25,15 +28,17 @@ def _axes(ax, size):
 
 def plot_coefficients(coef_table: pd.DataFrame, *, ax=None, standardised: bool = True,
                       terms: Sequence[str] | None = None, intercept: bool = False,
-                      title: str | None = None):
+                      title: str | None = None, instrument: Instrument | None = None,
+                      outcome: str | None = None, responses: pd.DataFrame | None = None,
+                      lang: str = "id"):
     """Forest plot of a coefficient table: estimates with their confidence intervals.
 
     Parameters
     ----------
     coef_table : DataFrame
         Output of :func:`citra_eval.image_model` (``term, estimate, ci_low, ci_high`` and,
-        for ``standardised=True``, ``std_estimate, std_ci_low, std_ci_high``) or of
-        :func:`citra_eval.ordinal_model` (thresholds are left out).
+        for ``standardised=True``, ``std_estimate, std_ci_low, std_ci_high``; ``n`` when
+        present is shown) or of :func:`citra_eval.ordinal_model` (thresholds are left out).
     ax : matplotlib Axes, optional
         Where to draw (a new figure when None).
     standardised : bool
@@ -43,32 +48,51 @@ def plot_coefficients(coef_table: pd.DataFrame, *, ax=None, standardised: bool =
     intercept : bool
         Include the intercept.
     title : str, optional
-        Axes title.
+        Axes title (default: the outcome and n, as far as they are known).
+    instrument : Instrument, optional
+        Scale terms and the outcome are labelled with their scale labels in ``lang``.
+    outcome : str, optional
+        The outcome scale of the model (named in the title with n).
+    responses : DataFrame, optional
+        The data the model was fitted on: the reference level of each categorical control
+        (the level without a dummy) is read from it and named in the term's label.
+    lang : {"id", "en"}
+        Language of every text in the figure.
 
     Returns
     -------
     matplotlib Axes
         One point and horizontal interval line per term (terms on the y axis, first at the
-        top), a dashed vertical line at zero.
+        top), a dashed vertical line at zero. A scale term is labelled by its scale label, a
+        dummy ``variable[T.level]`` as ``variable: level (ref: reference)``.
 
     Examples
     --------
     >>> import citra_eval as ce
     >>> from citra_eval.plots import plot_coefficients
     >>> inst = ce.Instrument.load(ce.example_path("instrument"))
-    >>> fit = ce.image_model(ce.read_responses(ce.example_path("responses"), inst), inst)
+    >>> resp = ce.read_responses(ce.example_path("responses"), inst)
+    >>> fit = ce.image_model(resp, inst, outcome="CITRA")
     >>> ax = plot_coefficients(fit)
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['KS', 'BM', 'BC', 'IB', 'TK']
+    >>> ax = plot_coefficients(fit, instrument=inst, outcome="CITRA", lang="en")
+    >>> [t.get_text() for t in ax.get_yticklabels()][:2]
+    ['Cooperation', 'Bamara two-way forum']
+    >>> ax.get_title()
+    'Outcome: Overall image of the city government (n = 400)'
     """
-    if not isinstance(coef_table, pd.DataFrame):
-        raise TypeError(f"coef_table must be a DataFrame, got {type(coef_table).__name__}")
+    check_frame(coef_table, "coef_table")
+    check_lang(lang)
+    if instrument is not None:
+        check_type("instrument", instrument, Instrument, "an Instrument (see Instrument.load)")
+    if responses is not None:
+        check_frame(responses, "responses")
     cols = (["std_estimate", "std_ci_low", "std_ci_high"]
             if standardised and "std_estimate" in coef_table.columns
             else ["estimate", "ci_low", "ci_high"])
-    missing = [c for c in ["term", *cols] if c not in coef_table.columns]
-    if missing:
-        raise ValueError(f"coef_table lacks column(s) {', '.join(missing)}")
+    check_frame(coef_table, "coef_table", columns=["term", *cols],
+                what="a coefficient table (image_model or ordinal_model)")
     tab = coef_table
     if "kind" in tab.columns:
         tab = tab[tab["kind"] != "threshold"]
@@ -87,13 +111,101 @@ def plot_coefficients(coef_table: pd.DataFrame, *, ax=None, standardised: bool =
     ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt="o", color="#2166ac", ecolor="#2166ac",
                 capsize=3, lw=1.5)
     ax.axvline(0, color="0.4", ls="--", lw=1)
-    ax.set_yticks(y, list(tab["term"]))
-    ax.set_xlabel("Standardised coefficient (95% CI)" if cols[0] == "std_estimate"
-                  else "Coefficient (95% CI)")
+    ax.set_yticks(y, term_labels(list(tab["term"]), instrument=instrument,
+                                 responses=responses, lang=lang))
+    axis = "model.std_axis" if cols[0] == "std_estimate" else "model.raw_axis"
+    ax.set_xlabel(text(axis, lang, p=95))
+    if title is None:
+        title = _model_title(coef_table, instrument, outcome, lang)
     if title:
         ax.set_title(title)
     ax.grid(axis="x", alpha=0.3)
     return ax
+
+
+_DUMMY = re.compile(r"^(?P<variable>.+)\[T\.(?P<level>.*)\]$")
+
+
+def term_labels(terms: Sequence[str], *, instrument: Instrument | None = None,
+                responses: pd.DataFrame | None = None, lang: str = "id") -> list[str]:
+    """Readable labels of model terms.
+
+    Parameters
+    ----------
+    terms : sequence of str
+        Term names of :func:`citra_eval.image_model` or :func:`citra_eval.ordinal_model`.
+    instrument : Instrument, optional
+        A term that is a scale of the instrument gets the scale's label in ``lang``.
+    responses : DataFrame, optional
+        The data of the fit: the reference level of a categorical variable is the level
+        present there that has no dummy term.
+    lang : {"id", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    list of str
+        ``Intercept`` in ``lang``; a scale's label; ``variable: level (ref: reference)`` for
+        a dummy ``variable[T.level]`` (``variable: level`` when the reference is unknown);
+        any other term as it is.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"unit": ["IGD", "Rawat inap", "Rawat jalan"]})
+    >>> term_labels(["Intercept", "unit[T.Rawat inap]", "usia"], responses=d, lang="en")
+    ['Intercept', 'unit: Rawat inap (ref: IGD)', 'usia']
+    """
+    check_lang(lang)
+    terms = list(terms)
+    dummies: dict[str, set[str]] = {}
+    for t in terms:
+        m = _DUMMY.match(t)
+        if m:
+            dummies.setdefault(m["variable"], set()).add(m["level"])
+    refs = {v: _reference(responses, v, levels) for v, levels in dummies.items()}
+    out = []
+    for t in terms:
+        m = _DUMMY.match(t)
+        if t == "Intercept":
+            out.append(text("model.intercept", lang))
+        elif instrument is not None and t in instrument.scales:
+            out.append(instrument.scales[t].text(lang))
+        elif m and refs.get(m["variable"]) is not None:
+            out.append(text("model.level", lang, variable=m["variable"], level=m["level"],
+                            reference=refs[m["variable"]]))
+        elif m:
+            out.append(f"{m['variable']}: {m['level']}")
+        else:
+            out.append(t)
+    return out
+
+
+def _reference(responses: pd.DataFrame | None, variable: str, levels: set[str]) -> str | None:
+    """The level of ``variable`` in ``responses`` without a dummy (the first such, in the
+    order of a Categorical or sorted), or None when it cannot be told."""
+    if responses is None or variable not in responses.columns:
+        return None
+    col = responses[variable].dropna()
+    order = (list(col.cat.categories) if isinstance(col.dtype, pd.CategoricalDtype)
+             else sorted(col.unique(), key=str))
+    rest = [v for v in order if str(v) not in levels]
+    return str(rest[0]) if rest else None
+
+
+def _model_title(coef_table: pd.DataFrame, instrument: Instrument | None, outcome: str | None,
+                 lang: str) -> str | None:
+    n = None
+    if "n" in coef_table.columns and len(coef_table):
+        values = pd.to_numeric(coef_table["n"], errors="coerce").dropna().unique()
+        n = int(values[0]) if len(values) == 1 else None
+    if outcome is not None:
+        name = (instrument.scales[outcome].text(lang)
+                if instrument is not None and outcome in instrument.scales else str(outcome))
+        if n is None:
+            return text("model.outcome", lang, outcome=name)
+        return text("model.outcome_n", lang, outcome=name, n=n)
+    return text("model.n", lang, n=n) if n is not None else None
 
 
 def plot_likert(responses: pd.DataFrame, instrument: Instrument, *,

@@ -1,0 +1,54 @@
+"""The joint display figure: every text in the figure's language, the outcome named."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from _figures import figure_texts, foreign_words
+
+from citra_eval.mixed_methods import meta_inferences
+from citra_eval.plots import plot_joint_display
+
+
+@pytest.fixture
+def table():
+    nan = np.nan
+    return meta_inferences(pd.DataFrame({
+        "theme": ["pengaduan", "relasi_media", None],
+        "theme_label": ["Penanganan pengaduan", "Relasi media", None],
+        "construct": ["PENGADUAN", None, "EDUKASI"],
+        "construct_label": ["Pengaduan", None, "Edukasi"],
+        "n_informants": [3, 1, nan], "n_informants_total": [4, 4, nan],
+        "informant_share": [0.75, 0.25, nan],
+        "quant_basis": ["effect", None, "level"], "std_effect": [0.3, nan, nan],
+        "std_ci_low": [0.1, nan, nan], "std_ci_high": [0.5, nan, nan],
+        "construct_mean": [3.1, nan, 2.8], "mean_ci_low": [3.0, nan, 2.7],
+        "mean_ci_high": [3.2, nan, 2.9], "scale_midpoint": [2.5, nan, 2.5]}))
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_text_follows_lang_and_names_the_outcome(table, lang):
+    outcome = {"id": "Persepsi terhadap rumah sakit", "en": "Overall perception"}[lang]
+    ax = plot_joint_display(table, lang=lang, outcome_label=outcome)
+    texts = figure_texts(ax.figure)
+    assert not foreign_words(ax.figure, lang)
+    quant = ax.child_axes[0].get_title(loc="left")
+    assert outcome in quant
+    assert "citra" not in quant.lower() and "image" not in quant.lower()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[-1] == {"id": "ambang menonjol (50%)", "en": "salience threshold (50%)"}[lang]
+    level = {"id": "rerata 2.80", "en": "mean 2.80"}[lang]
+    assert any(t.startswith(level) for t in texts)
+    plt.close("all")
+
+
+def test_without_outcome_label_a_generic_word():
+    t = meta_inferences(pd.DataFrame({"theme": ["a"], "construct": ["A"], "n_informants": [1],
+                                      "n_informants_total": [2], "informant_share": [0.5],
+                                      "quant_basis": ["effect"], "std_effect": [0.2],
+                                      "std_ci_low": [0.1], "std_ci_high": [0.3]}))
+    ax = plot_joint_display(t, lang="en")
+    assert "effect on the outcome" in ax.child_axes[0].get_title(loc="left")
+    plt.close("all")
