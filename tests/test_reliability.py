@@ -460,3 +460,154 @@ def test_alpha_bootstrap_arguments():
 def test_set_ratings_must_be_a_table(bad):
     with pytest.raises(TypeError, match="ratings must be a DataFrame or 2-D sequence of sets"):
         krippendorff_alpha_sets(bad)
+
+
+# --------------------------------------------------------------------------- invariances
+#
+# One suite over every coefficient (scikit-learn's common metric tests): a reliability
+# coefficient must not depend on the order of the coders (columns), the order of the units
+# (rows), or the names of the categories, within what its level of measurement allows:
+# nominal coefficients under any one-to-one relabelling (also to strings), ordinal ones under
+# order-preserving relabellings, interval ones under affine maps, ratio ones under scaling.
+
+def _alpha(level):
+    return lambda r: krippendorff_alpha(r, level=level)
+
+
+#: (name, coefficient, the relabellings its level of measurement allows, coders it takes)
+COEFFICIENTS = [
+    ("percent_agreement", percent_agreement, "nominal", None),
+    ("fleiss_kappa", fleiss_kappa, "nominal", None),
+    ("gwet_ac1", gwet_ac1, "nominal", None),
+    ("brennan_prediger", brennan_prediger, "nominal", None),
+    ("cohen_kappa", cohen_kappa, "nominal", 2),
+    ("cohen_kappa_linear", lambda r: cohen_kappa(r, weights="linear"), "ordinal", 2),
+    ("cohen_kappa_quadratic", lambda r: cohen_kappa(r, weights="quadratic"), "ordinal", 2),
+    ("alpha_nominal", _alpha("nominal"), "nominal", None),
+    ("alpha_ordinal", _alpha("ordinal"), "ordinal", None),
+    ("alpha_interval", _alpha("interval"), "interval", None),
+    ("alpha_ratio", _alpha("ratio"), "ratio", None),
+]
+#: Which coefficients (by level) each kind of relabelling must leave unchanged.
+_ALLOWED = {"nominal": {"nominal"}, "ordinal": {"nominal", "ordinal"},
+            "interval": {"nominal", "ordinal", "interval"},
+            "ratio": {"nominal", "ordinal", "interval", "ratio"}}
+_RELABEL = {
+    # A permutation of the categories 1..5, and the same permutation as strings.
+    "nominal": [lambda v: {1: 4, 2: 1, 3: 5, 4: 2, 5: 3}[v], lambda v: f"cat-{6 - v}"],
+    # Strictly increasing, not affine.
+    "ordinal": [lambda v: v ** 3, lambda v: np.exp(v)],
+    "interval": [lambda v: 2.5 * v - 7.0, lambda v: -v + 10.0],
+    "ratio": [lambda v: 3.0 * v, lambda v: v / 7.0],
+}
+
+
+def _ratings(seed: int, n_coders: int) -> np.ndarray:
+    """Units x coders on a 1..5 scale, mostly agreeing, with some missing ratings."""
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(1, 6, size=40)
+    r = np.where(rng.random((40, n_coders)) < 0.7, truth[:, None],
+                 rng.integers(1, 6, size=(40, n_coders))).astype(float)
+    if n_coders > 2:
+        r[rng.random(r.shape) < 0.1] = np.nan
+    return r
+
+
+def _relabel(r: np.ndarray, fn) -> np.ndarray:
+    out = np.array([[np.nan if np.isnan(v) else fn(int(v)) for v in row] for row in r],
+                   dtype=object)
+    if all(isinstance(v, int | float | np.floating) for v in out.ravel()):
+        return out.astype(float)
+    return np.where(pd.isna(out), None, out)
+
+
+def _coders(n):
+    return [2] if n == 2 else [2, 3, 4]
+
+
+@pytest.mark.parametrize(("name", "fn", "level", "n"), COEFFICIENTS,
+                         ids=[c[0] for c in COEFFICIENTS])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_invariant_to_coder_order(name, fn, level, n, seed):
+    for n_coders in _coders(n):
+        r = _ratings(seed, n_coders)
+        expected = fn(r)
+        for perm in ([*range(n_coders)][::-1], np.random.default_rng(seed).permutation(n_coders)):
+            assert fn(r[:, perm]) == pytest.approx(expected, abs=1e-12), (name, perm)
+
+
+@pytest.mark.parametrize(("name", "fn", "level", "n"), COEFFICIENTS,
+                         ids=[c[0] for c in COEFFICIENTS])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_invariant_to_unit_order(name, fn, level, n, seed):
+    for n_coders in _coders(n):
+        r = _ratings(seed, n_coders)
+        perm = np.random.default_rng(seed + 100).permutation(len(r))
+        assert fn(r[perm]) == pytest.approx(fn(r), abs=1e-12)
+        assert fn(pd.DataFrame(r[perm])) == pytest.approx(fn(r), abs=1e-12)
+
+
+@pytest.mark.parametrize(("name", "fn", "level", "n"), COEFFICIENTS,
+                         ids=[c[0] for c in COEFFICIENTS])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_invariant_to_category_relabelling(name, fn, level, n, seed):
+    for n_coders in _coders(n):
+        r = _ratings(seed, n_coders)
+        expected = fn(r)
+        for kind in ("nominal", "ordinal", "interval", "ratio"):
+            if level not in _ALLOWED[kind]:
+                continue
+            for relabel in _RELABEL[kind]:
+                moved = _relabel(r, relabel)
+                if level != "nominal" and moved.dtype == object:
+                    continue  # ordered levels need numbers (or declared categories)
+                assert fn(moved) == pytest.approx(expected, abs=1e-9), (name, kind)
+
+
+def test_relabelling_beyond_the_level_changes_the_value():
+    # The suite above could pass vacuously if every coefficient ignored the values: a
+    # non-order-preserving relabelling must change the ordinal/interval ones.
+    r = _ratings(0, 3)
+    swap = _relabel(r, _RELABEL["nominal"][0])
+    assert krippendorff_alpha(swap, level="interval") != pytest.approx(
+        krippendorff_alpha(r, level="interval"), abs=1e-3)
+    assert krippendorff_alpha(swap, level="ordinal") != pytest.approx(
+        krippendorff_alpha(r, level="ordinal"), abs=1e-3)
+    cubed = _relabel(r, _RELABEL["ordinal"][0])
+    assert krippendorff_alpha(cubed, level="interval") != pytest.approx(
+        krippendorff_alpha(r, level="interval"), abs=1e-3)
+    two = r[:, :2][~np.isnan(r[:, :2]).any(axis=1)]
+    assert cohen_kappa(_relabel(two, _RELABEL["nominal"][0]), weights="linear") != \
+        pytest.approx(cohen_kappa(two, weights="linear"), abs=1e-3)
+
+
+@pytest.mark.parametrize("distance", ["masi", "jaccard"])
+def test_set_alpha_invariant_to_coder_unit_order_and_labels(distance):
+    rng = np.random.default_rng(3)
+    pool = [frozenset(s) for s in ({"a"}, {"b"}, {"a", "b"}, {"c"}, {"a", "c"}, set())]
+    data = [[pool[i] for i in rng.integers(0, len(pool), 3)] for _ in range(30)]
+    data[4][1] = None
+    expected = krippendorff_alpha_sets(data, distance=distance)
+    rename = {"a": "z", "b": "x", "c": "y"}
+    renamed = [[None if s is None else frozenset(rename[x] for x in s) for s in row]
+               for row in data]
+    assert krippendorff_alpha_sets(renamed, distance=distance) == pytest.approx(expected)
+    assert krippendorff_alpha_sets([row[::-1] for row in data[::-1]],
+                                   distance=distance) == pytest.approx(expected)
+
+
+def test_presence_agreement_invariant_to_coder_and_code_order():
+    from citra_eval.reliability import presence_agreement
+
+    rng = np.random.default_rng(4)
+    x = rng.random((3, 30, 5)) < 0.3
+    x[1] = x[0] ^ (rng.random((30, 5)) < 0.1)
+    rated = rng.random((30, 3)) < 0.9
+    base = presence_agreement(x, rated=rated, n_boot=50, seed=1).set_index("code")
+    flipped = presence_agreement(x[::-1], rated=rated[:, ::-1], n_boot=50,
+                                 seed=1).set_index("code")
+    pd.testing.assert_frame_equal(base, flipped, check_exact=False, atol=1e-12)
+    perm = [3, 0, 4, 1, 2]
+    moved = presence_agreement(x[:, :, perm], rated=rated, codes=[str(k) for k in perm],
+                               n_boot=50, seed=1).set_index("code")
+    pd.testing.assert_frame_equal(base, moved.loc[base.index], check_exact=False, atol=1e-12)

@@ -61,6 +61,7 @@ from .reliability import (
     krippendorff_alpha_sets,
     masi_distance,
     percent_agreement,
+    presence_agreement,
 )
 from .simulate import simulate_survey, survey_truth
 from .study import Study, StudySettings, example_study, find_study_root, load_study
@@ -137,6 +138,7 @@ __all__ = [
     "omega_total",
     "ordinal_model",
     "percent_agreement",
+    "presence_agreement",
     "project_root",
     "pseudonymise",
     "read_codings",

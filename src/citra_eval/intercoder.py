@@ -40,7 +40,7 @@ from .reliability import (
     krippendorff_alpha_sets,
     masi_distance,
     percent_agreement,
-    resample_weights,
+    presence_agreement,
 )
 
 __all__ = [
@@ -68,7 +68,6 @@ EXTRA_COLUMNS = ["brennan_prediger", "alpha_masi", "n_coders", "n_positive", "n_
 ALL = "ALL"
 _RULES = ("agreed", "any", "majority", "adjudicator")
 _MASI_AUTO_MAX_SETS = 5_000
-_BOOT_CHUNK_CELLS = 4_000_000  # replicate x unit weights held in memory at once
 
 
 # --------------------------------------------------------------------------- units
@@ -186,80 +185,6 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
 # --------------------------------------------------------------------------- coefficients
 
 
-def _safe_ratio(num, den):
-    num, den = np.asarray(num, float), np.asarray(den, float)
-    out = np.full(np.broadcast(num, den).shape, np.nan)
-    np.divide(num, den, out=out, where=den != 0)
-    return out
-
-
-def _binary_stats(x: np.ndarray, rated: np.ndarray) -> dict[str, np.ndarray]:
-    """Coefficients for presence/absence ratings of every code at once (vectorised).
-
-    ``x``: coders x units x codes (bool, only on pairable units); ``rated``: units x coders.
-    The last code column may be a pooled "code" built by the caller.
-    """
-    xr = x & rated.T[:, :, None]
-    a = xr.sum(axis=0).astype(float)                 # coders saying "present"
-    m = rated.sum(axis=1).astype(float)[:, None]     # coders rating the unit
-    b = m - a
-    pa = np.mean((a * (a - 1) + b * (b - 1)) / (m * (m - 1)), axis=0)
-    pi1 = np.mean(a / m, axis=0)
-    pe_fleiss = pi1 ** 2 + (1 - pi1) ** 2
-    pe_ac1 = 2 * pi1 * (1 - pi1)
-    n1, n0, n = a.sum(axis=0), b.sum(axis=0), m.sum() * np.ones(a.shape[1])
-    do = (2 * a * b / (m - 1)).sum(axis=0)
-    out = {
-        "percent_agreement": pa,
-        "fleiss_kappa": _safe_ratio(pa - pe_fleiss, 1 - pe_fleiss),
-        "gwet_ac1": _safe_ratio(pa - pe_ac1, 1 - pe_ac1),
-        "brennan_prediger": (pa - 0.5) / 0.5,
-        "krippendorff_alpha": 1 - _safe_ratio((n - 1) * do, 2 * n1 * n0),
-        "n_positive": (a > 0).sum(axis=0), "n_agreed": ((a == m) & (a > 0)).sum(axis=0),
-    }
-    out["fleiss_kappa"][np.isclose(pe_fleiss, 1)] = np.nan
-    out["gwet_ac1"][np.isclose(pe_ac1, 1)] = np.nan
-    if x.shape[0] == 2:
-        p, q = x[0].astype(float), x[1].astype(float)
-        po = np.mean(p == q, axis=0)
-        p1, q1 = p.mean(axis=0), q.mean(axis=0)
-        pe = p1 * q1 + (1 - p1) * (1 - q1)
-        out["cohen_kappa"] = _safe_ratio(po - pe, 1 - pe)
-        out["cohen_kappa"][np.isclose(pe, 1)] = np.nan
-    else:
-        out["cohen_kappa"] = np.full(a.shape[1], np.nan)
-    return out
-
-
-def _unit_parts(x: np.ndarray, rated: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-unit alpha contributions: disagreement ``2ab/(m-1)``, ``a`` and ``m``."""
-    a = (x & rated.T[:, :, None]).sum(axis=0).astype(float)
-    m = rated.sum(axis=1).astype(float)
-    do = 2 * a * (m[:, None] - a) / (m[:, None] - 1)
-    return do, a, m
-
-
-def _bootstrap_alpha(do: np.ndarray, a: np.ndarray, m: np.ndarray, *, n_boot: int,
-                     seed: int) -> np.ndarray:
-    """Alpha for ``n_boot`` resamples of the units (rows), for every column at once.
-
-    ``do``, ``a``, ``m`` are units x columns: per-unit observed disagreement, "present"
-    ratings and ratings. Alpha is a ratio of sums of these, so a resample is a vector of unit
-    weights (how often each unit was drawn) and all replicates are one matrix product.
-    """
-    n_units, n_cols = a.shape
-    rng = np.random.default_rng(seed)
-    out = np.empty((n_boot, n_cols))
-    chunk = max(1, _BOOT_CHUNK_CELLS // max(n_units, 1))
-    stacked = np.hstack([do, a, m])
-    for lo in range(0, n_boot, chunk):
-        b = min(chunk, n_boot - lo)
-        s = resample_weights(rng, n_units, b) @ stacked
-        s_do, s_a, s_m = s[:, :n_cols], s[:, n_cols:2 * n_cols], s[:, 2 * n_cols:]
-        out[lo:lo + b] = 1 - _safe_ratio((s_m - 1) * s_do, 2 * s_a * (s_m - s_a))
-    return out
-
-
 def _masi_row(x: np.ndarray, rated: np.ndarray, codes: list[str],
               masi: bool | None) -> tuple[float, str]:
     if masi is False:
@@ -278,14 +203,14 @@ def _masi_row(x: np.ndarray, rated: np.ndarray, codes: list[str],
         return np.nan, f"alpha_masi undefined: {exc}"
 
 
-def _notes(stats: dict, codes: list[str], n_coders: int) -> list[str]:
+def _notes(core: pd.DataFrame, n_coders: int) -> list[str]:
     notes = []
-    for k in range(len(codes)):
+    for k in range(len(core) - 1):
         parts = []
-        if stats["n_positive"][k] == 0:
+        if core["n_positive"].iat[k] == 0:
             parts.append("no coder applied this code: agreement is perfect but alpha and "
                          "kappas are undefined (no variation)")
-        elif np.isnan(stats["krippendorff_alpha"][k]):
+        elif np.isnan(core["krippendorff_alpha"].iat[k]):
             parts.append("alpha undefined: no variation")
         if n_coders != 2:
             parts.append(f"cohen_kappa needs exactly 2 coders ({n_coders} here)")
@@ -424,28 +349,11 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
         raise InputError(f"no {unit} was rated by two or more coders ({len(u.table)} "
                          f"{unit}s, coverage={coverage!r}): nothing to compare")
     x, rated = u.present[:, pairable, :], u.rated[pairable]
-    # The pooled ALL column: every (unit, code) decision, units kept as clusters.
     n_units, n_codes = x.shape[1], x.shape[2]
-    stats = _binary_stats(x, rated)
-    pooled = _binary_stats(x.reshape(x.shape[0], n_units * n_codes, 1),
-                           np.repeat(rated, n_codes, axis=0))
-    do, a, m = _unit_parts(x, rated)
-    # Column K is the pooled ALL "code": a unit contributes all its codes' decisions.
-    do = np.hstack([do, do.sum(axis=1, keepdims=True)])
-    a = np.hstack([a, a.sum(axis=1, keepdims=True)])
-    m = np.hstack([np.repeat(m[:, None], n_codes, axis=1), m[:, None] * n_codes])
-    ci_low = np.full(n_codes + 1, np.nan)
-    ci_high = np.full(n_codes + 1, np.nan)
-    n_valid = np.zeros(n_codes + 1, dtype=int)
-    if n_boot:
-        reps = _bootstrap_alpha(do, a, m, n_boot=n_boot, seed=seed)
-        n_valid = np.isfinite(reps).sum(axis=0)
-        ok = n_valid > 0
-        lo, hi = (1 - ci) / 2, (1 + ci) / 2
-        ci_low[ok] = np.nanquantile(reps[:, ok], lo, axis=0)
-        ci_high[ok] = np.nanquantile(reps[:, ok], hi, axis=0)
+    core = presence_agreement(x, rated=rated, codes=u.codes, pooled=ALL, n_boot=n_boot,
+                              seed=seed, ci=ci)
     masi_alpha, masi_note = _masi_row(x, rated, u.codes, masi)
-    notes = _notes(stats, u.codes, len(u.coders))
+    notes = _notes(core, len(u.coders))
     all_note = [f"pooled over {n_codes} codes x {n_units} {unit}s"]
     if u.n_ignored:
         all_note.append(f"{u.n_ignored} coding(s) on segments outside the units (roles other "
@@ -456,31 +364,11 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
         all_note.append(masi_note)
     if len(u.coders) != 2:
         all_note.append(f"cohen_kappa needs exactly 2 coders ({len(u.coders)} here)")
-    rows = {col: np.append(stats[col], pooled[col]) for col in stats}
-    table = pd.DataFrame({
-        "code": [*u.codes, ALL],
-        "n_units": n_units,
-        "percent_agreement": rows["percent_agreement"],
-        "cohen_kappa": rows["cohen_kappa"],
-        "fleiss_kappa": rows["fleiss_kappa"],
-        "krippendorff_alpha": rows["krippendorff_alpha"],
-        "gwet_ac1": rows["gwet_ac1"],
-        "alpha_ci_low": ci_low,
-        "alpha_ci_high": ci_high,
-        "brennan_prediger": rows["brennan_prediger"],
-        "alpha_masi": [np.nan] * n_codes + [masi_alpha],
-        "n_coders": len(u.coders),
-        "n_positive": rows["n_positive"].astype(int),
-        "n_agreed": rows["n_agreed"].astype(int),
-        "n_units_excluded": n_excluded,
-        "n_boot": n_valid.astype(int),
-        "note": [*notes, "; ".join(all_note)],
-    })
-    # ALL: units with any code; units where every rating coder gave the same non-empty set.
-    ref = x[np.argmax(rated, axis=1), np.arange(n_units), :]
-    same = ((x == ref[None]) | ~rated.T[:, :, None]).all(axis=(0, 2))
-    table.loc[table.index[-1], "n_positive"] = int(x.any(axis=(0, 2)).sum())
-    table.loc[table.index[-1], "n_agreed"] = int((same & ref.any(axis=1)).sum())
+    table = core[[*AGREEMENT_COLUMNS, "brennan_prediger"]].assign(
+        alpha_masi=[np.nan] * n_codes + [masi_alpha], n_coders=len(u.coders),
+        n_positive=core["n_positive"], n_agreed=core["n_agreed"],
+        n_units_excluded=n_excluded, n_boot=core["n_boot"],
+        note=[*notes, "; ".join(all_note)])
     table.attrs.update(unit=unit, coders=list(u.coders), roles=None if roles is None
                        else list(_check_roles(roles)), coverage=coverage, seed=int(seed),
                        ci=float(ci), n_boot=int(n_boot), n_codings_ignored=u.n_ignored)

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
     "LEVELS",
+    "PRESENCE_COLUMNS",
     "AlphaDetails",
     "brennan_prediger",
     "cohen_kappa",
@@ -35,6 +37,7 @@ __all__ = [
     "krippendorff_alpha_sets",
     "masi_distance",
     "percent_agreement",
+    "presence_agreement",
     "resample_weights",
 ]
 
@@ -42,6 +45,7 @@ LEVELS = ("nominal", "ordinal", "interval", "ratio")
 _SET_LEVELS = ("masi", "jaccard")
 _MAX_COINCIDENCE_VALUES = 200
 _BLOCK_CELLS = 4_000_000  # cells of delta^2 held at once when summing the expected disagreement
+_UNDEFINED = 1e-12  # chance disagreement at or below this: the coefficient is 0/0 (undefined)
 
 
 # --------------------------------------------------------------------------- input
@@ -128,6 +132,253 @@ def _counts(codes: np.ndarray, n_cats: int) -> np.ndarray:
     ok = codes >= 0
     flat = rows[ok] * n_cats + codes[ok]
     return np.bincount(flat, minlength=n_units * n_cats).reshape(n_units, n_cats).astype(float)
+
+
+# --------------------------------------------------------------------------- kernels
+#
+# One kernel per coefficient. Each works on *category counts per unit* (``counts[..., u, k]``:
+# how many coders put unit ``u`` in category ``k``; leading axes batch several variables, e.g.
+# the codes of a codebook) or, for Cohen's kappa, on coder-by-coder contingency tables, and
+# returns NaN where the coefficient is undefined. The scalar functions below turn a NaN into a
+# ValueError with the reason; :func:`presence_agreement` (the engine of
+# ``citra_eval.agreement``) reports it as NaN.
+
+
+class _GwetParts(NamedTuple):
+    """Sufficient sums of the percent-agreement family (add them up to pool variables)."""
+
+    pa_sum: np.ndarray  # (...,) sum over units rated at least twice of their agreement
+    n_two: np.ndarray   # (...,) units rated at least twice
+    pi_sum: np.ndarray  # (..., q) sum over units rated at least once of r_ik / r_i
+    n_one: np.ndarray   # (...,) units rated at least once
+    q: int              # number of categories
+    tw: float           # sum of the agreement weights (q when unweighted)
+
+    @property
+    def pa(self) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.n_two > 0, self.pa_sum / self.n_two, np.nan)
+
+    @property
+    def pi(self) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.pi_sum / self.n_one[..., None]
+
+    def pooled(self) -> _GwetParts:
+        """The parts of all variables (leading axis) stacked as one."""
+        return self._replace(pa_sum=self.pa_sum.sum(axis=0), n_two=self.n_two.sum(axis=0),
+                             pi_sum=self.pi_sum.sum(axis=0), n_one=self.n_one.sum(axis=0))
+
+
+def _quadratic_form(counts: np.ndarray, matrix: np.ndarray | None) -> np.ndarray:
+    """``sum_ck M_ck n_c n_k`` over the last axis (``M = I`` when None), for every unit.
+
+    With few categories a loop over the non-zero cells of ``M`` (elementwise products of
+    unit-length slices) is much faster than a batched matrix product over a 2-wide axis.
+    """
+    v = counts.shape[-1]
+    if v > 8:
+        prod = counts * counts if matrix is None else (counts @ matrix.T) * counts
+        return prod.sum(axis=-1)
+    cols = [counts[..., c] for c in range(v)]
+    out = np.zeros(counts.shape[:-1])
+    if matrix is None:
+        for c in cols:
+            out += c * c
+        return out
+    sym = np.allclose(matrix, matrix.T)
+    for c, k in zip(*np.nonzero(np.triu(matrix) if sym else matrix), strict=True):
+        term = cols[c] * cols[k]
+        weight = matrix[c, k] * (2.0 if sym and c != k else 1.0)
+        out += term if weight == 1.0 else weight * term
+    return out
+
+
+def _weighted_sum(counts: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """``sum_c w_c n_c`` over the last axis (``w = 1`` when None)."""
+    if weights is not None and not weights.any():
+        return np.zeros(counts.shape[:-1])
+    if counts.shape[-1] > 8:
+        return counts.sum(axis=-1) if weights is None else counts @ weights
+    out = np.zeros(counts.shape[:-1])
+    for c in range(counts.shape[-1]):
+        out += counts[..., c] if weights is None else weights[c] * counts[..., c]
+    return out
+
+
+def _gwet_parts(counts: np.ndarray, weights: np.ndarray | None = None) -> _GwetParts:
+    """Gwet (2014): ``p_a`` and ``pi_k`` of the percent-agreement family, with missing ratings.
+
+    ``p_a = mean_{r_i >= 2} sum_k r_ik (r*_ik - 1) / (r_i (r_i - 1))`` with the weighted counts
+    ``r*_ik = sum_l w_kl r_il`` (``r*_ik = r_ik`` unweighted), and
+    ``pi_k = mean_{r_i >= 1} r_ik / r_i``.
+    """
+    q = counts.shape[-1]
+    r = _weighted_sum(counts)
+    two, one = r >= 2, r >= 1
+    if weights is None:  # sum_k r_ik (r_ik - 1)
+        num = _quadratic_form(counts, None) - r
+    else:                # sum_kl w_kl r_ik r_il - r_i
+        num = _quadratic_form(counts, weights) - r
+    pa_i = np.zeros(r.shape)
+    np.divide(num, r * (r - 1.0), out=pa_i, where=two)
+    inv_r = np.zeros(r.shape)
+    np.divide(1.0, r, out=inv_r, where=one)
+    if q > 8:
+        pi_sum = np.einsum("...uk,...u->...k", counts, inv_r)
+    else:
+        pi_sum = np.stack([(counts[..., k] * inv_r).sum(axis=-1) for k in range(q)], axis=-1)
+    tw = float(q if weights is None else weights.sum())
+    return _GwetParts(pa_i.sum(axis=-1), two.sum(axis=-1), pi_sum, one.sum(axis=-1), q, tw)
+
+
+def _chance_fleiss(p: _GwetParts, weights: np.ndarray | None) -> np.ndarray:
+    """Fleiss (1971), weighted as in Gwet (2014): ``p_e = sum_kl w_kl pi_k pi_l``."""
+    if weights is None:
+        return (p.pi ** 2).sum(axis=-1)
+    return np.einsum("...k,kl,...l->...", p.pi, weights, p.pi)
+
+
+def _chance_gwet(p: _GwetParts) -> np.ndarray:
+    """Gwet's AC1/AC2: ``p_e = T_w / (q (q - 1)) sum_k pi_k (1 - pi_k)``."""
+    if p.q < 2:
+        return np.full(p.pa.shape, np.nan)
+    return p.tw * (p.pi * (1.0 - p.pi)).sum(axis=-1) / (p.q * (p.q - 1))
+
+
+def _chance_bp(p: _GwetParts) -> np.ndarray:
+    """Brennan-Prediger: ``p_e = T_w / q^2``."""
+    return np.full(p.pa.shape, p.tw / p.q ** 2 if p.q >= 2 else np.nan)
+
+
+def _kappa(pa: np.ndarray, pe: np.ndarray) -> np.ndarray:
+    """``(p_a - p_e) / (1 - p_e)``; NaN where chance agreement is 1 (no variation)."""
+    pa, pe = np.broadcast_arrays(np.asarray(pa, float), np.asarray(pe, float))
+    out = np.full(pa.shape, np.nan)
+    np.divide(pa - pe, 1.0 - pe, out=out, where=np.abs(1.0 - pe) > _UNDEFINED)
+    return out
+
+
+def _alpha_unit_parts(counts: np.ndarray, sq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-unit observed disagreement and pairable value counts for Krippendorff's alpha.
+
+    ``do_u = (n_u' D n_u - sum_c n_uc D_cc) / (m_u - 1)`` for units with ``m_u >= 2`` values
+    (0 for the others): unit ``u``'s share of ``n D_o = sum_ck o_ck delta2_ck``. Returns
+    ``do_u`` (..., U) and ``n_c`` (..., V), the counts over pairable units.
+    """
+    m = _weighted_sum(counts)
+    pair = m >= 2
+    within = _quadratic_form(counts, sq) - _weighted_sum(counts, np.diag(sq))
+    do_u = np.zeros(within.shape)
+    np.divide(within, m - 1.0, out=do_u, where=pair)
+    n_c = (counts if pair.all() else counts * pair[..., None]).sum(axis=-2)
+    return do_u, n_c
+
+
+def _alpha_values(do_sum, n_c: np.ndarray, expected_sum) -> tuple[np.ndarray, ...]:
+    """``alpha = 1 - D_o / D_e`` with ``D_o = sum_u do_u / n`` and
+    ``D_e = sum_ck n_c n_k delta2_ck / (n (n - 1))``; NaN where ``D_e = 0``."""
+    n = np.asarray(n_c, float).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d_o = np.asarray(do_sum, float) / n
+        d_e = np.asarray(expected_sum, float) / (n * (n - 1.0))
+        alpha = np.where(d_e > 0, 1.0 - d_o / d_e, np.nan)
+    return alpha, d_o, d_e, n
+
+
+def _cohen_values(tables: np.ndarray, disagreement: np.ndarray) -> np.ndarray:
+    """Cohen's (weighted) kappa of contingency tables ``(..., q, q)``: ``1 - sum v p / sum v e``.
+
+    ``v`` are disagreement weights (``1 - I`` unweighted), ``p`` the observed and ``e`` the
+    chance (product of the two coders' marginals) joint proportions; NaN where the chance
+    disagreement is 0.
+    """
+    tables = np.asarray(tables, float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = tables / tables.sum(axis=(-2, -1), keepdims=True)
+    e = p.sum(axis=-1)[..., :, None] * p.sum(axis=-2)[..., None, :]
+    observed = (disagreement * p).sum(axis=(-2, -1))
+    expected = (disagreement * e).sum(axis=(-2, -1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(np.abs(expected) > _UNDEFINED, 1.0 - observed / expected, np.nan)
+
+
+def resample_weights(rng: np.random.Generator, n_units: int, n_rep: int) -> np.ndarray:
+    """``n_rep x n_units`` counts: how often each unit is drawn in each bootstrap replicate.
+
+    Draws ``rng.integers(0, n_units, (n_rep, n_units))`` (one row per replicate) and counts
+    them, so a statistic that is a sum over units becomes a matrix product.
+    """
+    draws = rng.integers(0, n_units, size=(n_rep, n_units))
+    flat = (draws + n_units * np.arange(n_rep)[:, None]).ravel()
+    return np.bincount(flat, minlength=n_rep * n_units).reshape(n_rep, n_units).astype(float)
+
+
+def _ordinal_sq(nb: np.ndarray) -> np.ndarray:
+    """Krippendorff's ordinal delta^2 for value counts ``nb`` (..., V): (..., V, V)."""
+    v = nb.shape[-1]
+    lo, hi = np.minimum.outer(np.arange(v), np.arange(v)), np.maximum.outer(np.arange(v),
+                                                                            np.arange(v))
+    cum = np.cumsum(nb, axis=-1)
+    between = cum[..., hi] - cum[..., lo] + nb[..., lo]
+    return (between - (nb[..., :, None] + nb[..., None, :]) / 2.0) ** 2 * (lo != hi)
+
+
+def _bootstrap_alpha(counts: np.ndarray, sq: np.ndarray | None, *, n_boot: int, seed: int,
+                     do_u: np.ndarray | None = None) -> np.ndarray:
+    """Alpha for ``n_boot`` resamples of the units, for every variable at once.
+
+    ``counts`` (K, U, V): value counts per variable and unit (the units shared by all K
+    variables); ``sq``: the fixed delta^2 (V, V), or None for the ordinal metric, whose
+    delta^2 depends on each replicate's value counts; ``do_u`` (K, U): per-unit observed
+    disagreement (default: from ``counts`` and ``sq``; pass it for a pooled variable whose
+    units are clusters of several decisions). Alpha is a ratio of sums over units, so a
+    resample is a vector of unit weights (``numpy.random.default_rng(seed)``, see
+    :func:`resample_weights`) and all replicates are matrix products. Returns (n_boot, K);
+    NaN where alpha is undefined in a replicate.
+    """
+    n_vars, n_units, n_cats = counts.shape
+    rng = np.random.default_rng(seed)
+    out = np.empty((n_boot, n_vars))
+    m = _weighted_sum(counts)
+    if sq is not None:
+        if do_u is None:
+            do_u = _alpha_unit_parts(counts, sq)[0]
+        pair = counts if (m >= 2).all() else np.where((m >= 2)[..., None], counts, 0.0)
+        stacked = np.hstack([do_u.T, pair.transpose(1, 0, 2).reshape(n_units, -1)])
+        step = max(1, _BLOCK_CELLS // max(n_units, 1))
+    else:  # ordinal: a single variable
+        weighted = counts[0] / np.where(m[0] >= 2, m[0] - 1.0, np.inf)[:, None]
+        step = max(1, _BLOCK_CELLS // max(n_units * n_cats, 1))
+    for lo in range(0, n_boot, step):
+        w = resample_weights(rng, n_units, min(step, n_boot - lo))
+        if sq is not None:
+            s = w @ stacked
+            nb = s[:, n_vars:].reshape(len(w), n_vars, n_cats)
+            out[lo:lo + len(w)] = _alpha_values(s[:, :n_vars], nb, _quadratic_form(nb, sq))[0]
+        else:
+            nb = w @ counts[0]                               # replicate x category counts
+            sq_b = _ordinal_sq(nb)
+            o = np.einsum("bu,uc,uk->bck", w, weighted, counts[0], optimize=True)
+            o -= np.einsum("bc,ck->bck", w @ weighted, np.eye(n_cats))
+            expected = np.einsum("bc,bck,bk->b", nb, sq_b, nb)
+            out[lo:lo + len(w), 0] = _alpha_values((o * sq_b).sum(axis=(1, 2)), nb,
+                                                   expected)[0]
+    return out
+
+
+def _percentile_interval(reps: np.ndarray, ci: float) -> tuple[np.ndarray, ...]:
+    """Per column of ``reps``: the ``(1 - ci)/2`` and ``(1 + ci)/2`` quantiles of the finite
+    replicates, and how many there were (NaN bounds when none)."""
+    valid = np.isfinite(reps)
+    n_valid = valid.sum(axis=0)
+    low = np.full(reps.shape[1], np.nan)
+    high = np.full(reps.shape[1], np.nan)
+    ok = n_valid > 0
+    if ok.any():
+        low[ok] = np.nanquantile(reps[:, ok], (1 - ci) / 2, axis=0)
+        high[ok] = np.nanquantile(reps[:, ok], (1 + ci) / 2, axis=0)
+    return low, high, n_valid
 
 
 # --------------------------------------------------------------------------- Krippendorff
@@ -280,7 +531,9 @@ def _check_level(level: str, allowed: Sequence[str]) -> None:
 
 
 def _alpha_from_codes(codes: np.ndarray, cats: np.ndarray, level: str,
-                      delta: _Delta | None = None) -> AlphaDetails:
+                      delta: _Delta | None = None) -> tuple[AlphaDetails, np.ndarray | None]:
+    """Alpha from integer codes; also the pairable units' value counts (None with many
+    values), for the bootstrap."""
     m = (codes >= 0).sum(axis=1)
     pairable = m >= 2
     n_units, n_pair = codes.shape[0], int(pairable.sum())
@@ -290,45 +543,46 @@ def _alpha_from_codes(codes: np.ndarray, cats: np.ndarray, level: str,
             "values, so nothing is pairable; every unit needs at least two coders' ratings")
     kp, mp = codes[pairable], m[pairable].astype(float)
     n_cats = len(cats)
-    coinc = None
+    coinc, cnt = None, None
     if n_cats <= _MAX_COINCIDENCE_VALUES:
-        # The coincidence matrix o_ck = sum_u n_uc (n_uk - [c = k]) / (m_u - 1), then
-        # D_o = sum o * delta2 / n: two small matrix products over the units.
+        # Value counts per unit; the kernel sums each unit's disagreement (one product over
+        # units), and the coincidence matrix o_ck = sum_u n_uc (n_uk - [c = k]) / (m_u - 1)
+        # is reported beside it.
         cnt = _counts(kp, n_cats)
-        n_c = cnt.sum(axis=0)
+        d2 = _Delta(level, cats, cnt.sum(axis=0)) if delta is None else delta
+        sq = d2.block(np.arange(n_cats))
+        do_u, n_c = _alpha_unit_parts(cnt, sq)
+        expected = float(n_c @ sq @ n_c)
         weighted = cnt / (mp - 1.0)[:, None]
         o = weighted.T @ cnt - np.diag(weighted.sum(axis=0))
-        d2 = _Delta(level, cats, n_c) if delta is None else delta
-        sq = d2.block(np.arange(n_cats))
-        n = n_c.sum()
-        d_o = float((o * sq).sum()) / n
-        d_e = float(n_c @ sq @ n_c) / (n * (n - 1.0))
         labels = [_label(c) for c in cats.tolist()]
         coinc = pd.DataFrame(o, index=labels, columns=labels)
     else:
-        # Many distinct values: sum delta2 over the pairs of values within each unit instead
-        # (one pass per pair of coders), and the expected disagreement in blocks.
+        # Many distinct values: the same per-unit disagreements summed over the pairs of
+        # values within each unit (one pass per pair of coders), and the expected disagreement
+        # in blocks of rows, so no V x V matrix is held.
         n_c = np.bincount(kp[kp >= 0], minlength=n_cats).astype(float)
-        n = n_c.sum()
         d2 = _Delta(level, cats, n_c) if delta is None else delta
         do_u = np.zeros(n_pair)
         for i in range(kp.shape[1]):
             for j in range(i + 1, kp.shape[1]):
                 both = (kp[:, i] >= 0) & (kp[:, j] >= 0)
                 do_u[both] += 2.0 * d2.pair(kp[both, i], kp[both, j])
-        d_o = float((do_u / (mp - 1.0)).sum()) / n
-        d_e = _expected_sum(d2, n_c) / (n * (n - 1.0))
-    if d_e == 0:
+        do_u /= mp - 1.0
+        expected = _expected_sum(d2, n_c)
+    alpha, d_o, d_e, n = (float(v) for v in _alpha_values(do_u.sum(), n_c, expected))
+    if not d_e > 0:
         only = cats[n_c > 0].tolist()
         raise ValueError(
             "Krippendorff's alpha is undefined: every pairable value is the same "
             f"({only[0] if len(only) == 1 else only}), so there is no variation to be reliable "
             "about (expected disagreement is 0)")
-    return AlphaDetails(
-        alpha=float(1.0 - d_o / d_e), level=level, n_units=n_units, n_pairable_units=n_pair,
-        n_excluded_units=n_units - n_pair, n_values=int(n), observed_disagreement=float(d_o),
-        expected_disagreement=float(d_e), categories=cats.tolist(), value_counts=n_c.tolist(),
+    details = AlphaDetails(
+        alpha=alpha, level=level, n_units=n_units, n_pairable_units=n_pair,
+        n_excluded_units=n_units - n_pair, n_values=int(n), observed_disagreement=d_o,
+        expected_disagreement=d_e, categories=cats.tolist(), value_counts=n_c.tolist(),
         coincidences=coinc)
+    return details, cnt
 
 
 def krippendorff_alpha_details(ratings: Ratings, *, level: str = "nominal", n_boot: int = 0,
@@ -385,11 +639,17 @@ def krippendorff_alpha_details(ratings: Ratings, *, level: str = "nominal", n_bo
         codes, cats, delta = _prepare_sets(ratings, distance=level)
     else:
         codes, cats, delta = _prepare(ratings, level)
-    details = _alpha_from_codes(codes, cats, level, delta=delta)
+    details, cnt = _alpha_from_codes(codes, cats, level, delta=delta)
     if n_boot:
-        low, high, valid = _alpha_bootstrap(codes, cats, level, delta, n_boot=n_boot,
-                                            seed=seed, ci=ci)
-        details = replace(details, ci_low=low, ci_high=high, n_boot=valid)
+        if cnt is None:
+            raise ValueError(f"the bootstrap interval needs at most {_MAX_COINCIDENCE_VALUES} "
+                             f"distinct values; the ratings have {len(cats)}")
+        sq = None if level == "ordinal" else (
+            delta or _Delta(level, cats, cnt.sum(axis=0))).block(np.arange(len(cats)))
+        reps = _bootstrap_alpha(cnt[None], sq, n_boot=n_boot, seed=seed)
+        low, high, valid = _percentile_interval(reps, ci)
+        details = replace(details, ci_low=float(low[0]), ci_high=float(high[0]),
+                          n_boot=int(valid[0]))
     return details
 
 
@@ -403,62 +663,6 @@ def _prepare(ratings, level: str) -> tuple[np.ndarray, np.ndarray, None]:
         raise ValueError("level='ratio' needs values >= 0 (a ratio scale has a true zero)")
     codes, cats = _encode(arr)
     return codes, cats, None
-
-
-def resample_weights(rng: np.random.Generator, n_units: int, n_rep: int) -> np.ndarray:
-    """``n_rep x n_units`` counts: how often each unit is drawn in each bootstrap replicate.
-
-    Draws ``rng.integers(0, n_units, (n_rep, n_units))`` (one row per replicate) and counts
-    them, so a statistic that is a sum over units becomes a matrix product.
-    """
-    draws = rng.integers(0, n_units, size=(n_rep, n_units))
-    flat = (draws + n_units * np.arange(n_rep)[:, None]).ravel()
-    return np.bincount(flat, minlength=n_rep * n_units).reshape(n_rep, n_units).astype(float)
-
-
-def _alpha_bootstrap(codes: np.ndarray, cats: np.ndarray, level: str, delta: _Delta | None, *,
-                     n_boot: int, seed: int, ci: float) -> tuple[float, float, int]:
-    """Percentile interval of alpha over unit resamples, from per-unit coincidences."""
-    n_cats = len(cats)
-    if n_cats > _MAX_COINCIDENCE_VALUES:
-        raise ValueError(f"the bootstrap interval needs at most {_MAX_COINCIDENCE_VALUES} "
-                         f"distinct values; the ratings have {n_cats}")
-    m = (codes >= 0).sum(axis=1)
-    kp, mp = codes[m >= 2], m[m >= 2].astype(float)
-    n_units = len(kp)
-    cnt = _counts(kp, n_cats)
-    weighted = cnt / (mp - 1.0)[:, None]
-    fixed = level != "ordinal"
-    if fixed:
-        sq = (delta or _Delta(level, cats, cnt.sum(axis=0))).block(np.arange(n_cats))
-        do_u = ((weighted @ sq) * cnt).sum(axis=1)  # sum_ck n_uc n_uk d_ck / (m_u - 1)
-    lo, hi = np.minimum.outer(np.arange(n_cats), np.arange(n_cats)), np.maximum.outer(
-        np.arange(n_cats), np.arange(n_cats))
-    rng = np.random.default_rng(seed)
-    reps = np.empty(n_boot)
-    step = max(1, _BLOCK_CELLS // max(n_units * (1 if fixed else n_cats), 1))
-    for start in range(0, n_boot, step):
-        w = resample_weights(rng, n_units, min(step, n_boot - start))
-        nb = w @ cnt                                   # replicate x category counts
-        n = nb.sum(axis=1)
-        if fixed:
-            d_o = w @ do_u
-            d_e = np.einsum("bc,ck,bk->b", nb, sq, nb) / (n - 1.0)
-        else:  # ordinal: the difference function depends on each replicate's marginals
-            cum = np.cumsum(nb, axis=1)
-            between = cum[:, hi] - cum[:, lo] + nb[:, lo]
-            sq_b = (between - (nb[:, :, None] + nb[:, None, :]) / 2.0) ** 2 * (lo != hi)
-            o = np.einsum("bu,uc,uk->bck", w, weighted, cnt, optimize=True)
-            o -= np.einsum("bc,ck->bck", w @ weighted, np.eye(n_cats))
-            d_o = (o * sq_b).sum(axis=(1, 2))
-            d_e = np.einsum("bc,bck,bk->b", nb, sq_b, nb) / (n - 1.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            reps[start:start + len(w)] = np.where(d_e > 0, 1.0 - d_o / d_e, np.nan)
-    valid = reps[np.isfinite(reps)]
-    if valid.size == 0:
-        return np.nan, np.nan, 0
-    return (float(np.quantile(valid, (1 - ci) / 2)), float(np.quantile(valid, (1 + ci) / 2)),
-            int(valid.size))
 
 
 def krippendorff_alpha(ratings: Ratings, *, level: str = "nominal") -> float:
@@ -652,27 +856,28 @@ def krippendorff_alpha_sets(ratings: Ratings, *, distance: str = "masi") -> floa
 # --------------------------------------------------------------------------- Gwet family
 
 
-def _gwet_parts(ratings, categories) -> tuple[float, np.ndarray, int]:
-    """Observed agreement ``p_a``, prevalences ``pi_k`` and the number of categories ``q``."""
+def _scalar_parts(ratings, categories, name: str) -> _GwetParts:
+    """Validated ratings -> counts -> the Gwet-family parts of one variable."""
     arr = _matrix(ratings)
     codes, cats = _encode(arr, categories)
-    cnt = _counts(codes, len(cats))
-    r = cnt.sum(axis=1)
-    two = r >= 2
-    if not two.any():
-        raise ValueError(f"agreement is undefined: none of the {len(r)} unit(s) was rated by "
+    parts = _gwet_parts(_counts(codes, len(cats)))
+    if parts.n_two == 0:
+        raise ValueError(f"{name} is undefined: none of the {len(codes)} unit(s) was rated by "
                          "two or more coders")
-    pa = float(np.mean((cnt[two] * (cnt[two] - 1)).sum(axis=1) / (r[two] * (r[two] - 1))))
-    one = r >= 1
-    pi = (cnt[one] / r[one][:, None]).mean(axis=0)
-    return pa, pi, len(cats)
+    return parts
 
 
-def _chance_corrected(pa: float, pe: float, name: str) -> float:
-    if np.isclose(pe, 1.0):
+def _scalar(value, pa, name: str) -> float:
+    if not np.isfinite(value):
         raise ValueError(f"{name} is undefined: chance agreement is 1 (every rating falls in "
-                         f"one category); percent agreement is {pa:.3f}")
-    return float((pa - pe) / (1.0 - pe))
+                         f"one category); percent agreement is {float(pa):.3f}")
+    return float(value)
+
+
+def _need_two_categories(parts: _GwetParts, name: str) -> None:
+    if parts.q < 2:
+        raise ValueError(f"{name} needs at least two categories; pass categories= to "
+                         "declare the permitted values")
 
 
 def percent_agreement(ratings: Ratings, *, categories: Sequence | None = None) -> float:
@@ -705,7 +910,7 @@ def percent_agreement(ratings: Ratings, *, categories: Sequence | None = None) -
     >>> percent_agreement([["a", "a"], ["a", "b"], ["b", "b"], ["b", "b"]])
     0.75
     """
-    return _gwet_parts(ratings, categories)[0]
+    return float(_scalar_parts(ratings, categories, "agreement").pa)
 
 
 def fleiss_kappa(ratings: Ratings, *, categories: Sequence | None = None) -> float:
@@ -739,8 +944,8 @@ def fleiss_kappa(ratings: Ratings, *, categories: Sequence | None = None) -> flo
     >>> round(fleiss_kappa([[1, 1, 1], [1, 2, 2], [2, 2, 2], [1, 1, 2]]), 3)
     0.333
     """
-    pa, pi, _ = _gwet_parts(ratings, categories)
-    return _chance_corrected(pa, float((pi ** 2).sum()), "Fleiss' kappa")
+    p = _scalar_parts(ratings, categories, "Fleiss' kappa")
+    return _scalar(_kappa(p.pa, _chance_fleiss(p, None)), p.pa, "Fleiss' kappa")
 
 
 def gwet_ac1(ratings: Ratings, *, categories: Sequence | None = None) -> float:
@@ -773,11 +978,9 @@ def gwet_ac1(ratings: Ratings, *, categories: Sequence | None = None) -> float:
     >>> round(gwet_ac1([[1, 1], [1, 1], [1, 1], [1, 2]]), 3)
     0.68
     """
-    pa, pi, q = _gwet_parts(ratings, categories)
-    if q < 2:
-        raise ValueError("Gwet's AC1 needs at least two categories; pass categories= to "
-                         "declare the permitted values")
-    return _chance_corrected(pa, float((pi * (1 - pi)).sum() / (q - 1)), "Gwet's AC1")
+    p = _scalar_parts(ratings, categories, "Gwet's AC1")
+    _need_two_categories(p, "Gwet's AC1")
+    return _scalar(_kappa(p.pa, _chance_gwet(p)), p.pa, "Gwet's AC1")
 
 
 def brennan_prediger(ratings: Ratings, *, categories: Sequence | None = None) -> float:
@@ -805,11 +1008,9 @@ def brennan_prediger(ratings: Ratings, *, categories: Sequence | None = None) ->
     >>> brennan_prediger([["a", "a"], ["a", "b"], ["b", "b"], ["b", "b"]])
     0.5
     """
-    pa, _, q = _gwet_parts(ratings, categories)
-    if q < 2:
-        raise ValueError("Brennan-Prediger needs at least two categories; pass categories= "
-                         "to declare the permitted values")
-    return _chance_corrected(pa, 1.0 / q, "Brennan-Prediger")
+    p = _scalar_parts(ratings, categories, "Brennan-Prediger")
+    _need_two_categories(p, "Brennan-Prediger")
+    return _scalar(_kappa(p.pa, _chance_bp(p)), p.pa, "Brennan-Prediger")
 
 
 # --------------------------------------------------------------------------- Cohen
@@ -863,14 +1064,149 @@ def cohen_kappa(ratings: Ratings, *, weights: str | None = None,
                          "categories= in order")
     q = len(cats)
     table = np.bincount(codes[both, 0] * q + codes[both, 1], minlength=q * q).reshape(q, q)
-    p = table / table.sum()
-    e = np.outer(p.sum(axis=1), p.sum(axis=0))
     pos = np.arange(q)
     v = {None: (pos[:, None] != pos[None, :]).astype(float),
          "linear": np.abs(np.subtract.outer(pos, pos)).astype(float),
          "quadratic": np.subtract.outer(pos, pos).astype(float) ** 2}[weights]
-    expected = float((v * e).sum())
-    if expected == 0:
+    kappa = _cohen_values(table, v)
+    if not np.isfinite(kappa):
         raise ValueError(f"Cohen's kappa is undefined: chance agreement is 1 (both coders put "
-                         f"every unit in one category); percent agreement is {np.trace(p):.3f}")
-    return float(1.0 - (v * p).sum() / expected)
+                         f"every unit in one category); percent agreement is "
+                         f"{np.trace(table) / table.sum():.3f}")
+    return float(kappa)
+
+
+# --------------------------------------------------------------------------- many codes at once
+
+#: Columns of :func:`presence_agreement`.
+PRESENCE_COLUMNS = ["code", "n_units", "percent_agreement", "cohen_kappa", "fleiss_kappa",
+                    "krippendorff_alpha", "gwet_ac1", "alpha_ci_low", "alpha_ci_high",
+                    "brennan_prediger", "n_positive", "n_agreed", "n_boot"]
+_NOMINAL_2 = np.array([[0.0, 1.0], [1.0, 0.0]])
+
+
+def presence_agreement(present: np.ndarray, *, rated: np.ndarray | None = None,
+                       codes: Sequence[str] | None = None, pooled: str = "ALL",
+                       n_boot: int = 1000, seed: int = 0, ci: float = 0.95) -> pd.DataFrame:
+    """Reliability of presence/absence decisions for many codes at once, and pooled.
+
+    The engine of :func:`citra_eval.agreement`: each code is a binary variable (the coder
+    applied it to the unit, or not), and every coefficient is the same kernel as the scalar
+    function of this module, evaluated for all codes in one pass.
+
+    Parameters
+    ----------
+    present : array of bool, shape (coders, units, codes)
+        ``present[c, u, k]``: coder ``c`` applied code ``k`` somewhere in unit ``u``.
+    rated : array of bool, shape (units, coders), optional
+        Which coder rated which unit (default: every coder rated every unit). A coder's
+        decisions on units they did not rate are ignored.
+    codes : sequence of str, optional
+        Names of the codes (default ``"0"``, ``"1"``, ...).
+    pooled : str
+        Name of the last row, which pools every (unit, code) decision.
+    n_boot : int
+        Bootstrap replicates of the units for the alpha interval (0: none).
+    seed : int
+        Seed of the bootstrap (``numpy.random.default_rng``).
+    ci : float
+        Confidence level of the percentile interval.
+
+    Returns
+    -------
+    DataFrame
+        One row per code, then the pooled row. Columns: ``code``; ``n_units`` (units given);
+        ``percent_agreement``, ``cohen_kappa`` (NaN unless exactly two coders),
+        ``fleiss_kappa``, ``krippendorff_alpha`` (nominal), ``gwet_ac1``; ``alpha_ci_low``,
+        ``alpha_ci_high`` (percentile bootstrap interval); ``brennan_prediger`` (q = 2);
+        ``n_positive`` (units where a coder applied the code; pooled: applied any code),
+        ``n_agreed`` (units where every rating coder applied it; pooled: gave the same
+        non-empty set of codes); ``n_boot`` (replicates in which alpha was defined). NaN
+        where a coefficient is undefined (no variation).
+
+    Notes
+    -----
+    For code ``k`` the value counts of unit ``u`` are ``(m_u - a_uk, a_uk)``, with ``a_uk``
+    coders applying the code out of ``m_u`` rating the unit; the Gwet-family coefficients
+    use these counts (:func:`percent_agreement`, :func:`fleiss_kappa`, :func:`gwet_ac1`,
+    :func:`brennan_prediger` with categories absent/present) and Krippendorff's alpha the
+    per-unit disagreements ``2 a_uk (m_u - a_uk) / (m_u - 1)``. The pooled row stacks every
+    (unit, code) decision as a unit of its own for the point estimates, while its bootstrap
+    resamples whole units (a unit keeps all its codes' decisions): alpha is a ratio of sums
+    over units, so the pooled disagreement of a unit is the sum over its codes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> present = np.array([[[1, 0], [1, 1], [0, 0], [0, 1]],     # coder A: 4 units x 2 codes
+    ...                     [[1, 0], [1, 0], [0, 0], [0, 1]]], bool)
+    >>> t = presence_agreement(present, codes=["x", "y"], n_boot=0)
+    >>> t[["code", "percent_agreement", "cohen_kappa", "krippendorff_alpha"]].round(3)
+      code  percent_agreement  cohen_kappa  krippendorff_alpha
+    0    x              1.000         1.00               1.000
+    1    y              0.750         0.50               0.533
+    2  ALL              0.875         0.75               0.762
+    """
+    x = np.asarray(present)
+    if x.ndim != 3 or x.dtype != bool:
+        raise ValueError("present must be a boolean array of shape (coders, units, codes), "
+                         f"got {x.dtype} with shape {x.shape}")
+    n_coders, n_units, n_codes = x.shape
+    rated = np.ones((n_units, n_coders), bool) if rated is None else np.asarray(rated, bool)
+    if rated.shape != (n_units, n_coders):
+        raise ValueError(f"rated must have shape (units, coders) = {(n_units, n_coders)}, got "
+                         f"{rated.shape}")
+    names = [str(k) for k in range(n_codes)] if codes is None else [str(c) for c in codes]
+    if len(names) != n_codes:
+        raise ValueError(f"codes names {len(names)} code(s) for {n_codes} column(s)")
+    xr = x & rated.T[:, :, None]
+    a = xr.sum(axis=0).astype(float)                    # units x codes: coders saying "present"
+    m = rated.sum(axis=1).astype(float)                 # coders rating each unit
+    counts = np.stack([m[None, :] - a.T, a.T], axis=-1)   # codes x units x (absent, present)
+    p = _gwet_parts(counts)
+    # The pooled variable: every (unit, code) decision stacked, i.e. the per-code sums added.
+    pooled_p = p.pooled()
+    p = p._replace(**{f: np.append(getattr(p, f), getattr(pooled_p, f)[None], axis=0)
+                      for f in ("pa_sum", "n_two", "pi_sum", "n_one")})
+    rows = {"percent_agreement": p.pa, "fleiss_kappa": _kappa(p.pa, _chance_fleiss(p, None)),
+            "gwet_ac1": _kappa(p.pa, _chance_gwet(p)), "brennan_prediger": _kappa(p.pa,
+                                                                               _chance_bp(p))}
+    # Alpha: per-unit disagreements; the pooled variable sums them over a unit's codes.
+    do_u, n_c = _alpha_unit_parts(counts, _NOMINAL_2)               # codes x units
+    do_cols = np.vstack([do_u, do_u.sum(axis=0, keepdims=True)])
+    n_c = np.vstack([n_c, n_c.sum(axis=0, keepdims=True)])
+    rows["krippendorff_alpha"] = _alpha_values(do_cols.sum(axis=1), n_c,
+                                               _quadratic_form(n_c, _NOMINAL_2))[0]
+    if n_coders == 2:
+        both = rated.all(axis=1)
+        p, q = x[0][both], x[1][both]
+        tables = np.stack([np.stack([(~p & ~q).sum(0), (~p & q).sum(0)], axis=-1),
+                           np.stack([(p & ~q).sum(0), (p & q).sum(0)], axis=-1)], axis=-2)
+        tables = np.concatenate([tables, tables.sum(axis=0, keepdims=True)])
+        rows["cohen_kappa"] = _cohen_values(tables, _NOMINAL_2)
+    else:
+        rows["cohen_kappa"] = np.full(n_codes + 1, np.nan)
+    low = np.full(n_codes + 1, np.nan)
+    high = np.full(n_codes + 1, np.nan)
+    n_valid = np.zeros(n_codes + 1, dtype=int)
+    if n_boot:
+        pair = m >= 2
+        cols = np.concatenate([counts, counts.sum(axis=0, keepdims=True)])
+        reps = _bootstrap_alpha(cols[:, pair], _NOMINAL_2, n_boot=n_boot, seed=seed,
+                                do_u=do_cols[:, pair])
+        low, high, n_valid = _percentile_interval(reps, ci)
+    # Pooled counts: units with any code; units where every rating coder gave the same
+    # non-empty set of codes.
+    ref = x[np.argmax(rated, axis=1), np.arange(n_units), :]
+    same = ((x == ref[None]) | ~rated.T[:, :, None]).all(axis=(0, 2))
+    n_positive = np.append((a > 0).sum(axis=0), x.any(axis=(0, 2)).sum())
+    n_agreed = np.append(((a == m[:, None]) & (a > 0)).sum(axis=0),
+                         (same & ref.any(axis=1)).sum())
+    return pd.DataFrame({
+        "code": [*names, pooled], "n_units": n_units,
+        "percent_agreement": rows["percent_agreement"], "cohen_kappa": rows["cohen_kappa"],
+        "fleiss_kappa": rows["fleiss_kappa"], "krippendorff_alpha": rows["krippendorff_alpha"],
+        "gwet_ac1": rows["gwet_ac1"], "alpha_ci_low": low, "alpha_ci_high": high,
+        "brennan_prediger": rows["brennan_prediger"], "n_positive": n_positive.astype(int),
+        "n_agreed": n_agreed.astype(int), "n_boot": np.asarray(n_valid).astype(int)},
+        columns=PRESENCE_COLUMNS)
