@@ -525,8 +525,11 @@ def _coders(n):
     return [2] if n == 2 else [2, 3, 4]
 
 
-@pytest.mark.parametrize(("name", "fn", "level", "n"), COEFFICIENTS,
-                         ids=[c[0] for c in COEFFICIENTS])
+every_coefficient = pytest.mark.parametrize(("name", "fn", "level", "n"), COEFFICIENTS,
+                                            ids=[c[0] for c in COEFFICIENTS])
+
+
+@every_coefficient
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_invariant_to_coder_order(name, fn, level, n, seed):
     for n_coders in _coders(n):
@@ -536,8 +539,7 @@ def test_invariant_to_coder_order(name, fn, level, n, seed):
             assert fn(r[:, perm]) == pytest.approx(expected, abs=1e-12), (name, perm)
 
 
-@pytest.mark.parametrize(("name", "fn", "level", "n"), COEFFICIENTS,
-                         ids=[c[0] for c in COEFFICIENTS])
+@every_coefficient
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_invariant_to_unit_order(name, fn, level, n, seed):
     for n_coders in _coders(n):
@@ -547,8 +549,7 @@ def test_invariant_to_unit_order(name, fn, level, n, seed):
         assert fn(pd.DataFrame(r[perm])) == pytest.approx(fn(r), abs=1e-12)
 
 
-@pytest.mark.parametrize(("name", "fn", "level", "n"), COEFFICIENTS,
-                         ids=[c[0] for c in COEFFICIENTS])
+@every_coefficient
 @pytest.mark.parametrize("seed", [0, 1])
 def test_invariant_to_category_relabelling(name, fn, level, n, seed):
     for n_coders in _coders(n):
