@@ -1,12 +1,14 @@
 """Simulate the example resident survey (ILLUSTRATIVE data, not real findings).
 
-Writes ``survey_responses.csv`` and ``survey_truth.yaml`` (the true effects, the seed and this
-command) into ``--out-dir``. The generating model is documented in ``citra_eval.simulate``.
+Reads the simulation settings (``data/raw/survey_simulation.yaml``: what is drawn, the seed,
+the sample size and the model whose truth is stated) and writes ``survey_responses.csv`` and
+``survey_truth.yaml`` (the true effects, the seed and this command) into ``--out-dir``. The
+generating model is documented in ``citra_eval.simulate``.
 
 Usage (from the repository root)::
 
     python scripts/simulate_survey.py --instrument data/raw/instrument.yaml \
-        --out-dir data/raw --n 400 --seed 1
+        --settings data/raw/survey_simulation.yaml --out-dir data/raw
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from pathlib import Path
 
 import yaml
 
-from citra_eval import Instrument, simulate_survey, survey_truth
+from citra_eval import Instrument, SimulationSettings, simulate_survey, survey_truth
 from citra_eval._files import atomic_dir
+from citra_eval._yaml import read_yaml_file
 from citra_eval.errors import InputError
-from citra_eval.simulate import DEFAULT_SEED
 
 
 def responses_csv(frame, instrument: Instrument) -> str:
@@ -34,21 +36,32 @@ def responses_csv(frame, instrument: Instrument) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--instrument", default="data/raw/instrument.yaml")
+    p.add_argument("--settings", default="data/raw/survey_simulation.yaml",
+                   help="simulation settings YAML (seed, n, truth_model, simulation)")
     p.add_argument("--out-dir", default="data/raw")
-    p.add_argument("--n", type=int, default=400, help="respondents (default 400)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    p.add_argument("--n", type=int, default=None, help="respondents (default: the settings')")
+    p.add_argument("--seed", type=int, default=None, help="seed (default: the settings')")
     p.add_argument("--n-population", type=int, default=200_000,
                    help="size of the simulated population the truth is computed on")
     args = p.parse_args(argv)
     try:
         inst = Instrument.load(args.instrument)
+        doc = read_yaml_file(args.settings)
+        settings = SimulationSettings.load(args.settings, key="simulation")
+        model = doc.get("truth_model") or {}
+        if "outcome" not in model:
+            raise InputError("truth_model: outcome is missing (the scale whose model's "
+                             "population values survey_truth.yaml states)", path=args.settings)
     except InputError as exc:
         print(exc.format(), file=sys.stderr)
         return 2
-    responses = simulate_survey(inst, n=args.n, seed=args.seed)
-    truth = survey_truth(inst, seed=args.seed, n=args.n, n_population=args.n_population)
+    n = args.n if args.n is not None else int(doc.get("n", 400))
+    seed = args.seed if args.seed is not None else int(doc["seed"])
+    responses = simulate_survey(inst, settings, n=n, seed=seed)
+    truth = survey_truth(inst, settings, seed=seed, n=n, n_population=args.n_population,
+                         outcome=model["outcome"], controls=list(model.get("controls", [])))
     command = (f"python scripts/simulate_survey.py --instrument {args.instrument} "
-               f"--out-dir {args.out_dir} --n {args.n} --seed {args.seed} "
+               f"--settings {args.settings} --out-dir {args.out_dir} --n {n} --seed {seed} "
                f"--n-population {args.n_population}")
     header = (
         "# ILLUSTRATIVE: true effects of the SIMULATED example survey (survey_responses.csv).\n"
@@ -56,12 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         "# are population values on the scale the image model recovers (standardised scale\n"
         "# scores), computed by fitting the model to n_population simulated respondents with\n"
         "# the same item parameters; latent_model holds the generating parameters.\n")
-    doc = {"illustrative": True, "command": command, **truth}
+    out = {"illustrative": True, "command": command, **truth}
     with atomic_dir(args.out_dir) as tmp:
         (Path(tmp) / "survey_responses.csv").write_text(responses_csv(responses, inst),
                                                         encoding="utf-8")
         (Path(tmp) / "survey_truth.yaml").write_text(
-            header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+            header + yaml.safe_dump(out, sort_keys=False, allow_unicode=True), encoding="utf-8")
     print(f"wrote {args.out_dir}/survey_responses.csv ({len(responses)} respondents) and "
           f"{args.out_dir}/survey_truth.yaml")
     return 0

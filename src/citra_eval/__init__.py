@@ -63,7 +63,7 @@ from .reliability import (
     percent_agreement,
     presence_agreement,
 )
-from .simulate import simulate_survey, survey_truth
+from .simulate import SimulationSettings, simulate_survey, survey_truth
 from .study import Study, StudySettings, example_study, find_study_root, load_study
 from .survey import Instrument, Scale, likert_table, read_responses, score_scales
 from .themes import (
@@ -91,6 +91,7 @@ __all__ = [
     "Project",
     "PseudonymResult",
     "Scale",
+    "SimulationSettings",
     "Study",
     "StudySettings",
     "__version__",

@@ -1,67 +1,171 @@
-"""A seeded latent-variable simulation of the example resident survey.
+"""A seeded latent-variable simulation of survey responses for an instrument.
 
-The example study's survey responses are simulated (never real data). The generating model:
+Nothing here knows any study: what is simulated (the demographic columns and their levels,
+which strategy drives the image by how much, which groups differ) comes from a
+:class:`SimulationSettings`, read from a YAML file beside the simulated data (the example
+study's is ``data/raw/survey_simulation.yaml``). The generating model:
 
-1. **Demographics** are drawn independently (district, age group, gender, main news source);
-   having used an online service is more likely for younger respondents.
-2. **Strategy perceptions** (one latent per ``role: strategy`` scale, plus one for every other
-   non-image scale such as KP) are standard normal with a common correlation
-   (``STRATEGY_CORRELATION``). Having used an online service raises the TK latent
-   (``ONLINE_SERVICE_EFFECT_ON_TK`` latent SDs).
-3. **Image**: the latent overall image is a linear combination of the strategy latents
-   (``LATENT_IMAGE_EFFECTS``) plus district effects (``DISTRICT_EFFECTS``) plus normal noise
-   scaled so that the image latent has variance about 1. Each of Harrison's four image
-   elements (``role: image`` scales) is ``ELEMENT_LOADING * image + unique noise``.
+1. **Demographics** are drawn independently from their level probabilities
+   (``demographics``), in the order given; then each ``conditional`` column is drawn given
+   one of them (e.g. having used an online service given the age group).
+2. **Strategy perceptions** (one latent per scale that is neither a ``role: image`` element
+   nor a composite) are standard normal with a common correlation (``strategy_correlation``).
+   ``latent_shifts`` move a latent for respondents in one level of a demographic
+   (``{column: {level: {scale: shift}}}``, in latent SDs).
+3. **Image**: the latent overall image is a linear combination of the ``role: strategy``
+   latents (``image_effects``; ``other_strategy_effect`` for strategy scales not named) plus
+   the effects of demographic levels (``group_effects``) plus normal noise scaled so that the
+   image latent has variance about 1. Each ``role: image`` element is
+   ``element_loading * image + unique noise``.
 4. **Items**: each item is ``loading * latent + noise`` (loadings drawn once per item from
-   ``ITEM_LOADING_RANGE``), cut into the response options at thresholds shifted towards
-   agreement; reverse-keyed items are then flipped (``min + max - x``).
-5. **Data problems**: a few straight-liners (all items the same, acquiescent 4 or 5) and
-   missing answers completely at random.
+   ``item_loading_range``), cut into the response options at thresholds shifted towards
+   agreement (``agreement_shift`` SDs); reverse-keyed items are then flipped
+   (``min + max - x``).
+5. **Data problems**: a few straight-liners (all items the same, acquiescent ``max - 1`` or
+   ``max``) and missing answers completely at random.
 
 Effects on latent variables are attenuated once items are averaged into scale scores
 (measurement error, thresholds, straight-liners), so the truth a regression on scale scores
 can recover is computed, not assumed: :func:`survey_truth` simulates a very large population
-with the same item parameters and fits the same model to it. Those population standardised
-coefficients are written to ``survey_truth.yaml``.
+with the same item parameters and fits the same model to it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ._validation import check_type
+from ._validation import check_int, check_names, check_type
+from ._yaml import read_yaml_file
+from .errors import InputError
 from .regression import default_predictors, image_model
 from .survey import Instrument, score_scales
 
-__all__ = ["DEFAULT_SEED", "simulate_survey", "survey_truth"]
+__all__ = ["SimulationSettings", "simulate_survey", "survey_truth"]
 
-DEFAULT_SEED = 1  # the example survey's seed (see docs/survey.md)
-STRATEGY_CORRELATION = 0.35
-LATENT_IMAGE_EFFECTS = {"KS": 0.15, "BM": 0.10, "BC": 0.20, "IB": 0.0, "TK": 0.30}
-OTHER_STRATEGY_EFFECT = 0.10  # for strategy scales not named above
-DISTRICT_EFFECTS = {"Banjarmasin Tengah": 0.25, "Banjarmasin Utara": -0.20}
-ONLINE_SERVICE_EFFECT_ON_TK = 0.50
-ELEMENT_LOADING = 0.90
-ITEM_LOADING_RANGE = (0.65, 0.85)
-AGREEMENT_SHIFT = 0.35  # thresholds move down by this many SDs: answers lean to agreement
-
-DEMOGRAPHICS: dict[str, tuple[list[str], list[float]]] = {
-    "district": (["Banjarmasin Utara", "Banjarmasin Selatan", "Banjarmasin Timur",
-                  "Banjarmasin Barat", "Banjarmasin Tengah"], [0.22, 0.24, 0.18, 0.20, 0.16]),
-    "age_group": (["17-25", "26-35", "36-45", "46-55", "56+"], [0.22, 0.25, 0.22, 0.18, 0.13]),
-    "gender": (["Laki-laki", "Perempuan"], [0.49, 0.51]),
-    "news_source": (["Media sosial", "Televisi", "Portal berita daring", "Grup WhatsApp",
-                     "Surat kabar", "Radio"], [0.38, 0.20, 0.16, 0.14, 0.07, 0.05]),
-}
-ONLINE_BY_AGE = {"17-25": 0.70, "26-35": 0.65, "36-45": 0.50, "46-55": 0.35, "56+": 0.20}
+_FIELDS = ("demographics", "conditional", "image_effects", "other_strategy_effect",
+           "group_effects", "latent_shifts", "strategy_correlation", "element_loading",
+           "item_loading_range", "agreement_shift")
 
 
-def _item_parameters(instrument: Instrument, seed: int) -> dict[str, float]:
+@dataclass(frozen=True)
+class SimulationSettings:
+    """What :func:`simulate_survey` draws (see the module docstring for the model).
+
+    Attributes
+    ----------
+    demographics : dict
+        ``{column: {level: probability}}``, drawn independently in this order; each column's
+        probabilities sum to 1.
+    conditional : dict
+        ``{column: {"given": other column, "probabilities": {given level: {level: p}}}}``,
+        drawn after ``demographics``, in this order.
+    image_effects : dict
+        ``{strategy scale: effect}`` on the latent image.
+    other_strategy_effect : float
+        Effect of a ``role: strategy`` scale not in ``image_effects``.
+    group_effects : dict
+        ``{column: {level: effect}}`` on the latent image (levels not named: 0).
+    latent_shifts : dict
+        ``{column: {level: {scale: shift}}}`` added to a perception latent.
+    strategy_correlation, element_loading, agreement_shift : float
+        Correlation of the perception latents; loading of each image element on the image;
+        how far the response thresholds move towards agreement (latent SDs).
+    item_loading_range : tuple of float
+        Item loadings are drawn uniformly from this range (rounded to 2 decimals).
+
+    Examples
+    --------
+    >>> s = SimulationSettings.from_dict({"demographics": {"unit": {"A": 0.5, "B": 0.5}}})
+    >>> s.demographics, s.strategy_correlation
+    ({'unit': {'A': 0.5, 'B': 0.5}}, 0.35)
+    """
+    demographics: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    conditional: Mapping[str, Mapping] = field(default_factory=dict)
+    image_effects: Mapping[str, float] = field(default_factory=dict)
+    other_strategy_effect: float = 0.10
+    group_effects: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    latent_shifts: Mapping[str, Mapping[str, Mapping[str, float]]] = field(default_factory=dict)
+    strategy_correlation: float = 0.35
+    element_loading: float = 0.90
+    item_loading_range: tuple[float, float] = (0.65, 0.85)
+    agreement_shift: float = 0.35
+
+    @classmethod
+    def from_dict(cls, data: Mapping, *, path: str | None = None) -> SimulationSettings:
+        """Settings from a mapping with the attribute names as keys (others are refused)."""
+        if not isinstance(data, Mapping):
+            raise InputError("simulation settings must be a mapping of keys "
+                             f"({', '.join(_FIELDS)})", path=path)
+        unknown = [k for k in data if k not in _FIELDS]
+        if unknown:
+            raise InputError(f"unknown simulation setting(s) {', '.join(map(str, unknown))}; "
+                             f"allowed: {', '.join(_FIELDS)}", path=path)
+        values = {k: _plain(v) for k, v in data.items()}
+        if "item_loading_range" in values:
+            values["item_loading_range"] = tuple(values["item_loading_range"])
+        settings = cls(**values)
+        settings._check(path)
+        return settings
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, *, key: str | None = None) -> SimulationSettings:
+        """Settings from a YAML file (from its ``key`` section when given)."""
+        data = read_yaml_file(path)
+        if key is not None:
+            data = (data or {}).get(key) if isinstance(data, Mapping) else None
+            if data is None:
+                raise InputError(f"no {key!r} section with the simulation settings",
+                                 path=os.fspath(path))
+        return cls.from_dict(data, path=os.fspath(path))
+
+    def to_dict(self) -> dict:
+        """The settings as plain data (as written to YAML)."""
+        out = asdict(self)
+        out["item_loading_range"] = list(self.item_loading_range)
+        return out
+
+    def _check(self, path: str | None) -> None:
+        def bad(msg: str) -> InputError:
+            return InputError(f"simulation settings: {msg}", path=path)
+
+        for col, probs in {**self.demographics, **{c: None for c in self.conditional}}.items():
+            rows = ([probs] if probs is not None
+                    else list(self.conditional[col].get("probabilities", {}).values()))
+            if not rows:
+                raise bad(f"{col!r} has no probabilities")
+            for p in rows:
+                if not isinstance(p, Mapping) or not p or \
+                        abs(sum(float(v) for v in p.values()) - 1) > 1e-9:
+                    raise bad(f"the probabilities of {col!r} must map levels to probabilities "
+                              f"summing to 1, got {p!r}")
+        for col, spec in self.conditional.items():
+            given = spec.get("given") if isinstance(spec, Mapping) else None
+            if given not in self.demographics:
+                raise bad(f"conditional column {col!r} must name a 'given' column of "
+                          f"demographics ({', '.join(self.demographics)}), got {given!r}")
+        lo, hi = self.item_loading_range
+        if not 0 < lo <= hi < 1:
+            raise bad(f"item_loading_range must lie in (0, 1), got {self.item_loading_range}")
+
+
+def _plain(v):
+    """YAML containers as plain dicts and lists (keys as text)."""
+    if isinstance(v, Mapping):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    return v
+
+
+def _item_parameters(instrument: Instrument, seed: int,
+                     settings: SimulationSettings) -> dict[str, float]:
     rng = np.random.default_rng([seed, 0])
-    lo, hi = ITEM_LOADING_RANGE
+    lo, hi = settings.item_loading_range
     return {item: float(round(rng.uniform(lo, hi), 2)) for item in instrument.item_names}
 
 
@@ -75,46 +179,63 @@ def _roles(instrument: Instrument) -> tuple[list[str], list[str], list[str]]:
     return perceptions, image, composites
 
 
-def _image_effects(instrument: Instrument) -> dict[str, float]:
-    return {s: LATENT_IMAGE_EFFECTS.get(s, OTHER_STRATEGY_EFFECT)
+def _image_effects(instrument: Instrument, settings: SimulationSettings) -> dict[str, float]:
+    return {s: settings.image_effects.get(s, settings.other_strategy_effect)
             for s in instrument.scale_names("strategy")}
+
+
+def _demographics(settings: SimulationSettings, n: int,
+                  rng: np.random.Generator) -> dict[str, np.ndarray]:
+    demo = {name: rng.choice(list(p), size=n, p=list(p.values()))
+            for name, p in settings.demographics.items()}
+    for name, spec in settings.conditional.items():
+        table = spec["probabilities"]
+        levels = list(dict.fromkeys(lv for row in table.values() for lv in row))
+        cum = {g: np.cumsum([row.get(lv, 0.0) for lv in levels]) for g, row in table.items()}
+        u = rng.random(n)
+        rows = np.array([cum[str(g)] for g in demo[spec["given"]]]).reshape(n, len(levels))
+        # inverse CDF: the first level whose cumulative probability exceeds u
+        idx = np.minimum((rows <= u[:, None]).sum(axis=1), len(levels) - 1)
+        demo[name] = np.array(levels)[idx]
+    return demo
 
 
 def _draw(instrument: Instrument, n: int, rng: np.random.Generator,
           loadings: dict[str, float], missing_rate: float,
-          straightliner_rate: float) -> pd.DataFrame:
+          straightliner_rate: float, settings: SimulationSettings) -> pd.DataFrame:
     from scipy import stats  # here, not at the top: it costs ~0.4 s to import
 
-    unknown = [d for d in instrument.demographics
-               if d not in DEMOGRAPHICS and d != "used_online_service"]
+    known = [*settings.demographics, *settings.conditional]
+    unknown = [d for d in instrument.demographics if d not in known]
     if unknown:
         raise ValueError(f"cannot simulate demographic column(s) {', '.join(unknown)}; the "
-                         f"simulation knows {', '.join([*DEMOGRAPHICS, 'used_online_service'])}")
-    demo = {name: rng.choice(levels, size=n, p=p) for name, (levels, p) in DEMOGRAPHICS.items()}
-    p_online = np.array([ONLINE_BY_AGE[a] for a in demo["age_group"]])
-    online = rng.random(n) < p_online
-    demo["used_online_service"] = np.where(online, "Ya", "Tidak")
+                         f"simulation settings define {', '.join(known) or 'none'}")
+    demo = _demographics(settings, n, rng)
 
     perceptions, image, _ = _roles(instrument)
     k = len(perceptions)
-    corr = np.full((k, k), STRATEGY_CORRELATION)
+    corr = np.full((k, k), settings.strategy_correlation)
     np.fill_diagonal(corr, 1.0)
     latent = dict(zip(perceptions, rng.multivariate_normal(np.zeros(k), corr, size=n).T,
                       strict=True))
-    if "TK" in latent:
-        latent["TK"] = latent["TK"] + ONLINE_SERVICE_EFFECT_ON_TK * online
-    effects = _image_effects(instrument)
+    for col, by_level in settings.latent_shifts.items():
+        for level, shifts in by_level.items():
+            for scale, shift in shifts.items():
+                if scale in latent:
+                    latent[scale] = latent[scale] + shift * (demo[col] == level)
+    effects = _image_effects(instrument, settings)
     b = np.array([effects.get(s, 0.0) for s in perceptions])
     explained = float(b @ corr @ b)
     eta = sum(effects.get(s, 0.0) * latent[s] for s in perceptions)
-    eta = eta + np.array([DISTRICT_EFFECTS.get(d, 0.0) for d in demo["district"]])
+    for col, by_level in settings.group_effects.items():
+        eta = eta + np.array([by_level.get(str(v), 0.0) for v in demo[col]])
     eta = eta + np.sqrt(max(1.0 - explained, 0.1)) * rng.standard_normal(n)
+    loading = settings.element_loading
     for s in image:
-        latent[s] = ELEMENT_LOADING * eta + np.sqrt(1 - ELEMENT_LOADING ** 2) * \
-            rng.standard_normal(n)
+        latent[s] = loading * eta + np.sqrt(1 - loading ** 2) * rng.standard_normal(n)
 
     n_opt = instrument.max - instrument.min + 1
-    cuts = stats.norm.ppf(np.linspace(0, 1, n_opt + 1)[1:-1]) - AGREEMENT_SHIFT
+    cuts = stats.norm.ppf(np.linspace(0, 1, n_opt + 1)[1:-1]) - settings.agreement_shift
     reverse = instrument.reverse_items()
     owner = {}
     for s in [*perceptions, *image]:
@@ -141,25 +262,32 @@ def _draw(instrument: Instrument, n: int, rng: np.random.Generator,
     return pd.concat([out, items], axis=1)
 
 
-def simulate_survey(instrument: Instrument, *, n: int = 400, seed: int = DEFAULT_SEED,
-                    missing_rate: float = 0.02,
+def _check_rates(missing_rate: float, straightliner_rate: float) -> None:
+    for name, val in [("missing_rate", missing_rate), ("straightliner_rate", straightliner_rate)]:
+        if not 0 <= val < 1:
+            raise ValueError(f"{name} must lie in [0, 1), got {val!r}")
+
+
+def simulate_survey(instrument: Instrument, settings: SimulationSettings, *, seed: int,
+                    n: int = 400, missing_rate: float = 0.02,
                     straightliner_rate: float = 0.015) -> pd.DataFrame:
     """Simulate survey responses for ``instrument`` (see the module docstring for the model).
 
     Parameters
     ----------
     instrument : Instrument
-        An instrument with ``role: strategy`` and ``role: image`` scales and demographics among
-        district, age_group, gender, news_source, used_online_service (the example instrument).
-    n : int
-        Number of respondents.
+        An instrument with ``role: image`` scales (and usually ``role: strategy`` ones).
+    settings : SimulationSettings
+        What to draw: every demographic column of the instrument must be defined there.
     seed : int
         Seed of the random generator (the item parameters depend on the seed only, so a
         sample and :func:`survey_truth` with the same seed share them).
+    n : int
+        Number of respondents.
     missing_rate : float
         Probability that an answer is missing (completely at random).
     straightliner_rate : float
-        Share of respondents who give the same answer (4 or 5 on a 1–5 scale) to every item.
+        Share of respondents who give the same answer (``max - 1`` or ``max``) to every item.
 
     Returns
     -------
@@ -171,26 +299,28 @@ def simulate_survey(instrument: Instrument, *, n: int = 400, seed: int = DEFAULT
     --------
     >>> import citra_eval as ce
     >>> inst = ce.Instrument.load(ce.example_path("instrument"))
-    >>> sim = ce.simulate_survey(inst, n=50, seed=1)
+    >>> settings = ce.SimulationSettings.load(ce.example_path("raw") / "survey_simulation.yaml",
+    ...                                       key="simulation")
+    >>> sim = ce.simulate_survey(inst, settings, n=50, seed=1)
     >>> sim.shape[0], sim.columns[0]
     (50, 'respondent_id')
-    >>> sim.equals(ce.simulate_survey(inst, n=50, seed=1))
+    >>> sim.equals(ce.simulate_survey(inst, settings, n=50, seed=1))
     True
     """
-    if not isinstance(instrument, Instrument):
-        raise TypeError(f"instrument must be an Instrument, got {type(instrument).__name__}")
+    check_type("instrument", instrument, Instrument, "an Instrument (see Instrument.load)")
+    check_type("settings", settings, SimulationSettings,
+               "a SimulationSettings (see SimulationSettings.load)")
+    check_int(seed, "seed")
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a whole number >= 1, got {n!r}")
-    for name, val in [("missing_rate", missing_rate), ("straightliner_rate", straightliner_rate)]:
-        if not 0 <= val < 1:
-            raise ValueError(f"{name} must lie in [0, 1), got {val!r}")
+    _check_rates(missing_rate, straightliner_rate)
     rng = np.random.default_rng([seed, 1])
-    return _draw(instrument, n, rng, _item_parameters(instrument, seed), missing_rate,
-                 straightliner_rate)
+    return _draw(instrument, n, rng, _item_parameters(instrument, seed, settings), missing_rate,
+                 straightliner_rate, settings)
 
 
-def survey_truth(instrument: Instrument, *, seed: int = DEFAULT_SEED, n: int = 400,
-                 outcome: str = "CITRA", controls: Sequence[str] = ("district",),
+def survey_truth(instrument: Instrument, settings: SimulationSettings, *, seed: int,
+                 outcome: str, controls: Sequence[str] = (), n: int = 400,
                  n_population: int = 200_000, missing_rate: float = 0.02,
                  straightliner_rate: float = 0.015) -> dict:
     """The true effects of the simulation, on the scale the image model recovers.
@@ -204,14 +334,16 @@ def survey_truth(instrument: Instrument, *, seed: int = DEFAULT_SEED, n: int = 4
     ----------
     instrument : Instrument
         The instrument of :func:`simulate_survey`.
+    settings : SimulationSettings
+        The settings of :func:`simulate_survey`.
     seed : int
         The seed of the sample whose truth is wanted (the item parameters depend on it).
-    n : int
-        The sample size, recorded in the result.
     outcome : str
         The outcome scale of the image model.
     controls : sequence of str
         Control columns of the image model.
+    n : int
+        The sample size, recorded in the result.
     n_population : int
         How many respondents the population fit uses (more: closer to the limit, slower).
     missing_rate, straightliner_rate : float
@@ -222,41 +354,50 @@ def survey_truth(instrument: Instrument, *, seed: int = DEFAULT_SEED, n: int = 4
     dict
         ``seed, n, n_population, model`` (outcome, predictors, controls),
         ``standardised_effects`` (predictor -> population standardised coefficient),
-        ``district_effects_std`` (district dummy -> population difference from the reference
-        district in outcome SDs), ``district_means`` (population mean outcome score per
-        district), and ``latent_model`` (the generating parameters, on the latent scale).
+        ``group_effects_std`` (control column -> level -> population difference from the
+        reference level in outcome SDs), ``group_means`` (control column -> level ->
+        population mean outcome score), and ``latent_model`` (the generating parameters:
+        the settings, the image effect of every strategy scale, the item loadings, the
+        rates).
 
     Examples
     --------
     >>> import citra_eval as ce
     >>> inst = ce.Instrument.load(ce.example_path("instrument"))
-    >>> truth = ce.survey_truth(inst, seed=1, n_population=20_000)
+    >>> settings = ce.SimulationSettings.load(ce.example_path("raw") / "survey_simulation.yaml",
+    ...                                       key="simulation")
+    >>> truth = ce.survey_truth(inst, settings, seed=1, outcome="CITRA", n_population=20_000)
     >>> sorted(truth["standardised_effects"])
     ['BC', 'BM', 'IB', 'KS', 'TK']
     """
     check_type("instrument", instrument, Instrument, "an Instrument (see Instrument.load)")
+    check_type("settings", settings, SimulationSettings,
+               "a SimulationSettings (see SimulationSettings.load)")
+    check_int(seed, "seed")
+    controls = check_names(controls, "controls", allow_none=False)
+    _check_rates(missing_rate, straightliner_rate)
     pop = _draw(instrument, n_population, np.random.default_rng([seed, 2]),
-                _item_parameters(instrument, seed), missing_rate, straightliner_rate)
-    fit = image_model(pop, instrument, outcome=outcome, controls=list(controls), robust=None)
+                _item_parameters(instrument, seed, settings), missing_rate, straightliner_rate,
+                settings)
+    fit = image_model(pop, instrument, outcome=outcome, controls=controls, robust=None)
     preds = default_predictors(instrument, outcome)
     est = dict(zip(fit["term"], fit["std_estimate"], strict=True))
-    scores = score_scales(pop, instrument, scales=[outcome])
-    means = scores.groupby("district")[outcome].mean() if "district" in scores else {}
+    scores = score_scales(pop, instrument, scales=[outcome], keep=controls)
+    categorical = [c for c in controls if not pd.api.types.is_numeric_dtype(pop[c])]
     return {
         "seed": int(seed), "n": int(n), "n_population": int(n_population),
         "model": {"function": "citra_eval.image_model", "outcome": outcome,
-                  "predictors": preds, "controls": list(controls), "robust": "HC3"},
+                  "predictors": preds, "controls": controls, "robust": "HC3"},
         "standardised_effects": {p: round(float(est[p]), 4) for p in preds},
-        "district_effects_std": {t.split("[T.", 1)[1].rstrip("]"): round(float(v), 4)
-                                 for t, v in est.items() if t.startswith("district[T.")},
-        "district_means": {str(k): round(float(v), 4) for k, v in dict(means).items()},
+        "group_effects_std": {
+            c: {t.split("[T.", 1)[1][:-1]: round(float(v), 4) for t, v in est.items()
+                if t.startswith(f"{c}[T.")} for c in categorical},
+        "group_means": {
+            c: {str(k): round(float(v), 4)
+                for k, v in scores.groupby(c)[outcome].mean().items()} for c in categorical},
         "latent_model": {
-            "image_effects": _image_effects(instrument),
-            "district_effects": dict(DISTRICT_EFFECTS),
-            "strategy_correlation": STRATEGY_CORRELATION,
-            "online_service_effect_on_TK": ONLINE_SERVICE_EFFECT_ON_TK,
-            "element_loading": ELEMENT_LOADING,
-            "item_loadings": _item_parameters(instrument, seed),
-            "agreement_shift": AGREEMENT_SHIFT,
+            **settings.to_dict(),
+            "image_effects": _image_effects(instrument, settings),
+            "item_loadings": _item_parameters(instrument, seed, settings),
             "missing_rate": missing_rate, "straightliner_rate": straightliner_rate},
     }
