@@ -287,3 +287,10 @@ def test_label_charset_documented():
     assert len(corpus.segments) == 1
     assert "10:30" in corpus.segments.loc[0, "text"]
     assert set(string.ascii_letters) <= set(string.printable)
+
+
+def test_an_empty_folder_is_refused_unless_allowed(tmp_path):
+    with pytest.raises(ce.InputError, match="no transcripts"):
+        ce.read_transcripts(tmp_path)
+    corpus = ce.read_transcripts(tmp_path, allow_empty=True)
+    assert len(corpus) == 0 and corpus.segments.empty and corpus.doc_ids == []

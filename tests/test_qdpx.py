@@ -479,8 +479,9 @@ def _hostile(kind: str, tmp_path: Path) -> tuple[Path, dict]:
         make_qdpx(p, b"\x89PNG not xml at all <<<")
     elif kind == "wrong_root":
         make_qdpx(p, "<html><body/></html>")
-    elif kind == "missing_source":
+    elif kind == "missing_source":  # skipped with a note by default (issue 15)
         make_qdpx(p, _valid_xml())
+        kw = {"strict": True}
     elif kind == "selection_outside":
         make_qdpx(p, _project_xml('<TextSource guid="dddddddd-0000-0000-0000-000000000005" '
                                   f'name="x" plainTextPath="x.txt">{_selection(2, 99)}'
@@ -611,3 +612,81 @@ def test_coded_category_becomes_codable_and_empty_project_is_valid(tmp_path):
     ce.validate_codings(project.codings, corpus=project.corpus, codebook=project.codebook)
     empty = ce.Corpus.from_texts({})
     _assert_valid(_schema("Project.xsd"), _qde(qdpx_bytes(empty, project.codebook)))
+
+
+# --------------------------------------------------------------------------- missing sources
+
+
+def _two_sources(ref_b: str) -> str:
+    a = ('<TextSource guid="dddddddd-0000-0000-0000-0000000000a1" name="ada" '
+         f'plainTextPath="internal://a.txt">{_selection(0, 4)}</TextSource>')
+    b = ('<TextSource guid="dddddddd-0000-0000-0000-0000000000b1" name="jauh" '
+         f'plainTextPath="{ref_b}">{_selection(5, 10)}{_selection(0, 4)}</TextSource>')
+    return _project_xml(a + b)
+
+
+@pytest.mark.parametrize("ref", ["internal://b.txt", "relative://teks/b.txt",
+                                 "absolute://C:/Users/rina/teks/b.txt"])
+def test_missing_source_is_skipped_named_and_found_with_sources(tmp_path, cli, ref):
+    path = make_qdpx(tmp_path / "p.qdpx", _two_sources(ref), {"sources/a.txt": b"halo dunia"})
+    project = ce.read_qdpx(path)
+    assert project.corpus.doc_ids == ["ada"] and len(project.codings) == 1
+    note = next(n for n in project.notes if "jauh" in n)
+    assert ref in note and "skipped with its 2 coding(s)" in note and "--sources" in note
+    with pytest.raises(ce.InputError, match="jauh"):
+        ce.read_qdpx(path, strict=True)
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "strict"), "--strict")
+    assert r.returncode == 2 and "jauh" in r.stderr and not (tmp_path / "strict").exists()
+    found = tmp_path / "found" / "teks"
+    found.mkdir(parents=True)
+    (found / "b.txt").write_text("kami bermitra", encoding="utf-8")
+    # a relative path is looked up as such, then by name; the others by name only
+    for folder in (found.parent, found) if ref.startswith("relative") else (found,):
+        back = ce.read_qdpx(path, sources=folder)
+        assert back.corpus.doc_ids == ["ada", "jauh"]
+        assert [back.corpus.text(r.doc_id)[r.start:r.end] for r in back.codings.itertuples()] \
+            == ["halo", "bermi", "kami"]
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "out"), "--sources", str(found))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in (tmp_path / "out" / "transcripts").iterdir()) == [
+        "ada.txt", "jauh.txt"]
+
+
+def test_relative_source_beside_the_archive_and_no_escape(tmp_path):
+    (tmp_path / "teks").mkdir()
+    (tmp_path / "teks" / "b.txt").write_text("kami bermitra", encoding="utf-8")
+    path = make_qdpx(tmp_path / "p.qdpx", _two_sources("relative://teks/b.txt"),
+                     {"sources/a.txt": b"halo dunia"})
+    assert ce.read_qdpx(path).corpus.doc_ids == ["ada", "jauh"]
+    secret = tmp_path / "secret.txt"
+    secret.write_text("rahasia sekali", encoding="utf-8")
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    escape = make_qdpx(inner / "p.qdpx", _two_sources("relative://../secret.txt"),
+                       {"sources/a.txt": b"halo dunia"})
+    project = ce.read_qdpx(escape, sources=inner)  # ../secret.txt lies outside both folders
+    assert project.corpus.doc_ids == ["ada"]
+    with pytest.raises(ce.InputError, match="not a folder"):
+        ce.read_qdpx(path, sources=tmp_path / "nope")
+
+
+def test_empty_projects_import_and_export_cleanly(tmp_path, cli):
+    empty = make_qdpx(tmp_path / "kosong.qdpx", '<Project xmlns="urn:QDA-XML:project:1.0" '
+                      'name="kosong" origin="MAXQDA 2022"/>')
+    codes_only = refdata_path("refi-qda", "atlasti-target-project.qdpx")
+    for src, has_codes in ((empty, False), (codes_only, True)):
+        out = tmp_path / src.stem
+        r = cli("qdpx", "import", str(src), "--out", str(out))
+        assert r.returncode == 0, r.stderr
+        assert (out / "transcripts").is_dir() and (out / "codings.csv").is_file()
+        assert (out / "codebook.yaml").is_file() == has_codes
+        assert ("no codebook.yaml" in r.stderr) != has_codes
+        again = tmp_path / f"{src.stem}-again.qdpx"
+        args = ["--codebook", str(out / "codebook.yaml")] if has_codes else []
+        r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"), *args,
+                "--codings", str(out / "codings.csv"), "--out", str(again))
+        assert r.returncode == 0, r.stderr
+        assert "0 documents" in r.stdout
+        _assert_valid(_schema("Project.xsd"), _qde(again.read_bytes()))
+        back = ce.read_qdpx(again)
+        assert len(back.corpus) == 0 and len(back.codebook) == (3 if has_codes else 0)

@@ -111,7 +111,8 @@ def read_zip_bytes(data: bytes, *, path: str | None = None, limits: Limits = DEF
     out: dict[str, bytes] = {}
     total = 0
     for info in infos:
-        why = _unsafe_name(info.filename)
+        # zipfile cuts a name at a NUL byte; the name as stored still has it
+        why = _unsafe_name(getattr(info, "orig_filename", info.filename))
         name = info.filename.replace("\\", "/")
         if why is not None:
             raise InputError(f"entry {name!r} {why}; refusing the whole {what}", path=path)

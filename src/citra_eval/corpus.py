@@ -478,12 +478,13 @@ def transcript_files(folder: str | os.PathLike) -> list[Path]:
                   and ".template." not in f.name.lower())
 
 
-def _files(path: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
+def _files(path: str | os.PathLike | Iterable[str | os.PathLike], *,
+           allow_empty: bool = False) -> list[Path]:
     if isinstance(path, str | os.PathLike):
         p = Path(path)
         if p.is_dir():
             files = transcript_files(p)
-            if not files:
+            if not files and not allow_empty:
                 raise InputError(f"no transcripts ({', '.join(SUPPORTED_SUFFIXES)}) in this "
                                  "folder", path=os.fspath(p))
             return files
@@ -508,7 +509,8 @@ def _read_one(f: Path) -> ParsedTranscript:
     return parse_transcript(data, path=f, fmt=suffix[1:])
 
 
-def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike]) -> Corpus:
+def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike], *,
+                     allow_empty: bool = False) -> Corpus:
     """Read interview transcripts into a :class:`Corpus`.
 
     Parameters
@@ -517,6 +519,9 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike]) -> C
         A folder (every ``.txt``, ``.md``, ``.docx``, ``.vtt``, ``.srt`` file in it, by name,
         except hidden files, ``README*`` and templates named ``*.template.*``), a single file,
         or a list of files.
+    allow_empty : bool, default False
+        Return an empty corpus for a folder without transcripts instead of refusing it
+        (an imported REFI-QDA project may hold no texts).
 
     Returns
     -------
@@ -538,7 +543,7 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike]) -> C
     """
     parsed: list[ParsedTranscript] = []
     problems: list[Problem] = []
-    for f in _files(path):
+    for f in _files(path, allow_empty=allow_empty):
         try:
             parsed.append(_read_one(f))
         except InputError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ..codebook import Codebook
 from ..codings import empty_codings, read_codings
@@ -23,7 +24,8 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
     e = qsub.add_parser("export", help="write a .qdpx project",
                         description="Write transcripts, codebook and codings as a .qdpx.")
     e.add_argument("--transcripts", metavar="DIR", required=True, help="folder of transcripts")
-    e.add_argument("--codebook", metavar="FILE", required=True, help="codebook YAML")
+    e.add_argument("--codebook", metavar="FILE",
+                   help="codebook YAML (omit for a project without codes)")
     e.add_argument("--codings", metavar="FILE", nargs="*", default=[], help="codings CSV file(s)")
     e.add_argument("--name", help="project name (default: the codebook's name)")
     e.add_argument("--positions", choices=["codepoint", "utf16"], default="codepoint",
@@ -47,6 +49,12 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--crlf", type=int, choices=[1, 2],
                    help="a CRLF line end counts as 2 positions (as stored) or 1; default: "
                         "detected")
+    i.add_argument("--sources", metavar="DIR",
+                   help="folder holding source texts the archive lacks (external sources, or "
+                        "texts missing from it); external ones are also looked for beside it")
+    i.add_argument("--strict", action="store_true",
+                   help="refuse the project when a source's text is missing (default: skip "
+                        "that source and its codings with a note)")
     add_force(i)
     i.set_defaults(func=_run_qdpx_import)
 
@@ -54,8 +62,9 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
 def _read_inputs(args: argparse.Namespace):
     """Read transcripts, codebook and codings, collecting every problem before failing."""
     problems = Problems()
-    corpus = problems.attempt(read_transcripts, args.transcripts)
-    codebook = problems.attempt(Codebook.load, args.codebook)
+    corpus = problems.attempt(read_transcripts, args.transcripts, allow_empty=True)
+    codebook = (problems.attempt(Codebook.load, args.codebook) if args.codebook else
+                Codebook(name=Path(args.out).stem, version="1", language="id", codes={}))
     tables = [problems.attempt(read_codings, f, corpus=corpus, codebook=codebook)
               for f in args.codings]
     problems.raise_any()
@@ -82,14 +91,18 @@ def _run_qdpx_import(args: argparse.Namespace) -> int:
     check_outputs(inputs={"FILE.qdpx": args.file}, folders={"--out": (args.out, SAVED_ENTRIES)},
                   force=args.force)
     project = read_qdpx(args.file, language=args.language, spanning=args.spanning,
-                        positions=args.positions, crlf=args.crlf)
+                        positions=args.positions, crlf=args.crlf, sources=args.sources,
+                        strict=args.strict)
     project.save(args.out)
     print(f"ok: read {args.file}: {len(project.corpus)} documents, {len(project.codebook)} "
           f"codes, {len(project.codings)} codings -> {args.out}")
-    if project.positions is not None:
+    if project.positions is not None and project.positions.scores["n_selections"].max() > 0:
         print(f"note: {project.positions.summary()}", file=sys.stderr)
     for note in project.notes:
         print(f"note: {note}", file=sys.stderr)
+    if not project.codebook.codes:
+        print("note: the project has no codes, so no codebook.yaml was written; export it "
+              "again without --codebook", file=sys.stderr)
     return 0
 
 

@@ -442,6 +442,8 @@ class ConventionChoice:
         win = row.loc[self.convention.label]
         n = int(win["n_selections"])
         head = f"positions read as {self.convention.describe()}"
+        if n == 0:
+            return "no text selections, so no positions to read"
         if self.basis == "agreement":
             return f"{head}: every reading gives the same text for all {n} selection(s)"
         if self.basis == "override":

@@ -85,14 +85,17 @@ class Project:
         """Write the project as a citra_eval study into ``folder`` (atomically).
 
         ``transcripts/<doc_id>.txt`` (front matter + text, so the codings' offsets slice
-        them), ``codebook.yaml`` (when the project has codes) and ``codings.csv``; returns
-        the files written (relative to ``folder``). These entries replace any of the same
-        name in ``folder`` (transcripts of an earlier save do not linger); other files
-        there are kept.
+        them; the folder is made even when the project has no texts), ``codebook.yaml``
+        (when the project has codes: a codebook needs at least one) and ``codings.csv``;
+        returns the files written (relative to ``folder``). These entries replace any of
+        the same name in ``folder`` (transcripts of an earlier save do not linger); other
+        files there are kept. ``citra-eval qdpx export`` exports the folder again, without
+        ``--codebook`` when there is none.
         """
 
         with atomic_dir(folder, managed=SAVED_ENTRIES) as tmp:
             write_transcripts(self.corpus, tmp / "transcripts")
+            (tmp / "transcripts").mkdir(exist_ok=True)  # also for a project without texts
             if self.codebook.codes:
                 self.codebook.save(tmp / "codebook.yaml")
             write_codings(self.codings, tmp / "codings.csv")

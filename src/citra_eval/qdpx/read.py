@@ -73,8 +73,13 @@ class _Reader:
     """State of one ``read_qdpx`` call."""
 
     def __init__(self, path: str, members: Mapping[str, bytes], root: ET.Element,
-                 language: str | None) -> None:
+                 language: str | None, *, sources: str | os.PathLike | None = None,
+                 strict: bool = False, limits: Limits = DEFAULT_LIMITS) -> None:
         self.path = path
+        self.sources_dir = Path(sources) if sources is not None else None
+        self.strict = strict
+        self.limits = limits
+        self.skipped: list[tuple[str, int]] = []
         self.members = members
         self.root = root
         self.ours = (root.get("origin") or "").startswith("citra_eval")
@@ -103,8 +108,9 @@ class _Reader:
         return "unknown"
 
     # -- sources
-    def source_bytes(self, src: ET.Element, what: str) -> tuple[str, str]:
-        """(raw text as stored, where it came from) of a TextSource."""
+    def source_bytes(self, src: ET.Element, what: str) -> tuple[str, str] | None:
+        """(raw text as stored, where it came from) of a TextSource; None when its text file
+        is missing (noted, or refused with ``strict``)."""
         content = src.find("PlainTextContent")
         if content is not None:
             return content.text or "", "PlainTextContent"
@@ -113,21 +119,22 @@ class _Reader:
             self.notes.append(f"{what} has no plain text (neither plainTextPath nor "
                               "PlainTextContent); read as empty")
             return "", ""
-        if re.match(r"^[a-z]+://", ref) and not ref.startswith("internal://"):
-            raise InputError(f"{what}: its text {ref!r} lies outside the archive; export the "
-                             "project with its sources embedded", path=self.path)
-        from urllib.parse import unquote
-
-        name = ref.removeprefix("internal://").lstrip("/")
-        candidates = [f"sources/{name}", name, f"sources/{unquote(name)}", unquote(name)]
-        member = next((c for c in candidates if c in self.members), None)
-        if member is None:
-            lower = {m.lower(): m for m in self.members}
-            member = next((lower[c.lower()] for c in candidates if c.lower() in lower), None)
-        if member is None:
-            raise InputError(f"{what}: its text file {ref!r} is not in the archive; export the "
-                             "project again", path=self.path)
-        data = self.members[member]
+        found = self.find_text(ref)
+        if found is None:
+            n = sum(len(sel.findall("Coding")) for sel in src.iterfind("PlainTextSelection"))
+            n += len(src.findall("Coding"))
+            where = ("in the archive" if ref.startswith("internal://") or "://" not in ref
+                     else "outside the archive")
+            look = (f"nor in {self.sources_dir}" if self.sources_dir is not None else
+                    f"nor beside {Path(self.path).name}; give the folder that holds it with "
+                    "--sources DIR (read_qdpx(..., sources=DIR))")
+            message = f"{what}: its text file {ref!r} is not {where} {look}"
+            if self.strict:
+                raise InputError(message, path=self.path)
+            self.notes.append(f"{message}; skipped with its {n} coding(s)")
+            self.skipped.append((what, n))
+            return None
+        member, data = found
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -142,6 +149,48 @@ class _Reader:
                              f"at offset {exc.start})", path=self.path) from None
         return text, member
 
+    def find_text(self, ref: str) -> tuple[str, bytes] | None:
+        """The archive member or file that ``plainTextPath`` names, and its bytes.
+
+        ``internal://`` (or no scheme): an entry of the archive, else a file of that name in
+        the ``sources`` folder. ``relative://`` and ``absolute://``: the file under the
+        ``sources`` folder or the archive's folder (by relative path, then by name; paths
+        outside those folders are never opened).
+        """
+        from urllib.parse import unquote
+
+        m = re.match(r"^([A-Za-z]+)://(.*)$", ref)
+        scheme, rest = (m.group(1).lower(), m.group(2)) if m else ("internal", ref)
+        rest = unquote(rest).replace("\\", "/")
+        if scheme == "internal":
+            name = rest.lstrip("/")
+            candidates = [f"sources/{name}", name]
+            member = next((c for c in candidates if c in self.members), None)
+            if member is None:
+                lower = {k.lower(): k for k in self.members}
+                member = next((lower[c.lower()] for c in candidates if c.lower() in lower), None)
+            if member is not None:
+                return member, self.members[member]
+            folders = [self.sources_dir] if self.sources_dir is not None else []
+        else:
+            folders = [f for f in (self.sources_dir, Path(self.path).parent) if f is not None]
+        relative = PurePosixPath(rest.lstrip("/")) if scheme == "relative" else None
+        for folder in folders:
+            base = folder.resolve()
+            names = ([relative] if relative is not None else []) + [
+                PurePosixPath(PurePosixPath(rest).name)]
+            for rel in names:
+                if not str(rel) or rel.name in ("", ".", ".."):
+                    continue
+                candidate = (base / rel).resolve()
+                if not candidate.is_relative_to(base) or not candidate.is_file():
+                    continue
+                if candidate.stat().st_size > self.limits.max_file:
+                    raise InputError(f"{candidate} is larger than {self.limits.max_file} bytes; "
+                                     "raise Limits.max_file to read it", path=self.path)
+                return str(candidate), candidate.read_bytes()
+        return None
+
     def read(self, split_turns: bool, roles_hint: Mapping[str, str] | None,
              spanning: str, units: str | None, crlf: int | None) -> Project:
         parsed, src_guid_doc, codings = [], {}, []
@@ -153,7 +202,10 @@ class _Reader:
             if src.tag != "TextSource":
                 self.notes.append(f"{what} is a {src.tag}; only text sources are read")
                 continue
-            raw, member = self.source_bytes(src, what)
+            got = self.source_bytes(src, what)
+            if got is None:
+                continue
+            raw, member = got
             doc_id = _doc_id(src, member, taken, n)
             src_guid_doc[norm_guid(src.get("guid"))] = doc_id
             found.append((src, what, member, doc_id, SourceText(raw), self.positions(src, what)))
@@ -436,6 +488,7 @@ def _segment_for(corpus: Corpus, doc_id: str, start: int, end: int) -> int:
 def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
               split_turns: bool = True, speakers: Mapping[str, str] | None = None,
               spanning: str = "keep", positions: str | None = None, crlf: int | None = None,
+              sources: str | os.PathLike | None = None, strict: bool = False,
               limits: Limits = DEFAULT_LIMITS) -> Project:
     """Read a REFI-QDA project (``.qdpx``) from NVivo, ATLAS.ti, MAXQDA, QualCoder, ...
 
@@ -463,6 +516,14 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     crlf : {1, 2}, optional
         Whether a CRLF line end of the stored text counts as 2 positions (as stored) or 1.
         Default: detected.
+    sources : str or path, optional
+        A folder holding text files the archive lacks: sources outside the archive
+        (``relative://``, ``absolute://``, looked up by relative path and by name) and
+        ``internal://`` texts missing from it. Outside sources are also looked for beside
+        the archive. Files outside these folders are never opened.
+    strict : bool, default False
+        Refuse the project when a source's text cannot be found; by default the source is
+        skipped (with its codings) and named in ``.notes``.
     limits : Limits, optional
         Caps for the archive (see :class:`citra_eval._safezip.Limits`).
 
@@ -522,7 +583,11 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
         raise ValueError(f"positions must be 'codepoint', 'utf16' or None, got {positions!r}")
     if crlf not in (None, 1, 2):
         raise ValueError(f"crlf must be 1, 2 or None, got {crlf!r}")
-    reader = _Reader(spath, members, root, language)
+    if sources is not None and not Path(sources).is_dir():
+        raise InputError("the folder of source texts does not exist or is not a folder",
+                         path=os.fspath(sources))
+    reader = _Reader(spath, members, root, language, sources=sources, strict=strict,
+                     limits=limits)
     try:
         return reader.read(split_turns, speakers, spanning, positions, crlf)
     except InputError:
