@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import citra_eval as ce
-from citra_eval.corpus import parse_transcript
+from citra_eval.corpus import parse_transcript, transcript_source
 
 
 def write(tmp_path, name, content, mode="w"):
@@ -294,3 +294,18 @@ def test_an_empty_folder_is_refused_unless_allowed(tmp_path):
         ce.read_transcripts(tmp_path)
     corpus = ce.read_transcripts(tmp_path, allow_empty=True)
     assert len(corpus) == 0 and corpus.segments.empty and corpus.doc_ids == []
+
+
+def test_turns_declared_makes_undeclared_labels_plain_text():
+    body = "Abstract: kami meneliti humas.\nRQ1: bagaimana citra dibangun?\n\nP: Apa?\nI: Ya.\n"
+    with pytest.raises(ce.InputError, match="'Abstract'"):
+        parse_transcript("---\nid: A\nspeakers: {P: interviewer}\n---\n" + body)
+    parsed = parse_transcript("---\nid: A\nturns: declared\nspeakers: {P: interviewer}\n---\n"
+                              + body)
+    assert [t["speaker"] for t in parsed.turns] == ["", "P"]  # a paragraph, then P's turn
+    assert parsed.attrs["turns"] == "declared"  # kept, so a written transcript says it again
+    plain = parse_transcript("---\nid: A\nturns: declared\n---\n" + body)
+    assert [t["speaker"] for t in plain.turns] == ["", ""]  # paragraphs only
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: A\nturns: declared\n---\n" + body})
+    again = ce.Corpus.from_texts({"a.txt": transcript_source(corpus, "A")})
+    assert again.segments[["start", "end"]].equals(corpus.segments[["start", "end"]])

@@ -22,6 +22,8 @@ ORIGIN_RE = re.compile(r"\(codebook (?P<name>.*), version (?P<version>[^,]*), "
                        r"language (?P<language>[a-z]{2,3})(?:, positions (?P<positions>\w+))?"
                        r"\)\s*$")
 SPEAKERS_PREFIX = "citra_eval speakers: "
+#: Source description line of a document whose turns come from its declared speakers only.
+TURNS_DECLARED_LINE = "citra_eval turns: declared"
 ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 CODE_ID_OK = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_DEPTH = 200

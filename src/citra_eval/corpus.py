@@ -41,6 +41,10 @@ GENERIC_LABEL_RE = re.compile(
     rf"^(?:{TIMESTAMP_PATTERN})?(?P<label>[^\W\d_][\w.\-]{{0,39}})[ \t]*:(?=[ \t]|$)[ \t]*")
 _TS_ONLY_RE = re.compile(rf"^(?:{TIMESTAMP_PATTERN})")
 _STRUCTURAL_KEYS = {"id", "speakers"}
+#: Front matter ``turns: declared``: only the labels in ``speakers`` start turns; other
+#: ``Word:`` lines are ordinary text (without ``speakers``: paragraphs only). The key is also
+#: kept as a document attribute, so a written transcript says it again.
+TURNS_KEY, TURNS_DECLARED = "turns", "declared"
 #: Document columns the reader derives itself (front-matter keys never overwrite them).
 DERIVED_DOC_COLUMNS = {"doc_id", "path", "format", "n_segments", "n_words"}
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -290,13 +294,14 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str,
     doc_id, id_line = _check_id(front, path)
     roles = _speaker_roles(front, path)
     declared = _label_regex(roles)
+    declared_only = str(front.get(TURNS_KEY, "")).strip().lower() == TURNS_DECLARED
     turns: list[dict] = []
     cur: dict | None = None
     pos = 0
     for i, line in enumerate(body.split("\n")):
         file_line = body_line + i
         m = declared.match(line) if declared else None
-        if m is None:
+        if m is None and not declared_only:
             g = GENERIC_LABEL_RE.match(line)
             if g is not None:
                 label = g.group("label")
@@ -644,9 +649,18 @@ def speakers_of(corpus: Corpus, doc_id: str) -> dict[str, str]:
     for sp, role in zip(segs["speaker"], segs["role"], strict=True):
         if isinstance(sp, str) and sp:
             roles.setdefault(sp, role if isinstance(role, str) else "")
-    for label in one_word_labels(corpus.text(doc_id)):
-        roles.setdefault(label, "")
+    if not declared_turns_only(corpus, doc_id):
+        for label in one_word_labels(corpus.text(doc_id)):
+            roles.setdefault(label, "")
     return roles
+
+
+def declared_turns_only(corpus: Corpus, doc_id: str) -> bool:
+    """Whether the document says ``turns: declared`` (see :data:`TURNS_KEY`)."""
+    if TURNS_KEY not in corpus.documents.columns:
+        return False
+    value = corpus.documents.loc[corpus.documents["doc_id"] == doc_id, TURNS_KEY].iloc[0]
+    return isinstance(value, str) and value.strip().lower() == TURNS_DECLARED
 
 
 def _plain(value):

@@ -49,6 +49,10 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--crlf", type=int, choices=[1, 2],
                    help="a CRLF line end counts as 2 positions (as stored) or 1; default: "
                         "detected")
+    i.add_argument("--turns", choices=["auto", "none", "strict"], default="auto",
+                   help="speaker turns: auto (default) only in texts that look like transcripts "
+                        "(repeated speaker labels), none (paragraphs), strict (only the "
+                        "speakers a citra_eval export declares)")
     i.add_argument("--sources", metavar="DIR",
                    help="folder holding source texts the archive lacks (external sources, or "
                         "texts missing from it); external ones are also looked for beside it")
@@ -92,7 +96,7 @@ def _run_qdpx_import(args: argparse.Namespace) -> int:
                   force=args.force)
     project = read_qdpx(args.file, language=args.language, spanning=args.spanning,
                         positions=args.positions, crlf=args.crlf, sources=args.sources,
-                        strict=args.strict)
+                        strict=args.strict, turns=args.turns)
     project.save(args.out)
     print(f"ok: read {args.file}: {len(project.corpus)} documents, {len(project.codebook)} "
           f"codes, {len(project.codings)} codings -> {args.out}")

@@ -15,6 +15,7 @@ import pandas as pd
 from .._refi import (
     ID_OK,
     SPEAKERS_PREFIX,
+    TURNS_DECLARED_LINE,
     norm_guid,
     project_root,
 )
@@ -23,16 +24,13 @@ from ..codebook import codebook_from_refi_root
 from ..codings import CODING_COLUMNS, empty_codings
 from ..corpus import (
     DERIVED_DOC_COLUMNS,
-    TIMESTAMP_PATTERN,
     Corpus,
     assemble_corpus,
-    front_matter_text,
-    one_word_labels,
-    parse_transcript,
 )
 from ..errors import InputError
 from .positions import SourceText, choose_convention
 from .project import Project
+from .turns import TURN_MODES, segment_source
 
 
 def _int_attr(el: ET.Element, name: str, path: str, what: str) -> int:
@@ -191,7 +189,7 @@ class _Reader:
                 return str(candidate), candidate.read_bytes()
         return None
 
-    def read(self, split_turns: bool, roles_hint: Mapping[str, str] | None,
+    def read(self, turns: str, roles_hint: Mapping[str, str] | None,
              spanning: str, units: str | None, crlf: int | None) -> Project:
         parsed, src_guid_doc, codings = [], {}, []
         taken: set[str] = set()
@@ -214,9 +212,9 @@ class _Reader:
              for *_, text, sels in found],
             origin=self.root.get("origin"), units=units, crlf=crlf, path=self.path)
         for src, what, member, doc_id, text, sels in found:
-            parsed.append(self.segment(src, doc_id, text.text, member or what, split_turns,
+            parsed.append(self.segment(src, doc_id, text.text, member or what, turns,
                                        roles_hint))
-            attrs_by_doc[doc_id] = {}
+            attrs_by_doc[doc_id] = dict(parsed[-1].attrs)  # turns: declared
             for vv in src.iterfind("VariableValue"):
                 self.set_attr(attrs_by_doc[doc_id], vv)
             codings.extend(self.selections(src, doc_id, text, sels, what))
@@ -252,13 +250,14 @@ class _Reader:
         return out
 
     def segment(self, src: ET.Element, doc_id: str, text: str, where: str,
-                split_turns: bool, roles_hint: Mapping[str, str] | None):
+                turns: str, roles_hint: Mapping[str, str] | None):
         """Turns of one source; our own exports declare their speakers in the description."""
-        roles = _declared_roles(src) if self.ours else None
+        roles, declared = _declared_roles(src) if self.ours else (None, False)
+        if self.ours and turns != "none":
+            turns = "strict" if declared else "labels"
         try:
-            return _segment_source(doc_id, text, path=f"{self.path}!{where}",
-                                   roles=roles if roles is not None else roles_hint,
-                                   detect=split_turns and not self.ours)
+            return segment_source(doc_id, text, path=f"{self.path}!{where}",
+                                  roles=roles if roles is not None else roles_hint, turns=turns)
         except InputError as exc:  # name the archive; the entry and line go in the message
             line = f" line {exc.line}" if exc.line is not None else ""
             raise InputError(f"{where}{line}: {exc.message}", path=self.path) from None
@@ -397,73 +396,21 @@ def _doc_id(src: ET.Element, member: str, taken: set[str], n: int) -> str:
     return doc
 
 
-def _declared_roles(src: ET.Element) -> dict[str, str] | None:
+def _declared_roles(src: ET.Element) -> tuple[dict[str, str] | None, bool]:
+    """Speakers (and whether only they make turns) a citra_eval export declares for a source."""
     desc = src.findtext("Description") or ""
+    roles, declared = None, False
     for line in desc.splitlines():
         if line.startswith(SPEAKERS_PREFIX):
             try:
-                roles = json.loads(line[len(SPEAKERS_PREFIX):])
+                found = json.loads(line[len(SPEAKERS_PREFIX):])
             except ValueError:
-                return None
-            if isinstance(roles, dict):
-                return {str(k): "" if v is None else str(v) for k, v in roles.items()}
-    return None
-
-
-_BROAD_LABEL_RE = re.compile(
-    rf"^(?:{TIMESTAMP_PATTERN})?"
-    r"(?P<label>[^\W\d_][\w.\-]*(?: [\w.\-]+){0,3})[ \t]*:(?P<gap>[ \t]*)")
-
-
-def _segment_source(doc_id: str, text: str, *, path: str, roles: Mapping[str, str] | None,
-                    detect: bool):
-    """Split ``text`` into turns with the transcript reader's own rules.
-
-    Speakers are the ``roles`` given plus, when ``detect``, labels of up to four words that
-    start at least two lines or are followed by an aligned gap of two or more spaces or a tab
-    (``Max Bigman:``, ``Speaker 1:     text``), and every one-word label (which the transcript
-    reader would otherwise refuse as undeclared); without speakers, paragraphs. A speaker
-    label that ends up with no turn (nothing said after it) is dropped again, so that the
-    speakers of the segments are all a transcript file needs to re-create the same turns.
-    """
-    speakers = {k: v for k, v in (roles or {}).items() if _usable_label(k)}
-    generic = one_word_labels(text)
-    for label in generic:
-        speakers.setdefault(label, "")
-    if detect:
-        counts: dict[str, int] = {}
-        for line in text.split("\n"):
-            b = _BROAD_LABEL_RE.match(line)
-            if b and (b.group("gap") or b.end() == len(line)):
-                # an aligned gap ("Name:   text", as transcription software writes) is
-                # as good as a second occurrence
-                aligned = "\t" in b.group("gap") or len(b.group("gap")) >= 2
-                counts[b.group("label")] = counts.get(b.group("label"), 0) + (2 if aligned else 1)
-        for label, count in counts.items():
-            if count >= 2 and _usable_label(label):
-                speakers.setdefault(label, "")
-    for _ in range(len(speakers) + 1):
-        front = front_matter_text({"id": doc_id, **({"speakers": speakers} if speakers else {})})
-        skip = front.count("\n")  # lines are counted in the source text, not our front matter
-        try:
-            parsed = parse_transcript(front + text, path=path, fmt="txt")
-        except InputError as exc:
-            line = exc.line - skip if exc.line is not None and exc.line > skip else None
-            raise InputError(exc.message, path=path, line=line) from None
-        used = {t["speaker"] for t in parsed.turns}
-        unused = [k for k in speakers if k not in used and k not in generic]
-        if not unused:
-            break
-        for k in unused:
-            del speakers[k]
-    for t in parsed.turns:
-        t["line"] -= skip
-    return parsed
-
-
-def _usable_label(label: str) -> bool:
-    return bool(label) and ":" not in label and label == label.strip() and "\n" not in label
-
+                found = None
+            if isinstance(found, dict):
+                roles = {str(k): "" if v is None else str(v) for k, v in found.items()}
+        elif line.strip() == TURNS_DECLARED_LINE:
+            declared = True
+    return roles, declared
 
 
 def _segment_for(corpus: Corpus, doc_id: str, start: int, end: int) -> int:
@@ -486,7 +433,7 @@ def _segment_for(corpus: Corpus, doc_id: str, start: int, end: int) -> int:
 
 
 def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
-              split_turns: bool = True, speakers: Mapping[str, str] | None = None,
+              turns: str = "auto", speakers: Mapping[str, str] | None = None,
               spanning: str = "keep", positions: str | None = None, crlf: int | None = None,
               sources: str | os.PathLike | None = None, strict: bool = False,
               limits: Limits = DEFAULT_LIMITS) -> Project:
@@ -499,12 +446,18 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
         ratio and entry-count limits and without XML entities.
     language : str, optional
         Language of the code names (default: the one recorded by citra_eval, else ``id``).
-    split_turns : bool, default True
-        Split texts of other programs into speaker turns at labels that start two or more
-        lines (``Max Bigman:``, ``Speaker 1:``); else only at one-word labels.
+    turns : {"auto", "none", "strict"}, default "auto"
+        Speaker turns of texts from other programs. ``auto``: a text that looks like a
+        transcript (two or more labels such as ``Max Bigman:`` or ``Speaker 1:`` that each
+        start two or more lines and together start most of its paragraphs or at least 5% of
+        its lines, see :func:`citra_eval.qdpx.turns.looks_like_transcript`) or has
+        ``speakers`` is split into turns at those labels and every one-word label; any other
+        text into paragraphs, so headings and titles (``Abstract:``) stay text. ``none``:
+        paragraphs only. ``strict``: turns of the ``speakers`` given, nothing detected.
+        citra_eval's own exports declare their speakers and are read as written.
     speakers : mapping, optional
         ``{label: role}`` for the speakers in the texts (e.g. ``{"Max Bigman":
-        "interviewer"}``); gives roles to the detected turns.
+        "interviewer"}``); gives roles to the turns.
     spanning : {"keep", "split"}, default "keep"
         What to do with a selection that crosses speaker turns (or covers a speaker label):
         ``keep`` its exact span, with the ``segment_id`` of the turn where it starts;
@@ -579,6 +532,8 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     root = project_root(members, spath)
     if spanning not in ("keep", "split"):
         raise ValueError(f"spanning must be 'keep' or 'split', got {spanning!r}")
+    if turns not in TURN_MODES[:3]:
+        raise ValueError(f"turns must be 'auto', 'none' or 'strict', got {turns!r}")
     if positions not in (None, "codepoint", "utf16"):
         raise ValueError(f"positions must be 'codepoint', 'utf16' or None, got {positions!r}")
     if crlf not in (None, 1, 2):
@@ -589,7 +544,7 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     reader = _Reader(spath, members, root, language, sources=sources, strict=strict,
                      limits=limits)
     try:
-        return reader.read(split_turns, speakers, spanning, positions, crlf)
+        return reader.read(turns, speakers, spanning, positions, crlf)
     except InputError:
         raise
     except RecursionError:

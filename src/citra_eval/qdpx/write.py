@@ -17,6 +17,7 @@ from .._files import write_bytes
 from .._refi import (
     PROJECT_NS,
     SPEAKERS_PREFIX,
+    TURNS_DECLARED_LINE,
     origin,
     serialise,
     stable_guid,
@@ -27,7 +28,10 @@ from ..codings import CODING_COLUMNS, empty_codings
 from ..corpus import (
     DATE_RE,
     DERIVED_DOC_COLUMNS,
+    TURNS_DECLARED,
+    TURNS_KEY,
     Corpus,
+    declared_turns_only,
     is_missing_value,
     speakers_of,
 )
@@ -121,7 +125,11 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
 
 def _variables_and_cases(root: ET.Element, corpus: Corpus) -> None:
     docs = corpus.documents
-    columns = [c for c in docs.columns if c not in DERIVED_DOC_COLUMNS]
+    if TURNS_KEY in docs.columns:  # "turns: declared" goes into the source description
+        docs = docs.assign(**{TURNS_KEY: docs[TURNS_KEY].where(
+            docs[TURNS_KEY].astype(str).str.strip().str.lower() != TURNS_DECLARED)})
+    columns = [c for c in docs.columns if c not in DERIVED_DOC_COLUMNS
+               and not docs[c].map(is_missing_value).all()]
     if not columns:
         return
     kinds = {c: _variable_type(docs[c].tolist()) for c in columns}
@@ -166,9 +174,11 @@ def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook, codings: pd.D
         src = ET.SubElement(sources, "TextSource", {"guid": guid, "name": xml_text(doc),
                                                      "plainTextPath": f"internal://{guid}.txt"})
         roles = speakers_of(corpus, doc)
-        if roles:
-            ET.SubElement(src, "Description").text = xml_text(
-                SPEAKERS_PREFIX + json.dumps(roles, ensure_ascii=False))
+        desc = [SPEAKERS_PREFIX + json.dumps(roles, ensure_ascii=False)] if roles else []
+        if declared_turns_only(corpus, doc):
+            desc.append(TURNS_DECLARED_LINE)
+        if desc:
+            ET.SubElement(src, "Description").text = xml_text("\n".join(desc))
         group = by_doc.get(doc)
         if group is None:
             continue
