@@ -11,6 +11,7 @@ from ..codebook import Codebook
 from ..codings import empty_codings, read_codings
 from ..corpus import read_transcripts
 from ..qdpx import read_qdpx, write_qdpx
+from ..qdpx.memos import read_memos
 from ..qdpx.project import SAVED_ENTRIES
 from ._common import Problems, add_force, check_outputs
 
@@ -27,6 +28,7 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--codebook", metavar="FILE",
                    help="codebook YAML (omit for a project without codes)")
     e.add_argument("--codings", metavar="FILE", nargs="*", default=[], help="codings CSV file(s)")
+    e.add_argument("--memos", metavar="FILE", help="memos CSV (memos.csv of qdpx import)")
     e.add_argument("--name", help="project name (default: the codebook's name)")
     e.add_argument("--positions", choices=["codepoint", "utf16"], default="codepoint",
                    help="count positions in code points (the REFI-QDA standard, default) or in "
@@ -80,11 +82,13 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
 
 
     check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook,
-                          "--codings": args.codings}, files={"--out": args.out},
-                  force=args.force)
+                          "--codings": args.codings, "--memos": args.memos},
+                  files={"--out": args.out}, force=args.force)
     corpus, codebook, tables = _read_inputs(args)
     codings = pd.concat(tables, ignore_index=True) if tables else empty_codings()
-    write_qdpx(args.out, corpus, codebook, codings, name=args.name, positions=args.positions)
+    memos = read_memos(args.memos) if args.memos else None
+    write_qdpx(args.out, corpus, codebook, codings, name=args.name, positions=args.positions,
+               memos=memos)
     print(f"ok: wrote {args.out}: {len(corpus)} documents, {len(codebook)} codes, "
           f"{len(codings)} codings")
     return 0
@@ -92,8 +96,8 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
 
 def _run_qdpx_import(args: argparse.Namespace) -> int:
 
-    check_outputs(inputs={"FILE.qdpx": args.file}, folders={"--out": (args.out, SAVED_ENTRIES)},
-                  force=args.force)
+    check_outputs(inputs={"FILE.qdpx": args.file, "--sources": args.sources},
+                  folders={"--out": (args.out, SAVED_ENTRIES)}, force=args.force)
     project = read_qdpx(args.file, language=args.language, spanning=args.spanning,
                         positions=args.positions, crlf=args.crlf, sources=args.sources,
                         strict=args.strict, turns=args.turns)
@@ -104,6 +108,13 @@ def _run_qdpx_import(args: argparse.Namespace) -> int:
         print(f"note: {project.positions.summary()}", file=sys.stderr)
     for note in project.notes:
         print(f"note: {note}", file=sys.stderr)
+    if not project.memos.empty:
+        print(f"note: {len(project.memos)} memo(s) kept in memos.csv (export them again with "
+              "--memos)", file=sys.stderr)
+    if not project.discarded.empty:
+        lost = [f"{r.count} {r.what}" + (f" (with {r.codings} codings)" if r.codings else "")
+                for r in project.discarded.itertuples()]
+        print(f"note: not kept: {'; '.join(lost)}", file=sys.stderr)
     if not project.codebook.codes:
         print("note: the project has no codes, so no codebook.yaml was written; export it "
               "again without --codebook", file=sys.stderr)

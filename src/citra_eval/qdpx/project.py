@@ -8,18 +8,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._files import atomic_dir
+from .._files import atomic_dir, write_csv
 from ..codebook import Codebook
 from ..codings import write_codings
 from ..corpus import (
     Corpus,
     write_transcripts,
 )
+from .inventory import DISCARDED_COLUMNS
+from .memos import MEMO_COLUMNS, empty_memos
 from .positions import ConventionChoice
 from .write import write_qdpx
 
 #: What :meth:`Project.save` writes into its folder (replaced wholesale on every save).
-SAVED_ENTRIES = ("transcripts", "codebook.yaml", "codings.csv")
+SAVED_ENTRIES = ("transcripts", "codebook.yaml", "codings.csv", "memos.csv")
 
 
 @dataclass
@@ -47,6 +49,15 @@ class Project:
     notes : list of str
         What was read differently from the file or left out (non-text sources, empty or
         duplicate selections), for the user to check.
+    memos : DataFrame
+        The project's memos (:data:`~citra_eval.qdpx.memos.MEMO_COLUMNS`): its notes and
+        the descriptions of the project, sources, cases, sets and variables, and comments on
+        uncoded selections, each with what it is ``about``. (Notes on codings are the
+        codings' ``note``.)
+    discarded : DataFrame
+        What the file holds that is not kept (``what, count, codings``): PDF, picture,
+        audio and video sources, links, graphs, code sets, ... (see
+        :func:`citra_eval.qdpx.inventory.discarded`).
     positions : ConventionChoice or None
         How the file's positions were counted (``.convention``: code points or UTF-16 units,
         CRLF as 2 or 1), what decided it (``.basis``), the ``.scores`` of every reading and
@@ -76,21 +87,25 @@ class Project:
     path: str | None = None
     notes: list[str] = field(default_factory=list)
     positions: ConventionChoice | None = None
+    memos: pd.DataFrame = field(default_factory=empty_memos)
+    discarded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=DISCARDED_COLUMNS))
 
     def write(self, path: str | os.PathLike) -> None:
         """Export this project again as a ``.qdpx`` (see :func:`write_qdpx`)."""
-        write_qdpx(path, self.corpus, self.codebook, self.codings, name=self.name)
+        write_qdpx(path, self.corpus, self.codebook, self.codings, name=self.name,
+                   memos=self.memos)
 
     def save(self, folder: str | os.PathLike) -> list[Path]:
         """Write the project as a citra_eval study into ``folder`` (atomically).
 
         ``transcripts/<doc_id>.txt`` (front matter + text, so the codings' offsets slice
         them; the folder is made even when the project has no texts), ``codebook.yaml``
-        (when the project has codes: a codebook needs at least one) and ``codings.csv``;
-        returns the files written (relative to ``folder``). These entries replace any of
-        the same name in ``folder`` (transcripts of an earlier save do not linger); other
-        files there are kept. ``citra-eval qdpx export`` exports the folder again, without
-        ``--codebook`` when there is none.
+        (when the project has codes: a codebook needs at least one), ``codings.csv`` and
+        ``memos.csv`` (when there are memos); returns the files written (relative to
+        ``folder``). These entries replace any of the same name in ``folder`` (transcripts
+        of an earlier save do not linger); other files there are kept. ``citra-eval qdpx
+        export`` exports the folder again, without ``--codebook`` when there is none.
         """
 
         with atomic_dir(folder, managed=SAVED_ENTRIES) as tmp:
@@ -99,5 +114,7 @@ class Project:
             if self.codebook.codes:
                 self.codebook.save(tmp / "codebook.yaml")
             write_codings(self.codings, tmp / "codings.csv")
+            if not self.memos.empty:
+                write_csv(self.memos[MEMO_COLUMNS], tmp / "memos.csv")
             return sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
 

@@ -28,6 +28,8 @@ from ..corpus import (
     assemble_corpus,
 )
 from ..errors import InputError
+from .inventory import discarded
+from .memos import memo_rows
 from .positions import SourceText, choose_convention
 from .project import Project
 from .turns import TURN_MODES, segment_source
@@ -87,8 +89,8 @@ class _Reader:
         self.users = self.read_users()
         self.variables = {norm_guid(v.get("guid")): v.get("name") or v.get("guid") or "variable"
                           for v in root.iterfind("Variables/Variable")}
-        self.note_texts = {norm_guid(n.get("guid")): (n.findtext("PlainTextContent") or "")
-                           for n in root.iterfind("Notes/Note")}
+        self.notes_by_guid = {norm_guid(n.get("guid")): n for n in root.iterfind("Notes/Note")}
+        self.sel_info: dict[str, tuple[str, int, int, bool]] = {}
 
     def read_users(self) -> dict[str, dict]:
         users = {}
@@ -104,6 +106,20 @@ class _Reader:
             if guid:
                 return self.users.get(guid, {}).get("name") or guid
         return "unknown"
+
+    def note_text(self, note: ET.Element) -> str:
+        """The text of a ``<Note>``: its ``PlainTextContent`` or its text file."""
+        content = note.find("PlainTextContent")
+        if content is not None:
+            return content.text or ""
+        found = self.find_text((note.get("plainTextPath") or "").strip() or "-")
+        if found is None:
+            return ""
+        return found[1].decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+
+    def user_name(self, guid: str | None) -> str | None:
+        user = self.users.get(norm_guid(guid))
+        return user["name"] if user else None
 
     # -- sources
     def source_bytes(self, src: ET.Element, what: str) -> tuple[str, str] | None:
@@ -198,8 +214,7 @@ class _Reader:
         for n, src in enumerate(self.root.iterfind("Sources/*"), start=1):
             what = f"source {src.get('name') or src.get('guid') or n!r}"
             if src.tag != "TextSource":
-                self.notes.append(f"{what} is a {src.tag}; only text sources are read")
-                continue
+                continue  # counted in Project.discarded
             got = self.source_bytes(src, what)
             if got is None:
                 continue
@@ -219,6 +234,7 @@ class _Reader:
                 self.set_attr(attrs_by_doc[doc_id], vv)
             codings.extend(self.selections(src, doc_id, text, sels, what))
         cases = self.read_cases(src_guid_doc, attrs_by_doc)
+        self.read_sets(src_guid_doc, attrs_by_doc)
         for p in parsed:
             p.attrs = attrs_by_doc[p.doc_id]
             p.fmt = "qdpx"
@@ -231,10 +247,34 @@ class _Reader:
                 self.notes.append(f"code {cid!r} is marked not codable but has codings; "
                                   "read as codable")
         users = pd.DataFrame(list(self.users.values()), columns=["guid", "name", "user_id"])
+        memos = memo_rows(self.root, note_text=self.note_text, user_name=self.user_name,
+                          docs=src_guid_doc, codes=self.code_ids, selections=self.sel_info)
         return Project(name=self.root.get("name") or Path(self.path).stem, corpus=corpus,
                        codebook=self.codebook, codings=frame, users=users, cases=cases,
                        origin=self.root.get("origin"), path=self.path, notes=self.notes,
-                       positions=self.choice)
+                       positions=self.choice, memos=memos,
+                       discarded=discarded(self.root, skipped=self.skipped))
+
+    def read_sets(self, src_doc: Mapping[str, str], attrs_by_doc: dict) -> None:
+        """Sets of sources become document attributes: a set named ``key: value`` (ATLAS.ti
+        document groups used as variables, "gender: male") sets ``key``; others are listed
+        in the attribute ``sets``."""
+        for st in self.root.iterfind("Sets/Set"):
+            name = (st.get("name") or st.get("guid") or "set").strip()
+            key, sep, value = name.partition(":")
+            key, value = key.strip(), value.strip()
+            for ref in st.iterfind("MemberSource"):
+                doc = src_doc.get(norm_guid(ref.get("targetGUID")))
+                if doc is None:
+                    continue
+                attrs = attrs_by_doc[doc]
+                if sep and key and value and key not in DERIVED_DOC_COLUMNS \
+                        and key not in ("id", "speakers", "turns", "sets"):
+                    prev = attrs.get(key)
+                    attrs[key] = value if prev in (None, value) else f"{prev}; {value}"
+                else:
+                    prev = attrs.get("sets")
+                    attrs["sets"] = name if prev is None else f"{prev}; {name}"
 
     def positions(self, src: ET.Element, what: str) -> list[tuple[ET.Element, int, int]]:
         """The text selections of a source with their positions as written in the file."""
@@ -315,6 +355,8 @@ class _Reader:
                 raise InputError(f"{swhat}: positions {start}-{end} lie outside its text "
                                  f"({text.length(conv)} {conv.describe()}); the project is "
                                  "inconsistent", path=self.path)
+            self.sel_info[norm_guid(sel.get("guid"))] = (doc_id, s, e,
+                                                          sel.find("Coding") is not None)
             if s >= e:
                 self.notes.append(f"{swhat} is empty ({start}-{end}); left out")
                 continue
@@ -331,8 +373,11 @@ class _Reader:
             raise InputError(f"a coding in {doc_id!r} refers to the unknown code "
                              f"{target or '(none)'}; the codebook and codings disagree",
                              path=self.path)
-        notes = [self.note_texts.get(norm_guid(r.get("targetGUID")), "")
-                 for r in coding.iterfind("NoteRef")]
+        refs = [*coding.iterfind("NoteRef"),
+                *(sel.iterfind("NoteRef") if sel.tag == "PlainTextSelection" else [])]
+        notes = [self.note_text(self.notes_by_guid[g]) for g in
+                 dict.fromkeys(norm_guid(r.get("targetGUID")) for r in refs)
+                 if g in self.notes_by_guid]
         note = "\n".join(n for n in [desc, *notes] if n) or None
         return {"doc_id": doc_id, "start": s, "end": e, "code": code,
                 "coder": self.coder(coding, sel), "evidence": None, "note": note}

@@ -36,6 +36,7 @@ from ..corpus import (
     speakers_of,
 )
 from ..errors import InputError, Problem
+from .memos import memos_element
 from .positions import Convention, SourceText
 
 
@@ -93,7 +94,8 @@ def _check_export(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame) -> 
 
 
 def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None = None, *,
-               name: str | None = None, positions: str = "codepoint") -> bytes:
+               name: str | None = None, positions: str = "codepoint",
+               memos: pd.DataFrame | None = None) -> bytes:
     """The ``.qdpx`` archive of a project as bytes; see :func:`write_qdpx`."""
     codings = empty_codings() if codings is None else codings
     if positions not in ("codepoint", "utf16"):
@@ -102,7 +104,9 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
     _check_export(corpus, codebook, codings)
     root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": xml_text(name or codebook.name),
                                   "origin": xml_text(origin(codebook, positions=positions))})
-    coders = sorted({str(c) for c in codings["coder"]})
+    authors = set() if memos is None or memos.empty else {
+        a for a in memos["author"] if isinstance(a, str) and a}
+    coders = sorted({str(c) for c in codings["coder"]} | authors)
     if coders:
         users = ET.SubElement(root, "Users")
         for c in coders:
@@ -110,12 +114,16 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
     if codebook.codes:
         ET.SubElement(root, "CodeBook").append(codes_element(codebook))
     _variables_and_cases(root, corpus)
-    notes = _sources(root, corpus, codebook, codings, Convention(positions, 2))
-    if notes:
+    memo_el, memo_refs = memos_element(memos, user_guid=lambda n: stable_guid("user", n))
+    notes = _sources(root, corpus, codebook, codings, Convention(positions, 2), memo_refs)
+    if notes or memo_el is not None:
         notes_el = ET.SubElement(root, "Notes")
         for guid, text in notes:
             note = ET.SubElement(notes_el, "Note", {"guid": guid, "name": "coding note"})
             ET.SubElement(note, "PlainTextContent").text = xml_text(text)
+        if memo_el is not None:
+            notes_el.extend(list(memo_el))
+    _memo_refs(root, codebook, memo_refs)
     entries = [("project.qde", serialise(root))]
     for doc in corpus.doc_ids:
         entries.append((f"sources/{stable_guid('source', doc)}.txt",
@@ -154,8 +162,23 @@ def _variables_and_cases(root: ET.Element, corpus: Corpus) -> None:
         ET.SubElement(case, "SourceRef", {"targetGUID": stable_guid("source", doc)})
 
 
+def _memo_refs(root: ET.Element, codebook: Codebook, refs: dict[tuple, list[str]]) -> None:
+    """``NoteRef``s from the project and from codes to the memos about them."""
+    for guid in refs.get(("project", None), []):
+        ET.SubElement(root, "NoteRef", {"targetGUID": guid})
+    by_guid = {el.get("guid"): el for el in root.iter("Code")}
+    for (about, key), guids in refs.items():
+        if about != "code" or key not in codebook:
+            continue
+        el = by_guid[stable_guid("code", key)]
+        at = 1 if el.find("Description") is not None else 0  # Description, NoteRef, Code
+        for k, guid in enumerate(guids):
+            el.insert(at + k, ET.Element("NoteRef", {"targetGUID": guid}))
+
+
 def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook, codings: pd.DataFrame,
-             convention: Convention) -> list[tuple[str, str]]:
+             convention: Convention,
+             memo_refs: dict[tuple, list[str]] | None = None) -> list[tuple[str, str]]:
     code_order = {cid: i for i, cid in enumerate(codebook.ids)}
     doc_order = {d: i for i, d in enumerate(corpus.doc_ids)}
     frame = codings.assign(_d=codings["doc_id"].map(doc_order),
@@ -179,11 +202,11 @@ def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook, codings: pd.D
             desc.append(TURNS_DECLARED_LINE)
         if desc:
             ET.SubElement(src, "Description").text = xml_text("\n".join(desc))
-        group = by_doc.get(doc)
-        if group is None:
-            continue
         text = SourceText(corpus.text(doc)) if convention.units != "codepoint" else None
-        for (start, end), sel_rows in group.groupby(["start", "end"], sort=False):
+        _memo_selections(src, doc, memo_refs or {}, text, convention)
+        group = by_doc.get(doc)
+        for (start, end), sel_rows in ([] if group is None else
+                                       group.groupby(["start", "end"], sort=False)):
             a, b = ((int(start), int(end)) if text is None else
                     (text.from_text(int(start), convention), text.from_text(int(end), convention)))
             sel = ET.SubElement(src, "PlainTextSelection", {
@@ -199,7 +222,25 @@ def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook, codings: pd.D
                     nguid = stable_guid("note", cguid)
                     ET.SubElement(coding, "NoteRef", {"targetGUID": nguid})
                     notes.append((nguid, note))
+        for guid in (memo_refs or {}).get(("document", doc), []):
+            ET.SubElement(src, "NoteRef", {"targetGUID": guid})  # after the selections
     return notes
+
+
+def _memo_selections(src: ET.Element, doc: str, refs: dict[tuple, list[str]],
+                     text: SourceText | None, convention: Convention) -> None:
+    """Uncoded selections carrying the memos about a span of the document."""
+    for (about, key), guids in refs.items():
+        if about != "selection" or key[0] != doc or any(pd.isna(v) for v in key[1:]):
+            continue
+        start, end = int(key[1]), int(key[2])
+        a, b = ((start, end) if text is None else
+                (text.from_text(start, convention), text.from_text(end, convention)))
+        sel = ET.SubElement(src, "PlainTextSelection", {
+            "guid": stable_guid("memo-selection", doc, start, end),
+            "startPosition": str(a), "endPosition": str(b)})
+        for guid in guids:
+            ET.SubElement(sel, "NoteRef", {"targetGUID": guid})
 
 
 def _zip(entries: Iterable[tuple[str, bytes]]) -> bytes:
@@ -216,7 +257,7 @@ def _zip(entries: Iterable[tuple[str, bytes]]) -> bytes:
 
 def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
                codings: pd.DataFrame | None = None, *, name: str | None = None,
-               positions: str = "codepoint") -> None:
+               positions: str = "codepoint", memos: pd.DataFrame | None = None) -> None:
     """Write a REFI-QDA project (``.qdpx``) that NVivo, ATLAS.ti, MAXQDA, QualCoder... import.
     Parameters
     ----------
@@ -237,6 +278,10 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
         How ``startPosition``/``endPosition`` count: Unicode code points, as REFI-QDA 1.5
         says, or UTF-16 code units, as NVivo reads them (an emoji counts 2). The choice is
         recorded in the project's ``origin``, so :func:`read_qdpx` reads either back.
+    memos : DataFrame, optional
+        A memos table (:attr:`Project.memos`, ``memos.csv``): each memo becomes a note,
+        referenced from the project, its code, its document or an uncoded selection of its
+        span according to ``about``.
 
     Notes
     -----
@@ -267,4 +312,5 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
     >>> len(back.codings) == len(codings), back.corpus.texts == corpus.texts
     (True, True)
     """
-    write_bytes(path, qdpx_bytes(corpus, codebook, codings, name=name, positions=positions))
+    write_bytes(path, qdpx_bytes(corpus, codebook, codings, name=name, positions=positions,
+                                 memos=memos))

@@ -1,0 +1,175 @@
+"""Nothing dropped in silence: a project with every kind of REFI-QDA element (issue 15)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from test_qdpx import _assert_valid, _qde, _schema, make_qdpx
+
+import citra_eval as ce
+
+
+def G(n: int) -> str:  # a GUID
+    return f"00000000-0000-4000-8000-{n:012d}"
+
+
+TEXT = "PWW: Apa strategi humas?\nINF01: Kami bermitra dengan media lokal.\n"
+S, E = TEXT.index("bermitra"), TEXT.index("bermitra") + 8
+S2, E2 = TEXT.index("media lokal"), TEXT.index("media lokal") + 11
+
+EVERYTHING = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="semua" origin="ATLAS.ti 23.2.3">
+ <Users><User guid="{G(1)}" name="Rina"/><User guid="{G(2)}" name="Budi"/>
+  <User guid="{G(3)}" name="Tamu"/></Users>
+ <CodeBook><Codes>
+  <Code guid="{G(10)}" name="Kerja sama" isCodable="true" color="#FF0000">
+   <Description>Bekerja dengan mitra.</Description><NoteRef targetGUID="{G(50)}"/></Code>
+  <Code guid="{G(11)}" name="Media" isCodable="true"/>
+ </Codes></CodeBook>
+ <Variables><Variable guid="{G(20)}" name="umur" typeOfVariable="Integer">
+  <Description>Umur informan</Description></Variable></Variables>
+ <Cases><Case guid="{G(21)}" name="Informan 1"><Description>Kepala humas</Description>
+  <CodeRef targetGUID="{G(10)}"/>
+  <VariableValue><VariableRef targetGUID="{G(20)}"/><IntegerValue>45</IntegerValue></VariableValue>
+  <SourceRef targetGUID="{G(30)}"/><SelectionRef targetGUID="{G(31)}"/></Case></Cases>
+ <Sources>
+  <TextSource guid="{G(30)}" name="wawancara 1" richTextPath="internal://{G(30)}.docx"
+    plainTextPath="internal://{G(30)}.txt" creatingUser="{G(1)}">
+   <Description>Wawancara pertama</Description>
+   <PlainTextSelection guid="{G(31)}" name="bermitra" startPosition="{S}" endPosition="{E}"
+     creatingUser="{G(1)}" creationDateTime="2024-05-02T10:00:00Z">
+    <Description>komentar</Description>
+    <Coding guid="{G(32)}" creatingUser="{G(1)}" creationDateTime="2024-05-02T10:00:00Z">
+     <CodeRef targetGUID="{G(10)}"/><NoteRef targetGUID="{G(51)}"/></Coding>
+    <NoteRef targetGUID="{G(52)}"/>
+   </PlainTextSelection>
+   <PlainTextSelection guid="{G(33)}" name="media lokal" startPosition="{S2}"
+     endPosition="{E2}"><Description>belum dikode</Description></PlainTextSelection>
+   <PlainTextSelection guid="{G(34)}" name="Apa" startPosition="5" endPosition="8"/>
+   <NoteRef targetGUID="{G(53)}"/>
+  </TextSource>
+  <PDFSource guid="{G(40)}" name="laporan" path="internal://{G(40)}.pdf">
+   <PDFSelection guid="{G(41)}" page="1" firstX="0" firstY="0" secondX="10" secondY="10">
+    <Coding guid="{G(42)}" creatingUser="{G(2)}"><CodeRef targetGUID="{G(11)}"/></Coding>
+   </PDFSelection></PDFSource>
+  <AudioSource guid="{G(43)}" name="rekaman" path="internal://{G(43)}.mp3">
+   <Transcript guid="{G(44)}" name="transkrip"><PlainTextContent>halo</PlainTextContent>
+    <SyncPoint guid="{G(45)}" timeStamp="0" position="0"/>
+    <SyncPoint guid="{G(46)}" timeStamp="900" position="4"/>
+    <TranscriptSelection guid="{G(47)}" fromSyncPoint="{G(45)}" toSyncPoint="{G(46)}">
+     <Coding guid="{G(48)}" creatingUser="{G(2)}"><CodeRef targetGUID="{G(11)}"/></Coding>
+    </TranscriptSelection></Transcript></AudioSource>
+ </Sources>
+ <Notes>
+  <Note guid="{G(50)}" name="memo kode">
+   <PlainTextContent>Kode untuk kemitraan.</PlainTextContent></Note>
+  <Note guid="{G(51)}" name="catatan"><PlainTextContent>catatan coding</PlainTextContent></Note>
+  <Note guid="{G(52)}" name="catatan"><PlainTextContent>catatan seleksi</PlainTextContent></Note>
+  <Note guid="{G(53)}" name="memo dokumen" creatingUser="{G(2)}"
+    creationDateTime="2024-05-03T09:00:00Z"><PlainTextContent>memo dokumen</PlainTextContent></Note>
+  <Note guid="{G(54)}" name="jurnal" plainTextPath="internal://{G(54)}.txt"/>
+  <Note guid="{G(55)}" name="memo proyek"><PlainTextContent>memo proyek</PlainTextContent></Note>
+  <Note guid="{G(56)}" name="tautan"><PlainTextContent>mengapa terkait</PlainTextContent></Note>
+ </Notes>
+ <Links><Link guid="{G(60)}" name="terkait" originGUID="{G(10)}" targetGUID="{G(11)}">
+  <NoteRef targetGUID="{G(56)}"/></Link></Links>
+ <Sets>
+  <Set guid="{G(70)}" name="gender: female"><MemberSource targetGUID="{G(30)}"/></Set>
+  <Set guid="{G(71)}" name="gelombang 1"><Description>gelombang pertama</Description>
+   <MemberSource targetGUID="{G(30)}"/></Set>
+  <Set guid="{G(72)}" name="kode inti"><MemberCode targetGUID="{G(10)}"/>
+   <MemberNote targetGUID="{G(54)}"/></Set>
+ </Sets>
+ <Graphs><Graph guid="{G(80)}" name="peta"><Vertex guid="{G(81)}" representedGUID="{G(10)}"
+  firstX="0" firstY="0" shape="Rectangle"/></Graph></Graphs>
+ <Description>Proyek contoh</Description>
+ <NoteRef targetGUID="{G(55)}"/>
+</Project>
+"""
+
+
+@pytest.fixture
+def everything(tmp_path):
+    _assert_valid(_schema("Project.xsd"), EVERYTHING.encode("utf-8"))  # a possible real file
+    return make_qdpx(tmp_path / "semua.qdpx", EVERYTHING, {
+        f"sources/{G(30)}.txt": TEXT.encode("utf-8"), f"sources/{G(30)}.docx": b"PK",
+        f"sources/{G(54)}.txt": b"isi jurnal"})
+
+
+def test_everything_is_kept_or_listed(everything):
+    project = ce.read_qdpx(everything)
+    doc = project.corpus.documents.iloc[0]
+    assert doc["doc_id"] == "wawancara_1"
+    assert (doc["umur"], doc["case"], doc["gender"], doc["sets"]) == (
+        45, "Informan 1", "female", "gelombang 1")
+    row = project.codings.iloc[0]
+    assert len(project.codings) == 1 and row["coder"] == "Rina"
+    assert row["note"] == "komentar\ncatatan coding\ncatatan seleksi"
+    assert set(project.users["name"]) == {"Rina", "Budi", "Tamu"}
+    memos = project.memos.set_index("text")
+    assert memos.loc["Proyek contoh", "about"] == "project"
+    assert memos.loc["memo proyek", "about"] == "project"
+    assert (memos.loc["Kode untuk kemitraan.", "about"],
+            memos.loc["Kode untuk kemitraan.", "code"]) == ("code", "kerja_sama")
+    assert memos.loc["memo dokumen", ["about", "doc_id", "author", "created"]].tolist() == [
+        "document", "wawancara_1", "Budi", "2024-05-03T09:00:00Z"]
+    assert memos.loc["Wawancara pertama", "about"] == "document"
+    sel = memos.loc["belum dikode"]
+    assert (sel["about"], TEXT[sel["start"]:sel["end"]]) == ("selection", "media lokal")
+    assert memos.loc["Kepala humas", ["about", "target"]].tolist() == ["case", "Informan 1"]
+    assert memos.loc["gelombang pertama", ["about", "target"]].tolist() == ["set", "gelombang 1"]
+    assert memos.loc["Umur informan", ["about", "target"]].tolist() == ["variable", "umur"]
+    assert memos.loc["mengapa terkait", ["about", "target"]].tolist() == ["link", "terkait"]
+    assert memos.loc["isi jurnal", "about"] == "none"  # its text came from its file
+    assert "catatan coding" not in memos.index  # a coding's note stays with the coding
+    lost = dict(zip(project.discarded["what"], project.discarded["count"], strict=True))
+    assert lost == {"PDF sources": 1, "audio sources": 1,
+                    "rich-text originals (.docx) of text sources": 1,
+                    "text selections without codes or comments": 1, "links between items": 1,
+                    "graphs (network views)": 1,
+                    "sets of codes (code groups): their memberships": 1,
+                    "sets of notes: their memberships": 1,
+                    "cases' references to codes or selections": 2}
+    assert project.discarded.set_index("what").loc["PDF sources", "codings"] == 1
+
+
+def test_cli_lists_what_is_not_kept_and_memos_round_trip(everything, tmp_path, cli):
+    out = tmp_path / "out"
+    r = cli("qdpx", "import", str(everything), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    lost = next(ln for ln in r.stderr.splitlines() if ln.startswith("note: not kept: "))
+    assert "1 PDF sources (with 1 codings); 1 audio sources (with 1 codings)" in lost
+    assert "1 links between items" in lost and "1 graphs" in lost
+    assert "11 memo(s) kept in memos.csv" in r.stderr
+    memos = pd.read_csv(out / "memos.csv")
+    assert len(memos) == 11
+    again = tmp_path / "again.qdpx"
+    r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"), "--codebook",
+            str(out / "codebook.yaml"), "--codings", str(out / "codings.csv"), "--memos",
+            str(out / "memos.csv"), "--out", str(again))
+    assert r.returncode == 0, r.stderr
+    _assert_valid(_schema("Project.xsd"), _qde(again.read_bytes()))
+    back = ce.read_qdpx(again)
+    kept = {(m.about, m.text) for m in back.memos.itertuples()}
+    # memos about the project, a code, the document and a selection keep their place; the
+    # others (about a case, set, variable or link) come back as free notes
+    assert {("project", "memo proyek"), ("project", "Proyek contoh"),
+            ("code", "Kode untuk kemitraan."), ("document", "memo dokumen"),
+            ("document", "Wawancara pertama"), ("selection", "belum dikode"),
+            ("none", "Kepala humas"), ("none", "isi jurnal")} <= kept
+    assert len(back.memos) == 11
+    assert back.codings["note"].tolist() == ["komentar\ncatatan coding\ncatatan seleksi"]
+    sel = back.memos.set_index("text").loc["belum dikode"]
+    assert back.corpus.text(sel["doc_id"])[sel["start"]:sel["end"]] == "media lokal"
+
+
+def test_project_write_carries_memos(everything, tmp_path):
+    project = ce.read_qdpx(everything)
+    project.write(tmp_path / "w.qdpx")
+    back = ce.read_qdpx(tmp_path / "w.qdpx")
+    assert sorted(back.memos["text"]) == sorted(project.memos["text"])
+    with pytest.raises(ce.InputError, match="'text' column"):
+        (tmp_path / "bad.csv").write_text("about,name\nproject,x\n")
+        from citra_eval.qdpx.memos import read_memos
+
+        read_memos(tmp_path / "bad.csv")
