@@ -173,3 +173,15 @@ def test_project_write_carries_memos(everything, tmp_path):
         from citra_eval.qdpx.memos import read_memos
 
         read_memos(tmp_path / "bad.csv")
+
+
+def test_memos_csv_round_trips_any_text(everything, tmp_path):
+    from citra_eval.qdpx.memos import MEMO_COLUMNS, read_memos
+
+    project = ce.read_qdpx(everything)
+    project.memos.loc[0, "text"] = "=HYPERLINK(\"x\")\nbaris dua, \"kutipan\""
+    project.save(tmp_path / "s")
+    back = read_memos(tmp_path / "s" / "memos.csv")
+    assert list(back.columns) == MEMO_COLUMNS
+    assert back["text"].tolist() == project.memos["text"].tolist()
+    assert back["start"].tolist() == project.memos["start"].tolist()

@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
+from .._files import csv_rows, read_text_file
 from .._refi import norm_guid, stable_guid, xml_text
 from ..errors import InputError
 
@@ -165,19 +166,24 @@ def read_memos(path: str | os.PathLike) -> pd.DataFrame:
     Raises
     ------
     InputError
-        When the file is missing, is not CSV, or lacks the ``text`` column.
+        When the file is missing or not CSV, lacks the ``text`` column, or a row has more
+        cells than the header.
     """
     spath = os.fspath(path)
-    try:
-        frame = pd.read_csv(spath, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise InputError("file not found; check the path", path=spath) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"not a readable CSV table ({type(exc).__name__})", path=spath) from None
-    if "text" not in frame.columns:
-        raise InputError(f"a memos table needs a 'text' column; found {', '.join(frame.columns)}",
-                         path=spath, line=1)
-    frame = frame.replace("", None).reindex(columns=MEMO_COLUMNS)
+    rows = csv_rows(read_text_file(spath, allow_empty=True), spath)
+    if not rows or "text" not in rows[0][1]:
+        found = ", ".join(rows[0][1]) if rows else "nothing"
+        raise InputError(f"a memos table needs a 'text' column; found {found}", path=spath,
+                         line=1)
+    header = rows[0][1]
+    records = []
+    for line, cells in rows[1:]:
+        if len(cells) > len(header):
+            raise InputError(f"this row has {len(cells)} cells, the header {len(header)}",
+                             path=spath, line=line)
+        records.append(dict(zip(header, cells, strict=False)))
+    frame = pd.DataFrame(records, columns=header).replace("", None)
+    frame = frame.reindex(columns=MEMO_COLUMNS)
     for col in ("start", "end"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
     frame["about"] = frame["about"].fillna("none")
