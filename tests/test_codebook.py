@@ -107,3 +107,32 @@ def test_example_codebook_has_every_study_code(example_codebook):
             assert c.parent == category
             assert c.label.get("id") and c.label.get("en")
             assert c.definition and c.patterns, code
+
+
+def test_codes_of_other_programs_keep_guid_and_description(tmp_path):
+    """A REFI code's GUID survives YAML and export; another program's description (even with
+    lines like "Example: ...") is its definition, written back unchanged (issue 15)."""
+    qdc = ('<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0" '
+           'origin="NVivo 14"><Codes><Code guid="3C51EFBB-071F-43A7-9F32-228B89668E8D" '
+           'name="Kerja sama" isCodable="true" color="#FF0000"><Description>Bekerja dengan '
+           'mitra.\nExample: MoU dengan kampus</Description></Code><Code '
+           'guid="{0f0e0d0c-0000-4000-8000-000000000001}" name="Media" isCodable="true"/>'
+           "</Codes></CodeBook>")
+    (tmp_path / "nv.qdc").write_text(qdc, encoding="utf-8")
+    cb = ce.Codebook.from_qdc(tmp_path / "nv.qdc")
+    code = cb["kerja_sama"]
+    assert code.guid == "3C51EFBB-071F-43A7-9F32-228B89668E8D" and not code.examples
+    assert code.text("definition") == "Bekerja dengan mitra.\nExample: MoU dengan kampus"
+    cb.save(tmp_path / "cb.yaml")
+    again = ce.Codebook.load(tmp_path / "cb.yaml")
+    assert again["media"].guid == "{0f0e0d0c-0000-4000-8000-000000000001}"
+    again.to_qdc(tmp_path / "back.qdc")
+    xml = (tmp_path / "back.qdc").read_text(encoding="utf-8")
+    assert 'guid="3C51EFBB-071F-43A7-9F32-228B89668E8D"' in xml
+    assert ("<Description>Bekerja dengan mitra.\nExample: MoU dengan kampus</Description>"
+            in xml) and "Id:" not in xml and "Definition:" not in xml
+    (tmp_path / "bad.yaml").write_text("codebook: x\ncodes:\n  - id: a\n    label: A\n"
+                                       "    guid: not-a-guid\n", encoding="utf-8")
+    with pytest.raises(ce.InputError, match="'guid' of") as err:
+        ce.Codebook.load(tmp_path / "bad.yaml")
+    assert err.value.line == 5

@@ -690,3 +690,51 @@ def test_empty_projects_import_and_export_cleanly(tmp_path, cli):
         _assert_valid(_schema("Project.xsd"), _qde(again.read_bytes()))
         back = ce.read_qdpx(again)
         assert len(back.corpus) == 0 and len(back.codebook) == (3 if has_codes else 0)
+
+
+# --------------------------------------------------------------------------- identity kept
+
+
+def _identity(path: Path) -> dict:
+    root = ET.fromstring(zipfile.ZipFile(path).read("project.qde"))
+    low = str.lower
+
+    def attrs(tag, *names):
+        return {tuple(low(el.get(n) or "") if "guid" in n.lower() or n == "creatingUser"
+                      else el.get(n) for n in names) for el in root.iter(NS + tag)}
+
+    return {"codes": attrs("Code", "guid", "name", "color"),
+            "descriptions": {(low(c.get("guid")), (c.findtext(NS + "Description") or "").strip())
+                             for c in root.iter(NS + "Code")},
+            "sources": attrs("TextSource", "guid", "name"),
+            "selections": {low(s.get("guid")) for s in root.iter(NS + "PlainTextSelection")},
+            "codings": attrs("Coding", "guid", "creatingUser", "creationDateTime"),
+            "users": attrs("User", "guid", "name")}
+
+
+def test_nvivo_project_goes_back_out_with_its_identity(tmp_path, cli):
+    """Import the real NVivo file, save it as a study, export the study: every code keeps its
+    GUID, name and description, the source its GUID and name, every selection and coding its
+    GUID, user and date (issue 15: 0/307 code GUIDs were kept)."""
+    path = refdata_path("refi-qda", "nvivo-win-12.6-oltas.qdpx")
+    out = tmp_path / "study"
+    r = cli("qdpx", "import", str(path), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    again = tmp_path / "again.qdpx"
+    r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"), "--codebook",
+            str(out / "codebook.yaml"), "--codings", str(out / "codings.csv"), "--out",
+            str(again), "--positions", "utf16")
+    assert r.returncode == 0, r.stderr
+    _assert_valid(_schema("Project.xsd"), _qde(again.read_bytes()))
+    before, after = _identity(path), _identity(again)
+    assert len(before["codes"]) == 60
+    for key in ("codes", "descriptions", "sources", "selections", "codings"):
+        assert after[key] == before[key], key
+    used = {u for _, u, _ in before["codings"]}
+    assert {u for u in before["users"] if u[0] in used} <= after["users"]
+    # the positions, written for NVivo (UTF-16 units of the LF text), select the same text
+    first, back = ce.read_qdpx(path), ce.read_qdpx(again)
+    assert back.positions.convention.units == "utf16"
+    texts = [[p.corpus.text(r.doc_id)[r.start:r.end] for r in p.codings.itertuples()]
+             for p in (first, back)]
+    assert texts[0] == texts[1] and len(texts[0]) == 97

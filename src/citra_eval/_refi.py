@@ -22,6 +22,15 @@ ORIGIN_RE = re.compile(r"\(codebook (?P<name>.*), version (?P<version>[^,]*), "
                        r"language (?P<language>[a-z]{2,3})(?:, positions (?P<positions>\w+))?"
                        r"\)\s*$")
 SPEAKERS_PREFIX = "citra_eval speakers: "
+#: Document attributes holding a source's name and GUID in another program (when they differ
+#: from the doc_id and the GUID citra_eval derives), given back on export.
+SOURCE_NAME, SOURCE_GUID = "source_name", "source_guid"
+#: Codings columns holding the REFI identity of a coding from another program: its
+#: selection's and its own GUID, its user's GUID and its creation date; given back on export.
+REFI_CODING_COLUMNS = ["selection_guid", "coding_guid", "coder_guid", "created"]
+GUID_RE = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                     r"[0-9a-fA-F]{12}\}?$")
+DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$")
 #: Source description line of a document whose turns come from its declared speakers only.
 TURNS_DECLARED_LINE = "citra_eval turns: declared"
 ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")

@@ -20,6 +20,7 @@ from ._files import write_bytes, write_text
 from ._refi import (
     CODE_ID_OK,
     CODEBOOK_NS,
+    GUID_RE,
     MAX_DEPTH,
     ORIGIN_RE,
     norm_guid,
@@ -40,7 +41,8 @@ _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 TOP_KEYS = {"codebook", "version", "language", "languages", "description", "note", "codes",
             "slang", "no_stem", "authors", "license"}
 CODE_KEYS = {"id", "label", "codable", "children", "definition", "include", "exclude",
-             "examples", "patterns", "construct", "color", "note", "memo"}
+             "examples", "patterns", "construct", "color", "note", "memo", "guid"}
+
 TEXT_KEYS = ("label", "definition", "include", "exclude")
 
 
@@ -89,6 +91,9 @@ class Code:
     note: str | None = None
     children: list[str] = field(default_factory=list)
     line: int | None = None
+    #: The REFI-QDA GUID another program gave the code (kept so that an export keeps it);
+    #: None for citra_eval's own, derived from the id (:func:`code_guid`).
+    guid: str | None = None
 
     def text(self, what: str, lang: str = "id") -> str:
         """``label``/``definition``/``include``/``exclude`` in ``lang``, falling back to any."""
@@ -266,7 +271,7 @@ class Codebook:
                 out["examples"] = list(c.examples)
             if c.patterns:
                 out["patterns"] = [p.to_yaml() for p in c.patterns]
-            for key in ("construct", "color", "note"):
+            for key in ("construct", "color", "note", "guid"):
                 if getattr(c, key):
                     out[key] = getattr(c, key)
             if c.children:
@@ -394,13 +399,19 @@ class _Builder:
             self.err(f"'construct' of {where} must be the name of a survey scale, e.g. 'KS'",
                      item.line_of("construct"))
             construct = None
+        guid = _opt_str(item.get("guid"))
+        if guid is not None and not GUID_RE.match(guid):
+            self.err(f"'guid' of {where} must be a GUID like "
+                     "'3c51efbb-071f-43a7-9f32-228b89668e8d', got {guid!r}", item.line_of("guid"))
+            guid = None
         code = Code(id=cid, label=label, parent=parent, codable=codable,
                     definition=self.texts(item, "definition", where),
                     include=self.texts(item, "include", where),
                     exclude=self.texts(item, "exclude", where), examples=list(examples),
                     patterns=self.patterns(item, where), construct=construct,
                     color=_opt_str(item.get("color")),
-                    note=_opt_str(item.get("note") or item.get("memo")), line=item.line)
+                    note=_opt_str(item.get("note") or item.get("memo")), line=item.line,
+                    guid=guid)
         self.codes[cid] = code
         self.first_line[cid] = item.line_of("id")
         if parent is not None:
@@ -568,22 +579,52 @@ def parse_description(text: str | None, language: str) -> dict:
 # --------------------------------------------------------------------------- codebook export
 
 
-def code_element(codebook: Codebook, code: Code, depth: int = 0) -> ET.Element:
-    attrs = {"guid": stable_guid("code", code.id), "name": xml_text(codebook.label(code.id)),
+def code_guid(code: Code) -> str:
+    """The GUID a code is exported with: the one another program gave it, else one derived
+    from its id (the same in every export)."""
+    return code.guid or stable_guid("code", code.id)
+
+
+def _plain_ids(codebook: Codebook) -> set[str]:
+    """Codes whose description can be their definition alone: nothing else to say, a label
+    only in the codebook language, and an id that reading the file derives again from the
+    name (so no ``Id:`` line is needed). Codes from other programs look like this, and go
+    back out with their description as it was."""
+    lang = codebook.language
+    snakes: dict[str, int] = {}
+    for c in codebook.codes.values():
+        snakes[snake_id(codebook.label(c.id))] = snakes.get(snake_id(codebook.label(c.id)), 0) + 1
+    return {c.id for c in codebook.codes.values()
+            if list(c.label) == [lang] and set(c.definition) <= {lang}
+            and not (c.include or c.exclude or c.examples or c.patterns or c.construct or c.note)
+            and snake_id(c.label[lang]) == c.id and snakes[c.id] == 1
+            and not _DESC_LINE.match(c.definition.get(lang, "").split("\n")[0])
+            and not re.search(r"(?m)^Id:", c.definition.get(lang, ""))}
+
+
+def code_element(codebook: Codebook, code: Code, depth: int = 0, *,
+                 plain: set[str] | None = None) -> ET.Element:
+    attrs = {"guid": code_guid(code), "name": xml_text(codebook.label(code.id)),
              "isCodable": "true" if code.codable else "false"}
     if code.color and re.fullmatch(r"#(?:[A-Fa-f0-9]{6}|[A-Fa-f0-9]{3})", code.color):
         attrs["color"] = code.color
     el = ET.Element("Code", attrs)
-    ET.SubElement(el, "Description").text = xml_text(describe_code(code, codebook.language))
+    plain = _plain_ids(codebook) if plain is None else plain
+    if code.id in plain:
+        if code.definition:
+            ET.SubElement(el, "Description").text = xml_text(code.text("definition"))
+    else:
+        ET.SubElement(el, "Description").text = xml_text(describe_code(code, codebook.language))
     for child in code.children:
-        el.append(code_element(codebook, codebook.codes[child], depth + 1))
+        el.append(code_element(codebook, codebook.codes[child], depth + 1, plain=plain))
     return el
 
 
 def codes_element(codebook: Codebook) -> ET.Element:
     codes = ET.Element("Codes")
+    plain = _plain_ids(codebook)
     for root in codebook.roots:
-        codes.append(code_element(codebook, codebook.codes[root]))
+        codes.append(code_element(codebook, codebook.codes[root], plain=plain))
     return codes
 
 
@@ -679,7 +720,8 @@ class CodeTree:
         if depth > MAX_DEPTH:
             raise InputError(f"codes are nested more than {MAX_DEPTH} levels deep; this is not "
                              "a real codebook", path=self.path)
-        guid = norm_guid(el.get("guid"))
+        raw_guid = (el.get("guid") or "").strip()
+        guid = norm_guid(raw_guid)
         name = (el.get("name") or "").strip() or guid or "code"
         if not guid:
             raise InputError(f"code {name!r} has no 'guid' attribute, which REFI-QDA requires",
@@ -689,6 +731,11 @@ class CodeTree:
                              "file is corrupt", path=self.path)
         desc = el.find("Description")
         info = parse_description(desc.text if desc is not None else None, self.language)
+        if info["id"] is None and desc is not None and (desc.text or "").strip():
+            # not citra_eval's "Key: value" lines (those end with "Id:"): the description of
+            # another program, kept whole as the definition
+            info = {**parse_description(None, self.language),
+                    "definition": {self.language: desc.text.strip()}}
         cid = self.unique(info["id"], name)
         label = {self.language: name}
         for lang, text in info["label"].items():
@@ -698,7 +745,8 @@ class CodeTree:
                     definition=info["definition"], include=info["include"],
                     exclude=info["exclude"], examples=info["examples"],
                     patterns=info["patterns"], construct=info["construct"] if codable else None,
-                    color=el.get("color"), note=info["note"])
+                    color=el.get("color"), note=info["note"],
+                    guid=raw_guid if guid != stable_guid("code", cid) else None)
         self.codes[cid] = code
         self.by_guid[guid] = cid
         if parent is not None:

@@ -14,10 +14,14 @@ import pandas as pd
 
 from .._refi import (
     ID_OK,
+    REFI_CODING_COLUMNS,
+    SOURCE_GUID,
+    SOURCE_NAME,
     SPEAKERS_PREFIX,
     TURNS_DECLARED_LINE,
     norm_guid,
     project_root,
+    stable_guid,
 )
 from .._safezip import DEFAULT_LIMITS, Limits, read_zip
 from ..codebook import codebook_from_refi_root
@@ -230,6 +234,12 @@ class _Reader:
             parsed.append(self.segment(src, doc_id, text.text, member or what, turns,
                                        roles_hint))
             attrs_by_doc[doc_id] = dict(parsed[-1].attrs)  # turns: declared
+            # what an export needs to give the source back its name and GUID
+            name, guid = (src.get("name") or "").strip(), (src.get("guid") or "").strip()
+            if name and name != doc_id:
+                attrs_by_doc[doc_id][SOURCE_NAME] = name
+            if guid and norm_guid(guid) != stable_guid("source", doc_id):
+                attrs_by_doc[doc_id][SOURCE_GUID] = guid
             for vv in src.iterfind("VariableValue"):
                 self.set_attr(attrs_by_doc[doc_id], vv)
             codings.extend(self.selections(src, doc_id, text, sels, what))
@@ -379,8 +389,21 @@ class _Reader:
                  dict.fromkeys(norm_guid(r.get("targetGUID")) for r in refs)
                  if g in self.notes_by_guid]
         note = "\n".join(n for n in [desc, *notes] if n) or None
-        return {"doc_id": doc_id, "start": s, "end": e, "code": code,
-                "coder": self.coder(coding, sel), "evidence": None, "note": note}
+        row = {"doc_id": doc_id, "start": s, "end": e, "code": code,
+               "coder": self.coder(coding, sel), "evidence": None, "note": note}
+        # the REFI identity, kept where it is not what citra_eval derives, so an export gives
+        # it back (a project citra_eval wrote from its own data gets none of these)
+        user = next((u for u in (coding.get("creatingUser"), sel.get("creatingUser")) if u),
+                    None)
+        derived = {"selection_guid": stable_guid("selection", doc_id, s, e),
+                   "coding_guid": stable_guid("coding", doc_id, s, e, code, row["coder"]),
+                   "coder_guid": stable_guid("user", row["coder"])}
+        found = {"selection_guid": sel.get("guid") if sel.tag == "PlainTextSelection" else None,
+                 "coding_guid": coding.get("guid"), "coder_guid": user}
+        for key, value in found.items():
+            row[key] = value if value and norm_guid(value) != derived[key] else None
+        row["created"] = coding.get("creationDateTime") or sel.get("creationDateTime")
+        return row
 
     def codings_frame(self, rows: list[dict], corpus: Corpus, spanning: str) -> pd.DataFrame:
         if spanning == "split":
@@ -398,7 +421,8 @@ class _Reader:
                               "left out")
             frame = frame[~dup]
         frame = frame.astype({"segment_id": "int64", "start": "int64", "end": "int64"})
-        return frame[[*CODING_COLUMNS, "evidence", "note"]].reset_index(drop=True)
+        extra = [c for c in REFI_CODING_COLUMNS if c in frame.columns and frame[c].notna().any()]
+        return frame[[*CODING_COLUMNS, "evidence", "note", *extra]].reset_index(drop=True)
 
     def split_rows(self, rows: list[dict], corpus: Corpus) -> list[dict]:
         """One coding per segment a selection overlaps, clipped to the segment."""

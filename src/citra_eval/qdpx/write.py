@@ -15,7 +15,11 @@ import pandas as pd
 
 from .._files import write_bytes
 from .._refi import (
+    DATETIME_RE,
+    GUID_RE,
     PROJECT_NS,
+    SOURCE_GUID,
+    SOURCE_NAME,
     SPEAKERS_PREFIX,
     TURNS_DECLARED_LINE,
     origin,
@@ -23,7 +27,7 @@ from .._refi import (
     stable_guid,
     xml_text,
 )
-from ..codebook import Codebook, codes_element
+from ..codebook import Codebook, code_guid, codes_element
 from ..codings import CODING_COLUMNS, empty_codings
 from ..corpus import (
     DATE_RE,
@@ -107,15 +111,19 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
     authors = set() if memos is None or memos.empty else {
         a for a in memos["author"] if isinstance(a, str) and a}
     coders = sorted({str(c) for c in codings["coder"]} | authors)
+    user_guids = _user_guids(codings)
     if coders:
         users = ET.SubElement(root, "Users")
         for c in coders:
-            ET.SubElement(users, "User", {"guid": stable_guid("user", c), "name": xml_text(c)})
+            ET.SubElement(users, "User", {"guid": user_guids.get(c) or stable_guid("user", c),
+                                          "name": xml_text(c)})
     if codebook.codes:
         ET.SubElement(root, "CodeBook").append(codes_element(codebook))
     _variables_and_cases(root, corpus)
-    memo_el, memo_refs = memos_element(memos, user_guid=lambda n: stable_guid("user", n))
-    notes = _sources(root, corpus, codebook, codings, Convention(positions, 2), memo_refs)
+    memo_el, memo_refs = memos_element(
+        memos, user_guid=lambda n: user_guids.get(n) or stable_guid("user", n))
+    notes = _sources(root, corpus, codebook, codings, Convention(positions, 2), memo_refs,
+                     user_guids)
     if notes or memo_el is not None:
         notes_el = ET.SubElement(root, "Notes")
         for guid, text in notes:
@@ -126,9 +134,36 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
     _memo_refs(root, codebook, memo_refs)
     entries = [("project.qde", serialise(root))]
     for doc in corpus.doc_ids:
-        entries.append((f"sources/{stable_guid('source', doc)}.txt",
+        entries.append((f"sources/{_source_guid(corpus, doc)}.txt",
                         corpus.text(doc).encode("utf-8")))
     return _zip(entries)
+
+
+def _valid(value, pattern) -> str | None:
+    return value.strip() if isinstance(value, str) and pattern.match(value.strip()) else None
+
+
+def _user_guids(codings: pd.DataFrame) -> dict[str, str]:
+    """The GUID each coder had in the program a project came from (``coder_guid``)."""
+    if "coder_guid" not in codings.columns:
+        return {}
+    out: dict[str, str] = {}
+    for coder, guid in zip(codings["coder"].astype(str), codings["coder_guid"], strict=True):
+        if _valid(guid, GUID_RE):
+            out.setdefault(coder, guid.strip())
+    return out
+
+
+def _doc_attr(corpus: Corpus, doc: str, key: str):
+    if key not in corpus.documents.columns:
+        return None
+    value = corpus.documents.loc[corpus.documents["doc_id"] == doc, key].iloc[0]
+    return None if is_missing_value(value) else value
+
+
+def _source_guid(corpus: Corpus, doc: str) -> str:
+    """A document's source GUID: the one it had in another program, else derived."""
+    return _valid(_doc_attr(corpus, doc, SOURCE_GUID), GUID_RE) or stable_guid("source", doc)
 
 
 def _variables_and_cases(root: ET.Element, corpus: Corpus) -> None:
@@ -137,6 +172,7 @@ def _variables_and_cases(root: ET.Element, corpus: Corpus) -> None:
         docs = docs.assign(**{TURNS_KEY: docs[TURNS_KEY].where(
             docs[TURNS_KEY].astype(str).str.strip().str.lower() != TURNS_DECLARED)})
     columns = [c for c in docs.columns if c not in DERIVED_DOC_COLUMNS
+               and c not in (SOURCE_NAME, SOURCE_GUID)  # the source's own name and GUID
                and not docs[c].map(is_missing_value).all()]
     if not columns:
         return
@@ -159,7 +195,7 @@ def _variables_and_cases(root: ET.Element, corpus: Corpus) -> None:
             vv = ET.SubElement(case, "VariableValue")
             ET.SubElement(vv, "VariableRef", {"targetGUID": stable_guid("variable", c)})
             ET.SubElement(vv, f"{kinds[c]}Value").text = text
-        ET.SubElement(case, "SourceRef", {"targetGUID": stable_guid("source", doc)})
+        ET.SubElement(case, "SourceRef", {"targetGUID": _source_guid(corpus, doc)})
 
 
 def _memo_refs(root: ET.Element, codebook: Codebook, refs: dict[tuple, list[str]]) -> None:
@@ -170,15 +206,15 @@ def _memo_refs(root: ET.Element, codebook: Codebook, refs: dict[tuple, list[str]
     for (about, key), guids in refs.items():
         if about != "code" or key not in codebook:
             continue
-        el = by_guid[stable_guid("code", key)]
+        el = by_guid[code_guid(codebook.codes[key])]
         at = 1 if el.find("Description") is not None else 0  # Description, NoteRef, Code
         for k, guid in enumerate(guids):
             el.insert(at + k, ET.Element("NoteRef", {"targetGUID": guid}))
 
 
 def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook, codings: pd.DataFrame,
-             convention: Convention,
-             memo_refs: dict[tuple, list[str]] | None = None) -> list[tuple[str, str]]:
+             convention: Convention, memo_refs: dict[tuple, list[str]] | None = None,
+             user_guids: dict[str, str] | None = None) -> list[tuple[str, str]]:
     code_order = {cid: i for i, cid in enumerate(codebook.ids)}
     doc_order = {d: i for i, d in enumerate(corpus.doc_ids)}
     frame = codings.assign(_d=codings["doc_id"].map(doc_order),
@@ -186,16 +222,32 @@ def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook, codings: pd.D
                            coder=codings["coder"].astype(str))
     frame = frame.sort_values(["_d", "start", "end", "_c", "coder"], kind="stable")
     frame = frame.drop_duplicates(["doc_id", "start", "end", "code", "coder"])
+    # codings of one span share a selection, unless another program gave them their own
+    frame["_sel"] = (frame["selection_guid"].where(frame["selection_guid"].notna(), "")
+                     .astype(str) if "selection_guid" in frame.columns else "")
     has_note = "note" in frame.columns
+    guids = {cid: code_guid(code) for cid, code in codebook.codes.items()}
     by_doc = {d: g for d, g in frame.groupby("doc_id", sort=False)}
     notes: list[tuple[str, str]] = []
     if not corpus.doc_ids:
         return []
     sources = ET.SubElement(root, "Sources")
+    used: set[str] = set()  # GUIDs given back (a selection cut into turns keeps it once)
+
+    def keep(value, kind: str, *parts) -> str:
+        guid = _valid(value, GUID_RE)
+        if guid is None or guid.lower() in used:
+            return stable_guid(kind, *parts)
+        used.add(guid.lower())
+        return guid
+
+    user_guids = user_guids or {}
     for doc in corpus.doc_ids:
-        guid = stable_guid("source", doc)
-        src = ET.SubElement(sources, "TextSource", {"guid": guid, "name": xml_text(doc),
-                                                     "plainTextPath": f"internal://{guid}.txt"})
+        guid = _source_guid(corpus, doc)
+        src_name = _doc_attr(corpus, doc, SOURCE_NAME)
+        src = ET.SubElement(sources, "TextSource", {
+            "guid": guid, "name": xml_text(src_name if isinstance(src_name, str) else doc),
+            "plainTextPath": f"internal://{guid}.txt"})
         roles = speakers_of(corpus, doc)
         desc = [SPEAKERS_PREFIX + json.dumps(roles, ensure_ascii=False)] if roles else []
         if declared_turns_only(corpus, doc):
@@ -205,18 +257,25 @@ def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook, codings: pd.D
         text = SourceText(corpus.text(doc)) if convention.units != "codepoint" else None
         _memo_selections(src, doc, memo_refs or {}, text, convention)
         group = by_doc.get(doc)
-        for (start, end), sel_rows in ([] if group is None else
-                                       group.groupby(["start", "end"], sort=False)):
+        for (start, end, _), sel_rows in ([] if group is None else
+                                          group.groupby(["start", "end", "_sel"], sort=False)):
             a, b = ((int(start), int(end)) if text is None else
                     (text.from_text(int(start), convention), text.from_text(int(end), convention)))
+            first = next(iter(sel_rows.itertuples(index=False)))
             sel = ET.SubElement(src, "PlainTextSelection", {
-                "guid": stable_guid("selection", doc, int(start), int(end)),
+                "guid": keep(getattr(first, "selection_guid", None), "selection", doc,
+                             int(start), int(end)),
                 "startPosition": str(a), "endPosition": str(b)})
             for row in sel_rows.itertuples(index=False):
-                cguid = stable_guid("coding", doc, int(start), int(end), row.code, row.coder)
-                coding = ET.SubElement(sel, "Coding", {
-                    "guid": cguid, "creatingUser": stable_guid("user", row.coder)})
-                ET.SubElement(coding, "CodeRef", {"targetGUID": stable_guid("code", row.code)})
+                cguid = keep(getattr(row, "coding_guid", None), "coding", doc, int(start),
+                             int(end), row.code, row.coder)
+                attrs = {"guid": cguid, "creatingUser": user_guids.get(row.coder)
+                         or stable_guid("user", row.coder)}
+                created = _valid(getattr(row, "created", None), DATETIME_RE)
+                if created:
+                    attrs["creationDateTime"] = created
+                coding = ET.SubElement(sel, "Coding", attrs)
+                ET.SubElement(coding, "CodeRef", {"targetGUID": guids[row.code]})
                 note = getattr(row, "note", None) if has_note else None
                 if isinstance(note, str) and note.strip():
                     nguid = stable_guid("note", cguid)
