@@ -94,7 +94,7 @@ class Project:
     def write(self, path: str | os.PathLike) -> None:
         """Export this project again as a ``.qdpx`` (see :func:`write_qdpx`)."""
         write_qdpx(path, self.corpus, self.codebook, self.codings, name=self.name,
-                   memos=self.memos)
+                   memos=self.memos, users=self.users)
 
     def save(self, folder: str | os.PathLike) -> list[Path]:
         """Write the project as a citra_eval study into ``folder`` (atomically).

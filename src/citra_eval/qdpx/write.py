@@ -99,7 +99,7 @@ def _check_export(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame) -> 
 
 def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None = None, *,
                name: str | None = None, positions: str = "codepoint",
-               memos: pd.DataFrame | None = None) -> bytes:
+               memos: pd.DataFrame | None = None, users: pd.DataFrame | None = None) -> bytes:
     """The ``.qdpx`` archive of a project as bytes; see :func:`write_qdpx`."""
     codings = empty_codings() if codings is None else codings
     if positions not in ("codepoint", "utf16"):
@@ -110,8 +110,12 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
                                   "origin": xml_text(origin(codebook, positions=positions))})
     authors = set() if memos is None or memos.empty else {
         a for a in memos["author"] if isinstance(a, str) and a}
-    coders = sorted({str(c) for c in codings["coder"]} | authors)
-    user_guids = _user_guids(codings)
+    listed = {} if users is None or users.empty else {
+        str(n): g for n, g in zip(users["name"], users["guid"], strict=True)
+        if isinstance(n, str) and n}
+    coders = sorted({str(c) for c in codings["coder"]} | authors | set(listed))
+    user_guids = {**{n: g for n, g in listed.items() if _valid(g, GUID_RE)},
+                  **_user_guids(codings)}
     if coders:
         users = ET.SubElement(root, "Users")
         for c in coders:
@@ -316,7 +320,8 @@ def _zip(entries: Iterable[tuple[str, bytes]]) -> bytes:
 
 def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
                codings: pd.DataFrame | None = None, *, name: str | None = None,
-               positions: str = "codepoint", memos: pd.DataFrame | None = None) -> None:
+               positions: str = "codepoint", memos: pd.DataFrame | None = None,
+               users: pd.DataFrame | None = None) -> None:
     """Write a REFI-QDA project (``.qdpx``) that NVivo, ATLAS.ti, MAXQDA, QualCoder... import.
     Parameters
     ----------
@@ -341,6 +346,9 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
         A memos table (:attr:`Project.memos`, ``memos.csv``): each memo becomes a note,
         referenced from the project, its code, its document or an uncoded selection of its
         span according to ``about``.
+    users : DataFrame, optional
+        ``guid, name`` of users to write besides the coders and memo authors
+        (:attr:`Project.users`: users without codings are kept, with their GUIDs).
 
     Notes
     -----
@@ -372,4 +380,4 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
     (True, True)
     """
     write_bytes(path, qdpx_bytes(corpus, codebook, codings, name=name, positions=positions,
-                                 memos=memos))
+                                 memos=memos, users=users))
