@@ -169,8 +169,8 @@ def test_project_write_carries_memos(everything, tmp_path):
     back = ce.read_qdpx(tmp_path / "w.qdpx")
     assert sorted(back.memos["text"]) == sorted(project.memos["text"])
     # every user goes back out with its GUID, also one without codings ("Tamu")
-    assert set(zip(back.users["name"], back.users["guid"])) == set(
-        zip(project.users["name"], project.users["guid"]))
+    assert set(zip(back.users["name"], back.users["guid"], strict=True)) == set(
+        zip(project.users["name"], project.users["guid"], strict=True))
     with pytest.raises(ce.InputError, match="'text' column"):
         (tmp_path / "bad.csv").write_text("about,name\nproject,x\n")
         from citra_eval.qdpx.memos import read_memos
