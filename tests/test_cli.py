@@ -28,9 +28,12 @@ def test_validate_reports_each_problem_and_exits_2(cli, tmp_path):
     assert "Traceback" not in res.stderr and res.stdout == ""
 
 
-def test_validate_needs_something(cli):
-    res = cli("validate")
+def test_validate_needs_something(cli, tmp_path):
+    """Outside a study folder, validate without arguments has nothing to check (inside one it
+    checks the whole study: tests/test_cli_validate.py)."""
+    res = cli("validate", cwd=tmp_path)
     assert res.returncode == 2 and res.stderr.startswith("error: ")
+    assert "not inside a study folder" in res.stderr and "--transcripts" in res.stderr
 
 
 def test_version_and_help(cli):

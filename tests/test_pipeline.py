@@ -79,12 +79,18 @@ def _project(base: Path) -> Path:
     (root / "interview_transcripts" / "INF01.txt").write_text(TRANSCRIPT, encoding="utf-8")
     (root / "data" / "raw").mkdir(parents=True)
     (root / "data" / "raw" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    (root / "study.yaml").write_text("title: toy\nkwic: [media]\n", encoding="utf-8")
     _notebook(root / "notebooks" / "01-table.ipynb", NB_TABLE, PARAMS)
     _notebook(root / "notebooks" / "02-figure.ipynb", NB_FIGURE, PARAMS)
     (root / "notebooks" / "scratch.ipynb").write_text("not run: no NN- prefix")
     (root / "interview_transcripts" / "README.md").write_text("notes, not an input\n")
     rp.write_raw_checksums(root)
     return root
+
+
+def _not_warnings(stderr: str) -> list[str]:
+    """stderr lines except the study's warnings (the toy study has no codings or survey)."""
+    return [ln for ln in stderr.splitlines() if not ln.startswith("warning: ")]
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +105,8 @@ def test_raw_checksums_cover_inputs(tmp_path):
     root = _project(tmp_path)
     lines = (root / rp.CHECKSUMS).read_text().splitlines()
     assert [ln.split("  ")[1] for ln in lines] == ["data/raw/codebook.yaml",
-                                                   "interview_transcripts/INF01.txt"]
+                                                   "interview_transcripts/INF01.txt",
+                                                   "study.yaml"]
     assert rp.check_raw_inputs(root) == rp.raw_checksums(root)
     (root / "interview_transcripts" / "README.md").write_text("edited notes\n")
     assert rp.check_raw_inputs(root)  # documentation is not an input
@@ -239,7 +246,7 @@ def test_check_lists_every_differing_file_and_only_those(built, tmp_path):
     kept = tmp_path / "kept"
     r = run_cli("reproduce", "--check", "--root", str(copy), "--keep", str(kept))
     assert r.returncode == 1
-    assert r.stderr.splitlines() == [
+    assert _not_warnings(r.stderr) == [
         "reports/figures/bars.svg: differs from the manifest",
         "reports/tables/env.csv: differs from the manifest",
         "reports/tables/gone.csv: listed in the manifest but missing",
@@ -296,7 +303,12 @@ def test_input_error_inside_notebook_exits_2(tmp_path):
     rp.write_raw_checksums(root)
     r = run_cli("reproduce", "--root", str(root))
     assert r.returncode == 2, r.stderr
-    assert r.stderr.startswith("error: notebooks/01-table.ipynb: ")
+    # the study's data is wrong: exit 2, the notebook, the cell (markdown, parameters, imports,
+    # then this one: cell 3), and the InputError's own message
+    assert _not_warnings(r.stderr) == [
+        "error: notebooks/01-table.ipynb: cell 3: no/such/folder: no such file or folder; "
+        "check the path"]
+    assert "Traceback" not in r.stderr
 
 
 @pytest.mark.slow
@@ -367,7 +379,8 @@ def test_missing_notebook_runner_is_reported(tmp_path, monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *a: None if name == "papermill" else real(name, *a))
-    with pytest.raises(InputError, match=r"needs papermill: pip install 'citra_eval\[notebooks\]'"):
+    with pytest.raises(InputError, match=r"needs papermill \(the 'notebooks' extra\): in a clone "
+                                         r"run 'make install'; with a wheel, pip install "):
         rp.reproduce(_project(tmp_path))
 
 
@@ -384,3 +397,83 @@ def test_notes_reach_stderr_naming_the_notebook(tmp_path):
     assert "stdout is not a note" not in r.stderr
     nb = root / "reports" / "notebooks" / "02-figure.ipynb"
     assert rp.notebook_notes(nb) == ["one coder (A): reliability is skipped"]
+
+
+def test_outside_a_study_reproduce_and_verify_exit_2(tmp_path):
+    """Never the package's own checkout: outside a study folder both refuse (issue 16.4)."""
+    (tmp_path / "empty").mkdir()
+    for args in (("reproduce",), ("reproduce", "--check"), ("verify",)):
+        r = run_cli(*args, cwd=tmp_path / "empty")
+        assert r.returncode == 2, (args, r.stderr)
+        assert r.stderr.startswith("error: ") and "not inside a study folder" in r.stderr
+        assert "citra-eval init" in r.stderr
+    root = _project(tmp_path)
+    (root / "study.yaml").unlink()
+    r = run_cli("reproduce", "--root", str(root))
+    assert r.returncode == 2 and "not inside a study folder" in r.stderr
+    r = run_cli("reproduce", "--root", str(tmp_path / "nope"))
+    assert r.returncode == 2 and "no such folder" in r.stderr
+    assert not (root / "reports").exists() and not (tmp_path / "empty" / "reports").exists()
+
+
+def test_study_yaml_is_a_raw_input_and_templates_are_not(tmp_path):
+    root = _project(tmp_path)
+    (root / "interview_transcripts" / "INF09.template.txt").write_text("a template\n")
+    (root / "data" / "raw" / "codebook.template.yaml").write_text("a template\n")
+    assert "study.yaml" in rp.check_raw_inputs(root)
+    (root / "study.yaml").write_text("title: toy\nkwic: [media]\nseed: 1\n")
+    with pytest.raises(InputError) as e:
+        rp.check_raw_inputs(root)
+    assert [p.path for p in e.value.problems] == ["study.yaml"]
+    assert "raw input changed" in e.value.message
+
+
+def test_inputs_named_elsewhere_in_study_yaml_are_checksummed(tmp_path):
+    root = _project(tmp_path)
+    (root / "interview_transcripts").rename(root / "wawancara")
+    (root / "study.yaml").write_text("title: toy\ntranscripts: wawancara\n")
+    rp.write_raw_checksums(root)
+    assert list(rp.raw_checksums(root)) == ["data/raw/codebook.yaml", "study.yaml",
+                                            "wawancara/INF01.txt"]
+
+
+def test_update_checksums_waits_for_valid_inputs(tmp_path):
+    root = _project(tmp_path)
+    before = (root / rp.CHECKSUMS).read_bytes()
+    (root / "study.yaml").write_text("title: toy\nlang: fr\n")
+    r = run_cli("reproduce", "--update-checksums", "--root", str(root))
+    assert r.returncode == 2 and "'lang' must be id or en" in r.stderr
+    assert (root / rp.CHECKSUMS).read_bytes() == before
+
+
+def test_lang_and_seed_come_from_study_yaml_and_check_uses_the_recorded_ones(built, tmp_path):
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    (copy / "study.yaml").write_text("title: toy\nkwic: [media]\nseed: 5\n")
+    r = run_cli("reproduce", "--update-checksums", "--root", str(copy))
+    assert r.returncode == 0, r.stderr
+    assert "seed,5" in (copy / "reports" / "tables" / "env.csv").read_text()
+    prov = json.loads((copy / "reports" / "provenance.json").read_text())
+    assert prov["parameters"] == {"lang": "id", "seed": 5}
+    r = run_cli("reproduce", "--seed", "3", "--root", str(copy))  # the flag wins
+    assert r.returncode == 0, r.stderr
+    assert "seed,3" in (copy / "reports" / "tables" / "env.csv").read_text()
+    # --check rebuilds with what the committed reports record (seed 3), not study.yaml's 5
+    r = run_cli("reproduce", "--check", "--root", str(copy))
+    assert r.returncode == 0, r.stderr
+    r = run_cli("reproduce", "--check", "--seed", "5", "--root", str(copy))
+    assert r.returncode == 1
+    assert _not_warnings(r.stderr)[:2] == ["reports/provenance.json: differs from the manifest",
+                                           "reports/tables/env.csv: differs from the manifest"]
+
+
+def test_reproduce_prints_the_study_warnings_first(built, tmp_path):
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    r = run_cli("reproduce", "--check", "--root", str(copy))
+    assert r.returncode == 0, r.stderr
+    warnings = [ln for ln in r.stderr.splitlines() if ln.startswith("warning: ")]
+    assert any("no codings files" in w for w in warnings)
+    assert any("no survey instrument" in w for w in warnings)

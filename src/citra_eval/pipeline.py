@@ -1,6 +1,8 @@
 """One-command reproduction: raw inputs → every figure and table, verified byte for byte.
 
-``citra-eval reproduce`` checks the raw inputs against ``data/raw/CHECKSUMS.sha256``, executes
+``citra-eval reproduce`` runs inside a study folder (one with ``study.yaml``): it validates the
+whole study (:func:`citra_eval.load_study`, as ``citra-eval validate``), checks the raw inputs
+(``study.yaml`` included) against ``data/raw/CHECKSUMS.sha256``, executes
 ``notebooks/NN-*.ipynb`` headless and in order with papermill, and writes the figures, tables,
 executed notebooks, ``provenance.json`` and ``MANIFEST.sha256`` to ``reports/``.
 ``--check`` rebuilds into a temporary folder and lists every file that differs from the
@@ -26,11 +28,9 @@ from importlib import metadata
 from pathlib import Path
 
 from ._files import write_text
+from ._validation import check_int, check_lang
 from ._version import __version__
 from ._yaml import read_yaml_file
-from .codebook import Codebook
-from .codings import read_codings
-from .corpus import read_transcripts
 from .errors import InputError, Problem
 from .outputs import (
     MANIFEST_NAME,
@@ -42,8 +42,7 @@ from .outputs import (
     manifest_text,
     read_manifest,
 )
-from .paths import project_root
-from .survey import Instrument, read_responses
+from .study import STUDY_FILE, Study, StudySettings, find_study_root, load_study
 
 __all__ = [
     "CHECKSUMS",
@@ -114,23 +113,39 @@ class ReproduceResult:
 # --------------------------------------------------------------------------- raw inputs
 
 def _raw_files(root: Path) -> list[Path]:
-    files = []
-    for d in RAW_DIRS:
-        base = root / d
+    """Every raw input: ``study.yaml``, everything under ``data/raw/`` and the transcripts
+    folder, and the inputs ``study.yaml`` points at elsewhere in the study folder."""
+    candidates: set[Path] = set()
+    dirs = [root / d for d in RAW_DIRS]
+    if (root / STUDY_FILE).is_file():
+        settings = StudySettings.load(root / STUDY_FILE)
+        candidates.add(root / STUDY_FILE)
+        dirs.append(settings.transcripts)
+        candidates.update(p for p in (settings.codebook, settings.instrument, settings.responses,
+                                      *settings.codings) if p.is_file())
+    for base in dirs:
         if base.is_dir():
-            files.extend(p for p in base.rglob("*") if p.is_file()
-                         and not any(part.startswith(".") for part in p.relative_to(root).parts)
-                         # READMEs document the inputs; read_transcripts skips them too
-                         and not p.name.upper().startswith("README")
-                         and p.relative_to(root).as_posix() != CHECKSUMS)
-    return sorted(files)
+            candidates.update(p for p in base.rglob("*") if p.is_file())
+        elif base.is_file():
+            candidates.add(base)
+    rroot = root.resolve()
+    out = []
+    for p in candidates:
+        rel = p.resolve().relative_to(rroot)
+        if (any(part.startswith(".") for part in rel.parts)
+                # READMEs document the inputs and templates show their form; readers skip both
+                or p.name.upper().startswith("README") or ".template." in p.name.lower()
+                or rel.as_posix() == CHECKSUMS):
+            continue
+        out.append(rroot / rel)
+    return sorted(out)
 
 
 def raw_checksums(root: str | os.PathLike) -> dict[str, str]:
-    """``{repository-relative path: sha256}`` of every raw input under ``data/raw`` and
-    ``interview_transcripts`` (hidden files, ``README*`` and the checksum file itself
-    excluded)."""
-    r = Path(root)
+    """``{study-relative path: sha256}`` of every raw input: ``study.yaml``, everything under
+    ``data/raw`` and the transcripts folder, and any other input ``study.yaml`` names (hidden
+    files, ``README*``, templates ``*.template.*`` and the checksum file itself excluded)."""
+    r = Path(root).resolve()
     return {p.relative_to(r).as_posix(): file_sha256(p) for p in _raw_files(r)}
 
 
@@ -181,36 +196,14 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
     return actual
 
 
-def _validate_inputs(root: Path) -> dict:
-    """Read every raw input once, so bad input stops us before anything is written."""
-    problems: list[Problem] = []
-
-    def attempt(fn, *a, **kw):
-        try:
-            return fn(*a, **kw)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            return None
-
+def _input_info(study: Study) -> dict:
+    """Names and versions of the codebook and instrument, for provenance.json."""
     info: dict = {}
-    corpus = attempt(read_transcripts, root / "interview_transcripts")
-    codebook = attempt(Codebook.load, root / "data/raw/codebook.yaml")
-    if codebook is not None:
-        info["codebook"] = {"name": codebook.name, "version": str(codebook.version)}
-    for f in sorted((root / "data/raw").glob("codings_*.csv")):
-        attempt(read_codings, f, corpus=corpus, codebook=codebook)
-    instrument_path = root / "data/raw/instrument.yaml"
-    if instrument_path.is_file():
-
-        inst = attempt(Instrument.load, instrument_path)
-        resp = root / "data/raw/survey_responses.csv"
-        if inst is not None:
-            info["instrument"] = {"name": str(inst.name),
-                                  "version": _yaml_version(instrument_path)}
-            if resp.is_file():
-                attempt(read_responses, resp, inst)
-    if problems:
-        raise InputError(problems=problems)
+    if study.codebook is not None:
+        info["codebook"] = {"name": study.codebook.name, "version": str(study.codebook.version)}
+    if study.instrument is not None:
+        info["instrument"] = {"name": str(study.instrument.name),
+                              "version": _yaml_version(study.settings.instrument)}
     return info
 
 
@@ -441,21 +434,47 @@ def _check_runner() -> None:
     missing = [m for m in ("papermill", "nbformat", "ipykernel", "jupyter_client")
                if importlib.util.find_spec(m) is None]
     if missing:
-        raise InputError(f"reproduce runs the notebooks and needs {', '.join(missing)}: "
-                         "pip install 'citra_eval[notebooks]'", path="citra-eval")
+        raise InputError(f"reproduce runs the notebooks and needs {', '.join(missing)} (the "
+                         "'notebooks' extra): in a clone run 'make install'; with a wheel, "
+                         "pip install 'citra_eval-<version>-py3-none-any.whl[notebooks]'",
+                         path="citra-eval")
 
 
-def _prepare(root: Path) -> tuple[dict[str, str], dict, list[Path]]:
-    """Everything that can reject the input, before anything is written."""
+def _recorded_parameters(reports: Path) -> dict:
+    """``lang`` and ``seed`` the committed reports were built with (empty if unknown)."""
+    try:
+        params = json.loads((reports / "provenance.json").read_text(encoding="utf-8"))
+        params = params.get("parameters", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    out = {}
+    if params.get("lang") in ("id", "en"):
+        out["lang"] = params["lang"]
+    if isinstance(params.get("seed"), int) and not isinstance(params.get("seed"), bool):
+        out["seed"] = params["seed"]
+    return out
+
+
+def _prepare(root: Path, *, lang: str | None, seed: int | None, update_checksums: bool,
+             warn: Callable[[str], None] | None) -> tuple[dict[str, str], dict, list[Path],
+                                                         Study]:
+    """Everything that can reject the input, before anything is written: the runner, the
+    whole study (as ``citra-eval validate``), the checksums, the notebooks."""
     _check_runner()
+    study = load_study(root, lang=lang, seed=seed)
+    if update_checksums:  # only once the inputs are known to be valid
+        write_raw_checksums(root)
     inputs = check_raw_inputs(root)
-    info = _validate_inputs(root)
-    return inputs, info, find_notebooks(root)
+    notebooks = find_notebooks(root)
+    for line in study.warnings:  # the run goes ahead: say what it will skip
+        if warn is not None:
+            warn(line)
+    return inputs, _input_info(study), notebooks, study
 
 
 def _build(root: Path, out: Path, prepared, *, lang: str, seed: int, shown_out: str,
            progress: Progress | None, workdir: Path, notes: list[str]) -> dict[str, float]:
-    inputs, info, notebooks = prepared
+    inputs, info, notebooks, _ = prepared
     params = notebook_parameters(root, str(out), lang=lang, seed=seed)
     timings: dict[str, float] = {}
     for i, nb in enumerate(notebooks, start=1):
@@ -487,31 +506,37 @@ def _install(staging: Path, reports: Path) -> None:
         shutil.rmtree(trash, ignore_errors=True)
 
 
-def reproduce(root: str | os.PathLike | None = None, *, check: bool = False, lang: str = "id",
-              seed: int = 0, update_checksums: bool = False,
-              progress: Progress | None = None,
-              keep: str | os.PathLike | None = None) -> ReproduceResult:
+def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
+              lang: str | None = None, seed: int | None = None, update_checksums: bool = False,
+              progress: Progress | None = None, keep: str | os.PathLike | None = None,
+              warn: Callable[[str], None] | None = None) -> ReproduceResult:
     """Rebuild every figure and table from the raw inputs.
 
     Parameters
     ----------
     root : path, optional
-        The project folder (default: found as for :func:`citra_eval.project_root`).
+        The study folder (default: the folder holding ``study.yaml`` at or above the current
+        folder; there must be one: the package's own checkout is never used instead).
     check : bool
         Rebuild into a temporary folder and compare with the committed
         ``reports/MANIFEST.sha256`` instead of writing ``reports/``.
-    lang : {"id", "en"}
-        Language of labels in figures and tables.
-    seed : int
-        Seed for every random step (bootstrap, sampling).
+    lang : {"id", "en"}, optional
+        Language of labels in figures and tables. Default: with ``check``, the language the
+        committed reports were built with (``reports/provenance.json``), else ``study.yaml``'s
+        ``lang``.
+    seed : int, optional
+        Seed for every random step (bootstrap, sampling); default as for ``lang``.
     update_checksums : bool
-        Record the current raw inputs in ``data/raw/CHECKSUMS.sha256`` first (deliberately
-        accepting changed inputs).
+        Record the current raw inputs in ``data/raw/CHECKSUMS.sha256`` once they are
+        validated (deliberately accepting changed inputs).
     progress : callable, optional
         Called with one line of text as each notebook starts and finishes.
     keep : path, optional
         With ``check``: copy the rebuilt reports folder here (to inspect what differs). It
         must not exist yet.
+    warn : callable, optional
+        Called with each ``warning: ...`` line of the study's validation (as ``citra-eval
+        validate`` prints them) before the notebooks run.
 
     Returns
     -------
@@ -520,22 +545,25 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False, lan
     Raises
     ------
     InputError
-        Changed or invalid raw inputs (nothing is written).
+        Not a study folder, changed or invalid raw inputs (nothing is written).
     NotebookError
         A notebook failed (``reports/`` is left as it was).
     """
-    if lang not in ("id", "en"):
-        raise ValueError(f"lang must be 'id' or 'en', got {lang!r}")
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    r = Path(root).resolve() if root is not None else project_root()
+    if lang is not None:
+        check_lang(lang)
+    if seed is not None:
+        check_int(seed, "seed", minimum=0)
     if keep is not None and (not check or Path(keep).exists()):
         raise ValueError(f"keep is for check=True and must be a new folder, got {keep!r}")
-    if update_checksums:
-        write_raw_checksums(r)
+    r = find_study_root(root)
     reports = r / "reports"
+    if check:
+        recorded = _recorded_parameters(reports)
+        lang = lang if lang is not None else recorded.get("lang")
+        seed = seed if seed is not None else recorded.get("seed")
     t0 = time.perf_counter()
-    prepared = _prepare(r)
+    prepared = _prepare(r, lang=lang, seed=seed, update_checksums=update_checksums, warn=warn)
+    lang, seed = prepared[3].settings.lang, prepared[3].settings.seed
     existed = reports.exists()
     with tempfile.TemporaryDirectory(prefix="citra-eval-") as work:
         workdir = Path(work)
@@ -576,10 +604,21 @@ def _mkdir(p: Path) -> Path:
 def verify(root: str | os.PathLike | None = None) -> list[Difference]:
     """Check the files now in ``reports/`` against ``reports/MANIFEST.sha256``.
 
+    Parameters
+    ----------
+    root : path, optional
+        The study folder (default: the folder holding ``study.yaml`` at or above the current
+        folder).
+
     Returns
     -------
     list of Difference
         Empty when every generated file matches.
+
+    Raises
+    ------
+    InputError
+        Not inside a study folder, or no readable manifest.
     """
-    r = Path(root).resolve() if root is not None else project_root()
+    r = find_study_root(root)
     return check_manifest(r / "reports", root=r)

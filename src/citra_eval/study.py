@@ -40,6 +40,7 @@ __all__ = [
     "example_study",
     "find_study_root",
     "load_study",
+    "shown_path",
 ]
 
 #: The file that makes a folder a study folder.
@@ -142,8 +143,9 @@ class StudySettings:
         p = Path(path)
         if not p.is_file():
             raise InputError(f"no {STUDY_FILE} here; make a study with 'citra-eval init DIR'",
-                             path=_shown(p))
-        return _parse_settings(load_yaml(read_text_file(p, allow_empty=True), path=_shown(p)), p)
+                             path=shown_path(p))
+        text = read_text_file(p, allow_empty=True)
+        return _parse_settings(load_yaml(text, path=shown_path(p)), p)
 
     def relative(self, path: str | os.PathLike) -> str:
         """``path`` relative to the study folder, with ``/`` (as the checksums name it)."""
@@ -293,7 +295,7 @@ def find_study_root(start: str | os.PathLike | None = None) -> Path:
     raise InputError(f"not inside a study folder: no {STUDY_FILE} here or in a parent folder; "
                      "run inside a study, give its folder, or make one with "
                      "'citra-eval init DIR'", path=os.fspath(start) if start is not None
-                     else _shown(here))
+                     else shown_path(here))
 
 
 # --------------------------------------------------------------------------- loading
@@ -372,9 +374,9 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
     corpus = _load_corpus(settings, attempt, warn)
     codebook = None
     if settings.codebook.is_file():
-        codebook = attempt(Codebook.load, _shown(settings.codebook))
+        codebook = attempt(Codebook.load, shown_path(settings.codebook))
     elif corpus is not None:
-        warn.add(_shown(settings.codebook), "no codebook: coding, reliability and the themes "
+        warn.add(shown_path(settings.codebook), "no codebook: coding, reliability and the themes "
                  "are skipped")
     codings, coding_files = _load_codings(settings, corpus, codebook, attempt, problems, warn)
     instrument, responses = _load_survey(settings, attempt, problems, warn)
@@ -429,7 +431,7 @@ def _replace(settings: StudySettings, **changes) -> StudySettings:
     return dataclasses.replace(settings, **changes)
 
 
-def _shown(p: str | os.PathLike) -> str:
+def shown_path(p: str | os.PathLike) -> str:
     """A path as messages and readers see it: relative to the current folder when it lies
     below it, or below the study folder the current folder is in (so reports and messages
     hold no machine paths); else absolute."""
@@ -446,7 +448,7 @@ def _shown(p: str | os.PathLike) -> str:
 
 
 def _parse_settings(data, path: Path) -> StudySettings:
-    spath = _shown(path)
+    spath = shown_path(path)
     root = path.resolve().parent
     problems: list[Problem] = []
 
@@ -581,7 +583,7 @@ def _is_template(p: Path) -> bool:
 
 def _load_corpus(settings: StudySettings, attempt, warn: _Warnings) -> Corpus | None:
     path = settings.transcripts
-    shown = _shown(path)
+    shown = shown_path(path)
     if path.is_dir() and not transcript_files(path):
         warn.add(shown, "no transcripts yet: the qualitative analyses (corpus, coding, "
                  "reliability, themes) are skipped")
@@ -598,7 +600,7 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
                   ) -> tuple[pd.DataFrame, tuple[tuple[str, int, tuple[str, ...]], ...]]:
     tables, files = [], []
     for f in settings.codings:
-        shown = _shown(f)
+        shown = shown_path(f)
         t = attempt(read_codings, shown, corpus=corpus)
         if t is None:
             continue
@@ -610,7 +612,7 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
                       tuple(sorted(t["coder"].astype(str).unique()))))
     if not tables:
         if corpus is not None and not settings.codings:
-            warn.add(_shown(settings.transcripts), "no codings files "
+            warn.add(shown_path(settings.transcripts), "no codings files "
                      f"({_pattern(settings)}): inter-coder reliability and the themes are "
                      "skipped; code the transcripts (one codings_<coder>.csv per coder)")
         return empty_codings(), ()
@@ -618,10 +620,10 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
     _check_across_files(codings, settings, problems)
     coders = sorted(codings["coder"].astype(str).unique())
     if corpus is None:
-        warn.add(_shown(settings.codings[0]), "codings but no transcripts: the codings cannot "
+        warn.add(shown_path(settings.codings[0]), "codings but no transcripts: the codings cannot "
                  "be checked or analysed and are ignored")
     elif len(coders) == 1:
-        warn.add(_shown(settings.codings[0]), f"only one coder ({coders[0]}): inter-coder "
+        warn.add(shown_path(settings.codings[0]), f"only one coder ({coders[0]}): inter-coder "
                  "reliability needs two or more coders and is skipped")
     return codings.drop(columns=["_file", "_line"]), tuple(files)
 
@@ -653,7 +655,7 @@ def _check_across_files(codings: pd.DataFrame, settings: StudySettings,
             continue  # a duplicate inside one file is that file's reader's business
         r = rows.iloc[0]
         problems.append(Problem(
-            _shown(settings.path.parent / file),
+            shown_path(settings.path.parent / file),
             f"{len(rows)} coding(s) also appear in {origin} (e.g. {r.doc_id} segment "
             f"{r.segment_id}, code {r.code!r}, coder {r.coder!r}); give each coder's codings "
             "once", int(r["_line"])))
@@ -678,20 +680,20 @@ def _drop_unknown_codes(t: pd.DataFrame, codebook: Codebook, shown: str,
 def _load_survey(settings: StudySettings, attempt, problems: list[Problem],
                  warn: _Warnings) -> tuple[Instrument | None, pd.DataFrame | None]:
     inst_path, resp_path = settings.instrument, settings.responses
-    instrument = attempt(Instrument.load, _shown(inst_path)) if inst_path.is_file() else None
+    instrument = attempt(Instrument.load, shown_path(inst_path)) if inst_path.is_file() else None
     responses = None
     if resp_path.is_file():
         if instrument is not None:
-            responses = attempt(read_responses, _shown(resp_path), instrument)
+            responses = attempt(read_responses, shown_path(resp_path), instrument)
         elif not inst_path.is_file():
-            problems.append(Problem(_shown(resp_path), "responses need the survey instrument "
+            problems.append(Problem(shown_path(resp_path), "responses need the survey instrument "
                                     f"({settings.relative(inst_path)}) that says which columns "
                                     "are items of which scale; add it"))
     elif instrument is not None:
-        warn.add(_shown(resp_path), "no survey responses: the survey analyses (psychometrics, "
+        warn.add(shown_path(resp_path), "no survey responses: the survey analyses (psychometrics, "
                  "image model, the survey side of the joint display) are skipped")
     elif not inst_path.is_file():
-        warn.add(_shown(inst_path), "no survey instrument: the survey analyses (psychometrics, "
+        warn.add(shown_path(inst_path), "no survey instrument: the survey analyses (psychometrics, "
                  "image model, the survey side of the joint display) are skipped")
     return instrument, responses
 
@@ -700,7 +702,7 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                                  codings: pd.DataFrame, instrument: Instrument | None,
                                  responses: pd.DataFrame | None, problems: list[Problem],
                                  warn: _Warnings) -> None:
-    spath = _shown(settings.path)
+    spath = shown_path(settings.path)
     line = settings.lines.get
     survey_keys = [k for k in ("outcome", "controls", "compare_by") if k in settings.given]
     if instrument is None or responses is None:
@@ -715,7 +717,7 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
         elif settings.outcome not in instrument.scales:
             hint = closest(settings.outcome, instrument.scales)
             problems.append(Problem(spath, f"'outcome': {settings.outcome!r} is not a scale of "
-                                    f"{_shown(settings.instrument)}"
+                                    f"{shown_path(settings.instrument)}"
                                     + (f"; did you mean {hint!r}?" if hint else
                                        f"; use one of {', '.join(instrument.scales)}"),
                                     line("outcome")))
@@ -727,7 +729,7 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                     hint = closest(name, usable)
                     problems.append(Problem(
                         spath, f"'{key}': {name!r} is not a column of "
-                        f"{_shown(settings.responses)}"
+                        f"{shown_path(settings.responses)}"
                         + (f"; did you mean {hint!r}?" if hint else
                            f" (its non-item columns: {', '.join(usable) or 'none'})"),
                         line(key)))

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from ..study import STUDY_FILE, StudySettings, find_study_root, shown_path
 
 
 class Problems(list):
@@ -191,3 +192,30 @@ def print_differences(diffs, what: str) -> int:
         print(f"{len(diffs)} file(s) differ from {what}", file=sys.stderr)
         return 1
     return 0
+
+
+def study_here() -> StudySettings | None:
+    """``study.yaml`` of the study folder the current folder is in, or None outside one.
+
+    Commands use it for defaults: inside a study they need no path arguments.
+    """
+    try:
+        root = find_study_root()
+    except InputError:
+        return None
+    return StudySettings.load(root / STUDY_FILE)
+
+
+def from_study(value, settings: StudySettings | None, key: str, flag: str):
+    """``value`` if given, else the study's ``key`` (a path, shown relative to the current
+    folder; a list of paths for ``codings``); outside a study an error naming ``flag``."""
+    if value:
+        return value
+    if settings is None:
+        raise InputError(f"{flag} is needed outside a study folder (inside one, its "
+                         f"study.yaml says where the {key} are); give {flag}, or run inside a "
+                         "study made with 'citra-eval init DIR'", path="citra-eval")
+    target = getattr(settings, key)
+    if key == "codings":
+        return [shown_path(p) for p in target]
+    return shown_path(target)

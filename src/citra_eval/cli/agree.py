@@ -11,7 +11,8 @@ from ..codings import read_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem
 from ..intercoder import agreement, disagreements
-from ._common import Problems, add_force, check_outputs
+from ..study import shown_path
+from ._common import Problems, add_force, check_outputs, from_study, study_here
 
 
 def _add_agree(sub: argparse._SubParsersAction) -> None:
@@ -21,13 +22,16 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
                     "Fleiss, Krippendorff's alpha with a bootstrap interval, Gwet's AC1) and "
                     "write it as CSV; optionally write the disagreements for a consensus "
                     "meeting.")
-    p.add_argument("--transcripts", metavar="DIR", required=True,
-                   help="folder (or file) of transcripts")
-    p.add_argument("--codings", metavar="FILE", nargs="+", required=True,
-                   help="codings CSV file(s) holding two or more coders")
+    p.add_argument("--transcripts", metavar="DIR",
+                   help="folder (or file) of transcripts (default inside a study: its "
+                        "transcripts)")
+    p.add_argument("--codings", metavar="FILE", nargs="+",
+                   help="codings CSV file(s) holding two or more coders (default inside a "
+                        "study: its codings files)")
     p.add_argument("--out", metavar="FILE.csv", required=True, help="reliability table (CSV)")
     p.add_argument("--codebook", metavar="FILE",
-                   help="codebook YAML: report every codable code, reject unknown codes")
+                   help="codebook YAML: report every codable code, reject unknown codes "
+                        "(default inside a study: its codebook)")
     p.add_argument("--unit", choices=["segment", "document"], default="segment",
                    help="unit of analysis (default: segment)")
     p.add_argument("--coders", metavar="NAME", nargs="+", help="coders to compare (default: all)")
@@ -53,6 +57,14 @@ def _run_agree(args: argparse.Namespace) -> int:
     import pandas as pd
 
 
+    study = study_here()
+    args.transcripts = from_study(args.transcripts, study, "transcripts", "--transcripts")
+    args.codings = from_study(args.codings, study, "codings", "--codings")
+    if args.codebook is None and study is not None and study.codebook.is_file():
+        args.codebook = shown_path(study.codebook)
+    if not args.codings:
+        raise InputError("the study has no codings files yet; code the transcripts first "
+                         "(one codings_<coder>.csv per coder)", path="citra-eval")
     check_outputs(inputs={"--transcripts": args.transcripts, "--codings": args.codings,
                           "--codebook": args.codebook},
                   files={"--out": args.out, "--disagreements": args.disagreements},

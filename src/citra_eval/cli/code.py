@@ -11,7 +11,7 @@ from ..codebook import Codebook
 from ..codings import write_codings
 from ..corpus import read_transcripts
 from ..errors import Problem
-from ._common import Problems, add_force, check_outputs
+from ._common import Problems, add_force, check_outputs, from_study, study_here
 
 
 def _add_code(sub: argparse._SubParsersAction) -> None:
@@ -20,9 +20,11 @@ def _add_code(sub: argparse._SubParsersAction) -> None:
                                    "regexes on case-folded text); write a codings CSV and print "
                                    "a summary (codings per code, patterns that never matched) "
                                    "to stderr.")
-    p.add_argument("--transcripts", metavar="DIR", required=True,
-                   help="folder (or file) of transcripts")
-    p.add_argument("--codebook", metavar="FILE", required=True, help="codebook YAML")
+    p.add_argument("--transcripts", metavar="DIR",
+                   help="folder (or file) of transcripts (default inside a study: its "
+                        "transcripts)")
+    p.add_argument("--codebook", metavar="FILE",
+                   help="codebook YAML (default inside a study: its codebook)")
     p.add_argument("--out", metavar="FILE.csv", required=True, help="codings CSV to write")
     p.add_argument("--unit", choices=["turn", "sentence"], default="turn",
                    help="code whole turns (default) or sentences")
@@ -37,6 +39,9 @@ def _run_code(args: argparse.Namespace) -> int:
     from pathlib import Path
 
 
+    study = study_here()
+    args.transcripts = from_study(args.transcripts, study, "transcripts", "--transcripts")
+    args.codebook = from_study(args.codebook, study, "codebook", "--codebook")
     check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook},
                   files={"--out": args.out}, force=args.force)
     problems = Problems()

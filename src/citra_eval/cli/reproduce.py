@@ -14,9 +14,13 @@ from ._common import print_differences, progress
 def _add_reproduce(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "reproduce", help="rebuild every figure and table from the raw inputs",
-        description="Check the raw inputs against data/raw/CHECKSUMS.sha256, run "
-                    "notebooks/NN-*.ipynb headless in order, and write figures, tables, "
-                    "executed notebooks, provenance.json and MANIFEST.sha256 to reports/.")
+        description="Inside a study folder (one with study.yaml): validate the study as "
+                    "'citra-eval validate' does, check the raw inputs against "
+                    "data/raw/CHECKSUMS.sha256, run notebooks/NN-*.ipynb headless in order "
+                    "(with the parameters study_root, out_dir, lang, seed), and write "
+                    "figures, tables, executed notebooks, provenance.json and MANIFEST.sha256 "
+                    "to reports/. Notes the notebooks write with ce.note() are repeated on "
+                    "stderr; an InputError inside a notebook is exit 2 naming the cell.")
     p.add_argument("--check", action="store_true",
                    help="rebuild in a temporary folder; exit 1 listing every file that differs "
                         "from reports/MANIFEST.sha256")
@@ -25,10 +29,14 @@ def _add_reproduce(sub: argparse._SubParsersAction) -> None:
                         "the differences")
     p.add_argument("--update-checksums", action="store_true",
                    help="deliberately record the current raw inputs in data/raw/CHECKSUMS.sha256 "
-                        "first")
-    p.add_argument("--root", metavar="DIR", help="project folder (default: found from here)")
-    p.add_argument("--lang", choices=["id", "en"], default="id", help="label language")
-    p.add_argument("--seed", type=int, default=0, help="seed of every random step")
+                        "(rewritten in place once they validate), then rebuild")
+    p.add_argument("--root", metavar="DIR",
+                   help="study folder (default: the one holding study.yaml here or above)")
+    p.add_argument("--lang", choices=["id", "en"], default=None,
+                   help="label language (default: study.yaml's lang; with --check, the "
+                        "language recorded in reports/provenance.json)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="seed of every random step (default: as for --lang)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="report each notebook even when stderr is not a terminal")
     p.set_defaults(func=_run_reproduce)
@@ -43,12 +51,16 @@ def _run_reproduce(args: argparse.Namespace) -> int:
             raise InputError("--keep only works with --check", path="citra-eval")
         if args.keep and Path(args.keep).exists():
             raise InputError("--keep needs a folder that does not exist yet", path=args.keep)
+        if args.seed is not None and args.seed < 0:
+            raise InputError(f"--seed must be 0 or more, got {args.seed}", path="citra-eval")
         res = reproduce(args.root, check=args.check, lang=args.lang, seed=args.seed,
                         update_checksums=args.update_checksums, progress=progress(args.verbose),
-                        keep=args.keep)
+                        keep=args.keep, warn=lambda line: print(line, file=sys.stderr))
     except NotebookError as exc:
-        if exc.ename == "InputError":  # bad user input surfaced inside a notebook
-            print(f"error: {exc.notebook}: {exc.evalue}", file=sys.stderr)
+        if exc.ename == "InputError":  # the study's data is wrong, found inside a notebook
+            where = f"{exc.notebook}: cell {exc.cell}" if exc.cell else exc.notebook
+            for line in (exc.evalue or "").splitlines() or [""]:
+                print(f"error: {where}: {line}", file=sys.stderr)
             return 2
         print(f"notebook failed: {exc}", file=sys.stderr)
         return 1
@@ -70,7 +82,8 @@ def _add_verify(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("verify", help="check the files in reports/ against reports/MANIFEST.sha256",
                        description="Check every figure and table in reports/ against the "
                                    "manifest; exit 1 listing those that differ.")
-    p.add_argument("--root", metavar="DIR", help="project folder (default: found from here)")
+    p.add_argument("--root", metavar="DIR",
+                   help="study folder (default: the one holding study.yaml here or above)")
     p.set_defaults(func=_run_verify)
 
 

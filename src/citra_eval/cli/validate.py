@@ -1,21 +1,36 @@
-"""``citra-eval validate``: check the inputs, one ``error:`` line per problem."""
+"""``citra-eval validate``: check the inputs, one ``error:`` line per problem.
+
+Inside a study folder with no path arguments, the whole study is checked from ``study.yaml``
+(:func:`citra_eval.load_study`) and its warnings are printed as ``warning:`` lines (exit 0).
+"""
 
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..codebook import Codebook
 from ..codings import read_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem
+from ..study import load_study, shown_path
 from ..survey import Instrument, read_responses
-from ._common import Problems
+from ._common import Problems, study_here
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="check transcripts, codebook, codings and survey files",
-                       description="Check the inputs; print one 'error:' line per problem.")
+    p = sub.add_parser(
+        "validate", help="check a study (or given transcripts, codebook, codings, survey files)",
+        description="Inside a study folder without arguments: check the whole study from "
+                    "study.yaml (every input, and what the notebooks need: outcome, controls, "
+                    "compare_by and kwic against the data) and print 'warning:' lines for what "
+                    "will be skipped or looks wrong (exit 0). With file arguments: check those "
+                    "files (inside a study, codings are checked against its codebook unless "
+                    "--codebook is given). One 'error:' line per problem, exit 2.")
+    p.add_argument("--root", metavar="DIR",
+                   help="the study folder to check (default: the one holding study.yaml here "
+                        "or above)")
     p.add_argument("--transcripts", metavar="DIR", help="folder (or file) of transcripts")
     p.add_argument("--codebook", metavar="FILE", help="codebook YAML")
     p.add_argument("--codings", metavar="FILE", nargs="+", default=[], help="codings CSV file(s)")
@@ -25,18 +40,48 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
+    files = [args.transcripts, args.codebook, args.codings, args.instrument, args.responses]
+    if args.root is not None or not any(files):
+        if args.root is not None and any(files):
+            raise InputError("give either --root (check a whole study) or file arguments, "
+                             "not both", path="citra-eval")
+        return _validate_study(args.root)
+    return _validate_files(args)
 
+
+def _validate_study(root) -> int:
+    try:
+        study = load_study(root)
+    except InputError as exc:
+        if root is None and "not inside a study folder" in exc.message:
+            raise InputError(exc.message.replace(
+                "; run inside a study", "; run inside a study (or give --transcripts, "
+                "--codebook, --codings, --instrument and/or --responses)"),
+                path=exc.path) from None
+        raise
+    print(f"ok: study.yaml: {study.settings.title}")
+    for line in study.summary():
+        print(f"ok: {line}")
+    for line in study.warnings:
+        print(line, file=sys.stderr)
+    if study.warnings:
+        print(f"{len(study.warnings)} warning(s)", file=sys.stderr)
+    return 0
+
+
+def _validate_files(args: argparse.Namespace) -> int:
     problems = Problems()
     attempt = problems.attempt
     summary: list[str] = []
-
-    if not any([args.transcripts, args.codebook, args.codings, args.instrument, args.responses]):
-        raise InputError("nothing to validate: give --transcripts, --codebook, --codings, "
-                         "--instrument and/or --responses", path="citra-eval")
     corpus = attempt(read_transcripts, args.transcripts) if args.transcripts else None
     if corpus is not None:
         summary.append(f"transcripts: {len(corpus)} documents, {len(corpus.segments)} segments")
-    codebook = attempt(Codebook.load, args.codebook) if args.codebook else None
+    codebook_path = args.codebook
+    if codebook_path is None and args.codings:
+        here = study_here()
+        if here is not None and here.codebook.is_file():
+            codebook_path = shown_path(here.codebook)  # inside a study: its codebook
+    codebook = attempt(Codebook.load, codebook_path) if codebook_path else None
     if codebook is not None:
         summary.append(f"codebook: {len(codebook)} codes ({len(codebook.codable_ids)} codable)")
     for f in args.codings:
@@ -71,4 +116,3 @@ def _validate_survey(args, attempt, problems) -> list[str]:
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Register this module's command(s)."""
     _add_validate(sub)
-

@@ -1,0 +1,108 @@
+"""Commands inside a study folder need no path arguments: ``validate`` checks the whole study
+from study.yaml and prints warnings; ``agree`` and ``code`` take the study's files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+RSUD = ROOT / "tests" / "data" / "studies" / "rsud"
+
+
+@pytest.fixture
+def study(tmp_path) -> Path:
+    root = tmp_path / "rsud"
+    shutil.copytree(RSUD, root)
+    return root
+
+
+def test_validate_checks_the_whole_study(cli, study):
+    res = cli("validate", cwd=study)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines() == [
+        "ok: study.yaml: Komunikasi humas RSUD Galuh Lirang (fiktif, data uji)",
+        "ok: transcripts: 4 documents, 130 segments",
+        "ok: codebook: 7 codes (5 codable)",
+        "ok: codings data/raw/codings_A.csv: 48 codings by A",
+        "ok: codings data/raw/codings_B.csv: 48 codings by B",
+        "ok: instrument: 5 scales",
+        "ok: responses: 220 respondents"]
+    assert res.stderr == ""
+    # the same from a subfolder, and from outside with --root
+    assert cli("validate", cwd=study / "data" / "raw").stdout == res.stdout
+    assert cli("validate", "--root", str(study)).stdout == res.stdout
+
+
+def test_validate_prints_warnings_and_exits_0(cli, study):
+    (study / "data" / "raw" / "codings_B.csv").unlink()
+    t = study / "interview_transcripts" / "WWC-03.txt"
+    text = t.read_text(encoding="utf-8").rstrip("\n")
+    n = text.count("\n") + 1
+    t.write_text(text + "\nPak S: Betul, Bu.\n", encoding="utf-8")
+    res = cli("validate", cwd=study)
+    assert res.returncode == 0, res.stderr
+    err = res.stderr.splitlines()
+    assert err[0].startswith("warning: data/raw/codings_A.csv: only one coder (A)")
+    assert err[1].startswith(f"warning: interview_transcripts/WWC-03.txt:{n + 1}: 'Pak S:' "
+                             "looks like a speaker label")
+    assert err[-1] == "2 warning(s)"
+
+
+def test_validate_reports_study_errors_with_lines(cli, study):
+    text = (study / "study.yaml").read_text(encoding="utf-8")
+    (study / "study.yaml").write_text(text.replace("outcome: PERSEPSI_RS", "outcome: PERSEPSI")
+                                      .replace("seed: 0", "sed: 0"), encoding="utf-8")
+    res = cli("validate", cwd=study)
+    assert res.returncode == 2
+    # study.yaml itself is wrong: only its problems (nothing else can be located reliably)
+    assert res.stderr.splitlines() == [
+        "error: study.yaml:9: unknown key 'sed' in study.yaml; did you mean 'seed'?"]
+    (study / "study.yaml").write_text(text.replace("outcome: PERSEPSI_RS", "outcome: PERSEPSI"),
+                                      encoding="utf-8")
+    res = cli("validate", cwd=study)
+    assert res.returncode == 2 and res.stdout == ""
+    assert res.stderr.splitlines() == [
+        "error: study.yaml:5: 'outcome': 'PERSEPSI' is not a scale of data/raw/instrument.yaml; "
+        "did you mean 'PERSEPSI_RS'?"]
+
+
+def test_validate_given_files_inside_a_study_uses_its_codebook(cli, study):
+    path = study / "data" / "raw" / "codings_A.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    code = lines[1].split(",")[4]
+    lines[1] = lines[1].replace(f",{code},", ",bukan_kode,")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    res = cli("validate", "--codings", "data/raw/codings_A.csv", cwd=study)
+    assert res.returncode == 2
+    assert res.stderr.startswith("error: data/raw/codings_A.csv:2: column 'code': code "
+                                 "'bukan_kode' is not in the codebook")
+    # the whole-study check warns instead and leaves the coding out
+    res = cli("validate", cwd=study)
+    assert res.returncode == 0
+    assert "warning: data/raw/codings_A.csv:2: code 'bukan_kode' (1 coding(s)) is not in the " \
+           "codebook" in res.stderr
+
+
+def test_agree_and_code_take_the_study_files(cli, study):
+    res = cli("agree", "--out", "agreement.csv", "--n-boot", "0", cwd=study)
+    assert res.returncode == 0, res.stderr
+    head = (study / "agreement.csv").read_text(encoding="utf-8").splitlines()
+    codes = [ln.split(",")[0] for ln in head[1:]]
+    assert codes == ["pengaduan", "edukasi_kesehatan", "media_sosial", "relasi_media",
+                     "komunikasi_krisis", "ALL"]  # the study's codebook, in its order
+    res = cli("code", "--out", "auto.csv", cwd=study)
+    assert res.returncode == 0, res.stderr
+    assert (study / "auto.csv").read_text(encoding="utf-8").startswith(
+        "doc_id,segment_id,start,end,code,coder")
+
+
+def test_outside_a_study_the_paths_are_needed(cli, tmp_path):
+    res = cli("agree", "--out", "a.csv", cwd=tmp_path)
+    assert res.returncode == 2
+    assert res.stderr.startswith("error: citra-eval: --transcripts is needed outside a study "
+                                 "folder")
+    res = cli("code", "--out", "a.csv", cwd=tmp_path)
+    assert res.returncode == 2 and "--transcripts is needed outside a study" in res.stderr
