@@ -219,3 +219,16 @@ def from_study(value, settings: StudySettings | None, key: str, flag: str):
     if key == "codings":
         return [shown_path(p) for p in target]
     return shown_path(target)
+
+
+def study_codebook(settings: StudySettings | None, *paths) -> str | None:
+    """The study's codebook (shown relative to the current folder) as the default
+    ``--codebook``, when the current folder is in a study, it has a codebook and every given
+    input lies inside that study (files of another study keep their own codebook)."""
+    if settings is None or not settings.codebook.is_file():
+        return None
+    root = settings.path.parent
+    given = [q for p in paths for q in ([p] if isinstance(p, str | os.PathLike) else p or [])]
+    if not all(Path(q).resolve().is_relative_to(root) for q in given):
+        return None
+    return shown_path(settings.codebook)

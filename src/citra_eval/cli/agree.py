@@ -11,8 +11,14 @@ from ..codings import read_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem
 from ..intercoder import agreement, disagreements
-from ..study import shown_path
-from ._common import Problems, add_force, check_outputs, from_study, study_here
+from ._common import (
+    Problems,
+    add_force,
+    check_outputs,
+    from_study,
+    study_codebook,
+    study_here,
+)
 
 
 def _add_agree(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +37,7 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="FILE.csv", required=True, help="reliability table (CSV)")
     p.add_argument("--codebook", metavar="FILE",
                    help="codebook YAML: report every codable code, reject unknown codes "
-                        "(default inside a study: its codebook)")
+                        "(default inside a study, for its own files: its codebook)")
     p.add_argument("--unit", choices=["segment", "document"], default="segment",
                    help="unit of analysis (default: segment)")
     p.add_argument("--coders", metavar="NAME", nargs="+", help="coders to compare (default: all)")
@@ -60,8 +66,8 @@ def _run_agree(args: argparse.Namespace) -> int:
     study = study_here()
     args.transcripts = from_study(args.transcripts, study, "transcripts", "--transcripts")
     args.codings = from_study(args.codings, study, "codings", "--codings")
-    if args.codebook is None and study is not None and study.codebook.is_file():
-        args.codebook = shown_path(study.codebook)
+    if args.codebook is None:
+        args.codebook = study_codebook(study, args.transcripts, args.codings)
     if not args.codings:
         raise InputError("the study has no codings files yet; code the transcripts first "
                          "(one codings_<coder>.csv per coder)", path="citra-eval")

@@ -14,9 +14,9 @@ from ..codebook import Codebook
 from ..codings import read_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem
-from ..study import load_study, shown_path
+from ..study import load_study
 from ..survey import Instrument, read_responses
-from ._common import Problems, study_here
+from ._common import Problems, study_codebook, study_here
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
@@ -77,10 +77,8 @@ def _validate_files(args: argparse.Namespace) -> int:
     if corpus is not None:
         summary.append(f"transcripts: {len(corpus)} documents, {len(corpus.segments)} segments")
     codebook_path = args.codebook
-    if codebook_path is None and args.codings:
-        here = study_here()
-        if here is not None and here.codebook.is_file():
-            codebook_path = shown_path(here.codebook)  # inside a study: its codebook
+    if codebook_path is None and args.codings:  # a study's own files: its codebook
+        codebook_path = study_codebook(study_here(), args.codings, args.transcripts or [])
     codebook = attempt(Codebook.load, codebook_path) if codebook_path else None
     if codebook is not None:
         summary.append(f"codebook: {len(codebook)} codes ({len(codebook.codable_ids)} codable)")
