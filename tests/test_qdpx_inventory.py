@@ -146,7 +146,7 @@ def test_cli_lists_what_is_not_kept_and_memos_round_trip(everything, tmp_path, c
     again = tmp_path / "again.qdpx"
     r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"), "--codebook",
             str(out / "codebook.yaml"), "--codings", str(out / "codings.csv"), "--memos",
-            str(out / "memos.csv"), "--out", str(again))
+            str(out / "memos.csv"), "--users", str(out / "users.csv"), "--out", str(again))
     assert r.returncode == 0, r.stderr
     _assert_valid(_schema("Project.xsd"), _qde(again.read_bytes()))
     back = ce.read_qdpx(again)
@@ -158,6 +158,8 @@ def test_cli_lists_what_is_not_kept_and_memos_round_trip(everything, tmp_path, c
             ("document", "Wawancara pertama"), ("selection", "belum dikode"),
             ("none", "Kepala humas"), ("none", "isi jurnal")} <= kept
     assert len(back.memos) == 11
+    assert set(back.users["name"]) == {"Rina", "Budi", "Tamu"}  # Tamu coded nothing
+    assert set(back.users["guid"]) == {G(1), G(2), G(3)}
     assert back.codings["note"].tolist() == ["komentar\ncatatan coding\ncatatan seleksi"]
     sel = back.memos.set_index("text").loc["belum dikode"]
     assert back.corpus.text(sel["doc_id"])[sel["start"]:sel["end"]] == "media lokal"
@@ -171,7 +173,7 @@ def test_project_write_carries_memos(everything, tmp_path):
     # every user goes back out with its GUID, also one without codings ("Tamu")
     assert set(zip(back.users["name"], back.users["guid"], strict=True)) == set(
         zip(project.users["name"], project.users["guid"], strict=True))
-    with pytest.raises(ce.InputError, match="'text' column"):
+    with pytest.raises(ce.InputError, match=r"needs the column\(s\) text"):
         (tmp_path / "bad.csv").write_text("about,name\nproject,x\n")
         from citra_eval.qdpx.memos import read_memos
 

@@ -99,6 +99,34 @@ def csv_rows(text: str, path: str | os.PathLike | None = None) -> list[tuple[int
     return out
 
 
+def read_csv_table(path: str | os.PathLike, *, columns: list[str], required: list[str],
+                   what: str):
+    """A small CSV table written by the package (``memos.csv``, ``users.csv``) as a
+    DataFrame of strings with exactly ``columns`` (missing ones empty, others dropped);
+    empty cells are None.
+
+    Raises :class:`InputError` when the file is missing, not CSV, lacks a ``required``
+    column or has a row longer than its header.
+    """
+    import pandas as pd
+
+    spath = os.fspath(path)
+    rows = csv_rows(read_text_file(spath, allow_empty=True), spath)
+    header = rows[0][1] if rows else []
+    lacking = [c for c in required if c not in header]
+    if lacking:
+        raise InputError(f"{what} needs the column(s) {', '.join(lacking)}; found "
+                         f"{', '.join(header) or 'nothing'}", path=spath, line=1)
+    records = []
+    for line, cells in rows[1:]:
+        if len(cells) > len(header):
+            raise InputError(f"this row has {len(cells)} cells, the header {len(header)}",
+                             path=spath, line=line)
+        records.append(dict(zip(header, cells, strict=False)))
+    frame = pd.DataFrame(records, columns=header).replace("", None)
+    return frame.reindex(columns=columns)
+
+
 # --------------------------------------------------------------------------- spreadsheet cells
 # OWASP CSV injection: a cell starting with = + - @ tab or CR is a formula to a spreadsheet.
 # Such text cells are written with a leading apostrophe. To tell the apostrophe we add from

@@ -7,12 +7,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from .._files import read_csv_table
 from ..codebook import Codebook
 from ..codings import empty_codings, read_codings
 from ..corpus import read_transcripts
 from ..qdpx import read_qdpx, write_qdpx
 from ..qdpx.memos import read_memos
-from ..qdpx.project import SAVED_ENTRIES
+from ..qdpx.project import SAVED_ENTRIES, USER_COLUMNS
 from ._common import Problems, add_force, check_outputs
 
 
@@ -29,6 +30,9 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
                    help="codebook YAML (omit for a project without codes)")
     e.add_argument("--codings", metavar="FILE", nargs="*", default=[], help="codings CSV file(s)")
     e.add_argument("--memos", metavar="FILE", help="memos CSV (memos.csv of qdpx import)")
+    e.add_argument("--users", metavar="FILE",
+                   help="users CSV (users.csv of qdpx import): their GUIDs, also of users "
+                        "without codings")
     e.add_argument("--name", help="project name (default: the codebook's name)")
     e.add_argument("--positions", choices=["codepoint", "utf16"], default="codepoint",
                    help="count positions in code points (the REFI-QDA standard, default) or in "
@@ -82,13 +86,16 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
 
 
     check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook,
-                          "--codings": args.codings, "--memos": args.memos},
+                          "--codings": args.codings, "--memos": args.memos,
+                          "--users": args.users},
                   files={"--out": args.out}, force=args.force)
     corpus, codebook, tables = _read_inputs(args)
     codings = pd.concat(tables, ignore_index=True) if tables else empty_codings()
     memos = read_memos(args.memos) if args.memos else None
+    users = (read_csv_table(args.users, columns=USER_COLUMNS, required=["guid", "name"],
+                            what="a users table") if args.users else None)
     write_qdpx(args.out, corpus, codebook, codings, name=args.name, positions=args.positions,
-               memos=memos)
+               memos=memos, users=users)
     print(f"ok: wrote {args.out}: {len(corpus)} documents, {len(codebook)} codes, "
           f"{len(codings)} codings")
     return 0

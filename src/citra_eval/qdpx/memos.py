@@ -15,9 +15,8 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
-from .._files import csv_rows, read_text_file
+from .._files import read_csv_table
 from .._refi import norm_guid, stable_guid, xml_text
-from ..errors import InputError
 
 __all__ = ["MEMO_COLUMNS", "empty_memos", "memo_rows", "memos_element", "read_memos"]
 
@@ -169,21 +168,8 @@ def read_memos(path: str | os.PathLike) -> pd.DataFrame:
         When the file is missing or not CSV, lacks the ``text`` column, or a row has more
         cells than the header.
     """
-    spath = os.fspath(path)
-    rows = csv_rows(read_text_file(spath, allow_empty=True), spath)
-    if not rows or "text" not in rows[0][1]:
-        found = ", ".join(rows[0][1]) if rows else "nothing"
-        raise InputError(f"a memos table needs a 'text' column; found {found}", path=spath,
-                         line=1)
-    header = rows[0][1]
-    records = []
-    for line, cells in rows[1:]:
-        if len(cells) > len(header):
-            raise InputError(f"this row has {len(cells)} cells, the header {len(header)}",
-                             path=spath, line=line)
-        records.append(dict(zip(header, cells, strict=False)))
-    frame = pd.DataFrame(records, columns=header).replace("", None)
-    frame = frame.reindex(columns=MEMO_COLUMNS)
+    frame = read_csv_table(path, columns=MEMO_COLUMNS, required=["text"],
+                           what="a memos table")
     for col in ("start", "end"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
     frame["about"] = frame["about"].fillna("none")

@@ -21,7 +21,9 @@ from .positions import ConventionChoice
 from .write import write_qdpx
 
 #: What :meth:`Project.save` writes into its folder (replaced wholesale on every save).
-SAVED_ENTRIES = ("transcripts", "codebook.yaml", "codings.csv", "memos.csv")
+SAVED_ENTRIES = ("transcripts", "codebook.yaml", "codings.csv", "memos.csv", "users.csv")
+#: Columns of :attr:`Project.users`.
+USER_COLUMNS = ["guid", "name", "user_id"]
 
 
 @dataclass
@@ -38,9 +40,12 @@ class Project:
     codings : DataFrame
         ``doc_id, segment_id, start, end, code, coder, evidence, note``: one row per coding of
         a text selection, offsets into the corpus texts; ``coder`` is the name of the user who
-        made the coding.
+        made the coding. For a project from another program also ``selection_guid,
+        coding_guid, coder_guid, created`` (where they differ from what citra_eval derives),
+        so that an export gives them back.
     users : DataFrame
-        ``guid, name, user_id`` of the project's users.
+        ``guid, name, user_id`` of the project's users (also those without codings; saved as
+        ``users.csv`` and exported again with ``--users``).
     cases : DataFrame
         ``case_guid, case, doc_id`` (one row per case and source it refers to, ``doc_id``
         missing for a case without sources), then one column per variable.
@@ -79,8 +84,7 @@ class Project:
     corpus: Corpus
     codebook: Codebook
     codings: pd.DataFrame
-    users: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["guid", "name",
-                                                                              "user_id"]))
+    users: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=USER_COLUMNS))
     cases: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["case_guid",
                                                                               "case", "doc_id"]))
     origin: str | None = None
@@ -101,11 +105,13 @@ class Project:
 
         ``transcripts/<doc_id>.txt`` (front matter + text, so the codings' offsets slice
         them; the folder is made even when the project has no texts), ``codebook.yaml``
-        (when the project has codes: a codebook needs at least one), ``codings.csv`` and
-        ``memos.csv`` (when there are memos); returns the files written (relative to
-        ``folder``). These entries replace any of the same name in ``folder`` (transcripts
-        of an earlier save do not linger); other files there are kept. ``citra-eval qdpx
-        export`` exports the folder again, without ``--codebook`` when there is none.
+        (when the project has codes: a codebook needs at least one), ``codings.csv``,
+        ``memos.csv`` (when there are memos) and ``users.csv`` (when some users made no
+        coding: the others' GUIDs are in ``codings.csv``); returns the files written
+        (relative to ``folder``). These entries replace any of the same name in ``folder``
+        (transcripts of an earlier save do not linger); other files there are kept.
+        ``citra-eval qdpx export`` exports the folder again, without ``--codebook`` when
+        there is none.
         """
 
         with atomic_dir(folder, managed=SAVED_ENTRIES) as tmp:
@@ -116,5 +122,8 @@ class Project:
             write_codings(self.codings, tmp / "codings.csv")
             if not self.memos.empty:
                 write_csv(self.memos[MEMO_COLUMNS], tmp / "memos.csv")
+            coders = set(self.codings["coder"].astype(str))
+            if not set(self.users["name"].astype(str)) <= coders:  # users without codings
+                write_csv(self.users[USER_COLUMNS], tmp / "users.csv")
             return sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
 
