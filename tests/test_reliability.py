@@ -9,15 +9,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citra_eval.reliability import (
+    WEIGHTS,
+    CategoryWarning,
+    agreement_coefficients,
+    agreement_weights,
     brennan_prediger,
     cohen_kappa,
+    conger_kappa,
     fleiss_kappa,
     gwet_ac1,
+    gwet_ac2,
+    icc,
+    kendall_w,
     krippendorff_alpha,
     krippendorff_alpha_details,
     krippendorff_alpha_sets,
     masi_distance,
     percent_agreement,
+    scott_pi,
 )
 
 N = np.nan
@@ -124,7 +133,7 @@ def test_alpha_no_variation_raises():
 
 def test_alpha_bad_arguments():
     with pytest.raises(ValueError, match="level must be one of"):
-        krippendorff_alpha(K2011, level="circular")
+        krippendorff_alpha(K2011, level="cyclic")  # circular is a level now
     with pytest.raises(ValueError, match="at least two coders"):
         krippendorff_alpha([[1], [2]])
     with pytest.raises(ValueError, match="numeric ratings"):
@@ -612,3 +621,485 @@ def test_presence_agreement_invariant_to_coder_and_code_order():
     moved = presence_agreement(x[:, :, perm], rated=rated, codes=[str(k) for k in perm],
                                n_boot=50, seed=1).set_index("code")
     pd.testing.assert_frame_equal(base, moved.loc[base.index], check_exact=False, atol=1e-12)
+
+
+# --------------------------------------------------------------------------- the toolbox
+#
+# Published values from the test suite of irrCAC's Python port (github.com/afergadis/irrCAC,
+# test/unit/irrCAC/{raw,table,weights}/test_*.py), which reproduces R irrCAC (Gwet 2014),
+# printed to 3 decimals; and from R irrCAC's README (kgwet/irrCAC, README.md), more digits.
+# p values: irrCAC's Python port reports two-sided p values (R irrCAC prints the one-sided
+# ones, checked below with alternative="greater").
+
+#: irrCAC ``cac.raw4raters`` (Gwet 2014): Krippendorff's (2011) data, with unit 12's single
+#: rating given by rater 3 (as in irrCAC; only Conger's kappa depends on which rater).
+RAW4RATERS = K2011.copy()
+RAW4RATERS[11] = [N, N, 3, N]
+#: irrCAC ``cac.raw5obser``: 5 observers x 15 units, categories 0-3.
+RAW5OBSERVERS = np.array([
+    [1, 1, 2, N, 0, 0, 1, 1, 2, 2, N, 0, 1, 3, 1], [1, 1, 3, 0, 0, 0, 0, N, 2, 1, 1, 0, 2, 3, 1],
+    [2, 0, 3, 0, 0, 0, 2, 2, 2, 1, 0, 0, 2, 2, 1], [N, 1, 3, N, N, N, N, 0, N, 1, 0, 0, 2, 2, N],
+    [2, N, N, 0, 0, 0, 1, N, 2, N, N, N, N, 3, 1]]).T
+_ = None
+#: irrCAC ``cac.raw.g1g2``: 4 raters x 14 units, categories a-e.
+RAW_G1G2 = np.array([
+    ["a", "b", "c", "c", "b", "a", "d", "a", "b", _, _, _, "b", "b"],
+    ["a", "b", "c", "c", "b", "b", "d", "a", "b", "e", _, _, "b", "a"],
+    [_, "c", "c", "c", "b", "c", "d", "b", "b", "e", "a", "c", "c", "c"],
+    ["a", "b", "c", "c", "b", "d", "d", "a", "b", "e", "a", _, "b", "b"]], dtype=object).T
+#: irrCAC ``cac.ben.gerry``: 2 raters x 12 units, one rating missing.
+RAW_BEN_GERRY = np.array([list("aabbdcccedda"),
+                          ["b", "a", "b", "b", "b", "c", "c", "c", "e", _, "d", "d"]],
+                         dtype=object).T
+#: irrCAC ``cont3x3abstractors`` and ``cont4x4diagnosis`` (contingency tables).
+CONT3X3 = [[13, 0, 0], [0, 20, 7], [0, 4, 56]]
+CONT4X4 = [[40, 4, 4, 17], [6, 25, 2, 13], [4, 1, 21, 12], [15, 5, 9, 45]]
+#: The custom weight matrices of irrCAC's Python tests.
+CUSTOM5 = [[1.00, 0.75, 0.50, 0.25, 0.00], [0.00, 1.00, 0.75, 0.50, 0.25],
+           [0.25, 0.00, 1.00, 0.75, 0.50], [0.50, 0.25, 0.00, 1.00, 0.75],
+           [0.75, 0.50, 0.25, 0.00, 1.00]]
+CUSTOM4 = [[1.00, 0.67, 0.33, 0.00], [0.00, 1.00, 0.67, 0.33], [0.00, 0.00, 1.00, 0.67],
+           [0.33, 0.00, 0.00, 1.00]]
+
+
+@pytest.mark.parametrize(("kind", "expected"), [
+    # irrCAC Python port, test/unit/irrCAC/weights/test_weights.py, categories [1, 2, 3].
+    ("linear", [[1, .5, 0], [.5, 1, .5], [0, .5, 1]]),
+    ("quadratic", [[1, .75, 0], [.75, 1, .75], [0, .75, 1]]),
+    ("ordinal", [[1, .667, 0], [.667, 1, .667], [0, .667, 1]]),
+    ("radical", [[1, .293, 0], [.293, 1, .293], [0, .293, 1]]),
+    ("ratio", [[1, .556, 0], [.556, 1, .84], [0, .84, 1]]),
+    ("circular", [[1, 0, 0], [0, 1, 0], [0, 0, 1]]),
+    ("bipolar", [[1, .667, 0], [.667, 1, .667], [0, .667, 1]]),
+])
+def test_weight_families_irrcac(kind, expected):
+    w = agreement_weights(kind, [1, 2, 3])
+    np.testing.assert_array_equal(w.to_numpy().round(3), np.array(expected, float))
+    assert list(w.index) == [1, 2, 3]
+
+
+# (function, weights) -> (pa, pe, estimate, se, ci_low, ci_high, p two-sided), irrCAC Python
+# port test/unit/irrCAC/raw/test_{fleiss,gwet,bp,conger}.py on cac.raw4raters.
+_RAW4 = {
+    ("fleiss_kappa", None): (.818, .239, .761, .153, .424, 1, .00042),
+    ("fleiss_kappa", "bipolar"): (.968, .785, .853, .145, .535, 1, 1e-04),
+    ("fleiss_kappa", "circular"): (.902, .494, .807, .149, .479, 1, .00021),
+    ("fleiss_kappa", "linear"): (.939, .667, .818, .149, .491, 1, .00018),
+    ("fleiss_kappa", "ordinal"): (.968, .788, .850, .147, .527, 1, .00012),
+    ("fleiss_kappa", "quadratic"): (.975, .818, .865, .146, .544, 1, 1e-04),
+    ("fleiss_kappa", "radical"): (.897, .511, .790, .150, .460, 1, 2.7e-04),
+    ("fleiss_kappa", "ratio"): (.954, .743, .821, .152, .486, 1, 2.2e-04),
+    ("fleiss_kappa", "custom"): (.886, .524, .761, .153, .424, 1, 4.2e-04),
+    ("gwet_ac1", None): (.818, .190, .775, .143, .461, 1, .00021),
+    ("gwet_ac1", "bipolar"): (.968, .682, .900, .106, .667, 1, None),
+    ("gwet_ac1", "circular"): (.902, .426, .830, .133, .538, 1, 6e-5),
+    ("gwet_ac1", "linear"): (.939, .571, .859, .117, .600, 1, 2e-5),
+    ("gwet_ac1", "ordinal"): (.968, .685, .899, .107, .664, 1, None),
+    ("gwet_ac1", "quadratic"): (.975, .714, .914, .104, .685, 1, None),
+    ("gwet_ac1", "radical"): (.897, .430, .820, .128, .537, 1, 5e-05),
+    ("gwet_ac1", "ratio"): (.954, .678, .857, .122, .589, 1, 2e-05),
+    ("gwet_ac1", "custom"): (.886, .476, .783, .138, .479, 1, 1.5e-04),
+    ("brennan_prediger", None): (.818, .200, .773, .145, .454, 1, .00012),
+    ("brennan_prediger", "bipolar"): (.968, .717, .888, .112, .641, 1, 0),
+    ("brennan_prediger", "circular"): (.902, .447, .824, .137, .522, 1, 4e-05),
+    ("brennan_prediger", "linear"): (.939, .600, .848, .123, .577, 1, 1e-05),
+    ("brennan_prediger", "ordinal"): (.968, .720, .886, .114, .636, 1, 0),
+    ("brennan_prediger", "quadratic"): (.975, .750, .902, .111, .657, 1, 0),
+    ("brennan_prediger", "radical"): (.897, .452, .813, .133, .520, 1, 4e-05),
+    ("brennan_prediger", "ratio"): (.954, .713, .840, .132, .549, 1, 3e-05),
+    ("brennan_prediger", "custom"): (.886, .500, .773, .145, .454, 1, 1.2e-04),
+    ("conger_kappa", None): (.818, .233, .763, None, .435, 1, .00034),
+    ("conger_kappa", "bipolar"): (.968, .796, .845, .142, .532, 1, 1e-04),
+    ("conger_kappa", "circular"): (.902, .499, .805, .147, .481, 1, .0002),
+    ("conger_kappa", "linear"): (.939, .675, .814, .145, .494, 1, .00016),
+    ("conger_kappa", "ordinal"): (.968, .796, .844, .144, .526, 1, .00011),
+    ("conger_kappa", "quadratic"): (.975, .827, .858, .144, .541, 1, 9e-05),
+    ("conger_kappa", "radical"): (.897, .515, .788, .146, .466, 1, 2.2e-04),
+    ("conger_kappa", "ratio"): (.954, .756, .812, .149, .485, 1, 2e-04),
+    ("conger_kappa", "custom"): (.886, .521, .763, .149, .435, 1, 3.4e-04),
+}
+
+
+def _row(table, name):
+    name = "gwet_ac2" if name == "gwet_ac1" and name not in set(table["coefficient"]) else name
+    return table.set_index("coefficient").loc[name]
+
+
+_3DP = 5e-4 + 1e-9  # "to 3 decimals" (the published values are rounded)
+
+
+def _check_row(row, expected, one_sided_p=None):
+    pa, pe, est, se, lo, hi, p = expected
+    assert row.pa == pytest.approx(pa, abs=_3DP)
+    assert row.pe == pytest.approx(pe, abs=_3DP)
+    assert row.estimate == pytest.approx(est, abs=_3DP)
+    if se is not None:
+        assert row.se == pytest.approx(se, abs=_3DP)
+    assert row.ci_low == pytest.approx(lo, abs=_3DP)
+    assert row.ci_high == pytest.approx(hi, abs=_3DP)
+    if p is not None:
+        # irrCAC's Python port doubles R's one-sided p value, except for Brennan-Prediger.
+        got = one_sided_p if row.name == "brennan_prediger" else row.p_value
+        assert got == pytest.approx(p, abs=5e-6)
+
+
+def _check_table(data, expected, weights=None):
+    table = agreement_coefficients(data, weights=weights).set_index("coefficient")
+    greater = agreement_coefficients(data, weights=weights,
+                                     alternative="greater").set_index("coefficient")
+    for name, values in expected.items():
+        name = "gwet_ac2" if name == "gwet_ac1" and weights is not None else name
+        _check_row(table.loc[name], values, greater.loc[name, "p_value"])
+    return table
+
+
+@pytest.mark.parametrize(("fn", "weights"), list(_RAW4), ids=[f"{f}-{w}" for f, w in _RAW4])
+def test_irrcac_raw4raters_weighted_with_inference(fn, weights):
+    w = CUSTOM5 if weights == "custom" else weights
+    table = _check_table(RAW4RATERS, {fn: _RAW4[fn, weights]}, w).reset_index()
+    # The scalar function gives the same estimate.
+    scalar = {"fleiss_kappa": fleiss_kappa, "gwet_ac1": gwet_ac1,
+              "brennan_prediger": brennan_prediger, "conger_kappa": conger_kappa}[fn]
+    assert scalar(RAW4RATERS, weights=w) == pytest.approx(_row(table, fn).estimate)
+    assert percent_agreement(RAW4RATERS, weights=w) == pytest.approx(_RAW4[fn, weights][0],
+                                                                     abs=5e-4)
+
+
+def test_irrcac_readme_raw4raters_more_digits():
+    # R irrCAC README (kgwet/irrCAC): pa.coeff.raw se 0.12561; gwet.ac1.raw pe 0.1903212,
+    # 0.77544, se 0.14295, one-sided p 0.0001043605; fleiss.kappa.raw pe 0.2387153, 0.76117,
+    # se 0.15302, p 0.0002095865; conger.kappa.raw pe 0.2334252, 0.76282, se 0.14917,
+    # p 0.0001683533; bp.coeff.raw 0.77273, se 0.14472, p 0.0001187804; pa p 2.172686e-05.
+    t = agreement_coefficients(RAW4RATERS, alternative="greater").set_index("coefficient")
+    assert round(t.loc["percent_agreement", "se"], 5) == 0.12561
+    assert t.loc["percent_agreement", "p_value"] == pytest.approx(2.172686e-05, rel=1e-5)
+    for name, pe, est, se, p in [("gwet_ac1", 0.1903212, 0.77544, 0.14295, 0.0001043605),
+                                 ("fleiss_kappa", 0.2387153, 0.76117, 0.15302, 0.0002095865),
+                                 ("conger_kappa", 0.2334252, 0.76282, 0.14917, 0.0001683533),
+                                 ("brennan_prediger", 0.2, 0.77273, 0.14472, 0.0001187804)]:
+        row = t.loc[name]
+        assert round(row.pe, 7) == pytest.approx(pe)
+        assert round(row.estimate, 5) == pytest.approx(est)
+        assert round(row.se, 5) == pytest.approx(se)
+        assert row.p_value == pytest.approx(p, rel=1e-5)
+    assert round(conger_kappa(RAW4RATERS), 5) == 0.76282
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    # irrCAC Python port, raw tests on cac.raw5obser, cac.raw.g1g2 and cac.ben.gerry:
+    # (pa, pe, estimate, se, ci_low, ci_high, p) for Fleiss, Gwet, BP, Conger. (Its
+    # cac.raw.gender values do not follow from the data it ships, pa 0.456 vs 0.422 by hand,
+    # so that case is not used.)
+    (RAW5OBSERVERS, {"fleiss_kappa": (.616, .291, .458, .120, .199, .716, .00195),
+                     "gwet_ac1": (.616, .236, .497, .122, .235, .758, .00114),
+                     "brennan_prediger": (.616, .250, .487, .121, .228, .747, .00062),
+                     "conger_kappa": (.616, .276, .469, .117, .219, .719, .00126)}),
+    (RAW_G1G2, {"fleiss_kappa": (.744, .252, .657, .150, .333, .981, .00074),
+                "gwet_ac1": (.744, .187, .685, .134, .396, .973, .00019),
+                "brennan_prediger": (.744, .200, .679, .136, .385, .974, .00012),
+                "conger_kappa": (.744, .249, .659, .146, .343, .974, .00059)}),
+    (RAW_BEN_GERRY, {"fleiss_kappa": (.727, .222, .649, .191, .228, 1, .00599),
+                     "gwet_ac1": (.727, .194, .661, .184, .257, 1, .00420),
+                     "brennan_prediger": (.727, .200, .659, .185, .251, 1, .00225),
+                     "conger_kappa": (.727, .205, .657, .179, .262, 1, .00374)}),
+], ids=["raw5obser", "g1g2", "ben_gerry"])
+def test_irrcac_raw_datasets(data, expected):
+    _check_table(data, expected)
+
+
+@pytest.mark.parametrize(("weights", "expected"), [
+    # irrCAC Python port, test/unit/irrCAC/table/test_{cohen,scott,gwet,brennan_prediger,pa}.py
+    # on cont3x3abstractors: estimates (cohen, scott, gwet, bp, pa).
+    (None, (.796, .796, .849, .835, .890)),
+    ("bipolar", (.872, .872, .925, .901, .963)),
+    ("circular", (.796, .796, .849, .835, .890)),
+    ("linear", (.843, .843, .900, .876, .945)),
+    ("ordinal", (.872, .872, .925, .901, .963)),
+    ("quadratic", (.892, .892, .940, .918, .972)),
+    ("radical", (.819, .819, .875, .855, .922)),
+    ("ratio", (.927, .927, .963, .951, .982)),
+])
+def test_irrcac_cont3x3_weighted_estimates(weights, expected):
+    r = _expand_crosstab(CONT3X3)
+    got = (cohen_kappa(r, weights=weights), scott_pi(r, weights=weights),
+           gwet_ac1(r, weights=weights), brennan_prediger(r, weights=weights),
+           percent_agreement(r, weights=weights))
+    assert got == pytest.approx(expected, abs=_3DP)
+
+
+@pytest.mark.parametrize(("weights", "cohen", "scott"), [
+    # irrCAC Python port, table tests on cont4x4diagnosis: (estimate, se, ci_low, ci_high).
+    (None, (.432, .046, .341, .522), (.430, .046, .339, .521)),
+    ("bipolar", (.387, .061, .267, .507), (.386, .061, .265, .506)),
+    ("circular", (.446, .049, .350, .542), (.444, .049, .347, .541)),
+    ("linear", (.407, .053, .302, .512), (.406, .054, .300, .511)),
+    ("ordinal", (.390, .062, .269, .512), (.389, .062, .267, .511)),
+    ("quadratic", (.383, .066, .254, .513), (.382, .066, .252, .512)),
+    ("radical", (.419, .048, .324, .515), (.418, .049, .322, .514)),
+    ("ratio", (.413, .063, .288, .538), (.412, .063, .287, .538)),
+    # Custom (asymmetric) weights: estimates only. The port transposes the weights in its
+    # table variances (``(W * p).sum(axis=0)``), which differs from R irrCAC's
+    # ``weights %*% p.l`` when the matrix is not symmetric; we follow R.
+    ("custom", (.439, None, None, None), (.441, None, None, None)),
+])
+def test_irrcac_cont4x4_cohen_and_scott_with_se(weights, cohen, scott):
+    w = CUSTOM4 if weights == "custom" else weights
+    t = agreement_coefficients(_expand_crosstab(CONT4X4), weights=w).set_index("coefficient")
+    for name, expected in [("cohen_kappa", cohen), ("scott_pi", scott)]:
+        row = t.loc[name]
+        got = (row.estimate, row.se, row.ci_low, row.ci_high)
+        for g, e in zip(got, expected, strict=True):
+            if e is not None:
+                assert g == pytest.approx(e, abs=_3DP), name
+
+
+def test_irrcac_readme_cont3x3_standard_errors():
+    # R irrCAC README: kappa2.table 0.7964094 (se 0.05891072), scott2.table 0.7962397
+    # (se 0.05905473).
+    t = agreement_coefficients(_expand_crosstab(CONT3X3)).set_index("coefficient")
+    assert round(t.loc["cohen_kappa", "estimate"], 7) == 0.7964094
+    assert round(t.loc["cohen_kappa", "se"], 8) == 0.05891072
+    assert round(t.loc["scott_pi", "estimate"], 7) == 0.7962397
+    assert round(t.loc["scott_pi", "se"], 8) == 0.05905473
+
+
+@pytest.mark.parametrize(("weights", "expected"), [
+    # SAS PROC FREQ AGREE printout in statsmodels' test_inter_rater.py (table10):
+    # kappa, ASE, 95% limits, ASE under H0, Z, one-sided p, two-sided p.
+    (None, (0.4842, 0.1380, 0.2137, 0.7547, 0.1484, 3.2626, 0.0006, 0.0011)),
+    ("linear", (0.4701, 0.1457, 0.1845, 0.7558, 0.1426, 3.2971, 0.0005, 0.0010)),
+])
+def test_cohen_asymptotic_sas(weights, expected):
+    r = _expand_crosstab([[0, 4, 1], [0, 8, 0], [0, 1, 5]])
+    two = _row(agreement_coefficients(r, weights=weights, method="asymptotic"), "cohen_kappa")
+    one = _row(agreement_coefficients(r, weights=weights, method="asymptotic",
+                                      alternative="greater"), "cohen_kappa")
+    got = (two.estimate, two.se, two.ci_low, two.ci_high, two.se_h0, two.statistic,
+           one.p_value, two.p_value)
+    assert tuple(round(v, 4) for v in got) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("weights", "z", "p"), [
+    # R irr::kappa2(anxiety[, 2:3], ...), recorded in statsmodels' test_inter_rater.py:
+    # unweighted z -0.0604067 p 0.9518317; "equal" z 1.282472 p 0.1996772; "squared"
+    # z 1.437451 p 0.1505898.
+    (None, -0.0604067, 0.9518317), ("linear", 1.282472, 0.1996772),
+    ("quadratic", 1.437451, 0.1505898),
+])
+def test_cohen_asymptotic_irr_anxiety(weights, z, p):
+    from statsmodels.stats.tests.test_inter_rater import anxiety
+
+    with pytest.warns(CategoryWarning, match="unused value"):
+        row = _row(agreement_coefficients(anxiety[:, 1:3], weights=weights,
+                                          method="asymptotic"), "cohen_kappa")
+    assert row.statistic == pytest.approx(z, abs=1e-5)
+    assert row.p_value == pytest.approx(p, abs=1e-6)
+
+
+def test_fleiss_asymptotic_irr_diagnoses():
+    # R irr::kappam.fleiss(diagnoses): Kappa 0.4302445, z = 17.65183 (recorded in statsmodels'
+    # test_inter_rater.py).
+    from statsmodels.stats.tests.test_inter_rater import diagnoses
+
+    row = _row(agreement_coefficients(diagnoses, method="asymptotic"), "fleiss_kappa")
+    assert round(row.estimate, 7) == 0.4302445
+    assert round(row.statistic, 5) == 17.65183
+    assert np.isnan(row.se) and np.isnan(row.ci_low)
+
+
+def test_cohen_missing_both_versus_gwet():
+    # Two coders with a missing rating: "both" drops the unit (R irr::kappa2); "gwet" keeps
+    # each coder's own distribution (Gwet 2014) and equals Conger's kappa, checked against
+    # irrCAC's conger.kappa.raw on cac.ben.gerry: 0.657 (pe 0.205). Without missing ratings
+    # they coincide.
+    assert round(cohen_kappa(RAW_BEN_GERRY, missing="gwet"), 3) == 0.657
+    both = RAW_BEN_GERRY[[i for i in range(12) if i != 9]]
+    assert cohen_kappa(RAW_BEN_GERRY) == pytest.approx(cohen_kappa(both))
+    assert cohen_kappa(RAW_BEN_GERRY) != pytest.approx(cohen_kappa(RAW_BEN_GERRY,
+                                                                   missing="gwet"))
+    assert cohen_kappa(both, missing="gwet") == pytest.approx(cohen_kappa(both))
+    with pytest.raises(ValueError, match="missing must be"):
+        cohen_kappa(both, missing="pairwise")
+
+
+def test_cohen_custom_weights_and_families_match_statsmodels():
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    table = np.array(CONT4X4, float)
+    r = _expand_crosstab(CONT4X4)
+    # statsmodels takes disagreement weights: 1 - agreement weights.
+    v = 1 - np.array(CUSTOM4)
+    assert cohen_kappa(r, weights=CUSTOM4) == pytest.approx(
+        cohens_kappa(table, weights=v, return_results=False))
+    for kind in WEIGHTS:
+        w = agreement_weights(kind, range(4)).to_numpy()
+        assert cohen_kappa(r, weights=kind) == pytest.approx(
+            cohens_kappa(table, weights=1 - w, return_results=False)), kind
+
+
+@pytest.mark.parametrize(("level", "expected"), [
+    # irrCAC krippen.alpha.raw on cac.raw4raters with weights (Python port, raw tests):
+    # Krippendorff's alpha with delta^2 = 1 - w: circular 0.790, bipolar 0.835; and the
+    # quadratic (0.849) and ratio (0.797) weights are the interval and ratio metrics.
+    ("circular", 0.790), ("bipolar", 0.835), ("interval", 0.849), ("ratio", 0.797),
+])
+def test_alpha_circular_bipolar_irrcac(level, expected):
+    assert round(krippendorff_alpha(RAW4RATERS, level=level), 3) == expected
+
+
+@pytest.mark.parametrize(("metric", "expected"), [
+    # A custom difference function equal to irrCAC's linear and radical weights (delta^2 =
+    # |c - k| and sqrt|c - k|, up to scale): krippen.alpha.raw 0.800 and 0.772.
+    (lambda a, b: np.abs(a - b), 0.800), (lambda a, b: np.sqrt(np.abs(a - b)), 0.772),
+])
+def test_alpha_custom_difference_function(metric, expected):
+    assert round(krippendorff_alpha(RAW4RATERS, level=metric), 3) == expected
+    d = krippendorff_alpha_details(RAW4RATERS, level=metric, n_boot=50)
+    assert d.level == "<lambda>" and np.isfinite(d.ci_low)
+
+
+def test_alpha_custom_difference_function_checked():
+    with pytest.raises(ValueError, match="symmetric"):
+        krippendorff_alpha(RAW4RATERS, level=lambda a, b: a - b)
+    with pytest.raises(ValueError, match="failed on the category values"):
+        krippendorff_alpha(RAW4RATERS, level=lambda a, b: 1 / 0)
+    # Labels work too: a distance between words.
+    words = [["low", "low"], ["mid", "high"], ["high", "high"], ["low", "mid"]]
+    rank = {"low": 0, "mid": 1, "high": 2}
+    rank_of = np.vectorize(rank.get)
+    assert krippendorff_alpha(words, level=lambda a, b: (rank_of(a) - rank_of(b)) ** 2) == \
+        pytest.approx(krippendorff_alpha([[0, 0], [1, 2], [2, 2], [0, 1]], level="interval"))
+
+
+def test_alpha_circular_uses_declared_scale_ends():
+    # Days of the week 1..7, day 7 never used: the circle has 7 points, not 6.
+    r = [[1, 6], [2, 2], [3, 4], [5, 5], [6, 1], [4, 4]]
+    full = krippendorff_alpha(r, level="circular", categories=range(1, 8))
+    assert full != pytest.approx(krippendorff_alpha(r, level="circular"))
+    assert full == pytest.approx(krippendorff_alpha(
+        r, level=lambda a, b: np.sin(np.pi * (a - b) / 7) ** 2))
+
+
+def test_icc_shrout_fleiss_1979():
+    # Shrout & Fleiss (1979), Table 2 data (6 targets x 4 judges) and Table 4:
+    # ICC(1,1) .17, ICC(2,1) .29, ICC(3,1) .71, ICC(1,4) .44, ICC(2,4) .62, ICC(3,4) .91.
+    data = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]
+    t = icc(pd.DataFrame(data, columns=list("ABCD"))).set_index("form")
+    assert t["icc"].round(2).to_dict() == {"ICC1": 0.17, "ICC2": 0.29, "ICC3": 0.71,
+                                           "ICC1k": 0.44, "ICC2k": 0.62, "ICC3k": 0.91}
+    assert (t["ci_low"] < t["icc"]).all() and (t["icc"] < t["ci_high"]).all()
+    gap = np.array(data, float)
+    gap[0, 1] = np.nan
+    assert icc(gap).attrs["n_units_excluded"] == 1
+
+
+def test_kendall_w_hand_computed_and_ties():
+    # Hand computation: 3 coders rank 4 units without ties; rank sums 4, 6, 8, 12, mean 7.5,
+    # S = 12.25 + 2.25 + 0.25 + 20.25 = 35; W = 12 S / (m^2 (n^3 - n)) = 420 / 540 = 0.7778;
+    # chi2 = m (n - 1) W = 7.0, 3 df.
+    t = kendall_w([[1, 1, 2], [2, 3, 1], [3, 2, 3], [4, 4, 4]])
+    assert t.loc[0, "w"] == pytest.approx(420 / 540)
+    assert t.loc[0, "chi2"] == pytest.approx(7.0) and t.loc[0, "dof"] == 3
+    # With ties the tie-corrected W equals Friedman's statistic / (m (n - 1)) (scipy).
+    from scipy.stats import friedmanchisquare
+
+    r = np.array([[1, 2, 2], [2, 2, 1], [3, 3, 3], [3, 5, 4], [5, 4, 4]], float)
+    stat = friedmanchisquare(*r).statistic
+    assert kendall_w(r).loc[0, "w"] == pytest.approx(stat / (3 * (5 - 1)))
+
+
+def test_weighted_needs_ordered_categories_and_checks_custom_shape():
+    with pytest.raises(ValueError, match="ordered categories"):
+        fleiss_kappa([["a", "b"], ["b", "b"]], weights="linear")
+    assert fleiss_kappa([["a", "b"], ["b", "b"], ["a", "a"]], weights="linear",
+                        categories=["a", "b"]) == pytest.approx(
+        fleiss_kappa([[1, 2], [2, 2], [1, 1]], weights="linear"))
+    with pytest.raises(ValueError, match="must be 3 x 3"):
+        gwet_ac1([[1, 2], [2, 3]], weights=np.eye(2))
+    with pytest.raises(ValueError, match="weights must be None, one of"):
+        gwet_ac2(RAW4RATERS, weights="cubic")
+    with pytest.raises(ValueError, match="gwet_ac2 needs weights"):
+        gwet_ac2(RAW4RATERS, weights=None)
+    with pytest.raises(ValueError, match="method must be"):
+        agreement_coefficients(RAW4RATERS, method="jackknife")
+    with pytest.raises(ValueError, match="alternative must be"):
+        agreement_coefficients(RAW4RATERS, alternative="less")
+
+
+def test_scott_pi_is_fleiss_for_two_complete_coders():
+    r = _expand_crosstab(CONT4X4)
+    assert scott_pi(r) == pytest.approx(fleiss_kappa(r))
+    with pytest.raises(ValueError, match="exactly two coders"):
+        scott_pi(RAW4RATERS)
+
+
+# --------------------------------------------------------------------------- issue 14 items
+
+def test_issue14_item2_text_numbers_and_blanks_are_the_same_categories():
+    # One coder's column read as text: 1 and "1" must be one category (alpha 0.782 on the
+    # numbers; the former code gave -0.108), "" is missing, and an object column of numbers
+    # with None is numeric for interval alpha (was refused as "non-numeric").
+    a = [1, 2, 3, 3, 2, 1, 4, 1, 2, 4, 3, 2]
+    b = [1, 2, 3, 3, 2, 2, 4, 1, 2, 4, 3, 3]
+    numeric = pd.DataFrame({"A": a, "B": b})
+    expected = krippendorff_alpha(numeric)
+    assert round(expected, 3) == 0.782
+    text = pd.DataFrame({"A": a, "B": [str(v) for v in b]})
+    assert krippendorff_alpha(text) == pytest.approx(expected)
+    assert fleiss_kappa(text) == pytest.approx(fleiss_kappa(numeric))
+    assert cohen_kappa(text) == pytest.approx(cohen_kappa(numeric))
+    blank = pd.DataFrame({"A": [*a, 2], "B": [*(f" {v} " for v in b), ""]})
+    assert krippendorff_alpha(blank) == pytest.approx(expected)
+    assert krippendorff_alpha_details(blank).n_excluded_units == 1
+    objects = pd.DataFrame({"A": pd.Series([*a, 2], dtype=object),
+                            "B": pd.Series([*b, None], dtype=object)})
+    assert krippendorff_alpha(objects, level="interval") == pytest.approx(
+        krippendorff_alpha(numeric, level="interval"))
+    # Labels mixed with numbers: numbers become their text, so 1 and "1" still match.
+    mixed = [["x", 1], ["1", "x"], [1.0, "1"], ["y", "y"]]
+    assert percent_agreement(mixed) == pytest.approx(0.5)
+
+
+def test_issue14_item9_unused_scale_point_is_warned_and_declared():
+    # Two coders on a 1-4 scale; nobody used 3. With the categories taken from the ratings,
+    # 2 and 4 are neighbours and linear kappa is 0.588; with the whole scale it is 0.500.
+    r = np.array([[2, 2], [4, 4], [2, 2], [2, 4], [2, 2], [2, 4], [1, 1]], float)
+    with pytest.warns(CategoryWarning, match=r"unused value\(s\) 3 .*categories="):
+        assert round(cohen_kappa(r, weights="linear"), 3) == 0.588
+    import warnings
+
+    from citra_eval import Instrument
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert round(cohen_kappa(r, weights="linear", categories=[1, 2, 3, 4]), 3) == 0.5
+        scale = Instrument(name="x", min=1, max=4, scales={})
+        assert round(cohen_kappa(r, weights="linear", categories=scale), 3) == 0.5
+        assert cohen_kappa(r) == pytest.approx(cohen_kappa(r, categories=[1, 2, 3, 4]))
+    # AC1 and Brennan-Prediger depend on the number of categories, so they warn too.
+    with pytest.warns(CategoryWarning):
+        gwet_ac1(r)
+    with pytest.warns(CategoryWarning):
+        brennan_prediger(r)
+    assert gwet_ac1(r, categories=[1, 2, 3, 4]) != pytest.approx(
+        gwet_ac1(r[:, ::-1], categories=[1, 2, 4]))
+
+
+def test_issue14_item13_unit_bootstrap_is_not_kalpha():
+    # The unit bootstrap recomputes D_e in every replicate; Hayes & Krippendorff's KALPHA
+    # holds D_e at its full-sample value. With two coders and no missing data the intervals
+    # still differ, and the docstring must not claim otherwise.
+    r = _expand_crosstab([[20, 5, 1], [4, 15, 3], [1, 2, 9]])
+    n_boot, seed = 500, 3
+    d = krippendorff_alpha_details(r, n_boot=n_boot, seed=seed)
+    draws = np.random.default_rng(seed).integers(0, len(r), (n_boot, len(r)))
+    fixed = []
+    for rows in draws:
+        boot = krippendorff_alpha_details(r[rows])
+        fixed.append(1 - boot.observed_disagreement / d.expected_disagreement)
+    assert (d.ci_low, d.ci_high) != pytest.approx(
+        (np.quantile(fixed, 0.025), np.quantile(fixed, 0.975)), abs=1e-4)
+    doc = " ".join(krippendorff_alpha_details.__doc__.split())
+    assert "the two coincide" not in doc
+    assert "holds the expected disagreement ``D_e`` at its full-sample value" in doc
+    assert "nested" in doc

@@ -17,21 +17,34 @@ Missing ratings follow the published definitions:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pingouin
+from scipy import stats
 
 __all__ = [
+    "ICC_COLUMNS",
+    "INFERENCE_COLUMNS",
     "LEVELS",
     "PRESENCE_COLUMNS",
+    "WEIGHTS",
     "AlphaDetails",
+    "CategoryWarning",
+    "agreement_coefficients",
+    "agreement_weights",
     "brennan_prediger",
     "cohen_kappa",
+    "conger_kappa",
     "fleiss_kappa",
     "gwet_ac1",
+    "gwet_ac2",
+    "icc",
+    "kendall_w",
     "krippendorff_alpha",
     "krippendorff_alpha_details",
     "krippendorff_alpha_sets",
@@ -39,9 +52,10 @@ __all__ = [
     "percent_agreement",
     "presence_agreement",
     "resample_weights",
+    "scott_pi",
 ]
 
-LEVELS = ("nominal", "ordinal", "interval", "ratio")
+LEVELS = ("nominal", "ordinal", "interval", "ratio", "circular", "bipolar")
 _SET_LEVELS = ("masi", "jaccard")
 _MAX_COINCIDENCE_VALUES = 200
 _BLOCK_CELLS = 4_000_000  # cells of delta^2 held at once when summing the expected disagreement
@@ -56,11 +70,19 @@ Ratings = pd.DataFrame | np.ndarray | Sequence[Sequence]
 
 
 def _matrix(ratings, name: str = "ratings") -> np.ndarray:
-    """Ratings as a 2-D array (float when numeric, else object), checked for shape."""
+    """Ratings as a 2-D array (float when numeric, else object), checked for shape.
+
+    Cells are normalised once, here, so that the same rating is the same category whatever
+    the column's type: None, NaN, ``pd.NA`` and empty or blank strings are missing; numbers
+    written as text (``"1"``, ``" 2.0 "``, as when one coder's column was read as text) are
+    numbers when every rating is a number, and otherwise every number is written as text
+    (``1`` and ``"1"`` both become ``"1"``); other strings are stripped of surrounding blanks.
+    """
     if isinstance(ratings, pd.DataFrame):
         numeric = all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t)
                       for t in ratings.dtypes)
-        arr = ratings.to_numpy(dtype=float if numeric else object)
+        arr = (ratings.to_numpy(dtype=float, na_value=np.nan) if numeric
+               else ratings.to_numpy(dtype=object))
     elif isinstance(ratings, np.ndarray):
         arr = ratings.astype(float) if ratings.dtype.kind in "iuf" else ratings.astype(object)
     elif isinstance(ratings, pd.Series | str | bytes) or not isinstance(ratings, Iterable):
@@ -75,9 +97,6 @@ def _matrix(ratings, name: str = "ratings") -> np.ndarray:
         arr = np.empty((len(rows), len(rows[0]) if rows else 0), dtype=object)
         for i, r in enumerate(rows):
             arr[i, :] = r
-        if all(isinstance(v, int | float | np.number) and not isinstance(v, bool)
-               for v in arr.ravel()):
-            arr = arr.astype(float)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be 2-D (units in rows, coders in columns), got "
                          f"{arr.ndim} dimension(s)")
@@ -85,7 +104,48 @@ def _matrix(ratings, name: str = "ratings") -> np.ndarray:
         raise ValueError(f"{name} needs at least two coders (columns), got {arr.shape[1]}")
     if arr.shape[0] < 1:
         raise ValueError(f"{name} has no units (rows)")
-    return arr
+    return arr if arr.dtype.kind == "f" else _normalise_cells(arr)
+
+
+def _as_number(v) -> float | None:
+    """``v`` as a float when it is a number or a number written as text, else None."""
+    if isinstance(v, bool | np.bool_):
+        return None
+    if isinstance(v, int | float | np.integer | np.floating):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            x = float(v)
+        except ValueError:
+            return None
+        return x if np.isfinite(x) else None
+    return None
+
+
+def _number_label(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _normalise_cells(arr: np.ndarray) -> np.ndarray:
+    """Object ratings: missing cells to NaN, blanks stripped, one type per category."""
+    flat = arr.ravel().tolist()
+    cells = []
+    for v in flat:
+        if isinstance(v, str):
+            v = v.strip()
+            cells.append(None if v == "" else v)
+        elif v is None or (not isinstance(v, list | tuple | set | frozenset) and pd.isna(v)):
+            cells.append(None)
+        else:
+            cells.append(v)
+    numbers = [None if v is None else _as_number(v) for v in cells]
+    if all(n is not None for n, v in zip(numbers, cells, strict=True) if v is not None):
+        return np.array([np.nan if n is None else n for n in numbers],
+                        dtype=float).reshape(arr.shape)
+    out = np.empty(len(cells), dtype=object)
+    for i, (v, n) in enumerate(zip(cells, numbers, strict=True)):
+        out[i] = np.nan if v is None else (_number_label(n) if n is not None else v)
+    return out.reshape(arr.shape)
 
 
 def _missing(arr: np.ndarray) -> np.ndarray:
@@ -451,15 +511,22 @@ class _Delta:
 
     ``pair(i, j)`` is elementwise; ``block(rows)`` gives ``len(rows) x V`` (rows against every
     category), so the expected disagreement never needs the full V x V matrix at once.
+    ``level`` is a metric name or a callable ``delta2(a, b)`` on arrays of category values.
     """
 
-    def __init__(self, level: str, cats: np.ndarray, n_c: np.ndarray) -> None:
+    def __init__(self, level, cats: np.ndarray, n_c: np.ndarray) -> None:
         self.level, self.n_c, self.n_cats = level, n_c, len(cats)
-        self.values = None if level in ("nominal", "ordinal") else cats.astype(float)
+        numeric = not callable(level) and level not in ("nominal", "ordinal")
+        self.values = cats.astype(float) if numeric else cats
         self.cum = np.cumsum(n_c)
+        if numeric and len(cats):
+            self.lo, self.hi = float(self.values[0]), float(self.values[-1])
 
     def pair(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Krippendorff (2011), section F: the four difference functions."""
+        """Krippendorff (2011), section F, and Krippendorff (2013) for circular/bipolar."""
+        if callable(self.level):
+            a, b = np.broadcast_arrays(self.values[i], self.values[j])
+            return np.asarray(self.level(a, b), dtype=float)
         if self.level == "nominal":
             return (i != j).astype(float)
         if self.level == "ordinal":
@@ -467,10 +534,16 @@ class _Delta:
             between = self.cum[hi] - self.cum[lo] + self.n_c[lo]
             return (between - (self.n_c[i] + self.n_c[j]) / 2.0) ** 2 * (lo != hi)
         a, b = self.values[i], self.values[j]
+        shape = np.broadcast(a, b).shape
         if self.level == "interval":
             return (a - b) ** 2
+        if self.level == "circular":  # U: the number of values on the circle
+            return np.sin(np.pi * (a - b) / (self.hi - self.lo + 1.0)) ** 2
+        if self.level == "bipolar":
+            den = (a + b - 2.0 * self.lo) * (2.0 * self.hi - a - b)
+            return np.divide((a - b) ** 2, den, out=np.zeros(shape), where=(a != b) & (den != 0))
         s = a + b  # ratio
-        return np.divide(a - b, s, out=np.zeros(np.broadcast(a, b).shape), where=s != 0) ** 2
+        return np.divide(a - b, s, out=np.zeros(shape), where=s != 0) ** 2
 
     def block(self, rows: np.ndarray) -> np.ndarray:
         return self.pair(rows[:, None], np.arange(self.n_cats)[None, :])
@@ -578,15 +651,16 @@ def _alpha_from_codes(codes: np.ndarray, cats: np.ndarray, level: str,
             f"({only[0] if len(only) == 1 else only}), so there is no variation to be reliable "
             "about (expected disagreement is 0)")
     details = AlphaDetails(
-        alpha=alpha, level=level, n_units=n_units, n_pairable_units=n_pair,
+        alpha=alpha, level=_level_name(level), n_units=n_units, n_pairable_units=n_pair,
         n_excluded_units=n_units - n_pair, n_values=int(n), observed_disagreement=d_o,
         expected_disagreement=d_e, categories=cats.tolist(), value_counts=n_c.tolist(),
         coincidences=coinc)
     return details, cnt
 
 
-def krippendorff_alpha_details(ratings: Ratings, *, level: str = "nominal", n_boot: int = 0,
-                               seed: int = 0, ci: float = 0.95) -> AlphaDetails:
+def krippendorff_alpha_details(ratings: Ratings, *, level: str | Callable = "nominal",
+                               n_boot: int = 0, seed: int = 0, ci: float = 0.95,
+                               categories: Sequence | None = None) -> AlphaDetails:
     """Krippendorff's alpha with its parts: exclusions, disagreements, coincidence matrix.
 
     Parameters
@@ -594,16 +668,21 @@ def krippendorff_alpha_details(ratings: Ratings, *, level: str = "nominal", n_bo
     ratings : DataFrame or 2-D array
         Units in rows, coders in columns, NaN for missing. For ``level="masi"`` or
         ``"jaccard"`` every cell is a set of codes (see :func:`krippendorff_alpha_sets`).
-    level : {"nominal", "ordinal", "interval", "ratio", "masi", "jaccard"}
-        Level of measurement (the difference function).
+    level : str or callable
+        Level of measurement (the difference function): ``"nominal"``, ``"ordinal"``,
+        ``"interval"``, ``"ratio"``, ``"circular"``, ``"bipolar"``, ``"masi"``,
+        ``"jaccard"``, or a function ``delta2(a, b)`` (see :func:`krippendorff_alpha`).
     n_boot : int
         Bootstrap replicates for a confidence interval (0: none). The pairable units are drawn
-        with replacement and alpha recomputed from the resampled coincidences (vectorised);
-        needs at most 200 distinct values.
+        with replacement and alpha recomputed from the resampled units (vectorised); needs
+        at most 200 distinct values.
     seed : int
         Seed of the bootstrap's random generator (``numpy.random.default_rng``).
     ci : float
         Confidence level of the percentile interval.
+    categories : sequence, optional
+        The permitted values (default: the values observed): other values are an error, and
+        the first and last are the ends of the scale for ``"circular"`` and ``"bipolar"``.
 
     Returns
     -------
@@ -620,9 +699,12 @@ def krippendorff_alpha_details(ratings: Ratings, *, level: str = "nominal", n_bo
 
     Notes
     -----
-    The interval resamples units, the sampling unit of a reliability study. (Hayes and
-    Krippendorff (2007) resample pairs of values instead; with two coders and no missing data
-    the two coincide.)
+    The interval resamples units, the sampling unit of a reliability study, and recomputes
+    both the observed and the expected disagreement in every replicate. It is not Hayes and
+    Krippendorff's (2007) KALPHA bootstrap, which resamples pairs of values and holds the
+    expected disagreement ``D_e`` at its full-sample value; the two intervals differ, also
+    with two coders and no missing data. Units are treated as independent: when they are
+    nested (segments within interviews) the interval is too narrow.
 
     Examples
     --------
@@ -638,7 +720,7 @@ def krippendorff_alpha_details(ratings: Ratings, *, level: str = "nominal", n_bo
     if level in _SET_LEVELS:
         codes, cats, delta = _prepare_sets(ratings, distance=level)
     else:
-        codes, cats, delta = _prepare(ratings, level)
+        codes, cats, delta = _prepare(ratings, level, categories)
     details, cnt = _alpha_from_codes(codes, cats, level, delta=delta)
     if n_boot:
         if cnt is None:
@@ -653,19 +735,39 @@ def krippendorff_alpha_details(ratings: Ratings, *, level: str = "nominal", n_bo
     return details
 
 
-def _prepare(ratings, level: str) -> tuple[np.ndarray, np.ndarray, None]:
-    _check_level(level, LEVELS)
+def _prepare(ratings, level, categories=None) -> tuple[np.ndarray, np.ndarray, _Delta | None]:
+    if not callable(level):
+        _check_level(level, LEVELS)
     arr = _matrix(ratings)
-    if level != "nominal" and arr.dtype.kind != "f":
+    if not callable(level) and level != "nominal" and arr.dtype.kind != "f":
         raise ValueError(f"level={level!r} needs numeric ratings; found non-numeric values "
                          "(use level='nominal' for labels)")
-    if level == "ratio" and np.nanmin(arr) < 0:
+    codes, cats = _encode(arr, _category_arg(categories))
+    if level == "ratio" and len(cats) and cats.min() < 0:
         raise ValueError("level='ratio' needs values >= 0 (a ratio scale has a true zero)")
-    codes, cats = _encode(arr)
-    return codes, cats, None
+    if not callable(level):
+        return codes, cats, None
+    delta = _Delta(level, cats, np.zeros(len(cats)))
+    if len(cats) <= _MAX_COINCIDENCE_VALUES:
+        try:
+            sq = delta.block(np.arange(len(cats)))
+        except Exception as exc:  # the user's function
+            raise ValueError(f"the difference function {_level_name(level)} failed on the "
+                             f"category values: {exc}") from exc
+        if (sq.shape != (len(cats), len(cats)) or not np.isfinite(sq).all() or (sq < 0).any()
+                or not np.allclose(sq, sq.T) or not np.allclose(np.diag(sq), 0)):
+            raise ValueError(f"the difference function {_level_name(level)} must return finite "
+                             "squared differences >= 0 for arrays of values, symmetric, and 0 "
+                             "for equal values")
+    return codes, cats, delta
 
 
-def krippendorff_alpha(ratings: Ratings, *, level: str = "nominal") -> float:
+def _level_name(level) -> str:
+    return level if isinstance(level, str) else getattr(level, "__name__", "custom")
+
+
+def krippendorff_alpha(ratings: Ratings, *, level: str | Callable = "nominal",
+                       categories: Sequence | None = None) -> float:
     """Krippendorff's alpha reliability coefficient.
 
     Parameters
@@ -674,9 +776,17 @@ def krippendorff_alpha(ratings: Ratings, *, level: str = "nominal") -> float:
         Units in rows, coders in columns, NaN for missing. Any number of coders; units with
         fewer than two values are not pairable and are left out (count them with
         :func:`krippendorff_alpha_details`).
-    level : {"nominal", "ordinal", "interval", "ratio", "masi", "jaccard"}
-        Level of measurement. ``"masi"``/``"jaccard"`` take set-valued cells
-        (:func:`krippendorff_alpha_sets`).
+    level : str or callable
+        Level of measurement: ``"nominal"``, ``"ordinal"``, ``"interval"``, ``"ratio"``,
+        ``"circular"`` (e.g. hours, days of the week), ``"bipolar"`` (a scale with two
+        opposite poles), ``"masi"``/``"jaccard"`` (set-valued cells, see
+        :func:`krippendorff_alpha_sets`), or your own difference function: a callable
+        ``delta2(a, b)`` taking two equal-shaped numpy arrays of category values and returning
+        the squared differences (``>= 0``, symmetric, 0 for equal values).
+    categories : sequence, optional
+        The permitted values (default: the values observed). For ``"circular"`` and
+        ``"bipolar"`` the first and last are the ends of the scale, so declare the whole
+        scale (e.g. 1..7 for days of the week even if day 7 was never coded).
 
     Returns
     -------
@@ -696,13 +806,18 @@ def krippendorff_alpha(ratings: Ratings, *, level: str = "nominal") -> float:
     ``D_o = (1/n) sum_ck o_ck delta2_ck`` and
     ``D_e = 1/(n(n-1)) sum_ck n_c n_k delta2_ck`` with the level's difference function:
     nominal ``[c != k]``; ordinal ``(sum_{g=c..k} n_g - (n_c + n_k)/2)^2``; interval
-    ``(c - k)^2``; ratio ``((c - k)/(c + k))^2``. The computation is vectorised over units
+    ``(c - k)^2``; ratio ``((c - k)/(c + k))^2``; circular ``sin^2(pi (c - k) / U)`` with
+    ``U = max - min + 1`` the number of values on the circle; bipolar
+    ``(c - k)^2 / ((c + k - 2 min)(2 max - c - k))`` (Krippendorff 2013; the same metrics
+    as irrCAC's circular and bipolar weights). The computation is vectorised over units
     (numpy), one pass per pair of coders.
 
     References
     ----------
     Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability. Annenberg School for
     Communication, University of Pennsylvania. https://repository.upenn.edu/asc_papers/43
+    Krippendorff, K. (2013). Content Analysis: An Introduction to Its Methodology (3rd ed.),
+    ch. 12 (circular and bipolar metrics). Sage.
 
     Examples
     --------
@@ -719,7 +834,7 @@ def krippendorff_alpha(ratings: Ratings, *, level: str = "nominal") -> float:
     >>> round(krippendorff_alpha(data, level="interval"), 3)
     0.849
     """
-    return krippendorff_alpha_details(ratings, level=level).alpha
+    return krippendorff_alpha_details(ratings, level=level, categories=categories).alpha
 
 
 # --------------------------------------------------------------------------- sets (MASI)
@@ -853,18 +968,171 @@ def krippendorff_alpha_sets(ratings: Ratings, *, distance: str = "masi") -> floa
     return krippendorff_alpha_details(ratings, level=distance).alpha
 
 
+# --------------------------------------------------------------------------- weights
+
+#: irrCAC's weight families (Gwet 2014, ch. 3), computed on the category scores ``1..q``.
+WEIGHTS = ("linear", "quadratic", "ordinal", "radical", "ratio", "circular", "bipolar")
+
+
+class CategoryWarning(UserWarning):
+    """The categories were taken from the ratings and leave a gap in a numeric scale."""
+
+
+def _weight_family(kind: str, q: int) -> np.ndarray:
+    """Agreement weights ``w_kl`` (1 on the diagonal) of a family, on scores ``x = 1..q``."""
+    if q == 1:
+        return np.ones((1, 1))
+    x = np.arange(1.0, q + 1.0)
+    d = np.subtract.outer(x, x)
+    s = np.add.outer(x, x)
+    lo, hi = x[0], x[-1]
+    if kind == "linear":
+        return 1.0 - np.abs(d) / (hi - lo)
+    if kind == "quadratic":
+        return 1.0 - d ** 2 / (hi - lo) ** 2
+    if kind == "radical":
+        return 1.0 - np.sqrt(np.abs(d)) / np.sqrt(hi - lo)
+    if kind == "ratio":
+        return 1.0 - (d / s) ** 2 / ((hi - lo) / (hi + lo)) ** 2
+    if kind == "circular":
+        raw = np.sin(np.pi * d / (hi - lo + 1.0)) ** 2
+    elif kind == "bipolar":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            raw = np.where(d != 0, d ** 2 / ((s - 2 * lo) * (2 * hi - s)), 0.0)
+    else:  # ordinal: pairs of categories spanned
+        span = np.abs(d) + 1.0
+        raw = span * (span - 1.0) / 2.0
+    return 1.0 - raw / raw.max()
+
+
+def _weights(weights, cats: np.ndarray, name: str = "weights") -> np.ndarray | None:
+    """The agreement-weight matrix (None for unweighted) for the ordered categories."""
+    if weights is None or (isinstance(weights, str) and weights in ("identity", "unweighted")):
+        return None
+    q = len(cats)
+    if isinstance(weights, str):
+        if weights not in WEIGHTS:
+            raise ValueError(f"{name} must be None, one of {', '.join(WEIGHTS)} or a "
+                             f"{q} x {q} matrix of agreement weights, got {weights!r}")
+        return _weight_family(weights, q)
+    w = np.asarray(weights.to_numpy() if isinstance(weights, pd.DataFrame) else weights,
+                   dtype=float)
+    if w.shape != (q, q):
+        raise ValueError(f"a custom {name} matrix must be {q} x {q} (one row and column per "
+                         f"category, in order: {', '.join(map(str, cats.tolist()))}), got "
+                         f"shape {w.shape}; pass categories= to fix the categories")
+    if not np.isfinite(w).all():
+        raise ValueError(f"{name} must be finite numbers")
+    return w
+
+
+def _category_arg(categories):
+    """``categories=`` may be a sequence or an object with ``options`` (an Instrument)."""
+    if categories is None or isinstance(categories, str):
+        return categories
+    options = getattr(categories, "options", None)
+    return list(options) if options is not None and not callable(options) else categories
+
+
+def _warn_gaps(cats: np.ndarray, name: str, why: str) -> None:
+    if cats.dtype.kind != "f" or len(cats) < 2 or not all(float(c).is_integer() for c in cats):
+        return
+    values = [int(c) for c in cats]
+    step = int(np.gcd.reduce(np.diff(values)))
+    unused = sorted(set(range(values[0], values[-1] + 1, step)) - set(values))
+    if 0 < len(unused) < len(values):  # a few points of a scale missing, not sparse codes
+        shown = ", ".join(map(str, unused[:10])) + (", ..." if len(unused) > 10 else "")
+        warnings.warn(CategoryWarning(
+            f"{name}: the categories were taken from the ratings "
+            f"({', '.join(_number_label(c) for c in cats)}), so the unused value(s) "
+            f"{shown} are not categories and {why}; pass categories= "
+            "with the whole scale (e.g. categories=instrument.options)"), stacklevel=4)
+
+
+def agreement_weights(weights: str, categories: Sequence) -> pd.DataFrame:
+    """The agreement weights of a family for ordered categories (irrCAC's definitions).
+
+    Parameters
+    ----------
+    weights : {"linear", "quadratic", "ordinal", "radical", "ratio", "circular", "bipolar"}
+        The family.
+    categories : sequence
+        The ordered categories; the weights use their positions ``x = 1..q`` as scores.
+
+    Returns
+    -------
+    DataFrame
+        ``q x q``, index and columns the categories: ``w_kl`` in [0, 1], 1 on the diagonal.
+
+    Notes
+    -----
+    With ``x_min = 1``, ``x_max = q``: linear ``1 - |k - l| / (q - 1)``; quadratic
+    ``1 - (k - l)^2 / (q - 1)^2``; radical ``1 - sqrt|k - l| / sqrt(q - 1)``; ratio
+    ``1 - ((k - l)/(k + l))^2 / ((q - 1)/(q + 1))^2``; circular ``1 - sin^2(pi (k - l)/q)``
+    scaled by its maximum; bipolar ``(k - l)^2 / ((k + l - 2)(2q - k - l))`` scaled by its
+    maximum, subtracted from 1; ordinal ``1 - C(|k - l| + 1, 2) / C(q, 2)`` (Gwet 2014,
+    section 3.5). For scores that are not ``1..q`` (a ratio scale starting at 0, unequal
+    steps) pass a custom matrix to the coefficients instead.
+
+    References
+    ----------
+    Gwet, K. L. (2014). Handbook of Inter-Rater Reliability (4th ed.), ch. 3. Advanced
+    Analytics. irrCAC, ``weights.gen.r``.
+
+    Examples
+    --------
+    >>> agreement_weights("quadratic", [1, 2, 3])
+          1     2     3
+    1  1.00  0.75  0.00
+    2  0.75  1.00  0.75
+    3  0.00  0.75  1.00
+    """
+    cats = np.asarray(list(_category_arg(categories)), dtype=object)
+    if isinstance(weights, str) and weights not in WEIGHTS:
+        raise ValueError(f"weights must be one of {', '.join(WEIGHTS)}, got {weights!r}")
+    labels = [_label(c) for c in cats.tolist()]
+    return pd.DataFrame(_weights(weights, cats), index=labels, columns=labels)
+
+
 # --------------------------------------------------------------------------- Gwet family
 
 
-def _scalar_parts(ratings, categories, name: str) -> _GwetParts:
-    """Validated ratings -> counts -> the Gwet-family parts of one variable."""
+class _Prepared(NamedTuple):
+    codes: np.ndarray          # units x coders, -1 = missing (units with no rating dropped)
+    cats: np.ndarray
+    weights: np.ndarray | None
+    counts: np.ndarray         # units x categories
+
+
+def _prepare_nominal(ratings, categories, weights, name: str, *,
+                     depends_on_q: bool = False) -> _Prepared:
+    """Ratings -> integer codes, categories, weights and counts; warns about scale gaps."""
     arr = _matrix(ratings)
-    codes, cats = _encode(arr, categories)
-    parts = _gwet_parts(_counts(codes, len(cats)))
+    cats_arg = _category_arg(categories)
+    codes, cats = _encode(arr, cats_arg)
+    if weights is not None and not (isinstance(weights, str) and weights in ("identity",
+                                                                                "unweighted")):
+        if arr.dtype.kind != "f" and cats_arg is None:
+            raise ValueError(f"weighted {name} needs ordered categories: numeric ratings or "
+                             "categories= in order")
+    w = _weights(weights, cats)
+    if cats_arg is None and (w is not None or depends_on_q):
+        _warn_gaps(cats, name, "weights and chance agreement treat the values around them "
+                   "as neighbours" if w is not None else "the number of categories q is "
+                   "too small")
+    codes = codes[(codes >= 0).any(axis=1)]
+    return _Prepared(codes, cats, w, _counts(codes, len(cats)))
+
+
+def _scalar_parts(ratings, categories, weights, name: str, *,
+                  depends_on_q: bool = False) -> tuple[_GwetParts, _Prepared]:
+    """Validated ratings -> counts -> the Gwet-family parts of one variable."""
+    prep = _prepare_nominal(ratings, categories, weights, name, depends_on_q=depends_on_q)
+    parts = _gwet_parts(prep.counts, prep.weights)
     if parts.n_two == 0:
-        raise ValueError(f"{name} is undefined: none of the {len(codes)} unit(s) was rated by "
-                         "two or more coders")
-    return parts
+        raise ValueError(f"{name} is undefined: none of the {len(prep.codes)} unit(s) was "
+                         "rated by two or more coders")
+    return parts, prep
 
 
 def _scalar(value, pa, name: str) -> float:
@@ -880,7 +1148,8 @@ def _need_two_categories(parts: _GwetParts, name: str) -> None:
                          "declare the permitted values")
 
 
-def percent_agreement(ratings: Ratings, *, categories: Sequence | None = None) -> float:
+def percent_agreement(ratings: Ratings, *, categories: Sequence | None = None,
+                      weights: str | np.ndarray | None = None) -> float:
     """Observed (percent) agreement among coders, as a proportion.
 
     Parameters
@@ -888,7 +1157,11 @@ def percent_agreement(ratings: Ratings, *, categories: Sequence | None = None) -
     ratings : DataFrame or 2-D array
         Units in rows, coders in columns, NaN for missing.
     categories : sequence, optional
-        The permitted values (default: the values observed); other values are an error.
+        The permitted values, in order (default: the values observed); other values are an
+        error.
+    weights : None, str or 2-D array
+        Agreement weights (see :func:`fleiss_kappa`); weighted agreement gives partial credit
+        to near misses.
 
     Returns
     -------
@@ -898,8 +1171,11 @@ def percent_agreement(ratings: Ratings, *, categories: Sequence | None = None) -
 
     Notes
     -----
-    ``p_a = (1/n') sum_i sum_k r_ik (r_ik - 1) / (r_i (r_i - 1))`` over the ``n'`` units
-    with ``r_i >= 2`` ratings (Gwet 2014, eq. 2.3.x; irrCAC ``pa.coeff.raw``).
+    ``p_a = (1/n') sum_i sum_k r_ik (r*_ik - 1) / (r_i (r_i - 1))`` over the ``n'`` units
+    with ``r_i >= 2`` ratings, where ``r*_ik = sum_l w_kl r_il`` (``= r_ik`` unweighted;
+    Gwet 2014, eq. 2.9; irrCAC ``pa.coeff.raw``). Percent agreement is not corrected for
+    chance: with a category that dominates (a code absent from most segments) it is high
+    whatever the coders do.
 
     References
     ----------
@@ -910,10 +1186,11 @@ def percent_agreement(ratings: Ratings, *, categories: Sequence | None = None) -
     >>> percent_agreement([["a", "a"], ["a", "b"], ["b", "b"], ["b", "b"]])
     0.75
     """
-    return float(_scalar_parts(ratings, categories, "agreement").pa)
+    return float(_scalar_parts(ratings, categories, weights, "percent agreement")[0].pa)
 
 
-def fleiss_kappa(ratings: Ratings, *, categories: Sequence | None = None) -> float:
+def fleiss_kappa(ratings: Ratings, *, categories: Sequence | None = None,
+                 weights: str | np.ndarray | None = None) -> float:
     """Fleiss' kappa for any number of coders (Fleiss 1971; missing ratings as Gwet 2014).
 
     Parameters
@@ -921,18 +1198,24 @@ def fleiss_kappa(ratings: Ratings, *, categories: Sequence | None = None) -> flo
     ratings : DataFrame or 2-D array
         Units in rows, coders in columns, NaN for missing.
     categories : sequence, optional
-        The permitted values (default: the values observed).
+        The permitted values, in order (default: the values observed).
+    weights : None, str or 2-D array
+        Agreement weights between categories: None (unweighted, ``w_kl = [k = l]``), a
+        family (``"linear"``, ``"quadratic"``, ``"ordinal"``, ``"radical"``, ``"ratio"``,
+        ``"circular"``, ``"bipolar"``; see :func:`agreement_weights`) or a ``q x q`` matrix
+        (rows and columns in the order of the categories). Needs ordered categories.
 
     Returns
     -------
     float
-        ``(p_a - p_e) / (1 - p_e)`` with ``p_e = sum_k pi_k^2``.
+        ``(p_a - p_e) / (1 - p_e)`` with ``p_e = sum_kl w_kl pi_k pi_l`` (unweighted:
+        ``sum_k pi_k^2``).
 
     Notes
     -----
     ``pi_k`` is the mean over units (rated at least once) of the share of the unit's ratings
     in category ``k``; with complete data this is Fleiss' (1971) ``p_j``. ``p_a`` as in
-    :func:`percent_agreement`.
+    :func:`percent_agreement`. For two coders and complete data this is Scott's pi.
 
     References
     ----------
@@ -943,47 +1226,95 @@ def fleiss_kappa(ratings: Ratings, *, categories: Sequence | None = None) -> flo
     --------
     >>> round(fleiss_kappa([[1, 1, 1], [1, 2, 2], [2, 2, 2], [1, 1, 2]]), 3)
     0.333
+    >>> round(fleiss_kappa([[1, 1, 2], [2, 3, 3], [3, 3, 3], [1, 2, 2]], weights="linear"), 3)
+    0.419
     """
-    p = _scalar_parts(ratings, categories, "Fleiss' kappa")
-    return _scalar(_kappa(p.pa, _chance_fleiss(p, None)), p.pa, "Fleiss' kappa")
+    p, prep = _scalar_parts(ratings, categories, weights, "Fleiss' kappa")
+    return _scalar(_kappa(p.pa, _chance_fleiss(p, prep.weights)), p.pa, "Fleiss' kappa")
 
 
-def gwet_ac1(ratings: Ratings, *, categories: Sequence | None = None) -> float:
-    """Gwet's first-order agreement coefficient AC1 (nominal, any number of coders).
+def gwet_ac1(ratings: Ratings, *, categories: Sequence | None = None,
+             weights: str | np.ndarray | None = None) -> float:
+    """Gwet's agreement coefficient AC1 (nominal), or AC2 with ``weights`` (any coders).
 
     Parameters
     ----------
     ratings : DataFrame or 2-D array
         Units in rows, coders in columns, NaN for missing.
     categories : sequence, optional
-        The permitted values; ``q`` is their number (default: the values observed).
+        The permitted values, in order; ``q`` is their number (default: the values
+        observed). Declare them: a category nobody used changes ``q`` and so AC1.
+    weights : None, str or 2-D array
+        Agreement weights (as in :func:`fleiss_kappa`); with weights this is AC2
+        (:func:`gwet_ac2`).
 
     Returns
     -------
     float
-        ``(p_a - p_e) / (1 - p_e)`` with ``p_e = sum_k pi_k (1 - pi_k) / (q - 1)``.
+        ``(p_a - p_e) / (1 - p_e)`` with ``p_e = T_w / (q (q - 1)) sum_k pi_k (1 - pi_k)``,
+        ``T_w`` the sum of the weights (``q`` unweighted).
 
     Notes
     -----
-    AC1 is robust to the "kappa paradox" (high agreement, low kappa when one category
-    dominates), the usual situation for a code that is absent from most segments.
+    AC1's chance agreement is small when one category dominates, so AC1 stays close to
+    percent agreement where kappa collapses (the "kappa paradox"). That is not a virtue for a
+    code absent from most segments: agreement on "absent" then fills both ``p_a`` and the
+    coefficient, and AC1 can be high although the coders seldom agree on where the code
+    applies. Read it beside alpha/kappa and the number of segments anyone coded.
 
     References
     ----------
     Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the presence of
     high agreement. British Journal of Mathematical and Statistical Psychology, 61, 29-48.
+    Gwet, K. L. (2014). Handbook of Inter-Rater Reliability (4th ed.), ch. 3 (AC2).
 
     Examples
     --------
     >>> round(gwet_ac1([[1, 1], [1, 1], [1, 1], [1, 2]]), 3)
     0.68
     """
-    p = _scalar_parts(ratings, categories, "Gwet's AC1")
+    p, prep = _scalar_parts(ratings, categories, weights, "Gwet's AC1", depends_on_q=True)
     _need_two_categories(p, "Gwet's AC1")
-    return _scalar(_kappa(p.pa, _chance_gwet(p)), p.pa, "Gwet's AC1")
+    return _scalar(_kappa(p.pa, _chance_gwet(p)), p.pa,
+                   "Gwet's AC1" if prep.weights is None else "Gwet's AC2")
 
 
-def brennan_prediger(ratings: Ratings, *, categories: Sequence | None = None) -> float:
+def gwet_ac2(ratings: Ratings, *, weights: str | np.ndarray = "quadratic",
+             categories: Sequence | None = None) -> float:
+    """Gwet's AC2: AC1 with agreement weights for ordered categories.
+
+    Parameters
+    ----------
+    ratings : DataFrame or 2-D array
+        Units in rows, coders in columns, NaN for missing.
+    weights : str or 2-D array
+        A weight family (default ``"quadratic"``) or a ``q x q`` matrix
+        (:func:`agreement_weights`).
+    categories : sequence, optional
+        The ordered permitted values (default: the values observed; declare the whole scale).
+
+    Returns
+    -------
+    float
+        ``gwet_ac1(ratings, weights=weights)``.
+
+    References
+    ----------
+    Gwet, K. L. (2014). Handbook of Inter-Rater Reliability (4th ed.), ch. 3.
+
+    Examples
+    --------
+    >>> round(gwet_ac2([[1, 1], [2, 3], [3, 3], [4, 4], [5, 4]], categories=range(1, 6)), 3)
+    0.913
+    """
+    if weights is None:
+        raise ValueError("gwet_ac2 needs weights (a family such as 'quadratic' or a matrix); "
+                         "for unweighted agreement use gwet_ac1")
+    return gwet_ac1(ratings, categories=categories, weights=weights)
+
+
+def brennan_prediger(ratings: Ratings, *, categories: Sequence | None = None,
+                     weights: str | np.ndarray | None = None) -> float:
     """Brennan-Prediger coefficient (free-marginal kappa; MAXQDA's "kappa").
 
     Parameters
@@ -992,11 +1323,13 @@ def brennan_prediger(ratings: Ratings, *, categories: Sequence | None = None) ->
         Units in rows, coders in columns, NaN for missing.
     categories : sequence, optional
         The permitted values; ``q`` is their number (default: the values observed).
+    weights : None, str or 2-D array
+        Agreement weights (as in :func:`fleiss_kappa`).
 
     Returns
     -------
     float
-        ``(p_a - 1/q) / (1 - 1/q)``.
+        ``(p_a - p_e) / (1 - p_e)`` with ``p_e = T_w / q^2`` (``1/q`` unweighted).
 
     References
     ----------
@@ -1008,72 +1341,588 @@ def brennan_prediger(ratings: Ratings, *, categories: Sequence | None = None) ->
     >>> brennan_prediger([["a", "a"], ["a", "b"], ["b", "b"], ["b", "b"]])
     0.5
     """
-    p = _scalar_parts(ratings, categories, "Brennan-Prediger")
+    p, _ = _scalar_parts(ratings, categories, weights, "Brennan-Prediger", depends_on_q=True)
     _need_two_categories(p, "Brennan-Prediger")
     return _scalar(_kappa(p.pa, _chance_bp(p)), p.pa, "Brennan-Prediger")
 
 
-# --------------------------------------------------------------------------- Cohen
+def _two_coder_counts(prep: _Prepared, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Both coders' codes on the units both rated, and the contingency table."""
+    if prep.codes.shape[1] != 2:
+        raise ValueError(f"{name} needs exactly two coders (columns), got "
+                         f"{prep.codes.shape[1]}; use fleiss_kappa, conger_kappa or "
+                         "krippendorff_alpha for more")
+    both = (prep.codes >= 0).all(axis=1)
+    if not both.any():
+        raise ValueError(f"{name} is undefined: no unit was rated by both coders")
+    q = len(prep.cats)
+    pairs = prep.codes[both]
+    table = np.bincount(pairs[:, 0] * q + pairs[:, 1], minlength=q * q).reshape(q, q)
+    return pairs, table.astype(float)
 
 
-def cohen_kappa(ratings: Ratings, *, weights: str | None = None,
-                categories: Sequence | None = None) -> float:
-    """Cohen's kappa for two coders, unweighted or weighted (Cohen 1960, 1968).
+def scott_pi(ratings: Ratings, *, categories: Sequence | None = None,
+             weights: str | np.ndarray | None = None) -> float:
+    """Scott's pi for two coders (on the units both rated), unweighted or weighted.
 
     Parameters
     ----------
     ratings : DataFrame or 2-D array
         Units in rows, exactly two coders in columns; units not rated by both are left out.
-    weights : {None, "linear", "quadratic"}
-        Disagreement weights between categories ``i`` and ``j`` (their positions in the
-        ordered categories): none (``[i != j]``), ``|i - j|`` or ``(i - j)^2``.
     categories : sequence, optional
-        The ordered permitted values (default: the sorted values observed). Matters for the
-        weights when a category in between was never used.
+        The ordered permitted values (default: the values observed).
+    weights : None, str or 2-D array
+        Agreement weights (as in :func:`fleiss_kappa`).
 
     Returns
     -------
     float
-        ``kappa_w = 1 - sum v_ij p_ij / sum v_ij e_ij`` with ``p_ij`` the observed and
-        ``e_ij`` the chance (product of marginals) joint proportions; for ``weights=None``
-        this is ``(p_o - p_e) / (1 - p_e)``.
+        ``(p_a - p_e) / (1 - p_e)`` with ``p_e = sum_kl w_kl pi_k pi_l`` and
+        ``pi_k = (p_k+ + p_+k) / 2``: Fleiss' kappa of the two coders on their common units.
+
+    References
+    ----------
+    Scott, W. A. (1955). Reliability of content analysis: The case of nominal scale coding.
+    Public Opinion Quarterly, 19(3), 321-325.
+
+    Examples
+    --------
+    >>> round(scott_pi([[1, 1], [1, 2], [2, 2], [2, 2], [1, 1]]), 3)
+    0.6
+    """
+    prep = _prepare_nominal(ratings, categories, weights, "Scott's pi")
+    pairs, _ = _two_coder_counts(prep, "Scott's pi")
+    p = _gwet_parts(_counts(pairs, len(prep.cats)), prep.weights)
+    return _scalar(_kappa(p.pa, _chance_fleiss(p, prep.weights)), p.pa, "Scott's pi")
+
+
+class _CongerParts(NamedTuple):
+    pe: float
+    p_gk: np.ndarray      # coders x categories: each coder's distribution over their units
+    n_g: np.ndarray       # units each coder rated
+
+
+def _conger_parts(codes: np.ndarray, q: int, weights: np.ndarray | None) -> _CongerParts:
+    """Conger (1980) chance agreement, each coder with their own distribution (Gwet 2014):
+    ``p_e = sum_kl w_kl (pbar_k pbar_l - s2_kl / r)`` with ``p_gk`` coder ``g``'s share of
+    category ``k`` over the units they rated and ``s2_kl`` the covariance over coders."""
+    r = codes.shape[1]
+    classif = np.stack([np.bincount(codes[codes[:, g] >= 0, g], minlength=q)
+                        for g in range(r)]).astype(float)
+    n_g = classif.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_gk = classif / n_g[:, None]
+    pbar = p_gk.mean(axis=0)
+    s2 = (p_gk.T @ p_gk - r * np.outer(pbar, pbar)) / (r - 1)
+    w = np.eye(q) if weights is None else weights
+    return _CongerParts(float((w * (np.outer(pbar, pbar) - s2 / r)).sum()), p_gk, n_g)
+
+
+def conger_kappa(ratings: Ratings, *, categories: Sequence | None = None,
+                 weights: str | np.ndarray | None = None) -> float:
+    """Conger's kappa: Cohen's kappa generalised to several coders (Conger 1980).
+
+    Parameters
+    ----------
+    ratings : DataFrame or 2-D array
+        Units in rows, coders in columns, NaN for missing.
+    categories : sequence, optional
+        The ordered permitted values (default: the values observed).
+    weights : None, str or 2-D array
+        Agreement weights (as in :func:`fleiss_kappa`).
+
+    Returns
+    -------
+    float
+        ``(p_a - p_e) / (1 - p_e)``, ``p_a`` as in :func:`percent_agreement` and ``p_e`` from
+        each coder's own distribution over the units they rated (Notes).
+
+    Notes
+    -----
+    ``p_e = sum_kl w_kl (pbar_k pbar_l - s2_kl / r)``, where ``p_gk`` is the share of coder
+    ``g``'s ratings in category ``k``, ``pbar_k`` its mean over the ``r`` coders and ``s2_kl``
+    the covariance of ``p_gk`` and ``p_gl`` over coders (Gwet 2014, eq. 2.23; irrCAC
+    ``conger.kappa.raw``). With two coders this is Cohen's kappa; with missing ratings it is
+    Gwet's handbook version of it (``cohen_kappa(..., missing="gwet")``).
+
+    References
+    ----------
+    Conger, A. J. (1980). Integration and generalization of kappas for multiple raters.
+    Psychological Bulletin, 88(2), 322-328.
+
+    Examples
+    --------
+    >>> round(conger_kappa([[1, 1, 1], [1, 2, 2], [2, 2, 2], [1, 1, 2]]), 3)
+    0.385
+    """
+    p, prep = _scalar_parts(ratings, categories, weights, "Conger's kappa")
+    pe = _conger_parts(prep.codes, len(prep.cats), prep.weights).pe
+    return _scalar(_kappa(p.pa, pe), p.pa, "Conger's kappa")
+
+
+# --------------------------------------------------------------------------- Cohen
+
+_MISSING = ("both", "gwet")
+
+
+def cohen_kappa(ratings: Ratings, *, weights: str | np.ndarray | None = None,
+                categories: Sequence | None = None, missing: str = "both") -> float:
+    """Cohen's kappa for two coders, unweighted or weighted (Cohen 1960, 1968).
+
+    Parameters
+    ----------
+    ratings : DataFrame or 2-D array
+        Units in rows, exactly two coders in columns, NaN for missing.
+    weights : None, str or 2-D array
+        Agreement weights between categories (see :func:`agreement_weights`): None,
+        ``"linear"`` (``1 - |i - j|/(q - 1)``, Cicchetti-Allison), ``"quadratic"``
+        (``1 - (i - j)^2/(q - 1)^2``, Fleiss-Cohen), another irrCAC family, or a ``q x q``
+        matrix of agreement weights (1 = full credit). ``i, j`` are the positions of the
+        categories in order.
+    categories : sequence, optional
+        The ordered permitted values (default: the sorted values observed). Matters for the
+        weights when a category in between was never used: declare the whole scale.
+    missing : {"both", "gwet"}
+        Units with one rating missing: ``"both"`` (default) uses only the units both coders
+        rated, like R ``irr::kappa2`` and statsmodels; ``"gwet"`` uses each coder's own
+        distribution over all the units they rated for chance agreement (Gwet 2014; this is
+        :func:`conger_kappa` for two coders). Equal without missing ratings.
+
+    Returns
+    -------
+    float
+        ``kappa_w = (p_a - p_e) / (1 - p_e)`` with ``p_a = sum w_ij p_ij`` and
+        ``p_e = sum w_ij p_i+ p_+j`` (observed and chance joint proportions); for
+        ``weights=None`` this is ``(p_o - p_e) / (1 - p_e)``.
 
     References
     ----------
     Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and
     Psychological Measurement, 20, 37-46. Cohen, J. (1968). Weighted kappa. Psychological
-    Bulletin, 70(4), 213-220.
+    Bulletin, 70(4), 213-220. Gwet, K. L. (2014). Handbook of Inter-Rater Reliability.
 
     Examples
     --------
     >>> round(cohen_kappa([[1, 1], [2, 2], [3, 3], [1, 2], [2, 3]], weights="linear"), 3)
     0.545
     """
-    if weights not in (None, "linear", "quadratic"):
-        raise ValueError(f"weights must be None, 'linear' or 'quadratic', got {weights!r}")
+    if missing not in _MISSING:
+        raise ValueError(f"missing must be 'both' or 'gwet', got {missing!r}")
     arr = _matrix(ratings)
     if arr.shape[1] != 2:
         raise ValueError(f"Cohen's kappa needs exactly two coders (columns), got "
-                         f"{arr.shape[1]}; use fleiss_kappa or krippendorff_alpha for more")
-    codes, cats = _encode(arr, categories)
-    both = (codes >= 0).all(axis=1)
-    if not both.any():
-        raise ValueError("Cohen's kappa is undefined: no unit was rated by both coders")
-    if weights is not None and arr.dtype.kind != "f" and categories is None:
-        raise ValueError("weighted kappa needs ordered categories: numeric ratings or "
-                         "categories= in order")
-    q = len(cats)
-    table = np.bincount(codes[both, 0] * q + codes[both, 1], minlength=q * q).reshape(q, q)
-    pos = np.arange(q)
-    v = {None: (pos[:, None] != pos[None, :]).astype(float),
-         "linear": np.abs(np.subtract.outer(pos, pos)).astype(float),
-         "quadratic": np.subtract.outer(pos, pos).astype(float) ** 2}[weights]
-    kappa = _cohen_values(table, v)
+                         f"{arr.shape[1]}; use fleiss_kappa, conger_kappa or "
+                         "krippendorff_alpha for more")
+    prep = _prepare_nominal(arr, categories, weights, "Cohen's kappa")
+    if missing == "gwet":
+        _two_coder_counts(prep, "Cohen's kappa")
+        p = _gwet_parts(prep.counts, prep.weights)
+        pe = _conger_parts(prep.codes, len(prep.cats), prep.weights).pe
+        return _scalar(_kappa(p.pa, pe), p.pa, "Cohen's kappa")
+    _, table = _two_coder_counts(prep, "Cohen's kappa")
+    w = np.eye(len(prep.cats)) if prep.weights is None else prep.weights
+    kappa = _cohen_values(table, 1.0 - w)
     if not np.isfinite(kappa):
         raise ValueError(f"Cohen's kappa is undefined: chance agreement is 1 (both coders put "
                          f"every unit in one category); percent agreement is "
                          f"{np.trace(table) / table.sum():.3f}")
     return float(kappa)
+
+
+# --------------------------------------------------------------------------- inference
+
+#: Columns of :func:`agreement_coefficients`.
+INFERENCE_COLUMNS = ["coefficient", "estimate", "pa", "pe", "se", "se_h0", "ci_low",
+                     "ci_high", "statistic", "p_value", "n_units", "n_coders", "weights",
+                     "method"]
+_METHODS = ("gwet", "asymptotic")
+_ALTERNATIVES = ("two-sided", "greater")
+
+
+def _linearised_se(kappa: float, pe: float, pa_i: np.ndarray, two: np.ndarray,
+                   pe_i: np.ndarray | None) -> float:
+    """Gwet's (2014) variance of a chance-corrected coefficient from per-unit terms.
+
+    ``kappa_i = (n / n2) (pa_i - pe [r_i >= 2]) / (1 - pe)``, minus
+    ``2 (1 - kappa) (pe_i - pe) / (1 - pe)`` when chance agreement depends on the data;
+    ``var = sum_i (kappa_i - kappa)^2 / (n (n - 1))`` (no finite-population correction).
+    """
+    n, n2 = len(pa_i), int(two.sum())
+    k_i = (n / n2) * (pa_i - pe * two) / (1.0 - pe)
+    if pe_i is not None:
+        k_i = k_i - 2.0 * (1.0 - kappa) * (pe_i - pe) / (1.0 - pe)
+    return float(np.sqrt(((k_i - kappa) ** 2).sum() / (n * (n - 1.0)))) if n > 1 else np.nan
+
+
+def _unit_agreement(counts: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarray, ...]:
+    """Per unit: ``r_i``, ``[r_i >= 2]`` and ``pa_i`` (0 below two ratings)."""
+    r = counts.sum(axis=1)
+    two = r >= 2
+    num = _quadratic_form(counts, weights) - r
+    pa_i = np.zeros(len(r))
+    np.divide(num, r * (r - 1.0), out=pa_i, where=two)
+    return r, two, pa_i
+
+
+def _conger_pe_i(codes: np.ndarray, q: int, w: np.ndarray, cp: _CongerParts) -> np.ndarray:
+    """Gwet's (2014) per-unit chance-agreement terms of Conger's kappa (irrCAC
+    ``conger.kappa.raw``): ``pe_i = sum_g lambda_ig / (r (r - 1))``."""
+    n, r = codes.shape
+    rated = (codes >= 0).astype(float)                              # epsilon_ig
+    onehot = np.zeros((n, r, q))
+    ii, gg = np.nonzero(codes >= 0)
+    onehot[ii, gg, codes[ii, gg]] = 1.0                             # delta_igl
+    centred = onehot - (rated - cp.n_g / n)[:, :, None] * cp.p_gk[None]
+    a = (centred @ w.T) * (n / cp.n_g)[None, :, None]               # sum_l w_kl (...)
+    b = r * cp.p_gk.mean(axis=0)[None, :] - cp.p_gk                 # r pbar_k - p_gk
+    return (a * b[None]).sum(axis=(1, 2)) / (r * (r - 1.0))
+
+
+def _table_se(table: np.ndarray, w: np.ndarray, kappa: float, pa: float, pe: float,
+              scott: bool) -> float:
+    """Variance of Cohen's kappa (Fleiss, Cohen & Everitt 1969; Gwet 2014's ``kappa2.table``)
+    or Scott's pi (``scott2.table``) from the contingency table."""
+    n = table.sum()
+    p = table / n
+    row, col = p.sum(axis=1), p.sum(axis=0)
+    w_row, w_col = w @ col, w.T @ row                   # wbar_i+, wbar_+j
+    if scott:
+        w_row = w_col = (w_row + w_col) / 2.0
+    s = (p * (w - (1.0 - kappa) * (w_row[:, None] + w_col[None, :])) ** 2).sum()
+    var = (s - (pa - 2.0 * (1.0 - kappa) * pe) ** 2) / (n * (1.0 - pe) ** 2)
+    return float(np.sqrt(max(var, 0.0)))
+
+
+def _cohen_se_h0(table: np.ndarray, w: np.ndarray, pe: float) -> float:
+    """Null variance of (weighted) Cohen's kappa (Fleiss, Cohen & Everitt 1969; SAS, stats-
+    models ``var_kappa0``)."""
+    n = table.sum()
+    p = table / n
+    row, col = p.sum(axis=1), p.sum(axis=0)
+    w_row, w_col = w @ col, w.T @ row
+    s = (np.outer(row, col) * (w - (w_row[:, None] + w_col[None, :])) ** 2).sum()
+    return float(np.sqrt(max((s - pe ** 2) / (n * (1.0 - pe) ** 2), 0.0)))
+
+
+def _fleiss_se_h0(counts: np.ndarray) -> float:
+    """Null variance of Fleiss' kappa, complete data (Fleiss, Nee & Landis 1979; R
+    ``irr::kappam.fleiss``): ``2 / (n m (m - 1)) [(sum p q)^2 - sum p q (q - p)] /
+    (sum p q)^2``. NaN unless every unit has the same number of ratings."""
+    r = counts.sum(axis=1)
+    if not (r == r[0]).all() or r[0] < 2:
+        return np.nan
+    n, m = len(r), r[0]
+    p = counts.sum(axis=0) / (n * m)
+    pq = p * (1.0 - p)
+    var = 2.0 / (n * m * (m - 1.0)) * (pq.sum() ** 2 - (pq * (1.0 - 2.0 * p)).sum()) / (
+        pq.sum() ** 2)
+    return float(np.sqrt(var))
+
+
+def agreement_coefficients(ratings: Ratings, *, weights: str | np.ndarray | None = None,
+                           categories: Sequence | None = None, method: str = "gwet",
+                           ci: float = 0.95, alternative: str = "two-sided") -> pd.DataFrame:
+    """The kappa family with standard errors, confidence intervals and p values.
+
+    Parameters
+    ----------
+    ratings : DataFrame or 2-D array
+        Units in rows, coders in columns, NaN for missing.
+    weights : None, str or 2-D array
+        Agreement weights (as in :func:`fleiss_kappa`).
+    categories : sequence, optional
+        The ordered permitted values (default: the values observed; declare the whole scale).
+    method : {"gwet", "asymptotic"}
+        ``"gwet"`` (default): Gwet's (2014) linearised variances, as R irrCAC reports them,
+        for every coefficient; t distribution with ``n - 1`` degrees of freedom, interval
+        capped at 1. ``"asymptotic"``: the classical large-sample results for Cohen's kappa
+        (Fleiss, Cohen & Everitt 1969, as statsmodels and SAS: ``se`` for the interval,
+        ``se_h0`` under kappa = 0 for the z test) and Fleiss' kappa (Fleiss, Nee & Landis
+        1979, as R ``irr::kappam.fleiss``: ``se_h0`` for the z test only, complete data).
+    ci : float
+        Confidence level.
+    alternative : {"two-sided", "greater"}
+        The test of "coefficient = 0": two-sided (default), or one-sided against positive
+        agreement (what R irrCAC prints).
+
+    Returns
+    -------
+    DataFrame
+        One row per coefficient: ``percent_agreement``, ``cohen_kappa`` and ``scott_pi``
+        (exactly two coders; the units both rated), ``conger_kappa``, ``fleiss_kappa``,
+        ``gwet_ac1`` (``gwet_ac2`` when weighted), ``brennan_prediger`` (``"asymptotic"``:
+        ``cohen_kappa`` and ``fleiss_kappa`` only). Columns: ``coefficient``, ``estimate``,
+        ``pa`` (observed agreement), ``pe`` (chance agreement), ``se``, ``se_h0`` (standard
+        error under no agreement; ``"asymptotic"`` only), ``ci_low``, ``ci_high``,
+        ``statistic`` (t or z), ``p_value``, ``n_units`` (units used), ``n_coders``,
+        ``weights``, ``method``.
+
+    Notes
+    -----
+    Gwet's variances linearise each coefficient over units: with ``pa_i`` unit ``i``'s
+    agreement and ``pe_i`` its share of chance agreement,
+    ``kappa_i = (n/n2)(pa_i - pe [r_i >= 2]) / (1 - pe) - 2 (1 - kappa)(pe_i - pe)/(1 - pe)``
+    and ``var = sum_i (kappa_i - kappa)^2 / (n (n - 1))`` (Gwet 2014, ch. 5; no finite
+    population correction). For Cohen's kappa and Scott's pi the contingency-table forms are
+    used; Gwet's variance of Cohen's kappa is Fleiss, Cohen and Everitt's (1969) asymptotic
+    variance. The tests treat units as independent: segments nested in interviews make the
+    standard errors too small.
+
+    References
+    ----------
+    Gwet, K. L. (2014). Handbook of Inter-Rater Reliability (4th ed.). Advanced Analytics.
+    Fleiss, J. L., Cohen, J., & Everitt, B. S. (1969). Large sample standard errors of kappa
+    and weighted kappa. Psychological Bulletin, 72(5), 323-327. Fleiss, J. L., Nee, J. C. M.,
+    & Landis, J. R. (1979). Large sample variance of kappa in the case of different sets of
+    raters. Psychological Bulletin, 86(5), 974-977.
+
+    Examples
+    --------
+    >>> t = agreement_coefficients([[1, 1], [2, 2], [3, 3], [1, 2], [2, 3], [3, 3]])
+    >>> t[["coefficient", "estimate", "se", "ci_low", "ci_high"]].round(3)
+             coefficient  estimate     se  ci_low  ci_high
+    0  percent_agreement     0.667  0.211   0.125      1.0
+    1        cohen_kappa     0.500  0.273  -0.202      1.0
+    2           scott_pi     0.489  0.291  -0.259      1.0
+    3       conger_kappa     0.500  0.299  -0.269      1.0
+    4       fleiss_kappa     0.489  0.319  -0.331      1.0
+    5           gwet_ac1     0.505  0.317  -0.309      1.0
+    6   brennan_prediger     0.500  0.316  -0.313      1.0
+    """
+    if method not in _METHODS:
+        raise ValueError(f"method must be 'gwet' or 'asymptotic', got {method!r}")
+    if alternative not in _ALTERNATIVES:
+        raise ValueError(f"alternative must be 'two-sided' or 'greater', got {alternative!r}")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1 (e.g. 0.95), got {ci!r}")
+    prep = _prepare_nominal(ratings, categories, weights, "agreement", depends_on_q=True)
+    q, n_coders = len(prep.cats), prep.codes.shape[1]
+    w = np.eye(q) if prep.weights is None else prep.weights
+    label = ("unweighted" if prep.weights is None else
+             weights if isinstance(weights, str) else "custom")
+    r, two, pa_i = _unit_agreement(prep.counts, prep.weights)
+    if not two.any():
+        raise ValueError(f"agreement is undefined: none of the {len(r)} unit(s) was rated by "
+                         "two or more coders")
+    parts = _gwet_parts(prep.counts, prep.weights)
+    pa, pi = float(parts.pa), parts.pi
+    rows = []
+
+    def add(name, est, pe, se, n, se_h0=np.nan):
+        rows.append({"coefficient": name, "estimate": est, "pa": pa if name not in (
+            "cohen_kappa", "scott_pi") else table_pa, "pe": pe, "se": se, "se_h0": se_h0,
+            "n_units": n})
+
+    table = table_pa = None
+    if n_coders == 2:
+        table = _two_coder_counts(prep, "Cohen's kappa")[1]
+        p = table / table.sum()
+        table_pa = float((w * p).sum())
+        row, col = p.sum(axis=1), p.sum(axis=0)
+        pe_c = float(row @ w @ col)
+        kappa_c = float(_kappa(table_pa, pe_c))
+        pi_s = (row + col) / 2.0
+        pe_s = float(pi_s @ w @ pi_s)
+        kappa_s = float(_kappa(table_pa, pe_s))
+    if method == "gwet":
+        add("percent_agreement", pa, 0.0, _linearised_se(pa, 0.0, pa_i, two, None), len(r))
+        if n_coders == 2:
+            add("cohen_kappa", kappa_c, pe_c, _table_se(table, w, kappa_c, table_pa, pe_c,
+                                                        False), int(table.sum()))
+            add("scott_pi", kappa_s, pe_s, _table_se(table, w, kappa_s, table_pa, pe_s, True),
+                int(table.sum()))
+        cp = _conger_parts(prep.codes, q, prep.weights)
+        k = float(_kappa(pa, cp.pe))
+        add("conger_kappa", k, cp.pe, _linearised_se(
+            k, cp.pe, pa_i, two, _conger_pe_i(prep.codes, q, w, cp)), len(r))
+        pe = float(_chance_fleiss(parts, prep.weights))
+        k = float(_kappa(pa, pe))
+        pi_w = (w @ pi + w.T @ pi) / 2.0
+        add("fleiss_kappa", k, pe, _linearised_se(k, pe, pa_i, two,
+                                                  (prep.counts @ pi_w) / r), len(r))
+        if q >= 2:
+            pe = float(_chance_gwet(parts))
+            k = float(_kappa(pa, pe))
+            pe_i = parts.tw / (q * (q - 1.0)) * (prep.counts @ (1.0 - pi)) / r
+            add("gwet_ac1" if prep.weights is None else "gwet_ac2", k, pe,
+                _linearised_se(k, pe, pa_i, two, pe_i), len(r))
+            pe = float(_chance_bp(parts))
+            k = float(_kappa(pa, pe))
+            add("brennan_prediger", k, pe, _linearised_se(k, pe, pa_i, two, None), len(r))
+    else:
+        if n_coders == 2:
+            add("cohen_kappa", kappa_c, pe_c, _table_se(table, w, kappa_c, table_pa, pe_c,
+                                                        False), int(table.sum()),
+                _cohen_se_h0(table, w, pe_c))
+        pe = float(_chance_fleiss(parts, prep.weights))
+        add("fleiss_kappa", float(_kappa(pa, pe)), pe, np.nan, len(r),
+            _fleiss_se_h0(prep.counts) if prep.weights is None else np.nan)
+    out = pd.DataFrame(rows)
+    est, se, n = out["estimate"], out["se"], out["n_units"]
+    if method == "gwet":
+        crit = stats.t.ppf((1 + ci) / 2, n - 1)
+        out["ci_low"] = est - crit * se
+        out["ci_high"] = np.minimum(1.0, est + crit * se)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["statistic"] = est / se
+        tail = stats.t.sf(np.abs(out["statistic"]) if alternative == "two-sided"
+                          else out["statistic"], n - 1)
+    else:
+        crit = stats.norm.ppf((1 + ci) / 2)
+        out["ci_low"] = est - crit * se
+        out["ci_high"] = est + crit * se
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["statistic"] = est / out["se_h0"]
+        tail = stats.norm.sf(np.abs(out["statistic"]) if alternative == "two-sided"
+                             else out["statistic"])
+    out["p_value"] = (2.0 if alternative == "two-sided" else 1.0) * tail
+    out["n_coders"] = n_coders
+    out["weights"] = label
+    out["method"] = method
+    return out[INFERENCE_COLUMNS]
+
+
+# --------------------------------------------------------------------------- ICC, Kendall's W
+
+#: Columns of :func:`icc`.
+ICC_COLUMNS = ["type", "form", "description", "icc", "f", "df1", "df2", "p_value", "ci_low",
+               "ci_high"]
+_ICC_FORMS = {  # pingouin's type -> (Shrout & Fleiss's name, what it measures)
+    "ICC(1,1)": ("ICC1", "single rater, one-way random effects (raters interchangeable)"),
+    "ICC(A,1)": ("ICC2", "single rater, absolute agreement, two-way random effects"),
+    "ICC(C,1)": ("ICC3", "single rater, consistency, two-way mixed effects"),
+    "ICC(1,k)": ("ICC1k", "mean of k raters, one-way random effects"),
+    "ICC(A,k)": ("ICC2k", "mean of k raters, absolute agreement, two-way random effects"),
+    "ICC(C,k)": ("ICC3k", "mean of k raters, consistency, two-way mixed effects"),
+}
+
+
+def _long_ratings(ratings, name: str) -> tuple[pd.DataFrame, int]:
+    """Numeric ratings, units with a missing rating dropped (listwise), in long form."""
+    arr = _matrix(ratings)
+    if arr.dtype.kind != "f":
+        raise ValueError(f"{name} needs numeric ratings (interval or ordinal scores); found "
+                         "non-numeric values")
+    complete = ~np.isnan(arr).any(axis=1)
+    arr = arr[complete]
+    if len(arr) < 3:
+        raise ValueError(f"{name} needs at least 3 units rated by every coder, got {len(arr)} "
+                         f"({int((~complete).sum())} unit(s) with a missing rating left out)")
+    n, k = arr.shape
+    long = pd.DataFrame({"unit": np.repeat(np.arange(n), k), "coder": np.tile(np.arange(k), n),
+                         "rating": arr.ravel()})
+    return long, int((~complete).sum())
+
+
+def icc(ratings: Ratings) -> pd.DataFrame:
+    """Intraclass correlations, the six forms, for interval ratings (pingouin).
+
+    Parameters
+    ----------
+    ratings : DataFrame or 2-D array
+        Units (targets) in rows, coders (raters) in columns, numeric. Units with a missing
+        rating are left out (listwise, as R ``psych::ICC`` and ``irr::icc``).
+
+    Returns
+    -------
+    DataFrame
+        Six rows. Columns: ``type`` (McGraw & Wong's name as pingouin gives it: ICC(1,1),
+        ICC(A,1), ICC(C,1), ICC(1,k), ICC(A,k), ICC(C,k)), ``form`` (Shrout & Fleiss's name:
+        ICC1, ICC2, ICC3, ICC1k, ICC2k, ICC3k), ``description``, ``icc``, ``f``, ``df1``,
+        ``df2``, ``p_value`` (F test of no between-unit variance), ``ci_low``, ``ci_high``
+        (95 %). ``attrs["n_units_excluded"]`` counts the units left out.
+
+    Notes
+    -----
+    Computed by :func:`pingouin.intraclass_corr` from a two-way ANOVA of the ratings
+    (Shrout & Fleiss 1979; McGraw & Wong 1996). Single-rater forms say how reliable one
+    coder's score is, ``k`` forms how reliable the mean of the ``k`` coders is; absolute
+    agreement counts a coder who is systematically higher as disagreeing, consistency does
+    not.
+
+    References
+    ----------
+    Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: Uses in assessing rater
+    reliability. Psychological Bulletin, 86(2), 420-428. McGraw, K. O., & Wong, S. P. (1996).
+    Forming inferences about some intraclass correlation coefficients. Psychological Methods,
+    1(1), 30-46.
+
+    Examples
+    --------
+    >>> t = icc([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9],
+    ...          [6, 2, 4, 7]])
+    >>> t[["form", "icc"]].round(2)
+        form   icc
+    0   ICC1  0.17
+    1   ICC2  0.29
+    2   ICC3  0.71
+    3  ICC1k  0.44
+    4  ICC2k  0.62
+    5  ICC3k  0.91
+    """
+    long, dropped = _long_ratings(ratings, "icc")
+    res = pingouin.intraclass_corr(data=long, targets="unit", raters="coder",
+                                   ratings="rating").reset_index(drop=True)
+    ci95 = np.vstack(res["CI95"].to_numpy())
+    out = pd.DataFrame({
+        "type": res["Type"], "form": [_ICC_FORMS[t][0] for t in res["Type"]],
+        "description": [_ICC_FORMS[t][1] for t in res["Type"]],
+        "icc": res["ICC"].astype(float), "f": res["F"].astype(float),
+        "df1": res["df1"].astype(float), "df2": res["df2"].astype(float),
+        "p_value": res["pval"].astype(float), "ci_low": ci95[:, 0], "ci_high": ci95[:, 1]},
+        columns=ICC_COLUMNS)
+    out.attrs["n_units_excluded"] = dropped
+    return out
+
+
+def kendall_w(ratings: Ratings) -> pd.DataFrame:
+    """Kendall's coefficient of concordance W for ordinal ratings of several coders.
+
+    Parameters
+    ----------
+    ratings : DataFrame or 2-D array
+        Units in rows, coders in columns, numeric (scores or ranks). Each coder's ratings are
+        ranked over the units (ties get their mean rank). Units with a missing rating are left
+        out (listwise, as R ``irr::kendall``).
+
+    Returns
+    -------
+    DataFrame
+        One row: ``w`` (corrected for ties), ``chi2`` (``m (n - 1) W``), ``dof`` (``n - 1``),
+        ``p_value`` (chi-square approximation, valid for larger samples), ``n_units`` and
+        ``n_coders``.
+
+    Notes
+    -----
+    ``W = 12 S / (m^2 (n^3 - n) - m sum_j T_j)`` where ``S`` is the sum of squared deviations
+    of the units' rank sums from their mean, ``m`` coders rank ``n`` units, and
+    ``T_j = sum (t^3 - t)`` over the groups of ``t`` tied ranks of coder ``j``. Kendall's W is
+    Friedman's test with the units as treatments and the coders as blocks; it is computed by
+    :func:`pingouin.friedman`. W measures whether coders *order* the units alike (like a
+    consistency ICC for ranks), not whether they give the same scores.
+
+    References
+    ----------
+    Kendall, M. G., & Babington Smith, B. (1939). The problem of m rankings. Annals of
+    Mathematical Statistics, 10(3), 275-287. Siegel, S., & Castellan, N. J. (1988).
+    Nonparametric Statistics for the Behavioral Sciences (2nd ed.), 9.4.
+
+    Examples
+    --------
+    >>> kendall_w([[1, 1, 2], [2, 3, 1], [3, 2, 3], [4, 4, 4]])[["w", "dof"]].round(3)
+           w  dof
+    0  0.778    3
+    """
+    long, dropped = _long_ratings(ratings, "kendall_w")
+    res = pingouin.friedman(data=long, dv="rating", within="unit", subject="coder",
+                            method="chisq")
+    n, m = long["unit"].nunique(), long["coder"].nunique()
+    out = pd.DataFrame({"w": [float(res["W"].iloc[0])], "chi2": [float(res["Q"].iloc[0])],
+                        "dof": [int(res["ddof1"].iloc[0])],
+                        "p_value": [float(res["p_unc"].iloc[0])], "n_units": [n],
+                        "n_coders": [m]})
+    out.attrs["n_units_excluded"] = dropped
+    return out
 
 
 # --------------------------------------------------------------------------- many codes at once
