@@ -459,10 +459,11 @@ def test_example_study_three_coders(example_corpus, example_codings):
 
 
 def _sets_equal(codings, keys, coders) -> np.ndarray:
-    """Units x coders ratings: each coder's code set as a sorted string (nominal)."""
+    """Units x coders ratings: each coder's code set as a sorted string (nominal); the empty
+    set is "(none)" (an empty string is a missing rating)."""
     sets = codings.groupby(["coder", "doc_id", "segment_id"])["code"].agg(
         lambda s: ";".join(sorted(set(s))))
-    return np.array([[sets.get((c, d, s), "") for c in coders] for (d, s) in keys],
+    return np.array([[sets.get((c, d, s), "(none)") for c in coders] for (d, s) in keys],
                     dtype=object)
 
 
