@@ -531,3 +531,71 @@ def test_random_codings_rows_equal_scalar_coefficients(corpus, data):
                 continue
             expected = _scalar_or_nan(fn, r, **kw)
             assert row[col] == pytest.approx(expected, nan_ok=True), (col, code)
+
+
+# --------------------------------------------------------------------------- issue 14
+
+def test_issue14_item7_declared_coverage(corpus, codings):
+    # B double-coded D1 and read D2 but found nothing to code there. Inferred coverage
+    # ("documents") drops D2 for B, so D2's segments - where A coded and B rightly did not -
+    # vanish and pooled alpha looks better; declaring that B rated both documents keeps them.
+    ab = codings[codings["coder"].isin(["A", "B"])]
+    b_read_d2 = ab[(ab["coder"] == "A") | (ab["doc_id"] == "D1")]
+    with pytest.warns(ce.CoverageWarning, match="declare it instead"):
+        inferred = ce.agreement(b_read_d2, corpus=corpus, coverage="documents",
+                                n_boot=0).set_index("code")
+    declared = ce.agreement(b_read_d2, corpus=corpus, coverage={"A": "all", "B": ["D1", "D2"]},
+                            n_boot=0).set_index("code")
+    table = pd.DataFrame({"coder": ["A", "A", "B", "B"], "doc_id": ["D1", "D2", "D1", "D2"]})
+    pd.testing.assert_frame_equal(
+        declared, ce.agreement(b_read_d2, corpus=corpus, coverage=table, n_boot=0
+                               ).set_index("code"), check_like=True)
+    assert inferred.loc["ALL", "n_units"] == 4 and declared.loc["ALL", "n_units"] == 8
+    # The declared value is alpha on the presence ratings of all 8 segments, B absent in D2.
+    plan = {u: ({"A": v["A"], "B": v["B"] if u[0] == "D1" else []}) for u, v in PLAN.items()}
+    r = ratings_for(None, ("A", "B"), plan)
+    assert declared.loc["ALL", "krippendorff_alpha"] == pytest.approx(ce.krippendorff_alpha(r))
+    assert round(inferred.loc["ALL", "krippendorff_alpha"], 3) == 0.574
+    assert round(declared.loc["ALL", "krippendorff_alpha"], 3) == 0.330
+    # Declaring B's documents as D1 only reproduces the inferred table, without a warning.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        only_d1 = ce.agreement(b_read_d2, corpus=corpus, coverage={"A": "all", "B": ["D1"]},
+                               n_boot=0).set_index("code")
+    assert only_d1.loc["ALL", "krippendorff_alpha"] == pytest.approx(
+        inferred.loc["ALL", "krippendorff_alpha"])
+
+
+def test_issue14_item7_coverage_errors(corpus, codings):
+    ab = codings[codings["coder"].isin(["A", "B"])]
+    with pytest.raises(ce.InputError, match=r"does not say which documents coder.*'B'"):
+        ce.agreement(ab, corpus=corpus, coverage={"A": "all"}, n_boot=0)
+    with pytest.raises(ce.InputError,
+                       match=r"'D3' that the corpus does not have \(it has D1, D2\)"):
+        ce.agreement(ab, corpus=corpus, coverage={"A": "all", "B": ["D3"]}, n_boot=0)
+    with pytest.raises(ce.InputError, match="coder 'B' has codings in 'D2' but coverage"):
+        ce.agreement(ab, corpus=corpus, coverage={"A": "all", "B": ["D1"]}, n_boot=0)
+    with pytest.raises(ce.InputError, match="columns"):
+        ce.agreement(ab, corpus=corpus, coverage=pd.DataFrame({"who": ["A"]}), n_boot=0)
+    with pytest.raises(ValueError, match="coverage must be"):
+        ce.agreement(ab, corpus=corpus, coverage="some", n_boot=0)
+    with pytest.raises(TypeError, match="coverage must be"):
+        ce.agreement(ab, corpus=corpus, coverage=3, n_boot=0)
+
+
+def test_issue14_item10_agreement_on_coded_units(corpus, codings):
+    # Pooled percent agreement counts the many (unit, code) cells nobody coded as agreement;
+    # coded_agreement and alpha_masi_coded leave out the units nobody coded.
+    t = ce.agreement(codings, corpus=corpus, coders=["A", "B"], n_boot=0).set_index("code")
+    # A and B: 6 units coded by someone (not D1/6, D2/5), identical sets on D1/4, D2/2, D2/3:
+    # 3 / 6. Per code: kerja_sama applied by someone in D1/2, D1/5, D2/3, by both in 2.
+    assert t.loc["ALL", "coded_agreement"] == pytest.approx(3 / 6)
+    assert t.loc["kerja_sama", "coded_agreement"] == pytest.approx(2 / 3)
+    assert t.loc["ALL", "percent_agreement"] > 0.8 > t.loc["ALL", "coded_agreement"]
+    sets = [[set(PLAN[u][c]) for c in "AB"] for u in PLAN if PLAN[u]["A"] or PLAN[u]["B"]]
+    assert len(sets) == 6
+    assert t.loc["ALL", "alpha_masi_coded"] == pytest.approx(ce.krippendorff_alpha_sets(sets))
+    assert t.loc[CODES, "alpha_masi_coded"].isna().all()
+    assert list(t.columns).index("coded_agreement") > list(t.columns).index("alpha_masi")

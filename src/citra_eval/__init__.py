@@ -20,7 +20,7 @@ from .codebook import Code, Codebook, Pattern
 from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codings
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
-from .intercoder import agreement, consensus, disagreements
+from .intercoder import CoverageWarning, agreement, consensus, disagreements
 from .mixed_methods import construct_evidence, joint_display, meta_inferences, theme_evidence
 from .outputs import (
     check_manifest,
@@ -93,6 +93,7 @@ __all__ = [
     "Code",
     "Codebook",
     "Corpus",
+    "CoverageWarning",
     "InputError",
     "Instrument",
     "Matcher",

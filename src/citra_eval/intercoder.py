@@ -17,17 +17,18 @@ coders are excluded and counted.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ._validation import check_type
+from ._validation import check_frame, check_type
 from .codebook import Codebook
 from .codings import CODING_COLUMNS, empty_codings, validate_codings
 from .corpus import Corpus
-from .errors import InputError
+from .errors import InputError, closest
 from .reliability import (
     LEVELS,
     AlphaDetails,
@@ -47,6 +48,7 @@ __all__ = [
     "AGREEMENT_COLUMNS",
     "LEVELS",
     "AlphaDetails",
+    "CoverageWarning",
     "agreement",
     "brennan_prediger",
     "cohen_kappa",
@@ -63,8 +65,8 @@ __all__ = [
 
 AGREEMENT_COLUMNS = ["code", "n_units", "percent_agreement", "cohen_kappa", "fleiss_kappa",
                      "krippendorff_alpha", "gwet_ac1", "alpha_ci_low", "alpha_ci_high"]
-EXTRA_COLUMNS = ["brennan_prediger", "alpha_masi", "n_coders", "n_positive", "n_agreed",
-                 "n_units_excluded", "n_boot", "note"]
+EXTRA_COLUMNS = ["brennan_prediger", "alpha_masi", "coded_agreement", "alpha_masi_coded",
+                 "n_coders", "n_positive", "n_agreed", "n_units_excluded", "n_boot", "note"]
 ALL = "ALL"
 _RULES = ("agreed", "any", "majority", "adjudicator")
 _MASI_AUTO_MAX_SETS = 5_000
@@ -136,8 +138,7 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
     check_type("corpus", corpus, Corpus, "a Corpus (see read_transcripts)")
     if unit not in ("segment", "document"):
         raise ValueError(f"unit must be 'segment' or 'document', got {unit!r}")
-    if coverage not in ("all", "documents"):
-        raise ValueError(f"coverage must be 'all' or 'documents', got {coverage!r}")
+    _check_coverage(coverage)
     roles = _check_roles(roles)
     code_list, codebook = _select_codes(codings, codes)
     validate_codings(codings, corpus=corpus, codebook=codebook)
@@ -173,34 +174,115 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
     present = np.zeros((len(coder_list), len(table), len(code_list)), dtype=bool)
     present[cidx, uidx, kidx] = True
 
-    if coverage == "all":
-        rated = np.ones((len(table), len(coder_list)), dtype=bool)
-    else:
-        coded_docs = codings.groupby(codings["coder"].astype(str))["doc_id"].agg(set)
-        rated = np.column_stack([table["doc_id"].isin(coded_docs.get(c, set())).to_numpy()
-                                 for c in coder_list])
+    rated_docs = _rated_documents(coverage, codings, corpus, coder_list)
+    rated = np.column_stack([np.ones(len(table), bool) if rated_docs[c] is None
+                             else table["doc_id"].isin(rated_docs[c]).to_numpy()
+                             for c in coder_list])
     return _Units(table, coder_list, code_list, present, rated, n_ignored)
+
+
+class CoverageWarning(UserWarning):
+    """Which coder rated which documents was inferred from where they applied codes."""
+
+
+_COVERAGE_KINDS = ("all", "documents")
+
+
+def _check_coverage(coverage) -> None:
+    if isinstance(coverage, str):
+        if coverage not in _COVERAGE_KINDS:
+            raise ValueError("coverage must be 'all', 'documents', a mapping {coder: 'all' or "
+                             "[doc ids]} or a table with columns coder, doc_id; got "
+                             f"{coverage!r}")
+    elif not isinstance(coverage, Mapping | pd.DataFrame):
+        raise TypeError("coverage must be 'all', 'documents', a mapping {coder: 'all' or "
+                        "[doc ids]} or a DataFrame with columns coder, doc_id; got "
+                        f"{type(coverage).__name__}")
+
+
+def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus,
+                     coders: list[str]) -> dict[str, set | None]:
+    """Coder -> the documents they rated (None: every document)."""
+    if isinstance(coverage, str):
+        if coverage == "all":
+            return dict.fromkeys(coders)
+        warnings.warn(CoverageWarning(
+            "coverage='documents' infers which documents each coder rated from where they "
+            "applied a code: a document a coder read and found nothing to code in counts as "
+            "not rated, which can make agreement look better than it is; declare it instead "
+            "(coverage={coder: 'all' or [doc ids]}, or the study's double_coded setting)"),
+            stacklevel=4)
+        coded = codings.groupby(codings["coder"].astype(str))["doc_id"].agg(set)
+        return {c: coded.get(c, set()) for c in coders}
+    if isinstance(coverage, pd.DataFrame):
+        check_frame(coverage, "coverage", columns=["coder", "doc_id"],
+                    what="a table with columns coder, doc_id (one row per document a coder "
+                         "rated)")
+        declared = coverage.groupby(coverage["coder"].astype(str))["doc_id"].agg(
+            lambda d: [str(x) for x in d]).to_dict()
+    else:
+        declared = {str(k): v for k, v in coverage.items()}
+    missing = [c for c in coders if c not in declared]
+    if missing:
+        raise InputError(f"coverage does not say which documents coder(s) "
+                         f"{', '.join(map(repr, missing))} rated: add them ('all' or a list of "
+                         "document ids)")
+    known = list(corpus.doc_ids)
+    out: dict[str, set | None] = {}
+    for coder in coders:
+        spec = declared[coder]
+        if isinstance(spec, str) and spec == "all":
+            out[coder] = None
+            continue
+        docs = [spec] if isinstance(spec, str) else [str(d) for d in spec]
+        unknown = [d for d in docs if d not in set(known)]
+        if unknown:
+            hint = closest(unknown[0], known)
+            hint = (f" (did you mean {hint!r}?)" if hint else
+                    f" (it has {', '.join(known)})" if len(known) <= 10 else "")
+            raise InputError(f"coverage for coder {coder!r} names document(s) "
+                             f"{', '.join(map(repr, unknown))} that the corpus does not have"
+                             + hint)
+        out[coder] = set(docs)
+        outside = sorted(set(codings.loc[codings["coder"].astype(str) == coder, "doc_id"])
+                         - out[coder])
+        if outside:
+            raise InputError(f"coder {coder!r} has codings in {', '.join(map(repr, outside))} "
+                             "but coverage says they did not rate it: add the document(s) to "
+                             "their coverage or remove the codings")
+    return out
 
 
 # --------------------------------------------------------------------------- coefficients
 
 
-def _masi_row(x: np.ndarray, rated: np.ndarray, codes: list[str],
-              masi: bool | None) -> tuple[float, str]:
+def _masi_alphas(x: np.ndarray, rated: np.ndarray, codes: list[str],
+                 masi: bool | None) -> tuple[float, float, str]:
+    """Set-valued (MASI) alpha over all units and over the units anyone coded, and a note."""
     if masi is False:
-        return np.nan, "alpha_masi not computed (masi=False)"
+        return np.nan, np.nan, "alpha_masi not computed (masi=False)"
     n_sets = len(np.unique(x.transpose(1, 0, 2)[rated], axis=0))  # distinct (coder, unit) sets
     if masi is None and n_sets > _MASI_AUTO_MAX_SETS:
-        return np.nan, (f"alpha_masi not computed: {n_sets:,} distinct code sets (more than "
-                        f"{_MASI_AUTO_MAX_SETS:,}); pass masi=True to compute it anyway")
+        return np.nan, np.nan, (f"alpha_masi not computed: {n_sets:,} distinct code sets (more "
+                                f"than {_MASI_AUTO_MAX_SETS:,}); pass masi=True to compute it "
+                                "anyway")
     rows = []
     for u in range(x.shape[1]):
         rows.append([frozenset(codes[k] for k in np.flatnonzero(x[c, u])) if rated[u, c]
                      else None for c in range(x.shape[0])])
-    try:
-        return krippendorff_alpha_sets(rows), ""
-    except ValueError as exc:
-        return np.nan, f"alpha_masi undefined: {exc}"
+    coded = (x & rated.T[:, :, None]).any(axis=(0, 2))
+    out, notes = [], []
+    for subset, what in ((rows, "alpha_masi"),
+                         ([r for r, c in zip(rows, coded, strict=True) if c],
+                          "alpha_masi_coded")):
+        try:
+            out.append(krippendorff_alpha_sets(subset) if subset else np.nan)
+            if not subset:
+                notes.append(f"{what} undefined: no unit was coded")
+        except ValueError as exc:
+            out.append(np.nan)
+            notes.append(f"{what} undefined: {exc}")
+    return out[0], out[1], "; ".join(notes)
 
 
 def _notes(core: pd.DataFrame, n_coders: int) -> list[str]:
@@ -250,9 +332,14 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
         Speaker roles whose segments are units (default: informants only, since interviewer
         questions are not coded); None for every segment. Codings on other segments are
         ignored and counted in the ``ALL`` row's note.
-    coverage : {"all", "documents"}
-        Which units each coder rated: every unit (default), or only the documents in which the
-        coder applied at least one code (double-coded subsets).
+    coverage : "all", "documents", mapping or DataFrame
+        Which units each coder rated. ``"all"`` (default): every unit. A declaration of a
+        double-coded subset: a mapping ``{coder: "all" or [doc ids]}`` (e.g.
+        ``{"A": "all", "B": ["INF01", "INF04"]}``) or a table with columns ``coder, doc_id``;
+        every compared coder must be named, and a coder's codings outside their documents
+        are an error. ``"documents"``: inferred, a coder rated the documents in which they
+        applied at least one code; this cannot tell "did not rate" from "read it and coded
+        nothing" (which biases agreement upward), so it warns (:class:`CoverageWarning`).
     masi : bool or None
         Compute ``alpha_masi`` on the ``ALL`` row: True always, False never, None (default)
         when the coders used at most 5,000 distinct code sets. Its expected disagreement
@@ -273,6 +360,13 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
         - ``brennan_prediger``: free-marginal kappa (q = 2: present/absent).
         - ``alpha_masi``: on the ``ALL`` row, Krippendorff's alpha on each unit's *set* of
           codes with the MASI distance; NaN on code rows.
+        - ``coded_agreement``: agreement on the units anyone coded, ``n_agreed / n_positive``:
+          for a code, the share of the units where some coder applied it in which every
+          coder did; on the ``ALL`` row, the share of the units anyone coded to which every
+          coder gave the same set of codes (exact match). Unlike ``percent_agreement`` it is
+          not inflated by the units nobody coded.
+        - ``alpha_masi_coded``: on the ``ALL`` row, ``alpha_masi`` over the units anyone
+          coded; NaN on code rows.
         - ``n_coders``; ``n_positive``: units where at least one coder applied the code;
           ``n_agreed``: units where every coder did; ``n_units_excluded``: units rated by
           fewer than two coders (left out); ``n_boot``: bootstrap replicates in which alpha
@@ -300,13 +394,18 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
 
     The ``ALL`` row pools every (unit, code) decision: its coefficients are those of the ratings
     matrix stacking all codes (one row per unit and code); its interval resamples whole units,
-    keeping a unit's codes together. ``alpha_masi`` is the set-valued alternative
-    (Passonneau 2006).
+    keeping a unit's codes together. Most (unit, code) cells are "absent" for every coder, so
+    the pooled percent agreement and AC1 are dominated by agreement on absence (prevalence
+    inflation); ``coded_agreement`` and ``alpha_masi_coded`` leave the uncoded units out and
+    say how far the coders agree on the codes they did apply. ``alpha_masi`` is the set-valued
+    alternative over all units (Passonneau 2006).
 
     The bootstrap draws units with replacement ``n_boot`` times (numpy ``default_rng(seed)``)
     and recomputes alpha from the resampled per-unit contributions with one matrix product for
     all codes; the interval holds the ``(1 - ci)/2`` and ``(1 + ci)/2`` quantiles of the
-    replicates where alpha is defined.
+    replicates where alpha is defined. Segments are resampled as if independent, ignoring
+    that they are nested in interviews; with strong interview effects the interval is too
+    narrow.
 
     References
     ----------
@@ -352,7 +451,7 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
     n_units, n_codes = x.shape[1], x.shape[2]
     core = presence_agreement(x, rated=rated, codes=u.codes, pooled=ALL, n_boot=n_boot,
                               seed=seed, ci=ci)
-    masi_alpha, masi_note = _masi_row(x, rated, u.codes, masi)
+    masi_alpha, masi_coded, masi_note = _masi_alphas(x, rated, u.codes, masi)
     notes = _notes(core, len(u.coders))
     all_note = [f"pooled over {n_codes} codes x {n_units} {unit}s"]
     if u.n_ignored:
@@ -365,7 +464,8 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
     if len(u.coders) != 2:
         all_note.append(f"cohen_kappa needs exactly 2 coders ({len(u.coders)} here)")
     table = core[[*AGREEMENT_COLUMNS, "brennan_prediger"]].assign(
-        alpha_masi=[np.nan] * n_codes + [masi_alpha], n_coders=len(u.coders),
+        alpha_masi=[np.nan] * n_codes + [masi_alpha], coded_agreement=core["coded_agreement"],
+        alpha_masi_coded=[np.nan] * n_codes + [masi_coded], n_coders=len(u.coders),
         n_positive=core["n_positive"], n_agreed=core["n_agreed"],
         n_units_excluded=n_excluded, n_boot=core["n_boot"],
         note=[*notes, "; ".join(all_note)])

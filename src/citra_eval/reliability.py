@@ -1930,7 +1930,7 @@ def kendall_w(ratings: Ratings) -> pd.DataFrame:
 #: Columns of :func:`presence_agreement`.
 PRESENCE_COLUMNS = ["code", "n_units", "percent_agreement", "cohen_kappa", "fleiss_kappa",
                     "krippendorff_alpha", "gwet_ac1", "alpha_ci_low", "alpha_ci_high",
-                    "brennan_prediger", "n_positive", "n_agreed", "n_boot"]
+                    "brennan_prediger", "coded_agreement", "n_positive", "n_agreed", "n_boot"]
 _NOMINAL_2 = np.array([[0.0, 1.0], [1.0, 0.0]])
 
 
@@ -1968,6 +1968,8 @@ def presence_agreement(present: np.ndarray, *, rated: np.ndarray | None = None,
         ``percent_agreement``, ``cohen_kappa`` (NaN unless exactly two coders),
         ``fleiss_kappa``, ``krippendorff_alpha`` (nominal), ``gwet_ac1``; ``alpha_ci_low``,
         ``alpha_ci_high`` (percentile bootstrap interval); ``brennan_prediger`` (q = 2);
+        ``coded_agreement`` (``n_agreed / n_positive``: of the units anyone coded, the share
+        the coders agreed on, i.e. agreement without the units nobody coded);
         ``n_positive`` (units where a coder applied the code; pooled: applied any code),
         ``n_agreed`` (units where every rating coder applied it; pooled: gave the same
         non-empty set of codes); ``n_boot`` (replicates in which alpha was defined). NaN
@@ -2056,6 +2058,9 @@ def presence_agreement(present: np.ndarray, *, rated: np.ndarray | None = None,
         "percent_agreement": rows["percent_agreement"], "cohen_kappa": rows["cohen_kappa"],
         "fleiss_kappa": rows["fleiss_kappa"], "krippendorff_alpha": rows["krippendorff_alpha"],
         "gwet_ac1": rows["gwet_ac1"], "alpha_ci_low": low, "alpha_ci_high": high,
-        "brennan_prediger": rows["brennan_prediger"], "n_positive": n_positive.astype(int),
+        "brennan_prediger": rows["brennan_prediger"],
+        "coded_agreement": np.divide(n_agreed, n_positive, out=np.full(n_codes + 1, np.nan),
+                                     where=n_positive > 0),
+        "n_positive": n_positive.astype(int),
         "n_agreed": n_agreed.astype(int), "n_boot": np.asarray(n_valid).astype(int)},
         columns=PRESENCE_COLUMNS)
