@@ -88,3 +88,26 @@ def test_plot_agreement_labels_can_name_the_pooled_row(table):
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="lang"):
         plot_agreement(table, lang="de")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_plot_agreement_marks_agreement_on_coded_segments(table, lang):
+    # Issue 14 item 10: the figure shows agreement without the segments nobody coded.
+    t = table.assign(coded_agreement=[0.6, 0.4, np.nan, 0.48],
+                     alpha_masi_coded=[np.nan, np.nan, np.nan, 0.55])
+    ax = plot_agreement(t, lang=lang)
+    squares, triangle = ax.lines[4], ax.lines[5]
+    assert list(squares.get_xdata()) == [0.6, 0.4, 0.48]
+    assert list(squares.get_ydata()) == [3, 2, 0]
+    assert list(triangle.get_xdata()) == [0.55] and list(triangle.get_ydata()) == [0]
+    legend = [x.get_text() for x in ax.get_legend().get_texts()]
+    assert {"id": "kesepakatan pada segmen berkode",
+            "en": "agreement on coded segments"}[lang] in legend
+    assert not foreign_words(ax.figure, lang)
+    plt.close(ax.figure)
+    ax = plot_agreement(t, lang=lang, coded=False)
+    assert len(ax.lines) == 4
+    plt.close(ax.figure)
+    ax = plot_agreement(t, coefficient="coded_agreement", lang="en")
+    assert ax.get_xlabel() == "Agreement on coded segments"
+    plt.close(ax.figure)

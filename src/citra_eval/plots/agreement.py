@@ -14,12 +14,13 @@ __all__ = ["ALPHA_THRESHOLDS", "plot_agreement"]
 #: .667 and .800 only for tentative conclusions.
 ALPHA_THRESHOLDS = (0.667, 0.8)
 _COEFFICIENTS = ("krippendorff_alpha", "cohen_kappa", "fleiss_kappa", "gwet_ac1",
-                 "brennan_prediger", "percent_agreement", "alpha_masi")
+                 "brennan_prediger", "percent_agreement", "alpha_masi", "coded_agreement",
+                 "alpha_masi_coded")
 
 
 def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
                    coefficient: str = "krippendorff_alpha", labels: dict | None = None,
-                   title: str | None = None, lang: str = "id"):
+                   title: str | None = None, lang: str = "id", coded: bool = True):
     """Dot plot of a reliability coefficient per code, with the alpha interval and thresholds.
 
     Parameters
@@ -32,13 +33,19 @@ def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
     coefficient : str
         Column to plot: ``krippendorff_alpha`` (default; drawn with its bootstrap interval),
         ``cohen_kappa``, ``fleiss_kappa``, ``gwet_ac1``, ``brennan_prediger``,
-        ``percent_agreement``.
+        ``percent_agreement``, ``alpha_masi``, ``coded_agreement``, ``alpha_masi_coded``.
     labels : dict, optional
         ``{code: label}`` for the y axis (e.g. ``codebook.labels("en")``).
     title : str, optional
         Axes title.
     lang : {"id", "en"}
         Language of the axis label, legend, the pooled row's name and "undefined".
+    coded : bool
+        Also mark the agreement on the segments anyone coded (open squares,
+        ``coded_agreement``) and, on the pooled row, the MASI alpha of the code sets of those
+        segments (open triangle, ``alpha_masi_coded``), when the table has them (default).
+        They show what the pooled coefficients hide: most (segment, code) cells are empty for
+        every coder, which inflates pooled percent agreement and AC1.
 
     Returns
     -------
@@ -95,13 +102,24 @@ def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
     for yy in y[~ok]:
         ax.text(0.01, yy, text("agreement.undefined", lang), transform=ax.get_yaxis_transform(),
                 va="center", fontsize=8, color="0.4")
+    extra = []
+    if coded and coefficient not in ("coded_agreement", "alpha_masi_coded"):
+        for column, marker, key in (("coded_agreement", "s", "agreement.coded"),
+                                    ("alpha_masi_coded", "^", "agreement.masi_coded")):
+            if column in tab.columns:
+                v = tab[column].to_numpy(dtype=float)
+                shown = np.isfinite(v)
+                if shown.any():
+                    ax.plot(v[shown], y[shown], marker, mfc="none", color="0.35", ms=6,
+                            label=text(key, lang))
+                    extra.append(v[shown])
     names = {"ALL": text("agreement.all_row", lang), **(labels or {})}
     names = [names.get(c, c) for c in tab["code"]]
     ax.set_yticks(y, names)
     for tick, bold in zip(ax.get_yticklabels(), is_all, strict=True):
         if bold:
             tick.set_fontweight("bold")
-    finite = value[ok]
+    finite = np.concatenate([value[ok], *extra])
     low = min(0.0, float(np.nanmin(finite)) if finite.size else 0.0)
     if has_ci and np.isfinite(tab["alpha_ci_low"]).any():
         low = min(low, float(np.nanmin(tab["alpha_ci_low"])))
