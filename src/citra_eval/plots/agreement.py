@@ -79,7 +79,7 @@ def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
                 what="the output of citra_eval.agreement()")
     tab = agreement_table.reset_index(drop=True)
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 0.35 * len(tab) + 1.2))
+        _, ax = plt.subplots(figsize=(6.5, 0.35 * len(tab) + 1.9))
     y = np.arange(len(tab))[::-1]
     for x0, style, word in zip(ALPHA_THRESHOLDS, (":", "--"), ("tentative", "reliable"),
                                strict=True):
@@ -126,7 +126,9 @@ def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
     ax.set_xlim(low - 0.05, 1.02)
     ax.set_ylim(-0.7, len(tab) - 0.3)
     ax.set_xlabel(text(f"coef.{coefficient}", lang))
-    ax.legend(loc="lower left", fontsize=7, frameon=False)
+    # Below the axes, so that it never hides the pooled row's markers.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2, fontsize=7,
+              frameon=False)
     if title:
         ax.set_title(title)
     return ax
