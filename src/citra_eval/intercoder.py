@@ -210,7 +210,7 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus,
             "coverage='documents' infers which documents each coder rated from where they "
             "applied a code: a document a coder read and found nothing to code in counts as "
             "not rated, which can make agreement look better than it is; declare it instead "
-            "(coverage={coder: 'all' or [doc ids]}, or the study's double_coded setting)"),
+            "(coverage={coder: 'all' or [doc ids]})"),
             stacklevel=4)
         coded = codings.groupby(codings["coder"].astype(str))["doc_id"].agg(set)
         return {c: coded.get(c, set()) for c in coders}

@@ -24,8 +24,6 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import pingouin
-from scipy import stats
 
 __all__ = [
     "ICC_COLUMNS",
@@ -1689,6 +1687,8 @@ def agreement_coefficients(ratings: Ratings, *, weights: str | np.ndarray | None
     5           gwet_ac1     0.505  0.317  -0.309      1.0
     6   brennan_prediger     0.500  0.316  -0.313      1.0
     """
+    from scipy import stats  # here, not at the top: it costs ~0.4 s to import
+
     if method not in _METHODS:
         raise ValueError(f"method must be 'gwet' or 'asymptotic', got {method!r}")
     if alternative not in _ALTERNATIVES:
@@ -1860,6 +1860,8 @@ def icc(ratings: Ratings) -> pd.DataFrame:
     4  ICC2k  0.62
     5  ICC3k  0.91
     """
+    import pingouin  # here, not at the top: the statistics stack loads when needed
+
     long, dropped = _long_ratings(ratings, "icc")
     res = pingouin.intraclass_corr(data=long, targets="unit", raters="coder",
                                    ratings="rating").reset_index(drop=True)
@@ -1913,6 +1915,8 @@ def kendall_w(ratings: Ratings) -> pd.DataFrame:
            w  dof
     0  0.778    3
     """
+    import pingouin  # here, not at the top: the statistics stack loads when needed
+
     long, dropped = _long_ratings(ratings, "kendall_w")
     res = pingouin.friedman(data=long, dv="rating", within="unit", subject="coder",
                             method="chisq")
