@@ -355,6 +355,18 @@ def test_consensus_bad_arguments(codings):
         ce.consensus(codings[codings["coder"] == "A"])
 
 
+def test_reference_codings_is_the_consensus_or_the_one_coder(codings):
+    """Several coders: the agreed consensus; one coder (a thesis): that coder's codings."""
+    pd.testing.assert_frame_equal(ce.reference_codings(codings), ce.consensus(codings))
+    majority = ce.reference_codings(codings, rule="majority")
+    assert _decided(majority) == _plan_set(lambda n: n >= 2)
+    only_a = codings[codings["coder"] == "A"]
+    ref = ce.reference_codings(only_a)
+    assert _decided(ref) == _decided(only_a) and set(ref["coder"]) == {"A"}
+    with pytest.raises(TypeError, match="codings"):
+        ce.reference_codings(only_a.to_dict())
+
+
 # --------------------------------------------------------------------------- command line
 
 

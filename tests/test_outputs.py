@@ -289,3 +289,36 @@ def test_counts_and_p_values_are_printed_as_what_they_are(tmp_path):
     t2 = pd.DataFrame({"n_mean": [2.5], "p_value": [0.123456]})
     text2 = report.save_table(t2, "t2", out_dir=tmp_path, decimals={"default": 2}).read_text()
     assert text2.splitlines()[1] == "2.50,0.12"
+
+
+@pytest.mark.parametrize(("parts", "name"), [
+    (("05-group-comparison", "unit_layanan"), "05-group-comparison-unit_layanan"),
+    (("03-kwic", "rumah sakit"), "03-kwic-rumah-sakit"),
+    (("03-kwic", "Gerak Cépat!"), "03-kwic-gerak-cepat"),
+    (("03-kwic", "../etc/passwd"), "03-kwic-etc-passwd"),
+])
+def test_output_name_makes_safe_file_names(parts, name):
+    assert report.output_name(*parts) == name
+
+
+def test_output_name_refuses_nothing_usable():
+    with pytest.raises(ValueError, match="no usable characters"):
+        report.output_name("---", "")
+
+
+def test_study_banner_follows_illustrative_and_lang():
+    from types import SimpleNamespace
+
+    def study(**kw):
+        return SimpleNamespace(settings=SimpleNamespace(**{"title": "Studi RSUD",
+                                                           "illustrative": False,
+                                                           "lang": "id", **kw}))
+
+    plain = report.study_banner(study())
+    assert plain.text == "**Studi RSUD**" and plain._repr_markdown_() == plain.text
+    shown = report.study_banner(study(illustrative=True, lang="en")).text
+    assert shown.startswith("**Studi RSUD**\n\n> **Illustrative study.**")
+    assert "Studi ilustratif" in report.study_banner(study(illustrative=True)).text
+    with pytest.raises(TypeError, match="study must be a Study"):
+        report.study_banner("study.yaml")
+

@@ -281,3 +281,18 @@ def test_ordinal_model_on_a_likert_item(example):
     # simulated truth: having used an online service raises TK answers
     assert res.loc[0, "estimate"] > 0 and res.loc[0, "p_value"] < 0.05
     assert res.loc[0, "n"] == resp["TK1"].notna().sum()
+
+
+def test_compare_scales_stacks_compare_groups_per_scale():
+    rng = np.random.default_rng(0)
+    d = pd.DataFrame({"g": np.repeat(["a", "b", "c"], 20), "x": rng.normal(size=60),
+                      "y": rng.normal(size=60) + np.repeat([0.0, 1.0, 2.0], 20)})
+    out = ce.compare_scales(d, scales=["y", "x"], between="g")
+    assert list(out.columns) == ["scale", *ce.compare_groups(d, dv="x", between="g").columns]
+    assert out["scale"].tolist() == ["y"] * 5 + ["x"] * 5
+    for scale in ("x", "y"):
+        part = out[out["scale"] == scale].drop(columns="scale").reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, ce.compare_groups(d, dv=scale, between="g"))
+    with pytest.raises(ValueError, match="at least one"):
+        ce.compare_scales(d, scales=[], between="g")
+

@@ -222,3 +222,21 @@ def test_exemplar_quotes_spread_over_documents_among_equals():
 def test_cooccurrence_matrix_needs_a_dataframe():
     with pytest.raises(TypeError, match="table must be a DataFrame from cooccurrence"):
         ce.cooccurrence_matrix({"code_a": ["a"], "code_b": ["a"], "count": [1]})
+
+
+def test_grouping_attributes_are_attributes_shared_by_interviews():
+    """An attribute groups the interviews when it has 2+ values and at most half as many
+    values as documents: not a name or date that differs per interview, not a constant."""
+    def doc(i, kind, place, team):
+        return (f"---\nid: D{i}\nkind: {kind}\nplace: {place}\nteam: {team}\n"
+                f"speakers: {{I: informant}}\n---\nI: kalimat {i}\n")
+    texts = {f"d{i}.txt": doc(i, k, f"tempat {i}", "satu")
+             for i, k in enumerate(["staf", "staf", "pasien", "pasien", "wartawan", "staf"])}
+    corpus = ce.Corpus.from_texts(texts)
+    assert ce.grouping_attributes(corpus) == ["kind"]
+    # three values over four documents: more than half, not a grouping
+    four = ce.Corpus.from_texts(dict(list(texts.items())[1:5]))
+    assert ce.grouping_attributes(four) == []
+    with pytest.raises(TypeError, match="corpus"):
+        ce.grouping_attributes(corpus.documents)
+

@@ -20,14 +20,17 @@ from .codebook import Code, Codebook, Pattern
 from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codings
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
-from .intercoder import CoverageWarning, agreement, consensus, disagreements
+from .intercoder import CoverageWarning, agreement, consensus, disagreements, reference_codings
 from .mixed_methods import construct_evidence, joint_display, meta_inferences, theme_evidence
 from .outputs import (
+    StudyBanner,
     check_manifest,
     note,
+    output_name,
     save_figure,
     save_table,
     set_reproducible_style,
+    study_banner,
     write_manifest,
 )
 from .paths import example_path, project_root
@@ -44,6 +47,7 @@ from .qdpx import (
 from .regression import (
     COEF_COLUMNS,
     compare_groups,
+    compare_scales,
     correlation_matrix,
     describe_by,
     image_model,
@@ -80,6 +84,7 @@ from .themes import (
     cooccurrence,
     cooccurrence_matrix,
     exemplar_quotes,
+    grouping_attributes,
     kwic,
     saturation,
     save_case_matrix,
@@ -103,6 +108,7 @@ __all__ = [
     "Scale",
     "SimulationSettings",
     "Study",
+    "StudyBanner",
     "StudySettings",
     "__version__",
     "agreement",
@@ -119,6 +125,7 @@ __all__ = [
     "codebook_to_qdc",
     "cohen_kappa",
     "compare_groups",
+    "compare_scales",
     "conger_kappa",
     "consensus",
     "construct_evidence",
@@ -134,6 +141,7 @@ __all__ = [
     "explain",
     "find_study_root",
     "fleiss_kappa",
+    "grouping_attributes",
     "gwet_ac1",
     "gwet_ac2",
     "icc",
@@ -154,6 +162,7 @@ __all__ = [
     "note",
     "omega_total",
     "ordinal_model",
+    "output_name",
     "percent_agreement",
     "presence_agreement",
     "project_root",
@@ -162,6 +171,7 @@ __all__ = [
     "read_qdpx",
     "read_responses",
     "read_transcripts",
+    "reference_codings",
     "reidentify",
     "saturation",
     "save_case_matrix",
@@ -172,6 +182,7 @@ __all__ = [
     "scott_pi",
     "set_reproducible_style",
     "simulate_survey",
+    "study_banner",
     "survey_truth",
     "theme_evidence",
     "ttest_groups",

@@ -19,6 +19,13 @@ __all__ = ["LABELS", "label", "label_fields"]
 
 #: key -> {lang: text}. Texts may hold ``str.format`` fields, filled by :func:`label`.
 LABELS: dict[str, dict[str, str]] = {
+    # ------------------------------------------------------------ notebooks
+    "banner.illustrative": {"id": "**Studi ilustratif.** Datanya ditulis atau disimulasikan untuk "
+                                  "memperagakan metode; tidak ada isi laporan ini yang "
+                                  "merupakan temuan penelitian.",
+                            "en": "**Illustrative study.** Its data were written or simulated "
+                                  "to demonstrate the methods; nothing in these reports is a "
+                                  "research finding."},
     # ------------------------------------------------------------ qualitative figures
     "qual.segments": {"id": "Jumlah segmen", "en": "Segments"},
     "qual.documents": {"id": "Jumlah dokumen", "en": "Documents"},

@@ -61,6 +61,7 @@ __all__ = [
     "krippendorff_alpha_sets",
     "masi_distance",
     "percent_agreement",
+    "reference_codings",
 ]
 
 AGREEMENT_COLUMNS = ["code", "n_units", "percent_agreement", "cohen_kappa", "fleiss_kappa",
@@ -653,3 +654,39 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     out = empty_codings() if not rows else pd.DataFrame(rows)
     out = out.sort_values(["doc_id", "segment_id", "start", "code"], kind="stable")
     return out.reset_index(drop=True)[[*CODING_COLUMNS, "evidence", "note"]]
+
+
+def reference_codings(codings: pd.DataFrame, *, rule: str = "agreed") -> pd.DataFrame:
+    """The codings the theme analyses count: the coders' consensus, or the one coder's codings.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table of one or more coders.
+    rule : str
+        The :func:`consensus` rule when there are two or more coders (default ``agreed``:
+        a code is kept in a segment that every coder gave it).
+
+    Returns
+    -------
+    DataFrame
+        With two or more coders, :func:`consensus` (``coder`` is ``consensus``); with one,
+        that coder's codings unchanged (a study coded by one person, e.g. a thesis, has no
+        consensus to form; its reliability cannot be measured, which the notebooks say).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import citra_eval as ce
+    >>> two = pd.DataFrame([("D1", 2, 0, 10, "media", "A"), ("D1", 2, 2, 12, "media", "B"),
+    ...                     ("D1", 3, 0, 10, "iklan", "A")], columns=ce.CODING_COLUMNS)
+    >>> ce.reference_codings(two)[["segment_id", "code", "coder"]].values.tolist()
+    [[2, 'media', 'consensus']]
+    >>> ce.reference_codings(two[two.coder == "A"])["code"].tolist()
+    ['media', 'iklan']
+    """
+    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
+    validate_codings(codings)
+    if codings["coder"].astype(str).nunique() >= 2:
+        return consensus(codings, rule=rule)
+    return codings.reset_index(drop=True)

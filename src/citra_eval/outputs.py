@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 from ._files import neutralise_frame, write_bytes, write_text
+from ._labels import label
+from ._validation import check_lang
 from .errors import InputError, Problem
 
 __all__ = [
@@ -33,13 +35,16 @@ __all__ = [
     "Difference",
     "SavedFigure",
     "SavedPath",
+    "StudyBanner",
     "check_manifest",
     "file_sha256",
     "note",
+    "output_name",
     "read_manifest",
     "save_figure",
     "save_table",
     "set_reproducible_style",
+    "study_banner",
     "write_manifest",
 ]
 
@@ -57,6 +62,33 @@ _METADATA = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
 }
+
+
+def output_name(*parts: object) -> str:
+    """A file name for :func:`save_table` / :func:`save_figure` built from ``parts``.
+
+    Each part is reduced to ASCII letters, digits, ``_``, ``-`` and ``.`` (accents dropped,
+    other characters and spaces become ``-``, lower case) and the parts are joined with ``-``,
+    so a study's own words (a column, a search term) can name an output.
+
+    Examples
+    --------
+    >>> output_name("05-group-comparison", "unit_layanan")
+    '05-group-comparison-unit_layanan'
+    >>> output_name("03-kwic", "Rumah Sakit/IGD")
+    '03-kwic-rumah-sakit-igd'
+    """
+    import unicodedata
+
+    out = []
+    for part in parts:
+        text = unicodedata.normalize("NFKD", str(part)).encode("ascii", "ignore").decode()
+        text = re.sub(r"[^A-Za-z0-9_.-]+", "-", text.lower()).strip("-.")
+        if text:
+            out.append(text)
+    if not out:
+        raise ValueError(f"no usable characters for a file name in {parts!r}")
+    return _check_name("-".join(out), "the name")
 
 
 def _check_name(name: str, what: str) -> str:
@@ -565,3 +597,56 @@ def note(message: str) -> None:
         raise TypeError(f"message must be a str, got {type(message).__name__}")
     text = " ".join(message.split())
     print(f"{NOTE_PREFIX}{text}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- study banner
+
+@dataclass(frozen=True)
+class StudyBanner:
+    """The head of a notebook: the study's title and, for an illustrative study, the
+    "not real findings" banner. Shown as Markdown in a notebook, as text elsewhere."""
+    title: str
+    illustrative: bool
+    lang: str
+
+    @property
+    def text(self) -> str:
+        """The banner as Markdown."""
+        out = f"**{self.title}**"
+        if self.illustrative:
+            out += "\n\n> " + label("banner.illustrative", self.lang)
+        return out
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def study_banner(study) -> StudyBanner:
+    """The banner of a study's notebooks (its title; "illustrative" when ``study.yaml`` says
+    ``illustrative: true``), in the study's language.
+
+    Parameters
+    ----------
+    study : Study
+        A loaded study (:func:`citra_eval.load_study`).
+
+    Returns
+    -------
+    StudyBanner
+        Displays as Markdown in a notebook; ``.text`` is the Markdown source.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> banner = ce.study_banner(ce.load_study(ce.example_path(), lang="en"))
+    >>> banner.illustrative, banner.text.splitlines()[-1].startswith("> **Illustrative")
+    (True, True)
+    """
+    settings = getattr(study, "settings", None)
+    if settings is None or not hasattr(settings, "title"):
+        raise TypeError(f"study must be a Study (see load_study), got {type(study).__name__}")
+    return StudyBanner(str(settings.title), bool(settings.illustrative),
+                       check_lang(settings.lang))

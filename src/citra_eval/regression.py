@@ -16,8 +16,8 @@ import pandas as pd
 
 from .survey import Instrument, score_scales
 
-__all__ = ["COEF_COLUMNS", "ORDINAL_COLUMNS", "compare_groups", "correlation_matrix",
-           "describe_by", "image_model", "ordinal_model", "ttest_groups"]
+__all__ = ["COEF_COLUMNS", "ORDINAL_COLUMNS", "compare_groups", "compare_scales",
+           "correlation_matrix", "describe_by", "image_model", "ordinal_model", "ttest_groups"]
 
 COEF_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high",
                 "std_estimate", "std_ci_low", "std_ci_high", "n"]
@@ -190,6 +190,43 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
     return pd.DataFrame(rows, columns=["test", "group_a", "group_b", "estimate", "statistic",
                                        "df1", "df2", "p_value", "effect_size", "effect_type",
                                        "n"])
+
+
+def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
+                   between: str) -> pd.DataFrame:
+    """:func:`compare_groups` for several scores at once, one block of rows per score.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Tidy data with every column of ``scales`` and the grouping column ``between``
+        (e.g. :func:`citra_eval.score_scales` with the demographics kept).
+    scales : sequence of str
+        The numeric columns to compare, in the order of the result.
+    between : str
+        The grouping column.
+
+    Returns
+    -------
+    DataFrame
+        ``scale`` (the compared column), then the columns of :func:`compare_groups`, for
+        each scale in turn.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> inst = ce.Instrument.load(ce.example_path("instrument"))
+    >>> scores = ce.score_scales(ce.read_responses(ce.example_path("responses"), inst), inst)
+    >>> res = ce.compare_scales(scores, scales=["CITRA", "TK"], between="district")
+    >>> res.groupby("scale", sort=False)["test"].first().to_dict()
+    {'CITRA': 'welch_anova', 'TK': 'welch_anova'}
+    """
+    names = [scales] if isinstance(scales, str) else list(scales)
+    if not names:
+        raise ValueError("scales must name at least one column")
+    parts = [compare_groups(scores, dv=s, between=between) for s in names]
+    return pd.concat([p.assign(scale=s) for p, s in zip(parts, names, strict=True)],
+                     ignore_index=True)[["scale", *parts[0].columns]]
 
 
 def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,

@@ -33,6 +33,7 @@ __all__ = [
     "cooccurrence",
     "cooccurrence_matrix",
     "exemplar_quotes",
+    "grouping_attributes",
     "kwic",
     "saturation",
     "save_case_matrix",
@@ -663,3 +664,45 @@ def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | N
         rows.append({"doc_id": doc, "segment_id": int(sid), "left": left,
                      "keyword": text[a:b], "right": right, "start": int(s), "end": int(e)})
     return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+
+
+#: Columns of ``Corpus.documents`` that describe the file, not the interview.
+_FILE_COLUMNS = ("doc_id", "path", "format", "n_segments", "n_words")
+
+
+def grouping_attributes(corpus: Corpus) -> list[str]:
+    """Document attributes that divide the interviews into groups (for ``code_frequencies(by=)``).
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The transcripts; their front-matter keys are the candidate attributes.
+
+    Returns
+    -------
+    list of str
+        In front-matter order, the attributes with at least two distinct values and at most
+        half as many values as documents (so a value is shared by two documents on average):
+        a grouping such as informant type, not a name, a date or a note that differs for
+        every interview. Attributes missing in some documents count the missing ones as a
+        group of their own only if they have a value elsewhere.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> grouping_attributes(ce.read_transcripts(ce.example_path("transcripts")))
+    ['group']
+    """
+    if not isinstance(corpus, Corpus):
+        raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
+    docs = corpus.documents
+    n = len(docs)
+    out = []
+    for col in docs.columns:
+        if col in _FILE_COLUMNS:
+            continue
+        values = docs[col].dropna().astype(str)
+        k = values.nunique()
+        if 2 <= k <= n / 2:
+            out.append(str(col))
+    return out

@@ -1,0 +1,209 @@
+"""The notebooks are the source: committed without outputs, parameterised by the study folder
+only, and free of the example study's names (every choice comes from study.yaml)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+import citra_eval as ce
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+#: The parameters `citra-eval reproduce` sets; lang and seed default to None (study.yaml's).
+PARAMETERS = {"study_root": "..", "out_dir": "reports", "lang": None, "seed": None}
+
+
+def _read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def _code(nb) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def test_six_notebooks_and_no_generator():
+    """The .ipynb files are the one source: nothing rewrites them."""
+    assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06"]
+    assert not (ROOT / "scripts" / "make_notebooks.py").exists()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_without_outputs(path):
+    nb = _read(path)
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
+        assert "execution" not in cell.metadata
+    assert "papermill" not in nb.metadata and "widgets" not in nb.metadata
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_one_parameters_cell_with_exactly_the_study_parameters(path):
+    nb = _read(path)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and tagged[0].cell_type == "code"
+    tree = ast.parse(tagged[0].source)
+    values = {}
+    for node in tree.body:
+        assert isinstance(node, ast.Assign) and len(node.targets) == 1, ast.dump(node)
+        values[node.targets[0].id] = ast.literal_eval(node.value)
+    assert values == PARAMETERS
+    # the parameters cell comes before any other code
+    assert nb.cells.index(tagged[0]) == next(i for i, c in enumerate(nb.cells)
+                                             if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_everything_comes_from_load_study_and_goes_out_through_save(path):
+    code = "\n".join(_code(_read(path)))
+    assert "ce.load_study(study_root, lang=lang, seed=seed)" in code
+    for reader in ("read_transcripts", "read_codings", "Codebook.load", "Instrument.load",
+                   "read_responses", "read_csv", "open("):
+        assert reader not in code, reader
+    for writer in (".to_csv(", ".savefig(", ".to_excel(", "write_text(", ".write("):
+        assert writer not in code, writer
+
+
+def _example_names() -> dict[str, set[str]]:
+    """Names of the example study that a notebook must not contain: its code ids, scale ids,
+    demographic columns, front-matter keys beyond the contract's, kwic terms, place names."""
+    study = ce.load_study(ce.example_path())
+    inst, cb, corpus = study.instrument, study.codebook, study.corpus
+    # columns every corpus has, and the contract's speaker roles (also informant/interviewer)
+    contract = {"doc_id", "path", "format", "n_segments", "n_words", "date", "note",
+                "informant", "interviewer"}
+    ids = set(cb.ids) | set(inst.scales)
+    return {
+        "identifiers": (ids | set(inst.item_names) | set(inst.demographics)
+                        | (set(corpus.documents.columns) - contract)),
+        # as written (the package itself is called citra_eval, so CITRA only in capitals)
+        "words": {*study.settings.compare_by, *study.settings.controls,
+                  *(w for w in [study.settings.outcome] if w), *(i for i in ids if len(i) > 3)},
+        "places": {"Banjarmasin", "Banjar", "Bamara", "Kalimantan", *study.settings.kwic},
+    }
+
+
+def _strings_and_names(source: str) -> set[str]:
+    tree = ast.parse(source)
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            out.add(node.value)
+        elif isinstance(node, ast.Name):
+            out.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            out.add(node.attr)
+    return out
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_name_of_the_example_study(path):
+    names = _example_names()
+    nb = _read(path)
+    for source in _code(nb):
+        used = _strings_and_names(source)
+        assert not used & names["identifiers"], (used & names["identifiers"], source[:80])
+    for cell in nb.cells:  # markdown included
+        for word in names["words"]:
+            # (the package's own name, citra-eval / citra_eval, is no study's word)
+            assert not re.search(rf"\b{re.escape(word)}\b(?![-_]eval)", cell.source), (
+                word, cell.source[:80])
+        for word in names["places"]:
+            assert not re.search(rf"\b{re.escape(word)}", cell.source, re.IGNORECASE), (
+                word, cell.source[:80])
+
+
+def test_the_guard_knows_the_example():
+    """The check above is not vacuous: it knows the names the old notebooks used."""
+    names = _example_names()
+    assert {"CITRA", "district", "KS", "bamara", "kerja_sama", "group"} <= names["identifiers"]
+    assert {"district", "CITRA", "kerja_sama"} <= names["words"]
+    assert {"Banjarmasin", "bamara"} <= names["places"]
+    assert _strings_and_names('ce.kwic(corpus, "bamara")') & {"bamara"}
+
+
+# --------------------------------------------------------------------------- running them
+
+FIXTURE = ROOT / "tests" / "data" / "studies" / "rsud"
+#: Words of the example study that no report of another study may contain.
+EXAMPLE_WORDS = re.compile(r"Banjarmasin|Bamara|\bCITRA\b|district|kerja_sama|"
+                           r"used_online_service|Prokompim", re.IGNORECASE)
+
+
+def _run_all(root: Path, workdir: Path) -> dict[str, list[str]]:
+    """Run every notebook of the study at ``root`` as reproduce does; notes per notebook."""
+    from citra_eval.pipeline import notebook_notes, run_notebook
+
+    out = root / "reports"
+    notes = {}
+    for nb in NOTEBOOKS:
+        executed = out / "notebooks" / nb.name
+        run_notebook(nb, executed, cwd=root, workdir=workdir,
+                     parameters={"study_root": str(root), "out_dir": str(out),
+                                 "lang": None, "seed": None})
+        notes[nb.name[:2]] = notebook_notes(executed)
+    return notes
+
+
+def _fixture_copy(tmp_path: Path, *drop: str) -> Path:
+    import shutil
+
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    for rel in drop:
+        target = root / rel
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    return root
+
+
+def _no_example_words(root: Path) -> None:
+    for f in sorted((root / "reports").rglob("*")):
+        if f.is_file() and f.suffix in (".csv", ".svg", ".ipynb"):
+            text = f.read_text(encoding="utf-8").replace("citra_eval", "").replace(
+                "citra-eval", "")
+            assert not EXAMPLE_WORDS.search(text), (f.name, EXAMPLE_WORDS.search(text))
+
+
+@pytest.mark.slow
+def test_one_coder_and_no_survey_run_through_with_notes(tmp_path):
+    """A master's thesis: one coder, interviews only. Nothing fails; what cannot apply says
+    so in one line; the joint display has the interview rows."""
+    root = _fixture_copy(tmp_path, "data/raw/codings_B.csv", "data/raw/instrument.yaml",
+                         "data/raw/survey_responses.csv")
+    notes = _run_all(root, tmp_path)
+    assert any(n.startswith("one coder (A): inter-coder reliability") for n in notes["02"])
+    assert notes["04"] == ["no survey: the psychometrics are skipped"]
+    assert any(n.startswith("no survey") for n in notes["05"])
+    assert notes["06"] == ["no survey: the joint display has interview rows only"]
+    tables = {p.stem for p in (root / "reports" / "tables").glob("*.csv")}
+    assert {"01-documents", "03-code-frequencies", "03-kwic-humas", "03-kwic-viral",
+            "06-joint-display"} <= tables
+    assert not tables & {"02-agreement", "02-consensus-codings", "04-likert",
+                         "05-image-model"}
+    joint = pd.read_csv(root / "reports" / "tables" / "06-joint-display.csv")
+    assert (joint["meta_inference"] == "expands").all() and joint["theme"].notna().all()
+    assert joint["rationale"].str.startswith("studi ini tanpa survei").all()
+    _no_example_words(root)
+
+
+@pytest.mark.slow
+def test_a_survey_without_interviews_runs_through(tmp_path):
+    root = _fixture_copy(tmp_path, "interview_transcripts", "data/raw/codings_A.csv",
+                         "data/raw/codings_B.csv")
+    notes = _run_all(root, tmp_path)
+    assert notes["01"][0].startswith("no transcripts")
+    assert notes["03"] == ["no transcripts, codebook or codings: the theme analyses are "
+                           "skipped"]
+    tables = {p.stem for p in (root / "reports" / "tables").glob("*.csv")}
+    assert {"04-likert", "05-image-model", "05-group-comparison-unit_layanan",
+            "05-group-comparison-jenis_pasien", "06-joint-display"} <= tables
+    joint = pd.read_csv(root / "reports" / "tables" / "06-joint-display.csv")
+    assert joint["theme"].isna().all() and "PERSEPSI_RS" not in set(joint["construct"])
+    _no_example_words(root)
