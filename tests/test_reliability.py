@@ -496,11 +496,28 @@ COEFFICIENTS = [
     ("alpha_ordinal", _alpha("ordinal"), "ordinal", None),
     ("alpha_interval", _alpha("interval"), "interval", None),
     ("alpha_ratio", _alpha("ratio"), "ratio", None),
+    ("alpha_bipolar", _alpha("bipolar"), "interval", None),
+    ("alpha_circular", _alpha("circular"), "circular", None),
+    ("alpha_custom", lambda r: krippendorff_alpha(r, level=lambda a, b: np.abs(a - b)),
+     "interval", None),
+    ("scott_pi", lambda r: scott_pi(r), "nominal", 2),
+    ("conger_kappa", lambda r: conger_kappa(r), "nominal", None),
+    ("cohen_kappa_gwet", lambda r: cohen_kappa(r, missing="gwet"), "nominal", 2),
+    ("fleiss_kappa_linear", lambda r: fleiss_kappa(r, weights="linear"), "ordinal", None),
+    ("gwet_ac2_quadratic", lambda r: gwet_ac2(r, weights="quadratic"), "ordinal", None),
+    ("brennan_prediger_ordinal", lambda r: brennan_prediger(r, weights="ordinal"), "ordinal",
+     None),
+    ("conger_kappa_radical", lambda r: conger_kappa(r, weights="radical"), "ordinal", None),
+    ("percent_agreement_bipolar", lambda r: percent_agreement(r, weights="bipolar"),
+     "ordinal", None),
+    ("icc_a1", lambda r: icc(r).loc[1, "icc"], "interval", None),
+    ("kendall_w", lambda r: kendall_w(r).loc[0, "w"], "ordinal", None),
 ]
 #: Which coefficients (by level) each kind of relabelling must leave unchanged.
 _ALLOWED = {"nominal": {"nominal"}, "ordinal": {"nominal", "ordinal"},
             "interval": {"nominal", "ordinal", "interval"},
-            "ratio": {"nominal", "ordinal", "interval", "ratio"}}
+            "ratio": {"nominal", "ordinal", "interval", "ratio"},
+            "shift": {"nominal", "ordinal", "interval", "circular"}}
 _RELABEL = {
     # A permutation of the categories 1..5, and the same permutation as strings.
     "nominal": [lambda v: {1: 4, 2: 1, 3: 5, 4: 2, 5: 3}[v], lambda v: f"cat-{6 - v}"],
@@ -508,6 +525,8 @@ _RELABEL = {
     "ordinal": [lambda v: v ** 3, lambda v: np.exp(v)],
     "interval": [lambda v: 2.5 * v - 7.0, lambda v: -v + 10.0],
     "ratio": [lambda v: 3.0 * v, lambda v: v / 7.0],
+    # Turning or mirroring the circle (the circular metric keeps its number of points).
+    "shift": [lambda v: v + 3.0, lambda v: -v + 10.0],
 }
 
 
@@ -564,7 +583,7 @@ def test_invariant_to_category_relabelling(name, fn, level, n, seed):
     for n_coders in _coders(n):
         r = _ratings(seed, n_coders)
         expected = fn(r)
-        for kind in ("nominal", "ordinal", "interval", "ratio"):
+        for kind in _RELABEL:
             if level not in _ALLOWED[kind]:
                 continue
             for relabel in _RELABEL[kind]:
@@ -586,6 +605,9 @@ def test_relabelling_beyond_the_level_changes_the_value():
     cubed = _relabel(r, _RELABEL["ordinal"][0])
     assert krippendorff_alpha(cubed, level="interval") != pytest.approx(
         krippendorff_alpha(r, level="interval"), abs=1e-3)
+    scaled = _relabel(r, _RELABEL["ratio"][0])
+    assert krippendorff_alpha(scaled, level="circular") != pytest.approx(
+        krippendorff_alpha(r, level="circular"), abs=1e-3)
     two = r[:, :2][~np.isnan(r[:, :2]).any(axis=1)]
     assert cohen_kappa(_relabel(two, _RELABEL["nominal"][0]), weights="linear") != \
         pytest.approx(cohen_kappa(two, weights="linear"), abs=1e-3)
@@ -988,6 +1010,22 @@ def test_icc_shrout_fleiss_1979():
     assert t["icc"].round(2).to_dict() == {"ICC1": 0.17, "ICC2": 0.29, "ICC3": 0.71,
                                            "ICC1k": 0.44, "ICC2k": 0.62, "ICC3k": 0.91}
     assert (t["ci_low"] < t["icc"]).all() and (t["icc"] < t["ci_high"]).all()
+    # The ICC(1,1) interval by hand (Shrout & Fleiss 1979, eq. 6): F = BMS / WMS with 5 and
+    # 18 df; F_L = F / F_.975(5, 18), F_U = F * F_.975(18, 5); bound = (F - 1) / (F + k - 1).
+    # Unrounded: pingouin itself rounds its CI95 column to 2 places.
+    from scipy.stats import f as f_dist
+
+    x = np.array(data, float)
+    n, k = x.shape
+    bms = k * ((x.mean(axis=1) - x.mean()) ** 2).sum() / (n - 1)
+    wms = ((x - x.mean(axis=1, keepdims=True)) ** 2).sum() / (n * (k - 1))
+    f_l = bms / wms / f_dist.ppf(0.975, n - 1, n * (k - 1))
+    f_u = bms / wms * f_dist.ppf(0.975, n * (k - 1), n - 1)
+    assert t.loc["ICC1", "ci_low"] == pytest.approx((f_l - 1) / (f_l + k - 1), abs=1e-12)
+    assert t.loc["ICC1", "ci_high"] == pytest.approx((f_u - 1) / (f_u + k - 1), abs=1e-12)
+    import pingouin
+
+    assert pingouin.options["round.column.CI95"] == 2  # pingouin's settings are restored
     gap = np.array(data, float)
     gap[0, 1] = np.nan
     assert icc(gap).attrs["n_units_excluded"] == 1

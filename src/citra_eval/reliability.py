@@ -1835,7 +1835,8 @@ def icc(ratings: Ratings) -> pd.DataFrame:
     Notes
     -----
     Computed by :func:`pingouin.intraclass_corr` from a two-way ANOVA of the ratings
-    (Shrout & Fleiss 1979; McGraw & Wong 1996). Single-rater forms say how reliable one
+    (Shrout & Fleiss 1979; McGraw & Wong 1996), with the interval bounds unrounded (pingouin
+    rounds them to 2 places). Single-rater forms say how reliable one
     coder's score is, ``k`` forms how reliable the mean of the ``k`` coders is; absolute
     agreement counts a coder who is systematically higher as disagreeing, consistency does
     not.
@@ -1863,8 +1864,16 @@ def icc(ratings: Ratings) -> pd.DataFrame:
     import pingouin  # here, not at the top: the statistics stack loads when needed
 
     long, dropped = _long_ratings(ratings, "icc")
-    res = pingouin.intraclass_corr(data=long, targets="unit", raters="coder",
-                                   ratings="rating").reset_index(drop=True)
+    saved = dict(pingouin.options)
+    try:  # pingouin rounds its CI95 column to 2 places by default: keep full precision
+        for key in [k for k in pingouin.options if k.startswith("round.")]:
+            del pingouin.options[key]
+        pingouin.options["round"] = None
+        res = pingouin.intraclass_corr(data=long, targets="unit", raters="coder",
+                                       ratings="rating").reset_index(drop=True)
+    finally:
+        pingouin.options.clear()
+        pingouin.options.update(saved)
     ci95 = np.vstack(res["CI95"].to_numpy())
     out = pd.DataFrame({
         "type": res["Type"], "form": [_ICC_FORMS[t][0] for t in res["Type"]],
