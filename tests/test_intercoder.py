@@ -611,3 +611,27 @@ def test_issue14_item10_agreement_on_coded_units(corpus, codings):
     assert t.loc["ALL", "alpha_masi_coded"] == pytest.approx(ce.krippendorff_alpha_sets(sets))
     assert t.loc[CODES, "alpha_masi_coded"].isna().all()
     assert list(t.columns).index("coded_agreement") > list(t.columns).index("alpha_masi")
+
+
+def test_cli_agree_coverage_file(cli, study, corpus, codings):
+    # citra-eval agree --coverage FILE.csv: the declaration of issue 14 item 7 from a table.
+    ab = codings[codings["coder"].isin(["A", "B"])]
+    b_read_d2 = ab[(ab["coder"] == "A") | (ab["doc_id"] == "D1")]
+    ce.write_codings(b_read_d2[b_read_d2["coder"] == "B"], study / "codings_B.csv")
+    (study / "coverage.csv").write_text("coder,doc_id\nA,all\nB,D1\nB,D2\n", encoding="utf-8")
+    out = study / "out" / "agreement.csv"
+    r = cli("agree", "--transcripts", str(study / "interview_transcripts"), "--codings",
+            str(study / "codings_A.csv"), str(study / "codings_B.csv"), "--out", str(out),
+            "--n-boot", "0", "--coverage", str(study / "coverage.csv"))
+    assert r.returncode == 0, r.stderr
+    expected = ce.agreement(b_read_d2, corpus=corpus, n_boot=0,
+                            coverage={"A": "all", "B": ["D1", "D2"]})
+    got = pd.read_csv(out)
+    assert got["krippendorff_alpha"].to_numpy() == pytest.approx(
+        expected["krippendorff_alpha"].to_numpy(), nan_ok=True)
+    (study / "bad.csv").write_text("coder,doc\nA,all\n", encoding="utf-8")
+    r = cli("agree", "--transcripts", str(study / "interview_transcripts"), "--codings",
+            str(study / "codings_A.csv"), str(study / "codings_B.csv"), "--out",
+            str(study / "out" / "other.csv"), "--coverage", str(study / "bad.csv"))
+    assert r.returncode == 2 and "bad.csv" in r.stderr and "doc_id" in r.stderr
+    assert not (study / "out" / "other.csv").exists()

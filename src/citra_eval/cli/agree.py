@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from .._files import write_csv
+from .._files import read_csv_table, write_csv
 from ..codebook import Codebook
 from ..codings import read_codings
 from ..corpus import read_transcripts
@@ -44,8 +44,11 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--roles", metavar="ROLE", nargs="+", default=["informant"],
                    help="speaker roles whose segments are units (default: informant); "
                         "'all' for every segment")
-    p.add_argument("--coverage", choices=["all", "documents"], default="all",
-                   help="'documents': a coder rated only documents they coded (default: all)")
+    p.add_argument("--coverage", metavar="all|documents|FILE.csv", default="all",
+                   help="which documents each coder rated: 'all' (default); FILE.csv with "
+                        "columns coder, doc_id (one row per document a coder double-coded; "
+                        "doc_id 'all' for every document); or 'documents' to infer it from "
+                        "where each coder applied a code (warns: biased upward)")
     p.add_argument("--seed", metavar="N", type=int, default=0, help="bootstrap seed (default 0)")
     p.add_argument("--n-boot", metavar="N", type=int, default=1000,
                    help="bootstrap replicates (default 1000; 0 for none)")
@@ -71,8 +74,9 @@ def _run_agree(args: argparse.Namespace) -> int:
     if not args.codings:
         raise InputError("the study has no codings files yet; code the transcripts first "
                          "(one codings_<coder>.csv per coder)", path="citra-eval")
+    coverage_file = None if args.coverage in ("all", "documents") else args.coverage
     check_outputs(inputs={"--transcripts": args.transcripts, "--codings": args.codings,
-                          "--codebook": args.codebook},
+                          "--codebook": args.codebook, "--coverage": coverage_file},
                   files={"--out": args.out, "--disagreements": args.disagreements},
                   force=args.force)
     problems = Problems()
@@ -81,6 +85,9 @@ def _run_agree(args: argparse.Namespace) -> int:
         problems.append(Problem("--n-boot", f"must be 0 or more, got {args.n_boot}"))
     if not 0 < args.ci < 1:
         problems.append(Problem("--ci", f"must be between 0 and 1 (e.g. 0.95), got {args.ci}"))
+    coverage = args.coverage
+    if coverage_file is not None:
+        coverage = attempt(_read_coverage, coverage_file)
     corpus = attempt(read_transcripts, args.transcripts)
     codebook = attempt(Codebook.load, args.codebook) if args.codebook else None
     tables = [attempt(read_codings, f, corpus=corpus, codebook=codebook) for f in args.codings]
@@ -98,10 +105,10 @@ def _run_agree(args: argparse.Namespace) -> int:
     try:
         table = agreement(codings, corpus=corpus, coders=args.coders, unit=args.unit,
                           codes=codebook, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
-                          roles=roles, coverage=args.coverage,
+                          roles=roles, coverage=coverage,
                           masi=False if args.no_masi else None)
         report = (disagreements(codings, corpus=corpus, coders=args.coders, roles=roles,
-                                coverage=args.coverage) if args.disagreements else None)
+                                coverage=coverage) if args.disagreements else None)
     except InputError as exc:
         raise InputError(problems=[Problem(p.path or where, p.message, p.line, p.column)
                                    for p in exc.problems]) from None
@@ -112,6 +119,18 @@ def _run_agree(args: argparse.Namespace) -> int:
         write_csv(report, args.disagreements)
         print(f"wrote {args.disagreements}: {len(report)} disputed segment(s)")
     return 0
+
+
+def _read_coverage(path: str) -> dict:
+    """A coverage table (coder, doc_id) as ``{coder: "all" or [doc ids]}``."""
+    table = read_csv_table(path, columns=["coder", "doc_id"], required=["coder", "doc_id"],
+                           what="a coverage table")
+    if table["coder"].isna().any() or table["doc_id"].isna().any():
+        raise InputError("every row needs a coder and a doc_id (or 'all')", path=path)
+    out: dict = {}
+    for coder, docs in table.groupby("coder", sort=False)["doc_id"]:
+        out[coder] = "all" if "all" in set(docs) else list(docs)
+    return out
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
