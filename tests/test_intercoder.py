@@ -543,6 +543,15 @@ def test_random_codings_rows_equal_scalar_coefficients(corpus, data):
                 continue
             expected = _scalar_or_nan(fn, r, **kw)
             assert row[col] == pytest.approx(expected, nan_ok=True), (col, code)
+    # Set-valued alpha over all units and over the units anyone coded, computed directly.
+    sets = [[frozenset(plan[u][c]) if rated[i, j] else None for j, c in enumerate(coders)]
+            for i, u in enumerate(plan) if keep[i]]
+    coded = [row for row in sets if any(s for s in row if s is not None)]
+    all_row = t.loc["ALL"]
+    assert all_row["alpha_masi"] == pytest.approx(
+        _scalar_or_nan(ce.krippendorff_alpha_sets, sets), nan_ok=True)
+    assert all_row["alpha_masi_coded"] == pytest.approx(
+        _scalar_or_nan(ce.krippendorff_alpha_sets, coded) if coded else np.nan, nan_ok=True)
 
 
 # --------------------------------------------------------------------------- issue 14

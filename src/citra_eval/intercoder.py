@@ -271,19 +271,29 @@ def _masi_alphas(x: np.ndarray, rated: np.ndarray, codes: list[str],
     for u in range(x.shape[1]):
         rows.append([frozenset(codes[k] for k in np.flatnonzero(x[c, u])) if rated[u, c]
                      else None for c in range(x.shape[0])])
+    try:
+        d = krippendorff_alpha_details(rows, level="masi")
+    except ValueError as exc:
+        return np.nan, np.nan, f"alpha_masi undefined: {exc}"
+    # The units nobody coded hold only empty sets: no observed disagreement, and in the
+    # expected disagreement only the empty set's count changes. With e = the empty set,
+    # delta(e, S) = 1 for every other set S, removing those units' D empty values gives
+    # n' = n - D and sum n_c n_k delta_ck' = E - 2 D (n - n_e): alpha over the coded units
+    # without a second pass over every pair of sets.
     coded = (x & rated.T[:, :, None]).any(axis=(0, 2))
-    out, notes = [], []
-    for subset, what in ((rows, "alpha_masi"),
-                         ([r for r, c in zip(rows, coded, strict=True) if c],
-                          "alpha_masi_coded")):
-        try:
-            out.append(krippendorff_alpha_sets(subset) if subset else np.nan)
-            if not subset:
-                notes.append(f"{what} undefined: no unit was coded")
-        except ValueError as exc:
-            out.append(np.nan)
-            notes.append(f"{what} undefined: {exc}")
-    return out[0], out[1], "; ".join(notes)
+    drop = float(rated[~coded].sum())
+    n = float(d.n_values)
+    n_e = float(d.value_counts[d.categories.index(frozenset())]) if frozenset() in \
+        d.categories else 0.0
+    do_sum = d.observed_disagreement * n
+    expected = d.expected_disagreement * n * (n - 1.0) - 2.0 * drop * (n - n_e)
+    n_coded = n - drop
+    if not coded.any():
+        return d.alpha, np.nan, "alpha_masi_coded undefined: no unit was coded"
+    if expected <= 0:
+        return d.alpha, np.nan, ("alpha_masi_coded undefined: every coder gave every coded unit "
+                                 "the same set (no variation)")
+    return d.alpha, float(1.0 - (n_coded - 1.0) * do_sum / expected), ""
 
 
 def _notes(core: pd.DataFrame, n_coders: int) -> list[str]:
