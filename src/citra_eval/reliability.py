@@ -620,12 +620,15 @@ def _alpha_from_codes(codes: np.ndarray, cats: np.ndarray, level: str,
         # units), and the coincidence matrix o_ck = sum_u n_uc (n_uk - [c = k]) / (m_u - 1)
         # is reported beside it.
         cnt = _counts(kp, n_cats)
-        d2 = _Delta(level, cats, cnt.sum(axis=0)) if delta is None else delta
+        n_c = cnt.sum(axis=0)
+        d2 = _Delta(level, cats, n_c) if delta is None else delta
         sq = d2.block(np.arange(n_cats))
-        do_u, n_c = _alpha_unit_parts(cnt, sq)
-        expected = float(n_c @ sq @ n_c)
         weighted = cnt / (mp - 1.0)[:, None]
         o = weighted.T @ cnt - np.diag(weighted.sum(axis=0))
+        # sum_ck o_ck delta2_ck is the sum over units of the kernel's per-unit disagreement
+        # (_alpha_unit_parts), here from the coincidence matrix reported beside it.
+        do_sum = float((o * sq).sum())
+        expected = float(n_c @ sq @ n_c)
         labels = [_label(c) for c in cats.tolist()]
         coinc = pd.DataFrame(o, index=labels, columns=labels)
     else:
@@ -639,9 +642,9 @@ def _alpha_from_codes(codes: np.ndarray, cats: np.ndarray, level: str,
             for j in range(i + 1, kp.shape[1]):
                 both = (kp[:, i] >= 0) & (kp[:, j] >= 0)
                 do_u[both] += 2.0 * d2.pair(kp[both, i], kp[both, j])
-        do_u /= mp - 1.0
+        do_sum = float((do_u / (mp - 1.0)).sum())
         expected = _expected_sum(d2, n_c)
-    alpha, d_o, d_e, n = (float(v) for v in _alpha_values(do_u.sum(), n_c, expected))
+    alpha, d_o, d_e, n = (float(v) for v in _alpha_values(do_sum, n_c, expected))
     if not d_e > 0:
         only = cats[n_c > 0].tolist()
         raise ValueError(
