@@ -4,8 +4,8 @@
 ILLUSTRATIVE: the transcripts and these codings were written for the citra_eval package; they
 are not real research data. The tables below *are* the coders' decisions, kept readable; this
 script only turns each quoted span into the exact code-point offsets the contract requires
-(``corpus.text(doc_id)[start:end]`` is the coded text) and writes
-``data/raw/codings_A.csv`` and ``data/raw/codings_B.csv``.
+(``corpus.text(doc_id)[start:end]`` is the coded text, recorded in the ``text`` column) and
+writes ``data/raw/codings_A.csv`` and ``data/raw/codings_B.csv``.
 
 Row format: ``doc | segment | code | span | note``. An empty span codes the whole turn; a span
 is a quote from the turn, and ``first words ... last words`` codes from the first quote's start
@@ -329,8 +329,8 @@ def codings(table: str, coder: str, corpus) -> pd.DataFrame:
 
 
 def main() -> int:
-    corpus = ce.read_transcripts(ROOT / "interview_transcripts")
-    corpus = corpus.subset([d for d in corpus.doc_ids if d <= "INF06"])
+    full = ce.read_transcripts(ROOT / "interview_transcripts")
+    corpus = full.subset([d for d in full.doc_ids if d <= "INF06"])
     for coder, table in (("A", CODER_A), ("B", CODER_B)):
         frame = codings(table, coder, corpus)
         path = ROOT / "data" / "raw" / f"codings_{coder}.csv"
@@ -338,7 +338,10 @@ def main() -> int:
         others = pd.read_csv(path, dtype=str, keep_default_na=False)
         others = others[~others["doc_id"].isin(corpus.doc_ids)]
         merged = pd.concat([frame.astype(str).replace({"None": "", "nan": ""}), others])
-        write_csv(merged, path, index=False)
+        merged = merged.astype({"start": "int64", "end": "int64"}).reset_index(drop=True)
+        # the coded characters, so an edited transcript is caught (ce.reanchor)
+        merged = ce.record_text(merged.drop(columns="text", errors="ignore"), corpus=full)
+        write_csv(merged[[*ce.CODING_COLUMNS, "text", "note"]], path, index=False)
     return 0
 
 

@@ -287,8 +287,9 @@ def test_cli_code_writes_codings_and_summary(cli, tmp_path):
             "data/raw/codebook.yaml", "--out", str(out), "--unit", "sentence")
     assert r.returncode == 0, r.stderr
     assert "never matched" in r.stderr and "kerja_sama" in r.stderr
-    codings = ce.read_codings(out)
+    codings = ce.read_codings(out, corpus=ce.read_transcripts("interview_transcripts"))
     assert codings["coder"].eq("auto").all() and len(codings) > 100
+    assert codings["text"].notna().all()  # the coded characters, checked by the read
 
 
 def test_cli_code_bad_input_exit_2_nothing_written(cli, tmp_path):

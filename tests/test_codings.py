@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from _samples import BASIC, GOOD
@@ -39,7 +42,8 @@ def test_read_valid(tmp_path, corpus, codebook):
     p = write(tmp_path, f"INF03,2,{s},{e},kerja_sama,A,,first\nINF03,2,{s},{s + 5},bamara,A,,\n")
     frame = ce.read_codings(p, corpus=corpus, codebook=codebook)
     assert list(frame.columns) == ["doc_id", "segment_id", "start", "end", "code", "coder",
-                                   "evidence", "note"]
+                                   "text", "evidence", "note"]
+    assert frame["text"].isna().all()  # an old file without the column still reads
     assert frame["start"].dtype == "int64"
     assert frame.loc[0, "note"] == "first" and pd.isna(frame.loc[1, "note"])
     assert corpus.text("INF03")[frame.loc[1, "start"]:frame.loc[1, "end"]] == "Pagi."
@@ -149,3 +153,127 @@ def test_line_numbers_count_quoted_newlines(tmp_path, corpus, codebook):
 def test_codings_must_be_a_dataframe(fn):
     with pytest.raises(TypeError, match="codings must be a codings DataFrame, got str"):
         fn("codings_A.csv")
+
+
+# --------------------------------------------------------------------------- the text column
+
+TEXT_HEADER = "doc_id,segment_id,start,end,code,coder,text,note\n"
+
+
+def write_with_text(tmp_path, rows):
+    """A codings file with a text column; ``rows`` are (segment_id, start, end, text)."""
+    frame = pd.DataFrame([("INF03", sid, s, e, "kerja_sama", "A", t, None)
+                          for sid, s, e, t in rows],
+                         columns=[*ce.CODING_COLUMNS, "text", "note"])
+    p = tmp_path / "codings_A.csv"
+    frame.to_csv(p, index=False, lineterminator="\n")
+    return p
+
+
+def test_recorded_text_is_checked_against_the_transcript(tmp_path, corpus):
+    s, e = span(corpus, 2)
+    whole = corpus.text("INF03")[s:e]
+    ok = ce.read_codings(write_with_text(tmp_path, [(2, s, e, whole)]), corpus=corpus)
+    assert ok.loc[0, "text"] == whole and "\n" in whole  # a turn over two lines
+    # "Pagi." coded, but the file says the coding was "Pago." (the transcript was edited)
+    p = write_with_text(tmp_path, [(2, s, e, whole), (2, s, s + 5, "Pago.")])
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p, corpus=corpus)
+    (problem,) = info.value.problems
+    assert problem.line == 4 and problem.column == "text"  # the first row spans two lines
+    assert "'Pago.'" in problem.message and "INF03[64:69] now holds 'Pagi.'" in problem.message
+    assert "citra-eval reanchor" in problem.message
+    # without a corpus the same file reads (the check needs the transcripts)
+    assert len(ce.read_codings(p)) == 2
+
+
+def test_drift_reported_instead_of_a_span_outside_its_segment(tmp_path, corpus):
+    # after an edit, a coding's span may also leave its turn: the drift is the useful message
+    s, e = span(corpus, 1)
+    p = write_with_text(tmp_path, [(1, s, e + 5, corpus.text("INF03")[s:e] + "     ")])
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p, corpus=corpus)
+    assert [pr.column for pr in info.value.problems] == ["text"]
+    assert "drifted" in info.value.message
+
+
+def test_text_keeps_spaces_and_formula_like_characters(tmp_path):
+    # BASIC with a turn that starts with "=" and ends with spaces inside the coded span
+    src = BASIC.replace("INF03: Pagi.", "INF03: =SUM(A1)  Pagi.")
+    corpus = ce.Corpus.from_texts({"a.txt": src})
+    s, _ = span(corpus, 2)
+    frame = pd.DataFrame([("INF03", 2, s, s + 10, "kerja_sama", "A")],
+                         columns=ce.CODING_COLUMNS)
+    ce.write_codings(frame, tmp_path / "c.csv", corpus=corpus)
+    back = ce.read_codings(tmp_path / "c.csv", corpus=corpus)
+    assert back.loc[0, "text"] == "=SUM(A1)  "
+
+
+def test_record_text_fills_refuses_drift_and_overwrites_on_request(corpus):
+    s, e = span(corpus, 2)
+    frame = pd.DataFrame([("INF03", 2, s, s + 5, "kerja_sama", "A"),
+                          ("INF03", 2, s, e, "bamara", "A")], columns=ce.CODING_COLUMNS)
+    out = ce.record_text(frame, corpus=corpus)
+    assert list(out.columns) == [*ce.CODING_COLUMNS, "text"]
+    assert out["text"].tolist() == ["Pagi.", corpus.text("INF03")[s:e]]
+    assert "text" not in frame.columns  # the input is not modified
+    drifted = out.assign(text=["Pago.", out.loc[1, "text"]])
+    with pytest.raises(ce.InputError, match="drifted") as info:
+        ce.record_text(drifted, corpus=corpus)
+    assert info.value.line == 2
+    assert ce.record_text(drifted, corpus=corpus, overwrite=True)["text"][0] == "Pagi."
+    bad = frame.assign(doc_id=["INF03", "INF99"], end=[999, e])
+    with pytest.raises(ce.InputError) as info:
+        ce.record_text(bad, corpus=corpus)
+    assert [p.line for p in info.value.problems] == [2, 3]
+    assert "outside the text" in info.value.problems[0].message
+    assert "unknown doc_id 'INF99'" in info.value.problems[1].message
+
+
+def test_write_codings_records_text_and_writes_nothing_on_drift(tmp_path, corpus):
+    s, _ = span(corpus, 2)
+    frame = pd.DataFrame([("INF03", 2, s, s + 5, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)
+    ce.write_codings(frame, tmp_path / "c.csv", corpus=corpus)
+    assert (tmp_path / "c.csv").read_text(encoding="utf-8").splitlines() == [
+        "doc_id,segment_id,start,end,code,coder,text", f"INF03,2,{s},{s + 5},kerja_sama,A,Pagi."]
+    with pytest.raises(ce.InputError, match="drifted"):
+        ce.write_codings(frame.assign(text="Pago."), tmp_path / "d.csv", corpus=corpus)
+    assert not (tmp_path / "d.csv").exists()
+
+
+def test_example_codings_record_their_text(example_corpus):
+    for coder in "AB":
+        frame = ce.read_codings(ce.example_path(f"codings_{coder}"), corpus=example_corpus)
+        assert frame["text"].notna().all()
+        assert ce.record_text(frame, corpus=example_corpus)["text"].equals(frame["text"])
+
+
+def test_validate_reports_exactly_the_codings_after_an_edit(tmp_path, example_corpus):
+    # Insert 3 characters into INF01's turn 4 (before any coding of INF01): every coding of
+    # INF01 drifts, no other does.
+    a = ce.read_codings(ce.example_path("codings_A"))
+    folder = edited_copy(tmp_path, "INF01", 4, lambda t: t[:10] + "abc" + t[10:])
+    edited = ce.read_transcripts(folder)
+    with pytest.raises(ce.InputError) as info:
+        ce.validate_codings(a, corpus=edited, path="codings_A.csv")
+    problems = info.value.problems
+    inf01 = [i + 2 for i in a.index[a["doc_id"] == "INF01"]]
+    assert len(inf01) > 20
+    assert [p.line for p in problems[:20]] == inf01[:20]
+    assert all(p.column == "text" and "drifted" in p.message for p in problems[:20])
+    assert problems[20].message == f"... and {len(inf01) - 20} more problem(s) like these"
+    assert ce.validate_codings(a[a["doc_id"] != "INF01"], corpus=edited) is None
+
+
+def edited_copy(tmp_path, doc_id: str, segment_id: int, edit) -> Path:
+    """A copy of the example transcripts with turn ``segment_id`` of ``doc_id`` replaced by
+    ``edit(turn text)`` in its file."""
+    corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    turn = corpus.segments.set_index(["doc_id", "segment_id"]).loc[(doc_id, segment_id), "text"]
+    folder = tmp_path / "transcripts"
+    shutil.copytree(ce.example_path("transcripts"), folder)
+    f = folder / f"{doc_id}.txt"
+    source = f.read_text(encoding="utf-8")
+    assert source.count(turn) == 1
+    f.write_text(source.replace(turn, edit(turn)), encoding="utf-8")
+    return folder

@@ -217,7 +217,7 @@ def _cli_inputs(tmp_path):
     (src / "a.txt").write_text(SOURCE, encoding="utf-8")
     corpus = ce.read_transcripts(src)
     codings = pd.DataFrame([_coding(corpus, "Hubungi", "go.id", 2)])
-    ce.write_codings(codings, tmp_path / "codings_A.csv")
+    ce.write_codings(codings, tmp_path / "codings_A.csv", corpus=corpus)  # records the text
     (tmp_path / "key.yaml").write_text("Budi Santoso: INF01\nBudi: INF01\nSiti Aminah: P2\n")
     return src, corpus
 
@@ -237,6 +237,10 @@ def test_cli_writes_pseudonymised_copies_and_never_touches_inputs(tmp_path, cli)
     got = ce.read_codings(out / "codings" / "codings_A.csv", corpus=new)
     row = got.iloc[0]
     assert new.text("INF01")[row.start:row.end] == "Hubungi saya di [TELEPON-1] atau [EMAIL-1]"
+    # the recorded text is the pseudonymised one: the e-mail must not leak through it
+    assert row.text == "Hubungi saya di [TELEPON-1] atau [EMAIL-1]"
+    assert "@" in (tmp_path / "codings_A.csv").read_text(encoding="utf-8")
+    assert "@" not in (out / "codings" / "codings_A.csv").read_text(encoding="utf-8")
     report = pd.read_csv(out / "pseudonymisation_report.csv")
     assert "original" not in report.columns
     back = ce.reidentify(new, key_out)
@@ -286,9 +290,9 @@ def test_cli_reidentify_restores_transcripts_and_codings(tmp_path, cli):
     assert restored.texts == corpus.texts
     assert restored.documents.loc[0, "informant"] == corpus.documents.loc[0, "informant"]
     got = ce.read_codings(back / "codings" / "codings_A.csv", corpus=restored)
-    assert got[["doc_id", "segment_id", "start", "end", "code"]].equals(
+    assert got[["doc_id", "segment_id", "start", "end", "code", "text"]].equals(
         ce.read_codings(tmp_path / "codings_A.csv")[["doc_id", "segment_id", "start", "end",
-                                                     "code"]])
+                                                     "code", "text"]])
 
 
 def test_cli_reidentify_with_a_key_that_does_not_fit(tmp_path, cli):

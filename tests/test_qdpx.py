@@ -164,7 +164,7 @@ def test_qc_split_spanning_puts_every_coding_inside_its_segment(tmp_path):
                               codebook=ce.Codebook.load(tmp_path / "study" / "codebook.yaml"))
     for row in codings.itertuples():
         assert (corpus.text(row.doc_id)[row.start:row.end]
-                == project.corpus.text(row.doc_id)[row.start:row.end])
+                == project.corpus.text(row.doc_id)[row.start:row.end] == row.text)
 
 
 def test_nvivo_codebook_tree_and_users():

@@ -17,7 +17,7 @@ from .autocoding import (
     match_patterns,
 )
 from .codebook import Code, Codebook, Pattern
-from .codings import CODING_COLUMNS, read_codings, validate_codings, write_codings
+from .codings import CODING_COLUMNS, read_codings, record_text, validate_codings, write_codings
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
 from .intercoder import CoverageWarning, agreement, consensus, disagreements, reference_codings
@@ -171,6 +171,7 @@ __all__ = [
     "read_qdpx",
     "read_responses",
     "read_transcripts",
+    "record_text",
     "reference_codings",
     "reidentify",
     "saturation",

@@ -1,7 +1,12 @@
 """Codings tables: read, validate against the corpus and codebook, and write.
 
 A codings table has exactly these first columns: ``doc_id, segment_id, start, end, code,
-coder``, then optional ``evidence`` and ``note``. One row per code applied to a span.
+coder``, then optional ``text`` (the coded characters, ``corpus.text(doc_id)[start:end]``),
+``evidence`` and ``note``. One row per code applied to a span.
+
+The ``text`` column is what keeps codings honest when a transcript is edited after coding:
+every writer records it, every reader given the corpus checks it, and a coding whose text is
+no longer at its offsets is reported as drifted (:func:`citra_eval.reanchor` moves it back).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import csv_rows, read_text_file, write_csv
-from ._validation import check_type
+from ._validation import check_frame, check_type
 from .errors import MAX_REPORTED, InputError, Problem, collect
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
@@ -21,10 +26,11 @@ if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycl
     from .corpus import Corpus
 
 
-__all__ = ["CODING_COLUMNS", "empty_codings", "read_codings", "validate_codings", "write_codings"]
+__all__ = ["CODING_COLUMNS", "empty_codings", "read_codings", "record_text", "validate_codings",
+           "write_codings"]
 
 CODING_COLUMNS = ["doc_id", "segment_id", "start", "end", "code", "coder"]
-OPTIONAL_COLUMNS = ["evidence", "note"]
+OPTIONAL_COLUMNS = ["text", "evidence", "note"]
 _INT_COLUMNS = ["segment_id", "start", "end"]
 
 
@@ -34,11 +40,12 @@ def empty_codings() -> pd.DataFrame:
         "doc_id": pd.Series(dtype="object"), "segment_id": pd.Series(dtype="int64"),
         "start": pd.Series(dtype="int64"), "end": pd.Series(dtype="int64"),
         "code": pd.Series(dtype="object"), "coder": pd.Series(dtype="object"),
-        "evidence": pd.Series(dtype="object"), "note": pd.Series(dtype="object")})
+        "text": pd.Series(dtype="object"), "evidence": pd.Series(dtype="object"),
+        "note": pd.Series(dtype="object")})
 
 
 def read_codings(path: str | os.PathLike, *, corpus: Corpus | None = None,
-                 codebook: Codebook | None = None) -> pd.DataFrame:
+                 codebook: Codebook | None = None, keep_lines: bool = False) -> pd.DataFrame:
     """Read and validate a codings CSV.
 
     Parameters
@@ -46,16 +53,24 @@ def read_codings(path: str | os.PathLike, *, corpus: Corpus | None = None,
     path : str or path
         UTF-8 CSV whose first columns are ``doc_id, segment_id, start, end, code, coder``.
     corpus : Corpus, optional
-        When given, every ``doc_id`` and ``segment_id`` must exist and every span must lie
-        inside its segment.
+        When given, every ``doc_id`` and ``segment_id`` must exist, every span must lie
+        inside its segment, and where the file records the coded ``text`` it must still be
+        what the transcript holds at ``start:end`` (else the coding has drifted: see
+        :func:`citra_eval.reanchor`).
     codebook : Codebook, optional
         When given, every ``code`` must be a codable code of the codebook.
+    keep_lines : bool
+        Keep a ``_line`` column: the 1-based line of the file on which each row starts
+        (a quoted cell may span lines). Readers that report rows later use it; writers
+        drop it.
 
     Returns
     -------
     DataFrame
-        ``doc_id, segment_id, start, end, code, coder, evidence, note`` (integers for the
-        offsets; empty ``evidence``/``note`` become missing), in file order.
+        ``doc_id, segment_id, start, end, code, coder, text, evidence, note`` (integers for
+        the offsets; empty ``text``/``evidence``/``note`` become missing; ``text`` is
+        missing throughout for a file without that column), then any further columns, in
+        file order.
 
     Raises
     ------
@@ -104,7 +119,8 @@ def read_codings(path: str | os.PathLike, *, corpus: Corpus | None = None,
     frame = pd.DataFrame(records, columns=[*header, "_line"])
     frame = _coerce(frame, spath, problems)
     validate_codings(frame, corpus=corpus, codebook=codebook, path=spath, problems=problems)
-    return frame.drop(columns="_line").reset_index(drop=True)
+    frame = frame if keep_lines else frame.drop(columns="_line")
+    return frame.reset_index(drop=True)
 
 
 def _coerce(frame: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataFrame:
@@ -126,6 +142,8 @@ def _coerce(frame: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataF
             # the same all-missing text column as an empty one read from the file, so a
             # written and re-read table equals the original
             frame[col] = pd.Series(None, index=frame.index, dtype="str")
+        elif col == "text":  # the coded characters, spaces included: only "" is missing
+            frame[col] = frame[col].where(frame[col].astype(str) != "", None)
         else:
             frame[col] = frame[col].where(frame[col].astype(str).str.strip() != "", None)
     front = [*CODING_COLUMNS, *OPTIONAL_COLUMNS]
@@ -144,7 +162,9 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
         (integer offsets, as :func:`read_codings` returns).
     corpus : Corpus, optional
         When given, every ``doc_id`` and ``segment_id`` must exist, every span must lie in
-        the document's text and inside its segment.
+        the document's text and inside its segment, and a recorded ``text`` (where the
+        column is present and the cell not missing) must equal
+        ``corpus.text(doc_id)[start:end]``.
     codebook : Codebook, optional
         When given, every ``code`` must be a codable code of the codebook.
     path : str, optional
@@ -162,9 +182,11 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     ------
     InputError
         A missing column, or one problem per bad row (up to 20, then a count): ``start`` not
-        smaller than ``end``, an unknown or non-codable code, an unknown document or
-        segment, a span outside the text or its segment, a duplicate row. Rows are reported
-        by their CSV line (column ``_line`` when present, else data row + 1).
+        smaller than ``end``, an unknown or non-codable code, an unknown document, drifted
+        text (the transcript no longer holds the recorded ``text`` at ``start:end``: the
+        message quotes both), an unknown segment, a span outside the text or its segment,
+        a duplicate row. Rows are reported by their CSV line (column ``_line`` when
+        present, else data row + 1).
 
     Notes
     -----
@@ -218,9 +240,9 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
 
 def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.ndarray,
                      path: str | None) -> list[Problem]:
-    """At most one problem per row, in row order: unknown document, unknown segment, span
-    outside the text, span outside its segment (rows with a negative offset skip the last
-    three: their offsets were already reported)."""
+    """At most one problem per row, in row order: unknown document, drifted text, unknown
+    segment, span outside the text, span outside its segment (rows with a negative offset
+    skip the last four: their offsets were already reported)."""
     segs = corpus.segments
     doc = codings["doc_id"].to_numpy(dtype=object)
     sid = codings["segment_id"].to_numpy()
@@ -243,16 +265,27 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
     s_end = np.append(segs["end"].to_numpy(dtype=np.int64), 0)[pos]
     no_doc = ~known
     no_doc[no_doc] = [bool(d) for d in doc[no_doc]]  # an empty doc_id was reported already
+    drift = np.zeros(len(codings), dtype=bool)
+    now: list[str | None] = [None] * len(codings)
+    if "text" in codings.columns:
+        recorded = codings["text"].to_numpy(dtype=object)
+        for i in np.flatnonzero(check & pd.notna(recorded)):
+            now[i] = corpus.text(doc[i])[start[i]:end[i]]
+            drift[i] = now[i] != recorded[i]
+    check = check & ~drift
     no_seg = check & (pos < 0)
     outside = check & ~no_seg & (end > size)
     not_in = check & ~no_seg & ~outside & ((start < s_start) | (end > s_end))
     n_segs = segs["doc_id"].value_counts()
     out = []
-    for i in np.flatnonzero(no_doc | no_seg | outside | not_in):
+    for i in np.flatnonzero(no_doc | drift | no_seg | outside | not_in):
         line = int(lines[i])
         if no_doc[i]:
             out.append(Problem(path, f"unknown doc_id {doc[i]!r}: no transcript has this id",
                                line, "doc_id"))
+        elif drift[i]:
+            out.append(Problem(path, _drift_message(recorded[i], now[i], doc[i], start[i],
+                                                   end[i]), line, "text"))
         elif no_seg[i]:
             out.append(Problem(path, f"unknown segment_id {sid[i]} in {doc[i]!r} (it has "
                                f"segments 1-{int(n_segs.get(doc[i], 0))})", line, "segment_id"))
@@ -266,18 +299,113 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
     return out
 
 
-def write_codings(codings: pd.DataFrame, path: str | os.PathLike) -> None:
+def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int) -> str:
+    """The message for a coding whose recorded text is no longer at its offsets."""
+    return (f"coded text has drifted: the coding says {_short_text(recorded)} but "
+            f"{doc_id}[{start}:{end}] now holds {_short_text(now)}; the transcript was edited "
+            "after coding: run 'citra-eval reanchor' to move the coding to where its text is "
+            "now")
+
+
+def _short_text(text: str, width: int = 60) -> str:
+    """``text`` quoted for a message, its middle elided when longer than ``width``."""
+    if len(text) > width:
+        half = (width - 1) // 2
+        text = text[:half] + "…" + text[-half:]
+    return repr(text)
+
+
+def record_text(codings: pd.DataFrame, *, corpus: Corpus,
+                overwrite: bool = False) -> pd.DataFrame:
+    """The codings with their coded characters recorded in the ``text`` column.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table on ``corpus`` (with or without a ``text`` column).
+    corpus : Corpus
+        The transcripts the offsets point into.
+    overwrite : bool
+        Replace a recorded ``text`` that differs from the transcript with what the
+        transcript now holds (default False: such a drifted coding is an error, because
+        recording the new text would hide the drift; move it with
+        :func:`citra_eval.reanchor` first).
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``codings`` with ``text`` (right after ``coder``) equal to
+        ``corpus.text(doc_id)[start:end]`` on every row.
+
+    Raises
+    ------
+    InputError
+        An unknown ``doc_id``, a span outside its document's text, or (without
+        ``overwrite``) a recorded text that is no longer at its offsets; one problem per
+        row (up to 20), by data row + 1 (or ``_line``).
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> recorded = ce.record_text(a.drop(columns="text"), corpus=corpus)
+    >>> recorded["text"].equals(a["text"])
+    True
+    """
+    check_frame(codings, "codings", columns=CODING_COLUMNS,
+                what="a codings table (doc_id, segment_id, start, end, code, coder)")
+    lines = (codings["_line"].to_numpy() if "_line" in codings.columns
+             else np.arange(2, len(codings) + 2))
+    old = (codings["text"].to_numpy(dtype=object) if "text" in codings.columns
+           else np.full(len(codings), None, dtype=object))
+    known = set(corpus.doc_ids)
+    problems: list[Problem] = []
+    texts: list[str | None] = []
+    for i, (doc, s, e) in enumerate(zip(codings["doc_id"], codings["start"], codings["end"],
+                                        strict=True)):
+        if doc not in known:
+            problems.append(Problem(None, f"unknown doc_id {doc!r}: no transcript has this id",
+                                    int(lines[i]), "doc_id"))
+            texts.append(None)
+            continue
+        full = corpus.text(doc)
+        if not 0 <= int(s) < int(e) <= len(full):
+            problems.append(Problem(None, f"span {s}:{e} lies outside the text of {doc!r} "
+                                    f"({len(full)} characters)", int(lines[i])))
+            texts.append(None)
+            continue
+        now = full[int(s):int(e)]
+        if not overwrite and not pd.isna(old[i]) and old[i] != now:
+            problems.append(Problem(None, _drift_message(old[i], now, doc, int(s), int(e)),
+                                    int(lines[i]), "text"))
+        texts.append(now)
+    collect(problems, limit=MAX_REPORTED)
+    out = codings.copy()
+    if "text" in out.columns:
+        out = out.drop(columns="text")
+    out.insert(len(CODING_COLUMNS) if list(out.columns[:6]) == CODING_COLUMNS
+               else len(out.columns), "text", pd.Series(texts, index=out.index, dtype="str"))
+    return out
+
+
+def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
+                  corpus: Corpus | None = None) -> None:
     """Write a codings table as CSV (atomically), contract columns first.
 
     Parameters
     ----------
     codings : DataFrame
         A codings table (``doc_id, segment_id, start, end, code, coder``, optionally
-        ``evidence``, ``note`` and further columns; columns starting with ``_`` are
-        internal and dropped).
+        ``text``, ``evidence``, ``note`` and further columns; columns starting with ``_``
+        are internal and dropped).
     path : str or path
         The CSV file to write (UTF-8, LF line ends); its folder is created if needed. The
         file is written to a temporary name and renamed, so it is never half-written.
+    corpus : Corpus, optional
+        The transcripts the codings point into: the ``text`` column is filled from them
+        (see :func:`record_text`; a recorded text that no longer matches is an error, and
+        nothing is written). Every command that writes codings passes it.
 
     Returns
     -------
@@ -286,13 +414,16 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike) -> None:
     Examples
     --------
     >>> import tempfile, pathlib, citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
     >>> a = ce.read_codings(ce.example_path("codings_A"))
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "copy" / "codings_A.csv"
-    >>> ce.write_codings(a, out)
-    >>> ce.read_codings(out).equals(a)
+    >>> ce.write_codings(a, out, corpus=corpus)
+    >>> ce.read_codings(out, corpus=corpus).equals(a)
     True
     """
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
+    if corpus is not None:
+        codings = record_text(codings, corpus=corpus)
     front = [*CODING_COLUMNS, *[c for c in OPTIONAL_COLUMNS if c in codings.columns]]
     rest = [c for c in codings.columns if c not in front and not c.startswith("_")]
     write_csv(codings[front + rest], path)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ._validation import check_frame, check_type
 from .codebook import Codebook
-from .codings import CODING_COLUMNS, empty_codings, validate_codings
+from .codings import CODING_COLUMNS, empty_codings, record_text, validate_codings
 from .corpus import Corpus
 from .errors import InputError, closest
 from .reliability import (
@@ -569,7 +569,8 @@ def disagreements(codings: pd.DataFrame, *, corpus: Corpus,
 
 
 def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str | None = None,
-              coder: str = "consensus", coders: Sequence[str] | None = None) -> pd.DataFrame:
+              coder: str = "consensus", coders: Sequence[str] | None = None,
+              corpus: Corpus | None = None) -> pd.DataFrame:
     """Merge several coders' codings into one reference coding.
 
     Decisions are made per segment and code.
@@ -591,14 +592,19 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     coders : list of str, optional
         The coders to merge (default: every coder in ``codings`` except the adjudicator; if
         that leaves fewer than two, the adjudicator is included).
+    corpus : Corpus, optional
+        The transcripts the codings point into; when given, the result records the coded
+        characters of each merged span in a ``text`` column (as every codings file does)
+        and the codings are checked against the corpus first.
 
     Returns
     -------
     DataFrame
-        A codings table: ``doc_id, segment_id, start, end, code, coder, evidence, note``. The
-        span is the hull (earliest start, latest end) of the spans of the coders who applied
-        the code in the segment (the adjudicator's own spans when the adjudicator decided);
-        ``note`` says who supported the code.
+        A codings table: ``doc_id, segment_id, start, end, code, coder``, then ``text``
+        (only when ``corpus`` is given), ``evidence, note``. The span is the hull (earliest
+        start, latest end) of the spans of the coders who applied the code in the segment
+        (the adjudicator's own spans when the adjudicator decided); ``note`` says who
+        supported the code.
 
     Examples
     --------
@@ -611,6 +617,12 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     0           2      0   12  media  consensus  agreed by A, B
     >>> len(ce.consensus(codings, rule="any"))
     2
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> manual = pd.concat([ce.read_codings(ce.example_path(f"codings_{c}")) for c in "AB"])
+    >>> agreed = ce.consensus(manual, corpus=corpus)
+    >>> row = agreed.iloc[0]
+    >>> corpus.text(row.doc_id)[row.start:row.end] == row.text
+    True
     """
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
     if rule not in _RULES:
@@ -618,7 +630,7 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     if (rule == "adjudicator") != (adjudicator is not None):
         raise ValueError("adjudicator= is needed with rule='adjudicator' and only then; got "
                          f"rule={rule!r}, adjudicator={adjudicator!r}")
-    validate_codings(codings)
+    validate_codings(codings, corpus=corpus)
     found = set(codings["coder"].astype(str))
     if adjudicator is not None and adjudicator not in found:
         raise InputError(f"adjudicator {adjudicator!r} has no codings; the codings have "
@@ -663,7 +675,8 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
              "note": r.note} for r in per.itertuples(index=False)]
     out = empty_codings() if not rows else pd.DataFrame(rows)
     out = out.sort_values(["doc_id", "segment_id", "start", "code"], kind="stable")
-    return out.reset_index(drop=True)[[*CODING_COLUMNS, "evidence", "note"]]
+    out = out.reset_index(drop=True)[[*CODING_COLUMNS, "evidence", "note"]]
+    return out if corpus is None else record_text(out, corpus=corpus)
 
 
 def reference_codings(codings: pd.DataFrame, *, rule: str = "agreed") -> pd.DataFrame:

@@ -23,6 +23,7 @@ import pandas as pd
 from ._files import csv_rows, read_text_file
 from ._validation import check_type
 from ._yaml import read_yaml_file
+from .codings import record_text
 from .corpus import Corpus
 from .errors import InputError, Problem
 
@@ -324,7 +325,8 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     then restores the whole name, so it is exact for codings that do not cut a name.
 
     Speaker labels, document attributes and the ``evidence``/``note`` of codings are
-    pseudonymised too. ``doc_id`` is kept: use codes, not names, as ids.
+    pseudonymised too; the coded ``text`` of codings that record it is recorded again from
+    the new texts. ``doc_id`` is kept: use codes, not names, as ids.
 
     Examples
     --------
@@ -372,7 +374,17 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     new_corpus = _rebuild(corpus, texts, maps, lambda v: rep.string(v), rows)
     new_codings = None if codings is None else _remap_codings(
         codings, maps, lambda v: rep.string(v), rows)
+    new_codings = _recorded_text(new_codings, codings, new_corpus)
     return PseudonymResult(new_corpus, new_codings, _report(rows), rep)
+
+
+def _recorded_text(new: pd.DataFrame | None, old: pd.DataFrame | None,
+                   new_corpus: Corpus) -> pd.DataFrame | None:
+    """The remapped codings' ``text`` column recorded from the new texts (a recorded text of
+    the old texts would still hold the names)."""
+    if new is None or old is None or "text" not in old.columns:
+        return new
+    return record_text(new, corpus=new_corpus, overwrite=True)
 
 
 def _report(rows: list[dict]) -> pd.DataFrame:
@@ -530,6 +542,7 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
                 new_codings[col] = [values.get((d, f"coding:{i}:{col}", v), v)
                                     for i, (d, v) in enumerate(zip(new_codings["doc_id"],
                                                                    new_codings[col], strict=True))]
+        new_codings = _recorded_text(new_codings, codings, new_corpus)
     return PseudonymResult(new_corpus, new_codings, report)
 
 

@@ -55,7 +55,7 @@ def _run_code(args: argparse.Namespace) -> int:
     codings = autocode(corpus, codebook, coder=args.coder, unit=args.unit, roles=roles,
                        hits=hits)
     report = autocode_report(codings, corpus=corpus, codebook=codebook, hits=hits, roles=roles)
-    write_codings(codings, args.out)
+    write_codings(codings, args.out, corpus=corpus)
     counts, never = report["counts"], report["never_matched"]
     err = sys.stderr
     print(f"auto-coded {len(corpus)} documents: {len(codings)} codings, {len(hits)} pattern "

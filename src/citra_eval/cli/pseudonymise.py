@@ -111,7 +111,7 @@ def _write_transcripts_and_codings(out, corpus, result, names, map_front, *,
             write_text(tmp / "transcripts" / f"{doc}.txt", text)
         for i, name in enumerate(names):
             part = result.codings[result.codings["_file"] == i].drop(columns="_file")
-            write_codings(part, tmp / "codings" / name)
+            write_codings(part, tmp / "codings" / name, corpus=result.corpus)
         for name, table in (inside or {}).items():
             write_csv(table, tmp / name)
         for path, table in (outside or {}).items():

@@ -119,7 +119,7 @@ class Project:
             (tmp / "transcripts").mkdir(exist_ok=True)  # also for a project without texts
             if self.codebook.codes:
                 self.codebook.save(tmp / "codebook.yaml")
-            write_codings(self.codings, tmp / "codings.csv")
+            write_codings(self.codings, tmp / "codings.csv", corpus=self.corpus)
             if not self.memos.empty:
                 write_csv(self.memos[MEMO_COLUMNS], tmp / "memos.csv")
             coders = set(self.codings["coder"].astype(str))

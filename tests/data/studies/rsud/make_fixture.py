@@ -8,7 +8,7 @@ What this script writes (and nothing else):
 
 - ``data/raw/codings_A.csv`` and ``data/raw/codings_B.csv``: the two coders' decisions listed in
   ``CODINGS`` below, turned into the contract's code-point offsets with
-  :func:`citra_eval.read_transcripts`. A quote must occur exactly once in its transcript and lie
+  :func:`citra_eval.read_transcripts`, the coded characters recorded in ``text``. A quote must occur exactly once in its transcript and lie
   inside one informant turn, else the script stops. ``turn`` codes the whole turn the quote is
   in; ``part`` codes just the quoted characters.
 - ``data/raw/survey_responses.csv``: ``N_RESPONDENTS`` patients simulated with numpy's seeded
@@ -105,7 +105,7 @@ WWC-04 | AB | relasi_media      | turn | wartawan radio handak wawancara |
 WWC-04 | AB | edukasi_kesehatan | turn | Pasien baru itu biasanya takut banar |
 """
 
-CODING_HEADER = ["doc_id", "segment_id", "start", "end", "code", "coder", "note"]
+CODING_HEADER = ["doc_id", "segment_id", "start", "end", "code", "coder", "text", "note"]
 
 
 def parse_table(table: str) -> list[dict]:
@@ -153,7 +153,7 @@ def make_codings(corpus: ce.Corpus, codebook: ce.Codebook) -> dict[str, pd.DataF
         for coder in row["coders"]:
             out[coder].append({"doc_id": row["doc"], "segment_id": segment_id, "start": start,
                                "end": end, "code": row["code"], "coder": coder,
-                               "note": row["note"]})
+                               "text": corpus.text(row["doc"])[start:end], "note": row["note"]})
     tables = {}
     for coder, rows in out.items():
         frame = pd.DataFrame(rows, columns=CODING_HEADER)
