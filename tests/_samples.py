@@ -1,5 +1,8 @@
 """Small inputs shared by several test modules."""
 
+import shutil
+from pathlib import Path
+
 BASIC = """---
 id: INF03
 informant: Kepala Bagian Humas
@@ -44,3 +47,22 @@ codes:
       - id: citra_nilai
         label: {id: Nilai, en: Values}
 """
+
+
+def edited_example(folder: Path, edits: dict) -> Path:
+    """A copy of the example study's transcripts in ``folder/transcripts`` with some turns
+    edited in their files: ``edits`` maps ``(doc_id, segment_id)`` to a function of the
+    turn's text returning its new text. Returns the transcripts folder."""
+    import citra_eval as ce
+
+    corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    turns = corpus.segments.set_index(["doc_id", "segment_id"])["text"]
+    out = folder / "transcripts"
+    shutil.copytree(ce.example_path("transcripts"), out)
+    for (doc_id, segment_id), edit in edits.items():
+        f = out / f"{doc_id}.txt"
+        source = f.read_text(encoding="utf-8")
+        turn = turns.loc[(doc_id, segment_id)]
+        assert source.count(turn) == 1, (doc_id, segment_id)
+        f.write_text(source.replace(turn, edit(turn)), encoding="utf-8")
+    return out

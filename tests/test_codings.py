@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pandas as pd
 import pytest
-from _samples import BASIC, GOOD
+from _samples import BASIC, GOOD, edited_example
 
 import citra_eval as ce
 
@@ -252,7 +249,7 @@ def test_validate_reports_exactly_the_codings_after_an_edit(tmp_path, example_co
     # Insert 3 characters into INF01's turn 4 (before any coding of INF01): every coding of
     # INF01 drifts, no other does.
     a = ce.read_codings(ce.example_path("codings_A"))
-    folder = edited_copy(tmp_path, "INF01", 4, lambda t: t[:10] + "abc" + t[10:])
+    folder = edited_example(tmp_path, {("INF01", 4): lambda t: t[:10] + "abc" + t[10:]})
     edited = ce.read_transcripts(folder)
     with pytest.raises(ce.InputError) as info:
         ce.validate_codings(a, corpus=edited, path="codings_A.csv")
@@ -264,16 +261,3 @@ def test_validate_reports_exactly_the_codings_after_an_edit(tmp_path, example_co
     assert problems[20].message == f"... and {len(inf01) - 20} more problem(s) like these"
     assert ce.validate_codings(a[a["doc_id"] != "INF01"], corpus=edited) is None
 
-
-def edited_copy(tmp_path, doc_id: str, segment_id: int, edit) -> Path:
-    """A copy of the example transcripts with turn ``segment_id`` of ``doc_id`` replaced by
-    ``edit(turn text)`` in its file."""
-    corpus = ce.read_transcripts(ce.example_path("transcripts"))
-    turn = corpus.segments.set_index(["doc_id", "segment_id"]).loc[(doc_id, segment_id), "text"]
-    folder = tmp_path / "transcripts"
-    shutil.copytree(ce.example_path("transcripts"), folder)
-    f = folder / f"{doc_id}.txt"
-    source = f.read_text(encoding="utf-8")
-    assert source.count(turn) == 1
-    f.write_text(source.replace(turn, edit(turn)), encoding="utf-8")
-    return folder

@@ -8,6 +8,7 @@ command.
 from __future__ import annotations
 
 from ._version import __version__
+from .anchoring import ReanchorResult, check_anchors, reanchor
 from .autocoding import (
     Matcher,
     autocode,
@@ -75,6 +76,13 @@ from .reliability import (
     presence_agreement,
     scott_pi,
 )
+from .sheets import (
+    CodingSheet,
+    coding_sheet,
+    codings_from_sheet,
+    read_coding_sheet,
+    write_coding_sheet,
+)
 from .simulate import SimulationSettings, simulate_survey, survey_truth
 from .study import Study, StudySettings, example_study, find_study_root, load_study
 from .survey import Instrument, Scale, likert_table, read_responses, score_scales
@@ -97,6 +105,7 @@ __all__ = [
     "CategoryWarning",
     "Code",
     "Codebook",
+    "CodingSheet",
     "Corpus",
     "CoverageWarning",
     "InputError",
@@ -105,6 +114,7 @@ __all__ = [
     "Pattern",
     "Project",
     "PseudonymResult",
+    "ReanchorResult",
     "Scale",
     "SimulationSettings",
     "Study",
@@ -117,12 +127,15 @@ __all__ = [
     "autocode",
     "autocode_report",
     "brennan_prediger",
+    "check_anchors",
     "check_manifest",
     "code_case_matrix",
     "code_frequencies",
     "codebook_from_qdc",
     "codebook_from_qdpx",
     "codebook_to_qdc",
+    "coding_sheet",
+    "codings_from_sheet",
     "cohen_kappa",
     "compare_groups",
     "compare_scales",
@@ -167,10 +180,12 @@ __all__ = [
     "presence_agreement",
     "project_root",
     "pseudonymise",
+    "read_coding_sheet",
     "read_codings",
     "read_qdpx",
     "read_responses",
     "read_transcripts",
+    "reanchor",
     "record_text",
     "reference_codings",
     "reidentify",
@@ -188,6 +203,7 @@ __all__ = [
     "theme_evidence",
     "ttest_groups",
     "validate_codings",
+    "write_coding_sheet",
     "write_codings",
     "write_manifest",
     "write_qdpx",

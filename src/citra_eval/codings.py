@@ -19,7 +19,7 @@ import pandas as pd
 
 from ._files import csv_rows, read_text_file, write_csv
 from ._validation import check_frame, check_type
-from .errors import MAX_REPORTED, InputError, Problem, collect
+from .errors import MAX_REPORTED, InputError, Problem, collect, quoted_pair
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
     from .codebook import Codebook
@@ -301,18 +301,11 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
 
 def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int) -> str:
     """The message for a coding whose recorded text is no longer at its offsets."""
-    return (f"coded text has drifted: the coding says {_short_text(recorded)} but "
-            f"{doc_id}[{start}:{end}] now holds {_short_text(now)}; the transcript was edited "
+    said, holds = quoted_pair(recorded, now)
+    return (f"coded text has drifted: the coding says {said} but "
+            f"{doc_id}[{start}:{end}] now holds {holds}; the transcript was edited "
             "after coding: run 'citra-eval reanchor' to move the coding to where its text is "
             "now")
-
-
-def _short_text(text: str, width: int = 60) -> str:
-    """``text`` quoted for a message, its middle elided when longer than ``width``."""
-    if len(text) > width:
-        half = (width - 1) // 2
-        text = text[:half] + "…" + text[-half:]
-    return repr(text)
 
 
 def record_text(codings: pd.DataFrame, *, corpus: Corpus,

@@ -17,18 +17,23 @@ class Problem:
 
     ``line`` is a 1-based line number in the file; ``row``/``column`` name a table cell
     (``row`` is the 1-based line of the CSV file, header = line 1) when that is clearer.
+    ``cell`` locates a spreadsheet cell as ``<worksheet>!<cell>`` (``coding!F12``).
     """
 
     path: str | None
     message: str
     line: int | None = None
     column: str | None = None
+    cell: str | None = None
 
     def format(self) -> str:
-        """Render as the contract's ``error: <file>[:<line>]: <message>`` line."""
+        """Render as the contract's ``error: <file>[:<line>]: <message>`` line (``<file>:
+        <worksheet>!<cell>`` for a spreadsheet cell)."""
         where = str(self.path) if self.path is not None else "<input>"
         if self.line is not None:
             where += f":{self.line}"
+        if self.cell is not None:
+            where += f":{self.cell}"
         msg = self.message
         if self.column is not None and f"'{self.column}'" not in msg:
             msg = f"column '{self.column}': {msg}"
@@ -46,6 +51,8 @@ class InputError(ValueError):
         1-based line (or CSV row line) where the problem is, when there is one.
     column : str or None
         The table column concerned, when there is one.
+    cell : str or None
+        The spreadsheet cell, as ``<worksheet>!<cell>``, when there is one.
     problems : list of Problem
         Every problem found (at least one); ``path``/``line`` describe the first.
 
@@ -67,10 +74,11 @@ class InputError(ValueError):
         line: int | None = None,
         column: str | None = None,
         problems: Iterable[Problem] | None = None,
+        cell: str | None = None,
     ) -> None:
         probs = list(problems or [])
         if message is not None:
-            probs.insert(0, Problem(_p(path), message, line, column))
+            probs.insert(0, Problem(_p(path), message, line, column, cell))
         if not probs:
             raise TypeError("InputError needs a message or problems")
         self.problems: list[Problem] = probs
@@ -78,6 +86,7 @@ class InputError(ValueError):
         self.path = first.path
         self.line = first.line
         self.column = first.column
+        self.cell = first.cell
         self.message = first.message
         super().__init__("\n".join(p.format().removeprefix("error: ") for p in probs))
 
@@ -108,6 +117,31 @@ def collect(problems: list[Problem], *, path: str | None = None,
         shown = shown[:limit]
         shown.append(Problem(path, f"... and {extra} more problem(s) like these"))
     raise InputError(problems=shown)
+
+
+def quoted(text: str, width: int = 60) -> str:
+    """``text`` quoted for a message (``repr``), its middle elided when longer than
+    ``width`` characters."""
+    if len(text) > width:
+        half = (width - 1) // 2
+        text = text[:half] + "\u2026" + text[-half:]
+    return repr(text)
+
+
+def quoted_pair(a: str, b: str, width: int = 60) -> tuple[str, str]:
+    """Two texts quoted for a message that compares them: when they are long, both show the
+    same window around their first difference (so the difference is never elided)."""
+    if len(a) <= width and len(b) <= width:
+        return repr(a), repr(b)
+    k = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+             min(len(a), len(b)))
+    lo = max(0, k - width // 3)
+
+    def window(t: str) -> str:
+        part = t[lo:lo + width]
+        return ("\u2026" if lo else "") + part + ("\u2026" if lo + width < len(t) else "")
+
+    return repr(window(a)), repr(window(b))
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:

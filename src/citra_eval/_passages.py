@@ -1,0 +1,176 @@
+"""Finding a passage in a transcript: exactly, loosely, or by its best fuzzy match.
+
+Used where a piece of text must be put back at code-point offsets: a quote a coder pasted into
+a coding sheet (:mod:`citra_eval.sheets`), and a coding whose transcript was edited
+(:mod:`citra_eval.anchoring`). Every function returns spans ``(start, end)`` into the text it
+was given (end-exclusive code points), so ``text[start:end]`` is the passage found.
+
+- :func:`find_exact`: every occurrence (overlapping ones too) inside ``[lo, hi)``.
+- :func:`find_loose`: the same, ignoring case, runs of whitespace and typographic quotes
+  (what copying from a spreadsheet or a word processor changes); the span found covers the
+  original characters, so it may differ in length from the needle.
+- :func:`find_fuzzy`: spans whose similarity to the needle (difflib's ratio,
+  ``2 * matches / (len(a) + len(b))``) reaches a threshold, for text that was itself edited.
+  Candidate places are found by exact pieces of the needle voting for a start offset (linear
+  in the text, done by ``str.find``), then each place is aligned with
+  :class:`difflib.SequenceMatcher` on a window little longer than the needle, so time does not
+  grow with the square of a long document.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from difflib import SequenceMatcher
+
+__all__ = ["FUZZY_MIN_LENGTH", "find_exact", "find_fuzzy", "find_loose", "loose_form",
+           "similarity"]
+
+#: Typographic quotes and primes and the plain character they stand for.
+QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+          "\u00ab": '"', "\u00bb": '"'}
+
+#: Shorter needles are never matched fuzzily (too many places look alike).
+FUZZY_MIN_LENGTH = 12
+
+_MAX_HITS_PER_PIECE = 2000   # a piece found more often than this carries no information
+_MAX_PLACES = 8              # candidate places aligned per search
+
+
+def find_exact(text: str, needle: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """Every occurrence of ``needle`` inside ``text[lo:hi]`` (overlapping ones included)."""
+    hi = len(text) if hi is None else hi
+    if not needle:
+        return []
+    out = []
+    pos = text.find(needle, lo, hi)
+    while pos >= 0:
+        out.append((pos, pos + len(needle)))
+        pos = text.find(needle, pos + 1, hi)
+    return out
+
+
+def loose_form(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` case-folded, with runs of whitespace as one space and typographic quotes as
+    plain ones; and for each character of the result the start and end offset of the
+    original characters it stands for."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            j = i + 1
+            while j < n and text[j].isspace():
+                j += 1
+            chars.append(" ")
+            starts.append(i)
+            ends.append(j)
+            i = j
+            continue
+        folded = QUOTES.get(c, c).casefold()
+        for f in folded:
+            chars.append(f)
+            starts.append(i)
+            ends.append(i + 1)
+        i += 1
+    return "".join(chars), starts, ends
+
+
+def find_loose(text: str, needle: str, lo: int = 0,
+               hi: int | None = None) -> list[tuple[int, int]]:
+    """Occurrences of ``needle`` in ``text[lo:hi]`` ignoring case, runs of whitespace and
+    typographic quotes (the needle's own leading and trailing whitespace is ignored); spans
+    cover the original characters."""
+    hi = len(text) if hi is None else hi
+    key, _, _ = loose_form(needle.strip())
+    if not key:
+        return []
+    hay, starts, ends = loose_form(text[lo:hi])
+    return [(lo + starts[a], lo + ends[b - 1]) for a, b in find_exact(hay, key)]
+
+
+def similarity(a: str, b: str) -> float:
+    """difflib's ratio ``2 * M / (len(a) + len(b))`` (1 for equal strings, 0 for nothing in
+    common), without its heuristic that ignores frequent characters."""
+    if a == b:
+        return 1.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def find_fuzzy(text: str, needle: str, lo: int = 0, hi: int | None = None, *,
+               min_similarity: float) -> list[tuple[int, int, float]]:
+    """Non-overlapping spans of ``text[lo:hi]`` at least ``min_similarity`` like ``needle``,
+    best first, as ``(start, end, similarity)``.
+
+    Needles shorter than :data:`FUZZY_MIN_LENGTH` characters give no match. Whitespace at
+    the edges of a span is trimmed unless the needle has it too.
+    """
+    hi = len(text) if hi is None else hi
+    n = len(needle)
+    if n < FUZZY_MIN_LENGTH or hi - lo <= 0:
+        return []
+    tol = max(8, n // 4)
+    found = []
+    for place in _places(text, needle, lo, hi, tol):
+        span = _align(text, needle, max(lo, place - tol), min(hi, place + n + tol))
+        if span is None:
+            continue
+        s, e = span
+        found.append((s, e, similarity(needle, text[s:e])))
+    found.sort(key=lambda c: (-c[2], c[0]))
+    out: list[tuple[int, int, float]] = []
+    for s, e, r in found:
+        if r >= min_similarity and all(e <= a or s >= b for a, b, _ in out):
+            out.append((s, e, r))
+    return out
+
+
+def _places(text: str, needle: str, lo: int, hi: int, tol: int) -> list[int]:
+    """Likely start offsets of ``needle`` in ``text[lo:hi]``: pieces of the needle found
+    exactly vote for where the needle would start; votes within ``tol`` are pooled."""
+    n = len(needle)
+    k = max(2, min(8, n // 6))
+    size = n // k
+    votes: Counter[int] = Counter()
+    for j in range(k):
+        piece = needle[j * size:(j + 1) * size]
+        if not piece.strip():
+            continue
+        hits = find_exact(text, piece, lo, hi)
+        if len(hits) > _MAX_HITS_PER_PIECE:
+            continue
+        for s, _ in hits:
+            votes[s - j * size] += 1
+    pools: list[list[int]] = []  # [total votes, first start, best start]
+    for start in sorted(votes):
+        if pools and start - pools[-1][1] <= tol:
+            pool = pools[-1]
+            pool[0] += votes[start]
+            if votes[start] > votes[pool[2]]:
+                pool[2] = start
+        else:
+            pools.append([votes[start], start, start])
+    pools.sort(key=lambda p: (-p[0], p[2]))
+    return [best for _, _, best in pools[:_MAX_PLACES]]
+
+
+def _align(text: str, needle: str, w0: int, w1: int) -> tuple[int, int] | None:
+    """The span of ``text[w0:w1]`` that ``needle`` aligns with, or None."""
+    window = text[w0:w1]
+    blocks = [b for b in SequenceMatcher(None, needle, window, autojunk=False)
+              .get_matching_blocks() if b.size]
+    solid = [b for b in blocks if b.size >= 3] or blocks
+    if not solid:
+        return None
+    first, last = solid[0], solid[-1]
+    s = w0 + max(0, first.b - first.a)
+    e = w0 + min(len(window), last.b + last.size + (len(needle) - last.a - last.size))
+    if not needle[:1].isspace():
+        while s < e and text[s].isspace():
+            s += 1
+    if not needle[-1:].isspace():
+        while e > s and text[e - 1].isspace():
+            e -= 1
+    return (s, e) if s < e else None

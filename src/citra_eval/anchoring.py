@@ -1,0 +1,334 @@
+"""Codings that survive edited transcripts: find drifted codings and move them to their text.
+
+A codings table that records its ``text`` (the coded characters) knows what it coded. When a
+transcript is edited after coding (a typo fixed, a name corrected, a passage cut), codings
+after the edit point at shifted characters: :func:`check_anchors` lists them, and
+:func:`reanchor` moves each one to where its text is now:
+
+1. the same text, exactly, inside the same turn (the segment with the coding's
+   ``segment_id``), else anywhere in the same document;
+2. the same text ignoring case, runs of whitespace and typographic quotes (turn, then
+   document);
+3. for text that was itself edited: the one best fuzzy match whose similarity reaches
+   ``min_similarity`` (turn, then document).
+
+A coding whose text is found in more than one place at the first step that finds it is
+*ambiguous*, one found nowhere is *lost*: neither is moved (a deleted passage is reported,
+never guessed). Codings without a recorded text cannot be checked; they are left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._passages import find_exact, find_fuzzy, find_loose, similarity
+from ._validation import check_frame
+from .codings import CODING_COLUMNS
+from .corpus import Corpus
+from .errors import InputError
+
+__all__ = ["ANCHOR_COLUMNS", "MIN_SIMILARITY", "REANCHOR_COLUMNS", "ReanchorResult",
+           "check_anchors", "reanchor"]
+
+#: Columns of :func:`check_anchors`.
+ANCHOR_COLUMNS = ["row", "line", "doc_id", "segment_id", "start", "end", "code", "coder",
+                  "text", "now"]
+#: Columns of :attr:`ReanchorResult.report`.
+REANCHOR_COLUMNS = ["row", "line", "doc_id", "segment_id", "start", "end", "code", "coder",
+                    "text", "status", "how", "new_segment_id", "new_start", "new_end",
+                    "similarity", "found", "candidates"]
+#: Default threshold of the fuzzy step.
+MIN_SIMILARITY = 0.9
+
+
+def check_anchors(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
+    """The codings whose recorded text is no longer at their offsets.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table with a ``text`` column (rows with missing ``text`` are not checked).
+    corpus : Corpus
+        The transcripts as they are now.
+
+    Returns
+    -------
+    DataFrame
+        One row per drifted coding, in table order: ``row`` (0-based position in
+        ``codings``), ``line`` (the file line when the table has a ``_line`` column, as
+        :func:`citra_eval.read_codings` with ``keep_lines=True`` gives, else missing),
+        ``doc_id, segment_id, start, end, code, coder``, ``text`` (what the coding says) and
+        ``now`` (what the transcript holds at ``start:end`` now; shorter when the document
+        got shorter).
+
+    Raises
+    ------
+    InputError
+        When a coding names a document the corpus does not have.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> len(ce.check_anchors(a, corpus))
+    0
+    >>> moved = a.assign(start=a["start"] + 1, end=a["end"] + 1)  # as after an insertion
+    >>> drifted = ce.check_anchors(moved, corpus)
+    >>> len(drifted) == len(a), drifted.loc[0, "now"][:-1] == drifted.loc[0, "text"][1:]
+    (True, True)
+    """
+    codings = _checked(codings, corpus)
+    rows = []
+    for i, r in enumerate(_records(codings)):
+        if r["text"] is None:
+            continue
+        now = corpus.text(r["doc_id"])[r["start"]:r["end"]]
+        if now != r["text"]:
+            rows.append({**_front(i, r), "text": r["text"], "now": now})
+    return _frame(rows, ANCHOR_COLUMNS)
+
+
+@dataclass(frozen=True)
+class ReanchorResult:
+    """What :func:`reanchor` did.
+
+    Attributes
+    ----------
+    codings : DataFrame
+        The codings, same rows in the same order: moved ones at their new ``segment_id``,
+        ``start``, ``end`` (and ``text``: the characters now coded); ambiguous and lost ones
+        unchanged.
+    report : DataFrame
+        One row per drifted coding (columns :data:`REANCHOR_COLUMNS`): ``row``, ``line``
+        (file line, when known), the coding's ``doc_id, segment_id, start, end, code,
+        coder, text``; ``status`` (``moved``, ``ambiguous`` or ``lost``); ``how`` it was
+        found (``exact``, ``loose`` or ``fuzzy``, with ``-turn`` or ``-document``: where);
+        ``new_segment_id, new_start, new_end`` (moved only); ``similarity`` of the new text
+        to the old (1 for exact); ``found`` (the text now coded); ``candidates`` (for
+        ambiguous codings: every place, ``start:end``, separated by ``; ``).
+    min_similarity : float
+        The threshold used for fuzzy matches.
+    """
+
+    codings: pd.DataFrame
+    report: pd.DataFrame
+    min_similarity: float
+
+    @property
+    def moved(self) -> pd.DataFrame:
+        """The report's rows of codings that were moved."""
+        return self.report[self.report["status"] == "moved"]
+
+    @property
+    def ambiguous(self) -> pd.DataFrame:
+        """The report's rows of codings whose text was found in several places."""
+        return self.report[self.report["status"] == "ambiguous"]
+
+    @property
+    def lost(self) -> pd.DataFrame:
+        """The report's rows of codings whose text was found nowhere."""
+        return self.report[self.report["status"] == "lost"]
+
+    @property
+    def ok(self) -> bool:
+        """True when every drifted coding was moved (none ambiguous or lost)."""
+        return bool((self.report["status"] == "moved").all())
+
+
+def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
+             min_similarity: float = MIN_SIMILARITY) -> ReanchorResult:
+    """Move drifted codings to where their recorded text now is.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table with a ``text`` column (the coded characters, as every codings
+        writer records them); rows with missing ``text`` are left alone.
+    corpus : Corpus
+        The transcripts as they are now (after the edit).
+    min_similarity : float
+        Lowest similarity (0-1) of a fuzzy match to the recorded text (default 0.9: a
+        300-character passage with a few words retyped; a passage half deleted scores
+        about 0.67). Fuzzy matching is only tried for texts of 12 characters or more.
+
+    Returns
+    -------
+    ReanchorResult
+        ``.codings`` (the table with moved codings updated), ``.report`` (one row per
+        drifted coding), ``.moved``, ``.ambiguous``, ``.lost``, ``.ok``.
+
+    Raises
+    ------
+    InputError
+        When a coding names a document the corpus does not have.
+
+    Notes
+    -----
+    Search order for each drifted coding (the first step that finds anything decides):
+    exact text in its turn, exact in its document, then ignoring case/whitespace/
+    typographic quotes in the turn and in the document, then fuzzy in the turn and in
+    the document. Several places at the deciding step make the coding ambiguous. The
+    similarity is difflib's ratio ``2M / (len(old) + len(new))``, ``M`` the number of
+    matching characters. A new span must lie inside one turn; its ``segment_id`` is that
+    turn's. Exact and loose search are linear in the document; fuzzy search aligns only
+    windows little longer than the text (see :mod:`citra_eval._passages`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import citra_eval as ce
+    >>> corpus = ce.Corpus.from_texts({"a.txt": "---\\nid: D1\\nspeakers: {P: interviewer, "
+    ...     "I: informant}\\n---\\nP: Apa strategi humas?\\nI: Kerja sama dengan media.\\n"})
+    >>> codings = ce.record_text(pd.DataFrame([("D1", 2, 26, 50, "kerja_sama", "A")],
+    ...                          columns=ce.CODING_COLUMNS), corpus=corpus)
+    >>> edited = ce.Corpus.from_texts({"a.txt": "---\\nid: D1\\nspeakers: {P: interviewer, "
+    ...     "I: informant}\\n---\\nP: Apa strategi humas kita?\\nI: Kerja sama dengan media.\\n"})
+    >>> result = ce.reanchor(codings, edited)
+    >>> result.report[["status", "how", "start", "new_start", "new_end"]]
+      status         how  start  new_start  new_end
+    0  moved  exact-turn     26         31       55
+    >>> row = result.codings.iloc[0]
+    >>> edited.text("D1")[row.start:row.end]
+    'Kerja sama dengan media.'
+    """
+    codings = _checked(codings, corpus)
+    if isinstance(min_similarity, bool) or not isinstance(min_similarity, int | float) \
+            or not 0 < float(min_similarity) <= 1:
+        raise ValueError(f"min_similarity must be a number in (0, 1], got {min_similarity!r}")
+    finder = _Finder(corpus, float(min_similarity))
+    records = _records(codings)
+    sids = [r["segment_id"] for r in records]
+    starts = [r["start"] for r in records]
+    ends = [r["end"] for r in records]
+    texts = [r["text"] for r in records]
+    report = []
+    for i, r in enumerate(records):
+        if r["text"] is None or corpus.text(r["doc_id"])[r["start"]:r["end"]] == r["text"]:
+            continue
+        status, how, places = finder.find(r)
+        row = {**_front(i, r), "text": r["text"], "status": status, "how": how,
+               "new_segment_id": None, "new_start": None, "new_end": None,
+               "similarity": None, "found": None, "candidates": None}
+        if status == "moved":
+            (s, e, sid), = places
+            found = corpus.text(r["doc_id"])[s:e]
+            row.update(new_segment_id=sid, new_start=s, new_end=e, found=found,
+                       similarity=similarity(r["text"], found))
+            sids[i], starts[i], ends[i], texts[i] = sid, s, e, found
+        elif status == "ambiguous":
+            row["candidates"] = "; ".join(f"{s}:{e}" for s, e, _ in places)
+        report.append(row)
+    out = codings.copy()
+    if report:
+        out["segment_id"] = np.asarray(sids, dtype=np.int64)
+        out["start"] = np.asarray(starts, dtype=np.int64)
+        out["end"] = np.asarray(ends, dtype=np.int64)
+        out["text"] = pd.Series(texts, index=out.index, dtype="str")
+    rep = _frame(report, REANCHOR_COLUMNS)
+    rep = rep.astype({"new_segment_id": "Int64", "new_start": "Int64", "new_end": "Int64",
+                      "similarity": "float64"})
+    return ReanchorResult(out, rep, float(min_similarity))
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def _checked(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
+    check_frame(codings, "codings", columns=CODING_COLUMNS,
+                what="a codings table (doc_id, segment_id, start, end, code, coder, text)")
+    if not isinstance(corpus, Corpus):
+        raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
+    unknown = sorted(set(map(str, codings["doc_id"])) - set(corpus.doc_ids))
+    if unknown:
+        raise InputError(f"codings refer to document(s) not in the corpus: "
+                         f"{', '.join(unknown[:5])}; read the transcripts these codings were "
+                         "made on")
+    return codings
+
+
+def _records(codings: pd.DataFrame) -> list[dict]:
+    text = (codings["text"].to_numpy(dtype=object) if "text" in codings.columns
+            else np.full(len(codings), None, dtype=object))
+    lines = (codings["_line"].to_numpy() if "_line" in codings.columns
+             else np.full(len(codings), None, dtype=object))
+    return [{"doc_id": str(d), "segment_id": int(sid), "start": int(s), "end": int(e),
+             "code": c, "coder": who, "text": None if pd.isna(t) else str(t),
+             "line": None if ln is None or pd.isna(ln) else int(ln)}
+            for d, sid, s, e, c, who, t, ln in zip(
+                codings["doc_id"], codings["segment_id"], codings["start"], codings["end"],
+                codings["code"], codings["coder"], text, lines, strict=True)]
+
+
+def _front(i: int, r: dict) -> dict:
+    return {"row": i, "line": r["line"], "doc_id": r["doc_id"], "segment_id": r["segment_id"],
+            "start": r["start"], "end": r["end"], "code": r["code"], "coder": r["coder"]}
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.astype({"line": "Int64"})
+
+
+class _Finder:
+    """Searches one corpus, caching each document's turn table."""
+
+    def __init__(self, corpus: Corpus, min_similarity: float) -> None:
+        self.corpus = corpus
+        self.min_similarity = min_similarity
+        self._turns: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def turns(self, doc: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if doc not in self._turns:
+            seg = self.corpus.segments[self.corpus.segments["doc_id"] == doc]
+            self._turns[doc] = (seg["segment_id"].to_numpy(np.int64),
+                                seg["start"].to_numpy(np.int64), seg["end"].to_numpy(np.int64))
+        return self._turns[doc]
+
+    def turn_of(self, doc: str, s: int, e: int) -> int | None:
+        """The turn holding ``[s, e)`` entirely, or None."""
+        sids, starts, ends = self.turns(doc)
+        inside = np.flatnonzero((starts <= s) & (e <= ends))
+        return int(sids[inside[0]]) if len(inside) else None
+
+    def clipped(self, doc: str, old: str, s: int, e: int) -> tuple[int, int, int] | None:
+        """``[s, e)`` cut to the turn it overlaps most, if still similar enough to ``old``."""
+        sids, starts, ends = self.turns(doc)
+        overlap = np.minimum(ends, e) - np.maximum(starts, s)
+        if not len(overlap) or overlap.max() <= 0:
+            return None
+        k = int(np.argmax(overlap))
+        s, e = max(s, int(starts[k])), min(e, int(ends[k]))
+        text = self.corpus.text(doc)
+        if similarity(old, text[s:e]) < self.min_similarity:
+            return None
+        return s, e, int(sids[k])
+
+    def find(self, r: dict) -> tuple[str, str | None, list[tuple[int, int, int | None]]]:
+        """``(status, how, places)`` for one drifted coding."""
+        doc, old = r["doc_id"], r["text"]
+        text = self.corpus.text(doc)
+        sids, starts, ends = self.turns(doc)
+        own = np.flatnonzero(sids == r["segment_id"])
+        scopes = [("turn", int(starts[own[0]]), int(ends[own[0]]))] if len(own) else []
+        scopes.append(("document", 0, len(text)))
+        searches = [
+            ("exact", lambda lo, hi: find_exact(text, old, lo, hi)),
+            ("loose", lambda lo, hi: find_loose(text, old, lo, hi)),
+            ("fuzzy", lambda lo, hi: [(s, e) for s, e, _ in find_fuzzy(
+                text, old, lo, hi, min_similarity=self.min_similarity)]),
+        ]
+        for how, search in searches:
+            for where, lo, hi in scopes:
+                places = [(s, e, self.turn_of(doc, s, e)) for s, e in search(lo, hi)]
+                if how == "fuzzy":  # an alignment may run over a speaker label: clip it
+                    places = [self.clipped(doc, old, s, e) for s, e, _ in places]
+                places = [p for p in places if p is not None and p[2] is not None]
+                if len(places) == 1:
+                    return "moved", f"{how}-{where}", places
+                if len(places) > 1:
+                    return "ambiguous", f"{how}-{where}", places
+        return "lost", None, []

@@ -1,0 +1,166 @@
+"""``citra-eval reanchor``: move codings back to their text after a transcript was edited."""
+
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from .._files import read_text_file, write_bytes
+from ..anchoring import MIN_SIMILARITY, ReanchorResult, reanchor
+from ..codings import (
+    CODING_COLUMNS,
+    OPTIONAL_COLUMNS,
+    read_codings,
+    record_text,
+    validate_codings,
+    write_codings,
+)
+from ..corpus import Corpus, read_transcripts
+from ..errors import InputError, Problem
+from ..errors import quoted as shown
+from ._common import Problems
+
+DESCRIPTION = """\
+Check every coding's recorded text (the 'text' column) against the transcripts as they are now,
+and move each drifted coding to where its text is: the same text in its turn, else in its
+document; then ignoring case, spaces and typographic quotes; then, for text that was itself
+edited, the one best fuzzy match of at least --min-similarity. Every moved coding is listed.
+
+The codings files are UPDATED IN PLACE (written atomically); the previous version of each
+changed file is kept beside it as <name>.bak. If any coding is ambiguous (its text is in
+several places) or lost (its text is nowhere: the passage was deleted or rewritten), nothing
+is written: each is reported with its file and line, exit 2; fix those rows by hand (or delete
+them) and run again. A deleted passage is never guessed.
+
+Codings without a recorded text cannot be checked. --record adds the text column from the
+current transcripts: do that while the transcripts are still the ones the codings were made on.
+"""
+
+
+def _add_reanchor(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("reanchor", help="move codings to their text after transcripts were "
+                       "edited (updates the codings files in place, keeps <name>.bak)",
+                       description=DESCRIPTION,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--transcripts", metavar="DIR", required=True,
+                   help="folder (or file) of the transcripts as they are now")
+    p.add_argument("--codings", metavar="FILE", nargs="+", required=True,
+                   help="codings CSV file(s) to check and update in place")
+    p.add_argument("--min-similarity", type=float, default=MIN_SIMILARITY, metavar="X",
+                   help=f"lowest similarity (0-1) of a fuzzy match (default {MIN_SIMILARITY})")
+    p.add_argument("--record", action="store_true",
+                   help="also record the text of codings that have none, from the current "
+                        "transcripts (adds the text column to old files)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="report what would be moved; write nothing")
+    p.set_defaults(func=_run_reanchor)
+
+
+def _run_reanchor(args: argparse.Namespace) -> int:
+    if not 0 < args.min_similarity <= 1:
+        raise InputError(f"--min-similarity must be a number in (0, 1], got "
+                         f"{args.min_similarity}", path="citra-eval")
+    problems = Problems()
+    corpus = problems.attempt(read_transcripts, args.transcripts)
+    tables = {f: problems.attempt(read_codings, f, keep_lines=True) for f in args.codings}
+    problems.raise_any()
+    plans = {}
+    for f, codings in tables.items():
+        plan = problems.attempt(_plan, f, codings, corpus, args)
+        if plan is not None:
+            plans[f] = plan
+    problems.raise_any()
+    for f, (result, new, changed, n_recorded) in plans.items():
+        for row in result.moved.itertuples(index=False):
+            print(f"moved: {f}:{row.line}: {row.code} ({row.coder}) {row.doc_id} turn "
+                  f"{row.segment_id} {row.start}:{row.end} -> turn {row.new_segment_id} "
+                  f"{row.new_start}:{row.new_end} ({_how(row.how, row.similarity)})")
+        n_moved = len(result.moved)
+        missing = int(new["text"].isna().sum()) if "text" in new.columns else len(new)
+        what = f"{n_moved} coding(s) moved" + (f", text of {n_recorded} recorded"
+                                              if n_recorded else "")
+        if not changed:
+            print(f"ok: {f}: every coding is where its text is; nothing to write")
+        elif args.dry_run:
+            print(f"dry run: {f}: {what}; nothing written")
+        else:
+            bak = Path(f).with_name(Path(f).name + ".bak")
+            write_bytes(bak, Path(f).read_bytes())
+            write_codings(new, f)
+            print(f"ok: {f}: {what}; previous version kept as {bak}")
+        if missing:
+            print(f"note: {f}: {missing} coding(s) have no recorded text and were not checked; "
+                  "add it with --record while the transcripts are the ones they were made on")
+    return 0
+
+
+def _plan(path: str, codings: pd.DataFrame, corpus: Corpus,
+          args: argparse.Namespace) -> tuple[ReanchorResult, pd.DataFrame, bool, int]:
+    """Reanchor one file's codings; raise :class:`InputError` for ambiguous or lost ones."""
+    try:
+        result = reanchor(codings, corpus, min_similarity=args.min_similarity)
+    except InputError as exc:
+        raise InputError(problems=[Problem(path, p.message, p.line, p.column)
+                                   for p in exc.problems]) from None
+    bad = [_refusal(path, row, result.min_similarity)
+           for row in result.report.itertuples(index=False) if row.status != "moved"]
+    if bad:
+        raise InputError(problems=bad)
+    new = result.codings
+    n_recorded = 0
+    if args.record:
+        n_recorded = int(new["text"].isna().sum())
+        new = record_text(new, corpus=corpus)
+    validate_codings(new, corpus=corpus, path=path)
+    new = new[_columns(path, new)]
+    return result, new, bool(len(result.moved) or n_recorded), n_recorded
+
+
+def _refusal(path: str, row, min_similarity: float) -> Problem:
+    who = f"{row.code} ({row.coder})"
+    if row.status == "ambiguous":
+        n = row.candidates.count(";") + 1
+        where = "its turn" if row.how.endswith("-turn") else row.doc_id
+        how = {"exact": "", "loose": " (ignoring case and spaces)",
+               "fuzzy": " (as similar fuzzy matches)"}[row.how.split("-")[0]]
+        return Problem(path, f"ambiguous: the coded text {shown(row.text)} of {who} is in "
+                       f"{n} places in {where}{how}: {row.candidates}; set this row's "
+                       "start/end (and segment_id) by hand, then run reanchor again",
+                       row.line)
+    return Problem(path, f"lost: the coded text {shown(row.text)} of {who} is no longer in "
+                   f"{row.doc_id} (nothing at least {min_similarity:.0%} similar): the passage was "
+                   "deleted or rewritten; code the new text by hand or delete this row",
+                   row.line)
+
+
+def _how(how: str, sim: float) -> str:
+    kind, where = how.split("-")
+    place = "same turn" if where == "turn" else "elsewhere in the document"
+    if kind == "exact":
+        return f"exact, {place}"
+    if kind == "loose":
+        return f"ignoring case and spaces, {place}"
+    return f"fuzzy, {sim:.0%} similar, {place}"
+
+
+def _columns(path: str, frame: pd.DataFrame) -> list[str]:
+    """The file's own columns (plus ``text``): optional columns the reader added are left
+    out when the file did not have them."""
+    header = next(csv.reader(io.StringIO(read_text_file(path))), [])
+    header = [h.strip() for h in header]
+    added = [c for c in OPTIONAL_COLUMNS if c not in header and c != "text"]
+    keep = [c for c in frame.columns if c not in added and not c.startswith("_")]
+    if "text" in keep and "text" not in header and frame["text"].isna().all():
+        keep.remove("text")
+    front = [c for c in [*CODING_COLUMNS, *OPTIONAL_COLUMNS] if c in keep]
+    return front + [c for c in keep if c not in front]
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register this module's command(s)."""
+    _add_reanchor(sub)

@@ -1,0 +1,131 @@
+"""``citra-eval sheet export|import``: coding sheets a coder fills in a spreadsheet program."""
+
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .._validation import LANGS
+from ..codebook import Codebook
+from ..codings import write_codings
+from ..corpus import read_transcripts
+from ..errors import InputError
+from ..sheets import coding_sheet, csv_sheet_files, read_coding_sheet, write_coding_sheet
+from ._common import Problems, check_out
+
+EXPORT = """\
+Write a coding sheet for one coder: worksheet 'coding' lists the turns to code (informant
+turns by default), one column per codable code; mark a code with 1 or x to code the whole
+turn. Worksheet 'quotes' codes part of a turn: doc_id, segment_id, code and the words
+pasted from the turn. Worksheet 'codebook' holds the definitions. As CSV (--format csv, or an
+--out ending in .csv) the worksheets are NAME.csv, NAME_quotes.csv and NAME_codebook.csv.
+An existing sheet (perhaps already filled in) is replaced only with --force.
+"""
+
+IMPORT = """\
+Read a filled coding sheet into a codings CSV: a mark codes the whole turn, a quote exactly
+the words found in its turn. Any cell that cannot be read (an unknown code column, an edited
+doc_id, segment_id or text cell, a quote found nowhere or twice, a mark other than 1 or x) is
+reported as <file>:<worksheet>!<cell> and nothing is written. An existing --out file is
+replaced only with --force.
+"""
+
+
+def _add_sheet(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sheet", help="coding sheets: code in Excel, LibreOffice or Google "
+                       "Sheets", description="Export a coding sheet for a coder, or import a "
+                       "filled one as codings.")
+    ssub = p.add_subparsers(dest="sheet_command", metavar="export|import", required=True)
+    e = ssub.add_parser("export", help="write a blank coding sheet (.xlsx or .csv)",
+                        description=EXPORT, formatter_class=argparse.RawDescriptionHelpFormatter)
+    e.add_argument("--coder", required=True, help="the coder the sheet is for")
+    e.add_argument("--out", metavar="FILE", required=True,
+                   help="the sheet to write: coding_sheet_NAME.xlsx (or .csv)")
+    _inputs(e)
+    e.add_argument("--roles", nargs="+", metavar="ROLE", default=["informant"],
+                   help="speaker roles whose turns are listed (default: informant)")
+    e.add_argument("--lang", choices=LANGS, help="language of labels and definitions "
+                   "(default: the codebook's)")
+    e.add_argument("--format", choices=["xlsx", "csv"],
+                   help="default: from the --out suffix")
+    e.add_argument("--force", action="store_true", help="replace an existing sheet")
+    e.set_defaults(func=_run_export)
+    i = ssub.add_parser("import", help="read a filled coding sheet into a codings CSV",
+                        description=IMPORT, formatter_class=argparse.RawDescriptionHelpFormatter)
+    i.add_argument("file", metavar="FILE", help="the filled sheet (.xlsx, or the coding .csv)")
+    i.add_argument("--coder", required=True, help="the coder's name (the coder column)")
+    i.add_argument("--out", metavar="FILE.csv", required=True,
+                   help="codings CSV to write, e.g. data/raw/codings_NAME.csv")
+    _inputs(i)
+    i.add_argument("--force", action="store_true", help="replace an existing --out file")
+    i.set_defaults(func=_run_import)
+
+
+def _inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--transcripts", metavar="DIR", required=True,
+                   help="folder (or file) of transcripts")
+    p.add_argument("--codebook", metavar="FILE", required=True, help="codebook YAML")
+
+
+def _read(args: argparse.Namespace):
+    problems = Problems()
+    corpus = problems.attempt(read_transcripts, args.transcripts)
+    codebook = problems.attempt(Codebook.load, args.codebook)
+    problems.raise_any()
+    return corpus, codebook
+
+
+def _refuse_existing(paths: list[Path], force: bool, what: str) -> None:
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        raise InputError(f"{what} already exists; choose another name, or add --force to "
+                         "replace it", path=str(existing[0]))
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    fmt = args.format or out.suffix.lower().lstrip(".")
+    if fmt not in ("xlsx", "csv") or out.suffix.lower() != f".{fmt}":
+        raise InputError(f"--out must end in .{fmt if fmt in ('xlsx', 'csv') else 'xlsx'}"
+                         f"{' (matching --format)' if args.format else ' or .csv'}",
+                         path=args.out)
+    check_out(args.out, folder=False, example=f"coding_sheet_{args.coder}.{fmt}")
+    files = csv_sheet_files(out) if fmt == "csv" else [out]
+    _refuse_existing(files, args.force, "the sheet")
+    corpus, codebook = _read(args)
+    sheet = coding_sheet(corpus, codebook, coder=args.coder, roles=args.roles,
+                         lang=args.lang)
+    if sheet.coding.empty:
+        raise InputError(f"no turns of role(s) {', '.join(args.roles)} to code; check --roles "
+                         "against the roles in the transcripts' 'speakers'",
+                         path=args.transcripts)
+    written = write_coding_sheet(sheet, out, format=fmt)
+    print(f"ok: wrote {', '.join(map(str, written))}: {len(sheet.coding)} turns, "
+          f"{len(sheet.codes)} codes, for coder {args.coder}")
+    return 0
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.suffix.lower() != ".csv":
+        raise InputError("--out must name a .csv file (e.g. data/raw/codings_NAME.csv)",
+                         path=args.out)
+    check_out(args.out, folder=False, example=f"codings_{args.coder}.csv")
+    if out.resolve() in {p.resolve() for p in csv_sheet_files(args.file)[:2]}:
+        raise InputError("--out is the sheet being read; write the codings to another file",
+                         path=args.out)
+    _refuse_existing([out], args.force, "the codings file")
+    corpus, codebook = _read(args)
+    codings = read_coding_sheet(args.file, corpus=corpus, codebook=codebook, coder=args.coder)
+    write_codings(codings[[c for c in codings.columns if c != "evidence"]], out,
+                  corpus=corpus)
+    n_turns = codings[["doc_id", "segment_id"]].drop_duplicates().shape[0]
+    print(f"ok: read {args.file}: {len(codings)} codings of {n_turns} turns by coder "
+          f"{args.coder} -> {args.out}")
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register this module's command(s)."""
+    _add_sheet(sub)

@@ -1,0 +1,729 @@
+"""Coding sheets: the form a coder fills in a spreadsheet, and the codings read back from it.
+
+A coding sheet lets a coder who does not write Python (and owns no QDA program) code the
+turns of a study in Excel, LibreOffice or Google Sheets:
+
+- worksheet ``coding``: ``doc_id, segment_id, speaker, text``, one column per codable code
+  (the header is the code id; its comment holds the label and definition), then ``note``;
+  one row per turn to code. A mark (``1`` or ``x``) codes the whole turn.
+- worksheet ``quotes``: ``doc_id, segment_id, code, quote, note``: to code part of a turn,
+  paste its words; they are found inside the turn (exactly, else ignoring case, runs of
+  whitespace and typographic quotes) and exactly those characters are coded.
+- worksheet ``codebook``: every code with its label, definition, include, exclude and
+  examples in the study's language.
+
+As CSV (for tools without XLSX) the three worksheets are three files: ``NAME.csv`` (coding),
+``NAME_quotes.csv`` and ``NAME_codebook.csv``.
+
+Reading a sheet back checks every cell it uses: a wrong cell is reported as
+``<file>:<worksheet>!<cell>`` with what is wrong and how to fix it, and nothing is returned.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._files import atomic_dir, atomic_write, csv_rows, read_text_file, write_csv
+from ._passages import find_exact, find_loose
+from ._safezip import read_zip
+from ._validation import check_choice, check_lang, check_names, check_type
+from .codebook import Codebook
+from .codings import CODING_COLUMNS, validate_codings
+from .corpus import Corpus
+from .errors import MAX_REPORTED, InputError, Problem, closest, collect, quoted, quoted_pair
+
+__all__ = [
+    "CODEBOOK_SHEET_COLUMNS",
+    "QUOTE_COLUMNS",
+    "SHEET_COLUMNS",
+    "CodingSheet",
+    "coding_sheet",
+    "codings_from_sheet",
+    "read_coding_sheet",
+    "write_coding_sheet",
+]
+
+#: The first columns of worksheet ``coding`` (then one column per code, then ``note``).
+SHEET_COLUMNS = ["doc_id", "segment_id", "speaker", "text"]
+#: Columns of worksheet ``quotes``.
+QUOTE_COLUMNS = ["doc_id", "segment_id", "code", "quote", "note"]
+#: Columns of worksheet ``codebook``.
+CODEBOOK_SHEET_COLUMNS = ["code", "parent", "codable", "label", "definition", "include",
+                          "exclude", "examples"]
+#: The marks that code a turn (case-insensitive ``x``).
+MARKS = ("1", "x")
+#: Characters an XLSX cell can hold; longer turns are cut and end with :data:`CUT`.
+CELL_LIMIT = 32_767
+CUT = " [\u2026]"
+_QUOTE_ROWS = 500  # rows of the quotes worksheet given a code drop-down
+#: The workbook property naming the coder a sheet is for.
+CODER_PROPERTY = "citra-eval coder"
+
+
+@dataclass(frozen=True)
+class CodingSheet:
+    """A coding sheet as tables (what :func:`coding_sheet` makes and the readers return).
+
+    Attributes
+    ----------
+    coding : DataFrame
+        ``doc_id, segment_id, speaker, text``, one column per code (marks: ``1``, ``x`` or
+        empty), ``note``: one row per turn.
+    quotes : DataFrame
+        ``doc_id, segment_id, code, quote, note``: one row per part-turn coding.
+    codebook : DataFrame
+        ``code, parent, codable, label, definition, include, exclude, examples`` (examples
+        one per line): every code of the codebook, categories included.
+    coder : str or None
+        The coder the sheet is for (recorded in an XLSX workbook, checked on import).
+    """
+
+    coding: pd.DataFrame
+    quotes: pd.DataFrame
+    codebook: pd.DataFrame
+    coder: str | None = None
+
+    @property
+    def codes(self) -> list[str]:
+        """The code columns of ``coding``, in order."""
+        cols = list(self.coding.columns)
+        end = cols.index("note") if "note" in cols else len(cols)
+        return cols[len(SHEET_COLUMNS):end]
+
+
+def coding_sheet(corpus: Corpus, codebook: Codebook, *, coder: str | None = None,
+                 roles: Sequence[str] | None = ("informant",),
+                 lang: str | None = None) -> CodingSheet:
+    """A blank coding sheet for the turns of ``corpus``.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The transcripts to code.
+    codebook : Codebook
+        Every codable code becomes a column, in codebook order.
+    coder : str, optional
+        The coder the sheet is for: an XLSX workbook records it, and reading it back for
+        another coder is refused (so two coders' sheets cannot be swapped unnoticed).
+    roles : sequence of str or None
+        Speaker roles whose turns are listed (default informants); None lists every turn.
+    lang : {"id", "en"}, optional
+        Language of labels and definitions (default: the codebook's language).
+
+    Returns
+    -------
+    CodingSheet
+        ``.coding`` (one row per turn, in document order, marks empty), ``.quotes`` (empty)
+        and ``.codebook``.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> sheet = ce.coding_sheet(corpus, cb)
+    >>> list(sheet.coding.columns[:5]), sheet.coding.columns[-1]
+    (['doc_id', 'segment_id', 'speaker', 'text', 'kerja_sama'], 'note')
+    >>> len(sheet.coding) == int((corpus.segments["role"] == "informant").sum())
+    True
+    """
+    check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+    check_type("codebook", codebook, Codebook, "a citra_eval.Codebook")
+    if coder is not None:
+        coder = _coder(coder)
+    roles = check_names(roles, "roles")
+    lang = codebook.language if lang is None else check_lang(lang)
+    segs = corpus.segments
+    if roles is not None:
+        segs = segs[segs["role"].isin(roles)]
+    codes = codebook.codable_ids
+    coding = pd.DataFrame({"doc_id": segs["doc_id"].to_numpy(dtype=object),
+                           "segment_id": segs["segment_id"].to_numpy(dtype=np.int64),
+                           "speaker": segs["speaker"].to_numpy(dtype=object),
+                           "text": [cell_text(t) for t in segs["text"]]})
+    for code in codes:
+        coding[code] = None
+    coding["note"] = None
+    quotes = pd.DataFrame({c: pd.Series(dtype=object) for c in QUOTE_COLUMNS})
+    rows = [{"code": c.id, "parent": c.parent, "codable": c.codable,
+             "label": c.text("label", lang), "definition": c.text("definition", lang) or None,
+             "include": c.text("include", lang) or None,
+             "exclude": c.text("exclude", lang) or None,
+             "examples": "\n".join(c.examples) or None} for c in codebook]
+    return CodingSheet(coding, quotes, pd.DataFrame(rows, columns=CODEBOOK_SHEET_COLUMNS),
+                       coder)
+
+
+def _coder(coder: object) -> str:
+    if not isinstance(coder, str) or not coder.strip():
+        raise ValueError(f"coder must be a non-empty string (the coder's name), got {coder!r}")
+    return coder.strip()
+
+
+def cell_text(text: str) -> str:
+    """A turn's text as a sheet cell holds it (cut to fit an XLSX cell)."""
+    if len(text) <= CELL_LIMIT:
+        return text
+    return text[:CELL_LIMIT - len(CUT)] + CUT
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_coding_sheet(sheet: CodingSheet, path: str | os.PathLike, *,
+                       format: str | None = None) -> list[Path]:
+    """Write a coding sheet as an XLSX workbook or as CSV files (atomically).
+
+    Parameters
+    ----------
+    sheet : CodingSheet
+        From :func:`coding_sheet`.
+    path : str or path
+        ``NAME.xlsx``, or ``NAME.csv`` (then ``NAME_quotes.csv`` and ``NAME_codebook.csv``
+        are written beside it).
+    format : {"xlsx", "csv"}, optional
+        Default: from the suffix of ``path``.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Notes
+    -----
+    The XLSX workbook has the worksheets ``coding`` (text wrapped, header row and the
+    first four columns frozen, each code column restricted to ``1``/``x``/empty by data
+    validation, each code header commented with the code's label and definition),
+    ``quotes`` (the code column offers the code ids) and ``codebook``. Text is stored as
+    text: a turn starting with ``=`` is never a formula.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "coding_sheet_A.xlsx"
+    >>> [p.name for p in ce.write_coding_sheet(ce.coding_sheet(corpus, cb), out)]
+    ['coding_sheet_A.xlsx']
+    """
+    check_type("sheet", sheet, CodingSheet, "a CodingSheet (from coding_sheet)")
+    path = Path(path)
+    fmt = check_choice(format or _format_of(path), "format", ("xlsx", "csv"))
+    if fmt == "csv":
+        files = csv_sheet_files(path)
+        with atomic_dir(path.parent) as tmp:
+            for frame, f in zip([sheet.coding, sheet.quotes, sheet.codebook], files,
+                                strict=True):
+                write_csv(frame, tmp / f.name)
+        return files
+    workbook = _workbook(sheet)
+    with atomic_write(path, "wb", encoding=None, newline=None) as fh:
+        workbook.save(fh)
+    return [path]
+
+
+def csv_sheet_files(path: str | os.PathLike) -> list[Path]:
+    """The three CSV files of a coding sheet named ``path`` (coding, quotes, codebook)."""
+    path = Path(path)
+    return [path, path.with_name(f"{path.stem}_quotes.csv"),
+            path.with_name(f"{path.stem}_codebook.csv")]
+
+
+def _format_of(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in ("xlsx", "csv"):
+        raise ValueError(f"a coding sheet is a .xlsx or .csv file, got {path.name!r}")
+    return suffix
+
+
+def _workbook(sheet: CodingSheet):
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.packaging.custom import StringProperty
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    bold, grey = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    codes = sheet.codes
+    info = sheet.codebook.set_index("code")
+
+    ws = wb.active
+    ws.title = "coding"
+    header = list(sheet.coding.columns)
+    _append(ws, header)
+    for row in sheet.coding.itertuples(index=False):
+        _append(ws, list(row))
+    first, last = len(SHEET_COLUMNS) + 1, len(SHEET_COLUMNS) + len(codes)
+    for j, name in enumerate(header, start=1):
+        cell = ws.cell(row=1, column=j)
+        cell.font, cell.fill = bold, grey
+        if first <= j <= last:
+            cell.alignment = Alignment(text_rotation=90, horizontal="center")
+            text = str(info.loc[name, "label"])
+            if isinstance(info.loc[name, "definition"], str):
+                text += "\n\n" + info.loc[name, "definition"]
+            cell.comment = Comment(text, "citra-eval", width=320, height=180)
+    widths = {"doc_id": 10, "segment_id": 10, "speaker": 12, "text": 80, "note": 30}
+    for j, name in enumerate(header, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = widths.get(name, 4.5)
+    ws.row_dimensions[1].height = min(200, 12 + 6.5 * max((len(c) for c in codes), default=4))
+    for i, text in enumerate(sheet.coding["text"], start=2):
+        for j in (4, len(header)):
+            ws.cell(row=i, column=j).alignment = wrap
+        lines = sum(max(1, math.ceil(len(p) / 85)) for p in str(text).split("\n"))
+        ws.row_dimensions[i].height = min(409, 15 * lines)
+    ws.freeze_panes = "E2"
+    if codes and len(sheet.coding):
+        dv = DataValidation(type="list", formula1='"1,x"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="1 or x",
+                            error="Mark a code with 1 or x, or leave the cell empty.")
+        ws.add_data_validation(dv)
+        dv.add(f"{get_column_letter(first)}2:{get_column_letter(last)}{len(sheet.coding) + 1}")
+
+    qs = wb.create_sheet("quotes")
+    _append(qs, list(sheet.quotes.columns))
+    for row in sheet.quotes.itertuples(index=False):
+        _append(qs, list(row))
+    for j, width in enumerate([10, 10, 22, 80, 30], start=1):
+        qs.column_dimensions[get_column_letter(j)].width = width
+        qs.cell(row=1, column=j).font, qs.cell(row=1, column=j).fill = bold, grey
+    qs.freeze_panes = "A2"
+    if codes:
+        dv = DataValidation(type="list", allow_blank=True, showErrorMessage=True,
+                            formula1=f"coding!${get_column_letter(first)}$1:"
+                                     f"${get_column_letter(last)}$1",
+                            errorTitle="code id", error="Choose a code id (a column of the "
+                            "coding worksheet).", promptTitle="Part of a turn",
+                            prompt="Paste the exact words of the turn into 'quote'.")
+        qs.add_data_validation(dv)
+        dv.add(f"C2:C{max(_QUOTE_ROWS, len(sheet.quotes) + 1)}")
+
+    cs = wb.create_sheet("codebook")
+    _append(cs, list(sheet.codebook.columns))
+    for row in sheet.codebook.itertuples(index=False):
+        _append(cs, list(row))
+    for j, width in enumerate([22, 16, 9, 30, 50, 40, 40, 50], start=1):
+        cs.column_dimensions[get_column_letter(j)].width = width
+        cs.cell(row=1, column=j).font, cs.cell(row=1, column=j).fill = bold, grey
+    for row in cs.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = wrap
+    cs.freeze_panes = "B2"
+    wb.properties.creator = "citra-eval"
+    wb.properties.title = "coding sheet" + (f" of coder {sheet.coder}" if sheet.coder else "")
+    if sheet.coder:
+        wb.custom_doc_props.append(StringProperty(name=CODER_PROPERTY, value=sheet.coder))
+    return wb
+
+
+def _append(ws, values: list) -> None:
+    """Append a row; text stays text (a cell starting with ``=`` is not a formula)."""
+    ws.append([None if _missing(v) else (v.item() if isinstance(v, np.generic) else v)
+               for v in values])
+    for cell in ws[ws.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Codebook,
+                      coder: str) -> pd.DataFrame:
+    """Read a filled coding sheet (XLSX or CSV) into a codings table.
+
+    Parameters
+    ----------
+    path : str or path
+        The ``.xlsx`` workbook, or the ``.csv`` of worksheet ``coding`` (``NAME.csv``;
+        ``NAME_quotes.csv`` beside it is read when present).
+    corpus : Corpus
+        The transcripts the sheet was exported from.
+    codebook : Codebook
+        The codebook; code columns and quote codes must be its codable ids.
+    coder : str
+        The value of the ``coder`` column.
+
+    Returns
+    -------
+    DataFrame
+        A codings table (as :func:`codings_from_sheet`).
+
+    Raises
+    ------
+    InputError
+        One problem per wrong cell (up to 20), each located as ``<worksheet>!<cell>`` in
+        ``.cell`` (and in the message's location): an unknown code column, a ``doc_id``,
+        ``segment_id`` or ``text`` cell that differs from the transcripts, a mark other than
+        ``1``/``x``, a quote found nowhere or more than once in its turn, an unknown code.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> sheet = ce.coding_sheet(corpus, cb)
+    >>> sheet.coding.loc[0, "kerja_sama"] = "x"
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "coding_sheet_A.xlsx"
+    >>> _ = ce.write_coding_sheet(sheet, out)
+    >>> codings = ce.read_coding_sheet(out, corpus=corpus, codebook=cb, coder="A")
+    >>> codings[["doc_id", "segment_id", "code", "coder"]]
+      doc_id  segment_id        code coder
+    0  INF01           2  kerja_sama     A
+    """
+    check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+    check_type("codebook", codebook, Codebook, "a citra_eval.Codebook")
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        sheet, where = _read_xlsx(path)
+    elif suffix == ".csv":
+        sheet, where = _read_csv(path)
+    else:
+        raise InputError("a coding sheet must be a .xlsx workbook or a .csv file; save it "
+                         "as .xlsx (Excel Workbook) or CSV", path=os.fspath(path))
+    return codings_from_sheet(sheet, corpus=corpus, codebook=codebook, coder=coder,
+                              path=where)
+
+
+def _read_xlsx(path: Path) -> tuple[CodingSheet, dict[str, str]]:
+    from openpyxl import load_workbook
+
+    spath = os.fspath(path)
+    read_zip(path)  # size, ratio and entry limits before openpyxl inflates anything
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile, XML and openpyxl's own errors on broken files
+        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__}); open it in "
+                         "a spreadsheet program and save it again as .xlsx",
+                         path=spath) from None
+    try:
+        if "coding" not in wb.sheetnames:
+            raise InputError(f"no worksheet named 'coding' (it has {', '.join(wb.sheetnames)});"
+                             " keep the worksheet names of the exported sheet", path=spath)
+        recorded = next((str(p.value) for p in wb.custom_doc_props
+                         if p.name == CODER_PROPERTY and p.value), None)
+        frames = {}
+        for name in ("coding", "quotes"):
+            if name in wb.sheetnames:
+                ws = wb[name]
+                ws.reset_dimensions()
+                frames[name] = _frame([list(r) for r in ws.iter_rows(values_only=True)])
+    finally:
+        wb.close()
+    quotes = frames.get("quotes", pd.DataFrame(columns=QUOTE_COLUMNS))
+    sheet = CodingSheet(frames["coding"], quotes, pd.DataFrame(), recorded)
+    return sheet, {"coding": spath, "quotes": spath}
+
+
+def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
+    coding_file, quotes_file, _ = csv_sheet_files(path)
+    coding = _frame([row for _, row in csv_rows(read_text_file(coding_file), coding_file)])
+    where = {"coding": os.fspath(coding_file)}
+    quotes = pd.DataFrame(columns=QUOTE_COLUMNS)
+    if quotes_file.is_file():
+        quotes = _frame([row for _, row in csv_rows(read_text_file(quotes_file, allow_empty=True),
+                                                    quotes_file)])
+        where["quotes"] = os.fspath(quotes_file)
+    return CodingSheet(coding, quotes, pd.DataFrame()), where
+
+
+def _frame(rows: list[list]) -> pd.DataFrame:
+    """Rows of cells (header first) as a DataFrame of raw values: one row per spreadsheet
+    row after the header (empty ones included, so index + 2 is the row number); a column
+    with an empty header cell is named ``""`` (dropped when it is empty throughout)."""
+    if not rows:
+        return pd.DataFrame()
+    width = max(len(r) for r in rows)
+    rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    header = ["" if _missing(h) else str(h).strip() for h in rows[0]]
+    while header and header[-1] == "" and all(_blank(r[len(header) - 1]) for r in rows[1:]):
+        header.pop()
+    rows = [r[:len(header)] for r in rows]
+    body = rows[1:]
+    while body and all(_blank(v) for v in body[-1]):
+        body.pop()
+    frame = pd.DataFrame(body, columns=range(len(header)), dtype=object)
+    frame.columns = header
+    return frame
+
+
+def _blank(v: Any) -> bool:
+    return _missing(v) or (isinstance(v, str) and not v.strip())
+
+
+def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook, coder: str,
+                       path: str | dict[str, str] | None = None) -> pd.DataFrame:
+    """The codings a filled coding sheet holds.
+
+    Parameters
+    ----------
+    sheet : CodingSheet
+        ``.coding`` and ``.quotes`` as filled (``.codebook`` is not read). Row ``i`` of a
+        table is row ``i + 2`` of its worksheet (the header is row 1).
+    corpus : Corpus
+        The transcripts the sheet was made from.
+    codebook : Codebook
+    coder : str
+        The value of the ``coder`` column; must be the sheet's own coder when it records
+        one.
+    path : str or dict, optional
+        The file the sheet came from (or ``{worksheet: file}``), named in messages.
+
+    Returns
+    -------
+    DataFrame
+        A codings table ``doc_id, segment_id, start, end, code, coder, text, evidence,
+        note``: a mark codes its whole turn (``note``: the row's note), a quote exactly the
+        characters found (``note``: the quote's note). Rows in document order, then by
+        position and codebook order; a coding given twice (a mark and a quote of the whole
+        turn) appears once. No marks and no quotes give an empty table.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_coding_sheet`.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> cb = ce.Codebook.load(ce.example_path("codebook"))
+    >>> sheet = ce.coding_sheet(corpus, cb)
+    >>> sheet.quotes.loc[0] = ["INF01", 8, "kerja_sama", "kerja sama dengan media", None]
+    >>> c = ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A")
+    >>> corpus.text("INF01")[c.start[0]:c.end[0]]
+    'kerja sama dengan media'
+    """
+    check_type("sheet", sheet, CodingSheet, "a CodingSheet")
+    check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+    check_type("codebook", codebook, Codebook, "a citra_eval.Codebook")
+    coder = _coder(coder)
+    where = path if isinstance(path, dict) else {"coding": path, "quotes": path}
+    if sheet.coder is not None and sheet.coder != coder:
+        raise InputError(f"this sheet was exported for coder {sheet.coder!r}, not {coder!r}; "
+                         f"read it as coder {sheet.coder!r} (or check that you have the right "
+                         "coder's file)", path=where.get("coding"))
+    reader = _SheetReader(corpus, codebook, coder, where)
+    rows = reader.marks(sheet.coding) + reader.quotes(sheet.quotes)
+    collect(reader.problems, limit=MAX_REPORTED)
+    columns = [*CODING_COLUMNS, "text", "evidence", "note"]
+    out = pd.DataFrame(rows, columns=[*columns, "_rank"])
+    if out.empty:
+        out = out.astype({"segment_id": "int64", "start": "int64", "end": "int64"})
+        return out[columns]
+    doc_order = {d: i for i, d in enumerate(corpus.doc_ids)}
+    out = out.assign(_doc=out["doc_id"].map(doc_order))
+    out = out.sort_values(["_doc", "segment_id", "start", "end", "_rank"], kind="stable")
+    out = out.drop_duplicates(CODING_COLUMNS).reset_index(drop=True)
+    out = out.astype({"segment_id": "int64", "start": "int64", "end": "int64"})[columns]
+    validate_codings(out, corpus=corpus, codebook=codebook)
+    return out
+
+
+class _SheetReader:
+    """Turns the rows of a filled sheet into coding rows, collecting a problem per bad cell."""
+
+    def __init__(self, corpus: Corpus, codebook: Codebook, coder: str,
+                 where: dict[str, str | None]) -> None:
+        self.corpus, self.codebook, self.coder, self.where = corpus, codebook, coder, where
+        self.turns = corpus.segments.set_index(["doc_id", "segment_id"])[["start", "end",
+                                                                          "text"]]
+        self.rank = {c: i for i, c in enumerate(codebook.codable_ids)}
+        self.problems: list[Problem] = []
+
+    def problem(self, sheet: str, col: int, row: int, message: str) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self.problems.append(Problem(self.where.get(sheet), message,
+                                     cell=f"{sheet}!{get_column_letter(col + 1)}{row}"))
+
+    def header(self, frame: pd.DataFrame, sheet: str, expected: list[str]) -> bool:
+        cols = list(frame.columns)
+        if cols[:len(expected)] != expected:
+            got = ", ".join(cols[:len(expected)]) or "nothing"
+            self.problem(sheet, 0, 1, f"the header must start with {', '.join(expected)}; "
+                         f"found {got}; keep the exported header row")
+            return False
+        return True
+
+    def turn(self, sheet: str, row: int, doc: Any, sid: Any) -> tuple[str, int] | None:
+        """The turn a row names, or None after reporting the bad cell."""
+        doc = "" if _missing(doc) else str(doc).strip()
+        if doc not in self.corpus:
+            hint = closest(doc, self.corpus.doc_ids) if doc else None
+            did = f" (did you mean {hint!r}?)" if hint else ""
+            self.problem(sheet, 0, row, f"unknown doc_id {doc!r}{did}: no transcript has this "
+                         "id; keep the doc_id cells as exported")
+            return None
+        n = _whole(sid)
+        if n is None or (doc, n) not in self.turns.index:
+            n_turns = int((self.corpus.segments["doc_id"] == doc).sum())
+            self.problem(sheet, 1, row, f"segment_id {sid!r} is not a turn of {doc!r} (it has "
+                         f"turns 1-{n_turns}); keep the segment_id cells as exported")
+            return None
+        return doc, n
+
+    def marks(self, frame: pd.DataFrame) -> list[dict]:
+        if frame.empty and not len(frame.columns):
+            self.problem("coding", 0, 1, "the worksheet is empty; export a new sheet with "
+                         "'citra-eval sheet export'")
+            return []
+        if not self.header(frame, "coding", SHEET_COLUMNS):
+            return []
+        cols = list(frame.columns)
+        codes = {}
+        for j in range(len(SHEET_COLUMNS), len(cols)):
+            name = cols[j]
+            if name == "note":
+                continue
+            if name in self.rank:
+                if name in codes.values():
+                    self.problem("coding", j, 1, f"code column {name!r} appears twice; "
+                                 "delete one")
+                codes[j] = name
+                continue
+            why = ("a column without a header" if not name else
+                   f"unknown code column {name!r}")
+            hint = closest(name, self.rank) if name else None
+            did = f" (did you mean {hint!r}?)" if hint else ""
+            if name in self.codebook:
+                why = f"{name!r} is a category, not a codable code,"
+            self.problem("coding", j, 1, f"{why}{did}: code columns must be codable code ids "
+                         "of the codebook (its worksheet lists them); delete the column or "
+                         "fix its header")
+        note_col = cols.index("note") if "note" in cols else None
+        out: list[dict] = []
+        seen: dict[tuple[str, int], int] = {}
+        values = frame.to_numpy(dtype=object)
+        for i, cells in enumerate(values):
+            row = i + 2
+            if all(_blank(v) for v in cells):
+                continue
+            key = self.turn("coding", row, cells[0], cells[1])
+            if key is None:
+                continue
+            if key in seen:
+                self.problem("coding", 0, row, f"turn {key[1]} of {key[0]!r} is listed twice "
+                             f"(also row {seen[key]}); delete one of the rows")
+                continue
+            seen[key] = row
+            turn = self.turns.loc[key]
+            given = "" if _missing(cells[3]) else str(cells[3]).replace("\r\n", "\n")
+            if given != cell_text(turn.text):
+                said, holds = quoted_pair(given, cell_text(turn.text))
+                self.problem("coding", 3, row, f"the text differs from turn {key[1]} of "
+                             f"{key[0]!r}: the cell says {said} but the transcript reads "
+                             f"{holds}; restore the cell (marks go in the code columns, words "
+                             "for part of a turn in the quotes worksheet), or, if the "
+                             "transcript was edited since, export a new sheet")
+                continue
+            note = None if note_col is None or _blank(cells[note_col]) else str(cells[note_col])
+            for j, code in codes.items():
+                mark = _mark(cells[j])
+                if mark is None:
+                    self.problem("coding", j, row, f"{cells[j]!r} is not a mark: mark a code "
+                                 "with 1 or x, or leave the cell empty")
+                elif mark:
+                    out.append(self.coding(key, int(turn.start), int(turn.end), code, note))
+        return out
+
+    def quotes(self, frame: pd.DataFrame) -> list[dict]:
+        if frame.empty and not len(frame.columns):
+            return []
+        if not self.header(frame, "quotes", QUOTE_COLUMNS[:4]):
+            return []
+        cols = list(frame.columns)
+        note_col = cols.index("note") if "note" in cols else None
+        out: list[dict] = []
+        for i, cells in enumerate(frame.to_numpy(dtype=object)):
+            row = i + 2
+            if all(_blank(v) for v in cells):
+                continue
+            key = self.turn("quotes", row, cells[0], cells[1])
+            code = "" if _missing(cells[2]) else str(cells[2]).strip()
+            if code not in self.rank:
+                hint = closest(code, self.rank) if code else None
+                did = f" (did you mean {hint!r}?)" if hint else ""
+                what = "is a category, not a codable code" if code in self.codebook else \
+                    "is not a code of the codebook"
+                self.problem("quotes", 2, row, f"code {code!r} {what}{did}; use a code id "
+                             "from the codebook worksheet")
+                continue
+            if key is None:
+                continue
+            quote = "" if _missing(cells[3]) else str(cells[3]).replace("\r\n", "\n")
+            if not quote.strip():
+                self.problem("quotes", 3, row, "the quote is empty: paste the words of the "
+                             "turn to code")
+                continue
+            span = self.find(key, quote, row)
+            if span is not None:
+                note = (None if note_col is None or _blank(cells[note_col])
+                        else str(cells[note_col]))
+                out.append(self.coding(key, *span, code, note))
+        return out
+
+    def find(self, key: tuple[str, int], quote: str, row: int) -> tuple[int, int] | None:
+        turn = self.turns.loc[key]
+        text, lo, hi = self.corpus.text(key[0]), int(turn.start), int(turn.end)
+        found = find_exact(text, quote, lo, hi) or find_loose(text, quote, lo, hi)
+        if len(found) == 1:
+            return found[0]
+        where = f"turn {key[1]} of {key[0]!r}"
+        if not found:
+            self.problem("quotes", 3, row, f"the quote {quoted(quote)} is not in {where} (not "
+                         "even ignoring case, spaces and typographic quotes); copy the words "
+                         "from the turn's text, or fix doc_id/segment_id")
+        else:
+            self.problem("quotes", 3, row, f"the quote {quoted(quote)} is in {where} "
+                         f"{len(found)} times; quote more words so that it is found once")
+        return None
+
+    def coding(self, key: tuple[str, int], start: int, end: int, code: str,
+               note: str | None) -> dict:
+        return {"doc_id": key[0], "segment_id": key[1], "start": start, "end": end,
+                "code": code, "coder": self.coder,
+                "text": self.corpus.text(key[0])[start:end], "evidence": None, "note": note,
+                "_rank": self.rank[code]}
+
+
+def _whole(v: Any) -> int | None:
+    """A whole number from a cell (int, integral float, digits), else None."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int | np.integer):
+        return int(v)
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str) and v.strip().isdigit():
+        return int(v.strip())
+    return None
+
+
+def _mark(v: Any) -> bool | None:
+    """True for a mark, False for an empty cell, None for anything else."""
+    if _blank(v):
+        return False
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int | float | np.integer | np.floating):
+        return True if v == 1 else None
+    text = str(v).strip().lower()
+    return True if text in MARKS else None

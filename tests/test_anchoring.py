@@ -1,0 +1,214 @@
+"""Codings that survive edited transcripts: check_anchors, reanchor and `citra-eval reanchor`."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from _samples import BASIC, edited_example
+
+import citra_eval as ce
+
+RAW = ce.project_root() / "data" / "raw"
+
+# Edits in early turns: INF01 turn 2 (uncoded) gains characters, INF02 turn 4 (uncoded)
+# loses its first sentence. Every coding of INF01 and INF02 comes after them.
+EARLY_EDITS = {
+    ("INF01", 2): lambda t: t.replace("Waalaikumsalam.", "Waalaikumsalam warahmatullah."),
+    ("INF02", 4): lambda t: t.replace("Ah, Bapak itu bisa aja. ", ""),
+}
+
+
+def manual_codings() -> dict[str, pd.DataFrame]:
+    return {c: ce.read_codings(RAW / f"codings_{c}.csv", keep_lines=True) for c in "AB"}
+
+
+@pytest.fixture
+def study(tmp_path):
+    """An edited copy of the example transcripts and copies of both coders' files."""
+    folder = edited_example(tmp_path, EARLY_EDITS)
+    for c in "AB":
+        shutil.copy(RAW / f"codings_{c}.csv", tmp_path / f"codings_{c}.csv")
+    return folder
+
+
+def test_early_edits_drift_exactly_the_later_codings_and_reanchor_restores_them(study):
+    corpus = ce.read_transcripts(study)
+    for coder, codings in manual_codings().items():
+        drifted = ce.check_anchors(codings, corpus)
+        expected = codings.index[codings["doc_id"].isin(["INF01", "INF02"])].tolist()
+        assert drifted["row"].tolist() == expected, coder
+        assert drifted["line"].tolist() == codings.loc[expected, "_line"].tolist()
+        result = ce.reanchor(codings, corpus)
+        assert result.ok and result.moved["row"].tolist() == expected
+        assert set(result.report["how"]) == {"exact-turn"}
+        new = result.codings
+        # every coding codes again exactly the characters it coded before the edit
+        now = [corpus.text(d)[s:e] for d, s, e in zip(new["doc_id"], new["start"], new["end"],
+                                                       strict=True)]
+        assert now == codings["text"].tolist()
+        assert new["segment_id"].equals(codings["segment_id"])  # no turn was added or removed
+        shift = (new["start"] - codings["start"]).groupby(codings["doc_id"]).unique()
+        assert shift["INF01"].tolist() == [len(" warahmatullah")]
+        assert shift["INF02"].tolist() == [-len("Ah, Bapak itu bisa aja. ")]
+        assert shift.drop(["INF01", "INF02"]).map(list).eq([[0]] * 9).all()
+        ce.validate_codings(new, corpus=corpus)
+
+
+def test_cli_validate_then_reanchor_in_place_with_backup(study, cli):
+    files = [str(study.parent / f"codings_{c}.csv") for c in "AB"]
+    before = {f: open(f, "rb").read() for f in files}
+    r = cli("validate", "--transcripts", str(study), "--codings", *files)
+    assert r.returncode == 2
+    codings = manual_codings()
+    for c, f in zip("AB", files, strict=True):
+        lines = codings[c].loc[codings[c]["doc_id"].isin(["INF01", "INF02"]), "_line"].tolist()
+        mine = [ln for ln in r.stderr.splitlines() if ln.startswith(f"error: {f}:")]
+        assert [int(ln.split(":")[2]) for ln in mine[:20]] == lines[:20]
+        assert all("coded text has drifted" in ln for ln in mine[:20])
+        assert mine[20] == f"error: {f}: ... and {len(lines) - 20} more problem(s) like these"
+    r = cli("reanchor", "--transcripts", str(study), "--codings", *files)
+    assert r.returncode == 0, r.stderr
+    moved = [ln for ln in r.stdout.splitlines() if ln.startswith("moved: ")]
+    n = sum(int(t["doc_id"].isin(["INF01", "INF02"]).sum()) for t in codings.values())
+    assert len(moved) == n
+    assert all(ln.endswith("(exact, same turn)") for ln in moved)
+    assert f"ok: {files[0]}: " in r.stdout and "previous version kept as" in r.stdout
+    for f in files:
+        assert open(f + ".bak", "rb").read() == before[f]
+    r = cli("validate", "--transcripts", str(study), "--codings", *files)
+    assert r.returncode == 0, r.stderr
+    # only the offsets changed: same header, same rows, same texts
+    for f in files:
+        old, new = pd.read_csv(f + ".bak", dtype=str), pd.read_csv(f, dtype=str)
+        assert list(new.columns) == list(old.columns)
+        same = ["doc_id", "segment_id", "code", "coder", "text", "note"]
+        assert new[same].equals(old[same])
+    # running again finds nothing to do and writes nothing
+    stamp = {f: open(f, "rb").read() for f in files}
+    r = cli("reanchor", "--transcripts", str(study), "--codings", *files)
+    assert r.returncode == 0 and "nothing to write" in r.stdout
+    assert {f: open(f, "rb").read() for f in files} == stamp
+
+
+def test_text_edited_inside_a_coded_turn_is_moved_by_its_best_fuzzy_match(tmp_path):
+    folder = edited_example(tmp_path, {
+        ("INF01", 8): lambda t: t.replace("Ini nggak bisa ditawar.", "Ini tidak dapat ditawar.")})
+    corpus = ce.read_transcripts(folder)
+    a = ce.read_codings(RAW / "codings_A.csv")
+    result = ce.reanchor(a, corpus)
+    assert result.ok
+    first = result.report.iloc[0]
+    assert (first.doc_id, first.segment_id, first.status, first.how) == (
+        "INF01", 8, "moved", "fuzzy-turn")
+    assert 0.9 <= first.similarity < 1
+    turn = corpus.segments.set_index(["doc_id", "segment_id"]).loc[("INF01", 8)]
+    # the whole-turn coding covers the whole edited turn, and records its new text
+    assert (first.new_start, first.new_end) == (turn.start, turn.end)
+    assert result.codings.loc[0, "text"] == turn.text
+    rest = result.report.iloc[1:]
+    assert set(rest["how"]) == {"exact-turn"} and (rest["doc_id"] == "INF01").all()
+    # a stricter threshold refuses the edited turn instead
+    strict = ce.reanchor(a, corpus, min_similarity=0.999)
+    assert strict.lost["row"].tolist() == [0]
+
+
+def test_a_deleted_passage_is_reported_never_guessed(tmp_path, cli):
+    # Coder A coded a quote in INF01 turn 12 (and the whole turn); the quote is deleted.
+    a = ce.read_codings(RAW / "codings_A.csv", keep_lines=True)
+    quote = a.loc[(a["doc_id"] == "INF01") & (a["segment_id"] == 12)
+                  & (a["code"] == "hubungan_eksternal"), "text"].item()
+    folder = edited_example(tmp_path, {("INF01", 12): lambda t: t.replace(quote, "")})
+    corpus = ce.read_transcripts(folder)
+    result = ce.reanchor(a, corpus)
+    assert not result.ok
+    lost = result.lost
+    assert lost["segment_id"].tolist() == [12, 12]   # the quote and the turn it halved
+    assert set(lost["code"]) == {"bamara", "hubungan_eksternal"}
+    assert lost["new_start"].isna().all() and result.ambiguous.empty
+    # lost codings keep their old offsets in the result (nothing guessed)
+    assert result.codings.loc[lost["row"], ["start", "end"]].equals(
+        a.loc[lost["row"], ["start", "end"]])
+    shutil.copy(RAW / "codings_A.csv", tmp_path / "codings_A.csv")
+    target = tmp_path / "codings_A.csv"
+    before = target.read_bytes()
+    r = cli("reanchor", "--transcripts", str(folder), "--codings", str(target))
+    assert r.returncode == 2
+    errors = r.stderr.splitlines()
+    assert [int(e.split(":")[2]) for e in errors] == lost["line"].tolist()
+    assert all(": lost: the coded text " in e and "deleted or rewritten" in e for e in errors)
+    assert target.read_bytes() == before and not (tmp_path / "codings_A.csv.bak").exists()
+
+
+def test_a_text_found_twice_in_its_turn_is_ambiguous(tmp_path, cli):
+    a = ce.read_codings(RAW / "codings_A.csv", keep_lines=True)
+    row = a[(a["doc_id"] == "INF02") & (a["segment_id"] == 12) & (a["code"] == "kerja_sama")]
+    quote = row["text"].item()
+    folder = edited_example(tmp_path, {("INF02", 12): lambda t: quote + " " + t})
+    result = ce.reanchor(a, ce.read_transcripts(folder))
+    amb = result.ambiguous
+    assert amb["row"].tolist() == row.index.tolist()
+    assert amb["how"].item() == "exact-turn" and amb["candidates"].item().count(";") == 1
+    target = tmp_path / "codings_A.csv"
+    shutil.copy(RAW / "codings_A.csv", target)
+    r = cli("reanchor", "--transcripts", str(folder), "--codings", str(target))
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"error: {target}:{row['_line'].item()}: ambiguous: ")
+    assert "2 places in its turn" in r.stderr
+
+
+def test_record_adds_the_text_column_to_an_old_file(tmp_path, cli):
+    old = pd.read_csv(RAW / "codings_A.csv", dtype=str, keep_default_na=False)
+    target = tmp_path / "codings_A.csv"
+    old.drop(columns="text").to_csv(target, index=False, lineterminator="\n")
+    r = cli("reanchor", "--transcripts", "interview_transcripts", "--codings", str(target))
+    assert r.returncode == 0, r.stderr
+    assert "nothing to write" in r.stdout and "253 coding(s) have no recorded text" in r.stdout
+    assert not (tmp_path / "codings_A.csv.bak").exists()
+    r = cli("reanchor", "--transcripts", "interview_transcripts", "--codings", str(target),
+            "--record", "--dry-run")
+    assert r.returncode == 0 and "dry run" in r.stdout
+    assert "text" not in pd.read_csv(target).columns
+    r = cli("reanchor", "--transcripts", "interview_transcripts", "--codings", str(target),
+            "--record")
+    assert r.returncode == 0, r.stderr
+    assert "text of 253 recorded" in r.stdout
+    assert target.read_bytes() == (RAW / "codings_A.csv").read_bytes()
+
+
+def test_cli_bad_input_exit_2(tmp_path, cli):
+    target = tmp_path / "codings_A.csv"
+    target.write_text("doc_id,segment_id,start,end,code,coder,text\nINF99,1,0,3,x,A,abc\n")
+    r = cli("reanchor", "--transcripts", "interview_transcripts", "--codings", str(target))
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"error: {target}: codings refer to document(s) not in the "
+                               "corpus: INF99")
+    r = cli("reanchor", "--transcripts", "interview_transcripts", "--codings", str(target),
+            "--min-similarity", "1.5")
+    assert r.returncode == 2 and "--min-similarity must be" in r.stderr
+
+
+def test_api_arguments():
+    corpus = ce.Corpus.from_texts({"a.txt": BASIC})
+    codings = pd.DataFrame([("INF03", 2, 64, 69, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)
+    with pytest.raises(ValueError, match="min_similarity must be"):
+        ce.reanchor(codings, corpus, min_similarity=0)
+    with pytest.raises(TypeError, match="corpus must be"):
+        ce.check_anchors(codings, "interview_transcripts")
+    # without recorded text nothing is checked, nothing moves
+    result = ce.reanchor(codings, corpus)
+    assert result.ok and result.report.empty and result.codings.equals(codings)
+    assert list(result.report.columns) == ce.anchoring.REANCHOR_COLUMNS
+    assert list(ce.check_anchors(codings, corpus).columns) == ce.anchoring.ANCHOR_COLUMNS
+
+
+def test_short_texts_are_never_matched_fuzzily():
+    corpus = ce.Corpus.from_texts({"a.txt": BASIC})
+    codings = ce.record_text(pd.DataFrame([("INF03", 2, 64, 69, "kerja_sama", "A")],
+                                          columns=ce.CODING_COLUMNS), corpus=corpus)
+    edited = ce.Corpus.from_texts({"a.txt": BASIC.replace("Pagi.", "Pago.")})
+    assert ce.reanchor(codings, edited, min_similarity=0.5).lost["row"].tolist() == [0]
+    # but a change of case and spacing is found ("loose")
+    edited = ce.Corpus.from_texts({"a.txt": BASIC.replace("Pagi.", "PAGI.")})
+    assert ce.reanchor(codings, edited).report["how"].tolist() == ["loose-turn"]

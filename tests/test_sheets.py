@@ -1,0 +1,320 @@
+"""Coding sheets: export, fill (as a coder would, in the file), import; bad sheets."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import citra_eval as ce
+
+ROOT = ce.project_root()
+STUDIES = {
+    "example": (ROOT / "interview_transcripts", ROOT / "data" / "raw"),
+    "rsud": (ROOT / "tests/data/studies/rsud/interview_transcripts",
+             ROOT / "tests/data/studies/rsud/data/raw"),
+}
+# a mark in each of the spellings a coder may use
+MARK_SPELLINGS = ["x", 1, "1", "X", " x "]
+
+
+def study_inputs(name: str):
+    transcripts, raw = STUDIES[name]
+    corpus = ce.read_transcripts(transcripts)
+    codebook = ce.Codebook.load(raw / "codebook.yaml")
+    return transcripts, raw, corpus, codebook
+
+
+def split_codings(codings: pd.DataFrame, corpus: ce.Corpus):
+    """Coder codings as a sheet holds them: whole-turn codings (marks) and the others
+    (quotes)."""
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    bounds = seg.loc[list(zip(codings["doc_id"], codings["segment_id"], strict=True)),
+                     ["start", "end"]].to_numpy()
+    whole = (codings["start"].to_numpy() == bounds[:, 0]) & (
+        codings["end"].to_numpy() == bounds[:, 1])
+    return codings[whole], codings[~whole]
+
+
+def mark_xlsx(path, codings: pd.DataFrame, corpus: ce.Corpus) -> None:
+    """Fill an exported workbook from ``codings`` as a coder would: marks and quotes."""
+    marks, quotes = split_codings(codings, corpus)
+    wb = openpyxl.load_workbook(path)
+    ws, qs = wb["coding"], wb["quotes"]
+    header = [c.value for c in ws[1]]
+    rows = {(ws.cell(r, 1).value, ws.cell(r, 2).value): r for r in range(2, ws.max_row + 1)}
+    for k, m in enumerate(marks.itertuples(index=False)):
+        ws.cell(rows[(m.doc_id, m.segment_id)], header.index(m.code) + 1).value = \
+            MARK_SPELLINGS[k % len(MARK_SPELLINGS)]
+    for q in quotes.itertuples(index=False):
+        qs.append([q.doc_id, q.segment_id, q.code, q.text, None if pd.isna(q.note) else q.note])
+    wb.save(path)
+
+
+def mark_csv(path, codings: pd.DataFrame, corpus: ce.Corpus) -> None:
+    """The same for the CSV form (the coding and quotes files)."""
+    marks, quotes = split_codings(codings, corpus)
+    sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
+    where = {(d, int(s)): i for i, (d, s) in enumerate(zip(sheet["doc_id"], sheet["segment_id"],
+                                                           strict=True))}
+    for k, m in enumerate(marks.itertuples(index=False)):
+        sheet.loc[where[(m.doc_id, m.segment_id)], m.code] = str(
+            MARK_SPELLINGS[k % len(MARK_SPELLINGS)])
+    sheet.to_csv(path, index=False, lineterminator="\n")
+    q = pd.DataFrame({"doc_id": quotes["doc_id"], "segment_id": quotes["segment_id"],
+                      "code": quotes["code"], "quote": quotes["text"], "note": quotes["note"]})
+    q.to_csv(path.with_name(f"{path.stem}_quotes.csv"), index=False, lineterminator="\n")
+
+
+KEY = ["doc_id", "segment_id", "start", "end", "code"]
+
+
+@pytest.mark.parametrize("study", ["example", "rsud"])
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_round_trip_gives_the_coders_codings(tmp_path, cli, study, fmt):
+    transcripts, raw, corpus, _ = study_inputs(study)
+    inputs = ["--transcripts", str(transcripts), "--codebook", str(raw / "codebook.yaml")]
+    sheet = tmp_path / f"coding_sheet_A.{fmt}"
+    r = cli("sheet", "export", "--coder", "A", "--out", str(sheet), *inputs)
+    assert r.returncode == 0, r.stderr
+    a = ce.read_codings(raw / "codings_A.csv", corpus=corpus)
+    marks, quotes = split_codings(a, corpus)
+    assert len(marks) and len(quotes)  # both ways of coding are exercised
+    (mark_xlsx if fmt == "xlsx" else mark_csv)(sheet, a, corpus)
+    out = tmp_path / "codings_A.csv"
+    r = cli("sheet", "import", str(sheet), "--coder", "A", "--out", str(out), *inputs)
+    assert r.returncode == 0, r.stderr
+    assert f"{len(a)} codings" in r.stdout
+    got = ce.read_codings(out, corpus=corpus)
+    # the same codings (same turns, the same spans for quotes), in document order
+    assert sorted(map(tuple, got[KEY].to_numpy().tolist())) == sorted(
+        map(tuple, a[KEY].to_numpy().tolist()))
+    assert got["coder"].eq("A").all() and got["text"].notna().all()
+    got_q = got.merge(quotes[KEY + ["note"]], on=KEY, suffixes=("", "_a"))
+    assert len(got_q) == len(quotes)
+    assert got_q["note"].fillna("").tolist() == got_q["note_a"].fillna("").tolist()
+    # and the agreement of A with the imported copy is perfect
+    both = pd.concat([a, got.assign(coder="A2")], ignore_index=True)
+    table = ce.agreement(both, corpus=corpus).set_index("code")
+    assert table.loc["ALL", "percent_agreement"] == 1.0
+
+
+def test_export_layout(tmp_path, example_corpus, example_codebook):
+    sheet = ce.coding_sheet(example_corpus, example_codebook, coder="A", lang="en")
+    out = tmp_path / "coding_sheet_A.xlsx"
+    assert ce.write_coding_sheet(sheet, out) == [out]
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["coding", "quotes", "codebook"]
+    ws = wb["coding"]
+    codes = example_codebook.codable_ids
+    assert [c.value for c in ws[1]] == [*ce.sheets.SHEET_COLUMNS, *codes, "note"]
+    informant = example_corpus.segments[example_corpus.segments["role"] == "informant"]
+    assert ws.max_row == len(informant) + 1
+    assert [ws.cell(r, 2).value for r in (2, 3)] == informant["segment_id"].tolist()[:2]
+    assert ws.cell(2, 4).value == informant["text"].iloc[0]
+    assert ws.freeze_panes == "E2" and ws.cell(2, 4).alignment.wrap_text
+    (dv,) = ws.data_validations.dataValidation
+    assert dv.formula1 == '"1,x"' and str(dv.sqref) == f"E2:S{len(informant) + 1}"
+    comment = ws.cell(1, 5).comment.text
+    assert comment.startswith(example_codebook["kerja_sama"].text("label", "en"))
+    assert example_codebook["kerja_sama"].text("definition", "en") in comment
+    assert [c.value for c in wb["quotes"][1]] == ce.sheets.QUOTE_COLUMNS
+    book = wb["codebook"]
+    assert [c.value for c in book[1]] == ce.sheets.CODEBOOK_SHEET_COLUMNS
+    assert book.max_row == len(example_codebook) + 1
+    assert book.cell(3, 4).value == example_codebook[book.cell(3, 1).value].text("label", "en")
+
+
+def test_text_cells_never_become_formulas(tmp_path):
+    src = ("---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\nP: Tanya?\n"
+           "I: =HYPERLINK(\"http://x\",\"klik\") kata warga\nP: Lagi?\nI: +cmd|' /C calc'!A0\n"
+           "P: Dan?\nI: @SUM(1+1) -2 itu\n")
+    corpus = ce.Corpus.from_texts({"d.txt": src})
+    codebook = ce.Codebook.from_dict({"codes": [{"id": "kode", "label": "Kode"}]})
+    sheet = ce.coding_sheet(corpus, codebook)
+    sheet.coding["kode"] = "x"
+    out = tmp_path / "s.xlsx"
+    ce.write_coding_sheet(sheet, out)
+    ws = openpyxl.load_workbook(out)["coding"]
+    cells = [ws.cell(r, 4) for r in (2, 3, 4)]
+    assert [c.value for c in cells] == sheet.coding["text"].tolist()
+    assert all(c.data_type == "s" for c in cells)
+    codings = ce.read_coding_sheet(out, corpus=corpus, codebook=codebook, coder="A")
+    assert codings["text"].tolist() == sheet.coding["text"].tolist()
+    ce.write_coding_sheet(sheet, tmp_path / "s.csv")  # and through the CSV form
+    codings = ce.read_coding_sheet(tmp_path / "s.csv", corpus=corpus, codebook=codebook,
+                                   coder="A")
+    assert codings["text"].tolist() == sheet.coding["text"].tolist()
+
+
+def test_an_unmarked_sheet_gives_an_empty_valid_codings_file(tmp_path, cli):
+    inputs = ["--transcripts", "interview_transcripts", "--codebook", "data/raw/codebook.yaml"]
+    assert cli("sheet", "export", "--coder", "B", "--out", str(tmp_path / "s.xlsx"),
+               *inputs).returncode == 0
+    out = tmp_path / "codings_B.csv"
+    r = cli("sheet", "import", str(tmp_path / "s.xlsx"), "--coder", "B", "--out", str(out),
+            *inputs)
+    assert r.returncode == 0, r.stderr
+    assert out.read_text(encoding="utf-8") == "doc_id,segment_id,start,end,code,coder,text,note\n"
+    assert ce.read_codings(out).empty
+    r = cli("validate", "--transcripts", "interview_transcripts", "--codings", str(out))
+    assert r.returncode == 0, r.stderr
+
+
+# --------------------------------------------------------------------------- bad sheets
+
+
+def _quote_twice(corpus):
+    """(doc, turn, word) with a word found twice in an informant turn."""
+    for row in corpus.segments[corpus.segments["role"] == "informant"].itertuples():
+        if row.text.count(" media ") >= 2:
+            return row.doc_id, row.segment_id, "media"
+    raise AssertionError("no turn with a repeated word")
+
+
+def _edit_xlsx(path, corpus, case):
+    wb = openpyxl.load_workbook(path)
+    ws, qs = wb["coding"], wb["quotes"]
+    if case == "unknown code column":
+        ws["E1"] = "kerjasama"
+    elif case == "edited text":
+        ws["D5"] = ws["D5"].value.replace("a", "o", 1)
+    elif case == "edited doc_id":
+        ws["A3"] = "INF99"
+    elif case == "edited segment_id":
+        ws["B4"] = 999
+    elif case == "bad mark":
+        ws["F7"] = "yes"
+    elif case == "quote found nowhere":
+        qs.append(["INF01", 8, "kerja_sama", "kalimat yang tidak pernah diucapkan"])
+    elif case == "quote found twice":
+        doc, sid, word = _quote_twice(corpus)
+        qs.append([doc, sid, "kerja_sama", word])
+    elif case == "unknown quote code":
+        qs.append(["INF01", 8, "strategi", "kerja sama"])
+    wb.save(path)
+
+
+BAD = [  # case, cell, words in the message
+    ("unknown code column", "coding!E1", "unknown code column 'kerjasama' (did you mean "
+                                         "'kerja_sama'?)"),
+    ("edited text", "coding!D5", "the text differs from turn"),
+    ("edited doc_id", "coding!A3", "unknown doc_id 'INF99'"),
+    ("edited segment_id", "coding!B4", "segment_id 999 is not a turn of"),
+    ("bad mark", "coding!F7", "'yes' is not a mark: mark a code with 1 or x"),
+    ("quote found nowhere", "quotes!D2", "is not in turn 8 of 'INF01'"),
+    ("quote found twice", "quotes!D2", "times; quote more words"),
+    ("unknown quote code", "quotes!C2", "'strategi' is a category, not a codable code"),
+]
+
+
+@pytest.mark.parametrize(("case", "cell", "words"), BAD, ids=[b[0] for b in BAD])
+def test_bad_sheet_exit_2_with_the_cell_and_nothing_written(tmp_path, cli, example_corpus,
+                                                            case, cell, words):
+    inputs = ["--transcripts", "interview_transcripts", "--codebook", "data/raw/codebook.yaml"]
+    sheet = tmp_path / "coding_sheet_A.xlsx"
+    assert cli("sheet", "export", "--coder", "A", "--out", str(sheet), *inputs).returncode == 0
+    _edit_xlsx(sheet, example_corpus, case)
+    out = tmp_path / "codings_A.csv"
+    r = cli("sheet", "import", str(sheet), "--coder", "A", "--out", str(out), *inputs)
+    assert r.returncode == 2
+    (line,) = r.stderr.splitlines()
+    assert line.startswith(f"error: {sheet}:{cell}: "), line
+    assert words in line
+    assert not out.exists()
+
+
+def test_bad_csv_sheet_names_the_csv_file_and_cell(tmp_path, cli):
+    inputs = ["--transcripts", "interview_transcripts", "--codebook", "data/raw/codebook.yaml"]
+    sheet = tmp_path / "s.csv"
+    assert cli("sheet", "export", "--coder", "A", "--out", str(sheet), *inputs).returncode == 0
+    rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8"))))
+    rows[3][5] = "2"                     # a mark in row 4 (records count, not text lines)
+    with sheet.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    quotes = tmp_path / "s_quotes.csv"
+    quotes.write_text(quotes.read_text() + "INF01,8,kerja_samaa,kerja sama,\n")
+    out = tmp_path / "c.csv"
+    r = cli("sheet", "import", str(sheet), "--coder", "A", "--out", str(out), *inputs)
+    assert r.returncode == 2
+    assert r.stderr.splitlines() == [
+        f"error: {sheet}:coding!F4: '2' is not a mark: mark a code with 1 or x, or leave the "
+        "cell empty",
+        f"error: {quotes}:quotes!C2: code 'kerja_samaa' is not a code of the codebook (did "
+        "you mean 'kerja_sama'?); use a code id from the codebook worksheet",
+    ]
+    assert not out.exists()
+
+
+def test_other_refusals(tmp_path, cli, example_corpus, example_codebook):
+    inputs = ["--transcripts", "interview_transcripts", "--codebook", "data/raw/codebook.yaml"]
+    sheet = tmp_path / "coding_sheet_A.xlsx"
+    assert cli("sheet", "export", "--coder", "A", "--out", str(sheet), *inputs).returncode == 0
+    # an existing sheet (maybe filled in already) is not replaced without --force
+    r = cli("sheet", "export", "--coder", "A", "--out", str(sheet), *inputs)
+    assert r.returncode == 2 and "--force" in r.stderr
+    assert cli("sheet", "export", "--coder", "A", "--out", str(sheet), "--force",
+               *inputs).returncode == 0
+    # a sheet exported for A is not read as B's
+    r = cli("sheet", "import", str(sheet), "--coder", "B", "--out", str(tmp_path / "b.csv"),
+            *inputs)
+    assert r.returncode == 2 and "exported for coder 'A', not 'B'" in r.stderr
+    # an existing codings file is not replaced without --force
+    out = tmp_path / "codings_A.csv"
+    out.write_text("keep me")
+    r = cli("sheet", "import", str(sheet), "--coder", "A", "--out", str(out), *inputs)
+    assert r.returncode == 2 and out.read_text() == "keep me"
+    # not a workbook, not a known format
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    r = cli("sheet", "import", str(broken), "--coder", "A", "--out", str(tmp_path / "x.csv"),
+            *inputs)
+    assert r.returncode == 2 and r.stderr.startswith(f"error: {broken}: ")
+    ods = tmp_path / "s.ods"
+    ods.write_bytes(b"")
+    with pytest.raises(ce.InputError, match="save it as .xlsx"):
+        ce.read_coding_sheet(ods, corpus=example_corpus, codebook=example_codebook, coder="A")
+    r = cli("sheet", "export", "--coder", "A", "--out", str(tmp_path / "s.ods"), *inputs)
+    assert r.returncode == 2 and "--out must end in .xlsx or .csv" in r.stderr
+    r = cli("sheet", "export", "--coder", "A", "--out", str(tmp_path / "s.xlsx"), "--roles",
+            "moderator", *inputs)
+    assert r.returncode == 2 and "no turns of role(s) moderator" in r.stderr
+
+
+def test_api_in_memory(example_corpus, example_codebook):
+    sheet = ce.coding_sheet(example_corpus, example_codebook, roles=None)
+    assert len(sheet.coding) == len(example_corpus.segments)
+    first = sheet.coding.iloc[0]
+    sheet.coding.loc[0, "bamara"] = 1
+    sheet.coding.loc[0, "note"] = "sapaan"
+    sheet.quotes.loc[0] = [first.doc_id, first.segment_id, "bamara",
+                           first.text[:20].upper(), "loose"]  # found ignoring case
+    codings = ce.codings_from_sheet(sheet, corpus=example_corpus, codebook=example_codebook,
+                                    coder="C")
+    # in document order: the quote (same start, shorter) before the whole turn
+    assert codings[["segment_id", "code", "note"]].values.tolist() == [
+        [first.segment_id, "bamara", "loose"], [first.segment_id, "bamara", "sapaan"]]
+    assert codings.loc[0, "text"] == first.text[:20]
+    assert codings.loc[1, "text"] == first.text
+    with pytest.raises(ValueError, match="coder must be a non-empty string"):
+        ce.codings_from_sheet(sheet, corpus=example_corpus, codebook=example_codebook,
+                              coder=" ")
+    with pytest.raises(TypeError, match="sheet must be a CodingSheet"):
+        ce.codings_from_sheet(sheet.coding, corpus=example_corpus, codebook=example_codebook,
+                              coder="C")
+    with pytest.raises(ValueError, match="lang must be one of"):
+        ce.coding_sheet(example_corpus, example_codebook, lang="fr")
+
+
+def test_many_bad_cells_are_capped(example_corpus, example_codebook):
+    sheet = ce.coding_sheet(example_corpus, example_codebook)
+    sheet.coding["kerja_sama"] = "y"
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=example_corpus, codebook=example_codebook,
+                              coder="A", path="s.xlsx")
+    problems = info.value.problems
+    assert len(problems) == 21 and problems[0].cell == "coding!E2"
+    assert problems[-1].message.startswith("... and ")
