@@ -318,3 +318,104 @@ def test_many_bad_cells_are_capped(example_corpus, example_codebook):
     problems = info.value.problems
     assert len(problems) == 21 and problems[0].cell == "coding!E2"
     assert problems[-1].message.startswith("... and ")
+
+
+# --------------------------------------------------------------------------- docs/coding.md
+
+DOC = ROOT / "docs" / "coding.md"
+
+
+def doc_blocks(kind: str) -> list[str]:
+    """The ```kind blocks of docs/coding.md, in order."""
+    text, out = DOC.read_text(encoding="utf-8"), []
+    for part in text.split(f"```{kind}\n")[1:]:
+        out.append(part.split("```", 1)[0])
+    return out
+
+
+def doc_commands() -> list[str]:
+    """Every shell command shown in docs/coding.md (continuation lines joined)."""
+    commands = []
+    for block in doc_blocks("bash"):
+        for line in block.replace("\\\n", " ").splitlines():
+            line = " ".join(line.split())
+            if line and not line.startswith("#"):
+                commands.append(line)
+    return commands
+
+
+def test_docs_coding_commands_run_in_order(tmp_path):
+    """Runs every command of docs/coding.md on a copy of the example study, doing what the
+    doc says happens between them (a coder fills the sheet, a QDA program codes, a transcript
+    is edited), and checks the outputs the doc shows."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    study = tmp_path / "study"
+    shutil.copytree(ROOT / "interview_transcripts", study / "interview_transcripts")
+    shutil.copytree(ROOT / "data" / "raw", study / "data" / "raw")
+    corpus = ce.read_transcripts(study / "interview_transcripts")
+    codebook = ce.Codebook.load(study / "data/raw/codebook.yaml")
+    b = ce.read_codings(study / "data/raw/codings_B.csv")
+
+    def fill_sheet():        # coder C fills the sheet (with coder B's decisions)
+        mark_xlsx(study / "coding_sheet_C.xlsx", b, corpus)
+
+    def code_in_program():   # the QDA program: coder D codes and exports the project
+        ce.write_qdpx(study / "coded.qdpx", corpus, codebook,
+                      ce.read_codings(study / "data/raw/codings_A.csv").assign(coder="D"))
+
+    def edit_transcript():   # a typo fixed early in INF02 (turn 2, before every coding)
+        f = study / "interview_transcripts" / "INF02.txt"
+        f.write_text(f.read_text(encoding="utf-8").replace("Gak papa kok", "Nggak apa-apa kok"),
+                     encoding="utf-8")
+
+    expected = [  # (command start, hook before it, exit code)
+        ("citra-eval sheet export", None, 0),
+        ("citra-eval sheet import", fill_sheet, 0),
+        ("citra-eval validate", None, 0),
+        ("citra-eval qdpx export", None, 0),
+        ("citra-eval qdpx import", code_in_program, 0),
+        ("cp imported/codings.csv", None, 0),
+        ("citra-eval validate", None, 0),
+        ("citra-eval reanchor --record", None, 0),
+        ("citra-eval validate", edit_transcript, 2),
+        ("citra-eval reanchor", None, 0),
+        ("citra-eval validate", None, 0),
+    ]
+    commands = doc_commands()
+    assert [c[:len(e)] for c, (e, _, _) in zip(commands, expected, strict=True)] == \
+        [e for e, _, _ in expected]
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep
+               + os.environ["PATH"])
+    doc = DOC.read_text(encoding="utf-8")
+    outputs = []
+    for command, (_, hook, code) in zip(commands, expected, strict=True):
+        if hook is not None:
+            hook()
+        r = subprocess.run(["bash", "-c", command], cwd=study, env=env, capture_output=True,
+                           text=True)
+        assert r.returncode == code, (command, r.stdout, r.stderr)
+        outputs.append(r)
+    # C's codings are B's decisions (moved by reanchor, so compare what they code)
+    c = ce.read_codings(study / "data/raw/codings_C.csv")
+    same = ["doc_id", "segment_id", "code", "text"]
+    assert sorted(map(tuple, c[same].to_numpy().tolist())) == sorted(
+        map(tuple, b[same].to_numpy().tolist()))
+    assert (study / "data/raw/codings_C.csv.bak").exists()
+    d = ce.read_codings(study / "data/raw/codings_D.csv")
+    assert set(d["coder"]) == {"D"} and len(d) == len(ce.read_codings(RAW_A))
+    # the drift the doc shows is the first line validate printed after the edit
+    assert outputs[8].stderr.splitlines()[0] in doc
+    # the Python snippet prints what the doc shows
+    (snippet,) = doc_blocks("python")
+    shown = [ln[2:] for ln in snippet.splitlines() if ln.startswith("# ")]
+    r = subprocess.run([sys.executable, "-c", snippet], cwd=study, capture_output=True,
+                       text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == shown
+
+
+RAW_A = ROOT / "data" / "raw" / "codings_A.csv"
