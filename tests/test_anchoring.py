@@ -212,3 +212,13 @@ def test_short_texts_are_never_matched_fuzzily():
     # but a change of case and spacing is found ("loose")
     edited = ce.Corpus.from_texts({"a.txt": BASIC.replace("Pagi.", "PAGI.")})
     assert ce.reanchor(codings, edited).report["how"].tolist() == ["loose-turn"]
+
+
+def test_cli_takes_its_inputs_from_the_study_and_refuses_outside_one(tmp_path, cli):
+    r = cli("reanchor")  # the repository is the example study's folder
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("every coding is where its text is; nothing to write") == 2
+    assert "data/raw/codings_A.csv" in r.stdout
+    r = cli("reanchor", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "outside a study folder" in r.stderr and not list(tmp_path.iterdir())

@@ -93,7 +93,7 @@ def test_round_trip_gives_the_coders_codings(tmp_path, cli, study, fmt):
     assert sorted(map(tuple, got[KEY].to_numpy().tolist())) == sorted(
         map(tuple, a[KEY].to_numpy().tolist()))
     assert got["coder"].eq("A").all() and got["text"].notna().all()
-    got_q = got.merge(quotes[KEY + ["note"]], on=KEY, suffixes=("", "_a"))
+    got_q = got.merge(quotes[[*KEY, "note"]], on=KEY, suffixes=("", "_a"))
     assert len(got_q) == len(quotes)
     assert got_q["note"].fillna("").tolist() == got_q["note_a"].fillna("").tolist()
     # and the agreement of A with the imported copy is perfect
@@ -275,7 +275,7 @@ def test_other_refusals(tmp_path, cli, example_corpus, example_codebook):
     assert r.returncode == 2 and r.stderr.startswith(f"error: {broken}: ")
     ods = tmp_path / "s.ods"
     ods.write_bytes(b"")
-    with pytest.raises(ce.InputError, match="save it as .xlsx"):
+    with pytest.raises(ce.InputError, match=r"save it as \.xlsx"):
         ce.read_coding_sheet(ods, corpus=example_corpus, codebook=example_codebook, coder="A")
     r = cli("sheet", "export", "--coder", "A", "--out", str(tmp_path / "s.ods"), *inputs)
     assert r.returncode == 2 and "--out must end in .xlsx or .csv" in r.stderr
@@ -355,6 +355,7 @@ def test_docs_coding_commands_run_in_order(tmp_path):
 
     study = tmp_path / "study"
     shutil.copytree(ROOT / "interview_transcripts", study / "interview_transcripts")
+    shutil.copy(ROOT / "study.yaml", study / "study.yaml")
     shutil.copytree(ROOT / "data" / "raw", study / "data" / "raw")
     corpus = ce.read_transcripts(study / "interview_transcripts")
     codebook = ce.Codebook.load(study / "data/raw/codebook.yaml")
@@ -419,3 +420,9 @@ def test_docs_coding_commands_run_in_order(tmp_path):
 
 
 RAW_A = ROOT / "data" / "raw" / "codings_A.csv"
+
+
+def test_sheet_commands_outside_a_study_need_their_paths(tmp_path, cli):
+    r = cli("sheet", "export", "--coder", "A", "--out", str(tmp_path / "s.xlsx"), cwd=tmp_path)
+    assert r.returncode == 2 and "outside a study folder" in r.stderr
+    assert not (tmp_path / "s.xlsx").exists()

@@ -23,7 +23,8 @@ from ..codings import (
 from ..corpus import Corpus, read_transcripts
 from ..errors import InputError, Problem
 from ..errors import quoted as shown
-from ._common import Problems
+from ..study import shown_path
+from ._common import Problems, from_study, study_here
 
 DESCRIPTION = """\
 Check every coding's recorded text (the 'text' column) against the transcripts as they are now,
@@ -39,6 +40,8 @@ them) and run again. A deleted passage is never guessed.
 
 Codings without a recorded text cannot be checked. --record adds the text column from the
 current transcripts: do that while the transcripts are still the ones the codings were made on.
+
+Inside a study folder, the transcripts and codings files default to those of study.yaml.
 """
 
 
@@ -47,10 +50,12 @@ def _add_reanchor(sub: argparse._SubParsersAction) -> None:
                        "edited (updates the codings files in place, keeps <name>.bak)",
                        description=DESCRIPTION,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--transcripts", metavar="DIR", required=True,
-                   help="folder (or file) of the transcripts as they are now")
-    p.add_argument("--codings", metavar="FILE", nargs="+", required=True,
-                   help="codings CSV file(s) to check and update in place")
+    p.add_argument("--transcripts", metavar="DIR",
+                   help="folder (or file) of the transcripts as they are now (default, inside "
+                        "a study folder: from study.yaml)")
+    p.add_argument("--codings", metavar="FILE", nargs="+",
+                   help="codings CSV file(s) to check and update in place (default, inside a "
+                        "study folder: every codings file of study.yaml)")
     p.add_argument("--min-similarity", type=float, default=MIN_SIMILARITY, metavar="X",
                    help=f"lowest similarity (0-1) of a fuzzy match (default {MIN_SIMILARITY})")
     p.add_argument("--record", action="store_true",
@@ -65,6 +70,14 @@ def _run_reanchor(args: argparse.Namespace) -> int:
     if not 0 < args.min_similarity <= 1:
         raise InputError(f"--min-similarity must be a number in (0, 1], got "
                          f"{args.min_similarity}", path="citra-eval")
+    if not (args.transcripts and args.codings):
+        settings = study_here()  # outside a study folder: from_study says what is missing
+        args.transcripts = from_study(args.transcripts, settings, "transcripts",
+                                      "--transcripts")
+        args.codings = from_study(args.codings, settings, "codings", "--codings")
+        if not args.codings:
+            raise InputError("the study has no codings files to reanchor",
+                             path=shown_path(settings.path))
     problems = Problems()
     corpus = problems.attempt(read_transcripts, args.transcripts)
     tables = {f: problems.attempt(read_codings, f, keep_lines=True) for f in args.codings}

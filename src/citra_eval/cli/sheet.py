@@ -12,7 +12,7 @@ from ..codings import write_codings
 from ..corpus import read_transcripts
 from ..errors import InputError
 from ..sheets import coding_sheet, csv_sheet_files, read_coding_sheet, write_coding_sheet
-from ._common import Problems, check_out
+from ._common import Problems, check_out, from_study, study_here
 
 EXPORT = """\
 Write a coding sheet for one coder: worksheet 'coding' lists the turns to code (informant
@@ -20,7 +20,8 @@ turns by default), one column per codable code; mark a code with 1 or x to code 
 turn. Worksheet 'quotes' codes part of a turn: doc_id, segment_id, code and the words
 pasted from the turn. Worksheet 'codebook' holds the definitions. As CSV (--format csv, or an
 --out ending in .csv) the worksheets are NAME.csv, NAME_quotes.csv and NAME_codebook.csv.
-An existing sheet (perhaps already filled in) is replaced only with --force.
+An existing sheet (perhaps already filled in) is replaced only with --force. Inside a study
+folder, the transcripts and codebook default to those of study.yaml.
 """
 
 IMPORT = """\
@@ -46,7 +47,7 @@ def _add_sheet(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--roles", nargs="+", metavar="ROLE", default=["informant"],
                    help="speaker roles whose turns are listed (default: informant)")
     e.add_argument("--lang", choices=LANGS, help="language of labels and definitions "
-                   "(default: the codebook's)")
+                   "(default: the study's, else the codebook's)")
     e.add_argument("--format", choices=["xlsx", "csv"],
                    help="default: from the --out suffix")
     e.add_argument("--force", action="store_true", help="replace an existing sheet")
@@ -63,12 +64,21 @@ def _add_sheet(sub: argparse._SubParsersAction) -> None:
 
 
 def _inputs(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--transcripts", metavar="DIR", required=True,
-                   help="folder (or file) of transcripts")
-    p.add_argument("--codebook", metavar="FILE", required=True, help="codebook YAML")
+    p.add_argument("--transcripts", metavar="DIR",
+                   help="folder (or file) of transcripts (default, inside a study folder: "
+                        "from study.yaml)")
+    p.add_argument("--codebook", metavar="FILE",
+                   help="codebook YAML (default, inside a study folder: from study.yaml)")
 
 
 def _read(args: argparse.Namespace):
+    if not (args.transcripts and args.codebook):
+        settings = study_here()  # outside a study folder: from_study says what is missing
+        args.transcripts = from_study(args.transcripts, settings, "transcripts",
+                                      "--transcripts")
+        args.codebook = from_study(args.codebook, settings, "codebook", "--codebook")
+        if getattr(args, "lang", "") is None:
+            args.lang = settings.lang
     problems = Problems()
     corpus = problems.attempt(read_transcripts, args.transcripts)
     codebook = problems.attempt(Codebook.load, args.codebook)
