@@ -248,12 +248,11 @@ def _workbook(sheet: CodingSheet):
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.packaging.custom import StringProperty
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
-    bold, grey = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
     wrap = Alignment(wrap_text=True, vertical="top")
     codes = sheet.codes
     info = sheet.codebook.set_index("code")
@@ -261,22 +260,16 @@ def _workbook(sheet: CodingSheet):
     ws = wb.active
     ws.title = "coding"
     header = list(sheet.coding.columns)
-    _append(ws, header)
-    for row in sheet.coding.itertuples(index=False):
-        _append(ws, list(row))
-    first, last = len(SHEET_COLUMNS) + 1, len(SHEET_COLUMNS) + len(codes)
-    for j, name in enumerate(header, start=1):
-        cell = ws.cell(row=1, column=j)
-        cell.font, cell.fill = bold, grey
-        if first <= j <= last:
-            cell.alignment = Alignment(text_rotation=90, horizontal="center")
-            text = str(info.loc[name, "label"])
-            if isinstance(info.loc[name, "definition"], str):
-                text += "\n\n" + info.loc[name, "definition"]
-            cell.comment = Comment(text, "citra-eval", width=320, height=180)
     widths = {"doc_id": 10, "segment_id": 10, "speaker": 12, "text": 80, "note": 30}
-    for j, name in enumerate(header, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = widths.get(name, 4.5)
+    _table(ws, sheet.coding, [widths.get(name, 4.5) for name in header])
+    first, last = len(SHEET_COLUMNS) + 1, len(SHEET_COLUMNS) + len(codes)
+    for j, name in enumerate(header[first - 1:last], start=first):
+        cell = ws.cell(row=1, column=j)
+        cell.alignment = Alignment(text_rotation=90, horizontal="center")
+        text = str(info.loc[name, "label"])
+        if isinstance(info.loc[name, "definition"], str):
+            text += "\n\n" + info.loc[name, "definition"]
+        cell.comment = Comment(text, "citra-eval", width=320, height=180)
     ws.row_dimensions[1].height = min(200, 12 + 6.5 * max((len(c) for c in codes), default=4))
     for i, text in enumerate(sheet.coding["text"], start=2):
         for j in (4, len(header)):
@@ -292,12 +285,7 @@ def _workbook(sheet: CodingSheet):
         dv.add(f"{get_column_letter(first)}2:{get_column_letter(last)}{len(sheet.coding) + 1}")
 
     qs = wb.create_sheet("quotes")
-    _append(qs, list(sheet.quotes.columns))
-    for row in sheet.quotes.itertuples(index=False):
-        _append(qs, list(row))
-    for j, width in enumerate([10, 10, 22, 80, 30], start=1):
-        qs.column_dimensions[get_column_letter(j)].width = width
-        qs.cell(row=1, column=j).font, qs.cell(row=1, column=j).fill = bold, grey
+    _table(qs, sheet.quotes, [10, 10, 22, 80, 30])
     qs.freeze_panes = "A2"
     if codes:
         dv = DataValidation(type="list", allow_blank=True, showErrorMessage=True,
@@ -310,12 +298,7 @@ def _workbook(sheet: CodingSheet):
         dv.add(f"C2:C{max(_QUOTE_ROWS, len(sheet.quotes) + 1)}")
 
     cs = wb.create_sheet("codebook")
-    _append(cs, list(sheet.codebook.columns))
-    for row in sheet.codebook.itertuples(index=False):
-        _append(cs, list(row))
-    for j, width in enumerate([22, 16, 9, 30, 50, 40, 40, 50], start=1):
-        cs.column_dimensions[get_column_letter(j)].width = width
-        cs.cell(row=1, column=j).font, cs.cell(row=1, column=j).fill = bold, grey
+    _table(cs, sheet.codebook, [22, 16, 9, 30, 50, 40, 40, 50])
     for row in cs.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = wrap
@@ -325,6 +308,21 @@ def _workbook(sheet: CodingSheet):
     if sheet.coder:
         wb.custom_doc_props.append(StringProperty(name=CODER_PROPERTY, value=sheet.coder))
     return wb
+
+
+def _table(ws, frame: pd.DataFrame, widths: list[float]) -> None:
+    """Write ``frame`` (header first) into worksheet ``ws``: bold grey header, column
+    widths."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    _append(ws, list(frame.columns))
+    for row in frame.itertuples(index=False):
+        _append(ws, list(row))
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+        cell = ws.cell(row=1, column=j)
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
 
 
 def _append(ws, values: list) -> None:
