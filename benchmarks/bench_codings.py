@@ -7,7 +7,8 @@ Run from the repository root:
 200,000 valid codings on 100 documents x 101 segments: ``validate_codings`` (vectorised: a
 join against the segments table) against a baseline measured in the same run — the
 row-by-row loop (``DataFrame.iterrows``) that ``validate_codings`` used before, reproduced
-below. Also times ``read_codings`` on the same table written as CSV (parsing included), and
+below. Also times the same check when the codings record their ``text`` (each compared with
+the transcript), ``read_codings`` on the table written as CSV (parsing included), and
 checks that both validators report the same problems on a table with bad rows.
 Times are the best of 3 runs (1 for the baseline); nothing is asserted on time.
 """
@@ -95,16 +96,20 @@ def main() -> None:
     codings = _codings(corpus, n, seed=0)
     t_new = _time(lambda: ce.validate_codings(codings, corpus=corpus), repeat=3)
     t_old = _time(lambda: baseline_check(codings, corpus))
+    recorded = ce.record_text(codings, corpus=corpus)
+    t_text = _time(lambda: ce.validate_codings(recorded, corpus=corpus), repeat=3)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "codings.csv"
-        ce.write_codings(codings, path)
+        ce.write_codings(codings, path, corpus=corpus)
         t_read = _time(lambda: ce.read_codings(path, corpus=corpus), repeat=3)
     print(f"## validate_codings(corpus=...) on {n:,} valid codings, "
           f"{len(corpus.segments):,} segments")
     print(f"vectorised validate_codings   : {t_new:8.3f} s")
     print(f"row loop (former, iterrows)   : {t_old:8.3f} s  "
           f"(vectorised {t_old / t_new:,.0f}x faster)")
-    print(f"read_codings (CSV, validated) : {t_read:8.3f} s")
+    print(f"... with recorded text checked: {t_text:8.3f} s  "
+          f"({t_text / t_new:.1f}x the time without)")
+    print(f"read_codings (CSV with text)  : {t_read:8.3f} s")
     bad = codings.head(2_000).copy()
     bad.loc[::7, "segment_id"] = 999
     bad.loc[::11, "end"] = 10**7

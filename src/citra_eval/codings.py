@@ -192,7 +192,9 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     -----
     The corpus checks are one join of the codings against the segments table (not a loop
     over rows), so 200,000 valid codings are checked in about 0.15 s
-    (``benchmarks/bench_codings.py``); messages are built only for bad rows.
+    (``benchmarks/bench_codings.py``); messages are built only for bad rows. A recorded
+    ``text`` is compared with one slice of the transcript per coding (the benchmark reports
+    what that adds, as a ratio).
 
     Examples
     --------
@@ -269,9 +271,16 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
     now: list[str | None] = [None] * len(codings)
     if "text" in codings.columns:
         recorded = codings["text"].to_numpy(dtype=object)
-        for i in np.flatnonzero(check & pd.notna(recorded)):
-            now[i] = corpus.text(doc[i])[start[i]:end[i]]
-            drift[i] = now[i] != recorded[i]
+        rows = np.flatnonzero(check & pd.notna(recorded))
+        texts = corpus.texts
+        held = [texts[d][s:e] for d, s, e in zip(doc[rows].tolist(), start[rows].tolist(),
+                                                  end[rows].tolist(), strict=True)]
+        held_arr = np.empty(len(held), dtype=object)
+        held_arr[:] = held
+        bad = held_arr != recorded[rows]
+        drift[rows] = bad
+        for i, h in zip(rows[bad].tolist(), held_arr[bad].tolist(), strict=True):
+            now[i] = h
     check = check & ~drift
     no_seg = check & (pos < 0)
     outside = check & ~no_seg & (end > size)
@@ -352,17 +361,17 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
              else np.arange(2, len(codings) + 2))
     old = (codings["text"].to_numpy(dtype=object) if "text" in codings.columns
            else np.full(len(codings), None, dtype=object))
-    known = set(corpus.doc_ids)
+    docs = corpus.texts
     problems: list[Problem] = []
     texts: list[str | None] = []
-    for i, (doc, s, e) in enumerate(zip(codings["doc_id"], codings["start"], codings["end"],
-                                        strict=True)):
-        if doc not in known:
+    for i, (doc, s, e) in enumerate(zip(codings["doc_id"].tolist(), codings["start"].tolist(),
+                                        codings["end"].tolist(), strict=True)):
+        if doc not in docs:
             problems.append(Problem(None, f"unknown doc_id {doc!r}: no transcript has this id",
                                     int(lines[i]), "doc_id"))
             texts.append(None)
             continue
-        full = corpus.text(doc)
+        full = docs[doc]
         if not 0 <= int(s) < int(e) <= len(full):
             problems.append(Problem(None, f"span {s}:{e} lies outside the text of {doc!r} "
                                     f"({len(full)} characters)", int(lines[i])))
