@@ -426,3 +426,26 @@ def test_sheet_commands_outside_a_study_need_their_paths(tmp_path, cli):
     r = cli("sheet", "export", "--coder", "A", "--out", str(tmp_path / "s.xlsx"), cwd=tmp_path)
     assert r.returncode == 2 and "outside a study folder" in r.stderr
     assert not (tmp_path / "s.xlsx").exists()
+
+
+def test_long_turns_and_control_characters_fit_a_cell_and_still_code_the_whole_turn(tmp_path):
+    long_turn = "Kami bekerja sama dengan media. " * 1100           # 35,200 characters
+    src = ("---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\nP: Tanya?\n"
+           f"I: {long_turn.strip()}\nP: Lagi?\nI: Ada\x0bvertical tab dan \x1b escape.\n")
+    corpus = ce.Corpus.from_texts({"d.txt": src})
+    codebook = ce.Codebook.from_dict({"codes": [{"id": "kode", "label": "Kode"}]})
+    sheet = ce.coding_sheet(corpus, codebook)
+    sheet.coding["kode"] = "x"
+    sheet.quotes.loc[0] = ["D1", 4, "kode", "vertical tab", None]
+    for name in ("s.xlsx", "s.csv"):
+        ce.write_coding_sheet(sheet, tmp_path / name)
+        got = ce.read_coding_sheet(tmp_path / name, corpus=corpus, codebook=codebook,
+                                   coder="A")
+        segs = corpus.segments.set_index("segment_id")
+        assert got[["segment_id", "start", "end"]].values.tolist() == [
+            [2, segs.loc[2, "start"], segs.loc[2, "end"]],
+            [4, segs.loc[4, "start"], segs.loc[4, "end"]],
+            [4, segs.loc[4, "start"] + 4, segs.loc[4, "start"] + 16]]
+    ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["coding"]
+    assert len(ws["D2"].value) == ce.sheets.CELL_LIMIT and ws["D2"].value.endswith("[\u2026]")
+    assert ws["D3"].value == "Ada\ufffdvertical tab dan \ufffd escape."

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,7 @@ MARKS = ("1", "x")
 CELL_LIMIT = 32_767
 CUT = " [\u2026]"
 _QUOTE_ROWS = 500  # rows of the quotes worksheet given a code drop-down
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 cannot hold
 #: The workbook property naming the coder a sheet is for.
 CODER_PROPERTY = "citra-eval coder"
 
@@ -169,7 +171,9 @@ def _coder(coder: object) -> str:
 
 
 def cell_text(text: str) -> str:
-    """A turn's text as a sheet cell holds it (cut to fit an XLSX cell)."""
+    """A turn's text as a sheet cell holds it: control characters an XLSX file cannot
+    store (all but tab and line end) shown as U+FFFD, and cut to fit an XLSX cell."""
+    text = _CONTROL.sub("\ufffd", text)
     if len(text) <= CELL_LIMIT:
         return text
     return text[:CELL_LIMIT - len(CUT)] + CUT
@@ -199,7 +203,9 @@ def write_coding_sheet(sheet: CodingSheet, path: str | os.PathLike, *,
 
     Notes
     -----
-    The XLSX workbook has the worksheets ``coding`` (text wrapped, header row and the
+    A turn longer than an XLSX cell holds (32,767 characters) is cut and ends with
+    ``[…]``; its marks still code the whole turn. The XLSX workbook has the worksheets
+    ``coding`` (text wrapped, header row and the
     first four columns frozen, each code column restricted to ``1``/``x``/empty by data
     validation, each code header commented with the code's label and definition),
     ``quotes`` (the code column offers the code ids) and ``codebook``. Text is stored as
