@@ -145,6 +145,7 @@ def test_text_cells_never_become_formulas(tmp_path):
     codings = ce.read_coding_sheet(out, corpus=corpus, codebook=codebook, coder="A")
     assert codings["text"].tolist() == sheet.coding["text"].tolist()
     ce.write_coding_sheet(sheet, tmp_path / "s.csv")  # and through the CSV form
+    assert "'=HYPERLINK" in (tmp_path / "s.csv").read_text(encoding="utf-8")  # neutralised
     codings = ce.read_coding_sheet(tmp_path / "s.csv", corpus=corpus, codebook=codebook,
                                    coder="A")
     assert codings["text"].tolist() == sheet.coding["text"].tolist()
@@ -262,11 +263,21 @@ def test_other_refusals(tmp_path, cli, example_corpus, example_codebook):
     r = cli("sheet", "import", str(sheet), "--coder", "B", "--out", str(tmp_path / "b.csv"),
             *inputs)
     assert r.returncode == 2 and "exported for coder 'A', not 'B'" in r.stderr
-    # an existing codings file is not replaced without --force
-    out = tmp_path / "codings_A.csv"
+    # a codings file of a study's raw data is not replaced without --force, nor an input
+    study = tmp_path / "study"
+    (study / "interview_transcripts").mkdir(parents=True)
+    (study / "data" / "raw").mkdir(parents=True)
+    out = study / "data" / "raw" / "codings_A.csv"
     out.write_text("keep me")
     r = cli("sheet", "import", str(sheet), "--coder", "A", "--out", str(out), *inputs)
-    assert r.returncode == 2 and out.read_text() == "keep me"
+    assert r.returncode == 2 and "raw-data file" in r.stderr and out.read_text() == "keep me"
+    r = cli("sheet", "import", str(sheet), "--coder", "A", "--out", str(out), "--force",
+            *inputs)
+    assert r.returncode == 0, r.stderr
+    assert ce.read_codings(out).empty
+    r = cli("sheet", "import", str(sheet), "--coder", "A", "--out",
+            "interview_transcripts/x.csv", *inputs)
+    assert r.returncode == 2 and "inside the input folder" in r.stderr
     # not a workbook, not a known format
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")

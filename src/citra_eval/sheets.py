@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._files import atomic_dir, atomic_write, csv_rows, read_text_file, write_csv
+from ._files import atomic_dir, csv_rows, read_text_file, save_workbook, write_csv
 from ._passages import find_exact, find_loose
 from ._safezip import read_zip
 from ._validation import check_choice, check_lang, check_names, check_type
@@ -230,9 +230,7 @@ def write_coding_sheet(sheet: CodingSheet, path: str | os.PathLike, *,
                                 strict=True):
                 write_csv(frame, tmp / f.name)
         return files
-    workbook = _workbook(sheet)
-    with atomic_write(path, "wb", encoding=None, newline=None) as fh:
-        workbook.save(fh)
+    save_workbook(_workbook(sheet), path)
     return [path]
 
 
@@ -332,13 +330,10 @@ def _table(ws, frame: pd.DataFrame, widths: list[float]) -> None:
 
 
 def _append(ws, values: list) -> None:
-    """Append a row; text stays text (a cell starting with ``=`` is not a formula)."""
+    """Append a row (text that looks like a formula is made plain text when the workbook is
+    saved: :func:`~citra_eval._files.save_workbook`)."""
     ws.append([None if _missing(v) else (v.item() if isinstance(v, np.generic) else v)
                for v in values])
-    for cell in ws[ws.max_row]:
-        if cell.data_type == "f":
-            cell.data_type = "s"
-            cell.quotePrefix = True
 
 
 def _missing(v: Any) -> bool:

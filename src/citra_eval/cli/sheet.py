@@ -12,7 +12,7 @@ from ..codings import write_codings
 from ..corpus import read_transcripts
 from ..errors import InputError
 from ..sheets import coding_sheet, csv_sheet_files, read_coding_sheet, write_coding_sheet
-from ._common import Problems, check_out, from_study, study_here
+from ._common import Problems, add_force, check_outputs, from_study, study_here
 
 EXPORT = """\
 Write a coding sheet for one coder: worksheet 'coding' lists the turns to code (informant
@@ -28,8 +28,8 @@ IMPORT = """\
 Read a filled coding sheet into a codings CSV: a mark codes the whole turn, a quote exactly
 the words found in its turn. Any cell that cannot be read (an unknown code column, an edited
 doc_id, segment_id or text cell, a quote found nowhere or twice, a mark other than 1 or x) is
-reported as <file>:<worksheet>!<cell> and nothing is written. An existing --out file is
-replaced only with --force.
+reported as <file>:<worksheet>!<cell> and nothing is written. An existing codings file of a
+study's raw data (data/raw/codings_NAME.csv) is replaced only with --force.
 """
 
 
@@ -59,7 +59,7 @@ def _add_sheet(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--out", metavar="FILE.csv", required=True,
                    help="codings CSV to write, e.g. data/raw/codings_NAME.csv")
     _inputs(i)
-    i.add_argument("--force", action="store_true", help="replace an existing --out file")
+    add_force(i)
     i.set_defaults(func=_run_import)
 
 
@@ -71,7 +71,8 @@ def _inputs(p: argparse.ArgumentParser) -> None:
                    help="codebook YAML (default, inside a study folder: from study.yaml)")
 
 
-def _read(args: argparse.Namespace):
+def _resolve_inputs(args: argparse.Namespace) -> None:
+    """Fill --transcripts/--codebook (and --lang) from study.yaml when not given."""
     if not (args.transcripts and args.codebook):
         settings = study_here()  # outside a study folder: from_study says what is missing
         args.transcripts = from_study(args.transcripts, settings, "transcripts",
@@ -79,6 +80,9 @@ def _read(args: argparse.Namespace):
         args.codebook = from_study(args.codebook, settings, "codebook", "--codebook")
         if getattr(args, "lang", "") is None:
             args.lang = settings.lang
+
+
+def _read(args: argparse.Namespace):
     problems = Problems()
     corpus = problems.attempt(read_transcripts, args.transcripts)
     codebook = problems.attempt(Codebook.load, args.codebook)
@@ -100,8 +104,11 @@ def _run_export(args: argparse.Namespace) -> int:
         raise InputError(f"--out must end in .{fmt if fmt in ('xlsx', 'csv') else 'xlsx'}"
                          f"{' (matching --format)' if args.format else ' or .csv'}",
                          path=args.out)
-    check_out(args.out, folder=False, example=f"coding_sheet_{args.coder}.{fmt}")
     files = csv_sheet_files(out) if fmt == "csv" else [out]
+    _resolve_inputs(args)
+    check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook},
+                  files={f"--out ({f.name})" if f != out else "--out": str(f) for f in files},
+                  force=args.force)
     _refuse_existing(files, args.force, "the sheet")
     corpus, codebook = _read(args)
     sheet = coding_sheet(corpus, codebook, coder=args.coder, roles=args.roles,
@@ -121,11 +128,12 @@ def _run_import(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".csv":
         raise InputError("--out must name a .csv file (e.g. data/raw/codings_NAME.csv)",
                          path=args.out)
-    check_out(args.out, folder=False, example=f"codings_{args.coder}.csv")
-    if out.resolve() in {p.resolve() for p in csv_sheet_files(args.file)[:2]}:
-        raise InputError("--out is the sheet being read; write the codings to another file",
-                         path=args.out)
-    _refuse_existing([out], args.force, "the codings file")
+    _resolve_inputs(args)
+    sheet_files = [str(f) for f in csv_sheet_files(args.file)[:2]] \
+        if Path(args.file).suffix.lower() == ".csv" else [args.file]
+    check_outputs(inputs={"FILE": sheet_files, "--transcripts": args.transcripts,
+                          "--codebook": args.codebook},
+                  files={"--out": args.out}, force=args.force)
     corpus, codebook = _read(args)
     codings = read_coding_sheet(args.file, corpus=corpus, codebook=codebook, coder=args.coder)
     write_codings(codings[[c for c in codings.columns if c != "evidence"]], out,
