@@ -222,3 +222,27 @@ def test_cli_takes_its_inputs_from_the_study_and_refuses_outside_one(tmp_path, c
     r = cli("reanchor", cwd=tmp_path)
     assert r.returncode == 2
     assert "outside a study folder" in r.stderr and not list(tmp_path.iterdir())
+
+
+def test_reanchor_on_the_fixture_study_with_crlf_line_ends(tmp_path, cli):
+    # WWC-04 of the fixture study is stored with CRLF line ends; a line is inserted after
+    # its turn 2 (before every coding of it), keeping CRLF
+    rsud = ce.project_root() / "tests/data/studies/rsud"
+    folder = tmp_path / "interview_transcripts"
+    shutil.copytree(rsud / "interview_transcripts", folder)
+    f = folder / "WWC-04.txt"
+    data = f.read_bytes()
+    assert b"\r\n" in data
+    turn2 = b"Waalaikumsalam. Inggih, masuk, masuk."
+    f.write_bytes(data.replace(turn2, turn2 + b"\r\nKada papa, santai haja.", 1))
+    target = tmp_path / "codings_A.csv"
+    shutil.copy(rsud / "data/raw/codings_A.csv", target)
+    old = ce.read_codings(target)
+    r = cli("reanchor", "--transcripts", str(folder), "--codings", str(target))
+    assert r.returncode == 0, r.stderr
+    new = ce.read_codings(target, corpus=ce.read_transcripts(folder))
+    moved = new["doc_id"] == "WWC-04"
+    assert r.stdout.count("moved: ") == int(moved.sum()) == 10
+    assert (new.loc[moved, "start"] - old.loc[moved, "start"]).eq(
+        len("\nKada papa, santai haja.")).all()
+    assert new["text"].equals(old["text"]) and new.loc[~moved].equals(old.loc[~moved])
