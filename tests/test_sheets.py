@@ -72,6 +72,7 @@ def mark_csv(path, codings: pd.DataFrame, corpus: ce.Corpus) -> None:
 KEY = ["doc_id", "segment_id", "start", "end", "code"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("study", ["example", "rsud"])
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_round_trip_gives_the_coders_codings(tmp_path, cli, study, fmt):
@@ -212,6 +213,7 @@ BAD = [  # case, cell, words in the message
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("case", "cell", "words"), BAD, ids=[b[0] for b in BAD])
 def test_bad_sheet_exit_2_with_the_cell_and_nothing_written(tmp_path, cli, example_corpus,
                                                             case, cell, words):
@@ -355,6 +357,7 @@ def doc_commands() -> list[str]:
     return commands
 
 
+@pytest.mark.slow
 def test_docs_coding_commands_run_in_order(tmp_path):
     """Runs every command of docs/coding.md on a copy of the example study, doing what the
     doc says happens between them (a coder fills the sheet, a QDA program codes, a transcript
