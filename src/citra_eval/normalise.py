@@ -7,7 +7,8 @@ word, all pointing back at the span of the original token.
 
 The pipeline for one token (lower-cased text, see :func:`fold_case`):
 
-1. a word in the never-stem list is kept verbatim (names, acronyms: ``bamara``, ``spbe``);
+1. a word in the never-stem list is kept verbatim (names, acronyms: ``spbe``, and the
+   codebook's ``no_stem:`` words);
 2. the slang table maps colloquial and Banjarese words to standard Indonesian
    (``gak`` → ``tidak``, ``pian`` → ``anda``); it may give several words;
 3. a word that is a known compound written as one word, possibly with affixes
@@ -42,12 +43,12 @@ __all__ = [
     "tokenize",
 ]
 
-#: Words never stemmed by default: names and acronyms of the study's setting that the
-#: stemmer would otherwise cut (its dictionary does not know them).
+#: Words never stemmed by default: Indonesian public-sector names and acronyms that the
+#: stemmer would otherwise cut (its dictionary does not know them). A study's own names
+#: (a place, a programme) go into its codebook's ``no_stem:`` list.
 DEFAULT_NO_STEM = frozenset({
-    "bamara", "badapatan", "bedapatan", "banjarmasin", "banjar", "diskominfotik",
-    "diskominfo", "kominfo", "prokompim", "setdako", "spbe", "rri", "tvri", "perwal",
-    "perpres", "permenpan", "kemenpan", "panrb", "lurah", "kelurahan", "kecamatan",
+    "diskominfo", "kominfo", "spbe", "rri", "tvri", "perwal", "perpres", "permenpan",
+    "kemenpan", "panrb", "lurah", "kelurahan", "kecamatan",
 })
 
 # Affixes stripped around a joined compound (``ber-``+``kerjasama``, ``di-…-kan``).
