@@ -58,3 +58,14 @@ def test_the_scan_finds_a_table():
     """The guard above is not vacuous."""
     tree = ast.parse('T = {"id": {"a": "Kode"}, "en": {"a": "Code"}}')
     assert _bilingual_literals(tree) == [1]
+
+
+def test_every_plot_function_takes_lang():
+    import inspect
+
+    from citra_eval import plots
+
+    for name in plots.__all__:
+        if name.startswith("plot_"):
+            param = inspect.signature(getattr(plots, name)).parameters.get("lang")
+            assert param is not None and param.kind is param.KEYWORD_ONLY, name

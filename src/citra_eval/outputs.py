@@ -67,9 +67,24 @@ _METADATA = {
 def output_name(*parts: object) -> str:
     """A file name for :func:`save_table` / :func:`save_figure` built from ``parts``.
 
-    Each part is reduced to ASCII letters, digits, ``_``, ``-`` and ``.`` (accents dropped,
-    other characters and spaces become ``-``, lower case) and the parts are joined with ``-``,
-    so a study's own words (a column, a search term) can name an output.
+    Parameters
+    ----------
+    *parts : object
+        The pieces of the name, e.g. a fixed prefix and a study's own word (a column, a
+        search term); each is turned into text.
+
+    Returns
+    -------
+    str
+        Each part reduced to ASCII letters, digits, ``_``, ``-`` and ``.`` (accents dropped,
+        other characters and spaces become ``-``, lower case, no leading or trailing ``-``
+        or ``.``), the parts joined with ``-``: a plain file name without a folder, so a
+        study's words can name an output but never place it elsewhere.
+
+    Raises
+    ------
+    ValueError
+        No part has a usable character.
 
     Examples
     --------

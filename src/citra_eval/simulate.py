@@ -97,7 +97,25 @@ class SimulationSettings:
 
     @classmethod
     def from_dict(cls, data: Mapping, *, path: str | None = None) -> SimulationSettings:
-        """Settings from a mapping with the attribute names as keys (others are refused)."""
+        """Settings from a mapping with the attribute names as keys.
+
+        Parameters
+        ----------
+        data : mapping
+            Keys among the attributes of this class; values as documented there.
+        path : str, optional
+            The file the mapping was read from (named in errors).
+
+        Returns
+        -------
+        SimulationSettings
+
+        Raises
+        ------
+        InputError
+            Unknown keys, probabilities that do not sum to 1, a conditional column whose
+            ``given`` column is not drawn first, loadings outside (0, 1).
+        """
         if not isinstance(data, Mapping):
             raise InputError("simulation settings must be a mapping of keys "
                              f"({', '.join(_FIELDS)})", path=path)
@@ -114,7 +132,27 @@ class SimulationSettings:
 
     @classmethod
     def load(cls, path: str | os.PathLike, *, key: str | None = None) -> SimulationSettings:
-        """Settings from a YAML file (from its ``key`` section when given)."""
+        """Settings from a YAML file.
+
+        Parameters
+        ----------
+        path : str or path
+            The YAML file.
+        key : str, optional
+            Read the settings from this top-level section (the example's
+            ``survey_simulation.yaml`` keeps them under ``simulation``, beside the seed, the
+            sample size and the model whose truth is stated).
+
+        Returns
+        -------
+        SimulationSettings
+
+        Raises
+        ------
+        InputError
+            The file is not valid YAML, lacks the section, or the settings are wrong (see
+            :meth:`from_dict`).
+        """
         data = read_yaml_file(path)
         if key is not None:
             data = (data or {}).get(key) if isinstance(data, Mapping) else None
