@@ -240,3 +240,24 @@ def test_grouping_attributes_are_attributes_shared_by_interviews():
     with pytest.raises(TypeError, match="corpus"):
         ce.grouping_attributes(corpus.documents)
 
+
+
+def test_quote_attribution_names_no_front_matter_key():
+    """The attribution uses the study's own describing attribute (the first whose value
+    differs per interview), not a fixed key such as 'informant'."""
+    from conftest import ROOT
+
+    study = ROOT / "tests" / "data" / "studies" / "rsud"
+    corpus = ce.read_transcripts(study / "interview_transcripts")
+    codings = ce.read_codings(study / "data" / "raw" / "codings_A.csv", corpus=corpus)
+    q = ce.exemplar_quotes(codings, corpus=corpus, k=1)
+    jabatan = corpus.documents.set_index("doc_id")["jabatan"]
+    assert q["informant"].tolist() == jabatan[q["doc_id"]].tolist()
+    assert q["attribution"].iloc[0] == f"{q['doc_id'].iloc[0]}, {q['informant'].iloc[0]}"
+    unit = ce.exemplar_quotes(codings, corpus=corpus, k=1, attribute="unit")
+    assert unit["informant"].tolist() == corpus.documents.set_index("doc_id")["unit"][
+        q["doc_id"]].tolist()
+    bare = ce.exemplar_quotes(codings, corpus=corpus, k=1, attribute=None)
+    assert bare["attribution"].tolist() == bare["doc_id"].tolist()
+    with pytest.raises(ValueError, match="attribute must be one of"):
+        ce.exemplar_quotes(codings, corpus=corpus, attribute="informan")

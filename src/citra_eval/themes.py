@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import atomic_write, neutralise_workbook, write_csv
-from ._validation import check_type
+from ._validation import check_choice, check_type
 from .autocoding import Matcher, coding_units
 from .corpus import Corpus
 from .normalise import Normaliser, tokenize
@@ -498,7 +498,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
 def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
                     codebook: Codebook | None = None,
                     lang: str | None = None, min_chars: int = 60,
-                    max_chars: int = 600) -> pd.DataFrame:
+                    max_chars: int = 600, attribute: str | None = "auto") -> pd.DataFrame:
     """The best ``k`` quotes per code, with the informant and an attribution line.
 
     Parameters
@@ -512,6 +512,12 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
         Labels (in ``lang``) and code order.
     min_chars, max_chars : int
         Preferred quote length in characters.
+    attribute : str or None
+        The document attribute (front-matter key) that describes the informant in the
+        attribution. ``"auto"`` (default): the transcript format's ``informant`` key when the
+        transcripts have it, else the first front-matter attribute whose value differs for
+        every document (e.g. the informant's position), dates excluded; None: none, the
+        attribution is the document id.
 
     Returns
     -------
@@ -519,7 +525,7 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
         ``code, label, rank, doc_id, segment_id, start, end, quote, informant,
         attribution, n_coders, n_hits, n_chars``. A quote is the span covered by the code's
         codings in one segment (``corpus.text(doc_id)[start:end]``); ``informant`` is the
-        document's ``informant`` attribute; ``attribution`` reads "INF03, <informant>".
+        document's ``attribute`` value; ``attribution`` reads "<doc_id>, <informant>".
 
     Notes
     -----
@@ -546,6 +552,11 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a whole number >= 1, got {k!r}")
     codings = _check(codings, corpus, allow_many=True)
+    docs = corpus.documents.set_index("doc_id")
+    if attribute == "auto":
+        attribute = _describing_attribute(corpus.documents)
+    elif attribute is not None:
+        check_choice(attribute, "attribute", ["auto", *docs.columns])
     if codings.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     data = codings.copy()
@@ -568,8 +579,7 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
         picks.extend(_spread(cand, k))
     top = grouped.loc[[i for i, _ in picks]].copy()
     top["rank"] = [r for _, r in picks]
-    docs = corpus.documents.set_index("doc_id")
-    informant = docs["informant"] if "informant" in docs.columns else pd.Series(dtype=object)
+    informant = docs[attribute] if attribute is not None else pd.Series(dtype=object)
     top["quote"] = [corpus.text(d)[s:e] for d, s, e in
                     zip(top["doc_id"], top["start"], top["end"], strict=True)]
     top["informant"] = top["doc_id"].map(informant)
@@ -668,6 +678,21 @@ def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | N
 
 #: Columns of ``Corpus.documents`` that describe the file, not the interview.
 _FILE_COLUMNS = ("doc_id", "path", "format", "n_segments", "n_words")
+
+
+def _describing_attribute(docs: pd.DataFrame) -> str | None:
+    """What names or describes each informant: the transcript format's ``informant`` key
+    (CONTRACT.md), else the first front-matter attribute with a distinct value in every
+    document (not a date)."""
+    if "informant" in docs.columns:
+        return "informant"
+    for col in docs.columns:
+        if col in _FILE_COLUMNS or col == "date":
+            continue
+        values = docs[col]
+        if values.notna().all() and values.astype(str).nunique() == len(docs):
+            return str(col)
+    return None
 
 
 def grouping_attributes(corpus: Corpus) -> list[str]:
