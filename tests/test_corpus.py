@@ -309,3 +309,44 @@ def test_turns_declared_makes_undeclared_labels_plain_text():
     corpus = ce.Corpus.from_texts({"a.txt": "---\nid: A\nturns: declared\n---\n" + body})
     again = ce.Corpus.from_texts({"a.txt": transcript_source(corpus, "A")})
     assert again.segments[["start", "end"]].equals(corpus.segments[["start", "end"]])
+
+
+# --------------------------------------------------------------------------- dates (issue 14.3)
+
+def _dated(doc: str, date: str) -> str:
+    return f"---\nid: {doc}\ndate: {date}\nspeakers: {{I: informant}}\n---\nI: teks\n"
+
+
+@pytest.mark.parametrize("written, iso", [
+    ("2021-03-09", "2021-03-09"),
+    ('"2021-03-09"', "2021-03-09"),
+    ("15/01/2021", "2021-01-15"),
+    ("9/3/2021", "2021-03-09"),
+    ("09.03.2021", "2021-03-09"),
+    ("9 Maret 2021", "2021-03-09"),
+    ("9 Mar 2021", "2021-03-09"),
+    ("17 Agustus 2021", "2021-08-17"),
+    ("Selasa, 9 Maret 2021", "2021-03-09"),
+    ("9 March 2021", "2021-03-09"),
+    ('"March 9, 2021"', "2021-03-09"),
+    ("2021-03-09 10:30", "2021-03-09T10:30:00"),
+])
+def test_dates_are_parsed_when_read(written, iso):
+    """Issue 14.3: a transcript's date is parsed once, when read, and stored as ISO."""
+    corpus = ce.Corpus.from_texts({"d.txt": _dated("D1", written)})
+    assert corpus.documents.loc[0, "date"] == iso
+
+
+@pytest.mark.parametrize("written, words", [
+    ("31/02/2021", "day is out of range"),
+    ("03/15/2021", "the day comes first"),
+    ("9 Marc 2021", "'Marc' is not a month name"),
+    ("minggu lalu", "not a date I can read"),
+    ("2021", "is not a date"),
+])
+def test_unreadable_dates_are_refused_with_file_and_line(tmp_path, written, words):
+    write(tmp_path, "d.txt", _dated("D1", written))
+    with pytest.raises(ce.InputError, match=words) as exc:
+        ce.read_transcripts(tmp_path)
+    assert exc.value.path == str(tmp_path / "d.txt") and exc.value.line == 3
+    assert "2021-03-09, 09/03/2021 (day/month/year) or 9 Maret 2021" in str(exc.value)

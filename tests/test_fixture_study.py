@@ -132,10 +132,26 @@ def test_survey_relations_and_reverse_item(study):
     reverse = inst.reverse_items()
     assert reverse == {"TRB4"}
     assert resp["TRB4"].corr(resp["TRB1"]) < 0 < resp["TRB2"].corr(resp["TRB1"])
-    model = ce.image_model(resp, inst, outcome=s["outcome"], controls=s["controls"][:1])
+    model = ce.image_model(resp, inst, outcome=s["outcome"], controls=s["controls"][:1]).table
     strat = model.set_index("term").loc[inst.scale_names("strategy"), "estimate"]
     assert (strat > 0).all() and (strat > 0.15).sum() >= 3
     assert model["n"].iloc[0] == resp[inst.item_names].dropna(how="all").shape[0]
+
+
+def test_numeric_age_is_one_slope_and_model_statistics(study):
+    """The instrument declares ``usia`` numeric: it is read as a number and enters the image
+    model as one slope (as text it would be refused: one dummy per distinct age)."""
+    inst, resp, s = study["instrument"], study["responses"], study["settings"]
+    assert inst.demographic_types["usia"].type == "numeric"
+    assert str(resp["usia"].dtype) == "float64" and resp["usia"].nunique() > 20
+    fit = ce.image_model(resp, inst, outcome=s["outcome"], controls=["usia", "unit_layanan"])
+    terms = fit.table["term"].tolist()
+    assert "usia" in terms and not any(t.startswith("usia[") for t in terms)
+    assert fit.reference_levels == {"unit_layanan": sorted(resp["unit_layanan"].unique())[0]}
+    assert 0 < fit.rsquared < 1 and fit.nobs == fit.table["n"].iloc[0]
+    with pytest.raises(ce.InputError, match="numbers held as text"):
+        ce.image_model(resp.assign(usia=resp["usia"].fillna(0).astype(int).astype(str)), inst,
+                       outcome=s["outcome"], controls=["usia"])
 
 
 def _load_generator():

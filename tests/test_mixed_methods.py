@@ -38,7 +38,8 @@ def _rules(*rows, **kw):
     (0.4, 4, -0.1, 0.1, "minor", "null", "converges"),
     (0.0, 0, -0.1, 0.1, "absent", "null", "converges"),
     (0.0, 0, 0.1, 0.3, "absent", "positive", "diverges"),
-    (0.4, 4, -0.3, -0.1, "minor", "negative", "converges"),
+    (0.4, 4, -0.3, -0.1, "minor", "negative", "diverges"),     # issue 14.11: not "converges"
+    (0.0, 0, -0.3, -0.1, "absent", "negative", "diverges"),
     (0.6, 6, 0.0, 0.4, "salient", "null", "diverges"),          # a CI touching 0 includes it
 ])
 def test_effect_rules(share, n, lo, hi, qual, quant, meta):
@@ -103,6 +104,26 @@ def test_caveats_flag_low_reliability_without_changing_the_inference():
                                     "scale alpha = 0.62 < 0.70")
     assert out.loc[1, "caveat"] == ""
     assert out["meta_inference"].tolist() == ["converges", "converges"]
+
+
+def test_negative_effect_and_undefined_alpha_get_caveats():
+    """Issue 14.11: a minor theme whose construct lowers the image was called "converges"
+    without comment, and an undefined code alpha (NaN) passed silently."""
+    out = _rules(_row(informant_share=0.2, n_informants=2, std_effect=-0.2, std_ci_low=-0.3,
+                      std_ci_high=-0.1),
+                 _row(code_alpha=NAN),
+                 _row(theme=None, code_alpha=NAN, n_informants=NAN, n_informants_total=NAN,
+                      informant_share=NAN),
+                 lang="en")
+    assert out.loc[0, "meta_inference"] == "diverges"
+    assert out.loc[0, "caveat"] == ("negative effect on the outcome: the survey links this "
+                                    "strategy to lower scores, which the interviews do not "
+                                    "report")
+    assert out.loc[1, "caveat"] == "code reliability unknown (alpha undefined or not computed)"
+    assert out.loc[1, "meta_inference"] == "converges"  # a caveat, not a different inference
+    assert out.loc[2, "caveat"] == ""  # no theme, no code to be reliable
+    idn = _rules(_row(code_alpha=NAN), lang="id").loc[0, "caveat"]
+    assert idn.startswith("reliabilitas kode tidak diketahui")
 
 
 def test_rules_validate_arguments():
@@ -244,7 +265,7 @@ def test_construct_evidence_by_hand(survey):
     assert q.loc["TK", "mean_ci_high"] == pytest.approx(x.mean() + half)
     rel = ce.scale_reliability(resp, inst).set_index("scale")
     assert q.loc["TK", "scale_alpha"] == pytest.approx(rel.loc["TK", "alpha"])
-    tk = model.set_index("term").loc["TK"]
+    tk = model.table.set_index("term").loc["TK"]
     assert q.loc["TK", ["std_effect", "std_ci_low", "std_ci_high", "p_value"]].tolist() == \
         pytest.approx([tk.std_estimate, tk.std_ci_low, tk.std_ci_high, tk.p_value])
     assert q.loc["TK", "quant_basis"] == "effect"
@@ -327,7 +348,7 @@ def test_rules_are_a_function_of_the_two_evidences(n, total, lo, width, salience
         return
     quant = "positive" if lo > 0 else ("negative" if lo + width < 0 else "null")
     assert out["quant_evidence"] == quant
-    agree = (qual == "salient") == (quant == "positive")
+    agree = (qual == "salient") == (quant == "positive") and quant != "negative"
     assert out["meta_inference"] == ("converges" if agree else "diverges")
 
 

@@ -477,3 +477,23 @@ def test_reproduce_prints_the_study_warnings_first(built, tmp_path):
     warnings = [ln for ln in r.stderr.splitlines() if ln.startswith("warning: ")]
     assert any("no codings files" in w for w in warnings)
     assert any("no survey instrument" in w for w in warnings)
+
+
+def test_warning_locations_are_stripped_from_executed_notebooks():
+    """A warning printed in a notebook starts with the kernel's temporary file
+    (``/tmp/ipykernel_<pid>/<hash>.py:1:``), which changes on every run: it is removed so
+    that the executed notebooks in reports/ do not change when nothing else does."""
+    from citra_eval.pipeline import _strip_volatile
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("rel = ce.scale_reliability(resp, inst)")
+    cell.outputs = [nbformat.v4.new_output(
+        "stream", name="stderr",
+        text="/tmp/ipykernel_12608/3280141996.py:1: ScaleWarning: scale CR: ...\n"
+             "  rel = ce.scale_reliability(resp, inst)\nnote: kept as it is\n")]
+    nb.cells = [cell]
+    _strip_volatile(nb, rel_input="notebooks/x.ipynb", rel_output="reports/x.ipynb",
+                    shown_params={})
+    assert nb.cells[0].outputs[0]["text"] == ("ScaleWarning: scale CR: ...\n"
+                                              "  rel = ce.scale_reliability(resp, inst)\n"
+                                              "note: kept as it is\n")

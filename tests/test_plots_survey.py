@@ -68,6 +68,7 @@ def test_coefficient_plot_shows_standardised_estimates(example):
     resp, inst = example
     fit = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
     ax = plot_coefficients(fit, lang="en")
+    fit = fit.table
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert ticks[:5] == ["KS", "BM", "BC", "IB", "TK"] and "Intercept" not in ticks
     points = ax.lines[0].get_xdata()
@@ -125,10 +126,14 @@ def test_model_figure_names_terms_outcome_and_n(hospital, lang):
                      f"unit_layanan: Rawat jalan ({ref}: IGD)",
                      f"jenis_pasien: Umum ({ref}: BPJS)"]
     assert not any("[T." in t for t in ticks)
-    n = int(fit["n"].iloc[0])
+    n = fit.nobs
     outcome = inst.scales["PERSEPSI_RS"].text(lang)
     assert ax.get_title() == {"id": f"Variabel terikat: {outcome} (n = {n})",
                               "en": f"Outcome: {outcome} (n = {n})"}[lang]
+    # the results object knows its outcome and reference levels: the same figure without them
+    alone = plot_coefficients(fit, instrument=inst, lang=lang)
+    assert [t.get_text() for t in alone.get_yticklabels()] == ticks
+    assert alone.get_title() == ax.get_title()
     assert not foreign_words(ax.figure, lang, extra=_instrument_words(inst, lang))
 
 
@@ -146,9 +151,11 @@ def test_model_figure_reference_follows_the_categories(hospital):
 def test_model_figure_without_instrument_keeps_names_and_states_n(example):
     resp, inst = example
     fit = ce.image_model(resp, inst, outcome="CITRA")
-    ax = plot_coefficients(fit, lang="en")
+    ax = plot_coefficients(fit.table, lang="en")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["KS", "BM", "BC", "IB", "TK"]
     assert ax.get_title() == "n = 400"
+    # a results object names its outcome (by its name, without an instrument)
+    assert plot_coefficients(fit, lang="en").get_title() == "Outcome: CITRA (n = 400)"
     ax = plot_coefficients(fit, intercept=True, lang="id")
     assert ax.get_yticklabels()[0].get_text() == "Konstanta"
     with pytest.raises(ValueError, match="lang"):

@@ -187,3 +187,121 @@ def test_reliability_columns_on_example():
 def test_omega_total_needs_a_dataframe():
     with pytest.raises(TypeError, match="items must be a DataFrame of item columns, got list"):
         ce.omega_total([[1, 2, 3], [2, 3, 4]])
+
+
+# --------------------------------------------------------------------------- issue 14: edges
+
+def _one_factor(n: int = 300, k: int = 5, seed: int = 11) -> pd.DataFrame:
+    """Likert-like answers 1..5 of k items loading 0.7 on one factor."""
+    rng = np.random.default_rng(seed)
+    f = rng.normal(size=(n, 1))
+    x = 0.7 * f + np.sqrt(1 - 0.49) * rng.normal(size=(n, k))
+    cols = [f"q{i + 1}" for i in range(k)]
+    return pd.DataFrame(np.clip(np.round(3 + 1.2 * x), 1, 5), columns=cols)
+
+
+def _instrument(items: list[str], reverse: list[str] = ()) -> ce.Instrument:
+    return ce.Instrument.from_dict({"scale": {"min": 1, "max": 5},
+                                    "scales": {"S": {"items": items, "reverse": list(reverse)}}})
+
+
+def test_forgotten_reverse_key_is_flagged_and_lowers_omega():
+    """Issue 14.8: an item answered in reverse whose reverse key is missing from the
+    instrument. Alpha falls; omega total of the scale as keyed falls too (it used |loadings|
+    and stayed high), and both functions say which item correlates negatively."""
+    items = _one_factor()
+    wrong = items.assign(q5=6 - items["q5"])  # answered reversed, not declared reversed
+    inst = _instrument(list(items.columns))
+    right = ce.scale_reliability(items, inst).iloc[0]
+    with pytest.warns(ce.ScaleWarning, match="item q5: correlates negatively"):
+        bad = ce.scale_reliability(wrong, inst).iloc[0]
+    assert bad["alpha"] < right["alpha"] - 0.15
+    assert bad["omega_total"] < right["omega_total"] - 0.15
+    # omega of the keyed sum by hand: one-factor loadings with signs, q5's negative
+    from statsmodels.multivariate.factor import Factor
+
+    fa = Factor(corr=wrong.corr().to_numpy(), n_factor=1, method="ml", nobs=300).fit()
+    lam = np.asarray(fa.loadings).ravel()
+    lam = lam if lam.sum() > 0 else -lam
+    assert lam[4] < 0 < lam[:4].min()
+    # (ML converges to ~1e-6, so compare to 1e-5)
+    assert bad["omega_total"] == pytest.approx(lam.sum() ** 2 / (lam.sum() ** 2
+                                                                 + (1 - lam ** 2).sum()),
+                                               abs=1e-5)
+    assert "r_drop = -" in bad["warning"] and right["warning"] == ""
+    with pytest.warns(ce.ScaleWarning):
+        st = ce.item_statistics(wrong, inst).set_index("item")
+    assert st.loc["q5", "r_drop"] < 0 and "reverse key" in st.loc["q5", "warning"]
+    assert (st.loc[["q1", "q2", "q3", "q4"], "warning"] == "").all()
+    declared = _instrument(list(items.columns), ["q5"])  # the fix: declare the key
+    assert ce.scale_reliability(wrong, declared).loc[0, "alpha"] == pytest.approx(
+        right["alpha"])
+
+
+def test_reliability_of_two_respondents_is_flagged():
+    """Issue 14.12: alpha from 2 respondents is computed from a singular covariance matrix."""
+    items = _one_factor().iloc[:2]
+    with pytest.warns(ce.ScaleWarning, match="only 2 respondents for 5 items"):
+        row = ce.scale_reliability(items, _instrument(list(items.columns))).iloc[0]
+    assert row["n"] == 2 and math.isnan(row["omega_total"])
+    assert "min_items" not in row["warning"]
+
+
+def test_zero_variance_item_is_flagged():
+    """Issue 14.12: an item everybody answered the same has no correlation with anything:
+    std_alpha, average_r and omega are undefined (NaN), alpha is computed and flagged."""
+    items = _one_factor().assign(q3=4.0)
+    with pytest.warns(ce.ScaleWarning, match="item q3: no variance"):
+        row = ce.scale_reliability(items, _instrument(list(items.columns))).iloc[0]
+    keyed = items[list(items.columns)]
+    assert row["alpha"] == pytest.approx(pg.cronbach_alpha(keyed)[0])
+    assert math.isnan(row["std_alpha"]) and math.isnan(row["omega_total"])
+    with pytest.warns(ce.ScaleWarning):
+        st = ce.item_statistics(items, _instrument(list(items.columns))).set_index("item")
+    assert "no variance" in st.loc["q3", "warning"] and math.isnan(st.loc["q3", "r_drop"])
+    constant = items.assign(**{c: 3.0 for c in items.columns})
+    with pytest.warns(ce.ScaleWarning, match="the scale score has no variance"):
+        row = ce.scale_reliability(constant, _instrument(list(items.columns))).iloc[0]
+    assert math.isnan(row["alpha"])
+
+
+def test_score_from_one_of_twelve_items_is_flagged():
+    """Issue 14.12: a respondent who answered 1 of 12 items gets a scale score from that
+    one answer; scale_reliability says so and recommends min_items, which then leaves the
+    respondent out of mean/sd."""
+    items = _one_factor(k=12)
+    cols = list(items.columns)
+    items.loc[0, cols[1:]] = np.nan
+    items.loc[0, cols[0]] = 5.0
+    inst = _instrument(cols)
+    with pytest.warns(ce.ScaleWarning, match=r"1 respondent\(s\) answered fewer than half "
+                                             r"of the 12 items.*min_items=6"):
+        row = ce.scale_reliability(items, inst).iloc[0]
+    strict = ce.scale_reliability(items, inst, min_items=6).iloc[0]
+    assert strict["warning"] == ""
+    means = items.mean(axis=1)
+    assert row["mean"] == pytest.approx(means.mean())
+    assert strict["mean"] == pytest.approx(means.iloc[1:].mean())
+    assert strict["alpha"] == row["alpha"]  # alpha still uses every answer (pairwise)
+    with pytest.raises(ValueError, match="min_items=13 exceeds the 12 items"):
+        ce.scale_reliability(items, inst, min_items=13)
+
+
+def test_median_imputation_by_hand():
+    """``impute="median"`` replaces a missing answer by the item's median, not its mean
+    (psych ``scoreItems(impute = "median")``); alpha of the completed items by hand."""
+    x = pd.DataFrame({"a": [1.0, 1.0, 2.0, 5.0, np.nan, 4.0],
+                      "b": [2.0, 1.0, np.nan, 5.0, 4.0, 5.0],
+                      "c": [1.0, 2.0, 2.0, 4.0, 5.0, np.nan]})
+    # medians (of the answered values): a 2, b 4, c 2; means 2.6, 3.4, 2.8 differ
+    filled = x.fillna({"a": 2.0, "b": 4.0, "c": 2.0}).to_numpy()
+    k = 3
+    expected = k / (k - 1) * (1 - filled.var(axis=0, ddof=1).sum()
+                              / filled.sum(axis=1).var(ddof=1))
+    row = ce.scale_reliability(x, _instrument(["a", "b", "c"]), impute="median").iloc[0]
+    assert row["alpha"] == pytest.approx(expected, rel=1e-12)
+    by_mean = x.fillna(x.mean()).to_numpy()
+    wrong = k / (k - 1) * (1 - by_mean.var(axis=0, ddof=1).sum()
+                           / by_mean.sum(axis=1).var(ddof=1))
+    assert abs(row["alpha"] - wrong) > 1e-3
+    assert row["mean"] == pytest.approx(filled.mean(axis=1).mean(), rel=1e-12)

@@ -32,7 +32,8 @@ def test_wine_clm(refdata):
     logLik -86.49, AIC 184.98. (wine.doc.txt documents the data; its R examples, where such
     output would be, are cut from the rendering.)"""
     wine = pd.read_csv(refdata("wine.csv"))
-    res = ce.ordinal_model(wine, outcome="rating", predictors=["temp", "contact"])
+    fit = ce.ordinal_model(wine, outcome="rating", predictors=["temp", "contact"])
+    res = fit.table
     assert list(res.columns) == ce.regression.ORDINAL_COLUMNS
     assert res["term"].tolist() == ["temp[T.warm]", "contact[T.yes]", "1|2", "2|3", "3|4",
                                     "4|5"]
@@ -41,8 +42,14 @@ def test_wine_clm(refdata):
                                                  5.0064]
     assert res["std_error"].round(4).tolist() == [0.5287, 0.4766, 0.5171, 0.4379, 0.5978,
                                                   0.7309]
-    assert round(res.attrs["loglik"], 2) == -86.49
-    assert round(res.attrs["aic"], 2) == 184.98
+    assert round(fit.llf, 2) == -86.49
+    assert round(fit.aic, 2) == 184.98
+    assert fit.nobs == 72 and fit.converged and fit.link == "logit"
+    assert fit.levels == ("1", "2", "3", "4", "5")
+    assert fit.thresholds.round(4).tolist() == [-1.3444, 1.2508, 3.4669, 5.0064]
+    assert fit.thresholds.index.tolist() == ["1|2", "2|3", "3|4", "4|5"]
+    # BIC = -2 logLik + 6 log(72), as R's BIC(fm1)
+    assert fit.bic == pytest.approx(-2 * fit.llf + 6 * np.log(72))
     assert (res["n"] == 72).all()
     beta = res.iloc[0]
     assert beta["statistic"] == pytest.approx(beta["estimate"] / beta["std_error"])
@@ -68,8 +75,9 @@ def test_housing_polr_frequency_weights(refdata):
     intercepts Low|Medium -0.4961 (0.1248), Medium|High 0.6907 (0.1255); residual deviance
     3479.149, AIC 3495.149. (housing.doc.txt documents the data and cites the book.)"""
     h = housing_frame(refdata)
-    res = ce.ordinal_model(h, outcome="Sat", predictors=["Infl", "Type", "Cont"],
+    fit = ce.ordinal_model(h, outcome="Sat", predictors=["Infl", "Type", "Cont"],
                            weights="Freq")
+    res = fit.table
     assert res["term"].tolist() == ["Infl[T.Medium]", "Infl[T.High]", "Type[T.Apartment]",
                                     "Type[T.Atrium]", "Type[T.Terrace]", "Cont[T.High]",
                                     "Low|Medium", "Medium|High"]
@@ -77,8 +85,9 @@ def test_housing_polr_frequency_weights(refdata):
                                                  0.3603, -0.4961, 0.6907]
     assert res["std_error"].round(4).tolist() == [0.1047, 0.1272, 0.1192, 0.1552, 0.1515,
                                                   0.0955, 0.1248, 0.1255]
-    assert round(-2 * res.attrs["loglik"], 3) == 3479.149
-    assert round(res.attrs["aic"], 3) == 3495.149
+    assert round(-2 * fit.llf, 3) == 3479.149
+    assert round(fit.aic, 3) == 3495.149
+    assert fit.nobs == 1681
     assert (res["n"] == 1681).all() and h["Freq"].sum() == 1681
 
 
@@ -93,18 +102,59 @@ def test_ordinal_model_argument_errors(refdata):
     res = ce.ordinal_model(h.assign(Sat=h["Sat"].astype(str)), outcome="Sat",
                            predictors=["Infl"], weights="Freq",
                            levels=["Low", "Medium", "High"])
-    assert res["term"].tolist()[-2:] == ["Low|Medium", "Medium|High"]
+    assert res.table["term"].tolist()[-2:] == ["Low|Medium", "Medium|High"]
     with pytest.raises(ValueError, match="link must be"):
         ce.ordinal_model(h, outcome="Sat", predictors=["Infl"], link="cauchit")
     with pytest.raises(ValueError, match="not in the frame"):
         ce.ordinal_model(h, outcome="Sat", predictors=["nope"])
 
 
+def _cumulative_link_mle(y: np.ndarray, X: np.ndarray, n_cat: int, cdf) -> np.ndarray:
+    """The cumulative link model maximised by hand (scipy.optimize), independent of
+    statsmodels: P(Y <= j | x) = F(theta_j - x'b), thresholds kept increasing by
+    theta_j = theta_1 + sum(exp(d))."""
+    from scipy.optimize import minimize
+
+    k = X.shape[1]
+
+    def thetas(p):
+        return p[k] + np.concatenate([[0.0], np.cumsum(np.exp(p[k + 1:]))])
+
+    def nll(p):
+        cut = np.concatenate([[-np.inf], thetas(p), [np.inf]])
+        eta = X @ p[:k]
+        prob = cdf(cut[y + 1] - eta) - cdf(cut[y] - eta)
+        return -np.sum(np.log(np.clip(prob, 1e-300, None)))
+
+    start = np.concatenate([np.zeros(k), [-1.0], np.zeros(n_cat - 2)])
+    res = minimize(nll, start, method="BFGS", options={"gtol": 1e-8, "maxiter": 5000})
+    return np.concatenate([res.x[:k], thetas(res.x)])
+
+
+def test_ordinal_model_probit_is_fitted_with_a_probit_link(refdata):
+    """``link="probit"`` fits the normal CDF (a fit silently using the logit would give
+    estimates about 1.7 times larger): compared with the probit likelihood maximised by
+    hand on the wine data, and with the logit fit's own maximum."""
+    wine = pd.read_csv(refdata("wine.csv"))
+    probit = ce.ordinal_model(wine, outcome="rating", predictors=["temp", "contact"],
+                              link="probit")
+    assert probit.link == "probit"
+    y = wine["rating"].to_numpy() - 1
+    X = np.column_stack([(wine["temp"] == "warm"), (wine["contact"] == "yes")]).astype(float)
+    by_hand = _cumulative_link_mle(y, X, 5, stats.norm.cdf)
+    np.testing.assert_allclose(probit.table["estimate"], by_hand, atol=2e-4)
+    logit_by_hand = _cumulative_link_mle(y, X, 5, stats.logistic.cdf)
+    logit = ce.ordinal_model(wine, outcome="rating", predictors=["temp", "contact"])
+    np.testing.assert_allclose(logit.table["estimate"], logit_by_hand, atol=2e-4)
+    assert not np.allclose(probit.table["estimate"], logit.table["estimate"], atol=0.1)
+    assert probit.llf != pytest.approx(logit.llf)
+
+
 def test_ordinal_model_probit_sign_convention(refdata):
     # a higher temperature makes higher (more bitter) ratings more likely: beta > 0 with
     # P(Y <= j) = F(theta_j - x b), for logit and probit alike
     wine = pd.read_csv(refdata("wine.csv"))
-    probit = ce.ordinal_model(wine, outcome="rating", predictors=["temp"], link="probit")
+    probit = ce.ordinal_model(wine, outcome="rating", predictors=["temp"], link="probit").table
     assert probit.loc[0, "estimate"] > 0
     assert probit.loc[probit["kind"] == "threshold", "estimate"].is_monotonic_increasing
 
@@ -113,7 +163,8 @@ def test_ordinal_model_probit_sign_convention(refdata):
 
 def test_image_model_matches_hand_computed_ols_and_hc3(example):
     resp, inst = example
-    fit = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
+    res = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
+    fit = res.table
     assert list(fit.columns) == ce.COEF_COLUMNS
     assert fit["term"].tolist()[:6] == ["Intercept", "KS", "BM", "BC", "IB", "TK"]
     scores = ce.score_scales(resp, inst)
@@ -147,12 +198,82 @@ def test_image_model_matches_hand_computed_ols_and_hc3(example):
     assert ours.loc[d, "std_estimate"] == pytest.approx(
         ours.loc[d, "estimate"] / data["CITRA"].std(), rel=1e-10)
     assert (fit["n"] == len(data)).all()
+    # the results object: the statsmodels fit and its statistics, by hand
+    assert res.nobs == len(y) and res.df_resid == df
+    assert list(res.fit.params.index) == fit["term"].tolist()
+    ss_res, ss_tot = (e ** 2).sum(), ((y - y.mean()) ** 2).sum()
+    assert res.rsquared == pytest.approx(1 - ss_res / ss_tot, rel=1e-10)
+    assert res.rsquared_adj == pytest.approx(1 - (ss_res / df) / (ss_tot / (len(y) - 1)),
+                                             rel=1e-10)
+    # robust Wald F of the 9 slopes: b' (R V R')^-1 b / q
+    slopes = beta[1:]
+    wald = slopes @ np.linalg.solve(cov[1:, 1:], slopes) / len(slopes)
+    assert res.fvalue == pytest.approx(wald, rel=1e-8)
+    assert res.f_pvalue == pytest.approx(stats.f.sf(wald, len(slopes), df), rel=1e-6)
+    sigma2 = ss_res / len(y)  # ML variance
+    llf = -len(y) / 2 * (np.log(2 * np.pi * sigma2) + 1)
+    assert res.aic == pytest.approx(-2 * llf + 2 * X.shape[1], rel=1e-10)
+    assert res.bic == pytest.approx(-2 * llf + np.log(len(y)) * X.shape[1], rel=1e-10)
+    assert res.reference_levels == {"district": "Banjarmasin Barat"}
+    assert res.outcome == "CITRA" and res.cov_type == "HC3"
+    assert res.predictors == ("KS", "BM", "BC", "IB", "TK") and res.controls == ("district",)
+    stats_table = res.fit_statistics().set_index("statistic")["value"]
+    assert stats_table["rsquared"] == res.rsquared and stats_table["nobs"] == len(y)
+
+
+def _with_controls(resp: pd.DataFrame, seed: int = 5) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return resp.assign(flag=rng.random(len(resp)) < 0.3,
+                       age=rng.integers(18, 70, len(resp)).astype(float))
+
+
+def test_image_model_boolean_control_is_a_group_difference(example):
+    """Issue 14.1: a boolean control is a dummy ``flag[T.True]`` whose standardised effect is
+    the group difference in outcome SDs, b / sd(y), not per SD of the dummy (it was z-scored
+    in the refit and named ``_c0[T.True]``)."""
+    resp, inst = example
+    resp = _with_controls(resp)
+    fit = ce.image_model(resp, inst, outcome="CITRA", controls=["flag"])
+    tab = fit.table.set_index("term")
+    assert "flag[T.True]" in tab.index and fit.reference_levels == {"flag": False}
+    y = ce.score_scales(resp, inst)["CITRA"]
+    b = tab.loc["flag[T.True]", "estimate"]
+    assert tab.loc["flag[T.True]", "std_estimate"] == pytest.approx(b / y.std(), rel=1e-10)
+    d = resp["flag"].astype(float)
+    assert tab.loc["flag[T.True]", "std_estimate"] != pytest.approx(b * d.std() / y.std())
+
+
+def test_image_model_numeric_control_is_standardised(example):
+    """A numeric control is z-scored in the standardised refit like the predictors:
+    std = b * sd(x) / sd(y) (catches a refit that leaves numeric controls raw)."""
+    resp, inst = example
+    resp = _with_controls(resp)
+    tab = ce.image_model(resp, inst, outcome="CITRA",
+                         controls=["age", "district"]).table.set_index("term")
+    y = ce.score_scales(resp, inst)["CITRA"]
+    b = tab.loc["age", "estimate"]
+    assert tab.loc["age", "std_estimate"] == pytest.approx(b * resp["age"].std() / y.std(),
+                                                           rel=1e-10)
+    lo = tab.loc["age", "ci_low"] * resp["age"].std() / y.std()
+    assert tab.loc["age", "std_ci_low"] == pytest.approx(lo, rel=1e-8)
+
+
+def test_image_model_refuses_text_control_with_many_levels(example):
+    """Issue 14.5: age read as text would enter as one dummy per distinct age."""
+    resp, inst = example
+    resp = _with_controls(resp)
+    as_text = resp.assign(age=resp["age"].astype(int).astype(str))
+    with pytest.raises(ce.InputError, match="declare it in the instrument as"):
+        ce.image_model(as_text, inst, outcome="CITRA", controls=["age"])
+    words = as_text.assign(age="level " + as_text["age"])
+    with pytest.raises(ce.InputError, match="group its levels"):
+        ce.image_model(words, inst, outcome="CITRA", controls=["age"])
 
 
 def test_image_model_classical_se_and_errors(example):
     resp, inst = example
-    classical = ce.image_model(resp, inst, outcome="CITRA", robust=None).set_index("term")
-    robust = ce.image_model(resp, inst, outcome="CITRA").set_index("term")
+    classical = ce.image_model(resp, inst, outcome="CITRA", robust=None).table.set_index("term")
+    robust = ce.image_model(resp, inst, outcome="CITRA").table.set_index("term")
     np.testing.assert_allclose(classical["estimate"], robust["estimate"])
     assert not np.allclose(classical["std_error"], robust["std_error"])
     with pytest.raises(ValueError, match="shares items with the outcome"):
@@ -201,6 +322,23 @@ def test_compare_groups_welch_and_kruskal_by_hand():
         (m["a"] - m["b"]) / np.sqrt(v["a"] / 5 + v["b"] / 5))
 
 
+def test_compare_groups_numeric_group_labels():
+    """Issue 14.4: Games-Howell ``n`` was NaN when the group labels are numbers (pingouin
+    gets them as text and the sizes were looked up by the numbers)."""
+    d = small_groups()
+    coded = d.assign(g=d["g"].map({"a": 1, "b": 2, "c": 3}))
+    res = ce.compare_groups(coded, dv="y", between="g")
+    gh = res[res["test"] == "games_howell"]
+    assert gh["n"].tolist() == [10, 10, 10]
+    assert gh[["group_a", "group_b"]].values.tolist() == [[1, 2], [1, 3], [2, 3]]
+    text = ce.compare_groups(d, dv="y", between="g")
+    np.testing.assert_allclose(gh["statistic"], text.loc[text["test"] == "games_howell",
+                                                         "statistic"])
+    uneven = coded.iloc[:-2]  # group 3 has 3 values
+    gh = ce.compare_groups(uneven, dv="y", between="g").query("test == 'games_howell'")
+    assert gh["n"].tolist() == [10, 8, 8]
+
+
 def test_compare_groups_needs_two_groups():
     d = small_groups()
     with pytest.raises(ValueError, match="at least two groups"):
@@ -222,6 +360,35 @@ def test_ttest_groups_against_scipy():
     assert res["ci_low"] < res["mean_diff"] < res["ci_high"]
     with pytest.raises(ValueError, match="has 3 groups"):
         ce.ttest_groups(d, dv="y", between="g")
+
+
+def test_ttest_groups_interval_is_unrounded():
+    """Issue 14.6: the CI of the mean difference at full precision (pingouin rounds it to
+    2 decimals), as scipy's ``TtestResult.confidence_interval`` for Welch and Student."""
+    d = small_groups()
+    a = d.loc[d["g"] == "a", "y"]
+    b = d.loc[d["g"] == "b", "y"]
+    for welch in (True, False):
+        res = ce.ttest_groups(d, dv="y", between="g", groups=("a", "b"), welch=welch,
+                              ci=0.9).iloc[0]
+        ref = stats.ttest_ind(a, b, equal_var=not welch).confidence_interval(0.9)
+        assert res["ci_low"] == pytest.approx(ref.low, rel=1e-12)
+        assert res["ci_high"] == pytest.approx(ref.high, rel=1e-12)
+
+
+def test_correlation_interval_is_unrounded():
+    """Issue 14.6: Fisher-z CI at full precision, as scipy's ``pearsonr(...)
+    .confidence_interval()`` (pingouin rounds it to 2 decimals)."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=40)
+    d = pd.DataFrame({"x": x, "y": 0.4 * x + rng.normal(size=40)})
+    res = ce.correlation_matrix(d).iloc[0]
+    ref = stats.pearsonr(d["x"], d["y"]).confidence_interval()
+    assert res["ci_low"] == pytest.approx(ref.low, rel=1e-12)
+    assert res["ci_high"] == pytest.approx(ref.high, rel=1e-12)
+    sp = ce.correlation_matrix(d, method="spearman").iloc[0]
+    half = stats.norm.ppf(0.975) / np.sqrt(40 - 3)
+    assert sp["ci_low"] == pytest.approx(np.tanh(np.arctanh(sp["r"]) - half), rel=1e-12)
 
 
 def test_correlation_matrix_holm_by_hand():
@@ -276,7 +443,7 @@ def test_pingouin_calls_raise_no_pandas_warnings(example):
 
 def test_ordinal_model_on_a_likert_item(example):
     resp, _ = example
-    res = ce.ordinal_model(resp, outcome="TK1", predictors=["used_online_service"])
+    res = ce.ordinal_model(resp, outcome="TK1", predictors=["used_online_service"]).table
     assert res["term"].tolist() == ["used_online_service[T.Ya]", "1|2", "2|3", "3|4", "4|5"]
     # simulated truth: having used an online service raises TK answers
     assert res.loc[0, "estimate"] > 0 and res.loc[0, "p_value"] < 0.05

@@ -171,7 +171,7 @@ def test_image_model_recovers_true_effects(inst, truth):
     resp = ce.read_responses(RESPONSES, inst)
     model = truth["model"]
     fit = ce.image_model(resp, inst, outcome=model["outcome"], controls=model["controls"],
-                         robust=model["robust"]).set_index("term")
+                         robust=model["robust"]).table.set_index("term")
     for scale, value in truth["standardised_effects"].items():
         lo, hi = fit.loc[scale, ["std_ci_low", "std_ci_high"]]
         assert lo <= value <= hi, (scale, value, lo, hi)
@@ -192,7 +192,7 @@ def test_interval_coverage_over_replicate_samples(inst, settings, truth):
         rng = np.random.default_rng([truth["seed"], 1000 + rep])
         sample = simulate._draw(inst, 400, rng, params, 0.02, 0.015, settings)
         fit = ce.image_model(sample, inst, outcome=model["outcome"],
-                             controls=model["controls"]).set_index("term")
+                             controls=model["controls"]).table.set_index("term")
         for scale, value in truth["standardised_effects"].items():
             hits.append(fit.loc[scale, "std_ci_low"] <= value <= fit.loc[scale, "std_ci_high"])
     assert 0.88 <= np.mean(hits) <= 0.995

@@ -202,6 +202,102 @@ def test_items_missing_from_responses(tmp_path, mini):
     assert "item(s) d, e of the instrument are missing" in str(exc.value)
 
 
+TYPED = MINI.replace("demographics: [district]\n", """\
+demographics:
+  - district
+  - age: numeric
+  - edu: {type: ordinal, levels: [SD, SMP, SMA]}
+  - sex: {type: categorical, levels: [P, L]}
+""")
+
+
+def typed_lines(*rows: str) -> str:
+    return "\n".join(["rid,district,age,edu,sex,a,b,c,d,e", *rows]) + "\n"
+
+
+def test_typed_demographics_are_read_as_declared(tmp_path):
+    """Issue 14.5: the instrument declares a demographic's type; read_responses types it."""
+    inst = ce.Instrument.load(write(tmp_path, "inst.yaml", TYPED))
+    assert inst.demographics == ["district", "age", "edu", "sex"]
+    types = {d: t.type for d, t in inst.demographic_types.items()}
+    assert types == {"district": "categorical", "age": "numeric", "edu": "ordinal",
+                     "sex": "categorical"}
+    p = write(tmp_path, "resp.csv", typed_lines("r1,Utara,34,SMA,L,1,2,3,4,5",
+                                                "r2,Selatan,,SD,P,2,3,4,5,1",
+                                                "r3,Utara,51.5,SMP,,3,3,3,3,3"))
+    resp = ce.read_responses(p, inst)
+    assert str(resp["age"].dtype) == "float64" and np.isnan(resp.loc[1, "age"])
+    assert resp["age"].tolist()[::2] == [34.0, 51.5]
+    assert resp["edu"].cat.ordered and list(resp["edu"].cat.categories) == ["SD", "SMP", "SMA"]
+    assert not resp["sex"].cat.ordered and list(resp["sex"].cat.categories) == ["P", "L"]
+    assert resp["sex"].isna().tolist() == [False, False, True]
+    assert resp["district"].dtype == object  # a plain name stays text
+
+
+def test_plain_list_of_demographics_still_means_text(mini):
+    assert mini.demographics == ["district"]
+    assert mini.demographic_types["district"] == ce.Demographic("district")
+
+
+def test_typed_demographic_cells_are_checked(tmp_path):
+    inst = ce.Instrument.load(write(tmp_path, "inst.yaml", TYPED))
+    p = write(tmp_path, "resp.csv", typed_lines("r1,Utara,tiga puluh,SMA,L,1,2,3,4,5",
+                                                "r2,Utara,40,S3,L,1,2,3,4,5",
+                                                "r3,Utara,40,SD,X,1,2,3,4,5",
+                                                "r4,Utara,\"40,5\",SD,L,1,2,3,4,5"))
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, inst)
+    got = {(q.line, q.column): q.message for q in exc.value.problems}
+    assert "declared numeric" in got[(2, "age")] and "'tiga puluh'" in got[(2, "age")]
+    assert "'S3' is not one of its levels SD, SMP, SMA" in got[(3, "edu")]
+    assert "'X' is not one of its levels P, L" in got[(4, "sex")]
+    assert "'40.5' with a decimal point" in got[(5, "age")]
+
+
+@pytest.mark.parametrize("spec, words", [
+    ("  - age: numerik\n", "did you mean 'numeric'"),
+    ("  - edu: ordinal\n", "list its 'levels' from lowest to highest"),
+    ("  - age: {type: numeric, levels: [1, 2]}\n", "is numeric: remove its 'levels'"),
+    ("  - edu: {type: ordinal, levls: [a, b]}\n", "did you mean 'levels'"),
+    ("  - district\n", "listed more than once"),
+    ("  - a\n", "is also an item"),
+])
+def test_bad_demographic_declarations(tmp_path, spec, words):
+    text = MINI.replace("demographics: [district]\n", "demographics:\n  - district\n" + spec)
+    with pytest.raises(ce.InputError, match=words) as exc:
+        ce.Instrument.load(write(tmp_path, "inst.yaml", text))
+    assert exc.value.problems[0].line >= 18  # the demographics block (or the entry)
+
+
+def test_mapping_form_of_demographics(tmp_path):
+    text = MINI.replace("demographics: [district]\n",
+                        "demographics:\n  district: categorical\n  age: numeric\n")
+    inst = ce.Instrument.load(write(tmp_path, "inst.yaml", text))
+    assert inst.demographics == ["district", "age"]
+    assert inst.demographic_types["age"].type == "numeric"
+
+
+def test_numeric_demographic_enters_a_model_as_one_term(tmp_path):
+    """Issue 14.5: ``--controls age`` fitted one dummy per distinct age when the column was
+    read as text; declared numeric, it is one slope."""
+    inst = ce.Instrument.load(INSTRUMENT)
+    resp = pd.read_csv(RESPONSES, dtype=str, keep_default_na=False)
+    rng = np.random.default_rng(0)
+    resp.insert(1, "age", rng.integers(18, 70, len(resp)).astype(str))
+    p = tmp_path / "resp.csv"
+    resp.to_csv(p, index=False)
+    text = INSTRUMENT.read_text(encoding="utf-8")
+    assert "demographics: [district," in text
+    typed = write(tmp_path, "inst.yaml", text.replace("demographics: [district,",
+                                                      "demographics: [{age: numeric}, district,"))
+    as_text = ce.read_responses(p, ce.Instrument.load(typed))
+    fit = ce.image_model(as_text, inst, outcome="CITRA", controls=["age"])
+    assert "age" in fit.table["term"].tolist() and len(fit.table) == 7
+    plain = ce.read_responses(p, inst)  # age not declared: text with ~50 levels, refused
+    with pytest.raises(ce.InputError, match="numbers held as text"):
+        ce.image_model(plain, inst, outcome="CITRA", controls=["age"])
+
+
 def test_demographics_and_id_missing(tmp_path, mini):
     p = tmp_path / "resp.csv"
     p.write_text("id,a,b,c,d,e\nr1,1,2,3,4,5\n", encoding="utf-8")
@@ -342,10 +438,23 @@ def test_cli_validate_survey(cli, tmp_path):
     ok = cli("validate", "--instrument", str(INSTRUMENT), "--responses", str(RESPONSES))
     assert ok.returncode == 0, ok.stderr
     assert "responses: 400 respondents" in ok.stdout
+    assert "warning:" not in ok.stderr
     bad = write(tmp_path, "bad.yaml", MINI.replace("reverse: [c]", "reverse: [z]"))
     res = cli("validate", "--instrument", str(bad))
     assert res.returncode == 2
     assert f"error: {bad}:13: reverse item 'z'" in res.stderr
+
+
+@pytest.mark.slow
+def test_cli_validate_warns_about_a_missing_reverse_key(cli, tmp_path):
+    """Issue 14.8: validate says which item correlates negatively with its scale (exit 0)."""
+    inst = write(tmp_path, "inst.yaml", MINI)
+    rows = [f"r{i},Utara,{a},{a},{a},{a},{a}" for i, a in enumerate([1, 2, 3, 4, 5, 4, 2])]
+    resp = write(tmp_path, "resp.csv", csv_lines(*rows))  # c keyed reversed, answered as a
+    res = cli("validate", "--instrument", str(inst), "--responses", str(resp))
+    assert res.returncode == 0, res.stderr
+    assert f"warning: {resp}: scale S, item c: correlates negatively with the rest of the " \
+        "scale (r_drop = -1.00): is a reverse key missing?" in res.stderr
 
 
 @pytest.mark.slow

@@ -261,3 +261,23 @@ def test_quote_attribution_names_no_front_matter_key():
     assert bare["attribution"].tolist() == bare["doc_id"].tolist()
     with pytest.raises(ValueError, match="attribute must be one of"):
         ce.exemplar_quotes(codings, corpus=corpus, attribute="informan")
+
+
+def test_saturation_orders_real_dates_not_strings():
+    """Issue 14.3: ``15/01/2021`` style dates were sorted as text (02/03 before 15/01) and
+    undated interviews went last silently."""
+    dates = {"A": "15/01/2021", "B": "02/03/2021", "C": "9 Februari 2021", "D": "2020-12-30"}
+    texts = {f"{d}.txt": f"---\nid: {d}\ndate: {v}\nspeakers: {{I: informant}}\n---\nI: teks\n"
+             for d, v in dates.items()}
+    corpus = ce.Corpus.from_texts(texts)
+    codings = pd.DataFrame([(d, 1, 0, 4, "a", "A") for d in dates], columns=ce.CODING_COLUMNS)
+    sat = ce.saturation(codings, corpus=corpus, base_size=1, run_length=1)
+    assert sat["doc_id"].tolist() == ["D", "A", "C", "B"]
+    assert sat["date"].tolist() == ["2020-12-30", "2021-01-15", "2021-02-09", "2021-03-02"]
+    undated = dict(texts, **{"E.txt": "---\nid: E\nspeakers: {I: informant}\n---\nI: teks\n"})
+    corpus = ce.Corpus.from_texts(undated)
+    with pytest.raises(ce.InputError, match="needs a date for every interview; 1 have none: E"):
+        ce.saturation(codings, corpus=corpus)
+    sat = ce.saturation(codings, corpus=corpus, order=["E", "D", "A"])  # explicit order works
+    assert sat["date"].isna().tolist() == [True, False, False]
+    assert sat["date"].tolist()[1:] == ["2020-12-30", "2021-01-15"]

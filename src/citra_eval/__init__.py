@@ -36,7 +36,7 @@ from .outputs import (
 )
 from .paths import example_path, project_root
 from .pseudonymisation import PseudonymResult, load_key, pseudonymise, reidentify
-from .psychometrics import item_statistics, omega_total, scale_reliability
+from .psychometrics import ScaleWarning, item_statistics, omega_total, scale_reliability
 from .qdpx import (
     Project,
     codebook_from_qdc,
@@ -47,6 +47,9 @@ from .qdpx import (
 )
 from .regression import (
     COEF_COLUMNS,
+    ORDINAL_COLUMNS,
+    ImageModelResult,
+    OrdinalModelResult,
     compare_groups,
     compare_scales,
     correlation_matrix,
@@ -85,7 +88,7 @@ from .sheets import (
 )
 from .simulate import SimulationSettings, simulate_survey, survey_truth
 from .study import Study, StudySettings, example_study, find_study_root, load_study
-from .survey import Instrument, Scale, likert_table, read_responses, score_scales
+from .survey import Demographic, Instrument, Scale, likert_table, read_responses, score_scales
 from .themes import (
     code_case_matrix,
     code_frequencies,
@@ -101,6 +104,7 @@ from .themes import (
 __all__ = [
     "CODING_COLUMNS",
     "COEF_COLUMNS",
+    "ORDINAL_COLUMNS",
     "AlphaDetails",
     "CategoryWarning",
     "Code",
@@ -108,14 +112,18 @@ __all__ = [
     "CodingSheet",
     "Corpus",
     "CoverageWarning",
+    "Demographic",
+    "ImageModelResult",
     "InputError",
     "Instrument",
     "Matcher",
+    "OrdinalModelResult",
     "Pattern",
     "Project",
     "PseudonymResult",
     "ReanchorResult",
     "Scale",
+    "ScaleWarning",
     "SimulationSettings",
     "Study",
     "StudyBanner",

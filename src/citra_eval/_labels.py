@@ -131,6 +131,15 @@ LABELS: dict[str, dict[str, str]] = {
                              "en": "code reliability alpha = {a:.2f} < {m:.3f}"},
     "joint.low_scale_alpha": {"id": "alpha skala = {a:.2f} < {m:.2f}",
                               "en": "scale alpha = {a:.2f} < {m:.2f}"},
+    "joint.no_code_alpha": {"id": "reliabilitas kode tidak diketahui (alpha tidak terdefinisi "
+                                  "atau tidak dihitung)",
+                            "en": "code reliability unknown (alpha undefined or not computed)"},
+    "joint.negative_effect": {"id": "pengaruh negatif terhadap {outcome}: survei mengaitkan "
+                                    "strategi ini dengan skor yang lebih rendah, yang tidak "
+                                    "dilaporkan dalam wawancara",
+                              "en": "negative effect on {outcome}: the survey links this "
+                                    "strategy to lower scores, which the interviews do not "
+                                    "report"},
 }
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._dates import parse_date
 from ._files import decode_utf8, normalise_newlines, read_text_file, write_text
 from ._yaml import LineDict, load_yaml
 from .errors import InputError, Problem
@@ -58,7 +59,10 @@ class Corpus:
     ----------
     documents : DataFrame
         One row per document: ``doc_id``, ``path``, ``format``, ``n_segments``, ``n_words``,
-        then every further front-matter key as a column (dates as ISO strings).
+        then every further front-matter key as a column. ``date`` is parsed when read (ISO,
+        ``dd/mm/yyyy``, ``9 Maret 2021``, ``March 9, 2021``; see ``_dates.parse_date``) and
+        stored as an ISO string ``YYYY-MM-DD``; a date that cannot be read is an
+        :class:`InputError` naming the file and line.
     segments : DataFrame
         One row per speaker turn: ``doc_id, segment_id, speaker, role, start, end, text``
         (the contract's columns), then ``timestamp`` (``hh:mm:ss`` or missing), ``line``
@@ -263,11 +267,17 @@ def _speaker_roles(front: LineDict, path: str) -> dict[str, str] | None:
     return roles
 
 
-def _attrs(front: LineDict) -> dict:
+def _attrs(front: LineDict, path: str) -> dict:
     out = {}
     for key, value in front.items():
         if key in _STRUCTURAL_KEYS:
             continue
+        if key == "date":
+            try:
+                value = parse_date(value)
+            except ValueError as exc:
+                raise InputError(f"front matter 'date': {exc}", path=path,
+                                 line=front.line_of("date")) from None
         out[str(key)] = _scalar(value)
     return out
 
@@ -336,7 +346,7 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str,
         start, end = _trim(body, t["start"], t["end"])
         if start < end:
             segs.append({**t, "start": start, "end": end})
-    return ParsedTranscript(doc_id, path, fmt, _attrs(front), body, segs, id_line)
+    return ParsedTranscript(doc_id, path, fmt, _attrs(front, path), body, segs, id_line)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -428,7 +438,7 @@ def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> Pa
                           "end": pos + len(joined)})
         pos += len(joined)
     body = "".join(body_parts)
-    return ParsedTranscript(doc_id, path, fmt, _attrs(front), body, turns, id_line)
+    return ParsedTranscript(doc_id, path, fmt, _attrs(front, path), body, turns, id_line)
 
 
 def _meta_dict(meta: Mapping | None) -> LineDict:

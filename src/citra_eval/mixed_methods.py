@@ -19,7 +19,7 @@ from ._labels import label as text
 from ._validation import check_choice, check_frame, check_lang
 from .intercoder import agreement
 from .psychometrics import scale_reliability as _scale_reliability
-from .regression import image_model
+from .regression import ImageModelResult, image_model
 from .survey import score_scales
 
 __all__ = [
@@ -183,7 +183,7 @@ def _scale_meta(instrument, lang: str) -> tuple[list[str], dict[str, str], float
 
 
 def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | None,
-                       model: pd.DataFrame | None = None, lang: str = "id",
+                       model: ImageModelResult | pd.DataFrame | None = None, lang: str = "id",
                        scale_reliability: pd.DataFrame | None = None) -> pd.DataFrame:
     """The quantitative side: one row per survey scale except the outcome.
 
@@ -197,10 +197,10 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | No
         The scale the model explains (the study's ``outcome``); it gets no row of its own.
         None: the study has no outcome, there is no model and every scale is judged by its
         level.
-    model : DataFrame, optional
-        A coefficient table of the model of ``outcome`` (``term, std_estimate, std_ci_low,
-        std_ci_high, p_value``); computed with :func:`citra_eval.image_model` when None and
-        ``outcome`` is given.
+    model : ImageModelResult or DataFrame, optional
+        The model of ``outcome`` (:func:`citra_eval.image_model`) or its coefficient table
+        (``term, std_estimate, std_ci_low, std_ci_high, p_value``); computed with
+        :func:`citra_eval.image_model` when None and ``outcome`` is given.
     lang : {"id", "en"}
         Language of the labels.
     scale_reliability : DataFrame, optional
@@ -242,6 +242,8 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | No
     alpha = dict(zip(rel["scale"], rel["alpha"], strict=True))
     if model is None and outcome is not None:
         model = image_model(responses, instrument, outcome=outcome)
+    if isinstance(model, ImageModelResult):
+        model = model.table
     if model is not None:
         check_frame(model, "model",
                     columns=["term", "std_estimate", "std_ci_low", "std_ci_high", "p_value"])
@@ -339,21 +341,27 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
 
     Quantitative evidence: with ``quant_basis == "effect"`` (the construct is a predictor of
     the outcome) ``positive`` when the 95% CI of the standardised effect lies above 0,
-    ``negative`` when it lies below 0, ``null`` when it includes 0. With
+    ``negative`` when it lies below 0, ``null`` when it includes 0 (no clear effect:
+    "null" is not "no effect", only an effect the sample cannot tell from 0). With
     ``quant_basis == "level"`` (a construct that is not a predictor) the same with the 95% CI
-    of the mean against the scale midpoint.
+    of the mean against the scale midpoint (``null``: the CI includes the midpoint).
 
     Meta-inference:
 
     * ``expands`` — only one strand has the row: a theme without a construct, a theme whose
       construct the survey does not measure (or every theme, when the table has no survey
       side at all), or a construct no theme is linked to;
-    * ``converges`` — salient and positive, or not salient (minor/absent) and not positive
-      (null/negative): both strands agree on whether the strategy matters;
-    * ``diverges`` — salient but null/negative, or not salient but positive.
+    * ``diverges`` — salient but null/negative, not salient but positive, or any theme whose
+      construct has a *negative* effect on the outcome (a strategy the survey links to a
+      worse outcome is never a convergence; the caveat says so);
+    * ``converges`` — salient and positive, or not salient (minor/absent) and null (for a
+      level: not salient and at or below the midpoint): both strands agree on whether the
+      strategy matters.
 
     ``caveat`` flags a code with Krippendorff's alpha below ``code_alpha_min`` (.667,
-    Krippendorff 2004) or a scale with Cronbach's alpha below ``scale_alpha_min`` (.70).
+    Krippendorff 2004) or undefined (NaN: no reliability table, or too little variation in
+    the codings to compute it), a scale with Cronbach's alpha below ``scale_alpha_min``
+    (.70), and a negative effect.
 
     References
     ----------
@@ -405,14 +413,20 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
             if quant is not None:
                 why += "; " + _quant_text(row, quant, lang, outcome)
         else:
-            meta = "converges" if (qual == "salient") == (quant == "positive") else "diverges"
+            harmful = quant == "negative" and row.get("quant_basis") == "effect"
+            agree = (qual == "salient") == (quant == "positive") and not harmful
+            meta = "converges" if agree else "diverges"
             why = (_qual_text(row, qual, lang, salience) + "; "
                    + _quant_text(row, quant, lang, outcome))
+        cav = _caveat(row, lang, code_alpha_min, scale_alpha_min, has_theme=has_theme)
+        if has_theme and quant == "negative" and row.get("quant_basis") == "effect":
+            cav = "; ".join(c for c in (text("joint.negative_effect", lang, outcome=outcome),
+                                        cav) if c)
         quals.append(qual)
         quants.append(quant)
         metas.append(meta)
         whys.append(why)
-        cavs.append(_caveat(row, lang, code_alpha_min, scale_alpha_min))
+        cavs.append(cav)
     out["qual_evidence"] = pd.Series(quals, index=out.index, dtype="object")
     out["quant_evidence"] = pd.Series(quants, index=out.index, dtype="object")
     out["meta_inference"] = metas
@@ -435,11 +449,13 @@ def _quant_text(row, quant, lang, outcome) -> str:
                 hi=row["mean_ci_high"])
 
 
-def _caveat(row, lang, code_min, scale_min) -> str:
+def _caveat(row, lang, code_min, scale_min, *, has_theme: bool) -> str:
     out = []
     a = row.get("code_alpha")
     if not _isna(a) and a < code_min:
         out.append(text("joint.low_code_alpha", lang, a=a, m=code_min))
+    elif _isna(a) and has_theme:
+        out.append(text("joint.no_code_alpha", lang))
     s = row.get("scale_alpha")
     if not _isna(s) and s < scale_min:
         out.append(text("joint.low_scale_alpha", lang, a=s, m=scale_min))
@@ -461,7 +477,7 @@ def _join(themes: pd.DataFrame, constructs: pd.DataFrame) -> pd.DataFrame:
 def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
                   responses: pd.DataFrame | None, instrument, outcome: str | None,
                   reliability: pd.DataFrame | None = None,
-                  model: pd.DataFrame | None = None, lang: str = "id",
+                  model: ImageModelResult | pd.DataFrame | None = None, lang: str = "id",
                   salience: float = 0.5, seed: int = 0) -> pd.DataFrame:
     """The joint display: interview themes beside survey constructs, with a meta-inference.
 
@@ -487,8 +503,8 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
         Agreement table (``code, krippendorff_alpha``). When None and ``codings`` holds two
         or more coders it is computed with :func:`citra_eval.agreement` (``seed``); else the
         ``code_alpha`` column is NaN.
-    model : DataFrame, optional
-        Coefficients of the model of ``outcome``; computed with
+    model : ImageModelResult or DataFrame, optional
+        The model of ``outcome`` or its coefficient table; computed with
         :func:`citra_eval.image_model` when None.
     lang : {"id", "en"}
         Language of labels, ``rationale`` and ``caveat``.

@@ -281,8 +281,13 @@ def _failure(exc, source_nb, rel: str) -> NotebookError:
     return NotebookError(msg, notebook=rel, cell=cell, ename=exc.ename, evalue=exc.evalue)
 
 
+#: ``/tmp/ipykernel_123/456.py:1: ScaleWarning: ...``: the file part names the kernel process
+_WARNING_WHERE = re.compile(r"^\S+?\.py:\d+: (?=\w*Warning: )", re.MULTILINE)
+
+
 def _strip_volatile(nb, *, rel_input: str, rel_output: str, shown_params: dict) -> None:
-    """Remove timestamps and machine paths from an executed notebook."""
+    """Remove timestamps and machine paths from an executed notebook (also the file:line
+    prefix of warnings printed on stderr, which names the kernel's temporary file)."""
     pm = nb.metadata.get("papermill", {})
     for key in ("start_time", "end_time", "duration", "environment_variables"):
         pm.pop(key, None)
@@ -290,6 +295,9 @@ def _strip_volatile(nb, *, rel_input: str, rel_output: str, shown_params: dict) 
     if "parameters" in pm:
         pm["parameters"] = {k: shown_params.get(k, v) for k, v in pm["parameters"].items()}
     for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream" and o.get("name") == "stderr":
+                o["text"] = _WARNING_WHERE.sub("", o.get("text", ""))
         cell.metadata.pop("execution", None)
         cpm = cell.metadata.get("papermill")
         if cpm:

@@ -13,13 +13,22 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ._validation import check_type
+from ._validation import check_int, check_type
 from .survey import Instrument, keyed_items
 
-__all__ = ["RELIABILITY_COLUMNS", "item_statistics", "omega_total", "scale_reliability"]
+__all__ = ["ITEM_COLUMNS", "RELIABILITY_COLUMNS", "ScaleWarning", "item_statistics",
+           "omega_total", "scale_reliability"]
 
 RELIABILITY_COLUMNS = ["scale", "n_items", "n", "alpha", "ci_low", "ci_high", "std_alpha",
-                       "average_r", "omega_total", "mean", "sd"]
+                       "average_r", "omega_total", "mean", "sd", "warning"]
+ITEM_COLUMNS = ["scale", "item", "reverse", "n", "mean", "sd", "r_drop", "alpha_if_deleted",
+                "warning"]
+
+
+class ScaleWarning(UserWarning):
+    """A reliability number that is computed but should not be trusted as it is (an item
+    correlating negatively with its scale, an item without variance, too few respondents,
+    scores resting on few items). The same text is in the table's ``warning`` column."""
 
 
 def _pairwise_cov(block: pd.DataFrame) -> np.ndarray:
@@ -28,7 +37,37 @@ def _pairwise_cov(block: pd.DataFrame) -> np.ndarray:
 
 def _cov2cor(c: np.ndarray) -> np.ndarray:
     s = np.sqrt(np.diag(c))
-    return c / np.outer(s, s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return c / np.outer(s, s)
+
+
+def _r_drop(c: np.ndarray) -> np.ndarray:
+    """Corrected item-total correlations from a covariance matrix (psych ``r.drop``)."""
+    s, v, d = c.sum(axis=0), c.sum(), np.diag(c)
+    denom = d * (v - 2 * s + d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = (s - d) / np.sqrt(denom)
+    return np.where((denom > 0) & (len(d) > 1), r, np.nan)
+
+
+def _item_problems(block: pd.DataFrame, c: np.ndarray) -> dict[str, list[str]]:
+    """Per item: no variance, or a negative correlation with the rest of its scale."""
+    out: dict[str, list[str]] = {str(i): [] for i in block.columns}
+    r = _r_drop(c)
+    for j, item in enumerate(block.columns):
+        if not np.diag(c)[j] > 0:
+            out[str(item)].append("no variance (every respondent gave the same answer)")
+        elif r[j] < 0:
+            out[str(item)].append(f"correlates negatively with the rest of the scale "
+                                  f"(r_drop = {r[j]:.2f}): is a reverse key missing?")
+    return out
+
+
+def _warn(messages: list[str], where: str) -> str:
+    text = "; ".join(messages)
+    if text:
+        warnings.warn(f"{where}: {text}", ScaleWarning, stacklevel=3)
+    return text
 
 
 def omega_total(items: pd.DataFrame) -> float:
@@ -47,7 +86,15 @@ def omega_total(items: pd.DataFrame) -> float:
         of a one-factor maximum-likelihood solution (statsmodels ``Factor(method="ml")``) of
         the pairwise correlation matrix. When ML fails (e.g. a Heywood case), principal-axis
         factoring (``method="pa"``) is used. NaN for fewer than three items (a one-factor
-        model is not identified with two).
+        model is not identified with two), or fewer respondents than items.
+
+    Notes
+    -----
+    This is omega total of the items **as keyed**: the loadings keep their signs (the
+    factor is oriented so that their sum is positive), so an item loading negatively — a
+    forgotten reverse key — lowers omega as it lowers alpha. psych ``omega()`` with its
+    default ``check.keys = TRUE`` reverses such items first and reports the omega of a
+    differently keyed scale (higher); on items that all load positively the two agree.
 
     References
     ----------
@@ -75,16 +122,19 @@ def omega_total(items: pd.DataFrame) -> float:
     if not np.all(np.isfinite(corr)):
         return math.nan
     nobs = int(block.dropna(how="all").shape[0])
+    if nobs <= k:
+        return math.nan
     lam = None
     for method in ("ml", "pa"):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 res = Factor(corr=corr, n_factor=1, method=method, nobs=nobs).fit()
-            cand = np.abs(np.asarray(res.loadings, dtype=float).ravel())
+            cand = np.asarray(res.loadings, dtype=float).ravel()
         except (np.linalg.LinAlgError, ValueError):
             continue
-        if np.all(np.isfinite(cand)) and np.all(cand < 1):
+        cand = cand if cand.sum() >= 0 else -cand  # the factor's sign is arbitrary
+        if np.all(np.isfinite(cand)) and np.all(np.abs(cand) < 1):
             lam = cand
             break
     if lam is None:
@@ -95,7 +145,7 @@ def omega_total(items: pd.DataFrame) -> float:
 
 def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
                       scales: list[str] | None = None, ci: float = 0.95,
-                      impute: str | None = None) -> pd.DataFrame:
+                      impute: str | None = None, min_items: int | None = None) -> pd.DataFrame:
     """Internal consistency of every scale: alpha with its CI, standardised alpha, omega.
 
     Parameters
@@ -112,6 +162,10 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
         None (default): pairwise deletion, as psych ``alpha()``. ``"median"``: replace each
         missing answer by the item median first, as psych ``scoreItems()`` does by default
         (its printed alphas are those of the imputed items).
+    min_items : int, optional
+        As in :func:`citra_eval.score_scales`: the ``mean``/``sd`` of the scale scores use
+        only respondents with at least this many answered items (default 1; the alpha
+        itself uses every answer, pairwise).
 
     Returns
     -------
@@ -121,8 +175,14 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
         ``ci_low, ci_high`` (Feldt's interval, pingouin's formula without its rounding);
         ``std_alpha`` (psych ``std.alpha``: alpha of the correlation matrix
         ``cov2cor(C)``); ``average_r`` (psych ``average_r``: mean inter-item correlation);
-        ``omega_total`` (:func:`omega_total`); ``mean, sd`` (of the respondents' mean scores,
-        psych ``mean``/``sd``).
+        ``omega_total`` (:func:`omega_total`: one-factor omega total of the items as keyed);
+        ``mean, sd`` (of the respondents' mean scores, psych ``mean``/``sd``); ``warning``
+        (empty, or why a number should not be trusted as it is, see Notes).
+
+    Warns
+    -----
+    ScaleWarning
+        For every scale with a non-empty ``warning``.
 
     Notes
     -----
@@ -134,6 +194,15 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     :math:`1 - (1-\\alpha) F_{1-a/2 \\text{ or } a/2}(n-1, (n-1)(k-1))`.
     Scale scores for ``mean``/``sd`` are means of answered items (psych ``alpha()`` scores the
     same way; ``scoreItems`` would impute medians first).
+
+    ``warning`` flags, as psych ``alpha()`` warns: an item whose correlation with the sum of
+    the other items (``r_drop``) is negative — usually a missing reverse key, which lowers
+    alpha and omega; an item without variance (``std_alpha``, ``average_r`` and omega are
+    then undefined, NaN); fewer respondents than items (the covariance matrix is singular:
+    alpha is unstable and omega is not computed); respondents whose score rests on fewer than
+    half of the items (pass ``min_items`` here and to :func:`citra_eval.score_scales`).
+    Alpha is NaN with fewer than two items or two respondents, or when the scale score has
+    no variance.
 
     References
     ----------
@@ -162,31 +231,50 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
         raise ValueError(f"ci must lie between 0 and 1, got {ci!r}")
     if impute not in (None, "median"):
         raise ValueError(f"impute must be None or 'median', got {impute!r}")
+    if min_items is not None:
+        check_int(min_items, "min_items", minimum=1)
     rows = []
     for name in names:
         block = keyed_items(responses, instrument, name)
         block = block[block.notna().any(axis=1)]
+        answered = block.notna().sum(axis=1)
         if impute == "median":
             block = block.fillna(block.median())
         k, n = block.shape[1], block.shape[0]
+        if min_items is not None and min_items > k:
+            raise ValueError(f"min_items={min_items} exceeds the {k} items of scale {name!r}")
         row = {"scale": name, "n_items": k, "n": n}
-        scores = block.mean(axis=1)
-        row["mean"] = float(scores.mean()) if n else math.nan
-        row["sd"] = float(scores.std(ddof=1)) if n > 1 else math.nan
-        if k >= 2 and n >= 2:
+        scores = block.mean(axis=1)[answered >= (min_items or 1)]
+        row["mean"] = float(scores.mean()) if len(scores) else math.nan
+        row["sd"] = float(scores.std(ddof=1)) if len(scores) > 1 else math.nan
+        row.update(alpha=math.nan, ci_low=math.nan, ci_high=math.nan, std_alpha=math.nan,
+                   average_r=math.nan, omega_total=math.nan)
+        notes: list[str] = []
+        c = _pairwise_cov(block) if n >= 2 else np.full((k, k), np.nan)
+        if k >= 2 and n >= 2 and c.sum() > 0:
             alpha = pg.cronbach_alpha(data=block, nan_policy="pairwise", ci=ci)[0]
             # Feldt's interval as pingouin computes it, unrounded (pingouin rounds to 3 places)
             a = 1 - ci
             lo = 1 - (1 - alpha) * f_dist.isf(a / 2, n - 1, (n - 1) * (k - 1))
             hi = 1 - (1 - alpha) * f_dist.isf(1 - a / 2, n - 1, (n - 1) * (k - 1))
-            r = _cov2cor(_pairwise_cov(block))
+            r = _cov2cor(c)
             rbar = float(r[np.triu_indices(k, 1)].mean())
             row.update(alpha=float(alpha), ci_low=float(lo), ci_high=float(hi),
                        std_alpha=k * rbar / (1 + (k - 1) * rbar), average_r=rbar,
                        omega_total=omega_total(block))
-        else:  # alpha needs two items and two respondents
-            row.update(alpha=math.nan, ci_low=math.nan, ci_high=math.nan, std_alpha=math.nan,
-                       average_r=math.nan, omega_total=math.nan)
+        elif k >= 2 and n >= 2:
+            notes.append("the scale score has no variance: alpha is undefined")
+        for item, probs in _item_problems(block, c).items() if n >= 2 else ():
+            notes += [f"item {item}: {p}" for p in probs]
+        if 2 <= n <= k:
+            notes.append(f"only {n} respondents for {k} items: the covariance matrix is "
+                         "singular, alpha is unstable and omega is not computed")
+        few = int((answered < k / 2).sum()) if min_items is None else 0
+        if few:
+            notes.append(f"{few} respondent(s) answered fewer than half of the {k} items; "
+                         "their scores rest on few items: pass min_items (e.g. "
+                         f"min_items={math.ceil(k / 2)})")
+        row["warning"] = _warn(notes, f"scale {name}")
         rows.append(row)
     return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS)
 
@@ -208,11 +296,18 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
     -------
     DataFrame
         One row per scale and item: ``scale, item, reverse, n, mean, sd, r_drop,
-        alpha_if_deleted``. ``mean``/``sd`` are of the reverse-keyed item; ``r_drop`` is the
-        correlation of the item with the sum of the other items of the scale (psych
-        ``alpha()$item.stats$r.drop``); ``alpha_if_deleted`` is the raw alpha of the scale
-        without the item (psych ``alpha()$alpha.drop$raw_alpha``; NaN when one item would
-        remain).
+        alpha_if_deleted, warning``. ``mean``/``sd`` are of the reverse-keyed item;
+        ``r_drop`` is the correlation of the item with the sum of the other items of the
+        scale (psych ``alpha()$item.stats$r.drop``); ``alpha_if_deleted`` is the raw alpha
+        of the scale without the item (psych ``alpha()$alpha.drop$raw_alpha``; NaN when one
+        item would remain); ``warning`` is empty, or says that the item correlates
+        negatively with the rest of its scale (``r_drop < 0``: is a reverse key missing?) or
+        has no variance.
+
+    Warns
+    -----
+    ScaleWarning
+        For every scale with an item so flagged.
 
     Notes
     -----
@@ -238,19 +333,18 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
         rev = instrument.reverse_items(name)
         k = block.shape[1]
         c = _pairwise_cov(block)
-        s = c.sum(axis=0)
-        v = c.sum()
+        r_drop = _r_drop(c)
+        problems = _item_problems(block, c)
         for i, item in enumerate(block.columns):
             col = block[item]
-            denom = c[i, i] * (v - 2 * s[i] + c[i, i])
-            r_drop = (s[i] - c[i, i]) / math.sqrt(denom) if k > 1 and denom > 0 else math.nan
             rest = block.drop(columns=item)
             rest = rest[rest.notna().any(axis=1)]
             a_del = (float(pg.cronbach_alpha(data=rest, nan_policy="pairwise")[0])
-                     if k > 2 and len(rest) >= 2 else math.nan)
+                     if k > 2 and len(rest) >= 2 and _pairwise_cov(rest).sum() > 0
+                     else math.nan)
             rows.append({"scale": name, "item": item, "reverse": item in rev,
                          "n": int(col.notna().sum()), "mean": float(col.mean()),
-                         "sd": float(col.std(ddof=1)), "r_drop": float(r_drop),
-                         "alpha_if_deleted": a_del})
-    return pd.DataFrame(rows, columns=["scale", "item", "reverse", "n", "mean", "sd", "r_drop",
-                                       "alpha_if_deleted"])
+                         "sd": float(col.std(ddof=1)), "r_drop": float(r_drop[i]),
+                         "alpha_if_deleted": a_del, "warning": "; ".join(problems[str(item)])})
+        _warn([f"item {i}: {'; '.join(p)}" for i, p in problems.items() if p], f"scale {name}")
+    return pd.DataFrame(rows, columns=ITEM_COLUMNS)

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
 from .survey import Instrument, score_scales
 
-__all__ = ["COEF_COLUMNS", "ORDINAL_COLUMNS", "compare_groups", "compare_scales",
-           "correlation_matrix", "describe_by", "image_model", "ordinal_model", "ttest_groups"]
+__all__ = ["COEF_COLUMNS", "MAX_CONTROL_LEVELS", "ORDINAL_COLUMNS", "ImageModelResult",
+           "OrdinalModelResult", "compare_groups", "compare_scales", "correlation_matrix",
+           "describe_by", "image_model", "ordinal_model", "ttest_groups"]
 
 COEF_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high",
                 "std_estimate", "std_ci_low", "std_ci_high", "n"]
@@ -42,6 +46,11 @@ def _columns(frame: pd.DataFrame, cols: Sequence[str], what: str) -> None:
 def _numeric(frame: pd.DataFrame, col: str) -> None:
     if not pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_bool_dtype(frame[col]):
         raise ValueError(f"column {col!r} must be numeric, got dtype {frame[col].dtype}")
+
+
+def _py(value: Any) -> Any:
+    """A numpy scalar as the Python scalar (labels in output tables)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _groups_in_order(values: pd.Series) -> list:
@@ -126,7 +135,9 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
         ``df2``, ``p_value`` (Games–Howell p values are already adjusted for all pairs),
         ``effect_size`` and ``effect_type`` (partial eta squared ``np2`` for Welch's ANOVA,
         ``epsilon2`` = H / (n - 1) for Kruskal–Wallis, Hedges' ``hedges_g`` for pairs),
-        ``n`` (respondents used).
+        ``n`` (respondents used: in all compared groups for the omnibus tests, in the two
+        groups of the pair for Games–Howell). Group labels keep their type (numbers stay
+        numbers).
 
     Notes
     -----
@@ -164,8 +175,15 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
     if (sizes >= 2).sum() < 2:
         raise ValueError(f"compare_groups needs at least two groups of {between!r} with two or "
                          f"more values of {dv!r}; got group sizes {sizes.to_dict()}")
-    data = data[data[between].isin(sizes[sizes >= 2].index)].copy()
+    sizes = sizes[sizes >= 2]
+    data = data[data[between].isin(sizes.index)].copy()
+    # pingouin wants text labels; map them back to the data's own labels (numbers stay numbers)
+    label = {str(g): g for g in sizes.index}
+    if len(label) < len(sizes):
+        raise InputError(f"groups of {between!r} differ only in type (e.g. 1 and '1'): "
+                         f"{sorted(map(str, sizes.index))}; make the column one type")
     data[between] = data[between].astype(str)
+    size_of = {str(g): int(s) for g, s in sizes.items()}
     n = len(data)
     welch = pg.welch_anova(data=data, dv=dv, between=between).iloc[0]
     kw = pg.kruskal(data=data, dv=dv, between=between).iloc[0]
@@ -181,12 +199,12 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
          "effect_type": "epsilon2", "n": n},
     ]
     for _, r in gh.iterrows():
-        rows.append({"test": "games_howell", "group_a": r["A"], "group_b": r["B"],
+        a, b = str(r["A"]), str(r["B"])
+        rows.append({"test": "games_howell", "group_a": _py(label[a]), "group_b": _py(label[b]),
                      "estimate": float(r["diff"]), "statistic": float(r["T"]),
                      "df1": float(r["df"]), "df2": np.nan, "p_value": float(r["pval"]),
                      "effect_size": float(r["hedges"]), "effect_type": "hedges_g",
-                     "n": int(sizes[r["A"]] + sizes[r["B"]]) if r["A"] in sizes.index
-                     else np.nan})
+                     "n": size_of[a] + size_of[b]})
     return pd.DataFrame(rows, columns=["test", "group_a", "group_b", "estimate", "statistic",
                                        "df1", "df2", "p_value", "effect_size", "effect_type",
                                        "n"])
@@ -253,8 +271,12 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
     -------
     DataFrame
         One row: ``group_a, group_b, n_a, n_b, mean_a, mean_b, mean_diff, statistic, df,
-        p_value, ci_low, ci_high, cohen_d, hedges_g``. ``cohen_d`` uses the pooled SD
-        (pingouin ``compute_effsize``); ``hedges_g`` is its small-sample correction.
+        p_value, ci_low, ci_high, cohen_d, hedges_g``. ``ci_low, ci_high`` bound the mean
+        difference at full precision (pingouin rounds its ``CI95`` to 2 decimals):
+        ``mean_diff -+ t_{(1+ci)/2, df} * se`` with Welch's ``se = sqrt(s_a²/n_a + s_b²/n_b)``
+        and df, or the pooled se and ``n_a + n_b - 2`` df for Student's test. ``cohen_d``
+        uses the pooled SD (pingouin ``compute_effsize``); ``hedges_g`` is its small-sample
+        correction.
 
     Examples
     --------
@@ -286,8 +308,21 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
     if len(a) < 2 or len(b) < 2:
         raise ValueError(f"each group needs at least two values of {dv!r}; got {len(a)} and "
                          f"{len(b)}")
+    from scipy import stats  # here, not at the top: it costs ~0.4 s to import
+
     res = pg.ttest(a, b, correction=welch, confidence=ci).iloc[0]
-    lo, hi = res[next(c for c in res.index if str(c).startswith("CI"))]
+    # the interval unrounded (pingouin rounds its CI to 2 decimals): diff +- t * se with the
+    # same se and df as the test
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    if welch:
+        se = math.sqrt(va + vb)
+    else:
+        pooled = ((len(a) - 1) * a.var(ddof=1) + (len(b) - 1) * b.var(ddof=1)) / (
+            len(a) + len(b) - 2)
+        se = math.sqrt(pooled * (1 / len(a) + 1 / len(b)))
+    half = float(stats.t.ppf(0.5 + ci / 2, float(res["dof"]))) * se
+    diff = a.mean() - b.mean()
+    lo, hi = diff - half, diff + half
     return pd.DataFrame([{
         "group_a": groups[0], "group_b": groups[1], "n_a": len(a), "n_b": len(b),
         "mean_a": a.mean(), "mean_b": b.mean(), "mean_diff": a.mean() - b.mean(),
@@ -317,12 +352,16 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     -------
     DataFrame
         One row per pair in column order: ``x, y, n, r, ci_low, ci_high, p_value,
-        p_adjusted`` (pairwise deletion of missing values; 95% CI by Fisher's z).
+        p_adjusted`` (pairwise deletion of missing values; 95% CI by Fisher's z, at full
+        precision: pingouin rounds its ``CI95`` to 2 decimals, :func:`citra_eval.save_table`
+        rounds only when writing).
 
     Notes
     -----
-    Holm's step-down adjustment sorts the m p values, multiplies the i-th smallest by
-    ``m - i + 1`` and makes the sequence monotone (pingouin ``pairwise_corr``).
+    The interval is :math:`\\tanh(\\operatorname{artanh} r \\mp z_{0.975}/\\sqrt{n - 3})`
+    (pingouin's ``compute_esci``, R's ``cor.test``). Holm's step-down adjustment sorts the
+    m p values, multiplies the i-th smallest by ``m - i + 1`` and makes the sequence monotone
+    (pingouin ``pairwise_corr``).
 
     Examples
     --------
@@ -333,6 +372,7 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     [['a', 'b'], ['a', 'c'], ['b', 'c']]
     """
     import pingouin as pg
+    from scipy import stats
 
     frame = _frame(frame)
     cols = ([c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
@@ -343,21 +383,138 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     if len(cols) < 2:
         raise ValueError(f"correlation_matrix needs at least two numeric columns, got {cols}")
     res = pg.pairwise_corr(frame[cols], columns=cols, method=method, padjust=padjust)
-    ci = res[next(c for c in res.columns if str(c).startswith("CI"))]
+    # Fisher-z interval as pingouin computes it, unrounded (pingouin rounds it to 2 decimals):
+    # tanh(atanh(r) -+ z_{.975} / sqrt(n - 3)), n after removing outliers for robust methods
+    n_used = res["n"].to_numpy(float) - (res["outliers"].to_numpy(float)
+                                         if "outliers" in res.columns else 0.0)
+    r = np.clip(res["r"].to_numpy(float), -1, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = stats.norm.ppf(0.975) / np.sqrt(n_used - 3)
+        ci = np.column_stack([np.tanh(np.arctanh(r) - half), np.tanh(np.arctanh(r) + half)])
     p_unc = res["p_unc"]
     p_corr = res["p_corr"] if "p_corr" in res.columns else p_unc  # absent when padjust="none"
     return pd.DataFrame({
         "x": res["X"], "y": res["Y"], "n": res["n"].astype(int), "r": res["r"].astype(float),
-        "ci_low": [float(c[0]) for c in ci], "ci_high": [float(c[1]) for c in ci],
+        "ci_low": ci[:, 0], "ci_high": ci[:, 1],
         "p_value": p_unc.astype(float), "p_adjusted": p_corr.astype(float)}).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- OLS image model
 
+@dataclass(frozen=True, eq=False)
+class ImageModelResult:
+    """An image model: its coefficient table, the statsmodels fits and the fit statistics.
+
+    Returned by :func:`image_model`, in the manner of statsmodels' results classes.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per term, the columns :data:`COEF_COLUMNS` (see :func:`image_model`).
+    fit : statsmodels RegressionResults
+        The OLS fit on the raw scores, parameters named as ``table["term"]`` (so
+        ``fit.summary()``, ``fit.resid``, ``fit.get_influence()`` work as in statsmodels).
+    std_fit : statsmodels RegressionResults
+        The same model refitted on z-scored outcome and continuous regressors (the
+        ``std_*`` columns).
+    outcome : str
+        The outcome scale.
+    predictors : tuple of str
+        The predictor scales, in table order.
+    controls : tuple of str
+        The control columns.
+    reference_levels : dict
+        Categorical control -> its reference level (the group each ``column[T.level]``
+        dummy is compared with).
+    cov_type : str
+        ``HC0`` .. ``HC3``, or ``nonrobust`` for the classical OLS standard errors.
+    ci : float
+        Confidence level of the intervals in ``table``.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> inst = ce.Instrument.load(ce.example_path("instrument"))
+    >>> resp = ce.read_responses(ce.example_path("responses"), inst)
+    >>> res = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
+    >>> res.nobs, round(res.rsquared, 3), res.reference_levels
+    (400, 0.245, {'district': 'Banjarmasin Barat'})
+    >>> list(res.fit.params.index) == res.table["term"].tolist()
+    True
+    """
+
+    table: pd.DataFrame
+    fit: Any
+    std_fit: Any
+    outcome: str
+    predictors: tuple[str, ...]
+    controls: tuple[str, ...]
+    reference_levels: dict[str, Any]
+    cov_type: str
+    ci: float
+
+    @property
+    def nobs(self) -> int:
+        """Respondents in the fit (after listwise deletion)."""
+        return int(self.fit.nobs)
+
+    @property
+    def df_resid(self) -> float:
+        """Residual degrees of freedom ``n - p`` (p terms including the intercept)."""
+        return float(self.fit.df_resid)
+
+    @property
+    def rsquared(self) -> float:
+        """:math:`R^2 = 1 - SS_{res} / SS_{tot}`."""
+        return float(self.fit.rsquared)
+
+    @property
+    def rsquared_adj(self) -> float:
+        """Adjusted :math:`R^2 = 1 - (1 - R^2)(n - 1) / (n - p)`."""
+        return float(self.fit.rsquared_adj)
+
+    @property
+    def fvalue(self) -> float:
+        """F statistic of the test that every slope is 0 (a robust Wald F with ``cov_type``)."""
+        return float(self.fit.fvalue)
+
+    @property
+    def f_pvalue(self) -> float:
+        """p value of :attr:`fvalue`."""
+        return float(self.fit.f_pvalue)
+
+    @property
+    def aic(self) -> float:
+        """Akaike's information criterion ``-2 log L + 2p``, p terms with the intercept.
+
+        statsmodels' convention; R's ``AIC(lm(...))`` also counts the residual variance and
+        is larger by 2.
+        """
+        return float(self.fit.aic)
+
+    @property
+    def bic(self) -> float:
+        """Bayesian information criterion ``-2 log L + p log n`` (R's ``BIC(lm)`` minus
+        ``log n``, as for :attr:`aic`)."""
+        return float(self.fit.bic)
+
+    def fit_statistics(self) -> pd.DataFrame:
+        """The fit statistics as a table: ``statistic, value``.
+
+        Rows ``nobs, df_model, df_resid, rsquared, rsquared_adj, fvalue, f_pvalue, aic,
+        bic`` (``df_model`` counts the slopes).
+        """
+        names = ["nobs", "df_model", "df_resid", "rsquared", "rsquared_adj", "fvalue",
+                 "f_pvalue", "aic", "bic"]
+        vals = [self.nobs, float(self.fit.df_model), self.df_resid, self.rsquared,
+                self.rsquared_adj, self.fvalue, self.f_pvalue, self.aic, self.bic]
+        return pd.DataFrame({"statistic": names, "value": [float(v) for v in vals]})
+
+
 def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str,
                 predictors: Sequence[str] | None = None, controls: Sequence[str] = (),
                 robust: str | None = "HC3", min_items: int | None = None,
-                ci: float = 0.95) -> pd.DataFrame:
+                ci: float = 0.95) -> ImageModelResult:
     """OLS of an image score on the strategy scale scores (and controls), HC3 SEs.
 
     Parameters
@@ -372,9 +529,12 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
         Predictor scales. Default: the scales with ``role: strategy``; without roles, every
         scale sharing no item with the outcome.
     controls : sequence of str
-        Further response columns (e.g. demographics). Text columns enter as treatment-coded
-        dummies (reference = first category of a pandas Categorical, else the first in sorted
-        order); numeric columns enter as they are.
+        Further response columns (e.g. demographics). Numeric columns enter as they are;
+        text, categorical, ordinal and boolean columns enter as treatment-coded dummies
+        (reference = first category of a pandas Categorical, e.g. the lowest level of an
+        ordinal demographic, else the first in sorted order; ``False`` for a boolean). A
+        text column with more than :data:`MAX_CONTROL_LEVELS` levels is refused (declare
+        a numeric demographic ``numeric`` in the instrument).
     robust : str or None
         Covariance type: ``HC3`` (default; Long & Ervin 2000), ``HC0``–``HC2``, or None for
         the classical OLS standard errors.
@@ -385,22 +545,25 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
 
     Returns
     -------
-    DataFrame
-        One row per term (``Intercept``, the predictors, then the control dummies named
-        ``column[T.level]``), columns exactly ``term, estimate, std_error, statistic,
-        p_value, ci_low, ci_high, std_estimate, std_ci_low, std_ci_high, n``. ``statistic``
-        is the t value (robust or classical SE), p values and intervals use the t
-        distribution with the residual df (as R's ``lmtest::coeftest(fit, vcov =
-        sandwich::vcovHC(fit, type = "HC3"))``). ``n`` is the number of respondents in the
-        fit (listwise deletion of missing scores and controls).
+    ImageModelResult
+        ``.table`` has one row per term (``Intercept``, the predictors, then the controls:
+        numeric ones by name, dummies named ``column[T.level]``), columns exactly ``term,
+        estimate, std_error, statistic, p_value, ci_low, ci_high, std_estimate, std_ci_low,
+        std_ci_high, n``. ``statistic`` is the t value (robust or classical SE), p values and
+        intervals use the t distribution with the residual df (as R's
+        ``lmtest::coeftest(fit, vcov = sandwich::vcovHC(fit, type = "HC3"))``). ``n`` is the
+        number of respondents in the fit (listwise deletion of missing scores and controls).
+        ``.fit`` is the statsmodels fit; ``.nobs``, ``.rsquared``, ``.rsquared_adj``,
+        ``.fvalue``, ``.f_pvalue``, ``.aic``, ``.bic`` the fit statistics.
 
     Notes
     -----
     Standardised coefficients (``std_*``) come from refitting the same model, with the same
-    covariance type, after z-scoring the outcome and every numeric predictor and control in
-    the analysis sample (mean 0, SD 1 with n - 1). For a continuous predictor it is the
-    change in outcome SDs per SD of the predictor, ``b * sd(x) / sd(y)``; for a dummy it is
-    the group difference in outcome SDs (dummies are not standardised).
+    covariance type, after z-scoring the outcome and every continuous regressor (the
+    predictors and the numeric controls) in the analysis sample (mean 0, SD 1 with n - 1).
+    For a continuous regressor it is the change in outcome SDs per SD of the regressor,
+    ``b * sd(x) / sd(y)``; for a dummy (a category of a text, ordinal or boolean control)
+    it is the group difference in outcome SDs, ``b / sd(y)`` (dummies are not standardised).
 
     References
     ----------
@@ -412,13 +575,13 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     >>> import citra_eval as ce
     >>> inst = ce.Instrument.load(ce.example_path("instrument"))
     >>> resp = ce.read_responses(ce.example_path("responses"), inst)
-    >>> fit = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
-    >>> fit["term"].tolist()[:6]
+    >>> res = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
+    >>> res.table["term"].tolist()[:6]
     ['Intercept', 'KS', 'BM', 'BC', 'IB', 'TK']
-    >>> list(fit.columns) == ce.COEF_COLUMNS
+    >>> list(res.table.columns) == ce.COEF_COLUMNS
     True
     """
-    import statsmodels.formula.api as smf
+    import statsmodels.api as sm
 
     _frame(responses, "responses")
     if not isinstance(instrument, Instrument):
@@ -439,38 +602,60 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
             raise ValueError(f"predictor {p!r} shares items with the outcome {outcome!r}")
     controls = [controls] if isinstance(controls, str) else list(controls)
     _columns(responses, controls, "controls")
+    for c in controls:
+        _check_control(responses[c], c)
     scores = score_scales(responses, instrument, scales=[outcome, *preds], min_items=min_items,
                           keep=controls)
     data = scores[[outcome, *preds, *controls]].dropna().reset_index(drop=True)
     if len(data) <= len(preds) + 2:
         raise ValueError(f"only {len(data)} complete respondents for {len(preds)} predictors; "
                          "too few to fit the model")
-    safe = {c: f"_c{i}" for i, c in enumerate(controls)}
-    data = data.rename(columns=safe)
-    cat = [safe[c] for c in controls if not pd.api.types.is_numeric_dtype(data[safe[c]])]
-    rhs = [*preds] + [f"C({s})" if s in cat else s for s in safe.values()]
-    formula = f"{outcome} ~ " + " + ".join(rhs)
-    zdata = data.copy()
-    for col in [outcome, *preds, *[s for s in safe.values() if s not in cat]]:
-        sd = zdata[col].std(ddof=1)
+    X, continuous, references = _design(data, [*preds, *controls])
+    X.insert(0, "Intercept", 1.0)
+    y = data[outcome].astype(float)
+    zX, zy = X.copy(), y.copy()
+    for name, col in [(outcome, zy), *((c, zX[c]) for c in continuous)]:
+        sd = col.std(ddof=1)
         if not sd > 0:
-            raise ValueError(f"{_unsafe(col, safe)!r} has no variance in the analysis sample")
-        zdata[col] = (zdata[col] - zdata[col].mean()) / sd
+            raise ValueError(f"{name!r} has no variance in the analysis sample")
+    zy = (zy - zy.mean()) / zy.std(ddof=1)
+    for c in continuous:
+        zX[c] = (zX[c] - zX[c].mean()) / zX[c].std(ddof=1)
     fit_kw = {"cov_type": robust, "use_t": True} if robust else {}
-    raw = smf.ols(formula, data).fit(**fit_kw)
-    std = smf.ols(formula, zdata).fit(**fit_kw)
+    raw = sm.OLS(y, X).fit(**fit_kw)
+    std = sm.OLS(zy, zX).fit(**fit_kw)
     a = 1 - ci
     rci, sci = raw.conf_int(alpha=a), std.conf_int(alpha=a)
-    out = pd.DataFrame({
-        "term": [_term_name(t, safe) for t in raw.params.index],
+    table = pd.DataFrame({
+        "term": list(raw.params.index),
         "estimate": raw.params.to_numpy(), "std_error": raw.bse.to_numpy(),
         "statistic": raw.tvalues.to_numpy(), "p_value": raw.pvalues.to_numpy(),
         "ci_low": rci.iloc[:, 0].to_numpy(), "ci_high": rci.iloc[:, 1].to_numpy(),
         "std_estimate": std.params.to_numpy(), "std_ci_low": sci.iloc[:, 0].to_numpy(),
-        "std_ci_high": sci.iloc[:, 1].to_numpy(), "n": int(raw.nobs)})
-    order = {t: i for i, t in enumerate(["Intercept", *preds])}
-    out["_o"] = [order.get(t, len(order) + i) for i, t in enumerate(out["term"])]
-    return out.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
+        "std_ci_high": sci.iloc[:, 1].to_numpy(), "n": int(raw.nobs)}, columns=COEF_COLUMNS)
+    return ImageModelResult(table=table, fit=raw, std_fit=std, outcome=outcome,
+                            predictors=tuple(preds), controls=tuple(controls),
+                            reference_levels=references, cov_type=robust or "nonrobust",
+                            ci=float(ci))
+
+
+#: A text control with more levels than this is refused by :func:`image_model` (a numeric
+#: column read as text gives one dummy per distinct value).
+MAX_CONTROL_LEVELS = 20
+
+
+def _check_control(x: pd.Series, name: str) -> None:
+    if _is_continuous(x) or pd.api.types.is_bool_dtype(x):
+        return
+    levels = x.dropna().unique()
+    if len(levels) <= MAX_CONTROL_LEVELS:
+        return
+    numeric = pd.to_numeric(pd.Series(levels).astype(str), errors="coerce").notna().all()
+    hint = (f"its values are numbers held as text: declare it in the instrument as "
+            f"'demographics: [{{{name}: numeric}}]' (or convert it with pd.to_numeric)"
+            if numeric else "group its levels into fewer categories first")
+    raise InputError(f"control {name!r} is text with {len(levels)} levels, which would enter "
+                     f"the model as {len(levels) - 1} dummies; {hint}")
 
 
 def default_predictors(instrument: Instrument, outcome: str) -> list[str]:
@@ -483,25 +668,97 @@ def default_predictors(instrument: Instrument, outcome: str) -> list[str]:
             if n != outcome and not out_items & set(s.items)]
 
 
-def _unsafe(name: str, safe: dict[str, str]) -> str:
-    back = {v: k for k, v in safe.items()}
-    return back.get(name, name)
-
-
-def _term_name(term: str, safe: dict[str, str]) -> str:
-    for orig, s in safe.items():
-        if term.startswith(f"C({s})["):
-            return orig + term[len(f"C({s})"):]
-        if term == s:
-            return orig
-    return term
-
-
 # --------------------------------------------------------------------------- ordinal model
+
+@dataclass(frozen=True, eq=False)
+class OrdinalModelResult:
+    """A cumulative link model: its coefficient table, the statsmodels fit, fit statistics.
+
+    Returned by :func:`ordinal_model`, in the manner of statsmodels' results classes.
+
+    Attributes
+    ----------
+    table : DataFrame
+        The coefficients, then the thresholds: the columns :data:`ORDINAL_COLUMNS` (see
+        :func:`ordinal_model`), on R's ``polr``/``clm`` scale.
+    fit : statsmodels OrderedResults
+        The statsmodels fit. Its thresholds are in ``OrderedModel``'s parameterisation (the
+        first threshold, then the logs of the increments); ``table`` has them transformed.
+    outcome : str
+        The outcome column.
+    predictors : tuple of str
+        The predictor columns.
+    link : str
+        ``logit`` or ``probit``: the link that was fitted.
+    levels : tuple of str
+        The outcome categories used, lowest first.
+    ci : float
+        Confidence level of the intervals in ``table``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"y": [1, 2, 3, 1, 2, 3, 2, 3, 3, 1],
+    ...                   "g": ["a", "a", "a", "b", "a", "b", "b", "b", "b", "a"]})
+    >>> res = ordinal_model(d, outcome="y", predictors=["g"], link="probit")
+    >>> res.link, res.nobs, res.levels, list(res.thresholds.index)
+    ('probit', 10, ('1', '2', '3'), ['1|2', '2|3'])
+    """
+
+    table: pd.DataFrame
+    fit: Any
+    outcome: str
+    predictors: tuple[str, ...]
+    link: str
+    levels: tuple[str, ...]
+    ci: float
+
+    @property
+    def nobs(self) -> int:
+        """Observations in the fit (the sum of the frequency weights)."""
+        return int(self.fit.nobs)
+
+    @property
+    def llf(self) -> float:
+        """Log-likelihood at the maximum."""
+        return float(self.fit.llf)
+
+    @property
+    def aic(self) -> float:
+        """``-2 log L + 2p`` with p coefficients and thresholds (R's ``AIC(polr)``)."""
+        return -2 * self.llf + 2 * len(self.table)
+
+    @property
+    def bic(self) -> float:
+        """``-2 log L + p log n`` (n as :attr:`nobs`)."""
+        return -2 * self.llf + math.log(self.nobs) * len(self.table)
+
+    @property
+    def converged(self) -> bool:
+        """Whether the optimiser reported convergence."""
+        return bool(self.fit.mle_retvals.get("converged", True))
+
+    @property
+    def thresholds(self) -> pd.Series:
+        """The thresholds θ_j, indexed ``lower|upper`` (as R's ``zeta``)."""
+        t = self.table[self.table["kind"] == "threshold"]
+        return pd.Series(t["estimate"].to_numpy(), index=t["term"].to_list(), name="estimate")
+
+    @property
+    def params(self) -> pd.Series:
+        """The coefficients β, indexed by term."""
+        t = self.table[self.table["kind"] == "beta"]
+        return pd.Series(t["estimate"].to_numpy(), index=t["term"].to_list(), name="estimate")
+
+    def fit_statistics(self) -> pd.DataFrame:
+        """The fit statistics as a table: ``statistic, value`` (``nobs, llf, aic, bic``)."""
+        return pd.DataFrame({"statistic": ["nobs", "llf", "aic", "bic"],
+                             "value": [float(self.nobs), self.llf, self.aic, self.bic]})
+
 
 def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str],
                   weights: str | None = None, link: str = "logit",
-                  levels: Sequence | None = None, ci: float = 0.95) -> pd.DataFrame:
+                  levels: Sequence | None = None, ci: float = 0.95) -> OrdinalModelResult:
     """Proportional-odds (cumulative link) model of an ordinal outcome, as R's ``polr``/``clm``.
 
     Parameters
@@ -526,12 +783,13 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
 
     Returns
     -------
-    DataFrame
-        One row per coefficient, then one per threshold: ``term, kind, estimate, std_error,
-        statistic, p_value, ci_low, ci_high, n``. ``kind`` is ``beta`` or ``threshold``;
-        thresholds are named ``lower|upper`` (R's naming, e.g. ``Low|Medium``). ``statistic``
-        is the Wald z; ``n`` the number of observations (the sum of the weights).
-        ``DataFrame.attrs`` holds ``loglik``, ``aic`` and ``converged``.
+    OrdinalModelResult
+        ``.table`` has one row per coefficient, then one per threshold: ``term, kind,
+        estimate, std_error, statistic, p_value, ci_low, ci_high, n``. ``kind`` is ``beta``
+        or ``threshold``; thresholds are named ``lower|upper`` (R's naming, e.g.
+        ``Low|Medium``). ``statistic`` is the Wald z; ``n`` the number of observations (the
+        sum of the weights). ``.fit`` is the statsmodels fit; ``.nobs``, ``.llf``, ``.aic``,
+        ``.bic``, ``.converged`` and ``.thresholds`` the fit statistics.
 
     Notes
     -----
@@ -556,7 +814,7 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     >>> d = pd.DataFrame({"y": [1, 2, 3, 1, 2, 3, 2, 3, 3, 1],
     ...                   "g": ["a", "a", "a", "b", "a", "b", "b", "b", "b", "a"]})
     >>> res = ordinal_model(d, outcome="y", predictors=["g"])
-    >>> res[["term", "kind"]].values.tolist()
+    >>> res.table[["term", "kind"]].values.tolist()
     [['g[T.b]', 'beta'], ['1|2', 'threshold'], ['2|3', 'threshold']]
     """
     from scipy import stats  # here, not at the top: it costs ~0.4 s to import
@@ -576,7 +834,7 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     if len(cats) < 3:
         raise ValueError(f"{outcome!r} needs at least three ordered categories for a "
                          f"cumulative link model, got {len(cats)}; use logistic regression")
-    X = _design(data, predictors)
+    X, _, _ = _design(data, predictors)
     model = OrderedModel(y, X, distr=link)
     res = model.fit(method="bfgs", maxiter=2000, disp=False)
     if not res.mle_retvals.get("converged", True):
@@ -597,13 +855,13 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     z = est / se
     q = stats.norm.ppf(1 - (1 - ci) / 2)
     names = list(X.columns) + [f"{cats[j]}|{cats[j + 1]}" for j in range(len(cats) - 1)]
-    out = pd.DataFrame({"term": names, "kind": ["beta"] * k + ["threshold"] * len(theta),
-                         "estimate": est, "std_error": se, "statistic": z,
-                         "p_value": 2 * stats.norm.sf(np.abs(z)), "ci_low": est - q * se,
-                         "ci_high": est + q * se, "n": len(data)}, columns=ORDINAL_COLUMNS)
-    out.attrs.update(loglik=float(res.llf), aic=float(-2 * res.llf + 2 * len(params)),
-                     converged=bool(res.mle_retvals.get("converged", True)))
-    return out
+    table = pd.DataFrame({"term": names, "kind": ["beta"] * k + ["threshold"] * len(theta),
+                          "estimate": est, "std_error": se, "statistic": z,
+                          "p_value": 2 * stats.norm.sf(np.abs(z)), "ci_low": est - q * se,
+                          "ci_high": est + q * se, "n": len(data)}, columns=ORDINAL_COLUMNS)
+    return OrdinalModelResult(table=table, fit=res, outcome=outcome,
+                              predictors=tuple(predictors), link=link, levels=tuple(cats),
+                              ci=float(ci))
 
 
 def _expand_weights(data: pd.DataFrame, weights: str) -> pd.DataFrame:
@@ -644,19 +902,36 @@ def _fmt_level(v) -> str:
     return str(v)
 
 
-def _design(data: pd.DataFrame, predictors: Sequence[str]) -> pd.DataFrame:
-    cols = {}
+def _is_continuous(x: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(x) and not pd.api.types.is_bool_dtype(x) \
+        and not isinstance(x.dtype, pd.CategoricalDtype)
+
+
+def _design(data: pd.DataFrame,
+            predictors: Sequence[str]) -> tuple[pd.DataFrame, list[str], dict[str, Any]]:
+    """The design matrix (no intercept), its continuous columns and each factor's reference.
+
+    Numeric columns enter as they are; text, Categorical (ordered or not) and boolean
+    columns as treatment-coded dummies ``column[T.level]`` against the first level (the
+    first category of a Categorical, else the first in sorted order).
+    """
+    cols: dict[str, pd.Series] = {}
+    continuous: list[str] = []
+    references: dict[str, Any] = {}
     for p in predictors:
         x = data[p]
-        if pd.api.types.is_numeric_dtype(x) and not pd.api.types.is_bool_dtype(x):
+        if _is_continuous(x):
             cols[p] = x.astype(float)
+            continuous.append(p)
             continue
         lv = (list(x.cat.categories) if isinstance(x.dtype, pd.CategoricalDtype)
               else sorted(x.unique(), key=str))
         lv = [v for v in lv if (x == v).any()]
+        if lv:
+            references[p] = _py(lv[0])
         for v in lv[1:]:
             cols[f"{p}[T.{v}]"] = (x == v).astype(float)
     X = pd.DataFrame(cols, index=data.index)
     if X.shape[1] == 0:
         raise ValueError("the predictors have no variation (every categorical has one level)")
-    return X
+    return X, continuous, references

@@ -417,7 +417,8 @@ def survey_truth(instrument: Instrument, settings: SimulationSettings, *, seed: 
     pop = _draw(instrument, n_population, np.random.default_rng([seed, 2]),
                 _item_parameters(instrument, seed, settings), missing_rate, straightliner_rate,
                 settings)
-    fit = image_model(pop, instrument, outcome=outcome, controls=controls, robust=None)
+    fit = image_model(pop, instrument, outcome=outcome, controls=controls,
+                      robust=None).table
     preds = default_predictors(instrument, outcome)
     est = dict(zip(fit["term"], fit["std_estimate"], strict=True))
     scores = score_scales(pop, instrument, scales=[outcome], keep=controls)

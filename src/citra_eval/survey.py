@@ -20,14 +20,18 @@ import pandas as pd
 
 from ._files import csv_rows, read_text_file
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
-from .errors import MAX_REPORTED, InputError, Problem, collect
+from .errors import MAX_REPORTED, InputError, Problem, closest, collect
 
-__all__ = ["Instrument", "Scale", "likert_table", "read_responses", "score_scales"]
+__all__ = ["DEMOGRAPHIC_TYPES", "Demographic", "Instrument", "Scale", "likert_table",
+           "read_responses", "score_scales"]
 
 TOP_KEYS = {"instrument", "version", "language", "description", "note", "scale", "id_column",
             "scales", "items", "demographics"}
 SCALE_KEYS = {"label", "items", "reverse", "of", "role", "note", "description"}
 RANGE_KEYS = {"min", "max", "labels"}
+DEMOGRAPHIC_KEYS = {"type", "levels", "label", "note", "description"}
+#: The types a demographic may declare in the instrument.
+DEMOGRAPHIC_TYPES = ("categorical", "numeric", "ordinal")
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 
@@ -59,6 +63,34 @@ class Scale:
         return self.label.get(lang) or next(iter(self.label.values()), self.name)
 
 
+@dataclass(frozen=True)
+class Demographic:
+    """How a demographic column is measured, as the instrument declares it.
+
+    ``type`` is ``categorical`` (text; the default, and what a plain name in the
+    ``demographics`` list means), ``numeric`` (a number, e.g. age in years) or ``ordinal``
+    (ordered categories, lowest first in ``levels``). A categorical demographic may list
+    its ``levels`` too (the first is then the reference group of a model's dummies);
+    :func:`read_responses` refuses values outside the declared levels.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> inst = ce.Instrument.from_dict({"scale": {"min": 1, "max": 5},
+    ...     "scales": {"S": {"items": ["a", "b"]}},
+    ...     "demographics": ["district", {"age": "numeric"},
+    ...                      {"education": {"type": "ordinal", "levels": ["SD", "SMP", "SMA"]}}]})
+    >>> inst.demographics
+    ['district', 'age', 'education']
+    >>> inst.demographic_types["age"].type, inst.demographic_types["education"].levels
+    ('numeric', ('SD', 'SMP', 'SMA'))
+    """
+    name: str
+    type: str = "categorical"
+    levels: tuple[str, ...] = ()
+    label: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class Instrument:
     """A survey instrument: response scale, scales with their items, demographics.
@@ -80,6 +112,9 @@ class Instrument:
         Item -> {language: wording} (optional wording).
     demographics : list of str
         Demographic columns expected in the responses.
+    demographic_types : dict
+        Demographic column -> :class:`Demographic` (its declared type and levels; a name
+        given without a type is ``categorical``).
 
     Examples
     --------
@@ -104,6 +139,11 @@ class Instrument:
     demographics: list[str] = field(default_factory=list)
     language: str = "id"
     path: str | None = None
+    demographic_types: dict[str, Demographic] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for d in self.demographics:
+            self.demographic_types.setdefault(d, Demographic(d))
 
     @property
     def item_names(self) -> list[str]:
@@ -184,13 +224,13 @@ class _InstrumentBuilder:
             id_column = "respondent_id"
         scales = self.scales(data, language)
         items = self.wordings(data, language, scales)
-        demographics = self.demographics(data, id_column, scales)
+        demographics = self.demographics(data, id_column, scales, language)
         if self.problems:
             raise InputError(problems=self.problems)
         return Instrument(name=str(data.get("instrument") or Path(self.path or "survey").stem),
                           min=lo, max=hi, labels=labels, id_column=id_column.strip(),
-                          scales=scales, items=items, demographics=demographics,
-                          language=language, path=self.path)
+                          scales=scales, items=items, demographics=list(demographics),
+                          language=language, path=self.path, demographic_types=demographics)
 
     def unknown_keys(self, d: LineDict, allowed: set[str], where: str) -> None:
         for msg, line in unknown_keys(d, allowed, where):
@@ -339,25 +379,87 @@ class _InstrumentBuilder:
             out[str(item)] = self.texts(text, f"wording of item {item!r}", line, language)
         return out
 
-    def demographics(self, data: LineDict, id_column: str,
-                     scales: dict[str, Scale]) -> list[str]:
+    def demographics(self, data: LineDict, id_column: str, scales: dict[str, Scale],
+                     language: str) -> dict[str, Demographic]:
         raw = data.get("demographics") or []
         line = data.line_of("demographics")
         if isinstance(raw, str):
             raw = [raw]
-        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-            self.err("'demographics' must be a list of column names", line)
-            return []
+        entries: list[tuple[object, object, int]] = []  # (name, spec, line)
+        if isinstance(raw, dict):
+            raw = as_linedict(raw, line)
+            entries = [(k, v, raw.line_of(k)) for k, v in raw.items()]
+        elif isinstance(raw, list):
+            for v in raw:
+                vline = v.line if isinstance(v, LineDict) else line
+                if isinstance(v, dict) and len(v) == 1:
+                    (k, spec), = v.items()
+                    entries.append((k, spec, vline))
+                else:
+                    entries.append((v, None, vline))
+        else:
+            entries = [(raw, None, line)]
         items = {i for s in scales.values() for i in s.items}
-        for col in raw:
-            if col in items or col == id_column:
-                self.err(f"demographic column {col!r} is also an item or the id column", line)
-        dup = sorted({c for c in raw if raw.count(c) > 1})
+        out: dict[str, Demographic] = {}
+        for name, spec, eline in entries:
+            if not isinstance(name, str) or not name.strip():
+                self.err("'demographics' must list column names, each optionally with its "
+                         "type, e.g. '[district, {age: numeric}, {education: {type: ordinal, "
+                         "levels: [SD, SMP, SMA]}}]'", eline)
+                continue
+            if name in items or name == id_column:
+                self.err(f"demographic column {name!r} is also an item or the id column", eline)
+            if name in out:
+                self.err(f"demographic column {name} listed more than once", eline)
+                continue
+            out[name] = self.demographic(name, spec, eline, language)
+        return out
+
+    def demographic(self, name: str, spec, line: int, language: str) -> Demographic:
+        if spec is None:
+            return Demographic(name)
+        if isinstance(spec, str):
+            spec = {"type": spec}
+        if not isinstance(spec, dict):
+            self.err(f"demographic {name!r}: give its type as 'numeric', 'categorical' or "
+                     f"'ordinal', or a mapping {{type: ..., levels: [...]}}", line)
+            return Demographic(name)
+        spec = as_linedict(spec, line)
+        self.unknown_keys(spec, DEMOGRAPHIC_KEYS, f"demographic {name!r}")
+        kind = spec.get("type", "categorical")
+        if kind not in DEMOGRAPHIC_TYPES:
+            hint = closest(str(kind), DEMOGRAPHIC_TYPES)
+            did = f"; did you mean {hint!r}?" if hint else ""
+            self.err(f"demographic {name!r}: type must be one of "
+                     f"{', '.join(DEMOGRAPHIC_TYPES)}, got {kind!r}{did}", line)
+            return Demographic(name)
+        levels = spec.get("levels")
+        if levels is not None and (not isinstance(levels, list) or not levels or not all(
+                isinstance(v, str | int | float) and not isinstance(v, bool) for v in levels)):
+            self.err(f"demographic {name!r}: 'levels' must be a list of its values, lowest "
+                     "first for an ordinal", spec.line_of("levels") or line)
+            levels = None
+        levels = [_level_text(v) for v in levels or []]
+        dup = sorted({v for v in levels if levels.count(v) > 1})
         if dup:
-            self.err(f"demographic column(s) {', '.join(dup)} listed more than once", line)
-        return list(dict.fromkeys(raw))
+            self.err(f"demographic {name!r}: level(s) {', '.join(dup)} listed more than once",
+                     spec.line_of("levels") or line)
+        if kind == "ordinal" and len(levels) < 2:
+            self.err(f"demographic {name!r} is ordinal: list its 'levels' from lowest to "
+                     "highest, e.g. '{type: ordinal, levels: [SD, SMP, SMA, S1]}'", line)
+        if kind == "numeric" and levels:
+            self.err(f"demographic {name!r} is numeric: remove its 'levels' (or make it "
+                     "ordinal)", spec.line_of("levels") or line)
+            levels = []
+        label = self.texts(spec.get("label"), f"label of demographic {name!r}",
+                           spec.line_of("label") or line, language)
+        return Demographic(name, kind, tuple(dict.fromkeys(levels)), label)
 
 
+def _level_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 # --------------------------------------------------------------------------- responses
@@ -378,8 +480,11 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     -------
     DataFrame
         One row per respondent in file order: the id column (text), then the other columns in
-        file order. Item columns are ``float64`` with NaN for missing answers; every other column
-        is text with missing values for empty cells.
+        file order. Item columns are ``float64`` with NaN for missing answers. Demographic
+        columns follow their declared type (:class:`Demographic`): ``numeric`` ones are
+        ``float64``; ``ordinal`` ones an ordered pandas Categorical with the declared levels;
+        ``categorical`` ones with declared levels an unordered Categorical, without levels
+        text. Every other column is text; empty cells are missing values.
 
     Raises
     ------
@@ -387,7 +492,8 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
         One problem per bad cell (up to 20 are listed), each with the file, the CSV line and the
         column: values outside the response scale, text in an item column (``"setuju"``; when
         the text is a response label, the message says which number to enter), fractional
-        answers, empty or duplicate respondent ids; and for the header: items or demographic
+        answers, empty or duplicate respondent ids, text in a numeric demographic, values
+        outside a demographic's declared levels; and for the header: items or demographic
         columns missing from the responses, duplicate columns. A file without respondents is
         an error too.
 
@@ -435,6 +541,9 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     for col in header:
         if col in items:
             frame[col] = _parse_item(frame[col], col, instrument, line_of, spath, problems)
+        elif col in instrument.demographic_types:
+            frame[col] = _parse_demographic(frame[col], instrument.demographic_types[col],
+                                            line_of, spath, problems)
         else:
             frame[col] = frame[col].where(frame[col] != "", None).astype(object)
     collect(problems, path=spath, limit=MAX_REPORTED)
@@ -507,6 +616,31 @@ def _parse_item(values: pd.Series, col: str, inst: Instrument, line_of: pd.Serie
             problems.append(Problem(path, f"item {col!r}: value {raw} is outside the response "
                                     f"scale {where}", line, col))
     return out
+
+
+def _parse_demographic(values: pd.Series, demo: Demographic, line_of: pd.Series, path: str,
+                       problems: list[Problem]) -> pd.Series:
+    text = values.where(values != "", None).astype(object)
+    col = demo.name
+    if demo.type == "numeric":
+        out = pd.to_numeric(text, errors="coerce").astype("float64")
+        for idx in text.index[text.notna() & out.isna()]:
+            raw = text[idx]
+            hint = (f"; write {raw.replace(',', '.')!r} with a decimal point"
+                    if re.fullmatch(r"-?\d+,\d+", raw) else "; enter a number or leave the "
+                    "cell empty")
+            problems.append(Problem(path, f"demographic {col!r} is declared numeric in the "
+                                    f"instrument, got {raw!r}" + hint, int(line_of[idx]), col))
+        return out
+    if not demo.levels:
+        return text
+    known = set(demo.levels)
+    for idx in text.index[text.notna() & ~text.isin(known)]:
+        problems.append(Problem(path, f"demographic {col!r}: {text[idx]!r} is not one of its "
+                                f"levels {', '.join(demo.levels)}; correct the cell or add the "
+                                "level in the instrument", int(line_of[idx]), col))
+    return pd.Series(pd.Categorical(text.where(text.isin(known)), categories=list(demo.levels),
+                                    ordered=demo.type == "ordinal"), index=text.index)
 
 
 # --------------------------------------------------------------------------- scoring

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ._dates import parse_date
 from ._files import atomic_write, neutralise_workbook, write_csv
 from ._validation import check_choice, check_type
 from .autocoding import Matcher, coding_units
-from .corpus import Corpus
+from .corpus import Corpus, is_missing_value
+from .errors import InputError
 from .normalise import Normaliser, tokenize
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
@@ -376,8 +378,11 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     codings : DataFrame
     corpus : Corpus
     order : "date" or sequence of doc ids
-        Interview order: by the documents' ``date`` attribute (ties by ``doc_id``), or the
-        given doc ids (every document of the corpus may appear once; others are left out).
+        Interview order: by the documents' ``date`` attribute as a calendar date (ties by
+        ``doc_id``), or the given doc ids (every document of the corpus may appear once;
+        others are left out). With ``"date"`` every document needs a date: a missing or
+        unreadable one is an :class:`~citra_eval.InputError` naming the documents (it used
+        to go last silently).
     base_size : int
         Number of first interviews forming the base (Guest et al. suggest 4 or 6).
     run_length : int
@@ -437,18 +442,15 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     if isinstance(order, str):
         if order != "date":
             raise ValueError(f"order must be 'date' or a list of doc ids, got {order!r}")
-        if "date" not in docs.columns:
-            raise ValueError("order='date' needs a 'date' attribute in the transcripts' front "
-                             "matter; pass order=[doc ids] instead")
-        ordered = docs.assign(_d=docs["date"].astype(str)).sort_values(
-            ["_d", "doc_id"], kind="stable")["doc_id"].tolist()
+        ordered = _by_date(docs)
     else:
         ordered = list(order)
         unknown = [d for d in ordered if d not in corpus]
         if unknown or len(set(ordered)) != len(ordered):
             raise ValueError(f"order must list distinct doc ids of the corpus; unknown or "
                              f"repeated: {unknown or ordered}")
-    dates = docs.set_index("doc_id")["date"] if "date" in docs.columns else None
+    dates = ({d: _iso_or_none(v) for d, v in zip(docs["doc_id"], docs["date"], strict=True)}
+             if "date" in docs.columns else None)
     by_doc = codings.groupby("doc_id")["code"].agg(lambda s: set(s)).to_dict()
     seen: set[str] = set()
     rows = []
@@ -490,6 +492,31 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         "confirmed_at": confirmed,
     }
     return out[SATURATION_COLUMNS] if len(out) else pd.DataFrame(columns=SATURATION_COLUMNS)
+
+
+def _iso_or_none(value) -> str | None:
+    return None if is_missing_value(value) else parse_date(value)
+
+
+def _by_date(docs: pd.DataFrame) -> list[str]:
+    """Doc ids in date order (ties by doc id); every document needs a readable date."""
+    if "date" not in docs.columns:
+        raise InputError("order='date' needs a 'date' in the transcripts' front matter; add "
+                         "'date: 2021-03-09' to each, or pass order=[doc ids]")
+    dates, missing = {}, []
+    for doc, value in zip(docs["doc_id"], docs["date"], strict=True):
+        try:
+            iso = _iso_or_none(value)
+        except ValueError as exc:
+            raise InputError(f"document {doc}: 'date' {exc}") from None
+        if iso is None:
+            missing.append(str(doc))
+        dates[doc] = iso
+    if missing:
+        raise InputError(f"order='date' needs a date for every interview; {len(missing)} have "
+                         f"none: {', '.join(missing[:10])}. Add 'date:' to their front matter, "
+                         "or pass order=[doc ids] in interview order")
+    return sorted(dates, key=lambda d: (dates[d], str(d)))
 
 
 # --------------------------------------------------------------------------- quotes

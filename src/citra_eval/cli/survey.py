@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
 
 from .._files import atomic_dir, write_csv
 from ..errors import InputError
 from ..outputs import note
-from ..psychometrics import item_statistics, scale_reliability
+from ..psychometrics import ScaleWarning, item_statistics, scale_reliability
 from ..regression import image_model
 from ..survey import Instrument, likert_table, read_responses, score_scales
 from ._common import add_force, check_outputs
@@ -54,18 +56,22 @@ def _run_survey(args: argparse.Namespace) -> int:
     if unknown:
         raise InputError(f"--controls: column(s) {', '.join(unknown)} not in the responses",
                          path=args.responses, line=1)
-    tables = {
-        "scale_scores.csv": score_scales(responses, instrument, min_items=args.min_items),
-        "reliability.csv": scale_reliability(responses, instrument),
-        "item_statistics.csv": item_statistics(responses, instrument),
-        "likert.csv": likert_table(responses, instrument, lang=args.lang),
-    }
     if args.outcome is not None and args.outcome not in instrument.scales:
         raise InputError(f"--outcome {args.outcome!r} is not a scale of the instrument; use one "
                          f"of {', '.join(instrument.scales)}", path=args.instrument)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScaleWarning)
+        tables = {
+            "scale_scores.csv": score_scales(responses, instrument, min_items=args.min_items),
+            "reliability.csv": scale_reliability(responses, instrument,
+                                                 min_items=args.min_items),
+            "item_statistics.csv": item_statistics(responses, instrument),
+            "likert.csv": likert_table(responses, instrument, lang=args.lang),
+        }
     if args.outcome is not None:
         tables["image_model.csv"] = image_model(responses, instrument, outcome=args.outcome,
-                                                controls=controls, min_items=args.min_items)
+                                                controls=controls,
+                                                min_items=args.min_items).table
     else:
         note("no --outcome given: the image model (image_model.csv) is skipped; pass "
              f"--outcome with one of {', '.join(instrument.scales)}")
@@ -74,6 +80,8 @@ def _run_survey(args: argparse.Namespace) -> int:
             write_csv(table, Path(tmp) / name)
     for name, table in tables.items():
         print(f"wrote {Path(args.out) / name} ({len(table)} rows)")
+    for w in dict.fromkeys(str(w.message) for w in caught if w.category is ScaleWarning):
+        print(f"warning: {args.responses}: {w}", file=sys.stderr)
     return 0
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
 from ..codebook import Codebook
 from ..codings import read_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem
-from ..study import load_study
+from ..psychometrics import item_statistics
+from ..study import load_study, shown_path
 from ..survey import Instrument, read_responses
 from ._common import Problems, study_codebook, study_here
 
@@ -62,10 +64,14 @@ def _validate_study(root) -> int:
     print(f"ok: study.yaml: {study.settings.title}")
     for line in study.summary():
         print(f"ok: {line}")
-    for line in study.warnings:
+    lines = list(study.warnings)
+    if study.instrument is not None and study.responses is not None:
+        lines += _item_warnings(study.responses, study.instrument,
+                                shown_path(study.settings.responses))
+    for line in lines:
         print(line, file=sys.stderr)
-    if study.warnings:
-        print(f"{len(study.warnings)} warning(s)", file=sys.stderr)
+    if lines:
+        print(f"{len(lines)} warning(s)", file=sys.stderr)
     return 0
 
 
@@ -108,7 +114,19 @@ def _validate_survey(args, attempt, problems) -> list[str]:
             resp = attempt(read_responses, args.responses, instrument)
             if resp is not None:
                 out.append(f"responses: {len(resp)} respondents")
+                for line in _item_warnings(resp, instrument, args.responses):
+                    print(line, file=sys.stderr)
     return out
+
+
+def _item_warnings(resp, instrument, path: str) -> list[str]:
+    """``warning:`` lines (for stderr; the exit status is unchanged) for items that correlate
+    negatively with their scale or have no variance, as psych ``alpha()`` warns."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        st = item_statistics(resp, instrument)
+    return [f"warning: {path}: scale {row.scale}, item {row.item}: {row.warning}"
+            for row in st[st["warning"] != ""].itertuples()]
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

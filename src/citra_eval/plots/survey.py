@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .._labels import label as text
 from .._validation import check_frame, check_lang, check_type
+from ..regression import ImageModelResult, OrdinalModelResult
 from ..survey import Instrument, likert_table
 
 __all__ = ["plot_coefficients", "plot_likert", "term_labels"]
@@ -26,7 +27,8 @@ def _axes(ax, size):
     return ax
 
 
-def plot_coefficients(coef_table: pd.DataFrame, *, ax=None, standardised: bool = True,
+def plot_coefficients(coef_table: ImageModelResult | OrdinalModelResult | pd.DataFrame, *,
+                      ax=None, standardised: bool = True,
                       terms: Sequence[str] | None = None, intercept: bool = False,
                       title: str | None = None, instrument: Instrument | None = None,
                       outcome: str | None = None, responses: pd.DataFrame | None = None,
@@ -35,10 +37,12 @@ def plot_coefficients(coef_table: pd.DataFrame, *, ax=None, standardised: bool =
 
     Parameters
     ----------
-    coef_table : DataFrame
-        Output of :func:`citra_eval.image_model` (``term, estimate, ci_low, ci_high`` and,
-        for ``standardised=True``, ``std_estimate, std_ci_low, std_ci_high``; ``n`` when
-        present is shown) or of :func:`citra_eval.ordinal_model` (thresholds are left out).
+    coef_table : ImageModelResult, OrdinalModelResult or DataFrame
+        A model of :func:`citra_eval.image_model` or :func:`citra_eval.ordinal_model`
+        (thresholds are left out; its outcome and reference levels are used when
+        ``outcome``/``responses`` are not given), or a coefficient table (``term, estimate,
+        ci_low, ci_high`` and, for ``standardised=True``, ``std_estimate, std_ci_low,
+        std_ci_high``; ``n`` when present is shown).
     ax : matplotlib Axes, optional
         Where to draw (a new figure when None).
     standardised : bool
@@ -82,6 +86,11 @@ def plot_coefficients(coef_table: pd.DataFrame, *, ax=None, standardised: bool =
     >>> ax.get_title()
     'Outcome: Overall image of the city government (n = 400)'
     """
+    references = None
+    if isinstance(coef_table, ImageModelResult | OrdinalModelResult):
+        outcome = outcome or coef_table.outcome
+        references = getattr(coef_table, "reference_levels", None)
+        coef_table = coef_table.table
     check_frame(coef_table, "coef_table")
     check_lang(lang)
     if instrument is not None:
@@ -112,7 +121,8 @@ def plot_coefficients(coef_table: pd.DataFrame, *, ax=None, standardised: bool =
                 capsize=3, lw=1.5)
     ax.axvline(0, color="0.4", ls="--", lw=1)
     ax.set_yticks(y, term_labels(list(tab["term"]), instrument=instrument,
-                                 responses=responses, lang=lang))
+                                 responses=responses, lang=lang,
+                                 references=None if responses is not None else references))
     axis = "model.std_axis" if cols[0] == "std_estimate" else "model.raw_axis"
     ax.set_xlabel(text(axis, lang, p=95))
     if title is None:
@@ -127,7 +137,8 @@ _DUMMY = re.compile(r"^(?P<variable>.+)\[T\.(?P<level>.*)\]$")
 
 
 def term_labels(terms: Sequence[str], *, instrument: Instrument | None = None,
-                responses: pd.DataFrame | None = None, lang: str = "id") -> list[str]:
+                responses: pd.DataFrame | None = None, lang: str = "id",
+                references: Mapping[str, object] | None = None) -> list[str]:
     """Readable labels of model terms.
 
     Parameters
@@ -141,6 +152,9 @@ def term_labels(terms: Sequence[str], *, instrument: Instrument | None = None,
         present there that has no dummy term.
     lang : {"id", "en"}
         Language of the labels.
+    references : mapping, optional
+        Variable -> its reference level (``ImageModelResult.reference_levels``), used for
+        the variables it names instead of reading them from ``responses``.
 
     Returns
     -------
@@ -163,7 +177,8 @@ def term_labels(terms: Sequence[str], *, instrument: Instrument | None = None,
         m = _DUMMY.match(t)
         if m:
             dummies.setdefault(m["variable"], set()).add(m["level"])
-    refs = {v: _reference(responses, v, levels) for v, levels in dummies.items()}
+    refs = {v: (str(references[v]) if references and v in references
+                else _reference(responses, v, levels)) for v, levels in dummies.items()}
     out = []
     for t in terms:
         m = _DUMMY.match(t)
