@@ -330,6 +330,8 @@ def _dated(doc: str, date: str) -> str:
     ("9 March 2021", "2021-03-09"),
     ('"March 9, 2021"', "2021-03-09"),
     ("2021-03-09 10:30", "2021-03-09T10:30:00"),
+    ('"2021-03-09T10:30:00+08:00"', "2021-03-09T10:30:00"),
+    ('"2021-03-09T10:30:00.5Z"', "2021-03-09T10:30:00.500000"),
 ])
 def test_dates_are_parsed_when_read(written, iso):
     """Issue 14.3: a transcript's date is parsed once, when read, and stored as ISO."""

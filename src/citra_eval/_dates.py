@@ -30,6 +30,7 @@ _WEEKDAYS = {"senin", "selasa", "rabu", "kamis", "jumat", "jum'at", "sabtu", "mi
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _ISO_TIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?")
+_ISO_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
 _DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _D_MONTH_Y = re.compile(r"(\d{1,2})\.?\s+([^\W\d_]+)\.?,?\s+(\d{4})")
 _MONTH_D_Y = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
@@ -40,7 +41,8 @@ def parse_date(value: object) -> str | None:
 
     Accepts a :class:`datetime.date`/:class:`~datetime.datetime` (what YAML makes of an
     unquoted ``2021-03-09``), and text: ISO ``2021-03-09`` (optionally with a time
-    ``2021-03-09 10:30``), ``09/03/2021``, ``9-3-2021`` or ``9.3.2021`` (day first, as
+    ``2021-03-09 10:30``, or a timestamp ``2021-03-09T10:30:00Z``, kept in its local
+    clock time), ``09/03/2021``, ``9-3-2021`` or ``9.3.2021`` (day first, as
     written in Indonesia), ``9 Maret 2021`` / ``9 Mar 2021`` (Indonesian month names and
     abbreviations), ``9 March 2021`` / ``March 9, 2021`` (English), each optionally after a
     weekday (``Selasa, 9 Maret 2021``). None or blank text gives None.
@@ -81,6 +83,8 @@ def _parse_text(text: str) -> str:
     if m := _ISO_TIME.fullmatch(text):
         y, mo, d, hh, mm, ss = (int(g or 0) for g in m.groups())
         return _dt.datetime(y, mo, d, hh, mm, ss).isoformat()
+    if _ISO_STAMP.fullmatch(text):  # e.g. a REFI-QDA DateTimeValue 2021-03-09T10:30:00Z
+        return _dt.datetime.fromisoformat(text).replace(tzinfo=None).isoformat()
     if m := _ISO.fullmatch(text):
         y, mo, d = map(int, m.groups())
         return _day(y, mo, d)
