@@ -51,6 +51,20 @@ def test_validate_prints_warnings_and_exits_0(cli, study):
     assert err[-1] == "2 warning(s)"
 
 
+def test_validate_warns_about_an_item_against_its_scale(cli, study):
+    """Issue 14.8: a forgotten reverse key (TRB4 answered reversed) is a warning line."""
+    inst = study / "data" / "raw" / "instrument.yaml"
+    text = inst.read_text(encoding="utf-8")
+    assert "    reverse: [TRB4]\n" in text
+    inst.write_text(text.replace("    reverse: [TRB4]\n", ""), encoding="utf-8")
+    res = cli("validate", cwd=study)
+    assert res.returncode == 0, res.stderr
+    err = res.stderr.splitlines()
+    assert err[0].startswith("warning: data/raw/survey_responses.csv: scale KETERBUKAAN, item "
+                             "TRB4: correlates negatively with the rest of the scale (r_drop = -")
+    assert err[0].endswith("is a reverse key missing?") and err[-1] == "1 warning(s)"
+
+
 def test_validate_reports_study_errors_with_lines(cli, study):
     text = (study / "study.yaml").read_text(encoding="utf-8")
     (study / "study.yaml").write_text(text.replace("outcome: PERSEPSI_RS", "outcome: PERSEPSI")
