@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: all install test test-quick reproduce check verify checksums lint lock bench clean
+.PHONY: all install test test-quick reproduce check verify checksums lint lock bench dist clean
 
 all: test
 
@@ -46,11 +46,20 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_autocode.py
 	$(BIN)/python benchmarks/bench_agreement.py
 
+# A wheel and an sdist in $(DIST)/ that carry the notebooks, the study templates and the example
+# study (setup.py copies it from the repository root), built offline with the pinned setuptools.
+# Install the wheel with its notebook extra: pip install 'dist/citra_eval-0.1.0-py3-none-any.whl[notebooks]'
+DIST ?= dist
+dist: $(STAMP)
+	rm -rf build
+	$(BIN)/python -m build --no-isolation --outdir $(DIST) .
+
 # Re-pin every dependency after changing pyproject.toml (needs the registry).
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet -e '.[notebooks,dev]'
-	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -vi '^citra' > requirements/lock.txt
+	.lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -vi '^citra' \
+	    | grep -vi '^pip==' > requirements/lock.txt
 	rm -rf .lock-venv
 
 clean:

@@ -120,3 +120,24 @@ def test_outside_a_study_the_paths_are_needed(cli, tmp_path):
                                  "folder")
     res = cli("code", "--out", "a.csv", cwd=tmp_path)
     assert res.returncode == 2 and "--transcripts is needed outside a study" in res.stderr
+
+
+def test_survey_takes_the_study_files_and_choices(cli, study):
+    res = cli("survey", "--out", "survey", cwd=study)
+    assert res.returncode == 0, res.stderr
+    model = (study / "survey" / "image_model.csv").read_text(encoding="utf-8")
+    assert "unit_layanan" in model and "jenis_pasien" in model  # study.yaml's controls
+    lines = model.splitlines()
+    assert len(lines) > 5
+    # the study's own files named explicitly: the same choices
+    res = cli("survey", "--instrument", "data/raw/instrument.yaml", "--responses",
+              "data/raw/survey_responses.csv", "--out", "survey2", cwd=study)
+    assert res.returncode == 0, res.stderr
+    assert (study / "survey2" / "image_model.csv").read_text(encoding="utf-8") == model
+    # another study's files keep their own choices (none given: no model, with a note)
+    ex = ROOT / "data" / "raw"
+    res = cli("survey", "--instrument", str(ex / "instrument.yaml"), "--responses",
+              str(ex / "survey_responses.csv"), "--out", "survey3", cwd=study)
+    assert res.returncode == 0, res.stderr
+    assert "no --outcome given" in res.stderr
+    assert not (study / "survey3" / "image_model.csv").exists()

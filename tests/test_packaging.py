@@ -1,4 +1,5 @@
-"""pyproject.toml is the single source of dependencies; the lock and conda file agree."""
+"""pyproject.toml is the single source of dependencies; the lock and conda file agree; the
+wheel carries the example study, the templates and the notebooks, and works outside the clone."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,3 +106,110 @@ def test_runtime_dependencies_are_what_the_library_imports():
     # used by name, not by import: pandas' Excel engine (DataFrame.to_excel(engine="openpyxl"))
     unused = declared - imported - {"openpyxl"}
     assert not unused, f"declared as runtime dependencies but never imported: {unused}"
+
+
+# --------------------------------------------------------------------------- the wheel
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """``make dist`` (sdist, then the wheel built from it), the wheel installed into a fresh
+    folder with ``pip install --no-deps --target`` (the dependencies are this environment's)."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    tmp = tmp_path_factory.mktemp("wheel")
+    dist = tmp / "dist"
+    res = subprocess.run(["make", "--no-print-directory", "dist", f"DIST={dist}"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stdout + res.stderr
+    wheels = sorted(dist.glob("citra_eval-*-py3-none-any.whl"))
+    sdists = sorted(dist.glob("citra_eval-*.tar.gz"))
+    assert len(wheels) == 1 and len(sdists) == 1, sorted(p.name for p in dist.iterdir())
+    site = tmp / "site"
+    res = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                          "--disable-pip-version-check", "--no-index", "--target", str(site),
+                          str(wheels[0])], capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    return {"wheel": wheels[0], "sdist": sdists[0], "site": site, "tmp": tmp}
+
+
+def _run_installed(installed, *args: str, cwd=None):
+    """Run this interpreter with only the installed wheel on the import path (the checkout's
+    ``src`` is not on it: an editable install's .pth comes after PYTHONPATH)."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(installed["site"]), MPLBACKEND="Agg",
+               PYTHONHASHSEED="0")
+    return subprocess.run([sys.executable, *args], cwd=cwd or installed["tmp"], env=env,
+                          capture_output=True, text=True, timeout=1200)
+
+
+@pytest.mark.slow
+def test_wheel_and_sdist_carry_the_example_study_templates_and_notebooks(installed):
+    import tarfile
+    import zipfile
+
+    names = set(zipfile.ZipFile(installed["wheel"]).namelist())
+    example = "citra_eval/example_study/"
+    for rel in ("study.yaml", "data/raw/CHECKSUMS.sha256", "data/raw/codebook.yaml",
+                "interview_transcripts/INF01.txt", "notebooks/01-corpus-codebook.ipynb",
+                "reports/MANIFEST.sha256"):
+        assert example + rel in names, rel
+    assert "citra_eval/study_template/study.yaml" in names
+    assert not [n for n in names if n.startswith("tests/") or "/." in n]
+    # the example study in the wheel is the repository's, file for file
+    in_repo = sorted(p.relative_to(ROOT).as_posix()
+                     for name in ("study.yaml", "interview_transcripts", "data/raw",
+                                  "notebooks", "reports")
+                     for p in ([ROOT / name] if (ROOT / name).is_file()
+                               else (ROOT / name).rglob("*"))
+                     if p.is_file() and not any(part.startswith(".") for part in
+                                                p.relative_to(ROOT).parts))
+    assert sorted(n.removeprefix(example) for n in names if n.startswith(example)) == in_repo
+    with tarfile.open(installed["sdist"]) as sdist:
+        members = {m.split("/", 1)[1] for m in sdist.getnames() if "/" in m}
+    assert {"setup.py", "MANIFEST.in", "study.yaml", "data/raw/codebook.yaml",
+            "notebooks/06-joint-display.ipynb"} <= members
+
+
+@pytest.mark.slow
+def test_installed_wheel_works_outside_the_clone(installed):
+    res = _run_installed(installed, "-c", "import citra_eval as ce; print(ce.__file__); "
+                         "print(ce.example_path()); print(ce.example_study())")
+    assert res.returncode == 0, res.stderr
+    where, example, study = res.stdout.splitlines()
+    site = str(installed["site"])
+    assert where.startswith(site) and example.startswith(site)
+    assert "11 documents, 2 coder(s), 400 respondents" in study
+    tmp = installed["tmp"]
+    res = _run_installed(installed, "-m", "citra_eval", "init", "mine")
+    assert res.returncode == 0, res.stderr
+    assert (tmp / "mine" / "notebooks" / "01-corpus-codebook.ipynb").is_file()
+    assert (tmp / "mine" / "data" / "raw" / "codebook.template.yaml").is_file()
+    res = _run_installed(installed, "-m", "citra_eval", "validate", cwd=tmp / "mine")
+    assert res.returncode == 0 and "no transcripts yet" in res.stderr, res.stderr
+    res = _run_installed(installed, "-m", "citra_eval", "init", "ex", "--example")
+    assert res.returncode == 0, res.stderr
+    for args in (("validate",), ("verify",)):
+        res = _run_installed(installed, "-m", "citra_eval", *args, cwd=tmp / "ex")
+        assert res.returncode == 0 and res.stderr == "", (args, res.stderr)
+    # outside a study, reproduce refuses: never the package's own files
+    res = _run_installed(installed, "-m", "citra_eval", "reproduce", cwd=tmp)
+    assert res.returncode == 2 and "not inside a study folder" in res.stderr
+
+
+@pytest.mark.slow
+def test_docstring_examples_run_on_the_installed_package(installed):
+    site = installed["site"]
+    res = _run_installed(
+        installed, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--doctest-modules",
+        str(site / "citra_eval"), "--rootdir", str(installed["tmp"]), "-c", "/dev/null",
+        "-o", "doctest_optionflags=NORMALIZE_WHITESPACE ELLIPSIS NUMBER")
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-2000:]
+    assert " passed" in res.stdout

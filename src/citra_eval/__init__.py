@@ -87,7 +87,14 @@ from .sheets import (
     write_coding_sheet,
 )
 from .simulate import SimulationSettings, simulate_survey, survey_truth
-from .study import Study, StudySettings, example_study, find_study_root, load_study
+from .study import (
+    Study,
+    StudySettings,
+    example_study,
+    find_study_root,
+    init_study,
+    load_study,
+)
 from .survey import Demographic, Instrument, Scale, likert_table, read_responses, score_scales
 from .themes import (
     code_case_matrix,
@@ -167,6 +174,7 @@ __all__ = [
     "gwet_ac2",
     "icc",
     "image_model",
+    "init_study",
     "item_statistics",
     "joint_display",
     "kendall_w",

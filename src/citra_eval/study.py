@@ -14,9 +14,13 @@ loads, and the warnings say what will be skipped.
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
@@ -33,18 +37,26 @@ from .survey import Instrument, read_responses
 
 __all__ = [
     "DEFAULT_PATHS",
+    "EXAMPLE_CONTENT",
     "STUDY_FILE",
     "STUDY_KEYS",
     "Study",
     "StudySettings",
     "example_study",
     "find_study_root",
+    "init_study",
     "load_study",
     "shown_path",
 ]
 
 #: The file that makes a folder a study folder.
 STUDY_FILE = "study.yaml"
+
+#: What the example study is made of (``setup.py`` copies the same into the wheel).
+EXAMPLE_CONTENT = ("study.yaml", "interview_transcripts", "data/raw", "notebooks", "reports")
+
+#: The package folder holding the templates of a new study (``init_study``).
+TEMPLATE_DIR = "study_template"
 
 #: Where the inputs are when ``study.yaml`` does not say (relative to the study folder;
 #: ``codings`` is a glob, one file per coder).
@@ -763,7 +775,9 @@ def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
         if docs.at[doc, "format"] not in ("txt", "md", "docx"):
             continue  # subtitles carry the speaker in the cue
         front = front_matter_of(corpus, doc) or {}
-        speakers = front.get("speakers") if isinstance(front, dict) else None
+        if not isinstance(front, dict) or front.get("turns") == "declared":
+            continue  # only declared speakers start turns there, by the file's own choice
+        speakers = front.get("speakers")
         declared = [str(s) for s in (speakers if isinstance(speakers, dict | list) else [])]
         text = corpus.text(doc)
         first = segs[segs["doc_id"] == doc].head(1)
@@ -781,3 +795,132 @@ def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
                      f"the turn before it; if it is a speaker, add '\"{label}\": <role>' to "
                      "'speakers' in the front matter", offset + i)
 
+
+
+# --------------------------------------------------------------------------- new studies
+
+def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = False,
+               title: str | None = None) -> Path:
+    """Make a study folder: a new, empty one, or a copy of the example study.
+
+    Parameters
+    ----------
+    path : str or path
+        The folder to make (its parents are made too). It must be new or empty.
+    example : bool
+        Copy the bundled example study (``study.yaml``, transcripts, ``data/raw``, notebooks,
+        reports; illustrative, not real findings) instead of making an empty study.
+    force : bool
+        Write into a non-empty folder, replacing files of the same name (other files stay).
+    title : str, optional
+        The ``title`` written into a new study's ``study.yaml`` (default: the folder's name).
+
+    Returns
+    -------
+    Path
+        The study folder.
+
+    Raises
+    ------
+    InputError
+        ``path`` is a file, or a non-empty folder without ``force``; nothing is written.
+
+    Notes
+    -----
+    A new study holds ``study.yaml`` (every key, the optional ones commented out),
+    ``README.md`` (the next steps), ``interview_transcripts/`` and ``data/raw/`` with commented
+    templates named ``*.template.*`` (a transcript, codebook, codings, instrument and
+    responses: never read as data, valid once copied to their names), and the notebooks.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import citra_eval as ce
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     root = ce.init_study(pathlib.Path(d) / "mystudy")
+    ...     study = ce.load_study(root)
+    ...     sorted(p.name for p in root.iterdir()), study.settings.title
+    (['README.md', 'data', 'interview_transcripts', 'notebooks', 'study.yaml'], 'mystudy')
+    """
+    if not isinstance(example, bool):
+        raise TypeError(f"example must be a bool, got {type(example).__name__}")
+    if not isinstance(force, bool):
+        raise TypeError(f"force must be a bool, got {type(force).__name__}")
+    if title is not None and (not isinstance(title, str) or not title.strip()):
+        raise ValueError(f"title must be a non-empty str, got {title!r}")
+    target = Path(path)
+    spath = os.fspath(path)
+    if target.exists() and not target.is_dir():
+        raise InputError("this is a file; give a new folder for the study", path=spath)
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise InputError("the folder is not empty; choose a new folder for the study, or pass "
+                         "--force to write into it (files of the same name are replaced)",
+                         path=spath)
+    name = title.strip() if title else target.resolve().name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".init-", dir=target.parent))
+    try:
+        if example:
+            _copy_example(staging)
+        else:
+            _copy_templates(staging, name)
+        if target.is_dir() and not any(target.iterdir()):
+            target.rmdir()
+        if not target.exists():
+            os.replace(staging, target)
+        else:  # --force: file by file, keeping what is not ours
+            for f in sorted(p for p in staging.rglob("*") if p.is_file()):
+                dest = target / f.relative_to(staging)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(f, dest)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _template_dir() -> Path:
+    found = resources.files("citra_eval") / TEMPLATE_DIR
+    if not isinstance(found, Path) or not found.is_dir():
+        raise FileNotFoundError("the study templates are missing from this installation; "
+                                "reinstall citra_eval")
+    return found
+
+
+def _wanted(rel: Path) -> bool:
+    return not any(part.startswith(".") or part == "__pycache__" for part in rel.parts)
+
+
+def _copy_tree(src: Path, dest: Path) -> None:
+    files = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file())
+    for f in files:
+        rel = f.relative_to(src.parent if src.is_file() else src)
+        if _wanted(rel):
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(f, dest / rel)
+
+
+def _copy_example(dest: Path) -> None:
+    example = example_path()
+    for name in EXAMPLE_CONTENT:
+        src = example / name
+        _copy_tree(src, dest / name if src.is_dir() else dest)
+    shutil.copy2(_template_dir() / "README.example.md", dest / "README.md")
+
+
+def _copy_templates(dest: Path, title: str) -> None:
+    templates = _template_dir()
+    for f in sorted(p for p in templates.rglob("*") if p.is_file()):
+        rel = f.relative_to(templates)
+        if not _wanted(rel) or rel.name == "README.example.md":
+            continue
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        if rel.as_posix() == STUDY_FILE:
+            text = f.read_text(encoding="utf-8").replace(
+                "{title}", json.dumps(title, ensure_ascii=False))
+            (dest / rel).write_text(text, encoding="utf-8")
+        elif rel.as_posix() == "README.md":
+            (dest / rel).write_text(f.read_text(encoding="utf-8").replace("{title}", title),
+                                    encoding="utf-8")
+        else:
+            shutil.copy2(f, dest / rel)
+    _copy_tree(example_path("notebooks"), dest / "notebooks")

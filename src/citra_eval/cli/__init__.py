@@ -12,10 +12,22 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import InputError
-from . import agree, code, pseudonymise, qdpx, reanchor, reproduce, sheet, survey, validate
+from . import (
+    agree,
+    code,
+    init,
+    pseudonymise,
+    qdpx,
+    reanchor,
+    reproduce,
+    sheet,
+    survey,
+    validate,
+)
 
 #: Command modules, in the order ``citra-eval --help`` lists them.
-COMMANDS = (validate, code, sheet, agree, survey, qdpx, pseudonymise, reanchor, reproduce)
+COMMANDS = (init, validate, code, sheet, agree, survey, qdpx, pseudonymise, reanchor,
+            reproduce)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -221,14 +221,20 @@ def from_study(value, settings: StudySettings | None, key: str, flag: str):
     return shown_path(target)
 
 
-def study_codebook(settings: StudySettings | None, *paths) -> str | None:
-    """The study's codebook (shown relative to the current folder) as the default
-    ``--codebook``, when the current folder is in a study, it has a codebook and every given
-    input lies inside that study (files of another study keep their own codebook)."""
-    if settings is None or not settings.codebook.is_file():
-        return None
+def inside_study(settings: StudySettings | None, *paths) -> bool:
+    """True when the current folder is in a study and every given path lies inside it (its
+    own files: study.yaml's choices apply to them; files of another study keep theirs)."""
+    if settings is None:
+        return False
     root = settings.path.parent
     given = [q for p in paths for q in ([p] if isinstance(p, str | os.PathLike) else p or [])]
-    if not all(Path(q).resolve().is_relative_to(root) for q in given):
+    return all(Path(q).resolve().is_relative_to(root) for q in given)
+
+
+def study_codebook(settings: StudySettings | None, *paths) -> str | None:
+    """The study's codebook (shown relative to the current folder) as the default
+    ``--codebook``, when the given inputs are the study's own (:func:`inside_study`) and it
+    has a codebook."""
+    if not inside_study(settings, *paths) or not settings.codebook.is_file():
         return None
     return shown_path(settings.codebook)

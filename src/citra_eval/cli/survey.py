@@ -13,7 +13,7 @@ from ..outputs import note
 from ..psychometrics import ScaleWarning, item_statistics, scale_reliability
 from ..regression import image_model
 from ..survey import Instrument, likert_table, read_responses, score_scales
-from ._common import add_force, check_outputs
+from ._common import add_force, check_outputs, from_study, inside_study, study_here
 
 
 def _add_survey(sub: argparse._SubParsersAction) -> None:
@@ -21,17 +21,21 @@ def _add_survey(sub: argparse._SubParsersAction) -> None:
                        description="Validate the instrument and responses, then write scale "
                                    "scores, reliability, item statistics, the Likert table and "
                                    "the image model as CSV files into DIR.")
-    p.add_argument("--instrument", metavar="FILE", required=True, help="instrument YAML")
-    p.add_argument("--responses", metavar="FILE", required=True, help="responses CSV")
+    p.add_argument("--instrument", metavar="FILE",
+                   help="instrument YAML (default inside a study: its instrument)")
+    p.add_argument("--responses", metavar="FILE",
+                   help="responses CSV (default inside a study: its responses)")
     p.add_argument("--out", metavar="DIR", required=True, help="output folder")
     p.add_argument("--outcome", default=None, metavar="SCALE",
-                   help="outcome scale of the image model (without it the model is skipped, "
-                        "with a note)")
+                   help="outcome scale of the image model (default inside a study: "
+                        "study.yaml's outcome; without one the model is skipped, with a note)")
     p.add_argument("--controls", nargs="*", default=None, metavar="COLUMN",
-                   help="control columns of the image model (default: none)")
+                   help="control columns of the image model (default inside a study: "
+                        "study.yaml's controls; else none)")
     p.add_argument("--min-items", type=int, default=None,
                    help="answered items needed for a scale score (default 1)")
-    p.add_argument("--lang", default="id", help="language of labels (id or en)")
+    p.add_argument("--lang", default=None, choices=["id", "en"],
+                   help="language of labels (default: study.yaml's lang inside a study, else id)")
     add_force(p)
     p.set_defaults(func=_run_survey)
 
@@ -45,6 +49,13 @@ def _run_survey(args: argparse.Namespace) -> int:
     from pathlib import Path
 
 
+    study = study_here()
+    args.instrument = from_study(args.instrument, study, "instrument", "--instrument")
+    args.responses = from_study(args.responses, study, "responses", "--responses")
+    if inside_study(study, args.instrument, args.responses):  # the study's own survey
+        args.outcome = args.outcome if args.outcome is not None else study.outcome
+        args.controls = args.controls if args.controls is not None else list(study.controls)
+    args.lang = args.lang or (study.lang if study is not None else "id")
     check_outputs(inputs={"--instrument": args.instrument, "--responses": args.responses},
                   folders={"--out": (args.out, TABLES)}, force=args.force)
     instrument = Instrument.load(args.instrument)

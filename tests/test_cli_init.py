@@ -1,0 +1,137 @@
+"""``citra-eval init``: a new study folder from the packaged templates and notebooks, or a copy
+of the example study; never over a non-empty folder without --force."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+import citra_eval as ce
+from citra_eval.study import EXAMPLE_CONTENT, STUDY_KEYS
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_init_makes_a_new_empty_study(cli, tmp_path):
+    res = cli("init", "mystudy", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    root = tmp_path / "mystudy"
+    assert res.stdout.splitlines()[0] == "made a new study in mystudy"
+    assert "next: cd mystudy && citra-eval validate" in res.stdout
+    files = _files(root)
+    assert sorted(f for f in files if not f.startswith("notebooks/")) == [
+        "README.md", "data/raw/codebook.template.yaml", "data/raw/codings_A.template.csv",
+        "data/raw/instrument.template.yaml", "data/raw/survey_responses.template.csv",
+        "interview_transcripts/INF01.template.txt", "study.yaml"]
+    # the notebooks are the package's, byte for byte
+    nbs = ce.example_path("notebooks")
+    assert {f: b for f, b in files.items() if f.startswith("notebooks/")} == {
+        f"notebooks/{k}": v for k, v in _files(nbs).items()}
+    assert re.search(r"^title: \"mystudy\"$", files["study.yaml"].decode(), re.M)
+    assert files["README.md"].decode().startswith("# mystudy\n")
+    # nothing the readers would take for data: the study loads, with warnings only
+    study = ce.load_study(root)
+    assert study.corpus is None and study.codebook is None and not study.has_survey
+    assert study.n_coders == 0 and study.settings.title == "mystudy"
+    res = cli("validate", cwd=root)
+    assert res.returncode == 0, res.stderr
+    assert "warning: interview_transcripts: no transcripts yet" in res.stderr
+    assert "warning: data/raw/instrument.yaml: no survey instrument" in res.stderr
+
+
+def test_study_yaml_template_names_every_key(tmp_path):
+    root = ce.init_study(tmp_path / "s")
+    text = (root / "study.yaml").read_text(encoding="utf-8")
+    keys = set(re.findall(r"^#? ?(\w+):", text, re.M))
+    assert keys == set(STUDY_KEYS)
+    # every commented key, uncommented, is valid study.yaml (the paths exist once the
+    # templates are copied)
+    _fill_with_templates(root)
+    uncommented = re.sub(r"^# (\w+:)", r"\1", text, flags=re.M)
+    (root / "study.yaml").write_text(uncommented.replace("[humas]", "[keluhan]"),
+                                     encoding="utf-8")
+    study = ce.load_study(root)
+    assert (study.settings.outcome, study.settings.compare_by) == ("PERSEPSI", ("kelompok",))
+
+
+def _fill_with_templates(root: Path) -> None:
+    for t in list(root.rglob("*.template.*")):
+        shutil.copy(t, t.with_name(t.name.replace(".template", "")))
+
+
+def test_templates_copied_to_their_names_are_a_valid_study(tmp_path):
+    root = ce.init_study(tmp_path / "s")
+    _fill_with_templates(root)
+    study = ce.load_study(root)
+    assert study.corpus.doc_ids == ["INF01"] and study.coders == ["A"]
+    assert study.codebook.codable_ids == ["layanan_informasi", "tanggapan_keluhan"]
+    assert set(study.codebook.constructs.values()) <= set(study.instrument.scales)
+    assert len(study.responses) == 3
+    # the template codings slice exactly the informant turns they code
+    segs = study.corpus.segments.set_index(["doc_id", "segment_id"])
+    for row in study.codings.itertuples():
+        seg = segs.loc[(row.doc_id, row.segment_id)]
+        assert seg.role == "informant"
+        assert study.corpus.text(row.doc_id)[row.start:row.end] == seg.text
+    assert [w.split(": ", 2)[2][:15] for w in study.warnings] == [
+        "only one coder ", "no 'outcome': t", "no 'compare_by'", "no 'kwic': no k"]
+
+
+def test_init_refuses_a_non_empty_folder_without_force(cli, tmp_path):
+    target = tmp_path / "taken"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine\n")
+    res = cli("init", str(target))
+    assert res.returncode == 2
+    assert res.stderr.startswith(f"error: {target}: the folder is not empty")
+    assert "--force" in res.stderr
+    assert _files(target) == {"notes.txt": b"mine\n"}  # nothing written
+    (target / "study.yaml").write_text("title: old\n")
+    res = cli("init", str(target), "--force", "--title", "Studi baru")
+    assert res.returncode == 0, res.stderr
+    assert (target / "notes.txt").read_text() == "mine\n"  # other files are kept
+    assert 'title: "Studi baru"' in (target / "study.yaml").read_text(encoding="utf-8")
+    (tmp_path / "afile").write_text("x")
+    res = cli("init", str(tmp_path / "afile"))
+    assert res.returncode == 2 and "is a file" in res.stderr
+    assert not list(tmp_path.glob(".init-*"))  # no staging left behind
+
+
+def test_init_example_copies_the_example_study(cli, tmp_path):
+    res = cli("init", "ex", "--example", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    root = tmp_path / "ex"
+    example = ce.example_path()
+    for name in EXAMPLE_CONTENT:
+        src = example / name
+        if src.is_file():
+            assert (root / name).read_bytes() == src.read_bytes()
+        else:
+            assert _files(root / name) == {k: v for k, v in _files(src).items()
+                                           if not k.startswith(".")}
+    assert "illustrative" in (root / "README.md").read_text(encoding="utf-8")
+    res = cli("validate", cwd=root)
+    assert res.returncode == 0 and res.stderr == "", res.stderr
+    res = cli("verify", cwd=root)  # the copied reports match the copied manifest
+    assert res.returncode == 0, res.stderr
+
+
+def test_setup_py_copies_what_the_package_calls_the_example():
+    tree = ast.parse((ROOT / "setup.py").read_text(encoding="utf-8"))
+    value = next(n.value for n in ast.walk(tree) if isinstance(n, ast.Assign | ast.AnnAssign)
+                 and getattr(n.targets[0] if isinstance(n, ast.Assign) else n.target, "id",
+                             None) == "EXAMPLE_CONTENT")
+    assert ast.literal_eval(value) == EXAMPLE_CONTENT
+
+
+def test_init_study_arguments(tmp_path):
+    with pytest.raises(TypeError, match="example"):
+        ce.init_study(tmp_path / "x", example="yes")

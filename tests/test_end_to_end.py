@@ -1,0 +1,100 @@
+"""A second, different study end to end through the command line, with no notebook edited:
+``citra-eval init``, copy the fictional hospital study (tests/data/studies/rsud) in,
+``validate``, ``reproduce``, ``reproduce --check``; also with one coder and without a
+survey. Its reports hold no word of the example study. And a copy of the example study made
+by ``init --example`` rebuilds byte for byte outside the clone."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from _studies import (
+    EXAMPLE_WORDS,
+    RSUD,
+    copy_study_files,
+    notebook_text,
+    notebooks_fit_any_study,
+    shell,
+)
+
+pytestmark = pytest.mark.slow
+
+needs_notebooks = pytest.mark.skipif(
+    not notebooks_fit_any_study(),
+    reason="the notebooks do not take study_root yet (issue 10, part b)")
+
+
+def _new_study(tmp_path: Path, *, skip: tuple[str, ...] = ()) -> Path:
+    res = shell("citra-eval init hospital", tmp_path)
+    assert res.returncode == 0, res.stderr
+    root = tmp_path / "hospital"
+    copy_study_files(RSUD, root, skip=skip)
+    return root
+
+
+def _build_and_check(root: Path) -> tuple[str, str]:
+    res = shell("citra-eval validate", root)
+    assert res.returncode == 0, res.stderr
+    warnings = res.stderr
+    res = shell("citra-eval reproduce --update-checksums", root)
+    assert res.returncode == 0, res.stdout + res.stderr
+    built = res.stderr
+    res = shell("citra-eval reproduce --check", root)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout.startswith("ok: ") and "rebuilt identical" in res.stdout
+    return warnings, built
+
+
+def _no_word_of_the_example(root: Path) -> None:
+    reports = root / "reports"
+    names = [p.relative_to(reports).as_posix() for p in reports.rglob("*") if p.is_file()]
+    assert not [n for n in names if re.search(EXAMPLE_WORDS, n)], names
+    for p in reports.rglob("*"):
+        if p.suffix in (".csv", ".json"):
+            text = p.read_text(encoding="utf-8")
+        elif p.suffix == ".ipynb":
+            text = notebook_text(p)
+        else:
+            continue  # figures draw their text as paths
+        hit = re.search(EXAMPLE_WORDS, text)
+        assert hit is None, f"{p.relative_to(root)}: {hit.group(0)!r} of the example study"
+
+
+@needs_notebooks
+def test_a_different_study_runs_end_to_end(tmp_path):
+    root = _new_study(tmp_path)
+    warnings, built = _build_and_check(root)
+    assert warnings == ""
+    assert not [ln for ln in built.splitlines() if ln.startswith("note: ")]
+    tables = {p.name for p in (root / "reports" / "tables").iterdir()}
+    assert any("persepsi" in t.lower() or "model" in t for t in tables), tables
+    _no_word_of_the_example(root)
+
+
+@needs_notebooks
+def test_one_coder(tmp_path):
+    root = _new_study(tmp_path, skip=("codings_B.csv",))
+    warnings, built = _build_and_check(root)
+    assert "only one coder (A)" in warnings
+    notes = [ln for ln in built.splitlines() if ln.startswith("note: notebooks/")]
+    assert notes, built  # what was skipped is said, naming the notebook
+    _no_word_of_the_example(root)
+
+
+@needs_notebooks
+def test_no_survey(tmp_path):
+    root = _new_study(tmp_path, skip=("instrument.yaml", "survey_responses.csv"))
+    warnings, built = _build_and_check(root)
+    assert "no survey instrument" in warnings
+    notes = [ln for ln in built.splitlines() if ln.startswith("note: notebooks/")]
+    assert notes, built
+    _no_word_of_the_example(root)
+
+
+def test_the_example_copied_by_init_rebuilds_byte_for_byte(tmp_path):
+    res = shell("citra-eval init copy --example && cd copy && citra-eval validate "
+                "&& citra-eval reproduce --check", tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "files rebuilt identical to reports/MANIFEST.sha256" in res.stdout
