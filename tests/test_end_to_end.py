@@ -67,7 +67,9 @@ def test_a_different_study_runs_end_to_end(tmp_path):
     root = _new_study(tmp_path)
     warnings, built = _build_and_check(root)
     assert warnings == ""
-    assert not [ln for ln in built.splitlines() if ln.startswith("note: ")]
+    # notes (e.g. no front-matter attribute groups the interviews) name their notebook
+    notes = [ln for ln in built.splitlines() if ln.startswith("note: ")]
+    assert all(re.match(r"note: notebooks/\d\d-[\w-]+\.ipynb: \S", n) for n in notes), notes
     tables = {p.name for p in (root / "reports" / "tables").iterdir()}
     assert any("persepsi" in t.lower() or "model" in t for t in tables), tables
     _no_word_of_the_example(root)
