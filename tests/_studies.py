@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,3 +57,20 @@ def notebook_text(path: Path) -> str:
             parts.append(o.get("text", ""))
             parts.extend(str(v) for k, v in o.get("data", {}).items() if k.startswith("text/"))
     return "\n".join(parts)
+
+
+def no_word_of_the_example(root: Path) -> None:
+    """No file name, table, provenance or executed notebook in ``root/reports`` holds a word of
+    the example study (figures draw their text as paths and are not read)."""
+    reports = root / "reports"
+    names = [p.relative_to(reports).as_posix() for p in reports.rglob("*") if p.is_file()]
+    assert not [n for n in names if re.search(EXAMPLE_WORDS, n)], names
+    for p in reports.rglob("*"):
+        if p.suffix in (".csv", ".json"):
+            text = p.read_text(encoding="utf-8")
+        elif p.suffix == ".ipynb":
+            text = notebook_text(p)
+        else:
+            continue  # figures draw their text as paths
+        hit = re.search(EXAMPLE_WORDS, text)
+        assert hit is None, f"{p.relative_to(root)}: {hit.group(0)!r} of the example study"

@@ -12,7 +12,13 @@ import re
 from pathlib import Path
 
 import pytest
-from _studies import RSUD, copy_study_files, notebooks_fit_any_study, shell
+from _studies import (
+    RSUD,
+    copy_study_files,
+    no_word_of_the_example,
+    notebooks_fit_any_study,
+    shell,
+)
 from conftest import ROOT
 
 MARK = re.compile(r"<!-- runnable(?::\s*(?P<when>[^>]*?))?\s*-->\s*\n```sh\n(?P<body>.*?)```",
@@ -77,3 +83,7 @@ def test_the_guide_runs_as_written(tmp_path):
     assert (study / "reports" / "MANIFEST.sha256").is_file()
     assert "files rebuilt identical to reports/MANIFEST.sha256" in out[1]
     assert "ok: every file in reports/ matches" in out[1]
+    # a different study (the fictional hospital), with no notebook edited, and its reports
+    # hold no word of the example study
+    assert not [ln for ln in out[1].splitlines() if ln.startswith("warning: ")]
+    no_word_of_the_example(study)

@@ -1,20 +1,19 @@
 """A second, different study end to end through the command line, with no notebook edited:
 ``citra-eval init``, copy the fictional hospital study (tests/data/studies/rsud) in,
-``validate``, ``reproduce``, ``reproduce --check``; also with one coder and without a
-survey. Its reports hold no word of the example study. And a copy of the example study made
-by ``init --example`` rebuilds byte for byte outside the clone."""
+``validate``, ``reproduce``, ``reproduce --check``, with one coder and without a survey (the
+whole study, two coders and a survey, is run by tests/test_docs_commands.py, which follows the
+walk-through of docs/reproduce.md). Its reports hold no word of the example study. And a copy
+of the example study made by ``init --example`` rebuilds byte for byte outside the clone."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from _studies import (
-    EXAMPLE_WORDS,
     RSUD,
     copy_study_files,
-    notebook_text,
+    no_word_of_the_example,
     notebooks_fit_any_study,
     shell,
 )
@@ -47,34 +46,6 @@ def _build_and_check(root: Path) -> tuple[str, str]:
     return warnings, built
 
 
-def _no_word_of_the_example(root: Path) -> None:
-    reports = root / "reports"
-    names = [p.relative_to(reports).as_posix() for p in reports.rglob("*") if p.is_file()]
-    assert not [n for n in names if re.search(EXAMPLE_WORDS, n)], names
-    for p in reports.rglob("*"):
-        if p.suffix in (".csv", ".json"):
-            text = p.read_text(encoding="utf-8")
-        elif p.suffix == ".ipynb":
-            text = notebook_text(p)
-        else:
-            continue  # figures draw their text as paths
-        hit = re.search(EXAMPLE_WORDS, text)
-        assert hit is None, f"{p.relative_to(root)}: {hit.group(0)!r} of the example study"
-
-
-@needs_notebooks
-def test_a_different_study_runs_end_to_end(tmp_path):
-    root = _new_study(tmp_path)
-    warnings, built = _build_and_check(root)
-    assert warnings == ""
-    # notes (e.g. no front-matter attribute groups the interviews) name their notebook
-    notes = [ln for ln in built.splitlines() if ln.startswith("note: ")]
-    assert all(re.match(r"note: notebooks/\d\d-[\w-]+\.ipynb: \S", n) for n in notes), notes
-    tables = {p.name for p in (root / "reports" / "tables").iterdir()}
-    assert any("persepsi" in t.lower() or "model" in t for t in tables), tables
-    _no_word_of_the_example(root)
-
-
 @needs_notebooks
 def test_one_coder(tmp_path):
     root = _new_study(tmp_path, skip=("codings_B.csv",))
@@ -82,7 +53,7 @@ def test_one_coder(tmp_path):
     assert "only one coder (A)" in warnings
     notes = [ln for ln in built.splitlines() if ln.startswith("note: notebooks/")]
     assert notes, built  # what was skipped is said, naming the notebook
-    _no_word_of_the_example(root)
+    no_word_of_the_example(root)
 
 
 @needs_notebooks
@@ -92,7 +63,7 @@ def test_no_survey(tmp_path):
     assert "no survey instrument" in warnings
     notes = [ln for ln in built.splitlines() if ln.startswith("note: notebooks/")]
     assert notes, built
-    _no_word_of_the_example(root)
+    no_word_of_the_example(root)
 
 
 def test_the_example_copied_by_init_rebuilds_byte_for_byte(tmp_path):

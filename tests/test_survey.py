@@ -410,10 +410,11 @@ def test_cli_survey_writes_tables(cli, tmp_path):
 
 @pytest.mark.slow
 def test_cli_survey_without_outcome_skips_the_model_with_a_note(cli, tmp_path):
-    """No outcome is assumed: without --outcome the model is skipped and a note says so."""
+    """No outcome is assumed: without --outcome the model is skipped and a note says so
+    (outside a study folder; inside one, study.yaml's outcome is the default)."""
     out = tmp_path / "tables"
     res = cli("survey", "--instrument", str(INSTRUMENT), "--responses", str(RESPONSES),
-              "--out", str(out))
+              "--out", str(out), cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert not (out / "image_model.csv").exists()
     assert (out / "reliability.csv").is_file()

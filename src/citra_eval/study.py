@@ -363,15 +363,10 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
     if seed is not None:
         check_int(seed, "seed", minimum=0)
     r = find_study_root(root)
+    # a wrong study.yaml stops here: without it nothing else can be located reliably
+    settings = StudySettings.load(r / STUDY_FILE)
     problems: list[Problem] = []
     warn = _Warnings()
-    try:
-        settings = StudySettings.load(r / STUDY_FILE)
-    except InputError as exc:
-        settings = None
-        problems.extend(exc.problems)
-    if settings is None:  # nothing else can be located reliably
-        raise InputError(problems=problems)
     if lang is not None or seed is not None:
         settings = _replace(settings, lang=lang or settings.lang,
                             seed=settings.seed if seed is None else seed)
