@@ -141,3 +141,9 @@ def test_survey_takes_the_study_files_and_choices(cli, study):
     assert res.returncode == 0, res.stderr
     assert "no --outcome given" in res.stderr
     assert not (study / "survey3" / "image_model.csv").exists()
+
+
+def test_qdpx_export_takes_the_study(cli, study):
+    res = cli("qdpx", "export", "--out", "study.qdpx", cwd=study)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("ok: wrote study.qdpx: 4 documents, 7 codes, 96 codings")

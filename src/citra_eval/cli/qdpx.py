@@ -14,7 +14,14 @@ from ..corpus import read_transcripts
 from ..qdpx import read_qdpx, write_qdpx
 from ..qdpx.memos import read_memos
 from ..qdpx.project import SAVED_ENTRIES, USER_COLUMNS
-from ._common import Problems, add_force, check_outputs
+from ._common import (
+    Problems,
+    add_force,
+    check_outputs,
+    from_study,
+    study_codebook,
+    study_here,
+)
 
 
 def _add_qdpx(sub: argparse._SubParsersAction) -> None:
@@ -25,10 +32,14 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
     qsub = p.add_subparsers(dest="qdpx_command", metavar="export|import", required=True)
     e = qsub.add_parser("export", help="write a .qdpx project",
                         description="Write transcripts, codebook and codings as a .qdpx.")
-    e.add_argument("--transcripts", metavar="DIR", required=True, help="folder of transcripts")
+    e.add_argument("--transcripts", metavar="DIR",
+                   help="folder of transcripts (default inside a study: its transcripts)")
     e.add_argument("--codebook", metavar="FILE",
-                   help="codebook YAML (omit for a project without codes)")
-    e.add_argument("--codings", metavar="FILE", nargs="*", default=[], help="codings CSV file(s)")
+                   help="codebook YAML (default inside a study, for its own files: its "
+                        "codebook; else omit for a project without codes)")
+    e.add_argument("--codings", metavar="FILE", nargs="*", default=None,
+                   help="codings CSV file(s) (default inside a study, when --transcripts is "
+                        "not given: its codings files)")
     e.add_argument("--memos", metavar="FILE", help="memos CSV (memos.csv of qdpx import)")
     e.add_argument("--users", metavar="FILE",
                    help="users CSV (users.csv of qdpx import): their GUIDs, also of users "
@@ -85,6 +96,13 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
     import pandas as pd
 
 
+    study = study_here()
+    if args.codings is None:  # the study's codings go with the study's transcripts
+        args.codings = (from_study(None, study, "codings", "--codings")
+                        if args.transcripts is None and study is not None else [])
+    args.transcripts = from_study(args.transcripts, study, "transcripts", "--transcripts")
+    if args.codebook is None:
+        args.codebook = study_codebook(study, args.transcripts, args.codings)
     check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook,
                           "--codings": args.codings, "--memos": args.memos,
                           "--users": args.users},
