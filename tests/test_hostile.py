@@ -11,6 +11,7 @@ Test names carry the issue's item number (``test_01_...`` to ``test_15_...``).
 
 from __future__ import annotations
 
+import io
 import os
 import resource
 import signal
@@ -335,3 +336,144 @@ def test_06_bounded_runner_catches_memory():
     assert r.returncode != 0 and "MemoryError" in r.stderr
 
 
+
+
+# =========================================================================== 10. big codings
+
+
+def _big_codings(path: Path, n: int) -> Path:
+    """``n`` valid codings rows (about 39 bytes each: 5 million make 190 MB)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    docs = np.array([f"INF{i:02d}" for i in range(1, 12)])[rng.integers(0, 11, n)]
+    codes = np.array(["kerja_sama", "bamara", "media_sosial", "citra_nilai"])[
+        rng.integers(0, 4, n)]
+    segs = rng.integers(1, 45, n)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("doc_id,segment_id,start,end,code,coder,note\n")
+        step = 500_000
+        for lo in range(0, n, step):
+            hi = min(lo + step, n)
+            fh.write("".join(f"{d},{s},{i},{i + 30},{c},{'AB'[i % 2]},\n" for d, s, i, c in
+                             zip(docs[lo:hi], segs[lo:hi], range(lo, hi), codes[lo:hi],
+                                 strict=True)))
+    return path
+
+
+@pytest.fixture(scope="module")
+def big_codings(tmp_path_factory):
+    return _big_codings(tmp_path_factory.mktemp("big") / "codings.csv", 5_000_000)
+
+
+def test_10_five_million_codings_read_in_bounded_memory(big_codings):
+    # 1.5 GB of address space (the resident peak is about 0.9 GB; the former reader needed
+    # 5.4 GB); the time bound is generous for a loaded CI machine (benchmarks measure speed)
+    r = cli("validate", "--codings", big_codings, memory=1536 << 20, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "5000000 codings by A, B" in r.stdout
+
+
+def test_10_out_of_memory_is_an_error_line(big_codings):
+    r = cli("validate", "--codings", big_codings, memory=600 << 20, timeout=300)
+    assert_error(r, big_codings, fragment="too large to read in the memory available")
+
+
+# =========================================================================== 14. codings cells
+
+
+@pytest.mark.parametrize("cell", ["1e1", "2.0", "+2", "-1", "0x2", "٢", "99999999999999999999"])
+def test_14_segment_id_must_be_plain_digits_reported_once(tmp_path, cell):
+    import citra_eval as ce
+
+    s = small_study(tmp_path)
+    path = s / "data/raw/codings_A.csv"
+    path.write_text(CODINGS.replace("INF01,2,", f"INF01,{cell},"))
+    corpus = ce.read_transcripts(s / "interview_transcripts")
+    with pytest.raises(ce.InputError) as err:
+        ce.read_codings(path, corpus=corpus)
+    assert [(p.line, p.column) for p in err.value.problems] == [(2, "segment_id")]
+    assert repr(cell) in err.value.problems[0].message
+
+
+def test_14_leading_zeros_and_spaces_are_still_numbers(tmp_path):
+    import citra_eval as ce
+
+    path = write(tmp_path, {"c.csv": CODINGS.replace("INF01,2,31,", "INF01, 02 ,031,")}) / "c.csv"
+    row = ce.read_codings(path).iloc[0]
+    assert (row.segment_id, row.start, row.end) == (2, 31, 39)
+
+
+def test_14_duplicates_across_coder_files_reported_early_with_their_lines(tmp_path):
+    s = small_study(tmp_path)
+    raw = s / "data/raw"
+    (raw / "codings_B.csv").write_text(
+        CODINGS.replace(",A\n", ",B\n") + "INF01,2,31,39,kerja_sama,A\n")  # A's row, copied
+    r = cli("agree", "--transcripts", s / "interview_transcripts", "--codings",
+            raw / "codings_A.csv", raw / "codings_B.csv", "--n-boot", "0", "--out",
+            tmp_path / "agreement.csv")
+    assert_error(r, raw / "codings_B.csv",
+                 fragment=f"codings_B.csv:3: this coding (same span, code and coder) is also "
+                          f"in {raw / 'codings_A.csv'}:2")
+    # reproduce validates all coders' files before running any notebook
+    # (and --update-checksums validates before it writes anything)
+    (s / "study.yaml").write_text("title: t\n")
+    r = cli("reproduce", "--root", s, "--update-checksums")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "codings_B.csv:3: this coding (same span, code and coder) is also in" in r.stderr
+    assert not (raw / "CHECKSUMS.sha256").exists()
+
+
+@pytest.mark.parametrize("data,kind", [
+    ("a,b\n1,2\n".encode("utf-16"), "UTF-16 text"),
+    ("a,b\n1,2\n".encode("utf-16-le"), "UTF-16 text"),
+    ("a,b\n1,2\n".encode("utf-32"), "UTF-32 text"),
+    (b"PK\x03\x04\x14\x00\x06\x00" + bytes(200), "a zip archive (an Excel .xlsx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "an old Microsoft Office file"),
+])
+def test_14_encodings_and_spreadsheets_named_correctly(tmp_path, data, kind):
+    s = small_study(tmp_path)
+    (s / "data/raw/survey_responses.csv").write_bytes(data)
+    (s / "interview_transcripts/a.txt").write_bytes(data)
+    r = cli("validate", "--transcripts", s / "interview_transcripts", "--instrument",
+            s / "data/raw/instrument.yaml", "--responses", s / "data/raw/survey_responses.csv")
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert f"error: {s / 'interview_transcripts/a.txt'}:1: this is {kind}" in r.stderr
+    assert f"error: {s / 'data/raw/survey_responses.csv'}:1: this is {kind}" in r.stderr
+    assert "binary file" not in r.stderr
+
+
+def test_14_real_xlsx_responses_named(tmp_path):
+    s = small_study(tmp_path)
+    pd.read_csv(io.StringIO(RESPONSES)).to_excel(s / "responses.xlsx", index=False)
+    r = cli("validate", "--instrument", s / "data/raw/instrument.yaml", "--responses",
+            s / "responses.xlsx")
+    assert_error(r, s / "responses.xlsx", fragment="an Excel .xlsx")
+
+
+# =========================================================================== 14. disk, folders
+
+
+def test_14_disk_full_is_an_error_line_and_leaves_the_old_file(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from citra_eval import _files
+    from citra_eval.cli import main
+
+    s = small_study(tmp_path)
+    out = tmp_path / "codings_auto.csv"
+    out.write_text("old\n")
+
+    class Full(io.StringIO):
+        def write(self, text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    real = os.fdopen
+    monkeypatch.setattr(_files.os, "fdopen", lambda fd, *a, **k: (real(fd, *a, **k).close(),
+                                                                  Full())[1])
+    code = main(["code", "--transcripts", str(s / "interview_transcripts"), "--codebook",
+                 str(s / "data/raw/codebook.yaml"), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith(f"error: {out}: cannot write this file: No space left")
+    assert out.read_text() == "old\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".codings_auto")]

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import os
 import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -41,27 +43,79 @@ def normalise_newlines(text: str) -> str:
     return text
 
 
-def decode_utf8(data: bytes, path: str | os.PathLike | None = None, *,
-                allow_empty: bool = False) -> str:
-    """Decode ``data`` as UTF-8 with clear errors for empty, binary or mis-encoded input."""
+_SIGNATURES = (  # (leading bytes, what the file is)
+    (b"\xff\xfe\x00\x00", "UTF-32 text"), (b"\x00\x00\xfe\xff", "UTF-32 text"),
+    (b"\xff\xfe", "UTF-16 text"), (b"\xfe\xff", "UTF-16 text"),
+    (b"PK\x03\x04", "a zip archive (an Excel .xlsx, Word .docx or other zip file)"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (.xls or .doc)"),
+    (b"%PDF", "a PDF document"),
+)
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """What a file that is not UTF-8 text is, from its first bytes (None: unknown)."""
+    for magic, kind in _SIGNATURES:
+        if data.startswith(magic):
+            return kind
+    head = data[:4096]
+    if len(head) >= 8:  # UTF-16 without byte-order mark: every other byte is NUL
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if max(even, odd) > 0.4 * len(head) / 2 and min(even, odd) < 0.05 * len(head) / 2:
+            return "UTF-16 text"
+    return None
+
+
+def check_text_bytes(data: bytes, path: str | os.PathLike | None = None, *,
+                     allow_empty: bool = False) -> None:
+    """Raise :class:`InputError` unless ``data`` is non-empty UTF-8 text: an empty file, a
+    known binary or other encoding (UTF-16/32, .xlsx/.docx, old Office, PDF) named as such,
+    NUL bytes, or invalid UTF-8 with the line of the first bad byte. Checks in chunks,
+    without building the decoded text."""
     spath = None if path is None else os.fspath(path)
-    if not data.strip(b" \t\r\n\xef\xbb\xbf") and not allow_empty:
+    if not allow_empty and not data[:1 << 16].strip(b" \t\r\n\xef\xbb\xbf") and not (
+            data.strip(b" \t\r\n\xef\xbb\xbf")):
         raise InputError("the file is empty; write content into it or remove it", path=spath)
+    kind = _binary_kind(data)
+    if kind is not None:
+        how = ("re-save it as UTF-8 (in your editor: Save with encoding > UTF-8)"
+               if kind.endswith("text") else
+               "save or export it as UTF-8 text (a table: as CSV UTF-8)")
+        raise InputError(f"this is {kind}, not UTF-8 text; {how}", path=spath, line=1)
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise InputError(
             "this is a binary file, not UTF-8 text (it contains NUL bytes); "
             "save it as plain UTF-8 text", path=spath, line=line)
+    step, pos = 1 << 22, 0
+    while pos < len(data):
+        end = min(pos + step, len(data))
+        while end < len(data) and end > pos and data[end] & 0xC0 == 0x80:
+            end -= 1  # never cut a character: chunks start on a character's first byte
+        try:
+            data[pos:end].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad = pos + exc.start
+            line = data.count(b"\n", 0, bad) + 1
+            raise InputError(
+                f"not valid UTF-8 (byte 0x{data[bad]:02x} at byte offset {bad}); "
+                "re-save the file as UTF-8 (e.g. in your editor: Save with encoding > UTF-8)",
+                path=spath, line=line) from None
+        pos = end if end > pos else pos + step
+
+
+def decode_utf8(data: bytes, path: str | os.PathLike | None = None, *,
+                allow_empty: bool = False) -> str:
+    """Decode ``data`` as UTF-8 with clear errors for empty, binary or mis-encoded input
+    (see :func:`check_text_bytes`); line ends normalised, byte-order mark dropped."""
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start}); "
-            "re-save the file as UTF-8 (e.g. in your editor: Save with encoding > UTF-8)",
-            path=spath, line=line) from None
-    return normalise_newlines(text)
+    except UnicodeDecodeError:
+        text = None
+    if (text is None or "\x00" in text or _binary_kind(data) is not None
+            or (not allow_empty and not text.strip(" \t\r\n\ufeff"))):
+        check_text_bytes(data, path, allow_empty=allow_empty)
+    return normalise_newlines(text or "")
 
 
 #: Largest CSV cell read (the csv module's default of 128 KiB refuses long turns that
@@ -125,6 +179,314 @@ def read_csv_table(path: str | os.PathLike, *, columns: list[str], required: lis
         records.append(dict(zip(header, cells, strict=False)))
     frame = pd.DataFrame(records, columns=header).replace("", None)
     return frame.reindex(columns=columns)
+
+
+def read_file_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of ``path``; a missing file, a folder or no permission is an
+    :class:`InputError`."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found; check the path", path=os.fspath(path)) from None
+    except IsADirectoryError:
+        raise InputError("expected a file but this is a directory", path=os.fspath(path)) from None
+    except PermissionError:
+        raise InputError("permission denied; make the file readable",
+                         path=os.fspath(path)) from None
+
+
+@dataclass
+class CsvTable:
+    """A CSV file read by :func:`read_csv_records`.
+
+    ``frame`` holds one row per record after the header (blank records dropped), its cells
+    as text (or the dtypes asked for), plus ``_line``: the file line each record starts on.
+    ``bad_rows`` lists ``(line, number of fields)`` of records whose field count differs from
+    the header's (``frame`` is then empty).
+    """
+    header: list[str]
+    frame: object
+    bad_rows: list[tuple[int, int]]
+
+
+def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
+                   convert=None, chunksize: int = 1 << 18) -> CsvTable:
+    """Read a large UTF-8 CSV file fast and in bounded memory (pandas' C parser in chunks).
+
+    The file is checked as for :func:`check_text_bytes` (without building its text), line
+    ends are normalised and the byte-order mark dropped. Line numbers of records are found
+    with vectorised scans (a quoted cell may span lines); files with quotes inside unquoted
+    cells, on which those scans could be wrong, take the exact route of the ``csv`` module.
+    ``dtypes`` maps columns to ``category`` (repetitive text, stored once); the other
+    columns are read as text. ``convert``, if given, is applied to each chunk (a DataFrame
+    with the header's column names) as it is read, so e.g. numbers are parsed before the
+    next chunk's text is built. Cells neutralised by :func:`neutralise_cell` get their text
+    back (before ``convert`` sees them).
+    """
+    import numpy as np
+    import pandas as pd
+
+    spath = os.fspath(path)
+    data = read_file_bytes(path)
+    check_text_bytes(data, spath)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    header = _first_record(data, spath)
+    width = len(header)
+    starts, counts = _record_lines(data, width)
+    if starts is None:
+        starts, counts = _record_lines_csv(data, spath)
+    # counts: 0 for an empty line (pandas skips those), -1 for a blank one (only spaces
+    # and commas: kept by pandas, dropped below)
+    bad = np.flatnonzero((counts != width) & (counts > 0))
+    if len(bad):
+        return CsvTable(header, pd.DataFrame(), [(int(starts[i]), int(counts[i])) for i in bad])
+    keep = counts[1:] != 0
+    lines, blank = starts[1:][keep], counts[1:][keep] == -1
+    restore = b"'" in data and any(_cell_start(data, m.start())
+                                   for m in _QUOTED_CELL_RE.finditer(data))
+    done = 0
+
+    def prepare(chunk):
+        nonlocal done
+        chunk.columns = header
+        if restore:
+            for col in header:
+                chunk[col] = _restore_series(chunk[col])
+        rows = slice(done, done + len(chunk))
+        done += len(chunk)
+        chunk["_line"] = lines[rows]
+        drop = blank[rows] | _blank_rows(chunk, header)
+        if drop.any():
+            chunk = chunk[~drop]
+        return chunk if convert is None else convert(chunk)
+
+    joiner = _parse_records(data, header, dtypes or {}, chunksize, spath, prepare,
+                            len(lines))
+    del data
+    if not joiner.columns:  # no records
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in [*header, "_line"]})
+    else:
+        frame = joiner.frame()
+    if done != len(lines):  # pragma: no cover - the parsers disagree
+        raise InputError("the CSV file cannot be read consistently; check its quotes",
+                         path=spath)
+    return CsvTable(header, frame, [])
+
+
+# a cell that :func:`neutralise_cell` changed starts with apostrophes and a trigger
+_QUOTED_CELL_RE = re.compile(rb"'[=+\-@\t\r]")
+
+
+def _cell_start(data: bytes, pos: int) -> bool:
+    """Whether the run of apostrophes ending at ``pos`` starts a CSV cell."""
+    while pos > 0 and data[pos - 1] == 39:
+        pos -= 1
+    return pos == 0 or data[pos - 1] in b',\n"'
+
+
+def _record_lines(data: bytes, width: int):
+    """``(start line of each record, its number of fields)`` by vectorised scans, or
+    ``(None, None)`` when a quote stands inside an unquoted cell (the scans assume every
+    quote opens or closes a cell, or is doubled inside one). Empty lines count 0 fields,
+    blank records (spaces and commas) -1. Memory: a few arrays the size of the number of
+    records and quotes, and one byte mask of the file at a time."""
+    import numpy as np
+
+    arr = np.frombuffer(data, dtype=np.uint8)
+    n = len(arr)
+    quotes = np.flatnonzero(arr == 34)
+    if len(quotes):
+        prev = arr[np.maximum(quotes - 1, 0)].copy()
+        prev[quotes == 0] = 10
+        nxt = arr[np.minimum(quotes + 1, n - 1)].copy()
+        nxt[quotes == n - 1] = 10
+        edge = (np.isin(prev, (44, 10)) | np.isin(nxt, (44, 10)) | (prev == 34)
+                | (nxt == 34))
+        if not edge.all() or len(quotes) % 2:
+            return None, None
+    newlines = np.flatnonzero(arr == 10)
+    ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0] if len(quotes) else newlines
+    if n and arr[-1] != 10:
+        ends = np.append(ends, n)  # the last record has no line end
+    if not len(ends):
+        return np.ones(1, dtype=np.int64), np.ones(1, dtype=np.int64)
+    begins = np.concatenate(([0], ends[:-1] + 1))
+    starts = np.searchsorted(newlines, begins) + 1
+    del newlines
+    counts = np.ones(len(ends), dtype=np.int64)
+    block = 1 << 24
+    for lo in range(0, n, block):  # block by block: comma positions of a whole file are big
+        commas = np.flatnonzero(arr[lo:lo + block] == 44) + lo
+        if len(quotes):  # commas inside quoted cells do not separate fields
+            commas = commas[np.searchsorted(quotes, commas) % 2 == 0]
+        counts += np.bincount(np.searchsorted(ends, commas), minlength=len(ends))[:len(ends)]
+    counts[ends == begins] = 0
+    for i in np.flatnonzero((counts != width) & (counts > 0)):
+        record = data[begins[i]:ends[i]]
+        if not record.strip(b" \t"):
+            counts[i] = 0  # white space only: pandas skips it like an empty line
+        elif not record.strip(b" \t,"):
+            counts[i] = -1
+    return starts.astype(np.int64), counts
+
+
+def _record_lines_csv(data: bytes, path: str):
+    """The exact (slower) route of :func:`_record_lines`: the ``csv`` module, streaming."""
+    from array import array
+
+    import numpy as np
+
+    starts, counts = array("q"), array("q")
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""))
+    start = 1
+    try:
+        with _csv_field_limit(MAX_CSV_CELL):
+            for row in reader:
+                starts.append(start)
+                blank = not "".join(row).strip(" \t")
+                counts.append(0 if blank and len(row) <= 1 else -1 if blank else len(row))
+                start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"not a valid CSV file: {exc}; check the quotes", path=path,
+                         line=reader.line_num) from None
+    return np.frombuffer(starts, dtype=np.int64), np.frombuffer(counts, dtype=np.int64)
+
+
+def _first_record(data: bytes, path: str) -> list[str]:
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""))
+    try:
+        with _csv_field_limit(MAX_CSV_CELL):
+            return [restore_cell(c) if c[:1] == "'" else c for c in next(reader, [])]
+    except csv.Error as exc:
+        raise InputError(f"not a valid CSV file: {exc}; check the quotes", path=path,
+                         line=1) from None
+
+
+def _parse_records(data: bytes, header: list[str], dtypes: dict, chunksize: int, path: str,
+                   prepare, rows: int):
+    import pandas as pd
+
+    kinds = {i: dtypes.get(c, object) for i, c in enumerate(header)}
+    joiner = ChunkJoiner(rows)
+    try:
+        chunks = pd.read_csv(io.BytesIO(data), dtype=kinds, header=0,
+                             names=list(range(len(header))), keep_default_na=False,
+                             na_filter=False, chunksize=chunksize, engine="c",
+                             encoding="utf-8")
+        with _csv_field_limit(MAX_CSV_CELL):
+            for chunk in chunks:
+                joiner.add(prepare(chunk))
+    except pd.errors.ParserError as exc:
+        raise InputError(f"not a valid CSV file: {exc}; check the quotes", path=path) from None
+    return joiner
+
+
+class ChunkJoiner:
+    """Join DataFrame chunks into one without holding the chunks and the result at once:
+    numeric and text columns are copied into arrays sized for ``capacity`` rows as chunks
+    arrive; categorical columns keep their small codes and are united at the end."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity, self.rows = capacity, 0
+        self.columns: list = []
+        self.arrays: dict = {}
+        self.pieces: dict = {}
+
+    def add(self, chunk) -> None:
+        import numpy as np
+        import pandas as pd
+
+        if not self.columns:
+            self.columns = list(chunk.columns)
+        n = len(chunk)
+        for i, c in enumerate(self.columns):
+            s = chunk.iloc[:, i]
+            if c in self.pieces or isinstance(s.dtype, pd.CategoricalDtype):
+                self.pieces.setdefault(c, []).append(s)
+                continue
+            arr = self.arrays.get(c)
+            values = s.to_numpy()
+            if arr is None:
+                arr = self.arrays[c] = np.empty(max(self.capacity, n), dtype=values.dtype)
+            elif arr.dtype != values.dtype or self.rows + n > len(arr):
+                # a chunk of another dtype (or more rows than announced): join as pieces
+                self.pieces[c] = [pd.Series(arr[:self.rows]), s]
+                del self.arrays[c]
+                continue
+            arr[self.rows:self.rows + n] = values
+        self.rows += n
+
+    def frame(self):
+        import pandas as pd
+        from pandas.api.types import union_categoricals
+
+        out = {}
+        for c in self.columns:
+            if c in self.arrays:
+                out[c] = self.arrays.pop(c)[:self.rows]
+            else:
+                pieces = self.pieces.pop(c)
+                if all(isinstance(x.dtype, pd.CategoricalDtype) for x in pieces):
+                    out[c] = pd.Series(union_categoricals(pieces))
+                else:
+                    out[c] = pd.concat(pieces, ignore_index=True)
+        return pd.DataFrame(out, columns=self.columns)
+
+
+def _blank_rows(frame, header: list[str]):
+    """Rows whose every cell is empty or white space (cheap: only rows whose first cell is
+    blank are looked at closely)."""
+    import numpy as np
+    import pandas as pd
+
+    first = frame[header[0]]
+    if isinstance(first.dtype, pd.CategoricalDtype):
+        cats = [not str(c).strip() for c in first.cat.categories]
+        cand = np.asarray([*cats, False], dtype=bool)[first.cat.codes.to_numpy()]
+    elif first.dtype == object:
+        cand = (first == "").to_numpy() | first.str.isspace().fillna(False).to_numpy(dtype=bool)
+    else:
+        return np.zeros(len(frame), dtype=bool)
+    for col in header[1:]:
+        if not cand.any():
+            break
+        idx = np.flatnonzero(cand)
+        cells = frame[col].iloc[idx]
+        cand[idx] = [isinstance(v, str) and not v.strip() for v in cells]
+    return cand
+
+
+def _restore_series(s):
+    """:func:`restore_cell` over a column (categories are restored once each)."""
+    import pandas as pd
+
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = s.cat.categories
+        if cats.dtype == object or pd.api.types.is_string_dtype(cats):
+            new = [restore_cell(c) if isinstance(c, str) and c[:1] == "'" else c for c in cats]
+            if new != list(cats):
+                if len(set(new)) == len(new):
+                    return s.cat.rename_categories(new)
+                s = s.astype(object)  # two cells that differ only by the added quote
+            else:
+                return s
+        else:
+            return s
+    if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
+        return s
+    hit = s.str.match(_RESTORE_RE)
+    hit = hit.where(hit.notna(), False).astype(bool)
+    if not hit.any():
+        return s
+    out = s.copy()
+    out[hit] = s[hit].str[1:]
+    return out
+
+
+_RESTORE_RE = re.compile(r"'+[=+\-@\t\r]")
 
 
 # --------------------------------------------------------------------------- spreadsheet cells
@@ -261,21 +623,47 @@ def read_text_file(path: str | os.PathLike, *, allow_empty: bool = False) -> str
 
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | None = "utf-8",
-                 newline: str | None = "\n") -> Iterator[IO]:
-    """Open a temporary file that replaces ``path`` on successful exit of the block."""
+                 newline: str | None = "\n", private: bool = False) -> Iterator[IO]:
+    """Open a temporary file that replaces ``path`` on successful exit of the block.
+
+    The file gets the usual mode (``0666`` less the umask), or ``0600`` (owner only, whatever
+    the umask) when ``private``. A full disk, a read-only folder or missing permission is an
+    :class:`InputError` naming ``path``; the previous file is then left as it was.
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise _write_error(exc, target) from None
     text_args = {} if "b" in mode else {"encoding": encoding, "newline": newline}
     try:
         with os.fdopen(fd, mode, **text_args) as fh:
             yield fh
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual file mode
+        # mkstemp makes 0600: keep it for private files, else give the usual mode
+        os.chmod(tmp, 0o600 if private else 0o666 & ~_umask())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
+            raise _write_error(exc, target) from None
         raise
+
+
+#: OS errors that mean "cannot write here" rather than a bug.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                 errno.EFBIG, errno.ENOTDIR}
+
+
+def _write_error(exc: OSError, target: Path) -> BaseException:
+    if exc.errno not in _WRITE_ERRNOS:
+        return exc
+    how = {errno.ENOSPC: "free some disk space or write elsewhere",
+           errno.EDQUOT: "free some space in your quota or write elsewhere",
+           errno.EFBIG: "write elsewhere"}.get(exc.errno, "choose a folder you can write to")
+    return InputError(f"cannot write this file: {exc.strerror}; {how} (nothing was "
+                      "changed)", path=os.fspath(target))
 
 
 def _umask() -> int:
@@ -284,9 +672,10 @@ def _umask() -> int:
     return mask
 
 
-def write_text(path: str | os.PathLike, text: str) -> None:
-    """Atomically write UTF-8 ``text`` (LF line ends) to ``path``."""
-    with atomic_write(path) as fh:
+def write_text(path: str | os.PathLike, text: str, *, private: bool = False) -> None:
+    """Atomically write UTF-8 ``text`` (LF line ends) to ``path`` (``0600`` when
+    ``private``)."""
+    with atomic_write(path, private=private) as fh:
         fh.write(text)
 
 
@@ -296,12 +685,13 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
         fh.write(data)
 
 
-def write_csv(frame, path: str | os.PathLike, **kwargs) -> None:
+def write_csv(frame, path: str | os.PathLike, *, private: bool = False, **kwargs) -> None:
     """Atomically write a DataFrame as UTF-8 CSV with LF line ends and no index; text cells
-    are neutralised against formula injection (:func:`neutralise_cell`)."""
+    are neutralised against formula injection (:func:`neutralise_cell`). ``private``: the
+    file is readable by its owner only (``0600``)."""
     kwargs.setdefault("index", False)
     kwargs.setdefault("lineterminator", "\n")
-    with atomic_write(path, newline="") as fh:
+    with atomic_write(path, newline="", private=private) as fh:
         neutralise_frame(frame).to_csv(fh, **kwargs)
 
 

@@ -12,12 +12,13 @@ no longer at its offsets is reported as drifted (:func:`citra_eval.reanchor` mov
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ._files import csv_rows, read_text_file, write_csv
+from ._files import read_csv_records, write_csv
 from ._validation import check_frame, check_type
 from .errors import MAX_REPORTED, InputError, Problem, collect, quoted_pair
 
@@ -44,14 +45,17 @@ def empty_codings() -> pd.DataFrame:
         "note": pd.Series(dtype="object")})
 
 
-def read_codings(path: str | os.PathLike, *, corpus: Corpus | None = None,
-                 codebook: Codebook | None = None, keep_lines: bool = False) -> pd.DataFrame:
-    """Read and validate a codings CSV.
+def read_codings(path: str | os.PathLike | Sequence[str | os.PathLike], *,
+                 corpus: Corpus | None = None, codebook: Codebook | None = None,
+                 keep_lines: bool = False) -> pd.DataFrame:
+    """Read and validate a codings CSV (or several, e.g. one per coder).
 
     Parameters
     ----------
-    path : str or path
+    path : str, path, or list of them
         UTF-8 CSV whose first columns are ``doc_id, segment_id, start, end, code, coder``.
+        Several files are read into one table (in the order given); a coding that appears
+        in more than one of them is reported with its line in each.
     corpus : Corpus, optional
         When given, every ``doc_id`` and ``segment_id`` must exist, every span must lie
         inside its segment, and where the file records the coded ``text`` it must still be
@@ -75,12 +79,17 @@ def read_codings(path: str | os.PathLike, *, corpus: Corpus | None = None,
     Raises
     ------
     InputError
-        One problem per bad row (up to 20), each with the CSV line number.
+        One problem per bad row (up to 20 per file), each with the CSV line number; every
+        file's problems are reported together. A file too large for the memory available
+        is reported as such (millions of rows need well under 1 GB).
 
     Examples
     --------
     >>> import citra_eval as ce
     >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> both = ce.read_codings([ce.example_path("codings_A"), ce.example_path("codings_B")])
+    >>> sorted(both["coder"].unique())
+    ['A', 'B']
     >>> a = ce.read_codings(ce.example_path("codings_A"), corpus=corpus)
     >>> list(a.columns[:6])
     ['doc_id', 'segment_id', 'start', 'end', 'code', 'coder']
@@ -91,11 +100,81 @@ def read_codings(path: str | os.PathLike, *, corpus: Corpus | None = None,
     >>> corpus.text(row.doc_id)[row.start:row.end] in seg.text
     True
     """
+    if not isinstance(path, str | os.PathLike):
+        out = _read_several(list(path), corpus=corpus, codebook=codebook)
+    else:
+        out = _plain(_read_one(path, corpus, codebook)).reset_index(drop=True)
+    return out if keep_lines else out.drop(columns="_line")
+
+
+def _read_one(path, corpus, codebook) -> pd.DataFrame:
     spath = os.fspath(path)
-    rows = csv_rows(read_text_file(path), spath)
-    if not rows:
-        raise InputError("the file has no header line", path=spath, line=1)
-    header = [h.strip() for h in rows[0][1]]
+    try:
+        frame = _read_frame(path)
+        validate_codings(frame, corpus=corpus, codebook=codebook, path=spath,
+                         problems=frame.attrs.pop("problems"))
+    except MemoryError:
+        raise InputError("the file is too large to read in the memory available; split it "
+                         "into several codings files (e.g. one per coder)", path=spath) from None
+    return frame
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    for col in _TEXT_COLUMNS:  # categories (each text stored once while reading) -> text
+        frame[col] = frame[col].astype("str")
+    return frame
+
+
+def _read_several(paths: list, *, corpus, codebook) -> pd.DataFrame:
+    problems: list[Problem] = []
+    seen = set()
+    for p in paths:
+        real = os.path.realpath(p)
+        if real in seen:
+            problems.append(Problem(os.fspath(p), "this file is given twice, so its codings "
+                                    "would appear in more than one file; give each file once"))
+        seen.add(real)
+    collect(problems)
+    frames = []
+    for i, p in enumerate(paths):
+        try:
+            frames.append(_plain(_read_one(p, corpus, codebook)).assign(_file=i))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems=problems)
+    if not frames:
+        return empty_codings().assign(_line=pd.Series(dtype="int64"))
+    both = pd.concat(frames, ignore_index=True)
+    again = both.duplicated(CODING_COLUMNS, keep=False).to_numpy()
+    if again.any():
+        rows = both[again]
+        group = rows.groupby(CODING_COLUMNS, sort=False)
+        first_file, first_line = group["_file"].transform("first"), group["_line"].transform(
+            "first")
+        other = (rows["_file"] != first_file).to_numpy()
+        for f, line, ff, fl in zip(rows["_file"][other], rows["_line"][other],
+                                   first_file[other], first_line[other], strict=True):
+            problems.append(Problem(
+                os.fspath(paths[f]), "this coding (same span, code and coder) is also in "
+                f"{os.fspath(paths[ff])}:{fl}; give each coding once (each coder's codings "
+                "in one file)", int(line)))
+        collect(problems, limit=MAX_REPORTED)
+    return both.drop(columns=["_file"])
+
+
+_TEXT_COLUMNS = ["doc_id", "code", "coder"]
+
+
+def _read_frame(path: str | os.PathLike) -> pd.DataFrame:
+    """The codings file as a table with ``_line`` and, in ``attrs["problems"]``, what is
+    wrong with its cells. Read in chunks with vectorised checks, so millions of rows fit in
+    well under 1 GB (``benchmarks/bench_codings.py``)."""
+    spath = os.fspath(path)
+    problems: list[Problem] = []
+    table = read_csv_records(path, dtypes=dict.fromkeys(_TEXT_COLUMNS, "category"),
+                           convert=lambda chunk: _offsets(chunk, spath, problems))
+    header = [h.strip() for h in table.header]
     if header[:len(CODING_COLUMNS)] != CODING_COLUMNS:
         raise InputError(
             f"the first columns must be {', '.join(CODING_COLUMNS)}; found "
@@ -104,48 +183,82 @@ def read_codings(path: str | os.PathLike, *, corpus: Corpus | None = None,
     if dup:
         raise InputError(f"duplicate column(s) {', '.join(sorted(dup))}; keep one of each",
                          path=spath, line=1)
-    problems: list[Problem] = []
-    records = []
-    for lineno, row in rows[1:]:
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            problems.append(Problem(spath, f"expected {len(header)} fields, found {len(row)}; "
-                                    "quote cells that contain commas", lineno))
-            continue
-        rec = dict(zip(header, row, strict=True))
-        rec["_line"] = lineno
-        records.append(rec)
-    frame = pd.DataFrame(records, columns=[*header, "_line"])
+    if table.bad_rows:
+        collect([Problem(spath, f"expected {len(header)} fields, found {n}; quote cells that "
+                         "contain commas", line) for line, n in table.bad_rows],
+                path=spath, limit=MAX_REPORTED)
+    frame = table.frame
+    frame.columns = [*header, "_line"]
     frame = _coerce(frame, spath, problems)
-    validate_codings(frame, corpus=corpus, codebook=codebook, path=spath, problems=problems)
-    frame = frame if keep_lines else frame.drop(columns="_line")
-    return frame.reset_index(drop=True)
+    frame.attrs["problems"] = problems
+    return frame
+
+
+def _offsets(chunk: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataFrame:
+    """Parse ``segment_id, start, end`` of one chunk: plain whole numbers >= 0 only
+    (``1e1``, ``12.0``, ``+5``, ``-1`` and numbers beyond 2**53 are reported, once per cell;
+    such cells become -1, which later checks skip)."""
+    names = [str(c).strip() for c in chunk.columns]
+    for col in _INT_COLUMNS:
+        if col in names:
+            pos = names.index(col)
+            chunk.isetitem(pos, _whole_numbers(chunk.iloc[:, pos], chunk["_line"], col, path,
+                                               problems))
+    return chunk
+
+
+def _whole_numbers(raw: pd.Series, lines: pd.Series, col: str, path: str,
+                   problems: list[Problem]) -> np.ndarray:
+    values = raw.to_numpy(dtype=object)
+    try:  # the usual case, at C speed: every cell is ASCII digits
+        joined = "".join(values)
+        if joined.isascii() and joined.isdigit():
+            ints = values.astype(np.int64)
+            if not len(ints) or ints.max() < 2**53:
+                return ints
+    except (ValueError, TypeError, OverflowError):
+        pass
+    ints = np.full(len(values), -1, dtype=np.int64)
+    for i, v in enumerate(values):
+        text = str(v).strip()
+        if text.isascii() and text.isdigit() and len(text) < 17 and int(text) < 2**53:
+            ints[i] = int(text)
+        else:
+            problems.append(Problem(path, f"'{col}' must be a whole number >= 0, got {v!r}",
+                                    int(lines.iat[i]), col))
+    return ints
 
 
 def _coerce(frame: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataFrame:
-    for col in ["doc_id", "code", "coder"]:
-        frame[col] = frame[col].astype(str).str.strip()
-        for line in frame.loc[frame[col] == "", "_line"]:
+    for col in _TEXT_COLUMNS:
+        s = frame[col]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            cats = [str(c).strip() for c in s.cat.categories]
+            s = (s.cat.rename_categories(cats) if len(set(cats)) == len(cats)
+                 else s.astype(object).str.strip().astype("category"))
+        else:
+            s = s.astype(str).str.strip().astype("category")
+        frame[col] = s
+        for line in frame.loc[(s == "").to_numpy(), "_line"]:
             problems.append(Problem(path, f"'{col}' is empty; fill it in", int(line), col))
     for col in _INT_COLUMNS:
-        parsed = pd.to_numeric(frame[col].astype(str).str.strip(), errors="coerce")
-        # inf/1e400 and numbers beyond int64 would crash or wrap in astype below
-        bad = (parsed.isna() | (parsed != parsed.round()) | (parsed < 0)
-               | ~parsed.abs().lt(2**53))
-        for line, val in zip(frame.loc[bad, "_line"], frame.loc[bad, col], strict=True):
-            problems.append(Problem(path, f"'{col}' must be a whole number >= 0, got {val!r}",
-                                    int(line), col))
-        frame[col] = parsed.where(~bad, -1).astype("int64")
+        frame[col] = frame[col].astype("int64")
     for col in OPTIONAL_COLUMNS:
         if col not in frame.columns:
             # the same all-missing text column as an empty one read from the file, so a
             # written and re-read table equals the original
             frame[col] = pd.Series(None, index=frame.index, dtype="str")
         elif col == "text":  # the coded characters, spaces included: only "" is missing
-            frame[col] = frame[col].where(frame[col].astype(str) != "", None)
+            s = frame[col].astype(object)
+            frame[col] = s.where((s != "").to_numpy(), None).astype("str")
         else:
-            frame[col] = frame[col].where(frame[col].astype(str).str.strip() != "", None)
+            s = frame[col].astype(object)
+            blank = (s == "").to_numpy() | s.str.isspace().fillna(False).to_numpy(dtype=bool)
+            frame[col] = s.where(~blank, None).astype("str")
+    for col in frame.columns:  # further columns: text, as read
+        if col not in (*CODING_COLUMNS, *OPTIONAL_COLUMNS, "_line") and frame[col].dtype == object:
+            frame[col] = frame[col].astype("str")
+    problems.sort(key=lambda p: p.line or 0)
     front = [*CODING_COLUMNS, *OPTIONAL_COLUMNS]
     return frame[front + [c for c in frame.columns if c not in front]]
 
@@ -219,7 +332,9 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     lines = (codings["_line"].to_numpy() if "_line" in codings.columns
              else np.arange(2, len(codings) + 2))
     start, end = codings["start"].to_numpy(), codings["end"].to_numpy()
-    ok = (codings["start"].ge(0) & codings["end"].ge(0)).to_numpy()
+    # a negative value stands for an offset reported already (read_codings); skip its row
+    ok = (codings["start"].ge(0) & codings["end"].ge(0)
+          & pd.to_numeric(codings["segment_id"], errors="coerce").ge(0)).to_numpy()
     for i in np.flatnonzero(ok & (start >= end)):
         problems.append(Problem(path, f"start ({start[i]}) must be smaller than end ({end[i]})",
                                 int(lines[i])))

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from ._files import write_text
+from ._files import replace_with_backup, write_text
 from ._validation import check_int, check_lang
 from ._version import __version__
 from ._yaml import read_yaml_file
@@ -150,10 +150,14 @@ def raw_checksums(root: str | os.PathLike) -> dict[str, str]:
 
 
 def write_raw_checksums(root: str | os.PathLike) -> Path:
-    """Record the current raw inputs in ``data/raw/CHECKSUMS.sha256`` (deliberately)."""
+    """Record the current raw inputs in ``data/raw/CHECKSUMS.sha256`` (deliberately).
+
+    The file is updated in place, atomically; its previous version is kept beside it as
+    ``CHECKSUMS.sha256.bak``.
+    """
     r = Path(root)
     path = r / CHECKSUMS
-    write_text(path, manifest_text(raw_checksums(r)))
+    replace_with_backup(path, manifest_text(raw_checksums(r)))
     return path
 
 

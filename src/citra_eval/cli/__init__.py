@@ -52,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(exc.format(), file=sys.stderr)
         return 2
+    except MemoryError:
+        print(f"error: citra-eval {args.command}: ran out of memory; the input is too large "
+              "for this machine (split it, or use one with more memory)", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -63,7 +63,6 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_agree(args: argparse.Namespace) -> int:
-    import pandas as pd
 
 
     study = study_here()
@@ -90,16 +89,8 @@ def _run_agree(args: argparse.Namespace) -> int:
         coverage = attempt(_read_coverage, coverage_file)
     corpus = attempt(read_transcripts, args.transcripts)
     codebook = attempt(Codebook.load, args.codebook) if args.codebook else None
-    tables = [attempt(read_codings, f, corpus=corpus, codebook=codebook) for f in args.codings]
+    codings = attempt(read_codings, args.codings, corpus=corpus, codebook=codebook)
     problems.raise_any()
-    codings = pd.concat(tables, ignore_index=True)
-    clash = codings.duplicated(["doc_id", "segment_id", "start", "end", "code", "coder"])
-    if clash.any():
-        first = codings[clash].iloc[0]
-        raise InputError(f"{int(clash.sum())} coding(s) appear in more than one file (e.g. "
-                         f"{first.doc_id} segment {first.segment_id}, code {first.code!r}, coder "
-                         f"{first.coder!r}); give each coder's codings once",
-                         path=" ".join(args.codings))
     roles = None if args.roles == ["all"] else args.roles
     where = " ".join(args.codings)
     try:

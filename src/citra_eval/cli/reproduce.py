@@ -29,7 +29,8 @@ def _add_reproduce(sub: argparse._SubParsersAction) -> None:
                         "the differences")
     p.add_argument("--update-checksums", action="store_true",
                    help="deliberately record the current raw inputs in data/raw/CHECKSUMS.sha256 "
-                        "(rewritten in place once they validate), then rebuild")
+                        "(updated in place once they validate; the previous version is kept as "
+                        "CHECKSUMS.sha256.bak), then rebuild")
     p.add_argument("--root", metavar="DIR",
                    help="study folder (default: the one holding study.yaml here or above)")
     p.add_argument("--lang", choices=["id", "en"], default=None,
