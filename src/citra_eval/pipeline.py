@@ -135,6 +135,8 @@ def _raw_files(root: Path) -> list[Path]:
         if (any(part.startswith(".") for part in rel.parts)
                 # READMEs document the inputs and templates show their form; readers skip both
                 or p.name.upper().startswith("README") or ".template." in p.name.lower()
+                # previous versions kept by commands that update a file in place
+                or p.name.endswith(".bak")
                 or rel.as_posix() == CHECKSUMS):
             continue
         out.append(rroot / rel)
@@ -144,7 +146,8 @@ def _raw_files(root: Path) -> list[Path]:
 def raw_checksums(root: str | os.PathLike) -> dict[str, str]:
     """``{study-relative path: sha256}`` of every raw input: ``study.yaml``, everything under
     ``data/raw`` and the transcripts folder, and any other input ``study.yaml`` names (hidden
-    files, ``README*``, templates ``*.template.*`` and the checksum file itself excluded)."""
+    files, ``README*``, templates ``*.template.*``, ``*.bak`` backups and the checksum file
+    itself excluded)."""
     r = Path(root).resolve()
     return {p.relative_to(r).as_posix(): file_sha256(p) for p in _raw_files(r)}
 
