@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from ._files import csv_rows, read_text_file
+from ._files import read_text_file
 from ._validation import check_int, check_lang
 from ._yaml import LineDict, LineList, load_yaml, unknown_keys
 from .codebook import Codebook
@@ -608,10 +608,10 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
     tables, files = [], []
     for f in settings.codings:
         shown = shown_path(f)
-        t = attempt(read_codings, shown, corpus=corpus)
+        t = attempt(read_codings, shown, corpus=corpus, keep_lines=True)
         if t is None:
             continue
-        t = t.assign(_file=settings.relative(f), _line=_data_lines(f, len(t)))
+        t = t.assign(_file=settings.relative(f))
         if codebook is not None:
             t = _drop_unknown_codes(t, codebook, shown, warn)
         tables.append(t)
@@ -633,13 +633,6 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
         warn.add(shown_path(settings.codings[0]), f"only one coder ({coders[0]}): inter-coder "
                  "reliability needs two or more coders and is skipped")
     return codings.drop(columns=["_file", "_line"]), tuple(files)
-
-
-def _data_lines(path: Path, n: int) -> list[int]:
-    """CSV line of each data row, as :func:`read_codings` keeps them (blank rows skipped)."""
-    rows = csv_rows(read_text_file(path), os.fspath(path))
-    lines = [ln for ln, row in rows[1:] if any(c.strip() for c in row)]
-    return lines if len(lines) == n else list(range(2, n + 2))
 
 
 def _pattern(settings: StudySettings) -> str:

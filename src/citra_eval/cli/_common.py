@@ -76,11 +76,20 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def study_raw_folders(path: str | os.PathLike) -> list[Path]:
-    """The raw-data folders of the study ``path`` lies in (a folder with ``study.yaml``, or
-    with both ``interview_transcripts/`` and ``data/raw/``), or ``[]`` outside a study."""
+    """The raw data of the study ``path`` lies in: ``data/raw``, the transcripts folder and
+    every input ``study.yaml`` names (a folder holding ``study.yaml``, or both
+    ``interview_transcripts/`` and ``data/raw/``); ``[]`` outside a study."""
     here = _real(path)
     for root in (here, *here.parents):
-        if (root / "study.yaml").is_file() or all((root / d).is_dir() for d in RAW_FOLDERS):
+        if (root / STUDY_FILE).is_file():
+            found = [root / d for d in RAW_FOLDERS]
+            try:
+                st = StudySettings.load(root / STUDY_FILE)
+            except InputError:  # a broken study.yaml: protect the standard layout
+                return found
+            return [*found, *(_real(p) for p in (st.transcripts, st.codebook, st.instrument,
+                                                 st.responses, *st.codings))]
+        if all((root / d).is_dir() for d in RAW_FOLDERS):
             return [root / d for d in RAW_FOLDERS]
     return []
 
