@@ -420,7 +420,7 @@ def test_14_duplicates_across_coder_files_reported_early_with_their_lines(tmp_pa
     (s / "study.yaml").write_text("title: t\n")
     r = cli("reproduce", "--root", s, "--update-checksums")
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert "codings_B.csv:3: this coding (same span, code and coder) is also in" in r.stderr
+    assert f"error: {raw / 'codings_B.csv'}:3: " in r.stderr and "codings_A.csv" in r.stderr
     assert not (raw / "CHECKSUMS.sha256").exists()
 
 
