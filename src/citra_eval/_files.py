@@ -605,17 +605,7 @@ def neutralise_workbook(workbook) -> None:
 
 def read_text_file(path: str | os.PathLike, *, allow_empty: bool = False) -> str:
     """Read a UTF-8 text file; see :func:`decode_utf8`."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found; check the path", path=os.fspath(path)) from None
-    except IsADirectoryError:
-        raise InputError("expected a file but this is a directory", path=os.fspath(path)) from None
-    except PermissionError:
-        raise InputError("permission denied; make the file readable",
-                         path=os.fspath(path)) from None
-    return decode_utf8(data, path, allow_empty=allow_empty)
+    return decode_utf8(read_file_bytes(path), path, allow_empty=allow_empty)
 
 
 # --------------------------------------------------------------------------- writing
