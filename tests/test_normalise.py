@@ -141,7 +141,7 @@ def test_sastrawi_stems_are_cores_of_the_token_on_real_text():
     """The matcher skips stemming tokens that cannot stem to a pattern stem; this relies on
     PySastrawi returning a core of the token (prefix <= 10 letters, a suffix combination,
     first letter possibly recoded). Checked on every word of the real SmSA reviews."""
-    from citra_eval.autocoding import _could_stem_to
+    from citra_eval.matching import _could_stem_to
 
     path = refdata_path("indonesian-text", "smsa-reviews.tsv")
     words = set()

@@ -10,18 +10,20 @@ from __future__ import annotations
 from ._version import __version__
 from .anchoring import ReanchorResult, check_anchors, reanchor
 from .autocoding import (
-    Matcher,
+    AutocodeReport,
     autocode,
     autocode_report,
     evaluate_coder,
     explain,
     match_patterns,
+    question_hits,
 )
 from .codebook import Code, Codebook, Pattern
 from .codings import CODING_COLUMNS, read_codings, record_text, validate_codings, write_codings
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
 from .intercoder import CoverageWarning, agreement, consensus, disagreements, reference_codings
+from .matching import Matcher
 from .mixed_methods import construct_evidence, joint_display, meta_inferences, theme_evidence
 from .outputs import (
     StudyBanner,
@@ -113,6 +115,7 @@ __all__ = [
     "COEF_COLUMNS",
     "ORDINAL_COLUMNS",
     "AlphaDetails",
+    "AutocodeReport",
     "CategoryWarning",
     "Code",
     "Codebook",
@@ -196,6 +199,7 @@ __all__ = [
     "presence_agreement",
     "project_root",
     "pseudonymise",
+    "question_hits",
     "read_coding_sheet",
     "read_codings",
     "read_qdpx",

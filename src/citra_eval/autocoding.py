@@ -1,30 +1,18 @@
-"""Auto-coding Indonesian transcripts with a codebook, and checking the auto-coder.
+"""The dictionary coder: code transcripts with a codebook's patterns, and check a coder.
 
-Phrase patterns match on normalised, stemmed token sequences (see :mod:`citra_eval.normalise`), so
-``kerja sama`` finds *bekerja sama*, *kerjasama*, *bekerjasama* and *dikerjasamakan*, and
-``media sosial`` finds *medsos*. ``{regex: ...}`` patterns run on the case-folded text.
-
-How matching works (exact, every hit, linear in the text):
-
-1. the selected segments are joined and case-folded (length preserving) and tokenised in
-   bulk with numpy; each *unique* token is normalised and stemmed once;
-2. every stem that occurs in some phrase pattern gets a small integer id, every other stem
-   the id "other"; the token stream becomes a string with one character per stem, with a
-   boundary character between segments and after sentence ends (``. ! ? …``), so a phrase
-   never spans two turns or two sentences;
-3. an Aho–Corasick automaton (pyahocorasick) built from the phrase patterns' id strings
-   reports every occurrence of every pattern in one pass — overlapping hits and hits of
-   different codes on the same words included (one regex alternation would report only one);
-4. each ``{regex}`` pattern runs once over the joined case-folded text; a hit crossing a
-   segment boundary is dropped.
+:func:`autocode` turns the pattern hits of :mod:`citra_eval.matching` into a codings table:
+one coding per (turn or sentence, code) with the words that matched as ``evidence``. It reads
+context the way a coder does: a hit governed by a negation word does not code (*ulun kada
+pernah ikut Bamara*), a hit overlapping one of the code's ``exclude_patterns`` does not code
+(*kerja sama tim redaksi*), and the codes of the interviewer's question are proposed for the
+answer that continues its topic ("Bagaimana dengan Bamara?" → an answer that never repeats the
+name). :func:`evaluate_coder` scores any coder against a reference coder.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -33,373 +21,36 @@ from ._validation import check_type
 from .codebook import Codebook
 from .codings import CODING_COLUMNS, empty_codings
 from .corpus import Corpus
-from .normalise import Normaliser, codepoints, fold_case, root_words, sentence_spans, token_arrays
-
-if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
-    from .codebook import Codebook
-    from .corpus import Corpus
-
+from .matching import HIT_COLUMNS, Matcher
+from .normalise import sentence_spans, tokenize
 
 __all__ = [
     "HIT_COLUMNS",
+    "AutocodeReport",
     "Matcher",
     "autocode",
     "autocode_report",
     "evaluate_coder",
     "explain",
     "match_patterns",
+    "question_hits",
 ]
 
-HIT_COLUMNS = ["doc_id", "segment_id", "code", "pattern", "kind", "start", "end",
-               "matched_text"]
 EVAL_COLUMNS = ["code", "precision", "recall", "f1", "support", "tp", "fp", "fn"]
-_OTHER, _BOUNDARY, _FIRST_ID = 0, 1, 2
-_JOIN = "\n"
-_CHUNK_CHARS = 4_000_000
-
-
-# --------------------------------------------------------------------------- matcher
-
-
-@dataclass
-class _Pattern:
-    code: str
-    text: str
-    kind: str
-    key: str | None = None  # phrase: the id string
-    regex: object = None
-
-
-@dataclass
-class Matcher:
-    """A compiled codebook: normaliser, phrase automaton and regexes.
-
-    Build it once with :meth:`from_codebook` (or :meth:`from_patterns`) and reuse it; the
-    normaliser caches stems across calls.
-
-    Examples
-    --------
-    >>> import citra_eval as ce
-    >>> matcher = ce.Matcher.from_codebook(ce.Codebook.load(ce.example_path("codebook")))
-    >>> list(matcher.pattern_table.columns)
-    ['code', 'pattern', 'kind']
-    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
-    >>> hits = matcher.hits(corpus.segments.head(3), progress=False)
-    >>> list(hits.columns)
-    ['doc_id', 'segment_id', 'code', 'pattern', 'kind', 'start', 'end', 'matched_text']
-    """
-    normaliser: Normaliser
-    patterns: list[_Pattern]
-    _vocab: dict[str, int] = field(default_factory=dict, repr=False)
-    _automaton: object = field(default=None, repr=False)
-    _tails: object = field(default=None, repr=False)
-    _token_ids: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def from_codebook(cls, codebook, **normaliser_options) -> Matcher:
-        """Compile the patterns of every codable code of ``codebook``."""
-        norm = Normaliser.for_codebook(codebook, **normaliser_options)
-        items = [(c.id, p.text, p.kind) for c in codebook if c.codable for p in c.patterns]
-        return cls.from_patterns(items, normaliser=norm)
-
-    @classmethod
-    def from_patterns(cls, items: Iterable[tuple[str, str, str]], *,
-                      normaliser: Normaliser | None = None) -> Matcher:
-        """Compile ``(code, pattern text, kind)`` triples; kind is ``phrase`` or ``regex``."""
-        import re
-
-        import ahocorasick
-
-        norm = normaliser or Normaliser()
-        vocab: dict[str, int] = {}
-        patterns: list[_Pattern] = []
-        groups: dict[str, list[int]] = {}
-        for code, text, kind in items:
-            if kind == "regex":
-                try:
-                    rx = re.compile(text)
-                except re.error as exc:
-                    raise ValueError(f"regex pattern {text!r} of code {code!r} is invalid: "
-                                     f"{exc}") from None
-                patterns.append(_Pattern(code, text, kind, regex=rx))
-                continue
-            if kind != "phrase":
-                raise ValueError(f"pattern kind must be 'phrase' or 'regex', got {kind!r}")
-            stems = norm.phrase(text)
-            if not stems:
-                continue  # a phrase of punctuation only can never match a token
-            ids = [vocab.setdefault(s, len(vocab) + _FIRST_ID) for s in stems]
-            key = _id_string(np.asarray(ids, dtype=np.int64))
-            patterns.append(_Pattern(code, text, kind, key=key))
-            groups.setdefault(key, []).append(len(patterns) - 1)
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
-        for key, idx in groups.items():
-            automaton.add_word(key, (len(key), tuple(idx)))
-        if groups:
-            automaton.make_automaton()
-        return cls(norm, patterns, vocab, automaton if groups else None)
-
-    # ------------------------------------------------------------------ matching
-    def hits(self, units: pd.DataFrame, texts: Sequence[str] | None = None, *,
-             progress: bool | None = None) -> pd.DataFrame:
-        """Every pattern hit in ``units`` (rows with ``doc_id, segment_id, start, text``).
-
-        ``start`` is the unit's offset in its document; hits get document offsets.
-        Returns the :data:`HIT_COLUMNS` table in unit order, then by start.
-        """
-        seg_texts = units["text"].tolist() if texts is None else list(texts)
-        n = len(seg_texts)
-        bounds = _chunks([len(t) + 1 for t in seg_texts], _CHUNK_CHARS)
-        parts = []
-        bar = _progress_bar(sum(len(t) for t in seg_texts), progress)
-        try:
-            for a, b in bounds:
-                parts.append(self._chunk_hits(seg_texts[a:b], a))
-                if bar is not None:
-                    bar.update(sum(len(t) for t in seg_texts[a:b]))
-        finally:
-            if bar is not None:
-                bar.close()
-        unit_idx = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
-        pat_idx = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
-        lo = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
-        hi = np.concatenate([p[3] for p in parts]) if parts else np.zeros(0, np.int64)
-        order = np.lexsort((pat_idx, hi, lo, unit_idx))
-        unit_idx, pat_idx, lo, hi = unit_idx[order], pat_idx[order], lo[order], hi[order]
-        base = units["start"].to_numpy(dtype=np.int64)[unit_idx] if n else lo
-        matched = [seg_texts[u][a:b] for u, a, b in
-                   zip(unit_idx.tolist(), lo.tolist(), hi.tolist(), strict=True)]
-        pats = self.patterns
-        return pd.DataFrame({
-            "doc_id": units["doc_id"].to_numpy(dtype=object)[unit_idx] if n else [],
-            "segment_id": units["segment_id"].to_numpy(dtype=np.int64)[unit_idx] if n else [],
-            "code": [pats[i].code for i in pat_idx.tolist()],
-            "pattern": [pats[i].text for i in pat_idx.tolist()],
-            "kind": [pats[i].kind for i in pat_idx.tolist()],
-            "start": base + lo, "end": base + hi, "matched_text": matched,
-        }, columns=HIT_COLUMNS).astype({"segment_id": "int64", "start": "int64", "end": "int64"})
-
-    def _chunk_hits(self, seg_texts: list[str], first: int):
-        """Hits in one chunk: (unit index, pattern index, start, end) within the unit."""
-        lengths = np.fromiter((len(t) for t in seg_texts), dtype=np.int64, count=len(seg_texts))
-        seg_base = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
-        folded = fold_case(_JOIN.join(seg_texts))
-        out_u, out_p, out_s, out_e = [], [], [], []
-        if self._automaton is not None:
-            u, p, s, e = self._phrase_hits(folded, seg_base)
-            out_u.append(u)
-            out_p.append(p)
-            out_s.append(s)
-            out_e.append(e)
-        for i, pat in enumerate(self.patterns):
-            if pat.kind != "regex":
-                continue
-            spans = [m.span() for m in pat.regex.finditer(folded) if m.end() > m.start()]
-            if not spans:
-                continue
-            arr = np.asarray(spans, dtype=np.int64)
-            seg = np.searchsorted(seg_base, arr[:, 0], side="right") - 1
-            inside = arr[:, 1] <= seg_base[seg] + lengths[seg]
-            arr, seg = arr[inside], seg[inside]
-            out_u.append(seg)
-            out_p.append(np.full(len(seg), i, dtype=np.int64))
-            out_s.append(arr[:, 0] - seg_base[seg])
-            out_e.append(arr[:, 1] - seg_base[seg])
-        if not out_u:
-            z = np.zeros(0, dtype=np.int64)
-            return z, z, z, z
-        return (np.concatenate(out_u) + first, np.concatenate(out_p),
-                np.concatenate(out_s), np.concatenate(out_e))
-
-    def _phrase_hits(self, folded: str, seg_base: np.ndarray):
-        starts, ends, tokens, codes = token_arrays(folded)
-        if codes is None:
-            codes = codepoints(folded)
-        z = np.zeros(0, dtype=np.int64)
-        if not tokens:
-            return z, z, z, z
-        tok_codes, uniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
-        uniques = uniques.tolist()
-        known = self._token_ids  # token -> stem ids, kept across chunks and calls
-        new = [u for u in uniques if u not in known]
-        if new:
-            vocab, expand = self._vocab, self.normaliser.expand
-            other = (_OTHER,)
-            for u, maybe in zip(new, self._candidates(new), strict=True):
-                known[u] = tuple(vocab.get(s, _OTHER) for s in expand(u)) if maybe else other
-        expanded = [known[u] for u in uniques]
-        lens = np.fromiter((len(x) for x in expanded), dtype=np.int64, count=len(expanded))
-        flat = np.fromiter((i for x in expanded for i in x), dtype=np.int64, count=int(lens.sum()))
-        offs = np.concatenate(([0], np.cumsum(lens)[:-1]))
-        tok_codes = np.asarray(tok_codes, dtype=np.int64)
-        if (lens == 1).all():
-            ids = flat[tok_codes]
-            src = np.arange(len(tok_codes), dtype=np.int64)
-        else:
-            per_tok = lens[tok_codes]
-            src = np.repeat(np.arange(len(tok_codes), dtype=np.int64), per_tok)
-            first_pos = np.cumsum(per_tok) - per_tok
-            within = np.arange(len(src), dtype=np.int64) - np.repeat(first_pos, per_tok)
-            ids = flat[offs[tok_codes[src]] + within]
-        # boundaries: a new segment, or a sentence terminator in the gap before a token
-        seg_of = np.searchsorted(seg_base, starts, side="right") - 1
-        tpos = np.flatnonzero((codes == 46) | (codes == 33) | (codes == 63)
-                              | (codes == 0x2026))
-        gap_term = (np.searchsorted(tpos, starts[1:]) - np.searchsorted(tpos, ends[:-1])) > 0
-        new_seg = seg_of[1:] != seg_of[:-1]
-        brk_tok = np.flatnonzero(gap_term | new_seg) + 1
-        if len(brk_tok):
-            first_stem = np.searchsorted(src, brk_tok, side="left")
-            ids = np.insert(ids, first_stem, _BOUNDARY)
-            src = np.insert(src, first_stem, -1)
-        stream = _id_string(ids)
-        ends_pos, vals = [], []
-        for end_pos, val in self._automaton.iter(stream):
-            ends_pos.append(end_pos)
-            vals.append(val)
-        if not ends_pos:
-            return z, z, z, z
-        rows_end, rows_len, rows_pat = [], [], []
-        for end_pos, (length, idx) in zip(ends_pos, vals, strict=True):
-            for i in idx:
-                rows_end.append(end_pos)
-                rows_len.append(length)
-                rows_pat.append(i)
-        e = np.asarray(rows_end, dtype=np.int64)
-        first_tok = src[e - np.asarray(rows_len, dtype=np.int64) + 1]
-        last_tok = src[e]
-        seg = seg_of[first_tok]
-        return (seg, np.asarray(rows_pat, dtype=np.int64),
-                starts[first_tok] - seg_base[seg], ends[last_tok] - seg_base[seg])
-
-    def _candidates(self, uniques) -> list[bool]:
-        """Which unique tokens could stand for a pattern stem (the rest skip stemming).
-
-        PySastrawi returns either the token itself or the token with a prefix of at most
-        ten letters and a closed set of suffixes removed (particles, possessives,
-        derivational and foreign suffixes), the first letter possibly changed by nasal
-        substitution (*menyampaikan* → *sampai*). So a token can only stem to a pattern stem
-        ``v`` if some such core equals ``v`` apart from its first letter. Tokens in the slang
-        table, hyphenated tokens and tokens holding a known compound are always normalised
-        in full. All other tokens cannot match and map to "other" without calling the
-        stemmer: the saving that makes large corpora fast (checked against PySastrawi on
-        real Indonesian text in the tests).
-        """
-        if self._tails is None:
-            self._tails = _tail_automaton(self._vocab, self.normaliser)
-        if self._tails is False:
-            return [False] * len(uniques)
-        automaton, tails = self._tails
-        slang, vocab = self.normaliser._slang, self._vocab
-        joined = "\0".join(uniques) + "\0"
-        lengths = np.fromiter((len(u) + 1 for u in uniques), dtype=np.int64, count=len(uniques))
-        ends = np.cumsum(lengths) - 1
-        found = [] if automaton is None else list(automaton.iter(joined))
-        bits = np.zeros(len(uniques), dtype=np.int64)
-        if found:
-            arr = np.asarray(found, dtype=np.int64)
-            np.bitwise_or.at(bits, np.searchsorted(ends, arr[:, 0], side="left"), arr[:, 1])
-        out = []
-        for u, b in zip(uniques, bits.tolist(), strict=True):
-            out.append(bool(b & 2) or u in slang or u in vocab or "-" in u
-                       or (bool(b & 1) and _could_stem_to(u, tails)))
-        return out
-
-    @property
-    def pattern_table(self) -> pd.DataFrame:
-        """``code, pattern, kind`` of every compiled pattern."""
-        return pd.DataFrame([(p.code, p.text, p.kind) for p in self.patterns],
-                            columns=["code", "pattern", "kind"])
-
-
-_SUFFIX_COMBOS = frozenset(d + p + q for d in ("", "i", "kan", "an", "is", "isme", "isasi")
-                           for p in ("", "ku", "mu", "nya")
-                           for q in ("", "lah", "kah", "tah", "pun"))
-_MAX_SUFFIX = max(map(len, _SUFFIX_COMBOS))
-_MAX_PREFIX = 10
-
-
-_RECODED = frozenset("mngylr")  # letters before a stem's tail after nasal/infix recoding
-
-
-def _could_stem_to(token: str, tails: dict[str, frozenset[str]]) -> bool:
-    """Whether ``token`` could stem to a stem whose tail (all but the first letter) is in
-    ``tails``: the tail must end where a suffix combination starts, begin at most ten
-    letters in, and follow either the stem's first letter or a recoding letter."""
-    n = len(token)
-    for k in range(min(_MAX_SUFFIX, n) + 1):
-        if k and token[n - k:] not in _SUFFIX_COMBOS:
-            continue
-        j = n - k
-        for i in range(1, min(_MAX_PREFIX + 1, j) + 1):
-            firsts = tails.get(token[i:j])
-            if firsts is not None and (token[i - 1] in firsts or token[i - 1] in _RECODED):
-                return True
-    return False
-
-
-def _tail_automaton(vocab: dict[str, int], normaliser: Normaliser):
-    """Aho–Corasick automaton of the vocabulary's stem tails and compound keys."""
-    import ahocorasick
-
-    if not vocab:
-        return False
-    if any(len(v) < 2 for v in vocab):  # a one-letter stem: no cheap test, stem everything
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        automaton.add_word("\0", 2)
-        automaton.make_automaton()
-        return automaton, {}
-    # PySastrawi returns the token itself or a dictionary root: only roots can be reached
-    # from other tokens (a token equal to a pattern stem is caught directly)
-
-    roots = root_words()
-    tails: dict[str, set[str]] = {}
-    for v in vocab:
-        if v in roots:
-            tails.setdefault(v[1:], set()).add(v[0])
-    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-    for k in tails:
-        automaton.add_word(k, 1)
-    for k in normaliser._compounds:
-        automaton.add_word(k, automaton.get(k, 0) | 2)
-    if len(automaton):
-        automaton.make_automaton()
-    return (automaton if len(automaton) else None), {t: frozenset(f) for t, f in tails.items()}
-
-
-def _id_string(ids: np.ndarray) -> str:
-    """Ids → a string, one character per id (skipping the surrogate range)."""
-    chars = ids.astype(np.int64) + 1
-    chars = np.where(chars >= 0xD800, chars + 0x800, chars)
-    return chars.astype(np.uint32).tobytes().decode("utf-32-le")
-
-
-def _chunks(sizes: list[int], limit: int) -> list[tuple[int, int]]:
-    out, start, acc = [], 0, 0
-    for i, s in enumerate(sizes):
-        if acc and acc + s > limit:
-            out.append((start, i))
-            start, acc = i, 0
-        acc += s
-    if start < len(sizes):
-        out.append((start, len(sizes)))
-    return out
-
-
-def _progress_bar(total: int, progress: bool | None):
-    if progress is None:
-        progress = sys.stderr.isatty() and total > 2_000_000
-    if not progress:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, unit="char", unit_scale=True, desc="auto-coding", file=sys.stderr)
 
 
 # --------------------------------------------------------------------------- public API
 
+#: An answer of fewer words than this does not take over its question's codes.
+MIN_ANSWER_WORDS = 3
+#: ``score`` of a coding the dictionary made from a hit in the unit itself, and of one it
+#: only carried over from the interviewer's question.
+SCORE_HIT, SCORE_QUESTION = 1.0, 0.5
+QUESTION_PREFIX = "question: "
+
 
 def coding_units(corpus, roles: Sequence[str] | None) -> pd.DataFrame:
+    """The segments of ``roles`` (all segments for None), in corpus order."""
     seg = corpus.segments
     if roles is not None:
         if isinstance(roles, str):
@@ -409,19 +60,19 @@ def coding_units(corpus, roles: Sequence[str] | None) -> pd.DataFrame:
 
 
 def _check_corpus_codebook(corpus, codebook) -> None:
-
     if not isinstance(corpus, Corpus):
         raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
     if not isinstance(codebook, Codebook | Matcher):
         raise TypeError(f"codebook must be a citra_eval.Codebook, got {type(codebook).__name__}")
 
 
-def _matcher(codebook) -> Matcher:
+def compile_codebook(codebook) -> Matcher:
+    """A :class:`Matcher` for ``codebook`` (returned as is when it already is one)."""
     return codebook if isinstance(codebook, Matcher) else Matcher.from_codebook(codebook)
 
 
 def match_patterns(corpus: Corpus, codebook: Codebook, *,
-                   roles: Sequence[str] | None = ("informant",),
+                   roles: Sequence[str] | None = ("informant",), negation: bool = True,
                    progress: bool | None = None) -> pd.DataFrame:
     """Every pattern hit: the evidence trail behind :func:`autocode`.
 
@@ -429,9 +80,11 @@ def match_patterns(corpus: Corpus, codebook: Codebook, *,
     ----------
     corpus : Corpus
     codebook : Codebook or Matcher
-        The patterns of every codable code are used.
+        The patterns (and exclude patterns) of every codable code are used.
     roles : sequence of str or None
         Speaker roles whose turns are searched (default informants); None for all turns.
+    negation : bool
+        Mark hits inside a negation's scope as ``negated`` (default True).
     progress : bool or None
         Show a progress bar; None shows it only when stderr is a terminal (large corpora).
 
@@ -439,32 +92,144 @@ def match_patterns(corpus: Corpus, codebook: Codebook, *,
     -------
     DataFrame
         One row per hit: ``doc_id, segment_id, code, pattern, kind`` (``phrase``/``regex``),
-        ``start, end`` (code-point offsets into the document text) and ``matched_text``
-        (the words exactly as written). Overlapping hits are all listed.
+        ``start, end`` (code-point offsets into the document text), ``matched_text`` (the
+        words exactly as written), ``rule`` (``include``, or ``exclude`` for a hit of an
+        exclude pattern) and ``status``: ``coded`` (it codes its unit), ``negated`` (a
+        negation word governs it), ``excluded`` (it overlaps a hit of one of its code's
+        exclude patterns) or ``exclude`` (an exclude pattern's own hit). Overlapping hits
+        are all listed.
+
+    Notes
+    -----
+    A hit is negated when a negation word (:data:`citra_eval.matching.NEGATORS` and their
+    slang forms: *tidak, tak, bukan, belum, jangan, tiada, nggak, gak, ndak, kada, ...*)
+    stands at most :data:`citra_eval.matching.NEGATION_WINDOW` words before it in the same
+    clause, unless the negation word starts "not only" (*tidak hanya, bukan cuma*) or the
+    pattern itself contains a negation word (a pattern *tidak transparan* codes exactly the
+    negated statement).
 
     Examples
     --------
     >>> import citra_eval as ce
     >>> cb = ce.Codebook.from_dict({"codes": [
-    ...     {"id": "kerja_sama", "label": "Kerja sama", "patterns": ["kerja sama"]},
+    ...     {"id": "kerja_sama", "label": "Kerja sama", "patterns": ["kerja sama"],
+    ...      "exclude_patterns": ["kerja sama tim"]},
     ...     {"id": "media", "label": "Media", "patterns": ["media sosial", {"regex": "medsos"}]}]})
     >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D1\\nspeakers: {P: interviewer, "
-    ...     "I: informant}\\n---\\nP: Bagaimana?\\nI: Kami bekerjasama lewat Medsos.\\n"})
-    >>> match_patterns(corpus, cb)[["code", "kind", "matched_text"]]
-             code    kind matched_text
-    0  kerja_sama  phrase  bekerjasama
-    1       media  phrase       Medsos
-    2       media   regex       Medsos
+    ...     "I: informant}\\n---\\nP: Bagaimana?\\nI: Kami bekerjasama lewat Medsos. "
+    ...     "Kerja sama tim penting. Kami tidak pakai media sosial.\\n"})
+    >>> match_patterns(corpus, cb)[["code", "kind", "matched_text", "status"]]
+             code    kind    matched_text    status
+    0  kerja_sama  phrase     bekerjasama     coded
+    1       media  phrase          Medsos     coded
+    2       media   regex          Medsos     coded
+    3  kerja_sama  phrase      Kerja sama  excluded
+    4  kerja_sama  phrase  Kerja sama tim   exclude
+    5       media  phrase    media sosial   negated
     """
     _check_corpus_codebook(corpus, codebook)
     units = coding_units(corpus, roles)
-    return _matcher(codebook).hits(units, progress=progress)
+    return compile_codebook(codebook).hits(units, progress=progress, negation=negation)
+
+
+def question_hits(corpus: Corpus, codebook: Codebook, *,
+                  roles: Sequence[str] | None = ("informant",),
+                  negation: bool = True) -> pd.DataFrame:
+    """Codes the interviewer's question hands on to the answer that follows it.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    codebook : Codebook or Matcher
+    roles : sequence of str or None
+        Roles of the answers (default informants; None: every role but ``interviewer``).
+    negation : bool
+        Hits negated in the question are not handed on (default True).
+
+    Returns
+    -------
+    DataFrame
+        One row per (answer, question hit): ``doc_id, segment_id`` of the answer,
+        ``code, pattern, kind`` (``question``), ``start, end`` (the answer's first
+        character, an empty span), ``matched_text`` (``"question: "`` and the words as
+        written in the question), ``question_segment_id, question_start, question_end``
+        (the question turn and the hit's offsets in the document).
+
+    Notes
+    -----
+    An answer continues its question's topic when it is the turn right after an interviewer
+    turn, is of a coded role other than ``interviewer``, has at least
+    :data:`MIN_ANSWER_WORDS` words and does not begin with a negation word ("Tidak, ...",
+    "Belum pernah ..."). Then every code with a ``coded`` hit in the question is proposed for
+    the answer. This is how coders read an answer to "Bagaimana dengan Bamara?" that never
+    names Bamara again.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> cb = ce.Codebook.from_dict({"codes": [
+    ...     {"id": "bamara", "label": "Bamara", "patterns": [{"regex": "bamara"}]}]})
+    >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D1\\nspeakers: {P: interviewer, "
+    ...     "I: informant}\\n---\\nP: Bagaimana dengan Bamara?\\nI: Itu bagus sekali, warga "
+    ...     "senang.\\nP: Ikut Bamara juga?\\nI: Tidak, saya sibuk.\\n"})
+    >>> question_hits(corpus, cb)[["segment_id", "code", "matched_text"]]
+       segment_id    code       matched_text
+    0           2  bamara  question: Bamara
+    """
+    _check_corpus_codebook(corpus, codebook)
+    matcher = compile_codebook(codebook)
+    seg = corpus.segments
+    prev = seg.groupby("doc_id", sort=False)[["role", "segment_id"]].shift(1)
+    answer_role = seg["role"].ne("interviewer")
+    if roles is not None:
+        answer_role &= seg["role"].isin([roles] if isinstance(roles, str) else list(roles))
+    is_answer = (answer_role & prev["role"].eq("interviewer")).to_numpy()
+    answers = seg[is_answer].assign(
+        question_segment_id=prev["segment_id"].to_numpy()[is_answer])
+    out_cols = [*HIT_COLUMNS[:8], "question_segment_id", "question_start", "question_end"]
+    if answers.empty:
+        return pd.DataFrame(columns=out_cols)
+    negators = matcher.negation_words
+    keep = []
+    for text in answers["text"].tolist():
+        words = [t.text for t in tokenize(text)]
+        keep.append(len(words) >= MIN_ANSWER_WORDS and words[0] not in negators)
+    answers = answers[keep]
+    qids = answers[["doc_id", "question_segment_id"]].astype({"question_segment_id": "int64"})
+    questions = seg.merge(qids.rename(columns={"question_segment_id": "segment_id"}),
+                          on=["doc_id", "segment_id"]).drop_duplicates(["doc_id", "segment_id"])
+    qh = matcher.hits(questions, negation=negation)
+    qh = qh[(qh["status"] == "coded")].drop_duplicates(["doc_id", "segment_id", "code",
+                                                        "matched_text"])
+    if qh.empty:
+        return pd.DataFrame(columns=out_cols)
+    carried = answers[["doc_id", "segment_id", "start", "question_segment_id"]].astype(
+        {"question_segment_id": "int64"}).merge(
+        qh[["doc_id", "segment_id", "code", "pattern", "matched_text", "start", "end"]].rename(
+            columns={"segment_id": "question_segment_id", "start": "q_start", "end": "q_end"}),
+        on=["doc_id", "question_segment_id"])
+    carried = carried.sort_values(["doc_id", "segment_id", "q_start"], kind="stable")
+    out = pd.DataFrame({
+        "doc_id": carried["doc_id"], "segment_id": carried["segment_id"],
+        "code": carried["code"], "pattern": carried["pattern"], "kind": "question",
+        "start": carried["start"], "end": carried["start"],
+        "matched_text": QUESTION_PREFIX + carried["matched_text"],
+        "question_segment_id": carried["question_segment_id"],
+        "question_start": carried["q_start"], "question_end": carried["q_end"]},
+        columns=out_cols)
+    doc_order = {d: i for i, d in enumerate(corpus.doc_ids)}
+    out = out.assign(_d=out["doc_id"].map(doc_order)).sort_values(
+        ["_d", "segment_id"], kind="stable").drop(columns="_d")
+    return out.reset_index(drop=True).astype(
+        {"segment_id": "int64", "start": "int64", "end": "int64", "question_segment_id": "int64",
+         "question_start": "int64", "question_end": "int64"})
 
 
 def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: str = "turn",
-             roles: Sequence[str] | None = ("informant",), progress: bool | None = None,
+             roles: Sequence[str] | None = ("informant",), question_context: bool = True,
+             negation: bool = True, progress: bool | None = None,
              hits: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Code a corpus with the codebook's patterns.
+    """Code a corpus with the codebook's patterns, reading negation and the question.
 
     Parameters
     ----------
@@ -478,6 +243,12 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     roles : sequence of str or None
         Speaker roles coded (default informants only: the interviewer's questions are not
         coded); ``("informant", "interviewer")`` or None to code every turn.
+    question_context : bool
+        Propose the codes of the interviewer's question for the answer that follows when it
+        continues the topic (default True; see :func:`question_hits`).
+    negation : bool
+        A hit governed by a negation word does not code (default True; see
+        :func:`match_patterns`).
     progress : bool or None
         Progress bar; None: only when stderr is a terminal.
     hits : DataFrame, optional
@@ -486,14 +257,18 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     Returns
     -------
     DataFrame
-        A codings table: ``doc_id, segment_id, start, end, code, coder, evidence, note``.
-        ``evidence`` is the matched words as written, in text order, distinct, joined with
-        ``' | '``; ``note`` lists the patterns that matched (``; ``). Rows are in corpus order.
+        A codings table: ``doc_id, segment_id, start, end, code, coder, evidence, note,
+        score``. ``evidence`` is the matched words as written, in text order, distinct,
+        joined with ``' | '``; words carried over from the question are prefixed
+        ``question: ``; ``note`` lists the patterns that matched (``; ``). ``score`` is
+        1.0 when a pattern matched in the unit, 0.5 when the code was only carried over
+        from the question. Rows are in corpus order.
 
     Notes
     -----
     Every row satisfies ``corpus.text(doc_id)[start:end]`` lying inside its segment, and
-    every evidence item occurs in that slice.
+    every evidence item without the ``question: `` prefix occurs in that slice. Hits with
+    a status other than ``coded`` (negated, excluded) never code.
 
     Examples
     --------
@@ -503,12 +278,13 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     ...     {"id": "cepat", "label": "Cepat", "patterns": ["cepat"]}]})
     >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D1\\nspeakers: {P: interviewer, "
     ...     "I: informant}\\n---\\nP: Kerja sama?\\nI: Kami bermitra. Rilis gercep, "
-    ...     "kerjasama media.\\n"})
-    >>> autocode(corpus, cb)[["segment_id", "code", "evidence"]]
-       segment_id        code                 evidence
-    0           2  kerja_sama  bermitra | kerjasama
-    1           2       cepat                   gercep
-    >>> autocode(corpus, cb, unit="sentence")[["start", "end", "code"]]
+    ...     "kerjasama media.\\nP: Cepat?\\nI: Kami tidak cepat.\\n"})
+    >>> autocode(corpus, cb)[["segment_id", "code", "evidence", "score"]]
+       segment_id        code                                      evidence  score
+    0           2  kerja_sama  bermitra | kerjasama | question: Kerja sama    1.0
+    1           2       cepat                                        gercep    1.0
+    2           4       cepat                               question: Cepat    0.5
+    >>> autocode(corpus, cb, unit="sentence", question_context=False)[["start", "end", "code"]]
        start  end        code
     0     18   32  kerja_sama
     1     33   63  kerja_sama
@@ -519,11 +295,24 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
         raise ValueError(f"unit must be 'turn' or 'sentence', got {unit!r}")
     if not isinstance(coder, str) or not coder.strip():
         raise ValueError(f"coder must be a non-empty string, got {coder!r}")
+    matcher = compile_codebook(codebook)
     if hits is None:
-        hits = match_patterns(corpus, codebook, roles=roles, progress=progress)
+        hits = matcher.hits(coding_units(corpus, roles), progress=progress, negation=negation)
+    if "status" in hits.columns:
+        hits = hits[hits["status"] == "coded"]
+    hits = hits[HIT_COLUMNS[:8]].assign(_q=0)
+    if question_context:
+        carried = question_hits(corpus, matcher, roles=roles, negation=negation)
+        if len(carried):
+            hits = pd.concat([hits, carried[HIT_COLUMNS[:8]].assign(_q=1)], ignore_index=True)
     if hits.empty:
+        return empty_codings().assign(score=pd.Series(dtype="float64"))
+    return _group_hits(hits, corpus, matcher, unit=unit, coder=coder)
 
-        return empty_codings()
+
+def _group_hits(hits: pd.DataFrame, corpus: Corpus, matcher: Matcher, *, unit: str,
+                coder: str) -> pd.DataFrame:
+    """One coding per (unit, code) from its hits: span, evidence, note, score."""
     seg = corpus.segments.set_index(["doc_id", "segment_id"])
     if unit == "turn":
         keys = ["doc_id", "segment_id", "code"]
@@ -533,12 +322,13 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     else:
         keys = ["doc_id", "segment_id", "u_start", "code"]
         hits = _assign_sentences(hits, corpus, seg)
-    order = {c: i for i, c in enumerate(dict.fromkeys(_code_order(codebook, hits)))}
+    order = {c: i for i, c in enumerate(dict.fromkeys([*matcher.codes,
+                                                       *hits["code"].unique().tolist()]))}
     hits = hits.assign(_rank=hits["code"].map(order),
                        _label=[_pattern_label(k, p) for k, p in
                                zip(hits["kind"].tolist(), hits["pattern"].tolist(),
                                    strict=True)])
-    hits = hits.sort_values(["start", "end"], kind="stable")
+    hits = hits.sort_values(["_q", "start", "end"], kind="stable")
     gid = hits.groupby(keys, sort=False).ngroup().to_numpy()
     order = np.argsort(gid, kind="stable")
     gid = gid[order]
@@ -546,9 +336,10 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     lo = np.concatenate(([0], cuts)).tolist()
     hi = np.concatenate((cuts, [len(gid)])).tolist()
     cols = {c: hits[c].to_numpy()[order] for c in
-            ["doc_id", "segment_id", "code", "u_start", "u_end", "_rank"]}
+            ["doc_id", "segment_id", "code", "u_start", "u_end", "_rank", "_q"]}
     texts = hits["matched_text"].to_numpy()[order].tolist()
     labels = hits["_label"].to_numpy()[order].tolist()
+    direct = np.minimum.reduceat(cols["_q"].astype(np.int64), lo) == 0
     out = pd.DataFrame({
         "doc_id": cols["doc_id"][lo], "segment_id": cols["segment_id"][lo],
         "start": np.minimum.reduceat(cols["u_start"].astype(np.int64), lo),
@@ -557,24 +348,23 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
         "evidence": [" | ".join(dict.fromkeys(texts[a:b])) for a, b in
                      zip(lo, hi, strict=True)],
         "note": ["; ".join(dict.fromkeys(labels[a:b])) for a, b in zip(lo, hi, strict=True)],
+        "score": np.where(direct, SCORE_HIT, SCORE_QUESTION),
     })
     out["coder"] = coder
     doc_order = {d: i for i, d in enumerate(corpus.doc_ids)}
     out = out.assign(_doc=out["doc_id"].map(doc_order))
     out = out.sort_values(["_doc", "segment_id", "start", "_rank"], kind="stable")
     out = out.drop(columns=["_doc", "_rank"]).reset_index(drop=True)
-    return out.astype({"segment_id": "int64", "start": "int64", "end": "int64"})[
-        [*CODING_COLUMNS, "evidence", "note"]]
+    return out.astype({"segment_id": "int64", "start": "int64", "end": "int64",
+                       "score": "float64"})[[*CODING_COLUMNS, "evidence", "note", "score"]]
 
 
 def _pattern_label(kind: str, pattern: str) -> str:
-    return pattern if kind == "phrase" else f"regex:{pattern}"
-
-
-def _code_order(codebook, hits: pd.DataFrame) -> list[str]:
-    if isinstance(codebook, Matcher):
-        return [p.code for p in codebook.patterns] + hits["code"].unique().tolist()
-    return list(codebook.codable_ids) + hits["code"].unique().tolist()
+    if kind == "regex":
+        return f"regex:{pattern}"
+    if kind == "question":
+        return f"{QUESTION_PREFIX}{pattern}"
+    return pattern
 
 
 def _assign_sentences(hits: pd.DataFrame, corpus, seg: pd.DataFrame) -> pd.DataFrame:
@@ -591,15 +381,34 @@ def _assign_sentences(hits: pd.DataFrame, corpus, seg: pd.DataFrame) -> pd.DataF
             cache[key] = (arr[:, 0], arr[:, 1])
         starts, ends = cache[key]
         i = max(int(np.searchsorted(starts, s, side="right")) - 1, 0)
-        j = max(int(np.searchsorted(starts, e - 1, side="right")) - 1, i)
-        u_start.append(int(min(starts[i], s)))
+        j = max(int(np.searchsorted(starts, max(e - 1, s), side="right")) - 1, i)
+        u_start.append(int(min(starts[i], s)) if e > s else int(starts[i]))
         u_end.append(int(max(ends[j], e)))
     return hits.assign(u_start=u_start, u_end=u_end)
 
 
+@dataclass(frozen=True)
+class AutocodeReport:
+    """What the dictionary coder did (see :func:`autocode_report`).
+
+    Attributes
+    ----------
+    counts : DataFrame
+        ``code, label, n_codings, n_segments, n_documents, n_hits, n_negated, n_excluded``
+        for every codable code (zeros included).
+    never_matched : DataFrame
+        ``code, pattern, kind, rule`` of patterns without a single hit.
+    uncoded : DataFrame
+        ``doc_id, segment_id, start, end, text`` of coded-role turns without a code.
+    """
+    counts: pd.DataFrame
+    never_matched: pd.DataFrame
+    uncoded: pd.DataFrame
+
+
 def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
                     hits: pd.DataFrame | None = None,
-                    roles: Sequence[str] | None = ("informant",)) -> dict[str, pd.DataFrame]:
+                    roles: Sequence[str] | None = ("informant",)) -> AutocodeReport:
     """What the auto-coder did: counts per code, silent patterns, uncoded turns.
 
     Parameters
@@ -607,7 +416,7 @@ def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook
     codings : DataFrame
         Output of :func:`autocode`.
     corpus : Corpus
-    codebook : Codebook
+    codebook : Codebook or Matcher
     hits : DataFrame, optional
         Output of :func:`match_patterns` (recomputed when omitted).
     roles : sequence of str or None
@@ -615,11 +424,12 @@ def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook
 
     Returns
     -------
-    dict of DataFrame
-        ``"counts"``: ``code, label, n_codings, n_segments, n_documents, n_hits`` for every
-        codable code (zeros included); ``"never_matched"``: ``code, pattern, kind`` of
-        patterns without a single hit; ``"uncoded"``: ``doc_id, segment_id, start, end,
-        text`` of coded-role turns that received no code.
+    AutocodeReport
+        ``.counts``: ``code, label, n_codings, n_segments, n_documents, n_hits, n_negated,
+        n_excluded`` for every codable code (zeros included; ``n_hits`` counts the hits
+        that coded); ``.never_matched``: ``code, pattern, kind, rule`` of patterns without a
+        single hit; ``.uncoded``: ``doc_id, segment_id, start, end, text`` of coded-role
+        turns that received no code.
 
     Examples
     --------
@@ -629,39 +439,41 @@ def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook
     >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D1\\nspeakers: {I: informant}\\n"
     ...     "---\\nI: Secepatnya.\\nI: Tidak ada.\\n"})
     >>> rep = autocode_report(autocode(corpus, cb), corpus=corpus, codebook=cb)
-    >>> rep["never_matched"]["pattern"].tolist(), rep["uncoded"]["segment_id"].tolist()
+    >>> rep.never_matched["pattern"].tolist(), rep.uncoded["segment_id"].tolist()
     (['segera'], [2])
     """
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
     _check_corpus_codebook(corpus, codebook)
+    matcher = compile_codebook(codebook)
     if hits is None:
-        hits = match_patterns(corpus, codebook, roles=roles)
-    matcher_codes = codebook.codable_ids
-    counts = pd.DataFrame({"code": matcher_codes})
-    counts["label"] = [codebook.label(c) for c in matcher_codes]
+        hits = matcher.hits(coding_units(corpus, roles))
+    codes = list(dict.fromkeys([*matcher.codes, *codings.get("code", pd.Series()).tolist()]))
+    counts = pd.DataFrame({"code": codes})
+    counts["label"] = [matcher.labels.get(c, c) for c in codes]
     g = codings.groupby("code")
+    seg_pairs = codings.drop_duplicates(["doc_id", "segment_id", "code"]).groupby("code").size()
     counts["n_codings"] = counts["code"].map(g.size()).fillna(0).astype("int64")
-    counts["n_segments"] = counts["code"].map(
-        g.apply(lambda x: len(set(zip(x["doc_id"], x["segment_id"], strict=True))))
-        if len(codings) else pd.Series(dtype="int64")).fillna(0).astype("int64")
+    counts["n_segments"] = counts["code"].map(seg_pairs).fillna(0).astype("int64")
     counts["n_documents"] = counts["code"].map(g["doc_id"].nunique()).fillna(0).astype("int64")
-    counts["n_hits"] = counts["code"].map(hits.groupby("code").size()).fillna(0).astype("int64")
-    patterns = pd.DataFrame([(c.id, p.text, p.kind) for c in codebook if c.codable
-                             for p in c.patterns], columns=["code", "pattern", "kind"])
+    status = hits["status"] if "status" in hits.columns else pd.Series("coded", hits.index)
+    for col, st in (("n_hits", "coded"), ("n_negated", "negated"), ("n_excluded", "excluded")):
+        counts[col] = counts["code"].map(hits[status == st].groupby("code").size()).fillna(
+            0).astype("int64")
+    patterns = matcher.pattern_table
     seen = set(zip(hits["code"], hits["pattern"], hits["kind"], strict=True))
-    never = patterns[[(c, p, k) not in seen for c, p, k in
+    never = patterns[[(c, p, k) not in seen for c, p, k, _ in
                       patterns.itertuples(index=False)]].reset_index(drop=True)
     units = coding_units(corpus, roles)
     coded = set(zip(codings["doc_id"], codings["segment_id"], strict=True))
     mask = [(d, s) not in coded for d, s in zip(units["doc_id"], units["segment_id"],
                                                  strict=True)]
     uncoded = units.loc[mask, ["doc_id", "segment_id", "start", "end", "text"]]
-    return {"counts": counts, "never_matched": never, "uncoded": uncoded.reset_index(drop=True)}
+    return AutocodeReport(counts, never, uncoded.reset_index(drop=True))
 
 
 def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
-            hits: pd.DataFrame | None = None,
-            roles: Sequence[str] | None = None) -> pd.DataFrame:
+            hits: pd.DataFrame | None = None, roles: Sequence[str] | None = None,
+            question_context: bool = True) -> pd.DataFrame:
     """The pattern hits behind each coding: why the auto-coder applied a code.
 
     Parameters
@@ -674,13 +486,17 @@ def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
         Output of :func:`match_patterns` (recomputed for every turn when omitted).
     roles : sequence of str or None
         Roles searched when ``hits`` is recomputed (default every turn).
+    question_context : bool
+        Also list the hits in the interviewer's question that :func:`autocode` handed on to
+        the answer (kind ``question``; default True).
 
     Returns
     -------
     DataFrame
         One row per (coding, hit inside its span): ``doc_id, segment_id, code, start, end``
-        of the coding, then ``pattern, kind, hit_start, hit_end, matched_text``. A coding
-        without a hit (e.g. a human coder's) has no row.
+        of the coding, then ``pattern, kind, hit_start, hit_end, matched_text``. For kind
+        ``question`` the hit lies in the question before the coded turn. A coding without a
+        hit (e.g. a human coder's) has no row.
 
     Examples
     --------
@@ -700,13 +516,22 @@ def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
     _check_corpus_codebook(corpus, codebook)
     if hits is None:
         hits = match_patterns(corpus, codebook, roles=roles)
+    if "status" in hits.columns:
+        hits = hits[hits["status"] == "coded"]
     keys = ["doc_id", "segment_id", "code"]
     left = codings[[*keys, "start", "end"]].assign(
         segment_id=codings["segment_id"].astype("int64")).reset_index(drop=True)
     right = hits.rename(columns={"start": "hit_start", "end": "hit_end"})
-    both = left.merge(right[[*keys, "pattern", "kind", "hit_start", "hit_end",
-                             "matched_text"]], on=keys, how="inner")
-    inside = (both["hit_start"] >= both["start"]) & (both["hit_end"] <= both["end"])
+    cols = [*keys, "pattern", "kind", "hit_start", "hit_end", "matched_text"]
+    right = right[cols]
+    if question_context:
+        q = question_hits(corpus, codebook, roles=roles)
+        q = q.assign(kind="question", hit_start=q["question_start"], hit_end=q["question_end"],
+                     matched_text=q["matched_text"].str.slice(len(QUESTION_PREFIX)))
+        right = pd.concat([right, q[cols]], ignore_index=True)
+    both = left.merge(right, on=keys, how="inner")
+    inside = (((both["hit_start"] >= both["start"]) & (both["hit_end"] <= both["end"]))
+              | both["kind"].eq("question"))
     out = both[inside].sort_values(["doc_id", "segment_id", "start", "code", "hit_start"],
                                    kind="stable")
     return out.reset_index(drop=True)

@@ -41,7 +41,8 @@ _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 TOP_KEYS = {"codebook", "version", "language", "languages", "description", "note", "codes",
             "slang", "no_stem", "authors", "license"}
 CODE_KEYS = {"id", "label", "codable", "children", "definition", "include", "exclude",
-             "examples", "patterns", "construct", "color", "note", "memo", "guid"}
+             "examples", "patterns", "exclude_patterns", "construct", "color", "note", "memo",
+             "guid"}
 
 TEXT_KEYS = ("label", "definition", "include", "exclude")
 
@@ -86,6 +87,7 @@ class Code:
     exclude: dict[str, str] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
     patterns: list[Pattern] = field(default_factory=list)
+    exclude_patterns: list[Pattern] = field(default_factory=list)
     construct: str | None = None
     color: str | None = None
     note: str | None = None
@@ -271,6 +273,8 @@ class Codebook:
                 out["examples"] = list(c.examples)
             if c.patterns:
                 out["patterns"] = [p.to_yaml() for p in c.patterns]
+            if c.exclude_patterns:
+                out["exclude_patterns"] = [p.to_yaml() for p in c.exclude_patterns]
             for key in ("construct", "color", "note", "guid"):
                 if getattr(c, key):
                     out[key] = getattr(c, key)
@@ -408,7 +412,9 @@ class _Builder:
                     definition=self.texts(item, "definition", where),
                     include=self.texts(item, "include", where),
                     exclude=self.texts(item, "exclude", where), examples=list(examples),
-                    patterns=self.patterns(item, where), construct=construct,
+                    patterns=self.patterns(item, where),
+                    exclude_patterns=self.patterns(item, where, key="exclude_patterns"),
+                    construct=construct,
                     color=_opt_str(item.get("color")),
                     note=_opt_str(item.get("note") or item.get("memo")), line=item.line,
                     guid=guid)
@@ -440,13 +446,13 @@ class _Builder:
         self.err(f"'{key}' of {where} must be text or {{id: ..., en: ...}}", item.line_of(key))
         return {}
 
-    def patterns(self, item: LineDict, where: str) -> list[Pattern]:
-        raw = item.get("patterns")
+    def patterns(self, item: LineDict, where: str, key: str = "patterns") -> list[Pattern]:
+        raw = item.get(key)
         if raw is None:
             return []
         if not isinstance(raw, list):
-            self.err(f"'patterns' of {where} must be a list of phrases or {{regex: ...}}",
-                     item.line_of("patterns"))
+            self.err(f"'{key}' of {where} must be a list of phrases or {{regex: ...}}",
+                     item.line_of(key))
             return []
         out = []
         for p, line in _items(raw):
@@ -505,8 +511,9 @@ def _snake(s: str) -> str:
 # --------------------------------------------------------------------------- code descriptions
 
 _DESC_KEYS = {"definition", "include", "exclude", "example", "pattern", "regex", "construct",
-              "note", "label", "id", "color"}
-_DESC_LINE = re.compile(r"^(?P<key>[A-Z][a-z]+)(?: \((?P<lang>[a-z]{2,3})\))?: ?(?P<value>.*)$")
+              "note", "label", "id", "color", "exclude pattern", "exclude regex"}
+_DESC_LINE = re.compile(r"^(?P<key>[A-Z][a-z]+(?: [a-z]+)?)(?: \((?P<lang>[a-z]{2,3})\))?: ?"
+                        r"(?P<value>.*)$")
 
 
 def describe_code(code: Code, language: str) -> str:
@@ -526,6 +533,8 @@ def describe_code(code: Code, language: str) -> str:
     lines.extend(f"Example: {e}" for e in code.examples)
     for p in code.patterns:
         lines.append(f"{'Pattern' if p.kind == 'phrase' else 'Regex'}: {p.text}")
+    for p in code.exclude_patterns:
+        lines.append(f"Exclude {'pattern' if p.kind == 'phrase' else 'regex'}: {p.text}")
     if code.construct:
         lines.append(f"Construct: {code.construct}")
     if code.note:
@@ -538,7 +547,8 @@ def describe_code(code: Code, language: str) -> str:
 def parse_description(text: str | None, language: str) -> dict:
     """Inverse of :func:`describe_code`; free text before any ``Key:`` line is the definition."""
     out: dict = {"definition": {}, "include": {}, "exclude": {}, "label": {}, "examples": [],
-                 "patterns": [], "construct": None, "note": None, "id": None}
+                 "patterns": [], "exclude_patterns": [], "construct": None, "note": None,
+                 "id": None}
     if not text or not text.strip():
         return out
     current: tuple[str, str | None] | None = None
@@ -564,13 +574,15 @@ def parse_description(text: str | None, language: str) -> dict:
             target[lang] = f"{target[lang]}\n{value}" if lang in target else value
         elif key == "example":
             out["examples"].append(value)
-        elif key in ("pattern", "regex"):
-            if key == "regex":
+        elif key in ("pattern", "regex", "exclude pattern", "exclude regex"):
+            kind = "phrase" if key.endswith("pattern") else "regex"
+            if kind == "regex":
                 try:
                     re.compile(value)
                 except re.error:
                     continue  # an unusable regex from another tool is dropped, not fatal
-            out["patterns"].append(Pattern(value, "phrase" if key == "pattern" else "regex"))
+            target = "exclude_patterns" if key.startswith("exclude ") else "patterns"
+            out[target].append(Pattern(value, kind))
         elif key in ("construct", "note", "id"):
             out[key] = value
     return out
@@ -744,7 +756,8 @@ class CodeTree:
         code = Code(id=cid, label=label, parent=parent, codable=codable,
                     definition=info["definition"], include=info["include"],
                     exclude=info["exclude"], examples=info["examples"],
-                    patterns=info["patterns"], construct=info["construct"] if codable else None,
+                    patterns=info["patterns"], exclude_patterns=info["exclude_patterns"],
+                    construct=info["construct"] if codable else None,
                     color=el.get("color"), note=info["note"],
                     guid=raw_guid if guid != stable_guid("code", cid) else None)
         self.codes[cid] = code

@@ -356,6 +356,16 @@ class Normaliser:
         for phrase in self.compounds:
             self.add_compound(phrase)
 
+    @property
+    def slang_table(self) -> dict[str, str]:
+        """The slang table in use: ``{colloquial word: standard word(s)}``."""
+        return self._slang
+
+    @property
+    def compound_table(self) -> dict[str, tuple[str, ...]]:
+        """Registered compounds: ``{joined form: stems of its words}``."""
+        return self._compounds
+
     @classmethod
     def for_codebook(cls, codebook, **kwargs) -> Normaliser:
         """A normaliser with the codebook's slang, never-stem words and compounds.

@@ -19,9 +19,10 @@ import pandas as pd
 from ._dates import parse_date
 from ._files import atomic_write, neutralise_workbook, write_csv
 from ._validation import check_choice, check_type
-from .autocoding import Matcher, coding_units
+from .autocoding import coding_units
 from .corpus import Corpus, is_missing_value
 from .errors import InputError
+from .matching import Matcher
 from .normalise import Normaliser, tokenize
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
@@ -685,7 +686,7 @@ def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | N
                       no_stem=getattr(codebook, "no_stem", ()), compounds=[term])
     matcher = Matcher.from_patterns([("kwic", term, "phrase")], normaliser=norm)
     units = coding_units(corpus, roles)
-    hits = matcher.hits(units, progress=False)
+    hits = matcher.hits(units, progress=False, negation=False)
     seg = units.set_index(["doc_id", "segment_id"])
     rows = []
     for doc, sid, s, e in zip(hits["doc_id"], hits["segment_id"], hits["start"], hits["end"],

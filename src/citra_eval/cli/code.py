@@ -56,10 +56,10 @@ def _run_code(args: argparse.Namespace) -> int:
                        hits=hits)
     report = autocode_report(codings, corpus=corpus, codebook=codebook, hits=hits, roles=roles)
     write_codings(codings, args.out, corpus=corpus)
-    counts, never = report["counts"], report["never_matched"]
+    counts, never = report.counts, report.never_matched
     err = sys.stderr
     print(f"auto-coded {len(corpus)} documents: {len(codings)} codings, {len(hits)} pattern "
-          f"hits, {len(report['uncoded'])} turns without a code; wrote {args.out}", file=err)
+          f"hits, {len(report.uncoded)} turns without a code; wrote {args.out}", file=err)
     width = max((len(c) for c in counts["code"]), default=4)
     for row in counts.itertuples(index=False):
         print(f"  {row.code:<{width}}  {row.n_codings:>5} codings  {row.n_documents:>3} "

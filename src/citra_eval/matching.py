@@ -1,0 +1,685 @@
+"""Pattern matching: compile a codebook's patterns once, find every hit in a corpus.
+
+Phrase patterns match on normalised, stemmed token sequences (see :mod:`citra_eval.normalise`),
+so ``kerja sama`` finds *bekerja sama*, *kerjasama*, *bekerjasama* and *dikerjasamakan*, and
+``media sosial`` finds *medsos*. ``{regex: ...}`` patterns run on the case-folded text.
+
+How matching works (exact, every hit, linear in the text):
+
+1. the selected segments are joined and case-folded (length preserving) and tokenised in
+   bulk with numpy; each *unique* token is normalised and stemmed once;
+2. every stem that occurs in some phrase pattern gets a small integer id, every other stem
+   the id "other"; the token stream becomes a string with one character per stem, with a
+   boundary character between segments and after sentence ends (``. ! ? …``), so a phrase
+   never spans two turns or two sentences;
+3. an Aho–Corasick automaton (pyahocorasick) built from the phrase patterns' id strings
+   reports every occurrence of every pattern in one pass — overlapping hits and hits of
+   different codes on the same words included (one regex alternation would report only one);
+4. each ``{regex}`` pattern runs over the case-folded text of the segments that contain one
+   of the literal strings every match of it must contain (found for all regexes at once by
+   a second automaton); a hit crossing a segment boundary is dropped;
+5. every hit is then given a status: ``coded``; ``negated`` when a negation word (*tidak,
+   bukan, belum, jangan, kada, nggak, ...*) stands at most :data:`NEGATION_WINDOW` words
+   before it in the same clause (a comma, a sentence end or *tapi/namun/melainkan* closes the
+   clause; *tidak hanya / bukan cuma ...* "not only" is no negation; a pattern that itself
+   contains a negation word is never negated); ``excluded`` when it overlaps a hit of one of
+   its code's ``exclude_patterns``; ``exclude`` for the exclude pattern's own hit.
+
+This module knows nothing of codebooks or corpora beyond their attributes, so the codebook
+can use it (:meth:`citra_eval.Codebook.lint`) without an import cycle.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ._progress import progress_bar
+from .normalise import Normaliser, codepoints, fold_case, root_words, token_arrays
+
+__all__ = [
+    "CONJUNCTIONS",
+    "HIT_COLUMNS",
+    "NEGATION_WINDOW",
+    "NEGATORS",
+    "NOT_ONLY",
+    "Matcher",
+]
+
+HIT_COLUMNS = ["doc_id", "segment_id", "code", "pattern", "kind", "start", "end",
+               "matched_text", "rule", "status"]
+#: Standard forms of negation words; every slang word that expands to one of them (``gak``,
+#: ``nggak``, ``kada``, ``ndak``, ...) negates too.
+NEGATORS = frozenset({"tidak", "tak", "bukan", "belum", "jangan", "tiada"})
+#: Words that close a negation's scope (besides ``, ; : . ! ? …`` and the end of a turn).
+CONJUNCTIONS = frozenset({"tetapi", "tapi", "namun", "melainkan", "sedangkan", "padahal",
+                          "sementara", "walaupun", "meskipun"})
+#: A negation word followed by one of these is "not only ...", not a negation.
+NOT_ONLY = frozenset({"hanya", "cuma", "sekadar", "sekedar", "saja"})
+#: At most this many words may stand between a negation word and the hit it negates
+#: ("ulun *kada* pernah ikut *Bamara*": two).
+NEGATION_WINDOW = 3
+_OTHER, _BOUNDARY, _FIRST_ID = 0, 1, 2
+_JOIN = "\n"
+_CHUNK_CHARS = 4_000_000
+_CLAUSE_PUNCT = (44, 59, 58, 46, 33, 63, 0x2026, 40, 41)  # , ; : . ! ? … ( )
+
+
+
+@dataclass
+class _Pattern:
+    code: str
+    text: str
+    kind: str
+    rule: str = "include"  # or "exclude"
+    key: str | None = None  # phrase: the id string
+    regex: object = None
+    negates: bool = False  # the pattern itself holds a negation word
+
+
+@dataclass
+class Matcher:
+    """A compiled codebook: normaliser, phrase automaton, regexes, negation words.
+
+    Build it once with :meth:`from_codebook` (or :meth:`from_patterns`) and reuse it; the
+    normaliser caches stems across calls.
+
+    Attributes
+    ----------
+    normaliser : Normaliser
+    patterns : list
+        The compiled patterns (``code, text, kind, rule``).
+    codes : list of str
+        Codes in codebook order (every codable code, with or without patterns).
+    labels : dict
+        ``{code: label}`` in the codebook language (the id where there is no codebook).
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> matcher = ce.Matcher.from_codebook(ce.Codebook.load(ce.example_path("codebook")))
+    >>> list(matcher.pattern_table.columns)
+    ['code', 'pattern', 'kind', 'rule']
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> hits = matcher.hits(corpus.segments.head(3), progress=False)
+    >>> list(hits.columns)
+    ['doc_id', 'segment_id', 'code', 'pattern', 'kind', 'start', 'end', 'matched_text', \
+'rule', 'status']
+    """
+    normaliser: Normaliser
+    patterns: list[_Pattern]
+    codes: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    _vocab: dict[str, int] = field(default_factory=dict, repr=False)
+    _automaton: object = field(default=None, repr=False)
+    _anchors: object = field(default=None, repr=False)
+    _tails: object = field(default=None, repr=False)
+    _token_ids: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _token_kind: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_codebook(cls, codebook, **normaliser_options) -> Matcher:
+        """Compile the patterns and exclude patterns of every codable code of ``codebook``."""
+        norm = Normaliser.for_codebook(codebook, **normaliser_options)
+        items = []
+        for c in codebook:
+            if c.codable:
+                items += [(c.id, p.text, p.kind, "include") for p in c.patterns]
+                items += [(c.id, p.text, p.kind, "exclude")
+                          for p in getattr(c, "exclude_patterns", ())]
+        out = cls.from_patterns(items, normaliser=norm)
+        out.codes = list(codebook.codable_ids)
+        out.labels = {c: codebook.label(c) for c in out.codes}
+        return out
+
+    @classmethod
+    def from_patterns(cls, items: Iterable[tuple[str, ...]], *,
+                      normaliser: Normaliser | None = None) -> Matcher:
+        """Compile ``(code, pattern text, kind[, rule])`` tuples.
+
+        ``kind`` is ``phrase`` or ``regex``; ``rule`` is ``include`` (default) or ``exclude``
+        (a hit of an exclude pattern suppresses the code's hits it overlaps).
+        """
+        import ahocorasick
+
+        norm = normaliser or Normaliser()
+        vocab: dict[str, int] = {}
+        patterns: list[_Pattern] = []
+        groups: dict[str, list[int]] = {}
+        negators = _negation_forms(norm)
+        for item in items:
+            code, text, kind = item[:3]
+            rule = item[3] if len(item) > 3 else "include"
+            if rule not in ("include", "exclude"):
+                raise ValueError(f"pattern rule must be 'include' or 'exclude', got {rule!r}")
+            if kind == "regex":
+                try:
+                    rx = re.compile(text)
+                except re.error as exc:
+                    raise ValueError(f"regex pattern {text!r} of code {code!r} is invalid: "
+                                     f"{exc}") from None
+                words = re.findall(r"[^\W\d_]+", text.lower())
+                patterns.append(_Pattern(code, text, kind, rule, regex=rx,
+                                         negates=any(w in negators for w in words)))
+                continue
+            if kind != "phrase":
+                raise ValueError(f"pattern kind must be 'phrase' or 'regex', got {kind!r}")
+            stems = norm.phrase(text)
+            if not stems:
+                continue  # a phrase of punctuation only can never match a token
+            ids = [vocab.setdefault(s, len(vocab) + _FIRST_ID) for s in stems]
+            key = _id_string(np.asarray(ids, dtype=np.int64))
+            negates = any(w in negators for w in fold_case(text).split())
+            patterns.append(_Pattern(code, text, kind, rule, key=key, negates=negates))
+            groups.setdefault(key, []).append(len(patterns) - 1)
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+        for key, idx in groups.items():
+            automaton.add_word(key, (len(key), tuple(idx)))
+        if groups:
+            automaton.make_automaton()
+        codes = list(dict.fromkeys(p.code for p in patterns))
+        return cls(norm, patterns, codes, {c: c for c in codes}, vocab,
+                   automaton if groups else None)
+
+    # ------------------------------------------------------------------ matching
+    def hits(self, units: pd.DataFrame, texts: Sequence[str] | None = None, *,
+             progress: bool | None = None, negation: bool = True) -> pd.DataFrame:
+        """Every pattern hit in ``units`` (rows with ``doc_id, segment_id, start, text``).
+
+        ``start`` is the unit's offset in its document; hits get document offsets.
+        Returns the :data:`HIT_COLUMNS` table in unit order, then by start: ``rule`` is
+        ``include`` or ``exclude`` (the pattern's list), ``status`` one of ``coded``,
+        ``negated`` (only when ``negation`` is on), ``excluded`` and ``exclude`` (see the
+        module notes).
+        """
+        seg_texts = units["text"].tolist() if texts is None else list(texts)
+        n = len(seg_texts)
+        bounds = _chunks([len(t) + 1 for t in seg_texts], _CHUNK_CHARS)
+        parts = []
+        bar = progress_bar(sum(len(t) for t in seg_texts), progress, desc="auto-coding")
+        try:
+            for a, b in bounds:
+                parts.append(self._chunk_hits(seg_texts[a:b], a, negation=negation))
+                if bar is not None:
+                    bar.update(sum(len(t) for t in seg_texts[a:b]))
+        finally:
+            if bar is not None:
+                bar.close()
+        cols = [np.concatenate([p[k] for p in parts]) if parts else np.zeros(0, np.int64)
+                for k in range(5)]
+        unit_idx, pat_idx, lo, hi, neg = cols
+        order = np.lexsort((pat_idx, hi, lo, unit_idx))
+        unit_idx, pat_idx, lo, hi = unit_idx[order], pat_idx[order], lo[order], hi[order]
+        neg = neg[order].astype(bool)
+        base = units["start"].to_numpy(dtype=np.int64)[unit_idx] if n else lo
+        matched = [seg_texts[u][a:b] for u, a, b in
+                   zip(unit_idx.tolist(), lo.tolist(), hi.tolist(), strict=True)]
+        pats = self.patterns
+        pat_list = pat_idx.tolist()
+        rule = np.array([pats[i].rule for i in pat_list], dtype=object)
+        status = np.where(rule == "exclude", "exclude", np.where(neg, "negated", "coded"))
+        excl = self._excluded(unit_idx, pat_idx, lo, hi, rule)
+        status = np.where(excl, "excluded", status).astype(object)
+        return pd.DataFrame({
+            "doc_id": units["doc_id"].to_numpy(dtype=object)[unit_idx] if n else [],
+            "segment_id": units["segment_id"].to_numpy(dtype=np.int64)[unit_idx] if n else [],
+            "code": [pats[i].code for i in pat_list],
+            "pattern": [pats[i].text for i in pat_list],
+            "kind": [pats[i].kind for i in pat_list],
+            "start": base + lo, "end": base + hi, "matched_text": matched,
+            "rule": rule, "status": status,
+        }, columns=HIT_COLUMNS).astype({"segment_id": "int64", "start": "int64", "end": "int64"})
+
+    def _excluded(self, unit_idx, pat_idx, lo, hi, rule) -> np.ndarray:
+        """Include hits overlapping an exclude hit of the same code in the same unit."""
+        out = np.zeros(len(unit_idx), dtype=bool)
+        is_ex = rule == "exclude"
+        if not is_ex.any():
+            return out
+        codes = np.array([self.patterns[i].code for i in pat_idx.tolist()], dtype=object)
+        inc = pd.DataFrame({"u": unit_idx[~is_ex], "code": codes[~is_ex], "s": lo[~is_ex],
+                            "e": hi[~is_ex], "row": np.flatnonzero(~is_ex)})
+        exc = pd.DataFrame({"u": unit_idx[is_ex], "code": codes[is_ex], "xs": lo[is_ex],
+                            "xe": hi[is_ex]})
+        both = inc.merge(exc, on=["u", "code"])
+        hit = both.loc[(both["s"] < both["xe"]) & (both["xs"] < both["e"]), "row"]
+        out[hit.to_numpy(dtype=np.int64)] = True
+        return out
+
+    def _chunk_hits(self, seg_texts: list[str], first: int, *, negation: bool):
+        """Hits in one chunk: unit index, pattern index, start, end within the unit, negated."""
+        lengths = np.fromiter((len(t) for t in seg_texts), dtype=np.int64, count=len(seg_texts))
+        seg_base = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+        folded = fold_case(_JOIN.join(seg_texts))
+        z = np.zeros(0, dtype=np.int64)
+        starts, ends, tokens, codes = token_arrays(folded)
+        if codes is None:
+            codes = codepoints(folded)
+        out_u, out_p, out_s, out_e = [], [], [], []
+        tok = None
+        if tokens:
+            tok = _ChunkTokens(starts, ends, seg_base, codes, *self._token_codes(tokens))
+        if self._automaton is not None and tok is not None:
+            for arr, out in zip(self._phrase_hits(tok), (out_u, out_p, out_s, out_e),
+                                strict=True):
+                out.append(arr)
+        for i, spans in self._regex_spans(folded, seg_base, lengths):
+            arr = np.asarray(spans, dtype=np.int64)
+            seg = np.searchsorted(seg_base, arr[:, 0], side="right") - 1
+            inside = arr[:, 1] <= seg_base[seg] + lengths[seg]
+            arr, seg = arr[inside], seg[inside]
+            out_u.append(seg)
+            out_p.append(np.full(len(seg), i, dtype=np.int64))
+            out_s.append(arr[:, 0] - seg_base[seg])
+            out_e.append(arr[:, 1] - seg_base[seg])
+        if not out_u:
+            return z, z, z, z, z
+        u, p = np.concatenate(out_u), np.concatenate(out_p)
+        s, e = np.concatenate(out_s), np.concatenate(out_e)
+        if negation and tok is not None and len(u):
+            neg = self._negated(tok, p, s + seg_base[u])
+        else:
+            neg = np.zeros(len(u), dtype=np.int64)
+        return u + first, p, s, e, neg
+
+    @staticmethod
+    def _token_codes(tokens: list[str]):
+        """Factorised tokens: per-token index into the uniques, and the uniques."""
+        tok_codes, uniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
+        return np.asarray(tok_codes, dtype=np.int64), uniques.tolist()
+
+    def _regex_spans(self, folded: str, seg_base: np.ndarray, lengths: np.ndarray):
+        """``(pattern index, spans)`` of every regex pattern with at least one match.
+
+        A regex whose every match must contain one of a few literal strings (see
+        :func:`required_literals`) runs only over the runs of consecutive segments that
+        contain one of them; the others run over the whole chunk.
+        """
+        regexes = [i for i, p in enumerate(self.patterns) if p.kind == "regex"]
+        if not regexes:
+            return
+        if self._anchors is None:
+            self._anchors = _anchor_automaton([self.patterns[i] for i in regexes], regexes)
+        automaton, anchored = self._anchors
+        where: dict[int, set[int]] = {i: set() for i in anchored}
+        if automaton is not None:
+            found = list(automaton.iter(folded))
+            if found:
+                ends = np.fromiter((e for e, _ in found), dtype=np.int64, count=len(found))
+                seg = (np.searchsorted(seg_base, ends, side="right") - 1).tolist()
+                for sg, (_, idx) in zip(seg, found, strict=True):
+                    for i in idx:
+                        where[i].add(sg)
+        for i in regexes:
+            rx = self.patterns[i].regex
+            if i not in where:
+                spans = [m.span() for m in rx.finditer(folded) if m.end() > m.start()]
+            else:
+                spans = []
+                for a, b in _runs(sorted(where[i])):
+                    lo, hi = int(seg_base[a]), int(seg_base[b] + lengths[b])
+                    spans += [m.span() for m in rx.finditer(folded, lo, hi)
+                              if m.end() > m.start()]
+            if spans:
+                yield i, spans
+
+    def _phrase_hits(self, tok: _ChunkTokens):
+        tok_codes, uniques = tok.codes, tok.uniques
+        z = np.zeros(0, dtype=np.int64)
+        known = self._token_ids  # token -> stem ids, kept across chunks and calls
+        new = [u for u in uniques if u not in known]
+        if new:
+            vocab, expand = self._vocab, self.normaliser.expand
+            other = (_OTHER,)
+            for u, maybe in zip(new, self._candidates(new), strict=True):
+                known[u] = tuple(vocab.get(s, _OTHER) for s in expand(u)) if maybe else other
+        expanded = [known[u] for u in uniques]
+        lens = np.fromiter((len(x) for x in expanded), dtype=np.int64, count=len(expanded))
+        flat = np.fromiter((i for x in expanded for i in x), dtype=np.int64, count=int(lens.sum()))
+        offs = np.concatenate(([0], np.cumsum(lens)[:-1]))
+        if (lens == 1).all():
+            ids = flat[tok_codes]
+            src = np.arange(len(tok_codes), dtype=np.int64)
+        else:
+            per_tok = lens[tok_codes]
+            src = np.repeat(np.arange(len(tok_codes), dtype=np.int64), per_tok)
+            first_pos = np.cumsum(per_tok) - per_tok
+            within = np.arange(len(src), dtype=np.int64) - np.repeat(first_pos, per_tok)
+            ids = flat[offs[tok_codes[src]] + within]
+        # boundaries: a new segment, or a sentence terminator in the gap before a token
+        starts, ends, codes, seg_of = tok.starts, tok.ends, tok.text_codes, tok.seg_of
+        tpos = np.flatnonzero((codes == 46) | (codes == 33) | (codes == 63)
+                              | (codes == 0x2026))
+        gap_term = (np.searchsorted(tpos, starts[1:]) - np.searchsorted(tpos, ends[:-1])) > 0
+        new_seg = seg_of[1:] != seg_of[:-1]
+        brk_tok = np.flatnonzero(gap_term | new_seg) + 1
+        if len(brk_tok):
+            first_stem = np.searchsorted(src, brk_tok, side="left")
+            ids = np.insert(ids, first_stem, _BOUNDARY)
+            src = np.insert(src, first_stem, -1)
+        stream = _id_string(ids)
+        ends_pos, vals = [], []
+        for end_pos, val in self._automaton.iter(stream):
+            ends_pos.append(end_pos)
+            vals.append(val)
+        if not ends_pos:
+            return z, z, z, z
+        rows_end, rows_len, rows_pat = [], [], []
+        for end_pos, (length, idx) in zip(ends_pos, vals, strict=True):
+            for i in idx:
+                rows_end.append(end_pos)
+                rows_len.append(length)
+                rows_pat.append(i)
+        e = np.asarray(rows_end, dtype=np.int64)
+        first_tok = src[e - np.asarray(rows_len, dtype=np.int64) + 1]
+        last_tok = src[e]
+        seg = seg_of[first_tok]
+        return (seg, np.asarray(rows_pat, dtype=np.int64),
+                starts[first_tok] - tok.seg_base[seg], ends[last_tok] - tok.seg_base[seg])
+
+    def _negated(self, tok: _ChunkTokens, p: np.ndarray, pos: np.ndarray) -> np.ndarray:
+        """1 where a hit (pattern ``p``, chunk offset ``pos``) is negated.
+
+        The hit's first token ``t`` is negated when the last negation word ``j`` before it
+        lies in the same segment and clause, at most :data:`NEGATION_WINDOW` words before
+        ``t``, and is not followed by a "not only" word.
+        """
+        kinds = self._kinds(tok.uniques)[tok.codes]  # 1 negator, 2 conjunction, 4 not-only
+        n = len(kinds)
+        idx = np.arange(n, dtype=np.int64)
+        is_neg = (kinds & 1) > 0
+        # a break before token k: a new segment, clause punctuation in the gap, a conjunction
+        ppos = np.flatnonzero(np.isin(tok.text_codes, _CLAUSE_PUNCT))
+        brk = np.zeros(n, dtype=np.int64)
+        if n > 1:
+            seg_of = tok.seg_of
+            gap = (np.searchsorted(ppos, tok.starts[1:])
+                   - np.searchsorted(ppos, tok.ends[:-1])) > 0
+            brk[1:] = gap | (seg_of[1:] != seg_of[:-1]) | ((kinds[1:] & 2) > 0)
+        cum = np.cumsum(brk)
+        last_neg = np.maximum.accumulate(np.where(is_neg, idx, -1))
+        t = np.minimum(np.searchsorted(tok.ends, pos, side="right"), n - 1)
+        j = np.where(t > 0, last_neg[np.maximum(t - 1, 0)], -1)
+        jj = np.maximum(j, 0)
+        after = np.minimum(jj + 1, n - 1)
+        negated = ((j >= 0) & (t - jj - 1 <= NEGATION_WINDOW) & (cum[t] == cum[jj])
+                   & ~((kinds[after] & 4) > 0))
+        negates = np.fromiter((self.patterns[i].negates for i in p.tolist()), dtype=bool,
+                              count=len(p))
+        return (negated & ~negates).astype(np.int64)
+
+    def _kinds(self, uniques: list[str]) -> np.ndarray:
+        """Per unique token: 1 negation word, 2 conjunction, 4 "not only" word (bits)."""
+        known = self._token_kind
+        if not known:
+            known.update(_word_kinds(self.normaliser))
+            known[""] = 0
+        return np.fromiter((known.get(u, 0) for u in uniques), dtype=np.int64,
+                           count=len(uniques))
+
+    def _candidates(self, uniques) -> list[bool]:
+        """Which unique tokens could stand for a pattern stem (the rest skip stemming).
+
+        PySastrawi returns either the token itself or the token with a prefix of at most
+        ten letters and a closed set of suffixes removed (particles, possessives,
+        derivational and foreign suffixes), the first letter possibly changed by nasal
+        substitution (*menyampaikan* → *sampai*). So a token can only stem to a pattern stem
+        ``v`` if some such core equals ``v`` apart from its first letter. Tokens in the slang
+        table, hyphenated tokens and tokens holding a known compound are always normalised
+        in full. All other tokens cannot match and map to "other" without calling the
+        stemmer: the saving that makes large corpora fast (checked against PySastrawi on
+        real Indonesian text in the tests).
+        """
+        if self._tails is None:
+            self._tails = _tail_automaton(self._vocab, self.normaliser)
+        if self._tails is False:
+            return [False] * len(uniques)
+        automaton, tails = self._tails
+        slang, vocab = self.normaliser.slang_table, self._vocab
+        joined = "\0".join(uniques) + "\0"
+        lengths = np.fromiter((len(u) + 1 for u in uniques), dtype=np.int64, count=len(uniques))
+        ends = np.cumsum(lengths) - 1
+        found = [] if automaton is None else list(automaton.iter(joined))
+        bits = np.zeros(len(uniques), dtype=np.int64)
+        if found:
+            arr = np.asarray(found, dtype=np.int64)
+            np.bitwise_or.at(bits, np.searchsorted(ends, arr[:, 0], side="left"), arr[:, 1])
+        out = []
+        for u, b in zip(uniques, bits.tolist(), strict=True):
+            out.append(bool(b & 2) or u in slang or u in vocab or "-" in u
+                       or (bool(b & 1) and _could_stem_to(u, tails)))
+        return out
+
+    @property
+    def negation_words(self) -> frozenset[str]:
+        """Every case-folded word that negates (standard words and their slang forms)."""
+        return _negation_forms(self.normaliser)
+
+    @property
+    def pattern_table(self) -> pd.DataFrame:
+        """``code, pattern, kind, rule`` of every compiled pattern."""
+        return pd.DataFrame([(p.code, p.text, p.kind, p.rule) for p in self.patterns],
+                            columns=["code", "pattern", "kind", "rule"])
+
+
+@dataclass(frozen=True)
+class _ChunkTokens:
+    """The tokens of one chunk of joined, case-folded segments."""
+    starts: np.ndarray
+    ends: np.ndarray
+    seg_base: np.ndarray
+    text_codes: np.ndarray
+    codes: np.ndarray  # per token: index into uniques
+    uniques: list[str]
+
+    @property
+    def seg_of(self) -> np.ndarray:
+        return np.searchsorted(self.seg_base, self.starts, side="right") - 1
+
+
+def _negation_forms(norm: Normaliser) -> frozenset[str]:
+    """Every case-folded word that negates: the standard words and their slang forms."""
+    return frozenset(w for w, k in _word_kinds(norm).items() if k & 1)
+
+
+def _word_kinds(norm: Normaliser) -> dict[str, int]:
+    """``{word: bits}``: 1 negation word, 2 conjunction, 4 "not only" word, slang included."""
+    out: dict[str, int] = {}
+    for bit, words in ((1, NEGATORS), (2, CONJUNCTIONS), (4, NOT_ONLY)):
+        for w in words:
+            out[w] = out.get(w, 0) | bit
+    for word, standard in norm.slang_table.items():
+        first = next(iter(standard.split()), "")
+        for bit, words in ((1, NEGATORS), (2, CONJUNCTIONS), (4, NOT_ONLY)):
+            if first in words:
+                out[word] = out.get(word, 0) | bit
+    return out
+
+
+def _runs(sorted_ids: list[int]) -> list[tuple[int, int]]:
+    """Runs of consecutive integers as ``(first, last)``."""
+    out: list[tuple[int, int]] = []
+    for i in sorted_ids:
+        if out and i == out[-1][1] + 1:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
+    return out
+
+
+def _anchor_automaton(regex_patterns: list[_Pattern], indices: list[int]):
+    """Aho–Corasick automaton of the literals every match of a regex must contain.
+
+    Returns ``(automaton or None, indices of the anchored regexes)``; a regex without such
+    literals (or with case-insensitive parts) is not anchored and runs over all the text.
+    """
+    import ahocorasick
+
+    table: dict[str, list[int]] = {}
+    anchored = []
+    for pat, i in zip(regex_patterns, indices, strict=True):
+        lits = required_literals(pat.regex)
+        if lits is None:
+            continue
+        anchored.append(i)
+        for lit in lits:
+            table.setdefault(lit, []).append(i)
+    if not table:
+        return None, []
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+    for lit, idx in table.items():
+        automaton.add_word(lit, tuple(idx))
+    automaton.make_automaton()
+    return automaton, anchored
+
+
+def required_literals(regex: re.Pattern, *, min_length: int = 2) -> list[str] | None:
+    """Literal strings of which every non-empty match of ``regex`` contains at least one.
+
+    Read from the parsed pattern: a run of literal characters in a sequence is required,
+    so is the union of the requirements of all branches of an alternation, and that of a
+    group or of a repetition with minimum one. Of the candidates the one whose shortest
+    string is longest is returned; None when there is none of at least ``min_length``
+    characters or when the pattern ignores case anywhere (then it must scan everything).
+
+    Examples
+    --------
+    >>> required_literals(re.compile(r"\\bbamara\\b|badapatan|bedapatan"))
+    ['badapatan', 'bamara', 'bedapatan']
+    >>> required_literals(re.compile(r"e-?gov(ernment)?\\b"))
+    ['gov']
+    >>> required_literals(re.compile(r"(?i)mou")) is None
+    True
+    """
+    try:
+        from re import _constants as C
+        from re import _parser as P
+    except ImportError:  # pragma: no cover - Python < 3.11
+        return None
+    if regex.flags & re.IGNORECASE:
+        return None
+    try:
+        parsed = P.parse(regex.pattern, regex.flags)
+    except Exception:  # pragma: no cover - it compiled, so it parses
+        return None
+
+    def best(cands):
+        cands = [c for c in cands if c]
+        if not cands:
+            return None
+        return max(cands, key=lambda c: (min(map(len, c)), -len(c)))
+
+    def seq(items):
+        cands, run = [], []
+        for op, av in items:
+            if op is C.LITERAL:
+                run.append(chr(av))
+                continue
+            if run:
+                cands.append(["".join(run)])
+                run = []
+            if op is C.SUBPATTERN:
+                if av[1] & re.IGNORECASE:
+                    raise _Caseless
+                cands.append(seq(av[-1]))
+            elif op is C.BRANCH:
+                parts = [seq(b) for b in av[1]]
+                if all(parts):
+                    cands.append(sorted({s for part in parts for s in part}))
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
+                cands.append(seq(av[2]))
+            elif op is C.ATOMIC_GROUP:
+                cands.append(seq(av))
+        if run:
+            cands.append(["".join(run)])
+        return best(cands)
+
+    try:
+        out = seq(parsed)
+    except _Caseless:
+        return None
+    if not out or min(map(len, out)) < min_length:
+        return None
+    return out
+
+
+class _Caseless(Exception):
+    """A part of the pattern ignores case: no literal prefilter."""
+
+
+_SUFFIX_COMBOS = frozenset(d + p + q for d in ("", "i", "kan", "an", "is", "isme", "isasi")
+                           for p in ("", "ku", "mu", "nya")
+                           for q in ("", "lah", "kah", "tah", "pun"))
+_MAX_SUFFIX = max(map(len, _SUFFIX_COMBOS))
+_MAX_PREFIX = 10
+
+
+_RECODED = frozenset("mngylr")  # letters before a stem's tail after nasal/infix recoding
+
+
+def _could_stem_to(token: str, tails: dict[str, frozenset[str]]) -> bool:
+    """Whether ``token`` could stem to a stem whose tail (all but the first letter) is in
+    ``tails``: the tail must end where a suffix combination starts, begin at most ten
+    letters in, and follow either the stem's first letter or a recoding letter."""
+    n = len(token)
+    for k in range(min(_MAX_SUFFIX, n) + 1):
+        if k and token[n - k:] not in _SUFFIX_COMBOS:
+            continue
+        j = n - k
+        for i in range(1, min(_MAX_PREFIX + 1, j) + 1):
+            firsts = tails.get(token[i:j])
+            if firsts is not None and (token[i - 1] in firsts or token[i - 1] in _RECODED):
+                return True
+    return False
+
+
+def _tail_automaton(vocab: dict[str, int], normaliser: Normaliser):
+    """Aho–Corasick automaton of the vocabulary's stem tails and compound keys."""
+    import ahocorasick
+
+    if not vocab:
+        return False
+    if any(len(v) < 2 for v in vocab):  # a one-letter stem: no cheap test, stem everything
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        automaton.add_word("\0", 2)
+        automaton.make_automaton()
+        return automaton, {}
+    # PySastrawi returns the token itself or a dictionary root: only roots can be reached
+    # from other tokens (a token equal to a pattern stem is caught directly)
+
+    roots = root_words()
+    tails: dict[str, set[str]] = {}
+    for v in vocab:
+        if v in roots:
+            tails.setdefault(v[1:], set()).add(v[0])
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for k in tails:
+        automaton.add_word(k, 1)
+    for k in normaliser.compound_table:
+        automaton.add_word(k, automaton.get(k, 0) | 2)
+    if len(automaton):
+        automaton.make_automaton()
+    return (automaton if len(automaton) else None), {t: frozenset(f) for t, f in tails.items()}
+
+
+def _id_string(ids: np.ndarray) -> str:
+    """Ids → a string, one character per id (skipping the surrogate range)."""
+    chars = ids.astype(np.int64) + 1
+    chars = np.where(chars >= 0xD800, chars + 0x800, chars)
+    return chars.astype(np.uint32).tobytes().decode("utf-32-le")
+
+
+def _chunks(sizes: list[int], limit: int) -> list[tuple[int, int]]:
+    out, start, acc = [], 0, 0
+    for i, s in enumerate(sizes):
+        if acc and acc + s > limit:
+            out.append((start, i))
+            start, acc = i, 0
+        acc += s
+    if start < len(sizes):
+        out.append((start, len(sizes)))
+    return out
