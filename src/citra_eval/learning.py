@@ -1,0 +1,821 @@
+"""The learned coder: a classifier per code, trained on the study's own human codings.
+
+:func:`train_coder` learns from one or several coders' codings of some interviews and
+codes the rest; :func:`cross_validate_coder` measures, leave one document out, how well it
+agrees with each human coder, beside the coders' agreement with each other;
+:func:`suggest_turns` lists the uncoded turns a human should code next.
+
+The model (fixed in advance, not tuned on any evaluation data)
+--------------------------------------------------------------
+Units are turns of the coded roles (default informants). A turn's text is normalised as the
+dictionary coder does it (case, slang and Banjarese, compounds, PySastrawi stems; see
+:mod:`citra_eval.normalise`), and described by
+
+=========================  ============================================================
+block                      features
+=========================  ============================================================
+turn words                 TF-IDF of stem 1-2-grams (sublinear tf, ``min_df=2``)
+turn characters            TF-IDF of character 2-5-grams of the stems inside word
+                           bounds (``char_wb``, sublinear tf, ``min_df=2``)
+the question               TF-IDF of stem 1-2-grams of the interviewer's turn just
+                           before, weighted :data:`QUESTION_WEIGHT`
+the dictionary (``both``)  per code: 1 if the dictionary coder codes the turn from a
+                           hit in it, 1 if only from the question
+=========================  ============================================================
+
+Each block is L2-normalised per turn. Each code gets its own logistic regression
+(scikit-learn, ``liblinear``, L2 penalty, ``C =`` :data:`C`, ``class_weight="balanced"``,
+``random_state=seed``). Its decision threshold is chosen by cross-validation inside the
+training documents only: out-of-fold probabilities from :data:`INNER_FOLDS`-fold
+``GroupKFold`` by document; the threshold on the grid 0.05, 0.075, ..., 0.95 with the best
+F1 (the middle of the best run when several tie). Two models are fitted per code: one on
+the text blocks alone (``combine="learned"``) and one that also sees the dictionary block
+(``combine="both"``, the default), which learns which pattern hits to trust; a code with
+fewer than :data:`MIN_POSITIVES` positive turns in fewer than two documents is left to the
+dictionary in ``both`` and never coded in ``learned``. The TF-IDF vocabularies and weights
+are fitted on all training turns (no labels are used for them).
+
+Labels from several coders: with ``labels="pooled"`` (default) every coder's decision on a
+turn is one training example (a turn coded by one of two coders counts once positive and
+once negative, so the model learns the share of coders who would code it); ``"any"``
+makes a turn positive when any coder coded it, ``"all"`` when every coder of that document
+did. A turn counts only in documents the coder coded at all: an interview nobody has coded
+yet is not a set of negatives.
+
+Training takes seconds on an interview study, so a coder is retrained from the codings
+rather than saved; nothing is pickled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from ._progress import progress_bar
+from ._validation import (
+    check_choice,
+    check_codings_in_corpus,
+    check_frame,
+    check_int,
+    check_type,
+)
+from .autocoding import (
+    EVAL_COLUMNS,
+    autocode,
+    coding_units,
+    compile_codebook,
+    evaluate_coder,
+)
+from .codebook import Codebook
+from .codings import CODING_COLUMNS, empty_codings
+from .corpus import Corpus
+from .errors import InputError
+from .normalise import fold_case, token_arrays
+
+if TYPE_CHECKING:  # for annotations only
+    from scipy import sparse
+
+__all__ = [
+    "CV_COLUMNS",
+    "INNER_FOLDS",
+    "MIN_POSITIVES",
+    "QUESTION_WEIGHT",
+    "SUGGEST_COLUMNS",
+    "THRESHOLD_COLUMNS",
+    "C",
+    "CoderValidation",
+    "LearnedCoder",
+    "cross_validate_coder",
+    "suggest_turns",
+    "train_coder",
+]
+
+#: Inverse regularisation strength of every logistic regression (fixed in advance).
+C = 4.0
+#: Weight of the question block relative to the turn's own blocks.
+QUESTION_WEIGHT = 0.5
+#: Folds (by document) of the inner cross-validation that chooses each code's threshold.
+INNER_FOLDS = 5
+#: A code needs this many positive training turns (in at least two documents) to be learned.
+MIN_POSITIVES = 3
+THRESHOLD_GRID = np.round(np.arange(0.05, 0.95 + 1e-9, 0.025), 4)
+COMBINE = ("both", "learned", "dictionary")
+LABELS = ("pooled", "any", "all")
+THRESHOLD_COLUMNS = ["code", "model", "threshold", "inner_f1", "n_positive", "n_documents"]
+CV_COLUMNS = ["reference", "coder", *EVAL_COLUMNS]
+SUGGEST_COLUMNS = ["doc_id", "segment_id", "start", "end", "text", "code", "score",
+                   "threshold", "margin", "proposed"]
+_FEATURE_PREFIX = {"w": "word: ", "q": "question: "}
+
+
+# --------------------------------------------------------------------------- features
+
+
+@dataclass
+class _Featuriser:
+    """Turns → sparse feature blocks (fitted TF-IDF vectorisers, shared normaliser)."""
+    matcher: object
+    roles: tuple[str, ...] | None
+    seed: int
+    word: object = None
+    char: object = None
+    question: object = None
+    codes: list[str] = field(default_factory=list)
+
+    def stems(self, texts: list[str]) -> list[str]:
+        """Each text as a space-separated string of its normalised stems."""
+        if not texts:
+            return []
+        joined = "\n".join(texts)
+        folded = fold_case(joined)
+        starts, _, tokens, _ = token_arrays(folded)
+        expand = self.matcher.normaliser.expand
+        uniq = {t: " ".join(expand(t)) for t in dict.fromkeys(tokens)}
+        bounds = np.cumsum([len(t) + 1 for t in texts])
+        which = np.searchsorted(bounds, starts, side="right")
+        out: list[list[str]] = [[] for _ in texts]
+        for w, tok in zip(which.tolist(), tokens, strict=True):
+            out[w].append(uniq[tok])
+        return [" ".join(x) for x in out]
+
+    def units(self, corpus: Corpus) -> pd.DataFrame:
+        """Coded-role turns with their stems and the stems of the question before them."""
+        seg = corpus.segments
+        prev = seg.groupby("doc_id", sort=False)[["role", "text"]].shift(1)
+        q_text = prev["text"].where(prev["role"].eq("interviewer"), "").fillna("")
+        units = seg.assign(question=q_text.to_numpy())
+        if self.roles is not None:
+            units = units[units["role"].isin(list(self.roles))]
+        units = units.reset_index(drop=True)
+        units["stems"] = self.stems(units["text"].tolist())
+        units["q_stems"] = self.stems(units["question"].tolist())
+        return units
+
+    def fit(self, units: pd.DataFrame) -> _Featuriser:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        def words():
+            return TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
+                                   ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+
+        self.word = words().fit(units["stems"])
+        self.char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
+                                    lowercase=False, sublinear_tf=True).fit(units["stems"])
+        q = units["q_stems"]
+        self.question = words().fit(q) if (q.str.len() > 0).sum() >= 2 else None
+        return self
+
+    def text_matrix(self, units: pd.DataFrame) -> sparse.csr_matrix:
+        from scipy import sparse
+
+        blocks = [self.word.transform(units["stems"]), self.char.transform(units["stems"])]
+        if self.question is not None:
+            blocks.append(QUESTION_WEIGHT * self.question.transform(units["q_stems"]))
+        return sparse.hstack(blocks, format="csr")
+
+    def dictionary(self, corpus: Corpus, units: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+        """Per unit and code: 1 for a hit in the turn, 1 for a code from the question; and
+        the dictionary's codings (for evidence)."""
+        auto = autocode(corpus, self.matcher, roles=self.roles)
+        key = pd.MultiIndex.from_frame(units[["doc_id", "segment_id"]])
+        row = key.get_indexer(pd.MultiIndex.from_frame(auto[["doc_id", "segment_id"]]))
+        col = pd.Index(self.codes).get_indexer(auto["code"])
+        ok = (row >= 0) & (col >= 0)
+        out = np.zeros((len(units), 2 * len(self.codes)))
+        direct = auto["score"].to_numpy() >= 1.0
+        out[row[ok & direct], col[ok & direct]] = 1.0
+        out[row[ok & ~direct], len(self.codes) + col[ok & ~direct]] = 1.0
+        return out, auto
+
+    def feature_names(self, with_dictionary: bool) -> list[str]:
+        names = [f"w{n}" for n in self.word.get_feature_names_out()]
+        names += [f"c{n}" for n in self.char.get_feature_names_out()]
+        if self.question is not None:
+            names += [f"q{n}" for n in self.question.get_feature_names_out()]
+        if with_dictionary:
+            names += [f"d{c}" for c in self.codes] + [f"Q{c}" for c in self.codes]
+        return names
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def _labels(units: pd.DataFrame, codings: pd.DataFrame, codes: list[str],
+            rule: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Training rows: (unit index, label matrix rows x codes, document of each row)."""
+    coders = sorted(map(str, codings["coder"].unique()))
+    key = pd.MultiIndex.from_frame(units[["doc_id", "segment_id"]])
+    code_idx = pd.Index(codes)
+    per_coder = []
+    for coder in coders:
+        mine = codings[codings["coder"].astype(str) == coder]
+        docs = set(mine["doc_id"])
+        rows = np.flatnonzero(units["doc_id"].isin(docs).to_numpy())
+        y = np.zeros((len(units), len(codes)), dtype=np.int8)
+        r = key.get_indexer(pd.MultiIndex.from_arrays(
+            [mine["doc_id"], mine["segment_id"].astype("int64")]))
+        c = code_idx.get_indexer(mine["code"])
+        ok = (r >= 0) & (c >= 0)
+        y[r[ok], c[ok]] = 1
+        per_coder.append((rows, y))
+    if rule == "pooled":
+        idx = np.concatenate([rows for rows, _ in per_coder])
+        y = np.concatenate([yy[rows] for rows, yy in per_coder])
+    else:
+        seen = np.zeros(len(units), dtype=np.int64)
+        total = np.zeros((len(units), len(codes)), dtype=np.int64)
+        for rows, yy in per_coder:
+            seen[rows] += 1
+            total[rows] += yy[rows]
+        idx = np.flatnonzero(seen > 0)
+        if rule == "any":
+            y = (total[idx] > 0).astype(np.int8)
+        else:
+            y = (total[idx] >= seen[idx, None]).astype(np.int8)
+    return idx, y, units["doc_id"].to_numpy(dtype=object)[idx]
+
+
+# --------------------------------------------------------------------------- models
+
+
+def _logistic(seed: int):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear",
+                              random_state=seed, max_iter=1000)
+
+
+def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    """The grid threshold with the best F1 of ``p >= t`` against ``y`` (middle of ties)."""
+    pos = y.astype(bool)
+    pred = p[:, None] >= THRESHOLD_GRID[None, :]
+    tp = (pred & pos[:, None]).sum(axis=0)
+    fp = (pred & ~pos[:, None]).sum(axis=0)
+    fn = pos.sum() - tp
+    denom = 2 * tp + fp + fn
+    f1 = np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)
+    best = np.flatnonzero(np.isclose(f1, f1.max()))
+    # the middle of the longest run of tied best thresholds
+    runs = np.split(best, np.flatnonzero(np.diff(best) > 1) + 1)
+    run = max(runs, key=len)
+    return float(THRESHOLD_GRID[run[len(run) // 2]]), float(f1.max())
+
+
+def _fit_code(x, y: np.ndarray, groups: np.ndarray, seed: int):
+    """Fit one code's model; its threshold from out-of-fold probabilities by document."""
+    from sklearn.model_selection import GroupKFold
+
+    n_docs = len(set(groups.tolist()))
+    folds = min(INNER_FOLDS, n_docs)
+    oof = np.full(len(y), np.nan)
+    for tr, te in GroupKFold(n_splits=folds).split(x, y, groups):
+        if y[tr].sum() == 0 or y[tr].sum() == len(tr):
+            oof[te] = float(y[tr].mean())
+            continue
+        oof[te] = _logistic(seed).fit(x[tr], y[tr]).predict_proba(x[te])[:, 1]
+    threshold, inner_f1 = _best_threshold(y, oof)
+    return _logistic(seed).fit(x, y), threshold, inner_f1
+
+
+# --------------------------------------------------------------------------- the coder
+
+
+class LearnedCoder:
+    """A fitted learned coder (returned by :func:`train_coder`; do not build directly).
+
+    Attributes
+    ----------
+    codebook : Codebook
+    codes : list of str
+        Every codable code; see ``thresholds`` for which were learned.
+    thresholds : DataFrame
+        ``code, model, threshold, inner_f1, n_positive, n_documents``: one row per code and
+        model (``learned``, ``both``) that was fitted; ``inner_f1`` is the F1 of the chosen
+        threshold in the inner cross-validation (on training documents).
+    coders : list of str
+        The coders whose codings were the labels.
+    documents : list of str
+        The training documents.
+    seed : int
+    labels : str
+        How several coders' codings became labels.
+    roles : tuple of str or None
+        The roles coded.
+    """
+
+    def __init__(self, *, codebook: Codebook, matcher, featuriser: _Featuriser,
+                 models: dict, thresholds: pd.DataFrame, coders: list[str],
+                 documents: list[str], seed: int, labels: str) -> None:
+        self.codebook = codebook
+        self.codes = list(codebook.codable_ids)
+        self._matcher = matcher
+        self._features = featuriser
+        self._models = models  # {(model, code): fitted LogisticRegression}
+        self.thresholds = thresholds
+        self.coders = coders
+        self.documents = documents
+        self.seed = seed
+        self.labels = labels
+        self.roles = featuriser.roles
+
+    def __repr__(self) -> str:
+        learned = sorted({c for (m, c) in self._models if m == "learned"})
+        return (f"LearnedCoder({len(learned)} of {len(self.codes)} codes learned from "
+                f"{len(self.documents)} documents coded by {', '.join(self.coders)}; "
+                f"seed={self.seed})")
+
+    # ------------------------------------------------------------------ prediction
+    def scores(self, corpus: Corpus, *, combine: str = "both") -> pd.DataFrame:
+        """Per turn and code: the model's probability and its threshold.
+
+        Returns
+        -------
+        DataFrame
+            ``doc_id, segment_id, start, end, code, score, threshold, coded`` for every
+            coded-role turn and every code with a model (``combine`` ``learned`` or
+            ``both``); in ``both``, codes left to the dictionary get score 1.0/0.5/0.0 (hit,
+            question, none) and threshold 0.5.
+        """
+        check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+        check_choice(combine, "combine", ("both", "learned"))
+        units, proba, thresholds, _, _ = self._predict(corpus, combine)
+        n = len(units)
+        out = pd.DataFrame({
+            "doc_id": np.repeat(units["doc_id"].to_numpy(dtype=object), len(self.codes)),
+            "segment_id": np.repeat(units["segment_id"].to_numpy(dtype=np.int64),
+                                    len(self.codes)),
+            "start": np.repeat(units["start"].to_numpy(dtype=np.int64), len(self.codes)),
+            "end": np.repeat(units["end"].to_numpy(dtype=np.int64), len(self.codes)),
+            "code": np.tile(np.asarray(self.codes, dtype=object), n),
+            "score": proba.reshape(-1), "threshold": np.tile(thresholds, n)})
+        out = out[np.isfinite(out["score"])].reset_index(drop=True)
+        out["coded"] = out["score"] >= out["threshold"]
+        return out
+
+    def _predict(self, corpus: Corpus, combine: str):
+        """Units, probability matrix (NaN: no model), thresholds per code, evidence parts."""
+        f = self._features
+        units = f.units(corpus)
+        proba = np.full((len(units), len(self.codes)), np.nan)
+        thresholds = np.full(len(self.codes), np.nan)
+        contrib: dict[str, np.ndarray] = {}
+        if units.empty:
+            return units, proba, thresholds, contrib, empty_codings()
+        x_text = f.text_matrix(units)
+        x = x_text
+        auto = empty_codings()
+        if combine == "both":
+            from scipy import sparse
+
+            dic, auto = f.dictionary(corpus, units)
+            x = sparse.hstack([x_text, sparse.csr_matrix(dic)], format="csr")
+        thr = self.thresholds.set_index(["model", "code"])["threshold"]
+        for j, code in enumerate(self.codes):
+            model = self._models.get((combine, code))
+            if model is None:
+                if combine == "both":  # left to the dictionary
+                    proba[:, j] = np.maximum(dic[:, j], 0.5 * dic[:, len(self.codes) + j])
+                    thresholds[j] = 0.5
+                continue
+            proba[:, j] = model.predict_proba(x)[:, 1]
+            thresholds[j] = thr[(combine, code)]
+            contrib[code] = model.coef_[0]
+        return units, proba, thresholds, (contrib, x), auto
+
+    def code(self, corpus: Corpus, *, roles: Sequence[str] | None = ("informant",),
+             combine: Literal["both", "learned", "dictionary"] = "both",
+             coder: str = "learned") -> pd.DataFrame:
+        """Code ``corpus``: a codings table.
+
+        Parameters
+        ----------
+        corpus : Corpus
+        roles : sequence of str or None
+            Roles to code; must be the roles the coder was trained on (default informants).
+        combine : {"both", "learned", "dictionary"}
+            ``both`` (default): the model that also sees the dictionary coder's decisions;
+            ``learned``: the text model alone; ``dictionary``: :func:`~citra_eval.autocode`
+            alone (question context and negation on).
+        coder : str
+            Value of the ``coder`` column (default ``"learned"``; ``"auto"`` for
+            ``dictionary`` unless given).
+
+        Returns
+        -------
+        DataFrame
+            ``doc_id, segment_id, start, end, code, coder, evidence, note, score``: one row
+            per coded turn and code, spanning the turn. ``score`` is the model's
+            probability (the dictionary's 1.0/0.5 for ``dictionary``); ``note`` names the
+            model and its threshold; ``evidence`` lists what pushed the code up, strongest
+            first: ``word: <stems>`` (words of the turn, stemmed), ``question: <stems>``
+            (words of the question) and the dictionary's own evidence (words as written, or
+            ``question: <words>``).
+        """
+        check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+        check_choice(combine, "combine", COMBINE)
+        wanted = None if roles is None else tuple([roles] if isinstance(roles, str) else roles)
+        if wanted != self.roles:
+            raise ValueError(f"roles must be the roles the coder was trained on "
+                             f"({self.roles!r}), got {roles!r}; train another coder")
+        if combine == "dictionary":
+            name = "auto" if coder == "learned" else coder
+            return autocode(corpus, self._matcher, roles=self.roles, coder=name)
+        units, proba, thresholds, parts, auto = self._predict(corpus, combine)
+        if units.empty:
+            return empty_codings().assign(score=pd.Series(dtype="float64"))
+        rows, cols = np.nonzero(proba >= thresholds[None, :])
+        contrib, x = parts if parts else ({}, None)
+        names = self._features.feature_names(combine == "both")
+        auto_ev = {(d, int(s), c): e for d, s, c, e in
+                   zip(auto["doc_id"], auto["segment_id"], auto["code"], auto["evidence"],
+                       strict=True)}
+        ev, notes = [], []
+        for r, j in zip(rows.tolist(), cols.tolist(), strict=True):
+            code = self.codes[j]
+            key = (units.at[r, "doc_id"], int(units.at[r, "segment_id"]), code)
+            if code not in contrib:
+                ev.append(auto_ev.get(key, ""))
+                notes.append("dictionary (too few training turns to learn this code)")
+                continue
+            ev.append(_evidence(x[r], contrib[code], names, auto_ev.get(key)))
+            notes.append(f"{combine} model: p={proba[r, j]:.2f} >= threshold "
+                         f"{thresholds[j]:.3f}")
+        out = pd.DataFrame({
+            "doc_id": units["doc_id"].to_numpy(dtype=object)[rows],
+            "segment_id": units["segment_id"].to_numpy(dtype=np.int64)[rows],
+            "start": units["start"].to_numpy(dtype=np.int64)[rows],
+            "end": units["end"].to_numpy(dtype=np.int64)[rows],
+            "code": np.asarray(self.codes, dtype=object)[cols],
+            "coder": coder, "evidence": ev, "note": notes,
+            "score": proba[rows, cols].astype("float64")})
+        return out[[*CODING_COLUMNS, "evidence", "note", "score"]].reset_index(drop=True)
+
+
+def _evidence(xrow, coef: np.ndarray, names: list[str], dictionary: str | None,
+              k: int = 4) -> str:
+    """The ``k`` readable features that pushed a turn's score up most."""
+    idx, vals = xrow.indices, xrow.data
+    push = vals * coef[idx]
+    order = np.argsort(-push, kind="stable")
+    items: list[str] = []
+    for i, v in zip(idx[order].tolist(), push[order].tolist(), strict=True):
+        if v <= 0 or len(items) >= k:
+            break
+        name = names[i]
+        kind, feat = name[0], name[1:]
+        if kind in _FEATURE_PREFIX:
+            items.append(_FEATURE_PREFIX[kind] + feat)
+        elif kind in "dQ" and dictionary:
+            items.extend(dictionary.split(" | "))
+    return " | ".join(dict.fromkeys(items))
+
+
+# --------------------------------------------------------------------------- training
+
+
+def _check_inputs(corpus, codings, codebook, seed, roles, labels):
+    check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+    check_frame(codings, "codings", columns=CODING_COLUMNS,
+                what="a codings table (doc_id, segment_id, start, end, code, coder)")
+    check_type("codebook", codebook, Codebook, "a citra_eval.Codebook")
+    check_int(seed, "seed")
+    check_choice(labels, "labels", LABELS)
+    if roles is not None and not isinstance(roles, str | Sequence):
+        raise TypeError(f"roles must be a list of roles or None, got {type(roles).__name__}")
+    check_codings_in_corpus(codings, corpus)
+    unknown = sorted(set(codings["code"].astype(str)) - set(codebook.codable_ids))
+    if unknown:
+        raise InputError(f"codings use code(s) the codebook has no codable code for: "
+                         f"{', '.join(unknown)}; add them to the codebook or drop those rows")
+    if codings.empty:
+        raise InputError("codings is empty: the learned coder needs human codings of at "
+                         "least two documents")
+    docs = codings["doc_id"].nunique()
+    if docs < 2:
+        raise InputError(f"codings cover {docs} document; the learned coder needs codings of "
+                         "at least two documents (its thresholds are cross-validated by "
+                         "document)")
+    return None if roles is None else tuple([roles] if isinstance(roles, str) else roles)
+
+
+def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, seed: int = 0,
+                roles: Sequence[str] | None = ("informant",),
+                labels: Literal["pooled", "any", "all"] = "pooled",
+                progress: bool | None = None) -> LearnedCoder:
+    """Train a coder on human codings of the study.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The transcripts the codings were made on (it may hold more, uncoded documents:
+        only documents with codings are used for training).
+    codings : DataFrame
+        Codings of one or several coders (``coder`` column); only the turns of documents a
+        coder coded count as that coder's examples.
+    codebook : Codebook
+        The codebook (its patterns make the dictionary block).
+    seed : int
+        Seed of every random step (the solver); the same inputs and seed give the same coder.
+    roles : sequence of str or None
+        Roles whose turns are units (default informants).
+    labels : {"pooled", "any", "all"}
+        How several coders' codings become labels (see the module notes).
+    progress : bool or None
+        A progress bar over codes; None: only on a terminal.
+
+    Returns
+    -------
+    LearnedCoder
+        ``.code(corpus, combine=...)`` codes transcripts; ``.thresholds`` shows what was
+        learned.
+
+    Notes
+    -----
+    The model and its fixed hyper-parameters are described in :mod:`citra_eval.learning`;
+    per-code thresholds come from cross-validation by document inside the training
+    documents only.
+
+    Examples
+    --------
+    On the bundled (illustrative) example study, trained on coder A's codings of ten
+    interviews, coding the eleventh:
+
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> book = ce.Codebook.load(ce.example_path("codebook"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> coder = ce.train_coder(corpus, a[a.doc_id != "INF11"], codebook=book, seed=0)
+    >>> out = coder.code(corpus.subset(["INF11"]))
+    >>> list(out.columns)
+    ['doc_id', 'segment_id', 'start', 'end', 'code', 'coder', 'evidence', 'note', 'score']
+    >>> bool(out["score"].between(0, 1).all()) and set(out["doc_id"]) == {"INF11"}
+    True
+    """
+    wanted = _check_inputs(corpus, codings, codebook, seed, roles, labels)
+    matcher = compile_codebook(codebook)
+    codes = list(codebook.codable_ids)
+    docs = list(dict.fromkeys(d for d in corpus.doc_ids if d in set(codings["doc_id"])))
+    train_corpus = corpus.subset(docs)
+    feats = _Featuriser(matcher, wanted, seed, codes=codes)
+    units = feats.units(train_corpus)
+    if units.empty:
+        raise InputError(f"the coded documents have no turns of the roles {wanted!r}; "
+                         "check roles= and the speakers of the transcripts")
+    feats.fit(units)
+    idx, y, groups = _labels(units, codings, codes, labels)
+    from scipy import sparse
+
+    x_text = feats.text_matrix(units)
+    dic, _ = feats.dictionary(train_corpus, units)
+    x_both = sparse.hstack([x_text, sparse.csr_matrix(dic)], format="csr")
+    models, rows = {}, []
+    bar = progress_bar(len(codes), progress, desc="training", unit="code", threshold=1)
+    try:
+        for j, code in enumerate(codes):
+            yj = y[:, j]
+            pos_docs = len(set(groups[yj == 1].tolist()))
+            if yj.sum() >= MIN_POSITIVES and pos_docs >= 2 and yj.sum() < len(yj):
+                for name, x in (("learned", x_text), ("both", x_both)):
+                    model, thr, f1 = _fit_code(x[idx], yj, groups, seed)
+                    models[(name, code)] = model
+                    rows.append((code, name, thr, f1, int(yj.sum()), pos_docs))
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    thresholds = pd.DataFrame(rows, columns=THRESHOLD_COLUMNS).astype(
+        {"threshold": "float64", "inner_f1": "float64", "n_positive": "int64",
+         "n_documents": "int64"})
+    return LearnedCoder(codebook=codebook, matcher=matcher, featuriser=feats, models=models,
+                        thresholds=thresholds,
+                        coders=sorted(map(str, codings["coder"].unique())), documents=docs,
+                        seed=seed, labels=labels)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+@dataclass(frozen=True)
+class CoderValidation:
+    """Leave-one-document-out quality of the learned coder (see :func:`cross_validate_coder`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``reference, coder, code, precision, recall, f1, support, tp, fp, fn``: every
+        machine coder (``both``, ``learned``, ``dictionary``) and every other human coder
+        against each reference coder, per code, then ``micro`` and ``macro`` rows.
+    predictions : DataFrame
+        The out-of-fold codings of the machine coders (a codings table; ``coder`` names the
+        combination).
+    documents : list of str
+        The documents held out in turn.
+    seed : int
+    """
+    table: pd.DataFrame
+    predictions: pd.DataFrame
+    documents: list[str]
+    seed: int
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """``reference, coder, precision, recall, f1, macro_f1, support``: micro averages."""
+        t = self.table
+        micro = t[t["code"] == "micro"].set_index(["reference", "coder"])
+        macro = t[t["code"] == "macro"].set_index(["reference", "coder"])["f1"]
+        out = micro[["precision", "recall", "f1", "support"]].assign(macro_f1=macro)
+        return out.reset_index()[["reference", "coder", "precision", "recall", "f1",
+                                  "macro_f1", "support"]]
+
+    def per_code(self, reference: str) -> pd.DataFrame:
+        """F1 per code against ``reference``: one column per coder (machines and humans)."""
+        t = self.table[self.table["reference"] == reference]
+        return t.pivot(index="code", columns="coder", values="f1").rename_axis(
+            columns=None).reset_index()
+
+
+def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook,
+                         reference: Sequence[str] | None = None, seed: int = 0,
+                         roles: Sequence[str] | None = ("informant",),
+                         labels: Literal["pooled", "any", "all"] = "pooled",
+                         progress: bool | None = None) -> CoderValidation:
+    """Leave-one-document-out precision, recall and F1 of the learned coder.
+
+    For every coded document in turn, a coder is trained on the codings of all other
+    documents (:func:`train_coder`, thresholds chosen inside those documents only) and codes
+    the held-out document. The pooled out-of-fold codings are scored against each reference
+    coder, beside the dictionary coder alone and beside the other human coders on the same
+    turns.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    codings : DataFrame
+        Codings of one or several coders (the training labels).
+    codebook : Codebook
+    reference : sequence of str, optional
+        Coders to score against (default: every coder in ``codings``). The reference's
+        codings of a held-out document are never used to train the model that codes it.
+    seed : int
+    roles : sequence of str or None
+        Roles whose turns are units (default informants).
+    labels : {"pooled", "any", "all"}
+        See :func:`train_coder`.
+    progress : bool or None
+        A progress bar over documents; None: only on a terminal.
+
+    Returns
+    -------
+    CoderValidation
+        ``.table`` (long: reference, coder, code, precision, recall, f1, support, tp, fp,
+        fn), ``.summary`` (micro/macro per reference and coder), ``.per_code(reference)``,
+        ``.predictions``.
+
+    Notes
+    -----
+    Precision, recall and F1 as in :func:`~citra_eval.evaluate_coder` (units are turns; a
+    turn is positive for a code when the coder coded any part of it). Only documents with
+    codings are held out and scored.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> book = ce.Codebook.load(ce.example_path("codebook"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> cv = ce.cross_validate_coder(corpus.subset(["INF01", "INF02", "INF03"]),
+    ...                              a[a.doc_id.isin(["INF01", "INF02", "INF03"])],
+    ...                              codebook=book)
+    >>> cv.summary[["reference", "coder"]].values.tolist()
+    [['A', 'both'], ['A', 'dictionary'], ['A', 'learned']]
+    """
+    wanted = _check_inputs(corpus, codings, codebook, seed, roles, labels)
+    coders = sorted(map(str, codings["coder"].unique()))
+    refs = coders if reference is None else [str(r) for r in (
+        [reference] if isinstance(reference, str) else reference)]
+    unknown = [r for r in refs if r not in coders]
+    if unknown:
+        raise ValueError(f"reference must name coders in codings ({', '.join(coders)}), got "
+                         f"{', '.join(unknown)}")
+    docs = [d for d in corpus.doc_ids if d in set(codings["doc_id"])]
+    parts = []
+    bar = progress_bar(len(docs), progress, desc="cross-validating", unit="doc", threshold=1)
+    try:
+        for d in docs:
+            train = codings[codings["doc_id"] != d]
+            held = corpus.subset([d])
+            if train["doc_id"].nunique() >= 2:
+                coder = train_coder(corpus.subset([x for x in docs if x != d]), train,
+                                    codebook=codebook, seed=seed, roles=wanted,
+                                    labels=labels, progress=False)
+                for combine in COMBINE:
+                    parts.append(coder.code(held, roles=wanted, combine=combine,
+                                            coder=combine))
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    predictions = (pd.concat(parts, ignore_index=True) if parts else
+                   empty_codings().assign(score=pd.Series(dtype="float64")))
+    scored = corpus.subset(docs)
+    codes = list(codebook.codable_ids)
+    rows = []
+    for ref in refs:
+        ref_codings = codings[codings["coder"].astype(str) == ref]
+        ref_docs = set(ref_codings["doc_id"])
+        ref_corpus = scored.subset([d for d in docs if d in ref_docs])
+        others = [(c, codings[codings["coder"].astype(str) == c]) for c in coders if c != ref]
+        machines = [(c, predictions[predictions["coder"] == c]) for c in COMBINE]
+        for name, table in [*machines, *others]:
+            table = table[table["doc_id"].isin(ref_docs)]
+            ev = evaluate_coder(table.assign(coder=name), reference=ref_codings,
+                                corpus=ref_corpus, roles=wanted, codes=codes)
+            rows.append(ev.assign(reference=ref, coder=name))
+    table = pd.concat(rows, ignore_index=True)[CV_COLUMNS]
+    return CoderValidation(table=table, predictions=predictions, documents=docs, seed=seed)
+
+
+# --------------------------------------------------------------------------- active coding
+
+
+def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, n: int = 20,
+                  seed: int = 0, roles: Sequence[str] | None = ("informant",),
+                  coder: LearnedCoder | None = None) -> pd.DataFrame:
+    """The uncoded turns a human should code next, most uncertain first.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Coded and not yet coded transcripts.
+    codings : DataFrame
+        The human codings so far (documents without any coding are "uncoded").
+    codebook : Codebook
+    n : int
+        How many turns to return (default 20).
+    seed : int
+    roles : sequence of str or None
+        Roles whose turns are units (default informants).
+    coder : LearnedCoder, optional
+        A coder already trained on ``codings`` (trained here when omitted).
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, segment_id, start, end, text, code, score, threshold, margin, proposed``:
+        one row per uncoded turn, ``margin`` ascending. ``code`` is the code the model is
+        least sure about in that turn, ``score`` its probability, ``threshold`` its
+        threshold, ``margin = |score - threshold|``; ``proposed`` lists the codes the
+        ``both`` model would apply (``; ``).
+
+    Notes
+    -----
+    Uncertainty sampling (Lewis & Gale 1994): a turn whose probability for some code lies
+    closest to that code's threshold is the one whose human coding teaches the model most.
+
+    References
+    ----------
+    Lewis, D. D., & Gale, W. A. (1994). A sequential algorithm for training text
+    classifiers. *Proceedings of SIGIR '94*, 3-12.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> book = ce.Codebook.load(ce.example_path("codebook"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> some = a[a.doc_id.isin(["INF01", "INF02", "INF03", "INF04"])]
+    >>> next_up = ce.suggest_turns(corpus, some, codebook=book, n=5)
+    >>> len(next_up), bool(next_up["margin"].is_monotonic_increasing)
+    (5, True)
+    >>> bool(next_up["doc_id"].isin(["INF01", "INF02", "INF03", "INF04"]).any())
+    False
+    """
+    check_int(n, "n", minimum=1)
+    if coder is None:
+        coder = train_coder(corpus, codings, codebook=codebook, seed=seed, roles=roles)
+    else:
+        check_type("coder", coder, LearnedCoder, "a LearnedCoder from train_coder")
+        _check_inputs(corpus, codings, codebook, seed, roles, "pooled")
+    coded = set(codings["doc_id"])
+    todo = [d for d in corpus.doc_ids if d not in coded]
+    if not todo:
+        return pd.DataFrame(columns=SUGGEST_COLUMNS)
+    sub = corpus.subset(todo)
+    scores = coder.scores(sub, combine="both")
+    scores["margin"] = (scores["score"] - scores["threshold"]).abs()
+    keys = ["doc_id", "segment_id"]
+    proposed = scores[scores["coded"]].groupby(keys, sort=False)["code"].agg("; ".join)
+    best = scores.sort_values(["margin"], kind="stable").drop_duplicates(keys)
+    units = coding_units(sub, coder.roles)[[*keys, "text"]]
+    out = best.merge(units, on=keys, how="left")
+    out["proposed"] = [proposed.get((d, s), "") for d, s in
+                       zip(out["doc_id"], out["segment_id"], strict=True)]
+    out = out.sort_values(["margin", "doc_id", "segment_id"], kind="stable").head(n)
+    return out[SUGGEST_COLUMNS].reset_index(drop=True)
+
