@@ -23,6 +23,13 @@ from .codings import CODING_COLUMNS, read_codings, record_text, validate_codings
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
 from .intercoder import CoverageWarning, agreement, consensus, disagreements, reference_codings
+from .learning import (
+    CoderValidation,
+    LearnedCoder,
+    cross_validate_coder,
+    suggest_turns,
+    train_coder,
+)
 from .matching import Matcher
 from .mixed_methods import construct_evidence, joint_display, meta_inferences, theme_evidence
 from .outputs import (
@@ -119,6 +126,7 @@ __all__ = [
     "CategoryWarning",
     "Code",
     "Codebook",
+    "CoderValidation",
     "CodingSheet",
     "Corpus",
     "CoverageWarning",
@@ -126,6 +134,7 @@ __all__ = [
     "ImageModelResult",
     "InputError",
     "Instrument",
+    "LearnedCoder",
     "Matcher",
     "OrdinalModelResult",
     "Pattern",
@@ -163,6 +172,7 @@ __all__ = [
     "cooccurrence",
     "cooccurrence_matrix",
     "correlation_matrix",
+    "cross_validate_coder",
     "describe_by",
     "disagreements",
     "evaluate_coder",
@@ -219,8 +229,10 @@ __all__ = [
     "set_reproducible_style",
     "simulate_survey",
     "study_banner",
+    "suggest_turns",
     "survey_truth",
     "theme_evidence",
+    "train_coder",
     "ttest_groups",
     "validate_codings",
     "write_coding_sheet",
