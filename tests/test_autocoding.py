@@ -362,3 +362,75 @@ def test_cli_code_rejects_non_csv_output(cli, tmp_path):
 def test_report_functions_need_a_codings_frame(fn, example_corpus, example_codebook):
     with pytest.raises(TypeError, match="codings must be a codings DataFrame, got str"):
         fn("codings.csv", corpus=example_corpus, codebook=example_codebook)
+
+
+def qa_corpus(*pairs: tuple[str, str]) -> ce.Corpus:
+    body = "".join(f"P: {q}\nI: {a}\n" for q, a in pairs)
+    return ce.Corpus.from_texts({"d.txt": "---\nid: D1\nspeakers: {P: interviewer, "
+                                 "I: informant}\n---\n" + body})
+
+
+def test_question_context_carries_the_questions_code_to_the_answer(cb):
+    corpus = qa_corpus(("Bagaimana dengan Bamara?", "Itu bagus sekali, warga senang datang."))
+    out = ce.autocode(corpus, cb)
+    assert out[["segment_id", "code", "evidence", "score"]].values.tolist() == [
+        [2, "bamara", "question: Bamara", 0.5]]
+    assert out["note"].iat[0] == "question: \\bbamara\\b|badapatan"
+    assert ce.autocode(corpus, cb, question_context=False).empty
+    why = ce.explain(out, corpus=corpus, codebook=cb)
+    assert why["kind"].tolist() == ["question"]
+    assert corpus.text("D1")[why["hit_start"].iat[0]:why["hit_end"].iat[0]] == "Bamara"
+
+
+@pytest.mark.parametrize("answer", [
+    "Tidak, saya belum pernah datang.",   # the answer declines the topic
+    "Belum pernah, Pak.",
+    "Ya betul.",                          # too short to continue a topic
+])
+def test_question_context_needs_an_answer_that_continues_the_topic(cb, answer):
+    assert ce.autocode(qa_corpus(("Pernah ikut Bamara?", answer)), cb).empty
+
+
+def test_question_context_only_for_the_turn_right_after_the_question(cb):
+    src = ("---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\n"
+           "P: Bagaimana dengan Bamara?\nI: Itu bagus sekali, warga senang.\n"
+           "I: Lalu kami pulang ke kantor masing-masing.\n")
+    out = ce.autocode(ce.Corpus.from_texts({"d.txt": src}), cb)
+    assert out["segment_id"].tolist() == [2]
+
+
+def test_question_context_ignores_negated_question_hits(cb):
+    corpus = qa_corpus(("Kalau tidak ada Bamara, bagaimana?", "Warga akan susah menyampaikan."))
+    assert ce.autocode(corpus, cb).empty
+
+
+def test_a_direct_hit_keeps_score_one_and_adds_the_question(cb):
+    corpus = qa_corpus(("Soal Bamara?", "Bamara itu penting, kami bermitra dengan warga."))
+    out = ce.autocode(corpus, cb).set_index("code")
+    assert out.loc["bamara", "evidence"] == "Bamara | question: Bamara"
+    assert out.loc["bamara", "score"] == 1.0 and out.loc["kerja_sama", "score"] == 1.0
+
+
+def test_sentence_unit_carries_the_question_to_the_first_sentence(cb):
+    corpus = qa_corpus(("Bagaimana dengan Bamara?", "Itu bagus sekali. Warga senang datang."))
+    out = ce.autocode(corpus, cb, unit="sentence")
+    assert [corpus.text("D1")[s:e] for s, e in zip(out["start"], out["end"], strict=True)] == [
+        "Itu bagus sekali."]
+
+
+def test_negation_on_constructed_turns(cb):
+    corpus = make_corpus("Ulun kada pernah ikut Bamara.", "Kami kada mau, tapi bermitra itu perlu.")
+    out = ce.autocode(corpus, cb)
+    assert out[["segment_id", "code"]].values.tolist() == [[4, "kerja_sama"], [4, "tolak"]]
+
+
+def test_autocode_report_counts_negated_hits_and_accepts_a_matcher(cb):
+    corpus = make_corpus("Ulun kada pernah ikut Bamara.", "Kami bermitra.")
+    m = Matcher.from_codebook(cb)
+    rep = ce.autocode_report(ce.autocode(corpus, m), corpus=corpus, codebook=m)
+    assert isinstance(rep, ce.AutocodeReport)
+    counts = rep.counts.set_index("code")
+    assert counts.loc["bamara", ["n_codings", "n_hits", "n_negated"]].tolist() == [0, 0, 1]
+    assert counts.loc["kerja_sama", "label"] == "Kerja sama"
+    assert list(rep.never_matched.columns) == ["code", "pattern", "kind", "rule"]
+    assert rep.uncoded["segment_id"].tolist() == [2]

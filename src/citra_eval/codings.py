@@ -38,11 +38,11 @@ _INT_COLUMNS = ["segment_id", "start", "end"]
 def empty_codings() -> pd.DataFrame:
     """An empty codings table with the contract's columns and dtypes."""
     return pd.DataFrame({
-        "doc_id": pd.Series(dtype="object"), "segment_id": pd.Series(dtype="int64"),
+        "doc_id": pd.Series(dtype="str"), "segment_id": pd.Series(dtype="int64"),
         "start": pd.Series(dtype="int64"), "end": pd.Series(dtype="int64"),
-        "code": pd.Series(dtype="object"), "coder": pd.Series(dtype="object"),
-        "text": pd.Series(dtype="object"), "evidence": pd.Series(dtype="object"),
-        "note": pd.Series(dtype="object")})
+        "code": pd.Series(dtype="str"), "coder": pd.Series(dtype="str"),
+        "text": pd.Series(dtype="str"), "evidence": pd.Series(dtype="str"),
+        "note": pd.Series(dtype="str")})
 
 
 def read_codings(path: str | os.PathLike | Sequence[str | os.PathLike], *,

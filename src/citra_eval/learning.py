@@ -452,7 +452,9 @@ class LearnedCoder:
             "code": np.asarray(self.codes, dtype=object)[cols],
             "coder": coder, "evidence": ev, "note": notes,
             "score": proba[rows, cols].astype("float64")})
-        return out[[*CODING_COLUMNS, "evidence", "note", "score"]].reset_index(drop=True)
+        text = dict.fromkeys(["doc_id", "code", "coder", "evidence", "note"], "str")
+        return out[[*CODING_COLUMNS, "evidence", "note", "score"]].astype(text).reset_index(
+            drop=True)
 
 
 def _evidence(xrow, coef: np.ndarray, names: list[str], dictionary: str | None,
@@ -692,7 +694,7 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     ...                              a[a.doc_id.isin(["INF01", "INF02", "INF03"])],
     ...                              codebook=book)
     >>> cv.summary[["reference", "coder"]].values.tolist()
-    [['A', 'both'], ['A', 'dictionary'], ['A', 'learned']]
+    [['A', 'both'], ['A', 'learned'], ['A', 'dictionary']]
     """
     wanted = _check_inputs(corpus, codings, codebook, seed, roles, labels)
     coders = sorted(map(str, codings["coder"].unique()))

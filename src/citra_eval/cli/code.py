@@ -1,24 +1,33 @@
-"""``citra-eval code``: auto-code transcripts with the codebook's patterns."""
+"""``citra-eval code``: code transcripts with the codebook's patterns, or learn from coders."""
 
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+import pandas as pd
+
+from .._files import write_csv
 from ..autocoding import autocode, autocode_report, match_patterns
 from ..codebook import Codebook
-from ..codings import write_codings
+from ..codings import read_codings, write_codings
 from ..corpus import read_transcripts
-from ..errors import Problem
+from ..errors import InputError, Problem
+from ..learning import COMBINE, LABELS, cross_validate_coder, suggest_turns, train_coder
 from ._common import Problems, add_force, check_outputs, from_study, study_here
 
 
 def _add_code(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("code", help="auto-code transcripts with the codebook's patterns",
-                       description="Auto-code the informant turns (phrases on stemmed tokens, "
-                                   "regexes on case-folded text); write a codings CSV and print "
-                                   "a summary (codings per code, patterns that never matched) "
+    p = sub.add_parser("code", help="auto-code transcripts (codebook patterns, or learned "
+                                    "from human codings)",
+                       description="Auto-code the informant turns and write a codings CSV. "
+                                   "Without --learn-from: the dictionary coder (phrases on "
+                                   "stemmed tokens, regexes on case-folded text, negation and "
+                                   "the interviewer's question read as context). With "
+                                   "--learn-from: a coder trained on those human codings "
+                                   "(combined with the dictionary by default). A summary goes "
                                    "to stderr.")
     p.add_argument("--transcripts", metavar="DIR",
                    help="folder (or file) of transcripts (default inside a study: its "
@@ -27,39 +36,81 @@ def _add_code(sub: argparse._SubParsersAction) -> None:
                    help="codebook YAML (default inside a study: its codebook)")
     p.add_argument("--out", metavar="FILE.csv", required=True, help="codings CSV to write")
     p.add_argument("--unit", choices=["turn", "sentence"], default="turn",
-                   help="code whole turns (default) or sentences")
+                   help="code whole turns (default) or sentences (dictionary coder only)")
     p.add_argument("--include-interviewer", action="store_true",
                    help="also code the interviewer's turns")
-    p.add_argument("--coder", default="auto", help="value of the coder column (default auto)")
+    p.add_argument("--coder", default=None,
+                   help="value of the coder column (default auto, or learned with "
+                        "--learn-from)")
+    p.add_argument("--no-question-context", action="store_true",
+                   help="do not hand the codes of the interviewer's question on to the answer")
+    p.add_argument("--no-negation", action="store_true",
+                   help="let pattern hits governed by a negation word code too")
+    p.add_argument("--learn-from", metavar="FILE", nargs="+", default=[],
+                   help="human codings CSV(s) to train a learned coder on")
+    p.add_argument("--combine", choices=list(COMBINE), default="both",
+                   help="with --learn-from: the model that also sees the dictionary (both, "
+                        "default), the text model alone (learned) or the dictionary alone")
+    p.add_argument("--labels", choices=list(LABELS), default="pooled",
+                   help="with --learn-from: how several coders' codings become labels")
+    p.add_argument("--seed", type=int, default=0, help="seed of the learned coder (default 0)")
+    p.add_argument("--cross-validate", metavar="OUT.csv",
+                   help="with --learn-from: also write leave-one-document-out precision, "
+                        "recall and F1 per code against each coder")
+    p.add_argument("--suggest", metavar="OUT.csv",
+                   help="with --learn-from: also write the uncoded turns to code next, most "
+                        "uncertain first")
     add_force(p)
     p.set_defaults(func=_run_code)
 
 
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Every output: a .csv, its own file, none of the inputs (the shared output guard)."""
+    files = {"--out": args.out}
+    for flag, value in (("--cross-validate", args.cross_validate), ("--suggest", args.suggest)):
+        if value:
+            if not args.learn_from:
+                raise InputError(f"{flag} needs --learn-from (the human codings to learn "
+                                 "from)", path=value)
+            files[flag] = value
+    check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook,
+                          "--learn-from": args.learn_from}, files=files, force=args.force)
+    problems = Problems()
+    for flag, value in files.items():
+        if Path(value).suffix.lower() != ".csv":
+            problems.append(Problem(value, f"{flag} must name a .csv file"))
+    problems.raise_any()
+
+
 def _run_code(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-
     study = study_here()
     args.transcripts = from_study(args.transcripts, study, "transcripts", "--transcripts")
     args.codebook = from_study(args.codebook, study, "codebook", "--codebook")
-    check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook},
-                  files={"--out": args.out}, force=args.force)
+    _check_outputs(args)
     problems = Problems()
     corpus = problems.attempt(read_transcripts, args.transcripts)
     codebook = problems.attempt(Codebook.load, args.codebook)
-    if Path(args.out).suffix.lower() != ".csv":
-        problems.append(Problem(args.out, "--out must name a .csv file"))
+    human = []
+    if corpus is not None and codebook is not None:
+        for f in args.learn_from:
+            human.append(problems.attempt(read_codings, f, corpus=corpus, codebook=codebook))
     problems.raise_any()
     roles = ("informant", "interviewer") if args.include_interviewer else ("informant",)
-    hits = match_patterns(corpus, codebook, roles=roles)
-    codings = autocode(corpus, codebook, coder=args.coder, unit=args.unit, roles=roles,
-                       hits=hits)
+    if args.learn_from:
+        return _run_learned(args, corpus, codebook, pd.concat(human, ignore_index=True), roles)
+    negation, question = not args.no_negation, not args.no_question_context
+    hits = match_patterns(corpus, codebook, roles=roles, negation=negation)
+    codings = autocode(corpus, codebook, coder=args.coder or "auto", unit=args.unit,
+                       roles=roles, hits=hits, negation=negation, question_context=question)
     report = autocode_report(codings, corpus=corpus, codebook=codebook, hits=hits, roles=roles)
     write_codings(codings, args.out, corpus=corpus)
     counts, never = report.counts, report.never_matched
     err = sys.stderr
+    n_neg = int(counts["n_negated"].sum())
+    n_exc = int(counts["n_excluded"].sum())
     print(f"auto-coded {len(corpus)} documents: {len(codings)} codings, {len(hits)} pattern "
-          f"hits, {len(report.uncoded)} turns without a code; wrote {args.out}", file=err)
+          f"hits ({n_neg} negated, {n_exc} excluded), {len(report.uncoded)} turns without a "
+          f"code; wrote {args.out}", file=err)
     width = max((len(c) for c in counts["code"]), default=4)
     for row in counts.itertuples(index=False):
         print(f"  {row.code:<{width}}  {row.n_codings:>5} codings  {row.n_documents:>3} "
@@ -72,7 +123,53 @@ def _run_code(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_learned(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame,
+                 roles) -> int:
+    if args.unit != "turn":
+        raise InputError("the learned coder codes whole turns; drop --unit sentence",
+                         path=args.out)
+    err = sys.stderr
+    if human["doc_id"].nunique() < 2:
+        raise InputError("the learned coder needs codings of at least two documents",
+                         path=args.learn_from[0])
+    try:
+        coder = train_coder(corpus, human, codebook=codebook, seed=args.seed, roles=roles,
+                            labels=args.labels)
+    except InputError as exc:  # the codings as a whole: name the first codings file
+        if exc.path is not None:
+            raise
+        raise InputError(exc.problems[0].message, path=args.learn_from[0]) from None
+    codings = coder.code(corpus, roles=roles, combine=args.combine,
+                         coder=args.coder or ("auto" if args.combine == "dictionary"
+                                              else "learned"))
+    cv = suggestions = None
+    if args.cross_validate:
+        cv = cross_validate_coder(corpus, human, codebook=codebook, seed=args.seed, roles=roles,
+                                  labels=args.labels)
+    if args.suggest:
+        suggestions = suggest_turns(corpus, human, codebook=codebook, seed=args.seed,
+                                    roles=roles, coder=coder)
+    write_codings(codings, args.out)
+    if cv is not None:
+        write_csv(cv.table, args.cross_validate)
+    if suggestions is not None:
+        write_csv(suggestions, args.suggest)
+    learned = coder.thresholds.loc[coder.thresholds["model"] == "learned", "code"].nunique()
+    print(f"trained on {len(coder.documents)} documents coded by {', '.join(coder.coders)} "
+          f"({learned} of {len(coder.codes)} codes learned, labels {args.labels}, seed "
+          f"{args.seed}); coded {len(corpus)} documents with combine={args.combine}: "
+          f"{len(codings)} codings; wrote {args.out}", file=err)
+    if cv is not None:
+        print(f"leave-one-document-out over {len(cv.documents)} documents (micro averages; "
+              f"wrote {args.cross_validate}):", file=err)
+        for row in cv.summary.itertuples(index=False):
+            print(f"  {row.coder:<10} vs {row.reference}: P {row.precision:.3f}  R "
+                  f"{row.recall:.3f}  F1 {row.f1:.3f}  (macro F1 {row.macro_f1:.3f})", file=err)
+    if suggestions is not None:
+        print(f"wrote {len(suggestions)} turns to code next to {args.suggest}", file=err)
+    return 0
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Register this module's command(s)."""
     _add_code(sub)
-

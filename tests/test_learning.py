@@ -1,0 +1,254 @@
+"""The learned coder: determinism, the codings contract, labels, validation, suggestions, CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import citra_eval as ce
+from citra_eval.learning import (
+    CV_COLUMNS,
+    MIN_POSITIVES,
+    SUGGEST_COLUMNS,
+    THRESHOLD_COLUMNS,
+    THRESHOLD_GRID,
+)
+
+DOCS = ["INF01", "INF02", "INF03", "INF04"]
+RSUD = Path(__file__).parent / "data" / "studies" / "rsud"
+CODED_COLUMNS = ["doc_id", "segment_id", "start", "end", "code", "coder", "evidence", "note",
+                 "score"]
+
+
+@pytest.fixture(scope="module")
+def small(example_corpus):
+    a = ce.read_codings(ce.example_path("codings_A"), corpus=example_corpus)
+    b = ce.read_codings(ce.example_path("codings_B"), corpus=example_corpus)
+    return example_corpus.subset(DOCS), a[a.doc_id.isin(DOCS)], b[b.doc_id.isin(DOCS)]
+
+
+@pytest.fixture(scope="module")
+def coder(small, example_codebook):
+    corpus, a, _ = small
+    return ce.train_coder(corpus, a[a.doc_id != "INF04"], codebook=example_codebook, seed=0)
+
+
+def check_codings_contract(out: pd.DataFrame, corpus: ce.Corpus, coder_name: str) -> None:
+    """What every codings table of every coder promises."""
+    assert list(out.columns) == CODED_COLUMNS
+    assert out.dtypes[["segment_id", "start", "end"]].eq("int64").all()
+    assert out["score"].dtype == "float64" and out["score"].between(0, 1).all()
+    assert out["coder"].eq(coder_name).all()
+    assert not out.duplicated(["doc_id", "segment_id", "code"]).any()
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    for row in out.itertuples(index=False):
+        s0, s1 = seg.loc[(row.doc_id, row.segment_id), ["start", "end"]]
+        assert s0 <= row.start < row.end <= s1
+        assert isinstance(row.evidence, str) and isinstance(row.note, str) and row.note
+    ce.validate_codings(out, corpus=corpus)
+
+
+@pytest.mark.parametrize("combine", ["both", "learned", "dictionary"])
+def test_every_combination_returns_a_codings_table(coder, small, combine):
+    corpus = small[0]
+    out = coder.code(corpus, combine=combine)
+    name = "auto" if combine == "dictionary" else "learned"
+    check_codings_contract(out, corpus, name)
+    assert len(out) > 10
+
+
+def test_dictionary_combination_is_the_dictionary_coder(coder, small, example_codebook):
+    corpus = small[0]
+    pd.testing.assert_frame_equal(coder.code(corpus, combine="dictionary"),
+                                  ce.autocode(corpus, example_codebook))
+
+
+def test_codings_are_the_turns_above_their_codes_threshold(coder, small):
+    corpus = small[0]
+    out = coder.code(corpus, combine="learned")
+    scores = coder.scores(corpus, combine="learned")
+    coded = scores[scores["coded"]]
+    assert sorted(zip(out["doc_id"], out["segment_id"], out["code"], strict=True)) == sorted(
+        zip(coded["doc_id"], coded["segment_id"], coded["code"], strict=True))
+    merged = out.merge(scores, on=["doc_id", "segment_id", "code"], suffixes=("", "_s"))
+    assert np.allclose(merged["score"], merged["score_s"])
+    assert (merged["score"] >= merged["threshold"]).all()
+
+
+def test_evidence_names_words_of_the_turn_or_the_dictionarys_hits(coder, small):
+    corpus = small[0]
+    out = coder.code(corpus, combine="learned")
+    items = [i for e in out["evidence"] for i in e.split(" | ") if i]
+    assert items and all(i.startswith(("word: ", "question: ")) for i in items)
+    both = coder.code(corpus, combine="both")
+    assert both["evidence"].str.len().gt(0).mean() > 0.9
+
+
+def test_same_seed_same_coder(small, example_codebook, coder):
+    corpus, a, _ = small
+    again = ce.train_coder(corpus, a[a.doc_id != "INF04"], codebook=example_codebook, seed=0)
+    pd.testing.assert_frame_equal(coder.thresholds, again.thresholds)
+    pd.testing.assert_frame_equal(coder.code(corpus), again.code(corpus))
+
+
+def test_thresholds_table(coder):
+    t = coder.thresholds
+    assert list(t.columns) == THRESHOLD_COLUMNS
+    assert set(t["model"]) == {"learned", "both"}
+    assert t["threshold"].isin(THRESHOLD_GRID).all()
+    assert (t["n_positive"] >= MIN_POSITIVES).all() and (t["n_documents"] >= 2).all()
+    assert t["inner_f1"].between(0, 1).all()
+
+
+def test_uncoded_documents_are_not_negatives(small, example_corpus, example_codebook):
+    corpus, a, _ = small
+    train = a[a.doc_id.isin(["INF01", "INF02", "INF03"])]
+    alone = ce.train_coder(corpus.subset(["INF01", "INF02", "INF03"]), train,
+                           codebook=example_codebook)
+    beside = ce.train_coder(example_corpus, train, codebook=example_codebook)
+    assert beside.documents == ["INF01", "INF02", "INF03"]
+    pd.testing.assert_frame_equal(alone.thresholds, beside.thresholds)
+
+
+def test_several_coders_labels(small, example_codebook):
+    corpus, a, b = small
+    both = pd.concat([a, b], ignore_index=True)
+    n = {rule: ce.train_coder(corpus, both, codebook=example_codebook, labels=rule)
+         .thresholds.query("model == 'learned'").set_index("code")["n_positive"]
+         for rule in ("pooled", "any", "all")}
+    code = "bamara"
+    turns = {c: set(zip(t.doc_id, t.segment_id, strict=True)) for c, t in
+             (("A", a[a.code == code]), ("B", b[b.code == code]))}
+    assert n["pooled"][code] == len(turns["A"]) + len(turns["B"])
+    assert n["any"][code] == len(turns["A"] | turns["B"])
+    assert n["all"][code] == len(turns["A"] & turns["B"])
+
+
+def test_bad_input(small, example_codebook, coder):
+    corpus, a, _ = small
+    with pytest.raises(TypeError, match="corpus must be"):
+        ce.train_coder("corpus", a, codebook=example_codebook)
+    with pytest.raises(TypeError, match="codings must be"):
+        ce.train_coder(corpus, "a.csv", codebook=example_codebook)
+    with pytest.raises(ce.InputError, match="at least two documents"):
+        ce.train_coder(corpus, a[a.doc_id == "INF01"], codebook=example_codebook)
+    with pytest.raises(ce.InputError, match="no codable code for: nope"):
+        ce.train_coder(corpus, a.assign(code="nope"), codebook=example_codebook)
+    with pytest.raises(ce.InputError, match="not in the corpus"):
+        ce.train_coder(corpus, a.assign(doc_id="INF99"), codebook=example_codebook)
+    with pytest.raises(ValueError, match="labels must be one of"):
+        ce.train_coder(corpus, a, codebook=example_codebook, labels="majority")
+    with pytest.raises(ValueError, match="combine must be one of"):
+        coder.code(corpus, combine="union")
+    with pytest.raises(ValueError, match="roles must be the roles the coder was trained on"):
+        coder.code(corpus, roles=None)
+
+
+def test_cross_validation_never_trains_on_the_held_out_document(small, example_codebook):
+    corpus, a, _ = small
+    docs = ["INF01", "INF02", "INF03"]
+    corpus = corpus.subset(docs)
+    a = a[a.doc_id.isin(docs)]
+    cv = ce.cross_validate_coder(corpus, a, codebook=example_codebook)
+    assert list(cv.table.columns) == CV_COLUMNS and cv.documents == docs
+    # scramble the held-out document's codings: its predictions must not move
+    scrambled = pd.concat([a[a.doc_id != "INF02"],
+                           a[a.doc_id == "INF02"].assign(code="citra_identitas")])
+    again = ce.cross_validate_coder(corpus, scrambled, codebook=example_codebook)
+    held = cv.predictions[cv.predictions.doc_id == "INF02"]
+    pd.testing.assert_frame_equal(held.reset_index(drop=True),
+                                  again.predictions[again.predictions.doc_id == "INF02"]
+                                  .reset_index(drop=True))
+    summary = cv.summary
+    assert summary["coder"].tolist() == ["both", "learned", "dictionary"]
+    assert summary["f1"].between(0, 1).all()
+    # the table agrees with evaluate_coder on the pooled predictions
+    learned = cv.predictions[cv.predictions.coder == "learned"]
+    ev = ce.evaluate_coder(learned, reference=a, corpus=corpus,
+                           codes=example_codebook.codable_ids)
+    mine = cv.table.query("coder == 'learned'").reset_index(drop=True)
+    assert mine["f1"].equals(ev["f1"])
+
+
+def test_cross_validation_beside_the_other_human(small, example_codebook):
+    corpus, a, b = small
+    docs = ["INF01", "INF02", "INF03"]
+    both = pd.concat([a, b])
+    both = both[both.doc_id.isin(docs)]
+    cv = ce.cross_validate_coder(corpus.subset(docs), both, codebook=example_codebook,
+                                 reference=["A"])
+    assert set(cv.summary["coder"]) == {"both", "learned", "dictionary", "B"}
+    human = cv.table.query("coder == 'B' and code == 'micro'")["f1"].item()
+    ref = ce.evaluate_coder(b[b.doc_id.isin(docs)], reference=a[a.doc_id.isin(docs)],
+                            corpus=corpus.subset(docs)).set_index("code").loc["micro", "f1"]
+    assert human == pytest.approx(ref)
+    wide = cv.per_code("A")
+    assert {"code", "both", "learned", "dictionary", "B"} <= set(wide.columns)
+    with pytest.raises(ValueError, match="reference must name coders"):
+        ce.cross_validate_coder(corpus.subset(docs), both, codebook=example_codebook,
+                                reference=["C"])
+
+
+def test_suggest_turns(small, example_corpus, example_codebook, coder):
+    corpus, a, _ = small
+    train = a[a.doc_id != "INF04"]
+    out = ce.suggest_turns(corpus, train, codebook=example_codebook, n=7, coder=coder)
+    assert list(out.columns) == SUGGEST_COLUMNS and len(out) == 7
+    assert out["doc_id"].eq("INF04").all()
+    assert out["margin"].is_monotonic_increasing
+    assert np.allclose(out["margin"], (out["score"] - out["threshold"]).abs())
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    assert (out["text"].to_numpy() == seg.loc[list(zip(out.doc_id, out.segment_id,
+                                                       strict=True)), "text"].to_numpy()).all()
+    everything = ce.suggest_turns(corpus, a, codebook=example_codebook, coder=coder)
+    assert everything.empty and list(everything.columns) == SUGGEST_COLUMNS
+
+
+def test_the_fixture_study(tmp_path):
+    """A second study (other codes, speakers, roles): train, code, cross-validate."""
+    corpus = ce.read_transcripts(RSUD / "interview_transcripts")
+    book = ce.Codebook.load(RSUD / "data" / "raw" / "codebook.yaml")
+    a = ce.read_codings(RSUD / "data" / "raw" / "codings_A.csv", corpus=corpus, codebook=book)
+    b = ce.read_codings(RSUD / "data" / "raw" / "codings_B.csv", corpus=corpus, codebook=book)
+    coder = ce.train_coder(corpus, pd.concat([a, b]), codebook=book, seed=3)
+    for combine in ("both", "learned", "dictionary"):
+        out = coder.code(corpus, combine=combine)
+        check_codings_contract(out, corpus, "auto" if combine == "dictionary" else "learned")
+        assert set(out["code"]) <= set(book.codable_ids)
+    cv = ce.cross_validate_coder(corpus, pd.concat([a, b]), codebook=book, seed=3)
+    assert set(cv.table["reference"]) == {"A", "B"} and len(cv.documents) == 4
+    assert set(cv.table["code"]) == {*book.codable_ids, "micro", "macro"}
+
+
+def test_cli_learn_from(cli, tmp_path):
+    out, cv, nxt = tmp_path / "learned.csv", tmp_path / "cv.csv", tmp_path / "next.csv"
+    codings = tmp_path / "a_some.csv"
+    a = ce.read_codings(ce.example_path("codings_A"))
+    ce.write_codings(a[a.doc_id.isin(["INF01", "INF02", "INF03"])], codings)
+    r = cli("code", "--transcripts", "interview_transcripts", "--codebook",
+            "data/raw/codebook.yaml", "--out", str(out), "--learn-from", str(codings),
+            "--cross-validate", str(cv), "--suggest", str(nxt))
+    assert r.returncode == 0, r.stderr
+    assert "trained on 3 documents coded by A" in r.stderr and "both" in r.stderr
+    learned = ce.read_codings(out, corpus=ce.read_transcripts("interview_transcripts"))
+    assert set(learned["coder"]) == {"learned"} and "score" in learned.columns
+    assert list(pd.read_csv(cv).columns) == CV_COLUMNS
+    assert list(pd.read_csv(nxt).columns) == SUGGEST_COLUMNS
+
+
+def test_cli_learn_from_bad_input_writes_nothing(cli, tmp_path):
+    out = tmp_path / "x.csv"
+    r = cli("code", "--transcripts", "interview_transcripts", "--codebook",
+            "data/raw/codebook.yaml", "--out", str(out), "--learn-from", "data/raw/nope.csv")
+    assert r.returncode == 2 and "error: data/raw/nope.csv" in r.stderr and not out.exists()
+    r = cli("code", "--transcripts", "interview_transcripts", "--codebook",
+            "data/raw/codebook.yaml", "--out", "data/raw/codings_A.csv", "--learn-from",
+            "data/raw/codings_A.csv")
+    assert r.returncode == 2 and "is one of the command's inputs" in r.stderr
+    r = cli("code", "--transcripts", "interview_transcripts", "--codebook",
+            "data/raw/codebook.yaml", "--out", str(out), "--cross-validate",
+            str(tmp_path / "cv.csv"))
+    assert r.returncode == 2 and "needs --learn-from" in r.stderr and not out.exists()

@@ -1,0 +1,159 @@
+"""The matcher: negation scopes, exclude patterns, literal-anchored regexes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import refdata_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import citra_eval as ce
+from citra_eval.matching import NEGATION_WINDOW, Matcher, required_literals
+
+BOOK = ce.Codebook.from_dict({
+    "codebook": "t", "language": "id", "no_stem": ["bamara"],
+    "codes": [
+        {"id": "bamara", "label": "Bamara", "patterns": [{"regex": "\\bbamara\\b"}]},
+        {"id": "kerja_sama", "label": "Kerja sama", "patterns": ["kerja sama", "mitra"],
+         "exclude_patterns": ["kerja sama tim", {"regex": "tim redaksi"}]},
+        {"id": "teknologi", "label": "Teknologi",
+         "patterns": ["media sosial", {"regex": "\\bwa\\b"}],
+         "exclude_patterns": [{"regex": "\\bwa (haja|aja|saja)\\b"}]},
+        {"id": "tertutup", "label": "Tertutup", "patterns": ["tidak transparan"]},
+        {"id": "transparan", "label": "Transparan", "patterns": ["transparan"]},
+    ]})
+
+
+def statuses(*turns: str) -> list[tuple[str, str]]:
+    body = "".join(f"I: {t}\n" for t in turns)
+    corpus = ce.Corpus.from_texts({"d.txt": "---\nid: D\nspeakers: {I: informant}\n---\n" + body})
+    hits = ce.match_patterns(corpus, BOOK)
+    return list(zip(hits["code"], hits["status"], strict=True))
+
+
+@pytest.mark.parametrize("turn", [
+    "Ulun kada pernah ikut Bamara.",          # Banjarese negator, two words between
+    "Saya tidak ikut Bamara tahun ini.",
+    "Kami nggak pernah datang ke Bamara.",    # three words between: still in scope
+    "Belum pernah ada Bamara di sini.",
+    "Bukan Bamara yang saya maksud.",
+])
+def test_negated_hits_do_not_code(turn):
+    assert statuses(turn) == [("bamara", "negated")]
+
+
+@pytest.mark.parametrize("turn", [
+    "Saya tidak tahu, tapi Bamara itu bagus.",        # a conjunction closes the scope
+    "Tidak, Bamara itu bagus.",                        # so does a comma
+    "Tidak. Bamara itu bagus.",                        # and a sentence end
+    "Tidak hanya Bamara, ada forum lain.",             # "not only"
+    "Tidak pernah ada yang bilang kalau Bamara jelek.",  # too far away
+    "Kami selalu ikut Bamara.",
+])
+def test_hits_outside_a_negation_scope_code(turn):
+    assert statuses(turn) == [("bamara", "coded")]
+
+
+def test_the_window_is_the_documented_number_of_words():
+    between = " ".join(["kata"] * NEGATION_WINDOW)
+    assert statuses(f"Tidak {between} Bamara.") == [("bamara", "negated")]
+    assert statuses(f"Tidak {between} kata Bamara.") == [("bamara", "coded")]
+
+
+def test_a_pattern_that_holds_the_negation_is_not_negated():
+    got = statuses("Dulu Pemkot tidak transparan.")
+    assert ("tertutup", "coded") in got and ("transparan", "negated") in got
+
+
+def test_negation_can_be_switched_off():
+    corpus = ce.Corpus.from_texts({"d.txt": "---\nid: D\nspeakers: {I: informant}\n---\n"
+                                   "I: Ulun kada ikut Bamara.\n"})
+    assert ce.match_patterns(corpus, BOOK, negation=False)["status"].tolist() == ["coded"]
+    assert ce.autocode(corpus, BOOK).empty
+    assert ce.autocode(corpus, BOOK, negation=False)["code"].tolist() == ["bamara"]
+
+
+def test_exclude_patterns_suppress_only_the_hits_they_overlap():
+    got = statuses("Kerja sama tim redaksi bagus, kami juga bermitra dengan media.")
+    assert got.count(("kerja_sama", "excluded")) == 1
+    assert ("kerja_sama", "exclude") in got and ("kerja_sama", "coded") in got
+    assert statuses("Kabari lewat WA haja.") == [("teknologi", "excluded"),
+                                                 ("teknologi", "exclude")]
+    assert statuses("Grup WA wartawan kami aktif.") == [("teknologi", "coded")]
+
+
+def test_exclude_patterns_round_trip_through_yaml_and_qdc(tmp_path):
+    BOOK.save(tmp_path / "cb.yaml")
+    again = ce.Codebook.load(tmp_path / "cb.yaml")
+    assert again["kerja_sama"].exclude_patterns == BOOK["kerja_sama"].exclude_patterns
+    BOOK.to_qdc(tmp_path / "cb.qdc")
+    back = ce.Codebook.from_qdc(tmp_path / "cb.qdc")
+    assert back["teknologi"].exclude_patterns == BOOK["teknologi"].exclude_patterns
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (r"\bbamara\b|badapatan|bedapatan", ["badapatan", "bamara", "bedapatan"]),
+    (r"e-?gov(ernment)?\b", ["gov"]),
+    (r"\bapps?\b|android", ["android", "app"]),
+    (r"kerja\s?sama|dikerjasamakan", ["dikerjasamakan", "kerja"]),
+    (r"(?i)mou", None),              # case-insensitive: no prefilter
+    (r"[a-z]+a", None),              # nothing literal of two characters
+    (r"x?y", None),
+])
+def test_required_literals(pattern, expected):
+    assert required_literals(re.compile(pattern)) == expected
+
+
+REGEXES = [r"\bbamara\b|badapatan", r"e-?gov(ernment)?\b", r"\bapps?\b|android",
+           r"kerja\s?sama", r"(?i)mou", r"hak (jawab|koreksi)", r"\bwa\b", r"sat-?set"]
+WORDS = ["bamara", "badapatan", "egov", "e-government", "apps", "app", "android", "kerja",
+         "sama", "MoU", "hak", "jawab", "koreksi", "wa", "satset", "sat-set", "x", "😀", "İ"]
+
+
+@given(st.lists(st.lists(st.sampled_from(WORDS), min_size=0, max_size=12), min_size=1,
+                max_size=8))
+@settings(max_examples=60, deadline=None)
+def test_anchored_regexes_find_exactly_what_a_full_scan_finds(turns):
+    texts = [" ".join(t) for t in turns]
+    matcher = Matcher.from_patterns([("c", r, "regex") for r in REGEXES])
+    units = ce.Corpus.from_texts({"d.txt": "---\nid: D\nspeakers: {I: informant}\n---\n" + "".join(
+        f"I: {t}\n" for t in texts if t.strip())}).segments
+    got = matcher.hits(units, negation=False)
+    full = []
+    for u in units.itertuples(index=False):
+        folded = ce.normalise.fold_case(u.text)
+        for r in REGEXES:
+            full += [(u.segment_id, r, u.start + m.start(), u.start + m.end())
+                     for m in re.finditer(r, folded) if m.end() > m.start()]
+    assert sorted(zip(got["segment_id"], got["pattern"], got["start"], got["end"],
+                      strict=True)) == sorted(full)
+
+
+def test_anchored_regexes_on_real_text():
+    """The example codebook's regexes on 3,000 real reviews: the same hits as a full scan."""
+    lines = []
+    with open(refdata_path("indonesian-text", "smsa-reviews.tsv"), encoding="utf-8") as fh:
+        for _, line in zip(range(3000), fh, strict=False):
+            lines.append(line.split("\t")[0])
+    book = ce.Codebook.load(ce.example_path("codebook"))
+    regexes = [(c.id, p.text, "regex") for c in book for p in c.patterns if p.kind == "regex"]
+    matcher = Matcher.from_patterns(regexes)
+    body = "".join(f"I: {t}\n" for t in lines if t.strip())
+    units = ce.Corpus.from_texts({"d.txt": "---\nid: D\nspeakers: {I: informant}\n---\n"
+                                  + body}).segments
+    got = matcher.hits(units, negation=False)
+    n_full = 0
+    for u in units.itertuples(index=False):
+        folded = ce.normalise.fold_case(u.text)
+        n_full += sum(1 for _, r, _ in regexes for m in re.finditer(r, folded)
+                      if m.end() > m.start())
+    assert len(got) == n_full > 50
+
+
+def test_matcher_knows_its_codes_and_labels():
+    m = Matcher.from_codebook(BOOK)
+    assert m.codes == BOOK.codable_ids and m.labels["bamara"] == "Bamara"
+    assert {"tidak", "nggak", "kada", "gak"} <= m.negation_words
+    assert set(m.pattern_table["rule"]) == {"include", "exclude"}
