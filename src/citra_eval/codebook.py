@@ -33,6 +33,7 @@ from ._refi import (
 from ._safezip import DEFAULT_LIMITS, Limits, parse_xml, read_zip
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import InputError, Problem, closest
+from .lint import lint_codebook
 
 __all__ = ["Code", "Codebook", "Pattern"]
 
@@ -59,6 +60,7 @@ class Pattern:
     """
     text: str
     kind: str = "phrase"  # "phrase" or "regex"
+    line: int | None = field(default=None, compare=False, repr=False)  # in the YAML file
 
     def to_yaml(self) -> str | dict:
         return self.text if self.kind == "phrase" else {"regex": self.text}
@@ -135,6 +137,7 @@ class Codebook:
     slang: dict[str, str] = field(default_factory=dict)
     no_stem: list[str] = field(default_factory=list)
     path: str | None = None
+    slang_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     # ------------------------------------------------------------------ queries
     def __iter__(self) -> Iterator[Code]:
@@ -292,6 +295,39 @@ class Codebook:
         out["codes"] = [node(self.codes[r]) for r in self.roots]
         return out
 
+    def lint(self, *, corpus=None, words: Mapping[str, int] | None = None,
+             max_examples: int = 6) -> pd.DataFrame:
+        """Warnings about patterns that will not do what they look like they do.
+
+        Parameters
+        ----------
+        corpus : Corpus, optional
+            With a corpus, also the patterns that never match any of its turns.
+        words : mapping, optional
+            ``{word: count}`` of common words to look for widened patterns in (default: the
+            package's list of common Indonesian words, ``data/common_words_id.tsv``).
+        max_examples : int
+            How many example words to show per warning.
+
+        Returns
+        -------
+        DataFrame
+            One row per finding: ``check, severity, code, pattern, kind, rule, line,
+            message, examples``; see :func:`citra_eval.lint.lint_codebook` for the checks.
+
+        Examples
+        --------
+        >>> import citra_eval as ce
+        >>> cb = ce.Codebook.from_dict({"codes": [
+        ...     {"id": "reputasi", "label": "Reputasi", "patterns": ["penghargaan"]}]})
+        >>> found = cb.lint()
+        >>> found[["check", "pattern"]].values.tolist()
+        [['stem_widens', 'penghargaan']]
+        >>> found["examples"].item()
+        'harga, menghargai, seharga, berharga, dihargai, harganya'
+        """
+        return lint_codebook(self, corpus=corpus, words=words, max_examples=max_examples)
+
     def save(self, path: str | os.PathLike) -> None:
         """Write the codebook as YAML (atomically)."""
         import yaml
@@ -358,7 +394,9 @@ class _Builder:
             version=str(data.get("version", "1")), language=language, codes=self.codes,
             description=str(data.get("description") or ""),
             slang={k.lower(): v.lower() for k, v in slang.items()},
-            no_stem=[w.lower() for w in no_stem], path=self.path)
+            no_stem=[w.lower() for w in no_stem], path=self.path,
+            slang_lines={k.lower(): slang.line_of(k) for k in slang}
+            if hasattr(slang, "line_of") else {})
 
     def unknown_keys(self, d: LineDict, allowed: set[str], where: str) -> None:
         for msg, line in unknown_keys(d, allowed, where):
@@ -461,7 +499,7 @@ class _Builder:
                 if not text:
                     self.err(f"empty pattern in {where}", line)
                     continue
-                out.append(Pattern(text, "phrase"))
+                out.append(Pattern(text, "phrase", line))
             elif isinstance(p, dict) and list(p) == ["regex"] and isinstance(p["regex"], str):
                 try:
                     re.compile(p["regex"])
@@ -469,7 +507,7 @@ class _Builder:
                     self.err(f"invalid regex {p['regex']!r} in {where}: {exc}; fix it or quote "
                              "special characters with a backslash", line)
                     continue
-                out.append(Pattern(p["regex"], "regex"))
+                out.append(Pattern(p["regex"], "regex", line))
             elif isinstance(p, dict):
                 key = next(iter(p), None)
                 hint = closest(str(key), {"regex"})

@@ -11,6 +11,8 @@ import argparse
 import sys
 import warnings
 
+import pandas as pd
+
 from ..codebook import Codebook
 from ..codings import read_codings
 from ..corpus import read_transcripts
@@ -38,6 +40,9 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--codings", metavar="FILE", nargs="+", default=[], help="codings CSV file(s)")
     p.add_argument("--instrument", metavar="FILE", help="survey instrument YAML")
     p.add_argument("--responses", metavar="FILE", help="survey responses CSV")
+    p.add_argument("--no-lint", action="store_true",
+                   help="skip the codebook lint (warnings about patterns that stemming "
+                        "widens, slang no pattern reaches, patterns that never match)")
     p.set_defaults(func=_run_validate)
 
 
@@ -98,7 +103,32 @@ def _validate_files(args: argparse.Namespace) -> int:
     problems.raise_any()
     for line in summary:
         print(f"ok: {line}")
+    if codebook is not None and not args.no_lint:
+        _print_lint(codebook, corpus, args.codebook)
     return 0
+
+
+def _print_lint(codebook: Codebook, corpus, path: str) -> None:
+    """``warning:``/``note:`` lines after the ``ok:`` lines, one per lint finding (patterns
+    that never match are grouped per code); they are advice, so the exit code stays 0."""
+    found = codebook.lint(corpus=corpus)
+    never = found["check"] == "never_matches"
+    for row in found[~never].itertuples(index=False):
+        print(f"{row.severity}: {_where(path, row.line)}: {row.message}")
+    n_docs = len(corpus.doc_ids) if corpus is not None else 0
+    for code, group in found[never].groupby("code", sort=False):
+        shown = ", ".join(p if k == "phrase" else f"regex {p}" for p, k in
+                          zip(group["pattern"], group["kind"], strict=True))
+        print(f"note: {_where(path, group['line'].min())}: {len(group)} pattern(s) of {code} "
+              f"match no turn of the {n_docs} transcript(s): {shown}")
+    if len(found):
+        n_warn = int((found["severity"] == "warning").sum())
+        print(f"codebook lint: {n_warn} warning(s), {len(found) - n_warn} note(s); advice, not "
+              "errors (--no-lint skips it)")
+
+
+def _where(path: str, line) -> str:
+    return path if line is None or pd.isna(line) else f"{path}:{int(line)}"
 
 
 def _validate_survey(args, attempt, problems) -> list[str]:

@@ -1,0 +1,223 @@
+"""Codebook lint: patterns that will not do what they look like they do.
+
+Used by :meth:`citra_eval.Codebook.lint` and ``citra-eval validate``. The checks:
+
+``stem_widens``
+    A one-word pattern that the stemmer shortens to a root that everyday words share:
+    *penghargaan* (award) is stemmed to *harga* (price), so the pattern also codes "harga
+    cabai naik"; *kewajiban* → *wajib*, *kebijakan* → *bijak*, *menyudutkan* → *sudut*. The
+    examples are common words from the package's word list (``data/common_words_id.tsv``)
+    that reach the same root without containing the pattern word itself. (A word inside a
+    multi-word phrase is held in place by the other words and is not reported.)
+``slang_regex_only``
+    A slang entry whose standard word occurs only in a regex pattern (``ig`` →
+    *instagram*, with *instagram* in a regex): regexes see the text as written, so the
+    slang word is never found.
+``slang_unused``
+    A slang entry of the codebook whose standard word no phrase pattern contains: the
+    dictionary coder never uses it (the learned coder still reads it, as every feature is
+    normalised). Entries that map to negation words or conjunctions are used by the
+    negation rule and are not reported.
+``regex_case``
+    A regex with an upper-case letter: regexes run on case-folded text, so it never matches.
+``never_matches``
+    With a corpus: a pattern without a single hit in any turn (a note: a deductive codebook
+    may well hold words the interviews do not use).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from importlib import resources
+
+import pandas as pd
+
+from .matching import CONJUNCTIONS, NEGATORS, Matcher
+from .normalise import tokenize
+
+__all__ = ["LINT_COLUMNS", "common_words", "lint_codebook"]
+
+LINT_COLUMNS = ["check", "severity", "code", "pattern", "kind", "rule", "line", "message",
+                "examples"]
+_ORDER = ["regex_case", "stem_widens", "slang_regex_only", "never_matches", "slang_unused"]
+
+
+@functools.lru_cache(maxsize=1)
+def _package_words() -> dict[str, int]:
+    text = resources.files("citra_eval").joinpath("data/common_words_id.tsv").read_text(
+        "utf-8")
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            word, count = line.split("\t")[:2]
+            out[word] = int(count)
+    return out
+
+
+def common_words() -> dict[str, int]:
+    """``{word: count}``: the package's common Indonesian word forms (most frequent first).
+
+    8,769 forms derived from the IndoNLU SmSA and EmoT samples (Apache-2.0; see
+    ``data/PROVENANCE.md``).
+
+    Examples
+    --------
+    >>> words = common_words()
+    >>> words["harga"] > words["berharga"] > 0
+    True
+    """
+    return dict(_package_words())
+
+
+def lint_codebook(codebook, *, corpus=None, words: Mapping[str, int] | None = None,
+                  max_examples: int = 6) -> pd.DataFrame:
+    """Lint a codebook's patterns (the checks of this module).
+
+    Parameters
+    ----------
+    codebook : Codebook
+    corpus : Corpus, optional
+        Also report patterns that never match its turns.
+    words : mapping, optional
+        ``{word: count}`` of common words (default :func:`common_words`).
+    max_examples : int
+        Example words per finding.
+
+    Returns
+    -------
+    DataFrame
+        ``check, severity, code, pattern, kind, rule, line, message, examples``: one row per
+        finding, most serious checks first. ``severity`` is ``warning`` or ``note``;
+        ``kind`` is ``phrase``, ``regex`` or ``slang``; ``rule`` is ``include`` or
+        ``exclude`` (the pattern's list); ``line`` is the line in the codebook file when
+        known; ``examples`` a comma-separated list of words.
+    """
+    matcher = Matcher.from_codebook(codebook)
+    words = _package_words() if words is None else dict(words)
+    rows = []
+    rows += _regex_case(codebook)
+    rows += _stem_widens(codebook, matcher, words, max_examples)
+    rows += _slang(codebook, matcher)
+    if corpus is not None:
+        rows += _never_matches(codebook, matcher, corpus)
+    out = pd.DataFrame(rows, columns=LINT_COLUMNS)
+    out["_o"] = out["check"].map({c: i for i, c in enumerate(_ORDER)})
+    out = out.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
+    return out.astype({"line": "Int64"})
+
+
+def _patterns(codebook):
+    for code in codebook:
+        if not code.codable:
+            continue
+        for rule, pats in (("include", code.patterns), ("exclude", code.exclude_patterns)):
+            for p in pats:
+                yield code, rule, p
+
+
+def _regex_case(codebook) -> list[dict]:
+    out = []
+    for code, rule, p in _patterns(codebook):
+        if p.kind != "regex":
+            continue
+        bare = re.sub(r"\[[^\]]*\]", "", re.sub(r"\\.", "", p.text))
+        upper = sorted({ch for ch in bare if ch.isupper()})
+        if upper and not re.compile(p.text).flags & re.IGNORECASE:
+            out.append(_row("regex_case", "warning", code.id, p, rule,
+                            f"regex {p.text!r} of {code.id} has upper-case letters "
+                            f"({''.join(upper)}) but runs on lower-cased text, so it never "
+                            "matches; write it in lower case", ""))
+    return out
+
+
+def _stem_widens(codebook, matcher: Matcher, words: dict[str, int],
+                 max_examples: int) -> list[dict]:
+    norm = matcher.normaliser
+    out = []
+    for code, rule, p in _patterns(codebook):
+        toks = tokenize(p.text)
+        if p.kind != "phrase" or len(toks) != 1:
+            continue
+        for tok in toks:
+            t = tok.text
+            stems = norm.expand(t)
+            if len(stems) != 1 or stems[0] == t or t in norm.slang_table:
+                continue
+            root = stems[0]
+            tail = root[1:]
+            found = [w for w in words if tail in w and t not in w and w != root + t
+                     and norm.expand(w) == (root,)]
+            if not found:
+                continue
+            found.sort(key=lambda w: -words[w])
+            shown = ", ".join(found[:max_examples])
+            more = f" and {len(found) - max_examples} more" if len(found) > max_examples else ""
+            out.append(_row(
+                "stem_widens", "warning", code.id, p, rule,
+                f"{t!r} in pattern {p.text!r} of {code.id} is stemmed to {root!r}, so the "
+                f"pattern also matches everyday words like {shown}{more}; if those are not "
+                f"meant, write it as a regex ({{regex: '\\b{t}'}}) or add {t!r} to no_stem",
+                ", ".join(found[:max_examples])))
+    return out
+
+
+def _slang(codebook, matcher: Matcher) -> list[dict]:
+    norm = matcher.normaliser
+    vocab = {s for _, rule, p in _patterns(codebook) if rule == "include" and p.kind == "phrase"
+             for s in norm.phrase(p.text)}
+    regex_words: dict[str, tuple] = {}
+    for code, rule, p in _patterns(codebook):
+        if p.kind == "regex" and rule == "include":
+            for w in re.findall(r"[a-z]{3,}", p.text):
+                regex_words.setdefault(w, (code, p))
+    context = NEGATORS | CONJUNCTIONS
+    own = set(codebook.slang)
+    out = []
+    for word, standard in norm.slang_table.items():
+        parts = standard.split()
+        if not parts or parts[0] in context or word in vocab:
+            continue
+        stems = set(norm.phrase(standard))
+        if stems & vocab:
+            continue
+        in_regex = [w for w in parts if w in regex_words]
+        if in_regex:
+            code, p = regex_words[in_regex[0]]
+            line = codebook.slang_lines.get(word) if word in own else p.line
+            out.append(_row(
+                "slang_regex_only", "warning", code.id, p, "include",
+                f"slang {word!r} is read as {standard!r}, but {in_regex[0]!r} occurs only in "
+                f"the regex '{p.text}' of {code.id}, and regexes see the text as written, so "
+                f"{word!r} is never found; make {in_regex[0]!r} a phrase pattern", word,
+                line=line))
+        elif word in own:
+            out.append({"check": "slang_unused", "severity": "note", "code": None,
+                        "pattern": None, "kind": "slang", "rule": None,
+                        "line": codebook.slang_lines.get(word),
+                        "message": f"slang {word!r} → {standard!r}: no phrase pattern contains "
+                                   f"{standard!r}, so the dictionary coder never uses it (the "
+                                   "learned coder still reads it)", "examples": word})
+    return out
+
+
+def _never_matches(codebook, matcher: Matcher, corpus) -> list[dict]:
+    hits = matcher.hits(corpus.segments, negation=False)
+    seen = set(zip(hits["code"], hits["pattern"], hits["kind"], hits["rule"], strict=True))
+    n_docs = len(corpus.doc_ids)
+    out = []
+    for code, rule, p in _patterns(codebook):
+        if (code.id, p.text, p.kind, rule) in seen:
+            continue
+        what = "exclude pattern" if rule == "exclude" else "pattern"
+        out.append(_row("never_matches", "note", code.id,
+                        p, rule, f"{what} {p.text!r} of {code.id} matches no turn of the "
+                        f"{n_docs} transcript(s)", ""))
+    return out
+
+
+def _row(check, severity, code, p, rule, message, examples, *, line=None) -> dict:
+    return {"check": check, "severity": severity, "code": code, "pattern": p.text,
+            "kind": p.kind, "rule": rule, "line": p.line if line is None else line,
+            "message": message, "examples": examples}

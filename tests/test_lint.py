@@ -1,0 +1,111 @@
+"""The codebook lint: widened stems, unreachable slang, case, patterns that never match."""
+
+from __future__ import annotations
+
+import citra_eval as ce
+from citra_eval.lint import LINT_COLUMNS, common_words
+
+
+def book(*codes, **top) -> ce.Codebook:
+    return ce.Codebook.from_dict({"codebook": "t", "language": "id", "codes": list(codes),
+                                  **top})
+
+
+def code(cid: str, *patterns, exclude=()) -> dict:
+    out = {"id": cid, "label": cid, "patterns": list(patterns)}
+    if exclude:
+        out["exclude_patterns"] = list(exclude)
+    return out
+
+
+WORDS = {"harga": 50, "menghargai": 9, "penghargaannya": 7, "berharga": 3, "makan": 99}
+
+
+def test_a_stemmed_one_word_pattern_shows_the_everyday_words_it_also_matches():
+    found = book(code("reputasi", "penghargaan")).lint(words=WORDS)
+    assert list(found.columns) == LINT_COLUMNS
+    row = found.iloc[0]
+    assert (row.check, row.severity, row.code, row.pattern) == (
+        "stem_widens", "warning", "reputasi", "penghargaan")
+    # most frequent first; the pattern's own inflections (penghargaannya) are not "other" words
+    assert row.examples == "harga, menghargai, berharga"
+    assert "'harga'" in row.message and "regex" in row.message and "no_stem" in row.message
+
+
+def test_roots_phrases_regexes_and_no_stem_words_are_not_reported():
+    found = book(code("a", "harga", "dapat penghargaan", {"regex": "\\bpenghargaan"}),
+                 no_stem=["kebijakan"]).lint(words={**WORDS, "bijak": 4})
+    assert found.empty
+    found = book(code("b", "kebijakan"), no_stem=["kebijakan"]).lint(words={"bijak": 4})
+    assert found.empty
+
+
+def test_slang_that_only_a_regex_mentions_can_never_fire():
+    found = book(code("tek", {"regex": "instagram|youtube"}), slang={"insta": "instagram"})
+    found = found.lint(words={})
+    rows = found[found["check"] == "slang_regex_only"]
+    # the package's ig -> instagram and yt -> youtube, and the codebook's own insta
+    assert {"ig", "yt", "insta"} <= set(rows["examples"])
+    assert rows["severity"].eq("warning").all()
+    fixed = book(code("tek", "instagram", "youtube"), slang={"insta": "instagram"})
+    assert fixed.lint(words={}).empty
+
+
+def test_codebook_slang_no_pattern_uses_is_a_note_unless_it_negates():
+    cb = ce.Codebook.from_dict({"codebook": "t", "slang": {"ulun": "saya", "kadak": "tidak",
+                                                           "gercep": "cepat"},
+                                "codes": [code("cepat", "cepat")]})
+    found = cb.lint(words={})
+    assert found[["check", "severity", "examples"]].values.tolist() == [
+        ["slang_unused", "note", "ulun"]]
+
+
+def test_upper_case_regex_never_matches_case_folded_text():
+    found = book(code("egov", {"regex": "\\bSPBE\\b"}, {"regex": "[A-Z]x"},
+                      {"regex": "(?i)SPBE"})).lint(words={})
+    assert found["check"].tolist() == ["regex_case"]
+    assert found["pattern"].tolist() == ["\\bSPBE\\b"]
+
+
+def test_patterns_that_never_match_the_corpus():
+    corpus = ce.Corpus.from_texts({"d.txt": "---\nid: D\nspeakers: {P: interviewer, "
+                                   "I: informant}\n---\nP: Soal mitra?\nI: Kami rilis cepat.\n"})
+    cb = book(code("a", "mitra", "cepat", "jejaring", exclude=["cepat saji"]))
+    found = cb.lint(corpus=corpus, words={})
+    assert found[["check", "pattern", "rule"]].values.tolist() == [
+        ["never_matches", "jejaring", "include"], ["never_matches", "cepat saji", "exclude"]]
+    assert found["severity"].eq("note").all()
+
+
+def test_lines_point_into_the_codebook_file(tmp_path):
+    path = tmp_path / "cb.yaml"
+    path.write_text("codebook: t\nslang:\n  ulun: saya\ncodes:\n  - id: a\n    label: A\n"
+                    "    patterns:\n      - mitra\n      - kewajiban\n", encoding="utf-8")
+    found = ce.Codebook.load(path).lint(words={"wajib": 3})
+    assert dict(zip(found["check"], found["line"], strict=True)) == {
+        "stem_widens": 9, "slang_unused": 3}
+
+
+def test_the_example_codebook_has_no_warnings(example_codebook, example_corpus):
+    found = example_codebook.lint(corpus=example_corpus)
+    assert found[found["severity"] == "warning"].empty, found["message"].tolist()
+
+
+def test_the_shipped_word_list():
+    words = common_words()
+    assert len(words) > 5000
+    assert all(w.isalpha() and w.islower() and n >= 3 for w, n in words.items())
+    counts = list(words.values())
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_cli_validate_prints_the_lint_and_exits_0(cli, tmp_path):
+    path = tmp_path / "cb.yaml"
+    path.write_text("codebook: t\ncodes:\n  - id: a\n    label: A\n    patterns:\n"
+                    "      - penghargaan\n", encoding="utf-8")
+    res = cli("validate", "--codebook", str(path))
+    assert res.returncode == 0, res.stderr
+    assert f"warning: {path}:6: 'penghargaan' in pattern" in res.stdout
+    assert "1 warning(s)" in res.stdout and res.stderr == ""
+    quiet = cli("validate", "--codebook", str(path), "--no-lint")
+    assert quiet.returncode == 0 and "warning" not in quiet.stdout
