@@ -157,3 +157,48 @@ def test_matcher_knows_its_codes_and_labels():
     assert m.codes == BOOK.codable_ids and m.labels["bamara"] == "Bamara"
     assert {"tidak", "nggak", "kada", "gak"} <= m.negation_words
     assert set(m.pattern_table["rule"]) == {"include", "exclude"}
+
+
+def _words_of(*texts: str) -> set[str]:
+    return {t.text for text in texts for t in ce.normalise.tokenize(text)
+            if t.text.isalpha() and t.text.isascii()}
+
+
+def test_the_stemming_prefilter_admits_every_real_stem():
+    """The matcher only stems tokens that PySastrawi could reduce to a pattern stem (head
+    consumed by its prefix rules, suffix one of its combinations). Checked against PySastrawi
+    itself: every word of the EmoT tweets and of both studies' transcripts, and a seeded grid
+    of affixed forms of its dictionary's roots, must pass for its own stem."""
+    import csv
+    from pathlib import Path
+
+    import numpy as np
+
+    from citra_eval.matching import _could_stem_to
+    from citra_eval.normalise import root_words, stem_word
+
+    texts = []
+    with open(refdata_path("indonesian-text", "emot-tweets.csv"), encoding="utf-8",
+              newline="") as fh:
+        texts += [row["tweet"] for row in csv.DictReader(fh)]
+    root = Path(__file__).resolve().parents[1]
+    for folder in (root / "interview_transcripts",
+                   root / "tests" / "data" / "studies" / "rsud" / "interview_transcripts"):
+        texts += [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    words = _words_of(*texts)
+    rng = np.random.default_rng(7)
+    roots = sorted(w for w in root_words() if w.isalpha() and 3 <= len(w) <= 9)
+    heads = ["di", "ke", "se", "ber", "ter", "me", "mem", "men", "meng", "meny", "pe", "pem",
+             "pen", "peng", "peny", "per", "memper", "diper", "keber", "penge", "menge", "ku"]
+    tails = ["", "kan", "an", "i", "nya", "lah", "kannya", "annya", "ku", "mu", "pun"]
+    for r in rng.choice(roots, size=1500, replace=False):
+        words.add(str(rng.choice(heads)) + str(r) + str(rng.choice(tails)))
+        words.add(str(r) + str(rng.choice(tails)))
+    checked = 0
+    for w in sorted(words):
+        s = stem_word(w)
+        if s == w or len(s) < 2:
+            continue
+        checked += 1
+        assert _could_stem_to(w, {s[1:]: frozenset(s[0])}), (w, s)
+    assert checked > 3000
