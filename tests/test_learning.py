@@ -97,10 +97,31 @@ def test_same_seed_same_coder(small, example_codebook, coder):
 def test_thresholds_table(coder):
     t = coder.thresholds
     assert list(t.columns) == THRESHOLD_COLUMNS
-    assert set(t["model"]) == {"learned", "both"}
+    assert set(t["model"]) == {"dictionary", "learned", "stacked"}
     assert t["threshold"].isin(THRESHOLD_GRID).all()
-    assert (t["n_positive"] >= MIN_POSITIVES).all() and (t["n_documents"] >= 2).all()
+    fitted = t[t["model"] != "dictionary"]
+    assert (fitted["n_positive"] >= MIN_POSITIVES).all() and (fitted["n_documents"] >= 2).all()
     assert t["inner_f1"].between(0, 1).all()
+    # one coder per code for combine="both": the best in the inner cross-validation
+    chosen = t[t["selected"]]
+    assert sorted(chosen["code"]) == sorted(coder.codes)
+    best = t.groupby("code")["inner_f1"].max()
+    assert np.allclose(chosen.set_index("code")["inner_f1"], best[chosen["code"]])
+
+
+def test_both_follows_the_chosen_coder_per_code(coder, small):
+    corpus = small[0]
+    both = coder.code(corpus)
+    dictionary = coder.code(corpus, combine="dictionary")
+    chosen = coder.thresholds[coder.thresholds["selected"]].set_index("code")["model"]
+    for code in coder.codes:
+        mine = both[both["code"] == code]
+        if chosen[code] == "dictionary":
+            theirs = dictionary[dictionary["code"] == code]
+            assert mine["segment_id"].tolist() == theirs["segment_id"].tolist()
+            assert mine["evidence"].tolist() == theirs["evidence"].tolist()
+        else:
+            assert mine["note"].str.startswith(chosen[code]).all()
 
 
 def test_uncoded_documents_are_not_negatives(small, example_corpus, example_codebook):

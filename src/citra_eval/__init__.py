@@ -116,6 +116,7 @@ from .themes import (
     saturation,
     save_case_matrix,
 )
+from .vocabulary import collocations, keyness, word_frequencies
 
 __all__ = [
     "CODING_COLUMNS",
@@ -164,6 +165,7 @@ __all__ = [
     "coding_sheet",
     "codings_from_sheet",
     "cohen_kappa",
+    "collocations",
     "compare_groups",
     "compare_scales",
     "conger_kappa",
@@ -191,6 +193,7 @@ __all__ = [
     "item_statistics",
     "joint_display",
     "kendall_w",
+    "keyness",
     "krippendorff_alpha",
     "krippendorff_alpha_details",
     "krippendorff_alpha_sets",
@@ -235,6 +238,7 @@ __all__ = [
     "train_coder",
     "ttest_groups",
     "validate_codings",
+    "word_frequencies",
     "write_coding_sheet",
     "write_codings",
     "write_manifest",

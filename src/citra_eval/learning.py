@@ -5,8 +5,8 @@ codes the rest; :func:`cross_validate_coder` measures, leave one document out, h
 agrees with each human coder, beside the coders' agreement with each other;
 :func:`suggest_turns` lists the uncoded turns a human should code next.
 
-The model (fixed in advance, not tuned on any evaluation data)
---------------------------------------------------------------
+The model (hyper-parameters fixed in advance, never tuned on evaluation data)
+----------------------------------------------------------------------------
 Units are turns of the coded roles (default informants). A turn's text is normalised as the
 dictionary coder does it (case, slang and Banjarese, compounds, PySastrawi stems; see
 :mod:`citra_eval.normalise`), and described by
@@ -19,21 +19,36 @@ turn characters            TF-IDF of character 2-5-grams of the stems inside wor
                            bounds (``char_wb``, sublinear tf, ``min_df=2``)
 the question               TF-IDF of stem 1-2-grams of the interviewer's turn just
                            before, weighted :data:`QUESTION_WEIGHT`
-the dictionary (``both``)  per code: 1 if the dictionary coder codes the turn from a
-                           hit in it, 1 if only from the question
+the dictionary             per code: 1 if the dictionary coder codes the turn from a
+                           hit in it, 1 if only from the question; per pattern: 1 if it
+                           hits the turn (negated and excluded hits do not count)
 =========================  ============================================================
 
-Each block is L2-normalised per turn. Each code gets its own logistic regression
-(scikit-learn, ``liblinear``, L2 penalty, ``C =`` :data:`C`, ``class_weight="balanced"``,
-``random_state=seed``). Its decision threshold is chosen by cross-validation inside the
-training documents only: out-of-fold probabilities from :data:`INNER_FOLDS`-fold
-``GroupKFold`` by document; the threshold on the grid 0.05, 0.075, ..., 0.95 with the best
-F1 (the middle of the best run when several tie). Two models are fitted per code: one on
-the text blocks alone (``combine="learned"``) and one that also sees the dictionary block
-(``combine="both"``, the default), which learns which pattern hits to trust; a code with
-fewer than :data:`MIN_POSITIVES` positive turns in fewer than two documents is left to the
-dictionary in ``both`` and never coded in ``learned``. The TF-IDF vocabularies and weights
-are fitted on all training turns (no labels are used for them).
+The TF-IDF blocks are L2-normalised per turn; their vocabularies and weights are fitted on
+all training turns (no labels are used for them). For every code three coders compete:
+
+- ``dictionary``: the dictionary coder's decision (no fitting);
+- ``learned``: a logistic regression on the text blocks (words, characters, question);
+- ``stacked``: a logistic regression on the text blocks and the dictionary block, which
+  can learn which pattern hits to trust.
+
+Each regression is scikit-learn's ``LogisticRegression`` (``liblinear``, L2 penalty in its
+dual form, ``C =`` :data:`C`, ``class_weight="balanced"``, ``random_state=seed``). Its
+decision threshold is chosen by cross-validation inside the training documents only:
+out-of-fold probabilities from :data:`INNER_FOLDS`-fold ``GroupKFold`` by document; the
+threshold on the grid 0.05, 0.075, ..., 0.95 with the best F1 (the middle of the best run
+when several tie). ``combine="both"`` (the default) codes each code with whichever of the
+three had the best F1 in that inner cross-validation (the dictionary's F1 is simply its F1
+on the training turns; ties go to the simpler coder); ``combine="learned"`` always uses the
+text model, ``combine="dictionary"`` the dictionary. A code with fewer than
+:data:`MIN_POSITIVES` positive turns, or positives in only one document, is left to the
+dictionary in ``both`` and never coded in ``learned``.
+
+History, reported in ``docs/autocode.md``: the first design (committed before any
+evaluation) made ``both`` the stacked model for every code, with one dictionary feature per
+code; its leave-one-document-out micro-F1 against coder A was 0.595. The per-code choice by
+inner cross-validation and the per-pattern features were added after that result; the
+choice itself never sees the held-out document.
 
 Labels from several coders: with ``labels="pooled"`` (default) every coder's decision on a
 turn is one training example (a turn coded by one of two coders counts once positive and
@@ -105,7 +120,9 @@ MIN_POSITIVES = 3
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.95 + 1e-9, 0.025), 4)
 COMBINE = ("both", "learned", "dictionary")
 LABELS = ("pooled", "any", "all")
-THRESHOLD_COLUMNS = ["code", "model", "threshold", "inner_f1", "n_positive", "n_documents"]
+THRESHOLD_COLUMNS = ["code", "model", "threshold", "inner_f1", "n_positive", "n_documents",
+                     "selected"]
+MODELS = ("dictionary", "learned", "stacked")  # in order of preference when inner F1 ties
 CV_COLUMNS = ["reference", "coder", *EVAL_COLUMNS]
 SUGGEST_COLUMNS = ["doc_id", "segment_id", "start", "end", "text", "code", "score",
                    "threshold", "margin", "proposed"]
@@ -178,17 +195,34 @@ class _Featuriser:
         return sparse.hstack(blocks, format="csr")
 
     def dictionary(self, corpus: Corpus, units: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-        """Per unit and code: 1 for a hit in the turn, 1 for a code from the question; and
-        the dictionary's codings (for evidence)."""
-        auto = autocode(corpus, self.matcher, roles=self.roles)
+        """The dictionary block and the dictionary's codings (for evidence and decisions).
+
+        Columns: per code 1 when the dictionary codes the turn from a hit in it, per code 1
+        when only from the question, then per include pattern 1 when it hits (coded status)
+        in the turn.
+        """
+        hits = self.matcher.hits(units)
+        auto = autocode(corpus, self.matcher, roles=self.roles, hits=hits)
         key = pd.MultiIndex.from_frame(units[["doc_id", "segment_id"]])
+        n_codes = len(self.codes)
+        patterns = [(p.code, p.text, p.kind) for p in self.matcher.patterns
+                    if p.rule == "include"]
+        out = np.zeros((len(units), 2 * n_codes + len(patterns)))
         row = key.get_indexer(pd.MultiIndex.from_frame(auto[["doc_id", "segment_id"]]))
         col = pd.Index(self.codes).get_indexer(auto["code"])
         ok = (row >= 0) & (col >= 0)
-        out = np.zeros((len(units), 2 * len(self.codes)))
         direct = auto["score"].to_numpy() >= 1.0
         out[row[ok & direct], col[ok & direct]] = 1.0
-        out[row[ok & ~direct], len(self.codes) + col[ok & ~direct]] = 1.0
+        out[row[ok & ~direct], n_codes + col[ok & ~direct]] = 1.0
+        coded = hits[(hits["status"] == "coded") & (hits["rule"] == "include")]
+        if len(coded):
+            index = {pat: i for i, pat in enumerate(patterns)}
+            prow = key.get_indexer(pd.MultiIndex.from_frame(coded[["doc_id", "segment_id"]]))
+            pcol = np.fromiter((index.get(t, -1) for t in zip(
+                coded["code"], coded["pattern"], coded["kind"], strict=True)),
+                dtype=np.int64, count=len(coded))
+            good = (prow >= 0) & (pcol >= 0)
+            out[prow[good], 2 * n_codes + pcol[good]] = 1.0
         return out, auto
 
     def feature_names(self, with_dictionary: bool) -> list[str]:
@@ -198,6 +232,7 @@ class _Featuriser:
             names += [f"q{n}" for n in self.question.get_feature_names_out()]
         if with_dictionary:
             names += [f"d{c}" for c in self.codes] + [f"Q{c}" for c in self.codes]
+            names += [f"p{p.text}" for p in self.matcher.patterns if p.rule == "include"]
         return names
 
 
@@ -245,8 +280,17 @@ def _labels(units: pd.DataFrame, codings: pd.DataFrame, codes: list[str],
 def _logistic(seed: int):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear",
+    # the dual formulation: the same optimum, much faster with far more features than turns
+    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", dual=True,
                               random_state=seed, max_iter=1000)
+
+
+def _f1(y: np.ndarray, pred: np.ndarray) -> float:
+    """F1 of 0/1 decisions ``pred`` against labels ``y`` (0 when undefined)."""
+    y, pred = y.astype(bool), pred.astype(bool)
+    tp = int((y & pred).sum())
+    denom = 2 * tp + int((~y & pred).sum()) + int((y & ~pred).sum())
+    return 2 * tp / denom if denom else 0.0
 
 
 def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
@@ -315,6 +359,9 @@ class LearnedCoder:
         self._matcher = matcher
         self._features = featuriser
         self._models = models  # {(model, code): fitted LogisticRegression}
+        self._learnable = {c for (_, c) in models}
+        chosen = thresholds[thresholds["selected"]].set_index("code")["model"]
+        self._choice = {c: chosen.get(c, "dictionary") for c in self.codes}
         self.thresholds = thresholds
         self.coders = coders
         self.documents = documents
@@ -337,12 +384,12 @@ class LearnedCoder:
         DataFrame
             ``doc_id, segment_id, start, end, code, score, threshold, coded`` for every
             coded-role turn and every code with a model (``combine`` ``learned`` or
-            ``both``); in ``both``, codes left to the dictionary get score 1.0/0.5/0.0 (hit,
-            question, none) and threshold 0.5.
+            ``both``); in ``both``, codes decided by the dictionary get score 1.0/0.5/0.0
+            (hit, question, none) and threshold 0.5.
         """
         check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
         check_choice(combine, "combine", ("both", "learned"))
-        units, proba, thresholds, _, _ = self._predict(corpus, combine)
+        units, proba, thresholds, _, _, _ = self._predict(corpus, combine)
         n = len(units)
         out = pd.DataFrame({
             "doc_id": np.repeat(units["doc_id"].to_numpy(dtype=object), len(self.codes)),
@@ -357,34 +404,39 @@ class LearnedCoder:
         return out
 
     def _predict(self, corpus: Corpus, combine: str):
-        """Units, probability matrix (NaN: no model), thresholds per code, evidence parts."""
+        """Units, probability matrix (NaN: no model), thresholds and model per code, the
+        coefficients and feature rows for evidence, the dictionary's codings."""
+        from scipy import sparse
+
         f = self._features
         units = f.units(corpus)
-        proba = np.full((len(units), len(self.codes)), np.nan)
-        thresholds = np.full(len(self.codes), np.nan)
+        n_codes = len(self.codes)
+        proba = np.full((len(units), n_codes), np.nan)
+        thresholds = np.full(n_codes, np.nan)
+        used: list[str | None] = [None] * n_codes
         contrib: dict[str, np.ndarray] = {}
         if units.empty:
-            return units, proba, thresholds, contrib, empty_codings()
+            return units, proba, thresholds, used, (contrib, None), empty_codings()
         x_text = f.text_matrix(units)
-        x = x_text
-        auto = empty_codings()
-        if combine == "both":
-            from scipy import sparse
-
-            dic, auto = f.dictionary(corpus, units)
-            x = sparse.hstack([x_text, sparse.csr_matrix(dic)], format="csr")
+        dic, auto = f.dictionary(corpus, units)
+        x_stacked = sparse.hstack([x_text, sparse.csr_matrix(dic)], format="csr")
         thr = self.thresholds.set_index(["model", "code"])["threshold"]
         for j, code in enumerate(self.codes):
-            model = self._models.get((combine, code))
-            if model is None:
-                if combine == "both":  # left to the dictionary
-                    proba[:, j] = np.maximum(dic[:, j], 0.5 * dic[:, len(self.codes) + j])
-                    thresholds[j] = 0.5
+            model_name = self._choice[code] if combine == "both" else "learned"
+            if model_name == "dictionary":
+                proba[:, j] = np.maximum(dic[:, j], 0.5 * dic[:, n_codes + j])
+                thresholds[j] = 0.5
+                used[j] = "dictionary"
                 continue
+            model = self._models.get((model_name, code))
+            if model is None:
+                continue
+            x = x_stacked if model_name == "stacked" else x_text
             proba[:, j] = model.predict_proba(x)[:, 1]
-            thresholds[j] = thr[(combine, code)]
-            contrib[code] = model.coef_[0]
-        return units, proba, thresholds, (contrib, x), auto
+            thresholds[j] = thr[(model_name, code)]
+            used[j] = model_name
+            contrib[code] = (model.coef_[0], model_name)
+        return units, proba, thresholds, used, (contrib, x_stacked), auto
 
     def code(self, corpus: Corpus, *, roles: Sequence[str] | None = ("informant",),
              combine: Literal["both", "learned", "dictionary"] = "both",
@@ -424,12 +476,12 @@ class LearnedCoder:
         if combine == "dictionary":
             name = "auto" if coder == "learned" else coder
             return autocode(corpus, self._matcher, roles=self.roles, coder=name)
-        units, proba, thresholds, parts, auto = self._predict(corpus, combine)
+        units, proba, thresholds, used, parts, auto = self._predict(corpus, combine)
         if units.empty:
             return empty_codings().assign(score=pd.Series(dtype="float64"))
         rows, cols = np.nonzero(proba >= thresholds[None, :])
-        contrib, x = parts if parts else ({}, None)
-        names = self._features.feature_names(combine == "both")
+        contrib, x = parts
+        names = self._features.feature_names(True)
         auto_ev = {(d, int(s), c): e for d, s, c, e in
                    zip(auto["doc_id"], auto["segment_id"], auto["code"], auto["evidence"],
                        strict=True)}
@@ -437,12 +489,15 @@ class LearnedCoder:
         for r, j in zip(rows.tolist(), cols.tolist(), strict=True):
             code = self.codes[j]
             key = (units.at[r, "doc_id"], int(units.at[r, "segment_id"]), code)
-            if code not in contrib:
+            if used[j] == "dictionary":
                 ev.append(auto_ev.get(key, ""))
-                notes.append("dictionary (too few training turns to learn this code)")
+                notes.append("dictionary (it did best in cross-validation on the training "
+                             "documents)" if code in self._learnable else
+                             "dictionary (too few training turns to learn this code)")
                 continue
-            ev.append(_evidence(x[r], contrib[code], names, auto_ev.get(key)))
-            notes.append(f"{combine} model: p={proba[r, j]:.2f} >= threshold "
+            coef, model_name = contrib[code]
+            ev.append(_evidence(x[r], coef, names, auto_ev.get(key)))
+            notes.append(f"{model_name} model: p={proba[r, j]:.2f} >= threshold "
                          f"{thresholds[j]:.3f}")
         out = pd.DataFrame({
             "doc_id": units["doc_id"].to_numpy(dtype=object)[rows],
@@ -460,7 +515,8 @@ class LearnedCoder:
 def _evidence(xrow, coef: np.ndarray, names: list[str], dictionary: str | None,
               k: int = 4) -> str:
     """The ``k`` readable features that pushed a turn's score up most."""
-    idx, vals = xrow.indices, xrow.data
+    keep = xrow.indices < len(coef)  # a text model's coefficients cover the text block
+    idx, vals = xrow.indices[keep], xrow.data[keep]
     push = vals * coef[idx]
     order = np.argsort(-push, kind="stable")
     items: list[str] = []
@@ -471,8 +527,10 @@ def _evidence(xrow, coef: np.ndarray, names: list[str], dictionary: str | None,
         kind, feat = name[0], name[1:]
         if kind in _FEATURE_PREFIX:
             items.append(_FEATURE_PREFIX[kind] + feat)
-        elif kind in "dQ" and dictionary:
+        elif kind in "dQp" and dictionary:
             items.extend(dictionary.split(" | "))
+        elif kind == "p":
+            items.append(f"pattern: {feat}")
     return " | ".join(dict.fromkeys(items))
 
 
@@ -573,18 +631,23 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
 
     x_text = feats.text_matrix(units)
     dic, _ = feats.dictionary(train_corpus, units)
-    x_both = sparse.hstack([x_text, sparse.csr_matrix(dic)], format="csr")
+    x_stacked = sparse.hstack([x_text, sparse.csr_matrix(dic)], format="csr")
+    n_codes = len(codes)
     models, rows = {}, []
     bar = progress_bar(len(codes), progress, desc="training", unit="code", threshold=1)
     try:
         for j, code in enumerate(codes):
             yj = y[:, j]
+            n_pos = int(yj.sum())
             pos_docs = len(set(groups[yj == 1].tolist()))
-            if yj.sum() >= MIN_POSITIVES and pos_docs >= 2 and yj.sum() < len(yj):
-                for name, x in (("learned", x_text), ("both", x_both)):
+            # the dictionary needs no fitting: its F1 on the training turns
+            decided = np.maximum(dic[idx, j], dic[idx, n_codes + j]) > 0
+            rows.append([code, "dictionary", 0.5, _f1(yj, decided), n_pos, pos_docs, False])
+            if n_pos >= MIN_POSITIVES and pos_docs >= 2 and n_pos < len(yj):
+                for name, x in (("learned", x_text), ("stacked", x_stacked)):
                     model, thr, f1 = _fit_code(x[idx], yj, groups, seed)
                     models[(name, code)] = model
-                    rows.append((code, name, thr, f1, int(yj.sum()), pos_docs))
+                    rows.append([code, name, thr, f1, n_pos, pos_docs, False])
             if bar is not None:
                 bar.update(1)
     finally:
@@ -592,7 +655,12 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
             bar.close()
     thresholds = pd.DataFrame(rows, columns=THRESHOLD_COLUMNS).astype(
         {"threshold": "float64", "inner_f1": "float64", "n_positive": "int64",
-         "n_documents": "int64"})
+         "n_documents": "int64", "selected": "bool"})
+    # per code, the model with the best inner F1 (ties: the simpler one, MODELS order)
+    rank = thresholds["model"].map({m: i for i, m in enumerate(MODELS)})
+    best = thresholds.assign(_r=rank, _f=-thresholds["inner_f1"].round(9)).sort_values(
+        ["code", "_f", "_r"], kind="stable").drop_duplicates("code").index
+    thresholds.loc[best, "selected"] = True
     return LearnedCoder(codebook=codebook, matcher=matcher, featuriser=feats, models=models,
                         thresholds=thresholds,
                         coders=sorted(map(str, codings["coder"].unique())), documents=docs,

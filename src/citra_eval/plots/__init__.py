@@ -9,6 +9,8 @@ from .agreement import plot_agreement
 from .joint import plot_joint_display
 from .qual import plot_code_frequencies, plot_cooccurrence, plot_saturation
 from .survey import plot_coefficients, plot_likert, term_labels
+from .vocabulary import plot_keyness
 
 __all__ = ["plot_agreement", "plot_code_frequencies", "plot_coefficients", "plot_cooccurrence",
-           "plot_joint_display", "plot_likert", "plot_saturation", "term_labels"]
+           "plot_joint_display", "plot_keyness", "plot_likert", "plot_saturation",
+           "term_labels"]

@@ -1,0 +1,71 @@
+"""Figures of the vocabulary: key words of a code or group (:func:`citra_eval.keyness`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["plot_keyness"]
+
+_TEXT = {
+    "id": {"ll": "Log-likelihood (G²)", "word": "Kata", "title": "Kata kunci: {target}"},
+    "en": {"ll": "Log-likelihood (G²)", "word": "Word", "title": "Key words: {target}"},
+}
+
+
+def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = None,
+                 lang: str = "id", ax=None):
+    """Horizontal bars of the key words' log-likelihood, the strongest at the top.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`citra_eval.keyness` (``word, log_likelihood, count_target,
+        direction`` are used; only over-used words are drawn).
+    top : int
+        How many words.
+    target : str, optional
+        Name of the code or group, for the title.
+    lang : {"id", "en"}
+        Language of the labels.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        Each bar is labelled with the word's count in the target.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> from citra_eval.plots import plot_keyness
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> ax = plot_keyness(ce.keyness(corpus, codings=a, target="bamara"), target="Bamara")
+    >>> len(ax.patches) > 0
+    True
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be a DataFrame, got {type(table).__name__}")
+    missing = [c for c in ("word", "log_likelihood", "count_target", "direction")
+               if c not in table.columns]
+    if missing:
+        raise ValueError(f"table lacks column(s) {', '.join(missing)}; pass ce.keyness(...)")
+    if lang not in _TEXT:
+        raise ValueError(f"lang must be 'id' or 'en', got {lang!r}")
+    text = _TEXT[lang]
+    rows = table[table["direction"] == "over"].nlargest(top, "log_likelihood", keep="first")
+    rows = rows.iloc[::-1]
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(6, 0.3 * max(len(rows), 3) + 1.2))
+    bars = ax.barh(rows["word"], rows["log_likelihood"], color="#4C72B0")
+    for bar, n in zip(bars, rows["count_target"], strict=True):
+        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {int(n)}",
+                va="center", fontsize=8)
+    ax.set_xlabel(text["ll"])
+    ax.set_ylabel(text["word"])
+    if target is not None:
+        ax.set_title(text["title"].format(target=target))
+    ax.margins(x=0.12)
+    return ax

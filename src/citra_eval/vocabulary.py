@@ -1,0 +1,402 @@
+"""Exploring the vocabulary of the interviews with nltk: frequencies, collocations, keyness.
+
+What NVivo's and MAXQDA's word-frequency queries give, as tidy tables, over the package's
+normalised tokens: case-folded, colloquial and Banjarese words mapped to standard Indonesian
+(*nggak* → *tidak*, *ulun* → *saya*), optionally stemmed (*kerjasama, bekerja sama* →
+*kerja sama*). Counting uses ``nltk.FreqDist``; collocations nltk's collocation finders and
+association measures; keyness nltk's log-likelihood ratio. Stop words are the package's list
+of Indonesian function words (``data/stopwords_id.txt``: pronouns, prepositions, conjunctions,
+particles, auxiliaries; content words like *kerja*, *sama*, *baik*, *jawab* stay);
+``stopwords="sastrawi"`` uses PySastrawi's longer list, ``stopwords=False`` keeps everything.
+
+Units are turns of the chosen roles (default informants): a collocation never spans two
+turns.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_choice, check_frame, check_int, check_type
+from .autocoding import coding_units
+from .codings import CODING_COLUMNS
+from .corpus import Corpus
+from .normalise import Normaliser, fold_case, token_arrays
+
+__all__ = [
+    "COLLOCATION_COLUMNS",
+    "FREQUENCY_COLUMNS",
+    "KEYNESS_COLUMNS",
+    "collocations",
+    "keyness",
+    "stop_words",
+    "word_frequencies",
+]
+
+FREQUENCY_COLUMNS = ["word", "count", "per_1000", "n_turns", "n_documents", "forms"]
+COLLOCATION_COLUMNS = ["ngram", "count", "score", "measure"]
+KEYNESS_COLUMNS = ["word", "count_target", "count_rest", "per_1000_target", "per_1000_rest",
+                   "log_likelihood", "p_value", "log_ratio", "direction"]
+
+
+@functools.lru_cache(maxsize=2)
+def stop_words(source: Literal["package", "sastrawi"] = "package") -> frozenset[str]:
+    """Indonesian stop words.
+
+    Parameters
+    ----------
+    source : {"package", "sastrawi"}
+        The package's list of function words (``data/stopwords_id.txt``, about 190 words,
+        GPL-3.0-or-later), or PySastrawi's list (about 800 words, MIT licence; it also holds
+        content words such as *kerja*, *sama*, *baik*, *penting*).
+
+    Examples
+    --------
+    >>> {"yang", "dan", "itu"} <= stop_words()
+    True
+    >>> "kerja" in stop_words(), "kerja" in stop_words("sastrawi")
+    (False, True)
+    """
+    check_choice(source, "source", ("package", "sastrawi"))
+    if source == "sastrawi":
+        from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
+
+        return frozenset(StopWordRemoverFactory().get_stop_words())
+    text = resources.files("citra_eval").joinpath("data/stopwords_id.txt").read_text("utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and
+                     not w.startswith("#"))
+
+
+def _tokens(corpus: Corpus, *, roles, stem: bool, stopwords, codebook) -> pd.DataFrame:
+    """One row per normalised word of the selected turns: ``doc_id, segment_id, word, form``."""
+    check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+    if not isinstance(stem, bool):
+        raise TypeError(f"stem must be True or False, got {type(stem).__name__}")
+    units = coding_units(corpus, roles)
+    norm = (Normaliser(stem=stem) if codebook is None else
+            Normaliser.for_codebook(codebook, stem=stem))
+    if stopwords is True:
+        stop = stop_words()
+    elif stopwords == "sastrawi":
+        stop = stop_words("sastrawi")
+    elif stopwords is False or stopwords is None:
+        stop = frozenset()
+    elif isinstance(stopwords, str) or not isinstance(stopwords, Iterable):
+        raise TypeError("stopwords must be True, False or a collection of words, got "
+                        f"{type(stopwords).__name__}")
+    else:
+        stop = frozenset(fold_case(str(w)) for w in stopwords)
+    texts = units["text"].tolist()
+    if not texts:
+        return pd.DataFrame(columns=["doc_id", "segment_id", "word", "form"])
+    folded = fold_case("\n".join(texts))
+    starts, _, tokens, _ = token_arrays(folded)
+    bounds = np.cumsum([len(t) + 1 for t in texts])
+    which = np.searchsorted(bounds, starts, side="right")
+    expand = {t: norm.expand(t) for t in dict.fromkeys(tokens)}
+    rows_u, words, forms = [], [], []
+    for w, tok in zip(which.tolist(), tokens, strict=True):
+        if not any(ch.isalpha() for ch in tok):
+            continue  # numbers, times
+        for word in expand[tok]:
+            if word in stop or tok in stop:
+                continue
+            rows_u.append(w)
+            words.append(word)
+            forms.append(tok)
+    idx = np.asarray(rows_u, dtype=np.int64)
+    return pd.DataFrame({"doc_id": units["doc_id"].to_numpy(dtype=object)[idx],
+                         "segment_id": units["segment_id"].to_numpy(dtype=np.int64)[idx],
+                         "word": words, "form": forms})
+
+
+def word_frequencies(corpus: Corpus, *, by: str | None = None,
+                     roles: Sequence[str] | None = ("informant",), stem: bool = False,
+                     stopwords: bool | Iterable[str] = True, min_count: int = 1,
+                     top: int | None = None, codebook=None) -> pd.DataFrame:
+    """Word frequencies over the normalised words of the turns.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    by : str, optional
+        A document attribute (front-matter key, e.g. ``"group"``): frequencies per group,
+        with the group in the first column.
+    roles : sequence of str or None
+        Roles whose turns are counted (default informants; None: every turn).
+    stem : bool
+        Count stems (``True``) or normalised words (default).
+    stopwords : bool, "sastrawi" or collection of str
+        Drop the package's stop words (default), PySastrawi's (``"sastrawi"``), none
+        (False), or the given words.
+    min_count : int
+        Drop words seen fewer times (per group).
+    top : int, optional
+        Keep the ``top`` most frequent words (per group).
+    codebook : Codebook, optional
+        Its ``slang``, ``no_stem`` and multi-word patterns (as compounds: *bekerjasama* →
+        *kerja sama*) are used.
+
+    Returns
+    -------
+    DataFrame
+        ``[by,] word, count, per_1000, n_turns, n_documents, forms``: ``per_1000`` is the
+        count per 1,000 counted words (of the group), ``forms`` the written forms seen,
+        most frequent first (``; ``). Sorted by count, then word.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D1\\nspeakers: {I: informant}\\n"
+    ...     "---\\nI: Kami nggak pernah telat. Rilis kami cepat, tidak telat.\\n"})
+    >>> word_frequencies(corpus, stopwords=False)[["word", "count", "forms"]].head(3)
+        word  count         forms
+    0   kami      2          kami
+    1  telat      2         telat
+    2  tidak      2  nggak; tidak
+    """
+    check_int(min_count, "min_count", minimum=1)
+    if top is not None:
+        check_int(top, "top", minimum=1)
+    toks = _tokens(corpus, roles=roles, stem=stem, stopwords=stopwords, codebook=codebook)
+    groups = [(None, toks)]
+    if by is not None:
+        docs = corpus.documents
+        if by not in docs.columns:
+            known = ", ".join(map(str, docs.columns))
+            raise ValueError(f"by must be a document attribute ({known}),"
+                             f" got {by!r}")
+        toks = toks.assign(_g=toks["doc_id"].map(docs.set_index("doc_id")[by]))
+        groups = list(toks.groupby("_g", sort=True))
+    parts = []
+    for g, t in groups:
+        part = _frequency_table(t, min_count, top)
+        if by is not None:
+            part.insert(0, by, g)
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    cols = ([by] if by is not None else []) + FREQUENCY_COLUMNS
+    return out.reindex(columns=cols)
+
+
+def _frequency_table(toks: pd.DataFrame, min_count: int, top: int | None) -> pd.DataFrame:
+    from nltk import FreqDist
+
+    fd = FreqDist(toks["word"])
+    total = fd.N()
+    rows = sorted(((w, n) for w, n in fd.items() if n >= min_count), key=lambda x: (-x[1], x[0]))
+    if top is not None:
+        rows = rows[:top]
+    words = [w for w, _ in rows]
+    sub = toks[toks["word"].isin(words)]
+    turns = sub.drop_duplicates(["doc_id", "segment_id", "word"]).groupby("word").size()
+    docs = sub.drop_duplicates(["doc_id", "word"]).groupby("word").size()
+    forms = sub.groupby("word")["form"].agg(
+        lambda s: "; ".join(s.value_counts(sort=True).sort_index(kind="stable")
+                            .sort_values(ascending=False, kind="stable").index))
+    return pd.DataFrame({
+        "word": words, "count": [n for _, n in rows],
+        "per_1000": [1000 * n / total if total else np.nan for _, n in rows],
+        "n_turns": [int(turns.get(w, 0)) for w in words],
+        "n_documents": [int(docs.get(w, 0)) for w in words],
+        "forms": [forms.get(w, "") for w in words]}, columns=FREQUENCY_COLUMNS).astype(
+        {"count": "int64", "n_turns": "int64", "n_documents": "int64"})
+
+
+def collocations(corpus: Corpus, *, n: Literal[2, 3] = 2,
+                 measure: Literal["likelihood", "pmi"] = "likelihood",
+                 roles: Sequence[str] | None = ("informant",), stem: bool = False,
+                 stopwords: bool | Iterable[str] = True, min_count: int = 3, top: int = 20,
+                 codebook=None) -> pd.DataFrame:
+    """Word pairs (or triples) that occur together more than chance, with nltk.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    n : {2, 3}
+        Bigrams or trigrams.
+    measure : {"likelihood", "pmi"}
+        nltk's log-likelihood ratio (Dunning 1993; robust for rare words) or pointwise
+        mutual information (favours rare, exclusive pairs: use a ``min_count``).
+    roles, stem, stopwords, codebook
+        As in :func:`word_frequencies` (stop words are removed before pairing, so
+        ``kerja sama dengan media`` pairs *kerja–sama*, *sama–media*).
+    min_count : int
+        Minimum frequency of the n-gram.
+    top : int
+        How many to return.
+
+    Returns
+    -------
+    DataFrame
+        ``ngram, count, score, measure``: ``ngram`` the words joined by a space; best first.
+
+    Notes
+    -----
+    Built with ``nltk.collocations.BigramCollocationFinder.from_documents`` (or the trigram
+    finder), one document per turn, scored with ``BigramAssocMeasures.likelihood_ratio`` or
+    ``.pmi`` (trigram measures for ``n=3``).
+
+    References
+    ----------
+    Dunning, T. (1993). Accurate methods for the statistics of surprise and coincidence.
+    *Computational Linguistics*, 19(1), 61-74.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> top = collocations(corpus, top=5)
+    >>> list(top.columns), len(top)
+    (['ngram', 'count', 'score', 'measure'], 5)
+    """
+    from nltk.collocations import (
+        BigramAssocMeasures,
+        BigramCollocationFinder,
+        TrigramAssocMeasures,
+        TrigramCollocationFinder,
+    )
+
+    check_choice(n, "n", (2, 3))
+    check_choice(measure, "measure", ("likelihood", "pmi"))
+    check_int(min_count, "min_count", minimum=1)
+    check_int(top, "top", minimum=1)
+    toks = _tokens(corpus, roles=roles, stem=stem, stopwords=stopwords, codebook=codebook)
+    docs = [g["word"].tolist() for _, g in toks.groupby(["doc_id", "segment_id"], sort=False)]
+    finder_cls, measures = ((BigramCollocationFinder, BigramAssocMeasures) if n == 2 else
+                            (TrigramCollocationFinder, TrigramAssocMeasures))
+    finder = finder_cls.from_documents(docs)
+    finder.apply_freq_filter(min_count)
+    score_fn = measures.likelihood_ratio if measure == "likelihood" else measures.pmi
+    scored = finder.score_ngrams(score_fn)  # sorted by score, then n-gram
+    counts = finder.ngram_fd
+    rows = [(" ".join(g), int(counts[g]), float(s), measure) for g, s in scored[:top]]
+    return pd.DataFrame(rows, columns=COLLOCATION_COLUMNS).astype({"count": "int64",
+                                                                   "score": "float64"})
+
+
+def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
+            by: str | None = None, roles: Sequence[str] | None = ("informant",),
+            stem: bool = False, stopwords: bool | Iterable[str] = True, min_count: int = 3,
+            top: int | None = 20, codebook=None) -> pd.DataFrame:
+    """Key words of a code's turns (or a group's) against the other turns.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    target : str
+        A code (with ``codings``: the turns coded with it) or a value of the document
+        attribute ``by`` (e.g. ``by="group", target="media"``).
+    codings : DataFrame, optional
+        A codings table (one coder or a consensus); a turn belongs to the target when any
+        coding of ``target`` lies in it.
+    by : str, optional
+        A document attribute; give either ``codings`` or ``by``.
+    roles, stem, stopwords, codebook
+        As in :func:`word_frequencies`.
+    min_count : int
+        Minimum count of a word in target and rest together.
+    top : int or None
+        Keep the ``top`` words most over-used in the target (None: every word, both
+        directions).
+
+    Returns
+    -------
+    DataFrame
+        ``word, count_target, count_rest, per_1000_target, per_1000_rest, log_likelihood,
+        p_value, log_ratio, direction``, by ``log_likelihood`` (over-used words first when
+        ``top`` is given). ``direction`` is ``over`` or ``under`` (used more or less in the
+        target than in the rest).
+
+    Notes
+    -----
+    With ``a`` and ``b`` the word's counts in target and rest and ``c`` and ``d`` all words
+    counted there, the log-likelihood is Dunning's (1993) G² of the 2×2 table ``[[a, c - a],
+    [b, d - b]]``, computed by ``nltk``'s ``BigramAssocMeasures.likelihood_ratio``:
+    ``G² = 2 Σ O ln(O / E)`` over the four cells; ``p_value`` from χ² with one degree of
+    freedom (G² ≥ 3.84: p < .05; 10.83: p < .001). ``log_ratio = log2((a / c) / (b / d))``
+    (Hardie 2014), with 0.5 added to a zero count.
+
+    References
+    ----------
+    Dunning, T. (1993). Accurate methods for the statistics of surprise and coincidence.
+    *Computational Linguistics*, 19(1), 61-74.
+    Rayson, P., & Garside, R. (2000). Comparing corpora using frequency profiling.
+    *Proceedings of the Workshop on Comparing Corpora*, 1-6.
+    Hardie, A. (2014). Log ratio: an informal introduction. ESRC Centre for Corpus Approaches
+    to Social Science (CASS), Lancaster University.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> key = keyness(corpus, codings=a, target="bamara", top=5)
+    >>> list(key.columns[:3]), bool((key["direction"] == "over").all())
+    (['word', 'count_target', 'count_rest'], True)
+    """
+    from nltk.collocations import BigramAssocMeasures
+    from scipy.stats import chi2
+
+    check_type("target", target, str, "a code or a group name")
+    check_int(min_count, "min_count", minimum=1)
+    if top is not None:
+        check_int(top, "top", minimum=1)
+    if (codings is None) == (by is None):
+        raise ValueError("give either codings= (target is a code) or by= (target is a value "
+                         "of that document attribute)")
+    toks = _tokens(corpus, roles=roles, stem=stem, stopwords=stopwords, codebook=codebook)
+    if codings is not None:
+        check_frame(codings, "codings", columns=CODING_COLUMNS,
+                    what="a codings table (doc_id, segment_id, start, end, code, coder)")
+        if target not in set(codings["code"]):
+            raise ValueError(f"target {target!r} is not a code of the codings")
+        mine = codings[codings["code"] == target]
+        keys = pd.MultiIndex.from_arrays([mine["doc_id"], mine["segment_id"].astype("int64")])
+        inside = pd.MultiIndex.from_frame(toks[["doc_id", "segment_id"]]).isin(keys)
+    else:
+        docs = corpus.documents
+        if by not in docs.columns:
+            known = ", ".join(map(str, docs.columns))
+            raise ValueError(f"by must be a document attribute ({known}),"
+                             f" got {by!r}")
+        values = docs.set_index("doc_id")[by].astype(str)
+        if target not in set(values):
+            raise ValueError(f"target {target!r} is not a value of {by!r} "
+                             f"({', '.join(sorted(set(values)))})")
+        inside = (toks["doc_id"].map(values) == target).to_numpy()
+    a = toks.loc[inside, "word"].value_counts()
+    b = toks.loc[~inside, "word"].value_counts()
+    words = sorted(set(a.index) | set(b.index))
+    ca = a.reindex(words, fill_value=0).to_numpy(dtype=np.int64)
+    cb = b.reindex(words, fill_value=0).to_numpy(dtype=np.int64)
+    keep = (ca + cb) >= min_count
+    words = [w for w, k in zip(words, keep, strict=True) if k]
+    ca, cb = ca[keep], cb[keep]
+    c, d = int(a.sum()), int(b.sum())
+    n = c + d
+    ll = np.array([BigramAssocMeasures.likelihood_ratio(int(x), (int(x + y), c), n)
+                   if c and d else np.nan for x, y in zip(ca, cb, strict=True)], dtype=float)
+    ll = np.maximum(ll, 0.0)  # -0.0 and rounding noise
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel_a = np.where(ca > 0, ca, 0.5) / c if c else np.full(len(ca), np.nan)
+        rel_b = np.where(cb > 0, cb, 0.5) / d if d else np.full(len(cb), np.nan)
+        log_ratio = np.log2(rel_a / rel_b)
+        per_a = 1000 * ca / c if c else np.full(len(ca), np.nan)
+        per_b = 1000 * cb / d if d else np.full(len(cb), np.nan)
+    over = (ca * d) >= (cb * c)
+    out = pd.DataFrame({
+        "word": words, "count_target": ca, "count_rest": cb, "per_1000_target": per_a,
+        "per_1000_rest": per_b, "log_likelihood": ll, "p_value": chi2.sf(ll, 1),
+        "log_ratio": log_ratio, "direction": np.where(over, "over", "under")},
+        columns=KEYNESS_COLUMNS)
+    out = out.sort_values(["log_likelihood", "word"], ascending=[False, True], kind="stable")
+    if top is not None:
+        out = out[out["direction"] == "over"].head(top)
+    return out.reset_index(drop=True).astype({"count_target": "int64", "count_rest": "int64"})

@@ -1,0 +1,136 @@
+"""Vocabulary with nltk: frequencies, collocations and keyness on constructed turns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import chi2_contingency
+
+import citra_eval as ce
+from citra_eval.vocabulary import (
+    COLLOCATION_COLUMNS,
+    FREQUENCY_COLUMNS,
+    KEYNESS_COLUMNS,
+    collocations,
+    keyness,
+    stop_words,
+    word_frequencies,
+)
+
+
+def corpus_of(*docs: tuple[str, str, list[str]]) -> ce.Corpus:
+    """Documents ``(doc_id, group, [informant turns])``."""
+    texts = {}
+    for doc, group, turns in docs:
+        body = "".join(f"P: Bagaimana?\nI: {t}\n" for t in turns)
+        texts[f"{doc}.txt"] = (f"---\nid: {doc}\ngroup: {group}\nspeakers: {{P: interviewer, "
+                               f"I: informant}}\n---\n{body}")
+    return ce.Corpus.from_texts(texts)
+
+
+C = corpus_of(("D1", "media", ["Kerja sama dengan media itu penting.",
+                               "Kami bekerjasama, ulun nggak pernah telat rilis."]),
+              ("D2", "warga", ["Warga senang, warga datang ke forum warga.",
+                               "Forum warga itu kerja sama juga."]))
+
+
+def test_word_frequencies_count_normalised_words():
+    f = word_frequencies(C, stopwords=False).set_index("word")
+    assert list(word_frequencies(C).columns) == FREQUENCY_COLUMNS
+    assert f.loc["warga", ["count", "n_turns", "n_documents"]].tolist() == [4, 2, 1]
+    # slang and Banjarese are read as standard words, the written forms are kept
+    assert f.loc["tidak", "forms"] == "nggak" and f.loc["saya", "forms"] == "ulun"
+    assert f["count"].sum() == pytest.approx(1000 * f["count"].sum() / f["per_1000"].sum()
+                                             * f["per_1000"].sum() / 1000)
+    assert np.isclose(f["per_1000"].sum(), 1000)
+    # the interviewer is not counted by default
+    assert "bagaimana" not in f.index
+    assert "bagaimana" in word_frequencies(C, roles=None, stopwords=False)["word"].tolist()
+
+
+def test_stop_words_and_stems():
+    plain = word_frequencies(C)["word"].tolist()
+    assert "itu" not in plain and "dengan" not in plain and "itu" in stop_words()
+    assert "sama" in plain  # a content word here, dropped by PySastrawi's list
+    assert "sama" not in word_frequencies(C, stopwords="sastrawi")["word"].tolist()
+    book = ce.Codebook.from_dict({"codes": [{"id": "ks", "label": "KS",
+                                            "patterns": ["kerja sama"]}]})
+    stems = word_frequencies(C, stem=True, codebook=book).set_index("word")
+    # kerja sama, bekerjasama: one stem pair once the codebook names the compound
+    assert stems.loc["kerja", "count"] == 3
+    assert set(stems.loc["kerja", "forms"].split("; ")) == {"kerja", "bekerjasama"}
+
+
+def test_word_frequencies_by_group_and_top():
+    f = word_frequencies(C, by="group", top=1)
+    assert list(f.columns) == ["group", *FREQUENCY_COLUMNS]
+    assert f["group"].tolist() == ["media", "warga"]
+    assert f.set_index("group").loc["warga", ["word", "count"]].tolist() == ["warga", 4]
+    # ties (every word of "media" once) in alphabetical order
+    assert f.set_index("group").loc["media", "word"] == sorted(
+        word_frequencies(C.subset(["D1"]))["word"])[0]
+    with pytest.raises(ValueError, match="by must be a document attribute"):
+        word_frequencies(C, by="nope")
+
+
+def test_collocations_stay_inside_turns():
+    docs = [("D1", "g", ["tatap muka lagi", "tatap muka lagi", "muka tatap", "tatap muka"])]
+    out = collocations(corpus_of(*docs), min_count=2, stopwords=False)
+    assert list(out.columns) == COLLOCATION_COLUMNS
+    assert dict(zip(out["ngram"], out["count"], strict=True)) == {"tatap muka": 3,
+                                                                 "muka lagi": 2}
+    assert out["score"].is_monotonic_decreasing
+    # "lagi" ends one turn and "tatap" starts the next: never paired across turns
+    assert "lagi tatap" not in set(out["ngram"])
+    tri = collocations(corpus_of(*docs), n=3, min_count=2, stopwords=False)
+    assert tri["ngram"].tolist() == ["tatap muka lagi"]
+    pmi = collocations(corpus_of(*docs), measure="pmi", min_count=2, stopwords=False)
+    assert set(pmi["measure"]) == {"pmi"}
+    with pytest.raises(ValueError, match="measure"):
+        collocations(C, measure="dice")
+
+
+def test_keyness_is_dunnings_g2_of_the_two_by_two_table():
+    """Checked against scipy's G-test of the same 2x2 table (an independent oracle)."""
+    codings = pd.DataFrame([("D2", 2, 0, 1, "forum", "A"), ("D2", 4, 0, 1, "forum", "A")],
+                           columns=ce.CODING_COLUMNS)
+    out = keyness(C, codings=codings, target="forum", min_count=1, top=None,
+                  stopwords=False)
+    assert list(out.columns) == KEYNESS_COLUMNS
+    c, d = int(out["count_target"].sum()), int(out["count_rest"].sum())
+    assert c == 13  # the words of the two turns coded "forum"
+    for word in ("warga", "forum", "media"):
+        row = out.set_index("word").loc[word]
+        table = np.array([[row.count_target, c - row.count_target],
+                          [row.count_rest, d - row.count_rest]])
+        g2, p, _, _ = chi2_contingency(table, correction=False, lambda_="log-likelihood")
+        assert row.log_likelihood == pytest.approx(g2)
+        assert row.p_value == pytest.approx(p)
+        a_, b_ = max(row.count_target, 0.5), max(row.count_rest, 0.5)
+        assert row.log_ratio == pytest.approx(np.log2((a_ / c) / (b_ / d)))
+    assert out.set_index("word").loc["warga", "direction"] == "over"
+    assert out.set_index("word").loc["media", "direction"] == "under"
+
+
+def test_keyness_by_group_and_bad_arguments():
+    out = keyness(C, by="group", target="warga", min_count=2)
+    assert out["word"].iloc[0] == "warga" and (out["direction"] == "over").all()
+    with pytest.raises(ValueError, match=r"either codings= .* or by="):
+        keyness(C, target="warga")
+    with pytest.raises(ValueError, match="not a value of 'group'"):
+        keyness(C, by="group", target="nobody")
+    codings = pd.DataFrame([("D1", 2, 0, 1, "x", "A")], columns=ce.CODING_COLUMNS)
+    with pytest.raises(ValueError, match="not a code of the codings"):
+        keyness(C, codings=codings, target="y")
+    with pytest.raises(TypeError, match="corpus must be"):
+        word_frequencies("corpus")
+
+
+def test_on_the_example_study(example_corpus):
+    a = ce.read_codings(ce.example_path("codings_A"))
+    key = keyness(example_corpus, codings=a, target="bamara", top=5)
+    assert "bamara" in key["word"].tolist()
+    assert (key["p_value"] < 0.05).all()
+    top = collocations(example_corpus, top=3)
+    assert "wali kota" in top["ngram"].tolist()
