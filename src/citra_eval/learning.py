@@ -147,17 +147,16 @@ class _Featuriser:
         """Each text as a space-separated string of its normalised stems."""
         if not texts:
             return []
-        joined = "\n".join(texts)
-        folded = fold_case(joined)
-        starts, _, tokens, _ = token_arrays(folded)
+        starts, _, tokens, _ = token_arrays(fold_case("\n".join(texts)))
+        if not tokens:
+            return [""] * len(texts)
+        codes, uniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
         expand = self.matcher.normaliser.expand
-        uniq = {t: " ".join(expand(t)) for t in dict.fromkeys(tokens)}
+        mapped = np.array([" ".join(expand(t)) for t in uniques], dtype=object)[codes]
         bounds = np.cumsum([len(t) + 1 for t in texts])
         which = np.searchsorted(bounds, starts, side="right")
-        out: list[list[str]] = [[] for _ in texts]
-        for w, tok in zip(which.tolist(), tokens, strict=True):
-            out[w].append(uniq[tok])
-        return [" ".join(x) for x in out]
+        cuts = np.searchsorted(which, np.arange(1, len(texts)), side="left")
+        return [" ".join(part) for part in np.split(mapped, cuts)]
 
     def units(self, corpus: Corpus) -> pd.DataFrame:
         """Coded-role turns with their stems and the stems of the question before them."""
@@ -186,10 +185,32 @@ class _Featuriser:
         self.question = words().fit(q) if (q.str.len() > 0).sum() >= 2 else None
         return self
 
+    def char_matrix(self, stems: pd.Series) -> sparse.csr_matrix:
+        """The character block, as ``self.char.transform(stems)`` gives it, computed once per
+        distinct word: ``char_wb`` n-grams never cross a word, so the turn-by-n-gram counts
+        are (turn-by-word counts) @ (word-by-n-gram counts); then sublinear tf, idf and L2
+        norm as the fitted vectoriser does (checked equal in the tests)."""
+        from scipy import sparse
+        from sklearn.feature_extraction.text import CountVectorizer
+        from sklearn.preprocessing import normalize
+
+        words = CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False)
+        try:
+            per_turn = words.fit_transform(stems)
+        except ValueError:  # no words at all
+            return self.char.transform(stems)
+        grams = CountVectorizer(analyzer="char_wb", ngram_range=self.char.ngram_range,
+                                lowercase=False, vocabulary=self.char.vocabulary_)
+        counts = (per_turn @ grams.transform(words.get_feature_names_out())).tocsr()
+        counts = counts.astype(np.float64)
+        counts.data = np.log(counts.data) + 1.0  # sublinear_tf
+        counts = counts @ sparse.diags(self.char.idf_)
+        return normalize(counts.tocsr(), norm="l2", copy=False)
+
     def text_matrix(self, units: pd.DataFrame) -> sparse.csr_matrix:
         from scipy import sparse
 
-        blocks = [self.word.transform(units["stems"]), self.char.transform(units["stems"])]
+        blocks = [self.word.transform(units["stems"]), self.char_matrix(units["stems"])]
         if self.question is not None:
             blocks.append(QUESTION_WEIGHT * self.question.transform(units["q_stems"]))
         return sparse.hstack(blocks, format="csr")
@@ -486,9 +507,11 @@ class LearnedCoder:
                    zip(auto["doc_id"], auto["segment_id"], auto["code"], auto["evidence"],
                        strict=True)}
         ev, notes = [], []
+        doc_ids = units["doc_id"].to_numpy(dtype=object)
+        seg_ids = units["segment_id"].to_numpy(dtype=np.int64)
         for r, j in zip(rows.tolist(), cols.tolist(), strict=True):
             code = self.codes[j]
-            key = (units.at[r, "doc_id"], int(units.at[r, "segment_id"]), code)
+            key = (doc_ids[r], int(seg_ids[r]), code)
             if used[j] == "dictionary":
                 ev.append(auto_ev.get(key, ""))
                 notes.append("dictionary (it did best in cross-validation on the training "

@@ -1,0 +1,164 @@
+"""Benchmark on real Indonesian text: the dictionary coder and the learned coder's prediction.
+
+The text is the IndoNLU samples in ``../shared/reference-data/indonesian-text`` (11,000 SmSA
+reviews and 3,521 EmoT tweets, 2.7 MB: short, colloquial turns, where per-turn costs weigh
+most), one informant turn per review or tweet, 40 turns per document. The codebook is the
+example study's. Timed in one process:
+
+* the dictionary coder, ``ce.autocode`` (negation and question context on), **cold**: stem
+  caches emptied and a new matcher each time (stemming is paid for), best of ``--repeat``;
+  and again with stems cached;
+* the learned coder's prediction, ``coder.code(corpus)`` (``combine="both"``: features,
+  dictionary block, one model per code), trained beforehand on coder A's codings of the
+  example study; cold (stem caches emptied) and warm;
+* the naive baseline: for every turn and every phrase of the codebook, ``re.search`` of the
+  escaped phrase, case-insensitive (how GUI tools run a text search per node), on a random
+  sample of turns (``--baseline-fraction``), scaled to the whole text.
+
+Speeds are given per wall-clock second and per CPU second of this process (the machine is
+shared: the CPU figure is what the code costs; the ratios compare both sides in the same
+run). PySastrawi's dictionary and citra_eval's table of prefix heads are built once per
+process before timing (both are static, like the stemmer's own setup); that one-time cost is
+printed.
+
+Run from the repository root (skips with a message when the reference data are absent)::
+
+    PYTHONPATH=src python benchmarks/bench_autocode_real.py [--repeat 3] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+import citra_eval as ce
+from citra_eval.matching import Matcher, prefix_table
+from citra_eval.normalise import _stemmer, stem_word
+
+REFDATA = Path(os.environ.get("CITRA_EVAL_REFDATA", Path(__file__).resolve().parents[2] /
+                              "shared" / "reference-data")) / "indonesian-text"
+
+
+def real_corpus(folder: Path, per_doc: int = 40) -> ce.Corpus:
+    texts = []
+    with open(folder / "smsa-reviews.tsv", encoding="utf-8") as fh:
+        texts += [line.rsplit("\t", 1)[0] for line in fh if line.strip()]
+    with open(folder / "emot-tweets.csv", encoding="utf-8", newline="") as fh:
+        rows = csv.reader(fh)
+        next(rows)
+        texts += [row[1] for row in rows]
+    docs, segs, full = [], [], {}
+    for d in range(0, len(texts), per_doc):
+        doc, parts, pos = f"D{d // per_doc:04d}", [], 0
+        for i, t in enumerate(texts[d:d + per_doc]):
+            t = " ".join(t.split())
+            start = pos + 3
+            segs.append({"doc_id": doc, "segment_id": i + 1, "speaker": "I",
+                         "role": "informant", "start": start, "end": start + len(t),
+                         "text": t})
+            parts.append("I: " + t)
+            pos += len(t) + 4
+        full[doc] = "\n".join(parts)
+        docs.append({"doc_id": doc})
+    return ce.Corpus.from_frames(pd.DataFrame(docs), pd.DataFrame(segs), full)
+
+
+def cold() -> None:
+    stem_word.cache_clear()
+    _stemmer.cache_clear()  # PySastrawi keeps its own cache: start from an empty one
+    _stemmer()
+    gc.collect()
+
+
+def timed(fn):
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = fn()
+    return time.perf_counter() - t0, time.process_time() - c0, out
+
+
+def naive(segments: pd.DataFrame, codebook: ce.Codebook) -> float:
+    compiled = [(c.id, re.compile(re.escape(p.text), re.IGNORECASE))
+                for c in codebook for p in c.patterns]
+    found = []
+    for doc, sid, text in zip(segments["doc_id"], segments["segment_id"], segments["text"],
+                              strict=True):
+        for code, rx in compiled:
+            if rx.search(text):
+                found.append((doc, sid, code))
+    return len(found)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--baseline-fraction", type=float, default=0.1)
+    args = ap.parse_args(argv)
+    if not REFDATA.is_dir():
+        print(f"skipped: the IndoNLU samples are not at {REFDATA} (set CITRA_EVAL_REFDATA)")
+        return 0
+    corpus = real_corpus(REFDATA)
+    book = ce.Codebook.load(ce.example_path("codebook"))
+    mb = corpus.segments["text"].str.len().sum() / 1e6
+    print(f"text: {len(corpus.segments)} turns in {len(corpus)} documents, {mb:.2f} MB; "
+          f"codebook: {len(book.codable_ids)} codes, "
+          f"{sum(len(c.patterns) for c in book)} patterns; python {sys.version.split()[0]}, "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    w, c, _ = timed(lambda: (_stemmer(), prefix_table()))
+    print(f"one-time setup (PySastrawi dictionary, prefix-head table): {w:.2f} s wall, "
+          f"{c:.2f} s CPU")
+
+    best = (float("inf"), float("inf"))
+    for _ in range(args.repeat):
+        cold()
+        w, c, out = timed(lambda: ce.autocode(corpus, Matcher.from_codebook(book),
+                                              progress=False))
+        best = min(best, (w, c))
+    matcher = Matcher.from_codebook(book)
+    ce.autocode(corpus, matcher, progress=False)
+    warm = timed(lambda: ce.autocode(corpus, matcher, progress=False))
+    dict_wall, dict_cpu = best
+    print(f"dictionary coder, cold: {dict_wall:.2f} s wall = {mb / dict_wall:.2f} MB/s; "
+          f"{dict_cpu:.2f} s CPU = {mb / dict_cpu:.2f} MB/s ({len(out)} codings; best of "
+          f"{args.repeat})")
+    print(f"dictionary coder, stems cached: {warm[0]:.2f} s wall = {mb / warm[0]:.2f} MB/s; "
+          f"{warm[1]:.2f} s CPU = {mb / warm[1]:.2f} MB/s")
+
+    example = ce.read_transcripts(ce.example_path("transcripts"))
+    a = ce.read_codings(ce.example_path("codings_A"), corpus=example)
+    coder = ce.train_coder(example, a, codebook=book, seed=0, progress=False)
+    cold()
+    lw, lc, learned = timed(lambda: coder.code(corpus))
+    lw2, lc2, _ = timed(lambda: coder.code(corpus))
+    print(f"learned coder prediction (combine=both), cold: {lw:.2f} s wall = "
+          f"{mb / lw:.2f} MB/s; {lc:.2f} s CPU = {mb / lc:.2f} MB/s ({len(learned)} codings)")
+    print(f"learned coder prediction, stems cached: {lw2:.2f} s wall = {mb / lw2:.2f} MB/s; "
+          f"{lc2:.2f} s CPU = {mb / lc2:.2f} MB/s")
+
+    seg = corpus.segments
+    sample = seg.sample(frac=args.baseline_fraction, random_state=args.seed)
+    smb = sample["text"].str.len().sum() / 1e6
+    nb = (float("inf"), float("inf"))
+    for _ in range(args.repeat):
+        w, c, _ = timed(lambda: naive(sample, book))
+        nb = min(nb, (w, c))
+    base_wall, base_cpu = mb / (nb[0] * mb / smb), mb / (nb[1] * mb / smb)
+    print(f"naive re.search baseline: {smb:.2f} MB ({len(sample)} turns, "
+          f"{args.baseline_fraction:.0%} sample, best of {args.repeat}) in {nb[0]:.2f} s wall "
+          f"= {base_wall:.3f} MB/s; {nb[1]:.2f} s CPU = {base_cpu:.3f} MB/s")
+    print(f"ratios to the baseline (wall / CPU): dictionary cold "
+          f"{mb / dict_wall / base_wall:.0f}x / {mb / dict_cpu / base_cpu:.0f}x; learned "
+          f"prediction cold {mb / lw / base_wall:.0f}x / {mb / lc / base_cpu:.0f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
