@@ -60,7 +60,7 @@ def main(argv=None) -> int:
         for row in summ.itertuples(index=False):
             if row.coder in ("dictionary", "A", "B"):
                 continue
-            print(f"| {name} | learned, combine={row.coder} | {row.reference} | "
+            print(f"| {name} | learned coder, combine={row.coder} | {row.reference} | "
                   f"{fmt(row.precision)} | {fmt(row.recall)} | {fmt(row.f1)} | "
                   f"{fmt(row.macro_f1)} |")
         print(f"<!-- {name}: {len(cv.documents)} folds in {secs:.0f} s -->")
@@ -87,6 +87,8 @@ def main(argv=None) -> int:
         table = results["A"].per_code("A")
         human = ce.evaluate_coder(b, reference=a, corpus=corpus).set_index("code")["f1"]
         table["human_B"] = table["code"].map(human)
+        table = table.assign(_last=table["code"].isin(["micro", "macro"])).sort_values(
+            ["_last", "code"], kind="stable")
         print("| code | both | learned | dictionary | coder B |")
         print("|---|---:|---:|---:|---:|")
         for row in table.itertuples(index=False):

@@ -26,9 +26,10 @@ LAYERS: dict[str, int] = {
     "errors": 0, "_version": 0,
     # 1 infrastructure: checks, files, YAML, archives, XML, labels, paths
     "_validation": 1, "_files": 1, "_yaml": 1, "_safezip": 1, "_refi": 1, "_labels": 1,
-    "_passages": 1, "_dates": 1, "paths": 1,
+    "_passages": 1, "_dates": 1, "paths": 1, "_progress": 1,
     # 2 the canonical inputs: transcripts, codebook, codings, survey; text normalisation
-    "corpus": 2, "codebook": 2, "codings": 2, "survey": 2, "normalise": 2,
+    "corpus": 2, "codebook": 2, "codings": 2, "survey": 2, "normalise": 2, "matching": 2,
+    "lint": 2,
     # 3 methods on those inputs
     "autocoding": 3, "reliability": 3, "intercoder": 3, "themes": 3, "psychometrics": 3,
     "regression": 3, "simulate": 3, "pseudonymisation": 3, "qdpx": 3, "sheets": 3,

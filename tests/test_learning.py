@@ -273,3 +273,24 @@ def test_cli_learn_from_bad_input_writes_nothing(cli, tmp_path):
             "data/raw/codebook.yaml", "--out", str(out), "--cross-validate",
             str(tmp_path / "cv.csv"))
     assert r.returncode == 2 and "needs --learn-from" in r.stderr and not out.exists()
+
+
+def test_character_block_is_what_sklearns_vectoriser_gives(example_corpus, example_codebook):
+    """The character block is counted once per distinct word; it must equal
+    ``TfidfVectorizer(analyzer="char_wb", ...)`` fitted and applied the usual way."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from citra_eval.learning import CHAR_NGRAMS, _Featuriser
+
+    feats = _Featuriser(ce.autocoding.compile_codebook(example_codebook), ("informant",), 0,
+                        codes=example_codebook.codable_ids)
+    train = feats.units(example_corpus.subset(["INF01", "INF02", "INF03", "INF04"]))
+    other = feats.units(example_corpus.subset(["INF05", "INF06"]))
+    feats.fit(train)
+    sk = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, min_df=2,
+                         lowercase=False, sublinear_tf=True).fit(train["stems"])
+    assert list(feats.char_vocab) == sk.get_feature_names_out().tolist()
+    assert np.allclose(feats.char_idf, sk.idf_)
+    for units in (train, other):
+        diff = feats.char_matrix(units["stems"]) - sk.transform(units["stems"])
+        assert abs(diff).max() < 1e-12

@@ -111,6 +111,8 @@ __all__ = [
 
 #: Inverse regularisation strength of every logistic regression (fixed in advance).
 C = 4.0
+#: Character n-gram lengths of the character block.
+CHAR_NGRAMS = (2, 5)
 #: Weight of the question block relative to the turn's own blocks.
 QUESTION_WEIGHT = 0.5
 #: Folds (by document) of the inner cross-validation that chooses each code's threshold.
@@ -139,9 +141,10 @@ class _Featuriser:
     roles: tuple[str, ...] | None
     seed: int
     word: object = None
-    char: object = None
     question: object = None
     codes: list[str] = field(default_factory=list)
+    char_vocab: dict[str, int] = field(default_factory=dict)
+    char_idf: np.ndarray | None = None
 
     def stems(self, texts: list[str]) -> list[str]:
         """Each text as a space-separated string of its normalised stems."""
@@ -179,33 +182,67 @@ class _Featuriser:
                                    ngram_range=(1, 2), min_df=2, sublinear_tf=True)
 
         self.word = words().fit(units["stems"])
-        self.char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
-                                    lowercase=False, sublinear_tf=True).fit(units["stems"])
+        self._fit_char(units["stems"])
         q = units["q_stems"]
         self.question = words().fit(q) if (q.str.len() > 0).sum() >= 2 else None
         return self
 
+    def _word_counts(self, stems: pd.Series):
+        """(turn-by-word counts, the words) of stem strings; None when there are no words."""
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        words = CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False)
+        try:
+            return words.fit_transform(stems), words.get_feature_names_out()
+        except ValueError:  # no words at all
+            return None
+
+    def _fit_char(self, stems: pd.Series) -> None:
+        """Fit the character block exactly as ``TfidfVectorizer(analyzer="char_wb",
+        ngram_range=(2, 5), min_df=2, sublinear_tf=True, lowercase=False)`` would (same
+        vocabulary, same idf; checked in the tests), but counting n-grams once per distinct
+        word: ``char_wb`` n-grams never cross a word."""
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        counted = self._word_counts(stems)
+        self.char_vocab, self.char_idf = {}, np.zeros(0)
+        if counted is None:
+            return
+        per_turn, words = counted
+        grams = CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, lowercase=False)
+        per_word = grams.fit_transform(words)
+        df = np.asarray(((per_turn @ per_word) > 0).sum(axis=0)).ravel()
+        keep = df >= 2
+        terms = grams.get_feature_names_out()[keep]
+        n = per_turn.shape[0]
+        self.char_vocab = {t: i for i, t in enumerate(terms.tolist())}
+        self.char_idf = np.log((1 + n) / (1 + df[keep])) + 1.0  # smooth idf
+
     def char_matrix(self, stems: pd.Series) -> sparse.csr_matrix:
-        """The character block, as ``self.char.transform(stems)`` gives it, computed once per
-        distinct word: ``char_wb`` n-grams never cross a word, so the turn-by-n-gram counts
-        are (turn-by-word counts) @ (word-by-n-gram counts); then sublinear tf, idf and L2
-        norm as the fitted vectoriser does (checked equal in the tests)."""
+        """The character block: turn-by-word counts @ word-by-n-gram counts, then sublinear
+        tf, idf and L2 norm (what a fitted ``TfidfVectorizer`` gives, once per word)."""
         from scipy import sparse
         from sklearn.feature_extraction.text import CountVectorizer
         from sklearn.preprocessing import normalize
 
-        words = CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False)
-        try:
-            per_turn = words.fit_transform(stems)
-        except ValueError:  # no words at all
-            return self.char.transform(stems)
-        grams = CountVectorizer(analyzer="char_wb", ngram_range=self.char.ngram_range,
-                                lowercase=False, vocabulary=self.char.vocabulary_)
-        counts = (per_turn @ grams.transform(words.get_feature_names_out())).tocsr()
-        counts = counts.astype(np.float64)
+        counted = self._word_counts(stems) if self.char_vocab else None
+        if counted is None:
+            return sparse.csr_matrix((len(stems), len(self.char_vocab)))
+        per_turn, words = counted
+        grams = CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, lowercase=False,
+                                vocabulary=self.char_vocab)
+        counts = (per_turn @ grams.transform(words)).tocsr().astype(np.float64)
         counts.data = np.log(counts.data) + 1.0  # sublinear_tf
-        counts = counts @ sparse.diags(self.char.idf_)
+        counts = counts @ sparse.diags(self.char_idf)
         return normalize(counts.tocsr(), norm="l2", copy=False)
+
+    def prepare(self, corpus: Corpus) -> _Prepared:
+        """The turns of ``corpus`` with their stems and the dictionary's block and codings."""
+        units = self.units(corpus)
+        if units.empty:
+            return _Prepared(units, np.zeros((0, 0)), empty_codings())
+        dic, auto = self.dictionary(corpus, units)
+        return _Prepared(units, dic, auto)
 
     def text_matrix(self, units: pd.DataFrame) -> sparse.csr_matrix:
         from scipy import sparse
@@ -248,13 +285,28 @@ class _Featuriser:
 
     def feature_names(self, with_dictionary: bool) -> list[str]:
         names = [f"w{n}" for n in self.word.get_feature_names_out()]
-        names += [f"c{n}" for n in self.char.get_feature_names_out()]
+        names += [f"c{n}" for n in self.char_vocab]
         if self.question is not None:
             names += [f"q{n}" for n in self.question.get_feature_names_out()]
         if with_dictionary:
             names += [f"d{c}" for c in self.codes] + [f"Q{c}" for c in self.codes]
             names += [f"p{p.text}" for p in self.matcher.patterns if p.rule == "include"]
         return names
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Turns ready for the models: ``units`` (with stems), the dictionary block (rows
+    aligned with ``units``) and the dictionary's codings."""
+    units: pd.DataFrame
+    dic: np.ndarray
+    auto: pd.DataFrame
+
+    def subset(self, docs) -> _Prepared:
+        keep = set(docs)
+        mask = self.units["doc_id"].isin(keep).to_numpy()
+        return _Prepared(self.units[mask].reset_index(drop=True), self.dic[mask],
+                         self.auto[self.auto["doc_id"].isin(keep)].reset_index(drop=True))
 
 
 # --------------------------------------------------------------------------- labels
@@ -410,7 +462,7 @@ class LearnedCoder:
         """
         check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
         check_choice(combine, "combine", ("both", "learned"))
-        units, proba, thresholds, _, _, _ = self._predict(corpus, combine)
+        units, proba, thresholds, _, _ = self._predict(self._features.prepare(corpus), combine)
         n = len(units)
         out = pd.DataFrame({
             "doc_id": np.repeat(units["doc_id"].to_numpy(dtype=object), len(self.codes)),
@@ -424,22 +476,20 @@ class LearnedCoder:
         out["coded"] = out["score"] >= out["threshold"]
         return out
 
-    def _predict(self, corpus: Corpus, combine: str):
-        """Units, probability matrix (NaN: no model), thresholds and model per code, the
-        coefficients and feature rows for evidence, the dictionary's codings."""
+    def _predict(self, prepared: _Prepared, combine: str):
+        """Units, probability matrix (NaN: no model), thresholds and model per code, and
+        the coefficients and feature rows for evidence."""
         from scipy import sparse
 
-        f = self._features
-        units = f.units(corpus)
+        units, dic = prepared.units, prepared.dic
         n_codes = len(self.codes)
         proba = np.full((len(units), n_codes), np.nan)
         thresholds = np.full(n_codes, np.nan)
         used: list[str | None] = [None] * n_codes
         contrib: dict[str, np.ndarray] = {}
         if units.empty:
-            return units, proba, thresholds, used, (contrib, None), empty_codings()
-        x_text = f.text_matrix(units)
-        dic, auto = f.dictionary(corpus, units)
+            return units, proba, thresholds, used, (contrib, None)
+        x_text = self._features.text_matrix(units)
         x_stacked = sparse.hstack([x_text, sparse.csr_matrix(dic)], format="csr")
         thr = self.thresholds.set_index(["model", "code"])["threshold"]
         for j, code in enumerate(self.codes):
@@ -457,7 +507,7 @@ class LearnedCoder:
             thresholds[j] = thr[(model_name, code)]
             used[j] = model_name
             contrib[code] = (model.coef_[0], model_name)
-        return units, proba, thresholds, used, (contrib, x_stacked), auto
+        return units, proba, thresholds, used, (contrib, x_stacked)
 
     def code(self, corpus: Corpus, *, roles: Sequence[str] | None = ("informant",),
              combine: Literal["both", "learned", "dictionary"] = "both",
@@ -497,7 +547,12 @@ class LearnedCoder:
         if combine == "dictionary":
             name = "auto" if coder == "learned" else coder
             return autocode(corpus, self._matcher, roles=self.roles, coder=name)
-        units, proba, thresholds, used, parts, auto = self._predict(corpus, combine)
+        return self._codings(self._features.prepare(corpus), combine, coder)
+
+    def _codings(self, prepared: _Prepared, combine: str, coder: str) -> pd.DataFrame:
+        """The codings table of ``combine`` (``both`` or ``learned``) on prepared turns."""
+        units, auto = prepared.units, prepared.auto
+        units, proba, thresholds, used, parts = self._predict(prepared, combine)
         if units.empty:
             return empty_codings().assign(score=pd.Series(dtype="float64"))
         rows, cols = np.nonzero(proba >= thresholds[None, :])
@@ -640,20 +695,26 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
     """
     wanted = _check_inputs(corpus, codings, codebook, seed, roles, labels)
     matcher = compile_codebook(codebook)
-    codes = list(codebook.codable_ids)
-    docs = list(dict.fromkeys(d for d in corpus.doc_ids if d in set(codings["doc_id"])))
-    train_corpus = corpus.subset(docs)
-    feats = _Featuriser(matcher, wanted, seed, codes=codes)
-    units = feats.units(train_corpus)
-    if units.empty:
-        raise InputError(f"the coded documents have no turns of the roles {wanted!r}; "
-                         "check roles= and the speakers of the transcripts")
-    feats.fit(units)
-    idx, y, groups = _labels(units, codings, codes, labels)
+    docs = [d for d in corpus.doc_ids if d in set(codings["doc_id"])]
+    feats = _Featuriser(matcher, wanted, seed, codes=list(codebook.codable_ids))
+    prepared = feats.prepare(corpus.subset(docs))
+    return _train(codebook, feats, prepared, codings, seed=seed, labels=labels,
+                  progress=progress)
+
+
+def _train(codebook: Codebook, feats: _Featuriser, prepared: _Prepared, codings: pd.DataFrame,
+           *, seed: int, labels: str, progress: bool | None) -> LearnedCoder:
+    """Fit the models of every code on prepared training turns (see :func:`train_coder`)."""
     from scipy import sparse
 
+    units, dic = prepared.units, prepared.dic
+    if units.empty:
+        raise InputError(f"the coded documents have no turns of the roles {feats.roles!r}; "
+                         "check roles= and the speakers of the transcripts")
+    codes = feats.codes
+    feats.fit(units)
+    idx, y, groups = _labels(units, codings, codes, labels)
     x_text = feats.text_matrix(units)
-    dic, _ = feats.dictionary(train_corpus, units)
     x_stacked = sparse.hstack([x_text, sparse.csr_matrix(dic)], format="csr")
     n_codes = len(codes)
     models, rows = {}, []
@@ -684,8 +745,9 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
     best = thresholds.assign(_r=rank, _f=-thresholds["inner_f1"].round(9)).sort_values(
         ["code", "_f", "_r"], kind="stable").drop_duplicates("code").index
     thresholds.loc[best, "selected"] = True
-    return LearnedCoder(codebook=codebook, matcher=matcher, featuriser=feats, models=models,
-                        thresholds=thresholds,
+    docs = list(dict.fromkeys(units["doc_id"]))
+    return LearnedCoder(codebook=codebook, matcher=feats.matcher, featuriser=feats,
+                        models=models, thresholds=thresholds,
                         coders=sorted(map(str, codings["coder"].unique())), documents=docs,
                         seed=seed, labels=labels)
 
@@ -796,19 +858,26 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
         raise ValueError(f"reference must name coders in codings ({', '.join(coders)}), got "
                          f"{', '.join(unknown)}")
     docs = [d for d in corpus.doc_ids if d in set(codings["doc_id"])]
+    # every document is featurised once (stems, dictionary block: both per turn or per
+    # document, so the same as in a training run on a subset); the models are fitted anew
+    # on each training set
+    matcher = compile_codebook(codebook)
+    codes = list(codebook.codable_ids)
+    prepared = _Featuriser(matcher, wanted, seed, codes=codes).prepare(corpus.subset(docs))
     parts = []
     bar = progress_bar(len(docs), progress, desc="cross-validating", unit="doc", threshold=1)
     try:
         for d in docs:
             train = codings[codings["doc_id"] != d]
-            held = corpus.subset([d])
             if train["doc_id"].nunique() >= 2:
-                coder = train_coder(corpus.subset([x for x in docs if x != d]), train,
-                                    codebook=codebook, seed=seed, roles=wanted,
-                                    labels=labels, progress=False)
-                for combine in COMBINE:
-                    parts.append(coder.code(held, roles=wanted, combine=combine,
-                                            coder=combine))
+                rest = [x for x in docs if x != d]
+                coder = _train(codebook, _Featuriser(matcher, wanted, seed, codes=codes),
+                               prepared.subset(rest), train, seed=seed, labels=labels,
+                               progress=False)
+                held = prepared.subset([d])
+                for combine in ("both", "learned"):
+                    parts.append(coder._codings(held, combine, combine))
+                parts.append(held.auto.assign(coder="dictionary"))
             if bar is not None:
                 bar.update(1)
     finally:
