@@ -140,6 +140,17 @@ LABELS: dict[str, dict[str, str]] = {
                               "en": "negative effect on {outcome}: the survey links this "
                                     "strategy to lower scores, which the interviews do not "
                                     "report"},
+    # ------------------------------------------------------------ vocabulary figure
+    "vocab.ll": {"id": "Log-likelihood (G²)", "en": "Log-likelihood (G²)"},
+    "vocab.word": {"id": "Kata", "en": "Word"},
+    "vocab.title": {"id": "Kata kunci: {target}", "en": "Key words: {target}"},
+    # ------------------------------------------------------------ auto-coder quality figure
+    "coders.f1": {"id": "F1 terhadap pengode {reference} (validasi silang per dokumen)",
+                  "en": "F1 against coder {reference} (leave-one-document-out)"},
+    "coders.both": {"id": "pengode terlatih + kamus", "en": "learned + dictionary"},
+    "coders.learned": {"id": "pengode terlatih saja", "en": "learned only"},
+    "coders.dictionary": {"id": "kamus saja", "en": "dictionary only"},
+    "coders.human": {"id": "pengode manusia {coder}", "en": "human coder {coder}"},
 }
 
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["plot_keyness"]
+from .._labels import label
+from .._validation import check_lang
 
-_TEXT = {
-    "id": {"ll": "Log-likelihood (G²)", "word": "Kata", "title": "Kata kunci: {target}"},
-    "en": {"ll": "Log-likelihood (G²)", "word": "Word", "title": "Key words: {target}"},
-}
+__all__ = ["plot_keyness"]
 
 
 def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = None,
@@ -50,9 +48,7 @@ def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = Non
                if c not in table.columns]
     if missing:
         raise ValueError(f"table lacks column(s) {', '.join(missing)}; pass ce.keyness(...)")
-    if lang not in _TEXT:
-        raise ValueError(f"lang must be 'id' or 'en', got {lang!r}")
-    text = _TEXT[lang]
+    check_lang(lang)
     rows = table[table["direction"] == "over"].nlargest(top, "log_likelihood", keep="first")
     rows = rows.iloc[::-1]
     if ax is None:
@@ -63,9 +59,9 @@ def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = Non
     for bar, n in zip(bars, rows["count_target"], strict=True):
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {int(n)}",
                 va="center", fontsize=8)
-    ax.set_xlabel(text["ll"])
-    ax.set_ylabel(text["word"])
+    ax.set_xlabel(label("vocab.ll", lang))
+    ax.set_ylabel(label("vocab.word", lang))
     if target is not None:
-        ax.set_title(text["title"].format(target=target))
+        ax.set_title(label("vocab.title", lang, target=target))
     ax.margins(x=0.12)
     return ax

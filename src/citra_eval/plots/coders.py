@@ -1,0 +1,83 @@
+"""Figure of the auto-coders' quality per code beside the human coders' (cross-validated)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .._labels import label
+from .._validation import check_lang
+
+__all__ = ["plot_coder_quality"]
+
+_MACHINES = ("both", "learned", "dictionary")
+_STYLE = {"both": ("o", "#4C72B0"), "learned": ("s", "#55A868"),
+          "dictionary": ("^", "#DD8452")}
+
+
+def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
+                       machines: tuple[str, ...] = ("both", "dictionary"), lang: str = "id",
+                       ax=None):
+    """F1 per code of the machine coders and of the other human coder(s), one row per code.
+
+    Parameters
+    ----------
+    per_code : DataFrame
+        ``CoderValidation.per_code(reference)``: ``code``, then one F1 column per coder
+        (``both``, ``learned``, ``dictionary`` and the other human coders' names); the
+        ``micro`` and ``macro`` rows are drawn last, below a line.
+    reference : str
+        The reference coder (for the axis label).
+    codebook : Codebook, optional
+        Code labels in ``lang``.
+    machines : tuple of str
+        Which machine coders to draw.
+    lang : {"id", "en"}
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from citra_eval.plots import plot_coder_quality
+    >>> t = pd.DataFrame({"code": ["a", "b", "micro"], "both": [0.8, 0.5, 0.7],
+    ...                   "dictionary": [0.6, 0.4, 0.5], "B": [0.9, 0.7, 0.8]})
+    >>> ax = plot_coder_quality(t, reference="A", lang="en")
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['learned + dictionary', 'dictionary only', 'human coder B']
+    """
+    if not isinstance(per_code, pd.DataFrame):
+        raise TypeError(f"per_code must be a DataFrame, got {type(per_code).__name__}")
+    check_lang(lang)
+    missing = [c for c in ("code", *machines) if c not in per_code.columns]
+    if missing:
+        raise ValueError(f"per_code lacks column(s) {', '.join(missing)}; pass "
+                         "CoderValidation.per_code(reference)")
+    humans = [c for c in per_code.columns if c not in ("code", *_MACHINES)]
+    summary = per_code["code"].isin(["micro", "macro"])
+    rows = pd.concat([per_code[~summary], per_code[summary]], ignore_index=True)
+    names = [codebook.label(c, lang) if codebook is not None and c in codebook else c
+             for c in rows["code"]]
+    y = list(range(len(rows)))[::-1]
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(7, 0.32 * len(rows) + 1.5))
+    for m in machines:
+        marker, color = _STYLE.get(m, ("o", "#8172B3"))
+        ax.scatter(rows[m], y, marker=marker, color=color, zorder=3,
+                   label=label(f"coders.{m}", lang))
+    for i, h in enumerate(humans):
+        ax.scatter(rows[h], y, marker="x", color=["#333333", "#777777"][i % 2], zorder=3,
+                   label=label("coders.human", lang, coder=h))
+    ax.set_yticks(y, names)
+    n_summary = int(summary.sum())
+    if n_summary:
+        ax.axhline(n_summary - 0.5, color="#999999", linewidth=0.8)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlabel(label("coders.f1", lang, reference=reference))
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="lower left", fontsize=8, frameon=False, bbox_to_anchor=(0, 1.0), ncol=2)
+    return ax
