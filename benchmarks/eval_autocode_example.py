@@ -1,6 +1,7 @@
 """The auto-coder against the two human coders of the bundled (illustrative) example study.
 
-Prints, as a Markdown table, per-code precision / recall / F1 of ``autocode`` against coder A
+Prints, as a Markdown table, per-code precision / recall / F1 of ``autocode`` (negation and
+question context on, the defaults) against coder A
 and against coder B (segment level, informant turns), the F1 of coder B against coder A for
 comparison (how far two people agree), and the micro/macro averages of a naive baseline: a
 case-insensitive substring search per pattern per turn (regex patterns as written), the way
