@@ -434,3 +434,12 @@ def test_autocode_report_counts_negated_hits_and_accepts_a_matcher(cb):
     assert counts.loc["kerja_sama", "label"] == "Kerja sama"
     assert list(rep.never_matched.columns) == ["code", "pattern", "kind", "rule"]
     assert rep.uncoded["segment_id"].tolist() == [2]
+
+
+def test_question_hits_reuse_hits_that_cover_the_questions(cb):
+    corpus = qa_corpus(("Bagaimana dengan Bamara?", "Itu bagus sekali, warga senang."),
+                       ("Kerja sama dengan media?", "Tidak, kami belum punya."))
+    fresh = ce.question_hits(corpus, cb)
+    reused = ce.question_hits(corpus, cb, hits=ce.match_patterns(corpus, cb, roles=None))
+    pd.testing.assert_frame_equal(fresh, reused)
+    assert fresh["code"].tolist() == ["bamara"]

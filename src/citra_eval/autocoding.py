@@ -134,7 +134,7 @@ def match_patterns(corpus: Corpus, codebook: Codebook, *,
 
 def question_hits(corpus: Corpus, codebook: Codebook, *,
                   roles: Sequence[str] | None = ("informant",),
-                  negation: bool = True) -> pd.DataFrame:
+                  negation: bool = True, hits: pd.DataFrame | None = None) -> pd.DataFrame:
     """Codes the interviewer's question hands on to the answer that follows it.
 
     Parameters
@@ -145,6 +145,9 @@ def question_hits(corpus: Corpus, codebook: Codebook, *,
         Roles of the answers (default informants; None: every role but ``interviewer``).
     negation : bool
         Hits negated in the question are not handed on (default True).
+    hits : DataFrame, optional
+        Output of :func:`match_patterns` that covers the interviewer's turns (then they are
+        not matched again).
 
     Returns
     -------
@@ -198,7 +201,13 @@ def question_hits(corpus: Corpus, codebook: Codebook, *,
     qids = answers[["doc_id", "question_segment_id"]].astype({"question_segment_id": "int64"})
     questions = seg.merge(qids.rename(columns={"question_segment_id": "segment_id"}),
                           on=["doc_id", "segment_id"]).drop_duplicates(["doc_id", "segment_id"])
-    qh = matcher.hits(questions, negation=negation)
+    covered = hits is not None and "status" in hits.columns and pd.MultiIndex.from_frame(
+        questions[["doc_id", "segment_id"]]).isin(pd.MultiIndex.from_frame(
+            hits[["doc_id", "segment_id"]])).all()
+    if covered:
+        qh = hits.merge(questions[["doc_id", "segment_id"]], on=["doc_id", "segment_id"])
+    else:
+        qh = matcher.hits(questions, negation=negation)
     qh = qh[(qh["status"] == "coded")].drop_duplicates(["doc_id", "segment_id", "code",
                                                         "matched_text"])
     if qh.empty:
@@ -298,11 +307,13 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     matcher = compile_codebook(codebook)
     if hits is None:
         hits = matcher.hits(coding_units(corpus, roles), progress=progress, negation=negation)
+    all_hits = hits
     if "status" in hits.columns:
         hits = hits[hits["status"] == "coded"]
     hits = hits[HIT_COLUMNS[:8]].assign(_q=0)
     if question_context:
-        carried = question_hits(corpus, matcher, roles=roles, negation=negation)
+        carried = question_hits(corpus, matcher, roles=roles, negation=negation,
+                                hits=all_hits)
         if len(carried):
             hits = pd.concat([hits, carried[HIT_COLUMNS[:8]].assign(_q=1)], ignore_index=True)
     if hits.empty:
