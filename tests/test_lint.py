@@ -109,3 +109,19 @@ def test_cli_validate_prints_the_lint_and_exits_0(cli, tmp_path):
     assert "1 warning(s)" in res.stdout and res.stderr == ""
     quiet = cli("validate", "--codebook", str(path), "--no-lint")
     assert quiet.returncode == 0 and "warning" not in quiet.stdout
+
+
+def test_cli_validate_lints_a_whole_study_on_request(cli, tmp_path):
+    import shutil
+
+    from conftest import ROOT
+
+    study = tmp_path / "rsud"
+    shutil.copytree(ROOT / "tests" / "data" / "studies" / "rsud", study)
+    plain = cli("validate", cwd=study)
+    assert plain.returncode == 0 and "lint" not in plain.stdout
+    res = cli("validate", "--lint", cwd=study)
+    assert res.returncode == 0, res.stderr
+    # the fixture's codebook has real findings: ig/fb only in a regex
+    assert "warning: data/raw/codebook.yaml:92: slang 'fb' is read as 'facebook'" in res.stdout
+    assert res.stdout.rstrip().splitlines()[-1].startswith("codebook lint: ")

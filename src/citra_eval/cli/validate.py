@@ -40,9 +40,13 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--codings", metavar="FILE", nargs="+", default=[], help="codings CSV file(s)")
     p.add_argument("--instrument", metavar="FILE", help="survey instrument YAML")
     p.add_argument("--responses", metavar="FILE", help="survey responses CSV")
-    p.add_argument("--no-lint", action="store_true",
-                   help="skip the codebook lint (warnings about patterns that stemming "
-                        "widens, slang no pattern reaches, patterns that never match)")
+    lint = p.add_mutually_exclusive_group()
+    lint.add_argument("--lint", action="store_true",
+                      help="also lint the codebook when checking a whole study (patterns "
+                           "that stemming widens, slang no pattern reaches, patterns that "
+                           "never match); with file arguments it is on by default")
+    lint.add_argument("--no-lint", action="store_true",
+                      help="skip the codebook lint when checking given files")
     p.set_defaults(func=_run_validate)
 
 
@@ -52,11 +56,11 @@ def _run_validate(args: argparse.Namespace) -> int:
         if args.root is not None and any(files):
             raise InputError("give either --root (check a whole study) or file arguments, "
                              "not both", path="citra-eval")
-        return _validate_study(args.root)
+        return _validate_study(args.root, lint=args.lint)
     return _validate_files(args)
 
 
-def _validate_study(root) -> int:
+def _validate_study(root, *, lint: bool = False) -> int:
     try:
         study = load_study(root)
     except InputError as exc:
@@ -77,6 +81,8 @@ def _validate_study(root) -> int:
         print(line, file=sys.stderr)
     if lines:
         print(f"{len(lines)} warning(s)", file=sys.stderr)
+    if study.codebook is not None and lint:
+        _print_lint(study.codebook, study.corpus, shown_path(study.settings.codebook))
     return 0
 
 
@@ -104,7 +110,7 @@ def _validate_files(args: argparse.Namespace) -> int:
     for line in summary:
         print(f"ok: {line}")
     if codebook is not None and not args.no_lint:
-        _print_lint(codebook, corpus, args.codebook)
+        _print_lint(codebook, corpus, codebook_path)
     return 0
 
 
@@ -124,7 +130,7 @@ def _print_lint(codebook: Codebook, corpus, path: str) -> None:
     if len(found):
         n_warn = int((found["severity"] == "warning").sum())
         print(f"codebook lint: {n_warn} warning(s), {len(found) - n_warn} note(s); advice, not "
-              "errors (--no-lint skips it)")
+              "errors")
 
 
 def _where(path: str, line) -> str:
