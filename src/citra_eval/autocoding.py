@@ -49,6 +49,13 @@ SCORE_HIT, SCORE_QUESTION = 1.0, 0.5
 QUESTION_PREFIX = "question: "
 
 
+def empty_coder_codings() -> pd.DataFrame:
+    """An empty codings table of a machine coder: the contract's columns, then ``evidence,
+    note, score`` (what :func:`autocode` and the learned coder return)."""
+    return empty_codings()[[*CODING_COLUMNS, "evidence", "note"]].assign(
+        score=pd.Series(dtype="float64"))
+
+
 def coding_units(corpus, roles: Sequence[str] | None) -> pd.DataFrame:
     """The segments of ``roles`` (all segments for None), in corpus order."""
     seg = corpus.segments
@@ -317,7 +324,7 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
         if len(carried):
             hits = pd.concat([hits, carried[HIT_COLUMNS[:8]].assign(_q=1)], ignore_index=True)
     if hits.empty:
-        return empty_codings().assign(score=pd.Series(dtype="float64"))
+        return empty_coder_codings()
     return _group_hits(hits, corpus, matcher, unit=unit, coder=coder)
 
 

@@ -83,10 +83,11 @@ from .autocoding import (
     autocode,
     coding_units,
     compile_codebook,
+    empty_coder_codings,
     evaluate_coder,
 )
 from .codebook import Codebook
-from .codings import CODING_COLUMNS, empty_codings
+from .codings import CODING_COLUMNS
 from .corpus import Corpus
 from .errors import InputError
 from .normalise import fold_case, token_arrays
@@ -240,7 +241,7 @@ class _Featuriser:
         """The turns of ``corpus`` with their stems and the dictionary's block and codings."""
         units = self.units(corpus)
         if units.empty:
-            return _Prepared(units, np.zeros((0, 0)), empty_codings())
+            return _Prepared(units, np.zeros((0, 0)), empty_coder_codings())
         dic, auto = self.dictionary(corpus, units)
         return _Prepared(units, dic, auto)
 
@@ -554,7 +555,7 @@ class LearnedCoder:
         units, auto = prepared.units, prepared.auto
         units, proba, thresholds, used, parts = self._predict(prepared, combine)
         if units.empty:
-            return empty_codings().assign(score=pd.Series(dtype="float64"))
+            return empty_coder_codings()
         rows, cols = np.nonzero(proba >= thresholds[None, :])
         contrib, x = parts
         names = self._features.feature_names(True)
@@ -884,7 +885,7 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
         if bar is not None:
             bar.close()
     predictions = (pd.concat(parts, ignore_index=True) if parts else
-                   empty_codings().assign(score=pd.Series(dtype="float64")))
+                   empty_coder_codings())
     scored = corpus.subset(docs)
     codes = list(codebook.codable_ids)
     rows = []

@@ -149,7 +149,7 @@ def _run_learned(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame
     if args.suggest:
         suggestions = suggest_turns(corpus, human, codebook=codebook, seed=args.seed,
                                     roles=roles, coder=coder)
-    write_codings(codings, args.out)
+    write_codings(codings, args.out, corpus=corpus)
     if cv is not None:
         write_csv(cv.table, args.cross_validate)
     if suggestions is not None:
