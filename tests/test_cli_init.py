@@ -60,6 +60,7 @@ def test_study_yaml_template_names_every_key(tmp_path):
                                      encoding="utf-8")
     study = ce.load_study(root)
     assert (study.settings.outcome, study.settings.compare_by) == ("PERSEPSI", ("kelompok",))
+    assert study.coverage == {"A": "all"}  # double_coded
 
 
 def _fill_with_templates(root: Path) -> None:

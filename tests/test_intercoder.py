@@ -367,6 +367,21 @@ def test_reference_codings_is_the_consensus_or_the_one_coder(codings):
         ce.reference_codings(only_a.to_dict())
 
 
+def test_reference_codings_record_their_text(codings, corpus):
+    """Issue 12: the consensus codings (notebook 02's reference coding) carry ``text``, for
+    several coders and for one; a span outside the corpus is refused."""
+    for frame in (codings, codings[codings["coder"] == "A"]):
+        ref = ce.reference_codings(frame, corpus=corpus)
+        assert list(ref.columns[:7]) == [*ce.CODING_COLUMNS, "text"]
+        assert len(ref) and all(corpus.text(r.doc_id)[r.start:r.end] == r.text
+                                for r in ref.itertuples())
+        bare = ce.reference_codings(frame)
+        pd.testing.assert_frame_equal(ref.drop(columns="text"), bare)
+    shifted = codings.assign(end=codings["end"] + 10_000)
+    with pytest.raises(ce.InputError, match="span"):
+        ce.reference_codings(shifted, corpus=corpus)
+
+
 # --------------------------------------------------------------------------- command line
 
 
@@ -644,3 +659,50 @@ def test_cli_agree_coverage_file(cli, study, corpus, codings):
             str(study / "out" / "other.csv"), "--coverage", str(study / "bad.csv"))
     assert r.returncode == 2 and "bad.csv" in r.stderr and "doc_id" in r.stderr
     assert not (study / "out" / "other.csv").exists()
+
+
+def test_cli_agree_inside_a_study_takes_double_coded(cli, tmp_path):
+    # Issue 14 item 7 in a study: without double_coded the coverage is inferred and said as
+    # a note; with it, the declaration is the coverage; a wrong one is an error at its line.
+    import shutil
+
+    from conftest import ROOT
+
+    study = tmp_path / "rsud"
+    shutil.copytree(ROOT / "tests" / "data" / "studies" / "rsud", study)
+    loaded = ce.load_study(study)
+    codings, corpus = loaded.codings, loaded.corpus
+    b_skips_4 = codings[(codings["coder"] == "A") | (codings["doc_id"] != "WWC-04")]
+    ce.write_codings(b_skips_4[b_skips_4["coder"] == "B"], study / "data/raw/codings_B.csv")
+    r = cli("agree", "--out", "inferred.csv", "--n-boot", "0", cwd=study)
+    assert r.returncode == 0, r.stderr
+    assert "note: coverage='documents' infers which documents" in r.stderr
+    assert "Warning" not in r.stderr
+    with pytest.warns(ce.CoverageWarning):
+        expected = ce.agreement(b_skips_4, corpus=corpus, codes=loaded.codebook, n_boot=0,
+                                coverage="documents")
+    got = pd.read_csv(study / "inferred.csv")
+    assert got["n_units"].tolist() == expected["n_units"].tolist()
+    yaml = (study / "study.yaml").read_text(encoding="utf-8")
+    (study / "study.yaml").write_text(yaml + "double_coded: {A: all, B: all}\n",
+                                      encoding="utf-8")
+    r = cli("agree", "--out", "declared.csv", "--n-boot", "0", cwd=study)
+    assert r.returncode == 0, r.stderr
+    assert "note:" not in r.stderr
+    declared = ce.agreement(b_skips_4, corpus=corpus, codes=loaded.codebook, n_boot=0,
+                            coverage={"A": "all", "B": "all"})
+    got = pd.read_csv(study / "declared.csv")
+    assert got["n_units"].tolist() == declared["n_units"].tolist()
+    assert got["krippendorff_alpha"].to_numpy() == pytest.approx(
+        declared["krippendorff_alpha"].to_numpy(), nan_ok=True)
+    assert got["n_units"].iloc[-1] > expected["n_units"].iloc[-1]
+    # --coverage still wins over study.yaml
+    r = cli("agree", "--out", "all.csv", "--n-boot", "0", "--coverage", "documents", cwd=study)
+    assert r.returncode == 0 and "note: coverage='documents'" in r.stderr
+    (study / "study.yaml").write_text(yaml + "double_coded: {A: all, B: [WWC-01]}\n",
+                                      encoding="utf-8")
+    r = cli("agree", "--out", "bad.csv", "--n-boot", "0", cwd=study)
+    assert r.returncode == 2 and not (study / "bad.csv").exists()
+    assert r.stderr.startswith("error: study.yaml:10: coder 'B' has codings in 'WWC-02'"), \
+        r.stderr
+    assert "'double_coded' says they did not rate it" in r.stderr

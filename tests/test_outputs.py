@@ -322,3 +322,21 @@ def test_study_banner_follows_illustrative_and_lang():
     with pytest.raises(TypeError, match="study must be a Study"):
         report.study_banner("study.yaml")
 
+
+
+def test_notes_from_warnings_says_each_message_once(capsys):
+    import warnings
+
+    with pytest.warns(UserWarning, match="passes through"):
+        with report.notes_from_warnings(RuntimeWarning):
+            warnings.warn(RuntimeWarning("coverage inferred"), stacklevel=1)
+            warnings.warn("passes through", UserWarning, stacklevel=1)
+            warnings.warn(RuntimeWarning("coverage inferred"), stacklevel=1)
+    assert capsys.readouterr().err == "note: coverage inferred\n"
+    with pytest.raises(ValueError), report.notes_from_warnings(RuntimeWarning):
+        warnings.warn(RuntimeWarning("said even when the block fails"), stacklevel=1)
+        raise ValueError
+    assert capsys.readouterr().err == "note: said even when the block fails\n"
+    with pytest.raises(TypeError, match="Warning classes"):
+        with report.notes_from_warnings("CoverageWarning"):
+            pass

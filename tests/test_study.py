@@ -307,4 +307,77 @@ def test_templates_are_not_data(rsud):
 
 def test_schema_lists_every_key():
     assert set(STUDY_KEYS) == {"title", "lang", "illustrative", "outcome", "controls",
-                               "compare_by", "kwic", "seed", *DEFAULT_PATHS}
+                               "compare_by", "kwic", "seed", "double_coded", *DEFAULT_PATHS}
+
+
+# --------------------------------------------------------------------------- double_coded
+
+def _with(root: Path, extra: str) -> None:
+    text = (RSUD / "study.yaml").read_text(encoding="utf-8")
+    _yaml(root, text + extra)
+
+
+def test_double_coded_is_the_coverage_of_agreement(rsud):
+    """Issue 14.7: the study declares who double-coded what; ``Study.coverage`` passes it to
+    ``agreement`` (no CoverageWarning); without it the coverage is inferred (and warned)."""
+    import warnings
+
+    import pandas as pd
+
+    base = ce.load_study(rsud)
+    assert base.settings.double_coded is None and base.coverage == "documents"
+    with pytest.warns(ce.CoverageWarning, match="double_coded"):
+        inferred = ce.agreement(base.codings, corpus=base.corpus, coverage=base.coverage,
+                                n_boot=0)
+    # B read WWC-04 and coded nothing there: declared, its turns stay units.
+    b_only_first = base.codings[(base.codings["coder"] == "A")
+                                | (base.codings["doc_id"] != "WWC-04")]
+    ce.write_codings(b_only_first[b_only_first["coder"] == "B"],
+                     rsud / "data" / "raw" / "codings_B.csv")
+    _with(rsud, "double_coded:\n  A: all\n  B: [WWC-01, WWC-02, WWC-03, WWC-04]\n")
+    study = ce.load_study(rsud)
+    assert study.settings.double_coded == {"A": "all",
+                                           "B": ("WWC-01", "WWC-02", "WWC-03", "WWC-04")}
+    assert study.coverage == {"A": "all", "B": ("WWC-01", "WWC-02", "WWC-03", "WWC-04")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        declared = ce.agreement(study.codings, corpus=study.corpus, coverage=study.coverage,
+                                n_boot=0).set_index("code")
+    everyone = ce.agreement(study.codings, corpus=study.corpus, coverage="all",
+                            n_boot=0).set_index("code")
+    pd.testing.assert_frame_equal(declared.drop(columns="note"), everyone.drop(columns="note"))
+    with pytest.warns(ce.CoverageWarning):
+        dropped = ce.agreement(study.codings, corpus=study.corpus, coverage="documents",
+                               n_boot=0).set_index("code")
+    assert dropped.loc["ALL", "n_units"] < declared.loc["ALL", "n_units"]
+    assert inferred.loc[inferred["code"] == "ALL", "n_units"].item() == \
+        declared.loc["ALL", "n_units"]
+
+
+@pytest.mark.parametrize("extra, line, fragment", [
+    ("double_coded: [A, B]\n", 10, "'double_coded' must map each coder to 'all' or a list"),
+    ("double_coded: {A: all, B: true}\n", 10, "coder 'B' must have 'all' or a list"),
+    ("double_coded: {A: all, B: some}\n", 10, "'some' is not a document of"),
+    ("double_coded:\n  A: all\n  B: [WWC-01, WWC-01]\n", 12, "lists WWC-01 more than once"),
+    ("double_coded:\n  A: all\n  Bb: all\n", 12,
+     "coder 'Bb' has no codings; did you mean 'B'?"),
+    ("double_coded:\n  A: all\n", 10, "does not say which documents coder(s) 'B' rated"),
+    ("double_coded:\n  A: all\n  B:\n    - WWC-01\n    - WWC-4\n", 14,
+     "'WWC-4' is not a document of interview_transcripts; did you mean 'WWC-04'?"),
+    ("double_coded:\n  A: all\n  B: [WWC-01]\n", 12,
+     "coder 'B' has codings in WWC-02, WWC-03, WWC-04, which their list leaves out"),
+    ("double_coded: {A: all, B: all, dobel: 1}\n", 10, "'dobel' must have 'all' or a list"),
+])
+def test_double_coded_errors_have_lines_and_hints(rsud, monkeypatch, extra, line, fragment):
+    monkeypatch.chdir(rsud)
+    _with(rsud, extra)
+    err = _error(rsud)
+    hit = [p for p in err.problems if fragment in p.message]
+    assert hit, [p.message for p in err.problems]
+    assert hit[0].line == line and hit[0].path == "study.yaml"
+
+
+def test_double_coded_line_of_a_typo_key(rsud):
+    _with(rsud, "double_code: {A: all}\n")
+    err = _error(rsud)
+    assert err.line == 10 and "did you mean 'double_coded'?" in err.message

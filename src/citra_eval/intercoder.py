@@ -211,7 +211,8 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus,
             "coverage='documents' infers which documents each coder rated from where they "
             "applied a code: a document a coder read and found nothing to code in counts as "
             "not rated, which can make agreement look better than it is; declare it instead "
-            "(coverage={coder: 'all' or [doc ids]})"),
+            "(in study.yaml 'double_coded: {A: all, B: [<doc ids>]}', or "
+            "coverage={coder: 'all' or [doc ids]})"),
             stacklevel=4)
         coded = codings.groupby(codings["coder"].astype(str))["doc_id"].agg(set)
         return {c: coded.get(c, set()) for c in coders}
@@ -679,7 +680,8 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     return out if corpus is None else record_text(out, corpus=corpus)
 
 
-def reference_codings(codings: pd.DataFrame, *, rule: str = "agreed") -> pd.DataFrame:
+def reference_codings(codings: pd.DataFrame, *, rule: str = "agreed",
+                      corpus: Corpus | None = None) -> pd.DataFrame:
     """The codings the theme analyses count: the coders' consensus, or the one coder's codings.
 
     Parameters
@@ -689,13 +691,18 @@ def reference_codings(codings: pd.DataFrame, *, rule: str = "agreed") -> pd.Data
     rule : str
         The :func:`consensus` rule when there are two or more coders (default ``agreed``:
         a code is kept in a segment that every coder gave it).
+    corpus : Corpus, optional
+        The transcripts the codings point into; when given, the codings are checked against
+        them and the result records the coded characters in a ``text`` column (as every
+        codings file does).
 
     Returns
     -------
     DataFrame
         With two or more coders, :func:`consensus` (``coder`` is ``consensus``); with one,
         that coder's codings unchanged (a study coded by one person, e.g. a thesis, has no
-        consensus to form; its reliability cannot be measured, which the notebooks say).
+        consensus to form; its reliability cannot be measured, which the notebooks say),
+        with ``text`` recorded when ``corpus`` is given.
 
     Examples
     --------
@@ -707,9 +714,15 @@ def reference_codings(codings: pd.DataFrame, *, rule: str = "agreed") -> pd.Data
     [[2, 'media', 'consensus']]
     >>> ce.reference_codings(two[two.coder == "A"])["code"].tolist()
     ['media', 'iklan']
+    >>> study = ce.example_study()
+    >>> ref = ce.reference_codings(study.codings, corpus=study.corpus)
+    >>> row = ref.iloc[0]
+    >>> study.corpus.text(row.doc_id)[row.start:row.end] == row.text
+    True
     """
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
-    validate_codings(codings)
+    validate_codings(codings, corpus=corpus)
     if codings["coder"].astype(str).nunique() >= 2:
-        return consensus(codings, rule=rule)
-    return codings.reset_index(drop=True)
+        return consensus(codings, rule=rule, corpus=corpus)
+    one = codings.reset_index(drop=True)
+    return one if corpus is None else record_text(one, corpus=corpus)

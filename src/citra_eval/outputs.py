@@ -15,7 +15,9 @@ import io
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,7 @@ __all__ = [
     "check_manifest",
     "file_sha256",
     "note",
+    "notes_from_warnings",
     "output_name",
     "read_manifest",
     "save_figure",
@@ -612,6 +615,57 @@ def note(message: str) -> None:
         raise TypeError(f"message must be a str, got {type(message).__name__}")
     text = " ".join(message.split())
     print(f"{NOTE_PREFIX}{text}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def notes_from_warnings(*categories: type[Warning]) -> Iterator[None]:
+    """Show warnings of the given kinds raised inside the block as notes (:func:`note`).
+
+    For notebooks and commands: a warning that qualifies a result (e.g. the
+    :class:`~citra_eval.CoverageWarning` of :func:`citra_eval.agreement` when a study does
+    not declare who double-coded what) is said once, as a ``note:`` line that ``citra-eval
+    reproduce`` repeats, instead of as a Python warning naming a source line. Other warnings
+    pass through unchanged.
+
+    Parameters
+    ----------
+    *categories : Warning subclasses
+        The kinds of warning to turn into notes (at least one).
+
+    Returns
+    -------
+    context manager
+        Within it, each distinct warning message of those kinds becomes one note, in the
+        order raised, when the block ends (also when it raises).
+
+    Examples
+    --------
+    >>> import contextlib, io, warnings
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err), notes_from_warnings(UserWarning):
+    ...     warnings.warn("coverage inferred")
+    ...     warnings.warn("coverage inferred")
+    >>> err.getvalue()
+    'note: coverage inferred\\n'
+    """
+    if not categories or not all(isinstance(c, type) and issubclass(c, Warning)
+                                 for c in categories):
+        raise TypeError(f"categories must be one or more Warning classes, got {categories!r}")
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        seen: list[str] = []
+        for w in caught:
+            if not issubclass(w.category, categories):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno,
+                                       source=w.source)
+            elif str(w.message) not in seen:
+                seen.append(str(w.message))
+        for message in seen:
+            note(message)
 
 
 # --------------------------------------------------------------------------- study banner

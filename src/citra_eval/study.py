@@ -78,6 +78,8 @@ STUDY_KEYS = {
     "compare_by": "demographic columns to compare groups by",
     "kwic": "terms for keyword-in-context tables",
     "seed": "seed of every random step, e.g. the bootstrap (default 0)",
+    "double_coded": "which documents each coder rated, e.g. {A: all, B: [INF01, INF02]} "
+                    "(default: inferred from where each coder applied a code)",
     "transcripts": f"folder of transcripts (default {DEFAULT_PATHS['transcripts']})",
     "codebook": f"codebook YAML (default {DEFAULT_PATHS['codebook']})",
     "codings": f"codings CSV files, a glob or a list (default {DEFAULT_PATHS['codings']})",
@@ -113,6 +115,11 @@ class StudySettings:
         keyword-in-context terms (empty: not set).
     seed : int
         Seed of every random step.
+    double_coded : dict or None
+        Coder -> ``"all"`` or a tuple of the document ids that coder rated (coded, including
+        the documents where they found nothing to code); None when ``study.yaml`` does not
+        say (then :attr:`Study.coverage` infers it). Checked against the codings and the
+        transcripts by :func:`load_study`.
     transcripts, codebook, instrument, responses : Path
         Absolute paths of the inputs (they need not exist).
     codings : tuple of Path
@@ -132,6 +139,7 @@ class StudySettings:
     compare_by: tuple[str, ...] = ()
     kwic: tuple[str, ...] = ()
     seed: int = 0
+    double_coded: dict[str, str | tuple[str, ...]] | None = field(default=None, hash=False)
     transcripts: Path = Path(DEFAULT_PATHS["transcripts"])
     codebook: Path = Path(DEFAULT_PATHS["codebook"])
     codings: tuple[Path, ...] = ()
@@ -220,6 +228,24 @@ class Study:
     def n_coders(self) -> int:
         """How many coders coded (0 without codings)."""
         return len(self.coders)
+
+    @property
+    def coverage(self) -> dict[str, str | tuple[str, ...]] | str:
+        """Which documents each coder rated, as :func:`citra_eval.agreement` takes it.
+
+        ``study.yaml``'s ``double_coded`` when it is set; otherwise ``"documents"``: inferred
+        from where each coder applied a code (``agreement`` then warns with a
+        :class:`~citra_eval.CoverageWarning`, which notebook 02 and ``citra-eval agree`` show
+        as a note).
+
+        Examples
+        --------
+        >>> import citra_eval as ce
+        >>> ce.example_study().coverage
+        {'A': 'all', 'B': 'all'}
+        """
+        declared = self.settings.double_coded
+        return dict(declared) if declared is not None else "documents"
 
     @property
     def has_transcripts(self) -> bool:
@@ -525,6 +551,9 @@ def _parse_settings(data, path: Path) -> StudySettings:
             err(f"'{key}': {rel} does not exist; fix the path, or remove the line to use "
                 f"the default ({DEFAULT_PATHS[key]})", line(key))
     out["codings"] = _codings_files(data, root, err)
+    if data.get("double_coded") is not None:
+        out["double_coded"] = _double_coded(data["double_coded"], line("double_coded"), err,
+                                            out["lines"])
     if problems:
         raise InputError(problems=problems)
     return StudySettings(**out)
@@ -538,6 +567,46 @@ def _names(value) -> list[str] | None:
         return None
     names = [str(v).strip() for v in value]
     return names if all(names) else None
+
+
+_DOUBLE_CODED_EXAMPLE = "'double_coded: {A: all, B: [INF01, INF02]}'"
+
+
+def _double_coded(value, line: int, err,
+                  lines: dict) -> dict[str, str | tuple[str, ...]] | None:
+    """``double_coded``: a mapping coder -> ``all`` or a list of document ids (the line of
+    each coder and document goes into ``lines`` as ``double_coded:<coder>[:<doc>]``)."""
+    if not isinstance(value, dict) or not value:
+        err("'double_coded' must map each coder to 'all' or a list of document ids, e.g. "
+            f"{_DOUBLE_CODED_EXAMPLE}, got {value!r}", line)
+        return None
+    out: dict[str, str | tuple[str, ...]] = {}
+    ok = True
+    for coder, docs in value.items():
+        where = value.line_of(coder) if isinstance(value, LineDict) else line
+        lines[f"double_coded:{coder}"] = where
+        if isinstance(docs, LineList):
+            for doc, dline in zip(docs, docs.item_lines, strict=True):
+                lines[f"double_coded:{coder}:{doc}"] = dline
+        if isinstance(coder, bool) or not isinstance(coder, str | int) or not str(coder).strip():
+            err(f"'double_coded': {coder!r} is not a coder name", where)
+            ok = False
+            continue
+        if isinstance(docs, str) and docs.strip() == "all":
+            out[str(coder).strip()] = "all"
+            continue
+        names = _names(docs)
+        if names is None or not names:
+            err(f"'double_coded': coder {coder!r} must have 'all' or a list of document ids "
+                f"(e.g. [INF01, INF02]), got {docs!r}", where)
+            ok = False
+        elif len(set(names)) < len(names):
+            dup = sorted({n for n in names if names.count(n) > 1})
+            err(f"'double_coded': coder {coder!r} lists {', '.join(dup)} more than once", where)
+            ok = False
+        else:
+            out[str(coder).strip()] = tuple(names)
+    return out if ok else None
 
 
 def _resolve(rel, root: Path, key: str, line: int | None, err) -> Path | None:
@@ -737,6 +806,8 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
             warn.add(spath, "no 'compare_by': the group comparisons are skipped; name the "
                      "demographic columns to compare, e.g. 'compare_by: "
                      f"[{', '.join(instrument.demographics[:1]) or 'column'}]'", None)
+    if settings.double_coded is not None:
+        _check_double_coded(settings, corpus, codings, problems)
     if corpus is not None:
         if "kwic" not in settings.given:
             warn.add(spath, "no 'kwic': no keyword-in-context tables are made; list terms, "
@@ -744,6 +815,56 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
     elif "kwic" in settings.given:
         warn.add(spath, "'kwic' is set but the study has no transcripts; it is ignored",
                  line("kwic"))
+
+
+def _check_double_coded(settings: StudySettings, corpus: Corpus | None, codings: pd.DataFrame,
+                        problems: list[Problem]) -> None:
+    """``double_coded`` against the codings (every coder declared, no unknown coder, no
+    coding outside a coder's documents) and the transcripts (known document ids)."""
+    spath = shown_path(settings.path)
+    declared = settings.double_coded or {}
+    line = settings.lines.get
+    coders = sorted(codings["coder"].astype(str).unique()) if len(codings) else []
+    for coder in declared:
+        if coders and coder not in coders:
+            hint = closest(coder, coders)
+            problems.append(Problem(
+                spath, f"'double_coded': coder {coder!r} has no codings"
+                + (f"; did you mean {hint!r}?" if hint else
+                   f" (the codings have {', '.join(coders)})"),
+                line(f"double_coded:{coder}", line("double_coded"))))
+    missing = [c for c in coders if c not in declared]
+    if missing:
+        problems.append(Problem(
+            spath, f"'double_coded' does not say which documents coder(s) "
+            f"{', '.join(map(repr, missing))} rated; add "
+            + ", ".join(f"'{c}: all' or '{c}: [<doc ids>]'" for c in missing),
+            line("double_coded")))
+    if corpus is None:
+        return
+    known = list(corpus.doc_ids)
+    for coder, docs in declared.items():
+        if docs == "all":
+            continue
+        for doc in docs:
+            if doc not in known:
+                hint = closest(doc, known)
+                problems.append(Problem(
+                    spath, f"'double_coded': coder {coder!r}: {doc!r} is not a document of "
+                    f"{shown_path(settings.transcripts)}"
+                    + (f"; did you mean {hint!r}?" if hint else
+                       f" (its documents: {', '.join(known)})" if len(known) <= 12 else ""),
+                    line(f"double_coded:{coder}:{doc}",
+                         line(f"double_coded:{coder}", line("double_coded")))))
+        if coder in coders:
+            mine = codings.loc[codings["coder"].astype(str) == coder, "doc_id"].astype(str)
+            outside = sorted(set(mine) - set(docs))
+            if outside:
+                problems.append(Problem(
+                    spath, f"'double_coded': coder {coder!r} has codings in "
+                    f"{', '.join(outside)}, which their list leaves out; add "
+                    f"{'them' if len(outside) > 1 else 'it'} to the list (or 'all')",
+                    line(f"double_coded:{coder}", line("double_coded"))))
 
 
 def _uncoded_document_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings) -> None:

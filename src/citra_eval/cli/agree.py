@@ -10,12 +10,15 @@ from ..codebook import Codebook
 from ..codings import read_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem
-from ..intercoder import agreement, disagreements
+from ..intercoder import CoverageWarning, agreement, disagreements
+from ..outputs import notes_from_warnings
+from ..study import shown_path
 from ._common import (
     Problems,
     add_force,
     check_outputs,
     from_study,
+    inside_study,
     study_codebook,
     study_here,
 )
@@ -44,11 +47,13 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--roles", metavar="ROLE", nargs="+", default=["informant"],
                    help="speaker roles whose segments are units (default: informant); "
                         "'all' for every segment")
-    p.add_argument("--coverage", metavar="all|documents|FILE.csv", default="all",
-                   help="which documents each coder rated: 'all' (default); FILE.csv with "
-                        "columns coder, doc_id (one row per document a coder double-coded; "
-                        "doc_id 'all' for every document); or 'documents' to infer it from "
-                        "where each coder applied a code (warns: biased upward)")
+    p.add_argument("--coverage", metavar="all|documents|FILE.csv",
+                   help="which documents each coder rated: 'all'; FILE.csv with columns "
+                        "coder, doc_id (one row per document a coder double-coded; doc_id "
+                        "'all' for every document); or 'documents' to infer it from where each "
+                        "coder applied a code (noted: biased upward). Default inside a study, "
+                        "for its own files: study.yaml's double_coded, inferred when it is "
+                        "not set; elsewhere 'all'")
     p.add_argument("--seed", metavar="N", type=int, default=0, help="bootstrap seed (default 0)")
     p.add_argument("--n-boot", metavar="N", type=int, default=1000,
                    help="bootstrap replicates (default 1000; 0 for none)")
@@ -73,7 +78,10 @@ def _run_agree(args: argparse.Namespace) -> int:
     if not args.codings:
         raise InputError("the study has no codings files yet; code the transcripts first "
                          "(one codings_<coder>.csv per coder)", path="citra-eval")
-    coverage_file = None if args.coverage in ("all", "documents") else args.coverage
+    if args.coverage is None:
+        args.coverage = _study_coverage(study, args.transcripts, args.codings)
+    coverage_file = (args.coverage if isinstance(args.coverage, str)
+                     and args.coverage not in ("all", "documents") else None)
     check_outputs(inputs={"--transcripts": args.transcripts, "--codings": args.codings,
                           "--codebook": args.codebook, "--coverage": coverage_file},
                   files={"--out": args.out, "--disagreements": args.disagreements},
@@ -93,15 +101,17 @@ def _run_agree(args: argparse.Namespace) -> int:
     problems.raise_any()
     roles = None if args.roles == ["all"] else args.roles
     where = " ".join(args.codings)
+    from_yaml = isinstance(coverage, dict) and coverage_file is None
     try:
-        table = agreement(codings, corpus=corpus, coders=args.coders, unit=args.unit,
-                          codes=codebook, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
-                          roles=roles, coverage=coverage,
-                          masi=False if args.no_masi else None)
-        report = (disagreements(codings, corpus=corpus, coders=args.coders, roles=roles,
-                                coverage=coverage) if args.disagreements else None)
+        with notes_from_warnings(CoverageWarning):
+            table = agreement(codings, corpus=corpus, coders=args.coders, unit=args.unit,
+                              codes=codebook, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
+                              roles=roles, coverage=coverage,
+                              masi=False if args.no_masi else None)
+            report = (disagreements(codings, corpus=corpus, coders=args.coders, roles=roles,
+                                    coverage=coverage) if args.disagreements else None)
     except InputError as exc:
-        raise InputError(problems=[Problem(p.path or where, p.message, p.line, p.column)
+        raise InputError(problems=[_where(p, where, study if from_yaml else None)
                                    for p in exc.problems]) from None
     write_csv(table, args.out)
     print(f"wrote {args.out}: {len(table) - 1} codes + ALL, {int(table['n_units'].iloc[-1])} "
@@ -110,6 +120,26 @@ def _run_agree(args: argparse.Namespace) -> int:
         write_csv(report, args.disagreements)
         print(f"wrote {args.disagreements}: {len(report)} disputed segment(s)")
     return 0
+
+
+def _where(problem: Problem, codings: str, study) -> Problem:
+    """A problem of ``agreement`` located: a coverage problem at study.yaml's
+    ``double_coded`` when the coverage came from there, anything else at the codings."""
+    if problem.path:
+        return problem
+    if study is not None and "coverage" in problem.message:
+        return Problem(shown_path(study.path),
+                       problem.message.replace("coverage", "'double_coded'"),
+                       study.lines.get("double_coded"))
+    return Problem(codings, problem.message, problem.line, problem.column)
+
+
+def _study_coverage(study, transcripts, codings) -> str | dict:
+    """The default coverage: ``double_coded`` of the study whose files these are (inferred,
+    ``documents``, when it does not say); ``all`` for files outside a study."""
+    if not inside_study(study, transcripts, codings):
+        return "all"
+    return dict(study.double_coded) if study.double_coded is not None else "documents"
 
 
 def _read_coverage(path: str) -> dict:
