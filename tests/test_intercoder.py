@@ -706,3 +706,32 @@ def test_cli_agree_inside_a_study_takes_double_coded(cli, tmp_path):
     assert r.stderr.startswith("error: study.yaml:10: coder 'B' has codings in 'WWC-02'"), \
         r.stderr
     assert "'double_coded' says they did not rate it" in r.stderr
+
+
+def test_issue14_item10_example_numbers_of_the_docs(example_corpus, example_codebook):
+    # Issue 14 item 10 on the example study (A and B): the numbers docs/agreement.md quotes
+    # for prevalence inflation. Empty cells counted straight from the codings files.
+    codings = pd.concat([ce.read_codings(ce.example_path(f"codings_{c}")) for c in "AB"])
+    t = ce.agreement(codings, corpus=example_corpus, codes=example_codebook,
+                     n_boot=0).set_index("code")
+    informant = example_corpus.segments[example_corpus.segments["role"] == "informant"]
+    units = set(zip(informant["doc_id"], informant["segment_id"], strict=True))
+    cells = len(units) * len(example_codebook.codable_ids)
+    used = {(d, s, k) for d, s, k in zip(codings["doc_id"], codings["segment_id"],
+                                         codings["code"], strict=True) if (d, s) in units}
+    empty = 1 - len(used) / cells
+    coded = {(d, s) for d, s, _ in used}
+    doc = " ".join((ce.project_root() / "docs" / "agreement.md").read_text(
+        encoding="utf-8").split())
+    quoted = {f"{100 * empty:.1f} % of the {cells:,} segment × code cells",
+              f"pooled percent agreement (.{1000 * t.loc['ALL', 'percent_agreement']:.0f})",
+              f"AC1 (.{1000 * t.loc['ALL', 'gwet_ac1']:.0f})",
+              f"of the {len(coded)} segments anyone coded",
+              f"same set of codes to {t.loc['ALL', 'n_agreed']}",
+              f"(.{1000 * t.loc['ALL', 'coded_agreement']:.0f})",
+              "the MASI alpha over those segments is "
+              f".{1000 * t.loc['ALL', 'alpha_masi_coded']:.0f}"}
+    for phrase in quoted:
+        assert phrase in doc, phrase
+    assert t.loc["ALL", "n_positive"] == len(coded)
+    assert t.loc["ALL", "coded_agreement"] < 0.5 < 0.95 < t.loc["ALL", "percent_agreement"]

@@ -256,6 +256,7 @@ def test_cli_learn_from(cli, tmp_path):
     assert "trained on 3 documents coded by A" in r.stderr and "both" in r.stderr
     learned = ce.read_codings(out, corpus=ce.read_transcripts("interview_transcripts"))
     assert set(learned["coder"]) == {"learned"} and "score" in learned.columns
+    assert learned["text"].notna().all()  # issue 12: the file records the coded characters
     assert list(pd.read_csv(cv).columns) == CV_COLUMNS
     assert list(pd.read_csv(nxt).columns) == SUGGEST_COLUMNS
 

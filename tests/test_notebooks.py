@@ -208,3 +208,38 @@ def test_a_survey_without_interviews_runs_through(tmp_path):
     joint = pd.read_csv(root / "reports" / "tables" / "06-joint-display.csv")
     assert joint["theme"].isna().all() and "PERSEPSI_RS" not in set(joint["construct"])
     _no_example_words(root)
+
+
+@pytest.mark.slow
+def test_02_coverage_note_code_set_agreement_and_consensus_text(tmp_path):
+    """Issue 14 items 7 and 10, issue 12 in notebook 02 on the fixture study: without
+    ``double_coded`` the inferred coverage is said as a note, with it nothing is said; the
+    agreement table carries code-set agreement; the consensus codings record their text."""
+    from citra_eval.pipeline import notebook_notes, run_notebook
+
+    root = _fixture_copy(tmp_path)
+    nb = ROOT / "notebooks" / "02-coding-reliability.ipynb"
+    out = root / "reports"
+
+    def run() -> list[str]:
+        executed = out / "notebooks" / nb.name
+        run_notebook(nb, executed, cwd=root, workdir=tmp_path,
+                     parameters={"study_root": str(root), "out_dir": str(out),
+                                 "lang": None, "seed": None})
+        return notebook_notes(executed)
+
+    notes = run()
+    assert any(n.startswith("coverage='documents' infers which documents") for n in notes)
+    agree = pd.read_csv(out / "tables" / "02-agreement.csv").set_index("code")
+    assert {"coded_agreement", "alpha_masi_coded"} <= set(agree.columns)
+    assert 0 <= agree.loc["ALL", "coded_agreement"] <= 1
+    assert pd.notna(agree.loc["ALL", "alpha_masi_coded"])
+    corpus = ce.read_transcripts(root / "interview_transcripts")
+    consensus = pd.read_csv(out / "tables" / "02-consensus-codings.csv")
+    assert len(consensus) and consensus["text"].notna().all()
+    assert all(corpus.text(r.doc_id)[r.start:r.end] == r.text
+               for r in consensus.itertuples())
+    yaml = (root / "study.yaml").read_text(encoding="utf-8")
+    (root / "study.yaml").write_text(yaml + "double_coded: {A: all, B: all}\n",
+                                     encoding="utf-8")
+    assert not [n for n in run() if "coverage" in n]

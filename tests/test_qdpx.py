@@ -584,6 +584,11 @@ def test_cli_export_import_export_through_files_is_byte_identical(tmp_path, cli)
     assert r.returncode == 0, r.stderr
     corpus = ce.read_transcripts(ROOT / "interview_transcripts")
     assert ce.read_transcripts(folder / "transcripts").texts == corpus.texts
+    # issue 12: the imported codings record the coded characters (a file without the column
+    # reads as text missing throughout)
+    imported = ce.read_codings(folder / "codings.csv")
+    assert len(imported) and imported["text"].notna().all()
+    assert all(corpus.text(r.doc_id)[r.start:r.end] == r.text for r in imported.itertuples())
     r = cli("qdpx", "export", "--transcripts", str(folder / "transcripts"), "--codebook",
             str(folder / "codebook.yaml"), "--codings", str(folder / "codings.csv"),
             "--out", str(again))

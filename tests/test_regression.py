@@ -258,6 +258,28 @@ def test_image_model_numeric_control_is_standardised(example):
     assert tab.loc["age", "std_ci_low"] == pytest.approx(lo, rel=1e-8)
 
 
+def test_image_model_ordinal_control_uses_its_declared_lowest_level(example):
+    """Issue 14.5: an ordinal demographic enters as treatment dummies against its lowest
+    declared level (not the first in sorted order: "S1" < "SMA" < "SMP"); the estimates
+    equal OLS with those dummies by hand."""
+    resp, inst = example
+    rng = np.random.default_rng(2)
+    levels = ["SMP", "SMA", "S1"]
+    edu = pd.Categorical(rng.choice(levels, len(resp)), categories=levels, ordered=True)
+    fit = ce.image_model(resp.assign(edu=edu), inst, outcome="CITRA", controls=["edu"])
+    tab = fit.table.set_index("term")
+    assert fit.reference_levels == {"edu": "SMP"}
+    assert {"edu[T.SMA]", "edu[T.S1]"} <= set(tab.index) and "edu[T.SMP]" not in tab.index
+    scores = ce.score_scales(resp, inst).assign(edu=edu)
+    preds = ["KS", "BM", "BC", "IB", "TK"]
+    data = scores[["CITRA", *preds, "edu"]].dropna()
+    X = np.column_stack([np.ones(len(data)), data[preds], data["edu"] == "SMA",
+                         data["edu"] == "S1"]).astype(float)
+    beta, *_ = np.linalg.lstsq(X, data["CITRA"].to_numpy(), rcond=None)
+    np.testing.assert_allclose(tab.loc[["Intercept", *preds, "edu[T.SMA]", "edu[T.S1]"],
+                                       "estimate"], beta, rtol=1e-9)
+
+
 def test_image_model_refuses_text_control_with_many_levels(example):
     """Issue 14.5: age read as text would enter as one dummy per distinct age."""
     resp, inst = example

@@ -783,6 +783,9 @@ def test_irrcac_raw4raters_weighted_with_inference(fn, weights):
     scalar = {"fleiss_kappa": fleiss_kappa, "gwet_ac1": gwet_ac1,
               "brennan_prediger": brennan_prediger, "conger_kappa": conger_kappa}[fn]
     assert scalar(RAW4RATERS, weights=w) == pytest.approx(_row(table, fn).estimate)
+    if fn == "gwet_ac1" and w is not None:  # AC2 under its own name
+        assert gwet_ac2(RAW4RATERS, weights=w) == pytest.approx(_RAW4[fn, weights][2],
+                                                                abs=_3DP)
     assert percent_agreement(RAW4RATERS, weights=w) == pytest.approx(_RAW4[fn, weights][0],
                                                                      abs=5e-4)
 
