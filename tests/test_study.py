@@ -243,6 +243,11 @@ def test_uncoded_document_is_named(rsud):
     assert study.warnings[0].startswith("warning: ")
     assert "interview_transcripts/WWC-05.txt: no coder coded document 'WWC-05'" in \
         study.warnings[0]
+    assert "inter-coder agreement leaves it out" in study.warnings[0]  # coverage inferred
+    _with(rsud, "double_coded: {A: all, B: all}\n")
+    declared = ce.load_study(rsud).warnings
+    assert len(declared) == 1 and "count as agreed 'no code' units ('double_coded' says A " \
+        "and B coded it)" in declared[0]
 
 
 def test_undeclared_multiword_speaker_label(rsud):

@@ -420,7 +420,7 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
     if corpus is not None:
         _speaker_label_warnings(corpus, warn)
         if len(codings):
-            _uncoded_document_warnings(corpus, codings, warn)
+            _uncoded_document_warnings(corpus, codings, warn, settings.double_coded)
     return Study(root=r, settings=settings, corpus=corpus, codebook=codebook,
                  codings=codings, instrument=instrument, responses=responses,
                  warnings=tuple(warn.lines), coding_files=coding_files)
@@ -867,14 +867,20 @@ def _check_double_coded(settings: StudySettings, corpus: Corpus | None, codings:
                     line(f"double_coded:{coder}", line("double_coded"))))
 
 
-def _uncoded_document_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings) -> None:
+def _uncoded_document_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
+                               double_coded: dict | None) -> None:
     coded = set(codings["doc_id"].astype(str))
     paths = dict(zip(corpus.documents["doc_id"], corpus.documents["path"], strict=True))
     for doc in corpus.doc_ids:
-        if doc not in coded:
-            warn.add(paths.get(doc), f"no coder coded document {doc!r}: its turns would count "
-                     "as agreed 'no code' units and raise the agreement; code it, or move it "
-                     "out of the transcripts folder")
+        if doc in coded:
+            continue
+        raters = [c for c, docs in (double_coded or {}).items() if docs == "all" or doc in docs]
+        why = ("its turns count as agreed 'no code' units ('double_coded' says "
+               f"{' and '.join(raters)} coded it) and raise the agreement"
+               if len(raters) >= 2 else
+               "inter-coder agreement leaves it out (no two coders are known to have coded it)")
+        warn.add(paths.get(doc), f"no coder coded document {doc!r}: {why}; code it, or move "
+                 "it out of the transcripts folder")
 
 
 def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
