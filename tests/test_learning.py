@@ -295,3 +295,53 @@ def test_character_block_is_what_sklearns_vectoriser_gives(example_corpus, examp
     for units in (train, other):
         diff = feats.char_matrix(units["stems"]) - sk.transform(units["stems"])
         assert abs(diff).max() < 1e-12
+
+
+def test_repeated_turns_are_fitted_as_weighted_rows(example_corpus, example_codebook):
+    """Pooled labels repeat a turn once per coder; the fit merges a turn's rows with the same
+    label into one weighted row. That must be the model of the repeated rows: the same
+    threshold and inner F1 (the folds are by document, weighted counts are the counts) and
+    the same probabilities up to the solver's tolerance."""
+    from scipy import sparse
+    from sklearn.model_selection import GroupKFold
+
+    from citra_eval.learning import (
+        _best_threshold,
+        _Featuriser,
+        _fit_code,
+        _inner_folds,
+        _labels,
+        _logistic,
+    )
+
+    corpus = example_corpus.subset(DOCS + ["INF05", "INF06"])
+    a = ce.read_codings(ce.example_path("codings_A"))
+    b = ce.read_codings(ce.example_path("codings_B"))
+    codings = pd.concat([a, b[b.doc_id != "INF06"]], ignore_index=True)
+    codings = codings[codings.doc_id.isin(corpus.doc_ids)]
+    feats = _Featuriser(ce.autocoding.compile_codebook(example_codebook), ("informant",), 0,
+                        codes=example_codebook.codable_ids)
+    units = feats.units(corpus)
+    feats.fit(units)
+    x = sparse.csr_matrix(feats.text_matrix(units))
+    x.sum_duplicates()
+    idx, y, groups = _labels(units, codings, feats.codes, "pooled")
+    assert len(idx) > len(set(idx.tolist()))  # turns repeated: the case under test
+    folds = _inner_folds(groups)
+    checked = 0
+    for j in range(len(feats.codes)):
+        yj = y[:, j]
+        if yj.sum() < MIN_POSITIVES or (yj == 0).sum() == 0:
+            continue
+        model, thr, f1 = _fit_code(x, idx, yj, groups, folds, seed=0)
+        oof = np.full(len(yj), np.nan)  # the plain way: every repeated row on its own
+        for tr, te in GroupKFold(n_splits=len(folds)).split(x[idx], yj, groups):
+            if 0 < yj[tr].sum() < len(tr):
+                oof[te] = _logistic(0).fit(x[idx][tr], yj[tr]).predict_proba(x[idx][te])[:, 1]
+            else:
+                oof[te] = yj[tr].mean()
+        assert (thr, round(f1, 9)) == tuple(round(v, 9) for v in _best_threshold(yj, oof))
+        plain = _logistic(0).fit(x[idx], yj)
+        assert np.abs(plain.predict_proba(x)[:, 1] - model.predict_proba(x)[:, 1]).max() < 1e-3
+        checked += 1
+    assert checked >= 3

@@ -39,6 +39,8 @@ def statuses(*turns: str) -> list[tuple[str, str]]:
     "Kami nggak pernah datang ke Bamara.",    # three words between: still in scope
     "Belum pernah ada Bamara di sini.",
     "Bukan Bamara yang saya maksud.",
+    "Kami gak pernah ikut Bamara.",           # slang negators
+    "Ulun ndak pernah ke Bamara.",
 ])
 def test_negated_hits_do_not_code(turn):
     assert statuses(turn) == [("bamara", "negated")]

@@ -367,13 +367,16 @@ def _f1(y: np.ndarray, pred: np.ndarray) -> float:
     return 2 * tp / denom if denom else 0.0
 
 
-def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
-    """The grid threshold with the best F1 of ``p >= t`` against ``y`` (middle of ties)."""
+def _best_threshold(y: np.ndarray, p: np.ndarray,
+                    weight: np.ndarray | None = None) -> tuple[float, float]:
+    """The grid threshold with the best F1 of ``p >= t`` against ``y`` (middle of ties);
+    ``weight`` counts each row that many times (a turn several coders labelled alike)."""
     pos = y.astype(bool)
+    w = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=np.float64)
     pred = p[:, None] >= THRESHOLD_GRID[None, :]
-    tp = (pred & pos[:, None]).sum(axis=0)
-    fp = (pred & ~pos[:, None]).sum(axis=0)
-    fn = pos.sum() - tp
+    tp = ((pred & pos[:, None]) * w[:, None]).sum(axis=0)
+    fp = ((pred & ~pos[:, None]) * w[:, None]).sum(axis=0)
+    fn = w[pos].sum() - tp
     denom = 2 * tp + fp + fn
     f1 = np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)
     best = np.flatnonzero(np.isclose(f1, f1.max()))
@@ -383,20 +386,55 @@ def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     return float(THRESHOLD_GRID[run[len(run) // 2]]), float(f1.max())
 
 
-def _fit_code(x, y: np.ndarray, groups: np.ndarray, seed: int):
-    """Fit one code's model; its threshold from out-of-fold probabilities by document."""
+def _inner_folds(groups: np.ndarray) -> list[np.ndarray]:
+    """The documents held out by each inner fold: ``GroupKFold`` over the training rows
+    (by document), computed once and shared by every code and model."""
     from sklearn.model_selection import GroupKFold
 
     n_docs = len(set(groups.tolist()))
     folds = min(INNER_FOLDS, n_docs)
-    oof = np.full(len(y), np.nan)
-    for tr, te in GroupKFold(n_splits=folds).split(x, y, groups):
-        if y[tr].sum() == 0 or y[tr].sum() == len(tr):
-            oof[te] = float(y[tr].mean())
+    dummy = np.zeros((len(groups), 1))
+    return [np.unique(groups[te]) for _, te in
+            GroupKFold(n_splits=folds).split(dummy, None, groups)]
+
+
+def _rows(x: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
+    """``x[rows]`` of a canonical CSR matrix, marked canonical (row selection keeps each
+    row's sorted, duplicate-free indices, so the solver need not sort them again)."""
+    out = x[rows]
+    out.has_sorted_indices = True
+    out.has_canonical_format = True
+    return out
+
+
+def _fit_code(x: sparse.csr_matrix, units: np.ndarray, y: np.ndarray, groups: np.ndarray,
+              folds: list[np.ndarray], seed: int):
+    """Fit one code's model; its threshold from out-of-fold probabilities by document.
+
+    ``x`` holds one row per turn; the training rows are ``units`` (turn indices, a turn
+    once per coder who coded its document) with labels ``y`` and documents ``groups``. Rows
+    of the same turn and label are merged into one row weighted by their number: the same
+    penalised likelihood (and balanced class weights) as the repeated rows, solved on
+    fewer rows.
+    """
+    key = units.astype(np.int64) * 2 + y.astype(np.int64)
+    uniq, first, weight = np.unique(key, return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")  # keep the rows' first-seen order
+    uniq, first, weight = uniq[order], first[order], weight[order].astype(np.float64)
+    rows, yy, gg = uniq // 2, (uniq % 2).astype(np.int8), groups[first]
+    oof = np.full(len(yy), np.nan)
+    for held in folds:
+        te = np.isin(gg, held)
+        tr = ~te
+        w_tr, y_tr = weight[tr], yy[tr]
+        if y_tr.sum() == 0 or y_tr.all():
+            oof[te] = float((w_tr * y_tr).sum() / w_tr.sum())
             continue
-        oof[te] = _logistic(seed).fit(x[tr], y[tr]).predict_proba(x[te])[:, 1]
-    threshold, inner_f1 = _best_threshold(y, oof)
-    return _logistic(seed).fit(x, y), threshold, inner_f1
+        model = _logistic(seed).fit(_rows(x, rows[tr]), y_tr, sample_weight=w_tr)
+        oof[te] = model.predict_proba(_rows(x, rows[te]))[:, 1]
+    threshold, inner_f1 = _best_threshold(yy, oof, weight)
+    model = _logistic(seed).fit(_rows(x, rows), yy, sample_weight=weight)
+    return model, threshold, inner_f1
 
 
 # --------------------------------------------------------------------------- the coder
@@ -717,6 +755,9 @@ def _train(codebook: Codebook, feats: _Featuriser, prepared: _Prepared, codings:
     idx, y, groups = _labels(units, codings, codes, labels)
     x_text = feats.text_matrix(units)
     x_stacked = sparse.hstack([x_text, sparse.csr_matrix(dic)], format="csr")
+    for x in (x_text, x_stacked):
+        x.sum_duplicates()  # canonical once, for every fit below
+    folds = _inner_folds(groups)
     n_codes = len(codes)
     models, rows = {}, []
     bar = progress_bar(len(codes), progress, desc="training", unit="code", threshold=1)
@@ -730,7 +771,7 @@ def _train(codebook: Codebook, feats: _Featuriser, prepared: _Prepared, codings:
             rows.append([code, "dictionary", 0.5, _f1(yj, decided), n_pos, pos_docs, False])
             if n_pos >= MIN_POSITIVES and pos_docs >= 2 and n_pos < len(yj):
                 for name, x in (("learned", x_text), ("stacked", x_stacked)):
-                    model, thr, f1 = _fit_code(x[idx], yj, groups, seed)
+                    model, thr, f1 = _fit_code(x, idx, yj, groups, folds, seed)
                     models[(name, code)] = model
                     rows.append([code, name, thr, f1, n_pos, pos_docs, False])
             if bar is not None:
