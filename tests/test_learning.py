@@ -314,7 +314,7 @@ def test_repeated_turns_are_fitted_as_weighted_rows(example_corpus, example_code
         _logistic,
     )
 
-    corpus = example_corpus.subset(DOCS + ["INF05", "INF06"])
+    corpus = example_corpus.subset([*DOCS, "INF05", "INF06"])
     a = ce.read_codings(ce.example_path("codings_A"))
     b = ce.read_codings(ce.example_path("codings_B"))
     codings = pd.concat([a, b[b.doc_id != "INF06"]], ignore_index=True)
