@@ -11,9 +11,14 @@ other human coder on the same turns.
 Two training set-ups: the labels are coder A's codings only (the issue's set-up: "trained
 on coder A"), and both coders' codings pooled.
 
+``--experiments`` adds the experiments of the second session, written down in
+docs/autocode.md before their results were seen: (3) both coders' codings as labels with
+``labels="any"`` and ``labels="all"``; (4) ``neighbours=True`` (the dictionary's codes of the
+turns before and after), trained on A and on A+B. None of them changes a default.
+
 Run from the repository root::
 
-    PYTHONPATH=src python benchmarks/eval_learned_coder.py [--seed 0] [--per-code]
+    PYTHONPATH=src python benchmarks/eval_learned_coder.py [--seed 0] [--per-code] [--experiments]
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--per-code", action="store_true", help="also print F1 per code")
+    ap.add_argument("--experiments", action="store_true",
+                    help="also run the second session's experiments (3) and (4)")
     args = ap.parse_args(argv)
     corpus = ce.read_transcripts(ce.example_path("transcripts"))
     book = ce.Codebook.load(ce.example_path("codebook"))
@@ -50,11 +57,18 @@ def main(argv=None) -> int:
     print("| trained on | coder | reference | micro P | micro R | micro F1 | macro F1 |")
     print("|---|---|---|---:|---:|---:|---:|")
     results = {}
-    for name, labels in (("A", a), ("A+B", pd.concat([a, b], ignore_index=True))):
-        t0 = time.perf_counter()
+    ab = pd.concat([a, b], ignore_index=True)
+    setups = [("A", a, {}), ("A+B", ab, {})]
+    if args.experiments:
+        setups += [("(3) A+B, labels=any", ab, {"labels": "any"}),
+                   ("(3) A+B, labels=all", ab, {"labels": "all"}),
+                   ("(4) A, neighbours", a, {"neighbours": True}),
+                   ("(4) A+B, neighbours", ab, {"neighbours": True})]
+    for name, labels, options in setups:
+        t0, c0 = time.perf_counter(), time.process_time()
         cv = ce.cross_validate_coder(corpus, labels, codebook=book, seed=args.seed,
-                                     progress=False)
-        secs = time.perf_counter() - t0
+                                     progress=False, **options)
+        secs, cpu = time.perf_counter() - t0, time.process_time() - c0
         results[name] = cv
         summ = cv.summary
         for row in summ.itertuples(index=False):
@@ -63,7 +77,7 @@ def main(argv=None) -> int:
             print(f"| {name} | learned coder, combine={row.coder} | {row.reference} | "
                   f"{fmt(row.precision)} | {fmt(row.recall)} | {fmt(row.f1)} | "
                   f"{fmt(row.macro_f1)} |")
-        print(f"<!-- {name}: {len(cv.documents)} folds in {secs:.0f} s -->")
+        print(f"<!-- {name}: {len(cv.documents)} folds in {secs:.0f} s wall, {cpu:.0f} s CPU -->")
     for ref_name, ref in (("A", a), ("B", b)):
         for label, kw in (("dictionary, patterns only", dict(question_context=False,
                                                               negation=False)),

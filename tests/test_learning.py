@@ -345,3 +345,31 @@ def test_repeated_turns_are_fitted_as_weighted_rows(example_corpus, example_code
         assert np.abs(plain.predict_proba(x)[:, 1] - model.predict_proba(x)[:, 1]).max() < 1e-3
         checked += 1
     assert checked >= 3
+
+
+def test_neighbour_codes_stay_inside_their_document():
+    from citra_eval.learning import _neighbour_codes
+
+    units = pd.DataFrame({"doc_id": ["D1", "D1", "D1", "D2", "D2"]})
+    direct = np.array([[1, 0], [0, 0], [0, 1], [1, 1], [0, 0]], dtype=float)
+    out = _neighbour_codes(units, direct)
+    prev, nxt = out[:, :2], out[:, 2:]
+    assert prev.tolist() == [[0, 0], [1, 0], [0, 0], [0, 0], [1, 1]]
+    assert nxt.tolist() == [[0, 0], [0, 1], [0, 0], [0, 0], [0, 0]]
+
+
+def test_neighbours_option(small, example_codebook):
+    corpus, a, _ = small
+    train = a[a.doc_id != "INF04"]
+    one = ce.train_coder(corpus, train, codebook=example_codebook, seed=0, neighbours=True)
+    two = ce.train_coder(corpus, train, codebook=example_codebook, seed=0, neighbours=True)
+    held = corpus.subset(["INF04"])
+    out = one.code(held)
+    check_codings_contract(out, held, "learned")
+    pd.testing.assert_frame_equal(out, two.code(held))
+    n_codes = len(example_codebook.codable_ids)
+    names = one._features.feature_names(True)
+    assert names[-2 * n_codes:] == ([f"<{c}" for c in example_codebook.codable_ids]
+                                    + [f">{c}" for c in example_codebook.codable_ids])
+    with pytest.raises(TypeError, match="neighbours must be True or False"):
+        ce.train_coder(corpus, train, codebook=example_codebook, neighbours="yes")

@@ -31,7 +31,6 @@ can use it (:meth:`citra_eval.Codebook.lint`) without an import cycle.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +39,17 @@ import numpy as np
 import pandas as pd
 
 from ._progress import progress_bar
-from .normalise import Normaliser, codepoints, fold_case, root_words, token_arrays
+from .normalise import (
+    MAX_PREFIX,
+    Normaliser,
+    codepoints,
+    core_ok,
+    could_stem_to,
+    fold_case,
+    prefix_table,
+    root_words,
+    token_arrays,
+)
 
 __all__ = [
     "CONJUNCTIONS",
@@ -462,13 +471,13 @@ class Matcher:
             i = j - size
             out[tok[(arr[:, 1] & 2) > 0]] = True  # holds a compound: normalise in full
             # a tail at [i, j) with room for the stem's first letter and a short enough head
-            near = ((arr[:, 1] & 1) > 0) & (i >= 1) & (i <= _MAX_PREFIX + 1) & ~out[tok]
+            near = ((arr[:, 1] & 1) > 0) & (i >= 1) & (i <= MAX_PREFIX + 1) & ~out[tok]
             for t, a, b in zip(tok[near].tolist(), i[near].tolist(), j[near].tolist(),
                                strict=True):
                 if out[t]:
                     continue
                 u = uniques[t]
-                if "-" not in u and _core_ok(u, a, b, tails[u[a:b]], heads):
+                if "-" not in u and core_ok(u, a, b, tails[u[a:b]], heads):
                     out[t] = True
         result = out.tolist()
         for t, u in enumerate(uniques):
@@ -478,7 +487,7 @@ class Matcher:
                 result[t] = True
             elif "-" in u:  # stemmed part by part: a part must be able to reach a stem
                 result[t] = hyphen_stems or any(p in slang or p in vocab or
-                                                _could_stem_to(p, tails)
+                                                could_stem_to(p, tails)
                                                 for p in u.split("-"))
         return result
 
@@ -637,90 +646,6 @@ def required_literals(regex: re.Pattern, *, min_length: int = 2) -> list[str] | 
 
 class _Caseless(Exception):
     """A part of the pattern ignores case: no literal prefilter."""
-
-
-_SUFFIX_COMBOS = frozenset(d + p + q for d in ("", "i", "kan", "an", "is", "isme", "isasi")
-                           for p in ("", "ku", "mu", "nya")
-                           for q in ("", "lah", "kah", "tah", "pun"))
-_MAX_SUFFIX = max(map(len, _SUFFIX_COMBOS))
-#: The prefixes PySastrawi's rules remove (plain ``di|ke|se``, disambiguation rules 1-42:
-#: *ber-, be-, bel-, ter-, te-, me-, mem-, men-, meng-, menge-, meny-, pe-, pem-, pen-, peng-,
-#: penge-, peny-, per-, pel-, ku-, kau-*), the nasal ones that stand for a root's first letter
-#: (*menyampaikan* → *sampai*: ``meny`` for ``s``), and its infixes (*-er-, -el-, -em-, -in-*).
-_PIECES = ("di", "ke", "se", "ber", "be", "bel", "ter", "te", "me", "mem", "men", "meng",
-           "menge", "meny", "pe", "pem", "pen", "peng", "penge", "peny", "per", "pel", "ku",
-           "kau")
-_NASAL = {"mem": "p", "men": "t", "meng": "k", "meny": "s", "pem": "p", "pen": "t",
-          "peng": "k", "peny": "s"}
-_INFIXES = ("er", "el", "em", "in")
-_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxyz")
-_MAX_PREFIX = 15  # three removals of at most five letters
-
-
-@functools.lru_cache(maxsize=1)
-def prefix_table() -> dict[str, frozenset[str]]:
-    """Every string up to three of PySastrawi's prefix removals can consume, with the first
-    letters they may leave in front of the rest that are not in the token.
-
-    ``""``: none (the root continues with the token's next letter); ``"s"``: a nasal
-    ``meny-`` stood for it (*menyampaikan* → *sampai*); a consonant kept by an infix rule
-    (*gerigi* → *gigi*). Built once per process (about 93,000 heads, a fraction of a second).
-    """
-    table: dict[str, set[str]] = {"": {""}}
-    frontier = {("", "")}
-    for _ in range(3):
-        nxt = set()
-        for head, virtual in frontier:
-            for piece in _PIECES:
-                if virtual and not piece.startswith(virtual):
-                    continue
-                part = head + piece[len(virtual):]
-                nxt.add((part, ""))
-                if piece in _NASAL:
-                    nxt.add((part, _NASAL[piece]))
-            for infix in _INFIXES:
-                if virtual:
-                    nxt.add((head + infix, virtual))
-                else:
-                    nxt.update((head + c + infix, c) for c in _CONSONANTS)
-        frontier = {x for x in nxt if x[1] not in table.get(x[0], ())}
-        for head, virtual in frontier:
-            table.setdefault(head, set()).add(virtual)
-    return {h: frozenset(v) for h, v in table.items()}
-
-
-def _core_ok(token: str, i: int, j: int, firsts: frozenset[str], heads) -> bool:
-    """Could PySastrawi reduce ``token`` to a root ``f + token[i:j]`` (``f`` in ``firsts``)?"""
-    if j < len(token) and token[j:] not in _SUFFIX_COMBOS:
-        return False
-    plain = heads.get(token[:i - 1])
-    if plain is not None and "" in plain and token[i - 1] in firsts:
-        return True
-    virtual = heads.get(token[:i])
-    return virtual is not None and any(c and c in firsts for c in virtual)
-
-
-def _could_stem_to(token: str, tails: dict[str, frozenset[str]]) -> bool:
-    """Whether PySastrawi could stem ``token`` to a root whose tail (all but the first
-    letter) is in ``tails`` (which maps tails to the possible first letters).
-
-    PySastrawi returns the token or ``first letter + token[i:j]``: the suffix ``token[j:]``
-    is a combination of its suffixes, and the head ``token[:i]`` is consumed by at most three
-    of its prefix rules, the first letter either the token's own (``token[i - 1]``) or one a
-    nasal prefix or an infix stands for (:func:`prefix_table`). Checked against PySastrawi
-    on every word of the IndoNLU samples and both studies in the tests.
-    """
-    heads = prefix_table()
-    n = len(token)
-    for k in range(min(_MAX_SUFFIX, n) + 1):
-        if k and token[n - k:] not in _SUFFIX_COMBOS:
-            continue
-        j = n - k
-        for i in range(1, min(_MAX_PREFIX + 1, j) + 1):
-            firsts = tails.get(token[i:j])
-            if firsts is not None and _core_ok(token, i, j, firsts, heads):
-                return True
-    return False
 
 
 def _tail_automaton(vocab: dict[str, int], normaliser: Normaliser):
