@@ -65,3 +65,31 @@ def run_cli(*args: str, cwd: str | os.PathLike | None = None) -> subprocess.Comp
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def sastrawi_stem(word: str) -> str:
+    """PySastrawi's own stem of one lower-case word (no citra_eval shortcut)."""
+    from citra_eval.normalise import _stemmer, root_words
+
+    if word in root_words():
+        return word
+    out = _stemmer().delegatedStemmer.stem_word(word)
+    return out if out and out.isalpha() and out.isascii() else word
+
+
+def real_texts(*, reviews: bool = False) -> list[str]:
+    """The EmoT tweets (and, with ``reviews``, the SmSA reviews) and both studies'
+    transcripts: real and realistic Indonesian text for checks against PySastrawi."""
+    import csv
+
+    texts = []
+    if reviews:
+        with open(refdata_path("indonesian-text", "smsa-reviews.tsv"), encoding="utf-8") as fh:
+            texts += [line.rsplit("\t", 1)[0] for line in fh]
+    with open(refdata_path("indonesian-text", "emot-tweets.csv"), encoding="utf-8",
+              newline="") as fh:
+        texts += [row["tweet"] for row in csv.DictReader(fh)]
+    for folder in (ROOT / "interview_transcripts",
+                   ROOT / "tests" / "data" / "studies" / "rsud" / "interview_transcripts"):
+        texts += [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    return texts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import refdata_path
+from conftest import real_texts, refdata_path, sastrawi_stem
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -166,36 +166,17 @@ def _words_of(*texts: str) -> set[str]:
             if t.text.isalpha() and t.text.isascii()}
 
 
-def sastrawi_stem(word: str) -> str:
-    """PySastrawi's own stem of one lower-case word (no citra_eval shortcut)."""
-    from citra_eval.normalise import _stemmer, root_words
-
-    if word in root_words():
-        return word
-    out = _stemmer().delegatedStemmer.stem_word(word)
-    return out if out and out.isalpha() and out.isascii() else word
-
-
 def test_the_stemming_prefilter_admits_every_real_stem():
     """The matcher only stems tokens that PySastrawi could reduce to a pattern stem (head
     consumed by its prefix rules, suffix one of its combinations). Checked against PySastrawi
     itself: every word of the EmoT tweets and of both studies' transcripts, and a seeded grid
     of affixed forms of its dictionary's roots, must pass for its own stem."""
-    import csv
-    from pathlib import Path
 
     import numpy as np
 
     from citra_eval.normalise import could_stem_to, root_words
 
-    texts = []
-    with open(refdata_path("indonesian-text", "emot-tweets.csv"), encoding="utf-8",
-              newline="") as fh:
-        texts += [row["tweet"] for row in csv.DictReader(fh)]
-    root = Path(__file__).resolve().parents[1]
-    for folder in (root / "interview_transcripts",
-                   root / "tests" / "data" / "studies" / "rsud" / "interview_transcripts"):
-        texts += [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    texts = real_texts()
     words = _words_of(*texts)
     rng = np.random.default_rng(7)
     roots = sorted(w for w in root_words() if w.isalpha() and 3 <= len(w) <= 9)

@@ -6,7 +6,7 @@ import csv
 
 import numpy as np
 import pytest
-from conftest import refdata_path
+from conftest import real_texts, refdata_path, sastrawi_stem
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -137,34 +137,14 @@ def test_sentence_spans():
                                              "\"Bagus.\"", "Lalu", "baris baru"]
 
 
-def sastrawi_stem(word: str) -> str:
-    """PySastrawi's own stem of one lower-case word (no citra_eval shortcut)."""
-    from citra_eval.normalise import _stemmer, root_words
-
-    if word in root_words():
-        return word
-    out = _stemmer().delegatedStemmer.stem_word(word)
-    return out if out and out.isalpha() and out.isascii() else word
-
-
 def test_stem_word_is_pysastrawi_where_it_skips_it():
     """stem_word skips PySastrawi for a word no prefix/suffix split reduces to one of its
     dictionary's roots. It must give PySastrawi's own stem for every word of the real
     SmSA reviews and EmoT tweets, both studies' transcripts and affixed forms of roots."""
-    from pathlib import Path
 
     from citra_eval.normalise import could_stem_to, root_tails, root_words
 
-    texts = []
-    with open(refdata_path("indonesian-text", "smsa-reviews.tsv"), encoding="utf-8") as fh:
-        texts += [line.rsplit("\t", 1)[0] for line in fh]
-    with open(refdata_path("indonesian-text", "emot-tweets.csv"), encoding="utf-8",
-              newline="") as fh:
-        texts += [row["tweet"] for row in csv.DictReader(fh)]
-    root = Path(__file__).resolve().parents[1]
-    for folder in (root / "interview_transcripts",
-                   root / "tests" / "data" / "studies" / "rsud" / "interview_transcripts"):
-        texts += [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    texts = real_texts(reviews=True)
     words = {t.text for text in texts for t in tokenize(fold_case(text))
              if t.text.isalpha() and t.text.isascii()}
     rng = np.random.default_rng(11)
