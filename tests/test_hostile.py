@@ -162,6 +162,40 @@ def test_01_two_outputs_on_one_path_are_refused(tmp_path):
     assert_error(r, out, fragment="name the same path")
 
 
+# =========================================================================== 3. key mode
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_03_reidentification_key_is_owner_only_whatever_the_umask(tmp_path, umask):
+    import stat
+
+    s = small_study(tmp_path)
+    key_out = tmp_path / "private" / "key_full.csv"
+    r = bounded(["sh", "-c", f"umask {umask:03o} && exec {sys.executable} -m citra_eval "
+                 f"pseudonymise --transcripts {s / 'interview_transcripts'} --key "
+                 f"{s / 'key.csv'} --out {tmp_path / 'shared'} --key-out {key_out} "
+                 "--with-originals"])
+    assert r.returncode == 0, r.stderr
+    assert stat.S_IMODE(key_out.stat().st_mode) == 0o600
+    # the report with the originals inside OUT too; the shared transcripts keep the umask
+    report = tmp_path / "shared/pseudonymisation_report.csv"
+    assert stat.S_IMODE(report.stat().st_mode) == 0o600
+    shared = next((tmp_path / "shared/transcripts").iterdir())
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o666 & ~umask
+
+
+# =========================================================================== 4. outside a study
+
+
+@pytest.mark.parametrize("argv", [["verify"], ["reproduce"], ["reproduce", "--check"]])
+def test_04_outside_a_study_verify_and_reproduce_exit_2(tmp_path, argv):
+    before = sorted((ROOT / "reports").rglob("*"))
+    r = cli(*argv, cwd=tmp_path)
+    assert_error(r, ".", fragment="not inside a study folder")
+    assert not (tmp_path / "reports").exists()
+    assert sorted((ROOT / "reports").rglob("*")) == before
+
+
 # =========================================================================== 5. --out folders
 
 
@@ -338,6 +372,78 @@ def test_06_bounded_runner_catches_memory():
 
 
 
+# =========================================================================== 7. YAML aliases
+
+
+def _alias_bomb(indent: str = "") -> str:
+    """Nine levels of nine aliases each: 9**9 (387 million) strings from 600 bytes."""
+    lines = [f'{indent}l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        lines.append(f"{indent}l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_07_alias_bomb_in_front_matter_is_refused(tmp_path):
+    tr = write(tmp_path, {"tr/a.txt": "---\nid: INF01\nbomb:\n" + _alias_bomb("  ")
+                          + "speakers: {I: informant}\n---\nI: halo\n"}) / "tr"
+    assert (tr / "a.txt").stat().st_size < 1024
+    r = cli("validate", "--transcripts", tr, memory=1 << 30, timeout=30)
+    assert_error(r, tr / "a.txt", fragment="expand this document to more than 10,000,000")
+
+
+def test_07_alias_bomb_in_codebook_description_is_refused(tmp_path):
+    cb = write(tmp_path, {"cb.yaml": CODEBOOK.replace("codebook: demo\n", "codebook: demo\n"
+                                                      + _alias_bomb() + "description: *l9\n")})
+    r = cli("validate", "--codebook", cb / "cb.yaml", memory=1 << 30, timeout=30)
+    assert_error(r, cb / "cb.yaml", fragment="an alias bomb")
+
+
+def test_07_recursive_alias_is_refused_and_plain_aliases_still_work(tmp_path):
+    import citra_eval as ce
+
+    tr = write(tmp_path, {"tr/a.txt": "---\nid: X\nloop: &a [1, *a]\n---\nhalo\n"}) / "tr"
+    r = cli("validate", "--transcripts", tr, memory=1 << 30, timeout=30)
+    assert_error(r, tr / "a.txt:2", fragment="recursive structure")
+    (tr / "a.txt").write_text("---\nid: X\nby: &p Budi\nchecked: *p\n---\nhalo\n")
+    assert ce.read_transcripts(tr).documents.loc[0, "checked"] == "Budi"
+
+
+# =========================================================================== 8. docx bombs
+
+
+def test_08_docx_zip_bomb_is_refused(tmp_path):
+    """A .docx whose document.xml unpacks 1000-fold (100 MB from 100 KB): refused before
+    python-docx reads it."""
+    import zipfile
+
+    import docx
+
+    tr = tmp_path / "tr"
+    tr.mkdir()
+    good = tmp_path / "good.docx"
+    docx.Document().save(good)
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(tr / "bomb.docx", "w",
+                                                       zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != "word/document.xml":
+                dst.writestr(info, src.read(info))
+        with dst.open("word/document.xml", "w") as fh:
+            fh.write(b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats'
+                     b'.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>')
+            for _ in range(100):
+                fh.write(b" " * (1 << 20))
+            fh.write(b"</w:t></w:r></w:p></w:body></w:document>")
+    assert (tr / "bomb.docx").stat().st_size < (1 << 20)
+    r = cli("validate", "--transcripts", tr, memory=1 << 30, timeout=60)
+    assert_error(r, tr / "bomb.docx", fragment="looks like a zip bomb")
+
+
+def test_08_docx_not_a_zip_names_the_fix(tmp_path):
+    tr = write(tmp_path, {"tr/a.docx": b"PK\x03\x04 not really a zip"}) / "tr"
+    r = cli("validate", "--transcripts", tr)
+    assert_error(r, tr / "a.docx", fragment="save it again as .docx")
+
+
 # =========================================================================== 10. big codings
 
 
@@ -377,6 +483,37 @@ def test_10_five_million_codings_read_in_bounded_memory(big_codings):
 def test_10_out_of_memory_is_an_error_line(big_codings):
     r = cli("validate", "--codings", big_codings, memory=600 << 20, timeout=300)
     assert_error(r, big_codings, fragment="too large to read in the memory available")
+
+
+# =========================================================================== 13. front matter
+
+
+def test_13_front_matter_keys_named_like_document_columns_are_kept_apart(tmp_path):
+    import citra_eval as ce
+    from citra_eval.corpus import write_transcripts
+
+    s = small_study(tmp_path)
+    tr = s / "interview_transcripts"
+    (tr / "a.txt").write_text(TRANSCRIPT.replace(
+        "group: pemerintah\n", "group: pemerintah\ndoc_id: X\npath: /etc/passwd\n"
+        "format: tatap muka\nn_segments: banyak\nn_words: 5\nfront_format: f\n"))
+    docs = ce.read_transcripts(tr).documents
+    row = docs.iloc[0]
+    assert (row.doc_id, row.path, row.format, row.n_segments) == ("INF01", str(tr / "a.txt"),
+                                                                 "txt", 2)
+    assert (row.front_doc_id, row.front_path, row.front_format, row.front_n_segments,
+            row.front_n_words, row.front_front_format) == ("X", "/etc/passwd", "tatap muka",
+                                                            "banyak", 5, "f")
+    # pseudonymise no longer crashes, and the written transcripts say the keys again
+    r = cli("pseudonymise", "--transcripts", tr, "--key", s / "key.csv", "--codings",
+            s / "data/raw/codings_A.csv", "--out", tmp_path / "shared")
+    assert r.returncode == 0, r.stderr
+    out = ce.read_transcripts(tmp_path / "shared/transcripts").documents.iloc[0]
+    assert (out.doc_id, out.front_format, out.front_front_format) == ("INF01", "tatap muka", "f")
+    written = tmp_path / "written"
+    write_transcripts(ce.read_transcripts(tr), written)
+    text = (written / "INF01.txt").read_text()
+    assert "\nformat: tatap muka\n" in text and "\nfront_format: f\n" in text
 
 
 # =========================================================================== 14. codings cells

@@ -20,7 +20,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 from .errors import InputError
 
-__all__ = ["Limits", "parse_xml", "read_zip"]
+__all__ = ["DOCX_LIMITS", "Limits", "parse_xml", "read_zip", "read_zip_bytes"]
 
 _CHUNK = 1 << 16
 
@@ -50,6 +50,9 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+#: A ``.docx`` transcript is a zip archive too (Word XML): the same checks, smaller caps.
+DOCX_LIMITS = Limits(max_total=256 << 20, max_file=128 << 20, max_entries=2_000)
+_REEXPORT = "export it again from your QDA program"
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
 
 
@@ -66,7 +69,7 @@ def _unsafe_name(name: str) -> str | None:
 
 
 def read_zip(path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS,
-             what: str = "archive") -> dict[str, bytes]:
+             what: str = "archive", hint: str = _REEXPORT) -> dict[str, bytes]:
     """Read every file entry of a zip archive into memory, refusing anything hostile.
 
     Returns ``{entry name: bytes}`` in archive order (directories left out).
@@ -87,12 +90,13 @@ def read_zip(path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS,
         raise InputError(f"expected a {what} file but this is a directory", path=spath) from None
     except PermissionError:
         raise InputError("permission denied; make the file readable", path=spath) from None
-    return read_zip_bytes(data, path=spath, limits=limits, what=what)
+    return read_zip_bytes(data, path=spath, limits=limits, what=what, hint=hint)
 
 
 def read_zip_bytes(data: bytes, *, path: str | None = None, limits: Limits = DEFAULT_LIMITS,
-                   what: str = "archive") -> dict[str, bytes]:
-    """:func:`read_zip` on bytes already in memory."""
+                   what: str = "archive", hint: str = _REEXPORT) -> dict[str, bytes]:
+    """:func:`read_zip` on bytes already in memory (``hint``: how to fix an unreadable
+    archive)."""
     if not data:
         raise InputError(f"the file is empty, not a {what}", path=path)
     if len(data) > limits.max_total:
@@ -103,8 +107,8 @@ def read_zip_bytes(data: bytes, *, path: str | None = None, limits: Limits = DEF
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
             IndexError, KeyError, UnicodeDecodeError, NotImplementedError, OverflowError) as exc:
-        raise InputError(f"not a readable {what} (a zip file): {_why(exc)}; export it again "
-                         "from your QDA program", path=path) from None
+        raise InputError(f"not a readable {what} (a zip file): {_why(exc)}; {hint}",
+                         path=path) from None
     if len(infos) > limits.max_entries:
         raise InputError(f"the {what} has {len(infos)} entries, more than the limit of "
                          f"{limits.max_entries}; refusing it", path=path)

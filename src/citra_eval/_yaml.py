@@ -3,6 +3,11 @@
 Built on ``yaml.SafeLoader`` (no arbitrary objects). Mappings come back as :class:`LineDict`,
 a ``dict`` that also knows the line of the mapping and of each key. Duplicate keys, which
 PyYAML silently overwrites, are reported.
+
+Aliases (``*a``) share one node, so a 1 KB file can describe billions of values ("billion
+laughs"); every reader flattens or prints values, which would expand them. Each document's
+size *with aliases expanded* (nodes plus characters of scalars) is therefore bounded by
+:data:`MAX_EXPANDED` before anything is constructed, and recursive aliases are refused.
 """
 
 from __future__ import annotations
@@ -15,6 +20,55 @@ import yaml
 
 from ._files import read_text_file
 from .errors import InputError, closest
+
+#: Largest size of a YAML document with its aliases expanded: nodes plus characters of the
+#: scalars, counted once per place they appear (a file without aliases is far below it
+#: unless it is tens of megabytes long; the bound is then the file's own size).
+MAX_EXPANDED = 10_000_000
+
+
+def expanded_size(root: yaml.Node, *, limit: int) -> int | None:
+    """Size of the node tree ``root`` with aliases expanded (each node counts 1 plus the
+    characters of its scalar), stopping early once above ``limit``; None when an alias
+    refers to a node that contains it (a recursive structure).
+
+    Shared nodes are sized once (memoised), so this is linear in the number of distinct
+    nodes however often they are referred to.
+    """
+    size: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            active.discard(key)
+            if isinstance(node, yaml.ScalarNode):
+                total = 1 + len(node.value)
+            else:
+                children = (node.value if isinstance(node, yaml.SequenceNode)
+                            else [n for pair in node.value for n in pair])
+                total = 1 + sum(size[id(c)] for c in children)
+            size[key] = min(total, limit + 1)
+            continue
+        if key in size:
+            continue
+        if key in active:
+            return None
+        active.add(key)
+        stack.append((node, True))
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        else:
+            children = []
+        for child in children:
+            if id(child) in active:
+                return None
+            if id(child) not in size:
+                stack.append((child, False))
+    return size[id(root)]
 
 
 class LineDict(dict):
@@ -59,6 +113,29 @@ class LineList(list):
 
 def _loader_class(path: str | None, line_offset: int) -> type[yaml.SafeLoader]:
     class _Loader(yaml.SafeLoader):
+        def compose_document(self):
+            node = super().compose_document()
+            if node is not None and self.anchors_used:
+                size = expanded_size(node, limit=MAX_EXPANDED)
+                line = node.start_mark.line + 1 + line_offset
+                if size is None:
+                    raise InputError("YAML aliases (*name) refer to a value that contains "
+                                     "them (a recursive structure); write the values out",
+                                     path=path, line=line)
+                if size > MAX_EXPANDED:
+                    raise InputError(f"YAML aliases (*name) expand this document to more "
+                                     f"than {MAX_EXPANDED:,} nodes and characters (an alias "
+                                     "bomb?); write the values out instead of repeating "
+                                     "aliases", path=path, line=line)
+            return node
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                self.anchors_used = True
+            return super().compose_node(parent, index)
+
+        anchors_used = False
+
         def construct_object(self, node, deep=False):
             # Constructors raise plain ValueError on values like 2021-13-45 or !!int x;
             # turn them into a YAML error that carries the line.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import io
 import math
 import os
 import re
@@ -25,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from ._dates import parse_date
-from ._files import decode_utf8, normalise_newlines, read_text_file, write_text
+from ._files import decode_utf8, normalise_newlines, read_file_bytes, read_text_file, write_text
+from ._safezip import DOCX_LIMITS, read_zip_bytes
 from ._yaml import LineDict, load_yaml
 from .errors import InputError, Problem
 
@@ -48,6 +50,10 @@ _STRUCTURAL_KEYS = {"id", "speakers"}
 TURNS_KEY, TURNS_DECLARED = "turns", "declared"
 #: Document columns the reader derives itself (front-matter keys never overwrite them).
 DERIVED_DOC_COLUMNS = {"doc_id", "path", "format", "n_segments", "n_words"}
+#: A front-matter key named like one of those columns is kept apart under this prefix
+#: (``format: tatap muka`` -> column ``front_format``) and written back under its own name;
+#: see :func:`attribute_column`.
+FRONT_PREFIX = "front_"
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -59,10 +65,11 @@ class Corpus:
     ----------
     documents : DataFrame
         One row per document: ``doc_id``, ``path``, ``format``, ``n_segments``, ``n_words``,
-        then every further front-matter key as a column. ``date`` is parsed when read (ISO,
-        ``dd/mm/yyyy``, ``9 Maret 2021``, ``March 9, 2021``; see ``_dates.parse_date``) and
-        stored as an ISO string ``YYYY-MM-DD``; a date that cannot be read is an
-        :class:`InputError` naming the file and line.
+        then every further front-matter key as a column (a key named like one of those five is
+        kept apart as ``front_<key>``, see :func:`attribute_column`). ``date`` is parsed when
+        read (ISO, ``dd/mm/yyyy``, ``9 Maret 2021``, ``March 9, 2021``; see
+        ``_dates.parse_date``) and stored as an ISO string ``YYYY-MM-DD``; a date that
+        cannot be read is an :class:`InputError` naming the file and line.
     segments : DataFrame
         One row per speaker turn: ``doc_id, segment_id, speaker, role, start, end, text``
         (the contract's columns), then ``timestamp`` (``hh:mm:ss`` or missing), ``line``
@@ -267,6 +274,29 @@ def _speaker_roles(front: LineDict, path: str) -> dict[str, str] | None:
     return roles
 
 
+def _bare_key(name: str) -> str:
+    while name.startswith(FRONT_PREFIX):
+        name = name[len(FRONT_PREFIX):]
+    return name
+
+
+def attribute_column(key: str) -> str:
+    """The document column of front-matter key ``key``: the key itself, or ``front_<key>``
+    when it would clash with a column the reader derives (``doc_id``, ``path``, ``format``,
+    ``n_segments``, ``n_words``). Keys already starting with ``front_`` before such a name
+    get one more prefix, so the mapping can be undone (:func:`front_matter_key`)."""
+    key = str(key)
+    return FRONT_PREFIX + key if _bare_key(key) in DERIVED_DOC_COLUMNS else key
+
+
+def front_matter_key(column: str) -> str:
+    """The front-matter key of a document attribute column (undoes :func:`attribute_column`)."""
+    column = str(column)
+    if column.startswith(FRONT_PREFIX) and _bare_key(column) in DERIVED_DOC_COLUMNS:
+        return column[len(FRONT_PREFIX):]
+    return column
+
+
 def _attrs(front: LineDict, path: str) -> dict:
     out = {}
     for key, value in front.items():
@@ -278,7 +308,7 @@ def _attrs(front: LineDict, path: str) -> dict:
             except ValueError as exc:
                 raise InputError(f"front matter 'date': {exc}", path=path,
                                  line=front.line_of("date")) from None
-        out[str(key)] = _scalar(value)
+        out[attribute_column(key)] = _scalar(value)
     return out
 
 
@@ -469,8 +499,13 @@ def _read_docx(path: Path) -> str:
         from docx.opc.exceptions import PackageNotFoundError
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise RuntimeError("python-docx is required to read .docx transcripts") from exc
+    data = read_file_bytes(path)
+    # a .docx is a zip archive: the safe-archive limits first (a zip bomb is refused before
+    # python-docx unpacks anything)
+    read_zip_bytes(data, path=os.fspath(path), limits=DOCX_LIMITS, what=".docx document",
+                   hint="open it in a word processor and save it again as .docx")
     try:
-        document = docx.Document(os.fspath(path))
+        document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
         raise InputError(f"not a readable .docx file ({type(exc).__name__}); open it in a word "
                          "processor and save it again as .docx", path=os.fspath(path)) from None
@@ -623,7 +658,7 @@ def transcript_source(corpus: Corpus, doc_id: str, *, front: Mapping | None = No
         for key, value in row.items():
             if key in DERIVED_DOC_COLUMNS or key in ("id", "speakers") or is_missing_value(value):
                 continue
-            data[str(key)] = _plain(value)
+            data[front_matter_key(key)] = _plain(value)
         speakers = speakers_of(corpus, doc_id)
         if speakers:
             data["speakers"] = speakers

@@ -7,7 +7,7 @@ import argparse
 
 from .._files import atomic_dir, write_csv, write_text
 from ..codings import read_codings, write_codings
-from ..corpus import read_transcripts
+from ..corpus import attribute_column, read_transcripts
 from ..errors import InputError
 from ..pseudonymisation import load_key, pseudonymise, reidentify
 from ..qdpx import front_matter_of, transcript_source
@@ -30,9 +30,11 @@ def _add_pseudonymise(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="DIR", required=True, help="folder to write into")
     p.add_argument("--key-out", metavar="FILE",
                    help="also write the re-identification key (the report with the originals) "
-                        "here, outside OUT; keep it apart from the shared data")
+                        "here, outside OUT; keep it apart from the shared data. It is written "
+                        "readable by its owner only (mode 0600, whatever the umask)")
     p.add_argument("--with-originals", action="store_true",
-                   help="put the originals into OUT/pseudonymisation_report.csv as well")
+                   help="put the originals into OUT/pseudonymisation_report.csv as well (then "
+                        "written readable by its owner only, mode 0600)")
     add_force(p)
     p.set_defaults(func=_run_pseudonymise)
 
@@ -56,7 +58,7 @@ def _run_pseudonymise(args: argparse.Namespace) -> int:
     report = result.report if args.with_originals else result.public_report()
     _write_transcripts_and_codings(
         out, corpus, result, names, lambda doc, front: _map_strings(front, result.apply),
-        inside={REPORT: report},
+        inside={REPORT: report}, private={REPORT} if args.with_originals else set(),
         outside={args.key_out: result.report} if args.key_out else {})
     counts = result.report[result.report["field"] == "text"]["kind"].value_counts()
     what = ", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing"
@@ -94,10 +96,11 @@ def _corpus_and_codings(args: argparse.Namespace, problems: Problems):
 
 
 def _write_transcripts_and_codings(out, corpus, result, names, map_front, *,
-                                   inside=None, outside=None) -> None:
+                                   inside=None, private=frozenset(), outside=None) -> None:
     """Write ``result``'s transcripts (front matter mapped by ``map_front``) and codings into
-    ``out`` atomically, plus tables ``inside`` (``{file name in out: table}``) and ``outside``
-    (``{path: table}``, e.g. the key, kept apart from the shared data)."""
+    ``out`` atomically, plus tables ``inside`` (``{file name in out: table}``; those named in
+    ``private`` readable by the owner only) and ``outside`` (``{path: table}``, e.g. the key,
+    kept apart from the shared data; always owner-only, mode 0600: they hold the originals)."""
 
     sources = {}
     for doc in result.corpus.doc_ids:
@@ -113,9 +116,9 @@ def _write_transcripts_and_codings(out, corpus, result, names, map_front, *,
             part = result.codings[result.codings["_file"] == i].drop(columns="_file")
             write_codings(part, tmp / "codings" / name, corpus=result.corpus)
         for name, table in (inside or {}).items():
-            write_csv(table, tmp / name)
+            write_csv(table, tmp / name, private=name in private)
         for path, table in (outside or {}).items():
-            write_csv(table, path)
+            write_csv(table, path, private=True)
 
 
 def _add_reidentify(sub: argparse._SubParsersAction) -> None:
@@ -153,7 +156,7 @@ def _run_reidentify(args: argparse.Namespace) -> int:
             if k == "speakers" and isinstance(v, dict):
                 v = {values.get((doc, "speaker", lab), lab): role for lab, role in v.items()}
             elif isinstance(v, str):
-                v = values.get((doc, f"attribute:{k}", v), v)
+                v = values.get((doc, f"attribute:{attribute_column(k)}", v), v)
             out[k] = v
         return out
 
