@@ -444,6 +444,75 @@ def test_08_docx_not_a_zip_names_the_fix(tmp_path):
     assert_error(r, tr / "a.docx", fragment="save it again as .docx")
 
 
+# =========================================================================== 9. regexes
+
+EVIL = "(a+)+$"
+#: On this text, (a+)+$ backtracks 2**40 times (hours), if it were ever run.
+EVIL_TEXT = TRANSCRIPT.replace("Kami bermitra dengan media.", "a" * 40 + "!")
+
+
+def _evil_codebook(regex: str = EVIL) -> str:
+    return CODEBOOK.replace("patterns: [bermitra]", f"patterns: [bermitra, {{regex: '{regex}'}}]")
+
+
+@pytest.mark.parametrize("regex", [EVIL, "(a*)*b", r"(?:\\w+\\s?)*x", "(x{1,9}){2,}"])
+def test_09_nested_quantifiers_refused_by_validate_and_code(tmp_path, regex):
+    s = small_study(tmp_path)
+    (s / "interview_transcripts/a.txt").write_text(EVIL_TEXT)
+    cb = s / "data/raw/codebook.yaml"
+    cb.write_text(_evil_codebook(regex))
+    r = cli("validate", "--codebook", cb, timeout=30)
+    assert_error(r, f"{cb}:10", fragment="nested quantifiers")
+    r = cli("code", "--transcripts", s / "interview_transcripts", "--codebook", cb, "--out",
+            tmp_path / "auto.csv", timeout=30)
+    assert_error(r, f"{cb}:10", fragment="is refused")
+    assert not (tmp_path / "auto.csv").exists()
+
+
+def test_09_ordinary_regexes_are_still_accepted():
+    from citra_eval._validation import regex_hazard
+
+    for ok in [r"\bbamara\b|badapatan", r"e-?gov(ernment)?\b", "(ab|cd)+", "a{2,5}", "(a+)++",
+               r"(?i)mou", r"\d{4}[ .-]?\d{4}", "(a?)+"]:
+        assert regex_hazard(ok) is None, ok
+
+
+def test_09_matcher_refuses_a_catastrophic_regex_given_in_python():
+    import citra_eval as ce
+
+    cb = ce.Codebook.from_dict(__import__("yaml").safe_load(CODEBOOK))
+    cb["kerja_sama"].patterns.append(ce.Pattern(EVIL, "regex"))
+    with pytest.raises(ValueError, match="nested quantifiers"):
+        ce.Matcher.from_codebook(cb)
+
+
+def test_09_catastrophic_regex_in_a_qdpx_code_description_is_not_imported(tmp_path):
+    import zipfile
+
+    import citra_eval as ce
+    from citra_eval.codings import empty_codings
+
+    corpus = ce.Corpus.from_texts({"a.txt": EVIL_TEXT})
+    cb = ce.Codebook.load(write(tmp_path, {"cb.yaml": _evil_codebook("(b+)x")}) / "cb.yaml")
+    good = tmp_path / "good.qdpx"
+    ce.write_qdpx(good, corpus, cb, empty_codings())
+    evil = tmp_path / "evil.qdpx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(evil, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "project.qde":
+                assert b"Regex: (b+)x" in data
+                data = data.replace(b"Regex: (b+)x", b"Regex: " + EVIL.encode())
+            dst.writestr(info, data)
+    out = tmp_path / "imported"
+    r = cli("qdpx", "import", evil, "--out", out, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert EVIL not in (out / "codebook.yaml").read_text()
+    r = cli("code", "--transcripts", out / "transcripts", "--codebook", out / "codebook.yaml",
+            "--out", tmp_path / "auto.csv", timeout=60)
+    assert r.returncode == 0, r.stderr
+
+
 # =========================================================================== 10. big codings
 
 
@@ -483,6 +552,87 @@ def test_10_five_million_codings_read_in_bounded_memory(big_codings):
 def test_10_out_of_memory_is_an_error_line(big_codings):
     r = cli("validate", "--codings", big_codings, memory=600 << 20, timeout=300)
     assert_error(r, big_codings, fragment="too large to read in the memory available")
+
+
+# =========================================================================== 12. survey
+
+INSTRUMENT_WORDS = """instrument: words
+scale: {min: 1, max: 5}
+id_column: respondent_id
+scales:
+  C: {items: [KS1, KS2]}
+  lambda: {items: [L1, L2]}
+  if: {items: [I1]}
+  None: {items: [N1], role: outcome}
+demographics: [district]
+"""
+RESPONSES_WORDS = ("respondent_id,district,KS1,KS2,L1,L2,I1,N1\nR1,A,4,5,2,3,4,5\n"
+                   "R2,B,3,4,1,2,3,3\nR3,A,5,5,2,4,4,5\nR4,B,2,3,4,1,1,2\nR5,A,3,3,3,3,3,3\n"
+                   "R6,B,1,2,5,4,2,1\n")
+
+
+def _survey(tmp_path: Path, responses: str, instrument: str = INSTRUMENT_WORDS, *extra: str):
+    s = write(tmp_path, {"ins.yaml": instrument, "resp.csv": responses})
+    return s, cli("survey", "--instrument", s / "ins.yaml", "--responses", s / "resp.csv",
+                  "--out", s / "out", *extra)
+
+
+@pytest.mark.parametrize("cell", ["inf", "-inf", "Infinity", "1e309"])
+def test_12_infinite_item_is_an_error_line_in_validate_and_survey(tmp_path, cell):
+    s, r = _survey(tmp_path, RESPONSES.replace("R1,A,4,5,2", f"R1,A,4,{cell},2"), INSTRUMENT)
+    assert_error(r, s / "resp.csv:2", fragment=f"item 'KS2' must be a whole number 1..5, got "
+                                               f"{cell!r}")
+    assert not (s / "out").exists()
+    r = cli("validate", "--instrument", s / "ins.yaml", "--responses", s / "resp.csv")
+    assert_error(r, s / "resp.csv:2", fragment="'KS2'")
+
+
+def test_12_python_and_patsy_words_as_scale_ids(tmp_path):
+    s, r = _survey(tmp_path, RESPONSES_WORDS, INSTRUMENT_WORDS, "--outcome", "None",
+                   "--controls", "district")
+    assert r.returncode == 0, r.stderr
+    model = pd.read_csv(s / "out/image_model.csv")
+    assert model["term"].tolist() == ["Intercept", "C", "lambda", "if", "district[T.B]"]
+    assert model["n"].eq(6).all() and model["estimate"].notna().all()
+
+
+def test_12_no_complete_respondents_for_the_model_is_an_error_line(tmp_path):
+    rows = RESPONSES_WORDS.splitlines()
+    holes = "\n".join([rows[0]] + [r[: r.rindex(",") + 1] for r in rows[1:]]) + "\n"
+    s, r = _survey(tmp_path, holes, INSTRUMENT_WORDS, "--outcome", "None")
+    assert_error(r, s / "resp.csv", fragment="only 0 complete respondents")
+    assert not (s / "out").exists()
+
+
+def test_12_constant_predictor_is_an_error_line(tmp_path):
+    rows = RESPONSES_WORDS.splitlines()
+    const = "\n".join([rows[0]] + [",".join([*r.split(",")[:6], "3", *r.split(",")[7:]])
+                                   for r in rows[1:]]) + "\n"
+    s, r = _survey(tmp_path, const, INSTRUMENT_WORDS, "--outcome", "None")
+    assert_error(r, s / "resp.csv", fragment="'if' has no variance in the analysis sample")
+
+
+def test_12_a_billion_response_options_is_refused_at_the_instrument(tmp_path):
+    big = INSTRUMENT.replace("max: 5", "max: 1000000000")
+    s, r = _survey(tmp_path, RESPONSES, big)
+    assert_error(r, s / "ins.yaml:2", fragment="has 1000000000 response options, more than "
+                                               "the 101")
+    # a 0..100 slider still works
+    s, r = _survey(tmp_path / "slider", RESPONSES, INSTRUMENT.replace("{min: 1, max: 5}",
+                                                                      "{min: 0, max: 100}"))
+    assert r.returncode == 0, r.stderr
+    assert len(pd.read_csv(s / "out/likert.csv")) == 3 * 101
+
+
+def test_12_an_item_with_no_answers_at_all_is_a_warning(tmp_path):
+    rows = RESPONSES.splitlines()
+    empty = "\n".join([rows[0]] + [r[: r.rindex(",") + 1] for r in rows[1:]]) + "\n"
+    s, r = _survey(tmp_path, empty, INSTRUMENT)
+    assert r.returncode == 0, r.stderr
+    assert f"warning: {s / 'resp.csv'}: scale KS" in r.stderr
+    assert "item KS3: no answers at all" in r.stderr
+    r = cli("validate", "--instrument", s / "ins.yaml", "--responses", s / "resp.csv")
+    assert r.returncode == 0 and "item KS3: no answers at all" in r.stderr, r.stderr
 
 
 # =========================================================================== 13. front matter

@@ -17,6 +17,7 @@ messages name the argument, what was expected and what was received.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterable, Sequence
 from typing import TypeVar
 
@@ -35,6 +36,7 @@ __all__ = [
     "check_lang",
     "check_names",
     "check_type",
+    "regex_hazard",
 ]
 
 #: Languages of labels in tables and figures.
@@ -149,3 +151,73 @@ def check_codings_in_corpus(codings: pd.DataFrame, corpus, *, name: str = "codin
             raise InputError(f"{name} refer to {int(bad.sum())} segment(s) not in the corpus, "
                              f"e.g. {first['doc_id']}/{first['segment_id']}; segment_id counts "
                              "the turns of each transcript from 1")
+
+
+# --------------------------------------------------------------------------- regexes
+
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+
+
+def regex_hazard(pattern: str) -> str | None:
+    """Why ``pattern`` (a valid Python regex) may take exponential time, or None.
+
+    A codebook regex is run on every turn of every transcript; a pattern such as
+    ``(a+)+$`` backtracks exponentially on a long run of ``a`` not followed by the end and
+    hangs the run. Refused: a repeated group (``*``, ``+``, ``{m,n}`` with more than one
+    repetition) that itself holds a repetition — *nested quantifiers*, the usual form of
+    catastrophic backtracking. Possessive repeats and atomic groups outside do not backtrack
+    and are allowed. Write ``(a+)+`` as ``a+``, ``(\\w+\\s?)*`` as ``[\\w\\s]*``.
+    """
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        tree = _parser.parse(pattern)
+    except re.error:
+        return None  # invalid patterns are reported by re.compile
+
+    def many(hi: int) -> bool:
+        return hi is c.MAXREPEAT or hi > 1
+
+    def repeats_inside(seq) -> bool:
+        for op, av in seq:
+            if str(op) in _REPEATS and many(av[1]):
+                return True
+            if any(repeats_inside(sub) for sub in _children(op, av)):
+                return True
+        return False
+
+    def walk(seq) -> str | None:
+        for op, av in seq:
+            name = str(op)
+            if name in ("MAX_REPEAT", "MIN_REPEAT") and many(av[1]) and repeats_inside(av[2]):
+                return ("a repeated group holds another repetition (nested quantifiers, as in "
+                        "'(a+)+'), which can take exponential time on some texts; write it "
+                        "without the nesting (e.g. 'a+' for '(a+)+')")
+            if name == "ATOMIC_GROUP":
+                continue
+            for sub in _children(op, av):
+                why = walk(sub)
+                if why:
+                    return why
+        return None
+
+    return walk(tree)
+
+
+def _children(op, av) -> list:
+    """The sub-patterns of one node of ``re._parser``'s tree."""
+    name = str(op)
+    if name in _REPEATS:
+        return [av[2]]
+    if name == "SUBPATTERN":
+        return [av[3]]
+    if name == "BRANCH":
+        return list(av[1])
+    if name in ("ASSERT", "ASSERT_NOT"):
+        return [av[1]]
+    if name == "ATOMIC_GROUP":
+        return [av]
+    if name == "GROUPREF_EXISTS":
+        return [x for x in av[1:] if x is not None]
+    return []

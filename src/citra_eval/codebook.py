@@ -31,6 +31,7 @@ from ._refi import (
     xml_text,
 )
 from ._safezip import DEFAULT_LIMITS, Limits, parse_xml, read_zip
+from ._validation import regex_hazard
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import InputError, Problem, closest
 from .lint import lint_codebook
@@ -507,6 +508,10 @@ class _Builder:
                     self.err(f"invalid regex {p['regex']!r} in {where}: {exc}; fix it or quote "
                              "special characters with a backslash", line)
                     continue
+                hazard = regex_hazard(p["regex"])
+                if hazard:
+                    self.err(f"regex {p['regex']!r} in {where} is refused: {hazard}", line)
+                    continue
                 out.append(Pattern(p["regex"], "regex", line))
             elif isinstance(p, dict):
                 key = next(iter(p), None)
@@ -619,6 +624,8 @@ def parse_description(text: str | None, language: str) -> dict:
                     re.compile(value)
                 except re.error:
                     continue  # an unusable regex from another tool is dropped, not fatal
+                if regex_hazard(value):
+                    continue  # so is one that could hang the coder (nested quantifiers)
             target = "exclude_patterns" if key.startswith("exclude ") else "patterns"
             out[target].append(Pattern(value, kind))
         elif key in ("construct", "note", "id"):

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ._progress import progress_bar
+from ._validation import regex_hazard
 from .normalise import (
     MAX_PREFIX,
     Normaliser,
@@ -178,6 +179,10 @@ class Matcher:
                 except re.error as exc:
                     raise ValueError(f"regex pattern {text!r} of code {code!r} is invalid: "
                                      f"{exc}") from None
+                hazard = regex_hazard(text)
+                if hazard:
+                    raise ValueError(f"regex pattern {text!r} of code {code!r} is refused: "
+                                     f"{hazard}")
                 words = re.findall(r"[^\W\d_]+", text.lower())
                 patterns.append(_Pattern(code, text, kind, rule, regex=rx,
                                          negates=any(w in negators for w in words)))

@@ -55,7 +55,10 @@ def _item_problems(block: pd.DataFrame, c: np.ndarray) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {str(i): [] for i in block.columns}
     r = _r_drop(c)
     for j, item in enumerate(block.columns):
-        if not np.diag(c)[j] > 0:
+        if not block[item].notna().any():
+            out[str(item)].append("no answers at all (every cell is empty): is the column "
+                                  "misnamed or the export incomplete?")
+        elif not np.diag(c)[j] > 0:
             out[str(item)].append("no variance (every respondent gave the same answer)")
         elif r[j] < 0:
             out[str(item)].append(f"correlates negatively with the rest of the scale "

@@ -608,8 +608,10 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
                           keep=controls)
     data = scores[[outcome, *preds, *controls]].dropna().reset_index(drop=True)
     if len(data) <= len(preds) + 2:
-        raise ValueError(f"only {len(data)} complete respondents for {len(preds)} predictors; "
-                         "too few to fit the model")
+        raise InputError(f"only {len(data)} complete respondents (every score of {outcome!r}, "
+                         f"the {len(preds)} predictor scales and the controls present) for "
+                         f"{len(preds)} predictors; too few to fit the image model: check the "
+                         "missing answers, or lower min_items (--min-items)")
     X, continuous, references = _design(data, [*preds, *controls])
     X.insert(0, "Intercept", 1.0)
     y = data[outcome].astype(float)
@@ -617,7 +619,9 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     for name, col in [(outcome, zy), *((c, zX[c]) for c in continuous)]:
         sd = col.std(ddof=1)
         if not sd > 0:
-            raise ValueError(f"{name!r} has no variance in the analysis sample")
+            raise InputError(f"{name!r} has no variance in the analysis sample (every one of "
+                             f"the {len(data)} complete respondents has the same value); the "
+                             "image model cannot use it: leave it out of the model")
     zy = (zy - zy.mean()) / zy.std(ddof=1)
     for c in continuous:
         zX[c] = (zX[c] - zX[c].mean()) / zX[c].std(ddof=1)
@@ -933,5 +937,5 @@ def _design(data: pd.DataFrame,
             cols[f"{p}[T.{v}]"] = (x == v).astype(float)
     X = pd.DataFrame(cols, index=data.index)
     if X.shape[1] == 0:
-        raise ValueError("the predictors have no variation (every categorical has one level)")
+        raise InputError("the predictors have no variation (every categorical has one level)")
     return X, continuous, references

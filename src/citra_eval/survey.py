@@ -29,6 +29,9 @@ TOP_KEYS = {"instrument", "version", "language", "description", "note", "scale",
             "scales", "items", "demographics"}
 SCALE_KEYS = {"label", "items", "reverse", "of", "role", "note", "description"}
 RANGE_KEYS = {"min", "max", "labels"}
+#: Most response options a scale may have (``max - min + 1``): 0..100 sliders fit; every
+#: option becomes a row of :func:`likert_table`, so ``max: 1000000000`` is refused.
+MAX_OPTIONS = 101
 DEMOGRAPHIC_KEYS = {"type", "levels", "label", "note", "description"}
 #: The types a demographic may declare in the instrument.
 DEMOGRAPHIC_TYPES = ("categorical", "numeric", "ordinal")
@@ -262,6 +265,11 @@ class _InstrumentBuilder:
         ok = all(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi))
         if not ok or lo >= hi:
             self.err(f"'scale' needs whole numbers min < max, got min={lo!r}, max={hi!r}", line)
+            return 1, 5, {}
+        if hi - lo + 1 > MAX_OPTIONS:
+            self.err(f"'scale' from {lo} to {hi} has {hi - lo + 1} response options, more than "
+                     f"the {MAX_OPTIONS} a rating scale may have; check min and max",
+                     rs.line_of("max"))
             return 1, 5, {}
         labels: dict[int, dict[str, str]] = {}
         raw = rs.get("labels") or {}
@@ -603,7 +611,10 @@ def _parse_item(values: pd.Series, col: str, inst: Instrument, line_of: pd.Serie
         val = out[idx]
         line = int(line_of[idx])
         where = f"{inst.min}..{inst.max}"
-        if math.isnan(val):
+        if math.isinf(val):
+            problems.append(Problem(path, f"item {col!r} must be a whole number {where}, got "
+                                    f"{raw!r}", line, col))
+        elif math.isnan(val):
             opt = label_to_option.get(raw.casefold())
             hint = (f"; {raw!r} is the label of option {opt}, enter {opt}" if opt is not None
                     else f"; enter a whole number {where} or leave the cell empty if unanswered")

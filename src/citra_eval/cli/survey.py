@@ -80,9 +80,14 @@ def _run_survey(args: argparse.Namespace) -> int:
             "likert.csv": likert_table(responses, instrument, lang=args.lang),
         }
     if args.outcome is not None:
-        tables["image_model.csv"] = image_model(responses, instrument, outcome=args.outcome,
-                                                controls=controls,
-                                                min_items=args.min_items).table
+        try:
+            model = image_model(responses, instrument, outcome=args.outcome, controls=controls,
+                                min_items=args.min_items)
+        except InputError as exc:  # a problem of these responses: name the file
+            if exc.path is not None:
+                raise
+            raise InputError(exc.message, path=args.responses) from None
+        tables["image_model.csv"] = model.table
     else:
         note("no --outcome given: the image model (image_model.csv) is skipped; pass "
              f"--outcome with one of {', '.join(instrument.scales)}")
