@@ -513,6 +513,141 @@ def test_09_catastrophic_regex_in_a_qdpx_code_description_is_not_imported(tmp_pa
     assert r.returncode == 0, r.stderr
 
 
+# =========================================================================== 9, 15. reproduce runs
+
+
+def _toy_study(base: Path, cells: list[str]) -> Path:
+    """test_pipeline's toy study, its second notebook replaced by ``cells``."""
+    from test_pipeline import PARAMS, _notebook, _project
+
+    from citra_eval import pipeline
+
+    root = _project(base)
+    _notebook(root / "notebooks" / "02-figure.ipynb", cells, PARAMS)
+    pipeline.write_raw_checksums(root)
+    return root
+
+
+#: A cell that holds the interpreter in C (no thread of the kernel can run meanwhile).
+HANG = "import re\nre.search('(a+)+$', 'a' * 64 + '!')"
+
+
+def _kernels_under(folder: Path) -> list[int]:
+    """Processes whose command line names ``folder`` (the kernels of runs using it as TMPDIR)."""
+    out = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmd = (proc / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if str(folder).encode() in cmd and b"kernel-connection" in cmd:
+                out.append(int(proc.name))
+    return out
+
+
+def _wait_for(cond, timeout: float = 60.0) -> bool:
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_09_a_cell_running_too_long_stops_the_run(tmp_path):
+    root = _toy_study(tmp_path, [HANG])
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    r = cli("reproduce", "--root", root, "--cell-timeout", "3", env={"TMPDIR": str(tmp)},
+            timeout=180)
+    assert r.returncode == 1, r.stderr
+    assert "notebooks/02-figure.ipynb stopped: cell 3 ran longer than 3 s" in r.stderr
+    assert not (root / "reports").exists()
+    assert _wait_for(lambda: not _kernels_under(tmp), 30)
+    r = cli("reproduce", "--root", root, "--cell-timeout", "0")
+    assert_error(r, "citra-eval", fragment="--cell-timeout must be a positive number")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal")
+def test_09_15_killed_reproduce_ends_its_kernel_and_the_next_run_cleans_up(tmp_path):
+    root = _toy_study(tmp_path, [HANG])
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = dict(os.environ, TMPDIR=str(tmp),
+               PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen([sys.executable, "-m", "citra_eval", "reproduce", "--root",
+                             str(root)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, preexec_fn=_limit_memory(LIMIT_MEM))
+    kernels: list[int] = []
+    try:
+        # the second notebook's kernel is the one in the hanging cell
+        assert _wait_for(lambda: (root / "reports").is_dir() and any(
+            (p / "notebooks/01-table.ipynb").exists()
+            for p in (root / "reports").glob(".staging-*")), 180)
+        assert _wait_for(lambda: bool(_kernels_under(tmp)), 60)
+        kernels = _kernels_under(tmp)
+        import time
+
+        time.sleep(2)  # inside the regex by now
+        proc.kill()  # SIGKILL: reproduce cannot clean up anything itself
+        proc.wait(timeout=30)
+        assert _wait_for(lambda: not _kernels_under(tmp), 15), "the kernel outlived reproduce"
+    finally:
+        proc.kill()
+        for pid in _kernels_under(tmp):  # never leave a spinning kernel behind
+            os.kill(pid, signal.SIGKILL)
+    # what the killed run left behind ...
+    assert list((root / "reports").glob(".staging-*"))
+    assert [p for p in tmp.iterdir() if p.name.startswith("citra-eval-")]
+    # ... is removed by the next run, which also succeeds
+    from test_pipeline import NB_FIGURE, PARAMS, _notebook
+
+    from citra_eval import pipeline
+
+    _notebook(root / "notebooks" / "02-figure.ipynb", NB_FIGURE, PARAMS)
+    pipeline.write_raw_checksums(root)
+    r = cli("reproduce", "--root", root, env={"TMPDIR": str(tmp)}, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in (root / "reports").iterdir()) == [
+        "MANIFEST.sha256", "figures", "notebooks", "provenance.json", "tables"]
+    assert not [p for p in tmp.iterdir() if p.name.startswith("citra-eval-")]
+    assert kernels
+
+
+def test_15_two_runs_on_one_study_do_not_mix(tmp_path):
+    from citra_eval import pipeline
+
+    root = _toy_study(tmp_path, ["x = 1"])
+    with pipeline.study_lock(root / "reports"):  # a run in progress
+        r = cli("reproduce", "--root", root)
+        assert_error(r, root / "reports", fragment="another 'citra-eval reproduce' is running")
+        # a check does not write reports/: it may run meanwhile
+        r = cli("reproduce", "--root", root, "--check")
+        assert "another" not in r.stderr
+    r = cli("reproduce", "--root", root, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert not (root / "reports" / pipeline.LOCK_NAME).exists()  # it goes with its run
+
+
+def test_15_only_dead_runs_work_folders_are_removed(tmp_path):
+    from citra_eval import pipeline
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    for name, owner in [("citra-eval-dead", dead), ("citra-eval-live", str(os.getpid())),
+                        ("citra-eval-other", None), ("unrelated", dead)]:
+        (tmp_path / name).mkdir()
+        if owner:
+            (tmp_path / name / "owner.pid").write_text(owner)
+    gone = pipeline.remove_dead_work_folders(tmp_path)
+    assert [p.name for p in gone] == ["citra-eval-dead"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["citra-eval-live", "citra-eval-other",
+                                                          "unrelated"]
+
+
 # =========================================================================== 10. big codings
 
 

@@ -71,6 +71,28 @@ PROVENANCE_PACKAGES = (
 )
 KERNEL_NAME = "citra-eval-python"
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+#: Longest a notebook cell may run, in seconds (``reproduce --cell-timeout``), so a cell that
+#: hangs (a pathological regex, an endless loop) stops the run with an error instead.
+CELL_TIMEOUT = 1800
+#: Prefix of the temporary work folders of a run (kernel connection file and sockets, the
+#: executing notebook); a folder whose run was killed is removed by the next run.
+WORK_PREFIX = "citra-eval-"
+_OWNER_FILE = "owner.pid"
+#: Run by the kernel's interpreter before ipykernel: on Linux the kernel asks to be killed
+#: when reproduce dies (PR_SET_PDEATHSIG), also while a cell holds the interpreter (a
+#: thread in the kernel could not notice then), so a killed run leaves no kernel behind.
+_KERNEL_LAUNCHER = """\
+import ctypes, os, runpy, signal, sys
+parent = int(sys.argv.pop(1))
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+except (OSError, AttributeError):
+    pass
+if os.getppid() != parent:  # reproduce died before the request took effect
+    os._exit(1)
+sys.argv[0] = "ipykernel_launcher"
+runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
+"""
 
 Progress = Callable[[str], None]
 
@@ -241,7 +263,8 @@ def _kernel(workdir: Path) -> Iterator[tuple[str, object]]:
     transport (local sockets in ``workdir``; loopback TCP on Windows) are used.
     """
     from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
 
     import citra_eval
 
@@ -251,21 +274,30 @@ def _kernel(workdir: Path) -> Iterator[tuple[str, object]]:
     env = dict(KERNEL_ENV)
     env["PYTHONPATH"] = os.pathsep.join(x for x in (pkg_parent, os.environ.get("PYTHONPATH"))
                                         if x)
-    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+    if sys.platform.startswith("linux"):
+        argv = [sys.executable, "-c", _KERNEL_LAUNCHER, str(os.getpid())]
+    else:  # no parent-death signal: a kernel may outlive a killed run
+        argv = [sys.executable, "-m", "ipykernel_launcher"]
+    spec = {"argv": [*argv, "-f", "{connection_file}"],
             "display_name": "citra_eval (reproduce)", "language": "python", "env": env}
     (kdir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
     ksm = KernelSpecManager(kernel_dirs=[str(workdir / "kernels")], ensure_native_kernel=False)
+    # asynchronous: with a blocking client nbclient waits for output without a timeout, so
+    # the cell timeout could never fire
     if os.name == "nt":  # no Unix sockets: loopback TCP
-        km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm)
+        km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm)
     else:
-        km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm, transport="ipc",
-                           ip=str(workdir / "ipc"))
+        km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm,
+                                transport="ipc", ip=str(workdir / "ipc"))
+    # the connection file in the work folder too (not ~/.local/share/jupyter/runtime), so it
+    # goes with the folder
+    km.connection_file = str(workdir / "kernel-connection.json")
     try:
         yield KERNEL_NAME, km
     finally:
         with contextlib.suppress(Exception):
             if km.has_kernel:
-                km.shutdown_kernel(now=True)
+                run_sync(km.shutdown_kernel)(now=True)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -323,19 +355,22 @@ def _strip_volatile(nb, *, rel_input: str, rel_output: str, shown_params: dict) 
 
 def run_notebook(notebook: str | os.PathLike, output: str | os.PathLike, *,
                  parameters: dict, cwd: str | os.PathLike, workdir: str | os.PathLike,
-                 shown_params: dict | None = None, rel: str | None = None) -> float:
+                 shown_params: dict | None = None, rel: str | None = None,
+                 cell_timeout: float = CELL_TIMEOUT) -> float:
     """Execute one notebook headless with papermill; return its wall time in seconds.
 
-    Only the parameters the notebook declares in its ``parameters`` cell are passed.
+    Only the parameters the notebook declares in its ``parameters`` cell are passed. A cell
+    running longer than ``cell_timeout`` seconds is stopped (its kernel shut down).
 
     Raises
     ------
     NotebookError
-        The notebook failed; the message names the notebook, the cell (1-based, as in the
-        committed notebook), its first lines and the error.
+        The notebook failed or a cell timed out; the message names the notebook, the cell
+        (1-based, as in the committed notebook), its first lines and the error.
     """
     import nbformat
     import papermill as pm
+    from nbclient.exceptions import CellTimeoutError
 
     nb_path, out = Path(notebook), Path(output)
     rel = rel or nb_path.name
@@ -348,9 +383,17 @@ def run_notebook(notebook: str | os.PathLike, output: str | os.PathLike, *,
         try:
             pm.execute_notebook(str(nb_path), str(tmp_out), parameters=params, kernel_name=kname,
                                 km=km, cwd=str(cwd), progress_bar=False, log_output=False,
-                                request_save_on_cell_execute=False, start_timeout=120)
+                                request_save_on_cell_execute=False, start_timeout=120,
+                                execution_timeout=cell_timeout)
         except pm.PapermillExecutionError as exc:
             raise _failure(exc, source_nb, rel) from None
+        except CellTimeoutError as exc:
+            cell = _timed_out_cell(exc, source_nb)
+            where = f"cell {cell}" if cell else "a cell"
+            raise NotebookError(f"{rel} stopped: {where} ran longer than {cell_timeout:g} s "
+                                "(reproduce --cell-timeout); a pattern or a loop that never "
+                                "ends?", notebook=rel, cell=cell, ename="CellTimeoutError",
+                                evalue=str(exc)) from None
     seconds = time.perf_counter() - t0
     executed = nbformat.read(tmp_out, as_version=4)
     shown = {k: v for k, v in (shown_params or {}).items() if k in params}
@@ -359,6 +402,17 @@ def run_notebook(notebook: str | os.PathLike, output: str | os.PathLike, *,
     write_text(out, nbformat.writes(executed) + "\n")
     tmp_out.unlink(missing_ok=True)
     return seconds
+
+
+def _timed_out_cell(exc: BaseException, source_nb) -> int | None:
+    """1-based index, in the committed notebook, of the cell whose source nbclient's
+    timeout message quotes (None if it cannot be told)."""
+    text = str(exc)
+    for i, cell in enumerate(source_nb.cells, start=1):
+        src = cell.source.strip()
+        if cell.cell_type == "code" and src and src.splitlines()[0] in text:
+            return i
+    return None
 
 
 def notebook_notes(notebook: str | os.PathLike) -> list[str]:
@@ -488,7 +542,8 @@ def _prepare(root: Path, *, lang: str | None, seed: int | None, update_checksums
 
 
 def _build(root: Path, out: Path, prepared, *, lang: str, seed: int, shown_out: str,
-           progress: Progress | None, workdir: Path, notes: list[str]) -> dict[str, float]:
+           progress: Progress | None, workdir: Path, notes: list[str],
+           cell_timeout: float = CELL_TIMEOUT) -> dict[str, float]:
     inputs, info, notebooks, _ = prepared
     params = notebook_parameters(root, str(out), lang=lang, seed=seed)
     timings: dict[str, float] = {}
@@ -496,7 +551,8 @@ def _build(root: Path, out: Path, prepared, *, lang: str, seed: int, shown_out: 
         rel = nb.relative_to(root).as_posix()
         _say(progress, f"[{i}/{len(notebooks)}] {nb.name} ...")
         secs = run_notebook(nb, out / "notebooks" / nb.name, parameters=params, cwd=root,
-                            workdir=workdir, shown_params={"out_dir": shown_out}, rel=rel)
+                            workdir=workdir, shown_params={"out_dir": shown_out}, rel=rel,
+                            cell_timeout=cell_timeout)
         timings[nb.name] = secs
         notes.extend(f"{rel}: {n}" for n in notebook_notes(out / "notebooks" / nb.name))
         _say(progress, f"[{i}/{len(notebooks)}] {nb.name} done in {secs:.1f} s")
@@ -524,7 +580,8 @@ def _install(staging: Path, reports: Path) -> None:
 def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
               lang: str | None = None, seed: int | None = None, update_checksums: bool = False,
               progress: Progress | None = None, keep: str | os.PathLike | None = None,
-              warn: Callable[[str], None] | None = None) -> ReproduceResult:
+              warn: Callable[[str], None] | None = None,
+              cell_timeout: float = CELL_TIMEOUT) -> ReproduceResult:
     """Rebuild every figure and table from the raw inputs.
 
     Parameters
@@ -552,10 +609,21 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
     warn : callable, optional
         Called with each ``warning: ...`` line of the study's validation (as ``citra-eval
         validate`` prints them) before the notebooks run.
+    cell_timeout : float
+        Longest a notebook cell may run, in seconds (default :data:`CELL_TIMEOUT`); a cell
+        running longer stops the run with a :class:`NotebookError`.
 
     Returns
     -------
     ReproduceResult
+
+    Notes
+    -----
+    A run that writes ``reports/`` holds a lock on the study (a second one on the same
+    study exits with an :class:`InputError` instead of mixing their files) and first removes
+    what killed runs left: ``reports/.staging-*`` and ``reports/.old-*`` folders and
+    temporary ``citra-eval-*`` work folders (kernel connection file and sockets) whose run
+    is gone. On Linux the notebook kernel dies with the run, even when the run is killed.
 
     Raises
     ------
@@ -570,8 +638,26 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
         check_int(seed, "seed", minimum=0)
     if keep is not None and (not check or Path(keep).exists()):
         raise ValueError(f"keep is for check=True and must be a new folder, got {keep!r}")
+    if not (isinstance(cell_timeout, int | float) and not isinstance(cell_timeout, bool)
+            and cell_timeout > 0):
+        raise ValueError(f"cell_timeout must be a positive number of seconds, got "
+                         f"{cell_timeout!r}")
     r = find_study_root(root)
     reports = r / "reports"
+    remove_dead_work_folders()
+    existed = reports.exists()
+    with contextlib.ExitStack() as stack:
+        if not check:
+            stack.enter_context(study_lock(reports))
+            stack.callback(_drop_lock_file, reports, existed)
+            remove_leftovers(reports)
+        return _reproduce(r, reports, check=check, lang=lang, seed=seed,
+                          update_checksums=update_checksums, progress=progress, keep=keep,
+                          warn=warn, cell_timeout=cell_timeout)
+
+
+def _reproduce(r: Path, reports: Path, *, check: bool, lang, seed, update_checksums: bool,
+               progress, keep, warn, cell_timeout: float) -> ReproduceResult:
     if check:
         recorded = _recorded_parameters(reports)
         lang = lang if lang is not None else recorded.get("lang")
@@ -579,9 +665,9 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
     t0 = time.perf_counter()
     prepared = _prepare(r, lang=lang, seed=seed, update_checksums=update_checksums, warn=warn)
     lang, seed = prepared[3].settings.lang, prepared[3].settings.seed
-    existed = reports.exists()
-    with tempfile.TemporaryDirectory(prefix="citra-eval-") as work:
+    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX) as work:
         workdir = Path(work)
+        (workdir / _OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="utf-8")
         if check:
             out = workdir / "reports"
         else:  # staged inside reports/ so that the final moves are renames on one filesystem
@@ -589,7 +675,8 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
         try:
             notes: list[str] = []
             timings = _build(r, out, prepared, lang=lang, seed=seed, shown_out="reports",
-                             progress=progress, workdir=workdir, notes=notes)
+                             progress=progress, workdir=workdir, notes=notes,
+                             cell_timeout=cell_timeout)
             hashes = {f"reports/{k}": v for k, v in hash_reports(out, root=out).items()}
             result = ReproduceResult(reports, timings, sorted(hashes), notes=notes)
             if check:
@@ -604,11 +691,97 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
         finally:
             if not check:
                 shutil.rmtree(out, ignore_errors=True)
-                if not existed:
-                    with contextlib.suppress(OSError):
-                        reports.rmdir()  # only when empty: a failed first run leaves nothing
     result.seconds = time.perf_counter() - t0
     return result
+
+
+# --------------------------------------------------------------------------- runs
+
+
+#: The lock a run that writes ``reports/`` holds (hidden, like everything ``reports/.*``).
+LOCK_NAME = ".reproduce.lock"
+
+
+@contextlib.contextmanager
+def study_lock(reports: Path) -> Iterator[None]:
+    """Hold the study's reproduce lock (``reports/.reproduce.lock``) for the block; an
+    :class:`InputError` when another run holds it. It is an ``flock``, which the system drops
+    when its process ends, however it ends. Without ``fcntl`` (Windows) there is no lock."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    path = reports / LOCK_NAME
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "a", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write here: {exc.strerror}; make reports/ writable (nothing "
+                         "was changed)", path=reports) from None
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError("another 'citra-eval reproduce' is running on this study (it "
+                             f"holds {LOCK_NAME}); wait for it to finish", path=reports) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _drop_lock_file(reports: Path, existed: bool) -> None:
+    """Remove the lock file (still locked: a run starting now fails at once rather than
+    waiting); a failed first run leaves nothing, not even an empty ``reports/``."""
+    with contextlib.suppress(OSError):
+        (reports / LOCK_NAME).unlink()
+        if not existed:
+            reports.rmdir()  # only when empty
+
+
+def remove_leftovers(reports: Path) -> list[Path]:
+    """Remove the ``.staging-*`` and ``.old-*`` folders killed runs left in ``reports``
+    (call with the study lock held); return what was removed."""
+    gone = []
+    if reports.is_dir():
+        for p in sorted(reports.iterdir()):
+            if p.is_dir() and not p.is_symlink() and p.name.startswith((".staging-", ".old-")):
+                shutil.rmtree(p, ignore_errors=True)
+                gone.append(p)
+    return gone
+
+
+def remove_dead_work_folders(tmp: str | os.PathLike | None = None) -> list[Path]:
+    """Remove the temporary ``citra-eval-*`` work folders (in ``tmp``, default the system's)
+    whose run has ended without cleaning up (killed): those whose recorded process is gone.
+    Folders of running processes, of other users and without the record are left alone."""
+    base = Path(tmp if tmp is not None else tempfile.gettempdir())
+    gone = []
+    try:
+        candidates = [p for p in base.glob(WORK_PREFIX + "*") if p.is_dir() and not
+                      p.is_symlink() and p.stat().st_uid == os.getuid()]
+    except (OSError, AttributeError):  # pragma: no cover - no getuid on Windows
+        return gone
+    for p in candidates:
+        try:
+            pid = int((p / _OWNER_FILE).read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            continue
+        if pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(p, ignore_errors=True)
+            gone.append(p)
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
 
 
 def _mkdir(p: Path) -> Path:

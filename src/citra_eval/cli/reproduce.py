@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from ..errors import InputError
-from ..pipeline import NotebookError, reproduce, verify
+from ..pipeline import CELL_TIMEOUT, NotebookError, reproduce, verify
 from ._common import print_differences, progress
 
 
@@ -38,6 +38,9 @@ def _add_reproduce(sub: argparse._SubParsersAction) -> None:
                         "language recorded in reports/provenance.json)")
     p.add_argument("--seed", type=int, default=None,
                    help="seed of every random step (default: as for --lang)")
+    p.add_argument("--cell-timeout", type=float, default=CELL_TIMEOUT, metavar="SECONDS",
+                   help=f"stop the run when a notebook cell runs longer than this (default "
+                        f"{CELL_TIMEOUT} s)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="report each notebook even when stderr is not a terminal")
     p.set_defaults(func=_run_reproduce)
@@ -54,9 +57,13 @@ def _run_reproduce(args: argparse.Namespace) -> int:
             raise InputError("--keep needs a folder that does not exist yet", path=args.keep)
         if args.seed is not None and args.seed < 0:
             raise InputError(f"--seed must be 0 or more, got {args.seed}", path="citra-eval")
+        if not args.cell_timeout > 0:
+            raise InputError(f"--cell-timeout must be a positive number of seconds, got "
+                             f"{args.cell_timeout:g}", path="citra-eval")
         res = reproduce(args.root, check=args.check, lang=args.lang, seed=args.seed,
                         update_checksums=args.update_checksums, progress=progress(args.verbose),
-                        keep=args.keep, warn=lambda line: print(line, file=sys.stderr))
+                        keep=args.keep, warn=lambda line: print(line, file=sys.stderr),
+                        cell_timeout=args.cell_timeout)
     except NotebookError as exc:
         if exc.ename == "InputError":  # the study's data is wrong, found inside a notebook
             where = f"{exc.notebook}: cell {exc.cell}" if exc.cell else exc.notebook
