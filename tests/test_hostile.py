@@ -899,3 +899,27 @@ def test_14_disk_full_is_an_error_line_and_leaves_the_old_file(tmp_path, monkeyp
     assert code == 2 and err.startswith(f"error: {out}: cannot write this file: No space left")
     assert out.read_text() == "old\n"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".codings_auto")]
+
+
+# =========================================================================== docs
+
+
+def test_docs_security_states_the_limits_of_the_code():
+    from citra_eval import _files, _safezip, _yaml, pipeline, survey
+
+    text = (ROOT / "docs/security.md").read_text()
+    limits = _safezip.DEFAULT_LIMITS
+    docx = _safezip.DOCX_LIMITS
+    for stated in [f"{_files.MAX_CSV_CELL >> 20} MiB (`_files.MAX_CSV_CELL`)",
+                   f"{_yaml.MAX_EXPANDED:,} nodes plus characters (`_yaml.MAX_EXPANDED`)",
+                   f"{limits.max_total >> 30} GiB unpacked in all, {limits.max_file >> 20} MiB "
+                   f"per entry, {limits.max_entries:,} entries, an entry above "
+                   f"{limits.ratio_floor >> 20} MiB may expand at most "
+                   f"{limits.max_ratio:.0f}-fold",
+                   f"{docx.max_total >> 20} MiB unpacked in all, {docx.max_file >> 20} MiB per "
+                   f"entry, {docx.max_entries:,} entries",
+                   f"{survey.MAX_OPTIONS} options (`survey.MAX_OPTIONS`",
+                   f"{pipeline.CELL_TIMEOUT} s (`pipeline.CELL_TIMEOUT`",
+                   f"`--cell-timeout` seconds (default {pipeline.CELL_TIMEOUT})",
+                   "mode `0600`"]:
+        assert stated in " ".join(text.split()), stated
