@@ -162,6 +162,120 @@ def test_01_two_outputs_on_one_path_are_refused(tmp_path):
     assert_error(r, out, fragment="name the same path")
 
 
+# =========================================================================== 2. names
+
+
+def _pseudonymise(tmp_path: Path, files: dict[str, str], key: str = "name,pseudonym\n"
+                  "Budi,INF01\nBudi Santoso,INF02\n", codings: str | None = None) -> Path:
+    base = write(tmp_path, {**{f"tr/{n}": t for n, t in files.items()}, "key.csv": key,
+                            **({"codings.csv": codings} if codings else {})})
+    argv = ["pseudonymise", "--transcripts", base / "tr", "--key", base / "key.csv", "--out",
+            base / "shared", "--key-out", base / "private/key.csv"]
+    if codings:
+        argv += ["--codings", base / "codings.csv"]
+    r = cli(*argv)
+    assert r.returncode == 0, r.stderr
+    return base
+
+
+def _reidentified(base: Path, codings: bool = False) -> Path:
+    argv = ["reidentify", "--transcripts", base / "shared/transcripts", "--key",
+            base / "private/key.csv", "--out", base / "back"]
+    if codings:
+        argv += ["--codings", base / "shared/codings/codings.csv"]
+    r = cli(*argv)
+    assert r.returncode == 0, r.stderr
+    return base / "back"
+
+
+def _leaks(folder: Path, name: str = "budi") -> list[str]:
+    return [f"{p}: {p.read_text()}" for p in folder.rglob("*")
+            if p.is_file() and (name in p.read_text().lower() or name in p.name.lower())]
+
+
+def test_02_coder_and_extra_codings_columns_are_pseudonymised(tmp_path):
+    import citra_eval as ce
+
+    codings = ("doc_id,segment_id,start,end,code,coder,memo,score\n"
+               "INF01,2,31,39,kerja_sama,Budi,\"kata Budi, bukan Budi Santoso\",0.5\n")
+    base = _pseudonymise(tmp_path, {"a.txt": TRANSCRIPT}, codings=codings)
+    assert not _leaks(base / "shared")
+    row = ce.read_codings(base / "shared/codings/codings.csv").iloc[0]
+    assert (row.coder, row.memo) == ("INF01", "kata INF01, bukan INF02")
+    # ... and so the REFI-QDA user names of an export are pseudonyms too
+    r = cli("qdpx", "export", "--transcripts", base / "shared/transcripts", "--codebook",
+            write(tmp_path, {"cb.yaml": CODEBOOK}) / "cb.yaml", "--codings",
+            base / "shared/codings/codings.csv", "--out", tmp_path / "shared.qdpx")
+    assert r.returncode == 0, r.stderr
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "shared.qdpx") as zf:
+        assert b"Budi" not in zf.read("project.qde")
+    back = ce.read_codings(_reidentified(base, codings=True) / "codings/codings.csv").iloc[0]
+    assert (back.coder, back.memo, back.score) == ("Budi", "kata Budi, bukan Budi Santoso", "0.5")
+
+
+def test_02_clitic_forms_of_a_keyed_name_are_replaced(tmp_path):
+    text = TRANSCRIPT.replace("Kami bermitra dengan media.",
+                              "Budinya datang; Budilah yang tahu. Budikah? Budipun, Budiku, "
+                              "Budimu, Budinyalah, budi-nya. Budiman dan Budisatrio lain orang.")
+    base = _pseudonymise(tmp_path, {"a.txt": text})
+    out = (base / "shared/transcripts/INF01.txt").read_text()
+    assert ("INF01nya datang; INF01lah yang tahu. INF01kah? INF01pun, INF01ku, INF01mu, "
+            "INF01nyalah, INF01-nya. Budiman dan Budisatrio lain orang.") in out
+    assert (_reidentified(base) / "transcripts/INF01.txt").read_text().endswith(
+        text.split("---\n")[-1])
+
+
+@pytest.mark.parametrize("suffix,body", [
+    (".vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v P>Halo Budi\n\n"
+             "00:00:03.000 --> 00:00:04.000\n<v Budi>Apa kabar\n"),
+    (".srt", "1\n00:00:01,000 --> 00:00:02,000\nP: Halo Budi\n\n2\n00:00:03,000 --> "
+             "00:00:04,000\nBudi: Apa kabar\n"),
+])
+def test_02_a_name_in_a_subtitle_file_name_leaves_id_and_file_name(tmp_path, suffix, body):
+    import citra_eval as ce
+
+    base = _pseudonymise(tmp_path, {f"wawancara_Budi{suffix}": body, "INF01.txt": TRANSCRIPT})
+    assert sorted(p.name for p in (base / "shared/transcripts").iterdir()) == [
+        "INF01.txt", "wawancara_INF01.txt"]
+    assert not _leaks(base / "shared")
+    assert not [ln for ln in (base / "shared/pseudonymisation_report.csv").read_text()
+                .splitlines() if "budi" in ln.lower()]
+    # the output is valid input, and reidentify gives the original id back
+    corpus = ce.read_transcripts(base / "shared/transcripts")
+    assert corpus.doc_ids == ["INF01", "wawancara_INF01"]
+    back = ce.read_transcripts(_reidentified(base) / "transcripts")
+    assert back.doc_ids == ["INF01", "wawancara_Budi"]
+    assert back.text("wawancara_Budi") == ce.read_transcripts(base / "tr").text("wawancara_Budi")
+
+
+def test_02_reidentify_restores_nested_front_matter(tmp_path):
+    text = TRANSCRIPT.replace("group: pemerintah\n", "group: pemerintah\nmeta:\n  by: Budi\n"
+                              "  team: [Budi Santoso, Ani]\n  Budi: ketua\n")
+    base = _pseudonymise(tmp_path, {"a.txt": text})
+    shared = (base / "shared/transcripts/INF01.txt").read_text()
+    assert "budi" not in shared.lower() and "INF02" in shared
+    import yaml
+
+    def front(path: Path) -> dict:
+        return yaml.safe_load(path.read_text().split("---\n")[1])
+
+    assert front(_reidentified(base) / "transcripts/INF01.txt") == front(base / "tr/a.txt")
+
+
+def test_02_one_phone_number_one_token_whatever_its_format(tmp_path):
+    text = TRANSCRIPT.replace("Kami bermitra dengan media.",
+                              "Telp (021) 555-1234, 021-555-1234, 021 5551234, +62 21 5551234 "
+                              "atau (0511) 3352 200.")
+    base = _pseudonymise(tmp_path, {"a.txt": text})
+    out = (base / "shared/transcripts/INF01.txt").read_text()
+    assert ("Telp [TELEPON-1], [TELEPON-1], [TELEPON-1], [TELEPON-2] atau [TELEPON-3].") in out
+    assert "(" not in out.split("---\n")[-1]  # the leading parenthesis goes with the number
+    assert (_reidentified(base) / "transcripts/INF01.txt").read_text().endswith(
+        text.split("---\n")[-1])
+
+
 # =========================================================================== 3. key mode
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._files import csv_rows, read_text_file
+from ._files import csv_rows, read_text_file, restore_cell
 from ._validation import check_type
 from ._yaml import read_yaml_file
 from .codings import record_text
@@ -33,6 +33,8 @@ REPORT_COLUMNS = ["doc_id", "field", "start", "end", "orig_start", "orig_end", "
                   "replacement", "kind"]
 PUBLIC_COLUMNS = ["doc_id", "field", "start", "end", "replacement", "kind"]
 _DERIVED = {"doc_id", "path", "format", "n_segments", "n_words"}
+#: Codings columns never pseudonymised (``text`` is recorded again from the new texts).
+_CODING_KEPT = {"doc_id", "segment_id", "start", "end", "code", "text"}
 
 _EMAIL = (r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
           r"\.[A-Za-z]{2,}\b")
@@ -197,13 +199,20 @@ def _norm_name(name: str) -> str:
 # --------------------------------------------------------------------------- finding
 
 
+#: Indonesian clitics and particles written onto a name (*Budinya*, *Budilah*, *Budikah*,
+#: *Budipun*, *Budiku*, *Budimu*, also stacked: *Budinyalah*): the name is replaced, the
+#: ending kept (``INF01nya``).
+CLITICS = r"(?:nya|ku|mu)?(?:lah|kah|pun|tah)?"
+
+
 class _Replacer:
     """Finds names and detected identifiers; numbers detected values consistently."""
     def __init__(self, key: Mapping[str, str], detect: Iterable[str]) -> None:
         self.key = {_norm_name(k): v for k, v in key.items()}
         names = sorted(key, key=lambda n: (-len(n), n))
         alts = "|".join(r"\s+".join(re.escape(w) for w in n.split()) for n in names)
-        self.names = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE) if alts else None
+        self.names = (re.compile(rf"(?<!\w)(?:{alts})(?={CLITICS}(?!\w))", re.IGNORECASE)
+                      if alts else None)
         self.detect = list(detect)
         self.tokens: dict[tuple[str, str], str] = {}
         self.counts: dict[str, int] = {}
@@ -244,6 +253,12 @@ class _Replacer:
     def string(self, value: str) -> tuple[str, list[str]]:
         found = self.find(value)
         return _apply(value, [(s, e, r) for s, e, _, r in found]), [k for _, _, k, _ in found]
+
+    def doc_id(self, value: str) -> str:
+        """A document id (often a file name such as ``wawancara_Budi``) with names and
+        identifiers replaced; ``_`` counts as a word separator here."""
+        found = self.find(value.replace("_", " "))  # same length: the spans fit ``value``
+        return _apply(value, [(s, e, r) for s, e, _, r in found])
 
 
 def _apply(text: str, reps: list[tuple[int, int, str]]) -> str:
@@ -324,9 +339,14 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     the span's edge (the coding grows to hold the whole pseudonym); :func:`reidentify`
     then restores the whole name, so it is exact for codings that do not cut a name.
 
-    Speaker labels, document attributes and the ``evidence``/``note`` of codings are
-    pseudonymised too; the coded ``text`` of codings that record it is recorded again from
-    the new texts. ``doc_id`` is kept: use codes, not names, as ids.
+    Names are also found with an Indonesian clitic or particle written onto them
+    (*Budinya*, *Budilah*, *-kah*, *-pun*, *-ku*, *-mu*): the name is replaced, the ending
+    kept. Speaker labels, document attributes and every text column of the codings
+    (``coder``, ``evidence``, ``note``, ``memo`` and any other; not ``doc_id``, ``code`` or
+    the offsets) are pseudonymised too; the coded ``text`` of codings that record it is
+    recorded again from the new texts. A ``doc_id`` holding a name (e.g. from a file name,
+    ``wawancara_Budi``) is pseudonymised as well (``_`` separating words), in the corpus, the
+    codings and the report, whose ``field`` ``doc_id`` row keeps the original id.
 
     Examples
     --------
@@ -374,8 +394,44 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     new_corpus = _rebuild(corpus, texts, maps, lambda v: rep.string(v), rows)
     new_codings = None if codings is None else _remap_codings(
         codings, maps, lambda v: rep.string(v), rows)
+    ids = _new_doc_ids(corpus.doc_ids, rep)
+    if ids:
+        new_corpus, new_codings = _rename_docs(new_corpus, new_codings, ids)
+        for row in rows:
+            row["doc_id"] = ids.get(row["doc_id"], row["doc_id"])
+        rows += [{"doc_id": new, "field": "doc_id", "start": None, "end": None,
+                  "orig_start": None, "orig_end": None, "original": old, "replacement": new,
+                  "kind": "value"} for old, new in ids.items()]
     new_codings = _recorded_text(new_codings, codings, new_corpus)
     return PseudonymResult(new_corpus, new_codings, _report(rows), rep)
+
+
+def _new_doc_ids(doc_ids: list[str], rep: _Replacer) -> dict[str, str]:
+    """``{old: new}`` for the document ids that hold a name or identifier."""
+    out = {d: rep.doc_id(d) for d in doc_ids}
+    out = {d: n for d, n in out.items() if n != d}
+    taken = set(doc_ids) - set(out)
+    for d, n in out.items():
+        base, k = n, 2
+        while n in taken:  # two ids that become one (INF01 and INF01's file) stay two
+            n, k = f"{base}_{k}", k + 1
+        out[d] = n
+        taken.add(n)
+    return out
+
+
+def _rename_docs(corpus: Corpus, codings: pd.DataFrame | None, ids: Mapping[str, str]
+                 ) -> tuple[Corpus, pd.DataFrame | None]:
+    """``corpus`` and ``codings`` with document ids renamed by ``ids``."""
+    def rename(col: pd.Series) -> pd.Series:
+        return col.map(lambda d: ids.get(d, d))
+
+    docs = corpus.documents.assign(doc_id=rename(corpus.documents["doc_id"]))
+    segs = corpus.segments.assign(doc_id=rename(corpus.segments["doc_id"]))
+    texts = {ids.get(d, d): t for d, t in corpus.texts.items()}
+    if codings is not None:
+        codings = codings.assign(doc_id=rename(codings["doc_id"]))
+    return Corpus.from_frames(docs, segs, texts), codings
 
 
 def _recorded_text(new: pd.DataFrame | None, old: pd.DataFrame | None,
@@ -461,13 +517,16 @@ def _remap_codings(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap],
                          f"{', '.join(map(str, bad))}")
     out["start"] = [maps[d].start(int(s)) for d, s in zip(out["doc_id"], out["start"], strict=True)]
     out["end"] = [maps[d].end(int(e)) for d, e in zip(out["doc_id"], out["end"], strict=True)]
-    for col in ("evidence", "note"):
-        if col not in out.columns:
+    for col in out.columns:
+        if col in _CODING_KEPT or str(col).startswith("_"):
             continue
         values = out[col].tolist()
-        for i, v, new, kinds in _transform_strings(values, transform):
+        changed = _transform_strings(values, transform)
+        for i, v, new, kinds in changed:
             rows.append(_value_row(out.at[i, "doc_id"], f"coding:{i}:{col}", v, new, kinds))
-        out[col] = pd.Series(values, index=out.index, dtype=object)
+        if changed:  # other columns keep their dtype (numbers stay numbers)
+            out[col] = pd.Series(values, index=out.index, dtype=out[col].dtype
+                                 if out[col].dtype != object else object)
     return out
 
 
@@ -511,6 +570,8 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     check_type("corpus", corpus, Corpus, "a Corpus (the pseudonymised one)")
     report = _read_report(key)
     path = None if isinstance(key, pd.DataFrame) else os.fspath(key)
+    renamed = {r.replacement: r.original for r in report[report["field"] == "doc_id"]
+               .itertuples(index=False)}
     text_rows = report[report["field"] == "text"]
     by_doc = {d: g.sort_values("start") for d, g in text_rows.groupby("doc_id", sort=False)}
     texts, maps = {}, {}
@@ -537,11 +598,14 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     new_codings = None
     if codings is not None:
         new_codings = _remap_codings(codings, maps, lambda v: (v, []), [])
-        for col in ("evidence", "note"):
-            if col in new_codings.columns:
+        for col in new_codings.columns:
+            if col not in _CODING_KEPT and not str(col).startswith("_"):
                 new_codings[col] = [values.get((d, f"coding:{i}:{col}", v), v)
                                     for i, (d, v) in enumerate(zip(new_codings["doc_id"],
                                                                    new_codings[col], strict=True))]
+    if renamed:
+        new_corpus, new_codings = _rename_docs(new_corpus, new_codings, renamed)
+    if new_codings is not None:
         new_codings = _recorded_text(new_codings, codings, new_corpus)
     return PseudonymResult(new_corpus, new_codings, report)
 
@@ -582,6 +646,9 @@ def _read_report(key) -> pd.DataFrame:
                                 keep_default_na=False)
         except (pd.errors.ParserError, ValueError) as exc:
             raise InputError(f"not a readable key CSV: {exc}", path=path) from None
+        # cells the writer neutralised against formula injection ('+62 ...) read back as
+        # they were written from
+        frame = frame.apply(lambda col: col.map(restore_cell))
     missing = [c for c in ("doc_id", "field", "start", "end", "original", "replacement")
                if c not in frame.columns]
     if missing:

@@ -54,10 +54,23 @@ def _run_pseudonymise(args: argparse.Namespace) -> int:
     corpus, codings, names = _corpus_and_codings(args, problems)
     key = problems.attempt(load_key, args.key)
     problems.raise_any()
+    import pandas as pd
+
     result = pseudonymise(corpus, key=key, codings=codings, detect=args.detect)
+    # front matter, nested values included, each changed string recorded by its place
+    rows: list[dict] = []
+    fronts = {}
+    for doc, source in _sources(result).items():
+        front = front_matter_of(corpus, source)
+        fronts[doc] = None if front is None else _pseudonymise_front(front, result.apply,
+                                                                    rows, doc)
+    if rows:
+        extra = pd.DataFrame(rows, columns=result.report.columns).astype(
+            result.report.dtypes.to_dict())
+        result.report = pd.concat([result.report, extra], ignore_index=True)
     report = result.report if args.with_originals else result.public_report()
     _write_transcripts_and_codings(
-        out, corpus, result, names, lambda doc, front: _map_strings(front, result.apply),
+        out, result, names, fronts,
         inside={REPORT: report}, private={REPORT} if args.with_originals else set(),
         outside={args.key_out: result.report} if args.key_out else {})
     counts = result.report[result.report["field"] == "text"]["kind"].value_counts()
@@ -95,18 +108,74 @@ def _corpus_and_codings(args: argparse.Namespace, problems: Problems):
     return corpus, codings, names
 
 
-def _write_transcripts_and_codings(out, corpus, result, names, map_front, *,
+def _sources(result) -> dict[str, str]:
+    """``{document id in result: its id in the input}`` (they differ where pseudonymise
+    replaced a name in the id; reidentify then restores it)."""
+    rows = result.report[result.report["field"] == "doc_id"]
+    new_to_old = dict(zip(rows["replacement"], rows["original"], strict=True))
+    old_to_new = {o: n for n, o in new_to_old.items()}
+    if set(new_to_old) & set(result.corpus.doc_ids):  # pseudonymise: result has new ids
+        return {d: new_to_old.get(d, d) for d in result.corpus.doc_ids}
+    return {d: old_to_new.get(d, d) for d in result.corpus.doc_ids}
+
+
+def _front_row(doc: str, field: str, original: str, new: str) -> dict:
+    return {"doc_id": doc, "field": field, "start": None, "end": None, "orig_start": None,
+            "orig_end": None, "original": original, "replacement": new, "kind": "value"}
+
+
+def _pseudonymise_front(value, fn, rows: list[dict], doc: str, place: tuple = ()):
+    """Apply ``fn`` to every string (keys included) of a parsed YAML value, recording each
+    change as a report row ``front:<place>`` (``front-key:<place>`` for a key; the place in
+    the pseudonymised front matter, keys joined by ``/``, list items by index)."""
+    where = "/".join(map(str, place))
+    if isinstance(value, str):
+        new = fn(value)
+        if new != value:
+            rows.append(_front_row(doc, f"front:{where}", value, new))
+        return new
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            nk = fn(k) if isinstance(k, str) else k
+            if nk != k:
+                rows.append(_front_row(doc, f"front-key:{'/'.join(map(str, (*place, nk)))}",
+                                       k, nk))
+            out[nk] = _pseudonymise_front(v, fn, rows, doc, (*place, nk))
+        return out
+    if isinstance(value, list):
+        return [_pseudonymise_front(v, fn, rows, doc, (*place, i)) for i, v in enumerate(value)]
+    return value
+
+
+def _restore_front(value, originals: dict, place: tuple = ()):
+    """Undo :func:`_pseudonymise_front` with ``{(field, replacement): original}``."""
+    where = "/".join(map(str, place))
+    if isinstance(value, str):
+        return originals.get((f"front:{where}", value), value)
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            ok = originals.get((f"front-key:{'/'.join(map(str, (*place, k)))}", k), k)
+            out[ok] = _restore_front(v, originals, (*place, k))
+        return out
+    if isinstance(value, list):
+        return [_restore_front(v, originals, (*place, i)) for i, v in enumerate(value)]
+    return value
+
+
+def _write_transcripts_and_codings(out, result, names, fronts, *,
                                    inside=None, private=frozenset(), outside=None) -> None:
-    """Write ``result``'s transcripts (front matter mapped by ``map_front``) and codings into
-    ``out`` atomically, plus tables ``inside`` (``{file name in out: table}``; those named in
-    ``private`` readable by the owner only) and ``outside`` (``{path: table}``, e.g. the key,
-    kept apart from the shared data; always owner-only, mode 0600: they hold the originals)."""
+    """Write ``result``'s transcripts (with the front matter ``fronts``: ``{doc: front or
+    None}``) and codings into ``out`` atomically, plus tables ``inside`` (``{file name in
+    out: table}``; those named in ``private`` readable by the owner only) and ``outside``
+    (``{path: table}``, e.g. the key, kept apart from the shared data; always owner-only,
+    mode 0600: they hold the originals)."""
 
     sources = {}
     for doc in result.corpus.doc_ids:
-        front = front_matter_of(corpus, doc)
+        front = fronts.get(doc)
         if front is not None:
-            front = map_front(doc, front)
             front["id"] = doc
         sources[doc] = transcript_source(result.corpus, doc, front=front)
     with atomic_dir(out, managed=(*WRITTEN, *(inside or {}))) as tmp:
@@ -151,8 +220,11 @@ def _run_reidentify(args: argparse.Namespace) -> int:
               for r in result.report[result.report["field"] != "text"].itertuples(index=False)}
 
     def restore_front(doc: str, front: dict) -> dict:
+        """``doc``: the pseudonymised id (the report's rows are keyed by it)."""
+        front = _restore_front(front, {(f, r): o for (d, f, r), o in values.items()
+                                       if d == doc and f.startswith("front")})
         out = {}
-        for k, v in front.items():
+        for k, v in front.items():  # keys written before nested values were recorded
             if k == "speakers" and isinstance(v, dict):
                 v = {values.get((doc, "speaker", lab), lab): role for lab, role in v.items()}
             elif isinstance(v, str):
@@ -160,22 +232,14 @@ def _run_reidentify(args: argparse.Namespace) -> int:
             out[k] = v
         return out
 
-    _write_transcripts_and_codings(Path(args.out).resolve(), corpus, result, names,
-                                   restore_front)
+    fronts = {}
+    for doc, source in _sources(result).items():
+        front = front_matter_of(corpus, source)
+        fronts[doc] = None if front is None else restore_front(source, front)
+    _write_transcripts_and_codings(Path(args.out).resolve(), result, names, fronts)
     n = int((result.report["field"] == "text").sum())
     print(f"ok: restored {len(corpus)} documents ({n} replacements undone) -> {args.out}")
     return 0
-
-
-def _map_strings(value, fn):
-    """Apply ``fn`` to every string (keys included) of a parsed YAML value."""
-    if isinstance(value, str):
-        return fn(value)
-    if isinstance(value, dict):
-        return {(fn(k) if isinstance(k, str) else k): _map_strings(v, fn) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_map_strings(v, fn) for v in value]
-    return value
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
