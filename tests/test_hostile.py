@@ -803,6 +803,40 @@ def test_10_out_of_memory_is_an_error_line(big_codings):
     assert_error(r, big_codings, fragment="too large to read in the memory available")
 
 
+# =========================================================================== 11. many documents
+
+
+def test_11_ten_thousand_transcripts_pseudonymised_and_20001_sources_imported(tmp_path):
+    """The issue's sizes, as a hang guard only (generous bound): whether the time grows
+    linearly is measured by benchmarks/bench_documents.py (ratio of 4N to N)."""
+    r = python(f"""
+        from pathlib import Path
+        import citra_eval as ce
+        from citra_eval.cli import main
+        from citra_eval.codings import empty_codings
+
+        base = Path({str(tmp_path)!r})
+        tr = base / "tr"
+        tr.mkdir()
+        for i in range(20_001):
+            (tr / f"D{{i:05d}}.txt").write_text(
+                f"---\\nid: D{{i:05d}}\\nspeakers: {{{{P: interviewer, I: informant}}}}\\n"
+                f"---\\nP: Apa kabar, Pak Budi?\\nI: Baik, telp 0812-3456-{{i % 9999:04d}}.\\n")
+        (base / "key.csv").write_text("name,pseudonym\\nBudi,INF01\\n")
+        (base / "cb.yaml").write_text({CODEBOOK!r})
+        corpus = ce.read_transcripts(tr)
+        ce.write_qdpx(base / "big.qdpx", corpus, ce.Codebook.load(base / "cb.yaml"),
+                      empty_codings())
+        assert main(["qdpx", "import", str(base / "big.qdpx"), "--out", str(base / "imp")]) == 0
+        res = ce.pseudonymise(corpus.subset(corpus.doc_ids[:10_000]), key=base / "key.csv")
+        assert len(res.corpus) == 10_000
+        assert "Budi" not in res.corpus.text("D09999")
+        print("done")
+    """, timeout=900, memory=4 << 30)
+    assert r.returncode == 0 and "done" in r.stdout, r.stderr[-3000:]
+    assert len(list((tmp_path / "imp/transcripts").iterdir())) == 20_001
+
+
 # =========================================================================== 12. survey
 
 INSTRUMENT_WORDS = """instrument: words
@@ -1013,6 +1047,57 @@ def test_14_disk_full_is_an_error_line_and_leaves_the_old_file(tmp_path, monkeyp
     assert code == 2 and err.startswith(f"error: {out}: cannot write this file: No space left")
     assert out.read_text() == "old\n"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".codings_auto")]
+
+
+@pytest.mark.parametrize("data", [b"\x80\x81 not text\n", "x".encode("utf-16")])
+def test_14_non_utf8_manifest_is_an_error_line(tmp_path, data):
+    root = _toy_study(tmp_path, ["x = 1"])
+    (root / "reports").mkdir()
+    (root / "reports/MANIFEST.sha256").write_bytes(data)
+    r = cli("verify", "--root", root)
+    assert_error(r, root / "reports/MANIFEST.sha256:1")
+    (root / "data/raw/CHECKSUMS.sha256").write_bytes(data)
+    r = cli("reproduce", "--root", root)
+    assert_error(r, root / "data/raw/CHECKSUMS.sha256:1")
+
+
+@pytest.mark.parametrize("command", ["verify", "reproduce"])
+def test_14_root_that_does_not_exist_is_named_as_such(tmp_path, command):
+    r = cli(command, "--root", tmp_path / "no_such_study")
+    assert_error(r, tmp_path / "no_such_study", fragment="no such folder")
+    assert "CHECKSUMS" not in r.stderr
+
+
+def test_14_read_only_reports_is_an_error_line(tmp_path, monkeypatch, capsys):
+    """As root a chmod does not stop writing, so the refusal is simulated where the run
+    first writes into reports/ (its lock file, then its staging folder)."""
+    import errno
+
+    from citra_eval import pipeline
+    from citra_eval.cli import main
+
+    root = _toy_study(tmp_path, ["x = 1"])
+    (root / "reports").mkdir()
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(pipeline, "open", refuse, raising=False)
+    assert main(["reproduce", "--root", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {root / 'reports'}: cannot write here: Permission denied")
+    monkeypatch.undo()
+    real = pipeline.tempfile.mkdtemp
+
+    def refuse_in_reports(suffix=None, prefix=None, dir=None):
+        if dir is not None and Path(dir) == root / "reports":
+            refuse()
+        return real(suffix, prefix, dir)
+
+    monkeypatch.setattr(pipeline.tempfile, "mkdtemp", refuse_in_reports)
+    assert main(["reproduce", "--root", str(root)]) == 2
+    assert f"error: {root / 'reports'}: cannot write here" in capsys.readouterr().err
+    assert sorted(p.name for p in (root / "reports").iterdir()) == []
 
 
 # =========================================================================== docs

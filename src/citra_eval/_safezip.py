@@ -39,13 +39,14 @@ class Limits:
         Largest uncompressed/compressed size ratio of an entry above 1 MiB (default 200;
         text compresses about 3-10x, zip bombs 1000x and more).
     max_entries : int
-        Number of entries in the archive (default 10 000).
+        Number of entries in the archive (default 100 000: a project of 20,000 sources has
+        one entry per source).
     """
 
     max_total: int = 1 << 30
     max_file: int = 512 << 20
     max_ratio: float = 200.0
-    max_entries: int = 10_000
+    max_entries: int = 100_000
     ratio_floor: int = 1 << 20  # small entries may compress extremely well (e.g. empty files)
 
 

@@ -90,6 +90,31 @@ class Corpus:
     segments: pd.DataFrame
     _texts: dict[str, str] = field(repr=False)
     _starts: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    _index: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def _positions(self, table: str) -> dict:
+        """``{doc_id: row positions}`` of ``documents`` or ``segments``, built once per
+        table (one pass; looking a document up is then constant time, so per-document
+        work over the corpus stays linear in its size)."""
+        frame = getattr(self, table)
+        key = (table, id(frame), len(frame))
+        if key not in self._index:
+            self._index = {k: v for k, v in self._index.items() if k[0] != table}
+            groups = frame.groupby("doc_id", sort=False).indices if len(frame) else {}
+            self._index[key] = groups
+        return self._index[key]
+
+    def document(self, doc_id: str) -> pd.Series:
+        """The row of ``documents`` of ``doc_id``."""
+        pos = self._positions("documents").get(doc_id)
+        if pos is None or not len(pos):
+            raise KeyError(f"unknown doc_id {doc_id!r}")
+        return self.documents.iloc[pos[0]]
+
+    def segments_of(self, doc_id: str) -> pd.DataFrame:
+        """The rows of ``segments`` of ``doc_id`` (empty when it has none)."""
+        pos = self._positions("segments").get(doc_id)
+        return self.segments.iloc[pos if pos is not None else []]
 
     def text(self, doc_id: str) -> str:
         """The plain text of ``doc_id``; codings and segments slice it with ``[start:end]``."""
@@ -117,7 +142,7 @@ class Corpus:
     def segment_at(self, doc_id: str, start: int, end: int | None = None) -> int | None:
         """The ``segment_id`` of the segment containing ``[start, end)``, or None."""
         if doc_id not in self._starts:
-            seg = self.segments[self.segments["doc_id"] == doc_id]
+            seg = self.segments_of(doc_id)
             self._starts[doc_id] = seg["start"].tolist()
             self._starts[doc_id + "\0rows"] = list(zip(seg["segment_id"], seg["end"], strict=True))
         starts = self._starts[doc_id]
@@ -653,7 +678,7 @@ def transcript_source(corpus: Corpus, doc_id: str, *, front: Mapping | None = No
     """
     text = corpus.text(doc_id)
     if front is None:
-        row = corpus.documents.loc[corpus.documents["doc_id"] == doc_id].iloc[0]
+        row = corpus.document(doc_id)
         data: dict = {"id": doc_id}
         for key, value in row.items():
             if key in DERIVED_DOC_COLUMNS or key in ("id", "speakers") or is_missing_value(value):
@@ -670,7 +695,7 @@ def front_matter_of(corpus: Corpus, doc_id: str) -> dict | None:
     """The front matter of a ``.txt``/``.md`` transcript of ``corpus``, re-read from its file
     as plain data (None for other formats or when the file is gone)."""
 
-    row = corpus.documents.loc[corpus.documents["doc_id"] == doc_id].iloc[0]
+    row = corpus.document(doc_id)
     path, fmt = row.get("path"), row.get("format")
     if fmt not in ("txt", "md") or not isinstance(path, str) or not Path(path).is_file():
         return None
@@ -689,7 +714,7 @@ def _plain_data(value):
 
 def speakers_of(corpus: Corpus, doc_id: str) -> dict[str, str]:
     """``{label: role}`` a transcript file must declare to re-create the document's turns."""
-    segs = corpus.segments[corpus.segments["doc_id"] == doc_id]
+    segs = corpus.segments_of(doc_id)
     roles: dict[str, str] = {}
     for sp, role in zip(segs["speaker"], segs["role"], strict=True):
         if isinstance(sp, str) and sp:
@@ -704,7 +729,7 @@ def declared_turns_only(corpus: Corpus, doc_id: str) -> bool:
     """Whether the document says ``turns: declared`` (see :data:`TURNS_KEY`)."""
     if TURNS_KEY not in corpus.documents.columns:
         return False
-    value = corpus.documents.loc[corpus.documents["doc_id"] == doc_id, TURNS_KEY].iloc[0]
+    value = corpus.document(doc_id)[TURNS_KEY]
     return isinstance(value, str) and value.strip().lower() == TURNS_DECLARED
 
 

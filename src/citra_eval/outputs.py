@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._files import neutralise_frame, write_bytes, write_text
+from ._files import neutralise_frame, read_text_file, write_bytes, write_text
 from ._labels import label
 from ._validation import check_lang
 from .errors import InputError, Problem
@@ -493,7 +493,8 @@ def read_manifest(path: str | os.PathLike) -> dict[str, str]:
     out: dict[str, str] = {}
     problems = []
     line_re = re.compile(r"^(\\?)([0-9a-fA-F]{64}) [ *](.+)$")
-    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1):
+    # a manifest that is not UTF-8 text is an error line naming it, not a traceback
+    for n, line in enumerate(read_text_file(p, allow_empty=True).splitlines(), start=1):
         if not line.strip():
             continue
         m = line_re.match(line)

@@ -671,7 +671,11 @@ def _reproduce(r: Path, reports: Path, *, check: bool, lang, seed, update_checks
         if check:
             out = workdir / "reports"
         else:  # staged inside reports/ so that the final moves are renames on one filesystem
-            out = Path(tempfile.mkdtemp(prefix=".staging-", dir=_mkdir(reports)))
+            try:
+                out = Path(tempfile.mkdtemp(prefix=".staging-", dir=_mkdir(reports)))
+            except OSError as exc:
+                raise InputError(f"cannot write here: {exc.strerror}; make reports/ writable "
+                                 "(nothing was changed)", path=reports) from None
         try:
             notes: list[str] = []
             timings = _build(r, out, prepared, lang=lang, seed=seed, shown_out="reports",

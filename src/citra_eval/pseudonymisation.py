@@ -483,8 +483,14 @@ def _rebuild(corpus: Corpus, texts: dict[str, str], maps: Mapping[str, _OffsetMa
             rows.append(_value_row(docs.at[i, "doc_id"], f"attribute:{col}", v, new, kinds))
         docs[col] = pd.Series(values, index=docs.index, dtype=docs[col].dtype
                               if docs[col].dtype != object else object)
-    docs["n_words"] = [int(segs.loc[segs["doc_id"] == d, "n_words"].sum()) for d in docs["doc_id"]]
+    docs["n_words"] = _words_per_doc(docs, segs)
     return Corpus.from_frames(docs, segs, texts)
+
+
+def _words_per_doc(docs: pd.DataFrame, segs: pd.DataFrame) -> list[int]:
+    """Words of each document of ``docs`` (summed over its segments; one pass)."""
+    totals = segs.groupby("doc_id", sort=False)["n_words"].sum()
+    return [int(totals.get(d, 0)) for d in docs["doc_id"]]
 
 
 def _transform_strings(values: list, transform: Callable[[str], tuple[str, list[str]]]
@@ -630,7 +636,7 @@ def _rebuild_back(corpus: Corpus, texts, maps, restore: _ValueRestorer) -> Corpu
                                for d, v in zip(docs["doc_id"], docs[col], strict=True)],
                               index=docs.index, dtype=docs[col].dtype
                               if docs[col].dtype != object else object)
-    docs["n_words"] = [int(segs.loc[segs["doc_id"] == d, "n_words"].sum()) for d in docs["doc_id"]]
+    docs["n_words"] = _words_per_doc(docs, segs)
     return Corpus.from_frames(docs, segs, texts)
 
 

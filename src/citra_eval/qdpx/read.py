@@ -485,7 +485,7 @@ def _declared_roles(src: ET.Element) -> tuple[dict[str, str] | None, bool]:
 def _segment_for(corpus: Corpus, doc_id: str, start: int, end: int) -> int:
     """The segment a coding belongs to: the one containing its start, else the first it
     overlaps, else the last one before it (else the first)."""
-    segs = corpus.segments[corpus.segments["doc_id"] == doc_id]
+    segs = corpus.segments_of(doc_id)
     if segs.empty:
         return 0
     starts = segs["start"].to_numpy()

@@ -161,7 +161,7 @@ def _user_guids(codings: pd.DataFrame) -> dict[str, str]:
 def _doc_attr(corpus: Corpus, doc: str, key: str):
     if key not in corpus.documents.columns:
         return None
-    value = corpus.documents.loc[corpus.documents["doc_id"] == doc, key].iloc[0]
+    value = corpus.document(doc)[key]
     return None if is_missing_value(value) else value
 
 
