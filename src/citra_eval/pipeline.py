@@ -264,7 +264,7 @@ def _kernel(workdir: Path) -> Iterator[tuple[str, object]]:
     """
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
-    from jupyter_core.utils import run_sync
+    from jupyter_client.utils import run_sync
 
     import citra_eval
 
@@ -370,7 +370,6 @@ def run_notebook(notebook: str | os.PathLike, output: str | os.PathLike, *,
     """
     import nbformat
     import papermill as pm
-    from nbclient.exceptions import CellTimeoutError
 
     nb_path, out = Path(notebook), Path(output)
     rel = rel or nb_path.name
@@ -387,7 +386,7 @@ def run_notebook(notebook: str | os.PathLike, output: str | os.PathLike, *,
                                 execution_timeout=cell_timeout)
         except pm.PapermillExecutionError as exc:
             raise _failure(exc, source_nb, rel) from None
-        except CellTimeoutError as exc:
+        except TimeoutError as exc:  # nbclient's CellTimeoutError
             cell = _timed_out_cell(exc, source_nb)
             where = f"cell {cell}" if cell else "a cell"
             raise NotebookError(f"{rel} stopped: {where} ran longer than {cell_timeout:g} s "
