@@ -318,9 +318,14 @@ def test_update_checksums_accepts_changed_inputs(tmp_path):
     (root / "interview_transcripts" / "INF01.txt").write_text(TRANSCRIPT + "PWW: Terima kasih.\n")
     with pytest.raises(InputError):
         rp.check_raw_inputs(root)
+    before = (root / rp.CHECKSUMS).read_bytes()
     res = rp.reproduce(root, update_checksums=True)
     assert rp.check_raw_inputs(root)
     assert "reports/tables/segments.csv" in res.files
+    # updated in place (issue 16.1): the previous version is kept beside it, the new one differs
+    backup = root / (rp.CHECKSUMS + ".bak")
+    assert backup.read_bytes() == before != (root / rp.CHECKSUMS).read_bytes()
+    assert not list((root / rp.CHECKSUMS).parent.glob("*.tmp"))
 
 
 def test_bad_arguments(tmp_path):
