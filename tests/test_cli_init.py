@@ -125,6 +125,27 @@ def test_init_example_copies_the_example_study(cli, tmp_path):
     assert res.returncode == 0, res.stderr
 
 
+@pytest.mark.parametrize("example", [False, True], ids=["new", "example"])
+def test_the_study_readme_names_only_commands_that_exist(tmp_path, example):
+    """The README a study gets says where citra_eval comes from (not a public registry: no
+    link to one) and every ``citra-eval ...`` command it names parses as written."""
+    from citra_eval.cli import build_parser
+
+    root = ce.init_study(tmp_path / "s", example=example)
+    text = (root / "README.md").read_text(encoding="utf-8")
+    assert "pypi" not in text.lower() and "pip install citra_eval" not in text
+    shown = re.findall(r"`citra-eval ([^`]+)`", text)
+    assert len(shown) >= 3, shown
+    parser = build_parser()
+    for command in shown:
+        argv = command.replace("DIR", "d").split()
+        if argv == ["--help"]:
+            continue
+        if argv[0] == "init" and "d" not in argv:  # the command named, its folder implied
+            argv.append("d")
+        parser.parse_args(argv)  # SystemExit (a failed test) for an unknown command or flag
+
+
 def test_setup_py_copies_what_the_package_calls_the_example():
     tree = ast.parse((ROOT / "setup.py").read_text(encoding="utf-8"))
     value = next(n.value for n in ast.walk(tree) if isinstance(n, ast.Assign | ast.AnnAssign)
