@@ -111,3 +111,22 @@ def test_plot_agreement_marks_agreement_on_coded_segments(table, lang):
     ax = plot_agreement(t, coefficient="coded_agreement", lang="en")
     assert ax.get_xlabel() == "Agreement on coded segments"
     plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("n_codes", [1, 3, 15])
+def test_the_legend_never_covers_the_axis_label(n_codes):
+    """A study with few codes gets a short figure: the legend below it still clears the
+    x label and the tick labels."""
+    t = pd.DataFrame({"code": [f"c{i}" for i in range(n_codes)] + ["ALL"], "n_units": 10,
+                      "krippendorff_alpha": 0.7, "alpha_ci_low": 0.5, "alpha_ci_high": 0.9})
+    for lang in ("id", "en"):
+        ax = plot_agreement(t, lang=lang)
+        fig = ax.figure
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        legend = ax.get_legend().get_window_extent(renderer)
+        above = [ax.xaxis.label.get_window_extent(renderer),
+                 *(t.get_window_extent(renderer) for t in ax.get_xticklabels()
+                   if t.get_text())]
+        assert all(legend.y1 <= box.y0 for box in above), (n_codes, lang)
+        plt.close(fig)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from _figures import foreign_words
 
 from citra_eval.plots import plot_coder_quality
 
@@ -19,9 +20,13 @@ def test_codes_then_summary_rows_with_labels_from_the_codebook(lang, example_cod
     ax = plot_coder_quality(per_code(), reference="A", codebook=example_codebook, lang=lang)
     ticks = [t.get_text() for t in ax.get_yticklabels()]  # top to bottom
     assert ticks == [example_codebook.label("kerja_sama", lang),
-                     example_codebook.label("bamara", lang), "micro", "macro"]
+                     example_codebook.label("bamara", lang),
+                     *{"id": ["rata-rata mikro", "rata-rata makro"],
+                       "en": ["micro average", "macro average"]}[lang]]
     assert "A" in ax.get_xlabel()
     assert len(ax.get_legend().get_texts()) == 3  # both, dictionary, coder B
+    # every text follows lang: no word that only the other language's labels use
+    assert not foreign_words(ax.figure, lang)
 
 
 def test_bad_input():

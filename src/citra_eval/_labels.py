@@ -151,6 +151,8 @@ LABELS: dict[str, dict[str, str]] = {
     "coders.learned": {"id": "pengode terlatih saja", "en": "learned only"},
     "coders.dictionary": {"id": "kamus saja", "en": "dictionary only"},
     "coders.human": {"id": "pengode manusia {coder}", "en": "human coder {coder}"},
+    "coders.micro": {"id": "rata-rata mikro", "en": "micro average"},
+    "coders.macro": {"id": "rata-rata makro", "en": "macro average"},
 }
 
 

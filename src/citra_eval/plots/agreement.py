@@ -70,6 +70,7 @@ def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
     [0.667, 0.8]
     """
     import matplotlib.pyplot as plt
+    from matplotlib.transforms import offset_copy
 
     check_frame(agreement_table, "agreement_table",
                 what="a DataFrame (the output of citra_eval.agreement())")
@@ -126,12 +127,24 @@ def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
     ax.set_xlim(low - 0.05, 1.02)
     ax.set_ylim(-0.7, len(tab) - 0.3)
     ax.set_xlabel(text(f"coef.{coefficient}", lang))
-    # Below the axes, so that it never hides the pooled row's markers.
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2, fontsize=7,
-              frameon=False)
+    # Below the axes, so that it never hides the pooled row's markers, and below the tick
+    # labels and the axis label whatever the figure's height (an offset in points).
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), ncol=2, fontsize=7, frameon=False,
+              bbox_transform=offset_copy(ax.transAxes, fig=ax.figure, units="points",
+                                         y=-_below_axis(ax)))
     if title:
         ax.set_title(title)
     return ax
+
+
+def _below_axis(ax) -> float:
+    """Points from the bottom of ``ax`` to below its x tick labels and x label."""
+    import matplotlib as mpl
+
+    ticks = ax.get_xticklabels()
+    tick_font = ticks[0].get_size() if ticks else mpl.rcParams["font.size"]
+    return (mpl.rcParams["xtick.major.size"] + mpl.rcParams["xtick.major.pad"]
+            + 1.25 * tick_font + ax.xaxis.labelpad + 1.25 * ax.xaxis.label.get_size() + 3)
 
 
 def _ci_level(tab: pd.DataFrame) -> float:

@@ -24,7 +24,8 @@ def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
     per_code : DataFrame
         ``CoderValidation.per_code(reference)``: ``code``, then one F1 column per coder
         (``both``, ``learned``, ``dictionary`` and the other human coders' names); the
-        ``micro`` and ``macro`` rows are drawn last, below a line.
+        ``micro`` and ``macro`` rows are drawn last, below a line, labelled in ``lang``
+        (micro and macro average).
     reference : str
         The reference coder (for the axis label).
     codebook : Codebook, optional
@@ -58,8 +59,10 @@ def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
     humans = [c for c in per_code.columns if c not in ("code", *_MACHINES)]
     summary = per_code["code"].isin(["micro", "macro"])
     rows = pd.concat([per_code[~summary], per_code[summary]], ignore_index=True)
-    names = [codebook.label(c, lang) if codebook is not None and c in codebook else c
-             for c in rows["code"]]
+    n_codes = len(rows) - int(summary.sum())
+    names = [label(f"coders.{c}", lang) if i >= n_codes
+             else codebook.label(c, lang) if codebook is not None and c in codebook else c
+             for i, c in enumerate(rows["code"])]
     y = list(range(len(rows)))[::-1]
     if ax is None:
         import matplotlib.pyplot as plt
