@@ -14,16 +14,17 @@ from conftest import ROOT
 
 RSUD = ROOT / "tests" / "data" / "studies" / "rsud"
 
-#: Words of the example study that must not appear in another study's reports.
-EXAMPLE_WORDS = r"(?i:banjarmasin|bamara|district|online_service)|\bCITRA\b|\bINF0\d\b"
+#: Words of the example study that must not appear in another study's reports: its city,
+#: office and districts, its code, scale and column ids, its document ids.
+EXAMPLE_WORDS = (r"(?i:banjarmasin|bamara|district|kecamatan|prokompim|online_service|"
+                 r"kerja_sama)|\bCITRA\b|\bKS\b|\bINF0\d\b")
 
-
-def notebooks_fit_any_study() -> bool:
-    """True once every notebook takes the study from ``study_root`` (issue 10, part b)."""
-    import papermill as pm
-
-    nbs = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
-    return bool(nbs) and all("study_root" in pm.inspect_notebook(str(nb)) for nb in nbs)
+#: Runnable blocks of README.md and docs/reproduce.md (see tests/test_docs_commands.py).
+MARK = re.compile(r"<!-- runnable(?::\s*(?P<when>[^>]*?))?\s*-->\s*\n```sh\n(?P<body>.*?)```",
+                  re.S)
+AFTER_DATA = "after the data are in"
+#: The block of docs/reproduce.md that installs a wheel (run by tests/test_packaging.py).
+FROM_A_WHEEL = "from a wheel"
 
 
 def copy_study_files(src: Path, dest: Path, *, skip: tuple[str, ...] = ()) -> None:
@@ -74,3 +75,33 @@ def no_word_of_the_example(root: Path) -> None:
             continue  # figures draw their text as paths
         hit = re.search(EXAMPLE_WORDS, text)
         assert hit is None, f"{p.relative_to(root)}: {hit.group(0)!r} of the example study"
+
+
+def blocks(doc: str, *, walk: bool = True) -> list[tuple[str, str]]:
+    """``(when, script)`` of the runnable blocks of ``doc``, in order: those of the walk from
+    ``init`` to reports (``walk=True``), else every one."""
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    found = [(m.group("when") or "", m.group("body")) for m in MARK.finditer(text)]
+    return [b for b in found if b[0] in ("", AFTER_DATA)] if walk else found
+
+
+def commands(script: str) -> list[str]:
+    """The commands of a shell block, comments left out."""
+    return [ln.split("#", 1)[0].strip() for ln in script.splitlines()
+            if ln.split("#", 1)[0].strip()]
+
+
+def run_guide(doc: str, tmp_path: Path, *, upto: int | None = None) -> list[str]:
+    """Run the first ``upto`` runnable blocks of ``doc`` (all by default) in ``tmp_path``, each
+    in the folder where the previous one ended; before a block marked "after the data are
+    in", the fictional hospital study's files are copied into that folder. Each block's
+    output (stdout then stderr)."""
+    cwd, outputs = tmp_path, []
+    for when, script in blocks(doc)[:upto]:
+        if when == AFTER_DATA:
+            copy_study_files(RSUD, cwd)
+        res = shell(f"{script}\npwd > '{tmp_path / '.pwd'}'\n", cwd)
+        assert res.returncode == 0, f"{doc} block failed:\n{script}\n{res.stdout}\n{res.stderr}"
+        outputs.append(res.stdout + res.stderr)
+        cwd = Path((tmp_path / ".pwd").read_text().strip())
+    return outputs

@@ -93,3 +93,17 @@ def real_texts(*, reviews: bool = False) -> list[str]:
                    ROOT / "tests" / "data" / "studies" / "rsud" / "interview_transcripts"):
         texts += [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
     return texts
+
+
+@pytest.fixture(scope="session")
+def guide_study(tmp_path_factory):
+    """docs/reproduce.md's walk-through run as written, once per session, on the fictional
+    hospital study (tests/data/studies/rsud): ``init``, the data copied in, ``validate``,
+    ``reproduce --update-checksums``, ``reproduce --check``, ``verify``. The study folder and
+    each block's output; tests/test_docs_commands.py and tests/test_end_to_end.py both read
+    it (one build of the whole study serves both)."""
+    from _studies import run_guide
+
+    tmp = tmp_path_factory.mktemp("guide")
+    outputs = run_guide("docs/reproduce.md", tmp)
+    return {"root": tmp / "mystudy", "outputs": outputs}

@@ -213,3 +213,51 @@ def test_docstring_examples_run_on_the_installed_package(installed):
         "-o", "doctest_optionflags=NORMALIZE_WHITESPACE ELLIPSIS NUMBER")
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-2000:]
     assert " passed" in res.stdout
+
+
+@pytest.mark.slow
+def test_the_wheel_route_of_the_guide_runs_as_written(installed):
+    """docs/reproduce.md's "Installing from a wheel" block, command by command: ``make dist``
+    (run by the fixture, into its own folder), a fresh virtual environment in ``~``, the wheel
+    installed with its notebook extra, ``citra-eval`` from that environment's ``bin/``
+    (not the clone's) making and validating a study. Offline, pip finds the dependencies in
+    this environment (a path file in the new one) instead of the registry."""
+    import os
+    import subprocess
+    import sys
+
+    from _studies import FROM_A_WHEEL, blocks, commands
+
+    (script,) = [s for w, s in blocks("docs/reproduce.md", walk=False) if w == FROM_A_WHEEL]
+    cmds = commands(script)
+    assert cmds[0] == "make dist"  # what the fixture ran (make dist DIST=<its folder>)
+    tmp = installed["tmp"]
+    assert (tmp / "dist" / installed["wheel"].name).is_file()
+    home = tmp / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(HOME=str(home), PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1",
+               PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""),
+               MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    here = [p for p in sys.path if p.endswith("site-packages")]
+    cwd, said = tmp, {}
+    for cmd in cmds[1:]:
+        if cmd.startswith("cd "):
+            cwd = Path(os.path.expanduser(cmd[3:].replace("~", str(home), 1)))
+            continue
+        res = subprocess.run(["bash", "-c", cmd], cwd=cwd, env=env, capture_output=True,
+                             text=True, timeout=900)
+        assert res.returncode == 0, (cmd, res.stdout[-2000:], res.stderr[-2000:])
+        said[cmd] = res.stdout + res.stderr
+        if "-m venv" in cmd:  # offline: the dependencies come from this environment
+            (site,) = (home / "citra-env" / "lib").glob("python3*/site-packages")
+            (site / "_offline_dependencies.pth").write_text("\n".join(here) + "\n")
+    # the command came from the new environment, with the wheel's package and notebooks
+    res = subprocess.run([str(home / "citra-env" / "bin" / "python"), "-c",
+                          "import citra_eval; print(citra_eval.__file__)"],
+                         env=env, capture_output=True, text=True, timeout=300)
+    assert res.stdout.startswith(str(home / "citra-env")), res.stdout + res.stderr
+    assert (home / "mystudy" / "notebooks" / "01-corpus-codebook.ipynb").is_file()
+    assert "made a new study in" in said["~/citra-env/bin/citra-eval init ~/mystudy"]
+    assert "warning: interview_transcripts: no transcripts yet" in said[
+        "~/citra-env/bin/citra-eval validate"]
