@@ -368,5 +368,5 @@ def test_the_joint_display_snippet_of_the_docs_runs(tmp_path, monkeypatch):
     plt.close("all")
     table = pd.read_csv(tmp_path / "reports" / "tables" / "06-joint-display.csv")
     assert "CITRA" not in set(table["construct"])
-    assert (tmp_path / "reports" / "figures" / "06-joint-display.png").is_file()
+    assert (tmp_path / "reports" / "figures" / "06-joint-display-en.png").is_file()
     assert table["rationale"].str.contains("Overall image of the city government").any()

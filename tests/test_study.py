@@ -250,6 +250,23 @@ def test_uncoded_document_is_named(rsud):
         "and B coded it)" in declared[0]
 
 
+def test_transcripts_without_a_date_are_named(rsud):
+    """The notebooks order interviews by their front matter's date (saturation): validate
+    says which transcripts lack it and what the notebooks do instead."""
+    import re
+
+    assert ce.load_study(rsud).warnings == ()
+    for doc in ("WWC-02", "WWC-04"):
+        path = rsud / "interview_transcripts" / f"{doc}.txt"
+        raw = path.read_bytes()  # WWC-04 has CRLF line ends: keep them
+        path.write_bytes(re.sub(rb"(?m)^date: [^\r\n]*\r?\n", b"", raw, count=1))
+    warnings = ce.load_study(rsud).warnings
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith("warning: ") and "interview_transcripts: no 'date' in the " \
+        "front matter of WWC-02, WWC-04: the saturation analysis follows the order of the " \
+        "transcripts" in warnings[0]
+
+
 def test_undeclared_multiword_speaker_label(rsud):
     path = rsud / "interview_transcripts" / "WWC-02.txt"
     text = path.read_text(encoding="utf-8").rstrip("\n")

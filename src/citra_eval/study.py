@@ -204,7 +204,8 @@ class Study:
     warnings : tuple of str
         ``warning: <file>[:<line>]: <message>`` lines: what is missing and what will therefore
         be skipped, documents no coder coded, lines that look like undeclared speaker labels,
-        codes the codebook lacks.
+        codes the codebook lacks, transcripts without the ``date`` the notebooks order
+        interviews by.
     coding_files : tuple
         ``(file relative to the study folder, number of codings kept, coders)`` per codings
         file.
@@ -419,6 +420,7 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
         raise InputError(problems=problems)
     if corpus is not None:
         _speaker_label_warnings(corpus, warn)
+        _date_warnings(corpus, settings, warn)
         if len(codings):
             _uncoded_document_warnings(corpus, codings, warn, settings.double_coded)
     return Study(root=r, settings=settings, corpus=corpus, codebook=codebook,
@@ -881,6 +883,23 @@ def _uncoded_document_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _War
                "inter-coder agreement leaves it out (no two coders are known to have coded it)")
         warn.add(paths.get(doc), f"no coder coded document {doc!r}: {why}; code it, or move "
                  "it out of the transcripts folder")
+
+
+def _date_warnings(corpus: Corpus, settings: StudySettings, warn: _Warnings) -> None:
+    """The notebooks order the interviews by the ``date`` of their front matter (saturation);
+    without it for every transcript they fall back to the order of the transcripts."""
+    docs = corpus.documents
+    if not len(docs):
+        return
+    dates = docs["date"] if "date" in docs.columns else pd.Series(None, index=docs.index)
+    missing = docs.loc[dates.isna(), "doc_id"].astype(str).tolist()
+    if not missing:
+        return
+    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    warn.add(shown_path(settings.transcripts), f"no 'date' in the front matter of {shown}: "
+             "the saturation analysis follows the order of the transcripts instead of the "
+             "order the interviews were held; add 'date: YYYY-MM-DD' to each transcript's "
+             "front matter")
 
 
 def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:

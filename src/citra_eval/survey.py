@@ -412,7 +412,7 @@ class _InstrumentBuilder:
         for name, spec, eline in entries:
             if not isinstance(name, str) or not name.strip():
                 self.err("'demographics' must list column names, each optionally with its "
-                         "type, e.g. '[district, {age: numeric}, {education: {type: ordinal, "
+                         "type, e.g. '[kelompok, {age: numeric}, {education: {type: ordinal, "
                          "levels: [SD, SMP, SMA]}}]'", eline)
                 continue
             if name in items or name == id_column:
