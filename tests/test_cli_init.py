@@ -75,7 +75,7 @@ def test_templates_copied_to_their_names_are_a_valid_study(tmp_path):
     assert study.corpus.doc_ids == ["INF01"] and study.coders == ["A"]
     assert study.codebook.codable_ids == ["layanan_informasi", "tanggapan_keluhan"]
     assert set(study.codebook.constructs.values()) <= set(study.instrument.scales)
-    assert len(study.responses) == 3
+    assert len(study.responses) == 4
     # the template codings slice exactly the informant turns they code
     segs = study.corpus.segments.set_index(["doc_id", "segment_id"])
     for row in study.codings.itertuples():

@@ -69,3 +69,4 @@ def test_every_plot_function_takes_lang():
         if name.startswith("plot_"):
             param = inspect.signature(getattr(plots, name)).parameters.get("lang")
             assert param is not None and param.kind is param.KEYWORD_ONLY, name
+

@@ -8,6 +8,7 @@ import dataclasses
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import ROOT
 
@@ -149,8 +150,24 @@ def test_settings_checked_against_the_survey(rsud):
     assert msgs[0][0] == 2 and "'outcome': 'PERSEPSI' is not a scale" in msgs[0][1]
     assert "did you mean 'PERSEPSI_RS'?" in msgs[0][1]
     assert msgs[1][0] == 3 and "did you mean 'unit_layanan'?" in msgs[1][1]
-    assert msgs[2][0] == 4 and "'x' is not a column" in msgs[2][1]
-    assert len(msgs) == 3  # usia is a column
+    # usia is a column, but a numeric one: group comparisons would fail inside notebook 05
+    assert msgs[2][0] == 4 and "'compare_by': 'usia' is a numeric demographic" in msgs[2][1]
+    assert msgs[3][0] == 4 and "'x' is not a column" in msgs[3][1]
+    assert len(msgs) == 4
+
+
+def test_compare_by_needs_two_groups(rsud):
+    """A column that does not divide the respondents into groups is refused before the
+    notebooks run (Welch's ANOVA inside notebook 05 would fail on it)."""
+    path = rsud / "data" / "raw" / "survey_responses.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table["jenis_pasien"] = ["Umum"] + ["BPJS"] * (len(table) - 1)  # one "Umum" respondent
+    table.to_csv(path, index=False, lineterminator="\n")
+    err = _error(rsud)
+    (problem,) = err.problems
+    assert problem.line == 7 and problem.path.endswith("study.yaml")
+    assert "'compare_by': 'jenis_pasien' does not divide the respondents into two or more " \
+        "groups of two or more (its groups: 'BPJS': 219, 'Umum': 1)" in problem.message
 
 
 def test_reader_errors_come_with_their_files(rsud):
@@ -167,7 +184,7 @@ def test_custom_paths(rsud):
     (rsud / "interview_transcripts").rename(rsud / "wawancara")
     (rsud / "data" / "raw" / "codings_A.csv").rename(rsud / "koder1.csv")
     _yaml(rsud, "title: T\ntranscripts: wawancara\ncodings: [koder1.csv, data/raw/codings_B.csv]"
-          "\noutcome: PERSEPSI_RS\ncompare_by: [usia]\nkwic: [humas]\n")
+          "\noutcome: PERSEPSI_RS\ncompare_by: [unit_layanan]\nkwic: [humas]\n")
     study = ce.load_study(rsud)
     assert len(study.corpus) == 4 and study.coders == ["A", "B"]
     assert [f[0] for f in study.coding_files] == ["koder1.csv", "data/raw/codings_B.csv"]

@@ -804,6 +804,8 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                         + (f"; did you mean {hint!r}?" if hint else
                            f" (its non-item columns: {', '.join(usable) or 'none'})"),
                         line(key)))
+                elif key == "compare_by":
+                    _check_groups(name, instrument, responses, settings, problems)
         if "compare_by" not in settings.given:
             warn.add(spath, "no 'compare_by': the group comparisons are skipped; name the "
                      "demographic columns to compare, e.g. 'compare_by: "
@@ -817,6 +819,26 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
     elif "kwic" in settings.given:
         warn.add(spath, "'kwic' is set but the study has no transcripts; it is ignored",
                  line("kwic"))
+
+
+def _check_groups(name: str, instrument: Instrument, responses: pd.DataFrame,
+                  settings: StudySettings, problems: list[Problem]) -> None:
+    """A ``compare_by`` column must divide the respondents into groups: not a numeric
+    measurement, and at least two groups of two or more respondents."""
+    spath, line = shown_path(settings.path), settings.lines.get("compare_by")
+    declared = instrument.demographic_types.get(name)
+    if declared is not None and declared.type == "numeric":
+        problems.append(Problem(spath, f"'compare_by': {name!r} is a numeric demographic (the "
+                                "instrument says so), not groups; compare by a categorical or "
+                                "ordinal column, or add a grouped copy of it (e.g. bands) to "
+                                "the responses and the instrument", line))
+        return
+    sizes = responses[name].dropna().astype(str).value_counts()
+    if int((sizes >= 2).sum()) < 2:
+        shown = ", ".join(f"{k!r}: {v}" for k, v in sizes.head(5).items()) or "no values"
+        problems.append(Problem(spath, f"'compare_by': {name!r} does not divide the respondents "
+                                "into two or more groups of two or more (its groups: "
+                                f"{shown}); compare by another column", line))
 
 
 def _check_double_coded(settings: StudySettings, corpus: Corpus | None, codings: pd.DataFrame,
