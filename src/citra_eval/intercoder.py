@@ -10,9 +10,10 @@ turns, because interviewer questions are not coded. With ``unit="document"`` eve
 is a unit. For each code, each coder's rating of a unit is *present* (the coder applied the
 code somewhere in the unit) or *absent*; an absence counts, so a segment that neither coder
 coded agrees on "not this code". By default (``coverage="all"``) every coder is taken to have
-rated every unit; with ``coverage="documents"`` a coder rated only the documents in which they
-applied at least one code (for double-coding a subset), and units rated by fewer than two
-coders are excluded and counted.
+rated every unit. A double-coded subset is declared (``coverage={"A": "all", "B": [doc ids]}``;
+in a study, ``double_coded`` in study.yaml) or inferred (``coverage="documents"``: a coder
+rated the documents in which they applied at least one code, with a warning); units rated by
+fewer than two coders are excluded and counted.
 """
 
 from __future__ import annotations
@@ -316,7 +317,8 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
               unit: str = "segment", codes: Sequence[str] | Codebook | None = None,
               n_boot: int = 1000, seed: int = 0, ci: float = 0.95,
               roles: Sequence[str] | None = ("informant",),
-              coverage: str = "all", masi: bool | None = None) -> pd.DataFrame:
+              coverage: str | Mapping | pd.DataFrame = "all",
+              masi: bool | None = None) -> pd.DataFrame:
     """Inter-coder reliability per code and for the whole codebook.
 
     Parameters
@@ -352,6 +354,8 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
         are an error. ``"documents"``: inferred, a coder rated the documents in which they
         applied at least one code; this cannot tell "did not rate" from "read it and coded
         nothing" (which biases agreement upward), so it warns (:class:`CoverageWarning`).
+        In a study, :attr:`citra_eval.Study.coverage` is study.yaml's ``double_coded``
+        (or ``"documents"`` when it is not set).
     masi : bool or None
         Compute ``alpha_masi`` on the ``ALL`` row: True always, False never, None (default)
         when the coders used at most 5,000 distinct code sets. Its expected disagreement
@@ -499,7 +503,7 @@ def _code_sets(u: _Units) -> list[list[frozenset | None]]:
 def disagreements(codings: pd.DataFrame, *, corpus: Corpus,
                   coders: Sequence[str] | None = None,
                   roles: Sequence[str] | None = ("informant",),
-                  coverage: str = "all") -> pd.DataFrame:
+                  coverage: str | Mapping | pd.DataFrame = "all") -> pd.DataFrame:
     """Every segment where the coders' codes differ, with its text: the consensus agenda.
 
     Parameters
@@ -512,7 +516,7 @@ def disagreements(codings: pd.DataFrame, *, corpus: Corpus,
         Coders to compare (default: all in ``codings``).
     roles : sequence of str or None
         Speaker roles whose segments are compared (default: informants), None for all.
-    coverage : {"all", "documents"}
+    coverage : "all", "documents", mapping or DataFrame
         As in :func:`agreement`; segments only one coder rated are not listed.
 
     Returns
