@@ -28,12 +28,13 @@ from citra_eval import pipeline as rp  # noqa: E402
 def _baseline_project(tmp: Path) -> Path:
     proj = tmp / "baseline"
     for d in ("interview_transcripts", "data/raw"):
-        shutil.copytree(ROOT / d, proj / d)
+        shutil.copytree(ROOT / d, proj / d, ignore=shutil.ignore_patterns("*.bak"))
+    shutil.copy2(ROOT / "study.yaml", proj / "study.yaml")
     for nb_path in rp.find_notebooks(ROOT):
         nb = nbformat.read(nb_path, as_version=4)
         params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         imports = nbformat.v4.new_code_cell("import citra_eval as ce\n"
-                                            "from citra_eval import plots, report")
+                                            "from citra_eval import plots, outputs")
         nb.cells = [*params, imports]
         (proj / "notebooks").mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, proj / "notebooks" / nb_path.name)
