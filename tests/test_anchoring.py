@@ -56,6 +56,7 @@ def test_early_edits_drift_exactly_the_later_codings_and_reanchor_restores_them(
         ce.validate_codings(new, corpus=corpus)
 
 
+@pytest.mark.slow
 def test_cli_validate_then_reanchor_in_place_with_backup(study, cli):
     files = [str(study.parent / f"codings_{c}.csv") for c in "AB"]
     before = {f: open(f, "rb").read() for f in files}
@@ -158,6 +159,7 @@ def test_a_text_found_twice_in_its_turn_is_ambiguous(tmp_path, cli):
     assert "2 places in its turn" in r.stderr
 
 
+@pytest.mark.slow
 def test_record_adds_the_text_column_to_an_old_file(tmp_path, cli):
     old = pd.read_csv(RAW / "codings_A.csv", dtype=str, keep_default_na=False)
     target = tmp_path / "codings_A.csv"
@@ -177,6 +179,7 @@ def test_record_adds_the_text_column_to_an_old_file(tmp_path, cli):
     assert target.read_bytes() == (RAW / "codings_A.csv").read_bytes()
 
 
+@pytest.mark.slow
 def test_cli_bad_input_exit_2(tmp_path, cli):
     target = tmp_path / "codings_A.csv"
     target.write_text("doc_id,segment_id,start,end,code,coder,text\nINF99,1,0,3,x,A,abc\n")
@@ -214,6 +217,7 @@ def test_short_texts_are_never_matched_fuzzily():
     assert ce.reanchor(codings, edited).report["how"].tolist() == ["loose-turn"]
 
 
+@pytest.mark.slow
 def test_cli_takes_its_inputs_from_the_study_and_refuses_outside_one(tmp_path, cli):
     r = cli("reanchor")  # the repository is the example study's folder
     assert r.returncode == 0, r.stderr

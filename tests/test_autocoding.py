@@ -156,6 +156,7 @@ def transcripts(draw):
     return body
 
 
+@pytest.mark.slow
 @given(transcripts())
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_every_coding_lies_inside_its_segment_with_its_evidence(body):
@@ -282,6 +283,7 @@ def test_example_study_autocode_and_evaluation(example_corpus, example_codebook)
 # --------------------------------------------------------------------------- CLI
 
 
+@pytest.mark.slow
 def test_cli_code_writes_codings_and_summary(cli, tmp_path):
     out = tmp_path / "auto.csv"
     r = cli("code", "--transcripts", "interview_transcripts", "--codebook",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from _samples import BASIC
 
 
+@pytest.mark.slow
 def test_validate_example_study(cli):
     res = cli("validate", "--transcripts", "interview_transcripts", "--codebook",
               "data/raw/codebook.yaml", "--codings", "data/raw/codings_A.csv",
@@ -36,6 +38,7 @@ def test_validate_needs_something(cli, tmp_path):
     assert "not inside a study folder" in res.stderr and "--transcripts" in res.stderr
 
 
+@pytest.mark.slow
 def test_version_and_help(cli):
     assert cli("--version").stdout.startswith("citra-eval ")
     assert "validate" in cli("--help").stdout

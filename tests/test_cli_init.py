@@ -20,6 +20,7 @@ def _files(root: Path) -> dict[str, bytes]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_init_makes_a_new_empty_study(cli, tmp_path):
     res = cli("init", "mystudy", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
@@ -86,6 +87,7 @@ def test_templates_copied_to_their_names_are_a_valid_study(tmp_path):
         "only one coder ", "no 'outcome': t", "no 'compare_by'", "no 'kwic': no k"]
 
 
+@pytest.mark.slow
 def test_init_refuses_a_non_empty_folder_without_force(cli, tmp_path):
     target = tmp_path / "taken"
     target.mkdir()
@@ -106,6 +108,7 @@ def test_init_refuses_a_non_empty_folder_without_force(cli, tmp_path):
     assert not list(tmp_path.glob(".init-*"))  # no staging left behind
 
 
+@pytest.mark.slow
 def test_init_example_copies_the_example_study(cli, tmp_path):
     res = cli("init", "ex", "--example", cwd=tmp_path)
     assert res.returncode == 0, res.stderr

@@ -19,6 +19,7 @@ def study(tmp_path) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_validate_checks_the_whole_study(cli, study):
     res = cli("validate", cwd=study)
     assert res.returncode == 0, res.stderr
@@ -36,6 +37,7 @@ def test_validate_checks_the_whole_study(cli, study):
     assert cli("validate", "--root", str(study)).stdout == res.stdout
 
 
+@pytest.mark.slow
 def test_validate_prints_warnings_and_exits_0(cli, study):
     (study / "data" / "raw" / "codings_B.csv").unlink()
     t = study / "interview_transcripts" / "WWC-03.txt"
@@ -51,6 +53,7 @@ def test_validate_prints_warnings_and_exits_0(cli, study):
     assert err[-1] == "2 warning(s)"
 
 
+@pytest.mark.slow
 def test_validate_warns_about_an_item_against_its_scale(cli, study):
     """Issue 14.8: a forgotten reverse key (TRB4 answered reversed) is a warning line."""
     inst = study / "data" / "raw" / "instrument.yaml"
@@ -65,6 +68,7 @@ def test_validate_warns_about_an_item_against_its_scale(cli, study):
     assert err[0].endswith("is a reverse key missing?") and err[-1] == "1 warning(s)"
 
 
+@pytest.mark.slow
 def test_validate_reports_study_errors_with_lines(cli, study):
     text = (study / "study.yaml").read_text(encoding="utf-8")
     (study / "study.yaml").write_text(text.replace("outcome: PERSEPSI_RS", "outcome: PERSEPSI")
@@ -83,6 +87,7 @@ def test_validate_reports_study_errors_with_lines(cli, study):
         "did you mean 'PERSEPSI_RS'?"]
 
 
+@pytest.mark.slow
 def test_validate_given_files_inside_a_study_uses_its_codebook(cli, study):
     path = study / "data" / "raw" / "codings_A.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -100,6 +105,7 @@ def test_validate_given_files_inside_a_study_uses_its_codebook(cli, study):
            "codebook" in res.stderr
 
 
+@pytest.mark.slow
 def test_agree_and_code_take_the_study_files(cli, study):
     res = cli("agree", "--out", "agreement.csv", "--n-boot", "0", cwd=study)
     assert res.returncode == 0, res.stderr
@@ -122,6 +128,7 @@ def test_outside_a_study_the_paths_are_needed(cli, tmp_path):
     assert res.returncode == 2 and "--transcripts is needed outside a study" in res.stderr
 
 
+@pytest.mark.slow
 def test_survey_takes_the_study_files_and_choices(cli, study):
     res = cli("survey", "--out", "survey", cwd=study)
     assert res.returncode == 0, res.stderr

@@ -256,6 +256,7 @@ def transcripts(draw):
     return bom + newline.join(lines) + newline, expected
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(transcripts())
 def test_offsets_slice_exactly(case):

@@ -45,6 +45,7 @@ def test_readme_runs_only_what_the_guide_runs():
         assert set(commands(script)) <= set(commands(gscript))
 
 
+@pytest.mark.slow
 def test_the_first_steps_run_as_written(tmp_path):
     (out,) = run_guide("docs/reproduce.md", tmp_path, upto=1)
     assert "made a new study in mystudy" in out

@@ -61,6 +61,7 @@ def test_study_yaml_names_only_things_of_this_study(study):
         assert len(ce.kwic(corpus, term)) > 0, term
 
 
+@pytest.mark.slow
 def test_cli_validate_passes(cli):
     raw = RAW.relative_to(ROOT)
     res = cli("validate", "--transcripts", str(STUDY.relative_to(ROOT) / "interview_transcripts"),

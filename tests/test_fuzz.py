@@ -204,6 +204,7 @@ def project_xml(draw):
     return f'<Project xmlns="urn:QDA-XML:project:1.0"{name}>{body}</Project>'.encode()
 
 
+@pytest.mark.slow
 @FUZZ
 @given(project_xml())
 def test_qdpx_random_project_xml(tmp_path, xml):

@@ -637,6 +637,7 @@ def test_issue14_item10_agreement_on_coded_units(corpus, codings):
     assert list(t.columns).index("coded_agreement") > list(t.columns).index("alpha_masi")
 
 
+@pytest.mark.slow
 def test_cli_agree_coverage_file(cli, study, corpus, codings):
     # citra-eval agree --coverage FILE.csv: the declaration of issue 14 item 7 from a table.
     ab = codings[codings["coder"].isin(["A", "B"])]
@@ -661,6 +662,7 @@ def test_cli_agree_coverage_file(cli, study, corpus, codings):
     assert not (study / "out" / "other.csv").exists()
 
 
+@pytest.mark.slow
 def test_cli_agree_inside_a_study_takes_double_coded(cli, tmp_path):
     # Issue 14 item 7 in a study: without double_coded the coverage is inferred and said as
     # a note; with it, the declaration is the coverage; a wrong one is an error at its line.

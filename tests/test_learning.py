@@ -134,6 +134,7 @@ def test_uncoded_documents_are_not_negatives(small, example_corpus, example_code
     pd.testing.assert_frame_equal(alone.thresholds, beside.thresholds)
 
 
+@pytest.mark.slow
 def test_several_coders_labels(small, example_codebook):
     corpus, a, b = small
     both = pd.concat([a, b], ignore_index=True)
@@ -168,6 +169,7 @@ def test_bad_input(small, example_codebook, coder):
         coder.code(corpus, roles=None)
 
 
+@pytest.mark.slow
 def test_cross_validation_never_trains_on_the_held_out_document(small, example_codebook):
     corpus, a, _ = small
     docs = ["INF01", "INF02", "INF03"]
@@ -228,6 +230,7 @@ def test_suggest_turns(small, example_corpus, example_codebook, coder):
     assert everything.empty and list(everything.columns) == SUGGEST_COLUMNS
 
 
+@pytest.mark.slow
 def test_the_fixture_study(tmp_path):
     """A second study (other codes, speakers, roles): train, code, cross-validate."""
     corpus = ce.read_transcripts(RSUD / "interview_transcripts")
@@ -244,6 +247,7 @@ def test_the_fixture_study(tmp_path):
     assert set(cv.table["code"]) == {*book.codable_ids, "micro", "macro"}
 
 
+@pytest.mark.slow
 def test_cli_learn_from(cli, tmp_path):
     out, cv, nxt = tmp_path / "learned.csv", tmp_path / "cv.csv", tmp_path / "next.csv"
     codings = tmp_path / "a_some.csv"
@@ -261,6 +265,7 @@ def test_cli_learn_from(cli, tmp_path):
     assert list(pd.read_csv(nxt).columns) == SUGGEST_COLUMNS
 
 
+@pytest.mark.slow
 def test_cli_learn_from_bad_input_writes_nothing(cli, tmp_path):
     out = tmp_path / "x.csv"
     r = cli("code", "--transcripts", "interview_transcripts", "--codebook",
@@ -297,6 +302,7 @@ def test_character_block_is_what_sklearns_vectoriser_gives(example_corpus, examp
         assert abs(diff).max() < 1e-12
 
 
+@pytest.mark.slow
 def test_repeated_turns_are_fitted_as_weighted_rows(example_corpus, example_codebook):
     """Pooled labels repeat a turn once per coder; the fit merges a turn's rows with the same
     label into one weighted row. That must be the model of the repeated rows: the same

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import citra_eval as ce
 from citra_eval.lint import LINT_COLUMNS, common_words
 
@@ -99,6 +101,7 @@ def test_the_shipped_word_list():
     assert counts == sorted(counts, reverse=True)
 
 
+@pytest.mark.slow
 def test_cli_validate_prints_the_lint_and_exits_0(cli, tmp_path):
     path = tmp_path / "cb.yaml"
     path.write_text("codebook: t\ncodes:\n  - id: a\n    label: A\n    patterns:\n"
@@ -111,6 +114,7 @@ def test_cli_validate_prints_the_lint_and_exits_0(cli, tmp_path):
     assert quiet.returncode == 0 and "warning" not in quiet.stdout
 
 
+@pytest.mark.slow
 def test_cli_validate_lints_a_whole_study_on_request(cli, tmp_path):
     import shutil
 

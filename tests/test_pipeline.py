@@ -167,6 +167,7 @@ def test_reproduce_writes_reports_and_manifest(built):
     assert res.files == [ln.split("  ")[1] for ln in manifest]
 
 
+@pytest.mark.slow
 def test_kernel_is_this_interpreter_with_fixed_hash_seed(built):
     root, _ = built
     env = (root / "reports" / "tables" / "env.csv").read_text().splitlines()
@@ -389,6 +390,7 @@ def test_missing_notebook_runner_is_reported(tmp_path, monkeypatch):
         rp.reproduce(_project(tmp_path))
 
 
+@pytest.mark.slow
 def test_notes_reach_stderr_naming_the_notebook(tmp_path):
     root = _project(tmp_path)
     _notebook(root / "notebooks" / "02-figure.ipynb",
@@ -404,6 +406,7 @@ def test_notes_reach_stderr_naming_the_notebook(tmp_path):
     assert rp.notebook_notes(nb) == ["one coder (A): reliability is skipped"]
 
 
+@pytest.mark.slow
 def test_outside_a_study_reproduce_and_verify_exit_2(tmp_path):
     """Never the package's own checkout: outside a study folder both refuse (issue 16.4)."""
     (tmp_path / "empty").mkdir()
@@ -451,6 +454,7 @@ def test_update_checksums_waits_for_valid_inputs(tmp_path):
     assert (root / rp.CHECKSUMS).read_bytes() == before
 
 
+@pytest.mark.slow
 def test_lang_and_seed_come_from_study_yaml_and_check_uses_the_recorded_ones(built, tmp_path):
     root, _ = built
     copy = tmp_path / "copy"
@@ -473,6 +477,7 @@ def test_lang_and_seed_come_from_study_yaml_and_check_uses_the_recorded_ones(bui
                                            "reports/tables/env.csv: differs from the manifest"]
 
 
+@pytest.mark.slow
 def test_reproduce_prints_the_study_warnings_first(built, tmp_path):
     root, _ = built
     copy = tmp_path / "copy"

@@ -74,6 +74,7 @@ def test_plot_saturation_draws_curve_and_point():
         plot_saturation(sat, lang="fr")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_every_text_follows_lang(coded, example_codebook, lang):
     """No word of the other language's labels in any text of any qualitative figure."""

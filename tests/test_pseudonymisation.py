@@ -176,6 +176,7 @@ def corpus_and_codings(draw):
     return corpus, frame.drop_duplicates(ce.CODING_COLUMNS).reset_index(drop=True)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(corpus_and_codings())
 def test_property_codings_slice_and_reidentify_restores(data):

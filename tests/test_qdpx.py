@@ -567,6 +567,7 @@ def cli(capsys):
     return _run
 
 
+@pytest.mark.slow
 def test_cli_export_import_export_through_files_is_byte_identical(tmp_path, cli):
     if not (ROOT / "interview_transcripts").is_dir():
         pytest.skip("example study not on this branch")

@@ -337,6 +337,7 @@ def test_read_qdpx_overrides_and_refusal(tmp_path):
         ce.read_qdpx(bad, crlf=0)
 
 
+@pytest.mark.slow
 def test_cli_import_says_how_positions_were_read_and_takes_overrides(tmp_path, cli):
     conv = Convention("utf16", 2)
     path = _project(tmp_path, conv)

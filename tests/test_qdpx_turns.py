@@ -74,6 +74,7 @@ def _paper_project(tmp_path):
     return make_qdpx(tmp_path / "makalah.qdpx", xml, {"sources/m.txt": PAPER.encode("utf-8")})
 
 
+@pytest.mark.slow
 def test_read_qdpx_keeps_headings_as_text_and_round_trips(tmp_path, cli):
     path = _paper_project(tmp_path)
     project = ce.read_qdpx(path, spanning="split")

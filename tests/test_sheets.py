@@ -152,6 +152,7 @@ def test_text_cells_never_become_formulas(tmp_path):
     assert codings["text"].tolist() == sheet.coding["text"].tolist()
 
 
+@pytest.mark.slow
 def test_an_unmarked_sheet_gives_an_empty_valid_codings_file(tmp_path, cli):
     inputs = ["--transcripts", "interview_transcripts", "--codebook", "data/raw/codebook.yaml"]
     assert cli("sheet", "export", "--coder", "B", "--out", str(tmp_path / "s.xlsx"),
@@ -230,6 +231,7 @@ def test_bad_sheet_exit_2_with_the_cell_and_nothing_written(tmp_path, cli, examp
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_bad_csv_sheet_names_the_csv_file_and_cell(tmp_path, cli):
     inputs = ["--transcripts", "interview_transcripts", "--codebook", "data/raw/codebook.yaml"]
     sheet = tmp_path / "s.csv"
@@ -252,6 +254,7 @@ def test_bad_csv_sheet_names_the_csv_file_and_cell(tmp_path, cli):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_other_refusals(tmp_path, cli, example_corpus, example_codebook):
     inputs = ["--transcripts", "interview_transcripts", "--codebook", "data/raw/codebook.yaml"]
     sheet = tmp_path / "coding_sheet_A.xlsx"
