@@ -1,0 +1,207 @@
+"""Development runs of the learned coder, against the DEVELOPMENT reference coder only.
+
+The third session's protocol (docs/autocode.md, "Third session"): design variants of the
+learned coder are compared leave one interview out with one coder's codings as both the
+training labels and the reference (coder B by default), never against coder A, the
+reference of the issue's target. The variant chosen here becomes the default, and only then
+is ``eval_learned_coder.py`` run against coder A, once.
+
+Every variant uses the library's featuriser (TF-IDF of stems, characters and the question,
+fitted on the training interviews; the dictionary block), its logistic regression and its
+threshold rule (best F1 of out-of-fold probabilities in 5-fold cross-validation by document
+inside the training interviews). What varies:
+
+* decision rules per code: the dictionary, the text model (``learned``), the ``stacked``
+  model, the choice among all three by inner F1 (the second session's default), the choice
+  between the dictionary and the stacked model only, their union and intersection, and
+  choices among those;
+* the stacked model with C = 0.5, 1, 16 instead of 4, with the turn's length (log words) as
+  one more feature, with the codebook's examples as extra positive training turns; each
+  with the choice between it and the dictionary.
+
+Run from the repository root::
+
+    PYTHONPATH=src python benchmarks/dev_learned_coder.py [--reference B] [--models]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+import citra_eval as ce
+from citra_eval import learning
+from citra_eval.autocoding import compile_codebook
+
+ROLES = ("informant",)
+
+
+def label_matrix(units: pd.DataFrame, codings: pd.DataFrame, codes: list[str]) -> np.ndarray:
+    y = np.zeros((len(units), len(codes)), dtype=np.int8)
+    key = pd.MultiIndex.from_frame(units[["doc_id", "segment_id"]])
+    r = key.get_indexer(pd.MultiIndex.from_arrays([codings["doc_id"],
+                                                   codings["segment_id"].astype("int64")]))
+    c = pd.Index(codes).get_indexer(codings["code"])
+    ok = (r >= 0) & (c >= 0)
+    y[r[ok], c[ok]] = 1
+    return y
+
+
+def logistic(c_value: float):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c_value, class_weight="balanced", solver="liblinear",
+                              dual=True, random_state=0, max_iter=1000)
+
+
+def fit_code(x_tr, y, groups, folds, x_te, *, c_value=learning.C, extra=None):
+    """Inner out-of-fold threshold, inner F1 and held-out probabilities of one code.
+    ``extra`` = (rows, labels): training turns added to every fit (never scored)."""
+    def fit(mask):
+        xs, ys = x_tr[mask], y[mask]
+        if extra is not None:
+            xs, ys = sparse.vstack([xs, extra[0]]), np.concatenate([ys, extra[1]])
+        return logistic(c_value).fit(xs, ys)
+
+    oof = np.zeros(len(y))
+    for held in folds:
+        te = np.isin(groups, held)
+        if y[~te].sum() == 0:
+            continue
+        oof[te] = fit(~te).predict_proba(x_tr[te])[:, 1]
+    threshold, f1 = learning._best_threshold(y, oof)
+    p = fit(np.ones(len(y), dtype=bool)).predict_proba(x_te)[:, 1]
+    return threshold, f1, oof, p
+
+
+def choose(candidates):
+    """The candidate (inner F1, preference, decisions) with the best inner F1; ties go to
+    the earlier (simpler) one."""
+    return max(candidates, key=lambda c: (round(c[0], 9), -c[1]))[2]
+
+
+def micro(pred: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    tp = int((pred & (y == 1)).sum())
+    fp = int((pred & (y == 0)).sum())
+    fn = int((~pred & (y == 1)).sum())
+    return (tp / max(tp + fp, 1), tp / max(tp + fn, 1), 2 * tp / max(2 * tp + fp + fn, 1))
+
+
+def pseudo_turns(book: ce.Codebook, feats, codes: list[str]):
+    """The codebook's examples as one-turn documents: their prepared units and labels."""
+    segs, full, docs, labels = [], {}, [], []
+    for code in book:
+        if not code.codable:
+            continue
+        for text in code.examples or []:
+            text = " ".join(str(text).split())
+            doc = f"X{len(docs):03d}"
+            segs.append({"doc_id": doc, "segment_id": 1, "speaker": "I", "role": ROLES[0],
+                         "start": 3, "end": 3 + len(text), "text": text})
+            full[doc] = "I: " + text
+            docs.append({"doc_id": doc})
+            labels.append(code.id)
+    corpus = ce.Corpus.from_frames(pd.DataFrame(docs), pd.DataFrame(segs), full)
+    prepared = feats.prepare(corpus)
+    y = np.zeros((len(labels), len(codes)), dtype=np.int8)
+    y[np.arange(len(labels)), pd.Index(codes).get_indexer(labels)] = 1
+    return prepared, y
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reference", default="B", help="the development coder (default B)")
+    ap.add_argument("--models", action="store_true",
+                    help="also the model variants (C, length, codebook examples)")
+    args = ap.parse_args(argv)
+    t0 = time.process_time()
+    corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    book = ce.Codebook.load(ce.example_path("codebook"))
+    codings = ce.read_codings(ce.example_path(f"codings_{args.reference}"), corpus=corpus)
+    codes = list(book.codable_ids)
+    n_codes = len(codes)
+    matcher = compile_codebook(book)
+    prep = learning._Featuriser(matcher, ROLES, 0, codes=codes).prepare(corpus)
+    units, dic = prep.units, prep.dic
+    y_all = label_matrix(units, codings, codes)
+    groups_all = units["doc_id"].to_numpy(dtype=object)
+    decided = np.maximum(dic[:, :n_codes], dic[:, n_codes:2 * n_codes]) > 0
+    rules = ["dictionary", "learned", "stacked", "choice of dictionary, learned, stacked",
+             "choice of dictionary, stacked", "dictionary OR stacked", "dictionary AND stacked",
+             "choice of dictionary, stacked, OR", "choice of dictionary, stacked, OR, AND"]
+    variants = (["stacked C=0.5", "stacked C=1", "stacked C=16", "stacked + turn length",
+                 "stacked + codebook examples"] if args.models else [])
+    pred = {name: np.zeros(y_all.shape, dtype=bool) for name in rules + variants}
+    length = np.log1p(units["n_words"].to_numpy(dtype=float))[:, None]
+    length = length / length.max()
+    for doc in corpus.doc_ids:
+        tr, te = groups_all != doc, groups_all == doc
+        feats = learning._Featuriser(matcher, ROLES, 0, codes=codes).fit(units[tr])
+        x_text = feats.text_matrix(units).tocsr()
+        x_stack = sparse.hstack([x_text, sparse.csr_matrix(dic)], format="csr")
+        blocks = {"learned": x_text, "stacked": x_stack}
+        if args.models:
+            blocks["stacked + turn length"] = sparse.hstack(
+                [x_stack, sparse.csr_matrix(length)], format="csr")
+            ex, ex_y = pseudo_turns(book, feats, codes)
+            ex_x = sparse.hstack([feats.text_matrix(ex.units), sparse.csr_matrix(ex.dic)],
+                                 format="csr")
+        groups = groups_all[tr]
+        folds = learning._inner_folds(groups)
+        rows_tr, rows_te = np.flatnonzero(tr), np.flatnonzero(te)
+        for j in range(n_codes):
+            y = y_all[tr, j]
+            d_tr, d_te = decided[tr, j], decided[te, j]
+            if y.sum() < learning.MIN_POSITIVES or len(set(groups[y == 1])) < 2:
+                for name in pred:
+                    pred[name][te, j] = d_te
+                continue
+            f_dic = learning._f1(y, d_tr)
+            fits = {name: fit_code(x[rows_tr], y, groups, folds, x[rows_te])
+                    for name, x in blocks.items()}
+            t_l, f_l, _, p_l = fits["learned"]
+            t_s, f_s, oof_s, p_s = fits["stacked"]
+            s_te, s_tr = p_s >= t_s, oof_s >= t_s
+            dic_c, learned_c, stacked_c = (f_dic, 0, d_te), (f_l, 1, p_l >= t_l), (f_s, 2, s_te)
+            or_c = (learning._f1(y, d_tr | s_tr), 3, d_te | s_te)
+            and_c = (learning._f1(y, d_tr & s_tr), 4, d_te & s_te)
+            pred["dictionary"][te, j] = d_te
+            pred["learned"][te, j] = p_l >= t_l
+            pred["stacked"][te, j] = s_te
+            pred["choice of dictionary, learned, stacked"][te, j] = choose(
+                [dic_c, learned_c, stacked_c])
+            pred["choice of dictionary, stacked"][te, j] = choose([dic_c, stacked_c])
+            pred["dictionary OR stacked"][te, j] = d_te | s_te
+            pred["dictionary AND stacked"][te, j] = d_te & s_te
+            pred["choice of dictionary, stacked, OR"][te, j] = choose([dic_c, stacked_c, or_c])
+            pred["choice of dictionary, stacked, OR, AND"][te, j] = choose(
+                [dic_c, stacked_c, or_c, and_c])
+            if args.models:
+                for c_value in (0.5, 1, 16):
+                    t, f, _, p = fit_code(x_stack[rows_tr], y, groups, folds, x_stack[rows_te],
+                                          c_value=c_value)
+                    pred[f"stacked C={c_value}"][te, j] = choose([dic_c, (f, 2, p >= t)])
+                t, f, _, p = fits["stacked + turn length"]
+                pred["stacked + turn length"][te, j] = choose([dic_c, (f, 2, p >= t)])
+                t, f, _, p = fit_code(x_stack[rows_tr], y, groups, folds, x_stack[rows_te],
+                                      extra=(ex_x, ex_y[:, j]))
+                pred["stacked + codebook examples"][te, j] = choose([dic_c, (f, 2, p >= t)])
+    n_turns = len(units)
+    print(f"development reference: coder {args.reference} (trained on its codings, scored "
+          f"against them); {len(corpus)} interviews, {n_turns} turns, {n_codes} codes; "
+          f"leave one interview out\n")
+    print("| variant | micro P | micro R | micro F1 |")
+    print("|---|---:|---:|---:|")
+    for name, p in pred.items():
+        prec, rec, f1 = micro(p, y_all)
+        print(f"| {name} | {prec:.3f} | {rec:.3f} | {f1:.3f} |")
+    print(f"\n<!-- {time.process_time() - t0:.0f} s CPU -->")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
