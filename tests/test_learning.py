@@ -10,6 +10,7 @@ import pytest
 
 import citra_eval as ce
 from citra_eval.learning import (
+    CHOICES,
     CV_COLUMNS,
     MIN_POSITIVES,
     SUGGEST_COLUMNS,
@@ -102,11 +103,18 @@ def test_thresholds_table(coder):
     fitted = t[t["model"] != "dictionary"]
     assert (fitted["n_positive"] >= MIN_POSITIVES).all() and (fitted["n_documents"] >= 2).all()
     assert t["inner_f1"].between(0, 1).all()
-    # one coder per code for combine="both": the best in the inner cross-validation
+    # one coder per code for combine="both": the better of the dictionary and the stacked
+    # model in the inner cross-validation; the text-only model is never chosen
     chosen = t[t["selected"]]
     assert sorted(chosen["code"]) == sorted(coder.codes)
-    best = t.groupby("code")["inner_f1"].max()
+    assert set(chosen["model"]) <= set(CHOICES)
+    candidates = t[t["model"].isin(CHOICES)]
+    best = candidates.groupby("code")["inner_f1"].max()
     assert np.allclose(chosen.set_index("code")["inner_f1"], best[chosen["code"]])
+    # a tie goes to the dictionary
+    wide = candidates.pivot(index="code", columns="model", values="inner_f1").dropna()
+    tied = wide.index[np.isclose(wide["dictionary"], wide["stacked"])]
+    assert (chosen.set_index("code").loc[tied, "model"] == "dictionary").all()
 
 
 def test_both_follows_the_chosen_coder_per_code(coder, small):

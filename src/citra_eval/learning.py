@@ -25,7 +25,7 @@ the dictionary             per code: 1 if the dictionary coder codes the turn fr
 =========================  ============================================================
 
 The TF-IDF blocks are L2-normalised per turn; their vocabularies and weights are fitted on
-all training turns (no labels are used for them). For every code three coders compete:
+all training turns (no labels are used for them). For every code three coders are fitted:
 
 - ``dictionary``: the dictionary coder's decision (no fitting);
 - ``learned``: a logistic regression on the text blocks (words, characters, question);
@@ -38,9 +38,9 @@ decision threshold is chosen by cross-validation inside the training documents o
 out-of-fold probabilities from :data:`INNER_FOLDS`-fold ``GroupKFold`` by document; the
 threshold on the grid 0.05, 0.075, ..., 0.95 with the best F1 (the middle of the best run
 when several tie). ``combine="both"`` (the default) codes each code with whichever of the
-three had the best F1 in that inner cross-validation (the dictionary's F1 is simply its F1
-on the training turns; ties go to the simpler coder); ``combine="learned"`` always uses the
-text model, ``combine="dictionary"`` the dictionary. A code with fewer than
+dictionary and the stacked model had the better F1 in that inner cross-validation (the
+dictionary's F1 is simply its F1 on the training turns; a tie goes to the dictionary);
+``combine="learned"`` always uses the text model, ``combine="dictionary"`` the dictionary. A code with fewer than
 :data:`MIN_POSITIVES` positive turns, or positives in only one document, is left to the
 dictionary in ``both`` and never coded in ``learned``.
 
@@ -51,7 +51,10 @@ inner cross-validation and the per-pattern features were added after that result
 choice itself never sees the held-out document. Second session (also in docs/autocode.md),
 written down before their results were seen and changing no default: labels ``any``/``all``
 from both coders (0.612 and 0.585 against coder A, pooled 0.616) and ``neighbours=True``
-(0.597 trained on A, 0.611 on A and B).
+(0.597 trained on A, 0.611 on A and B). Third session: variants compared against
+coder B only (``benchmarks/dev_learned_coder.py``); the text model no longer competes in
+``both`` (choosing among three noisy inner F1 values did worse than choosing between the
+dictionary and the stacked model), decided before the run against coder A.
 
 Fitting: a turn that several coders labelled alike (``labels="pooled"``) is one row weighted
 by their number, not several identical rows: the same penalised likelihood and balanced
@@ -104,6 +107,7 @@ if TYPE_CHECKING:  # for annotations only
     from scipy import sparse
 
 __all__ = [
+    "CHOICES",
     "CV_COLUMNS",
     "INNER_FOLDS",
     "MIN_POSITIVES",
@@ -133,7 +137,10 @@ COMBINE = ("both", "learned", "dictionary")
 LABELS = ("pooled", "any", "all")
 THRESHOLD_COLUMNS = ["code", "model", "threshold", "inner_f1", "n_positive", "n_documents",
                      "selected"]
-MODELS = ("dictionary", "learned", "stacked")  # in order of preference when inner F1 ties
+MODELS = ("dictionary", "learned", "stacked")
+#: The coders ``combine="both"`` chooses from per code, in order of preference when
+#: their inner F1 ties (the text-only model is fitted for ``combine="learned"``).
+CHOICES = ("dictionary", "stacked")
 CV_COLUMNS = ["reference", "coder", *EVAL_COLUMNS]
 SUGGEST_COLUMNS = ["doc_id", "segment_id", "start", "end", "text", "code", "score",
                    "threshold", "margin", "proposed"]
@@ -820,9 +827,10 @@ def _train(codebook: Codebook, feats: _Featuriser, prepared: _Prepared, codings:
     thresholds = pd.DataFrame(rows, columns=THRESHOLD_COLUMNS).astype(
         {"threshold": "float64", "inner_f1": "float64", "n_positive": "int64",
          "n_documents": "int64", "selected": "bool"})
-    # per code, the model with the best inner F1 (ties: the simpler one, MODELS order)
-    rank = thresholds["model"].map({m: i for i, m in enumerate(MODELS)})
-    best = thresholds.assign(_r=rank, _f=-thresholds["inner_f1"].round(9)).sort_values(
+    # per code, the candidate with the best inner F1 (ties: the simpler one, CHOICES order)
+    rank = thresholds["model"].map({m: i for i, m in enumerate(CHOICES)})
+    candidates = thresholds.assign(_r=rank, _f=-thresholds["inner_f1"].round(9))
+    best = candidates[candidates["_r"].notna()].sort_values(
         ["code", "_f", "_r"], kind="stable").drop_duplicates("code").index
     thresholds.loc[best, "selected"] = True
     docs = list(dict.fromkeys(units["doc_id"]))
