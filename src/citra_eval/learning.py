@@ -40,9 +40,9 @@ threshold on the grid 0.05, 0.075, ..., 0.95 with the best F1 (the middle of the
 when several tie). ``combine="both"`` (the default) codes each code with whichever of the
 dictionary and the stacked model had the better F1 in that inner cross-validation (the
 dictionary's F1 is simply its F1 on the training turns; a tie goes to the dictionary);
-``combine="learned"`` always uses the text model, ``combine="dictionary"`` the dictionary. A code with fewer than
-:data:`MIN_POSITIVES` positive turns, or positives in only one document, is left to the
-dictionary in ``both`` and never coded in ``learned``.
+``combine="learned"`` always uses the text model, ``combine="dictionary"`` the dictionary.
+A code with fewer than :data:`MIN_POSITIVES` positive turns, or positives in only one
+document, is left to the dictionary in ``both`` and never coded in ``learned``.
 
 History, reported in ``docs/autocode.md``: the first design (committed before any
 evaluation) made ``both`` the stacked model for every code, with one dictionary feature per
