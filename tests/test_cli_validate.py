@@ -103,6 +103,17 @@ def test_validate_given_files_inside_a_study_uses_its_codebook(cli, study):
     assert res.returncode == 0
     assert "warning: data/raw/codings_A.csv:2: code 'bukan_kode' (1 coding(s)) is not in the " \
            "codebook" in res.stderr
+    # so does agree with the study's own codebook; named explicitly, the codebook is a check
+    res = cli("agree", "--out", "agreement.csv", "--n-boot", "0", cwd=study)
+    assert res.returncode == 0, res.stderr
+    assert "warning: data/raw/codings_A.csv:2: code 'bukan_kode' (1 coding(s)) is not in the " \
+           "codebook" in res.stderr
+    rows = (study / "agreement.csv").read_text(encoding="utf-8").splitlines()
+    assert not any(r.startswith("bukan_kode,") for r in rows) and rows[-1].startswith("ALL,")
+    res = cli("agree", "--out", "agreement2.csv", "--codebook", "data/raw/codebook.yaml",
+              cwd=study)
+    assert res.returncode == 2 and not (study / "agreement2.csv").exists()
+    assert "code 'bukan_kode' is not in the codebook" in res.stderr
 
 
 @pytest.mark.slow

@@ -684,7 +684,8 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
             continue
         t = t.assign(_file=settings.relative(f))
         if codebook is not None:
-            t = _drop_unknown_codes(t, codebook, shown, warn)
+            t, lines = drop_unknown_codes(t, codebook, shown)
+            warn.lines.extend(lines)
         tables.append(t)
         files.append((settings.relative(f), len(t),
                       tuple(sorted(t["coder"].astype(str).unique()))))
@@ -732,8 +733,13 @@ def _check_across_files(codings: pd.DataFrame, settings: StudySettings,
             "once", int(r["_line"])))
 
 
-def _drop_unknown_codes(t: pd.DataFrame, codebook: Codebook, shown: str,
-                        warn: _Warnings) -> pd.DataFrame:
+def drop_unknown_codes(t: pd.DataFrame, codebook: Codebook, shown: str
+                       ) -> tuple[pd.DataFrame, list[str]]:
+    """Leave out the codings (read with ``keep_lines=True`` from the file ``shown``) whose
+    code the codebook lacks or does not allow coding; returns the rest and one ``warning:``
+    line per such code (with the line of its first coding). A study's readers (``validate``,
+    ``reproduce``, ``agree`` with the study's codebook) all treat such codes this way."""
+    warn = _Warnings()
     codable = set(codebook.codable_ids)
     bad = ~t["code"].isin(codable)
     for code, rows in t[bad].groupby("code", sort=True):
@@ -745,7 +751,7 @@ def _drop_unknown_codes(t: pd.DataFrame, codebook: Codebook, shown: str,
             why = "is not in the codebook" + (f" (did you mean {hint!r}?)" if hint else "")
         warn.add(shown, f"code {code!r} ({len(rows)} coding(s)) {why}; these codings are "
                  "left out; fix the code or add it to the codebook", first)
-    return t[~bad]
+    return t[~bad], warn.lines
 
 
 def _load_survey(settings: StudySettings, attempt, problems: list[Problem],

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
+
+import pandas as pd
 
 from .._files import read_csv_table, write_csv
 from ..codebook import Codebook
@@ -12,7 +15,7 @@ from ..corpus import read_transcripts
 from ..errors import InputError, Problem
 from ..intercoder import CoverageWarning, agreement, disagreements
 from ..outputs import notes_from_warnings
-from ..study import shown_path
+from ..study import drop_unknown_codes, shown_path
 from ._common import (
     Problems,
     add_force,
@@ -40,7 +43,8 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="FILE.csv", required=True, help="reliability table (CSV)")
     p.add_argument("--codebook", metavar="FILE",
                    help="codebook YAML: report every codable code, reject unknown codes "
-                        "(default inside a study, for its own files: its codebook)")
+                        "(default inside a study, for its own files: its codebook, and codes "
+                        "it lacks are left out with a warning, as validate and reproduce do)")
     p.add_argument("--unit", choices=["segment", "document"], default="segment",
                    help="unit of analysis (default: segment)")
     p.add_argument("--coders", metavar="NAME", nargs="+", help="coders to compare (default: all)")
@@ -67,13 +71,29 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run_agree)
 
 
+def _leave_out_unknown_codes(codings: pd.DataFrame, paths: list[str], corpus,
+                             codebook: Codebook) -> pd.DataFrame:
+    """The codings whose code the study's codebook can code; a ``warning:`` line (stderr)
+    per other code, with the file and line of its first coding."""
+    known = codings["code"].isin(set(codebook.codable_ids))
+    if known.all():
+        return codings
+    for path in paths:
+        _, lines = drop_unknown_codes(read_codings(path, corpus=corpus, keep_lines=True),
+                                      codebook, path)
+        for line in lines:
+            print(line, file=sys.stderr)
+    return codings[known].reset_index(drop=True)
+
+
 def _run_agree(args: argparse.Namespace) -> int:
 
 
     study = study_here()
     args.transcripts = from_study(args.transcripts, study, "transcripts", "--transcripts")
     args.codings = from_study(args.codings, study, "codings", "--codings")
-    if args.codebook is None:
+    lenient = args.codebook is None  # the study's own codebook: warn like validate/reproduce
+    if lenient:
         args.codebook = study_codebook(study, args.transcripts, args.codings)
     if not args.codings:
         raise InputError("the study has no codings files yet; code the transcripts first "
@@ -97,8 +117,11 @@ def _run_agree(args: argparse.Namespace) -> int:
         coverage = attempt(_read_coverage, coverage_file)
     corpus = attempt(read_transcripts, args.transcripts)
     codebook = attempt(Codebook.load, args.codebook) if args.codebook else None
-    codings = attempt(read_codings, args.codings, corpus=corpus, codebook=codebook)
+    codings = attempt(read_codings, args.codings, corpus=corpus,
+                      codebook=None if lenient else codebook)
     problems.raise_any()
+    if lenient and codebook is not None:
+        codings = _leave_out_unknown_codes(codings, args.codings, corpus, codebook)
     roles = None if args.roles == ["all"] else args.roles
     where = " ".join(args.codings)
     from_yaml = isinstance(coverage, dict) and coverage_file is None
