@@ -108,6 +108,15 @@ def test_whole_study_reports_hold_no_word_of_the_example(guide_study):
                                          / "06-joint-display.csv").read_text("utf-8"))
 
 
+def test_the_guard_reads_the_text_of_figures(tmp_path):
+    # an SVG of the example study (its theme labels) fails the guard; PNGs are not read
+    figure = Path(__file__).resolve().parents[1] / "reports" / "figures"
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "f.svg").write_bytes((figure / "03-code-frequencies.svg").read_bytes())
+    with pytest.raises(AssertionError, match="of the example study"):
+        no_word_of_the_example(tmp_path)
+
+
 def test_whole_study_output_names_are_neutral(guide_study):
     tables = _tables(guide_study["root"])
     # one group comparison per compare_by column, one KWIC table per kwic term
