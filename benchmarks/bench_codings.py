@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    PYTHONPATH=src python benchmarks/bench_codings.py [--quick]
+    PYTHONPATH=src python benchmarks/bench_codings.py [--quick | --large 5000000]
 
 200,000 valid codings on 100 documents x 101 segments: ``validate_codings`` (vectorised: a
 join against the segments table) against a baseline measured in the same run — the
@@ -11,12 +11,19 @@ below. Also times the same check when the codings record their ``text`` (each co
 the transcript), ``read_codings`` on the table written as CSV (parsing included), and
 checks that both validators report the same problems on a table with bad rows.
 Times are the best of 3 runs (1 for the baseline); nothing is asserted on time.
+
+``--large N`` instead writes N valid rows (no transcripts) and runs ``citra-eval validate
+--codings`` on them in a fresh process, beside ``pandas.read_csv`` of the same file in
+another (the baseline): wall and CPU seconds and the peak resident memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import platform
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -85,10 +92,61 @@ def _codings(corpus: ce.Corpus, n: int, seed: int) -> pd.DataFrame:
         "code": [f"code_{k}" for k in range(n)], "coder": "A"})
 
 
+def _write_large(path: Path, n: int) -> None:
+    """``n`` valid codings rows without a corpus (about 39 bytes each: 5 million, 190 MB)."""
+    rng = np.random.default_rng(0)
+    docs = np.array([f"DOC{i:02d}" for i in range(1, 12)])[rng.integers(0, 11, n)]
+    codes = np.array(["cooperation", "forum", "social_media", "values"])[rng.integers(0, 4, n)]
+    segs = rng.integers(1, 45, n)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("doc_id,segment_id,start,end,code,coder,note\n")
+        for lo in range(0, n, 500_000):
+            hi = min(lo + 500_000, n)
+            fh.write("".join(f"{d},{s},{i},{i + 30},{c},{'AB'[i % 2]},\n" for d, s, i, c in
+                             zip(docs[lo:hi], segs[lo:hi], range(lo, hi), codes[lo:hi],
+                                 strict=True)))
+
+
+def _child(code: str) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and peak resident MB of ``python -c code`` in a child."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, cpu, after.ru_maxrss // 1024
+
+
+def large(n: int) -> None:
+    """``citra-eval validate --codings`` on ``n`` rows, in a child process, beside a plain
+    ``pandas.read_csv`` of the same file (the baseline, same run)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "codings.csv"
+        _write_large(path, n)
+        mb = path.stat().st_size / 1e6
+        base = _child(f"import pandas as pd; pd.read_csv({str(path)!r})")
+        ours = _child("import sys; from citra_eval.cli import main; "
+                      f"sys.exit(main(['validate', '--codings', {str(path)!r}]))")
+    print(f"## {n:,} codings rows ({mb:.0f} MB), each in a fresh process")
+    print(f"pandas.read_csv (baseline)      : {base[0]:6.1f} s wall, {base[1]:6.1f} s CPU, "
+          f"peak RSS of the children so far {base[2]:,} MB")
+    print(f"citra-eval validate --codings   : {ours[0]:6.1f} s wall, {ours[1]:6.1f} s CPU, "
+          f"peak RSS of the children so far {ours[2]:,} MB")
+    print(f"ratio (validate / read_csv)     : {ours[0] / base[0]:.1f}x wall, "
+          f"{ours[1] / base[1]:.1f}x CPU")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20,000 codings (smoke test)")
+    parser.add_argument("--large", type=int, metavar="N",
+                        help="instead: validate N codings rows from the command line "
+                             "(e.g. 5000000), beside pandas.read_csv of the same file")
     args = parser.parse_args()
+    if args.large:
+        large(args.large)
+        return
     n = 20_000 if args.quick else 200_000
     print(f"python {platform.python_version()}, numpy {np.__version__}, "
           f"pandas {pd.__version__}, {platform.machine()}")
