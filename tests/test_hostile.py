@@ -583,11 +583,31 @@ def test_09_nested_quantifiers_refused_by_validate_and_code(tmp_path, regex):
     assert not (tmp_path / "auto.csv").exists()
 
 
+@pytest.mark.parametrize("regex", ["(a|a)*$", "(a|aa)*$", "(a|b|ab)*$", "(.|a)*$",
+                                   "((a|aa)b?)*$"])
+def test_09_overlapping_alternatives_repeated_are_refused(tmp_path, regex):
+    # (a|a)*$ tries 2**n splits of a run of n 'a' not at the end; (a|aa)*$ about 1.6**n
+    s = small_study(tmp_path)
+    (s / "interview_transcripts/a.txt").write_text(EVIL_TEXT)
+    cb = s / "data/raw/codebook.yaml"
+    cb.write_text(_evil_codebook(regex))
+    r = cli("validate", "--codebook", cb, timeout=30)
+    assert_error(r, f"{cb}:10", fragment="alternatives inside a repeated group")
+    r = cli("code", "--transcripts", s / "interview_transcripts", "--codebook", cb, "--out",
+            tmp_path / "auto.csv", timeout=30)
+    assert_error(r, f"{cb}:10", fragment="is refused")
+    assert not (tmp_path / "auto.csv").exists()
+
+
 def test_09_ordinary_regexes_are_still_accepted():
     from citra_eval._validation import regex_hazard
 
     for ok in [r"\bbamara\b|badapatan", r"e-?gov(ernment)?\b", "(ab|cd)+", "a{2,5}", "(a+)++",
-               r"(?i)mou", r"\d{4}[ .-]?\d{4}", "(a?)+"]:
+               r"(?i)mou", r"\d{4}[ .-]?\d{4}", "(a?)+",
+               # alternatives that start differently, or whose choice the next character
+               # settles; possessive repetition; classes (the parser merges (\w|\d) into one)
+               "(a|ab)*$", "(ab|a)*$", "(kerja|kerjasama)+x", "(x(a|aa))*$", "(?:a|aa)*+",
+               r"(\w|\d)*$", r"(?:[a-z]|[0-9])+", "(ba|b)+c"]:
         assert regex_hazard(ok) is None, ok
 
 

@@ -194,6 +194,11 @@ def regex_hazard(pattern: str) -> str | None:
                 return ("a repeated group holds another repetition (nested quantifiers, as in "
                         "'(a+)+'), which can take exponential time on some texts; write it "
                         "without the nesting (e.g. 'a+' for '(a+)+')")
+            if name in ("MAX_REPEAT", "MIN_REPEAT") and many(av[1]) and _ambiguous(av[2]):
+                return ("alternatives inside a repeated group can match the same text (as in "
+                        "'(a|a)*' or '(a|aa)*'), which can take exponential time on some texts; "
+                        "make the alternatives start with different characters, or make the "
+                        "repetition possessive ('(?:a|aa)*+')")
             if name == "ATOMIC_GROUP":
                 continue
             for sub in _children(op, av):
@@ -203,6 +208,100 @@ def regex_hazard(pattern: str) -> str | None:
         return None
 
     return walk(tree)
+
+
+#: The characters first-character sets are computed over (Latin scripts and punctuation):
+#: enough to tell alternatives apart, as literals and classes of them.
+_ALPHABET = frozenset(map(chr, range(0x250)))
+_CATEGORY = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
+             "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
+
+
+def _class_chars(items) -> frozenset:
+    """The characters of :data:`_ALPHABET` a character class (``IN`` items) matches."""
+    chars, negate = set(), False
+    for op, av in items:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            chars.add(chr(av))
+        elif name == "RANGE":
+            chars.update(map(chr, range(av[0], min(av[1], 0x24F) + 1)))
+        elif name == "CATEGORY" and str(av) in _CATEGORY:
+            rx = re.compile(_CATEGORY[str(av)])
+            chars.update(c for c in _ALPHABET if rx.match(c))
+        else:
+            return _ALPHABET  # anything else: assume it may match anything
+    return _ALPHABET - chars if negate else frozenset(chars)
+
+
+def _first(seq) -> tuple[frozenset, bool]:
+    """(characters a match of ``seq`` can start with, whether it can match the empty
+    string); conservative: when unsure, every character."""
+    first: set = set()
+    for op, av in seq:
+        chars, empty = _first_of(op, av)
+        first |= chars
+        if not empty:
+            return frozenset(first), False
+    return frozenset(first), True
+
+
+def _first_of(op, av) -> tuple[frozenset, bool]:
+    name = str(op)
+    if name == "LITERAL":
+        return frozenset(chr(av)), False
+    if name == "NOT_LITERAL":
+        return _ALPHABET - {chr(av)}, False
+    if name == "ANY":
+        return _ALPHABET, False
+    if name == "IN":
+        return _class_chars(av), False
+    if name in ("AT", "ASSERT", "ASSERT_NOT"):
+        return frozenset(), True  # zero width
+    if name in _REPEATS:
+        chars, empty = _first(av[2])
+        return chars, empty or av[0] == 0
+    if name == "SUBPATTERN":
+        return _first(av[3])
+    if name == "ATOMIC_GROUP":
+        return _first(av)
+    if name == "BRANCH":
+        firsts = [_first(alt) for alt in av[1]]
+        return (frozenset().union(*(f for f, _ in firsts)), any(e for _, e in firsts))
+    return _ALPHABET, True
+
+
+def _ambiguous(body) -> bool:
+    """Whether a repeated ``body`` holds a choice (``|``) whose alternatives can start the
+    same way: then a text can be split among the repetitions in exponentially many ways.
+    An alternative that can match nothing counts with what may follow it: the rest of the
+    body, then the body again."""
+    return _ambiguous_seq(body, _first(body)[0])
+
+
+def _ambiguous_seq(seq, after: frozenset) -> bool:
+    """:func:`_ambiguous` for a sequence followed by characters in ``after``."""
+    for i, (op, av) in enumerate(seq):
+        name = str(op)
+        if name not in ("BRANCH", "SUBPATTERN"):
+            continue
+        rest, rest_empty = _first(seq[i + 1:])
+        follow = rest | after if rest_empty else rest
+        if name == "SUBPATTERN":
+            if _ambiguous_seq(av[3], follow):
+                return True
+            continue
+        starts = []
+        for alt in av[1]:
+            chars, empty = _first(alt)
+            starts.append(chars | follow if empty else chars)
+        if any(a & b for k, a in enumerate(starts) for b in starts[k + 1:]):
+            return True
+        if any(_ambiguous_seq(alt, follow) for alt in av[1]):
+            return True
+    return False
 
 
 def _children(op, av) -> list:
