@@ -766,6 +766,41 @@ def test_15_two_runs_on_one_study_do_not_mix(tmp_path):
     assert not (root / "reports" / pipeline.LOCK_NAME).exists()  # it goes with its run
 
 
+def test_15_without_fcntl_the_lock_is_a_msvcrt_byte_lock(tmp_path, monkeypatch):
+    """Windows has no fcntl: the lock is msvcrt.locking of the file's first byte. A stand-in
+    msvcrt with Windows' semantics (a second non-blocking lock of a locked byte fails with
+    PermissionError) shows the calls and the refusal; Windows itself is not at hand here."""
+    import types
+
+    from citra_eval import pipeline
+    from citra_eval.errors import InputError
+
+    held, calls = set(), []
+
+    def locking(fd, mode, nbytes):
+        key = (os.fstat(fd).st_ino, os.lseek(fd, 0, os.SEEK_CUR), nbytes)
+        calls.append((mode, key[1:]))
+        if mode == fake.LK_NBLCK:
+            if key in held:
+                raise PermissionError(13, "Permission denied")
+            held.add(key)
+        elif mode == fake.LK_UNLCK:
+            held.discard(key)
+
+    fake = types.SimpleNamespace(LK_NBLCK=2, LK_UNLCK=0, locking=locking)
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # import fcntl fails
+    monkeypatch.setitem(sys.modules, "msvcrt", fake)
+    reports = tmp_path / "reports"
+    with pipeline.study_lock(reports):
+        with pytest.raises(InputError, match="another 'citra-eval reproduce' is running"):
+            with pipeline.study_lock(reports):
+                pass
+    with pipeline.study_lock(reports):  # released: it can be taken again
+        pass
+    assert calls[0] == (fake.LK_NBLCK, (0, 1)) and (fake.LK_UNLCK, (0, 1)) in calls
+    assert not held
+
+
 def test_15_only_dead_runs_work_folders_are_removed(tmp_path):
     from citra_eval import pipeline
 

@@ -708,13 +708,9 @@ LOCK_NAME = ".reproduce.lock"
 @contextlib.contextmanager
 def study_lock(reports: Path) -> Iterator[None]:
     """Hold the study's reproduce lock (``reports/.reproduce.lock``) for the block; an
-    :class:`InputError` when another run holds it. It is an ``flock``, which the system drops
-    when its process ends, however it ends. Without ``fcntl`` (Windows) there is no lock."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
+    :class:`InputError` when another run holds it. The system drops the lock when its
+    process ends, however it ends: an ``flock`` (``fcntl``) where there is one, else a
+    ``msvcrt`` byte-range lock (Windows)."""
     path = reports / LOCK_NAME
     try:
         reports.mkdir(parents=True, exist_ok=True)
@@ -722,16 +718,38 @@ def study_lock(reports: Path) -> Iterator[None]:
     except OSError as exc:
         raise InputError(f"cannot write here: {exc.strerror}; make reports/ writable (nothing "
                          "was changed)", path=reports) from None
+    lock, unlock = _lock_calls()
     with fh:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            lock(fh)
+        except OSError:  # BlockingIOError (flock) or PermissionError (msvcrt)
             raise InputError("another 'citra-eval reproduce' is running on this study (it "
                              f"holds {LOCK_NAME}); wait for it to finish", path=reports) from None
         try:
             yield
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            unlock(fh)
+
+
+def _lock_calls():
+    """(lock, unlock) of an open file, non-blocking: ``fcntl.flock`` on POSIX systems, else
+    ``msvcrt.locking`` of the file's first byte (Windows)."""
+    try:
+        import fcntl
+    except ImportError:
+        import msvcrt
+
+        def lock(fh) -> None:
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+
+        def unlock(fh) -> None:
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+
+        return lock, unlock
+    return (lambda fh: fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB),
+            lambda fh: fcntl.flock(fh, fcntl.LOCK_UN))
 
 
 def _drop_lock_file(reports: Path, existed: bool) -> None:
