@@ -705,6 +705,40 @@ def test_09_a_cell_running_too_long_stops_the_run(tmp_path):
     assert_error(r, "citra-eval", fragment="--cell-timeout must be a positive number")
 
 
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_15_the_parent_watch_ends_a_kernel_whose_run_died():
+    """Where the parent-death signal is missing (macOS, the BSDs) a thread of the kernel
+    watches its parent; shown here on Linux with the same code: the process whose parent
+    exits ends itself."""
+    from citra_eval import pipeline
+
+    # the parent's id comes as an argument, as reproduce passes its own to the launcher
+    child = (pipeline._PARENT_WATCH + "import sys, time\n"
+             "_watch_parent(int(sys.argv[1]), every=0.1)\ntime.sleep(120)\n")
+    parent = ("import os, subprocess, sys, time\n"
+              f"p = subprocess.Popen([sys.executable, '-c', {child!r}, str(os.getpid())], "
+              "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+              "time.sleep(1)\n"  # the watch has started
+              "print(p.pid, flush=True)\n")  # and exit, leaving the child
+    out = subprocess.run([sys.executable, "-c", parent], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    pid = int(out.split()[0])
+    try:
+        assert _wait_for(lambda: not _alive(pid), 15), "the child outlived its parent"
+    finally:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal")
 def test_09_15_killed_reproduce_ends_its_kernel_and_the_next_run_cleans_up(tmp_path):
     root = _toy_study(tmp_path, [HANG])

@@ -78,16 +78,31 @@ CELL_TIMEOUT = 1800
 #: executing notebook); a folder whose run was killed is removed by the next run.
 WORK_PREFIX = "citra-eval-"
 _OWNER_FILE = "owner.pid"
+#: Ends the process, from a daemon thread, once its parent (the run) is gone: where the
+#: system re-parents orphans (macOS, the BSDs, Linux) ``getppid`` then changes. A thread
+#: cannot run while a cell holds the interpreter in C code; on Linux the launcher asks the
+#: system as well.
+_PARENT_WATCH = """\
+import os, threading, time
+def _watch_parent(parent, every=1.0):
+    def watch():
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent:
+                os._exit(1)
+    threading.Thread(target=watch, name="citra-eval-parent-watch", daemon=True).start()
+"""
 #: Run by the kernel's interpreter before ipykernel: on Linux the kernel asks to be killed
 #: when reproduce dies (PR_SET_PDEATHSIG), also while a cell holds the interpreter (a
-#: thread in the kernel could not notice then), so a killed run leaves no kernel behind.
-_KERNEL_LAUNCHER = """\
-import ctypes, os, runpy, signal, sys
+#: thread in the kernel could not notice then); elsewhere a thread watches for it (not on
+#: Windows, whose processes keep their parent's id). A killed run leaves no kernel behind.
+_KERNEL_LAUNCHER = _PARENT_WATCH + """\
+import ctypes, runpy, signal, sys
 parent = int(sys.argv.pop(1))
 try:
     ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
 except (OSError, AttributeError):
-    pass
+    _watch_parent(parent)
 if os.getppid() != parent:  # reproduce died before the request took effect
     os._exit(1)
 sys.argv[0] = "ipykernel_launcher"
