@@ -637,7 +637,8 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
     study exits with an :class:`InputError` instead of mixing their files) and first removes
     what killed runs left: ``reports/.staging-*`` and ``reports/.old-*`` folders and
     temporary ``citra-eval-*`` work folders (kernel connection file and sockets) whose run
-    is gone. On Linux the notebook kernel dies with the run, even when the run is killed.
+    is gone. On Linux the notebook kernel dies with the run, even when the run is killed;
+    on macOS and the BSDs a thread of the kernel ends it once the run is gone.
 
     Raises
     ------
