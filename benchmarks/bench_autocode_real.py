@@ -41,7 +41,7 @@ import pandas as pd
 
 import citra_eval as ce
 from citra_eval.matching import Matcher
-from citra_eval.normalise import _stemmer, prefix_table, root_tails, stem_word
+from citra_eval.normalise import _stemmer, head_prefixes, prefix_table, root_tails, stem_word
 
 REFDATA = Path(os.environ.get("CITRA_EVAL_REFDATA", Path(__file__).resolve().parents[2] /
                               "shared" / "reference-data")) / "indonesian-text"
@@ -112,7 +112,7 @@ def main(argv=None) -> int:
           f"codebook: {len(book.codable_ids)} codes, "
           f"{sum(len(c.patterns) for c in book)} patterns; python {sys.version.split()[0]}, "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    w, c, _ = timed(lambda: (_stemmer(), prefix_table(), root_tails()))
+    w, c, _ = timed(lambda: (_stemmer(), prefix_table(), head_prefixes(), root_tails()))
     print(f"one-time setup (PySastrawi dictionary, prefix-head table, root tails): {w:.2f} s wall, "
           f"{c:.2f} s CPU")
 

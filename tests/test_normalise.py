@@ -195,3 +195,69 @@ def test_tokenize_real_tweets_with_emoji_keeps_exact_offsets():
             assert 0 <= a < b <= len(tweet)
             assert stem
     assert np.mean([len(tokenize(t)) for t in tweets]) > 5
+
+
+def _could_stem_to_plain(token, tails):
+    """could_stem_to as a plain scan of every split (the reference for the fast version)."""
+    from citra_eval.normalise import MAX_PREFIX, MAX_SUFFIX, SUFFIX_COMBOS, core_ok, prefix_table
+
+    n = len(token)
+    for k in range(min(MAX_SUFFIX, n) + 1):
+        if k and token[n - k:] not in SUFFIX_COMBOS:
+            continue
+        for i in range(1, min(MAX_PREFIX + 1, n - k) + 1):
+            firsts = tails.get(token[i:n - k])
+            if firsts is not None and core_ok(token, i, n - k, firsts, prefix_table()):
+                return True
+    return False
+
+
+def test_could_stem_to_equals_the_plain_scan_on_real_words():
+    """The fast scan (only the starts a prefix head allows) gives the plain scan's answer
+    for every word of the real reviews and tweets and both studies, with the tails of every
+    root and with the tails of one stem (as the matcher's candidate test uses it)."""
+    from citra_eval.normalise import could_stem_to, root_tails
+
+    words = sorted({t.text for text in real_texts(reviews=True)
+                    for t in tokenize(fold_case(text)) if t.text.isalpha()})
+    assert len(words) > 10000
+    tails = root_tails()
+    fast = [could_stem_to(w, tails) for w in words]
+    assert fast == [_could_stem_to_plain(w, tails) for w in words]
+    assert 0 < sum(fast) < len(words)
+    for stem in ("kerja", "sampai", "gigi", "bangun", "cepat", "harga"):
+        one = {stem[1:]: frozenset(stem[0])}
+        assert ([could_stem_to(w, one) for w in words]
+                == [_could_stem_to_plain(w, one) for w in words]), stem
+
+
+def test_compound_key_prefilter_changes_no_expansion_on_real_words():
+    """Normaliser._compound looks for affixed compounds only in words holding a compound
+    key; on every real word the result is that of the plain affix scan."""
+    import citra_eval as ce
+    from citra_eval.normalise import _PREFIXES, _SUFFIXES
+
+    n = Normaliser.for_codebook(ce.Codebook.load(ce.example_path("codebook")))
+    assert len(n.compound_table) > 10
+
+    def plain(word):
+        if len(word) < 6:
+            return None
+        hit = n.compound_table.get(word)
+        if hit is not None:
+            return hit
+        for p in _PREFIXES:
+            for s in _SUFFIXES:
+                if ((p or s) and word.startswith(p) and word.endswith(s)
+                        and len(word) > len(p) + len(s)):
+                    hit = n.compound_table.get(word[len(p):len(word) - len(s)])
+                    if hit is not None:
+                        return hit
+        return None
+
+    words = sorted({t.text for text in real_texts(reviews=True)
+                    for t in tokenize(fold_case(text))})
+    words += [p + k + s for k in n.compound_table for p in _PREFIXES for s in _SUFFIXES]
+    got = [n._compound(w) for w in words]
+    assert got == [plain(w) for w in words]
+    assert sum(g is not None for g in got) > 1000

@@ -115,16 +115,19 @@ def _word_mask(codes: np.ndarray) -> np.ndarray:
 
 
 def codepoints(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
+    """The code points of ``text`` as a read-only uint32 array (a view of its UTF-32 bytes,
+    no copy)."""
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
 def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
     """Tokenise a (case-folded) text in bulk.
 
     Returns ``starts``, ``ends`` (int64 arrays of code-point offsets), the token strings and
-    the code-point array. A token is a run of letters, digits and combining marks; a hyphen
-    or apostrophe between two such characters joins them (``e-government``,
-    ``aplikasi-aplikasi``), and so does ``.``/``,`` between two digits (``16.00``).
+    the code-point array (read-only uint32; None for a text shorter than 512 characters).
+    A token is a run of letters, digits and combining marks; a hyphen or apostrophe between
+    two such characters joins them (``e-government``, ``aplikasi-aplikasi``), and so does
+    ``.``/``,`` between two digits (``16.00``).
     """
     if not folded:
         empty = np.zeros(0, dtype=np.int64)
@@ -150,7 +153,7 @@ def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.nda
     edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
-    spaced = np.where(word, codes, 32).astype(np.uint32)
+    spaced = np.where(word, codes, np.uint32(32))  # uint32 already: no conversion copy
     tokens = spaced.tobytes().decode("utf-32-le").split()
     if len(tokens) != len(starts):  # pragma: no cover - a word char that split() sees as space
         tokens = [folded[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
@@ -319,16 +322,34 @@ def could_stem_to(token: str, tails: dict[str, frozenset[str]]) -> bool:
     for which this is False is its own stem: :func:`stem_word` then skips PySastrawi.
     """
     heads = prefix_table()
+    opened = head_prefixes()
     n = len(token)
+    # the root can only start at i when token[:i - 1] or token[:i] is a head (core_ok);
+    # the heads' prefixes stop the scan at the first i where neither can be
+    starts = []
+    for i in range(1, min(MAX_PREFIX + 1, n) + 1):
+        if token[:i - 1] not in opened:
+            break
+        if token[:i - 1] in heads or token[:i] in heads:
+            starts.append(i)
     for k in range(min(MAX_SUFFIX, n) + 1):
         if k and token[n - k:] not in SUFFIX_COMBOS:
             continue
         j = n - k
-        for i in range(1, min(MAX_PREFIX + 1, j) + 1):
+        for i in starts:
+            if i > j:
+                break
             firsts = tails.get(token[i:j])
             if firsts is not None and core_ok(token, i, j, firsts, heads):
                 return True
     return False
+
+
+@functools.lru_cache(maxsize=1)
+def head_prefixes() -> frozenset[str]:
+    """Every prefix of every head of :func:`prefix_table` (the heads included)."""
+    return frozenset(h[:n] for h in prefix_table() for n in range(len(h) + 1))
+
 
 @functools.lru_cache(maxsize=1)
 def root_tails() -> dict[str, frozenset[str]]:
@@ -461,6 +482,7 @@ class Normaliser:
         self._no_stem = frozenset(DEFAULT_NO_STEM | {w.lower() for w in self.no_stem})
         self._compounds: dict[str, tuple[str, ...]] = {}
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._compound_keys = None  # automaton of the compound keys, built when first needed
         for phrase in self.compounds:
             self.add_compound(phrase)
 
@@ -504,6 +526,7 @@ class Normaliser:
             if len(key) >= 6 and key not in self._no_stem:
                 self._compounds[key] = stems
         self._cache.clear()
+        self._compound_keys = None
 
     def expand(self, token: str) -> tuple[str, ...]:
         """The stems a lower-cased token stands for (one or more)."""
@@ -540,6 +563,10 @@ class Normaliser:
         hit = self._compounds.get(word)
         if hit is not None:
             return hit
+        if self._compound_keys is None:
+            self._compound_keys = _key_automaton(self._compounds)
+        if next(self._compound_keys.iter(word), None) is None:
+            return None  # no key inside the word: no affix split below can find one
         for p in _PREFIXES:
             if not word.startswith(p):
                 continue
@@ -570,6 +597,17 @@ class Normaliser:
         ('bangun', 'kerja', 'sama')
         """
         return tuple(s for t in tokenize(text) for s in self.expand(t.text))
+
+
+def _key_automaton(keys: Iterable[str]):
+    """Aho–Corasick automaton reporting whether any of ``keys`` occurs in a string."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+    for key in keys:
+        automaton.add_word(key)
+    automaton.make_automaton()
+    return automaton
 
 
 def _split_root_words(word: str) -> tuple[str, str] | None:
