@@ -310,6 +310,35 @@ def test_character_block_is_what_sklearns_vectoriser_gives(example_corpus, examp
         assert abs(diff).max() < 1e-12
 
 
+def test_character_block_is_bit_for_bit_the_plain_computation(example_corpus,
+                                                               example_codebook):
+    """char_matrix multiplies in float64 and logs in place; every stored entry, in order,
+    must be that of the plain computation (integer product, astype, log + 1, idf, L2), on
+    the example study and on real tweets, so predictions do not move by a bit."""
+    from conftest import real_texts
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.preprocessing import normalize
+
+    from citra_eval.learning import CHAR_NGRAMS, _Featuriser
+
+    feats = _Featuriser(ce.autocoding.compile_codebook(example_codebook), ("informant",), 0,
+                        codes=example_codebook.codable_ids)
+    feats.fit(feats.units(example_corpus))
+    for stems in (feats.units(example_corpus)["stems"],
+                  pd.Series(feats.stems(real_texts()[:3000]))):
+        per_turn, words = feats._word_counts(stems)
+        grams = CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, lowercase=False,
+                                vocabulary=feats.char_vocab)
+        plain = (per_turn @ grams.transform(words)).tocsr().astype(np.float64)
+        plain.data = np.log(plain.data) + 1.0
+        plain = normalize((plain @ sparse.diags(feats.char_idf)).tocsr(), norm="l2")
+        got = feats.char_matrix(stems)
+        assert got.nnz > 10000
+        for part in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(got, part), getattr(plain, part)), part
+
+
 @pytest.mark.slow
 def test_repeated_turns_are_fitted_as_weighted_rows(example_corpus, example_codebook):
     """Pooled labels repeat a turn once per coder; the fit merges a turn's rows with the same

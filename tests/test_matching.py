@@ -194,3 +194,39 @@ def test_the_stemming_prefilter_admits_every_real_stem():
         checked += 1
         assert could_stem_to(w, {s[1:]: frozenset(s[0])}), (w, s)
     assert checked > 3000
+
+
+@pytest.mark.parametrize("codebook", ["example", "rsud"])
+def test_the_candidate_test_equals_its_plain_definition_on_real_words(codebook):
+    """Matcher._candidates (tail-and-suffix automaton over the unique tokens) admits exactly
+    the tokens its definition admits: in the slang table or the pattern stems, holding a
+    compound key, a hyphenated token with a part that could stem to a pattern stem, or
+    a token PySastrawi could reduce to a pattern stem that is a root (could_stem_to)."""
+    from pathlib import Path
+
+    from citra_eval.normalise import could_stem_to, root_words
+
+    path = (ce.example_path("codebook") if codebook == "example" else
+            Path(__file__).parent / "data" / "studies" / "rsud" / "data" / "raw"
+            / "codebook.yaml")
+    matcher = Matcher.from_codebook(ce.Codebook.load(path))
+    tokens = sorted({t.text for text in real_texts(reviews=True)
+                     for t in ce.normalise.tokenize(text)})
+    got = matcher._candidates(tokens)
+    vocab, slang = matcher._vocab, matcher.normaliser.slang_table
+    compounds = matcher.normaliser.compound_table
+    tails: dict[str, frozenset[str]] = {}
+    for v in vocab:
+        if v in root_words():
+            tails[v[1:]] = tails.get(v[1:], frozenset()) | {v[0]}
+
+    def plain(u):
+        if u in slang or u in vocab or any(k in u for k in compounds):
+            return True
+        if "-" in u:
+            return any("-" in v for v in vocab) or any(
+                p in slang or p in vocab or could_stem_to(p, tails) for p in u.split("-"))
+        return could_stem_to(u, tails)
+
+    assert got == [plain(u) for u in tokens]
+    assert 100 < sum(got) < len(tokens) // 10

@@ -248,8 +248,12 @@ class _Featuriser:
         per_turn, words = counted
         grams = CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, lowercase=False,
                                 vocabulary=self.char_vocab)
-        counts = (per_turn @ grams.transform(words)).tocsr().astype(np.float64)
-        counts.data = np.log(counts.data) + 1.0  # sublinear_tf
+        # float64 counts straight from the product (sums of integer products: exact), in
+        # sorted order as scipy's astype leaves them, logged in place: no copy of the block
+        counts = (per_turn.astype(np.float64) @ grams.transform(words).astype(np.float64)).tocsr()
+        counts.sort_indices()
+        np.log(counts.data, out=counts.data)  # sublinear_tf: log(tf) + 1
+        counts.data += 1.0
         counts = counts @ sparse.diags(self.char_idf)
         return normalize(counts.tocsr(), norm="l2", copy=False)
 
