@@ -31,6 +31,7 @@ can use it (:meth:`citra_eval.Codebook.lint`) without an import cycle.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ from .normalise import (
     prefix_table,
     root_words,
     token_arrays,
+    tokenize,
 )
 
 __all__ = [
@@ -288,7 +290,7 @@ class Matcher:
             for arr, out in zip(self._phrase_hits(tok), (out_u, out_p, out_s, out_e),
                                 strict=True):
                 out.append(arr)
-        for i, spans in self._regex_spans(folded, seg_base, lengths):
+        for i, spans in self._regex_spans(folded, seg_base, lengths, tok):
             arr = np.asarray(spans, dtype=np.int64)
             seg = np.searchsorted(seg_base, arr[:, 0], side="right") - 1
             inside = arr[:, 1] <= seg_base[seg] + lengths[seg]
@@ -313,7 +315,8 @@ class Matcher:
         tok_codes, uniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
         return np.asarray(tok_codes, dtype=np.int64), uniques.tolist()
 
-    def _regex_spans(self, folded: str, seg_base: np.ndarray, lengths: np.ndarray):
+    def _regex_spans(self, folded: str, seg_base: np.ndarray, lengths: np.ndarray,
+                     tok: _ChunkTokens | None):
         """``(pattern index, spans)`` of every regex pattern with at least one match.
 
         A regex whose every match must contain one of a few literal strings (see
@@ -325,16 +328,7 @@ class Matcher:
             return
         if self._anchors is None:
             self._anchors = _anchor_automaton([self.patterns[i] for i in regexes], regexes)
-        automaton, anchored = self._anchors
-        where: dict[int, set[int]] = {i: set() for i in anchored}
-        if automaton is not None:
-            found = list(automaton.iter(folded))
-            if found:
-                ends = np.fromiter((e for e, _ in found), dtype=np.int64, count=len(found))
-                seg = (np.searchsorted(seg_base, ends, side="right") - 1).tolist()
-                for sg, (_, idx) in zip(seg, found, strict=True):
-                    for i in idx:
-                        where[i].add(sg)
+        where = _anchor_segments(self._anchors, folded, seg_base, lengths, tok)
         for i in regexes:
             rx = self.patterns[i].regex
             if i not in where:
@@ -518,8 +512,9 @@ class _ChunkTokens:
     codes: np.ndarray  # per token: index into uniques
     uniques: list[str]
 
-    @property
+    @functools.cached_property
     def seg_of(self) -> np.ndarray:
+        """Per token: its segment's index in the chunk (computed once)."""
         return np.searchsorted(self.seg_base, self.starts, side="right") - 1
 
 
@@ -542,6 +537,49 @@ def _word_kinds(norm: Normaliser) -> dict[str, int]:
     return out
 
 
+def _anchor_segments(anchors: _Anchors, folded: str, seg_base: np.ndarray,
+                     lengths: np.ndarray, tok: _ChunkTokens | None) -> dict[int, set[int]]:
+    """``{anchored regex index: segments holding one of its literals}``."""
+    where: dict[int, set[int]] = {i: set() for i in anchors.anchored}
+
+    def add(seg: int, regexes: tuple[int, ...]) -> None:
+        for i in regexes:
+            where[i].add(seg)
+
+    if anchors.pieces is not None and tok is not None:
+        uniques = tok.uniques
+        found = list(anchors.pieces.iter("\0".join(uniques) + "\0"))
+        if found:
+            ends = np.cumsum(np.fromiter((len(u) + 1 for u in uniques), dtype=np.int64,
+                                         count=len(uniques))) - 1
+            at = np.fromiter((e for e, _ in found), dtype=np.int64, count=len(found))
+            lits_of: dict[int, set[int]] = {}
+            for u, (_, ids) in zip(np.searchsorted(ends, at).tolist(), found, strict=True):
+                lits_of.setdefault(u, set()).update(ids)
+            flag = np.zeros(len(uniques), dtype=bool)
+            flag[list(lits_of)] = True
+            hit = np.flatnonzero(flag[tok.codes])
+            seen: set[tuple[int, int]] = set()
+            for seg, u in zip(tok.seg_of[hit].tolist(), tok.codes[hit].tolist(), strict=True):
+                for lit_id in lits_of[u]:
+                    if (lit_id, seg) in seen:
+                        continue
+                    seen.add((lit_id, seg))
+                    lit, regexes = anchors.literals[lit_id]
+                    a = int(seg_base[seg])
+                    if anchors.exact[lit_id] or lit in folded[a:a + int(lengths[seg])]:
+                        add(seg, regexes)
+    # (without tokens no literal with a token can occur)
+    if anchors.text is not None:
+        found = list(anchors.text.iter(folded))
+        if found:
+            at = np.fromiter((e for e, _ in found), dtype=np.int64, count=len(found))
+            segs = (np.searchsorted(seg_base, at, side="right") - 1).tolist()
+            for seg, (_, regexes) in zip(segs, found, strict=True):
+                add(seg, regexes)
+    return where
+
+
 def _runs(sorted_ids: list[int]) -> list[tuple[int, int]]:
     """Runs of consecutive integers as ``(first, last)``."""
     out: list[tuple[int, int]] = []
@@ -553,12 +591,27 @@ def _runs(sorted_ids: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _anchor_automaton(regex_patterns: list[_Pattern], indices: list[int]):
-    """Aho–Corasick automaton of the literals every match of a regex must contain.
+@dataclass(frozen=True)
+class _Anchors:
+    """Where the anchored regexes can match: the literals every match of a regex must
+    contain (:func:`required_literals`), found through the tokens or in the text.
 
-    Returns ``(automaton or None, indices of the anchored regexes)``; a regex without such
-    literals (or with case-insensitive parts) is not anchored and runs over all the text.
+    ``pieces`` finds, in the unique tokens, the longest token of each literal that is
+    case-folded and holds no line break: any occurrence of such a literal lies in one
+    segment, and its longest token inside one of that segment's tokens; ``exact`` marks
+    the literals that are that token (no check of the segment's text needed). ``text``
+    finds the other literals in the text itself.
     """
+    anchored: list[int]
+    literals: list[tuple[str, tuple[int, ...]]]  # literal, regex indices
+    exact: list[bool]
+    pieces: object  # automaton: longest token -> literal ids, or None
+    text: object  # automaton: literal -> regex indices, or None
+
+
+def _anchor_automaton(regex_patterns: list[_Pattern], indices: list[int]) -> _Anchors:
+    """The :class:`_Anchors` of the regexes; a regex without required literals (or with
+    case-insensitive parts) is not anchored and runs over all the text."""
     import ahocorasick
 
     table: dict[str, list[int]] = {}
@@ -570,13 +623,28 @@ def _anchor_automaton(regex_patterns: list[_Pattern], indices: list[int]):
         anchored.append(i)
         for lit in lits:
             table.setdefault(lit, []).append(i)
-    if not table:
-        return None, []
-    automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+    literals, exact, by_piece, in_text = [], [], {}, {}
     for lit, idx in table.items():
-        automaton.add_word(lit, tuple(idx))
-    automaton.make_automaton()
-    return automaton, anchored
+        toks = [t.text for t in tokenize(lit)] if fold_case(lit) == lit and "\n" not in lit \
+            else []
+        if toks:
+            piece = max(toks, key=len)
+            by_piece.setdefault(piece, []).append(len(literals))
+            literals.append((lit, tuple(idx)))
+            exact.append(piece == lit)
+        else:
+            in_text[lit] = tuple(idx)
+
+    def automaton(items):
+        if not items:
+            return None
+        out = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+        for key, value in items.items():
+            out.add_word(key, tuple(value))
+        out.make_automaton()
+        return out
+
+    return _Anchors(anchored, literals, exact, automaton(by_piece), automaton(in_text))
 
 
 def required_literals(regex: re.Pattern, *, min_length: int = 2) -> list[str] | None:
