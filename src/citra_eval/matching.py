@@ -43,6 +43,7 @@ from ._progress import progress_bar
 from ._validation import regex_hazard
 from .normalise import (
     MAX_PREFIX,
+    SUFFIX_COMBOS,
     Normaliser,
     codepoints,
     core_ok,
@@ -469,8 +470,11 @@ class Matcher:
             size = arr[:, 1] >> 2
             i = j - size
             out[tok[(arr[:, 1] & 2) > 0]] = True  # holds a compound: normalise in full
-            # a tail at [i, j) with room for the stem's first letter and a short enough head
-            near = ((arr[:, 1] & 1) > 0) & (i >= 1) & (i <= MAX_PREFIX + 1) & ~out[tok]
+            # a tail at [i, j) with room for the stem's first letter and a short enough head,
+            # followed by a suffix combination to the token's end (core_ok's first test)
+            core_ends = np.concatenate([ends, [e - k for e, k in suffix_ends().iter(joined)]])
+            near = (((arr[:, 1] & 1) > 0) & (i >= 1) & (i <= MAX_PREFIX + 1) & ~out[tok]
+                    & np.isin(arr[:, 0] + 1, core_ends))
             for t, a, b in zip(tok[near].tolist(), i[near].tolist(), j[near].tolist(),
                                strict=True):
                 if out[t]:
@@ -719,6 +723,20 @@ def required_literals(regex: re.Pattern, *, min_length: int = 2) -> list[str] | 
 
 class _Caseless(Exception):
     """A part of the pattern ignores case: no literal prefilter."""
+
+
+@functools.lru_cache(maxsize=1)
+def suffix_ends():
+    """Aho–Corasick automaton of PySastrawi's suffix combinations followed by ``"\\0"``
+    (a token's end in a ``"\\0"``-joined string), valued by the combination's length."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for suffix in SUFFIX_COMBOS:
+        if suffix:
+            automaton.add_word(suffix + "\0", len(suffix))
+    automaton.make_automaton()
+    return automaton
 
 
 def _tail_automaton(vocab: dict[str, int], normaliser: Normaliser):
