@@ -74,6 +74,7 @@ rather than saved; nothing is pickled.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -172,11 +173,11 @@ class _Featuriser:
             return [""] * len(texts)
         codes, uniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
         expand = self.matcher.normaliser.expand
-        mapped = np.array([" ".join(expand(t)) for t in uniques], dtype=object)[codes]
+        mapped = np.array([" ".join(expand(t)) for t in uniques], dtype=object)[codes].tolist()
         bounds = np.cumsum([len(t) + 1 for t in texts])
         which = np.searchsorted(bounds, starts, side="right")
-        cuts = np.searchsorted(which, np.arange(1, len(texts)), side="left")
-        return [" ".join(part) for part in np.split(mapped, cuts)]
+        cuts = np.searchsorted(which, np.arange(len(texts) + 1), side="left").tolist()
+        return [" ".join(mapped[a:b]) for a, b in itertools.pairwise(cuts)]
 
     def units(self, corpus: Corpus) -> pd.DataFrame:
         """Coded-role turns with their stems and the stems of the question before them."""
