@@ -82,11 +82,11 @@ _JOIN = "\n"
 _CHUNK_CHARS = 4_000_000
 _CLAUSE_PUNCT = (44, 59, 58, 46, 33, 63, 0x2026, 40, 41)  # , ; : . ! ? … ( )
 _TERMINATORS = (46, 33, 63, 0x2026)  # . ! ? …
-# lookup tables over code points (the last entry, for every higher code point, is False)
-_CLAUSE_TABLE = np.zeros(0x2028, dtype=bool)
-_CLAUSE_TABLE[list(_CLAUSE_PUNCT)] = True
-_TERMINATOR_TABLE = np.zeros(0x2028, dtype=bool)
-_TERMINATOR_TABLE[list(_TERMINATORS)] = True
+# lookup table over code points: 1 clause punctuation, 2 a sentence terminator (which also
+# closes a clause); the last entry, for every higher code point, is 0
+_PUNCT_TABLE = np.zeros(0x2028, dtype=np.uint8)
+_PUNCT_TABLE[list(_CLAUSE_PUNCT)] = 1
+_PUNCT_TABLE[list(_TERMINATORS)] = 2
 
 
 
@@ -366,16 +366,21 @@ class Matcher:
             first_pos = np.cumsum(per_tok) - per_tok
             within = np.arange(len(src), dtype=np.int64) - np.repeat(first_pos, per_tok)
             ids = flat[offs[tok_codes[src]] + within]
-        # boundaries: a new segment, or a sentence terminator in the gap before a token
-        starts, ends, codes, seg_of = tok.starts, tok.ends, tok.text_codes, tok.seg_of
-        tpos = np.flatnonzero(_TERMINATOR_TABLE[np.minimum(codes, len(_TERMINATOR_TABLE) - 1)])
-        gap_term = (np.searchsorted(tpos, starts[1:]) - np.searchsorted(tpos, ends[:-1])) > 0
-        new_seg = seg_of[1:] != seg_of[:-1]
-        brk_tok = np.flatnonzero(gap_term | new_seg) + 1
-        if len(brk_tok):
-            first_stem = np.searchsorted(src, brk_tok, side="left")
-            ids = np.insert(ids, first_stem, _BOUNDARY)
-            src = np.insert(src, first_stem, -1)
+        # a break before a token: a new segment, or a sentence terminator in the gap
+        starts, ends, seg_of = tok.starts, tok.ends, tok.seg_of
+        brk = np.zeros(len(starts), dtype=bool)
+        brk[1:] = tok.gaps[1] | (seg_of[1:] != seg_of[:-1])
+        # a phrase holds pattern stems only: the automaton reads the runs of pattern stems
+        # (consecutive stems, no break between their tokens), each after a boundary
+        real = np.flatnonzero(ids >= _FIRST_ID)
+        if not len(real):
+            return z, z, z, z
+        rsrc = src[real]
+        run = np.ones(len(real), dtype=bool)
+        run[1:] = (np.diff(real) > 1) | ((rsrc[1:] != rsrc[:-1]) & brk[rsrc[1:]])
+        first = np.flatnonzero(run)
+        ids = np.insert(ids[real], first, _BOUNDARY)
+        src = np.insert(rsrc, first, -1)
         stream = _id_string(ids)
         ends_pos, vals = [], []
         for end_pos, val in self._automaton.iter(stream):
@@ -408,13 +413,10 @@ class Matcher:
         idx = np.arange(n, dtype=np.int64)
         is_neg = (kinds & 1) > 0
         # a break before token k: a new segment, clause punctuation in the gap, a conjunction
-        ppos = np.flatnonzero(_CLAUSE_TABLE[np.minimum(tok.text_codes, len(_CLAUSE_TABLE) - 1)])
         brk = np.zeros(n, dtype=np.int64)
         if n > 1:
             seg_of = tok.seg_of
-            gap = (np.searchsorted(ppos, tok.starts[1:])
-                   - np.searchsorted(ppos, tok.ends[:-1])) > 0
-            brk[1:] = gap | (seg_of[1:] != seg_of[:-1]) | ((kinds[1:] & 2) > 0)
+            brk[1:] = tok.gaps[0] | (seg_of[1:] != seg_of[:-1]) | ((kinds[1:] & 2) > 0)
         cum = np.cumsum(brk)
         last_neg = np.maximum.accumulate(np.where(is_neg, idx, -1))
         t = np.minimum(np.searchsorted(tok.ends, pos, side="right"), n - 1)
@@ -515,6 +517,17 @@ class _ChunkTokens:
     text_codes: np.ndarray
     codes: np.ndarray  # per token: index into uniques
     uniques: list[str]
+
+    @functools.cached_property
+    def gaps(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per pair of neighbouring tokens: clause punctuation in the gap between them, and
+        a sentence terminator there (one pass over the text for both)."""
+        kind = _PUNCT_TABLE[np.minimum(self.text_codes, len(_PUNCT_TABLE) - 1)]
+        ppos = np.flatnonzero(kind)
+        after = np.searchsorted(ppos, self.starts[1:])
+        before = np.searchsorted(ppos, self.ends[:-1])
+        terminators = np.concatenate(([0], np.cumsum(kind[ppos] == 2)))
+        return after > before, terminators[after] > terminators[before]
 
     @functools.cached_property
     def seg_of(self) -> np.ndarray:
