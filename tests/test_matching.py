@@ -230,3 +230,51 @@ def test_the_candidate_test_equals_its_plain_definition_on_real_words(codebook):
 
     assert got == [plain(u) for u in tokens]
     assert 100 < sum(got) < len(tokens) // 10
+
+
+def _plain_phrase_hits(matcher: Matcher, units) -> list[tuple]:
+    """Phrase hits the straightforward way: every token of every turn normalised, the stem
+    list cut at sentence ends, every phrase pattern's stems searched in every piece."""
+    terminators = set(".!?…")
+    phrases = [(p.code, p.text, matcher.normaliser.phrase(p.text)) for p in matcher.patterns
+               if p.kind == "phrase"]
+    out = []
+    for u in units.itertuples(index=False):
+        folded = ce.normalise.fold_case(u.text)
+        toks = ce.normalise.tokenize(u.text)
+        pieces, piece = [], []
+        for k, t in enumerate(toks):
+            if k and terminators & set(folded[toks[k - 1].end:t.start]):
+                pieces.append(piece)
+                piece = []
+            piece += [(s, k) for s in matcher.normaliser.expand(t.text)]
+        pieces.append(piece)
+        for piece in pieces:
+            stems = [s for s, _ in piece]
+            for code, text, key in phrases:
+                for i in range(len(stems) - len(key) + 1):
+                    if tuple(stems[i:i + len(key)]) == key:
+                        first, last = toks[piece[i][1]], toks[piece[i + len(key) - 1][1]]
+                        out.append((u.doc_id, u.segment_id, code, text,
+                                    u.start + first.start, u.start + last.end))
+    return sorted(out)
+
+
+def test_phrase_hits_are_those_of_the_plain_search_on_real_text():
+    """The matcher's phrase hits (candidate filter, one automaton over the runs of pattern
+    stems, sentence and turn breaks) are exactly those of the plain search, on 3,000 real
+    reviews, 1,000 tweets and the example transcripts, with the example codebook."""
+    texts = real_texts(reviews=True)
+    lines = [" ".join(t.split()) for t in texts[:3000] + texts[11000:12000]]
+    body = "".join(f"I: {t}\n" for t in lines if t.strip())
+    corpus = ce.Corpus.from_texts({"d.txt": "---\nid: D\nspeakers: {I: informant}\n---\n"
+                                   + body})
+    example = ce.read_transcripts(ce.example_path("transcripts"))
+    matcher = Matcher.from_codebook(ce.Codebook.load(ce.example_path("codebook")))
+    for units in (corpus.segments, example.segments):
+        hits = matcher.hits(units, negation=False, progress=False)
+        hits = hits[hits["kind"] == "phrase"]
+        got = sorted(zip(hits["doc_id"], hits["segment_id"], hits["code"], hits["pattern"],
+                         hits["start"], hits["end"], strict=True))
+        assert got == _plain_phrase_hits(matcher, units)
+        assert len(got) > 50
