@@ -408,23 +408,26 @@ class Matcher:
         lies in the same segment and clause, at most :data:`NEGATION_WINDOW` words before
         ``t``, and is not followed by a "not only" word.
         """
-        kinds = self._kinds(tok.uniques)[tok.codes]  # 1 negator, 2 conjunction, 4 not-only
-        n = len(kinds)
-        idx = np.arange(n, dtype=np.int64)
-        is_neg = (kinds & 1) > 0
-        # a break before token k: a new segment, clause punctuation in the gap, a conjunction
-        brk = np.zeros(n, dtype=np.int64)
-        if n > 1:
-            seg_of = tok.seg_of
-            brk[1:] = tok.gaps[0] | (seg_of[1:] != seg_of[:-1]) | ((kinds[1:] & 2) > 0)
-        cum = np.cumsum(brk)
-        last_neg = np.maximum.accumulate(np.where(is_neg, idx, -1))
+        kinds = self._kinds(tok.uniques)  # per unique: 1 negator, 2 conjunction, 4 not-only
+        codes, n = tok.codes, len(tok.codes)
+        negators = np.flatnonzero((kinds[codes] & 1) > 0)
+        if n < 2 or not len(negators):
+            return np.zeros(len(p), dtype=np.int64)
         t = np.minimum(np.searchsorted(tok.ends, pos, side="right"), n - 1)
-        j = np.where(t > 0, last_neg[np.maximum(t - 1, 0)], -1)
-        jj = np.maximum(j, 0)
-        after = np.minimum(jj + 1, n - 1)
-        negated = ((j >= 0) & (t - jj - 1 <= NEGATION_WINDOW) & (cum[t] == cum[jj])
-                   & ~((kinds[after] & 4) > 0))
+        last = np.searchsorted(negators, t, side="left") - 1  # the last negator before t
+        j = np.where(last >= 0, negators[np.maximum(last, 0)], -1)
+        near = (j >= 0) & (t - j - 1 <= NEGATION_WINDOW)
+        # no break before any of the tokens j + 1 .. t (at most NEGATION_WINDOW + 1 of them):
+        # a new segment, clause punctuation in the gap, a conjunction
+        clause_gap, seg_of = tok.gaps[0], tok.seg_of
+        broken = np.zeros(len(t), dtype=bool)
+        for d in range(1, NEGATION_WINDOW + 2):
+            k = np.clip(j + d, 1, n - 1)
+            brk = (clause_gap[k - 1] | (seg_of[k] != seg_of[k - 1])
+                   | ((kinds[codes[k]] & 2) > 0))
+            broken |= near & (j + d <= t) & brk
+        after = np.minimum(np.maximum(j, 0) + 1, n - 1)
+        negated = near & ~broken & ~((kinds[codes[after]] & 4) > 0)
         negates = np.fromiter((self.patterns[i].negates for i in p.tolist()), dtype=bool,
                               count=len(p))
         return (negated & ~negates).astype(np.int64)
