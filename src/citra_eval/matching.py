@@ -32,6 +32,7 @@ can use it (:meth:`citra_eval.Codebook.lint`) without an import cycle.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -463,13 +464,15 @@ class Matcher:
         hyphen_stems = any("-" in v for v in vocab)
         heads = prefix_table()
         joined = "\0".join(uniques) + "\0"
-        lengths = np.fromiter((len(u) + 1 for u in uniques), dtype=np.int64, count=len(uniques))
+        lengths = np.array(list(map(len, uniques)), dtype=np.int64) + 1
         ends = np.cumsum(lengths) - 1
         starts = ends - lengths + 1
         out = np.zeros(len(uniques), dtype=bool)
         found = [] if automaton is None else list(automaton.iter(joined))
+        result: list[bool]
         if found:
-            arr = np.asarray(found, dtype=np.int64)
+            arr = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64,
+                              count=2 * len(found)).reshape(-1, 2)
             tok = np.searchsorted(ends, arr[:, 0], side="left")
             j = arr[:, 0] + 1 - starts[tok]
             size = arr[:, 1] >> 2
@@ -480,23 +483,35 @@ class Matcher:
             core_ends = np.concatenate([ends, [e - k for e, k in suffix_ends().iter(joined)]])
             near = (((arr[:, 1] & 1) > 0) & (i >= 1) & (i <= MAX_PREFIX + 1) & ~out[tok]
                     & np.isin(arr[:, 0] + 1, core_ends))
+            result = out.tolist()
             for t, a, b in zip(tok[near].tolist(), i[near].tolist(), j[near].tolist(),
                                strict=True):
-                if out[t]:
+                if result[t]:
                     continue
                 u = uniques[t]
-                if "-" not in u and core_ok(u, a, b, tails[u[a:b]], heads):
-                    out[t] = True
-        result = out.tolist()
-        for t, u in enumerate(uniques):
-            if result[t]:
-                continue
-            if u in slang or u in vocab:
-                result[t] = True
-            elif "-" in u:  # stemmed part by part: a part must be able to reach a stem
-                result[t] = hyphen_stems or any(p in slang or p in vocab or
-                                                could_stem_to(p, tails)
-                                                for p in u.split("-"))
+                # core_ok needs a prefix head before the root (tested first: most fail here)
+                if ("-" not in u and (u[:a - 1] in heads or u[:a] in heads)
+                        and core_ok(u, a, b, tails[u[a:b]], heads)):
+                    result[t] = True
+        else:
+            result = out.tolist()
+        member = set(slang).union(vocab)
+        result = [r or u in member for r, u in zip(result, uniques, strict=True)]
+        if hyphen_stems:
+            parts_ok = None
+        else:
+            parts: dict[str, bool] = {}
+
+            def parts_ok(part: str) -> bool:
+                if part not in parts:
+                    parts[part] = part in member or could_stem_to(part, tails)
+                return parts[part]
+        # hyphenated tokens are stemmed part by part: a part must be able to reach a stem
+        dashes = np.flatnonzero(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+                                == 45)
+        for t in np.unique(np.searchsorted(ends, dashes)).tolist():
+            if not result[t]:
+                result[t] = parts_ok is None or any(map(parts_ok, uniques[t].split("-")))
         return result
 
     @property
