@@ -351,9 +351,11 @@ class Matcher:
         new = [u for u in uniques if u not in known]
         if new:
             vocab, expand = self._vocab, self.normaliser.expand
-            other = (_OTHER,)
-            for u, maybe in zip(new, self._candidates(new), strict=True):
-                known[u] = tuple(vocab.get(s, _OTHER) for s in expand(u)) if maybe else other
+            maybe = self._candidates(new)
+            known.update(zip(itertools.compress(new, [not m for m in maybe]),
+                             itertools.repeat((_OTHER,))))
+            for u in itertools.compress(new, maybe):
+                known[u] = tuple(vocab.get(s, _OTHER) for s in expand(u))
         expanded = [known[u] for u in uniques]
         lens = np.fromiter((len(x) for x in expanded), dtype=np.int64, count=len(expanded))
         flat = np.fromiter((i for x in expanded for i in x), dtype=np.int64, count=int(lens.sum()))
