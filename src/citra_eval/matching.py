@@ -348,7 +348,7 @@ class Matcher:
         tok_codes, uniques = tok.codes, tok.uniques
         z = np.zeros(0, dtype=np.int64)
         known = self._token_ids  # token -> stem ids, kept across chunks and calls
-        new = [u for u in uniques if u not in known]
+        new = list(itertools.filterfalse(known.__contains__, uniques))
         if new:
             vocab, expand = self._vocab, self.normaliser.expand
             maybe = self._candidates(new)
@@ -356,9 +356,10 @@ class Matcher:
                              itertools.repeat((_OTHER,))))
             for u in itertools.compress(new, maybe):
                 known[u] = tuple(vocab.get(s, _OTHER) for s in expand(u))
-        expanded = [known[u] for u in uniques]
-        lens = np.fromiter((len(x) for x in expanded), dtype=np.int64, count=len(expanded))
-        flat = np.fromiter((i for x in expanded for i in x), dtype=np.int64, count=int(lens.sum()))
+        expanded = list(map(known.__getitem__, uniques))
+        lens = np.fromiter(map(len, expanded), dtype=np.int64, count=len(expanded))
+        flat = np.fromiter(itertools.chain.from_iterable(expanded), dtype=np.int64,
+                           count=int(lens.sum()))
         offs = np.concatenate(([0], np.cumsum(lens)[:-1]))
         if (lens == 1).all():
             ids = flat[tok_codes]
@@ -441,7 +442,7 @@ class Matcher:
         if not known:
             known.update(_word_kinds(self.normaliser))
             known[""] = 0
-        return np.fromiter((known.get(u, 0) for u in uniques), dtype=np.int64,
+        return np.fromiter(map(known.get, uniques, itertools.repeat(0)), dtype=np.int64,
                            count=len(uniques))
 
     def _candidates(self, uniques) -> list[bool]:
