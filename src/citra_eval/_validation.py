@@ -23,7 +23,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from .errors import InputError, closest
+from .errors import InputError, did_you_mean
 
 __all__ = [
     "LANGS",
@@ -95,8 +95,7 @@ def check_ci(ci: object, name: str = "ci") -> float:
 def check_choice(value: T, name: str, choices: Collection[T]) -> T:
     """``value`` if it is one of ``choices``, else ``ValueError`` with a suggestion."""
     if value not in choices:
-        hint = closest(str(value), map(str, choices)) if isinstance(value, str) else None
-        did = f"; did you mean {hint!r}?" if hint else ""
+        did = did_you_mean(value, map(str, choices)) if isinstance(value, str) else ""
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got "
                          f"{value!r}{did}")
     return value

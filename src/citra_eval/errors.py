@@ -150,3 +150,10 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
 
     match = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return match[0] if match else None
+
+
+def did_you_mean(word: str, choices: Iterable[str], otherwise: str = "") -> str:
+    """``"; did you mean 'x'?"`` for the choice most like ``word``, else ``otherwise`` (the
+    tail of a message saying ``word`` is not one of ``choices``)."""
+    hint = closest(word, choices)
+    return f"; did you mean {hint!r}?" if hint else otherwise

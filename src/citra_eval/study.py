@@ -31,7 +31,7 @@ from ._yaml import LineDict, LineList, load_yaml, unknown_keys
 from .codebook import Codebook
 from .codings import empty_codings, read_codings
 from .corpus import Corpus, front_matter_of, read_transcripts, transcript_files
-from .errors import InputError, Problem, closest
+from .errors import InputError, Problem, closest, did_you_mean
 from .paths import example_path
 from .survey import Instrument, read_responses
 
@@ -792,23 +792,21 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                      "are skipped; name the survey scale the image model explains (one of "
                      f"{', '.join(instrument.scales)})", None)
         elif settings.outcome not in instrument.scales:
-            hint = closest(settings.outcome, instrument.scales)
             problems.append(Problem(spath, f"'outcome': {settings.outcome!r} is not a scale of "
                                     f"{shown_path(settings.instrument)}"
-                                    + (f"; did you mean {hint!r}?" if hint else
-                                       f"; use one of {', '.join(instrument.scales)}"),
+                                    + did_you_mean(settings.outcome, instrument.scales,
+                                                   f"; use one of {', '.join(instrument.scales)}"),
                                     line("outcome")))
         items = set(instrument.item_names)
         usable = [c for c in responses.columns if c not in items and c != instrument.id_column]
         for key in ("controls", "compare_by"):
             for name in getattr(settings, key):
                 if name not in usable:
-                    hint = closest(name, usable)
                     problems.append(Problem(
                         spath, f"'{key}': {name!r} is not a column of "
                         f"{shown_path(settings.responses)}"
-                        + (f"; did you mean {hint!r}?" if hint else
-                           f" (its non-item columns: {', '.join(usable) or 'none'})"),
+                        + did_you_mean(name, usable, f" (its non-item columns: "
+                                                     f"{', '.join(usable) or 'none'})"),
                         line(key)))
                 elif key == "compare_by":
                     _check_groups(name, instrument, responses, settings, problems)
@@ -857,11 +855,9 @@ def _check_double_coded(settings: StudySettings, corpus: Corpus | None, codings:
     coders = sorted(codings["coder"].astype(str).unique()) if len(codings) else []
     for coder in declared:
         if coders and coder not in coders:
-            hint = closest(coder, coders)
             problems.append(Problem(
                 spath, f"'double_coded': coder {coder!r} has no codings"
-                + (f"; did you mean {hint!r}?" if hint else
-                   f" (the codings have {', '.join(coders)})"),
+                + did_you_mean(coder, coders, f" (the codings have {', '.join(coders)})"),
                 line(f"double_coded:{coder}", line("double_coded"))))
     missing = [c for c in coders if c not in declared]
     if missing:
@@ -878,12 +874,10 @@ def _check_double_coded(settings: StudySettings, corpus: Corpus | None, codings:
             continue
         for doc in docs:
             if doc not in known:
-                hint = closest(doc, known)
+                listing = f" (its documents: {', '.join(known)})" if len(known) <= 12 else ""
                 problems.append(Problem(
                     spath, f"'double_coded': coder {coder!r}: {doc!r} is not a document of "
-                    f"{shown_path(settings.transcripts)}"
-                    + (f"; did you mean {hint!r}?" if hint else
-                       f" (its documents: {', '.join(known)})" if len(known) <= 12 else ""),
+                    f"{shown_path(settings.transcripts)}" + did_you_mean(doc, known, listing),
                     line(f"double_coded:{coder}:{doc}",
                          line(f"double_coded:{coder}", line("double_coded")))))
         if coder in coders:
