@@ -215,16 +215,22 @@ def test_02_coder_and_extra_codings_columns_are_pseudonymised(tmp_path):
     assert (back.coder, back.memo, back.score) == ("Budi", "kata Budi, bukan Budi Santoso", "0.5")
 
 
-def test_02_clitic_forms_of_a_keyed_name_are_replaced(tmp_path):
-    text = TRANSCRIPT.replace("Kami bermitra dengan media.",
-                              "Budinya datang; Budilah yang tahu. Budikah? Budipun, Budiku, "
-                              "Budimu, Budinyalah, budi-nya. Budiman dan Budisatrio lain orang.")
+def _sentence_round_trip(tmp_path: Path, sentence: str) -> tuple[str, str, str]:
+    """A transcript saying ``sentence``, pseudonymised and re-identified: (its body, the
+    shared transcript, the re-identified transcript)."""
+    text = TRANSCRIPT.replace("Kami bermitra dengan media.", sentence)
     base = _pseudonymise(tmp_path, {"a.txt": text})
-    out = (base / "shared/transcripts/INF01.txt").read_text()
+    return (text.split("---\n")[-1], (base / "shared/transcripts/INF01.txt").read_text(),
+            (_reidentified(base) / "transcripts/INF01.txt").read_text())
+
+
+def test_02_clitic_forms_of_a_keyed_name_are_replaced(tmp_path):
+    body, out, back = _sentence_round_trip(
+        tmp_path, "Budinya datang; Budilah yang tahu. Budikah? Budipun, Budiku, "
+                  "Budimu, Budinyalah, budi-nya. Budiman dan Budisatrio lain orang.")
     assert ("INF01nya datang; INF01lah yang tahu. INF01kah? INF01pun, INF01ku, INF01mu, "
             "INF01nyalah, INF01-nya. Budiman dan Budisatrio lain orang.") in out
-    assert (_reidentified(base) / "transcripts/INF01.txt").read_text().endswith(
-        text.split("---\n")[-1])
+    assert back.endswith(body)
 
 
 @pytest.mark.parametrize("suffix,body", [
@@ -265,15 +271,12 @@ def test_02_reidentify_restores_nested_front_matter(tmp_path):
 
 
 def test_02_one_phone_number_one_token_whatever_its_format(tmp_path):
-    text = TRANSCRIPT.replace("Kami bermitra dengan media.",
-                              "Telp (021) 555-1234, 021-555-1234, 021 5551234, +62 21 5551234 "
-                              "atau (0511) 3352 200.")
-    base = _pseudonymise(tmp_path, {"a.txt": text})
-    out = (base / "shared/transcripts/INF01.txt").read_text()
+    body, out, back = _sentence_round_trip(
+        tmp_path, "Telp (021) 555-1234, 021-555-1234, 021 5551234, +62 21 5551234 "
+                  "atau (0511) 3352 200.")
     assert ("Telp [TELEPON-1], [TELEPON-1], [TELEPON-1], [TELEPON-2] atau [TELEPON-3].") in out
     assert "(" not in out.split("---\n")[-1]  # the leading parenthesis goes with the number
-    assert (_reidentified(base) / "transcripts/INF01.txt").read_text().endswith(
-        text.split("---\n")[-1])
+    assert back.endswith(body)
 
 
 # =========================================================================== 3. key mode
