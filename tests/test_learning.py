@@ -339,6 +339,41 @@ def test_character_block_is_bit_for_bit_the_plain_computation(example_corpus,
             assert np.array_equal(getattr(got, part), getattr(plain, part)), part
 
 
+@pytest.mark.parametrize("combine", ["both", "learned"])
+def test_prediction_in_chunks_is_the_prediction_on_one_matrix(coder, small, monkeypatch,
+                                                             combine):
+    """Coding featurises PREDICT_CHUNK turns at a time; scores (to the bit) and evidence must
+    be those of one matrix of every turn, which are scikit-learn's own predict_proba."""
+    from scipy import sparse
+
+    from citra_eval import learning
+
+    corpus = small[0]
+    if combine == "both":  # every learnable code by its stacked model, to test that path
+        monkeypatch.setattr(coder, "_choice", {c: "stacked" if ("stacked", c) in coder._models
+                                               else "dictionary" for c in coder.codes})
+    monkeypatch.setattr(learning, "PREDICT_CHUNK", 10**9)
+    whole, whole_scores = coder.code(corpus, combine=combine), coder.scores(corpus,
+                                                                            combine=combine)
+    monkeypatch.setattr(learning, "PREDICT_CHUNK", 7)
+    pd.testing.assert_frame_equal(coder.code(corpus, combine=combine), whole, check_exact=True)
+    pd.testing.assert_frame_equal(coder.scores(corpus, combine=combine), whole_scores,
+                                  check_exact=True)
+    prepared = coder._features.prepare(corpus)
+    x_text = coder._features.text_matrix(prepared.units)
+    x = {"learned": x_text,
+         "stacked": sparse.hstack([x_text, sparse.csr_matrix(prepared.dic)], format="csr")}
+    checked = 0
+    for code in coder.codes:
+        name = coder._choice[code] if combine == "both" else "learned"
+        if (name, code) not in coder._models:
+            continue
+        got = whole_scores.loc[whole_scores["code"] == code, "score"].to_numpy()
+        assert np.array_equal(got, coder._models[(name, code)].predict_proba(x[name])[:, 1])
+        checked += 1
+    assert checked >= 3
+
+
 @pytest.mark.slow
 def test_repeated_turns_are_fitted_as_weighted_rows(example_corpus, example_codebook):
     """Pooled labels repeat a turn once per coder; the fit merges a turn's rows with the same

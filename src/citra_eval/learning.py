@@ -129,6 +129,8 @@ C = 4.0
 CHAR_NGRAMS = (2, 5)
 #: Weight of the question block relative to the turn's own blocks.
 QUESTION_WEIGHT = 0.5
+#: Turns featurised at a time when coding (bounds memory; the result does not depend on it).
+PREDICT_CHUNK = 2048
 #: Folds (by document) of the inner cross-validation that chooses each code's threshold.
 INNER_FOLDS = 5
 #: A code needs this many positive training turns (in at least two documents) to be learned.
@@ -205,15 +207,24 @@ class _Featuriser:
         self.question = words().fit(q) if (q.str.len() > 0).sum() >= 2 else None
         return self
 
-    def _word_counts(self, stems: pd.Series):
-        """(turn-by-word counts, the words) of stem strings; None when there are no words."""
-        from sklearn.feature_extraction.text import CountVectorizer
+    @staticmethod
+    def _word_counts(stems: pd.Series):
+        """(turn-by-word counts, the words in sorted order) of space-separated stem strings,
+        as ``CountVectorizer(tokenizer=str.split)`` counts them; None when there are no
+        words."""
+        from scipy import sparse
 
-        words = CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False)
-        try:
-            return words.fit_transform(stems), words.get_feature_names_out()
-        except ValueError:  # no words at all
+        parts = [s.split() for s in stems]
+        lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        total = int(lens.sum())
+        if not total:
             return None
+        flat = np.fromiter(itertools.chain.from_iterable(parts), dtype=object, count=total)
+        ids, words = pd.factorize(flat, sort=True)
+        rows = np.repeat(np.arange(len(parts)), lens)
+        counts = sparse.csr_matrix((np.ones(total, dtype=np.int64), (rows, ids)),
+                                   shape=(len(parts), len(words)))
+        return counts, np.asarray(words, dtype=object)
 
     def _fit_char(self, stems: pd.Series) -> None:
         """Fit the character block exactly as ``TfidfVectorizer(analyzer="char_wb",
@@ -236,27 +247,42 @@ class _Featuriser:
         self.char_vocab = {t: i for i, t in enumerate(terms.tolist())}
         self.char_idf = np.log((1 + n) / (1 + df[keep])) + 1.0  # smooth idf
 
-    def char_matrix(self, stems: pd.Series) -> sparse.csr_matrix:
-        """The character block: turn-by-word counts @ word-by-n-gram counts, then sublinear
-        tf, idf and L2 norm (what a fitted ``TfidfVectorizer`` gives, once per word)."""
-        from scipy import sparse
+    def char_counts(self, stems: pd.Series):
+        """(turn-by-word, word-by-n-gram) float64 counts of the character block, each word's
+        n-grams counted once; None without vocabulary or words."""
         from sklearn.feature_extraction.text import CountVectorizer
-        from sklearn.preprocessing import normalize
 
         counted = self._word_counts(stems) if self.char_vocab else None
         if counted is None:
-            return sparse.csr_matrix((len(stems), len(self.char_vocab)))
+            return None
         per_turn, words = counted
         grams = CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, lowercase=False,
                                 vocabulary=self.char_vocab)
+        return per_turn.astype(np.float64), grams.transform(words).astype(np.float64)
+
+    def char_rows(self, counts, rows: slice, n_rows: int) -> sparse.csr_matrix:
+        """Rows ``rows`` (``n_rows`` of them) of the character block from
+        :meth:`char_counts`: turn-by-word @ word-by-n-gram counts, then sublinear tf, idf
+        and L2 norm (what a fitted ``TfidfVectorizer`` gives). A row depends on its own
+        turn only: its counts are exact integer sums, sorted before anything else."""
+        from scipy import sparse
+        from sklearn.preprocessing import normalize
+
+        if counts is None:
+            return sparse.csr_matrix((n_rows, len(self.char_vocab)))
+        per_turn, per_word = counts
         # float64 counts straight from the product (sums of integer products: exact), in
-        # sorted order as scipy's astype leaves them, logged in place: no copy of the block
-        counts = (per_turn.astype(np.float64) @ grams.transform(words).astype(np.float64)).tocsr()
-        counts.sort_indices()
-        np.log(counts.data, out=counts.data)  # sublinear_tf: log(tf) + 1
-        counts.data += 1.0
-        counts = counts @ sparse.diags(self.char_idf)
-        return normalize(counts.tocsr(), norm="l2", copy=False)
+        # sorted order, logged in place: no copy of the block
+        block = (per_turn[rows] @ per_word).tocsr()
+        block.sort_indices()
+        np.log(block.data, out=block.data)  # sublinear_tf: log(tf) + 1
+        block.data += 1.0
+        block = block @ sparse.diags(self.char_idf)
+        return normalize(block.tocsr(), norm="l2", copy=False)
+
+    def char_matrix(self, stems: pd.Series) -> sparse.csr_matrix:
+        """The character block of every turn (:meth:`char_rows` of all rows)."""
+        return self.char_rows(self.char_counts(stems), slice(None), len(stems))
 
     def prepare(self, corpus: Corpus) -> _Prepared:
         """The turns of ``corpus`` with their stems and the dictionary's block and codings."""
@@ -266,13 +292,18 @@ class _Featuriser:
         dic, auto = self.dictionary(corpus, units)
         return _Prepared(units, dic, auto)
 
+    def text_features(self, units: pd.DataFrame) -> _TextFeatures:
+        """The text blocks of ``units``, ready to be taken a range of rows at a time."""
+        question = None
+        if self.question is not None:
+            question = QUESTION_WEIGHT * self.question.transform(units["q_stems"])
+        return _TextFeatures(self, self.word.transform(units["stems"]),
+                             self.char_counts(units["stems"]), question)
+
     def text_matrix(self, units: pd.DataFrame) -> sparse.csr_matrix:
         from scipy import sparse
 
-        blocks = [self.word.transform(units["stems"]), self.char_matrix(units["stems"])]
-        if self.question is not None:
-            blocks.append(QUESTION_WEIGHT * self.question.transform(units["q_stems"]))
-        return sparse.hstack(blocks, format="csr")
+        return sparse.hstack(self.text_features(units).blocks(0, len(units)), format="csr")
 
     def dictionary(self, corpus: Corpus, units: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
         """The dictionary block and the dictionary's codings (for evidence and decisions).
@@ -318,6 +349,23 @@ class _Featuriser:
             if self.neighbours:
                 names += [f"<{c}" for c in self.codes] + [f">{c}" for c in self.codes]
         return names
+
+
+@dataclass(frozen=True)
+class _TextFeatures:
+    """The word and question blocks of some turns, and the counts their character block is
+    made from (the character block is large: it is built a range of rows at a time)."""
+    featuriser: _Featuriser
+    word: sparse.csr_matrix
+    char: tuple | None
+    question: sparse.csr_matrix | None
+
+    def blocks(self, lo: int, hi: int) -> list[sparse.csr_matrix]:
+        """The word, character and (when fitted) question blocks of rows ``lo:hi``."""
+        out = [self.word[lo:hi], self.featuriser.char_rows(self.char, slice(lo, hi), hi - lo)]
+        if self.question is not None:
+            out.append(self.question[lo:hi])
+        return out
 
 
 def _neighbour_codes(units: pd.DataFrame, direct: np.ndarray) -> np.ndarray:
@@ -559,7 +607,12 @@ class LearnedCoder:
 
     def _predict(self, prepared: _Prepared, combine: str):
         """Units, probability matrix (NaN: no model), thresholds and model per code, and
-        the coefficients and feature rows for evidence."""
+        the coefficients and, for evidence, the stacked feature rows of the coded turns.
+
+        The character block (the large one) is built :data:`PREDICT_CHUNK` turns at a time:
+        every feature row depends on its own turn only, so the probabilities are the same
+        as from one matrix of all turns (tested), and memory stays bounded.
+        """
         from scipy import sparse
 
         units, dic = prepared.units, prepared.dic
@@ -568,10 +621,7 @@ class LearnedCoder:
         thresholds = np.full(n_codes, np.nan)
         used: list[str | None] = [None] * n_codes
         contrib: dict[str, np.ndarray] = {}
-        if units.empty:
-            return units, proba, thresholds, used, (contrib, None)
-        x_text = self._features.text_matrix(units)
-        x_stacked = sparse.hstack([x_text, sparse.csr_matrix(dic)], format="csr")
+        plan = []
         thr = self.thresholds.set_index(["model", "code"])["threshold"]
         for j, code in enumerate(self.codes):
             model_name = self._choice[code] if combine == "both" else "learned"
@@ -583,12 +633,28 @@ class LearnedCoder:
             model = self._models.get((model_name, code))
             if model is None:
                 continue
-            x = x_stacked if model_name == "stacked" else x_text
-            proba[:, j] = model.predict_proba(x)[:, 1]
+            plan.append((j, model_name, model))
             thresholds[j] = thr[(model_name, code)]
             used[j] = model_name
             contrib[code] = (model.coef_[0], model_name)
-        return units, proba, thresholds, used, (contrib, x_stacked)
+        evidence = _EvidenceRows()
+        if units.empty or not plan:
+            return units, proba, thresholds, used, (contrib, evidence)
+        names = {name for _, name, _ in plan}
+        text = self._features.text_features(units)
+        for lo in range(0, len(units), PREDICT_CHUNK):
+            hi = min(lo + PREDICT_CHUNK, len(units))
+            blocks = text.blocks(lo, hi)
+            x = {"stacked": sparse.hstack([*blocks, sparse.csr_matrix(dic[lo:hi])],
+                                          format="csr")}
+            if "learned" in names:
+                x["learned"] = sparse.hstack(blocks, format="csr")
+            for j, model_name, model in plan:
+                proba[lo:hi, j] = model.predict_proba(x[model_name])[:, 1]
+            with np.errstate(invalid="ignore"):
+                coded = np.flatnonzero((proba[lo:hi] >= thresholds[None, :]).any(axis=1))
+            evidence.add(lo + coded, x["stacked"][coded])
+        return units, proba, thresholds, used, (contrib, evidence)
 
     def code(self, corpus: Corpus, *, roles: Sequence[str] | None = ("informant",),
              combine: Literal["both", "learned", "dictionary"] = "both",
@@ -655,7 +721,7 @@ class LearnedCoder:
                              "dictionary (too few training turns to learn this code)")
                 continue
             coef, model_name = contrib[code]
-            ev.append(_evidence(x[r], coef, names, auto_ev.get(key)))
+            ev.append(_evidence(x.row(r), coef, names, auto_ev.get(key)))
             notes.append(f"{model_name} model: p={proba[r, j]:.2f} >= threshold "
                          f"{thresholds[j]:.3f}")
         out = pd.DataFrame({
@@ -669,6 +735,28 @@ class LearnedCoder:
         text = dict.fromkeys(["doc_id", "code", "coder", "evidence", "note"], "str")
         return out[[*CODING_COLUMNS, "evidence", "note", "score"]].astype(text).reset_index(
             drop=True)
+
+
+class _EvidenceRows:
+    """The stacked feature rows of the turns a model coded, by their row in ``units``."""
+
+    def __init__(self) -> None:
+        self._index: dict[int, int] = {}
+        self._parts: list = []
+        self._matrix = None
+
+    def add(self, rows: np.ndarray, x) -> None:
+        base = len(self._index)
+        self._index.update((int(r), base + i) for i, r in enumerate(rows.tolist()))
+        self._parts.append(x)
+        self._matrix = None
+
+    def row(self, r: int):
+        if self._matrix is None:
+            from scipy import sparse
+
+            self._matrix = sparse.vstack(self._parts, format="csr")
+        return self._matrix[self._index[r]]
 
 
 def _evidence(xrow, coef: np.ndarray, names: list[str], dictionary: str | None,
