@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -67,13 +68,21 @@ def cli():
     return run_cli
 
 
+@functools.lru_cache(maxsize=1)
+def _plain_stemmer():
+    """PySastrawi's stemmer exactly as its factory makes it."""
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
 def sastrawi_stem(word: str) -> str:
     """PySastrawi's own stem of one lower-case word (no citra_eval shortcut)."""
-    from citra_eval.normalise import _stemmer, root_words
+    from citra_eval.normalise import root_words
 
     if word in root_words():
         return word
-    out = _stemmer().delegatedStemmer.stem_word(word)
+    out = _plain_stemmer().delegatedStemmer.stem_word(word)
     return out if out and out.isalpha() and out.isascii() else word
 
 

@@ -6,7 +6,7 @@ import csv
 
 import numpy as np
 import pytest
-from conftest import real_texts, refdata_path, sastrawi_stem
+from conftest import _plain_stemmer, real_texts, refdata_path, sastrawi_stem
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -160,6 +160,29 @@ def test_stem_word_is_pysastrawi_where_it_skips_it():
     wrong = [(w, sastrawi_stem(w)) for w in skipped if sastrawi_stem(w) != w]
     assert not wrong, wrong[:10]
     assert all(stem_word(w) == w for w in skipped)
+
+
+def test_literal_removals_stem_as_pysastrawi_does():
+    """The stemmer's visitors record removals with str.replace instead of PySastrawi's
+    re.sub: every word of the real reviews, tweets and both studies that reaches PySastrawi,
+    and affixed forms of its roots, must get PySastrawi's own stem."""
+    from citra_eval.normalise import _LiteralRemoval, _stemmer, could_stem_to, root_tails
+
+    inner = _stemmer().delegatedStemmer
+    assert all(isinstance(v, _LiteralRemoval) for v in
+               inner.visitor_provider.get_prefix_visitors()
+               + inner.visitor_provider.get_suffix_visitors())
+    words = {t.text for text in real_texts(reviews=True) for t in tokenize(fold_case(text))
+             if t.text.isalpha() and t.text.isascii()}
+    words |= {p + r + s for r in ("ajar", "kerja", "percaya", "tulis", "sampai")
+              for p in ("", "ber", "mem", "memper", "pe", "pen", "ter", "di", "ke", "se")
+              for s in ("", "kan", "an", "i", "nya", "lah", "annya", "kannya")}
+    reached = sorted(w for w in words if could_stem_to(w, root_tails()))
+    assert len(reached) > 5000
+    plain = _plain_stemmer().delegatedStemmer
+    wrong = [(w, inner.stem_word(w), plain.stem_word(w)) for w in reached
+             if inner.stem_word(w) != plain.stem_word(w)]
+    assert not wrong, wrong[:10]
 
 
 def test_sastrawi_stems_are_cores_of_the_token_on_real_text():

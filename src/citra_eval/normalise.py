@@ -233,9 +233,72 @@ _SENTENCE_RE = re.compile(r"[^\n]*?(?:[.!?…]+[\"'”’)\]]*(?=\s|$)|\n|$)")
 
 @functools.lru_cache(maxsize=1)
 def _stemmer():
+    """PySastrawi's stemmer, its visitors recording what they remove as plain strings
+    (:class:`_LiteralRemovals`)."""
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-    return StemmerFactory().create_stemmer()
+    stemmer = StemmerFactory().create_stemmer()
+    inner = getattr(stemmer, "delegatedStemmer", None)
+    if inner is not None and hasattr(inner, "visitor_provider"):
+        inner.visitor_provider = _literal_removals()
+    return stemmer
+
+
+#: The affix type PySastrawi records for each of its removing visitors.
+_AFFIX_TYPES = {"RemoveInflectionalParticle": "P", "RemoveInflectionalPossessivePronoun": "PP",
+                "RemoveDerivationalSuffix": "DS", "RemovePlainPrefix": "DP"}
+
+
+class _LiteralRemoval:
+    """One of PySastrawi's suffix or prefix visitors, the same rule, recording the removed
+    part with ``str.replace`` where PySastrawi calls ``re.sub(result, "", word, count=1)``.
+
+    PySastrawi compiles that remainder as a new regular expression for every word it
+    stems, which also pushes its own rule patterns out of ``re``'s cache: on new text most
+    of its time. For the purely alphabetic words :func:`stem_word` gives it, the pattern
+    has no special character and both give the same string (every stem is checked against
+    PySastrawi's own on real text in the tests).
+    """
+
+    def __init__(self, visitor) -> None:
+        self.visitor = visitor
+        self.disambiguators = getattr(visitor, "disambiguators", None)
+        self.affix_type = "DP" if self.disambiguators is not None else _AFFIX_TYPES[
+            type(visitor).__name__]
+
+    def visit(self, context) -> None:
+        from Sastrawi.Stemmer.Context.Removal import Removal
+
+        word = context.current_word
+        if self.disambiguators is None:
+            result = self.visitor.remove(word)
+            if result == word:
+                return
+        else:  # PySastrawi's prefix disambiguation: the first rule that gives a root
+            result = None
+            for rule in self.disambiguators:
+                result = rule.disambiguate(word)
+                if context.dictionary.contains(result):
+                    break
+            if result is None:
+                return
+        removed = word.replace(result, "", 1)
+        context.add_removal(Removal(self.visitor, word, result, removed, self.affix_type))
+        context.current_word = result
+
+
+def _literal_removals():
+    """PySastrawi's visitor provider with its suffix and prefix visitors as
+    :class:`_LiteralRemoval` (PySastrawi's own provider should a visitor be unknown)."""
+    from Sastrawi.Stemmer.Context.Visitor.VisitorProvider import VisitorProvider
+
+    provider = VisitorProvider()
+    try:
+        provider.suffix_visitors = [_LiteralRemoval(v) for v in provider.suffix_visitors]
+        provider.prefix_visitors = [_LiteralRemoval(v) for v in provider.prefix_visitors]
+    except KeyError:  # a visitor this wrapper does not know: keep PySastrawi's own
+        return VisitorProvider()
+    return provider
 
 
 @functools.lru_cache(maxsize=1)
