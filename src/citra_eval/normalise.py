@@ -261,29 +261,43 @@ class _LiteralRemoval:
     """
 
     def __init__(self, visitor) -> None:
+        from Sastrawi.Stemmer.Context.Removal import Removal
+
         self.visitor = visitor
         self.disambiguators = getattr(visitor, "disambiguators", None)
         self.affix_type = "DP" if self.disambiguators is not None else _AFFIX_TYPES[
             type(visitor).__name__]
+        self._removal = Removal
+        # the rule's result per word: a pure function of the word (and the fixed
+        # dictionary), asked again for the same word as PySastrawi retries its orders
+        self._results: dict[str, str | None] = {}
 
-    def visit(self, context) -> None:
-        from Sastrawi.Stemmer.Context.Removal import Removal
-
-        word = context.current_word
+    def _result(self, word: str, dictionary) -> str | None:
+        """The word without the affix this visitor removes; None if it removes nothing."""
         if self.disambiguators is None:
             result = self.visitor.remove(word)
-            if result == word:
-                return
-        else:  # PySastrawi's prefix disambiguation: the first rule that gives a root
-            result = None
-            for rule in self.disambiguators:
-                result = rule.disambiguate(word)
-                if context.dictionary.contains(result):
-                    break
-            if result is None:
-                return
+            return None if result == word else result
+        result = None  # PySastrawi's prefix disambiguation: the first rule giving a root
+        for rule in self.disambiguators:
+            result = rule.disambiguate(word)
+            if dictionary.contains(result):
+                break
+        return result
+
+    def visit(self, context) -> None:
+        word = context.current_word
+        results = self._results
+        if word in results:
+            result = results[word]
+        else:
+            if len(results) >= 1 << 16:  # bounded
+                results.clear()
+            result = results[word] = self._result(word, context.dictionary)
+        if result is None:
+            return
         removed = word.replace(result, "", 1)
-        context.add_removal(Removal(self.visitor, word, result, removed, self.affix_type))
+        context.add_removal(self._removal(self.visitor, word, result, removed,
+                                          self.affix_type))
         context.current_word = result
 
 
