@@ -339,6 +339,32 @@ def test_character_block_is_bit_for_bit_the_plain_computation(example_corpus,
             assert np.array_equal(getattr(got, part), getattr(plain, part)), part
 
 
+def test_word_blocks_are_bit_for_bit_the_vectorisers(example_corpus, example_codebook):
+    """The word and question blocks count n-grams with pandas; every stored entry, in order,
+    must be what the fitted TfidfVectorizer's own transform gives, on the example study
+    (questions included), real tweets and turns with no or unknown words."""
+    from conftest import real_texts
+
+    from citra_eval.learning import _Featuriser, _tfidf_rows
+
+    feats = _Featuriser(ce.autocoding.compile_codebook(example_codebook), ("informant",), 0,
+                        codes=example_codebook.codable_ids)
+    units = feats.units(example_corpus)
+    feats.fit(units[units["doc_id"].isin(DOCS)])
+    assert feats.question is not None
+    odd = pd.Series(["", "zzz qqq", "humas humas humas", "   "])
+    for vectorizer, terms, stems in (
+            (feats.word, feats.word_terms, units["stems"]),
+            (feats.question, feats.question_terms, units["q_stems"]),
+            (feats.word, feats.word_terms, pd.Series(feats.stems(real_texts()[:2000]))),
+            (feats.word, feats.word_terms, odd)):
+        got, want = _tfidf_rows(vectorizer, terms, stems), vectorizer.transform(stems)
+        assert type(got) is type(want) and got.shape == want.shape
+        for part in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(got, part), getattr(want, part)), part
+    assert _tfidf_rows(feats.word, feats.word_terms, units["stems"]).nnz > 5000
+
+
 @pytest.mark.parametrize("combine", ["both", "learned"])
 def test_prediction_in_chunks_is_the_prediction_on_one_matrix(coder, small, monkeypatch,
                                                              combine):
