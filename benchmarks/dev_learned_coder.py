@@ -17,7 +17,11 @@ inside the training interviews). What varies:
   choices among those;
 * the stacked model with C = 0.5, 1, 16 instead of 4, with the turn's length (log words) as
   one more feature, with the codebook's examples as extra positive training turns; each
-  with the choice between it and the dictionary.
+  with the choice between it and the dictionary;
+* (fourth session) at most 1, 2 or 3 codes per turn: the choice between the dictionary and
+  the stacked model, keeping a turn's codes with the largest stacked margin (probability
+  minus threshold; a code left to the dictionary ranks by its hit, after the models'
+  codes with a positive margin).
 
 Run from the repository root::
 
@@ -136,6 +140,8 @@ def main(argv=None) -> int:
     variants = (["stacked C=0.5", "stacked C=1", "stacked C=16", "stacked + turn length",
                  "stacked + codebook examples"] if args.models else [])
     pred = {name: np.zeros(y_all.shape, dtype=bool) for name in rules + variants}
+    # per turn and code, the stacked model's margin (for the caps on codes per turn)
+    margin = np.where(decided, np.where(dic[:, :n_codes] > 0, 0.0, -0.25), -1.0)
     length = np.log1p(units["n_words"].to_numpy(dtype=float))[:, None]
     length = length / length.max()
     for doc in corpus.doc_ids:
@@ -166,6 +172,7 @@ def main(argv=None) -> int:
             t_l, f_l, _, p_l = fits["learned"]
             t_s, f_s, oof_s, p_s = fits["stacked"]
             s_te, s_tr = p_s >= t_s, oof_s >= t_s
+            margin[te, j] = p_s - t_s
             dic_c, learned_c, stacked_c = (f_dic, 0, d_te), (f_l, 1, p_l >= t_l), (f_s, 2, s_te)
             or_c = (learning._f1(y, d_tr | s_tr), 3, d_te | s_te)
             and_c = (learning._f1(y, d_tr & s_tr), 4, d_te & s_te)
@@ -190,6 +197,15 @@ def main(argv=None) -> int:
                 t, f, _, p = fit_code(x_stack[rows_tr], y, groups, folds, x_stack[rows_te],
                                       extra=(ex_x, ex_y[:, j]))
                 pred["stacked + codebook examples"][te, j] = choose([dic_c, (f, 2, p >= t)])
+    if args.models:
+        chosen = pred["choice of dictionary, stacked"]
+        ranked = np.argsort(-np.where(chosen, margin, -np.inf), axis=1, kind="stable")
+        for k in (1, 2, 3):
+            capped = np.zeros_like(chosen)
+            rows = np.repeat(np.arange(len(chosen)), k)
+            cols = ranked[:, :k].reshape(-1)
+            capped[rows, cols] = chosen[rows, cols]
+            pred[f"choice of dictionary, stacked, at most {k} codes per turn"] = capped
     n_turns = len(units)
     print(f"development reference: coder {args.reference} (trained on its codings, scored "
           f"against them); {len(corpus)} interviews, {n_turns} turns, {n_codes} codes; "
