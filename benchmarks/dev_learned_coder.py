@@ -205,7 +205,8 @@ def main(argv=None) -> int:
             rows = np.repeat(np.arange(len(chosen)), k)
             cols = ranked[:, :k].reshape(-1)
             capped[rows, cols] = chosen[rows, cols]
-            pred[f"choice of dictionary, stacked, at most {k} codes per turn"] = capped
+            label = f"at most {k} code{'s' * (k > 1)} per turn"
+            pred[f"choice of dictionary, stacked, {label}"] = capped
     n_turns = len(units)
     print(f"development reference: coder {args.reference} (trained on its codings, scored "
           f"against them); {len(corpus)} interviews, {n_turns} turns, {n_codes} codes; "
