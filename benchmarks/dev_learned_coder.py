@@ -216,6 +216,10 @@ def main(argv=None) -> int:
     for name, p in pred.items():
         prec, rec, f1 = micro(p, y_all)
         print(f"| {name} | {prec:.3f} | {rec:.3f} | {f1:.3f} |")
+    if args.models:
+        per_turn = np.bincount(y_all.sum(axis=1))
+        print(f"\nturns by number of codes, coder {args.reference}: "
+              + ", ".join(f"{k}: {n}" for k, n in enumerate(per_turn.tolist())))
     print(f"\n<!-- {time.process_time() - t0:.0f} s CPU -->")
     return 0
 
