@@ -166,7 +166,13 @@ def test_literal_removals_stem_as_pysastrawi_does():
     """The stemmer's visitors record removals with str.replace instead of PySastrawi's
     re.sub: every word of the real reviews, tweets and both studies that reaches PySastrawi,
     and affixed forms of its roots, must get PySastrawi's own stem."""
-    from citra_eval.normalise import _LiteralRemoval, _stemmer, could_stem_to, root_tails
+    from citra_eval.normalise import (
+        _VISITOR_CACHE,
+        _LiteralRemoval,
+        _stemmer,
+        could_stem_to,
+        root_tails,
+    )
 
     inner = _stemmer().delegatedStemmer
     assert all(isinstance(v, _LiteralRemoval) for v in
@@ -183,6 +189,9 @@ def test_literal_removals_stem_as_pysastrawi_does():
     wrong = [(w, inner.stem_word(w), plain.stem_word(w)) for w in reached
              if inner.stem_word(w) != plain.stem_word(w)]
     assert not wrong, wrong[:10]
+    visitors = (inner.visitor_provider.get_prefix_visitors()
+                + inner.visitor_provider.get_suffix_visitors())
+    assert max(len(v._results) for v in visitors) <= _VISITOR_CACHE  # memory stays bounded
 
 
 def test_sastrawi_stems_are_cores_of_the_token_on_real_text():

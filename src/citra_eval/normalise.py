@@ -234,7 +234,7 @@ _SENTENCE_RE = re.compile(r"[^\n]*?(?:[.!?…]+[\"'”’)\]]*(?=\s|$)|\n|$)")
 @functools.lru_cache(maxsize=1)
 def _stemmer():
     """PySastrawi's stemmer, its visitors recording what they remove as plain strings
-    (:class:`_LiteralRemovals`)."""
+    (:class:`_LiteralRemoval`)."""
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
     stemmer = StemmerFactory().create_stemmer()
@@ -244,6 +244,8 @@ def _stemmer():
     return stemmer
 
 
+#: Words whose result each wrapped PySastrawi visitor remembers (then it starts afresh).
+_VISITOR_CACHE = 4096
 #: The affix type PySastrawi records for each of its removing visitors.
 _AFFIX_TYPES = {"RemoveInflectionalParticle": "P", "RemoveInflectionalPossessivePronoun": "PP",
                 "RemoveDerivationalSuffix": "DS", "RemovePlainPrefix": "DP"}
@@ -269,7 +271,8 @@ class _LiteralRemoval:
             type(visitor).__name__]
         self._removal = Removal
         # the rule's result per word: a pure function of the word (and the fixed
-        # dictionary), asked again for the same word as PySastrawi retries its orders
+        # dictionary), asked again for the same word as PySastrawi retries its orders;
+        # a few thousand recent words per visitor are enough for that (memory stays small)
         self._results: dict[str, str | None] = {}
 
     def _result(self, word: str, dictionary) -> str | None:
@@ -290,7 +293,7 @@ class _LiteralRemoval:
         if word in results:
             result = results[word]
         else:
-            if len(results) >= 1 << 16:  # bounded
+            if len(results) >= _VISITOR_CACHE:
                 results.clear()
             result = results[word] = self._result(word, context.dictionary)
         if result is None:
