@@ -21,7 +21,10 @@ inside the training interviews). What varies:
 * (fourth session) at most 1, 2 or 3 codes per turn: the choice between the dictionary and
   the stacked model, keeping a turn's codes with the largest stacked margin (probability
   minus threshold; a code left to the dictionary ranks by its hit, after the models'
-  codes with a positive margin).
+  codes with a positive margin);
+* (fourth session) the stacked model with the document's dictionary codes: per code, the
+  share of the document's other coded-role turns the dictionary codes with it directly (what
+  the interview is about, read from its own text only).
 
 Run from the repository root::
 
@@ -138,12 +141,18 @@ def main(argv=None) -> int:
              "choice of dictionary, stacked", "dictionary OR stacked", "dictionary AND stacked",
              "choice of dictionary, stacked, OR", "choice of dictionary, stacked, OR, AND"]
     variants = (["stacked C=0.5", "stacked C=1", "stacked C=16", "stacked + turn length",
-                 "stacked + codebook examples"] if args.models else [])
+                 "stacked + codebook examples", "stacked + document's dictionary codes"]
+                if args.models else [])
     pred = {name: np.zeros(y_all.shape, dtype=bool) for name in rules + variants}
     # per turn and code, the stacked model's margin (for the caps on codes per turn)
     margin = np.where(decided, np.where(dic[:, :n_codes] > 0, 0.0, -0.25), -1.0)
     length = np.log1p(units["n_words"].to_numpy(dtype=float))[:, None]
     length = length / length.max()
+    # per turn and code: share of the other turns of its document the dictionary codes
+    direct = (dic[:, :n_codes] > 0).astype(float)
+    doc_sum = pd.DataFrame(direct).groupby(groups_all).transform("sum").to_numpy()
+    doc_n = pd.Series(groups_all).map(pd.Series(groups_all).value_counts()).to_numpy()
+    doc_share = (doc_sum - direct) / np.maximum(doc_n - 1, 1)[:, None]
     for doc in corpus.doc_ids:
         tr, te = groups_all != doc, groups_all == doc
         feats = learning._Featuriser(matcher, ROLES, 0, codes=codes).fit(units[tr])
@@ -153,6 +162,8 @@ def main(argv=None) -> int:
         if args.models:
             blocks["stacked + turn length"] = sparse.hstack(
                 [x_stack, sparse.csr_matrix(length)], format="csr")
+            blocks["stacked + document's dictionary codes"] = sparse.hstack(
+                [x_stack, sparse.csr_matrix(doc_share)], format="csr")
             ex, ex_y = pseudo_turns(book, feats, codes)
             ex_x = sparse.hstack([feats.text_matrix(ex.units), sparse.csr_matrix(ex.dic)],
                                  format="csr")
@@ -192,8 +203,9 @@ def main(argv=None) -> int:
                     t, f, _, p = fit_code(x_stack[rows_tr], y, groups, folds, x_stack[rows_te],
                                           c_value=c_value)
                     pred[f"stacked C={c_value}"][te, j] = choose([dic_c, (f, 2, p >= t)])
-                t, f, _, p = fits["stacked + turn length"]
-                pred["stacked + turn length"][te, j] = choose([dic_c, (f, 2, p >= t)])
+                for name in ("stacked + turn length", "stacked + document's dictionary codes"):
+                    t, f, _, p = fits[name]
+                    pred[name][te, j] = choose([dic_c, (f, 2, p >= t)])
                 t, f, _, p = fit_code(x_stack[rows_tr], y, groups, folds, x_stack[rows_te],
                                       extra=(ex_x, ex_y[:, j]))
                 pred["stacked + codebook examples"][te, j] = choose([dic_c, (f, 2, p >= t)])
