@@ -24,9 +24,12 @@ static tables (prefix heads, root tails, the automaton of suffix combinations; n
 on the text) are built once per process before timing, like the stemmer's own setup; that
 one-time cost is printed.
 
+With ``--memory`` it times nothing and prints instead the peak memory traced (tracemalloc:
+Python objects and numpy arrays) while a trained coder codes the text a second time.
+
 Run from the repository root (skips with a message when the reference data are absent)::
 
-    PYTHONPATH=src python benchmarks/bench_autocode_real.py [--repeat 5] [--seed 1]
+    PYTHONPATH=src python benchmarks/bench_autocode_real.py [--repeat 5] [--seed 1] [--memory]
 """
 
 from __future__ import annotations
@@ -106,11 +109,31 @@ def naive(segments: pd.DataFrame, codebook: ce.Codebook) -> float:
     return len(found)
 
 
+def peak_memory(corpus: ce.Corpus, book: ce.Codebook, mb: float) -> int:
+    """Print the peak traced memory of a trained coder's second ``code`` call."""
+    import tracemalloc
+
+    example = ce.read_transcripts(ce.example_path("transcripts"))
+    a = ce.read_codings(ce.example_path("codings_A"), corpus=example)
+    coder = ce.train_coder(example, a, codebook=book, seed=0, progress=False)
+    coder.code(corpus)
+    tracemalloc.start()
+    coder.code(corpus)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"learned coder prediction on {mb:.2f} MB: peak traced memory {peak / 1e6:.0f} MB "
+          "(Python objects and numpy arrays, tracemalloc)")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--baseline-fraction", type=float, default=0.1)
+    ap.add_argument("--memory", action="store_true",
+                    help="instead of timing: the peak memory (tracemalloc: Python objects and "
+                         "numpy arrays) of the learned coder's prediction, second call")
     args = ap.parse_args(argv)
     if not REFDATA.is_dir():
         print(f"skipped: the IndoNLU samples are not at {REFDATA} (set CITRA_EVAL_REFDATA)")
@@ -122,6 +145,8 @@ def main(argv=None) -> int:
           f"codebook: {len(book.codable_ids)} codes, "
           f"{sum(len(c.patterns) for c in book)} patterns; python {sys.version.split()[0]}, "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    if args.memory:
+        return peak_memory(corpus, book, mb)
     w, c, _ = timed(lambda: (_stemmer(), prefix_table(), head_prefixes(), root_tails(),
                              suffix_ends()))
     print(f"one-time setup (PySastrawi dictionary, prefix-head table, root tails, suffix "

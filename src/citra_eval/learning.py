@@ -129,7 +129,8 @@ C = 4.0
 CHAR_NGRAMS = (2, 5)
 #: Weight of the question block relative to the turn's own blocks.
 QUESTION_WEIGHT = 0.5
-#: Turns featurised at a time when coding (bounds memory; the result does not depend on it).
+#: Turns whose character block is built at a time when coding (the largest matrix; the
+#: result does not depend on it).
 PREDICT_CHUNK = 2048
 #: Folds (by document) of the inner cross-validation that chooses each code's threshold.
 INNER_FOLDS = 5
@@ -658,7 +659,7 @@ class LearnedCoder:
 
         The character block (the large one) is built :data:`PREDICT_CHUNK` turns at a time:
         every feature row depends on its own turn only, so the probabilities are the same
-        as from one matrix of all turns (tested), and memory stays bounded.
+        as from one matrix of all turns (tested), and that block never exists whole.
         """
         from scipy import sparse
 
