@@ -24,7 +24,11 @@ inside the training interviews). What varies:
   codes with a positive margin);
 * (fourth session) the stacked model with the document's dictionary codes: per code, the
   share of the document's other coded-role turns the dictionary codes with it directly (what
-  the interview is about, read from its own text only).
+  the interview is about, read from its own text only);
+* (fourth session) a sentence model: the text model fitted on the turns' sentences, a
+  sentence labelled with the codes whose coded span overlaps it (a third of the codings
+  cover part of a turn), a turn scored by its best sentence; alone and in the choice with
+  the dictionary.
 
 Run from the repository root::
 
@@ -119,6 +123,51 @@ def pseudo_turns(book: ce.Codebook, feats, codes: list[str]):
     return prepared, y
 
 
+def sentence_units(units: pd.DataFrame, codings: pd.DataFrame, codes: list[str], feats):
+    """The sentences of the turns (``turn``: row in ``units``; the turn's question stems)
+    and their labels: a code whose coded span overlaps the sentence."""
+    from citra_eval.normalise import sentence_spans
+
+    rows = []
+    for t, (doc, text, start, q) in enumerate(zip(units["doc_id"], units["text"],
+                                                   units["start"], units["q_stems"],
+                                                   strict=True)):
+        for a, b in sentence_spans(text) or [(0, len(text))]:
+            rows.append((t, doc, start + a, start + b, text[a:b], q))
+    sent = pd.DataFrame(rows, columns=["turn", "doc_id", "s", "e", "text", "q_stems"])
+    sent["stems"] = feats.stems(sent["text"].tolist())
+    y = np.zeros((len(sent), len(codes)), dtype=np.int8)
+    both = sent.reset_index().merge(codings[["doc_id", "start", "end", "code"]], on="doc_id")
+    both = both[(both["s"] < both["end"]) & (both["start"] < both["e"])]
+    col = pd.Index(codes).get_indexer(both["code"])
+    y[both["index"].to_numpy()[col >= 0], col[col >= 0]] = 1
+    return sent, y
+
+
+def turn_max(p: np.ndarray, turns: np.ndarray, n_turns: int) -> np.ndarray:
+    out = np.zeros(n_turns)
+    np.maximum.at(out, turns, p)
+    return out
+
+
+def fit_sentence_code(x, y_sent, turns, sent_groups, y_turn_tr, tr_turns, te_mask, folds):
+    """Inner threshold (turn-level F1 of the best sentence) and held-out turn scores."""
+    n = int(turns.max()) + 1
+    oof = np.zeros(n)
+    for held in folds:
+        inner_te = np.isin(sent_groups, held) & ~te_mask
+        inner_tr = ~np.isin(sent_groups, held) & ~te_mask
+        if y_sent[inner_tr].sum() == 0:
+            continue
+        model = logistic(learning.C).fit(x[inner_tr], y_sent[inner_tr])
+        oof = np.maximum(oof, turn_max(model.predict_proba(x[inner_te])[:, 1],
+                                       turns[inner_te], n))
+    threshold, f1 = learning._best_threshold(y_turn_tr, oof[tr_turns])
+    model = logistic(learning.C).fit(x[~te_mask], y_sent[~te_mask])
+    p = turn_max(model.predict_proba(x[te_mask])[:, 1], turns[te_mask], n)
+    return threshold, f1, p
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reference", default="B", help="the development coder (default B)")
@@ -141,13 +190,19 @@ def main(argv=None) -> int:
              "choice of dictionary, stacked", "dictionary OR stacked", "dictionary AND stacked",
              "choice of dictionary, stacked, OR", "choice of dictionary, stacked, OR, AND"]
     variants = (["stacked C=0.5", "stacked C=1", "stacked C=16", "stacked + turn length",
-                 "stacked + codebook examples", "stacked + document's dictionary codes"]
+                 "stacked + codebook examples", "stacked + document's dictionary codes",
+                 "sentence model", "choice of dictionary, sentence model"]
                 if args.models else [])
     pred = {name: np.zeros(y_all.shape, dtype=bool) for name in rules + variants}
     # per turn and code, the stacked model's margin (for the caps on codes per turn)
     margin = np.where(decided, np.where(dic[:, :n_codes] > 0, 0.0, -0.25), -1.0)
     length = np.log1p(units["n_words"].to_numpy(dtype=float))[:, None]
     length = length / length.max()
+    if args.models:
+        sent, y_sent_all = sentence_units(units, codings, codes,
+                                          learning._Featuriser(matcher, ROLES, 0, codes=codes))
+        sent_turn = sent["turn"].to_numpy()
+        sent_groups = sent["doc_id"].to_numpy(dtype=object)
     # per turn and code: share of the other turns of its document the dictionary codes
     direct = (dic[:, :n_codes] > 0).astype(float)
     doc_sum = pd.DataFrame(direct).groupby(groups_all).transform("sum").to_numpy()
@@ -165,6 +220,9 @@ def main(argv=None) -> int:
             blocks["stacked + document's dictionary codes"] = sparse.hstack(
                 [x_stack, sparse.csr_matrix(doc_share)], format="csr")
             ex, ex_y = pseudo_turns(book, feats, codes)
+            sent_te = sent_groups == doc
+            x_sent = learning._Featuriser(matcher, ROLES, 0, codes=codes).fit(
+                sent[~sent_te]).text_matrix(sent).tocsr()
             ex_x = sparse.hstack([feats.text_matrix(ex.units), sparse.csr_matrix(ex.dic)],
                                  format="csr")
         groups = groups_all[tr]
@@ -209,6 +267,11 @@ def main(argv=None) -> int:
                 t, f, _, p = fit_code(x_stack[rows_tr], y, groups, folds, x_stack[rows_te],
                                       extra=(ex_x, ex_y[:, j]))
                 pred["stacked + codebook examples"][te, j] = choose([dic_c, (f, 2, p >= t)])
+                t, f, p = fit_sentence_code(x_sent, y_sent_all[:, j], sent_turn, sent_groups,
+                                            y, rows_tr, sent_te, folds)
+                pred["sentence model"][te, j] = p[rows_te] >= t
+                pred["choice of dictionary, sentence model"][te, j] = choose(
+                    [dic_c, (f, 2, p[rows_te] >= t)])
     if args.models:
         chosen = pred["choice of dictionary, stacked"]
         ranked = np.argsort(-np.where(chosen, margin, -np.inf), axis=1, kind="stable")
