@@ -26,9 +26,9 @@ inside the training interviews). What varies:
   share of the document's other coded-role turns the dictionary codes with it directly (what
   the interview is about, read from its own text only);
 * (fourth session) a sentence model: the text model fitted on the turns' sentences, a
-  sentence labelled with the codes whose coded span overlaps it (a third of the codings
-  cover part of a turn), a turn scored by its best sentence; alone and in the choice with
-  the dictionary.
+  sentence labelled with the codes whose coded span overlaps it (many codings cover only
+  part of a turn), a turn scored by its best sentence; alone and in the choice with the
+  dictionary.
 
 Run from the repository root::
 
