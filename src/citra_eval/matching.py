@@ -466,10 +466,8 @@ class Matcher:
         slang, vocab = self.normaliser.slang_table, self._vocab
         hyphen_stems = any("-" in v for v in vocab)
         heads = prefix_table()
-        joined = "\0".join(uniques) + "\0"
-        lengths = np.array(list(map(len, uniques)), dtype=np.int64) + 1
-        ends = np.cumsum(lengths) - 1
-        starts = ends - lengths + 1
+        joined, ends = _nul_joined(uniques)
+        starts = np.concatenate(([0], ends + 1))[:-1]
         out = np.zeros(len(uniques), dtype=bool)
         found = [] if automaton is None else list(automaton.iter(joined))
         result: list[bool]
@@ -586,10 +584,9 @@ def _anchor_segments(anchors: _Anchors, folded: str, seg_base: np.ndarray,
 
     if anchors.pieces is not None and tok is not None:
         uniques = tok.uniques
-        found = list(anchors.pieces.iter("\0".join(uniques) + "\0"))
+        joined, ends = _nul_joined(uniques)
+        found = list(anchors.pieces.iter(joined))
         if found:
-            ends = np.cumsum(np.fromiter((len(u) + 1 for u in uniques), dtype=np.int64,
-                                         count=len(uniques))) - 1
             at = np.fromiter((e for e, _ in found), dtype=np.int64, count=len(found))
             lits_of: dict[int, set[int]] = {}
             for u, (_, ids) in zip(np.searchsorted(ends, at).tolist(), found, strict=True):
@@ -616,6 +613,13 @@ def _anchor_segments(anchors: _Anchors, folded: str, seg_base: np.ndarray,
             for seg, (_, regexes) in zip(segs, found, strict=True):
                 add(seg, regexes)
     return where
+
+
+def _nul_joined(words: list[str]) -> tuple[str, np.ndarray]:
+    """``words`` each followed by ``"\0"``, as one string (for an automaton pass over all of
+    them), and the offset of each word's ``"\0"`` in it (int64)."""
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words)) + 1
+    return "\0".join(words) + "\0", np.cumsum(lengths) - 1
 
 
 def _runs(sorted_ids: list[int]) -> list[tuple[int, int]]:
