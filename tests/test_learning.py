@@ -320,14 +320,14 @@ def test_character_block_is_bit_for_bit_the_plain_computation(example_corpus,
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.preprocessing import normalize
 
-    from citra_eval.learning import CHAR_NGRAMS, _Featuriser
+    from citra_eval.learning import CHAR_NGRAMS, _Featuriser, _Words
 
     feats = _Featuriser(ce.autocoding.compile_codebook(example_codebook), ("informant",), 0,
                         codes=example_codebook.codable_ids)
     feats.fit(feats.units(example_corpus))
     for stems in (feats.units(example_corpus)["stems"],
                   pd.Series(feats.stems(real_texts()[:3000]))):
-        per_turn, words = feats._word_counts(stems)
+        per_turn, words = feats._word_counts(_Words.of(stems))
         grams = CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, lowercase=False,
                                 vocabulary=feats.char_vocab)
         plain = (per_turn @ grams.transform(words)).tocsr().astype(np.float64)
@@ -345,7 +345,7 @@ def test_word_blocks_are_bit_for_bit_the_vectorisers(example_corpus, example_cod
     (questions included), real tweets and turns with no or unknown words."""
     from conftest import real_texts
 
-    from citra_eval.learning import _Featuriser, _tfidf_rows
+    from citra_eval.learning import _Featuriser, _tfidf_rows, _Words
 
     feats = _Featuriser(ce.autocoding.compile_codebook(example_codebook), ("informant",), 0,
                         codes=example_codebook.codable_ids)
@@ -358,11 +358,12 @@ def test_word_blocks_are_bit_for_bit_the_vectorisers(example_corpus, example_cod
             (feats.question, feats.question_terms, units["q_stems"]),
             (feats.word, feats.word_terms, pd.Series(feats.stems(real_texts()[:2000]))),
             (feats.word, feats.word_terms, odd)):
-        got, want = _tfidf_rows(vectorizer, terms, stems), vectorizer.transform(stems)
+        got, want = (_tfidf_rows(vectorizer, terms, _Words.of(stems)),
+                     vectorizer.transform(stems))
         assert type(got) is type(want) and got.shape == want.shape
         for part in ("indptr", "indices", "data"):
             assert np.array_equal(getattr(got, part), getattr(want, part)), part
-    assert _tfidf_rows(feats.word, feats.word_terms, units["stems"]).nnz > 5000
+    assert _tfidf_rows(feats.word, feats.word_terms, _Words.of(units["stems"])).nnz > 5000
 
 
 @pytest.mark.parametrize("combine", ["both", "learned"])

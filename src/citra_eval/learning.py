@@ -214,23 +214,18 @@ class _Featuriser:
         return self
 
     @staticmethod
-    def _word_counts(stems: pd.Series):
-        """(turn-by-word counts, the words in sorted order) of space-separated stem strings,
-        as ``CountVectorizer(tokenizer=str.split)`` counts them; None when there are no
+    def _word_counts(words: _Words):
+        """(turn-by-word counts, the words in sorted order), as
+        ``CountVectorizer(tokenizer=str.split)`` counts them; None when there are no
         words."""
         from scipy import sparse
 
-        parts = [s.split() for s in stems]
-        lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-        total = int(lens.sum())
-        if not total:
+        if not len(words.flat):
             return None
-        flat = np.fromiter(itertools.chain.from_iterable(parts), dtype=object, count=total)
-        ids, words = pd.factorize(flat, sort=True)
-        rows = np.repeat(np.arange(len(parts)), lens)
-        counts = sparse.csr_matrix((np.ones(total, dtype=np.int64), (rows, ids)),
-                                   shape=(len(parts), len(words)))
-        return counts, np.asarray(words, dtype=object)
+        ids, distinct = pd.factorize(words.flat, sort=True)
+        counts = sparse.csr_matrix((np.ones(len(ids), dtype=np.int64), (words.rows, ids)),
+                                   shape=(words.n_rows, len(distinct)))
+        return counts, np.asarray(distinct, dtype=object)
 
     def _fit_char(self, stems: pd.Series) -> None:
         """Fit the character block exactly as ``TfidfVectorizer(analyzer="char_wb",
@@ -239,7 +234,7 @@ class _Featuriser:
         word: ``char_wb`` n-grams never cross a word."""
         from sklearn.feature_extraction.text import CountVectorizer
 
-        counted = self._word_counts(stems)
+        counted = self._word_counts(_Words.of(stems))
         self.char_vocab, self.char_idf = {}, np.zeros(0)
         if counted is None:
             return
@@ -253,12 +248,12 @@ class _Featuriser:
         self.char_vocab = {t: i for i, t in enumerate(terms.tolist())}
         self.char_idf = np.log((1 + n) / (1 + df[keep])) + 1.0  # smooth idf
 
-    def char_counts(self, stems: pd.Series):
+    def char_counts(self, words: _Words):
         """(turn-by-word, word-by-n-gram) float64 counts of the character block, each word's
         n-grams counted once; None without vocabulary or words."""
         from sklearn.feature_extraction.text import CountVectorizer
 
-        counted = self._word_counts(stems) if self.char_vocab else None
+        counted = self._word_counts(words) if self.char_vocab else None
         if counted is None:
             return None
         per_turn, words = counted
@@ -288,7 +283,7 @@ class _Featuriser:
 
     def char_matrix(self, stems: pd.Series) -> sparse.csr_matrix:
         """The character block of every turn (:meth:`char_rows` of all rows)."""
-        return self.char_rows(self.char_counts(stems), slice(None), len(stems))
+        return self.char_rows(self.char_counts(_Words.of(stems)), slice(None), len(stems))
 
     def prepare(self, corpus: Corpus) -> _Prepared:
         """The turns of ``corpus`` with their stems and the dictionary's block and codings."""
@@ -303,9 +298,10 @@ class _Featuriser:
         question = None
         if self.question is not None:
             question = QUESTION_WEIGHT * _tfidf_rows(self.question, self.question_terms,
-                                                     units["q_stems"])
-        return _TextFeatures(self, _tfidf_rows(self.word, self.word_terms, units["stems"]),
-                             self.char_counts(units["stems"]), question)
+                                                     _Words.of(units["q_stems"]))
+        words = _Words.of(units["stems"])  # split once for the word and character blocks
+        return _TextFeatures(self, _tfidf_rows(self.word, self.word_terms, words),
+                             self.char_counts(words), question)
 
     def text_matrix(self, units: pd.DataFrame) -> sparse.csr_matrix:
         from scipy import sparse
@@ -358,7 +354,24 @@ class _Featuriser:
         return names
 
 
-def _tfidf_rows(vectorizer, terms: pd.Index, stems: pd.Series) -> sparse.csr_matrix:
+@dataclass(frozen=True)
+class _Words:
+    """The words of space-separated stem strings: all of them in order (``flat``, an object
+    array), the row each comes from, and the number of rows."""
+    flat: np.ndarray
+    rows: np.ndarray
+    n_rows: int
+
+    @classmethod
+    def of(cls, stems) -> _Words:
+        parts = [s.split() for s in stems]
+        lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        flat = np.fromiter(itertools.chain.from_iterable(parts), dtype=object,
+                           count=int(lens.sum()))
+        return cls(flat, np.repeat(np.arange(len(parts)), lens), len(parts))
+
+
+def _tfidf_rows(vectorizer, terms: pd.Index, words: _Words) -> sparse.csr_matrix:
     """``vectorizer.transform(stems)`` (``terms``: its feature names) for the fitted word
     vectorisers of :meth:`_Featuriser.fit` (``TfidfVectorizer(tokenizer=str.split,
     ngram_range=(1, 2), sublinear_tf=True)``): the same matrix, bit for bit (tested), its
@@ -367,11 +380,7 @@ def _tfidf_rows(vectorizer, terms: pd.Index, stems: pd.Series) -> sparse.csr_mat
     from scipy import sparse
     from sklearn.preprocessing import normalize
 
-    parts = [s.split() for s in stems]
-    lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-    flat = np.fromiter(itertools.chain.from_iterable(parts), dtype=object,
-                       count=int(lens.sum()))
-    rows = np.repeat(np.arange(len(parts)), lens)
+    flat, rows = words.flat, words.rows
     keys, key_rows = [], []
     lo, hi = vectorizer.ngram_range
     for n in range(lo, hi + 1):
@@ -389,7 +398,7 @@ def _tfidf_rows(vectorizer, terms: pd.Index, stems: pd.Series) -> sparse.csr_mat
     known = col >= 0
     # counts in canonical order (duplicates summed, indices sorted), as CountVectorizer's
     x = sparse.csr_matrix((np.ones(int(known.sum())), (row[known], col[known])),
-                          shape=(len(parts), len(terms)), dtype=vectorizer.dtype)
+                          shape=(words.n_rows, len(terms)), dtype=vectorizer.dtype)
     x.sum_duplicates()
     if vectorizer.sublinear_tf:  # then TfidfTransformer.transform's steps
         np.log(x.data, x.data)
@@ -692,16 +701,19 @@ class LearnedCoder:
         text = self._features.text_features(units)
         for lo in range(0, len(units), PREDICT_CHUNK):
             hi = min(lo + PREDICT_CHUNK, len(units))
-            blocks = text.blocks(lo, hi)
-            x = {"stacked": sparse.hstack([*blocks, sparse.csr_matrix(dic[lo:hi])],
-                                          format="csr")}
+            blocks, dic_rows = text.blocks(lo, hi), sparse.csr_matrix(dic[lo:hi])
+            x = {}
+            if "stacked" in names:
+                x["stacked"] = sparse.hstack([*blocks, dic_rows], format="csr")
             if "learned" in names:
                 x["learned"] = sparse.hstack(blocks, format="csr")
             for j, model_name, model in plan:
                 proba[lo:hi, j] = model.predict_proba(x[model_name])[:, 1]
             with np.errstate(invalid="ignore"):
                 coded = np.flatnonzero((proba[lo:hi] >= thresholds[None, :]).any(axis=1))
-            evidence.add(lo + coded, x["stacked"][coded])
+            # the evidence reads the stacked layout; only the coded rows when not predicted
+            evidence.add(lo + coded, x["stacked"][coded] if "stacked" in x else sparse.hstack(
+                [x["learned"][coded], dic_rows[coded]], format="csr"))
         return units, proba, thresholds, used, (contrib, evidence)
 
     def code(self, corpus: Corpus, *, roles: Sequence[str] | None = ("informant",),
