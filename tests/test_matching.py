@@ -97,9 +97,18 @@ def test_exclude_patterns_round_trip_through_yaml_and_qdc(tmp_path):
 
 @pytest.mark.parametrize("pattern, expected", [
     (r"\bbamara\b|badapatan|bedapatan", ["badapatan", "bamara", "bedapatan"]),
-    (r"e-?gov(ernment)?\b", ["gov"]),
-    (r"\bapps?\b|android", ["android", "app"]),
-    (r"kerja\s?sama|dikerjasamakan", ["dikerjasamakan", "kerja"]),
+    (r"e-?gov(ernment)?\b", ["e-gov", "egov"]),   # optional parts expanded, "egovernment"
+    (r"\bapps?\b|android", ["android", "app"]),   # holds "egov": left out
+    (r"kerja\s?sama|dikerjasamakan", ["kerja"]),  # \s: not expanded; the branch holds "kerja"
+    (r"wali ?kota (turun|datang)", ["wali kota datang", "wali kota turun", "walikota datang",
+                                    "walikota turun"]),
+    (r"[ck]ontra ?narasi", ["contra narasi", "contranarasi", "kontra narasi",
+                            "kontranarasi"]),
+    (r"(ab){2}x|zz(yyy)+", ["ababx", "yyy"]),    # fixed repetition expanded; "yyy" required
+    (r"a(b|c*)d", None),                         # an unbounded branch: only "a", "d"
+    (r"(?=ab)cde|\bfg(?!h)", ["cde", "fg"]),     # assertions consume nothing
+    (r"a(?i:bc)", None),                         # a case-insensitive group
+    (r"[^x]yz|[a-z]yz", ["yz"]),
     (r"(?i)mou", None),              # case-insensitive: no prefilter
     (r"[a-z]+a", None),              # nothing literal of two characters
     (r"x?y", None),
@@ -109,9 +118,13 @@ def test_required_literals(pattern, expected):
 
 
 REGEXES = [r"\bbamara\b|badapatan", r"e-?gov(ernment)?\b", r"\bapps?\b|android",
-           r"kerja\s?sama", r"(?i)mou", r"hak (jawab|koreksi)", r"\bwa\b", r"sat-?set"]
+           r"kerja\s?sama", r"(?i)mou", r"hak (jawab|koreksi)", r"\bwa\b", r"sat-?set",
+           r"wali ?kota (turun|datang) (ke|langsung)", r"[ck]ontra ?narasi",
+           r"(sat){2}|(?=kota)k"]
 WORDS = ["bamara", "badapatan", "egov", "e-government", "apps", "app", "android", "kerja",
-         "sama", "MoU", "hak", "jawab", "koreksi", "wa", "satset", "sat-set", "x", "😀", "İ"]
+         "sama", "MoU", "hak", "jawab", "koreksi", "wa", "satset", "sat-set", "x", "😀", "İ",
+         "wali", "kota", "walikota", "turun", "datang", "ke", "langsung", "kontra", "contra",
+         "narasi", "kontranarasi", "satsat", "sat"]
 
 
 @given(st.lists(st.lists(st.sampled_from(WORDS), min_size=0, max_size=12), min_size=1,

@@ -689,21 +689,34 @@ def _anchor_automaton(regex_patterns: list[_Pattern], indices: list[int]) -> _An
     return _Anchors(anchored, literals, exact, automaton(by_piece), automaton(in_text))
 
 
+#: At most this many strings in a literal set built by expanding a regex's alternatives.
+_MAX_EXPANSION = 32
+#: A character class of at most this many plain characters is expanded (``[ck]``).
+_MAX_CLASS = 8
+
+
 def required_literals(regex: re.Pattern, *, min_length: int = 2) -> list[str] | None:
     """Literal strings of which every non-empty match of ``regex`` contains at least one.
 
-    Read from the parsed pattern: a run of literal characters in a sequence is required,
-    so is the union of the requirements of all branches of an alternation, and that of a
-    group or of a repetition with minimum one. Of the candidates the one whose shortest
-    string is longest is returned; None when there is none of at least ``min_length``
-    characters or when the pattern ignores case anywhere (then it must scan everything).
+    Read from the parsed pattern, the way RE2's prefilter reads it: a part matching one
+    of a few known strings (literal characters, small character classes, optional parts,
+    alternations of such parts; zero-width assertions add nothing) is expanded into those
+    strings, and a sequence of such parts into their concatenations, while there are at
+    most :data:`_MAX_EXPANSION` of them. Every match contains one of the strings of each
+    expanded run; an alternation requires the union of its branches' requirements, a
+    repetition with minimum one its body's. Of the candidate sets, the one whose shortest
+    string is longest is returned, without strings that contain another of the set; None
+    when there is none of at least ``min_length`` characters or when the pattern ignores
+    case anywhere (then it must scan everything).
 
     Examples
     --------
     >>> required_literals(re.compile(r"\\bbamara\\b|badapatan|bedapatan"))
     ['badapatan', 'bamara', 'bedapatan']
     >>> required_literals(re.compile(r"e-?gov(ernment)?\\b"))
-    ['gov']
+    ['e-gov', 'egov']
+    >>> required_literals(re.compile(r"hak (jawab|koreksi)"))
+    ['hak jawab', 'hak koreksi']
     >>> required_literals(re.compile(r"(?i)mou")) is None
     True
     """
@@ -719,44 +732,104 @@ def required_literals(regex: re.Pattern, *, min_length: int = 2) -> list[str] | 
     except Exception:  # pragma: no cover - it compiled, so it parses
         return None
 
-    def best(cands):
-        cands = [c for c in cands if c]
-        if not cands:
-            return None
-        return max(cands, key=lambda c: (min(map(len, c)), -len(c)))
+    def info(op, av) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+        """``(exact, required)`` of one item: the strings it matches when they are few,
+        and a set of which every match contains one (None: unknown)."""
+        if op is C.LITERAL:
+            return frozenset(chr(av)), None
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):  # zero-width
+            return frozenset([""]), None
+        if op is C.IN:
+            if len(av) <= _MAX_CLASS and all(o is C.LITERAL for o, _ in av):
+                return frozenset(chr(a) for _, a in av), None
+            return None, None
+        if op is C.SUBPATTERN:
+            if av[1] & re.IGNORECASE:
+                raise _Caseless
+            return seq(av[-1])
+        if op is C.ATOMIC_GROUP:
+            return seq(av)
+        if op is C.BRANCH:
+            parts = [seq(b) for b in av[1]]
+            exacts = [e for e, _ in parts]
+            if all(e is not None for e in exacts):
+                union = frozenset().union(*exacts)
+                if len(union) <= _MAX_EXPANSION:
+                    return union, None
+            reqs = [_usable(e) or r for e, r in parts]
+            return None, (frozenset().union(*reqs) if all(reqs) else None)
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            low, high, body = av
+            exact, req = seq(body)
+            if exact is not None and low == high:
+                out = frozenset([""])
+                for _ in range(low):
+                    out = _cross(out, exact)
+                    if out is None:
+                        break
+                if out is not None:
+                    return out, None
+            if exact is not None and (low, high) == (0, 1):
+                return exact | {""}, None
+            return None, ((_usable(exact) or req) if low >= 1 else None)
+        return None, None  # any other item: nothing known
 
-    def seq(items):
-        cands, run = [], []
+    def seq(items) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+        cands: list[frozenset[str]] = []
+        run: frozenset[str] | None = frozenset([""])
+        whole = True  # every item so far expanded (and within the limit)
         for op, av in items:
-            if op is C.LITERAL:
-                run.append(chr(av))
-                continue
-            if run:
-                cands.append(["".join(run)])
-                run = []
-            if op is C.SUBPATTERN:
-                if av[1] & re.IGNORECASE:
-                    raise _Caseless
-                cands.append(seq(av[-1]))
-            elif op is C.BRANCH:
-                parts = [seq(b) for b in av[1]]
-                if all(parts):
-                    cands.append(sorted({s for part in parts for s in part}))
-            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
-                cands.append(seq(av[2]))
-            elif op is C.ATOMIC_GROUP:
-                cands.append(seq(av))
-        if run:
-            cands.append(["".join(run)])
-        return best(cands)
+            exact, req = info(op, av)
+            if exact is not None and run is not None:
+                joined = _cross(run, exact)
+                if joined is not None:
+                    run = joined
+                    continue
+            whole = False
+            if run is not None:
+                cands.append(run)
+            if exact is not None:
+                run = exact
+            else:
+                run = frozenset([""])
+                if req is not None:
+                    cands.append(req)
+        cands.append(run)
+        return (run if whole else None), _best(cands)
 
     try:
-        out = seq(parsed)
+        exact, req = seq(parsed)
     except _Caseless:
         return None
+    out = _best([x for x in (exact, req) if x is not None])
     if not out or min(map(len, out)) < min_length:
         return None
-    return out
+    return sorted(out)
+
+
+def _cross(left: frozenset[str], right: frozenset[str]) -> frozenset[str] | None:
+    """Every concatenation of a string of ``left`` and one of ``right`` (None if too many)."""
+    if len(left) * len(right) > _MAX_EXPANSION:
+        return None
+    return frozenset(a + b for a in left for b in right)
+
+
+def _usable(strings: frozenset[str] | None) -> frozenset[str] | None:
+    """A literal set every match contains one of: None if one of them is empty."""
+    return strings if strings and "" not in strings else None
+
+
+def _best(cands: list[frozenset[str]]) -> frozenset[str] | None:
+    """The candidate set whose shortest string is longest (then the smallest), without
+    the strings that contain another of the set (the other one is found anyway)."""
+    usable = [_minimal(c) for c in cands if _usable(c)]
+    if not usable:
+        return None
+    return max(usable, key=lambda c: (min(map(len, c)), -len(c)))
+
+
+def _minimal(strings: frozenset[str]) -> frozenset[str]:
+    return frozenset(s for s in strings if not any(t != s and t in s for t in strings))
 
 
 class _Caseless(Exception):
