@@ -508,8 +508,7 @@ class Matcher:
                     parts[part] = part in member or could_stem_to(part, tails)
                 return parts[part]
         # hyphenated tokens are stemmed part by part: a part must be able to reach a stem
-        dashes = np.flatnonzero(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-                                == 45)
+        dashes = np.flatnonzero(codepoints(joined) == 45)
         for t in np.unique(np.searchsorted(ends, dashes)).tolist():
             if not result[t]:
                 result[t] = parts_ok is None or any(map(parts_ok, uniques[t].split("-")))
@@ -541,7 +540,10 @@ class _ChunkTokens:
     def gaps(self) -> tuple[np.ndarray, np.ndarray]:
         """Per pair of neighbouring tokens: clause punctuation in the gap between them, and
         a sentence terminator there (one pass over the text for both)."""
-        kind = _PUNCT_TABLE[np.minimum(self.text_codes, len(_PUNCT_TABLE) - 1)]
+        codes = self.text_codes
+        if codes.dtype != np.uint8:  # one byte per character: every code is in the table
+            codes = np.minimum(codes, len(_PUNCT_TABLE) - 1)
+        kind = _PUNCT_TABLE[codes]
         ppos = np.flatnonzero(kind)
         after = np.searchsorted(ppos, self.starts[1:])
         before = np.searchsorted(ppos, self.ends[:-1])

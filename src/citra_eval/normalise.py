@@ -115,16 +115,30 @@ def _word_mask(codes: np.ndarray) -> np.ndarray:
 
 
 def codepoints(text: str) -> np.ndarray:
-    """The code points of ``text`` as a read-only uint32 array (a view of its UTF-32 bytes,
-    no copy)."""
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    """The code points of ``text`` as a read-only array (a view of its encoded bytes).
+
+    One byte per character (uint8) when every character is below 256, as in most
+    Indonesian text: a quarter of the memory, and every pass over it faster; uint32
+    otherwise.
+    """
+    try:
+        return np.frombuffer(text.encode("latin-1"), dtype=np.uint8)
+    except UnicodeEncodeError:
+        return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def _chars(codes: np.ndarray) -> str:
+    """The string of a :func:`codepoints` array (decoded in place, no copy of the buffer)."""
+    return str(memoryview(np.ascontiguousarray(codes)),
+               "latin-1" if codes.dtype == np.uint8 else "utf-32-le")
 
 
 def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
     """Tokenise a (case-folded) text in bulk.
 
     Returns ``starts``, ``ends`` (int64 arrays of code-point offsets), the token strings and
-    the code-point array (read-only uint32; None for a text shorter than 512 characters).
+    the code-point array (read-only, see :func:`codepoints`; None for a text shorter than 512
+    characters).
     A token is a run of letters, digits and combining marks; a hyphen or apostrophe between
     two such characters joins them (``e-government``, ``aplikasi-aplikasi``), and so does
     ``.``/``,`` between two digits (``16.00``).
@@ -153,8 +167,8 @@ def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.nda
     edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
-    spaced = np.where(word, codes, np.uint32(32))  # uint32 already: no conversion copy
-    tokens = spaced.tobytes().decode("utf-32-le").split()
+    spaced = np.where(word, codes, codes.dtype.type(32))  # the same dtype: no conversion copy
+    tokens = _chars(spaced).split()
     if len(tokens) != len(starts):  # pragma: no cover - a word char that split() sees as space
         tokens = [folded[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
     return starts, ends, tokens, codes
