@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 from conftest import real_texts, refdata_path, sastrawi_stem
 from hypothesis import given, settings
@@ -332,3 +333,23 @@ def test_negation_status_is_that_of_the_plain_scan_on_real_text():
     assert [s for s, k in zip(got, keep, strict=True) if k] == [
         s for s, k in zip(plain, keep, strict=True) if k]
     assert 20 < plain.count("negated") < len(plain) // 2
+
+
+def test_hits_in_chunks_are_the_hits_in_one(monkeypatch):
+    """A long text is matched in chunks of whole turns (bounded memory): with chunks of a
+    few turns, every hit and status is the same as in one chunk (on real reviews)."""
+    from citra_eval import matching
+
+    lines = [" ".join(t.split()) for t in real_texts(reviews=True)[:800]]
+    body = "".join(f"I: {t}\n" for t in lines if t.strip())
+    units = ce.Corpus.from_texts({"d.txt": "---\nid: D\nspeakers: {I: informant}\n---\n"
+                                  + body}).segments
+    book = ce.Codebook.load(ce.example_path("codebook"))
+    whole = Matcher.from_codebook(book).hits(units, progress=False)
+    assert matching._chunks(units["text"].str.len().to_numpy() + 1,
+                            matching._CHUNK_CHARS) == [(0, len(units))]
+    monkeypatch.setattr(matching, "_CHUNK_CHARS", 1_000)
+    assert len(matching._chunks(units["text"].str.len().to_numpy() + 1, 1_000)) > 50
+    chunked = Matcher.from_codebook(book).hits(units, progress=False)
+    pd.testing.assert_frame_equal(chunked, whole)
+    assert len(whole) > 100 and (whole["status"] == "negated").any()

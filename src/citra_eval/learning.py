@@ -102,7 +102,7 @@ from .codebook import Codebook
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
 from .errors import InputError
-from .normalise import fold_case, token_arrays
+from .normalise import factorize_tokens, fold_case, token_arrays
 
 if TYPE_CHECKING:  # for annotations only
     from scipy import sparse
@@ -176,7 +176,7 @@ class _Featuriser:
         starts, _, tokens, _ = token_arrays(fold_case("\n".join(texts)))
         if not tokens:
             return [""] * len(texts)
-        codes, uniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
+        codes, uniques = factorize_tokens(tokens)
         expand = self.matcher.normaliser.expand
         mapped = np.array([" ".join(expand(t)) for t in uniques], dtype=object)[codes].tolist()
         bounds = np.cumsum([len(t) + 1 for t in texts])

@@ -49,6 +49,7 @@ from .normalise import (
     codepoints,
     core_ok,
     could_stem_to,
+    factorize_tokens,
     fold_case,
     prefix_table,
     root_words,
@@ -223,14 +224,16 @@ class Matcher:
         """
         seg_texts = units["text"].tolist() if texts is None else list(texts)
         n = len(seg_texts)
-        bounds = _chunks([len(t) + 1 for t in seg_texts], _CHUNK_CHARS)
+        lengths = np.fromiter(map(len, seg_texts), dtype=np.int64, count=n)
+        bounds = _chunks(lengths + 1, _CHUNK_CHARS)
         parts = []
-        bar = progress_bar(sum(len(t) for t in seg_texts), progress, desc="auto-coding")
+        bar = progress_bar(int(lengths.sum()), progress, desc="auto-coding")
         try:
             for a, b in bounds:
-                parts.append(self._chunk_hits(seg_texts[a:b], a, negation=negation))
+                parts.append(self._chunk_hits(seg_texts[a:b], lengths[a:b], a,
+                                              negation=negation))
                 if bar is not None:
-                    bar.update(sum(len(t) for t in seg_texts[a:b]))
+                    bar.update(int(lengths[a:b].sum()))
         finally:
             if bar is not None:
                 bar.close()
@@ -275,9 +278,10 @@ class Matcher:
         out[hit.to_numpy(dtype=np.int64)] = True
         return out
 
-    def _chunk_hits(self, seg_texts: list[str], first: int, *, negation: bool):
-        """Hits in one chunk: unit index, pattern index, start, end within the unit, negated."""
-        lengths = np.fromiter((len(t) for t in seg_texts), dtype=np.int64, count=len(seg_texts))
+    def _chunk_hits(self, seg_texts: list[str], lengths: np.ndarray, first: int, *,
+                    negation: bool):
+        """Hits in one chunk (texts and their lengths): unit index, pattern index, start,
+        end within the unit, negated."""
         seg_base = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
         folded = fold_case(_JOIN.join(seg_texts))
         z = np.zeros(0, dtype=np.int64)
@@ -287,7 +291,7 @@ class Matcher:
         out_u, out_p, out_s, out_e = [], [], [], []
         tok = None
         if tokens:
-            tok = _ChunkTokens(starts, ends, seg_base, codes, *self._token_codes(tokens))
+            tok = _ChunkTokens(starts, ends, seg_base, codes, *factorize_tokens(tokens))
         if self._automaton is not None and tok is not None:
             for arr, out in zip(self._phrase_hits(tok), (out_u, out_p, out_s, out_e),
                                 strict=True):
@@ -310,12 +314,6 @@ class Matcher:
         else:
             neg = np.zeros(len(u), dtype=np.int64)
         return u + first, p, s, e, neg
-
-    @staticmethod
-    def _token_codes(tokens: list[str]):
-        """Factorised tokens: per-token index into the uniques, and the uniques."""
-        tok_codes, uniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
-        return np.asarray(tok_codes, dtype=np.int64), uniques.tolist()
 
     def _regex_spans(self, folded: str, seg_base: np.ndarray, lengths: np.ndarray,
                      tok: _ChunkTokens | None):
@@ -888,9 +886,13 @@ def _id_string(ids: np.ndarray) -> str:
     return chars.astype(np.uint32).tobytes().decode("utf-32-le")
 
 
-def _chunks(sizes: list[int], limit: int) -> list[tuple[int, int]]:
+def _chunks(sizes: np.ndarray, limit: int) -> list[tuple[int, int]]:
+    """``(first, end)`` of consecutive runs of items whose sizes sum to at most ``limit``
+    (an item larger than that alone)."""
+    if int(sizes.sum()) <= limit:
+        return [(0, len(sizes))] if len(sizes) else []
     out, start, acc = [], 0, 0
-    for i, s in enumerate(sizes):
+    for i, s in enumerate(sizes.tolist()):
         if acc and acc + s > limit:
             out.append((start, i))
             start, acc = i, 0

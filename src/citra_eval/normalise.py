@@ -31,6 +31,7 @@ from importlib import resources
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 
 __all__ = [
     "DEFAULT_NO_STEM",
@@ -172,6 +173,14 @@ def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.nda
     if len(tokens) != len(starts):  # pragma: no cover - a word char that split() sees as space
         tokens = [folded[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
     return starts, ends, tokens, codes
+
+
+def factorize_tokens(tokens: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Each token's index into the distinct tokens (int64), and the distinct tokens in
+    order of first appearance."""
+    codes, uniques = pd.factorize(np.fromiter(tokens, dtype=object, count=len(tokens)),
+                                  sort=False)
+    return np.asarray(codes, dtype=np.int64), uniques.tolist()
 
 
 def _spans_py(folded: str) -> tuple[list[int], list[int]]:
