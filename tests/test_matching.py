@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import real_texts, refdata_path, sastrawi_stem
@@ -353,3 +354,25 @@ def test_hits_in_chunks_are_the_hits_in_one(monkeypatch):
     chunked = Matcher.from_codebook(book).hits(units, progress=False)
     pd.testing.assert_frame_equal(chunked, whole)
     assert len(whole) > 100 and (whole["status"] == "negated").any()
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab 1.,;!?…\n(x)-’😀")), max_size=40),
+                min_size=1, max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_token_gaps_and_segments_follow_their_definition(turns):
+    """Per pair of neighbouring tokens, punctuation in the gap between them (clause marks;
+    sentence terminators), and each token's segment: as defined by plain scans."""
+    from citra_eval.matching import _PUNCT_TABLE, _ChunkTokens
+    from citra_eval.normalise import codepoints, factorize_tokens, token_arrays
+
+    folded = ce.normalise.fold_case("\n".join(turns)) + " " * 600  # the numpy tokeniser
+    starts, ends, tokens, codes = token_arrays(folded)
+    lengths = [len(t) + 1 for t in turns]
+    seg_base = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    tok = _ChunkTokens(starts, ends, seg_base, codepoints(folded), *factorize_tokens(tokens))
+    kind = [int(_PUNCT_TABLE[ord(c)]) if ord(c) < len(_PUNCT_TABLE) else 0 for c in folded]
+    gaps = [kind[a:b] for a, b in zip(ends[:-1].tolist(), starts[1:].tolist(), strict=True)]
+    assert tok.gaps[0].tolist() == [any(g) for g in gaps]
+    assert tok.gaps[1].tolist() == [2 in g for g in gaps]
+    assert tok.seg_of.tolist() == [max(i for i, b in enumerate(seg_base.tolist()) if b <= s)
+                                   for s in starts.tolist()]

@@ -346,15 +346,14 @@ class Matcher:
         tok_codes, uniques = tok.codes, tok.uniques
         z = np.zeros(0, dtype=np.int64)
         known = self._token_ids  # token -> stem ids, kept across chunks and calls
-        new = list(itertools.filterfalse(known.__contains__, uniques))
-        if new:
+        expanded = list(map(known.get, uniques))
+        if None in expanded:  # tokens not seen before: the candidate test, then stems
             vocab, expand = self._vocab, self.normaliser.expand
-            maybe = self._candidates(new)
-            known.update(zip(itertools.compress(new, [not m for m in maybe]),
-                             itertools.repeat((_OTHER,))))
-            for u in itertools.compress(new, maybe):
-                known[u] = tuple(vocab.get(s, _OTHER) for s in expand(u))
-        expanded = list(map(known.__getitem__, uniques))
+            where = [i for i, e in enumerate(expanded) if e is None]
+            new = [uniques[i] for i in where]
+            for i, u, maybe in zip(where, new, self._candidates(new), strict=True):
+                ids = tuple(vocab.get(s, _OTHER) for s in expand(u)) if maybe else (_OTHER,)
+                known[u] = expanded[i] = ids
         lens = np.fromiter(map(len, expanded), dtype=np.int64, count=len(expanded))
         flat = np.fromiter(itertools.chain.from_iterable(expanded), dtype=np.int64,
                            count=int(lens.sum()))
@@ -541,17 +540,27 @@ class _ChunkTokens:
         codes = self.text_codes
         if codes.dtype != np.uint8:  # one byte per character: every code is in the table
             codes = np.minimum(codes, len(_PUNCT_TABLE) - 1)
+        n = len(self.starts)
+        if n < 2:
+            return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
         kind = _PUNCT_TABLE[codes]
         ppos = np.flatnonzero(kind)
-        after = np.searchsorted(ppos, self.starts[1:])
-        before = np.searchsorted(ppos, self.ends[:-1])
-        terminators = np.concatenate(([0], np.cumsum(kind[ppos] == 2)))
-        return after > before, terminators[after] > terminators[before]
+        # each punctuation mark (far fewer than tokens) finds the token starting before it;
+        # it lies in the gap after that token unless inside it ("16.00")
+        g = np.searchsorted(self.starts, ppos, side="right") - 1
+        in_gap = (g >= 0) & (g < n - 1) & (ppos >= self.ends[np.maximum(g, 0)])
+        clause, sentence = np.zeros(n - 1, dtype=bool), np.zeros(n - 1, dtype=bool)
+        clause[g[in_gap]] = True
+        sentence[g[in_gap & (kind[ppos] == 2)]] = True
+        return clause, sentence
 
     @functools.cached_property
     def seg_of(self) -> np.ndarray:
-        """Per token: its segment's index in the chunk (computed once)."""
-        return np.searchsorted(self.seg_base, self.starts, side="right") - 1
+        """Per token: its segment's index in the chunk (computed once, from each segment's
+        first token: far fewer segments than tokens)."""
+        firsts = np.searchsorted(self.starts, self.seg_base, side="left")
+        counts = np.diff(np.append(firsts, len(self.starts)))
+        return np.repeat(np.arange(len(self.seg_base), dtype=np.int64), counts)
 
 
 def _negation_forms(norm: Normaliser) -> frozenset[str]:
