@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -349,11 +350,13 @@ class Matcher:
         expanded = list(map(known.get, uniques))
         if None in expanded:  # tokens not seen before: the candidate test, then stems
             vocab, expand = self._vocab, self.normaliser.expand
-            where = [i for i, e in enumerate(expanded) if e is None]
-            new = [uniques[i] for i in where]
-            for i, u, maybe in zip(where, new, self._candidates(new), strict=True):
-                ids = tuple(vocab.get(s, _OTHER) for s in expand(u)) if maybe else (_OTHER,)
-                known[u] = expanded[i] = ids
+            new = [u for u, e in zip(uniques, expanded, strict=True) if e is None]
+            maybe = self._candidates(new)
+            known.update(zip(itertools.compress(new, map(operator.not_, maybe)),
+                             itertools.repeat((_OTHER,))))
+            for u in itertools.compress(new, maybe):
+                known[u] = tuple(vocab.get(s, _OTHER) for s in expand(u))
+            expanded = list(map(known.__getitem__, uniques))
         lens = np.fromiter(map(len, expanded), dtype=np.int64, count=len(expanded))
         flat = np.fromiter(itertools.chain.from_iterable(expanded), dtype=np.int64,
                            count=int(lens.sum()))
@@ -466,12 +469,14 @@ class Matcher:
         joined, ends = _nul_joined(uniques)
         starts = np.concatenate(([0], ends + 1))[:-1]
         out = np.zeros(len(uniques), dtype=bool)
+        tailed = np.zeros(len(uniques), dtype=bool)  # holds a stem's tail somewhere
         found = [] if automaton is None else list(automaton.iter(joined))
         result: list[bool]
         if found:
             arr = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64,
                               count=2 * len(found)).reshape(-1, 2)
             tok = np.searchsorted(ends, arr[:, 0], side="left")
+            tailed[tok[(arr[:, 1] & 1) > 0]] = True
             j = arr[:, 0] + 1 - starts[tok]
             size = arr[:, 1] >> 2
             i = j - size
@@ -498,17 +503,20 @@ class Matcher:
         if hyphen_stems:
             parts_ok = None
         else:
-            parts: dict[str, bool] = {}
+            reach: dict[str, bool] = {}
 
             def parts_ok(part: str) -> bool:
-                if part not in parts:
-                    parts[part] = part in member or could_stem_to(part, tails)
-                return parts[part]
+                if part not in reach:
+                    reach[part] = could_stem_to(part, tails)
+                return reach[part]
         # hyphenated tokens are stemmed part by part: a part must be able to reach a stem
+        # (which needs a tail inside it, so a token holding none needs a slang or stem part)
         dashes = np.flatnonzero(codepoints(joined) == 45)
         for t in np.unique(np.searchsorted(ends, dashes)).tolist():
             if not result[t]:
-                result[t] = parts_ok is None or any(map(parts_ok, uniques[t].split("-")))
+                parts = uniques[t].split("-")
+                result[t] = (parts_ok is None or any(map(member.__contains__, parts))
+                             or (bool(tailed[t]) and any(map(parts_ok, parts))))
         return result
 
     @property
