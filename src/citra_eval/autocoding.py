@@ -331,7 +331,6 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
 def _group_hits(hits: pd.DataFrame, corpus: Corpus, matcher: Matcher, *, unit: str,
                 coder: str) -> pd.DataFrame:
     """One coding per (unit, code) from its hits: span, evidence, note, score."""
-    seg = corpus.segments.set_index(["doc_id", "segment_id"])
     if unit == "turn":
         keys = ["doc_id", "segment_id", "code"]
         spans = corpus.segments[["doc_id", "segment_id", "start", "end"]].rename(
@@ -339,7 +338,8 @@ def _group_hits(hits: pd.DataFrame, corpus: Corpus, matcher: Matcher, *, unit: s
         hits = hits.merge(spans, on=["doc_id", "segment_id"], how="left", validate="m:1")
     else:
         keys = ["doc_id", "segment_id", "u_start", "code"]
-        hits = _assign_sentences(hits, corpus, seg)
+        hits = _assign_sentences(hits, corpus,
+                                 corpus.segments.set_index(["doc_id", "segment_id"]))
     order = {c: i for i, c in enumerate(dict.fromkeys([*matcher.codes,
                                                        *hits["code"].unique().tolist()]))}
     hits = hits.assign(_rank=hits["code"].map(order),
