@@ -269,14 +269,19 @@ class Matcher:
         is_ex = rule == "exclude"
         if not is_ex.any():
             return out
-        codes = np.array([self.patterns[i].code for i in pat_idx.tolist()], dtype=object)
-        inc = pd.DataFrame({"u": unit_idx[~is_ex], "code": codes[~is_ex], "s": lo[~is_ex],
-                            "e": hi[~is_ex], "row": np.flatnonzero(~is_ex)})
-        exc = pd.DataFrame({"u": unit_idx[is_ex], "code": codes[is_ex], "xs": lo[is_ex],
-                            "xe": hi[is_ex]})
-        both = inc.merge(exc, on=["u", "code"])
-        hit = both.loc[(both["s"] < both["xe"]) & (both["xs"] < both["e"]), "row"]
-        out[hit.to_numpy(dtype=np.int64)] = True
+        number = {c: k for k, c in enumerate(dict.fromkeys(p.code for p in self.patterns))}
+        code_of = np.fromiter((number[p.code] for p in self.patterns), dtype=np.int64,
+                              count=len(self.patterns))
+        key = unit_idx * len(number) + code_of[pat_idx]  # (unit, code)
+        ex = np.flatnonzero(is_ex)
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for k, a, b in zip(key[ex].tolist(), lo[ex].tolist(), hi[ex].tolist(), strict=True):
+            spans.setdefault(k, []).append((a, b))
+        # only the few include hits sharing a unit and code with an exclude hit are compared
+        near = np.flatnonzero(~is_ex & np.isin(key, key[ex]))
+        for r, k, a, b in zip(near.tolist(), key[near].tolist(), lo[near].tolist(),
+                              hi[near].tolist(), strict=True):
+            out[r] = any(a < xe and xs < b for xs, xe in spans[k])
         return out
 
     def _chunk_hits(self, seg_texts: list[str], lengths: np.ndarray, first: int, *,
