@@ -366,7 +366,7 @@ def test_token_gaps_and_segments_follow_their_definition(turns):
     from citra_eval.normalise import codepoints, factorize_tokens, token_arrays
 
     folded = ce.normalise.fold_case("\n".join(turns)) + " " * 600  # the numpy tokeniser
-    starts, ends, tokens, codes = token_arrays(folded)
+    starts, ends, tokens, _ = token_arrays(folded)
     lengths = [len(t) + 1 for t in turns]
     seg_base = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     tok = _ChunkTokens(starts, ends, seg_base, codepoints(folded), *factorize_tokens(tokens))

@@ -298,3 +298,33 @@ def test_compound_key_prefilter_changes_no_expansion_on_real_words():
     got = [n._compound(w) for w in words]
     assert got == [plain(w) for w in words]
     assert sum(g is not None for g in got) > 1000
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("abn ")), max_size=4)
+                | st.sampled_from(["nan", "None", "NaN", "", "é", "😀", "İ"]), max_size=60))
+@settings(max_examples=200, deadline=None)
+def test_factorize_tokens_is_pandas_factorize(tokens):
+    """Tokens are factorised through pandas' string hash table directly (no type check per
+    call); the result is pd.factorize's, "nan" and "None" included (plain strings)."""
+    import pandas as pd
+
+    from citra_eval.normalise import factorize_tokens
+
+    codes, uniques = factorize_tokens(tokens)
+    want_codes, want_uniques = pd.factorize(np.array(tokens, dtype=object), sort=False)
+    assert codes.dtype == np.int64 and codes.tolist() == want_codes.tolist()
+    assert uniques == list(want_uniques) == list(dict.fromkeys(tokens))
+
+
+def test_factorize_tokens_without_pandas_string_table(monkeypatch):
+    """Should pandas' private string table be missing, pd.factorize gives the same result."""
+    import sys
+
+    from citra_eval.normalise import factorize_tokens
+
+    tokens = ["kami", "tidak", "kami", "nan", "😀", "tidak"]
+    want = factorize_tokens(tokens)
+    monkeypatch.setitem(sys.modules, "pandas._libs.hashtable", None)  # import fails
+    got = factorize_tokens(tokens)
+    assert got[0].tolist() == want[0].tolist() == [0, 1, 0, 2, 3, 1]
+    assert got[1] == want[1] == ["kami", "tidak", "nan", "😀"]
