@@ -328,3 +328,51 @@ def test_factorize_tokens_without_pandas_string_table(monkeypatch):
     got = factorize_tokens(tokens)
     assert got[0].tolist() == want[0].tolist() == [0, 1, 0, 2, 3, 1]
     assert got[1] == want[1] == ["kami", "tidak", "nan", "😀"]
+
+
+_TOKEN_TEXT = st.lists(st.tuples(st.sampled_from(
+    ["a", "ab", "abcdefgh", "abcdefgi", "bbcdefgh", "abcdefghi", "abcdefghj",
+     "abcdefghijklmnop", "abcdefghijklmnoq", "bbcdefghijklmnop", "abcdefghijklmnopq",
+     "abcdefghijklmnopr", "abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnopqrstuvwxyy", "kami",
+     "kamí", "16.00", "e-gov", "ß", "é\u0301", "😀", "’s"]),
+    st.sampled_from([" ", " ", " ", "\n", ", ", ". ", "-", ""])), max_size=60).map(
+        lambda pairs: "".join(w + sep for w, sep in pairs))
+
+
+@given(_TOKEN_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_token_ids_are_the_factorised_tokens(text):
+    """token_ids (tokens grouped by their packed bytes, no string per token) gives what
+    tokenising and factorising the strings gives: tokens of 1-26 characters, around the
+    8- and 16-byte limits, in one-byte text and in text needing four bytes a character."""
+    from citra_eval.normalise import factorize_tokens, token_ids
+
+    folded = fold_case(text) + " " * 600  # the bulk path
+    starts, ends, ids, uniques, codes = token_ids(folded)
+    want_starts, want_ends, tokens, want_codes = token_arrays(folded)
+    want_ids, want_uniques = factorize_tokens(tokens)
+    assert starts.tolist() == want_starts.tolist() and ends.tolist() == want_ends.tolist()
+    assert ids.dtype == np.int64 and ids.tolist() == want_ids.tolist()
+    assert uniques == want_uniques
+    assert codes.tolist() == want_codes.tolist()
+
+
+def test_token_ids_group_tokens_as_strings_when_hashes_collide(monkeypatch):
+    """Every token hashed alike (the mixers zeroed): the check against each group's first
+    token fails, and the tokens are grouped as strings, with the same result."""
+    from citra_eval import normalise
+
+    text = ("kami kerja sama kami pelayanan-pelayanan pertanggungjawabannya "
+            "pertanggungjawabanmu kerja " * 30)
+    want = normalise.token_ids(text)
+    assert normalise._packed_ids(want[4], want[0], want[1]) is not None
+    monkeypatch.setattr(normalise, "_MIXERS", np.zeros(3, dtype=np.uint64))
+    assert normalise._packed_ids(want[4], want[0], want[1]) is None
+    got = normalise.token_ids(text)
+    assert got[2].tolist() == want[2].tolist() and got[3] == want[3]
+    assert want[3] == ["kami", "kerja", "sama", "pelayanan-pelayanan",
+                       "pertanggungjawabannya", "pertanggungjawabanmu"]
+    # two long tokens alike in length and first 16 bytes: told apart by their strings
+    twins = normalise.token_ids("abcdefghijklmnopqrs abcdefghijklmnopqrt " * 20)
+    assert normalise._packed_ids(twins[4], twins[0], twins[1]) is None
+    assert twins[3] == ["abcdefghijklmnopqrs", "abcdefghijklmnopqrt"]

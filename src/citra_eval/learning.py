@@ -102,7 +102,7 @@ from .codebook import Codebook
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
 from .errors import InputError
-from .normalise import factorize_tokens, fold_case, token_arrays
+from .normalise import fold_case, token_ids
 
 if TYPE_CHECKING:  # for annotations only
     from scipy import sparse
@@ -173,10 +173,9 @@ class _Featuriser:
         """Each text as a space-separated string of its normalised stems."""
         if not texts:
             return []
-        starts, _, tokens, _ = token_arrays(fold_case("\n".join(texts)))
-        if not tokens:
+        starts, _, codes, uniques, _ = token_ids(fold_case("\n".join(texts)))
+        if not uniques:
             return [""] * len(texts)
-        codes, uniques = factorize_tokens(tokens)
         expand = self.matcher.normaliser.expand
         mapped = np.array([" ".join(expand(t)) for t in uniques], dtype=object)[codes].tolist()
         bounds = np.cumsum([len(t) + 1 for t in texts])

@@ -50,11 +50,10 @@ from .normalise import (
     codepoints,
     core_ok,
     could_stem_to,
-    factorize_tokens,
     fold_case,
     prefix_table,
     root_words,
-    token_arrays,
+    token_ids,
     tokenize,
 )
 
@@ -291,13 +290,13 @@ class Matcher:
         seg_base = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
         folded = fold_case(_JOIN.join(seg_texts))
         z = np.zeros(0, dtype=np.int64)
-        starts, ends, tokens, codes = token_arrays(folded)
+        starts, ends, ids, uniques, codes = token_ids(folded)
         if codes is None:
             codes = codepoints(folded)
         out_u, out_p, out_s, out_e = [], [], [], []
         tok = None
-        if tokens:
-            tok = _ChunkTokens(starts, ends, seg_base, codes, *factorize_tokens(tokens))
+        if uniques:
+            tok = _ChunkTokens(starts, ends, seg_base, codes, ids, uniques)
         if self._automaton is not None and tok is not None:
             for arr, out in zip(self._phrase_hits(tok), (out_u, out_p, out_s, out_e),
                                 strict=True):
