@@ -200,22 +200,25 @@ def token_ids(folded: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str
     text shorter than 512 characters): :func:`token_arrays` followed by
     :func:`factorize_tokens`, the same result.
 
-    A text of one byte per character makes no string per token: a token's first 16 bytes,
-    read as two 64-bit words (the token has no zero byte, so the padding keeps tokens
-    apart), are grouped by a hash of both, every token then compared with its group's first
-    one; only tokens of more than 16 characters, and texts where the check fails, are
-    grouped as strings. On long texts it is what makes tokenising cheap (no 400,000 string
-    objects for 2.7 MB).
+    No string is made per token: a token's first 16 characters, one byte each, read as two
+    64-bit words (the token has no zero byte, so the padding keeps tokens apart), are
+    grouped by a hash of both, every token then compared with its group's first one; only
+    tokens of more than 16 characters or holding a character beyond one byte (``’``, an
+    emoji), and texts where the check fails, are grouped as strings. On long texts this is
+    what makes tokenising cheap (no 400,000 string objects for 2.7 MB).
     """
     if len(folded) < 512:
         starts, ends, tokens, codes = token_arrays(folded)
         return (starts, ends, *factorize_tokens(tokens), codes)
     codes = codepoints(folded)
-    if codes.dtype != np.uint8:
-        starts, ends, tokens, codes = token_arrays(folded)
-        return (starts, ends, *factorize_tokens(tokens), codes)
     starts, ends = _edges(_token_mask(codes))
-    packed = _packed_ids(codes, starts, ends)
+    if codes.dtype == np.uint8:
+        packed = _packed_ids(codes, starts, ends, folded)
+    else:  # tokens holding a character beyond one byte are grouped as strings
+        wide = codes > 255
+        count = np.concatenate(([0], np.cumsum(wide, dtype=np.int64)))
+        packed = _packed_ids(np.where(wide, 255, codes).astype(np.uint8), starts, ends, folded,
+                             as_strings=count[ends] > count[starts])
     if packed is None:  # a hash shared by different tokens: group them as strings
         ids, uniques = factorize_tokens(
             [folded[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)])
@@ -226,25 +229,26 @@ def token_ids(folded: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str
     return starts, ends, ids, uniques, codes
 
 
-def _packed_ids(codes: np.ndarray, starts: np.ndarray,
-                ends: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+def _packed_ids(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray, folded: str, *,
+                as_strings: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """Token ids in order of first appearance and each id's first token, from each token's
-    first 16 bytes (uint8 ``codes``) and, beyond 16, its string. None if a hash collides."""
+    first 16 bytes (uint8 ``chars``) and, for tokens beyond 16 bytes (or marked
+    ``as_strings``), its string. None if a hash collides."""
     n = len(starts)
     if not n:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    buf = np.concatenate([codes, np.zeros(16, dtype=np.uint8)])
+    buf = np.concatenate([chars, np.zeros(16, dtype=np.uint8)])
     # a little-endian uint64 at every byte offset (unaligned reads, no copy)
     words = np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
     length = ends - starts
     low = words[starts] & _BYTE_MASKS[np.minimum(length, 8)]
     high = words[starts + 8] & _BYTE_MASKS[np.clip(length - 8, 0, 8)]
     mixed = low * _MIXERS[0] + high * _MIXERS[1]  # wraps modulo 2**64
-    longer = np.flatnonzero(length > 16)
-    beyond = np.full(n, -1, dtype=np.int64)  # tokens beyond 16 bytes: their strings' ids
+    strings = length > 16 if as_strings is None else (length > 16) | as_strings
+    longer = np.flatnonzero(strings)
+    beyond = np.full(n, -1, dtype=np.int64)  # those tokens' ids as strings
     if len(longer):
-        text = _chars(codes)
-        beyond[longer] = factorize_tokens([text[s:e] for s, e in zip(
+        beyond[longer] = factorize_tokens([folded[s:e] for s, e in zip(
             starts[longer].tolist(), ends[longer].tolist(), strict=True)])[0]
         mixed[longer] += beyond[longer].astype(np.uint64) * _MIXERS[2]
     ids, _ = pd.factorize(mixed, sort=False)
