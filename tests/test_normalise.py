@@ -317,8 +317,12 @@ def test_factorize_tokens_is_pandas_factorize(tokens):
 
 
 def test_factorize_tokens_without_pandas_string_table(monkeypatch):
-    """Should pandas' private string table be missing, pd.factorize gives the same result."""
+    """Should pandas' private string table be missing or answer otherwise, pd.factorize
+    gives the same result."""
     import sys
+    import types
+
+    import pandas as pd
 
     from citra_eval.normalise import factorize_tokens
 
@@ -328,6 +332,19 @@ def test_factorize_tokens_without_pandas_string_table(monkeypatch):
     got = factorize_tokens(tokens)
     assert got[0].tolist() == want[0].tolist() == [0, 1, 0, 2, 3, 1]
     assert got[1] == want[1] == ["kami", "tidak", "nan", "😀"]
+
+    class Flipped:  # a table answering in another order than pandas' own
+        def __init__(self, size):
+            pass
+
+        def factorize(self, values):
+            codes, uniques = pd.factorize(values)
+            return codes, uniques
+
+    fake = types.SimpleNamespace(StringHashTable=Flipped)
+    monkeypatch.setitem(sys.modules, "pandas._libs.hashtable", fake)
+    got = factorize_tokens(tokens)
+    assert got[0].tolist() == want[0].tolist() and got[1] == want[1]
 
 
 _TOKEN_TEXT = st.lists(st.tuples(st.sampled_from(

@@ -270,6 +270,9 @@ def factorize_tokens(tokens: list[str]) -> tuple[np.ndarray, list[str]]:
         from pandas._libs.hashtable import StringHashTable
 
         uniques, codes = StringHashTable(max(len(values) // 8, 1)).factorize(values)
+        codes = np.asarray(codes)
+        if codes.dtype.kind not in "iu" or len(codes) != len(values):
+            raise TypeError("not pd.factorize's result")
     except (ImportError, AttributeError, TypeError, ValueError):  # another pandas
         codes, uniques = pd.factorize(values, sort=False)
     return np.asarray(codes, dtype=np.int64), list(uniques)
