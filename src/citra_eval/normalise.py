@@ -205,7 +205,7 @@ def token_ids(folded: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str
     grouped by a hash of both, every token then compared with its group's first one; only
     tokens of more than 16 characters or holding a character beyond one byte (``’``, an
     emoji), and texts where the check fails, are grouped as strings. On long texts this is
-    what makes tokenising cheap (no 400,000 string objects for 2.7 MB).
+    what makes tokenising cheap: a string per distinct token, not one per token.
     """
     if len(folded) < 512:
         starts, ends, tokens, codes = token_arrays(folded)
