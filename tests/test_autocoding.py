@@ -445,3 +445,47 @@ def test_question_hits_reuse_hits_that_cover_the_questions(cb):
     reused = ce.question_hits(corpus, cb, hits=ce.match_patterns(corpus, cb, roles=None))
     pd.testing.assert_frame_equal(fresh, reused)
     assert fresh["code"].tolist() == ["bamara"]
+
+
+def test_answers_continue_the_topic_as_the_plain_rule_says():
+    """Which answers a question's codes are handed to (at least MIN_ANSWER_WORDS words, the
+    first no negation word), decided for all answers at once: the same as a plain loop over
+    each answer's tokens, on real reviews and tweets and on constructed answers."""
+    from conftest import real_texts
+
+    from citra_eval.autocoding import MIN_ANSWER_WORDS, _continues_topic
+    from citra_eval.normalise import tokenize
+
+    negators = Matcher.from_codebook(ce.Codebook.load(ce.example_path("codebook"))) \
+        .negation_words
+    texts = [" ".join(t.split()) for t in real_texts(reviews=True)[:3000]]
+    texts += ["Tidak, saya sibuk.", "Belum pernah ikut.", "Nggak tahu juga", "Ya.", "",
+              "😀 😀", "Kada, ulun sibuk haja", "Bagus sekali itu", "16.00 tadi rilis",
+              "tidak"]
+    want = []
+    for text in texts:
+        words = [t.text for t in tokenize(text)]
+        want.append(len(words) >= MIN_ANSWER_WORDS and words[0] not in negators)
+    got = _continues_topic(texts, negators)
+    assert got.tolist() == want
+    assert 100 < sum(want) < len(texts) and not all(want[-10:])
+
+
+def test_question_context_decided_in_chunks_is_the_same(monkeypatch):
+    """The answers are tokenised in chunks of whole turns (bounded memory): with chunks of a
+    few answers, the same question hits as in one chunk."""
+    from citra_eval import autocoding
+
+    answers = ["Itu bagus sekali, warga senang.", "Tidak, saya sibuk.", "Ya.",
+               "Belum pernah ikut Bamara.", "Warga ramai datang ke sana."]
+    body = "".join(f"P: Bagaimana dengan Bamara?\nI: {answers[(i * 7) % 5]}\n"
+                   for i in range(40))
+    corpus = ce.Corpus.from_texts({"x.txt": "---\nid: D1\nspeakers: {P: interviewer, "
+                                   "I: informant}\n---\n" + body})
+    book = ce.Codebook.from_dict({"codes": [
+        {"id": "bamara", "label": "Bamara", "patterns": [{"regex": "bamara"}]}]})
+    whole = autocoding.question_hits(corpus, book)
+    monkeypatch.setattr(autocoding, "CHUNK_CHARS", 60)
+    chunked = autocoding.question_hits(corpus, book)
+    pd.testing.assert_frame_equal(chunked, whole)
+    assert len(whole) == 16  # the two answers in five that continue the topic

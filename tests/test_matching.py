@@ -347,10 +347,10 @@ def test_hits_in_chunks_are_the_hits_in_one(monkeypatch):
                                   + body}).segments
     book = ce.Codebook.load(ce.example_path("codebook"))
     whole = Matcher.from_codebook(book).hits(units, progress=False)
-    assert matching._chunks(units["text"].str.len().to_numpy() + 1,
-                            matching._CHUNK_CHARS) == [(0, len(units))]
-    monkeypatch.setattr(matching, "_CHUNK_CHARS", 1_000)
-    assert len(matching._chunks(units["text"].str.len().to_numpy() + 1, 1_000)) > 50
+    assert matching.chunk_bounds(units["text"].str.len().to_numpy() + 1,
+                            matching.CHUNK_CHARS) == [(0, len(units))]
+    monkeypatch.setattr(matching, "CHUNK_CHARS", 1_000)
+    assert len(matching.chunk_bounds(units["text"].str.len().to_numpy() + 1, 1_000)) > 50
     chunked = Matcher.from_codebook(book).hits(units, progress=False)
     pd.testing.assert_frame_equal(chunked, whole)
     assert len(whole) > 100 and (whole["status"] == "negated").any()

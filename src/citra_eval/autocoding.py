@@ -21,8 +21,8 @@ from ._validation import check_type
 from .codebook import Codebook
 from .codings import CODING_COLUMNS, empty_codings
 from .corpus import Corpus
-from .matching import HIT_COLUMNS, Matcher
-from .normalise import sentence_spans, tokenize
+from .matching import CHUNK_CHARS, HIT_COLUMNS, Matcher, chunk_bounds
+from .normalise import fold_case, sentence_spans, token_ids
 
 __all__ = [
     "HIT_COLUMNS",
@@ -199,12 +199,11 @@ def question_hits(corpus: Corpus, codebook: Codebook, *,
     out_cols = [*HIT_COLUMNS[:8], "question_segment_id", "question_start", "question_end"]
     if answers.empty:
         return pd.DataFrame(columns=out_cols)
-    negators = matcher.negation_words
-    keep = []
-    for text in answers["text"].tolist():
-        words = [t.text for t in tokenize(text)]
-        keep.append(len(words) >= MIN_ANSWER_WORDS and words[0] not in negators)
-    answers = answers[keep]
+    texts = answers["text"].tolist()
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    keep = [_continues_topic(texts[a:b], matcher.negation_words)  # in chunks: bounded memory
+            for a, b in chunk_bounds(lengths + 1, CHUNK_CHARS)]
+    answers = answers[np.concatenate(keep)]
     qids = answers[["doc_id", "question_segment_id"]].astype({"question_segment_id": "int64"})
     questions = seg.merge(qids.rename(columns={"question_segment_id": "segment_id"}),
                           on=["doc_id", "segment_id"]).drop_duplicates(["doc_id", "segment_id"])
@@ -326,6 +325,19 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     if hits.empty:
         return empty_coder_codings()
     return _group_hits(hits, corpus, matcher, unit=unit, coder=coder)
+
+
+def _continues_topic(texts: list[str], negators: frozenset[str]) -> np.ndarray:
+    """Per answer: at least :data:`MIN_ANSWER_WORDS` words, the first no negation word
+    (every answer tokenised at once)."""
+    bounds = np.cumsum([len(t) + 1 for t in texts])  # each answer's end in the joined text
+    starts, _, ids, uniques, _ = token_ids(fold_case("\n".join(texts)))
+    which = np.searchsorted(bounds, starts, side="right")  # each token's answer
+    counts = np.bincount(which, minlength=len(texts))
+    first = np.minimum(np.searchsorted(which, np.arange(len(texts))), max(len(ids) - 1, 0))
+    negates = np.array([u in negators for u in uniques], dtype=bool)
+    first_negates = negates[ids[first]] if len(ids) else np.zeros(len(texts), dtype=bool)
+    return (counts >= MIN_ANSWER_WORDS) & ~first_negates
 
 
 def _group_hits(hits: pd.DataFrame, corpus: Corpus, matcher: Matcher, *, unit: str,

@@ -81,7 +81,8 @@ NOT_ONLY = frozenset({"hanya", "cuma", "sekadar", "sekedar", "saja"})
 NEGATION_WINDOW = 3
 _OTHER, _BOUNDARY, _FIRST_ID = 0, 1, 2
 _JOIN = "\n"
-_CHUNK_CHARS = 4_000_000
+#: Characters matched at once (whole turns): what bounds the memory on a long text.
+CHUNK_CHARS = 4_000_000
 _CLAUSE_PUNCT = (44, 59, 58, 46, 33, 63, 0x2026, 40, 41)  # , ; : . ! ? … ( )
 _TERMINATORS = (46, 33, 63, 0x2026)  # . ! ? …
 # lookup table over code points: 1 clause punctuation, 2 a sentence terminator (which also
@@ -225,7 +226,7 @@ class Matcher:
         seg_texts = units["text"].tolist() if texts is None else list(texts)
         n = len(seg_texts)
         lengths = np.fromiter(map(len, seg_texts), dtype=np.int64, count=n)
-        bounds = _chunks(lengths + 1, _CHUNK_CHARS)
+        bounds = chunk_bounds(lengths + 1, CHUNK_CHARS)
         parts = []
         bar = progress_bar(int(lengths.sum()), progress, desc="auto-coding")
         try:
@@ -907,7 +908,7 @@ def _id_string(ids: np.ndarray) -> str:
     return chars.astype(np.uint32).tobytes().decode("utf-32-le")
 
 
-def _chunks(sizes: np.ndarray, limit: int) -> list[tuple[int, int]]:
+def chunk_bounds(sizes: np.ndarray, limit: int) -> list[tuple[int, int]]:
     """``(first, end)`` of consecutive runs of items whose sizes sum to at most ``limit``
     (an item larger than that alone)."""
     if int(sizes.sum()) <= limit:
