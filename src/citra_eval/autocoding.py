@@ -22,7 +22,7 @@ from .codebook import Codebook
 from .codings import CODING_COLUMNS, empty_codings
 from .corpus import Corpus
 from .matching import CHUNK_CHARS, HIT_COLUMNS, Matcher, chunk_bounds
-from .normalise import fold_case, sentence_spans, token_ids
+from .normalise import sentence_spans, text_token_ids
 
 __all__ = [
     "HIT_COLUMNS",
@@ -330,13 +330,12 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
 def _continues_topic(texts: list[str], negators: frozenset[str]) -> np.ndarray:
     """Per answer: at least :data:`MIN_ANSWER_WORDS` words, the first no negation word
     (every answer tokenised at once)."""
-    bounds = np.cumsum([len(t) + 1 for t in texts])  # each answer's end in the joined text
-    starts, _, ids, uniques, _ = token_ids(fold_case("\n".join(texts)))
-    which = np.searchsorted(bounds, starts, side="right")  # each token's answer
-    counts = np.bincount(which, minlength=len(texts))
-    first = np.minimum(np.searchsorted(which, np.arange(len(texts))), max(len(ids) - 1, 0))
+    which, ids, uniques = text_token_ids(texts)
     negates = np.array([u in negators for u in uniques], dtype=bool)
-    first_negates = negates[ids[first]] if len(ids) else np.zeros(len(texts), dtype=bool)
+    first = np.flatnonzero(np.diff(which, prepend=-1))  # each answer's first token
+    first_negates = np.zeros(len(texts), dtype=bool)
+    first_negates[which[first]] = negates[ids[first]]
+    counts = np.bincount(which, minlength=len(texts))
     return (counts >= MIN_ANSWER_WORDS) & ~first_negates
 
 

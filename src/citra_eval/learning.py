@@ -102,7 +102,7 @@ from .codebook import Codebook
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
 from .errors import InputError
-from .normalise import fold_case, token_ids
+from .normalise import text_token_ids
 
 if TYPE_CHECKING:  # for annotations only
     from scipy import sparse
@@ -173,13 +173,11 @@ class _Featuriser:
         """Each text as a space-separated string of its normalised stems."""
         if not texts:
             return []
-        starts, _, codes, uniques, _ = token_ids(fold_case("\n".join(texts)))
+        which, codes, uniques = text_token_ids(texts)
         if not uniques:
             return [""] * len(texts)
         expand = self.matcher.normaliser.expand
         mapped = np.array([" ".join(expand(t)) for t in uniques], dtype=object)[codes].tolist()
-        bounds = np.cumsum([len(t) + 1 for t in texts])
-        which = np.searchsorted(bounds, starts, side="right")
         cuts = np.searchsorted(which, np.arange(len(texts) + 1), side="left").tolist()
         return [" ".join(mapped[a:b]) for a, b in itertools.pairwise(cuts)]
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import NamedTuple
@@ -227,6 +227,15 @@ def token_ids(folded: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str
     uniques = [folded[s:e] for s, e in zip(starts[first].tolist(), ends[first].tolist(),
                                            strict=True)]
     return starts, ends, ids, uniques, codes
+
+
+def text_token_ids(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The tokens of several texts at once: each token's text (index into ``texts``), its
+    id and the distinct tokens (:func:`token_ids` of the case-folded texts joined by line
+    breaks, which no token crosses)."""
+    starts, _, ids, uniques, _ = token_ids(fold_case("\n".join(texts)))
+    bounds = np.cumsum([len(t) + 1 for t in texts])  # each text's end in the joined text
+    return np.searchsorted(bounds, starts, side="right"), ids, uniques
 
 
 def _packed_ids(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray, folded: str, *,

@@ -27,7 +27,7 @@ from ._validation import check_choice, check_frame, check_int, check_type
 from .autocoding import coding_units
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
-from .normalise import Normaliser, fold_case, token_arrays
+from .normalise import Normaliser, fold_case, text_token_ids
 
 __all__ = [
     "COLLOCATION_COLUMNS",
@@ -95,16 +95,14 @@ def _tokens(corpus: Corpus, *, roles, stem: bool, stopwords, codebook) -> pd.Dat
     texts = units["text"].tolist()
     if not texts:
         return pd.DataFrame(columns=["doc_id", "segment_id", "word", "form"])
-    folded = fold_case("\n".join(texts))
-    starts, _, tokens, _ = token_arrays(folded)
-    bounds = np.cumsum([len(t) + 1 for t in texts])
-    which = np.searchsorted(bounds, starts, side="right")
-    expand = {t: norm.expand(t) for t in dict.fromkeys(tokens)}
+    which, ids, uniques = text_token_ids(texts)
+    expand = [norm.expand(t) for t in uniques]
     rows_u, words, forms = [], [], []
-    for w, tok in zip(which.tolist(), tokens, strict=True):
+    for w, i in zip(which.tolist(), ids.tolist(), strict=True):
+        tok = uniques[i]
         if not any(ch.isalpha() for ch in tok):
             continue  # numbers, times
-        for word in expand[tok]:
+        for word in expand[i]:
             if word in stop or tok in stop:
                 continue
             rows_u.append(w)
