@@ -30,9 +30,20 @@ inside the training interviews). What varies:
   part of a turn), a turn scored by its best sentence; alone and in the choice with the
   dictionary.
 
+* (sixth session, ``--rules``) learning which dictionary evidence to trust, with far
+  fewer parameters than the text models: **trusted patterns**, per code, keeps a
+  dictionary decision only when one of its pieces of evidence (an include pattern's coded
+  hit, or the code proposed from the question) has a smoothed precision on the training
+  turns, ``(tp + 2 p0) / (hits + 2)`` with ``p0`` the code's dictionary precision there,
+  of at least a threshold chosen per code by the same inner cross-validation (grid 0,
+  0.1, ..., 0.6; ties go to the lowest, 0 is the dictionary); and a **dictionary
+  regression**, the logistic regression on the dictionary block alone (every code's
+  columns), with the same threshold rule. Each alone and in the choice with the
+  dictionary, and the choice among dictionary, stacked and trusted patterns.
+
 Run from the repository root::
 
-    PYTHONPATH=src python benchmarks/dev_learned_coder.py [--reference B] [--models]
+    PYTHONPATH=src python benchmarks/dev_learned_coder.py [--reference B] [--models] [--rules]
 """
 
 from __future__ import annotations
@@ -144,6 +155,38 @@ def sentence_units(units: pd.DataFrame, codings: pd.DataFrame, codes: list[str],
     return sent, y
 
 
+TRUST_GRID = np.round(np.arange(0.0, 0.6 + 1e-9, 0.1), 2)
+
+
+def pattern_precision(ev: np.ndarray, y: np.ndarray, decided: np.ndarray) -> np.ndarray:
+    """Smoothed precision of each evidence column on the turns (``ev``: 0/1 per column)."""
+    p0 = y[decided].mean() if decided.any() else 0.5
+    n = ev.sum(axis=0)
+    tp = ev[y == 1].sum(axis=0)
+    return (tp + 2 * p0) / (n + 2)
+
+
+def trusted(ev: np.ndarray, decided: np.ndarray, prec: np.ndarray, t: float) -> np.ndarray:
+    """Dictionary decisions kept when some evidence column has precision >= t (a decision
+    with no evidence column is kept)."""
+    ok = (ev[:, prec >= t] > 0).any(axis=1) | ~ev.any(axis=1)
+    return decided & ok
+
+
+def fit_trust(ev_tr, y, d_tr, groups, folds, ev_te, d_te):
+    """Inner threshold and F1 of the trusted-pattern rule; its held-out decisions."""
+    oof = np.zeros((len(TRUST_GRID), len(y)), dtype=bool)
+    for held in folds:
+        te = np.isin(groups, held)
+        prec = pattern_precision(ev_tr[~te], y[~te], d_tr[~te])
+        for k, t in enumerate(TRUST_GRID):
+            oof[k, te] = trusted(ev_tr[te], d_tr[te], prec, t)
+    f1s = [learning._f1(y, o) for o in oof]
+    k = int(np.argmax(np.round(f1s, 9)))
+    prec = pattern_precision(ev_tr, y, d_tr)
+    return f1s[k], trusted(ev_te, d_te, prec, TRUST_GRID[k])
+
+
 def turn_max(p: np.ndarray, turns: np.ndarray, n_turns: int) -> np.ndarray:
     out = np.zeros(n_turns)
     np.maximum.at(out, turns, p)
@@ -173,6 +216,8 @@ def main(argv=None) -> int:
     ap.add_argument("--reference", default="B", help="the development coder (default B)")
     ap.add_argument("--models", action="store_true",
                     help="also the model variants (C, length, codebook examples)")
+    ap.add_argument("--rules", action="store_true",
+                    help="also the sixth session's trusted patterns and dictionary regression")
     args = ap.parse_args(argv)
     t0 = time.process_time()
     corpus = ce.read_transcripts(ce.example_path("transcripts"))
@@ -193,7 +238,15 @@ def main(argv=None) -> int:
                  "stacked + codebook examples", "stacked + document's dictionary codes",
                  "sentence model", "choice of dictionary, sentence model"]
                 if args.models else [])
+    if args.rules:
+        variants += ["trusted patterns", "choice of dictionary, trusted patterns",
+                     "dictionary regression", "choice of dictionary, dictionary regression",
+                     "choice of dictionary, stacked, trusted patterns"]
     pred = {name: np.zeros(y_all.shape, dtype=bool) for name in rules + variants}
+    # per code, its evidence columns: the question column and its include patterns
+    pattern_codes = [p.code for p in matcher.patterns if p.rule == "include"]
+    evidence = {j: [n_codes + j] + [2 * n_codes + i for i, c in enumerate(pattern_codes)
+                                    if c == code] for j, code in enumerate(codes)}
     # per turn and code, the stacked model's margin (for the caps on codes per turn)
     margin = np.where(decided, np.where(dic[:, :n_codes] > 0, 0.0, -0.25), -1.0)
     length = np.log1p(units["n_words"].to_numpy(dtype=float))[:, None]
@@ -214,6 +267,8 @@ def main(argv=None) -> int:
         x_text = feats.text_matrix(units).tocsr()
         x_stack = sparse.hstack([x_text, sparse.csr_matrix(dic)], format="csr")
         blocks = {"learned": x_text, "stacked": x_stack}
+        if args.rules:
+            blocks["dictionary regression"] = sparse.csr_matrix(dic)
         if args.models:
             blocks["stacked + turn length"] = sparse.hstack(
                 [x_stack, sparse.csr_matrix(length)], format="csr")
@@ -272,6 +327,18 @@ def main(argv=None) -> int:
                 pred["sentence model"][te, j] = p[rows_te] >= t
                 pred["choice of dictionary, sentence model"][te, j] = choose(
                     [dic_c, (f, 2, p[rows_te] >= t)])
+            if args.rules:
+                ev = dic[:, evidence[j]] > 0
+                f_t, t_te = fit_trust(ev[tr], y, d_tr, groups, folds, ev[te], d_te)
+                trust_c = (f_t, 1, t_te)
+                pred["trusted patterns"][te, j] = t_te
+                pred["choice of dictionary, trusted patterns"][te, j] = choose([dic_c, trust_c])
+                t, f, _, p = fits["dictionary regression"]
+                pred["dictionary regression"][te, j] = p >= t
+                pred["choice of dictionary, dictionary regression"][te, j] = choose(
+                    [dic_c, (f, 2, p >= t)])
+                pred["choice of dictionary, stacked, trusted patterns"][te, j] = choose(
+                    [dic_c, trust_c, stacked_c])
     if args.models:
         chosen = pred["choice of dictionary, stacked"]
         ranked = np.argsort(-np.where(chosen, margin, -np.inf), axis=1, kind="stable")
