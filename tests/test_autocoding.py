@@ -426,6 +426,23 @@ def test_negation_on_constructed_turns(cb):
     assert out[["segment_id", "code"]].values.tolist() == [[4, "kerja_sama"], [4, "tolak"]]
 
 
+def test_autocode_report_counts_a_pattern_found_only_in_the_question_as_matched(cb):
+    """A pattern whose code the question carried to the answer did match (the CLI's list of
+    silent patterns used to name it); without question context it is silent again."""
+    corpus = make_corpus("Itu bagus sekali, warga senang.",
+                         interviewer="Bagaimana dengan Bamara?")
+
+    def silent(**kw):
+        rep = ce.autocode_report(ce.autocode(corpus, cb, **kw), corpus=corpus, codebook=cb)
+        return set(rep.never_matched.loc[rep.never_matched["code"] == "bamara", "pattern"])
+
+    patterns = {p.text for p in cb["bamara"].patterns}
+    assert len(patterns) > 1
+    with_question = silent()
+    assert with_question and with_question < patterns
+    assert silent(question_context=False) == patterns
+
+
 def test_autocode_report_counts_negated_hits_and_accepts_a_matcher(cb):
     corpus = make_corpus("Ulun kada pernah ikut Bamara.", "Kami bermitra.")
     m = Matcher.from_codebook(cb)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import citra_eval as ce
@@ -9,8 +10,8 @@ from citra_eval.lint import LINT_COLUMNS, common_words
 
 
 def book(*codes, **top) -> ce.Codebook:
-    return ce.Codebook.from_dict({"codebook": "t", "language": "id", "codes": list(codes),
-                                  **top})
+    return ce.Codebook.from_dict({"codebook": "t", "language": "id", "codes": list(codes)}
+                                 | top)
 
 
 def code(cid: str, *patterns, exclude=()) -> dict:
@@ -67,6 +68,23 @@ def test_upper_case_regex_never_matches_case_folded_text():
                       {"regex": "(?i)SPBE"})).lint(words={})
     assert found["check"].tolist() == ["regex_case"]
     assert found["pattern"].tolist() == ["\\bSPBE\\b"]
+
+
+@pytest.mark.parametrize("language", ["en", "jv", "ms"])
+def test_a_codebook_in_another_language_is_warned_that_words_are_read_as_indonesian(language):
+    corpus = ce.Corpus.from_texts({"d.txt": "---\nid: D\nspeakers: {I: informant}\n---\n"
+                                   "I: We meet journalists every week.\n"})
+    found = book(code("media", "journalist"), language=language).lint(corpus=corpus, words={})
+    assert found["check"].tolist() == ["language", "never_matches"]
+    row = found.iloc[0]
+    assert row.severity == "warning" and pd.isna(row.line)
+    assert f"{language!r}" in row.message and "Indonesian" in row.message
+
+
+@pytest.mark.parametrize("language", ["id", "ind", "bjn"])
+def test_indonesian_and_banjarese_codebooks_get_no_language_warning(language):
+    found = book(code("media", "wartawan"), language=language).lint(words={})
+    assert "language" not in set(found["check"])
 
 
 def test_patterns_that_never_match_the_corpus():

@@ -457,7 +457,8 @@ def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook
         ``.counts``: ``code, label, n_codings, n_segments, n_documents, n_hits, n_negated,
         n_excluded`` for every codable code (zeros included; ``n_hits`` counts the hits
         that coded); ``.never_matched``: ``code, pattern, kind, rule`` of patterns without a
-        single hit; ``.uncoded``: ``doc_id, segment_id, start, end, text`` of coded-role
+        single hit in the coded turns nor in a question whose code ``codings`` carried to
+        its answer; ``.uncoded``: ``doc_id, segment_id, start, end, text`` of coded-role
         turns that received no code.
 
     Examples
@@ -490,7 +491,8 @@ def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook
             0).astype("int64")
     patterns = matcher.pattern_table
     seen = set(zip(hits["code"], hits["pattern"], hits["kind"], strict=True))
-    never = patterns[[(c, p, k) not in seen for c, p, k, _ in
+    asked = _carried_patterns(codings, corpus, matcher, roles)
+    never = patterns[[(c, p, k) not in seen and (c, p) not in asked for c, p, k, _ in
                       patterns.itertuples(index=False)]].reset_index(drop=True)
     units = coding_units(corpus, roles)
     coded = set(zip(codings["doc_id"], codings["segment_id"], strict=True))
@@ -498,6 +500,20 @@ def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook
                                                  strict=True)]
     uncoded = units.loc[mask, ["doc_id", "segment_id", "start", "end", "text"]]
     return AutocodeReport(counts, never, uncoded.reset_index(drop=True))
+
+
+def _carried_patterns(codings: pd.DataFrame, corpus: Corpus, matcher,
+                      roles: Sequence[str] | None) -> set[tuple[str, str]]:
+    """``(code, pattern)`` of the question hits whose code ``codings`` carried to an answer
+    (none when no coding's evidence comes from a question)."""
+    evidence = codings.get("evidence", pd.Series(dtype=object)).astype("string")
+    if not evidence.str.contains(QUESTION_PREFIX, regex=False).fillna(False).any():
+        return set()
+    carried = question_hits(corpus, matcher, roles=roles)
+    coded = set(zip(codings["doc_id"], codings["segment_id"], codings["code"], strict=True))
+    return {(c, p) for d, s, c, p in zip(carried["doc_id"], carried["segment_id"],
+                                         carried["code"], carried["pattern"], strict=True)
+            if (d, s, c) in coded}
 
 
 def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,

@@ -18,6 +18,12 @@ Used by :meth:`citra_eval.Codebook.lint` and ``citra-eval validate``. The checks
     dictionary coder never uses it (the learned coder still reads it, as every feature is
     normalised). Entries that map to negation words or conjunctions are used by the
     negation rule and are not reported.
+``language``
+    The codebook's ``language`` is not Indonesian (or Banjarese, which the slang list
+    covers), but every text is normalised as Indonesian: PySastrawi's stemming, the
+    Indonesian slang list and Indonesian negation words. A phrase pattern in another
+    language then matches little more than the word forms written in it ("journalist"
+    does not match "journalists"), and its negations are not recognised.
 ``regex_case``
     A regex with an upper-case letter: regexes run on case-folded text, so it never matches.
 ``never_matches``
@@ -37,11 +43,14 @@ import pandas as pd
 from .matching import CONJUNCTIONS, NEGATORS, Matcher
 from .normalise import tokenize
 
-__all__ = ["LINT_COLUMNS", "common_words", "lint_codebook"]
+__all__ = ["LINT_COLUMNS", "PROCESSED_LANGUAGES", "common_words", "lint_codebook"]
 
+#: Codebook languages the normalisation is made for (ISO 639-1 or -3 codes).
+PROCESSED_LANGUAGES = frozenset({"id", "ind", "bjn"})
 LINT_COLUMNS = ["check", "severity", "code", "pattern", "kind", "rule", "line", "message",
                 "examples"]
-_ORDER = ["regex_case", "stem_widens", "slang_regex_only", "never_matches", "slang_unused"]
+_ORDER = ["language", "regex_case", "stem_widens", "slang_regex_only", "never_matches",
+          "slang_unused"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -96,7 +105,7 @@ def lint_codebook(codebook, *, corpus=None, words: Mapping[str, int] | None = No
     """
     matcher = Matcher.from_codebook(codebook)
     words = _package_words() if words is None else dict(words)
-    rows = []
+    rows = _language(codebook)
     rows += _regex_case(codebook)
     rows += _stem_widens(codebook, matcher, words, max_examples)
     rows += _slang(codebook, matcher)
@@ -115,6 +124,20 @@ def _patterns(codebook):
         for rule, pats in (("include", code.patterns), ("exclude", code.exclude_patterns)):
             for p in pats:
                 yield code, rule, p
+
+
+def _language(codebook) -> list[dict]:
+    language = str(codebook.language)
+    if language in PROCESSED_LANGUAGES:
+        return []
+    return [{"check": "language", "severity": "warning", "code": None, "pattern": None,
+             "kind": None, "rule": None, "line": None, "examples": "",
+             "message": f"the codebook's language is {language!r}, but transcripts are "
+                        "normalised as Indonesian (PySastrawi stemming, Indonesian slang and "
+                        "negation words): a phrase pattern matches little more than the "
+                        "word forms written in it and negations are not recognised; list "
+                        "every form of a word (e.g. journalist, journalists) or use a regex "
+                        "(e.g. '\\bjournalists?\\b')"}]
 
 
 def _regex_case(codebook) -> list[dict]:
