@@ -202,6 +202,22 @@ def test_one_coder_is_a_warning(rsud):
     assert "codings_A.csv: only one coder (A): inter-coder reliability" in study.warnings[0]
 
 
+def test_machine_codings_among_the_coders_files_are_a_warning(rsud):
+    """The auto-coder's output saved as a coder's file would be compared with itself."""
+    study = ce.load_study(rsud)
+    auto = ce.autocode(study.corpus, study.codebook, coder="M")
+    ce.write_codings(auto, rsud / "data" / "raw" / "codings_M.csv", corpus=study.corpus)
+    study = ce.load_study(rsud)
+    assert "M" in study.coders
+    (found,) = [w for w in study.warnings if "'score'" in w]
+    assert found.startswith("warning: ")
+    assert "codings_M.csv: the codings of M have a 'score' column" in found
+    # reviewed (no score values left): no warning
+    auto.assign(score=float("nan")).pipe(ce.write_codings, rsud / "data" / "raw" /
+                                         "codings_M.csv", corpus=study.corpus)
+    assert not [w for w in ce.load_study(rsud).warnings if "'score'" in w]
+
+
 def test_no_survey_is_a_warning(rsud):
     for f in ("instrument.yaml", "survey_responses.csv"):
         (rsud / "data" / "raw" / f).unlink()

@@ -682,6 +682,10 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
         t = attempt(read_codings, shown, corpus=corpus, keep_lines=True)
         if t is None:
             continue
+        if "score" in t.columns and t["score"].astype("string").fillna("").str.strip().ne(
+                "").any():
+            warn.add(shown, _MACHINE_CODINGS.format(
+                coders=", ".join(sorted(t["coder"].astype(str).unique()))))
         t = t.assign(_file=settings.relative(f))
         if codebook is not None:
             t, lines = drop_unknown_codes(t, codebook, shown)
@@ -705,6 +709,16 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
         warn.add(shown_path(settings.codings[0]), f"only one coder ({coders[0]}): inter-coder "
                  "reliability needs two or more coders and is skipped")
     return codings.drop(columns=["_file", "_line"]), tuple(files)
+
+
+#: Machine codings (an auto-coder's ``score`` column) among the study's coders' files.
+_MACHINE_CODINGS = (
+    "the codings of {coders} have a 'score' column, as the auto-coder writes: the study "
+    "counts every codings file as a human coder's, so reliability, the themes and the "
+    "comparisons with the auto-coder (notebooks 02 and 07) would treat the machine as a "
+    "coder and measure it against itself; have a person review them (e.g. in a coding sheet: "
+    "citra-eval sheet) and save them without 'score', or keep machine codings outside the "
+    "study's codings files")
 
 
 def _pattern(settings: StudySettings) -> str:
