@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -271,6 +272,35 @@ def test_cli_learn_from(cli, tmp_path):
     assert learned["text"].notna().all()  # issue 12: the file records the coded characters
     assert list(pd.read_csv(cv).columns) == CV_COLUMNS
     assert list(pd.read_csv(nxt).columns) == SUGGEST_COLUMNS
+
+
+@pytest.mark.slow
+def test_cli_cross_validation_needs_three_documents_and_prints_no_nan(cli, tmp_path):
+    """With two coded documents every fold trained on one and was skipped, so each coder,
+    the dictionary too, scored 0 and precision printed as 'nan'. Now: a clear error,
+    nothing written; with three, an undefined precision prints as '–'."""
+    a = ce.read_codings(ce.example_path("codings_A"))
+    codings, out, cv = tmp_path / "a_some.csv", tmp_path / "out.csv", tmp_path / "cv.csv"
+    ce.write_codings(a[a.doc_id.isin(["INF01", "INF02"])], codings)
+    args = ("code", "--transcripts", "interview_transcripts", "--codebook",
+            "data/raw/codebook.yaml", "--out", str(out), "--learn-from", str(codings),
+            "--cross-validate", str(cv))
+    r = cli(*args)
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"error: {codings}: --cross-validate needs codings of at "
+                               "least 3 documents")
+    assert not out.exists() and not cv.exists()
+    ce.write_codings(a[a.doc_id.isin(["INF01", "INF02", "INF03"])], codings)
+    r = cli(*args)
+    assert r.returncode == 0 and "nan" not in r.stderr, r.stderr
+    assert re.search(r"dictionary vs A: P 0\.\d{3} ", r.stderr), r.stderr
+
+
+def test_cross_validation_needs_three_coded_documents(example_corpus, example_codebook):
+    a = ce.read_codings(ce.example_path("codings_A"))
+    with pytest.raises(ce.InputError, match=r"codings cover 2 document.* at least 3"):
+        ce.cross_validate_coder(example_corpus, a[a.doc_id.isin(["INF01", "INF02"])],
+                                codebook=example_codebook)
 
 
 @pytest.mark.slow

@@ -111,6 +111,7 @@ __all__ = [
     "CHOICES",
     "CV_COLUMNS",
     "INNER_FOLDS",
+    "MIN_CV_DOCUMENTS",
     "MIN_POSITIVES",
     "QUESTION_WEIGHT",
     "SUGGEST_COLUMNS",
@@ -136,6 +137,8 @@ PREDICT_CHUNK = 2048
 INNER_FOLDS = 5
 #: A code needs this many positive training turns (in at least two documents) to be learned.
 MIN_POSITIVES = 3
+#: Coded documents cross_validate_coder needs: each training set holds two or more.
+MIN_CV_DOCUMENTS = 3
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.95 + 1e-9, 0.025), 4)
 COMBINE = ("both", "learned", "dictionary")
 LABELS = ("pooled", "any", "all")
@@ -1032,6 +1035,12 @@ class CoderValidation:
             columns=None).reset_index()
 
 
+def _too_few_to_cross_validate(n_docs: int) -> str:
+    return (f"codings cover {n_docs} document(s) of the corpus; leave-one-document-out "
+            f"cross-validation needs codings of at least {MIN_CV_DOCUMENTS} documents (each "
+            "coder is trained on the others, and training needs two)")
+
+
 def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook,
                          reference: Sequence[str] | None = None, seed: int = 0,
                          roles: Sequence[str] | None = ("informant",),
@@ -1076,7 +1085,8 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     -----
     Precision, recall and F1 as in :func:`~citra_eval.evaluate_coder` (units are turns; a
     turn is positive for a code when the coder coded any part of it). Only documents with
-    codings are held out and scored.
+    codings are held out and scored; there must be at least :data:`MIN_CV_DOCUMENTS`
+    (``InputError`` otherwise), as every training set needs two.
 
     Examples
     --------
@@ -1099,6 +1109,8 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
         raise ValueError(f"reference must name coders in codings ({', '.join(coders)}), got "
                          f"{', '.join(unknown)}")
     docs = [d for d in corpus.doc_ids if d in set(codings["doc_id"])]
+    if len(docs) < MIN_CV_DOCUMENTS:
+        raise InputError(_too_few_to_cross_validate(len(docs)))
     # every document is featurised once (stems, dictionary block: both per turn or per
     # document, so the same as in a training run on a subset); the models are fitted anew
     # on each training set

@@ -15,7 +15,14 @@ from ..codebook import Codebook
 from ..codings import read_codings, write_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem
-from ..learning import COMBINE, LABELS, cross_validate_coder, suggest_turns, train_coder
+from ..learning import (
+    COMBINE,
+    LABELS,
+    MIN_CV_DOCUMENTS,
+    cross_validate_coder,
+    suggest_turns,
+    train_coder,
+)
 from ._common import Problems, add_force, check_outputs, from_study, study_here
 
 
@@ -123,6 +130,11 @@ def _run_code(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ratio(value: float) -> str:
+    """A precision, recall or F1 to three places; '–' when undefined (nothing coded)."""
+    return "–" if pd.isna(value) else f"{value:.3f}"
+
+
 def _run_learned(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame,
                  roles) -> int:
     if args.unit != "turn":
@@ -132,6 +144,11 @@ def _run_learned(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame
     if human["doc_id"].nunique() < 2:
         raise InputError("the learned coder needs codings of at least two documents",
                          path=args.learn_from[0])
+    if args.cross_validate and human["doc_id"].nunique() < MIN_CV_DOCUMENTS:
+        raise InputError(f"--cross-validate needs codings of at least {MIN_CV_DOCUMENTS} "
+                         f"documents (leave one out, train on the others), got "
+                         f"{human['doc_id'].nunique()}; code another document or drop "
+                         "--cross-validate", path=args.learn_from[0])
     try:
         coder = train_coder(corpus, human, codebook=codebook, seed=args.seed, roles=roles,
                             labels=args.labels)
@@ -163,8 +180,9 @@ def _run_learned(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame
         print(f"leave-one-document-out over {len(cv.documents)} documents (micro averages; "
               f"wrote {args.cross_validate}):", file=err)
         for row in cv.summary.itertuples(index=False):
-            print(f"  {row.coder:<10} vs {row.reference}: P {row.precision:.3f}  R "
-                  f"{row.recall:.3f}  F1 {row.f1:.3f}  (macro F1 {row.macro_f1:.3f})", file=err)
+            print(f"  {row.coder:<10} vs {row.reference}: P {_ratio(row.precision)}  R "
+                  f"{_ratio(row.recall)}  F1 {_ratio(row.f1)}  (macro F1 "
+                  f"{_ratio(row.macro_f1)})", file=err)
     if suggestions is not None:
         print(f"wrote {len(suggestions)} turns to code next to {args.suggest}", file=err)
     return 0
