@@ -271,7 +271,10 @@ def test_cli_learn_from(cli, tmp_path):
     assert set(learned["coder"]) == {"learned"} and "score" in learned.columns
     assert learned["text"].notna().all()  # issue 12: the file records the coded characters
     assert list(pd.read_csv(cv).columns) == CV_COLUMNS
-    assert list(pd.read_csv(nxt).columns) == SUGGEST_COLUMNS
+    nxt = pd.read_csv(nxt)
+    assert list(nxt.columns) == SUGGEST_COLUMNS
+    assert (f"wrote 20 turns to code next ({nxt['doc_id'].nunique()} interviews)" in r.stderr
+            and "code those interviews whole" in r.stderr)
 
 
 @pytest.mark.slow

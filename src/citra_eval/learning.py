@@ -1195,6 +1195,11 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
     Uncertainty sampling (Lewis & Gale 1994): a turn whose probability for some code lies
     closest to that code's threshold is the one whose human coding teaches the model most.
 
+    The coder learns from whole documents: every turn of a document in which a coder applied
+    any code counts as coded by that coder (a turn without a code is a negative example). So
+    code the documents these turns are in, whole, before training again; coding only the
+    listed turns would teach the model that the document's other turns carry no code.
+
     References
     ----------
     Lewis, D. D., & Gale, W. A. (1994). A sequential algorithm for training text

@@ -184,7 +184,10 @@ def _run_learned(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame
                   f"{_ratio(row.recall)}  F1 {_ratio(row.f1)}  (macro F1 "
                   f"{_ratio(row.macro_f1)})", file=err)
     if suggestions is not None:
-        print(f"wrote {len(suggestions)} turns to code next to {args.suggest}", file=err)
+        n_docs = suggestions["doc_id"].nunique()
+        print(f"wrote {len(suggestions)} turns to code next ({n_docs} interviews) to "
+              f"{args.suggest}; code those interviews whole: an interview with any coding "
+              "counts as coded in every turn", file=err)
     return 0
 
 
