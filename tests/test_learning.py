@@ -13,6 +13,8 @@ import citra_eval as ce
 from citra_eval.learning import (
     CHOICES,
     CV_COLUMNS,
+    CV_DOCUMENT_COLUMNS,
+    CV_INTERVAL_COLUMNS,
     MIN_POSITIVES,
     SUGGEST_COLUMNS,
     THRESHOLD_COLUMNS,
@@ -219,6 +221,16 @@ def test_cross_validation_beside_the_other_human(small, example_codebook):
     assert human == pytest.approx(ref)
     wide = cv.per_code("A")
     assert {"code", "both", "learned", "dictionary", "B"} <= set(wide.columns)
+    # the counts per document add up to the table's micro counts, for every coder
+    assert list(cv.by_document.columns) == CV_DOCUMENT_COLUMNS
+    assert set(cv.by_document["doc_id"]) == set(docs)
+    summed = cv.by_document.groupby(["reference", "coder"])[["tp", "fp", "fn"]].sum()
+    micro = cv.table[cv.table["code"] == "micro"].set_index(["reference", "coder"])
+    assert summed.sort_index().equals(micro[["tp", "fp", "fn"]].sort_index())
+    ci = cv.conf_int(n_boot=300)
+    assert list(ci.columns) == CV_INTERVAL_COLUMNS and len(ci) == 4 * 3
+    assert ((ci["ci_low"] <= ci["estimate"] + 1e-12)
+            & (ci["estimate"] <= ci["ci_high"] + 1e-12)).all()
     with pytest.raises(ValueError, match="reference must name coders"):
         ce.cross_validate_coder(corpus.subset(docs), both, codebook=example_codebook,
                                 reference=["C"])
@@ -296,7 +308,55 @@ def test_cli_cross_validation_needs_three_documents_and_prints_no_nan(cli, tmp_p
     ce.write_codings(a[a.doc_id.isin(["INF01", "INF02", "INF03"])], codings)
     r = cli(*args)
     assert r.returncode == 0 and "nan" not in r.stderr, r.stderr
-    assert re.search(r"dictionary vs A: P 0\.\d{3} ", r.stderr), r.stderr
+    assert re.search(r"dictionary vs A: P 0\.\d{3} +R 0\.\d{3} +F1 0\.\d{3} "
+                     r"\[0\.\d{3}, [01]\.\d{3}\]", r.stderr), r.stderr
+
+
+def _validation(by_document: list[tuple], seed: int = 0) -> ce.CoderValidation:
+    """A CoderValidation of one reference and coder with the given (doc, tp, fp, fn)."""
+    from citra_eval.autocoding import _prf
+
+    docs = pd.DataFrame(by_document, columns=["doc_id", "tp", "fp", "fn"]).assign(
+        reference="A", coder="m")[CV_DOCUMENT_COLUMNS]
+    tp, fp, fn = (int(docs[c].sum()) for c in ("tp", "fp", "fn"))
+    table = pd.DataFrame([_prf(code, tp, fp, fn) for code in ("micro", "macro")]).assign(
+        reference="A", coder="m")[CV_COLUMNS]
+    return ce.CoderValidation(table=table, predictions=pd.DataFrame(),
+                              documents=docs["doc_id"].tolist(), seed=seed, by_document=docs)
+
+
+def test_conf_int_of_identical_documents_is_the_estimate():
+    """Every resample of identical documents has the same ratios: a zero-width interval."""
+    ci = _validation([(f"D{i}", 3, 1, 2) for i in range(5)]).conf_int(n_boot=50)
+    f1 = 2 * 15 / (2 * 15 + 5 + 10)  # hand computation: TP 15, FP 5, FN 10
+    assert ci["measure"].tolist() == ["precision", "recall", "f1"]
+    assert ci["estimate"].tolist() == pytest.approx([15 / 20, 15 / 25, f1])
+    assert ci["ci_low"].tolist() == pytest.approx(ci["estimate"].tolist())
+    assert ci["ci_high"].tolist() == pytest.approx(ci["estimate"].tolist())
+    assert ci["n_documents"].eq(5).all() and ci["n_boot"].eq(50).all()
+
+
+def test_conf_int_resamples_documents_and_drops_undefined_replicates():
+    """Two documents: D1 one hit (tp 1), D2 one false alarm (fp 1). A replicate of D1 twice
+    has F1 1, of D2 twice F1 0 and recall 0/0 (undefined, dropped: about a quarter of the
+    replicates), of one each F1 2/3."""
+    cv = _validation([("D1", 1, 0, 0), ("D2", 0, 1, 0)], seed=7)
+    ci = cv.conf_int(n_boot=4000, ci=0.9).set_index("measure")
+    assert ci.loc["f1", ["ci_low", "ci_high"]].tolist() == [0.0, 1.0]
+    assert ci.loc["precision", "n_boot"] == 4000
+    assert 0.70 * 4000 < ci.loc["recall", "n_boot"] < 0.80 * 4000
+    assert ci.loc["recall", ["ci_low", "ci_high"]].tolist() == [1.0, 1.0]
+    # the same draws as a plain loop over documents drawn with replacement
+    rng = np.random.default_rng(7)
+    draws = rng.integers(0, 2, size=(4000, 2))
+    tp = (draws == 0).sum(axis=1)
+    fp = (draws == 1).sum(axis=1)
+    f1 = 2 * tp / (2 * tp + fp)
+    assert ci.loc["f1", "ci_low"] == np.quantile(f1, 0.05)
+    assert cv.conf_int(n_boot=4000, ci=0.9).equals(cv.conf_int(n_boot=4000, ci=0.9, seed=7))
+    for bad in ({"ci": 1.5}, {"n_boot": 0}, {"seed": -1}):
+        with pytest.raises(ValueError):
+            cv.conf_int(**bad)
 
 
 def test_cross_validation_needs_three_coded_documents(example_corpus, example_codebook):

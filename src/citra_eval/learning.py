@@ -85,6 +85,7 @@ import pandas as pd
 from ._progress import progress_bar
 from ._validation import (
     check_choice,
+    check_ci,
     check_codings_in_corpus,
     check_frame,
     check_int,
@@ -103,6 +104,7 @@ from .codings import CODING_COLUMNS
 from .corpus import Corpus
 from .errors import InputError
 from .normalise import text_token_ids
+from .reliability import percentile_interval, resample_weights
 
 if TYPE_CHECKING:  # for annotations only
     from scipy import sparse
@@ -110,6 +112,8 @@ if TYPE_CHECKING:  # for annotations only
 __all__ = [
     "CHOICES",
     "CV_COLUMNS",
+    "CV_DOCUMENT_COLUMNS",
+    "CV_INTERVAL_COLUMNS",
     "INNER_FOLDS",
     "MIN_CV_DOCUMENTS",
     "MIN_POSITIVES",
@@ -149,6 +153,11 @@ MODELS = ("dictionary", "learned", "stacked")
 #: their inner F1 ties (the text-only model is fitted for ``combine="learned"``).
 CHOICES = ("dictionary", "stacked")
 CV_COLUMNS = ["reference", "coder", *EVAL_COLUMNS]
+#: Columns of :attr:`CoderValidation.by_document`.
+CV_DOCUMENT_COLUMNS = ["reference", "coder", "doc_id", "tp", "fp", "fn"]
+#: Columns of :meth:`CoderValidation.conf_int`.
+CV_INTERVAL_COLUMNS = ["reference", "coder", "measure", "estimate", "ci_low", "ci_high",
+                       "n_documents", "n_boot"]
 SUGGEST_COLUMNS = ["doc_id", "segment_id", "start", "end", "text", "code", "score",
                    "threshold", "margin", "proposed"]
 _FEATURE_PREFIX = {"w": "word: ", "q": "question: "}
@@ -1012,11 +1021,16 @@ class CoderValidation:
     documents : list of str
         The documents held out in turn.
     seed : int
+    by_document : DataFrame
+        ``reference, coder, doc_id, tp, fp, fn``: the micro counts of each document that
+        the reference coded (what :meth:`conf_int` resamples).
     """
     table: pd.DataFrame
     predictions: pd.DataFrame
     documents: list[str]
     seed: int
+    by_document: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=CV_DOCUMENT_COLUMNS))
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -1033,6 +1047,84 @@ class CoderValidation:
         t = self.table[self.table["reference"] == reference]
         return t.pivot(index="code", columns="coder", values="f1").rename_axis(
             columns=None).reset_index()
+
+    def conf_int(self, *, ci: float = 0.95, n_boot: int = 2000,
+                 seed: int | None = None) -> pd.DataFrame:
+        """Bootstrap confidence intervals of the micro precision, recall and F1, by document.
+
+        Parameters
+        ----------
+        ci : float
+            Confidence level (default 0.95).
+        n_boot : int
+            Bootstrap replicates (default 2000).
+        seed : int, optional
+            Seed of the resampling (default: the cross-validation's ``seed``).
+
+        Returns
+        -------
+        DataFrame
+            ``reference, coder, measure, estimate, ci_low, ci_high, n_documents, n_boot``:
+            one row per reference, coder and measure (``precision``, ``recall``, ``f1``, in
+            that order). ``estimate`` is the value in :attr:`summary`; ``n_documents`` the
+            documents resampled; ``n_boot`` the replicates in which the measure is defined
+            (the interval is NaN when there are none).
+
+        Notes
+        -----
+        A turn's codes depend on its interview (its speaker, its topic, the coder's reading
+        of it), so the resampled unit is the document, not the turn (a cluster bootstrap,
+        Field & Welsh 2007): each replicate draws the reference's documents with
+        replacement, sums their ``tp, fp, fn`` (:attr:`by_document`) and computes
+        ``precision = TP / (TP + FP)``, ``recall = TP / (TP + FN)`` and
+        ``F1 = 2 TP / (2 TP + FP + FN)``. Every coder against the same reference is
+        resampled with the same draws, so their intervals can be compared. The interval
+        holds the ``(1 - ci) / 2`` and ``(1 + ci) / 2`` quantiles of the replicates
+        (percentile interval, Efron & Tibshirani 1993). With a dozen documents it is
+        wide, and that is the honest answer.
+
+        References
+        ----------
+        Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman &
+        Hall, ch. 13.
+
+        Field, C. A., & Welsh, A. H. (2007). Bootstrapping clustered data. *Journal of the
+        Royal Statistical Society B*, 69(3), 369-390.
+
+        Examples
+        --------
+        >>> import citra_eval as ce
+        >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+        >>> book = ce.Codebook.load(ce.example_path("codebook"))
+        >>> a = ce.read_codings(ce.example_path("codings_A"))
+        >>> docs = ["INF01", "INF02", "INF03", "INF04"]
+        >>> cv = ce.cross_validate_coder(corpus.subset(docs), a[a.doc_id.isin(docs)],
+        ...                              codebook=book)
+        >>> ci = cv.conf_int(n_boot=200)
+        >>> f1 = ci[(ci.coder == "dictionary") & (ci.measure == "f1")].iloc[0]
+        >>> bool(f1.ci_low <= f1.estimate <= f1.ci_high), int(f1.n_documents)
+        (True, 4)
+        """
+        ci = check_ci(ci)
+        n_boot = check_int(n_boot, "n_boot", minimum=1)
+        seed = self.seed if seed is None else check_int(seed, "seed", minimum=0)
+        summary = self.summary.set_index(["reference", "coder"])
+        rows = []
+        for ref, part in self.by_document.groupby("reference", sort=False):
+            docs = list(dict.fromkeys(part["doc_id"]))
+            weights = resample_weights(np.random.default_rng(seed), len(docs), n_boot)
+            for coder, mine in part.groupby("coder", sort=False):
+                counts = mine.set_index("doc_id").reindex(docs)[["tp", "fp", "fn"]]
+                tp, fp, fn = (weights @ counts[c].to_numpy(dtype=float)
+                              for c in ("tp", "fp", "fn"))
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    reps = np.column_stack([tp / (tp + fp), tp / (tp + fn),
+                                            2 * tp / (2 * tp + fp + fn)])
+                low, high, valid = percentile_interval(reps, ci)
+                for k, measure in enumerate(("precision", "recall", "f1")):
+                    rows.append((ref, coder, measure, summary.loc[(ref, coder), measure],
+                                 low[k], high[k], len(docs), int(valid[k])))
+        return pd.DataFrame(rows, columns=CV_INTERVAL_COLUMNS)
 
 
 def _too_few_to_cross_validate(n_docs: int) -> str:
@@ -1142,7 +1234,7 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
                    empty_coder_codings())
     scored = corpus.subset(docs)
     codes = list(codebook.codable_ids)
-    rows = []
+    rows, per_doc = [], []
     for ref in refs:
         ref_codings = codings[codings["coder"].astype(str) == ref]
         ref_docs = set(ref_codings["doc_id"])
@@ -1150,12 +1242,31 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
         others = [(c, codings[codings["coder"].astype(str) == c]) for c in coders if c != ref]
         machines = [(c, predictions[predictions["coder"] == c]) for c in COMBINE]
         for name, table in [*machines, *others]:
-            table = table[table["doc_id"].isin(ref_docs)]
-            ev = evaluate_coder(table.assign(coder=name), reference=ref_codings,
+            table = table[table["doc_id"].isin(ref_docs)].assign(coder=name)
+            ev = evaluate_coder(table, reference=ref_codings,
                                 corpus=ref_corpus, roles=wanted, codes=codes)
             rows.append(ev.assign(reference=ref, coder=name))
+            per_doc += _document_counts(table, ref_codings, ref_corpus, roles=wanted,
+                                        codes=codes, names=(ref, name))
     table = pd.concat(rows, ignore_index=True)[CV_COLUMNS]
-    return CoderValidation(table=table, predictions=predictions, documents=docs, seed=seed)
+    by_document = pd.DataFrame(per_doc, columns=CV_DOCUMENT_COLUMNS).astype(
+        {"tp": "int64", "fp": "int64", "fn": "int64"})
+    return CoderValidation(table=table, predictions=predictions, documents=docs, seed=seed,
+                           by_document=by_document)
+
+
+def _document_counts(codings: pd.DataFrame, reference: pd.DataFrame, corpus: Corpus, *,
+                     roles, codes: list[str], names: tuple[str, str]) -> list[tuple]:
+    """``(*names, doc_id, tp, fp, fn)`` of each document of ``corpus``: the micro counts of
+    :func:`evaluate_coder` on that document alone (``names``: reference and coder)."""
+    out = []
+    for doc in corpus.doc_ids:
+        ev = evaluate_coder(codings[codings["doc_id"] == doc],
+                            reference=reference[reference["doc_id"] == doc],
+                            corpus=corpus.subset([doc]), roles=roles, codes=codes)
+        micro = ev[ev["code"] == "micro"].iloc[0]
+        out.append((*names, doc, int(micro["tp"]), int(micro["fp"]), int(micro["fn"])))
+    return out
 
 
 # --------------------------------------------------------------------------- active coding

@@ -48,6 +48,7 @@ __all__ = [
     "krippendorff_alpha_sets",
     "masi_distance",
     "percent_agreement",
+    "percentile_interval",
     "presence_agreement",
     "resample_weights",
     "scott_pi",
@@ -425,7 +426,7 @@ def _bootstrap_alpha(counts: np.ndarray, sq: np.ndarray | None, *, n_boot: int, 
     return out
 
 
-def _percentile_interval(reps: np.ndarray, ci: float) -> tuple[np.ndarray, ...]:
+def percentile_interval(reps: np.ndarray, ci: float) -> tuple[np.ndarray, ...]:
     """Per column of ``reps``: the ``(1 - ci)/2`` and ``(1 + ci)/2`` quantiles of the finite
     replicates, and how many there were (NaN bounds when none)."""
     valid = np.isfinite(reps)
@@ -730,7 +731,7 @@ def krippendorff_alpha_details(ratings: Ratings, *, level: str | Callable = "nom
         sq = None if level == "ordinal" else (
             delta or _Delta(level, cats, cnt.sum(axis=0))).block(np.arange(len(cats)))
         reps = _bootstrap_alpha(cnt[None], sq, n_boot=n_boot, seed=seed)
-        low, high, valid = _percentile_interval(reps, ci)
+        low, high, valid = percentile_interval(reps, ci)
         details = replace(details, ci_low=float(low[0]), ci_high=float(high[0]),
                           n_boot=int(valid[0]))
     return details
@@ -2061,7 +2062,7 @@ def presence_agreement(present: np.ndarray, *, rated: np.ndarray | None = None,
         cols = np.concatenate([counts, counts.sum(axis=0, keepdims=True)])
         reps = _bootstrap_alpha(cols[:, pair], _NOMINAL_2, n_boot=n_boot, seed=seed,
                                 do_u=do_cols[:, pair])
-        low, high, n_valid = _percentile_interval(reps, ci)
+        low, high, n_valid = percentile_interval(reps, ci)
     # Pooled counts: units with any code; units where every rating coder gave the same
     # non-empty set of codes.
     ref = x[np.argmax(rated, axis=1), np.arange(n_units), :]

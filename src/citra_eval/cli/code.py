@@ -177,12 +177,16 @@ def _run_learned(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame
           f"{args.seed}); coded {len(corpus)} documents with combine={args.combine}: "
           f"{len(codings)} codings; wrote {args.out}", file=err)
     if cv is not None:
-        print(f"leave-one-document-out over {len(cv.documents)} documents (micro averages; "
-              f"wrote {args.cross_validate}):", file=err)
+        print(f"leave-one-document-out over {len(cv.documents)} documents (micro averages, "
+              f"F1 with its 95% bootstrap interval by document, seed {args.seed}; wrote "
+              f"{args.cross_validate}):", file=err)
+        f1 = cv.conf_int(seed=args.seed).query("measure == 'f1'").set_index(
+            ["reference", "coder"])
         for row in cv.summary.itertuples(index=False):
+            low, high = f1.loc[(row.reference, row.coder), ["ci_low", "ci_high"]]
             print(f"  {row.coder:<10} vs {row.reference}: P {_ratio(row.precision)}  R "
-                  f"{_ratio(row.recall)}  F1 {_ratio(row.f1)}  (macro F1 "
-                  f"{_ratio(row.macro_f1)})", file=err)
+                  f"{_ratio(row.recall)}  F1 {_ratio(row.f1)} [{_ratio(low)}, "
+                  f"{_ratio(high)}]  (macro F1 {_ratio(row.macro_f1)})", file=err)
     if suggestions is not None:
         n_docs = suggestions["doc_id"].nunique()
         print(f"wrote {len(suggestions)} turns to code next ({n_docs} interviews) to "
