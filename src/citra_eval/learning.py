@@ -1080,8 +1080,9 @@ class CoderValidation:
         ``F1 = 2 TP / (2 TP + FP + FN)``. Every coder against the same reference is
         resampled with the same draws, so their intervals can be compared. The interval
         holds the ``(1 - ci) / 2`` and ``(1 + ci) / 2`` quantiles of the replicates
-        (percentile interval, Efron & Tibshirani 1993). With a dozen documents it is
-        wide, and that is the honest answer.
+        (percentile interval, Efron & Tibshirani 1993). The out-of-fold codings are held
+        fixed: how much the coders trained in the folds would vary with other training
+        documents is not in the interval, so if anything it is too narrow.
 
         References
         ----------
