@@ -18,7 +18,9 @@ turns before and after), trained on A and on A+B. None of them changes a default
 
 ``--ci`` adds, for the two default set-ups, each micro F1 with its 95% bootstrap interval
 by interview (``CoderValidation.conf_int``: the interviews resampled with replacement, 2000
-replicates, seed ``--seed``; every coder against a reference with the same draws).
+replicates, seed ``--seed``; every coder against a reference with the same draws), and the
+paired differences of the learned coder and the dictionary, and of the learned coder and
+the other human coder (``CoderValidation.compare``).
 
 Run from the repository root::
 
@@ -117,6 +119,21 @@ def main(argv=None) -> int:
                     "dictionary + question context + negation"
                 print(f"| {'–' if human else name} | {coder} | {row.reference} | "
                       f"{fmt(row.estimate)} | {fmt(row.ci_low)}–{fmt(row.ci_high)} |")
+        print("\nPaired differences in micro F1 (the same draws for both coders):\n")
+        print("| trained on | coder minus other | reference | difference | 95% interval |")
+        print("|---|---|---|---:|---|")
+        for name in ("A", "A+B"):
+            cv = results[name]
+            for ref in dict.fromkeys(cv.summary["reference"]):
+                humans = [c for c in cv.summary.loc[cv.summary["reference"] == ref, "coder"]
+                          if c in ("A", "B")]
+                pairs = [("both", "dictionary"), ("learned", "dictionary"),
+                         *[("both", h) for h in humans]]
+                for one, other in pairs:
+                    d = cv.compare(one, other, reference=ref, seed=args.seed)
+                    f1 = d[d["measure"] == "f1"].iloc[0]
+                    print(f"| {name} | {one} minus {other} | {ref} | "
+                          f"{f1.difference:+.3f} | {f1.ci_low:+.3f} to {f1.ci_high:+.3f} |")
     if args.per_code:
         print("\nF1 per code against coder A (learned coder trained on coder A's codings):\n")
         table = results["A"].per_code("A")

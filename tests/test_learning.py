@@ -13,6 +13,7 @@ import citra_eval as ce
 from citra_eval.learning import (
     CHOICES,
     CV_COLUMNS,
+    CV_COMPARE_COLUMNS,
     CV_DOCUMENT_COLUMNS,
     CV_INTERVAL_COLUMNS,
     MIN_POSITIVES,
@@ -312,17 +313,22 @@ def test_cli_cross_validation_needs_three_documents_and_prints_no_nan(cli, tmp_p
                      r"\[0\.\d{3}, [01]\.\d{3}\]", r.stderr), r.stderr
 
 
-def _validation(by_document: list[tuple], seed: int = 0) -> ce.CoderValidation:
-    """A CoderValidation of one reference and coder with the given (doc, tp, fp, fn)."""
+def _validation(by_document: list[tuple], seed: int = 0, **others) -> ce.CoderValidation:
+    """A CoderValidation against reference A of coder ``m`` with the given (doc, tp, fp,
+    fn), and of each coder in ``others`` (name: its list)."""
     from citra_eval.autocoding import _prf
 
-    docs = pd.DataFrame(by_document, columns=["doc_id", "tp", "fp", "fn"]).assign(
-        reference="A", coder="m")[CV_DOCUMENT_COLUMNS]
-    tp, fp, fn = (int(docs[c].sum()) for c in ("tp", "fp", "fn"))
-    table = pd.DataFrame([_prf(code, tp, fp, fn) for code in ("micro", "macro")]).assign(
-        reference="A", coder="m")[CV_COLUMNS]
-    return ce.CoderValidation(table=table, predictions=pd.DataFrame(),
-                              documents=docs["doc_id"].tolist(), seed=seed, by_document=docs)
+    parts, tables = [], []
+    for coder, rows in {"m": by_document, **others}.items():
+        docs = pd.DataFrame(rows, columns=["doc_id", "tp", "fp", "fn"]).assign(
+            reference="A", coder=coder)[CV_DOCUMENT_COLUMNS]
+        tp, fp, fn = (int(docs[c].sum()) for c in ("tp", "fp", "fn"))
+        tables.append(pd.DataFrame([_prf(code, tp, fp, fn) for code in ("micro", "macro")])
+                      .assign(reference="A", coder=coder)[CV_COLUMNS])
+        parts.append(docs)
+    return ce.CoderValidation(table=pd.concat(tables, ignore_index=True),
+                              predictions=pd.DataFrame(), documents=parts[0]["doc_id"].tolist(),
+                              seed=seed, by_document=pd.concat(parts, ignore_index=True))
 
 
 def test_conf_int_of_identical_documents_is_the_estimate():
@@ -357,6 +363,31 @@ def test_conf_int_resamples_documents_and_drops_undefined_replicates():
     for bad in ({"ci": 1.5}, {"n_boot": 0}, {"seed": -1}):
         with pytest.raises(ValueError):
             cv.conf_int(**bad)
+
+
+def test_compare_gives_the_paired_difference_of_two_coders():
+    """m: D1 one hit, D2 one false alarm; n: a hit in each. Replicates: D1 twice (m's F1 1,
+    difference 0), D2 twice (m's F1 0, difference -1), one of each (2/3, difference -1/3)."""
+    cv = _validation([("D1", 1, 0, 0), ("D2", 0, 1, 0)], seed=3,
+                     n=[("D1", 1, 0, 0), ("D2", 1, 0, 0)])
+    d = cv.compare("m", "n", reference="A", n_boot=4000, ci=0.9)
+    assert list(d.columns) == CV_COMPARE_COLUMNS
+    d = d.set_index("measure")
+    assert d.loc["f1", "difference"] == pytest.approx(2 / 3 - 1)
+    assert d.loc["f1", ["ci_low", "ci_high"]].tolist() == [-1.0, 0.0]
+    assert d.loc["precision", "difference"] == pytest.approx(0.5 - 1)
+    # the same draws as conf_int: the difference of the replicates, by a plain loop
+    draws = np.random.default_rng(3).integers(0, 2, size=(4000, 2))
+    tp = (draws == 0).sum(axis=1)
+    diff = 2 * tp / (2 * tp + (draws == 1).sum(axis=1)) - 1.0
+    assert (d.loc["f1", "ci_low"], d.loc["f1", "ci_high"]) == (np.quantile(diff, 0.05),
+                                                             np.quantile(diff, 0.95))
+    same = cv.compare("m", "m", reference="A", n_boot=100)
+    assert same[["difference", "ci_low", "ci_high"]].eq(0).all().all()
+    with pytest.raises(ValueError, match="reference must be one of"):
+        cv.compare("m", "n", reference="B")
+    with pytest.raises(ValueError, match="other"):
+        cv.compare("m", "x", reference="A")
 
 
 def test_cross_validation_needs_three_coded_documents(example_corpus, example_codebook):

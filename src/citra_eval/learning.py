@@ -112,6 +112,7 @@ if TYPE_CHECKING:  # for annotations only
 __all__ = [
     "CHOICES",
     "CV_COLUMNS",
+    "CV_COMPARE_COLUMNS",
     "CV_DOCUMENT_COLUMNS",
     "CV_INTERVAL_COLUMNS",
     "INNER_FOLDS",
@@ -158,6 +159,10 @@ CV_DOCUMENT_COLUMNS = ["reference", "coder", "doc_id", "tp", "fp", "fn"]
 #: Columns of :meth:`CoderValidation.conf_int`.
 CV_INTERVAL_COLUMNS = ["reference", "coder", "measure", "estimate", "ci_low", "ci_high",
                        "n_documents", "n_boot"]
+#: Columns of :meth:`CoderValidation.compare`.
+CV_COMPARE_COLUMNS = ["reference", "coder", "other", "measure", "difference", "ci_low",
+                      "ci_high", "n_documents", "n_boot"]
+_MEASURES = ("precision", "recall", "f1")
 SUGGEST_COLUMNS = ["doc_id", "segment_id", "start", "end", "text", "code", "score",
                    "threshold", "margin", "proposed"]
 _FEATURE_PREFIX = {"w": "word: ", "q": "question: "}
@@ -1112,20 +1117,92 @@ class CoderValidation:
         summary = self.summary.set_index(["reference", "coder"])
         rows = []
         for ref, part in self.by_document.groupby("reference", sort=False):
-            docs = list(dict.fromkeys(part["doc_id"]))
-            weights = resample_weights(np.random.default_rng(seed), len(docs), n_boot)
-            for coder, mine in part.groupby("coder", sort=False):
-                counts = mine.set_index("doc_id").reindex(docs)[["tp", "fp", "fn"]]
-                tp, fp, fn = (weights @ counts[c].to_numpy(dtype=float)
-                              for c in ("tp", "fp", "fn"))
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    reps = np.column_stack([tp / (tp + fp), tp / (tp + fn),
-                                            2 * tp / (2 * tp + fp + fn)])
+            for coder in dict.fromkeys(part["coder"]):
+                reps, n_docs = self._replicates(ref, coder, n_boot, seed)
                 low, high, valid = percentile_interval(reps, ci)
-                for k, measure in enumerate(("precision", "recall", "f1")):
+                for k, measure in enumerate(_MEASURES):
                     rows.append((ref, coder, measure, summary.loc[(ref, coder), measure],
-                                 low[k], high[k], len(docs), int(valid[k])))
+                                 low[k], high[k], n_docs, int(valid[k])))
         return pd.DataFrame(rows, columns=CV_INTERVAL_COLUMNS)
+
+    def compare(self, coder: str, other: str, *, reference: str, ci: float = 0.95,
+                n_boot: int = 2000, seed: int | None = None) -> pd.DataFrame:
+        """How much better one coder is than another: the difference of their micro
+        precision, recall and F1 against ``reference``, with a paired bootstrap interval.
+
+        Parameters
+        ----------
+        coder, other : str
+            Two coders of :attr:`summary` (``both``, ``learned``, ``dictionary`` or a human
+            coder) scored against ``reference``.
+        reference : str
+            The reference coder.
+        ci, n_boot, seed
+            As in :meth:`conf_int`.
+
+        Returns
+        -------
+        DataFrame
+            ``reference, coder, other, measure, difference, ci_low, ci_high, n_documents,
+            n_boot``: one row per measure (``precision``, ``recall``, ``f1``);
+            ``difference`` is ``coder``'s value minus ``other``'s; ``n_boot`` the replicates
+            in which both are defined.
+
+        Notes
+        -----
+        Both coders are resampled with the same draws of documents (those of
+        :meth:`conf_int` for the same ``seed``), so the interval is that of the paired
+        difference: what the two coders have in common, the documents that are hard for
+        both, cancels out. An interval that holds 0 means these documents cannot tell the
+        two coders apart. The out-of-fold codings are held fixed, as in :meth:`conf_int`.
+
+        Examples
+        --------
+        >>> import citra_eval as ce
+        >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+        >>> book = ce.Codebook.load(ce.example_path("codebook"))
+        >>> a = ce.read_codings(ce.example_path("codings_A"))
+        >>> docs = ["INF01", "INF02", "INF03", "INF04"]
+        >>> cv = ce.cross_validate_coder(corpus.subset(docs), a[a.doc_id.isin(docs)],
+        ...                              codebook=book)
+        >>> d = cv.compare("both", "dictionary", reference="A", n_boot=200)
+        >>> d["measure"].tolist()
+        ['precision', 'recall', 'f1']
+        """
+        ci = check_ci(ci)
+        n_boot = check_int(n_boot, "n_boot", minimum=1)
+        seed = self.seed if seed is None else check_int(seed, "seed", minimum=0)
+        summary = self.summary
+        known = summary.loc[summary["reference"] == str(reference), "coder"].tolist()
+        if not known:
+            raise ValueError(f"reference must be one of the reference coders "
+                             f"({', '.join(dict.fromkeys(summary['reference']))}), got "
+                             f"{reference!r}")
+        for name, value in (("coder", coder), ("other", other)):
+            check_choice(value, name, known)
+        mine, n_docs = self._replicates(str(reference), coder, n_boot, seed)
+        theirs, _ = self._replicates(str(reference), other, n_boot, seed)
+        low, high, valid = percentile_interval(mine - theirs, ci)
+        values = summary[summary["reference"] == str(reference)].set_index("coder")
+        rows = [(str(reference), coder, other, measure,
+                 values.loc[coder, measure] - values.loc[other, measure], low[k], high[k],
+                 n_docs, int(valid[k])) for k, measure in enumerate(_MEASURES)]
+        return pd.DataFrame(rows, columns=CV_COMPARE_COLUMNS)
+
+    def _replicates(self, reference: str, coder: str, n_boot: int,
+                    seed: int) -> tuple[np.ndarray, int]:
+        """(n_boot, 3) micro precision, recall, F1 of ``coder`` in bootstrap replicates of
+        the reference's documents (NaN where undefined), and the number of documents. The
+        draws depend only on ``seed`` and the documents, so every coder shares them."""
+        part = self.by_document[self.by_document["reference"] == reference]
+        docs = list(dict.fromkeys(part["doc_id"]))
+        weights = resample_weights(np.random.default_rng(seed), len(docs), n_boot)
+        counts = part[part["coder"] == coder].set_index("doc_id").reindex(docs)
+        tp, fp, fn = (weights @ counts[c].fillna(0).to_numpy(dtype=float)
+                      for c in ("tp", "fp", "fn"))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            reps = np.column_stack([tp / (tp + fp), tp / (tp + fn), 2 * tp / (2 * tp + fp + fn)])
+        return reps, len(docs)
 
 
 def _too_few_to_cross_validate(n_docs: int) -> str:
