@@ -388,6 +388,11 @@ def test_compare_gives_the_paired_difference_of_two_coders():
         cv.compare("m", "n", reference="B")
     with pytest.raises(ValueError, match="other"):
         cv.compare("m", "x", reference="A")
+    bare = ce.CoderValidation(table=cv.table, predictions=cv.predictions, documents=[],
+                              seed=0)
+    with pytest.raises(ValueError, match="by_document holds no counts"):
+        bare.compare("m", "n", reference="A")
+    assert bare.conf_int().empty
 
 
 def test_cross_validation_needs_three_coded_documents(example_corpus, example_codebook):

@@ -1196,6 +1196,10 @@ class CoderValidation:
         draws depend only on ``seed`` and the documents, so every coder shares them."""
         part = self.by_document[self.by_document["reference"] == reference]
         docs = list(dict.fromkeys(part["doc_id"]))
+        if not docs:
+            raise ValueError(f"by_document holds no counts against {reference!r}: the "
+                             "intervals need the counts per document that "
+                             "cross_validate_coder records")
         weights = resample_weights(np.random.default_rng(seed), len(docs), n_boot)
         counts = part[part["coder"] == coder].set_index("doc_id").reindex(docs)
         tp, fp, fn = (weights @ counts[c].fillna(0).to_numpy(dtype=float)
