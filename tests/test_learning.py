@@ -382,6 +382,14 @@ def test_compare_gives_the_paired_difference_of_two_coders():
     diff = 2 * tp / (2 * tp + (draws == 1).sum(axis=1)) - 1.0
     assert (d.loc["f1", "ci_low"], d.loc["f1", "ci_high"]) == (np.quantile(diff, 0.05),
                                                              np.quantile(diff, 0.95))
+    # drawn in blocks of replicates: the same draws whatever the block size
+    from citra_eval import learning
+
+    small_blocks = pytest.MonkeyPatch.context()
+    with small_blocks as mp:
+        mp.setattr(learning, "_BOOT_CELLS", 7)
+        blocked = cv.compare("m", "n", reference="A", n_boot=4000, ci=0.9)
+    assert blocked.equals(cv.compare("m", "n", reference="A", n_boot=4000, ci=0.9))
     same = cv.compare("m", "m", reference="A", n_boot=100)
     assert same[["difference", "ci_low", "ci_high"]].eq(0).all().all()
     with pytest.raises(ValueError, match="reference must be one of"):

@@ -163,6 +163,7 @@ CV_INTERVAL_COLUMNS = ["reference", "coder", "measure", "estimate", "ci_low", "c
 CV_COMPARE_COLUMNS = ["reference", "coder", "other", "measure", "difference", "ci_low",
                       "ci_high", "n_documents", "n_boot"]
 _MEASURES = ("precision", "recall", "f1")
+_BOOT_CELLS = 1_000_000  # resampling weights (replicates x documents) held at once
 SUGGEST_COLUMNS = ["doc_id", "segment_id", "start", "end", "text", "code", "score",
                    "threshold", "margin", "proposed"]
 _FEATURE_PREFIX = {"w": "word: ", "q": "question: "}
@@ -1200,10 +1201,14 @@ class CoderValidation:
             raise ValueError(f"by_document holds no counts against {reference!r}: the "
                              "intervals need the counts per document that "
                              "cross_validate_coder records")
-        weights = resample_weights(np.random.default_rng(seed), len(docs), n_boot)
-        counts = part[part["coder"] == coder].set_index("doc_id").reindex(docs)
-        tp, fp, fn = (weights @ counts[c].fillna(0).to_numpy(dtype=float)
-                      for c in ("tp", "fp", "fn"))
+        counts = part[part["coder"] == coder].set_index("doc_id").reindex(docs)[
+            ["tp", "fp", "fn"]].fillna(0).to_numpy(dtype=float)
+        rng = np.random.default_rng(seed)
+        # replicates in blocks: memory stays bounded for any n_boot, the draws are the same
+        step = max(1, _BOOT_CELLS // len(docs))
+        sums = np.vstack([resample_weights(rng, len(docs), min(step, n_boot - lo)) @ counts
+                          for lo in range(0, n_boot, step)])
+        tp, fp, fn = sums.T
         with np.errstate(invalid="ignore", divide="ignore"):
             reps = np.column_stack([tp / (tp + fp), tp / (tp + fn), 2 * tp / (2 * tp + fp + fn)])
         return reps, len(docs)
