@@ -1128,8 +1128,10 @@ class CoderValidation:
 
     def compare(self, coder: str, other: str, *, reference: str, ci: float = 0.95,
                 n_boot: int = 2000, seed: int | None = None) -> pd.DataFrame:
-        """How much better one coder is than another: the difference of their micro
-        precision, recall and F1 against ``reference``, with a paired bootstrap interval.
+        """The paired difference of two coders' micro precision, recall and F1, by document.
+
+        How much better ``coder`` is than ``other`` against ``reference``, with a paired
+        bootstrap interval.
 
         Parameters
         ----------
