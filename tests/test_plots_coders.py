@@ -36,3 +36,22 @@ def test_bad_input():
         plot_coder_quality("x", reference="A")
     with pytest.raises(ValueError):
         plot_coder_quality(per_code(), reference="A", lang="fr")
+
+
+def test_micro_intervals_are_bars_on_the_micro_row():
+    intervals = pd.DataFrame({
+        "reference": ["A", "A", "A", "A", "B"], "coder": ["both", "dictionary", "B", "both",
+                                                          "both"],
+        "measure": ["f1", "f1", "f1", "recall", "f1"], "ci_low": [0.6, 0.5, 0.8, 0.1, 0.0],
+        "ci_high": [0.75, 0.7, 0.9, 0.2, 1.0]})
+    ax = plot_coder_quality(per_code(), reference="A", lang="en", intervals=intervals)
+    bars = sorted((float(seg[0][0]), float(seg[1][0]), float(seg[0][1]))
+                  for coll in ax.collections if coll.__class__.__name__ == "LineCollection"
+                  for seg in coll.get_segments())
+    micro_y = 1.0  # rows top to bottom: kerja_sama 3, bamara 2, micro 1, macro 0
+    # F1 against A only, one bar per drawn coder (learned is not drawn): no recall, no B
+    assert [b[:2] for b in bars] == [(0.5, 0.7), (0.6, 0.75), (0.8, 0.9)]
+    heights = [b[2] for b in bars]
+    assert len(set(heights)) == 3 and all(abs(h - micro_y) < 0.25 for h in heights)
+    with pytest.raises(ValueError, match="intervals lacks"):
+        plot_coder_quality(per_code(), reference="A", intervals=intervals[["coder"]])

@@ -16,7 +16,7 @@ _STYLE = {"both": ("o", "#4C72B0"), "learned": ("s", "#55A868"),
 
 def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
                        machines: tuple[str, ...] = ("both", "dictionary"), lang: str = "id",
-                       ax=None):
+                       intervals: pd.DataFrame | None = None, ax=None):
     """F1 per code of the machine coders and of the other human coder(s), one row per code.
 
     Parameters
@@ -33,6 +33,10 @@ def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
     machines : tuple of str
         Which machine coders to draw.
     lang : {"id", "en"}
+    intervals : DataFrame, optional
+        ``CoderValidation.conf_int()``: each drawn coder's micro F1 against ``reference``
+        gets its interval as a horizontal bar on the ``micro`` row (the bars side by side
+        around the row, in the coders' colors).
     ax : matplotlib Axes, optional
 
     Returns
@@ -75,6 +79,10 @@ def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
     for i, h in enumerate(humans):
         ax.scatter(rows[h], y, marker="x", color=["#333333", "#777777"][i % 2], zorder=3,
                    label=label("coders.human", lang, coder=h))
+    if intervals is not None:
+        _micro_intervals(ax, intervals, reference, [*machines, *humans],
+                         y[rows.index[rows["code"] == "micro"][0]]
+                         if (rows["code"] == "micro").any() else None)
     ax.set_yticks(y, names)
     n_summary = int(summary.sum())
     if n_summary:
@@ -84,3 +92,29 @@ def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="lower left", fontsize=8, frameon=False, bbox_to_anchor=(0, 1.0), ncol=2)
     return ax
+
+
+def _micro_intervals(ax, intervals: pd.DataFrame, reference: str, coders: list[str],
+                     y_micro) -> None:
+    """The micro F1 intervals of ``coders`` as bars on the micro row, in each coder's color
+    (the points are drawn over them)."""
+    if not isinstance(intervals, pd.DataFrame):
+        raise TypeError(f"intervals must be a DataFrame, got {type(intervals).__name__}")
+    missing = [c for c in ("reference", "coder", "measure", "ci_low", "ci_high")
+               if c not in intervals.columns]
+    if missing:
+        raise ValueError(f"intervals lacks column(s) {', '.join(missing)}; pass "
+                         "CoderValidation.conf_int()")
+    if y_micro is None:
+        return
+    f1 = intervals[(intervals["reference"].astype(str) == str(reference))
+                   & (intervals["measure"] == "f1")].set_index("coder")
+    humans = [c for c in coders if c not in _MACHINES]
+    shown = [c for c in coders if c in f1.index]
+    for k, c in enumerate(shown):
+        color = (_STYLE[c][1] if c in _STYLE else
+                 ["#333333", "#777777"][humans.index(c) % 2])
+        # side by side just around the row, so that overlapping intervals stay apart
+        offset = (k - (len(shown) - 1) / 2) * 0.14
+        ax.hlines(y_micro + offset, f1.at[c, "ci_low"], f1.at[c, "ci_high"], color=color,
+                  linewidth=2, alpha=0.75, zorder=2)
