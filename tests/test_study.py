@@ -218,6 +218,17 @@ def test_machine_codings_among_the_coders_files_are_a_warning(rsud):
     assert not [w for w in ce.load_study(rsud).warnings if "'score'" in w]
 
 
+def test_a_codebook_in_another_language_is_a_warning(rsud):
+    """The auto-coder reads every transcript as Indonesian: say so for an English codebook."""
+    book = rsud / "data" / "raw" / "codebook.yaml"
+    text = book.read_text(encoding="utf-8")
+    assert "\nlanguage: id\n" in text
+    assert not [w for w in ce.load_study(rsud).warnings if "language" in w]
+    book.write_text(text.replace("\nlanguage: id\n", "\nlanguage: en\n"), encoding="utf-8")
+    (found,) = [w for w in ce.load_study(rsud).warnings if "language" in w]
+    assert "codebook.yaml: the codebook's language is 'en', but the auto-coder reads" in found
+
+
 def test_no_survey_is_a_warning(rsud):
     for f in ("instrument.yaml", "survey_responses.csv"):
         (rsud / "data" / "raw" / f).unlink()

@@ -32,6 +32,7 @@ from .codebook import Codebook
 from .codings import empty_codings, read_codings
 from .corpus import Corpus, front_matter_of, read_transcripts, transcript_files
 from .errors import InputError, Problem, closest, did_you_mean
+from .lint import PROCESSED_LANGUAGES
 from .paths import example_path
 from .survey import Instrument, read_responses
 
@@ -412,6 +413,13 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
     elif corpus is not None:
         warn.add(shown_path(settings.codebook), "no codebook: coding, reliability and the themes "
                  "are skipped")
+    if codebook is not None and corpus is not None \
+            and codebook.language not in PROCESSED_LANGUAGES:
+        warn.add(shown_path(settings.codebook), f"the codebook's language is "
+                 f"{codebook.language!r}, but the auto-coder reads the transcripts as "
+                 "Indonesian (stemming, slang, negation words), so its patterns match little "
+                 "more than the word forms written in them; human coding, reliability and "
+                 "the survey are not affected ('citra-eval validate --lint' says more)")
     codings, coding_files = _load_codings(settings, corpus, codebook, attempt, problems, warn)
     instrument, responses = _load_survey(settings, attempt, problems, warn)
     _check_settings_against_data(settings, corpus, codings, instrument, responses, problems,
