@@ -119,9 +119,10 @@ def main(argv=None) -> int:
                     "dictionary + question context + negation"
                 print(f"| {'–' if human else name} | {coder} | {row.reference} | "
                       f"{fmt(row.estimate)} | {fmt(row.ci_low)}–{fmt(row.ci_high)} |")
-        print("\nPaired differences in micro F1 (the same draws for both coders):\n")
-        print("| trained on | coder minus other | reference | difference | 95% interval |")
-        print("|---|---|---|---:|---|")
+        print("\nPaired differences in micro precision, recall and F1 with their 95% "
+              "intervals (the same draws for both coders):\n")
+        print("| trained on | coder minus other | reference | precision | recall | F1 |")
+        print("|---|---|---|---|---|---|")
         for name in ("A", "A+B"):
             cv = results[name]
             for ref in dict.fromkeys(cv.summary["reference"]):
@@ -131,9 +132,9 @@ def main(argv=None) -> int:
                          *[("both", h) for h in humans]]
                 for one, other in pairs:
                     d = cv.compare(one, other, reference=ref, seed=args.seed)
-                    f1 = d[d["measure"] == "f1"].iloc[0]
-                    print(f"| {name} | {one} minus {other} | {ref} | "
-                          f"{f1.difference:+.3f} | {f1.ci_low:+.3f} to {f1.ci_high:+.3f} |")
+                    cells = [f"{r.difference:+.3f} ({r.ci_low:+.3f} to {r.ci_high:+.3f})"
+                             for r in d.itertuples(index=False)]
+                    print(f"| {name} | {one} minus {other} | {ref} | {' | '.join(cells)} |")
     if args.per_code:
         print("\nF1 per code against coder A (learned coder trained on coder A's codings):\n")
         table = results["A"].per_code("A")
