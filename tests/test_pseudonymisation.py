@@ -232,6 +232,9 @@ def test_cli_writes_pseudonymised_copies_and_never_touches_inputs(tmp_path, cli)
             "--key-out", str(key_out))
     assert r.returncode == 0, r.stderr
     assert {p: p.read_bytes() for p in before} == before
+    # counted in words: "1 e-mail address", not "1 email"
+    counts = re.search(r"^ok: pseudonymised 1 document \((.*) replaced\)", r.stdout).group(1)
+    assert "1 e-mail address" in counts and "1 phone number" in counts
     new = ce.read_transcripts(out / "transcripts")
     assert not re.search(r"\bBudi\b", (out / "transcripts" / "INF01.txt").read_text())
     assert new.documents.loc[0, "informant"] == "INF01, Kepala Humas"

@@ -13,6 +13,11 @@ from ..pseudonymisation import load_key, pseudonymise, reidentify
 from ..qdpx import front_matter_of, transcript_source
 from ._common import Problems, add_force, check_outputs
 
+#: What was replaced, singular and plural, for the summary line.
+_KINDS = {"name": ("name", "names"), "email": ("e-mail address", "e-mail addresses"),
+          "phone": ("phone number", "phone numbers"), "nik": ("NIK", "NIKs"),
+          "value": ("value", "values")}
+
 
 def _add_pseudonymise(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pseudonymise", help="replace names, e-mails, phone and NIK numbers",
@@ -74,8 +79,10 @@ def _run_pseudonymise(args: argparse.Namespace) -> int:
         inside={REPORT: report}, private={REPORT} if args.with_originals else set(),
         outside={args.key_out: result.report} if args.key_out else {})
     counts = result.report[result.report["field"] == "text"]["kind"].value_counts()
-    what = ", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing"
-    print(f"ok: pseudonymised {len(corpus)} documents ({what} replaced) -> {args.out}")
+    what = ", ".join(f"{n} {_KINDS.get(k, (k, k))[n != 1]}" for k, n in counts.items()) \
+        or "nothing"
+    n_docs = f"{len(corpus)} document{'s' * (len(corpus) != 1)}"
+    print(f"ok: pseudonymised {n_docs} ({what} replaced) -> {args.out}")
     if not args.key_out:
         print("note: no --key-out given: detected e-mails, phones and NIKs cannot be restored")
     return 0
