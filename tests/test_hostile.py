@@ -339,7 +339,7 @@ def test_05_qdpx_import_replaces_stale_transcripts(tmp_path):
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in (out / "transcripts").iterdir()) == ["B1.txt"]
     r = cli("validate", "--transcripts", out / "transcripts")
-    assert "1 documents" in r.stdout
+    assert "1 document," in r.stdout
 
 
 def test_05_out_folder_with_other_files_needs_force(tmp_path):

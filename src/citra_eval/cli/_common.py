@@ -28,6 +28,15 @@ class Problems(list):
             raise InputError(problems=list(self))
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun`` for a summary line, the noun plural (+ 's') unless ``n`` is 1.
+
+    >>> counted(1, "document"), counted(0, "coding"), counted(3, "pattern hit")
+    ('1 document', '0 codings', '3 pattern hits')
+    """
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def check_out(path: str, *, folder: bool, flag: str = "--out",
                example: str = "study.qdpx") -> None:
     """Refuse an --out that cannot be written before anything is read or written.

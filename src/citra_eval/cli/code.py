@@ -23,7 +23,7 @@ from ..learning import (
     suggest_turns,
     train_coder,
 )
-from ._common import Problems, add_force, check_outputs, from_study, study_here
+from ._common import Problems, add_force, check_outputs, counted, from_study, study_here
 
 
 def _add_code(sub: argparse._SubParsersAction) -> None:
@@ -115,8 +115,9 @@ def _run_code(args: argparse.Namespace) -> int:
     err = sys.stderr
     n_neg = int(counts["n_negated"].sum())
     n_exc = int(counts["n_excluded"].sum())
-    print(f"auto-coded {len(corpus)} documents: {len(codings)} codings, {len(hits)} pattern "
-          f"hits ({n_neg} negated, {n_exc} excluded), {len(report.uncoded)} turns without a "
+    print(f"auto-coded {counted(len(corpus), 'document')}: {counted(len(codings), 'coding')}, "
+          f"{counted(len(hits), 'pattern hit')} ({n_neg} negated, {n_exc} excluded), "
+          f"{counted(len(report.uncoded), 'turn')} without a "
           f"code; wrote {args.out}", file=err)
     width = max((len(c) for c in counts["code"]), default=4)
     for row in counts.itertuples(index=False):
@@ -172,10 +173,11 @@ def _run_learned(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame
     if suggestions is not None:
         write_csv(suggestions, args.suggest)
     learned = coder.thresholds.loc[coder.thresholds["model"] == "learned", "code"].nunique()
-    print(f"trained on {len(coder.documents)} documents coded by {', '.join(coder.coders)} "
+    print(f"trained on {counted(len(coder.documents), 'document')} coded by "
+          f"{', '.join(coder.coders)} "
           f"({learned} of {len(coder.codes)} codes learned, labels {args.labels}, seed "
-          f"{args.seed}); coded {len(corpus)} documents with combine={args.combine}: "
-          f"{len(codings)} codings; wrote {args.out}", file=err)
+          f"{args.seed}); coded {counted(len(corpus), 'document')} with combine="
+          f"{args.combine}: {counted(len(codings), 'coding')}; wrote {args.out}", file=err)
     if cv is not None:
         print(f"leave-one-document-out over {len(cv.documents)} documents (micro averages, "
               f"F1 with its 95% bootstrap interval by document, seed {args.seed}; wrote "
@@ -189,7 +191,8 @@ def _run_learned(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame
                   f"{_ratio(high)}]  (macro F1 {_ratio(row.macro_f1)})", file=err)
     if suggestions is not None:
         n_docs = suggestions["doc_id"].nunique()
-        print(f"wrote {len(suggestions)} turns to code next ({n_docs} interviews) to "
+        print(f"wrote {counted(len(suggestions), 'turn')} to code next "
+              f"({counted(n_docs, 'interview')}) to "
               f"{args.suggest}; code those interviews whole: an interview with any coding "
               "counts as coded in every turn", file=err)
     return 0

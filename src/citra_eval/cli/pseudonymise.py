@@ -11,7 +11,7 @@ from ..corpus import attribute_column, read_transcripts
 from ..errors import InputError
 from ..pseudonymisation import load_key, pseudonymise, reidentify
 from ..qdpx import front_matter_of, transcript_source
-from ._common import Problems, add_force, check_outputs
+from ._common import Problems, add_force, check_outputs, counted
 
 #: What was replaced, singular and plural, for the summary line.
 _KINDS = {"name": ("name", "names"), "email": ("e-mail address", "e-mail addresses"),
@@ -81,8 +81,8 @@ def _run_pseudonymise(args: argparse.Namespace) -> int:
     counts = result.report[result.report["field"] == "text"]["kind"].value_counts()
     what = ", ".join(f"{n} {_KINDS.get(k, (k, k))[n != 1]}" for k, n in counts.items()) \
         or "nothing"
-    n_docs = f"{len(corpus)} document{'s' * (len(corpus) != 1)}"
-    print(f"ok: pseudonymised {n_docs} ({what} replaced) -> {args.out}")
+    print(f"ok: pseudonymised {counted(len(corpus), 'document')} ({what} replaced) -> "
+          f"{args.out}")
     if not args.key_out:
         print("note: no --key-out given: detected e-mails, phones and NIKs cannot be restored")
     return 0
@@ -245,7 +245,8 @@ def _run_reidentify(args: argparse.Namespace) -> int:
         fronts[doc] = None if front is None else restore_front(source, front)
     _write_transcripts_and_codings(Path(args.out).resolve(), result, names, fronts)
     n = int((result.report["field"] == "text").sum())
-    print(f"ok: restored {len(corpus)} documents ({n} replacements undone) -> {args.out}")
+    print(f"ok: restored {counted(len(corpus), 'document')} "
+          f"({counted(n, 'replacement')} undone) -> {args.out}")
     return 0
 
 

@@ -18,6 +18,7 @@ from ._common import (
     Problems,
     add_force,
     check_outputs,
+    counted,
     from_study,
     study_codebook,
     study_here,
@@ -114,8 +115,8 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
                             what="a users table") if args.users else None)
     write_qdpx(args.out, corpus, codebook, codings, name=args.name, positions=args.positions,
                memos=memos, users=users)
-    print(f"ok: wrote {args.out}: {len(corpus)} documents, {len(codebook)} codes, "
-          f"{len(codings)} codings")
+    print(f"ok: wrote {args.out}: {counted(len(corpus), 'document')}, "
+          f"{counted(len(codebook), 'code')}, {counted(len(codings), 'coding')}")
     return 0
 
 
@@ -127,8 +128,9 @@ def _run_qdpx_import(args: argparse.Namespace) -> int:
                         positions=args.positions, crlf=args.crlf, sources=args.sources,
                         strict=args.strict, turns=args.turns)
     project.save(args.out)
-    print(f"ok: read {args.file}: {len(project.corpus)} documents, {len(project.codebook)} "
-          f"codes, {len(project.codings)} codings -> {args.out}")
+    print(f"ok: read {args.file}: {counted(len(project.corpus), 'document')}, "
+          f"{counted(len(project.codebook), 'code')}, "
+          f"{counted(len(project.codings), 'coding')} -> {args.out}")
     if project.positions is not None and project.positions.scores["n_selections"].max() > 0:
         print(f"note: {project.positions.summary()}", file=sys.stderr)
     for note in project.notes:

@@ -12,7 +12,7 @@ from ..codings import write_codings
 from ..corpus import read_transcripts
 from ..errors import InputError
 from ..sheets import coding_sheet, csv_sheet_files, read_coding_sheet, write_coding_sheet
-from ._common import Problems, add_force, check_outputs, from_study, study_here
+from ._common import Problems, add_force, check_outputs, counted, from_study, study_here
 
 EXPORT = """\
 Write a coding sheet for one coder: worksheet 'coding' lists the turns to code (informant
@@ -118,8 +118,8 @@ def _run_export(args: argparse.Namespace) -> int:
                          "against the roles in the transcripts' 'speakers'",
                          path=args.transcripts)
     written = write_coding_sheet(sheet, out, format=fmt)
-    print(f"ok: wrote {', '.join(map(str, written))}: {len(sheet.coding)} turns, "
-          f"{len(sheet.codes)} codes, for coder {args.coder}")
+    print(f"ok: wrote {', '.join(map(str, written))}: {counted(len(sheet.coding), 'turn')}, "
+          f"{counted(len(sheet.codes), 'code')}, for coder {args.coder}")
     return 0
 
 
@@ -139,7 +139,8 @@ def _run_import(args: argparse.Namespace) -> int:
     write_codings(codings[[c for c in codings.columns if c != "evidence"]], out,
                   corpus=corpus)
     n_turns = codings[["doc_id", "segment_id"]].drop_duplicates().shape[0]
-    print(f"ok: read {args.file}: {len(codings)} codings of {n_turns} turns by coder "
+    print(f"ok: read {args.file}: {counted(len(codings), 'coding')} of "
+          f"{counted(n_turns, 'turn')} by coder "
           f"{args.coder} -> {args.out}")
     return 0
 

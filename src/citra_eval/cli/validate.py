@@ -20,7 +20,7 @@ from ..errors import InputError, Problem
 from ..psychometrics import item_statistics
 from ..study import load_study, shown_path
 from ..survey import Instrument, read_responses
-from ._common import Problems, study_codebook, study_here
+from ._common import Problems, counted, study_codebook, study_here
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
@@ -92,7 +92,8 @@ def _validate_files(args: argparse.Namespace) -> int:
     summary: list[str] = []
     corpus = attempt(read_transcripts, args.transcripts) if args.transcripts else None
     if corpus is not None:
-        summary.append(f"transcripts: {len(corpus)} documents, {len(corpus.segments)} segments")
+        summary.append(f"transcripts: {counted(len(corpus), 'document')}, "
+                       f"{counted(len(corpus.segments), 'segment')}")
     codebook_path = args.codebook
     if codebook_path is None and args.codings:  # a study's own files: its codebook
         codebook_path = study_codebook(study_here(), args.codings, args.transcripts or [])
