@@ -1118,8 +1118,9 @@ class CoderValidation:
         summary = self.summary.set_index(["reference", "coder"])
         rows = []
         for ref, part in self.by_document.groupby("reference", sort=False):
-            for coder in dict.fromkeys(part["coder"]):
-                reps, n_docs = self._replicates(ref, coder, n_boot, seed)
+            coders = list(dict.fromkeys(part["coder"]))
+            replicates, n_docs = self._replicates(ref, coders, n_boot, seed)
+            for coder, reps in zip(coders, replicates, strict=True):
                 low, high, valid = percentile_interval(reps, ci)
                 for k, measure in enumerate(_MEASURES):
                     rows.append((ref, coder, measure, summary.loc[(ref, coder), measure],
@@ -1183,8 +1184,7 @@ class CoderValidation:
                              f"{reference!r}")
         for name, value in (("coder", coder), ("other", other)):
             check_choice(value, name, known)
-        mine, n_docs = self._replicates(str(reference), coder, n_boot, seed)
-        theirs, _ = self._replicates(str(reference), other, n_boot, seed)
+        (mine, theirs), n_docs = self._replicates(str(reference), [coder, other], n_boot, seed)
         low, high, valid = percentile_interval(mine - theirs, ci)
         values = summary[summary["reference"] == str(reference)].set_index("coder")
         rows = [(str(reference), coder, other, measure,
@@ -1192,28 +1192,32 @@ class CoderValidation:
                  n_docs, int(valid[k])) for k, measure in enumerate(_MEASURES)]
         return pd.DataFrame(rows, columns=CV_COMPARE_COLUMNS)
 
-    def _replicates(self, reference: str, coder: str, n_boot: int,
-                    seed: int) -> tuple[np.ndarray, int]:
-        """(n_boot, 3) micro precision, recall, F1 of ``coder`` in bootstrap replicates of
-        the reference's documents (NaN where undefined), and the number of documents. The
-        draws depend only on ``seed`` and the documents, so every coder shares them."""
+    def _replicates(self, reference: str, coders: list[str], n_boot: int,
+                    seed: int) -> tuple[list[np.ndarray], int]:
+        """Per coder, (n_boot, 3) micro precision, recall, F1 in bootstrap replicates of the
+        reference's documents (NaN where undefined), and the number of documents. The draws
+        depend only on ``seed`` and the documents: every coder gets the same ones."""
         part = self.by_document[self.by_document["reference"] == reference]
         docs = list(dict.fromkeys(part["doc_id"]))
         if not docs:
             raise ValueError(f"by_document holds no counts against {reference!r}: the "
                              "intervals need the counts per document that "
                              "cross_validate_coder records")
-        counts = part[part["coder"] == coder].set_index("doc_id").reindex(docs)[
-            ["tp", "fp", "fn"]].fillna(0).to_numpy(dtype=float)
+        # documents x (tp, fp, fn of each coder), so one product per block serves all coders
+        counts = np.hstack([part[part["coder"] == c].set_index("doc_id").reindex(docs)[
+            ["tp", "fp", "fn"]].fillna(0).to_numpy(dtype=float) for c in coders])
         rng = np.random.default_rng(seed)
         # replicates in blocks: memory stays bounded for any n_boot, the draws are the same
         step = max(1, _BOOT_CELLS // len(docs))
         sums = np.vstack([resample_weights(rng, len(docs), min(step, n_boot - lo)) @ counts
                           for lo in range(0, n_boot, step)])
-        tp, fp, fn = sums.T
-        with np.errstate(invalid="ignore", divide="ignore"):
-            reps = np.column_stack([tp / (tp + fp), tp / (tp + fn), 2 * tp / (2 * tp + fp + fn)])
-        return reps, len(docs)
+        out = []
+        for k in range(len(coders)):
+            tp, fp, fn = sums[:, 3 * k:3 * k + 3].T
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out.append(np.column_stack([tp / (tp + fp), tp / (tp + fn),
+                                            2 * tp / (2 * tp + fp + fn)]))
+        return out, len(docs)
 
 
 def _too_few_to_cross_validate(n_docs: int) -> str:

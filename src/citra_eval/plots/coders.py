@@ -60,6 +60,8 @@ def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
     if missing:
         raise ValueError(f"per_code lacks column(s) {', '.join(missing)}; pass "
                          "CoderValidation.per_code(reference)")
+    if intervals is not None:
+        _check_intervals(intervals)
     humans = [c for c in per_code.columns if c not in ("code", *_MACHINES)]
     summary = per_code["code"].isin(["micro", "macro"])
     rows = pd.concat([per_code[~summary], per_code[summary]], ignore_index=True)
@@ -98,13 +100,6 @@ def _micro_intervals(ax, intervals: pd.DataFrame, reference: str, coders: list[s
                      y_micro) -> None:
     """The micro F1 intervals of ``coders`` as bars on the micro row, in each coder's color
     (the points are drawn over them)."""
-    if not isinstance(intervals, pd.DataFrame):
-        raise TypeError(f"intervals must be a DataFrame, got {type(intervals).__name__}")
-    missing = [c for c in ("reference", "coder", "measure", "ci_low", "ci_high")
-               if c not in intervals.columns]
-    if missing:
-        raise ValueError(f"intervals lacks column(s) {', '.join(missing)}; pass "
-                         "CoderValidation.conf_int()")
     if y_micro is None:
         return
     f1 = intervals[(intervals["reference"].astype(str) == str(reference))
@@ -118,3 +113,13 @@ def _micro_intervals(ax, intervals: pd.DataFrame, reference: str, coders: list[s
         offset = (k - (len(shown) - 1) / 2) * 0.14
         ax.hlines(y_micro + offset, f1.at[c, "ci_low"], f1.at[c, "ci_high"], color=color,
                   linewidth=2, alpha=0.75, zorder=2)
+
+
+def _check_intervals(intervals) -> None:
+    if not isinstance(intervals, pd.DataFrame):
+        raise TypeError(f"intervals must be a DataFrame, got {type(intervals).__name__}")
+    missing = [c for c in ("reference", "coder", "measure", "ci_low", "ci_high")
+               if c not in intervals.columns]
+    if missing:
+        raise ValueError(f"intervals lacks column(s) {', '.join(missing)}; pass "
+                         "CoderValidation.conf_int()")
