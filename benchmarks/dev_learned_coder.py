@@ -44,6 +44,7 @@ inside the training interviews). What varies:
 Run from the repository root::
 
     PYTHONPATH=src python benchmarks/dev_learned_coder.py [--reference B] [--models] [--rules]
+        [--thresholds]
 """
 
 from __future__ import annotations
@@ -73,21 +74,23 @@ def label_matrix(units: pd.DataFrame, codings: pd.DataFrame, codes: list[str]) -
     return y
 
 
-def logistic(c_value: float):
+def logistic(c_value: float, *, balanced: bool = True):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=c_value, class_weight="balanced", solver="liblinear",
+    return LogisticRegression(C=c_value, class_weight="balanced" if balanced else None,
+                              solver="liblinear",
                               dual=True, random_state=0, max_iter=1000)
 
 
-def fit_code(x_tr, y, groups, folds, x_te, *, c_value=learning.C, extra=None):
+def fit_code(x_tr, y, groups, folds, x_te, *, c_value=learning.C, extra=None,
+             balanced=True):
     """Inner out-of-fold threshold, inner F1 and held-out probabilities of one code.
     ``extra`` = (rows, labels): training turns added to every fit (never scored)."""
     def fit(mask):
         xs, ys = x_tr[mask], y[mask]
         if extra is not None:
             xs, ys = sparse.vstack([xs, extra[0]]), np.concatenate([ys, extra[1]])
-        return logistic(c_value).fit(xs, ys)
+        return logistic(c_value, balanced=balanced).fit(xs, ys)
 
     oof = np.zeros(len(y))
     for held in folds:
@@ -187,6 +190,30 @@ def fit_trust(ev_tr, y, d_tr, groups, folds, ev_te, d_te):
     return f1s[k], trusted(ev_te, d_te, prec, TRUST_GRID[k])
 
 
+def common_threshold(oof: np.ndarray, trained: np.ndarray, y: np.ndarray,
+                     d: np.ndarray) -> float:
+    """The grid threshold with the best pooled micro-F1 of the inner out-of-fold
+    probabilities ``oof`` (turns x codes) over the ``trained`` codes, the other codes
+    counted with the dictionary's decisions ``d`` (middle of the longest run of ties)."""
+    fixed = d[:, ~trained]
+    ys, yf = y[:, trained].astype(bool), y[:, ~trained].astype(bool)
+    tp0 = int((fixed & yf).sum())
+    fp0 = int((fixed & ~yf).sum())
+    fn0 = int((~fixed & yf).sum())
+    f1 = []
+    for t in learning.THRESHOLD_GRID:
+        pred = oof[:, trained] >= t
+        tp = tp0 + int((pred & ys).sum())
+        fp = fp0 + int((pred & ~ys).sum())
+        fn = fn0 + int((~pred & ys).sum())
+        f1.append(2 * tp / max(2 * tp + fp + fn, 1))
+    f1 = np.asarray(f1)
+    best = np.flatnonzero(np.isclose(f1, f1.max()))
+    runs = np.split(best, np.flatnonzero(np.diff(best) > 1) + 1)
+    run = max(runs, key=len)
+    return float(learning.THRESHOLD_GRID[run[len(run) // 2]])
+
+
 def turn_max(p: np.ndarray, turns: np.ndarray, n_turns: int) -> np.ndarray:
     out = np.zeros(n_turns)
     np.maximum.at(out, turns, p)
@@ -218,6 +245,8 @@ def main(argv=None) -> int:
                     help="also the model variants (C, length, codebook examples)")
     ap.add_argument("--rules", action="store_true",
                     help="also the sixth session's trusted patterns and dictionary regression")
+    ap.add_argument("--thresholds", action="store_true",
+                    help="also the seventh session's one threshold for all codes")
     args = ap.parse_args(argv)
     t0 = time.process_time()
     corpus = ce.read_transcripts(ce.example_path("transcripts"))
@@ -242,6 +271,10 @@ def main(argv=None) -> int:
         variants += ["trusted patterns", "choice of dictionary, trusted patterns",
                      "dictionary regression", "choice of dictionary, dictionary regression",
                      "choice of dictionary, stacked, trusted patterns"]
+    if args.thresholds:
+        variants += ["stacked, one threshold", "choice of dictionary, stacked at one threshold",
+                     "stacked unweighted, one threshold",
+                     "choice of dictionary, stacked unweighted at one threshold"]
     pred = {name: np.zeros(y_all.shape, dtype=bool) for name in rules + variants}
     # per code, its evidence columns: the question column and its include patterns
     pattern_codes = [p.code for p in matcher.patterns if p.rule == "include"]
@@ -283,6 +316,10 @@ def main(argv=None) -> int:
         groups = groups_all[tr]
         folds = learning._inner_folds(groups)
         rows_tr, rows_te = np.flatnonzero(tr), np.flatnonzero(te)
+        # per model (weighted, unweighted): inner out-of-fold and held-out probabilities
+        common = {w: (np.zeros((tr.sum(), n_codes)), np.zeros((te.sum(), n_codes)))
+                  for w in ("balanced", "unweighted")}
+        trained = np.zeros(n_codes, dtype=bool)
         for j in range(n_codes):
             y = y_all[tr, j]
             d_tr, d_te = decided[tr, j], decided[te, j]
@@ -293,6 +330,13 @@ def main(argv=None) -> int:
             f_dic = learning._f1(y, d_tr)
             fits = {name: fit_code(x[rows_tr], y, groups, folds, x[rows_te])
                     for name, x in blocks.items()}
+            if args.thresholds:
+                trained[j] = True
+                common["balanced"][0][:, j] = fits["stacked"][2]
+                common["balanced"][1][:, j] = fits["stacked"][3]
+                _, _, oof_u, p_u = fit_code(x_stack[rows_tr], y, groups, folds,
+                                            x_stack[rows_te], balanced=False)
+                common["unweighted"][0][:, j], common["unweighted"][1][:, j] = oof_u, p_u
             t_l, f_l, _, p_l = fits["learned"]
             t_s, f_s, oof_s, p_s = fits["stacked"]
             s_te, s_tr = p_s >= t_s, oof_s >= t_s
@@ -339,6 +383,22 @@ def main(argv=None) -> int:
                     [dic_c, (f, 2, p >= t)])
                 pred["choice of dictionary, stacked, trusted patterns"][te, j] = choose(
                     [dic_c, trust_c, stacked_c])
+        if args.thresholds:
+            y_tr, d_tr_all = y_all[tr], decided[tr]
+            for w, name in (("balanced", "stacked"), ("unweighted", "stacked unweighted")):
+                oof, p_te = common[w]
+                t = common_threshold(oof, trained, y_tr, d_tr_all)
+                for j in range(n_codes):
+                    if not trained[j]:
+                        pred[f"{name}, one threshold"][te, j] = decided[te, j]
+                        pred[f"choice of dictionary, {name} at one threshold"][te, j] = \
+                            decided[te, j]
+                        continue
+                    s_te = p_te[:, j] >= t
+                    pred[f"{name}, one threshold"][te, j] = s_te
+                    pred[f"choice of dictionary, {name} at one threshold"][te, j] = choose(
+                        [(learning._f1(y_tr[:, j], d_tr_all[:, j]), 0, decided[te, j]),
+                         (learning._f1(y_tr[:, j], oof[:, j] >= t), 2, s_te)])
     if args.models:
         chosen = pred["choice of dictionary, stacked"]
         ranked = np.argsort(-np.where(chosen, margin, -np.inf), axis=1, kind="stable")
