@@ -615,3 +615,27 @@ def test_neighbours_option(small, example_codebook):
                                     + [f">{c}" for c in example_codebook.codable_ids])
     with pytest.raises(TypeError, match="neighbours must be True or False"):
         ce.train_coder(corpus, train, codebook=example_codebook, neighbours="yes")
+
+
+def test_a_few_short_turns_with_no_shared_word(example_codebook):
+    """Three interviews of two short turns: no word occurs in two turns, so the word and
+    question blocks have no vocabulary (min_df=2); training and cross-validation still run
+    (before, sklearn's "no terms remain" escaped)."""
+    words = iter(["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
+                  "india", "juliet", "kilo", "lima"])
+    texts, rows = {}, []
+    for d in ("D1", "D2", "D3"):
+        body = "".join(f"P: {next(words)}?\nI: {next(words)}.\n" for _ in range(2))
+        head = f"---\nid: {d}\nspeakers: {{P: interviewer, I: informant}}\n---\n"
+        texts[f"{d}.txt"] = head + body
+    corpus = ce.Corpus.from_texts(texts)
+    code = example_codebook.codable_ids[0]
+    for seg in corpus.segments[corpus.segments.role == "informant"].itertuples():
+        rows.append({"doc_id": seg.doc_id, "segment_id": seg.segment_id, "start": seg.start,
+                     "end": seg.end, "code": code, "coder": "A"})
+    codings = pd.DataFrame(rows)
+    fitted = ce.train_coder(corpus, codings, codebook=example_codebook, seed=0)
+    assert fitted._features.word is None and fitted._features.question is None
+    check_codings_contract(fitted.code(corpus), corpus, "learned")
+    cv = ce.cross_validate_coder(corpus, codings, codebook=example_codebook, seed=0)
+    assert set(cv.table["coder"]) >= {"both", "learned", "dictionary"}

@@ -213,17 +213,12 @@ class _Featuriser:
         return units
 
     def fit(self, units: pd.DataFrame) -> _Featuriser:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        def words():
-            return TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
-                                   ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-
-        self.word = words().fit(units["stems"])
-        self.word_terms = pd.Index(self.word.get_feature_names_out())
+        self.word = _fit_words(units["stems"])
+        if self.word is not None:
+            self.word_terms = pd.Index(self.word.get_feature_names_out())
         self._fit_char(units["stems"])
         q = units["q_stems"]
-        self.question = words().fit(q) if (q.str.len() > 0).sum() >= 2 else None
+        self.question = _fit_words(q) if (q.str.len() > 0).sum() >= 2 else None
         if self.question is not None:
             self.question_terms = pd.Index(self.question.get_feature_names_out())
         return self
@@ -314,9 +309,14 @@ class _Featuriser:
         if self.question is not None:
             question = QUESTION_WEIGHT * _tfidf_rows(self.question, self.question_terms,
                                                      _Words.of(units["q_stems"]))
+        from scipy import sparse
+
         words = _Words.of(units["stems"])  # split once for the word and character blocks
-        return _TextFeatures(self, _tfidf_rows(self.word, self.word_terms, words),
-                             self.char_counts(words), question)
+        if self.word is None:
+            word = sparse.csr_matrix((len(units), 0))
+        else:
+            word = _tfidf_rows(self.word, self.word_terms, words)
+        return _TextFeatures(self, word, self.char_counts(words), question)
 
     def text_matrix(self, units: pd.DataFrame) -> sparse.csr_matrix:
         from scipy import sparse
@@ -357,7 +357,7 @@ class _Featuriser:
         return out, auto
 
     def feature_names(self, with_dictionary: bool) -> list[str]:
-        names = [f"w{n}" for n in self.word.get_feature_names_out()]
+        names = [] if self.word is None else [f"w{n}" for n in self.word_terms]
         names += [f"c{n}" for n in self.char_vocab]
         if self.question is not None:
             names += [f"q{n}" for n in self.question.get_feature_names_out()]
@@ -384,6 +384,19 @@ class _Words:
         flat = np.fromiter(itertools.chain.from_iterable(parts), dtype=object,
                            count=int(lens.sum()))
         return cls(flat, np.repeat(np.arange(len(parts)), lens), len(parts))
+
+
+def _fit_words(stems: pd.Series):
+    """The word vectoriser (TF-IDF of stem 1-2-grams, ``min_df=2``) fitted on ``stems``;
+    None when no n-gram occurs in two turns (a study of a few short turns)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
+                                 ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+    try:
+        return vectorizer.fit(stems)
+    except ValueError:  # "no terms remain" / "empty vocabulary": nothing to learn from
+        return None
 
 
 def _tfidf_rows(vectorizer, terms: pd.Index, words: _Words) -> sparse.csr_matrix:
