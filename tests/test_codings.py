@@ -261,3 +261,14 @@ def test_validate_reports_exactly_the_codings_after_an_edit(tmp_path, example_co
     assert problems[20].message == f"... and {len(inf01) - 20} more problem(s) like these"
     assert ce.validate_codings(a[a["doc_id"] != "INF01"], corpus=edited) is None
 
+
+
+def test_a_coding_sheet_given_as_codings_says_how_to_import_it(tmp_path, example_corpus,
+                                                              example_codebook):
+    sheet = ce.coding_sheet(example_corpus, example_codebook, coder="A")
+    for name in ("coding_sheet_A.xlsx", "coding_sheet_A.csv"):
+        ce.write_coding_sheet(sheet, tmp_path / name)
+        with pytest.raises(ce.InputError, match="citra-eval sheet import FILE --coder NAME") \
+                as info:
+            ce.read_codings(tmp_path / name)
+        assert info.value.path == str(tmp_path / name)

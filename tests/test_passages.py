@@ -88,3 +88,15 @@ def test_fuzzy_on_a_long_document_aligns_only_windows():
     text = filler + "Anggaran publikasi tahun ini dipotong setengah oleh dewan. " + filler
     (s, e, _), = find_fuzzy(text, old, min_similarity=0.85)
     assert text[s:e] == "Anggaran publikasi tahun ini dipotong setengah oleh dewan."
+
+
+def test_loose_finding_ignores_unicode_form_and_zero_width_characters():
+    text = "Di Cafe\u0301 Andre\u0301, lalu posting di\u200bTikTok\ufeff ya."
+    # composed quote, decomposed text: the span covers the original (decomposed) characters
+    (span,) = find_loose(text, "café andré")
+    assert text[span[0]:span[1]] == "Cafe\u0301 Andre\u0301"
+    # a zero-width space separates words like a space; a BOM is not part of the words
+    (span,) = find_loose(text, "posting di TikTok ya")
+    assert text[span[0]:span[1]] == "posting di\u200bTikTok\ufeff ya"
+    assert find_loose(text, "\u200bposting\u00a0di ") == [(text.index("posting"),
+                                                           text.index("di\u200b") + 2)]

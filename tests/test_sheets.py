@@ -466,3 +466,168 @@ def test_long_turns_and_control_characters_fit_a_cell_and_still_code_the_whole_t
     ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["coding"]
     assert len(ws["D2"].value) == ce.sheets.CELL_LIMIT and ws["D2"].value.endswith("[\u2026]")
     assert ws["D3"].value == "Ada\ufffdvertical tab dan \ufffd escape."
+
+
+# --------------------------------------------------------------------------- as coders fill
+
+
+def _filled(tmp_path, example_corpus, example_codebook, edit):
+    """An exported workbook after ``edit(workbook)``, saved by openpyxl."""
+    path = tmp_path / "coding_sheet_A.xlsx"
+    ce.write_coding_sheet(ce.coding_sheet(example_corpus, example_codebook, coder="A"), path)
+    wb = openpyxl.load_workbook(path)
+    edit(wb)
+    wb.save(path)
+    return path
+
+
+def _problems(path, corpus, codebook):
+    with pytest.raises(ce.InputError) as info:
+        ce.read_coding_sheet(path, corpus=corpus, codebook=codebook, coder="A")
+    return [(p.cell, p.message) for p in info.value.problems]
+
+
+def test_marks_on_a_copied_worksheet_are_not_lost_silently(tmp_path, example_corpus,
+                                                           example_codebook):
+    def copy_and_mark(wb):
+        copy = wb.copy_worksheet(wb["coding"])
+        copy.title = "coding (2)"
+        copy["E2"] = "x"
+    path = _filled(tmp_path, example_corpus, example_codebook, copy_and_mark)
+    ((cell, message),) = _problems(path, example_corpus, example_codebook)
+    assert cell == "coding (2)!A1"
+    assert "is a copy of 'coding', and only 'coding' is read" in message
+
+
+def test_merged_cells_and_formulas_without_a_value_are_refused(tmp_path, example_corpus,
+                                                               example_codebook):
+    def merge_and_compute(wb):
+        ws = wb["coding"]
+        ws["E2"] = "x"
+        ws.merge_cells("E2:E3")      # the coder meant both turns; openpyxl reads one
+        ws["F4"] = "=1"              # saved without its result (openpyxl computes nothing)
+    path = _filled(tmp_path, example_corpus, example_codebook, merge_and_compute)
+    problems = dict(_problems(path, example_corpus, example_codebook))
+    assert "cells E2:E3 are merged" in problems["coding!E2"]
+    assert "formula without a computed value" in problems["coding!F4"]
+
+
+def test_checkboxes_labels_and_case_are_read(example_corpus, example_codebook):
+    """A ticked checkbox (TRUE) marks, an unticked one (FALSE) does not; a column headed
+    by a code's label or its id in other case is that code; ``8.0`` is turn 8."""
+    sheet = ce.coding_sheet(example_corpus, example_codebook)
+    sheet.coding.loc[0, "kerja_sama"] = True
+    sheet.coding.loc[1, "kerja_sama"] = "FALSE"
+    sheet.coding.loc[2, "bamara"] = "true"
+    coding = sheet.coding.rename(columns={"kerja_sama": "BUILDING  cooperation",
+                                          "bamara": "Bamara"})
+    quotes = pd.DataFrame([["INF01", "8.0", "membangun kerja sama", "kerja sama dengan media",
+                            None]],
+                          columns=sheet.quotes.columns)
+    filled = ce.CodingSheet(coding, quotes, sheet.codebook)
+    codings = ce.codings_from_sheet(filled, corpus=example_corpus, codebook=example_codebook,
+                                    coder="A")
+    first = sheet.coding.iloc[:3]
+    assert set(zip(codings["segment_id"], codings["code"], strict=True)) == {
+        (first.segment_id[0], "kerja_sama"), (first.segment_id[2], "bamara"),
+        (8, "kerja_sama")}
+
+
+def test_several_codes_in_a_quote_row_say_one_per_row(example_corpus, example_codebook):
+    sheet = ce.coding_sheet(example_corpus, example_codebook)
+    sheet.quotes.loc[0] = ["INF01", 8, "kerja_sama, bamara", "kerja sama dengan media", None]
+    with pytest.raises(ce.InputError, match="names several codes: give one code per row"):
+        ce.codings_from_sheet(sheet, corpus=example_corpus, codebook=example_codebook,
+                              coder="A")
+
+
+def test_what_looks_unintended_is_warned(example_corpus, example_codebook):
+    sheet = ce.coding_sheet(example_corpus, example_codebook)
+    with pytest.warns(ce.SheetWarning, match="no marks and no quotes"):
+        ce.codings_from_sheet(sheet, corpus=example_corpus, codebook=example_codebook,
+                              coder="A", path="s.xlsx")
+    sheet.coding.loc[3, "note"] = "penting!"          # a note, but no mark in its row
+    sheet.coding.loc[0, "bamara"] = "x"
+    with pytest.warns(ce.SheetWarning, match=r"1 note\(s\) in rows without a mark are not "
+                                             r"kept \(\w+5\)"):
+        codings = ce.codings_from_sheet(sheet, corpus=example_corpus,
+                                        codebook=example_codebook, coder="A")
+    assert len(codings) == 1
+
+
+def test_csv_sheets_as_google_sheets_and_excel_save_them(tmp_path, example_corpus,
+                                                         example_codebook):
+    sheet = ce.coding_sheet(example_corpus, example_codebook, coder="A")
+    ce.write_coding_sheet(sheet, tmp_path / "s.csv")
+    # a Google Sheets download: "<title> - coding.csv" beside "<title> - quotes.csv"
+    coding = tmp_path / "Coding sheet A - coding.csv"
+    (tmp_path / "s.csv").rename(coding)
+    (tmp_path / "Coding sheet A - quotes.csv").write_text(
+        "doc_id,segment_id,code,quote,note\nINF01,8,kerja_sama,kerja sama dengan media,\n",
+        encoding="utf-8")
+    codings = ce.read_coding_sheet(coding, corpus=example_corpus, codebook=example_codebook,
+                                   coder="A")
+    assert codings["text"].tolist() == ["kerja sama dengan media"]
+    # without its quotes file, the marks are read and the missing file is named
+    (tmp_path / "Coding sheet A - quotes.csv").unlink()
+    with pytest.warns(ce.SheetWarning) as caught:
+        ce.read_coding_sheet(coding, corpus=example_corpus, codebook=example_codebook,
+                             coder="A")
+    assert "no quotes file Coding sheet A - quotes.csv beside it" in str(caught[0].message)
+    assert "no marks and no quotes" in str(caught[1].message)
+    # Excel in an Indonesian locale separates with semicolons
+    text = coding.read_text(encoding="utf-8")
+    semi = tmp_path / "semi.csv"
+    semi.write_text(text.replace(",", ";"), encoding="utf-8")
+    (tmp_path / "semi_quotes.csv").write_text("doc_id;segment_id;code;quote;note\n",
+                                              encoding="utf-8")
+    with pytest.raises(ce.InputError, match="separated by semicolons, not commas"):
+        ce.read_coding_sheet(semi, corpus=example_corpus, codebook=example_codebook, coder="A")
+
+
+def test_a_quote_pasted_in_another_unicode_form_is_found(tmp_path):
+    text = ("---\nid: D\nspeakers: {P: interviewer, I: informant}\n---\n"
+            "P: Di mana?\nI: Di Cafe\u0301 Andre\u0301, lalu posting di TikTok.\n")
+    corpus = ce.Corpus.from_texts({"d.txt": text})
+    book = ce.Codebook.from_dict({"codebook": "t", "version": 1, "language": "id",
+                                  "codes": [{"id": "tempat", "label": {"id": "Tempat"}}]})
+    sheet = ce.coding_sheet(corpus, book)
+    sheet.quotes.loc[0] = ["D", 2, "tempat", "Café André", None]          # composed (NFC)
+    sheet.quotes.loc[1] = ["D", 2, "tempat", "posting\u00a0di\u200bTikTok", None]
+    codings = ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    assert codings["text"].tolist() == ["Cafe\u0301 Andre\u0301", "posting di TikTok"]
+
+
+@pytest.mark.slow
+def test_cli_blank_coders_unlabelled_transcripts_and_warnings(tmp_path, cli):
+    transcripts = tmp_path / "t"
+    transcripts.mkdir()
+    (transcripts / "a.txt").write_text("---\nid: A\n---\nParagraf pertama.\n\n"
+                                       "Paragraf kedua.\n", encoding="utf-8")
+    book = tmp_path / "codebook.yaml"
+    book.write_text("codebook: t\nversion: 1\nlanguage: id\ncodes:\n"
+                    "  - {id: satu, label: {id: Satu}}\n", encoding="utf-8")
+    inputs = ["--transcripts", str(transcripts), "--codebook", str(book)]
+    sheet = tmp_path / "s.xlsx"
+    for command in (["export"], ["import", str(sheet)]):
+        r = cli("sheet", *command, "--coder", " ", "--out", str(tmp_path / "o.csv"), *inputs)
+        assert r.returncode == 2 and "--coder: the coder's name must not be blank" in r.stderr
+    # paragraphs without speaker labels have no role: the error says so, and 'all' lists them
+    r = cli("sheet", "export", "--coder", "A", "--out", str(sheet), *inputs)
+    assert r.returncode == 2 and "the transcripts give no speaker roles" in r.stderr
+    assert "--roles all" in r.stderr and not sheet.exists()
+    r = cli("sheet", "export", "--coder", "A", "--out", str(sheet), "--roles", "all", *inputs)
+    assert r.returncode == 0, r.stderr
+    # an unfilled sheet is imported, with a warning that it holds no codings
+    r = cli("sheet", "import", str(sheet), "--coder", "A", "--out", str(tmp_path / "o.csv"),
+            *inputs)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == f"warning: {sheet}: no marks and no quotes, so no codings: is this " \
+                       "the filled sheet?\n"
+    # a codebook without a codable code would give a sheet without code columns
+    book.write_text(book.read_text(encoding="utf-8").replace("Satu}}", "Satu}, "
+                                                                       "codable: false}"),
+                    encoding="utf-8")
+    r = cli("sheet", "export", "--coder", "A", "--out", str(tmp_path / "n.xlsx"), "--roles",
+            "all", *inputs)
+    assert r.returncode == 2 and "the codebook has no codable code" in r.stderr

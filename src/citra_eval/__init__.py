@@ -91,6 +91,7 @@ from .reliability import (
 )
 from .sheets import (
     CodingSheet,
+    SheetWarning,
     coding_sheet,
     codings_from_sheet,
     read_coding_sheet,
@@ -145,6 +146,7 @@ __all__ = [
     "ReanchorResult",
     "Scale",
     "ScaleWarning",
+    "SheetWarning",
     "SimulationSettings",
     "Study",
     "StudyBanner",

@@ -19,6 +19,7 @@ was given (end-exclusive code points), so ``text[start:end]`` is the passage fou
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from difflib import SequenceMatcher
 
@@ -50,26 +51,37 @@ def find_exact(text: str, needle: str, lo: int = 0, hi: int | None = None) -> li
     return out
 
 
+#: Zero-width characters the loose form leaves out (non-joiner, joiner, word joiner, byte
+#: order mark); a zero-width space counts as a space.
+_INVISIBLE = frozenset("\u200c\u200d\u2060\ufeff")
+_ZWSP = "\u200b"
+
+
 def loose_form(text: str) -> tuple[str, list[int], list[int]]:
-    """``text`` case-folded, with runs of whitespace as one space and typographic quotes as
-    plain ones; and for each character of the result the start and end offset of the
-    original characters it stands for."""
+    """``text`` case-folded and decomposed (NFD: canonically equivalent text compares
+    equal), without zero-width characters, with runs of whitespace as one space and
+    typographic quotes as plain ones; and for each character of the result the start and
+    end offset of the original characters it stands for."""
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     i, n = 0, len(text)
     while i < n:
         c = text[i]
-        if c.isspace():
+        if c.isspace() or c == _ZWSP:
             j = i + 1
-            while j < n and text[j].isspace():
+            while j < n and (text[j].isspace() or text[j] == _ZWSP):
                 j += 1
             chars.append(" ")
             starts.append(i)
             ends.append(j)
             i = j
             continue
-        folded = QUOTES.get(c, c).casefold()
+        if c in _INVISIBLE:  # pasted from a web page or a chat: not part of the words
+            i += 1
+            continue
+        # decomposed (NFD) so that a quote typed as "é" finds a text holding "e" + U+0301
+        folded = unicodedata.normalize("NFD", QUOTES.get(c, c).casefold())
         for f in folded:
             chars.append(f)
             starts.append(i)
@@ -80,11 +92,11 @@ def loose_form(text: str) -> tuple[str, list[int], list[int]]:
 
 def find_loose(text: str, needle: str, lo: int = 0,
                hi: int | None = None) -> list[tuple[int, int]]:
-    """Occurrences of ``needle`` in ``text[lo:hi]`` ignoring case, runs of whitespace and
-    typographic quotes (the needle's own leading and trailing whitespace is ignored); spans
-    cover the original characters."""
+    """Occurrences of ``needle`` in ``text[lo:hi]`` ignoring case, Unicode normalisation,
+    zero-width characters, runs of whitespace and typographic quotes (the needle's own
+    leading and trailing whitespace is ignored); spans cover the original characters."""
     hi = len(text) if hi is None else hi
-    key, _, _ = loose_form(needle.strip())
+    key = loose_form(needle)[0].strip()
     if not key:
         return []
     hay, starts, ends = loose_form(text[lo:hi])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -107,8 +108,18 @@ def read_codings(path: str | os.PathLike | Sequence[str | os.PathLike], *,
     return out if keep_lines else out.drop(columns="_line")
 
 
+#: How a filled coding sheet (``citra_eval.sheets``) becomes a codings table.
+_SHEET_IMPORT = ("read it with 'citra-eval sheet import FILE --coder NAME --out "
+                 "data/raw/codings_NAME.csv', which writes the codings table")
+#: The first columns of a coding sheet's worksheet ``coding`` (``sheets.SHEET_COLUMNS``).
+_SHEET_HEADER = ["doc_id", "segment_id", "speaker", "text"]
+
+
 def _read_one(path, corpus, codebook) -> pd.DataFrame:
     spath = os.fspath(path)
+    if Path(spath).suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls"):
+        raise InputError("this is a spreadsheet workbook, not a codings CSV; if it is a filled "
+                         f"coding sheet, {_SHEET_IMPORT}", path=spath)
     try:
         frame = _read_frame(path)
         validate_codings(frame, corpus=corpus, codebook=codebook, path=spath,
@@ -175,6 +186,9 @@ def _read_frame(path: str | os.PathLike) -> pd.DataFrame:
     table = read_csv_records(path, dtypes=dict.fromkeys(_TEXT_COLUMNS, "category"),
                            convert=lambda chunk: _offsets(chunk, spath, problems))
     header = [h.strip() for h in table.header]
+    if header[:len(_SHEET_HEADER)] == _SHEET_HEADER:
+        raise InputError(f"this is a coding sheet (worksheet 'coding'), not a codings table; "
+                         f"{_SHEET_IMPORT}", path=spath, line=1)
     if header[:len(CODING_COLUMNS)] != CODING_COLUMNS:
         raise InputError(
             f"the first columns must be {', '.join(CODING_COLUMNS)}; found "

@@ -13,7 +13,8 @@ turns of a study in Excel, LibreOffice or Google Sheets:
   examples in the study's language.
 
 As CSV (for tools without XLSX) the three worksheets are three files: ``NAME.csv`` (coding),
-``NAME_quotes.csv`` and ``NAME_codebook.csv``.
+``NAME_quotes.csv`` and ``NAME_codebook.csv`` (a Google Sheets download names them
+``TITLE - coding.csv``, ``TITLE - quotes.csv``, ``TITLE - codebook.csv``: read as well).
 
 Reading a sheet back checks every cell it uses: a wrong cell is reported as
 ``<file>:<worksheet>!<cell>`` with what is wrong and how to fix it, and nothing is returned.
@@ -24,6 +25,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +48,7 @@ __all__ = [
     "QUOTE_COLUMNS",
     "SHEET_COLUMNS",
     "CodingSheet",
+    "SheetWarning",
     "coding_sheet",
     "codings_from_sheet",
     "read_coding_sheet",
@@ -59,8 +62,11 @@ QUOTE_COLUMNS = ["doc_id", "segment_id", "code", "quote", "note"]
 #: Columns of worksheet ``codebook``.
 CODEBOOK_SHEET_COLUMNS = ["code", "parent", "codable", "label", "definition", "include",
                           "exclude", "examples"]
-#: The marks that code a turn (case-insensitive ``x``).
-MARKS = ("1", "x")
+#: The marks that code a turn (case-insensitive ``x``; ``true`` is a ticked Google Sheets
+#: checkbox).
+MARKS = ("1", "x", "true")
+#: What an unmarked cell may hold besides nothing (an unticked checkbox).
+NO_MARKS = ("false",)
 #: Characters an XLSX cell can hold; longer turns are cut and end with :data:`CUT`.
 CELL_LIMIT = 32_767
 CUT = " [\u2026]"
@@ -68,6 +74,11 @@ _QUOTE_ROWS = 500  # rows of the quotes worksheet given a code drop-down
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 cannot hold
 #: The workbook property naming the coder a sheet is for.
 CODER_PROPERTY = "citra-eval coder"
+
+
+class SheetWarning(UserWarning):
+    """A filled coding sheet was read, but something in it looks unintended (no marks at
+    all, notes that no coding keeps, no quotes file beside a CSV sheet)."""
 
 
 @dataclass(frozen=True)
@@ -235,8 +246,14 @@ def write_coding_sheet(sheet: CodingSheet, path: str | os.PathLike, *,
 
 
 def csv_sheet_files(path: str | os.PathLike) -> list[Path]:
-    """The three CSV files of a coding sheet named ``path`` (coding, quotes, codebook)."""
+    """The three CSV files of a coding sheet named ``path`` (coding, quotes, codebook):
+    ``NAME_quotes.csv`` beside ``NAME.csv``, or ``TITLE - quotes.csv`` beside
+    ``TITLE - coding.csv`` (how Google Sheets names a worksheet's download)."""
     path = Path(path)
+    title, sep, tab = path.stem.rpartition(" - ")
+    if sep and tab.strip().casefold() == "coding":
+        return [path, path.with_name(f"{title} - quotes.csv"),
+                path.with_name(f"{title} - codebook.csv")]
     return [path, path.with_name(f"{path.stem}_quotes.csv"),
             path.with_name(f"{path.stem}_codebook.csv")]
 
@@ -401,17 +418,21 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
                               path=where)
 
 
+_RESAVE = "open it in a spreadsheet program and save it again as .xlsx"
+
+
 def _read_xlsx(path: Path) -> tuple[CodingSheet, dict[str, str]]:
     from openpyxl import load_workbook
 
     spath = os.fspath(path)
-    read_zip(path)  # size, ratio and entry limits before openpyxl inflates anything
+    # size, ratio and entry limits before openpyxl inflates anything
+    members = read_zip(path, what="workbook", hint=_RESAVE)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl's own errors on broken files
-        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__}); open it in "
-                         "a spreadsheet program and save it again as .xlsx",
+        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__}); {_RESAVE}",
                          path=spath) from None
+    problems: list[Problem] = []
     try:
         if "coding" not in wb.sheetnames:
             raise InputError(f"no worksheet named 'coding' (it has {', '.join(wb.sheetnames)});"
@@ -419,16 +440,82 @@ def _read_xlsx(path: Path) -> tuple[CodingSheet, dict[str, str]]:
         recorded = next((str(p.value) for p in wb.custom_doc_props
                          if p.name == CODER_PROPERTY and p.value), None)
         frames = {}
-        for name in ("coding", "quotes"):
-            if name in wb.sheetnames:
-                ws = wb[name]
+        for name in wb.sheetnames:
+            ws = wb[name]
+            if name in ("coding", "quotes"):
                 ws.reset_dimensions()
                 frames[name] = _frame([list(r) for r in ws.iter_rows(values_only=True)])
+            elif name != "codebook" and hasattr(ws, "iter_rows"):  # not a chart sheet
+                problems += _copied_worksheet(ws, name, spath)
     finally:
         wb.close()
+    xml = _worksheet_xml(members, spath)
+    for name in frames:
+        problems += _unreadable_cells(xml.get(name), name, spath)
+    collect(problems, limit=MAX_REPORTED, path=spath)
     quotes = frames.get("quotes", pd.DataFrame(columns=QUOTE_COLUMNS))
     sheet = CodingSheet(frames["coding"], quotes, pd.DataFrame(), recorded)
     return sheet, {"coding": spath, "quotes": spath}
+
+
+def _copied_worksheet(ws, name: str, path: str) -> list[Problem]:
+    """A worksheet other than the exported three whose header is that of ``coding`` or
+    ``quotes``: a copy a coder may have marked, which would otherwise be ignored."""
+    first = next(iter(ws.iter_rows(max_row=1, values_only=True)), ())
+    header = ["" if _missing(v) else str(v).strip() for v in first]
+    for own, columns in (("coding", SHEET_COLUMNS), ("quotes", QUOTE_COLUMNS[:4])):
+        if header[:len(columns)] == columns:
+            return [Problem(path, f"worksheet {name!r} is a copy of {own!r}, and only "
+                            f"{own!r} is read: move its marks or quotes to {own!r} and delete "
+                            f"the copy", cell=f"{name}!A1")]
+    return []
+
+
+def _worksheet_xml(members: dict[str, bytes], path: str) -> dict[str, Any]:
+    """The parsed XML of each worksheet of an XLSX archive, by worksheet name (from
+    ``xl/workbook.xml`` and its relationships)."""
+    from ._safezip import parse_xml
+
+    book = members.get("xl/workbook.xml")
+    rels = members.get("xl/_rels/workbook.xml.rels")
+    if book is None or rels is None:
+        return {}
+    targets = {}
+    for rel in parse_xml(rels, path=path, member="xl/_rels/workbook.xml.rels").iter(
+            "Relationship"):
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") \
+            else f"xl/{target}"
+    out = {}
+    for sheet in parse_xml(book, path=path, member="xl/workbook.xml").iter("sheet"):
+        rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id") or k == "id"),
+                   None)
+        member = targets.get(rid)
+        if member in members:
+            out[sheet.get("name")] = parse_xml(members[member], path=path, member=member)
+    return out
+
+
+def _unreadable_cells(root, name: str, path: str) -> list[Problem]:
+    """Merged cells, and formulas whose result the file does not hold (written by a program
+    that does not compute them): openpyxl would read both as empty cells, and a coder's
+    mark would be lost without a word."""
+    if root is None:
+        return []
+    out = []
+    for merged in root.iter("mergeCell"):
+        ref = merged.get("ref", "")
+        out.append(Problem(path, f"cells {ref} are merged: a merged cell holds one value for "
+                           "several rows or columns; unmerge them and fill in each cell",
+                           cell=f"{name}!{ref.split(':')[0]}"))
+    for cell in root.iter("c"):
+        if cell.find("f") is not None:
+            value = cell.find("v")
+            if value is None or not (value.text or "").strip():
+                out.append(Problem(path, "the cell holds a formula without a computed value; "
+                                   "type the value, or open the file in a spreadsheet "
+                                   "program and save it again", cell=f"{name}!{cell.get('r')}"))
+    return out
 
 
 def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
@@ -440,6 +527,11 @@ def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
         quotes = _frame([row for _, row in csv_rows(read_text_file(quotes_file, allow_empty=True),
                                                     quotes_file)])
         where["quotes"] = os.fspath(quotes_file)
+    else:
+        warnings.warn(f"{os.fspath(coding_file)}: no quotes file {quotes_file.name} beside it, "
+                      "so only whole-turn marks are read; put the quotes worksheet's CSV there "
+                      "under that name if the coder quoted parts of turns", SheetWarning,
+                      stacklevel=3)
     return CodingSheet(coding, quotes, pd.DataFrame()), where
 
 
@@ -521,10 +613,19 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
                          "coder's file)", path=where.get("coding"))
     reader = _SheetReader(corpus, codebook, coder, where)
     rows = reader.marks(sheet.coding) + reader.quotes(sheet.quotes)
-    collect(reader.problems, limit=MAX_REPORTED)
+    collect(reader.problems, limit=MAX_REPORTED, path=where.get("coding"))
+    shown = where.get("coding") or "the sheet"
+    if reader.stray_notes:
+        cells = ", ".join(reader.stray_notes[:5]) + (", ..." if len(reader.stray_notes) > 5
+                                                     else "")
+        warnings.warn(f"{shown}: {len(reader.stray_notes)} note(s) in rows without a mark are "
+                      f"not kept ({cells}): a note is kept with the row's codings; mark a code "
+                      "in the row, or put the note on a quote", SheetWarning, stacklevel=2)
     columns = [*CODING_COLUMNS, "text", "evidence", "note"]
     out = pd.DataFrame(rows, columns=[*columns, "_rank"])
     if out.empty:
+        warnings.warn(f"{shown}: no marks and no quotes, so no codings: is this the filled "
+                      "sheet?", SheetWarning, stacklevel=2)
         out = out.astype({"segment_id": "int64", "start": "int64", "end": "int64"})
         return out[columns]
     doc_order = {d: i for i, d in enumerate(corpus.doc_ids)}
@@ -545,7 +646,9 @@ class _SheetReader:
         self.turns = corpus.segments.set_index(["doc_id", "segment_id"])[["start", "end",
                                                                           "text"]]
         self.rank = {c: i for i, c in enumerate(codebook.codable_ids)}
+        self.names = _code_names(codebook)
         self.problems: list[Problem] = []
+        self.stray_notes: list[str] = []  # cells of notes in rows without a mark
 
     def problem(self, sheet: str, col: int, row: int, message: str) -> None:
         from openpyxl.utils import get_column_letter
@@ -557,10 +660,23 @@ class _SheetReader:
         cols = list(frame.columns)
         if cols[:len(expected)] != expected:
             got = ", ".join(cols[:len(expected)]) or "nothing"
+            for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+                if cols and sep in cols[0]:
+                    self.problem(sheet, 0, 1, f"the columns are separated by {name}, not "
+                                 "commas: save the file again as CSV UTF-8 (comma "
+                                 "delimited), or import the .xlsx workbook instead")
+                    return False
             self.problem(sheet, 0, 1, f"the header must start with {', '.join(expected)}; "
                          f"found {got}; keep the exported header row")
             return False
         return True
+
+    def code_of(self, name: str) -> str | None:
+        """The codable code id a header or a quotes cell names: its id, or (ignoring case)
+        its id or label, when that names one code only."""
+        if name in self.rank:
+            return name
+        return self.names.get(" ".join(name.split()).casefold())
 
     def turn(self, sheet: str, row: int, doc: Any, sid: Any) -> tuple[str, int] | None:
         """The turn a row names, or None after reporting the bad cell."""
@@ -574,8 +690,8 @@ class _SheetReader:
         n = _whole(sid)
         if n is None or (doc, n) not in self.turns.index:
             n_turns = int((self.corpus.segments["doc_id"] == doc).sum())
-            self.problem(sheet, 1, row, f"segment_id {sid!r} is not a turn of {doc!r} (it has "
-                         f"turns 1-{n_turns}); keep the segment_id cells as exported")
+            self.problem(sheet, 1, row, f"segment_id {_shown(sid)} is not a turn of {doc!r} "
+                         f"(it has turns 1-{n_turns}); keep the segment_id cells as exported")
             return None
         return doc, n
 
@@ -592,18 +708,19 @@ class _SheetReader:
             name = cols[j]
             if name == "note":
                 continue
-            if name in self.rank:
-                if name in codes.values():
-                    self.problem("coding", j, 1, f"code column {name!r} appears twice; "
-                                 "delete one")
-                codes[j] = name
+            code = self.code_of(name)
+            if code is not None:
+                if code in codes.values():
+                    self.problem("coding", j, 1, f"code column {name!r} appears twice "
+                                 f"(code {code!r}); delete one")
+                codes[j] = code
                 continue
             why = ("a column without a header" if not name else
                    f"unknown code column {name!r}")
             hint = closest(name, self.rank) if name else None
             did = f" (did you mean {hint!r}?)" if hint else ""
             if name in self.codebook:
-                why = f"{name!r} is a category, not a codable code,"
+                why = f"{name!r} is a category, not a codable code"
             self.problem("coding", j, 1, f"{why}{did}: code columns must be codable code ids "
                          "of the codebook (its worksheet lists them); delete the column or "
                          "fix its header")
@@ -634,13 +751,19 @@ class _SheetReader:
                              "transcript was edited since, export a new sheet")
                 continue
             note = None if note_col is None or _blank(cells[note_col]) else str(cells[note_col])
+            marked = False
             for j, code in codes.items():
                 mark = _mark(cells[j])
                 if mark is None:
-                    self.problem("coding", j, row, f"{cells[j]!r} is not a mark: mark a code "
-                                 "with 1 or x, or leave the cell empty")
+                    self.problem("coding", j, row, f"{_shown(cells[j])} is not a mark: mark a "
+                                 "code with 1 or x, or leave the cell empty")
                 elif mark:
+                    marked = True
                     out.append(self.coding(key, int(turn.start), int(turn.end), code, note))
+            if note is not None and not marked:
+                from openpyxl.utils import get_column_letter
+
+                self.stray_notes.append(f"{get_column_letter(note_col + 1)}{row}")
         return out
 
     def quotes(self, frame: pd.DataFrame) -> list[dict]:
@@ -656,13 +779,18 @@ class _SheetReader:
             if all(_blank(v) for v in cells):
                 continue
             key = self.turn("quotes", row, cells[0], cells[1])
-            code = "" if _missing(cells[2]) else str(cells[2]).strip()
-            if code not in self.rank:
-                hint = closest(code, self.rank) if code else None
+            given = "" if _missing(cells[2]) else str(cells[2]).strip()
+            code = self.code_of(given)
+            if code is None:
+                if re.search(r"[,;/]", given):
+                    self.problem("quotes", 2, row, f"{given!r} names several codes: give one "
+                                 "code per row (add a row with the same quote for each code)")
+                    continue
+                hint = closest(given, self.rank) if given else None
                 did = f" (did you mean {hint!r}?)" if hint else ""
-                what = "is a category, not a codable code" if code in self.codebook else \
+                what = "is a category, not a codable code" if given in self.codebook else \
                     "is not a code of the codebook"
-                self.problem("quotes", 2, row, f"code {code!r} {what}{did}; use a code id "
+                self.problem("quotes", 2, row, f"code {given!r} {what}{did}; use a code id "
                              "from the codebook worksheet")
                 continue
             if key is None:
@@ -703,26 +831,56 @@ class _SheetReader:
                 "_rank": self.rank[code]}
 
 
+def _code_names(codebook: Codebook) -> dict[str, str]:
+    """Codable codes by their case-folded id and labels (in every language), leaving out
+    a name that two codes share."""
+    named: dict[str, set[str]] = {}
+    for code in codebook:
+        if not code.codable:
+            continue
+        for name in (code.id, *code.label.values()):
+            if isinstance(name, str) and name.strip():
+                named.setdefault(" ".join(name.split()).casefold(), set()).add(code.id)
+    return {name: next(iter(ids)) for name, ids in named.items() if len(ids) == 1}
+
+
+def _shown(v: Any) -> str:
+    """A cell's value for a message: empty, text as typed, a date or number as shown."""
+    if _blank(v):
+        return "(an empty cell)"
+    if isinstance(v, str):
+        return repr(v)
+    return f"{v} ({type(v).__name__.replace('datetime', 'a date')})" \
+        if hasattr(v, "isoformat") else repr(v)
+
+
 def _whole(v: Any) -> int | None:
-    """A whole number from a cell (int, integral float, digits), else None."""
+    """A whole number from a cell (int, integral float, digits, ``2.0``), else None."""
     if isinstance(v, bool):
         return None
     if isinstance(v, int | np.integer):
         return int(v)
     if isinstance(v, float) and v.is_integer():
         return int(v)
-    if isinstance(v, str) and v.strip().isdigit():
-        return int(v.strip())
+    if isinstance(v, str):
+        text = v.strip()
+        if text.isdigit():
+            return int(text)
+        if re.fullmatch(r"\d+\.0*", text):
+            return int(text.split(".")[0])
     return None
 
 
 def _mark(v: Any) -> bool | None:
-    """True for a mark, False for an empty cell, None for anything else."""
+    """True for a mark, False for an empty cell (or an unticked checkbox), None for
+    anything else."""
     if _blank(v):
         return False
-    if isinstance(v, bool):
-        return None
+    if isinstance(v, bool):  # a Google Sheets or Excel checkbox
+        return v
     if isinstance(v, int | float | np.integer | np.floating):
         return True if v == 1 else None
     text = str(v).strip().lower()
+    if text in NO_MARKS:
+        return False
     return True if text in MARKS else None

@@ -37,6 +37,13 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def coder_name(value: str) -> str:
+    """The ``type=`` of a ``--coder`` option: a name with something in it, trimmed."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("the coder's name must not be blank (e.g. --coder A)")
+    return value.strip()
+
+
 def check_out(path: str, *, folder: bool, flag: str = "--out",
                example: str = "study.qdpx") -> None:
     """Refuse an --out that cannot be written before anything is read or written.

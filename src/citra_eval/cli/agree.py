@@ -20,6 +20,7 @@ from ._common import (
     Problems,
     add_force,
     check_outputs,
+    coder_name,
     from_study,
     inside_study,
     study_codebook,
@@ -47,7 +48,8 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
                         "it lacks are left out with a warning, as validate and reproduce do)")
     p.add_argument("--unit", choices=["segment", "document"], default="segment",
                    help="unit of analysis (default: segment)")
-    p.add_argument("--coders", metavar="NAME", nargs="+", help="coders to compare (default: all)")
+    p.add_argument("--coders", metavar="NAME", nargs="+", type=coder_name,
+                   help="coders to compare (default: all)")
     p.add_argument("--roles", metavar="ROLE", nargs="+", default=["informant"],
                    help="speaker roles whose segments are units (default: informant); "
                         "'all' for every segment")

@@ -23,7 +23,15 @@ from ..learning import (
     suggest_turns,
     train_coder,
 )
-from ._common import Problems, add_force, check_outputs, counted, from_study, study_here
+from ._common import (
+    Problems,
+    add_force,
+    check_outputs,
+    coder_name,
+    counted,
+    from_study,
+    study_here,
+)
 
 
 def _add_code(sub: argparse._SubParsersAction) -> None:
@@ -46,7 +54,7 @@ def _add_code(sub: argparse._SubParsersAction) -> None:
                    help="code whole turns (default) or sentences (dictionary coder only)")
     p.add_argument("--include-interviewer", action="store_true",
                    help="also code the interviewer's turns")
-    p.add_argument("--coder", default=None,
+    p.add_argument("--coder", default=None, type=coder_name,
                    help="value of the coder column (default auto, or learned with "
                         "--learn-from)")
     p.add_argument("--no-question-context", action="store_true",

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
 from pathlib import Path
 
 from .._validation import LANGS
@@ -11,8 +13,22 @@ from ..codebook import Codebook
 from ..codings import write_codings
 from ..corpus import read_transcripts
 from ..errors import InputError
-from ..sheets import coding_sheet, csv_sheet_files, read_coding_sheet, write_coding_sheet
-from ._common import Problems, add_force, check_outputs, counted, from_study, study_here
+from ..sheets import (
+    SheetWarning,
+    coding_sheet,
+    csv_sheet_files,
+    read_coding_sheet,
+    write_coding_sheet,
+)
+from ._common import (
+    Problems,
+    add_force,
+    check_outputs,
+    coder_name,
+    counted,
+    from_study,
+    study_here,
+)
 
 EXPORT = """\
 Write a coding sheet for one coder: worksheet 'coding' lists the turns to code (informant
@@ -40,12 +56,14 @@ def _add_sheet(sub: argparse._SubParsersAction) -> None:
     ssub = p.add_subparsers(dest="sheet_command", metavar="export|import", required=True)
     e = ssub.add_parser("export", help="write a blank coding sheet (.xlsx or .csv)",
                         description=EXPORT, formatter_class=argparse.RawDescriptionHelpFormatter)
-    e.add_argument("--coder", required=True, help="the coder the sheet is for")
+    e.add_argument("--coder", required=True, type=coder_name,
+                   help="the coder the sheet is for")
     e.add_argument("--out", metavar="FILE", required=True,
                    help="the sheet to write: coding_sheet_NAME.xlsx (or .csv)")
     _inputs(e)
     e.add_argument("--roles", nargs="+", metavar="ROLE", default=["informant"],
-                   help="speaker roles whose turns are listed (default: informant)")
+                   help="speaker roles whose turns are listed (default: informant; 'all' for "
+                        "every turn, e.g. transcripts without speaker labels)")
     e.add_argument("--lang", choices=LANGS, help="language of labels and definitions "
                    "(default: the study's, else the codebook's)")
     e.add_argument("--format", choices=["xlsx", "csv"],
@@ -55,7 +73,8 @@ def _add_sheet(sub: argparse._SubParsersAction) -> None:
     i = ssub.add_parser("import", help="read a filled coding sheet into a codings CSV",
                         description=IMPORT, formatter_class=argparse.RawDescriptionHelpFormatter)
     i.add_argument("file", metavar="FILE", help="the filled sheet (.xlsx, or the coding .csv)")
-    i.add_argument("--coder", required=True, help="the coder's name (the coder column)")
+    i.add_argument("--coder", required=True, type=coder_name,
+                   help="the coder's name (the coder column)")
     i.add_argument("--out", metavar="FILE.csv", required=True,
                    help="codings CSV to write, e.g. data/raw/codings_NAME.csv")
     _inputs(i)
@@ -111,11 +130,17 @@ def _run_export(args: argparse.Namespace) -> int:
                   force=args.force)
     _refuse_existing(files, args.force, "the sheet")
     corpus, codebook = _read(args)
-    sheet = coding_sheet(corpus, codebook, coder=args.coder, roles=args.roles,
-                         lang=args.lang)
+    if not codebook.codable_ids:
+        raise InputError("the codebook has no codable code, so the sheet would have no code "
+                         "column; add codes (or set 'codable: true')", path=args.codebook)
+    roles = None if args.roles == ["all"] else args.roles
+    sheet = coding_sheet(corpus, codebook, coder=args.coder, roles=roles, lang=args.lang)
     if sheet.coding.empty:
-        raise InputError(f"no turns of role(s) {', '.join(args.roles)} to code; check --roles "
-                         "against the roles in the transcripts' 'speakers'",
+        present = sorted({r for r in corpus.segments["role"] if r})
+        have = (f"the transcripts have role(s) {', '.join(present)}" if present else
+                "the transcripts give no speaker roles (no 'speakers' in their front matter)")
+        raise InputError(f"no turns of role(s) {', '.join(args.roles)} to code: {have}; pass "
+                         "--roles with one of them, or --roles all for every turn",
                          path=args.transcripts)
     written = write_coding_sheet(sheet, out, format=fmt)
     print(f"ok: wrote {', '.join(map(str, written))}: {counted(len(sheet.coding), 'turn')}, "
@@ -135,13 +160,21 @@ def _run_import(args: argparse.Namespace) -> int:
                           "--codebook": args.codebook},
                   files={"--out": args.out}, force=args.force)
     corpus, codebook = _read(args)
-    codings = read_coding_sheet(args.file, corpus=corpus, codebook=codebook, coder=args.coder)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SheetWarning)
+        codings = read_coding_sheet(args.file, corpus=corpus, codebook=codebook,
+                                    coder=args.coder)
     write_codings(codings[[c for c in codings.columns if c != "evidence"]], out,
                   corpus=corpus)
     n_turns = codings[["doc_id", "segment_id"]].drop_duplicates().shape[0]
     print(f"ok: read {args.file}: {counted(len(codings), 'coding')} of "
           f"{counted(n_turns, 'turn')} by coder "
           f"{args.coder} -> {args.out}")
+    for w in caught:
+        if issubclass(w.category, SheetWarning):
+            print(f"warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     return 0
 
 
