@@ -202,6 +202,17 @@ def test_one_coder_is_a_warning(rsud):
     assert "codings_A.csv: only one coder (A): inter-coder reliability" in study.warnings[0]
 
 
+def test_an_empty_codings_file_is_a_warning_not_a_silent_coder(rsud):
+    """An unfilled coding sheet imported as codings_C.csv: C is named, not dropped silently."""
+    (rsud / "data" / "raw" / "codings_C.csv").write_text(
+        "doc_id,segment_id,start,end,code,coder,text,note\n", encoding="utf-8")
+    study = ce.load_study(rsud)
+    assert study.coders == ["A", "B"]
+    (found,) = [w for w in study.warnings if "codings_C.csv" in w]
+    assert "the file holds no codings (yet): its coder is left out" in found
+    assert "codings data/raw/codings_C.csv: no codings yet" in study.summary()
+
+
 def test_machine_codings_among_the_coders_files_are_a_warning(rsud):
     """The auto-coder's output saved as a coder's file would be compared with itself."""
     study = ce.load_study(rsud)

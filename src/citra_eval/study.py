@@ -274,7 +274,8 @@ class Study:
             out.append(f"codebook: {len(self.codebook)} codes "
                        f"({len(self.codebook.codable_ids)} codable)")
         for rel, n, coders in self.coding_files:
-            out.append(f"codings {rel}: {n} codings by {', '.join(coders) or 'nobody'}")
+            out.append(f"codings {rel}: {n} codings by {', '.join(coders)}" if n else
+                       f"codings {rel}: no codings yet")
         if self.instrument is not None:
             out.append(f"instrument: {len(self.instrument.scales)} scales")
         if self.responses is not None:
@@ -694,6 +695,9 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
                 "").any():
             warn.add(shown, _MACHINE_CODINGS.format(
                 coders=", ".join(sorted(t["coder"].astype(str).unique()))))
+        if t.empty:
+            warn.add(shown, "the file holds no codings (yet): its coder is left out of "
+                     "reliability and the themes until it does")
         t = t.assign(_file=settings.relative(f))
         if codebook is not None:
             t, lines = drop_unknown_codes(t, codebook, shown)

@@ -104,7 +104,8 @@ def _validate_files(args: argparse.Namespace) -> int:
         codings = attempt(read_codings, f, corpus=corpus, codebook=codebook)
         if codings is not None:
             coders = ", ".join(sorted(codings["coder"].unique()))
-            summary.append(f"codings {f}: {len(codings)} codings by {coders or 'nobody'}")
+            summary.append(f"codings {f}: {len(codings)} codings by {coders}" if coders else
+                           f"codings {f}: no codings yet")
     if args.instrument or args.responses:
         summary.extend(_validate_survey(args, attempt, problems))
     problems.raise_any()
