@@ -202,6 +202,20 @@ def test_one_coder_is_a_warning(rsud):
     assert "codings_A.csv: only one coder (A): inter-coder reliability" in study.warnings[0]
 
 
+def test_transcripts_without_text_skip_the_qualitative_side(rsud):
+    """Texts imported from a QDA project that held none (e.g. NVivo's empty sources)."""
+    folder = rsud / "interview_transcripts"
+    for f in folder.glob("*.txt"):
+        head = f.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+        f.write_text(head + "\n---\n", encoding="utf-8")
+    for f in (rsud / "data" / "raw").glob("codings_*.csv"):
+        f.unlink()
+    study = ce.load_study(rsud)
+    assert len(study.corpus) == 4 and not study.has_transcripts
+    (found,) = [w for w in study.warnings if "hold no text" in w]
+    assert "the transcripts hold no text (4 documents, none with a turn or paragraph)" in found
+
+
 def test_an_empty_codings_file_is_a_warning_not_a_silent_coder(rsud):
     """An unfilled coding sheet imported as codings_C.csv: C is named, not dropped silently."""
     (rsud / "data" / "raw" / "codings_C.csv").write_text(

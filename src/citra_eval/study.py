@@ -251,8 +251,8 @@ class Study:
 
     @property
     def has_transcripts(self) -> bool:
-        """True when the study has at least one transcript."""
-        return self.corpus is not None and len(self.corpus) > 0
+        """True when the study has at least one transcript with text (a turn or paragraph)."""
+        return self.corpus is not None and len(self.corpus.segments) > 0
 
     @property
     def has_codings(self) -> bool:
@@ -679,7 +679,13 @@ def _load_corpus(settings: StudySettings, attempt, warn: _Warnings) -> Corpus | 
         warn.add(shown, "no transcripts folder: the qualitative analyses (corpus, coding, "
                  "reliability, themes) are skipped")
         return None
-    return attempt(read_transcripts, shown)
+    corpus = attempt(read_transcripts, shown)
+    if corpus is not None and len(corpus) and corpus.segments.empty:
+        n = len(corpus)
+        warn.add(shown, f"the transcripts hold no text ({n} document{'s' * (n != 1)}, "
+                 "none with a turn or paragraph): the qualitative analyses (corpus, coding, "
+                 "reliability, themes) are skipped")
+    return corpus
 
 
 def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Codebook | None,
