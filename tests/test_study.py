@@ -216,6 +216,18 @@ def test_transcripts_without_text_skip_the_qualitative_side(rsud):
     assert "the transcripts hold no text (4 documents, none with a turn or paragraph)" in found
 
 
+def test_coded_transcripts_without_informant_turns_are_a_warning(rsud):
+    """As a text imported from a QDA program has it: speakers without a role."""
+    f = rsud / "interview_transcripts" / "WWC-01.txt"
+    f.write_text(f.read_text(encoding="utf-8").replace(
+        'speakers: {"Bu Rina": informant, PEW: interviewer}',
+        "speakers: {\"Bu Rina\": '', PEW: ''}"), encoding="utf-8")
+    study = ce.load_study(rsud)
+    (found,) = [w for w in study.warnings if "no informant turn" in w]
+    assert "coded transcript(s) WWC-01 have no informant turn" in found
+    assert "speakers: {Budi: informant, Interviewer: interviewer}" in found
+
+
 def test_an_empty_codings_file_is_a_warning_not_a_silent_coder(rsud):
     """An unfilled coding sheet imported as codings_C.csv: C is named, not dropped silently."""
     (rsud / "data" / "raw" / "codings_C.csv").write_text(

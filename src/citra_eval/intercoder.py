@@ -154,8 +154,11 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
         if segs.empty:
             have = sorted({str(r) for r in corpus.segments["role"]})
             raise InputError(f"no segment has role {' or '.join(roles)}; the corpus has roles "
-                             f"{', '.join(repr(r) for r in have)}: pass roles= one of them, or "
-                             "roles=None for every segment")
+                             f"{', '.join(repr(r) for r in have)}: give the speakers roles in "
+                             "each transcript's front matter (e.g. 'speakers: {Budi: "
+                             "informant, Interviewer: interviewer}'), or choose other roles "
+                             "(roles= one of them, or None for every segment; on the command "
+                             "line --roles, 'all' for every segment)")
     in_units = pd.MultiIndex.from_frame(cod[["doc_id", "segment_id"]]).isin(
         pd.MultiIndex.from_frame(segs[["doc_id", "segment_id"]]))
     n_ignored = int((~in_units).sum())

@@ -432,6 +432,7 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
         _date_warnings(corpus, settings, warn)
         if len(codings):
             _uncoded_document_warnings(corpus, codings, warn, settings.double_coded)
+            _role_warnings(corpus, codings, warn, settings)
     return Study(root=r, settings=settings, corpus=corpus, codebook=codebook,
                  codings=codings, instrument=instrument, responses=responses,
                  warnings=tuple(warn.lines), coding_files=coding_files)
@@ -954,6 +955,26 @@ def _date_warnings(corpus: Corpus, settings: StudySettings, warn: _Warnings) -> 
              "the saturation analysis follows the order of the transcripts instead of the "
              "order the interviews were held; add 'date: YYYY-MM-DD' to each transcript's "
              "front matter")
+
+
+def _role_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
+                   settings: StudySettings) -> None:
+    """Coded documents without an informant's turn (speakers without a role, as a text
+    imported from a QDA program has them): reliability, the themes and the auto-coder work
+    on informants' turns, so their codings would be left out (or the notebooks stop)."""
+    segs = corpus.segments
+    has_informant = set(segs.loc[segs["role"] == "informant", "doc_id"])
+    missing = [d for d in dict.fromkeys(codings["doc_id"].astype(str))
+               if d not in has_informant]
+    if not missing:
+        return
+    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5
+                                      else "")
+    warn.add(shown_path(settings.transcripts), f"coded transcript(s) {shown} have no "
+             "informant turn (their speakers have no role): reliability, the themes and the "
+             "auto-coder work on informants' turns, so their codings are left out; give each "
+             "speaker a role in the front matter, e.g. 'speakers: {Budi: informant, "
+             "Interviewer: interviewer}'")
 
 
 def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
