@@ -36,7 +36,7 @@ import pandas as pd
 
 from ._files import atomic_dir, csv_rows, read_text_file, save_workbook, write_csv
 from ._passages import find_exact, find_loose
-from ._safezip import read_zip
+from ._safezip import parse_xml, read_zip
 from ._validation import check_choice, check_lang, check_names, check_type
 from .codebook import Codebook
 from .codings import CODING_COLUMNS, validate_codings
@@ -474,8 +474,6 @@ def _copied_worksheet(ws, name: str, path: str) -> list[Problem]:
 def _worksheet_xml(members: dict[str, bytes], path: str) -> dict[str, Any]:
     """The parsed XML of each worksheet of an XLSX archive, by worksheet name (from
     ``xl/workbook.xml`` and its relationships)."""
-    from ._safezip import parse_xml
-
     book = members.get("xl/workbook.xml")
     rels = members.get("xl/_rels/workbook.xml.rels")
     if book is None or rels is None:
