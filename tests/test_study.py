@@ -170,6 +170,75 @@ def test_compare_by_needs_two_groups(rsud):
         "groups of two or more (its groups: 'BPJS': 219, 'Umum': 1)" in problem.message
 
 
+def _responses(root: Path) -> tuple[Path, pd.DataFrame]:
+    path = root / "data" / "raw" / "survey_responses.csv"
+    return path, pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def test_compare_by_group_whose_answers_are_all_alike_is_refused(rsud):
+    """Welch's ANOVA weighs each group by n / variance: a group of two respondents with the
+    same answers made notebook 05 fail (exit 1) after validate had passed."""
+    path, table = _responses(rsud)
+    table.loc[:1, "jenis_pasien"] = "VIP"
+    items = [c for c in table.columns if c[:3].isupper() and c[-1].isdigit()]
+    table.loc[1, items] = table.loc[0, items]
+    table.to_csv(path, index=False, lineterminator="\n")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 7 and problem.path.endswith("study.yaml")
+    assert "'compare_by': in 'jenis_pasien', every respondent of a group has the same score " \
+        "('VIP' on PENGADUAN, EDUKASI, MEDSOS, KETERBUKAAN, PERSEPSI_RS)" in problem.message
+    # one answer apart: the group varies on that scale, the others stay named
+    table.loc[1, "ADU1"] = "1" if table.loc[0, "ADU1"] != "1" else "2"
+    table.to_csv(path, index=False, lineterminator="\n")
+    (problem,) = _error(rsud).problems
+    assert "('VIP' on EDUKASI, MEDSOS, KETERBUKAAN, PERSEPSI_RS)" in problem.message
+
+
+def test_compare_by_column_must_be_a_demographic(rsud):
+    """Notebook 05 compares the scores with the instrument's demographics: a column of the
+    responses that is not declared there made it fail (exit 1)."""
+    path, table = _responses(rsud)
+    table["ruang"] = ["A", "B"] * (len(table) // 2)
+    table.to_csv(path, index=False, lineterminator="\n")
+    _yaml(rsud, "title: T\noutcome: PERSEPSI_RS\ncompare_by: [ruang]\n")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 3
+    assert "'compare_by': 'ruang' is a column of" in problem.message
+    assert "not one of the instrument's 'demographics'; add it there" in problem.message
+
+
+def test_outcome_that_leaves_no_predictor_is_refused(rsud):
+    """An outcome that is the only strategy scale left the image model without predictors:
+    notebook 05 failed with API advice ('pass predictors=[...]')."""
+    inst = rsud / "data" / "raw" / "instrument.yaml"
+    text = inst.read_text(encoding="utf-8")
+    inst.write_text(text.replace("role: strategy", "role: image", 3), encoding="utf-8")
+    assert ce.Instrument.load(inst).scale_names("strategy") == ["KETERBUKAAN"]
+    _yaml(rsud, "title: T\n\noutcome: KETERBUKAAN\ncompare_by: [unit_layanan]\n")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 3 and problem.path.endswith("study.yaml")
+    assert "'outcome': 'KETERBUKAAN' is the only strategy scale ('role: strategy') of " \
+        in problem.message
+    assert "no predictors left; name the scale the strategies should explain (one of " \
+        "PENGADUAN, EDUKASI, MEDSOS, PERSEPSI_RS)" in problem.message
+
+
+def test_text_control_with_too_many_levels_is_refused(rsud):
+    """Numbers held as text (an undeclared age) would enter the image model as one dummy
+    per value; the image model refused it inside notebook 05, naming '<input>'."""
+    inst = rsud / "data" / "raw" / "instrument.yaml"
+    inst.write_text(inst.read_text(encoding="utf-8").replace("  - usia: numeric\n",
+                                                             "  - usia\n"), encoding="utf-8")
+    assert ce.load_study(rsud).responses["usia"].dtype == object
+    _yaml(rsud, "title: T\noutcome: PERSEPSI_RS\ncontrols: [unit_layanan, usia]\n"
+          "compare_by: [unit_layanan]\n")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 3 and problem.path.endswith("study.yaml")
+    assert "'controls': 'usia' is text with" in problem.message
+    assert "its values are numbers: declare it numeric in the instrument " \
+        "('demographics: [{usia: numeric}]'" in problem.message
+
+
 def test_reader_errors_come_with_their_files(rsud):
     (rsud / "data" / "raw" / "codebook.yaml").write_text("codebook: x\ncodes: []\n")
     (rsud / "data" / "raw" / "survey_responses.csv").write_text("nope\n1\n")

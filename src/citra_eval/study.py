@@ -34,7 +34,8 @@ from .corpus import Corpus, front_matter_of, read_transcripts, transcript_files
 from .errors import InputError, Problem, closest, did_you_mean
 from .lint import PROCESSED_LANGUAGES
 from .paths import example_path
-from .survey import Instrument, read_responses
+from .regression import MAX_CONTROL_LEVELS, default_predictors
+from .survey import Instrument, read_responses, score_scales
 
 __all__ = [
     "DEFAULT_PATHS",
@@ -364,9 +365,11 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
     ------
     InputError
         Every problem in every input, each with its file and line (the readers' own checks,
-        plus: ``outcome`` not a scale of the instrument, ``controls``/``compare_by`` not
-        columns of the responses, a coding listed in two files, responses without an
-        instrument).
+        plus: ``outcome`` not a scale of the instrument or leaving the image model no
+        predictor scale, ``controls``/``compare_by`` not columns of the responses, a text
+        control with too many levels, a ``compare_by`` column that is not a demographic, does
+        not make two groups of two or more, or has a group whose scores do not vary, a coding
+        listed in two files, responses without an instrument).
 
     Notes
     -----
@@ -819,6 +822,9 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                                     + did_you_mean(settings.outcome, instrument.scales,
                                                    f"; use one of {', '.join(instrument.scales)}"),
                                     line("outcome")))
+        elif not default_predictors(instrument, settings.outcome):
+            problems.append(Problem(spath, _no_predictors(settings, instrument),
+                                    line("outcome")))
         items = set(instrument.item_names)
         usable = [c for c in responses.columns if c not in items and c != instrument.id_column]
         for key in ("controls", "compare_by"):
@@ -832,6 +838,8 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                         line(key)))
                 elif key == "compare_by":
                     _check_groups(name, instrument, responses, settings, problems)
+                else:
+                    _check_control(name, responses, settings, problems)
         if "compare_by" not in settings.given:
             warn.add(spath, "no 'compare_by': the group comparisons are skipped; name the "
                      "demographic columns to compare, e.g. 'compare_by: "
@@ -859,12 +867,76 @@ def _check_groups(name: str, instrument: Instrument, responses: pd.DataFrame,
                                 "ordinal column, or add a grouped copy of it (e.g. bands) to "
                                 "the responses and the instrument", line))
         return
+    if name not in instrument.demographics:
+        problems.append(Problem(spath, f"'compare_by': {name!r} is a column of "
+                                f"{shown_path(settings.responses)} but not one of the "
+                                f"instrument's 'demographics'; add it there (in "
+                                f"{shown_path(settings.instrument)}) to compare by it", line))
+        return
     sizes = responses[name].dropna().astype(str).value_counts()
     if int((sizes >= 2).sum()) < 2:
         shown = ", ".join(f"{k!r}: {v}" for k, v in sizes.head(5).items()) or "no values"
         problems.append(Problem(spath, f"'compare_by': {name!r} does not divide the respondents "
                                 "into two or more groups of two or more (its groups: "
                                 f"{shown}); compare by another column", line))
+        return
+    # Welch's ANOVA weighs each group by n / variance: a group of two or more whose answers
+    # give one and the same score leaves it undefined
+    scores = score_scales(responses, instrument, keep=[name])
+    alike: dict[str, list[str]] = {}
+    for scale in instrument.scales:
+        data = scores[[scale, name]].dropna()
+        groups = data.groupby(data[name].astype(str), sort=True)[scale]
+        for group, var in groups.var(ddof=1)[groups.size() >= 2].items():
+            if not var > 0:
+                alike.setdefault(group, []).append(scale)
+    if alike:
+        shown = "; ".join(f"{g!r} on {', '.join(s)}" for g, s in list(alike.items())[:5])
+        if len(alike) > 5:
+            shown += f"; and {len(alike) - 5} more groups"
+        numeric = pd.to_numeric(responses[name].dropna().astype(str), errors="coerce")
+        hint = (f"; {name!r} holds numbers: if it is a measurement, not groups, compare by a "
+                "grouped copy of it (e.g. bands) instead"
+                if len(sizes) > 5 and numeric.notna().all() else "")
+        problems.append(Problem(spath, f"'compare_by': in {name!r}, every respondent of a group "
+                                f"has the same score ({shown}), so Welch's ANOVA, which weighs "
+                                "each group by its variance, is undefined; compare by another "
+                                "column, or merge such a group into another" + hint, line))
+
+
+def _check_control(name: str, responses: pd.DataFrame, settings: StudySettings,
+                   problems: list[Problem]) -> None:
+    """A text control enters the image model as one dummy per level but the first: more than
+    :data:`~citra_eval.regression.MAX_CONTROL_LEVELS` levels are refused (the image model
+    would refuse them inside notebook 05)."""
+    x = responses[name]
+    if pd.api.types.is_numeric_dtype(x) or pd.api.types.is_bool_dtype(x):
+        return
+    levels = x.dropna().unique()
+    if len(levels) <= MAX_CONTROL_LEVELS:
+        return
+    numbers = pd.to_numeric(pd.Series(levels).astype(str), errors="coerce").notna().all()
+    hint = (f"its values are numbers: declare it numeric in the instrument "
+            f"('demographics: [{{{name}: numeric}}]' in {shown_path(settings.instrument)})"
+            if numbers else "group its levels into fewer categories first, or leave it out")
+    problems.append(Problem(shown_path(settings.path), f"'controls': {name!r} is text with "
+                            f"{len(levels)} levels, which would enter the image model as "
+                            f"{len(levels) - 1} dummies (at most {MAX_CONTROL_LEVELS} levels); "
+                            + hint, settings.lines.get("controls")))
+
+
+def _no_predictors(settings: StudySettings, instrument: Instrument) -> str:
+    """Why the image model of ``outcome`` has no predictor scale, and what to do."""
+    outcome, inst = settings.outcome, shown_path(settings.instrument)
+    others = [s for s in instrument.scales if s != outcome]
+    if instrument.scale_names("strategy"):
+        return (f"'outcome': {outcome!r} is the only strategy scale ('role: strategy') of "
+                f"{inst}, so the image model has no predictors left; name the scale the "
+                f"strategies should explain (one of {', '.join(others) or 'none'}), or give "
+                "the instrument another strategy scale")
+    return (f"'outcome': every other scale of {inst} shares items with {outcome!r} (or there "
+            "is none), so the image model has no predictors; add the strategy scales to the "
+            "instrument (with 'role: strategy')")
 
 
 def _check_double_coded(settings: StudySettings, corpus: Corpus | None, codings: pd.DataFrame,
