@@ -334,6 +334,10 @@ def test_bad_arguments(tmp_path):
         rp.reproduce(tmp_path, lang="fr")
     with pytest.raises(TypeError, match="seed"):
         rp.reproduce(tmp_path, seed="1")
+    # the notebook runner counts whole seconds (a fraction failed deep inside it, exit 1)
+    for bad in (0, 0.5, 2.5, float("inf"), True, "10"):
+        with pytest.raises(ValueError, match="cell_timeout must be a positive whole number"):
+            rp.reproduce(tmp_path, cell_timeout=bad)
     with pytest.raises(InputError, match="no notebooks"):
         rp.find_notebooks(tmp_path)
 
