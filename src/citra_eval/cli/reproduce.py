@@ -58,7 +58,7 @@ def _run_reproduce(args: argparse.Namespace) -> int:
             raise InputError("--keep needs a folder that does not exist yet", path=args.keep)
         if args.seed is not None and args.seed < 0:
             raise InputError(f"--seed must be 0 or more, got {args.seed}", path="citra-eval")
-        if not (args.cell_timeout > 0 and args.cell_timeout.is_integer()):
+        if not (args.cell_timeout > 0 and float(args.cell_timeout).is_integer()):
             raise InputError(f"--cell-timeout must be a positive whole number of seconds, got "
                              f"{args.cell_timeout:g}", path="citra-eval")
         res = reproduce(args.root, check=args.check, lang=args.lang, seed=args.seed,
