@@ -239,6 +239,42 @@ def test_text_control_with_too_many_levels_is_refused(rsud):
         "('demographics: [{usia: numeric}]'" in problem.message
 
 
+def test_a_codings_glob_set_in_study_yaml_must_find_a_file(rsud):
+    """'a path that is given must exist': a given glob that matched nothing was only a
+    warning blamed on the transcripts folder, and reliability and the themes were skipped."""
+    _yaml(rsud, "title: T\ncodings: data/raw/kode_*.csv\n")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 2 and problem.path.endswith("study.yaml")
+    assert "'codings': data/raw/kode_*.csv matches no file; fix the pattern, or remove the " \
+        "line to use the default (data/raw/codings_*.csv)" in problem.message
+    # the default glob finding nothing is a warning, on the codings' own place
+    for f in (rsud / "data" / "raw").glob("codings_*.csv"):
+        f.unlink()
+    _yaml(rsud, "title: T\n")
+    (found,) = [w for w in ce.load_study(rsud).warnings if "no codings files" in w]
+    assert found.startswith("warning: ") and "data/raw/codings_*.csv: no codings files yet" \
+        in found
+
+
+def test_a_construct_the_instrument_lacks_is_a_warning(rsud):
+    """A typo in a code's 'construct' split the joint display into two 'expands' rows."""
+    book = rsud / "data" / "raw" / "codebook.yaml"
+    text = book.read_text(encoding="utf-8")
+    assert "construct: MEDSOS\n" in text
+    assert not [w for w in ce.load_study(rsud).warnings if "construct" in w]
+    book.write_text(text.replace("construct: MEDSOS\n", "construct: MEDSOSX\n"),
+                    encoding="utf-8")
+    (found,) = [w for w in ce.load_study(rsud).warnings if "construct" in w]
+    lines = text.splitlines()
+    at = lines.index("        construct: MEDSOS")
+    code_line = max(i for i, ln in enumerate(lines[:at], 1) if ln.lstrip().startswith("- id:"))
+    code_id = lines[code_line - 1].split("id:", 1)[1].strip()
+    assert f"codebook.yaml:{code_line}: code {code_id!r}: 'construct: MEDSOSX' is not a scale " \
+        "of " in found
+    assert "instrument.yaml, so the joint display shows this theme without survey evidence; " \
+        "did you mean 'MEDSOS'? (or remove 'construct')" in found
+
+
 def test_reader_errors_come_with_their_files(rsud):
     (rsud / "data" / "raw" / "codebook.yaml").write_text("codebook: x\ncodes: []\n")
     (rsud / "data" / "raw" / "survey_responses.csv").write_text("nope\n1\n")

@@ -425,8 +425,8 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
                  "the survey are not affected ('citra-eval validate --lint' says more)")
     codings, coding_files = _load_codings(settings, corpus, codebook, attempt, problems, warn)
     instrument, responses = _load_survey(settings, attempt, problems, warn)
-    _check_settings_against_data(settings, corpus, codings, instrument, responses, problems,
-                                 warn)
+    _check_settings_against_data(settings, corpus, codebook, codings, instrument, responses,
+                                 problems, warn)
     if problems:
         raise InputError(problems=problems)
     if corpus is not None:
@@ -653,6 +653,9 @@ def _codings_files(data: LineDict, root: Path, err) -> tuple[Path, ...]:
         if _GLOB_CHARS.search(pattern):
             matched = sorted(Path(m).resolve() for m in glob.glob(os.fspath(target))
                              if Path(m).is_file() and not _is_template(Path(m)))
+            if not matched and pline is not None:  # set in study.yaml: it must find a file
+                err(f"'codings': {pattern} matches no file; fix the pattern, or remove the "
+                    f"line to use the default ({DEFAULT_PATHS['codings']})", pline)
             files.extend(matched)
         elif target.is_file():
             files.append(target)
@@ -706,8 +709,8 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
                       tuple(sorted(t["coder"].astype(str).unique()))))
     if not tables:
         if corpus is not None and not settings.codings:
-            warn.add(shown_path(settings.transcripts), "no codings files "
-                     f"({_pattern(settings)}): inter-coder reliability and the themes are "
+            warn.add(shown_path(settings.path.parent / DEFAULT_PATHS["codings"]),
+                     "no codings files yet: inter-coder reliability and the themes are "
                      "skipped; code the transcripts (one codings_<coder>.csv per coder)")
         return empty_codings(), ()
     codings = pd.concat(tables, ignore_index=True)
@@ -730,12 +733,6 @@ _MACHINE_CODINGS = (
     "coder and measure it against itself; have a person review them (e.g. in a coding sheet: "
     "citra-eval sheet) and save them without 'score', or keep machine codings outside the "
     "study's codings files")
-
-
-def _pattern(settings: StudySettings) -> str:
-    if "codings" not in settings.given:
-        return DEFAULT_PATHS["codings"]
-    return "the files 'codings' names in study.yaml"
 
 
 def _check_across_files(codings: pd.DataFrame, settings: StudySettings,
@@ -801,7 +798,8 @@ def _load_survey(settings: StudySettings, attempt, problems: list[Problem],
 
 
 def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
-                                 codings: pd.DataFrame, instrument: Instrument | None,
+                                 codebook: Codebook | None, codings: pd.DataFrame,
+                                 instrument: Instrument | None,
                                  responses: pd.DataFrame | None, problems: list[Problem],
                                  warn: _Warnings) -> None:
     spath = shown_path(settings.path)
@@ -846,6 +844,8 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                      f"[{', '.join(instrument.demographics[:1]) or 'column'}]'", None)
     if settings.double_coded is not None:
         _check_double_coded(settings, corpus, codings, problems)
+    if codebook is not None and instrument is not None:
+        _construct_warnings(codebook, instrument, settings, warn)
     if corpus is not None:
         if "kwic" not in settings.given:
             warn.add(spath, "no 'kwic': no keyword-in-context tables are made; list terms, "
@@ -853,6 +853,22 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
     elif "kwic" in settings.given:
         warn.add(spath, "'kwic' is set but the study has no transcripts; it is ignored",
                  line("kwic"))
+
+
+def _construct_warnings(codebook: Codebook, instrument: Instrument, settings: StudySettings,
+                        warn: _Warnings) -> None:
+    """A code's ``construct`` that is not a scale of the instrument (a typo, most likely):
+    the joint display would show that theme without survey evidence."""
+    scales = list(instrument.scales)
+    for code in codebook.codes.values():
+        if code.construct and code.construct not in scales:
+            hint = closest(code.construct, scales)
+            fix = (f"did you mean {hint!r}?" if hint else
+                   f"use one of its scales ({', '.join(scales) or 'none'})")
+            warn.add(shown_path(settings.codebook), f"code {code.id!r}: 'construct: "
+                     f"{code.construct}' is not a scale of {shown_path(settings.instrument)}, "
+                     "so the joint display shows this theme without survey evidence; "
+                     f"{fix} (or remove 'construct')", code.line)
 
 
 def _check_groups(name: str, instrument: Instrument, responses: pd.DataFrame,
