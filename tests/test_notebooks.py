@@ -4,6 +4,7 @@ only, and free of the example study's names (every choice comes from study.yaml)
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 from pathlib import Path
 
@@ -243,3 +244,33 @@ def test_02_coverage_note_code_set_agreement_and_consensus_text(tmp_path):
     (root / "study.yaml").write_text(yaml + "double_coded: {A: all, B: all}\n",
                                      encoding="utf-8")
     assert not [n for n in run() if "coverage" in n]
+
+
+def _calls_without_lang(path: Path) -> list[str]:
+    """``ce.f(...)``/``plots.f(...)`` calls of a notebook whose function takes ``lang`` but
+    that do not pass it."""
+    from citra_eval import plots
+
+    spaces = {"ce": ce, "plots": plots}
+    missing = []
+    for source in _code(_read(path)):
+        for node in ast.walk(ast.parse(source)):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id in spaces):
+                continue
+            fn = getattr(spaces[node.func.value.id], node.func.attr, None)
+            try:
+                takes = "lang" in inspect.signature(fn).parameters
+            except (TypeError, ValueError):
+                continue
+            if takes and "lang" not in {k.arg for k in node.keywords}:
+                missing.append(f"{node.func.value.id}.{node.func.attr}")
+    return missing
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_call_that_takes_lang_gets_the_study_lang(path):
+    """With lang: en, 03-code-frequencies and 07-autocode-counts kept the codebook's
+    Indonesian labels while 01-codings-per-coder and 03-quotes were in English."""
+    assert _calls_without_lang(path) == []

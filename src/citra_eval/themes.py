@@ -18,7 +18,7 @@ import pandas as pd
 
 from ._dates import parse_date
 from ._files import atomic_write, neutralise_workbook, write_csv
-from ._validation import check_choice, check_type
+from ._validation import check_choice, check_lang, check_type
 from .autocoding import coding_units
 from .corpus import Corpus, is_missing_value
 from .errors import InputError
@@ -103,7 +103,8 @@ def _label(codebook, code: str, lang: str | None = None) -> str:
 def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
                      codebook: Codebook | None = None, by: str | None = None,
                      coder: str | None = None,
-                     roles: Sequence[str] | None = ("informant",)) -> pd.DataFrame:
+                     roles: Sequence[str] | None = ("informant",),
+                     lang: str | None = None) -> pd.DataFrame:
     """How often each code was applied, in segments, documents and informants.
 
     Parameters
@@ -121,6 +122,9 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     roles : sequence of str or None
         Roles whose segments form the denominator of ``share_segments`` (default
         informants); None for all segments.
+    lang : {"id", "en"}, optional
+        Language of ``label`` (default: the codebook's; a code without a label in ``lang``
+        keeps the one it has).
 
     Returns
     -------
@@ -142,6 +146,8 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     True
     """
     codings = _check(codings, corpus, coder)
+    if lang is not None:
+        check_lang(lang)
     seg = corpus.segments[["doc_id", "segment_id", "speaker", "role"]]
     data = codings.merge(seg, on=["doc_id", "segment_id"], how="left")
     base = corpus.segments if roles is None else corpus.segments[
@@ -171,7 +177,7 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
             c = d[d["code"] == code]
             segs = set(zip(c["doc_id"], c["segment_id"], strict=True))
             inf = c[c["role"] == "informant"]
-            row = {"code": code, "label": _label(codebook, code), "n_codings": len(c),
+            row = {"code": code, "label": _label(codebook, code, lang), "n_codings": len(c),
                    "n_segments": len(segs), "n_documents": c["doc_id"].nunique(),
                    "n_informants": len(set(zip(inf["doc_id"], inf["speaker"], strict=True))),
                    "share_segments": len(segs) / n_base if n_base else float("nan")}
