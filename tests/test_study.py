@@ -275,6 +275,22 @@ def test_a_construct_the_instrument_lacks_is_a_warning(rsud):
         "did you mean 'MEDSOS'? (or remove 'construct')" in found
 
 
+def test_an_unreadable_codings_file_is_not_also_a_coder_without_codings(rsud):
+    """One bad offset in a coder's file also gave "'double_coded': coder 'A' has no
+    codings", a misleading second error."""
+    _with(rsud, "double_coded: {A: all, B: all}\n")
+    path = rsud / "data" / "raw" / "codings_A.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[1] = lines[1].replace(",801,1134,", ",802,1134,", 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    problems = _error(rsud).problems
+    assert problems and all(p.path.endswith("codings_A.csv") for p in problems), problems
+    # a declared coder whose codings really are missing is still named
+    path.unlink()
+    (problem,) = _error(rsud).problems
+    assert "'double_coded': coder 'A' has no codings" in problem.message
+
+
 def test_reader_errors_come_with_their_files(rsud):
     (rsud / "data" / "raw" / "codebook.yaml").write_text("codebook: x\ncodes: []\n")
     (rsud / "data" / "raw" / "survey_responses.csv").write_text("nope\n1\n")

@@ -218,12 +218,11 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
     path = r / CHECKSUMS
     if not path.is_file():
         raise InputError("no checksums of the raw inputs are recorded; record the current inputs "
-                         "with 'citra-eval reproduce --update-checksums' (make checksums)",
-                         path=CHECKSUMS)
+                         "with 'citra-eval reproduce --update-checksums'", path=CHECKSUMS)
     expected = read_manifest(path)
     actual = raw_checksums(r)
     hint = ("if the change is deliberate, record it with 'citra-eval reproduce "
-            "--update-checksums' (make checksums)")
+            "--update-checksums'")
     problems = []
     for rel in sorted(set(expected) | set(actual)):
         e, a = expected.get(rel), actual.get(rel)
@@ -455,7 +454,8 @@ def _timed_out_cell(exc: BaseException, source_nb) -> int | None:
 
 
 def notebook_notes(notebook: str | os.PathLike) -> list[str]:
-    """The notes (:func:`citra_eval.note`) an executed notebook wrote, in cell order."""
+    """The notes (:func:`citra_eval.note`) an executed notebook wrote, in cell order, each
+    once."""
     import nbformat
 
     nb = nbformat.read(notebook, as_version=4)
@@ -465,7 +465,7 @@ def notebook_notes(notebook: str | os.PathLike) -> list[str]:
             if o.get("output_type") == "stream" and o.get("name") == "stderr":
                 out.extend(ln[len(NOTE_PREFIX):] for ln in o.get("text", "").splitlines()
                            if ln.startswith(NOTE_PREFIX))
-    return out
+    return list(dict.fromkeys(out))  # a note two cells give (e.g. the coverage) once
 
 
 def notebook_parameters(root: Path, out_dir: str, *, lang: str, seed: int) -> dict:
@@ -698,6 +698,7 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
 def _reproduce(r: Path, reports: Path, *, check: bool, lang, seed, update_checksums: bool,
                progress, keep, warn, cell_timeout: float) -> ReproduceResult:
     if check:
+        _manifest(r)  # before the build, not after minutes of it
         recorded = _recorded_parameters(reports)
         lang = lang if lang is not None else recorded.get("lang")
         seed = seed if seed is not None else recorded.get("seed")
@@ -870,4 +871,14 @@ def verify(root: str | os.PathLike | None = None) -> list[Difference]:
         Not inside a study folder, or no readable manifest.
     """
     r = find_study_root(root)
-    return check_manifest(r / "reports", root=r)
+    return check_manifest(r / "reports", manifest=_manifest(r), root=r)
+
+
+def _manifest(root: Path) -> Path:
+    """The study's ``reports/MANIFEST.sha256``; missing, an :class:`InputError` naming it
+    relative to the study folder (as every line of the contract does)."""
+    path = root / "reports" / MANIFEST_NAME
+    if not path.is_file():
+        raise InputError("manifest not found; run 'citra-eval reproduce' to create it",
+                         path=f"reports/{MANIFEST_NAME}")
+    return path

@@ -423,10 +423,13 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
                  "Indonesian (stemming, slang, negation words), so its patterns match little "
                  "more than the word forms written in them; human coding, reliability and "
                  "the survey are not affected ('citra-eval validate --lint' says more)")
+    before = len(problems)
     codings, coding_files = _load_codings(settings, corpus, codebook, attempt, problems, warn)
+    # a codings file that failed to read has said so; its coders are not "without codings"
+    codings_read = len(problems) == before
     instrument, responses = _load_survey(settings, attempt, problems, warn)
     _check_settings_against_data(settings, corpus, codebook, codings, instrument, responses,
-                                 problems, warn)
+                                 problems, warn, codings_read=codings_read)
     if problems:
         raise InputError(problems=problems)
     if corpus is not None:
@@ -801,7 +804,7 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                                  codebook: Codebook | None, codings: pd.DataFrame,
                                  instrument: Instrument | None,
                                  responses: pd.DataFrame | None, problems: list[Problem],
-                                 warn: _Warnings) -> None:
+                                 warn: _Warnings, *, codings_read: bool = True) -> None:
     spath = shown_path(settings.path)
     line = settings.lines.get
     survey_keys = [k for k in ("outcome", "controls", "compare_by") if k in settings.given]
@@ -843,7 +846,7 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                      "demographic columns to compare, e.g. 'compare_by: "
                      f"[{', '.join(instrument.demographics[:1]) or 'column'}]'", None)
     if settings.double_coded is not None:
-        _check_double_coded(settings, corpus, codings, problems)
+        _check_double_coded(settings, corpus, codings, problems, codings_read=codings_read)
     if codebook is not None and instrument is not None:
         _construct_warnings(codebook, instrument, settings, warn)
     if corpus is not None:
@@ -956,15 +959,17 @@ def _no_predictors(settings: StudySettings, instrument: Instrument) -> str:
 
 
 def _check_double_coded(settings: StudySettings, corpus: Corpus | None, codings: pd.DataFrame,
-                        problems: list[Problem]) -> None:
+                        problems: list[Problem], *, codings_read: bool = True) -> None:
     """``double_coded`` against the codings (every coder declared, no unknown coder, no
-    coding outside a coder's documents) and the transcripts (known document ids)."""
+    coding outside a coder's documents) and the transcripts (known document ids). When a
+    codings file could not be read (``codings_read`` false; its own errors say why), a
+    declared coder missing from the codings is not an error of its own."""
     spath = shown_path(settings.path)
     declared = settings.double_coded or {}
     line = settings.lines.get
     coders = sorted(codings["coder"].astype(str).unique()) if len(codings) else []
     for coder in declared:
-        if coders and coder not in coders:
+        if coders and coder not in coders and codings_read:
             problems.append(Problem(
                 spath, f"'double_coded': coder {coder!r} has no codings"
                 + did_you_mean(coder, coders, f" (the codings have {', '.join(coders)})"),
