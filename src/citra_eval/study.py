@@ -418,11 +418,18 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
                  "are skipped")
     if codebook is not None and corpus is not None \
             and codebook.language not in PROCESSED_LANGUAGES:
+        english = str(codebook.language).lower() in ("en", "eng")
+        vocabulary = ("the vocabulary tables of notebook 03 (word frequencies, collocations, "
+                      "keyness) leave out English stop words (scikit-learn's list)" if english
+                      else "the vocabulary tables of notebook 03 (word frequencies, "
+                      "collocations, keyness) leave out Indonesian stop words only, so this "
+                      "language's function words will lead them")
         warn.add(shown_path(settings.codebook), f"the codebook's language is "
                  f"{codebook.language!r}, but the auto-coder reads the transcripts as "
                  "Indonesian (stemming, slang, negation words), so its patterns match little "
-                 "more than the word forms written in them; human coding, reliability and "
-                 "the survey are not affected ('citra-eval validate --lint' says more)")
+                 f"more than the word forms written in them; {vocabulary}; human coding, "
+                 "reliability and the survey are not affected ('citra-eval validate --lint' "
+                 "says more)")
     before = len(problems)
     codings, coding_files = _load_codings(settings, corpus, codebook, attempt, problems, warn)
     # a codings file that failed to read has said so; its coders are not "without codings"
