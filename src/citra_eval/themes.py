@@ -40,6 +40,7 @@ __all__ = [
     "kwic",
     "saturation",
     "save_case_matrix",
+    "ungrouped_attributes",
 ]
 
 FREQ_COLUMNS = ["code", "label", "n_codings", "n_segments", "n_documents", "n_informants",
@@ -752,16 +753,53 @@ def grouping_attributes(corpus: Corpus) -> list[str]:
     >>> grouping_attributes(ce.read_transcripts(ce.example_path("transcripts")))
     ['group']
     """
+    return [a for a, why in _attribute_groups(corpus).items() if why is None]
+
+
+def ungrouped_attributes(corpus: Corpus) -> dict[str, str]:
+    """The front-matter attributes that do *not* divide the interviews into groups, and why.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The transcripts.
+
+    Returns
+    -------
+    dict
+        Attribute -> the reason, in front-matter order (e.g. ``"3 values for 4 interviews
+        (a grouping has at most half as many: 2)"``); the attributes
+        :func:`grouping_attributes` leaves out, to say so in a note.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> why = ungrouped_attributes(ce.read_transcripts(ce.example_path("transcripts")))
+    >>> why["organisation"]
+    '9 values for 11 interviews (a grouping has at most half as many: 5)'
+    >>> why["interviewer"]
+    'one value for 11 interviews'
+    """
+    return {a: why for a, why in _attribute_groups(corpus).items() if why is not None}
+
+
+def _attribute_groups(corpus: Corpus) -> dict[str, str | None]:
+    """Attribute -> None when it divides the interviews into groups, else why not."""
     if not isinstance(corpus, Corpus):
         raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
     docs = corpus.documents
     n = len(docs)
-    out = []
+    out: dict[str, str | None] = {}
     for col in docs.columns:
         if col in _FILE_COLUMNS:
             continue
         values = docs[col].dropna().astype(str)
         k = values.nunique()
-        if 2 <= k <= n / 2:
-            out.append(str(col))
+        if k < 2:
+            out[str(col)] = f"{'one value' if k else 'no value'} for {n} interviews"
+        elif k > n / 2:
+            out[str(col)] = (f"{k} values for {n} interviews (a grouping has at most half "
+                             f"as many: {n // 2})")
+        else:
+            out[str(col)] = None
     return out
