@@ -71,6 +71,8 @@ def test_an_empty_panel_says_why(table, lang):
     assert _panel_texts(ax) == [{"id": "tanpa wawancara berkode",
                                  "en": "no coded interviews"}[lang]]
     assert not [t for t in _panel_texts(ax.child_axes[0]) if "survey" in t or "survei" in t]
+    assert not ax.lines  # no shares: no salience threshold, nor its legend entry
+    assert "50%" not in " ".join(t.get_text() for t in ax.get_legend().get_texts())
     # both strands: neither panel says it is empty
     ax = plot_joint_display(table, lang=lang)
     assert _panel_texts(ax) == [] and "no survey" not in _panel_texts(ax.child_axes[0])

@@ -49,7 +49,8 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
     lang : {"id", "en"}
         Language of titles and legend.
     salience : float or None
-        Draw the salience threshold at this share (None: no line).
+        Draw the salience threshold at this share (None: no line; there is none either
+        when no row has an informant share).
     outcome_label : str, optional
         The outcome's label in ``lang`` for the survey panel's title (e.g.
         ``instrument.scales[outcome].text(lang)``); a generic word when None.
@@ -99,6 +100,9 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set_title(text("joint.qual_title", lang), fontsize="medium", loc="left")
     ax.grid(axis="y", visible=False)
+    interviews = not all(_nan(r.get("informant_share")) for r in rows)
+    if not interviews:
+        salience = None  # no shares to hold against it
     if salience is not None:
         ax.axvline(salience, color="#555555", linestyle="--", linewidth=0.8)
 
@@ -116,7 +120,7 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
             right.text(0.02, y, level,
                        transform=right.get_yaxis_transform(), va="center", fontsize="small",
                        color="#555555", style="italic")
-    if all(_nan(r.get("informant_share")) for r in rows):
+    if not interviews:
         _empty(ax, text("joint.panel.no_interviews", lang))
     if not any((r.get("quant_basis") == "effect" and not _nan(r.get("std_effect")))
                or (r.get("quant_basis") == "level" and not _nan(r.get("construct_mean")))
