@@ -506,3 +506,17 @@ def test_question_context_decided_in_chunks_is_the_same(monkeypatch):
     chunked = autocoding.question_hits(corpus, book)
     pd.testing.assert_frame_equal(chunked, whole)
     assert len(whole) == 16  # the two answers in five that continue the topic
+
+
+def test_autocode_report_labels_follow_lang():
+    """Notebook 07 passes the study's lang: the counts' labels were always the codebook's."""
+    study = ce.example_study()
+    cb, corpus = study.codebook, study.corpus
+    auto = ce.autocode(corpus, cb)
+    en = ce.autocode_report(auto, corpus=corpus, codebook=cb, lang="en").counts
+    default = ce.autocode_report(auto, corpus=corpus, codebook=cb).counts
+    assert en["label"].tolist() == [cb.label(c, "en") for c in en["code"]]
+    assert default["label"].tolist() == [cb.label(c, "id") for c in default["code"]]
+    assert en["label"].tolist() != default["label"].tolist()
+    with pytest.raises(ValueError, match="lang"):
+        ce.autocode_report(auto, corpus=corpus, codebook=cb, lang="fr")

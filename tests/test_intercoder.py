@@ -737,3 +737,15 @@ def test_issue14_item10_example_numbers_of_the_docs(example_corpus, example_code
         assert phrase in doc, phrase
     assert t.loc["ALL", "n_positive"] == len(coded)
     assert t.loc["ALL", "coded_agreement"] < 0.5 < 0.95 < t.loc["ALL", "percent_agreement"]
+
+
+def test_inferred_coverage_hint_names_the_study_coders(corpus, codings):
+    """The note suggested 'double_coded: {A: all, B: [<doc ids>]}', the example's coders,
+    to a study whose coders are named otherwise."""
+    renamed = codings[codings["coder"].isin(["A", "B"])].assign(
+        coder=lambda d: d["coder"].map({"A": "ann", "B": "bob"}))
+    with pytest.warns(ce.CoverageWarning) as got:
+        ce.agreement(renamed, corpus=corpus, coverage="documents", n_boot=0)
+    text = str(got[0].message)
+    assert "'double_coded: {ann: all, bob: [<doc ids>]}'" in text
+    assert "A: all" not in text

@@ -4,6 +4,7 @@ only, and free of the example study's names (every choice comes from study.yaml)
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 from pathlib import Path
 
@@ -243,3 +244,81 @@ def test_02_coverage_note_code_set_agreement_and_consensus_text(tmp_path):
     (root / "study.yaml").write_text(yaml + "double_coded: {A: all, B: all}\n",
                                      encoding="utf-8")
     assert not [n for n in run() if "coverage" in n]
+
+
+def _calls_without_lang(path: Path) -> list[str]:
+    """``ce.f(...)``/``plots.f(...)`` calls of a notebook whose function takes ``lang`` but
+    that do not pass it."""
+    from citra_eval import plots
+
+    spaces = {"ce": ce, "plots": plots}
+    missing = []
+    for source in _code(_read(path)):
+        for node in ast.walk(ast.parse(source)):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id in spaces):
+                continue
+            fn = getattr(spaces[node.func.value.id], node.func.attr, None)
+            try:
+                takes = "lang" in inspect.signature(fn).parameters
+            except (TypeError, ValueError):
+                continue
+            if takes and "lang" not in {k.arg for k in node.keywords}:
+                missing.append(f"{node.func.value.id}.{node.func.attr}")
+    return missing
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_call_that_takes_lang_gets_the_study_lang(path):
+    """With lang: en, 03-code-frequencies and 07-autocode-counts kept the codebook's
+    Indonesian labels while 01-codings-per-coder and 03-quotes were in English."""
+    assert _calls_without_lang(path) == []
+
+
+@pytest.mark.slow
+def test_03_says_why_a_table_is_empty(tmp_path):
+    """Header-only tables without a word: a kwic term that never occurs, no collocation, no
+    key word (blank keyness axes), and the per-group frequencies skipped without saying
+    that 'unit' has too many values."""
+    from citra_eval.pipeline import notebook_notes, run_notebook
+
+    root = tmp_path / "kecil"
+    (root / "interview_transcripts").mkdir(parents=True)
+    (root / "data" / "raw").mkdir(parents=True)
+    turns = {"K1": ("rektorat", "Kampus kami ramah sekali.", "Petugas menjawab cepat."),
+             "K2": ("fakultas", "Dosen juga ramah.", "Layanan daring lumayan.")}
+    for doc, (unit, *said) in turns.items():
+        body = "\n".join(f"I: {t}" for t in said)
+        (root / "interview_transcripts" / f"{doc}.txt").write_text(
+            f"---\nid: {doc}\nunit: {unit}\ndate: 2024-01-0{doc[-1]}\n"
+            f"speakers: {{P: interviewer, I: informant}}\n---\nP: Apa kabar?\n{body}\n",
+            encoding="utf-8")
+    (root / "data" / "raw" / "codebook.yaml").write_text(
+        "codebook: kecil\nversion: 1\nlanguage: id\ncodes:\n  - id: keramahan\n"
+        "    label: {id: Keramahan, en: Friendliness}\n    patterns: [ramah]\n",
+        encoding="utf-8")
+    (root / "study.yaml").write_text("title: Kecil\nkwic: [tidakada]\n", encoding="utf-8")
+    corpus = ce.read_transcripts(root / "interview_transcripts")
+    cb = ce.Codebook.load(root / "data" / "raw" / "codebook.yaml")
+    auto = ce.autocode(corpus, cb, coder="A")[list(ce.CODING_COLUMNS)]
+    ce.write_codings(auto, root / "data" / "raw" / "codings_A.csv", corpus=corpus)
+    nb = ROOT / "notebooks" / "03-themes.ipynb"
+    executed = root / "reports" / "notebooks" / nb.name
+    run_notebook(nb, executed, cwd=root, workdir=tmp_path,
+                 parameters={"study_root": str(root), "out_dir": str(root / "reports"),
+                             "lang": None, "seed": None})
+    notes = notebook_notes(executed)
+    (groups,) = [n for n in notes if n.startswith("no front-matter attribute")]
+    assert groups.startswith("no front-matter attribute divides the interviews into groups "
+                             "('unit': 2 values for 2 interviews (a grouping has at most half "
+                             "as many: 1); 'date': 2 values")
+    assert groups.endswith("): the frequencies per group are skipped")
+    assert "kwic: 'tidakada' does not occur in the informants' turns: its table is empty" \
+        in notes
+    assert any(n.startswith("no pair of words recurs often enough") for n in notes)
+    assert any(n.startswith("no word is key to any theme") for n in notes)
+    tables = root / "reports" / "tables"
+    assert pd.read_csv(tables / "03-keyness.csv").empty
+    svg = (root / "reports" / "figures" / "03-keyness.svg").read_text(encoding="utf-8")
+    assert "tidak ada kata kunci" in svg

@@ -334,6 +334,10 @@ def test_bad_arguments(tmp_path):
         rp.reproduce(tmp_path, lang="fr")
     with pytest.raises(TypeError, match="seed"):
         rp.reproduce(tmp_path, seed="1")
+    # the notebook runner counts whole seconds (a fraction failed deep inside it, exit 1)
+    for bad in (0, 0.5, 2.5, float("inf"), True, "10"):
+        with pytest.raises(ValueError, match="cell_timeout must be a positive whole number"):
+            rp.reproduce(tmp_path, cell_timeout=bad)
     with pytest.raises(InputError, match="no notebooks"):
         rp.find_notebooks(tmp_path)
 
@@ -507,3 +511,43 @@ def test_warning_locations_are_stripped_from_executed_notebooks():
     assert nb.cells[0].outputs[0]["text"] == ("ScaleWarning: scale CR: ...\n"
                                               "  rel = ce.scale_reliability(resp, inst)\n"
                                               "note: kept as it is\n")
+
+
+def test_checksum_hints_name_the_command_not_make(tmp_path):
+    """A study made by 'citra-eval init' has no Makefile: '(make checksums)' misled."""
+    root = _project(tmp_path)
+    (root / "data" / "raw" / "codebook.yaml").write_text(CODEBOOK.replace("3", "4"))
+    with pytest.raises(InputError) as e:
+        rp.check_raw_inputs(root)
+    (root / rp.CHECKSUMS).unlink()
+    with pytest.raises(InputError) as missing:
+        rp.check_raw_inputs(root)
+    for err in (e.value, missing.value):
+        assert "'citra-eval reproduce --update-checksums'" in str(err)
+        assert "make" not in str(err)
+
+
+def test_missing_manifest_is_named_relative_to_the_study(tmp_path, monkeypatch):
+    """verify and reproduce --check named the manifest by its absolute path; --check found
+    it missing only after the whole build."""
+    root = _project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for call in (lambda: rp.verify(root), lambda: rp.reproduce(root, check=True)):
+        with pytest.raises(InputError) as e:
+            call()
+        assert e.value.path == "reports/MANIFEST.sha256"
+        assert "manifest not found" in str(e.value)
+
+
+def test_a_note_given_twice_in_a_notebook_is_repeated_once(tmp_path):
+    """Notebook 02 notes the inferred coverage for the agreement and again for the
+    disagreements: reproduce printed it twice."""
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    twice = "note: coverage inferred\nnote: another\n"
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text=twice),
+                    nbformat.v4.new_output("stream", name="stderr", text="note: coverage "
+                                                                          "inferred\n")]
+    nb.cells = [cell]
+    nbformat.write(nb, tmp_path / "x.ipynb")
+    assert rp.notebook_notes(tmp_path / "x.ipynb") == ["coverage inferred", "another"]

@@ -52,3 +52,41 @@ def test_without_outcome_label_a_generic_word():
     ax = plot_joint_display(t, lang="en")
     assert "effect on the outcome" in ax.child_axes[0].get_title(loc="left")
     plt.close("all")
+
+
+def _panel_texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.texts]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_an_empty_panel_says_why(table, lang):
+    """A study without a survey had an empty survey panel (axis 0-1, no point), one without
+    coded interviews an empty interview panel, and nothing said why."""
+    qual_only = table.assign(quant_basis=None, std_effect=np.nan, construct_mean=np.nan)
+    ax = plot_joint_display(qual_only, lang=lang)
+    assert _panel_texts(ax.child_axes[0]) == [{"id": "tanpa survei", "en": "no survey"}[lang]]
+    assert _panel_texts(ax) == []
+    survey_only = table.assign(informant_share=np.nan)
+    ax = plot_joint_display(survey_only, lang=lang)
+    assert _panel_texts(ax) == [{"id": "tanpa wawancara berkode",
+                                 "en": "no coded interviews"}[lang]]
+    assert not [t for t in _panel_texts(ax.child_axes[0]) if "survey" in t or "survei" in t]
+    assert not ax.lines  # no shares: no salience threshold, nor its legend entry
+    assert "50%" not in " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    # both strands: neither panel says it is empty
+    ax = plot_joint_display(table, lang=lang)
+    assert _panel_texts(ax) == [] and "no survey" not in _panel_texts(ax.child_axes[0])
+    plt.close("all")
+
+
+def test_the_legend_stays_below_the_tick_labels_of_a_short_panel(table):
+    """With few rows the legend, placed a fraction of the panel's height below it, lay over
+    the '100%' tick label."""
+    ax = plot_joint_display(table.head(1), lang="en")
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+    assert ticks and all(legend.y1 < t.y0 for t in ticks), (legend, ticks)
+    plt.close("all")

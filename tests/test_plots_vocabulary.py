@@ -33,3 +33,16 @@ def test_bad_input():
         plot_keyness(pd.DataFrame({"word": []}))
     with pytest.raises(ValueError, match="lang"):
         plot_keyness(table(), lang="fr")
+
+
+@pytest.mark.parametrize("lang, says", [("id", "tidak ada kata kunci"), ("en", "no key words")])
+def test_no_key_word_is_said_not_drawn_as_blank_axes(lang, says):
+    """A study whose words never recur drew blank axes with ticks -0.06 ... 0.06."""
+    import matplotlib.pyplot as plt
+
+    empty = pd.DataFrame(columns=KEYNESS_COLUMNS).astype({"log_likelihood": float,
+                                                         "count_target": "int64"})
+    ax = plot_keyness(empty, target="x", lang=lang)
+    assert [t.get_text().startswith(says) for t in ax.texts] == [True]
+    assert list(ax.get_xticks()) == [] and list(ax.get_yticks()) == []
+    plt.close("all")

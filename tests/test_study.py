@@ -170,6 +170,127 @@ def test_compare_by_needs_two_groups(rsud):
         "groups of two or more (its groups: 'BPJS': 219, 'Umum': 1)" in problem.message
 
 
+def _responses(root: Path) -> tuple[Path, pd.DataFrame]:
+    path = root / "data" / "raw" / "survey_responses.csv"
+    return path, pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def test_compare_by_group_whose_answers_are_all_alike_is_refused(rsud):
+    """Welch's ANOVA weighs each group by n / variance: a group of two respondents with the
+    same answers made notebook 05 fail (exit 1) after validate had passed."""
+    path, table = _responses(rsud)
+    table.loc[:1, "jenis_pasien"] = "VIP"
+    items = [c for c in table.columns if c[:3].isupper() and c[-1].isdigit()]
+    table.loc[1, items] = table.loc[0, items]
+    table.to_csv(path, index=False, lineterminator="\n")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 7 and problem.path.endswith("study.yaml")
+    assert "'compare_by': in 'jenis_pasien', every respondent of a group has the same score " \
+        "('VIP' on PENGADUAN, EDUKASI, MEDSOS, KETERBUKAAN, PERSEPSI_RS)" in problem.message
+    # one answer apart: the group varies on that scale, the others stay named
+    table.loc[1, "ADU1"] = "1" if table.loc[0, "ADU1"] != "1" else "2"
+    table.to_csv(path, index=False, lineterminator="\n")
+    (problem,) = _error(rsud).problems
+    assert "('VIP' on EDUKASI, MEDSOS, KETERBUKAAN, PERSEPSI_RS)" in problem.message
+
+
+def test_compare_by_column_must_be_a_demographic(rsud):
+    """Notebook 05 compares the scores with the instrument's demographics: a column of the
+    responses that is not declared there made it fail (exit 1)."""
+    path, table = _responses(rsud)
+    table["ruang"] = ["A", "B"] * (len(table) // 2)
+    table.to_csv(path, index=False, lineterminator="\n")
+    _yaml(rsud, "title: T\noutcome: PERSEPSI_RS\ncompare_by: [ruang]\n")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 3
+    assert "'compare_by': 'ruang' is a column of" in problem.message
+    assert "not one of the instrument's 'demographics'; add it there" in problem.message
+
+
+def test_outcome_that_leaves_no_predictor_is_refused(rsud):
+    """An outcome that is the only strategy scale left the image model without predictors:
+    notebook 05 failed with API advice ('pass predictors=[...]')."""
+    inst = rsud / "data" / "raw" / "instrument.yaml"
+    text = inst.read_text(encoding="utf-8")
+    inst.write_text(text.replace("role: strategy", "role: image", 3), encoding="utf-8")
+    assert ce.Instrument.load(inst).scale_names("strategy") == ["KETERBUKAAN"]
+    _yaml(rsud, "title: T\n\noutcome: KETERBUKAAN\ncompare_by: [unit_layanan]\n")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 3 and problem.path.endswith("study.yaml")
+    assert "'outcome': 'KETERBUKAAN' is the only strategy scale ('role: strategy') of " \
+        in problem.message
+    assert "no predictors left; name the scale the strategies should explain (one of " \
+        "PENGADUAN, EDUKASI, MEDSOS, PERSEPSI_RS)" in problem.message
+
+
+def test_text_control_with_too_many_levels_is_refused(rsud):
+    """Numbers held as text (an undeclared age) would enter the image model as one dummy
+    per value; the image model refused it inside notebook 05, naming '<input>'."""
+    inst = rsud / "data" / "raw" / "instrument.yaml"
+    inst.write_text(inst.read_text(encoding="utf-8").replace("  - usia: numeric\n",
+                                                             "  - usia\n"), encoding="utf-8")
+    assert ce.load_study(rsud).responses["usia"].dtype == object
+    _yaml(rsud, "title: T\noutcome: PERSEPSI_RS\ncontrols: [unit_layanan, usia]\n"
+          "compare_by: [unit_layanan]\n")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 3 and problem.path.endswith("study.yaml")
+    assert "'controls': 'usia' is text with" in problem.message
+    assert "its values are numbers: declare it numeric in the instrument " \
+        "('demographics: [{usia: numeric}]'" in problem.message
+
+
+def test_a_codings_glob_set_in_study_yaml_must_find_a_file(rsud):
+    """'a path that is given must exist': a given glob that matched nothing was only a
+    warning blamed on the transcripts folder, and reliability and the themes were skipped."""
+    _yaml(rsud, "title: T\ncodings: data/raw/kode_*.csv\n")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 2 and problem.path.endswith("study.yaml")
+    assert "'codings': data/raw/kode_*.csv matches no file; fix the pattern, or remove the " \
+        "line to use the default (data/raw/codings_*.csv)" in problem.message
+    # the default glob finding nothing is a warning, on the codings' own place
+    for f in (rsud / "data" / "raw").glob("codings_*.csv"):
+        f.unlink()
+    _yaml(rsud, "title: T\n")
+    (found,) = [w for w in ce.load_study(rsud).warnings if "no codings files" in w]
+    assert found.startswith("warning: ") and "data/raw/codings_*.csv: no codings files yet" \
+        in found
+
+
+def test_a_construct_the_instrument_lacks_is_a_warning(rsud):
+    """A typo in a code's 'construct' split the joint display into two 'expands' rows."""
+    book = rsud / "data" / "raw" / "codebook.yaml"
+    text = book.read_text(encoding="utf-8")
+    assert "construct: MEDSOS\n" in text
+    assert not [w for w in ce.load_study(rsud).warnings if "construct" in w]
+    book.write_text(text.replace("construct: MEDSOS\n", "construct: MEDSOSX\n"),
+                    encoding="utf-8")
+    (found,) = [w for w in ce.load_study(rsud).warnings if "construct" in w]
+    lines = text.splitlines()
+    at = lines.index("        construct: MEDSOS")
+    code_line = max(i for i, ln in enumerate(lines[:at], 1) if ln.lstrip().startswith("- id:"))
+    code_id = lines[code_line - 1].split("id:", 1)[1].strip()
+    assert f"codebook.yaml:{code_line}: code {code_id!r}: 'construct: MEDSOSX' is not a scale " \
+        "of " in found
+    assert "instrument.yaml, so the joint display shows this theme without survey evidence; " \
+        "did you mean 'MEDSOS'? (or remove 'construct')" in found
+
+
+def test_an_unreadable_codings_file_is_not_also_a_coder_without_codings(rsud):
+    """One bad offset in a coder's file also gave "'double_coded': coder 'A' has no
+    codings", a misleading second error."""
+    _with(rsud, "double_coded: {A: all, B: all}\n")
+    path = rsud / "data" / "raw" / "codings_A.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[1] = lines[1].replace(",801,1134,", ",802,1134,", 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    problems = _error(rsud).problems
+    assert problems and all(p.path.endswith("codings_A.csv") for p in problems), problems
+    # a declared coder whose codings really are missing is still named
+    path.unlink()
+    (problem,) = _error(rsud).problems
+    assert "'double_coded': coder 'A' has no codings" in problem.message
+
+
 def test_reader_errors_come_with_their_files(rsud):
     (rsud / "data" / "raw" / "codebook.yaml").write_text("codebook: x\ncodes: []\n")
     (rsud / "data" / "raw" / "survey_responses.csv").write_text("nope\n1\n")
@@ -264,6 +385,12 @@ def test_a_codebook_in_another_language_is_a_warning(rsud):
     book.write_text(text.replace("\nlanguage: id\n", "\nlanguage: en\n"), encoding="utf-8")
     (found,) = [w for w in ce.load_study(rsud).warnings if "language" in w]
     assert "codebook.yaml: the codebook's language is 'en', but the auto-coder reads" in found
+    # the vocabulary tables: English stop words for en, said so; another language is warned
+    assert "keyness) leave out English stop words (scikit-learn's list)" in found
+    book.write_text(text.replace("\nlanguage: id\n", "\nlanguage: fr\n"), encoding="utf-8")
+    (found,) = [w for w in ce.load_study(rsud).warnings if "language" in w]
+    assert "leave out Indonesian stop words only, so this language's function words will " \
+        "lead them" in found
 
 
 def test_no_survey_is_a_warning(rsud):

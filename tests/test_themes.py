@@ -281,3 +281,19 @@ def test_saturation_orders_real_dates_not_strings():
     sat = ce.saturation(codings, corpus=corpus, order=["E", "D", "A"])  # explicit order works
     assert sat["date"].isna().tolist() == [True, False, False]
     assert sat["date"].tolist()[1:] == ["2020-12-30", "2021-01-15"]
+
+
+def test_code_frequencies_labels_follow_lang():
+    """Notebook 03 passes the study's lang: the labels were always the codebook's."""
+    study = ce.example_study()
+    a = study.codings[study.codings["coder"] == "A"]
+    cb = study.codebook
+    en = ce.code_frequencies(a, corpus=study.corpus, codebook=cb, lang="en")
+    default = ce.code_frequencies(a, corpus=study.corpus, codebook=cb)
+    assert en["label"].tolist() == [cb.label(c, "en") for c in en["code"]]
+    assert default["label"].tolist() == [cb.label(c, "id") for c in default["code"]]
+    assert en["label"].tolist() != default["label"].tolist()
+    by = ce.code_frequencies(a, corpus=study.corpus, codebook=cb, by="group", lang="en")
+    assert set(by["label"]) == set(en["label"])
+    with pytest.raises(ValueError, match="lang"):
+        ce.code_frequencies(a, corpus=study.corpus, codebook=cb, lang="fr")

@@ -134,3 +134,25 @@ def test_on_the_example_study(example_corpus):
     assert (key["p_value"] < 0.05).all()
     top = collocations(example_corpus, top=3)
     assert "wali kota" in top["ngram"].tolist()
+
+
+def test_an_english_codebook_drops_english_stop_words():
+    """An English study's word list started with 'the' (20) and 'and' (15), its key words
+    were 'an', 'is', its collocations 'add that'."""
+    corpus = ce.Corpus.from_texts({"e.txt": (
+        "---\nid: E1\nspeakers: {Q: interviewer, A: informant}\n---\n"
+        "Q: What about the nurses?\n"
+        "A: The nurse is kind and the doctor is kind and the ward is clean.\n"
+        "A: The nurse is quick and the nurse is kind, and that is the point.\n")})
+    english = ce.Codebook.from_dict({"language": "en", "codes": [
+        {"id": "care", "label": {"en": "Care"}, "patterns": ["nurse"]}]})
+    indonesian = ce.Codebook.from_dict({"language": "id", "codes": [
+        {"id": "care", "label": {"en": "Care"}, "patterns": ["nurse"]}]})
+    words = ce.word_frequencies(corpus, codebook=english)["word"].tolist()
+    assert set(words[:2]) == {"nurse", "kind"}  # three times each
+    assert not {"the", "and", "is", "that"} & set(words)
+    # an Indonesian codebook (or none) keeps the Indonesian list: English function words stay
+    assert "the" in ce.word_frequencies(corpus, codebook=indonesian)["word"].tolist()
+    assert "the" in ce.word_frequencies(corpus)["word"].tolist()
+    pairs = ce.collocations(corpus, codebook=english, min_count=2)["ngram"].tolist()
+    assert pairs and all("the" not in p.split() and "is" not in p.split() for p in pairs)

@@ -117,6 +117,7 @@ from .themes import (
     kwic,
     saturation,
     save_case_matrix,
+    ungrouped_attributes,
 )
 from .vocabulary import collocations, keyness, word_frequencies
 
@@ -241,6 +242,7 @@ __all__ = [
     "theme_evidence",
     "train_coder",
     "ttest_groups",
+    "ungrouped_attributes",
     "validate_codings",
     "word_frequencies",
     "write_coding_sheet",

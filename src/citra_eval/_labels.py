@@ -94,6 +94,8 @@ LABELS: dict[str, dict[str, str]] = {
     "joint.no_survey": {"id": "studi ini tanpa survei: hanya wawancara yang membahas tema ini",
                         "en": "the study has no survey: only the interviews address this "
                               "theme"},
+    "joint.panel.no_survey": {"id": "tanpa survei", "en": "no survey"},
+    "joint.panel.no_interviews": {"id": "tanpa wawancara berkode", "en": "no coded interviews"},
     "joint.not_measured": {"id": "tema terkait konstruk {c}, yang tidak diukur dalam survei",
                            "en": "theme linked to construct {c}, which the survey does not "
                                  "measure"},
@@ -144,6 +146,8 @@ LABELS: dict[str, dict[str, str]] = {
     "vocab.ll": {"id": "Log-likelihood (G²)", "en": "Log-likelihood (G²)"},
     "vocab.word": {"id": "Kata", "en": "Word"},
     "vocab.title": {"id": "Kata kunci: {target}", "en": "Key words: {target}"},
+    "vocab.no_key_words": {"id": "tidak ada kata kunci (tidak ada kata yang cukup sering)",
+                           "en": "no key words (no word occurs often enough)"},
     # ------------------------------------------------------------ auto-coder quality figure
     "coders.f1": {"id": "F1 terhadap pengode {reference} (validasi silang per dokumen)",
                   "en": "F1 against coder {reference} (leave-one-document-out)"},

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._validation import check_type
+from ._validation import check_lang, check_type
 from .codebook import Codebook
 from .codings import CODING_COLUMNS, empty_codings
 from .corpus import Corpus
@@ -437,7 +437,8 @@ class AutocodeReport:
 
 def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
                     hits: pd.DataFrame | None = None,
-                    roles: Sequence[str] | None = ("informant",)) -> AutocodeReport:
+                    roles: Sequence[str] | None = ("informant",),
+                    lang: str | None = None) -> AutocodeReport:
     """What the auto-coder did: counts per code, silent patterns, uncoded turns.
 
     Parameters
@@ -450,6 +451,9 @@ def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook
         Output of :func:`match_patterns` (recomputed when omitted).
     roles : sequence of str or None
         The roles that were coded (for the uncoded turns).
+    lang : {"id", "en"}, optional
+        Language of the ``label`` column of ``.counts`` (default: the codebook's; a code
+        without a label in ``lang`` keeps the one it has; a Matcher keeps its labels).
 
     Returns
     -------
@@ -479,7 +483,12 @@ def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook
         hits = matcher.hits(coding_units(corpus, roles))
     codes = list(dict.fromkeys([*matcher.codes, *codings.get("code", pd.Series()).tolist()]))
     counts = pd.DataFrame({"code": codes})
-    counts["label"] = [matcher.labels.get(c, c) for c in codes]
+    if lang is not None:
+        check_lang(lang)
+    labels = dict(matcher.labels)
+    if lang is not None and isinstance(codebook, Codebook):
+        labels.update((c, codebook.label(c, lang)) for c in codes if c in codebook)
+    counts["label"] = [labels.get(c, c) for c in codes]
     g = codings.groupby("code")
     seg_pairs = codings.drop_duplicates(["doc_id", "segment_id", "code"]).groupby("code").size()
     counts["n_codings"] = counts["code"].map(g.size()).fillna(0).astype("int64")

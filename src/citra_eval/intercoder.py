@@ -211,11 +211,13 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus,
     if isinstance(coverage, str):
         if coverage == "all":
             return dict.fromkeys(coders)
+        names = [str(c) for c in coders] or ["<coder>"]
+        example = ", ".join([f"{names[0]}: all"] + [f"{c}: [<doc ids>]" for c in names[1:]])
         warnings.warn(CoverageWarning(
             "coverage='documents' infers which documents each coder rated from where they "
             "applied a code: a document a coder read and found nothing to code in counts as "
             "not rated, which can make agreement look better than it is; declare it instead "
-            "(in study.yaml 'double_coded: {A: all, B: [<doc ids>]}', or "
+            f"(in study.yaml 'double_coded: {{{example}}}', or "
             "coverage={coder: 'all' or [doc ids]})"),
             stacklevel=4)
         coded = codings.groupby(codings["coder"].astype(str))["doc_id"].agg(set)

@@ -218,12 +218,11 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
     path = r / CHECKSUMS
     if not path.is_file():
         raise InputError("no checksums of the raw inputs are recorded; record the current inputs "
-                         "with 'citra-eval reproduce --update-checksums' (make checksums)",
-                         path=CHECKSUMS)
+                         "with 'citra-eval reproduce --update-checksums'", path=CHECKSUMS)
     expected = read_manifest(path)
     actual = raw_checksums(r)
     hint = ("if the change is deliberate, record it with 'citra-eval reproduce "
-            "--update-checksums' (make checksums)")
+            "--update-checksums'")
     problems = []
     for rel in sorted(set(expected) | set(actual)):
         e, a = expected.get(rel), actual.get(rel)
@@ -368,6 +367,20 @@ def _strip_volatile(nb, *, rel_input: str, rel_output: str, shown_params: dict) 
             cell.source = "\n".join(lines) + "\n"
 
 
+@contextlib.contextmanager
+def _quiet_runner() -> Iterator[None]:
+    """Keep the notebook runner's log lines (e.g. nbclient's "Timeout waiting for execute
+    reply") off stderr: its failures reach the caller as :class:`NotebookError`."""
+    import logging
+
+    log, handler = logging.getLogger("papermill"), logging.NullHandler()
+    log.addHandler(handler)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+
+
 def run_notebook(notebook: str | os.PathLike, output: str | os.PathLike, *,
                  parameters: dict, cwd: str | os.PathLike, workdir: str | os.PathLike,
                  shown_params: dict | None = None, rel: str | None = None,
@@ -388,12 +401,13 @@ def run_notebook(notebook: str | os.PathLike, output: str | os.PathLike, *,
 
     nb_path, out = Path(notebook), Path(output)
     rel = rel or nb_path.name
+    cell_timeout = _whole_seconds(cell_timeout)
     source_nb = nbformat.read(nb_path, as_version=4)
     declared = pm.inspect_notebook(str(nb_path))
     params = {k: v for k, v in parameters.items() if k in declared}
     tmp_out = Path(workdir) / f"executing-{nb_path.name}"
     t0 = time.perf_counter()
-    with _kernel(Path(workdir)) as (kname, km):
+    with _kernel(Path(workdir)) as (kname, km), _quiet_runner():
         try:
             pm.execute_notebook(str(nb_path), str(tmp_out), parameters=params, kernel_name=kname,
                                 km=km, cwd=str(cwd), progress_bar=False, log_output=False,
@@ -404,10 +418,11 @@ def run_notebook(notebook: str | os.PathLike, output: str | os.PathLike, *,
         except TimeoutError as exc:  # nbclient's CellTimeoutError
             cell = _timed_out_cell(exc, source_nb)
             where = f"cell {cell}" if cell else "a cell"
-            raise NotebookError(f"{rel} stopped: {where} ran longer than {cell_timeout:g} s "
-                                "(reproduce --cell-timeout); a pattern or a loop that never "
-                                "ends?", notebook=rel, cell=cell, ename="CellTimeoutError",
-                                evalue=str(exc)) from None
+            why = (f"ran longer than {cell_timeout} s (reproduce --cell-timeout); if it "
+                   f"needs longer, give it more time (e.g. --cell-timeout {cell_timeout * 4}), "
+                   "else a pattern or a loop may never end")
+            raise NotebookError(f"{rel} stopped: {where} {why}", notebook=rel, cell=cell,
+                                ename="CellTimeoutError", evalue=why) from None
     seconds = time.perf_counter() - t0
     executed = nbformat.read(tmp_out, as_version=4)
     shown = {k: v for k, v in (shown_params or {}).items() if k in params}
@@ -416,6 +431,15 @@ def run_notebook(notebook: str | os.PathLike, output: str | os.PathLike, *,
     write_text(out, nbformat.writes(executed) + "\n")
     tmp_out.unlink(missing_ok=True)
     return seconds
+
+
+def _whole_seconds(cell_timeout) -> int:
+    """``cell_timeout`` as a positive whole number of seconds, or a ``ValueError``."""
+    if isinstance(cell_timeout, bool) or not isinstance(cell_timeout, int | float) \
+            or not cell_timeout > 0 or not float(cell_timeout).is_integer():
+        raise ValueError(f"cell_timeout must be a positive whole number of seconds, got "
+                         f"{cell_timeout!r}")
+    return int(cell_timeout)
 
 
 def _timed_out_cell(exc: BaseException, source_nb) -> int | None:
@@ -430,7 +454,8 @@ def _timed_out_cell(exc: BaseException, source_nb) -> int | None:
 
 
 def notebook_notes(notebook: str | os.PathLike) -> list[str]:
-    """The notes (:func:`citra_eval.note`) an executed notebook wrote, in cell order."""
+    """The notes (:func:`citra_eval.note`) an executed notebook wrote, in cell order, each
+    once."""
     import nbformat
 
     nb = nbformat.read(notebook, as_version=4)
@@ -440,7 +465,7 @@ def notebook_notes(notebook: str | os.PathLike) -> list[str]:
             if o.get("output_type") == "stream" and o.get("name") == "stderr":
                 out.extend(ln[len(NOTE_PREFIX):] for ln in o.get("text", "").splitlines()
                            if ln.startswith(NOTE_PREFIX))
-    return out
+    return list(dict.fromkeys(out))  # a note two cells give (e.g. the coverage) once
 
 
 def notebook_parameters(root: Path, out_dir: str, *, lang: str, seed: int) -> dict:
@@ -623,9 +648,11 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
     warn : callable, optional
         Called with each ``warning: ...`` line of the study's validation (as ``citra-eval
         validate`` prints them) before the notebooks run.
-    cell_timeout : float
-        Longest a notebook cell may run, in seconds (default :data:`CELL_TIMEOUT`); a cell
-        running longer stops the run with a :class:`NotebookError`.
+    cell_timeout : int
+        Longest a notebook cell may run, in whole seconds (default :data:`CELL_TIMEOUT`; a
+        float such as ``2.0`` is accepted, a fraction is not: the notebook runner counts
+        whole seconds); a cell running longer stops the run with a :class:`NotebookError`
+        whose ``ename`` is ``CellTimeoutError``.
 
     Returns
     -------
@@ -653,10 +680,7 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
         check_int(seed, "seed", minimum=0)
     if keep is not None and (not check or Path(keep).exists()):
         raise ValueError(f"keep is for check=True and must be a new folder, got {keep!r}")
-    if not (isinstance(cell_timeout, int | float) and not isinstance(cell_timeout, bool)
-            and cell_timeout > 0):
-        raise ValueError(f"cell_timeout must be a positive number of seconds, got "
-                         f"{cell_timeout!r}")
+    cell_timeout = _whole_seconds(cell_timeout)
     r = find_study_root(root)
     reports = r / "reports"
     remove_dead_work_folders()
@@ -674,6 +698,7 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
 def _reproduce(r: Path, reports: Path, *, check: bool, lang, seed, update_checksums: bool,
                progress, keep, warn, cell_timeout: float) -> ReproduceResult:
     if check:
+        _manifest(r)  # before the build, not after minutes of it
         recorded = _recorded_parameters(reports)
         lang = lang if lang is not None else recorded.get("lang")
         seed = seed if seed is not None else recorded.get("seed")
@@ -846,4 +871,14 @@ def verify(root: str | os.PathLike | None = None) -> list[Difference]:
         Not inside a study folder, or no readable manifest.
     """
     r = find_study_root(root)
-    return check_manifest(r / "reports", root=r)
+    return check_manifest(r / "reports", manifest=_manifest(r), root=r)
+
+
+def _manifest(root: Path) -> Path:
+    """The study's ``reports/MANIFEST.sha256``; missing, an :class:`InputError` naming it
+    relative to the study folder (as every line of the contract does)."""
+    path = root / "reports" / MANIFEST_NAME
+    if not path.is_file():
+        raise InputError("manifest not found; run 'citra-eval reproduce' to create it",
+                         path=f"reports/{MANIFEST_NAME}")
+    return path

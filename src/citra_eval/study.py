@@ -34,7 +34,8 @@ from .corpus import Corpus, front_matter_of, read_transcripts, transcript_files
 from .errors import InputError, Problem, closest, did_you_mean
 from .lint import PROCESSED_LANGUAGES
 from .paths import example_path
-from .survey import Instrument, read_responses
+from .regression import MAX_CONTROL_LEVELS, default_predictors
+from .survey import Instrument, read_responses, score_scales
 
 __all__ = [
     "DEFAULT_PATHS",
@@ -365,9 +366,11 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
     ------
     InputError
         Every problem in every input, each with its file and line (the readers' own checks,
-        plus: ``outcome`` not a scale of the instrument, ``controls``/``compare_by`` not
-        columns of the responses, a coding listed in two files, responses without an
-        instrument).
+        plus: ``outcome`` not a scale of the instrument or leaving the image model no
+        predictor scale, ``controls``/``compare_by`` not columns of the responses, a text
+        control with too many levels, a ``compare_by`` column that is not a demographic, does
+        not make two groups of two or more, or has a group whose scores do not vary, a coding
+        listed in two files, responses without an instrument).
 
     Notes
     -----
@@ -416,15 +419,25 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
                  "are skipped")
     if codebook is not None and corpus is not None \
             and codebook.language not in PROCESSED_LANGUAGES:
+        english = str(codebook.language).lower() in ("en", "eng")
+        vocabulary = ("the vocabulary tables of notebook 03 (word frequencies, collocations, "
+                      "keyness) leave out English stop words (scikit-learn's list)" if english
+                      else "the vocabulary tables of notebook 03 (word frequencies, "
+                      "collocations, keyness) leave out Indonesian stop words only, so this "
+                      "language's function words will lead them")
         warn.add(shown_path(settings.codebook), f"the codebook's language is "
                  f"{codebook.language!r}, but the auto-coder reads the transcripts as "
                  "Indonesian (stemming, slang, negation words), so its patterns match little "
-                 "more than the word forms written in them; human coding, reliability and "
-                 "the survey are not affected ('citra-eval validate --lint' says more)")
+                 f"more than the word forms written in them; {vocabulary}; human coding, "
+                 "reliability and the survey are not affected ('citra-eval validate --lint' "
+                 "says more)")
+    before = len(problems)
     codings, coding_files = _load_codings(settings, corpus, codebook, attempt, problems, warn)
+    # a codings file that failed to read has said so; its coders are not "without codings"
+    codings_read = len(problems) == before
     instrument, responses = _load_survey(settings, attempt, problems, warn)
-    _check_settings_against_data(settings, corpus, codings, instrument, responses, problems,
-                                 warn)
+    _check_settings_against_data(settings, corpus, codebook, codings, instrument, responses,
+                                 problems, warn, codings_read=codings_read)
     if problems:
         raise InputError(problems=problems)
     if corpus is not None:
@@ -652,6 +665,9 @@ def _codings_files(data: LineDict, root: Path, err) -> tuple[Path, ...]:
         if _GLOB_CHARS.search(pattern):
             matched = sorted(Path(m).resolve() for m in glob.glob(os.fspath(target))
                              if Path(m).is_file() and not _is_template(Path(m)))
+            if not matched and pline is not None:  # set in study.yaml: it must find a file
+                err(f"'codings': {pattern} matches no file; fix the pattern, or remove the "
+                    f"line to use the default ({DEFAULT_PATHS['codings']})", pline)
             files.extend(matched)
         elif target.is_file():
             files.append(target)
@@ -714,8 +730,8 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
                       tuple(sorted(t["coder"].astype(str).unique()))))
     if not tables:
         if corpus is not None and not settings.codings:
-            warn.add(shown_path(settings.transcripts), "no codings files "
-                     f"({_pattern(settings)}): inter-coder reliability and the themes are "
+            warn.add(shown_path(settings.path.parent / DEFAULT_PATHS["codings"]),
+                     "no codings files yet: inter-coder reliability and the themes are "
                      "skipped; code the transcripts (one codings_<coder>.csv per coder)")
         return empty_codings(), ()
     codings = pd.concat(tables, ignore_index=True)
@@ -738,12 +754,6 @@ _MACHINE_CODINGS = (
     "coder and measure it against itself; have a person review them (e.g. in a coding sheet: "
     "citra-eval sheet) and save them without 'score', or keep machine codings outside the "
     "study's codings files")
-
-
-def _pattern(settings: StudySettings) -> str:
-    if "codings" not in settings.given:
-        return DEFAULT_PATHS["codings"]
-    return "the files 'codings' names in study.yaml"
 
 
 def _check_across_files(codings: pd.DataFrame, settings: StudySettings,
@@ -809,9 +819,10 @@ def _load_survey(settings: StudySettings, attempt, problems: list[Problem],
 
 
 def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
-                                 codings: pd.DataFrame, instrument: Instrument | None,
+                                 codebook: Codebook | None, codings: pd.DataFrame,
+                                 instrument: Instrument | None,
                                  responses: pd.DataFrame | None, problems: list[Problem],
-                                 warn: _Warnings) -> None:
+                                 warn: _Warnings, *, codings_read: bool = True) -> None:
     spath = shown_path(settings.path)
     line = settings.lines.get
     survey_keys = [k for k in ("outcome", "controls", "compare_by") if k in settings.given]
@@ -830,6 +841,9 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                                     + did_you_mean(settings.outcome, instrument.scales,
                                                    f"; use one of {', '.join(instrument.scales)}"),
                                     line("outcome")))
+        elif not default_predictors(instrument, settings.outcome):
+            problems.append(Problem(spath, _no_predictors(settings, instrument),
+                                    line("outcome")))
         items = set(instrument.item_names)
         usable = [c for c in responses.columns if c not in items and c != instrument.id_column]
         for key in ("controls", "compare_by"):
@@ -843,12 +857,16 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                         line(key)))
                 elif key == "compare_by":
                     _check_groups(name, instrument, responses, settings, problems)
+                else:
+                    _check_control(name, responses, settings, problems)
         if "compare_by" not in settings.given:
             warn.add(spath, "no 'compare_by': the group comparisons are skipped; name the "
                      "demographic columns to compare, e.g. 'compare_by: "
                      f"[{', '.join(instrument.demographics[:1]) or 'column'}]'", None)
     if settings.double_coded is not None:
-        _check_double_coded(settings, corpus, codings, problems)
+        _check_double_coded(settings, corpus, codings, problems, codings_read=codings_read)
+    if codebook is not None and instrument is not None:
+        _construct_warnings(codebook, instrument, settings, warn)
     if corpus is not None:
         if "kwic" not in settings.given:
             warn.add(spath, "no 'kwic': no keyword-in-context tables are made; list terms, "
@@ -856,6 +874,22 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
     elif "kwic" in settings.given:
         warn.add(spath, "'kwic' is set but the study has no transcripts; it is ignored",
                  line("kwic"))
+
+
+def _construct_warnings(codebook: Codebook, instrument: Instrument, settings: StudySettings,
+                        warn: _Warnings) -> None:
+    """A code's ``construct`` that is not a scale of the instrument (a typo, most likely):
+    the joint display would show that theme without survey evidence."""
+    scales = list(instrument.scales)
+    for code in codebook.codes.values():
+        if code.construct and code.construct not in scales:
+            hint = closest(code.construct, scales)
+            fix = (f"did you mean {hint!r}?" if hint else
+                   f"use one of its scales ({', '.join(scales) or 'none'})")
+            warn.add(shown_path(settings.codebook), f"code {code.id!r}: 'construct: "
+                     f"{code.construct}' is not a scale of {shown_path(settings.instrument)}, "
+                     "so the joint display shows this theme without survey evidence; "
+                     f"{fix} (or remove 'construct')", code.line)
 
 
 def _check_groups(name: str, instrument: Instrument, responses: pd.DataFrame,
@@ -870,24 +904,90 @@ def _check_groups(name: str, instrument: Instrument, responses: pd.DataFrame,
                                 "ordinal column, or add a grouped copy of it (e.g. bands) to "
                                 "the responses and the instrument", line))
         return
+    if name not in instrument.demographics:
+        problems.append(Problem(spath, f"'compare_by': {name!r} is a column of "
+                                f"{shown_path(settings.responses)} but not one of the "
+                                f"instrument's 'demographics'; add it there (in "
+                                f"{shown_path(settings.instrument)}) to compare by it", line))
+        return
     sizes = responses[name].dropna().astype(str).value_counts()
     if int((sizes >= 2).sum()) < 2:
         shown = ", ".join(f"{k!r}: {v}" for k, v in sizes.head(5).items()) or "no values"
         problems.append(Problem(spath, f"'compare_by': {name!r} does not divide the respondents "
                                 "into two or more groups of two or more (its groups: "
                                 f"{shown}); compare by another column", line))
+        return
+    # Welch's ANOVA weighs each group by n / variance: a group of two or more whose answers
+    # give one and the same score leaves it undefined
+    scores = score_scales(responses, instrument, keep=[name])
+    alike: dict[str, list[str]] = {}
+    for scale in instrument.scales:
+        data = scores[[scale, name]].dropna()
+        groups = data.groupby(data[name].astype(str), sort=True)[scale]
+        for group, var in groups.var(ddof=1)[groups.size() >= 2].items():
+            if not var > 0:
+                alike.setdefault(group, []).append(scale)
+    if alike:
+        shown = "; ".join(f"{g!r} on {', '.join(s)}" for g, s in list(alike.items())[:5])
+        if len(alike) > 5:
+            shown += f"; and {len(alike) - 5} more groups"
+        numeric = pd.to_numeric(responses[name].dropna().astype(str), errors="coerce")
+        hint = (f"; {name!r} holds numbers: if it is a measurement, not groups, compare by a "
+                "grouped copy of it (e.g. bands) instead"
+                if len(sizes) > 5 and numeric.notna().all() else "")
+        problems.append(Problem(spath, f"'compare_by': in {name!r}, every respondent of a group "
+                                f"has the same score ({shown}), so Welch's ANOVA, which weighs "
+                                "each group by its variance, is undefined; compare by another "
+                                "column, or merge such a group into another" + hint, line))
+
+
+def _check_control(name: str, responses: pd.DataFrame, settings: StudySettings,
+                   problems: list[Problem]) -> None:
+    """A text control enters the image model as one dummy per level but the first: more than
+    :data:`~citra_eval.regression.MAX_CONTROL_LEVELS` levels are refused (the image model
+    would refuse them inside notebook 05)."""
+    x = responses[name]
+    if pd.api.types.is_numeric_dtype(x) or pd.api.types.is_bool_dtype(x):
+        return
+    levels = x.dropna().unique()
+    if len(levels) <= MAX_CONTROL_LEVELS:
+        return
+    numbers = pd.to_numeric(pd.Series(levels).astype(str), errors="coerce").notna().all()
+    hint = (f"its values are numbers: declare it numeric in the instrument "
+            f"('demographics: [{{{name}: numeric}}]' in {shown_path(settings.instrument)})"
+            if numbers else "group its levels into fewer categories first, or leave it out")
+    problems.append(Problem(shown_path(settings.path), f"'controls': {name!r} is text with "
+                            f"{len(levels)} levels, which would enter the image model as "
+                            f"{len(levels) - 1} dummies (at most {MAX_CONTROL_LEVELS} levels); "
+                            + hint, settings.lines.get("controls")))
+
+
+def _no_predictors(settings: StudySettings, instrument: Instrument) -> str:
+    """Why the image model of ``outcome`` has no predictor scale, and what to do."""
+    outcome, inst = settings.outcome, shown_path(settings.instrument)
+    others = [s for s in instrument.scales if s != outcome]
+    if instrument.scale_names("strategy"):
+        return (f"'outcome': {outcome!r} is the only strategy scale ('role: strategy') of "
+                f"{inst}, so the image model has no predictors left; name the scale the "
+                f"strategies should explain (one of {', '.join(others) or 'none'}), or give "
+                "the instrument another strategy scale")
+    return (f"'outcome': every other scale of {inst} shares items with {outcome!r} (or there "
+            "is none), so the image model has no predictors; add the strategy scales to the "
+            "instrument (with 'role: strategy')")
 
 
 def _check_double_coded(settings: StudySettings, corpus: Corpus | None, codings: pd.DataFrame,
-                        problems: list[Problem]) -> None:
+                        problems: list[Problem], *, codings_read: bool = True) -> None:
     """``double_coded`` against the codings (every coder declared, no unknown coder, no
-    coding outside a coder's documents) and the transcripts (known document ids)."""
+    coding outside a coder's documents) and the transcripts (known document ids). When a
+    codings file could not be read (``codings_read`` false; its own errors say why), a
+    declared coder missing from the codings is not an error of its own."""
     spath = shown_path(settings.path)
     declared = settings.double_coded or {}
     line = settings.lines.get
     coders = sorted(codings["coder"].astype(str).unique()) if len(codings) else []
     for coder in declared:
-        if coders and coder not in coders:
+        if coders and coder not in coders and codings_read:
             problems.append(Problem(
                 spath, f"'double_coded': coder {coder!r} has no codings"
                 + did_you_mean(coder, coders, f" (the codings have {', '.join(coders)})"),

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ._dates import parse_date
 from ._files import atomic_write, neutralise_workbook, write_csv
-from ._validation import check_choice, check_type
+from ._validation import check_choice, check_lang, check_type
 from .autocoding import coding_units
 from .corpus import Corpus, is_missing_value
 from .errors import InputError
@@ -40,6 +40,7 @@ __all__ = [
     "kwic",
     "saturation",
     "save_case_matrix",
+    "ungrouped_attributes",
 ]
 
 FREQ_COLUMNS = ["code", "label", "n_codings", "n_segments", "n_documents", "n_informants",
@@ -103,7 +104,8 @@ def _label(codebook, code: str, lang: str | None = None) -> str:
 def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
                      codebook: Codebook | None = None, by: str | None = None,
                      coder: str | None = None,
-                     roles: Sequence[str] | None = ("informant",)) -> pd.DataFrame:
+                     roles: Sequence[str] | None = ("informant",),
+                     lang: str | None = None) -> pd.DataFrame:
     """How often each code was applied, in segments, documents and informants.
 
     Parameters
@@ -121,6 +123,9 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     roles : sequence of str or None
         Roles whose segments form the denominator of ``share_segments`` (default
         informants); None for all segments.
+    lang : {"id", "en"}, optional
+        Language of ``label`` (default: the codebook's; a code without a label in ``lang``
+        keeps the one it has).
 
     Returns
     -------
@@ -142,6 +147,8 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     True
     """
     codings = _check(codings, corpus, coder)
+    if lang is not None:
+        check_lang(lang)
     seg = corpus.segments[["doc_id", "segment_id", "speaker", "role"]]
     data = codings.merge(seg, on=["doc_id", "segment_id"], how="left")
     base = corpus.segments if roles is None else corpus.segments[
@@ -171,7 +178,7 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
             c = d[d["code"] == code]
             segs = set(zip(c["doc_id"], c["segment_id"], strict=True))
             inf = c[c["role"] == "informant"]
-            row = {"code": code, "label": _label(codebook, code), "n_codings": len(c),
+            row = {"code": code, "label": _label(codebook, code, lang), "n_codings": len(c),
                    "n_segments": len(segs), "n_documents": c["doc_id"].nunique(),
                    "n_informants": len(set(zip(inf["doc_id"], inf["speaker"], strict=True))),
                    "share_segments": len(segs) / n_base if n_base else float("nan")}
@@ -746,16 +753,53 @@ def grouping_attributes(corpus: Corpus) -> list[str]:
     >>> grouping_attributes(ce.read_transcripts(ce.example_path("transcripts")))
     ['group']
     """
+    return [a for a, why in _attribute_groups(corpus).items() if why is None]
+
+
+def ungrouped_attributes(corpus: Corpus) -> dict[str, str]:
+    """The front-matter attributes that do *not* divide the interviews into groups, and why.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The transcripts.
+
+    Returns
+    -------
+    dict
+        Attribute -> the reason, in front-matter order (e.g. ``"3 values for 4 interviews
+        (a grouping has at most half as many: 2)"``); the attributes
+        :func:`grouping_attributes` leaves out, to say so in a note.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> why = ungrouped_attributes(ce.read_transcripts(ce.example_path("transcripts")))
+    >>> why["organisation"]
+    '9 values for 11 interviews (a grouping has at most half as many: 5)'
+    >>> why["interviewer"]
+    'one value for 11 interviews'
+    """
+    return {a: why for a, why in _attribute_groups(corpus).items() if why is not None}
+
+
+def _attribute_groups(corpus: Corpus) -> dict[str, str | None]:
+    """Attribute -> None when it divides the interviews into groups, else why not."""
     if not isinstance(corpus, Corpus):
         raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
     docs = corpus.documents
     n = len(docs)
-    out = []
+    out: dict[str, str | None] = {}
     for col in docs.columns:
         if col in _FILE_COLUMNS:
             continue
         values = docs[col].dropna().astype(str)
         k = values.nunique()
-        if 2 <= k <= n / 2:
-            out.append(str(col))
+        if k < 2:
+            out[str(col)] = f"{'one value' if k else 'no value'} for {n} interviews"
+        elif k > n / 2:
+            out[str(col)] = (f"{k} values for {n} interviews (a grouping has at most half "
+                             f"as many: {n // 2})")
+        else:
+            out[str(col)] = None
     return out

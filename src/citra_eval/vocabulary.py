@@ -6,8 +6,11 @@ normalised tokens: case-folded, colloquial and Banjarese words mapped to standar
 *kerja sama*). Counting uses ``nltk.FreqDist``; collocations nltk's collocation finders and
 association measures; keyness nltk's log-likelihood ratio. Stop words are the package's list
 of Indonesian function words (``data/stopwords_id.txt``: pronouns, prepositions, conjunctions,
-particles, auxiliaries; content words like *kerja*, *sama*, *baik*, *jawab* stay);
-``stopwords="sastrawi"`` uses PySastrawi's longer list, ``stopwords=False`` keeps everything.
+particles, auxiliaries; content words like *kerja*, *sama*, *baik*, *jawab* stay), or, when
+the codebook passed is English (``language: en``), scikit-learn's English stop words (nothing
+is downloaded); ``stopwords="sastrawi"`` uses PySastrawi's longer list, ``stopwords=False``
+keeps everything. Apart from the stop words, the normalisation (slang, stemming) is made for
+Indonesian: for another language the tables count the words as written.
 
 Units are turns of the chosen roles (default informants): a collocation never spans two
 turns.
@@ -46,15 +49,18 @@ KEYNESS_COLUMNS = ["word", "count_target", "count_rest", "per_1000_target", "per
 
 
 @functools.lru_cache(maxsize=2)
-def stop_words(source: Literal["package", "sastrawi"] = "package") -> frozenset[str]:
-    """Indonesian stop words.
+def stop_words(source: Literal["package", "sastrawi", "english"] = "package"
+               ) -> frozenset[str]:
+    """Stop words: Indonesian (the package's or PySastrawi's list) or English.
 
     Parameters
     ----------
-    source : {"package", "sastrawi"}
-        The package's list of function words (``data/stopwords_id.txt``, about 190 words,
-        GPL-3.0-or-later), or PySastrawi's list (about 800 words, MIT licence; it also holds
-        content words such as *kerja*, *sama*, *baik*, *penting*).
+    source : {"package", "sastrawi", "english"}
+        The package's list of Indonesian function words (``data/stopwords_id.txt``, about
+        190 words, GPL-3.0-or-later), PySastrawi's list (about 800 words, MIT licence; it
+        also holds content words such as *kerja*, *sama*, *baik*, *penting*), or
+        scikit-learn's English stop words (``ENGLISH_STOP_WORDS``, 318 words, BSD-3-Clause;
+        installed with citra_eval, nothing is downloaded).
 
     Examples
     --------
@@ -62,8 +68,14 @@ def stop_words(source: Literal["package", "sastrawi"] = "package") -> frozenset[
     True
     >>> "kerja" in stop_words(), "kerja" in stop_words("sastrawi")
     (False, True)
+    >>> {"the", "and", "is"} <= stop_words("english"), "nurse" in stop_words("english")
+    (True, False)
     """
-    check_choice(source, "source", ("package", "sastrawi"))
+    check_choice(source, "source", ("package", "sastrawi", "english"))
+    if source == "english":
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        return frozenset(ENGLISH_STOP_WORDS)
     if source == "sastrawi":
         from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
@@ -71,6 +83,11 @@ def stop_words(source: Literal["package", "sastrawi"] = "package") -> frozenset[
     text = resources.files("citra_eval").joinpath("data/stopwords_id.txt").read_text("utf-8")
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and
                      not w.startswith("#"))
+
+
+def _english(codebook) -> bool:
+    """Whether ``codebook`` (a Codebook, or None) says its language is English."""
+    return str(getattr(codebook, "language", "") or "").lower() in ("en", "eng")
 
 
 def _tokens(corpus: Corpus, *, roles, stem: bool, stopwords, codebook) -> pd.DataFrame:
@@ -82,7 +99,7 @@ def _tokens(corpus: Corpus, *, roles, stem: bool, stopwords, codebook) -> pd.Dat
     norm = (Normaliser(stem=stem) if codebook is None else
             Normaliser.for_codebook(codebook, stem=stem))
     if stopwords is True:
-        stop = stop_words()
+        stop = stop_words("english" if _english(codebook) else "package")
     elif stopwords == "sastrawi":
         stop = stop_words("sastrawi")
     elif stopwords is False or stopwords is None:
@@ -131,15 +148,17 @@ def word_frequencies(corpus: Corpus, *, by: str | None = None,
     stem : bool
         Count stems (``True``) or normalised words (default).
     stopwords : bool, "sastrawi" or collection of str
-        Drop the package's stop words (default), PySastrawi's (``"sastrawi"``), none
-        (False), or the given words.
+        Drop the stop words of the codebook's language (default ``True``: English ones,
+        :func:`stop_words` ``("english")``, for a codebook with ``language: en``, else the
+        package's Indonesian ones), PySastrawi's (``"sastrawi"``), none (False), or the
+        given words.
     min_count : int
         Drop words seen fewer times (per group).
     top : int, optional
         Keep the ``top`` most frequent words (per group).
     codebook : Codebook, optional
         Its ``slang``, ``no_stem`` and multi-word patterns (as compounds: *bekerjasama* →
-        *kerja sama*) are used.
+        *kerja sama*) are used, and its ``language`` chooses the stop words.
 
     Returns
     -------

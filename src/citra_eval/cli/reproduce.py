@@ -20,7 +20,8 @@ def _add_reproduce(sub: argparse._SubParsersAction) -> None:
                     "(with the parameters study_root, out_dir, lang, seed), and write "
                     "figures, tables, executed notebooks, provenance.json and MANIFEST.sha256 "
                     "to reports/. Notes the notebooks write with ce.note() are repeated on "
-                    "stderr; an InputError inside a notebook is exit 2 naming the cell.")
+                    "stderr; an InputError inside a notebook, or a cell running longer than "
+                    "--cell-timeout, is exit 2 naming the notebook and the cell.")
     p.add_argument("--check", action="store_true",
                    help="rebuild in a temporary folder; exit 1 listing every file that differs "
                         "from reports/MANIFEST.sha256")
@@ -39,8 +40,8 @@ def _add_reproduce(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=None,
                    help="seed of every random step (default: as for --lang)")
     p.add_argument("--cell-timeout", type=float, default=CELL_TIMEOUT, metavar="SECONDS",
-                   help=f"stop the run when a notebook cell runs longer than this (default "
-                        f"{CELL_TIMEOUT} s)")
+                   help=f"stop the run (exit 2) when a notebook cell runs longer than this many "
+                        f"whole seconds (default {CELL_TIMEOUT})")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="report each notebook even when stderr is not a terminal")
     p.set_defaults(func=_run_reproduce)
@@ -57,15 +58,16 @@ def _run_reproduce(args: argparse.Namespace) -> int:
             raise InputError("--keep needs a folder that does not exist yet", path=args.keep)
         if args.seed is not None and args.seed < 0:
             raise InputError(f"--seed must be 0 or more, got {args.seed}", path="citra-eval")
-        if not args.cell_timeout > 0:
-            raise InputError(f"--cell-timeout must be a positive number of seconds, got "
+        if not (args.cell_timeout > 0 and float(args.cell_timeout).is_integer()):
+            raise InputError(f"--cell-timeout must be a positive whole number of seconds, got "
                              f"{args.cell_timeout:g}", path="citra-eval")
         res = reproduce(args.root, check=args.check, lang=args.lang, seed=args.seed,
                         update_checksums=args.update_checksums, progress=progress(args.verbose),
                         keep=args.keep, warn=lambda line: print(line, file=sys.stderr),
                         cell_timeout=args.cell_timeout)
     except NotebookError as exc:
-        if exc.ename == "InputError":  # the study's data is wrong, found inside a notebook
+        # the study's data is wrong, found inside a notebook; or a cell ran out of time
+        if exc.ename in ("InputError", "CellTimeoutError"):
             where = f"{exc.notebook}: cell {exc.cell}" if exc.cell else exc.notebook
             for line in (exc.evalue or "").splitlines() or [""]:
                 print(f"error: {where}: {line}", file=sys.stderr)

@@ -35,6 +35,8 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
     Left (on ``ax``): the share of informants raising each theme, coloured by the row's
     meta-inference. Right (an inset axes sharing the rows): the construct's standardised
     effect on the outcome with its 95% CI; constructs judged by their level show their mean.
+    A panel with nothing to show (a study without coded interviews, or without a survey)
+    says so in its middle.
 
     Parameters
     ----------
@@ -47,7 +49,8 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
     lang : {"id", "en"}
         Language of titles and legend.
     salience : float or None
-        Draw the salience threshold at this share (None: no line).
+        Draw the salience threshold at this share (None: no line; there is none either
+        when no row has an informant share).
     outcome_label : str, optional
         The outcome's label in ``lang`` for the survey panel's title (e.g.
         ``instrument.scales[outcome].text(lang)``); a generic word when None.
@@ -74,6 +77,7 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
+    from matplotlib.transforms import ScaledTranslation
 
 
     check_lang(lang)
@@ -96,6 +100,9 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set_title(text("joint.qual_title", lang), fontsize="medium", loc="left")
     ax.grid(axis="y", visible=False)
+    interviews = not all(_nan(r.get("informant_share")) for r in rows)
+    if not interviews:
+        salience = None  # no shares to hold against it
     if salience is not None:
         ax.axvline(salience, color="#555555", linestyle="--", linewidth=0.8)
 
@@ -113,6 +120,13 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
             right.text(0.02, y, level,
                        transform=right.get_yaxis_transform(), va="center", fontsize="small",
                        color="#555555", style="italic")
+    if not interviews:
+        _empty(ax, text("joint.panel.no_interviews", lang))
+    if not any((r.get("quant_basis") == "effect" and not _nan(r.get("std_effect")))
+               or (r.get("quant_basis") == "level" and not _nan(r.get("construct_mean")))
+               for r in rows):
+        _empty(right, text("joint.panel.no_survey", lang))
+        right.set_xticks([])
     right.tick_params(axis="y", left=False, labelleft=False)
     right.grid(axis="y", visible=False)
     outcome = outcome_label or text("outcome.generic", lang)
@@ -123,9 +137,22 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
     if salience is not None:
         handles.append(Line2D([], [], color="#555555", linestyle="--", linewidth=0.8,
                               label=text("joint.salience", lang, s=salience)))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.9, -0.08),
-              ncol=len(handles) or 1, frameon=False, fontsize="small")
+    # below the tick labels whatever the height of the figure (a fraction of a short
+    # panel's height put it over them)
+    below = ax.transAxes + ScaledTranslation(0, -_LEGEND_DROP / 72, ax.figure.dpi_scale_trans)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.9, 0),
+              bbox_transform=below, ncol=len(handles) or 1, frameon=False, fontsize="small")
     return ax
+
+
+#: How far below its panel the legend starts, in points (below the tick labels).
+_LEGEND_DROP = 24
+
+
+def _empty(ax, message: str) -> None:
+    """Say in an empty panel why it is empty."""
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center",
+            color="#555555", style="italic")
 
 
 def _nan(v) -> bool:

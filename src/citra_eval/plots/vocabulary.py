@@ -30,7 +30,8 @@ def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = Non
     Returns
     -------
     matplotlib Axes
-        Each bar is labelled with the word's count in the target.
+        Each bar is labelled with the word's count in the target; without an over-used word
+        the axes say "no key words" instead of showing empty ticks.
 
     Examples
     --------
@@ -61,6 +62,11 @@ def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = Non
                 va="center", fontsize=8)
     ax.set_xlabel(label("vocab.ll", lang))
     ax.set_ylabel(label("vocab.word", lang))
+    if not len(rows):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, label("vocab.no_key_words", lang), transform=ax.transAxes,
+                ha="center", va="center", color="#555555", style="italic")
     if target is not None:
         ax.set_title(label("vocab.title", lang, target=target))
     ax.margins(x=0.12)
