@@ -73,6 +73,66 @@ def _warn(messages: list[str], where: str) -> str:
     return text
 
 
+#: A one-factor solution with a uniqueness below this (a standardised loading of about
+#: 0.9995 or more) is a Heywood case: an item without unique variance, omega undefined.
+HEYWOOD_UNIQUENESS = 1e-3
+
+
+def _ml_start(corr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Deterministic starting values of the one-factor ML fit: uniquenesses ``1 - SMC``
+    (squared multiple correlations, psych ``fa``'s start) and the loadings of the first
+    principal axis of the correlation matrix with the SMCs on its diagonal."""
+    try:
+        smc = 1 - 1 / np.diag(np.linalg.inv(corr))
+    except np.linalg.LinAlgError:
+        smc = np.full(len(corr), 0.5)
+    if not np.all(np.isfinite(smc)):
+        smc = np.full(len(corr), 0.5)
+    uniq = np.clip(1 - smc, 0.005, 0.995)
+    reduced = corr.copy()
+    np.fill_diagonal(reduced, 1 - uniq)
+    vals, vecs = np.linalg.eigh(reduced)
+    load = vecs[:, -1] * np.sqrt(max(vals[-1], 0.01))
+    load = load if load.sum() >= 0 else -load
+    return load[:, None], uniq
+
+
+def _omega(items: pd.DataFrame) -> tuple[float, str]:
+    """Omega total of ``items`` and, when it is NaN for a reason a user should know, why."""
+    from statsmodels.multivariate.factor import Factor
+
+    block = items.astype("float64")
+    k = block.shape[1]
+    if k < 3:
+        return math.nan, ("omega is not computed for fewer than three items (a one-factor "
+                          "model is not identified)")
+    corr = _cov2cor(_pairwise_cov(block))
+    if not np.all(np.isfinite(corr)):
+        return math.nan, ""  # an item without variance or pairs never answered together
+    nobs = int(block.dropna(how="all").shape[0])
+    if nobs <= k:
+        return math.nan, ""  # fewer respondents than items: the caller says so
+    fits = {"ml": {"start": _ml_start(corr)}, "pa": {}}
+    for method, kwargs in fits.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = Factor(corr=corr, n_factor=1, method=method, nobs=nobs).fit(**kwargs)
+            cand = np.asarray(res.loadings, dtype=float).ravel()
+        except (np.linalg.LinAlgError, ValueError):
+            continue
+        if method == "ml" and not bool(getattr(res.mle_retvals, "success", True)):
+            continue
+        cand = cand if cand.sum() >= 0 else -cand  # the factor's sign is arbitrary
+        if np.all(np.isfinite(cand)) and np.all(1 - cand ** 2 > HEYWOOD_UNIQUENESS):
+            common = cand.sum() ** 2
+            return float(common / (common + np.sum(1 - cand ** 2))), ""
+    return math.nan, ("omega is undefined: the one-factor solution is a Heywood case (an "
+                      "item loads 1 or more, with no unique variance, in both the ML and the "
+                      "principal-axis solution); with few respondents or near-duplicate items "
+                      "report alpha only")
+
+
 def omega_total(items: pd.DataFrame) -> float:
     """McDonald's omega total of one-factor items (from their pairwise correlations).
 
@@ -87,9 +147,12 @@ def omega_total(items: pd.DataFrame) -> float:
         :math:`\\omega_t = (\\sum\\lambda_i)^2 / ((\\sum\\lambda_i)^2 + \\sum\\psi_i)`, with the
         standardised loadings :math:`\\lambda` and uniquenesses :math:`\\psi = 1 - \\lambda^2`
         of a one-factor maximum-likelihood solution (statsmodels ``Factor(method="ml")``) of
-        the pairwise correlation matrix. When ML fails (e.g. a Heywood case), principal-axis
-        factoring (``method="pa"``) is used. NaN for fewer than three items (a one-factor
-        model is not identified with two), or fewer respondents than items.
+        the pairwise correlation matrix. When ML does not converge or gives a Heywood case
+        (a uniqueness below :data:`HEYWOOD_UNIQUENESS`), principal-axis factoring
+        (``method="pa"``) is used; when that is a Heywood case too, omega is NaN
+        (:func:`scale_reliability` says why in its ``warning``). NaN also for fewer than
+        three items (a one-factor model is not identified with two), fewer respondents than
+        items, or an item without variance.
 
     Notes
     -----
@@ -98,6 +161,11 @@ def omega_total(items: pd.DataFrame) -> float:
     forgotten reverse key — lowers omega as it lowers alpha. psych ``omega()`` with its
     default ``check.keys = TRUE`` reverses such items first and reports the omega of a
     differently keyed scale (higher); on items that all load positively the two agree.
+
+    The result is deterministic: the ML fit starts from the uniquenesses ``1 - SMC``
+    (squared multiple correlations, as psych ``fa``) and the first principal axis of the
+    correlation matrix with the SMCs on its diagonal, never from random values (statsmodels'
+    default start draws them).
 
     References
     ----------
@@ -114,36 +182,8 @@ def omega_total(items: pd.DataFrame) -> float:
     >>> round(omega_total(items), 2)  # population: 2.8**2 / (2.8**2 + 4 * 0.51) = 0.79
     0.79
     """
-    from statsmodels.multivariate.factor import Factor
-
     check_type("items", items, pd.DataFrame, "a DataFrame of item columns")
-    block = items.astype("float64")
-    k = block.shape[1]
-    if k < 3:
-        return math.nan
-    corr = _cov2cor(_pairwise_cov(block))
-    if not np.all(np.isfinite(corr)):
-        return math.nan
-    nobs = int(block.dropna(how="all").shape[0])
-    if nobs <= k:
-        return math.nan
-    lam = None
-    for method in ("ml", "pa"):
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                res = Factor(corr=corr, n_factor=1, method=method, nobs=nobs).fit()
-            cand = np.asarray(res.loadings, dtype=float).ravel()
-        except (np.linalg.LinAlgError, ValueError):
-            continue
-        cand = cand if cand.sum() >= 0 else -cand  # the factor's sign is arbitrary
-        if np.all(np.isfinite(cand)) and np.all(np.abs(cand) < 1):
-            lam = cand
-            break
-    if lam is None:
-        return math.nan
-    common = lam.sum() ** 2
-    return float(common / (common + np.sum(1 - lam ** 2)))
+    return _omega(items)[0]
 
 
 def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
@@ -205,7 +245,8 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     alpha is unstable and omega is not computed); respondents whose score rests on fewer than
     half of the items (pass ``min_items`` here and to :func:`citra_eval.score_scales`).
     Alpha is NaN with fewer than two items or two respondents, or when the scale score has
-    no variance.
+    no variance. A NaN omega says why when the reason is not among those above: fewer
+    than three items, or a Heywood case (see :func:`omega_total`).
 
     References
     ----------
@@ -262,11 +303,17 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
             hi = 1 - (1 - alpha) * f_dist.isf(1 - a / 2, n - 1, (n - 1) * (k - 1))
             r = _cov2cor(c)
             rbar = float(r[np.triu_indices(k, 1)].mean())
+            omega, why = _omega(block)
             row.update(alpha=float(alpha), ci_low=float(lo), ci_high=float(hi),
                        std_alpha=k * rbar / (1 + (k - 1) * rbar), average_r=rbar,
-                       omega_total=omega_total(block))
+                       omega_total=omega)
+            if why:
+                notes.append(why)
         elif k >= 2 and n >= 2:
             notes.append("the scale score has no variance: alpha is undefined")
+        elif k == 1:
+            notes.append("a single item: alpha and omega need at least two (omega three) "
+                         "items")
         for item, probs in _item_problems(block, c).items() if n >= 2 else ():
             notes += [f"item {item}: {p}" for p in probs]
         if 2 <= n <= k:
