@@ -362,10 +362,10 @@ def test_score_scales_by_hand(mini):
 
 def test_score_scales_argument_errors(mini):
     resp = frame([["r1", "U", 5.0, 4.0, 2.0, 1.0, 3.0]])
-    with pytest.raises(ValueError, match="min_items must be a whole number"):
+    with pytest.raises(ValueError, match="min_items must be at least 1, got 0"):
         ce.score_scales(resp, mini, min_items=0)
-    with pytest.raises(ValueError, match="exceeds the 2 items of scale 'T'"):
-        ce.score_scales(resp, mini, min_items=3)
+    with pytest.raises(TypeError, match="min_items must be an integer, got str"):
+        ce.score_scales(resp, mini, min_items="2")
     with pytest.raises(ValueError, match="unknown scale 'Q'"):
         ce.score_scales(resp, mini, scales=["Q"])
     with pytest.raises(ValueError, match="outside the response scale"):
@@ -465,3 +465,22 @@ def test_cli_survey_unknown_outcome(cli, tmp_path):
     assert res.returncode == 2
     assert res.stderr.startswith(f"error: {INSTRUMENT}: --outcome 'NOPE' is not a scale")
     assert not (tmp_path / "o").exists()
+
+
+def test_min_items_is_capped_per_scale(mini):
+    """Stats report 7: min_items=3 with the two-item scale T (and the three-item S) was a
+    ValueError; it now applies per scale, T needing both of its items."""
+    resp = frame([
+        ["r1", "U", 5.0, 4.0, 2.0, 1.0, 3.0],        # every item answered
+        ["r2", "B", 1.0, np.nan, 5.0, np.nan, 4.0],  # S 2 of 3, T 1 of 2
+        ["r3", "B", 2.0, 3.0, 3.0, 2.0, np.nan],     # S 3 of 3, T 1 of 2
+    ])
+    scores = ce.score_scales(resp, mini, min_items=3)
+    assert scores["S"].tolist()[0] == pytest.approx(13 / 3)  # (5 + 4 + (6 - 2)) / 3
+    assert math.isnan(scores.loc[1, "S"]) and scores.loc[2, "S"] == pytest.approx(8 / 3)
+    assert scores["T"].tolist()[0] == 2.0 and scores["T"].iloc[1:].isna().all()
+    assert scores["ALL"].tolist() == pytest.approx([17 / 5, 2.0, 2.5])  # 3 of 5 suffice
+    every = ce.score_scales(resp, mini, min_items=99)  # every item of every scale
+    assert every.loc[0].drop(["rid", "district"]).notna().all()
+    assert every[["S", "T", "ALL"]].notna().to_numpy().tolist() == [
+        [True, True, True], [False, False, False], [True, False, False]]

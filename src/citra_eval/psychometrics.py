@@ -208,7 +208,7 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     min_items : int, optional
         As in :func:`citra_eval.score_scales`: the ``mean``/``sd`` of the scale scores use
         only respondents with at least this many answered items (default 1; the alpha
-        itself uses every answer, pairwise).
+        itself uses every answer, pairwise); per scale, capped at its number of items.
 
     Returns
     -------
@@ -285,10 +285,8 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
         if impute == "median":
             block = block.fillna(block.median())
         k, n = block.shape[1], block.shape[0]
-        if min_items is not None and min_items > k:
-            raise ValueError(f"min_items={min_items} exceeds the {k} items of scale {name!r}")
         row = {"scale": name, "n_items": k, "n": n}
-        scores = block.mean(axis=1)[answered >= (min_items or 1)]
+        scores = block.mean(axis=1)[answered >= min(min_items or 1, k)]
         row["mean"] = float(scores.mean()) if len(scores) else math.nan
         row["sd"] = float(scores.std(ddof=1)) if len(scores) > 1 else math.nan
         row.update(alpha=math.nan, ci_low=math.nan, ci_high=math.nan, std_alpha=math.nan,

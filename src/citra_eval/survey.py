@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import csv_rows, read_text_file
+from ._validation import check_int
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect
 
@@ -716,7 +717,9 @@ def score_scales(responses: pd.DataFrame, instrument: Instrument, *,
     min_items : int, optional
         A respondent needs at least this many answered items of a scale to get a score,
         else the score is NaN. Default: 1 (as psych ``scoreFast`` / ``rowMeans(na.rm=TRUE)``).
-        Must lie between 1 and the number of items of each scored scale.
+        It applies per scale, capped at the scale's number of items: a scale with fewer
+        items than ``min_items`` needs all of its items answered (so ``min_items=2`` is
+        usable with an instrument that also has single-item scales).
     keep : sequence of str, optional
         Further response columns carried into the result (default: the instrument's
         demographics present in ``responses``).
@@ -749,9 +752,8 @@ def score_scales(responses: pd.DataFrame, instrument: Instrument, *,
     names = list(instrument.scales) if scales is None else list(scales)
     for n in names:
         instrument._scale(n)
-    if min_items is not None and (isinstance(min_items, bool) or not isinstance(min_items, int)
-                                  or min_items < 1):
-        raise ValueError(f"min_items must be a whole number >= 1, got {min_items!r}")
+    if min_items is not None:
+        check_int(min_items, "min_items", minimum=1)
     if keep is None:
         keep = [d for d in instrument.demographics if d in responses.columns]
     else:
@@ -763,11 +765,9 @@ def score_scales(responses: pd.DataFrame, instrument: Instrument, *,
     need = 1 if min_items is None else min_items
     for n in names:
         block = keyed_items(responses, instrument, n)
-        if need > block.shape[1]:
-            raise ValueError(f"min_items={need} exceeds the {block.shape[1]} items of scale "
-                             f"{n!r}")
         answered = block.notna().sum(axis=1)
-        out[n] = block.mean(axis=1, skipna=True).where(answered >= need)
+        out[n] = block.mean(axis=1, skipna=True).where(
+            answered >= min(need, block.shape[1]))
     return out.reset_index(drop=True)
 
 
