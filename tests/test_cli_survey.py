@@ -37,3 +37,63 @@ def test_min_items_with_a_single_item_scale(tmp_path, monkeypatch, capsys):
     scores = pd.read_csv(tmp_path / "o" / "scale_scores.csv")
     assert scores["Y1"].notna().all()
     assert scores.loc[1, "X1"] == pytest.approx((3 + (8 - 4)) / 2)  # x2 missing, x3 reversed
+
+
+COMPOSITE = """\
+instrument: c
+scale: {min: 1, max: 7}
+id_column: rid
+scales:
+  X1: {items: [x1, x2]}
+  Y1: {items: [y1, y2]}
+  TOT: {of: [X1, Y1]}
+"""
+COMPOSITE_RESPONSES = ("rid,x1,x2,y1,y2\n1,1,2,2,1\n2,3,3,4,4\n3,5,4,6,5\n4,2,2,1,3\n"
+                       "5,6,7,6,6\n6,4,5,3,4\n")
+
+
+def test_composite_outcome_without_predictors_is_an_error_line(tmp_path, monkeypatch, capsys):
+    """Stats report 8: an outcome made of every other scale left the model without
+    predictors: a ValueError traceback (exit 1) asking for an option the CLI lacked."""
+    code = survey(tmp_path, monkeypatch, "--outcome", "TOT", instrument=COMPOSITE,
+                  responses=COMPOSITE_RESPONSES)
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: inst.yaml: --outcome 'TOT': no predictor")
+    assert "--predictors SCALE" in err and "role: strategy" in err
+    assert not (tmp_path / "o").exists()
+    assert survey(tmp_path, monkeypatch, "--outcome", "Y1", "--predictors", "X1",
+                  instrument=COMPOSITE, responses=COMPOSITE_RESPONSES) == 0
+    model = pd.read_csv(tmp_path / "o" / "image_model.csv")
+    assert model["term"].tolist() == ["Intercept", "X1"]
+    code = survey(tmp_path, monkeypatch, "--outcome", "TOT", "--predictors", "X1",
+                  "--force", instrument=COMPOSITE, responses=COMPOSITE_RESPONSES)
+    assert code == 2 and "--predictors 'X1' shares items with the outcome 'TOT'" in \
+        capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--controls", "x1", "x1"], "--controls names x1 more than once"),
+    (["--predictors", "X1", "X1"], "--predictors names X1 more than once"),
+    (["--controls", "y1"], "--controls 'y1' is an item of the outcome"),
+])
+def test_names_the_model_cannot_take_are_error_lines(tmp_path, monkeypatch, capsys, args,
+                                                     words):
+    """Stats report 9, 16: a control given twice was an AttributeError traceback; a control
+    that is an item of the outcome was accepted."""
+    code = survey(tmp_path, monkeypatch, "--outcome", "Y1", *args, instrument=COMPOSITE,
+                  responses=COMPOSITE_RESPONSES)
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: ") and words in err, err
+
+
+def test_collinear_scales_are_an_error_line(tmp_path, monkeypatch, capsys):
+    """Stats report 3 through the command: exit 0 with a 'significant' arbitrary split."""
+    inst = ("instrument: col\nscale: {min: 1, max: 7}\nid_column: rid\nscales:\n"
+            "  AA: {items: [a1], role: strategy}\n  BB: {items: [b1], role: strategy}\n"
+            "  IM: {items: [i1, i2], role: image}\n")
+    rows = ["rid,a1,b1,i1,i2"] + [f"{i},{a},{a},{(a + i) % 7 + 1},{(a * i) % 7 + 1}"
+                                  for i, a in enumerate([1, 3, 2, 5, 4, 6, 7, 2, 3, 5], 1)]
+    code = survey(tmp_path, monkeypatch, "--outcome", "IM", instrument=inst,
+                  responses="\n".join(rows) + "\n")
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: r.csv: 'AA' and 'BB' are perfectly collinear")
