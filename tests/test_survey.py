@@ -484,3 +484,20 @@ def test_min_items_is_capped_per_scale(mini):
     assert every.loc[0].drop(["rid", "district"]).notna().all()
     assert every[["S", "T", "ALL"]].notna().to_numpy().tolist() == [
         [True, True, True], [False, False, False], [True, False, False]]
+
+
+def test_a_bare_string_is_not_a_list_of_names(mini):
+    """Stats report 15: scales="IMG" was read as the scales I, M, G ("unknown scale 'I'");
+    one rule now for every argument naming several things (the validation module's)."""
+    resp = frame([["r1", "U", 5.0, 4.0, 2.0, 1.0, 3.0]])
+    for call in (lambda: ce.score_scales(resp, mini, scales="S"),
+                 lambda: ce.scale_reliability(resp, mini, scales="S"),
+                 lambda: ce.item_statistics(resp, mini, scales="S")):
+        with pytest.raises(TypeError, match=r"scales must be a list of names, got the string "
+                                            r"'S' \(write \['S'\] for one name\)"):
+            call()
+    with pytest.raises(TypeError, match="items must be a list of names"):
+        ce.likert_table(resp, mini, items="a")
+    with pytest.raises(ValueError, match="scales names 'S' more than once"):
+        ce.score_scales(resp, mini, scales=["S", "S"])
+    assert list(ce.score_scales(resp, mini, scales=["T"]).columns)[-1] == "T"

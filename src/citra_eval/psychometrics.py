@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ._validation import check_int, check_type
+from ._validation import check_int, check_names, check_type
 from .survey import Instrument, keyed_items
 
 __all__ = ["ITEM_COLUMNS", "RELIABILITY_COLUMNS", "ScaleWarning", "item_statistics",
@@ -270,7 +270,8 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     import pingouin as pg
     from scipy.stats import f as f_dist
 
-    names = list(instrument.scales) if scales is None else list(scales)
+    names = (list(instrument.scales) if scales is None else
+             check_names(scales, "scales", allow_none=False, unique=True))
     if not 0 < ci < 1:
         raise ValueError(f"ci must lie between 0 and 1, got {ci!r}")
     if impute not in (None, "median"):
@@ -374,7 +375,8 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
     """
     import pingouin as pg
 
-    names = list(instrument.scales) if scales is None else list(scales)
+    names = (list(instrument.scales) if scales is None else
+             check_names(scales, "scales", allow_none=False, unique=True))
     rows = []
     for name in names:
         block = keyed_items(responses, instrument, name)

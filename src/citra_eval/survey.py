@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import csv_rows, read_text_file
-from ._validation import check_int
+from ._validation import check_int, check_names
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect
 
@@ -749,7 +749,8 @@ def score_scales(responses: pd.DataFrame, instrument: Instrument, *,
     True
     """
     _check_items(responses, instrument, [])
-    names = list(instrument.scales) if scales is None else list(scales)
+    names = (list(instrument.scales) if scales is None else
+             check_names(scales, "scales", allow_none=False, unique=True))
     for n in names:
         instrument._scale(n)
     if min_items is not None:
@@ -757,6 +758,7 @@ def score_scales(responses: pd.DataFrame, instrument: Instrument, *,
     if keep is None:
         keep = [d for d in instrument.demographics if d in responses.columns]
     else:
+        keep = check_names(keep, "keep", unique=True, as_str=False)
         missing = [k for k in keep if k not in responses.columns]
         if missing:
             raise ValueError(f"keep names column(s) not in responses: {', '.join(missing)}")
@@ -804,7 +806,8 @@ def likert_table(responses: pd.DataFrame, instrument: Instrument, *,
     >>> round(float(tab.loc[tab["item"] == "KS1", "percent"].sum()), 6)
     100.0
     """
-    names = instrument.item_names if items is None else list(items)
+    names = (instrument.item_names if items is None else
+             check_names(items, "items", allow_none=False, unique=True))
     unknown = [i for i in names if i not in set(instrument.item_names)]
     if unknown:
         raise ValueError(f"items not in the instrument: {', '.join(unknown)}")
