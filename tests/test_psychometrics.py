@@ -353,3 +353,20 @@ def test_nan_alpha_and_omega_of_short_scales_say_why():
     with pytest.warns(ce.ScaleWarning, match="a single item: alpha and omega need"):
         one = ce.scale_reliability(items, _instrument(["q1"])).iloc[0]
     assert math.isnan(one["alpha"])
+
+
+def test_undefined_alpha_names_its_cause():
+    """Stats report 13: items never answered together (scores 1, 2, 5, 6: sd 2.38) or an
+    item without answers were reported as "the scale score has no variance"."""
+    # here the scores 1, 2, 4, 5 vary (sd 1.83) though the two items never meet
+    apart = pd.DataFrame({"d1": [1.0, 2.0, np.nan, np.nan], "d2": [np.nan, np.nan, 4.0, 5.0]})
+    inst = _instrument(["d1", "d2"])
+    with pytest.warns(ce.ScaleWarning, match="d1 and d2 are answered together by fewer than "
+                                             "two respondents"):
+        row = ce.scale_reliability(apart, inst).iloc[0]
+    assert math.isnan(row["alpha"]) and row["sd"] > 0
+    assert "no variance" not in row["warning"]
+    empty = _one_factor(k=3).assign(q3=np.nan)
+    with pytest.warns(ce.ScaleWarning, match="alpha is undefined: item\\(s\\) q3 have no"):
+        row = ce.scale_reliability(empty, _instrument(["q1", "q2", "q3"])).iloc[0]
+    assert "no variance" not in row["warning"]

@@ -66,6 +66,22 @@ def _item_problems(block: pd.DataFrame, c: np.ndarray) -> dict[str, list[str]]:
     return out
 
 
+def _why_no_alpha(block: pd.DataFrame, c: np.ndarray) -> str:
+    """Why alpha cannot be computed from the pairwise covariance matrix ``c`` of ``block``."""
+    empty = [str(i) for i in block.columns if not block[i].notna().any()]
+    if empty:
+        return f"alpha is undefined: item(s) {', '.join(empty)} have no answers"
+    both = block.notna().astype(int)
+    together = both.T @ both
+    apart = [(str(a), str(b)) for i, a in enumerate(block.columns)
+             for b in block.columns[i + 1:] if together.loc[a, b] < 2]
+    if apart:
+        shown = ", ".join(f"{a} and {b}" for a, b in apart[:3])
+        return (f"alpha is undefined: {shown} are answered together by fewer than two "
+                "respondents, so their covariance is unknown")
+    return "the scale score has no variance: alpha is undefined"
+
+
 def _warn(messages: list[str], where: str) -> str:
     text = "; ".join(messages)
     if text:
@@ -244,8 +260,9 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     then undefined, NaN); fewer respondents than items (the covariance matrix is singular:
     alpha is unstable and omega is not computed); respondents whose score rests on fewer than
     half of the items (pass ``min_items`` here and to :func:`citra_eval.score_scales`).
-    Alpha is NaN with fewer than two items or two respondents, or when the scale score has
-    no variance. A NaN omega says why when the reason is not among those above: fewer
+    Alpha is NaN with fewer than two items or two respondents, when the scale score has
+    no variance, when an item has no answers, or when two items are answered together by
+    fewer than two respondents (their covariance is unknown); ``warning`` names the cause. A NaN omega says why when the reason is not among those above: fewer
     than three items, or a Heywood case (see :func:`omega_total`).
 
     References
@@ -309,7 +326,7 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
             if why:
                 notes.append(why)
         elif k >= 2 and n >= 2:
-            notes.append("the scale score has no variance: alpha is undefined")
+            notes.append(_why_no_alpha(block, c))
         elif k == 1:
             notes.append("a single item: alpha and omega need at least two (omega three) "
                          "items")
