@@ -97,3 +97,42 @@ def test_collinear_scales_are_an_error_line(tmp_path, monkeypatch, capsys):
                   responses="\n".join(rows) + "\n")
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("error: r.csv: 'AA' and 'BB' are perfectly collinear")
+
+
+def test_validate_and_survey_print_every_scale_warning_once(tmp_path, monkeypatch, capsys):
+    """Stats report 17: validate printed only item warnings (not "only 3 respondents for 4
+    items" nor the half-scale rule), survey printed each item warning twice."""
+    inst = ("instrument: w\nscale: {min: 1, max: 5}\nid_column: rid\nscales:\n"
+            "  S: {items: [a, b, c, d]}\n  M: {items: [m1, m2, m3]}\n")
+    resp = "rid,a,b,c,d,m1,m2,m3\n1,1,2,2,,3,3,1\n2,4,,,,3,4,2\n3,5,4,5,4,3,5,3\n"
+    assert survey(tmp_path, monkeypatch, instrument=inst, responses=resp) == 0
+    err = capsys.readouterr().err.splitlines()
+    warned = [line for line in err if line.startswith("warning: ")]
+    assert len(warned) == len(set(warned)) == 2  # one line per scale
+    assert sum("item m1: no variance" in line for line in warned) == 1
+    assert main(["validate", "--instrument", "inst.yaml", "--responses", "r.csv"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: r.csv: scale S: only 3 respondents for 4 items" in err
+    assert "warning: r.csv: scale S: 1 respondent(s) answered fewer than half" in err
+    assert err.count("item m1: no variance") == 1
+
+
+def test_error_line_shown_in_the_docs_is_the_real_one(tmp_path, monkeypatch, capsys):
+    """Stats report 18: docs/survey.md showed `error: <file>:<line>: column '<col>': ...`,
+    a form the command never prints; the example it shows now is produced here."""
+    import re
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "survey.md").read_text("utf-8")
+    shown = re.search(r"`(error: responses\.csv:7: [^`]*)`", doc.replace("\n", " "))
+    assert shown, "docs/survey.md shows no example error line"
+    inst = ("instrument: e\nscale: {min: 1, max: 5, labels: {1: Sangat tidak setuju, "
+            "4: Setuju, 5: Sangat setuju}}\nid_column: rid\nscales:\n  KS: {items: [KS1, KS2]}\n")
+    rows = [f"{i},{(i % 5) + 1},{(i * 2) % 5 + 1}" for i in range(1, 6)]
+    rows.append("6,setuju,3")  # line 7 of the file
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "inst.yaml").write_text(inst, encoding="utf-8")
+    (tmp_path / "responses.csv").write_text("\n".join(["rid,KS1,KS2", *rows]) + "\n",
+                                            encoding="utf-8")
+    assert main(["survey", "--instrument", "inst.yaml", "--responses", "responses.csv",
+                 "--out", "o"]) == 2
+    assert capsys.readouterr().err.strip() == shown.group(1)

@@ -145,8 +145,8 @@ def _omega(items: pd.DataFrame) -> tuple[float, str]:
             return float(common / (common + np.sum(1 - cand ** 2))), ""
     return math.nan, ("omega is undefined: the one-factor solution is a Heywood case (an "
                       "item loads 1 or more, with no unique variance, in both the ML and the "
-                      "principal-axis solution); with few respondents or near-duplicate items "
-                      "report alpha only")
+                      "principal-axis solution), usual with few respondents or near-duplicate "
+                      "items: report alpha only")
 
 
 def omega_total(items: pd.DataFrame) -> float:
@@ -262,8 +262,9 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     half of the items (pass ``min_items`` here and to :func:`citra_eval.score_scales`).
     Alpha is NaN with fewer than two items or two respondents, when the scale score has
     no variance, when an item has no answers, or when two items are answered together by
-    fewer than two respondents (their covariance is unknown); ``warning`` names the cause. A NaN omega says why when the reason is not among those above: fewer
-    than three items, or a Heywood case (see :func:`omega_total`).
+    fewer than two respondents (their covariance is unknown); ``warning`` names the cause.
+    A NaN omega says why when the reason is not among those above: fewer than three items,
+    or a Heywood case (see :func:`omega_total`).
 
     References
     ----------

@@ -80,7 +80,7 @@ def _run_survey(args: argparse.Namespace) -> int:
             "scale_scores.csv": score_scales(responses, instrument, min_items=args.min_items),
             "reliability.csv": scale_reliability(responses, instrument,
                                                  min_items=args.min_items),
-            "item_statistics.csv": item_statistics(responses, instrument),
+            "item_statistics.csv": _quietly(item_statistics, responses, instrument),
             "likert.csv": likert_table(responses, instrument, lang=args.lang),
         }
     if args.outcome is not None:
@@ -104,6 +104,14 @@ def _run_survey(args: argparse.Namespace) -> int:
     for w in dict.fromkeys(str(w.message) for w in caught if w.category is ScaleWarning):
         print(f"warning: {args.responses}: {w}", file=sys.stderr)
     return 0
+
+
+def _quietly(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` without its ScaleWarnings: the item warnings of
+    ``item_statistics`` are also in ``scale_reliability``'s, printed once."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScaleWarning)
+        return fn(*args, **kwargs)
 
 
 def _check_model_names(args: argparse.Namespace, instrument: Instrument,
