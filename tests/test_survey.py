@@ -439,7 +439,12 @@ def test_cli_validate_survey(cli, tmp_path):
     ok = cli("validate", "--instrument", str(INSTRUMENT), "--responses", str(RESPONSES))
     assert ok.returncode == 0, ok.stderr
     assert "responses: 400 respondents" in ok.stdout
-    assert "warning:" not in ok.stderr
+    # the scale warnings survey prints (docs/survey.md: CR and CN each have one respondent
+    # who answered one of three items), one line each
+    assert ok.stderr.splitlines() == [
+        f"warning: {RESPONSES}: scale {s}: 1 respondent(s) answered fewer than half of the 3 "
+        "items, so their scores rest on few items: pass min_items (e.g. min_items=2)"
+        for s in ("CR", "CN")]
     bad = write(tmp_path, "bad.yaml", MINI.replace("reverse: [c]", "reverse: [z]"))
     res = cli("validate", "--instrument", str(bad))
     assert res.returncode == 2
@@ -501,3 +506,39 @@ def test_a_bare_string_is_not_a_list_of_names(mini):
     with pytest.raises(ValueError, match="scales names 'S' more than once"):
         ce.score_scales(resp, mini, scales=["S", "S"])
     assert list(ce.score_scales(resp, mini, scales=["T"]).columns)[-1] == "T"
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_semicolon_and_tab_separated_responses_are_read(tmp_path, mini, sep):
+    """Stats report 14: Excel's CSV in Indonesian (';') or its tab-delimited text gave
+    "the respondent id column 'rid' is missing" without naming the separator."""
+    rows = ["rid,district,a,b,c,d,e", "r1,U,1,2,3,4,5", "r2,B,5,4,,2,1"]
+    p = tmp_path / "resp.csv"
+    p.write_text("\n".join(r.replace(",", sep) for r in rows) + "\n", encoding="utf-8")
+    comma = tmp_path / "comma.csv"
+    comma.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    pd.testing.assert_frame_equal(ce.read_responses(p, mini), ce.read_responses(comma, mini))
+
+
+def test_unnamed_empty_trailing_columns_are_ignored(tmp_path, mini):
+    """Stats report 14: Excel's trailing ',,' gave "duplicate column(s) ; keep one of each"
+    with an empty name; an unnamed column holding values is named by its position."""
+    p = tmp_path / "resp.csv"
+    p.write_text("rid,district,a,b,c,d,e,,\nr1,U,1,2,3,4,5,,\nr2,B,5,4,,2,1,,\n",
+                 encoding="utf-8")
+    resp = ce.read_responses(p, mini)
+    assert list(resp.columns) == ["rid", "district", "a", "b", "c", "d", "e"]
+    assert resp["e"].tolist() == [5.0, 1.0]
+    p.write_text("rid,district,a,b,c,d,e,,\nr1,U,1,2,3,4,5,,\nr2,B,5,4,,2,1,,x\n",
+                 encoding="utf-8")
+    with pytest.raises(ce.InputError, match="column 9 has no name in the header but holds "
+                                            "values") as exc:
+        ce.read_responses(p, mini)
+    assert exc.value.line == 3
+
+
+def test_a_one_column_header_names_the_separator(tmp_path, mini):
+    p = tmp_path / "resp.csv"
+    p.write_text("rid|district|a|b|c|d|e\nr1|U|1|2|3|4|5\n", encoding="utf-8")
+    with pytest.raises(ce.InputError, match="seems to use another separator"):
+        ce.read_responses(p, mini)

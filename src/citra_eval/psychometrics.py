@@ -120,8 +120,7 @@ def _omega(items: pd.DataFrame) -> tuple[float, str]:
     block = items.astype("float64")
     k = block.shape[1]
     if k < 3:
-        return math.nan, ("omega is not computed for fewer than three items (a one-factor "
-                          "model is not identified)")
+        return math.nan, ""  # documented: one factor is not identified by two items
     corr = _cov2cor(_pairwise_cov(block))
     if not np.all(np.isfinite(corr)):
         return math.nan, ""  # an item without variance or pairs never answered together
@@ -263,8 +262,8 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     Alpha is NaN with fewer than two items or two respondents, when the scale score has
     no variance, when an item has no answers, or when two items are answered together by
     fewer than two respondents (their covariance is unknown); ``warning`` names the cause.
-    A NaN omega says why when the reason is not among those above: fewer than three items,
-    or a Heywood case (see :func:`omega_total`).
+    Omega is NaN for fewer than three items (documented, not warned: two-item scales are
+    common) and, with a warning, for a Heywood case (see :func:`omega_total`).
 
     References
     ----------
@@ -338,9 +337,10 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
                          "singular, alpha is unstable and omega is not computed")
         few = int((answered < k / 2).sum()) if min_items is None else 0
         if few:
-            notes.append(f"{few} respondent(s) answered fewer than half of the {k} items; "
-                         "their scores rest on few items: pass min_items (e.g. "
+            notes.append(f"{few} respondent(s) answered fewer than half of the {k} items, "
+                         "so their scores rest on few items: pass min_items (e.g. "
                          f"min_items={math.ceil(k / 2)})")
+        # notes are joined with "; " (validate splits them again), so none may hold one
         row["warning"] = _warn(notes, f"scale {name}")
         rows.append(row)
     return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS)

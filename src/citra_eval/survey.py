@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._files import csv_rows, read_text_file
+from ._files import csv_delimiter, csv_rows, read_text_file
 from ._validation import check_int, check_names
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect
@@ -481,7 +481,10 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     path : str or path
         UTF-8 CSV (a byte-order mark and CRLF line ends are accepted), one row per respondent:
         the id column, every item of the instrument, the demographic columns, and any further
-        columns (kept as text).
+        columns (kept as text). The separator is a comma, or a semicolon or tab when the
+        header line has no comma (Excel's CSV in Indonesian and other decimal-comma
+        locales, and its tab-delimited text). Columns without a name and without values
+        (the trailing ``,,`` Excel may add) are ignored.
     instrument : Instrument
         The instrument the responses answer.
 
@@ -522,9 +525,10 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
         raise TypeError(f"instrument must be an Instrument, got {type(instrument).__name__}")
     spath = os.fspath(path)
     text = read_text_file(path)
-    rows = csv_rows(text, spath)
+    rows = csv_rows(text, spath, delimiter=csv_delimiter(text))
     if not rows:
         raise InputError("the file has no header line", path=spath, line=1)
+    rows = _drop_unnamed_empty_columns(rows, spath)
     header_line, header = rows[0]
     header = [h.strip() for h in header]
     _check_header(header, instrument, spath, header_line)
@@ -560,12 +564,34 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     return frame[front + [c for c in header if c not in front]].reset_index(drop=True)
 
 
+def _drop_unnamed_empty_columns(rows: list[tuple[int, list[str]]],
+                                path: str) -> list[tuple[int, list[str]]]:
+    """``rows`` without the columns that have no name and no values (Excel writes such
+    trailing ``,,`` columns); an unnamed column holding values is an error."""
+    header = rows[0][1]
+    unnamed = [j for j, h in enumerate(header) if not h.strip()]
+    if not unnamed:
+        return rows
+    for j in unnamed:
+        line = next((ln for ln, r in rows[1:] if j < len(r) and r[j].strip()), None)
+        if line is not None:
+            raise InputError(f"column {j + 1} has no name in the header but holds values; "
+                             "give it a name (or delete the column)", path=path, line=line)
+    keep = [j for j in range(len(header)) if j not in set(unnamed)]
+    width = len(header)
+    return [(ln, [r[j] for j in keep] if len(r) == width else r) for ln, r in rows]
+
+
 def _check_header(header: list[str], inst: Instrument, path: str, line: int) -> None:
     problems = []
     dup = sorted({h for h in header if header.count(h) > 1})
     if dup:
         problems.append(Problem(path, f"duplicate column(s) {', '.join(dup)}; keep one of each",
                                 line))
+    if len(header) == 1 and inst.id_column not in header:
+        problems.append(Problem(path, f"the header has a single column ({header[0]!r}); "
+                                "the file seems to use another separator than ',', ';' or "
+                                "tab: save it as CSV (comma delimited)", line))
     if inst.id_column not in header:
         problems.append(Problem(path, f"the respondent id column {inst.id_column!r} is missing; "
                                 "add it or set 'id_column' in the instrument", line,
