@@ -542,3 +542,17 @@ def test_a_one_column_header_names_the_separator(tmp_path, mini):
     p.write_text("rid|district|a|b|c|d|e\nr1|U|1|2|3|4|5\n", encoding="utf-8")
     with pytest.raises(ce.InputError, match="seems to use another separator"):
         ce.read_responses(p, mini)
+
+
+def test_missing_value_markers_in_a_text_demographic_are_refused(tmp_path, mini):
+    """Stats report 16: "N/A" and "NA" in a text demographic became groups (compared and
+    used as controls) while the same cells in an item column are refused."""
+    p = tmp_path / "resp.csv"
+    p.write_text(csv_lines("r1,Utara,1,2,3,4,5", "r2,N/A,1,2,3,4,5", "r3,,1,2,3,4,5",
+                           "r4,na,1,2,3,4,5"), encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    found = [(q.line, q.message) for q in exc.value.problems]
+    assert [line for line, _ in found] == [3, 5]
+    assert "demographic 'district': 'N/A' looks like a missing-value marker; leave the " \
+        "cell empty" in found[0][1]

@@ -505,7 +505,9 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
         column: values outside the response scale, text in an item column (``"setuju"``; when
         the text is a response label, the message says which number to enter), fractional
         answers, empty or duplicate respondent ids, text in a numeric demographic, values
-        outside a demographic's declared levels; and for the header: items or demographic
+        outside a demographic's declared levels, a missing-value marker (``NA``, ``N/A``,
+        ``#N/A``, ``null``, ...) in a text demographic without declared levels (it would
+        become a group); and for the header: items or demographic
         columns missing from the responses, duplicate columns. A file without respondents is
         an error too.
 
@@ -656,6 +658,12 @@ def _parse_item(values: pd.Series, col: str, inst: Instrument, line_of: pd.Serie
     return out
 
 
+#: Cells that spreadsheets and statistics packages write for a missing value (compared
+#: case-folded); in a text demographic without declared levels they are refused rather than
+#: read as a group.
+_MISSING_MARKERS = frozenset({"na", "n/a", "#n/a", "nan", "null", "none", "missing"})
+
+
 def _parse_demographic(values: pd.Series, demo: Demographic, line_of: pd.Series, path: str,
                        problems: list[Problem]) -> pd.Series:
     text = values.where(values != "", None).astype(object)
@@ -671,6 +679,12 @@ def _parse_demographic(values: pd.Series, demo: Demographic, line_of: pd.Series,
                                     f"instrument, got {raw!r}" + hint, int(line_of[idx]), col))
         return out
     if not demo.levels:
+        for idx in text.index[text.notna() & text.str.casefold().isin(_MISSING_MARKERS)]:
+            problems.append(Problem(path, f"demographic {col!r}: {text[idx]!r} looks like a "
+                                    "missing-value marker; leave the cell empty for a missing "
+                                    "answer (as in the item columns), or declare the levels of "
+                                    f"{col!r} in the instrument if {text[idx]!r} is a real "
+                                    "category", int(line_of[idx]), col))
         return text
     known = set(demo.levels)
     for idx in text.index[text.notna() & ~text.isin(known)]:
