@@ -522,6 +522,10 @@ def test_image_model_refuses_a_one_respondent_level():
         ce.image_model(resp, inst, outcome="IM", controls=["unit"])
     ok = ce.image_model(resp[resp["unit"] != "Solo"], inst, outcome="IM", controls=["unit"])
     assert ok.table["term"].tolist() == ["Intercept", "TR", "unit[T.B]"]
+    # the lone respondent in the reference level (sorted first) has leverage 1 as well
+    first = resp.assign(unit=resp["unit"].replace({"Solo": "0-alone"}))
+    with pytest.raises(ce.InputError, match="level '0-alone' has 1 respondent"):
+        ce.image_model(first, inst, outcome="IM", controls=["unit"])
 
 
 def test_image_model_refuses_perfectly_collinear_predictors():

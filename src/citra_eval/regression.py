@@ -677,10 +677,9 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
             raise InputError(f"control {c!r} has one value ({data[c].iloc[0]!r}) for every one "
                              f"of the {len(data)} complete respondents; the image model cannot "
                              "use it: leave it out of the model")
+    _check_levels(data, controls)
     X, continuous, references = _design(data, [*preds, *controls])
-    _check_dummies(X, continuous)
     X.insert(0, "Intercept", 1.0)
-    _check_collinear(X)
     y = data[outcome].astype(float)
     zX, zy = X.copy(), y.copy()
     for name, col in [(outcome, zy), *((c, zX[c]) for c in continuous)]:
@@ -689,6 +688,7 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
             raise InputError(f"{name!r} has no variance in the analysis sample (every one of "
                              f"the {len(data)} complete respondents has the same value); the "
                              "image model cannot use it: leave it out of the model")
+    _check_collinear(X)
     zy = (zy - zy.mean()) / zy.std(ddof=1)
     for c in continuous:
         zX[c] = (zX[c] - zX[c].mean()) / zX[c].std(ddof=1)
@@ -729,22 +729,20 @@ def _check_control(x: pd.Series, name: str) -> None:
                      f"the model as {len(levels) - 1} dummies; {hint}")
 
 
-def _check_dummies(X: pd.DataFrame, continuous: list[str]) -> None:
-    """Refuse a category with one respondent (or all but one): its dummy is fitted exactly
-    (leverage 1, residual 0), so its coefficient has no usable standard error."""
-    for term in X.columns:
-        if term in continuous:
+def _check_levels(data: pd.DataFrame, controls: list[str]) -> None:
+    """Refuse a category of a control with one respondent (the reference level included):
+    its own intercept fits that respondent exactly (leverage 1, residual 0), so the
+    coefficient has no usable standard error (HC2/HC3 divide 0 by 0)."""
+    for c in controls:
+        if _is_continuous(data[c]):
             continue
-        ones = int(X[term].sum())
-        if ones <= 1 or ones >= len(X) - 1:
-            col, level = term.split("[T.", 1) if "[T." in term else (term, "")
-            level = level.rstrip("]")
-            count = ones if ones <= 1 else len(X) - ones
-            raise InputError(f"control {col!r}: level {level!r} has {count} respondent(s) "
-                             f"{'in' if ones <= 1 else 'outside'} the analysis sample; its "
-                             "coefficient is not estimable (leverage 1, HC standard errors "
-                             "0/0): merge the level with another or leave those respondents "
-                             "out")
+        counts = data[c].value_counts()
+        lone = [_py(v) for v, k in counts.items() if k == 1]
+        if lone:
+            raise InputError(f"control {c!r}: level {lone[0]!r} has 1 respondent in the "
+                             "analysis sample; its coefficient is not estimable (leverage 1, "
+                             "HC standard errors 0/0): merge the level with another or leave "
+                             "that respondent out")
 
 
 def _check_collinear(X: pd.DataFrame) -> None:
@@ -757,6 +755,9 @@ def _check_collinear(X: pd.DataFrame) -> None:
             coef, *_ = np.linalg.lstsq(arr[:, :j], arr[:, j], rcond=None)
             others = [str(X.columns[i]) for i in range(j)
                       if abs(coef[i]) > 1e-8 and X.columns[i] != "Intercept"]
+            if not others:
+                raise InputError(f"{str(X.columns[j])!r} is constant in the analysis sample; "
+                                 "leave it out of the model")
             with_ = " and ".join(map(repr, [*others, str(X.columns[j])]))
             raise InputError(f"{with_} are perfectly collinear in the analysis sample (one is "
                              "a linear function of the other(s)), so their effects cannot be "
