@@ -53,7 +53,7 @@ COMMANDS = {
     "code": ["code", "--transcripts", "{x}/tr", "--codebook", "{x}/codebook.yaml",
              "--out", "{x}/OUTPUT.csv"],
     "agree": ["agree", "--transcripts", "{x}/tr", "--codings", "{x}/codings.csv",
-              "{x}/codings_b.csv", "--n-boot", "20", "--out", "{x}/OUTPUT.csv",
+              "{x}/codings_b.csv", "--n-boot", "40", "--out", "{x}/OUTPUT.csv",
               "--disagreements", "{x}/OUTPUT_disagreements.csv"],
     "pseudonymise": ["pseudonymise", "--transcripts", "{x}/tr", "--key", "{x}/key.csv",
                      "--codings", "{x}/codings.csv", "--out", "{x}/OUTPUT"],

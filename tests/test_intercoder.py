@@ -430,7 +430,13 @@ def test_cli_agree_bad_input_exit_2_nothing_written(cli, study, capsys):
             (["--codings", a, str(bad)], f"error: {bad}:2: span"),
             (["--codings", a, b, "--coders", "A", "Q"], "'Q'"),
             (["--codings", a, a], "more than one file"),
-            (["--codings", a, b, "--n-boot", "-5"], "error: --n-boot: must be 0 or more")]:
+            (["--codings", a, b, "--n-boot", "-5"], "error: --n-boot: must be 0 or more"),
+            # stats report 12: one replicate gave the zero-width "interval" [-0.343, -0.343]
+            # around alpha 0.095; a 95% percentile interval needs 2 / 0.05 = 40
+            (["--codings", a, b, "--n-boot", "1"], "error: --n-boot: 1 replicates cannot give "
+                                                   "a 0.95 percentile interval"),
+            (["--codings", a, b, "--n-boot", "39"], "at least 40"),
+            (["--codings", a, b, "--n-boot", "9", "--ci", "0.8"], "at least 10")]:
         assert main([*base, *extra]) == 2
         err = capsys.readouterr().err
         assert err.startswith("error: ") and message in err, err

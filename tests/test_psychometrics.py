@@ -283,8 +283,9 @@ def test_score_from_one_of_twelve_items_is_flagged():
     assert row["mean"] == pytest.approx(means.mean())
     assert strict["mean"] == pytest.approx(means.iloc[1:].mean())
     assert strict["alpha"] == row["alpha"]  # alpha still uses every answer (pairwise)
-    with pytest.raises(ValueError, match="min_items=13 exceeds the 12 items"):
-        ce.scale_reliability(items, inst, min_items=13)
+    # min_items is capped at a scale's items (stats report 7): 13 means all 12 here
+    capped = ce.scale_reliability(items, inst, min_items=13).iloc[0]
+    assert capped["mean"] == pytest.approx(means.iloc[1:].mean())
 
 
 def test_median_imputation_by_hand():
@@ -305,3 +306,67 @@ def test_median_imputation_by_hand():
                            / by_mean.sum(axis=1).var(ddof=1))
     assert abs(row["alpha"] - wrong) > 1e-3
     assert row["mean"] == pytest.approx(filled.mean(axis=1).mean(), rel=1e-12)
+
+
+# --------------------------------------------------------------------------- stats report 1
+
+def test_omega_three_items_matches_the_closed_form_and_is_deterministic():
+    """Three items identify one factor exactly: lambda_1^2 = r12 r13 / r23 (and cyclically),
+    so omega by hand from the correlations; the ML fit starts from fixed values (SMCs), so
+    repeated calls agree to the bit (statsmodels' default start is random)."""
+    x = pd.DataFrame({"a": [1, 2, 3, 4, 5, 2, 4, 3], "b": [2, 2, 3, 5, 4, 1, 4, 4],
+                      "c": [1, 3, 3, 4, 5, 2, 3, 4]}, dtype=float)
+    r = x.corr().to_numpy()
+    lam = np.sqrt([r[0, 1] * r[0, 2] / r[1, 2], r[0, 1] * r[1, 2] / r[0, 2],
+                   r[0, 2] * r[1, 2] / r[0, 1]])  # 0.969, 0.830, 0.903
+    expected = lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam ** 2).sum())  # 0.92931
+    values = {ce.omega_total(x) for _ in range(10)}
+    assert len(values) == 1
+    assert values.pop() == pytest.approx(expected, abs=1e-6)
+    items = _one_factor(k=6)
+    assert len({ce.omega_total(items) for _ in range(10)}) == 1
+
+
+def test_heywood_omega_is_nan_every_time_with_a_reason():
+    """Stats report 1: r12 r23 / r13 = 1.657 > 1, so the second item's loading exceeds 1 (a
+    Heywood case); omega was a different number on every call (random ML start), now NaN
+    every time, and scale_reliability says why."""
+    x = pd.DataFrame({"c1": [1, 2, 3, 4, 5, 6], "c2": [2, 3, 2, 5, 6, 5],
+                      "c3": [3, 4, 1, 6, 5, 4]}, dtype=float)
+    r = x.corr().to_numpy()
+    assert r[0, 1] * r[1, 2] / r[0, 2] == pytest.approx(1.657, abs=1e-3)
+    assert all(math.isnan(ce.omega_total(x)) for _ in range(10))
+    with pytest.warns(ce.ScaleWarning, match="omega is undefined: .*Heywood case"):
+        row = ce.scale_reliability(x, ce.Instrument.from_dict(
+            {"scale": {"min": 1, "max": 6}, "scales": {"S": {"items": list(x.columns)}}})
+        ).iloc[0]
+    assert math.isnan(row["omega_total"]) and not math.isnan(row["alpha"])
+
+
+def test_nan_alpha_and_omega_of_short_scales_say_why():
+    """Stats report 12: a single-item scale has NaN alpha; the warning says why instead of
+    staying empty. (A two-item scale's NaN omega is documented, not warned.)"""
+    items = _one_factor(k=2)
+    two = ce.scale_reliability(items, _instrument(["q1", "q2"])).iloc[0]
+    assert math.isnan(two["omega_total"]) and not math.isnan(two["alpha"])
+    assert two["warning"] == ""
+    with pytest.warns(ce.ScaleWarning, match="a single item: alpha and omega need"):
+        one = ce.scale_reliability(items, _instrument(["q1"])).iloc[0]
+    assert math.isnan(one["alpha"])
+
+
+def test_undefined_alpha_names_its_cause():
+    """Stats report 13: items never answered together (scores 1, 2, 5, 6: sd 2.38) or an
+    item without answers were reported as "the scale score has no variance"."""
+    # here the scores 1, 2, 4, 5 vary (sd 1.83) though the two items never meet
+    apart = pd.DataFrame({"d1": [1.0, 2.0, np.nan, np.nan], "d2": [np.nan, np.nan, 4.0, 5.0]})
+    inst = _instrument(["d1", "d2"])
+    with pytest.warns(ce.ScaleWarning, match="d1 and d2 are answered together by fewer than "
+                                             "two respondents"):
+        row = ce.scale_reliability(apart, inst).iloc[0]
+    assert math.isnan(row["alpha"]) and row["sd"] > 0
+    assert "no variance" not in row["warning"]
+    empty = _one_factor(k=3).assign(q3=np.nan)
+    with pytest.warns(ce.ScaleWarning, match="alpha is undefined: item\\(s\\) q3 have no"):
+        row = ce.scale_reliability(empty, _instrument(["q1", "q2", "q3"])).iloc[0]
+    assert "no variance" not in row["warning"]

@@ -485,3 +485,158 @@ def test_compare_scales_stacks_compare_groups_per_scale():
     with pytest.raises(ValueError, match="at least one"):
         ce.compare_scales(d, scales=[], between="g")
 
+
+
+# --------------------------------------------------------------------------- stats report
+
+def _small_survey(n: int = 40, seed: int = 0) -> tuple[pd.DataFrame, ce.Instrument]:
+    """A two-scale survey (TR strategy, IM image; 1..7) with a unit demographic."""
+    inst = ce.Instrument.from_dict({
+        "scale": {"min": 1, "max": 7}, "id_column": "rid",
+        "scales": {"TR": {"items": ["t1", "t2"], "role": "strategy"},
+                   "IM": {"items": ["i1", "i2"], "role": "image"}},
+        "demographics": ["unit"]})
+    rng = np.random.default_rng(seed)
+    lat = rng.normal(size=n)
+
+    def item():
+        return np.clip(np.round(4 + 1.3 * lat + rng.normal(size=n)), 1, 7)
+
+    resp = pd.DataFrame({"rid": [str(i) for i in range(n)],
+                         "unit": ["A"] * (n // 2) + ["B"] * (n - n // 2 - 1) + ["Solo"],
+                         "t1": item(), "t2": item(), "i1": item(), "i2": item()})
+    return resp, inst
+
+
+def test_image_model_refuses_a_one_respondent_level():
+    """Stats report 2: a level with one respondent has leverage 1 and residual 0; HC3 gave
+    SE 2.44 from 0/0 (unit[T.Solo] looked estimable)."""
+    resp, inst = _small_survey()
+    import statsmodels.api as sm
+    from statsmodels.stats.outliers_influence import OLSInfluence
+
+    X = sm.add_constant(pd.get_dummies(resp["unit"], dtype=float).iloc[:, 1:])
+    lev = OLSInfluence(sm.OLS(resp["i1"], X).fit()).hat_matrix_diag
+    assert lev[-1] == pytest.approx(1.0)  # the Solo respondent: leverage 1 by hand
+    with pytest.raises(ce.InputError, match="control 'unit': level 'Solo' has 1 respondent"):
+        ce.image_model(resp, inst, outcome="IM", controls=["unit"])
+    ok = ce.image_model(resp[resp["unit"] != "Solo"], inst, outcome="IM", controls=["unit"])
+    assert ok.table["term"].tolist() == ["Intercept", "TR", "unit[T.B]"]
+    # the lone respondent in the reference level (sorted first) has leverage 1 as well
+    first = resp.assign(unit=resp["unit"].replace({"Solo": "0-alone"}))
+    with pytest.raises(ce.InputError, match="level '0-alone' has 1 respondent"):
+        ce.image_model(first, inst, outcome="IM", controls=["unit"])
+
+
+def test_image_model_refuses_perfectly_collinear_predictors():
+    """Stats report 3: two scales answered identically gave an arbitrary split of one
+    effect (both 0.41, 'significant'); now an error naming both."""
+    resp, _ = _small_survey()
+    inst = ce.Instrument.from_dict({
+        "scale": {"min": 1, "max": 7}, "id_column": "rid",
+        "scales": {"AA": {"items": ["t1"], "role": "strategy"},
+                   "BB": {"items": ["t2"], "role": "strategy"},
+                   "IM": {"items": ["i1", "i2"], "role": "image"}}})
+    twin = resp.assign(t2=resp["t1"])
+    assert np.linalg.matrix_rank(np.column_stack([np.ones(40), twin["t1"], twin["t2"]])) == 2
+    with pytest.raises(ce.InputError, match="'AA' and 'BB' are perfectly collinear"):
+        ce.image_model(twin, inst, outcome="IM")
+    assert len(ce.image_model(resp, inst, outcome="IM").table) == 3
+
+
+def test_image_model_constant_or_empty_text_control_is_refused():
+    """Stats report 10, 16: a text control with one value was dropped silently (a numeric
+    one was refused); an empty control gave 'only 0 complete respondents' without its
+    name."""
+    resp, inst = _small_survey()
+    with pytest.raises(ce.InputError, match="control 'unit' has one value \\('A'\\)"):
+        ce.image_model(resp.assign(unit="A"), inst, outcome="IM", controls=["unit"])
+    with pytest.raises(ce.InputError, match="control 'sex' is empty"):
+        ce.image_model(resp.assign(sex=None), inst, outcome="IM", controls=["sex"])
+
+
+def test_names_are_lists_given_once_everywhere():
+    """Stats report 9, 15, 16: a name given twice was an AttributeError/AssertionError; a
+    bare string was read one character at a time by some functions and accepted by
+    others. One rule now (the validation module's): a list of names, each once."""
+    resp, inst = _small_survey()
+    resp = resp[resp["unit"] != "Solo"]
+    with pytest.raises(ValueError, match="predictors names 'TR' more than once"):
+        ce.image_model(resp, inst, outcome="IM", predictors=["TR", "TR"])
+    with pytest.raises(ValueError, match="controls names 'unit' more than once"):
+        ce.image_model(resp, inst, outcome="IM", controls=["unit", "unit"])
+    with pytest.raises(ValueError, match="control 'i1' is an item of the outcome 'IM'"):
+        ce.image_model(resp, inst, outcome="IM", controls=["i1"])
+    with pytest.raises(TypeError, match="predictors must be a list of names, got the string"):
+        ce.image_model(resp, inst, outcome="IM", predictors="TR")
+    with pytest.raises(TypeError, match="controls must be a list of names"):
+        ce.image_model(resp, inst, outcome="IM", controls="unit")
+    with pytest.raises(ValueError, match="predictors names 't1' more than once"):
+        ce.ordinal_model(resp, outcome="i1", predictors=["t1", "t1"])
+    with pytest.raises(ValueError, match="the outcome 'i1' is also among the predictors"):
+        ce.ordinal_model(resp, outcome="i1", predictors=["i1"])
+    with pytest.raises(TypeError, match="predictors must be a list of names"):
+        ce.ordinal_model(resp, outcome="i1", predictors="t1")
+    with pytest.raises(ValueError, match="columns names 't1' more than once"):
+        ce.correlation_matrix(resp, columns=["t1", "t1", "i1"])
+    with pytest.raises(TypeError, match="columns must be a list of names"):
+        ce.correlation_matrix(resp, columns="t1")
+    with pytest.raises(TypeError, match="scales must be a list of names"):
+        ce.compare_scales(resp, scales="t1", between="unit")
+
+
+def test_compare_groups_keeps_a_single_member_group_in_kruskal_and_says_so():
+    """Stats report 4: group a (1 value) was dropped from every test without a word:
+    H = 4.09 on 2 groups instead of scipy's 5.33 on 3."""
+    d = pd.DataFrame({"s": [1., 2., 3., 4., 5., 2., 4.], "g": ["a", "b", "b", "c", "c", "b", "c"]})
+    res = ce.compare_groups(d, dv="s", between="g").set_index("test", drop=False)
+    h, p = stats.kruskal([1.], [2., 3., 2.], [4., 5., 4.])  # 5.333, 0.0695
+    kw = res.loc["kruskal_wallis"]
+    assert kw["statistic"] == pytest.approx(h) and kw["p_value"] == pytest.approx(p)
+    assert kw["n"] == 7 and kw["df1"] == 2 and kw["note"] == ""
+    assert kw["effect_size"] == pytest.approx(h / 6)
+    welch = res.loc["welch_anova"]
+    assert welch["n"] == 6 and "left out group(s) 'a' with a single value" in welch["note"]
+    assert (res.loc[res["test"] == "games_howell", "note"] == welch["note"]).all()
+    assert (ce.compare_groups(small_groups(), dv="y", between="g")["note"] == "").all()
+
+
+def test_ordinal_model_refuses_separation_and_other_degenerate_data():
+    """Stats report 5, 16: x orders y perfectly (separation): estimate 45.6 with SE 4917 was
+    reported as converged; R's clm warns. A constant predictor leaked statsmodels' message;
+    a declared level without observations was merged silently; ci=0 was accepted."""
+    d = pd.DataFrame({"y": [1, 1, 1, 2, 2, 2, 3, 3, 3], "x": [1, 2, 3, 4, 5, 6, 7, 8, 9.]})
+    with pytest.raises(ce.InputError, match=r"separated by the predictors .*'x'"):
+        ce.ordinal_model(d, outcome="y", predictors=["x"])
+    overlap = d.assign(y=[1, 1, 2, 1, 2, 3, 2, 3, 3])  # no separation: a finite fit
+    fit = ce.ordinal_model(overlap, outcome="y", predictors=["x"])
+    assert fit.table["std_error"].max() < 10
+    with pytest.raises(ce.InputError, match="predictor 'c' has no variance"):
+        ce.ordinal_model(overlap.assign(c=2.0), outcome="y", predictors=["x", "c"])
+    with pytest.raises(ce.InputError, match="no observation of the level\\(s\\) 2"):
+        ce.ordinal_model(overlap.assign(y=overlap["y"].replace({2: 4})), outcome="y",
+                         predictors=["x"], levels=[1, 2, 3, 4, 5])
+    with pytest.raises(ValueError, match="ci must be a confidence level"):
+        ce.ordinal_model(overlap, outcome="y", predictors=["x"], ci=0)
+
+
+def test_ttest_groups_without_any_variance_is_refused():
+    """Stats report 6: groups [1, 1] and [2, 2] gave t = -inf, p = 0, d = -inf."""
+    z = pd.DataFrame({"s": [1., 1., 2., 2.], "g": ["a", "a", "b", "b"]})
+    with pytest.raises(ce.InputError, match="no variance within either group"):
+        ce.ttest_groups(z, dv="s", between="g")
+    one = ce.ttest_groups(z.assign(s=[1., 1., 2., 3.]), dv="s", between="g")
+    # Welch with one constant group: se = sd_b / sqrt(2) = 0.5, t = -1.5 / 0.5
+    assert one["statistic"].iloc[0] == pytest.approx(-3.0)
+
+
+def test_correlation_matrix_refuses_a_constant_column_and_a_bad_padjust():
+    """Stats report 11, 16: a constant column's pairs were dropped (1 row, Holm over 1 pair
+    instead of 3); padjust="bogus" was accepted when there was one pair."""
+    rng = np.random.default_rng(3)
+    d = pd.DataFrame({"a": rng.normal(size=20), "b": rng.normal(size=20), "e": 3.0})
+    with pytest.raises(ce.InputError, match="column 'e' has no variance"):
+        ce.correlation_matrix(d)
+    with pytest.raises(ValueError, match="padjust must be one of"):
+        ce.correlation_matrix(d, columns=["a", "b"], padjust="bogus")
+    assert len(ce.correlation_matrix(d, columns=["a", "b"])) == 1

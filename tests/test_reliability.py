@@ -1144,3 +1144,12 @@ def test_issue14_item13_unit_bootstrap_is_not_kalpha():
     assert "the two coincide" not in doc
     assert "holds the expected disagreement ``D_e`` at its full-sample value" in doc
     assert "nested" in doc
+
+
+def test_interval_alpha_refuses_an_infinite_rating():
+    """Stats report 16: an inf rating gave "every pairable value is the same ([1.0, 2.0, 3.0,
+    inf])", which is untrue; the message now names the infinite value and where it is."""
+    with pytest.raises(ValueError, match=r"ratings hold an infinite value \(inf\) at unit 2, "
+                                         r"coder 1; a rating at level='interval' must be a "
+                                         r"finite number"):
+        krippendorff_alpha([[1, 2], [2, 3], [3, np.inf]], level="interval")

@@ -53,6 +53,9 @@ def test_int_and_names():
     with pytest.raises(TypeError, match="the string 'age'"):
         check_names("age", "controls")
     assert check_names(("a", "b"), "controls") == ["a", "b"]
+    with pytest.raises(ValueError, match="controls names 'a' more than once; give each"):
+        check_names(["a", "b", "a"], "controls", unique=True)
+    assert check_names([0, 1], "columns", as_str=False) == [0, 1]
 
 
 def test_codings_in_corpus():

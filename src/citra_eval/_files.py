@@ -133,12 +133,13 @@ def _csv_field_limit(limit: int) -> Iterator[None]:
         csv.field_size_limit(old)
 
 
-def csv_rows(text: str, path: str | os.PathLike | None = None) -> list[tuple[int, list[str]]]:
+def csv_rows(text: str, path: str | os.PathLike | None = None, *,
+             delimiter: str = ",") -> list[tuple[int, list[str]]]:
     """Parse CSV ``text`` into ``(line, cells)`` pairs, ``line`` being the 1-based line on
     which the row starts (a quoted cell may span lines, so this is not the row index + 1).
     Unparseable CSV raises :class:`InputError` with the line. Cells neutralised by
     :func:`neutralise_cell` get their text back (:func:`restore_cell`)."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     out = []
     start = 1
     try:
@@ -151,6 +152,19 @@ def csv_rows(text: str, path: str | os.PathLike | None = None) -> list[tuple[int
                          path=None if path is None else os.fspath(path),
                          line=reader.line_num) from None
     return out
+
+
+def csv_delimiter(text: str) -> str:
+    """The separator of a CSV file: ``,`` unless its first line has no comma but does have
+    semicolons (what Excel writes in locales with a decimal comma, Indonesian among them)
+    or tabs (a "Text (Tab delimited)" export)."""
+    first = text.split("\n", 1)[0]
+    if "," in first:
+        return ","
+    for sep in (";", "\t"):
+        if sep in first:
+            return sep
+    return ","
 
 
 def read_csv_table(path: str | os.PathLike, *, columns: list[str], required: list[str],

@@ -110,18 +110,29 @@ def check_int(value: object, name: str, *, minimum: int | None = None) -> int:
     return int(value)
 
 
-def check_names(value: object, name: str, *, allow_none: bool = True) -> list[str] | None:
+def check_names(value: object, name: str, *, allow_none: bool = True, unique: bool = False,
+                as_str: bool = True) -> list | None:
     """A list of names from a list/tuple of strings; a bare string is refused (``TypeError``).
 
     A single string is almost always a mistake for a one-element list (``controls="age"``
-    would otherwise be read as the names ``a``, ``g``, ``e``).
+    would otherwise be read as the names ``a``, ``g``, ``e``): the one rule for every
+    argument that takes several names. With ``unique``, a name given twice is a
+    ``ValueError``. ``as_str=False`` keeps the names as given (column labels of a frame
+    may be numbers).
     """
     if value is None and allow_none:
         return None
     if isinstance(value, str) or not isinstance(value, Sequence | set | frozenset | pd.Index):
         got = f"the string {value!r}" if isinstance(value, str) else type(value).__name__
-        raise TypeError(f"{name} must be a list of names, got {got}")
-    return [str(v) for v in value]
+        hint = f" (write [{value!r}] for one name)" if isinstance(value, str) else ""
+        raise TypeError(f"{name} must be a list of names, got {got}{hint}")
+    names = [str(v) for v in value] if as_str else list(value)
+    if unique:
+        twice = list(dict.fromkeys(v for i, v in enumerate(names) if v in names[:i]))
+        if twice:
+            raise ValueError(f"{name} names {', '.join(map(repr, twice))} more than once; give "
+                             "each name once")
+    return names
 
 
 def check_codings_in_corpus(codings: pd.DataFrame, corpus, *, name: str = "codings") -> None:

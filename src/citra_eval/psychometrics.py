@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ._validation import check_int, check_type
+from ._validation import check_int, check_names, check_type
 from .survey import Instrument, keyed_items
 
 __all__ = ["ITEM_COLUMNS", "RELIABILITY_COLUMNS", "ScaleWarning", "item_statistics",
@@ -66,11 +66,86 @@ def _item_problems(block: pd.DataFrame, c: np.ndarray) -> dict[str, list[str]]:
     return out
 
 
+def _why_no_alpha(block: pd.DataFrame, c: np.ndarray) -> str:
+    """Why alpha cannot be computed from the pairwise covariance matrix ``c`` of ``block``."""
+    empty = [str(i) for i in block.columns if not block[i].notna().any()]
+    if empty:
+        return f"alpha is undefined: item(s) {', '.join(empty)} have no answers"
+    both = block.notna().astype(int)
+    together = both.T @ both
+    apart = [(str(a), str(b)) for i, a in enumerate(block.columns)
+             for b in block.columns[i + 1:] if together.loc[a, b] < 2]
+    if apart:
+        shown = ", ".join(f"{a} and {b}" for a, b in apart[:3])
+        return (f"alpha is undefined: {shown} are answered together by fewer than two "
+                "respondents, so their covariance is unknown")
+    return "the scale score has no variance: alpha is undefined"
+
+
 def _warn(messages: list[str], where: str) -> str:
     text = "; ".join(messages)
     if text:
         warnings.warn(f"{where}: {text}", ScaleWarning, stacklevel=3)
     return text
+
+
+#: A one-factor solution with a uniqueness below this (a standardised loading of about
+#: 0.9995 or more) is a Heywood case: an item without unique variance, omega undefined.
+HEYWOOD_UNIQUENESS = 1e-3
+
+
+def _ml_start(corr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Deterministic starting values of the one-factor ML fit: uniquenesses ``1 - SMC``
+    (squared multiple correlations, psych ``fa``'s start) and the loadings of the first
+    principal axis of the correlation matrix with the SMCs on its diagonal."""
+    try:
+        smc = 1 - 1 / np.diag(np.linalg.inv(corr))
+    except np.linalg.LinAlgError:
+        smc = np.full(len(corr), 0.5)
+    if not np.all(np.isfinite(smc)):
+        smc = np.full(len(corr), 0.5)
+    uniq = np.clip(1 - smc, 0.005, 0.995)
+    reduced = corr.copy()
+    np.fill_diagonal(reduced, 1 - uniq)
+    vals, vecs = np.linalg.eigh(reduced)
+    load = vecs[:, -1] * np.sqrt(max(vals[-1], 0.01))
+    load = load if load.sum() >= 0 else -load
+    return load[:, None], uniq
+
+
+def _omega(items: pd.DataFrame) -> tuple[float, str]:
+    """Omega total of ``items`` and, when it is NaN for a reason a user should know, why."""
+    from statsmodels.multivariate.factor import Factor
+
+    block = items.astype("float64")
+    k = block.shape[1]
+    if k < 3:
+        return math.nan, ""  # documented: one factor is not identified by two items
+    corr = _cov2cor(_pairwise_cov(block))
+    if not np.all(np.isfinite(corr)):
+        return math.nan, ""  # an item without variance or pairs never answered together
+    nobs = int(block.dropna(how="all").shape[0])
+    if nobs <= k:
+        return math.nan, ""  # fewer respondents than items: the caller says so
+    fits = {"ml": {"start": _ml_start(corr)}, "pa": {}}
+    for method, kwargs in fits.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = Factor(corr=corr, n_factor=1, method=method, nobs=nobs).fit(**kwargs)
+            cand = np.asarray(res.loadings, dtype=float).ravel()
+        except (np.linalg.LinAlgError, ValueError):
+            continue
+        if method == "ml" and not bool(getattr(res.mle_retvals, "success", True)):
+            continue
+        cand = cand if cand.sum() >= 0 else -cand  # the factor's sign is arbitrary
+        if np.all(np.isfinite(cand)) and np.all(1 - cand ** 2 > HEYWOOD_UNIQUENESS):
+            common = cand.sum() ** 2
+            return float(common / (common + np.sum(1 - cand ** 2))), ""
+    return math.nan, ("omega is undefined: the one-factor solution is a Heywood case (an "
+                      "item loads 1 or more, with no unique variance, in both the ML and the "
+                      "principal-axis solution), usual with few respondents or near-duplicate "
+                      "items: report alpha only")
 
 
 def omega_total(items: pd.DataFrame) -> float:
@@ -87,9 +162,12 @@ def omega_total(items: pd.DataFrame) -> float:
         :math:`\\omega_t = (\\sum\\lambda_i)^2 / ((\\sum\\lambda_i)^2 + \\sum\\psi_i)`, with the
         standardised loadings :math:`\\lambda` and uniquenesses :math:`\\psi = 1 - \\lambda^2`
         of a one-factor maximum-likelihood solution (statsmodels ``Factor(method="ml")``) of
-        the pairwise correlation matrix. When ML fails (e.g. a Heywood case), principal-axis
-        factoring (``method="pa"``) is used. NaN for fewer than three items (a one-factor
-        model is not identified with two), or fewer respondents than items.
+        the pairwise correlation matrix. When ML does not converge or gives a Heywood case
+        (a uniqueness below :data:`HEYWOOD_UNIQUENESS`), principal-axis factoring
+        (``method="pa"``) is used; when that is a Heywood case too, omega is NaN
+        (:func:`scale_reliability` says why in its ``warning``). NaN also for fewer than
+        three items (a one-factor model is not identified with two), fewer respondents than
+        items, or an item without variance.
 
     Notes
     -----
@@ -98,6 +176,11 @@ def omega_total(items: pd.DataFrame) -> float:
     forgotten reverse key — lowers omega as it lowers alpha. psych ``omega()`` with its
     default ``check.keys = TRUE`` reverses such items first and reports the omega of a
     differently keyed scale (higher); on items that all load positively the two agree.
+
+    The result is deterministic: the ML fit starts from the uniquenesses ``1 - SMC``
+    (squared multiple correlations, as psych ``fa``) and the first principal axis of the
+    correlation matrix with the SMCs on its diagonal, never from random values (statsmodels'
+    default start draws them).
 
     References
     ----------
@@ -114,36 +197,8 @@ def omega_total(items: pd.DataFrame) -> float:
     >>> round(omega_total(items), 2)  # population: 2.8**2 / (2.8**2 + 4 * 0.51) = 0.79
     0.79
     """
-    from statsmodels.multivariate.factor import Factor
-
     check_type("items", items, pd.DataFrame, "a DataFrame of item columns")
-    block = items.astype("float64")
-    k = block.shape[1]
-    if k < 3:
-        return math.nan
-    corr = _cov2cor(_pairwise_cov(block))
-    if not np.all(np.isfinite(corr)):
-        return math.nan
-    nobs = int(block.dropna(how="all").shape[0])
-    if nobs <= k:
-        return math.nan
-    lam = None
-    for method in ("ml", "pa"):
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                res = Factor(corr=corr, n_factor=1, method=method, nobs=nobs).fit()
-            cand = np.asarray(res.loadings, dtype=float).ravel()
-        except (np.linalg.LinAlgError, ValueError):
-            continue
-        cand = cand if cand.sum() >= 0 else -cand  # the factor's sign is arbitrary
-        if np.all(np.isfinite(cand)) and np.all(np.abs(cand) < 1):
-            lam = cand
-            break
-    if lam is None:
-        return math.nan
-    common = lam.sum() ** 2
-    return float(common / (common + np.sum(1 - lam ** 2)))
+    return _omega(items)[0]
 
 
 def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
@@ -168,7 +223,7 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     min_items : int, optional
         As in :func:`citra_eval.score_scales`: the ``mean``/``sd`` of the scale scores use
         only respondents with at least this many answered items (default 1; the alpha
-        itself uses every answer, pairwise).
+        itself uses every answer, pairwise); per scale, capped at its number of items.
 
     Returns
     -------
@@ -204,8 +259,11 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     then undefined, NaN); fewer respondents than items (the covariance matrix is singular:
     alpha is unstable and omega is not computed); respondents whose score rests on fewer than
     half of the items (pass ``min_items`` here and to :func:`citra_eval.score_scales`).
-    Alpha is NaN with fewer than two items or two respondents, or when the scale score has
-    no variance.
+    Alpha is NaN with fewer than two items or two respondents, when the scale score has
+    no variance, when an item has no answers, or when two items are answered together by
+    fewer than two respondents (their covariance is unknown); ``warning`` names the cause.
+    Omega is NaN for fewer than three items (documented, not warned: two-item scales are
+    common) and, with a warning, for a Heywood case (see :func:`omega_total`).
 
     References
     ----------
@@ -229,7 +287,8 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     import pingouin as pg
     from scipy.stats import f as f_dist
 
-    names = list(instrument.scales) if scales is None else list(scales)
+    names = (list(instrument.scales) if scales is None else
+             check_names(scales, "scales", allow_none=False, unique=True))
     if not 0 < ci < 1:
         raise ValueError(f"ci must lie between 0 and 1, got {ci!r}")
     if impute not in (None, "median"):
@@ -244,10 +303,8 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
         if impute == "median":
             block = block.fillna(block.median())
         k, n = block.shape[1], block.shape[0]
-        if min_items is not None and min_items > k:
-            raise ValueError(f"min_items={min_items} exceeds the {k} items of scale {name!r}")
         row = {"scale": name, "n_items": k, "n": n}
-        scores = block.mean(axis=1)[answered >= (min_items or 1)]
+        scores = block.mean(axis=1)[answered >= min(min_items or 1, k)]
         row["mean"] = float(scores.mean()) if len(scores) else math.nan
         row["sd"] = float(scores.std(ddof=1)) if len(scores) > 1 else math.nan
         row.update(alpha=math.nan, ci_low=math.nan, ci_high=math.nan, std_alpha=math.nan,
@@ -262,11 +319,17 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
             hi = 1 - (1 - alpha) * f_dist.isf(1 - a / 2, n - 1, (n - 1) * (k - 1))
             r = _cov2cor(c)
             rbar = float(r[np.triu_indices(k, 1)].mean())
+            omega, why = _omega(block)
             row.update(alpha=float(alpha), ci_low=float(lo), ci_high=float(hi),
                        std_alpha=k * rbar / (1 + (k - 1) * rbar), average_r=rbar,
-                       omega_total=omega_total(block))
+                       omega_total=omega)
+            if why:
+                notes.append(why)
         elif k >= 2 and n >= 2:
-            notes.append("the scale score has no variance: alpha is undefined")
+            notes.append(_why_no_alpha(block, c))
+        elif k == 1:
+            notes.append("a single item: alpha and omega need at least two (omega three) "
+                         "items")
         for item, probs in _item_problems(block, c).items() if n >= 2 else ():
             notes += [f"item {item}: {p}" for p in probs]
         if 2 <= n <= k:
@@ -274,9 +337,10 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
                          "singular, alpha is unstable and omega is not computed")
         few = int((answered < k / 2).sum()) if min_items is None else 0
         if few:
-            notes.append(f"{few} respondent(s) answered fewer than half of the {k} items; "
-                         "their scores rest on few items: pass min_items (e.g. "
+            notes.append(f"{few} respondent(s) answered fewer than half of the {k} items, "
+                         "so their scores rest on few items: pass min_items (e.g. "
                          f"min_items={math.ceil(k / 2)})")
+        # notes are joined with "; " (validate splits them again), so none may hold one
         row["warning"] = _warn(notes, f"scale {name}")
         rows.append(row)
     return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS)
@@ -329,7 +393,8 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
     """
     import pingouin as pg
 
-    names = list(instrument.scales) if scales is None else list(scales)
+    names = (list(instrument.scales) if scales is None else
+             check_names(scales, "scales", allow_none=False, unique=True))
     rows = []
     for name in names:
         block = keyed_items(responses, instrument, name)

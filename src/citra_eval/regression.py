@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._validation import check_choice, check_ci, check_names
 from .errors import InputError
 from .survey import Instrument, score_scales
 
@@ -28,6 +29,8 @@ COEF_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low
 ORDINAL_COLUMNS = ["term", "kind", "estimate", "std_error", "statistic", "p_value", "ci_low",
                    "ci_high", "n"]
 _ROBUST = {"HC0", "HC1", "HC2", "HC3"}
+_CORR_METHODS = ("pearson", "spearman", "kendall", "bicor", "percbend", "shepherd", "skipped")
+_PADJUST = ("holm", "bonf", "sidak", "fdr_bh", "fdr_by", "none")
 
 
 def _frame(frame: object, name: str = "frame") -> pd.DataFrame:
@@ -136,11 +139,15 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
         ``effect_size`` and ``effect_type`` (partial eta squared ``np2`` for Welch's ANOVA,
         ``epsilon2`` = H / (n - 1) for Kruskal–Wallis, Hedges' ``hedges_g`` for pairs),
         ``n`` (respondents used: in all compared groups for the omnibus tests, in the two
-        groups of the pair for Games–Howell). Group labels keep their type (numbers stay
-        numbers).
+        groups of the pair for Games–Howell), ``note`` (empty, or which groups a test left
+        out, see Notes). Group labels keep their type (numbers stay numbers).
 
     Notes
     -----
+    A group with a single value has no variance, so Welch's ANOVA and Games–Howell leave it
+    out (their ``note`` names it); Kruskal–Wallis, a test on ranks, uses every group (as
+    scipy ``kruskal`` and R ``kruskal.test``), so its ``n`` counts it.
+
     Welch's ANOVA does not assume equal variances; Games–Howell is its matching post hoc test
     (Welch df per pair, studentized range distribution). Kruskal–Wallis is the rank-based
     check. All three are computed by pingouin (``welch_anova``, ``pairwise_gameshowell``,
@@ -171,32 +178,36 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
     _columns(scores, [dv, between], "compare_groups")
     _numeric(scores, dv)
     data = scores[[dv, between]].dropna()
-    sizes = data.groupby(between, observed=True)[dv].size()
-    if (sizes >= 2).sum() < 2:
+    all_sizes = data.groupby(between, observed=True)[dv].size()
+    all_sizes = all_sizes[all_sizes > 0]
+    if (all_sizes >= 2).sum() < 2:
         raise ValueError(f"compare_groups needs at least two groups of {between!r} with two or "
-                         f"more values of {dv!r}; got group sizes {sizes.to_dict()}")
-    sizes = sizes[sizes >= 2]
-    data = data[data[between].isin(sizes.index)].copy()
+                         f"more values of {dv!r}; got group sizes {all_sizes.to_dict()}")
     # pingouin wants text labels; map them back to the data's own labels (numbers stay numbers)
-    label = {str(g): g for g in sizes.index}
-    if len(label) < len(sizes):
+    label = {str(g): g for g in all_sizes.index}
+    if len(label) < len(all_sizes):
         raise InputError(f"groups of {between!r} differ only in type (e.g. 1 and '1'): "
-                         f"{sorted(map(str, sizes.index))}; make the column one type")
-    data[between] = data[between].astype(str)
+                         f"{sorted(map(str, all_sizes.index))}; make the column one type")
+    ranks = data.assign(**{between: data[between].astype(str)})
+    sizes = all_sizes[all_sizes >= 2]
+    single = [str(g) for g in all_sizes.index if all_sizes[g] < 2]
+    note = (f"left out group(s) {', '.join(map(repr, single))} with a single value of "
+            f"{dv!r} (no variance)" if single else "")
+    data = ranks[ranks[between].isin([str(g) for g in sizes.index])]
     size_of = {str(g): int(s) for g, s in sizes.items()}
     n = len(data)
     welch = pg.welch_anova(data=data, dv=dv, between=between).iloc[0]
-    kw = pg.kruskal(data=data, dv=dv, between=between).iloc[0]
+    kw = pg.kruskal(data=ranks, dv=dv, between=between).iloc[0]
     gh = pg.pairwise_gameshowell(data=data, dv=dv, between=between, effsize="hedges")
     rows = [
         {"test": "welch_anova", "group_a": None, "group_b": None, "estimate": np.nan,
          "statistic": float(welch["F"]), "df1": float(welch["ddof1"]),
          "df2": float(welch["ddof2"]), "p_value": float(welch["p_unc"]),
-         "effect_size": float(welch["np2"]), "effect_type": "np2", "n": n},
+         "effect_size": float(welch["np2"]), "effect_type": "np2", "n": n, "note": note},
         {"test": "kruskal_wallis", "group_a": None, "group_b": None, "estimate": np.nan,
          "statistic": float(kw["H"]), "df1": float(kw["ddof1"]), "df2": np.nan,
-         "p_value": float(kw["p_unc"]), "effect_size": float(kw["H"]) / (n - 1),
-         "effect_type": "epsilon2", "n": n},
+         "p_value": float(kw["p_unc"]), "effect_size": float(kw["H"]) / (len(ranks) - 1),
+         "effect_type": "epsilon2", "n": len(ranks), "note": ""},
     ]
     for _, r in gh.iterrows():
         a, b = str(r["A"]), str(r["B"])
@@ -204,10 +215,10 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
                      "estimate": float(r["diff"]), "statistic": float(r["T"]),
                      "df1": float(r["df"]), "df2": np.nan, "p_value": float(r["pval"]),
                      "effect_size": float(r["hedges"]), "effect_type": "hedges_g",
-                     "n": size_of[a] + size_of[b]})
+                     "n": size_of[a] + size_of[b], "note": note})
     return pd.DataFrame(rows, columns=["test", "group_a", "group_b", "estimate", "statistic",
                                        "df1", "df2", "p_value", "effect_size", "effect_type",
-                                       "n"])
+                                       "n", "note"])
 
 
 def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
@@ -239,7 +250,7 @@ def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
     >>> res.groupby("scale", sort=False)["test"].first().to_dict()
     {'CITRA': 'welch_anova', 'TK': 'welch_anova'}
     """
-    names = [scales] if isinstance(scales, str) else list(scales)
+    names = check_names(scales, "scales", allow_none=False, unique=True, as_str=False)
     if not names:
         raise ValueError("scales must name at least one column")
     parts = [compare_groups(scores, dv=s, between=between) for s in names]
@@ -278,6 +289,12 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
         uses the pooled SD (pingouin ``compute_effsize``); ``hedges_g`` is its small-sample
         correction.
 
+    Raises
+    ------
+    InputError
+        When neither group varies (every value of each group is the same): t and d would be
+        infinite.
+
     Examples
     --------
     >>> import pandas as pd
@@ -292,8 +309,7 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
     frame = _frame(frame)
     _columns(frame, [dv, between], "ttest_groups")
     _numeric(frame, dv)
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must lie between 0 and 1, got {ci!r}")
+    ci = check_ci(ci)
     present = _groups_in_order(frame[between])
     if groups is None:
         if len(present) != 2:
@@ -308,6 +324,10 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
     if len(a) < 2 or len(b) < 2:
         raise ValueError(f"each group needs at least two values of {dv!r}; got {len(a)} and "
                          f"{len(b)}")
+    if a.var() == 0 and b.var() == 0:
+        raise InputError(f"{dv!r} has no variance within either group ({groups[0]!r}: all "
+                         f"{a[0]:g}, {groups[1]!r}: all {b[0]:g}): the t statistic and Cohen's "
+                         "d are undefined; report the two values instead of a test")
     from scipy import stats  # here, not at the top: it costs ~0.4 s to import
 
     res = pg.ttest(a, b, correction=welch, confidence=ci).iloc[0]
@@ -346,7 +366,7 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
         ``pearson`` or ``spearman`` (any pingouin ``pairwise_corr`` method).
     padjust : str
         Multiple-comparison adjustment over all pairs: ``holm`` (default), ``bonf``,
-        ``fdr_bh``, ``none``, ...
+        ``sidak``, ``fdr_bh``, ``fdr_by`` or ``none``.
 
     Returns
     -------
@@ -363,6 +383,10 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     m p values, multiplies the i-th smallest by ``m - i + 1`` and makes the sequence monotone
     (pingouin ``pairwise_corr``).
 
+    A column without variance (every value the same) has no correlation with anything and
+    is refused (``InputError``): pingouin would drop its pairs silently and adjust over
+    fewer pairs than the table promises.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd
@@ -375,14 +399,27 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     from scipy import stats
 
     frame = _frame(frame)
+    check_choice(method, "method", _CORR_METHODS)
+    check_choice(padjust, "padjust", _PADJUST)
     cols = ([c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
-             and not pd.api.types.is_bool_dtype(frame[c])] if columns is None else list(columns))
+             and not pd.api.types.is_bool_dtype(frame[c])] if columns is None else
+            check_names(columns, "columns", unique=True, as_str=False))
     _columns(frame, cols, "correlation_matrix")
     for c in cols:
         _numeric(frame, c)
     if len(cols) < 2:
         raise ValueError(f"correlation_matrix needs at least two numeric columns, got {cols}")
+    for c in cols:
+        if frame[c].nunique(dropna=True) < 2:
+            raise InputError(f"column {c!r} has no variance (every value is "
+                             f"{frame[c].dropna().iloc[0] if frame[c].notna().any() else 'missing'}"
+                             "): its correlations are undefined; leave it out of columns")
     res = pg.pairwise_corr(frame[cols], columns=cols, method=method, padjust=padjust)
+    expected = len(cols) * (len(cols) - 1) // 2
+    if len(res) != expected:
+        raise InputError(f"only {len(res)} of the {expected} pairs of {cols} could be "
+                         "correlated (a pair needs at least three respondents with both "
+                         "values and some variance); leave out the columns with few answers")
     # Fisher-z interval as pingouin computes it, unrounded (pingouin rounds it to 2 decimals):
     # tanh(atanh(r) -+ z_{.975} / sqrt(n - 3)), n after removing outliers for robust methods
     n_used = res["n"].to_numpy(float) - (res["outliers"].to_numpy(float)
@@ -556,6 +593,18 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
         ``.fit`` is the statsmodels fit; ``.nobs``, ``.rsquared``, ``.rsquared_adj``,
         ``.fvalue``, ``.f_pvalue``, ``.aic``, ``.bic`` the fit statistics.
 
+    Raises
+    ------
+    InputError
+        A data problem the fit cannot survive: too few complete respondents; an empty
+        control, or one with a single value in the analysis sample; a category with one
+        respondent (its dummy has leverage 1 and no usable HC standard error); perfectly
+        collinear regressors (e.g. two scales with the same items answered the same way),
+        named in the message.
+    ValueError
+        A predictor sharing items with the outcome, a control that is an item of the
+        outcome or a scale of the model, a name given twice, or no predictors.
+
     Notes
     -----
     Standardised coefficients (``std_*``) come from refitting the same model, with the same
@@ -589,20 +638,31 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     if robust is not None and robust not in _ROBUST:
         raise ValueError(f"robust must be one of {', '.join(sorted(_ROBUST))} or None, got "
                          f"{robust!r}")
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must lie between 0 and 1, got {ci!r}")
+    ci = check_ci(ci)
     instrument._scale(outcome)
-    preds = default_predictors(instrument, outcome) if predictors is None else list(predictors)
+    preds = (default_predictors(instrument, outcome) if predictors is None else
+             check_names(predictors, "predictors", unique=True))
     if not preds:
-        raise ValueError("no predictors: pass predictors=[...] scale names")
+        raise ValueError(f"no predictors: no scale has 'role: strategy' and every other scale "
+                         f"shares items with the outcome {outcome!r}; pass predictors=[...] "
+                         "scale names")
     shared_out = set(instrument.scales[outcome].items)
     for p in preds:
         instrument._scale(p)
         if p == outcome or shared_out & set(instrument.scales[p].items):
             raise ValueError(f"predictor {p!r} shares items with the outcome {outcome!r}")
-    controls = [controls] if isinstance(controls, str) else list(controls)
+    controls = check_names(controls, "controls", allow_none=False, unique=True)
     _columns(responses, controls, "controls")
     for c in controls:
+        if c in shared_out:
+            raise ValueError(f"control {c!r} is an item of the outcome {outcome!r}; leave it "
+                             "out of the controls")
+        if c in preds or c == outcome:
+            raise ValueError(f"control {c!r} is also a scale of the model; leave it out of the "
+                             "controls")
+        if not responses[c].notna().any():
+            raise InputError(f"control {c!r} is empty (no respondent has a value); fill it in "
+                             "or leave it out of the controls")
         _check_control(responses[c], c)
     scores = score_scales(responses, instrument, scales=[outcome, *preds], min_items=min_items,
                           keep=controls)
@@ -612,6 +672,12 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
                          f"the {len(preds)} predictor scales and the controls present) for "
                          f"{len(preds)} predictors; too few to fit the image model: check the "
                          "missing answers, or lower min_items (--min-items)")
+    for c in controls:
+        if not _is_continuous(data[c]) and data[c].nunique() < 2:
+            raise InputError(f"control {c!r} has one value ({data[c].iloc[0]!r}) for every one "
+                             f"of the {len(data)} complete respondents; the image model cannot "
+                             "use it: leave it out of the model")
+    _check_levels(data, controls)
     X, continuous, references = _design(data, [*preds, *controls])
     X.insert(0, "Intercept", 1.0)
     y = data[outcome].astype(float)
@@ -622,6 +688,7 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
             raise InputError(f"{name!r} has no variance in the analysis sample (every one of "
                              f"the {len(data)} complete respondents has the same value); the "
                              "image model cannot use it: leave it out of the model")
+    _check_collinear(X)
     zy = (zy - zy.mean()) / zy.std(ddof=1)
     for c in continuous:
         zX[c] = (zX[c] - zX[c].mean()) / zX[c].std(ddof=1)
@@ -660,6 +727,41 @@ def _check_control(x: pd.Series, name: str) -> None:
             if numeric else "group its levels into fewer categories first")
     raise InputError(f"control {name!r} is text with {len(levels)} levels, which would enter "
                      f"the model as {len(levels) - 1} dummies; {hint}")
+
+
+def _check_levels(data: pd.DataFrame, controls: list[str]) -> None:
+    """Refuse a category of a control with one respondent (the reference level included):
+    its own intercept fits that respondent exactly (leverage 1, residual 0), so the
+    coefficient has no usable standard error (HC2/HC3 divide 0 by 0)."""
+    for c in controls:
+        if _is_continuous(data[c]):
+            continue
+        counts = data[c].value_counts()
+        lone = [_py(v) for v, k in counts.items() if k == 1]
+        if lone:
+            raise InputError(f"control {c!r}: level {lone[0]!r} has 1 respondent in the "
+                             "analysis sample; its coefficient is not estimable (leverage 1, "
+                             "HC standard errors 0/0): merge the level with another or leave "
+                             "that respondent out")
+
+
+def _check_collinear(X: pd.DataFrame) -> None:
+    """Refuse perfectly collinear regressors (OLS would split their effect arbitrarily)."""
+    arr = X.to_numpy(float)
+    if np.linalg.matrix_rank(arr) == arr.shape[1]:
+        return
+    for j in range(1, arr.shape[1]):
+        if np.linalg.matrix_rank(arr[:, :j + 1]) <= j:
+            coef, *_ = np.linalg.lstsq(arr[:, :j], arr[:, j], rcond=None)
+            others = [str(X.columns[i]) for i in range(j)
+                      if abs(coef[i]) > 1e-8 and X.columns[i] != "Intercept"]
+            if not others:
+                raise InputError(f"{str(X.columns[j])!r} is constant in the analysis sample; "
+                                 "leave it out of the model")
+            with_ = " and ".join(map(repr, [*others, str(X.columns[j])]))
+            raise InputError(f"{with_} are perfectly collinear in the analysis sample (one is "
+                             "a linear function of the other(s)), so their effects cannot be "
+                             "separated; leave one of them out of the model")
 
 
 def default_predictors(instrument: Instrument, outcome: str) -> list[str]:
@@ -795,6 +897,17 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         sum of the weights). ``.fit`` is the statsmodels fit; ``.nobs``, ``.llf``, ``.aic``,
         ``.bic``, ``.converged`` and ``.thresholds`` the fit statistics.
 
+    Raises
+    ------
+    InputError
+        A predictor without variance, perfectly collinear predictors, a declared level with
+        no observations, or (quasi-)complete separation (the information matrix on
+        standardised predictors has a condition number above
+        :data:`SEPARATION_CONDITION`; the estimates would be arbitrary, as R's ``clm``
+        warns).
+    ValueError
+        The outcome among the predictors, a name given twice, a bad ``link`` or ``ci``.
+
     Notes
     -----
     The model is :math:`P(Y \\le j \\mid x) = F(\\theta_j - x^\\top\\beta)` with F the logistic
@@ -825,12 +938,17 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
     frame = _frame(frame)
-    predictors = [predictors] if isinstance(predictors, str) else list(predictors)
+    predictors = check_names(predictors, "predictors", allow_none=False, unique=True,
+                             as_str=False)
     _columns(frame, [outcome, *predictors, *([weights] if weights else [])], "ordinal_model")
     if link not in {"logit", "probit"}:
         raise ValueError(f"link must be 'logit' or 'probit', got {link!r}")
+    ci = check_ci(ci)
     if not predictors:
         raise ValueError("predictors must name at least one column")
+    if outcome in predictors:
+        raise ValueError(f"the outcome {outcome!r} is also among the predictors; leave it out "
+                         "of predictors")
     data = frame[[outcome, *predictors, *([weights] if weights else [])]].dropna()
     if weights:
         data = _expand_weights(data, weights)
@@ -838,12 +956,19 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     if len(cats) < 3:
         raise ValueError(f"{outcome!r} needs at least three ordered categories for a "
                          f"cumulative link model, got {len(cats)}; use logistic regression")
-    X, _, _ = _design(data, predictors)
+    X, continuous, _ = _design(data, predictors)
+    for c in continuous:
+        if not X[c].std(ddof=1) > 0:
+            raise InputError(f"predictor {c!r} has no variance (every one of the {len(data)} "
+                             f"complete rows has {X[c].iloc[0]:g}); a cumulative link model "
+                             "has no intercept to absorb it: leave it out of predictors")
+    _check_collinear(X.assign(Intercept=1.0)[["Intercept", *X.columns]])
     model = OrderedModel(y, X, distr=link)
     res = model.fit(method="bfgs", maxiter=2000, disp=False)
     if not res.mle_retvals.get("converged", True):
         res = model.fit(start_params=res.params, method="newton", maxiter=200, disp=False)
     k = X.shape[1]
+    _check_separation(model, res, X, outcome)
     params = np.asarray(res.params, dtype=float)
     cov = np.asarray(res.cov_params(), dtype=float)
     # thresholds: theta_1 = p_k, theta_j = theta_{j-1} + exp(p_{k+j-1}); delta method for SEs
@@ -866,6 +991,32 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     return OrdinalModelResult(table=table, fit=res, outcome=outcome,
                               predictors=tuple(predictors), link=link, levels=tuple(cats),
                               ci=float(ci))
+
+
+#: Condition number of the information matrix (on standardised predictors) above which
+#: :func:`ordinal_model` refuses the fit as (quasi-)separated: ordinary fits have tens to
+#: hundreds, separated ones millions.
+SEPARATION_CONDITION = 1e6
+
+
+def _check_separation(model, res, X: pd.DataFrame, outcome: str) -> None:
+    """Refuse a fit whose information matrix is nearly singular: the likelihood keeps rising
+    along one direction (a predictor separating the outcome categories), so the estimate
+    and its standard error are arbitrary (R's ``clm`` warns, ``polr`` reports huge SEs)."""
+    k = X.shape[1]
+    scale = np.ones(len(res.params))
+    scale[:k] = np.where(X.std(ddof=0).to_numpy() > 0, X.std(ddof=0).to_numpy(), 1.0)
+    info = -np.asarray(model.hessian(np.asarray(res.params)), dtype=float)
+    info = info * np.outer(scale, scale)
+    vals, vecs = np.linalg.eigh(info)
+    if vals[0] > 0 and vals[-1] / vals[0] < SEPARATION_CONDITION:
+        return
+    worst = str(X.columns[int(np.argmax(np.abs(vecs[:k, 0])))]) if k else "?"
+    raise InputError(f"the categories of {outcome!r} are (quasi-)completely separated by the "
+                     f"predictors (most of all {worst!r}): the likelihood keeps rising as its "
+                     "coefficient grows, so no finite estimate or standard error exists; "
+                     "leave the predictor out, merge outcome categories, or collect more "
+                     "varied data")
 
 
 def _expand_weights(data: pd.DataFrame, weights: str) -> pd.DataFrame:
@@ -896,6 +1047,14 @@ def _ordered_outcome(y: pd.Series, name: str, levels: Sequence | None) -> tuple[
         raise ValueError(f"{name!r} holds text; pass levels=[lowest, ..., highest] or make it "
                          "an ordered Categorical")
     used = [lv for lv in levels if (y == lv).any()]
+    if len(used) < len(levels) and len(used) >= 1 and levels.index(used[-1]) - levels.index(
+            used[0]) + 1 > len(used):
+        empty = [lv for lv in levels[levels.index(used[0]):levels.index(used[-1]) + 1]
+                 if lv not in used]
+        raise InputError(f"{name!r} has no observation of the level(s) "
+                         f"{', '.join(map(repr, empty))} between its lowest and highest "
+                         "observed levels; the model would merge them into one threshold: "
+                         "leave them out of levels (or merge them explicitly)")
     return pd.Series(pd.Categorical(y, categories=used, ordered=True), index=y.index), [
         _fmt_level(v) for v in used]
 

@@ -744,6 +744,11 @@ def _prepare(ratings, level, categories=None) -> tuple[np.ndarray, np.ndarray, _
     if not callable(level) and level != "nominal" and arr.dtype.kind != "f":
         raise ValueError(f"level={level!r} needs numeric ratings; found non-numeric values "
                          "(use level='nominal' for labels)")
+    if level != "nominal" and arr.dtype.kind == "f" and np.isinf(arr).any():
+        r, c = np.argwhere(np.isinf(arr))[0]
+        raise ValueError(f"ratings hold an infinite value ({arr[r, c]}) at unit {r}, coder "
+                         f"{c}; a rating at level={_level_name(level)!r} must be a finite "
+                         "number (NaN for a missing rating)")
     codes, cats = _encode(arr, _category_arg(categories))
     if level == "ratio" and len(cats) and cats.min() < 0:
         raise ValueError("level='ratio' needs values >= 0 (a ratio scale has a true zero)")

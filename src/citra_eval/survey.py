@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._files import csv_rows, read_text_file
+from ._files import csv_delimiter, csv_rows, read_text_file
+from ._validation import check_int, check_names
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect
 
@@ -480,7 +481,10 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     path : str or path
         UTF-8 CSV (a byte-order mark and CRLF line ends are accepted), one row per respondent:
         the id column, every item of the instrument, the demographic columns, and any further
-        columns (kept as text).
+        columns (kept as text). The separator is a comma, or a semicolon or tab when the
+        header line has no comma (Excel's CSV in Indonesian and other decimal-comma
+        locales, and its tab-delimited text). Columns without a name and without values
+        (the trailing ``,,`` Excel may add) are ignored.
     instrument : Instrument
         The instrument the responses answer.
 
@@ -501,7 +505,9 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
         column: values outside the response scale, text in an item column (``"setuju"``; when
         the text is a response label, the message says which number to enter), fractional
         answers, empty or duplicate respondent ids, text in a numeric demographic, values
-        outside a demographic's declared levels; and for the header: items or demographic
+        outside a demographic's declared levels, a missing-value marker (``NA``, ``N/A``,
+        ``#N/A``, ``null``, ...) in a text demographic without declared levels (it would
+        become a group); and for the header: items or demographic
         columns missing from the responses, duplicate columns. A file without respondents is
         an error too.
 
@@ -521,9 +527,10 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
         raise TypeError(f"instrument must be an Instrument, got {type(instrument).__name__}")
     spath = os.fspath(path)
     text = read_text_file(path)
-    rows = csv_rows(text, spath)
+    rows = csv_rows(text, spath, delimiter=csv_delimiter(text))
     if not rows:
         raise InputError("the file has no header line", path=spath, line=1)
+    rows = _drop_unnamed_empty_columns(rows, spath)
     header_line, header = rows[0]
     header = [h.strip() for h in header]
     _check_header(header, instrument, spath, header_line)
@@ -559,12 +566,34 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     return frame[front + [c for c in header if c not in front]].reset_index(drop=True)
 
 
+def _drop_unnamed_empty_columns(rows: list[tuple[int, list[str]]],
+                                path: str) -> list[tuple[int, list[str]]]:
+    """``rows`` without the columns that have no name and no values (Excel writes such
+    trailing ``,,`` columns); an unnamed column holding values is an error."""
+    header = rows[0][1]
+    unnamed = [j for j, h in enumerate(header) if not h.strip()]
+    if not unnamed:
+        return rows
+    for j in unnamed:
+        line = next((ln for ln, r in rows[1:] if j < len(r) and r[j].strip()), None)
+        if line is not None:
+            raise InputError(f"column {j + 1} has no name in the header but holds values; "
+                             "give it a name (or delete the column)", path=path, line=line)
+    keep = [j for j in range(len(header)) if j not in set(unnamed)]
+    width = len(header)
+    return [(ln, [r[j] for j in keep] if len(r) == width else r) for ln, r in rows]
+
+
 def _check_header(header: list[str], inst: Instrument, path: str, line: int) -> None:
     problems = []
     dup = sorted({h for h in header if header.count(h) > 1})
     if dup:
         problems.append(Problem(path, f"duplicate column(s) {', '.join(dup)}; keep one of each",
                                 line))
+    if len(header) == 1 and inst.id_column not in header:
+        problems.append(Problem(path, f"the header has a single column ({header[0]!r}); "
+                                "the file seems to use another separator than ',', ';' or "
+                                "tab: save it as CSV (comma delimited)", line))
     if inst.id_column not in header:
         problems.append(Problem(path, f"the respondent id column {inst.id_column!r} is missing; "
                                 "add it or set 'id_column' in the instrument", line,
@@ -629,6 +658,12 @@ def _parse_item(values: pd.Series, col: str, inst: Instrument, line_of: pd.Serie
     return out
 
 
+#: Cells that spreadsheets and statistics packages write for a missing value (compared
+#: case-folded); in a text demographic without declared levels they are refused rather than
+#: read as a group.
+_MISSING_MARKERS = frozenset({"na", "n/a", "#n/a", "nan", "null", "none", "missing"})
+
+
 def _parse_demographic(values: pd.Series, demo: Demographic, line_of: pd.Series, path: str,
                        problems: list[Problem]) -> pd.Series:
     text = values.where(values != "", None).astype(object)
@@ -644,6 +679,12 @@ def _parse_demographic(values: pd.Series, demo: Demographic, line_of: pd.Series,
                                     f"instrument, got {raw!r}" + hint, int(line_of[idx]), col))
         return out
     if not demo.levels:
+        for idx in text.index[text.notna() & text.str.casefold().isin(_MISSING_MARKERS)]:
+            problems.append(Problem(path, f"demographic {col!r}: {text[idx]!r} looks like a "
+                                    "missing-value marker; leave the cell empty for a missing "
+                                    "answer (as in the item columns), or declare the levels of "
+                                    f"{col!r} in the instrument if {text[idx]!r} is a real "
+                                    "category", int(line_of[idx]), col))
         return text
     known = set(demo.levels)
     for idx in text.index[text.notna() & ~text.isin(known)]:
@@ -716,7 +757,9 @@ def score_scales(responses: pd.DataFrame, instrument: Instrument, *,
     min_items : int, optional
         A respondent needs at least this many answered items of a scale to get a score,
         else the score is NaN. Default: 1 (as psych ``scoreFast`` / ``rowMeans(na.rm=TRUE)``).
-        Must lie between 1 and the number of items of each scored scale.
+        It applies per scale, capped at the scale's number of items: a scale with fewer
+        items than ``min_items`` needs all of its items answered (so ``min_items=2`` is
+        usable with an instrument that also has single-item scales).
     keep : sequence of str, optional
         Further response columns carried into the result (default: the instrument's
         demographics present in ``responses``).
@@ -746,15 +789,16 @@ def score_scales(responses: pd.DataFrame, instrument: Instrument, *,
     True
     """
     _check_items(responses, instrument, [])
-    names = list(instrument.scales) if scales is None else list(scales)
+    names = (list(instrument.scales) if scales is None else
+             check_names(scales, "scales", allow_none=False, unique=True))
     for n in names:
         instrument._scale(n)
-    if min_items is not None and (isinstance(min_items, bool) or not isinstance(min_items, int)
-                                  or min_items < 1):
-        raise ValueError(f"min_items must be a whole number >= 1, got {min_items!r}")
+    if min_items is not None:
+        check_int(min_items, "min_items", minimum=1)
     if keep is None:
         keep = [d for d in instrument.demographics if d in responses.columns]
     else:
+        keep = check_names(keep, "keep", unique=True, as_str=False)
         missing = [k for k in keep if k not in responses.columns]
         if missing:
             raise ValueError(f"keep names column(s) not in responses: {', '.join(missing)}")
@@ -763,11 +807,9 @@ def score_scales(responses: pd.DataFrame, instrument: Instrument, *,
     need = 1 if min_items is None else min_items
     for n in names:
         block = keyed_items(responses, instrument, n)
-        if need > block.shape[1]:
-            raise ValueError(f"min_items={need} exceeds the {block.shape[1]} items of scale "
-                             f"{n!r}")
         answered = block.notna().sum(axis=1)
-        out[n] = block.mean(axis=1, skipna=True).where(answered >= need)
+        out[n] = block.mean(axis=1, skipna=True).where(
+            answered >= min(need, block.shape[1]))
     return out.reset_index(drop=True)
 
 
@@ -804,7 +846,8 @@ def likert_table(responses: pd.DataFrame, instrument: Instrument, *,
     >>> round(float(tab.loc[tab["item"] == "KS1", "percent"].sum()), 6)
     100.0
     """
-    names = instrument.item_names if items is None else list(items)
+    names = (instrument.item_names if items is None else
+             check_names(items, "items", allow_none=False, unique=True))
     unknown = [i for i in names if i not in set(instrument.item_names)]
     if unknown:
         raise ValueError(f"items not in the instrument: {', '.join(unknown)}")

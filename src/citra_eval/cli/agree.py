@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 import pandas as pd
@@ -62,7 +63,8 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
                         "not set; elsewhere 'all'")
     p.add_argument("--seed", metavar="N", type=int, default=0, help="bootstrap seed (default 0)")
     p.add_argument("--n-boot", metavar="N", type=int, default=1000,
-                   help="bootstrap replicates (default 1000; 0 for none)")
+                   help="bootstrap replicates (default 1000; 0 for none; else at least "
+                        "2 / (1 - ci), 40 for a 95%% interval)")
     p.add_argument("--ci", metavar="LEVEL", type=float, default=0.95,
                    help="confidence level (default 0.95)")
     p.add_argument("--no-masi", action="store_true",
@@ -114,6 +116,11 @@ def _run_agree(args: argparse.Namespace) -> int:
         problems.append(Problem("--n-boot", f"must be 0 or more, got {args.n_boot}"))
     if not 0 < args.ci < 1:
         problems.append(Problem("--ci", f"must be between 0 and 1 (e.g. 0.95), got {args.ci}"))
+    elif 0 < args.n_boot < (least := math.ceil(2 / (1 - args.ci) - 1e-9)):
+        problems.append(Problem("--n-boot", f"{args.n_boot} replicates cannot give a "
+                                f"{args.ci:g} percentile interval (each bound needs, on "
+                                f"average, a replicate beyond it: at least {least}); give "
+                                "--n-boot 1000 (the default), or 0 for no interval"))
     coverage = args.coverage
     if coverage_file is not None:
         coverage = attempt(_read_coverage, coverage_file)

@@ -11,7 +11,7 @@ from .._files import atomic_dir, write_csv
 from ..errors import InputError
 from ..outputs import note
 from ..psychometrics import ScaleWarning, item_statistics, scale_reliability
-from ..regression import image_model
+from ..regression import default_predictors, image_model
 from ..survey import Instrument, likert_table, read_responses, score_scales
 from ._common import add_force, check_outputs, from_study, inside_study, study_here
 
@@ -29,6 +29,9 @@ def _add_survey(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--outcome", default=None, metavar="SCALE",
                    help="outcome scale of the image model (default inside a study: "
                         "study.yaml's outcome; without one the model is skipped, with a note)")
+    p.add_argument("--predictors", nargs="+", default=None, metavar="SCALE",
+                   help="predictor scales of the image model (default: the scales with "
+                        "'role: strategy', else every scale sharing no item with the outcome)")
     p.add_argument("--controls", nargs="*", default=None, metavar="COLUMN",
                    help="control columns of the image model (default inside a study: "
                         "study.yaml's controls; else none)")
@@ -70,18 +73,20 @@ def _run_survey(args: argparse.Namespace) -> int:
     if args.outcome is not None and args.outcome not in instrument.scales:
         raise InputError(f"--outcome {args.outcome!r} is not a scale of the instrument; use one "
                          f"of {', '.join(instrument.scales)}", path=args.instrument)
+    predictors = _check_model_names(args, instrument, controls)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ScaleWarning)
         tables = {
             "scale_scores.csv": score_scales(responses, instrument, min_items=args.min_items),
             "reliability.csv": scale_reliability(responses, instrument,
                                                  min_items=args.min_items),
-            "item_statistics.csv": item_statistics(responses, instrument),
+            "item_statistics.csv": _quietly(item_statistics, responses, instrument),
             "likert.csv": likert_table(responses, instrument, lang=args.lang),
         }
     if args.outcome is not None:
         try:
-            model = image_model(responses, instrument, outcome=args.outcome, controls=controls,
+            model = image_model(responses, instrument, outcome=args.outcome,
+                                predictors=predictors, controls=controls,
                                 min_items=args.min_items)
         except InputError as exc:  # a problem of these responses: name the file
             if exc.path is not None:
@@ -99,6 +104,52 @@ def _run_survey(args: argparse.Namespace) -> int:
     for w in dict.fromkeys(str(w.message) for w in caught if w.category is ScaleWarning):
         print(f"warning: {args.responses}: {w}", file=sys.stderr)
     return 0
+
+
+def _quietly(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` without its ScaleWarnings: the item warnings of
+    ``item_statistics`` are also in ``scale_reliability``'s, printed once."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScaleWarning)
+        return fn(*args, **kwargs)
+
+
+def _check_model_names(args: argparse.Namespace, instrument: Instrument,
+                       controls: list[str]) -> list[str] | None:
+    """The image model's predictors (None: the library's default), after refusing names the
+    model cannot take, with an error line that says what to give instead."""
+    for flag, names in (("--predictors", args.predictors or []), ("--controls", controls)):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise InputError(f"{flag} names {', '.join(twice)} more than once; give each once",
+                             path="citra-eval")
+    if args.outcome is None:
+        if args.predictors:
+            raise InputError("--predictors needs --outcome (the scale they explain)",
+                             path="citra-eval")
+        return None
+    out_items = set(instrument.scales[args.outcome].items)
+    for p in args.predictors or []:
+        if p not in instrument.scales:
+            raise InputError(f"--predictors {p!r} is not a scale of the instrument; use some "
+                             f"of {', '.join(instrument.scales)}", path=args.instrument)
+        if p == args.outcome or out_items & set(instrument.scales[p].items):
+            raise InputError(f"--predictors {p!r} shares items with the outcome "
+                             f"{args.outcome!r}; a predictor must be measured by other items",
+                             path=args.instrument)
+    for c in controls:
+        if c in out_items or c in instrument.scales:
+            what = "an item of the outcome" if c in out_items else "a scale"
+            raise InputError(f"--controls {c!r} is {what}; controls are further response "
+                             "columns such as demographics", path="citra-eval")
+    if not args.predictors and not default_predictors(instrument, args.outcome):
+        others = [s for s in instrument.scales if s != args.outcome]
+        raise InputError(f"--outcome {args.outcome!r}: no predictor scales (no scale has "
+                         "'role: strategy', and every other scale "
+                         f"({', '.join(others) or 'none'}) shares items with the outcome); give "
+                         "--predictors SCALE ..., or mark the predictor scales with "
+                         "'role: strategy' in the instrument", path=args.instrument)
+    return list(args.predictors) if args.predictors else None
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

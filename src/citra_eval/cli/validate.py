@@ -17,7 +17,7 @@ from ..codebook import Codebook
 from ..codings import read_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem
-from ..psychometrics import item_statistics
+from ..psychometrics import item_statistics, scale_reliability
 from ..study import load_study, shown_path
 from ..survey import Instrument, read_responses
 from ._common import Problems, counted, study_codebook, study_here
@@ -158,13 +158,21 @@ def _validate_survey(args, attempt, problems) -> list[str]:
 
 
 def _item_warnings(resp, instrument, path: str) -> list[str]:
-    """``warning:`` lines (for stderr; the exit status is unchanged) for items that correlate
-    negatively with their scale or have no variance, as psych ``alpha()`` warns."""
+    """``warning:`` lines (for stderr; the exit status is unchanged): every warning of
+    :func:`citra_eval.scale_reliability` and :func:`citra_eval.item_statistics`, as
+    ``survey`` prints them — items that correlate negatively with their scale or have no
+    variance (as psych ``alpha()`` warns), one line per item; then what concerns a whole
+    scale (too few respondents, scores resting on few items, an undefined alpha or omega)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         st = item_statistics(resp, instrument)
-    return [f"warning: {path}: scale {row.scale}, item {row.item}: {row.warning}"
-            for row in st[st["warning"] != ""].itertuples()]
+        rel = scale_reliability(resp, instrument)
+    lines = [f"warning: {path}: scale {row.scale}, item {row.item}: {row.warning}"
+             for row in st[st["warning"] != ""].itertuples()]
+    for row in rel[rel["warning"] != ""].itertuples():
+        lines += [f"warning: {path}: scale {row.scale}: {note}"
+                  for note in row.warning.split("; ") if not note.startswith("item ")]
+    return lines
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

@@ -1,0 +1,138 @@
+"""``citra-eval survey`` (in process): options that reach the library, error lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from citra_eval.cli import main
+
+INSTRUMENT = """\
+instrument: c
+scale: {min: 1, max: 7}
+id_column: rid
+scales:
+  X1: {items: [x1, x2, x3], reverse: [x3], role: strategy}
+  Y1: {items: [y1], role: strategy}
+  TOT: {of: [X1, Y1]}
+"""
+RESPONSES = "rid,x1,x2,x3,y1\n1,1,2,7,1\n2,3,,4,7\n3,4,4,4,3\n4,5,6,2,6\n5,2,3,6,2\n6,6,5,1,5\n"
+
+
+def survey(tmp_path: Path, monkeypatch, *args: str, instrument: str = INSTRUMENT,
+           responses: str = RESPONSES) -> int:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "inst.yaml").write_text(instrument, encoding="utf-8")
+    (tmp_path / "r.csv").write_text(responses, encoding="utf-8")
+    return main(["survey", "--instrument", "inst.yaml", "--responses", "r.csv", "--out", "o",
+                 *args])
+
+
+def test_min_items_with_a_single_item_scale(tmp_path, monkeypatch, capsys):
+    """Stats report 7: --min-items 2 with the one-item scale Y1 was a traceback; it applies
+    per scale (Y1 needs its one item, X1 two of three)."""
+    assert survey(tmp_path, monkeypatch, "--min-items", "2") == 0, capsys.readouterr().err
+    scores = pd.read_csv(tmp_path / "o" / "scale_scores.csv")
+    assert scores["Y1"].notna().all()
+    assert scores.loc[1, "X1"] == pytest.approx((3 + (8 - 4)) / 2)  # x2 missing, x3 reversed
+
+
+COMPOSITE = """\
+instrument: c
+scale: {min: 1, max: 7}
+id_column: rid
+scales:
+  X1: {items: [x1, x2]}
+  Y1: {items: [y1, y2]}
+  TOT: {of: [X1, Y1]}
+"""
+COMPOSITE_RESPONSES = ("rid,x1,x2,y1,y2\n1,1,2,2,1\n2,3,3,4,4\n3,5,4,6,5\n4,2,2,1,3\n"
+                       "5,6,7,6,6\n6,4,5,3,4\n")
+
+
+def test_composite_outcome_without_predictors_is_an_error_line(tmp_path, monkeypatch, capsys):
+    """Stats report 8: an outcome made of every other scale left the model without
+    predictors: a ValueError traceback (exit 1) asking for an option the CLI lacked."""
+    code = survey(tmp_path, monkeypatch, "--outcome", "TOT", instrument=COMPOSITE,
+                  responses=COMPOSITE_RESPONSES)
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: inst.yaml: --outcome 'TOT': no predictor")
+    assert "--predictors SCALE" in err and "role: strategy" in err
+    assert not (tmp_path / "o").exists()
+    assert survey(tmp_path, monkeypatch, "--outcome", "Y1", "--predictors", "X1",
+                  instrument=COMPOSITE, responses=COMPOSITE_RESPONSES) == 0
+    model = pd.read_csv(tmp_path / "o" / "image_model.csv")
+    assert model["term"].tolist() == ["Intercept", "X1"]
+    code = survey(tmp_path, monkeypatch, "--outcome", "TOT", "--predictors", "X1",
+                  "--force", instrument=COMPOSITE, responses=COMPOSITE_RESPONSES)
+    assert code == 2 and "--predictors 'X1' shares items with the outcome 'TOT'" in \
+        capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--controls", "x1", "x1"], "--controls names x1 more than once"),
+    (["--predictors", "X1", "X1"], "--predictors names X1 more than once"),
+    (["--controls", "y1"], "--controls 'y1' is an item of the outcome"),
+])
+def test_names_the_model_cannot_take_are_error_lines(tmp_path, monkeypatch, capsys, args,
+                                                     words):
+    """Stats report 9, 16: a control given twice was an AttributeError traceback; a control
+    that is an item of the outcome was accepted."""
+    code = survey(tmp_path, monkeypatch, "--outcome", "Y1", *args, instrument=COMPOSITE,
+                  responses=COMPOSITE_RESPONSES)
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: ") and words in err, err
+
+
+def test_collinear_scales_are_an_error_line(tmp_path, monkeypatch, capsys):
+    """Stats report 3 through the command: exit 0 with a 'significant' arbitrary split."""
+    inst = ("instrument: col\nscale: {min: 1, max: 7}\nid_column: rid\nscales:\n"
+            "  AA: {items: [a1], role: strategy}\n  BB: {items: [b1], role: strategy}\n"
+            "  IM: {items: [i1, i2], role: image}\n")
+    rows = ["rid,a1,b1,i1,i2"] + [f"{i},{a},{a},{(a + i) % 7 + 1},{(a * i) % 7 + 1}"
+                                  for i, a in enumerate([1, 3, 2, 5, 4, 6, 7, 2, 3, 5], 1)]
+    code = survey(tmp_path, monkeypatch, "--outcome", "IM", instrument=inst,
+                  responses="\n".join(rows) + "\n")
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: r.csv: 'AA' and 'BB' are perfectly collinear")
+
+
+def test_validate_and_survey_print_every_scale_warning_once(tmp_path, monkeypatch, capsys):
+    """Stats report 17: validate printed only item warnings (not "only 3 respondents for 4
+    items" nor the half-scale rule), survey printed each item warning twice."""
+    inst = ("instrument: w\nscale: {min: 1, max: 5}\nid_column: rid\nscales:\n"
+            "  S: {items: [a, b, c, d]}\n  M: {items: [m1, m2, m3]}\n")
+    resp = "rid,a,b,c,d,m1,m2,m3\n1,1,2,2,,3,3,1\n2,4,,,,3,4,2\n3,5,4,5,4,3,5,3\n"
+    assert survey(tmp_path, monkeypatch, instrument=inst, responses=resp) == 0
+    err = capsys.readouterr().err.splitlines()
+    warned = [line for line in err if line.startswith("warning: ")]
+    assert len(warned) == len(set(warned)) == 2  # one line per scale
+    assert sum("item m1: no variance" in line for line in warned) == 1
+    assert main(["validate", "--instrument", "inst.yaml", "--responses", "r.csv"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: r.csv: scale S: only 3 respondents for 4 items" in err
+    assert "warning: r.csv: scale S: 1 respondent(s) answered fewer than half" in err
+    assert err.count("item m1: no variance") == 1
+
+
+def test_error_line_shown_in_the_docs_is_the_real_one(tmp_path, monkeypatch, capsys):
+    """Stats report 18: docs/survey.md showed `error: <file>:<line>: column '<col>': ...`,
+    a form the command never prints; the example it shows now is produced here."""
+    import re
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "survey.md").read_text("utf-8")
+    shown = re.search(r"`(error: responses\.csv:7: [^`]*)`", doc.replace("\n", " "))
+    assert shown, "docs/survey.md shows no example error line"
+    inst = ("instrument: e\nscale: {min: 1, max: 5, labels: {1: Sangat tidak setuju, "
+            "4: Setuju, 5: Sangat setuju}}\nid_column: rid\nscales:\n  KS: {items: [KS1, KS2]}\n")
+    rows = [f"{i},{(i % 5) + 1},{(i * 2) % 5 + 1}" for i in range(1, 6)]
+    rows.append("6,setuju,3")  # line 7 of the file
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "inst.yaml").write_text(inst, encoding="utf-8")
+    (tmp_path / "responses.csv").write_text("\n".join(["rid,KS1,KS2", *rows]) + "\n",
+                                            encoding="utf-8")
+    assert main(["survey", "--instrument", "inst.yaml", "--responses", "responses.csv",
+                 "--out", "o"]) == 2
+    assert capsys.readouterr().err.strip() == shown.group(1)
