@@ -21,6 +21,7 @@ import io
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -611,6 +612,70 @@ def read_text_file(path: str | os.PathLike, *, allow_empty: bool = False) -> str
 # --------------------------------------------------------------------------- writing
 
 
+def _name_limits(path: Path) -> tuple[int, int]:
+    """(longest file name, longest path) in bytes on the file system holding ``path``'s
+    nearest existing folder (255 and 4096 where the system does not say)."""
+    folder = path
+    while not os.path.isdir(folder) and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX"), os.pathconf(folder, "PC_PATH_MAX")
+    except (AttributeError, OSError, ValueError):  # Windows, or an unusual file system
+        return 255, 4096
+
+
+def _entry_kind(path: str | os.PathLike) -> str | None:
+    """What the existing entry ``path`` is when it is not a regular file or a folder (a
+    symbolic link, named pipe, device or socket), else None (also when it does not exist)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        try:
+            return f"a symbolic link (to {os.readlink(path)})"
+        except OSError:  # pragma: no cover - removed meanwhile
+            return "a symbolic link"
+    return ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else
+            "a character device" if stat.S_ISCHR(mode) else
+            "a block device" if stat.S_ISBLK(mode) else
+            "a socket" if stat.S_ISSOCK(mode) else "a special file")
+
+
+def output_path_problem(path: str | os.PathLike, *, folder: bool = False) -> str | None:
+    """Why ``path`` cannot be an output file (or, with ``folder``, an output folder), as the
+    start of a message, or None when it can.
+
+    Refused before anything is written: a name (one path component) or a whole path longer
+    than the file system allows, and an existing output file that is not a regular file (a
+    symbolic link, named pipe, device or socket), which writing would replace by a regular
+    file. An existing folder whose path is a symbolic link is accepted (its content is
+    written through the link). Whether a folder or a file stands where the other is wanted,
+    and permissions, are the callers' checks.
+    """
+    absolute = Path(os.path.abspath(os.fspath(path)))
+    name_max, path_max = _name_limits(absolute)
+    for part in absolute.parts:
+        size = len(os.fsencode(part))
+        if size > name_max:
+            shown = part if len(part) <= 40 else f"{part[:20]}...{part[-12:]}"
+            return (f"the name '{shown}' is {size} bytes long, more than this file system "
+                    f"allows ({name_max}); choose a shorter name")
+    size = len(os.fsencode(str(absolute)))
+    if size >= path_max:
+        return (f"the path is {size} bytes long, more than this file system allows "
+                f"({path_max - 1}); choose a shorter path")
+    kind = _entry_kind(absolute)
+    if kind is not None and not (folder and os.path.isdir(absolute)):
+        what = "a folder" if folder else "a regular file"
+        return (f"this is {kind}, not {what}, and writing would replace it; choose "
+                "another output path")
+    return None
+
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | None = "utf-8",
                  newline: str | None = "\n", private: bool = False) -> Iterator[IO]:
@@ -621,11 +686,15 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | No
     :class:`InputError` naming ``path``; the previous file is then left as it was.
     """
     target = Path(path)
+    problem = output_path_problem(target)
+    if problem is not None:
+        raise InputError(f"cannot write this file: {problem}", path=os.fspath(target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{_short(target.name)}.", suffix=".tmp",
+                                   dir=target.parent)
     except OSError as exc:
-        raise _write_error(exc, target) from None
+        raise _write_error(exc, target, creating=True) from None
     text_args = {} if "b" in mode else {"encoding": encoding, "newline": newline}
     try:
         with os.fdopen(fd, mode, **text_args) as fh:
@@ -643,16 +712,26 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | No
 
 #: OS errors that mean "cannot write here" rather than a bug.
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
-                 errno.EFBIG, errno.ENOTDIR}
+                 errno.EFBIG, errno.ENOTDIR, errno.ENAMETOOLONG}
 
 
-def _write_error(exc: OSError, target: Path) -> BaseException:
-    if exc.errno not in _WRITE_ERRNOS:
+def _short(name: str) -> str:
+    """The start of ``name`` for a temporary sibling's name (at most 40 characters, 160
+    bytes), so that the temporary name fits the file system whenever ``name`` does."""
+    return name[:40]
+
+
+def _write_error(exc: OSError, target: Path, *, creating: bool = False,
+                 what: str = "this file") -> BaseException:
+    """``exc`` as an :class:`InputError` naming ``target`` when it means "cannot write
+    here"; with ``creating`` (making the folder or the temporary file) every OS error does
+    (e.g. a folder of ``/proc``, where files cannot be created)."""
+    if exc.errno not in _WRITE_ERRNOS and not creating:
         return exc
     how = {errno.ENOSPC: "free some disk space or write elsewhere",
            errno.EDQUOT: "free some space in your quota or write elsewhere",
            errno.EFBIG: "write elsewhere"}.get(exc.errno, "choose a folder you can write to")
-    return InputError(f"cannot write this file: {exc.strerror}; {how} (nothing was "
+    return InputError(f"cannot write {what}: {exc.strerror}; {how} (nothing was "
                       "changed)", path=os.fspath(target))
 
 
@@ -719,8 +798,14 @@ def atomic_dir(path: str | os.PathLike, *, managed: Iterable[str] = ()) -> Itera
     are removed. Anything else in ``path`` is left alone. On failure ``path`` is untouched.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    problem = output_path_problem(target, folder=True)
+    if problem is not None:
+        raise InputError(f"cannot write into this folder: {problem}", path=os.fspath(target))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{_short(target.name)}.", dir=target.parent))
+    except OSError as exc:
+        raise _write_error(exc, target, creating=True, what="this folder") from None
     try:
         yield tmp
         target.mkdir(exist_ok=True)
