@@ -554,6 +554,9 @@ def _neutral_series(s):
 
     if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
         return s
+    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) not in (
+            "string", "mixed", "mixed-integer"):
+        return s  # no text in it (e.g. Booleans with missing values): nothing to neutralise
     cr = s.str.contains("\r", regex=False)
     if cr.where(cr.notna(), False).astype(bool).any():
         s = s.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False
