@@ -744,3 +744,117 @@ def test_nvivo_project_goes_back_out_with_its_identity(tmp_path, cli):
     texts = [[p.corpus.text(r.doc_id)[r.start:r.end] for r in p.codings.itertuples()]
              for p in (first, back)]
     assert texts[0] == texts[1] and len(texts[0]) == 97
+
+
+# --------------------------------------------------------------------------- spanning selections
+
+LABELLED = ("Interviewer: apa kabar hari ini?\nBudi: baik sekali terima kasih.\n"
+            "Interviewer: oke.\nBudi: ya.\n")
+
+
+def _labelled_project(tmp_path: Path) -> Path:
+    sels = "".join(_selection(s, e) for s, e in [(13, 22), (34, 38), (28, 40)])
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000f1" name="d" '
+                       f'plainTextPath="internal://d.txt">{sels}</TextSource>')
+    return make_qdpx(tmp_path / "label.qdpx", xml, {"sources/d.txt": LABELLED.encode()})
+
+
+def test_spanning_keep_output_exports_again(tmp_path, cli):
+    """What ``qdpx import --spanning keep`` writes is exported again, unchanged: a
+    selection inside a speaker label ("udi:") belongs to the turn that label opens, and a
+    selection crossing turns is accepted by the export (a REFI-QDA project has no
+    segments), though ``validate`` still asks for codings inside their segments."""
+    out, again = tmp_path / "keep", tmp_path / "again"
+    r = cli("qdpx", "import", str(_labelled_project(tmp_path)), "--out", str(out),
+            "--spanning", "keep")
+    assert r.returncode == 0, r.stderr
+    kept = ce.read_codings(out / "codings.csv")
+    text = ce.read_transcripts(out / "transcripts").text("d")
+    assert [(text[a:b], s) for a, b, s in zip(kept.start, kept.end, kept.segment_id,
+                                              strict=True)] == [
+        ("apa kabar", 1), ("udi:", 2), ("ini?\nBudi: b", 1)]
+    files = ["--transcripts", str(out / "transcripts"), "--codebook", str(out / "codebook.yaml"),
+             "--codings", str(out / "codings.csv")]
+    r = cli("qdpx", "export", *files, "--out", str(tmp_path / "k.qdpx"))
+    assert r.returncode == 0, r.stderr
+    r = cli("qdpx", "import", str(tmp_path / "k.qdpx"), "--out", str(again), "--spanning",
+            "keep")
+    assert r.returncode == 0, r.stderr
+    cols = ["segment_id", "start", "end", "code"]
+    assert ce.read_codings(again / "codings.csv")[cols].sort_values(cols).values.tolist() == (
+        kept[cols].sort_values(cols).values.tolist())
+    r = cli("validate", *files)
+    assert r.returncode == 2 and "is not inside segment 1" in r.stderr
+    with pytest.raises(ValueError, match="within"):
+        ce.read_codings(out / "codings.csv", within="turn")
+
+
+def _scan_pieces(segs: pd.DataFrame, doc: str, start: int, end: int) -> list[tuple]:
+    """The straightforward computation: every segment of the document, one by one."""
+    return [(int(r.segment_id), max(start, int(r.start)), min(end, int(r.end)))
+            for r in segs[segs["doc_id"] == doc].itertuples()
+            if r.start < end and r.end > start]
+
+
+def _scan_segment(segs: pd.DataFrame, doc: str, start: int, end: int) -> int:
+    rows = list(segs[segs["doc_id"] == doc].itertuples())
+    for test in (lambda r: r.start <= start < r.end, lambda r: r.start < end and r.end > start,
+                 lambda r: r.start >= start):
+        found = [r for r in rows if test(r)]
+        if found:
+            return int(found[0].segment_id)
+    return int(rows[-1].segment_id) if rows else 0
+
+
+def test_segment_search_equals_the_straightforward_scan(tmp_path):
+    """Cutting selections to turns (``spanning="split"``) and finding the turn of a kept
+    selection use binary search over each document's turns (linear in the codings, not
+    codings x turns); on a constructed project of 400 turns and 600 selections of every
+    kind (inside a turn, across many, on labels, in the gaps, whole texts) the codings are
+    exactly what scanning every turn gives."""
+    import random
+
+    from citra_eval.qdpx.read import _DocSegments
+
+    rng = random.Random(7)
+    words = ["kerja", "sama", "media", "humas", "warga", "layanan"]
+    texts = {name: "".join(f"{'Ana' if i % 2 else 'Budi'}: "
+                           + " ".join(rng.choice(words) for _ in range(rng.randint(1, 9)))
+                           + ("\n\n" if i % 7 == 0 else "\n") for i in range(200))
+             for name in ("a", "b")}
+    sels = {}
+    for name, t in texts.items():
+        starts = [rng.randrange(len(t)) for _ in range(300)]
+        sels[name] = sorted({(a, min(len(t), a + rng.choice([1, 3, 8, 30, 120, 400])))
+                             for a in starts})
+    xml = _project_xml("".join(
+        f'<TextSource guid="dddddddd-0000-0000-0000-0000000001{k}0" name="{name}" '
+        f'plainTextPath="internal://{name}.txt">'
+        + "".join(_selection(s, e) for s, e in sels[name])
+        + '<Coding guid="cccccccc-0000-0000-0000-0000000001{k}0"><CodeRef '
+          'targetGUID="aaaaaaaa-0000-0000-0000-000000000001"/></Coding></TextSource>'
+        for k, name in enumerate(texts)))
+    path = make_qdpx(tmp_path / "p.qdpx", xml,
+                     {f"sources/{n}.txt": t.encode() for n, t in texts.items()})
+    keep = ce.read_qdpx(path, spanning="keep", positions="codepoint", crlf=2)
+    split = ce.read_qdpx(path, spanning="split", positions="codepoint", crlf=2)
+    segs = keep.corpus.segments
+    assert len(segs) == 400 and len(keep.codings) == sum(map(len, sels.values())) + 2
+    assert keep.codings["segment_id"].tolist() == [
+        _scan_segment(segs, r.doc_id, r.start, r.end) for r in keep.codings.itertuples()]
+    expected = list(dict.fromkeys(  # split pieces of two selections may coincide: once
+        (r.doc_id, *piece) for r in keep.codings.itertuples()
+        for piece in _scan_pieces(segs, r.doc_id, r.start, r.end)))
+    assert list(split.codings[["doc_id", "segment_id", "start", "end"]].itertuples(
+        index=False, name=None)) == expected
+    assert len(expected) > len(keep.codings)  # selections were cut
+    # segments out of order (not what a reader makes) are scanned whole: the same answers
+    shuffled = segs.sample(frac=1, random_state=1).reset_index(drop=True)
+    fake = type("C", (), {"segments": shuffled})()
+    found = _DocSegments(fake)
+    assert not any(ordered for *_, ordered in found.docs.values())
+    for r in keep.codings.head(200).itertuples():
+        assert found.pieces(r.doc_id, r.start, r.end) == _scan_pieces(shuffled, r.doc_id,
+                                                                       r.start, r.end)
+        assert found.segment_for(r.doc_id, r.start, r.end) == _scan_segment(
+            shuffled, r.doc_id, r.start, r.end)

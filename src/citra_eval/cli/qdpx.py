@@ -87,8 +87,10 @@ def _read_inputs(args: argparse.Namespace):
     corpus = problems.attempt(read_transcripts, args.transcripts, allow_empty=True)
     codebook = (problems.attempt(Codebook.load, args.codebook) if args.codebook else
                 Codebook(name=Path(args.out).stem, version="1", language="id", codes={}))
-    tables = [problems.attempt(read_codings, f, corpus=corpus, codebook=codebook)
-              for f in args.codings]
+    # a REFI-QDA project has no segments: spans need only lie in their text (import with
+    # --spanning keep writes spans crossing turns)
+    tables = [problems.attempt(read_codings, f, corpus=corpus, codebook=codebook,
+                               within="text") for f in args.codings]
     problems.raise_any()
     return corpus, codebook, tables
 
