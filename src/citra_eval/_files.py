@@ -155,10 +155,11 @@ def csv_rows(text: str, path: str | os.PathLike | None = None) -> list[tuple[int
 
 
 def read_csv_table(path: str | os.PathLike, *, columns: list[str], required: list[str],
-                   what: str):
+                   what: str, keep_lines: bool = False):
     """A small CSV table written by the package (``memos.csv``, ``users.csv``) as a
     DataFrame of strings with exactly ``columns`` (missing ones empty, others dropped);
-    empty cells are None.
+    empty cells are missing values (NaN). With ``keep_lines``, a last column ``_line``
+    holds the file line each row starts on.
 
     Raises :class:`InputError` when the file is missing, not CSV, lacks a ``required``
     column or has a row longer than its header.
@@ -173,13 +174,17 @@ def read_csv_table(path: str | os.PathLike, *, columns: list[str], required: lis
         raise InputError(f"{what} needs the column(s) {', '.join(lacking)}; found "
                          f"{', '.join(header) or 'nothing'}", path=spath, line=1)
     records = []
+    rows = [rows[0], *((line, cells) for line, cells in rows[1:]
+                       if any(c.strip() for c in cells))] if rows else []  # no blank rows
     for line, cells in rows[1:]:
         if len(cells) > len(header):
             raise InputError(f"this row has {len(cells)} cells, the header {len(header)}",
                              path=spath, line=line)
         records.append(dict(zip(header, cells, strict=False)))
-    frame = pd.DataFrame(records, columns=header).replace("", None)
-    return frame.reindex(columns=columns)
+    frame = pd.DataFrame(records, columns=header).replace("", None).reindex(columns=columns)
+    if keep_lines:
+        frame["_line"] = [line for line, _ in rows[1:]]
+    return frame
 
 
 def read_file_bytes(path: str | os.PathLike) -> bytes:

@@ -112,7 +112,7 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
                   files={"--out": args.out}, force=args.force)
     corpus, codebook, tables = _read_inputs(args)
     codings = pd.concat(tables, ignore_index=True) if tables else empty_codings()
-    memos = read_memos(args.memos) if args.memos else None
+    memos = read_memos(args.memos, corpus=corpus, codebook=codebook) if args.memos else None
     users = (read_csv_table(args.users, columns=USER_COLUMNS, required=["guid", "name"],
                             what="a users table") if args.users else None)
     write_qdpx(args.out, corpus, codebook, codings, name=args.name, positions=args.positions,

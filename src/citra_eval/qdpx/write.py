@@ -40,7 +40,7 @@ from ..corpus import (
     speakers_of,
 )
 from ..errors import InputError, Problem
-from .memos import memos_element
+from .memos import check_memos, memos_element
 from .positions import Convention, SourceText
 
 
@@ -106,6 +106,8 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
         raise ValueError(f"positions must be 'codepoint' (the standard) or 'utf16' (NVivo), "
                          f"got {positions!r}")
     _check_export(corpus, codebook, codings)
+    if memos is not None:
+        check_memos(memos, corpus=corpus, codebook=codebook)
     root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": xml_text(name or codebook.name),
                                   "origin": xml_text(origin(codebook, positions=positions))})
     authors = set() if memos is None or memos.empty else {
