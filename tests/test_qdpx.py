@@ -454,9 +454,11 @@ def _hostile(kind: str, tmp_path: Path) -> tuple[Path, dict]:
     elif kind == "size_cap":
         make_qdpx(p, _valid_xml(), {"sources/x.txt": b"abc " * 100_000})
         kw = {"limits": Limits(max_file=100_000)}
-    elif kind == "total_cap":
-        make_qdpx(p, _valid_xml(), {"sources/x.txt": b"abc " * 20_000,
-                                    "sources/y.txt": b"def " * 20_000})
+    elif kind == "total_cap":  # the entries read (both texts) count, not the others
+        two = _valid_xml().replace("</Sources>", '<TextSource guid="dddddddd-0000-0000-0000-'
+                                   '000000000006" name="y" plainTextPath="internal://y.txt"/>'
+                                   "</Sources>")
+        make_qdpx(p, two, {"sources/x.txt": b"abc " * 20_000, "sources/y.txt": b"def " * 20_000})
         kw = {"limits": Limits(max_total=100_000)}
     elif kind == "xxe":
         make_qdpx(p, '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
@@ -538,6 +540,37 @@ def test_ratio_bomb_is_refused_before_decompressing_everything(tmp_path):
     assert info.file_size / info.compress_size > 200
     with pytest.raises(ce.InputError, match="expands"):
         ce.read_qdpx(path)
+
+
+def test_entries_the_project_never_names_are_not_inflated(tmp_path, monkeypatch):
+    """A 1 MB .qdpx holding 40 entries of 1 MiB zeros that the project never references
+    (each within the 200-fold ratio rule, which starts above 1 MiB): only the project XML
+    and the text it names are decompressed, and only they count against the limits - a
+    4 MiB total is enough. (Before, every entry was inflated and kept: 1,000 such entries
+    cost 1.1 GB.) A full read (``read_zip`` without ``lazy``, as .docx and .xlsx checks
+    use) still counts them all."""
+    from citra_eval import _safezip
+
+    path = tmp_path / "padded.qdpx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", _valid_xml())
+        zf.writestr("sources/x.txt", "Satu dua tiga.")
+        for i in range(40):
+            zf.writestr(f"padding/{i}.bin", bytes(1 << 20))
+    assert path.stat().st_size < (1 << 20)
+    read: list[str] = []
+    real = _safezip._read_entry
+    monkeypatch.setattr(_safezip, "_read_entry", lambda zf, info, *a: (
+        read.append(info.filename), real(zf, info, *a))[1])
+    limits = _safezip.Limits(max_total=4 << 20)
+    project = ce.read_qdpx(path, limits=limits)
+    assert project.corpus.text("x") == "Satu dua tiga."
+    assert sorted(read) == ["project.qde", "sources/x.txt"]
+    read.clear()
+    assert ce.codebook_from_qdpx(path, limits=limits).codes
+    assert read == ["project.qde"]
+    with pytest.raises(ce.InputError, match="in total"):
+        _safezip.read_zip(path, limits=limits)
 
 
 def test_codebook_from_qdc_refuses_entities(tmp_path):

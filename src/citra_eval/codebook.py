@@ -926,7 +926,7 @@ def codebook_from_qdpx(path: str | os.PathLike, *, language: str | None = None,
     True
     """
     spath = os.fspath(path)
-    members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)")
+    members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)", lazy=True)
     root = project_root(members, spath)
     cb, _ = codebook_from_refi_root(root, path=spath, language=language,
                                 default_name=Path(spath).stem)

@@ -643,7 +643,7 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     ('bermitra', 'A', 2)
     """
     spath = os.fspath(path)
-    members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)")
+    members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)", lazy=True)
     root = project_root(members, spath)
     if spanning not in ("keep", "split"):
         raise ValueError(f"spanning must be 'keep' or 'split', got {spanning!r}")
