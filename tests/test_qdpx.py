@@ -891,3 +891,33 @@ def test_segment_search_equals_the_straightforward_scan(tmp_path):
                                                                        r.start, r.end)
         assert found.segment_for(r.doc_id, r.start, r.end) == _scan_segment(
             shuffled, r.doc_id, r.start, r.end)
+
+
+def test_integer_variable_on_some_sources_stays_a_whole_number(tmp_path):
+    """An Integer case variable set on one source of two (or ``age: 42`` in one front
+    matter of two) is read as a nullable integer, written back as ``age: 42`` (not 42.0),
+    and exported again as an IntegerValue; a Float variable stays a float."""
+    var = "11111111-0000-0000-0000-0000000000a"
+    extra = (f'<Variables><Variable guid="{var}1" name="age" typeOfVariable="Integer"/>'
+             f'<Variable guid="{var}2" name="score" typeOfVariable="Float"/></Variables>'
+             '<Cases><Case guid="22222222-0000-0000-0000-0000000000a1" name="k1">'
+             f'<VariableValue><VariableRef targetGUID="{var}1"/><IntegerValue>42'
+             f'</IntegerValue></VariableValue><VariableValue><VariableRef targetGUID="{var}2"/>'
+             '<FloatValue>3.5</FloatValue></VariableValue><SourceRef '
+             'targetGUID="dddddddd-0000-0000-0000-000000000001"/></Case></Cases>')
+    sources = "".join(f'<TextSource guid="dddddddd-0000-0000-0000-00000000000{i}" name="{n}" '
+                      f'plainTextPath="internal://{n}.txt"/>' for i, n in ((1, "a"), (2, "b")))
+    path = make_qdpx(tmp_path / "p.qdpx", _project_xml(sources, extra=extra),
+                     {"sources/a.txt": b"Satu.", "sources/b.txt": b"Dua."})
+    project = ce.read_qdpx(path)
+    docs = project.corpus.documents.set_index("doc_id")
+    assert str(docs["age"].dtype) == "Int64" and docs.loc["a", "age"] == 42
+    assert pd.isna(docs.loc["b", "age"]) and docs["score"].dtype == "float64"
+    project.save(tmp_path / "out")
+    front = (tmp_path / "out" / "transcripts" / "a.txt").read_text("utf-8")
+    assert "\nage: 42\n" in front and "\nscore: 3.5\n" in front
+    again = ce.read_transcripts(tmp_path / "out" / "transcripts").documents.set_index("doc_id")
+    assert str(again["age"].dtype) == "Int64" and again.loc["a", "age"] == 42
+    xml = _qde(qdpx_bytes(project.corpus, project.codebook, project.codings)).decode()
+    assert "<IntegerValue>42</IntegerValue>" in xml and "<FloatValue>3.5</FloatValue>" in xml
+    assert 'name="age" typeOfVariable="Integer"' in xml
