@@ -515,7 +515,7 @@ HOSTILE = {
     "size_cap": "limit of 100000", "total_cap": "in total", "xxe": "unsafe XML",
     "billion_laughs": "unsafe XML", "garbage": "not a readable", "truncated": "",
     "empty": "empty", "no_qde": "no single project XML", "not_xml": "not well-formed XML",
-    "wrong_root": "<html>", "missing_source": "not in the archive",
+    "wrong_root": "<html>", "missing_source": "was not found in the archive",
     "selection_outside": "outside its text", "unknown_code": "unknown code",
     "not_utf8": "not valid UTF-8",
     "binary_source": "sources/x.txt line 2: this is a binary",
@@ -921,3 +921,49 @@ def test_integer_variable_on_some_sources_stays_a_whole_number(tmp_path):
     xml = _qde(qdpx_bytes(project.corpus, project.codebook, project.codings)).decode()
     assert "<IntegerValue>42</IntegerValue>" in xml and "<FloatValue>3.5</FloatValue>" in xml
     assert 'name="age" typeOfVariable="Integer"' in xml
+
+
+# --------------------------------------------------------------------------- clear messages
+
+
+def test_a_selection_splitting_an_emoji_is_named_as_such(tmp_path):
+    """Read as UTF-16 units, a selection starting between the two halves of an emoji is
+    refused saying so (not "outside its text", which it is not)."""
+    text = "Hallo 😀 dunia kita\nBaris dua 😀😀 tiga\n"
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000e1" name="d" '
+                       f'plainTextPath="internal://d.txt">{_selection(9, 14)}'
+                       f"{_selection(7, 14)}</TextSource>")
+    path = make_qdpx(tmp_path / "s.qdpx", xml, {"sources/d.txt": text.encode()})
+    with pytest.raises(ce.InputError) as err:
+        ce.read_qdpx(path, positions="utf16")
+    message = str(err.value)
+    assert "positions 7-14: start 7 falls between the two UTF-16 code units of one " \
+           "character" in message and "--positions codepoint" in message
+    assert "outside" not in message
+
+
+@pytest.mark.parametrize("ref,says", [
+    ("internal://b.txt", "its text file 'internal://b.txt' was not found in the archive; "
+                         "give the folder that holds it with --sources DIR"),
+    ("relative://teks/b.txt", "its text file 'relative://teks/b.txt' (a file outside the "
+                              "archive) was not found beside p.qdpx; give the folder"),
+])
+def test_missing_source_note_reads_plainly(tmp_path, ref, says):
+    path = make_qdpx(tmp_path / "p.qdpx", _two_sources(ref), {"sources/a.txt": b"halo dunia"})
+    note = next(n for n in ce.read_qdpx(path).notes if "jauh" in n)
+    assert says in note, note
+    (tmp_path / "elsewhere").mkdir()
+    note = next(n for n in ce.read_qdpx(path, sources=tmp_path / "elsewhere").notes
+                if "jauh" in n)
+    assert f"in {tmp_path / 'elsewhere'}" in note and "--sources" not in note
+
+
+def test_export_of_codings_without_a_codebook_says_so_once(tmp_path, cli):
+    out = tmp_path / "imported"
+    ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", _two_sources("internal://b.txt"), {
+        "sources/a.txt": b"halo dunia", "sources/b.txt": b"halo dunia lagi"})).save(out)
+    r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"), "--codings",
+            str(out / "codings.csv"), "--out", str(tmp_path / "o.qdpx"))
+    assert r.returncode == 2
+    assert r.stderr == (f"error: {out / 'codings.csv'}: these codings use 1 code(s) (trust) "
+                        "but no codebook was given; give it with --codebook FILE\n")

@@ -142,12 +142,16 @@ class _Reader:
         if found is None:
             n = sum(len(sel.findall("Coding")) for sel in src.iterfind("PlainTextSelection"))
             n += len(src.findall("Coding"))
-            where = ("in the archive" if ref.startswith("internal://") or "://" not in ref
-                     else "outside the archive")
-            look = (f"nor in {self.sources_dir}" if self.sources_dir is not None else
-                    f"nor beside {Path(self.path).name}; give the folder that holds it with "
-                    "--sources DIR (read_qdpx(..., sources=DIR))")
-            message = f"{what}: its text file {ref!r} is not {where} {look}"
+            inside = ref.startswith("internal://") or "://" not in ref
+            looked = ([] if not inside else ["in the archive"]) + (
+                [f"in {self.sources_dir}"] if self.sources_dir is not None else []) + (
+                [] if inside else [f"beside {Path(self.path).name}"])
+            how = ("" if self.sources_dir is not None else
+                   "; give the folder that holds it with --sources DIR "
+                   "(read_qdpx(..., sources=DIR))")
+            kind = "" if inside else " (a file outside the archive)"
+            message = (f"{what}: its text file {ref!r}{kind} was not found "
+                       f"{' nor '.join(looked)}{how}")
             if self.strict:
                 raise InputError(message, path=self.path)
             self.notes.append(f"{message}; skipped with its {n} coding(s)")
@@ -363,9 +367,8 @@ class _Reader:
             swhat = f"{what}, selection {sel.get('guid') or sel.get('name') or ''}".rstrip(", ")
             s, e = text.to_text(start, conv), text.to_text(end, conv)
             if s is None or e is None:
-                raise InputError(f"{swhat}: positions {start}-{end} lie outside its text "
-                                 f"({text.length(conv)} {conv.describe()}); the project is "
-                                 "inconsistent", path=self.path)
+                raise InputError(f"{swhat}: {_bad_positions(text, conv, start, end)}",
+                                 path=self.path)
             self.sel_info[norm_guid(sel.get("guid"))] = (doc_id, s, e,
                                                           sel.find("Coding") is not None)
             if s >= e:
@@ -509,6 +512,20 @@ class _DocSegments:
             return ids[k]
         k = bisect.bisect_left(starts, start)
         return ids[k] if k < len(ids) else ids[-1]
+
+
+def _bad_positions(text: SourceText, conv, start: int, end: int) -> str:
+    """Why a selection's positions ``start``-``end`` do not fit its text in ``conv``."""
+    pair = [f"{what} {pos}" for what, pos in (("start", start), ("end", end))
+            if text.splits_pair(pos, conv)]
+    if pair:
+        verb = "falls" if len(pair) == 1 else "fall"
+        return (f"positions {start}-{end}: {' and '.join(pair)} {verb} between the two "
+                "UTF-16 code units of one character (an emoji or another character beyond "
+                "U+FFFF), which no program selects; if the file counts code points, give "
+                "--positions codepoint (read_qdpx(..., positions='codepoint'))")
+    return (f"positions {start}-{end} lie outside its text ({text.length(conv)} "
+            f"{conv.describe()}); the project is inconsistent")
 
 
 def _doc_id(src: ET.Element, member: str, taken: set[str], n: int) -> str:
