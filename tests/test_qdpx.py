@@ -967,3 +967,16 @@ def test_export_of_codings_without_a_codebook_says_so_once(tmp_path, cli):
     assert r.returncode == 2
     assert r.stderr == (f"error: {out / 'codings.csv'}: these codings use 1 code(s) (trust) "
                         "but no codebook was given; give it with --codebook FILE\n")
+
+
+def test_docs_state_the_archive_limits_of_the_code():
+    """docs/qdpx.md says what the code does: the limits of ``_safezip.Limits`` and that a
+    missing text is skipped unless --strict."""
+    from citra_eval._safezip import DEFAULT_LIMITS as limits
+
+    text = " ".join((ROOT / "docs" / "qdpx.md").read_text("utf-8").split())
+    assert (f"an entry unpacks to more than {limits.max_file >> 20} MiB, the entries read to "
+            f"more than {limits.max_total >> 30} GiB in all, there are more than "
+            f"{limits.max_entries:,} entries, or an entry above {limits.ratio_floor >> 20} MiB "
+            f"expands more than {limits.max_ratio:.0f}-fold") in text
+    assert "A text missing from the archive is not a reason to refuse" in text
