@@ -980,3 +980,25 @@ def test_docs_state_the_archive_limits_of_the_code():
             f"{limits.max_entries:,} entries, or an entry above {limits.ratio_floor >> 20} MiB "
             f"expands more than {limits.max_ratio:.0f}-fold") in text
     assert "A text missing from the archive is not a reason to refuse" in text
+
+
+def test_users_keep_their_guid_as_written(tmp_path, cli):
+    """ATLAS.ti writes upper-case GUIDs: a user (also one who coded nothing) goes back out
+    with the GUID spelled as it was, not lower-cased."""
+    users = ('<Users><User guid="EEEEEEEE-0000-0000-0000-00000000000A" name="Rina"/>'
+             '<User guid="EEEEEEEE-0000-0000-0000-00000000000B" name="Tamu"/></Users>')
+    sel = _selection(0, 4, user="EEEEEEEE-0000-0000-0000-00000000000A")
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000c9" name="x" '
+                       f'plainTextPath="internal://x.txt">{sel}</TextSource>', users=users)
+    project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml, {"sources/x.txt": b"halo"}))
+    assert set(project.users["guid"]) == {"EEEEEEEE-0000-0000-0000-00000000000A",
+                                          "EEEEEEEE-0000-0000-0000-00000000000B"}
+    out = tmp_path / "out"
+    project.save(out)
+    r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"), "--codebook",
+            str(out / "codebook.yaml"), "--codings", str(out / "codings.csv"), "--users",
+            str(out / "users.csv"), "--out", str(tmp_path / "o.qdpx"))
+    assert r.returncode == 0, r.stderr
+    xml = _qde((tmp_path / "o.qdpx").read_bytes()).decode()
+    assert '<User guid="EEEEEEEE-0000-0000-0000-00000000000A" name="Rina"' in xml
+    assert '<User guid="EEEEEEEE-0000-0000-0000-00000000000B" name="Tamu"' in xml

@@ -102,7 +102,9 @@ class _Reader:
         for u in self.root.iterfind("Users/User"):
             guid = norm_guid(u.get("guid"))
             name = (u.get("name") or u.get("id") or guid or "unknown").strip() or "unknown"
-            users[guid] = {"guid": guid, "name": name, "user_id": u.get("id")}
+            # the GUID as the file spells it (ATLAS.ti: upper case), given back on export
+            users[guid] = {"guid": (u.get("guid") or "").strip() or guid, "name": name,
+                           "user_id": u.get("id")}
         return users
 
     def coder(self, *els: ET.Element) -> str:
