@@ -1002,3 +1002,49 @@ def test_users_keep_their_guid_as_written(tmp_path, cli):
     xml = _qde((tmp_path / "o.qdpx").read_bytes()).decode()
     assert '<User guid="EEEEEEEE-0000-0000-0000-00000000000A" name="Rina"' in xml
     assert '<User guid="EEEEEEEE-0000-0000-0000-00000000000B" name="Tamu"' in xml
+
+
+def test_codes_of_the_same_name_go_back_out_without_added_descriptions(tmp_path):
+    """Two codes named alike (ids ``trust``, ``trust_2``) and no descriptions, as in
+    QualCoder's demo: the export adds no ``Id:`` description to them (the reader derives
+    the same ids again from the names in file order), and a re-import gives the same ids
+    and codings."""
+    codes = ('<CodeBook><Codes>'
+             '<Code guid="aaaaaaaa-0000-0000-0000-0000000000b1" name="Media" isCodable="false">'
+             '<Code guid="aaaaaaaa-0000-0000-0000-0000000000b2" name="Trust" isCodable="true"/>'
+             '</Code>'
+             '<Code guid="aaaaaaaa-0000-0000-0000-0000000000b3" name="Staff" isCodable="false">'
+             '<Code guid="aaaaaaaa-0000-0000-0000-0000000000b4" name="Trust" isCodable="true"/>'
+             '<Code guid="aaaaaaaa-0000-0000-0000-0000000000b5" name="trust 2" '
+             'isCodable="true"><Description>kept as it was</Description></Code>'
+             '</Code></Codes></CodeBook>')
+    sel = ('<PlainTextSelection guid="bbbbbbbb-0000-0000-0000-0000000000b1" startPosition="0" '
+           'endPosition="4"><Coding guid="cccccccc-0000-0000-0000-0000000000b1"><CodeRef '
+           'targetGUID="aaaaaaaa-0000-0000-0000-0000000000b4"/></Coding></PlainTextSelection>')
+    xml = _project_xml(f'<TextSource guid="dddddddd-0000-0000-0000-0000000000b1" name="x" '
+                       f'plainTextPath="internal://x.txt">{sel}</TextSource>').replace(
+        CODEBOOK_XML, codes)
+    project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml, {"sources/x.txt": b"halo"}))
+    assert project.codebook.ids == ["media", "trust", "staff", "trust_2", "trust_2_2"]
+    assert project.codings["code"].tolist() == ["trust_2"]
+    data = qdpx_bytes(project.corpus, project.codebook, project.codings)
+    out = _qde(data).decode()
+    out = out[:out.index("</CodeBook>")]
+    assert out.count("<Description>") == 1 and "<Description>kept as it was</Description>" \
+        in out and "Id:" not in out
+    (tmp_path / "again.qdpx").write_bytes(data)
+    again = ce.read_qdpx(tmp_path / "again.qdpx")
+    assert again.codebook.ids == project.codebook.ids
+    assert again.codings["code"].tolist() == ["trust_2"]
+    assert qdpx_bytes(again.corpus, again.codebook, again.codings) == data
+
+
+def test_qc_demo_codes_without_descriptions_stay_without(tmp_path):
+    path = refdata_path("refi-qda", "qc-demo.qdpx")
+    project = ce.read_qdpx(path)
+    with zipfile.ZipFile(path) as zf:
+        before = ET.fromstring(zf.read(next(n for n in zf.namelist() if n.endswith(".qde"))))
+    after = ET.fromstring(_qde(qdpx_bytes(project.corpus, project.codebook, project.codings)))
+    described = [sum(el.find(f"{NS}Description") is not None for el in root.iter(f"{NS}Code"))
+                 for root in (before, after)]
+    assert described[0] == described[1]
