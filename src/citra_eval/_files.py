@@ -683,15 +683,17 @@ def output_path_problem(path: str | os.PathLike, *, folder: bool = False) -> str
     return None
 
 
-
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | None = "utf-8",
                  newline: str | None = "\n", private: bool = False) -> Iterator[IO]:
     """Open a temporary file that replaces ``path`` on successful exit of the block.
 
     The file gets the usual mode (``0666`` less the umask), or ``0600`` (owner only, whatever
-    the umask) when ``private``. A full disk, a read-only folder or missing permission is an
-    :class:`InputError` naming ``path``; the previous file is then left as it was.
+    the umask) when ``private``. A full disk, a read-only folder, missing permission or a
+    folder where no file can be created is an :class:`InputError` naming ``path``; the
+    previous file is then left as it was. So is, before anything is written, a ``path``
+    :func:`output_path_problem` refuses (a symbolic link, named pipe or device, a name
+    longer than the file system allows).
     """
     target = Path(path)
     problem = output_path_problem(target)
@@ -804,6 +806,8 @@ def atomic_dir(path: str | os.PathLike, *, managed: Iterable[str] = ()) -> Itera
     wholesale (a ``transcripts/`` folder is replaced, not merged, so files from an earlier
     run do not linger); entries named in ``managed`` that the block did not create this time
     are removed. Anything else in ``path`` is left alone. On failure ``path`` is untouched.
+    A ``path`` :func:`output_path_problem` refuses, or a place where no folder can be made,
+    is an :class:`InputError`.
     """
     target = Path(path)
     problem = output_path_problem(target, folder=True)
