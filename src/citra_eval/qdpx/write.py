@@ -345,9 +345,9 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
         says, or UTF-16 code units, as NVivo reads them (an emoji counts 2). The choice is
         recorded in the project's ``origin``, so :func:`read_qdpx` reads either back.
     memos : DataFrame, optional
-        A memos table (:attr:`Project.memos`, ``memos.csv``): each memo becomes a note,
-        referenced from the project, its code, its document or an uncoded selection of its
-        span according to ``about``.
+        A memos table (:attr:`Project.memos`, ``memos.csv``): each memo becomes a note
+        (without a name when it has none), referenced from the project, its code, its
+        document or an uncoded selection of its span according to ``about``.
     users : DataFrame, optional
         ``guid, name`` of users to write besides the coders and memo authors
         (:attr:`Project.users`: users without codings are kept, with their GUIDs).
@@ -367,7 +367,9 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
     Raises
     ------
     InputError
-        When a coding refers to an unknown document or code, or lies outside its text.
+        When a coding refers to an unknown document or code, or lies outside its text, or a
+        memo is wrong (:func:`~citra_eval.qdpx.memos.check_memos`: a GUID or date the
+        schema refuses, an unknown document, code or ``about``, a span outside its text).
 
     Examples
     --------
