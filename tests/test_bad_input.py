@@ -119,17 +119,21 @@ CASES = [
     Case("codings-category-code", "export", "codings.csv",
          CODINGS.replace("kerja_sama", "strategi"), 2),
     Case("codings-unknown-doc", "export", "codings.csv", CODINGS.replace("INF01", "INF09"), 2),
-    Case("codings-outside-segment", "export", "codings.csv", CODINGS.replace(",31,", ",3,"), 2),
+    # (qdpx export needs a span inside its text only: a REFI-QDA project has no segments)
+    Case("codings-outside-segment", "agree", "codings_b.csv", CODINGS_B.replace(",31,", ",3,"),
+         2),
+    Case("codings-outside-text", "export", "codings.csv", CODINGS.replace(",39,", ",390,"),
+         2),
     Case("codings-infinite-offset", "export", "codings.csv", CODINGS.replace(",31,", ",inf,"), 2),
     Case("codings-huge-offset", "export", "codings.csv",
          CODINGS.replace(",39,", ",99999999999999999999,"), 2),
     Case("codings-not-utf8", "export", "codings.csv", CODINGS.encode("utf-16"), 1),
     Case("codings-bom-crlf", "export", "codings.csv",
-         b"\xef\xbb\xbf" + CODINGS.replace(",31,", ",3,").replace("\n", "\r\n").encode(), 2),
+         b"\xef\xbb\xbf" + CODINGS.replace(",39,", ",390,").replace("\n", "\r\n").encode(), 2),
     Case("codings-directory", "export", "codings.csv", DIRECTORY),
     Case("codings-multiline-note", "export", "codings.csv",  # a quoted note spans 2 lines
          CODINGS.replace("coder\n", "coder,note\n").replace(",A\n", ',A,"two\nlines"\n')
-         + "INF01,2,3,39,kerja_sama,A,\n", 4),
+         + "INF01,2,3,390,kerja_sama,A,\n", 4),
     Case("codings-unknown-doc-agree", "agree", "codings_b.csv",
          CODINGS_B.replace("INF01", "INF09"), 2),
     Case("codebook-directory", "code", "codebook.yaml", DIRECTORY),
@@ -310,3 +314,114 @@ def test_out_in_a_read_only_folder_exits_2(tmp_path, run, monkeypatch):
     assert r.returncode == 2, r.stderr
     assert r.stderr.startswith(f"error: {locked}: no permission to write")
     assert not list(locked.iterdir())
+
+
+def _with_out(argv: list[str], out: Path) -> list[str]:
+    argv = list(argv)
+    argv[argv.index("--out") + 1] = str(out)
+    return argv
+
+
+def _good_project(tmp_path: Path, run) -> None:
+    export = [a.replace("{x}", str(tmp_path)) for a in COMMANDS["export"][:-1]]
+    assert run(*export, str(tmp_path / "project.qdpx")).returncode == 0
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize("where", ["name", "folder", "path"])
+def test_out_name_or_path_too_long_exits_2(command, where, tmp_path, run):
+    """A name longer than the file system allows (the last one or a folder on the way) or
+    a path longer than it allows: an error line before anything is written, not OSError
+    ENAMETOOLONG from deep inside a writer."""
+    argv = _setup(tmp_path, Case("good", command, "tr/a.txt", TRANSCRIPT))
+    if command == "import":
+        _good_project(tmp_path, run)
+    long = {"name": tmp_path / ("b" * 300), "folder": tmp_path / ("b" * 300) / "x.csv",
+            "path": tmp_path.joinpath(*["abcdefghi"] * 500, "x.csv")}[where]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    r = run(*_with_out(argv, long))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"error: {long}: --out: the ") and "Traceback" not in r.stderr
+    assert "more than this file system allows" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_out_name_just_within_the_limit_is_written(tmp_path, run):
+    """The temporary file beside the output has a short name of its own, so a name of the
+    full allowed length can be written."""
+    argv = _setup(tmp_path, Case("good", "code", "tr/a.txt", TRANSCRIPT))
+    out = tmp_path / ("c" * (os.pathconf(tmp_path, "PC_NAME_MAX") - 4) + ".csv")
+    r = run(*_with_out(argv, out))
+    assert r.returncode == 0, r.stderr
+    assert out.is_file()
+
+
+@pytest.mark.parametrize("command", ["export", "code", "agree"])
+@pytest.mark.parametrize("special", ["fifo", "symlink", "dangling symlink"])
+def test_out_that_is_not_a_regular_file_is_refused(command, special, tmp_path, run):
+    """A named pipe or a symbolic link as --out: refused, left as it was (never replaced
+    by a regular file; a link's target untouched)."""
+    argv = _setup(tmp_path, Case("good", command, "tr/a.txt", TRANSCRIPT))
+    out = tmp_path / "special.out"
+    target = tmp_path / "target.out"
+    if special == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no named pipes on this system")
+        os.mkfifo(out)
+    else:
+        if special == "symlink":
+            target.write_text("keep me")
+        out.symlink_to(target.name)
+    r = run(*_with_out(argv, out))
+    assert r.returncode == 2, r.stderr
+    kind = "a named pipe (FIFO)" if special == "fifo" else "a symbolic link (to target.out)"
+    assert r.stderr.startswith(f"error: {out}: --out: this is {kind}, not a regular file")
+    if special == "fifo":
+        assert out.is_fifo()
+    else:
+        assert out.is_symlink() and os.readlink(out) == target.name
+        assert (target.read_text() == "keep me") if special == "symlink" else not target.exists()
+
+
+def test_import_out_that_is_a_named_pipe_is_refused(tmp_path, run):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    argv = _setup(tmp_path, Case("good", "import", "tr/a.txt", TRANSCRIPT))
+    _good_project(tmp_path, run)
+    out = tmp_path / "pipe"
+    os.mkfifo(out)
+    r = run(*_with_out(argv, out))
+    assert r.returncode == 2 and r.stderr.startswith(
+        f"error: {out}: --out: this is a named pipe (FIFO), not a folder")
+    assert out.is_fifo()
+
+
+def test_library_writers_refuse_special_files_and_unwritable_folders(tmp_path, monkeypatch):
+    """The same protection below the command line: every writer goes through
+    ``_files.atomic_write``/``atomic_dir``, which refuse a special file and turn a folder
+    where no file can be created (as in ``/proc``) into an InputError."""
+    import errno
+    import tempfile
+
+    import citra_eval as ce
+    from citra_eval import _files
+
+    link = tmp_path / "t.csv"
+    link.symlink_to("elsewhere.csv")
+    with pytest.raises(ce.InputError, match="symbolic link"):
+        _files.write_text(link, "x")
+    assert link.is_symlink() and not (tmp_path / "elsewhere.csv").exists()
+    with pytest.raises(ce.InputError, match="more than this file system allows"):
+        _files.write_text(tmp_path / ("d" * 300), "x")
+
+    def no_file_here(*a, **k):
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory")
+
+    monkeypatch.setattr(tempfile, "mkstemp", no_file_here)
+    monkeypatch.setattr(tempfile, "mkdtemp", no_file_here)
+    with pytest.raises(ce.InputError, match="cannot write this file: No such file"):
+        _files.write_text(tmp_path / "a.txt", "x")
+    with pytest.raises(ce.InputError, match="cannot write this folder: No such file"):
+        with _files.atomic_dir(tmp_path / "d"):
+            pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]

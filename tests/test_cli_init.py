@@ -160,3 +160,30 @@ def test_setup_py_copies_what_the_package_calls_the_example():
 def test_init_study_arguments(tmp_path):
     with pytest.raises(TypeError, match="example"):
         ce.init_study(tmp_path / "x", example="yes")
+
+
+def test_init_refuses_unwritable_paths_with_an_error_line(tmp_path, monkeypatch):
+    """A name longer than the file system allows, a symbolic link or named pipe where the
+    folder should be, or a place where no folder can be made (as in ``/proc``): an
+    InputError (exit 2 on the command line), nothing written."""
+    import errno
+    import os
+    import tempfile
+
+    from citra_eval.cli import main
+
+    with pytest.raises(ce.InputError, match="more than this file system allows"):
+        ce.init_study(tmp_path / ("s" * 300))
+    dangling = tmp_path / "link"
+    dangling.symlink_to("nowhere")
+    with pytest.raises(ce.InputError, match="symbolic link"):
+        ce.init_study(dangling)
+    assert main(["init", str(tmp_path / ("s" * 300))]) == 2
+
+    def no_folder_here(*a, **k):
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", no_folder_here)
+    with pytest.raises(ce.InputError, match="cannot make the study folder here"):
+        ce.init_study(tmp_path / "new")
+    assert sorted(os.listdir(tmp_path)) == ["link"]

@@ -144,6 +144,39 @@ def test_table_object_column_of_floats_is_rounded(tmp_path):
     assert p.read_text() == "v,s\n0.30,a\n,1.5\n2.00,\n"
 
 
+def test_table_boolean_column_with_missing_values(tmp_path):
+    """Booleans with missing values (an object column, e.g. a Boolean case variable of a
+    .qdpx set on some documents only) are written like a Boolean column; a column mixing
+    Booleans and text is still neutralised."""
+    t = pd.DataFrame({"a": [True, None, False, np.nan],
+                      "b": pd.array([True, None, False, None], dtype="boolean"),
+                      "c": pd.Series([None, None, None, None], dtype=object),
+                      "d": [True, "=x", None, 1]})
+    p = report.save_table(t, "o", out_dir=tmp_path)
+    assert p.read_text() == "a,b,c,d\ntrue,true,,True\n,,,'=x\nfalse,false,,\n,,,1\n"
+
+
+def test_table_of_a_qdpx_with_a_boolean_case_variable_on_some_sources(tmp_path):
+    """The documents of a project whose Boolean case variable covers one source of two."""
+    from test_qdpx import _project_xml, make_qdpx
+
+    import citra_eval as ce
+
+    var = "11111111-0000-0000-0000-000000000009"
+    extra = (f'<Variables><Variable guid="{var}" name="consent" typeOfVariable="Boolean"/>'
+             '</Variables><Cases><Case guid="22222222-0000-0000-0000-000000000009" name="k1">'
+             f'<VariableValue><VariableRef targetGUID="{var}"/><BooleanValue>true'
+             '</BooleanValue></VariableValue><SourceRef '
+             'targetGUID="dddddddd-0000-0000-0000-000000000001"/></Case></Cases>')
+    sources = "".join(f'<TextSource guid="dddddddd-0000-0000-0000-00000000000{i}" name="{n}" '
+                      f'plainTextPath="internal://{n}.txt"/>' for i, n in ((1, "a"), (2, "b")))
+    path = make_qdpx(tmp_path / "p.qdpx", _project_xml(sources, extra=extra),
+                     {"sources/a.txt": b"Satu.", "sources/b.txt": b"Dua."})
+    docs = ce.read_qdpx(path).corpus.documents
+    p = report.save_table(docs[["doc_id", "consent"]], "docs", out_dir=tmp_path)
+    assert p.read_text() == "doc_id,consent\na,true\nb,\n"
+
+
 def test_table_decimals_per_column_and_index(tmp_path):
     t = pd.DataFrame({"p_value": [0.0001234], "est": [1.23456]},
                      index=pd.Index(["KS"], name="term"))

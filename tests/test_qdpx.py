@@ -454,9 +454,11 @@ def _hostile(kind: str, tmp_path: Path) -> tuple[Path, dict]:
     elif kind == "size_cap":
         make_qdpx(p, _valid_xml(), {"sources/x.txt": b"abc " * 100_000})
         kw = {"limits": Limits(max_file=100_000)}
-    elif kind == "total_cap":
-        make_qdpx(p, _valid_xml(), {"sources/x.txt": b"abc " * 20_000,
-                                    "sources/y.txt": b"def " * 20_000})
+    elif kind == "total_cap":  # the entries read (both texts) count, not the others
+        two = _valid_xml().replace("</Sources>", '<TextSource guid="dddddddd-0000-0000-0000-'
+                                   '000000000006" name="y" plainTextPath="internal://y.txt"/>'
+                                   "</Sources>")
+        make_qdpx(p, two, {"sources/x.txt": b"abc " * 20_000, "sources/y.txt": b"def " * 20_000})
         kw = {"limits": Limits(max_total=100_000)}
     elif kind == "xxe":
         make_qdpx(p, '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
@@ -513,7 +515,7 @@ HOSTILE = {
     "size_cap": "limit of 100000", "total_cap": "in total", "xxe": "unsafe XML",
     "billion_laughs": "unsafe XML", "garbage": "not a readable", "truncated": "",
     "empty": "empty", "no_qde": "no single project XML", "not_xml": "not well-formed XML",
-    "wrong_root": "<html>", "missing_source": "not in the archive",
+    "wrong_root": "<html>", "missing_source": "was not found in the archive",
     "selection_outside": "outside its text", "unknown_code": "unknown code",
     "not_utf8": "not valid UTF-8",
     "binary_source": "sources/x.txt line 2: this is a binary",
@@ -538,6 +540,37 @@ def test_ratio_bomb_is_refused_before_decompressing_everything(tmp_path):
     assert info.file_size / info.compress_size > 200
     with pytest.raises(ce.InputError, match="expands"):
         ce.read_qdpx(path)
+
+
+def test_entries_the_project_never_names_are_not_inflated(tmp_path, monkeypatch):
+    """A 1 MB .qdpx holding 40 entries of 1 MiB zeros that the project never references
+    (each within the 200-fold ratio rule, which starts above 1 MiB): only the project XML
+    and the text it names are decompressed, and only they count against the limits - a
+    4 MiB total is enough. (Before, every entry was inflated and kept: 1,000 such entries
+    cost 1.1 GB.) A full read (``read_zip`` without ``lazy``, as .docx and .xlsx checks
+    use) still counts them all."""
+    from citra_eval import _safezip
+
+    path = tmp_path / "padded.qdpx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", _valid_xml())
+        zf.writestr("sources/x.txt", "Satu dua tiga.")
+        for i in range(40):
+            zf.writestr(f"padding/{i}.bin", bytes(1 << 20))
+    assert path.stat().st_size < (1 << 20)
+    read: list[str] = []
+    real = _safezip._read_entry
+    monkeypatch.setattr(_safezip, "_read_entry", lambda zf, info, *a: (
+        read.append(info.filename), real(zf, info, *a))[1])
+    limits = _safezip.Limits(max_total=4 << 20)
+    project = ce.read_qdpx(path, limits=limits)
+    assert project.corpus.text("x") == "Satu dua tiga."
+    assert sorted(read) == ["project.qde", "sources/x.txt"]
+    read.clear()
+    assert ce.codebook_from_qdpx(path, limits=limits).codes
+    assert read == ["project.qde"]
+    with pytest.raises(ce.InputError, match="in total"):
+        _safezip.read_zip(path, limits=limits)
 
 
 def test_codebook_from_qdc_refuses_entities(tmp_path):
@@ -744,3 +777,274 @@ def test_nvivo_project_goes_back_out_with_its_identity(tmp_path, cli):
     texts = [[p.corpus.text(r.doc_id)[r.start:r.end] for r in p.codings.itertuples()]
              for p in (first, back)]
     assert texts[0] == texts[1] and len(texts[0]) == 97
+
+
+# --------------------------------------------------------------------------- spanning selections
+
+LABELLED = ("Interviewer: apa kabar hari ini?\nBudi: baik sekali terima kasih.\n"
+            "Interviewer: oke.\nBudi: ya.\n")
+
+
+def _labelled_project(tmp_path: Path) -> Path:
+    sels = "".join(_selection(s, e) for s, e in [(13, 22), (34, 38), (28, 40)])
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000f1" name="d" '
+                       f'plainTextPath="internal://d.txt">{sels}</TextSource>')
+    return make_qdpx(tmp_path / "label.qdpx", xml, {"sources/d.txt": LABELLED.encode()})
+
+
+def test_spanning_keep_output_exports_again(tmp_path, cli):
+    """What ``qdpx import --spanning keep`` writes is exported again, unchanged: a
+    selection inside a speaker label ("udi:") belongs to the turn that label opens, and a
+    selection crossing turns is accepted by the export (a REFI-QDA project has no
+    segments), though ``validate`` still asks for codings inside their segments."""
+    out, again = tmp_path / "keep", tmp_path / "again"
+    r = cli("qdpx", "import", str(_labelled_project(tmp_path)), "--out", str(out),
+            "--spanning", "keep")
+    assert r.returncode == 0, r.stderr
+    kept = ce.read_codings(out / "codings.csv")
+    text = ce.read_transcripts(out / "transcripts").text("d")
+    assert [(text[a:b], s) for a, b, s in zip(kept.start, kept.end, kept.segment_id,
+                                              strict=True)] == [
+        ("apa kabar", 1), ("udi:", 2), ("ini?\nBudi: b", 1)]
+    files = ["--transcripts", str(out / "transcripts"), "--codebook", str(out / "codebook.yaml"),
+             "--codings", str(out / "codings.csv")]
+    r = cli("qdpx", "export", *files, "--out", str(tmp_path / "k.qdpx"))
+    assert r.returncode == 0, r.stderr
+    r = cli("qdpx", "import", str(tmp_path / "k.qdpx"), "--out", str(again), "--spanning",
+            "keep")
+    assert r.returncode == 0, r.stderr
+    cols = ["segment_id", "start", "end", "code"]
+    assert ce.read_codings(again / "codings.csv")[cols].sort_values(cols).values.tolist() == (
+        kept[cols].sort_values(cols).values.tolist())
+    r = cli("validate", *files)
+    assert r.returncode == 2 and "is not inside segment 1" in r.stderr
+    with pytest.raises(ValueError, match="within"):
+        ce.read_codings(out / "codings.csv", within="turn")
+
+
+def _scan_pieces(segs: pd.DataFrame, doc: str, start: int, end: int) -> list[tuple]:
+    """The straightforward computation: every segment of the document, one by one."""
+    return [(int(r.segment_id), max(start, int(r.start)), min(end, int(r.end)))
+            for r in segs[segs["doc_id"] == doc].itertuples()
+            if r.start < end and r.end > start]
+
+
+def _scan_segment(segs: pd.DataFrame, doc: str, start: int, end: int) -> int:
+    rows = list(segs[segs["doc_id"] == doc].itertuples())
+    for test in (lambda r: r.start <= start < r.end, lambda r: r.start < end and r.end > start,
+                 lambda r: r.start >= start):
+        found = [r for r in rows if test(r)]
+        if found:
+            return int(found[0].segment_id)
+    return int(rows[-1].segment_id) if rows else 0
+
+
+def test_segment_search_equals_the_straightforward_scan(tmp_path):
+    """Cutting selections to turns (``spanning="split"``) and finding the turn of a kept
+    selection use binary search over each document's turns (linear in the codings, not
+    codings x turns); on a constructed project of 400 turns and 600 selections of every
+    kind (inside a turn, across many, on labels, in the gaps, whole texts) the codings are
+    exactly what scanning every turn gives."""
+    import random
+
+    from citra_eval.qdpx.read import _DocSegments
+
+    rng = random.Random(7)
+    words = ["kerja", "sama", "media", "humas", "warga", "layanan"]
+    texts = {name: "".join(f"{'Ana' if i % 2 else 'Budi'}: "
+                           + " ".join(rng.choice(words) for _ in range(rng.randint(1, 9)))
+                           + ("\n\n" if i % 7 == 0 else "\n") for i in range(200))
+             for name in ("a", "b")}
+    sels = {}
+    for name, t in texts.items():
+        starts = [rng.randrange(len(t)) for _ in range(300)]
+        sels[name] = sorted({(a, min(len(t), a + rng.choice([1, 3, 8, 30, 120, 400])))
+                             for a in starts})
+    xml = _project_xml("".join(
+        f'<TextSource guid="dddddddd-0000-0000-0000-0000000001{k}0" name="{name}" '
+        f'plainTextPath="internal://{name}.txt">'
+        + "".join(_selection(s, e) for s, e in sels[name])
+        + '<Coding guid="cccccccc-0000-0000-0000-0000000001{k}0"><CodeRef '
+          'targetGUID="aaaaaaaa-0000-0000-0000-000000000001"/></Coding></TextSource>'
+        for k, name in enumerate(texts)))
+    path = make_qdpx(tmp_path / "p.qdpx", xml,
+                     {f"sources/{n}.txt": t.encode() for n, t in texts.items()})
+    keep = ce.read_qdpx(path, spanning="keep", positions="codepoint", crlf=2)
+    split = ce.read_qdpx(path, spanning="split", positions="codepoint", crlf=2)
+    segs = keep.corpus.segments
+    assert len(segs) == 400 and len(keep.codings) == sum(map(len, sels.values())) + 2
+    assert keep.codings["segment_id"].tolist() == [
+        _scan_segment(segs, r.doc_id, r.start, r.end) for r in keep.codings.itertuples()]
+    expected = list(dict.fromkeys(  # split pieces of two selections may coincide: once
+        (r.doc_id, *piece) for r in keep.codings.itertuples()
+        for piece in _scan_pieces(segs, r.doc_id, r.start, r.end)))
+    assert list(split.codings[["doc_id", "segment_id", "start", "end"]].itertuples(
+        index=False, name=None)) == expected
+    assert len(expected) > len(keep.codings)  # selections were cut
+    # segments out of order (not what a reader makes) are scanned whole: the same answers
+    shuffled = segs.sample(frac=1, random_state=1).reset_index(drop=True)
+    fake = type("C", (), {"segments": shuffled})()
+    found = _DocSegments(fake)
+    assert not any(ordered for *_, ordered in found.docs.values())
+    for r in keep.codings.head(200).itertuples():
+        assert found.pieces(r.doc_id, r.start, r.end) == _scan_pieces(shuffled, r.doc_id,
+                                                                       r.start, r.end)
+        assert found.segment_for(r.doc_id, r.start, r.end) == _scan_segment(
+            shuffled, r.doc_id, r.start, r.end)
+
+
+def test_integer_variable_on_some_sources_stays_a_whole_number(tmp_path):
+    """An Integer case variable set on one source of two (or ``age: 42`` in one front
+    matter of two) is read as a nullable integer, written back as ``age: 42`` (not 42.0),
+    and exported again as an IntegerValue; a Float variable stays a float."""
+    var = "11111111-0000-0000-0000-0000000000a"
+    extra = (f'<Variables><Variable guid="{var}1" name="age" typeOfVariable="Integer"/>'
+             f'<Variable guid="{var}2" name="score" typeOfVariable="Float"/></Variables>'
+             '<Cases><Case guid="22222222-0000-0000-0000-0000000000a1" name="k1">'
+             f'<VariableValue><VariableRef targetGUID="{var}1"/><IntegerValue>42'
+             f'</IntegerValue></VariableValue><VariableValue><VariableRef targetGUID="{var}2"/>'
+             '<FloatValue>3.5</FloatValue></VariableValue><SourceRef '
+             'targetGUID="dddddddd-0000-0000-0000-000000000001"/></Case></Cases>')
+    sources = "".join(f'<TextSource guid="dddddddd-0000-0000-0000-00000000000{i}" name="{n}" '
+                      f'plainTextPath="internal://{n}.txt"/>' for i, n in ((1, "a"), (2, "b")))
+    path = make_qdpx(tmp_path / "p.qdpx", _project_xml(sources, extra=extra),
+                     {"sources/a.txt": b"Satu.", "sources/b.txt": b"Dua."})
+    project = ce.read_qdpx(path)
+    docs = project.corpus.documents.set_index("doc_id")
+    assert str(docs["age"].dtype) == "Int64" and docs.loc["a", "age"] == 42
+    assert pd.isna(docs.loc["b", "age"]) and docs["score"].dtype == "float64"
+    project.save(tmp_path / "out")
+    front = (tmp_path / "out" / "transcripts" / "a.txt").read_text("utf-8")
+    assert "\nage: 42\n" in front and "\nscore: 3.5\n" in front
+    again = ce.read_transcripts(tmp_path / "out" / "transcripts").documents.set_index("doc_id")
+    assert str(again["age"].dtype) == "Int64" and again.loc["a", "age"] == 42
+    xml = _qde(qdpx_bytes(project.corpus, project.codebook, project.codings)).decode()
+    assert "<IntegerValue>42</IntegerValue>" in xml and "<FloatValue>3.5</FloatValue>" in xml
+    assert 'name="age" typeOfVariable="Integer"' in xml
+
+
+# --------------------------------------------------------------------------- clear messages
+
+
+def test_a_selection_splitting_an_emoji_is_named_as_such(tmp_path):
+    """Read as UTF-16 units, a selection starting between the two halves of an emoji is
+    refused saying so (not "outside its text", which it is not)."""
+    text = "Hallo 😀 dunia kita\nBaris dua 😀😀 tiga\n"
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000e1" name="d" '
+                       f'plainTextPath="internal://d.txt">{_selection(9, 14)}'
+                       f"{_selection(7, 14)}</TextSource>")
+    path = make_qdpx(tmp_path / "s.qdpx", xml, {"sources/d.txt": text.encode()})
+    with pytest.raises(ce.InputError) as err:
+        ce.read_qdpx(path, positions="utf16")
+    message = str(err.value)
+    assert "positions 7-14: start 7 falls between the two UTF-16 code units of one " \
+           "character" in message and "--positions codepoint" in message
+    assert "outside" not in message
+
+
+@pytest.mark.parametrize("ref,says", [
+    ("internal://b.txt", "its text file 'internal://b.txt' was not found in the archive; "
+                         "give the folder that holds it with --sources DIR"),
+    ("relative://teks/b.txt", "its text file 'relative://teks/b.txt' (a file outside the "
+                              "archive) was not found beside p.qdpx; give the folder"),
+])
+def test_missing_source_note_reads_plainly(tmp_path, ref, says):
+    path = make_qdpx(tmp_path / "p.qdpx", _two_sources(ref), {"sources/a.txt": b"halo dunia"})
+    note = next(n for n in ce.read_qdpx(path).notes if "jauh" in n)
+    assert says in note, note
+    (tmp_path / "elsewhere").mkdir()
+    note = next(n for n in ce.read_qdpx(path, sources=tmp_path / "elsewhere").notes
+                if "jauh" in n)
+    assert f"in {tmp_path / 'elsewhere'}" in note and "--sources" not in note
+
+
+def test_export_of_codings_without_a_codebook_says_so_once(tmp_path, cli):
+    out = tmp_path / "imported"
+    ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", _two_sources("internal://b.txt"), {
+        "sources/a.txt": b"halo dunia", "sources/b.txt": b"halo dunia lagi"})).save(out)
+    r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"), "--codings",
+            str(out / "codings.csv"), "--out", str(tmp_path / "o.qdpx"))
+    assert r.returncode == 2
+    assert r.stderr == (f"error: {out / 'codings.csv'}: these codings use 1 code(s) (trust) "
+                        "but no codebook was given; give it with --codebook FILE\n")
+
+
+def test_docs_state_the_archive_limits_of_the_code():
+    """docs/qdpx.md says what the code does: the limits of ``_safezip.Limits`` and that a
+    missing text is skipped unless --strict."""
+    from citra_eval._safezip import DEFAULT_LIMITS as limits
+
+    text = " ".join((ROOT / "docs" / "qdpx.md").read_text("utf-8").split())
+    assert (f"an entry unpacks to more than {limits.max_file >> 20} MiB, the entries read to "
+            f"more than {limits.max_total >> 30} GiB in all, there are more than "
+            f"{limits.max_entries:,} entries, or an entry above {limits.ratio_floor >> 20} MiB "
+            f"expands more than {limits.max_ratio:.0f}-fold") in text
+    assert "A text missing from the archive is not a reason to refuse" in text
+
+
+def test_users_keep_their_guid_as_written(tmp_path, cli):
+    """ATLAS.ti writes upper-case GUIDs: a user (also one who coded nothing) goes back out
+    with the GUID spelled as it was, not lower-cased."""
+    users = ('<Users><User guid="EEEEEEEE-0000-0000-0000-00000000000A" name="Rina"/>'
+             '<User guid="EEEEEEEE-0000-0000-0000-00000000000B" name="Tamu"/></Users>')
+    sel = _selection(0, 4, user="EEEEEEEE-0000-0000-0000-00000000000A")
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000c9" name="x" '
+                       f'plainTextPath="internal://x.txt">{sel}</TextSource>', users=users)
+    project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml, {"sources/x.txt": b"halo"}))
+    assert set(project.users["guid"]) == {"EEEEEEEE-0000-0000-0000-00000000000A",
+                                          "EEEEEEEE-0000-0000-0000-00000000000B"}
+    out = tmp_path / "out"
+    project.save(out)
+    r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"), "--codebook",
+            str(out / "codebook.yaml"), "--codings", str(out / "codings.csv"), "--users",
+            str(out / "users.csv"), "--out", str(tmp_path / "o.qdpx"))
+    assert r.returncode == 0, r.stderr
+    xml = _qde((tmp_path / "o.qdpx").read_bytes()).decode()
+    assert '<User guid="EEEEEEEE-0000-0000-0000-00000000000A" name="Rina"' in xml
+    assert '<User guid="EEEEEEEE-0000-0000-0000-00000000000B" name="Tamu"' in xml
+
+
+def test_codes_of_the_same_name_go_back_out_without_added_descriptions(tmp_path):
+    """Two codes named alike (ids ``trust``, ``trust_2``) and no descriptions, as in
+    QualCoder's demo: the export adds no ``Id:`` description to them (the reader derives
+    the same ids again from the names in file order), and a re-import gives the same ids
+    and codings."""
+    codes = ('<CodeBook><Codes>'
+             '<Code guid="aaaaaaaa-0000-0000-0000-0000000000b1" name="Media" isCodable="false">'
+             '<Code guid="aaaaaaaa-0000-0000-0000-0000000000b2" name="Trust" isCodable="true"/>'
+             '</Code>'
+             '<Code guid="aaaaaaaa-0000-0000-0000-0000000000b3" name="Staff" isCodable="false">'
+             '<Code guid="aaaaaaaa-0000-0000-0000-0000000000b4" name="Trust" isCodable="true"/>'
+             '<Code guid="aaaaaaaa-0000-0000-0000-0000000000b5" name="trust 2" '
+             'isCodable="true"><Description>kept as it was</Description></Code>'
+             '</Code></Codes></CodeBook>')
+    sel = ('<PlainTextSelection guid="bbbbbbbb-0000-0000-0000-0000000000b1" startPosition="0" '
+           'endPosition="4"><Coding guid="cccccccc-0000-0000-0000-0000000000b1"><CodeRef '
+           'targetGUID="aaaaaaaa-0000-0000-0000-0000000000b4"/></Coding></PlainTextSelection>')
+    xml = _project_xml(f'<TextSource guid="dddddddd-0000-0000-0000-0000000000b1" name="x" '
+                       f'plainTextPath="internal://x.txt">{sel}</TextSource>').replace(
+        CODEBOOK_XML, codes)
+    project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml, {"sources/x.txt": b"halo"}))
+    assert project.codebook.ids == ["media", "trust", "staff", "trust_2", "trust_2_2"]
+    assert project.codings["code"].tolist() == ["trust_2"]
+    data = qdpx_bytes(project.corpus, project.codebook, project.codings)
+    out = _qde(data).decode()
+    out = out[:out.index("</CodeBook>")]
+    assert out.count("<Description>") == 1 and "<Description>kept as it was</Description>" \
+        in out and "Id:" not in out
+    (tmp_path / "again.qdpx").write_bytes(data)
+    again = ce.read_qdpx(tmp_path / "again.qdpx")
+    assert again.codebook.ids == project.codebook.ids
+    assert again.codings["code"].tolist() == ["trust_2"]
+    assert qdpx_bytes(again.corpus, again.codebook, again.codings) == data
+
+
+def test_qc_demo_codes_without_descriptions_stay_without(tmp_path):
+    path = refdata_path("refi-qda", "qc-demo.qdpx")
+    project = ce.read_qdpx(path)
+    with zipfile.ZipFile(path) as zf:
+        before = ET.fromstring(zf.read(next(n for n in zf.namelist() if n.endswith(".qde"))))
+    after = ET.fromstring(_qde(qdpx_bytes(project.corpus, project.codebook, project.codings)))
+    described = [sum(el.find(f"{NS}Description") is not None for el in root.iter(f"{NS}Code"))
+                 for root in (before, after)]
+    assert described[0] == described[1]

@@ -190,3 +190,97 @@ def test_memos_csv_round_trips_any_text(everything, tmp_path):
     assert list(back.columns) == MEMO_COLUMNS
     assert back["text"].tolist() == project.memos["text"].tolist()
     assert back["start"].tolist() == project.memos["start"].tolist()
+
+
+MEMO_HEADER = "memo_id,name,text,author,created,about,doc_id,start,end,code,target\n"
+
+
+def _imported(everything, tmp_path):
+    out = tmp_path / "out"
+    ce.read_qdpx(everything, spanning="split").save(out)
+    return out
+
+
+@pytest.fixture
+def run(capsys):
+    """``citra-eval ARGV`` in this process: (exit code, stderr)."""
+    from citra_eval.cli import main
+
+    def _run(*argv: str) -> tuple[int, str]:
+        capsys.readouterr()
+        code = main(list(argv))
+        return code, capsys.readouterr().err
+
+    return _run
+
+
+def _export_with_memos(run, out, memos, target):
+    return run("qdpx", "export", "--transcripts", str(out / "transcripts"), "--codebook",
+               str(out / "codebook.yaml"), "--codings", str(out / "codings.csv"), "--memos",
+               str(memos), "--out", str(target))
+
+
+def test_a_memo_without_a_name_stays_without_one(everything, tmp_path, run):
+    """An empty name in memos.csv is not written as the name "nan" (nor replaced by
+    another): the note has no name, and reads back with an empty one."""
+    out = _imported(everything, tmp_path)
+    memos = tmp_path / "memos.csv"
+    memos.write_text(MEMO_HEADER + ",,a memo,,,project,,,,,\n", encoding="utf-8")
+    code, err = _export_with_memos(run, out, memos, tmp_path / "o.qdpx")
+    assert code == 0, err
+    xml = _qde((tmp_path / "o.qdpx").read_bytes()).decode("utf-8")
+    note = xml[xml.rindex("<Note ", 0, xml.index("a memo")):xml.index("a memo")]
+    assert note.startswith("<Note guid=") and 'name="' not in note, note
+    _assert_valid(_schema("Project.xsd"), xml.encode("utf-8"))
+    back = ce.read_qdpx(tmp_path / "o.qdpx").memos.set_index("text")
+    assert back.loc["a memo", "name"] == ""
+
+
+@pytest.mark.parametrize("row,message", [
+    ("not-a-guid,a,x,,,project,,,,,", "column 'memo_id': 'not-a-guid' is not a GUID"),
+    (",a,x,,yesterday,project,,,,,", "column 'created': 'yesterday' is not a date and time"),
+    (",a,x,,2024-13-45T10:00:00Z,project,,,,,", "is not a date and time"),
+    (",a,x,,,bogus,,,,,", "column 'about': 'bogus' is not one of project, document"),
+    (",a,x,,,selection,Ghost,1,2,,", "unknown doc_id 'Ghost'"),
+    (",a,x,,,selection,wawancara_1,50,9999,,",
+     "span 50:9999 lies outside the text of 'wawancara_1' (66 characters)"),
+    (",a,x,,,selection,wawancara_1,9,5,,", "span 9:5 ends before it starts"),
+    (",a,x,,,selection,wawancara_1,1.5,4,,", "column 'start': must be a whole number"),
+    (",a,x,,,selection,wawancara_1,,4,,", "a memo about a span needs its start"),
+    (",a,x,,,document,,,,,", "a memo about a document needs its doc_id"),
+    (",a,x,,,document,Ghost,,,,", "unknown doc_id 'Ghost'"),
+    (",a,x,,,code,,,,nocode,", "code 'nocode' is not in the codebook"),
+    (",a,x,,,code,,,,,", "a memo about a code needs its code"),
+])
+def test_wrong_memos_are_error_lines_with_their_line(everything, tmp_path, run, row, message):
+    """A memos.csv that would make an invalid project (a note GUID or date the schema
+    refuses, a selection outside its text that the import refuses) or put a memo in the
+    wrong place (an unknown document or code) is an error line naming the file and line,
+    exit 2, nothing written."""
+    out = _imported(everything, tmp_path)
+    memos = tmp_path / "memos.csv"
+    memos.write_text(MEMO_HEADER + ",ok,fine,,2024-05-03T09:00:00Z,project,,,,,\n\n" + row
+                     + "\n", encoding="utf-8")
+    target = tmp_path / "o.qdpx"
+    code, err = _export_with_memos(run, out, memos, target)
+    assert code == 2
+    assert err.startswith(f"error: {memos}:4: ") and message in err, err
+    assert len(err.splitlines()) == 1
+    assert not target.exists()
+
+
+def test_memos_checked_in_python_too(everything, tmp_path):
+    """``write_qdpx(..., memos=)`` checks the same (rows numbered as in a file)."""
+    project = ce.read_qdpx(everything)
+    memos = project.memos.copy()
+    memos.loc[1, "created"] = "kemarin"
+    with pytest.raises(ce.InputError, match="is not a date and time") as err:
+        ce.write_qdpx(tmp_path / "w.qdpx", project.corpus, project.codebook,
+                      project.codings, memos=memos)
+    assert err.value.line == 3
+    memos = project.memos.copy()
+    memos.loc[0, "memo_id"] = memos.loc[1, "memo_id"] = G(99)
+    with pytest.raises(ce.InputError, match="is also the memo_id on line 2"):
+        ce.write_qdpx(tmp_path / "w.qdpx", project.corpus, project.codebook,
+                      project.codings, memos=memos)
+    assert not (tmp_path / "w.qdpx").exists()

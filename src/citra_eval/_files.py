@@ -21,6 +21,7 @@ import io
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -168,10 +169,11 @@ def csv_delimiter(text: str) -> str:
 
 
 def read_csv_table(path: str | os.PathLike, *, columns: list[str], required: list[str],
-                   what: str):
+                   what: str, keep_lines: bool = False):
     """A small CSV table written by the package (``memos.csv``, ``users.csv``) as a
     DataFrame of strings with exactly ``columns`` (missing ones empty, others dropped);
-    empty cells are None.
+    empty cells are missing values (NaN). With ``keep_lines``, a last column ``_line``
+    holds the file line each row starts on.
 
     Raises :class:`InputError` when the file is missing, not CSV, lacks a ``required``
     column or has a row longer than its header.
@@ -186,13 +188,17 @@ def read_csv_table(path: str | os.PathLike, *, columns: list[str], required: lis
         raise InputError(f"{what} needs the column(s) {', '.join(lacking)}; found "
                          f"{', '.join(header) or 'nothing'}", path=spath, line=1)
     records = []
+    rows = [rows[0], *((line, cells) for line, cells in rows[1:]
+                       if any(c.strip() for c in cells))] if rows else []  # no blank rows
     for line, cells in rows[1:]:
         if len(cells) > len(header):
             raise InputError(f"this row has {len(cells)} cells, the header {len(header)}",
                              path=spath, line=line)
         records.append(dict(zip(header, cells, strict=False)))
-    frame = pd.DataFrame(records, columns=header).replace("", None)
-    return frame.reindex(columns=columns)
+    frame = pd.DataFrame(records, columns=header).replace("", None).reindex(columns=columns)
+    if keep_lines:
+        frame["_line"] = [line for line, _ in rows[1:]]
+    return frame
 
 
 def read_file_bytes(path: str | os.PathLike) -> bytes:
@@ -567,6 +573,9 @@ def _neutral_series(s):
 
     if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
         return s
+    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) not in (
+            "string", "mixed", "mixed-integer"):
+        return s  # no text in it (e.g. Booleans with missing values): nothing to neutralise
     cr = s.str.contains("\r", regex=False)
     if cr.where(cr.notna(), False).astype(bool).any():
         s = s.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False
@@ -625,21 +634,91 @@ def read_text_file(path: str | os.PathLike, *, allow_empty: bool = False) -> str
 # --------------------------------------------------------------------------- writing
 
 
+def _name_limits(path: Path) -> tuple[int, int]:
+    """(longest file name, longest path) in bytes on the file system holding ``path``'s
+    nearest existing folder (255 and 4096 where the system does not say)."""
+    folder = path
+    while not os.path.isdir(folder) and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX"), os.pathconf(folder, "PC_PATH_MAX")
+    except (AttributeError, OSError, ValueError):  # Windows, or an unusual file system
+        return 255, 4096
+
+
+def _entry_kind(path: str | os.PathLike) -> str | None:
+    """What the existing entry ``path`` is when it is not a regular file or a folder (a
+    symbolic link, named pipe, device or socket), else None (also when it does not exist)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        try:
+            return f"a symbolic link (to {os.readlink(path)})"
+        except OSError:  # pragma: no cover - removed meanwhile
+            return "a symbolic link"
+    return ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else
+            "a character device" if stat.S_ISCHR(mode) else
+            "a block device" if stat.S_ISBLK(mode) else
+            "a socket" if stat.S_ISSOCK(mode) else "a special file")
+
+
+def output_path_problem(path: str | os.PathLike, *, folder: bool = False) -> str | None:
+    """Why ``path`` cannot be an output file (or, with ``folder``, an output folder), as the
+    start of a message, or None when it can.
+
+    Refused before anything is written: a name (one path component) or a whole path longer
+    than the file system allows, and an existing output file that is not a regular file (a
+    symbolic link, named pipe, device or socket), which writing would replace by a regular
+    file. An existing folder whose path is a symbolic link is accepted (its content is
+    written through the link). Whether a folder or a file stands where the other is wanted,
+    and permissions, are the callers' checks.
+    """
+    absolute = Path(os.path.abspath(os.fspath(path)))
+    name_max, path_max = _name_limits(absolute)
+    for part in absolute.parts:
+        size = len(os.fsencode(part))
+        if size > name_max:
+            shown = part if len(part) <= 40 else f"{part[:20]}...{part[-12:]}"
+            return (f"the name '{shown}' is {size} bytes long, more than this file system "
+                    f"allows ({name_max}); choose a shorter name")
+    size = len(os.fsencode(str(absolute)))
+    if size >= path_max:
+        return (f"the path is {size} bytes long, more than this file system allows "
+                f"({path_max - 1}); choose a shorter path")
+    kind = _entry_kind(absolute)
+    if kind is not None and not (folder and os.path.isdir(absolute)):
+        what = "a folder" if folder else "a regular file"
+        return (f"this is {kind}, not {what}, and writing would replace it; choose "
+                "another output path")
+    return None
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | None = "utf-8",
                  newline: str | None = "\n", private: bool = False) -> Iterator[IO]:
     """Open a temporary file that replaces ``path`` on successful exit of the block.
 
     The file gets the usual mode (``0666`` less the umask), or ``0600`` (owner only, whatever
-    the umask) when ``private``. A full disk, a read-only folder or missing permission is an
-    :class:`InputError` naming ``path``; the previous file is then left as it was.
+    the umask) when ``private``. A full disk, a read-only folder, missing permission or a
+    folder where no file can be created is an :class:`InputError` naming ``path``; the
+    previous file is then left as it was. So is, before anything is written, a ``path``
+    :func:`output_path_problem` refuses (a symbolic link, named pipe or device, a name
+    longer than the file system allows).
     """
     target = Path(path)
+    problem = output_path_problem(target)
+    if problem is not None:
+        raise InputError(f"cannot write this file: {problem}", path=os.fspath(target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{_short(target.name)}.", suffix=".tmp",
+                                   dir=target.parent)
     except OSError as exc:
-        raise _write_error(exc, target) from None
+        raise _write_error(exc, target, creating=True) from None
     text_args = {} if "b" in mode else {"encoding": encoding, "newline": newline}
     try:
         with os.fdopen(fd, mode, **text_args) as fh:
@@ -657,16 +736,26 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | No
 
 #: OS errors that mean "cannot write here" rather than a bug.
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
-                 errno.EFBIG, errno.ENOTDIR}
+                 errno.EFBIG, errno.ENOTDIR, errno.ENAMETOOLONG}
 
 
-def _write_error(exc: OSError, target: Path) -> BaseException:
-    if exc.errno not in _WRITE_ERRNOS:
+def _short(name: str) -> str:
+    """The start of ``name`` for a temporary sibling's name (at most 40 characters, 160
+    bytes), so that the temporary name fits the file system whenever ``name`` does."""
+    return name[:40]
+
+
+def _write_error(exc: OSError, target: Path, *, creating: bool = False,
+                 what: str = "this file") -> BaseException:
+    """``exc`` as an :class:`InputError` naming ``target`` when it means "cannot write
+    here"; with ``creating`` (making the folder or the temporary file) every OS error does
+    (e.g. a folder of ``/proc``, where files cannot be created)."""
+    if exc.errno not in _WRITE_ERRNOS and not creating:
         return exc
     how = {errno.ENOSPC: "free some disk space or write elsewhere",
            errno.EDQUOT: "free some space in your quota or write elsewhere",
            errno.EFBIG: "write elsewhere"}.get(exc.errno, "choose a folder you can write to")
-    return InputError(f"cannot write this file: {exc.strerror}; {how} (nothing was "
+    return InputError(f"cannot write {what}: {exc.strerror}; {how} (nothing was "
                       "changed)", path=os.fspath(target))
 
 
@@ -731,10 +820,18 @@ def atomic_dir(path: str | os.PathLike, *, managed: Iterable[str] = ()) -> Itera
     wholesale (a ``transcripts/`` folder is replaced, not merged, so files from an earlier
     run do not linger); entries named in ``managed`` that the block did not create this time
     are removed. Anything else in ``path`` is left alone. On failure ``path`` is untouched.
+    A ``path`` :func:`output_path_problem` refuses, or a place where no folder can be made,
+    is an :class:`InputError`.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    problem = output_path_problem(target, folder=True)
+    if problem is not None:
+        raise InputError(f"cannot write into this folder: {problem}", path=os.fspath(target))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{_short(target.name)}.", dir=target.parent))
+    except OSError as exc:
+        raise _write_error(exc, target, creating=True, what="this folder") from None
     try:
         yield tmp
         target.mkdir(exist_ok=True)

@@ -14,13 +14,14 @@ import os
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from xml.etree.ElementTree import Element, ParseError
 
 from .errors import InputError
 
-__all__ = ["DOCX_LIMITS", "Limits", "parse_xml", "read_zip", "read_zip_bytes"]
+__all__ = ["DOCX_LIMITS", "Limits", "ZipMembers", "parse_xml", "read_zip", "read_zip_bytes"]
 
 _CHUNK = 1 << 16
 
@@ -70,10 +71,14 @@ def _unsafe_name(name: str) -> str | None:
 
 
 def read_zip(path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS,
-             what: str = "archive", hint: str = _REEXPORT) -> dict[str, bytes]:
+             what: str = "archive", hint: str = _REEXPORT,
+             lazy: bool = False) -> Mapping[str, bytes]:
     """Read every file entry of a zip archive into memory, refusing anything hostile.
 
-    Returns ``{entry name: bytes}`` in archive order (directories left out).
+    Returns ``{entry name: bytes}`` in archive order (directories left out). With ``lazy``,
+    a :class:`ZipMembers` instead: every entry's name and header are checked at once, but
+    an entry is decompressed (with the same limits) only when it is first read, so entries
+    nobody reads cost no memory.
 
     Raises
     ------
@@ -91,11 +96,12 @@ def read_zip(path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS,
         raise InputError(f"expected a {what} file but this is a directory", path=spath) from None
     except PermissionError:
         raise InputError("permission denied; make the file readable", path=spath) from None
-    return read_zip_bytes(data, path=spath, limits=limits, what=what, hint=hint)
+    return read_zip_bytes(data, path=spath, limits=limits, what=what, hint=hint, lazy=lazy)
 
 
 def read_zip_bytes(data: bytes, *, path: str | None = None, limits: Limits = DEFAULT_LIMITS,
-                   what: str = "archive", hint: str = _REEXPORT) -> dict[str, bytes]:
+                   what: str = "archive", hint: str = _REEXPORT,
+                   lazy: bool = False) -> Mapping[str, bytes]:
     """:func:`read_zip` on bytes already in memory (``hint``: how to fix an unreadable
     archive)."""
     if not data:
@@ -113,8 +119,7 @@ def read_zip_bytes(data: bytes, *, path: str | None = None, limits: Limits = DEF
     if len(infos) > limits.max_entries:
         raise InputError(f"the {what} has {len(infos)} entries, more than the limit of "
                          f"{limits.max_entries}; refusing it", path=path)
-    out: dict[str, bytes] = {}
-    total = 0
+    entries: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
         # zipfile cuts a name at a NUL byte; the name as stored still has it
         why = _unsafe_name(getattr(info, "orig_filename", info.filename))
@@ -130,12 +135,58 @@ def read_zip_bytes(data: bytes, *, path: str | None = None, limits: Limits = DEF
             raise InputError(f"entry {name!r} would unpack to {info.file_size} bytes, more than "
                              f"the limit of {limits.max_file}; refusing it", path=path)
         _check_ratio(name, info.file_size, info.compress_size, limits, path)
-        blob = _read_entry(zf, info, limits, limits.max_total - total, path)
-        total += len(blob)
+        if lazy and name in entries:
+            raise InputError(f"entry {name!r} appears twice; the {what} is corrupt", path=path)
+        entries.setdefault(name, info)
+    members = ZipMembers(zf, entries, limits=limits, path=path)
+    if lazy:
+        return members
+    out: dict[str, bytes] = {}
+    for info in infos:
+        name = info.filename.replace("\\", "/")
+        if info.is_dir():
+            continue
         if name in out:
             raise InputError(f"entry {name!r} appears twice; the {what} is corrupt", path=path)
-        out[name] = blob
+        out[name] = members.read(info)
     return out
+
+
+class ZipMembers(Mapping[str, bytes]):
+    """The file entries of a checked archive, each decompressed when first read (then kept).
+
+    Names, headers, encryption and declared sizes were checked when the archive was opened
+    (:func:`read_zip` with ``lazy=True``); the bytes are counted against :class:`Limits`
+    while decompressing (an entry's size and ratio, and the total of the entries read), so
+    a lying header does not help, and entries never read are never inflated.
+    """
+
+    def __init__(self, zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], *,
+                 limits: Limits, path: str | None) -> None:
+        self._zf, self._entries, self._limits, self._path = zf, entries, limits, path
+        self._read: dict[str, bytes] = {}
+        self.total = 0  # bytes decompressed so far
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        """Decompress one entry within the limits (counted in :attr:`total`)."""
+        blob = _read_entry(self._zf, info, self._limits, self._limits.max_total - self.total,
+                           self._path)
+        self.total += len(blob)
+        return blob
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self._read:
+            self._read[name] = self.read(self._entries[name])
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
 
 
 def _check_ratio(name: str, size: int, compressed: int, limits: Limits, path) -> None:

@@ -645,18 +645,56 @@ def code_guid(code: Code) -> str:
 def _plain_ids(codebook: Codebook) -> set[str]:
     """Codes whose description can be their definition alone: nothing else to say, a label
     only in the codebook language, and an id that reading the file derives again from the
-    name (so no ``Id:`` line is needed). Codes from other programs look like this, and go
-    back out with their description as it was."""
+    name (so no ``Id:`` line is needed; codes of the same name, ``trust`` and ``trust_2``,
+    included: the reader numbers them in file order, as :func:`_derived_ids` checks). Codes
+    from other programs look like this, and go back out with their description as it was
+    (none when they had none)."""
     lang = codebook.language
-    snakes: dict[str, int] = {}
-    for c in codebook.codes.values():
-        snakes[snake_id(codebook.label(c.id))] = snakes.get(snake_id(codebook.label(c.id)), 0) + 1
-    return {c.id for c in codebook.codes.values()
-            if list(c.label) == [lang] and set(c.definition) <= {lang}
-            and not (c.include or c.exclude or c.examples or c.patterns or c.construct or c.note)
-            and snake_id(c.label[lang]) == c.id and snakes[c.id] == 1
-            and not _DESC_LINE.match(c.definition.get(lang, "").split("\n")[0])
-            and not re.search(r"(?m)^Id:", c.definition.get(lang, ""))}
+    plain = {c.id for c in codebook.codes.values()
+             if list(c.label) == [lang] and set(c.definition) <= {lang}
+             and not (c.include or c.exclude or c.examples or c.patterns or c.construct
+                      or c.note)
+             and not _DESC_LINE.match(c.definition.get(lang, "").split("\n")[0])
+             and not re.search(r"(?m)^Id:", c.definition.get(lang, ""))}
+    order = _export_order(codebook)
+    while True:  # drop the codes read back under another id, until none is
+        derived = _derived_ids(codebook, order, plain)
+        wrong = {cid for cid in plain if derived[cid] != cid}
+        if not wrong:
+            return plain
+        plain -= wrong
+
+
+def _export_order(codebook: Codebook) -> list[str]:
+    """Code ids in the order an export writes them and a reader meets them (depth first)."""
+    out: list[str] = []
+    stack = list(reversed(codebook.roots))
+    while stack:
+        cid = stack.pop()
+        out.append(cid)
+        stack.extend(reversed(codebook.codes[cid].children))
+    return out
+
+
+def _derived_ids(codebook: Codebook, order: list[str], plain: set[str]) -> dict[str, str]:
+    """The id reading an export gives each code when the codes of ``plain`` carry no
+    ``Id:`` line: the rule of :meth:`CodeTree.unique`, code by code in file order."""
+    taken: set[str] = set()
+    out = {}
+    for cid in order:
+        if cid not in plain and CODE_ID_OK.match(cid) and cid not in taken:
+            got = cid
+        else:
+            code = codebook.codes[cid]
+            name = xml_text(codebook.label(cid)).strip() or norm_guid(code_guid(code))
+            base = got = snake_id(name)
+            n = 1
+            while got in taken:
+                n += 1
+                got = f"{base}_{n}"
+        taken.add(got)
+        out[cid] = got
+    return out
 
 
 def code_element(codebook: Codebook, code: Code, depth: int = 0, *,
@@ -926,7 +964,7 @@ def codebook_from_qdpx(path: str | os.PathLike, *, language: str | None = None,
     True
     """
     spath = os.fspath(path)
-    members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)")
+    members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)", lazy=True)
     root = project_root(members, spath)
     cb, _ = codebook_from_refi_root(root, path=spath, language=language,
                                 default_name=Path(spath).stem)

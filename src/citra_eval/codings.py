@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import read_csv_records, write_csv
-from ._validation import check_frame, check_type
+from ._validation import check_choice, check_frame, check_type
 from .errors import MAX_REPORTED, InputError, Problem, collect, quoted_pair
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
@@ -48,7 +48,7 @@ def empty_codings() -> pd.DataFrame:
 
 def read_codings(path: str | os.PathLike | Sequence[str | os.PathLike], *,
                  corpus: Corpus | None = None, codebook: Codebook | None = None,
-                 keep_lines: bool = False) -> pd.DataFrame:
+                 keep_lines: bool = False, within: str = "segment") -> pd.DataFrame:
     """Read and validate a codings CSV (or several, e.g. one per coder).
 
     Parameters
@@ -68,6 +68,11 @@ def read_codings(path: str | os.PathLike | Sequence[str | os.PathLike], *,
         Keep a ``_line`` column: the 1-based line of the file on which each row starts
         (a quoted cell may span lines). Readers that report rows later use it; writers
         drop it.
+    within : {"segment", "text"}, default "segment"
+        With ``corpus``: every span must lie inside its segment (``"segment"``), or only
+        inside its document's text (``"text"``: for writers that do not use segments, such
+        as the REFI-QDA export, which must accept the spans crossing speaker turns that
+        ``read_qdpx(..., spanning="keep")`` gives).
 
     Returns
     -------
@@ -101,10 +106,11 @@ def read_codings(path: str | os.PathLike | Sequence[str | os.PathLike], *,
     >>> corpus.text(row.doc_id)[row.start:row.end] in seg.text
     True
     """
+    check_choice(within, "within", ("segment", "text"))
     if not isinstance(path, str | os.PathLike):
-        out = _read_several(list(path), corpus=corpus, codebook=codebook)
+        out = _read_several(list(path), corpus=corpus, codebook=codebook, within=within)
     else:
-        out = _plain(_read_one(path, corpus, codebook)).reset_index(drop=True)
+        out = _plain(_read_one(path, corpus, codebook, within)).reset_index(drop=True)
     return out if keep_lines else out.drop(columns="_line")
 
 
@@ -115,7 +121,7 @@ _SHEET_IMPORT = ("read it with 'citra-eval sheet import FILE --coder NAME --out 
 _SHEET_HEADER = ["doc_id", "segment_id", "speaker", "text"]
 
 
-def _read_one(path, corpus, codebook) -> pd.DataFrame:
+def _read_one(path, corpus, codebook, within: str = "segment") -> pd.DataFrame:
     spath = os.fspath(path)
     if Path(spath).suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls"):
         raise InputError("this is a spreadsheet workbook, not a codings CSV; if it is a filled "
@@ -123,7 +129,7 @@ def _read_one(path, corpus, codebook) -> pd.DataFrame:
     try:
         frame = _read_frame(path)
         validate_codings(frame, corpus=corpus, codebook=codebook, path=spath,
-                         problems=frame.attrs.pop("problems"))
+                         problems=frame.attrs.pop("problems"), within=within)
     except MemoryError:
         raise InputError("the file is too large to read in the memory available; split it "
                          "into several codings files (e.g. one per coder)", path=spath) from None
@@ -136,7 +142,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _read_several(paths: list, *, corpus, codebook) -> pd.DataFrame:
+def _read_several(paths: list, *, corpus, codebook, within: str = "segment") -> pd.DataFrame:
     problems: list[Problem] = []
     seen = set()
     for p in paths:
@@ -149,7 +155,7 @@ def _read_several(paths: list, *, corpus, codebook) -> pd.DataFrame:
     frames = []
     for i, p in enumerate(paths):
         try:
-            frames.append(_plain(_read_one(p, corpus, codebook)).assign(_file=i))
+            frames.append(_plain(_read_one(p, corpus, codebook, within)).assign(_file=i))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -279,7 +285,8 @@ def _coerce(frame: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataF
 
 def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
                      codebook: Codebook | None = None,
-                     path: str | None = None, problems: list[Problem] | None = None) -> None:
+                     path: str | None = None, problems: list[Problem] | None = None,
+                     within: str = "segment") -> None:
     """Check a codings table against a corpus and codebook; raise :class:`InputError`.
 
     Parameters
@@ -299,6 +306,9 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     problems : list of Problem, optional
         Problems found earlier (e.g. while parsing); the new ones are appended and all are
         raised together.
+    within : {"segment", "text"}, default "segment"
+        With ``corpus``: every span must lie inside its segment, or (``"text"``) only inside
+        its document's text (see :func:`read_codings`).
 
     Returns
     -------
@@ -338,6 +348,7 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     codings_A.csv 3 unknown segment_id 999 in 'INF01' (it has segments 1-45)
     """
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
+    check_choice(within, "within", ("segment", "text"))
     problems = [] if problems is None else problems
     missing = [c for c in CODING_COLUMNS if c not in codings.columns]
     if missing:
@@ -362,7 +373,8 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
                                     "codable ids or add it to the codebook", int(lines[i]),
                                     "code"))
     if corpus is not None:
-        problems.extend(_corpus_problems(codings, corpus, lines, ok, path))
+        problems.extend(_corpus_problems(codings, corpus, lines, ok, path,
+                                         segments=within == "segment"))
     for i in np.flatnonzero(codings.duplicated(CODING_COLUMNS, keep="first").to_numpy()):
         problems.append(Problem(path, "duplicate row (same span, code and coder); delete it",
                                 int(lines[i])))
@@ -370,10 +382,10 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
 
 
 def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.ndarray,
-                     path: str | None) -> list[Problem]:
+                     path: str | None, *, segments: bool = True) -> list[Problem]:
     """At most one problem per row, in row order: unknown document, drifted text, unknown
-    segment, span outside the text, span outside its segment (rows with a negative offset
-    skip the last four: their offsets were already reported)."""
+    segment, span outside the text, span outside its segment (only with ``segments``; rows
+    with a negative offset skip the last four: their offsets were already reported)."""
     segs = corpus.segments
     doc = codings["doc_id"].to_numpy(dtype=object)
     sid = codings["segment_id"].to_numpy()
@@ -414,6 +426,8 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
     no_seg = check & (pos < 0)
     outside = check & ~no_seg & (end > size)
     not_in = check & ~no_seg & ~outside & ((start < s_start) | (end > s_end))
+    if not segments:
+        not_in[:] = False
     n_segs = segs["doc_id"].value_counts()
     out = []
     for i in np.flatnonzero(no_doc | drift | no_seg | outside | not_in):

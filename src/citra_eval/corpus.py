@@ -655,7 +655,23 @@ def assemble_corpus(parsed: list[ParsedTranscript]) -> Corpus:
     documents = pd.DataFrame(doc_rows)
     if documents.empty:
         documents = pd.DataFrame(columns=["doc_id", "path", "format", "n_segments", "n_words"])
+    for col in documents.columns:
+        if documents[col].dtype.kind == "f" and _whole_numbers(doc_rows, col):
+            # whole numbers some documents lack (an Integer case variable, ``age: 42`` in
+            # a few front matters) stay whole numbers, not 42.0: nullable integers
+            documents[col] = pd.array([r.get(col) if not is_missing_value(r.get(col))
+                                       else None for r in doc_rows], dtype="Int64")
     return Corpus(documents, segments, {p.doc_id: p.body for p in parsed})
+
+
+def _whole_numbers(rows: list[dict], key: str) -> bool:
+    """Whether every present value of ``key`` is a whole number (not a bool) that fits 64
+    bits, and some row lacks it."""
+    values = [r.get(key) for r in rows]
+    present = [v for v in values if not is_missing_value(v)]
+    return (0 < len(present) < len(values)
+            and all(isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_)
+                    and -(1 << 63) <= int(v) < (1 << 63) for v in present))
 
 
 # --------------------------------------------------------------------------- writing

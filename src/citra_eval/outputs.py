@@ -291,7 +291,7 @@ def _table_text(frame: pd.DataFrame, decimals: int | Mapping[str, int], index: b
             raise ValueError(f"decimals names columns that are not in the table: {unknown}")
     for col in df.columns:
         s = df[col]
-        if pd.api.types.is_bool_dtype(s):
+        if pd.api.types.is_bool_dtype(s) or _bool_objects(s):
             df[col] = s.map({True: "true", False: "false"}).astype("object")
         elif pd.api.types.is_float_dtype(s) or _float_objects(s):
             values = s.astype(float)
@@ -305,6 +305,12 @@ def _table_text(frame: pd.DataFrame, decimals: int | Mapping[str, int], index: b
     buf = io.StringIO()
     neutralise_frame(df).to_csv(buf, index=False, lineterminator="\n", na_rep="")
     return buf.getvalue()
+
+
+def _bool_objects(s: pd.Series) -> bool:
+    """A column of Booleans with missing values (dtype object), e.g. a Boolean case
+    variable set on some documents only: written like a Boolean column, missing empty."""
+    return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) == "boolean"
 
 
 def _is_count(col, values: pd.Series) -> bool:

@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from ._files import read_text_file
+from ._files import output_path_problem, read_text_file
 from ._validation import check_int, check_lang
 from ._yaml import LineDict, LineList, load_yaml, unknown_keys
 from .codebook import Codebook
@@ -1132,7 +1132,9 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
     Raises
     ------
     InputError
-        ``path`` is a file, or a non-empty folder without ``force``; nothing is written.
+        ``path`` is a file (or a symbolic link, named pipe, ... to one), a non-empty folder
+        without ``force``, a name longer than the file system allows, or where no folder can
+        be made; nothing is written.
 
     Notes
     -----
@@ -1159,6 +1161,9 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
         raise ValueError(f"title must be a non-empty str, got {title!r}")
     target = Path(path)
     spath = os.fspath(path)
+    problem = output_path_problem(target, folder=True)
+    if problem is not None:
+        raise InputError(problem, path=spath)
     if target.exists() and not target.is_dir():
         raise InputError("this is a file; give a new folder for the study", path=spath)
     if target.is_dir() and any(target.iterdir()) and not force:
@@ -1166,8 +1171,12 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
                          "--force to write into it (files of the same name are replaced)",
                          path=spath)
     name = title.strip() if title else target.resolve().name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".init-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".init-", dir=target.parent))
+    except OSError as exc:
+        raise InputError(f"cannot make the study folder here: {exc.strerror}; choose a "
+                         "folder you can write to (nothing was written)", path=spath) from None
     try:
         if example:
             _copy_example(staging)

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from .._files import output_path_problem
 from ..errors import InputError, Problem
 from ..study import STUDY_FILE, StudySettings, find_study_root, shown_path
 
@@ -49,8 +50,21 @@ def check_out(path: str, *, folder: bool, flag: str = "--out",
     """Refuse an --out that cannot be written before anything is read or written.
 
     Catches an output of the wrong kind (a file where a folder is wanted and the other way
-    round), a path running through an existing file, and a folder without write permission.
+    round; a symbolic link, named pipe, device or socket where a file is wanted), a name or
+    path longer than the file system allows, a path running through an existing file, and a
+    folder without write permission.
     """
+    problem = output_path_problem(path, folder=folder)
+    if problem is not None:
+        raise InputError(f"{flag}: {problem}", path=path)
+    try:
+        _check_out_kind(path, folder=folder, flag=flag, example=example)
+    except OSError as exc:  # e.g. a folder on the way that may not be searched
+        raise InputError(f"{flag} cannot be used: {exc.strerror}; choose another output "
+                         "path", path=path) from None
+
+
+def _check_out_kind(path: str, *, folder: bool, flag: str, example: str) -> None:
     p = Path(path)
     if folder and p.exists() and not p.is_dir():
         raise InputError(f"{flag} must be a folder, but this is a file; choose another name",

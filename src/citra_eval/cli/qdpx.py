@@ -11,6 +11,7 @@ from .._files import read_csv_table
 from ..codebook import Codebook
 from ..codings import empty_codings, read_codings
 from ..corpus import read_transcripts
+from ..errors import Problem
 from ..qdpx import read_qdpx, write_qdpx
 from ..qdpx.memos import read_memos
 from ..qdpx.project import SAVED_ENTRIES, USER_COLUMNS
@@ -87,8 +88,20 @@ def _read_inputs(args: argparse.Namespace):
     corpus = problems.attempt(read_transcripts, args.transcripts, allow_empty=True)
     codebook = (problems.attempt(Codebook.load, args.codebook) if args.codebook else
                 Codebook(name=Path(args.out).stem, version="1", language="id", codes={}))
-    tables = [problems.attempt(read_codings, f, corpus=corpus, codebook=codebook)
-              for f in args.codings]
+    # a REFI-QDA project has no segments: spans need only lie in their text (import with
+    # --spanning keep writes spans crossing turns)
+    tables = [problems.attempt(read_codings, f, corpus=corpus,
+                               codebook=codebook if args.codebook else None,
+                               within="text") for f in args.codings]
+    if not args.codebook:  # one line per file, not one per coding
+        for f, table in zip(args.codings, tables, strict=True):
+            if table is not None and len(table):
+                codes = list(dict.fromkeys(table["code"]))
+                shown = ", ".join(codes[:5]) + (f" and {len(codes) - 5} more"
+                                                if len(codes) > 5 else "")
+                problems.append(Problem(f, f"these codings use {len(codes)} code(s) ({shown}) "
+                                        "but no codebook was given; give it with --codebook "
+                                        "FILE"))
     problems.raise_any()
     return corpus, codebook, tables
 
@@ -110,7 +123,7 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
                   files={"--out": args.out}, force=args.force)
     corpus, codebook, tables = _read_inputs(args)
     codings = pd.concat(tables, ignore_index=True) if tables else empty_codings()
-    memos = read_memos(args.memos) if args.memos else None
+    memos = read_memos(args.memos, corpus=corpus, codebook=codebook) if args.memos else None
     users = (read_csv_table(args.users, columns=USER_COLUMNS, required=["guid", "name"],
                             what="a users table") if args.users else None)
     write_qdpx(args.out, corpus, codebook, codings, name=args.name, positions=args.positions,

@@ -225,6 +225,11 @@ class SourceText:
             pos -= bisect.bisect_left(self._cr_raw, pos)
         return pos
 
+    def splits_pair(self, pos: int, convention: Convention) -> bool:
+        """Whether ``pos`` (read in ``convention``) falls between the two UTF-16 code units
+        of one character (an emoji or another character beyond U+FFFF)."""
+        return convention.units == "utf16" and pos in self._u16_mid[convention.crlf]
+
     def splits_crlf(self, pos: int, convention: Convention) -> bool:
         """Whether ``pos`` (read in ``convention``) falls between the CR and LF of a line end,
         which a selection made by a person never does."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -101,7 +102,9 @@ class _Reader:
         for u in self.root.iterfind("Users/User"):
             guid = norm_guid(u.get("guid"))
             name = (u.get("name") or u.get("id") or guid or "unknown").strip() or "unknown"
-            users[guid] = {"guid": guid, "name": name, "user_id": u.get("id")}
+            # the GUID as the file spells it (ATLAS.ti: upper case), given back on export
+            users[guid] = {"guid": (u.get("guid") or "").strip() or guid, "name": name,
+                           "user_id": u.get("id")}
         return users
 
     def coder(self, *els: ET.Element) -> str:
@@ -141,12 +144,16 @@ class _Reader:
         if found is None:
             n = sum(len(sel.findall("Coding")) for sel in src.iterfind("PlainTextSelection"))
             n += len(src.findall("Coding"))
-            where = ("in the archive" if ref.startswith("internal://") or "://" not in ref
-                     else "outside the archive")
-            look = (f"nor in {self.sources_dir}" if self.sources_dir is not None else
-                    f"nor beside {Path(self.path).name}; give the folder that holds it with "
-                    "--sources DIR (read_qdpx(..., sources=DIR))")
-            message = f"{what}: its text file {ref!r} is not {where} {look}"
+            inside = ref.startswith("internal://") or "://" not in ref
+            looked = ([] if not inside else ["in the archive"]) + (
+                [f"in {self.sources_dir}"] if self.sources_dir is not None else []) + (
+                [] if inside else [f"beside {Path(self.path).name}"])
+            how = ("" if self.sources_dir is not None else
+                   "; give the folder that holds it with --sources DIR "
+                   "(read_qdpx(..., sources=DIR))")
+            kind = "" if inside else " (a file outside the archive)"
+            message = (f"{what}: its text file {ref!r}{kind} was not found "
+                       f"{' nor '.join(looked)}{how}")
             if self.strict:
                 raise InputError(message, path=self.path)
             self.notes.append(f"{message}; skipped with its {n} coding(s)")
@@ -362,9 +369,8 @@ class _Reader:
             swhat = f"{what}, selection {sel.get('guid') or sel.get('name') or ''}".rstrip(", ")
             s, e = text.to_text(start, conv), text.to_text(end, conv)
             if s is None or e is None:
-                raise InputError(f"{swhat}: positions {start}-{end} lie outside its text "
-                                 f"({text.length(conv)} {conv.describe()}); the project is "
-                                 "inconsistent", path=self.path)
+                raise InputError(f"{swhat}: {_bad_positions(text, conv, start, end)}",
+                                 path=self.path)
             self.sel_info[norm_guid(sel.get("guid"))] = (doc_id, s, e,
                                                           sel.find("Coding") is not None)
             if s >= e:
@@ -406,14 +412,15 @@ class _Reader:
         return row
 
     def codings_frame(self, rows: list[dict], corpus: Corpus, spanning: str) -> pd.DataFrame:
+        segs = _DocSegments(corpus)
         if spanning == "split":
-            rows = self.split_rows(rows, corpus)
+            rows = self.split_rows(rows, segs)
         if not rows:
             return empty_codings()
         frame = pd.DataFrame(rows)
         if "segment_id" not in frame.columns:
             frame.insert(1, "segment_id", [
-                _segment_for(corpus, d, s, e)
+                segs.segment_for(d, s, e)
                 for d, s, e in zip(frame["doc_id"], frame["start"], frame["end"], strict=True)])
         dup = frame.duplicated(CODING_COLUMNS)
         if dup.any():
@@ -424,16 +431,11 @@ class _Reader:
         extra = [c for c in REFI_CODING_COLUMNS if c in frame.columns and frame[c].notna().any()]
         return frame[[*CODING_COLUMNS, "evidence", "note", *extra]].reset_index(drop=True)
 
-    def split_rows(self, rows: list[dict], corpus: Corpus) -> list[dict]:
+    def split_rows(self, rows: list[dict], segs: _DocSegments) -> list[dict]:
         """One coding per segment a selection overlaps, clipped to the segment."""
-        segs = {d: g[["segment_id", "start", "end"]].to_numpy()
-                for d, g in corpus.segments.groupby("doc_id", sort=False)}
         out, split, dropped = [], 0, 0
         for row in rows:
-            table = segs.get(row["doc_id"])
-            pieces = [] if table is None else [
-                (int(sid), max(row["start"], int(a)), min(row["end"], int(b)))
-                for sid, a, b in table if a < row["end"] and b > row["start"]]
+            pieces = segs.pieces(row["doc_id"], row["start"], row["end"])
             if not pieces:
                 dropped += 1
                 continue
@@ -447,6 +449,85 @@ class _Reader:
             self.notes.append(f"{dropped} selection(s) overlapping no turn (only labels or "
                               "blank lines) left out")
         return out
+
+
+class _DocSegments:
+    """The segments of each document as sorted lists, for finding a span's segments by
+    binary search (time logarithmic in the number of segments, not linear per coding).
+
+    Turns follow one another, so within a document both the starts and the ends of the
+    segments (in corpus order) never decrease; then the segments a span ``start:end``
+    overlaps are exactly those from the first whose end lies after ``start`` to the last
+    whose start lies before ``end``. A document whose segments do not have that shape is
+    scanned whole (the same answers, only slower).
+    """
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.docs: dict[str, tuple[list[int], list[int], list[int], bool]] = {}
+        for d, g in corpus.segments.groupby("doc_id", sort=False):
+            ids = g["segment_id"].to_numpy(dtype=np.int64)
+            starts = g["start"].to_numpy(dtype=np.int64)
+            ends = g["end"].to_numpy(dtype=np.int64)
+            ordered = bool((np.diff(starts) >= 0).all() and (np.diff(ends) >= 0).all()
+                           and (starts <= ends).all())
+            self.docs[d] = (ids.tolist(), starts.tolist(), ends.tolist(), ordered)
+
+    def _candidates(self, doc: str, start: int, end: int) -> range:
+        ids, starts, ends, ordered = self.docs[doc]
+        if not ordered:
+            return range(len(ids))
+        lo = bisect.bisect_right(ends, start)  # the first segment ending after start
+        hi = bisect.bisect_left(starts, end)   # the first starting at or after end
+        return range(lo, max(lo, hi))
+
+    def pieces(self, doc: str, start: int, end: int) -> list[tuple[int, int, int]]:
+        """``(segment_id, start, end)`` of each segment ``start:end`` overlaps, the span cut
+        to it, in corpus order."""
+        if doc not in self.docs:
+            return []
+        ids, starts, ends, *_ = self.docs[doc]
+        return [(ids[k], max(start, starts[k]), min(end, ends[k]))
+                for k in self._candidates(doc, start, end)
+                if starts[k] < end and ends[k] > start]
+
+    def segment_for(self, doc: str, start: int, end: int) -> int:
+        """The segment a coding kept whole belongs to: the one containing its start, else
+        the first it overlaps (a span starting on a speaker label), else the next one after
+        it (a span inside a label belongs to the turn the label opens), else the last one
+        (a span after the last turn); 0 for a document without segments."""
+        if doc not in self.docs:
+            return 0
+        ids, starts, ends, ordered = self.docs[doc]
+        if not ordered:
+            found = next((k for k in range(len(ids)) if starts[k] <= start < ends[k]), None)
+            if found is None:
+                found = next((k for k in range(len(ids))
+                              if starts[k] < end and ends[k] > start), None)
+            if found is None:
+                found = next((k for k in range(len(ids)) if starts[k] >= start), None)
+            return ids[found] if found is not None else ids[-1]
+        # the segments containing ``start`` and those overlapping the span both begin at the
+        # first segment ending after ``start`` (starts and ends never decrease)
+        k = bisect.bisect_right(ends, start)
+        if k < len(ids) and (starts[k] <= start < ends[k]
+                             or (starts[k] < end and ends[k] > start)):
+            return ids[k]
+        k = bisect.bisect_left(starts, start)
+        return ids[k] if k < len(ids) else ids[-1]
+
+
+def _bad_positions(text: SourceText, conv, start: int, end: int) -> str:
+    """Why a selection's positions ``start``-``end`` do not fit its text in ``conv``."""
+    pair = [f"{what} {pos}" for what, pos in (("start", start), ("end", end))
+            if text.splits_pair(pos, conv)]
+    if pair:
+        verb = "falls" if len(pair) == 1 else "fall"
+        return (f"positions {start}-{end}: {' and '.join(pair)} {verb} between the two "
+                "UTF-16 code units of one character (an emoji or another character beyond "
+                "U+FFFF), which no program selects; if the file counts code points, give "
+                "--positions codepoint (read_qdpx(..., positions='codepoint'))")
+    return (f"positions {start}-{end} lie outside its text ({text.length(conv)} "
+            f"{conv.describe()}); the project is inconsistent")
 
 
 def _doc_id(src: ET.Element, member: str, taken: set[str], n: int) -> str:
@@ -480,25 +561,6 @@ def _declared_roles(src: ET.Element) -> tuple[dict[str, str] | None, bool]:
         elif line.strip() == TURNS_DECLARED_LINE:
             declared = True
     return roles, declared
-
-
-def _segment_for(corpus: Corpus, doc_id: str, start: int, end: int) -> int:
-    """The segment a coding belongs to: the one containing its start, else the first it
-    overlaps, else the last one before it (else the first)."""
-    segs = corpus.segments_of(doc_id)
-    if segs.empty:
-        return 0
-    starts = segs["start"].to_numpy()
-    ends = segs["end"].to_numpy()
-    ids = segs["segment_id"].to_numpy()
-    inside = np.flatnonzero((starts <= start) & (start < ends))
-    if inside.size:
-        return int(ids[inside[0]])
-    overlap = np.flatnonzero((starts < end) & (ends > start))
-    if overlap.size:
-        return int(ids[overlap[0]])
-    before = np.flatnonzero(starts <= start)
-    return int(ids[before[-1]] if before.size else ids[0])
 
 
 def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
@@ -569,7 +631,10 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
 
     With ``spanning="keep"`` a selection that crosses speaker turns keeps its exact span and
     gets the ``segment_id`` of the turn where it starts (for a selection starting on a
-    speaker label, the first turn it overlaps).
+    speaker label, the first turn it overlaps; for one inside a label, the turn that label
+    opens). ``citra-eval qdpx export`` (``read_codings(..., within="text")``) accepts such
+    codings; ``validate`` asks for ``spanning="split"``. Both modes find a selection's turns
+    by binary search, so the time grows with the number of codings, not codings x turns.
 
     Raises
     ------
@@ -597,7 +662,7 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     ('bermitra', 'A', 2)
     """
     spath = os.fspath(path)
-    members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)")
+    members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)", lazy=True)
     root = project_root(members, spath)
     if spanning not in ("keep", "split"):
         raise ValueError(f"spanning must be 'keep' or 'split', got {spanning!r}")

@@ -40,7 +40,7 @@ from ..corpus import (
     speakers_of,
 )
 from ..errors import InputError, Problem
-from .memos import memos_element
+from .memos import check_memos, memos_element
 from .positions import Convention, SourceText
 
 
@@ -106,6 +106,8 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
         raise ValueError(f"positions must be 'codepoint' (the standard) or 'utf16' (NVivo), "
                          f"got {positions!r}")
     _check_export(corpus, codebook, codings)
+    if memos is not None:
+        check_memos(memos, corpus=corpus, codebook=codebook)
     root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": xml_text(name or codebook.name),
                                   "origin": xml_text(origin(codebook, positions=positions))})
     authors = set() if memos is None or memos.empty else {
@@ -343,9 +345,9 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
         says, or UTF-16 code units, as NVivo reads them (an emoji counts 2). The choice is
         recorded in the project's ``origin``, so :func:`read_qdpx` reads either back.
     memos : DataFrame, optional
-        A memos table (:attr:`Project.memos`, ``memos.csv``): each memo becomes a note,
-        referenced from the project, its code, its document or an uncoded selection of its
-        span according to ``about``.
+        A memos table (:attr:`Project.memos`, ``memos.csv``): each memo becomes a note
+        (without a name when it has none), referenced from the project, its code, its
+        document or an uncoded selection of its span according to ``about``.
     users : DataFrame, optional
         ``guid, name`` of users to write besides the coders and memo authors
         (:attr:`Project.users`: users without codings are kept, with their GUIDs).
@@ -365,7 +367,9 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
     Raises
     ------
     InputError
-        When a coding refers to an unknown document or code, or lies outside its text.
+        When a coding refers to an unknown document or code, or lies outside its text, or a
+        memo is wrong (:func:`~citra_eval.qdpx.memos.check_memos`: a GUID or date the
+        schema refuses, an unknown document, code or ``about``, a span outside its text).
 
     Examples
     --------
