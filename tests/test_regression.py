@@ -285,7 +285,7 @@ def test_image_model_refuses_text_control_with_many_levels(example):
     resp, inst = example
     resp = _with_controls(resp)
     as_text = resp.assign(age=resp["age"].astype(int).astype(str))
-    with pytest.raises(ce.InputError, match="declare it in the instrument as"):
+    with pytest.raises(ce.InputError, match="declare it numeric in the instrument"):
         ce.image_model(as_text, inst, outcome="CITRA", controls=["age"])
     words = as_text.assign(age="level " + as_text["age"])
     with pytest.raises(ce.InputError, match="group its levels"):

@@ -235,7 +235,7 @@ def test_text_control_with_too_many_levels_is_refused(rsud):
     (problem,) = _error(rsud).problems
     assert problem.line == 3 and problem.path.endswith("study.yaml")
     assert "'controls': 'usia' is text with" in problem.message
-    assert "its values are numbers: declare it numeric in the instrument " \
+    assert "its values are numbers held as text: declare it numeric in the instrument " \
         "('demographics: [{usia: numeric}]'" in problem.message
 
 

@@ -21,8 +21,8 @@ from .errors import InputError
 from .survey import Instrument, score_scales
 
 __all__ = ["COEF_COLUMNS", "MAX_CONTROL_LEVELS", "ORDINAL_COLUMNS", "ImageModelResult",
-           "OrdinalModelResult", "compare_groups", "compare_scales", "correlation_matrix",
-           "describe_by", "image_model", "ordinal_model", "ttest_groups"]
+           "OrdinalModelResult", "compare_groups", "compare_scales", "control_levels_problem",
+           "correlation_matrix", "describe_by", "image_model", "ordinal_model", "ttest_groups"]
 
 COEF_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high",
                 "std_estimate", "std_ci_low", "std_ci_high", "n"]
@@ -715,18 +715,26 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
 MAX_CONTROL_LEVELS = 20
 
 
-def _check_control(x: pd.Series, name: str) -> None:
+def control_levels_problem(x: pd.Series, name: str) -> str | None:
+    """Why the text control ``x`` (column ``name``) cannot enter the image model: more than
+    :data:`MAX_CONTROL_LEVELS` levels (e.g. numbers read as text), or None when it can."""
     if _is_continuous(x) or pd.api.types.is_bool_dtype(x):
-        return
+        return None
     levels = x.dropna().unique()
     if len(levels) <= MAX_CONTROL_LEVELS:
-        return
+        return None
     numeric = pd.to_numeric(pd.Series(levels).astype(str), errors="coerce").notna().all()
-    hint = (f"its values are numbers held as text: declare it in the instrument as "
-            f"'demographics: [{{{name}: numeric}}]' (or convert it with pd.to_numeric)"
-            if numeric else "group its levels into fewer categories first")
-    raise InputError(f"control {name!r} is text with {len(levels)} levels, which would enter "
-                     f"the model as {len(levels) - 1} dummies; {hint}")
+    hint = (f"its values are numbers held as text: declare it numeric in the instrument "
+            f"('demographics: [{{{name}: numeric}}]'; or convert it with pd.to_numeric)"
+            if numeric else "group its levels into fewer categories first, or leave it out")
+    return (f"{name!r} is text with {len(levels)} levels, which would enter the model as "
+            f"{len(levels) - 1} dummies (at most {MAX_CONTROL_LEVELS} levels); {hint}")
+
+
+def _check_control(x: pd.Series, name: str) -> None:
+    problem = control_levels_problem(x, name)
+    if problem is not None:
+        raise InputError(f"control {problem}")
 
 
 def _check_levels(data: pd.DataFrame, controls: list[str]) -> None:

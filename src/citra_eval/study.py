@@ -34,7 +34,7 @@ from .corpus import Corpus, front_matter_of, read_transcripts, transcript_files
 from .errors import InputError, Problem, closest, did_you_mean
 from .lint import PROCESSED_LANGUAGES
 from .paths import example_path
-from .regression import MAX_CONTROL_LEVELS, default_predictors
+from .regression import control_levels_problem, default_predictors
 from .survey import Instrument, read_responses, score_scales
 
 __all__ = [
@@ -943,23 +943,12 @@ def _check_groups(name: str, instrument: Instrument, responses: pd.DataFrame,
 
 def _check_control(name: str, responses: pd.DataFrame, settings: StudySettings,
                    problems: list[Problem]) -> None:
-    """A text control enters the image model as one dummy per level but the first: more than
-    :data:`~citra_eval.regression.MAX_CONTROL_LEVELS` levels are refused (the image model
-    would refuse them inside notebook 05)."""
-    x = responses[name]
-    if pd.api.types.is_numeric_dtype(x) or pd.api.types.is_bool_dtype(x):
-        return
-    levels = x.dropna().unique()
-    if len(levels) <= MAX_CONTROL_LEVELS:
-        return
-    numbers = pd.to_numeric(pd.Series(levels).astype(str), errors="coerce").notna().all()
-    hint = (f"its values are numbers: declare it numeric in the instrument "
-            f"('demographics: [{{{name}: numeric}}]' in {shown_path(settings.instrument)})"
-            if numbers else "group its levels into fewer categories first, or leave it out")
-    problems.append(Problem(shown_path(settings.path), f"'controls': {name!r} is text with "
-                            f"{len(levels)} levels, which would enter the image model as "
-                            f"{len(levels) - 1} dummies (at most {MAX_CONTROL_LEVELS} levels); "
-                            + hint, settings.lines.get("controls")))
+    """A text control the image model would refuse inside notebook 05 (more than
+    :data:`~citra_eval.regression.MAX_CONTROL_LEVELS` levels), at its study.yaml line."""
+    problem = control_levels_problem(responses[name], name)
+    if problem is not None:
+        problems.append(Problem(shown_path(settings.path), f"'controls': {problem}",
+                                settings.lines.get("controls")))
 
 
 def _no_predictors(settings: StudySettings, instrument: Instrument) -> str:
