@@ -158,20 +158,11 @@ def test_table_boolean_column_with_missing_values(tmp_path):
 
 def test_table_of_a_qdpx_with_a_boolean_case_variable_on_some_sources(tmp_path):
     """The documents of a project whose Boolean case variable covers one source of two."""
-    from test_qdpx import _project_xml, make_qdpx
+    from test_qdpx import case_variable_project
 
     import citra_eval as ce
 
-    var = "11111111-0000-0000-0000-000000000009"
-    extra = (f'<Variables><Variable guid="{var}" name="consent" typeOfVariable="Boolean"/>'
-             '</Variables><Cases><Case guid="22222222-0000-0000-0000-000000000009" name="k1">'
-             f'<VariableValue><VariableRef targetGUID="{var}"/><BooleanValue>true'
-             '</BooleanValue></VariableValue><SourceRef '
-             'targetGUID="dddddddd-0000-0000-0000-000000000001"/></Case></Cases>')
-    sources = "".join(f'<TextSource guid="dddddddd-0000-0000-0000-00000000000{i}" name="{n}" '
-                      f'plainTextPath="internal://{n}.txt"/>' for i, n in ((1, "a"), (2, "b")))
-    path = make_qdpx(tmp_path / "p.qdpx", _project_xml(sources, extra=extra),
-                     {"sources/a.txt": b"Satu.", "sources/b.txt": b"Dua."})
+    path = case_variable_project(tmp_path / "p.qdpx", [("consent", "Boolean", "true")])
     docs = ce.read_qdpx(path).corpus.documents
     p = report.save_table(docs[["doc_id", "consent"]], "docs", out_dir=tmp_path)
     assert p.read_text() == "doc_id,consent\na,true\nb,\n"

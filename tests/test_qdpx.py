@@ -893,22 +893,30 @@ def test_segment_search_equals_the_straightforward_scan(tmp_path):
             shuffled, r.doc_id, r.start, r.end)
 
 
+def case_variable_project(path: Path, variables: list[tuple[str, str, str]]) -> Path:
+    """A project of two sources ``a`` and ``b`` whose one case, on source ``a`` only, holds
+    ``variables`` ``(name, REFI-QDA type, value)``."""
+    var = "11111111-0000-0000-0000-0000000000a"
+    declared = "".join(f'<Variable guid="{var}{i}" name="{name}" typeOfVariable="{kind}"/>'
+                       for i, (name, kind, _) in enumerate(variables, 1))
+    values = "".join(f'<VariableValue><VariableRef targetGUID="{var}{i}"/><{kind}Value>{value}'
+                     f'</{kind}Value></VariableValue>'
+                     for i, (_, kind, value) in enumerate(variables, 1))
+    extra = (f'<Variables>{declared}</Variables><Cases><Case '
+             f'guid="22222222-0000-0000-0000-0000000000a1" name="k1">{values}<SourceRef '
+             'targetGUID="dddddddd-0000-0000-0000-000000000001"/></Case></Cases>')
+    sources = "".join(f'<TextSource guid="dddddddd-0000-0000-0000-00000000000{i}" name="{n}" '
+                      f'plainTextPath="internal://{n}.txt"/>' for i, n in ((1, "a"), (2, "b")))
+    return make_qdpx(path, _project_xml(sources, extra=extra),
+                     {"sources/a.txt": b"Satu.", "sources/b.txt": b"Dua."})
+
+
 def test_integer_variable_on_some_sources_stays_a_whole_number(tmp_path):
     """An Integer case variable set on one source of two (or ``age: 42`` in one front
     matter of two) is read as a nullable integer, written back as ``age: 42`` (not 42.0),
     and exported again as an IntegerValue; a Float variable stays a float."""
-    var = "11111111-0000-0000-0000-0000000000a"
-    extra = (f'<Variables><Variable guid="{var}1" name="age" typeOfVariable="Integer"/>'
-             f'<Variable guid="{var}2" name="score" typeOfVariable="Float"/></Variables>'
-             '<Cases><Case guid="22222222-0000-0000-0000-0000000000a1" name="k1">'
-             f'<VariableValue><VariableRef targetGUID="{var}1"/><IntegerValue>42'
-             f'</IntegerValue></VariableValue><VariableValue><VariableRef targetGUID="{var}2"/>'
-             '<FloatValue>3.5</FloatValue></VariableValue><SourceRef '
-             'targetGUID="dddddddd-0000-0000-0000-000000000001"/></Case></Cases>')
-    sources = "".join(f'<TextSource guid="dddddddd-0000-0000-0000-00000000000{i}" name="{n}" '
-                      f'plainTextPath="internal://{n}.txt"/>' for i, n in ((1, "a"), (2, "b")))
-    path = make_qdpx(tmp_path / "p.qdpx", _project_xml(sources, extra=extra),
-                     {"sources/a.txt": b"Satu.", "sources/b.txt": b"Dua."})
+    path = case_variable_project(tmp_path / "p.qdpx", [("age", "Integer", "42"),
+                                                       ("score", "Float", "3.5")])
     project = ce.read_qdpx(path)
     docs = project.corpus.documents.set_index("doc_id")
     assert str(docs["age"].dtype) == "Int64" and docs.loc["a", "age"] == 42
