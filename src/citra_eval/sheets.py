@@ -387,7 +387,16 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
         One problem per wrong cell (up to 20), each located as ``<worksheet>!<cell>`` in
         ``.cell`` (and in the message's location): an unknown code column, a ``doc_id``,
         ``segment_id`` or ``text`` cell that differs from the transcripts, a mark other than
-        ``1``/``x``, a quote found nowhere or more than once in its turn, an unknown code.
+        ``1``/``x``/``TRUE``, a quote found nowhere or more than once in its turn, an unknown
+        code or several codes in one quote row; in a workbook also merged cells, a formula
+        without a stored result, and a copy of worksheet ``coding`` or ``quotes`` (whose
+        marks would not be read); in a CSV, separators other than commas.
+
+    Warns
+    -----
+    SheetWarning
+        A sheet without any mark or quote, notes in rows without a mark (not kept), and a
+        CSV sheet without its quotes file beside it.
 
     Examples
     --------
