@@ -518,7 +518,8 @@ def _unreadable_cells(root, name: str, path: str) -> list[Problem]:
     for cell in root.iter("c"):
         if cell.find("f") is not None:
             value = cell.find("v")
-            if value is None or not (value.text or "").strip():
+            # an empty <v> is a computed empty text only in a text cell (t="str")
+            if value is None or (not (value.text or "") and cell.get("t") != "str"):
                 out.append(Problem(path, "the cell holds a formula without a computed value; "
                                    "type the value, or open the file in a spreadsheet "
                                    "program and save it again", cell=f"{name}!{cell.get('r')}"))
