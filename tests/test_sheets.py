@@ -631,3 +631,17 @@ def test_cli_blank_coders_unlabelled_transcripts_and_warnings(tmp_path, cli):
     r = cli("sheet", "export", "--coder", "A", "--out", str(tmp_path / "n.xlsx"), "--roles",
             "all", *inputs)
     assert r.returncode == 2 and "the codebook has no codable code" in r.stderr
+
+
+def test_only_formulas_without_a_stored_result_are_refused():
+    from citra_eval._safezip import parse_xml
+    from citra_eval.sheets import _unreadable_cells
+
+    xml = (b'<worksheet><sheetData><row r="2">'
+           b'<c r="E2"><f>1</f><v>1</v></c>'            # computed: 1
+           b'<c r="F2" t="str"><f>""</f><v></v></c>'    # computed: empty text
+           b'<c r="G2"><f>1</f><v></v></c>'             # written by a program that computes nothing
+           b'<c r="H2"><f>1</f></c>'
+           b'</row></sheetData></worksheet>')
+    problems = _unreadable_cells(parse_xml(xml), "coding", "s.xlsx")
+    assert [p.cell for p in problems] == ["coding!G2", "coding!H2"]
