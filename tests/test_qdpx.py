@@ -1056,3 +1056,21 @@ def test_qc_demo_codes_without_descriptions_stay_without(tmp_path):
     described = [sum(el.find(f"{NS}Description") is not None for el in root.iter(f"{NS}Code"))
                  for root in (before, after)]
     assert described[0] == described[1]
+
+
+def test_cli_import_gives_the_speakers_roles(tmp_path, cli):
+    """Texts of a QDA program have speakers without roles; --speakers gives them, so the
+    turns are informants' (what reliability and the themes use)."""
+    text = "Interviewer: Apa kabar?\nPak Budi: Baik.\nInterviewer: Lalu?\nPak Budi: Percaya.\n"
+    source = ('<TextSource guid="dddddddd-0000-0000-0000-000000000001" name="d" '
+              'plainTextPath="internal://d.txt"/>')
+    path = make_qdpx(tmp_path / "p.qdpx", _project_xml(source), {"sources/d.txt":
+                                                                  text.encode()})
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "o"), "--speakers",
+            "Interviewer=interviewer", "Pak Budi=informant")
+    assert r.returncode == 0, r.stderr
+    corpus = ce.read_transcripts(tmp_path / "o" / "transcripts")
+    assert corpus.segments["role"].tolist() == ["interviewer", "informant"] * 2
+    with pytest.raises(SystemExit) as info:  # argparse's usage error
+        cli("qdpx", "import", str(path), "--out", str(tmp_path / "x"), "--speakers", "Budi")
+    assert info.value.code == 2

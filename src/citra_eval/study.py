@@ -1063,7 +1063,8 @@ def _role_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
              "informant turn (their speakers have no role): reliability, the themes and the "
              "auto-coder work on informants' turns, so their codings are left out; give each "
              "speaker a role in the front matter, e.g. 'speakers: {Budi: informant, "
-             "Interviewer: interviewer}'")
+             "Interviewer: interviewer}' (or import the project again with 'citra-eval qdpx "
+             "import ... --speakers LABEL=ROLE ...')")
 
 
 def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:

@@ -72,6 +72,10 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
                    help="speaker turns: auto (default) only in texts that look like transcripts "
                         "(repeated speaker labels), none (paragraphs), strict (only the "
                         "speakers a citra_eval export declares)")
+    i.add_argument("--speakers", metavar="LABEL=ROLE", nargs="+", type=_speaker_role,
+                   help="roles of the speakers in the texts, e.g. --speakers "
+                        "Interviewer=interviewer 'Pak Budi=informant' (default: speakers "
+                        "without a role; the analyses use informants' turns)")
     i.add_argument("--sources", metavar="DIR",
                    help="folder holding source texts the archive lacks (external sources, or "
                         "texts missing from it); external ones are also looked for beside it")
@@ -139,7 +143,8 @@ def _run_qdpx_import(args: argparse.Namespace) -> int:
                   folders={"--out": (args.out, SAVED_ENTRIES)}, force=args.force)
     project = read_qdpx(args.file, language=args.language, spanning=args.spanning,
                         positions=args.positions, crlf=args.crlf, sources=args.sources,
-                        strict=args.strict, turns=args.turns)
+                        strict=args.strict, turns=args.turns,
+                        speakers=dict(args.speakers) if args.speakers else None)
     project.save(args.out)
     print(f"ok: read {args.file}: {counted(len(project.corpus), 'document')}, "
           f"{counted(len(project.codebook), 'code')}, "
@@ -159,6 +164,15 @@ def _run_qdpx_import(args: argparse.Namespace) -> int:
         print("note: the project has no codes, so no codebook.yaml was written; export it "
               "again without --codebook", file=sys.stderr)
     return 0
+
+
+def _speaker_role(value: str) -> tuple[str, str]:
+    """The ``type=`` of ``--speakers``: ``LABEL=ROLE`` as (label, role)."""
+    label, sep, role = value.rpartition("=")
+    if not sep or not label.strip() or not role.strip():
+        raise argparse.ArgumentTypeError(f"{value!r}: write LABEL=ROLE, e.g. "
+                                         "'Pak Budi=informant'")
+    return label.strip(), role.strip()
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
