@@ -109,6 +109,15 @@ def test_init_refuses_a_non_empty_folder_without_force(cli, tmp_path):
 
 
 @pytest.mark.slow
+def only_scale_warnings(stderr: str) -> bool:
+    """The example study validates with no warning but the survey's own (its simulated
+    answers leave a few respondents with fewer than half of a scale's items, as
+    04-scale-reliability.csv says too)."""
+    lines = stderr.splitlines()
+    return all(line.startswith("warning: data/raw/survey_responses.csv: scale ")
+               or re.fullmatch(r"\d+ warning\(s\)", line) for line in lines)
+
+
 def test_init_example_copies_the_example_study(cli, tmp_path):
     res = cli("init", "ex", "--example", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
@@ -123,7 +132,7 @@ def test_init_example_copies_the_example_study(cli, tmp_path):
                                            if not k.startswith(".")}
     assert "illustrative" in (root / "README.md").read_text(encoding="utf-8")
     res = cli("validate", cwd=root)
-    assert res.returncode == 0 and res.stderr == "", res.stderr
+    assert res.returncode == 0 and only_scale_warnings(res.stderr), res.stderr
     res = cli("verify", cwd=root)  # the copied reports match the copied manifest
     assert res.returncode == 0, res.stderr
 

@@ -165,3 +165,20 @@ def test_qdpx_export_takes_the_study(cli, study):
     res = cli("qdpx", "export", "--out", "study.qdpx", cwd=study)
     assert res.returncode == 0, res.stderr
     assert res.stdout.startswith("ok: wrote study.qdpx: 4 documents, 7 codes, 96 codings")
+
+
+@pytest.mark.slow
+def test_codings_given_inside_a_study_are_checked_against_its_transcripts(cli, study, tmp_path):
+    """validate --codings FILE inside a study said 'ok' about drifted codings: the
+    transcripts come from study.yaml; outside a study it says they were not checked."""
+    codings = study / "data" / "raw" / "codings_A.csv"
+    lines = codings.read_text(encoding="utf-8").splitlines(keepends=True)
+    head, row = lines[0], lines[1].split(",")
+    row[3] = str(int(row[3]) + 3)  # the span's end moved: its recorded text has drifted
+    drifted = tmp_path / "drifted.csv"
+    drifted.write_text(head + ",".join(row), encoding="utf-8")
+    res = cli("validate", "--codings", str(drifted), cwd=study)
+    assert res.returncode == 2 and f"error: {drifted}:2:" in res.stderr, res.stderr
+    res = cli("validate", "--codings", str(codings), cwd=tmp_path)
+    assert res.returncode == 0
+    assert "warning: the codings were not checked against their transcripts" in res.stderr

@@ -20,7 +20,7 @@ from ..errors import InputError, Problem
 from ..psychometrics import item_statistics, scale_reliability
 from ..study import load_study, shown_path
 from ..survey import Instrument, read_responses
-from ._common import Problems, counted, study_codebook, study_here
+from ._common import Problems, counted, from_study, study_codebook, study_here
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
@@ -90,6 +90,11 @@ def _validate_files(args: argparse.Namespace) -> int:
     problems = Problems()
     attempt = problems.attempt
     summary: list[str] = []
+    if args.codings and not args.transcripts:
+        # codings are checked against their transcripts: inside a study, the study's
+        settings = study_here()
+        if settings is not None and settings.transcripts.exists():
+            args.transcripts = from_study(None, settings, "transcripts", "--transcripts")
     corpus = attempt(read_transcripts, args.transcripts) if args.transcripts else None
     if corpus is not None:
         summary.append(f"transcripts: {counted(len(corpus), 'document')}, "
@@ -111,6 +116,9 @@ def _validate_files(args: argparse.Namespace) -> int:
     problems.raise_any()
     for line in summary:
         print(f"ok: {line}")
+    if args.codings and not args.transcripts:
+        print("warning: the codings were not checked against their transcripts (offsets, "
+              "text): give --transcripts DIR", file=sys.stderr)
     if codebook is not None and not args.no_lint:
         _print_lint(codebook, corpus, codebook_path)
     return 0
