@@ -577,7 +577,11 @@ def _evil_codebook(regex: str = EVIL) -> str:
 REFUSED_REGEXES = [(r, "nested quantifiers") for r in
                    [EVIL, "(a*)*b", r"(?:\\w+\\s?)*x", "(x{1,9}){2,}"]] + [
     (r, "alternatives inside a repeated group") for r in
-    ["(a|a)*$", "(a|aa)*$", "(a|b|ab)*$", "(.|a)*$", "((a|aa)b?)*$"]]
+    ["(a|a)*$", "(a|aa)*$", "(a|b|ab)*$", "(.|a)*$", "((a|aa)b?)*$"]] + [
+    # runs that can split a run of characters between them: a*a*c took over 60 s on one
+    # turn of 30,000 'a', [a-z ]*[a-z ]*humas[0-9] over 90 s on a 5 KB turn
+    (r, "two repetitions in a row") for r in
+    ["a*a*c", "[a-z ]*[a-z ]*humas[0-9]", "a+x?a+c", r"\w+\s*\w+c", ".*.*x"]]
 
 
 @pytest.mark.parametrize(("regex", "why"), REFUSED_REGEXES)
@@ -602,7 +606,9 @@ def test_09_ordinary_regexes_are_still_accepted():
                # alternatives that start differently, or whose choice the next character
                # settles; possessive repetition; classes (the parser merges (\w|\d) into one)
                "(a|ab)*$", "(ab|a)*$", "(kerja|kerjasama)+x", "(x(a|aa))*$", "(?:a|aa)*+",
-               r"(\w|\d)*$", r"(?:[a-z]|[0-9])+", "(ba|b)+c"]:
+               r"(\w|\d)*$", r"(?:[a-z]|[0-9])+", "(ba|b)+c",
+               # runs kept apart by what must match a character of its own
+               r"\w+\s+\w+", "a*b+a*", r"kerja\s*sama", r".*humas.*", "a*+a*c"]:
         assert regex_hazard(ok) is None, ok
 
 

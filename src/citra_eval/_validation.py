@@ -175,8 +175,11 @@ def regex_hazard(pattern: str) -> str | None:
     ``(a+)+$`` backtracks exponentially on a long run of ``a`` not followed by the end and
     hangs the run. Refused: a repeated group (``*``, ``+``, ``{m,n}`` with more than one
     repetition) that itself holds a repetition — *nested quantifiers*, the usual form of
-    catastrophic backtracking. Possessive repeats and atomic groups outside do not backtrack
-    and are allowed. Write ``(a+)+`` as ``a+``, ``(\\w+\\s?)*`` as ``[\\w\\s]*``.
+    catastrophic backtracking; alternatives under repetition that can start alike; and two
+    repetitions of characters in a row that can match the same character (``a*a*c``,
+    ``[a-z ]*[a-z ]*x``: polynomial, over a minute on one 5 KB turn). Possessive repeats and
+    atomic groups outside do not backtrack and are allowed. Write ``(a+)+`` as ``a+``,
+    ``(\\w+\\s?)*`` as ``[\\w\\s]*``, ``a*a*`` as ``a*``.
     """
     from re import _constants as c  # type: ignore[attr-defined]
     from re import _parser  # type: ignore[attr-defined]
@@ -198,6 +201,10 @@ def regex_hazard(pattern: str) -> str | None:
         return False
 
     def walk(seq) -> str | None:
+        if _adjacent_runs(seq):
+            return ("two repetitions in a row can match the same characters (as in 'a*a*' or "
+                    "'[a-z ]*[a-z ]*'), which takes polynomial time on long turns; merge them "
+                    "into one ('a*'), or make one possessive ('a*+')")
         for op, av in seq:
             name = str(op)
             if name in ("MAX_REPEAT", "MIN_REPEAT") and many(av[1]) and repeats_inside(av[2]):
@@ -281,6 +288,33 @@ def _first_of(op, av) -> tuple[frozenset, bool]:
         firsts = [_first(alt) for alt in av[1]]
         return (frozenset().union(*(f for f, _ in firsts)), any(e for _, e in firsts))
     return _ALPHABET, True
+
+
+_SINGLE = ("LITERAL", "NOT_LITERAL", "ANY", "IN")
+
+
+def _adjacent_runs(seq) -> bool:
+    """Whether ``seq`` holds two unbounded (or long) greedy/lazy repetitions of single
+    characters that can match the same character with nothing between them but what can
+    match the empty string (``a*a*``, ``[a-z ]*\\s?[a-z ]*``): a run of such characters can
+    be split between them in many ways, and the search tries each at every start."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    before: frozenset | None = None
+    for op, av in seq:
+        name = str(op)
+        single = (name in ("MAX_REPEAT", "MIN_REPEAT") and (av[1] is c.MAXREPEAT or av[1] > 16)
+                  and len(av[2]) == 1 and str(av[2][0][0]) in _SINGLE)
+        if single:
+            chars = _first(av[2])[0]
+            if before is not None and before & chars:
+                return True
+            # one that must match a character of its own separates the runs around it
+            before = chars if before is None or av[0] >= 1 else before | chars
+            continue
+        if not _first_of(op, av)[1]:  # something that must consume a character
+            before = None
+    return False
 
 
 def _ambiguous(body) -> bool:
