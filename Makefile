@@ -40,7 +40,7 @@ checksums: $(STAMP)
 	$(BIN)/citra-eval reproduce --update-checksums
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts notebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_autocode.py

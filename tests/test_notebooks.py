@@ -313,7 +313,8 @@ def test_03_says_why_a_table_is_empty(tmp_path):
     assert groups.startswith("no front-matter attribute divides the interviews into groups "
                              "('unit': 2 values for 2 interviews (a grouping has at most half "
                              "as many: 1); 'date': 2 values")
-    assert groups.endswith("): the frequencies per group are skipped")
+    assert groups.endswith("): the frequencies per group are skipped; choose attributes "
+                           "with 'group_by' in study.yaml")
     assert "kwic: 'tidakada' does not occur in the informants' turns: its table is empty" \
         in notes
     assert any(n.startswith("no pair of words recurs often enough") for n in notes)
@@ -322,3 +323,11 @@ def test_03_says_why_a_table_is_empty(tmp_path):
     assert pd.read_csv(tables / "03-keyness.csv").empty
     svg = (root / "reports" / "figures" / "03-keyness.svg").read_text(encoding="utf-8")
     assert "tidak ada kata kunci" in svg
+    assert not list(tables.glob("03-code-frequencies-by*"))
+    # the user names the attribute: its table is made, a column per value
+    (root / "study.yaml").write_text("title: Kecil\ngroup_by: [unit]\n", encoding="utf-8")
+    run_notebook(nb, executed, cwd=root, workdir=tmp_path,
+                 parameters={"study_root": str(root), "out_dir": str(root / "reports"),
+                             "lang": None, "seed": None})
+    by_unit = pd.read_csv(tables / "03-code-frequencies-by-unit.csv")
+    assert sorted(by_unit["unit"].unique()) == ["fakultas", "rektorat"]

@@ -537,7 +537,8 @@ def test_templates_are_not_data(rsud):
 
 def test_schema_lists_every_key():
     assert set(STUDY_KEYS) == {"title", "lang", "illustrative", "outcome", "controls",
-                               "compare_by", "kwic", "seed", "double_coded", *DEFAULT_PATHS}
+                               "compare_by", "kwic", "group_by", "seed", "double_coded",
+                               *DEFAULT_PATHS}
 
 
 # --------------------------------------------------------------------------- double_coded
@@ -611,3 +612,38 @@ def test_double_coded_line_of_a_typo_key(rsud):
     _with(rsud, "double_code: {A: all}\n")
     err = _error(rsud)
     assert err.line == 10 and "did you mean 'double_coded'?" in err.message
+
+
+# --------------------------------------------------------------------------- group_by
+
+def test_group_by_chooses_the_attributes_themes_are_counted_by(rsud):
+    """Without ``group_by`` the attributes that divide the interviews are chosen (none in
+    this study: four interviews, every attribute differs or is constant); with it, the
+    named ones, even one value per interview, with a warning saying so."""
+    assert "group_by" not in ce.load_study(rsud).settings.given
+    assert ce.load_study(rsud).group_by == []
+    _yaml(rsud, "title: T\ngroup_by: [unit]\n")
+    study = ce.load_study(rsud)
+    assert study.group_by == ["unit"]
+    (warning,) = [w for w in study.warnings if "'group_by'" in w]
+    assert "study.yaml:2: 'group_by': 'unit' does not divide the interviews" in warning
+    _yaml(rsud, "title: T\ngroup_by: []\n")
+    assert ce.load_study(rsud).group_by == []
+
+
+def test_group_by_must_name_a_front_matter_attribute(rsud):
+    _yaml(rsud, "title: T\ngroup_by: [unti]\n")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 2
+    assert "'group_by': 'unti' is not a front-matter attribute" in problem.message
+    assert "did you mean 'unit'" in problem.message
+
+
+def test_group_by_without_transcripts_is_ignored_with_a_warning(rsud):
+    for f in (rsud / "interview_transcripts").iterdir():
+        f.unlink()
+    _yaml(rsud, "title: T\ngroup_by: [unit]\n")
+    study = ce.load_study(rsud)
+    assert study.group_by == []
+    assert any("'group_by' is set but the study has no transcripts" in w
+               for w in study.warnings)

@@ -36,6 +36,7 @@ from .lint import PROCESSED_LANGUAGES
 from .paths import example_path
 from .regression import control_levels_problem, default_predictors
 from .survey import Instrument, read_responses, score_scales
+from .themes import grouping_attributes, ungrouped_attributes
 
 __all__ = [
     "DEFAULT_PATHS",
@@ -79,6 +80,8 @@ STUDY_KEYS = {
     "controls": "demographic columns entered as controls in the image model",
     "compare_by": "demographic columns to compare groups by",
     "kwic": "terms for keyword-in-context tables",
+    "group_by": "front-matter attributes of the transcripts to count the themes by "
+                "(default: every attribute that divides the interviews into groups; [] for none)",
     "seed": "seed of every random step, e.g. the bootstrap (default 0)",
     "double_coded": "which documents each coder rated, e.g. {A: all, B: [INF01, INF02]} "
                     "(default: inferred from where each coder applied a code)",
@@ -115,6 +118,9 @@ class StudySettings:
     controls, compare_by, kwic : tuple of str
         Control columns of the image model, columns to compare groups by, and
         keyword-in-context terms (empty: not set).
+    group_by : tuple of str or None
+        Front-matter attributes of the transcripts to count the themes by; None when
+        ``study.yaml`` does not say (then :attr:`Study.group_by` chooses them).
     seed : int
         Seed of every random step.
     double_coded : dict or None
@@ -140,6 +146,7 @@ class StudySettings:
     controls: tuple[str, ...] = ()
     compare_by: tuple[str, ...] = ()
     kwic: tuple[str, ...] = ()
+    group_by: tuple[str, ...] | None = None
     seed: int = 0
     double_coded: dict[str, str | tuple[str, ...]] | None = field(default=None, hash=False)
     transcripts: Path = Path(DEFAULT_PATHS["transcripts"])
@@ -249,6 +256,26 @@ class Study:
         """
         declared = self.settings.double_coded
         return dict(declared) if declared is not None else "documents"
+
+    @property
+    def group_by(self) -> list[str]:
+        """The front-matter attributes to count the themes by (notebook 03).
+
+        ``study.yaml``'s ``group_by`` when it is set (``[]``: none); otherwise every attribute
+        that divides the interviews into groups (:func:`citra_eval.grouping_attributes`).
+        Empty without transcripts.
+
+        Examples
+        --------
+        >>> import citra_eval as ce
+        >>> ce.example_study().group_by
+        ['group']
+        """
+        if not self.has_transcripts:
+            return []
+        if self.settings.group_by is not None:
+            return list(self.settings.group_by)
+        return grouping_attributes(self.corpus)
 
     @property
     def has_transcripts(self) -> bool:
@@ -555,7 +582,7 @@ def _parse_settings(data, path: Path) -> StudySettings:
         else:
             err(f"'outcome' must be the name of a survey scale, got {data['outcome']!r}",
                 line("outcome"))
-    for key in ("controls", "compare_by", "kwic"):
+    for key in ("controls", "compare_by", "kwic", "group_by"):
         if data.get(key) is not None:
             names = _names(data[key])
             if names is None:
@@ -874,6 +901,31 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
     elif "kwic" in settings.given:
         warn.add(spath, "'kwic' is set but the study has no transcripts; it is ignored",
                  line("kwic"))
+    _check_group_by(settings, corpus, problems, warn)
+
+
+def _check_group_by(settings: StudySettings, corpus: Corpus | None, problems: list[Problem],
+                    warn: _Warnings) -> None:
+    """``group_by`` must name front-matter attributes of the transcripts; one that does not
+    divide the interviews into groups is kept (the user chose it) with a warning."""
+    if settings.group_by is None:
+        return
+    spath, line = shown_path(settings.path), settings.lines.get("group_by")
+    if corpus is None or not len(corpus.segments):
+        warn.add(spath, "'group_by' is set but the study has no transcripts; it is ignored",
+                 line)
+        return
+    why = ungrouped_attributes(corpus)
+    known = [*grouping_attributes(corpus), *why]
+    for name in settings.group_by:
+        if name not in known:
+            problems.append(Problem(spath, f"'group_by': {name!r} is not a front-matter "
+                                    "attribute of the transcripts"
+                                    + did_you_mean(name, known, " (their attributes: "
+                                                   f"{', '.join(known) or 'none'})"), line))
+        elif name in why:
+            warn.add(spath, f"'group_by': {name!r} does not divide the interviews into "
+                     f"groups: {why[name]}; its table has a column per value", line)
 
 
 def _construct_warnings(codebook: Codebook, instrument: Instrument, settings: StudySettings,
