@@ -29,7 +29,8 @@ def test_init_makes_a_new_empty_study(cli, tmp_path):
     assert "next: cd mystudy && citra-eval validate" in res.stdout
     files = _files(root)
     assert sorted(f for f in files if not f.startswith("notebooks/")) == [
-        "README.md", "data/raw/codebook.template.yaml", "data/raw/codings_A.template.csv",
+        ".gitattributes", "README.md", "data/raw/codebook.template.yaml",
+        "data/raw/codings_A.template.csv",
         "data/raw/instrument.template.yaml", "data/raw/survey_responses.template.csv",
         "interview_transcripts/INF01.template.txt", "study.yaml"]
     # the notebooks are the package's, byte for byte
@@ -196,3 +197,26 @@ def test_init_refuses_unwritable_paths_with_an_error_line(tmp_path, monkeypatch)
     with pytest.raises(ce.InputError, match="cannot make the study folder here"):
         ce.init_study(tmp_path / "new")
     assert sorted(os.listdir(tmp_path)) == ["link"]
+
+
+@pytest.mark.parametrize("example", [False, True], ids=["new", "example"])
+def test_a_study_keeps_its_line_ends_in_git(tmp_path, example):
+    """A clone made with core.autocrlf=true had CRLF inputs and reports: every checksum
+    failed and the message said to record the inputs again."""
+    root = ce.init_study(tmp_path / "s", example=example)
+    attributes = (root / ".gitattributes").read_text(encoding="utf-8")
+    assert "* -text" in attributes.splitlines()
+
+
+@pytest.mark.parametrize("example", [False, True], ids=["new", "example"])
+def test_the_study_readme_tells_a_reviewer_what_to_run(tmp_path, example):
+    text = (ce.init_study(tmp_path / "s", example=example) / "README.md").read_text(
+        encoding="utf-8")
+    reviewer = text.split("## For reviewers", 1)[1]
+    assert "citra-eval reproduce --check" in reviewer and "provenance.json" in reviewer
+
+
+def test_the_next_step_can_be_pasted_into_a_shell(cli, tmp_path):
+    res = cli("init", "my study ü", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "next: cd 'my study ü' && citra-eval validate" in res.stdout

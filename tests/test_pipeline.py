@@ -551,3 +551,65 @@ def test_a_note_given_twice_in_a_notebook_is_repeated_once(tmp_path):
     nb.cells = [cell]
     nbformat.write(nb, tmp_path / "x.ipynb")
     assert rp.notebook_notes(tmp_path / "x.ipynb") == ["coverage inferred", "another"]
+
+
+def test_inputs_with_converted_line_ends_are_named_as_such(tmp_path):
+    """A clone with core.autocrlf=true: the message said the inputs changed and to record
+    them again, when only git's line-end conversion differed."""
+    root = _project(tmp_path)
+    t = root / "interview_transcripts" / "INF01.txt"
+    t.write_bytes(t.read_bytes().replace(b"\n", b"\r\n"))
+    (root / "study.yaml").write_text("title: toy\nkwic: [media, x]\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        rp.check_raw_inputs(root)
+    by_path = {p.path: p.message for p in e.value.problems}
+    assert "only its line ends differ (CRLF instead of LF)" in by_path[
+        "interview_transcripts/INF01.txt"]
+    assert "raw input changed" in by_path["study.yaml"]  # a real change stays one
+
+
+def test_reports_with_converted_line_ends_are_named_as_such(built, tmp_path):
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    table = copy / "reports" / "tables" / "env.csv"
+    table.write_bytes(table.read_bytes().replace(b"\n", b"\r\n"))
+    (diff,) = rp.verify(copy)
+    assert diff.line_ends and str(diff).startswith(
+        "reports/tables/env.csv: differs from the manifest; only its line ends differ")
+
+
+def test_environment_changes_name_the_versions(built, tmp_path):
+    root, _ = built
+    reports = tmp_path / "reports"
+    shutil.copytree(root / "reports", reports)
+    assert rp.environment_changes(reports) == []
+    prov = json.loads((reports / "provenance.json").read_text(encoding="utf-8"))
+    installed = prov["packages"]["matplotlib"]
+    prov["packages"]["matplotlib"] = "0.1"
+    prov["environment"]["python"] = "2.7"
+    (reports / "provenance.json").write_text(json.dumps(prov), encoding="utf-8")
+    assert rp.environment_changes(reports) == [
+        f"python 2.7 (here {sys.version_info.major}.{sys.version_info.minor})",
+        f"matplotlib 0.1 (here {installed})"]
+    (reports / "provenance.json").write_text("[1, 2]", encoding="utf-8")
+    assert rp.environment_changes(reports) == []  # nothing readable recorded: nothing said
+
+
+def test_a_failed_check_names_the_versions_that_differ(tmp_path, monkeypatch, capsys):
+    from citra_eval.cli import reproduce as cli_reproduce
+    from citra_eval.outputs import Difference
+
+    def fake(*args, **kwargs):
+        return rp.ReproduceResult(tmp_path, differences=[Difference("reports/x.csv", "changed")],
+                                  environment=["matplotlib 0.1 (here 3.9)"])
+
+    monkeypatch.setattr(cli_reproduce, "reproduce", fake)
+    from citra_eval.cli import main
+    code = main(["reproduce", "--check", "--root", str(tmp_path)])
+    assert code == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[:2] == ["reports/x.csv: differs from the manifest",
+                       "1 file(s) differ from reports/MANIFEST.sha256"]
+    assert err[2].startswith("note: reports/provenance.json: the reports were built with "
+                             "matplotlib 0.1 (here 3.9); figures and tables are byte-identical")

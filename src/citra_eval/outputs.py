@@ -395,6 +395,29 @@ def file_sha256(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
+#: Why a file whose CRLF line ends, made LF, give its recorded checksum differs, and the fix.
+CRLF_HINT = ("only its line ends differ (CRLF instead of LF): git converted them on checkout "
+             "(core.autocrlf); clone again with 'git -c core.autocrlf=false clone ...' (the "
+             ".gitattributes 'citra-eval init' writes, '* -text', keeps them as committed)")
+
+#: Larger files are not re-hashed to look for converted line ends.
+_CRLF_CHECK_LIMIT = 256 << 20
+
+
+def only_line_ends_differ(path: str | os.PathLike, expected: str) -> bool:
+    """True when ``path`` has ``expected`` as SHA-256 once its CRLF line ends are made LF:
+    a git checkout with ``core.autocrlf`` converted a file committed with LF line ends."""
+    try:
+        if os.path.getsize(path) > _CRLF_CHECK_LIMIT:
+            return False
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return False
+    return (b"\r\n" in data
+            and hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest() == expected)
+
+
 def _escape(rel: str) -> tuple[str, str]:
     # coreutils: a name with a backslash or newline is escaped and the line starts with "\"
     if "\\" in rel or "\n" in rel or "\r" in rel:
@@ -520,18 +543,20 @@ class Difference:
     """One file whose bytes do not match the manifest.
 
     ``status`` is ``changed`` (different checksum), ``missing`` (listed, not found) or
-    ``unlisted`` (generated, not in the manifest).
+    ``unlisted`` (generated, not in the manifest). ``line_ends`` is True for a changed file
+    whose only change is CRLF line ends (a git checkout converted them).
     """
 
     path: str
     status: str
     expected: str | None = None
     actual: str | None = None
+    line_ends: bool = False
 
     def __str__(self) -> str:
         what = {"changed": "differs from the manifest", "missing": "listed in the manifest "
                 "but missing", "unlisted": "not listed in the manifest"}[self.status]
-        return f"{self.path}: {what}"
+        return f"{self.path}: {what}" + (f"; {CRLF_HINT}" if self.line_ends else "")
 
 
 def check_manifest(reports_dir: str | os.PathLike = "reports", *,
@@ -568,8 +593,9 @@ def check_manifest(reports_dir: str | os.PathLike = "reports", *,
     ['reports/tables/t.csv: differs from the manifest']
     """
     rdir = Path(reports_dir)
+    base = Path(root) if root is not None else rdir.parent
     expected = read_manifest(manifest if manifest is not None else rdir / MANIFEST_NAME)
-    actual = hash_reports(rdir, root=root, include=include)
+    actual = hash_reports(rdir, root=base, include=include)
     diffs = []
     for rel in sorted(set(expected) | set(actual)):
         e, a = expected.get(rel), actual.get(rel)
@@ -578,7 +604,8 @@ def check_manifest(reports_dir: str | os.PathLike = "reports", *,
         elif a is None:
             diffs.append(Difference(rel, "missing", e, None))
         elif e != a:
-            diffs.append(Difference(rel, "changed", e, a))
+            diffs.append(Difference(rel, "changed", e, a,
+                                    line_ends=only_line_ends_differ(base / rel, e)))
     return diffs
 
 

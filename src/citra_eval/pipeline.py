@@ -33,6 +33,7 @@ from ._version import __version__
 from ._yaml import read_yaml_file
 from .errors import InputError, Problem
 from .outputs import (
+    CRLF_HINT,
     MANIFEST_NAME,
     NOTE_PREFIX,
     Difference,
@@ -40,6 +41,7 @@ from .outputs import (
     file_sha256,
     hash_reports,
     manifest_text,
+    only_line_ends_differ,
     read_manifest,
 )
 from .study import STUDY_FILE, Study, StudySettings, find_study_root, load_study
@@ -49,6 +51,7 @@ __all__ = [
     "NotebookError",
     "ReproduceResult",
     "check_raw_inputs",
+    "environment_changes",
     "find_notebooks",
     "notebook_notes",
     "raw_checksums",
@@ -145,6 +148,9 @@ class ReproduceResult:
     differences: list[Difference] = field(default_factory=list)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    #: Filled by a ``check`` run: what differs from the environment ``provenance.json``
+    #: recorded, e.g. ``"matplotlib 3.10.0 (here 3.11.2)"`` (see :func:`environment_changes`).
+    environment: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- raw inputs
@@ -230,6 +236,8 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
             problems.append(Problem(rel, f"raw input not listed in {CHECKSUMS}; {hint}"))
         elif a is None:
             problems.append(Problem(rel, f"raw input listed in {CHECKSUMS} is missing; {hint}"))
+        elif e != a and only_line_ends_differ(r / rel, e):
+            problems.append(Problem(rel, f"raw input differs from {CHECKSUMS}: {CRLF_HINT}"))
         elif e != a:
             problems.append(Problem(rel, f"raw input changed since its checksum was recorded in "
                                          f"{CHECKSUMS} (sha256 {a[:12]}…, expected {e[:12]}…); "
@@ -548,13 +556,39 @@ def _check_runner() -> None:
                          path="citra-eval")
 
 
+def _recorded(reports: Path, key: str) -> dict:
+    """Section ``key`` of the committed ``reports/provenance.json`` (empty if unknown)."""
+    try:
+        section = json.loads((reports / "provenance.json").read_text(encoding="utf-8"))[key]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return section if isinstance(section, dict) else {}
+
+
+def environment_changes(reports: str | os.PathLike) -> list[str]:
+    """What differs between the environment the committed reports were built in
+    (``reports/provenance.json``) and this one: Python's version and the packages'.
+
+    The first suspect when ``reproduce --check`` finds files that differ: figures and tables
+    are byte-identical for the same versions, not across them.
+
+    Returns
+    -------
+    list of str
+        ``"<name> <recorded> (here <installed>)"`` per difference, in the recorded order;
+        empty when nothing differs or nothing was recorded.
+    """
+    r = Path(reports)
+    was = {**{k: v for k, v in _recorded(r, "environment").items() if k == "python"},
+           **_recorded(r, "packages")}
+    now = {"python": ".".join(platform.python_version_tuple()[:2]), **_versions()}
+    return [f"{name} {v} (here {now.get(name, 'not installed')})" for name, v in was.items()
+            if str(v) != now.get(name)]
+
+
 def _recorded_parameters(reports: Path) -> dict:
     """``lang`` and ``seed`` the committed reports were built with (empty if unknown)."""
-    try:
-        params = json.loads((reports / "provenance.json").read_text(encoding="utf-8"))
-        params = params.get("parameters", {})
-    except (OSError, ValueError, AttributeError):
-        return {}
+    params = _recorded(reports, "parameters")
     out = {}
     if params.get("lang") in ("id", "en"):
         out["lang"] = params["lang"]
@@ -726,6 +760,7 @@ def _reproduce(r: Path, reports: Path, *, check: bool, lang, seed, update_checks
             if check:
                 result.differences = check_manifest(out, manifest=reports / MANIFEST_NAME,
                                                     root=workdir)
+                result.environment = environment_changes(reports)
                 if keep is not None:
                     write_text(out / MANIFEST_NAME, manifest_text(hashes))
                     shutil.copytree(out, keep)

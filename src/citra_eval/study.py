@@ -1181,7 +1181,9 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
     Notes
     -----
     A new study holds ``study.yaml`` (every key, the optional ones commented out),
-    ``README.md`` (the next steps), ``interview_transcripts/`` and ``data/raw/`` with commented
+    ``README.md`` (the next steps, and how a reviewer checks the reports), ``.gitattributes``
+    (git keeps line ends as committed, so the checksums hold in a clone),
+    ``interview_transcripts/`` and ``data/raw/`` with commented
     templates named ``*.template.*`` (a transcript, codebook, codings, instrument and
     responses: never read as data, valid once copied to their names), and the notebooks.
 
@@ -1192,8 +1194,11 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
     >>> with tempfile.TemporaryDirectory() as d:
     ...     root = ce.init_study(pathlib.Path(d) / "mystudy")
     ...     study = ce.load_study(root)
-    ...     sorted(p.name for p in root.iterdir()), study.settings.title
-    (['README.md', 'data', 'interview_transcripts', 'notebooks', 'study.yaml'], 'mystudy')
+    ...     names = sorted(p.name for p in root.iterdir())
+    >>> names
+    ['.gitattributes', 'README.md', 'data', 'interview_transcripts', 'notebooks', 'study.yaml']
+    >>> study.settings.title
+    'mystudy'
     """
     if not isinstance(example, bool):
         raise TypeError(f"example must be a bool, got {type(example).__name__}")
@@ -1259,12 +1264,23 @@ def _copy_tree(src: Path, dest: Path) -> None:
             shutil.copy2(f, dest / rel)
 
 
+#: ``.gitattributes`` of a new study: the checksums of the inputs and the manifest of the
+#: reports are over exact bytes, so git must not convert line ends (``core.autocrlf``).
+GITATTRIBUTES = """\
+# citra_eval checks the inputs (data/raw/CHECKSUMS.sha256) and the reports
+# (reports/MANIFEST.sha256) byte for byte: git must keep every file as committed,
+# without converting line ends on checkout (core.autocrlf).
+* -text
+"""
+
+
 def _copy_example(dest: Path) -> None:
     example = example_path()
     for name in EXAMPLE_CONTENT:
         src = example / name
         _copy_tree(src, dest / name if src.is_dir() else dest)
     shutil.copy2(_template_dir() / "README.example.md", dest / "README.md")
+    (dest / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")
 
 
 def _copy_templates(dest: Path, title: str) -> None:
@@ -1284,3 +1300,4 @@ def _copy_templates(dest: Path, title: str) -> None:
         else:
             shutil.copy2(f, dest / rel)
     _copy_tree(example_path("notebooks"), dest / "notebooks")
+    (dest / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 
 from ..study import init_study
@@ -36,7 +37,9 @@ def _run_init(args: argparse.Namespace) -> int:
             continue
         print(f"  {entry.name}{'/' if entry.is_dir() else ''}")
     where = Path(args.dir).as_posix()
-    print(f"next: cd {where} && citra-eval validate   (the steps are in {where}/README.md)")
+    # quoted so that the line can be pasted into a shell (a folder with spaces, say)
+    print(f"next: cd {shlex.quote(where)} && citra-eval validate   (the steps are in "
+          f"{where}/README.md)")
     return 0
 
 

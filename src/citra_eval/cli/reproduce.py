@@ -79,6 +79,11 @@ def _run_reproduce(args: argparse.Namespace) -> int:
     times = ", ".join(f"{k.split('-')[0]} {v:.1f} s" for k, v in res.timings.items())
     if args.check:
         code = print_differences(res.differences, "reports/MANIFEST.sha256")
+        if code and res.environment:
+            print("note: reports/provenance.json: the reports were built with "
+                  f"{', '.join(res.environment)}; figures and tables are byte-identical for "
+                  "the same versions only: check in an environment with the recorded ones",
+                  file=sys.stderr)
         if code == 0:
             print(f"ok: {len(res.files)} files rebuilt identical to reports/MANIFEST.sha256 "
                   f"in {res.seconds:.1f} s ({times})")
