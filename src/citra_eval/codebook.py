@@ -261,7 +261,15 @@ class Codebook:
 
     @classmethod
     def from_dict(cls, data: dict, *, path: str | os.PathLike | None = None) -> Codebook:
-        """Build and validate a codebook from a parsed YAML mapping."""
+        """Build and validate a codebook from a parsed YAML mapping.
+
+        Raises
+        ------
+        InputError
+            Every problem found. Read from a YAML file (:meth:`load`), each is at its line;
+            for a mapping built in Python, which has no lines, the message starts with the
+            place in ``data`` (``codes[2].patterns[0]: ...``).
+        """
         return _Builder(os.fspath(path) if path is not None else None).build(data)
 
     def to_dict(self) -> dict:
