@@ -222,3 +222,16 @@ def test_long_values_are_shortened_in_messages(tmp_path):
         assert len(problem.message) < 400, problem.message
     assert [p.line for p in info.value.problems] == [8, 6, 7]
     assert len(more.value.problems) == 6
+
+
+def test_a_qdc_pattern_that_could_never_match_is_dropped_so_the_codebook_saves_and_loads(
+        tmp_path):
+    qdc = ('<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0" '
+           'origin="x"><Codes><Code guid="3c51efbb-071f-43a7-9f32-228b89668e8d" name="Mitra" '
+           'isCodable="true"><Description>Pattern: mitra\nPattern: !!!\nRegex: \\b\n'
+           'Exclude pattern: ...\nId: mitra</Description></Code></Codes></CodeBook>')
+    (tmp_path / "in.qdc").write_text(qdc, encoding="utf-8")
+    cb = ce.Codebook.from_qdc(tmp_path / "in.qdc")
+    assert cb["mitra"].patterns == [Pattern("mitra")] and cb["mitra"].exclude_patterns == []
+    cb.save(tmp_path / "cb.yaml")
+    assert ce.Codebook.load(tmp_path / "cb.yaml")["mitra"].patterns == [Pattern("mitra")]

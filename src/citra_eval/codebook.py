@@ -719,6 +719,8 @@ def parse_description(text: str | None, language: str) -> dict:
                     continue  # an unusable regex from another tool is dropped, not fatal
                 if regex_hazard(value) or _empty_only(value):
                     continue  # so is one that could hang the coder, or never code
+            elif not tokenize(value):
+                continue  # a phrase without words never matches (and would not load again)
             target = "exclude_patterns" if key.startswith("exclude ") else "patterns"
             out[target].append(Pattern(value, kind))
         elif key in ("construct", "note", "id"):
