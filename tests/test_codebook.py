@@ -136,3 +136,102 @@ def test_codes_of_other_programs_keep_guid_and_description(tmp_path):
     with pytest.raises(ce.InputError, match="'guid' of") as err:
         ce.Codebook.load(tmp_path / "bad.yaml")
     assert err.value.line == 5
+
+
+# --------------------------------------------------------------------------- refused values
+
+REFUSED = "codebook: t\nslang:\n  ig: ''\ncodes:\n  - id: a\n    label: ''\n    patterns:\n" \
+          "      - {regex: 5}\n      - {regex: ''}\n      - '!!!'\n      - {regex: '\\b'}\n" \
+          "      - ok\n"
+
+
+def test_values_that_can_never_work_are_refused_at_their_lines(tmp_path):
+    """An empty regex, a phrase without words, an empty label and an empty slang word were
+    accepted without a word; a regex that is no text got a nonsense message."""
+    with pytest.raises(ce.InputError) as info:
+        load(tmp_path, REFUSED)
+    found = {p.line: p.message for p in info.value.problems}
+    assert sorted(found) == [3, 6, 8, 9, 10, 11], info.value.format()
+    assert "slang 'ig' is mapped to no word" in found[3]
+    assert "'label' of code 'a' is empty" in found[6]
+    assert found[8].startswith("regex must be text, got 5 (int) in code 'a'")
+    assert "regex '' in code 'a' is refused: it is empty" in found[9]
+    assert "pattern '!!!' in code 'a' has no words" in found[10]
+    assert "can match only empty text" in found[11]
+    assert all(p.path.endswith("codebook.yaml") for p in info.value.problems)
+
+
+def test_an_empty_label_in_one_language_and_a_wordless_slang_word_are_refused():
+    with pytest.raises(ce.InputError) as info:
+        ce.Codebook.from_dict({"slang": {"...": "tidak"}, "codes": [
+            {"id": "a", "label": {"id": "Kerja sama", "en": " "}}]})
+    text = info.value.format()
+    assert "'label' of code 'a' is empty in en" in text
+    assert "slang entry '...': 'tidak' has no colloquial word" in text
+
+
+def test_a_pattern_mapping_with_a_second_key_names_it():
+    with pytest.raises(ce.InputError, match="holds only 'regex', got also 'flags'"):
+        ce.Codebook.from_dict({"codes": [{"id": "a", "label": "A", "patterns": [
+            {"regex": "x", "flags": "i"}]}]})
+
+
+def test_without_a_file_problems_are_placed_in_the_mapping_not_on_line_0():
+    data = {"language": "xx-yy", "slang": {"ig": ""}, "codes": [
+        {"id": "a", "label": "A"},
+        {"id": "Bad", "label": "B", "patern": [], "codable": "ya", "guid": "g"},
+        {"id": "c", "label": "", "construct": 1, "examples": 3, "definition": 5,
+         "patterns": ["", {"regex": "(a+)+"}, {"rgx": "x"}, None],
+         "exclude_patterns": "x", "children": [
+             {"id": "a", "label": "A2"}, "not a code", {"id": "d", "label": {"fr!": "x"},
+                                                       "exclude_patterns": [{"regex": 5}]}]},
+        {"id": "e", "label": "E", "codable": False, "construct": "S"},
+    ]}
+    with pytest.raises(ce.InputError) as info:
+        ce.Codebook.from_dict(data)
+    problems = info.value.problems
+    assert all(p.line is None and p.path is None for p in problems)
+    places = [p.message.split(": ", 1)[0] for p in problems]
+    assert places == [
+        "language", "codes[1]", "codes[1].id", "codes[1].codable", "codes[1].guid",
+        "codes[2].label", "codes[2].examples", "codes[2].construct", "codes[2].definition",
+        "codes[2].patterns[0]", "codes[2].patterns[1]", "codes[2].patterns[2]",
+        "codes[2].patterns[3]", "codes[2].exclude_patterns", "codes[2].children[0].id",
+        "codes[2].children[1]", "codes[2].children[2].label",
+        "codes[2].children[2].exclude_patterns[0]", "slang.ig", "codes[3]"], places
+    assert "(first at codes[0])" in problems[14].message
+    assert ":0" not in info.value.format()
+    with pytest.raises(ce.InputError) as info:
+        ce.Codebook.from_dict([])
+    assert info.value.line is None
+
+
+def test_long_values_are_shortened_in_messages(tmp_path):
+    long = "kata " * 2000
+    with pytest.raises(ce.InputError) as info:
+        load(tmp_path, f"codebook: t\ncodes:\n  - id: a\n    label: A\n    patterns:\n"
+                       f"      - {{regex: '(x+{long})+'}}\n      - '{'!' * 10_000}'\n"
+                       f"    codable: '{long}'\n")
+    with pytest.raises(ce.InputError) as more:
+        ce.Codebook.from_dict({"language": long, "codes": [
+            {"id": "a" * 5000, "label": "A", "x" * 5000: 1},
+            {"id": "b", "label": {long: "B"}, "patterns": [{"regex": long * 2 + "("},
+                                                          {"y" * 5000: 1}, {"regex": [long]}]},
+        ]})
+    for problem in info.value.problems + more.value.problems:
+        assert len(problem.message) < 400, problem.message
+    assert [p.line for p in info.value.problems] == [8, 6, 7]
+    assert len(more.value.problems) == 6
+
+
+def test_a_qdc_pattern_that_could_never_match_is_dropped_so_the_codebook_saves_and_loads(
+        tmp_path):
+    qdc = ('<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0" '
+           'origin="x"><Codes><Code guid="3c51efbb-071f-43a7-9f32-228b89668e8d" name="Mitra" '
+           'isCodable="true"><Description>Pattern: mitra\nPattern: !!!\nRegex: \\b\n'
+           'Exclude pattern: ...\nId: mitra</Description></Code></Codes></CodeBook>')
+    (tmp_path / "in.qdc").write_text(qdc, encoding="utf-8")
+    cb = ce.Codebook.from_qdc(tmp_path / "in.qdc")
+    assert cb["mitra"].patterns == [Pattern("mitra")] and cb["mitra"].exclude_patterns == []
+    cb.save(tmp_path / "cb.yaml")
+    assert ce.Codebook.load(tmp_path / "cb.yaml")["mitra"].patterns == [Pattern("mitra")]

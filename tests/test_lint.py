@@ -97,6 +97,39 @@ def test_patterns_that_never_match_the_corpus():
     assert found["severity"].eq("note").all()
 
 
+def test_patterns_on_a_category_are_one_warning_they_never_code():
+    cb = book({"id": "strategi", "label": "S", "codable": False,
+               "patterns": ["kerja sama", {"regex": "\\bmou\\b"}],
+               "exclude_patterns": ["kerja sama tim"], "children": [code("a", "mitra")]})
+    found = cb.lint(words={})
+    assert found[["check", "severity", "code"]].values.tolist() == [
+        ["category_patterns", "warning", "strategi"]]
+    assert "its 3 pattern(s) ('kerja sama', " in found["message"].item()
+    assert "never produce codings" in found["message"].item()
+    assert ce.autocode(ce.Corpus.from_texts({"d.txt": "---\nid: D\nspeakers: {I: informant}"
+                                             "\n---\nI: Kami kerja sama.\n"}), cb).empty
+
+
+def test_a_phrase_of_function_words_only_matches_almost_every_turn():
+    cb = book(code("a", "yang dan", "gak ada", "yang bagus", {"regex": "yang"}))
+    found = cb.lint(words={})
+    assert found[["check", "pattern"]].values.tolist() == [
+        ["function_words_only", "yang dan"], ["function_words_only", "gak ada"]]
+    assert found["severity"].eq("warning").all()
+    assert "holds only function words" in found["message"].iloc[0]
+
+
+def test_long_patterns_are_shortened_in_lint_messages():
+    long = "kebijakan " + "kata " * 2000
+    cb = book(code("a", long.strip(), {"regex": "X" + "y" * 10_000}),
+              {"id": "c", "label": "C", "codable": False, "patterns": [long]})
+    corpus = ce.Corpus.from_texts({"d.txt": "---\nid: D\nspeakers: {I: informant}\n---\n"
+                                   "I: Kami rilis cepat.\n"})
+    found = cb.lint(corpus=corpus, words={"bijak": 3})
+    assert found["message"].str.len().max() < 400, found["message"].tolist()
+    assert set(found["check"]) == {"category_patterns", "regex_case", "never_matches"}
+
+
 def test_lines_point_into_the_codebook_file(tmp_path):
     path = tmp_path / "cb.yaml"
     path.write_text("codebook: t\nslang:\n  ulun: saya\ncodes:\n  - id: a\n    label: A\n"
@@ -147,3 +180,27 @@ def test_cli_validate_lints_a_whole_study_on_request(cli, tmp_path):
     # the fixture's codebook has real findings: ig/fb only in a regex
     assert "warning: data/raw/codebook.yaml:92: slang 'fb' is read as 'facebook'" in res.stdout
     assert res.stdout.rstrip().splitlines()[-1].startswith("codebook lint: ")
+
+
+@pytest.mark.slow
+def test_cli_validate_says_when_patterns_were_not_checked_against_transcripts(cli, tmp_path):
+    import shutil
+
+    from conftest import ROOT
+
+    study = tmp_path / "rsud"
+    shutil.copytree(ROOT / "tests" / "data" / "studies" / "rsud", study)
+    res = cli("validate", "--lint", cwd=study)
+    assert res.returncode == 0, res.stderr
+    assert ("note: data/raw/codebook.yaml:142: 1 pattern(s) of komunikasi_krisis match no turn "
+            "of the 4 transcript(s): 'krisis'") in res.stdout
+    assert "not checked against transcripts" not in res.stdout
+    shutil.rmtree(study / "interview_transcripts")
+    res = cli("validate", "--lint", cwd=study)
+    assert res.returncode == 0, res.stderr
+    assert "pattern(s) of" not in res.stdout
+    assert ("note: data/raw/codebook.yaml: the patterns were not checked against transcripts, "
+            "so those that match no turn are not listed (the study has no transcripts)"
+            ) in res.stdout
+    alone = cli("validate", "--codebook", str(study / "data" / "raw" / "codebook.yaml"))
+    assert "(give --transcripts DIR to check them)" in alone.stdout

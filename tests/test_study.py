@@ -118,6 +118,7 @@ def test_unknown_key_has_line_and_suggestion(rsud):
     ("title: T\nseed: 1.5\n", 2, "'seed' must be a whole number"),
     ("title: T\ncontrols: {a: 1}\n", 2, "'controls' must be a list of names"),
     ("title: T\nkwic: [humas, humas]\n", 2, "'kwic' lists humas more than once"),
+    ("title: T\nkwic: [humas, '?!']\n", 2, "'kwic': '?!' has no word"),
     ("title: T\ntranscripts: /etc\n", 2, "must be a path inside the study folder"),
     ("title: T\ncodebook: ../codebook.yaml\n", 2, "must be a path inside the study folder"),
     ("title: T\ninstrument: data/raw/nope.yaml\n", 2, "data/raw/nope.yaml does not exist"),
@@ -429,6 +430,19 @@ def test_no_transcripts_is_a_warning(rsud):
     text = "\n".join(study.warnings)
     assert "no transcripts yet: the qualitative analyses" in text
     assert "'kwic' is set but the study has no transcripts" in text
+
+
+def test_a_kwic_term_the_informants_never_say_is_a_warning_with_its_line(rsud):
+    text = (rsud / "study.yaml").read_text(encoding="utf-8")
+    kwic = next(line for line in text.splitlines() if line.startswith("kwic:"))
+    _yaml(rsud, text.replace(kwic, "kwic: [humas, viral, sinyal lemah]"))
+    study = ce.load_study(rsud)
+    line = text.splitlines().index(kwic) + 1
+    found = [w for w in study.warnings if "'kwic'" in w]
+    assert found == [f"warning: {ce.study.shown_path(rsud / 'study.yaml')}:{line}: 'kwic': "
+                     "'sinyal lemah' does not occur in the informants' turns of the 4 "
+                     "transcript(s), so its keyword-in-context table (notebook 03) is empty; "
+                     "check its spelling against the transcripts, or remove it from 'kwic'"]
 
 
 def test_missing_keys_say_what_is_skipped(rsud):

@@ -192,6 +192,18 @@ def test_kwic_finds_inflected_forms_with_context():
         ce.kwic(corpus, "  ")
 
 
+def test_kwic_counts_are_what_kwic_finds(example_corpus, example_codebook):
+    from citra_eval.themes import kwic_counts
+
+    terms = ["bamara", "kerja sama", "media sosial", "tidak ada", "zzz"]
+    counts = kwic_counts(example_corpus, terms, roles=["informant"], codebook=example_codebook)
+    assert list(counts) == terms and counts["zzz"] == 0 and counts["bamara"] > 0
+    assert counts == {t: len(ce.kwic(example_corpus, t, roles=["informant"],
+                                     codebook=example_codebook)) for t in terms}
+    with pytest.raises(TypeError, match="list of names"):
+        kwic_counts(example_corpus, "bamara")
+
+
 def test_analyses_on_the_example_study(example_corpus, example_codebook):
     a = ce.read_codings(ce.example_path("codings_A"))
     f = ce.code_frequencies(a, corpus=example_corpus, codebook=example_codebook)

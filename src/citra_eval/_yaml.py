@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from ._files import read_text_file
-from .errors import InputError, closest
+from .errors import InputError, closest, quoted
 
 #: Largest size of a YAML document with its aliases expanded: nodes plus characters of the
 #: scalars, counted once per place they appear (a file without aliases is far below it
@@ -99,7 +99,7 @@ def unknown_keys(d: LineDict, allowed: Iterable[str], where: str) -> list[tuple[
     for key in d:
         if key not in allowed:
             hint = closest(str(key), allowed)
-            out.append((f"unknown key {key!r} in {where}"
+            out.append((f"unknown key {quoted(key)} in {where}"
                         + (f"; did you mean {hint!r}?" if hint else
                            f"; allowed keys: {', '.join(sorted(allowed))}"), d.line_of(key)))
     return out

@@ -33,8 +33,9 @@ from ._refi import (
 from ._safezip import DEFAULT_LIMITS, Limits, parse_xml, read_zip
 from ._validation import regex_hazard
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
-from .errors import InputError, Problem, closest
+from .errors import InputError, Problem, closest, quoted
 from .lint import lint_codebook
+from .normalise import tokenize
 
 __all__ = ["Code", "Codebook", "Pattern"]
 
@@ -154,7 +155,7 @@ class Codebook:
         try:
             return self.codes[code_id]
         except KeyError:
-            raise KeyError(f"unknown code {code_id!r}") from None
+            raise KeyError(f"unknown code {quoted(code_id)}") from None
 
     @property
     def ids(self) -> list[str]:
@@ -260,7 +261,15 @@ class Codebook:
 
     @classmethod
     def from_dict(cls, data: dict, *, path: str | os.PathLike | None = None) -> Codebook:
-        """Build and validate a codebook from a parsed YAML mapping."""
+        """Build and validate a codebook from a parsed YAML mapping.
+
+        Raises
+        ------
+        InputError
+            Every problem found. Read from a YAML file (:meth:`load`), each is at its line;
+            for a mapping built in Python, which has no lines, the message starts with the
+            place in ``data`` (``codes[2].patterns[0]: ...``).
+        """
         return _Builder(os.fspath(path) if path is not None else None).build(data)
 
     def to_dict(self) -> dict:
@@ -348,44 +357,47 @@ class Codebook:
 
 
 class _Builder:
-    """Validates the YAML tree, collecting every problem with its line."""
+    """Validates the YAML tree, collecting every problem where it is: at its line in the
+    file, or, for a mapping built in Python (which has no lines), at its place in it
+    (``codes[2].patterns[0]``)."""
     def __init__(self, path: str | None) -> None:
         self.path = path
         self.language = "id"
         self.problems: list[Problem] = []
         self.codes: dict[str, Code] = {}
-        self.first_line: dict[str, int] = {}
+        self.first: dict[str, str] = {}  # code id -> where it was first defined
+        self.places: dict[str, str] = {}  # code id -> its place in the mapping
 
-    def err(self, msg: str, line: int | None) -> None:
-        self.problems.append(Problem(self.path, msg, line))
+    def err(self, msg: str, line: int | None, place: str) -> None:
+        """Record a problem at ``line`` (1-based); without one (0 or None: the value did not
+        come from a YAML file), at ``place`` in the mapping, named in the message."""
+        if line:
+            self.problems.append(Problem(self.path, msg, line))
+        else:
+            self.problems.append(Problem(self.path, f"{place}: {msg}"))
 
     def build(self, data) -> Codebook:
         if not isinstance(data, dict):
             raise InputError("a codebook must be a YAML mapping with 'codebook', 'language' and "
-                             "'codes'", path=self.path, line=1)
+                             "'codes'", path=self.path, line=1 if self.path else None)
         data = as_linedict(data)
-        self.unknown_keys(data, TOP_KEYS, "codebook")
+        self.unknown_keys(data, TOP_KEYS, "codebook", "codebook")
         language = str(data.get("language", "id"))
         self.language = language
         if not _LANG_RE.match(language):
-            self.err(f"'language' must be a language code like 'id' or 'en', got {language!r}",
-                     data.line_of("language"))
+            self.err(f"'language' must be a language code like 'id' or 'en', got "
+                     f"{quoted(language)}", data.line_of("language"), "language")
         codes = data.get("codes")
         if not isinstance(codes, list) or not codes:
             self.err("'codes' must be a non-empty list of codes ('- id: ...')",
-                     data.line_of("codes"))
+                     data.line_of("codes"), "codes")
         else:
-            for item, line in _items(codes):
-                self.code(item, None, line)
-        slang = data.get("slang") or {}
-        if not isinstance(slang, dict) or not all(isinstance(k, str) and isinstance(v, str)
-                                                  for k, v in slang.items()):
-            self.err("'slang' must map colloquial words to standard words, e.g. "
-                     "'slang: {gak: tidak}'", data.line_of("slang"))
-            slang = {}
+            for i, (item, line) in enumerate(_items(codes)):
+                self.code(item, None, line, f"codes[{i}]")
+        slang = self.slang(data)
         no_stem = data.get("no_stem") or []
         if not isinstance(no_stem, list) or not all(isinstance(w, str) for w in no_stem):
-            self.err("'no_stem' must be a list of words", data.line_of("no_stem"))
+            self.err("'no_stem' must be a list of words", data.line_of("no_stem"), "no_stem")
             no_stem = []
         self.check_constructs()
         if self.problems:
@@ -396,81 +408,123 @@ class _Builder:
             description=str(data.get("description") or ""),
             slang={k.lower(): v.lower() for k, v in slang.items()},
             no_stem=[w.lower() for w in no_stem], path=self.path,
-            slang_lines={k.lower(): slang.line_of(k) for k in slang}
-            if hasattr(slang, "line_of") else {})
+            slang_lines={k.lower(): slang.line_of(k) for k in slang if slang.line_of(k)})
 
-    def unknown_keys(self, d: LineDict, allowed: set[str], where: str) -> None:
+    def slang(self, data: LineDict) -> LineDict:
+        """The ``slang`` mapping; an entry without a word on either side is refused (an
+        empty standard word would delete the colloquial word from every text)."""
+        slang = data.get("slang") or {}
+        if not isinstance(slang, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                  for k, v in slang.items()):
+            self.err("'slang' must map colloquial words to standard words, e.g. "
+                     "'slang: {gak: tidak}'", data.line_of("slang"), "slang")
+            return as_linedict({})
+        slang = as_linedict(slang, data.line_of("slang"))
+        bad = []
+        for word, standard in slang.items():
+            if not tokenize(word):
+                self.err(f"slang entry {quoted(word)}: {quoted(standard)} has no colloquial "
+                         "word; write the word as the transcripts spell it, e.g. 'gak: tidak'",
+                         slang.line_of(word), _place("slang", word))
+            elif not tokenize(standard):
+                self.err(f"slang {quoted(word)} is mapped to no word ({quoted(standard)}); "
+                         "write the standard word it stands for, or remove the entry",
+                         slang.line_of(word), _place("slang", word))
+            else:
+                continue
+            bad.append(word)
+        return as_linedict({k: v for k, v in slang.items() if k not in bad}) if bad else slang
+
+    def unknown_keys(self, d: LineDict, allowed: set[str], where: str, place: str) -> None:
         for msg, line in unknown_keys(d, allowed, where):
-            self.err(msg, line)
+            self.err(msg, line, place)
 
-    def code(self, item, parent: str | None, line: int) -> None:
+    def code(self, item, parent: str | None, line: int | None, place: str) -> None:
         if not isinstance(item, dict):
-            self.err("each code must be a mapping with at least 'id' and 'label'", line)
+            self.err("each code must be a mapping with at least 'id' and 'label'", line, place)
             return
         item = as_linedict(item, line)
         cid = item.get("id")
-        where = f"code {cid!r}" if cid else "a code"
-        self.unknown_keys(item, CODE_KEYS, where)
+        where = f"code {quoted(cid)}" if cid else "a code"
+        self.unknown_keys(item, CODE_KEYS, where, place)
         if cid is None:
-            self.err("code without 'id'; add 'id: some_code' (lowercase snake_case)", item.line)
+            self.err("code without 'id'; add 'id: some_code' (lowercase snake_case)", item.line,
+                     place)
             return
         cid = str(cid)
         if not _CODE_ID_RE.match(cid):
-            self.err(f"code id {cid!r} must be lowercase snake_case (letters, digits, '_', "
-                     f"starting with a letter), e.g. {_snake(cid)!r}", item.line_of("id"))
+            self.err(f"code id {quoted(cid)} must be lowercase snake_case (letters, digits, '_', "
+                     f"starting with a letter), e.g. {quoted(_snake(cid))}", item.line_of("id"),
+                     f"{place}.id")
         if cid in self.codes:
-            self.err(f"duplicate code id {cid!r} (first on line {self.first_line[cid]}); ids must "
-                     "be unique in the whole tree", item.line_of("id"))
+            self.err(f"duplicate code id {quoted(cid)} (first {self.first[cid]}); ids must be "
+                     "unique in the whole tree", item.line_of("id"), f"{place}.id")
             return
-        label = self.texts(item, "label", where)
-        if not label:
-            self.err(f"{where} has no 'label'; add 'label: {{id: ..., en: ...}}'",
-                     item.line_of("id"))
+        label = self.label(item, where, place)
         codable = item.get("codable", True)
         if not isinstance(codable, bool):
-            self.err(f"'codable' of {where} must be true or false, got {codable!r}",
-                     item.line_of("codable"))
+            self.err(f"'codable' of {where} must be true or false, got {quoted(codable)}",
+                     item.line_of("codable"), f"{place}.codable")
             codable = True
         examples = item.get("examples") or []
         if isinstance(examples, str):
             examples = [examples]
         if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
-            self.err(f"'examples' of {where} must be a list of quotes", item.line_of("examples"))
+            self.err(f"'examples' of {where} must be a list of quotes", item.line_of("examples"),
+                     f"{place}.examples")
             examples = []
         construct = item.get("construct")
         if construct is not None and not isinstance(construct, str):
-            self.err(f"'construct' of {where} must be the name of a survey scale, e.g. 'KS'",
-                     item.line_of("construct"))
+            self.err(f"'construct' of {where} must be the name of a survey scale, got "
+                     f"{quoted(construct)}", item.line_of("construct"), f"{place}.construct")
             construct = None
         guid = _opt_str(item.get("guid"))
         if guid is not None and not GUID_RE.match(guid):
             self.err(f"'guid' of {where} must be a GUID like "
-                     "'3c51efbb-071f-43a7-9f32-228b89668e8d', got {guid!r}", item.line_of("guid"))
+                     f"'3c51efbb-071f-43a7-9f32-228b89668e8d', got {quoted(guid)}",
+                     item.line_of("guid"), f"{place}.guid")
             guid = None
         code = Code(id=cid, label=label, parent=parent, codable=codable,
-                    definition=self.texts(item, "definition", where),
-                    include=self.texts(item, "include", where),
-                    exclude=self.texts(item, "exclude", where), examples=list(examples),
-                    patterns=self.patterns(item, where),
-                    exclude_patterns=self.patterns(item, where, key="exclude_patterns"),
+                    definition=self.texts(item, "definition", where, place),
+                    include=self.texts(item, "include", where, place),
+                    exclude=self.texts(item, "exclude", where, place), examples=list(examples),
+                    patterns=self.patterns(item, where, place),
+                    exclude_patterns=self.patterns(item, where, place, key="exclude_patterns"),
                     construct=construct,
                     color=_opt_str(item.get("color")),
-                    note=_opt_str(item.get("note") or item.get("memo")), line=item.line,
-                    guid=guid)
+                    note=_opt_str(item.get("note") or item.get("memo")),
+                    line=item.line or None, guid=guid)
         self.codes[cid] = code
-        self.first_line[cid] = item.line_of("id")
+        self.places[cid] = place
+        first = item.line_of("id")
+        self.first[cid] = f"on line {first}" if first else f"at {place}"
         if parent is not None:
             self.codes[parent].children.append(cid)
         children = item.get("children")
         if children is not None:
             if not isinstance(children, list):
                 self.err(f"'children' of {where} must be a list of codes",
-                         item.line_of("children"))
+                         item.line_of("children"), f"{place}.children")
                 return
-            for child, cline in _items(children):
-                self.code(child, cid, cline)
+            for k, (child, cline) in enumerate(_items(children)):
+                self.code(child, cid, cline, f"{place}.children[{k}]")
 
-    def texts(self, item: LineDict, key: str, where: str) -> dict[str, str]:
+    def label(self, item: LineDict, where: str, place: str) -> dict[str, str]:
+        """The code's label, which every code needs, in at least one language and not empty
+        in any (the label is what tables, figures and coding sheets show)."""
+        label = self.texts(item, "label", where, place)
+        if not label:
+            self.err(f"{where} has no 'label'; add 'label: {{id: ..., en: ...}}'",
+                     item.line_of("id"), place)
+        empty = [lang for lang, text in label.items() if not text]
+        if empty:
+            self.err(f"'label' of {where} is empty"
+                     + (f" in {', '.join(empty)}" if len(label) > 1 else "")
+                     + "; write the code's name (tables, figures and coding sheets show it)",
+                     item.line_of("label"), f"{place}.label")
+        return label
+
+    def texts(self, item: LineDict, key: str, where: str, place: str) -> dict[str, str]:
         val = item.get(key)
         if val is None:
             return {}
@@ -479,64 +533,103 @@ class _Builder:
         if isinstance(val, dict) and all(isinstance(v, str) for v in val.values()):
             bad = [k for k in val if not _LANG_RE.match(str(k))]
             if bad:
-                self.err(f"'{key}' of {where}: {bad[0]!r} is not a language code (use id, en, ...)",
-                         item.line_of(key))
+                self.err(f"'{key}' of {where}: {quoted(bad[0])} is not a language code (use "
+                         "id, en, ...)", item.line_of(key), f"{place}.{key}")
             return {str(k): v.strip() for k, v in val.items()}
-        self.err(f"'{key}' of {where} must be text or {{id: ..., en: ...}}", item.line_of(key))
+        self.err(f"'{key}' of {where} must be text or {{id: ..., en: ...}}", item.line_of(key),
+                 f"{place}.{key}")
         return {}
 
-    def patterns(self, item: LineDict, where: str, key: str = "patterns") -> list[Pattern]:
+    def patterns(self, item: LineDict, where: str, place: str,
+                 key: str = "patterns") -> list[Pattern]:
         raw = item.get(key)
         if raw is None:
             return []
         if not isinstance(raw, list):
             self.err(f"'{key}' of {where} must be a list of phrases or {{regex: ...}}",
-                     item.line_of(key))
+                     item.line_of(key), f"{place}.{key}")
             return []
-        out = []
-        for p, line in _items(raw):
-            if isinstance(p, str | int | float) and not isinstance(p, bool):
-                text = str(p).strip()
-                if not text:
-                    self.err(f"empty pattern in {where}", line)
-                    continue
-                out.append(Pattern(text, "phrase", line))
-            elif isinstance(p, dict) and list(p) == ["regex"] and isinstance(p["regex"], str):
-                try:
-                    re.compile(p["regex"])
-                except re.error as exc:
-                    self.err(f"invalid regex {p['regex']!r} in {where}: {exc}; fix it or quote "
-                             "special characters with a backslash", line)
-                    continue
-                hazard = regex_hazard(p["regex"])
-                if hazard:
-                    self.err(f"regex {p['regex']!r} in {where} is refused: {hazard}", line)
-                    continue
-                out.append(Pattern(p["regex"], "regex", line))
-            elif isinstance(p, dict):
-                key = next(iter(p), None)
-                hint = closest(str(key), {"regex"})
-                self.err(f"a pattern mapping must be {{regex: '...'}}, got key {key!r}" +
-                         (f"; did you mean {hint!r}?" if hint else ""), line)
+        found = (self.pattern(p, line, where, f"{place}.{key}[{j}]")
+                 for j, (p, line) in enumerate(_items(raw)))
+        return [p for p in found if p is not None]
+
+    def pattern(self, p, line: int | None, where: str, place: str) -> Pattern | None:
+        """One item of a pattern list, or None (and a problem) when it cannot match."""
+        if isinstance(p, str | int | float) and not isinstance(p, bool):
+            text = str(p).strip()
+            if not text:
+                self.err(f"empty pattern in {where}; write the words to look for, or remove "
+                         "the item", line, place)
+            elif not tokenize(text):
+                self.err(f"pattern {quoted(text)} in {where} has no words (letters or digits), "
+                         "so it can never match; write the words to look for, or a "
+                         "{regex: ...}", line, place)
             else:
-                self.err(f"pattern {p!r} in {where} must be a phrase or {{regex: ...}}", line)
-        return out
+                return Pattern(text, "phrase", line)
+        elif isinstance(p, dict) and list(p) == ["regex"]:
+            return self.regex(p["regex"], line, where, place)
+        elif isinstance(p, dict):
+            other = next((k for k in p if k != "regex"), None)
+            if "regex" in p:
+                self.err(f"a pattern mapping holds only 'regex', got also {quoted(other)} in "
+                         f"{where}; write each pattern as its own item", line, place)
+            else:
+                hint = closest(str(other), {"regex"})
+                self.err("a pattern mapping must be {regex: '...'}, got "
+                         + (f"key {quoted(other)}" if p else "an empty mapping")
+                         + f" in {where}" + (f"; did you mean {hint!r}?" if hint else ""),
+                         line, place)
+        else:
+            self.err(f"pattern {quoted(p)} in {where} must be a phrase or {{regex: ...}}",
+                     line, place)
+        return None
+
+    def regex(self, value, line: int | None, where: str, place: str) -> Pattern | None:
+        """A ``{regex: ...}`` pattern, or None (and a problem) when it is refused."""
+        if not isinstance(value, str):
+            self.err(f"regex must be text, got {quoted(value)} ({type(value).__name__}) in "
+                     f"{where}; write it in quotes, e.g. {{regex: '...'}}", line, place)
+            return None
+        try:
+            re.compile(value)
+        except re.error as exc:
+            self.err(f"invalid regex {quoted(value)} in {where}: {exc}; fix it or quote "
+                     "special characters with a backslash", line, place)
+            return None
+        hazard = regex_hazard(value) or _empty_only(value)
+        if hazard:
+            self.err(f"regex {quoted(value)} in {where} is refused: {hazard}", line, place)
+            return None
+        return Pattern(value, "regex", line)
 
     def check_constructs(self) -> None:
-        seen: dict[str, str] = {}
         for c in self.codes.values():
             if c.construct and not c.codable:
-                self.err(f"category {c.id!r} cannot have a 'construct'; put it on a codable code",
-                         c.line)
-            if c.construct:
-                seen.setdefault(c.construct, c.id)
+                self.err(f"category {quoted(c.id)} cannot have a 'construct'; put it on a "
+                         "codable code", c.line, self.places[c.id])
 
 
-def _items(seq: list) -> Iterator[tuple[object, int]]:
+def _items(seq: list) -> Iterator[tuple[object, int | None]]:
     lines = getattr(seq, "item_lines", None) or [getattr(seq, "line", None)] * len(seq)
     yield from zip(seq, lines, strict=False)
 
 
+def _place(where: str, key: object) -> str:
+    """``where.key`` (``slang.ig``), or ``where['key']`` for a key that is no plain name."""
+    return f"{where}.{key}" if re.fullmatch(r"[A-Za-z_]\w*", str(key)) else \
+        f"{where}[{quoted(key)}]"
+
+
+def _empty_only(regex: str) -> str | None:
+    """Why a valid ``regex`` never codes anything, when it can match only empty text (an
+    empty regex, ``\\b``, a lookaround alone): empty matches are never coded."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    if _parser.parse(regex).getwidth()[1] > 0:
+        return None
+    return (("it is empty" if not regex else "it can match only empty text (positions such "
+             "as \\b or lookarounds, no characters)")
+            + ", and an empty match is never coded; write the characters it must match")
 
 
 def _opt_str(v) -> str | None:
@@ -624,8 +717,10 @@ def parse_description(text: str | None, language: str) -> dict:
                     re.compile(value)
                 except re.error:
                     continue  # an unusable regex from another tool is dropped, not fatal
-                if regex_hazard(value):
-                    continue  # so is one that could hang the coder (nested quantifiers)
+                if regex_hazard(value) or _empty_only(value):
+                    continue  # so is one that could hang the coder, or never code
+            elif not tokenize(value):
+                continue  # a phrase without words never matches (and would not load again)
             target = "exclude_patterns" if key.startswith("exclude ") else "patterns"
             out[target].append(Pattern(value, kind))
         elif key in ("construct", "note", "id"):
@@ -819,11 +914,11 @@ class CodeTree:
         guid = norm_guid(raw_guid)
         name = (el.get("name") or "").strip() or guid or "code"
         if not guid:
-            raise InputError(f"code {name!r} has no 'guid' attribute, which REFI-QDA requires",
-                             path=self.path)
+            raise InputError(f"code {quoted(name)} has no 'guid' attribute, which REFI-QDA "
+                             "requires", path=self.path)
         if guid in self.by_guid:
-            raise InputError(f"two codes share the GUID {guid} (the second is {name!r}); the "
-                             "file is corrupt", path=self.path)
+            raise InputError(f"two codes share the GUID {quoted(guid)} (the second is "
+                             f"{quoted(name)}); the file is corrupt", path=self.path)
         desc = el.find("Description")
         info = parse_description(desc.text if desc is not None else None, self.language)
         if info["id"] is None and desc is not None and (desc.text or "").strip():
@@ -868,7 +963,8 @@ def codebook_from_refi_root(root: ET.Element, *, path: str, language: str | None
     meta = meta_from_origin(root.get("origin"))
     lang = language or meta.get("language") or "id"
     if not re.fullmatch(r"[a-z]{2,3}", lang):
-        raise ValueError(f"language must be a language code like 'id' or 'en', got {language!r}")
+        raise ValueError("language must be a language code like 'id' or 'en', got "
+                         f"{quoted(language)}")
     book = root if root.tag == "CodeBook" else root.find("CodeBook")
     codes_el = book.find("Codes") if book is not None else None
     tree = CodeTree(lang, path)

@@ -119,13 +119,23 @@ def collect(problems: list[Problem], *, path: str | None = None,
     raise InputError(problems=shown)
 
 
-def quoted(text: str, width: int = 60) -> str:
-    """``text`` quoted for a message (``repr``), its middle elided when longer than
-    ``width`` characters."""
-    if len(text) > width:
-        half = (width - 1) // 2
-        text = text[:half] + "\u2026" + text[-half:]
-    return repr(text)
+def quoted(value: object, width: int = 60) -> str:
+    """A value a user gave, echoed in a message: a text quoted (``repr``), anything else
+    as its ``repr``; its middle elided when longer than ``width`` characters (a 10,000
+    character phrase must not fill the terminal).
+
+    Examples
+    --------
+    >>> quoted("kerja sama"), quoted(5)
+    ("'kerja sama'", '5')
+    >>> quoted("a" * 100, width=9)
+    "'aaaa…aaaa'"
+    """
+    half = (width - 1) // 2
+    if isinstance(value, str):
+        return repr(value if len(value) <= width else value[:half] + "\u2026" + value[-half:])
+    text = repr(value)
+    return text if len(text) <= width else text[:half] + "\u2026" + text[-half:]
 
 
 def quoted_pair(a: str, b: str, width: int = 60) -> tuple[str, str]:

@@ -26,6 +26,14 @@ Used by :meth:`citra_eval.Codebook.lint` and ``citra-eval validate``. The checks
     does not match "journalists"), and its negations are not recognised.
 ``regex_case``
     A regex with an upper-case letter: regexes run on case-folded text, so it never matches.
+``category_patterns``
+    Patterns on a category (``codable: false``): a category is never applied, so its
+    patterns never produce codings (neither the dictionary coder nor the learned coder
+    reads them); they belong on a codable code. One finding per category.
+``function_words_only``
+    A phrase pattern made only of function words (``yang dan``, ``ada``, ``itu saja``; the
+    package's list ``data/stopwords_id.txt``, after slang: ``gak`` counts as ``tidak``): it
+    matches in most turns, whatever they are about. Give it a content word.
 ``never_matches``
     With a corpus: a pattern without a single hit in any turn (a note: a deductive codebook
     may well hold words the interviews do not use).
@@ -40,8 +48,9 @@ from importlib import resources
 
 import pandas as pd
 
+from .errors import quoted
 from .matching import CONJUNCTIONS, NEGATORS, Matcher
-from .normalise import tokenize
+from .normalise import function_words, tokenize
 
 __all__ = ["LINT_COLUMNS", "PROCESSED_LANGUAGES", "common_words", "lint_codebook"]
 
@@ -49,8 +58,8 @@ __all__ = ["LINT_COLUMNS", "PROCESSED_LANGUAGES", "common_words", "lint_codebook
 PROCESSED_LANGUAGES = frozenset({"id", "ind", "bjn"})
 LINT_COLUMNS = ["check", "severity", "code", "pattern", "kind", "rule", "line", "message",
                 "examples"]
-_ORDER = ["language", "regex_case", "stem_widens", "slang_regex_only", "never_matches",
-          "slang_unused"]
+_ORDER = ["language", "regex_case", "category_patterns", "function_words_only", "stem_widens",
+          "slang_regex_only", "never_matches", "slang_unused"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -107,6 +116,8 @@ def lint_codebook(codebook, *, corpus=None, words: Mapping[str, int] | None = No
     words = _package_words() if words is None else dict(words)
     rows = _language(codebook)
     rows += _regex_case(codebook)
+    rows += _category_patterns(codebook)
+    rows += _function_words_only(codebook, matcher)
     rows += _stem_widens(codebook, matcher, words, max_examples)
     rows += _slang(codebook, matcher)
     if corpus is not None:
@@ -149,9 +160,42 @@ def _regex_case(codebook) -> list[dict]:
         upper = sorted({ch for ch in bare if ch.isupper()})
         if upper and not re.compile(p.text).flags & re.IGNORECASE:
             out.append(_row("regex_case", "warning", code.id, p, rule,
-                            f"regex {p.text!r} of {code.id} has upper-case letters "
+                            f"regex {quoted(p.text)} of {code.id} has upper-case letters "
                             f"({''.join(upper)}) but runs on lower-cased text, so it never "
                             "matches; write it in lower case", ""))
+    return out
+
+
+def _category_patterns(codebook) -> list[dict]:
+    out = []
+    for code in codebook:
+        pats = [] if code.codable else code.patterns + code.exclude_patterns
+        if not pats:
+            continue
+        shown = ", ".join(quoted(p.text, 30) for p in pats[:4])
+        more = f" and {len(pats) - 4} more" if len(pats) > 4 else ""
+        out.append({"check": "category_patterns", "severity": "warning", "code": code.id,
+                    "pattern": None, "kind": None, "rule": None,
+                    "line": pats[0].line or code.line, "examples": shown,
+                    "message": f"{code.id} is a category (codable: false), which is never "
+                               f"applied, so its {len(pats)} pattern(s) ({shown}{more}) never "
+                               "produce codings; move them to a codable code under it, or "
+                               "make it codable"})
+    return out
+
+
+def _function_words_only(codebook, matcher: Matcher) -> list[dict]:
+    slang, stop = matcher.normaliser.slang_table, function_words()
+    out = []
+    for code, rule, p in _patterns(codebook):
+        if p.kind != "phrase":
+            continue
+        words = [w for t in tokenize(p.text) for w in slang.get(t.text, t.text).split()]
+        if words and all(w in stop for w in words):
+            out.append(_row("function_words_only", "warning", code.id, p, rule,
+                            f"pattern {quoted(p.text)} of {code.id} holds only function "
+                            "words, so it matches in most turns whatever they are about; add "
+                            "the content word it is meant to find", ""))
     return out
 
 
@@ -179,9 +223,11 @@ def _stem_widens(codebook, matcher: Matcher, words: dict[str, int],
             more = f" and {len(found) - max_examples} more" if len(found) > max_examples else ""
             out.append(_row(
                 "stem_widens", "warning", code.id, p, rule,
-                f"{t!r} in pattern {p.text!r} of {code.id} is stemmed to {root!r}, so the "
+                f"{quoted(t)} in pattern {quoted(p.text)} of {code.id} is stemmed to "
+                f"{quoted(root)}, so the "
                 f"pattern also matches everyday words like {shown}{more}; if those are not "
-                f"meant, write it as a regex ({{regex: '\\b{t}'}}) or add {t!r} to no_stem",
+                f"meant, write it as a regex ({{regex: '\\b{t}'}}) or add {quoted(t)} to "
+                "no_stem",
                 ", ".join(found[:max_examples])))
     return out
 
@@ -211,16 +257,18 @@ def _slang(codebook, matcher: Matcher) -> list[dict]:
             line = codebook.slang_lines.get(word) if word in own else p.line
             out.append(_row(
                 "slang_regex_only", "warning", code.id, p, "include",
-                f"slang {word!r} is read as {standard!r}, but {in_regex[0]!r} occurs only in "
-                f"the regex '{p.text}' of {code.id}, and regexes see the text as written, so "
-                f"{word!r} is never found; make {in_regex[0]!r} a phrase pattern", word,
+                f"slang {quoted(word)} is read as {quoted(standard)}, but {in_regex[0]!r} "
+                f"occurs only in the regex {quoted(p.text)} of {code.id}, and regexes see the "
+                f"text as written, so {quoted(word)} is never found; make {in_regex[0]!r} a "
+                "phrase pattern", word,
                 line=line))
         elif word in own:
             out.append({"check": "slang_unused", "severity": "note", "code": None,
                         "pattern": None, "kind": "slang", "rule": None,
                         "line": codebook.slang_lines.get(word),
-                        "message": f"slang {word!r} → {standard!r}: no phrase pattern contains "
-                                   f"{standard!r}, so the dictionary coder never uses it (the "
+                        "message": f"slang {quoted(word)} → {quoted(standard)}: no phrase "
+                                   f"pattern contains {quoted(standard)}, so the dictionary "
+                                   "coder never uses it (the "
                                    "learned coder still reads it)", "examples": word})
     return out
 
@@ -235,7 +283,7 @@ def _never_matches(codebook, matcher: Matcher, corpus) -> list[dict]:
             continue
         what = "exclude pattern" if rule == "exclude" else "pattern"
         out.append(_row("never_matches", "note", code.id,
-                        p, rule, f"{what} {p.text!r} of {code.id} matches no turn of the "
+                        p, rule, f"{what} {quoted(p.text)} of {code.id} matches no turn of the "
                         f"{n_docs} transcript(s)", ""))
     return out
 

@@ -38,6 +38,7 @@ __all__ = [
     "Normaliser",
     "Token",
     "fold_case",
+    "function_words",
     "load_slang",
     "sentence_spans",
     "stem_word",
@@ -607,6 +608,24 @@ def stem_word(word: str) -> str:
                 return stems[0]
             return "-".join(stems)
     return word
+
+
+# --------------------------------------------------------------------------- stop words
+
+
+@functools.lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """The package's Indonesian function words (``data/stopwords_id.txt``, in standard
+    form): what the vocabulary tables leave out and what a pattern should hold more than.
+
+    Examples
+    --------
+    >>> {"yang", "dan"} <= function_words(), "kerja" in function_words()
+    (True, False)
+    """
+    text = resources.files("citra_eval").joinpath("data/stopwords_id.txt").read_text("utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and
+                     not w.startswith("#"))
 
 
 # --------------------------------------------------------------------------- slang

@@ -31,12 +31,13 @@ from ._yaml import LineDict, LineList, load_yaml, unknown_keys
 from .codebook import Codebook
 from .codings import empty_codings, read_codings
 from .corpus import Corpus, front_matter_of, read_transcripts, transcript_files
-from .errors import InputError, Problem, closest, did_you_mean
+from .errors import InputError, Problem, closest, did_you_mean, quoted
 from .lint import PROCESSED_LANGUAGES
+from .normalise import tokenize
 from .paths import example_path
 from .regression import control_levels_problem, default_predictors
 from .survey import Instrument, read_responses, score_scales
-from .themes import grouping_attributes, ungrouped_attributes
+from .themes import grouping_attributes, kwic_counts, ungrouped_attributes
 
 __all__ = [
     "DEFAULT_PATHS",
@@ -470,6 +471,7 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
     if corpus is not None:
         _speaker_label_warnings(corpus, warn)
         _date_warnings(corpus, settings, warn)
+        _kwic_warnings(corpus, codebook, settings, warn)
         if len(codings):
             _uncoded_document_warnings(corpus, codings, warn, settings.double_coded)
             _role_warnings(corpus, codings, warn, settings)
@@ -591,6 +593,10 @@ def _parse_settings(data, path: Path) -> StudySettings:
             elif len(set(names)) < len(names):
                 dup = sorted({n for n in names if names.count(n) > 1})
                 err(f"'{key}' lists {', '.join(dup)} more than once", line(key))
+            elif key == "kwic" and not all(map(tokenize, names)):
+                wordless = next(n for n in names if not tokenize(n))
+                err(f"'kwic': {quoted(wordless)} has no word (letters or digits) to search "
+                    "for; write the word, or remove it", line(key))
             else:
                 out[key] = tuple(names)
     for key in ("transcripts", "codebook", "instrument", "responses"):
@@ -926,6 +932,22 @@ def _check_group_by(settings: StudySettings, corpus: Corpus | None, problems: li
         elif name in why:
             warn.add(spath, f"'group_by': {name!r} does not divide the interviews into "
                      f"groups: {why[name]}; its table has a column per value", line)
+
+
+def _kwic_warnings(corpus: Corpus, codebook: Codebook | None, settings: StudySettings,
+                   warn: _Warnings) -> None:
+    """A ``kwic`` term that notebook 03 will not find in the informants' turns (where it
+    looks): its table would be empty, most often for a misspelt term."""
+    if not settings.kwic:
+        return
+    found = kwic_counts(corpus, settings.kwic, roles=["informant"], codebook=codebook)
+    for term, n in found.items():
+        if not n:
+            warn.add(shown_path(settings.path), f"'kwic': {quoted(term)} does not occur in "
+                     f"the informants' turns of the {len(corpus.doc_ids)} transcript(s), so its "
+                     "keyword-in-context table (notebook 03) is empty; check its spelling "
+                     "against the transcripts, or remove it from 'kwic'",
+                     settings.lines.get("kwic"))
 
 
 def _construct_warnings(codebook: Codebook, instrument: Instrument, settings: StudySettings,

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ._dates import parse_date
 from ._files import atomic_write, neutralise_workbook, write_csv
-from ._validation import check_choice, check_lang, check_type
+from ._validation import check_choice, check_lang, check_names, check_type
 from .autocoding import coding_units
 from .corpus import Corpus, is_missing_value
 from .errors import InputError
@@ -689,11 +689,8 @@ def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | N
         raise ValueError(f"term must be a word or phrase, got {term!r}")
     if isinstance(window, bool) or not isinstance(window, int) or window < 0:
         raise ValueError(f"window must be a whole number >= 0, got {window!r}")
-    norm = Normaliser(slang=getattr(codebook, "slang", None),
-                      no_stem=getattr(codebook, "no_stem", ()), compounds=[term])
-    matcher = Matcher.from_patterns([("kwic", term, "phrase")], normaliser=norm)
     units = coding_units(corpus, roles)
-    hits = matcher.hits(units, progress=False, negation=False)
+    hits = _kwic_matcher([term], codebook).hits(units, progress=False, negation=False)
     seg = units.set_index(["doc_id", "segment_id"])
     rows = []
     for doc, sid, s, e in zip(hits["doc_id"], hits["segment_id"], hits["start"], hits["end"],
@@ -709,6 +706,46 @@ def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | N
         rows.append({"doc_id": doc, "segment_id": int(sid), "left": left,
                      "keyword": text[a:b], "right": right, "start": int(s), "end": int(e)})
     return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+
+
+def kwic_counts(corpus: Corpus, terms: Sequence[str], *, roles: Sequence[str] | None = None,
+                codebook=None) -> dict[str, int]:
+    """How often :func:`kwic` finds each of ``terms`` (one pass over the turns for all).
+
+    Parameters
+    ----------
+    corpus : Corpus
+    terms : sequence of str
+        Words or phrases, each with at least one word.
+    roles, codebook
+        As for :func:`kwic`.
+
+    Returns
+    -------
+    dict
+        ``{term: number of occurrences}``, in the order of ``terms``.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D1\\nspeakers: {I: informant}\\n"
+    ...     "---\\nI: Kami bekerjasama dengan media.\\n"})
+    >>> kwic_counts(corpus, ["kerja sama", "radio"])
+    {'kerja sama': 1, 'radio': 0}
+    """
+    terms = check_names(terms, "terms", allow_none=False)
+    units = coding_units(corpus, roles)
+    hits = _kwic_matcher(terms, codebook).hits(units, progress=False, negation=False)
+    found = hits["code"].value_counts()
+    return {t: int(found.get(t, 0)) for t in terms}
+
+
+def _kwic_matcher(terms: list[str], codebook) -> Matcher:
+    """Each term a phrase pattern (its own code), normalised with the codebook's slang and
+    never-stem words; its joined form (*kerjasama*) recognised like a pattern's."""
+    norm = Normaliser(slang=getattr(codebook, "slang", None),
+                      no_stem=getattr(codebook, "no_stem", ()), compounds=terms)
+    return Matcher.from_patterns([(t, t, "phrase") for t in terms], normaliser=norm)
 
 
 #: Columns of ``Corpus.documents`` that describe the file, not the interview.

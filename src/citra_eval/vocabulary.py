@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from importlib import resources
 from typing import Literal
 
 import numpy as np
@@ -30,7 +29,7 @@ from ._validation import check_choice, check_frame, check_int, check_type
 from .autocoding import coding_units
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
-from .normalise import Normaliser, fold_case, text_token_ids
+from .normalise import Normaliser, fold_case, function_words, text_token_ids
 
 __all__ = [
     "COLLOCATION_COLUMNS",
@@ -80,9 +79,7 @@ def stop_words(source: Literal["package", "sastrawi", "english"] = "package"
         from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
         return frozenset(StopWordRemoverFactory().get_stop_words())
-    text = resources.files("citra_eval").joinpath("data/stopwords_id.txt").read_text("utf-8")
-    return frozenset(w.strip() for w in text.splitlines() if w.strip() and
-                     not w.startswith("#"))
+    return function_words()
 
 
 def _english(codebook) -> bool:

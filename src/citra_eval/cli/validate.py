@@ -16,7 +16,7 @@ import pandas as pd
 from ..codebook import Codebook
 from ..codings import read_codings
 from ..corpus import read_transcripts
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, quoted
 from ..psychometrics import item_statistics, scale_reliability
 from ..study import load_study, shown_path
 from ..survey import Instrument, read_responses
@@ -82,7 +82,8 @@ def _validate_study(root, *, lint: bool = False) -> int:
     if lines:
         print(f"{len(lines)} warning(s)", file=sys.stderr)
     if study.codebook is not None and lint:
-        _print_lint(study.codebook, study.corpus, shown_path(study.settings.codebook))
+        _print_lint(study.codebook, study.corpus, shown_path(study.settings.codebook),
+                    unchecked="the study has no transcripts")
     return 0
 
 
@@ -120,23 +121,29 @@ def _validate_files(args: argparse.Namespace) -> int:
         print("warning: the codings were not checked against their transcripts (offsets, "
               "text): give --transcripts DIR", file=sys.stderr)
     if codebook is not None and not args.no_lint:
-        _print_lint(codebook, corpus, codebook_path)
+        _print_lint(codebook, corpus, codebook_path,
+                    unchecked="give --transcripts DIR to check them")
     return 0
 
 
-def _print_lint(codebook: Codebook, corpus, path: str) -> None:
+def _print_lint(codebook: Codebook, corpus, path: str, *, unchecked: str) -> None:
     """``warning:``/``note:`` lines after the ``ok:`` lines, one per lint finding (patterns
-    that never match are grouped per code); they are advice, so the exit code stays 0."""
+    that never match are grouped per code); they are advice, so the exit code stays 0.
+    Without a corpus, a note says the patterns were not checked against transcripts
+    (``unchecked`` says why, or how to)."""
     found = codebook.lint(corpus=corpus)
     never = found["check"] == "never_matches"
     for row in found[~never].itertuples(index=False):
         print(f"{row.severity}: {_where(path, row.line)}: {row.message}")
     n_docs = len(corpus.doc_ids) if corpus is not None else 0
     for code, group in found[never].groupby("code", sort=False):
-        shown = ", ".join(p if k == "phrase" else f"regex {p}" for p, k in
-                          zip(group["pattern"], group["kind"], strict=True))
+        shown = ", ".join(quoted(p, 40) if k == "phrase" else f"regex {quoted(p, 40)}"
+                          for p, k in zip(group["pattern"], group["kind"], strict=True))
         print(f"note: {_where(path, group['line'].min())}: {len(group)} pattern(s) of {code} "
               f"match no turn of the {n_docs} transcript(s): {shown}")
+    if corpus is None:
+        print(f"note: {path}: the patterns were not checked against transcripts, so those "
+              f"that match no turn are not listed ({unchecked})")
     if len(found):
         n_warn = int((found["severity"] == "warning").sum())
         print(f"codebook lint: {n_warn} warning(s), {len(found) - n_warn} note(s); advice, not "
