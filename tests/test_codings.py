@@ -207,7 +207,7 @@ def test_a_span_past_its_turn_or_text_is_out_of_bounds_not_drift(tmp_path, corpu
 
 def test_rows_with_invalid_offsets_are_not_duplicates(tmp_path, corpus):
     # both bad starts read as -1: the rows then look alike, but only the starts are wrong
-    s, e = span(corpus, 2)
+    _, e = span(corpus, 2)
     p = write(tmp_path, f"INF03,2,-1,{e},kerja_sama,A,,\nINF03,2,1.5,{e},kerja_sama,A,,\n")
     with pytest.raises(ce.InputError) as info:
         ce.read_codings(p, corpus=corpus)
