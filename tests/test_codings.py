@@ -121,8 +121,8 @@ def test_validate_in_memory_reports_every_row_in_order(corpus):
         "error: c.csv:4: column 'segment_id': unknown segment_id 9 in 'INF03' "
         "(it has segments 1-3)",
         "error: c.csv:5: span 157:900 lies outside the text of 'INF03' (250 characters)",
-        "error: c.csv:6: span 50:60 is not inside segment 1 of 'INF03' (5:56); fix the offsets "
-        "or the segment_id",
+        "error: c.csv:6: span 50:60 is not inside segment 1 of 'INF03' (5:56, 51 characters); "
+        "fix the offsets or the segment_id",
         "error: c.csv:8: duplicate row (same span, code and coder); delete it",
     ]
 
@@ -184,14 +184,36 @@ def test_recorded_text_is_checked_against_the_transcript(tmp_path, corpus):
     assert len(ce.read_codings(p)) == 2
 
 
-def test_drift_reported_instead_of_a_span_outside_its_segment(tmp_path, corpus):
-    # after an edit, a coding's span may also leave its turn: the drift is the useful message
-    s, e = span(corpus, 1)
-    p = write_with_text(tmp_path, [(1, s, e + 5, corpus.text("INF03")[s:e] + "     ")])
+@pytest.mark.parametrize("past", ["turn", "text"])
+def test_a_span_past_its_turn_or_text_is_out_of_bounds_not_drift(tmp_path, corpus, past):
+    # the slice of a span past the end is cut short, so it never equals the recorded text:
+    # the offsets are what is wrong, with the length they must stay within
+    s, e = span(corpus, 1) if past == "turn" else span(corpus, 3)
+    size = len(corpus.text("INF03"))
+    end = e + 5 if past == "turn" else size + 40
+    seg = 1 if past == "turn" else 3
+    p = write_with_text(tmp_path, [(seg, s, end, corpus.text("INF03")[s:e] + "     ")])
     with pytest.raises(ce.InputError) as info:
         ce.read_codings(p, corpus=corpus)
-    assert [pr.column for pr in info.value.problems] == ["text"]
-    assert "drifted" in info.value.message
+    (problem,) = info.value.problems
+    assert problem.line == 2 and "drifted" not in problem.message
+    if past == "turn":
+        assert f"is not inside segment 1 of 'INF03' ({s}:{e}, {e - s} characters)" in \
+            problem.message
+    else:
+        assert f"lies outside the text of 'INF03' ({size} characters)" in problem.message
+    assert "citra-eval reanchor" in problem.message  # an edit may have moved it
+
+
+def test_rows_with_invalid_offsets_are_not_duplicates(tmp_path, corpus):
+    # both bad starts read as -1: the rows then look alike, but only the starts are wrong
+    _, e = span(corpus, 2)
+    p = write(tmp_path, f"INF03,2,-1,{e},kerja_sama,A,,\nINF03,2,1.5,{e},kerja_sama,A,,\n")
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p, corpus=corpus)
+    assert [(pr.line, pr.message) for pr in info.value.problems] == [
+        (2, "'start' must be a whole number >= 0, got '-1'"),
+        (3, "'start' must be a whole number >= 0, got '1.5'")]
 
 
 def test_text_keeps_spaces_and_formula_like_characters(tmp_path):

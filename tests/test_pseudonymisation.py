@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import pandas as pd
 import pytest
@@ -65,7 +66,11 @@ def test_codings_grow_and_shrink_with_replacements(corpus):
         _coding(corpus, "NIK", "3201012345670001", 1),     # identifier at the end
         _coding(corpus, "UDI  san", "santoso", 1),         # starts inside a name: grows
     ])
-    res = ce.pseudonymise(corpus, key=KEY, codings=codings)
+    with pytest.warns(ce.BoundaryWarning, match=r"^1 coding\(s\) began or ended inside a "
+                      r"replaced name or identifier; each now holds all of it: line 5 "
+                      r"\(INF01 at 24\)$") as caught:
+        res = ce.pseudonymise(corpus, key=KEY, codings=codings)
+    assert [w.message.rows for w in caught] == [[3]]
     new = res.corpus.text("INF01")
     got = [new[r.start:r.end] for r in res.codings.itertuples()]
     assert got == ["Selamat pagi, Pak INF01", "Hubungi saya di [TELEPON-1] atau [EMAIL-1]",
@@ -79,6 +84,32 @@ def test_codings_grow_and_shrink_with_replacements(corpus):
     assert back.codings.loc[1, "note"] == "hubungi Budi"
     # the coding that cut the name now holds the whole name
     assert old[back.codings.loc[3, "start"]:back.codings.loc[3, "end"]] == "BUDI  santoso"
+
+
+def test_reidentify_warns_about_codings_that_cut_a_pseudonym(corpus):
+    # codings made on the shared text: one starts inside the pseudonym "INF01", one ends
+    # inside "[EMAIL-1]", one holds whole pseudonyms
+    res = ce.pseudonymise(corpus, key=KEY)
+    shared = res.corpus.text("INF01")
+    s = shared.index("NF01.")
+    e = shared.index("[EMAIL-1]") + 4
+    codings = pd.DataFrame([
+        {"doc_id": "INF01", "segment_id": 1, "start": s, "end": s + 10, "code": "k",
+         "coder": "A", "text": shared[s:s + 10]},
+        {"doc_id": "INF01", "segment_id": 2, "start": e - 20, "end": e, "code": "k",
+         "coder": "A", "text": shared[e - 20:e]},
+        {"doc_id": "INF01", "segment_id": 1, "start": s - 1, "end": s + 4, "code": "k",
+         "coder": "B", "text": "INF01"}])
+    with pytest.warns(ce.BoundaryWarning, match=r"^2 coding\(s\) began or ended inside a "
+                      rf"pseudonym; each now holds all of it: line 2 \(INF01 at {s}\), "
+                      rf"line 3 \(INF01 at {e - 20}\)$") as caught:
+        back = ce.reidentify(res.corpus, res.report, codings=codings)
+    assert [w.message.rows for w in caught] == [[0, 1]]
+    old = corpus.text("INF01")
+    got = [old[r.start:r.end] for r in back.codings.itertuples()]
+    assert got == ["BUDI  santoso. NIK ", "0812-3456-789 atau budi.s@pemkot.go.id",
+                   "BUDI  santoso"]
+    assert back.codings["text"].tolist() == got  # recorded from the restored text
 
 
 def test_reidentify_restores_corpus_exactly(corpus):
@@ -181,7 +212,10 @@ def corpus_and_codings(draw):
 @given(corpus_and_codings())
 def test_property_codings_slice_and_reidentify_restores(data):
     corpus, codings = data
-    res = ce.pseudonymise(corpus, key=PSEUDO, codings=codings)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ce.BoundaryWarning)
+        res = ce.pseudonymise(corpus, key=PSEUDO, codings=codings)
+    warned = [i for w in caught for i in w.message.rows]
     new = res.corpus.text("D1")
     names = re.compile(r"(?<!\w)(?:budi|siti\s+aminah|dewi|ahmad\s+fauzi)(?!\w)", re.IGNORECASE)
     assert not names.search(new)
@@ -199,13 +233,17 @@ def test_property_codings_slice_and_reidentify_restores(data):
     pd.testing.assert_frame_equal(back.corpus.segments, corpus.segments)
     pd.testing.assert_frame_equal(back.corpus.documents, corpus.documents)
     assert back.codings["evidence"].tolist() == codings["evidence"].tolist()
-    for old, restored in zip(codings.itertuples(), back.codings.itertuples(), strict=True):
+    cuts = []
+    for i, (old, restored) in enumerate(zip(codings.itertuples(), back.codings.itertuples(),
+                                            strict=True)):
         cut = ((spans["orig_start"] < old.start) & (old.start < spans["orig_end"])) | (
             (spans["orig_start"] < old.end) & (old.end < spans["orig_end"]))
         if not cut.any():  # exact unless the coding cut a replaced name in two
             assert (restored.start, restored.end) == (old.start, old.end)
         else:  # then it holds the whole name
             assert restored.start <= old.start and restored.end >= old.end
+            cuts.append(i)
+    assert warned == cuts  # and exactly those were named in the warning
 
 
 # --------------------------------------------------------------------------- CLI
@@ -310,3 +348,133 @@ def test_cli_reidentify_with_a_key_that_does_not_fit(tmp_path, cli):
     assert r.returncode == 2, r.stderr
     assert r.stderr.startswith(f"error: {tmp_path / 'key.csv'}: the key does not fit")
     assert "Traceback" not in r.stderr and not (tmp_path / "back").exists()
+
+
+# --------------------------------------------------------------------------- pseudonyms
+
+
+@pytest.mark.parametrize("pseudonym,where", [
+    ("Informan 2", 7),       # the turn's own words, ignoring case and spacing
+    ("Budiman", 8),          # a substitute name that is a real word of the text
+    ("[NIK-1]", 7),          # an identifier's token written out
+])
+def test_a_pseudonym_already_in_the_text_is_refused(tmp_path, pseudonym, where):
+    src = SOURCE.replace("Ya. Hubungi", "Ya, INFORMAN  2 dan [NIK-1]. Hubungi")
+    corpus = ce.Corpus.from_texts({"a.txt": src})
+    key = tmp_path / "key.csv"
+    key.write_text(f"name,pseudonym\nBudi Santoso,INF01\nSiti Aminah,{pseudonym}\n")
+    with pytest.raises(ce.InputError) as err:
+        ce.pseudonymise(corpus, key=key)
+    assert err.value.format() == (f"error: {key}:3: pseudonym {pseudonym!r} already occurs "
+                                  f"in a.txt:{where}; choose another")
+    with pytest.raises(ce.InputError, match=rf"key: the pseudonym '{re.escape(pseudonym)}' of "
+                       r"'Siti Aminah' already occurs in a.txt:\d+; choose another$"):
+        ce.pseudonymise(corpus, key={"Siti Aminah": pseudonym})
+
+
+def test_a_pseudonym_inside_a_replaced_name_is_no_clash(corpus):
+    # "Santoso" occurs only inside "Budi Santoso", which is replaced: the shared text then
+    # holds no other "Santoso"
+    res = ce.pseudonymise(corpus, key={"Budi Santoso": "Santoso"}, detect=())
+    assert "Pak Santoso." in res.corpus.text("INF01")
+
+
+def test_cli_refuses_a_pseudonym_in_the_text_and_writes_nothing(tmp_path, cli):
+    src, _ = _cli_inputs(tmp_path)
+    (tmp_path / "key.yaml").write_text("Budi Santoso: INF01\nSiti Aminah: Budiman\n")
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
+            "--out", str(tmp_path / "shared"), "--key-out", str(tmp_path / "private" / "k.csv"))
+    assert r.returncode == 2
+    assert r.stderr == (f"error: {tmp_path / 'key.yaml'}:2: pseudonym 'Budiman' already occurs "
+                        f"in {src / 'a.txt'}:8; choose another\n")
+    assert not (tmp_path / "shared").exists() and not (tmp_path / "private").exists()
+
+
+# --------------------------------------------------------------------------- files
+
+
+FRONT = ("id: INF01\ninformant: Budi Santoso   # Kepala Humas\n"
+         "speakers: {PWW: interviewer, Budi: informant}\n")
+BODY = ("PWW: Selamat pagi, Pak BUDI santoso 😀. NIK 3201012345670001?\n"
+        "Budi: Ya. Hubungi budi.s@pemkot.go.id; kata Budi\nSantoso, café 👩‍👩‍👧.\n\n"
+        "PWW: Terima kasih, Siti Aminah\n")
+
+
+def _file(*, bom=False, end="\n", trailing=True, front=FRONT, body=BODY) -> bytes:
+    text = f"---\n{front}---\n{body}"
+    text = text if trailing else text.rstrip("\n")
+    return (("\ufeff" if bom else "") + text.replace("\n", end)).encode("utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("data", [
+    pytest.param(_file(), id="plain"),
+    pytest.param(_file(bom=True, end="\r\n"), id="bom-crlf"),
+    pytest.param(_file(end="\r\n", trailing=False), id="crlf-no-final-newline"),
+    pytest.param(_file(trailing=False), id="no-final-newline"),
+    pytest.param(_file(bom=True), id="bom"),
+    pytest.param(_file(end="\r"), id="cr"),
+    pytest.param(_file().replace(b"Ya. ", b"Ya.\r\n").replace(b"Terima", b"\r\nTerima"),
+                 id="mixed-line-ends"),
+    pytest.param(_file(front="# wawancara oleh Siti Aminah\nid: 'INF01'\nmeta:\n  team: [Budi, "
+                       "Ani]\n  Budi: ketua\ndate: 9 Maret 2021\nspeakers:\n  PWW: "
+                       "interviewer\n  Budi: informant\n", end="\r\n"), id="front-matter"),
+    pytest.param(_file(body="PWW: Halo Budi"), id="one-line"),
+])
+def test_cli_pseudonymise_then_reidentify_gives_the_file_back_byte_for_byte(tmp_path, cli,
+                                                                              data):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "INF01.txt").write_bytes(data)
+    (tmp_path / "key.yaml").write_text("Budi Santoso: INF02\nBudi: INF03\nSiti Aminah: P2\n")
+    shared, key = tmp_path / "shared", tmp_path / "private" / "key.csv"
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
+            "--out", str(shared), "--key-out", str(key))
+    assert r.returncode == 0, r.stderr
+    written = (shared / "transcripts" / "INF01.txt").read_bytes()
+    assert b"budi" not in written.lower() and b"siti" not in written.lower()
+    # the shared file keeps the input's byte-order mark and line ends
+    assert written.startswith(b"\xef\xbb\xbf") == data.startswith(b"\xef\xbb\xbf")
+    assert written.count(b"\r\n") == 0 or b"\r\n" in data
+    r = cli("reidentify", "--transcripts", str(shared / "transcripts"), "--key", str(key),
+            "--out", str(tmp_path / "back"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "back" / "transcripts" / "INF01.txt").read_bytes() == data
+
+
+@pytest.mark.slow
+def test_cli_reidentify_keeps_an_edit_of_the_shared_front_matter(tmp_path, cli):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "INF01.txt").write_bytes(_file(bom=True, end="\r\n"))
+    (tmp_path / "key.yaml").write_text("Budi Santoso: INF02\nBudi: INF03\n")
+    shared, key = tmp_path / "shared", tmp_path / "private" / "key.csv"
+    assert cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
+               "--out", str(shared), "--key-out", str(key)).returncode == 0
+    path = shared / "transcripts" / "INF01.txt"
+    path.write_bytes(path.read_bytes().replace(b"id: INF01\r\n", b"id: INF01\r\ngroup: x\r\n"))
+    r = cli("reidentify", "--transcripts", str(shared / "transcripts"), "--key", str(key),
+            "--out", str(tmp_path / "back"))
+    assert r.returncode == 0, r.stderr
+    back = (tmp_path / "back" / "transcripts" / "INF01.txt").read_bytes()
+    assert back.startswith(b"\xef\xbb\xbf---\r\n") and b"group: x\r\n" in back
+    assert b"informant: Budi Santoso\r\n" in back  # the names are restored, the comment gone
+    assert back.split(b"---\r\n")[-1] == _file(end="\r\n").split(b"---\r\n")[-1]
+
+
+def test_cli_warns_about_codings_widened_to_a_whole_name(tmp_path, cli):
+    src, corpus = _cli_inputs(tmp_path)
+    text = corpus.text("INF01")
+    s = text.index("DI  santoso")  # inside the name "BUDI  santoso"
+    rows = "".join(f"INF01,1,{a},{b},kontak,A\n" for a, b in [(5, 12), (s, s + 12),
+                                                               (s + 2, s + 22)])
+    (tmp_path / "cut.csv").write_text("doc_id,segment_id,start,end,code,coder\n" + rows)
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
+            "--codings", str(tmp_path / "cut.csv"), "--out", str(tmp_path / "shared"))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ("warning: 2 coding(s) began or ended inside a replaced name or "
+                        f"identifier; each now holds all of it: cut.csv:3 (INF01 at {s}), "
+                        f"cut.csv:4 (INF01 at {s + 2})\n")
+    shared = ce.read_transcripts(tmp_path / "shared" / "transcripts")
+    got = ce.read_codings(tmp_path / "shared" / "codings" / "cut.csv", corpus=shared)
+    assert got["text"].tolist() == ["Selamat", "INF01.", "INF01. NIK Bapak"]

@@ -45,7 +45,13 @@ from .outputs import (
     write_manifest,
 )
 from .paths import example_path, project_root
-from .pseudonymisation import PseudonymResult, load_key, pseudonymise, reidentify
+from .pseudonymisation import (
+    BoundaryWarning,
+    PseudonymResult,
+    load_key,
+    pseudonymise,
+    reidentify,
+)
 from .psychometrics import ScaleWarning, item_statistics, omega_total, scale_reliability
 from .qdpx import (
     Project,
@@ -127,6 +133,7 @@ __all__ = [
     "ORDINAL_COLUMNS",
     "AlphaDetails",
     "AutocodeReport",
+    "BoundaryWarning",
     "CategoryWarning",
     "Code",
     "Codebook",

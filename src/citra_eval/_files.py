@@ -106,9 +106,10 @@ def check_text_bytes(data: bytes, path: str | os.PathLike | None = None, *,
 
 
 def decode_utf8(data: bytes, path: str | os.PathLike | None = None, *,
-                allow_empty: bool = False) -> str:
+                allow_empty: bool = False, normalise: bool = True) -> str:
     """Decode ``data`` as UTF-8 with clear errors for empty, binary or mis-encoded input
-    (see :func:`check_text_bytes`); line ends normalised, byte-order mark dropped."""
+    (see :func:`check_text_bytes`); line ends normalised and byte-order mark dropped unless
+    ``normalise`` is false (then the text is exactly the file's)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -116,7 +117,7 @@ def decode_utf8(data: bytes, path: str | os.PathLike | None = None, *,
     if (text is None or "\x00" in text or _binary_kind(data) is not None
             or (not allow_empty and not text.strip(" \t\r\n\ufeff"))):
         check_text_bytes(data, path, allow_empty=allow_empty)
-    return normalise_newlines(text or "")
+    return normalise_newlines(text or "") if normalise else text or ""
 
 
 #: Largest CSV cell read (the csv module's default of 128 KiB refuses long turns that
@@ -626,9 +627,11 @@ def neutralise_workbook(workbook) -> None:
                     cell.quotePrefix = True
 
 
-def read_text_file(path: str | os.PathLike, *, allow_empty: bool = False) -> str:
+def read_text_file(path: str | os.PathLike, *, allow_empty: bool = False,
+                   normalise: bool = True) -> str:
     """Read a UTF-8 text file; see :func:`decode_utf8`."""
-    return decode_utf8(read_file_bytes(path), path, allow_empty=allow_empty)
+    return decode_utf8(read_file_bytes(path), path, allow_empty=allow_empty,
+                       normalise=normalise)
 
 
 # --------------------------------------------------------------------------- writing

@@ -375,7 +375,10 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     if corpus is not None:
         problems.extend(_corpus_problems(codings, corpus, lines, ok, path,
                                          segments=within == "segment"))
-    for i in np.flatnonzero(codings.duplicated(CODING_COLUMNS, keep="first").to_numpy()):
+    # only rows with valid offsets: rows whose bad cells all read as -1 are not duplicates
+    dup = np.zeros(len(codings), dtype=bool)
+    dup[ok] = codings[ok].duplicated(CODING_COLUMNS, keep="first").to_numpy()
+    for i in np.flatnonzero(dup):
         problems.append(Problem(path, "duplicate row (same span, code and coder); delete it",
                                 int(lines[i])))
     collect(problems, path=path, limit=MAX_REPORTED)
@@ -384,8 +387,10 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
 def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.ndarray,
                      path: str | None, *, segments: bool = True) -> list[Problem]:
     """At most one problem per row, in row order: unknown document, drifted text, unknown
-    segment, span outside the text, span outside its segment (only with ``segments``; rows
-    with a negative offset skip the last four: their offsets were already reported)."""
+    segment, span past the end of the text, span outside its segment (only with ``segments``;
+    a span past the end of its text or segment is reported as that even when its recorded
+    text differs). Rows with a negative offset skip all but the first: their offsets were
+    already reported."""
     segs = corpus.segments
     doc = codings["doc_id"].to_numpy(dtype=object)
     sid = codings["segment_id"].to_numpy()
@@ -408,30 +413,34 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
     s_end = np.append(segs["end"].to_numpy(dtype=np.int64), 0)[pos]
     no_doc = ~known
     no_doc[no_doc] = [bool(d) for d in doc[no_doc]]  # an empty doc_id was reported already
-    drift = np.zeros(len(codings), dtype=bool)
-    now: list[str | None] = [None] * len(codings)
-    if "text" in codings.columns:
-        recorded = codings["text"].to_numpy(dtype=object)
-        rows = np.flatnonzero(check & pd.notna(recorded))
-        texts = corpus.texts
-        held = [texts[d][s:e] for d, s, e in zip(doc[rows].tolist(), start[rows].tolist(),
-                                                  end[rows].tolist(), strict=True)]
-        held_arr = np.empty(len(held), dtype=object)
-        held_arr[:] = held
-        bad = held_arr != recorded[rows]
-        drift[rows] = bad
-        for i, h in zip(rows[bad].tolist(), held_arr[bad].tolist(), strict=True):
-            now[i] = h
-    check = check & ~drift
     no_seg = check & (pos < 0)
     outside = check & ~no_seg & (end > size)
     not_in = check & ~no_seg & ~outside & ((start < s_start) | (end > s_end))
     if not segments:
         not_in[:] = False
+    # a span past the end of its text or turn is reported as such, not as drift: its slice
+    # is cut short or runs into the next turn, so the offsets are wrong whatever it holds
+    past_end = outside | (not_in & (end > s_end))
+    drift = np.zeros(len(codings), dtype=bool)
+    now: list[str | None] = [None] * len(codings)
+    recorded = (codings["text"].to_numpy(dtype=object) if "text" in codings.columns
+                else np.full(len(codings), None, dtype=object))
+    rows = np.flatnonzero(check & ~past_end & pd.notna(recorded))
+    texts = corpus.texts
+    held = [texts[d][s:e] for d, s, e in zip(doc[rows].tolist(), start[rows].tolist(),
+                                              end[rows].tolist(), strict=True)]
+    held_arr = np.empty(len(held), dtype=object)
+    held_arr[:] = held
+    bad = held_arr != recorded[rows]
+    drift[rows] = bad
+    for i, h in zip(rows[bad].tolist(), held_arr[bad].tolist(), strict=True):
+        now[i] = h
     n_segs = segs["doc_id"].value_counts()
     out = []
     for i in np.flatnonzero(no_doc | drift | no_seg | outside | not_in):
         line = int(lines[i])
+        edited = ("; if the transcript was edited after coding, run 'citra-eval reanchor'"
+                  if pd.notna(recorded[i]) else "")
         if no_doc[i]:
             out.append(Problem(path, f"unknown doc_id {doc[i]!r}: no transcript has this id",
                                line, "doc_id"))
@@ -443,11 +452,12 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
                                f"segments 1-{int(n_segs.get(doc[i], 0))})", line, "segment_id"))
         elif outside[i]:
             out.append(Problem(path, f"span {start[i]}:{end[i]} lies outside the text of "
-                               f"{doc[i]!r} ({size[i]} characters)", line))
+                               f"{doc[i]!r} ({size[i]} characters){edited}", line))
         else:
             out.append(Problem(
                 path, f"span {start[i]}:{end[i]} is not inside segment {sid[i]} of {doc[i]!r} "
-                f"({s_start[i]}:{s_end[i]}); fix the offsets or the segment_id", line))
+                f"({s_start[i]}:{s_end[i]}, {s_end[i] - s_start[i]} characters); fix the "
+                f"offsets or the segment_id{edited}", line))
     return out
 
 

@@ -719,6 +719,49 @@ def front_matter_of(corpus: Corpus, doc_id: str) -> dict | None:
     return _plain_data(front)
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def split_source(source: str, path: str | os.PathLike = "<string>") -> tuple[str, str]:
+    """A ``.txt``/``.md`` transcript exactly as in its file (byte-order mark and line ends
+    kept, :func:`~citra_eval._files.read_text_file` with ``normalise=False``) split into its
+    head (everything through the line closing the front matter, that line's end included)
+    and its body, whose normalised form is the document's plain text."""
+    _, _, body_line = _split_front_matter(normalise_newlines(source), os.fspath(path))
+    head_lines = body_line - 1
+    cut = len(source)
+    for n, m in enumerate(_LINE_END.finditer(source), start=1):
+        if n == head_lines:
+            cut = m.end()
+            break
+    return source[:cut], source[cut:]
+
+
+def line_ends(text: str) -> list[str]:
+    """The line ends of ``text`` as written (``\\n``, ``\\r\\n`` or ``\\r``), in order: one per
+    line break of its normalised form."""
+    return _LINE_END.findall(text)
+
+
+def main_line_end(ends: Iterable[str]) -> str:
+    """The most frequent of ``ends`` (``\\n`` on a tie or when there is none)."""
+    counts = {"\n": 0}
+    for e in ends:
+        counts[e] = counts.get(e, 0) + 1
+    return max(counts, key=lambda e: (counts[e], e == "\n"))
+
+
+def with_line_ends(text: str, ends: list[str]) -> str:
+    """``text`` (LF line breaks) with its ``i``-th line break written as ``ends[i]``; the
+    inverse of normalising the line ends of a text whose :func:`line_ends` are ``ends``."""
+    if all(e == "\n" for e in ends):
+        return text
+    parts = text.split("\n")
+    if len(parts) != len(ends) + 1:
+        raise ValueError(f"{len(parts) - 1} line breaks but {len(ends)} line ends")
+    return "".join(p + e for p, e in zip(parts, [*ends, ""], strict=True))
+
+
 def _plain_data(value):
     """LineDict/LineList -> dict/list (PyYAML's safe dumper refuses subclasses)."""
     if isinstance(value, dict):

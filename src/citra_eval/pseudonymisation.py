@@ -14,6 +14,7 @@ import bisect
 import io
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +25,11 @@ from ._files import csv_rows, read_text_file, restore_cell
 from ._validation import check_type
 from ._yaml import read_yaml_file
 from .codings import record_text
-from .corpus import Corpus
+from .corpus import Corpus, main_line_end, with_line_ends
 from .errors import InputError, Problem
 
-__all__ = ["DETECTORS", "PseudonymResult", "load_key", "pseudonymise", "reidentify"]
+__all__ = ["DETECTORS", "BoundaryWarning", "PseudonymResult", "load_key", "pseudonymise",
+           "reidentify"]
 
 REPORT_COLUMNS = ["doc_id", "field", "start", "end", "orig_start", "orig_end", "original",
                   "replacement", "kind"]
@@ -50,6 +52,33 @@ DETECTORS: dict[str, tuple[re.Pattern, Callable[[str], bool]]] = {
     "nik": (re.compile(_NIK), lambda m: len(re.sub(r"\D", "", m)) == 16),
 }
 _TOKEN = {"email": "EMAIL", "phone": "TELEPON", "nik": "NIK"}
+#: How many widened codings a :class:`BoundaryWarning` names.
+NAMED_ROWS = 3
+
+
+class BoundaryWarning(UserWarning):
+    """Codings whose start or end lay inside a replaced name, identifier or pseudonym were
+    widened to hold all of it (their other characters are unchanged).
+
+    Attributes
+    ----------
+    rows : list of int
+        Positions (0-based) in the codings table given of the widened codings.
+    inside : str
+        What their boundaries cut (``a replaced name or identifier``, ``a pseudonym``).
+    """
+
+    def __init__(self, rows: list[int], inside: str, places: list[str]) -> None:
+        self.rows, self.inside = rows, inside
+        super().__init__(self.describe(places))
+
+    def describe(self, places: list[str]) -> str:
+        """The message, naming the first widened codings by ``places`` (e.g. ``line 4 (INF01
+        at 120)``; at most :data:`NAMED_ROWS` are shown)."""
+        more = len(self.rows) - NAMED_ROWS
+        return (f"{len(self.rows)} coding(s) began or ended inside {self.inside}; each now "
+                f"holds all of it: {', '.join(places[:NAMED_ROWS])}"
+                + (f" and {more} more" if more > 0 else ""))
 _PRIORITY = {"nik": 0, "email": 0, "phone": 1, "name": 2}
 
 
@@ -130,14 +159,22 @@ def load_key(path: str | os.PathLike) -> dict[str, str]:
     >>> ce.load_key(key)
     {'Budi Santoso': 'INF01'}
     """
-    spath = os.fspath(path)
+    return {name: pseud for name, (pseud, _) in _key_entries(path).items()}
+
+
+def _key_entries(key: Mapping[str, str] | str | os.PathLike
+                 ) -> dict[str, tuple[str, int | None]]:
+    """``{name: (pseudonym, line in the key file or None)}`` of a key file or mapping."""
+    if not isinstance(key, str | os.PathLike):
+        return _check_key([(k, v, None) for k, v in dict(key).items()], None)
+    spath = os.fspath(key)
     suffix = Path(spath).suffix.lower()
     if Path(spath).is_dir():
         raise InputError("expected a key file (.csv or .yaml) but this is a directory",
                          path=spath)
     pairs: list[tuple[object, object, int | None]] = []
     if suffix == ".csv":
-        rows = csv_rows(read_text_file(path), spath)
+        rows = csv_rows(read_text_file(spath), spath)
         header = [h.strip().lower() for h in rows[0][1]] if rows else []
         if len(header) < 2:
             raise InputError("a key CSV needs two columns, 'name,pseudonym'", path=spath, line=1)
@@ -152,7 +189,7 @@ def load_key(path: str | os.PathLike) -> dict[str, str]:
                                  line=lineno)
             pairs.append((row[ni], row[pi], lineno))
     elif suffix in (".yaml", ".yml"):
-        data = read_yaml_file(path)
+        data = read_yaml_file(spath)
         if not isinstance(data, dict):
             raise InputError("a key YAML must map each name to its pseudonym, e.g. "
                              "'Budi Santoso: INF01'", path=spath, line=1)
@@ -165,7 +202,7 @@ def load_key(path: str | os.PathLike) -> dict[str, str]:
 
 
 def _check_key(pairs: Iterable[tuple[object, object, int | None]], path: str | None
-               ) -> dict[str, str]:
+               ) -> dict[str, tuple[str, int | None]]:
     problems, out, seen = [], {}, {}
     for name, pseud, line in pairs:
         if not isinstance(name, str) or not name.strip():
@@ -184,7 +221,7 @@ def _check_key(pairs: Iterable[tuple[object, object, int | None]], path: str | N
                                     f"{seen[norm]}); names match ignoring case", line))
             continue
         seen[norm] = line
-        out[name.strip()] = str(pseud).strip()
+        out[name.strip()] = (str(pseud).strip(), line)
     if problems:
         raise InputError(problems=problems)
     if not out:
@@ -209,10 +246,8 @@ class _Replacer:
     """Finds names and detected identifiers; numbers detected values consistently."""
     def __init__(self, key: Mapping[str, str], detect: Iterable[str]) -> None:
         self.key = {_norm_name(k): v for k, v in key.items()}
-        names = sorted(key, key=lambda n: (-len(n), n))
-        alts = "|".join(r"\s+".join(re.escape(w) for w in n.split()) for n in names)
-        self.names = (re.compile(rf"(?<!\w)(?:{alts})(?={CLITICS}(?!\w))", re.IGNORECASE)
-                      if alts else None)
+        self.names = (_whole_words(sorted(key, key=lambda n: (-len(n), n)), CLITICS)
+                      if key else None)
         self.detect = list(detect)
         self.tokens: dict[tuple[str, str], str] = {}
         self.counts: dict[str, int] = {}
@@ -261,6 +296,40 @@ class _Replacer:
         return _apply(value, [(s, e, r) for s, e, _, r in found])
 
 
+def source_with_replacements(text: str, ends: list[str],
+                             reps: list[tuple[int, int, str]]) -> str:
+    """``text`` with ``reps`` applied, written with the line ends of its file.
+
+    Parameters
+    ----------
+    text : str
+        A document's plain text (LF line breaks).
+    ends : list of str
+        The line end of each of its line breaks as in its file (``corpus.line_ends``).
+    reps : list of (start, end, new)
+        Non-overlapping replacements, sorted. A line break inside a replaced span goes
+        with it; one inside ``new`` (a restored name written across two lines) is written
+        as the file's most frequent line end.
+
+    Returns
+    -------
+    str
+        The new text with every other line end as it was, so that replacing back restores
+        the file's text exactly.
+    """
+    kept: list[str] = []
+    pos = k = 0
+    default = main_line_end(ends)
+    for s, e, r in reps:
+        n = text.count("\n", pos, s)
+        kept += ends[k:k + n]
+        k += n + text.count("\n", s, e)
+        kept += [default] * r.count("\n")
+        pos = e
+    kept += ends[k:]
+    return with_line_ends(_apply(text, reps), kept)
+
+
 def _apply(text: str, reps: list[tuple[int, int, str]]) -> str:
     parts, pos = [], 0
     for s, e, r in reps:
@@ -303,6 +372,11 @@ class _OffsetMap:
             return ne
         return ne + (p - oe)
 
+    def cuts(self, p: int) -> bool:
+        """Whether ``p`` lies strictly inside a replaced span (a boundary there moves)."""
+        span = self._at(p)
+        return span is not None and span[0] < p < span[1]
+
 
 # --------------------------------------------------------------------------- pseudonymise
 
@@ -332,12 +406,26 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
         ``.corpus``, ``.codings``, ``.report`` (the re-identification key, with the
         originals) and ``.public_report()`` (without them).
 
+    Raises
+    ------
+    InputError
+        A bad key (see :func:`load_key`), or a pseudonym the texts already hold (as whole
+        words, ignoring case and spacing, outside the names being replaced): the shared
+        texts could not tell it from the pseudonym. The message names the key file and line
+        (when the key is a file) and the transcript and line of the occurrence.
+
+    Warns
+    -----
+    BoundaryWarning
+        When codings begin or end inside a replaced name or identifier; ``rows`` lists them.
+
     Notes
     -----
     Offsets: with replacements ``(s_i, e_i) -> r_i`` before position ``p``, the new offset is
     ``p + sum(len(r_i) - (e_i - s_i))``. A coding boundary inside a replaced span moves out to
-    the span's edge (the coding grows to hold the whole pseudonym); :func:`reidentify`
-    then restores the whole name, so it is exact for codings that do not cut a name.
+    the span's edge (the coding grows to hold the whole pseudonym, with a
+    :class:`BoundaryWarning`); :func:`reidentify` then restores the whole name, so it is
+    exact for codings that do not cut a name.
 
     Names are also found with an Indonesian clitic or particle written onto them
     (*Budinya*, *Budilah*, *-kah*, *-pun*, *-ku*, *-mu*): the name is replaced, the ending
@@ -364,20 +452,23 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     """
     if not isinstance(corpus, Corpus):
         raise TypeError(f"corpus must be a Corpus, got {type(corpus).__name__}")
-    names = load_key(key) if isinstance(key, str | os.PathLike) else _check_key(
-        [(k, v, None) for k, v in dict(key).items()], None)
+    entries = _key_entries(key)
+    names = {name: pseud for name, (pseud, _) in entries.items()}
     detect = list(detect)
     unknown = [d for d in detect if d not in DETECTORS]
     if unknown:
         raise ValueError(f"detect must name detectors among {', '.join(DETECTORS)}, got "
                          f"{unknown}")
     rep = _Replacer(names, detect)
+    found_in = {doc: rep.find(corpus.text(doc)) for doc in corpus.doc_ids}
+    _check_pseudonyms_absent(corpus, found_in, entries,
+                             None if isinstance(key, Mapping) else os.fspath(key))
     rows: list[dict] = []
     maps: dict[str, _OffsetMap] = {}
     texts: dict[str, str] = {}
     for doc in corpus.doc_ids:
         text = corpus.text(doc)
-        found = rep.find(text)
+        found = found_in[doc]
         spans, parts, pos, shift = [], [], 0, 0
         for s, e, kind, r in found:
             parts += [text[pos:s], r]
@@ -393,7 +484,7 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
         maps[doc] = _OffsetMap(spans)
     new_corpus = _rebuild(corpus, texts, maps, lambda v: rep.string(v), rows)
     new_codings = None if codings is None else _remap_codings(
-        codings, maps, lambda v: rep.string(v), rows)
+        codings, maps, lambda v: rep.string(v), rows, "a replaced name or identifier")
     ids = _new_doc_ids(corpus.doc_ids, rep)
     if ids:
         new_corpus, new_codings = _rename_docs(new_corpus, new_codings, ids)
@@ -404,6 +495,59 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
                   "kind": "value"} for old, new in ids.items()]
     new_codings = _recorded_text(new_codings, codings, new_corpus)
     return PseudonymResult(new_corpus, new_codings, _report(rows), rep)
+
+
+def _check_pseudonyms_absent(corpus: Corpus, found_in: Mapping[str, list],
+                             entries: Mapping[str, tuple[str, int | None]],
+                             key_path: str | None) -> None:
+    """Refuse a pseudonym the texts already hold outside the spans being replaced: the
+    shared texts could not tell it from the pseudonym, and re-identifying would be wrong."""
+    by_pseudonym: dict[str, tuple[str, int | None]] = {}
+    for name, (pseud, line) in entries.items():
+        by_pseudonym.setdefault(_norm_name(pseud), (name, line))
+    pattern = _whole_words(sorted({p for p, _ in entries.values()}, key=lambda p: (-len(p), p)))
+    for doc in corpus.doc_ids:
+        text = corpus.text(doc)
+        spans = [(s, e) for s, e, _, _ in found_in[doc]]
+        for m in pattern.finditer(text):
+            i = bisect.bisect_left(spans, (m.end(), m.end()))
+            if i > 0 and spans[i - 1][1] > m.start():
+                continue  # inside a name being replaced: gone from the shared text
+            name, line = by_pseudonym[_norm_name(m.group())]
+            where = f"{_document_path(corpus, doc)}:{_file_line(corpus, doc, m.start())}"
+            pseud = entries[name][0]
+            if key_path is None:
+                raise InputError(f"key: the pseudonym {pseud!r} of {name!r} already occurs in "
+                                 f"{where}; choose another")
+            raise InputError(f"pseudonym {pseud!r} already occurs in {where}; choose another",
+                             path=key_path, line=line)
+
+
+def _whole_words(phrases: list[str], tail: str = "") -> re.Pattern:
+    """``phrases`` as whole words, ignoring case and the whitespace between their words,
+    optionally followed by ``tail`` (e.g. :data:`CLITICS`)."""
+    alts = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in phrases)
+    return re.compile(rf"(?<!\w)(?:{alts})(?={tail}(?!\w))", re.IGNORECASE)
+
+
+def _document_path(corpus: Corpus, doc: str) -> str:
+    path = corpus.document(doc).get("path")
+    return path if isinstance(path, str) and path else doc
+
+
+def _file_line(corpus: Corpus, doc: str, pos: int) -> int | str:
+    """The line of its file holding offset ``pos`` of ``doc``'s text (counted from the
+    nearest turn before it, or after it); ``?`` for a document without turns."""
+    segs = corpus.segments_of(doc)
+    if segs.empty:
+        return "?"
+    starts = segs["start"].tolist()
+    i = max(bisect.bisect_right(starts, pos) - 1, 0)
+    seg_start, seg_line = starts[i], int(segs["line"].iloc[i])
+    text = corpus.text(doc)
+    if pos >= seg_start:
+        return seg_line + text.count("\n", seg_start, pos)
+    return seg_line - text.count("\n", pos, seg_start)
 
 
 def _new_doc_ids(doc_ids: list[str], rep: _Replacer) -> dict[str, str]:
@@ -515,12 +659,15 @@ def _value_row(doc, field: str, original: str, new: str, kinds: list[str]) -> di
 
 def _remap_codings(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap],
                    transform: Callable[[str], tuple[str, list[str]]],
-                   rows: list[dict]) -> pd.DataFrame:
+                   rows: list[dict], inside: str) -> pd.DataFrame:
+    """The codings with offsets moved by ``maps`` and text columns transformed; warns
+    (:class:`BoundaryWarning`) about codings with a boundary ``inside`` a replaced span."""
     out = codings.copy().reset_index(drop=True)
     bad = sorted(set(out["doc_id"]) - set(maps))
     if bad:
         raise InputError("codings refer to documents not in the corpus: "
                          f"{', '.join(map(str, bad))}")
+    _warn_widened(out, maps, inside)
     out["start"] = [maps[d].start(int(s)) for d, s in zip(out["doc_id"], out["start"], strict=True)]
     out["end"] = [maps[d].end(int(e)) for d, e in zip(out["doc_id"], out["end"], strict=True)]
     for col in out.columns:
@@ -534,6 +681,20 @@ def _remap_codings(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap],
             out[col] = pd.Series(values, index=out.index, dtype=out[col].dtype
                                  if out[col].dtype != object else object)
     return out
+
+
+def _warn_widened(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap], inside: str) -> None:
+    """Warn about the codings (offsets before remapping) that a replacement widens."""
+    widened = [i for i, (d, s, e) in enumerate(zip(codings["doc_id"], codings["start"],
+                                                   codings["end"], strict=True))
+               if maps[d].cuts(int(s)) or maps[d].cuts(int(e))]
+    if not widened:
+        return
+    lines = (codings["_line"].tolist() if "_line" in codings.columns
+             else range(2, len(codings) + 2))
+    places = [f"line {lines[i]} ({codings.at[i, 'doc_id']} at {codings.at[i, 'start']})"
+              for i in widened[:NAMED_ROWS]]
+    warnings.warn(BoundaryWarning(widened, inside, places), stacklevel=4)
 
 
 # --------------------------------------------------------------------------- reidentify
@@ -561,6 +722,12 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     ------
     InputError
         When the key does not fit the corpus (a replacement is not where the key says).
+
+    Warns
+    -----
+    BoundaryWarning
+        When codings begin or end inside a pseudonym (codings made on the pseudonymised
+        texts): each is widened to the whole restored name, its recorded ``text`` with it.
 
     Examples
     --------
@@ -603,7 +770,7 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     new_corpus = _rebuild_back(corpus, texts, maps, _ValueRestorer(values))
     new_codings = None
     if codings is not None:
-        new_codings = _remap_codings(codings, maps, lambda v: (v, []), [])
+        new_codings = _remap_codings(codings, maps, lambda v: (v, []), [], "a pseudonym")
         for col in new_codings.columns:
             if col not in _CODING_KEPT and not str(col).startswith("_"):
                 new_codings[col] = [values.get((d, f"coding:{i}:{col}", v), v)

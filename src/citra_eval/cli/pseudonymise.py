@@ -4,12 +4,32 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import sys
+import warnings
+from collections.abc import Iterator
 
-from .._files import atomic_dir, write_csv, write_text
+from .._files import atomic_dir, read_text_file, write_csv, write_text
 from ..codings import read_codings, write_codings
-from ..corpus import attribute_column, read_transcripts
+from ..corpus import (
+    attribute_column,
+    front_matter_text,
+    line_ends,
+    main_line_end,
+    read_transcripts,
+    split_source,
+    with_line_ends,
+)
 from ..errors import InputError
-from ..pseudonymisation import load_key, pseudonymise, reidentify
+from ..pseudonymisation import (
+    NAMED_ROWS,
+    BoundaryWarning,
+    load_key,
+    pseudonymise,
+    reidentify,
+    source_with_replacements,
+)
 from ..qdpx import front_matter_of, transcript_source
 from ._common import Problems, add_force, check_outputs, counted
 
@@ -57,25 +77,29 @@ def _run_pseudonymise(args: argparse.Namespace) -> int:
                          path=args.key_out)
     problems = Problems()
     corpus, codings, names = _corpus_and_codings(args, problems)
-    key = problems.attempt(load_key, args.key)
+    problems.attempt(load_key, args.key)
     problems.raise_any()
     import pandas as pd
 
-    result = pseudonymise(corpus, key=key, codings=codings, detect=args.detect)
+    with _widened_codings(codings, names):  # the key by its path: errors name its lines
+        result = pseudonymise(corpus, key=args.key, codings=codings, detect=args.detect)
     # front matter, nested values included, each changed string recorded by its place
     rows: list[dict] = []
-    fronts = {}
+    files = {}
+    reps = _text_reps(result.report, back=False)
     for doc, source in _sources(result).items():
         front = front_matter_of(corpus, source)
-        fronts[doc] = None if front is None else _pseudonymise_front(front, result.apply,
-                                                                    rows, doc)
+        if front is not None:
+            front = _pseudonymise_front(front, result.apply, rows, doc)
+        files[doc] = _shared_file(corpus, result, doc, source, front, rows, reps.get(doc, []))
     if rows:
         extra = pd.DataFrame(rows, columns=result.report.columns).astype(
             result.report.dtypes.to_dict())
         result.report = pd.concat([result.report, extra], ignore_index=True)
-    report = result.report if args.with_originals else result.public_report()
+    report = (result.report if args.with_originals
+              else result.public_report()[lambda r: r["field"] != FILE_FIELD])
     _write_transcripts_and_codings(
-        out, result, names, fronts,
+        out, result, names, files,
         inside={REPORT: report}, private={REPORT} if args.with_originals else set(),
         outside={args.key_out: result.report} if args.key_out else {})
     counts = result.report[result.report["field"] == "text"]["kind"].value_counts()
@@ -93,6 +117,12 @@ WRITTEN = ("transcripts", "codings")
 REPORT = "pseudonymisation_report.csv"
 
 
+#: The key's row per ``.txt``/``.md`` transcript: ``original`` is the head of the input file
+#: (byte-order mark and front matter as written), ``replacement`` the head written to the
+#: pseudonymised one, both as JSON strings (a CSV reader would turn their CRLF into LF).
+FILE_FIELD = "file-head"
+
+
 def _inputs(args: argparse.Namespace) -> dict:
     return {"--transcripts": args.transcripts, "--key": args.key, "--codings": args.codings}
 
@@ -105,7 +135,8 @@ def _corpus_and_codings(args: argparse.Namespace, problems: Problems):
 
 
     corpus = problems.attempt(read_transcripts, args.transcripts)
-    tables = [problems.attempt(read_codings, f, corpus=corpus) for f in args.codings]
+    tables = [problems.attempt(read_codings, f, corpus=corpus, keep_lines=True)
+              for f in args.codings]
     if any(t is None for t in tables) or corpus is None:
         return corpus, None, []
     names = [Path(f).name for f in args.codings]
@@ -124,6 +155,70 @@ def _sources(result) -> dict[str, str]:
     if set(new_to_old) & set(result.corpus.doc_ids):  # pseudonymise: result has new ids
         return {d: new_to_old.get(d, d) for d in result.corpus.doc_ids}
     return {d: old_to_new.get(d, d) for d in result.corpus.doc_ids}
+
+
+@contextlib.contextmanager
+def _widened_codings(codings, names: list[str]) -> Iterator[None]:
+    """Print the library's :class:`BoundaryWarning` as one ``warning:`` line naming the
+    first codings by file, line, document and start."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", BoundaryWarning)
+        yield
+    for w in caught:
+        if isinstance(w.message, BoundaryWarning):
+            places = [f"{names[codings['_file'].iat[i]]}:{codings['_line'].iat[i]} "
+                      f"({codings['doc_id'].iat[i]} at {codings['start'].iat[i]})"
+                      for i in w.message.rows[:NAMED_ROWS]]
+            print(f"warning: {w.message.describe(places)}", file=sys.stderr)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+
+
+def _file_parts(corpus, doc: str) -> tuple[str, str] | None:
+    """(head, body) of ``doc``'s ``.txt``/``.md`` file exactly as written (None for other
+    formats, whose file a plain-text transcript replaces)."""
+    row = corpus.document(doc)
+    if row.get("format") not in ("txt", "md"):
+        return None
+    path = row["path"]
+    head, body = split_source(read_text_file(path, normalise=False), path)
+    text, ends = corpus.text(doc), line_ends(body)
+    if len(ends) != text.count("\n") or with_line_ends(text, ends) != body:
+        return None  # the file changed since it was read: write the text as read
+    return head, body
+
+
+def _head_like(front: dict, head: str) -> str:
+    """``front`` as a front matter written like ``head`` (its byte-order mark, line end)."""
+    text = front_matter_text(front)
+    end = main_line_end(line_ends(head))
+    return ("\ufeff" if head.startswith("\ufeff") else "") + with_line_ends(
+        text, [end] * text.count("\n"))
+
+
+def _text_reps(report, *, back: bool) -> dict[str, list[tuple[int, int, str]]]:
+    """``{doc: its replacements}`` in the texts: pseudonymising (``orig_*`` -> replacement)
+    or, with ``back``, re-identifying (``start``/``end`` -> original); sorted."""
+    rows = report[report["field"] == "text"]
+    cols = ("start", "end", "original") if back else ("orig_start", "orig_end", "replacement")
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    for doc, s, e, r in zip(rows["doc_id"], *(rows[c] for c in cols), strict=True):
+        out.setdefault(doc, []).append((int(s), int(e), str(r)))
+    return {doc: sorted(reps) for doc, reps in out.items()}
+
+
+def _shared_file(corpus, result, doc: str, source: str, front: dict | None,
+                 rows: list[dict], reps: list[tuple[int, int, str]]) -> str:
+    """The pseudonymised transcript of ``doc`` (``source`` in ``corpus``): its input file with
+    the replacements made and a new front matter, the byte-order mark and every line end
+    kept; the input's head is recorded in ``rows`` so that reidentify can write it back."""
+    parts = _file_parts(corpus, source)
+    if parts is None or front is None:
+        return transcript_source(result.corpus, doc, front=front and {**front, "id": doc})
+    head, body = parts
+    new_head = _head_like({**front, "id": doc}, head)
+    rows.append(_front_row(doc, FILE_FIELD, json.dumps(head), json.dumps(new_head)))
+    return new_head + source_with_replacements(corpus.text(source), line_ends(body), reps)
 
 
 def _front_row(doc: str, field: str, original: str, new: str) -> dict:
@@ -171,22 +266,15 @@ def _restore_front(value, originals: dict, place: tuple = ()):
     return value
 
 
-def _write_transcripts_and_codings(out, result, names, fronts, *,
+def _write_transcripts_and_codings(out, result, names, files, *,
                                    inside=None, private=frozenset(), outside=None) -> None:
-    """Write ``result``'s transcripts (with the front matter ``fronts``: ``{doc: front or
-    None}``) and codings into ``out`` atomically, plus tables ``inside`` (``{file name in
-    out: table}``; those named in ``private`` readable by the owner only) and ``outside``
-    (``{path: table}``, e.g. the key, kept apart from the shared data; always owner-only,
-    mode 0600: they hold the originals)."""
-
-    sources = {}
-    for doc in result.corpus.doc_ids:
-        front = fronts.get(doc)
-        if front is not None:
-            front["id"] = doc
-        sources[doc] = transcript_source(result.corpus, doc, front=front)
+    """Write ``result``'s transcripts (``files``: ``{doc: file text}``) and codings into
+    ``out`` atomically, plus tables ``inside`` (``{file name in out: table}``; those named in
+    ``private`` readable by the owner only) and ``outside`` (``{path: table}``, e.g. the key,
+    kept apart from the shared data; always owner-only, mode 0600: they hold the
+    originals)."""
     with atomic_dir(out, managed=(*WRITTEN, *(inside or {}))) as tmp:
-        for doc, text in sources.items():
+        for doc, text in files.items():
             write_text(tmp / "transcripts" / f"{doc}.txt", text)
         for i, name in enumerate(names):
             part = result.codings[result.codings["_file"] == i].drop(columns="_file")
@@ -222,7 +310,8 @@ def _run_reidentify(args: argparse.Namespace) -> int:
     problems = Problems()
     corpus, codings, names = _corpus_and_codings(args, problems)
     problems.raise_any()
-    result = reidentify(corpus, args.key, codings=codings)
+    with _widened_codings(codings, names):
+        result = reidentify(corpus, args.key, codings=codings)
     values = {(r.doc_id, r.field, r.replacement): r.original
               for r in result.report[result.report["field"] != "text"].itertuples(index=False)}
 
@@ -239,15 +328,53 @@ def _run_reidentify(args: argparse.Namespace) -> int:
             out[k] = v
         return out
 
-    fronts = {}
+    heads = _recorded_heads(result.report, args.key)
+    reps = _text_reps(result.report, back=True)
+    files = {}
     for doc, source in _sources(result).items():
         front = front_matter_of(corpus, source)
-        fronts[doc] = None if front is None else restore_front(source, front)
-    _write_transcripts_and_codings(Path(args.out).resolve(), result, names, fronts)
+        front = None if front is None else {**restore_front(source, front), "id": doc}
+        files[doc] = _restored_file(corpus, result, doc, source, front, heads.get(source),
+                                    reps.get(source, []))
+    _write_transcripts_and_codings(Path(args.out).resolve(), result, names, files)
     n = int((result.report["field"] == "text").sum())
     print(f"ok: restored {counted(len(corpus), 'document')} "
           f"({counted(n, 'replacement')} undone) -> {args.out}")
     return 0
+
+
+def _recorded_heads(report, path: str) -> dict[str, tuple[str, str]]:
+    """``{pseudonymised doc id: (input head, written head)}`` from the key's file rows."""
+    rows = report[report["field"] == FILE_FIELD]
+    heads = {}
+    for doc, original, written in zip(rows["doc_id"], rows["original"], rows["replacement"],
+                                      strict=True):
+        try:
+            pair = (json.loads(original), json.loads(written))
+        except (TypeError, ValueError):
+            pair = None
+        if pair is None or not all(isinstance(h, str) for h in pair):
+            raise InputError(f"the {FILE_FIELD!r} row of {doc!r} is damaged (its original and "
+                             "replacement must be JSON strings); use the key pseudonymise "
+                             "wrote", path=path)
+        heads[doc] = pair
+    return heads
+
+
+def _restored_file(corpus, result, doc: str, source: str, front: dict | None,
+                   head: tuple[str, str] | None, reps: list[tuple[int, int, str]]) -> str:
+    """The re-identified transcript of ``doc`` (``source``: the pseudonymised one in
+    ``corpus``): the names put back with every line end of the pseudonymised file kept, and
+    the input's own head (``head``: the key's (original, written) heads) when the
+    pseudonymised file still has the head pseudonymise wrote; else a new front matter."""
+    parts = _file_parts(corpus, source)
+    if parts is None or front is None:
+        return transcript_source(result.corpus, doc, front=front)
+    shared_head, body = parts
+    text = source_with_replacements(corpus.text(source), line_ends(body), reps)
+    if head is not None and head[1] == shared_head:
+        return head[0] + text
+    return _head_like(front, shared_head) + text
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
