@@ -578,7 +578,7 @@ def test_flags_must_be_true_or_false(call, name, bad, example_corpus, example_co
 
 
 def test_coder_name_of_the_wrong_type_is_a_type_error(example_corpus, example_codebook):
-    with pytest.raises(TypeError, match="coder must be a coder name .*got int"):
+    with pytest.raises(TypeError, match=r"coder must be a coder name .*got int"):
         ce.autocode(example_corpus, example_codebook, coder=3)
 
 

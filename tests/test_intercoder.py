@@ -181,7 +181,8 @@ def test_roles_and_ignored_codings(corpus, codings):
     assert "1 coding(s) on segments outside the units" in t["note"].iloc[-1]
     every = ce.agreement(both, corpus=corpus, n_boot=0, roles=None)
     assert (every["n_units"] == 11).all()   # 8 informant + 3 interviewer turns
-    with pytest.raises(ce.InputError, match=r"roles names role\(s\) 'moderator' that no segment of the corpus has"):
+    with pytest.raises(ce.InputError, match=r"roles names role\(s\) 'moderator' that no "
+                                            r"segment of the corpus has"):
         ce.agreement(codings, corpus=corpus, roles=["moderator"])
 
 

@@ -200,7 +200,7 @@ def test_every_boolean_option_is_refused_when_not_a_bool(tmp_path, example_corpu
     check_bool, before any work is done (and a new one cannot be forgotten here)."""
     calls = _calls(tmp_path, example_corpus, example_codebook)
     assert set(calls) == _boolean_options()
-    for (fname, option), call in calls.items():
+    for (_, option), call in calls.items():
         with pytest.raises(TypeError, match=f"^{option} must be True or False.*, got 'no'$"):
             call("no")
         with pytest.raises(TypeError, match=f"^{option} must be True or False.*, got 1$"):
