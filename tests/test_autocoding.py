@@ -587,3 +587,28 @@ def test_evaluate_coder_refuses_codes_neither_table_has(example_corpus):
     with pytest.raises(ce.InputError, match=r"codes names code\(s\) 'zzz' that neither table "
                                             r"has"):
         ce.evaluate_coder(a, reference=a, corpus=example_corpus, codes=["bamara", "zzz"])
+
+
+def test_cli_code_transcripts_without_informants_are_an_error_not_an_empty_file(tmp_path,
+                                                                                capsys):
+    """autocode refuses roles no turn has; the command says so at the transcripts (before,
+    it wrote an empty codings file)."""
+    from citra_eval.cli import main
+
+    tdir = tmp_path / "t"
+    tdir.mkdir()
+    (tdir / "d.txt").write_text("---\nid: D\nspeakers: {P: interviewer}\n---\nP: Apa kabar?\n",
+                                encoding="utf-8")
+    book = tmp_path / "cb.yaml"
+    book.write_text("codes:\n  - id: kabar\n    label: Kabar\n    patterns: [kabar]\n",
+                    encoding="utf-8")
+    out = tmp_path / "auto.csv"
+    assert main(["code", "--transcripts", str(tdir), "--codebook", str(book), "--out",
+                 str(out)]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: {tdir}: no turn has the role 'informant', so nothing would be coded (roles "
+        "found: interviewer)")
+    assert not out.exists()
+    assert main(["code", "--transcripts", str(tdir), "--codebook", str(book), "--out",
+                 str(out), "--include-interviewer"]) == 0
+    assert ce.read_codings(out)["code"].tolist() == ["kabar"]
