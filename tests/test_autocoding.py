@@ -573,7 +573,8 @@ def test_tables_lacking_columns_name_the_argument_and_the_expected_table(example
      "question_context", "no"),
 ])
 def test_flags_must_be_true_or_false(call, name, bad, example_corpus, example_codebook):
-    with pytest.raises(TypeError, match=f"{name} must be True or False, got {bad!r}"):
+    with pytest.raises(TypeError, match=f"{name} must be True or False( \\(or None\\))?, "
+                                        f"got {bad!r}"):
         call(example_corpus, example_codebook, bad)
 
 

@@ -220,7 +220,7 @@ def test_unknown_code_is_refused_not_perfect_agreement(corpus, codings):
 @pytest.mark.parametrize(("kw", "error", "said"), [
     ({"ci": "0.9"}, TypeError, "ci must be a confidence level, a number between 0 and 1 .*got "
                                "the string '0.9'"),
-    ({"masi": "yes"}, TypeError, "masi must be True or False, got 'yes'"),
+    ({"masi": "yes"}, TypeError, r"masi must be True or False \(or None\), got 'yes'"),
     ({"codes": ["media", None]}, ce.InputError, r"codes names code\(s\) 'None'"),
 ])
 def test_arguments_of_the_wrong_type_are_named(corpus, codings, kw, error, said):
