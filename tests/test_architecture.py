@@ -145,3 +145,31 @@ def test_public_names_are_listed():
                 if not n.startswith("_") and not isinstance(v, types.ModuleType)
                 and n not in ce.__all__ and n != "annotations"]  # from __future__
     assert not unlisted, f"public names missing from __all__: {unlisted}"
+
+
+def test_every_parameter_of_the_public_api_is_documented():
+    """numpydoc: each parameter of a public function or method with a Parameters section
+    is described there (``exemplar_quotes``' ``lang`` was not)."""
+    import inspect
+    import re
+
+    missing = []
+    for name in ce.__all__:
+        obj = getattr(ce, name)
+        funcs = [(name, obj)] if inspect.isfunction(obj) else []
+        if inspect.isclass(obj):
+            funcs = [(f"{name}.{m}", f) for m, f in inspect.getmembers(obj, inspect.isfunction)
+                     if not m.startswith("_")]
+        for fname, f in funcs:
+            doc = inspect.getdoc(f) or ""
+            if "Parameters\n----------" not in doc:
+                continue
+            section = re.split(r"\n[A-Z][a-z]+\n-{3,}", doc.split("Parameters\n----------")[1])[0]
+            documented = set()
+            for line in section.splitlines():
+                head = re.match(r"^([\w*]+(?:, [\w*]+)*)(?: :|$)", line)
+                if head:
+                    documented |= {x.lstrip("*") for x in head.group(1).split(", ")}
+            missing += [f"{fname}({p})" for p in inspect.signature(f).parameters
+                        if p not in ("self", "cls") and p not in documented]
+    assert not missing, f"undocumented parameters: {', '.join(missing)}"

@@ -362,7 +362,8 @@ def test_cli_code_rejects_non_csv_output(cli, tmp_path):
 
 @pytest.mark.parametrize("fn", [ce.autocode_report, ce.explain])
 def test_report_functions_need_a_codings_frame(fn, example_corpus, example_codebook):
-    with pytest.raises(TypeError, match="codings must be a codings DataFrame, got str"):
+    with pytest.raises(TypeError, match=r"codings must be a codings table, e.g. the output "
+                                        r"of ce.autocode\(...\), got str"):
         fn("codings.csv", corpus=example_corpus, codebook=example_codebook)
 
 
@@ -520,3 +521,95 @@ def test_autocode_report_labels_follow_lang():
     assert en["label"].tolist() != default["label"].tolist()
     with pytest.raises(ValueError, match="lang"):
         ce.autocode_report(auto, corpus=corpus, codebook=cb, lang="fr")
+
+
+# --------------------------------------------------------------------------- the boundary
+
+
+@pytest.mark.parametrize("call", [
+    lambda c, b: ce.autocode(c, b, roles=["informan"]),
+    lambda c, b: ce.match_patterns(c, b, roles=["informan"]),
+    lambda c, b: ce.question_hits(c, b, roles=["informan"]),
+    lambda c, b: ce.explain(ce.autocode(c, b), corpus=c, codebook=b, roles=["informan"]),
+    lambda c, b: ce.autocode_report(ce.autocode(c, b), corpus=c, codebook=b,
+                                    roles=["informan"]),
+    lambda c, b: ce.evaluate_coder(ce.autocode(c, b), reference=ce.autocode(c, b), corpus=c,
+                                   roles=["informant", "informan"]),
+])
+def test_a_role_no_turn_has_is_refused_not_an_empty_table(call, example_corpus,
+                                                           example_codebook):
+    """As ce.agreement does: a typo in roles= selected no turn and gave an empty table."""
+    with pytest.raises(ce.InputError, match=r"roles names role\(s\) 'informan' that no "
+                                            r"segment of the corpus has.*did you mean "
+                                            r"'informant'"):
+        call(example_corpus, example_codebook)
+
+
+def test_tables_lacking_columns_name_the_argument_and_the_expected_table(example_corpus,
+                                                                         example_codebook):
+    auto = ce.autocode(example_corpus, example_codebook)
+    kw = {"corpus": example_corpus, "codebook": example_codebook}
+    with pytest.raises(ce.InputError, match=r"codings lacks column\(s\) end \(it has .*\); "
+                                            r"pass a codings table, e.g. the output of "
+                                            r"ce.autocode\(...\)"):
+        ce.explain(auto.drop(columns="end"), **kw)
+    with pytest.raises(ce.InputError, match=r"codings lacks column\(s\) doc_id"):
+        ce.autocode_report(auto.drop(columns="doc_id"), **kw)
+    for fn in (ce.explain, ce.autocode_report):  # a codings table given as the hits
+        with pytest.raises(ce.InputError, match=r"hits lacks column\(s\) pattern, kind.*pass "
+                                                r"the output of ce.match_patterns\(...\)"):
+            fn(auto, hits=auto, **kw)
+    with pytest.raises(ce.InputError, match=r"hits lacks column\(s\) .*matched_text"):
+        ce.autocode(example_corpus, example_codebook, hits=auto)
+
+
+@pytest.mark.parametrize(("call", "name", "bad"), [
+    (lambda c, b, v: ce.autocode(c, b, negation=v), "negation", "no"),
+    (lambda c, b, v: ce.autocode(c, b, question_context=v), "question_context", "yes"),
+    (lambda c, b, v: ce.autocode(c, b, progress=v), "progress", 1),
+    (lambda c, b, v: ce.match_patterns(c, b, negation=v), "negation", "False"),
+    (lambda c, b, v: ce.question_hits(c, b, negation=v), "negation", 0),
+    (lambda c, b, v: ce.explain(ce.autocode(c, b), corpus=c, codebook=b, question_context=v),
+     "question_context", "no"),
+])
+def test_flags_must_be_true_or_false(call, name, bad, example_corpus, example_codebook):
+    with pytest.raises(TypeError, match=f"{name} must be True or False( \\(or None\\))?, "
+                                        f"got {bad!r}"):
+        call(example_corpus, example_codebook, bad)
+
+
+def test_coder_name_of_the_wrong_type_is_a_type_error(example_corpus, example_codebook):
+    with pytest.raises(TypeError, match=r"coder must be a coder name .*got int"):
+        ce.autocode(example_corpus, example_codebook, coder=3)
+
+
+def test_evaluate_coder_refuses_codes_neither_table_has(example_corpus):
+    a = ce.read_codings(ce.example_path("codings_A"))
+    with pytest.raises(ce.InputError, match=r"codes names code\(s\) 'zzz' that neither table "
+                                            r"has"):
+        ce.evaluate_coder(a, reference=a, corpus=example_corpus, codes=["bamara", "zzz"])
+
+
+def test_cli_code_transcripts_without_informants_are_an_error_not_an_empty_file(tmp_path,
+                                                                                capsys):
+    """autocode refuses roles no turn has; the command says so at the transcripts (before,
+    it wrote an empty codings file)."""
+    from citra_eval.cli import main
+
+    tdir = tmp_path / "t"
+    tdir.mkdir()
+    (tdir / "d.txt").write_text("---\nid: D\nspeakers: {P: interviewer}\n---\nP: Apa kabar?\n",
+                                encoding="utf-8")
+    book = tmp_path / "cb.yaml"
+    book.write_text("codes:\n  - id: kabar\n    label: Kabar\n    patterns: [kabar]\n",
+                    encoding="utf-8")
+    out = tmp_path / "auto.csv"
+    assert main(["code", "--transcripts", str(tdir), "--codebook", str(book), "--out",
+                 str(out)]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: {tdir}: no turn has the role 'informant', so nothing would be coded (roles "
+        "found: interviewer)")
+    assert not out.exists()
+    assert main(["code", "--transcripts", str(tdir), "--codebook", str(book), "--out",
+                 str(out), "--include-interviewer"]) == 0
+    assert ce.read_codings(out)["code"].tolist() == ["kabar"]

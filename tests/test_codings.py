@@ -146,6 +146,31 @@ def test_line_numbers_count_quoted_newlines(tmp_path, corpus, codebook):
     assert [pr.line for pr in info.value.problems] == [4]
 
 
+@pytest.mark.parametrize(("column", "values", "said"), [
+    ("start", ["64", "157"], r"column 'start' must hold whole numbers \(int64\), but the row "
+                             r"with index 11 holds '64' \(2 such row\(s\)\); convert it, e\.g\. "
+                             r"codings\.astype\(\{'start': 'int64'\}\)"),
+    ("start", [64.0, 157.5], r"column 'start' must hold whole numbers .*index 11 holds 64\.0 "),
+    ("end", [138, 249.5], r"column 'end' must hold whole numbers .*index 12 holds 249\.5 \(1 "),
+    ("segment_id", [2, None], r"column 'segment_id' .*index 12 holds a missing value"),
+    ("code", ["kerja_sama", None], r"column 'code' must hold text \(a string in every row\), "
+                                   r"but the row with index 12 holds a missing value"),
+    ("coder", ["A", 3], r"column 'coder' must hold text .*index 12 holds 3 "),
+])
+def test_cells_of_the_wrong_type_name_the_column_and_the_row(corpus, column, values, said):
+    """A table built in memory with strings, floats or None where the offsets and ids go
+    gave bare TypeErrors from deep inside (slicing, comparing, sorting)."""
+    frame = pd.DataFrame([("INF03", 2, 64, 138, "kerja_sama", "A"),
+                          ("INF03", 3, 157, 249, "kerja_sama", "A")],
+                         columns=ce.CODING_COLUMNS, index=[11, 12])
+    frame[column] = pd.Series(values, index=frame.index, dtype=object)
+    with pytest.raises(ce.InputError, match=said):
+        ce.validate_codings(frame, corpus=corpus)
+    both = frame if column == "coder" else pd.concat([frame, frame.assign(coder="B")])
+    with pytest.raises(ce.InputError, match=f"column '{column}' must hold"):
+        ce.agreement(both, corpus=corpus, roles=None, n_boot=0)
+
+
 @pytest.mark.parametrize("fn", [ce.validate_codings, lambda c: ce.write_codings(c, "x.csv")])
 def test_codings_must_be_a_dataframe(fn):
     with pytest.raises(TypeError, match="codings must be a codings DataFrame, got str"):

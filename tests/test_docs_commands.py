@@ -1,14 +1,26 @@
-"""Every command of the walk-through in README.md and docs/reproduce.md works as shown.
+"""Every command of the walk-through in README.md and docs/reproduce.md works as shown, and
+every Python snippet of README.md and docs/*.md runs as written.
 
 Blocks marked ``<!-- runnable -->`` run in order in one temporary folder, each continuing in
 the folder where the previous one ended (a ``cd`` carries over); before a block marked
 ``<!-- runnable: after the data are in -->`` the fictional test study's files
 (tests/data/studies/rsud) are copied into the study folder, as the reader is told to do.
 README.md's blocks are a subset of the guide's, so running the guide runs them too.
+
+The ```` ```python ```` blocks of each document run top to bottom, in one namespace, in a copy of
+the bundled example study (``ce.init_study(DIR, example=True)``, what ``citra-eval init DIR
+--example`` makes), as a reader would run them there. A block that cannot run (it needs the
+reader's own files) says why in a ``<!-- not-run: reason -->`` line just before it; only those
+are skipped.
 """
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
+import matplotlib.pyplot as plt
 import pytest
 from _studies import (
     AFTER_DATA,
@@ -18,6 +30,27 @@ from _studies import (
     no_word_of_the_example,
     run_guide,
 )
+from conftest import ROOT
+
+import citra_eval as ce
+
+#: A ```python block, and the not-run mark (with its reason) just before it, if any.
+PYTHON = re.compile(r"(?:<!-- not-run:\s*(?P<why>[^>]*?)\s*-->\s*\n)?```python\n(?P<body>.*?)```",
+                    re.S)
+#: Documents whose snippets train and cross-validate the learned coder (a minute or more).
+SLOW_DOCS = ("README.md", "docs/autocode.md")
+#: README.md and docs/*.md that hold Python snippets.
+DOCS = sorted(d for d in ["README.md", *(str(p.relative_to(ROOT))
+                                        for p in (ROOT / "docs").glob("*.md"))]
+              if "```python" in (ROOT / d).read_text(encoding="utf-8"))
+
+
+def python_blocks(doc: str) -> list[tuple[str | None, str]]:
+    """``(why not run or None, code)`` of every ```python block of ``doc``, in order."""
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    found = [(m["why"], m["body"]) for m in PYTHON.finditer(text)]
+    assert len(found) == text.count("```python"), f"{doc}: a not-run mark is malformed"
+    return found
 
 
 def test_both_documents_walk_from_init_to_reports():
@@ -63,3 +96,25 @@ def test_the_guide_runs_as_written(guide_study):
     # hold no word of the example study
     assert not [ln for ln in out[1].splitlines() if ln.startswith("warning: ")]
     no_word_of_the_example(study)
+
+
+def test_not_run_marks_give_a_reason():
+    for doc in DOCS:
+        for why, _ in python_blocks(doc):
+            assert why is None or len(why.split()) >= 3, f"{doc}: say why a block is not run"
+
+
+@pytest.mark.parametrize("doc", [pytest.param(d, marks=pytest.mark.slow) if d in SLOW_DOCS
+                                 else d for d in DOCS])
+def test_python_snippets_run_on_the_example_study(doc, tmp_path, monkeypatch):
+    """Each document's snippets, top to bottom, in a copy of the example study: no undefined
+    name, no file that is not there, no call that fails on the example."""
+    runnable = [code for why, code in python_blocks(doc) if why is None]
+    monkeypatch.chdir(ce.init_study(tmp_path / "study", example=True))
+    namespace: dict = {"__name__": "__docs__"}
+    try:
+        for i, code in enumerate(runnable, 1):
+            exec(compile(code, f"{doc} (python block {i})", "exec"), namespace)
+    finally:
+        plt.close("all")
+    assert Path(os.getcwd()).is_dir()

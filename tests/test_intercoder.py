@@ -181,7 +181,8 @@ def test_roles_and_ignored_codings(corpus, codings):
     assert "1 coding(s) on segments outside the units" in t["note"].iloc[-1]
     every = ce.agreement(both, corpus=corpus, n_boot=0, roles=None)
     assert (every["n_units"] == 11).all()   # 8 informant + 3 interviewer turns
-    with pytest.raises(ce.InputError, match="no segment has role"):
+    with pytest.raises(ce.InputError, match=r"roles names role\(s\) 'moderator' that no "
+                                            r"segment of the corpus has"):
         ce.agreement(codings, corpus=corpus, roles=["moderator"])
 
 
@@ -196,11 +197,35 @@ def test_document_unit(corpus, codings):
 
 
 def test_unused_code_is_explained(corpus, codings):
-    t = ce.agreement(codings, corpus=corpus, codes=["media", "anggaran"], n_boot=20)
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [
+        {"id": c, "label": {"en": c}} for c in ("digital", "kerja_sama", "media", "anggaran")]})
+    t = ce.agreement(codings, corpus=corpus, codes=book, n_boot=20)
     row = t.set_index("code").loc["anggaran"]
     assert row.percent_agreement == 1.0 and row.n_positive == 0
     assert np.isnan(row.krippendorff_alpha) and np.isnan(row.alpha_ci_low)
     assert "no coder applied this code" in row.note
+
+
+def test_unknown_code_is_refused_not_perfect_agreement(corpus, codings):
+    """A code in no coding (and no codebook given) is a typo, not perfect agreement."""
+    with pytest.raises(ce.InputError, match=r"codes names code\(s\) 'zzz' that no coding has; "
+                                            r"the known ones are 'digital', 'kerja_sama', "
+                                            r"'media'; to report a code no coder applied, "
+                                            r"pass the Codebook"):
+        ce.agreement(codings, corpus=corpus, codes=["media", "zzz"], n_boot=0)
+    with pytest.raises(ce.InputError, match="did you mean 'media'"):
+        ce.agreement(codings, corpus=corpus, codes=["medai"], n_boot=0)
+
+
+@pytest.mark.parametrize(("kw", "error", "said"), [
+    ({"ci": "0.9"}, TypeError, "ci must be a confidence level, a number between 0 and 1 .*got "
+                               "the string '0.9'"),
+    ({"masi": "yes"}, TypeError, r"masi must be True or False \(or None\), got 'yes'"),
+    ({"codes": ["media", None]}, ce.InputError, r"codes names code\(s\) 'None'"),
+])
+def test_arguments_of_the_wrong_type_are_named(corpus, codings, kw, error, said):
+    with pytest.raises(error, match=said):
+        ce.agreement(codings, corpus=corpus, n_boot=0, **kw)
 
 
 def test_codebook_restricts_codes(corpus, codings):
@@ -250,7 +275,7 @@ def test_bad_input(corpus, codings):
         ce.agreement(bad, corpus=corpus)
     with pytest.raises(ValueError, match="unit must be"):
         ce.agreement(codings, corpus=corpus, unit="sentence")
-    with pytest.raises(ValueError, match="ci must be between 0 and 1"):
+    with pytest.raises(ValueError, match="ci must be a confidence level between 0 and 1"):
         ce.agreement(codings, corpus=corpus, ci=95)
     with pytest.raises(ValueError, match="n_boot"):
         ce.agreement(codings, corpus=corpus, n_boot=-1)
@@ -515,7 +540,55 @@ def test_cli_agree_options(study, corpus, codings, capsys):
     assert "11 segments" in capsys.readouterr().out
 
 
+def test_cli_agree_coder_given_twice_is_named_not_blamed_on_the_data(study, capsys):
+    from citra_eval.cli import main
+
+    out = study / "twice.csv"
+    assert main(["agree", "--transcripts", str(study / "interview_transcripts"), "--codings",
+                 str(study / "codings_A.csv"), str(study / "codings_B.csv"), "--out", str(out),
+                 "--coders", "A", "A"]) == 2
+    assert capsys.readouterr().err == ("error: --coders: coder(s) 'A' given more than once; "
+                                       "name each coder once (e.g. --coders A B)\n")
+    assert not out.exists()
+    with pytest.raises(ValueError, match="coders names 'A' more than once"):
+        ce.agreement(ce.read_codings([study / "codings_A.csv", study / "codings_B.csv"]),
+                     corpus=ce.read_transcripts(study / "interview_transcripts"),
+                     coders=["A", "A"])
+
+
+def test_cli_agree_coverage_naming_a_coder_without_codings_is_refused(study, capsys):
+    from citra_eval.cli import main
+
+    cov, out = study / "coverage.csv", study / "cov_out.csv"
+    cov.write_text("coder,doc_id\nA,all\nB,all\nZ,d1\n", encoding="utf-8")
+    assert main(["agree", "--transcripts", str(study / "interview_transcripts"), "--codings",
+                 str(study / "codings_A.csv"), str(study / "codings_B.csv"), "--out", str(out),
+                 "--coverage", str(cov)]) == 2
+    assert capsys.readouterr().err == (f"error: {cov}:4: coder 'Z' has no codings (the "
+                                       "codings have A, B); correct the name or remove the "
+                                       "row\n")
+    assert not out.exists()
+
+
+def test_coverage_naming_a_coder_without_codings_is_refused(corpus, codings):
+    with pytest.raises(ce.InputError, match=r"coverage names coder\(s\) 'Z' that have no "
+                                            r"codings; the known ones are 'A', 'B', 'C'"):
+        ce.agreement(codings, corpus=corpus, n_boot=0,
+                     coverage={"A": "all", "B": "all", "C": "all", "Z": ["D1"]})
+
+
+def test_consensus_says_what_it_is_not_inter_coder_agreement(codings):
+    with pytest.raises(ce.InputError, match=r"^<input>: a consensus coding \(rule 'majority'\) "
+                                            r"needs at least 2 coders"):
+        ce.consensus(codings[codings["coder"] == "A"], rule="majority", coders=["A"])
+
+
 # --------------------------------------------------------------------------- random codings
+
+
+#: CODES as a codebook: the rows of codes no drawn coder applied are reported too.
+CODES_BOOK = ce.Codebook.from_dict({"codebook": "t", "codes": [
+    {"id": c, "label": {"en": c}} for c in CODES]})
 
 
 def _scalar_or_nan(fn, r, **kw) -> float:
@@ -536,8 +609,8 @@ def test_random_codings_rows_equal_scalar_coefficients(corpus, data):
     if codings["coder"].nunique() < 2:
         return
     try:
-        t = ce.agreement(codings, corpus=corpus, coders=list(coders), codes=CODES, n_boot=0,
-                         coverage=coverage).set_index("code")
+        t = ce.agreement(codings, corpus=corpus, coders=list(coders), codes=CODES_BOOK,
+                         n_boot=0, coverage=coverage).set_index("code")
     except ce.InputError as exc:
         assert ("no segment was rated by two or more coders" in str(exc)
                 or "that have no codings" in str(exc))

@@ -181,6 +181,24 @@ def test_bad_input(small, example_codebook, coder):
         coder.code(corpus, roles=None)
 
 
+def test_a_role_no_turn_has_is_refused_as_by_agreement(small, example_codebook, coder):
+    """Before: coder.code gave a ValueError blaming the training, train_coder and
+    suggest_turns an empty result or a misleading error; now the InputError of
+    ce.agreement."""
+    corpus, a, _ = small
+    said = r"roles names role\(s\) 'informan' that no segment of the corpus has"
+    with pytest.raises(ce.InputError, match=said):
+        coder.code(corpus, roles=["informan"])
+    with pytest.raises(ce.InputError, match=said):
+        ce.suggest_turns(corpus, a, codebook=example_codebook, coder=coder, roles=["informan"])
+    with pytest.raises(ce.InputError, match=said):
+        ce.train_coder(corpus, a, codebook=example_codebook, roles=["informan"])
+    with pytest.raises(TypeError, match="neighbours must be True or False, got 'no'"):
+        ce.train_coder(corpus, a, codebook=example_codebook, neighbours="no")
+    with pytest.raises(TypeError, match="coder must be a coder name"):
+        coder.code(corpus, coder=3)
+
+
 @pytest.mark.slow
 def test_cross_validation_never_trains_on_the_held_out_document(small, example_codebook):
     corpus, a, _ = small

@@ -458,7 +458,7 @@ def test_alpha_bootstrap_arguments():
     assert np.isnan(d.ci_low) and d.n_boot == 0
     with pytest.raises(ValueError, match="n_boot must be"):
         krippendorff_alpha_details(K2011, n_boot=-1)
-    with pytest.raises(ValueError, match="ci must be between"):
+    with pytest.raises(ValueError, match="ci must be a confidence level between"):
         krippendorff_alpha_details(K2011, n_boot=10, ci=1.5)
     many = np.arange(600, dtype=float).reshape(300, 2)
     with pytest.raises(ValueError, match="at most 200 distinct values"):

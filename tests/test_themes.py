@@ -163,6 +163,20 @@ def test_exemplar_quotes_ranking():
         ce.exemplar_quotes(codings, corpus=corpus, k=0)
 
 
+def test_exemplar_quotes_lang_is_documented_and_checked():
+    import inspect
+
+    doc = inspect.getdoc(ce.exemplar_quotes)
+    assert '\nlang : {"id", "en"}, optional\n    Language of the ``label`` column' in doc
+    corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    codings = ce.read_codings(ce.example_path("codings_A"))
+    book = ce.Codebook.load(ce.example_path("codebook"))
+    q = ce.exemplar_quotes(codings, corpus=corpus, codebook=book, k=1, lang="en")
+    assert q["label"].tolist() == [book.label(c, "en") for c in q["code"]]
+    with pytest.raises(ValueError, match="lang must be one of 'id', 'en', got 'fr'"):
+        ce.exemplar_quotes(codings, corpus=corpus, lang="fr")
+
+
 def test_exemplar_quotes_use_evidence_counts():
     corpus, _ = small()
     seg = corpus.segments.set_index(["doc_id", "segment_id"])

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import citra_eval as ce
 from citra_eval._validation import (
+    check_bool,
     check_choice,
     check_ci,
     check_codings_in_corpus,
     check_frame,
     check_int,
+    check_known,
     check_lang,
     check_names,
+    check_roles,
+    listed,
 )
 
 
@@ -33,11 +38,62 @@ def test_lang(bad):
         check_lang(bad)
 
 
-@pytest.mark.parametrize("bad", [0, 1, 1.5, -0.1, True, "0.95", float("nan")])
+@pytest.mark.parametrize("bad", [0, 1, 1.5, -0.1, float("nan")])
 def test_ci(bad):
     assert check_ci(0.9) == 0.9
     with pytest.raises(ValueError, match="ci must be a confidence level"):
         check_ci(bad)
+
+
+@pytest.mark.parametrize(("bad", "got"), [("0.95", "the string '0.95'"), (True, "True"),
+                                          (None, "None"), ([0.9], "list")])
+def test_ci_of_the_wrong_type_is_a_type_error(bad, got):
+    with pytest.raises(TypeError, match=f"ci must be a confidence level, a number between 0 "
+                                        f"and 1 .*got {got}"):
+        check_ci(bad)
+
+
+@pytest.mark.parametrize("bad", ["no", "yes", 1, 0, None, "False"])
+def test_bool_refuses_what_is_only_truthy(bad):
+    assert check_bool(True, "negation") is True
+    assert check_bool(np.bool_(False), "negation") is False
+    with pytest.raises(TypeError, match=f"negation must be True or False, got {bad!r}"):
+        check_bool(bad, "negation")
+
+
+def test_known_names_the_unknown_and_lists_the_known_shortened():
+    check_known(["a"], "codes", ["a", "b"], what="code(s)")
+    with pytest.raises(ce.InputError, match=r"codes names code\(s\) 'zzz' that the data do not "
+                                            r"have; the known ones are 'a', 'b'$"):
+        check_known(["zzz"], "codes", ["b", "a"], what="code(s)")
+    with pytest.raises(ce.InputError, match=r"known ones are 'c00', .*'c09' and 30 more; did "
+                                            r"you mean 'c"):
+        check_known(["c1"], "codes", [f"c{i:02d}" for i in range(40)], what="code(s)")
+    assert listed(["a", "b"], quote=False) == "a, b"
+
+
+def test_roles_must_be_roles_of_the_corpus():
+    corpus = ce.Corpus.from_texts({"x.txt": "---\nid: D\nspeakers: {I: informant, P: "
+                                            "interviewer}\n---\nP: Apa?\nI: Ya.\n"})
+    assert check_roles("informant", corpus) == ("informant",)
+    assert check_roles(["informant", "interviewer"], corpus) == ("informant", "interviewer")
+    assert check_roles(None, corpus) is None
+    with pytest.raises(ce.InputError, match=r"roles names role\(s\) 'informan' that no "
+                                            r"segment of the corpus has.*did you mean "
+                                            r"'informant'"):
+        check_roles(["informan"], corpus)
+    with pytest.raises(TypeError, match="roles must be a list of role names"):
+        check_roles([1], corpus)
+
+
+def test_the_contract_roles_select_nothing_in_a_corpus_without_speakers():
+    """Paragraphs without speakers have no role: the default ``roles=("informant",)`` codes
+    nothing there (a study warns about it), it is no error that would stop a notebook."""
+    corpus = ce.Corpus.from_texts({"x.txt": "---\nid: D\n---\nSatu.\n\nDua.\n"})
+    assert check_roles(["informant"], corpus) == ("informant",)
+    assert ce.autocode(corpus, ce.Codebook.load(ce.example_path("codebook"))).empty
+    with pytest.raises(ce.InputError, match="'informan'"):
+        check_roles(["informan"], corpus)
 
 
 def test_choice_suggests():
@@ -66,3 +122,96 @@ def test_codings_in_corpus():
         check_codings_in_corpus(pd.DataFrame({"doc_id": ["X"], "segment_id": [1]}), corpus)
     with pytest.raises(ce.InputError, match=r"1 segment.*D/7"):
         check_codings_in_corpus(pd.DataFrame({"doc_id": ["D"], "segment_id": [7]}), corpus)
+
+
+# --------------------------------------------------------------------------- boolean options
+
+
+def _calls(tmp_path, corpus, codebook):
+    """A call of every public function (of ``ce.__all__``) with a boolean option, by
+    (function, option): each takes the option's value."""
+    from matplotlib.figure import Figure
+
+    codings = ce.read_codings(ce.example_path("codings_A"))
+    both = pd.concat([codings, ce.read_codings(ce.example_path("codings_B"))])
+    scores = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "g": list("aabb")})
+    kw = {"corpus": corpus, "codebook": codebook}
+    return {
+        ("agreement", "masi"): lambda v: ce.agreement(both, corpus=corpus, n_boot=0, masi=v),
+        ("autocode", "question_context"): lambda v: ce.autocode(corpus, codebook,
+                                                                question_context=v),
+        ("autocode", "negation"): lambda v: ce.autocode(corpus, codebook, negation=v),
+        ("autocode", "progress"): lambda v: ce.autocode(corpus, codebook, progress=v),
+        ("match_patterns", "negation"): lambda v: ce.match_patterns(corpus, codebook,
+                                                                    negation=v),
+        ("match_patterns", "progress"): lambda v: ce.match_patterns(corpus, codebook,
+                                                                    progress=v),
+        ("question_hits", "negation"): lambda v: ce.question_hits(corpus, codebook, negation=v),
+        ("explain", "question_context"): lambda v: ce.explain(codings, question_context=v,
+                                                              **kw),
+        ("Matcher.hits", "negation"): lambda v: ce.Matcher.from_codebook(codebook).hits(
+            corpus.segments, negation=v),
+        ("Matcher.hits", "progress"): lambda v: ce.Matcher.from_codebook(codebook).hits(
+            corpus.segments, progress=v),
+        ("train_coder", "neighbours"): lambda v: ce.train_coder(corpus, codings, neighbours=v,
+                                                                codebook=codebook),
+        ("train_coder", "progress"): lambda v: ce.train_coder(corpus, codings, progress=v,
+                                                              codebook=codebook),
+        ("cross_validate_coder", "neighbours"): lambda v: ce.cross_validate_coder(
+            corpus, codings, codebook=codebook, neighbours=v),
+        ("cross_validate_coder", "progress"): lambda v: ce.cross_validate_coder(
+            corpus, codings, codebook=codebook, progress=v),
+        ("collocations", "stem"): lambda v: ce.collocations(corpus, stem=v),
+        ("keyness", "stem"): lambda v: ce.keyness(corpus, target="bamara", codings=codings,
+                                                  stem=v),
+        ("word_frequencies", "stem"): lambda v: ce.word_frequencies(corpus, stem=v),
+        ("init_study", "example"): lambda v: ce.init_study(tmp_path / "s", example=v),
+        ("init_study", "force"): lambda v: ce.init_study(tmp_path / "s", force=v),
+        ("read_codings", "keep_lines"): lambda v: ce.read_codings(
+            ce.example_path("codings_A"), keep_lines=v),
+        ("read_qdpx", "strict"): lambda v: ce.read_qdpx(tmp_path / "x.qdpx", strict=v),
+        ("read_transcripts", "allow_empty"): lambda v: ce.read_transcripts(
+            ce.example_path("transcripts"), allow_empty=v),
+        ("record_text", "overwrite"): lambda v: ce.record_text(codings, corpus=corpus,
+                                                               overwrite=v),
+        ("save_figure", "close"): lambda v: ce.save_figure(Figure(), "f", out_dir=tmp_path,
+                                                           close=v),
+        ("save_table", "index"): lambda v: ce.save_table(scores, "t", out_dir=tmp_path,
+                                                         index=v),
+        ("ttest_groups", "welch"): lambda v: ce.ttest_groups(scores, dv="x", between="g",
+                                                             welch=v),
+    }
+
+
+def _boolean_options() -> set[tuple[str, str]]:
+    """(function, option) of every keyword of the public functions and methods annotated
+    ``bool`` (constructors excepted: the classes are made by the library's readers)."""
+    import inspect
+
+    found = set()
+    for name in ce.__all__:
+        obj = getattr(ce, name)
+        if inspect.isclass(obj):
+            funcs = [(f"{name}.{m}", f) for m, f in inspect.getmembers(obj, inspect.isfunction)
+                     if not m.startswith("_")]
+        else:
+            funcs = [(name, obj)] if callable(obj) else []
+        for fname, f in funcs:
+            for p in inspect.signature(f).parameters.values():
+                ann = str(p.annotation)
+                if ann in ("bool", "bool | None"):
+                    found.add((fname, p.name))
+    return found
+
+
+def test_every_boolean_option_is_refused_when_not_a_bool(tmp_path, example_corpus,
+                                                         example_codebook):
+    """A flag given as "no" or 1 was silently truthy: every public one is checked, by
+    check_bool, before any work is done (and a new one cannot be forgotten here)."""
+    calls = _calls(tmp_path, example_corpus, example_codebook)
+    assert set(calls) == _boolean_options()
+    for (_, option), call in calls.items():
+        with pytest.raises(TypeError, match=f"^{option} must be True or False.*, got 'no'$"):
+            call("no")
+        with pytest.raises(TypeError, match=f"^{option} must be True or False.*, got 1$"):
+            call(1)

@@ -17,25 +17,31 @@ messages name the argument, what was expected and what was received.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Collection, Iterable, Sequence
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError, did_you_mean
 
 __all__ = [
     "LANGS",
+    "check_bool",
     "check_choice",
     "check_ci",
     "check_codings_in_corpus",
     "check_columns",
     "check_frame",
     "check_int",
+    "check_known",
     "check_lang",
     "check_names",
+    "check_roles",
     "check_type",
+    "listed",
     "regex_hazard",
 ]
 
@@ -84,12 +90,92 @@ def check_lang(lang: object, name: str = "lang") -> str:
 
 
 def check_ci(ci: object, name: str = "ci") -> float:
-    """A confidence level strictly between 0 and 1, else ``ValueError``."""
-    if isinstance(ci, bool) or not isinstance(ci, int | float) or not 0 < float(ci) < 1 \
-            or math.isnan(float(ci)):
+    """A confidence level strictly between 0 and 1: ``TypeError`` for a value that is not a
+    number (``"0.9"``, ``True``), ``ValueError`` for a number outside (0, 1)."""
+    if isinstance(ci, bool) or not isinstance(ci, numbers.Real):
+        raise TypeError(f"{name} must be a confidence level, a number between 0 and 1 (e.g. "
+                        f"0.95), got {_described(ci)}")
+    if not 0 < float(ci) < 1 or math.isnan(float(ci)):
         raise ValueError(f"{name} must be a confidence level between 0 and 1 (e.g. 0.95), "
                          f"got {ci!r}")
     return float(ci)
+
+
+def check_bool(value: object, name: str, *, allow_none: bool = False) -> bool | None:
+    """``value`` if it is True or False (a NumPy bool too; None too with ``allow_none``),
+    else ``TypeError``: a flag given as ``"no"`` or ``1`` would otherwise be silently
+    truthy."""
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, bool | np.bool_):
+        also = " (or None)" if allow_none else ""
+        raise TypeError(f"{name} must be True or False{also}, got {value!r}")
+    return bool(value)
+
+
+def _described(value: object) -> str:
+    """``the string '0.9'`` / ``list``: what a wrong-typed argument was, for a message."""
+    return f"the string {value!r}" if isinstance(value, str) else (
+        repr(value) if isinstance(value, bool) or value is None else type(value).__name__)
+
+
+def listed(items: Iterable[object], limit: int = 10, *, quote: bool = True) -> str:
+    """``items`` comma-separated (quoted, unless not ``quote``), the first ``limit`` of them
+    and a count of the rest (a message must stay readable when a table has hundreds of
+    codes)."""
+    items = list(items)
+    shown = ", ".join(map(repr if quote else str, items[:limit]))
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def check_known(values: Iterable[str], name: str, known: Collection[str], *, what: str,
+                absent: str = "the data do not have", fix: str = "") -> None:
+    """:class:`InputError` naming the ``values`` that are not in ``known`` and listing the
+    known ones (shortened when long), with a suggestion for the first unknown one.
+
+    ``what`` names the kind of value (``"code(s)"``), ``absent`` where they were looked for
+    (``"no coding has"``); ``fix`` ends the message (how to fix it). One message for every
+    argument that names ids of the data (codes, roles).
+    """
+    have = set(known)
+    unknown = [v for v in dict.fromkeys(values) if v not in have]
+    if unknown:
+        choices = sorted(map(str, have))
+        raise InputError(f"{name} names {what} {listed(unknown)} that {absent}; "
+                         f"the known ones are {listed(choices) or 'none'}"
+                         f"{did_you_mean(str(unknown[0]), choices)}{fix}")
+
+
+#: The roles CONTRACT.md names; other words are roles too, when a transcript declares them.
+CONTRACT_ROLES = ("informant", "interviewer")
+
+
+def check_roles(roles: object, corpus, name: str = "roles") -> tuple[str, ...] | None:
+    """``roles`` (one role name, a list of them, or None for every segment) as a tuple, each
+    a role of some segment of ``corpus``.
+
+    ``TypeError`` for anything but strings; :class:`InputError` naming a role no segment
+    has (``"informan"``), so a typo cannot select no turns and give an empty result. The
+    contract's roles (``informant``, ``interviewer``) are always accepted: a corpus without
+    speakers has none, and selects nothing (as a study, ``validate`` warns about it).
+    """
+    if roles is None:
+        return None
+    chosen = (roles,) if isinstance(roles, str) else roles
+    if not isinstance(chosen, Sequence | set | frozenset) or not all(
+            isinstance(r, str) for r in chosen):
+        raise TypeError(f"{name} must be a list of role names (e.g. ['informant']) or None "
+                        f"for every segment, got {roles!r}")
+    have = [r for r in corpus.segments["role"].dropna().astype(str).unique() if r]
+    # the contract's two roles select nothing in a corpus without them (a study whose
+    # transcripts have no speakers: validate warns); any other unknown role is a typo
+    check_known(chosen, name, [*have, *CONTRACT_ROLES], what="role(s)",
+                absent="no segment of the corpus has",
+                fix=("; give the speakers roles in each transcript's front matter (e.g. "
+                     "'speakers: {Budi: informant, Interviewer: interviewer}'), or choose "
+                     "roles the corpus has (None for every segment; on the command line "
+                     "--roles, 'all' for every segment)"))
+    return tuple(chosen)
 
 
 def check_choice(value: T, name: str, choices: Collection[T]) -> T:
@@ -144,8 +230,7 @@ def check_codings_in_corpus(codings: pd.DataFrame, corpus, *, name: str = "codin
     docs = set(corpus.doc_ids)
     unknown = sorted({str(d) for d in codings["doc_id"]} - {str(d) for d in docs})
     if unknown:
-        shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5
-                                          else "")
+        shown = listed(unknown, limit=5, quote=False)
         raise InputError(f"{name} refer to document(s) not in the corpus: {shown}; read the "
                          "transcripts these codings were made on")
     if "segment_id" in codings.columns and len(codings):

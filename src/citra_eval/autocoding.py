@@ -17,7 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._validation import check_lang, check_type
+from ._validation import (
+    check_bool,
+    check_frame,
+    check_known,
+    check_lang,
+    check_names,
+    check_roles,
+    check_type,
+)
 from .codebook import Codebook
 from .codings import CODING_COLUMNS, empty_codings
 from .corpus import Corpus
@@ -66,11 +74,23 @@ def coding_units(corpus, roles: Sequence[str] | None) -> pd.DataFrame:
     return seg.reset_index(drop=True)
 
 
-def _check_corpus_codebook(corpus, codebook) -> None:
+def _check_corpus_codebook(corpus, codebook, roles=None) -> tuple[str, ...] | None:
+    """Check the corpus and codebook arguments; return ``roles`` checked against the
+    corpus (see :func:`~citra_eval._validation.check_roles`)."""
     if not isinstance(corpus, Corpus):
         raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
     if not isinstance(codebook, Codebook | Matcher):
         raise TypeError(f"codebook must be a citra_eval.Codebook, got {type(codebook).__name__}")
+    return check_roles(roles, corpus)
+
+
+#: What the table arguments hold, for the messages when one lacks a column.
+_AUTOCODED = "a codings table, e.g. the output of ce.autocode(...)"
+_HITS = "the output of ce.match_patterns(...)"
+
+
+def _check_hits(hits: object, columns: Sequence[str]) -> pd.DataFrame:
+    return check_frame(hits, "hits", columns=columns, what=_HITS)
 
 
 def compile_codebook(codebook) -> Matcher:
@@ -134,7 +154,9 @@ def match_patterns(corpus: Corpus, codebook: Codebook, *,
     4  kerja_sama  phrase  Kerja sama tim   exclude
     5       media  phrase    media sosial   negated
     """
-    _check_corpus_codebook(corpus, codebook)
+    roles = _check_corpus_codebook(corpus, codebook, roles)
+    check_bool(negation, "negation")
+    check_bool(progress, "progress", allow_none=True)
     units = coding_units(corpus, roles)
     return compile_codebook(codebook).hits(units, progress=progress, negation=negation)
 
@@ -186,13 +208,16 @@ def question_hits(corpus: Corpus, codebook: Codebook, *,
        segment_id    code       matched_text
     0           2  bamara  question: Bamara
     """
-    _check_corpus_codebook(corpus, codebook)
+    roles = _check_corpus_codebook(corpus, codebook, roles)
+    check_bool(negation, "negation")
+    if hits is not None:
+        _check_hits(hits, HIT_COLUMNS[:8])
     matcher = compile_codebook(codebook)
     seg = corpus.segments
     prev = seg.groupby("doc_id", sort=False)[["role", "segment_id"]].shift(1)
     answer_role = seg["role"].ne("interviewer")
     if roles is not None:
-        answer_role &= seg["role"].isin([roles] if isinstance(roles, str) else list(roles))
+        answer_role &= seg["role"].isin(list(roles))
     is_answer = (answer_role & prev["role"].eq("interviewer")).to_numpy()
     answers = seg[is_answer].assign(
         question_segment_id=prev["segment_id"].to_numpy()[is_answer])
@@ -305,13 +330,19 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     1     33   63  kerja_sama
     2     33   63       cepat
     """
-    _check_corpus_codebook(corpus, codebook)
+    roles = _check_corpus_codebook(corpus, codebook, roles)
     if unit not in ("turn", "sentence"):
         raise ValueError(f"unit must be 'turn' or 'sentence', got {unit!r}")
-    if not isinstance(coder, str) or not coder.strip():
+    check_type("coder", coder, str, "a coder name (a string such as 'auto')")
+    if not coder.strip():
         raise ValueError(f"coder must be a non-empty string, got {coder!r}")
+    check_bool(question_context, "question_context")
+    check_bool(negation, "negation")
+    check_bool(progress, "progress", allow_none=True)
     matcher = compile_codebook(codebook)
-    if hits is None:
+    if hits is not None:
+        _check_hits(hits, HIT_COLUMNS[:8])
+    else:
         hits = matcher.hits(coding_units(corpus, roles), progress=progress, negation=negation)
     all_hits = hits
     if "status" in hits.columns:
@@ -476,11 +507,13 @@ def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook
     >>> rep.never_matched["pattern"].tolist(), rep.uncoded["segment_id"].tolist()
     (['segera'], [2])
     """
-    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
-    _check_corpus_codebook(corpus, codebook)
+    check_frame(codings, "codings", columns=["doc_id", "segment_id", "code"], what=_AUTOCODED)
+    roles = _check_corpus_codebook(corpus, codebook, roles)
     matcher = compile_codebook(codebook)
     if hits is None:
         hits = matcher.hits(coding_units(corpus, roles))
+    else:
+        _check_hits(hits, ["doc_id", "segment_id", "code", "pattern", "kind"])
     codes = list(dict.fromkeys([*matcher.codes, *codings.get("code", pd.Series()).tolist()]))
     counts = pd.DataFrame({"code": codes})
     if lang is not None:
@@ -566,10 +599,14 @@ def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
     1  gercep   regex       gercep
     2   cepat  phrase   secepatnya
     """
-    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
-    _check_corpus_codebook(corpus, codebook)
+    check_frame(codings, "codings", columns=["doc_id", "segment_id", "code", "start", "end"],
+                what=_AUTOCODED)
+    roles = _check_corpus_codebook(corpus, codebook, roles)
+    check_bool(question_context, "question_context")
     if hits is None:
         hits = match_patterns(corpus, codebook, roles=roles)
+    else:
+        _check_hits(hits, HIT_COLUMNS[:8])
     if "status" in hits.columns:
         hits = hits[hits["status"] == "coded"]
     keys = ["doc_id", "segment_id", "code"]
@@ -674,6 +711,19 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
     for name, table in (("codings", codings), ("reference", reference)):
         if not isinstance(table, pd.DataFrame):
             raise TypeError(f"{name} must be a DataFrame, got {type(table).__name__}")
+    roles = check_roles(roles, corpus)
+    if codes is not None:
+        codes = check_names(codes, "codes", allow_none=False)
+        check_known(codes, "codes", {str(c) for t in (codings, reference)
+                                     for c in t.get("code", ())},
+                    what="code(s)", absent="neither table has")
+    return coder_scores(codings, reference=reference, corpus=corpus, roles=roles, codes=codes)
+
+
+def coder_scores(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Corpus,
+                 roles: tuple[str, ...] | None, codes: Sequence[str] | None) -> pd.DataFrame:
+    """:func:`evaluate_coder` on arguments already checked: ``roles`` and ``codes`` may name
+    what this corpus (e.g. one document of a cross-validation) or these tables lack."""
     units_df = coding_units(corpus, roles)
     units = set(zip(units_df["doc_id"], units_df["segment_id"].astype(int), strict=True))
     pred = _positives(codings, units, "codings")

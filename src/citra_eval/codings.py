@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import read_csv_records, write_csv
-from ._validation import check_choice, check_frame, check_type
+from ._validation import check_bool, check_choice, check_frame, check_type
 from .errors import MAX_REPORTED, InputError, Problem, collect, quoted_pair
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
@@ -107,6 +107,7 @@ def read_codings(path: str | os.PathLike | Sequence[str | os.PathLike], *,
     True
     """
     check_choice(within, "within", ("segment", "text"))
+    check_bool(keep_lines, "keep_lines")
     if not isinstance(path, str | os.PathLike):
         out = _read_several(list(path), corpus=corpus, codebook=codebook, within=within)
     else:
@@ -356,6 +357,7 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     # positional arrays: the frame's index may be anything (even non-unique)
     lines = (codings["_line"].to_numpy() if "_line" in codings.columns
              else np.arange(2, len(codings) + 2))
+    collect(_type_problems(codings, path, lines))  # the checks below need the right types
     start, end = codings["start"].to_numpy(), codings["end"].to_numpy()
     # a negative value stands for an offset reported already (read_codings); skip its row
     ok = (codings["start"].ge(0) & codings["end"].ge(0)
@@ -382,6 +384,61 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
         problems.append(Problem(path, "duplicate row (same span, code and coder); delete it",
                                 int(lines[i])))
     collect(problems, path=path, limit=MAX_REPORTED)
+
+
+def _type_problems(codings: pd.DataFrame, path: str | None,
+                   lines: np.ndarray) -> list[Problem]:
+    """One problem per column of the wrong type, naming its first bad row: offsets and
+    segment ids that are not integers (``"16"``, ``1.5``, ``16.0``: a string or float
+    column built in memory), ids and codes that are not text (``None``, ``NaN``, ``3``).
+    Tables read by :func:`read_codings` always pass (it parses the cells itself)."""
+    out = []
+    for col, want, ok in ((c, "whole numbers (int64)", _is_int) for c in _INT_COLUMNS):
+        out += _first_bad(codings, col, want, ok, path, lines,
+                          fix=f"; convert it, e.g. codings.astype({{'{col}': 'int64'}})")
+    for col in _TEXT_COLUMNS:
+        out += _first_bad(codings, col, "text (a string in every row)",
+                          lambda v: isinstance(v, str), path, lines,
+                          fix="; fill in or drop the rows without one")
+    return out
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+
+
+def _first_bad(codings: pd.DataFrame, col: str, want: str, ok, path: str | None,
+               lines: np.ndarray, *, fix: str) -> list[Problem]:
+    """``[Problem]`` for the first row of column ``col`` whose value fails ``ok``, else []."""
+    s = codings[col]
+    if want.startswith("whole") and pd.api.types.is_integer_dtype(s.dtype) \
+            and not pd.api.types.is_bool_dtype(s.dtype):
+        return []
+    if not want.startswith("whole") and _all_text(s):
+        return []
+    bad = ~np.fromiter(map(ok, s.tolist()), dtype=bool, count=len(s))
+    if not bad.any():
+        return []
+    i = int(np.flatnonzero(bad)[0])
+    where = ("" if "_line" in codings.columns
+             else f"the row with index {_plain_scalar(codings.index[i])!r} ")
+    value = s.iat[i]
+    held = "a missing value" if pd.isna(value) else repr(_plain_scalar(value))
+    return [Problem(path, f"column '{col}' must hold {want}, but {where}holds {held} "
+                    f"({int(bad.sum())} such row(s)){fix}", int(lines[i]), col)]
+
+
+def _all_text(s: pd.Series) -> bool:
+    """Whether a text column holds a string in every row, judged from its dtype (the fast
+    path: text columns as :func:`read_codings` gives them); False when unsure."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return not s.hasnans and all(isinstance(c, str) for c in s.cat.categories)
+    return isinstance(s.dtype, pd.StringDtype) and not s.hasnans
+
+
+def _plain_scalar(value: object) -> object:
+    """A NumPy scalar as the Python value it holds (``1.5``, not ``np.float64(1.5)``)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.ndarray,
@@ -510,6 +567,7 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
     """
     check_frame(codings, "codings", columns=CODING_COLUMNS,
                 what="a codings table (doc_id, segment_id, start, end, code, coder)")
+    check_bool(overwrite, "overwrite")
     lines = (codings["_line"].to_numpy() if "_line" in codings.columns
              else np.arange(2, len(codings) + 2))
     old = (codings["text"].to_numpy(dtype=object) if "text" in codings.columns

@@ -28,6 +28,7 @@ import pandas as pd
 from ._dates import parse_date
 from ._files import decode_utf8, normalise_newlines, read_file_bytes, read_text_file, write_text
 from ._safezip import DOCX_LIMITS, read_zip_bytes
+from ._validation import check_bool
 from ._yaml import LineDict, load_yaml
 from .errors import InputError, Problem
 
@@ -616,6 +617,7 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike], *,
     >>> corpus.text(seg.doc_id)[seg.start:seg.end] == seg.text
     True
     """
+    check_bool(allow_empty, "allow_empty")
     parsed: list[ParsedTranscript] = []
     problems: list[Problem] = []
     for f in _files(path, allow_empty=allow_empty):

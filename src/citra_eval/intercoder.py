@@ -25,7 +25,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._validation import check_frame, check_type
+from ._validation import (
+    check_bool,
+    check_ci,
+    check_frame,
+    check_known,
+    check_names,
+    check_roles,
+    check_type,
+)
 from .codebook import Codebook
 from .codings import CODING_COLUMNS, empty_codings, record_text, validate_codings
 from .corpus import Corpus
@@ -87,51 +95,46 @@ class _Units:
     present: np.ndarray        # coders x units x codes (bool)
     rated: np.ndarray          # units x coders (bool)
     n_ignored: int             # codings outside the units (other roles)
-
-
-def _check_roles(roles) -> tuple[str, ...] | None:
-    if roles is None:
-        return None
-    if isinstance(roles, str):
-        return (roles,)
-    if not all(isinstance(r, str) for r in roles):
-        raise TypeError(f"roles must be a sequence of role names or None, got {roles!r}")
-    return tuple(roles)
+    roles: tuple[str, ...] | None  # the roles whose segments are units (None: every role)
 
 
 def _select_coders(codings: pd.DataFrame, coders: Sequence[str] | None,
-                   minimum: int = 2) -> list[str]:
+                   minimum: int = 2, *, purpose: str = "inter-coder agreement") -> list[str]:
+    """The coders compared: ``coders`` (each once, each with codings) or every coder of
+    ``codings``; at least ``minimum`` of them for ``purpose`` (named in the message)."""
     found = list(dict.fromkeys(sorted(codings["coder"].astype(str).unique())))
     if coders is None:
         chosen = found
     else:
-        if isinstance(coders, str):
-            raise TypeError(f"coders must be a list of coder names, got the string {coders!r}")
-        chosen = list(dict.fromkeys(str(c) for c in coders))
+        chosen = check_names(coders, "coders", allow_none=False, unique=True)
         unknown = [c for c in chosen if c not in found]
         if unknown:
             raise InputError(f"coders= names coder(s) {', '.join(map(repr, unknown))} that have "
                              f"no codings; the codings have {', '.join(found) or 'no coders'}")
     if len(chosen) < minimum:
         raise InputError(
-            f"inter-coder agreement needs at least {minimum} coders; the codings have "
+            f"{purpose} needs at least {minimum} coders; the codings have "
             f"{len(chosen)} ({', '.join(chosen) or 'none'}): add the other coder's codings "
             "(e.g. concatenate codings_A.csv and codings_B.csv)")
     return chosen
 
 
-def _select_codes(codings: pd.DataFrame, codes) -> tuple[list[str], Codebook | None]:
+def _select_codes(codings: pd.DataFrame, codes) -> list[str]:
     if codes is None:
-        return sorted(codings["code"].astype(str).unique()), None
+        return sorted(codings["code"].astype(str).unique())
     if isinstance(codes, Codebook):
-        return list(codes.codable_ids), codes
+        return list(codes.codable_ids)
     if isinstance(codes, str):
         raise TypeError(f"codes must be a list of code ids or a Codebook, got the string "
                         f"{codes!r}")
     chosen = list(dict.fromkeys(str(c) for c in codes))
     if not chosen:
         raise ValueError("codes must name at least one code")
-    return chosen, None
+    # a code nobody applied would count as perfect agreement on its absence
+    check_known(chosen, "codes", set(codings["code"].astype(str)), what="code(s)",
+                absent="no coding has",
+                fix="; to report a code no coder applied, pass the Codebook as codes=")
+    return chosen
 
 
 def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: str,
@@ -141,9 +144,10 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
     if unit not in ("segment", "document"):
         raise ValueError(f"unit must be 'segment' or 'document', got {unit!r}")
     _check_coverage(coverage)
-    roles = _check_roles(roles)
-    code_list, codebook = _select_codes(codings, codes)
-    validate_codings(codings, corpus=corpus, codebook=codebook)
+    roles = check_roles(roles, corpus)
+    validate_codings(codings, corpus=corpus,
+                     codebook=codes if isinstance(codes, Codebook) else None)
+    code_list = _select_codes(codings, codes)
     coder_list = _select_coders(codings, coders, minimum_coders)
     cod = codings[codings["coder"].astype(str).isin(coder_list)]
     cod = cod[cod["code"].astype(str).isin(code_list)]
@@ -151,14 +155,6 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
     segs = corpus.segments
     if roles is not None:
         segs = segs[segs["role"].isin(roles)]
-        if segs.empty:
-            have = sorted({str(r) for r in corpus.segments["role"]})
-            raise InputError(f"no segment has role {' or '.join(roles)}; the corpus has roles "
-                             f"{', '.join(repr(r) for r in have)}: give the speakers roles in "
-                             "each transcript's front matter (e.g. 'speakers: {Budi: "
-                             "informant, Interviewer: interviewer}'), or choose other roles "
-                             "(roles= one of them, or None for every segment; on the command "
-                             "line --roles, 'all' for every segment)")
     in_units = pd.MultiIndex.from_frame(cod[["doc_id", "segment_id"]]).isin(
         pd.MultiIndex.from_frame(segs[["doc_id", "segment_id"]]))
     n_ignored = int((~in_units).sum())
@@ -183,7 +179,7 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
     rated = np.column_stack([np.ones(len(table), bool) if rated_docs[c] is None
                              else table["doc_id"].isin(rated_docs[c]).to_numpy()
                              for c in coder_list])
-    return _Units(table, coder_list, code_list, present, rated, n_ignored)
+    return _Units(table, coder_list, code_list, present, rated, n_ignored, roles)
 
 
 class CoverageWarning(UserWarning):
@@ -230,6 +226,8 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus,
             lambda d: [str(x) for x in d]).to_dict()
     else:
         declared = {str(k): v for k, v in coverage.items()}
+    check_known(declared, "coverage", set(codings["coder"].astype(str)), what="coder(s)",
+                absent="have no codings", fix="; correct the coder's name or remove it")
     missing = [c for c in coders if c not in declared]
     if missing:
         raise InputError(f"coverage does not say which documents coder(s) "
@@ -459,8 +457,8 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
         raise ValueError(f"n_boot must be a whole number >= 0, got {n_boot!r}")
     if not isinstance(seed, int | np.integer):
         raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must be between 0 and 1 (e.g. 0.95), got {ci!r}")
+    check_ci(ci)
+    check_bool(masi, "masi", allow_none=True)
     u = _build_units(codings, corpus, coders=coders, codes=codes, unit=unit, roles=roles,
                      coverage=coverage)
     pairable = u.rated.sum(axis=1) >= 2
@@ -491,7 +489,7 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
         n_units_excluded=n_excluded, n_boot=core["n_boot"],
         note=[*notes, "; ".join(all_note)])
     table.attrs.update(unit=unit, coders=list(u.coders), roles=None if roles is None
-                       else list(_check_roles(roles)), coverage=coverage, seed=int(seed),
+                       else list(u.roles), coverage=coverage, seed=int(seed),
                        ci=float(ci), n_boot=int(n_boot), n_codings_ignored=u.n_ignored)
     return table
 
@@ -648,7 +646,7 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     if coders is None:
         others = sorted(found - {adjudicator})
         coders = others if len(others) >= 2 else sorted(found)
-    chosen = _select_coders(codings, coders)
+    chosen = _select_coders(codings, coders, purpose=f"a consensus coding (rule {rule!r})")
     if coder in found:
         raise ValueError(f"coder={coder!r} is already a coder in the codings; choose another "
                          "name for the consensus")

@@ -84,20 +84,22 @@ import pandas as pd
 
 from ._progress import progress_bar
 from ._validation import (
+    check_bool,
     check_choice,
     check_ci,
     check_codings_in_corpus,
     check_frame,
     check_int,
+    check_roles,
     check_type,
 )
 from .autocoding import (
     EVAL_COLUMNS,
     autocode,
+    coder_scores,
     coding_units,
     compile_codebook,
     empty_coder_codings,
-    evaluate_coder,
 )
 from .codebook import Codebook
 from .codings import CODING_COLUMNS
@@ -775,7 +777,8 @@ class LearnedCoder:
         """
         check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
         check_choice(combine, "combine", COMBINE)
-        wanted = None if roles is None else tuple([roles] if isinstance(roles, str) else roles)
+        check_type("coder", coder, str, "a coder name (a string such as 'learned')")
+        wanted = check_roles(roles, corpus)
         if wanted != self.roles:
             raise ValueError(f"roles must be the roles the coder was trained on "
                              f"({self.roles!r}), got {roles!r}; train another coder")
@@ -874,14 +877,13 @@ def _evidence(xrow, coef: np.ndarray, names: list[str], dictionary: str | None,
 
 def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=False):
     check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
-    check_type("neighbours", neighbours, bool, "True or False")
+    check_bool(neighbours, "neighbours")
     check_frame(codings, "codings", columns=CODING_COLUMNS,
                 what="a codings table (doc_id, segment_id, start, end, code, coder)")
     check_type("codebook", codebook, Codebook, "a citra_eval.Codebook")
     check_int(seed, "seed")
     check_choice(labels, "labels", LABELS)
-    if roles is not None and not isinstance(roles, str | Sequence):
-        raise TypeError(f"roles must be a list of roles or None, got {type(roles).__name__}")
+    wanted = check_roles(roles, corpus)
     check_codings_in_corpus(codings, corpus)
     unknown = sorted(set(codings["code"].astype(str)) - set(codebook.codable_ids))
     if unknown:
@@ -895,7 +897,7 @@ def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=Fal
         raise InputError(f"codings cover {docs} document; the learned coder needs codings of "
                          "at least two documents (its thresholds are cross-validated by "
                          "document)")
-    return None if roles is None else tuple([roles] if isinstance(roles, str) else roles)
+    return wanted
 
 
 def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, seed: int = 0,
@@ -957,6 +959,7 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
     >>> bool(out["score"].between(0, 1).all()) and set(out["doc_id"]) == {"INF11"}
     True
     """
+    check_bool(progress, "progress", allow_none=True)
     wanted = _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours)
     matcher = compile_codebook(codebook)
     docs = [d for d in corpus.doc_ids if d in set(codings["doc_id"])]
@@ -1298,6 +1301,7 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     >>> cv.summary[["reference", "coder"]].values.tolist()
     [['A', 'both'], ['A', 'learned'], ['A', 'dictionary']]
     """
+    check_bool(progress, "progress", allow_none=True)
     wanted = _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours)
     coders = sorted(map(str, codings["coder"].unique()))
     refs = coders if reference is None else [str(r) for r in (
@@ -1349,8 +1353,8 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
         machines = [(c, predictions[predictions["coder"] == c]) for c in COMBINE]
         for name, table in [*machines, *others]:
             table = table[table["doc_id"].isin(ref_docs)].assign(coder=name)
-            ev = evaluate_coder(table, reference=ref_codings,
-                                corpus=ref_corpus, roles=wanted, codes=codes)
+            ev = coder_scores(table, reference=ref_codings,
+                              corpus=ref_corpus, roles=wanted, codes=codes)
             rows.append(ev.assign(reference=ref, coder=name))
             per_doc += _document_counts(table, ref_codings, ref_corpus, roles=wanted,
                                         codes=codes, names=(ref, name))
@@ -1367,9 +1371,9 @@ def _document_counts(codings: pd.DataFrame, reference: pd.DataFrame, corpus: Cor
     :func:`evaluate_coder` on that document alone (``names``: reference and coder)."""
     out = []
     for doc in corpus.doc_ids:
-        ev = evaluate_coder(codings[codings["doc_id"] == doc],
-                            reference=reference[reference["doc_id"] == doc],
-                            corpus=corpus.subset([doc]), roles=roles, codes=codes)
+        ev = coder_scores(codings[codings["doc_id"] == doc],
+                          reference=reference[reference["doc_id"] == doc],
+                          corpus=corpus.subset([doc]), roles=roles, codes=codes)
         micro = ev[ev["code"] == "micro"].iloc[0]
         out.append((*names, doc, int(micro["tp"]), int(micro["fp"]), int(micro["fn"])))
     return out

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ._progress import progress_bar
-from ._validation import regex_hazard
+from ._validation import check_bool, regex_hazard
 from .normalise import (
     MAX_PREFIX,
     SUFFIX_COMBOS,
@@ -223,6 +223,8 @@ class Matcher:
         ``negated`` (only when ``negation`` is on), ``excluded`` and ``exclude`` (see the
         module notes).
         """
+        check_bool(progress, "progress", allow_none=True)
+        check_bool(negation, "negation")
         seg_texts = units["text"].tolist() if texts is None else list(texts)
         n = len(seg_texts)
         lengths = np.fromiter(map(len, seg_texts), dtype=np.int64, count=n)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ._files import neutralise_frame, read_text_file, write_bytes, write_text
 from ._labels import label
-from ._validation import check_lang
+from ._validation import check_bool, check_lang
 from .errors import InputError, Problem
 
 __all__ = [
@@ -236,6 +236,7 @@ def save_figure(fig, name: str, *, out_dir: str | os.PathLike = "reports/figures
     if bad or not formats:
         raise ValueError(f"formats must be a non-empty subset of {FIGURE_FORMATS}, got "
                          f"{tuple(formats)!r}")
+    check_bool(close, "close")
     if not isinstance(dpi, int) or dpi <= 0:
         raise ValueError(f"dpi must be a positive integer, got {dpi!r}")
     out = Path(out_dir)
@@ -379,6 +380,7 @@ def save_table(frame: pd.DataFrame, name: str, *, out_dir: str | os.PathLike = "
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
     _check_name(name, "name")
+    check_bool(index, "index", allow_none=True)
     path = SavedPath(Path(out_dir) / f"{name}.csv")
     write_text(path, _table_text(frame, decimals, index))
     return path

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ._validation import check_int, check_names, check_type
+from ._validation import check_ci, check_int, check_names, check_type
 from .survey import Instrument, keyed_items
 
 __all__ = ["ITEM_COLUMNS", "RELIABILITY_COLUMNS", "ScaleWarning", "item_statistics",
@@ -289,8 +289,7 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
 
     names = (list(instrument.scales) if scales is None else
              check_names(scales, "scales", allow_none=False, unique=True))
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must lie between 0 and 1, got {ci!r}")
+    check_ci(ci)
     if impute not in (None, "median"):
         raise ValueError(f"impute must be None or 'median', got {impute!r}")
     if min_items is not None:

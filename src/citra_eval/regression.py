@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import check_choice, check_ci, check_names
+from ._validation import check_bool, check_choice, check_ci, check_names
 from .errors import InputError
 from .survey import Instrument, score_scales
 
@@ -310,6 +310,7 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
     _columns(frame, [dv, between], "ttest_groups")
     _numeric(frame, dv)
     ci = check_ci(ci)
+    check_bool(welch, "welch")
     present = _groups_in_order(frame[between])
     if groups is None:
         if len(present) != 2:

@@ -25,6 +25,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from ._validation import check_ci
+
 __all__ = [
     "ICC_COLUMNS",
     "INFERENCE_COLUMNS",
@@ -717,8 +719,7 @@ def krippendorff_alpha_details(ratings: Ratings, *, level: str | Callable = "nom
     """
     if not isinstance(n_boot, int | np.integer) or n_boot < 0:
         raise ValueError(f"n_boot must be a whole number >= 0, got {n_boot!r}")
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must be between 0 and 1 (e.g. 0.95), got {ci!r}")
+    check_ci(ci)
     if level in _SET_LEVELS:
         codes, cats, delta = _prepare_sets(ratings, distance=level)
     else:
@@ -1702,8 +1703,7 @@ def agreement_coefficients(ratings: Ratings, *, weights: str | np.ndarray | None
         raise ValueError(f"method must be 'gwet' or 'asymptotic', got {method!r}")
     if alternative not in _ALTERNATIVES:
         raise ValueError(f"alternative must be 'two-sided' or 'greater', got {alternative!r}")
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must be between 0 and 1 (e.g. 0.95), got {ci!r}")
+    check_ci(ci)
     prep = _prepare_nominal(ratings, categories, weights, "agreement", depends_on_q=True)
     q, n_coders = len(prep.cats), prep.codes.shape[1]
     w = np.eye(q) if prep.weights is None else prep.weights

@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from ._files import output_path_problem, read_text_file
-from ._validation import check_int, check_lang
+from ._validation import check_bool, check_int, check_lang
 from ._yaml import LineDict, LineList, load_yaml, unknown_keys
 from .codebook import Codebook
 from .codings import empty_codings, read_codings
@@ -1222,10 +1222,8 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
     >>> study.settings.title
     'mystudy'
     """
-    if not isinstance(example, bool):
-        raise TypeError(f"example must be a bool, got {type(example).__name__}")
-    if not isinstance(force, bool):
-        raise TypeError(f"force must be a bool, got {type(force).__name__}")
+    check_bool(example, "example")
+    check_bool(force, "force")
     if title is not None and (not isinstance(title, str) or not title.strip()):
         raise ValueError(f"title must be a non-empty str, got {title!r}")
     target = Path(path)

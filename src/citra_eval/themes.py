@@ -18,7 +18,7 @@ import pandas as pd
 
 from ._dates import parse_date
 from ._files import atomic_write, neutralise_workbook, write_csv
-from ._validation import check_choice, check_lang, check_names, check_type
+from ._validation import check_choice, check_lang, check_names, check_roles, check_type
 from .autocoding import coding_units
 from .corpus import Corpus, is_missing_value
 from .errors import InputError
@@ -151,6 +151,7 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
         check_lang(lang)
     seg = corpus.segments[["doc_id", "segment_id", "speaker", "role"]]
     data = codings.merge(seg, on=["doc_id", "segment_id"], how="left")
+    roles = check_roles(roles, corpus)
     base = corpus.segments if roles is None else corpus.segments[
         corpus.segments["role"].isin(list(roles))]
     codes = _code_list(codings, codebook)
@@ -545,6 +546,9 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
         Quotes per code.
     codebook : Codebook, optional
         Labels (in ``lang``) and code order.
+    lang : {"id", "en"}, optional
+        Language of the ``label`` column (default: the codebook's; a code without a label
+        in ``lang`` keeps the one it has). Without ``codebook`` the label is the code id.
     min_chars, max_chars : int
         Preferred quote length in characters.
     attribute : str or None
@@ -586,6 +590,8 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a whole number >= 1, got {k!r}")
+    if lang is not None:
+        check_lang(lang)
     codings = _check(codings, corpus, allow_many=True)
     docs = corpus.documents.set_index("doc_id")
     if attribute == "auto":
@@ -689,7 +695,7 @@ def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | N
         raise ValueError(f"term must be a word or phrase, got {term!r}")
     if isinstance(window, bool) or not isinstance(window, int) or window < 0:
         raise ValueError(f"window must be a whole number >= 0, got {window!r}")
-    units = coding_units(corpus, roles)
+    units = coding_units(corpus, check_roles(roles, corpus))
     hits = _kwic_matcher([term], codebook).hits(units, progress=False, negation=False)
     seg = units.set_index(["doc_id", "segment_id"])
     rows = []

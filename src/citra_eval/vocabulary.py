@@ -25,7 +25,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ._validation import check_choice, check_frame, check_int, check_type
+from ._validation import (
+    check_bool,
+    check_choice,
+    check_frame,
+    check_int,
+    check_roles,
+    check_type,
+)
 from .autocoding import coding_units
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
@@ -90,9 +97,8 @@ def _english(codebook) -> bool:
 def _tokens(corpus: Corpus, *, roles, stem: bool, stopwords, codebook) -> pd.DataFrame:
     """One row per normalised word of the selected turns: ``doc_id, segment_id, word, form``."""
     check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
-    if not isinstance(stem, bool):
-        raise TypeError(f"stem must be True or False, got {type(stem).__name__}")
-    units = coding_units(corpus, roles)
+    check_bool(stem, "stem")
+    units = coding_units(corpus, check_roles(roles, corpus))
     norm = (Normaliser(stem=stem) if codebook is None else
             Normaliser.for_codebook(codebook, stem=stem))
     if stopwords is True:

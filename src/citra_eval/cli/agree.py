@@ -114,6 +114,10 @@ def _run_agree(args: argparse.Namespace) -> int:
     attempt = problems.attempt
     if args.n_boot < 0:
         problems.append(Problem("--n-boot", f"must be 0 or more, got {args.n_boot}"))
+    twice = sorted({c for c in args.coders or () if args.coders.count(c) > 1})
+    if twice:
+        problems.append(Problem("--coders", f"coder(s) {', '.join(map(repr, twice))} given more "
+                                "than once; name each coder once (e.g. --coders A B)"))
     if not 0 < args.ci < 1:
         problems.append(Problem("--ci", f"must be between 0 and 1 (e.g. 0.95), got {args.ci}"))
     elif 0 < args.n_boot < (least := math.ceil(2 / (1 - args.ci) - 1e-9)):
@@ -123,12 +127,14 @@ def _run_agree(args: argparse.Namespace) -> int:
                                 "--n-boot 1000 (the default), or 0 for no interval"))
     coverage = args.coverage
     if coverage_file is not None:
-        coverage = attempt(_read_coverage, coverage_file)
+        coverage, coverage_lines = attempt(_read_coverage, coverage_file) or (None, {})
     corpus = attempt(read_transcripts, args.transcripts)
     codebook = attempt(Codebook.load, args.codebook) if args.codebook else None
     codings = attempt(read_codings, args.codings, corpus=corpus,
                       codebook=None if lenient else codebook)
     problems.raise_any()
+    if coverage_file is not None:
+        _check_coverage_coders(coverage_lines, codings, coverage_file)
     if lenient and codebook is not None:
         codings = _leave_out_unknown_codes(codings, args.codings, corpus, codebook)
     roles = None if args.roles == ["all"] else args.roles
@@ -174,16 +180,32 @@ def _study_coverage(study, transcripts, codings) -> str | dict:
     return dict(study.double_coded) if study.double_coded is not None else "documents"
 
 
-def _read_coverage(path: str) -> dict:
-    """A coverage table (coder, doc_id) as ``{coder: "all" or [doc ids]}``."""
+def _read_coverage(path: str) -> tuple[dict, dict[str, int]]:
+    """A coverage table (coder, doc_id) as ``{coder: "all" or [doc ids]}``, and the line of
+    each coder's first row."""
     table = read_csv_table(path, columns=["coder", "doc_id"], required=["coder", "doc_id"],
-                           what="a coverage table")
-    if table["coder"].isna().any() or table["doc_id"].isna().any():
-        raise InputError("every row needs a coder and a doc_id (or 'all')", path=path)
+                           what="a coverage table", keep_lines=True)
+    empty = table["coder"].isna() | table["doc_id"].isna()
+    if empty.any():
+        raise InputError("every row needs a coder and a doc_id (or 'all')", path=path,
+                         line=int(table.loc[empty, "_line"].iloc[0]))
     out: dict = {}
     for coder, docs in table.groupby("coder", sort=False)["doc_id"]:
         out[coder] = "all" if "all" in set(docs) else list(docs)
-    return out
+    lines = table.drop_duplicates("coder").set_index("coder")["_line"].astype(int).to_dict()
+    return out, lines
+
+
+def _check_coverage_coders(lines: dict[str, int], codings: pd.DataFrame, path: str) -> None:
+    """Refuse a coverage file naming a coder who has no codings (a typo would otherwise
+    declare coverage for nobody), at the line of the coder's first row."""
+    have = sorted(set(codings["coder"].astype(str)))
+    problems = [Problem(path, f"coder {coder!r} has no codings (the codings have "
+                        f"{', '.join(have) or 'no coders'}); correct the name or remove the "
+                        "row", line)
+                for coder, line in lines.items() if coder not in have]
+    if problems:
+        raise InputError(problems=problems)
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

@@ -97,6 +97,21 @@ def _check_outputs(args: argparse.Namespace) -> None:
     problems.raise_any()
 
 
+def _roles(corpus, args: argparse.Namespace) -> tuple[str, ...]:
+    """The roles coded: informants (and interviewers with --include-interviewer) that the
+    transcripts have; none of them is an error (nothing would be coded)."""
+    have = set(corpus.segments["role"].dropna())
+    wanted = ("informant", "interviewer") if args.include_interviewer else ("informant",)
+    if not have & set(wanted):
+        found = ", ".join(sorted(map(str, have))) or "none"
+        raise InputError(f"no turn has the role {' or '.join(map(repr, wanted))}, so nothing "
+                         f"would be coded (roles found: {found}); give the speakers roles "
+                         "in each transcript's front matter, e.g. 'speakers: {Budi: "
+                         "informant, Interviewer: interviewer}'",
+                         path=args.transcripts)
+    return tuple(r for r in wanted if r in have)
+
+
 def _run_code(args: argparse.Namespace) -> int:
     study = study_here()
     args.transcripts = from_study(args.transcripts, study, "transcripts", "--transcripts")
@@ -110,7 +125,7 @@ def _run_code(args: argparse.Namespace) -> int:
         for f in args.learn_from:
             human.append(problems.attempt(read_codings, f, corpus=corpus, codebook=codebook))
     problems.raise_any()
-    roles = ("informant", "interviewer") if args.include_interviewer else ("informant",)
+    roles = _roles(corpus, args)
     if args.learn_from:
         return _run_learned(args, corpus, codebook, pd.concat(human, ignore_index=True), roles)
     negation, question = not args.no_negation, not args.no_question_context

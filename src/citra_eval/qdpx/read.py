@@ -25,6 +25,7 @@ from .._refi import (
     stable_guid,
 )
 from .._safezip import DEFAULT_LIMITS, Limits, read_zip
+from .._validation import check_bool
 from ..codebook import codebook_from_refi_root
 from ..codings import CODING_COLUMNS, empty_codings
 from ..corpus import (
@@ -661,6 +662,7 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     >>> project.corpus.text(row.doc_id)[row.start:row.end], row.coder, int(row.segment_id)
     ('bermitra', 'A', 2)
     """
+    check_bool(strict, "strict")
     spath = os.fspath(path)
     members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)", lazy=True)
     root = project_root(members, spath)
