@@ -275,6 +275,24 @@ def test_a_construct_the_instrument_lacks_is_a_warning(rsud):
         "did you mean 'MEDSOS'? (or remove 'construct')" in found
 
 
+def test_a_construct_that_is_the_outcome_is_a_warning(rsud):
+    """A theme linked to the outcome gets no effect in the joint display (the outcome has
+    none on itself): validate says so at the code's line."""
+    book = rsud / "data" / "raw" / "codebook.yaml"
+    text = book.read_text(encoding="utf-8")
+    book.write_text(text.replace("construct: MEDSOS\n", "construct: PERSEPSI_RS\n"),
+                    encoding="utf-8")
+    (found,) = [w for w in ce.load_study(rsud).warnings if "construct" in w]
+    lines = text.splitlines()
+    at = lines.index("        construct: MEDSOS")
+    code_line = max(i for i, ln in enumerate(lines[:at], 1) if ln.lstrip().startswith("- id:"))
+    code_id = lines[code_line - 1].split("id:", 1)[1].strip()
+    assert f"codebook.yaml:{code_line}: code {code_id!r}: 'construct: PERSEPSI_RS' is the " \
+        "study's outcome ('outcome' in " in found
+    assert "study.yaml), which the image model explains, so the joint display shows no " \
+        "effect for this theme, only the outcome's level" in found
+
+
 def test_an_unreadable_codings_file_is_not_also_a_coder_without_codings(rsud):
     """One bad offset in a coder's file also gave "'double_coded': coder 'A' has no
     codings", a misleading second error."""

@@ -931,10 +931,18 @@ def _check_group_by(settings: StudySettings, corpus: Corpus | None, problems: li
 def _construct_warnings(codebook: Codebook, instrument: Instrument, settings: StudySettings,
                         warn: _Warnings) -> None:
     """A code's ``construct`` that is not a scale of the instrument (a typo, most likely):
-    the joint display would show that theme without survey evidence."""
+    the joint display would show that theme without survey evidence; or that is the
+    study's ``outcome``: the theme gets the outcome's level but no effect."""
     scales = list(instrument.scales)
     for code in codebook.codes.values():
-        if code.construct and code.construct not in scales:
+        if code.construct and code.construct == settings.outcome:
+            warn.add(shown_path(settings.codebook), f"code {code.id!r}: 'construct: "
+                     f"{code.construct}' is the study's outcome ('outcome' in "
+                     f"{shown_path(settings.path)}), which the image model explains, so the "
+                     "joint display shows no effect for this theme, only the outcome's level; "
+                     "if a scale measures the strategy itself, link the theme to it instead",
+                     code.line)
+        elif code.construct and code.construct not in scales:
             hint = closest(code.construct, scales)
             fix = (f"did you mean {hint!r}?" if hint else
                    f"use one of its scales ({', '.join(scales) or 'none'})")
