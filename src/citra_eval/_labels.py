@@ -38,6 +38,8 @@ LABELS: dict[str, dict[str, str]] = {
     "qual.count": {"id": "Segmen bersama", "en": "Shared segments"},
     "qual.jaccard": {"id": "Indeks Jaccard", "en": "Jaccard index"},
     "qual.saturation": {"id": "Titik jenuh (n = {n})", "en": "Saturation point (n = {n})"},
+    "qual.no_pairs": {"id": "ko-okurensi memerlukan dua kode atau lebih (yang muncul: {n})",
+                      "en": "co-occurrence needs two or more codes (codes that occur: {n})"},
     # ------------------------------------------------------------ reliability figure
     "coef.krippendorff_alpha": {"id": "Alpha Krippendorff", "en": "Krippendorff's alpha"},
     "coef.cohen_kappa": {"id": "Kappa Cohen", "en": "Cohen's kappa"},

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .._labels import label as text
 from .._validation import check_frame, check_lang
+from ._panels import say_empty
 
 __all__ = ["META_COLORS", "plot_joint_display"]
 
@@ -123,10 +124,10 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
                        transform=right.get_yaxis_transform(), va="center", fontsize="small",
                        color="#555555", style="italic")
     if not interviews:
-        _empty(ax, text("joint.panel.no_interviews", lang))
+        say_empty(ax, text("joint.panel.no_interviews", lang))
     if not any((r.get("quant_basis") == "effect" and not _nan(r.get("std_effect")))
                or _has_level(r) for r in rows):
-        _empty(right, text("joint.panel.no_survey", lang))
+        say_empty(right, text("joint.panel.no_survey", lang))
         right.set_xticks([])
     right.tick_params(axis="y", left=False, labelleft=False)
     right.grid(axis="y", visible=False)
@@ -148,12 +149,6 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
 
 #: How far below its panel the legend starts, in points (below the tick labels).
 _LEGEND_DROP = 24
-
-
-def _empty(ax, message: str) -> None:
-    """Say in an empty panel why it is empty."""
-    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center",
-            color="#555555", style="italic")
 
 
 def _has_level(row) -> bool:
