@@ -476,6 +476,30 @@ def test_uncoded_document_is_named(rsud):
         "and B coded it)" in declared[0]
 
 
+def test_uncoded_document_of_the_interviewer_alone_or_of_one_coder(rsud):
+    """An interviewer-only transcript "counts as agreed 'no code' units and raises the
+    agreement", though it adds no unit; with one coder, "inter-coder agreement leaves it
+    out" spoke of an agreement that does not exist."""
+    (rsud / "interview_transcripts" / "WWC-06.txt").write_text(
+        "---\nid: WWC-06\ndate: 2023-09-01\nspeakers: {PEW: interviewer, NRS9: informant}\n"
+        "---\nPEW: Halo? Saya telepon lagi besok.\n", encoding="utf-8")
+    _with(rsud, "double_coded: {A: all, B: all}\n")
+    (alone,) = ce.load_study(rsud).warnings
+    assert "interview_transcripts/WWC-06.txt: document 'WWC-06' has no informant turn, so " \
+        "there is nothing in it to code (reliability, the themes and saturation leave it " \
+        "out); if an informant speaks in it, give that speaker the role" in alone
+    assert "agree" not in alone.replace("(reliability", "")
+    (rsud / "interview_transcripts" / "WWC-06.txt").unlink()
+    src = (rsud / "interview_transcripts" / "WWC-02.txt").read_text(encoding="utf-8")
+    (rsud / "interview_transcripts" / "WWC-05.txt").write_text(
+        src.replace("id: WWC-02", "id: WWC-05"), encoding="utf-8")
+    (rsud / "data" / "raw" / "codings_B.csv").unlink()
+    _with(rsud, "double_coded: {A: all}\n")
+    (one,) = [w for w in ce.load_study(rsud).warnings if "WWC-05" in w]
+    assert one.endswith("interview_transcripts/WWC-05.txt: document 'WWC-05' has no codings; "
+                        "code it, or move it out of the transcripts folder")
+
+
 def test_transcripts_without_a_date_are_named(rsud):
     """The notebooks order interviews by their front matter's date (saturation): validate
     says which transcripts lack it and what the notebooks do instead."""
