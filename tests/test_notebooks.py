@@ -212,6 +212,24 @@ def test_a_survey_without_interviews_runs_through(tmp_path):
 
 
 @pytest.mark.slow
+def test_06_on_an_empty_study_says_one_thing(tmp_path):
+    """A study straight from ``init`` got three contradictory notes: survey rows only,
+    interview rows only, and skipped."""
+    from citra_eval.pipeline import notebook_notes, run_notebook
+
+    root = ce.init_study(tmp_path / "empty")
+    nb = ROOT / "notebooks" / "06-joint-display.ipynb"
+    executed = root / "reports" / "notebooks" / nb.name
+    run_notebook(nb, executed, cwd=root, workdir=tmp_path,
+                 parameters={"study_root": str(root), "out_dir": str(root / "reports"),
+                             "lang": None, "seed": None})
+    assert notebook_notes(executed) == ["no coded interviews and no survey: the joint "
+                                        "display is skipped"]
+    assert not (root / "reports" / "tables").exists() or not any(
+        (root / "reports" / "tables").iterdir())
+
+
+@pytest.mark.slow
 def test_02_coverage_note_code_set_agreement_and_consensus_text(tmp_path):
     """Issue 14 items 7 and 10, issue 12 in notebook 02 on the fixture study: without
     ``double_coded`` the inferred coverage is said as a note, with it nothing is said; the
