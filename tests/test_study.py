@@ -256,21 +256,27 @@ def test_a_codings_glob_set_in_study_yaml_must_find_a_file(rsud):
         in found
 
 
-def test_a_construct_the_instrument_lacks_is_a_warning(rsud):
-    """A typo in a code's 'construct' split the joint display into two 'expands' rows."""
+def _construct_warning(rsud: Path, construct: str) -> tuple[str, str]:
+    """The one construct warning when the MEDSOS code's construct becomes ``construct``, and
+    where it should be: ``codebook.yaml:<line of the code>: code '<id>'``."""
     book = rsud / "data" / "raw" / "codebook.yaml"
     text = book.read_text(encoding="utf-8")
     assert "construct: MEDSOS\n" in text
     assert not [w for w in ce.load_study(rsud).warnings if "construct" in w]
-    book.write_text(text.replace("construct: MEDSOS\n", "construct: MEDSOSX\n"),
+    book.write_text(text.replace("construct: MEDSOS\n", f"construct: {construct}\n"),
                     encoding="utf-8")
     (found,) = [w for w in ce.load_study(rsud).warnings if "construct" in w]
     lines = text.splitlines()
     at = lines.index("        construct: MEDSOS")
     code_line = max(i for i, ln in enumerate(lines[:at], 1) if ln.lstrip().startswith("- id:"))
     code_id = lines[code_line - 1].split("id:", 1)[1].strip()
-    assert f"codebook.yaml:{code_line}: code {code_id!r}: 'construct: MEDSOSX' is not a scale " \
-        "of " in found
+    return found, f"codebook.yaml:{code_line}: code {code_id!r}"
+
+
+def test_a_construct_the_instrument_lacks_is_a_warning(rsud):
+    """A typo in a code's 'construct' split the joint display into two 'expands' rows."""
+    found, where = _construct_warning(rsud, "MEDSOSX")
+    assert f"{where}: 'construct: MEDSOSX' is not a scale of " in found
     assert "instrument.yaml, so the joint display shows this theme without survey evidence; " \
         "did you mean 'MEDSOS'? (or remove 'construct')" in found
 
@@ -278,17 +284,8 @@ def test_a_construct_the_instrument_lacks_is_a_warning(rsud):
 def test_a_construct_that_is_the_outcome_is_a_warning(rsud):
     """A theme linked to the outcome gets no effect in the joint display (the outcome has
     none on itself): validate says so at the code's line."""
-    book = rsud / "data" / "raw" / "codebook.yaml"
-    text = book.read_text(encoding="utf-8")
-    book.write_text(text.replace("construct: MEDSOS\n", "construct: PERSEPSI_RS\n"),
-                    encoding="utf-8")
-    (found,) = [w for w in ce.load_study(rsud).warnings if "construct" in w]
-    lines = text.splitlines()
-    at = lines.index("        construct: MEDSOS")
-    code_line = max(i for i, ln in enumerate(lines[:at], 1) if ln.lstrip().startswith("- id:"))
-    code_id = lines[code_line - 1].split("id:", 1)[1].strip()
-    assert f"codebook.yaml:{code_line}: code {code_id!r}: 'construct: PERSEPSI_RS' is the " \
-        "study's outcome ('outcome' in " in found
+    found, where = _construct_warning(rsud, "PERSEPSI_RS")
+    assert f"{where}: 'construct: PERSEPSI_RS' is the study's outcome ('outcome' in " in found
     assert "study.yaml), which the image model explains, so the joint display shows no " \
         "effect for this theme, only the outcome's level" in found
 
