@@ -343,9 +343,9 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
     ``negative`` when it lies below 0, ``null`` when it includes 0 (no clear effect:
     "null" is not "no effect", only an effect the sample cannot tell from 0). With
     ``quant_basis == "level"`` (a construct that is not a predictor) the same with the 95% CI
-    of the mean against the scale midpoint (``null``: the CI includes the midpoint); so with
-    ``quant_basis == "outcome"`` (a theme linked to the outcome itself, which has no effect
-    on itself), and ``rationale`` says the construct is the outcome.
+    of the mean against the scale midpoint (``null``: the CI includes the midpoint). The same
+    holds for ``quant_basis == "outcome"`` (a theme linked to the outcome itself, which can
+    have no effect on itself); its ``rationale`` says that the construct is the outcome.
 
     Meta-inference:
 
