@@ -349,6 +349,19 @@ def _validation(by_document: list[tuple], seed: int = 0, **others) -> ce.CoderVa
                               seed=seed, by_document=pd.concat(parts, ignore_index=True))
 
 
+def test_per_code_keeps_the_codebook_order_and_the_summary_rows_last():
+    """07-coder-quality-per-code.csv sorted the 'macro' and 'micro' rows alphabetically
+    among the codes."""
+    codes = ["zebra", "alpha", "nilai", "micro", "macro"]
+    table = pd.DataFrame([{"reference": "A", "coder": coder, "code": code, "f1": f1}
+                          for coder, f1 in (("both", 0.5), ("B", 0.75)) for code in codes])
+    cv = ce.CoderValidation(table=table.reindex(columns=CV_COLUMNS), predictions=pd.DataFrame(),
+                            documents=[], seed=0)
+    wide = cv.per_code("A")
+    assert wide["code"].tolist() == codes
+    assert wide.set_index("code")[["both", "B"]].eq([0.5, 0.75]).all(axis=None)
+
+
 def test_conf_int_of_identical_documents_is_the_estimate():
     """Every resample of identical documents has the same ratios: a zero-width interval."""
     ci = _validation([(f"D{i}", 3, 1, 2) for i in range(5)]).conf_int(n_boot=50)

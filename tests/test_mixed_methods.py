@@ -139,9 +139,10 @@ def test_join_orders_themes_then_unlinked_constructs():
     themes = pd.DataFrame({"theme": ["a", "b", "c"], "theme_label": ["A", "B", "C"],
                            "category": "s", "category_label": "S",
                            "construct": ["X", None, "Z"], "n_informants": [1, 2, 3]})
-    constructs = pd.DataFrame({"construct": ["W", "X", "Y", "Z"],
-                               "construct_label": ["w", "x", "y", "z"],
-                               "construct_mean": [1.0, 2.0, 3.0, 4.0]})
+    constructs = pd.DataFrame({"construct": ["W", "X", "Y", "Z", "O"],
+                               "construct_label": ["w", "x", "y", "z", "o"],
+                               "construct_mean": [1.0, 2.0, 3.0, 4.0, 5.0],
+                               "quant_basis": ["level"] * 4 + ["outcome"]})
     j = ig._join(themes, constructs)
     assert list(j.columns) == [c for c in ig.JOINT_COLUMNS if c not in ig.RULE_COLUMNS]
     assert j["theme"].tolist()[:3] == ["a", "b", "c"]
@@ -255,8 +256,13 @@ def test_construct_evidence_by_hand(survey):
     model = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
     q = ig.construct_evidence(resp, inst, outcome="CITRA", model=model,
                               lang="en").set_index("construct")
-    assert "CITRA" not in q.index  # the outcome has no row
-    assert list(q.index) == [s for s in inst.scales if s != "CITRA"]
+    assert list(q.index) == list(inst.scales)
+    # the outcome has its level and reliability, no effect (on itself)
+    assert q.loc["CITRA", "quant_basis"] == "outcome"
+    assert q.loc[["CITRA"], ["std_effect", "std_ci_low", "std_ci_high", "p_value"]].isna().all(
+        axis=None)
+    assert q.loc["CITRA", "construct_mean"] == pytest.approx(
+        ce.score_scales(resp, inst)["CITRA"].mean())
     scores = ce.score_scales(resp, inst)
     x = scores["TK"].dropna().to_numpy()
     half = stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
@@ -301,6 +307,69 @@ def test_joint_display_on_example_study(survey, study):
                            instrument=inst, outcome="CITRA", lang="id", seed=0)
     assert idn.loc[0, "theme_label"] == codebook.label(j.loc[0, "theme"], "id")
     assert idn["meta_inference"].tolist() == j["meta_inference"].tolist()
+
+
+def _outcome_study():
+    """Two informants' interviews, two themes (one linked to a strategy scale, one to the
+    outcome) and a survey whose outcome is rated well above the midpoint."""
+    rng = np.random.default_rng(0)
+    inst = ce.Instrument.from_dict({
+        "scale": {"min": 1, "max": 5}, "id_column": "no",
+        "scales": {"LAYANAN": {"label": {"en": "Service"}, "items": ["l1", "l2"],
+                               "role": "strategy"},
+                   "PERSEPSI": {"label": {"en": "Perception"}, "items": ["p1", "p2"],
+                                "role": "image"}}})
+    base = rng.integers(1, 6, 80)
+    resp = pd.DataFrame({"no": range(80), "l1": base, "l2": np.clip(base + rng.integers(-1, 2, 80),
+                                                                     1, 5),
+                         "p1": np.clip(3 + (base > 2) + rng.integers(0, 2, 80), 1, 5),
+                         "p2": np.clip(3 + (base > 3) + rng.integers(0, 2, 80), 1, 5)})
+    corpus = ce.Corpus.from_frames(
+        pd.DataFrame({"doc_id": ["D1", "D2"]}),
+        pd.DataFrame({"doc_id": ["D1", "D1", "D2", "D2"], "segment_id": [1, 2, 1, 2],
+                      "speaker": ["P", "I", "P", "J"],
+                      "role": ["interviewer", "informant"] * 2,
+                      "start": [0, 10, 0, 10], "end": [9, 32, 9, 32],
+                      "text": ["tanya apa", "kami tepati janji kami", "tanya apa",
+                               "kami tepati janji kami"]}),
+        {"D1": "tanya apa\nkami tepati janji kami", "D2": "tanya apa\nkami tepati janji kami"})
+    codebook = ce.Codebook.from_dict({"codebook": "x", "version": 1, "language": "id", "codes": [
+        {"id": "layanan", "label": {"en": "Service"}, "construct": "LAYANAN"},
+        {"id": "janji", "label": {"en": "Keeping promises"}, "construct": "PERSEPSI"}]})
+    codings = pd.DataFrame({"doc_id": ["D1", "D2"], "segment_id": [2, 2], "start": [22, 22],
+                            "end": [27, 27], "code": ["janji"] * 2, "coder": ["A", "A"]})
+    return corpus, codebook, codings, inst, resp
+
+
+def test_a_theme_linked_to_the_outcome_shows_the_outcome_level():
+    """A theme whose construct is the outcome was "linked to construct X, which the survey
+    does not measure": no label, no survey side, grey. It shows the outcome's level and
+    reliability (no effect: the outcome has none on itself), and the rationale says so."""
+    import matplotlib.pyplot as plt
+
+    from citra_eval.plots import plot_joint_display
+
+    corpus, codebook, codings, inst, resp = _outcome_study()
+    j = ce.joint_display(codings, corpus=corpus, codebook=codebook, responses=resp,
+                         instrument=inst, outcome="PERSEPSI", lang="en")
+    assert j["theme"].tolist() == ["layanan", "janji"]  # no row of the outcome's own
+    row = j.set_index("theme").loc["janji"]
+    assert row["construct_label"] == "Perception"
+    assert row["construct_mean"] == pytest.approx(ce.score_scales(resp, inst)["PERSEPSI"].mean())
+    assert row["scale_alpha"] == pytest.approx(
+        ce.scale_reliability(resp, inst).set_index("scale").loc["PERSEPSI", "alpha"])
+    assert row["quant_basis"] == "outcome" and math.isnan(row["std_effect"])
+    assert row[["qual_evidence", "quant_evidence", "meta_inference"]].tolist() == [
+        "salient", "positive", "converges"]
+    assert "construct PERSEPSI is the outcome itself (an effect on itself is undefined); " \
+        "rated above the scale midpoint (mean" in row["rationale"]
+    assert "does not measure" not in row["rationale"]
+    idn = ce.joint_display(codings, corpus=corpus, codebook=codebook, responses=resp,
+                           instrument=inst, outcome="PERSEPSI", lang="id")
+    assert "adalah variabel terikat itu sendiri" in idn.loc[1, "rationale"]
+    ax = plot_joint_display(j, lang="en")
+    assert [t.get_text()[:14] for t in ax.child_axes[0].texts] == ["outcome: mean "]
+    plt.close("all")
 
 
 def test_plot_joint_display_rows_and_colours():

@@ -212,6 +212,24 @@ def test_a_survey_without_interviews_runs_through(tmp_path):
 
 
 @pytest.mark.slow
+def test_06_on_an_empty_study_says_one_thing(tmp_path):
+    """A study straight from ``init`` got three contradictory notes: survey rows only,
+    interview rows only, and skipped."""
+    from citra_eval.pipeline import notebook_notes, run_notebook
+
+    root = ce.init_study(tmp_path / "empty")
+    nb = ROOT / "notebooks" / "06-joint-display.ipynb"
+    executed = root / "reports" / "notebooks" / nb.name
+    run_notebook(nb, executed, cwd=root, workdir=tmp_path,
+                 parameters={"study_root": str(root), "out_dir": str(root / "reports"),
+                             "lang": None, "seed": None})
+    assert notebook_notes(executed) == ["no coded interviews and no survey: the joint "
+                                        "display is skipped"]
+    assert not (root / "reports" / "tables").exists() or not any(
+        (root / "reports" / "tables").iterdir())
+
+
+@pytest.mark.slow
 def test_02_coverage_note_code_set_agreement_and_consensus_text(tmp_path):
     """Issue 14 items 7 and 10, issue 12 in notebook 02 on the fixture study: without
     ``double_coded`` the inferred coverage is said as a note, with it nothing is said; the
@@ -280,7 +298,8 @@ def test_every_call_that_takes_lang_gets_the_study_lang(path):
 def test_03_says_why_a_table_is_empty(tmp_path):
     """Header-only tables without a word: a kwic term that never occurs, no collocation, no
     key word (blank keyness axes), and the per-group frequencies skipped without saying
-    that 'unit' has too many values."""
+    that 'unit' has too many values. One code: a one-cell co-occurrence heatmap. A
+    transcript of the interviewer alone counted toward saturation silently."""
     from citra_eval.pipeline import notebook_notes, run_notebook
 
     root = tmp_path / "kecil"
@@ -294,6 +313,10 @@ def test_03_says_why_a_table_is_empty(tmp_path):
             f"---\nid: {doc}\nunit: {unit}\ndate: 2024-01-0{doc[-1]}\n"
             f"speakers: {{P: interviewer, I: informant}}\n---\nP: Apa kabar?\n{body}\n",
             encoding="utf-8")
+    (root / "interview_transcripts" / "K3.txt").write_text(  # nobody answered
+        "---\nid: K3\nunit: rektorat\ndate: 2024-01-03\n"
+        "speakers: {P: interviewer, I: informant}\n---\nP: Halo? Saya telepon lagi besok.\n",
+        encoding="utf-8")
     (root / "data" / "raw" / "codebook.yaml").write_text(
         "codebook: kecil\nversion: 1\nlanguage: id\ncodes:\n  - id: keramahan\n"
         "    label: {id: Keramahan, en: Friendliness}\n    patterns: [ramah]\n",
@@ -311,14 +334,21 @@ def test_03_says_why_a_table_is_empty(tmp_path):
     notes = notebook_notes(executed)
     (groups,) = [n for n in notes if n.startswith("no front-matter attribute")]
     assert groups.startswith("no front-matter attribute divides the interviews into groups "
-                             "('unit': 2 values for 2 interviews (a grouping has at most half "
-                             "as many: 1); 'date': 2 values")
+                             "('unit': 2 values for 3 interviews (a grouping has at most half "
+                             "as many: 1); 'date': 3 values")
     assert groups.endswith("): the frequencies per group are skipped; choose attributes "
                            "with 'group_by' in study.yaml")
     assert "kwic: 'tidakada' does not occur in the informants' turns: its table is empty" \
         in notes
     assert any(n.startswith("no pair of words recurs often enough") for n in notes)
     assert any(n.startswith("no word is key to any theme") for n in notes)
+    assert "fewer than two themes occur in the coding: co-occurrence needs two, so its " \
+        "table has no pair and its figure says so" in notes
+    svg = (root / "reports" / "figures" / "03-cooccurrence.svg").read_text(encoding="utf-8")
+    assert "ko-okurensi memerlukan dua kode atau lebih (yang muncul: 1)" in svg
+    assert "K3: no informant turn (nothing to code): saturation leaves them out" in notes
+    saturation = root / "reports" / "tables" / "03-saturation.csv"
+    assert pd.read_csv(saturation)["doc_id"].tolist() == ["K1", "K2"]
     tables = root / "reports" / "tables"
     assert pd.read_csv(tables / "03-keyness.csv").empty
     svg = (root / "reports" / "figures" / "03-keyness.svg").read_text(encoding="utf-8")

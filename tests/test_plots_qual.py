@@ -54,6 +54,18 @@ def test_plot_cooccurrence_heatmap_values(coded, example_codebook):
     plt.close(ax.figure)
 
 
+@pytest.mark.parametrize("codes", [[], ["x"]])
+def test_plot_cooccurrence_with_fewer_than_two_codes_says_why_it_is_empty(codes):
+    """One code gave a one-cell heatmap "x × x = 1.00" with a colour bar from 0.9 to 1.1."""
+    table = pd.DataFrame({"code_a": codes, "code_b": codes, "count": [3] * len(codes),
+                          "jaccard": [1.0] * len(codes)})
+    ax = plot_cooccurrence(table, measure="jaccard", lang="en")
+    assert not ax.collections and len(ax.figure.axes) == 1  # no heatmap, no colour bar
+    assert [t.get_text() for t in ax.texts] == [
+        f"co-occurrence needs two or more codes (codes that occur: {len(codes)})"]
+    plt.close(ax.figure)
+
+
 def test_plot_saturation_draws_curve_and_point():
     src, rows = {}, []
     for i, codes in enumerate(["a b c", "b d", "a e", "f", "a", "b", "a", "b"]):

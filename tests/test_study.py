@@ -257,23 +257,38 @@ def test_a_codings_glob_set_in_study_yaml_must_find_a_file(rsud):
         in found
 
 
-def test_a_construct_the_instrument_lacks_is_a_warning(rsud):
-    """A typo in a code's 'construct' split the joint display into two 'expands' rows."""
+def _construct_warning(rsud: Path, construct: str) -> tuple[str, str]:
+    """The one construct warning when the MEDSOS code's construct becomes ``construct``, and
+    where it should be: ``codebook.yaml:<line of the code>: code '<id>'``."""
     book = rsud / "data" / "raw" / "codebook.yaml"
     text = book.read_text(encoding="utf-8")
     assert "construct: MEDSOS\n" in text
     assert not [w for w in ce.load_study(rsud).warnings if "construct" in w]
-    book.write_text(text.replace("construct: MEDSOS\n", "construct: MEDSOSX\n"),
+    book.write_text(text.replace("construct: MEDSOS\n", f"construct: {construct}\n"),
                     encoding="utf-8")
     (found,) = [w for w in ce.load_study(rsud).warnings if "construct" in w]
     lines = text.splitlines()
     at = lines.index("        construct: MEDSOS")
     code_line = max(i for i, ln in enumerate(lines[:at], 1) if ln.lstrip().startswith("- id:"))
     code_id = lines[code_line - 1].split("id:", 1)[1].strip()
-    assert f"codebook.yaml:{code_line}: code {code_id!r}: 'construct: MEDSOSX' is not a scale " \
-        "of " in found
+    return found, f"codebook.yaml:{code_line}: code {code_id!r}"
+
+
+def test_a_construct_the_instrument_lacks_is_a_warning(rsud):
+    """A typo in a code's 'construct' split the joint display into two 'expands' rows."""
+    found, where = _construct_warning(rsud, "MEDSOSX")
+    assert f"{where}: 'construct: MEDSOSX' is not a scale of " in found
     assert "instrument.yaml, so the joint display shows this theme without survey evidence; " \
         "did you mean 'MEDSOS'? (or remove 'construct')" in found
+
+
+def test_a_construct_that_is_the_outcome_is_a_warning(rsud):
+    """A theme linked to the outcome gets no effect in the joint display (the outcome has
+    none on itself): validate says so at the code's line."""
+    found, where = _construct_warning(rsud, "PERSEPSI_RS")
+    assert f"{where}: 'construct: PERSEPSI_RS' is the study's outcome ('outcome' in " in found
+    assert "study.yaml), which the image model explains, so the joint display shows no " \
+        "effect for this theme, only the outcome's level" in found
 
 
 def test_an_unreadable_codings_file_is_not_also_a_coder_without_codings(rsud):
@@ -470,6 +485,30 @@ def test_uncoded_document_is_named(rsud):
     declared = ce.load_study(rsud).warnings
     assert len(declared) == 1 and "count as agreed 'no code' units ('double_coded' says A " \
         "and B coded it)" in declared[0]
+
+
+def test_uncoded_document_of_the_interviewer_alone_or_of_one_coder(rsud):
+    """An interviewer-only transcript "counts as agreed 'no code' units and raises the
+    agreement", though it adds no unit; with one coder, "inter-coder agreement leaves it
+    out" spoke of an agreement that does not exist."""
+    (rsud / "interview_transcripts" / "WWC-06.txt").write_text(
+        "---\nid: WWC-06\ndate: 2023-09-01\nspeakers: {PEW: interviewer, NRS9: informant}\n"
+        "---\nPEW: Halo? Saya telepon lagi besok.\n", encoding="utf-8")
+    _with(rsud, "double_coded: {A: all, B: all}\n")
+    (alone,) = ce.load_study(rsud).warnings
+    assert "interview_transcripts/WWC-06.txt: document 'WWC-06' has no informant turn, so " \
+        "there is nothing in it to code (reliability, the themes and saturation leave it " \
+        "out); if an informant speaks in it, give that speaker the role" in alone
+    assert "agree" not in alone.replace("(reliability", "")
+    (rsud / "interview_transcripts" / "WWC-06.txt").unlink()
+    src = (rsud / "interview_transcripts" / "WWC-02.txt").read_text(encoding="utf-8")
+    (rsud / "interview_transcripts" / "WWC-05.txt").write_text(
+        src.replace("id: WWC-02", "id: WWC-05"), encoding="utf-8")
+    (rsud / "data" / "raw" / "codings_B.csv").unlink()
+    _with(rsud, "double_coded: {A: all}\n")
+    (one,) = [w for w in ce.load_study(rsud).warnings if "WWC-05" in w]
+    assert one.endswith("interview_transcripts/WWC-05.txt: document 'WWC-05' has no codings; "
+                        "code it, or move it out of the transcripts folder")
 
 
 def test_transcripts_without_a_date_are_named(rsud):

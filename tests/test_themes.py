@@ -56,6 +56,40 @@ def test_saturation_hand_computed():
     assert r3.attrs["saturation"]["saturation_point"] == 7
 
 
+def test_saturation_leaves_out_documents_without_informant_turns():
+    """Two transcripts of the interviewer alone (nobody answered) formed a run with 0 new
+    codes and made the stopping rule "met"."""
+    texts, rows = {}, []
+    for i, codes in enumerate(["a b", "c", "a d", "b", "e"], start=1):
+        texts[f"D0{i}.txt"] = (f"---\nid: D0{i}\ndate: 2021-01-0{i}\n"
+                               "speakers: {P: interviewer, I: informant}\n---\nP: tanya\n"
+                               "I: teks\n")
+        rows += [(f"D0{i}", 2, 12, 16, c, "A") for c in codes.split()]
+    for doc in ("E1", "E2"):  # no date either: left out before the interviews are ordered
+        texts[f"{doc}.txt"] = (f"---\nid: {doc}\nspeakers: {{P: interviewer, I: informant}}\n"
+                               "---\nP: halo?\nP: saya telepon lagi besok\n")
+    corpus = ce.Corpus.from_texts(texts)
+    codings = pd.DataFrame(rows, columns=ce.CODING_COLUMNS)
+    sat = ce.saturation(codings, corpus=corpus)
+    assert sat["doc_id"].tolist() == ["D01", "D02", "D03", "D04", "D05"]
+    info = sat.attrs["saturation"]
+    assert info["left_out"] == ["E1", "E2"]
+    assert info["saturation_point"] is None and not sat["meets_threshold"].any()
+    # given in an explicit order, they are left out as well
+    order = ["D01", "D02", "D03", "D04", "D05", "E1", "E2"]
+    assert ce.saturation(codings, corpus=corpus, order=order)["doc_id"].tolist() == order[:5]
+    # roles=None: every document counts (and the empty run meets the rule)
+    every = ce.saturation(codings, corpus=corpus, order=order, roles=None)
+    assert every["doc_id"].tolist() == order and every.attrs["saturation"]["left_out"] == []
+    assert every.attrs["saturation"]["confirmed_at"] == 7
+    with pytest.raises(TypeError, match="roles must be a list of names"):
+        ce.saturation(codings, corpus=corpus, roles="informant")
+    # a corpus without roles: no document is left out
+    plain = ce.Corpus.from_texts({"X.txt": "---\nid: X\n---\nteks\n"})
+    assert ce.saturation(pd.DataFrame(columns=ce.CODING_COLUMNS), corpus=plain,
+                         order=["X"]).attrs["saturation"]["left_out"] == []
+
+
 def test_saturation_orders_by_date_and_validates():
     corpus, codings = sat_corpus_and_codings()
     sat = ce.saturation(codings, corpus=corpus)

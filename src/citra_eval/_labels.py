@@ -38,6 +38,8 @@ LABELS: dict[str, dict[str, str]] = {
     "qual.count": {"id": "Segmen bersama", "en": "Shared segments"},
     "qual.jaccard": {"id": "Indeks Jaccard", "en": "Jaccard index"},
     "qual.saturation": {"id": "Titik jenuh (n = {n})", "en": "Saturation point (n = {n})"},
+    "qual.no_pairs": {"id": "ko-okurensi memerlukan dua kode atau lebih (yang muncul: {n})",
+                      "en": "co-occurrence needs two or more codes (codes that occur: {n})"},
     # ------------------------------------------------------------ reliability figure
     "coef.krippendorff_alpha": {"id": "Alpha Krippendorff", "en": "Krippendorff's alpha"},
     "coef.cohen_kappa": {"id": "Kappa Cohen", "en": "Cohen's kappa"},
@@ -84,6 +86,10 @@ LABELS: dict[str, dict[str, str]] = {
                           "en": "Survey: standardised effect on {outcome}\n(β, 95% CI)"},
     "joint.level": {"id": "rerata {m:.2f} [{lo:.2f}; {hi:.2f}] vs titik tengah {mid:g}",
                     "en": "mean {m:.2f} [{lo:.2f}, {hi:.2f}] vs midpoint {mid:g}"},
+    "joint.level_outcome": {"id": "variabel terikat: rerata {m:.2f} [{lo:.2f}; {hi:.2f}] vs "
+                                  "titik tengah {mid:g}",
+                            "en": "outcome: mean {m:.2f} [{lo:.2f}, {hi:.2f}] vs midpoint "
+                                  "{mid:g}"},
     "joint.salience": {"id": "ambang menonjol ({s:.0%})", "en": "salience threshold ({s:.0%})"},
     "joint.theme_only": {"id": "hanya wawancara yang membahas tema ini (tanpa konstruk survei)",
                          "en": "only the interviews address this theme (no survey construct)"},
@@ -99,6 +105,10 @@ LABELS: dict[str, dict[str, str]] = {
     "joint.not_measured": {"id": "tema terkait konstruk {c}, yang tidak diukur dalam survei",
                            "en": "theme linked to construct {c}, which the survey does not "
                                  "measure"},
+    "joint.is_outcome": {"id": "konstruk {c} adalah variabel terikat itu sendiri (pengaruh "
+                               "terhadap dirinya sendiri tidak terdefinisi)",
+                         "en": "construct {c} is the outcome itself (an effect on itself is "
+                               "undefined)"},
     "joint.qual.salient": {"id": "disebut oleh {n} dari {t} informan ({s:.0%}, menonjol)",
                            "en": "raised by {n} of {t} informants ({s:.0%}, salient)"},
     "joint.qual.minor": {"id": "disebut oleh {n} dari {t} informan ({s:.0%}, di bawah {m:.0%})",

@@ -1036,7 +1036,8 @@ class CoderValidation:
     table : DataFrame
         ``reference, coder, code, precision, recall, f1, support, tp, fp, fn``: every
         machine coder (``both``, ``learned``, ``dictionary``) and every other human coder
-        against each reference coder, per code, then ``micro`` and ``macro`` rows.
+        against each reference coder, per code (codebook order), then ``micro`` and ``macro``
+        rows.
     predictions : DataFrame
         The out-of-fold codings of the machine coders (a codings table; ``coder`` names the
         combination).
@@ -1065,10 +1066,14 @@ class CoderValidation:
                                   "macro_f1", "support"]]
 
     def per_code(self, reference: str) -> pd.DataFrame:
-        """F1 per code against ``reference``: one column per coder (machines and humans)."""
+        """F1 per code against ``reference``: one column per coder (machines and humans).
+
+        Rows in the order of :attr:`table`: the codes in codebook order, then the ``micro``
+        and ``macro`` summary rows last.
+        """
         t = self.table[self.table["reference"] == reference]
-        return t.pivot(index="code", columns="coder", values="f1").rename_axis(
-            columns=None).reset_index()
+        return t.pivot(index="code", columns="coder", values="f1").reindex(
+            t["code"].unique()).rename_axis(index="code", columns=None).reset_index()
 
     def conf_int(self, *, ci: float = 0.95, n_boot: int = 2000,
                  seed: int | None = None) -> pd.DataFrame:
@@ -1279,7 +1284,8 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     -------
     CoderValidation
         ``.table`` (long: reference, coder, code, precision, recall, f1, support, tp, fp,
-        fn), ``.summary`` (micro/macro per reference and coder), ``.per_code(reference)``,
+        fn), ``.summary`` (micro/macro per reference and coder), ``.per_code(reference)``
+        (F1 per code in codebook order, then micro and macro; a column per coder),
         ``.predictions``.
 
     Notes

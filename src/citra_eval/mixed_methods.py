@@ -185,7 +185,7 @@ def _scale_meta(instrument, lang: str) -> tuple[list[str], dict[str, str], float
 def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | None,
                        model: ImageModelResult | pd.DataFrame | None = None, lang: str = "id",
                        scale_reliability: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The quantitative side: one row per survey scale except the outcome.
+    """The quantitative side: one row per survey scale.
 
     Parameters
     ----------
@@ -194,7 +194,8 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | No
     instrument : Instrument
         The survey instrument (scales, items, labels, response scale).
     outcome : str or None
-        The scale the model explains (the study's ``outcome``); it gets no row of its own.
+        The scale the model explains (the study's ``outcome``): its row has no effect (an
+        effect of the outcome on itself is undefined) and ``quant_basis`` ``outcome``.
         None: the study has no outcome, there is no model and every scale is judged by its
         level.
     model : ImageModelResult or DataFrame, optional
@@ -214,17 +215,17 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | No
         quant_basis``: the mean scale score with its 95% t-interval, the midpoint of the
         response scale, Cronbach's alpha, the standardised coefficient of the construct on
         ``outcome`` with its 95% CI and p-value; ``quant_basis`` is ``effect`` when the
-        construct is a term of the model and ``level`` otherwise (its mean is then judged
-        against the scale midpoint).
+        construct is a term of the model, ``outcome`` for the outcome itself and ``level``
+        otherwise (the mean of the last two is judged against the scale midpoint).
 
     Examples
     --------
     >>> import citra_eval as ce
     >>> inst = ce.Instrument.load(ce.example_path("instrument"))
     >>> resp = ce.read_responses(ce.example_path("responses"), inst)
-    >>> ev = construct_evidence(resp, inst, outcome="CITRA", lang="en")
-    >>> "CITRA" in set(ev["construct"]), ev.loc[0, ["construct", "quant_basis"]].tolist()
-    (False, ['KS', 'effect'])
+    >>> ev = construct_evidence(resp, inst, outcome="CITRA", lang="en").set_index("construct")
+    >>> ev.loc[["KS", "CITRA"], "quant_basis"].tolist()
+    ['effect', 'outcome']
     >>> set(construct_evidence(resp, inst, outcome=None)["quant_basis"])
     {'level'}
     """
@@ -252,20 +253,18 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | No
         terms = pd.DataFrame(index=pd.Index([], name="term"))
     rows = []
     for name in names:
-        if name == outcome:
-            continue
         m, lo, hi = _mean_ci(scores[name]) if name in scores else (math.nan,) * 3
         row = {"construct": name, "construct_label": labels[name], "construct_mean": m,
                "mean_ci_low": lo, "mean_ci_high": hi, "scale_midpoint": midpoint,
                "scale_alpha": float(alpha.get(name, math.nan))}
-        if name in terms.index:
+        if name in terms.index and name != outcome:
             t = terms.loc[name]
             row.update(std_effect=float(t["std_estimate"]), std_ci_low=float(t["std_ci_low"]),
                        std_ci_high=float(t["std_ci_high"]), p_value=float(t["p_value"]),
                        quant_basis="effect")
         else:
             row.update(std_effect=math.nan, std_ci_low=math.nan, std_ci_high=math.nan,
-                       p_value=math.nan, quant_basis="level")
+                       p_value=math.nan, quant_basis="outcome" if name == outcome else "level")
         rows.append(row)
     return pd.DataFrame(rows, columns=CONSTRUCT_COLUMNS)
 
@@ -285,7 +284,7 @@ def _quant(row: Mapping) -> str | None:
     if basis == "effect":
         lo, hi = row.get("std_ci_low"), row.get("std_ci_high")
         ref = 0.0
-    elif basis == "level":
+    elif basis in ("level", "outcome"):
         lo, hi = row.get("mean_ci_low"), row.get("mean_ci_high")
         ref = row.get("scale_midpoint")
     else:
@@ -344,7 +343,9 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
     ``negative`` when it lies below 0, ``null`` when it includes 0 (no clear effect:
     "null" is not "no effect", only an effect the sample cannot tell from 0). With
     ``quant_basis == "level"`` (a construct that is not a predictor) the same with the 95% CI
-    of the mean against the scale midpoint (``null``: the CI includes the midpoint).
+    of the mean against the scale midpoint (``null``: the CI includes the midpoint). The same
+    holds for ``quant_basis == "outcome"`` (a theme linked to the outcome itself, which can
+    have no effect on itself); its ``rationale`` says that the construct is the outcome.
 
     Meta-inference:
 
@@ -402,6 +403,8 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
             meta = "expands"
             if no_survey:
                 why = text("joint.no_survey", lang)
+            elif row.get("quant_basis") == "outcome":
+                why = text("joint.is_outcome", lang, c=row["construct"])
             elif not _isna(row.get("construct")):
                 why = text("joint.not_measured", lang, c=row["construct"])
             else:
@@ -442,11 +445,15 @@ def _qual_text(row, qual, lang, salience) -> str:
 
 
 def _quant_text(row, quant, lang, outcome) -> str:
-    if row.get("quant_basis") == "effect":
+    basis = row.get("quant_basis")
+    if basis == "effect":
         return text(f"joint.effect.{quant}", lang, outcome=outcome, b=row["std_effect"],
                     lo=row["std_ci_low"], hi=row["std_ci_high"])
-    return text(f"joint.level.{quant}", lang, b=row["construct_mean"], lo=row["mean_ci_low"],
-                hi=row["mean_ci_high"])
+    level = text(f"joint.level.{quant}", lang, b=row["construct_mean"], lo=row["mean_ci_low"],
+                 hi=row["mean_ci_high"])
+    if basis == "outcome":
+        return text("joint.is_outcome", lang, c=row["construct"]) + "; " + level
+    return level
 
 
 def _caveat(row, lang, code_min, scale_min, *, has_theme: bool) -> str:
@@ -466,10 +473,11 @@ def _caveat(row, lang, code_min, scale_min, *, has_theme: bool) -> str:
 
 def _join(themes: pd.DataFrame, constructs: pd.DataFrame) -> pd.DataFrame:
     """Themes in codebook order (with their construct's statistics), then constructs that no
-    theme is linked to, in instrument order."""
+    theme is linked to, in instrument order (not the outcome: the effects are on it)."""
     linked = themes.merge(constructs, on="construct", how="left", sort=False)
     used = set(themes["construct"].dropna())
-    alone = constructs[~constructs["construct"].isin(used)]
+    alone = constructs[~constructs["construct"].isin(used)
+                       & (constructs["quant_basis"] != "outcome")]
     both = pd.concat([linked, alone], ignore_index=True, sort=False) if len(alone) else linked
     return both.reindex(columns=[c for c in JOINT_COLUMNS if c not in RULE_COLUMNS])
 
@@ -496,9 +504,10 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
     instrument : Instrument or None
         The survey instrument.
     outcome : str or None
-        The scale the model explains (the study's ``outcome``; no row of its own, and its
-        label names what the effects are effects on). None: no model, every construct is
-        judged by its level.
+        The scale the model explains (the study's ``outcome``; its label names what the
+        effects are effects on). It has no row of its own; a theme linked to it shows its
+        level and reliability (an effect on itself is undefined). None: no model, every
+        construct is judged by its level.
     reliability : DataFrame, optional
         Agreement table (``code, krippendorff_alpha``). When None and ``codings`` holds two
         or more coders it is computed with :func:`citra_eval.agreement` (``seed``); else the

@@ -953,10 +953,18 @@ def _kwic_warnings(corpus: Corpus, codebook: Codebook | None, settings: StudySet
 def _construct_warnings(codebook: Codebook, instrument: Instrument, settings: StudySettings,
                         warn: _Warnings) -> None:
     """A code's ``construct`` that is not a scale of the instrument (a typo, most likely):
-    the joint display would show that theme without survey evidence."""
+    the joint display would show that theme without survey evidence; or that is the
+    study's ``outcome``: the theme gets the outcome's level but no effect."""
     scales = list(instrument.scales)
     for code in codebook.codes.values():
-        if code.construct and code.construct not in scales:
+        if code.construct and code.construct == settings.outcome:
+            warn.add(shown_path(settings.codebook), f"code {code.id!r}: 'construct: "
+                     f"{code.construct}' is the study's outcome ('outcome' in "
+                     f"{shown_path(settings.path)}), which the image model explains, so the "
+                     "joint display shows no effect for this theme, only the outcome's level; "
+                     "if a scale measures the strategy itself, link the theme to it instead",
+                     code.line)
+        elif code.construct and code.construct not in scales:
             hint = closest(code.construct, scales)
             fix = (f"did you mean {hint!r}?" if hint else
                    f"use one of its scales ({', '.join(scales) or 'none'})")
@@ -1089,10 +1097,27 @@ def _check_double_coded(settings: StudySettings, corpus: Corpus | None, codings:
 
 def _uncoded_document_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
                                double_coded: dict | None) -> None:
+    """Documents without codings: one without an informant's turn (where others have them)
+    has nothing to code and adds no unit to the agreement; with one coder there is no
+    agreement to speak of; else what the agreement does with it (agreed 'no code' units,
+    or left out)."""
     coded = set(codings["doc_id"].astype(str))
+    spoken = _informant_documents(corpus)
+    one_coder = codings["coder"].nunique() == 1
     paths = dict(zip(corpus.documents["doc_id"], corpus.documents["path"], strict=True))
     for doc in corpus.doc_ids:
         if doc in coded:
+            continue
+        if spoken and doc not in spoken:  # none anywhere: roles undeclared (_role_warnings)
+            warn.add(paths.get(doc), f"document {doc!r} has no informant turn, so there is "
+                     "nothing in it to code (reliability, the themes and saturation leave it "
+                     "out); if an informant speaks in it, give that speaker the role in the "
+                     "front matter ('speakers: {Name: informant, ...}'), else move it out of "
+                     "the transcripts folder")
+            continue
+        if one_coder:
+            warn.add(paths.get(doc), f"document {doc!r} has no codings; code it, or move it "
+                     "out of the transcripts folder")
             continue
         raters = [c for c, docs in (double_coded or {}).items() if docs == "all" or doc in docs]
         why = ("its turns count as agreed 'no code' units ('double_coded' says "
@@ -1125,8 +1150,7 @@ def _role_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
     """Coded documents without an informant's turn (speakers without a role, as a text
     imported from a QDA program has them): reliability, the themes and the auto-coder work
     on informants' turns, so their codings would be left out (or the notebooks stop)."""
-    segs = corpus.segments
-    has_informant = set(segs.loc[segs["role"] == "informant", "doc_id"])
+    has_informant = _informant_documents(corpus)
     missing = [d for d in dict.fromkeys(codings["doc_id"].astype(str))
                if d not in has_informant]
     if not missing:
@@ -1139,6 +1163,12 @@ def _role_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
              "speaker a role in the front matter, e.g. 'speakers: {Budi: informant, "
              "Interviewer: interviewer}' (or import the project again with 'citra-eval qdpx "
              "import ... --speakers LABEL=ROLE ...')")
+
+
+def _informant_documents(corpus: Corpus) -> set[str]:
+    """Doc ids with at least one informant's turn."""
+    segs = corpus.segments
+    return set(segs.loc[segs["role"] == "informant", "doc_id"].astype(str))
 
 
 def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:

@@ -379,7 +379,8 @@ def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
 
 def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[str] = "date",
                base_size: int = 4, run_length: int = 2, threshold: float = 0.05,
-               coder: str | None = None) -> pd.DataFrame:
+               coder: str | None = None,
+               roles: Sequence[str] | None = ("informant",)) -> pd.DataFrame:
     """New codes per interview, cumulative count, and Guest et al.'s stopping rule.
 
     Parameters
@@ -400,6 +401,9 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         New-information threshold as a proportion of the base (0.05 or 0).
     coder : str, optional
         Keep only this coder's codings.
+    roles : sequence of str or None
+        The coded roles (default informants): a document without a turn of one of them is
+        left out (see Notes); None keeps every document.
 
     Returns
     -------
@@ -413,11 +417,18 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         (``run_ratio <= threshold``). ``.attrs["saturation"]`` holds the summary:
         ``base_codes``, ``saturation_point`` (interviews before the first run that meets
         the threshold: the sample at which saturation is claimed), ``confirmed_at`` (the
-        last interview of that run) and the parameters; both points are None when no run
-        meets the threshold.
+        last interview of that run), ``left_out`` (the doc ids left out for want of a turn
+        of ``roles``) and the parameters; both points are None when no run meets the
+        threshold.
 
     Notes
     -----
+    Only documents with a turn of ``roles`` count: one without (a transcript of the
+    interviewer alone, say, where nobody answered) had nothing to code, so its "no new code"
+    would only make the stopping rule look met. They are left out before ordering (so they
+    need no date), and named in ``attrs["saturation"]["left_out"]``. When no turn of the
+    corpus has one of ``roles`` (speakers without roles), every document counts.
+
     Guest, Namey & Chen (2020): the base is the number of unique themes in the first
     ``base_size`` interviews; a run of ``run_length`` consecutive interviews after it is
     examined for themes that are new relative to all interviews before the run; the runs
@@ -447,7 +458,8 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     if not 0 <= threshold <= 1:
         raise ValueError(f"threshold must be a proportion in [0, 1], got {threshold!r}")
     codings = _check(codings, corpus, coder)
-    docs = corpus.documents
+    spoken = _documents_with_roles(corpus, check_roles(check_names(roles, "roles"), corpus))
+    docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
     if isinstance(order, str):
         if order != "date":
             raise ValueError(f"order must be 'date' or a list of doc ids, got {order!r}")
@@ -458,6 +470,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         if unknown or len(set(ordered)) != len(ordered):
             raise ValueError(f"order must list distinct doc ids of the corpus; unknown or "
                              f"repeated: {unknown or ordered}")
+        ordered = [d for d in ordered if d in spoken]
     dates = ({d: _iso_or_none(v) for d, v in zip(docs["doc_id"], docs["date"], strict=True)}
              if "date" in docs.columns else None)
     by_doc = codings.groupby("doc_id")["code"].agg(lambda s: set(s)).to_dict()
@@ -499,8 +512,18 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         "base_codes": len(base_codes),
         "saturation_point": confirmed - run_length if confirmed is not None else None,
         "confirmed_at": confirmed,
+        "left_out": [d for d in corpus.doc_ids if d not in spoken],
     }
     return out[SATURATION_COLUMNS] if len(out) else pd.DataFrame(columns=SATURATION_COLUMNS)
+
+
+def _documents_with_roles(corpus: Corpus, roles: Sequence[str] | None) -> set[str]:
+    """Doc ids with a turn of ``roles``; every doc id when None or when no turn has one."""
+    if roles is not None:
+        with_role = set(coding_units(corpus, roles)["doc_id"])
+        if with_role:
+            return with_role
+    return set(corpus.doc_ids)
 
 
 def _iso_or_none(value) -> str | None:

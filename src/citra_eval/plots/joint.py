@@ -8,6 +8,7 @@ import pandas as pd
 
 from .._labels import label as text
 from .._validation import check_frame, check_lang
+from ._panels import say_empty
 
 __all__ = ["META_COLORS", "plot_joint_display"]
 
@@ -34,7 +35,8 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
 
     Left (on ``ax``): the share of informants raising each theme, coloured by the row's
     meta-inference. Right (an inset axes sharing the rows): the construct's standardised
-    effect on the outcome with its 95% CI; constructs judged by their level show their mean.
+    effect on the outcome with its 95% CI; constructs judged by their level show their mean,
+    and so does the outcome itself when a theme is linked to it (marked as the outcome).
     A panel with nothing to show (a study without coded interviews, or without a survey)
     says so in its middle.
 
@@ -114,18 +116,18 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
             right.errorbar([r["std_effect"]], [y], xerr=[[r["std_effect"] - lo],
                                                           [hi - r["std_effect"]]],
                            fmt="o", color=c, markersize=4, capsize=2, linewidth=1.2)
-        elif r.get("quant_basis") == "level" and not _nan(r.get("construct_mean")):
-            level = text("joint.level", lang, m=r["construct_mean"], lo=r.get("mean_ci_low"),
+        elif _has_level(r):
+            key = "joint.level_outcome" if r["quant_basis"] == "outcome" else "joint.level"
+            level = text(key, lang, m=r["construct_mean"], lo=r.get("mean_ci_low"),
                          hi=r.get("mean_ci_high"), mid=r.get("scale_midpoint"))
             right.text(0.02, y, level,
                        transform=right.get_yaxis_transform(), va="center", fontsize="small",
                        color="#555555", style="italic")
     if not interviews:
-        _empty(ax, text("joint.panel.no_interviews", lang))
+        say_empty(ax, text("joint.panel.no_interviews", lang))
     if not any((r.get("quant_basis") == "effect" and not _nan(r.get("std_effect")))
-               or (r.get("quant_basis") == "level" and not _nan(r.get("construct_mean")))
-               for r in rows):
-        _empty(right, text("joint.panel.no_survey", lang))
+               or _has_level(r) for r in rows):
+        say_empty(right, text("joint.panel.no_survey", lang))
         right.set_xticks([])
     right.tick_params(axis="y", left=False, labelleft=False)
     right.grid(axis="y", visible=False)
@@ -149,10 +151,9 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
 _LEGEND_DROP = 24
 
 
-def _empty(ax, message: str) -> None:
-    """Say in an empty panel why it is empty."""
-    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center",
-            color="#555555", style="italic")
+def _has_level(row) -> bool:
+    """A row judged by its level (a construct outside the model, or the outcome itself)."""
+    return row.get("quant_basis") in ("level", "outcome") and not _nan(row.get("construct_mean"))
 
 
 def _nan(v) -> bool:

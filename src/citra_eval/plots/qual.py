@@ -12,6 +12,7 @@ import pandas as pd
 from .._labels import label as text
 from .._validation import check_frame, check_lang
 from ..themes import cooccurrence_matrix
+from ._panels import say_empty
 
 __all__ = ["plot_code_frequencies", "plot_cooccurrence", "plot_saturation"]
 
@@ -73,6 +74,9 @@ def plot_cooccurrence(table: pd.DataFrame, *, measure: str = "count", codebook=N
                       lang: str = "id", annot: bool = True, ax=None):
     """Heatmap of :func:`~citra_eval.cooccurrence` output (code × code).
 
+    With fewer than two codes in ``table`` there is no pair to show: the axes say so
+    instead of drawing a one-cell heatmap.
+
     Examples
     --------
     >>> import citra_eval as ce
@@ -89,6 +93,12 @@ def plot_cooccurrence(table: pd.DataFrame, *, measure: str = "count", codebook=N
     check_lang(lang)
     check_frame(table, "table", columns=["code_a", "code_b", "count", "jaccard"])
     mat = cooccurrence_matrix(table, measure=measure)
+    if len(mat) < 2:
+        ax = _ax(ax, size=(7, 3))
+        ax.set_xticks([])
+        ax.set_yticks([])
+        say_empty(ax, text("qual.no_pairs", lang, n=len(mat)))
+        return ax
     label = _labeller(codebook, lang)
     mat = mat.rename(index=label, columns=label)
     n = max(len(mat), 1)

@@ -6,6 +6,7 @@ import pandas as pd
 
 from .._labels import label
 from .._validation import check_lang
+from ._panels import say_empty
 
 __all__ = ["plot_keyness"]
 
@@ -65,8 +66,7 @@ def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = Non
     if not len(rows):
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.text(0.5, 0.5, label("vocab.no_key_words", lang), transform=ax.transAxes,
-                ha="center", va="center", color="#555555", style="italic")
+        say_empty(ax, label("vocab.no_key_words", lang))
     if target is not None:
         ax.set_title(label("vocab.title", lang, target=target))
     ax.margins(x=0.12)
