@@ -88,3 +88,20 @@ def test_a_signal_while_writing_leaves_no_temporary_file(tmp_path, sig, code, sa
         proc.kill()
     assert (proc.returncode, err.strip().splitlines()[-1]) == (code, said)
     assert list(out.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["validate"], ["agree", "--out", "{tmp}/a.csv"],
+                                     ["qdpx", "export", "--out", "{tmp}/s.qdpx"]])
+def test_one_codings_file_under_two_spellings_is_refused(tmp_path, monkeypatch, capsys,
+                                                         command):
+    from citra_eval.cli import main
+
+    monkeypatch.chdir(ROOT)
+    args = [a.format(tmp=tmp_path) for a in command]
+    code = main([*args, "--transcripts", "interview_transcripts", "--codings",
+                 "data/raw/codings_A.csv", "./data/raw/codings_A.csv"])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        "error: ./data/raw/codings_A.csv: this file is given twice to --codings (also as "
+        "data/raw/codings_A.csv); name each file once\n")
+    assert list(tmp_path.iterdir()) == []

@@ -197,6 +197,25 @@ def check_outputs(*, inputs: Mapping[str, str | Iterable[str] | None],
         raise InputError(problems=problems)
 
 
+def distinct_files(paths: Iterable[str], flag: str) -> None:
+    """Refuse a file given twice to ``flag`` under any spelling (``a.csv`` and ``./a.csv``, a
+    symbolic or hard link to it): it would be read twice, and a command that updates its
+    files in place would replace its backup with the new version."""
+    seen: dict[tuple[int, int], str] = {}
+    problems = []
+    for i, path in enumerate(paths):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue  # the reader says what is wrong with it
+        first = seen.setdefault((st.st_dev, st.st_ino), f"{i}:{path}")
+        if first != f"{i}:{path}":
+            problems.append(Problem(path, f"this file is given twice to {flag} (also as "
+                                    f"{first.split(':', 1)[1]}); name each file once"))
+    if problems:
+        raise InputError(problems=problems)
+
+
 def _clashes(flag: str, path: str, ins: list[tuple[str, str, Path]], *,
              managed: Iterable[str] | None = None) -> list[Problem]:
     target = _real(path)
