@@ -1203,7 +1203,7 @@ def test_14_read_only_reports_is_an_error_line(tmp_path, monkeypatch, capsys):
 
 
 def test_docs_security_states_the_limits_of_the_code():
-    from citra_eval import _files, _safezip, _yaml, pipeline, sheets, survey
+    from citra_eval import _files, _safezip, _yaml, corpus, pipeline, sheets, survey
     from citra_eval.errors import MAX_REPORTED
 
     text = (ROOT / "docs/security.md").read_text()
@@ -1220,6 +1220,7 @@ def test_docs_security_states_the_limits_of_the_code():
                    f"`coding`: {sheets.ROWS_PER_TURN['coding']} row with values per turn of "
                    f"the corpus, `quotes`: {sheets.ROWS_PER_TURN['quotes']} per turn, each plus "
                    f"{MAX_REPORTED} (`sheets.ROWS_PER_TURN`",
+                   f"{corpus.MAX_TURNS:,} per transcript (`corpus.MAX_TURNS`)",
                    f"{survey.MAX_OPTIONS} options (`survey.MAX_OPTIONS`",
                    f"{pipeline.CELL_TIMEOUT} s (`pipeline.CELL_TIMEOUT`",
                    f"`--cell-timeout` seconds (default {pipeline.CELL_TIMEOUT})",
