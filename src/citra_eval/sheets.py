@@ -389,8 +389,11 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
         ``segment_id`` or ``text`` cell that differs from the transcripts, a mark other than
         ``1``/``x``/``TRUE``, a quote found nowhere or more than once in its turn, an unknown
         code or several codes in one quote row; in a workbook also merged cells, a formula
-        without a stored result, and a copy of worksheet ``coding`` or ``quotes`` (whose
-        marks would not be read); in a CSV, separators other than commas.
+        without a stored result, a copy of worksheet ``coding`` or ``quotes`` (whose
+        marks would not be read), a value right of the header row's last cell, and more
+        rows with values than the corpus's turns can need (:data:`ROWS_PER_TURN`, refused
+        at the first row too many); in a CSV, separators other than commas. A sheet that
+        records another coder is refused before its cells are read.
 
     Warns
     -----
