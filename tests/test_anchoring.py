@@ -275,7 +275,7 @@ def test_one_file_given_twice_is_refused_and_its_backup_never_lost(study, monkey
         os.symlink("codings_A.csv", "link.csv")
     code, err = _reanchor(study, "codings_A.csv", other[spelling])
     assert (code, err) == (2, f"error: {other[spelling]}: this file is given twice to "
-                              "--codings (also as codings_A.csv); name each file once\n")
+                              "--codings (also as codings_A.csv); give each file once\n")
     assert open("codings_A.csv", "rb").read() == before
     assert not os.path.exists("codings_A.csv.bak")
 

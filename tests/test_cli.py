@@ -90,10 +90,15 @@ def test_a_signal_while_writing_leaves_no_temporary_file(tmp_path, sig, code, sa
     assert list(out.parent.iterdir()) == []
 
 
-@pytest.mark.parametrize("command", [["validate"], ["agree", "--out", "{tmp}/a.csv"],
-                                     ["qdpx", "export", "--out", "{tmp}/s.qdpx"]])
+@pytest.mark.parametrize(("command", "given_to"), [
+    (["validate"], " to --codings (also as data/raw/codings_A.csv); "),
+    (["qdpx", "export", "--out", "{tmp}/s.qdpx"],
+     " to --codings (also as data/raw/codings_A.csv); "),
+    # agree reads the files together: read_codings refuses them
+    (["agree", "--out", "{tmp}/a.csv"], " (also as data/raw/codings_A.csv), so its codings "
+                                        "would appear in more than one file; ")])
 def test_one_codings_file_under_two_spellings_is_refused(tmp_path, monkeypatch, capsys,
-                                                         command):
+                                                         command, given_to):
     from citra_eval.cli import main
 
     monkeypatch.chdir(ROOT)
@@ -102,6 +107,6 @@ def test_one_codings_file_under_two_spellings_is_refused(tmp_path, monkeypatch, 
                  "data/raw/codings_A.csv", "./data/raw/codings_A.csv"])
     assert code == 2
     assert capsys.readouterr().err == (
-        "error: ./data/raw/codings_A.csv: this file is given twice to --codings (also as "
-        "data/raw/codings_A.csv); name each file once\n")
+        f"error: ./data/raw/codings_A.csv: this file is given twice{given_to}give each file "
+        "once\n")
     assert list(tmp_path.iterdir()) == []

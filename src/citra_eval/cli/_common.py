@@ -9,8 +9,8 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .._files import output_path_problem
-from ..errors import InputError, Problem
+from .._files import output_path_problem, repeated_files
+from ..errors import InputError, Problem, collect
 from ..study import STUDY_FILE, StudySettings, find_study_root, shown_path
 
 
@@ -201,19 +201,8 @@ def distinct_files(paths: Iterable[str], flag: str) -> None:
     """Refuse a file given twice to ``flag`` under any spelling (``a.csv`` and ``./a.csv``, a
     symbolic or hard link to it): it would be read twice, and a command that updates its
     files in place would replace its backup with the new version."""
-    seen: dict[tuple[int, int], str] = {}
-    problems = []
-    for i, path in enumerate(paths):
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue  # the reader says what is wrong with it
-        first = seen.setdefault((st.st_dev, st.st_ino), f"{i}:{path}")
-        if first != f"{i}:{path}":
-            problems.append(Problem(path, f"this file is given twice to {flag} (also as "
-                                    f"{first.split(':', 1)[1]}); name each file once"))
-    if problems:
-        raise InputError(problems=problems)
+    collect([Problem(path, f"this file is given twice to {flag} (also as {first}); give "
+                     "each file once") for path, first in repeated_files(paths)])
 
 
 def _clashes(flag: str, path: str, ins: list[tuple[str, str, Path]], *,

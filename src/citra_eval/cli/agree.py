@@ -22,7 +22,6 @@ from ._common import (
     add_force,
     check_outputs,
     coder_name,
-    distinct_files,
     from_study,
     inside_study,
     study_codebook,
@@ -107,7 +106,6 @@ def _run_agree(args: argparse.Namespace) -> int:
         args.coverage = _study_coverage(study, args.transcripts, args.codings)
     coverage_file = (args.coverage if isinstance(args.coverage, str)
                      and args.coverage not in ("all", "documents") else None)
-    distinct_files(args.codings, "--codings")
     check_outputs(inputs={"--transcripts": args.transcripts, "--codings": args.codings,
                           "--codebook": args.codebook, "--coverage": coverage_file},
                   files={"--out": args.out, "--disagreements": args.disagreements},
