@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import shutil
 
 import pandas as pd
@@ -9,6 +12,7 @@ import pytest
 from _samples import BASIC, edited_example
 
 import citra_eval as ce
+from citra_eval.cli import main
 
 RAW = ce.project_root() / "data" / "raw"
 
@@ -250,3 +254,40 @@ def test_reanchor_on_the_fixture_study_with_crlf_line_ends(tmp_path, cli):
     assert (new.loc[moved, "start"] - old.loc[moved, "start"]).eq(
         len("\nKada papa, santai haja.")).all()
     assert new["text"].equals(old["text"]) and new.loc[~moved].equals(old.loc[~moved])
+
+
+def _reanchor(study, *files) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["reanchor", "--transcripts", str(study), "--codings", *files])
+    return code, err.getvalue()
+
+
+@pytest.mark.parametrize("spelling", ["dot", "hard link", "symbolic link"])
+def test_one_file_given_twice_is_refused_and_its_backup_never_lost(study, monkeypatch,
+                                                                    spelling):
+    monkeypatch.chdir(study.parent)
+    before = open("codings_A.csv", "rb").read()
+    other = {"dot": "./codings_A.csv", "hard link": "linked.csv", "symbolic link": "link.csv"}
+    if spelling == "hard link":
+        os.link("codings_A.csv", "linked.csv")
+    elif spelling == "symbolic link":
+        os.symlink("codings_A.csv", "link.csv")
+    code, err = _reanchor(study, "codings_A.csv", other[spelling])
+    assert (code, err) == (2, f"error: {other[spelling]}: this file is given twice to "
+                              "--codings (also as codings_A.csv); give each file once\n")
+    assert open("codings_A.csv", "rb").read() == before
+    assert not os.path.exists("codings_A.csv.bak")
+
+
+def test_a_symlinked_codings_file_is_refused_before_any_backup_is_written(study,
+                                                                          monkeypatch):
+    monkeypatch.chdir(study.parent)
+    os.rename("codings_A.csv", "real_A.csv")
+    os.symlink("real_A.csv", "codings_A.csv")
+    code, err = _reanchor(study, "codings_B.csv", "codings_A.csv")
+    assert code == 2
+    assert err.startswith("error: codings_A.csv: cannot write this file: this is a symbolic "
+                          "link")
+    assert sorted(os.listdir()) == sorted(["codings_A.csv", "codings_B.csv", study.name,
+                                           "real_A.csv"])

@@ -353,3 +353,30 @@ def test_unreadable_dates_are_refused_with_file_and_line(tmp_path, written, word
         ce.read_transcripts(tmp_path)
     assert exc.value.path == str(tmp_path / "d.txt") and exc.value.line == 3
     assert "2021-03-09, 09/03/2021 (day/month/year) or 9 Maret 2021" in str(exc.value)
+
+
+def test_more_turns_than_the_limit_are_refused_at_the_first_one_too_many(tmp_path,
+                                                                         monkeypatch):
+    import docx
+
+    from citra_eval import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "MAX_TURNS", 4)
+    head = "---\nid: X\nspeakers: {A: interviewer, B: informant}\n---\n"
+    turns = "".join(f"{'AB'[i % 2]}: kata {i}\n" for i in range(4))
+    (tmp_path / "ok.txt").write_text(head + turns, encoding="utf-8")
+    assert len(ce.read_transcripts(tmp_path / "ok.txt").segments) == 4
+    (tmp_path / "long.txt").write_text(head + turns + "A: satu lagi\n", encoding="utf-8")
+    cues = "".join(f"{i}\n00:00:0{i},000 --> 00:00:0{i},500\nB: kata {i}\n\n" for i in range(5))
+    (tmp_path / "long.srt").write_text(cues, encoding="utf-8")
+    d = docx.Document()
+    for i in range(5):
+        d.add_paragraph(f"kata {i}")
+    d.save(tmp_path / "long.docx")
+    for name, what, line in [("long.txt", "turns", 9), ("long.srt", "cues", 18),
+                             ("long.docx", "paragraphs", None)]:
+        with pytest.raises(ce.InputError) as info:
+            ce.read_transcripts(tmp_path / name)
+        assert (info.value.line, info.value.message.split(" (")[0].split(":")[0]) == (
+            line, f"more than 4 {what} in one transcript"), name
+        assert info.value.message.endswith("split the file into several transcripts")

@@ -1203,7 +1203,8 @@ def test_14_read_only_reports_is_an_error_line(tmp_path, monkeypatch, capsys):
 
 
 def test_docs_security_states_the_limits_of_the_code():
-    from citra_eval import _files, _safezip, _yaml, pipeline, survey
+    from citra_eval import _files, _safezip, _yaml, corpus, pipeline, sheets, survey
+    from citra_eval.errors import MAX_REPORTED
 
     text = (ROOT / "docs/security.md").read_text()
     limits = _safezip.DEFAULT_LIMITS
@@ -1216,6 +1217,10 @@ def test_docs_security_states_the_limits_of_the_code():
                    f"{limits.max_ratio:.0f}-fold",
                    f"{docx.max_total >> 20} MiB unpacked in all, {docx.max_file >> 20} MiB per "
                    f"entry, {docx.max_entries:,} entries",
+                   f"`coding`: {sheets.ROWS_PER_TURN['coding']} row with values per turn of "
+                   f"the corpus, `quotes`: {sheets.ROWS_PER_TURN['quotes']} per turn, each plus "
+                   f"{MAX_REPORTED} (`sheets.ROWS_PER_TURN`",
+                   f"{corpus.MAX_TURNS:,} per transcript (`corpus.MAX_TURNS`)",
                    f"{survey.MAX_OPTIONS} options (`survey.MAX_OPTIONS`",
                    f"{pipeline.CELL_TIMEOUT} s (`pipeline.CELL_TIMEOUT`",
                    f"`--cell-timeout` seconds (default {pipeline.CELL_TIMEOUT})",

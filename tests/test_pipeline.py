@@ -613,3 +613,26 @@ def test_a_failed_check_names_the_versions_that_differ(tmp_path, monkeypatch, ca
                        "1 file(s) differ from reports/MANIFEST.sha256"]
     assert err[2].startswith("note: reports/provenance.json: the reports were built with "
                              "matplotlib 0.1 (here 3.9); figures and tables are byte-identical")
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_a_raw_input_changed_during_the_run_is_refused(built, tmp_path, check):
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    before = {p.relative_to(copy).as_posix(): p.read_bytes()
+              for p in (copy / "reports").rglob("*") if p.is_file()}
+    # notebook 01 has read the codebook; a coder saves a new version while 02 runs
+    _notebook(copy / "notebooks" / "02-figure.ipynb",
+              ["from pathlib import Path\n"
+               "with open(Path(root) / 'data/raw/codebook.yaml', 'a') as fh:\n"
+               "    fh.write('# saved meanwhile\\n')"], PARAMS)
+    rp.write_raw_checksums(copy)
+    (copy / "data/raw/CHECKSUMS.sha256.bak").unlink()
+    with pytest.raises(InputError) as info:
+        rp.reproduce(copy, check=check)
+    assert [(p.path, p.message) for p in info.value.problems] == [
+        ("data/raw/codebook.yaml", "raw input changed during the run; nothing was written to "
+                                   "reports/; run again")]
+    assert {p.relative_to(copy).as_posix(): p.read_bytes()
+            for p in (copy / "reports").rglob("*") if p.is_file()} == before

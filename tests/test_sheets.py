@@ -645,3 +645,84 @@ def test_only_formulas_without_a_stored_result_are_refused():
            b'</row></sheetData></worksheet>')
     problems = _unreadable_cells(parse_xml(xml), "coding", "s.xlsx")
     assert [p.cell for p in problems] == ["coding!G2", "coding!H2"]
+
+
+# --------------------------------------------------------------------------- far cells
+
+
+def _peak_reading(path, corpus, codebook) -> int:
+    """Peak traced memory of reading ``path`` (whatever it raises)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        ce.read_coding_sheet(path, corpus=corpus, codebook=codebook, coder="A")
+    except ce.InputError:
+        pass
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def test_a_far_cell_costs_nothing_and_is_named_once(tmp_path, example_corpus, example_codebook):
+    plain = _filled(tmp_path, example_corpus, example_codebook, lambda wb: None)
+    baseline = _peak_reading(plain, example_corpus, example_codebook)
+    far = tmp_path / "far"
+    far.mkdir()
+
+    def far_cell(wb):
+        wb["coding"]["XFD3000"] = "z"   # openpyxl's iter_rows would make 49 million cells
+    path = _filled(far, example_corpus, example_codebook, far_cell)
+    assert _peak_reading(path, example_corpus, example_codebook) < 2 * baseline
+    assert _problems(path, example_corpus, example_codebook) == [
+        ("coding!XFD3000", "cell XFD3000 has a value in a column without a header; delete it, "
+                           "or move it into a column of the sheet")]
+
+
+def test_a_stray_cell_is_one_error_not_one_per_empty_column(tmp_path, example_corpus,
+                                                            example_codebook):
+    def stray(wb):
+        wb["coding"]["XFD6"] = "z"
+        wb["coding"]["AB4"] = "y"       # a second column: a second error, no more
+        wb["coding"]["AB9"] = "y"
+    path = _filled(tmp_path, example_corpus, example_codebook, stray)
+    assert [cell for cell, _ in _problems(path, example_corpus, example_codebook)] == [
+        "coding!AB4", "coding!XFD6"]
+
+
+def test_a_value_under_an_empty_header_cell_is_named(example_corpus, example_codebook):
+    sheet = ce.coding_sheet(example_corpus, example_codebook, coder="A")
+    width = len(sheet.coding.columns)   # empty columns without a header are no problem
+    for _ in range(3):
+        sheet.coding.insert(width, "", None, allow_duplicates=True)
+    sheet.coding.iloc[2, -1] = "z"
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=example_corpus, codebook=example_codebook,
+                              coder="A")
+    (problem,) = info.value.problems
+    column = openpyxl.utils.get_column_letter(len(sheet.coding.columns))
+    assert problem.message.startswith(f"cell {column}4 has a value in a column without a "
+                                      "header")
+
+
+def test_more_rows_than_turns_are_refused_at_the_first_row_too_many(tmp_path, example_corpus,
+                                                                    example_codebook):
+    turns = len(example_corpus.segments)
+
+    def many_rows(wb):
+        for row in range(2, turns + 2 + ce.errors.MAX_REPORTED + 5):
+            wb["coding"].cell(row, 7, "x")
+    path = _filled(tmp_path, example_corpus, example_codebook, many_rows)
+    limit = turns + ce.errors.MAX_REPORTED
+    ((cell, message),) = _problems(path, example_corpus, example_codebook)
+    assert cell == f"coding!G{limit + 2}"
+    assert message.startswith(f"worksheet 'coding' holds more than {limit} rows with values")
+
+
+def test_the_coder_is_checked_before_the_cells(tmp_path, example_corpus, example_codebook):
+    def merge(wb):
+        wb["coding"].merge_cells("E2:E3")
+    path = _filled(tmp_path, example_corpus, example_codebook, merge)
+    with pytest.raises(ce.InputError, match="exported for coder 'A', not 'B'") as info:
+        ce.read_coding_sheet(path, corpus=example_corpus, codebook=example_codebook, coder="B")
+    assert len(info.value.problems) == 1

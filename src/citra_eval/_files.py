@@ -669,6 +669,25 @@ def _entry_kind(path: str | os.PathLike) -> str | None:
             "a socket" if stat.S_ISSOCK(mode) else "a special file")
 
 
+def repeated_files(paths: Iterable[str | os.PathLike]) -> list[tuple[str, str]]:
+    """``(path, earlier path)`` for each of ``paths`` that names a file an earlier one names:
+    under another spelling (``a.csv``, ``./a.csv``), or through a symbolic or hard link.
+    Paths that do not exist are left to their readers."""
+    seen: dict[tuple[int, int], str] = {}
+    out = []
+    for path in map(os.fspath, paths):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            out.append((path, seen[key]))
+        else:
+            seen[key] = path
+    return out
+
+
 def output_path_problem(path: str | os.PathLike, *, folder: bool = False) -> str | None:
     """Why ``path`` cannot be an output file (or, with ``folder``, an output folder), as the
     start of a message, or None when it can.

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._files import read_csv_records, write_csv
+from ._files import read_csv_records, repeated_files, write_csv
 from ._validation import check_bool, check_choice, check_frame, check_type
 from .errors import MAX_REPORTED, InputError, Problem, collect, quoted_pair
 
@@ -144,15 +144,10 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_several(paths: list, *, corpus, codebook, within: str = "segment") -> pd.DataFrame:
+    collect([Problem(path, f"this file is given twice (also as {first}), so its codings "
+                     "would appear in more than one file; give each file once")
+             for path, first in repeated_files(paths)])
     problems: list[Problem] = []
-    seen = set()
-    for p in paths:
-        real = os.path.realpath(p)
-        if real in seen:
-            problems.append(Problem(os.fspath(p), "this file is given twice, so its codings "
-                                    "would appear in more than one file; give each file once"))
-        seen.add(real)
-    collect(problems)
     frames = []
     for i, p in enumerate(paths):
         try:

@@ -18,6 +18,7 @@ import io
 import math
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,10 @@ __all__ = ["SUPPORTED_SUFFIXES", "Corpus", "front_matter_of", "parse_transcript"
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
 SEGMENT_COLUMNS = ["doc_id", "segment_id", "speaker", "role", "start", "end", "text",
                    "timestamp", "line", "n_words"]
+#: Turns one transcript may hold (speaker turns, subtitle cues, or paragraphs of a .docx):
+#: memory and time grow with every turn (measured in benchmarks/bench_transcripts.py), and a
+#: long interview has a few thousand.
+MAX_TURNS = 200_000
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 TIMESTAMP_PATTERN = r"\[(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\][ \t]*"
 # A speaker label: one word starting with a letter, then ':' and a space or the line end.
@@ -381,10 +386,12 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str,
                     f"(declared: {', '.join(roles)}); add '{label}: <role>' there, or fix the "
                     "label's spelling", path=path, line=file_line)
         if m is not None:
-            cur = {"speaker": m.group("label"), "role": roles[m.group("label")],
+            label = sys.intern(m.group("label"))  # one string per speaker, not per turn
+            cur = {"speaker": label, "role": roles[label],
                    "timestamp": _norm_ts(m.group("ts")), "line": file_line,
                    "start": pos + m.end(), "end": pos + len(line)}
             turns.append(cur)
+            _check_count(len(turns), "turns", path, file_line)
         elif line.strip():
             if cur is None:  # text outside any labelled turn: a paragraph of its own
                 ts = _TS_ONLY_RE.match(line)
@@ -392,17 +399,27 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str,
                        "timestamp": _norm_ts(ts.group("ts")) if ts else None,
                        "start": pos, "end": pos + len(line), "paragraph": True}
                 turns.append(cur)
+                _check_count(len(turns), "turns", path, file_line)
             else:
                 cur["end"] = pos + len(line)
         elif cur is not None and cur.get("paragraph"):
             cur = None  # a blank line ends an unlabelled paragraph, not a speaker turn
         pos += len(line) + 1
     segs = []
-    for t in turns:
-        start, end = _trim(body, t["start"], t["end"])
-        if start < end:
-            segs.append({**t, "start": start, "end": end})
+    for t in turns:  # trimmed in place: a copy per turn doubles a long transcript's memory
+        t["start"], t["end"] = _trim(body, t["start"], t["end"])
+        if t["start"] < t["end"]:
+            segs.append(t)
     return ParsedTranscript(doc_id, path, fmt, _attrs(front, path), body, segs, id_line)
+
+
+def _check_count(n: int, what: str, path: str, line: int | None) -> None:
+    """Refuse a transcript at its turn (cue, paragraph) number ``MAX_TURNS + 1``."""
+    if n > MAX_TURNS:
+        where = "" if line is None else f" (number {n:,} starts on line {line})"
+        raise InputError(f"more than {MAX_TURNS:,} {what} in one transcript{where}: memory "
+                         "and time grow with each, and an interview has a few thousand; "
+                         "split the file into several transcripts", path=path, line=line)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -454,6 +471,7 @@ def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> Pa
             payload.append(lines[j].strip())
             j += 1
         cues.append((i + 1, _norm_ts(m.group("a").rsplit(".", 1)[0].rsplit(",", 1)[0]), payload))
+        _check_count(len(cues), "cues", path, i + 1)
         i = j
     if not cues:
         raise InputError(f"no cues found: a .{fmt} file needs lines like "
@@ -519,6 +537,10 @@ def _sidecar(path: Path) -> LineDict | None:
 # --------------------------------------------------------------------------- docx
 
 
+#: The start tag of a paragraph (``<w:p>``, ``<w:p w:rsidR=...>``, any prefix; not ``<w:pPr>``)
+_PARAGRAPH_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s/>]")
+
+
 def _read_docx(path: Path) -> str:
     try:
         import docx
@@ -528,8 +550,12 @@ def _read_docx(path: Path) -> str:
     data = read_file_bytes(path)
     # a .docx is a zip archive: the safe-archive limits first (a zip bomb is refused before
     # python-docx unpacks anything)
-    read_zip_bytes(data, path=os.fspath(path), limits=DOCX_LIMITS, what=".docx document",
-                   hint="open it in a word processor and save it again as .docx")
+    members = read_zip_bytes(data, path=os.fspath(path), limits=DOCX_LIMITS,
+                             what=".docx document",
+                             hint="open it in a word processor and save it again as .docx")
+    # python-docx builds a tree of the whole document: count its paragraphs first
+    _check_count(len(_PARAGRAPH_TAG.findall(members.get("word/document.xml", b""))),
+                 "paragraphs", os.fspath(path), None)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
@@ -638,20 +664,24 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike], *,
 
 
 def assemble_corpus(parsed: list[ParsedTranscript]) -> Corpus:
-    seg_rows, doc_rows = [], []
+    # column lists, not a dict per turn: a transcript of a million short turns would
+    # otherwise hold a million dicts next to the turns' own
+    seg_cols: dict[str, list] = {c: [] for c in SEGMENT_COLUMNS}
+    columns = list(seg_cols.values())
+    doc_rows = []
     for p in parsed:
         words = 0
         for n, t in enumerate(p.turns, start=1):
             text = p.body[t["start"]:t["end"]]
             nw = len(text.split())
             words += nw
-            seg_rows.append({"doc_id": p.doc_id, "segment_id": n, "speaker": t["speaker"],
-                             "role": t["role"], "start": t["start"], "end": t["end"],
-                             "text": text, "timestamp": t.get("timestamp"), "line": t["line"],
-                             "n_words": nw})
+            row = (p.doc_id, n, t["speaker"], t["role"], t["start"], t["end"], text,
+                   t.get("timestamp"), t["line"], nw)  # in SEGMENT_COLUMNS order
+            for column, value in zip(columns, row, strict=True):
+                column.append(value)
         doc_rows.append({"doc_id": p.doc_id, "path": p.path, "format": p.fmt,
                          "n_segments": len(p.turns), "n_words": words, **p.attrs})
-    segments = pd.DataFrame(seg_rows, columns=SEGMENT_COLUMNS)
+    segments = pd.DataFrame(seg_cols, columns=SEGMENT_COLUMNS)
     segments = segments.astype({"segment_id": "int64", "start": "int64", "end": "int64",
                                 "line": "int64", "n_words": "int64"})
     documents = pd.DataFrame(doc_rows)

@@ -635,6 +635,19 @@ def _build(root: Path, out: Path, prepared, *, lang: str, seed: int, shown_out: 
     return timings
 
 
+def _check_unchanged(root: Path, before: dict[str, str]) -> None:
+    """Refuse a run during which a raw input changed (a codings file saved while a notebook
+    ran): its notebooks may have read different versions, and provenance.json records the
+    checksums taken before the run."""
+    after = raw_checksums(root)
+    changed = sorted(rel for rel in before.keys() | after.keys()
+                     if before.get(rel) != after.get(rel))
+    if changed:
+        raise InputError(problems=[Problem(rel, "raw input changed during the run; nothing "
+                                           "was written to reports/; run again")
+                                   for rel in changed])
+
+
 def _install(staging: Path, reports: Path) -> None:
     """Move the managed entries of ``staging`` over those of ``reports``."""
     reports.mkdir(parents=True, exist_ok=True)
@@ -755,6 +768,7 @@ def _reproduce(r: Path, reports: Path, *, check: bool, lang, seed, update_checks
             timings = _build(r, out, prepared, lang=lang, seed=seed, shown_out="reports",
                              progress=progress, workdir=workdir, notes=notes,
                              cell_timeout=cell_timeout)
+            _check_unchanged(r, prepared[0])
             hashes = {f"reports/{k}": v for k, v in hash_reports(out, root=out).items()}
             result = ReproduceResult(reports, timings, sorted(hashes), notes=notes)
             if check:

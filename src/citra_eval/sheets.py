@@ -389,8 +389,11 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
         ``segment_id`` or ``text`` cell that differs from the transcripts, a mark other than
         ``1``/``x``/``TRUE``, a quote found nowhere or more than once in its turn, an unknown
         code or several codes in one quote row; in a workbook also merged cells, a formula
-        without a stored result, and a copy of worksheet ``coding`` or ``quotes`` (whose
-        marks would not be read); in a CSV, separators other than commas.
+        without a stored result, a copy of worksheet ``coding`` or ``quotes`` (whose
+        marks would not be read), a value right of the header row's last cell, and more
+        rows with values than the corpus's turns can need (:data:`ROWS_PER_TURN`, refused
+        at the first row too many); in a CSV, separators other than commas. A sheet that
+        records another coder is refused before its cells are read.
 
     Warns
     -----
@@ -417,7 +420,7 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        sheet, where = _read_xlsx(path)
+        sheet, where = _read_xlsx(path, _coder(coder), len(corpus.segments))
     elif suffix == ".csv":
         sheet, where = _read_csv(path)
     else:
@@ -430,7 +433,14 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
 _RESAVE = "open it in a spreadsheet program and save it again as .xlsx"
 
 
-def _read_xlsx(path: Path) -> tuple[CodingSheet, dict[str, str]]:
+#: Rows with values a worksheet may hold, per turn of the corpus (``coding``: each turn once;
+#: ``quotes``: as many quotes of a turn as any coder would make), plus MAX_REPORTED: beyond
+#: that the sheet is refused before the rest of the file is parsed.
+ROWS_PER_TURN = {"coding": 1, "quotes": 100}
+
+
+def _read_xlsx(path: Path, coder: str | None = None,
+               turns: int | None = None) -> tuple[CodingSheet, dict[str, str]]:
     from openpyxl import load_workbook
 
     spath = os.fspath(path)
@@ -448,12 +458,14 @@ def _read_xlsx(path: Path) -> tuple[CodingSheet, dict[str, str]]:
                              " keep the worksheet names of the exported sheet", path=spath)
         recorded = next((str(p.value) for p in wb.custom_doc_props
                          if p.name == CODER_PROPERTY and p.value), None)
+        if coder is not None:
+            _check_coder(recorded, coder, spath)
         frames = {}
         for name in wb.sheetnames:
             ws = wb[name]
             if name in ("coding", "quotes"):
-                ws.reset_dimensions()
-                frames[name] = _frame([list(r) for r in ws.iter_rows(values_only=True)])
+                limit = None if turns is None else ROWS_PER_TURN[name] * turns + MAX_REPORTED
+                frames[name] = _stored_frame(ws, name, spath, problems, limit)
             elif name != "codebook" and hasattr(ws, "iter_rows"):  # not a chart sheet
                 problems += _copied_worksheet(ws, name, spath)
     finally:
@@ -465,6 +477,65 @@ def _read_xlsx(path: Path) -> tuple[CodingSheet, dict[str, str]]:
     quotes = frames.get("quotes", pd.DataFrame(columns=QUOTE_COLUMNS))
     sheet = CodingSheet(frames["coding"], quotes, pd.DataFrame(), recorded)
     return sheet, {"coding": spath, "quotes": spath}
+
+
+def _stored_rows(ws):
+    """``(row number, {column number: value})`` of each row of a read-only worksheet that
+    holds a value, from the cells the file stores: openpyxl's own ``iter_rows`` makes a cell
+    for every position up to the farthest one, so one cell at ``XFD1048576`` would make
+    seventeen billion."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = ws.parent
+    with ws._get_source() as src:  # as ReadOnlyWorksheet._cells_by_row, without the filling
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=book.data_only,
+                                 epoch=book.epoch, date_formats=book._date_formats,
+                                 timedelta_formats=book._timedelta_formats)
+        for number, cells in parser.parse():
+            values = {c["column"]: c["value"] for c in cells if not _blank(c["value"])}
+            if values:
+                yield number, values
+
+
+def _stored_frame(ws, name: str, path: str, problems: list[Problem],
+                  limit: int | None = None) -> pd.DataFrame:
+    """Worksheet ``name`` as :func:`_frame` makes it, from its stored cells only: rows
+    without a value are left out (the index keeps each row's number minus 2), and a value
+    right of the last header cell is reported in ``problems`` (once per column) instead of
+    widening every row up to it. More than ``limit`` rows with values below the header
+    are refused at the first row too many."""
+    from openpyxl.utils import get_column_letter
+
+    rows = {}
+    for number, values in _stored_rows(ws):
+        if limit is not None and len(rows) > limit:
+            cell = f"{get_column_letter(min(values))}{number}"
+            raise InputError(f"worksheet {name!r} holds more than {limit} rows with values, "
+                             f"more than the sheet's turns can need, and row {number} is one "
+                             "too many; delete the rows that are not part of the sheet (or "
+                             "export a new one)", path=path, cell=f"{name}!{cell}")
+        rows[number] = values
+    header = rows.pop(1, {})
+    width = max(header, default=0)
+    reported: set[int] = set()
+    for number, values in rows.items() if width else ():
+        for col in sorted(c for c in values if c > width and c not in reported):
+            reported.add(col)
+            cell = f"{get_column_letter(col)}{number}"
+            problems.append(Problem(path, _headless(cell), cell=f"{name}!{cell}"))
+    if not width:  # no header: the header check says so
+        return pd.DataFrame(columns=[""]) if rows else pd.DataFrame()
+    body = {n: values for n, values in rows.items() if min(values) <= width}
+    cells = [[header.get(c) for c in range(1, width + 1)]]
+    cells += [[values.get(c) for c in range(1, width + 1)] for values in body.values()]
+    frame = _frame(cells)
+    frame.index = [n - 2 for n in body]
+    return frame
+
+
+def _headless(cell: str) -> str:
+    return (f"cell {cell} has a value in a column without a header; delete it, or move it "
+            "into a column of the sheet")
 
 
 def _copied_worksheet(ws, name: str, path: str) -> list[Problem]:
@@ -574,8 +645,9 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     Parameters
     ----------
     sheet : CodingSheet
-        ``.coding`` and ``.quotes`` as filled (``.codebook`` is not read). Row ``i`` of a
-        table is row ``i + 2`` of its worksheet (the header is row 1).
+        ``.coding`` and ``.quotes`` as filled (``.codebook`` is not read). The row labelled
+        ``i`` is row ``i + 2`` of its worksheet (the header is row 1; rows without a value
+        may be left out).
     corpus : Corpus
         The transcripts the sheet was made from.
     codebook : Codebook
@@ -615,10 +687,7 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     check_type("codebook", codebook, Codebook, "a citra_eval.Codebook")
     coder = _coder(coder)
     where = path if isinstance(path, dict) else {"coding": path, "quotes": path}
-    if sheet.coder is not None and sheet.coder != coder:
-        raise InputError(f"this sheet was exported for coder {sheet.coder!r}, not {coder!r}; "
-                         f"read it as coder {sheet.coder!r} (or check that you have the right "
-                         "coder's file)", path=where.get("coding"))
+    _check_coder(sheet.coder, coder, where.get("coding"))
     reader = _SheetReader(corpus, codebook, coder, where)
     rows = reader.marks(sheet.coding) + reader.quotes(sheet.quotes)
     collect(reader.problems, limit=MAX_REPORTED, path=where.get("coding"))
@@ -643,6 +712,14 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     out = out.astype({"segment_id": "int64", "start": "int64", "end": "int64"})[columns]
     validate_codings(out, corpus=corpus, codebook=codebook)
     return out
+
+
+def _check_coder(recorded: str | None, coder: str, path: str | None) -> None:
+    """Refuse a sheet exported for another coder (checked before its cells are read)."""
+    if recorded is not None and recorded != coder:
+        raise InputError(f"this sheet was exported for coder {recorded!r}, not {coder!r}; "
+                         f"read it as coder {recorded!r} (or check that you have the right "
+                         "coder's file)", path=path)
 
 
 class _SheetReader:
@@ -678,6 +755,17 @@ class _SheetReader:
                          f"found {got}; keep the exported header row")
             return False
         return True
+
+    def unnamed(self, frame: pd.DataFrame, j: int) -> None:
+        """Report the first value in column ``j``, whose header cell is empty (an empty
+        column without a header is no problem)."""
+        from openpyxl.utils import get_column_letter
+
+        column = frame.iloc[:, j]
+        filled = [i for i, v in zip(frame.index, column, strict=True) if not _blank(v)]
+        if filled:
+            row = int(filled[0]) + 2
+            self.problem("coding", j, row, _headless(f"{get_column_letter(j + 1)}{row}"))
 
     def code_of(self, name: str) -> str | None:
         """The codable code id a header or a quotes cell names: its id, or (ignoring case)
@@ -723,9 +811,11 @@ class _SheetReader:
                                  f"(code {code!r}); delete one")
                 codes[j] = code
                 continue
-            why = ("a column without a header" if not name else
-                   f"unknown code column {name!r}")
-            hint = closest(name, self.rank) if name else None
+            if not name:
+                self.unnamed(frame, j)
+                continue
+            why = f"unknown code column {name!r}"
+            hint = closest(name, self.rank)
             did = f" (did you mean {hint!r}?)" if hint else ""
             if name in self.codebook:
                 why = f"{name!r} is a category, not a codable code"
@@ -736,8 +826,8 @@ class _SheetReader:
         out: list[dict] = []
         seen: dict[tuple[str, int], int] = {}
         values = frame.to_numpy(dtype=object)
-        for i, cells in enumerate(values):
-            row = i + 2
+        for i, cells in zip(frame.index, values, strict=True):
+            row = int(i) + 2
             if all(_blank(v) for v in cells):
                 continue
             key = self.turn("coding", row, cells[0], cells[1])
@@ -782,8 +872,8 @@ class _SheetReader:
         cols = list(frame.columns)
         note_col = cols.index("note") if "note" in cols else None
         out: list[dict] = []
-        for i, cells in enumerate(frame.to_numpy(dtype=object)):
-            row = i + 2
+        for i, cells in zip(frame.index, frame.to_numpy(dtype=object), strict=True):
+            row = int(i) + 2
             if all(_blank(v) for v in cells):
                 continue
             key = self.turn("quotes", row, cells[0], cells[1])

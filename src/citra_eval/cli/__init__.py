@@ -7,7 +7,9 @@ stderr, nothing written); 1 a bug in citra_eval (traceback).
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from .._version import __version__
@@ -43,10 +45,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the command is, so that it unwinds as on Ctrl-C: the atomic
+    writers remove their temporary files and nothing half-written is left."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code (130 on Ctrl-C, 143 on SIGTERM)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    # signal handlers can only be set in the main thread (main() may run in another)
+    handled = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if handled else None
     try:
         return int(args.func(args) or 0)
     except InputError as exc:
@@ -56,6 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: citra-eval {args.command}: ran out of memory; the input is too large "
               "for this machine (split it, or use one with more memory)", file=sys.stderr)
         return 2
+    except _Terminated:
+        print("terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    finally:
+        if handled:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)

@@ -20,6 +20,7 @@ from ._common import (
     add_force,
     check_outputs,
     counted,
+    distinct_files,
     from_study,
     study_codebook,
     study_here,
@@ -121,6 +122,7 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
     args.transcripts = from_study(args.transcripts, study, "transcripts", "--transcripts")
     if args.codebook is None:
         args.codebook = study_codebook(study, args.transcripts, args.codings)
+    distinct_files(args.codings, "--codings")
     check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook,
                           "--codings": args.codings, "--memos": args.memos,
                           "--users": args.users},

@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 from pathlib import Path
 
 import pandas as pd
 
-from .._files import read_text_file, write_bytes
+from .._files import output_path_problem, read_text_file, write_bytes
 from ..anchoring import MIN_SIMILARITY, ReanchorResult, reanchor
 from ..codings import (
     CODING_COLUMNS,
@@ -24,7 +25,7 @@ from ..corpus import Corpus, read_transcripts
 from ..errors import InputError, Problem
 from ..errors import quoted as shown
 from ..study import shown_path
-from ._common import Problems, from_study, study_here
+from ._common import Problems, distinct_files, from_study, study_here
 
 DESCRIPTION = """\
 Check every coding's recorded text (the 'text' column) against the transcripts as they are now,
@@ -36,7 +37,9 @@ The codings files are UPDATED IN PLACE (written atomically); the previous versio
 changed file is kept beside it as <name>.bak. If any coding is ambiguous (its text is in
 several places) or lost (its text is nowhere: the passage was deleted or rewritten), nothing
 is written: each is reported with its file and line, exit 2; fix those rows by hand (or delete
-them) and run again. A deleted passage is never guessed.
+them) and run again. A deleted passage is never guessed. A file given twice (under two
+spellings, or through a link) is refused, and so is, before anything is written, a codings
+file or backup that is a symbolic link.
 
 Codings without a recorded text cannot be checked. --record adds the text column from the
 current transcripts: do that while the transcripts are still the ones the codings were made on.
@@ -78,6 +81,7 @@ def _run_reanchor(args: argparse.Namespace) -> int:
         if not args.codings:
             raise InputError("the study has no codings files to reanchor",
                              path=shown_path(settings.path))
+    distinct_files(args.codings, "--codings")
     problems = Problems()
     corpus = problems.attempt(read_transcripts, args.transcripts)
     tables = {f: problems.attempt(read_codings, f, keep_lines=True) for f in args.codings}
@@ -88,6 +92,8 @@ def _run_reanchor(args: argparse.Namespace) -> int:
         if plan is not None:
             plans[f] = plan
     problems.raise_any()
+    if not args.dry_run:
+        _check_writable([f for f, plan in plans.items() if plan[2]])
     for f, (result, new, changed, n_recorded) in plans.items():
         for row in result.moved.itertuples(index=False):
             print(f"moved: {f}:{row.line}: {row.code} ({row.coder}) {row.doc_id} turn "
@@ -102,7 +108,7 @@ def _run_reanchor(args: argparse.Namespace) -> int:
         elif args.dry_run:
             print(f"dry run: {f}: {what}; nothing written")
         else:
-            bak = Path(f).with_name(Path(f).name + ".bak")
+            bak = _backup(f)
             write_bytes(bak, Path(f).read_bytes())
             write_codings(new, f)
             print(f"ok: {f}: {what}; previous version kept as {bak}")
@@ -110,6 +116,21 @@ def _run_reanchor(args: argparse.Namespace) -> int:
             print(f"note: {f}: {missing} coding(s) have no recorded text and were not checked; "
                   "add it with --record while the transcripts are the ones they were made on")
     return 0
+
+
+def _backup(path: str) -> Path:
+    return Path(path).with_name(Path(path).name + ".bak")
+
+
+def _check_writable(paths: list[str]) -> None:
+    """Refuse, before anything is written, a codings file or backup that cannot be written
+    (a symbolic link, a named pipe, a name too long): else a backup could be left behind
+    for a file that is then refused."""
+    problems = [Problem(os.fspath(p), f"cannot write this file: {why}")
+                for f in paths for p in (Path(f), _backup(f))
+                if (why := output_path_problem(p)) is not None]
+    if problems:
+        raise InputError(problems=problems)
 
 
 def _plan(path: str, codings: pd.DataFrame, corpus: Corpus,

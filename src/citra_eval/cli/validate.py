@@ -20,7 +20,14 @@ from ..errors import InputError, Problem, quoted
 from ..psychometrics import item_statistics, scale_reliability
 from ..study import load_study, shown_path
 from ..survey import Instrument, read_responses
-from ._common import Problems, counted, from_study, study_codebook, study_here
+from ._common import (
+    Problems,
+    counted,
+    distinct_files,
+    from_study,
+    study_codebook,
+    study_here,
+)
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
@@ -88,6 +95,7 @@ def _validate_study(root, *, lint: bool = False) -> int:
 
 
 def _validate_files(args: argparse.Namespace) -> int:
+    distinct_files(args.codings, "--codings")
     problems = Problems()
     attempt = problems.attempt
     summary: list[str] = []
