@@ -1199,6 +1199,81 @@ def test_14_read_only_reports_is_an_error_line(tmp_path, monkeypatch, capsys):
     assert sorted(p.name for p in (root / "reports").iterdir()) == []
 
 
+# =========================================================================== 16. YAML shape
+
+
+def _yaml_inputs(base: Path, text: str) -> dict[str, tuple[list[str], Path, str]]:
+    """For each kind of YAML input: the command that reads it, the file (holding ``text``
+    as a value on its line 2) and the line the error names."""
+    s = small_study(base)
+    value = text.replace("\n", "\n  ")
+    (s / "study.yaml").write_text(f"title: t\nextra: {value}\n")
+    (s / "key.yaml").write_text(f"Budi: INF01\nSiti: {value}\n")
+    (s / "tr").mkdir()
+    (s / "tr/a.txt").write_text(TRANSCRIPT.replace("group:", f"extra: {value}\ngroup:"))
+    (s / "cb.yaml").write_text(CODEBOOK.replace("language: id\n", f"language: id\nx: {value}\n"))
+    (s / "ins.yaml").write_text(INSTRUMENT.replace("scale:", f"x: {value}\nscale:"))
+    return {
+        "study": (["validate", "--root", str(s)], s / "study.yaml", "2"),
+        "front matter": (["validate", "--transcripts", str(s / "tr")], s / "tr/a.txt", "3"),
+        "codebook": (["validate", "--codebook", str(s / "cb.yaml")], s / "cb.yaml", "3"),
+        "instrument": (["validate", "--instrument", str(s / "ins.yaml")], s / "ins.yaml", "2"),
+        "key": (["pseudonymise", "--transcripts", str(s / "interview_transcripts"), "--key",
+                 str(s / "key.yaml"), "--out", str(base / "out")], s / "key.yaml", "2"),
+    }
+
+
+@pytest.mark.parametrize("kind", ["study", "front matter", "codebook", "instrument", "key"])
+@pytest.mark.parametrize("depth", [200, 5000])
+def test_16_deeply_nested_yaml_is_an_error_line(tmp_path, capsys, kind, depth):
+    from citra_eval._yaml import MAX_DEPTH
+    from citra_eval.cli import main
+
+    argv, path, line = _yaml_inputs(tmp_path, "[" * depth + "]" * depth)[kind]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {path}:{line}: nested too deeply (more than {MAX_DEPTH} levels); " \
+                  "flatten the structure\n"
+
+
+def test_16_deep_block_mappings_are_refused_and_shallow_ones_read():
+    from citra_eval._yaml import MAX_DEPTH, load_yaml
+    from citra_eval.errors import InputError
+
+    def block(depth: int) -> str:
+        return "".join(f"{' ' * i}k{i}:\n" for i in range(depth)) + " " * depth + "v\n"
+
+    with pytest.raises(InputError, match=f"x.yaml:{MAX_DEPTH + 1}: nested too deeply"):
+        load_yaml(block(1200), path="x.yaml")
+    inner = load_yaml(block(MAX_DEPTH - 1))
+    for i in range(MAX_DEPTH - 1):
+        inner = inner[f"k{i}"]
+    assert inner == "v"
+
+
+@pytest.mark.parametrize("kind", ["study", "front matter", "codebook", "instrument", "key"])
+def test_16_yaml_longer_than_the_limit_is_an_error_line(tmp_path, capsys, kind):
+    from citra_eval._yaml import MAX_YAML_CHARS
+    from citra_eval.cli import main
+
+    argv, path, _ = _yaml_inputs(tmp_path, "a" * MAX_YAML_CHARS)[kind]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}") and f"more than {MAX_YAML_CHARS:,}" in err
+    assert len(err) < 400
+
+
+def test_16_a_long_title_is_shortened_in_the_ok_line(tmp_path, capsys):
+    from citra_eval.cli import main
+
+    s = small_study(tmp_path)
+    (s / "study.yaml").write_text(f"title: {'a' * 5000}z\n")
+    assert main(["validate", "--root", str(s)]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("ok: study.yaml: aaa") and first.endswith("aaz")
+    assert len(first) < 120
+
+
 # =========================================================================== docs
 
 
@@ -1210,6 +1285,8 @@ def test_docs_security_states_the_limits_of_the_code():
     docx = _safezip.DOCX_LIMITS
     for stated in [f"{_files.MAX_CSV_CELL >> 20} MiB (`_files.MAX_CSV_CELL`)",
                    f"{_yaml.MAX_EXPANDED:,} nodes plus characters (`_yaml.MAX_EXPANDED`)",
+                   f"{_yaml.MAX_DEPTH} levels of mappings and sequences (`_yaml.MAX_DEPTH`)",
+                   f"{_yaml.MAX_YAML_CHARS:,} characters (`_yaml.MAX_YAML_CHARS`",
                    f"{limits.max_total >> 30} GiB unpacked in all, {limits.max_file >> 20} MiB "
                    f"per entry, {limits.max_entries:,} entries, an entry above "
                    f"{limits.ratio_floor >> 20} MiB may expand at most "
