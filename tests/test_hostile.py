@@ -1274,6 +1274,48 @@ def test_16_a_long_title_is_shortened_in_the_ok_line(tmp_path, capsys):
     assert len(first) < 120
 
 
+# =========================================================================== 17. CSV headers
+
+
+def _twice(base: Path, kind: str) -> tuple[list[str], Path, str]:
+    """A command reading a CSV whose header names a column twice, the file and the name."""
+    s = small_study(base)
+    tr, cb = str(s / "interview_transcripts"), str(s / "data/raw/codebook.yaml")
+    if kind in ("note", "code", "memo", "doc_id"):
+        f = s / "codings.csv"
+        f.write_text(CODINGS.replace("coder\n", f"coder,{kind},{kind}\n")
+                     .replace(",A\n", ",A,x,y\n"))
+        return ["validate", "--transcripts", tr, "--codebook", cb, "--codings", str(f)], f, kind
+    if kind == "coverage":
+        f = write(s, {"cov.csv": "coder,doc_id,coder\nA,INF01,B\n"}) / "cov.csv"
+        return ["agree", "--transcripts", tr, "--codings", str(s / "data/raw/codings_A.csv"),
+                str(s / "data/raw/codings_B.csv"), "--n-boot", "0", "--coverage", str(f),
+                "--out", str(base / "agree.csv")], f, "coder"
+    if kind == "users":
+        f = write(s, {"users.csv": "guid,name,guid\nx,A,y\n"}) / "users.csv"
+        return ["qdpx", "export", "--transcripts", tr, "--codebook", cb, "--codings",
+                str(s / "data/raw/codings_A.csv"), "--users", str(f), "--out",
+                str(base / "p.qdpx")], f, "guid"
+    if kind == "key":
+        f = write(s, {"k.csv": "name,pseudonym,name\nBudi,INF01,Siti\n"}) / "k.csv"
+        return ["pseudonymise", "--transcripts", tr, "--key", str(f), "--out",
+                str(base / "out")], f, "name"
+    f = write(s, {"r.csv": "doc_id,field,start,end,original,replacement,doc_id\n"}) / "r.csv"
+    return ["reidentify", "--transcripts", tr, "--key", str(f), "--out",
+            str(base / "out")], f, "doc_id"
+
+
+@pytest.mark.parametrize("kind", ["note", "code", "memo", "doc_id", "coverage", "users", "key",
+                                  "report"])
+def test_17_a_column_named_twice_is_an_error_line(tmp_path, capsys, kind):
+    from citra_eval.cli import main
+
+    argv, path, name = _twice(tmp_path, kind)
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (f"error: {path}:1: duplicate column(s) {name}; keep one "
+                                       "of each\n")
+
+
 # =========================================================================== docs
 
 

@@ -156,6 +156,25 @@ def csv_rows(text: str, path: str | os.PathLike | None = None, *,
     return out
 
 
+def duplicate_columns(header: Iterable[str]) -> str | None:
+    """The message for a CSV header that names a column twice (names compared without
+    surrounding spaces; unnamed columns are not compared), else None."""
+    from collections import Counter
+
+    counts = Counter(h.strip() for h in header)
+    dup = sorted(h for h, n in counts.items() if n > 1 and h)
+    return f"duplicate column(s) {', '.join(dup)}; keep one of each" if dup else None
+
+
+def check_columns_unique(header: Iterable[str], path: str | os.PathLike | None,
+                         line: int = 1) -> None:
+    """Raise :class:`InputError` when ``header`` names a column twice (readers pick one
+    of the two silently or crash)."""
+    message = duplicate_columns(header)
+    if message:
+        raise InputError(message, path=None if path is None else os.fspath(path), line=line)
+
+
 def csv_delimiter(text: str) -> str:
     """The separator of a CSV file: ``,`` unless its first line has no comma but does have
     semicolons (what Excel writes in locales with a decimal comma, Indonesian among them)
@@ -176,14 +195,15 @@ def read_csv_table(path: str | os.PathLike, *, columns: list[str], required: lis
     empty cells are missing values (NaN). With ``keep_lines``, a last column ``_line``
     holds the file line each row starts on.
 
-    Raises :class:`InputError` when the file is missing, not CSV, lacks a ``required``
-    column or has a row longer than its header.
+    Raises :class:`InputError` when the file is missing, not CSV, names a column twice,
+    lacks a ``required`` column or has a row longer than its header.
     """
     import pandas as pd
 
     spath = os.fspath(path)
     rows = csv_rows(read_text_file(spath, allow_empty=True), spath)
     header = rows[0][1] if rows else []
+    check_columns_unique(header, spath)
     lacking = [c for c in required if c not in header]
     if lacking:
         raise InputError(f"{what} needs the column(s) {', '.join(lacking)}; found "
@@ -255,6 +275,7 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     header = _first_record(data, spath)
+    check_columns_unique(header, spath)
     width = len(header)
     starts, counts = _record_lines(data, width)
     if starts is None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._files import csv_delimiter, csv_rows, read_text_file
+from ._files import csv_delimiter, csv_rows, duplicate_columns, read_text_file
 from ._validation import check_int, check_names
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect
@@ -586,10 +586,9 @@ def _drop_unnamed_empty_columns(rows: list[tuple[int, list[str]]],
 
 def _check_header(header: list[str], inst: Instrument, path: str, line: int) -> None:
     problems = []
-    dup = sorted({h for h in header if header.count(h) > 1})
+    dup = duplicate_columns(header)
     if dup:
-        problems.append(Problem(path, f"duplicate column(s) {', '.join(dup)}; keep one of each",
-                                line))
+        problems.append(Problem(path, dup, line))
     if len(header) == 1 and inst.id_column not in header:
         problems.append(Problem(path, f"the header has a single column ({header[0]!r}); "
                                 "the file seems to use another separator than ',', ';' or "
