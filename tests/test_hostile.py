@@ -1316,6 +1316,37 @@ def test_17_a_column_named_twice_is_an_error_line(tmp_path, capsys, kind):
                                        "of each\n")
 
 
+# =========================================================================== 18. CSV cells
+
+
+def test_18_a_codings_cell_above_the_limit_is_refused_like_a_responses_cell(tmp_path):
+    from citra_eval._files import MAX_CSV_CELL
+
+    s = small_study(tmp_path)
+    big = "x" * (MAX_CSV_CELL + 1)
+    codings = write(s, {"c.csv": CODINGS.replace("coder\n", "coder,note\n")
+                        .replace(",A\n", ",A,\n") + f"INF01,2,31,39,kerja_sama,A,{big}\n"})
+    responses = write(s, {"r.csv": RESPONSES + f"R5,{big},1,2,3\n"})
+    r = cli("validate", "--codings", codings / "c.csv")
+    assert_error(r, codings / "c.csv:3", fragment=f"field larger than field limit "
+                                                  f"({MAX_CSV_CELL})")
+    message = r.stderr.split(":3: ", 1)[1]
+    r = cli("validate", "--instrument", s / "data/raw/instrument.yaml", "--responses",
+            responses / "r.csv")
+    assert_error(r, responses / "r.csv:6")
+    assert r.stderr.split(":6: ", 1)[1] == message
+
+
+def test_18_a_codings_cell_at_the_limit_is_read(tmp_path, monkeypatch):
+    from citra_eval import _files
+    from citra_eval.codings import read_codings
+
+    monkeypatch.setattr(_files, "MAX_CSV_CELL", 100)
+    f = write(tmp_path, {"c.csv": CODINGS.replace("coder\n", "coder,note\n")
+                         .replace(",A\n", f",A,{'x' * 100}\n")})
+    assert read_codings(f / "c.csv")["note"].tolist() == ["x" * 100]
+
+
 # =========================================================================== docs
 
 

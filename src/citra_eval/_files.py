@@ -290,6 +290,7 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
     restore = b"'" in data and any(_cell_start(data, m.start())
                                    for m in _QUOTED_CELL_RE.finditer(data))
     done = 0
+    long_cells = len(data) > MAX_CSV_CELL  # else no cell can be too long
 
     def prepare(chunk):
         nonlocal done
@@ -300,6 +301,8 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
         rows = slice(done, done + len(chunk))
         done += len(chunk)
         chunk["_line"] = lines[rows]
+        if long_cells:
+            _check_cell_lengths(chunk, header, spath)
         drop = blank[rows] | _blank_rows(chunk, header)
         if drop.any():
             chunk = chunk[~drop]
@@ -316,6 +319,26 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
         raise InputError("the CSV file cannot be read consistently; check its quotes",
                          path=spath)
     return CsvTable(header, frame, [])
+
+
+def _check_cell_lengths(chunk, header: list[str], path: str) -> None:
+    """Refuse a cell longer than :data:`MAX_CSV_CELL` as the ``csv`` module does (pandas'
+    parser has no such limit)."""
+    import numpy as np
+    import pandas as pd
+
+    for i in range(len(header)):
+        column = chunk.iloc[:, i]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            if column.cat.categories.str.len().max() <= MAX_CSV_CELL:
+                continue
+            column = column.astype(object)
+        if column.dtype == object:
+            long = np.flatnonzero(column.str.len().to_numpy(na_value=0) > MAX_CSV_CELL)
+            if len(long):
+                raise InputError(f"not a valid CSV file: field larger than field limit "
+                                 f"({MAX_CSV_CELL}); check the quotes", path=path,
+                                 line=int(chunk["_line"].iloc[long[0]]))
 
 
 # a cell that :func:`neutralise_cell` changed starts with apostrophes and a trigger
