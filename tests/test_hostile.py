@@ -1347,6 +1347,41 @@ def test_18_a_codings_cell_at_the_limit_is_read(tmp_path, monkeypatch):
     assert read_codings(f / "c.csv")["note"].tolist() == ["x" * 100]
 
 
+# =========================================================================== 19. wide CSVs
+
+
+def test_19_codings_wider_than_the_limit_are_refused_at_once(tmp_path):
+    from citra_eval._files import MAX_CSV_COLUMNS
+
+    extra = 100_000
+    header = "doc_id,segment_id,start,end,code,coder," + ",".join(f"x{i}" for i in range(extra))
+    f = write(tmp_path, {"c.csv": f"{header}\nINF01,2,31,39,kerja_sama,A{',' * extra}\n"})
+    r = cli("validate", "--codings", f / "c.csv", timeout=30)
+    assert_error(r, f / "c.csv:1", fragment=f"the header has {extra + 6:,} columns, more than "
+                                            f"{MAX_CSV_COLUMNS:,}")
+
+
+def test_19_codings_at_the_limit_are_read_without_warnings(tmp_path):
+    from citra_eval._files import MAX_CSV_COLUMNS
+
+    extra = MAX_CSV_COLUMNS - 6
+    header = "doc_id,segment_id,start,end,code,coder," + ",".join(f"x{i}" for i in range(extra))
+    f = write(tmp_path, {"c.csv": f"{header}\nINF01,2,31,39,kerja_sama,A{',' * extra}\n"})
+    r = cli("validate", "--codings", f / "c.csv", cwd=tmp_path, timeout=30)
+    assert r.returncode == 0 and "Warning" not in r.stderr, r.stderr
+
+
+def test_19_responses_with_many_unused_columns_are_read_in_linear_time(tmp_path):
+    extra = 100_000
+    lines = RESPONSES.splitlines()
+    wide = "\n".join([lines[0] + "".join(f",x{i}" for i in range(extra)),
+                      *(line + "," * extra for line in lines[1:])]) + "\n"
+    s = write(tmp_path, {"ins.yaml": INSTRUMENT, "resp.csv": wide})
+    r = cli("validate", "--instrument", s / "ins.yaml", "--responses", s / "resp.csv",
+            cwd=tmp_path, timeout=30)
+    assert r.returncode == 0 and "ok: responses: 4 respondents" in r.stdout, r.stderr
+
+
 # =========================================================================== docs
 
 
@@ -1358,6 +1393,7 @@ def test_docs_security_states_the_limits_of_the_code():
     docx = _safezip.DOCX_LIMITS
     for stated in [f"{_files.MAX_CSV_CELL >> 20} MiB (`_files.MAX_CSV_CELL`)",
                    f"{_yaml.MAX_EXPANDED:,} nodes plus characters (`_yaml.MAX_EXPANDED`)",
+                   f"{_files.MAX_CSV_COLUMNS:,} columns (`_files.MAX_CSV_COLUMNS`",
                    f"{_yaml.MAX_DEPTH} levels of mappings and sequences (`_yaml.MAX_DEPTH`)",
                    f"{_yaml.MAX_YAML_CHARS:,} characters (`_yaml.MAX_YAML_CHARS`",
                    f"{limits.max_total >> 30} GiB unpacked in all, {limits.max_file >> 20} MiB "

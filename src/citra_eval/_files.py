@@ -124,6 +124,10 @@ def decode_utf8(data: bytes, path: str | os.PathLike | None = None, *,
 #: the package itself writes, e.g. the ``text`` of a coding spanning a long answer).
 MAX_CSV_CELL = 64 << 20
 
+#: Most columns of a table read by :func:`read_csv_records` (a codings table has a dozen;
+#: pandas handles each column of each chunk on its own, about a millisecond apiece).
+MAX_CSV_COLUMNS = 1000
+
 
 @contextlib.contextmanager
 def _csv_field_limit(limit: int) -> Iterator[None]:
@@ -262,7 +266,8 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
     columns are read as text. ``convert``, if given, is applied to each chunk (a DataFrame
     with the header's column names) as it is read, so e.g. numbers are parsed before the
     next chunk's text is built. Cells neutralised by :func:`neutralise_cell` get their text
-    back (before ``convert`` sees them).
+    back (before ``convert`` sees them). A header of more than :data:`MAX_CSV_COLUMNS`
+    columns, or naming one twice, and a cell longer than :data:`MAX_CSV_CELL` are refused.
     """
     import numpy as np
     import pandas as pd
@@ -275,6 +280,10 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     header = _first_record(data, spath)
+    if len(header) > MAX_CSV_COLUMNS:
+        raise InputError(f"the header has {len(header):,} columns, more than "
+                         f"{MAX_CSV_COLUMNS:,}; delete the columns you do not need",
+                         path=spath, line=1)
     check_columns_unique(header, spath)
     width = len(header)
     starts, counts = _record_lines(data, width)
@@ -300,7 +309,9 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
                 chunk[col] = _restore_series(chunk[col])
         rows = slice(done, done + len(chunk))
         done += len(chunk)
-        chunk["_line"] = lines[rows]
+        # joined, not inserted: inserting into a frame of many columns warns (fragmented)
+        chunk = pd.concat([chunk, pd.Series(lines[rows], index=chunk.index, name="_line")],
+                          axis=1)
         if long_cells:
             _check_cell_lengths(chunk, header, spath)
         drop = blank[rows] | _blank_rows(chunk, header)

@@ -553,14 +553,17 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     line_of = pd.Series(lines, index=frame.index)
     _check_ids(frame, instrument.id_column, line_of, spath, problems)
     items = set(instrument.item_names)
+    # the columns the instrument does not name, in one step (a survey export may have
+    # thousands; one assignment per column made reading quadratic)
+    other = [c for c in header if c not in items and c not in instrument.demographic_types]
+    frame = frame[other].where(frame[other] != "", None).join(
+        frame.drop(columns=other))[header]
     for col in header:
         if col in items:
             frame[col] = _parse_item(frame[col], col, instrument, line_of, spath, problems)
         elif col in instrument.demographic_types:
             frame[col] = _parse_demographic(frame[col], instrument.demographic_types[col],
                                             line_of, spath, problems)
-        else:
-            frame[col] = frame[col].where(frame[col] != "", None).astype(object)
     collect(problems, path=spath, limit=MAX_REPORTED)
     front = [instrument.id_column]
     return frame[front + [c for c in header if c not in front]].reset_index(drop=True)
