@@ -1382,6 +1382,53 @@ def test_19_responses_with_many_unused_columns_are_read_in_linear_time(tmp_path)
     assert r.returncode == 0 and "ok: responses: 4 respondents" in r.stdout, r.stderr
 
 
+# =========================================================================== 20. XML characters
+
+#: Characters XML 1.0 forbids, as a transcript may hold them (U+FFFE, U+FFFF, a control).
+NON_XML = "\ufffe\uffff\x0b"
+
+
+def test_20_sheet_export_to_xlsx_of_non_xml_characters_round_trips(tmp_path, capsys):
+    from citra_eval.cli import main
+
+    s = small_study(tmp_path)
+    tr = s / "interview_transcripts"
+    (tr / "a.txt").write_text(TRANSCRIPT.replace("bermitra", f"bermitra{NON_XML}"))
+    cb = str(s / "data/raw/codebook.yaml")
+    sheet, out = tmp_path / "A.xlsx", tmp_path / "codings.csv"
+    assert main(["sheet", "export", "--coder", "A", "--transcripts", str(tr), "--codebook", cb,
+                 "--out", str(sheet)]) == 0
+    assert main(["sheet", "import", "--coder", "A", "--transcripts", str(tr), "--codebook", cb,
+                 "--out", str(out), str(sheet)]) == 0, capsys.readouterr().err
+    turns = openpyxl.load_workbook(sheet)["coding"]
+    assert any("bermitra\ufffd\ufffd\ufffd" in str(c.value) for row in turns.iter_rows()
+               for c in row)
+
+
+def test_20_xlsx_tables_and_qdpx_replace_non_xml_characters(tmp_path):
+    import citra_eval as ce
+    from citra_eval._files import save_workbook
+
+    m = pd.DataFrame({f"k{NON_XML}\ud800": [1]}, index=[f"d{NON_XML}"])
+    ce.save_case_matrix(m, tmp_path / "m.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "m.xlsx").active
+    assert [c.value for c in ws[1]][1] == "k\ufffd\ufffd\ufffd\ufffd"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "a\ufffe"
+    book.active["A1"].comment = openpyxl.comments.Comment("b\uffff", "c")
+    save_workbook(book, tmp_path / "b.xlsx")
+    cell = openpyxl.load_workbook(tmp_path / "b.xlsx").active["A1"]
+    assert (cell.value, cell.comment.text) == ("a\ufffd", "b\ufffd")
+    tr = write(tmp_path, {"tr/a.txt": TRANSCRIPT.replace("media", f"media{NON_XML}")}) / "tr"
+    corpus = ce.read_transcripts(tr)
+    codebook = ce.Codebook.load(write(tmp_path, {"cb.yaml": CODEBOOK.replace(
+        "Kerja sama", '"Kerja\\ufffe\\uffffsama"')}) / "cb.yaml")
+    ce.write_qdpx(tmp_path / "p.qdpx", corpus, codebook)
+    back = ce.read_qdpx(tmp_path / "p.qdpx")  # the texts are plain text entries: kept
+    assert back.corpus.texts == corpus.texts
+    assert back.codebook.label("kerja_sama") == "Kerja\ufffd\ufffdsama"
+
+
 # =========================================================================== docs
 
 

@@ -666,8 +666,37 @@ def _neutral_index(index):
     return index
 
 
+#: Characters XML 1.0 cannot hold, so neither can an XLSX or a ``.qdpx`` file: the C0
+#: controls but tab and line ends, unpaired surrogates, U+FFFE and U+FFFF.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with each character XML 1.0 forbids (:data:`XML_ILLEGAL`) shown as U+FFFD,
+    one for one, so offsets into the text still hold.
+
+    Examples
+    --------
+    >>> xml_safe("a\x0bb\ufffe")
+    'a\ufffdb\ufffd'
+    """
+    return XML_ILLEGAL.sub("\ufffd", text)
+
+
+def xml_safe_frame(frame):
+    """``frame`` with :func:`xml_safe` applied to its text labels and cells (openpyxl
+    refuses a control character when a cell is set, lxml U+FFFE when the file is saved)."""
+    def fix(value):
+        return xml_safe(value) if isinstance(value, str) else value
+
+    out = frame.rename(index=fix, columns=fix).rename_axis(
+        index=[fix(n) for n in frame.index.names], columns=fix(frame.columns.name))
+    return out.map(fix) if any(t == "object" for t in out.dtypes) else out
+
+
 def neutralise_workbook(workbook) -> None:
-    """Make every formula-like cell of an openpyxl ``workbook`` plain text, in place.
+    """Make every formula-like cell of an openpyxl ``workbook`` plain text, in place, and
+    replace the characters XML cannot hold (:func:`xml_safe`) in cells and comments.
 
     XLSX cells keep their exact text: they are stored as text (never as formulas) and
     marked with Excel's own "quote prefix" (what Excel records when one types ``'=x``), so
@@ -677,6 +706,10 @@ def neutralise_workbook(workbook) -> None:
         for row in ws.iter_rows():
             for cell in row:
                 value = cell.value
+                if isinstance(value, str) and XML_ILLEGAL.search(value):
+                    cell.value = value = xml_safe(value)
+                if cell.comment is not None and XML_ILLEGAL.search(cell.comment.text):
+                    cell.comment.text = xml_safe(cell.comment.text)
                 if cell.data_type == "f" or is_risky_cell(value):
                     cell.data_type = "s"
                     cell.quotePrefix = True
