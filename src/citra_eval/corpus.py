@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import html
 import io
 import math
 import os
@@ -433,6 +434,16 @@ _TAG_RE = re.compile(r"</?[^>]*>")
 _PREFIX_RE = re.compile(r"^(?P<label>[^\W\d_][\w.\- ]{0,39}?)\s*:\s+")
 
 
+def _cue_text(text: str, fmt: str) -> str:
+    """A cue's text (its tags removed) as spoken: WebVTT writes ``&``, ``<`` and ``>`` as
+    character references (``&amp;``, ``&lt;``, ``&gt;``, also ``&nbsp;`` and the other
+    HTML ones), decoded here, before offsets into the text exist. SubRip defines none, so
+    its text is kept as written."""
+    if fmt == "vtt" and "&" in text:
+        text = html.unescape(text)
+    return text.strip()
+
+
 def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> ParsedTranscript:
     front = _meta_dict(meta)
     doc_id, id_line = _check_id(front, path, default=Path(path).stem)
@@ -466,8 +477,8 @@ def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> Pa
         speaker = None
         v = _VOICE_RE.search(joined)
         if v:
-            speaker = v.group(1).strip()
-        joined = _TAG_RE.sub("", joined).strip()
+            speaker = _cue_text(v.group(1), fmt)
+        joined = _cue_text(_TAG_RE.sub("", joined), fmt)
         if speaker is None:
             p = _PREFIX_RE.match(joined)
             if p and (not roles or p.group("label") in roles):
