@@ -1429,6 +1429,18 @@ def test_20_xlsx_tables_and_qdpx_replace_non_xml_characters(tmp_path):
     assert back.codebook.label("kerja_sama") == "Kerja\ufffd\ufffdsama"
 
 
+# =========================================================================== 21. special files
+
+
+@pytest.mark.parametrize("option", ["--codebook", "--instrument", "--codings", "--transcripts"])
+def test_21_a_fifo_or_device_given_as_a_file_is_an_error_line(tmp_path, option):
+    fifo = tmp_path / {"--transcripts": "in.txt", "--codings": "in.csv"}.get(option, "in.yaml")
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero"))[:1 if option == "--transcripts" else 2]:
+        r = cli("validate", option, path, cwd=tmp_path, timeout=20)
+        assert_error(r, path, fragment="not a regular file (a device, FIFO or link to one)")
+
+
 # =========================================================================== docs
 
 

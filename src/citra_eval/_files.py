@@ -226,10 +226,29 @@ def read_csv_table(path: str | os.PathLike, *, columns: list[str], required: lis
     return frame
 
 
-def read_file_bytes(path: str | os.PathLike) -> bytes:
-    """The bytes of ``path``; a missing file, a folder or no permission is an
-    :class:`InputError`."""
+def is_input_file(path: str | os.PathLike, shown: str | None = None) -> bool:
+    """Whether ``path`` is a regular file (a link to one counts): False when nothing or a
+    folder is there. Anything else (a device such as ``/dev/zero``, a named pipe, a socket,
+    or a link to one) raises :class:`InputError` naming ``shown`` (default ``path``):
+    reading it would never end or never start, and calling it missing would mislead."""
     try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    if stat.S_ISREG(mode):
+        return True
+    if stat.S_ISDIR(mode):
+        return False
+    raise InputError("not a regular file (a device, FIFO or link to one); replace it with "
+                     "the file", path=shown or os.fspath(path))
+
+
+def read_file_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of ``path``; a missing file, a folder, a special file (:func:`is_input_file`)
+    or no permission is an :class:`InputError`."""
+    try:
+        if os.path.exists(path):
+            is_input_file(path)
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError("file not found; check the path", path=os.fspath(path)) from None

@@ -27,7 +27,14 @@ import numpy as np
 import pandas as pd
 
 from ._dates import parse_date
-from ._files import decode_utf8, normalise_newlines, read_file_bytes, read_text_file, write_text
+from ._files import (
+    decode_utf8,
+    is_input_file,
+    normalise_newlines,
+    read_file_bytes,
+    read_text_file,
+    write_text,
+)
 from ._safezip import DOCX_LIMITS, read_zip_bytes
 from ._yaml import LineDict, load_yaml
 from .errors import InputError, Problem
@@ -558,10 +565,10 @@ def transcript_files(folder: str | os.PathLike) -> list[Path]:
     """The transcripts :func:`read_transcripts` reads from ``folder``, by name: files with a
     supported suffix, except hidden files, ``README*`` and templates (``*.template.*``)."""
     return sorted(f for f in Path(folder).iterdir()
-                  if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                  if f.suffix.lower() in SUPPORTED_SUFFIXES
                   and not f.name.startswith(".")
                   and not f.name.upper().startswith("README")
-                  and ".template." not in f.name.lower())
+                  and ".template." not in f.name.lower() and is_input_file(f))
 
 
 def _files(path: str | os.PathLike | Iterable[str | os.PathLike], *,
@@ -585,10 +592,10 @@ def _read_one(f: Path) -> ParsedTranscript:
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(f"unsupported transcript format '{suffix}'; use one of "
                          f"{', '.join(SUPPORTED_SUFFIXES)}", path=os.fspath(f))
+    if not is_input_file(f):
+        raise InputError("file not found; check the path", path=os.fspath(f))
     if suffix == ".docx":
         return parse_transcript(_read_docx(f) or " ", path=f, fmt="docx")
-    if not f.is_file():
-        raise InputError("file not found; check the path", path=os.fspath(f))
     data = f.read_bytes()
     if suffix in (".vtt", ".srt"):
         return parse_transcript(decode_utf8(data, f), path=f, fmt=suffix[1:], meta=_sidecar(f))
