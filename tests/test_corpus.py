@@ -130,6 +130,22 @@ Lewat grup WhatsApp 📱 juga.
 """
 
 
+def test_vtt_character_references_are_decoded_before_offsets(tmp_path):
+    write(tmp_path, "a.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n"
+                             "<v I &amp; J>keluhan <b>warga</b> &amp; &lt;script&gt;&nbsp;x\n"
+                             "\n00:00:05.000 --> 00:00:06.000\n<v P>AT&amp;T &#233;\n")
+    corpus = ce.read_transcripts(tmp_path)
+    seg = corpus.segments
+    assert seg["text"].tolist() == ["keluhan warga & <script>\xa0x", "AT&T \u00e9"]
+    assert seg["speaker"].tolist() == ["I & J", "P"]
+    assert_offsets(corpus)
+
+
+def test_srt_text_is_kept_as_written(tmp_path):
+    write(tmp_path, "a.srt", "1\n00:00:01,000 --> 00:00:04,000\nP: AT&amp;T\n")
+    assert ce.read_transcripts(tmp_path).segments["text"].tolist() == ["AT&amp;T"]
+
+
 @pytest.mark.parametrize("name,content", [("inf09.vtt", VTT), ("inf09.srt", SRT)])
 def test_subtitles_with_sidecar(tmp_path, name, content):
     write(tmp_path, name, content.replace("\n", "\r\n"))

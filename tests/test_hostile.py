@@ -1199,6 +1199,248 @@ def test_14_read_only_reports_is_an_error_line(tmp_path, monkeypatch, capsys):
     assert sorted(p.name for p in (root / "reports").iterdir()) == []
 
 
+# =========================================================================== 16. YAML shape
+
+
+def _yaml_inputs(base: Path, text: str) -> dict[str, tuple[list[str], Path, str]]:
+    """For each kind of YAML input: the command that reads it, the file (holding ``text``
+    as a value on its line 2) and the line the error names."""
+    s = small_study(base)
+    value = text.replace("\n", "\n  ")
+    (s / "study.yaml").write_text(f"title: t\nextra: {value}\n")
+    (s / "key.yaml").write_text(f"Budi: INF01\nSiti: {value}\n")
+    (s / "tr").mkdir()
+    (s / "tr/a.txt").write_text(TRANSCRIPT.replace("group:", f"extra: {value}\ngroup:"))
+    (s / "cb.yaml").write_text(CODEBOOK.replace("language: id\n", f"language: id\nx: {value}\n"))
+    (s / "ins.yaml").write_text(INSTRUMENT.replace("scale:", f"x: {value}\nscale:"))
+    return {
+        "study": (["validate", "--root", str(s)], s / "study.yaml", "2"),
+        "front matter": (["validate", "--transcripts", str(s / "tr")], s / "tr/a.txt", "3"),
+        "codebook": (["validate", "--codebook", str(s / "cb.yaml")], s / "cb.yaml", "3"),
+        "instrument": (["validate", "--instrument", str(s / "ins.yaml")], s / "ins.yaml", "2"),
+        "key": (["pseudonymise", "--transcripts", str(s / "interview_transcripts"), "--key",
+                 str(s / "key.yaml"), "--out", str(base / "out")], s / "key.yaml", "2"),
+    }
+
+
+@pytest.mark.parametrize("kind", ["study", "front matter", "codebook", "instrument", "key"])
+@pytest.mark.parametrize("depth", [200, 5000])
+def test_16_deeply_nested_yaml_is_an_error_line(tmp_path, capsys, kind, depth):
+    from citra_eval._yaml import MAX_DEPTH
+    from citra_eval.cli import main
+
+    argv, path, line = _yaml_inputs(tmp_path, "[" * depth + "]" * depth)[kind]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {path}:{line}: nested too deeply (more than {MAX_DEPTH} levels); " \
+                  "flatten the structure\n"
+
+
+def test_16_deep_block_mappings_are_refused_and_shallow_ones_read():
+    from citra_eval._yaml import MAX_DEPTH, load_yaml
+    from citra_eval.errors import InputError
+
+    def block(depth: int) -> str:
+        return "".join(f"{' ' * i}k{i}:\n" for i in range(depth)) + " " * depth + "v\n"
+
+    with pytest.raises(InputError, match=f"x.yaml:{MAX_DEPTH + 1}: nested too deeply"):
+        load_yaml(block(1200), path="x.yaml")
+    inner = load_yaml(block(MAX_DEPTH - 1))
+    for i in range(MAX_DEPTH - 1):
+        inner = inner[f"k{i}"]
+    assert inner == "v"
+
+
+@pytest.mark.parametrize("kind", ["study", "front matter", "codebook", "instrument", "key"])
+def test_16_yaml_longer_than_the_limit_is_an_error_line(tmp_path, capsys, kind):
+    from citra_eval._yaml import MAX_YAML_CHARS
+    from citra_eval.cli import main
+
+    argv, path, _ = _yaml_inputs(tmp_path, "a" * MAX_YAML_CHARS)[kind]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}") and f"more than {MAX_YAML_CHARS:,}" in err
+    assert len(err) < 400
+
+
+def test_16_a_long_title_is_shortened_in_the_ok_line(tmp_path, capsys):
+    from citra_eval.cli import main
+
+    s = small_study(tmp_path)
+    (s / "study.yaml").write_text(f"title: {'a' * 5000}z\n")
+    assert main(["validate", "--root", str(s)]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("ok: study.yaml: aaa") and first.endswith("aaz")
+    assert len(first) < 120
+
+
+# =========================================================================== 17. CSV headers
+
+
+def _twice(base: Path, kind: str) -> tuple[list[str], Path, str]:
+    """A command reading a CSV whose header names a column twice, the file and the name."""
+    s = small_study(base)
+    tr, cb = str(s / "interview_transcripts"), str(s / "data/raw/codebook.yaml")
+    if kind in ("note", "code", "memo", "doc_id"):
+        f = s / "codings.csv"
+        f.write_text(CODINGS.replace("coder\n", f"coder,{kind},{kind}\n")
+                     .replace(",A\n", ",A,x,y\n"))
+        return ["validate", "--transcripts", tr, "--codebook", cb, "--codings", str(f)], f, kind
+    if kind == "coverage":
+        f = write(s, {"cov.csv": "coder,doc_id,coder\nA,INF01,B\n"}) / "cov.csv"
+        return ["agree", "--transcripts", tr, "--codings", str(s / "data/raw/codings_A.csv"),
+                str(s / "data/raw/codings_B.csv"), "--n-boot", "0", "--coverage", str(f),
+                "--out", str(base / "agree.csv")], f, "coder"
+    if kind == "users":
+        f = write(s, {"users.csv": "guid,name,guid\nx,A,y\n"}) / "users.csv"
+        return ["qdpx", "export", "--transcripts", tr, "--codebook", cb, "--codings",
+                str(s / "data/raw/codings_A.csv"), "--users", str(f), "--out",
+                str(base / "p.qdpx")], f, "guid"
+    if kind == "key":
+        f = write(s, {"k.csv": "name,pseudonym,name\nBudi,INF01,Siti\n"}) / "k.csv"
+        return ["pseudonymise", "--transcripts", tr, "--key", str(f), "--out",
+                str(base / "out")], f, "name"
+    f = write(s, {"r.csv": "doc_id,field,start,end,original,replacement,doc_id\n"}) / "r.csv"
+    return ["reidentify", "--transcripts", tr, "--key", str(f), "--out",
+            str(base / "out")], f, "doc_id"
+
+
+@pytest.mark.parametrize("kind", ["note", "code", "memo", "doc_id", "coverage", "users", "key",
+                                  "report"])
+def test_17_a_column_named_twice_is_an_error_line(tmp_path, capsys, kind):
+    from citra_eval.cli import main
+
+    argv, path, name = _twice(tmp_path, kind)
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (f"error: {path}:1: duplicate column(s) {name}; keep one "
+                                       "of each\n")
+
+
+# =========================================================================== 18. CSV cells
+
+
+def test_18_a_codings_cell_above_the_limit_is_refused_like_a_responses_cell(tmp_path):
+    from citra_eval._files import MAX_CSV_CELL
+
+    s = small_study(tmp_path)
+    big = "x" * (MAX_CSV_CELL + 1)
+    codings = write(s, {"c.csv": CODINGS.replace("coder\n", "coder,note\n")
+                        .replace(",A\n", ",A,\n") + f"INF01,2,31,39,kerja_sama,A,{big}\n"})
+    responses = write(s, {"r.csv": RESPONSES + f"R5,{big},1,2,3\n"})
+    r = cli("validate", "--codings", codings / "c.csv")
+    assert_error(r, codings / "c.csv:3", fragment=f"field larger than field limit "
+                                                  f"({MAX_CSV_CELL})")
+    message = r.stderr.split(":3: ", 1)[1]
+    r = cli("validate", "--instrument", s / "data/raw/instrument.yaml", "--responses",
+            responses / "r.csv")
+    assert_error(r, responses / "r.csv:6")
+    assert r.stderr.split(":6: ", 1)[1] == message
+
+
+def test_18_a_codings_cell_at_the_limit_is_read(tmp_path, monkeypatch):
+    from citra_eval import _files
+    from citra_eval.codings import read_codings
+
+    monkeypatch.setattr(_files, "MAX_CSV_CELL", 100)
+    f = write(tmp_path, {"c.csv": CODINGS.replace("coder\n", "coder,note\n")
+                         .replace(",A\n", f",A,{'x' * 100}\n")})
+    assert read_codings(f / "c.csv")["note"].tolist() == ["x" * 100]
+
+
+# =========================================================================== 19. wide CSVs
+
+
+def test_19_codings_wider_than_the_limit_are_refused_at_once(tmp_path):
+    from citra_eval._files import MAX_CSV_COLUMNS
+
+    extra = 100_000
+    header = "doc_id,segment_id,start,end,code,coder," + ",".join(f"x{i}" for i in range(extra))
+    f = write(tmp_path, {"c.csv": f"{header}\nINF01,2,31,39,kerja_sama,A{',' * extra}\n"})
+    r = cli("validate", "--codings", f / "c.csv", timeout=30)
+    assert_error(r, f / "c.csv:1", fragment=f"the header has {extra + 6:,} columns, more than "
+                                            f"{MAX_CSV_COLUMNS:,}")
+
+
+def test_19_codings_at_the_limit_are_read_without_warnings(tmp_path):
+    from citra_eval._files import MAX_CSV_COLUMNS
+
+    extra = MAX_CSV_COLUMNS - 6
+    header = "doc_id,segment_id,start,end,code,coder," + ",".join(f"x{i}" for i in range(extra))
+    f = write(tmp_path, {"c.csv": f"{header}\nINF01,2,31,39,kerja_sama,A{',' * extra}\n"})
+    r = cli("validate", "--codings", f / "c.csv", cwd=tmp_path, timeout=30)
+    assert r.returncode == 0 and "Warning" not in r.stderr, r.stderr
+
+
+def test_19_responses_with_many_unused_columns_are_read_in_linear_time(tmp_path):
+    extra = 100_000
+    lines = RESPONSES.splitlines()
+    wide = "\n".join([lines[0] + "".join(f",x{i}" for i in range(extra)),
+                      *(line + "," * extra for line in lines[1:])]) + "\n"
+    s = write(tmp_path, {"ins.yaml": INSTRUMENT, "resp.csv": wide})
+    r = cli("validate", "--instrument", s / "ins.yaml", "--responses", s / "resp.csv",
+            cwd=tmp_path, timeout=30)
+    assert r.returncode == 0 and "ok: responses: 4 respondents" in r.stdout, r.stderr
+
+
+# =========================================================================== 20. XML characters
+
+#: Characters XML 1.0 forbids, as a transcript may hold them (U+FFFE, U+FFFF, a control).
+NON_XML = "\ufffe\uffff\x0b"
+
+
+def test_20_sheet_export_to_xlsx_of_non_xml_characters_round_trips(tmp_path, capsys):
+    from citra_eval.cli import main
+
+    s = small_study(tmp_path)
+    tr = s / "interview_transcripts"
+    (tr / "a.txt").write_text(TRANSCRIPT.replace("bermitra", f"bermitra{NON_XML}"))
+    cb = str(s / "data/raw/codebook.yaml")
+    sheet, out = tmp_path / "A.xlsx", tmp_path / "codings.csv"
+    assert main(["sheet", "export", "--coder", "A", "--transcripts", str(tr), "--codebook", cb,
+                 "--out", str(sheet)]) == 0
+    assert main(["sheet", "import", "--coder", "A", "--transcripts", str(tr), "--codebook", cb,
+                 "--out", str(out), str(sheet)]) == 0, capsys.readouterr().err
+    turns = openpyxl.load_workbook(sheet)["coding"]
+    assert any("bermitra\ufffd\ufffd\ufffd" in str(c.value) for row in turns.iter_rows()
+               for c in row)
+
+
+def test_20_xlsx_tables_and_qdpx_replace_non_xml_characters(tmp_path):
+    import citra_eval as ce
+    from citra_eval._files import save_workbook
+
+    m = pd.DataFrame({f"k{NON_XML}\ud800": [1]}, index=[f"d{NON_XML}"])
+    ce.save_case_matrix(m, tmp_path / "m.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "m.xlsx").active
+    assert [c.value for c in ws[1]][1] == "k\ufffd\ufffd\ufffd\ufffd"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "a\ufffe"
+    book.active["A1"].comment = openpyxl.comments.Comment("b\uffff", "c")
+    save_workbook(book, tmp_path / "b.xlsx")
+    cell = openpyxl.load_workbook(tmp_path / "b.xlsx").active["A1"]
+    assert (cell.value, cell.comment.text) == ("a\ufffd", "b\ufffd")
+    tr = write(tmp_path, {"tr/a.txt": TRANSCRIPT.replace("media", f"media{NON_XML}")}) / "tr"
+    corpus = ce.read_transcripts(tr)
+    codebook = ce.Codebook.load(write(tmp_path, {"cb.yaml": CODEBOOK.replace(
+        "Kerja sama", '"Kerja\\ufffe\\uffffsama"')}) / "cb.yaml")
+    ce.write_qdpx(tmp_path / "p.qdpx", corpus, codebook)
+    back = ce.read_qdpx(tmp_path / "p.qdpx")  # the texts are plain text entries: kept
+    assert back.corpus.texts == corpus.texts
+    assert back.codebook.label("kerja_sama") == "Kerja\ufffd\ufffdsama"
+
+
+# =========================================================================== 21. special files
+
+
+@pytest.mark.parametrize("option", ["--codebook", "--instrument", "--codings", "--transcripts"])
+def test_21_a_fifo_or_device_given_as_a_file_is_an_error_line(tmp_path, option):
+    fifo = tmp_path / {"--transcripts": "in.txt", "--codings": "in.csv"}.get(option, "in.yaml")
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero"))[:1 if option == "--transcripts" else 2]:
+        r = cli("validate", option, path, cwd=tmp_path, timeout=20)
+        assert_error(r, path, fragment="not a regular file (a device, FIFO or link to one)")
+
+
 # =========================================================================== docs
 
 
@@ -1211,6 +1453,9 @@ def test_docs_security_states_the_limits_of_the_code():
     docx = _safezip.DOCX_LIMITS
     for stated in [f"{_files.MAX_CSV_CELL >> 20} MiB (`_files.MAX_CSV_CELL`)",
                    f"{_yaml.MAX_EXPANDED:,} nodes plus characters (`_yaml.MAX_EXPANDED`)",
+                   f"{_files.MAX_CSV_COLUMNS:,} columns (`_files.MAX_CSV_COLUMNS`",
+                   f"{_yaml.MAX_DEPTH} levels of mappings and sequences (`_yaml.MAX_DEPTH`)",
+                   f"{_yaml.MAX_YAML_CHARS:,} characters (`_yaml.MAX_YAML_CHARS`",
                    f"{limits.max_total >> 30} GiB unpacked in all, {limits.max_file >> 20} MiB "
                    f"per entry, {limits.max_entries:,} entries, an entry above "
                    f"{limits.ratio_floor >> 20} MiB may expand at most "

@@ -460,6 +460,33 @@ def test_a_kwic_term_the_informants_never_say_is_a_warning_with_its_line(rsud):
                      "check its spelling against the transcripts, or remove it from 'kwic'"]
 
 
+SPECIAL = "not a regular file (a device, FIFO or link to one); replace it with the file"
+
+
+@pytest.mark.parametrize("name", ["codebook.yaml", "instrument.yaml", "survey_responses.csv",
+                                  "codings_A.csv"])
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_special_file_as_an_input_is_named_not_called_missing(rsud, name, kind):
+    import os
+
+    target = rsud / "data/raw" / name
+    target.unlink()
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to("/dev/zero")
+    err = _error(rsud)
+    assert [p.message for p in err.problems] == [SPECIAL]
+    assert err.problems[0].path.endswith((name, "/dev/zero"))  # a link: its target
+
+
+def test_a_special_file_in_the_transcripts_folder_is_named(rsud):
+    import os
+
+    os.mkfifo(rsud / "interview_transcripts" / "WWC-09.txt")
+    assert _error(rsud).problems[0].message == SPECIAL
+
+
 def test_missing_keys_say_what_is_skipped(rsud):
     _yaml(rsud, "title: T\n")
     study = ce.load_study(rsud)

@@ -124,6 +124,10 @@ def decode_utf8(data: bytes, path: str | os.PathLike | None = None, *,
 #: the package itself writes, e.g. the ``text`` of a coding spanning a long answer).
 MAX_CSV_CELL = 64 << 20
 
+#: Most columns of a table read by :func:`read_csv_records` (a codings table has a dozen;
+#: pandas handles each column of each chunk on its own, about a millisecond apiece).
+MAX_CSV_COLUMNS = 1000
+
 
 @contextlib.contextmanager
 def _csv_field_limit(limit: int) -> Iterator[None]:
@@ -156,6 +160,25 @@ def csv_rows(text: str, path: str | os.PathLike | None = None, *,
     return out
 
 
+def duplicate_columns(header: Iterable[str]) -> str | None:
+    """The message for a CSV header that names a column twice (names compared without
+    surrounding spaces; unnamed columns are not compared), else None."""
+    from collections import Counter
+
+    counts = Counter(h.strip() for h in header)
+    dup = sorted(h for h, n in counts.items() if n > 1 and h)
+    return f"duplicate column(s) {', '.join(dup)}; keep one of each" if dup else None
+
+
+def check_columns_unique(header: Iterable[str], path: str | os.PathLike | None,
+                         line: int = 1) -> None:
+    """Raise :class:`InputError` when ``header`` names a column twice (readers pick one
+    of the two silently or crash)."""
+    message = duplicate_columns(header)
+    if message:
+        raise InputError(message, path=None if path is None else os.fspath(path), line=line)
+
+
 def csv_delimiter(text: str) -> str:
     """The separator of a CSV file: ``,`` unless its first line has no comma but does have
     semicolons (what Excel writes in locales with a decimal comma, Indonesian among them)
@@ -176,14 +199,15 @@ def read_csv_table(path: str | os.PathLike, *, columns: list[str], required: lis
     empty cells are missing values (NaN). With ``keep_lines``, a last column ``_line``
     holds the file line each row starts on.
 
-    Raises :class:`InputError` when the file is missing, not CSV, lacks a ``required``
-    column or has a row longer than its header.
+    Raises :class:`InputError` when the file is missing, not CSV, names a column twice,
+    lacks a ``required`` column or has a row longer than its header.
     """
     import pandas as pd
 
     spath = os.fspath(path)
     rows = csv_rows(read_text_file(spath, allow_empty=True), spath)
     header = rows[0][1] if rows else []
+    check_columns_unique(header, spath)
     lacking = [c for c in required if c not in header]
     if lacking:
         raise InputError(f"{what} needs the column(s) {', '.join(lacking)}; found "
@@ -202,10 +226,29 @@ def read_csv_table(path: str | os.PathLike, *, columns: list[str], required: lis
     return frame
 
 
-def read_file_bytes(path: str | os.PathLike) -> bytes:
-    """The bytes of ``path``; a missing file, a folder or no permission is an
-    :class:`InputError`."""
+def is_input_file(path: str | os.PathLike, shown: str | None = None) -> bool:
+    """Whether ``path`` is a regular file (a link to one counts): False when nothing or a
+    folder is there. Anything else (a device such as ``/dev/zero``, a named pipe, a socket,
+    or a link to one) raises :class:`InputError` naming ``shown`` (default ``path``):
+    reading it would never end or never start, and calling it missing would mislead."""
     try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    if stat.S_ISREG(mode):
+        return True
+    if stat.S_ISDIR(mode):
+        return False
+    raise InputError("not a regular file (a device, FIFO or link to one); replace it with "
+                     "the file", path=shown or os.fspath(path))
+
+
+def read_file_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of ``path``; a missing file, a folder, a special file (:func:`is_input_file`)
+    or no permission is an :class:`InputError`."""
+    try:
+        if os.path.exists(path):
+            is_input_file(path)
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError("file not found; check the path", path=os.fspath(path)) from None
@@ -242,7 +285,8 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
     columns are read as text. ``convert``, if given, is applied to each chunk (a DataFrame
     with the header's column names) as it is read, so e.g. numbers are parsed before the
     next chunk's text is built. Cells neutralised by :func:`neutralise_cell` get their text
-    back (before ``convert`` sees them).
+    back (before ``convert`` sees them). A header of more than :data:`MAX_CSV_COLUMNS`
+    columns, or naming one twice, and a cell longer than :data:`MAX_CSV_CELL` are refused.
     """
     import numpy as np
     import pandas as pd
@@ -255,6 +299,11 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     header = _first_record(data, spath)
+    if len(header) > MAX_CSV_COLUMNS:
+        raise InputError(f"the header has {len(header):,} columns, more than "
+                         f"{MAX_CSV_COLUMNS:,}; delete the columns you do not need",
+                         path=spath, line=1)
+    check_columns_unique(header, spath)
     width = len(header)
     starts, counts = _record_lines(data, width)
     if starts is None:
@@ -269,6 +318,7 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
     restore = b"'" in data and any(_cell_start(data, m.start())
                                    for m in _QUOTED_CELL_RE.finditer(data))
     done = 0
+    long_cells = len(data) > MAX_CSV_CELL  # else no cell can be too long
 
     def prepare(chunk):
         nonlocal done
@@ -278,7 +328,11 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
                 chunk[col] = _restore_series(chunk[col])
         rows = slice(done, done + len(chunk))
         done += len(chunk)
-        chunk["_line"] = lines[rows]
+        # joined, not inserted: inserting into a frame of many columns warns (fragmented)
+        chunk = pd.concat([chunk, pd.Series(lines[rows], index=chunk.index, name="_line")],
+                          axis=1)
+        if long_cells:
+            _check_cell_lengths(chunk, header, spath)
         drop = blank[rows] | _blank_rows(chunk, header)
         if drop.any():
             chunk = chunk[~drop]
@@ -295,6 +349,26 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
         raise InputError("the CSV file cannot be read consistently; check its quotes",
                          path=spath)
     return CsvTable(header, frame, [])
+
+
+def _check_cell_lengths(chunk, header: list[str], path: str) -> None:
+    """Refuse a cell longer than :data:`MAX_CSV_CELL` as the ``csv`` module does (pandas'
+    parser has no such limit)."""
+    import numpy as np
+    import pandas as pd
+
+    for i in range(len(header)):
+        column = chunk.iloc[:, i]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            if column.cat.categories.str.len().max() <= MAX_CSV_CELL:
+                continue
+            column = column.astype(object)
+        if column.dtype == object:
+            long = np.flatnonzero(column.str.len().to_numpy(na_value=0) > MAX_CSV_CELL)
+            if len(long):
+                raise InputError(f"not a valid CSV file: field larger than field limit "
+                                 f"({MAX_CSV_CELL}); check the quotes", path=path,
+                                 line=int(chunk["_line"].iloc[long[0]]))
 
 
 # a cell that :func:`neutralise_cell` changed starts with apostrophes and a trigger
@@ -611,8 +685,37 @@ def _neutral_index(index):
     return index
 
 
+#: Characters XML 1.0 cannot hold, so neither can an XLSX or a ``.qdpx`` file: the C0
+#: controls but tab and line ends, unpaired surrogates, U+FFFE and U+FFFF.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with each character XML 1.0 forbids (:data:`XML_ILLEGAL`) shown as U+FFFD,
+    one for one, so offsets into the text still hold.
+
+    Examples
+    --------
+    >>> xml_safe("a\x0bb\ufffe")
+    'a\ufffdb\ufffd'
+    """
+    return XML_ILLEGAL.sub("\ufffd", text)
+
+
+def xml_safe_frame(frame):
+    """``frame`` with :func:`xml_safe` applied to its text labels and cells (openpyxl
+    refuses a control character when a cell is set, lxml U+FFFE when the file is saved)."""
+    def fix(value):
+        return xml_safe(value) if isinstance(value, str) else value
+
+    out = frame.rename(index=fix, columns=fix).rename_axis(
+        index=[fix(n) for n in frame.index.names], columns=fix(frame.columns.name))
+    return out.map(fix) if any(t == "object" for t in out.dtypes) else out
+
+
 def neutralise_workbook(workbook) -> None:
-    """Make every formula-like cell of an openpyxl ``workbook`` plain text, in place.
+    """Make every formula-like cell of an openpyxl ``workbook`` plain text, in place, and
+    replace the characters XML cannot hold (:func:`xml_safe`) in cells and comments.
 
     XLSX cells keep their exact text: they are stored as text (never as formulas) and
     marked with Excel's own "quote prefix" (what Excel records when one types ``'=x``), so
@@ -622,6 +725,10 @@ def neutralise_workbook(workbook) -> None:
         for row in ws.iter_rows():
             for cell in row:
                 value = cell.value
+                if isinstance(value, str) and XML_ILLEGAL.search(value):
+                    cell.value = value = xml_safe(value)
+                if cell.comment is not None and XML_ILLEGAL.search(cell.comment.text):
+                    cell.comment.text = xml_safe(cell.comment.text)
                 if cell.data_type == "f" or is_risky_cell(value):
                     cell.data_type = "s"
                     cell.quotePrefix = True

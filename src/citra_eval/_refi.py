@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Mapping
 from xml.etree import ElementTree as ET
 
+from ._files import xml_safe
 from ._safezip import parse_xml
 from ._version import __version__
 from .errors import InputError
@@ -36,8 +37,6 @@ TURNS_DECLARED_LINE = "citra_eval turns: declared"
 ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 CODE_ID_OK = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_DEPTH = 200
-# Characters XML 1.0 cannot carry at all; replaced on export so the file stays readable.
-XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def stable_guid(kind: str, *parts: object) -> str:
@@ -59,7 +58,9 @@ def norm_guid(value: str | None) -> str:
 
 
 def xml_text(value: object) -> str:
-    return XML_BAD.sub("\ufffd", str(value))
+    """``value`` as XML text: the characters XML 1.0 cannot carry replaced (one for one, so
+    the file stays readable and positions hold)."""
+    return xml_safe(str(value))
 
 
 def origin(codebook, *, positions: str = "codepoint") -> str:

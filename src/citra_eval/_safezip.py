@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from xml.etree.ElementTree import Element, ParseError
 
+from ._files import is_input_file
 from .errors import InputError
 
 __all__ = ["DOCX_LIMITS", "Limits", "ZipMembers", "parse_xml", "read_zip", "read_zip_bytes"]
@@ -87,6 +88,7 @@ def read_zip(path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS,
         size/ratio/entry-count limit exceeded; the message names the file and the entry.
     """
     spath = os.fspath(path)
+    is_input_file(path)  # a device or FIFO would never end or never start
     try:
         with open(path, "rb") as fh:
             data = fh.read()

@@ -8,6 +8,9 @@ Aliases (``*a``) share one node, so a 1 KB file can describe billions of values 
 laughs"); every reader flattens or prints values, which would expand them. Each document's
 size *with aliases expanded* (nodes plus characters of scalars) is therefore bounded by
 :data:`MAX_EXPANDED` before anything is constructed, and recursive aliases are refused.
+PyYAML composes and constructs recursively, so nesting is bounded by :data:`MAX_DEPTH`
+while composing (before the interpreter's recursion limit is near), and the text itself by
+:data:`MAX_YAML_CHARS` (pure-Python parsing takes seconds per megabyte).
 """
 
 from __future__ import annotations
@@ -25,6 +28,14 @@ from .errors import InputError, closest, quoted
 #: scalars, counted once per place they appear (a file without aliases is far below it
 #: unless it is tens of megabytes long; the bound is then the file's own size).
 MAX_EXPANDED = 10_000_000
+
+#: Deepest nesting of mappings and sequences in a YAML document (real files nest a few
+#: levels; PyYAML recurses per level and would hit Python's recursion limit near 300).
+MAX_DEPTH = 100
+
+#: Longest YAML text, in characters (a study.yaml, codebook, instrument, key or a
+#: transcript's front matter is kilobytes; one megabyte takes PyYAML seconds to parse).
+MAX_YAML_CHARS = 1 << 20
 
 
 def expanded_size(root: yaml.Node, *, limit: int) -> int | None:
@@ -132,9 +143,20 @@ def _loader_class(path: str | None, line_offset: int) -> type[yaml.SafeLoader]:
         def compose_node(self, parent, index):
             if self.check_event(yaml.AliasEvent):
                 self.anchors_used = True
+            elif self.check_event(yaml.CollectionStartEvent):
+                self.depth += 1
+                if self.depth > MAX_DEPTH:
+                    line = self.peek_event().start_mark.line + 1 + line_offset
+                    raise InputError(f"nested too deeply (more than {MAX_DEPTH} levels); "
+                                     "flatten the structure", path=path, line=line)
+                try:
+                    return super().compose_node(parent, index)
+                finally:
+                    self.depth -= 1
             return super().compose_node(parent, index)
 
         anchors_used = False
+        depth = 0
 
         def construct_object(self, node, deep=False):
             # Constructors raise plain ValueError on values like 2021-13-45 or !!int x;
@@ -185,8 +207,15 @@ def load_yaml(text: str, *, path: str | os.PathLike | None = None, line_offset: 
     """Parse YAML ``text`` safely; errors become :class:`InputError` with the line.
 
     ``line_offset`` is added to every line number (for YAML embedded in a larger file).
+    A text longer than :data:`MAX_YAML_CHARS` or nested deeper than :data:`MAX_DEPTH` is
+    refused.
     """
     spath = None if path is None else os.fspath(path)
+    if len(text) > MAX_YAML_CHARS:
+        raise InputError(f"YAML text of {len(text):,} characters, more than "
+                         f"{MAX_YAML_CHARS:,}; this file holds settings, not data: keep "
+                         "long texts in their own files", path=spath,
+                         line=line_offset + 1 if line_offset else None)
     try:
         return yaml.load(text, Loader=_loader_class(spath, line_offset))
     except yaml.MarkedYAMLError as exc:

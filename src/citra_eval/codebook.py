@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
-from ._files import write_bytes, write_text
+from ._files import is_input_file, write_bytes, write_text
 from ._refi import (
     CODE_ID_OK,
     CODEBOOK_NS,
@@ -1006,6 +1006,7 @@ def codebook_from_qdc(path: str | os.PathLike, *, language: str | None = None) -
     (True, True)
     """
     spath = os.fspath(path)
+    is_input_file(path)  # a device or FIFO would never end or never start
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:

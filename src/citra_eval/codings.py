@@ -195,10 +195,6 @@ def _read_frame(path: str | os.PathLike) -> pd.DataFrame:
         raise InputError(
             f"the first columns must be {', '.join(CODING_COLUMNS)}; found "
             f"{', '.join(header[:len(CODING_COLUMNS)]) or 'nothing'}", path=spath, line=1)
-    dup = {h for h in header if header.count(h) > 1}
-    if dup:
-        raise InputError(f"duplicate column(s) {', '.join(sorted(dup))}; keep one of each",
-                         path=spath, line=1)
     if table.bad_rows:
         collect([Problem(spath, f"expected {len(header)} fields, found {n}; quote cells that "
                          "contain commas", line) for line, n in table.bad_rows],

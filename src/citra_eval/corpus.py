@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import html
 import io
 import math
 import os
@@ -27,7 +28,14 @@ import numpy as np
 import pandas as pd
 
 from ._dates import parse_date
-from ._files import decode_utf8, normalise_newlines, read_file_bytes, read_text_file, write_text
+from ._files import (
+    decode_utf8,
+    is_input_file,
+    normalise_newlines,
+    read_file_bytes,
+    read_text_file,
+    write_text,
+)
 from ._safezip import DOCX_LIMITS, read_zip_bytes
 from ._validation import check_bool
 from ._yaml import LineDict, load_yaml
@@ -451,6 +459,16 @@ _TAG_RE = re.compile(r"</?[^>]*>")
 _PREFIX_RE = re.compile(r"^(?P<label>[^\W\d_][\w.\- ]{0,39}?)\s*:\s+")
 
 
+def _cue_text(text: str, fmt: str) -> str:
+    """A cue's text (its tags removed) as spoken: WebVTT writes ``&``, ``<`` and ``>`` as
+    character references (``&amp;``, ``&lt;``, ``&gt;``, also ``&nbsp;`` and the other
+    HTML ones), decoded here, before offsets into the text exist. SubRip defines none, so
+    its text is kept as written."""
+    if fmt == "vtt" and "&" in text:
+        text = html.unescape(text)
+    return text.strip()
+
+
 def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> ParsedTranscript:
     front = _meta_dict(meta)
     doc_id, id_line = _check_id(front, path, default=Path(path).stem)
@@ -485,8 +503,8 @@ def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> Pa
         speaker = None
         v = _VOICE_RE.search(joined)
         if v:
-            speaker = v.group(1).strip()
-        joined = _TAG_RE.sub("", joined).strip()
+            speaker = _cue_text(v.group(1), fmt)
+        joined = _cue_text(_TAG_RE.sub("", joined), fmt)
         if speaker is None:
             p = _PREFIX_RE.match(joined)
             if p and (not roles or p.group("label") in roles):
@@ -574,10 +592,10 @@ def transcript_files(folder: str | os.PathLike) -> list[Path]:
     """The transcripts :func:`read_transcripts` reads from ``folder``, by name: files with a
     supported suffix, except hidden files, ``README*`` and templates (``*.template.*``)."""
     return sorted(f for f in Path(folder).iterdir()
-                  if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                  if f.suffix.lower() in SUPPORTED_SUFFIXES
                   and not f.name.startswith(".")
                   and not f.name.upper().startswith("README")
-                  and ".template." not in f.name.lower())
+                  and ".template." not in f.name.lower() and is_input_file(f))
 
 
 def _files(path: str | os.PathLike | Iterable[str | os.PathLike], *,
@@ -601,10 +619,10 @@ def _read_one(f: Path) -> ParsedTranscript:
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(f"unsupported transcript format '{suffix}'; use one of "
                          f"{', '.join(SUPPORTED_SUFFIXES)}", path=os.fspath(f))
+    if not is_input_file(f):
+        raise InputError("file not found; check the path", path=os.fspath(f))
     if suffix == ".docx":
         return parse_transcript(_read_docx(f) or " ", path=f, fmt="docx")
-    if not f.is_file():
-        raise InputError("file not found; check the path", path=os.fspath(f))
     data = f.read_bytes()
     if suffix in (".vtt", ".srt"):
         return parse_transcript(decode_utf8(data, f), path=f, fmt=suffix[1:], meta=_sidecar(f))

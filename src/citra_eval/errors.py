@@ -131,10 +131,18 @@ def quoted(value: object, width: int = 60) -> str:
     >>> quoted("a" * 100, width=9)
     "'aaaa…aaaa'"
     """
+    return repr(elided(value, width)) if isinstance(value, str) else elided(repr(value), width)
+
+
+def elided(text: str, width: int = 60) -> str:
+    """``text`` with its middle replaced by an ellipsis when longer than ``width``.
+
+    Examples
+    --------
+    >>> elided("a" * 100, width=9)
+    'aaaa…aaaa'
+    """
     half = (width - 1) // 2
-    if isinstance(value, str):
-        return repr(value if len(value) <= width else value[:half] + "\u2026" + value[-half:])
-    text = repr(value)
     return text if len(text) <= width else text[:half] + "\u2026" + text[-half:]
 
 

@@ -11,6 +11,7 @@ from the shared data).
 from __future__ import annotations
 
 import bisect
+import csv
 import io
 import os
 import re
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._files import csv_rows, read_text_file, restore_cell
+from ._files import check_columns_unique, csv_rows, read_text_file, restore_cell
 from ._validation import check_type
 from ._yaml import read_yaml_file
 from .codings import record_text
@@ -176,6 +177,7 @@ def _key_entries(key: Mapping[str, str] | str | os.PathLike
     if suffix == ".csv":
         rows = csv_rows(read_text_file(spath), spath)
         header = [h.strip().lower() for h in rows[0][1]] if rows else []
+        check_columns_unique(header, spath)
         if len(header) < 2:
             raise InputError("a key CSV needs two columns, 'name,pseudonym'", path=spath, line=1)
         start = 1 if {"name", "pseudonym"} <= set(header) or header[:2] == ["name", "code"] else 0
@@ -815,10 +817,12 @@ def _read_report(key) -> pd.DataFrame:
         path = os.fspath(key)
 
         try:
-            frame = pd.read_csv(io.StringIO(read_text_file(path)), dtype=str,
+            text = read_text_file(path)
+            frame = pd.read_csv(io.StringIO(text), dtype=str,
                                 keep_default_na=False)
         except (pd.errors.ParserError, ValueError) as exc:
             raise InputError(f"not a readable key CSV: {exc}", path=path) from None
+        check_columns_unique(next(csv.reader(io.StringIO(text)), []), path)
         # cells the writer neutralised against formula injection ('+62 ...) read back as
         # they were written from
         frame = frame.apply(lambda col: col.map(restore_cell))

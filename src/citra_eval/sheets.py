@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._files import atomic_dir, csv_rows, read_text_file, save_workbook, write_csv
+from ._files import atomic_dir, csv_rows, read_text_file, save_workbook, write_csv, xml_safe
 from ._passages import find_exact, find_loose
 from ._safezip import parse_xml, read_zip
 from ._validation import check_choice, check_lang, check_names, check_type
@@ -71,7 +71,6 @@ NO_MARKS = ("false",)
 CELL_LIMIT = 32_767
 CUT = " [\u2026]"
 _QUOTE_ROWS = 500  # rows of the quotes worksheet given a code drop-down
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 cannot hold
 #: The workbook property naming the coder a sheet is for.
 CODER_PROPERTY = "citra-eval coder"
 
@@ -182,9 +181,10 @@ def _coder(coder: object) -> str:
 
 
 def cell_text(text: str) -> str:
-    """A turn's text as a sheet cell holds it: control characters an XLSX file cannot
-    store (all but tab and line end) shown as U+FFFD, and cut to fit an XLSX cell."""
-    text = _CONTROL.sub("\ufffd", text)
+    """A turn's text as a sheet cell holds it: characters an XLSX file cannot store
+    (controls but tab and line end, U+FFFE, U+FFFF; :func:`~citra_eval._files.xml_safe`)
+    shown as U+FFFD, and cut to fit an XLSX cell."""
+    text = xml_safe(text)
     if len(text) <= CELL_LIMIT:
         return text
     return text[:CELL_LIMIT - len(CUT)] + CUT

@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from ._files import output_path_problem, read_text_file
+from ._files import is_input_file, output_path_problem, read_text_file
 from ._validation import check_bool, check_int, check_lang
 from ._yaml import LineDict, LineList, load_yaml, unknown_keys
 from .codebook import Codebook
@@ -171,7 +171,7 @@ class StudySettings:
             folder or (when set explicitly) missing, a codings file listed twice.
         """
         p = Path(path)
-        if not p.is_file():
+        if not is_input_file(p, shown_path(p)):
             raise InputError(f"no {STUDY_FILE} here; make a study with 'citra-eval init DIR'",
                              path=shown_path(p))
         text = read_text_file(p, allow_empty=True)
@@ -440,7 +440,7 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
 
     corpus = _load_corpus(settings, attempt, warn)
     codebook = None
-    if settings.codebook.is_file():
+    if is_input_file(settings.codebook, shown_path(settings.codebook)):
         codebook = attempt(Codebook.load, shown_path(settings.codebook))
     elif corpus is not None:
         warn.add(shown_path(settings.codebook), "no codebook: coding, reliability and the themes "
@@ -697,12 +697,12 @@ def _codings_files(data: LineDict, root: Path, err) -> tuple[Path, ...]:
             continue
         if _GLOB_CHARS.search(pattern):
             matched = sorted(Path(m).resolve() for m in glob.glob(os.fspath(target))
-                             if Path(m).is_file() and not _is_template(Path(m)))
+                             if is_input_file(m, shown_path(m)) and not _is_template(Path(m)))
             if not matched and pline is not None:  # set in study.yaml: it must find a file
                 err(f"'codings': {pattern} matches no file; fix the pattern, or remove the "
                     f"line to use the default ({DEFAULT_PATHS['codings']})", pline)
             files.extend(matched)
-        elif target.is_file():
+        elif is_input_file(target, shown_path(target)):
             files.append(target)
         else:
             err(f"'codings': {pattern} does not exist; fix the path or remove it", pline)
@@ -833,19 +833,20 @@ def drop_unknown_codes(t: pd.DataFrame, codebook: Codebook, shown: str
 def _load_survey(settings: StudySettings, attempt, problems: list[Problem],
                  warn: _Warnings) -> tuple[Instrument | None, pd.DataFrame | None]:
     inst_path, resp_path = settings.instrument, settings.responses
-    instrument = attempt(Instrument.load, shown_path(inst_path)) if inst_path.is_file() else None
+    has_inst = is_input_file(inst_path, shown_path(inst_path))
+    instrument = attempt(Instrument.load, shown_path(inst_path)) if has_inst else None
     responses = None
-    if resp_path.is_file():
+    if is_input_file(resp_path, shown_path(resp_path)):
         if instrument is not None:
             responses = attempt(read_responses, shown_path(resp_path), instrument)
-        elif not inst_path.is_file():
+        elif not has_inst:
             problems.append(Problem(shown_path(resp_path), "responses need the survey instrument "
                                     f"({settings.relative(inst_path)}) that says which columns "
                                     "are items of which scale; add it"))
     elif instrument is not None:
         warn.add(shown_path(resp_path), "no survey responses: the survey analyses (psychometrics, "
                  "image model, the survey side of the joint display) are skipped")
-    elif not inst_path.is_file():
+    elif not has_inst:
         warn.add(shown_path(inst_path), "no survey instrument: the survey analyses (psychometrics, "
                  "image model, the survey side of the joint display) are skipped")
     return instrument, responses

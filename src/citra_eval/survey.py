@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._files import csv_delimiter, csv_rows, read_text_file
+from ._files import csv_delimiter, csv_rows, duplicate_columns, read_text_file
 from ._validation import check_int, check_names
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect
@@ -553,14 +553,17 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     line_of = pd.Series(lines, index=frame.index)
     _check_ids(frame, instrument.id_column, line_of, spath, problems)
     items = set(instrument.item_names)
+    # the columns the instrument does not name, in one step (a survey export may have
+    # thousands; one assignment per column made reading quadratic)
+    other = [c for c in header if c not in items and c not in instrument.demographic_types]
+    frame = frame[other].where(frame[other] != "", None).join(
+        frame.drop(columns=other))[header]
     for col in header:
         if col in items:
             frame[col] = _parse_item(frame[col], col, instrument, line_of, spath, problems)
         elif col in instrument.demographic_types:
             frame[col] = _parse_demographic(frame[col], instrument.demographic_types[col],
                                             line_of, spath, problems)
-        else:
-            frame[col] = frame[col].where(frame[col] != "", None).astype(object)
     collect(problems, path=spath, limit=MAX_REPORTED)
     front = [instrument.id_column]
     return frame[front + [c for c in header if c not in front]].reset_index(drop=True)
@@ -586,10 +589,9 @@ def _drop_unnamed_empty_columns(rows: list[tuple[int, list[str]]],
 
 def _check_header(header: list[str], inst: Instrument, path: str, line: int) -> None:
     problems = []
-    dup = sorted({h for h in header if header.count(h) > 1})
+    dup = duplicate_columns(header)
     if dup:
-        problems.append(Problem(path, f"duplicate column(s) {', '.join(dup)}; keep one of each",
-                                line))
+        problems.append(Problem(path, dup, line))
     if len(header) == 1 and inst.id_column not in header:
         problems.append(Problem(path, f"the header has a single column ({header[0]!r}); "
                                 "the file seems to use another separator than ',', ';' or "

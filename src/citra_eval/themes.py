@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._dates import parse_date
-from ._files import atomic_write, neutralise_workbook, write_csv
+from ._files import atomic_write, neutralise_workbook, write_csv, xml_safe_frame
 from ._validation import check_choice, check_lang, check_names, check_roles, check_type
 from .autocoding import coding_units
 from .corpus import Corpus, is_missing_value
@@ -368,7 +368,7 @@ def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
     elif suffix == ".xlsx":
         with (atomic_write(path, "wb", encoding=None, newline=None) as fh,
               pd.ExcelWriter(fh, engine="openpyxl") as writer):
-            matrix.to_excel(writer, sheet_name="matrix")
+            xml_safe_frame(matrix).to_excel(writer, sheet_name="matrix")
             neutralise_workbook(writer.book)
     else:
         raise ValueError(f"path must end in .csv or .xlsx, got {os.fspath(path)!r}")

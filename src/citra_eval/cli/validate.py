@@ -16,7 +16,7 @@ import pandas as pd
 from ..codebook import Codebook
 from ..codings import read_codings
 from ..corpus import read_transcripts
-from ..errors import InputError, Problem, quoted
+from ..errors import InputError, Problem, elided, quoted
 from ..psychometrics import item_statistics, scale_reliability
 from ..study import load_study, shown_path
 from ..survey import Instrument, read_responses
@@ -77,7 +77,7 @@ def _validate_study(root, *, lint: bool = False) -> int:
                 "--codebook, --codings, --instrument and/or --responses)"),
                 path=exc.path) from None
         raise
-    print(f"ok: study.yaml: {study.settings.title}")
+    print(f"ok: study.yaml: {elided(study.settings.title, 100)}")
     for line in study.summary():
         print(f"ok: {line}")
     lines = list(study.warnings)
