@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .errors import InputError
+from .errors import InputError, Problem, collect
 
 # --------------------------------------------------------------------------- reading
 
@@ -776,12 +776,16 @@ def _entry_kind(path: str | os.PathLike) -> str | None:
             "a socket" if stat.S_ISSOCK(mode) else "a special file")
 
 
-def repeated_files(paths: Iterable[str | os.PathLike]) -> list[tuple[str, str]]:
-    """``(path, earlier path)`` for each of ``paths`` that names a file an earlier one names:
-    under another spelling (``a.csv``, ``./a.csv``), or through a symbolic or hard link.
-    Paths that do not exist are left to their readers."""
+def refuse_repeated_files(paths: Iterable[str | os.PathLike], *, to: str = "",
+                          why: str = "") -> None:
+    """Refuse, naming each, the ``paths`` that name a file an earlier one names: under
+    another spelling (``a.csv``, ``./a.csv``), or through a symbolic or hard link. Read
+    twice it would count twice, and a command that updates its files in place would replace
+    its backup with the new version. ``to`` names what it was given to (`` to --codings``),
+    ``why`` what reading it twice would do. Paths that do not exist are left to their
+    readers."""
     seen: dict[tuple[int, int], str] = {}
-    out = []
+    problems = []
     for path in map(os.fspath, paths):
         try:
             st = os.stat(path)
@@ -789,10 +793,11 @@ def repeated_files(paths: Iterable[str | os.PathLike]) -> list[tuple[str, str]]:
             continue
         key = (st.st_dev, st.st_ino)
         if key in seen:
-            out.append((path, seen[key]))
+            problems.append(Problem(path, f"this file is given twice{to} (also as "
+                                          f"{seen[key]}){why}; give each file once"))
         else:
             seen[key] = path
-    return out
+    collect(problems)
 
 
 def output_path_problem(path: str | os.PathLike, *, folder: bool = False) -> str | None:

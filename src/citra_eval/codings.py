@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._files import read_csv_records, repeated_files, write_csv
+from ._files import read_csv_records, refuse_repeated_files, write_csv
 from ._validation import check_bool, check_choice, check_frame, check_type
 from .errors import MAX_REPORTED, InputError, Problem, collect, quoted_pair
 
@@ -144,9 +144,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_several(paths: list, *, corpus, codebook, within: str = "segment") -> pd.DataFrame:
-    collect([Problem(path, f"this file is given twice (also as {first}), so its codings "
-                     "would appear in more than one file; give each file once")
-             for path, first in repeated_files(paths)])
+    refuse_repeated_files(paths, why=", so its codings would appear in more than one file")
     problems: list[Problem] = []
     frames = []
     for i, p in enumerate(paths):

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .._files import output_path_problem, repeated_files
-from ..errors import InputError, Problem, collect
+from .._files import output_path_problem, refuse_repeated_files
+from ..errors import InputError, Problem
 from ..study import STUDY_FILE, StudySettings, find_study_root, shown_path
 
 
@@ -199,10 +199,8 @@ def check_outputs(*, inputs: Mapping[str, str | Iterable[str] | None],
 
 def distinct_files(paths: Iterable[str], flag: str) -> None:
     """Refuse a file given twice to ``flag`` under any spelling (``a.csv`` and ``./a.csv``, a
-    symbolic or hard link to it): it would be read twice, and a command that updates its
-    files in place would replace its backup with the new version."""
-    collect([Problem(path, f"this file is given twice to {flag} (also as {first}); give "
-                     "each file once") for path, first in repeated_files(paths)])
+    symbolic or hard link to it): see :func:`~citra_eval._files.refuse_repeated_files`."""
+    refuse_repeated_files(paths, to=f" to {flag}")
 
 
 def _clashes(flag: str, path: str, ins: list[tuple[str, str, Path]], *,
