@@ -476,8 +476,27 @@ def test_a_special_file_as_an_input_is_named_not_called_missing(rsud, name, kind
     else:
         target.symlink_to("/dev/zero")
     err = _error(rsud)
-    assert [p.message for p in err.problems] == [SPECIAL]
-    assert err.problems[0].path.endswith((name, "/dev/zero"))  # a link: its target
+    link = "" if kind == "fifo" else "; it is a link to /dev/zero"
+    assert [p.message for p in err.problems] == [SPECIAL.replace(")", f"{link})")]
+    assert err.problems[0].path.endswith(f"data/raw/{name}")  # a link: by its own name
+
+
+@pytest.mark.parametrize("key", ["codebook", "instrument", "responses", "codings", "glob"])
+def test_a_link_named_in_study_yaml_to_a_special_file_is_named_as_written(rsud, key):
+    """Issue 9.2: a path of study.yaml leading through a link to a FIFO or device is named
+    as study.yaml writes it (with its key and line), not as the file it leads to."""
+    import os
+
+    os.mkfifo(rsud / "pipe")
+    (rsud / "data/raw/my_input.csv").symlink_to(rsud / "pipe")
+    value = "data/raw/my_*.csv" if key == "glob" else "data/raw/my_input.csv"
+    _with(rsud, f"{'codings' if key == 'glob' else key}: {value}\n")
+    line = len((rsud / "study.yaml").read_text(encoding="utf-8").splitlines())
+    (p,) = _error(rsud).problems
+    assert p.path == ce.study.shown_path(rsud / "data/raw/my_input.csv")
+    assert p.message.startswith(SPECIAL.replace(")", f"; it is a link to {rsud / 'pipe'})"))
+    if key != "glob":  # a glob names no single file: its matches are found later
+        assert p.message.endswith(f" ('{key}' on line {line} of study.yaml)")
 
 
 def test_a_special_file_in_the_transcripts_folder_is_named(rsud):
