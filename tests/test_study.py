@@ -506,6 +506,17 @@ def test_a_special_file_in_the_transcripts_folder_is_named(rsud):
     assert _error(rsud).problems[0].message == SPECIAL
 
 
+def test_an_interviewer_only_transcript_needs_no_date(rsud):
+    """Issue 9.3: saturation leaves a transcript without an informant turn out (it needs no
+    date), so its missing date is no reason to warn that the interviews lose their order."""
+    (rsud / "interview_transcripts" / "WWC-06.txt").write_text(
+        "---\nid: WWC-06\nspeakers: {PEW: interviewer, NRS9: informant}\n"
+        "---\nPEW: Halo? Saya telepon lagi besok.\n", encoding="utf-8")
+    warnings = ce.load_study(rsud).warnings
+    assert not [w for w in warnings if "no 'date'" in w], warnings
+    assert [w for w in warnings if "WWC-06" in w]  # what is said about it is still said
+
+
 def test_missing_keys_say_what_is_skipped(rsud):
     _yaml(rsud, "title: T\n")
     study = ce.load_study(rsud)

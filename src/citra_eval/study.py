@@ -1143,8 +1143,13 @@ def _uncoded_document_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _War
 
 def _date_warnings(corpus: Corpus, settings: StudySettings, warn: _Warnings) -> None:
     """The notebooks order the interviews by the ``date`` of their front matter (saturation);
-    without it for every transcript they fall back to the order of the transcripts."""
+    without it for every transcript they fall back to the order of the transcripts. A
+    transcript without an informant's turn is not an interview saturation counts: it needs
+    no date."""
     docs = corpus.documents
+    informed = _informant_documents(corpus)
+    if informed:
+        docs = docs[docs["doc_id"].astype(str).isin(informed)]
     if not len(docs):
         return
     dates = docs["date"] if "date" in docs.columns else pd.Series(None, index=docs.index)
