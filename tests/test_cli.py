@@ -110,3 +110,91 @@ def test_one_codings_file_under_two_spellings_is_refused(tmp_path, monkeypatch, 
         f"error: ./data/raw/codings_A.csv: this file is given twice{given_to}give each file "
         "once\n")
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------- the study lock of writing commands
+
+def _locked_study(base):
+    """A small study folder (study.yaml, one transcript, codebook, codings, a key) and the
+    files written outside it that its commands read: a coding sheet and a .qdpx project."""
+    from test_bad_input import CODEBOOK, CODINGS, KEY, TRANSCRIPT
+
+    from citra_eval.cli import main
+
+    s = base / "study"
+    for name, text in {"study.yaml": "title: t\n", "interview_transcripts/a.txt": TRANSCRIPT,
+                       "data/raw/codebook.yaml": CODEBOOK, "data/raw/codings_A.csv": CODINGS,
+                       "key.csv": KEY}.items():
+        (s / name).parent.mkdir(parents=True, exist_ok=True)
+        (s / name).write_text(text, encoding="utf-8")
+    inputs = ["--transcripts", str(s / "interview_transcripts"), "--codebook",
+              str(s / "data/raw/codebook.yaml")]
+    assert main(["sheet", "export", "--coder", "C", "--out", str(base / "sheet.csv"),
+                 *inputs]) == 0
+    assert main(["qdpx", "export", "--out", str(base / "p.qdpx"), *inputs, "--codings",
+                 str(s / "data/raw/codings_A.csv")]) == 0
+    return s, inputs
+
+
+#: Commands writing into the study folder (``{s}``), with what they write; ``{b}`` is the
+#: folder holding the study, where the sheet and the project lie.
+_WRITERS = {
+    "reanchor": (["reanchor", "--transcripts", "{s}/interview_transcripts", "--codings",
+                  "{s}/data/raw/codings_A.csv", "--record"], "data/raw/codings_A.csv.bak"),
+    "code": (["code", "{inputs}", "--out", "{s}/data/raw/codings_auto.csv"],
+             "data/raw/codings_auto.csv"),
+    "sheet import": (["sheet", "import", "{b}/sheet.csv", "--coder", "C", "{inputs}", "--out",
+                      "{s}/data/raw/codings_C.csv"], "data/raw/codings_C.csv"),
+    "qdpx import": (["qdpx", "import", "{b}/p.qdpx", "--out", "{s}/imported"], "imported"),
+    "pseudonymise": (["pseudonymise", "--transcripts", "{s}/interview_transcripts", "--key",
+                      "{s}/key.csv", "--out", "{s}/shared"], "shared"),
+}
+
+
+@pytest.mark.parametrize("command", list(_WRITERS))
+def test_a_command_writing_into_a_study_takes_its_lock(tmp_path, capsys, command):
+    """While 'reproduce' holds the study's lock, a command writing into the study is refused
+    (the lock file and its holder named, nothing written); afterwards it runs, and leaves
+    neither the lock file nor a reports/ folder it made."""
+    from citra_eval import pipeline
+    from citra_eval.cli import main
+
+    s, inputs = _locked_study(tmp_path)
+    argv, written = _WRITERS[command]
+    argv = [x for a in argv for x in (inputs if a == "{inputs}" else
+                                      [a.format(s=s, b=tmp_path)])]
+    before = {p: p.read_bytes() for p in s.rglob("*") if p.is_file()}
+    capsys.readouterr()
+    with pipeline.holding_study(s):
+        assert main(argv) == 2
+        assert capsys.readouterr().err == (
+            f"error: {s}/reports/{pipeline.LOCK_NAME}: another 'citra-eval reproduce' "
+            f"(process {os.getpid()}) is running on this study and holds this lock; wait for "
+            "it to finish, then run again (nothing was changed)\n")
+        assert {p: p.read_bytes() for p in s.rglob("*") if p.is_file()
+                if p.name != pipeline.LOCK_NAME} == before
+    assert main(argv) == 0, capsys.readouterr().err
+    assert (s / written).exists() and not (s / "reports").exists()
+
+
+def test_reproduce_names_the_command_holding_the_study(tmp_path):
+    """The other way round: 'reproduce' refused while a writing command holds the lock says
+    which command it is; a lock file its holder has not written says less, but is named."""
+    import fcntl
+
+    from citra_eval import pipeline
+    from citra_eval.errors import InputError
+
+    s, _ = _locked_study(tmp_path)
+    lock = s / "reports" / pipeline.LOCK_NAME
+    with pipeline.holding_study(s, holder="citra-eval reanchor"):
+        with pytest.raises(InputError) as exc:
+            pipeline.reproduce(s)
+    assert exc.value.path == str(lock)
+    assert (f"another 'citra-eval reanchor' (process {os.getpid()}) is running on this "
+            "study") in str(exc.value)
+    lock.parent.mkdir()
+    with open(lock, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        with pytest.raises(InputError, match="another citra-eval command is running"):
+            pipeline.reproduce(s)

@@ -798,7 +798,8 @@ def test_15_two_runs_on_one_study_do_not_mix(tmp_path):
     root = _toy_study(tmp_path, ["x = 1"])
     with pipeline.study_lock(root / "reports"):  # a run in progress
         r = cli("reproduce", "--root", root)
-        assert_error(r, root / "reports", fragment="another 'citra-eval reproduce' is running")
+        assert_error(r, root / "reports" / pipeline.LOCK_NAME,
+                     fragment="another 'citra-eval reproduce' (process ")
         # a check does not write reports/: it may run meanwhile
         r = cli("reproduce", "--root", root, "--check")
         assert "another" not in r.stderr
@@ -833,7 +834,7 @@ def test_15_without_fcntl_the_lock_is_a_msvcrt_byte_lock(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "msvcrt", fake)
     reports = tmp_path / "reports"
     with pipeline.study_lock(reports):
-        with pytest.raises(InputError, match="another 'citra-eval reproduce' is running"):
+        with pytest.raises(InputError, match=r"another 'citra-eval reproduce' \(process "):
             with pipeline.study_lock(reports):
                 pass
     with pipeline.study_lock(reports):  # released: it can be taken again

@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from _studies import notebook_text
 
 import citra_eval as ce
 
@@ -299,7 +300,8 @@ def test_03_says_why_a_table_is_empty(tmp_path):
     """Header-only tables without a word: a kwic term that never occurs, no collocation, no
     key word (blank keyness axes), and the per-group frequencies skipped without saying
     that 'unit' has too many values. One code: a one-cell co-occurrence heatmap. A
-    transcript of the interviewer alone counted toward saturation silently."""
+    transcript of the interviewer alone counted toward saturation silently, and (issue 9.3)
+    as an interview whose attributes made 'unit' look ungrouped."""
     from citra_eval.pipeline import notebook_notes, run_notebook
 
     root = tmp_path / "kecil"
@@ -313,8 +315,8 @@ def test_03_says_why_a_table_is_empty(tmp_path):
             f"---\nid: {doc}\nunit: {unit}\ndate: 2024-01-0{doc[-1]}\n"
             f"speakers: {{P: interviewer, I: informant}}\n---\nP: Apa kabar?\n{body}\n",
             encoding="utf-8")
-    (root / "interview_transcripts" / "K3.txt").write_text(  # nobody answered
-        "---\nid: K3\nunit: rektorat\ndate: 2024-01-03\n"
+    (root / "interview_transcripts" / "K3.txt").write_text(  # nobody answered; no date
+        "---\nid: K3\nunit: pusat\n"
         "speakers: {P: interviewer, I: informant}\n---\nP: Halo? Saya telepon lagi besok.\n",
         encoding="utf-8")
     (root / "data" / "raw" / "codebook.yaml").write_text(
@@ -334,8 +336,10 @@ def test_03_says_why_a_table_is_empty(tmp_path):
     notes = notebook_notes(executed)
     (groups,) = [n for n in notes if n.startswith("no front-matter attribute")]
     assert groups.startswith("no front-matter attribute divides the interviews into groups "
-                             "('unit': 2 values for 3 interviews (a grouping has at most half "
-                             "as many: 1); 'date': 3 values")
+                             "('unit': 2 values for 2 interviews (a grouping has at most half "
+                             "as many: 1); 'date': a date orders the interviews (saturation), "
+                             "it does not group them")
+    assert not [n for n in notes if "'date'" in n and n is not groups]  # K3 needs no date
     assert groups.endswith("): the frequencies per group are skipped; choose attributes "
                            "with 'group_by' in study.yaml")
     assert "kwic: 'tidakada' does not occur in the informants' turns: its table is empty" \
@@ -361,3 +365,21 @@ def test_03_says_why_a_table_is_empty(tmp_path):
                              "lang": None, "seed": None})
     by_unit = pd.read_csv(tables / "03-code-frequencies-by-unit.csv")
     assert sorted(by_unit["unit"].unique()) == ["fakultas", "rektorat"]
+    # two more interviews, one without a date: 'unit' groups the four, and the notebook
+    # says so; saturation keeps the transcripts' order and names the undated interview
+    for doc, unit, date in (("K4", "rektorat", "date: 2023-12-01\n"), ("K5", "fakultas", "")):
+        (root / "interview_transcripts" / f"{doc}.txt").write_text(
+            f"---\nid: {doc}\nunit: {unit}\n{date}speakers: {{P: interviewer, I: informant}}"
+            "\n---\nP: Apa kabar?\nI: Baik.\n", encoding="utf-8")
+    (root / "study.yaml").write_text("title: Kecil\n", encoding="utf-8")
+    run_notebook(nb, executed, cwd=root, workdir=tmp_path,
+                 parameters={"study_root": str(root), "out_dir": str(root / "reports"),
+                             "lang": None, "seed": None})
+    assert "no 'date' in the front matter of K5 (1 of 4 interviews): an interview without a " \
+        "date has no place among dated ones, so saturation follows the order of the " \
+        "transcripts; add 'date: YYYY-MM-DD' to order them as they were held" in \
+        notebook_notes(executed)
+    assert pd.read_csv(saturation)["doc_id"].tolist() == ["K1", "K2", "K4", "K5"]
+    assert "grouped by 'unit': no 'group_by' in study.yaml, so every attribute that divides " \
+        "the interviews into groups; not by 'date': a date orders the interviews " \
+        "(saturation), it does not group them" in notebook_text(executed)

@@ -476,8 +476,27 @@ def test_a_special_file_as_an_input_is_named_not_called_missing(rsud, name, kind
     else:
         target.symlink_to("/dev/zero")
     err = _error(rsud)
-    assert [p.message for p in err.problems] == [SPECIAL]
-    assert err.problems[0].path.endswith((name, "/dev/zero"))  # a link: its target
+    link = "" if kind == "fifo" else "; it is a link to /dev/zero"
+    assert [p.message for p in err.problems] == [SPECIAL.replace(")", f"{link})")]
+    assert err.problems[0].path.endswith(f"data/raw/{name}")  # a link: by its own name
+
+
+@pytest.mark.parametrize("key", ["codebook", "instrument", "responses", "codings", "glob"])
+def test_a_link_named_in_study_yaml_to_a_special_file_is_named_as_written(rsud, key):
+    """Issue 9.2: a path of study.yaml leading through a link to a FIFO or device is named
+    as study.yaml writes it (with its key and line), not as the file it leads to."""
+    import os
+
+    os.mkfifo(rsud / "pipe")
+    (rsud / "data/raw/my_input.csv").symlink_to(rsud / "pipe")
+    value = "data/raw/my_*.csv" if key == "glob" else "data/raw/my_input.csv"
+    _with(rsud, f"{'codings' if key == 'glob' else key}: {value}\n")
+    line = len((rsud / "study.yaml").read_text(encoding="utf-8").splitlines())
+    (p,) = _error(rsud).problems
+    assert p.path == ce.study.shown_path(rsud / "data/raw/my_input.csv")
+    assert p.message.startswith(SPECIAL.replace(")", f"; it is a link to {rsud / 'pipe'})"))
+    if key != "glob":  # a glob names no single file: its matches are found later
+        assert p.message.endswith(f" ('{key}' on line {line} of study.yaml)")
 
 
 def test_a_special_file_in_the_transcripts_folder_is_named(rsud):
@@ -485,6 +504,17 @@ def test_a_special_file_in_the_transcripts_folder_is_named(rsud):
 
     os.mkfifo(rsud / "interview_transcripts" / "WWC-09.txt")
     assert _error(rsud).problems[0].message == SPECIAL
+
+
+def test_an_interviewer_only_transcript_needs_no_date(rsud):
+    """Issue 9.3: saturation leaves a transcript without an informant turn out (it needs no
+    date), so its missing date is no reason to warn that the interviews lose their order."""
+    (rsud / "interview_transcripts" / "WWC-06.txt").write_text(
+        "---\nid: WWC-06\nspeakers: {PEW: interviewer, NRS9: informant}\n"
+        "---\nPEW: Halo? Saya telepon lagi besok.\n", encoding="utf-8")
+    warnings = ce.load_study(rsud).warnings
+    assert not [w for w in warnings if "no 'date'" in w], warnings
+    assert [w for w in warnings if "WWC-06" in w]  # what is said about it is still said
 
 
 def test_missing_keys_say_what_is_skipped(rsud):

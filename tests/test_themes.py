@@ -302,6 +302,72 @@ def test_grouping_attributes_are_attributes_shared_by_interviews():
 
 
 
+def _grouping_corpus(kinds, dates, *, interviewer_only=()):
+    """Interviews with a ``kind`` and a ``date`` (None: no date line) each; the ids in
+    ``interviewer_only`` hold the interviewer's turns alone (nobody answered)."""
+    texts = {}
+    for i, (kind, date) in enumerate(zip(kinds, dates, strict=True)):
+        doc = f"D{i}"
+        body = "P: halo?\n" if doc in interviewer_only else "P: tanya\nI: kalimat\n"
+        texts[f"{doc}.txt"] = (f"---\nid: {doc}\nkind: {kind}\n"
+                               + (f"date: {date}\n" if date else "")
+                               + "speakers: {P: interviewer, I: informant}\n---\n" + body)
+    return ce.Corpus.from_texts(texts)
+
+
+def test_grouping_leaves_out_transcripts_without_an_informant_turn():
+    """Issue 9.3: an interviewer-only transcript (nothing to code, left out of every theme
+    table) counted as an interview: its kind made 3 values for 5 interviews, so 'kind' was
+    reported as ungrouped though it groups the 4 interviews the themes count."""
+    corpus = _grouping_corpus(["staf", "staf", "pasien", "pasien", "wartawan"], [None] * 5,
+                              interviewer_only=("D4",))
+    assert ce.grouping_attributes(corpus) == ["kind"]
+    assert "kind" not in ce.ungrouped_attributes(corpus)
+    # every document counts with roles=None (or in a corpus without roles)
+    assert ce.ungrouped_attributes(corpus, roles=None)["kind"] == (
+        "3 values for 5 interviews (a grouping has at most half as many: 2)")
+    assert ce.grouping_attributes(corpus, roles=None) == []
+    # nor is its value a group of zeros in the table per group
+    codings = pd.DataFrame([("D0", 2, 0, 3, "x", "A")], columns=ce.CODING_COLUMNS)
+    freq = ce.code_frequencies(codings, corpus=corpus, by="kind")
+    assert freq["kind"].tolist() == ["pasien", "staf"]
+    assert ce.code_frequencies(codings, corpus=corpus, by="kind", roles=None)["kind"].tolist() \
+        == ["pasien", "staf", "wartawan"]
+
+
+@pytest.mark.parametrize("dates", [
+    ["2023-01-02", "2023-01-02", "2023-01-03", "2023-01-03", "2023-01-02", "2023-01-03"],
+    ["2023-01-02", "2023-01-02", None, None, "2023-01-03", "2023-01-03"]])
+def test_a_date_orders_the_interviews_it_never_groups_them(dates):
+    """Interviews held on two days (or some without a date) made 'date' a grouping of its
+    own: notebook 03 counted the themes per interview day, and put undated ones nowhere."""
+    corpus = _grouping_corpus(["a", "a", "a", "b", "b", "b"], dates)
+    assert ce.grouping_attributes(corpus) == ["kind"]
+    assert ce.ungrouped_attributes(corpus)["date"] == (
+        "a date orders the interviews (saturation), it does not group them")
+
+
+def test_saturation_order_auto_falls_back_to_the_transcripts_and_says_why():
+    """order="auto" (notebook 03): by date when every counted interview has one, else in
+    the transcripts' order, naming the interviews without a date; an interviewer-only
+    transcript without a date does not stop the ordering by date."""
+    corpus = _grouping_corpus(["a"] * 4, ["2023-01-05", "2023-01-01", None, "2023-01-03"],
+                              interviewer_only=("D2",))
+    empty = pd.DataFrame(columns=ce.CODING_COLUMNS)
+    sat = ce.saturation(empty, corpus=corpus, order="auto")
+    assert sat["doc_id"].tolist() == ["D1", "D3", "D0"]
+    assert (sat.attrs["saturation"]["order"], sat.attrs["saturation"]["undated"]) == ("date", [])
+    corpus = _grouping_corpus(["a"] * 4, ["2023-01-05", None, "2023-01-01", None])
+    sat = ce.saturation(empty, corpus=corpus, order="auto")
+    assert sat["doc_id"].tolist() == ["D0", "D1", "D2", "D3"]
+    assert sat.attrs["saturation"]["order"] == "transcripts"
+    assert sat.attrs["saturation"]["undated"] == ["D1", "D3"]
+    with pytest.raises(ce.InputError, match="needs a date for every interview"):
+        ce.saturation(empty, corpus=corpus, order="date")
+    given = ce.saturation(empty, corpus=corpus, order=["D3", "D2", "D1", "D0"])
+    assert given.attrs["saturation"]["order"] == "given"
+
+
 def test_quote_attribution_names_no_front_matter_key():
     """The attribution uses the study's own describing attribute (the first whose value
     differs per interview), not a fixed key such as 'informant'."""

@@ -239,8 +239,10 @@ def is_input_file(path: str | os.PathLike, shown: str | None = None) -> bool:
         return True
     if stat.S_ISDIR(mode):
         return False
-    raise InputError("not a regular file (a device, FIFO or link to one); replace it with "
-                     "the file", path=shown or os.fspath(path))
+    real = os.path.realpath(path)
+    via = f"; it is a link to {real}" if real != os.path.abspath(path) else ""
+    raise InputError(f"not a regular file (a device, FIFO or link to one{via}); replace it "
+                     "with the file", path=shown or os.fspath(path))
 
 
 def read_file_bytes(path: str | os.PathLike) -> bytes:

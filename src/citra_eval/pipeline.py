@@ -731,11 +731,9 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
     r = find_study_root(root)
     reports = r / "reports"
     remove_dead_work_folders()
-    existed = reports.exists()
     with contextlib.ExitStack() as stack:
         if not check:
-            stack.enter_context(study_lock(reports))
-            stack.callback(_drop_lock_file, reports, existed)
+            stack.enter_context(holding_study(r))
             remove_leftovers(reports)
         return _reproduce(r, reports, check=check, lang=lang, seed=seed,
                           update_checksums=update_checksums, progress=progress, keep=keep,
@@ -796,29 +794,83 @@ LOCK_NAME = ".reproduce.lock"
 
 
 @contextlib.contextmanager
-def study_lock(reports: Path) -> Iterator[None]:
-    """Hold the study's reproduce lock (``reports/.reproduce.lock``) for the block; an
-    :class:`InputError` when another run holds it. The system drops the lock when its
-    process ends, however it ends: an ``flock`` (``fcntl``) where there is one, else a
-    ``msvcrt`` byte-range lock (Windows)."""
+def study_lock(reports: Path, *, holder: str = "citra-eval reproduce") -> Iterator[None]:
+    """Hold the study's lock (``reports/.reproduce.lock``) for the block; an
+    :class:`InputError` naming the lock file and its holder when another process holds it.
+
+    ``holder`` (the command, e.g. ``"citra-eval reanchor"``) and this process's id are
+    written into the lock file, so that a refused command can say what holds it. The system
+    drops the lock when its process ends, however it ends: an ``flock`` (``fcntl``) where
+    there is one, else a ``msvcrt`` byte-range lock (Windows).
+    """
     path = reports / LOCK_NAME
-    try:
-        reports.mkdir(parents=True, exist_ok=True)
-        fh = open(path, "a", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write here: {exc.strerror}; make reports/ writable (nothing "
-                         "was changed)", path=reports) from None
     lock, unlock = _lock_calls()
-    with fh:
+    while True:
+        try:
+            reports.mkdir(parents=True, exist_ok=True)
+            fh = open(path, "a+", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write here: {exc.strerror}; make reports/ writable "
+                             "(nothing was changed)", path=reports) from None
         try:
             lock(fh)
         except OSError:  # BlockingIOError (flock) or PermissionError (msvcrt)
-            raise InputError("another 'citra-eval reproduce' is running on this study (it "
-                             f"holds {LOCK_NAME}); wait for it to finish", path=reports) from None
+            fh.close()
+            raise InputError(f"{_lock_holder(path)} is running on this study and holds this "
+                             "lock; wait for it to finish, then run again (nothing was "
+                             "changed)", path=path) from None
+        if _same_file(fh, path):
+            break
+        # the holder removed the file as it ended and another run may have made a new one:
+        # a lock on the removed file locks nothing
+        unlock(fh)
+        fh.close()
+    with fh:
         try:
+            with contextlib.suppress(OSError):
+                fh.seek(0)
+                fh.truncate()
+                fh.write(f"{holder}\n{os.getpid()}\n")
+                fh.flush()
             yield
         finally:
             unlock(fh)
+
+
+def _same_file(fh, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fh.fileno()), os.stat(path))
+    except OSError:  # removed meanwhile
+        return False
+
+
+def _lock_holder(path: Path) -> str:
+    """Who holds the lock ``path``, from what its holder wrote into it: "another
+    'citra-eval reproduce' (process 123)", or "another citra-eval command" when unreadable
+    (e.g. locked on Windows, or not yet written)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read(1000).splitlines()
+    except OSError:
+        lines = []
+    if len(lines) < 2 or not lines[0].strip() or not lines[1].strip().isdigit():
+        return "another citra-eval command"
+    return f"another '{lines[0].strip()}' (process {lines[1].strip()})"
+
+
+@contextlib.contextmanager
+def holding_study(root: str | os.PathLike, *, holder: str = "citra-eval reproduce"
+                  ) -> Iterator[None]:
+    """Hold the lock of the study folder ``root`` (:func:`study_lock`) for the block, then
+    remove the lock file, and ``reports/`` too when the lock made it and it is empty: the
+    lock of every command that writes the study's files (``reproduce``; the commands that
+    write raw data, so that a run never reads half-changed inputs)."""
+    reports = Path(root) / "reports"
+    existed = reports.exists()
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(study_lock(reports, holder=holder))
+        stack.callback(_drop_lock_file, reports, existed)
+        yield
 
 
 def _lock_calls():

@@ -539,8 +539,8 @@ def _parse_settings(data, path: Path) -> StudySettings:
     root = path.resolve().parent
     problems: list[Problem] = []
 
-    def err(msg: str, line: int | None) -> None:
-        problems.append(Problem(spath, msg, line))
+    def err(msg: str, line: int | None, path: str | None = None) -> None:
+        problems.append(Problem(path or spath, msg, line))
 
     if data is None:
         raise InputError("study.yaml is empty; write at least 'title: <the study's title>'",
@@ -601,9 +601,10 @@ def _parse_settings(data, path: Path) -> StudySettings:
                 out[key] = tuple(names)
     for key in ("transcripts", "codebook", "instrument", "responses"):
         rel = data.get(key, DEFAULT_PATHS[key])
-        target = _resolve(rel, root, key, line(key) if key in data else None, err)
+        target = _study_path(rel, root, key, line(key) if key in data else None, err)
         if target is None:
             continue
+        target = target.resolve()
         out[key] = target
         if key in data and not target.exists():
             err(f"'{key}': {rel} does not exist; fix the path, or remove the line to use "
@@ -667,7 +668,9 @@ def _double_coded(value, line: int, err,
     return out if ok else None
 
 
-def _resolve(rel, root: Path, key: str, line: int | None, err) -> Path | None:
+def _study_path(rel, root: Path, key: str, line: int | None, err) -> Path | None:
+    """``rel`` (a path study.yaml gives for ``key``) in the study folder ``root``, as written
+    (not resolved); None after reporting a path outside the folder or a special file."""
     if not isinstance(rel, str) or not rel.strip():
         err(f"'{key}' must be a path relative to the study folder, got {rel!r}", line)
         return None
@@ -677,7 +680,14 @@ def _resolve(rel, root: Path, key: str, line: int | None, err) -> Path | None:
         err(f"'{key}': {rel} must be a path inside the study folder (relative, without '..'), "
             "so that the study is self-contained and its checksums cover it", line)
         return None
-    return (root / pure).resolve()
+    given = root / pure
+    try:  # a special file is named as study.yaml names it, not by where its links lead
+        is_input_file(given, shown_path(given))
+    except InputError as exc:
+        where = f" ('{key}' on line {line} of {STUDY_FILE})" if line is not None else ""
+        err(f"{exc.problems[0].message}{where}", None, exc.problems[0].path)
+        return None
+    return given
 
 
 def _codings_files(data: LineDict, root: Path, err) -> tuple[Path, ...]:
@@ -692,11 +702,13 @@ def _codings_files(data: LineDict, root: Path, err) -> tuple[Path, ...]:
     files: list[Path] = []
     for pattern, pline in zip(patterns, lines, strict=True):
         pline = pline if line is not None else None
-        target = _resolve(pattern, root, "codings", pline, err)
-        if target is None:
+        given = _study_path(pattern, root, "codings", pline, err)
+        if given is None:
             continue
+        target = given.resolve()
         if _GLOB_CHARS.search(pattern):
-            matched = sorted(Path(m).resolve() for m in glob.glob(os.fspath(target))
+            # the pattern as written, not resolved: a special file is named as the user sees it
+            matched = sorted(Path(m).resolve() for m in glob.glob(os.fspath(given))
                              if is_input_file(m, shown_path(m)) and not _is_template(Path(m)))
             if not matched and pline is not None:  # set in study.yaml: it must find a file
                 err(f"'codings': {pattern} matches no file; fix the pattern, or remove the "
@@ -1131,8 +1143,13 @@ def _uncoded_document_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _War
 
 def _date_warnings(corpus: Corpus, settings: StudySettings, warn: _Warnings) -> None:
     """The notebooks order the interviews by the ``date`` of their front matter (saturation);
-    without it for every transcript they fall back to the order of the transcripts."""
+    without it for every transcript they fall back to the order of the transcripts. A
+    transcript without an informant's turn is not an interview saturation counts: it needs
+    no date."""
     docs = corpus.documents
+    informed = _informant_documents(corpus)
+    if informed:
+        docs = docs[docs["doc_id"].astype(str).isin(informed)]
     if not len(docs):
         return
     dates = docs["date"] if "date" in docs.columns else pd.Series(None, index=docs.index)

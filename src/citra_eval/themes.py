@@ -117,7 +117,7 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
         Adds labels and lists every codable code, zeros included, in codebook order.
     by : str, optional
         A document attribute (a column of ``corpus.documents``, e.g. ``"group"``): counts
-        per value of it.
+        per value of it, over the values of documents with a turn of ``roles``.
     coder : str, optional
         Keep only this coder's codings.
     roles : sequence of str or None
@@ -162,7 +162,10 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
         groups = corpus.documents.set_index("doc_id")[by]
         data = data.assign(_g=data["doc_id"].map(groups))
         base = base.assign(_g=base["doc_id"].map(groups))
-        levels = list(pd.unique(groups.dropna()))
+        # a group is one of the documents with a turn of ``roles``: the interviewer alone
+        # (nothing to code) makes no group of zeros
+        spoken = _documents_with_roles(corpus, roles)
+        levels = list(pd.unique(groups[groups.index.isin(spoken)].dropna()))
         try:
             levels = sorted(levels)
         except TypeError:
@@ -387,12 +390,14 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     ----------
     codings : DataFrame
     corpus : Corpus
-    order : "date" or sequence of doc ids
+    order : "date", "auto" or sequence of doc ids
         Interview order: by the documents' ``date`` attribute as a calendar date (ties by
         ``doc_id``), or the given doc ids (every document of the corpus may appear once;
         others are left out). With ``"date"`` every document needs a date: a missing or
         unreadable one is an :class:`~citra_eval.InputError` naming the documents (it used
-        to go last silently).
+        to go last silently). ``"auto"`` orders by date when every document has one, else
+        keeps the transcripts' order (an interview without a date has no place among the
+        dated ones) and names the undated documents in ``attrs["saturation"]["undated"]``.
     base_size : int
         Number of first interviews forming the base (Guest et al. suggest 4 or 6).
     run_length : int
@@ -418,8 +423,9 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         ``base_codes``, ``saturation_point`` (interviews before the first run that meets
         the threshold: the sample at which saturation is claimed), ``confirmed_at`` (the
         last interview of that run), ``left_out`` (the doc ids left out for want of a turn
-        of ``roles``) and the parameters; both points are None when no run meets the
-        threshold.
+        of ``roles``), ``order`` (``"date"``, ``"transcripts"`` or ``"given"``: the order
+        used), ``undated`` (with ``"auto"``: the counted documents without a date) and the
+        parameters; both points are None when no run meets the threshold.
 
     Notes
     -----
@@ -460,19 +466,24 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     codings = _check(codings, corpus, coder)
     spoken = _documents_with_roles(corpus, check_roles(check_names(roles, "roles"), corpus))
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
+    undated: list[str] = []
     if isinstance(order, str):
-        if order != "date":
-            raise ValueError(f"order must be 'date' or a list of doc ids, got {order!r}")
-        ordered = _by_date(docs)
+        if order not in ("date", "auto"):
+            raise ValueError(f"order must be 'date', 'auto' or a list of doc ids, got "
+                             f"{order!r}")
+        if order == "auto":
+            undated = [str(d) for d, iso in _dates_of(docs).items() if iso is None]
+        ordered = list(docs["doc_id"]) if undated else _by_date(docs)
+        used = "transcripts" if undated else "date"
     else:
+        used = "given"
         ordered = list(order)
         unknown = [d for d in ordered if d not in corpus]
         if unknown or len(set(ordered)) != len(ordered):
             raise ValueError(f"order must list distinct doc ids of the corpus; unknown or "
                              f"repeated: {unknown or ordered}")
         ordered = [d for d in ordered if d in spoken]
-    dates = ({d: _iso_or_none(v) for d, v in zip(docs["doc_id"], docs["date"], strict=True)}
-             if "date" in docs.columns else None)
+    dates = _dates_of(docs) if "date" in docs.columns else None
     by_doc = codings.groupby("doc_id")["code"].agg(lambda s: set(s)).to_dict()
     seen: set[str] = set()
     rows = []
@@ -513,6 +524,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         "saturation_point": confirmed - run_length if confirmed is not None else None,
         "confirmed_at": confirmed,
         "left_out": [d for d in corpus.doc_ids if d not in spoken],
+        "order": used, "undated": undated,
     }
     return out[SATURATION_COLUMNS] if len(out) else pd.DataFrame(columns=SATURATION_COLUMNS)
 
@@ -530,20 +542,26 @@ def _iso_or_none(value) -> str | None:
     return None if is_missing_value(value) else parse_date(value)
 
 
+def _dates_of(docs: pd.DataFrame) -> dict[str, str | None]:
+    """Doc id -> its ISO date, None without one; an unreadable date is an InputError."""
+    if "date" not in docs.columns:
+        return dict.fromkeys(docs["doc_id"])
+    dates = {}
+    for doc, value in zip(docs["doc_id"], docs["date"], strict=True):
+        try:
+            dates[doc] = _iso_or_none(value)
+        except ValueError as exc:
+            raise InputError(f"document {doc}: 'date' {exc}") from None
+    return dates
+
+
 def _by_date(docs: pd.DataFrame) -> list[str]:
     """Doc ids in date order (ties by doc id); every document needs a readable date."""
     if "date" not in docs.columns:
         raise InputError("order='date' needs a 'date' in the transcripts' front matter; add "
                          "'date: 2021-03-09' to each, or pass order=[doc ids]")
-    dates, missing = {}, []
-    for doc, value in zip(docs["doc_id"], docs["date"], strict=True):
-        try:
-            iso = _iso_or_none(value)
-        except ValueError as exc:
-            raise InputError(f"document {doc}: 'date' {exc}") from None
-        if iso is None:
-            missing.append(str(doc))
-        dates[doc] = iso
+    dates = _dates_of(docs)
+    missing = [str(d) for d, iso in dates.items() if iso is None]
     if missing:
         raise InputError(f"order='date' needs a date for every interview; {len(missing)} have "
                          f"none: {', '.join(missing[:10])}. Add 'date:' to their front matter, "
@@ -796,13 +814,18 @@ def _describing_attribute(docs: pd.DataFrame) -> str | None:
     return None
 
 
-def grouping_attributes(corpus: Corpus) -> list[str]:
+def grouping_attributes(corpus: Corpus, *,
+                        roles: Sequence[str] | None = ("informant",)) -> list[str]:
     """Document attributes that divide the interviews into groups (for ``code_frequencies(by=)``).
 
     Parameters
     ----------
     corpus : Corpus
         The transcripts; their front-matter keys are the candidate attributes.
+    roles : sequence of str or None
+        The coded roles (default informants): a transcript without a turn of one of them
+        (the interviewer alone) has nothing to count and is left out, as in the theme
+        tables; None, or a corpus where no turn has one of them, counts every transcript.
 
     Returns
     -------
@@ -810,8 +833,8 @@ def grouping_attributes(corpus: Corpus) -> list[str]:
         In front-matter order, the attributes with at least two distinct values and at most
         half as many values as documents (so a value is shared by two documents on average):
         a grouping such as informant type, not a name, a date or a note that differs for
-        every interview. Attributes missing in some documents count the missing ones as a
-        group of their own only if they have a value elsewhere.
+        every interview. Values are counted over the documents that have one. ``date`` is
+        never a grouping: it orders the interviews (:func:`saturation`).
 
     Examples
     --------
@@ -819,16 +842,20 @@ def grouping_attributes(corpus: Corpus) -> list[str]:
     >>> grouping_attributes(ce.read_transcripts(ce.example_path("transcripts")))
     ['group']
     """
-    return [a for a, why in _attribute_groups(corpus).items() if why is None]
+    return [a for a, why in _attribute_groups(corpus, roles).items() if why is None]
 
 
-def ungrouped_attributes(corpus: Corpus) -> dict[str, str]:
+def ungrouped_attributes(corpus: Corpus, *,
+                         roles: Sequence[str] | None = ("informant",)) -> dict[str, str]:
     """The front-matter attributes that do *not* divide the interviews into groups, and why.
 
     Parameters
     ----------
     corpus : Corpus
         The transcripts.
+    roles : sequence of str or None
+        As for :func:`grouping_attributes`: transcripts without a turn of ``roles`` are
+        not counted as interviews.
 
     Returns
     -------
@@ -846,18 +873,22 @@ def ungrouped_attributes(corpus: Corpus) -> dict[str, str]:
     >>> why["interviewer"]
     'one value for 11 interviews'
     """
-    return {a: why for a, why in _attribute_groups(corpus).items() if why is not None}
+    return {a: why for a, why in _attribute_groups(corpus, roles).items() if why is not None}
 
 
-def _attribute_groups(corpus: Corpus) -> dict[str, str | None]:
+def _attribute_groups(corpus: Corpus, roles) -> dict[str, str | None]:
     """Attribute -> None when it divides the interviews into groups, else why not."""
     if not isinstance(corpus, Corpus):
         raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
-    docs = corpus.documents
+    spoken = _documents_with_roles(corpus, check_roles(check_names(roles, "roles"), corpus))
+    docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
     n = len(docs)
     out: dict[str, str | None] = {}
     for col in docs.columns:
         if col in _FILE_COLUMNS:
+            continue
+        if col == "date":  # interviews held on the same days are no group of interviews
+            out[str(col)] = "a date orders the interviews (saturation), it does not group them"
             continue
         values = docs[col].dropna().astype(str)
         k = values.nunique()

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .._files import output_path_problem, refuse_repeated_files
 from ..errors import InputError, Problem
+from ..pipeline import holding_study
 from ..study import STUDY_FILE, StudySettings, find_study_root, shown_path
 
 
@@ -103,6 +105,29 @@ def _real(path: str | os.PathLike) -> Path:
 
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
+
+
+def _study_of(path: str | os.PathLike) -> Path | None:
+    """The study folder (holding ``study.yaml``) ``path`` lies in, links resolved; None
+    outside every study."""
+    here = _real(path)
+    return next((root for root in (here, *here.parents) if (root / STUDY_FILE).is_file()),
+                None)
+
+
+@contextlib.contextmanager
+def study_locked(command: str, *outputs: str | os.PathLike | None) -> Iterator[None]:
+    """Hold the lock of every study folder one of ``outputs`` lies in (the lock ``reproduce``
+    holds, :func:`~citra_eval.pipeline.holding_study`) while the command reads and writes, so
+    that a run never reads half-written inputs and two commands never update one file
+    together; an :class:`InputError` naming the lock file and its holder when it is taken.
+    ``command`` is what the lock file says holds it (e.g. ``"reanchor"``)."""
+    roots = sorted({root for out in outputs if out is not None
+                    if (root := _study_of(out)) is not None})
+    with contextlib.ExitStack() as stack:
+        for root in roots:
+            stack.enter_context(holding_study(root, holder=f"citra-eval {command}"))
+        yield
 
 
 def study_raw_folders(path: str | os.PathLike) -> list[Path]:

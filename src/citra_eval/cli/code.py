@@ -31,6 +31,7 @@ from ._common import (
     counted,
     from_study,
     study_here,
+    study_locked,
 )
 
 
@@ -117,6 +118,11 @@ def _run_code(args: argparse.Namespace) -> int:
     args.transcripts = from_study(args.transcripts, study, "transcripts", "--transcripts")
     args.codebook = from_study(args.codebook, study, "codebook", "--codebook")
     _check_outputs(args)
+    with study_locked("code", args.out, args.cross_validate, args.suggest):
+        return _code(args)
+
+
+def _code(args: argparse.Namespace) -> int:
     problems = Problems()
     corpus = problems.attempt(read_transcripts, args.transcripts)
     codebook = problems.attempt(Codebook.load, args.codebook)

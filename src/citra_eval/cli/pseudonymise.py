@@ -31,7 +31,7 @@ from ..pseudonymisation import (
     source_with_replacements,
 )
 from ..qdpx import front_matter_of, transcript_source
-from ._common import Problems, add_force, check_outputs, counted
+from ._common import Problems, add_force, check_outputs, counted, study_locked
 
 #: What was replaced, singular and plural, for the summary line.
 _KINDS = {"name": ("name", "names"), "email": ("e-mail address", "e-mail addresses"),
@@ -75,6 +75,11 @@ def _run_pseudonymise(args: argparse.Namespace) -> int:
         raise InputError("the re-identification key must be stored apart from the "
                          f"pseudonymised data, not inside {args.out}; choose another place",
                          path=args.key_out)
+    with study_locked("pseudonymise", out, args.key_out):
+        return _pseudonymise(args, out)
+
+
+def _pseudonymise(args: argparse.Namespace, out) -> int:
     problems = Problems()
     corpus, codings, names = _corpus_and_codings(args, problems)
     problems.attempt(load_key, args.key)
@@ -303,10 +308,14 @@ def _add_reidentify(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_reidentify(args: argparse.Namespace) -> int:
+    check_outputs(inputs=_inputs(args), folders={"--out": (args.out, WRITTEN)}, force=args.force)
+    with study_locked("reidentify", args.out):
+        return _reidentify(args)
+
+
+def _reidentify(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-
-    check_outputs(inputs=_inputs(args), folders={"--out": (args.out, WRITTEN)}, force=args.force)
     problems = Problems()
     corpus, codings, names = _corpus_and_codings(args, problems)
     problems.raise_any()

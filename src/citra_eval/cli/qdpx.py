@@ -24,6 +24,7 @@ from ._common import (
     from_study,
     study_codebook,
     study_here,
+    study_locked,
 )
 
 
@@ -112,9 +113,6 @@ def _read_inputs(args: argparse.Namespace):
 
 
 def _run_qdpx_export(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-
     study = study_here()
     if args.codings is None:  # the study's codings go with the study's transcripts
         args.codings = (from_study(None, study, "codings", "--codings")
@@ -127,6 +125,13 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
                           "--codings": args.codings, "--memos": args.memos,
                           "--users": args.users},
                   files={"--out": args.out}, force=args.force)
+    with study_locked("qdpx export", args.out):
+        return _export(args)
+
+
+def _export(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     corpus, codebook, tables = _read_inputs(args)
     codings = pd.concat(tables, ignore_index=True) if tables else empty_codings()
     memos = read_memos(args.memos, corpus=corpus, codebook=codebook) if args.memos else None
@@ -143,6 +148,11 @@ def _run_qdpx_import(args: argparse.Namespace) -> int:
 
     check_outputs(inputs={"FILE.qdpx": args.file, "--sources": args.sources},
                   folders={"--out": (args.out, SAVED_ENTRIES)}, force=args.force)
+    with study_locked("qdpx import", args.out):
+        return _import(args)
+
+
+def _import(args: argparse.Namespace) -> int:
     project = read_qdpx(args.file, language=args.language, spanning=args.spanning,
                         positions=args.positions, crlf=args.crlf, sources=args.sources,
                         strict=args.strict, turns=args.turns,

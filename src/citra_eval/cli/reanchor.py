@@ -25,7 +25,7 @@ from ..corpus import Corpus, read_transcripts
 from ..errors import InputError, Problem
 from ..errors import quoted as shown
 from ..study import shown_path
-from ._common import Problems, distinct_files, from_study, study_here
+from ._common import Problems, distinct_files, from_study, study_here, study_locked
 
 DESCRIPTION = """\
 Check every coding's recorded text (the 'text' column) against the transcripts as they are now,
@@ -44,7 +44,9 @@ file or backup that is a symbolic link.
 Codings without a recorded text cannot be checked. --record adds the text column from the
 current transcripts: do that while the transcripts are still the ones the codings were made on.
 
-Inside a study folder, the transcripts and codings files default to those of study.yaml.
+Inside a study folder, the transcripts and codings files default to those of study.yaml,
+and reanchor holds the study's lock while it works (a 'citra-eval reproduce' of the study
+waits for it, and it refuses to start while one runs).
 """
 
 
@@ -82,6 +84,12 @@ def _run_reanchor(args: argparse.Namespace) -> int:
             raise InputError("the study has no codings files to reanchor",
                              path=shown_path(settings.path))
     distinct_files(args.codings, "--codings")
+    # a dry run writes nothing: it needs no lock
+    with study_locked("reanchor", *([] if args.dry_run else args.codings)):
+        return _reanchor(args)
+
+
+def _reanchor(args: argparse.Namespace) -> int:
     problems = Problems()
     corpus = problems.attempt(read_transcripts, args.transcripts)
     tables = {f: problems.attempt(read_codings, f, keep_lines=True) for f in args.codings}

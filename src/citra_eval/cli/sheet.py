@@ -28,6 +28,7 @@ from ._common import (
     counted,
     from_study,
     study_here,
+    study_locked,
 )
 
 EXPORT = """\
@@ -129,6 +130,11 @@ def _run_export(args: argparse.Namespace) -> int:
                   files={f"--out ({f.name})" if f != out else "--out": str(f) for f in files},
                   force=args.force)
     _refuse_existing(files, args.force, "the sheet")
+    with study_locked("sheet export", *files):
+        return _export(args, out, fmt)
+
+
+def _export(args: argparse.Namespace, out: Path, fmt: str) -> int:
     corpus, codebook = _read(args)
     if not codebook.codable_ids:
         raise InputError("the codebook has no codable code, so the sheet would have no code "
@@ -159,6 +165,11 @@ def _run_import(args: argparse.Namespace) -> int:
     check_outputs(inputs={"FILE": sheet_files, "--transcripts": args.transcripts,
                           "--codebook": args.codebook},
                   files={"--out": args.out}, force=args.force)
+    with study_locked("sheet import", out):
+        return _import(args, out)
+
+
+def _import(args: argparse.Namespace, out: Path) -> int:
     corpus, codebook = _read(args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SheetWarning)
