@@ -478,3 +478,22 @@ def test_cli_warns_about_codings_widened_to_a_whole_name(tmp_path, cli):
     shared = ce.read_transcripts(tmp_path / "shared" / "transcripts")
     got = ce.read_codings(tmp_path / "shared" / "codings" / "cut.csv", corpus=shared)
     assert got["text"].tolist() == ["Selamat", "INF01.", "INF01. NIK Bapak"]
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+def test_a_token_never_takes_text_the_inputs_already_hold():
+    # a transcript that already says "[EMAIL-1]" (and "nik-1" in its front matter, and a
+    # pseudonym "TELEPON-1"): the detected values get the next free numbers, so the shared
+    # data never holds one token for two different things
+    src = ("---\nid: D1\nnote: lihat nik-1\nspeakers: {P: interviewer, I: informant}\n---\n"
+           "P: Alamat [EMAIL-1] sudah dihapus; yang baru?\n"
+           "I: budi@pemkot.go.id, NIK 3201012345670001, telepon 0812-3456-7890. Ani ikut.\n")
+    corpus = ce.Corpus.from_texts({"a.txt": src})
+    res = ce.pseudonymise(corpus, key={"Ani": "TELEPON-1"})
+    assert res.corpus.text("D1") == (
+        "P: Alamat [EMAIL-1] sudah dihapus; yang baru?\n"
+        "I: [EMAIL-2], NIK [NIK-2], telepon [TELEPON-2]. TELEPON-1 ikut.\n")
+    back = ce.reidentify(res.corpus, res.report)
+    assert back.corpus.texts == corpus.texts

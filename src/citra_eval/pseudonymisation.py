@@ -16,7 +16,7 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +53,9 @@ DETECTORS: dict[str, tuple[re.Pattern, Callable[[str], bool]]] = {
     "nik": (re.compile(_NIK), lambda m: len(re.sub(r"\D", "", m)) == 16),
 }
 _TOKEN = {"email": "EMAIL", "phone": "TELEPON", "nik": "NIK"}
+#: A token's word (``EMAIL-1``), bracketed or not, ignoring case: one the inputs already
+#: hold is never handed out.
+_TOKEN_WORD = re.compile(rf"(?<!\w)({'|'.join(_TOKEN.values())})-(\d+)(?!\w)", re.IGNORECASE)
 #: How many widened codings a :class:`BoundaryWarning` names.
 NAMED_ROWS = 3
 
@@ -246,20 +249,28 @@ CLITICS = r"(?:nya|ku|mu)?(?:lah|kah|pun|tah)?"
 
 class _Replacer:
     """Finds names and detected identifiers; numbers detected values consistently."""
-    def __init__(self, key: Mapping[str, str], detect: Iterable[str]) -> None:
+    def __init__(self, key: Mapping[str, str], detect: Iterable[str],
+                 held: Iterable[str] = ()) -> None:
         self.key = {_norm_name(k): v for k, v in key.items()}
         self.names = (_whole_words(sorted(key, key=lambda n: (-len(n), n)), CLITICS)
                       if key else None)
         self.detect = list(detect)
         self.tokens: dict[tuple[str, str], str] = {}
         self.counts: dict[str, int] = {}
+        # tokens the strings ``held`` (texts, values, pseudonyms) already contain: the
+        # shared data could not tell them from a token, so numbering skips them
+        self.taken = {(m.group(1).upper(), int(m.group(2)))
+                      for v in held for m in _TOKEN_WORD.finditer(v)}
 
     def token(self, kind: str, value: str) -> str:
         norm = re.sub(r"\D", "", value) if kind in ("phone", "nik") else value.casefold()
         key = (kind, norm)
         if key not in self.tokens:
-            self.counts[kind] = self.counts.get(kind, 0) + 1
-            self.tokens[key] = f"[{_TOKEN[kind]}-{self.counts[kind]}]"
+            n = self.counts.get(kind, 0) + 1
+            while (_TOKEN[kind], n) in self.taken:
+                n += 1
+            self.counts[kind] = n
+            self.tokens[key] = f"[{_TOKEN[kind]}-{n}]"
         return self.tokens[key]
 
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
@@ -400,7 +411,10 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
         Which identifiers to detect: ``email``, ``phone`` (Indonesian numbers: ``+62``,
         ``62`` or ``0`` prefixes, mobile ``08xx`` and area codes, separated by spaces, dots or
         dashes), ``nik`` (16 digits, optionally in groups of four). Each distinct value gets a
-        numbered token such as ``[EMAIL-1]``, the same everywhere in the corpus.
+        numbered token such as ``[EMAIL-1]``, the same everywhere in the corpus. A number
+        whose token the inputs already hold (``[EMAIL-1]`` or ``email-1`` as a word in a text,
+        an attribute, a codings column or a pseudonym) is skipped: that value becomes
+        ``[EMAIL-2]``, so no token stands for two things.
 
     Returns
     -------
@@ -461,7 +475,7 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     if unknown:
         raise ValueError(f"detect must name detectors among {', '.join(DETECTORS)}, got "
                          f"{unknown}")
-    rep = _Replacer(names, detect)
+    rep = _Replacer(names, detect, _held_strings(corpus, codings, names.values()))
     found_in = {doc: rep.find(corpus.text(doc)) for doc in corpus.doc_ids}
     _check_pseudonyms_absent(corpus, found_in, entries,
                              None if isinstance(key, Mapping) else os.fspath(key))
@@ -497,6 +511,23 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
                   "kind": "value"} for old, new in ids.items()]
     new_codings = _recorded_text(new_codings, codings, new_corpus)
     return PseudonymResult(new_corpus, new_codings, _report(rows), rep)
+
+
+def _held_strings(corpus: Corpus, codings: pd.DataFrame | None,
+                  pseudonyms: Iterable[str]) -> Iterator[str]:
+    """Every string pseudonymising may write into the shared data, as it is before: the
+    texts, the documents' attributes (the front matter's values and keys, nested ones
+    included) and their names, the codings' text columns, and the pseudonyms."""
+    yield from corpus.texts.values()
+    yield from map(str, corpus.documents.columns)
+    for col in corpus.documents.columns:
+        if col not in _DERIVED:
+            yield from (v for v in corpus.documents[col] if isinstance(v, str))
+    if codings is not None:
+        for col in codings.columns:
+            if codings[col].dtype == object:
+                yield from (v for v in codings[col] if isinstance(v, str))
+    yield from pseudonyms
 
 
 def _check_pseudonyms_absent(corpus: Corpus, found_in: Mapping[str, list],
