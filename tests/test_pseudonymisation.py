@@ -377,6 +377,8 @@ def test_a_pseudonym_inside_a_replaced_name_is_no_clash(corpus):
     # holds no other "Santoso"
     res = ce.pseudonymise(corpus, key={"Budi Santoso": "Santoso"}, detect=())
     assert "Pak Santoso." in res.corpus.text("INF01")
+    # the same in the front matter (informant: Budi Santoso, Kepala Humas)
+    assert res.corpus.documents.loc[0, "informant"] == "Santoso, Kepala Humas"
 
 
 def test_cli_refuses_a_pseudonym_in_the_text_and_writes_nothing(tmp_path, cli):
@@ -497,3 +499,22 @@ def test_a_token_never_takes_text_the_inputs_already_hold():
         "I: [EMAIL-2], NIK [NIK-2], telepon [TELEPON-2]. TELEPON-1 ikut.\n")
     back = ce.reidentify(res.corpus, res.report)
     assert back.corpus.texts == corpus.texts
+
+
+@pytest.mark.parametrize("front,field", [
+    ("informant: Budi Santoso, Kepala Humas\n", "informant"),
+    ("meta:\n  team: [Budi, Kepala Humas]\n", "meta"),    # nested values count too
+])
+def test_a_pseudonym_already_in_the_front_matter_is_refused(tmp_path, front, field):
+    src = SOURCE.replace("informant: Budi Santoso, Kepala Humas\n", front)
+    corpus = ce.Corpus.from_texts({"a.txt": src})
+    assert "kepala" not in corpus.text("INF01").lower()  # only the front matter has it
+    key = tmp_path / "key.csv"
+    key.write_text("name,pseudonym\nSiti Aminah,P2\nBudi Santoso,kepala  humas\n")
+    with pytest.raises(ce.InputError) as err:
+        ce.pseudonymise(corpus, key=key)
+    assert err.value.format() == (f"error: {key}:3: pseudonym 'kepala  humas' already occurs "
+                                  f"in a.txt (front matter: {field}); choose another")
+    with pytest.raises(ce.InputError, match=r"key: the pseudonym 'Kepala Humas' of 'Budi' "
+                       rf"already occurs in a.txt \(front matter: {field}\); choose another$"):
+        ce.pseudonymise(corpus, key={"Budi": "Kepala Humas"})

@@ -26,7 +26,7 @@ from ._files import check_columns_unique, csv_rows, read_text_file, restore_cell
 from ._validation import check_type
 from ._yaml import read_yaml_file
 from .codings import record_text
-from .corpus import Corpus, main_line_end, with_line_ends
+from .corpus import Corpus, front_matter_key, main_line_end, with_line_ends
 from .errors import InputError, Problem
 
 __all__ = ["DETECTORS", "BoundaryWarning", "PseudonymResult", "load_key", "pseudonymise",
@@ -425,10 +425,12 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     Raises
     ------
     InputError
-        A bad key (see :func:`load_key`), or a pseudonym the texts already hold (as whole
-        words, ignoring case and spacing, outside the names being replaced): the shared
-        texts could not tell it from the pseudonym. The message names the key file and line
-        (when the key is a file) and the transcript and line of the occurrence.
+        A bad key (see :func:`load_key`), or a pseudonym the texts or their front matter
+        (the documents' attributes, nested values included) already hold (as whole words,
+        ignoring case and spacing, outside the names being replaced): the shared data could
+        not tell it from the pseudonym. The message names the key file and line (when the
+        key is a file) and the transcript and line of the occurrence (or its front-matter
+        field, ``a.txt (front matter: informant)``).
 
     Warns
     -----
@@ -477,7 +479,7 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
                          f"{unknown}")
     rep = _Replacer(names, detect, _held_strings(corpus, codings, names.values()))
     found_in = {doc: rep.find(corpus.text(doc)) for doc in corpus.doc_ids}
-    _check_pseudonyms_absent(corpus, found_in, entries,
+    _check_pseudonyms_absent(corpus, found_in, rep, entries,
                              None if isinstance(key, Mapping) else os.fspath(key))
     rows: list[dict] = []
     maps: dict[str, _OffsetMap] = {}
@@ -530,30 +532,46 @@ def _held_strings(corpus: Corpus, codings: pd.DataFrame | None,
     yield from pseudonyms
 
 
-def _check_pseudonyms_absent(corpus: Corpus, found_in: Mapping[str, list],
+def _check_pseudonyms_absent(corpus: Corpus, found_in: Mapping[str, list], rep: _Replacer,
                              entries: Mapping[str, tuple[str, int | None]],
                              key_path: str | None) -> None:
-    """Refuse a pseudonym the texts already hold outside the spans being replaced: the
-    shared texts could not tell it from the pseudonym, and re-identifying would be wrong."""
-    by_pseudonym: dict[str, tuple[str, int | None]] = {}
-    for name, (pseud, line) in entries.items():
-        by_pseudonym.setdefault(_norm_name(pseud), (name, line))
+    """Refuse a pseudonym the texts or the front matter (the documents' attributes) already
+    hold outside the spans being replaced: the shared data could not tell it from the
+    pseudonym, and re-identifying would be wrong."""
+    by_pseudonym: dict[str, str] = {}
+    for name, (pseud, _) in entries.items():
+        by_pseudonym.setdefault(_norm_name(pseud), name)
     pattern = _whole_words(sorted({p for p, _ in entries.values()}, key=lambda p: (-len(p), p)))
-    for doc in corpus.doc_ids:
-        text = corpus.text(doc)
-        spans = [(s, e) for s, e, _, _ in found_in[doc]]
+
+    def first_clash(text: str, found: list) -> re.Match | None:
+        spans = [(s, e) for s, e, _, _ in found]
         for m in pattern.finditer(text):
             i = bisect.bisect_left(spans, (m.end(), m.end()))
-            if i > 0 and spans[i - 1][1] > m.start():
-                continue  # inside a name being replaced: gone from the shared text
-            name, line = by_pseudonym[_norm_name(m.group())]
-            where = f"{_document_path(corpus, doc)}:{_file_line(corpus, doc, m.start())}"
-            pseud = entries[name][0]
-            if key_path is None:
-                raise InputError(f"key: the pseudonym {pseud!r} of {name!r} already occurs in "
-                                 f"{where}; choose another")
-            raise InputError(f"pseudonym {pseud!r} already occurs in {where}; choose another",
-                             path=key_path, line=line)
+            if not (i > 0 and spans[i - 1][1] > m.start()):
+                return m  # not inside a name being replaced (gone from the shared data)
+        return None
+
+    attrs = [c for c in corpus.documents.columns if c not in _DERIVED]
+    for doc in corpus.doc_ids:
+        m = first_clash(corpus.text(doc), found_in[doc])
+        where = m and f"{_document_path(corpus, doc)}:{_file_line(corpus, doc, m.start())}"
+        for col in attrs if m is None else ():
+            value = corpus.document(doc).get(col)
+            if isinstance(value, str):
+                m = first_clash(value, rep.find(value))
+                if m is not None:
+                    where = (f"{_document_path(corpus, doc)} (front matter: "
+                             f"{front_matter_key(col)})")
+                    break
+        if m is None:
+            continue
+        name = by_pseudonym[_norm_name(m.group())]
+        pseud, line = entries[name]
+        if key_path is None:
+            raise InputError(f"key: the pseudonym {pseud!r} of {name!r} already occurs in "
+                             f"{where}; choose another")
+        raise InputError(f"pseudonym {pseud!r} already occurs in {where}; choose another",
+                         path=key_path, line=line)
 
 
 def _whole_words(phrases: list[str], tail: str = "") -> re.Pattern:
