@@ -82,8 +82,44 @@ def test_codings_grow_and_shrink_with_replacements(corpus):
     assert [old[r.start:r.end] for r in back.codings.itertuples()][:3] == [
         old[r.start:r.end] for r in codings.iloc[:3].itertuples()]
     assert back.codings.loc[1, "note"] == "hubungi Budi"
-    # the coding that cut the name now holds the whole name
-    assert old[back.codings.loc[3, "start"]:back.codings.loc[3, "end"]] == "BUDI  santoso"
+    # the coding that cut the name gets its own offsets back from the key
+    assert old[back.codings.loc[3, "start"]:back.codings.loc[3, "end"]] == "UDI  santoso"
+
+
+def test_codings_that_differ_only_inside_a_name_come_back_apart(corpus, tmp_path):
+    # shared, both hold the whole pseudonym (one coding twice); re-identified, each has its
+    # own offsets again, from the key kept as a CSV file too
+    codings = pd.DataFrame([_coding(corpus, "UDI  san", "santoso", 1),
+                            _coding(corpus, "BUDI  san", "santoso", 1),
+                            _coding(corpus, "DI  san", "tos", 1, coder="B")])
+    with pytest.warns(ce.BoundaryWarning):
+        res = ce.pseudonymise(corpus, key=KEY, codings=codings)
+    assert len(res.codings[["start", "end"]].drop_duplicates()) == 1
+    res.report.to_csv(tmp_path / "key.csv", index=False)
+    old = corpus.text("INF01")
+    for key in (res.report, tmp_path / "key.csv"):
+        back = ce.reidentify(res.corpus, key, codings=res.codings)
+        assert back.codings[["start", "end"]].values.tolist() == \
+            codings[["start", "end"]].values.tolist()
+        assert [old[r.start:r.end] for r in back.codings.itertuples()] == [
+            "UDI  santoso", "BUDI  santoso", "DI  santos"]
+    # a coding moved in the shared data is no longer the one the key recorded: widened
+    moved = res.codings.assign(end=res.codings["end"] + 1)
+    back = ce.reidentify(res.corpus, res.report, codings=moved)
+    assert [old[r.start:r.end] for r in back.codings.itertuples()] == ["BUDI  santoso."] * 3
+
+
+def test_reidentify_refuses_a_damaged_coding_span(corpus):
+    codings = pd.DataFrame([_coding(corpus, "UDI  san", "santoso", 1)])
+    with pytest.warns(ce.BoundaryWarning):
+        res = ce.pseudonymise(corpus, key=KEY, codings=codings)
+    report = res.report.copy()
+    row = report["field"] == "coding-span:0"
+    assert report.loc[row, "original"].tolist() == [f"{codings.start[0]}:{codings.end[0]}"]
+    for bad in ("x:3", "0:400", "3:2"):
+        report.loc[row, "original"] = bad
+        with pytest.raises(ce.InputError, match=r"the key's 'coding-span:0' row .* is damaged"):
+            ce.reidentify(res.corpus, report, codings=res.codings)
 
 
 def test_reidentify_warns_about_codings_that_cut_a_pseudonym(corpus):
@@ -238,10 +274,8 @@ def test_property_codings_slice_and_reidentify_restores(data):
                                             strict=True)):
         cut = ((spans["orig_start"] < old.start) & (old.start < spans["orig_end"])) | (
             (spans["orig_start"] < old.end) & (old.end < spans["orig_end"]))
-        if not cut.any():  # exact unless the coding cut a replaced name in two
-            assert (restored.start, restored.end) == (old.start, old.end)
-        else:  # then it holds the whole name
-            assert restored.start <= old.start and restored.end >= old.end
+        assert (restored.start, restored.end) == (old.start, old.end)  # always exact
+        if cut.any():  # the shared coding held the whole pseudonym, with a warning
             cuts.append(i)
     assert warned == cuts  # and exactly those were named in the warning
 
@@ -472,7 +506,8 @@ def test_cli_warns_about_codings_widened_to_a_whole_name(tmp_path, cli):
                                                                (s + 2, s + 22)])
     (tmp_path / "cut.csv").write_text("doc_id,segment_id,start,end,code,coder\n" + rows)
     r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
-            "--codings", str(tmp_path / "cut.csv"), "--out", str(tmp_path / "shared"))
+            "--codings", str(tmp_path / "cut.csv"), "--out", str(tmp_path / "shared"),
+            "--key-out", str(tmp_path / "private" / "key.csv"))
     assert r.returncode == 0, r.stderr
     assert r.stderr == ("warning: 2 coding(s) began or ended inside a replaced name or "
                         f"identifier; each now holds all of it: cut.csv:3 (INF01 at {s}), "
@@ -480,6 +515,15 @@ def test_cli_warns_about_codings_widened_to_a_whole_name(tmp_path, cli):
     shared = ce.read_transcripts(tmp_path / "shared" / "transcripts")
     got = ce.read_codings(tmp_path / "shared" / "codings" / "cut.csv", corpus=shared)
     assert got["text"].tolist() == ["Selamat", "INF01.", "INF01. NIK Bapak"]
+    # re-identified, each coding has its own offsets (and text) again
+    r = cli("reidentify", "--transcripts", str(tmp_path / "shared" / "transcripts"),
+            "--key", str(tmp_path / "private" / "key.csv"),
+            "--codings", str(tmp_path / "shared" / "codings" / "cut.csv"),
+            "--out", str(tmp_path / "back"))
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    back = ce.read_codings(tmp_path / "back" / "codings" / "cut.csv", corpus=corpus)
+    assert back[["start", "end"]].values.tolist() == [[5, 12], [s, s + 12], [s + 2, s + 22]]
+    assert back["text"].tolist() == [text[5:12], text[s:s + 12], text[s + 2:s + 22]]
 
 
 # --------------------------------------------------------------------------- tokens

@@ -56,6 +56,9 @@ _TOKEN = {"email": "EMAIL", "phone": "TELEPON", "nik": "NIK"}
 #: A token's word (``EMAIL-1``), bracketed or not, ignoring case: one the inputs already
 #: hold is never handed out.
 _TOKEN_WORD = re.compile(rf"(?<!\w)({'|'.join(_TOKEN.values())})-(\d+)(?!\w)", re.IGNORECASE)
+#: The report's ``field`` of a coding pseudonymise widened, before its row number; its
+#: ``original`` and ``replacement`` hold its offsets (``start:end``) before and after.
+SPAN_FIELD = "coding-span:"
 #: How many widened codings a :class:`BoundaryWarning` names.
 NAMED_ROWS = 3
 
@@ -100,9 +103,11 @@ class PseudonymResult:
         The re-identification key: one row per replacement, ``doc_id, field, start, end,
         orig_start, orig_end, original, replacement, kind``. ``field`` is ``text`` for the
         plain text (``start``/``end`` in the new text, ``orig_*`` in the old one),
-        ``attribute:<name>``, ``speaker`` or ``coding:<row>:<column>`` for whole values.
-        ``kind`` is ``name``, ``email``, ``phone``, ``nik`` or ``value``. It contains the
-        originals: keep it apart from the shared data.
+        ``attribute:<name>``, ``speaker`` or ``coding:<row>:<column>`` for whole values, and
+        ``coding-span:<row>`` for a coding widened to a whole pseudonym (``original`` and
+        ``replacement`` are its ``start:end`` before and after). ``kind`` is ``name``,
+        ``email``, ``phone``, ``nik`` or ``value``. It contains the originals: keep it apart
+        from the shared data.
 
     Examples
     --------
@@ -442,8 +447,10 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     Offsets: with replacements ``(s_i, e_i) -> r_i`` before position ``p``, the new offset is
     ``p + sum(len(r_i) - (e_i - s_i))``. A coding boundary inside a replaced span moves out to
     the span's edge (the coding grows to hold the whole pseudonym, with a
-    :class:`BoundaryWarning`); :func:`reidentify` then restores the whole name, so it is
-    exact for codings that do not cut a name.
+    :class:`BoundaryWarning`), so two codings that differ only inside a name are the same
+    coding in the shared data; the report keeps each widened coding's own offsets
+    (``coding-span:<row>``), and :func:`reidentify` gives them back: it is exact for every
+    coding.
 
     Names are also found with an Indonesian clitic or particle written onto them
     (*Budinya*, *Budilah*, *-kah*, *-pun*, *-ku*, *-mu*): the name is replaced, the ending
@@ -718,9 +725,14 @@ def _remap_codings(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap],
     if bad:
         raise InputError("codings refer to documents not in the corpus: "
                          f"{', '.join(map(str, bad))}")
-    _warn_widened(out, maps, inside)
+    widened = _warn_widened(out, maps, inside)
+    old = out[["start", "end"]].copy()
     out["start"] = [maps[d].start(int(s)) for d, s in zip(out["doc_id"], out["start"], strict=True)]
     out["end"] = [maps[d].end(int(e)) for d, e in zip(out["doc_id"], out["end"], strict=True)]
+    for i in widened:  # the key keeps their own offsets: reidentify gives them back
+        rows.append(_value_row(out.at[i, "doc_id"], f"{SPAN_FIELD}{i}",
+                               f"{old.at[i, 'start']}:{old.at[i, 'end']}",
+                               f"{out.at[i, 'start']}:{out.at[i, 'end']}", []))
     for col in out.columns:
         if col in _CODING_KEPT or str(col).startswith("_"):
             continue
@@ -734,18 +746,21 @@ def _remap_codings(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap],
     return out
 
 
-def _warn_widened(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap], inside: str) -> None:
-    """Warn about the codings (offsets before remapping) that a replacement widens."""
+def _warn_widened(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap], inside: str
+                  ) -> list[int]:
+    """Warn about the codings (offsets before remapping) that a replacement widens; return
+    their positions."""
     widened = [i for i, (d, s, e) in enumerate(zip(codings["doc_id"], codings["start"],
                                                    codings["end"], strict=True))
                if maps[d].cuts(int(s)) or maps[d].cuts(int(e))]
     if not widened:
-        return
+        return widened
     lines = (codings["_line"].tolist() if "_line" in codings.columns
              else range(2, len(codings) + 2))
     places = [f"line {lines[i]} ({codings.at[i, 'doc_id']} at {codings.at[i, 'start']})"
               for i in widened[:NAMED_ROWS]]
     warnings.warn(BoundaryWarning(widened, inside, places), stacklevel=4)
+    return widened
 
 
 # --------------------------------------------------------------------------- reidentify
@@ -779,6 +794,11 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     BoundaryWarning
         When codings begin or end inside a pseudonym (codings made on the pseudonymised
         texts): each is widened to the whole restored name, its recorded ``text`` with it.
+        No finer place exists (a pseudonym's characters have no counterparts in the name),
+        so two such codings that differ only inside the pseudonym become the same coding.
+        Codings that pseudonymise widened are not among them: given in the order
+        pseudonymise returned them, at the offsets it gave them, they get their own
+        offsets back from the key (``coding-span:<row>`` rows).
 
     Examples
     --------
@@ -822,6 +842,7 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     new_codings = None
     if codings is not None:
         new_codings = _remap_codings(codings, maps, lambda v: (v, []), [], "a pseudonym")
+        _restore_spans(new_codings, codings, report, texts, path)
         for col in new_codings.columns:
             if col not in _CODING_KEPT and not str(col).startswith("_"):
                 new_codings[col] = [values.get((d, f"coding:{i}:{col}", v), v)
@@ -832,6 +853,33 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     if new_codings is not None:
         new_codings = _recorded_text(new_codings, codings, new_corpus)
     return PseudonymResult(new_corpus, new_codings, report)
+
+
+def _restore_spans(new: pd.DataFrame, shared: pd.DataFrame, report: pd.DataFrame,
+                   texts: Mapping[str, str], path: str | None) -> None:
+    """Give the codings pseudonymise widened (the key's ``coding-span:<row>`` rows) their
+    own offsets back, in place: only a row still at the offsets the key recorded for it (a
+    coding moved in the shared data stays widened). ``new``: remapped to ``texts``."""
+    spans = {(r.doc_id, r.field): (r.replacement, r.original) for r in
+             report[report["field"].astype(str).str.startswith(SPAN_FIELD)]
+             .itertuples(index=False)}
+    if not spans:
+        return
+    for i, (doc, s, e) in enumerate(zip(shared["doc_id"], shared["start"], shared["end"],
+                                        strict=True)):
+        field = f"{SPAN_FIELD}{i}"
+        recorded = spans.get((doc, field))
+        if recorded is None or recorded[0] != f"{s}:{e}":
+            continue
+        ns, ne = int(new.at[i, "start"]), int(new.at[i, "end"])
+        m = re.fullmatch(r"(\d+):(\d+)", str(recorded[1]))
+        os_, oe = (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
+        # pseudonymise only widens: the coding's own span lies within the restored one
+        if not (ns <= os_ <= oe <= ne <= len(texts[doc])):
+            raise InputError(f"the key's {field!r} row of {doc!r} is damaged: its original "
+                             f"must be 'start:end' within {ns}:{ne}, got {recorded[1]!r}; use "
+                             "the key pseudonymise wrote", path=path)
+        new.at[i, "start"], new.at[i, "end"] = os_, oe
 
 
 class _ValueRestorer:
