@@ -458,7 +458,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     if not 0 <= threshold <= 1:
         raise ValueError(f"threshold must be a proportion in [0, 1], got {threshold!r}")
     codings = _check(codings, corpus, coder)
-    spoken = _documents_with_roles(corpus, check_roles(check_names(roles, "roles"), corpus))
+    spoken = _documents_with_roles(corpus, check_roles(roles, corpus))
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
     if isinstance(order, str):
         if order != "date":
