@@ -285,3 +285,15 @@ def test_every_boolean_option_is_refused_when_not_a_bool(tmp_path, example_corpu
             call("no")
         with pytest.raises(TypeError, match=f"^{option} must be True or False.*, got 1$"):
             call(1)
+
+
+def test_the_study_helper_kwic_counts_checks_roles_too():
+    from citra_eval.themes import kwic_counts
+
+    corpus = ce.Corpus.from_texts({"x.txt": "---\nid: D\nspeakers: {I: informant}\n---\n"
+                                            "I: Kami bekerjasama.\n"})
+    assert kwic_counts(corpus, ["kerja sama"], roles=["informant"]) == {"kerja sama": 1}
+    with pytest.raises(TypeError, match="roles must be a list of names, got the string"):
+        kwic_counts(corpus, ["kerja sama"], roles="informant")
+    with pytest.raises(ce.InputError, match="did you mean 'informant'"):
+        kwic_counts(corpus, ["kerja sama"], roles=["informan"])

@@ -763,7 +763,7 @@ def kwic_counts(corpus: Corpus, terms: Sequence[str], *, roles: Sequence[str] | 
     {'kerja sama': 1, 'radio': 0}
     """
     terms = check_names(terms, "terms", allow_none=False)
-    units = coding_units(corpus, roles)
+    units = coding_units(corpus, check_roles(roles, corpus))
     hits = _kwic_matcher(terms, codebook).hits(units, progress=False, negation=False)
     found = hits["code"].value_counts()
     return {t: int(found.get(t, 0)) for t in terms}
