@@ -170,6 +170,25 @@ def test_an_empty_label_in_one_language_and_a_wordless_slang_word_are_refused():
     assert "slang entry '...': 'tidak' has no colloquial word" in text
 
 
+def test_a_slang_entry_of_several_words_is_refused_at_its_line(tmp_path):
+    """Tokens are single words: 'ga usah' (or 'kpd.', read as 'kpd') never matched, and was
+    accepted without a word."""
+    text = ("codebook: t\nslang:\n  gercep: gerak cepat\n  ga usah: tidak perlu\n"
+            "  kpd.: kepada\ncodes:\n  - {id: a, label: A, patterns: [perlu]}\n")
+    with pytest.raises(ce.InputError) as info:
+        load(tmp_path, text)
+    found = {p.line: p.message for p in info.value.problems}
+    assert sorted(found) == [4, 5], info.value.format()
+    assert found[4].startswith("slang 'ga usah' (→ 'tidak perlu') is 2 words ('ga', "
+                               "'usah'), but the transcripts are read one word at a time")
+    assert "map each word on its own (e.g. 'ga: ...')" in found[4]
+    assert found[5].startswith("slang 'kpd.' (→ 'kepada') is read as the word 'kpd'")
+    with pytest.raises(ce.InputError,
+                       match=r"slang\['ga usah'\]: slang 'ga usah' \(→ 'tidak'\) is 2 words"):
+        ce.Codebook.from_dict({"slang": {"ga usah": "tidak"}, "codes": [
+            {"id": "a", "label": "A"}]})
+
+
 def test_a_pattern_mapping_with_a_second_key_names_it():
     with pytest.raises(ce.InputError, match="holds only 'regex', got also 'flags'"):
         ce.Codebook.from_dict({"codes": [{"id": "a", "label": "A", "patterns": [

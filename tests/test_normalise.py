@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ from conftest import _plain_stemmer, real_texts, refdata_path, sastrawi_stem
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import citra_eval as ce
 from citra_eval.normalise import (
     DEFAULT_NO_STEM,
     Normaliser,
@@ -87,6 +89,23 @@ def test_slang_table_is_package_data_with_licence():
     rows = [ln.split("\t") for ln in raw.splitlines() if ln and not ln.startswith("#")]
     assert all(len(r) == 3 for r in rows)
     assert len({r[0] for r in rows}) == len(rows)  # no duplicate keys
+    # every key is one word as the tokeniser reads it, or it could never match
+    assert [r[0] for r in rows if [t.text for t in tokenize(r[0])] != [r[0]]] == []
+
+
+@pytest.mark.parametrize("word,why", [
+    ("ga usah", r"is 2 words \('ga', 'usah'\), but the transcripts are read one word at a "
+                r"time, so it never matches; map each word on its own \(e\.g\. 'ga: \.\.\.'\) "
+                r"or make the expression a phrase pattern of a code"),
+    ("kpd.", r"is read as the word 'kpd' in the transcripts, so it never matches; write 'kpd' "
+             r"instead"),
+])
+def test_a_slang_word_that_can_never_match_is_refused(word, why):
+    with pytest.raises(ce.InputError, match=rf"slang '{re.escape(word)}' \(→ 'x'\) {why}$"):
+        load_slang({word: "x"})
+    with pytest.raises(ce.InputError, match=rf"slang '{re.escape(word)}' \(→ 'x'\) {why}$"):
+        Normaliser(slang={word: "x"})
+    assert load_slang({" Gak ": "x"}, default=False) == {"gak": "x"}  # case and spaces: fine
 
 
 def test_codebook_slang_extends_and_overrides():

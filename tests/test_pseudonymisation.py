@@ -82,8 +82,44 @@ def test_codings_grow_and_shrink_with_replacements(corpus):
     assert [old[r.start:r.end] for r in back.codings.itertuples()][:3] == [
         old[r.start:r.end] for r in codings.iloc[:3].itertuples()]
     assert back.codings.loc[1, "note"] == "hubungi Budi"
-    # the coding that cut the name now holds the whole name
-    assert old[back.codings.loc[3, "start"]:back.codings.loc[3, "end"]] == "BUDI  santoso"
+    # the coding that cut the name gets its own offsets back from the key
+    assert old[back.codings.loc[3, "start"]:back.codings.loc[3, "end"]] == "UDI  santoso"
+
+
+def test_codings_that_differ_only_inside_a_name_come_back_apart(corpus, tmp_path):
+    # shared, both hold the whole pseudonym (one coding twice); re-identified, each has its
+    # own offsets again, from the key kept as a CSV file too
+    codings = pd.DataFrame([_coding(corpus, "UDI  san", "santoso", 1),
+                            _coding(corpus, "BUDI  san", "santoso", 1),
+                            _coding(corpus, "DI  san", "tos", 1, coder="B")])
+    with pytest.warns(ce.BoundaryWarning):
+        res = ce.pseudonymise(corpus, key=KEY, codings=codings)
+    assert len(res.codings[["start", "end"]].drop_duplicates()) == 1
+    res.report.to_csv(tmp_path / "key.csv", index=False)
+    old = corpus.text("INF01")
+    for key in (res.report, tmp_path / "key.csv"):
+        back = ce.reidentify(res.corpus, key, codings=res.codings)
+        assert back.codings[["start", "end"]].values.tolist() == \
+            codings[["start", "end"]].values.tolist()
+        assert [old[r.start:r.end] for r in back.codings.itertuples()] == [
+            "UDI  santoso", "BUDI  santoso", "DI  santos"]
+    # a coding moved in the shared data is no longer the one the key recorded: widened
+    moved = res.codings.assign(end=res.codings["end"] + 1)
+    back = ce.reidentify(res.corpus, res.report, codings=moved)
+    assert [old[r.start:r.end] for r in back.codings.itertuples()] == ["BUDI  santoso."] * 3
+
+
+def test_reidentify_refuses_a_damaged_coding_span(corpus):
+    codings = pd.DataFrame([_coding(corpus, "UDI  san", "santoso", 1)])
+    with pytest.warns(ce.BoundaryWarning):
+        res = ce.pseudonymise(corpus, key=KEY, codings=codings)
+    report = res.report.copy()
+    row = report["field"] == "coding-span:0"
+    assert report.loc[row, "original"].tolist() == [f"{codings.start[0]}:{codings.end[0]}"]
+    for bad in ("x:3", "0:400", "3:2"):
+        report.loc[row, "original"] = bad
+        with pytest.raises(ce.InputError, match=r"the key's 'coding-span:0' row .* is damaged"):
+            ce.reidentify(res.corpus, report, codings=res.codings)
 
 
 def test_reidentify_warns_about_codings_that_cut_a_pseudonym(corpus):
@@ -238,10 +274,8 @@ def test_property_codings_slice_and_reidentify_restores(data):
                                             strict=True)):
         cut = ((spans["orig_start"] < old.start) & (old.start < spans["orig_end"])) | (
             (spans["orig_start"] < old.end) & (old.end < spans["orig_end"]))
-        if not cut.any():  # exact unless the coding cut a replaced name in two
-            assert (restored.start, restored.end) == (old.start, old.end)
-        else:  # then it holds the whole name
-            assert restored.start <= old.start and restored.end >= old.end
+        assert (restored.start, restored.end) == (old.start, old.end)  # always exact
+        if cut.any():  # the shared coding held the whole pseudonym, with a warning
             cuts.append(i)
     assert warned == cuts  # and exactly those were named in the warning
 
@@ -353,22 +387,28 @@ def test_cli_reidentify_with_a_key_that_does_not_fit(tmp_path, cli):
 # --------------------------------------------------------------------------- pseudonyms
 
 
-@pytest.mark.parametrize("pseudonym,where", [
-    ("Informan 2", 7),       # the turn's own words, ignoring case and spacing
-    ("Budiman", 8),          # a substitute name that is a real word of the text
-    ("[NIK-1]", 7),          # an identifier's token written out
+FRONT_INFORMANT = "informant: Budi Santoso, Kepala Humas\n"
+
+
+@pytest.mark.parametrize("pseudonym,where,front", [
+    ("Informan 2", "a.txt:7", None),  # the turn's own words, ignoring case and spacing
+    ("Budiman", "a.txt:8", None),     # a substitute name that is a real word of the text
+    ("[NIK-1]", "a.txt:7", None),     # an identifier's token written out
+    # a value of the front matter, the text without it; nested values count too
+    ("kepala  humas", "a.txt (front matter: informant)", None),
+    ("Kepala Humas", "a.txt (front matter: meta)", "meta:\n  team: [Budi, Kepala Humas]\n"),
 ])
-def test_a_pseudonym_already_in_the_text_is_refused(tmp_path, pseudonym, where):
+def test_a_pseudonym_already_in_the_text_is_refused(tmp_path, pseudonym, where, front):
     src = SOURCE.replace("Ya. Hubungi", "Ya, INFORMAN  2 dan [NIK-1]. Hubungi")
-    corpus = ce.Corpus.from_texts({"a.txt": src})
+    corpus = ce.Corpus.from_texts({"a.txt": src.replace(FRONT_INFORMANT, front or FRONT_INFORMANT)})
     key = tmp_path / "key.csv"
     key.write_text(f"name,pseudonym\nBudi Santoso,INF01\nSiti Aminah,{pseudonym}\n")
     with pytest.raises(ce.InputError) as err:
         ce.pseudonymise(corpus, key=key)
     assert err.value.format() == (f"error: {key}:3: pseudonym {pseudonym!r} already occurs "
-                                  f"in a.txt:{where}; choose another")
+                                  f"in {where}; choose another")
     with pytest.raises(ce.InputError, match=rf"key: the pseudonym '{re.escape(pseudonym)}' of "
-                       r"'Siti Aminah' already occurs in a.txt:\d+; choose another$"):
+                       rf"'Siti Aminah' already occurs in {re.escape(where)}; choose another$"):
         ce.pseudonymise(corpus, key={"Siti Aminah": pseudonym})
 
 
@@ -377,6 +417,8 @@ def test_a_pseudonym_inside_a_replaced_name_is_no_clash(corpus):
     # holds no other "Santoso"
     res = ce.pseudonymise(corpus, key={"Budi Santoso": "Santoso"}, detect=())
     assert "Pak Santoso." in res.corpus.text("INF01")
+    # the same in the front matter (informant: Budi Santoso, Kepala Humas)
+    assert res.corpus.documents.loc[0, "informant"] == "Santoso, Kepala Humas"
 
 
 def test_cli_refuses_a_pseudonym_in_the_text_and_writes_nothing(tmp_path, cli):
@@ -470,7 +512,8 @@ def test_cli_warns_about_codings_widened_to_a_whole_name(tmp_path, cli):
                                                                (s + 2, s + 22)])
     (tmp_path / "cut.csv").write_text("doc_id,segment_id,start,end,code,coder\n" + rows)
     r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
-            "--codings", str(tmp_path / "cut.csv"), "--out", str(tmp_path / "shared"))
+            "--codings", str(tmp_path / "cut.csv"), "--out", str(tmp_path / "shared"),
+            "--key-out", str(tmp_path / "private" / "key.csv"))
     assert r.returncode == 0, r.stderr
     assert r.stderr == ("warning: 2 coding(s) began or ended inside a replaced name or "
                         f"identifier; each now holds all of it: cut.csv:3 (INF01 at {s}), "
@@ -478,3 +521,31 @@ def test_cli_warns_about_codings_widened_to_a_whole_name(tmp_path, cli):
     shared = ce.read_transcripts(tmp_path / "shared" / "transcripts")
     got = ce.read_codings(tmp_path / "shared" / "codings" / "cut.csv", corpus=shared)
     assert got["text"].tolist() == ["Selamat", "INF01.", "INF01. NIK Bapak"]
+    # re-identified, each coding has its own offsets (and text) again
+    r = cli("reidentify", "--transcripts", str(tmp_path / "shared" / "transcripts"),
+            "--key", str(tmp_path / "private" / "key.csv"),
+            "--codings", str(tmp_path / "shared" / "codings" / "cut.csv"),
+            "--out", str(tmp_path / "back"))
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    back = ce.read_codings(tmp_path / "back" / "codings" / "cut.csv", corpus=corpus)
+    assert back[["start", "end"]].values.tolist() == [[5, 12], [s, s + 12], [s + 2, s + 22]]
+    assert back["text"].tolist() == [text[5:12], text[s:s + 12], text[s + 2:s + 22]]
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+def test_a_token_never_takes_text_the_inputs_already_hold():
+    # a transcript that already says "[EMAIL-1]" (and "nik-1" in its front matter, and a
+    # pseudonym "TELEPON-1"): the detected values get the next free numbers, so the shared
+    # data never holds one token for two different things
+    src = ("---\nid: D1\nnote: lihat nik-1\nspeakers: {P: interviewer, I: informant}\n---\n"
+           "P: Alamat [EMAIL-1] sudah dihapus; yang baru?\n"
+           "I: budi@pemkot.go.id, NIK 3201012345670001, telepon 0812-3456-7890. Ani ikut.\n")
+    corpus = ce.Corpus.from_texts({"a.txt": src})
+    res = ce.pseudonymise(corpus, key={"Ani": "TELEPON-1"})
+    assert res.corpus.text("D1") == (
+        "P: Alamat [EMAIL-1] sudah dihapus; yang baru?\n"
+        "I: [EMAIL-2], NIK [NIK-2], telepon [TELEPON-2]. TELEPON-1 ikut.\n")
+    back = ce.reidentify(res.corpus, res.report)
+    assert back.corpus.texts == corpus.texts

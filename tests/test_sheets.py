@@ -298,6 +298,13 @@ def test_other_refusals(tmp_path, cli, example_corpus, example_codebook):
     r = cli("sheet", "export", "--coder", "A", "--out", str(tmp_path / "s.xlsx"), "--roles",
             "moderator", *inputs)
     assert r.returncode == 2 and "no turns of role(s) moderator" in r.stderr
+    # beside a role the transcripts have, a typo is named too (it selected nothing silently)
+    r = cli("sheet", "export", "--coder", "A", "--out", str(tmp_path / "s.xlsx"), "--roles",
+            "informant", "informan", *inputs)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith("error: ") and "no turns of role(s) informan to code: the " \
+        "transcripts have role(s) informant, interviewer" in r.stderr
+    assert not (tmp_path / "s.xlsx").exists()
 
 
 def test_api_in_memory(example_corpus, example_codebook):

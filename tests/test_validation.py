@@ -75,7 +75,6 @@ def test_known_names_the_unknown_and_lists_the_known_shortened():
 def test_roles_must_be_roles_of_the_corpus():
     corpus = ce.Corpus.from_texts({"x.txt": "---\nid: D\nspeakers: {I: informant, P: "
                                             "interviewer}\n---\nP: Apa?\nI: Ya.\n"})
-    assert check_roles("informant", corpus) == ("informant",)
     assert check_roles(["informant", "interviewer"], corpus) == ("informant", "interviewer")
     assert check_roles(None, corpus) is None
     with pytest.raises(ce.InputError, match=r"roles names role\(s\) 'informan' that no "
@@ -84,6 +83,77 @@ def test_roles_must_be_roles_of_the_corpus():
         check_roles(["informan"], corpus)
     with pytest.raises(TypeError, match="roles must be a list of role names"):
         check_roles([1], corpus)
+    # one rule with every argument that takes several names (check_names)
+    with pytest.raises(TypeError, match=r"^roles must be a list of names, got the string "
+                                        r"'informant' \(write \['informant'\] for one name\)$"):
+        check_roles("informant", corpus)
+
+
+@pytest.fixture(scope="module")
+def example():
+    corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    cb = ce.Codebook.load(ce.example_path("codebook"))
+    a, b = (ce.read_codings(ce.example_path(f"codings_{c}")) for c in "AB")
+    return corpus, cb, a, pd.concat([a, b], ignore_index=True)
+
+
+#: A call of every public function (and method) that takes ``roles=``.
+ROLE_CALLS = {
+    "agreement": lambda c, cb, a, ab, r: ce.agreement(ab, corpus=c, roles=r),
+    "autocode": lambda c, cb, a, ab, r: ce.autocode(c, cb, roles=r),
+    "autocode_report": lambda c, cb, a, ab, r: ce.autocode_report(a, corpus=c, codebook=cb,
+                                                                  roles=r),
+    "code_frequencies": lambda c, cb, a, ab, r: ce.code_frequencies(a, corpus=c, roles=r),
+    "coding_sheet": lambda c, cb, a, ab, r: ce.coding_sheet(c, cb, roles=r),
+    "collocations": lambda c, cb, a, ab, r: ce.collocations(c, roles=r),
+    "cross_validate_coder": lambda c, cb, a, ab, r: ce.cross_validate_coder(c, a, codebook=cb,
+                                                                            roles=r),
+    "disagreements": lambda c, cb, a, ab, r: ce.disagreements(ab, corpus=c, roles=r),
+    "evaluate_coder": lambda c, cb, a, ab, r: ce.evaluate_coder(a, reference=a, corpus=c,
+                                                                roles=r),
+    "explain": lambda c, cb, a, ab, r: ce.explain(a, corpus=c, codebook=cb, roles=r),
+    "keyness": lambda c, cb, a, ab, r: ce.keyness(c, target=a["code"].iat[0], codings=a,
+                                                  roles=r),
+    "kwic": lambda c, cb, a, ab, r: ce.kwic(c, "humas", roles=r),
+    "match_patterns": lambda c, cb, a, ab, r: ce.match_patterns(c, cb, roles=r),
+    "question_hits": lambda c, cb, a, ab, r: ce.question_hits(c, cb, roles=r),
+    "saturation": lambda c, cb, a, ab, r: ce.saturation(a, corpus=c, roles=r),
+    "suggest_turns": lambda c, cb, a, ab, r: ce.suggest_turns(c, a, codebook=cb, roles=r),
+    "train_coder": lambda c, cb, a, ab, r: ce.train_coder(c, a, codebook=cb, roles=r),
+    "word_frequencies": lambda c, cb, a, ab, r: ce.word_frequencies(c, roles=r),
+    "LearnedCoder.code": lambda c, cb, a, ab, r: ce.LearnedCoder.code(
+        object.__new__(ce.LearnedCoder), c, roles=r),
+}
+
+
+def test_every_roles_argument_is_in_the_table():
+    import inspect
+
+    found = set()
+    for name in ce.__all__:
+        obj = getattr(ce, name)
+        members = ([(f"{name}.{m}", f) for m, f in vars(obj).items() if callable(f)
+                    and not m.startswith("_")] if inspect.isclass(obj) else [(name, obj)])
+        for label, f in members:
+            try:
+                if "roles" in inspect.signature(f).parameters:
+                    found.add(label)
+            except (TypeError, ValueError):
+                continue
+    assert found == set(ROLE_CALLS)
+
+
+@pytest.mark.parametrize("name", sorted(ROLE_CALLS))
+def test_roles_is_one_rule_across_the_api(example, name):
+    """A bare string is a TypeError and a role no turn has an InputError, before any work,
+    in every function (coding_sheet took a typo and selected no turns; most took a bare
+    string, saturation and coding_sheet refused it)."""
+    with pytest.raises(TypeError, match=r"^roles must be a list of names, got the string "
+                                        r"'informant' \(write \['informant'\] for one name\)$"):
+        ROLE_CALLS[name](*example, "informant")
+    with pytest.raises(ce.InputError, match=r"roles names role\(s\) 'informan' that no "
+                                            r"segment of the corpus has.*'informant'"):
+        ROLE_CALLS[name](*example, ["informan"])
 
 
 def test_the_contract_roles_select_nothing_in_a_corpus_without_speakers():
@@ -215,3 +285,15 @@ def test_every_boolean_option_is_refused_when_not_a_bool(tmp_path, example_corpu
             call("no")
         with pytest.raises(TypeError, match=f"^{option} must be True or False.*, got 1$"):
             call(1)
+
+
+def test_the_study_helper_kwic_counts_checks_roles_too():
+    from citra_eval.themes import kwic_counts
+
+    corpus = ce.Corpus.from_texts({"x.txt": "---\nid: D\nspeakers: {I: informant}\n---\n"
+                                            "I: Kami bekerjasama.\n"})
+    assert kwic_counts(corpus, ["kerja sama"], roles=["informant"]) == {"kerja sama": 1}
+    with pytest.raises(TypeError, match="roles must be a list of names, got the string"):
+        kwic_counts(corpus, ["kerja sama"], roles="informant")
+    with pytest.raises(ce.InputError, match="did you mean 'informant'"):
+        kwic_counts(corpus, ["kerja sama"], roles=["informan"])

@@ -151,19 +151,19 @@ CONTRACT_ROLES = ("informant", "interviewer")
 
 
 def check_roles(roles: object, corpus, name: str = "roles") -> tuple[str, ...] | None:
-    """``roles`` (one role name, a list of them, or None for every segment) as a tuple, each
-    a role of some segment of ``corpus``.
+    """``roles`` (a list of role names, or None for every segment) as a tuple, each a role
+    of some segment of ``corpus``: the one check of every ``roles=`` argument.
 
-    ``TypeError`` for anything but strings; :class:`InputError` naming a role no segment
+    ``TypeError`` for a bare string (as :func:`check_names`: ``["informant"]`` for one
+    role) and for anything but strings; :class:`InputError` naming a role no segment
     has (``"informan"``), so a typo cannot select no turns and give an empty result. The
     contract's roles (``informant``, ``interviewer``) are always accepted: a corpus without
     speakers has none, and selects nothing (as a study, ``validate`` warns about it).
     """
-    if roles is None:
+    chosen = check_names(roles, name, as_str=False)
+    if chosen is None:
         return None
-    chosen = (roles,) if isinstance(roles, str) else roles
-    if not isinstance(chosen, Sequence | set | frozenset) or not all(
-            isinstance(r, str) for r in chosen):
+    if not all(isinstance(r, str) for r in chosen):
         raise TypeError(f"{name} must be a list of role names (e.g. ['informant']) or None "
                         f"for every segment, got {roles!r}")
     have = [r for r in corpus.segments["role"].dropna().astype(str).unique() if r]

@@ -65,11 +65,10 @@ def empty_coder_codings() -> pd.DataFrame:
 
 
 def coding_units(corpus, roles: Sequence[str] | None) -> pd.DataFrame:
-    """The segments of ``roles`` (all segments for None), in corpus order."""
+    """The segments of ``roles`` (checked with :func:`~citra_eval._validation.check_roles`;
+    all segments for None), in corpus order."""
     seg = corpus.segments
     if roles is not None:
-        if isinstance(roles, str):
-            roles = (roles,)
         seg = seg[seg["role"].isin(list(roles))]
     return seg.reset_index(drop=True)
 

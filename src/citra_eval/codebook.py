@@ -35,7 +35,7 @@ from ._validation import regex_hazard
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import InputError, Problem, closest, quoted
 from .lint import lint_codebook
-from .normalise import tokenize
+from .normalise import slang_word_problem, tokenize
 
 __all__ = ["Code", "Codebook", "Pattern"]
 
@@ -412,7 +412,9 @@ class _Builder:
 
     def slang(self, data: LineDict) -> LineDict:
         """The ``slang`` mapping; an entry without a word on either side is refused (an
-        empty standard word would delete the colloquial word from every text)."""
+        empty standard word would delete the colloquial word from every text), and so is one
+        that is not exactly one word (it could never match a token, see
+        :func:`~citra_eval.normalise.slang_word_problem`)."""
         slang = data.get("slang") or {}
         if not isinstance(slang, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                   for k, v in slang.items()):
@@ -429,6 +431,9 @@ class _Builder:
             elif not tokenize(standard):
                 self.err(f"slang {quoted(word)} is mapped to no word ({quoted(standard)}); "
                          "write the standard word it stands for, or remove the entry",
+                         slang.line_of(word), _place("slang", word))
+            elif problem := slang_word_problem(word):
+                self.err(f"slang {quoted(word)} (→ {quoted(standard)}) {problem}",
                          slang.line_of(word), _place("slang", word))
             else:
                 continue

@@ -33,6 +33,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from .errors import InputError, quoted
+
 __all__ = [
     "DEFAULT_NO_STEM",
     "Normaliser",
@@ -41,6 +43,7 @@ __all__ = [
     "function_words",
     "load_slang",
     "sentence_spans",
+    "slang_word_problem",
     "stem_word",
     "tokenize",
 ]
@@ -643,6 +646,33 @@ def _default_slang() -> dict[str, str]:
     return table
 
 
+def slang_word_problem(word: str) -> str | None:
+    """Why the slang entry ``word`` could never match (None when it can, or when it has no
+    word at all, which the caller refuses in its own words).
+
+    Texts are read one token at a time (:func:`tokenize`) and the slang table is looked up
+    with each token, so an entry matches only when it is exactly one token: ``ga usah`` is
+    two, ``kpd.`` is read as ``kpd``.
+
+    Examples
+    --------
+    >>> slang_word_problem("gak") is None
+    True
+    >>> slang_word_problem("kpd.")
+    "is read as the word 'kpd' in the transcripts, so it never matches; write 'kpd' instead"
+    """
+    words = [t.text for t in tokenize(word)]
+    if len(words) > 1:
+        return (f"is {len(words)} words ({', '.join(map(quoted, words))}), but the "
+                "transcripts are read one word at a time, so it never matches; map each word "
+                f"on its own (e.g. '{words[0]}: ...') or make the expression a phrase pattern "
+                "of a code")
+    if words and words[0] != word.strip().lower():  # the key as load_slang stores it
+        return (f"is read as the word {quoted(words[0])} in the transcripts, so it never "
+                f"matches; write '{words[0]}' instead")
+    return None
+
+
 def load_slang(extra: Mapping[str, str] | None = None, *, default: bool = True) -> dict[str, str]:
     """The slang table: package data ``data/slang_id.tsv`` updated with ``extra``.
 
@@ -664,6 +694,9 @@ def load_slang(extra: Mapping[str, str] | None = None, *, default: bool = True) 
     for word, standard in (extra or {}).items():
         if not isinstance(word, str) or not isinstance(standard, str):
             raise TypeError(f"slang entries must map str to str, got {word!r}: {standard!r}")
+        problem = slang_word_problem(word)
+        if problem:
+            raise InputError(f"slang {quoted(word)} (→ {quoted(standard)}) {problem}")
         table[word.strip().lower()] = " ".join(standard.lower().split())
     return table
 

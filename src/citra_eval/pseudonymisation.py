@@ -16,7 +16,7 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from ._files import check_columns_unique, csv_rows, read_text_file, restore_cell
 from ._validation import check_type
 from ._yaml import read_yaml_file
 from .codings import record_text
-from .corpus import Corpus, main_line_end, with_line_ends
+from .corpus import Corpus, front_matter_key, main_line_end, with_line_ends
 from .errors import InputError, Problem
 
 __all__ = ["DETECTORS", "BoundaryWarning", "PseudonymResult", "load_key", "pseudonymise",
@@ -53,6 +53,12 @@ DETECTORS: dict[str, tuple[re.Pattern, Callable[[str], bool]]] = {
     "nik": (re.compile(_NIK), lambda m: len(re.sub(r"\D", "", m)) == 16),
 }
 _TOKEN = {"email": "EMAIL", "phone": "TELEPON", "nik": "NIK"}
+#: A token's word (``EMAIL-1``), bracketed or not, ignoring case: one the inputs already
+#: hold is never handed out.
+_TOKEN_WORD = re.compile(rf"(?<!\w)({'|'.join(_TOKEN.values())})-(\d+)(?!\w)", re.IGNORECASE)
+#: The report's ``field`` of a coding pseudonymise widened, before its row number; its
+#: ``original`` and ``replacement`` hold its offsets (``start:end``) before and after.
+SPAN_FIELD = "coding-span:"
 #: How many widened codings a :class:`BoundaryWarning` names.
 NAMED_ROWS = 3
 
@@ -97,9 +103,11 @@ class PseudonymResult:
         The re-identification key: one row per replacement, ``doc_id, field, start, end,
         orig_start, orig_end, original, replacement, kind``. ``field`` is ``text`` for the
         plain text (``start``/``end`` in the new text, ``orig_*`` in the old one),
-        ``attribute:<name>``, ``speaker`` or ``coding:<row>:<column>`` for whole values.
-        ``kind`` is ``name``, ``email``, ``phone``, ``nik`` or ``value``. It contains the
-        originals: keep it apart from the shared data.
+        ``attribute:<name>``, ``speaker`` or ``coding:<row>:<column>`` for whole values, and
+        ``coding-span:<row>`` for a coding widened to a whole pseudonym (``original`` and
+        ``replacement`` are its ``start:end`` before and after). ``kind`` is ``name``,
+        ``email``, ``phone``, ``nik`` or ``value``. It contains the originals: keep it apart
+        from the shared data.
 
     Examples
     --------
@@ -246,20 +254,28 @@ CLITICS = r"(?:nya|ku|mu)?(?:lah|kah|pun|tah)?"
 
 class _Replacer:
     """Finds names and detected identifiers; numbers detected values consistently."""
-    def __init__(self, key: Mapping[str, str], detect: Iterable[str]) -> None:
+    def __init__(self, key: Mapping[str, str], detect: Iterable[str],
+                 held: Iterable[str] = ()) -> None:
         self.key = {_norm_name(k): v for k, v in key.items()}
         self.names = (_whole_words(sorted(key, key=lambda n: (-len(n), n)), CLITICS)
                       if key else None)
         self.detect = list(detect)
         self.tokens: dict[tuple[str, str], str] = {}
         self.counts: dict[str, int] = {}
+        # tokens the strings ``held`` (texts, values, pseudonyms) already contain: the
+        # shared data could not tell them from a token, so numbering skips them
+        self.taken = {(m.group(1).upper(), int(m.group(2)))
+                      for v in held for m in _TOKEN_WORD.finditer(v)}
 
     def token(self, kind: str, value: str) -> str:
         norm = re.sub(r"\D", "", value) if kind in ("phone", "nik") else value.casefold()
         key = (kind, norm)
         if key not in self.tokens:
-            self.counts[kind] = self.counts.get(kind, 0) + 1
-            self.tokens[key] = f"[{_TOKEN[kind]}-{self.counts[kind]}]"
+            n = self.counts.get(kind, 0) + 1
+            while (_TOKEN[kind], n) in self.taken:
+                n += 1
+            self.counts[kind] = n
+            self.tokens[key] = f"[{_TOKEN[kind]}-{n}]"
         return self.tokens[key]
 
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
@@ -400,7 +416,10 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
         Which identifiers to detect: ``email``, ``phone`` (Indonesian numbers: ``+62``,
         ``62`` or ``0`` prefixes, mobile ``08xx`` and area codes, separated by spaces, dots or
         dashes), ``nik`` (16 digits, optionally in groups of four). Each distinct value gets a
-        numbered token such as ``[EMAIL-1]``, the same everywhere in the corpus.
+        numbered token such as ``[EMAIL-1]``, the same everywhere in the corpus. A number
+        whose token the inputs already hold (``[EMAIL-1]`` or ``email-1`` as a word in a text,
+        an attribute, a codings column or a pseudonym) is skipped: that value becomes
+        ``[EMAIL-2]``, so no token stands for two things.
 
     Returns
     -------
@@ -411,10 +430,12 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     Raises
     ------
     InputError
-        A bad key (see :func:`load_key`), or a pseudonym the texts already hold (as whole
-        words, ignoring case and spacing, outside the names being replaced): the shared
-        texts could not tell it from the pseudonym. The message names the key file and line
-        (when the key is a file) and the transcript and line of the occurrence.
+        A bad key (see :func:`load_key`), or a pseudonym the texts or their front matter
+        (the documents' attributes, nested values included) already hold (as whole words,
+        ignoring case and spacing, outside the names being replaced): the shared data could
+        not tell it from the pseudonym. The message names the key file and line (when the
+        key is a file) and the transcript and line of the occurrence (or its front-matter
+        field, ``a.txt (front matter: informant)``).
 
     Warns
     -----
@@ -426,8 +447,10 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     Offsets: with replacements ``(s_i, e_i) -> r_i`` before position ``p``, the new offset is
     ``p + sum(len(r_i) - (e_i - s_i))``. A coding boundary inside a replaced span moves out to
     the span's edge (the coding grows to hold the whole pseudonym, with a
-    :class:`BoundaryWarning`); :func:`reidentify` then restores the whole name, so it is
-    exact for codings that do not cut a name.
+    :class:`BoundaryWarning`), so two codings that differ only inside a name are the same
+    coding in the shared data; the report keeps each widened coding's own offsets
+    (``coding-span:<row>``), and :func:`reidentify` gives them back: it is exact for every
+    coding.
 
     Names are also found with an Indonesian clitic or particle written onto them
     (*Budinya*, *Budilah*, *-kah*, *-pun*, *-ku*, *-mu*): the name is replaced, the ending
@@ -461,9 +484,9 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     if unknown:
         raise ValueError(f"detect must name detectors among {', '.join(DETECTORS)}, got "
                          f"{unknown}")
-    rep = _Replacer(names, detect)
+    rep = _Replacer(names, detect, _held_strings(corpus, codings, names.values()))
     found_in = {doc: rep.find(corpus.text(doc)) for doc in corpus.doc_ids}
-    _check_pseudonyms_absent(corpus, found_in, entries,
+    _check_pseudonyms_absent(corpus, found_in, rep, entries,
                              None if isinstance(key, Mapping) else os.fspath(key))
     rows: list[dict] = []
     maps: dict[str, _OffsetMap] = {}
@@ -499,30 +522,63 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     return PseudonymResult(new_corpus, new_codings, _report(rows), rep)
 
 
-def _check_pseudonyms_absent(corpus: Corpus, found_in: Mapping[str, list],
+def _held_strings(corpus: Corpus, codings: pd.DataFrame | None,
+                  pseudonyms: Iterable[str]) -> Iterator[str]:
+    """Every string pseudonymising may write into the shared data, as it is before: the
+    texts, the documents' attributes (the front matter's values and keys, nested ones
+    included) and their names, the codings' text columns, and the pseudonyms."""
+    yield from corpus.texts.values()
+    yield from map(str, corpus.documents.columns)
+    for col in corpus.documents.columns:
+        if col not in _DERIVED:
+            yield from (v for v in corpus.documents[col] if isinstance(v, str))
+    if codings is not None:
+        for col in codings.columns:
+            if codings[col].dtype == object:
+                yield from (v for v in codings[col] if isinstance(v, str))
+    yield from pseudonyms
+
+
+def _check_pseudonyms_absent(corpus: Corpus, found_in: Mapping[str, list], rep: _Replacer,
                              entries: Mapping[str, tuple[str, int | None]],
                              key_path: str | None) -> None:
-    """Refuse a pseudonym the texts already hold outside the spans being replaced: the
-    shared texts could not tell it from the pseudonym, and re-identifying would be wrong."""
-    by_pseudonym: dict[str, tuple[str, int | None]] = {}
-    for name, (pseud, line) in entries.items():
-        by_pseudonym.setdefault(_norm_name(pseud), (name, line))
+    """Refuse a pseudonym the texts or the front matter (the documents' attributes) already
+    hold outside the spans being replaced: the shared data could not tell it from the
+    pseudonym, and re-identifying would be wrong."""
+    by_pseudonym: dict[str, str] = {}
+    for name, (pseud, _) in entries.items():
+        by_pseudonym.setdefault(_norm_name(pseud), name)
     pattern = _whole_words(sorted({p for p, _ in entries.values()}, key=lambda p: (-len(p), p)))
-    for doc in corpus.doc_ids:
-        text = corpus.text(doc)
-        spans = [(s, e) for s, e, _, _ in found_in[doc]]
+
+    def first_clash(text: str, found: list) -> re.Match | None:
+        spans = [(s, e) for s, e, _, _ in found]
         for m in pattern.finditer(text):
             i = bisect.bisect_left(spans, (m.end(), m.end()))
-            if i > 0 and spans[i - 1][1] > m.start():
-                continue  # inside a name being replaced: gone from the shared text
-            name, line = by_pseudonym[_norm_name(m.group())]
-            where = f"{_document_path(corpus, doc)}:{_file_line(corpus, doc, m.start())}"
-            pseud = entries[name][0]
-            if key_path is None:
-                raise InputError(f"key: the pseudonym {pseud!r} of {name!r} already occurs in "
-                                 f"{where}; choose another")
-            raise InputError(f"pseudonym {pseud!r} already occurs in {where}; choose another",
-                             path=key_path, line=line)
+            if not (i > 0 and spans[i - 1][1] > m.start()):
+                return m  # not inside a name being replaced (gone from the shared data)
+        return None
+
+    attrs = [c for c in corpus.documents.columns if c not in _DERIVED]
+    for doc in corpus.doc_ids:
+        m = first_clash(corpus.text(doc), found_in[doc])
+        where = m and f"{_document_path(corpus, doc)}:{_file_line(corpus, doc, m.start())}"
+        for col in attrs if m is None else ():
+            value = corpus.document(doc).get(col)
+            if isinstance(value, str):
+                m = first_clash(value, rep.find(value))
+                if m is not None:
+                    where = (f"{_document_path(corpus, doc)} (front matter: "
+                             f"{front_matter_key(col)})")
+                    break
+        if m is None:
+            continue
+        name = by_pseudonym[_norm_name(m.group())]
+        pseud, line = entries[name]
+        if key_path is None:
+            raise InputError(f"key: the pseudonym {pseud!r} of {name!r} already occurs in "
+                             f"{where}; choose another")
+        raise InputError(f"pseudonym {pseud!r} already occurs in {where}; choose another",
+                         path=key_path, line=line)
 
 
 def _whole_words(phrases: list[str], tail: str = "") -> re.Pattern:
@@ -669,9 +725,14 @@ def _remap_codings(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap],
     if bad:
         raise InputError("codings refer to documents not in the corpus: "
                          f"{', '.join(map(str, bad))}")
-    _warn_widened(out, maps, inside)
+    widened = _warn_widened(out, maps, inside)
+    old = out[["start", "end"]].copy()
     out["start"] = [maps[d].start(int(s)) for d, s in zip(out["doc_id"], out["start"], strict=True)]
     out["end"] = [maps[d].end(int(e)) for d, e in zip(out["doc_id"], out["end"], strict=True)]
+    for i in widened:  # the key keeps their own offsets: reidentify gives them back
+        rows.append(_value_row(out.at[i, "doc_id"], f"{SPAN_FIELD}{i}",
+                               f"{old.at[i, 'start']}:{old.at[i, 'end']}",
+                               f"{out.at[i, 'start']}:{out.at[i, 'end']}", []))
     for col in out.columns:
         if col in _CODING_KEPT or str(col).startswith("_"):
             continue
@@ -685,18 +746,21 @@ def _remap_codings(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap],
     return out
 
 
-def _warn_widened(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap], inside: str) -> None:
-    """Warn about the codings (offsets before remapping) that a replacement widens."""
+def _warn_widened(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap], inside: str
+                  ) -> list[int]:
+    """Warn about the codings (offsets before remapping) that a replacement widens; return
+    their positions."""
     widened = [i for i, (d, s, e) in enumerate(zip(codings["doc_id"], codings["start"],
                                                    codings["end"], strict=True))
                if maps[d].cuts(int(s)) or maps[d].cuts(int(e))]
     if not widened:
-        return
+        return widened
     lines = (codings["_line"].tolist() if "_line" in codings.columns
              else range(2, len(codings) + 2))
     places = [f"line {lines[i]} ({codings.at[i, 'doc_id']} at {codings.at[i, 'start']})"
               for i in widened[:NAMED_ROWS]]
     warnings.warn(BoundaryWarning(widened, inside, places), stacklevel=4)
+    return widened
 
 
 # --------------------------------------------------------------------------- reidentify
@@ -730,6 +794,11 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     BoundaryWarning
         When codings begin or end inside a pseudonym (codings made on the pseudonymised
         texts): each is widened to the whole restored name, its recorded ``text`` with it.
+        No finer place exists (a pseudonym's characters have no counterparts in the name),
+        so two such codings that differ only inside the pseudonym become the same coding.
+        Codings that pseudonymise widened are not among them: given in the order
+        pseudonymise returned them, at the offsets it gave them, they get their own
+        offsets back from the key (``coding-span:<row>`` rows).
 
     Examples
     --------
@@ -773,6 +842,7 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     new_codings = None
     if codings is not None:
         new_codings = _remap_codings(codings, maps, lambda v: (v, []), [], "a pseudonym")
+        _restore_spans(new_codings, codings, report, texts, path)
         for col in new_codings.columns:
             if col not in _CODING_KEPT and not str(col).startswith("_"):
                 new_codings[col] = [values.get((d, f"coding:{i}:{col}", v), v)
@@ -783,6 +853,33 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     if new_codings is not None:
         new_codings = _recorded_text(new_codings, codings, new_corpus)
     return PseudonymResult(new_corpus, new_codings, report)
+
+
+def _restore_spans(new: pd.DataFrame, shared: pd.DataFrame, report: pd.DataFrame,
+                   texts: Mapping[str, str], path: str | None) -> None:
+    """Give the codings pseudonymise widened (the key's ``coding-span:<row>`` rows) their
+    own offsets back, in place: only a row still at the offsets the key recorded for it (a
+    coding moved in the shared data stays widened). ``new``: remapped to ``texts``."""
+    spans = {(r.doc_id, r.field): (r.replacement, r.original) for r in
+             report[report["field"].astype(str).str.startswith(SPAN_FIELD)]
+             .itertuples(index=False)}
+    if not spans:
+        return
+    for i, (doc, s, e) in enumerate(zip(shared["doc_id"], shared["start"], shared["end"],
+                                        strict=True)):
+        field = f"{SPAN_FIELD}{i}"
+        recorded = spans.get((doc, field))
+        if recorded is None or recorded[0] != f"{s}:{e}":
+            continue
+        ns, ne = int(new.at[i, "start"]), int(new.at[i, "end"])
+        m = re.fullmatch(r"(\d+):(\d+)", str(recorded[1]))
+        os_, oe = (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
+        # pseudonymise only widens: the coding's own span lies within the restored one
+        if not (ns <= os_ <= oe <= ne <= len(texts[doc])):
+            raise InputError(f"the key's {field!r} row of {doc!r} is damaged: its original "
+                             f"must be 'start:end' within {ns}:{ne}, got {recorded[1]!r}; use "
+                             "the key pseudonymise wrote", path=path)
+        new.at[i, "start"], new.at[i, "end"] = os_, oe
 
 
 class _ValueRestorer:

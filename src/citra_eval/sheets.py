@@ -37,7 +37,7 @@ import pandas as pd
 from ._files import atomic_dir, csv_rows, read_text_file, save_workbook, write_csv, xml_safe
 from ._passages import find_exact, find_loose
 from ._safezip import parse_xml, read_zip
-from ._validation import check_choice, check_lang, check_names, check_type
+from ._validation import check_choice, check_lang, check_roles, check_type
 from .codebook import Codebook
 from .codings import CODING_COLUMNS, validate_codings
 from .corpus import Corpus
@@ -151,7 +151,7 @@ def coding_sheet(corpus: Corpus, codebook: Codebook, *, coder: str | None = None
     check_type("codebook", codebook, Codebook, "a citra_eval.Codebook")
     if coder is not None:
         coder = _coder(coder)
-    roles = check_names(roles, "roles")
+    roles = check_roles(roles, corpus)
     lang = codebook.language if lang is None else check_lang(lang)
     segs = corpus.segments
     if roles is not None:

@@ -464,7 +464,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     if not 0 <= threshold <= 1:
         raise ValueError(f"threshold must be a proportion in [0, 1], got {threshold!r}")
     codings = _check(codings, corpus, coder)
-    spoken = _documents_with_roles(corpus, check_roles(check_names(roles, "roles"), corpus))
+    spoken = _documents_with_roles(corpus, check_roles(roles, corpus))
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
     undated: list[str] = []
     if isinstance(order, str):
@@ -781,7 +781,7 @@ def kwic_counts(corpus: Corpus, terms: Sequence[str], *, roles: Sequence[str] | 
     {'kerja sama': 1, 'radio': 0}
     """
     terms = check_names(terms, "terms", allow_none=False)
-    units = coding_units(corpus, roles)
+    units = coding_units(corpus, check_roles(roles, corpus))
     hits = _kwic_matcher(terms, codebook).hits(units, progress=False, negation=False)
     found = hits["code"].value_counts()
     return {t: int(found.get(t, 0)) for t in terms}

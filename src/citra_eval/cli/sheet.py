@@ -140,14 +140,15 @@ def _export(args: argparse.Namespace, out: Path, fmt: str) -> int:
         raise InputError("the codebook has no codable code, so the sheet would have no code "
                          "column; add codes (or set 'codable: true')", path=args.codebook)
     roles = None if args.roles == ["all"] else args.roles
-    sheet = coding_sheet(corpus, codebook, coder=args.coder, roles=roles, lang=args.lang)
-    if sheet.coding.empty:
-        present = sorted({r for r in corpus.segments["role"] if r})
+    present = sorted({r for r in corpus.segments["role"] if r})
+    absent = [r for r in dict.fromkeys(roles or ()) if r not in present]
+    if absent:  # said here in the command's words (the library refuses them too)
         have = (f"the transcripts have role(s) {', '.join(present)}" if present else
                 "the transcripts give no speaker roles (no 'speakers' in their front matter)")
-        raise InputError(f"no turns of role(s) {', '.join(args.roles)} to code: {have}; pass "
-                         "--roles with one of them, or --roles all for every turn",
+        raise InputError(f"no turns of role(s) {', '.join(absent)} to code: {have}; pass "
+                         "--roles with roles they have, or --roles all for every turn",
                          path=args.transcripts)
+    sheet = coding_sheet(corpus, codebook, coder=args.coder, roles=roles, lang=args.lang)
     written = write_coding_sheet(sheet, out, format=fmt)
     print(f"ok: wrote {', '.join(map(str, written))}: {counted(len(sheet.coding), 'turn')}, "
           f"{counted(len(sheet.codes), 'code')}, for coder {args.coder}")
