@@ -549,3 +549,24 @@ def test_a_token_never_takes_text_the_inputs_already_hold():
         "I: [EMAIL-2], NIK [NIK-2], telepon [TELEPON-2]. TELEPON-1 ikut.\n")
     back = ce.reidentify(res.corpus, res.report)
     assert back.corpus.texts == corpus.texts
+
+
+def test_a_name_stored_decomposed_is_found_whatever_form_the_key_has():
+    """A key typed composed (NFC, Réni) finds the name a macOS tool stored decomposed (NFD,
+    Re + U+0301 + ni) and the other way round; before, the name stayed in the shared text
+    and the command said nothing was replaced. A key name that is only the first letters of
+    a decomposed word (Re of Re+U+0301+ni) is not that word."""
+    import unicodedata
+
+    body = "PWW: Bagaimana kabar Bu Réni?\nINF09: Saya Réni Kartika, staf humas. Rena juga.\n"
+    for text_form, key_form in (("NFD", "NFC"), ("NFC", "NFD"), ("NFD", "NFD")):
+        front = "---\nid: INF09\nspeakers: {PWW: interviewer, INF09: informant}\n---\n"
+        corpus = ce.Corpus.from_texts({"a.txt": front + unicodedata.normalize(text_form, body)})
+        key = {unicodedata.normalize(key_form, "Réni Kartika"): "INFORMAN-9",
+               unicodedata.normalize(key_form, "Bu Réni"): "INFORMAN-9", "Re": "X"}
+        res = ce.pseudonymise(corpus, key=key, detect=())
+        shared = res.corpus.text("INF09")
+        assert "INFORMAN-9?" in shared and "Saya INFORMAN-9," in shared
+        assert "R" + "e\u0301" not in shared and "Réni" not in shared
+        assert "X" not in shared  # "Re" never matched inside Réni or Rena
+        assert ce.reidentify(res.corpus, res.report).corpus.texts == corpus.texts

@@ -15,6 +15,7 @@ import csv
 import io
 import os
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -240,7 +241,8 @@ def _check_key(pairs: Iterable[tuple[object, object, int | None]], path: str | N
 
 
 def _norm_name(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    # NFC: a name typed composed (Réni) is the same name stored decomposed (Re + U+0301 + ni)
+    return unicodedata.normalize("NFC", " ".join(name.split())).casefold()
 
 
 # --------------------------------------------------------------------------- finding
@@ -582,10 +584,14 @@ def _check_pseudonyms_absent(corpus: Corpus, found_in: Mapping[str, list], rep: 
 
 
 def _whole_words(phrases: list[str], tail: str = "") -> re.Pattern:
-    """``phrases`` as whole words, ignoring case and the whitespace between their words,
-    optionally followed by ``tail`` (e.g. :data:`CLITICS`)."""
-    alts = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in phrases)
-    return re.compile(rf"(?<!\w)(?:{alts})(?={tail}(?!\w))", re.IGNORECASE)
+    """``phrases`` as whole words, ignoring case, the whitespace between their words and the
+    Unicode form (composed or decomposed accents, as macOS tools write them), optionally
+    followed by ``tail`` (e.g. :data:`CLITICS`)."""
+    forms = dict.fromkeys(unicodedata.normalize(f, p) for p in phrases for f in ("NFC", "NFD"))
+    alts = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in forms)
+    # a combining mark continues the word it follows (Re + U+0301 is not the name "Re")
+    return re.compile(rf"(?<![\w\u0300-\u036f])(?:{alts})(?={tail}(?![\w\u0300-\u036f]))",
+                      re.IGNORECASE)
 
 
 def _document_path(corpus: Corpus, doc: str) -> str:
