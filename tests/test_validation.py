@@ -115,6 +115,8 @@ ROLE_CALLS = {
     "keyness": lambda c, cb, a, ab, r: ce.keyness(c, target=a["code"].iat[0], codings=a,
                                                   roles=r),
     "kwic": lambda c, cb, a, ab, r: ce.kwic(c, "humas", roles=r),
+    "grouping_attributes": lambda c, cb, a, ab, r: ce.grouping_attributes(c, roles=r),
+    "ungrouped_attributes": lambda c, cb, a, ab, r: ce.ungrouped_attributes(c, roles=r),
     "match_patterns": lambda c, cb, a, ab, r: ce.match_patterns(c, cb, roles=r),
     "question_hits": lambda c, cb, a, ab, r: ce.question_hits(c, cb, roles=r),
     "saturation": lambda c, cb, a, ab, r: ce.saturation(a, corpus=c, roles=r),

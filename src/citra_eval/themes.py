@@ -880,7 +880,7 @@ def _attribute_groups(corpus: Corpus, roles) -> dict[str, str | None]:
     """Attribute -> None when it divides the interviews into groups, else why not."""
     if not isinstance(corpus, Corpus):
         raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
-    spoken = _documents_with_roles(corpus, check_roles(check_names(roles, "roles"), corpus))
+    spoken = _documents_with_roles(corpus, check_roles(roles, corpus))
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
     n = len(docs)
     out: dict[str, str | None] = {}
