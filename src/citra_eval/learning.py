@@ -75,6 +75,7 @@ rather than saved; nothing is pickled.
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -92,6 +93,7 @@ from ._validation import (
     check_int,
     check_roles,
     check_type,
+    listed,
 )
 from .autocoding import (
     EVAL_COLUMNS,
@@ -126,9 +128,11 @@ __all__ = [
     "C",
     "CoderValidation",
     "LearnedCoder",
+    "LearningWarning",
     "cross_validate_coder",
     "suggest_turns",
     "train_coder",
+    "training_documents",
 ]
 
 #: Inverse regularisation strength of every logistic regression (fixed in advance).
@@ -168,6 +172,9 @@ _MEASURES = ("precision", "recall", "f1")
 _BOOT_CELLS = 1_000_000  # resampling weights (replicates x documents) held at once
 SUGGEST_COLUMNS = ["doc_id", "segment_id", "start", "end", "text", "code", "score",
                    "threshold", "margin", "proposed"]
+_SUGGEST_DTYPES = {"doc_id": "str", "segment_id": "int64", "start": "int64", "end": "int64",
+                   "text": "str", "code": "str", "score": "float64", "threshold": "float64",
+                   "margin": "float64", "proposed": "str"}
 _FEATURE_PREFIX = {"w": "word: ", "q": "question: "}
 
 
@@ -300,8 +307,9 @@ class _Featuriser:
     def prepare(self, corpus: Corpus) -> _Prepared:
         """The turns of ``corpus`` with their stems and the dictionary's block and codings."""
         units = self.units(corpus)
-        if units.empty:
-            return _Prepared(units, np.zeros((0, 0)), empty_coder_codings())
+        if units.empty:  # no turn of the roles: no rows, but every column
+            return _Prepared(units, np.zeros((0, self.dictionary_width())),
+                             empty_coder_codings())
         dic, auto = self.dictionary(corpus, units)
         return _Prepared(units, dic, auto)
 
@@ -325,6 +333,11 @@ class _Featuriser:
 
         return sparse.hstack(self.text_features(units).blocks(0, len(units)), format="csr")
 
+    def dictionary_width(self) -> int:
+        """The number of columns of :meth:`dictionary`'s block."""
+        n_patterns = sum(p.rule == "include" for p in self.matcher.patterns)
+        return (4 if self.neighbours else 2) * len(self.codes) + n_patterns
+
     def dictionary(self, corpus: Corpus, units: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
         """The dictionary block and the dictionary's codings (for evidence and decisions).
 
@@ -333,7 +346,10 @@ class _Featuriser:
         in the turn.
         """
         hits = self.matcher.hits(units)
-        auto = autocode(corpus, self.matcher, roles=self.roles, hits=hits)
+        # only the roles these turns have: a coder's role may be missing from this corpus
+        roles = None if self.roles is None else tuple(
+            r for r in self.roles if r in set(units["role"]))
+        auto = autocode(corpus, self.matcher, roles=roles, hits=hits)
         key = pd.MultiIndex.from_frame(units[["doc_id", "segment_id"]])
         n_codes = len(self.codes)
         patterns = [(p.code, p.text, p.kind) for p in self.matcher.patterns
@@ -690,7 +706,7 @@ class LearnedCoder:
             "score": proba.reshape(-1), "threshold": np.tile(thresholds, n)})
         out = out[np.isfinite(out["score"])].reset_index(drop=True)
         out["coded"] = out["score"] >= out["threshold"]
-        return out
+        return out.astype({"doc_id": "str", "code": "str"})
 
     def _predict(self, prepared: _Prepared, combine: str):
         """Units, probability matrix (NaN: no model), thresholds and model per code, and
@@ -778,7 +794,11 @@ class LearnedCoder:
         check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
         check_choice(combine, "combine", COMBINE)
         check_type("coder", coder, str, "a coder name (a string such as 'learned')")
-        wanted = check_roles(roles, corpus)
+        same = (roles is None and self.roles is None) or (
+            self.roles is not None and isinstance(roles, str | Sequence)
+            and tuple([roles] if isinstance(roles, str) else roles) == self.roles)
+        # the coder's own roles need not all be in this corpus (a role of some documents)
+        wanted = self.roles if same else check_roles(roles, corpus)
         if wanted != self.roles:
             raise ValueError(f"roles must be the roles the coder was trained on "
                              f"({self.roles!r}), got {roles!r}; train another coder")
@@ -875,7 +895,68 @@ def _evidence(xrow, coef: np.ndarray, names: list[str], dictionary: str | None,
 # --------------------------------------------------------------------------- training
 
 
-def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=False):
+class LearningWarning(UserWarning):
+    """The learned coder left something out or could not learn it: coded documents without
+    a turn of the coded roles, a role only uncoded documents have, codes the text model
+    never learned."""
+
+
+def _roles_text(roles) -> str:
+    return "every role" if roles is None else "the role(s) " + listed(roles)
+
+
+def training_documents(corpus: Corpus, codings: pd.DataFrame, *,
+                       roles: Sequence[str] | None = ("informant",)) -> list[str]:
+    """The documents the learned coder learns from: those with codings and with a turn of
+    ``roles``, in corpus order.
+
+    A coded document without such a turn (a focus group whose speakers are moderator and
+    participants, when informants are coded) gives no training turn: :func:`train_coder`
+    and :func:`cross_validate_coder` leave it out with a :class:`LearningWarning`, and
+    count only these documents against their minimum (two, and
+    :data:`MIN_CV_DOCUMENTS`).
+
+    Parameters
+    ----------
+    corpus : Corpus
+    codings : DataFrame
+        A codings table.
+    roles : sequence of str or None
+        The coded roles (default informants; None: every segment).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> ce.learning.training_documents(corpus, a[a.doc_id.isin(["INF02", "INF01"])])
+    ['INF01', 'INF02']
+    """
+    check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+    check_frame(codings, "codings", columns=["doc_id"], what="a codings table")
+    return _documents_with_turns(corpus, codings, check_roles(roles, corpus))[0]
+
+
+def _documents_with_turns(corpus: Corpus, codings: pd.DataFrame,
+                          roles) -> tuple[list[str], list[str]]:
+    """(coded documents with a turn of ``roles``, coded documents without one), in corpus
+    order."""
+    coded = set(codings["doc_id"].astype(str))
+    with_turns = set(coding_units(corpus, roles)["doc_id"].astype(str))
+    docs = [d for d in corpus.doc_ids if d in coded]
+    return [d for d in docs if d in with_turns], [d for d in docs if d not in with_turns]
+
+
+def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=False, *,
+                  minimum: int = 2, too_few=None):
+    """Check the arguments; return (roles, the training documents). Coded documents
+    without a turn of the roles, and roles only uncoded documents have, are warned about
+    (:class:`LearningWarning`); fewer than ``minimum`` training documents is an
+    ``InputError`` (``too_few(n)``: its message)."""
     check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
     check_bool(neighbours, "neighbours")
     check_frame(codings, "codings", columns=CODING_COLUMNS,
@@ -892,12 +973,32 @@ def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=Fal
     if codings.empty:
         raise InputError("codings is empty: the learned coder needs human codings of at "
                          "least two documents")
-    docs = codings["doc_id"].nunique()
-    if docs < 2:
-        raise InputError(f"codings cover {docs} document; the learned coder needs codings of "
-                         "at least two documents (its thresholds are cross-validated by "
-                         "document)")
-    return wanted
+    docs, left_out = _documents_with_turns(corpus, codings, wanted)
+    if left_out:
+        warnings.warn(LearningWarning(
+            f"coded document(s) {listed(left_out)} have no turn of {_roles_text(wanted)}: "
+            "the learned coder learns from and codes those turns only, so it leaves them "
+            "out (to use them, train with roles= their speakers' roles)"), stacklevel=3)
+    seg = corpus.segments
+    in_docs = set(seg.loc[seg["doc_id"].isin(docs), "role"].dropna().astype(str))
+    for role in wanted or ():
+        elsewhere = list(dict.fromkeys(seg.loc[seg["role"] == role, "doc_id"].astype(str)))
+        if elsewhere and role not in in_docs:
+            warnings.warn(LearningWarning(
+                f"role {role!r} occurs only in documents without codings "
+                f"({listed(elsewhere)}): the coder has no training turn of it and codes "
+                "its turns from what it learned on the other roles"), stacklevel=3)
+    if len(docs) < minimum:
+        why = (f"; {listed(left_out)} left out (no turn of {_roles_text(wanted)})"
+               if left_out else "")
+        raise InputError((too_few or _too_few_to_train)(len(docs)) + why)
+    return wanted, docs
+
+
+def _too_few_to_train(n_docs: int) -> str:
+    return (f"codings cover {n_docs} document(s) with turns of the coded roles; the "
+            "learned coder needs codings of at least two documents (its thresholds are "
+            "cross-validated by document)")
 
 
 def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, seed: int = 0,
@@ -960,9 +1061,9 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
     True
     """
     check_bool(progress, "progress", allow_none=True)
-    wanted = _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours)
+    wanted, docs = _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours)
     matcher = compile_codebook(codebook)
-    docs = [d for d in corpus.doc_ids if d in set(codings["doc_id"])]
+    codings = codings[codings["doc_id"].isin(docs)]
     feats = _Featuriser(matcher, wanted, seed, codes=list(codebook.codable_ids),
                         neighbours=neighbours)
     prepared = feats.prepare(corpus.subset(docs))
@@ -1242,7 +1343,8 @@ class CoderValidation:
 
 
 def _too_few_to_cross_validate(n_docs: int) -> str:
-    return (f"codings cover {n_docs} document(s) of the corpus; leave-one-document-out "
+    return (f"codings cover {n_docs} document(s) with turns of the coded roles; "
+            "leave-one-document-out "
             f"cross-validation needs codings of at least {MIN_CV_DOCUMENTS} documents (each "
             "coder is trained on the others, and training needs two)")
 
@@ -1308,7 +1410,8 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     [['A', 'both'], ['A', 'learned'], ['A', 'dictionary']]
     """
     check_bool(progress, "progress", allow_none=True)
-    wanted = _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours)
+    wanted, docs = _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours,
+                                 minimum=MIN_CV_DOCUMENTS, too_few=_too_few_to_cross_validate)
     coders = sorted(map(str, codings["coder"].unique()))
     refs = coders if reference is None else [str(r) for r in (
         [reference] if isinstance(reference, str) else reference)]
@@ -1316,9 +1419,6 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     if unknown:
         raise ValueError(f"reference must name coders in codings ({', '.join(coders)}), got "
                          f"{', '.join(unknown)}")
-    docs = [d for d in corpus.doc_ids if d in set(codings["doc_id"])]
-    if len(docs) < MIN_CV_DOCUMENTS:
-        raise InputError(_too_few_to_cross_validate(len(docs)))
     # every document is featurised once (stems, dictionary block: both per turn or per
     # document, so the same as in a training run on a subset); the models are fitted anew
     # on each training set
@@ -1330,17 +1430,16 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     bar = progress_bar(len(docs), progress, desc="cross-validating", unit="doc", threshold=1)
     try:
         for d in docs:
-            train = codings[codings["doc_id"] != d]
-            if train["doc_id"].nunique() >= 2:
-                rest = [x for x in docs if x != d]
-                coder = _train(codebook, _Featuriser(matcher, wanted, seed, codes=codes,
-                                                     neighbours=neighbours),
-                               prepared.subset(rest), train, seed=seed, labels=labels,
-                               progress=False)
-                held = prepared.subset([d])
-                for combine in ("both", "learned"):
-                    parts.append(coder._codings(held, combine, combine))
-                parts.append(held.auto.assign(coder="dictionary"))
+            rest = [x for x in docs if x != d]
+            train = codings[codings["doc_id"].isin(rest)]
+            coder = _train(codebook, _Featuriser(matcher, wanted, seed, codes=codes,
+                                                 neighbours=neighbours),
+                           prepared.subset(rest), train, seed=seed, labels=labels,
+                           progress=False)
+            held = prepared.subset([d])
+            for combine in ("both", "learned"):
+                parts.append(coder._codings(held, combine, combine))
+            parts.append(held.auto.assign(coder="dictionary"))
             if bar is not None:
                 bar.update(1)
     finally:
@@ -1454,7 +1553,7 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
     coded = set(codings["doc_id"])
     todo = [d for d in corpus.doc_ids if d not in coded]
     if not todo:
-        return pd.DataFrame(columns=SUGGEST_COLUMNS)
+        return pd.DataFrame(columns=SUGGEST_COLUMNS).astype(_SUGGEST_DTYPES)
     sub = corpus.subset(todo)
     scores = coder.scores(sub, combine="both")
     scores["margin"] = (scores["score"] - scores["threshold"]).abs()
@@ -1466,5 +1565,5 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
     out["proposed"] = [proposed.get((d, s), "") for d, s in
                        zip(out["doc_id"], out["segment_id"], strict=True)]
     out = out.sort_values(["margin", "doc_id", "segment_id"], kind="stable").head(n)
-    return out[SUGGEST_COLUMNS].reset_index(drop=True)
+    return out[SUGGEST_COLUMNS].astype(_SUGGEST_DTYPES).reset_index(drop=True)
 

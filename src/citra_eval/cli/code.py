@@ -19,10 +19,13 @@ from ..learning import (
     COMBINE,
     LABELS,
     MIN_CV_DOCUMENTS,
+    LearningWarning,
     cross_validate_coder,
     suggest_turns,
     train_coder,
+    training_documents,
 )
+from ..outputs import notes_from_warnings
 from ._common import (
     Problems,
     add_force,
@@ -164,32 +167,38 @@ def _run_learned(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame
     if args.unit != "turn":
         raise InputError("the learned coder codes whole turns; drop --unit sentence",
                          path=args.out)
+    with notes_from_warnings(LearningWarning):  # said once, though each step warns
+        return _learn(args, corpus, codebook, human, roles)
+
+
+def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, roles) -> int:
     err = sys.stderr
-    if human["doc_id"].nunique() < 2:
-        raise InputError("the learned coder needs codings of at least two documents",
-                         path=args.learn_from[0])
-    if args.cross_validate and human["doc_id"].nunique() < MIN_CV_DOCUMENTS:
+    # documents with codings and turns of the coded roles: the ones it can learn from
+    docs = training_documents(corpus, human, roles=roles)
+    if args.cross_validate and 2 <= len(docs) < MIN_CV_DOCUMENTS:
+        left = sorted(set(human["doc_id"].astype(str)) - set(docs))
+        why = f" ({', '.join(left)} left out: no turn of the coded roles)" if left else ""
         raise InputError(f"--cross-validate needs codings of at least {MIN_CV_DOCUMENTS} "
-                         f"documents (leave one out, train on the others), got "
-                         f"{human['doc_id'].nunique()}; code another document or drop "
+                         f"documents with turns of the coded roles (leave one out, train on "
+                         f"the others), got {len(docs)}{why}; code another document or drop "
                          "--cross-validate", path=args.learn_from[0])
     try:
         coder = train_coder(corpus, human, codebook=codebook, seed=args.seed, roles=roles,
                             labels=args.labels)
+        codings = coder.code(corpus, roles=roles, combine=args.combine,
+                             coder=args.coder or ("auto" if args.combine == "dictionary"
+                                                  else "learned"))
+        cv = suggestions = None
+        if args.cross_validate:
+            cv = cross_validate_coder(corpus, human, codebook=codebook, seed=args.seed,
+                                      roles=roles, labels=args.labels)
+        if args.suggest:
+            suggestions = suggest_turns(corpus, human, codebook=codebook, seed=args.seed,
+                                        roles=roles, coder=coder)
     except InputError as exc:  # the codings as a whole: name the first codings file
         if exc.path is not None:
             raise
         raise InputError(exc.problems[0].message, path=args.learn_from[0]) from None
-    codings = coder.code(corpus, roles=roles, combine=args.combine,
-                         coder=args.coder or ("auto" if args.combine == "dictionary"
-                                              else "learned"))
-    cv = suggestions = None
-    if args.cross_validate:
-        cv = cross_validate_coder(corpus, human, codebook=codebook, seed=args.seed, roles=roles,
-                                  labels=args.labels)
-    if args.suggest:
-        suggestions = suggest_turns(corpus, human, codebook=codebook, seed=args.seed,
-                                    roles=roles, coder=coder)
     write_codings(codings, args.out, corpus=corpus)
     if cv is not None:
         write_csv(cv.table, args.cross_validate)

@@ -1,0 +1,194 @@
+"""The learned coder on studies it was not shaped on: coded documents without a turn of the
+coded roles (a focus group), uncoded documents without such turns, too few coded documents
+for the text model, machine codings as labels (an exploratory tester's findings)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import citra_eval as ce
+from citra_eval.learning import SUGGEST_COLUMNS, LearningWarning
+
+BOOK = ce.Codebook.from_dict({
+    "codebook": "edges", "version": 1, "language": "id",
+    "codes": [
+        {"id": "visual", "label": {"id": "Visual", "en": "Visual"},
+         "patterns": ["poster", "video"]},
+        {"id": "aduan", "label": {"id": "Aduan", "en": "Complaints"},
+         "patterns": ["keluhan"]},
+        {"id": "krisis", "label": {"id": "Krisis", "en": "Crisis"}, "patterns": ["hoaks"]},
+    ]})
+
+# informant turns: (text, codes a person gave it)
+TURNS = [
+    ("Kami membuat poster dan video untuk warga setiap bulan.", ["visual"]),
+    ("Warga menyampaikan keluhan lewat kotak saran di depan.", ["aduan"]),
+    ("Petugas menjawab pertanyaan di loket pendaftaran pagi hari.", []),
+    ("Desain gambar menarik kami unggah ke media sosial puskesmas.", ["visual"]),
+    ("Banyak yang mengeluh soal antrean, lalu kami perbaiki jadwalnya.", ["aduan"]),
+]
+
+
+def _interview(doc: str, shift: int) -> str:
+    body = "".join(f"P: Bagaimana pengalaman bapak nomor {k}?\nI: {TURNS[(k + shift) % 5][0]}\n"
+                   for k in range(5))
+    return f"---\nid: {doc}\nspeakers: {{P: interviewer, I: informant}}\n---\n" + body
+
+
+FOCUS_GROUP = ("---\nid: FGD\nspeakers: {M: moderator, S: peserta}\n---\n"
+               "M: Apa pendapat ibu tentang poster di puskesmas?\n"
+               "S: Poster dan video itu bagus sekali menurut saya.\n"
+               "M: Ada keluhan?\nS: Keluhan kami soal antrean yang panjang.\n")
+
+
+def corpus_of(docs: list[str], *, focus_group: bool = False,
+              uncoded_focus_group: bool = False) -> ce.Corpus:
+    texts = {f"{d}.txt": _interview(d, i) for i, d in enumerate(docs)}
+    if focus_group or uncoded_focus_group:
+        texts["FGD.txt"] = FOCUS_GROUP
+    return ce.Corpus.from_texts(texts)
+
+
+def human(corpus: ce.Corpus, docs: list[str], coder: str = "A") -> pd.DataFrame:
+    """A person's codings of ``docs``: the codes of TURNS on informant turns, and of the
+    focus group's participant turns by their patterns."""
+    rows = []
+    for s in corpus.segments[corpus.segments["doc_id"].isin(docs)].itertuples():
+        if s.role == "informant":
+            codes = next(c for t, c in TURNS if t == s.text)
+        elif s.role == "peserta":
+            codes = ["visual"] if "oster" in s.text else ["aduan"]
+        else:
+            codes = []
+        rows += [{"doc_id": s.doc_id, "segment_id": s.segment_id, "start": s.start,
+                  "end": s.end, "code": c, "coder": coder} for c in codes]
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- 1, 6: focus group coded
+
+
+def test_a_coded_document_without_coded_role_turns_is_left_out_with_a_warning():
+    """Before: it counted towards the two documents training needs, gave no training turn,
+    and sklearn's "n_splits=1" ValueError escaped."""
+    corpus = corpus_of(["D1"], focus_group=True)
+    codings = human(corpus, ["D1", "FGD"])
+    with pytest.warns(LearningWarning, match=r"coded document\(s\) 'FGD' have no turn of "
+                                             r"the role\(s\) 'informant'"), \
+            pytest.raises(ce.InputError, match=r"codings cover 1 document\(s\) with turns "
+                                               r"of the coded roles.*'FGD' left out"):
+        ce.train_coder(corpus, codings, codebook=BOOK)
+    assert ce.learning.training_documents(corpus, codings) == ["D1"]
+    assert ce.learning.training_documents(corpus, codings, roles=None) == ["D1", "FGD"]
+
+
+def test_cross_validation_counts_only_documents_with_coded_role_turns():
+    corpus = corpus_of(["D1", "D2"], focus_group=True)
+    with pytest.warns(LearningWarning, match="'FGD'"), \
+            pytest.raises(ce.InputError, match=r"codings cover 2 document.* at least 3.*"
+                                               r"'FGD' left out"):
+        ce.cross_validate_coder(corpus, human(corpus, ["D1", "D2", "FGD"]), codebook=BOOK)
+
+
+def test_training_and_cross_validation_agree_on_the_documents():
+    corpus = corpus_of(["D1", "D2", "D3"], focus_group=True)
+    codings = human(corpus, ["D1", "D2", "D3", "FGD"])
+    with pytest.warns(LearningWarning, match="'FGD'"):
+        coder = ce.train_coder(corpus, codings, codebook=BOOK)
+    with pytest.warns(LearningWarning, match="'FGD'"):
+        cv = ce.cross_validate_coder(corpus, codings, codebook=BOOK)
+    assert coder.documents == cv.documents == ["D1", "D2", "D3"]
+    assert set(cv.by_document["doc_id"]) == {"D1", "D2", "D3"}
+
+
+def test_cli_counts_the_same_documents_when_training_and_cross_validating(cli, tmp_path):
+    corpus = corpus_of(["D1", "D2", "D3"], focus_group=True)
+    folder = tmp_path / "t"
+    folder.mkdir()
+    for doc in corpus.doc_ids:
+        (folder / f"{doc}.txt").write_text(
+            FOCUS_GROUP if doc == "FGD" else _interview(doc, corpus.doc_ids.index(doc)),
+            encoding="utf-8")
+    BOOK.save(tmp_path / "book.yaml")
+    codings = tmp_path / "a.csv"
+    human(corpus, corpus.doc_ids).to_csv(codings, index=False)
+    args = ["code", "--transcripts", str(folder), "--codebook", str(tmp_path / "book.yaml"),
+            "--learn-from", str(codings), "--out", str(tmp_path / "out.csv"),
+            "--cross-validate", str(tmp_path / "cv.csv")]
+    r = cli(*args)
+    assert r.returncode == 0, r.stderr
+    assert "trained on 3 documents" in r.stderr, r.stderr
+    assert "leave-one-document-out over 3 documents" in r.stderr, r.stderr
+    assert "note: coded document(s) 'FGD' have no turn" in r.stderr
+    assert r.stderr.count("'FGD' have no turn") == 1  # said once, though each step warns
+    # two interviews and the focus group: a clear error naming what was left out
+    human(corpus, ["D1", "D2", "FGD"]).to_csv(codings, index=False)
+    r = cli(*args, "--force")
+    assert r.returncode == 2, r.stderr
+    assert "got 2 (FGD left out: no turn of the coded roles)" in r.stderr
+
+
+# ---------------------------------------------------------------- 2: nothing to code
+
+
+def _empty_like(empty: pd.DataFrame, full: pd.DataFrame) -> None:
+    assert empty.empty and not full.empty
+    assert list(empty.columns) == list(full.columns)
+    assert empty.dtypes.to_dict() == full.dtypes.to_dict()
+
+
+def test_coding_documents_without_coded_role_turns_gives_empty_tables():
+    """Before: IndexError in coder.scores and coder.code (the empty dictionary block)."""
+    corpus = corpus_of(["D1", "D2", "D3"], uncoded_focus_group=True)
+    coder = ce.train_coder(corpus, human(corpus, ["D1", "D2", "D3"]), codebook=BOOK)
+    fgd, some = corpus.subset(["FGD"]), corpus.subset(["D1"])
+    _empty_like(coder.scores(fgd), coder.scores(some))
+    for combine in ("both", "learned"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", LearningWarning)
+            _empty_like(coder.code(fgd, combine=combine), coder.code(some, combine=combine))
+
+
+def test_suggestions_when_the_only_uncoded_document_has_no_coded_role_turn():
+    corpus = corpus_of(["D1", "D2", "D3", "D4"], uncoded_focus_group=True)
+    codings = human(corpus, ["D1", "D2", "D3"])
+    coder = ce.train_coder(corpus, codings, codebook=BOOK)
+    full = ce.suggest_turns(corpus, codings, codebook=BOOK, coder=coder)
+    assert set(full["doc_id"]) == {"D4"}
+    everything = human(corpus, ["D1", "D2", "D3", "D4"])
+    none = ce.suggest_turns(corpus, everything, codebook=BOOK, coder=coder)
+    _empty_like(none, full)
+    all_coded = ce.suggest_turns(corpus.subset(["D1", "D2", "D3", "D4"]), everything,
+                                 codebook=BOOK, coder=coder)
+    _empty_like(all_coded, full)
+    assert list(full.columns) == SUGGEST_COLUMNS
+
+
+# ---------------------------------------------------------------- 5: roles of uncoded documents
+
+
+def test_a_role_only_uncoded_documents_have_is_accepted_and_said():
+    """Before: 'peserta' was 'a role no segment of the corpus has' (checked on the coded
+    documents only)."""
+    corpus = corpus_of(["D1", "D2", "D3"], uncoded_focus_group=True)
+    codings = human(corpus, ["D1", "D2", "D3"])
+    with pytest.warns(LearningWarning, match=r"role 'peserta' occurs only in documents "
+                                             r"without codings \('FGD'\)"):
+        coder = ce.train_coder(corpus, codings, codebook=BOOK, roles=("informant", "peserta"))
+    assert coder.roles == ("informant", "peserta")
+    out = coder.code(corpus, roles=("informant", "peserta"))
+    assert "FGD" in set(coder.scores(corpus)["doc_id"])
+    # a corpus without the participants' role is coded too (their role is the coder's)
+    interviews = corpus.subset(["D1", "D2"])
+    assert coder.code(interviews, roles=("informant", "peserta"))["doc_id"].isin(
+        ["D1", "D2"]).all()
+    assert set(out["doc_id"]) <= set(corpus.doc_ids)
+    with pytest.raises(ce.InputError, match="'informan'"):
+        coder.code(corpus, roles=("informan",))
+    with pytest.raises(ValueError, match="roles must be the roles the coder was trained on"):
+        coder.code(corpus, roles=("informant",))
+    assert np.isfinite(coder.scores(corpus)["score"]).all()
