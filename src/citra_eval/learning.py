@@ -682,19 +682,28 @@ class LearnedCoder:
 
     # ------------------------------------------------------------------ prediction
     def scores(self, corpus: Corpus, *, combine: str = "both") -> pd.DataFrame:
-        """Per turn and code: the model's probability and its threshold.
+        """Per turn and code: the model's score and its threshold.
 
         Returns
         -------
         DataFrame
             ``doc_id, segment_id, start, end, code, score, threshold, coded`` for every
             coded-role turn and every code with a model (``combine`` ``learned`` or
-            ``both``); in ``both``, codes decided by the dictionary get score 1.0/0.5/0.0
-            (hit, question, none) and threshold 0.5.
+            ``both``). A fitted model's score is its probability; in ``both``, codes
+            decided by the dictionary get the fixed score 1.0/0.5/0.0 (hit, question,
+            none; not a probability) and threshold 0.5. Empty, with these columns, for a
+            corpus without a turn of the coder's roles.
         """
         check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
         check_choice(combine, "combine", ("both", "learned"))
-        units, proba, thresholds, _, _ = self._predict(self._features.prepare(corpus), combine)
+        return self._scores(self._features.prepare(corpus), combine).drop(columns="model")
+
+    def _scores(self, prepared: _Prepared, combine: str) -> pd.DataFrame:
+        """:meth:`scores` of prepared turns, with a ``model`` column (the model that gave
+        each score; ``dictionary``: a fixed 1.0/0.5/0.0, not a probability). ``combine``
+        may also be ``stacked``: the stacked model wherever one was fitted, also for codes
+        ``both`` leaves to the dictionary."""
+        units, proba, thresholds, used, _ = self._predict(prepared, combine)
         n = len(units)
         out = pd.DataFrame({
             "doc_id": np.repeat(units["doc_id"].to_numpy(dtype=object), len(self.codes)),
@@ -703,10 +712,11 @@ class LearnedCoder:
             "start": np.repeat(units["start"].to_numpy(dtype=np.int64), len(self.codes)),
             "end": np.repeat(units["end"].to_numpy(dtype=np.int64), len(self.codes)),
             "code": np.tile(np.asarray(self.codes, dtype=object), n),
-            "score": proba.reshape(-1), "threshold": np.tile(thresholds, n)})
+            "score": proba.reshape(-1), "threshold": np.tile(thresholds, n),
+            "model": np.tile(np.asarray(used, dtype=object), n)})
         out = out[np.isfinite(out["score"])].reset_index(drop=True)
         out["coded"] = out["score"] >= out["threshold"]
-        return out.astype({"doc_id": "str", "code": "str"})
+        return out.astype({"doc_id": "str", "code": "str", "model": "str"})
 
     def _predict(self, prepared: _Prepared, combine: str):
         """Units, probability matrix (NaN: no model), thresholds and model per code, and
@@ -727,7 +737,10 @@ class LearnedCoder:
         plan = []
         thr = self.thresholds.set_index(["model", "code"])["threshold"]
         for j, code in enumerate(self.codes):
-            model_name = self._choice[code] if combine == "both" else "learned"
+            if combine == "stacked":  # the stacked model wherever there is one
+                model_name = "stacked" if ("stacked", code) in self._models else "dictionary"
+            else:
+                model_name = self._choice[code] if combine == "both" else "learned"
             if model_name == "dictionary":
                 proba[:, j] = np.maximum(dic[:, j], 0.5 * dic[:, n_codes + j])
                 thresholds[j] = 0.5
@@ -785,7 +798,8 @@ class LearnedCoder:
         DataFrame
             ``doc_id, segment_id, start, end, code, coder, evidence, note, score``: one row
             per coded turn and code, spanning the turn. ``score`` is the model's
-            probability (the dictionary's 1.0/0.5 for ``dictionary``); ``note`` names the
+            probability, or the dictionary's fixed 1.0/0.5 (hit, question; not a
+            probability) where the dictionary decides; ``note`` names the
             model and its threshold; ``evidence`` lists what pushed the code up, strongest
             first: ``word: <stems>`` (words of the turn, stemmed), ``question: <stems>``
             (words of the question) and the dictionary's own evidence (words as written, or
@@ -1512,14 +1526,22 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
     DataFrame
         ``doc_id, segment_id, start, end, text, code, score, threshold, margin, proposed``:
         one row per uncoded turn, ``margin`` ascending. ``code`` is the code the model is
-        least sure about in that turn, ``score`` its probability, ``threshold`` its
-        threshold, ``margin = |score - threshold|``; ``proposed`` lists the codes the
-        ``both`` model would apply (``; ``).
+        least sure about in that turn, ``score`` the stacked model's probability for it,
+        ``threshold`` that model's threshold, ``margin = |score - threshold|``;
+        ``proposed`` lists the codes the ``both`` model would apply (``; ``). Turns no
+        model scores (only codes too rare to learn, left to the dictionary) come last, with
+        ``margin`` NaN: ``code`` is the dictionary's strongest code there and ``score`` its
+        fixed 1.0 (hit), 0.5 (question) or 0.0, threshold 0.5 (no probability). Empty,
+        with these columns, when no uncoded document has a turn of the coder's roles.
 
     Notes
     -----
     Uncertainty sampling (Lewis & Gale 1994): a turn whose probability for some code lies
     closest to that code's threshold is the one whose human coding teaches the model most.
+    The probability is the stacked model's (text and dictionary features) wherever one was
+    fitted, also for a code whose ``both`` decision is left to the dictionary because it
+    did better in the inner cross-validation: the dictionary's fixed scores say nothing of
+    how sure it is, so they never rank a turn as uncertain.
 
     The coder learns from whole documents: every turn of a document in which a coder applied
     any code counts as coded by that coder (a turn without a code is a negative example). So
@@ -1554,16 +1576,22 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
     todo = [d for d in corpus.doc_ids if d not in coded]
     if not todo:
         return pd.DataFrame(columns=SUGGEST_COLUMNS).astype(_SUGGEST_DTYPES)
-    sub = corpus.subset(todo)
-    scores = coder.scores(sub, combine="both")
-    scores["margin"] = (scores["score"] - scores["threshold"]).abs()
+    prepared = coder._features.prepare(corpus.subset(todo))
     keys = ["doc_id", "segment_id"]
-    proposed = scores[scores["coded"]].groupby(keys, sort=False)["code"].agg("; ".join)
-    best = scores.sort_values(["margin"], kind="stable").drop_duplicates(keys)
-    units = coding_units(sub, coder.roles)[[*keys, "text"]]
+    both = coder._scores(prepared, "both")
+    proposed = both[both["coded"]].groupby(keys, sort=False)["code"].agg("; ".join)
+    # uncertainty from a fitted model only: the dictionary's fixed scores are no probability
+    scores = coder._scores(prepared, "stacked")
+    scores["margin"] = (scores["score"] - scores["threshold"]).abs().where(
+        scores["model"] != "dictionary")
+    # per turn: its least certain modelled code, else the dictionary's strongest code
+    best = scores.assign(_s=-scores["score"]).sort_values(
+        ["margin", "_s"], kind="stable", na_position="last").drop_duplicates(keys)
+    units = prepared.units[[*keys, "text"]]
     out = best.merge(units, on=keys, how="left")
     out["proposed"] = [proposed.get((d, s), "") for d, s in
                        zip(out["doc_id"], out["segment_id"], strict=True)]
-    out = out.sort_values(["margin", "doc_id", "segment_id"], kind="stable").head(n)
+    out = out.sort_values(["margin", "doc_id", "segment_id"], kind="stable",
+                          na_position="last").head(n)
     return out[SUGGEST_COLUMNS].astype(_SUGGEST_DTYPES).reset_index(drop=True)
 
