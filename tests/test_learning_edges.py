@@ -4,6 +4,7 @@ for the text model, machine codings as labels (an exploratory tester's findings)
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -130,6 +131,13 @@ def test_cli_counts_the_same_documents_when_training_and_cross_validating(cli, t
     r = cli(*args, "--force")
     assert r.returncode == 2, r.stderr
     assert "got 2 (FGD left out: no turn of the coded roles)" in r.stderr
+    # a text model never fitted: said, not printed as F1 0.000 [0.000, 0.000]
+    _one_code_per_document(corpus).to_csv(codings, index=False)
+    r = cli(*args, "--force")
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"learned +vs A: not measured: the text model was fitted in none of the "
+                     r"3 folds", r.stderr), r.stderr
+    assert "(learned in 0 of 3)" in r.stderr
 
 
 # ---------------------------------------------------------------- 2: nothing to code
@@ -192,3 +200,77 @@ def test_a_role_only_uncoded_documents_have_is_accepted_and_said():
     with pytest.raises(ValueError, match="roles must be the roles the coder was trained on"):
         coder.code(corpus, roles=("informant",))
     assert np.isfinite(coder.scores(corpus)["score"]).all()
+
+
+# ---------------------------------------------------------------- 4: nothing learned
+
+
+def _one_code_per_document(corpus: ce.Corpus) -> pd.DataFrame:
+    """Each code in one interview only: no training set has positives in two documents,
+    so the text model is never fitted."""
+    full = human(corpus, ["D1", "D2", "D3"])
+    keep = {"D1": "visual", "D2": "aduan", "D3": "visual"}
+    rows = full[full["code"] == full["doc_id"].map(keep)]
+    return rows.groupby("doc_id").head(1).reset_index(drop=True)
+
+
+def test_a_text_model_never_fitted_is_not_measured():
+    """Before: 'learned vs A: F1 0.000 [0.000, 0.000]' and a 'significant' difference from
+    the dictionary, though the text model was fitted in no fold."""
+    corpus = corpus_of(["D1", "D2", "D3"])
+    cv = ce.cross_validate_coder(corpus, _one_code_per_document(corpus), codebook=BOOK)
+    assert cv.learned_in["n_learned"].eq(0).all() and cv.learned_in["n_folds"].eq(3).all()
+    learned = cv.table[cv.table["coder"] == "learned"]
+    assert learned["f1"].isna().all() and learned["precision"].isna().all()
+    assert learned["note"].str.startswith("not measured: the text model was fitted in none "
+                                          "of the 3 folds").all()
+    summary = cv.summary.set_index("coder")
+    assert np.isnan(summary.loc["learned", "f1"]) and summary.loc["dictionary", "f1"] > 0
+    ci = cv.conf_int(n_boot=50).set_index(["coder", "measure"])
+    assert ci.loc[("learned", "f1"), ["ci_low", "ci_high"]].isna().all()
+    assert ci.loc[("learned", "f1"), "n_boot"] == 0
+    assert ci.loc[("learned", "f1"), "note"].startswith("not measured")
+    assert ci.loc[("dictionary", "f1"), "n_boot"] == 50
+    versus = cv.compare("learned", "dictionary", reference="A", n_boot=50)
+    assert versus[["difference", "ci_low", "ci_high"]].isna().all(axis=None)
+    assert versus["n_boot"].eq(0).all() and versus["note"].str.startswith(
+        "learned: not measured").all()
+    both = cv.compare("both", "dictionary", reference="A", n_boot=50)
+    assert both["note"].eq("both: the dictionary in every fold: no code was learned").all()
+
+
+def test_codes_never_learned_are_named_and_combine_learned_warns_once():
+    corpus = corpus_of(["D1", "D2", "D3"])
+    codings = human(corpus, ["D1", "D2", "D3"])  # 'krisis' is never coded
+    cv = ce.cross_validate_coder(corpus, codings, codebook=BOOK)
+    n = cv.learned_in.set_index("code")["n_learned"]
+    assert n["krisis"] == 0 and n["visual"] == 3
+    t = cv.table.set_index(["coder", "code"])
+    assert np.isnan(t.loc[("learned", "krisis"), "f1"])
+    assert not np.isnan(t.loc[("learned", "visual"), "f1"])
+    assert t.loc[("learned", "micro"), "note"] == ("counts the codes never learned as never "
+                                                   "coded: krisis")
+    assert t.loc[("both", "krisis"), "note"].startswith("left to the dictionary in all 3")
+    coder = ce.train_coder(corpus, codings, codebook=BOOK)
+    with pytest.warns(LearningWarning) as got:
+        coder.code(corpus, combine="learned")
+    said = [str(w.message) for w in got if w.category is LearningWarning]
+    assert said == [said[0]] and said[0].startswith("combine='learned' never codes 'krisis'")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LearningWarning)
+        coder.code(corpus)  # both: the dictionary codes it, nothing to say
+
+
+# ---------------------------------------------------------------- 8: unknown reference
+
+
+def test_per_code_of_an_unknown_reference_is_refused_like_compare():
+    corpus = corpus_of(["D1", "D2", "D3"])
+    cv = ce.cross_validate_coder(corpus, _one_code_per_document(corpus), codebook=BOOK)
+    with pytest.raises(ValueError, match=r"reference must be one of the reference coders "
+                                         r"\(A\), got 'Z'"):
+        cv.per_code("Z")
+    with pytest.raises(ValueError, match="reference must be one of the reference coders"):
+        cv.compare("both", "dictionary", reference="Z")
+    assert cv.per_code("A")["code"].tolist() == ["visual", "aduan", "krisis", "micro",
+                                                 "macro"]

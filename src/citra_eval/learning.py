@@ -119,6 +119,7 @@ __all__ = [
     "CV_COMPARE_COLUMNS",
     "CV_DOCUMENT_COLUMNS",
     "CV_INTERVAL_COLUMNS",
+    "CV_LEARNED_COLUMNS",
     "INNER_FOLDS",
     "MIN_CV_DOCUMENTS",
     "MIN_POSITIVES",
@@ -159,15 +160,19 @@ MODELS = ("dictionary", "learned", "stacked")
 #: The coders ``combine="both"`` chooses from per code, in order of preference when
 #: their inner F1 ties (the text-only model is fitted for ``combine="learned"``).
 CHOICES = ("dictionary", "stacked")
-CV_COLUMNS = ["reference", "coder", *EVAL_COLUMNS]
+CV_COLUMNS = ["reference", "coder", *EVAL_COLUMNS, "note"]
 #: Columns of :attr:`CoderValidation.by_document`.
 CV_DOCUMENT_COLUMNS = ["reference", "coder", "doc_id", "tp", "fp", "fn"]
 #: Columns of :meth:`CoderValidation.conf_int`.
 CV_INTERVAL_COLUMNS = ["reference", "coder", "measure", "estimate", "ci_low", "ci_high",
-                       "n_documents", "n_boot"]
+                       "n_documents", "n_boot", "note"]
 #: Columns of :meth:`CoderValidation.compare`.
 CV_COMPARE_COLUMNS = ["reference", "coder", "other", "measure", "difference", "ci_low",
-                      "ci_high", "n_documents", "n_boot"]
+                      "ci_high", "n_documents", "n_boot", "note"]
+#: Columns of :attr:`CoderValidation.learned_in`.
+CV_LEARNED_COLUMNS = ["code", "n_folds", "n_learned"]
+_TOO_FEW = ("too few positive turns, or positives in only one document, among the training "
+            "documents")
 _MEASURES = ("precision", "recall", "f1")
 _BOOT_CELLS = 1_000_000  # resampling weights (replicates x documents) held at once
 SUGGEST_COLUMNS = ["doc_id", "segment_id", "start", "end", "text", "code", "score",
@@ -787,8 +792,9 @@ class LearnedCoder:
             Roles to code; must be the roles the coder was trained on (default informants).
         combine : {"both", "learned", "dictionary"}
             ``both`` (default): the model that also sees the dictionary coder's decisions;
-            ``learned``: the text model alone; ``dictionary``: :func:`~citra_eval.autocode`
-            alone (question context and negation on).
+            ``learned``: the text model alone (a :class:`LearningWarning` names the codes
+            it could not learn, which it never codes); ``dictionary``:
+            :func:`~citra_eval.autocode` alone (question context and negation on).
         coder : str
             Value of the ``coder`` column (default ``"learned"``; ``"auto"`` for
             ``dictionary`` unless given).
@@ -819,6 +825,12 @@ class LearnedCoder:
         if combine == "dictionary":
             name = "auto" if coder == "learned" else coder
             return autocode(corpus, self._matcher, roles=self.roles, coder=name)
+        never = [c for c in self.codes if ("learned", c) not in self._models]
+        if combine == "learned" and never:
+            warnings.warn(LearningWarning(
+                f"combine='learned' never codes {listed(never)}: the text model could not "
+                f"learn them ({_TOO_FEW}); combine='both' leaves them to the dictionary"),
+                stacklevel=2)
         return self._codings(self._features.prepare(corpus), combine, coder)
 
     def _codings(self, prepared: _Prepared, combine: str, coder: str) -> pd.DataFrame:
@@ -1162,6 +1174,19 @@ class CoderValidation:
     by_document : DataFrame
         ``reference, coder, doc_id, tp, fp, fn``: the micro counts of each document that
         the reference coded (what :meth:`conf_int` resamples).
+    learned_in : DataFrame
+        ``code, n_folds, n_learned``: per code, in how many of the folds the text model
+        (and the stacked one) could be fitted; in the others the code had too few positive
+        turns (or positives in one document only) among the training documents, ``learned``
+        never codes it and ``both`` leaves it to the dictionary.
+
+    Notes
+    -----
+    A side never fitted is not measured: the ``learned`` rows of a code it learned in no
+    fold have precision, recall and F1 NaN, and when it learned no code in any fold, so do
+    its ``micro`` and ``macro`` rows, its intervals and every comparison with it; the
+    ``note`` column says why (and, on the ``micro`` and ``macro`` rows, which codes a
+    partly fitted text model never learned: they count as never coded there).
     """
     table: pd.DataFrame
     predictions: pd.DataFrame
@@ -1169,16 +1194,31 @@ class CoderValidation:
     seed: int
     by_document: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=CV_DOCUMENT_COLUMNS))
+    learned_in: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=CV_LEARNED_COLUMNS))
 
     @property
     def summary(self) -> pd.DataFrame:
-        """``reference, coder, precision, recall, f1, macro_f1, support``: micro averages."""
+        """``reference, coder, precision, recall, f1, macro_f1, support, note``: micro
+        averages (``note``: that of the ``micro`` row of :attr:`table`)."""
         t = self.table
+        if "note" not in t.columns:
+            t = t.assign(note="")
         micro = t[t["code"] == "micro"].set_index(["reference", "coder"])
         macro = t[t["code"] == "macro"].set_index(["reference", "coder"])["f1"]
-        out = micro[["precision", "recall", "f1", "support"]].assign(macro_f1=macro)
+        out = micro[["precision", "recall", "f1", "support", "note"]].assign(macro_f1=macro)
         return out.reset_index()[["reference", "coder", "precision", "recall", "f1",
-                                  "macro_f1", "support"]]
+                                  "macro_f1", "support", "note"]]
+
+    def _notes(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(the machine coders never fitted in any fold, the reason; the notes of the
+        others' summary figures), from the ``micro`` rows of :attr:`table`."""
+        if "note" not in self.table.columns:
+            return {}, {}
+        micro = self.table[(self.table["code"] == "micro") & self.table["note"].ne("")]
+        notes = dict(zip(micro["coder"], micro["note"], strict=True))
+        unfitted = {c: n for c, n in notes.items() if n.startswith("not measured")}
+        return unfitted, {c: n for c, n in notes.items() if c not in unfitted}
 
     def per_code(self, reference: str) -> pd.DataFrame:
         """F1 per code against ``reference``: one column per coder (machines and humans).
@@ -1186,6 +1226,10 @@ class CoderValidation:
         Rows in the order of :attr:`table`: the codes in codebook order, then the ``micro``
         and ``macro`` summary rows last.
         """
+        known = list(dict.fromkeys(self.table["reference"].astype(str)))
+        if str(reference) not in known:
+            raise ValueError(f"reference must be one of the reference coders "
+                             f"({', '.join(known)}), got {reference!r}")
         t = self.table[self.table["reference"] == reference]
         return t.pivot(index="code", columns="coder", values="f1").reindex(
             t["code"].unique()).rename_axis(index="code", columns=None).reset_index()
@@ -1252,15 +1296,19 @@ class CoderValidation:
         n_boot = check_int(n_boot, "n_boot", minimum=1)
         seed = self.seed if seed is None else check_int(seed, "seed", minimum=0)
         summary = self.summary.set_index(["reference", "coder"])
+        unfitted, notes = self._notes()
         rows = []
         for ref, part in self.by_document.groupby("reference", sort=False):
             coders = list(dict.fromkeys(part["coder"]))
             replicates, n_docs = self._replicates(ref, coders, n_boot, seed)
             for coder, reps in zip(coders, replicates, strict=True):
                 low, high, valid = percentile_interval(reps, ci)
+                if coder in unfitted:  # nothing was measured: no interval either
+                    low, high, valid = low * np.nan, high * np.nan, valid * 0
                 for k, measure in enumerate(_MEASURES):
                     rows.append((ref, coder, measure, summary.loc[(ref, coder), measure],
-                                 low[k], high[k], n_docs, int(valid[k])))
+                                 low[k], high[k], n_docs, int(valid[k]),
+                                 unfitted.get(coder, notes.get(coder, ""))))
         return pd.DataFrame(rows, columns=CV_INTERVAL_COLUMNS)
 
     def compare(self, coder: str, other: str, *, reference: str, ci: float = 0.95,
@@ -1322,10 +1370,17 @@ class CoderValidation:
             check_choice(value, name, known)
         (mine, theirs), n_docs = self._replicates(str(reference), [coder, other], n_boot, seed)
         low, high, valid = percentile_interval(mine - theirs, ci)
+        unfitted, said = self._notes()
+        notes = [f"{c}: {unfitted[c]}" for c in (coder, other) if c in unfitted]
+        if notes:  # a side never fitted: there is no difference to measure
+            low, high, valid = low * np.nan, high * np.nan, valid * 0
+        else:
+            notes = [f"{c}: {said[c]}" for c in (coder, other) if c in said]
         values = summary[summary["reference"] == str(reference)].set_index("coder")
         rows = [(str(reference), coder, other, measure,
                  values.loc[coder, measure] - values.loc[other, measure], low[k], high[k],
-                 n_docs, int(valid[k])) for k, measure in enumerate(_MEASURES)]
+                 n_docs, int(valid[k]), "; ".join(notes))
+                for k, measure in enumerate(_MEASURES)]
         return pd.DataFrame(rows, columns=CV_COMPARE_COLUMNS)
 
     def _replicates(self, reference: str, coders: list[str], n_boot: int,
@@ -1440,7 +1495,7 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     codes = list(codebook.codable_ids)
     prepared = _Featuriser(matcher, wanted, seed, codes=codes,
                            neighbours=neighbours).prepare(corpus.subset(docs))
-    parts = []
+    parts, n_learned = [], dict.fromkeys(codes, 0)
     bar = progress_bar(len(docs), progress, desc="cross-validating", unit="doc", threshold=1)
     try:
         for d in docs:
@@ -1450,6 +1505,8 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
                                                  neighbours=neighbours),
                            prepared.subset(rest), train, seed=seed, labels=labels,
                            progress=False)
+            for m, c in coder._models:
+                n_learned[c] += m == "learned"
             held = prepared.subset([d])
             for combine in ("both", "learned"):
                 parts.append(coder._codings(held, combine, combine))
@@ -1477,11 +1534,48 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
             rows.append(ev.assign(reference=ref, coder=name))
             per_doc += _document_counts(table, ref_codings, ref_corpus, roles=wanted,
                                         codes=codes, names=(ref, name))
-    table = pd.concat(rows, ignore_index=True)[CV_COLUMNS]
+    learned_in = pd.DataFrame({"code": codes, "n_folds": len(docs),
+                               "n_learned": [n_learned[c] for c in codes]}).astype(
+        {"n_folds": "int64", "n_learned": "int64"})
+    table = _mark_unlearned(pd.concat(rows, ignore_index=True), learned_in)[CV_COLUMNS]
     by_document = pd.DataFrame(per_doc, columns=CV_DOCUMENT_COLUMNS).astype(
         {"tp": "int64", "fp": "int64", "fn": "int64"})
     return CoderValidation(table=table, predictions=predictions, documents=docs, seed=seed,
-                           by_document=by_document)
+                           by_document=by_document, learned_in=learned_in)
+
+
+def _mark_unlearned(table: pd.DataFrame, learned_in: pd.DataFrame) -> pd.DataFrame:
+    """The cross-validation table with its ``note`` column: what the text model could not
+    learn, in how many folds; precision, recall and F1 NaN where it was never fitted (see
+    :class:`CoderValidation`)."""
+    n = int(learned_in["n_folds"].max())
+    k = learned_in.set_index("code")["n_learned"]
+    never = k.index[k == 0].tolist()
+    table = table.assign(note="")
+    code, coder = table["code"], table["coder"]
+    summary = code.isin(["micro", "macro"])
+    per_code = code.map(k)
+    partly = per_code.between(1, n - 1)
+    for name, what in (("learned", "never coded"), ("both", "left to the dictionary")):
+        mine = coder == name
+        table.loc[mine & partly, "note"] = [
+            f"learned in {int(j)} of {n} folds; {what} in the others"
+            for j in per_code[mine & partly]]
+    table.loc[(coder == "both") & (per_code == 0), "note"] = (
+        f"left to the dictionary in all {n} folds ({_TOO_FEW})")
+    measures = ["precision", "recall", "f1"]
+    unfitted = (coder == "learned") & (per_code == 0)
+    if len(never) == len(k):  # the text model was never fitted at all
+        unfitted |= (coder == "learned") & summary
+        table.loc[(coder == "both") & summary, "note"] = (
+            "the dictionary in every fold: no code was learned")
+    elif never:
+        table.loc[(coder == "learned") & summary, "note"] = (
+            f"counts the codes never learned as never coded: {listed(never, quote=False)}")
+    table.loc[unfitted, measures] = np.nan
+    table.loc[unfitted, "note"] = (f"not measured: the text model was fitted in none of "
+                                   f"the {n} folds ({_TOO_FEW})")
+    return table
 
 
 def _document_counts(codings: pd.DataFrame, reference: pd.DataFrame, corpus: Corpus, *,

@@ -218,9 +218,19 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
             ["reference", "coder"])
         for row in cv.summary.itertuples(index=False):
             low, high = f1.loc[(row.reference, row.coder), ["ci_low", "ci_high"]]
+            if row.note.startswith("not measured"):  # a side never fitted: no figures
+                print(f"  {row.coder:<10} vs {row.reference}: {row.note}", file=err)
+                continue
             print(f"  {row.coder:<10} vs {row.reference}: P {_ratio(row.precision)}  R "
                   f"{_ratio(row.recall)}  F1 {_ratio(row.f1)} [{_ratio(low)}, "
-                  f"{_ratio(high)}]  (macro F1 {_ratio(row.macro_f1)})", file=err)
+                  f"{_ratio(high)}]  (macro F1 {_ratio(row.macro_f1)})"
+                  + (f"; {row.note}" if row.note else ""), file=err)
+        short = cv.learned_in[cv.learned_in["n_learned"] < cv.learned_in["n_folds"]]
+        if len(short):
+            print("  the text model could not learn, in some folds (too few positive turns "
+                  "or documents): " + ", ".join(
+                      f"{r.code} (learned in {r.n_learned} of {r.n_folds})"
+                      for r in short.itertuples(index=False)), file=err)
     if suggestions is not None:
         n_docs = suggestions["doc_id"].nunique()
         print(f"wrote {counted(len(suggestions), 'turn')} to code next "
