@@ -106,7 +106,9 @@ def test_training_and_cross_validation_agree_on_the_documents():
     assert set(cv.by_document["doc_id"]) == {"D1", "D2", "D3"}
 
 
-def test_cli_counts_the_same_documents_when_training_and_cross_validating(cli, tmp_path):
+def test_cli_learn_from_a_study_with_a_focus_group(cli, tmp_path):
+    """Counts that agree, the focus group said once, a never fitted text model said, the
+    machine's own output as labels warned about."""
     corpus = corpus_of(["D1", "D2", "D3"], focus_group=True)
     folder = tmp_path / "t"
     folder.mkdir()
@@ -126,6 +128,16 @@ def test_cli_counts_the_same_documents_when_training_and_cross_validating(cli, t
     assert "leave-one-document-out over 3 documents" in r.stderr, r.stderr
     assert "note: coded document(s) 'FGD' have no turn" in r.stderr
     assert r.stderr.count("'FGD' have no turn") == 1  # said once, though each step warns
+    assert "warning:" not in r.stderr  # a person's codings
+    # the machine's own output as training labels: a warning naming the file and coder
+    machine = tmp_path / "out.csv"
+    r = cli("code", "--transcripts", str(folder), "--codebook", str(tmp_path / "book.yaml"),
+            "--learn-from", str(codings), str(machine), "--out", str(tmp_path / "o2.csv"))
+    assert r.returncode == 0, r.stderr
+    assert (f"warning: {machine}: looks like an auto-coder's output (a filled 'score' "
+            "column; a filled 'evidence' column; the machine coder name(s) 'learned'; "
+            "coder(s) learned), yet --learn-from takes it") in r.stderr, r.stderr
+    assert r.stderr.count("warning:") == 1
     # two interviews and the focus group: a clear error naming what was left out
     human(corpus, ["D1", "D2", "FGD"]).to_csv(codings, index=False)
     r = cli(*args, "--force")

@@ -100,6 +100,28 @@ def _check_outputs(args: argparse.Namespace) -> None:
     problems.raise_any()
 
 
+#: Coder names the package's machine coders write (``code``, ``--combine``).
+_MACHINE_NAMES = ("auto", "learned", "both", "dictionary")
+
+
+def _warn_machine_codings(path: str, codings: pd.DataFrame) -> None:
+    """A ``warning:`` line when a ``--learn-from`` file looks like a machine's output: a
+    filled ``score`` or ``evidence`` column (what the auto-coders write) or a machine
+    coder's name. Learning from it would teach the coder its own (or the dictionary's)
+    decisions as if a person had made them."""
+    signs = [f"a filled '{c}' column" for c in ("score", "evidence") if c in codings.columns
+             and codings[c].astype("string").fillna("").str.strip().ne("").any()]
+    coders = sorted(map(str, codings["coder"].unique()))
+    named = [c for c in coders if c in _MACHINE_NAMES]
+    if named:
+        signs.append(f"the machine coder name(s) {', '.join(map(repr, named))}")
+    if signs:
+        print(f"warning: {path}: looks like an auto-coder's output ({'; '.join(signs)}; "
+              f"coder(s) {', '.join(coders)}), yet --learn-from takes it as a person's "
+              "codings to learn from; learn from human codings (a machine's reviewed by a "
+              "person, e.g. through citra-eval sheet, saved without score)", file=sys.stderr)
+
+
 def _roles(corpus, args: argparse.Namespace) -> tuple[str, ...]:
     """The roles coded: informants (and interviewers with --include-interviewer) that the
     transcripts have; none of them is an error (nothing would be coded)."""
@@ -128,6 +150,8 @@ def _run_code(args: argparse.Namespace) -> int:
         for f in args.learn_from:
             human.append(problems.attempt(read_codings, f, corpus=corpus, codebook=codebook))
     problems.raise_any()
+    for f, table in zip(args.learn_from, human, strict=True):
+        _warn_machine_codings(f, table)
     roles = _roles(corpus, args)
     if args.learn_from:
         return _run_learned(args, corpus, codebook, pd.concat(human, ignore_index=True), roles)
