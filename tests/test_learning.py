@@ -223,7 +223,13 @@ def test_cross_validation_never_trains_on_the_held_out_document(small, example_c
     ev = ce.evaluate_coder(learned, reference=a, corpus=corpus,
                            codes=example_codebook.codable_ids)
     mine = cv.table.query("coder == 'learned'").reset_index(drop=True)
-    assert mine["f1"].equals(ev["f1"])
+    # but a code the text model learned in no fold is not measured (NaN, with the reason)
+    fitted = ~mine["note"].str.startswith("not measured")
+    assert mine.loc[fitted, "f1"].equals(ev.loc[fitted, "f1"])
+    assert mine.loc[~fitted, "f1"].isna().all()
+    assert mine[["tp", "fp", "fn"]].equals(ev[["tp", "fp", "fn"]])
+    never = cv.learned_in.query("n_learned == 0")["code"]
+    assert set(mine.loc[~fitted, "code"]) == set(never)
 
 
 def test_cross_validation_beside_the_other_human(small, example_codebook):
@@ -342,7 +348,7 @@ def _validation(by_document: list[tuple], seed: int = 0, **others) -> ce.CoderVa
             reference="A", coder=coder)[CV_DOCUMENT_COLUMNS]
         tp, fp, fn = (int(docs[c].sum()) for c in ("tp", "fp", "fn"))
         tables.append(pd.DataFrame([_prf(code, tp, fp, fn) for code in ("micro", "macro")])
-                      .assign(reference="A", coder=coder)[CV_COLUMNS])
+                      .assign(reference="A", coder=coder, note="")[CV_COLUMNS])
         parts.append(docs)
     return ce.CoderValidation(table=pd.concat(tables, ignore_index=True),
                               predictions=pd.DataFrame(), documents=parts[0]["doc_id"].tolist(),
@@ -670,3 +676,33 @@ def test_a_few_short_turns_with_no_shared_word(example_codebook):
     check_codings_contract(fitted.code(corpus), corpus, "learned")
     cv = ce.cross_validate_coder(corpus, codings, codebook=example_codebook, seed=0)
     assert set(cv.table["coder"]) >= {"both", "learned", "dictionary"}
+
+
+def test_suggestions_rank_by_a_fitted_models_probability_only(small, example_codebook, coder):
+    """Before: a code left to the dictionary had its fixed score (1.0/0.5/0.0, threshold
+    0.5) ranked as a probability, so every question-context hit (0.5) got margin 0 and
+    topped the list. Now the stacked model's probability ranks wherever it was fitted; turns
+    with no model code come last, margin NaN."""
+    corpus, a, _ = small
+    train = a[a.doc_id != "INF04"]
+    n_turns = int(((corpus.segments.doc_id == "INF04")
+                   & (corpus.segments.role == "informant")).sum())
+    out = ce.suggest_turns(corpus, train, codebook=example_codebook, n=n_turns, coder=coder)
+    assert len(out) == n_turns
+    stacked = {c for (m, c) in coder._models if m == "stacked"}
+    chosen_dictionary = {c for c in stacked if coder._choice[c] == "dictionary"}
+    assert chosen_dictionary  # the case of the finding: learned, yet left to the dictionary
+    ranked = out[out["margin"].notna()]
+    assert len(ranked) and set(ranked["code"]) <= stacked
+    # the stacked model's threshold and a probability, not the dictionary's fixed scores
+    thr = coder.thresholds.query("model == 'stacked'").set_index("code")["threshold"]
+    assert np.allclose(ranked["threshold"], ranked["code"].map(thr))
+    assert not ranked["score"].isin([0.0, 0.5, 1.0]).any()
+    assert ranked["margin"].is_monotonic_increasing
+    assert out["margin"].isna().sum() == len(out) - len(ranked)
+    assert out["margin"].iloc[:len(ranked)].notna().all()  # NaN last
+    # proposed: what the both model codes in that turn
+    both = coder.code(corpus.subset(["INF04"]))
+    codes = both.groupby("segment_id")["code"].agg(set)
+    for row in out.itertuples(index=False):
+        assert set(filter(None, row.proposed.split("; "))) == codes.get(row.segment_id, set())

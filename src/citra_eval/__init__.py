@@ -26,6 +26,7 @@ from .intercoder import CoverageWarning, agreement, consensus, disagreements, re
 from .learning import (
     CoderValidation,
     LearnedCoder,
+    LearningWarning,
     cross_validate_coder,
     suggest_turns,
     train_coder,
@@ -146,6 +147,7 @@ __all__ = [
     "InputError",
     "Instrument",
     "LearnedCoder",
+    "LearningWarning",
     "Matcher",
     "OrdinalModelResult",
     "Pattern",

@@ -75,6 +75,7 @@ rather than saved; nothing is pickled.
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -92,6 +93,7 @@ from ._validation import (
     check_int,
     check_roles,
     check_type,
+    listed,
 )
 from .autocoding import (
     EVAL_COLUMNS,
@@ -117,6 +119,7 @@ __all__ = [
     "CV_COMPARE_COLUMNS",
     "CV_DOCUMENT_COLUMNS",
     "CV_INTERVAL_COLUMNS",
+    "CV_LEARNED_COLUMNS",
     "INNER_FOLDS",
     "MIN_CV_DOCUMENTS",
     "MIN_POSITIVES",
@@ -126,9 +129,11 @@ __all__ = [
     "C",
     "CoderValidation",
     "LearnedCoder",
+    "LearningWarning",
     "cross_validate_coder",
     "suggest_turns",
     "train_coder",
+    "training_documents",
 ]
 
 #: Inverse regularisation strength of every logistic regression (fixed in advance).
@@ -155,19 +160,26 @@ MODELS = ("dictionary", "learned", "stacked")
 #: The coders ``combine="both"`` chooses from per code, in order of preference when
 #: their inner F1 ties (the text-only model is fitted for ``combine="learned"``).
 CHOICES = ("dictionary", "stacked")
-CV_COLUMNS = ["reference", "coder", *EVAL_COLUMNS]
+CV_COLUMNS = ["reference", "coder", *EVAL_COLUMNS, "note"]
 #: Columns of :attr:`CoderValidation.by_document`.
 CV_DOCUMENT_COLUMNS = ["reference", "coder", "doc_id", "tp", "fp", "fn"]
 #: Columns of :meth:`CoderValidation.conf_int`.
 CV_INTERVAL_COLUMNS = ["reference", "coder", "measure", "estimate", "ci_low", "ci_high",
-                       "n_documents", "n_boot"]
+                       "n_documents", "n_boot", "note"]
 #: Columns of :meth:`CoderValidation.compare`.
 CV_COMPARE_COLUMNS = ["reference", "coder", "other", "measure", "difference", "ci_low",
-                      "ci_high", "n_documents", "n_boot"]
+                      "ci_high", "n_documents", "n_boot", "note"]
+#: Columns of :attr:`CoderValidation.learned_in`.
+CV_LEARNED_COLUMNS = ["code", "n_folds", "n_learned"]
+_TOO_FEW = ("too few positive turns, or positives in only one document, among the training "
+            "documents")
 _MEASURES = ("precision", "recall", "f1")
 _BOOT_CELLS = 1_000_000  # resampling weights (replicates x documents) held at once
 SUGGEST_COLUMNS = ["doc_id", "segment_id", "start", "end", "text", "code", "score",
                    "threshold", "margin", "proposed"]
+_SUGGEST_DTYPES = {"doc_id": "str", "segment_id": "int64", "start": "int64", "end": "int64",
+                   "text": "str", "code": "str", "score": "float64", "threshold": "float64",
+                   "margin": "float64", "proposed": "str"}
 _FEATURE_PREFIX = {"w": "word: ", "q": "question: "}
 
 
@@ -300,8 +312,9 @@ class _Featuriser:
     def prepare(self, corpus: Corpus) -> _Prepared:
         """The turns of ``corpus`` with their stems and the dictionary's block and codings."""
         units = self.units(corpus)
-        if units.empty:
-            return _Prepared(units, np.zeros((0, 0)), empty_coder_codings())
+        if units.empty:  # no turn of the roles: no rows, but every column
+            return _Prepared(units, np.zeros((0, self.dictionary_width())),
+                             empty_coder_codings())
         dic, auto = self.dictionary(corpus, units)
         return _Prepared(units, dic, auto)
 
@@ -325,6 +338,11 @@ class _Featuriser:
 
         return sparse.hstack(self.text_features(units).blocks(0, len(units)), format="csr")
 
+    def dictionary_width(self) -> int:
+        """The number of columns of :meth:`dictionary`'s block."""
+        n_patterns = sum(p.rule == "include" for p in self.matcher.patterns)
+        return (4 if self.neighbours else 2) * len(self.codes) + n_patterns
+
     def dictionary(self, corpus: Corpus, units: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
         """The dictionary block and the dictionary's codings (for evidence and decisions).
 
@@ -333,7 +351,10 @@ class _Featuriser:
         in the turn.
         """
         hits = self.matcher.hits(units)
-        auto = autocode(corpus, self.matcher, roles=self.roles, hits=hits)
+        # only the roles these turns have: a coder's role may be missing from this corpus
+        roles = None if self.roles is None else tuple(
+            r for r in self.roles if r in set(units["role"]))
+        auto = autocode(corpus, self.matcher, roles=roles, hits=hits)
         key = pd.MultiIndex.from_frame(units[["doc_id", "segment_id"]])
         n_codes = len(self.codes)
         patterns = [(p.code, p.text, p.kind) for p in self.matcher.patterns
@@ -666,19 +687,28 @@ class LearnedCoder:
 
     # ------------------------------------------------------------------ prediction
     def scores(self, corpus: Corpus, *, combine: str = "both") -> pd.DataFrame:
-        """Per turn and code: the model's probability and its threshold.
+        """Per turn and code: the model's score and its threshold.
 
         Returns
         -------
         DataFrame
             ``doc_id, segment_id, start, end, code, score, threshold, coded`` for every
             coded-role turn and every code with a model (``combine`` ``learned`` or
-            ``both``); in ``both``, codes decided by the dictionary get score 1.0/0.5/0.0
-            (hit, question, none) and threshold 0.5.
+            ``both``). A fitted model's score is its probability; in ``both``, codes
+            decided by the dictionary get the fixed score 1.0/0.5/0.0 (hit, question,
+            none; not a probability) and threshold 0.5. Empty, with these columns, for a
+            corpus without a turn of the coder's roles.
         """
         check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
         check_choice(combine, "combine", ("both", "learned"))
-        units, proba, thresholds, _, _ = self._predict(self._features.prepare(corpus), combine)
+        return self._scores(self._features.prepare(corpus), combine).drop(columns="model")
+
+    def _scores(self, prepared: _Prepared, combine: str) -> pd.DataFrame:
+        """:meth:`scores` of prepared turns, with a ``model`` column (the model that gave
+        each score; ``dictionary``: a fixed 1.0/0.5/0.0, not a probability). ``combine``
+        may also be ``stacked``: the stacked model wherever one was fitted, also for codes
+        ``both`` leaves to the dictionary."""
+        units, proba, thresholds, used, _ = self._predict(prepared, combine)
         n = len(units)
         out = pd.DataFrame({
             "doc_id": np.repeat(units["doc_id"].to_numpy(dtype=object), len(self.codes)),
@@ -687,10 +717,11 @@ class LearnedCoder:
             "start": np.repeat(units["start"].to_numpy(dtype=np.int64), len(self.codes)),
             "end": np.repeat(units["end"].to_numpy(dtype=np.int64), len(self.codes)),
             "code": np.tile(np.asarray(self.codes, dtype=object), n),
-            "score": proba.reshape(-1), "threshold": np.tile(thresholds, n)})
+            "score": proba.reshape(-1), "threshold": np.tile(thresholds, n),
+            "model": np.tile(np.asarray(used, dtype=object), n)})
         out = out[np.isfinite(out["score"])].reset_index(drop=True)
         out["coded"] = out["score"] >= out["threshold"]
-        return out
+        return out.astype({"doc_id": "str", "code": "str", "model": "str"})
 
     def _predict(self, prepared: _Prepared, combine: str):
         """Units, probability matrix (NaN: no model), thresholds and model per code, and
@@ -711,7 +742,10 @@ class LearnedCoder:
         plan = []
         thr = self.thresholds.set_index(["model", "code"])["threshold"]
         for j, code in enumerate(self.codes):
-            model_name = self._choice[code] if combine == "both" else "learned"
+            if combine == "stacked":  # the stacked model wherever there is one
+                model_name = "stacked" if ("stacked", code) in self._models else "dictionary"
+            else:
+                model_name = self._choice[code] if combine == "both" else "learned"
             if model_name == "dictionary":
                 proba[:, j] = np.maximum(dic[:, j], 0.5 * dic[:, n_codes + j])
                 thresholds[j] = 0.5
@@ -758,8 +792,9 @@ class LearnedCoder:
             Roles to code; must be the roles the coder was trained on (default informants).
         combine : {"both", "learned", "dictionary"}
             ``both`` (default): the model that also sees the dictionary coder's decisions;
-            ``learned``: the text model alone; ``dictionary``: :func:`~citra_eval.autocode`
-            alone (question context and negation on).
+            ``learned``: the text model alone (a :class:`LearningWarning` names the codes
+            it could not learn, which it never codes); ``dictionary``:
+            :func:`~citra_eval.autocode` alone (question context and negation on).
         coder : str
             Value of the ``coder`` column (default ``"learned"``; ``"auto"`` for
             ``dictionary`` unless given).
@@ -769,7 +804,8 @@ class LearnedCoder:
         DataFrame
             ``doc_id, segment_id, start, end, code, coder, evidence, note, score``: one row
             per coded turn and code, spanning the turn. ``score`` is the model's
-            probability (the dictionary's 1.0/0.5 for ``dictionary``); ``note`` names the
+            probability, or the dictionary's fixed 1.0/0.5 (hit, question; not a
+            probability) where the dictionary decides; ``note`` names the
             model and its threshold; ``evidence`` lists what pushed the code up, strongest
             first: ``word: <stems>`` (words of the turn, stemmed), ``question: <stems>``
             (words of the question) and the dictionary's own evidence (words as written, or
@@ -778,13 +814,23 @@ class LearnedCoder:
         check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
         check_choice(combine, "combine", COMBINE)
         check_type("coder", coder, str, "a coder name (a string such as 'learned')")
-        wanted = check_roles(roles, corpus)
+        same = (roles is None and self.roles is None) or (
+            self.roles is not None and isinstance(roles, str | Sequence)
+            and tuple([roles] if isinstance(roles, str) else roles) == self.roles)
+        # the coder's own roles need not all be in this corpus (a role of some documents)
+        wanted = self.roles if same else check_roles(roles, corpus)
         if wanted != self.roles:
             raise ValueError(f"roles must be the roles the coder was trained on "
                              f"({self.roles!r}), got {roles!r}; train another coder")
         if combine == "dictionary":
             name = "auto" if coder == "learned" else coder
             return autocode(corpus, self._matcher, roles=self.roles, coder=name)
+        never = [c for c in self.codes if ("learned", c) not in self._models]
+        if combine == "learned" and never:
+            warnings.warn(LearningWarning(
+                f"combine='learned' never codes {listed(never)}: the text model could not "
+                f"learn them ({_TOO_FEW}); combine='both' leaves them to the dictionary"),
+                stacklevel=2)
         return self._codings(self._features.prepare(corpus), combine, coder)
 
     def _codings(self, prepared: _Prepared, combine: str, coder: str) -> pd.DataFrame:
@@ -875,7 +921,68 @@ def _evidence(xrow, coef: np.ndarray, names: list[str], dictionary: str | None,
 # --------------------------------------------------------------------------- training
 
 
-def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=False):
+class LearningWarning(UserWarning):
+    """The learned coder left something out or could not learn it: coded documents without
+    a turn of the coded roles, a role only uncoded documents have, codes the text model
+    never learned."""
+
+
+def _roles_text(roles) -> str:
+    return "every role" if roles is None else "the role(s) " + listed(roles)
+
+
+def training_documents(corpus: Corpus, codings: pd.DataFrame, *,
+                       roles: Sequence[str] | None = ("informant",)) -> list[str]:
+    """The documents the learned coder learns from: those with codings and with a turn of
+    ``roles``, in corpus order.
+
+    A coded document without such a turn (a focus group whose speakers are moderator and
+    participants, when informants are coded) gives no training turn: :func:`train_coder`
+    and :func:`cross_validate_coder` leave it out with a :class:`LearningWarning`, and
+    count only these documents against their minimum (two, and
+    :data:`MIN_CV_DOCUMENTS`).
+
+    Parameters
+    ----------
+    corpus : Corpus
+    codings : DataFrame
+        A codings table.
+    roles : sequence of str or None
+        The coded roles (default informants; None: every segment).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    >>> a = ce.read_codings(ce.example_path("codings_A"))
+    >>> ce.learning.training_documents(corpus, a[a.doc_id.isin(["INF02", "INF01"])])
+    ['INF01', 'INF02']
+    """
+    check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+    check_frame(codings, "codings", columns=["doc_id"], what="a codings table")
+    return _documents_with_turns(corpus, codings, check_roles(roles, corpus))[0]
+
+
+def _documents_with_turns(corpus: Corpus, codings: pd.DataFrame,
+                          roles) -> tuple[list[str], list[str]]:
+    """(coded documents with a turn of ``roles``, coded documents without one), in corpus
+    order."""
+    coded = set(codings["doc_id"].astype(str))
+    with_turns = set(coding_units(corpus, roles)["doc_id"].astype(str))
+    docs = [d for d in corpus.doc_ids if d in coded]
+    return [d for d in docs if d in with_turns], [d for d in docs if d not in with_turns]
+
+
+def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=False, *,
+                  minimum: int = 2, too_few=None):
+    """Check the arguments; return (roles, the training documents). Coded documents
+    without a turn of the roles, and roles only uncoded documents have, are warned about
+    (:class:`LearningWarning`); fewer than ``minimum`` training documents is an
+    ``InputError`` (``too_few(n)``: its message)."""
     check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
     check_bool(neighbours, "neighbours")
     check_frame(codings, "codings", columns=CODING_COLUMNS,
@@ -892,12 +999,32 @@ def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=Fal
     if codings.empty:
         raise InputError("codings is empty: the learned coder needs human codings of at "
                          "least two documents")
-    docs = codings["doc_id"].nunique()
-    if docs < 2:
-        raise InputError(f"codings cover {docs} document; the learned coder needs codings of "
-                         "at least two documents (its thresholds are cross-validated by "
-                         "document)")
-    return wanted
+    docs, left_out = _documents_with_turns(corpus, codings, wanted)
+    if left_out:
+        warnings.warn(LearningWarning(
+            f"coded document(s) {listed(left_out)} have no turn of {_roles_text(wanted)}: "
+            "the learned coder learns from and codes those turns only, so it leaves them "
+            "out (to use them, train with roles= their speakers' roles)"), stacklevel=3)
+    seg = corpus.segments
+    in_docs = set(seg.loc[seg["doc_id"].isin(docs), "role"].dropna().astype(str))
+    for role in wanted or ():
+        elsewhere = list(dict.fromkeys(seg.loc[seg["role"] == role, "doc_id"].astype(str)))
+        if elsewhere and role not in in_docs:
+            warnings.warn(LearningWarning(
+                f"role {role!r} occurs only in documents without codings "
+                f"({listed(elsewhere)}): the coder has no training turn of it and codes "
+                "its turns from what it learned on the other roles"), stacklevel=3)
+    if len(docs) < minimum:
+        why = (f"; {listed(left_out)} left out (no turn of {_roles_text(wanted)})"
+               if left_out else "")
+        raise InputError((too_few or _too_few_to_train)(len(docs)) + why)
+    return wanted, docs
+
+
+def _too_few_to_train(n_docs: int) -> str:
+    return (f"codings cover {n_docs} document(s) with turns of the coded roles; the "
+            "learned coder needs codings of at least two documents (its thresholds are "
+            "cross-validated by document)")
 
 
 def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, seed: int = 0,
@@ -960,9 +1087,9 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
     True
     """
     check_bool(progress, "progress", allow_none=True)
-    wanted = _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours)
+    wanted, docs = _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours)
     matcher = compile_codebook(codebook)
-    docs = [d for d in corpus.doc_ids if d in set(codings["doc_id"])]
+    codings = codings[codings["doc_id"].isin(docs)]
     feats = _Featuriser(matcher, wanted, seed, codes=list(codebook.codable_ids),
                         neighbours=neighbours)
     prepared = feats.prepare(corpus.subset(docs))
@@ -1047,6 +1174,19 @@ class CoderValidation:
     by_document : DataFrame
         ``reference, coder, doc_id, tp, fp, fn``: the micro counts of each document that
         the reference coded (what :meth:`conf_int` resamples).
+    learned_in : DataFrame
+        ``code, n_folds, n_learned``: per code, in how many of the folds the text model
+        (and the stacked one) could be fitted; in the others the code had too few positive
+        turns (or positives in one document only) among the training documents, ``learned``
+        never codes it and ``both`` leaves it to the dictionary.
+
+    Notes
+    -----
+    A side never fitted is not measured: the ``learned`` rows of a code it learned in no
+    fold have precision, recall and F1 NaN, and when it learned no code in any fold, so do
+    its ``micro`` and ``macro`` rows, its intervals and every comparison with it; the
+    ``note`` column says why (and, on the ``micro`` and ``macro`` rows, which codes a
+    partly fitted text model never learned: they count as never coded there).
     """
     table: pd.DataFrame
     predictions: pd.DataFrame
@@ -1054,16 +1194,31 @@ class CoderValidation:
     seed: int
     by_document: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=CV_DOCUMENT_COLUMNS))
+    learned_in: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=CV_LEARNED_COLUMNS))
 
     @property
     def summary(self) -> pd.DataFrame:
-        """``reference, coder, precision, recall, f1, macro_f1, support``: micro averages."""
+        """``reference, coder, precision, recall, f1, macro_f1, support, note``: micro
+        averages (``note``: that of the ``micro`` row of :attr:`table`)."""
         t = self.table
+        if "note" not in t.columns:
+            t = t.assign(note="")
         micro = t[t["code"] == "micro"].set_index(["reference", "coder"])
         macro = t[t["code"] == "macro"].set_index(["reference", "coder"])["f1"]
-        out = micro[["precision", "recall", "f1", "support"]].assign(macro_f1=macro)
+        out = micro[["precision", "recall", "f1", "support", "note"]].assign(macro_f1=macro)
         return out.reset_index()[["reference", "coder", "precision", "recall", "f1",
-                                  "macro_f1", "support"]]
+                                  "macro_f1", "support", "note"]]
+
+    def _notes(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(the machine coders never fitted in any fold, the reason; the notes of the
+        others' summary figures), from the ``micro`` rows of :attr:`table`."""
+        if "note" not in self.table.columns:
+            return {}, {}
+        micro = self.table[(self.table["code"] == "micro") & self.table["note"].ne("")]
+        notes = dict(zip(micro["coder"], micro["note"], strict=True))
+        unfitted = {c: n for c, n in notes.items() if n.startswith("not measured")}
+        return unfitted, {c: n for c, n in notes.items() if c not in unfitted}
 
     def per_code(self, reference: str) -> pd.DataFrame:
         """F1 per code against ``reference``: one column per coder (machines and humans).
@@ -1071,6 +1226,10 @@ class CoderValidation:
         Rows in the order of :attr:`table`: the codes in codebook order, then the ``micro``
         and ``macro`` summary rows last.
         """
+        known = list(dict.fromkeys(self.table["reference"].astype(str)))
+        if str(reference) not in known:
+            raise ValueError(f"reference must be one of the reference coders "
+                             f"({', '.join(known)}), got {reference!r}")
         t = self.table[self.table["reference"] == reference]
         return t.pivot(index="code", columns="coder", values="f1").reindex(
             t["code"].unique()).rename_axis(index="code", columns=None).reset_index()
@@ -1137,15 +1296,19 @@ class CoderValidation:
         n_boot = check_int(n_boot, "n_boot", minimum=1)
         seed = self.seed if seed is None else check_int(seed, "seed", minimum=0)
         summary = self.summary.set_index(["reference", "coder"])
+        unfitted, notes = self._notes()
         rows = []
         for ref, part in self.by_document.groupby("reference", sort=False):
             coders = list(dict.fromkeys(part["coder"]))
             replicates, n_docs = self._replicates(ref, coders, n_boot, seed)
             for coder, reps in zip(coders, replicates, strict=True):
                 low, high, valid = percentile_interval(reps, ci)
+                if coder in unfitted:  # nothing was measured: no interval either
+                    low, high, valid = low * np.nan, high * np.nan, valid * 0
                 for k, measure in enumerate(_MEASURES):
                     rows.append((ref, coder, measure, summary.loc[(ref, coder), measure],
-                                 low[k], high[k], n_docs, int(valid[k])))
+                                 low[k], high[k], n_docs, int(valid[k]),
+                                 unfitted.get(coder, notes.get(coder, ""))))
         return pd.DataFrame(rows, columns=CV_INTERVAL_COLUMNS)
 
     def compare(self, coder: str, other: str, *, reference: str, ci: float = 0.95,
@@ -1207,10 +1370,17 @@ class CoderValidation:
             check_choice(value, name, known)
         (mine, theirs), n_docs = self._replicates(str(reference), [coder, other], n_boot, seed)
         low, high, valid = percentile_interval(mine - theirs, ci)
+        unfitted, said = self._notes()
+        notes = [f"{c}: {unfitted[c]}" for c in (coder, other) if c in unfitted]
+        if notes:  # a side never fitted: there is no difference to measure
+            low, high, valid = low * np.nan, high * np.nan, valid * 0
+        else:
+            notes = [f"{c}: {said[c]}" for c in (coder, other) if c in said]
         values = summary[summary["reference"] == str(reference)].set_index("coder")
         rows = [(str(reference), coder, other, measure,
                  values.loc[coder, measure] - values.loc[other, measure], low[k], high[k],
-                 n_docs, int(valid[k])) for k, measure in enumerate(_MEASURES)]
+                 n_docs, int(valid[k]), "; ".join(notes))
+                for k, measure in enumerate(_MEASURES)]
         return pd.DataFrame(rows, columns=CV_COMPARE_COLUMNS)
 
     def _replicates(self, reference: str, coders: list[str], n_boot: int,
@@ -1242,7 +1412,8 @@ class CoderValidation:
 
 
 def _too_few_to_cross_validate(n_docs: int) -> str:
-    return (f"codings cover {n_docs} document(s) of the corpus; leave-one-document-out "
+    return (f"codings cover {n_docs} document(s) with turns of the coded roles; "
+            "leave-one-document-out "
             f"cross-validation needs codings of at least {MIN_CV_DOCUMENTS} documents (each "
             "coder is trained on the others, and training needs two)")
 
@@ -1308,7 +1479,8 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     [['A', 'both'], ['A', 'learned'], ['A', 'dictionary']]
     """
     check_bool(progress, "progress", allow_none=True)
-    wanted = _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours)
+    wanted, docs = _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours,
+                                 minimum=MIN_CV_DOCUMENTS, too_few=_too_few_to_cross_validate)
     coders = sorted(map(str, codings["coder"].unique()))
     refs = coders if reference is None else [str(r) for r in (
         [reference] if isinstance(reference, str) else reference)]
@@ -1316,9 +1488,6 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     if unknown:
         raise ValueError(f"reference must name coders in codings ({', '.join(coders)}), got "
                          f"{', '.join(unknown)}")
-    docs = [d for d in corpus.doc_ids if d in set(codings["doc_id"])]
-    if len(docs) < MIN_CV_DOCUMENTS:
-        raise InputError(_too_few_to_cross_validate(len(docs)))
     # every document is featurised once (stems, dictionary block: both per turn or per
     # document, so the same as in a training run on a subset); the models are fitted anew
     # on each training set
@@ -1326,21 +1495,22 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     codes = list(codebook.codable_ids)
     prepared = _Featuriser(matcher, wanted, seed, codes=codes,
                            neighbours=neighbours).prepare(corpus.subset(docs))
-    parts = []
+    parts, n_learned = [], dict.fromkeys(codes, 0)
     bar = progress_bar(len(docs), progress, desc="cross-validating", unit="doc", threshold=1)
     try:
         for d in docs:
-            train = codings[codings["doc_id"] != d]
-            if train["doc_id"].nunique() >= 2:
-                rest = [x for x in docs if x != d]
-                coder = _train(codebook, _Featuriser(matcher, wanted, seed, codes=codes,
-                                                     neighbours=neighbours),
-                               prepared.subset(rest), train, seed=seed, labels=labels,
-                               progress=False)
-                held = prepared.subset([d])
-                for combine in ("both", "learned"):
-                    parts.append(coder._codings(held, combine, combine))
-                parts.append(held.auto.assign(coder="dictionary"))
+            rest = [x for x in docs if x != d]
+            train = codings[codings["doc_id"].isin(rest)]
+            coder = _train(codebook, _Featuriser(matcher, wanted, seed, codes=codes,
+                                                 neighbours=neighbours),
+                           prepared.subset(rest), train, seed=seed, labels=labels,
+                           progress=False)
+            for m, c in coder._models:
+                n_learned[c] += m == "learned"
+            held = prepared.subset([d])
+            for combine in ("both", "learned"):
+                parts.append(coder._codings(held, combine, combine))
+            parts.append(held.auto.assign(coder="dictionary"))
             if bar is not None:
                 bar.update(1)
     finally:
@@ -1364,11 +1534,48 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
             rows.append(ev.assign(reference=ref, coder=name))
             per_doc += _document_counts(table, ref_codings, ref_corpus, roles=wanted,
                                         codes=codes, names=(ref, name))
-    table = pd.concat(rows, ignore_index=True)[CV_COLUMNS]
+    learned_in = pd.DataFrame({"code": codes, "n_folds": len(docs),
+                               "n_learned": [n_learned[c] for c in codes]}).astype(
+        {"n_folds": "int64", "n_learned": "int64"})
+    table = _mark_unlearned(pd.concat(rows, ignore_index=True), learned_in)[CV_COLUMNS]
     by_document = pd.DataFrame(per_doc, columns=CV_DOCUMENT_COLUMNS).astype(
         {"tp": "int64", "fp": "int64", "fn": "int64"})
     return CoderValidation(table=table, predictions=predictions, documents=docs, seed=seed,
-                           by_document=by_document)
+                           by_document=by_document, learned_in=learned_in)
+
+
+def _mark_unlearned(table: pd.DataFrame, learned_in: pd.DataFrame) -> pd.DataFrame:
+    """The cross-validation table with its ``note`` column: what the text model could not
+    learn, in how many folds; precision, recall and F1 NaN where it was never fitted (see
+    :class:`CoderValidation`)."""
+    n = int(learned_in["n_folds"].max())
+    k = learned_in.set_index("code")["n_learned"]
+    never = k.index[k == 0].tolist()
+    table = table.assign(note="")
+    code, coder = table["code"], table["coder"]
+    summary = code.isin(["micro", "macro"])
+    per_code = code.map(k)
+    partly = per_code.between(1, n - 1)
+    for name, what in (("learned", "never coded"), ("both", "left to the dictionary")):
+        mine = coder == name
+        table.loc[mine & partly, "note"] = [
+            f"learned in {int(j)} of {n} folds; {what} in the others"
+            for j in per_code[mine & partly]]
+    table.loc[(coder == "both") & (per_code == 0), "note"] = (
+        f"left to the dictionary in all {n} folds ({_TOO_FEW})")
+    measures = ["precision", "recall", "f1"]
+    unfitted = (coder == "learned") & (per_code == 0)
+    if len(never) == len(k):  # the text model was never fitted at all
+        unfitted |= (coder == "learned") & summary
+        table.loc[(coder == "both") & summary, "note"] = (
+            "the dictionary in every fold: no code was learned")
+    elif never:
+        table.loc[(coder == "learned") & summary, "note"] = (
+            f"counts the codes never learned as never coded: {listed(never, quote=False)}")
+    table.loc[unfitted, measures] = np.nan
+    table.loc[unfitted, "note"] = (f"not measured: the text model was fitted in none of "
+                                   f"the {n} folds ({_TOO_FEW})")
+    return table
 
 
 def _document_counts(codings: pd.DataFrame, reference: pd.DataFrame, corpus: Corpus, *,
@@ -1413,14 +1620,22 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
     DataFrame
         ``doc_id, segment_id, start, end, text, code, score, threshold, margin, proposed``:
         one row per uncoded turn, ``margin`` ascending. ``code`` is the code the model is
-        least sure about in that turn, ``score`` its probability, ``threshold`` its
-        threshold, ``margin = |score - threshold|``; ``proposed`` lists the codes the
-        ``both`` model would apply (``; ``).
+        least sure about in that turn, ``score`` the stacked model's probability for it,
+        ``threshold`` that model's threshold, ``margin = |score - threshold|``;
+        ``proposed`` lists the codes the ``both`` model would apply (``; ``). Turns no
+        model scores (only codes too rare to learn, left to the dictionary) come last, with
+        ``margin`` NaN: ``code`` is the dictionary's strongest code there and ``score`` its
+        fixed 1.0 (hit), 0.5 (question) or 0.0, threshold 0.5 (no probability). Empty,
+        with these columns, when no uncoded document has a turn of the coder's roles.
 
     Notes
     -----
     Uncertainty sampling (Lewis & Gale 1994): a turn whose probability for some code lies
     closest to that code's threshold is the one whose human coding teaches the model most.
+    The probability is the stacked model's (text and dictionary features) wherever one was
+    fitted, also for a code whose ``both`` decision is left to the dictionary because it
+    did better in the inner cross-validation: the dictionary's fixed scores say nothing of
+    how sure it is, so they never rank a turn as uncertain.
 
     The coder learns from whole documents: every turn of a document in which a coder applied
     any code counts as coded by that coder (a turn without a code is a negative example). So
@@ -1454,17 +1669,23 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
     coded = set(codings["doc_id"])
     todo = [d for d in corpus.doc_ids if d not in coded]
     if not todo:
-        return pd.DataFrame(columns=SUGGEST_COLUMNS)
-    sub = corpus.subset(todo)
-    scores = coder.scores(sub, combine="both")
-    scores["margin"] = (scores["score"] - scores["threshold"]).abs()
+        return pd.DataFrame(columns=SUGGEST_COLUMNS).astype(_SUGGEST_DTYPES)
+    prepared = coder._features.prepare(corpus.subset(todo))
     keys = ["doc_id", "segment_id"]
-    proposed = scores[scores["coded"]].groupby(keys, sort=False)["code"].agg("; ".join)
-    best = scores.sort_values(["margin"], kind="stable").drop_duplicates(keys)
-    units = coding_units(sub, coder.roles)[[*keys, "text"]]
+    both = coder._scores(prepared, "both")
+    proposed = both[both["coded"]].groupby(keys, sort=False)["code"].agg("; ".join)
+    # uncertainty from a fitted model only: the dictionary's fixed scores are no probability
+    scores = coder._scores(prepared, "stacked")
+    scores["margin"] = (scores["score"] - scores["threshold"]).abs().where(
+        scores["model"] != "dictionary")
+    # per turn: its least certain modelled code, else the dictionary's strongest code
+    best = scores.assign(_s=-scores["score"]).sort_values(
+        ["margin", "_s"], kind="stable", na_position="last").drop_duplicates(keys)
+    units = prepared.units[[*keys, "text"]]
     out = best.merge(units, on=keys, how="left")
     out["proposed"] = [proposed.get((d, s), "") for d, s in
                        zip(out["doc_id"], out["segment_id"], strict=True)]
-    out = out.sort_values(["margin", "doc_id", "segment_id"], kind="stable").head(n)
-    return out[SUGGEST_COLUMNS].reset_index(drop=True)
+    out = out.sort_values(["margin", "doc_id", "segment_id"], kind="stable",
+                          na_position="last").head(n)
+    return out[SUGGEST_COLUMNS].astype(_SUGGEST_DTYPES).reset_index(drop=True)
 

@@ -19,10 +19,13 @@ from ..learning import (
     COMBINE,
     LABELS,
     MIN_CV_DOCUMENTS,
+    LearningWarning,
     cross_validate_coder,
     suggest_turns,
     train_coder,
+    training_documents,
 )
+from ..outputs import notes_from_warnings
 from ._common import (
     Problems,
     add_force,
@@ -98,6 +101,28 @@ def _check_outputs(args: argparse.Namespace) -> None:
     problems.raise_any()
 
 
+#: Coder names the package's machine coders write (``code``, ``--combine``).
+_MACHINE_NAMES = ("auto", "learned", "both", "dictionary")
+
+
+def _warn_machine_codings(path: str, codings: pd.DataFrame) -> None:
+    """A ``warning:`` line when a ``--learn-from`` file looks like a machine's output: a
+    filled ``score`` or ``evidence`` column (what the auto-coders write) or a machine
+    coder's name. Learning from it would teach the coder its own (or the dictionary's)
+    decisions as if a person had made them."""
+    signs = [f"a filled '{c}' column" for c in ("score", "evidence") if c in codings.columns
+             and codings[c].astype("string").fillna("").str.strip().ne("").any()]
+    coders = sorted(map(str, codings["coder"].unique()))
+    named = [c for c in coders if c in _MACHINE_NAMES]
+    if named:
+        signs.append(f"the machine coder name(s) {', '.join(map(repr, named))}")
+    if signs:
+        print(f"warning: {path}: looks like an auto-coder's output ({'; '.join(signs)}; "
+              f"coder(s) {', '.join(coders)}), yet --learn-from takes it as a person's "
+              "codings to learn from; learn from human codings (a machine's reviewed by a "
+              "person, e.g. through citra-eval sheet, saved without score)", file=sys.stderr)
+
+
 def _roles(corpus, args: argparse.Namespace) -> tuple[str, ...]:
     """The roles coded: informants (and interviewers with --include-interviewer) that the
     transcripts have; none of them is an error (nothing would be coded)."""
@@ -131,6 +156,8 @@ def _code(args: argparse.Namespace) -> int:
         for f in args.learn_from:
             human.append(problems.attempt(read_codings, f, corpus=corpus, codebook=codebook))
     problems.raise_any()
+    for f, table in zip(args.learn_from, human, strict=True):
+        _warn_machine_codings(f, table)
     roles = _roles(corpus, args)
     if args.learn_from:
         return _run_learned(args, corpus, codebook, pd.concat(human, ignore_index=True), roles)
@@ -170,32 +197,38 @@ def _run_learned(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame
     if args.unit != "turn":
         raise InputError("the learned coder codes whole turns; drop --unit sentence",
                          path=args.out)
+    with notes_from_warnings(LearningWarning):  # said once, though each step warns
+        return _learn(args, corpus, codebook, human, roles)
+
+
+def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, roles) -> int:
     err = sys.stderr
-    if human["doc_id"].nunique() < 2:
-        raise InputError("the learned coder needs codings of at least two documents",
-                         path=args.learn_from[0])
-    if args.cross_validate and human["doc_id"].nunique() < MIN_CV_DOCUMENTS:
+    # documents with codings and turns of the coded roles: the ones it can learn from
+    docs = training_documents(corpus, human, roles=roles)
+    if args.cross_validate and 2 <= len(docs) < MIN_CV_DOCUMENTS:
+        left = sorted(set(human["doc_id"].astype(str)) - set(docs))
+        why = f" ({', '.join(left)} left out: no turn of the coded roles)" if left else ""
         raise InputError(f"--cross-validate needs codings of at least {MIN_CV_DOCUMENTS} "
-                         f"documents (leave one out, train on the others), got "
-                         f"{human['doc_id'].nunique()}; code another document or drop "
+                         f"documents with turns of the coded roles (leave one out, train on "
+                         f"the others), got {len(docs)}{why}; code another document or drop "
                          "--cross-validate", path=args.learn_from[0])
     try:
         coder = train_coder(corpus, human, codebook=codebook, seed=args.seed, roles=roles,
                             labels=args.labels)
+        codings = coder.code(corpus, roles=roles, combine=args.combine,
+                             coder=args.coder or ("auto" if args.combine == "dictionary"
+                                                  else "learned"))
+        cv = suggestions = None
+        if args.cross_validate:
+            cv = cross_validate_coder(corpus, human, codebook=codebook, seed=args.seed,
+                                      roles=roles, labels=args.labels)
+        if args.suggest:
+            suggestions = suggest_turns(corpus, human, codebook=codebook, seed=args.seed,
+                                        roles=roles, coder=coder)
     except InputError as exc:  # the codings as a whole: name the first codings file
         if exc.path is not None:
             raise
         raise InputError(exc.problems[0].message, path=args.learn_from[0]) from None
-    codings = coder.code(corpus, roles=roles, combine=args.combine,
-                         coder=args.coder or ("auto" if args.combine == "dictionary"
-                                              else "learned"))
-    cv = suggestions = None
-    if args.cross_validate:
-        cv = cross_validate_coder(corpus, human, codebook=codebook, seed=args.seed, roles=roles,
-                                  labels=args.labels)
-    if args.suggest:
-        suggestions = suggest_turns(corpus, human, codebook=codebook, seed=args.seed,
-                                    roles=roles, coder=coder)
     write_codings(codings, args.out, corpus=corpus)
     if cv is not None:
         write_csv(cv.table, args.cross_validate)
@@ -215,9 +248,19 @@ def _run_learned(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame
             ["reference", "coder"])
         for row in cv.summary.itertuples(index=False):
             low, high = f1.loc[(row.reference, row.coder), ["ci_low", "ci_high"]]
+            if row.note.startswith("not measured"):  # a side never fitted: no figures
+                print(f"  {row.coder:<10} vs {row.reference}: {row.note}", file=err)
+                continue
             print(f"  {row.coder:<10} vs {row.reference}: P {_ratio(row.precision)}  R "
                   f"{_ratio(row.recall)}  F1 {_ratio(row.f1)} [{_ratio(low)}, "
-                  f"{_ratio(high)}]  (macro F1 {_ratio(row.macro_f1)})", file=err)
+                  f"{_ratio(high)}]  (macro F1 {_ratio(row.macro_f1)})"
+                  + (f"; {row.note}" if row.note else ""), file=err)
+        short = cv.learned_in[cv.learned_in["n_learned"] < cv.learned_in["n_folds"]]
+        if len(short):
+            print("  the text model could not learn, in some folds (too few positive turns "
+                  "or documents): " + ", ".join(
+                      f"{r.code} (learned in {r.n_learned} of {r.n_folds})"
+                      for r in short.itertuples(index=False)), file=err)
     if suggestions is not None:
         n_docs = suggestions["doc_id"].nunique()
         print(f"wrote {counted(len(suggestions), 'turn')} to code next "
