@@ -1074,3 +1074,29 @@ def test_cli_import_gives_the_speakers_roles(tmp_path, cli):
     with pytest.raises(SystemExit) as info:  # argparse's usage error
         cli("qdpx", "import", str(path), "--out", str(tmp_path / "x"), "--speakers", "Budi")
     assert info.value.code == 2
+
+
+def test_cli_import_speakers_typos_are_told(tmp_path, cli, capsys):
+    """A --speakers label found in no text is warned about (its speaker would keep no role,
+    silently); a role citra_eval does not know is refused before anything is read."""
+    text = "Interviewer: Apa kabar?\nBu Rina: Baik.\nInterviewer: Lalu?\nBu Rina: Percaya.\n"
+    source = ('<TextSource guid="dddddddd-0000-0000-0000-000000000001" name="d" '
+              'plainTextPath="internal://d.txt"/>')
+    path = make_qdpx(tmp_path / "p.qdpx", _project_xml(source), {"sources/d.txt":
+                                                                  text.encode()})
+    with pytest.raises(SystemExit) as info:
+        cli("qdpx", "import", str(path), "--out", str(tmp_path / "x"), "--speakers",
+            "Bu Rina=informant", "Pak X=boss")
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "'Pak X=boss': 'boss' is not a role citra_eval knows; the roles are informant, " \
+           "interviewer" in err
+    assert not (tmp_path / "x").exists()
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "o"), "--speakers",
+            "Interviewer=interviewer", "Bu Rian=informant")
+    assert r.returncode == 0, r.stderr
+    assert "warning: --speakers: 'Bu Rian' is not a speaker label of any text, so it gives " \
+           "no turn a role (the texts' labels: 'Interviewer', 'Bu Rina'); check its " \
+           "spelling" in r.stderr
+    assert "did you mean 'Bu Rina'" in r.stderr
+    assert "'Interviewer' is not" not in r.stderr
