@@ -1100,3 +1100,28 @@ def test_cli_import_speakers_typos_are_told(tmp_path, cli, capsys):
            "spelling" in r.stderr
     assert "did you mean 'Bu Rina'" in r.stderr
     assert "'Interviewer' is not" not in r.stderr
+
+
+def test_two_users_of_one_name_stay_two_coders(tmp_path):
+    """Two REFI users with their own GUIDs but one name are two people: two coders (the
+    second 'ana (2)', said in a note), and an export gives each its GUID back."""
+    g1, g2 = "74564802-82EB-4A17-B130-821110DE9BA4", "ee6e042e-b3e4-44d3-aeea-b35a11713e37"
+    users = (f'<Users><User guid="{g1}" name="ana"/><User guid="{g2}" name="ana"/>'
+             '<User guid="ffffffff-0000-0000-0000-000000000003" name="budi"/></Users>')
+    text = "Kami percaya pada media. Saya juga percaya.\n"
+    sels = _selection(5, 12, g1) + _selection(35, 42, g2)
+    xml = _project_xml(f'<TextSource guid="dddddddd-0000-0000-0000-000000000001" name="w" '
+                       f'plainTextPath="internal://w.txt">{sels}</TextSource>', users=users)
+    path = make_qdpx(tmp_path / "p.qdpx", xml, {"sources/w.txt": text.encode()})
+    project = ce.read_qdpx(path)
+    assert project.codings["coder"].tolist() == ["ana", "ana (2)"]
+    assert sorted(project.users["name"]) == ["ana", "ana (2)", "budi"]
+    assert any("2 users are named 'ana'" in n and "'ana', 'ana (2)'" in n
+               for n in project.notes), project.notes
+    root = ET.fromstring(_qde(qdpx_bytes(project.corpus, project.codebook, project.codings,
+                                         users=project.users)))
+    ns = "{urn:QDA-XML:project:1.0}"
+    written = {u.get("guid").lower(): u.get("name") for u in root.iter(f"{ns}User")}
+    assert written[g1.lower()] == "ana" and written[g2.lower()] == "ana (2)"
+    creators = [c.get("creatingUser").lower() for c in root.iter(f"{ns}Coding")]
+    assert sorted(creators) == sorted([g1.lower(), g2.lower()])

@@ -99,13 +99,32 @@ class _Reader:
         self.sel_info: dict[str, tuple[str, int, int, bool]] = {}
 
     def read_users(self) -> dict[str, dict]:
-        users = {}
+        """Users by GUID. Two users (two GUIDs) of one name are two people: the second
+        becomes coder ``Name (2)``, so their codings are not merged (nor their agreement
+        counted as one coder's) and an export gives each GUID back."""
+        users: dict[str, dict] = {}
+        taken: dict[str, list[str]] = {}  # name -> the coder names its users were given
+        assigned: set[str] = set()
         for u in self.root.iterfind("Users/User"):
             guid = norm_guid(u.get("guid"))
+            if guid in users:
+                continue  # the same user listed twice
             name = (u.get("name") or u.get("id") or guid or "unknown").strip() or "unknown"
+            unique, k = name, 1
+            while unique in assigned:
+                k += 1
+                unique = f"{name} ({k})"
+            assigned.add(unique)
+            taken.setdefault(name, []).append(unique)
             # the GUID as the file spells it (ATLAS.ti: upper case), given back on export
-            users[guid] = {"guid": (u.get("guid") or "").strip() or guid, "name": name,
+            users[guid] = {"guid": (u.get("guid") or "").strip() or guid, "name": unique,
                            "user_id": u.get("id")}
+        for name, given in taken.items():
+            if len(given) > 1:
+                self.notes.append(f"{len(given)} users are named {name!r} (each with its own "
+                                  f"GUID): they are kept as distinct coders "
+                                  f"{', '.join(map(repr, given))}; rename them in "
+                                  "codings.csv and users.csv if they are one person")
         return users
 
     def coder(self, *els: ET.Element) -> str:
