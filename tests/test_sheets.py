@@ -614,7 +614,7 @@ def test_cli_blank_coders_unlabelled_transcripts_and_warnings(tmp_path, cli):
         assert r.returncode == 2 and "--coder: the coder's name must not be blank" in r.stderr
     # paragraphs without speaker labels have no role: the error says so, and 'all' lists them
     r = cli("sheet", "export", "--coder", "A", "--out", str(sheet), *inputs)
-    assert r.returncode == 2 and "the transcripts give no speaker roles" in r.stderr
+    assert r.returncode == 2 and "the transcripts have no speaker turns" in r.stderr
     assert "--roles all" in r.stderr and not sheet.exists()
     r = cli("sheet", "export", "--coder", "A", "--out", str(sheet), "--roles", "all", *inputs)
     assert r.returncode == 0, r.stderr
@@ -726,3 +726,33 @@ def test_the_coder_is_checked_before_the_cells(tmp_path, example_corpus, example
     with pytest.raises(ce.InputError, match="exported for coder 'A', not 'B'") as info:
         ce.read_coding_sheet(path, corpus=example_corpus, codebook=example_codebook, coder="B")
     assert len(info.value.problems) == 1
+
+
+def test_export_of_speakers_without_roles_says_so_and_a_large_codebook_is_quiet(tmp_path,
+                                                                                 cli):
+    """Imported transcripts declare speakers without roles: the error says that (not that
+    'speakers' is missing) and points to 'qdpx import --speakers'. A codebook of hundreds of
+    codes builds its sheet without pandas' PerformanceWarning (a frame built column by
+    column)."""
+    import warnings
+
+    transcripts = tmp_path / "t"
+    transcripts.mkdir()
+    (transcripts / "a.txt").write_text(
+        "---\nid: A\nspeakers:\n  Max Bigman: ''\n  Budi: ''\n---\nMax Bigman: Halo?\n"
+        "Budi: Halo juga.\n", encoding="utf-8")
+    codes = "".join(f"  - {{id: kode_{i}, label: {{id: Kode {i}}}}}\n" for i in range(300))
+    book = tmp_path / "codebook.yaml"
+    book.write_text("codebook: t\nversion: 1\nlanguage: id\ncodes:\n" + codes, encoding="utf-8")
+    r = cli("sheet", "export", "--coder", "A", "--out", str(tmp_path / "s.xlsx"),
+            "--transcripts", str(transcripts), "--codebook", str(book))
+    assert r.returncode == 2
+    assert "their speakers ('Max Bigman', 'Budi') have no role" in r.stderr
+    assert "--speakers LABEL=ROLE" in r.stderr and "no 'speakers'" not in r.stderr
+    corpus = ce.read_transcripts(transcripts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sheet = ce.coding_sheet(corpus, ce.Codebook.load(book), roles=None)
+    assert list(sheet.coding.columns) == ["doc_id", "segment_id", "speaker", "text",
+                                          *[f"kode_{i}" for i in range(300)], "note"]
+    assert sheet.coding.iloc[:, 4:].isna().all().all() and len(sheet.coding) == 2

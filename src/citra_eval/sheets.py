@@ -157,13 +157,14 @@ def coding_sheet(corpus: Corpus, codebook: Codebook, *, coder: str | None = None
     if roles is not None:
         segs = segs[segs["role"].isin(roles)]
     codes = codebook.codable_ids
+    # every column at once: one insert per code fragments the frame (pandas warns from
+    # about a hundred codes)
     coding = pd.DataFrame({"doc_id": segs["doc_id"].to_numpy(dtype=object),
                            "segment_id": segs["segment_id"].to_numpy(dtype=np.int64),
                            "speaker": segs["speaker"].to_numpy(dtype=object),
-                           "text": [cell_text(t) for t in segs["text"]]})
-    for code in codes:
-        coding[code] = None
-    coding["note"] = None
+                           "text": [cell_text(t) for t in segs["text"]],
+                           **{code: np.full(len(segs), None, dtype=object)
+                              for code in [*codes, "note"]}})
     quotes = pd.DataFrame({c: pd.Series(dtype=object) for c in QUOTE_COLUMNS})
     rows = [{"code": c.id, "parent": c.parent, "codable": c.codable,
              "label": c.text("label", lang), "definition": c.text("definition", lang) or None,

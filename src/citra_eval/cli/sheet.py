@@ -8,7 +8,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from .._validation import LANGS
+from .._validation import LANGS, listed
 from ..codebook import Codebook
 from ..codings import write_codings
 from ..corpus import read_transcripts
@@ -137,11 +137,20 @@ def _run_export(args: argparse.Namespace) -> int:
     sheet = coding_sheet(corpus, codebook, coder=args.coder, roles=roles, lang=args.lang)
     if sheet.coding.empty:
         present = sorted({r for r in corpus.segments["role"] if r})
-        have = (f"the transcripts have role(s) {', '.join(present)}" if present else
-                "the transcripts give no speaker roles (no 'speakers' in their front matter)")
-        raise InputError(f"no turns of role(s) {', '.join(args.roles)} to code: {have}; pass "
-                         "--roles with one of them, or --roles all for every turn",
-                         path=args.transcripts)
+        speakers = [s for s in dict.fromkeys(corpus.segments["speaker"]) if s]
+        if present:
+            have = (f"the transcripts have role(s) {', '.join(present)}; pass --roles with "
+                    "one of them")
+        elif speakers:  # e.g. imported from a QDA program: labels, no roles
+            have = (f"their speakers ({listed(speakers)}) have no role; give each a role "
+                    "in the front matter's 'speakers' (e.g. 'speakers: {Budi: informant, "
+                    "Interviewer: interviewer}'), or import the project again with "
+                    "'citra-eval qdpx import ... --speakers LABEL=ROLE ...'")
+        else:
+            have = ("the transcripts have no speaker turns (no 'speakers' in their front "
+                    "matter)")
+        raise InputError(f"no turns of role(s) {', '.join(args.roles)} to code: {have}; or "
+                         "pass --roles all for every turn", path=args.transcripts)
     written = write_coding_sheet(sheet, out, format=fmt)
     print(f"ok: wrote {', '.join(map(str, written))}: {counted(len(sheet.coding), 'turn')}, "
           f"{counted(len(sheet.codes), 'code')}, for coder {args.coder}")
