@@ -756,3 +756,31 @@ def test_export_of_speakers_without_roles_says_so_and_a_large_codebook_is_quiet(
     assert list(sheet.coding.columns) == ["doc_id", "segment_id", "speaker", "text",
                                           *[f"kode_{i}" for i in range(300)], "note"]
     assert sheet.coding.iloc[:, 4:].isna().all().all() and len(sheet.coding) == 2
+
+
+@pytest.mark.parametrize("per_emoji", ["?", "??"])  # one per code point, or per UTF-16 unit
+def test_csv_sheet_saved_in_windows_1252_gets_one_hint(tmp_path, per_emoji):
+    """Excel's 'CSV (Comma delimited)' writes Windows-1252: emoji become '?'. One problem
+    names the cause and the fix, instead of a 'text differs' per turn; a real edit next to
+    it is still told as such."""
+    src = ("---\nid: E1\nspeakers: {PWW: interviewer, Budi: informant}\n---\n"
+           "PWW: Ada kendala?\nBudi: Sinyal lemah 😤.\nPWW: Lalu?\nBudi: Kami pakai grup 📢 "
+           "WhatsApp 👍🏽.\nPWW: Baik.\nBudi: Terima kasih.\n")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), tmp_path / "s.csv")
+    text = (tmp_path / "s.csv").read_text(encoding="utf-8")
+    for emoji in ("😤", "📢", "👍🏽"):
+        text = text.replace(emoji, per_emoji * (1 if per_emoji == "?" else len(
+            emoji.encode("utf-16-le")) // 2))
+    text = text.replace("Terima kasih.", "Terima kasih banyak.")
+    (tmp_path / "s.csv").write_bytes(text.encode("cp1252"))
+    with pytest.raises(ce.InputError) as info:
+        ce.read_coding_sheet(tmp_path / "s.csv", corpus=corpus, codebook=book, coder="A")
+    problems = [p.message for p in info.value.problems]
+    assert len(problems) == 2, problems
+    hint = next(p for p in problems if p.startswith("characters such as emoji"))
+    assert hint.startswith("characters such as emoji became '?' in the text of 2 turn(s) "
+                           "(D2, D3)")
+    assert "save it again as 'CSV UTF-8 (Comma delimited)'" in hint
+    assert any(p.startswith("the text differs from turn 6 of 'E1'") for p in problems)
