@@ -119,6 +119,36 @@ def test_text_edited_inside_a_coded_turn_is_moved_by_its_best_fuzzy_match(tmp_pa
     assert strict.lost["row"].tolist() == [0]
 
 
+def _one_coding(src: str, coded: str, edited: str) -> ce.ReanchorResult:
+    corpus = ce.Corpus.from_texts({"a.txt": src})
+    start = corpus.text("D1").index(coded)
+    codings = ce.record_text(pd.DataFrame([("D1", 2, start, start + len(coded), "k", "A")],
+                                          columns=ce.CODING_COLUMNS), corpus=corpus)
+    return ce.reanchor(codings, ce.Corpus.from_texts({"a.txt": edited}))
+
+
+def test_a_whole_turn_edited_at_its_start_stays_a_whole_turn_coding():
+    """A coding of a whole turn (a sheet mark) whose first words were corrected covers the
+    whole new turn, not the part that aligns best; the report says so. A coding of part of
+    a turn is not widened."""
+    head = "---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\nP: Apa tugas Ibu?\n"
+    turn = ("Pagi. Tugas utama kami menyampaikan informasi layanan kepada masyarakat, lewat "
+            "papan pengumuman, situs web dan media sosial 📢.")
+    new_turn = "Selamat pagi juga." + turn[len("Pagi."):]
+    result = _one_coding(f"{head}I: {turn}\nP: Terima kasih.\n", turn,
+                         f"{head}I: {new_turn}\nP: Terima kasih.\n")
+    row = result.report.iloc[0]
+    assert (row.status, row.how) == ("moved", "whole-turn")
+    assert result.codings.loc[0, "text"] == new_turn
+    assert row.found == new_turn and 0.9 <= row.similarity < 1
+    # the same edit in the same place, but the coding left out the turn's first word
+    part = turn[len("Pagi. "):]
+    partial = _one_coding(f"{head}I: Ya. {turn}\n", part,
+                          f"{head}I: Ya. {new_turn.replace('media sosial', 'medsos')}\n")
+    assert partial.report.iloc[0].how == "fuzzy-turn"
+    assert not partial.codings.loc[0, "text"].startswith(("Ya.", "Selamat"))
+
+
 def test_a_deleted_passage_is_reported_never_guessed(tmp_path, cli):
     # Coder A coded a quote in INF01 turn 12 (and the whole turn); the quote is deleted.
     a = ce.read_codings(RAW / "codings_A.csv", keep_lines=True)

@@ -10,7 +10,8 @@ after the edit point at shifted characters: :func:`check_anchors` lists them, an
 2. the same text ignoring case, runs of whitespace and typographic quotes (turn, then
    document);
 3. for text that was itself edited: the one best fuzzy match whose similarity reaches
-   ``min_similarity`` (turn, then document).
+   ``min_similarity`` (turn, then document); a coding that covered a whole turn (a sheet
+   mark) covers the whole edited turn, not the part that aligns best.
 
 A coding whose text is found in more than one place at the first step that finds it is
 *ambiguous*, one found nowhere is *lost*: neither is moved (a deleted passage is reported,
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._passages import find_exact, find_fuzzy, find_loose, similarity
+from ._passages import find_exact, find_fuzzy, find_loose, similarity, spans_whole
 from ._validation import check_frame
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
@@ -106,7 +107,9 @@ class ReanchorResult:
         One row per drifted coding (columns :data:`REANCHOR_COLUMNS`): ``row``, ``line``
         (file line, when known), the coding's ``doc_id, segment_id, start, end, code,
         coder, text``; ``status`` (``moved``, ``ambiguous`` or ``lost``); ``how`` it was
-        found (``exact``, ``loose`` or ``fuzzy``, with ``-turn`` or ``-document``: where);
+        found (``exact``, ``loose`` or ``fuzzy``, with ``-turn`` or ``-document``: where;
+        ``whole``: a fuzzy match of a coding that covered a whole turn, moved to cover the
+        whole edited turn);
         ``new_segment_id, new_start, new_end`` (moved only); ``similarity`` of the new text
         to the old (1 for exact); ``found`` (the text now coded); ``candidates`` (for
         ambiguous codings: every place, ``start:end``, separated by ``; ``).
@@ -307,6 +310,20 @@ class _Finder:
             return None
         return s, e, int(sids[k])
 
+    def whole_turn(self, doc: str, old: str,
+                   place: tuple[int, int, int]) -> tuple[int, int, int] | None:
+        """The whole turn of a fuzzy match, when ``old`` covered a whole turn (a sheet mark)
+        whose text was edited at an end: the best-aligned span leaves the edited end out,
+        but the coding was of the turn, so it covers the whole new turn."""
+        sids, starts, ends = self.turns(doc)
+        k = int(np.flatnonzero(sids == place[2])[0])
+        s, e = int(starts[k]), int(ends[k])
+        turn = self.corpus.text(doc)[s:e]
+        if (s, e) == place[:2] or similarity(old, turn) < self.min_similarity \
+                or not spans_whole(old, turn):
+            return None
+        return s, e, place[2]
+
     def find(self, r: dict) -> tuple[str, str | None, list[tuple[int, int, int | None]]]:
         """``(status, how, places)`` for one drifted coding."""
         doc, old = r["doc_id"], r["text"]
@@ -327,6 +344,9 @@ class _Finder:
                 if how == "fuzzy":  # an alignment may run over a speaker label: clip it
                     places = [self.clipped(doc, old, s, e) for s, e, _ in places]
                 places = [p for p in places if p is not None and p[2] is not None]
+                if len(places) == 1 and how == "fuzzy" and self.whole_turn(doc, old,
+                                                                        places[0]):
+                    return "moved", f"whole-{where}", [self.whole_turn(doc, old, places[0])]
                 if len(places) == 1:
                     return "moved", f"{how}-{where}", places
                 if len(places) > 1:

@@ -179,6 +179,8 @@ def _how(how: str, sim: float) -> str:
         return f"exact, {place}"
     if kind == "loose":
         return f"ignoring case and spaces, {place}"
+    if kind == "whole":  # the coding covered a whole turn, and covers the edited one
+        return f"fuzzy, {sim:.0%} similar, the whole turn as before, {place}"
     return f"fuzzy, {sim:.0%} similar, {place}"
 
 
