@@ -1125,3 +1125,26 @@ def test_two_users_of_one_name_stay_two_coders(tmp_path):
     assert written[g1.lower()] == "ana" and written[g2.lower()] == "ana (2)"
     creators = [c.get("creatingUser").lower() for c in root.iter(f"{ns}Coding")]
     assert sorted(creators) == sorted([g1.lower(), g2.lower()])
+
+
+def test_split_notes_say_what_was_cut(tmp_path):
+    """spanning='split' says what it cut: selections across turns, over a speaker label, or
+    only the white space at a line end that a turn (paragraph) leaves out."""
+    text = "Ana: Kami percaya.\nBudi: Saya juga.\nAna: Baik.\nBudi: Ya.\n"
+    spans = [(text.index("percaya"), text.index("juga")),        # crosses two turns
+             (text.index("Budi: Saya"), text.index("juga") + 4),  # covers a label
+             (text.index("Baik"), text.index("Baik.") + 6),       # ends in the line end
+             (text.index("Ya"), text.index("Ya.") + 3)]          # fits its turn
+    sels = "".join(_selection(s, e) for s, e in spans)
+    xml = _project_xml(f'<TextSource guid="dddddddd-0000-0000-0000-000000000001" name="w" '
+                       f'plainTextPath="internal://w.txt">{sels}</TextSource>')
+    path = make_qdpx(tmp_path / "p.qdpx", xml, {"sources/w.txt": text.encode()})
+    notes = ce.read_qdpx(path, spanning="split").notes
+    assert "1 selection(s) crossing speaker turns (or paragraphs) were cut into one coding " \
+           "per turn they overlap" in notes
+    assert "1 selection(s) covering a speaker label were cut to the turn's text" in notes
+    assert "1 selection(s) starting or ending in white space outside their turn or " \
+           "paragraph (a line end) were trimmed to its text" in notes
+    # paragraphs only: the line end is all that is trimmed, and nothing is said of labels
+    notes = ce.read_qdpx(path, spanning="split", turns="none").notes
+    assert not any("label" in n or "crossing" in n for n in notes), notes

@@ -434,7 +434,7 @@ class _Reader:
     def codings_frame(self, rows: list[dict], corpus: Corpus, spanning: str) -> pd.DataFrame:
         segs = _DocSegments(corpus)
         if spanning == "split":
-            rows = self.split_rows(rows, segs)
+            rows = self.split_rows(rows, segs, corpus)
         if not rows:
             return empty_codings()
         frame = pd.DataFrame(rows)
@@ -451,20 +451,34 @@ class _Reader:
         extra = [c for c in REFI_CODING_COLUMNS if c in frame.columns and frame[c].notna().any()]
         return frame[[*CODING_COLUMNS, "evidence", "note", *extra]].reset_index(drop=True)
 
-    def split_rows(self, rows: list[dict], segs: _DocSegments) -> list[dict]:
-        """One coding per segment a selection overlaps, clipped to the segment."""
-        out, split, dropped = [], 0, 0
+    def split_rows(self, rows: list[dict], segs: _DocSegments, corpus: Corpus) -> list[dict]:
+        """One coding per segment a selection overlaps, clipped to the segment; the notes
+        say what was cut (a selection across turns, one over a label, or only the white
+        space at a paragraph's end that a segment leaves out)."""
+        out, dropped = [], 0
+        cut = {"crossing": 0, "label": 0, "space": 0}
         for row in rows:
             pieces = segs.pieces(row["doc_id"], row["start"], row["end"])
             if not pieces:
                 dropped += 1
                 continue
-            if len(pieces) > 1 or pieces[0][1:] != (row["start"], row["end"]):
-                split += 1
+            if len(pieces) > 1:
+                cut["crossing"] += 1
+            elif pieces[0][1:] != (row["start"], row["end"]):
+                text = corpus.text(row["doc_id"])
+                left = text[row["start"]:pieces[0][1]] + text[pieces[0][2]:row["end"]]
+                cut["space" if not left.strip() else "label"] += 1
             out.extend({**row, "segment_id": sid, "start": a, "end": b} for sid, a, b in pieces)
-        if split:
-            self.notes.append(f"{split} selection(s) crossing speaker turns or covering speaker "
-                              "labels were cut to the turns they overlap")
+        if cut["crossing"]:
+            self.notes.append(f"{cut['crossing']} selection(s) crossing speaker turns (or "
+                              "paragraphs) were cut into one coding per turn they overlap")
+        if cut["label"]:
+            self.notes.append(f"{cut['label']} selection(s) covering a speaker label were cut "
+                              "to the turn's text")
+        if cut["space"]:
+            self.notes.append(f"{cut['space']} selection(s) starting or ending in white space "
+                              "outside their turn or paragraph (a line end) were trimmed to "
+                              "its text")
         if dropped:
             self.notes.append(f"{dropped} selection(s) overlapping no turn (only labels or "
                               "blank lines) left out")
