@@ -180,17 +180,34 @@ def test_a_text_found_twice_in_its_turn_is_ambiguous(tmp_path, cli):
     a = ce.read_codings(RAW / "codings_A.csv", keep_lines=True)
     row = a[(a["doc_id"] == "INF02") & (a["segment_id"] == 12) & (a["code"] == "kerja_sama")]
     quote = row["text"].item()
-    folder = edited_example(tmp_path, {("INF02", 12): lambda t: quote + " " + t})
+    # its text written again before it, in its turn: the codings before and after it moved
+    # alike, and exactly one place is its old one moved as much, so that one is taken
+    shifted = ce.reanchor(a, ce.read_transcripts(edited_example(
+        tmp_path / "shift", {("INF02", 12): lambda t: quote + " " + t})))
+    assert shifted.ok
+    moved = shifted.moved.set_index("row").loc[row.index.item()]
+    assert moved["how"] == "exact-shift"
+    assert moved["new_start"] == row["start"].item() + len(quote) + 1
+    # text also added after it, before the next coding: the shifts around it differ
+    folder = edited_example(tmp_path, {("INF02", 12): lambda t: quote + " " + t + " Begitu."})
     result = ce.reanchor(a, ce.read_transcripts(folder))
     amb = result.ambiguous
     assert amb["row"].tolist() == row.index.tolist()
     assert amb["how"].item() == "exact-turn" and amb["candidates"].item().count(";") == 1
     target = tmp_path / "codings_A.csv"
     shutil.copy(RAW / "codings_A.csv", target)
+    before = target.read_bytes()
     r = cli("reanchor", "--transcripts", str(folder), "--codings", str(target))
     assert r.returncode == 2
     assert r.stderr.startswith(f"error: {target}:{row['_line'].item()}: ambiguous: ")
-    assert "2 places in its turn" in r.stderr
+    assert "2 places in its turn" in r.stderr and r.stdout == ""
+    # a dry run also lists the moves that would succeed
+    r = cli("reanchor", "--transcripts", str(folder), "--codings", str(target), "--dry-run")
+    assert r.returncode == 2 and "ambiguous: " in r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(result.moved) > 0
+    assert all(line.startswith(f"moved: {target}:") for line in lines)
+    assert target.read_bytes() == before
 
 
 @pytest.mark.slow

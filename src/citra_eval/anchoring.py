@@ -14,12 +14,17 @@ after the edit point at shifted characters: :func:`check_anchors` lists them, an
    mark) covers the whole edited turn, not the part that aligns best.
 
 A coding whose text is found in more than one place at the first step that finds it is
-*ambiguous*, one found nowhere is *lost*: neither is moved (a deleted passage is reported,
-never guessed). Codings without a recorded text cannot be checked; they are left alone.
+*ambiguous*, unless exactly one of the places is its old place moved by the shift of the
+codings around it (the nearest before and after it that stayed or moved unambiguously, when
+both moved alike, as text inserted above moves them); one found nowhere is *lost*: neither
+is moved (a deleted passage is reported, never guessed). Codings without a recorded text
+cannot be checked; they are left alone.
 """
 
 from __future__ import annotations
 
+import bisect
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,7 +114,8 @@ class ReanchorResult:
         coder, text``; ``status`` (``moved``, ``ambiguous`` or ``lost``); ``how`` it was
         found (``exact``, ``loose`` or ``fuzzy``, with ``-turn`` or ``-document``: where;
         ``whole``: a fuzzy match of a coding that covered a whole turn, moved to cover the
-        whole edited turn);
+        whole edited turn; ``-shift``: of several places, the one at its old place moved by
+        the shift of the codings around it);
         ``new_segment_id, new_start, new_end`` (moved only); ``similarity`` of the new text
         to the old (1 for exact); ``found`` (the text now coded); ``candidates`` (for
         ambiguous codings: every place, ``start:end``, separated by ``; ``).
@@ -208,11 +214,17 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
     starts = [r["start"] for r in records]
     ends = [r["end"] for r in records]
     texts = [r["text"] for r in records]
-    report = []
+    searched = {}
     for i, r in enumerate(records):
         if r["text"] is None or corpus.text(r["doc_id"])[r["start"]:r["end"]] == r["text"]:
             continue
-        status, how, places = finder.find(r)
+        searched[i] = finder.find(r)
+    _prefer_the_shift(records, searched)
+    report = []
+    for i, r in enumerate(records):
+        if i not in searched:
+            continue
+        status, how, places = searched[i]
         row = {**_front(i, r), "text": r["text"], "status": status, "how": how,
                "new_segment_id": None, "new_start": None, "new_end": None,
                "similarity": None, "found": None, "candidates": None}
@@ -238,6 +250,35 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
 
 
 # --------------------------------------------------------------------------- internals
+
+
+def _prefer_the_shift(records: list[dict], found: dict[int, tuple]) -> None:
+    """Settle an ambiguous coding whose candidates include exactly one at its old place
+    moved by the shift of the codings around it (the nearest before and after it in its
+    document that stayed or moved unambiguously; both by the same amount): text inserted
+    or cut above moves every coding below alike. ``found`` is updated in place (how
+    ``<step>-shift``)."""
+    shifts: dict[str, list[tuple[int, int]]] = {}  # doc -> (old start, shift), sorted
+    for i, r in enumerate(records):
+        if r["text"] is None:
+            continue
+        status, _, places = found.get(i, ("kept", None, [(r["start"], None, None)]))
+        if status in ("kept", "moved"):
+            shifts.setdefault(r["doc_id"], []).append((r["start"], places[0][0] - r["start"]))
+    for around in shifts.values():
+        around.sort()
+    for i, (status, how, places) in list(found.items()):
+        if status != "ambiguous":
+            continue
+        r = records[i]
+        around = shifts.get(r["doc_id"], [])
+        k = bisect.bisect_right(around, (r["start"], math.inf))  # the first one after it
+        before_or_after = [d for _, d in around[max(k - 1, 0):k + 1]]
+        if len(set(before_or_after)) != 1:
+            continue  # no coding around it, or an edit near it: their shifts disagree
+        chosen = [p for p in places if p[0] == r["start"] + before_or_after[0]]
+        if len(chosen) == 1:
+            found[i] = ("moved", f"{how.split('-')[0]}-shift", chosen)
 
 
 def _checked(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
