@@ -635,7 +635,8 @@ def test_cli_import_of_a_real_project_validates(tmp_path, cli):
     path = refdata_path("refi-qda", "qc-demo.qdpx")
     r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "qc"))
     assert r.returncode == 0, r.stderr
-    assert "205 codings" in r.stdout and "note: 23 selection(s)" in r.stderr
+    assert "205 codings" in r.stdout and "note: 11 selection(s) covering a speaker label" \
+        in r.stderr and "note: 12 selection(s) starting or ending in white space" in r.stderr
     r = cli("validate", "--transcripts", str(tmp_path / "qc" / "transcripts"), "--codebook",
             str(tmp_path / "qc" / "codebook.yaml"), "--codings",
             str(tmp_path / "qc" / "codings.csv"))
