@@ -119,6 +119,36 @@ def test_text_edited_inside_a_coded_turn_is_moved_by_its_best_fuzzy_match(tmp_pa
     assert strict.lost["row"].tolist() == [0]
 
 
+def _one_coding(src: str, coded: str, edited: str) -> ce.ReanchorResult:
+    corpus = ce.Corpus.from_texts({"a.txt": src})
+    start = corpus.text("D1").index(coded)
+    codings = ce.record_text(pd.DataFrame([("D1", 2, start, start + len(coded), "k", "A")],
+                                          columns=ce.CODING_COLUMNS), corpus=corpus)
+    return ce.reanchor(codings, ce.Corpus.from_texts({"a.txt": edited}))
+
+
+def test_a_whole_turn_edited_at_its_start_stays_a_whole_turn_coding():
+    """A coding of a whole turn (a sheet mark) whose first words were corrected covers the
+    whole new turn, not the part that aligns best; the report says so. A coding of part of
+    a turn is not widened."""
+    head = "---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\nP: Apa tugas Ibu?\n"
+    turn = ("Pagi. Tugas utama kami menyampaikan informasi layanan kepada masyarakat, lewat "
+            "papan pengumuman, situs web dan media sosial 📢.")
+    new_turn = "Selamat pagi juga." + turn[len("Pagi."):]
+    result = _one_coding(f"{head}I: {turn}\nP: Terima kasih.\n", turn,
+                         f"{head}I: {new_turn}\nP: Terima kasih.\n")
+    row = result.report.iloc[0]
+    assert (row.status, row.how) == ("moved", "whole-turn")
+    assert result.codings.loc[0, "text"] == new_turn
+    assert row.found == new_turn and 0.9 <= row.similarity < 1
+    # the same edit in the same place, but the coding left out the turn's first word
+    part = turn[len("Pagi. "):]
+    partial = _one_coding(f"{head}I: Ya. {turn}\n", part,
+                          f"{head}I: Ya. {new_turn.replace('media sosial', 'medsos')}\n")
+    assert partial.report.iloc[0].how == "fuzzy-turn"
+    assert not partial.codings.loc[0, "text"].startswith(("Ya.", "Selamat"))
+
+
 def test_a_deleted_passage_is_reported_never_guessed(tmp_path, cli):
     # Coder A coded a quote in INF01 turn 12 (and the whole turn); the quote is deleted.
     a = ce.read_codings(RAW / "codings_A.csv", keep_lines=True)
@@ -150,17 +180,34 @@ def test_a_text_found_twice_in_its_turn_is_ambiguous(tmp_path, cli):
     a = ce.read_codings(RAW / "codings_A.csv", keep_lines=True)
     row = a[(a["doc_id"] == "INF02") & (a["segment_id"] == 12) & (a["code"] == "kerja_sama")]
     quote = row["text"].item()
-    folder = edited_example(tmp_path, {("INF02", 12): lambda t: quote + " " + t})
+    # its text written again before it, in its turn: the codings before and after it moved
+    # alike, and exactly one place is its old one moved as much, so that one is taken
+    shifted = ce.reanchor(a, ce.read_transcripts(edited_example(
+        tmp_path / "shift", {("INF02", 12): lambda t: quote + " " + t})))
+    assert shifted.ok
+    moved = shifted.moved.set_index("row").loc[row.index.item()]
+    assert moved["how"] == "exact-shift"
+    assert moved["new_start"] == row["start"].item() + len(quote) + 1
+    # text also added after it, before the next coding: the shifts around it differ
+    folder = edited_example(tmp_path, {("INF02", 12): lambda t: quote + " " + t + " Begitu."})
     result = ce.reanchor(a, ce.read_transcripts(folder))
     amb = result.ambiguous
     assert amb["row"].tolist() == row.index.tolist()
     assert amb["how"].item() == "exact-turn" and amb["candidates"].item().count(";") == 1
     target = tmp_path / "codings_A.csv"
     shutil.copy(RAW / "codings_A.csv", target)
+    before = target.read_bytes()
     r = cli("reanchor", "--transcripts", str(folder), "--codings", str(target))
     assert r.returncode == 2
     assert r.stderr.startswith(f"error: {target}:{row['_line'].item()}: ambiguous: ")
-    assert "2 places in its turn" in r.stderr
+    assert "2 places in its turn" in r.stderr and r.stdout == ""
+    # a dry run also lists the moves that would succeed
+    r = cli("reanchor", "--transcripts", str(folder), "--codings", str(target), "--dry-run")
+    assert r.returncode == 2 and "ambiguous: " in r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(result.moved) > 0
+    assert all(line.startswith(f"moved: {target}:") for line in lines)
+    assert target.read_bytes() == before
 
 
 @pytest.mark.slow

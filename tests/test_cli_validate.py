@@ -182,3 +182,38 @@ def test_codings_given_inside_a_study_are_checked_against_its_transcripts(cli, s
     res = cli("validate", "--codings", str(codings), cwd=tmp_path)
     assert res.returncode == 0
     assert "warning: the codings were not checked against their transcripts" in res.stderr
+
+
+def test_validate_given_files_warns_as_a_study_does(cli, tmp_path):
+    """``validate --transcripts DIR --codings ...`` (the check docs/qdpx.md runs after an
+    import) gives the transcript warnings a study gives: a line that looks like an
+    undeclared speaker label (also when the body is written in NFD, as macOS tools write
+    it), and coded transcripts without an informant's turn."""
+    import unicodedata
+
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    front = '---\nid: A1\nspeakers: {PWW: interviewer, "Bu Réni": informant}\n---\n'
+    body = ("PWW: Bagaimana kabar Ibu?\nBu Réni: Baik.\nPWW: Ada kendala?\n"
+            "Pak Dédi: Sinyal lemah.\n")
+    (folder / "A1.txt").write_text(front + unicodedata.normalize("NFD", body),
+                                   encoding="utf-8")
+    (folder / "B2.txt").write_text("---\nid: B2\nspeakers: [PWW, Budi]\n---\n"
+                                   "PWW: Apa kabar?\nBudi: Baik sekali.\n", encoding="utf-8")
+    (tmp_path / "codebook.yaml").write_text(
+        "codebook: t\nversion: 1\nlanguage: id\ncodes:\n  - id: kabar\n    label: Kabar\n",
+        encoding="utf-8")
+    text = "Baik sekali."
+    (tmp_path / "codings.csv").write_text(
+        "doc_id,segment_id,start,end,code,coder,text\n"
+        f"B2,2,22,{22 + len(text)},kabar,A,{text}\n", encoding="utf-8")
+    res = cli("validate", "--transcripts", "transcripts", "--codebook", "codebook.yaml",
+              "--codings", "codings.csv", "--no-lint", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "ok: transcripts: 2 documents, 5 segments" in res.stdout
+    err = res.stderr.splitlines()
+    assert err[0].startswith("warning: transcripts/A1.txt:8: 'Pak Dédi:' looks like a "
+                             "speaker label"), err
+    assert err[1].startswith("warning: transcripts: coded transcript(s) B2 have no informant "
+                             "turn"), err
+    assert err[2:] == ["2 warning(s)"]

@@ -73,6 +73,36 @@ def test_multiword_declared_speaker_and_unlabelled_preamble():
     assert_offsets(corpus)
 
 
+@pytest.mark.parametrize("front_form, body_form", [("NFC", "NFD"), ("NFD", "NFC")])
+def test_speaker_labels_match_in_any_unicode_form(front_form, body_form):
+    import unicodedata
+
+    front = ('---\nid: X2\nspeakers: {PWW: interviewer, "Bu Réni": informant, '
+             'Désy: informant}\n---\n')
+    body = ("PWW: Bagaimana kabar Ibu?\nBu Réni: Baik. Kami pakai papan pengumuman.\n"
+            "[00:01:02] Désy: Sinyal lemah di désa.\n")
+    src = unicodedata.normalize(front_form, front) + unicodedata.normalize(body_form, body)
+    corpus = ce.Corpus.from_texts({"x.txt": src})
+    seg = corpus.segments
+    # the speaker as the front matter writes it; the text as the body writes it (not rewritten)
+    assert seg["speaker"].tolist() == [unicodedata.normalize(front_form, s)
+                                       for s in ("PWW", "Bu Réni", "Désy")]
+    assert seg["role"].tolist() == ["interviewer", "informant", "informant"]
+    assert seg["text"].tolist() == [unicodedata.normalize(body_form, t) for t in (
+        "Bagaimana kabar Ibu?", "Baik. Kami pakai papan pengumuman.", "Sinyal lemah di désa.")]
+    assert seg["timestamp"].tolist()[2] == "00:01:02"
+    assert corpus.text("X2") == unicodedata.normalize(body_form, body)
+    assert_offsets(corpus)
+    # an undeclared one-word label is refused whatever its form
+    with pytest.raises(ce.InputError, match="'Rénata' is not declared"):
+        ce.Corpus.from_texts({"y.txt": unicodedata.normalize(front_form, front)
+                              + unicodedata.normalize(body_form, "Rénata: Ya.\n")})
+    # one label declared twice in two forms is refused
+    twice = '---\nid: X3\nspeakers: {"Réni": informant, "Re\u0301ni": interviewer}\n---\n'
+    with pytest.raises(ce.InputError, match="declares 'Re\u0301ni' twice"):
+        ce.Corpus.from_texts({"z.txt": twice + "Réni: Ya.\n"})
+
+
 def test_document_without_labels_is_split_into_paragraphs():
     corpus = ce.Corpus.from_texts({"n.txt": "---\nid: DOC1\n---\nParagraf satu.\nmasih satu.\n\n"
                                             "Paragraf dua.\n"})

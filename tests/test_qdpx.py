@@ -155,7 +155,8 @@ def test_qc_transcripts_split_into_speaker_turns():
 def test_qc_split_spanning_puts_every_coding_inside_its_segment(tmp_path):
     project = ce.read_qdpx(refdata_path("refi-qda", "qc-demo.qdpx"), spanning="split")
     ce.validate_codings(project.codings, corpus=project.corpus, codebook=project.codebook)
-    assert any("cut to the turns" in n for n in project.notes)
+    assert "11 selection(s) covering a speaker label were cut to the turn's text" \
+        in project.notes
     files = project.save(tmp_path / "study")
     assert [str(f) for f in files] == ["codebook.yaml", "codings.csv",
                                        "transcripts/admin-1.txt", "transcripts/board_2017.txt"]
@@ -634,7 +635,8 @@ def test_cli_import_of_a_real_project_validates(tmp_path, cli):
     path = refdata_path("refi-qda", "qc-demo.qdpx")
     r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "qc"))
     assert r.returncode == 0, r.stderr
-    assert "205 codings" in r.stdout and "note: 23 selection(s)" in r.stderr
+    assert "205 codings" in r.stdout and "note: 11 selection(s) covering a speaker label" \
+        in r.stderr and "note: 12 selection(s) starting or ending in white space" in r.stderr
     r = cli("validate", "--transcripts", str(tmp_path / "qc" / "transcripts"), "--codebook",
             str(tmp_path / "qc" / "codebook.yaml"), "--codings",
             str(tmp_path / "qc" / "codings.csv"))
@@ -1074,3 +1076,77 @@ def test_cli_import_gives_the_speakers_roles(tmp_path, cli):
     with pytest.raises(SystemExit) as info:  # argparse's usage error
         cli("qdpx", "import", str(path), "--out", str(tmp_path / "x"), "--speakers", "Budi")
     assert info.value.code == 2
+
+
+def test_cli_import_speakers_typos_are_told(tmp_path, cli, capsys):
+    """A --speakers label found in no text is warned about (its speaker would keep no role,
+    silently); a role citra_eval does not know is refused before anything is read."""
+    text = "Interviewer: Apa kabar?\nBu Rina: Baik.\nInterviewer: Lalu?\nBu Rina: Percaya.\n"
+    source = ('<TextSource guid="dddddddd-0000-0000-0000-000000000001" name="d" '
+              'plainTextPath="internal://d.txt"/>')
+    path = make_qdpx(tmp_path / "p.qdpx", _project_xml(source), {"sources/d.txt":
+                                                                  text.encode()})
+    with pytest.raises(SystemExit) as info:
+        cli("qdpx", "import", str(path), "--out", str(tmp_path / "x"), "--speakers",
+            "Bu Rina=informant", "Pak X=boss")
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "'Pak X=boss': 'boss' is not a role citra_eval knows; the roles are informant, " \
+           "interviewer" in err
+    assert not (tmp_path / "x").exists()
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "o"), "--speakers",
+            "Interviewer=interviewer", "Bu Rian=informant")
+    assert r.returncode == 0, r.stderr
+    assert "warning: --speakers: 'Bu Rian' is not a speaker label of any text, so it gives " \
+           "no turn a role (the texts' labels: 'Interviewer', 'Bu Rina'); check its " \
+           "spelling" in r.stderr
+    assert "did you mean 'Bu Rina'" in r.stderr
+    assert "'Interviewer' is not" not in r.stderr
+
+
+def test_two_users_of_one_name_stay_two_coders(tmp_path):
+    """Two REFI users with their own GUIDs but one name are two people: two coders (the
+    second 'ana (2)', said in a note), and an export gives each its GUID back."""
+    g1, g2 = "74564802-82EB-4A17-B130-821110DE9BA4", "ee6e042e-b3e4-44d3-aeea-b35a11713e37"
+    users = (f'<Users><User guid="{g1}" name="ana"/><User guid="{g2}" name="ana"/>'
+             '<User guid="ffffffff-0000-0000-0000-000000000003" name="budi"/></Users>')
+    text = "Kami percaya pada media. Saya juga percaya.\n"
+    sels = _selection(5, 12, g1) + _selection(35, 42, g2)
+    xml = _project_xml(f'<TextSource guid="dddddddd-0000-0000-0000-000000000001" name="w" '
+                       f'plainTextPath="internal://w.txt">{sels}</TextSource>', users=users)
+    path = make_qdpx(tmp_path / "p.qdpx", xml, {"sources/w.txt": text.encode()})
+    project = ce.read_qdpx(path)
+    assert project.codings["coder"].tolist() == ["ana", "ana (2)"]
+    assert sorted(project.users["name"]) == ["ana", "ana (2)", "budi"]
+    assert any("2 users are named 'ana'" in n and "'ana', 'ana (2)'" in n
+               for n in project.notes), project.notes
+    root = ET.fromstring(_qde(qdpx_bytes(project.corpus, project.codebook, project.codings,
+                                         users=project.users)))
+    ns = "{urn:QDA-XML:project:1.0}"
+    written = {u.get("guid").lower(): u.get("name") for u in root.iter(f"{ns}User")}
+    assert written[g1.lower()] == "ana" and written[g2.lower()] == "ana (2)"
+    creators = [c.get("creatingUser").lower() for c in root.iter(f"{ns}Coding")]
+    assert sorted(creators) == sorted([g1.lower(), g2.lower()])
+
+
+def test_split_notes_say_what_was_cut(tmp_path):
+    """spanning='split' says what it cut: selections across turns, over a speaker label, or
+    only the white space at a line end that a turn (paragraph) leaves out."""
+    text = "Ana: Kami percaya.\nBudi: Saya juga.\nAna: Baik.\nBudi: Ya.\n"
+    spans = [(text.index("percaya"), text.index("juga")),        # crosses two turns
+             (text.index("Budi: Saya"), text.index("juga") + 4),  # covers a label
+             (text.index("Baik"), text.index("Baik.") + 6),       # ends in the line end
+             (text.index("Ya"), text.index("Ya.") + 3)]          # fits its turn
+    sels = "".join(_selection(s, e) for s, e in spans)
+    xml = _project_xml(f'<TextSource guid="dddddddd-0000-0000-0000-000000000001" name="w" '
+                       f'plainTextPath="internal://w.txt">{sels}</TextSource>')
+    path = make_qdpx(tmp_path / "p.qdpx", xml, {"sources/w.txt": text.encode()})
+    notes = ce.read_qdpx(path, spanning="split").notes
+    assert "1 selection(s) crossing speaker turns (or paragraphs) were cut into one coding " \
+           "per turn they overlap" in notes
+    assert "1 selection(s) covering a speaker label were cut to the turn's text" in notes
+    assert "1 selection(s) starting or ending in white space outside their turn or " \
+           "paragraph (a line end) were trimmed to its text" in notes
+    # paragraphs only: the line end is all that is trimmed, and nothing is said of labels
+    notes = ce.read_qdpx(path, spanning="split", turns="none").notes
+    assert not any("label" in n or "crossing" in n for n in notes), notes

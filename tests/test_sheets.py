@@ -621,7 +621,7 @@ def test_cli_blank_coders_unlabelled_transcripts_and_warnings(tmp_path, cli):
         assert r.returncode == 2 and "--coder: the coder's name must not be blank" in r.stderr
     # paragraphs without speaker labels have no role: the error says so, and 'all' lists them
     r = cli("sheet", "export", "--coder", "A", "--out", str(sheet), *inputs)
-    assert r.returncode == 2 and "the transcripts give no speaker roles" in r.stderr
+    assert r.returncode == 2 and "the transcripts have no speaker turns" in r.stderr
     assert "--roles all" in r.stderr and not sheet.exists()
     r = cli("sheet", "export", "--coder", "A", "--out", str(sheet), "--roles", "all", *inputs)
     assert r.returncode == 0, r.stderr
@@ -733,3 +733,61 @@ def test_the_coder_is_checked_before_the_cells(tmp_path, example_corpus, example
     with pytest.raises(ce.InputError, match="exported for coder 'A', not 'B'") as info:
         ce.read_coding_sheet(path, corpus=example_corpus, codebook=example_codebook, coder="B")
     assert len(info.value.problems) == 1
+
+
+def test_export_of_speakers_without_roles_says_so_and_a_large_codebook_is_quiet(tmp_path,
+                                                                                 cli):
+    """Imported transcripts declare speakers without roles: the error says that (not that
+    'speakers' is missing) and points to 'qdpx import --speakers'. A codebook of hundreds of
+    codes builds its sheet without pandas' PerformanceWarning (a frame built column by
+    column)."""
+    import warnings
+
+    transcripts = tmp_path / "t"
+    transcripts.mkdir()
+    (transcripts / "a.txt").write_text(
+        "---\nid: A\nspeakers:\n  Max Bigman: ''\n  Budi: ''\n---\nMax Bigman: Halo?\n"
+        "Budi: Halo juga.\n", encoding="utf-8")
+    codes = "".join(f"  - {{id: kode_{i}, label: {{id: Kode {i}}}}}\n" for i in range(300))
+    book = tmp_path / "codebook.yaml"
+    book.write_text("codebook: t\nversion: 1\nlanguage: id\ncodes:\n" + codes, encoding="utf-8")
+    r = cli("sheet", "export", "--coder", "A", "--out", str(tmp_path / "s.xlsx"),
+            "--transcripts", str(transcripts), "--codebook", str(book))
+    assert r.returncode == 2
+    assert "their speakers ('Max Bigman', 'Budi') have no role" in r.stderr
+    assert "--speakers LABEL=ROLE" in r.stderr and "no 'speakers'" not in r.stderr
+    corpus = ce.read_transcripts(transcripts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sheet = ce.coding_sheet(corpus, ce.Codebook.load(book), roles=None)
+    assert list(sheet.coding.columns) == ["doc_id", "segment_id", "speaker", "text",
+                                          *[f"kode_{i}" for i in range(300)], "note"]
+    assert sheet.coding.iloc[:, 4:].isna().all().all() and len(sheet.coding) == 2
+
+
+@pytest.mark.parametrize("per_emoji", ["?", "??"])  # one per code point, or per UTF-16 unit
+def test_csv_sheet_saved_in_windows_1252_gets_one_hint(tmp_path, per_emoji):
+    """Excel's 'CSV (Comma delimited)' writes Windows-1252: emoji become '?'. One problem
+    names the cause and the fix, instead of a 'text differs' per turn; a real edit next to
+    it is still told as such."""
+    src = ("---\nid: E1\nspeakers: {PWW: interviewer, Budi: informant}\n---\n"
+           "PWW: Ada kendala?\nBudi: Sinyal lemah 😤.\nPWW: Lalu?\nBudi: Kami pakai grup 📢 "
+           "WhatsApp 👍🏽.\nPWW: Baik.\nBudi: Terima kasih.\n")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), tmp_path / "s.csv")
+    text = (tmp_path / "s.csv").read_text(encoding="utf-8")
+    for emoji in ("😤", "📢", "👍🏽"):
+        text = text.replace(emoji, per_emoji * (1 if per_emoji == "?" else len(
+            emoji.encode("utf-16-le")) // 2))
+    text = text.replace("Terima kasih.", "Terima kasih banyak.")
+    (tmp_path / "s.csv").write_bytes(text.encode("cp1252"))
+    with pytest.raises(ce.InputError) as info:
+        ce.read_coding_sheet(tmp_path / "s.csv", corpus=corpus, codebook=book, coder="A")
+    problems = [p.message for p in info.value.problems]
+    assert len(problems) == 2, problems
+    hint = next(p for p in problems if p.startswith("characters such as emoji"))
+    assert hint.startswith("characters such as emoji became '?' in the text of 2 turn(s) "
+                           "(D2, D3)")
+    assert "save it again as 'CSV UTF-8 (Comma delimited)'" in hint
+    assert any(p.startswith("the text differs from turn 6 of 'E1'") for p in problems)

@@ -111,6 +111,21 @@ def similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def spans_whole(old: str, new: str) -> bool:
+    """Whether ``old``, since edited into ``new``, ran from ``new``'s first character to its
+    last. At each end either the end characters match, or both have characters there the
+    other lacks (the edit replaced that end: ``Pagi.`` -> ``Selamat pagi juga.``). Text
+    that only ``new`` has before (after) a match of ``old``'s very first (last) characters
+    was added outside ``old``, or ``old`` never covered it: either way not whole."""
+    blocks = [b for b in SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks()
+              if b.size]
+    if not blocks:
+        return False
+    first, last = blocks[0], blocks[-1]
+    return ((first.b == 0 or first.a > 0)
+            and (last.b + last.size == len(new) or last.a + last.size < len(old)))
+
+
 def find_fuzzy(text: str, needle: str, lo: int = 0, hi: int | None = None, *,
                min_similarity: float) -> list[tuple[int, int, float]]:
     """Non-overlapping spans of ``text[lo:hi]`` at least ``min_similarity`` like ``needle``,

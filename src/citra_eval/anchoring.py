@@ -10,21 +10,27 @@ after the edit point at shifted characters: :func:`check_anchors` lists them, an
 2. the same text ignoring case, runs of whitespace and typographic quotes (turn, then
    document);
 3. for text that was itself edited: the one best fuzzy match whose similarity reaches
-   ``min_similarity`` (turn, then document).
+   ``min_similarity`` (turn, then document); a coding that covered a whole turn (a sheet
+   mark) covers the whole edited turn, not the part that aligns best.
 
 A coding whose text is found in more than one place at the first step that finds it is
-*ambiguous*, one found nowhere is *lost*: neither is moved (a deleted passage is reported,
-never guessed). Codings without a recorded text cannot be checked; they are left alone.
+*ambiguous*, unless exactly one of the places is its old place moved by the shift of the
+codings around it (the nearest before and after it that stayed or moved unambiguously, when
+both moved alike, as text inserted above moves them); one found nowhere is *lost*: neither
+is moved (a deleted passage is reported, never guessed). Codings without a recorded text
+cannot be checked; they are left alone.
 """
 
 from __future__ import annotations
 
+import bisect
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ._passages import find_exact, find_fuzzy, find_loose, similarity
+from ._passages import find_exact, find_fuzzy, find_loose, similarity, spans_whole
 from ._validation import check_frame
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
@@ -106,7 +112,10 @@ class ReanchorResult:
         One row per drifted coding (columns :data:`REANCHOR_COLUMNS`): ``row``, ``line``
         (file line, when known), the coding's ``doc_id, segment_id, start, end, code,
         coder, text``; ``status`` (``moved``, ``ambiguous`` or ``lost``); ``how`` it was
-        found (``exact``, ``loose`` or ``fuzzy``, with ``-turn`` or ``-document``: where);
+        found (``exact``, ``loose`` or ``fuzzy``, with ``-turn`` or ``-document``: where;
+        ``whole``: a fuzzy match of a coding that covered a whole turn, moved to cover the
+        whole edited turn; ``-shift``: of several places, the one at its old place moved by
+        the shift of the codings around it);
         ``new_segment_id, new_start, new_end`` (moved only); ``similarity`` of the new text
         to the old (1 for exact); ``found`` (the text now coded); ``candidates`` (for
         ambiguous codings: every place, ``start:end``, separated by ``; ``).
@@ -205,11 +214,17 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
     starts = [r["start"] for r in records]
     ends = [r["end"] for r in records]
     texts = [r["text"] for r in records]
-    report = []
+    searched = {}
     for i, r in enumerate(records):
         if r["text"] is None or corpus.text(r["doc_id"])[r["start"]:r["end"]] == r["text"]:
             continue
-        status, how, places = finder.find(r)
+        searched[i] = finder.find(r)
+    _prefer_the_shift(records, searched)
+    report = []
+    for i, r in enumerate(records):
+        if i not in searched:
+            continue
+        status, how, places = searched[i]
         row = {**_front(i, r), "text": r["text"], "status": status, "how": how,
                "new_segment_id": None, "new_start": None, "new_end": None,
                "similarity": None, "found": None, "candidates": None}
@@ -235,6 +250,35 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
 
 
 # --------------------------------------------------------------------------- internals
+
+
+def _prefer_the_shift(records: list[dict], found: dict[int, tuple]) -> None:
+    """Settle an ambiguous coding whose candidates include exactly one at its old place
+    moved by the shift of the codings around it (the nearest before and after it in its
+    document that stayed or moved unambiguously; both by the same amount): text inserted
+    or cut above moves every coding below alike. ``found`` is updated in place (how
+    ``<step>-shift``)."""
+    shifts: dict[str, list[tuple[int, int]]] = {}  # doc -> (old start, shift), sorted
+    for i, r in enumerate(records):
+        if r["text"] is None:
+            continue
+        status, _, places = found.get(i, ("kept", None, [(r["start"], None, None)]))
+        if status in ("kept", "moved"):
+            shifts.setdefault(r["doc_id"], []).append((r["start"], places[0][0] - r["start"]))
+    for around in shifts.values():
+        around.sort()
+    for i, (status, how, places) in list(found.items()):
+        if status != "ambiguous":
+            continue
+        r = records[i]
+        around = shifts.get(r["doc_id"], [])
+        k = bisect.bisect_right(around, (r["start"], math.inf))  # the first one after it
+        before_or_after = [d for _, d in around[max(k - 1, 0):k + 1]]
+        if len(set(before_or_after)) != 1:
+            continue  # no coding around it, or an edit near it: their shifts disagree
+        chosen = [p for p in places if p[0] == r["start"] + before_or_after[0]]
+        if len(chosen) == 1:
+            found[i] = ("moved", f"{how.split('-')[0]}-shift", chosen)
 
 
 def _checked(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
@@ -307,6 +351,20 @@ class _Finder:
             return None
         return s, e, int(sids[k])
 
+    def whole_turn(self, doc: str, old: str,
+                   place: tuple[int, int, int]) -> tuple[int, int, int] | None:
+        """The whole turn of a fuzzy match, when ``old`` covered a whole turn (a sheet mark)
+        whose text was edited at an end: the best-aligned span leaves the edited end out,
+        but the coding was of the turn, so it covers the whole new turn."""
+        sids, starts, ends = self.turns(doc)
+        k = int(np.flatnonzero(sids == place[2])[0])
+        s, e = int(starts[k]), int(ends[k])
+        turn = self.corpus.text(doc)[s:e]
+        if (s, e) == place[:2] or similarity(old, turn) < self.min_similarity \
+                or not spans_whole(old, turn):
+            return None
+        return s, e, place[2]
+
     def find(self, r: dict) -> tuple[str, str | None, list[tuple[int, int, int | None]]]:
         """``(status, how, places)`` for one drifted coding."""
         doc, old = r["doc_id"], r["text"]
@@ -327,6 +385,9 @@ class _Finder:
                 if how == "fuzzy":  # an alignment may run over a speaker label: clip it
                     places = [self.clipped(doc, old, s, e) for s, e, _ in places]
                 places = [p for p in places if p is not None and p[2] is not None]
+                if len(places) == 1 and how == "fuzzy" and self.whole_turn(doc, old,
+                                                                        places[0]):
+                    return "moved", f"whole-{where}", [self.whole_turn(doc, old, places[0])]
                 if len(places) == 1:
                     return "moved", f"{how}-{where}", places
                 if len(places) > 1:

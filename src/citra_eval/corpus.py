@@ -19,7 +19,7 @@ import io
 import math
 import os
 import re
-import sys
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -309,8 +309,40 @@ def _speaker_roles(front: LineDict, path: str) -> dict[str, str] | None:
         if not label or ":" in label or label != label.strip():
             raise InputError(f"speaker label {label!r} must be non-empty without ':' or "
                              "surrounding spaces", path=path, line=line)
+        same = next((k for k in roles if _nfc(k) == _nfc(label)), None)
+        if same is not None:
+            raise InputError(f"'speakers' declares {label!r} twice (once as {same!r}, written "
+                             "with other Unicode characters that look the same); keep one",
+                             path=path, line=line)
         roles[label] = "" if role is None else str(role)
     return roles
+
+
+def _nfc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def match_label(regex: re.Pattern, line: str) -> tuple[str, str | None, int] | None:
+    """Match a speaker-label ``regex`` (group ``label``, optional ``ts``; in NFC) against
+    the start of ``line`` whatever its Unicode normalisation form: macOS tools write 'é' as
+    'e' + U+0301 (NFD), a front matter typed elsewhere has it as one character (NFC).
+
+    Returns ``(label in NFC, timestamp, end)`` with ``end`` an offset into ``line`` as
+    written (the text is never rewritten, so offsets stay valid), or None.
+    """
+    if line.isascii() or unicodedata.is_normalized("NFC", line):
+        m = regex.match(line)
+        return None if m is None else (m.group("label"), m.groupdict().get("ts"), m.end())
+    head = line[:400]  # a label and its timestamp are short; a whole paragraph is not needed
+    nfc = unicodedata.normalize("NFC", head)
+    m = regex.match(nfc)
+    if m is None:
+        return None
+    prefix = nfc[:m.end()]
+    # the shortest original prefix with that NFC form: NFD writes more code points, not fewer
+    end = next((k for k in range(len(prefix), len(head) + 1)
+                if unicodedata.normalize("NFC", head[:k]) == prefix), None)
+    return None if end is None else (m.group("label"), m.groupdict().get("ts"), end)
 
 
 def _bare_key(name: str) -> str:
@@ -364,7 +396,7 @@ def _scalar(value):
 def _label_regex(roles: dict[str, str] | None) -> re.Pattern | None:
     if not roles:
         return None
-    alts = "|".join(re.escape(lab) for lab in sorted(roles, key=len, reverse=True))
+    alts = "|".join(re.escape(_nfc(lab)) for lab in sorted(roles, key=len, reverse=True))
     return re.compile(rf"^(?:{TIMESTAMP_PATTERN})?(?P<label>{alts})[ \t]*:(?=[ \t]|$)[ \t]*")
 
 
@@ -373,17 +405,18 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str,
     doc_id, id_line = _check_id(front, path)
     roles = _speaker_roles(front, path)
     declared = _label_regex(roles)
+    by_nfc = {_nfc(lab): lab for lab in roles or ()}  # a label as the front matter writes it
     declared_only = str(front.get(TURNS_KEY, "")).strip().lower() == TURNS_DECLARED
     turns: list[dict] = []
     cur: dict | None = None
     pos = 0
     for i, line in enumerate(body.split("\n")):
         file_line = body_line + i
-        m = declared.match(line) if declared else None
+        m = match_label(declared, line) if declared else None
         if m is None and not declared_only:
-            g = GENERIC_LABEL_RE.match(line)
+            g = match_label(GENERIC_LABEL_RE, line)
             if g is not None:
-                label = g.group("label")
+                label = g[0]
                 if roles is None:
                     raise InputError(
                         f"turns carry speaker labels (here {label!r}) but the front matter has "
@@ -394,10 +427,10 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str,
                     f"(declared: {', '.join(roles)}); add '{label}: <role>' there, or fix the "
                     "label's spelling", path=path, line=file_line)
         if m is not None:
-            label = sys.intern(m.group("label"))  # one string per speaker, not per turn
+            label = by_nfc[m[0]]  # one string per speaker, not per turn
             cur = {"speaker": label, "role": roles[label],
-                   "timestamp": _norm_ts(m.group("ts")), "line": file_line,
-                   "start": pos + m.end(), "end": pos + len(line)}
+                   "timestamp": _norm_ts(m[1]), "line": file_line,
+                   "start": pos + m[2], "end": pos + len(line)}
             turns.append(cur)
             _check_count(len(turns), "turns", path, file_line)
         elif line.strip():
@@ -872,9 +905,9 @@ def one_word_labels(text: str) -> list[str]:
     """Labels the transcript reader sees as speaker labels (one word, colon, space)."""
     out: dict[str, None] = {}
     for line in text.split("\n"):
-        g = GENERIC_LABEL_RE.match(line)
+        g = match_label(GENERIC_LABEL_RE, line)
         if g:
-            out.setdefault(g.group("label"))
+            out.setdefault(g[0])
     return list(out)
 
 

@@ -157,13 +157,14 @@ def coding_sheet(corpus: Corpus, codebook: Codebook, *, coder: str | None = None
     if roles is not None:
         segs = segs[segs["role"].isin(roles)]
     codes = codebook.codable_ids
+    # every column at once: one insert per code fragments the frame (pandas warns from
+    # about a hundred codes)
     coding = pd.DataFrame({"doc_id": segs["doc_id"].to_numpy(dtype=object),
                            "segment_id": segs["segment_id"].to_numpy(dtype=np.int64),
                            "speaker": segs["speaker"].to_numpy(dtype=object),
-                           "text": [cell_text(t) for t in segs["text"]]})
-    for code in codes:
-        coding[code] = None
-    coding["note"] = None
+                           "text": [cell_text(t) for t in segs["text"]],
+                           **{code: np.full(len(segs), None, dtype=object)
+                              for code in [*codes, "note"]}})
     quotes = pd.DataFrame({c: pd.Series(dtype=object) for c in QUOTE_COLUMNS})
     rows = [{"code": c.id, "parent": c.parent, "codable": c.codable,
              "label": c.text("label", lang), "definition": c.text("definition", lang) or None,
@@ -714,6 +715,19 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     return out
 
 
+def _lost_in_legacy_encoding(given: str, text: str) -> bool:
+    """Whether ``given`` is ``text`` saved in Windows-1252 (Excel's 'CSV (Comma delimited)'):
+    each character that encoding lacks (an emoji; one '?' per UTF-16 unit in Excel) is a
+    '?'. Runs of '?' are compared as one, so either way of replacing matches."""
+    legacy = text.encode("cp1252", errors="replace").decode("cp1252")
+    if legacy == text:
+        return False  # nothing the encoding lacks: the difference is an edit
+    return _QUESTION_RUNS.sub("?", given) == _QUESTION_RUNS.sub("?", legacy)
+
+
+_QUESTION_RUNS = re.compile(r"\?+")
+
+
 def _check_coder(recorded: str | None, coder: str, path: str | None) -> None:
     """Refuse a sheet exported for another coder (checked before its cells are read)."""
     if recorded is not None and recorded != coder:
@@ -825,6 +839,7 @@ class _SheetReader:
         note_col = cols.index("note") if "note" in cols else None
         out: list[dict] = []
         seen: dict[tuple[str, int], int] = {}
+        lossy: list[int] = []
         values = frame.to_numpy(dtype=object)
         for i, cells in zip(frame.index, values, strict=True):
             row = int(i) + 2
@@ -840,6 +855,10 @@ class _SheetReader:
             seen[key] = row
             turn = self.turns.loc[key]
             given = "" if _missing(cells[3]) else str(cells[3]).replace("\r\n", "\n")
+            if given != cell_text(turn.text) and _lost_in_legacy_encoding(
+                    given, cell_text(turn.text)):
+                lossy.append(row)  # one problem for the file, not one per turn
+                continue
             if given != cell_text(turn.text):
                 said, holds = quoted_pair(given, cell_text(turn.text))
                 self.problem("coding", 3, row, f"the text differs from turn {key[1]} of "
@@ -862,6 +881,14 @@ class _SheetReader:
                 from openpyxl.utils import get_column_letter
 
                 self.stray_notes.append(f"{get_column_letter(note_col + 1)}{row}")
+        if lossy:
+            shown = ", ".join(f"D{r}" for r in lossy[:5]) + (
+                f" and {len(lossy) - 5} more" if len(lossy) > 5 else "")
+            self.problem("coding", 3, lossy[0], f"characters such as emoji became '?' in the "
+                         f"text of {len(lossy)} turn(s) ({shown}): the sheet was saved in a "
+                         "legacy encoding (Excel's 'CSV (Comma delimited)'), which cannot "
+                         "hold them; save it again as 'CSV UTF-8 (Comma delimited)', or "
+                         "import the .xlsx workbook instead")
         return out
 
     def quotes(self, frame: pd.DataFrame) -> list[dict]:

@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -30,7 +31,7 @@ from ._validation import check_bool, check_int, check_lang
 from ._yaml import LineDict, LineList, load_yaml, unknown_keys
 from .codebook import Codebook
 from .codings import empty_codings, read_codings
-from .corpus import Corpus, front_matter_of, read_transcripts, transcript_files
+from .corpus import Corpus, front_matter_of, match_label, read_transcripts, transcript_files
 from .errors import InputError, Problem, closest, did_you_mean, quoted
 from .lint import PROCESSED_LANGUAGES
 from .normalise import tokenize
@@ -51,6 +52,7 @@ __all__ = [
     "init_study",
     "load_study",
     "shown_path",
+    "transcript_warnings",
 ]
 
 #: The file that makes a folder a study folder.
@@ -474,7 +476,7 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
         _kwic_warnings(corpus, codebook, settings, warn)
         if len(codings):
             _uncoded_document_warnings(corpus, codings, warn, settings.double_coded)
-            _role_warnings(corpus, codings, warn, settings)
+            _role_warnings(corpus, codings, warn, shown_path(settings.transcripts))
     return Study(root=r, settings=settings, corpus=corpus, codebook=codebook,
                  codings=codings, instrument=instrument, responses=responses,
                  warnings=tuple(warn.lines), coding_files=coding_files)
@@ -1163,8 +1165,35 @@ def _date_warnings(corpus: Corpus, settings: StudySettings, warn: _Warnings) -> 
              "front matter")
 
 
+def transcript_warnings(corpus: Corpus, codings: pd.DataFrame | None = None, *,
+                        transcripts: str = "<transcripts>") -> list[str]:
+    """The ``warning:`` lines :func:`load_study` gives about transcripts that need no
+    ``study.yaml``, for ``validate`` with file arguments (as run after ``qdpx import``).
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The transcripts.
+    codings : DataFrame, optional
+        Their codings (all files together); without them only the labels are checked.
+    transcripts : str
+        The transcripts' folder as messages show it.
+
+    Returns
+    -------
+    list of str
+        A line that looks like an undeclared speaker label (so it is read as part of the
+        turn before it), and coded transcripts without an informant's turn.
+    """
+    warn = _Warnings()
+    _speaker_label_warnings(corpus, warn)
+    if codings is not None and len(codings):
+        _role_warnings(corpus, codings, warn, transcripts)
+    return warn.lines
+
+
 def _role_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
-                   settings: StudySettings) -> None:
+                   transcripts: str) -> None:
     """Coded documents without an informant's turn (speakers without a role, as a text
     imported from a QDA program has them): reliability, the themes and the auto-coder work
     on informants' turns, so their codings would be left out (or the notebooks stop)."""
@@ -1175,7 +1204,7 @@ def _role_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
         return
     shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5
                                       else "")
-    warn.add(shown_path(settings.transcripts), f"coded transcript(s) {shown} have no "
+    warn.add(transcripts, f"coded transcript(s) {shown} have no "
              "informant turn (their speakers have no role): reliability, the themes and the "
              "auto-coder work on informants' turns, so their codings are left out; give each "
              "speaker a role in the front matter, e.g. 'speakers: {Budi: informant, "
@@ -1199,16 +1228,17 @@ def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
         if not isinstance(front, dict) or front.get("turns") == "declared":
             continue  # only declared speakers start turns there, by the file's own choice
         speakers = front.get("speakers")
-        declared = [str(s) for s in (speakers if isinstance(speakers, dict | list) else [])]
+        declared = {unicodedata.normalize("NFC", str(s))
+                    for s in (speakers if isinstance(speakers, dict | list) else [])}
         text = corpus.text(doc)
         first = segs[segs["doc_id"] == doc].head(1)
         offset = (int(first["line"].iloc[0]) - text.count("\n", 0, int(first["start"].iloc[0]))
                   if len(first) and pd.notna(first["line"].iloc[0]) else 1)
         for i, line_text in enumerate(text.split("\n")):
-            m = _MULTIWORD_LABEL.match(line_text)
+            m = match_label(_MULTIWORD_LABEL, line_text)  # in whatever Unicode form
             if m is None:
                 continue
-            label = m.group("label")
+            label = m[0]
             if label in declared or not all(w[0].isupper() for w in label.split()):
                 continue
             warn.add(docs.at[doc, "path"], f"{label + ':'!r} looks like a speaker label, but "

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from pathlib import Path
 
 from .._files import read_csv_table
+from .._validation import CONTRACT_ROLES, listed
 from ..codebook import Codebook
 from ..codings import empty_codings, read_codings
 from ..corpus import read_transcripts
-from ..errors import Problem
+from ..errors import Problem, did_you_mean
 from ..qdpx import read_qdpx, write_qdpx
 from ..qdpx.memos import read_memos
 from ..qdpx.project import SAVED_ENTRIES, USER_COLUMNS
@@ -165,6 +167,8 @@ def _import(args: argparse.Namespace) -> int:
         print(f"note: {project.positions.summary()}", file=sys.stderr)
     for note in project.notes:
         print(f"note: {note}", file=sys.stderr)
+    for line in _unspoken_speakers(args.speakers or [], project.corpus):
+        print(line, file=sys.stderr)
     if not project.memos.empty:
         print(f"note: {len(project.memos)} memo(s) kept in memos.csv (export them again with "
               "--memos)", file=sys.stderr)
@@ -179,12 +183,31 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _speaker_role(value: str) -> tuple[str, str]:
-    """The ``type=`` of ``--speakers``: ``LABEL=ROLE`` as (label, role)."""
+    """The ``type=`` of ``--speakers``: ``LABEL=ROLE`` as (label, role). The role must be
+    one the analyses know: a typo ('informan') would leave the informant without turns to
+    analyse (another word can still be written into a transcript's front matter)."""
     label, sep, role = value.rpartition("=")
     if not sep or not label.strip() or not role.strip():
         raise argparse.ArgumentTypeError(f"{value!r}: write LABEL=ROLE, e.g. "
                                          "'Pak Budi=informant'")
-    return label.strip(), role.strip()
+    role = role.strip()
+    if role not in CONTRACT_ROLES:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: {role!r} is not a role citra_eval knows; the roles are "
+            f"{', '.join(CONTRACT_ROLES)}{did_you_mean(role, CONTRACT_ROLES)} (the analyses "
+            "use informants' turns; give other speakers 'interviewer', or leave them out)")
+    return label.strip(), role
+
+
+def _unspoken_speakers(speakers: list[tuple[str, str]], corpus) -> list[str]:
+    """``warning:`` lines for ``--speakers`` labels that start no turn in any text (a typo
+    there leaves that speaker's turns without a role, silently)."""
+    spoken = [s for s in dict.fromkeys(corpus.segments["speaker"].astype(str)) if s]
+    known = {unicodedata.normalize("NFC", s) for s in spoken}
+    return [f"warning: --speakers: {label!r} is not a speaker label of any text, so it "
+            f"gives no turn a role (the texts' labels: {listed(spoken) or 'none'}); check "
+            f"its spelling{did_you_mean(label, spoken)}"
+            for label, _ in speakers if unicodedata.normalize("NFC", label) not in known]
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

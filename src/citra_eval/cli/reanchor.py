@@ -98,15 +98,16 @@ def _reanchor(args: argparse.Namespace) -> int:
     for f, codings in tables.items():
         plan = problems.attempt(_plan, f, codings, corpus, args)
         if plan is not None:
-            plans[f] = plan
+            plans[f] = plan[:4]
+            problems.extend(plan[4])  # ambiguous or lost codings (dry run only)
+    if args.dry_run and problems:  # the moves that would succeed, then what stops them
+        for f, (result, *_) in plans.items():
+            _print_moves(f, result)
     problems.raise_any()
     if not args.dry_run:
         _check_writable([f for f, plan in plans.items() if plan[2]])
     for f, (result, new, changed, n_recorded) in plans.items():
-        for row in result.moved.itertuples(index=False):
-            print(f"moved: {f}:{row.line}: {row.code} ({row.coder}) {row.doc_id} turn "
-                  f"{row.segment_id} {row.start}:{row.end} -> turn {row.new_segment_id} "
-                  f"{row.new_start}:{row.new_end} ({_how(row.how, row.similarity)})")
+        _print_moves(f, result)
         n_moved = len(result.moved)
         missing = int(new["text"].isna().sum()) if "text" in new.columns else len(new)
         what = f"{n_moved} coding(s) moved" + (f", text of {n_recorded} recorded"
@@ -126,6 +127,13 @@ def _reanchor(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_moves(path: str, result: ReanchorResult) -> None:
+    for row in result.moved.itertuples(index=False):
+        print(f"moved: {path}:{row.line}: {row.code} ({row.coder}) {row.doc_id} turn "
+              f"{row.segment_id} {row.start}:{row.end} -> turn {row.new_segment_id} "
+              f"{row.new_start}:{row.new_end} ({_how(row.how, row.similarity, row)})")
+
+
 def _backup(path: str) -> Path:
     return Path(path).with_name(Path(path).name + ".bak")
 
@@ -142,8 +150,9 @@ def _check_writable(paths: list[str]) -> None:
 
 
 def _plan(path: str, codings: pd.DataFrame, corpus: Corpus,
-          args: argparse.Namespace) -> tuple[ReanchorResult, pd.DataFrame, bool, int]:
-    """Reanchor one file's codings; raise :class:`InputError` for ambiguous or lost ones."""
+          args: argparse.Namespace) -> tuple[ReanchorResult, pd.DataFrame, bool, int, list]:
+    """Reanchor one file's codings; raise :class:`InputError` for ambiguous or lost ones
+    (with ``--dry-run``, return them as the last item instead)."""
     try:
         result = reanchor(codings, corpus, min_similarity=args.min_similarity)
     except InputError as exc:
@@ -152,6 +161,8 @@ def _plan(path: str, codings: pd.DataFrame, corpus: Corpus,
     bad = [_refusal(path, row, result.min_similarity)
            for row in result.report.itertuples(index=False) if row.status != "moved"]
     if bad:
+        if args.dry_run:  # the moves that would succeed are still printed
+            return result, result.codings, False, 0, bad
         raise InputError(problems=bad)
     new = result.codings
     n_recorded = 0
@@ -160,7 +171,7 @@ def _plan(path: str, codings: pd.DataFrame, corpus: Corpus,
         new = record_text(new, corpus=corpus)
     validate_codings(new, corpus=corpus, path=path)
     new = new[_columns(path, new)]
-    return result, new, bool(len(result.moved) or n_recorded), n_recorded
+    return result, new, bool(len(result.moved) or n_recorded), n_recorded, []
 
 
 def _refusal(path: str, row, min_similarity: float) -> Problem:
@@ -180,13 +191,18 @@ def _refusal(path: str, row, min_similarity: float) -> Problem:
                    row.line)
 
 
-def _how(how: str, sim: float) -> str:
+def _how(how: str, sim: float, row=None) -> str:
     kind, where = how.split("-")
-    place = "same turn" if where == "turn" else "elsewhere in the document"
+    place = {"turn": "same turn", "document": "elsewhere in the document"}.get(where)
+    if where == "shift":  # one of several places: where the codings around it moved
+        place = (f"one of several places: the one moved by {row.new_start - row.start:+d} "
+                 "characters, as the codings around it")
     if kind == "exact":
         return f"exact, {place}"
     if kind == "loose":
         return f"ignoring case and spaces, {place}"
+    if kind == "whole":  # the coding covered a whole turn, and covers the edited one
+        return f"fuzzy, {sim:.0%} similar, the whole turn as before, {place}"
     return f"fuzzy, {sim:.0%} similar, {place}"
 
 

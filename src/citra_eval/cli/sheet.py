@@ -8,7 +8,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from .._validation import LANGS
+from .._validation import LANGS, listed
 from ..codebook import Codebook
 from ..codings import write_codings
 from ..corpus import read_transcripts
@@ -143,11 +143,9 @@ def _export(args: argparse.Namespace, out: Path, fmt: str) -> int:
     present = sorted({r for r in corpus.segments["role"] if r})
     absent = [r for r in dict.fromkeys(roles or ()) if r not in present]
     if absent:  # said here in the command's words (the library refuses them too)
-        have = (f"the transcripts have role(s) {', '.join(present)}" if present else
-                "the transcripts give no speaker roles (no 'speakers' in their front matter)")
-        raise InputError(f"no turns of role(s) {', '.join(absent)} to code: {have}; pass "
-                         "--roles with roles they have, or --roles all for every turn",
-                         path=args.transcripts)
+        raise InputError(f"no turns of role(s) {', '.join(absent)} to code: "
+                         f"{_roles_there_are(corpus, present)}; or pass --roles all for every "
+                         "turn", path=args.transcripts)
     sheet = coding_sheet(corpus, codebook, coder=args.coder, roles=roles, lang=args.lang)
     written = write_coding_sheet(sheet, out, format=fmt)
     print(f"ok: wrote {', '.join(map(str, written))}: {counted(len(sheet.coding), 'turn')}, "
@@ -193,3 +191,16 @@ def _import(args: argparse.Namespace, out: Path) -> int:
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Register this module's command(s)."""
     _add_sheet(sub)
+
+
+def _roles_there_are(corpus, present: list[str]) -> str:
+    """What the transcripts offer instead of the roles asked for, and how to get them."""
+    speakers = [s for s in dict.fromkeys(corpus.segments["speaker"]) if s]
+    if present:
+        return f"the transcripts have role(s) {', '.join(present)}; pass --roles with one of them"
+    if speakers:  # e.g. imported from a QDA program: labels, no roles
+        return (f"their speakers ({listed(speakers)}) have no role; give each a role in the "
+                "front matter's 'speakers' (e.g. 'speakers: {Budi: informant, Interviewer: "
+                "interviewer}'), or import the project again with 'citra-eval qdpx import ... "
+                "--speakers LABEL=ROLE ...'")
+    return "the transcripts have no speaker turns (no 'speakers' in their front matter)"

@@ -18,7 +18,7 @@ from ..codings import read_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem, elided, quoted
 from ..psychometrics import item_statistics, scale_reliability
-from ..study import load_study, shown_path
+from ..study import load_study, shown_path, transcript_warnings
 from ..survey import Instrument, read_responses
 from ._common import (
     Problems,
@@ -114,9 +114,11 @@ def _validate_files(args: argparse.Namespace) -> int:
     codebook = attempt(Codebook.load, codebook_path) if codebook_path else None
     if codebook is not None:
         summary.append(f"codebook: {len(codebook)} codes ({len(codebook.codable_ids)} codable)")
+    read = []
     for f in args.codings:
         codings = attempt(read_codings, f, corpus=corpus, codebook=codebook)
         if codings is not None:
+            read.append(codings)
             coders = ", ".join(sorted(codings["coder"].unique()))
             summary.append(f"codings {f}: {len(codings)} codings by {coders}" if coders else
                            f"codings {f}: no codings yet")
@@ -128,6 +130,13 @@ def _validate_files(args: argparse.Namespace) -> int:
     if args.codings and not args.transcripts:
         print("warning: the codings were not checked against their transcripts (offsets, "
               "text): give --transcripts DIR", file=sys.stderr)
+    if corpus is not None:  # the warnings a study gives about its transcripts, here too
+        lines = transcript_warnings(corpus, pd.concat(read) if read else None,
+                                    transcripts=shown_path(args.transcripts))
+        for line in lines:
+            print(line, file=sys.stderr)
+        if lines:
+            print(f"{len(lines)} warning(s)", file=sys.stderr)
     if codebook is not None and not args.no_lint:
         _print_lint(codebook, corpus, codebook_path,
                     unchecked="give --transcripts DIR to check them")

@@ -99,13 +99,32 @@ class _Reader:
         self.sel_info: dict[str, tuple[str, int, int, bool]] = {}
 
     def read_users(self) -> dict[str, dict]:
-        users = {}
+        """Users by GUID. Two users (two GUIDs) of one name are two people: the second
+        becomes coder ``Name (2)``, so their codings are not merged (nor their agreement
+        counted as one coder's) and an export gives each GUID back."""
+        users: dict[str, dict] = {}
+        taken: dict[str, list[str]] = {}  # name -> the coder names its users were given
+        assigned: set[str] = set()
         for u in self.root.iterfind("Users/User"):
             guid = norm_guid(u.get("guid"))
+            if guid in users:
+                continue  # the same user listed twice
             name = (u.get("name") or u.get("id") or guid or "unknown").strip() or "unknown"
+            unique, k = name, 1
+            while unique in assigned:
+                k += 1
+                unique = f"{name} ({k})"
+            assigned.add(unique)
+            taken.setdefault(name, []).append(unique)
             # the GUID as the file spells it (ATLAS.ti: upper case), given back on export
-            users[guid] = {"guid": (u.get("guid") or "").strip() or guid, "name": name,
+            users[guid] = {"guid": (u.get("guid") or "").strip() or guid, "name": unique,
                            "user_id": u.get("id")}
+        for name, given in taken.items():
+            if len(given) > 1:
+                self.notes.append(f"{len(given)} users are named {name!r} (each with its own "
+                                  f"GUID): they are kept as distinct coders "
+                                  f"{', '.join(map(repr, given))}; rename them in "
+                                  "codings.csv and users.csv if they are one person")
         return users
 
     def coder(self, *els: ET.Element) -> str:
@@ -415,7 +434,7 @@ class _Reader:
     def codings_frame(self, rows: list[dict], corpus: Corpus, spanning: str) -> pd.DataFrame:
         segs = _DocSegments(corpus)
         if spanning == "split":
-            rows = self.split_rows(rows, segs)
+            rows = self.split_rows(rows, segs, corpus)
         if not rows:
             return empty_codings()
         frame = pd.DataFrame(rows)
@@ -432,20 +451,34 @@ class _Reader:
         extra = [c for c in REFI_CODING_COLUMNS if c in frame.columns and frame[c].notna().any()]
         return frame[[*CODING_COLUMNS, "evidence", "note", *extra]].reset_index(drop=True)
 
-    def split_rows(self, rows: list[dict], segs: _DocSegments) -> list[dict]:
-        """One coding per segment a selection overlaps, clipped to the segment."""
-        out, split, dropped = [], 0, 0
+    def split_rows(self, rows: list[dict], segs: _DocSegments, corpus: Corpus) -> list[dict]:
+        """One coding per segment a selection overlaps, clipped to the segment; the notes
+        say what was cut (a selection across turns, one over a label, or only the white
+        space at a paragraph's end that a segment leaves out)."""
+        out, dropped = [], 0
+        cut = {"crossing": 0, "label": 0, "space": 0}
         for row in rows:
             pieces = segs.pieces(row["doc_id"], row["start"], row["end"])
             if not pieces:
                 dropped += 1
                 continue
-            if len(pieces) > 1 or pieces[0][1:] != (row["start"], row["end"]):
-                split += 1
+            if len(pieces) > 1:
+                cut["crossing"] += 1
+            elif pieces[0][1:] != (row["start"], row["end"]):
+                text = corpus.text(row["doc_id"])
+                left = text[row["start"]:pieces[0][1]] + text[pieces[0][2]:row["end"]]
+                cut["space" if not left.strip() else "label"] += 1
             out.extend({**row, "segment_id": sid, "start": a, "end": b} for sid, a, b in pieces)
-        if split:
-            self.notes.append(f"{split} selection(s) crossing speaker turns or covering speaker "
-                              "labels were cut to the turns they overlap")
+        if cut["crossing"]:
+            self.notes.append(f"{cut['crossing']} selection(s) crossing speaker turns (or "
+                              "paragraphs) were cut into one coding per turn they overlap")
+        if cut["label"]:
+            self.notes.append(f"{cut['label']} selection(s) covering a speaker label were cut "
+                              "to the turn's text")
+        if cut["space"]:
+            self.notes.append(f"{cut['space']} selection(s) starting or ending in white space "
+                              "outside their turn or paragraph (a line end) were trimmed to "
+                              "its text")
         if dropped:
             self.notes.append(f"{dropped} selection(s) overlapping no turn (only labels or "
                               "blank lines) left out")
