@@ -91,6 +91,7 @@ from ._validation import (
     check_codings_in_corpus,
     check_frame,
     check_int,
+    check_names,
     check_roles,
     check_type,
     listed,
@@ -814,11 +815,14 @@ class LearnedCoder:
         check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
         check_choice(combine, "combine", COMBINE)
         check_type("coder", coder, str, "a coder name (a string such as 'learned')")
-        same = (roles is None and self.roles is None) or (
-            self.roles is not None and isinstance(roles, str | Sequence)
-            and tuple([roles] if isinstance(roles, str) else roles) == self.roles)
-        # the coder's own roles need not all be in this corpus (a role of some documents)
-        wanted = self.roles if same else check_roles(roles, corpus)
+        chosen = check_names(roles, "roles")  # a bare string is a TypeError, as everywhere
+        try:
+            wanted = check_roles(chosen, corpus)
+        except InputError:
+            # the coder's own roles need not all be in this corpus (a role of some documents)
+            if chosen is None or tuple(chosen) != self.roles:
+                raise
+            wanted = self.roles
         if wanted != self.roles:
             raise ValueError(f"roles must be the roles the coder was trained on "
                              f"({self.roles!r}), got {roles!r}; train another coder")
