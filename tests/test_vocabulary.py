@@ -62,6 +62,20 @@ def test_stop_words_and_stems():
     assert set(stems.loc["kerja", "forms"].split("; ")) == {"kerja", "bekerjasama"}
 
 
+def test_one_word_patterns_split_no_word_of_the_vocabulary():
+    corpus = corpus_of(("D1", "g", ["Kami membuat infografis dua kali setahun.",
+                                    "Keluhan saya sampaikan ke bidan, infografis juga."]))
+    book = ce.Codebook.from_dict({"codes": [{"id": "a", "label": "A", "patterns": [
+        "membuat", "infografis", "setahun", "sampaikan"]}]})
+    for stem in (False, True):
+        plain = word_frequencies(corpus, stem=stem)
+        with_book = word_frequencies(corpus, stem=stem, codebook=book)
+        assert with_book["word"].tolist() == plain["word"].tolist()
+        assert {"info", "grafis", "seta", "hun", "sampa", "ikan"}.isdisjoint(with_book["word"])
+    pairs = collocations(corpus, min_count=1, stopwords=False, codebook=book)
+    assert "info grafis" not in set(pairs["ngram"])
+
+
 def test_word_frequencies_by_group_and_top():
     f = word_frequencies(C, by="group", top=1)
     assert list(f.columns) == ["group", *FREQUENCY_COLUMNS]
