@@ -158,6 +158,9 @@ LABELS: dict[str, dict[str, str]] = {
     "vocab.title": {"id": "Kata kunci: {target}", "en": "Key words: {target}"},
     "vocab.no_key_words": {"id": "tidak ada kata kunci (tidak ada kata yang cukup sering)",
                            "en": "no key words (no word occurs often enough)"},
+    "vocab.none_significant": {
+        "id": "tidak ada kata kunci pada p < {alpha}\n(terkuat: {word}, G² = {ll}, p = {p})",
+        "en": "no key words at p < {alpha}\n(strongest: {word}, G² = {ll}, p = {p})"},
     # ------------------------------------------------------------ auto-coder quality figure
     "coders.f1": {"id": "F1 terhadap pengode {reference} (validasi silang per dokumen)",
                   "en": "F1 against coder {reference} (leave-one-document-out)"},
