@@ -40,6 +40,10 @@ LABELS: dict[str, dict[str, str]] = {
     "qual.saturation": {"id": "Titik jenuh (n = {n})", "en": "Saturation point (n = {n})"},
     "qual.no_pairs": {"id": "ko-okurensi memerlukan dua kode atau lebih (yang muncul: {n})",
                       "en": "co-occurrence needs two or more codes (codes that occur: {n})"},
+    "qual.no_shared": {"id": "tidak ada dua kode pada segmen yang sama\n({n} kode muncul, "
+                                 "masing-masing sendiri)",
+                       "en": "no two codes share a segment\n({n} codes occur, each on its "
+                             "own)"},
     # ------------------------------------------------------------ reliability figure
     "coef.krippendorff_alpha": {"id": "Alpha Krippendorff", "en": "Krippendorff's alpha"},
     "coef.cohen_kappa": {"id": "Kappa Cohen", "en": "Cohen's kappa"},
