@@ -52,6 +52,18 @@ def test_morphology_variants_match(cb, variant):
     assert out["evidence"].iat[0] == variant
 
 
+@pytest.mark.parametrize(("word", "piece"), [("infografis", "info"), ("sampaikan", "ikan"),
+                                           ("setahun", "hun"), ("membuat", "mem")])
+def test_a_one_word_pattern_lets_no_other_pattern_match_inside_its_word(word, piece):
+    # "infografis" could be cut into the dictionary roots info + grafis; a pattern "info" of
+    # another code must still not code a turn that only speaks of an infographic
+    corpus = make_corpus(f"Saya {word} untuk warga.")
+    book = ce.Codebook.from_dict({"codes": [{"id": "whole", "label": "W", "patterns": [word]},
+                                            {"id": "piece", "label": "P", "patterns": [piece]}]})
+    assert ce.autocode(corpus, book)["code"].tolist() == ["whole"]
+    assert set(ce.match_patterns(corpus, book)["pattern"]) == {word}
+
+
 @pytest.mark.parametrize(("text", "code"), [
     ("Prinsipnya secepatnya.", "berita_cepat"), ("Kecepatan itu penting.", "berita_cepat"),
     ("Kami mempercepat semua.", "berita_cepat"), ("Humas gercep.", "berita_cepat"),

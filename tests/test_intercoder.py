@@ -828,3 +828,42 @@ def test_inferred_coverage_hint_names_the_study_coders(corpus, codings):
     text = str(got[0].message)
     assert "'double_coded: {ann: all, bob: [<doc ids>]}'" in text
     assert "A: all" not in text
+
+
+def _coded_corpus(n_docs: int) -> ce.Corpus:
+    return ce.Corpus.from_texts({
+        f"D{i}.txt": f"---\nid: D{i}\nspeakers: {{P: interviewer, I: informant}}\n---\n"
+                     "P: Bagaimana?\nI: Kami rilis berita.\n" for i in range(1, n_docs + 1)})
+
+
+def test_coded_documents_are_those_every_coder_rated():
+    corpus = _coded_corpus(4)
+    seg = corpus.segments[corpus.segments.role == "informant"].set_index("doc_id")
+
+    def row(doc, coder):
+        return (doc, int(seg.at[doc, "segment_id"]), int(seg.at[doc, "start"]),
+                int(seg.at[doc, "end"]), "berita", coder)
+
+    a = pd.DataFrame([row("D1", "A"), row("D2", "A")], columns=ce.CODING_COLUMNS)
+    # one coder, nothing declared: where they applied a code (no warning here)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ce.coded_documents(a, corpus=corpus) == ["D1", "D2"]
+    # declared: a document read and found without a code counts, one left for later not
+    assert ce.coded_documents(a, corpus=corpus, coverage={"A": ["D1", "D2", "D3"]}) == [
+        "D1", "D2", "D3"]
+    assert ce.coded_documents(a, corpus=corpus, coverage={"A": "all"}) == corpus.doc_ids
+    # two coders: the documents both rated (what an agreed consensus is formed on)
+    ab = pd.concat([a, pd.DataFrame([row("D2", "B"), row("D3", "B")],
+                                    columns=ce.CODING_COLUMNS)], ignore_index=True)
+    assert ce.coded_documents(ab, corpus=corpus) == ["D2"]
+    assert ce.coded_documents(ab, corpus=corpus, coverage={"A": "all", "B": ["D2", "D3"]}) == [
+        "D2", "D3"]
+    assert ce.coded_documents(a.iloc[:0], corpus=corpus) == []
+    with pytest.raises(ce.InputError, match="coverage does not say"):
+        ce.coded_documents(ab, corpus=corpus, coverage={"A": "all"})
+    with pytest.raises(ValueError, match="coverage must be"):
+        ce.coded_documents(a, corpus=corpus, coverage="some")
+    with pytest.raises(TypeError, match="corpus"):
+        ce.coded_documents(a, corpus=corpus.segments)

@@ -148,10 +148,16 @@ def test_compound_variants_normalise_to_the_same_stems(word):
     assert n.phrase(word) == ("kerja", "sama")
 
 
-def test_joined_pattern_is_split_into_dictionary_roots():
-    n = Normaliser(compounds=["kerjasama"])  # a one-word pattern: split via the dictionary
-    assert n.phrase("kerjasama") == ("kerja", "sama")
-    assert n.phrase("bekerja sama") == ("kerja", "sama")
+def test_one_word_pattern_is_no_compound():
+    """A one-word pattern is read as its own word: never cut into dictionary roots (which
+    would let another pattern, ``info``, ``ikan``, ``hun``, match inside it)."""
+    words = ["infografis", "sampaikan", "setahun", "membuat"]
+    n = Normaliser(compounds=words)
+    assert n.compound_table == {}
+    for word in words:
+        assert n.expand(word) == Normaliser().expand(word) == (stem_word(word),)
+    # a multi-word pattern still names a compound, joined and affixed forms included
+    assert Normaliser(compounds=["info grafis"]).phrase("infografisnya") == ("info", "grafis")
 
 
 def test_sentence_spans():

@@ -365,12 +365,16 @@ def test_03_says_why_a_table_is_empty(tmp_path):
                              "lang": None, "seed": None})
     by_unit = pd.read_csv(tables / "03-code-frequencies-by-unit.csv")
     assert sorted(by_unit["unit"].unique()) == ["fakultas", "rektorat"]
-    # two more interviews, one without a date: 'unit' groups the four, and the notebook
-    # says so; saturation keeps the transcripts' order and names the undated interview
+    # two more coded interviews, one without a date: 'unit' groups the four, and the
+    # notebook says so; saturation keeps the transcripts' order and names the undated one
     for doc, unit, date in (("K4", "rektorat", "date: 2023-12-01\n"), ("K5", "fakultas", "")):
         (root / "interview_transcripts" / f"{doc}.txt").write_text(
             f"---\nid: {doc}\nunit: {unit}\n{date}speakers: {{P: interviewer, I: informant}}"
-            "\n---\nP: Apa kabar?\nI: Baik.\n", encoding="utf-8")
+            "\n---\nP: Apa kabar?\nI: Baik, petugasnya ramah.\n", encoding="utf-8")
+    corpus = ce.read_transcripts(root / "interview_transcripts")
+    auto = ce.autocode(corpus, cb, coder="A")[list(ce.CODING_COLUMNS)]
+    assert {"K4", "K5"} <= set(auto["doc_id"])
+    ce.write_codings(auto, root / "data" / "raw" / "codings_A.csv", corpus=corpus)
     (root / "study.yaml").write_text("title: Kecil\n", encoding="utf-8")
     run_notebook(nb, executed, cwd=root, workdir=tmp_path,
                  parameters={"study_root": str(root), "out_dir": str(root / "reports"),
@@ -383,3 +387,41 @@ def test_03_says_why_a_table_is_empty(tmp_path):
     assert "grouped by 'unit': no 'group_by' in study.yaml, so every attribute that divides " \
         "the interviews into groups; not by 'date': a date orders the interviews " \
         "(saturation), it does not group them" in notebook_text(executed)
+
+
+@pytest.mark.slow
+def test_interviews_nobody_coded_are_left_out_of_the_themes(tmp_path):
+    """Interviews nobody coded counted as "coded, no code" in notebooks 02, 03 and 06:
+    saturation declared on them, theme shares lowered, the dictionary's precision
+    deflated (repro uncoded_counted.sh)."""
+    import re
+
+    from citra_eval.pipeline import notebook_notes, run_notebook
+
+    root = _fixture_copy(tmp_path, "data/raw/codings_B.csv")
+    src = (root / "interview_transcripts" / "WWC-04.txt").read_text(encoding="utf-8")
+    for doc, date in (("WWC-05", "2031-01-01"), ("WWC-06", "2031-02-01")):
+        text = re.sub(r"(?m)^date: .*$", f"date: {date}", src.replace("id: WWC-04", f"id: {doc}"))
+        (root / "interview_transcripts" / f"{doc}.txt").write_text(text, encoding="utf-8")
+    out = root / "reports"
+    notes = {}
+    for nb in NOTEBOOKS:
+        if nb.name[:2] in ("02", "03", "06"):
+            executed = out / "notebooks" / nb.name
+            run_notebook(nb, executed, cwd=root, workdir=tmp_path,
+                         parameters={"study_root": str(root), "out_dir": str(out),
+                                     "lang": None, "seed": None})
+            notes[nb.name[:2]] = notebook_notes(executed)
+    assert any(n.startswith("WWC-05, WWC-06: not coded") for n in notes["03"])
+    tables = out / "tables"
+    assert not {"WWC-05", "WWC-06"} & set(pd.read_csv(tables / "03-saturation.csv")["doc_id"])
+    joint = pd.read_csv(tables / "06-joint-display.csv")
+    assert (joint.loc[joint["theme"].notna(), "n_informants_total"] == 4).all()
+    # the auto-coder is scored on the coded interviews only: the same as on a corpus of them
+    study = ce.load_study(root)
+    auto = ce.autocode(study.corpus, study.codebook)
+    coded = study.corpus.subset(["WWC-01", "WWC-02", "WWC-03", "WWC-04"])
+    expected = ce.evaluate_coder(auto, reference=ce.reference_codings(study.codings),
+                                 corpus=coded)
+    quality = pd.read_csv(tables / "02-autocode-vs-consensus.csv")
+    assert quality["fp"].tolist() == expected["fp"].tolist()

@@ -13,6 +13,7 @@ from citra_eval._passages import (
     find_loose,
     loose_form,
     similarity,
+    without_quote_marks,
 )
 
 TEXT = ("Kami bekerja sama dengan media.\nSetiap  minggu ada \u201cjumpa pers\u201d di kantor.\n"
@@ -100,3 +101,18 @@ def test_loose_finding_ignores_unicode_form_and_zero_width_characters():
     assert text[span[0]:span[1]] == "posting di\u200bTikTok\ufeff ya"
     assert find_loose(text, "\u200bposting\u00a0di ") == [(text.index("posting"),
                                                            text.index("di\u200b") + 2)]
+
+
+@pytest.mark.parametrize("pasted", ["\u201ccatat keluhannya\u201d", '"catat keluhannya"',
+                                    "'catat keluhannya'", " \u2018catat keluhannya\u2019 ",
+                                    "\u00abcatat keluhannya\u00bb"])
+def test_one_pair_of_quote_marks_around_a_pasted_quote(pasted):
+    assert without_quote_marks(pasted) == "catat keluhannya"
+
+
+def test_words_without_marks_around_them_are_kept():
+    assert without_quote_marks("catat keluhannya") is None
+    assert without_quote_marks("Jum'at") is None
+    assert without_quote_marks('""') is None and without_quote_marks("'") is None
+    # one pair only: the inner marks are the turn's own
+    assert without_quote_marks("\u201c\u201cjumpa pers\u201d\u201d") == "\u201cjumpa pers\u201d"

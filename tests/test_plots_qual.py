@@ -66,6 +66,35 @@ def test_plot_cooccurrence_with_fewer_than_two_codes_says_why_it_is_empty(codes)
     plt.close(ax.figure)
 
 
+@pytest.mark.parametrize("lang, says", [("en", "no two codes share a segment\n(2 codes"),
+                                        ("id", "tidak ada dua kode pada segmen yang sama")])
+def test_plot_cooccurrence_without_a_shared_segment_says_so(lang, says):
+    """Two themes never in the same turn drew an identity heatmap (1 on the diagonal, 0
+    elsewhere) with no word that nothing co-occurs."""
+    table = pd.DataFrame({"code_a": ["x", "y"], "code_b": ["x", "y"], "count": [3, 2],
+                          "jaccard": [1.0, 1.0]})
+    ax = plot_cooccurrence(table, measure="jaccard", lang=lang)
+    assert not ax.collections and len(ax.figure.axes) == 1
+    (said,) = [t.get_text() for t in ax.texts]
+    assert said.startswith(says)
+    plt.close(ax.figure)
+
+
+def test_plot_code_frequencies_counts_have_whole_ticks():
+    """A count axis ticked 0.0, 0.5, 1.0 (half a segment)."""
+    freq = pd.DataFrame({"code": ["a", "b"], "n_segments": [1, 2],
+                         "share_segments": [0.1, 0.25]})
+    ax = plot_code_frequencies(freq, value="n_segments")
+    ax.figure.canvas.draw()
+    ticks = ax.get_xticks()
+    assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks)
+    plt.close(ax.figure)
+    ax = plot_code_frequencies(freq, value="share_segments")  # a share keeps its fractions
+    ax.figure.canvas.draw()
+    assert not all(float(t).is_integer() for t in ax.get_xticks())
+    plt.close(ax.figure)
+
+
 def test_plot_saturation_draws_curve_and_point():
     src, rows = {}, []
     for i, codes in enumerate(["a b c", "b d", "a e", "f", "a", "b", "a", "b"]):

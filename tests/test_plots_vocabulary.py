@@ -46,3 +46,31 @@ def test_no_key_word_is_said_not_drawn_as_blank_axes(lang, says):
     assert [t.get_text().startswith(says) for t in ax.texts] == [True]
     assert list(ax.get_xticks()) == [] and list(ax.get_yticks()) == []
     plt.close("all")
+
+
+@pytest.mark.parametrize("lang, says", [("id", "tidak ada kata kunci pada p < 0.05"),
+                                        ("en", "no key words at p < 0.05")])
+def test_only_words_passing_the_test_are_key_words(lang, says):
+    """A theme's one "key word" was drawn with G² = 0.009 (p = .93) under the title "Key
+    words": a word used no more often than chance is no key word."""
+    import matplotlib.pyplot as plt
+
+    t = table()
+    t.loc[1, ["log_likelihood", "p_value"]] = [2.0, 0.157]  # warga: over, not significant
+    ax = plot_keyness(t, target="x", lang=lang)
+    assert [tick.get_text() for tick in ax.get_yticklabels()] == ["bamara"]
+    assert [p.get_width() for p in ax.patches] == [80.0]
+    weak = pd.DataFrame([("puskesmas", 1, 5, 0, 0, 0.009, 0.926, 0.2, "over")],
+                        columns=KEYNESS_COLUMNS)
+    ax = plot_keyness(weak, target="x", lang=lang)
+    assert len(ax.patches) == 0
+    (text,) = [x.get_text() for x in ax.texts]
+    assert text.startswith(says) and "puskesmas" in text and "0.01" in text and "0.93" in text
+    # a looser level is the caller's documented choice
+    assert len(plot_keyness(t, target="x", lang=lang, alpha=0.2).patches) == 2
+    for bad in (0, 1, 1.5, True):
+        with pytest.raises(ValueError, match="alpha"):
+            plot_keyness(t, alpha=bad)
+    with pytest.raises(TypeError, match="alpha"):
+        plot_keyness(t, alpha="0.05")
+    plt.close("all")

@@ -332,6 +332,24 @@ def test_api_in_memory(example_corpus, example_codebook):
         ce.coding_sheet(example_corpus, example_codebook, lang="fr")
 
 
+def test_a_quote_pasted_with_its_quote_marks_is_found(example_corpus, example_codebook):
+    """A quote pasted with its surrounding marks (\u201ccatat keluhannya\u201d) was refused "not
+    even ignoring case, spaces and typographic quotes"."""
+    sheet = ce.coding_sheet(example_corpus, example_codebook)
+    first = sheet.coding.iloc[0]
+    words = first.text[5:30]
+    for pasted in (f"\u201c{words}\u201d", f'"{words.upper()}"', f" \u2018{words}\u2019 "):
+        sheet.quotes.loc[0] = [first.doc_id, first.segment_id, "bamara", pasted, ""]
+        codings = ce.codings_from_sheet(sheet, corpus=example_corpus,
+                                        codebook=example_codebook, coder="C")
+        assert codings["text"].tolist() == [words]  # the marks are not coded
+    sheet.quotes.loc[0] = [first.doc_id, first.segment_id, "bamara", "\u201cno such words\u201d",
+                           ""]
+    with pytest.raises(ce.InputError, match="typographic quotes and quote marks around it"):
+        ce.codings_from_sheet(sheet, corpus=example_corpus, codebook=example_codebook,
+                              coder="C")
+
+
 def test_many_bad_cells_are_capped(example_corpus, example_codebook):
     sheet = ce.coding_sheet(example_corpus, example_codebook)
     sheet.coding["kerja_sama"] = "y"

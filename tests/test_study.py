@@ -5,6 +5,7 @@ multi-word speaker labels, codes the codebook lacks)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from pathlib import Path
 
@@ -537,7 +538,8 @@ def test_uncoded_document_is_named(rsud):
     assert study.warnings[0].startswith("warning: ")
     assert "interview_transcripts/WWC-05.txt: no coder coded document 'WWC-05'" in \
         study.warnings[0]
-    assert "inter-coder agreement leaves it out" in study.warnings[0]  # coverage inferred
+    # coverage inferred
+    assert "inter-coder agreement and the themes leave it out" in study.warnings[0]
     _with(rsud, "double_coded: {A: all, B: all}\n")
     declared = ce.load_study(rsud).warnings
     assert len(declared) == 1 and "count as agreed 'no code' units ('double_coded' says A " \
@@ -564,8 +566,16 @@ def test_uncoded_document_of_the_interviewer_alone_or_of_one_coder(rsud):
     (rsud / "data" / "raw" / "codings_B.csv").unlink()
     _with(rsud, "double_coded: {A: all}\n")
     (one,) = [w for w in ce.load_study(rsud).warnings if "WWC-05" in w]
-    assert one.endswith("interview_transcripts/WWC-05.txt: document 'WWC-05' has no codings; "
-                        "code it, or move it out of the transcripts folder")
+    assert one.endswith("interview_transcripts/WWC-05.txt: document 'WWC-05' has no codings, "
+                        "but 'double_coded' says A coded it, so the themes count it as an "
+                        "interview without any theme; if it is not coded yet, take it out of "
+                        "'double_coded'")
+    # not declared coded: an interview left for the learned coder is no mistake to undo
+    _with(rsud, "")
+    (one,) = [w for w in ce.load_study(rsud).warnings if "WWC-05" in w]
+    assert "leave it out as not coded; code it when you can ('citra-eval code " \
+        "--learn-from'" in one
+    assert "move it out" not in one
 
 
 def test_transcripts_without_a_date_are_named(rsud):
@@ -757,3 +767,28 @@ def test_group_by_without_transcripts_is_ignored_with_a_warning(rsud):
     assert study.group_by == []
     assert any("'group_by' is set but the study has no transcripts" in w
                for w in study.warnings)
+
+
+def test_the_themes_count_only_the_coded_interviews(rsud):
+    """Interviews nobody coded yet (left for the learned coder) were "coded, no code" for the
+    notebooks: saturation was reached on them and every theme's share was lowered."""
+    (rsud / "data" / "raw" / "codings_B.csv").unlink()
+    src = (rsud / "interview_transcripts" / "WWC-04.txt").read_text(encoding="utf-8")
+    for doc, date in (("WWC-05", "2031-01-01"), ("WWC-06", "2031-02-01")):
+        text = re.sub(r"(?m)^date: .*$", f"date: {date}", src.replace("id: WWC-04", f"id: {doc}"))
+        (rsud / "interview_transcripts" / f"{doc}.txt").write_text(text, encoding="utf-8")
+    for extra in ("", "double_coded: {A: [WWC-01, WWC-02, WWC-03, WWC-04]}\n"):
+        _with(rsud, extra)
+        study = ce.load_study(rsud)
+        assert len(study.corpus) == 6
+        coded = study.coded_corpus
+        assert coded.doc_ids == ["WWC-01", "WWC-02", "WWC-03", "WWC-04"]
+        ref = ce.reference_codings(study.codings)
+        sat = ce.saturation(ref, corpus=coded, base_size=2, run_length=2)
+        assert "WWC-05" not in set(sat["doc_id"])
+        freq = ce.code_frequencies(ref, corpus=coded, codebook=study.codebook)
+        whole = ce.code_frequencies(ref, corpus=study.corpus, codebook=study.codebook)
+        used = freq["n_segments"] > 0
+        assert (freq.loc[used, "share_segments"] > whole.loc[used, "share_segments"]).all()
+        cases = ce.code_case_matrix(ref, corpus=coded, codebook=study.codebook)
+        assert "WWC-06" not in set(cases.index) | set(cases.get("doc_id", ()))

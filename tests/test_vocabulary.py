@@ -62,6 +62,20 @@ def test_stop_words_and_stems():
     assert set(stems.loc["kerja", "forms"].split("; ")) == {"kerja", "bekerjasama"}
 
 
+def test_one_word_patterns_split_no_word_of_the_vocabulary():
+    corpus = corpus_of(("D1", "g", ["Kami membuat infografis dua kali setahun.",
+                                    "Keluhan saya sampaikan ke bidan, infografis juga."]))
+    book = ce.Codebook.from_dict({"codes": [{"id": "a", "label": "A", "patterns": [
+        "membuat", "infografis", "setahun", "sampaikan"]}]})
+    for stem in (False, True):
+        plain = word_frequencies(corpus, stem=stem)
+        with_book = word_frequencies(corpus, stem=stem, codebook=book)
+        assert with_book["word"].tolist() == plain["word"].tolist()
+        assert {"info", "grafis", "seta", "hun", "sampa", "ikan"}.isdisjoint(with_book["word"])
+    pairs = collocations(corpus, min_count=1, stopwords=False, codebook=book)
+    assert "info grafis" not in set(pairs["ngram"])
+
+
 def test_word_frequencies_by_group_and_top():
     f = word_frequencies(C, by="group", top=1)
     assert list(f.columns) == ["group", *FREQUENCY_COLUMNS]
@@ -118,10 +132,10 @@ def test_keyness_by_group_and_bad_arguments():
     assert out["word"].iloc[0] == "warga" and (out["direction"] == "over").all()
     with pytest.raises(ValueError, match=r"either codings= .* or by="):
         keyness(C, target="warga")
-    with pytest.raises(ValueError, match="not a value of 'group'"):
+    with pytest.raises(ValueError, match="no document has as its 'group'"):
         keyness(C, by="group", target="nobody")
     codings = pd.DataFrame([("D1", 2, 0, 1, "x", "A")], columns=ce.CODING_COLUMNS)
-    with pytest.raises(ValueError, match="not a code of the codings"):
+    with pytest.raises(ValueError, match="target names code 'y' that no coding has"):
         keyness(C, codings=codings, target="y")
     with pytest.raises(TypeError, match="corpus must be"):
         word_frequencies("corpus")
@@ -156,3 +170,14 @@ def test_an_english_codebook_drops_english_stop_words():
     assert "the" in ce.word_frequencies(corpus)["word"].tolist()
     pairs = ce.collocations(corpus, codebook=english, min_count=2)["ngram"].tolist()
     assert pairs and all("the" not in p.split() and "is" not in p.split() for p in pairs)
+
+
+def test_a_target_nobody_applied_is_an_input_error_listing_the_codes():
+    codings = pd.DataFrame([("D1", 2, 0, 5, "media", "A")], columns=ce.CODING_COLUMNS)
+    with pytest.raises(ce.InputError, match=r"target names code 'medai' that no coding has; "
+                       r"the known ones are 'media'; did you mean 'media'\?; a code nobody "
+                       "applied has no turns"):
+        keyness(C, codings=codings, target="medai")
+    with pytest.raises(ce.InputError, match=r"target names value 'medya' that no document "
+                       r"has as its 'group'; the known ones are 'media', 'warga'"):
+        keyness(C, by="group", target="medya")

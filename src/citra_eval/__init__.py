@@ -22,7 +22,14 @@ from .codebook import Code, Codebook, Pattern
 from .codings import CODING_COLUMNS, read_codings, record_text, validate_codings, write_codings
 from .corpus import Corpus, read_transcripts
 from .errors import InputError
-from .intercoder import CoverageWarning, agreement, consensus, disagreements, reference_codings
+from .intercoder import (
+    CoverageWarning,
+    agreement,
+    coded_documents,
+    consensus,
+    disagreements,
+    reference_codings,
+)
 from .learning import (
     CoderValidation,
     LearnedCoder,
@@ -175,6 +182,7 @@ __all__ = [
     "codebook_from_qdc",
     "codebook_from_qdpx",
     "codebook_to_qdc",
+    "coded_documents",
     "coding_sheet",
     "codings_from_sheet",
     "cohen_kappa",

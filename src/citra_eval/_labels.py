@@ -40,6 +40,10 @@ LABELS: dict[str, dict[str, str]] = {
     "qual.saturation": {"id": "Titik jenuh (n = {n})", "en": "Saturation point (n = {n})"},
     "qual.no_pairs": {"id": "ko-okurensi memerlukan dua kode atau lebih (yang muncul: {n})",
                       "en": "co-occurrence needs two or more codes (codes that occur: {n})"},
+    "qual.no_shared": {"id": "tidak ada dua kode pada segmen yang sama\n({n} kode muncul, "
+                                 "masing-masing sendiri)",
+                       "en": "no two codes share a segment\n({n} codes occur, each on its "
+                             "own)"},
     # ------------------------------------------------------------ reliability figure
     "coef.krippendorff_alpha": {"id": "Alpha Krippendorff", "en": "Krippendorff's alpha"},
     "coef.cohen_kappa": {"id": "Kappa Cohen", "en": "Cohen's kappa"},
@@ -158,6 +162,9 @@ LABELS: dict[str, dict[str, str]] = {
     "vocab.title": {"id": "Kata kunci: {target}", "en": "Key words: {target}"},
     "vocab.no_key_words": {"id": "tidak ada kata kunci (tidak ada kata yang cukup sering)",
                            "en": "no key words (no word occurs often enough)"},
+    "vocab.none_significant": {
+        "id": "tidak ada kata kunci pada p < {alpha}\n(terkuat: {word}, G² = {ll}, p = {p})",
+        "en": "no key words at p < {alpha}\n(strongest: {word}, G² = {ll}, p = {p})"},
     # ------------------------------------------------------------ auto-coder quality figure
     "coders.f1": {"id": "F1 terhadap pengode {reference} (validasi silang per dokumen)",
                   "en": "F1 against coder {reference} (leave-one-document-out)"},

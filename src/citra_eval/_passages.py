@@ -24,12 +24,15 @@ from collections import Counter
 from difflib import SequenceMatcher
 
 __all__ = ["FUZZY_MIN_LENGTH", "find_exact", "find_fuzzy", "find_loose", "loose_form",
-           "similarity"]
+           "similarity", "without_quote_marks"]
 
 #: Typographic quotes and primes and the plain character they stand for.
 QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
           "\u00ab": '"', "\u00bb": '"'}
+
+#: Marks that may stand around a pasted quote: straight and typographic.
+_QUOTE_MARKS = frozenset(QUOTES) | {'"', "'"}
 
 #: Shorter needles are never matched fuzzily (too many places look alike).
 FUZZY_MIN_LENGTH = 12
@@ -101,6 +104,19 @@ def find_loose(text: str, needle: str, lo: int = 0,
         return []
     hay, starts, ends = loose_form(text[lo:hi])
     return [(lo + starts[a], lo + ends[b - 1]) for a, b in find_exact(hay, key)]
+
+
+def without_quote_marks(needle: str) -> str | None:
+    """``needle`` without one pair of quote marks around it (straight or typographic, as a
+    quote is often pasted: ``“catat keluhannya”``), or None when it has none.
+
+    >>> without_quote_marks(" “catat keluhannya” "), without_quote_marks("catat")
+    ('catat keluhannya', None)
+    """
+    s = needle.strip()
+    if len(s) > 2 and s[0] in _QUOTE_MARKS and s[-1] in _QUOTE_MARKS:
+        return s[1:-1]
+    return None
 
 
 def similarity(a: str, b: str) -> float:

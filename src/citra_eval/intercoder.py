@@ -60,6 +60,7 @@ __all__ = [
     "CoverageWarning",
     "agreement",
     "brennan_prediger",
+    "coded_documents",
     "cohen_kappa",
     "consensus",
     "disagreements",
@@ -257,6 +258,58 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus,
                              "but coverage says they did not rate it: add the document(s) to "
                              "their coverage or remove the codings")
     return out
+
+
+def coded_documents(codings: pd.DataFrame, *, corpus: Corpus,
+                    coverage: str | Mapping | pd.DataFrame = "documents") -> list[str]:
+    """The documents the theme analyses count as coded: those every coder rated.
+
+    An interview nobody coded yet (e.g. one left for the learned coder) is no interview
+    "coded with no code": counting it would lower every theme's share, declare saturation on
+    interviews nobody read, and count the auto-coder's codes there as false positives.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table of one or more coders.
+    corpus : Corpus
+        The transcripts.
+    coverage : "documents", "all", mapping or DataFrame
+        Which documents each coder rated, as :func:`agreement` takes it (in a study,
+        :attr:`citra_eval.Study.coverage`: study.yaml's ``double_coded``). The default,
+        ``"documents"``, takes the documents where the coder applied a code (no
+        :class:`CoverageWarning` here: :func:`agreement` is where it matters).
+
+    Returns
+    -------
+    list of str
+        Document ids in corpus order, rated by every coder of ``codings`` (what the
+        ``agreed`` consensus of :func:`reference_codings` can be formed on); empty without
+        codings.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> study = ce.example_study()
+    >>> len(ce.coded_documents(study.codings, corpus=study.corpus)) == len(study.corpus)
+    True
+    >>> one = study.codings[study.codings.doc_id.isin(["INF01", "INF02"])]
+    >>> ce.coded_documents(one, corpus=study.corpus)
+    ['INF01', 'INF02']
+    """
+    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
+    check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+    _check_coverage(coverage)
+    validate_codings(codings, corpus=corpus)
+    coders = sorted(codings["coder"].astype(str).unique())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CoverageWarning)
+        rated = _rated_documents(coverage, codings, corpus, coders)
+    keep = set(corpus.doc_ids) if coders else set()
+    for docs in rated.values():
+        if docs is not None:
+            keep &= docs
+    return [d for d in corpus.doc_ids if d in keep]
 
 
 # --------------------------------------------------------------------------- coefficients

@@ -717,7 +717,7 @@ class Normaliser:
     compounds : iterable of str
         Multi-word expressions (``"kerja sama"``) whose joined form (``kerjasama``), with
         Indonesian affixes around it (``bekerjasama``, ``dikerjasamakan``), is split back
-        into the stems of its words.
+        into the stems of its words. A one-word phrase is no compound and is ignored.
     default_slang : bool
         Use the package slang table (default True).
     stem : bool
@@ -759,8 +759,9 @@ class Normaliser:
     def for_codebook(cls, codebook, **kwargs) -> Normaliser:
         """A normaliser with the codebook's slang, never-stem words and compounds.
 
-        Every multi-word phrase pattern is registered as a compound, and so is every
-        one-word pattern that splits into two dictionary roots (``kerjasama``).
+        Every multi-word phrase pattern is registered as a compound. A one-word pattern is
+        not: it is read as its own word, so it never changes how a word of the text is split
+        (``infografis`` stays one word, and a pattern ``info`` never matches inside it).
         """
         n = cls(slang=codebook.slang, no_stem=codebook.no_stem, **kwargs)
         for code in codebook:
@@ -770,13 +771,13 @@ class Normaliser:
         return n
 
     def add_compound(self, phrase: str) -> None:
-        """Register a compound; a one-word phrase is split into two root words if possible."""
+        """Register a compound of two or more words; a one-word phrase registers nothing.
+
+        A word is never cut into pieces guessed from the dictionary (``infografis`` into
+        *info* + *grafis*, ``setahun`` into *seta* + *hun*): only words a phrase names are
+        split, so no other pattern can match inside a word.
+        """
         words = [t.text for t in tokenize(phrase)]
-        if len(words) == 1:
-            split = _split_root_words(words[0])
-            if split is None:
-                return
-            words = list(split)
         if len(words) < 2:
             return
         stems = tuple(s for w in words for s in self._expand_plain(w))
@@ -867,15 +868,3 @@ def _key_automaton(keys: Iterable[str]):
         automaton.add_word(key)
     automaton.make_automaton()
     return automaton
-
-
-def _split_root_words(word: str) -> tuple[str, str] | None:
-    """Split a joined word into two dictionary roots (``kerjasama`` → kerja, sama)."""
-    roots = root_words()
-    if not _ALPHA_RE.match(word) or word in roots:
-        return None
-    for i in range(3, len(word) - 2):
-        a, b = word[:i], word[i:]
-        if a in roots and b in roots:
-            return a, b
-    return None

@@ -8,7 +8,8 @@ turns of a study in Excel, LibreOffice or Google Sheets:
   one row per turn to code. A mark (``1`` or ``x``) codes the whole turn.
 - worksheet ``quotes``: ``doc_id, segment_id, code, quote, note``: to code part of a turn,
   paste its words; they are found inside the turn (exactly, else ignoring case, runs of
-  whitespace and typographic quotes) and exactly those characters are coded.
+  whitespace and typographic quotes, else without one pair of quote marks pasted around
+  them) and exactly those characters are coded.
 - worksheet ``codebook``: every code with its label, definition, include, exclude and
   examples in the study's language.
 
@@ -35,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import atomic_dir, csv_rows, read_text_file, save_workbook, write_csv, xml_safe
-from ._passages import find_exact, find_loose
+from ._passages import find_exact, find_loose, without_quote_marks
 from ._safezip import parse_xml, read_zip
 from ._validation import check_choice, check_lang, check_roles, check_type
 from .codebook import Codebook
@@ -936,13 +937,17 @@ class _SheetReader:
         turn = self.turns.loc[key]
         text, lo, hi = self.corpus.text(key[0]), int(turn.start), int(turn.end)
         found = find_exact(text, quote, lo, hi) or find_loose(text, quote, lo, hi)
+        bare = None if found else without_quote_marks(quote)
+        if bare:  # pasted with the marks around it, which the turn does not hold
+            found = find_exact(text, bare, lo, hi) or find_loose(text, bare, lo, hi)
         if len(found) == 1:
             return found[0]
         where = f"turn {key[1]} of {key[0]!r}"
         if not found:
             self.problem("quotes", 3, row, f"the quote {quoted(quote)} is not in {where} (not "
-                         "even ignoring case, spaces and typographic quotes); copy the words "
-                         "from the turn's text, or fix doc_id/segment_id")
+                         "even ignoring case, spaces, typographic quotes and quote marks "
+                         "around it); copy the words from the turn's text, or fix "
+                         "doc_id/segment_id")
         else:
             self.problem("quotes", 3, row, f"the quote {quoted(quote)} is in {where} "
                          f"{len(found)} times; quote more words so that it is found once")

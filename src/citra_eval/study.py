@@ -33,6 +33,7 @@ from .codebook import Codebook
 from .codings import empty_codings, read_codings
 from .corpus import Corpus, front_matter_of, match_label, read_transcripts, transcript_files
 from .errors import InputError, Problem, closest, did_you_mean, quoted
+from .intercoder import coded_documents
 from .lint import PROCESSED_LANGUAGES
 from .normalise import tokenize
 from .paths import example_path
@@ -259,6 +260,31 @@ class Study:
         """
         declared = self.settings.double_coded
         return dict(declared) if declared is not None else "documents"
+
+    @property
+    def coded_corpus(self) -> Corpus | None:
+        """The transcripts of the coded interviews: what the theme analyses count.
+
+        :func:`citra_eval.coded_documents` of :attr:`codings` with :attr:`coverage`: the
+        documents every coder rated (``double_coded`` when study.yaml has it, else where they
+        applied a code). An interview nobody coded (left for the learned coder) is left out
+        rather than counted as "coded, no code"; one without an informant's turn is kept
+        (there is nothing in it to code, and the analyses say so). None without transcripts
+        or codings.
+
+        Examples
+        --------
+        >>> import citra_eval as ce
+        >>> study = ce.example_study()
+        >>> study.coded_corpus.doc_ids == study.corpus.doc_ids
+        True
+        """
+        if self.corpus is None or not self.has_codings:
+            return None
+        keep = set(coded_documents(self.codings, corpus=self.corpus, coverage=self.coverage))
+        spoken = _informant_documents(self.corpus)
+        return self.corpus.subset(d for d in self.corpus.doc_ids
+                                  if d in keep or (spoken and d not in spoken))
 
     @property
     def group_by(self) -> list[str]:
@@ -1130,17 +1156,31 @@ def _uncoded_document_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _War
                      "front matter ('speakers: {Name: informant, ...}'), else move it out of "
                      "the transcripts folder")
             continue
-        if one_coder:
-            warn.add(paths.get(doc), f"document {doc!r} has no codings; code it, or move it "
-                     "out of the transcripts folder")
-            continue
+        # an interview not coded yet is legitimate (the learned coder codes it): say what
+        # the analyses do with it, and only ask to code it where it is declared coded
+        later = ("; code it when you can ('citra-eval code --learn-from' proposes codes "
+                 "learned from the coded interviews)")
         raters = [c for c, docs in (double_coded or {}).items() if docs == "all" or doc in docs]
-        why = ("its turns count as agreed 'no code' units ('double_coded' says "
-               f"{' and '.join(raters)} coded it) and raise the agreement"
-               if len(raters) >= 2 else
-               "inter-coder agreement leaves it out (no two coders are known to have coded it)")
-        warn.add(paths.get(doc), f"no coder coded document {doc!r}: {why}; code it, or move "
-                 "it out of the transcripts folder")
+        if one_coder and raters:
+            warn.add(paths.get(doc), f"document {doc!r} has no codings, but 'double_coded' "
+                     f"says {raters[0]} coded it, so the themes count it as an interview "
+                     "without any theme; if it is not coded yet, take it out of "
+                     "'double_coded'")
+            continue
+        if one_coder:
+            warn.add(paths.get(doc), f"document {doc!r} has no codings, so the themes, "
+                     "saturation and the auto-coder's scores leave it out as not coded"
+                     + later)
+            continue
+        if len(raters) >= 2:
+            warn.add(paths.get(doc), f"no coder coded document {doc!r}: its turns count as "
+                     f"agreed 'no code' units ('double_coded' says {' and '.join(raters)} "
+                     "coded it) and raise the agreement; code it, or take it out of "
+                     "'double_coded'")
+            continue
+        warn.add(paths.get(doc), f"no coder coded document {doc!r}: inter-coder agreement "
+                 "and the themes leave it out as not coded (no two coders are known to have "
+                 "coded it)" + later)
 
 
 def _date_warnings(corpus: Corpus, settings: StudySettings, warn: _Warnings) -> None:

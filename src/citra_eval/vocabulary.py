@@ -30,6 +30,7 @@ from ._validation import (
     check_choice,
     check_frame,
     check_int,
+    check_known,
     check_roles,
     check_type,
 )
@@ -334,6 +335,12 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
         ``top`` is given). ``direction`` is ``over`` or ``under`` (used more or less in the
         target than in the rest).
 
+    Raises
+    ------
+    InputError
+        ``target`` is no code of ``codings`` (e.g. a code of the codebook nobody applied)
+        or no value of ``by``; the message lists the known ones.
+
     Notes
     -----
     With ``a`` and ``b`` the word's counts in target and rest and ``c`` and ``d`` all words
@@ -375,8 +382,9 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
     if codings is not None:
         check_frame(codings, "codings", columns=CODING_COLUMNS,
                     what="a codings table (doc_id, segment_id, start, end, code, coder)")
-        if target not in set(codings["code"]):
-            raise ValueError(f"target {target!r} is not a code of the codings")
+        check_known([target], "target", set(codings["code"].astype(str)), what="code",
+                    absent="no coding has", fix="; a code nobody applied has no turns "
+                    "whose words could be key")
         mine = codings[codings["code"] == target]
         keys = pd.MultiIndex.from_arrays([mine["doc_id"], mine["segment_id"].astype("int64")])
         inside = pd.MultiIndex.from_frame(toks[["doc_id", "segment_id"]]).isin(keys)
@@ -387,9 +395,8 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
             raise ValueError(f"by must be a document attribute ({known}),"
                              f" got {by!r}")
         values = docs.set_index("doc_id")[by].astype(str)
-        if target not in set(values):
-            raise ValueError(f"target {target!r} is not a value of {by!r} "
-                             f"({', '.join(sorted(set(values)))})")
+        check_known([target], "target", set(values), what="value",
+                    absent=f"no document has as its {by!r}")
         inside = (toks["doc_id"].map(values) == target).to_numpy()
     a = toks.loc[inside, "word"].value_counts()
     b = toks.loc[~inside, "word"].value_counts()

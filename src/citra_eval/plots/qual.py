@@ -65,6 +65,10 @@ def plot_code_frequencies(freq: pd.DataFrame, *, value: str = "n_segments", by: 
     ax = _ax(ax)
     sns.barplot(data=data, y="_label", x=value, hue=by, order=list(order), ax=ax,
                 orient="h", errorbar=None, **({} if by else {"color": "#3a7ca5"}))
+    if value != "share_segments":  # a count: no tick at 0.5 of a segment
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(text(_VALUE[value], lang))
     ax.set_ylabel(text("qual.code", lang))
     return ax
@@ -74,8 +78,8 @@ def plot_cooccurrence(table: pd.DataFrame, *, measure: str = "count", codebook=N
                       lang: str = "id", annot: bool = True, ax=None):
     """Heatmap of :func:`~citra_eval.cooccurrence` output (code × code).
 
-    With fewer than two codes in ``table`` there is no pair to show: the axes say so
-    instead of drawing a one-cell heatmap.
+    With fewer than two codes in ``table``, or when no two codes share a segment, there is
+    no pair to show: the axes say so instead of drawing a one-cell or a diagonal heatmap.
 
     Examples
     --------
@@ -98,6 +102,12 @@ def plot_cooccurrence(table: pd.DataFrame, *, measure: str = "count", codebook=N
         ax.set_xticks([])
         ax.set_yticks([])
         say_empty(ax, text("qual.no_pairs", lang, n=len(mat)))
+        return ax
+    if not (table["code_a"] != table["code_b"]).any():  # only the diagonal
+        ax = _ax(ax, size=(7, 3))
+        ax.set_xticks([])
+        ax.set_yticks([])
+        say_empty(ax, text("qual.no_shared", lang, n=len(mat)))
         return ax
     label = _labeller(codebook, lang)
     mat = mat.rename(index=label, columns=label)

@@ -5,34 +5,39 @@ from __future__ import annotations
 import pandas as pd
 
 from .._labels import label
-from .._validation import check_lang
+from .._validation import check_lang, check_type
 from ._panels import say_empty
 
 __all__ = ["plot_keyness"]
 
 
 def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = None,
-                 lang: str = "id", ax=None):
+                 lang: str = "id", alpha: float = 0.05, ax=None):
     """Horizontal bars of the key words' log-likelihood, the strongest at the top.
 
     Parameters
     ----------
     table : DataFrame
         Output of :func:`citra_eval.keyness` (``word, log_likelihood, count_target,
-        direction`` are used; only over-used words are drawn).
+        direction, p_value`` are used; only over-used words are drawn).
     top : int
         How many words.
     target : str, optional
         Name of the code or group, for the title.
     lang : {"id", "en"}
         Language of the labels.
+    alpha : float
+        Only words whose over-use passes the log-likelihood test at this level are drawn
+        (``p_value < alpha``; the default .05 is G² ≥ 3.84): a word a theme's turns use
+        no more often than chance would is no key word of the theme.
     ax : matplotlib Axes, optional
 
     Returns
     -------
     matplotlib Axes
-        Each bar is labelled with the word's count in the target; without an over-used word
-        the axes say "no key words" instead of showing empty ticks.
+        Each bar is labelled with the word's count in the target; without a key word the
+        axes say why instead of showing empty ticks: no word recurs often enough, or none
+        passes the test (the strongest is named with its G² and p).
 
     Examples
     --------
@@ -46,13 +51,16 @@ def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = Non
     """
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"table must be a DataFrame, got {type(table).__name__}")
-    missing = [c for c in ("word", "log_likelihood", "count_target", "direction")
+    missing = [c for c in ("word", "log_likelihood", "count_target", "direction", "p_value")
                if c not in table.columns]
     if missing:
         raise ValueError(f"table lacks column(s) {', '.join(missing)}; pass ce.keyness(...)")
     check_lang(lang)
-    rows = table[table["direction"] == "over"].nlargest(top, "log_likelihood", keep="first")
-    rows = rows.iloc[::-1]
+    check_type("alpha", alpha, (int, float), "a number between 0 and 1")
+    if isinstance(alpha, bool) or not 0 < alpha < 1:
+        raise ValueError(f"alpha must be a number between 0 and 1 (e.g. 0.05), got {alpha!r}")
+    over = table[table["direction"] == "over"].nlargest(top, "log_likelihood", keep="first")
+    rows = over[over["p_value"] < alpha].iloc[::-1]
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -66,7 +74,13 @@ def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = Non
     if not len(rows):
         ax.set_xticks([])
         ax.set_yticks([])
-        say_empty(ax, label("vocab.no_key_words", lang))
+        if len(over):  # words recur, but none more often than chance would have it
+            best = over.iloc[0]
+            say_empty(ax, label("vocab.none_significant", lang, alpha=f"{alpha:g}",
+                                word=best["word"], ll=f"{best['log_likelihood']:.2f}",
+                                p=f"{best['p_value']:.2f}"))
+        else:
+            say_empty(ax, label("vocab.no_key_words", lang))
     if target is not None:
         ax.set_title(label("vocab.title", lang, target=target))
     ax.margins(x=0.12)
