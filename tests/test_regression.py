@@ -640,3 +640,39 @@ def test_correlation_matrix_refuses_a_constant_column_and_a_bad_padjust():
     with pytest.raises(ValueError, match="padjust must be one of"):
         ce.correlation_matrix(d, columns=["a", "b"], padjust="bogus")
     assert len(ce.correlation_matrix(d, columns=["a", "b"])) == 1
+
+
+def test_ordinal_separation_check_does_not_depend_on_units_or_location():
+    """Exploratory test 3: age in years (mean 44) was refused as "separated" while the same
+    age centred was fitted (the check multiplied the information by sd**2 instead of
+    dividing and did not centre); x * 100 of an accepted predictor was refused too. The
+    estimate is checked against statsmodels' OrderedModel fitted directly. True separation
+    stays refused in any unit, and so does a 2-respondent category all in the top level."""
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    rng = np.random.default_rng(3)
+    d = pd.DataFrame({"age": rng.integers(18, 70, 200).astype(float),
+                      "y": rng.integers(1, 5, 200).astype(float)})
+    fit = ce.ordinal_model(d, outcome="y", predictors=["age"])
+    direct = OrderedModel(d["y"].astype(int), d[["age"]], distr="logit").fit(
+        method="bfgs", disp=0, maxiter=2000)
+    assert fit.params["age"] == pytest.approx(direct.params["age"], rel=1e-3)
+    assert fit.thresholds.iloc[0] == pytest.approx(direct.params["1/2"], abs=1e-3)
+    cents = ce.ordinal_model(d.assign(age=d["age"] * 100), outcome="y", predictors=["age"])
+    # the same model in other units: the same z, the estimate / 100 (to the optimiser's
+    # precision, a small fraction of the standard error)
+    assert cents.table["statistic"].iloc[0] == pytest.approx(fit.table["statistic"].iloc[0],
+                                                             abs=0.01)
+    assert cents.table["std_error"].iloc[0] * 100 == pytest.approx(
+        fit.table["std_error"].iloc[0], rel=1e-3)
+    y = rng.integers(1, 5, 60).astype(float)
+    x = y + rng.uniform(0, 0.5, 60)  # x orders y perfectly
+    for unit in (1, 0.01, 1e-4, 100):
+        with pytest.raises(ce.InputError, match="separated by the predictors .*'x'"):
+            ce.ordinal_model(pd.DataFrame({"y": y, "x": x * unit}), outcome="y",
+                             predictors=["x"])
+    g = pd.Series(rng.choice(["a", "b"], 60), dtype=object)
+    g[[0, 1]] = "tiny"
+    y[[0, 1]] = 4.0
+    with pytest.raises(ce.InputError, match=r"separated by the predictors .*'g\[T.tiny\]'"):
+        ce.ordinal_model(pd.DataFrame({"y": y, "g": g}), outcome="y", predictors=["g"])
