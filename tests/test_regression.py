@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -668,7 +669,7 @@ def test_ordinal_separation_check_does_not_depend_on_units_or_location():
     y = rng.integers(1, 5, 60).astype(float)
     x = y + rng.uniform(0, 0.5, 60)  # x orders y perfectly
     for unit in (1, 0.01, 1e-4, 100):
-        with pytest.raises(ce.InputError, match="separated by the predictors .*'x'"):
+        with pytest.raises(ce.InputError, match=r"separated by the predictors .*'x'"):
             ce.ordinal_model(pd.DataFrame({"y": y, "x": x * unit}), outcome="y",
                              predictors=["x"])
     g = pd.Series(rng.choice(["a", "b"], 60), dtype=object)
@@ -676,3 +677,39 @@ def test_ordinal_separation_check_does_not_depend_on_units_or_location():
     y[[0, 1]] = 4.0
     with pytest.raises(ce.InputError, match=r"separated by the predictors .*'g\[T.tiny\]'"):
         ce.ordinal_model(pd.DataFrame({"y": y, "g": g}), outcome="y", predictors=["g"])
+
+
+def test_compare_groups_leaves_out_a_group_whose_values_are_all_alike():
+    """Exploratory test 3: a group of two respondents with the same score made pingouin's
+    welch_anova raise ValueError ("non-zero variance") out of compare_groups/compare_scales.
+    It is left out of Welch's ANOVA and Games-Howell like a one-value group, with a note;
+    Kruskal-Wallis keeps it. Checked against pingouin without the group and scipy's kruskal."""
+    import pingouin as pg
+
+    d = pd.DataFrame({"g": ["a"] * 6 + ["b"] * 6 + ["c"] * 2,
+                      "y": [1, 2, 3, 2, 3, 4, 2, 2, 3, 4, 4, 5, 3, 3.]})
+    res = ce.compare_scales(d, scales=["y"], between="g").set_index("test", drop=False)
+    welch = res.loc["welch_anova"]
+    direct = pg.welch_anova(data=d[d["g"] != "c"], dv="y", between="g").iloc[0]
+    assert welch["statistic"] == pytest.approx(direct["F"]) and welch["n"] == 12
+    assert "left out group(s) 'c' whose values of 'y' are all the same" in welch["note"]
+    assert "Kruskal-Wallis uses every group" in welch["note"]
+    h, p = stats.kruskal(*(d.loc[d["g"] == g, "y"] for g in "abc"))
+    kw = res.loc["kruskal_wallis"]
+    assert kw["statistic"] == pytest.approx(h) and kw["p_value"] == pytest.approx(p)
+    assert kw["n"] == 14
+    pairs = res[res["test"] == "games_howell"]
+    assert pairs[["group_a", "group_b"]].values.tolist() == [["a", "b"]]
+    # only one group varies: no Welch statistic, a note why, Kruskal-Wallis still computed
+    one = ce.compare_groups(d.assign(y=d["y"].where(d["g"] != "b", 5.0)), dv="y",
+                            between="g").set_index("test")
+    assert np.isnan(one.loc["welch_anova", "statistic"])
+    assert "need two groups whose values of 'y' vary, and 1 does" in one.loc["welch_anova",
+                                                                            "note"]
+    assert "games_howell" not in one.index and one.loc["kruskal_wallis", "p_value"] < 0.05
+    # nothing varies at all: missing statistics and notes, no crash and no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        flat = ce.compare_groups(d.assign(y=3.0), dv="y", between="g").set_index("test")
+    assert np.isnan(flat.loc["kruskal_wallis", "statistic"])
+    assert "every value of 'y' is the same" in flat.loc["kruskal_wallis", "note"]

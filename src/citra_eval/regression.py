@@ -144,9 +144,12 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
 
     Notes
     -----
-    A group with a single value has no variance, so Welch's ANOVA and Games–Howell leave it
-    out (their ``note`` names it); Kruskal–Wallis, a test on ranks, uses every group (as
-    scipy ``kruskal`` and R ``kruskal.test``), so its ``n`` counts it.
+    A group without variance (a single value, or two or more equal values) leaves Welch's
+    ANOVA undefined (it weighs each group by n / variance), so Welch's ANOVA and Games–Howell
+    leave it out (their ``note`` names it); Kruskal–Wallis, a test on ranks, uses every group
+    (as scipy ``kruskal`` and R ``kruskal.test``), so its ``n`` counts it. When fewer than two
+    groups vary, the ``welch_anova`` row has missing statistics and a ``note`` saying why,
+    and there are no Games–Howell rows; only Kruskal–Wallis is computed.
 
     Welch's ANOVA does not assume equal variances; Games–Howell is its matching post hoc test
     (Welch df per pair, studentized range distribution). Kruskal–Wallis is the rank-based
@@ -189,16 +192,39 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
         raise InputError(f"groups of {between!r} differ only in type (e.g. 1 and '1'): "
                          f"{sorted(map(str, all_sizes.index))}; make the column one type")
     ranks = data.assign(**{between: data[between].astype(str)})
-    sizes = all_sizes[all_sizes >= 2]
+    spread = data.groupby(between, observed=True)[dv].var(ddof=1)
+    # Welch's ANOVA weighs each group by n / variance: a group without variance (one value,
+    # or two or more equal ones) leaves it undefined, so it and Games-Howell leave such a
+    # group out; Kruskal-Wallis (on ranks) uses every group
     single = [str(g) for g in all_sizes.index if all_sizes[g] < 2]
-    note = (f"left out group(s) {', '.join(map(repr, single))} with a single value of "
-            f"{dv!r} (no variance)" if single else "")
+    alike = [str(g) for g in all_sizes.index if all_sizes[g] >= 2 and not spread[g] > 0]
+    sizes = all_sizes[[str(g) not in single + alike for g in all_sizes.index]]
+    notes = ([f"left out group(s) {', '.join(map(repr, single))} with a single value of "
+              f"{dv!r} (no variance)"] if single else []) + (
+        [f"left out group(s) {', '.join(map(repr, alike))} whose values of {dv!r} are all "
+         "the same (no variance, which Welch's ANOVA divides by)"] if alike else [])
+    if alike and len(sizes) >= 2:
+        notes.append("Kruskal-Wallis uses every group")
     data = ranks[ranks[between].isin([str(g) for g in sizes.index])]
     size_of = {str(g): int(s) for g, s in sizes.items()}
     n = len(data)
-    welch = pg.welch_anova(data=data, dv=dv, between=between).iloc[0]
-    kw = pg.kruskal(data=ranks, dv=dv, between=between).iloc[0]
-    gh = pg.pairwise_gameshowell(data=data, dv=dv, between=between, effsize="hedges")
+    if len(sizes) >= 2:
+        welch = pg.welch_anova(data=data, dv=dv, between=between).iloc[0]
+        gh = pg.pairwise_gameshowell(data=data, dv=dv, between=between, effsize="hedges")
+    else:
+        notes.append(f"Welch's ANOVA and Games-Howell need two groups whose values of {dv!r} "
+                     f"vary, and {len(sizes)} do{'es' if len(sizes) == 1 else ''}: only "
+                     "Kruskal-Wallis (on ranks, every group) is computed")
+        welch = pd.Series({"F": np.nan, "ddof1": np.nan, "ddof2": np.nan, "p_unc": np.nan,
+                           "np2": np.nan})
+        gh = pd.DataFrame(columns=["A", "B"])
+    note = "; ".join(notes)
+    if ranks[dv].nunique() > 1:
+        kw = pg.kruskal(data=ranks, dv=dv, between=between).iloc[0]
+        kw_note = ""
+    else:  # H is 0 / 0: every rank is tied
+        kw = pd.Series({"H": np.nan, "ddof1": float(len(all_sizes) - 1), "p_unc": np.nan})
+        kw_note = f"every value of {dv!r} is the same: no test can tell the groups apart"
     rows = [
         {"test": "welch_anova", "group_a": None, "group_b": None, "estimate": np.nan,
          "statistic": float(welch["F"]), "df1": float(welch["ddof1"]),
@@ -207,7 +233,7 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
         {"test": "kruskal_wallis", "group_a": None, "group_b": None, "estimate": np.nan,
          "statistic": float(kw["H"]), "df1": float(kw["ddof1"]), "df2": np.nan,
          "p_value": float(kw["p_unc"]), "effect_size": float(kw["H"]) / (len(ranks) - 1),
-         "effect_type": "epsilon2", "n": len(ranks), "note": ""},
+         "effect_type": "epsilon2", "n": len(ranks), "note": kw_note},
     ]
     for _, r in gh.iterrows():
         a, b = str(r["A"]), str(r["B"])
