@@ -713,3 +713,38 @@ def test_compare_groups_leaves_out_a_group_whose_values_are_all_alike():
         flat = ce.compare_groups(d.assign(y=3.0), dv="y", between="g").set_index("test")
     assert np.isnan(flat.loc["kruskal_wallis", "statistic"])
     assert "every value of 'y' is the same" in flat.loc["kruskal_wallis", "note"]
+
+
+def test_image_model_counts_every_slope_and_warns_about_a_fragile_fit():
+    """Exploratory test 3: 7 respondents for 5 slopes (3 scales, a dummy, age) were fitted
+    with 1 residual df and HC3 intervals of +-766, silently; the refusal counted only the
+    predictor scales. Now: refused below two residual df counting every slope; a ModelWarning
+    below FEW_RESIDUAL_DF residual df or at a leverage of HIGH_LEVERAGE or more (the hat
+    diagonal checked against statsmodels' OLSInfluence)."""
+    from statsmodels.stats.outliers_influence import OLSInfluence
+
+    from citra_eval.regression import HIGH_LEVERAGE
+
+    resp, inst = _small_survey()
+    resp = resp[resp["unit"] != "Solo"].assign(age=np.arange(39) % 9 * 5.0 + 20)
+    # 5 respondents, slopes TR + unit[T.B] + age = 3: an intercept and 3 slopes leave 1 df
+    with pytest.raises(ce.InputError, match=r"only 5 complete respondents .* for 3 slopes "
+                       r"\(1 predictor scales and 2 for the controls.*needs at least 6"):
+        ce.image_model(resp.iloc[[0, 1, 2, 20, 21]], inst, outcome="IM",
+                       controls=["unit", "age"])
+    with pytest.warns(ce.ModelWarning, match="'IM': 4 residual degrees of freedom"):
+        few = ce.image_model(resp.iloc[[0, 1, 2, 3, 20, 21, 22, 23]], inst, outcome="IM",
+                             controls=["unit", "age"])
+    assert few.df_resid == 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an ordinary fit: no warning
+        ce.image_model(resp, inst, outcome="IM", controls=["unit", "age"])
+    far = resp.assign(age=resp["age"].where(resp.index != 5, 5000.0))
+    with pytest.warns(ce.ModelWarning) as caught:
+        fit = ce.image_model(far, inst, outcome="IM", controls=["unit", "age"])
+    h = OLSInfluence(fit.fit).hat_matrix_diag
+    assert h.max() == pytest.approx(h[5]) and h[5] >= HIGH_LEVERAGE
+    (message,) = [str(w.message) for w in caught]
+    assert f"respondent 6 of the analysis sample has leverage {h[5]:.3f}" in message
+    assert "HC3 standard errors divide its squared residual by (1 - h)^2" in message
+    assert "residual degrees of freedom" not in message

@@ -9,6 +9,7 @@ ordinal outcomes).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,9 +21,10 @@ from ._validation import check_bool, check_choice, check_ci, check_names
 from .errors import InputError
 from .survey import Instrument, score_scales
 
-__all__ = ["COEF_COLUMNS", "MAX_CONTROL_LEVELS", "ORDINAL_COLUMNS", "ImageModelResult",
-           "OrdinalModelResult", "compare_groups", "compare_scales", "control_levels_problem",
-           "correlation_matrix", "describe_by", "image_model", "ordinal_model", "ttest_groups"]
+__all__ = ["COEF_COLUMNS", "FEW_RESIDUAL_DF", "HIGH_LEVERAGE", "MAX_CONTROL_LEVELS",
+           "ORDINAL_COLUMNS", "ImageModelResult", "ModelWarning", "OrdinalModelResult",
+           "compare_groups", "compare_scales", "control_levels_problem", "correlation_matrix",
+           "describe_by", "image_model", "ordinal_model", "ttest_groups"]
 
 COEF_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high",
                 "std_estimate", "std_ci_low", "std_ci_high", "n"]
@@ -31,6 +33,22 @@ ORDINAL_COLUMNS = ["term", "kind", "estimate", "std_error", "statistic", "p_valu
 _ROBUST = {"HC0", "HC1", "HC2", "HC3"}
 _CORR_METHODS = ("pearson", "spearman", "kendall", "bicor", "percbend", "shepherd", "skipped")
 _PADJUST = ("holm", "bonf", "sidak", "fdr_bh", "fdr_by", "none")
+
+
+#: :func:`image_model` warns (:class:`ModelWarning`) when the fit has fewer residual degrees
+#: of freedom than this: the t quantile of a 95% interval exceeds 2.26 and heteroscedasticity-
+#: consistent standard errors are unreliable (Long & Ervin's simulations start at n = 25).
+FEW_RESIDUAL_DF = 10
+#: :func:`image_model` warns (:class:`ModelWarning`) when a respondent's leverage h reaches
+#: this: HC3 divides that respondent's squared residual by (1 - h)^2 (100 and more here), and
+#: is undefined at h = 1, so a single respondent decides the standard errors.
+HIGH_LEVERAGE = 0.9
+
+
+class ModelWarning(UserWarning):
+    """A regression model was fitted, but its standard errors or intervals deserve doubt (too
+    few residual degrees of freedom, a respondent with leverage near 1). Notebooks show it as
+    a note (:func:`citra_eval.notes_from_warnings`)."""
 
 
 def _frame(frame: object, name: str = "frame") -> pd.DataFrame:
@@ -632,6 +650,15 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
         A predictor sharing items with the outcome, a control that is an item of the
         outcome or a scale of the model, a name given twice, or no predictors.
 
+    Warns
+    -----
+    ModelWarning
+        The fit has fewer than :data:`FEW_RESIDUAL_DF` residual degrees of freedom, or a
+        respondent has leverage of :data:`HIGH_LEVERAGE` or more (HC2/HC3 divide its squared
+        residual by a power of 1 - h, undefined at h = 1). With fewer than two residual
+        degrees of freedom (counting every slope: the predictors, each numeric control and
+        each dummy) the model is refused instead.
+
     Notes
     -----
     Standardised coefficients (``std_*``) come from refitting the same model, with the same
@@ -694,11 +721,11 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     scores = score_scales(responses, instrument, scales=[outcome, *preds], min_items=min_items,
                           keep=controls)
     data = scores[[outcome, *preds, *controls]].dropna().reset_index(drop=True)
-    if len(data) <= len(preds) + 2:
-        raise InputError(f"only {len(data)} complete respondents (every score of {outcome!r}, "
-                         f"the {len(preds)} predictor scales and the controls present) for "
-                         f"{len(preds)} predictors; too few to fit the image model: check the "
-                         "missing answers, or lower min_items (--min-items)")
+    # every slope counts: a predictor scale, a numeric control, a dummy per extra category
+    slopes = len(preds) + sum(1 if _is_continuous(data[c]) else max(data[c].nunique() - 1, 0)
+                              for c in controls)
+    if len(data) <= slopes + 2:
+        raise InputError(_too_few(len(data), outcome, len(preds), slopes))
     for c in controls:
         if not _is_continuous(data[c]) and data[c].nunique() < 2:
             raise InputError(f"control {c!r} has one value ({data[c].iloc[0]!r}) for every one "
@@ -722,6 +749,7 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     fit_kw = {"cov_type": robust, "use_t": True} if robust else {}
     raw = sm.OLS(y, X).fit(**fit_kw)
     std = sm.OLS(zy, zX).fit(**fit_kw)
+    _warn_fragile_fit(X, outcome, robust)
     a = 1 - ci
     rci, sci = raw.conf_int(alpha=a), std.conf_int(alpha=a)
     table = pd.DataFrame({
@@ -735,6 +763,43 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
                             predictors=tuple(preds), controls=tuple(controls),
                             reference_levels=references, cov_type=robust or "nonrobust",
                             ci=float(ci))
+
+
+def _too_few(n: int, outcome: str, n_preds: int, n_slopes: int) -> str:
+    """Why ``n`` complete respondents cannot fit ``n_slopes`` slopes (``n_preds`` of them
+    predictor scales, the rest the controls' columns and dummies) and an intercept."""
+    counted = (f"{n_slopes} slopes ({n_preds} predictor scales and {n_slopes - n_preds} for "
+               "the controls, one per numeric control and per category beyond the reference)"
+               if n_slopes > n_preds else f"{n_preds} predictors")
+    return (f"only {n} complete respondents (every score of {outcome!r}, the {n_preds} "
+            f"predictor scales and the controls present) for {counted}; the image model needs "
+            f"at least {n_slopes + 3} (two residual degrees of freedom): check the missing "
+            "answers, lower min_items (--min-items), or use fewer controls")
+
+
+def _warn_fragile_fit(X: pd.DataFrame, outcome: str, robust: str | None) -> None:
+    """Warn (:class:`ModelWarning`) about a fit whose standard errors deserve doubt: fewer
+    than :data:`FEW_RESIDUAL_DF` residual df, or a leverage of :data:`HIGH_LEVERAGE` or more."""
+    arr = X.to_numpy(float)
+    n, p = arr.shape
+    q, _ = np.linalg.qr(arr)
+    leverage = (q * q).sum(axis=1)  # the diagonal of the hat matrix
+    worst = int(np.argmax(leverage))
+    doubts = []
+    if n - p < FEW_RESIDUAL_DF:
+        doubts.append(f"{n - p} residual degrees of freedom ({n} respondents, {p} "
+                      f"coefficients; fewer than {FEW_RESIDUAL_DF}): wide intervals and "
+                      "unreliable standard errors")
+    if leverage[worst] >= HIGH_LEVERAGE:
+        hc = (f"{robust} standard errors divide its squared residual by "
+              f"(1 - h)^{2 if robust == 'HC3' else 1} and are undefined at h = 1"
+              if robust in {"HC2", "HC3"} else "its answers alone decide its fitted value")
+        doubts.append(f"respondent {worst + 1} of the analysis sample has leverage "
+                      f"{leverage[worst]:.3f} (at least {HIGH_LEVERAGE}): {hc}")
+    if doubts:
+        warnings.warn(f"image model of {outcome!r}: " + "; ".join(doubts) + "; read its "
+                      "standard errors, p values and intervals with caution, or collect more "
+                      "respondents or use fewer controls", ModelWarning, stacklevel=3)
 
 
 #: A text control with more levels than this is refused by :func:`image_model` (a numeric
