@@ -748,3 +748,50 @@ def test_image_model_counts_every_slope_and_warns_about_a_fragile_fit():
     assert f"respondent 6 of the analysis sample has leverage {h[5]:.3f}" in message
     assert "HC3 standard errors divide its squared residual by (1 - h)^2" in message
     assert "residual degrees of freedom" not in message
+
+
+def test_ttest_with_a_constant_group_leaks_no_scipy_warning():
+    """Exploratory test 3: scipy's "Precision loss ... catastrophic cancellation" leaked from
+    ttest_groups when one group's values are all equal, although the result is exact. By
+    hand: group a has variance 0, group b = [1, 2, 3, 2, 3, 4, 2, 3] has mean 2.5 and
+    variance 6/7, so Welch's se = sqrt(6/7/8), t = (8/3 - 2.5) / se and df = n_b - 1 = 7."""
+    d = pd.DataFrame({"g": ["a", "a"] + ["b"] * 8,
+                      "y": [2 + 2 / 3, 2 + 2 / 3, 1, 2, 3, 2, 3, 4, 2, 3]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = ce.ttest_groups(d, dv="y", between="g").iloc[0]
+    assert res["statistic"] == pytest.approx((8 / 3 - 2.5) / np.sqrt(6 / 7 / 8))
+    assert res["df"] == pytest.approx(7.0)
+
+
+def test_ordinal_model_refuses_degenerate_outcomes_and_too_many_parameters():
+    """Exploratory test 3: a one-category outcome raised ValueError suggesting logistic
+    regression; a mean score (non-whole numbers) was fitted with one threshold per distinct
+    mean; more parameters than respondents leaked statsmodels' HessianInversionWarning, as
+    did a small fit whose Hessian statsmodels could not invert (now our own check decides)."""
+    rng = np.random.default_rng(0)
+    d = pd.DataFrame({"x": rng.normal(size=30), "y": np.resize([1, 2, 3], 30).astype(float)})
+    with pytest.raises(ce.InputError, match="the outcome 'y' has one category \\(3\\)"):
+        ce.ordinal_model(d.assign(y=3.0), outcome="y", predictors=["x"])
+    with pytest.raises(ce.InputError, match="has two categories"):
+        ce.ordinal_model(d.assign(y=d["y"].clip(upper=2)), outcome="y", predictors=["x"])
+    mean = d.assign(y=d["y"] + rng.integers(0, 3, 30) / 3)
+    with pytest.raises(ce.InputError, match=r"'y' holds numbers that are not whole.*round"):
+        ce.ordinal_model(mean, outcome="y", predictors=["x"])
+    # declared levels say the values are the categories: fitted
+    halves = d.assign(y=d["y"] / 2)
+    assert ce.ordinal_model(halves, outcome="y", predictors=["x"],
+                            levels=[0.5, 1.0, 1.5]).nobs == 30
+    wide = pd.DataFrame(rng.normal(size=(6, 5)), columns=list("abcde")).assign(
+        y=np.resize([1, 2, 3], 6).astype(float))
+    with pytest.raises(ce.InputError, match="only 6 complete rows for 7 parameters"):
+        ce.ordinal_model(wide, outcome="y", predictors=list("abcde"))
+    # seed 1: statsmodels warns "Inverting hessian failed" on this fit
+    small = pd.DataFrame(np.random.default_rng(1).normal(size=(8, 4)), columns=list("abcd"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            ce.ordinal_model(small.assign(y=np.resize([1, 2, 3], 8).astype(float)),
+                             outcome="y", predictors=list("abcd"))
+        except ce.InputError as e:
+            assert "separated" in str(e)

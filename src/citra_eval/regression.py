@@ -375,7 +375,13 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
                          "d are undefined; report the two values instead of a test")
     from scipy import stats  # here, not at the top: it costs ~0.4 s to import
 
-    res = pg.ttest(a, b, correction=welch, confidence=ci).iloc[0]
+    with warnings.catch_warnings():
+        if a.var() == 0 or b.var() == 0:
+            # scipy's "Precision loss ... catastrophic cancellation" about a group whose
+            # values are all equal: its variance is exactly 0, the result exact
+            warnings.filterwarnings("ignore", message="Precision loss occurred",
+                                    category=RuntimeWarning)
+        res = pg.ttest(a, b, correction=welch, confidence=ci).iloc[0]
     # the interval unrounded (pingouin rounds its CI to 2 decimals): diff +- t * se with the
     # same se and df as the test
     va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
@@ -1000,14 +1006,23 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     Raises
     ------
     InputError
-        A predictor without variance, perfectly collinear predictors, a declared level with
-        no observations, or (quasi-)complete separation (the information matrix on
+        An outcome with one or two categories, or with numbers that are not whole (a mean
+        score) unless ``levels`` declares them; no more complete rows than parameters
+        (coefficients and thresholds); a predictor without variance, perfectly collinear
+        predictors, a declared level with no observations, or (quasi-)complete separation (the information matrix on
         standardised, centred predictors has a condition number above
         :data:`SEPARATION_CONDITION` or a smallest eigenvalue per observation below
         :data:`SEPARATION_MIN_INFORMATION`, so the check does not depend on the predictors'
         units; the estimates would be arbitrary, as R's ``clm`` warns).
     ValueError
         The outcome among the predictors, a name given twice, a bad ``link`` or ``ci``.
+
+    Warns
+    -----
+    ModelWarning
+        The optimiser did not converge (statsmodels' own ``HessianInversionWarning`` and
+        ``ConvergenceWarning`` are not passed on: the separation check and this warning say
+        what they mean).
 
     Notes
     -----
@@ -1037,6 +1052,7 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     """
     from scipy import stats  # here, not at the top: it costs ~0.4 s to import
     from statsmodels.miscmodels.ordinal_model import OrderedModel
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
     frame = _frame(frame)
     predictors = check_names(predictors, "predictors", allow_none=False, unique=True,
@@ -1054,10 +1070,21 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     if weights:
         data = _expand_weights(data, weights)
     y, cats = _ordered_outcome(data[outcome], outcome, levels)
-    if len(cats) < 3:
-        raise ValueError(f"{outcome!r} needs at least three ordered categories for a "
-                         f"cumulative link model, got {len(cats)}; use logistic regression")
+    if len(cats) == 1:
+        raise InputError(f"the outcome {outcome!r} has one category ({cats[0]}) in all "
+                         f"{len(data)} complete rows: there is nothing to model; choose an "
+                         "outcome whose answers differ")
+    if len(cats) == 2:
+        raise InputError(f"the outcome {outcome!r} has two categories ({cats[0]}, {cats[1]}); "
+                         "a cumulative link model needs at least three ordered categories: "
+                         "use logistic regression")
     X, continuous, _ = _design(data, predictors)
+    n_params = X.shape[1] + len(cats) - 1
+    if len(data) <= n_params:
+        raise InputError(f"only {len(data)} complete rows for {n_params} parameters "
+                         f"({X.shape[1]} coefficients and {len(cats) - 1} thresholds): too "
+                         "few to fit the ordinal model; use fewer predictors or merge outcome "
+                         "categories")
     for c in continuous:
         if not X[c].std(ddof=1) > 0:
             raise InputError(f"predictor {c!r} has no variance (every one of the {len(data)} "
@@ -1065,11 +1092,21 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
                              "has no intercept to absorb it: leave it out of predictors")
     _check_collinear(X.assign(Intercept=1.0)[["Intercept", *X.columns]])
     model = OrderedModel(y, X, distr=link)
-    res = model.fit(method="bfgs", maxiter=2000, disp=False)
-    if not res.mle_retvals.get("converged", True):
-        res = model.fit(start_params=res.params, method="newton", maxiter=200, disp=False)
+    with warnings.catch_warnings():
+        # statsmodels' own warnings about the fit ("Inverting hessian failed", no
+        # convergence) are replaced by _check_separation and the ModelWarning below
+        warnings.filterwarnings("ignore", category=HessianInversionWarning)
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        res = model.fit(method="bfgs", maxiter=2000, disp=False)
+        if not res.mle_retvals.get("converged", True):
+            res = model.fit(start_params=res.params, method="newton", maxiter=200, disp=False)
     k = X.shape[1]
     _check_separation(model, res, X, outcome)
+    if not res.mle_retvals.get("converged", True):
+        warnings.warn(f"ordinal model of {outcome!r}: the optimiser did not converge (BFGS, "
+                      "then Newton); the estimates may not be the maximum-likelihood ones: "
+                      "check .converged, use fewer predictors or merge outcome categories",
+                      ModelWarning, stacklevel=2)
     params = np.asarray(res.params, dtype=float)
     cov = np.asarray(res.cov_params(), dtype=float)
     # thresholds: theta_1 = p_k, theta_j = theta_{j-1} + exp(p_{k+j-1}); delta method for SEs
@@ -1158,6 +1195,14 @@ def _ordered_outcome(y: pd.Series, name: str, levels: Sequence | None) -> tuple[
                              "levels=[lowest, ..., highest]")
         levels = list(y.cat.categories)
     elif pd.api.types.is_numeric_dtype(y):
+        fraction = y[y != np.round(y)]
+        if len(fraction):  # e.g. a mean score: every distinct mean would be a category
+            raise InputError(f"{name!r} holds numbers that are not whole (e.g. "
+                             f"{fraction.iloc[0]:g}), such as a mean score; an ordinal model "
+                             "needs ordered categories: model a single item, round the score "
+                             "(frame[col].round()), use image_model (OLS) for a scale score, or "
+                             "pass levels=[lowest, ..., highest] if these values are the "
+                             "categories")
         levels = sorted(y.unique())
     else:
         raise ValueError(f"{name!r} holds text; pass levels=[lowest, ..., highest] or make it "
