@@ -262,8 +262,9 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     Alpha is NaN with fewer than two items or two respondents, when the scale score has
     no variance, when an item has no answers, or when two items are answered together by
     fewer than two respondents (their covariance is unknown); ``warning`` names the cause.
-    Omega is NaN for fewer than three items (documented, not warned: two-item scales are
-    common) and, with a warning, for a Heywood case (see :func:`omega_total`).
+    Omega is NaN for fewer than three items (for two, ``warning`` says so, and that
+    :func:`item_statistics` has no alpha if deleted either) and, with a warning, for a
+    Heywood case (see :func:`omega_total`).
 
     References
     ----------
@@ -329,6 +330,10 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
         elif k == 1:
             notes.append("a single item: alpha and omega need at least two (omega three) "
                          "items")
+        if k == 2:
+            notes.append("two items: omega is not computed (one factor is not identified by "
+                         "two items) and neither is alpha if an item is deleted (one item "
+                         "would remain); report alpha, or add a third item")
         for item, probs in _item_problems(block, c).items() if n >= 2 else ():
             notes += [f"item {item}: {p}" for p in probs]
         if 2 <= n <= k:
@@ -367,8 +372,9 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
         scale (psych ``alpha()$item.stats$r.drop``); ``alpha_if_deleted`` is the raw alpha
         of the scale without the item (psych ``alpha()$alpha.drop$raw_alpha``; NaN when one
         item would remain); ``warning`` is empty, or says that the item correlates
-        negatively with the rest of its scale (``r_drop < 0``: is a reverse key missing?) or
-        has no variance.
+        negatively with the rest of its scale (``r_drop < 0``: is a reverse key missing?),
+        has no variance, or that its ``alpha_if_deleted`` counts an item without variance
+        (which lowers it, to exactly 0 when one other item is left).
 
     Warns
     -----
@@ -409,6 +415,14 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
             a_del = (float(pg.cronbach_alpha(data=rest, nan_policy="pairwise")[0])
                      if k > 2 and len(rest) >= 2 and _pairwise_cov(rest).sum() > 0
                      else math.nan)
+            # an item without variance among the rest adds nothing to the total's variance
+            # but counts in k / (k - 1): with one other item left, that alpha is 0
+            flat = [str(j) for j in rest.columns if not _pairwise_cov(rest[[j]])[0, 0] > 0]
+            if not math.isnan(a_del) and flat:
+                problems[str(item)].append(
+                    f"alpha_if_deleted ({a_del:.2f}) counts {', '.join(flat)}, which has no "
+                    "variance and lowers it (to 0 when one other item is left): read it "
+                    "without that item")
             rows.append({"scale": name, "item": item, "reverse": item in rev,
                          "n": int(col.notna().sum()), "mean": float(col.mean()),
                          "sd": float(col.std(ddof=1)), "r_drop": float(r_drop[i]),
