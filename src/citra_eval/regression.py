@@ -1009,8 +1009,9 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         An outcome with one or two categories, or with numbers that are not whole (a mean
         score) unless ``levels`` declares them; no more complete rows than parameters
         (coefficients and thresholds); a predictor without variance, perfectly collinear
-        predictors, a declared level with no observations, or (quasi-)complete separation (the information matrix on
-        standardised, centred predictors has a condition number above
+        predictors, a declared level with no observations, or (quasi-)complete separation
+        (the information matrix on standardised, centred predictors has a condition number
+        above
         :data:`SEPARATION_CONDITION` or a smallest eigenvalue per observation below
         :data:`SEPARATION_MIN_INFORMATION`, so the check does not depend on the predictors'
         units; the estimates would be arbitrary, as R's ``clm`` warns).
