@@ -1011,8 +1011,7 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         (coefficients and thresholds); a predictor without variance, perfectly collinear
         predictors, a declared level with no observations, or (quasi-)complete separation
         (the information matrix on standardised, centred predictors has a condition number
-        above
-        :data:`SEPARATION_CONDITION` or a smallest eigenvalue per observation below
+        above :data:`SEPARATION_CONDITION` or a smallest eigenvalue per observation below
         :data:`SEPARATION_MIN_INFORMATION`, so the check does not depend on the predictors'
         units; the estimates would be arbitrary, as R's ``clm`` warns).
     ValueError
