@@ -17,7 +17,7 @@ from ._validation import check_ci, check_int, check_names, check_type
 from .survey import Instrument, keyed_items
 
 __all__ = ["ITEM_COLUMNS", "RELIABILITY_COLUMNS", "ScaleWarning", "item_statistics",
-           "omega_total", "scale_reliability"]
+           "omega_total", "reliability_warnings", "scale_reliability"]
 
 RELIABILITY_COLUMNS = ["scale", "n_items", "n", "alpha", "ci_low", "ci_high", "std_alpha",
                        "average_r", "omega_total", "mean", "sd", "warning"]
@@ -429,3 +429,36 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
                          "alpha_if_deleted": a_del, "warning": "; ".join(problems[str(item)])})
         _warn([f"item {i}: {'; '.join(p)}" for i, p in problems.items() if p], f"scale {name}")
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
+
+
+def reliability_warnings(responses: pd.DataFrame, instrument: Instrument) -> list[str]:
+    """Every warning of :func:`item_statistics` and :func:`scale_reliability`, one line each.
+
+    What ``citra-eval validate`` and ``citra-eval reproduce`` print as ``warning:`` lines
+    (after ``warning: <responses file>:``): first the items (negative correlation with
+    their scale, no variance, ...), one line per item, as ``scale S, item I: ...``; then what
+    concerns a whole scale (too few respondents, scores resting on few items, an undefined
+    alpha or omega), as ``scale S: ...``.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Validated responses.
+    instrument : Instrument
+        The instrument.
+
+    Returns
+    -------
+    list of str
+        The messages, without the ``warning: <file>:`` prefix; empty when nothing is wrong.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # said once here, not again as Python warnings
+        st = item_statistics(responses, instrument)
+        rel = scale_reliability(responses, instrument)
+    lines = [f"scale {row.scale}, item {row.item}: {row.warning}"
+             for row in st[st["warning"] != ""].itertuples()]
+    for row in rel[rel["warning"] != ""].itertuples():
+        lines += [f"scale {row.scale}: {note}"
+                  for note in row.warning.split("; ") if not note.startswith("item ")]
+    return lines
