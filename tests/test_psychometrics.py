@@ -277,6 +277,11 @@ def test_score_from_one_of_twelve_items_is_flagged():
     with pytest.warns(ce.ScaleWarning, match=r"1 respondent\(s\) answered fewer than half "
                                              r"of the 12 items.*min_items=6"):
         row = ce.scale_reliability(items, inst).iloc[0]
+    # the advice is one a user can follow (exploratory test 3: validate advised min_items,
+    # which study.yaml does not take): where to pass it, and what reproduce does
+    assert "to score_scales, scale_reliability and image_model, on the command line " \
+        "'citra-eval survey --min-items 6'" in row["warning"]
+    assert "study.yaml cannot change" in row["warning"] and "; " not in row["warning"]
     strict = ce.scale_reliability(items, inst, min_items=6).iloc[0]
     assert strict["warning"] == ""
     means = items.mean(axis=1)

@@ -341,9 +341,13 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
                          "singular, alpha is unstable and omega is not computed")
         few = int((answered < k / 2).sum()) if min_items is None else 0
         if few:
+            m = math.ceil(k / 2)
             notes.append(f"{few} respondent(s) answered fewer than half of the {k} items, "
-                         "so their scores rest on few items: pass min_items (e.g. "
-                         f"min_items={math.ceil(k / 2)})")
+                         "so their scores rest on few items: in Python pass min_items (e.g. "
+                         f"min_items={m}) to score_scales, scale_reliability and image_model, "
+                         f"on the command line 'citra-eval survey --min-items {m}' (the "
+                         "notebooks that reproduce runs score every respondent with at least "
+                         "one answer, which study.yaml cannot change)")
         # notes are joined with "; " (validate splits them again), so none may hold one
         row["warning"] = _warn(notes, f"scale {name}")
         rows.append(row)
