@@ -439,3 +439,20 @@ def test_the_joint_display_snippet_of_the_docs_runs(tmp_path, monkeypatch):
     assert "CITRA" not in set(table["construct"])
     assert (tmp_path / "reports" / "figures" / "06-joint-display-en.png").is_file()
     assert table["rationale"].str.contains("Overall image of the city government").any()
+
+
+def test_joint_display_caveat_names_an_item_without_variance(survey):
+    """Exploratory test 3: validate warns about an item every respondent answered the same,
+    but the joint display's caveat for its scale said nothing (the scale alpha counts it)."""
+    inst, resp = survey
+    scale = next(s for s in inst.scales if s != "CITRA")
+    item = inst.scales[scale].items[0]
+    flat = resp.assign(**{item: 3.0})
+    jd = ce.joint_display(None, corpus=None, codebook=None, responses=flat, instrument=inst,
+                          outcome="CITRA", lang="en").set_index("construct")
+    assert f"no variance (every respondent the same): {item}" in jd.loc[scale, "caveat"]
+    others = jd.drop(index=scale)["caveat"]
+    assert not others.str.contains("no variance").any()
+    plain = ce.joint_display(None, corpus=None, codebook=None, responses=resp,
+                             instrument=inst, outcome="CITRA", lang="en")
+    assert not plain["caveat"].str.contains("no variance").any()

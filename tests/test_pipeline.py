@@ -636,3 +636,34 @@ def test_a_raw_input_changed_during_the_run_is_refused(built, tmp_path, check):
                                    "reports/; run again")]
     assert {p.relative_to(copy).as_posix(): p.read_bytes()
             for p in (copy / "reports").rglob("*") if p.is_file()} == before
+
+
+def test_reproduce_prints_the_scale_warnings_validate_prints(tmp_path, capsys):
+    """Exploratory test 3: docs/reproduce.md says the study's warning: lines are printed
+    before the notebooks run, but reproduce dropped the survey's scale warnings (an item
+    without variance) that validate prints. The lines are now the same, in the same order."""
+    import csv
+
+    from _studies import RSUD
+
+    from citra_eval.cli.validate import _validate_study
+
+    root = tmp_path / "rsud"
+    shutil.copytree(RSUD, root)
+    path = root / "data" / "raw" / "survey_responses.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    item = next(c for c in rows[0] if c[:3].isupper() and c[-1].isdigit())
+    j = rows[0].index(item)
+    for row in rows[1:]:
+        row[j] = "3"  # every respondent gave the same answer
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    _notebook(root / "notebooks" / "01-table.ipynb", NB_TABLE, PARAMS)
+    rp.write_raw_checksums(root)
+    assert _validate_study(root) == 0
+    expected = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("warning: ")]
+    assert any(f"item {item}: no variance" in ln for ln in expected)
+    lines: list[str] = []
+    rp._prepare(root, lang=None, seed=None, update_checksums=False, warn=lines.append)
+    assert lines == expected

@@ -277,6 +277,11 @@ def test_score_from_one_of_twelve_items_is_flagged():
     with pytest.warns(ce.ScaleWarning, match=r"1 respondent\(s\) answered fewer than half "
                                              r"of the 12 items.*min_items=6"):
         row = ce.scale_reliability(items, inst).iloc[0]
+    # the advice is one a user can follow (exploratory test 3: validate advised min_items,
+    # which study.yaml does not take): where to pass it, and what reproduce does
+    assert "to score_scales, scale_reliability and image_model, on the command line " \
+        "'citra-eval survey --min-items 6'" in row["warning"]
+    assert "study.yaml cannot change" in row["warning"] and "; " not in row["warning"]
     strict = ce.scale_reliability(items, inst, min_items=6).iloc[0]
     assert strict["warning"] == ""
     means = items.mean(axis=1)
@@ -345,11 +350,12 @@ def test_heywood_omega_is_nan_every_time_with_a_reason():
 
 def test_nan_alpha_and_omega_of_short_scales_say_why():
     """Stats report 12: a single-item scale has NaN alpha; the warning says why instead of
-    staying empty. (A two-item scale's NaN omega is documented, not warned.)"""
+    staying empty. (A two-item scale's NaN omega was documented, not warned; exploratory
+    test 3 found the blank unexplained, so it is warned now.)"""
     items = _one_factor(k=2)
-    two = ce.scale_reliability(items, _instrument(["q1", "q2"])).iloc[0]
+    with pytest.warns(ce.ScaleWarning, match="two items: omega is not computed"):
+        two = ce.scale_reliability(items, _instrument(["q1", "q2"])).iloc[0]
     assert math.isnan(two["omega_total"]) and not math.isnan(two["alpha"])
-    assert two["warning"] == ""
     with pytest.warns(ce.ScaleWarning, match="a single item: alpha and omega need"):
         one = ce.scale_reliability(items, _instrument(["q1"])).iloc[0]
     assert math.isnan(one["alpha"])
@@ -370,3 +376,25 @@ def test_undefined_alpha_names_its_cause():
     with pytest.warns(ce.ScaleWarning, match="alpha is undefined: item\\(s\\) q3 have no"):
         row = ce.scale_reliability(empty, _instrument(["q1", "q2", "q3"])).iloc[0]
     assert "no variance" not in row["warning"]
+
+
+def test_two_item_scale_and_alpha_if_deleted_beside_a_constant_item_say_why():
+    """Exploratory test 3: a two-item scale had a blank omega_total and alpha_if_deleted with
+    an empty warning; alpha_if_deleted 0.0000 for an item whose deletion leaves one item plus
+    a constant one, unexplained. By hand: with C the covariance of (q1, constant),
+    alpha = 2 (1 - C11 / C11) = 0; the constant item's own alpha_if_deleted is the two-item
+    alpha of q1, q2, which pingouin gives."""
+    items = _one_factor(k=3)
+    with pytest.warns(ce.ScaleWarning, match="two items: omega is not computed"):
+        two = ce.scale_reliability(items[["q1", "q2"]], _instrument(["q1", "q2"])).iloc[0]
+    assert math.isnan(two["omega_total"]) and "alpha if an item is deleted" in two["warning"]
+    flat = items.assign(q3=3.0)
+    with pytest.warns(ce.ScaleWarning):
+        st = ce.item_statistics(flat, _instrument(["q1", "q2", "q3"])).set_index("item")
+    assert st.loc["q1", "alpha_if_deleted"] == 0.0
+    assert "alpha_if_deleted (0.00) counts q3, which has no variance" in st.loc["q1", "warning"]
+    assert st.loc["q3", "alpha_if_deleted"] == pytest.approx(
+        pg.cronbach_alpha(items[["q1", "q2"]])[0])
+    assert "counts" not in st.loc["q3", "warning"]
+    # a three-item scale without a constant item: no such note
+    assert (ce.item_statistics(items, _instrument(["q1", "q2", "q3"]))["warning"] == "").all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -640,3 +641,157 @@ def test_correlation_matrix_refuses_a_constant_column_and_a_bad_padjust():
     with pytest.raises(ValueError, match="padjust must be one of"):
         ce.correlation_matrix(d, columns=["a", "b"], padjust="bogus")
     assert len(ce.correlation_matrix(d, columns=["a", "b"])) == 1
+
+
+def test_ordinal_separation_check_does_not_depend_on_units_or_location():
+    """Exploratory test 3: age in years (mean 44) was refused as "separated" while the same
+    age centred was fitted (the check multiplied the information by sd**2 instead of
+    dividing and did not centre); x * 100 of an accepted predictor was refused too. The
+    estimate is checked against statsmodels' OrderedModel fitted directly. True separation
+    stays refused in any unit, and so does a 2-respondent category all in the top level."""
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    rng = np.random.default_rng(3)
+    d = pd.DataFrame({"age": rng.integers(18, 70, 200).astype(float),
+                      "y": rng.integers(1, 5, 200).astype(float)})
+    fit = ce.ordinal_model(d, outcome="y", predictors=["age"])
+    direct = OrderedModel(d["y"].astype(int), d[["age"]], distr="logit").fit(
+        method="bfgs", disp=0, maxiter=2000)
+    assert fit.params["age"] == pytest.approx(direct.params["age"], rel=1e-3)
+    assert fit.thresholds.iloc[0] == pytest.approx(direct.params["1/2"], abs=1e-3)
+    cents = ce.ordinal_model(d.assign(age=d["age"] * 100), outcome="y", predictors=["age"])
+    # the same model in other units: the same z, the estimate / 100 (to the optimiser's
+    # precision, a small fraction of the standard error)
+    assert cents.table["statistic"].iloc[0] == pytest.approx(fit.table["statistic"].iloc[0],
+                                                             abs=0.01)
+    assert cents.table["std_error"].iloc[0] * 100 == pytest.approx(
+        fit.table["std_error"].iloc[0], rel=1e-3)
+    y = rng.integers(1, 5, 60).astype(float)
+    x = y + rng.uniform(0, 0.5, 60)  # x orders y perfectly
+    for unit in (1, 0.01, 1e-4, 100):
+        with pytest.raises(ce.InputError, match=r"separated by the predictors .*'x'"):
+            ce.ordinal_model(pd.DataFrame({"y": y, "x": x * unit}), outcome="y",
+                             predictors=["x"])
+    g = pd.Series(rng.choice(["a", "b"], 60), dtype=object)
+    g[[0, 1]] = "tiny"
+    y[[0, 1]] = 4.0
+    with pytest.raises(ce.InputError, match=r"separated by the predictors .*'g\[T.tiny\]'"):
+        ce.ordinal_model(pd.DataFrame({"y": y, "g": g}), outcome="y", predictors=["g"])
+
+
+def test_compare_groups_leaves_out_a_group_whose_values_are_all_alike():
+    """Exploratory test 3: a group of two respondents with the same score made pingouin's
+    welch_anova raise ValueError ("non-zero variance") out of compare_groups/compare_scales.
+    It is left out of Welch's ANOVA and Games-Howell like a one-value group, with a note;
+    Kruskal-Wallis keeps it. Checked against pingouin without the group and scipy's kruskal."""
+    import pingouin as pg
+
+    d = pd.DataFrame({"g": ["a"] * 6 + ["b"] * 6 + ["c"] * 2,
+                      "y": [1, 2, 3, 2, 3, 4, 2, 2, 3, 4, 4, 5, 3, 3.]})
+    res = ce.compare_scales(d, scales=["y"], between="g").set_index("test", drop=False)
+    welch = res.loc["welch_anova"]
+    direct = pg.welch_anova(data=d[d["g"] != "c"], dv="y", between="g").iloc[0]
+    assert welch["statistic"] == pytest.approx(direct["F"]) and welch["n"] == 12
+    assert "left out group(s) 'c' whose values of 'y' are all the same" in welch["note"]
+    assert "Kruskal-Wallis uses every group" in welch["note"]
+    h, p = stats.kruskal(*(d.loc[d["g"] == g, "y"] for g in "abc"))
+    kw = res.loc["kruskal_wallis"]
+    assert kw["statistic"] == pytest.approx(h) and kw["p_value"] == pytest.approx(p)
+    assert kw["n"] == 14
+    pairs = res[res["test"] == "games_howell"]
+    assert pairs[["group_a", "group_b"]].values.tolist() == [["a", "b"]]
+    # only one group varies: no Welch statistic, a note why, Kruskal-Wallis still computed
+    one = ce.compare_groups(d.assign(y=d["y"].where(d["g"] != "b", 5.0)), dv="y",
+                            between="g").set_index("test")
+    assert np.isnan(one.loc["welch_anova", "statistic"])
+    assert "need two groups whose values of 'y' vary, and 1 does" in one.loc["welch_anova",
+                                                                            "note"]
+    assert "games_howell" not in one.index and one.loc["kruskal_wallis", "p_value"] < 0.05
+    # nothing varies at all: missing statistics and notes, no crash and no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        flat = ce.compare_groups(d.assign(y=3.0), dv="y", between="g").set_index("test")
+    assert np.isnan(flat.loc["kruskal_wallis", "statistic"])
+    assert "every value of 'y' is the same" in flat.loc["kruskal_wallis", "note"]
+
+
+def test_image_model_counts_every_slope_and_warns_about_a_fragile_fit():
+    """Exploratory test 3: 7 respondents for 5 slopes (3 scales, a dummy, age) were fitted
+    with 1 residual df and HC3 intervals of +-766, silently; the refusal counted only the
+    predictor scales. Now: refused below two residual df counting every slope; a ModelWarning
+    below FEW_RESIDUAL_DF residual df or at a leverage of HIGH_LEVERAGE or more (the hat
+    diagonal checked against statsmodels' OLSInfluence)."""
+    from statsmodels.stats.outliers_influence import OLSInfluence
+
+    from citra_eval.regression import HIGH_LEVERAGE
+
+    resp, inst = _small_survey()
+    resp = resp[resp["unit"] != "Solo"].assign(age=np.arange(39) % 9 * 5.0 + 20)
+    # 5 respondents, slopes TR + unit[T.B] + age = 3: an intercept and 3 slopes leave 1 df
+    with pytest.raises(ce.InputError, match=r"only 5 complete respondents .* for 3 slopes "
+                       r"\(1 predictor scales and 2 for the controls.*needs at least 6"):
+        ce.image_model(resp.iloc[[0, 1, 2, 20, 21]], inst, outcome="IM",
+                       controls=["unit", "age"])
+    with pytest.warns(ce.ModelWarning, match="'IM': 4 residual degrees of freedom"):
+        few = ce.image_model(resp.iloc[[0, 1, 2, 3, 20, 21, 22, 23]], inst, outcome="IM",
+                             controls=["unit", "age"])
+    assert few.df_resid == 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an ordinary fit: no warning
+        ce.image_model(resp, inst, outcome="IM", controls=["unit", "age"])
+    far = resp.assign(age=resp["age"].where(resp.index != 5, 5000.0))
+    with pytest.warns(ce.ModelWarning) as caught:
+        fit = ce.image_model(far, inst, outcome="IM", controls=["unit", "age"])
+    h = OLSInfluence(fit.fit).hat_matrix_diag
+    assert h.max() == pytest.approx(h[5]) and h[5] >= HIGH_LEVERAGE
+    (message,) = [str(w.message) for w in caught]
+    assert f"respondent 6 of the analysis sample has leverage {h[5]:.3f}" in message
+    assert "HC3 standard errors divide its squared residual by (1 - h)^2" in message
+    assert "residual degrees of freedom" not in message
+
+
+def test_ttest_with_a_constant_group_leaks_no_scipy_warning():
+    """Exploratory test 3: scipy's "Precision loss ... catastrophic cancellation" leaked from
+    ttest_groups when one group's values are all equal, although the result is exact. By
+    hand: group a has variance 0, group b = [1, 2, 3, 2, 3, 4, 2, 3] has mean 2.5 and
+    variance 6/7, so Welch's se = sqrt(6/7/8), t = (8/3 - 2.5) / se and df = n_b - 1 = 7."""
+    d = pd.DataFrame({"g": ["a", "a"] + ["b"] * 8,
+                      "y": [2 + 2 / 3, 2 + 2 / 3, 1, 2, 3, 2, 3, 4, 2, 3]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = ce.ttest_groups(d, dv="y", between="g").iloc[0]
+    assert res["statistic"] == pytest.approx((8 / 3 - 2.5) / np.sqrt(6 / 7 / 8))
+    assert res["df"] == pytest.approx(7.0)
+
+
+def test_ordinal_model_refuses_degenerate_outcomes_and_too_many_parameters():
+    """Exploratory test 3: a one-category outcome raised ValueError suggesting logistic
+    regression; a mean score (non-whole numbers) was fitted with one threshold per distinct
+    mean; more parameters than respondents leaked statsmodels' HessianInversionWarning, as
+    did a small fit whose Hessian statsmodels could not invert (now our own check decides)."""
+    rng = np.random.default_rng(0)
+    d = pd.DataFrame({"x": rng.normal(size=30), "y": np.resize([1, 2, 3], 30).astype(float)})
+    with pytest.raises(ce.InputError, match="the outcome 'y' has one category \\(3\\)"):
+        ce.ordinal_model(d.assign(y=3.0), outcome="y", predictors=["x"])
+    with pytest.raises(ce.InputError, match="has two categories"):
+        ce.ordinal_model(d.assign(y=d["y"].clip(upper=2)), outcome="y", predictors=["x"])
+    mean = d.assign(y=d["y"] + rng.integers(0, 3, 30) / 3)
+    with pytest.raises(ce.InputError, match=r"'y' holds numbers that are not whole.*round"):
+        ce.ordinal_model(mean, outcome="y", predictors=["x"])
+    # declared levels say the values are the categories: fitted
+    halves = d.assign(y=d["y"] / 2)
+    assert ce.ordinal_model(halves, outcome="y", predictors=["x"],
+                            levels=[0.5, 1.0, 1.5]).nobs == 30
+    wide = pd.DataFrame(rng.normal(size=(6, 5)), columns=list("abcde")).assign(
+        y=np.resize([1, 2, 3], 6).astype(float))
+    with pytest.raises(ce.InputError, match="only 6 complete rows for 7 parameters"):
+        ce.ordinal_model(wide, outcome="y", predictors=list("abcde"))
+    # seed 1: statsmodels warns "Inverting hessian failed" on this fit
+    small = pd.DataFrame(np.random.default_rng(1).normal(size=(8, 4)), columns=list("abcd"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            ce.ordinal_model(small.assign(y=np.resize([1, 2, 3], 8).astype(float)),
+                             outcome="y", predictors=list("abcd"))
+        except ce.InputError as e:
+            assert "separated" in str(e)

@@ -193,6 +193,24 @@ def test_every_bad_cell_is_reported(tmp_path, mini):
     assert [(q.line, q.column) for q in exc.value.problems] == [(2, "a"), (3, "b")]
 
 
+def test_bad_cells_are_listed_in_line_order_and_a_missing_code_says_how_to_fix(tmp_path,
+                                                                               mini):
+    """Exploratory test 3: the errors came column by column (line 3, 10, 12, then 8), and
+    "value 99 is outside the response scale" did not say what to do with a missing-value
+    code."""
+    p = tmp_path / "resp.csv"
+    p.write_text(csv_lines("r1,Utara,1,2,3,2,1", "r2,Utara,99,2,3,2,1", "r3,Utara,1,NA,3,2,1",
+                           "r4,Utara,1,2,3,2,-9", "r5,Utara,1,2,3,x,1", "r6,Utara,1,2,3,4,1"),
+                 encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    assert [(q.line, q.column) for q in exc.value.problems] == [
+        (3, "a"), (4, "b"), (5, "e"), (6, "d")]
+    first = exc.value.problems[0].message
+    assert "value 99 is outside the response scale 1..5; correct it, or leave the cell empty " \
+        "if unanswered (a missing-value code" in first
+
+
 def test_items_missing_from_responses(tmp_path, mini):
     p = tmp_path / "resp.csv"
     p.write_text("rid,district,a,b,c\nr1,Utara,1,2,3\n", encoding="utf-8")
@@ -443,7 +461,10 @@ def test_cli_validate_survey(cli, tmp_path):
     # who answered one of three items), one line each
     assert ok.stderr.splitlines() == [
         f"warning: {RESPONSES}: scale {s}: 1 respondent(s) answered fewer than half of the 3 "
-        "items, so their scores rest on few items: pass min_items (e.g. min_items=2)"
+        "items, so their scores rest on few items: in Python pass min_items (e.g. "
+        "min_items=2) to score_scales, scale_reliability and image_model, on the command line "
+        "'citra-eval survey --min-items 2' (the notebooks that reproduce runs score every "
+        "respondent with at least one answer, which study.yaml cannot change)"
         for s in ("CR", "CN")]
     bad = write(tmp_path, "bad.yaml", MINI.replace("reverse: [c]", "reverse: [z]"))
     res = cli("validate", "--instrument", str(bad))

@@ -147,6 +147,10 @@ LABELS: dict[str, dict[str, str]] = {
                              "en": "code reliability alpha = {a:.2f} < {m:.3f}"},
     "joint.low_scale_alpha": {"id": "alpha skala = {a:.2f} < {m:.2f}",
                               "en": "scale alpha = {a:.2f} < {m:.2f}"},
+    "joint.flat_items": {"id": "tanpa variasi (semua responden sama): {items}; alpha skala "
+                               "ikut menghitungnya",
+                         "en": "no variance (every respondent the same): {items}; the scale "
+                               "alpha counts it"},
     "joint.no_code_alpha": {"id": "reliabilitas kode tidak diketahui (alpha tidak terdefinisi "
                                   "atau tidak dihitung)",
                             "en": "code reliability unknown (alpha undefined or not computed)"},

@@ -20,7 +20,7 @@ from ._validation import check_choice, check_frame, check_lang
 from .intercoder import agreement
 from .psychometrics import scale_reliability as _scale_reliability
 from .regression import ImageModelResult, image_model
-from .survey import score_scales
+from .survey import keyed_items, score_scales
 
 __all__ = [
     "JOINT_COLUMNS",
@@ -538,7 +538,9 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
 
     Notes
     -----
-    The decision rules are those of :func:`meta_inferences`.
+    The decision rules are those of :func:`meta_inferences`. Beyond its caveats, a row's
+    ``caveat`` names the items of its scale that every respondent answered the same (no
+    variance: the scale's alpha counts them, and ``validate`` warns about them).
 
     Examples
     --------
@@ -577,5 +579,15 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
     else:
         constructs = pd.DataFrame(columns=CONSTRUCT_COLUMNS)
         label = None
-    return meta_inferences(_join(themes, constructs), salience=salience, lang=lang,
-                           outcome_label=label)
+    joint = meta_inferences(_join(themes, constructs), salience=salience, lang=lang,
+                            outcome_label=label)
+    if has_quant:  # an item without variance: its scale's alpha counts it (validate warns)
+        for scale in instrument.scales:
+            items = keyed_items(responses, instrument, scale)
+            flat = [str(c) for c in items.columns if not items[c].var(ddof=1) > 0]
+            rows = joint["construct"] == scale
+            if flat and rows.any():
+                note = text("joint.flat_items", lang, items=", ".join(flat))
+                joint.loc[rows, "caveat"] = [f"{c}; {note}" if c else note
+                                             for c in joint.loc[rows, "caveat"]]
+    return joint

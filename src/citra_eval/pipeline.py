@@ -44,7 +44,8 @@ from .outputs import (
     only_line_ends_differ,
     read_manifest,
 )
-from .study import STUDY_FILE, Study, StudySettings, find_study_root, load_study
+from .psychometrics import reliability_warnings
+from .study import STUDY_FILE, Study, StudySettings, find_study_root, load_study, shown_path
 
 __all__ = [
     "CHECKSUMS",
@@ -608,7 +609,12 @@ def _prepare(root: Path, *, lang: str | None, seed: int | None, update_checksums
         write_raw_checksums(root)
     inputs = check_raw_inputs(root)
     notebooks = find_notebooks(root)
-    for line in study.warnings:  # the run goes ahead: say what it will skip
+    lines = list(study.warnings)
+    if warn is not None and study.instrument is not None and study.responses is not None:
+        # the scales' warnings too, as validate prints them (docs/reproduce.md)
+        lines += [f"warning: {shown_path(study.settings.responses)}: {line}"
+                  for line in reliability_warnings(study.responses, study.instrument)]
+    for line in lines:  # the run goes ahead: say what it will skip
         if warn is not None:
             warn(line)
     return inputs, _input_info(study), notebooks, study

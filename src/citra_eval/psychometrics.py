@@ -17,7 +17,7 @@ from ._validation import check_ci, check_int, check_names, check_type
 from .survey import Instrument, keyed_items
 
 __all__ = ["ITEM_COLUMNS", "RELIABILITY_COLUMNS", "ScaleWarning", "item_statistics",
-           "omega_total", "scale_reliability"]
+           "omega_total", "reliability_warnings", "scale_reliability"]
 
 RELIABILITY_COLUMNS = ["scale", "n_items", "n", "alpha", "ci_low", "ci_high", "std_alpha",
                        "average_r", "omega_total", "mean", "sd", "warning"]
@@ -262,8 +262,9 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     Alpha is NaN with fewer than two items or two respondents, when the scale score has
     no variance, when an item has no answers, or when two items are answered together by
     fewer than two respondents (their covariance is unknown); ``warning`` names the cause.
-    Omega is NaN for fewer than three items (documented, not warned: two-item scales are
-    common) and, with a warning, for a Heywood case (see :func:`omega_total`).
+    Omega is NaN for fewer than three items (for two, ``warning`` says so, and that
+    :func:`item_statistics` has no alpha if deleted either) and, with a warning, for a
+    Heywood case (see :func:`omega_total`).
 
     References
     ----------
@@ -329,6 +330,10 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
         elif k == 1:
             notes.append("a single item: alpha and omega need at least two (omega three) "
                          "items")
+        if k == 2:
+            notes.append("two items: omega is not computed (one factor is not identified by "
+                         "two items) and neither is alpha if an item is deleted (one item "
+                         "would remain); report alpha, or add a third item")
         for item, probs in _item_problems(block, c).items() if n >= 2 else ():
             notes += [f"item {item}: {p}" for p in probs]
         if 2 <= n <= k:
@@ -336,9 +341,13 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
                          "singular, alpha is unstable and omega is not computed")
         few = int((answered < k / 2).sum()) if min_items is None else 0
         if few:
+            m = math.ceil(k / 2)
             notes.append(f"{few} respondent(s) answered fewer than half of the {k} items, "
-                         "so their scores rest on few items: pass min_items (e.g. "
-                         f"min_items={math.ceil(k / 2)})")
+                         "so their scores rest on few items: in Python pass min_items (e.g. "
+                         f"min_items={m}) to score_scales, scale_reliability and image_model, "
+                         f"on the command line 'citra-eval survey --min-items {m}' (the "
+                         "notebooks that reproduce runs score every respondent with at least "
+                         "one answer, which study.yaml cannot change)")
         # notes are joined with "; " (validate splits them again), so none may hold one
         row["warning"] = _warn(notes, f"scale {name}")
         rows.append(row)
@@ -367,8 +376,9 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
         scale (psych ``alpha()$item.stats$r.drop``); ``alpha_if_deleted`` is the raw alpha
         of the scale without the item (psych ``alpha()$alpha.drop$raw_alpha``; NaN when one
         item would remain); ``warning`` is empty, or says that the item correlates
-        negatively with the rest of its scale (``r_drop < 0``: is a reverse key missing?) or
-        has no variance.
+        negatively with the rest of its scale (``r_drop < 0``: is a reverse key missing?),
+        has no variance, or that its ``alpha_if_deleted`` counts an item without variance
+        (which lowers it, to exactly 0 when one other item is left).
 
     Warns
     -----
@@ -409,9 +419,50 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
             a_del = (float(pg.cronbach_alpha(data=rest, nan_policy="pairwise")[0])
                      if k > 2 and len(rest) >= 2 and _pairwise_cov(rest).sum() > 0
                      else math.nan)
+            # an item without variance among the rest adds nothing to the total's variance
+            # but counts in k / (k - 1): with one other item left, that alpha is 0
+            flat = [str(j) for j in rest.columns if not _pairwise_cov(rest[[j]])[0, 0] > 0]
+            if not math.isnan(a_del) and flat:
+                problems[str(item)].append(
+                    f"alpha_if_deleted ({a_del:.2f}) counts {', '.join(flat)}, which has no "
+                    "variance and lowers it (to 0 when one other item is left): read it "
+                    "without that item")
             rows.append({"scale": name, "item": item, "reverse": item in rev,
                          "n": int(col.notna().sum()), "mean": float(col.mean()),
                          "sd": float(col.std(ddof=1)), "r_drop": float(r_drop[i]),
                          "alpha_if_deleted": a_del, "warning": "; ".join(problems[str(item)])})
         _warn([f"item {i}: {'; '.join(p)}" for i, p in problems.items() if p], f"scale {name}")
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
+
+
+def reliability_warnings(responses: pd.DataFrame, instrument: Instrument) -> list[str]:
+    """Every warning of :func:`item_statistics` and :func:`scale_reliability`, one line each.
+
+    What ``citra-eval validate`` and ``citra-eval reproduce`` print as ``warning:`` lines
+    (after ``warning: <responses file>:``): first the items (negative correlation with
+    their scale, no variance, ...), one line per item, as ``scale S, item I: ...``; then what
+    concerns a whole scale (too few respondents, scores resting on few items, an undefined
+    alpha or omega), as ``scale S: ...``.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Validated responses.
+    instrument : Instrument
+        The instrument.
+
+    Returns
+    -------
+    list of str
+        The messages, without the ``warning: <file>:`` prefix; empty when nothing is wrong.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # said once here, not again as Python warnings
+        st = item_statistics(responses, instrument)
+        rel = scale_reliability(responses, instrument)
+    lines = [f"scale {row.scale}, item {row.item}: {row.warning}"
+             for row in st[st["warning"] != ""].itertuples()]
+    for row in rel[rel["warning"] != ""].itertuples():
+        lines += [f"scale {row.scale}: {note}"
+                  for note in row.warning.split("; ") if not note.startswith("item ")]
+    return lines

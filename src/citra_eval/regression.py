@@ -9,6 +9,7 @@ ordinal outcomes).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,9 +21,10 @@ from ._validation import check_bool, check_choice, check_ci, check_names
 from .errors import InputError
 from .survey import Instrument, score_scales
 
-__all__ = ["COEF_COLUMNS", "MAX_CONTROL_LEVELS", "ORDINAL_COLUMNS", "ImageModelResult",
-           "OrdinalModelResult", "compare_groups", "compare_scales", "control_levels_problem",
-           "correlation_matrix", "describe_by", "image_model", "ordinal_model", "ttest_groups"]
+__all__ = ["COEF_COLUMNS", "FEW_RESIDUAL_DF", "HIGH_LEVERAGE", "MAX_CONTROL_LEVELS",
+           "ORDINAL_COLUMNS", "ImageModelResult", "ModelWarning", "OrdinalModelResult",
+           "compare_groups", "compare_scales", "control_levels_problem", "correlation_matrix",
+           "describe_by", "image_model", "ordinal_model", "ttest_groups"]
 
 COEF_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high",
                 "std_estimate", "std_ci_low", "std_ci_high", "n"]
@@ -31,6 +33,22 @@ ORDINAL_COLUMNS = ["term", "kind", "estimate", "std_error", "statistic", "p_valu
 _ROBUST = {"HC0", "HC1", "HC2", "HC3"}
 _CORR_METHODS = ("pearson", "spearman", "kendall", "bicor", "percbend", "shepherd", "skipped")
 _PADJUST = ("holm", "bonf", "sidak", "fdr_bh", "fdr_by", "none")
+
+
+#: :func:`image_model` warns (:class:`ModelWarning`) when the fit has fewer residual degrees
+#: of freedom than this: the t quantile of a 95% interval exceeds 2.26 and heteroscedasticity-
+#: consistent standard errors are unreliable (Long & Ervin's simulations start at n = 25).
+FEW_RESIDUAL_DF = 10
+#: :func:`image_model` warns (:class:`ModelWarning`) when a respondent's leverage h reaches
+#: this: HC3 divides that respondent's squared residual by (1 - h)^2 (100 and more here), and
+#: is undefined at h = 1, so a single respondent decides the standard errors.
+HIGH_LEVERAGE = 0.9
+
+
+class ModelWarning(UserWarning):
+    """A regression model was fitted, but its standard errors or intervals deserve doubt (too
+    few residual degrees of freedom, a respondent with leverage near 1). Notebooks show it as
+    a note (:func:`citra_eval.notes_from_warnings`)."""
 
 
 def _frame(frame: object, name: str = "frame") -> pd.DataFrame:
@@ -144,9 +162,12 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
 
     Notes
     -----
-    A group with a single value has no variance, so Welch's ANOVA and Games–Howell leave it
-    out (their ``note`` names it); Kruskal–Wallis, a test on ranks, uses every group (as
-    scipy ``kruskal`` and R ``kruskal.test``), so its ``n`` counts it.
+    A group without variance (a single value, or two or more equal values) leaves Welch's
+    ANOVA undefined (it weighs each group by n / variance), so Welch's ANOVA and Games–Howell
+    leave it out (their ``note`` names it); Kruskal–Wallis, a test on ranks, uses every group
+    (as scipy ``kruskal`` and R ``kruskal.test``), so its ``n`` counts it. When fewer than two
+    groups vary, the ``welch_anova`` row has missing statistics and a ``note`` saying why,
+    and there are no Games–Howell rows; only Kruskal–Wallis is computed.
 
     Welch's ANOVA does not assume equal variances; Games–Howell is its matching post hoc test
     (Welch df per pair, studentized range distribution). Kruskal–Wallis is the rank-based
@@ -189,16 +210,39 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
         raise InputError(f"groups of {between!r} differ only in type (e.g. 1 and '1'): "
                          f"{sorted(map(str, all_sizes.index))}; make the column one type")
     ranks = data.assign(**{between: data[between].astype(str)})
-    sizes = all_sizes[all_sizes >= 2]
+    spread = data.groupby(between, observed=True)[dv].var(ddof=1)
+    # Welch's ANOVA weighs each group by n / variance: a group without variance (one value,
+    # or two or more equal ones) leaves it undefined, so it and Games-Howell leave such a
+    # group out; Kruskal-Wallis (on ranks) uses every group
     single = [str(g) for g in all_sizes.index if all_sizes[g] < 2]
-    note = (f"left out group(s) {', '.join(map(repr, single))} with a single value of "
-            f"{dv!r} (no variance)" if single else "")
+    alike = [str(g) for g in all_sizes.index if all_sizes[g] >= 2 and not spread[g] > 0]
+    sizes = all_sizes[[str(g) not in single + alike for g in all_sizes.index]]
+    notes = ([f"left out group(s) {', '.join(map(repr, single))} with a single value of "
+              f"{dv!r} (no variance)"] if single else []) + (
+        [f"left out group(s) {', '.join(map(repr, alike))} whose values of {dv!r} are all "
+         "the same (no variance, which Welch's ANOVA divides by)"] if alike else [])
+    if alike and len(sizes) >= 2:
+        notes.append("Kruskal-Wallis uses every group")
     data = ranks[ranks[between].isin([str(g) for g in sizes.index])]
     size_of = {str(g): int(s) for g, s in sizes.items()}
     n = len(data)
-    welch = pg.welch_anova(data=data, dv=dv, between=between).iloc[0]
-    kw = pg.kruskal(data=ranks, dv=dv, between=between).iloc[0]
-    gh = pg.pairwise_gameshowell(data=data, dv=dv, between=between, effsize="hedges")
+    if len(sizes) >= 2:
+        welch = pg.welch_anova(data=data, dv=dv, between=between).iloc[0]
+        gh = pg.pairwise_gameshowell(data=data, dv=dv, between=between, effsize="hedges")
+    else:
+        notes.append(f"Welch's ANOVA and Games-Howell need two groups whose values of {dv!r} "
+                     f"vary, and {len(sizes)} do{'es' if len(sizes) == 1 else ''}: only "
+                     "Kruskal-Wallis (on ranks, every group) is computed")
+        welch = pd.Series({"F": np.nan, "ddof1": np.nan, "ddof2": np.nan, "p_unc": np.nan,
+                           "np2": np.nan})
+        gh = pd.DataFrame(columns=["A", "B"])
+    note = "; ".join(notes)
+    if ranks[dv].nunique() > 1:
+        kw = pg.kruskal(data=ranks, dv=dv, between=between).iloc[0]
+        kw_note = ""
+    else:  # H is 0 / 0: every rank is tied
+        kw = pd.Series({"H": np.nan, "ddof1": float(len(all_sizes) - 1), "p_unc": np.nan})
+        kw_note = f"every value of {dv!r} is the same: no test can tell the groups apart"
     rows = [
         {"test": "welch_anova", "group_a": None, "group_b": None, "estimate": np.nan,
          "statistic": float(welch["F"]), "df1": float(welch["ddof1"]),
@@ -207,7 +251,7 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
         {"test": "kruskal_wallis", "group_a": None, "group_b": None, "estimate": np.nan,
          "statistic": float(kw["H"]), "df1": float(kw["ddof1"]), "df2": np.nan,
          "p_value": float(kw["p_unc"]), "effect_size": float(kw["H"]) / (len(ranks) - 1),
-         "effect_type": "epsilon2", "n": len(ranks), "note": ""},
+         "effect_type": "epsilon2", "n": len(ranks), "note": kw_note},
     ]
     for _, r in gh.iterrows():
         a, b = str(r["A"]), str(r["B"])
@@ -331,7 +375,13 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
                          "d are undefined; report the two values instead of a test")
     from scipy import stats  # here, not at the top: it costs ~0.4 s to import
 
-    res = pg.ttest(a, b, correction=welch, confidence=ci).iloc[0]
+    with warnings.catch_warnings():
+        if a.var() == 0 or b.var() == 0:
+            # scipy's "Precision loss ... catastrophic cancellation" about a group whose
+            # values are all equal: its variance is exactly 0, the result exact
+            warnings.filterwarnings("ignore", message="Precision loss occurred",
+                                    category=RuntimeWarning)
+        res = pg.ttest(a, b, correction=welch, confidence=ci).iloc[0]
     # the interval unrounded (pingouin rounds its CI to 2 decimals): diff +- t * se with the
     # same se and df as the test
     va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
@@ -606,6 +656,15 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
         A predictor sharing items with the outcome, a control that is an item of the
         outcome or a scale of the model, a name given twice, or no predictors.
 
+    Warns
+    -----
+    ModelWarning
+        The fit has fewer than :data:`FEW_RESIDUAL_DF` residual degrees of freedom, or a
+        respondent has leverage of :data:`HIGH_LEVERAGE` or more (HC2/HC3 divide its squared
+        residual by a power of 1 - h, undefined at h = 1). With fewer than two residual
+        degrees of freedom (counting every slope: the predictors, each numeric control and
+        each dummy) the model is refused instead.
+
     Notes
     -----
     Standardised coefficients (``std_*``) come from refitting the same model, with the same
@@ -668,11 +727,11 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     scores = score_scales(responses, instrument, scales=[outcome, *preds], min_items=min_items,
                           keep=controls)
     data = scores[[outcome, *preds, *controls]].dropna().reset_index(drop=True)
-    if len(data) <= len(preds) + 2:
-        raise InputError(f"only {len(data)} complete respondents (every score of {outcome!r}, "
-                         f"the {len(preds)} predictor scales and the controls present) for "
-                         f"{len(preds)} predictors; too few to fit the image model: check the "
-                         "missing answers, or lower min_items (--min-items)")
+    # every slope counts: a predictor scale, a numeric control, a dummy per extra category
+    slopes = len(preds) + sum(1 if _is_continuous(data[c]) else max(data[c].nunique() - 1, 0)
+                              for c in controls)
+    if len(data) <= slopes + 2:
+        raise InputError(_too_few(len(data), outcome, len(preds), slopes))
     for c in controls:
         if not _is_continuous(data[c]) and data[c].nunique() < 2:
             raise InputError(f"control {c!r} has one value ({data[c].iloc[0]!r}) for every one "
@@ -696,6 +755,7 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     fit_kw = {"cov_type": robust, "use_t": True} if robust else {}
     raw = sm.OLS(y, X).fit(**fit_kw)
     std = sm.OLS(zy, zX).fit(**fit_kw)
+    _warn_fragile_fit(X, outcome, robust)
     a = 1 - ci
     rci, sci = raw.conf_int(alpha=a), std.conf_int(alpha=a)
     table = pd.DataFrame({
@@ -709,6 +769,43 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
                             predictors=tuple(preds), controls=tuple(controls),
                             reference_levels=references, cov_type=robust or "nonrobust",
                             ci=float(ci))
+
+
+def _too_few(n: int, outcome: str, n_preds: int, n_slopes: int) -> str:
+    """Why ``n`` complete respondents cannot fit ``n_slopes`` slopes (``n_preds`` of them
+    predictor scales, the rest the controls' columns and dummies) and an intercept."""
+    counted = (f"{n_slopes} slopes ({n_preds} predictor scales and {n_slopes - n_preds} for "
+               "the controls, one per numeric control and per category beyond the reference)"
+               if n_slopes > n_preds else f"{n_preds} predictors")
+    return (f"only {n} complete respondents (every score of {outcome!r}, the {n_preds} "
+            f"predictor scales and the controls present) for {counted}; the image model needs "
+            f"at least {n_slopes + 3} (two residual degrees of freedom): check the missing "
+            "answers, lower min_items (--min-items), or use fewer controls")
+
+
+def _warn_fragile_fit(X: pd.DataFrame, outcome: str, robust: str | None) -> None:
+    """Warn (:class:`ModelWarning`) about a fit whose standard errors deserve doubt: fewer
+    than :data:`FEW_RESIDUAL_DF` residual df, or a leverage of :data:`HIGH_LEVERAGE` or more."""
+    arr = X.to_numpy(float)
+    n, p = arr.shape
+    q, _ = np.linalg.qr(arr)
+    leverage = (q * q).sum(axis=1)  # the diagonal of the hat matrix
+    worst = int(np.argmax(leverage))
+    doubts = []
+    if n - p < FEW_RESIDUAL_DF:
+        doubts.append(f"{n - p} residual degrees of freedom ({n} respondents, {p} "
+                      f"coefficients; fewer than {FEW_RESIDUAL_DF}): wide intervals and "
+                      "unreliable standard errors")
+    if leverage[worst] >= HIGH_LEVERAGE:
+        hc = (f"{robust} standard errors divide its squared residual by "
+              f"(1 - h)^{2 if robust == 'HC3' else 1} and are undefined at h = 1"
+              if robust in {"HC2", "HC3"} else "its answers alone decide its fitted value")
+        doubts.append(f"respondent {worst + 1} of the analysis sample has leverage "
+                      f"{leverage[worst]:.3f} (at least {HIGH_LEVERAGE}): {hc}")
+    if doubts:
+        warnings.warn(f"image model of {outcome!r}: " + "; ".join(doubts) + "; read its "
+                      "standard errors, p values and intervals with caution, or collect more "
+                      "respondents or use fewer controls", ModelWarning, stacklevel=3)
 
 
 #: A text control with more levels than this is refused by :func:`image_model` (a numeric
@@ -909,13 +1006,23 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     Raises
     ------
     InputError
-        A predictor without variance, perfectly collinear predictors, a declared level with
-        no observations, or (quasi-)complete separation (the information matrix on
-        standardised predictors has a condition number above
-        :data:`SEPARATION_CONDITION`; the estimates would be arbitrary, as R's ``clm``
-        warns).
+        An outcome with one or two categories, or with numbers that are not whole (a mean
+        score) unless ``levels`` declares them; no more complete rows than parameters
+        (coefficients and thresholds); a predictor without variance, perfectly collinear
+        predictors, a declared level with no observations, or (quasi-)complete separation
+        (the information matrix on standardised, centred predictors has a condition number
+        above :data:`SEPARATION_CONDITION` or a smallest eigenvalue per observation below
+        :data:`SEPARATION_MIN_INFORMATION`, so the check does not depend on the predictors'
+        units; the estimates would be arbitrary, as R's ``clm`` warns).
     ValueError
         The outcome among the predictors, a name given twice, a bad ``link`` or ``ci``.
+
+    Warns
+    -----
+    ModelWarning
+        The optimiser did not converge (statsmodels' own ``HessianInversionWarning`` and
+        ``ConvergenceWarning`` are not passed on: the separation check and this warning say
+        what they mean).
 
     Notes
     -----
@@ -945,6 +1052,7 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     """
     from scipy import stats  # here, not at the top: it costs ~0.4 s to import
     from statsmodels.miscmodels.ordinal_model import OrderedModel
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
     frame = _frame(frame)
     predictors = check_names(predictors, "predictors", allow_none=False, unique=True,
@@ -962,10 +1070,21 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     if weights:
         data = _expand_weights(data, weights)
     y, cats = _ordered_outcome(data[outcome], outcome, levels)
-    if len(cats) < 3:
-        raise ValueError(f"{outcome!r} needs at least three ordered categories for a "
-                         f"cumulative link model, got {len(cats)}; use logistic regression")
+    if len(cats) == 1:
+        raise InputError(f"the outcome {outcome!r} has one category ({cats[0]}) in all "
+                         f"{len(data)} complete rows: there is nothing to model; choose an "
+                         "outcome whose answers differ")
+    if len(cats) == 2:
+        raise InputError(f"the outcome {outcome!r} has two categories ({cats[0]}, {cats[1]}); "
+                         "a cumulative link model needs at least three ordered categories: "
+                         "use logistic regression")
     X, continuous, _ = _design(data, predictors)
+    n_params = X.shape[1] + len(cats) - 1
+    if len(data) <= n_params:
+        raise InputError(f"only {len(data)} complete rows for {n_params} parameters "
+                         f"({X.shape[1]} coefficients and {len(cats) - 1} thresholds): too "
+                         "few to fit the ordinal model; use fewer predictors or merge outcome "
+                         "categories")
     for c in continuous:
         if not X[c].std(ddof=1) > 0:
             raise InputError(f"predictor {c!r} has no variance (every one of the {len(data)} "
@@ -973,11 +1092,21 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
                              "has no intercept to absorb it: leave it out of predictors")
     _check_collinear(X.assign(Intercept=1.0)[["Intercept", *X.columns]])
     model = OrderedModel(y, X, distr=link)
-    res = model.fit(method="bfgs", maxiter=2000, disp=False)
-    if not res.mle_retvals.get("converged", True):
-        res = model.fit(start_params=res.params, method="newton", maxiter=200, disp=False)
+    with warnings.catch_warnings():
+        # statsmodels' own warnings about the fit ("Inverting hessian failed", no
+        # convergence) are replaced by _check_separation and the ModelWarning below
+        warnings.filterwarnings("ignore", category=HessianInversionWarning)
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        res = model.fit(method="bfgs", maxiter=2000, disp=False)
+        if not res.mle_retvals.get("converged", True):
+            res = model.fit(start_params=res.params, method="newton", maxiter=200, disp=False)
     k = X.shape[1]
     _check_separation(model, res, X, outcome)
+    if not res.mle_retvals.get("converged", True):
+        warnings.warn(f"ordinal model of {outcome!r}: the optimiser did not converge (BFGS, "
+                      "then Newton); the estimates may not be the maximum-likelihood ones: "
+                      "check .converged, use fewer predictors or merge outcome categories",
+                      ModelWarning, stacklevel=2)
     params = np.asarray(res.params, dtype=float)
     cov = np.asarray(res.cov_params(), dtype=float)
     # thresholds: theta_1 = p_k, theta_j = theta_{j-1} + exp(p_{k+j-1}); delta method for SEs
@@ -1002,10 +1131,16 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
                               ci=float(ci))
 
 
-#: Condition number of the information matrix (on standardised predictors) above which
-#: :func:`ordinal_model` refuses the fit as (quasi-)separated: ordinary fits have tens to
+#: Condition number of the information matrix (on standardised, centred predictors) above
+#: which :func:`ordinal_model` refuses the fit as (quasi-)separated: ordinary fits have tens to
 #: hundreds, separated ones millions.
 SEPARATION_CONDITION = 1e6
+#: Smallest eigenvalue of that information matrix per observation below which the fit is
+#: refused as separated too: under complete separation every fitted probability tends to 0 or
+#: 1, so the whole matrix vanishes and its condition number alone can stay moderate. Ordinary
+#: fits have 0.01 to 0.3 (a 0.9995 correlation between two predictors about 1e-4), separated
+#: ones below 1e-6.
+SEPARATION_MIN_INFORMATION = 1e-5
 
 
 def _check_separation(model, res, X: pd.DataFrame, outcome: str) -> None:
@@ -1013,12 +1148,21 @@ def _check_separation(model, res, X: pd.DataFrame, outcome: str) -> None:
     along one direction (a predictor separating the outcome categories), so the estimate
     and its standard error are arbitrary (R's ``clm`` warns, ``polr`` reports huge SEs)."""
     k = X.shape[1]
-    scale = np.ones(len(res.params))
-    scale[:k] = np.where(X.std(ddof=0).to_numpy() > 0, X.std(ddof=0).to_numpy(), 1.0)
+    mean = X.mean().to_numpy(dtype=float)
+    sd = X.std(ddof=0).to_numpy(dtype=float)
+    sd = np.where(sd > 0, sd, 1.0)
+    # The information of the fit re-expressed for standardised predictors z = (x - mean) / sd,
+    # so that the condition number does not depend on units or location: gamma = sd * beta and
+    # the first threshold absorbs the centring (theta_1' = theta_1 - mean . beta; the log
+    # increments are unchanged). With J = d(old) / d(new), the new information is J' I J.
+    jac = np.eye(len(res.params))
+    jac[:k, :k] = np.diag(1.0 / sd)
+    jac[k, :k] = mean / sd
     info = -np.asarray(model.hessian(np.asarray(res.params)), dtype=float)
-    info = info * np.outer(scale, scale)
+    info = jac.T @ info @ jac
     vals, vecs = np.linalg.eigh(info)
-    if vals[0] > 0 and vals[-1] / vals[0] < SEPARATION_CONDITION:
+    if (vals[0] > SEPARATION_MIN_INFORMATION * len(X)
+            and vals[-1] / vals[0] < SEPARATION_CONDITION):
         return
     worst = str(X.columns[int(np.argmax(np.abs(vecs[:k, 0])))]) if k else "?"
     raise InputError(f"the categories of {outcome!r} are (quasi-)completely separated by the "
@@ -1051,6 +1195,14 @@ def _ordered_outcome(y: pd.Series, name: str, levels: Sequence | None) -> tuple[
                              "levels=[lowest, ..., highest]")
         levels = list(y.cat.categories)
     elif pd.api.types.is_numeric_dtype(y):
+        fraction = y[y != np.round(y)]
+        if len(fraction):  # e.g. a mean score: every distinct mean would be a category
+            raise InputError(f"{name!r} holds numbers that are not whole (e.g. "
+                             f"{fraction.iloc[0]:g}), such as a mean score; an ordinal model "
+                             "needs ordered categories: model a single item, round the score "
+                             "(frame[col].round()), use image_model (OLS) for a scale score, or "
+                             "pass levels=[lowest, ..., highest] if these values are the "
+                             "categories")
         levels = sorted(y.unique())
     else:
         raise ValueError(f"{name!r} holds text; pass levels=[lowest, ..., highest] or make it "

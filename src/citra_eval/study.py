@@ -930,7 +930,7 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                                                      f"{', '.join(usable) or 'none'})"),
                         line(key)))
                 elif key == "compare_by":
-                    _check_groups(name, instrument, responses, settings, problems)
+                    _check_groups(name, instrument, responses, settings, problems, warn)
                 else:
                     _check_control(name, responses, settings, problems)
         if "compare_by" not in settings.given:
@@ -1016,9 +1016,11 @@ def _construct_warnings(codebook: Codebook, instrument: Instrument, settings: St
 
 
 def _check_groups(name: str, instrument: Instrument, responses: pd.DataFrame,
-                  settings: StudySettings, problems: list[Problem]) -> None:
+                  settings: StudySettings, problems: list[Problem], warn: _Warnings) -> None:
     """A ``compare_by`` column must divide the respondents into groups: not a numeric
-    measurement, and at least two groups of two or more respondents."""
+    measurement, and at least two groups of two or more respondents. A group whose
+    respondents all have the same score is a warning: the comparison leaves it out of
+    Welch's ANOVA and Games-Howell (with a note) and keeps it in Kruskal-Wallis."""
     spath, line = shown_path(settings.path), settings.lines.get("compare_by")
     declared = instrument.demographic_types.get(name)
     if declared is not None and declared.type == "numeric":
@@ -1041,7 +1043,7 @@ def _check_groups(name: str, instrument: Instrument, responses: pd.DataFrame,
                                 f"{shown}); compare by another column", line))
         return
     # Welch's ANOVA weighs each group by n / variance: a group of two or more whose answers
-    # give one and the same score leaves it undefined
+    # give one and the same score is left out of it (compare_groups notes it)
     scores = score_scales(responses, instrument, keep=[name])
     alike: dict[str, list[str]] = {}
     for scale in instrument.scales:
@@ -1058,10 +1060,11 @@ def _check_groups(name: str, instrument: Instrument, responses: pd.DataFrame,
         hint = (f"; {name!r} holds numbers: if it is a measurement, not groups, compare by a "
                 "grouped copy of it (e.g. bands) instead"
                 if len(sizes) > 5 and numeric.notna().all() else "")
-        problems.append(Problem(spath, f"'compare_by': in {name!r}, every respondent of a group "
-                                f"has the same score ({shown}), so Welch's ANOVA, which weighs "
-                                "each group by its variance, is undefined; compare by another "
-                                "column, or merge such a group into another" + hint, line))
+        warn.add(spath, f"'compare_by': in {name!r}, every respondent of a group has the same "
+                 f"score ({shown}), so Welch's ANOVA and Games-Howell, which weigh each group "
+                 "by its variance, leave that group out (the comparison's 'note' says so; "
+                 "Kruskal-Wallis keeps it); to compare it too, merge such a group into "
+                 "another, or compare by another column" + hint, line)
 
 
 def _check_control(name: str, responses: pd.DataFrame, settings: StudySettings,

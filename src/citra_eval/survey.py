@@ -564,6 +564,8 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
         elif col in instrument.demographic_types:
             frame[col] = _parse_demographic(frame[col], instrument.demographic_types[col],
                                             line_of, spath, problems)
+    # checked column by column, reported in line order (within a line, in column order)
+    problems.sort(key=lambda p: p.line or 0)
     collect(problems, path=spath, limit=MAX_REPORTED)
     front = [instrument.id_column]
     return frame[front + [c for c in header if c not in front]].reset_index(drop=True)
@@ -656,7 +658,9 @@ def _parse_item(values: pd.Series, col: str, inst: Instrument, line_of: pd.Serie
                                     f"{raw!r}", line, col))
         elif not inst.min <= val <= inst.max:
             problems.append(Problem(path, f"item {col!r}: value {raw} is outside the response "
-                                    f"scale {where}", line, col))
+                                    f"scale {where}; correct it, or leave the cell empty if "
+                                    "unanswered (a missing-value code such as 99 or -9 is not "
+                                    "read as missing: blank those cells)", line, col))
     return out
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 
 import pandas as pd
 
@@ -17,7 +16,7 @@ from ..codebook import Codebook
 from ..codings import read_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem, elided, quoted
-from ..psychometrics import item_statistics, scale_reliability
+from ..psychometrics import reliability_warnings
 from ..study import load_study, shown_path, transcript_warnings
 from ..survey import Instrument, read_responses
 from ._common import (
@@ -191,20 +190,10 @@ def _validate_survey(args, attempt, problems) -> list[str]:
 
 def _item_warnings(resp, instrument, path: str) -> list[str]:
     """``warning:`` lines (for stderr; the exit status is unchanged): every warning of
-    :func:`citra_eval.scale_reliability` and :func:`citra_eval.item_statistics`, as
-    ``survey`` prints them — items that correlate negatively with their scale or have no
-    variance (as psych ``alpha()`` warns), one line per item; then what concerns a whole
-    scale (too few respondents, scores resting on few items, an undefined alpha or omega)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        st = item_statistics(resp, instrument)
-        rel = scale_reliability(resp, instrument)
-    lines = [f"warning: {path}: scale {row.scale}, item {row.item}: {row.warning}"
-             for row in st[st["warning"] != ""].itertuples()]
-    for row in rel[rel["warning"] != ""].itertuples():
-        lines += [f"warning: {path}: scale {row.scale}: {note}"
-                  for note in row.warning.split("; ") if not note.startswith("item ")]
-    return lines
+    :func:`citra_eval.scale_reliability` and :func:`citra_eval.item_statistics`
+    (:func:`~citra_eval.psychometrics.reliability_warnings`), as ``survey`` and
+    ``reproduce`` print them."""
+    return [f"warning: {path}: {line}" for line in reliability_warnings(resp, instrument)]
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
