@@ -293,10 +293,14 @@ def check_memos(memos: pd.DataFrame, *, corpus: Corpus | None = None,
         offsets = {}
         for col in ("start", "end"):
             if cell[col] is not None:
-                if not _WHOLE.match(cell[col]):
+                # a float column (offsets beside missing ones in a DataFrame) holds 19.0
+                raw = row[col]
+                whole = (isinstance(raw, float) and raw.is_integer() and raw >= 0
+                         and _WHOLE.match(str(int(raw))))
+                if not (whole or _WHOLE.match(cell[col])):
                     bad(f"must be a whole number >= 0, got {cell[col]!r}", col)
                 else:
-                    offsets[col] = int(cell[col])
+                    offsets[col] = int(raw) if whole else int(cell[col])
         doc, code = cell["doc_id"], cell["code"]
         if about in ("document", "selection"):
             if doc is None:
