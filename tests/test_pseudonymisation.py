@@ -570,3 +570,134 @@ def test_a_name_stored_decomposed_is_found_whatever_form_the_key_has():
         assert "R" + "e\u0301" not in shared and "Réni" not in shared
         assert "X" not in shared  # "Re" never matched inside Réni or Rena
         assert ce.reidentify(res.corpus, res.report).corpus.texts == corpus.texts
+
+
+# --------------------------------------------------------------------------- memos
+
+
+def _memos(corpus) -> pd.DataFrame:
+    """A QDA project's memos on ``corpus`` (one document): about the project, the document,
+    a span holding a name, a span cutting into a name, a case and a code."""
+    from citra_eval.qdpx.memos import MEMO_COLUMNS
+
+    doc = corpus.doc_ids[0]
+    text = corpus.text(doc)
+    s, e = text.index("Pak BUDI"), text.index("NIK") + 3
+    cut = text.index("DI  santoso")
+    return pd.DataFrame([
+        {"name": "Catatan proyek", "text": "Siti Aminah mengatur;\ntelepon 0812-3456-789",
+         "author": "Budi Santoso", "about": "project"},
+        {"memo_id": "0d9a3faf-be60-5a4a-96f1-bd624b294eba", "name": "Wawancara Budi",
+         "text": "dengan Pak Budi", "author": "Siti Aminah",
+         "created": "2024-01-02T03:04:05Z", "about": "document", "doc_id": doc},
+        {"name": "sapaan", "text": "nama lengkap", "about": "selection", "doc_id": doc,
+         "start": s, "end": e},
+        {"name": "potongan", "text": "separuh nama", "about": "selection", "doc_id": doc,
+         "start": cut, "end": cut + len("DI  santoso")},
+        {"name": "kasus", "text": "kasus Budi", "about": "case", "target": "Budi Santoso"},
+        {"text": "kode untuk budi", "about": "code", "code": "kontak"},
+    ]).reindex(columns=MEMO_COLUMNS)
+
+
+def test_memos_are_pseudonymised_and_come_back_exactly(tmp_path):
+    corpus = ce.Corpus.from_texts({"a.txt": SOURCE.replace("id: INF01", "id: wawancara_Budi")})
+    memos = _memos(corpus)
+    with pytest.warns(ce.BoundaryWarning) as caught:
+        res = ce.pseudonymise(corpus, key=KEY, memos=memos)
+    (w,) = [w.message for w in caught]
+    assert (w.what, w.rows) == ("memo", [3]) and "1 memo(s) began or ended" in str(w)
+    new_doc = "wawancara_INF01"
+    assert res.corpus.doc_ids == [new_doc]
+    got = res.memos
+    assert list(got.columns) == list(memos.columns)
+    assert got["text"].tolist() == ["P2 mengatur;\ntelepon [TELEPON-1]", "dengan Pak INF01",
+                                    "nama lengkap", "separuh nama", "kasus INF01",
+                                    "kode untuk INF01"]
+    assert got["name"].tolist()[:2] == ["Catatan proyek", "Wawancara INF01"]
+    assert got["author"].tolist()[:2] == ["INF01", "P2"] and got.at[4, "target"] == "INF01"
+    # the token is the one the transcript's number got
+    assert "[TELEPON-1]" in res.corpus.text(new_doc)
+    for col in ("memo_id", "created", "about", "code"):  # kept as they are
+        assert got[col].equals(memos[col]), col
+    assert got["doc_id"].tolist()[1:4] == [new_doc] * 3 and got["doc_id"].isna()[[0, 4, 5]].all()
+    new_text = res.corpus.text(new_doc)
+    assert new_text[got.at[2, "start"]:got.at[2, "end"]] == "Pak INF01. NIK"
+    assert new_text[got.at[3, "start"]:got.at[3, "end"]] == "INF01"  # widened to all of it
+    project = res.report[res.report["field"] == "memo:0:text"]
+    assert project["doc_id"].isna().all()  # a project memo has no document
+    assert not any("Budi" in str(v) for v in res.public_report().to_numpy().ravel())
+    # back from the report, from the key as the CLI writes it, and with memos reordered
+    from citra_eval._files import write_csv
+    write_csv(res.report, tmp_path / "key.csv")
+    for key in (res.report, tmp_path / "key.csv"):
+        back = ce.reidentify(res.corpus, key, memos=res.memos)
+        pd.testing.assert_frame_equal(back.memos, got.assign(**{c: memos[c] for c in (
+            "name", "text", "author", "target", "doc_id", "start", "end")}), check_dtype=False)
+        assert back.memos.equals(back.memos.astype({"start": "Int64", "end": "Int64"}))
+    shuffled = ce.reidentify(res.corpus, tmp_path / "key.csv", memos=res.memos.iloc[::-1])
+    pd.testing.assert_frame_equal(shuffled.memos, back.memos.iloc[::-1].reset_index(drop=True))
+    old = res.report[~res.report["field"].str.startswith("memo")]  # a key made before memos
+    kept = ce.reidentify(res.corpus, old, memos=res.memos).memos
+    assert kept["doc_id"].tolist()[1:4] == ["wawancara_Budi"] * 3
+    assert kept["text"].tolist() == got["text"].tolist()
+    text = corpus.text("wawancara_Budi")
+    assert text[kept.at[2, "start"]:kept.at[2, "end"]] == "Pak BUDI  santoso. NIK"
+
+
+def test_memos_are_checked_and_a_pseudonym_they_hold_is_refused():
+    corpus = ce.Corpus.from_texts({"a.txt": SOURCE})
+    memos = _memos(corpus)
+    with pytest.raises(ce.InputError, match=r"already occurs in the memos \(line 4: text\)"):
+        ce.pseudonymise(corpus, key={**KEY, "Siti Aminah": "Lengkap"}, memos=memos)
+    with pytest.raises(ce.InputError, match=r"already occurs in the memos \(line 2: target\)"):
+        ce.pseudonymise(corpus, key=KEY, memos=memos.assign(target="P2"))
+    with pytest.raises(ce.InputError, match="unknown doc_id 'INF02'"):
+        ce.pseudonymise(corpus, key=KEY, memos=memos.assign(doc_id="INF02"))
+    stray = memos.assign(doc_id=["INF02", *memos["doc_id"][1:]])  # on a memo about the project
+    with pytest.raises(ce.InputError, match="memos refer to documents not in the corpus: INF02"):
+        ce.pseudonymise(corpus, key=KEY, memos=stray)
+    with pytest.raises(ce.InputError, match="unknown doc_id"):
+        ce.reidentify(corpus, ce.pseudonymise(corpus, key=KEY).report,
+                      memos=memos.assign(doc_id="INF02"))
+
+
+def test_cli_memos_survive_pseudonymise_qdpx_export_import_and_reidentify(tmp_path, cli):
+    src, corpus = _cli_inputs(tmp_path)
+    from citra_eval._files import write_csv
+    from citra_eval.qdpx.memos import read_memos
+
+    # a project keeps what memos are about but cases (free notes after export): no case memo
+    memos = _memos(corpus).astype({"start": "Int64", "end": "Int64"}).drop(index=4)
+    write_csv(memos, tmp_path / "memos.csv")
+    (tmp_path / "codebook.yaml").write_text("codes:\n  - id: kontak\n    label: Kontak\n")
+    shared, key_out = tmp_path / "shared", tmp_path / "private" / "key.csv"
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
+            "--codings", str(tmp_path / "codings_A.csv"), "--memos", str(tmp_path / "memos.csv"),
+            "--out", str(shared), "--key-out", str(key_out))
+    assert r.returncode == 0, r.stderr
+    assert "pseudonymised 1 document and 5 memos" in r.stdout
+    # the widened memo named by its file and line (the first memo spans two lines)
+    assert f"1 memo(s) began or ended inside a replaced name or identifier; each now holds " \
+           f"all of it: {tmp_path / 'memos.csv'}:6 (INF01 at " in r.stderr
+    assert "Budi" not in (shared / "memos.csv").read_text(encoding="utf-8")
+    r = cli("qdpx", "export", "--transcripts", str(shared / "transcripts"), "--codebook",
+            str(tmp_path / "codebook.yaml"), "--codings", str(shared / "codings" / "codings_A.csv"),
+            "--memos", str(shared / "memos.csv"), "--out", str(tmp_path / "shared.qdpx"))
+    assert r.returncode == 0, r.stderr
+    r = cli("qdpx", "import", str(tmp_path / "shared.qdpx"), "--out", str(tmp_path / "imp"))
+    assert r.returncode == 0, r.stderr
+    r = cli("reidentify", "--transcripts", str(tmp_path / "imp" / "transcripts"),
+            "--key", str(key_out), "--memos", str(tmp_path / "imp" / "memos.csv"),
+            "--out", str(tmp_path / "back"))
+    assert r.returncode == 0, r.stderr
+    restored = ce.read_transcripts(tmp_path / "back" / "transcripts")
+    assert restored.texts == corpus.texts
+    back = read_memos(tmp_path / "back" / "memos.csv", corpus=restored)
+    given = read_memos(tmp_path / "memos.csv", corpus=corpus)
+    cols = ["name", "text", "author", "about", "doc_id", "start", "end", "code", "target"]
+    # the project tool may reorder memos and gives each a GUID: match them by name
+    by_name = back.set_index(back["name"].fillna("-")).loc[given["name"].fillna("-")]
+    pd.testing.assert_frame_equal(by_name[cols].reset_index(drop=True), given[cols])
+    for row in back[back["about"] == "selection"].itertuples():  # offsets slice the same text
+        g = given[given["name"] == row.name].iloc[0]
+        assert restored.text(row.doc_id)[row.start:row.end] == corpus.text(g.doc_id)[g.start:g.end]

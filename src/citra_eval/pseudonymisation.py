@@ -1,10 +1,10 @@
-"""Pseudonymise transcripts (and their codings) before sharing them; reverse it with the key.
+"""Pseudonymise transcripts (their codings and memos) before sharing them; reverse it with the key.
 
 Personal names come from a key (``name -> pseudonym``, e.g. informant codes); e-mail
 addresses, Indonesian phone numbers and NIK numbers (16-digit identity numbers) are detected.
 Every replacement is recorded with its offsets, so codings are remapped to keep slicing the
-new texts, and :func:`reidentify` restores the original texts and codings exactly from the
-re-identification key (the full report, which holds the originals and must be stored apart
+new texts, and :func:`reidentify` restores the original texts, codings and memos exactly from
+the re-identification key (the full report, which holds the originals and must be stored apart
 from the shared data).
 """
 
@@ -29,6 +29,7 @@ from ._yaml import read_yaml_file
 from .codings import record_text
 from .corpus import Corpus, front_matter_key, main_line_end, with_line_ends
 from .errors import InputError, Problem
+from .qdpx.memos import check_memos
 
 __all__ = ["DETECTORS", "BoundaryWarning", "PseudonymResult", "load_key", "pseudonymise",
            "reidentify"]
@@ -39,6 +40,12 @@ PUBLIC_COLUMNS = ["doc_id", "field", "start", "end", "replacement", "kind"]
 _DERIVED = {"doc_id", "path", "format", "n_segments", "n_words"}
 #: Codings columns never pseudonymised (``text`` is recorded again from the new texts).
 _CODING_KEPT = {"doc_id", "segment_id", "start", "end", "code", "text"}
+#: Memos columns never pseudonymised: what a memo is, when it was made and what it is about
+#: (a ``code`` is the codebook's id, shared as it is); every other text column (``name``,
+#: ``text``, ``author``, ``target``: words a person wrote) is.
+_MEMO_KEPT = {"memo_id", "created", "about", "doc_id", "start", "end", "code"}
+#: The columns kept of each table pseudonymise takes beside the corpus, by what a row is.
+_KEPT = {"coding": _CODING_KEPT, "memo": _MEMO_KEPT}
 
 _EMAIL = (r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
           r"\.[A-Za-z]{2,}\b")
@@ -57,34 +64,35 @@ _TOKEN = {"email": "EMAIL", "phone": "TELEPON", "nik": "NIK"}
 #: A token's word (``EMAIL-1``), bracketed or not, ignoring case: one the inputs already
 #: hold is never handed out.
 _TOKEN_WORD = re.compile(rf"(?<!\w)({'|'.join(_TOKEN.values())})-(\d+)(?!\w)", re.IGNORECASE)
-#: The report's ``field`` of a coding pseudonymise widened, before its row number; its
-#: ``original`` and ``replacement`` hold its offsets (``start:end``) before and after.
-SPAN_FIELD = "coding-span:"
 #: How many widened codings a :class:`BoundaryWarning` names.
 NAMED_ROWS = 3
 
 
 class BoundaryWarning(UserWarning):
-    """Codings whose start or end lay inside a replaced name, identifier or pseudonym were
-    widened to hold all of it (their other characters are unchanged).
+    """Codings (or memos about a selection) whose start or end lay inside a replaced name,
+    identifier or pseudonym were widened to hold all of it (their other characters are
+    unchanged).
 
     Attributes
     ----------
     rows : list of int
-        Positions (0-based) in the codings table given of the widened codings.
+        Positions (0-based) in the table given (codings or memos) of the widened rows.
     inside : str
         What their boundaries cut (``a replaced name or identifier``, ``a pseudonym``).
+    what : str
+        ``coding`` or ``memo``: which table ``rows`` are of.
     """
 
-    def __init__(self, rows: list[int], inside: str, places: list[str]) -> None:
-        self.rows, self.inside = rows, inside
+    def __init__(self, rows: list[int], inside: str, places: list[str],
+                 what: str = "coding") -> None:
+        self.rows, self.inside, self.what = rows, inside, what
         super().__init__(self.describe(places))
 
     def describe(self, places: list[str]) -> str:
-        """The message, naming the first widened codings by ``places`` (e.g. ``line 4 (INF01
+        """The message, naming the first widened rows by ``places`` (e.g. ``line 4 (INF01
         at 120)``; at most :data:`NAMED_ROWS` are shown)."""
         more = len(self.rows) - NAMED_ROWS
-        return (f"{len(self.rows)} coding(s) began or ended inside {self.inside}; each now "
+        return (f"{len(self.rows)} {self.what}(s) began or ended inside {self.inside}; each now "
                 f"holds all of it: {', '.join(places[:NAMED_ROWS])}"
                 + (f" and {more} more" if more > 0 else ""))
 _PRIORITY = {"nik": 0, "email": 0, "phone": 1, "name": 2}
@@ -100,13 +108,19 @@ class PseudonymResult:
         The new corpus (new texts, remapped segments, pseudonymised speakers/attributes).
     codings : DataFrame or None
         The codings with remapped ``start``/``end`` (and pseudonymised ``evidence``/``note``).
+    memos : DataFrame or None
+        The memos (None when none were given): ``name``, ``text``, ``author``, ``target``
+        pseudonymised, ``doc_id`` following renamed documents, the ``start``/``end`` of a
+        memo about a selection remapped.
     report : DataFrame
         The re-identification key: one row per replacement, ``doc_id, field, start, end,
         orig_start, orig_end, original, replacement, kind``. ``field`` is ``text`` for the
         plain text (``start``/``end`` in the new text, ``orig_*`` in the old one),
-        ``attribute:<name>``, ``speaker`` or ``coding:<row>:<column>`` for whole values, and
-        ``coding-span:<row>`` for a coding widened to a whole pseudonym (``original`` and
-        ``replacement`` are its ``start:end`` before and after). ``kind`` is ``name``,
+        ``attribute:<name>``, ``speaker``, ``coding:<row>:<column>`` or ``memo:<row>:<column>``
+        for whole values (a memo about no document has no ``doc_id``), and
+        ``coding-span:<row>`` (``memo-span:<row>``) for a coding (a memo about a selection)
+        widened to a whole pseudonym (``original`` and ``replacement`` are its ``start:end``
+        before and after). ``kind`` is ``name``,
         ``email``, ``phone``, ``nik`` or ``value``. It contains the originals: keep it apart
         from the shared data.
 
@@ -123,6 +137,7 @@ class PseudonymResult:
     corpus: Corpus
     codings: pd.DataFrame | None
     report: pd.DataFrame
+    memos: pd.DataFrame | None = None
     _replacer: _Replacer | None = field(default=None, repr=False, compare=False)
 
     def apply(self, value: str) -> str:
@@ -402,9 +417,10 @@ class _OffsetMap:
 
 
 def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
-                 codings: pd.DataFrame | None = None,
+                 codings: pd.DataFrame | None = None, memos: pd.DataFrame | None = None,
                  detect: Iterable[str] = ("email", "phone", "nik")) -> PseudonymResult:
-    """Replace personal names and identifiers in a corpus, remapping codings to the new texts.
+    """Replace personal names and identifiers in a corpus, remapping codings (and memos) to the
+    new texts.
 
     Parameters
     ----------
@@ -414,13 +430,21 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
         ignoring case and with any whitespace between their words; the longest name wins.
     codings : DataFrame, optional
         A codings table on ``corpus``; its ``start``/``end`` are remapped.
+    memos : DataFrame, optional
+        A REFI-QDA project's memos on ``corpus`` (:data:`~citra_eval.qdpx.memos.MEMO_COLUMNS`,
+        as ``memos.csv`` of ``qdpx import``; checked with
+        :func:`~citra_eval.qdpx.memos.check_memos`). Their ``name``, ``text``, ``author``,
+        ``target`` (and any other text column but ``memo_id``, ``created``, ``about``,
+        ``code``) are pseudonymised like the codings' text columns, ``doc_id`` follows a
+        renamed document, and the ``start``/``end`` of a memo about a selection are remapped
+        like a coding's.
     detect : iterable of str
         Which identifiers to detect: ``email``, ``phone`` (Indonesian numbers: ``+62``,
         ``62`` or ``0`` prefixes, mobile ``08xx`` and area codes, separated by spaces, dots or
         dashes), ``nik`` (16 digits, optionally in groups of four). Each distinct value gets a
         numbered token such as ``[EMAIL-1]``, the same everywhere in the corpus. A number
         whose token the inputs already hold (``[EMAIL-1]`` or ``email-1`` as a word in a text,
-        an attribute, a codings column or a pseudonym) is skipped: that value becomes
+        an attribute, a codings or memos column or a pseudonym) is skipped: that value becomes
         ``[EMAIL-2]``, so no token stands for two things.
 
     Returns
@@ -432,17 +456,20 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     Raises
     ------
     InputError
-        A bad key (see :func:`load_key`), or a pseudonym the texts or their front matter
-        (the documents' attributes, nested values included) already hold (as whole words,
-        ignoring case and spacing, outside the names being replaced): the shared data could
-        not tell it from the pseudonym. The message names the key file and line (when the
-        key is a file) and the transcript and line of the occurrence (or its front-matter
-        field, ``a.txt (front matter: informant)``).
+        A bad key (see :func:`load_key`), a pseudonym the texts, their front matter (the
+        documents' attributes, nested values included) or the memos already hold (as whole
+        words, ignoring case and spacing, outside the names being replaced): the shared data
+        could not tell it from the pseudonym. The message names the key file and line (when
+        the key is a file) and the transcript and line of the occurrence (or its front-matter
+        field, ``a.txt (front matter: informant)``, or its memo, ``the memos (line 3:
+        text)``). A memos table :func:`~citra_eval.qdpx.memos.check_memos` refuses, or one
+        naming a ``doc_id`` not in ``corpus``.
 
     Warns
     -----
     BoundaryWarning
-        When codings begin or end inside a replaced name or identifier; ``rows`` lists them.
+        When codings (memos about a selection) begin or end inside a replaced name or
+        identifier; ``rows`` lists them, ``what`` says which table.
 
     Notes
     -----
@@ -461,7 +488,7 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     the offsets) are pseudonymised too; the coded ``text`` of codings that record it is
     recorded again from the new texts. A ``doc_id`` holding a name (e.g. from a file name,
     ``wawancara_Budi``) is pseudonymised as well (``_`` separating words), in the corpus, the
-    codings and the report, whose ``field`` ``doc_id`` row keeps the original id.
+    codings, the memos and the report, whose ``field`` ``doc_id`` row keeps the original id.
 
     Examples
     --------
@@ -486,9 +513,12 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     if unknown:
         raise ValueError(f"detect must name detectors among {', '.join(DETECTORS)}, got "
                          f"{unknown}")
-    rep = _Replacer(names, detect, _held_strings(corpus, codings, names.values()))
+    if memos is not None:
+        check_memos(memos, corpus=corpus)
+    tables = [t for t in (codings, memos) if t is not None]
+    rep = _Replacer(names, detect, _held_strings(corpus, tables, names.values()))
     found_in = {doc: rep.find(corpus.text(doc)) for doc in corpus.doc_ids}
-    _check_pseudonyms_absent(corpus, found_in, rep, entries,
+    _check_pseudonyms_absent(corpus, memos, found_in, rep, entries,
                              None if isinstance(key, Mapping) else os.fspath(key))
     rows: list[dict] = []
     maps: dict[str, _OffsetMap] = {}
@@ -510,43 +540,49 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
         texts[doc] = "".join(parts)
         maps[doc] = _OffsetMap(spans)
     new_corpus = _rebuild(corpus, texts, maps, lambda v: rep.string(v), rows)
-    new_codings = None if codings is None else _remap_codings(
-        codings, maps, lambda v: rep.string(v), rows, "a replaced name or identifier")
+    inside = "a replaced name or identifier"
+    new_codings = None if codings is None else _remap_table(
+        codings, maps, lambda v: rep.string(v), rows, inside, "coding")
+    new_memos = None if memos is None else _remap_table(
+        memos, maps, lambda v: rep.string(v), rows, inside, "memo")
     ids = _new_doc_ids(corpus.doc_ids, rep)
     if ids:
-        new_corpus, new_codings = _rename_docs(new_corpus, new_codings, ids)
+        new_corpus, new_codings, new_memos = _rename_docs(new_corpus, ids, new_codings,
+                                                          new_memos)
         for row in rows:
             row["doc_id"] = ids.get(row["doc_id"], row["doc_id"])
         rows += [{"doc_id": new, "field": "doc_id", "start": None, "end": None,
                   "orig_start": None, "orig_end": None, "original": old, "replacement": new,
                   "kind": "value"} for old, new in ids.items()]
     new_codings = _recorded_text(new_codings, codings, new_corpus)
-    return PseudonymResult(new_corpus, new_codings, _report(rows), rep)
+    return PseudonymResult(new_corpus, new_codings, _report(rows), new_memos, rep)
 
 
-def _held_strings(corpus: Corpus, codings: pd.DataFrame | None,
+def _held_strings(corpus: Corpus, tables: Iterable[pd.DataFrame],
                   pseudonyms: Iterable[str]) -> Iterator[str]:
     """Every string pseudonymising may write into the shared data, as it is before: the
     texts, the documents' attributes (the front matter's values and keys, nested ones
-    included) and their names, the codings' text columns, and the pseudonyms."""
+    included) and their names, the text columns of ``tables`` (codings, memos), and the
+    pseudonyms."""
     yield from corpus.texts.values()
     yield from map(str, corpus.documents.columns)
     for col in corpus.documents.columns:
         if col not in _DERIVED:
             yield from (v for v in corpus.documents[col] if isinstance(v, str))
-    if codings is not None:
-        for col in codings.columns:
-            if codings[col].dtype == object:
-                yield from (v for v in codings[col] if isinstance(v, str))
+    for table in tables:
+        for col in table.columns:
+            if table[col].dtype == object:
+                yield from (v for v in table[col] if isinstance(v, str))
     yield from pseudonyms
 
 
-def _check_pseudonyms_absent(corpus: Corpus, found_in: Mapping[str, list], rep: _Replacer,
+def _check_pseudonyms_absent(corpus: Corpus, memos: pd.DataFrame | None,
+                             found_in: Mapping[str, list], rep: _Replacer,
                              entries: Mapping[str, tuple[str, int | None]],
                              key_path: str | None) -> None:
-    """Refuse a pseudonym the texts or the front matter (the documents' attributes) already
-    hold outside the spans being replaced: the shared data could not tell it from the
-    pseudonym, and re-identifying would be wrong."""
+    """Refuse a pseudonym the texts, the front matter (the documents' attributes) or the
+    memos already hold outside the spans being replaced: the shared data could not tell it
+    from the pseudonym, and re-identifying would be wrong."""
     by_pseudonym: dict[str, str] = {}
     for name, (pseud, _) in entries.items():
         by_pseudonym.setdefault(_norm_name(pseud), name)
@@ -560,20 +596,29 @@ def _check_pseudonyms_absent(corpus: Corpus, found_in: Mapping[str, list], rep: 
                 return m  # not inside a name being replaced (gone from the shared data)
         return None
 
-    attrs = [c for c in corpus.documents.columns if c not in _DERIVED]
-    for doc in corpus.doc_ids:
-        m = first_clash(corpus.text(doc), found_in[doc])
-        where = m and f"{_document_path(corpus, doc)}:{_file_line(corpus, doc, m.start())}"
-        for col in attrs if m is None else ():
-            value = corpus.document(doc).get(col)
-            if isinstance(value, str):
-                m = first_clash(value, rep.find(value))
+    def clashes() -> Iterator[tuple[re.Match, str]]:
+        """Each clash and where it is: a document's text, then its front matter; the memos."""
+        attrs = [c for c in corpus.documents.columns if c not in _DERIVED]
+        for doc in corpus.doc_ids:
+            m = first_clash(corpus.text(doc), found_in[doc])
+            if m is not None:
+                yield m, f"{_document_path(corpus, doc)}:{_file_line(corpus, doc, m.start())}"
+            for col in attrs:
+                value = corpus.document(doc).get(col)
+                m = first_clash(value, rep.find(value)) if isinstance(value, str) else None
                 if m is not None:
-                    where = (f"{_document_path(corpus, doc)} (front matter: "
-                             f"{front_matter_key(col)})")
-                    break
-        if m is None:
-            continue
+                    yield m, (f"{_document_path(corpus, doc)} (front matter: "
+                              f"{front_matter_key(col)})")
+        if memos is not None:
+            lines, cols = _file_lines(memos), _text_columns(memos, "memo")
+            for i in range(len(memos)):
+                for col in cols:
+                    value = memos[col].iat[i]
+                    m = first_clash(value, rep.find(value)) if isinstance(value, str) else None
+                    if m is not None:
+                        yield m, f"the memos (line {lines[i]}: {col})"
+
+    for m, where in clashes():
         name = by_pseudonym[_norm_name(m.group())]
         pseud, line = entries[name]
         if key_path is None:
@@ -628,18 +673,18 @@ def _new_doc_ids(doc_ids: list[str], rep: _Replacer) -> dict[str, str]:
     return out
 
 
-def _rename_docs(corpus: Corpus, codings: pd.DataFrame | None, ids: Mapping[str, str]
-                 ) -> tuple[Corpus, pd.DataFrame | None]:
-    """``corpus`` and ``codings`` with document ids renamed by ``ids``."""
-    def rename(col: pd.Series) -> pd.Series:
-        return col.map(lambda d: ids.get(d, d))
+def _rename_docs(corpus: Corpus, ids: Mapping[str, str], *tables: pd.DataFrame | None
+                 ) -> tuple:
+    """``corpus`` and ``tables`` (codings, memos; None stays None) with document ids renamed
+    by ``ids``."""
+    def rename(table: pd.DataFrame | None) -> pd.DataFrame | None:
+        if table is None or "doc_id" not in table.columns:
+            return table
+        return table.assign(doc_id=table["doc_id"].map(lambda d: ids.get(d, d)))
 
-    docs = corpus.documents.assign(doc_id=rename(corpus.documents["doc_id"]))
-    segs = corpus.segments.assign(doc_id=rename(corpus.segments["doc_id"]))
     texts = {ids.get(d, d): t for d, t in corpus.texts.items()}
-    if codings is not None:
-        codings = codings.assign(doc_id=rename(codings["doc_id"]))
-    return Corpus.from_frames(docs, segs, texts), codings
+    return (Corpus.from_frames(rename(corpus.documents), rename(corpus.segments), texts),
+            *map(rename, tables))
 
 
 def _recorded_text(new: pd.DataFrame | None, old: pd.DataFrame | None,
@@ -716,56 +761,91 @@ def _transform_strings(values: list, transform: Callable[[str], tuple[str, list[
 
 
 def _value_row(doc, field: str, original: str, new: str, kinds: list[str]) -> dict:
-    return {"doc_id": doc, "field": field, "start": None, "end": None, "orig_start": None,
-            "orig_end": None, "original": original, "replacement": new,
+    # a memo about no document has none
+    return {"doc_id": None if pd.isna(doc) else doc, "field": field, "start": None,
+            "end": None, "orig_start": None, "orig_end": None, "original": original,
+            "replacement": new,
             "kind": "value" if not kinds else ",".join(sorted(set(kinds)))}
 
 
-def _remap_codings(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap],
-                   transform: Callable[[str], tuple[str, list[str]]],
-                   rows: list[dict], inside: str) -> pd.DataFrame:
-    """The codings with offsets moved by ``maps`` and text columns transformed; warns
-    (:class:`BoundaryWarning`) about codings with a boundary ``inside`` a replaced span."""
-    out = codings.copy().reset_index(drop=True)
-    bad = sorted(set(out["doc_id"]) - set(maps))
+def _text_columns(table: pd.DataFrame, what: str) -> list:
+    """The columns of a codings (``what``: ``coding``) or memos (``memo``) table that are
+    pseudonymised: all but the kept ones and the private ``_`` columns."""
+    return [c for c in table.columns if c not in _KEPT[what] and not str(c).startswith("_")]
+
+
+def _file_lines(table: pd.DataFrame) -> list[int]:
+    """The file line of each row: the ``_line`` column, else the data row + 1."""
+    return (table["_line"].tolist() if "_line" in table.columns
+            else list(range(2, len(table) + 2)))
+
+
+def _spans(table: pd.DataFrame, maps: Mapping[str, _OffsetMap], what: str) -> list[int]:
+    """The rows of ``table`` with a span to remap: every coding; a memo with a document (one
+    of ``maps``, as every ``doc_id`` given must be), a start and an end (a memo about a
+    selection; a lone offset means nothing and is kept)."""
+    given = table["doc_id"].notna() if what == "memo" else pd.Series(True, index=table.index)
+    bad = sorted(map(str, set(table.loc[given, "doc_id"]) - set(maps)))
     if bad:
-        raise InputError("codings refer to documents not in the corpus: "
-                         f"{', '.join(map(str, bad))}")
-    widened = _warn_widened(out, maps, inside)
+        raise InputError(f"{what}s refer to documents not in the corpus: {', '.join(bad)}")
+    if what == "coding":
+        return list(range(len(table)))
+    return [i for i, (g, s, e) in enumerate(zip(given, table["start"], table["end"],
+                                                strict=True))
+            if g and pd.notna(s) and pd.notna(e)]
+
+
+def _remap_table(table: pd.DataFrame, maps: Mapping[str, _OffsetMap],
+                 transform: Callable[[str], tuple[str, list[str]]],
+                 rows: list[dict], inside: str, what: str) -> pd.DataFrame:
+    """The codings (``what``: ``coding``) or memos (``memo``) with offsets moved by ``maps``
+    and text columns transformed, each change recorded in ``rows``; warns
+    (:class:`BoundaryWarning`) about rows with a boundary ``inside`` a replaced span."""
+    out = table.copy().reset_index(drop=True)
+    added = [c for c in ("doc_id", "start", "end") if c not in out.columns]  # memos may lack
+    for col in added:
+        out[col] = None
+    if what == "memo":  # as read_memos gives them: whole numbers or missing
+        for col in ("start", "end"):
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
+    spans = _spans(out, maps, what)
+    widened = _warn_widened(out, spans, maps, inside, what)
     old = out[["start", "end"]].copy()
-    out["start"] = [maps[d].start(int(s)) for d, s in zip(out["doc_id"], out["start"], strict=True)]
-    out["end"] = [maps[d].end(int(e)) for d, e in zip(out["doc_id"], out["end"], strict=True)]
-    for i in widened:  # the key keeps their own offsets: reidentify gives them back
-        rows.append(_value_row(out.at[i, "doc_id"], f"{SPAN_FIELD}{i}",
+    for col, move in (("start", _OffsetMap.start), ("end", _OffsetMap.end)):
+        values = out[col].tolist()
+        for i in spans:
+            values[i] = move(maps[out.at[i, "doc_id"]], int(values[i]))
+        out[col] = pd.Series(values, index=out.index, dtype="Int64") if what == "memo" else values
+    # the key keeps their own offsets (``original``: start:end before, ``replacement``:
+    # after) in ``coding-span:<row>`` (``memo-span:<row>``) rows: reidentify gives them back
+    for i in widened:
+        rows.append(_value_row(out.at[i, "doc_id"], f"{what}-span:{i}",
                                f"{old.at[i, 'start']}:{old.at[i, 'end']}",
                                f"{out.at[i, 'start']}:{out.at[i, 'end']}", []))
-    for col in out.columns:
-        if col in _CODING_KEPT or str(col).startswith("_"):
-            continue
+    for col in _text_columns(out, what):
         values = out[col].tolist()
         changed = _transform_strings(values, transform)
         for i, v, new, kinds in changed:
-            rows.append(_value_row(out.at[i, "doc_id"], f"coding:{i}:{col}", v, new, kinds))
+            rows.append(_value_row(out.at[i, "doc_id"], f"{what}:{i}:{col}", v, new, kinds))
         if changed:  # other columns keep their dtype (numbers stay numbers)
             out[col] = pd.Series(values, index=out.index, dtype=out[col].dtype
                                  if out[col].dtype != object else object)
-    return out
+    return out.drop(columns=added)
 
 
-def _warn_widened(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap], inside: str
-                  ) -> list[int]:
-    """Warn about the codings (offsets before remapping) that a replacement widens; return
-    their positions."""
-    widened = [i for i, (d, s, e) in enumerate(zip(codings["doc_id"], codings["start"],
-                                                   codings["end"], strict=True))
-               if maps[d].cuts(int(s)) or maps[d].cuts(int(e))]
+def _warn_widened(table: pd.DataFrame, spans: list[int], maps: Mapping[str, _OffsetMap],
+                  inside: str, what: str) -> list[int]:
+    """Warn about the rows of ``spans`` (offsets before remapping) that a replacement
+    widens; return their positions."""
+    widened = [i for i in spans
+               if maps[table.at[i, "doc_id"]].cuts(int(table.at[i, "start"]))
+               or maps[table.at[i, "doc_id"]].cuts(int(table.at[i, "end"]))]
     if not widened:
         return widened
-    lines = (codings["_line"].tolist() if "_line" in codings.columns
-             else range(2, len(codings) + 2))
-    places = [f"line {lines[i]} ({codings.at[i, 'doc_id']} at {codings.at[i, 'start']})"
+    lines = _file_lines(table)
+    places = [f"line {lines[i]} ({table.at[i, 'doc_id']} at {table.at[i, 'start']})"
               for i in widened[:NAMED_ROWS]]
-    warnings.warn(BoundaryWarning(widened, inside, places), stacklevel=4)
+    warnings.warn(BoundaryWarning(widened, inside, places, what), stacklevel=4)
     return widened
 
 
@@ -773,7 +853,8 @@ def _warn_widened(codings: pd.DataFrame, maps: Mapping[str, _OffsetMap], inside:
 
 
 def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
-               codings: pd.DataFrame | None = None) -> PseudonymResult:
+               codings: pd.DataFrame | None = None,
+               memos: pd.DataFrame | None = None) -> PseudonymResult:
     """Undo :func:`pseudonymise` with its report (the re-identification key).
 
     Parameters
@@ -784,27 +865,36 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
         ``PseudonymResult.report`` or the CSV it was saved to.
     codings : DataFrame, optional
         The pseudonymised codings (in the order they were returned).
+    memos : DataFrame, optional
+        The pseudonymised memos (checked with :func:`~citra_eval.qdpx.memos.check_memos`).
+        In the order they were returned, each gets its own values and offsets back; memos
+        reordered (a QDA program may do that) are found by their pseudonymised values and
+        offsets, which is exact unless two memos of a document with different originals
+        became the same text (those keep the shared text).
 
     Returns
     -------
     PseudonymResult
-        The original corpus and codings; ``report`` is the key used.
+        The original corpus, codings and memos; ``report`` is the key used (one written
+        before memos could be pseudonymised serves as well).
 
     Raises
     ------
     InputError
-        When the key does not fit the corpus (a replacement is not where the key says).
+        When the key does not fit the corpus (a replacement is not where the key says), or
+        the memos are refused by :func:`~citra_eval.qdpx.memos.check_memos`.
 
     Warns
     -----
     BoundaryWarning
-        When codings begin or end inside a pseudonym (codings made on the pseudonymised
-        texts): each is widened to the whole restored name, its recorded ``text`` with it.
+        When codings (memos about a selection) begin or end inside a pseudonym (made on the
+        pseudonymised texts): each is widened to the whole restored name, a coding's
+        recorded ``text`` with it.
         No finer place exists (a pseudonym's characters have no counterparts in the name),
         so two such codings that differ only inside the pseudonym become the same coding.
         Codings that pseudonymise widened are not among them: given in the order
         pseudonymise returned them, at the offsets it gave them, they get their own
-        offsets back from the key (``coding-span:<row>`` rows).
+        offsets back from the key (``coding-span:<row>`` rows; ``memo-span:<row>``).
 
     Examples
     --------
@@ -818,6 +908,8 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     True
     """
     check_type("corpus", corpus, Corpus, "a Corpus (the pseudonymised one)")
+    if memos is not None:
+        check_memos(memos, corpus=corpus)
     report = _read_report(key)
     path = None if isinstance(key, pd.DataFrame) else os.fspath(key)
     renamed = {r.replacement: r.original for r in report[report["field"] == "doc_id"]
@@ -845,45 +937,94 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     values = {(r.doc_id, r.field, r.replacement): r.original
               for r in report[report["field"] != "text"].itertuples(index=False)}
     new_corpus = _rebuild_back(corpus, texts, maps, _ValueRestorer(values))
-    new_codings = None
+    new_codings = new_memos = None
     if codings is not None:
-        new_codings = _remap_codings(codings, maps, lambda v: (v, []), [], "a pseudonym")
-        _restore_spans(new_codings, codings, report, texts, path)
-        for col in new_codings.columns:
-            if col not in _CODING_KEPT and not str(col).startswith("_"):
-                new_codings[col] = [values.get((d, f"coding:{i}:{col}", v), v)
-                                    for i, (d, v) in enumerate(zip(new_codings["doc_id"],
-                                                                   new_codings[col], strict=True))]
+        new_codings = _remap_table(codings, maps, lambda v: (v, []), [], "a pseudonym", "coding")
+        _restore_rows(new_codings, codings, report, texts, path, "coding")
+    if memos is not None:
+        new_memos = _remap_table(memos, maps, lambda v: (v, []), [], "a pseudonym", "memo")
+        _restore_rows(new_memos, memos, report, texts, path, "memo")
     if renamed:
-        new_corpus, new_codings = _rename_docs(new_corpus, new_codings, renamed)
+        new_corpus, new_codings, new_memos = _rename_docs(new_corpus, renamed, new_codings,
+                                                          new_memos)
     if new_codings is not None:
         new_codings = _recorded_text(new_codings, codings, new_corpus)
-    return PseudonymResult(new_corpus, new_codings, report)
+    return PseudonymResult(new_corpus, new_codings, report, new_memos)
 
 
-def _restore_spans(new: pd.DataFrame, shared: pd.DataFrame, report: pd.DataFrame,
-                   texts: Mapping[str, str], path: str | None) -> None:
-    """Give the codings pseudonymise widened (the key's ``coding-span:<row>`` rows) their
-    own offsets back, in place: only a row still at the offsets the key recorded for it (a
-    coding moved in the shared data stays widened). ``new``: remapped to ``texts``."""
-    spans = {(r.doc_id, r.field): (r.replacement, r.original) for r in
-             report[report["field"].astype(str).str.startswith(SPAN_FIELD)]
-             .itertuples(index=False)}
-    if not spans:
+class _KeyRows:
+    """The originals the key holds for the rows of one table (``what``: ``coding`` or
+    ``memo``): its values (``<what>:<row>:<column>`` rows) and the offsets of widened rows
+    (``<what>-span:<row>``). Found by row; with ``by_value`` (memos, which a QDA program
+    may reorder), else by document, column and replacement when that names one original."""
+
+    def __init__(self, report: pd.DataFrame, what: str, by_value: bool) -> None:
+        self.exact: dict[tuple, str] = {}
+        self.loose: dict[tuple, set[str]] = {}
+        self.by_value = by_value
+        for doc, place, new, old in zip(report["doc_id"], report["field"].astype(str),
+                                        report["replacement"], report["original"],
+                                        strict=True):
+            kind, _, where = place.partition(":")
+            if kind in (what, f"{what}-span"):
+                _, _, col = where.partition(":")
+                self.exact[(_doc_key(doc), place, new)] = old
+                if by_value:
+                    self.loose.setdefault((_doc_key(doc), kind, col, new), set()).add(old)
+
+    def __bool__(self) -> bool:
+        return bool(self.exact)
+
+    def get(self, doc, field: str, value: str) -> str | None:
+        """The original of ``value`` at ``field`` (e.g. ``memo:3:text``) of ``doc``."""
+        doc = _doc_key(doc)
+        found = self.exact.get((doc, field, value))
+        if found is None and self.by_value:
+            kind, _, where = field.partition(":")
+            olds = self.loose.get((doc, kind, where.partition(":")[2], value), ())
+            found = next(iter(olds)) if len(olds) == 1 else None
+        return found
+
+
+def _doc_key(doc) -> str | None:
+    """A key row's (or table row's) document: None for none (missing, NaN or empty as a
+    key CSV reads it back)."""
+    return doc if isinstance(doc, str) and doc else None
+
+
+def _restore_rows(new: pd.DataFrame, shared: pd.DataFrame, report: pd.DataFrame,
+                  texts: Mapping[str, str], path: str | None, what: str) -> None:
+    """Give the codings (``what``: ``coding``) or memos (``memo``) remapped to ``texts``
+    (``new``; ``shared`` as given) their own values and widened offsets back, in place."""
+    originals = _KeyRows(report, what, by_value=what == "memo")
+    if not originals:
         return
-    for i, (doc, s, e) in enumerate(zip(shared["doc_id"], shared["start"], shared["end"],
-                                        strict=True)):
-        field = f"{SPAN_FIELD}{i}"
-        recorded = spans.get((doc, field))
-        if recorded is None or recorded[0] != f"{s}:{e}":
+    for col in _text_columns(new, what):
+        new[col] = [v if not isinstance(v, str) else (originals.get(d, f"{what}:{i}:{col}", v)
+                                                      or v)
+                    for i, (d, v) in enumerate(zip(new["doc_id"], new[col], strict=True))]
+    _restore_spans(new, shared, originals, texts, path, what)
+
+
+def _restore_spans(new: pd.DataFrame, shared: pd.DataFrame, originals: _KeyRows,
+                   texts: Mapping[str, str], path: str | None, what: str) -> None:
+    """Give the rows pseudonymise widened (the key's ``<what>-span:<row>`` rows) their own
+    offsets back, in place: only a row still at the offsets the key recorded for it (a
+    coding moved in the shared data stays widened). ``new``: remapped to ``texts``."""
+    shared = shared.reset_index(drop=True).reindex(columns=["doc_id", "start", "end"])
+    for i in _spans(shared, texts, what):
+        doc, s, e = shared.at[i, "doc_id"], shared.at[i, "start"], shared.at[i, "end"]
+        field = f"{what}-span:{i}"
+        recorded = originals.get(doc, field, f"{int(s)}:{int(e)}")
+        if recorded is None:
             continue
         ns, ne = int(new.at[i, "start"]), int(new.at[i, "end"])
-        m = re.fullmatch(r"(\d+):(\d+)", str(recorded[1]))
+        m = re.fullmatch(r"(\d+):(\d+)", str(recorded))
         os_, oe = (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
         # pseudonymise only widens: the coding's own span lies within the restored one
         if not (ns <= os_ <= oe <= ne <= len(texts[doc])):
             raise InputError(f"the key's {field!r} row of {doc!r} is damaged: its original "
-                             f"must be 'start:end' within {ns}:{ne}, got {recorded[1]!r}; use "
+                             f"must be 'start:end' within {ns}:{ne}, got {recorded!r}; use "
                              "the key pseudonymise wrote", path=path)
         new.at[i, "start"], new.at[i, "end"] = os_, oe
 

@@ -31,6 +31,7 @@ from ..pseudonymisation import (
     source_with_replacements,
 )
 from ..qdpx import front_matter_of, transcript_source
+from ..qdpx.memos import MEMO_COLUMNS, read_memos
 from ._common import Problems, add_force, check_outputs, counted, study_locked
 
 #: What was replaced, singular and plural, for the summary line.
@@ -42,12 +43,18 @@ _KINDS = {"name": ("name", "names"), "email": ("e-mail address", "e-mail address
 def _add_pseudonymise(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pseudonymise", help="replace names, e-mails, phone and NIK numbers",
                        description="Write pseudonymised copies of the transcripts (front matter "
-                                   "included) and of the codings, remapped to the new texts, "
-                                   "into OUT. The inputs are never modified.")
+                                   "included), of the codings, remapped to the new texts, and "
+                                   "of a QDA project's memos (--memos) into OUT. The inputs are "
+                                   "never modified.")
     p.add_argument("--transcripts", metavar="DIR", required=True, help="folder of transcripts")
     p.add_argument("--key", metavar="FILE", required=True,
                    help="names to replace: CSV 'name,pseudonym' or YAML 'name: pseudonym'")
     p.add_argument("--codings", metavar="FILE", nargs="*", default=[], help="codings CSV file(s)")
+    p.add_argument("--memos", metavar="FILE",
+                   help="memos CSV (memos.csv of 'qdpx import'): names, e-mails, phone and NIK "
+                        "numbers replaced in its name, text, author and target, document ids and "
+                        "the offsets of memos about a span following the transcripts; written "
+                        "to OUT/memos.csv")
     p.add_argument("--detect", nargs="*", default=["email", "phone", "nik"],
                    choices=["email", "phone", "nik"], metavar="KIND",
                    help="identifiers to detect: email phone nik (default: all; none: give "
@@ -82,12 +89,14 @@ def _run_pseudonymise(args: argparse.Namespace) -> int:
 def _pseudonymise(args: argparse.Namespace, out) -> int:
     problems = Problems()
     corpus, codings, names = _corpus_and_codings(args, problems)
+    memos = _read_memos(args, corpus, problems)
     problems.attempt(load_key, args.key)
     problems.raise_any()
     import pandas as pd
 
-    with _widened_codings(codings, names):  # the key by its path: errors name its lines
-        result = pseudonymise(corpus, key=args.key, codings=codings, detect=args.detect)
+    with _widened(codings, names, memos, args.memos):  # the key by its path: errors name its lines
+        result = pseudonymise(corpus, key=args.key, codings=codings, memos=memos,
+                              detect=args.detect)
     # front matter, nested values included, each changed string recorded by its place
     rows: list[dict] = []
     files = {}
@@ -110,15 +119,16 @@ def _pseudonymise(args: argparse.Namespace, out) -> int:
     counts = result.report[result.report["field"] == "text"]["kind"].value_counts()
     what = ", ".join(f"{n} {_KINDS.get(k, (k, k))[n != 1]}" for k, n in counts.items()) \
         or "nothing"
-    print(f"ok: pseudonymised {counted(len(corpus), 'document')} ({what} replaced) -> "
-          f"{args.out}")
+    memo_part = "" if memos is None else f" and {counted(len(memos), 'memo')}"
+    print(f"ok: pseudonymised {counted(len(corpus), 'document')}{memo_part} ({what} replaced) "
+          f"-> {args.out}")
     if not args.key_out:
         print("note: no --key-out given: detected e-mails, phones and NIKs cannot be restored")
     return 0
 
 
 #: What both commands write into --out (replaced on every run), and pseudonymise's report.
-WRITTEN = ("transcripts", "codings")
+WRITTEN = ("transcripts", "codings", "memos.csv")
 REPORT = "pseudonymisation_report.csv"
 
 
@@ -129,7 +139,8 @@ FILE_FIELD = "file-head"
 
 
 def _inputs(args: argparse.Namespace) -> dict:
-    return {"--transcripts": args.transcripts, "--key": args.key, "--codings": args.codings}
+    return {"--transcripts": args.transcripts, "--key": args.key, "--codings": args.codings,
+            "--memos": args.memos}
 
 
 def _corpus_and_codings(args: argparse.Namespace, problems: Problems):
@@ -151,6 +162,14 @@ def _corpus_and_codings(args: argparse.Namespace, problems: Problems):
     return corpus, codings, names
 
 
+def _read_memos(args: argparse.Namespace, corpus, problems: Problems):
+    """Read --memos (None without it), each memo with its file line; checked against
+    ``corpus`` when it could be read."""
+    if args.memos is None:
+        return None
+    return problems.attempt(read_memos, args.memos, corpus=corpus, keep_lines=True)
+
+
 def _sources(result) -> dict[str, str]:
     """``{document id in result: its id in the input}`` (they differ where pseudonymise
     replaced a name in the id; reidentify then restores it)."""
@@ -163,17 +182,19 @@ def _sources(result) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def _widened_codings(codings, names: list[str]) -> Iterator[None]:
+def _widened(codings, names: list[str], memos, memos_path: str | None) -> Iterator[None]:
     """Print the library's :class:`BoundaryWarning` as one ``warning:`` line naming the
-    first codings by file, line, document and start."""
+    first codings (or memos) by file, line, document and start."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", BoundaryWarning)
         yield
     for w in caught:
         if isinstance(w.message, BoundaryWarning):
-            places = [f"{names[codings['_file'].iat[i]]}:{codings['_line'].iat[i]} "
-                      f"({codings['doc_id'].iat[i]} at {codings['start'].iat[i]})"
-                      for i in w.message.rows[:NAMED_ROWS]]
+            memo = w.message.what == "memo"
+            table = memos if memo else codings
+            places = [f"{memos_path if memo else names[table['_file'].iat[i]]}:"
+                      f"{table['_line'].iat[i]} ({table['doc_id'].iat[i]} at "
+                      f"{table['start'].iat[i]})" for i in w.message.rows[:NAMED_ROWS]]
             print(f"warning: {w.message.describe(places)}", file=sys.stderr)
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
@@ -273,17 +294,19 @@ def _restore_front(value, originals: dict, place: tuple = ()):
 
 def _write_transcripts_and_codings(out, result, names, files, *,
                                    inside=None, private=frozenset(), outside=None) -> None:
-    """Write ``result``'s transcripts (``files``: ``{doc: file text}``) and codings into
-    ``out`` atomically, plus tables ``inside`` (``{file name in out: table}``; those named in
-    ``private`` readable by the owner only) and ``outside`` (``{path: table}``, e.g. the key,
-    kept apart from the shared data; always owner-only, mode 0600: they hold the
-    originals)."""
+    """Write ``result``'s transcripts (``files``: ``{doc: file text}``), codings and memos
+    (when given) into ``out`` atomically, plus tables ``inside`` (``{file name in out:
+    table}``; those named in ``private`` readable by the owner only) and ``outside``
+    (``{path: table}``, e.g. the key, kept apart from the shared data; always owner-only,
+    mode 0600: they hold the originals)."""
     with atomic_dir(out, managed=(*WRITTEN, *(inside or {}))) as tmp:
         for doc, text in files.items():
             write_text(tmp / "transcripts" / f"{doc}.txt", text)
         for i, name in enumerate(names):
             part = result.codings[result.codings["_file"] == i].drop(columns="_file")
             write_codings(part, tmp / "codings" / name, corpus=result.corpus)
+        if result.memos is not None:
+            write_csv(result.memos[MEMO_COLUMNS], tmp / "memos.csv")
         for name, table in (inside or {}).items():
             write_csv(table, tmp / name, private=name in private)
         for path, table in (outside or {}).items():
@@ -292,7 +315,7 @@ def _write_transcripts_and_codings(out, result, names, files, *,
 
 def _add_reidentify(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("reidentify", help="undo pseudonymise with its key",
-                       description="Restore the original transcripts and codings from "
+                       description="Restore the original transcripts, codings and memos from "
                                    "pseudonymised ones and the re-identification key written by "
                                    "'citra-eval pseudonymise --key-out'. Writes into OUT; the "
                                    "inputs are never modified.")
@@ -302,6 +325,9 @@ def _add_reidentify(sub: argparse._SubParsersAction) -> None:
                    help="the re-identification key (pseudonymise --key-out)")
     p.add_argument("--codings", metavar="FILE", nargs="*", default=[],
                    help="pseudonymised codings CSV file(s)")
+    p.add_argument("--memos", metavar="FILE",
+                   help="pseudonymised memos CSV (OUT/memos.csv of pseudonymise, or memos.csv "
+                        "of 'qdpx import' of the shared project); restored to OUT/memos.csv")
     p.add_argument("--out", metavar="DIR", required=True, help="folder to write into")
     add_force(p)
     p.set_defaults(func=_run_reidentify)
@@ -318,9 +344,10 @@ def _reidentify(args: argparse.Namespace) -> int:
 
     problems = Problems()
     corpus, codings, names = _corpus_and_codings(args, problems)
+    memos = _read_memos(args, corpus, problems)
     problems.raise_any()
-    with _widened_codings(codings, names):
-        result = reidentify(corpus, args.key, codings=codings)
+    with _widened(codings, names, memos, args.memos):
+        result = reidentify(corpus, args.key, codings=codings, memos=memos)
     values = {(r.doc_id, r.field, r.replacement): r.original
               for r in result.report[result.report["field"] != "text"].itertuples(index=False)}
 

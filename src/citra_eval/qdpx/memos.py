@@ -183,7 +183,7 @@ def memos_element(memos: pd.DataFrame, *, user_guid: Callable[[str], str]
 
 
 def read_memos(path: str | os.PathLike, *, corpus: Corpus | None = None,
-               codebook: Codebook | None = None) -> pd.DataFrame:
+               codebook: Codebook | None = None, keep_lines: bool = False) -> pd.DataFrame:
     """Read a memos table (``memos.csv``, as :meth:`Project.save` writes it).
 
     Parameters
@@ -193,6 +193,9 @@ def read_memos(path: str | os.PathLike, *, corpus: Corpus | None = None,
     corpus, codebook : optional
         The documents and codes the memos will be written with; when given, the documents,
         spans and codes the memos are about must exist (see :func:`check_memos`).
+    keep_lines : bool
+        Keep a last column ``_line``: the file line each memo starts on (for messages
+        about a memo after reading).
 
     Returns
     -------
@@ -214,7 +217,7 @@ def read_memos(path: str | os.PathLike, *, corpus: Corpus | None = None,
     for col in ("start", "end"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
     frame["about"] = frame["about"].fillna("none")
-    return frame.drop(columns="_line")
+    return frame if keep_lines else frame.drop(columns="_line")
 
 
 _WHOLE = re.compile(r"^\s*\d{1,15}\s*$")
@@ -290,10 +293,14 @@ def check_memos(memos: pd.DataFrame, *, corpus: Corpus | None = None,
         offsets = {}
         for col in ("start", "end"):
             if cell[col] is not None:
-                if not _WHOLE.match(cell[col]):
+                # a float column (offsets beside missing ones in a DataFrame) holds 19.0
+                raw = row[col]
+                whole = (isinstance(raw, float) and raw.is_integer() and raw >= 0
+                         and _WHOLE.match(str(int(raw))))
+                if not (whole or _WHOLE.match(cell[col])):
                     bad(f"must be a whole number >= 0, got {cell[col]!r}", col)
                 else:
-                    offsets[col] = int(cell[col])
+                    offsets[col] = int(raw) if whole else int(cell[col])
         doc, code = cell["doc_id"], cell["code"]
         if about in ("document", "selection"):
             if doc is None:
