@@ -456,3 +456,24 @@ def test_joint_display_caveat_names_an_item_without_variance(survey):
     plain = ce.joint_display(None, corpus=None, codebook=None, responses=resp,
                              instrument=inst, outcome="CITRA", lang="en")
     assert not plain["caveat"].str.contains("no variance").any()
+
+
+def test_joint_display_scores_with_min_items():
+    """A study's ``min_items`` reaches the joint display's scale means (it scored every
+    respondent who answered one item whatever the study said)."""
+    import warnings
+
+    inst = ce.Instrument.load(ce.example_path("instrument"))
+    resp = ce.read_responses(ce.example_path("responses"), inst)
+    strict = ce.score_scales(resp, inst, min_items=2)
+    loose = ce.score_scales(resp, inst)
+    changed = [s for s in inst.scales if strict[s].mean() != loose[s].mean()]
+    assert changed  # some respondents answered one item of a scale
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ce.ScaleWarning)
+        joint = ce.joint_display(None, corpus=None, codebook=None, responses=resp,
+                                 instrument=inst, outcome=None, min_items=2)
+    means = joint.set_index("construct")["construct_mean"]
+    for scale in changed:
+        assert means[scale] == pytest.approx(strict[scale].mean())
+        assert means[scale] != pytest.approx(loose[scale].mean())

@@ -425,3 +425,36 @@ def test_interviews_nobody_coded_are_left_out_of_the_themes(tmp_path):
                                  corpus=coded)
     quality = pd.read_csv(tables / "02-autocode-vs-consensus.csv")
     assert quality["fp"].tolist() == expected["fp"].tolist()
+
+
+@pytest.mark.slow
+def test_the_survey_notebooks_score_with_the_studys_min_items(tmp_path):
+    """study.yaml's ``min_items`` reaches notebooks 04 and 05: a respondent who answered one
+    item of a three-item scale is not scored there, and the reliability table has no
+    half-scale warning left (the advice named an argument no study could set)."""
+    from citra_eval.pipeline import run_notebook
+
+    root = _fixture_copy(tmp_path)
+    responses = root / "data" / "raw" / "survey_responses.csv"
+    table = pd.read_csv(responses, dtype=str, keep_default_na=False)
+    scale, items = next((s, sc.items) for s, sc in ce.load_study(root).instrument.scales.items()
+                        if len(sc.items) == 3)
+    table.loc[0, list(items[1:])] = ""  # the first respondent answers one item of three
+    table.to_csv(responses, index=False)
+    out = root / "reports"
+    scored = {}
+    for setting in ("", "min_items: 2\n"):
+        (root / "study.yaml").write_text((FIXTURE / "study.yaml").read_text(encoding="utf-8")
+                                         + setting, encoding="utf-8")
+        for nb in NOTEBOOKS:
+            if nb.name[:2] in ("04", "05"):
+                run_notebook(nb, out / "notebooks" / nb.name, cwd=root, workdir=tmp_path,
+                             parameters={"study_root": str(root), "out_dir": str(out),
+                                         "lang": None, "seed": None})
+        rel = pd.read_csv(out / "tables" / "04-scale-reliability.csv",
+                          keep_default_na=False).set_index("scale")
+        desc = pd.read_csv(out / "tables" / "05-scale-descriptives.csv")
+        scored[setting] = ("fewer than half" in rel.loc[scale, "warning"],
+                           int(desc.loc[desc["variable"] == scale, "n"].iloc[0]))
+    (warned, n_all), (warned_strict, n_strict) = scored.values()
+    assert warned and not warned_strict and n_strict == n_all - 1

@@ -659,7 +659,8 @@ def test_templates_are_not_data(rsud):
 
 def test_schema_lists_every_key():
     assert set(STUDY_KEYS) == {"title", "lang", "illustrative", "outcome", "controls",
-                               "compare_by", "kwic", "group_by", "seed", "double_coded",
+                               "compare_by", "kwic", "group_by", "min_items", "seed",
+                               "double_coded",
                                *DEFAULT_PATHS}
 
 
@@ -734,6 +735,21 @@ def test_double_coded_line_of_a_typo_key(rsud):
     _with(rsud, "double_code: {A: all}\n")
     err = _error(rsud)
     assert err.line == 10 and "did you mean 'double_coded'?" in err.message
+
+
+# --------------------------------------------------------------------------- min_items
+
+def test_min_items_is_read_and_checked(rsud):
+    """``min_items`` lets a study follow the half-scale rule the scale warnings advise (the
+    advice named a Python argument that study.yaml refused as an unknown key)."""
+    assert ce.load_study(rsud).settings.min_items is None
+    _with(rsud, "min_items: 2\n")
+    assert ce.load_study(rsud).settings.min_items == 2
+    for bad in ("0", "'2'", "true", "1.5"):
+        _with(rsud, f"min_items: {bad}\n")
+        (problem,) = _error(rsud).problems
+        assert problem.message.startswith("'min_items' must be a whole number of 1 or more")
+        assert problem.line == len((RSUD / "study.yaml").read_text().splitlines()) + 1
 
 
 # --------------------------------------------------------------------------- group_by

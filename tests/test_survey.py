@@ -461,10 +461,9 @@ def test_cli_validate_survey(cli, tmp_path):
     # who answered one of three items), one line each
     assert ok.stderr.splitlines() == [
         f"warning: {RESPONSES}: scale {s}: 1 respondent(s) answered fewer than half of the 3 "
-        "items, so their scores rest on few items: in Python pass min_items (e.g. "
-        "min_items=2) to score_scales, scale_reliability and image_model, on the command line "
-        "'citra-eval survey --min-items 2' (the notebooks that reproduce runs score every "
-        "respondent with at least one answer, which study.yaml cannot change)"
+        "items, so their scores rest on few items: set 'min_items: 2' in study.yaml, or pass "
+        "min_items=2 to score_scales, scale_reliability and image_model ('citra-eval survey "
+        "--min-items 2')"
         for s in ("CR", "CN")]
     bad = write(tmp_path, "bad.yaml", MINI.replace("reverse: [c]", "reverse: [z]"))
     res = cli("validate", "--instrument", str(bad))

@@ -184,7 +184,8 @@ def _scale_meta(instrument, lang: str) -> tuple[list[str], dict[str, str], float
 
 def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | None,
                        model: ImageModelResult | pd.DataFrame | None = None, lang: str = "id",
-                       scale_reliability: pd.DataFrame | None = None) -> pd.DataFrame:
+                       scale_reliability: pd.DataFrame | None = None,
+                       min_items: int | None = None) -> pd.DataFrame:
     """The quantitative side: one row per survey scale.
 
     Parameters
@@ -206,6 +207,9 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | No
         Language of the labels.
     scale_reliability : DataFrame, optional
         A :func:`citra_eval.scale_reliability` table; computed when None.
+    min_items : int, optional
+        Fewest answered items for a scale score (:func:`citra_eval.score_scales`), also for
+        the reliability and the model computed here (a study's ``min_items``).
 
     Returns
     -------
@@ -236,13 +240,13 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | No
         raise ValueError("outcome is None but a model was given; pass the model's outcome "
                          "scale as outcome=")
     names, labels, midpoint = _scale_meta(instrument, lang)
-    scores = score_scales(responses, instrument)
+    scores = score_scales(responses, instrument, min_items=min_items)
     rel = (scale_reliability if scale_reliability is not None
-           else _scale_reliability(responses, instrument))
+           else _scale_reliability(responses, instrument, min_items=min_items))
     check_frame(rel, "scale_reliability", columns=["scale", "alpha"])
     alpha = dict(zip(rel["scale"], rel["alpha"], strict=True))
     if model is None and outcome is not None:
-        model = image_model(responses, instrument, outcome=outcome)
+        model = image_model(responses, instrument, outcome=outcome, min_items=min_items)
     if isinstance(model, ImageModelResult):
         model = model.table
     if model is not None:
@@ -486,7 +490,8 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
                   responses: pd.DataFrame | None, instrument, outcome: str | None,
                   reliability: pd.DataFrame | None = None,
                   model: ImageModelResult | pd.DataFrame | None = None, lang: str = "id",
-                  salience: float = 0.5, seed: int = 0) -> pd.DataFrame:
+                  salience: float = 0.5, seed: int = 0,
+                  min_items: int | None = None) -> pd.DataFrame:
     """The joint display: interview themes beside survey constructs, with a meta-inference.
 
     Parameters
@@ -521,6 +526,8 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
         Share of informants from which a theme is salient.
     seed : int
         Seed of the agreement bootstrap when ``reliability`` is computed here.
+    min_items : int, optional
+        As for :func:`construct_evidence`.
 
     Returns
     -------
@@ -574,7 +581,7 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
         themes = pd.DataFrame(columns=THEME_COLUMNS)
     if has_quant:
         constructs = construct_evidence(responses, instrument, model=model, outcome=outcome,
-                                        lang=lang)
+                                        lang=lang, min_items=min_items)
         label = instrument.scales[outcome].text(lang) if outcome is not None else None
     else:
         constructs = pd.DataFrame(columns=CONSTRUCT_COLUMNS)

@@ -613,7 +613,8 @@ def _prepare(root: Path, *, lang: str | None, seed: int | None, update_checksums
     if warn is not None and study.instrument is not None and study.responses is not None:
         # the scales' warnings too, as validate prints them (docs/reproduce.md)
         lines += [f"warning: {shown_path(study.settings.responses)}: {line}"
-                  for line in reliability_warnings(study.responses, study.instrument)]
+                  for line in reliability_warnings(study.responses, study.instrument,
+                                                   min_items=study.settings.min_items)]
     for line in lines:  # the run goes ahead: say what it will skip
         if warn is not None:
             warn(line)

@@ -343,11 +343,10 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
         if few:
             m = math.ceil(k / 2)
             notes.append(f"{few} respondent(s) answered fewer than half of the {k} items, "
-                         "so their scores rest on few items: in Python pass min_items (e.g. "
-                         f"min_items={m}) to score_scales, scale_reliability and image_model, "
-                         f"on the command line 'citra-eval survey --min-items {m}' (the "
-                         "notebooks that reproduce runs score every respondent with at least "
-                         "one answer, which study.yaml cannot change)")
+                         f"so their scores rest on few items: set 'min_items: {m}' in "
+                         f"study.yaml, or pass min_items={m} to score_scales, "
+                         "scale_reliability and image_model ('citra-eval survey --min-items "
+                         f"{m}')")
         # notes are joined with "; " (validate splits them again), so none may hold one
         row["warning"] = _warn(notes, f"scale {name}")
         rows.append(row)
@@ -435,7 +434,8 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
-def reliability_warnings(responses: pd.DataFrame, instrument: Instrument) -> list[str]:
+def reliability_warnings(responses: pd.DataFrame, instrument: Instrument, *,
+                         min_items: int | None = None) -> list[str]:
     """Every warning of :func:`item_statistics` and :func:`scale_reliability`, one line each.
 
     What ``citra-eval validate`` and ``citra-eval reproduce`` print as ``warning:`` lines
@@ -450,6 +450,8 @@ def reliability_warnings(responses: pd.DataFrame, instrument: Instrument) -> lis
         Validated responses.
     instrument : Instrument
         The instrument.
+    min_items : int, optional
+        As for :func:`scale_reliability` (a study's ``min_items``).
 
     Returns
     -------
@@ -459,7 +461,7 @@ def reliability_warnings(responses: pd.DataFrame, instrument: Instrument) -> lis
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # said once here, not again as Python warnings
         st = item_statistics(responses, instrument)
-        rel = scale_reliability(responses, instrument)
+        rel = scale_reliability(responses, instrument, min_items=min_items)
     lines = [f"scale {row.scale}, item {row.item}: {row.warning}"
              for row in st[st["warning"] != ""].itertuples()]
     for row in rel[rel["warning"] != ""].itertuples():

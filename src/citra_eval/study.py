@@ -86,6 +86,8 @@ STUDY_KEYS = {
     "kwic": "terms for keyword-in-context tables",
     "group_by": "front-matter attributes of the transcripts to count the themes by "
                 "(default: every attribute that divides the interviews into groups; [] for none)",
+    "min_items": "fewest answered items of a scale a respondent needs for a score (default 1: "
+                 "every respondent who answered one)",
     "seed": "seed of every random step, e.g. the bootstrap (default 0)",
     "double_coded": "which documents each coder rated, e.g. {A: all, B: [INF01, INF02]} "
                     "(default: inferred from where each coder applied a code)",
@@ -125,6 +127,11 @@ class StudySettings:
     group_by : tuple of str or None
         Front-matter attributes of the transcripts to count the themes by; None when
         ``study.yaml`` does not say (then :attr:`Study.group_by` chooses them).
+    min_items : int or None
+        Fewest answered items of a scale a respondent needs for a score, passed by the
+        notebooks to ``score_scales``, ``scale_reliability``, ``image_model`` and
+        ``joint_display``; None when ``study.yaml`` does not say (every respondent who
+        answered one item is scored).
     seed : int
         Seed of every random step.
     double_coded : dict or None
@@ -151,6 +158,7 @@ class StudySettings:
     compare_by: tuple[str, ...] = ()
     kwic: tuple[str, ...] = ()
     group_by: tuple[str, ...] | None = None
+    min_items: int | None = None
     seed: int = 0
     double_coded: dict[str, str | tuple[str, ...]] | None = field(default=None, hash=False)
     transcripts: Path = Path(DEFAULT_PATHS["transcripts"])
@@ -606,6 +614,13 @@ def _parse_settings(data, path: Path) -> StudySettings:
             err(f"'seed' must be a whole number of 0 or more, got {s!r}", line("seed"))
         else:
             out["seed"] = s
+    if data.get("min_items") is not None:
+        m = data["min_items"]
+        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
+            err(f"'min_items' must be a whole number of 1 or more (the fewest answered items "
+                f"of a scale for a score, e.g. 'min_items: 2'), got {m!r}", line("min_items"))
+        else:
+            out["min_items"] = m
     if data.get("outcome") is not None:
         if isinstance(data["outcome"], str) and data["outcome"].strip():
             out["outcome"] = data["outcome"].strip()

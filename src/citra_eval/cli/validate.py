@@ -82,7 +82,8 @@ def _validate_study(root, *, lint: bool = False) -> int:
     lines = list(study.warnings)
     if study.instrument is not None and study.responses is not None:
         lines += _item_warnings(study.responses, study.instrument,
-                                shown_path(study.settings.responses))
+                                shown_path(study.settings.responses),
+                                min_items=study.settings.min_items)
     for line in lines:
         print(line, file=sys.stderr)
     if lines:
@@ -188,12 +189,13 @@ def _validate_survey(args, attempt, problems) -> list[str]:
     return out
 
 
-def _item_warnings(resp, instrument, path: str) -> list[str]:
+def _item_warnings(resp, instrument, path: str, *, min_items: int | None = None) -> list[str]:
     """``warning:`` lines (for stderr; the exit status is unchanged): every warning of
     :func:`citra_eval.scale_reliability` and :func:`citra_eval.item_statistics`
     (:func:`~citra_eval.psychometrics.reliability_warnings`), as ``survey`` and
     ``reproduce`` print them."""
-    return [f"warning: {path}: {line}" for line in reliability_warnings(resp, instrument)]
+    return [f"warning: {path}: {line}"
+            for line in reliability_warnings(resp, instrument, min_items=min_items)]
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
