@@ -951,7 +951,7 @@ demographics: [district]
 """
 RESPONSES_WORDS = ("respondent_id,district,KS1,KS2,L1,L2,I1,N1\nR1,A,4,5,2,3,4,5\n"
                    "R2,B,3,4,1,2,3,3\nR3,A,5,5,2,4,4,5\nR4,B,2,3,4,1,1,2\nR5,A,3,3,3,3,3,3\n"
-                   "R6,B,1,2,5,4,2,1\n")
+                   "R6,B,1,2,5,4,2,1\nR7,A,4,4,3,2,5,4\nR8,B,2,2,4,5,2,2\n")
 
 
 def _survey(tmp_path: Path, responses: str, instrument: str = INSTRUMENT_WORDS, *extra: str):
@@ -976,7 +976,8 @@ def test_12_python_and_patsy_words_as_scale_ids(tmp_path):
     assert r.returncode == 0, r.stderr
     model = pd.read_csv(s / "out/image_model.csv")
     assert model["term"].tolist() == ["Intercept", "C", "lambda", "if", "district[T.B]"]
-    assert model["n"].eq(6).all() and model["estimate"].notna().all()
+    # eight respondents: the model needs two residual degrees of freedom for 4 slopes
+    assert model["n"].eq(8).all() and model["estimate"].notna().all()
 
 
 def test_12_no_complete_respondents_for_the_model_is_an_error_line(tmp_path):
