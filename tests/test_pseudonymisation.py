@@ -432,6 +432,20 @@ def test_cli_refuses_a_pseudonym_in_the_text_and_writes_nothing(tmp_path, cli):
     assert not (tmp_path / "shared").exists() and not (tmp_path / "private").exists()
 
 
+def test_cli_names_the_codings_file_holding_a_pseudonym(tmp_path, cli):
+    src, corpus = _cli_inputs(tmp_path)
+    codings = pd.DataFrame([_coding(corpus, "Hubungi", "go.id", 2)]).assign(note="lihat P2")
+    ce.write_codings(codings, tmp_path / "codings_B.csv", corpus=corpus)
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
+            "--codings", str(tmp_path / "codings_A.csv"), str(tmp_path / "codings_B.csv"),
+            "--out", str(tmp_path / "shared"), "--key-out", str(tmp_path / "k.csv"))
+    assert r.returncode == 2
+    assert r.stderr == (f"error: {tmp_path / 'key.yaml'}:3: pseudonym 'P2' already occurs in "
+                        f"the codings ({tmp_path / 'codings_B.csv'} line 2: note); choose "
+                        "another\n")
+    assert not (tmp_path / "shared").exists() and not (tmp_path / "k.csv").exists()
+
+
 # --------------------------------------------------------------------------- files
 
 
@@ -701,3 +715,22 @@ def test_cli_memos_survive_pseudonymise_qdpx_export_import_and_reidentify(tmp_pa
     for row in back[back["about"] == "selection"].itertuples():  # offsets slice the same text
         g = given[given["name"] == row.name].iloc[0]
         assert restored.text(row.doc_id)[row.start:row.end] == corpus.text(g.doc_id)[g.start:g.end]
+
+
+def test_a_pseudonym_the_codings_free_text_holds_is_refused(corpus):
+    """A note or memo column of the codings is shared pseudonymised: a pseudonym already
+    written there could not be told from a replaced name."""
+    text = corpus.text("INF01")
+    start = text.index("Siti")
+    codings = pd.DataFrame({"doc_id": ["INF01", "INF01"], "start": [start, start],
+                            "end": [start + 11, start + 11], "code": ["x", "y"],
+                            "coder": ["A", "A"],
+                            "note": ["", "tanya Lengkap soal ini"]})
+    clash = r"'Lengkap' of 'Siti Aminah' already occurs in the codings \(line 3: note\)"
+    with pytest.raises(ce.InputError, match=clash):
+        ce.pseudonymise(corpus, key={**KEY, "Siti Aminah": "Lengkap"}, codings=codings)
+    ok = ce.pseudonymise(corpus, key=KEY, codings=codings)  # no clash: accepted
+    assert ok.codings["note"].tolist()[1] == "tanya Lengkap soal ini"
+    coder = codings.assign(coder=["P2", "A"])  # a coder named like a pseudonym
+    with pytest.raises(ce.InputError, match=r"the codings \(line 2: coder\)"):
+        ce.pseudonymise(corpus, key=KEY, codings=coder)

@@ -457,13 +457,14 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     ------
     InputError
         A bad key (see :func:`load_key`), a pseudonym the texts, their front matter (the
-        documents' attributes, nested values included) or the memos already hold (as whole
-        words, ignoring case and spacing, outside the names being replaced): the shared data
-        could not tell it from the pseudonym. The message names the key file and line (when
-        the key is a file) and the transcript and line of the occurrence (or its front-matter
-        field, ``a.txt (front matter: informant)``, or its memo, ``the memos (line 3:
-        text)``). A memos table :func:`~citra_eval.qdpx.memos.check_memos` refuses, or one
-        naming a ``doc_id`` not in ``corpus``.
+        documents' attributes, nested values included), the codings' or the memos' text
+        columns already hold (as whole words, ignoring case and spacing, outside the names
+        being replaced): the shared data could not tell it from the pseudonym. The message
+        names the key file and line (when the key is a file) and the transcript and line of
+        the occurrence (or its front-matter field, ``a.txt (front matter: informant)``, its
+        coding, ``the codings (line 5: note)``, or its memo, ``the memos (line 3: text)``).
+        A memos table :func:`~citra_eval.qdpx.memos.check_memos` refuses, or one naming a
+        ``doc_id`` not in ``corpus``.
 
     Warns
     -----
@@ -518,7 +519,7 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     tables = [t for t in (codings, memos) if t is not None]
     rep = _Replacer(names, detect, _held_strings(corpus, tables, names.values()))
     found_in = {doc: rep.find(corpus.text(doc)) for doc in corpus.doc_ids}
-    _check_pseudonyms_absent(corpus, memos, found_in, rep, entries,
+    _check_pseudonyms_absent(corpus, {"coding": codings, "memo": memos}, found_in, rep, entries,
                              None if isinstance(key, Mapping) else os.fspath(key))
     rows: list[dict] = []
     maps: dict[str, _OffsetMap] = {}
@@ -576,13 +577,14 @@ def _held_strings(corpus: Corpus, tables: Iterable[pd.DataFrame],
     yield from pseudonyms
 
 
-def _check_pseudonyms_absent(corpus: Corpus, memos: pd.DataFrame | None,
+def _check_pseudonyms_absent(corpus: Corpus, tables: Mapping[str, pd.DataFrame | None],
                              found_in: Mapping[str, list], rep: _Replacer,
                              entries: Mapping[str, tuple[str, int | None]],
                              key_path: str | None) -> None:
     """Refuse a pseudonym the texts, the front matter (the documents' attributes) or the
-    memos already hold outside the spans being replaced: the shared data could not tell it
-    from the pseudonym, and re-identifying would be wrong."""
+    pseudonymised columns of the ``tables`` (``{"coding": codings, "memo": memos}``) already
+    hold outside the spans being replaced: the shared data could not tell it from the
+    pseudonym, and re-identifying would be wrong."""
     by_pseudonym: dict[str, str] = {}
     for name, (pseud, _) in entries.items():
         by_pseudonym.setdefault(_norm_name(pseud), name)
@@ -609,14 +611,19 @@ def _check_pseudonyms_absent(corpus: Corpus, memos: pd.DataFrame | None,
                 if m is not None:
                     yield m, (f"{_document_path(corpus, doc)} (front matter: "
                               f"{front_matter_key(col)})")
-        if memos is not None:
-            lines, cols = _file_lines(memos), _text_columns(memos, "memo")
-            for i in range(len(memos)):
+        for what, table in tables.items():
+            if table is None:
+                continue
+            lines, cols = _file_lines(table), _text_columns(table, what)
+            # the private _source column names the file of each row (several codings files)
+            files = (table["_source"].map(lambda f: f"{f} ").tolist()
+                     if "_source" in table.columns else [""] * len(table))
+            for i in range(len(table)):
                 for col in cols:
-                    value = memos[col].iat[i]
+                    value = table[col].iat[i]
                     m = first_clash(value, rep.find(value)) if isinstance(value, str) else None
                     if m is not None:
-                        yield m, f"the memos (line {lines[i]}: {col})"
+                        yield m, f"the {what}s ({files[i]}line {lines[i]}: {col})"
 
     for m, where in clashes():
         name = by_pseudonym[_norm_name(m.group())]

@@ -157,7 +157,8 @@ def _corpus_and_codings(args: argparse.Namespace, problems: Problems):
         return corpus, None, []
     names = [Path(f).name for f in args.codings]
     names = [n if names.count(n) == 1 else f"{i + 1}_{n}" for i, n in enumerate(names)]
-    codings = (pd.concat([t.assign(_file=i) for i, t in enumerate(tables)], ignore_index=True)
+    codings = (pd.concat([t.assign(_file=i, _source=f) for i, (t, f) in
+                          enumerate(zip(tables, args.codings, strict=True))], ignore_index=True)
                if tables else None)
     return corpus, codings, names
 
