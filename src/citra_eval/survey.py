@@ -242,7 +242,7 @@ class Instrument:
         10
         """
         if name is None:
-            ranges = self._ranges()
+            ranges = self.response_ranges
             if len(ranges) > 1:
                 raise ValueError("the scales use different response ranges ("
                                  + ", ".join(map(str, ranges)) + "); name the item or scale: "
@@ -252,6 +252,25 @@ class Instrument:
         if name in by_item:
             return by_item[name]
         return self._scale(name).response_range or self._default_range()
+
+    def describe(self) -> str:
+        """One line for ``validate``: the number of scales, the response ranges when there
+        are several, and the declared missing-value codes.
+
+        Examples
+        --------
+        >>> import citra_eval as ce
+        >>> ce.Instrument.from_dict({"scale": {"min": 1, "max": 4}, "missing": [99, "DK"],
+        ...     "scales": {"S": {"items": ["a"]},
+        ...                "Y": {"items": ["y"], "scale": {"min": 0, "max": 10}}}}).describe()
+        '2 scales (responses 1..4, 0..10); missing-value codes 99, DK'
+        """
+        ranges = self.response_ranges
+        codes = list(dict.fromkeys([*self.missing, *(c for s in self.scales.values()
+                                                      for c in s.missing)]))
+        return (f"{len(self.scales)} scales"
+                + (f" (responses {', '.join(map(str, ranges))})" if len(ranges) > 1 else "")
+                + (f"; missing-value codes {', '.join(map(str, codes))}" if codes else ""))
 
     def missing_codes(self, item: str) -> tuple[float | str, ...]:
         """The missing-value codes of ``item``: the instrument's and its scales' ``missing``."""
@@ -274,8 +293,10 @@ class Instrument:
         default = self._default_range()
         return {item: r or default for item, r in own.items()}
 
-    def _ranges(self) -> list[ResponseRange]:
-        """The distinct ranges of the items, in order of first use."""
+    @property
+    def response_ranges(self) -> list[ResponseRange]:
+        """The distinct response ranges of the items, in order of first use (one for most
+        instruments; more when scales declare their own ``scale:``)."""
         out: list[ResponseRange] = []
         for r in self._item_ranges().values():
             if r not in out:
