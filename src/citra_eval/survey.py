@@ -331,9 +331,11 @@ class Instrument:
         Raises
         ------
         InputError
-            Every problem found, each with its line: missing or malformed ``scale``, scales
-            without items, reverse items not in their scale, ``of:`` naming unknown scales,
-            unknown keys (with a suggestion), wording for items in no scale, ...
+            Every problem found, each with its line: missing or malformed ``scale`` (top
+            level or a scale's own), scales without items, reverse items not in their scale,
+            ``of:`` naming unknown scales, unknown keys (with a suggestion), wording for items
+            in no scale, an item in two scales with different ranges, a composite over parts
+            on different ranges, a ``missing:`` code inside a range it applies to, ...
         """
         spath = os.fspath(path)
         return cls.from_dict(read_yaml_file(path), path=spath)
