@@ -136,3 +136,48 @@ def test_error_line_shown_in_the_docs_is_the_real_one(tmp_path, monkeypatch, cap
     assert main(["survey", "--instrument", "inst.yaml", "--responses", "responses.csv",
                  "--out", "o"]) == 2
     assert capsys.readouterr().err.strip() == shown.group(1)
+
+
+MIXED = """\
+instrument: m
+scale: {min: 1, max: 4}
+id_column: rid
+missing: [99, DK]
+scales:
+  X1: {items: [x1, x2], reverse: [x2], role: strategy}
+  Y1: {items: [y1], scale: {min: 0, max: 10}}
+"""
+MIXED_RESPONSES = ("rid,x1,x2,y1\n1,1,4,0\n2,2,3,3\n3,3,DK,6\n4,4,1,99\n5,2,2,5\n"
+                   "6,3,2,8\n7,1,3,2\n8,4,1,10\n")
+
+
+def test_survey_and_validate_with_mixed_ranges_and_missing_codes(tmp_path, monkeypatch,
+                                                                 capsys):
+    assert survey(tmp_path, monkeypatch, instrument=MIXED,
+                  responses=MIXED_RESPONSES) == 0, capsys.readouterr().err
+    scores = pd.read_csv(tmp_path / "o" / "scale_scores.csv")
+    assert scores["X1"].tolist()[:3] == [1.0, 2.0, 3.0]  # (x1 + 5 - x2) / 2; DK is missing
+    assert scores["Y1"].isna().tolist() == [False] * 3 + [True] + [False] * 4
+    likert = pd.read_csv(tmp_path / "o" / "likert.csv")
+    assert likert.groupby("item")["option"].agg(["min", "max"]).loc["y1"].tolist() == [0, 10]
+    assert len(likert) == 4 + 4 + 11
+    capsys.readouterr()
+    assert main(["validate", "--instrument", "inst.yaml", "--responses", "r.csv"]) == 0
+    out = capsys.readouterr().out
+    assert "instrument: 2 scales (responses 1..4, 0..10); missing-value codes 99, DK" in out
+
+
+@pytest.mark.parametrize("instrument, responses, where, words", [
+    (MIXED, MIXED_RESPONSES.replace("6,3,2,8", "6,3,2,11"), "r.csv:7",
+     "value 11 is outside the response scale 0..10"),
+    (MIXED.replace("[99, DK]", "[DK]"), MIXED_RESPONSES, "r.csv:5",
+     "declare it in the instrument instead: 'missing: [99]'"),
+    (MIXED.replace("[99, DK]", "[99, 7]"), MIXED_RESPONSES, "inst.yaml:4",
+     "missing-value code 7 is inside the response range 0..10 of scale 'Y1'"),
+])
+def test_range_and_missing_code_errors_exit_2(tmp_path, monkeypatch, capsys, instrument,
+                                              responses, where, words):
+    assert survey(tmp_path, monkeypatch, instrument=instrument, responses=responses) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {where}: ") and words in err, err
+    assert not (tmp_path / "o").exists()

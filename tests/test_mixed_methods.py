@@ -477,3 +477,17 @@ def test_joint_display_scores_with_min_items():
     for scale in changed:
         assert means[scale] == pytest.approx(strict[scale].mean())
         assert means[scale] != pytest.approx(loose[scale].mean())
+
+
+def test_construct_evidence_midpoint_is_each_scales_own(tmp_path):
+    (tmp_path / "ins.yaml").write_text(
+        "scale: {min: 1, max: 4}\nscales:\n  S: {items: [a, b], role: strategy}\n"
+        "  Y: {items: [y], scale: {min: 0, max: 10}}\n", encoding="utf-8")
+    inst = ce.Instrument.load(tmp_path / "ins.yaml")
+    rng = np.random.default_rng(0)
+    a = rng.integers(1, 5, 60)
+    resp = pd.DataFrame({"respondent_id": [f"r{i}" for i in range(60)], "a": a.astype(float),
+                         "b": np.clip(a + rng.integers(-1, 2, 60), 1, 4).astype(float),
+                         "y": np.clip(2 * a + rng.integers(-2, 3, 60), 0, 10).astype(float)})
+    q = ig.construct_evidence(resp, inst, outcome="Y").set_index("construct")
+    assert q.loc["S", "scale_midpoint"] == 2.5 and q.loc["Y", "scale_midpoint"] == 5.0

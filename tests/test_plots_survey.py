@@ -170,3 +170,53 @@ def test_likert_figure_follows_lang(hospital, lang):
     assert legend == [inst.label(o, lang) for o in inst.options]
     assert ax.get_yticklabels()[0].get_text() == inst.wording("ADU1", lang)
     assert not foreign_words(ax.figure, lang)
+
+
+MIXED = """\
+scale: {min: 1, max: 4, labels: {1: {en: Never}, 4: {en: Always}}}
+scales:
+  S: {items: [a, b]}
+  P: {items: [p], scale: {min: 1, max: 7, labels: {1: {en: Disagree}, 7: {en: Agree}}}}
+  Y: {items: [y], scale: {min: 0, max: 10, labels: {0: {en: Not at all}, 10: {en: Fully}}}}
+"""
+
+
+@pytest.fixture
+def mixed(tmp_path):
+    (tmp_path / "ins.yaml").write_text(MIXED, encoding="utf-8")
+    inst = ce.Instrument.load(tmp_path / "ins.yaml")
+    (tmp_path / "resp.csv").write_text("respondent_id,a,b,p,y\nr1,1,4,7,0\nr2,2,4,1,10\n"
+                                       "r3,4,,4,5\n", encoding="utf-8")
+    return ce.read_responses(tmp_path / "resp.csv", inst), inst
+
+
+def test_likert_mixed_ranges_one_panel_per_range(mixed):
+    resp, inst = mixed
+    ax = plot_likert(resp, inst, items=["y", "a", "p", "b"], lang="en")
+    panels = ax.figure.axes
+    assert panels[0] is ax and len(panels) == 3  # 0..10, 1..4, 1..7 in order of first use
+    tab = ce.likert_table(resp, inst)
+    for panel, items, n_opt in zip(panels, [["y"], ["a", "b"], ["p"]], [11, 4, 7],
+                                   strict=True):
+        assert [t.get_text() for t in panel.get_yticklabels()] == items
+        assert len(panel.patches) == len(items) * n_opt
+        legend = [t.get_text() for t in panel.get_legend().get_texts()]
+        assert len(legend) == n_opt
+        # bars drawn option by option: each item's widths are its own percentages
+        for i, opt in enumerate(inst.response_range(items[0]).options):
+            expected = [tab.set_index(["item", "option"]).loc[(it, opt), "percent"]
+                        for it in items]
+            got = [panel.patches[i * len(items) + j].get_width() for j in range(len(items))]
+            np.testing.assert_allclose(got, expected)
+    assert [t.get_text() for t in panels[0].get_legend().get_texts()][::10] == [
+        "Not at all", "Fully"]
+    assert [t.get_text() for t in panels[2].get_legend().get_texts()][::6] == [
+        "Disagree", "Agree"]
+
+
+def test_likert_mixed_ranges_refuse_a_single_axes(mixed):
+    resp, inst = mixed
+    _fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match=r"several response ranges \(1..4, 1..7\)"):
+        plot_likert(resp, inst, items=["a", "p"], ax=ax)
+    assert plot_likert(resp, inst, items=["a", "b"], ax=ax) is ax  # one range: fine

@@ -345,6 +345,21 @@ def test_categories_declared_changes_q():
         gwet_ac1(r, categories=["a"])
 
 
+def test_categories_from_an_items_response_range():
+    from citra_eval import Instrument, ResponseRange
+
+    inst = Instrument.from_dict({"scale": {"min": 1, "max": 4},
+                                 "scales": {"S": {"items": ["a"]},
+                                            "Y": {"items": ["y"],
+                                                  "scale": {"min": 0, "max": 10}}}})
+    r = [[0, 0], [3, 4], [10, 10], [7, 7]]
+    assert isinstance(inst.response_range("y"), ResponseRange)
+    assert gwet_ac1(r, categories=inst.response_range("y"), weights="quadratic") == \
+        pytest.approx(gwet_ac1(r, categories=range(0, 11), weights="quadratic"))
+    with pytest.raises(ValueError, match="different response ranges"):
+        gwet_ac1(r, categories=inst)
+
+
 def test_undefined_coefficients_raise_with_reason():
     same = [[1, 1], [1, 1], [1, 1]]
     for fn in (fleiss_kappa, cohen_kappa):

@@ -219,3 +219,23 @@ def test_script_writes_both_files(tmp_path):
 def test_survey_truth_needs_an_instrument(settings):
     with pytest.raises(TypeError, match="instrument must be an Instrument"):
         ce.survey_truth("data/raw/instrument.yaml", settings, seed=1, outcome="CITRA")
+
+
+def test_items_are_simulated_on_their_own_response_range():
+    inst = ce.Instrument.from_dict({
+        "scale": {"min": 1, "max": 4}, "demographics": ["unit"],
+        "scales": {"L": {"items": ["l1", "l2"], "role": "strategy"},
+                   "P": {"items": ["p1", "p2"], "role": "image", "reverse": ["p2"],
+                         "scale": {"min": 0, "max": 10}}}})
+    s = ce.SimulationSettings.from_dict({"demographics": {"unit": {"A": 0.5, "B": 0.5}},
+                                         "image_effects": {"L": 0.5}})
+    sim = ce.simulate_survey(inst, s, n=2000, seed=1, missing_rate=0, straightliner_rate=0)
+    assert set(np.unique(sim[["l1", "l2"]])) == {1.0, 2.0, 3.0, 4.0}
+    assert set(np.unique(sim[["p1", "p2"]])) == {float(v) for v in range(11)}
+    assert ce.score_scales(sim, inst)["P"].between(0, 10).all()
+    liners = ce.simulate_survey(inst, s, n=400, seed=1, missing_rate=0,
+                                straightliner_rate=0.9)
+    below_top = np.array([4.0, 4.0, 10.0, 10.0]) - liners[["l1", "l2", "p1", "p2"]].to_numpy()
+    same = (below_top == below_top[:, :1]).all(axis=1) & (below_top[:, 0] <= 1)
+    assert same.mean() > 0.85  # straight-liners: top (or one below) of each item's own range
+    assert set(np.unique(below_top[same])) == {0.0, 1.0}

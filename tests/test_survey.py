@@ -208,7 +208,8 @@ def test_bad_cells_are_listed_in_line_order_and_a_missing_code_says_how_to_fix(t
         (3, "a"), (4, "b"), (5, "e"), (6, "d")]
     first = exc.value.problems[0].message
     assert "value 99 is outside the response scale 1..5; correct it, or leave the cell empty " \
-        "if unanswered (a missing-value code" in first
+        "if unanswered (if it is a missing-value code, declare it in the instrument instead: " \
+        "'missing: [99]')" in first
 
 
 def test_items_missing_from_responses(tmp_path, mini):
@@ -576,3 +577,184 @@ def test_missing_value_markers_in_a_text_demographic_are_refused(tmp_path, mini)
     assert [line for line, _ in found] == [3, 5]
     assert "demographic 'district': 'N/A' looks like a missing-value marker; leave the " \
         "cell empty" in found[0][1]
+
+
+# --------------------------------------------------------------------------- response ranges
+
+MIXED = """\
+instrument: mixed
+scale:
+  min: 1
+  max: 4
+  labels: {1: {en: Never}, 4: {en: Always}}
+id_column: rid
+scales:
+  S:
+    items: [a, b, c]
+    reverse: [c]
+  P:
+    items: [p1, p2]
+    reverse: [p2]
+    scale: {min: 1, max: 7, labels: {1: {en: Disagree}, 7: {en: Agree}}}
+  Y:
+    items: [y]
+    scale: {min: 0, max: 10, labels: {0: {en: Not at all}, 10: {en: Completely}}}
+"""
+
+
+@pytest.fixture
+def mixed(tmp_path) -> ce.Instrument:
+    return ce.Instrument.load(write(tmp_path, "mixed.yaml", MIXED))
+
+
+def mixed_csv(*rows: str) -> str:
+    return "\n".join(["rid,a,b,c,p1,p2,y", *rows]) + "\n"
+
+
+def test_each_scale_may_declare_its_own_response_range(mixed):
+    assert [str(mixed.response_range(n)) for n in ("a", "S", "p2", "P", "y", "Y")] == [
+        "1..4", "1..4", "1..7", "1..7", "0..10", "0..10"]
+    assert mixed.response_range("y").options == list(range(0, 11))
+    assert mixed.label(10, "en", of="y") == "Completely"
+    assert mixed.label(7, "en", of="P") == "Agree" and mixed.label(4, "en", of="a") == "Always"
+    with pytest.raises(ValueError, match=r"different response ranges \(1..4, 1..7, 0..10\)"):
+        mixed.options  # noqa: B018 - the property raises
+    with pytest.raises(ValueError, match="different response ranges"):
+        mixed.label(1, "en")
+    with pytest.raises(ValueError, match="unknown scale 'zz'"):
+        mixed.response_range("zz")
+
+
+def test_a_single_range_instrument_keeps_the_old_calls(mini):
+    assert mini.options == [1, 2, 3, 4, 5] and mini.response_range().options == mini.options
+    assert mini.label(4, "en") == "Agree" == mini.label(4, "en", of="a")
+
+
+def test_items_are_read_against_their_own_range(tmp_path, mixed):
+    ok = write(tmp_path, "ok.csv", mixed_csv("r1,1,4,4,7,1,0", "r2,4,1,1,1,7,10"))
+    resp = ce.read_responses(ok, mixed)
+    assert resp["y"].tolist() == [0.0, 10.0] and resp["p1"].tolist() == [7.0, 1.0]
+    bad = write(tmp_path, "bad.csv", mixed_csv("r1,5,1,1,8,1,11", "r2,1,1,1,1,1,-1"))
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(bad, mixed)
+    got = [(q.line, q.column) for q in exc.value.problems]
+    assert got == [(2, "a"), (2, "p1"), (2, "y"), (3, "y")]
+    messages = [q.message for q in exc.value.problems]
+    assert "value 5 is outside the response scale 1..4" in messages[0]
+    assert "value 8 is outside the response scale 1..7" in messages[1]
+    assert "value 11 is outside the response scale 0..10" in messages[2]
+
+
+def test_reverse_keying_uses_the_items_own_range_by_hand(mixed):
+    resp = pd.DataFrame({"a": [1.0, 2.0], "b": [1.0, 4.0], "c": [1.0, 4.0],
+                         "p1": [7.0, 2.0], "p2": [1.0, 6.0], "y": [3.0, 10.0]})
+    assert keyed_items(resp, mixed, "S")["c"].tolist() == [4.0, 1.0]   # 1 + 4 - x
+    assert keyed_items(resp, mixed, "P")["p2"].tolist() == [7.0, 2.0]  # 1 + 7 - x
+    scores = ce.score_scales(resp, mixed)
+    assert scores["P"].tolist() == [7.0, 2.0]
+    assert scores["S"].tolist() == [pytest.approx(6 / 3), pytest.approx(7 / 3)]
+    assert scores["Y"].tolist() == [3.0, 10.0]
+    with pytest.raises(ValueError, match=r"'y' has value 11 outside the response scale 0..10"):
+        ce.score_scales(resp.assign(y=[11.0, 1.0]), mixed)
+
+
+def test_likert_table_lists_each_items_own_options(mixed):
+    resp = pd.DataFrame({"a": [1.0, 4.0], "b": [2.0, np.nan], "c": [1.0, 1.0],
+                         "p1": [7.0, 7.0], "p2": [1.0, 2.0], "y": [0.0, 10.0]})
+    tab = ce.likert_table(resp, mixed, lang="en")
+    per_item = tab.groupby("item", sort=False)["option"].agg(list).to_dict()
+    assert per_item["a"] == [1, 2, 3, 4] and per_item["p1"] == list(range(1, 8))
+    assert per_item["y"] == list(range(0, 11))
+    y = tab[tab["item"] == "y"].set_index("option")
+    assert y.loc[0, "label"] == "Not at all" and y.loc[10, "label"] == "Completely"
+    assert y.loc[10, "percent"] == 50.0 and y["count"].sum() == 2
+    p1 = tab[tab["item"] == "p1"].set_index("option")
+    assert p1.loc[7, "percent"] == 100.0 and p1.loc[7, "label"] == "Agree"
+
+
+@pytest.mark.parametrize("patch, line, words", [
+    # an item in two scales with different ranges
+    ("  Z:\n    items: [a]\n    scale: {min: 0, max: 10}\n", 20,
+     "item 'a' is in scale 'S' (responses 1..4) and in scale 'Z' (responses 0..10)"),
+    # a composite over parts on different ranges
+    ("  ALL:\n    of: [S, Y]\n", 19, "scale 'ALL' averages items answered on different "
+     "response ranges (1..4, 0..10)"),
+    ("  Z:\n    items: [z]\n    scale: {min: 3, max: 3}\n", 20,
+     "scale 'Z': 'scale' needs whole numbers min < max"),
+])
+def test_bad_ranges_name_file_and_line(tmp_path, patch, line, words):
+    p = write(tmp_path, "ins.yaml", MIXED + patch)
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(p)
+    assert any(words in q.message and q.line == line and q.path == str(p)
+               for q in exc.value.problems), exc.value.problems
+
+
+def test_a_composite_takes_the_range_of_its_parts(tmp_path):
+    p = write(tmp_path, "ins.yaml", MIXED + "  PP:\n    of: [P]\n")
+    inst = ce.Instrument.load(p)
+    assert str(inst.response_range("PP")) == "1..7"
+    resp = pd.DataFrame({"a": [1.0], "b": [1.0], "c": [1.0], "p1": [7.0], "p2": [7.0],
+                         "y": [0.0]})
+    assert ce.score_scales(resp, inst)["PP"].tolist() == [4.0]  # (7 + (1 + 7 - 7)) / 2
+
+
+# --------------------------------------------------------------------------- missing codes
+
+def test_declared_missing_codes_are_read_as_missing(tmp_path):
+    inst = ce.Instrument.load(write(tmp_path, "ins.yaml", MINI.replace(
+        "id_column: rid\n", "id_column: rid\nmissing: [99, -9, DK]\n")))
+    assert inst.missing == (99, -9, "DK")
+    p = write(tmp_path, "resp.csv", csv_lines("r1,Utara,99,2,3,2,1", "r2,Utara,1,dk,3,-9,1",
+                                              "r3,Utara,99.0,2,DK,2,5"))
+    resp = ce.read_responses(p, inst)
+    assert resp["a"].isna().tolist() == [True, False, True]
+    assert resp["b"].isna().tolist() == [False, True, False]
+    assert resp["c"].isna().tolist() == [False, False, True]
+    assert resp["d"].isna().tolist() == [False, True, False]
+    assert resp["e"].tolist() == [1.0, 1.0, 5.0]
+    assert resp["district"].tolist() == ["Utara"] * 3
+
+
+def test_scale_missing_codes_apply_to_its_items_only(tmp_path):
+    inst = ce.Instrument.load(write(tmp_path, "ins.yaml", MINI.replace(
+        "    items: [d, e]\n", "    items: [d, e]\n    missing: [8]\n")))
+    assert inst.missing_codes("d") == (8,) and inst.missing_codes("a") == ()
+    p = write(tmp_path, "resp.csv", csv_lines("r1,Utara,1,2,3,8,1", "r2,Utara,8,2,3,2,1"))
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, inst)
+    assert [(q.line, q.column) for q in exc.value.problems] == [(3, "a")]
+
+
+def test_an_undeclared_code_names_the_missing_key(tmp_path, mini):
+    p = write(tmp_path, "resp.csv", csv_lines("r1,Utara,99,2,3,2,1", "r2,Utara,1,DK,3,2,1"))
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    first, second = (q.message for q in exc.value.problems)
+    assert "value 99 is outside the response scale 1..5" in first
+    assert "'missing: [99]'" in first and "leave the cell empty" in first
+    assert "got text 'DK'" in second and "'missing: [DK]'" in second
+
+
+@pytest.mark.parametrize("patch, line, words", [
+    ("missing: [99, 3]\n", 10, "missing-value code 3 is inside the response range 1..5 of "
+     "scale 'S'"),
+    ("missing: ['4']\n", 10, "missing-value code 4 is inside the response range 1..5"),
+    ("missing: [true]\n", 10, "'missing' must list missing-value codes"),
+])
+def test_a_missing_code_inside_the_range_is_refused(tmp_path, patch, line, words):
+    p = write(tmp_path, "ins.yaml", MINI.replace("id_column: rid\n", "id_column: rid\n" + patch))
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(p)
+    assert [(q.path, q.line) for q in exc.value.problems] == [(str(p), line)]
+    assert words in exc.value.problems[0].message
+
+
+def test_a_scale_missing_code_is_checked_against_the_scales_own_range(tmp_path):
+    # 9 is outside 1..4 but inside P's 1..7 and Y's 0..10
+    p = write(tmp_path, "ins.yaml", MIXED.replace(
+        "    items: [y]\n", "    items: [y]\n    missing: [9]\n"))
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(p)
+    assert [(q.line, q.message[:60]) for q in exc.value.problems] == [
+        (17, "missing-value code 9 is inside the response range 0..10 of s")]

@@ -121,7 +121,15 @@ from .study import (
     init_study,
     load_study,
 )
-from .survey import Demographic, Instrument, Scale, likert_table, read_responses, score_scales
+from .survey import (
+    Demographic,
+    Instrument,
+    ResponseRange,
+    Scale,
+    likert_table,
+    read_responses,
+    score_scales,
+)
 from .themes import (
     code_case_matrix,
     code_frequencies,
@@ -163,6 +171,7 @@ __all__ = [
     "Project",
     "PseudonymResult",
     "ReanchorResult",
+    "ResponseRange",
     "Scale",
     "ScaleWarning",
     "SheetWarning",

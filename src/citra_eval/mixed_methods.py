@@ -175,11 +175,13 @@ def _mean_ci(x: pd.Series, level: float = 0.95) -> tuple[float, float, float]:
     return m, m - half, m + half
 
 
-def _scale_meta(instrument, lang: str) -> tuple[list[str], dict[str, str], float]:
-    """Scale names in instrument order, their labels in ``lang``, and the scale midpoint."""
+def _scale_meta(instrument, lang: str) -> tuple[list[str], dict[str, str], dict[str, float]]:
+    """Scale names in instrument order, their labels in ``lang``, and the midpoint of each
+    scale's own response range."""
     names = list(instrument.scales)
     labels = {n: instrument.scales[n].text(lang) for n in names}
-    return names, labels, (float(instrument.min) + float(instrument.max)) / 2
+    ranges = {n: instrument.response_range(n) for n in names}
+    return names, labels, {n: (float(r.min) + float(r.max)) / 2 for n, r in ranges.items()}
 
 
 def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | None,
@@ -217,8 +219,8 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | No
         ``construct, construct_label, construct_mean, mean_ci_low, mean_ci_high,
         scale_midpoint, scale_alpha, std_effect, std_ci_low, std_ci_high, p_value,
         quant_basis``: the mean scale score with its 95% t-interval, the midpoint of the
-        response scale, Cronbach's alpha, the standardised coefficient of the construct on
-        ``outcome`` with its 95% CI and p-value; ``quant_basis`` is ``effect`` when the
+        scale's own response range, Cronbach's alpha, the standardised coefficient of the
+        construct on ``outcome`` with its 95% CI and p-value; ``quant_basis`` is ``effect`` when the
         construct is a term of the model, ``outcome`` for the outcome itself and ``level``
         otherwise (the mean of the last two is judged against the scale midpoint).
 
@@ -239,7 +241,7 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | No
     elif model is not None:
         raise ValueError("outcome is None but a model was given; pass the model's outcome "
                          "scale as outcome=")
-    names, labels, midpoint = _scale_meta(instrument, lang)
+    names, labels, midpoints = _scale_meta(instrument, lang)
     scores = score_scales(responses, instrument, min_items=min_items)
     rel = (scale_reliability if scale_reliability is not None
            else _scale_reliability(responses, instrument, min_items=min_items))
@@ -259,7 +261,7 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | No
     for name in names:
         m, lo, hi = _mean_ci(scores[name]) if name in scores else (math.nan,) * 3
         row = {"construct": name, "construct_label": labels[name], "construct_mean": m,
-               "mean_ci_low": lo, "mean_ci_high": hi, "scale_midpoint": midpoint,
+               "mean_ci_low": lo, "mean_ci_high": hi, "scale_midpoint": midpoints[name],
                "scale_alpha": float(alpha.get(name, math.nan))}
         if name in terms.index and name != outcome:
             t = terms.loc[name]

@@ -1035,7 +1035,9 @@ def _weights(weights, cats: np.ndarray, name: str = "weights") -> np.ndarray | N
 
 
 def _category_arg(categories):
-    """``categories=`` may be a sequence or an object with ``options`` (an Instrument)."""
+    """``categories=`` may be a sequence or an object with ``options``: an Instrument whose
+    items share one range, or the ``ResponseRange`` of an item (``instrument.response_range(
+    item)``; a mixed-range Instrument's ``options`` raises, asking for it)."""
     if categories is None or isinstance(categories, str):
         return categories
     options = getattr(categories, "options", None)

@@ -272,8 +272,6 @@ def _draw(instrument: Instrument, n: int, rng: np.random.Generator,
     for s in image:
         latent[s] = loading * eta + np.sqrt(1 - loading ** 2) * rng.standard_normal(n)
 
-    n_opt = instrument.max - instrument.min + 1
-    cuts = stats.norm.ppf(np.linspace(0, 1, n_opt + 1)[1:-1]) - settings.agreement_shift
     reverse = instrument.reverse_items()
     owner = {}
     for s in [*perceptions, *image]:
@@ -283,14 +281,18 @@ def _draw(instrument: Instrument, n: int, rng: np.random.Generator,
     for item in instrument.item_names:
         lam = loadings[item]
         ystar = lam * latent[owner[item]] + np.sqrt(1 - lam ** 2) * rng.standard_normal(n)
-        x = instrument.min + np.searchsorted(cuts, ystar).astype(float)
+        options = instrument.response_range(item)  # each item on its own response range
+        n_opt = options.max - options.min + 1
+        cuts = stats.norm.ppf(np.linspace(0, 1, n_opt + 1)[1:-1]) - settings.agreement_shift
+        x = options.min + np.searchsorted(cuts, ystar).astype(float)
         if item in reverse:
-            x = instrument.min + instrument.max - x
+            x = options.min + options.max - x
         data[item] = x
     arr = np.column_stack([data[i] for i in instrument.item_names])
     liners = rng.random(n) < straightliner_rate
-    arr[liners] = rng.choice([instrument.max - 1, instrument.max],
-                             size=int(liners.sum()))[:, None]
+    # a straight-liner answers the top option (or the one below it) of every item's range
+    tops = np.array([instrument.response_range(i).max for i in instrument.item_names], float)
+    arr[liners] = tops[None, :] - rng.choice([1, 0], size=int(liners.sum()))[:, None]
     arr[rng.random(arr.shape) < missing_rate] = np.nan
     items = pd.DataFrame(arr, columns=instrument.item_names)
     ids = [f"R{i:04d}" for i in range(1, n + 1)]
@@ -325,7 +327,8 @@ def simulate_survey(instrument: Instrument, settings: SimulationSettings, *, see
     missing_rate : float
         Probability that an answer is missing (completely at random).
     straightliner_rate : float
-        Share of respondents who give the same answer (``max - 1`` or ``max``) to every item.
+        Share of respondents who give the same answer (``max - 1`` or ``max`` of each item's
+        response range) to every item.
 
     Returns
     -------

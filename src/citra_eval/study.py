@@ -342,7 +342,7 @@ class Study:
             out.append(f"codings {rel}: {n} codings by {', '.join(coders)}" if n else
                        f"codings {rel}: no codings yet")
         if self.instrument is not None:
-            out.append(f"instrument: {len(self.instrument.scales)} scales")
+            out.append(f"instrument: {self.instrument.describe()}")
         if self.responses is not None:
             out.append(f"responses: {len(self.responses)} respondents")
         return out

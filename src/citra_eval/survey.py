@@ -3,7 +3,9 @@
 An instrument (``data/raw/instrument.yaml``, see CONTRACT.md) names the response scale, the
 items of every scale (with reverse-keyed items), optional item wording in Indonesian and
 English, and the demographic columns. Responses are a CSV with one row per respondent and one
-column per item; empty cells are missing answers and stay missing.
+column per item; empty cells are missing answers and stay missing, and so are cells holding
+a missing-value code the instrument declares (``missing: [99, -9, DK]``). A scale may declare
+its own response range (``scale: {min: 0, max: 10}``) in place of the instrument's default.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,12 +25,13 @@ from ._validation import check_int, check_names
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect
 
-__all__ = ["DEMOGRAPHIC_TYPES", "Demographic", "Instrument", "Scale", "likert_table",
-           "read_responses", "score_scales"]
+__all__ = ["DEMOGRAPHIC_TYPES", "Demographic", "Instrument", "ResponseRange", "Scale",
+           "likert_table", "read_responses", "score_scales"]
 
 TOP_KEYS = {"instrument", "version", "language", "description", "note", "scale", "id_column",
-            "scales", "items", "demographics"}
-SCALE_KEYS = {"label", "items", "reverse", "of", "role", "note", "description"}
+            "scales", "items", "demographics", "missing"}
+SCALE_KEYS = {"label", "items", "reverse", "of", "role", "note", "description", "scale",
+              "missing"}
 RANGE_KEYS = {"min", "max", "labels"}
 #: Most response options a scale may have (``max - min + 1``): 0..100 sliders fit; every
 #: option becomes a row of :func:`likert_table`, so ``max: 1000000000`` is refused.
@@ -41,12 +44,45 @@ _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 
 
 @dataclass(frozen=True)
+class ResponseRange:
+    """The response options of an item: whole numbers ``min .. max`` and their labels.
+
+    The instrument's top-level ``scale:`` is the default range; a scale may declare its own
+    (``scales: {Y: {scale: {min: 0, max: 10}, ...}}``), which its items then use.
+
+    Examples
+    --------
+    >>> r = ResponseRange(0, 10, {0: {"en": "Not at all"}, 10: {"en": "Completely"}})
+    >>> r.options[:3], len(r.options), r.label(10, "en"), str(r)
+    ([0, 1, 2], 11, 'Completely', '0..10')
+    """
+    min: int
+    max: int
+    labels: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def options(self) -> list[int]:
+        """The response options ``min .. max``."""
+        return list(range(self.min, self.max + 1))
+
+    def label(self, option: int, lang: str = "id") -> str:
+        """Label of response ``option`` in ``lang`` (falls back to any language, then '')."""
+        texts = self.labels.get(int(option), {})
+        return texts.get(lang) or next(iter(texts.values()), "")
+
+    def __str__(self) -> str:
+        return f"{self.min}..{self.max}"
+
+
+@dataclass(frozen=True)
 class Scale:
     """One scale of an instrument.
 
     ``items`` lists every item scored by the scale (for a composite declared with ``of:``, the
     items of its parts, in order); ``reverse`` the reverse-keyed ones (scored ``min + max - x``);
-    ``role`` is free text such as ``strategy`` or ``image``.
+    ``role`` is free text such as ``strategy`` or ``image``; ``response_range`` the scale's
+    own :class:`ResponseRange` (None: the instrument's default ``scale:``); ``missing`` the
+    missing-value codes declared for its items on top of the instrument's.
 
     Examples
     --------
@@ -61,6 +97,8 @@ class Scale:
     label: dict[str, str] = field(default_factory=dict)
     of: tuple[str, ...] = ()
     role: str | None = None
+    response_range: ResponseRange | None = None
+    missing: tuple[float | str, ...] = ()
 
     def text(self, lang: str = "id") -> str:
         """The label in ``lang``, falling back to any language, then to the name."""
@@ -104,10 +142,11 @@ class Instrument:
     name : str
         The ``instrument:`` name.
     min, max : int
-        The response scale (e.g. 1 and 5).
+        The default response scale (the top-level ``scale:``, e.g. 1 and 5); a scale with its
+        own ``scale:`` overrides it for its items (see :meth:`response_range`).
     labels : dict
-        Response option -> {language: label}, e.g. ``{1: {"id": "Sangat tidak setuju",
-        "en": "Strongly disagree"}}``.
+        Response option -> {language: label} of the default scale, e.g. ``{1: {"id":
+        "Sangat tidak setuju", "en": "Strongly disagree"}}``.
     id_column : str
         The respondent id column of the responses (default ``respondent_id``).
     scales : dict
@@ -119,6 +158,10 @@ class Instrument:
     demographic_types : dict
         Demographic column -> :class:`Demographic` (its declared type and levels; a name
         given without a type is ``categorical``).
+    missing : tuple
+        Missing-value codes (the top-level ``missing:``): cells of an item column holding one
+        of them are read as missing answers (NaN). Numbers match by value (``99`` matches
+        ``99.0``), text case-insensitively (``"DK"`` matches ``dk``).
 
     Examples
     --------
@@ -144,6 +187,7 @@ class Instrument:
     language: str = "id"
     path: str | None = None
     demographic_types: dict[str, Demographic] = field(default_factory=dict)
+    missing: tuple[float | str, ...] = ()
 
     def __post_init__(self) -> None:
         for d in self.demographics:
@@ -156,13 +200,108 @@ class Instrument:
 
     @property
     def options(self) -> list[int]:
-        """The response options ``min .. max``."""
-        return list(range(self.min, self.max + 1))
+        """The response options ``min .. max`` of an instrument whose items share one range.
 
-    def label(self, option: int, lang: str = "id") -> str:
-        """Label of response ``option`` in ``lang`` (falls back to any language, then '')."""
-        texts = self.labels.get(int(option), {})
-        return texts.get(lang) or next(iter(texts.values()), "")
+        Raises ValueError when scales declare different ranges: ask
+        ``instrument.response_range(item_or_scale).options`` then.
+        """
+        return self.response_range().options
+
+    def label(self, option: int, lang: str = "id", *, of: str | None = None) -> str:
+        """Label of response ``option`` in ``lang`` (falls back to any language, then '').
+
+        ``of`` names the item or scale whose response range holds the option; it may be left
+        out when all items share one range (else ValueError).
+        """
+        return self.response_range(of).label(option, lang)
+
+    def response_range(self, name: str | None = None) -> ResponseRange:
+        """The :class:`ResponseRange` of an item or a scale, or of the whole instrument.
+
+        Parameters
+        ----------
+        name : str, optional
+            An item or a scale (an item when a name is both). Without it: the one range all
+            items use.
+
+        Raises
+        ------
+        ValueError
+            ``name`` is neither an item nor a scale; or no name was given and the scales
+            use different ranges.
+
+        Examples
+        --------
+        >>> import citra_eval as ce
+        >>> inst = ce.Instrument.from_dict({"scale": {"min": 1, "max": 4},
+        ...     "scales": {"S": {"items": ["a", "b"]},
+        ...                "Y": {"items": ["y"], "scale": {"min": 0, "max": 10}}}})
+        >>> str(inst.response_range("a")), str(inst.response_range("Y"))
+        ('1..4', '0..10')
+        >>> inst.response_range("y").options[-1]
+        10
+        """
+        if name is None:
+            ranges = self.response_ranges
+            if len(ranges) > 1:
+                raise ValueError("the scales use different response ranges ("
+                                 + ", ".join(map(str, ranges)) + "); name the item or scale: "
+                                 "instrument.response_range(name)")
+            return ranges[0] if ranges else self._default_range()
+        by_item = self._item_ranges()
+        if name in by_item:
+            return by_item[name]
+        return self._scale(name).response_range or self._default_range()
+
+    def describe(self) -> str:
+        """One line for ``validate``: the number of scales, the response ranges when there
+        are several, and the declared missing-value codes.
+
+        Examples
+        --------
+        >>> import citra_eval as ce
+        >>> ce.Instrument.from_dict({"scale": {"min": 1, "max": 4}, "missing": [99, "DK"],
+        ...     "scales": {"S": {"items": ["a"]},
+        ...                "Y": {"items": ["y"], "scale": {"min": 0, "max": 10}}}}).describe()
+        '2 scales (responses 1..4, 0..10); missing-value codes 99, DK'
+        """
+        ranges = self.response_ranges
+        codes = list(dict.fromkeys([*self.missing, *(c for s in self.scales.values()
+                                                      for c in s.missing)]))
+        return (f"{len(self.scales)} scales"
+                + (f" (responses {', '.join(map(str, ranges))})" if len(ranges) > 1 else "")
+                + (f"; missing-value codes {', '.join(map(str, codes))}" if codes else ""))
+
+    def missing_codes(self, item: str) -> tuple[float | str, ...]:
+        """The missing-value codes of ``item``: the instrument's and its scales' ``missing``."""
+        codes = list(self.missing)
+        for s in self.scales.values():
+            if item in s.items:
+                codes += [c for c in s.missing if c not in codes]
+        return tuple(codes)
+
+    def _default_range(self) -> ResponseRange:
+        return ResponseRange(self.min, self.max, self.labels)
+
+    def _item_ranges(self) -> dict[str, ResponseRange]:
+        """Item -> its range: that of the first scale listing it with a range of its own."""
+        own: dict[str, ResponseRange | None] = {}
+        for s in self.scales.values():
+            for item in s.items:
+                if own.get(item) is None:
+                    own[item] = s.response_range
+        default = self._default_range()
+        return {item: r or default for item, r in own.items()}
+
+    @property
+    def response_ranges(self) -> list[ResponseRange]:
+        """The distinct response ranges of the items, in order of first use (one for most
+        instruments; more when scales declare their own ``scale:``)."""
+        out: list[ResponseRange] = []
+        for r in self._item_ranges().values():
+            if r not in out:
+                out.append(r)
+        return out
 
     def wording(self, item: str, lang: str = "id") -> str:
         """Wording of ``item`` in ``lang`` (falls back to any language, then the item name)."""
@@ -192,9 +331,11 @@ class Instrument:
         Raises
         ------
         InputError
-            Every problem found, each with its line: missing or malformed ``scale``, scales
-            without items, reverse items not in their scale, ``of:`` naming unknown scales,
-            unknown keys (with a suggestion), wording for items in no scale, ...
+            Every problem found, each with its line: missing or malformed ``scale`` (top
+            level or a scale's own), scales without items, reverse items not in their scale,
+            ``of:`` naming unknown scales, unknown keys (with a suggestion), wording for items
+            in no scale, an item in two scales with different ranges, a composite over parts
+            on different ranges, a ``missing:`` code inside a range it applies to, ...
         """
         spath = os.fspath(path)
         return cls.from_dict(read_yaml_file(path), path=spath)
@@ -221,12 +362,15 @@ class _InstrumentBuilder:
         self.unknown_keys(data, TOP_KEYS, "the instrument")
         language = str(data.get("language", "id"))
         lo, hi, labels = self.response_scale(data)
+        missing = self.missing_codes(data, "the instrument")
         id_column = data.get("id_column", "respondent_id")
         if not isinstance(id_column, str) or not id_column.strip():
             self.err("'id_column' must name the respondent id column, e.g. 'respondent_id'",
                      data.line_of("id_column"))
             id_column = "respondent_id"
-        scales = self.scales(data, language)
+        default = ResponseRange(lo, hi, labels)
+        scales = self.scales(data, language, default)
+        self.check_missing(data, scales, default, missing)
         items = self.wordings(data, language, scales)
         demographics = self.demographics(data, id_column, scales, language)
         if self.problems:
@@ -234,7 +378,8 @@ class _InstrumentBuilder:
         return Instrument(name=str(data.get("instrument") or Path(self.path or "survey").stem),
                           min=lo, max=hi, labels=labels, id_column=id_column.strip(),
                           scales=scales, items=items, demographics=list(demographics),
-                          language=language, path=self.path, demographic_types=demographics)
+                          language=language, path=self.path, demographic_types=demographics,
+                          missing=missing)
 
     def unknown_keys(self, d: LineDict, allowed: set[str], where: str) -> None:
         for msg, line in unknown_keys(d, allowed, where):
@@ -260,26 +405,35 @@ class _InstrumentBuilder:
             self.err("'scale' must be a mapping like 'scale: {min: 1, max: 5, labels: {1: Sangat "
                      "tidak setuju, 5: Sangat setuju}}'", line)
             return 1, 5, {}
+        rr = self.response_range(rs, line, "'scale'", str(data.get("language", "id")))
+        return (1, 5, {}) if rr is None else (rr.min, rr.max, rr.labels)
+
+    def response_range(self, rs, line: int, where: str,
+                       language: str) -> ResponseRange | None:
+        """A ``{min, max, labels}`` mapping as a :class:`ResponseRange` (None if invalid)."""
+        if not isinstance(rs, dict):
+            self.err(f"{where} must be a mapping like '{{min: 0, max: 10, labels: {{0: ..., "
+                     "10: ...}}}}'", line)
+            return None
         rs = as_linedict(rs, line)
-        self.unknown_keys(rs, RANGE_KEYS, "'scale'")
+        self.unknown_keys(rs, RANGE_KEYS, where)
         lo, hi = rs.get("min"), rs.get("max")
         ok = all(isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi))
         if not ok or lo >= hi:
-            self.err(f"'scale' needs whole numbers min < max, got min={lo!r}, max={hi!r}", line)
-            return 1, 5, {}
+            self.err(f"{where} needs whole numbers min < max, got min={lo!r}, max={hi!r}", line)
+            return None
         if hi - lo + 1 > MAX_OPTIONS:
-            self.err(f"'scale' from {lo} to {hi} has {hi - lo + 1} response options, more than "
+            self.err(f"{where} from {lo} to {hi} has {hi - lo + 1} response options, more than "
                      f"the {MAX_OPTIONS} a rating scale may have; check min and max",
                      rs.line_of("max"))
-            return 1, 5, {}
+            return None
         labels: dict[int, dict[str, str]] = {}
         raw = rs.get("labels") or {}
         if not isinstance(raw, dict):
-            self.err("'scale: labels' must map each response option to its label",
+            self.err(f"{where}: 'labels' must map each response option to its label",
                      rs.line_of("labels"))
             raw = {}
         raw = as_linedict(raw, rs.line_of("labels"))
-        language = str(data.get("language", "id"))
         for key, val in raw.items():
             kline = raw.line_of(key)
             if isinstance(key, bool) or not isinstance(key, int) or not lo <= key <= hi:
@@ -287,9 +441,50 @@ class _InstrumentBuilder:
                          kline)
                 continue
             labels[key] = self.texts(val, f"label of option {key}", kline, language)
-        return lo, hi, labels
+        return ResponseRange(lo, hi, labels)
 
-    def scales(self, data: LineDict, language: str) -> dict[str, Scale]:
+    def missing_codes(self, spec: LineDict, where: str) -> tuple[float | str, ...]:
+        """The ``missing:`` codes of ``spec``: numbers (as given) and texts."""
+        raw = spec.get("missing")
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            raw = [raw]
+        codes: list[float | str] = []
+        for c in raw:
+            if isinstance(c, str) and c.strip():
+                c = _number(c.strip())
+            if isinstance(c, bool) or not isinstance(c, int | float | str) or (
+                    isinstance(c, float) and not math.isfinite(c)):
+                self.err(f"{where}: 'missing' must list missing-value codes, numbers or text, "
+                         f"e.g. 'missing: [99, -9, DK]'; got {c!r}", spec.line_of("missing"))
+                continue
+            if c not in codes:
+                codes.append(c)
+        return tuple(codes)
+
+    def check_missing(self, data: LineDict, scales: dict[str, Scale], default: ResponseRange,
+                      top: tuple[float | str, ...]) -> None:
+        """Refuse a numeric missing-value code that is also an answer of a range it applies to."""
+        raw = as_linedict(data.get("scales"), data.line_of("scales"))
+        seen: set[tuple[float | str, int | None]] = set()
+        for name, sc in scales.items():
+            rr = sc.response_range or default
+            spec = raw.get(name)
+            for codes, line in ((top, data.line_of("missing")),
+                                (sc.missing, spec.line_of("missing")
+                                 if isinstance(spec, LineDict) else None)):
+                for c in codes:
+                    if isinstance(c, str) or not rr.min <= c <= rr.max or (c, line) in seen:
+                        continue
+                    seen.add((c, line))
+                    self.err(f"missing-value code {c:g} is inside the response range {rr} of "
+                             f"scale {name!r}, so it would be a real answer too; pick a code "
+                             "outside every range (e.g. 99 or -9) or remove it from 'missing'",
+                             line)
+
+    def scales(self, data: LineDict, language: str,
+               default: ResponseRange) -> dict[str, Scale]:
         raw = data.get("scales")
         if not isinstance(raw, dict) or not raw:
             self.err("'scales' must map each scale name to its items, e.g. 'KS: {items: [KS1, "
@@ -299,6 +494,8 @@ class _InstrumentBuilder:
         direct: dict[str, tuple[list[str], list[str]]] = {}
         parts: dict[str, list[str]] = {}
         meta: dict[str, tuple[dict[str, str], str | None, int]] = {}
+        own: dict[str, tuple[ResponseRange | None, int]] = {}
+        missing: dict[str, tuple[float | str, ...]] = {}
         for name, spec in raw.items():
             line = raw.line_of(name)
             name = str(name)
@@ -327,6 +524,10 @@ class _InstrumentBuilder:
             label = self.texts(spec.get("label"), f"label of scale {name!r}",
                                spec.line_of("label"), language)
             meta[name] = (label, None if role is None else str(role), spec.line_of("reverse"))
+            own[name] = (None if spec.get("scale") is None else self.response_range(
+                spec.get("scale"), spec.line_of("scale"), f"scale {name!r}: 'scale'", language),
+                spec.line_of("scale") or line)
+            missing[name] = self.missing_codes(spec, f"scale {name!r}")
             for p in of:
                 if p not in raw:
                     self.err(f"scale {name!r}: 'of' names unknown scale {p!r}; known scales: "
@@ -353,7 +554,45 @@ class _InstrumentBuilder:
             out[name] = Scale(name=name, items=tuple(all_items),
                               reverse=tuple(dict.fromkeys(r for r in all_reverse
                                                           if r in all_items)),
-                              label=label, of=tuple(parts[name]), role=role)
+                              label=label, of=tuple(parts[name]), role=role,
+                              response_range=own[name][0], missing=missing[name])
+        return self.resolve_ranges(out, direct, own, default)
+
+    def resolve_ranges(self, scales: dict[str, Scale],
+                       direct: dict[str, tuple[list[str], list[str]]],
+                       own: dict[str, tuple[ResponseRange | None, int]],
+                       default: ResponseRange) -> dict[str, Scale]:
+        """Give every item one response range and check that each scale's items share it.
+
+        An item takes the range of the scales listing it in ``items`` (their own ``scale:``,
+        else the default); a composite (``of:``) without its own ``scale:`` takes the range
+        of its parts.
+        """
+        item_range: dict[str, tuple[ResponseRange, str]] = {}
+        for name, (items, _) in direct.items():
+            rr = own[name][0] or default
+            for item in items:
+                first = item_range.setdefault(item, (rr, name))
+                if (first[0].min, first[0].max) != (rr.min, rr.max):
+                    self.err(f"item {item!r} is in scale {first[1]!r} (responses "
+                             f"{first[0]}) and in scale {name!r} (responses {rr}); an item "
+                             "has one response range: give both scales the same 'scale:'",
+                             own[name][1])
+        out = {}
+        for name, sc in scales.items():
+            ranges = list(dict.fromkeys((item_range[i][0].min, item_range[i][0].max)
+                                        for i in sc.items if i in item_range))
+            rr = sc.response_range
+            if rr is None and len(ranges) == 1 and ranges[0] != (default.min, default.max):
+                rr = next(item_range[i][0] for i in sc.items if i in item_range)
+            if len(ranges) > 1 or (rr is not None and ranges
+                                   and ranges != [(rr.min, rr.max)]):
+                shown = ", ".join(f"{lo}..{hi}" for lo, hi in ranges)
+                self.err(f"scale {name!r} averages items answered on different response "
+                         f"ranges ({shown}{'' if rr is None or len(ranges) > 1 else f' vs {rr}'}"
+                         "); a scale score needs one range: score its parts separately or "
+                         "give them the same 'scale:'", own[name][1])
+            out[name] = sc if rr is sc.response_range else replace(sc, response_range=rr)
         return out
 
     def names(self, spec: LineDict, key: str, where: str) -> list[str]:
@@ -465,6 +704,15 @@ class _InstrumentBuilder:
         return Demographic(name, kind, tuple(dict.fromkeys(levels)), label)
 
 
+def _number(text: str) -> float | str:
+    """``text`` as an int or float when it is a number, else unchanged."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() and math.isfinite(value) else value
+
+
 def _level_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -492,18 +740,21 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     -------
     DataFrame
         One row per respondent in file order: the id column (text), then the other columns in
-        file order. Item columns are ``float64`` with NaN for missing answers. Demographic
-        columns follow their declared type (:class:`Demographic`): ``numeric`` ones are
-        ``float64``; ``ordinal`` ones an ordered pandas Categorical with the declared levels;
-        ``categorical`` ones with declared levels an unordered Categorical, without levels
+        file order. Item columns are ``float64`` with NaN for missing answers (empty cells and
+        declared ``missing`` codes). Demographic columns follow their declared type
+        (:class:`Demographic`): ``numeric`` ones are ``float64``; ``ordinal`` ones an ordered
+        pandas Categorical with the declared levels; ``categorical`` ones with declared levels
+        an unordered Categorical, without levels
         text. Every other column is text; empty cells are missing values.
 
     Raises
     ------
     InputError
         One problem per bad cell (up to 20 are listed), each with the file, the CSV line and the
-        column: values outside the response scale, text in an item column (``"setuju"``; when
-        the text is a response label, the message says which number to enter), fractional
+        column: values outside the item's response scale (a missing-value code such as 99
+        is read as missing only when the instrument declares it under ``missing:``), text in
+        an item column (``"setuju"``; when the text is a response label, the message says
+        which number to enter), fractional
         answers, empty or duplicate respondent ids, text in a numeric demographic, values
         outside a demographic's declared levels, a missing-value marker (``NA``, ``N/A``,
         ``#N/A``, ``null``, ...) in a text demographic without declared levels (it would
@@ -552,15 +803,16 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     frame = pd.DataFrame(records, columns=header, dtype=object)
     line_of = pd.Series(lines, index=frame.index)
     _check_ids(frame, instrument.id_column, line_of, spath, problems)
-    items = set(instrument.item_names)
+    ranges = instrument._item_ranges()
     # the columns the instrument does not name, in one step (a survey export may have
     # thousands; one assignment per column made reading quadratic)
-    other = [c for c in header if c not in items and c not in instrument.demographic_types]
+    other = [c for c in header if c not in ranges and c not in instrument.demographic_types]
     frame = frame[other].where(frame[other] != "", None).join(
         frame.drop(columns=other))[header]
     for col in header:
-        if col in items:
-            frame[col] = _parse_item(frame[col], col, instrument, line_of, spath, problems)
+        if col in ranges:
+            frame[col] = _parse_item(frame[col], col, ranges[col],
+                                     instrument.missing_codes(col), line_of, spath, problems)
         elif col in instrument.demographic_types:
             frame[col] = _parse_demographic(frame[col], instrument.demographic_types[col],
                                             line_of, spath, problems)
@@ -632,36 +884,53 @@ def _check_ids(frame: pd.DataFrame, col: str, line_of: pd.Series, path: str,
             first[rid] = line
 
 
-def _parse_item(values: pd.Series, col: str, inst: Instrument, line_of: pd.Series, path: str,
+def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
+                missing: tuple[float | str, ...], line_of: pd.Series, path: str,
                 problems: list[Problem]) -> pd.Series:
+    """The answers of item ``col`` as floats: empty cells and declared ``missing`` codes NaN."""
+    if missing:
+        values = values.where(~_is_missing_code(values, missing), "")
     out = pd.to_numeric(values.where(values != "", None), errors="coerce").astype("float64")
-    label_to_option = {t.casefold(): opt for opt, texts in inst.labels.items()
+    label_to_option = {t.casefold(): opt for opt, texts in rng.labels.items()
                        for t in texts.values()}
+    where = f"{rng.min}..{rng.max}"
     for idx in values.index:
         raw = values[idx]
         if raw == "":
             continue
         val = out[idx]
         line = int(line_of[idx])
-        where = f"{inst.min}..{inst.max}"
         if math.isinf(val):
             problems.append(Problem(path, f"item {col!r} must be a whole number {where}, got "
                                     f"{raw!r}", line, col))
         elif math.isnan(val):
             opt = label_to_option.get(raw.casefold())
             hint = (f"; {raw!r} is the label of option {opt}, enter {opt}" if opt is not None
-                    else f"; enter a whole number {where} or leave the cell empty if unanswered")
+                    else f"; enter a whole number {where}, leave the cell empty if unanswered, "
+                    f"or declare {raw!r} a missing-value code in the instrument ('missing: "
+                    f"[{raw}]')")
             problems.append(Problem(path, f"item {col!r} must be a number, got text {raw!r}"
                                     + hint, line, col))
         elif val != round(val):
             problems.append(Problem(path, f"item {col!r} must be a whole number {where}, got "
                                     f"{raw!r}", line, col))
-        elif not inst.min <= val <= inst.max:
+        elif not rng.min <= val <= rng.max:
             problems.append(Problem(path, f"item {col!r}: value {raw} is outside the response "
                                     f"scale {where}; correct it, or leave the cell empty if "
-                                    "unanswered (a missing-value code such as 99 or -9 is not "
-                                    "read as missing: blank those cells)", line, col))
+                                    "unanswered (if it is a missing-value code, declare it in "
+                                    f"the instrument instead: 'missing: [{raw}]')", line, col))
     return out
+
+
+def _is_missing_code(values: pd.Series, codes: tuple[float | str, ...]) -> pd.Series:
+    """Cells of ``values`` (text) holding one of ``codes``: numbers compared by value, text
+    case-insensitively."""
+    numbers = [c for c in codes if not isinstance(c, str)]
+    texts = {c.casefold() for c in codes if isinstance(c, str)}
+    hit = values.str.casefold().isin(texts)
+    if numbers:
+        hit |= pd.to_numeric(values, errors="coerce").isin(numbers)
+    return hit
 
 
 #: Cells that spreadsheets and statistics packages write for a missing value (compared
@@ -717,16 +986,20 @@ def _check_items(responses: pd.DataFrame, inst: Instrument, items: Iterable[str]
         if not pd.api.types.is_numeric_dtype(block[col]):
             raise ValueError(f"responses column {col!r} must be numeric, got dtype "
                              f"{block[col].dtype}")
-    arr = block.to_numpy(dtype="float64")
-    bad = ~np.isnan(arr) & ((arr < inst.min) | (arr > inst.max))
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise ValueError(f"responses column {block.columns[c]!r} has value {arr[r, c]:g} outside "
-                         f"the response scale {inst.min}..{inst.max}")
+    ranges = inst._item_ranges()
+    for col in block.columns:
+        rng = ranges.get(col) or inst._default_range()
+        arr = block[col].to_numpy(dtype="float64")
+        bad = ~np.isnan(arr) & ((arr < rng.min) | (arr > rng.max))
+        if bad.any():
+            raise ValueError(f"responses column {col!r} has value {arr[bad][0]:g} outside "
+                             f"the response scale {rng} of the item")
 
 
 def keyed_items(responses: pd.DataFrame, instrument: Instrument, scale: str) -> pd.DataFrame:
     """The item columns of ``scale`` with reverse-keyed items scored ``min + max - x``.
+
+    ``min`` and ``max`` are those of the scale's response range (:meth:`Instrument.response_range`).
 
     Examples
     --------
@@ -742,8 +1015,9 @@ def keyed_items(responses: pd.DataFrame, instrument: Instrument, scale: str) -> 
     sc = instrument._scale(scale)
     _check_items(responses, instrument, sc.items)
     block = responses[list(sc.items)].astype("float64")
+    rng = instrument.response_range(scale)
     for item in sc.reverse:
-        block[item] = instrument.min + instrument.max - block[item]
+        block[item] = rng.min + rng.max - block[item]
     return block
 
 
@@ -837,7 +1111,8 @@ def likert_table(responses: pd.DataFrame, instrument: Instrument, *,
     Returns
     -------
     DataFrame
-        One row per item and option (options with no answers included, count 0):
+        One row per item and option of the item's own response range
+        (:meth:`Instrument.response_range`; options with no answers included, count 0):
         ``item, option, label, count, percent, n_answered, n_missing``. ``percent`` is
         ``100 * count / n_answered`` (missing answers excluded); raw answers, not reverse-keyed.
 
@@ -863,9 +1138,10 @@ def likert_table(responses: pd.DataFrame, instrument: Instrument, *,
         col = responses[item]
         counts = col.value_counts()
         answered = int(col.notna().sum())
-        for opt in instrument.options:
+        rng = instrument.response_range(item)
+        for opt in rng.options:
             c = int(counts.get(float(opt), 0))
-            rows.append({"item": item, "option": opt, "label": instrument.label(opt, lang),
+            rows.append({"item": item, "option": opt, "label": rng.label(opt, lang),
                          "count": c, "percent": 100.0 * c / answered if answered else np.nan,
                          "n_answered": answered, "n_missing": int(col.isna().sum())})
     return pd.DataFrame(rows, columns=["item", "option", "label", "count", "percent",

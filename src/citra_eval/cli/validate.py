@@ -176,7 +176,7 @@ def _validate_survey(args, attempt, problems) -> list[str]:
     out = []
     instrument = attempt(Instrument.load, args.instrument) if args.instrument else None
     if instrument is not None:
-        out.append(f"instrument: {len(instrument.scales)} scales")
+        out.append(f"instrument: {instrument.describe()}")
     if args.responses:
         if instrument is None and not args.instrument:
             problems.append(Problem(args.responses, "validating responses needs --instrument"))

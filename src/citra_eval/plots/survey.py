@@ -11,7 +11,7 @@ import pandas as pd
 from .._labels import label as text
 from .._validation import check_frame, check_lang, check_type
 from ..regression import ImageModelResult, OrdinalModelResult
-from ..survey import Instrument, likert_table
+from ..survey import Instrument, ResponseRange, likert_table
 
 __all__ = ["plot_coefficients", "plot_likert", "term_labels"]
 
@@ -232,6 +232,11 @@ def plot_likert(responses: pd.DataFrame, instrument: Instrument, *,
     extends left of zero, agreement right, and the middle option (odd scales) is split evenly
     across zero. Raw answers are shown (reverse-keyed items are not flipped).
 
+    Items answered on different response ranges (a scale with its own ``scale:``, e.g. a
+    0-10 outcome beside 1-4 items) are drawn in one panel per range, stacked top to bottom
+    in order of first appearance, each with its own options, colours and legend: bars of
+    different ranges never share a legend.
+
     Parameters
     ----------
     responses : DataFrame
@@ -241,7 +246,8 @@ def plot_likert(responses: pd.DataFrame, instrument: Instrument, *,
     items : sequence of str, optional
         Items to show, top to bottom (default: all).
     ax : matplotlib Axes, optional
-        Where to draw.
+        Where to draw; only for items that share one response range (several ranges need
+        one panel each: leave ``ax`` out, or pass the items of one range).
     lang : str
         Language of the option labels in the legend and of the item wording.
     wording : bool
@@ -251,7 +257,13 @@ def plot_likert(responses: pd.DataFrame, instrument: Instrument, *,
     -------
     matplotlib Axes
         One bar segment per item and option (``len(items) * n_options`` patches), a legend
-        with the option labels, the x axis in percent.
+        with the option labels, the x axis in percent. With several ranges, the Axes of the
+        top panel; every panel is in ``ax.figure.axes``.
+
+    Raises
+    ------
+    ValueError
+        ``ax`` given for items on several response ranges.
 
     Examples
     --------
@@ -265,7 +277,37 @@ def plot_likert(responses: pd.DataFrame, instrument: Instrument, *,
     """
     tab = likert_table(responses, instrument, items=items, lang=lang)
     names = list(dict.fromkeys(tab["item"]))
-    opts = instrument.options
+    groups: list[tuple[ResponseRange, list[str]]] = []
+    for item in names:
+        rng = instrument.response_range(item)
+        group = next((g for r, g in groups if r == rng), None)
+        if group is None:
+            groups.append((rng, [item]))
+        else:
+            group.append(item)
+    if len(groups) > 1 and ax is not None:
+        raise ValueError("the items use several response ranges ("
+                         + ", ".join(str(r) for r, _ in groups) + "), drawn one panel each: "
+                         "leave ax out, or pass items of one range")
+    if len(groups) == 1:
+        panels = [_axes(ax, (8, 0.4 * len(names) + 1.5))]
+    else:
+        import matplotlib.pyplot as plt
+
+        heights = [0.4 * len(g) + 1.5 for _, g in groups]
+        _, axes = plt.subplots(len(groups), 1, figsize=(8, sum(heights)), squeeze=False,
+                               gridspec_kw={"height_ratios": heights})
+        panels = list(axes[:, 0])
+    for panel, (rng, group) in zip(panels, groups, strict=True):
+        _likert_panel(panel, tab[tab["item"].isin(group)], group, rng, instrument, lang,
+                      wording)
+    return panels[0]
+
+
+def _likert_panel(ax, tab: pd.DataFrame, names: list[str], rng: ResponseRange,
+                  instrument: Instrument, lang: str, wording: bool) -> None:
+    """Draw the diverging bars of ``names`` (items of one response range ``rng``) on ``ax``."""
+    opts = rng.options
     k = len(opts)
     pct = tab.pivot(index="item", columns="option", values="percent").loc[names, opts]
     pct = pct.fillna(0.0).to_numpy()
@@ -275,11 +317,10 @@ def plot_likert(responses: pd.DataFrame, instrument: Instrument, *,
         left = left + pct[:, int(mid)] / 2
     start = -left
     colors = _colors(k)
-    ax = _axes(ax, (8, 0.4 * len(names) + 1.5))
     y = np.arange(len(names))[::-1]
     for i, opt in enumerate(opts):
         ax.barh(y, pct[:, i], left=start, color=colors[i], edgecolor="white", lw=0.5,
-                label=instrument.label(opt, lang) or str(opt))
+                label=rng.label(opt, lang) or str(opt))
         start = start + pct[:, i]
     ax.axvline(0, color="0.3", lw=0.8)
     labels = [instrument.wording(i, lang) if wording else i for i in names]
@@ -288,8 +329,7 @@ def plot_likert(responses: pd.DataFrame, instrument: Instrument, *,
     lim = float(np.ceil(max(np.abs(-left).max(), (pct.sum(axis=1) - left).max()) / 10) * 10)
     ax.set_xlim(-lim, lim)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.02 * (len(names) < 5)),
-              ncol=min(k, 5), frameon=False, fontsize="small")
-    return ax
+              ncol=min(k, 5 if k <= 7 else 6), frameon=False, fontsize="small")
 
 
 def _colors(k: int) -> list[str]:
