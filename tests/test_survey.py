@@ -579,6 +579,50 @@ def test_missing_value_markers_in_a_text_demographic_are_refused(tmp_path, mini)
         "cell empty" in found[0][1]
 
 
+def test_a_missing_code_in_a_text_demographic_is_refused_or_read_as_declared(tmp_path):
+    """New-user report 4: 99 in a text demographic became a group (even the model's
+    reference level), while the same code in an item column is refused."""
+    rows = ["rid,sector,age,a,b", "r1,public,34,1,2", "r2,99,999,2,3", "r3,private,-9,3,4",
+            "r4,DK,51,2,2"]
+    p = write(tmp_path, "resp.csv", "\n".join(rows) + "\n")
+    spec = {"scale": {"min": 1, "max": 5}, "id_column": "rid",
+            "scales": {"S": {"items": ["a", "b"]}}, "demographics": ["sector", "age"]}
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, ce.Instrument.from_dict(spec))
+    found = [(q.line, q.message) for q in exc.value.problems]
+    assert [line for line, _ in found] == [3]  # 99 among words; DK is a plausible category
+    assert "'99' looks like a missing-value marker" in found[0][1]
+    assert "'missing: [99]'" in found[0][1]
+    # declared: the top-level codes blank text demographics, a numeric one keeps 99 unless
+    # it declares its own codes
+    declared = {**spec, "missing": [99, "DK"],
+                "demographics": ["sector", {"age": {"type": "numeric", "missing": [999, -9]}}]}
+    got = ce.read_responses(p, ce.Instrument.from_dict(declared))
+    assert got["sector"].tolist() == ["public", None, "private", None]
+    assert got["age"].tolist()[::3] == [34.0, 51.0] and got["age"].isna().tolist() == [
+        False, True, True, False]
+    numeric_top = {**declared, "missing": [-9],
+                   "demographics": ["sector", {"age": "numeric"}]}
+    with pytest.raises(ce.InputError, match="'99' looks like a missing-value marker"):
+        ce.read_responses(p, ce.Instrument.from_dict(numeric_top))
+    kept = {**numeric_top, "missing": [99, "DK"]}
+    assert ce.read_responses(p, ce.Instrument.from_dict(kept))["age"].tolist()[1:3] == [
+        999.0, -9.0]  # the top-level codes do not apply to a numeric demographic
+    coded = ["rid,district,a,b", "r1,11,1,2", "r2,99,2,3"]  # codes, not words: a level
+    q = write(tmp_path, "codes.csv", "\n".join(coded) + "\n")
+    numbers = {**spec, "demographics": ["district"]}
+    assert ce.read_responses(q, ce.Instrument.from_dict(numbers))["district"].tolist() == [
+        "11", "99"]
+
+
+def test_a_demographic_level_that_is_also_a_missing_code_is_refused():
+    spec = {"scale": {"min": 1, "max": 5}, "id_column": "rid",
+            "scales": {"S": {"items": ["a", "b"]}},
+            "demographics": [{"sector": {"levels": ["public", "DK"], "missing": ["DK"]}}]}
+    with pytest.raises(ce.InputError, match="DK is both a level and a missing-value code"):
+        ce.Instrument.from_dict(spec)
+
+
 # --------------------------------------------------------------------------- response ranges
 
 MIXED = """\

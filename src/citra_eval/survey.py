@@ -36,7 +36,7 @@ RANGE_KEYS = {"min", "max", "labels"}
 #: Most response options a scale may have (``max - min + 1``): 0..100 sliders fit; every
 #: option becomes a row of :func:`likert_table`, so ``max: 1000000000`` is refused.
 MAX_OPTIONS = 101
-DEMOGRAPHIC_KEYS = {"type", "levels", "label", "note", "description"}
+DEMOGRAPHIC_KEYS = {"type", "levels", "label", "note", "description", "missing"}
 #: The types a demographic may declare in the instrument.
 DEMOGRAPHIC_TYPES = ("categorical", "numeric", "ordinal")
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -113,7 +113,10 @@ class Demographic:
     ``demographics`` list means), ``numeric`` (a number, e.g. age in years) or ``ordinal``
     (ordered categories, lowest first in ``levels``). A categorical demographic may list
     its ``levels`` too (the first is then the reference group of a model's dummies);
-    :func:`read_responses` refuses values outside the declared levels.
+    :func:`read_responses` refuses values outside the declared levels. ``missing`` lists the
+    demographic's own missing-value codes (``{age: {type: numeric, missing: [999]}}``); a
+    categorical or ordinal demographic also takes the instrument's top-level ``missing:``
+    codes (a numeric one does not: 99 can be an age).
 
     Examples
     --------
@@ -131,6 +134,7 @@ class Demographic:
     type: str = "categorical"
     levels: tuple[str, ...] = ()
     label: dict[str, str] = field(default_factory=dict)
+    missing: tuple[float | str, ...] = ()
 
 
 @dataclass
@@ -273,7 +277,12 @@ class Instrument:
                 + (f"; missing-value codes {', '.join(map(str, codes))}" if codes else ""))
 
     def missing_codes(self, item: str) -> tuple[float | str, ...]:
-        """The missing-value codes of ``item``: the instrument's and its scales' ``missing``."""
+        """The missing-value codes of ``item``: the instrument's and its scales' ``missing``;
+        of a demographic: its own, and the instrument's unless it is numeric."""
+        demo = self.demographic_types.get(item)
+        if demo is not None:
+            top = () if demo.type == "numeric" else self.missing
+            return tuple(dict.fromkeys([*demo.missing, *top]))
         codes = list(self.missing)
         for s in self.scales.values():
             if item in s.items:
@@ -701,7 +710,13 @@ class _InstrumentBuilder:
             levels = []
         label = self.texts(spec.get("label"), f"label of demographic {name!r}",
                            spec.line_of("label") or line, language)
-        return Demographic(name, kind, tuple(dict.fromkeys(levels)), label)
+        missing = self.missing_codes(spec, f"demographic {name!r}")
+        clash = sorted(map(str, set(map(str, missing)) & set(levels)))
+        if clash:
+            self.err(f"demographic {name!r}: {', '.join(clash)} is both a level and a "
+                     "missing-value code; remove it from one of them",
+                     spec.line_of("missing") or line)
+        return Demographic(name, kind, tuple(dict.fromkeys(levels)), label, missing)
 
 
 def _number(text: str) -> float | str:
@@ -815,7 +830,8 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
                                      instrument.missing_codes(col), line_of, spath, problems)
         elif col in instrument.demographic_types:
             frame[col] = _parse_demographic(frame[col], instrument.demographic_types[col],
-                                            line_of, spath, problems)
+                                            instrument.missing_codes(col), line_of, spath,
+                                            problems)
     # checked column by column, reported in line order (within a line, in column order)
     problems.sort(key=lambda p: p.line or 0)
     collect(problems, path=spath, limit=MAX_REPORTED)
@@ -937,10 +953,26 @@ def _is_missing_code(values: pd.Series, codes: tuple[float | str, ...]) -> pd.Se
 #: case-folded); in a text demographic without declared levels they are refused rather than
 #: read as a group.
 _MISSING_MARKERS = frozenset({"na", "n/a", "#n/a", "nan", "null", "none", "missing"})
+#: Numbers survey packages use as missing-value codes (99, 999, -9, -99, -1, ...).
+_MISSING_NUMBER = r"-\d+|9{2,}|9{2,}\.0+"
 
 
-def _parse_demographic(values: pd.Series, demo: Demographic, line_of: pd.Series, path: str,
+def _looks_missing(text: pd.Series) -> pd.Series:
+    """Cells of a text demographic that look like a missing-value marker: a marker word, or
+    a code number (99, -9) in a column whose other answers are words (a column of numbers,
+    such as a district code, holds no marker by this rule)."""
+    words = text.str.casefold().isin(_MISSING_MARKERS)
+    code = text.str.fullmatch(_MISSING_NUMBER).fillna(False).astype(bool)
+    numeric = pd.to_numeric(text, errors="coerce").notna()
+    has_words = bool((text.notna() & ~numeric).any())
+    return words | (code & has_words)
+
+
+def _parse_demographic(values: pd.Series, demo: Demographic,
+                       missing: tuple[float | str, ...], line_of: pd.Series, path: str,
                        problems: list[Problem]) -> pd.Series:
+    if missing:
+        values = values.where(~_is_missing_code(values, missing), "")
     text = values.where(values != "", None).astype(object)
     col = demo.name
     if demo.type == "numeric":
@@ -954,10 +986,11 @@ def _parse_demographic(values: pd.Series, demo: Demographic, line_of: pd.Series,
                                     f"instrument, got {raw!r}" + hint, int(line_of[idx]), col))
         return out
     if not demo.levels:
-        for idx in text.index[text.notna() & text.str.casefold().isin(_MISSING_MARKERS)]:
+        for idx in text.index[text.notna() & _looks_missing(text)]:
             problems.append(Problem(path, f"demographic {col!r}: {text[idx]!r} looks like a "
                                     "missing-value marker; leave the cell empty for a missing "
-                                    "answer (as in the item columns), or declare the levels of "
+                                    "answer, declare it a missing-value code (the instrument's "
+                                    f"'missing: [{text[idx]}]'), or declare the levels of "
                                     f"{col!r} in the instrument if {text[idx]!r} is a real "
                                     "category", int(line_of[idx]), col))
         return text
