@@ -802,3 +802,13 @@ def test_a_scale_missing_code_is_checked_against_the_scales_own_range(tmp_path):
         ce.Instrument.load(p)
     assert [(q.line, q.message[:60]) for q in exc.value.problems] == [
         (17, "missing-value code 9 is inside the response range 0..10 of s")]
+
+
+def test_a_quoted_label_key_says_it_must_be_a_number():
+    """Survey report 10: labels: {"1": Never} read 'label key '1' is not a response option
+    between 1 and 4', which contradicts itself."""
+    spec = {"scale": {"min": 1, "max": 4, "labels": {"1": "Never", 4: "Always"}},
+            "id_column": "rid", "scales": {"S": {"items": ["a", "b"]}}}
+    with pytest.raises(ce.InputError, match=r"label key '1' is quoted, so YAML reads it as "
+                       r"text; write the option as a number without quotes \(1: \.\.\.\)"):
+        ce.Instrument.from_dict(spec)

@@ -445,6 +445,10 @@ class _InstrumentBuilder:
         raw = as_linedict(raw, rs.line_of("labels"))
         for key, val in raw.items():
             kline = raw.line_of(key)
+            if isinstance(key, str) and re.fullmatch(r"\s*-?\d+\s*", key):
+                self.err(f"label key {key!r} is quoted, so YAML reads it as text; write the "
+                         f"option as a number without quotes ({key.strip()}: ...)", kline)
+                continue
             if isinstance(key, bool) or not isinstance(key, int) or not lo <= key <= hi:
                 self.err(f"label key {key!r} is not a response option between {lo} and {hi}",
                          kline)
