@@ -812,3 +812,16 @@ def test_a_quoted_label_key_says_it_must_be_a_number():
     with pytest.raises(ce.InputError, match=r"label key '1' is quoted, so YAML reads it as "
                        r"text; write the option as a number without quotes \(1: \.\.\.\)"):
         ce.Instrument.from_dict(spec)
+
+
+def test_a_semicolon_file_reads_decimal_commas_in_a_numeric_demographic(tmp_path):
+    """Survey report 8: semicolon files are what Excel writes where the comma is the decimal
+    mark, yet 70,5 in a numeric demographic was one error per cell."""
+    spec = {"scale": {"min": 1, "max": 5}, "id_column": "rid",
+            "scales": {"S": {"items": ["a", "b"]}}, "demographics": [{"weight": "numeric"}]}
+    inst = ce.Instrument.from_dict(spec)
+    p = write(tmp_path, "semi.csv", "rid;weight;a;b\nr1;70,5;1;2\nr2;-3,25;2;3\nr3;80;3;4\n")
+    assert ce.read_responses(p, inst)["weight"].tolist() == [70.5, -3.25, 80.0]
+    q = write(tmp_path, "comma.csv", 'rid,weight,a,b\nr1,"70,5",1,2\n')
+    with pytest.raises(ce.InputError, match=r"write '70\.5' with a decimal point"):
+        ce.read_responses(q, inst)  # in a comma file a decimal comma is still refused

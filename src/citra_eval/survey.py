@@ -761,7 +761,8 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
         One row per respondent in file order: the id column (text), then the other columns in
         file order. Item columns are ``float64`` with NaN for missing answers (empty cells and
         declared ``missing`` codes). Demographic columns follow their declared type
-        (:class:`Demographic`): ``numeric`` ones are ``float64``; ``ordinal`` ones an ordered
+        (:class:`Demographic`): ``numeric`` ones are ``float64`` (in a file separated by
+        semicolons, a decimal comma such as ``70,5`` reads as 70.5); ``ordinal`` ones an ordered
         pandas Categorical with the declared levels; ``categorical`` ones with declared levels
         an unordered Categorical, without levels
         text. Every other column is text; empty cells are missing values.
@@ -797,7 +798,8 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
         raise TypeError(f"instrument must be an Instrument, got {type(instrument).__name__}")
     spath = os.fspath(path)
     text = read_text_file(path)
-    rows = csv_rows(text, spath, delimiter=csv_delimiter(text))
+    delimiter = csv_delimiter(text)
+    rows = csv_rows(text, spath, delimiter=delimiter)
     if not rows:
         raise InputError("the file has no header line", path=spath, line=1)
     rows = _drop_unnamed_empty_columns(rows, spath)
@@ -835,7 +837,7 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
         elif col in instrument.demographic_types:
             frame[col] = _parse_demographic(frame[col], instrument.demographic_types[col],
                                             instrument.missing_codes(col), line_of, spath,
-                                            problems)
+                                            problems, decimal_comma=delimiter == ";")
     # checked column by column, reported in line order (within a line, in column order)
     problems.sort(key=lambda p: p.line or 0)
     collect(problems, path=spath, limit=MAX_REPORTED)
@@ -974,12 +976,18 @@ def _looks_missing(text: pd.Series) -> pd.Series:
 
 def _parse_demographic(values: pd.Series, demo: Demographic,
                        missing: tuple[float | str, ...], line_of: pd.Series, path: str,
-                       problems: list[Problem]) -> pd.Series:
+                       problems: list[Problem], *, decimal_comma: bool = False) -> pd.Series:
+    """A demographic column by its declared type (``decimal_comma``: the file separates
+    cells with semicolons, as Excel does where the comma is the decimal mark, so a numeric
+    ``70,5`` is 70.5)."""
     if missing:
         values = values.where(~_is_missing_code(values, missing), "")
     text = values.where(values != "", None).astype(object)
     col = demo.name
     if demo.type == "numeric":
+        if decimal_comma:
+            text = text.where(~text.str.fullmatch(r"-?\d+,\d+").fillna(False).astype(bool),
+                              text.str.replace(",", ".", regex=False))
         out = pd.to_numeric(text, errors="coerce").astype("float64")
         for idx in text.index[text.notna() & out.isna()]:
             raw = text[idx]
