@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from pathlib import Path
 
@@ -825,3 +826,30 @@ def test_a_semicolon_file_reads_decimal_commas_in_a_numeric_demographic(tmp_path
     q = write(tmp_path, "comma.csv", 'rid,weight,a,b\nr1,"70,5",1,2\n')
     with pytest.raises(ce.InputError, match=r"write '70\.5' with a decimal point"):
         ce.read_responses(q, inst)  # in a comma file a decimal comma is still refused
+
+
+@pytest.mark.parametrize("content, expected", [
+    # a semicolon file whose header holds a comma (a free-text column's name)
+    ("rid;a;b;Remarks, other\nr1;1;2;ok\nr2;3;4;\n", None),
+    # Excel's separator hint on the first line
+    ("sep=;\nrid;a;b\nr1;1;2\nr2;3;4\n", None),
+    ('"sep=;"\r\nrid;a;b\r\nr1;1;2\r\nr2;3;4\r\n', None),
+    # a title row above the header
+    ("Survey of 2024,,\nrid,a,b\nr1,1,2\n",
+     r"resp.csv:1: the header \(with the id column 'rid'\) is on line 2, not on the first "
+     r"line; delete the line\(s\) above it"),
+])
+def test_spreadsheet_csv_shapes_are_read_or_named(tmp_path, content, expected):
+    """Survey report 7: three common spreadsheet CSV shapes got messages saying the id
+    column and every item were missing, or that column 2 had no name."""
+    inst = ce.Instrument.from_dict({"scale": {"min": 1, "max": 5}, "id_column": "rid",
+                                    "scales": {"S": {"items": ["a", "b"]}}})
+    p = tmp_path / "resp.csv"
+    p.write_bytes(content.encode("utf-8"))
+    if expected is None:
+        got = ce.read_responses(p, inst)
+        assert got["rid"].tolist() == ["r1", "r2"] and got["b"].tolist() == [2.0, 4.0]
+    else:
+        with pytest.raises(ce.InputError) as exc:
+            ce.read_responses(p, inst)
+        assert re.search(expected, exc.value.format())

@@ -179,17 +179,34 @@ def check_columns_unique(header: Iterable[str], path: str | os.PathLike | None,
         raise InputError(message, path=None if path is None else os.fspath(path), line=line)
 
 
+def excel_separator_hint(text: str) -> str | None:
+    """The separator a first line ``sep=;`` declares (Excel writes and reads this hint),
+    else None."""
+    m = re.match(r'"?sep=(.)"?[ \t]*\r?(?:\n|$)', text)
+    return m.group(1) if m else None
+
+
 def csv_delimiter(text: str) -> str:
-    """The separator of a CSV file: ``,`` unless its first line has no comma but does have
-    semicolons (what Excel writes in locales with a decimal comma, Indonesian among them)
-    or tabs (a "Text (Tab delimited)" export)."""
-    first = text.split("\n", 1)[0]
-    if "," in first:
-        return ","
-    for sep in (";", "\t"):
-        if sep in first:
-            return sep
-    return ","
+    """The separator of a CSV file: the one a first line ``sep=X`` declares; else, of comma,
+    semicolon (what Excel writes in locales with a decimal comma, Indonesian among them) and
+    tab (a "Text (Tab delimited)" export), the one that splits the header into the most
+    cells while the next line has as many (so a semicolon file whose header holds a comma
+    in a quoted-less name is still read by its semicolons); else ``,``."""
+    hint = excel_separator_hint(text)
+    if hint is not None:
+        return hint
+    lines = [line for line in text.split("\n", 3)[:3] if line.strip()]
+    if lines and lines[0].lstrip('"').startswith("sep="):  # a malformed hint: not data
+        lines = lines[1:]
+    best, cells = ",", 1
+    for sep in (",", ";", "\t"):
+        counts = [len(row) for row in csv.reader(lines[:2], delimiter=sep)]
+        if counts and counts[0] > cells and (len(counts) == 1 or counts[1] == counts[0]):
+            best, cells = sep, counts[0]
+    if cells == 1:  # no separator splits consistently: the old rule, by the header alone
+        first = lines[0] if lines else ""
+        return next((sep for sep in (",", ";", "\t") if sep in first), ",")
+    return best
 
 
 def read_csv_table(path: str | os.PathLike, *, columns: list[str], required: list[str],

@@ -20,7 +20,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._files import csv_delimiter, csv_rows, duplicate_columns, read_text_file
+from ._files import (
+    csv_delimiter,
+    csv_rows,
+    duplicate_columns,
+    excel_separator_hint,
+    read_text_file,
+)
 from ._validation import check_int, check_names
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect
@@ -800,8 +806,11 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     text = read_text_file(path)
     delimiter = csv_delimiter(text)
     rows = csv_rows(text, spath, delimiter=delimiter)
+    if excel_separator_hint(text) is not None:
+        rows = rows[1:]  # Excel's "sep=;" line; the rows keep their file lines
     if not rows:
         raise InputError("the file has no header line", path=spath, line=1)
+    _check_header_row(rows, instrument, spath)
     rows = _drop_unnamed_empty_columns(rows, spath)
     header_line, header = rows[0]
     header = [h.strip() for h in header]
@@ -843,6 +852,18 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     collect(problems, path=spath, limit=MAX_REPORTED)
     front = [instrument.id_column]
     return frame[front + [c for c in header if c not in front]].reset_index(drop=True)
+
+
+def _check_header_row(rows: list[tuple[int, list[str]]], inst: Instrument, path: str) -> None:
+    """Refuse a file whose header is not its first row (a title above it, as spreadsheets
+    often have) by naming the line that holds the header."""
+    if inst.id_column in (c.strip() for c in rows[0][1]):
+        return
+    for line, cells in rows[1:6]:
+        if inst.id_column in (c.strip() for c in cells):
+            raise InputError(f"the header (with the id column {inst.id_column!r}) is on line "
+                             f"{line}, not on the first line; delete the line(s) above it",
+                             path=path, line=rows[0][0])
 
 
 def _drop_unnamed_empty_columns(rows: list[tuple[int, list[str]]],
