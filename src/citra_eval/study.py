@@ -20,6 +20,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -33,7 +34,7 @@ from .codebook import Codebook
 from .codings import empty_codings, read_codings
 from .corpus import Corpus, front_matter_of, match_label, read_transcripts, transcript_files
 from .errors import InputError, Problem, closest, did_you_mean, quoted
-from .intercoder import coded_documents
+from .intercoder import CoverageWarning, coded_documents, reference_codings
 from .lint import PROCESSED_LANGUAGES
 from .normalise import tokenize
 from .paths import example_path
@@ -274,11 +275,12 @@ class Study:
         """The transcripts of the coded interviews: what the theme analyses count.
 
         :func:`citra_eval.coded_documents` of :attr:`codings` with :attr:`coverage`: the
-        documents every coder rated (``double_coded`` when study.yaml has it, else where they
-        applied a code). An interview nobody coded (left for the learned coder) is left out
-        rather than counted as "coded, no code"; one without an informant's turn is kept
-        (there is nothing in it to code, and the analyses say so). None without transcripts
-        or codings.
+        documents at least one coder rated (``double_coded`` when study.yaml has it, else
+        where they applied a code). An interview nobody coded (left for the learned coder) is
+        left out rather than counted as "coded, no code"; one only some coders rated counts
+        with their codings (:attr:`reference_codings`); one without an informant's turn is
+        kept (there is nothing in it to code, and the analyses say so). None without
+        transcripts or codings.
 
         Examples
         --------
@@ -293,6 +295,30 @@ class Study:
         spoken = _informant_documents(self.corpus)
         return self.corpus.subset(d for d in self.corpus.doc_ids
                                   if d in keep or (spoken and d not in spoken))
+
+    @property
+    def reference_codings(self) -> pd.DataFrame | None:
+        """The codings the theme analyses count: the coders' consensus, per document.
+
+        :func:`citra_eval.reference_codings` of :attr:`codings` with :attr:`coverage` and the
+        corpus (so with a ``text`` column): the ``agreed`` consensus of the coders who rated
+        each document, and in a document one coder rated (e.g. the second coder
+        double-coded some interviews), that coder's codings; with one coder, theirs. The
+        :class:`~citra_eval.CoverageWarning` of an inferred coverage is not repeated here
+        (notebook 02 says it). None without transcripts or codings.
+
+        Examples
+        --------
+        >>> import citra_eval as ce
+        >>> study = ce.example_study()
+        >>> set(study.reference_codings["coder"])
+        {'consensus'}
+        """
+        if self.corpus is None or not self.has_codings:
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CoverageWarning)
+            return reference_codings(self.codings, corpus=self.corpus, coverage=self.coverage)
 
     @property
     def group_by(self) -> list[str]:
