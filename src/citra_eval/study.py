@@ -55,6 +55,7 @@ __all__ = [
     "load_study",
     "shown_path",
     "transcript_warnings",
+    "turn_role_warnings",
 ]
 
 #: The file that makes a folder a study folder.
@@ -836,6 +837,8 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
             warn.add(shown, "the file holds no codings (yet): its coder is left out of "
                      "reliability and the themes until it does")
         t = t.assign(_file=settings.relative(f))
+        if corpus is not None:
+            warn.lines.extend(turn_role_warnings(t, corpus, path=shown))
         if codebook is not None:
             t, lines = drop_unknown_codes(t, codebook, shown)
             warn.lines.extend(lines)
@@ -1273,6 +1276,56 @@ def transcript_warnings(corpus: Corpus, codings: pd.DataFrame | None = None, *,
     _speaker_label_warnings(corpus, warn)
     if codings is not None and len(codings):
         _role_warnings(corpus, codings, warn, transcripts)
+    return warn.lines
+
+
+#: How many codings on a turn that is not an informant's one file's warnings name.
+_MAX_TURN_WARNINGS = 5
+
+
+def turn_role_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> list[str]:
+    """``warning:`` lines for codings on a turn that is not an informant's (e.g. the
+    interviewer's question), each with its line of the codings file.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        One codings file, read with ``keep_lines=True`` (its ``_line`` column).
+    corpus : Corpus
+        The transcripts the codings point into.
+    path : str
+        The codings file as messages show it.
+
+    Returns
+    -------
+    list of str
+        One line per such coding (at most five, then one saying how many more) in a
+        document that has an informant's turn (one without any is
+        :func:`transcript_warnings`' concern): reliability, the themes and the auto-coder
+        count informants' turns only, so the coding is left out.
+    """
+    warn = _Warnings()
+    if not len(codings):
+        return warn.lines
+    segs = corpus.segments.set_index(["doc_id", "segment_id"])[["speaker", "role"]]
+    keys = pd.MultiIndex.from_arrays([codings["doc_id"].astype(str),
+                                      codings["segment_id"].astype(int)])
+    turn = segs.reindex(keys)
+    spoken = _informant_documents(corpus)
+    off = ((turn["role"] != "informant").to_numpy() & turn["role"].notna().to_numpy()
+           & codings["doc_id"].astype(str).isin(spoken).to_numpy())
+    lines = codings["_line"].to_numpy() if "_line" in codings.columns else [None] * len(codings)
+    hits = [(int(lines[i]) if lines[i] is not None else None, codings["doc_id"].iat[i],
+             int(codings["segment_id"].iat[i]), turn["role"].iat[i], turn["speaker"].iat[i])
+            for i in off.nonzero()[0]]
+    for line, doc, seg, role, speaker in hits[:_MAX_TURN_WARNINGS]:
+        warn.add(path, f"{doc}, turn {seg} is the {role}'s ({speaker}), not an informant's: "
+                 "reliability, the themes and the auto-coder count informants' turns, so "
+                 "this coding is left out; move it to the informant's answer or delete it",
+                 line)
+    if len(hits) > _MAX_TURN_WARNINGS:
+        warn.add(path, f"and {len(hits) - _MAX_TURN_WARNINGS} more coding(s) on turns that "
+                 "are not an informant's")
     return warn.lines
 
 
