@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+import citra_eval as ce
+
 RSUD = ROOT / "tests" / "data" / "studies" / "rsud"
 
 
@@ -217,3 +219,25 @@ def test_validate_given_files_warns_as_a_study_does(cli, tmp_path):
     assert err[1].startswith("warning: transcripts: coded transcript(s) B2 have no informant "
                              "turn"), err
     assert err[2:] == ["2 warning(s)"]
+
+
+def test_validate_warns_about_a_coding_on_an_interviewer_turn(tmp_path, cli):
+    """Finding 7 (session 10): a coding put on the interviewer's question passed validate
+    without a word; it names the codings file and line."""
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / "R1.txt").write_text("---\nid: R1\nspeakers: {INT: interviewer, R1: informant}\n"
+                                   "---\nINT: Apa kabar?\nR1: Baik sekali.\n", encoding="utf-8")
+    corpus = ce.read_transcripts(folder)
+    seg = corpus.segments.set_index("segment_id")
+    rows = ["doc_id,segment_id,start,end,code,coder"]
+    for s in (2, 1):
+        rows.append(f"R1,{s},{seg.at[s, 'start']},{seg.at[s, 'end']},kabar,A")
+    (tmp_path / "codings.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    res = cli("validate", "--transcripts", "transcripts", "--codings", "codings.csv",
+              "--no-lint", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    err = res.stderr.splitlines()
+    assert err[0].startswith("warning: codings.csv:3: R1, turn 1 is the interviewer's (INT)"), err
+    assert "left out" in err[0]
+    assert err[1:] == ["1 warning(s)"]

@@ -836,7 +836,9 @@ def _coded_corpus(n_docs: int) -> ce.Corpus:
                      "P: Bagaimana?\nI: Kami rilis berita.\n" for i in range(1, n_docs + 1)})
 
 
-def test_coded_documents_are_those_every_coder_rated():
+def test_coded_documents_are_those_any_coder_rated():
+    """Finding 2 (session 10): a document one coder coded and the second did not double-code
+    was dropped from the themes, with a note saying nobody had rated it."""
     corpus = _coded_corpus(4)
     seg = corpus.segments[corpus.segments.role == "informant"].set_index("doc_id")
 
@@ -854,12 +856,16 @@ def test_coded_documents_are_those_every_coder_rated():
     assert ce.coded_documents(a, corpus=corpus, coverage={"A": ["D1", "D2", "D3"]}) == [
         "D1", "D2", "D3"]
     assert ce.coded_documents(a, corpus=corpus, coverage={"A": "all"}) == corpus.doc_ids
-    # two coders: the documents both rated (what an agreed consensus is formed on)
+    # two coders: the documents at least one of them rated
     ab = pd.concat([a, pd.DataFrame([row("D2", "B"), row("D3", "B")],
                                     columns=ce.CODING_COLUMNS)], ignore_index=True)
-    assert ce.coded_documents(ab, corpus=corpus) == ["D2"]
-    assert ce.coded_documents(ab, corpus=corpus, coverage={"A": "all", "B": ["D2", "D3"]}) == [
-        "D2", "D3"]
+    assert ce.coded_documents(ab, corpus=corpus) == ["D1", "D2", "D3"]
+    assert ce.coded_documents(ab, corpus=corpus, coverage={"A": ["D1", "D2"],
+                                                           "B": ["D2", "D3"]}) == [
+        "D1", "D2", "D3"]
+    # the docs' own pattern: A coded everything, B double-coded two
+    assert ce.coded_documents(ab, corpus=corpus, coverage={"A": "all", "B": ["D2", "D3"]}) == (
+        corpus.doc_ids)
     assert ce.coded_documents(a.iloc[:0], corpus=corpus) == []
     with pytest.raises(ce.InputError, match="coverage does not say"):
         ce.coded_documents(ab, corpus=corpus, coverage={"A": "all"})
@@ -867,3 +873,42 @@ def test_coded_documents_are_those_every_coder_rated():
         ce.coded_documents(a, corpus=corpus, coverage="some")
     with pytest.raises(TypeError, match="corpus"):
         ce.coded_documents(a, corpus=corpus.segments)
+
+
+def test_consensus_in_a_document_one_coder_rated_is_that_coder():
+    """Finding 2 (session 10): with ``double_coded: {A: all, B: [D2, D3]}`` the agreed
+    consensus dropped every code of A in D1 and D4 (B "disagreed" in documents B never read);
+    with the coverage the consensus of a document is formed among the coders who rated it."""
+    corpus = _coded_corpus(4)
+    seg = corpus.segments[corpus.segments.role == "informant"].set_index("doc_id")
+
+    def row(doc, coder, code="berita"):
+        return (doc, int(seg.at[doc, "segment_id"]), int(seg.at[doc, "start"]),
+                int(seg.at[doc, "end"]), code, coder)
+
+    ab = pd.DataFrame([row("D1", "A"), row("D2", "A"), row("D2", "B"), row("D3", "A"),
+                       row("D3", "B", "rilis"), row("D4", "A", "rilis")],
+                      columns=ce.CODING_COLUMNS)
+    cover = {"A": "all", "B": ["D2", "D3"]}
+    # without a coverage every coder rated every document (as before)
+    assert ce.consensus(ab)[["doc_id", "code"]].values.tolist() == [["D2", "berita"]]
+    for merged in (ce.consensus(ab, coverage=cover, corpus=corpus),
+                   ce.reference_codings(ab, coverage=cover, corpus=corpus)):
+        got = merged[["doc_id", "code", "coder", "note"]].values.tolist()
+        assert got == [["D1", "berita", "consensus", "only A rated D1"],
+                       ["D2", "berita", "consensus", "agreed by A, B"],
+                       ["D4", "rilis", "consensus", "only A rated D4"]]
+    # "any" and "majority" count among the coders of the document too
+    anyone = ce.consensus(ab, rule="any", coverage=cover, corpus=corpus)
+    assert anyone[["doc_id", "code"]].values.tolist() == [
+        ["D1", "berita"], ["D2", "berita"], ["D3", "berita"], ["D3", "rilis"], ["D4", "rilis"]]
+    assert "any: 1 of 2 (A)" in set(anyone["note"])
+    # inferred from where they applied a code: the same here, with its warning
+    with pytest.warns(ce.CoverageWarning):
+        inferred = ce.consensus(ab, coverage="documents", corpus=corpus)
+    assert inferred["doc_id"].tolist() == ["D1", "D2", "D4"]
+    # the coverage names the documents of a corpus
+    with pytest.raises(ValueError, match="corpus"):
+        ce.consensus(ab, coverage=cover)
+    with pytest.raises(ce.InputError, match="coverage does not say"):
+        ce.reference_codings(ab, coverage={"A": "all"}, corpus=corpus)

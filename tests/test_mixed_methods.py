@@ -491,3 +491,38 @@ def test_construct_evidence_midpoint_is_each_scales_own(tmp_path):
                          "y": np.clip(2 * a + rng.integers(-2, 3, 60), 0, 10).astype(float)})
     q = ig.construct_evidence(resp, inst, outcome="Y").set_index("construct")
     assert q.loc["S", "scale_midpoint"] == 2.5 and q.loc["Y", "scale_midpoint"] == 5.0
+
+
+def test_a_focus_group_counts_its_informant_speakers():
+    """Finding 3 (session 10): a focus group of four and one interview gave "raised by 2 of 2
+    informants (100%, salient)"; there are five informants, two of whom raised it (40%), as
+    code_frequencies counts them."""
+    corpus = ce.Corpus.from_texts({
+        "FG1.txt": "---\nid: FG1\nspeakers: {MOD: interviewer, Ann: informant, "
+                   "Ben: informant, Cat: informant, Dev: informant}\n---\n"
+                   "MOD: Apa yang dulu?\nAnn: Kami minta maaf.\nBen: Kami cek fakta.\n"
+                   "Cat: Kami tunggu.\nDev: Saya cuti.\n",
+        "R1.txt": "---\nid: R1\nspeakers: {INT: interviewer, R1: informant}\n---\n"
+                  "INT: Apa yang dulu?\nR1: Kami minta maaf.\n"})
+    codebook = ce.Codebook.from_dict({"codebook": "x", "version": 1, "language": "id", "codes": [
+        {"id": "maaf", "label": {"id": "Maaf"}}, {"id": "fakta", "label": {"id": "Fakta"}}]})
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+
+    def row(doc, s, code):
+        return (doc, s, int(seg.at[(doc, s), "start"]), int(seg.at[(doc, s), "end"]), code, "A")
+
+    codings = pd.DataFrame([row("FG1", 2, "maaf"), row("R1", 2, "maaf"), row("FG1", 3, "maaf"),
+                            row("FG1", 3, "fakta")], columns=ce.CODING_COLUMNS)
+    t = ig.theme_evidence(codings, corpus=corpus, codebook=codebook).set_index("theme")
+    freq = ce.code_frequencies(codings, corpus=corpus).set_index("code")
+    assert t.loc["maaf", ["n_informants", "n_informants_total"]].tolist() == [3, 5]
+    assert t.loc["fakta", ["n_informants", "n_informants_total"]].tolist() == [1, 5]
+    for code in ("maaf", "fakta"):
+        assert t.loc[code, "n_informants"] == freq.loc[code, "n_informants"]
+    assert t.loc["maaf", "informant_share"] == pytest.approx(3 / 5)
+    codings = codings.iloc[[0, 1]]
+    joint = ce.joint_display(codings, corpus=corpus, codebook=codebook, responses=None,
+                             instrument=None, outcome=None, lang="en").set_index("theme")
+    assert joint.loc["maaf", "informant_share"] == pytest.approx(2 / 5)
+    assert joint.loc["maaf", "qual_evidence"] == "minor"
+    assert "2 of 5 informants" in joint.loc["maaf", "rationale"]

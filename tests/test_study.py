@@ -810,3 +810,30 @@ def test_the_themes_count_only_the_coded_interviews(rsud):
         assert (freq.loc[used, "share_segments"] > whole.loc[used, "share_segments"]).all()
         cases = ce.code_case_matrix(ref, corpus=coded, codebook=study.codebook)
         assert "WWC-06" not in set(cases.index) | set(cases.get("doc_id", ()))
+
+
+def test_an_interview_one_coder_rated_counts_in_the_themes(rsud):
+    """Finding 2 (session 10): with ``double_coded: {A: all, B: [...]}`` (the pattern the docs
+    show) the interview only A coded left the themes (code-case matrix, frequencies,
+    saturation, joint display) and notebook 03 said nobody had rated it."""
+    import pandas as pd
+
+    raw = rsud / "data" / "raw"
+    b = pd.read_csv(raw / "codings_B.csv", keep_default_na=False)
+    b[b["doc_id"] != "WWC-04"].to_csv(raw / "codings_B.csv", index=False)
+    for extra in ("double_coded: {A: all, B: [WWC-01, WWC-02, WWC-03]}\n", ""):
+        _with(rsud, extra)
+        study = ce.load_study(rsud)
+        assert study.coded_corpus.doc_ids == study.corpus.doc_ids
+        ref = study.reference_codings
+        a4 = study.codings.query("coder == 'A' and doc_id == 'WWC-04'")
+        mine = ref[ref["doc_id"] == "WWC-04"]
+        assert len(a4) and set(mine["code"]) == set(a4["code"])
+        assert set(mine["note"]) == {"only A rated WWC-04"}
+        # where both coded, the agreed consensus as before
+        both = ref[ref["doc_id"] != "WWC-04"].reset_index(drop=True)
+        old = ce.reference_codings(study.codings[study.codings["doc_id"] != "WWC-04"],
+                                   corpus=study.corpus)
+        pd.testing.assert_frame_equal(both, old)
+        cases = ce.code_case_matrix(ref, corpus=study.coded_corpus, codebook=study.codebook)
+        assert "WWC-04" in cases.columns and cases["WWC-04"].sum() > 0

@@ -423,3 +423,25 @@ def test_code_frequencies_labels_follow_lang():
     assert set(by["label"]) == set(en["label"])
     with pytest.raises(ValueError, match="lang"):
         ce.code_frequencies(a, corpus=study.corpus, codebook=cb, lang="fr")
+
+
+def test_code_frequencies_count_only_the_roles_turns():
+    """Finding 7 (session 10): a coding on the interviewer's question was counted in
+    n_codings, n_segments, n_documents and share_segments (a share of informant turns) but
+    not in n_informants; codings outside ``roles`` are now left out of every count."""
+    corpus, codings = small()
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    asked = seg.loc[("B", 1)]  # B's interviewer turn
+    slip = pd.DataFrame([("B", 1, int(asked["start"]), int(asked["end"]), "y", "A")],
+                        columns=ce.CODING_COLUMNS)
+    f = ce.code_frequencies(pd.concat([codings, slip], ignore_index=True),
+                            corpus=corpus).set_index("code")
+    assert f.loc["y", ["n_codings", "n_segments", "n_documents", "n_informants"]].tolist() == [
+        1, 1, 1, 1]
+    assert f.loc["y", "share_segments"] == pytest.approx(1 / 3)
+    assert f.attrs["n_codings_ignored"] == 1
+    # roles=None: every turn counts, the interviewer's coding too
+    every = ce.code_frequencies(pd.concat([codings, slip], ignore_index=True), corpus=corpus,
+                                roles=None).set_index("code")
+    assert every.loc["y", ["n_codings", "n_segments", "n_documents"]].tolist() == [2, 2, 2]
+    assert every.attrs["n_codings_ignored"] == 0

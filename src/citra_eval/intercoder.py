@@ -262,11 +262,13 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus,
 
 def coded_documents(codings: pd.DataFrame, *, corpus: Corpus,
                     coverage: str | Mapping | pd.DataFrame = "documents") -> list[str]:
-    """The documents the theme analyses count as coded: those every coder rated.
+    """The documents the theme analyses count as coded: those at least one coder rated.
 
     An interview nobody coded yet (e.g. one left for the learned coder) is no interview
     "coded with no code": counting it would lower every theme's share, declare saturation on
-    interviews nobody read, and count the auto-coder's codes there as false positives.
+    interviews nobody read, and count the auto-coder's codes there as false positives. An
+    interview only one coder rated (a second coder double-coded some) is coded: its reference
+    coding is that coder's (:func:`consensus` with the same ``coverage``).
 
     Parameters
     ----------
@@ -283,9 +285,9 @@ def coded_documents(codings: pd.DataFrame, *, corpus: Corpus,
     Returns
     -------
     list of str
-        Document ids in corpus order, rated by every coder of ``codings`` (what the
-        ``agreed`` consensus of :func:`reference_codings` can be formed on); empty without
-        codings.
+        Document ids in corpus order, rated by at least one coder of ``codings`` (those
+        :func:`reference_codings` with the same ``coverage`` forms a reference coding on);
+        empty without codings.
 
     Examples
     --------
@@ -296,6 +298,12 @@ def coded_documents(codings: pd.DataFrame, *, corpus: Corpus,
     >>> one = study.codings[study.codings.doc_id.isin(["INF01", "INF02"])]
     >>> ce.coded_documents(one, corpus=study.corpus)
     ['INF01', 'INF02']
+    >>> a_all = study.codings[(study.codings.coder == "A")
+    ...                       | study.codings.doc_id.isin(["INF01", "INF02"])]
+    >>> docs = ce.coded_documents(a_all, corpus=study.corpus,
+    ...                           coverage={"A": "all", "B": ["INF01", "INF02"]})
+    >>> docs == study.corpus.doc_ids
+    True
     """
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
     check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
@@ -305,10 +313,9 @@ def coded_documents(codings: pd.DataFrame, *, corpus: Corpus,
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CoverageWarning)
         rated = _rated_documents(coverage, codings, corpus, coders)
-    keep = set(corpus.doc_ids) if coders else set()
+    keep: set[str] = set()
     for docs in rated.values():
-        if docs is not None:
-            keep &= docs
+        keep |= set(corpus.doc_ids) if docs is None else docs
     return [d for d in corpus.doc_ids if d in keep]
 
 
@@ -629,12 +636,24 @@ def disagreements(codings: pd.DataFrame, *, corpus: Corpus,
 # --------------------------------------------------------------------------- consensus
 
 
+def _raters_per_document(coverage, codings: pd.DataFrame, corpus: Corpus | None,
+                         coders: list[str]) -> dict[str, int]:
+    """Doc id -> how many of ``coders`` rated it ({} with ``coverage="all"``: all of them)."""
+    if isinstance(coverage, str) and coverage == "all":
+        return {}
+    rated = _rated_documents(coverage, codings, corpus, coders)
+    return {d: sum(docs is None or d in docs for docs in rated.values())
+            for d in corpus.doc_ids}
+
+
 def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str | None = None,
               coder: str = "consensus", coders: Sequence[str] | None = None,
-              corpus: Corpus | None = None) -> pd.DataFrame:
+              corpus: Corpus | None = None,
+              coverage: str | Mapping | pd.DataFrame = "all") -> pd.DataFrame:
     """Merge several coders' codings into one reference coding.
 
-    Decisions are made per segment and code.
+    Decisions are made per segment and code, among the coders who rated the segment's
+    document (``coverage``): in a document only one of them rated, that coder's codings.
 
     Parameters
     ----------
@@ -657,6 +676,13 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
         The transcripts the codings point into; when given, the result records the coded
         characters of each merged span in a ``text`` column (as every codings file does)
         and the codings are checked against the corpus first.
+    coverage : "all", "documents", mapping or DataFrame
+        Which documents each coder rated, as :func:`agreement` takes it (in a study,
+        :attr:`citra_eval.Study.coverage`: study.yaml's ``double_coded``). The default,
+        ``"all"``, has every coder rate every document; anything else needs ``corpus``.
+        The rules count among a document's coders: with ``{A: all, B: [D2]}`` the agreed
+        consensus of D2 keeps what A and B both applied, and that of every other document
+        what A applied (``note``: "only A rated D1").
 
     Returns
     -------
@@ -680,6 +706,10 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     2
     >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
     >>> manual = pd.concat([ce.read_codings(ce.example_path(f"codings_{c}")) for c in "AB"])
+    >>> part = manual[(manual.coder == "A") | (manual.doc_id == "INF01")]
+    >>> some = ce.consensus(part, corpus=corpus, coverage={"A": "all", "B": ["INF01"]})
+    >>> sorted(set(some["note"].str.startswith("only A rated")))
+    [False, True]
     >>> agreed = ce.consensus(manual, corpus=corpus)
     >>> row = agreed.iloc[0]
     >>> corpus.text(row.doc_id)[row.start:row.end] == row.text
@@ -691,6 +721,10 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     if (rule == "adjudicator") != (adjudicator is not None):
         raise ValueError("adjudicator= is needed with rule='adjudicator' and only then; got "
                          f"rule={rule!r}, adjudicator={adjudicator!r}")
+    _check_coverage(coverage)
+    if not (isinstance(coverage, str) and coverage == "all") and corpus is None:
+        raise ValueError("coverage= names which documents each coder rated: it needs "
+                         "corpus= (the transcripts); got coverage without a corpus")
     validate_codings(codings, corpus=corpus)
     found = set(codings["coder"].astype(str))
     if adjudicator is not None and adjudicator not in found:
@@ -712,7 +746,9 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     per = per_coder.groupby(key, sort=True).agg(
         who=("coder", lambda c: ", ".join(sorted(c))), n=("coder", "size"),
         start=("start", "min"), end=("end", "max")).reset_index()
-    everyone = per["n"] == len(chosen)
+    raters = _raters_per_document(coverage, frame, corpus, chosen)
+    per["_r"] = per["doc_id"].map(raters).fillna(len(chosen)).astype(int)
+    everyone = per["n"] == per["_r"]
     if rule == "adjudicator":
         adj = frame[frame["coder"] == adjudicator].groupby(key).agg(
             adj_start=("start", "min"), adj_end=("end", "max"))
@@ -724,11 +760,13 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
         note = np.where(everyone, "agreed by " + per["who"],
                         f"adjudicated by {adjudicator} (" + per["who"] + " applied it)")
     else:
-        need = {"agreed": len(chosen), "any": 1, "majority": len(chosen) // 2 + 1}[rule]
+        need = {"agreed": per["_r"], "any": 1, "majority": per["_r"] // 2 + 1}[rule]
         keep = per["n"] >= need
         note = np.where(everyone, "agreed by " + per["who"],
-                        rule + ": " + per["n"].astype(str) + f" of {len(chosen)} ("
-                        + per["who"] + ")")
+                        rule + ": " + per["n"].astype(str) + " of " + per["_r"].astype(str)
+                        + " (" + per["who"] + ")")
+    alone = per["_r"] == 1
+    note = np.where(alone, "only " + per["who"] + " rated " + per["doc_id"].astype(str), note)
     per["note"] = note
     per = per[keep]
     rows = [{"doc_id": r.doc_id, "segment_id": int(r.segment_id), "start": int(r.start),
@@ -741,7 +779,8 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
 
 
 def reference_codings(codings: pd.DataFrame, *, rule: str = "agreed",
-                      corpus: Corpus | None = None) -> pd.DataFrame:
+                      corpus: Corpus | None = None,
+                      coverage: str | Mapping | pd.DataFrame = "all") -> pd.DataFrame:
     """The codings the theme analyses count: the coders' consensus, or the one coder's codings.
 
     Parameters
@@ -755,6 +794,11 @@ def reference_codings(codings: pd.DataFrame, *, rule: str = "agreed",
         The transcripts the codings point into; when given, the codings are checked against
         them and the result records the coded characters in a ``text`` column (as every
         codings file does).
+    coverage : "all", "documents", mapping or DataFrame
+        Which documents each coder rated (in a study, :attr:`citra_eval.Study.coverage`);
+        the consensus of a document is formed among its coders, and a document one coder
+        rated keeps that coder's codings (see :func:`consensus`; anything but the default
+        ``"all"`` needs ``corpus``).
 
     Returns
     -------
@@ -783,6 +827,7 @@ def reference_codings(codings: pd.DataFrame, *, rule: str = "agreed",
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
     validate_codings(codings, corpus=corpus)
     if codings["coder"].astype(str).nunique() >= 2:
-        return consensus(codings, rule=rule, corpus=corpus)
+        return consensus(codings, rule=rule, corpus=corpus, coverage=coverage)
+    _check_coverage(coverage)
     one = codings.reset_index(drop=True)
     return one if corpus is None else record_text(one, corpus=corpus)

@@ -61,6 +61,13 @@ def _informant_segments(corpus) -> pd.DataFrame:
     return segs  # no roles declared: every turn counts as the informant's
 
 
+def _speakers(segs: pd.DataFrame) -> set[tuple[str, str]]:
+    """The distinct (document, speaker) pairs of ``segs``: its informants (a turn without a
+    speaker label is the document's one informant)."""
+    who = segs["speaker"].astype(object).where(segs["speaker"].notna(), "")
+    return set(zip(segs["doc_id"].astype(str), who.astype(str), strict=True))
+
+
 def _shorten(text: str, limit: int = 220) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
@@ -112,11 +119,14 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
     DataFrame
         ``theme, theme_label, category, category_label, construct, n_informants,
         n_informants_total, informant_share, n_segments, segment_share, code_alpha, quote,
-        quote_doc``: ``n_informants`` documents with at least one coded informant turn out of
-        ``n_informants_total`` documents with informant turns (``informant_share`` their
-        ratio); ``n_segments`` coded informant turns, ``segment_share`` their share of all
-        informant turns; ``code_alpha`` Krippendorff's alpha of the code (NaN without
-        ``reliability``); ``quote`` an exemplar informant quote and ``quote_doc`` its document.
+        quote_doc``: ``n_informants`` informants (distinct informant speakers of a
+        document, as :func:`citra_eval.code_frequencies` counts them: each participant of
+        a focus group is one) with at least one coded turn out of ``n_informants_total``
+        informant speakers in the corpus (``informant_share`` their ratio; a document
+        whose turns carry no speaker label is one informant); ``n_segments`` coded
+        informant turns, ``segment_share`` their share of all informant turns;
+        ``code_alpha`` Krippendorff's alpha of the code (NaN without ``reliability``);
+        ``quote`` an exemplar informant quote and ``quote_doc`` its document.
 
     Examples
     --------
@@ -134,16 +144,23 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
     inf = _informant_segments(corpus)
     inf_keys = pd.MultiIndex.from_frame(inf[["doc_id", "segment_id"]])
     coded = codings[pd.MultiIndex.from_frame(codings[["doc_id", "segment_id"]]).isin(inf_keys)]
-    n_docs = int(inf["doc_id"].nunique())
+    n_people = len(_speakers(inf))
     n_segs = len(inf)
     alphas: Mapping[str, float] = {}
     if reliability is not None:
         check_frame(reliability, "reliability", columns=["code", "krippendorff_alpha"])
         alphas = dict(zip(reliability["code"], reliability["krippendorff_alpha"], strict=True))
+    speaker_of = inf.set_index(["doc_id", "segment_id"])["speaker"]
+
+    def inf_of(rows: pd.DataFrame) -> pd.DataFrame:
+        keys = pd.MultiIndex.from_frame(rows[["doc_id", "segment_id"]])
+        return pd.DataFrame({"doc_id": rows["doc_id"].to_numpy(),
+                             "speaker": speaker_of.reindex(keys).to_numpy()})
+
     rows = []
     for cid in codebook.codable_ids:
         mine = coded[coded["code"] == cid]
-        n_inf = int(mine["doc_id"].nunique())
+        n_inf = len(_speakers(inf_of(mine)))
         n_seg = int(mine[["doc_id", "segment_id"]].drop_duplicates().shape[0])
         quote, qdoc = _quote(mine, corpus)
         cat = codebook.category(cid)
@@ -151,8 +168,8 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
             "theme": cid, "theme_label": codebook.label(cid, lang),
             "category": cat, "category_label": codebook.label(cat, lang),
             "construct": codebook[cid].construct,
-            "n_informants": n_inf, "n_informants_total": n_docs,
-            "informant_share": n_inf / n_docs if n_docs else math.nan,
+            "n_informants": n_inf, "n_informants_total": n_people,
+            "informant_share": n_inf / n_people if n_people else math.nan,
             "n_segments": n_seg, "segment_share": n_seg / n_segs if n_segs else math.nan,
             "code_alpha": float(alphas.get(cid, math.nan)),
             "quote": quote, "quote_doc": qdoc,

@@ -20,6 +20,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -33,7 +34,7 @@ from .codebook import Codebook
 from .codings import empty_codings, read_codings
 from .corpus import Corpus, front_matter_of, match_label, read_transcripts, transcript_files
 from .errors import InputError, Problem, closest, did_you_mean, quoted
-from .intercoder import coded_documents
+from .intercoder import CoverageWarning, coded_documents, reference_codings
 from .lint import PROCESSED_LANGUAGES
 from .normalise import tokenize
 from .paths import example_path
@@ -54,6 +55,7 @@ __all__ = [
     "load_study",
     "shown_path",
     "transcript_warnings",
+    "turn_role_warnings",
 ]
 
 #: The file that makes a folder a study folder.
@@ -274,11 +276,12 @@ class Study:
         """The transcripts of the coded interviews: what the theme analyses count.
 
         :func:`citra_eval.coded_documents` of :attr:`codings` with :attr:`coverage`: the
-        documents every coder rated (``double_coded`` when study.yaml has it, else where they
-        applied a code). An interview nobody coded (left for the learned coder) is left out
-        rather than counted as "coded, no code"; one without an informant's turn is kept
-        (there is nothing in it to code, and the analyses say so). None without transcripts
-        or codings.
+        documents at least one coder rated (``double_coded`` when study.yaml has it, else
+        where they applied a code). An interview nobody coded (left for the learned coder) is
+        left out rather than counted as "coded, no code"; one only some coders rated counts
+        with their codings (:attr:`reference_codings`); one without an informant's turn is
+        kept (there is nothing in it to code, and the analyses say so). None without
+        transcripts or codings.
 
         Examples
         --------
@@ -293,6 +296,30 @@ class Study:
         spoken = _informant_documents(self.corpus)
         return self.corpus.subset(d for d in self.corpus.doc_ids
                                   if d in keep or (spoken and d not in spoken))
+
+    @property
+    def reference_codings(self) -> pd.DataFrame | None:
+        """The codings the theme analyses count: the coders' consensus, per document.
+
+        :func:`citra_eval.reference_codings` of :attr:`codings` with :attr:`coverage` and the
+        corpus (so with a ``text`` column): the ``agreed`` consensus of the coders who rated
+        each document, and in a document one coder rated (e.g. the second coder
+        double-coded some interviews), that coder's codings; with one coder, theirs. The
+        :class:`~citra_eval.CoverageWarning` of an inferred coverage is not repeated here
+        (notebook 02 says it). None without transcripts or codings.
+
+        Examples
+        --------
+        >>> import citra_eval as ce
+        >>> study = ce.example_study()
+        >>> set(study.reference_codings["coder"])
+        {'consensus'}
+        """
+        if self.corpus is None or not self.has_codings:
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CoverageWarning)
+            return reference_codings(self.codings, corpus=self.corpus, coverage=self.coverage)
 
     @property
     def group_by(self) -> list[str]:
@@ -810,6 +837,8 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
             warn.add(shown, "the file holds no codings (yet): its coder is left out of "
                      "reliability and the themes until it does")
         t = t.assign(_file=settings.relative(f))
+        if corpus is not None:
+            warn.lines.extend(turn_role_warnings(t, corpus, path=shown))
         if codebook is not None:
             t, lines = drop_unknown_codes(t, codebook, shown)
             warn.lines.extend(lines)
@@ -1247,6 +1276,56 @@ def transcript_warnings(corpus: Corpus, codings: pd.DataFrame | None = None, *,
     _speaker_label_warnings(corpus, warn)
     if codings is not None and len(codings):
         _role_warnings(corpus, codings, warn, transcripts)
+    return warn.lines
+
+
+#: How many codings on a turn that is not an informant's one file's warnings name.
+_MAX_TURN_WARNINGS = 5
+
+
+def turn_role_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> list[str]:
+    """``warning:`` lines for codings on a turn that is not an informant's (e.g. the
+    interviewer's question), each with its line of the codings file.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        One codings file, read with ``keep_lines=True`` (its ``_line`` column).
+    corpus : Corpus
+        The transcripts the codings point into.
+    path : str
+        The codings file as messages show it.
+
+    Returns
+    -------
+    list of str
+        One line per such coding (at most five, then one saying how many more) in a
+        document that has an informant's turn (one without any is
+        :func:`transcript_warnings`' concern): reliability, the themes and the auto-coder
+        count informants' turns only, so the coding is left out.
+    """
+    warn = _Warnings()
+    if not len(codings):
+        return warn.lines
+    segs = corpus.segments.set_index(["doc_id", "segment_id"])[["speaker", "role"]]
+    keys = pd.MultiIndex.from_arrays([codings["doc_id"].astype(str),
+                                      codings["segment_id"].astype(int)])
+    turn = segs.reindex(keys)
+    spoken = _informant_documents(corpus)
+    off = ((turn["role"] != "informant").to_numpy() & turn["role"].notna().to_numpy()
+           & codings["doc_id"].astype(str).isin(spoken).to_numpy())
+    lines = codings["_line"].to_numpy() if "_line" in codings.columns else [None] * len(codings)
+    hits = [(int(lines[i]) if lines[i] is not None else None, codings["doc_id"].iat[i],
+             int(codings["segment_id"].iat[i]), turn["role"].iat[i], turn["speaker"].iat[i])
+            for i in off.nonzero()[0]]
+    for line, doc, seg, role, speaker in hits[:_MAX_TURN_WARNINGS]:
+        warn.add(path, f"{doc}, turn {seg} is the {role}'s ({speaker}), not an informant's: "
+                 "reliability, the themes and the auto-coder count informants' turns, so "
+                 "this coding is left out; move it to the informant's answer or delete it",
+                 line)
+    if len(hits) > _MAX_TURN_WARNINGS:
+        warn.add(path, f"and {len(hits) - _MAX_TURN_WARNINGS} more coding(s) on turns that "
+                 "are not an informant's")
     return warn.lines
 
 

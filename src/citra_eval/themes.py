@@ -121,8 +121,10 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     coder : str, optional
         Keep only this coder's codings.
     roles : sequence of str or None
-        Roles whose segments form the denominator of ``share_segments`` (default
-        informants); None for all segments.
+        Roles whose segments are counted (default informants): a coding on a turn of
+        another role (e.g. an interviewer's question) is left out of every count, and
+        ``attrs["n_codings_ignored"]`` says how many; the segments of ``roles`` form the
+        denominator of ``share_segments``. None for all segments.
     lang : {"id", "en"}, optional
         Language of ``label`` (default: the codebook's; a code without a label in ``lang``
         keeps the one it has).
@@ -133,7 +135,8 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
         ``[by,] code, label, n_codings, n_segments, n_documents, n_informants,
         share_segments``: codings rows, distinct segments, documents and informants
         (distinct informant speakers of coded segments), and the share of the ``roles``
-        segments (of the group) that carry the code.
+        segments (of the group) that carry the code, all counted on the turns of
+        ``roles``.
 
     Examples
     --------
@@ -154,6 +157,9 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     roles = check_roles(roles, corpus)
     base = corpus.segments if roles is None else corpus.segments[
         corpus.segments["role"].isin(list(roles))]
+    n_all = len(data)
+    if roles is not None:
+        data = data[data["role"].isin(list(roles))]
     codes = _code_list(codings, codebook)
     if by is not None:
         if by not in corpus.documents.columns:
@@ -192,7 +198,9 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     cols = ([by] if by is not None else []) + FREQ_COLUMNS
     out = pd.DataFrame(rows, columns=cols)
     ints = ["n_codings", "n_segments", "n_documents", "n_informants"]
-    return out.astype(dict.fromkeys(ints, "int64"))
+    out = out.astype(dict.fromkeys(ints, "int64"))
+    out.attrs["n_codings_ignored"] = n_all - len(data)
+    return out
 
 
 # --------------------------------------------------------------------------- co-occurrence

@@ -17,7 +17,7 @@ from ..codings import read_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem, elided, quoted
 from ..psychometrics import reliability_warnings
-from ..study import load_study, shown_path, transcript_warnings
+from ..study import load_study, shown_path, transcript_warnings, turn_role_warnings
 from ..survey import Instrument, read_responses
 from ._common import (
     Problems,
@@ -114,10 +114,13 @@ def _validate_files(args: argparse.Namespace) -> int:
     codebook = attempt(Codebook.load, codebook_path) if codebook_path else None
     if codebook is not None:
         summary.append(f"codebook: {len(codebook)} codes ({len(codebook.codable_ids)} codable)")
-    read = []
+    read, off_turns = [], []
     for f in args.codings:
-        codings = attempt(read_codings, f, corpus=corpus, codebook=codebook)
+        codings = attempt(read_codings, f, corpus=corpus, codebook=codebook, keep_lines=True)
         if codings is not None:
+            if corpus is not None:
+                off_turns += turn_role_warnings(codings, corpus, path=f)
+            codings = codings.drop(columns="_line")
             read.append(codings)
             coders = ", ".join(sorted(codings["coder"].unique()))
             summary.append(f"codings {f}: {len(codings)} codings by {coders}" if coders else
@@ -131,8 +134,8 @@ def _validate_files(args: argparse.Namespace) -> int:
         print("warning: the codings were not checked against their transcripts (offsets, "
               "text): give --transcripts DIR", file=sys.stderr)
     if corpus is not None:  # the warnings a study gives about its transcripts, here too
-        lines = transcript_warnings(corpus, pd.concat(read) if read else None,
-                                    transcripts=shown_path(args.transcripts))
+        lines = off_turns + transcript_warnings(corpus, pd.concat(read) if read else None,
+                                                transcripts=shown_path(args.transcripts))
         for line in lines:
             print(line, file=sys.stderr)
         if lines:
