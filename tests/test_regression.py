@@ -795,3 +795,32 @@ def test_ordinal_model_refuses_degenerate_outcomes_and_too_many_parameters():
                              outcome="y", predictors=list("abcd"))
         except ce.InputError as e:
             assert "separated" in str(e)
+
+
+def test_correlation_matrix_split_ballot_pair_is_missing_with_a_warning():
+    """Stats t2-3: a split ballot (a asked of half the respondents, c of the other half)
+    has no respondent with both; scipy's bare "length at least 2" escaped. The pair is
+    missing (NaN, n 0) with a ModelWarning naming it, and the other pairs are computed and
+    adjusted among themselves."""
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=60)
+    d = pd.DataFrame({"a": x + rng.normal(size=60), "b": x, "c": x + rng.normal(size=60)})
+    d.loc[d.index % 2 == 0, "a"] = np.nan
+    d.loc[d.index % 2 == 1, "c"] = np.nan
+    d.loc[0, "a"] = 1.0  # one respondent with both: still fewer than three
+    with pytest.warns(ce.ModelWarning, match=r"'a' and 'c'.* 1 respondent"):
+        res = ce.correlation_matrix(d)
+    assert res[["x", "y"]].values.tolist() == [["a", "b"], ["a", "c"], ["b", "c"]]
+    gap = res.iloc[1]
+    assert gap["n"] == 1
+    assert np.isnan(gap[["r", "ci_low", "ci_high", "p_value", "p_adjusted"]].astype(float)).all()
+    for i, (u, v) in ((0, ("a", "b")), (2, ("b", "c"))):
+        both = d[[u, v]].dropna()
+        r, p = stats.pearsonr(both[u], both[v])
+        assert res.loc[i, "r"] == pytest.approx(r) and res.loc[i, "p_value"] == pytest.approx(p)
+        assert res.loc[i, "n"] == len(both)
+    # Holm over the two computable pairs: the smaller p times 2, the larger at least that
+    p = res.loc[[0, 2], "p_value"].to_numpy()
+    small = min(1.0, 2 * p.min())
+    expect = np.where(p == p.min(), small, min(1.0, max(p.max(), small)))
+    np.testing.assert_allclose(res.loc[[0, 2], "p_adjusted"], expect)

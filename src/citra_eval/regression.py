@@ -8,6 +8,7 @@ ordinal outcomes).
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Sequence
@@ -47,8 +48,10 @@ HIGH_LEVERAGE = 0.9
 
 class ModelWarning(UserWarning):
     """A regression model was fitted, but its standard errors or intervals deserve doubt (too
-    few residual degrees of freedom, a respondent with leverage near 1). Notebooks show it as
-    a note (:func:`citra_eval.notes_from_warnings`)."""
+    few residual degrees of freedom, a respondent with leverage near 1), or a statistic of a
+    table could not be computed for one of its rows (a pair of
+    :func:`correlation_matrix` that too few respondents answered). Notebooks show it as a
+    note (:func:`citra_eval.notes_from_warnings`)."""
 
 
 def _frame(frame: object, name: str = "frame") -> pd.DataFrame:
@@ -423,9 +426,9 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     -------
     DataFrame
         One row per pair in column order: ``x, y, n, r, ci_low, ci_high, p_value,
-        p_adjusted`` (pairwise deletion of missing values; 95% CI by Fisher's z, at full
-        precision: pingouin rounds its ``CI95`` to 2 decimals, :func:`citra_eval.save_table`
-        rounds only when writing).
+        p_adjusted`` (pairwise deletion of missing values, ``n`` respondents with both;
+        95% CI by Fisher's z, at full precision: pingouin rounds its ``CI95`` to 2
+        decimals, :func:`citra_eval.save_table` rounds only when writing).
 
     Notes
     -----
@@ -435,8 +438,11 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     (pingouin ``pairwise_corr``).
 
     A column without variance (every value the same) has no correlation with anything and
-    is refused (``InputError``): pingouin would drop its pairs silently and adjust over
-    fewer pairs than the table promises.
+    is refused (``InputError``). A pair that fewer than :data:`MIN_CORRELATION_N`
+    respondents answered both of (a split ballot, skip logic), or whose common respondents
+    give one column a single value, keeps its row with ``n`` and missing ``r``, interval and
+    p values, and a :class:`ModelWarning` names it (pairwise tables in R do the same with
+    ``NA``); the adjustment then runs over the pairs that have a correlation.
 
     Examples
     --------
@@ -465,12 +471,28 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
             raise InputError(f"column {c!r} has no variance (every value is "
                              f"{frame[c].dropna().iloc[0] if frame[c].notna().any() else 'missing'}"
                              "): its correlations are undefined; leave it out of columns")
-    res = pg.pairwise_corr(frame[cols], columns=cols, method=method, padjust=padjust)
-    expected = len(cols) * (len(cols) - 1) // 2
-    if len(res) != expected:
-        raise InputError(f"only {len(res)} of the {expected} pairs of {cols} could be "
-                         "correlated (a pair needs at least three respondents with both "
-                         "values and some variance); leave out the columns with few answers")
+    pairs = list(itertools.combinations(cols, 2))
+    rows = []
+    for x, y in pairs:
+        both = frame[[x, y]].dropna()
+        why = _why_no_correlation(both, x, y)
+        if why:
+            warnings.warn(why, ModelWarning, stacklevel=2)
+            rows.append({"X": x, "Y": y, "n": len(both), "r": np.nan, "p_unc": np.nan,
+                         "outliers": 0.0})
+            continue
+        one = pg.corr(both[x].to_numpy(float), both[y].to_numpy(float), method=method)
+        rows.append({"X": x, "Y": y, "n": int(one["n"].iloc[0]), "r": float(one["r"].iloc[0]),
+                     "p_unc": float(one["p_val"].iloc[0]),
+                     "outliers": float(one["outliers"].iloc[0]) if "outliers" in one else 0.0})
+    res = pd.DataFrame(rows)
+    # the adjustment runs over the pairs that have a correlation (as pingouin pairwise_corr
+    # over its pairs); a single pair is left unadjusted, as pingouin does
+    ok = res["p_unc"].notna().to_numpy()
+    res["p_corr"] = res["p_unc"]
+    if padjust != "none" and ok.sum() > 1:
+        res.loc[ok, "p_corr"] = pg.multicomp(res.loc[ok, "p_unc"].to_numpy(float),
+                                             method=padjust)[1]
     # Fisher-z interval as pingouin computes it, unrounded (pingouin rounds it to 2 decimals):
     # tanh(atanh(r) -+ z_{.975} / sqrt(n - 3)), n after removing outliers for robust methods
     n_used = res["n"].to_numpy(float) - (res["outliers"].to_numpy(float)
@@ -479,12 +501,30 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     with np.errstate(divide="ignore", invalid="ignore"):
         half = stats.norm.ppf(0.975) / np.sqrt(n_used - 3)
         ci = np.column_stack([np.tanh(np.arctanh(r) - half), np.tanh(np.arctanh(r) + half)])
-    p_unc = res["p_unc"]
-    p_corr = res["p_corr"] if "p_corr" in res.columns else p_unc  # absent when padjust="none"
     return pd.DataFrame({
         "x": res["X"], "y": res["Y"], "n": res["n"].astype(int), "r": res["r"].astype(float),
-        "ci_low": ci[:, 0], "ci_high": ci[:, 1],
-        "p_value": p_unc.astype(float), "p_adjusted": p_corr.astype(float)}).reset_index(drop=True)
+        "ci_low": ci[:, 0], "ci_high": ci[:, 1], "p_value": res["p_unc"].astype(float),
+        "p_adjusted": res["p_corr"].astype(float)}).reset_index(drop=True)
+
+
+#: :func:`correlation_matrix` leaves a pair missing when fewer respondents answered both
+#: columns: R's ``cor.test`` needs three, and the Fisher-z interval needs n - 3 > 0 (n = 3
+#: gives an infinitely wide interval, as in R).
+MIN_CORRELATION_N = 3
+
+
+def _why_no_correlation(both: pd.DataFrame, x: str, y: str) -> str:
+    """Why the pair ``x, y`` (its complete rows ``both``) has no correlation, or ``""``."""
+    n = len(both)
+    if n < MIN_CORRELATION_N:
+        return (f"no correlation of {x!r} and {y!r}: {n} respondent(s) answered both, and a "
+                f"correlation needs at least {MIN_CORRELATION_N} (a split ballot or skip "
+                "logic?); its row is left missing")
+    flat = [c for c in (x, y) if both[c].nunique() < 2]
+    if flat:
+        return (f"no correlation of {x!r} and {y!r}: among the {n} respondents who answered "
+                f"both, {' and '.join(map(repr, flat))} never varies; its row is left missing")
+    return ""
 
 
 # --------------------------------------------------------------------------- OLS image model
