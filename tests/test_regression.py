@@ -824,3 +824,23 @@ def test_correlation_matrix_split_ballot_pair_is_missing_with_a_warning():
     small = min(1.0, 2 * p.min())
     expect = np.where(p == p.min(), small, min(1.0, max(p.max(), small)))
     np.testing.assert_allclose(res.loc[[0, 2], "p_adjusted"], expect)
+
+
+def test_compare_scales_skips_a_scale_only_one_group_answered_with_a_note():
+    """Stats t2-4: skip logic (y asked only of group 'a') made compare_scales raise for that
+    scale, which killed notebook 05 and every report. The scale gets rows with missing
+    statistics and a note saying why, with a ModelWarning; the other scales are compared."""
+    rng = np.random.default_rng(0)
+    d = pd.DataFrame({"g": np.repeat(["a", "b", "c"], 20), "x": rng.normal(size=60),
+                      "y": rng.normal(size=60)})
+    d.loc[d["g"] != "a", "y"] = np.nan
+    d.loc[20, "y"] = 1.0  # one respondent of 'b': still a single group of two or more
+    with pytest.warns(ce.ModelWarning, match="'y'.*only.*'a'"):
+        out = ce.compare_scales(d, scales=["y", "x"], between="g")
+    skipped = out[out["scale"] == "y"]
+    assert skipped["test"].tolist() == ["welch_anova", "kruskal_wallis"]
+    assert skipped[["statistic", "p_value"]].isna().all().all()
+    assert skipped["n"].tolist() == [21, 21]
+    assert skipped["note"].str.contains("not compared").all()
+    part = out[out["scale"] == "x"].drop(columns="scale").reset_index(drop=True)
+    pd.testing.assert_frame_equal(part, ce.compare_groups(d, dv="x", between="g"))

@@ -198,6 +198,19 @@ def test_compare_by_group_whose_answers_are_all_alike_is_a_warning(rsud):
     assert "('VIP' on EDUKASI, MEDSOS, KETERBUKAAN, PERSEPSI_RS)" in found
 
 
+def test_compare_by_scale_one_group_answered_is_a_warning(rsud):
+    """Stats t2-4: skip logic (PENGADUAN asked of one group of jenis_pasien only) passed
+    validate, then compare_scales raised inside notebook 05 (exit 1, no reports). validate
+    now says the scale will not be compared; the comparison notes it and goes on."""
+    path, table = _responses(rsud)
+    asked = table["jenis_pasien"] == table["jenis_pasien"].iloc[0]
+    table.loc[~asked, [c for c in table.columns if c.startswith("ADU")]] = ""
+    table.to_csv(path, index=False, lineterminator="\n")
+    (found,) = [w for w in ce.load_study(rsud).warnings if "'compare_by'" in w]
+    assert "study.yaml:7: 'compare_by': scale 'PENGADUAN' has two or more respondents in 1 " \
+        "group(s) of 'jenis_pasien' only" in found and "not compared" in found
+
+
 def test_compare_by_column_must_be_a_demographic(rsud):
     """Notebook 05 compares the scores with the instrument's demographics: a column of the
     responses that is not declared there made it fail (exit 1)."""

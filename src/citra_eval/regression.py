@@ -263,9 +263,11 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
                      "df1": float(r["df"]), "df2": np.nan, "p_value": float(r["pval"]),
                      "effect_size": float(r["hedges"]), "effect_type": "hedges_g",
                      "n": size_of[a] + size_of[b], "note": note})
-    return pd.DataFrame(rows, columns=["test", "group_a", "group_b", "estimate", "statistic",
-                                       "df1", "df2", "p_value", "effect_size", "effect_type",
-                                       "n", "note"])
+    return pd.DataFrame(rows, columns=_GROUP_COLUMNS)
+
+
+_GROUP_COLUMNS = ["test", "group_a", "group_b", "estimate", "statistic", "df1", "df2",
+                  "p_value", "effect_size", "effect_type", "n", "note"]
 
 
 def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
@@ -288,6 +290,14 @@ def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
         ``scale`` (the compared column), then the columns of :func:`compare_groups`, for
         each scale in turn.
 
+    Notes
+    -----
+    A scale that fewer than two groups answered with two or more values (skip logic: a
+    question asked of one group only) cannot be compared: instead of raising, as
+    :func:`compare_groups` does, it gets a ``welch_anova`` and a ``kruskal_wallis`` row with
+    missing statistics, ``n`` its respondents and a ``note`` saying why, and a
+    :class:`ModelWarning`; the other scales are compared as usual.
+
     Examples
     --------
     >>> import citra_eval as ce
@@ -300,9 +310,27 @@ def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
     names = check_names(scales, "scales", allow_none=False, unique=True, as_str=False)
     if not names:
         raise ValueError("scales must name at least one column")
-    parts = [compare_groups(scores, dv=s, between=between) for s in names]
-    return pd.concat([p.assign(scale=s) for p, s in zip(parts, names, strict=True)],
-                     ignore_index=True)[["scale", *parts[0].columns]]
+    scores = _frame(scores, "scores")
+    _columns(scores, [*names, between], "compare_scales")
+    parts = []
+    for scale in names:
+        _numeric(scores, scale)
+        data = scores[[scale, between]].dropna()
+        sizes = data.groupby(between, observed=True)[scale].size()
+        sizes = sizes[sizes > 0]
+        if (sizes >= 2).sum() >= 2:
+            parts.append(compare_groups(scores, dv=scale, between=between).assign(scale=scale))
+            continue
+        note = (f"{scale!r} not compared by {between!r}: "
+                + ("no respondent answered it" if sizes.empty else
+                   f"only {', '.join(repr(_py(g)) for g in sizes[sizes >= 2].index) or 'no group'}"
+                   f" of {between!r} has two or more values of it (group sizes "
+                   f"{ {_py(g): int(v) for g, v in sizes.items()} }; skip logic?)"))
+        warnings.warn(note, ModelWarning, stacklevel=2)
+        parts.append(pd.DataFrame({"scale": scale, "test": ["welch_anova", "kruskal_wallis"],
+                                   "effect_type": ["np2", "epsilon2"], "n": len(data),
+                                   "note": note}))
+    return pd.concat(parts, ignore_index=True).reindex(columns=["scale", *_GROUP_COLUMNS])
 
 
 def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,

@@ -1059,11 +1059,18 @@ def _check_groups(name: str, instrument: Instrument, responses: pd.DataFrame,
         return
     # Welch's ANOVA weighs each group by n / variance: a group of two or more whose answers
     # give one and the same score is left out of it (compare_groups notes it)
-    scores = score_scales(responses, instrument, keep=[name])
+    scores = score_scales(responses, instrument, keep=[name], min_items=settings.min_items)
     alike: dict[str, list[str]] = {}
     for scale in instrument.scales:
         data = scores[[scale, name]].dropna()
         groups = data.groupby(data[name].astype(str), sort=True)[scale]
+        if int((groups.size() >= 2).sum()) < 2:  # skip logic: asked of one group only
+            warn.add(spath, f"'compare_by': scale {scale!r} has two or more respondents in "
+                     f"{int((groups.size() >= 2).sum())} group(s) of {name!r} only (its "
+                     f"groups: {groups.size().to_dict()}), so it is not compared by {name!r} "
+                     "(the comparison's 'note' says so); a question asked of one group "
+                     "only cannot differ between groups", line)
+            continue
         for group, var in groups.var(ddof=1)[groups.size() >= 2].items():
             if not var > 0:
                 alike.setdefault(group, []).append(scale)
