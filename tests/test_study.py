@@ -256,6 +256,31 @@ def test_text_control_with_too_many_levels_is_refused(rsud):
         "('demographics: [{usia: numeric}]'" in problem.message
 
 
+def test_control_level_with_one_respondent_is_refused_as_the_image_model_would(rsud):
+    """Stats t2-5: a control level with one respondent passed validate, then image_model
+    refused it inside notebook 05 (exit 2): validate now reports the same problem, counted
+    in the image model's analysis sample (respondents with the outcome, the predictors and
+    every control), at the 'controls' line."""
+    path, table = _responses(rsud)
+    table.loc[0, "unit_layanan"] = "Hemodialisa"
+    table.to_csv(path, index=False, lineterminator="\n")
+    _yaml(rsud, "title: T\noutcome: PERSEPSI_RS\ncontrols: [unit_layanan]\n"
+          "compare_by: [jenis_pasien]\n")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 3 and problem.path.endswith("study.yaml")
+    assert "'controls': control 'unit_layanan': level 'Hemodialisa' has 1 respondent in " \
+        "the analysis sample" in problem.message
+    study_inst = ce.Instrument.load(rsud / "data" / "raw" / "instrument.yaml")
+    with pytest.raises(ce.InputError, match="level 'Hemodialisa' has 1 respondent"):
+        ce.image_model(ce.read_responses(path, study_inst), study_inst,
+                       outcome="PERSEPSI_RS", controls=["unit_layanan"])
+    # the lone respondent without an outcome score is not in the analysis sample
+    outcome_items = study_inst.scales["PERSEPSI_RS"].items
+    table.loc[0, outcome_items] = ""
+    table.to_csv(path, index=False, lineterminator="\n")
+    ce.load_study(rsud)
+
+
 def test_a_codings_glob_set_in_study_yaml_must_find_a_file(rsud):
     """'a path that is given must exist': a given glob that matched nothing was only a
     warning blamed on the transcripts folder, and reliability and the themes were skipped."""

@@ -792,9 +792,8 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
             raise InputError(f"control {c!r} is empty (no respondent has a value); fill it in "
                              "or leave it out of the controls")
         _check_control(responses[c], c)
-    scores = score_scales(responses, instrument, scales=[outcome, *preds], min_items=min_items,
-                          keep=controls)
-    data = scores[[outcome, *preds, *controls]].dropna().reset_index(drop=True)
+    data = analysis_sample(responses, instrument, outcome=outcome, predictors=preds,
+                           controls=controls, min_items=min_items)
     # every slope counts: a predictor scale, a numeric control, a dummy per extra category
     slopes = len(preds) + sum(1 if _is_continuous(data[c]) else max(data[c].nunique() - 1, 0)
                               for c in controls)
@@ -805,7 +804,9 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
             raise InputError(f"control {c!r} has one value ({data[c].iloc[0]!r}) for every one "
                              f"of the {len(data)} complete respondents; the image model cannot "
                              "use it: leave it out of the model")
-    _check_levels(data, controls)
+    lone = lone_level_problem(data, controls)
+    if lone is not None:
+        raise InputError(lone)
     X, continuous, references = _design(data, [*preds, *controls])
     X.insert(0, "Intercept", 1.0)
     y = data[outcome].astype(float)
@@ -903,20 +904,33 @@ def _check_control(x: pd.Series, name: str) -> None:
         raise InputError(f"control {problem}")
 
 
-def _check_levels(data: pd.DataFrame, controls: list[str]) -> None:
-    """Refuse a category of a control with one respondent (the reference level included):
-    its own intercept fits that respondent exactly (leverage 1, residual 0), so the
-    coefficient has no usable standard error (HC2/HC3 divide 0 by 0)."""
+def analysis_sample(responses: pd.DataFrame, instrument: Instrument, *, outcome: str,
+                    predictors: Sequence[str], controls: Sequence[str],
+                    min_items: int | None = None) -> pd.DataFrame:
+    """The respondents :func:`image_model` fits: the scores of ``outcome`` and
+    ``predictors`` (:func:`citra_eval.score_scales` with ``min_items``) and the ``controls``
+    columns, of the respondents who have all of them."""
+    scores = score_scales(responses, instrument, scales=[outcome, *predictors],
+                          min_items=min_items, keep=list(controls))
+    return scores[[outcome, *predictors, *controls]].dropna().reset_index(drop=True)
+
+
+def lone_level_problem(data: pd.DataFrame, controls: Sequence[str]) -> str | None:
+    """Why the image model refuses a category of a control in its analysis sample ``data``
+    (:func:`analysis_sample`): one respondent in it (the reference level included), whose
+    own intercept fits that respondent exactly (leverage 1, residual 0), so the coefficient
+    has no usable standard error (HC2/HC3 divide 0 by 0). None when every level has two or
+    more respondents."""
     for c in controls:
         if _is_continuous(data[c]):
             continue
         counts = data[c].value_counts()
         lone = [_py(v) for v, k in counts.items() if k == 1]
         if lone:
-            raise InputError(f"control {c!r}: level {lone[0]!r} has 1 respondent in the "
-                             "analysis sample; its coefficient is not estimable (leverage 1, "
-                             "HC standard errors 0/0): merge the level with another or leave "
-                             "that respondent out")
+            return (f"control {c!r}: level {lone[0]!r} has 1 respondent in the analysis "
+                    "sample; its coefficient is not estimable (leverage 1, HC standard errors "
+                    "0/0): merge the level with another or leave that respondent out")
+    return None
 
 
 def _check_collinear(X: pd.DataFrame) -> None:

@@ -37,7 +37,12 @@ from .intercoder import coded_documents
 from .lint import PROCESSED_LANGUAGES
 from .normalise import tokenize
 from .paths import example_path
-from .regression import control_levels_problem, default_predictors
+from .regression import (
+    analysis_sample,
+    control_levels_problem,
+    default_predictors,
+    lone_level_problem,
+)
 from .survey import Instrument, read_responses, score_scales
 from .themes import grouping_attributes, kwic_counts, ungrouped_attributes
 
@@ -920,6 +925,7 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
             warn.add(spath, f"'{key}' is set but the study has no survey; it is ignored",
                      line(key))
     else:
+        before = len(problems)
         if settings.outcome is None:
             warn.add(spath, "no 'outcome': the image model and the effects in the joint display "
                      "are skipped; name the survey scale the image model explains (one of "
@@ -948,6 +954,8 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                     _check_groups(name, instrument, responses, settings, problems, warn)
                 else:
                     _check_control(name, responses, settings, problems)
+        if len(problems) == before:  # the outcome and every control are usable
+            _check_control_levels(instrument, responses, settings, problems)
         if "compare_by" not in settings.given:
             warn.add(spath, "no 'compare_by': the group comparisons are skipped; name the "
                      "demographic columns to compare, e.g. 'compare_by: "
@@ -1094,6 +1102,22 @@ def _check_control(name: str, responses: pd.DataFrame, settings: StudySettings,
     """A text control the image model would refuse inside notebook 05 (more than
     :data:`~citra_eval.regression.MAX_CONTROL_LEVELS` levels), at its study.yaml line."""
     problem = control_levels_problem(responses[name], name)
+    if problem is not None:
+        problems.append(Problem(shown_path(settings.path), f"'controls': {problem}",
+                                settings.lines.get("controls")))
+
+
+def _check_control_levels(instrument: Instrument, responses: pd.DataFrame,
+                          settings: StudySettings, problems: list[Problem]) -> None:
+    """A level of a control with one respondent in the image model's analysis sample, which
+    the image model would refuse inside notebook 05, at the 'controls' line."""
+    outcome, controls = settings.outcome, list(settings.controls)
+    if outcome is None or not controls:
+        return
+    data = analysis_sample(responses, instrument, outcome=outcome,
+                           predictors=default_predictors(instrument, outcome),
+                           controls=controls, min_items=settings.min_items)
+    problem = lone_level_problem(data, controls)
     if problem is not None:
         problems.append(Problem(shown_path(settings.path), f"'controls': {problem}",
                                 settings.lines.get("controls")))
