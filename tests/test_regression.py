@@ -844,3 +844,20 @@ def test_compare_scales_skips_a_scale_only_one_group_answered_with_a_note():
     assert skipped["note"].str.contains("not compared").all()
     part = out[out["scale"] == "x"].drop(columns="scale").reset_index(drop=True)
     pd.testing.assert_frame_equal(part, ce.compare_groups(d, dv="x", between="g"))
+
+
+def test_games_howell_pairs_follow_the_declared_level_order():
+    """Stats t2-12: Games-Howell pairs came out alphabetically (S1-SD, S1-SMA, ...), so the
+    sign of 'estimate' ran in mixed directions; pairs now follow the declared (categorical)
+    order, as describe_by does, and estimate is mean(group_a) - mean(group_b)."""
+    rng = np.random.default_rng(4)
+    order = ["SD", "SMP", "SMA", "S1"]
+    g = pd.Categorical(np.repeat(order, 15), categories=order, ordered=True)
+    d = pd.DataFrame({"edu": g, "y": rng.normal(size=60) + np.repeat([0.0, 0.5, 1.0, 1.5], 15)})
+    gh = ce.compare_groups(d, dv="y", between="edu").query("test == 'games_howell'")
+    assert gh[["group_a", "group_b"]].values.tolist() == [
+        [a, b] for i, a in enumerate(order) for b in order[i + 1:]]
+    means = d.groupby("edu", observed=True)["y"].mean()
+    for _, r in gh.iterrows():
+        assert r["estimate"] == pytest.approx(means[r["group_a"]] - means[r["group_b"]])
+    assert ce.describe_by(d, dv="y", by="edu")["group"].tolist() == order

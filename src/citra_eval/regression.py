@@ -154,9 +154,11 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
     -------
     DataFrame
         One row per test: ``test`` (``welch_anova``, ``kruskal_wallis``, ``games_howell``),
-        ``group_a, group_b`` (the pair for Games–Howell, else missing), ``estimate`` (mean of
-        ``group_a`` minus ``group_b`` for Games–Howell), ``statistic`` (F, H or t), ``df1``,
-        ``df2``, ``p_value`` (Games–Howell p values are already adjusted for all pairs),
+        ``group_a, group_b`` (the pair for Games–Howell, else missing; pairs in the groups'
+        order, the declared one of a categorical column as in :func:`describe_by`, else
+        sorted), ``estimate`` (mean of ``group_a`` minus ``group_b`` for Games–Howell),
+        ``statistic`` (F, H or t), ``df1``, ``df2``, ``p_value`` (Games–Howell p values are
+        already adjusted for all pairs),
         ``effect_size`` and ``effect_type`` (partial eta squared ``np2`` for Welch's ANOVA,
         ``epsilon2`` = H / (n - 1) for Kruskal–Wallis, Hedges' ``hedges_g`` for pairs),
         ``n`` (respondents used: in all compared groups for the omnibus tests, in the two
@@ -212,7 +214,11 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
     if len(label) < len(all_sizes):
         raise InputError(f"groups of {between!r} differ only in type (e.g. 1 and '1'): "
                          f"{sorted(map(str, all_sizes.index))}; make the column one type")
-    ranks = data.assign(**{between: data[between].astype(str)})
+    # as text in the groups' own order (a declared, categorical order is kept, as in
+    # describe_by): pingouin orders the Games-Howell pairs by it
+    order = [str(g) for g in _groups_in_order(data[between])]
+    ranks = data.assign(**{between: pd.Categorical(data[between].astype(str),
+                                                   categories=order)})
     spread = data.groupby(between, observed=True)[dv].var(ddof=1)
     # Welch's ANOVA weighs each group by n / variance: a group without variance (one value,
     # or two or more equal ones) leaves it undefined, so it and Games-Howell leave such a
@@ -227,6 +233,7 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
     if alike and len(sizes) >= 2:
         notes.append("Kruskal-Wallis uses every group")
     data = ranks[ranks[between].isin([str(g) for g in sizes.index])]
+    data = data.assign(**{between: data[between].cat.remove_unused_categories()})
     size_of = {str(g): int(s) for g, s in sizes.items()}
     n = len(data)
     if len(sizes) >= 2:
