@@ -861,3 +861,14 @@ def test_games_howell_pairs_follow_the_declared_level_order():
     for _, r in gh.iterrows():
         assert r["estimate"] == pytest.approx(means[r["group_a"]] - means[r["group_b"]])
     assert ce.describe_by(d, dv="y", by="edu")["group"].tolist() == order
+
+
+def test_image_model_names_a_scale_without_any_answer():
+    """Stats t2-13: every answer of a predictor scale blank gave "only 0 complete
+    respondents ... lower min_items", which cannot help; the error names the scale."""
+    resp, inst = _small_survey()
+    resp[["t1", "t2"]] = np.nan
+    with pytest.raises(ce.InputError, match=r"scale 'TR' has no answers \(t1, t2 are blank "
+                                            r"for every respondent\)") as exc:
+        ce.image_model(resp, inst, outcome="IM")
+    assert "min_items" not in str(exc.value)

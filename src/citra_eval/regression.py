@@ -805,6 +805,15 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     slopes = len(preds) + sum(1 if _is_continuous(data[c]) else max(data[c].nunique() - 1, 0)
                               for c in controls)
     if len(data) <= slopes + 2:
+        unanswered = [s for s in [outcome, *preds]
+                      if not responses[list(instrument.scales[s].items)].notna().any().any()]
+        if unanswered:
+            s = unanswered[0]
+            raise InputError(f"scale {s!r} has no answers ({', '.join(instrument.scales[s].items)}"
+                             " are blank for every respondent), so the image model has no "
+                             "complete respondent: check that the responses hold its items, "
+                             + ("or model another outcome" if s == outcome else
+                                "or leave it out of the predictors"))
         raise InputError(_too_few(len(data), outcome, len(preds), slopes))
     for c in controls:
         if not _is_continuous(data[c]) and data[c].nunique() < 2:
