@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import citra_eval as ce
 from citra_eval.cli import main
 
 INSTRUMENT = """\
@@ -181,3 +182,17 @@ def test_range_and_missing_code_errors_exit_2(tmp_path, monkeypatch, capsys, ins
     err = capsys.readouterr().err
     assert err.startswith(f"error: {where}: ") and words in err, err
     assert not (tmp_path / "o").exists()
+
+
+def test_survey_prints_the_model_warning_as_a_warning_line(tmp_path, monkeypatch, capsys):
+    """Stats t2-9: the image model's ModelWarning (few residual df) came out as a raw Python
+    warning (source path, line number, source line), not a 'warning: <file>: ...' line."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as escaped:
+        warnings.simplefilter("always")  # what would reach Python's own warning display
+        assert survey(tmp_path, monkeypatch, "--outcome", "Y1") == 0
+    assert not [w for w in escaped if issubclass(w.category, ce.ModelWarning)]
+    err = capsys.readouterr().err
+    (line,) = [x for x in err.splitlines() if "residual degrees of freedom" in x]
+    assert line.startswith("warning: r.csv: image model of 'Y1': 4 residual degrees")

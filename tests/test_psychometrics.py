@@ -412,3 +412,25 @@ def test_reliability_warnings_count_min_items_and_name_the_study_key():
     assert half and all("set 'min_items: 2' in study.yaml" in w for w in half)
     assert not [w for w in reliability_warnings(resp, inst, min_items=2)
                 if "fewer than half" in w]
+
+
+def test_omega_uses_the_pairwise_correlation_matrix_with_missing_answers():
+    """Stats t2-6: omega was fitted to cov2cor(pairwise covariances), whose variances come
+    from every answer of an item, not to the pairwise correlation matrix (R
+    cor(use="pairwise"), pandas .corr(), what psych omega() factors). With answers missing
+    at random the two differ; three items identify one factor exactly, so omega by hand from
+    the pairwise correlations."""
+    rng = np.random.default_rng(11)
+    lam = np.array([0.55, 0.6, 0.8])
+    f = rng.normal(size=(120, 1))
+    x = pd.DataFrame(f * lam + rng.normal(size=(120, 3)) * np.sqrt(1 - lam ** 2),
+                     columns=["a", "b", "c"])
+    x = x.mask(rng.random(x.shape) < 0.3)
+    r = x.corr().to_numpy()
+    c = x.cov().to_numpy()  # not it: cov2cor of pairwise covariances
+    assert not np.allclose(r, c / np.sqrt(np.outer(np.diag(c), np.diag(c))), atol=1e-3)
+    load = np.sqrt([r[0, 1] * r[0, 2] / r[1, 2], r[0, 1] * r[1, 2] / r[0, 2],
+                    r[0, 2] * r[1, 2] / r[0, 1]])
+    assert np.all(load < 1)
+    expected = load.sum() ** 2 / (load.sum() ** 2 + (1 - load ** 2).sum())
+    assert ce.omega_total(x) == pytest.approx(expected, abs=1e-6)

@@ -795,3 +795,80 @@ def test_ordinal_model_refuses_degenerate_outcomes_and_too_many_parameters():
                              outcome="y", predictors=list("abcd"))
         except ce.InputError as e:
             assert "separated" in str(e)
+
+
+def test_correlation_matrix_split_ballot_pair_is_missing_with_a_warning():
+    """Stats t2-3: a split ballot (a asked of half the respondents, c of the other half)
+    has no respondent with both; scipy's bare "length at least 2" escaped. The pair is
+    missing (NaN, n 0) with a ModelWarning naming it, and the other pairs are computed and
+    adjusted among themselves."""
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=60)
+    d = pd.DataFrame({"a": x + rng.normal(size=60), "b": x, "c": x + rng.normal(size=60)})
+    d.loc[d.index % 2 == 0, "a"] = np.nan
+    d.loc[d.index % 2 == 1, "c"] = np.nan
+    d.loc[0, "a"] = 1.0  # one respondent with both: still fewer than three
+    with pytest.warns(ce.ModelWarning, match=r"'a' and 'c'.* 1 respondent"):
+        res = ce.correlation_matrix(d)
+    assert res[["x", "y"]].values.tolist() == [["a", "b"], ["a", "c"], ["b", "c"]]
+    gap = res.iloc[1]
+    assert gap["n"] == 1
+    assert np.isnan(gap[["r", "ci_low", "ci_high", "p_value", "p_adjusted"]].astype(float)).all()
+    for i, (u, v) in ((0, ("a", "b")), (2, ("b", "c"))):
+        both = d[[u, v]].dropna()
+        r, p = stats.pearsonr(both[u], both[v])
+        assert res.loc[i, "r"] == pytest.approx(r) and res.loc[i, "p_value"] == pytest.approx(p)
+        assert res.loc[i, "n"] == len(both)
+    # Holm over the two computable pairs: the smaller p times 2, the larger at least that
+    p = res.loc[[0, 2], "p_value"].to_numpy()
+    small = min(1.0, 2 * p.min())
+    expect = np.where(p == p.min(), small, min(1.0, max(p.max(), small)))
+    np.testing.assert_allclose(res.loc[[0, 2], "p_adjusted"], expect)
+
+
+def test_compare_scales_skips_a_scale_only_one_group_answered_with_a_note():
+    """Stats t2-4: skip logic (y asked only of group 'a') made compare_scales raise for that
+    scale, which killed notebook 05 and every report. The scale gets rows with missing
+    statistics and a note saying why, with a ModelWarning; the other scales are compared."""
+    rng = np.random.default_rng(0)
+    d = pd.DataFrame({"g": np.repeat(["a", "b", "c"], 20), "x": rng.normal(size=60),
+                      "y": rng.normal(size=60)})
+    d.loc[d["g"] != "a", "y"] = np.nan
+    d.loc[20, "y"] = 1.0  # one respondent of 'b': still a single group of two or more
+    with pytest.warns(ce.ModelWarning, match="'y'.*only.*'a'"):
+        out = ce.compare_scales(d, scales=["y", "x"], between="g")
+    skipped = out[out["scale"] == "y"]
+    assert skipped["test"].tolist() == ["welch_anova", "kruskal_wallis"]
+    assert skipped[["statistic", "p_value"]].isna().all().all()
+    assert skipped["n"].tolist() == [21, 21]
+    assert skipped["note"].str.contains("not compared").all()
+    part = out[out["scale"] == "x"].drop(columns="scale").reset_index(drop=True)
+    pd.testing.assert_frame_equal(part, ce.compare_groups(d, dv="x", between="g"))
+
+
+def test_games_howell_pairs_follow_the_declared_level_order():
+    """Stats t2-12: Games-Howell pairs came out alphabetically (S1-SD, S1-SMA, ...), so the
+    sign of 'estimate' ran in mixed directions; pairs now follow the declared (categorical)
+    order, as describe_by does, and estimate is mean(group_a) - mean(group_b)."""
+    rng = np.random.default_rng(4)
+    order = ["SD", "SMP", "SMA", "S1"]
+    g = pd.Categorical(np.repeat(order, 15), categories=order, ordered=True)
+    d = pd.DataFrame({"edu": g, "y": rng.normal(size=60) + np.repeat([0.0, 0.5, 1.0, 1.5], 15)})
+    gh = ce.compare_groups(d, dv="y", between="edu").query("test == 'games_howell'")
+    assert gh[["group_a", "group_b"]].values.tolist() == [
+        [a, b] for i, a in enumerate(order) for b in order[i + 1:]]
+    means = d.groupby("edu", observed=True)["y"].mean()
+    for _, r in gh.iterrows():
+        assert r["estimate"] == pytest.approx(means[r["group_a"]] - means[r["group_b"]])
+    assert ce.describe_by(d, dv="y", by="edu")["group"].tolist() == order
+
+
+def test_image_model_names_a_scale_without_any_answer():
+    """Stats t2-13: every answer of a predictor scale blank gave "only 0 complete
+    respondents ... lower min_items", which cannot help; the error names the scale."""
+    resp, inst = _small_survey()
+    resp[["t1", "t2"]] = np.nan
+    with pytest.raises(ce.InputError, match=r"scale 'TR' has no answers \(t1, t2 are blank "
+                                            r"for every respondent\)") as exc:
+        ce.image_model(resp, inst, outcome="IM")
+    assert "min_items" not in str(exc.value)

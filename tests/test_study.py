@@ -198,6 +198,19 @@ def test_compare_by_group_whose_answers_are_all_alike_is_a_warning(rsud):
     assert "('VIP' on EDUKASI, MEDSOS, KETERBUKAAN, PERSEPSI_RS)" in found
 
 
+def test_compare_by_scale_one_group_answered_is_a_warning(rsud):
+    """Stats t2-4: skip logic (PENGADUAN asked of one group of jenis_pasien only) passed
+    validate, then compare_scales raised inside notebook 05 (exit 1, no reports). validate
+    now says the scale will not be compared; the comparison notes it and goes on."""
+    path, table = _responses(rsud)
+    asked = table["jenis_pasien"] == table["jenis_pasien"].iloc[0]
+    table.loc[~asked, [c for c in table.columns if c.startswith("ADU")]] = ""
+    table.to_csv(path, index=False, lineterminator="\n")
+    (found,) = [w for w in ce.load_study(rsud).warnings if "'compare_by'" in w]
+    assert "study.yaml:7: 'compare_by': scale 'PENGADUAN' has two or more respondents in 1 " \
+        "group(s) of 'jenis_pasien' only" in found and "not compared" in found
+
+
 def test_compare_by_column_must_be_a_demographic(rsud):
     """Notebook 05 compares the scores with the instrument's demographics: a column of the
     responses that is not declared there made it fail (exit 1)."""
@@ -241,6 +254,31 @@ def test_text_control_with_too_many_levels_is_refused(rsud):
     assert "'controls': 'usia' is text with" in problem.message
     assert "its values are numbers held as text: declare it numeric in the instrument " \
         "('demographics: [{usia: numeric}]'" in problem.message
+
+
+def test_control_level_with_one_respondent_is_refused_as_the_image_model_would(rsud):
+    """Stats t2-5: a control level with one respondent passed validate, then image_model
+    refused it inside notebook 05 (exit 2): validate now reports the same problem, counted
+    in the image model's analysis sample (respondents with the outcome, the predictors and
+    every control), at the 'controls' line."""
+    path, table = _responses(rsud)
+    table.loc[0, "unit_layanan"] = "Hemodialisa"
+    table.to_csv(path, index=False, lineterminator="\n")
+    _yaml(rsud, "title: T\noutcome: PERSEPSI_RS\ncontrols: [unit_layanan]\n"
+          "compare_by: [jenis_pasien]\n")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 3 and problem.path.endswith("study.yaml")
+    assert "'controls': control 'unit_layanan': level 'Hemodialisa' has 1 respondent in " \
+        "the analysis sample" in problem.message
+    study_inst = ce.Instrument.load(rsud / "data" / "raw" / "instrument.yaml")
+    with pytest.raises(ce.InputError, match="level 'Hemodialisa' has 1 respondent"):
+        ce.image_model(ce.read_responses(path, study_inst), study_inst,
+                       outcome="PERSEPSI_RS", controls=["unit_layanan"])
+    # the lone respondent without an outcome score is not in the analysis sample
+    outcome_items = study_inst.scales["PERSEPSI_RS"].items
+    table.loc[0, outcome_items] = ""
+    table.to_csv(path, index=False, lineterminator="\n")
+    ce.load_study(rsud)
 
 
 def test_a_codings_glob_set_in_study_yaml_must_find_a_file(rsud):

@@ -121,7 +121,9 @@ def _omega(items: pd.DataFrame) -> tuple[float, str]:
     k = block.shape[1]
     if k < 3:
         return math.nan, ""  # documented: one factor is not identified by two items
-    corr = _cov2cor(_pairwise_cov(block))
+    # the pairwise correlation matrix, as psych omega() on raw data (cor(x, use="pairwise")):
+    # each correlation from the respondents who answered both items, with their own variances
+    corr = block.corr().to_numpy()
     if not np.all(np.isfinite(corr)):
         return math.nan, ""  # an item without variance or pairs never answered together
     nobs = int(block.dropna(how="all").shape[0])
@@ -162,8 +164,8 @@ def omega_total(items: pd.DataFrame) -> float:
         :math:`\\omega_t = (\\sum\\lambda_i)^2 / ((\\sum\\lambda_i)^2 + \\sum\\psi_i)`, with the
         standardised loadings :math:`\\lambda` and uniquenesses :math:`\\psi = 1 - \\lambda^2`
         of a one-factor maximum-likelihood solution (statsmodels ``Factor(method="ml")``) of
-        the pairwise correlation matrix. When ML does not converge or gives a Heywood case
-        (a uniqueness below :data:`HEYWOOD_UNIQUENESS`), principal-axis factoring
+        the pairwise correlation matrix (see Notes). When ML does not converge or gives a
+        Heywood case (a uniqueness below :data:`HEYWOOD_UNIQUENESS`), principal-axis factoring
         (``method="pa"``) is used; when that is a Heywood case too, omega is NaN
         (:func:`scale_reliability` says why in its ``warning``). NaN also for fewer than
         three items (a one-factor model is not identified with two), fewer respondents than
@@ -171,6 +173,13 @@ def omega_total(items: pd.DataFrame) -> float:
 
     Notes
     -----
+    The correlation matrix factored is the pairwise one: each correlation is computed from
+    the respondents who answered both items, with the means and variances of those
+    respondents (pandas ``items.corr()``, R ``cor(x, use = "pairwise")``, which psych
+    ``omega()`` uses on raw data). It is not ``cov2cor`` of the pairwise covariances
+    (variances from every answer of an item), which differs when answers are missing and
+    can turn a proper solution into a Heywood case; without missing answers the two agree.
+
     This is omega total of the items **as keyed**: the loadings keep their signs (the
     factor is oriented so that their sum is positive), so an item loading negatively — a
     forgotten reverse key — lowers omega as it lowers alpha. psych ``omega()`` with its

@@ -8,6 +8,7 @@ ordinal outcomes).
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Sequence
@@ -47,8 +48,10 @@ HIGH_LEVERAGE = 0.9
 
 class ModelWarning(UserWarning):
     """A regression model was fitted, but its standard errors or intervals deserve doubt (too
-    few residual degrees of freedom, a respondent with leverage near 1). Notebooks show it as
-    a note (:func:`citra_eval.notes_from_warnings`)."""
+    few residual degrees of freedom, a respondent with leverage near 1), or a statistic of a
+    table could not be computed for one of its rows (a pair of
+    :func:`correlation_matrix` that too few respondents answered). Notebooks show it as a
+    note (:func:`citra_eval.notes_from_warnings`)."""
 
 
 def _frame(frame: object, name: str = "frame") -> pd.DataFrame:
@@ -151,9 +154,11 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
     -------
     DataFrame
         One row per test: ``test`` (``welch_anova``, ``kruskal_wallis``, ``games_howell``),
-        ``group_a, group_b`` (the pair for Games–Howell, else missing), ``estimate`` (mean of
-        ``group_a`` minus ``group_b`` for Games–Howell), ``statistic`` (F, H or t), ``df1``,
-        ``df2``, ``p_value`` (Games–Howell p values are already adjusted for all pairs),
+        ``group_a, group_b`` (the pair for Games–Howell, else missing; pairs in the groups'
+        order, the declared one of a categorical column as in :func:`describe_by`, else
+        sorted), ``estimate`` (mean of ``group_a`` minus ``group_b`` for Games–Howell),
+        ``statistic`` (F, H or t), ``df1``, ``df2``, ``p_value`` (Games–Howell p values are
+        already adjusted for all pairs),
         ``effect_size`` and ``effect_type`` (partial eta squared ``np2`` for Welch's ANOVA,
         ``epsilon2`` = H / (n - 1) for Kruskal–Wallis, Hedges' ``hedges_g`` for pairs),
         ``n`` (respondents used: in all compared groups for the omnibus tests, in the two
@@ -209,7 +214,11 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
     if len(label) < len(all_sizes):
         raise InputError(f"groups of {between!r} differ only in type (e.g. 1 and '1'): "
                          f"{sorted(map(str, all_sizes.index))}; make the column one type")
-    ranks = data.assign(**{between: data[between].astype(str)})
+    # as text in the groups' own order (a declared, categorical order is kept, as in
+    # describe_by): pingouin orders the Games-Howell pairs by it
+    order = [str(g) for g in _groups_in_order(data[between])]
+    ranks = data.assign(**{between: pd.Categorical(data[between].astype(str),
+                                                   categories=order)})
     spread = data.groupby(between, observed=True)[dv].var(ddof=1)
     # Welch's ANOVA weighs each group by n / variance: a group without variance (one value,
     # or two or more equal ones) leaves it undefined, so it and Games-Howell leave such a
@@ -224,6 +233,7 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
     if alike and len(sizes) >= 2:
         notes.append("Kruskal-Wallis uses every group")
     data = ranks[ranks[between].isin([str(g) for g in sizes.index])]
+    data = data.assign(**{between: data[between].cat.remove_unused_categories()})
     size_of = {str(g): int(s) for g, s in sizes.items()}
     n = len(data)
     if len(sizes) >= 2:
@@ -260,9 +270,11 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
                      "df1": float(r["df"]), "df2": np.nan, "p_value": float(r["pval"]),
                      "effect_size": float(r["hedges"]), "effect_type": "hedges_g",
                      "n": size_of[a] + size_of[b], "note": note})
-    return pd.DataFrame(rows, columns=["test", "group_a", "group_b", "estimate", "statistic",
-                                       "df1", "df2", "p_value", "effect_size", "effect_type",
-                                       "n", "note"])
+    return pd.DataFrame(rows, columns=_GROUP_COLUMNS)
+
+
+_GROUP_COLUMNS = ["test", "group_a", "group_b", "estimate", "statistic", "df1", "df2",
+                  "p_value", "effect_size", "effect_type", "n", "note"]
 
 
 def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
@@ -285,6 +297,14 @@ def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
         ``scale`` (the compared column), then the columns of :func:`compare_groups`, for
         each scale in turn.
 
+    Notes
+    -----
+    A scale that fewer than two groups answered with two or more values (skip logic: a
+    question asked of one group only) cannot be compared: instead of raising, as
+    :func:`compare_groups` does, it gets a ``welch_anova`` and a ``kruskal_wallis`` row with
+    missing statistics, ``n`` its respondents and a ``note`` saying why, and a
+    :class:`ModelWarning`; the other scales are compared as usual.
+
     Examples
     --------
     >>> import citra_eval as ce
@@ -297,9 +317,27 @@ def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
     names = check_names(scales, "scales", allow_none=False, unique=True, as_str=False)
     if not names:
         raise ValueError("scales must name at least one column")
-    parts = [compare_groups(scores, dv=s, between=between) for s in names]
-    return pd.concat([p.assign(scale=s) for p, s in zip(parts, names, strict=True)],
-                     ignore_index=True)[["scale", *parts[0].columns]]
+    scores = _frame(scores, "scores")
+    _columns(scores, [*names, between], "compare_scales")
+    parts = []
+    for scale in names:
+        _numeric(scores, scale)
+        data = scores[[scale, between]].dropna()
+        sizes = data.groupby(between, observed=True)[scale].size()
+        sizes = sizes[sizes > 0]
+        if (sizes >= 2).sum() >= 2:
+            parts.append(compare_groups(scores, dv=scale, between=between).assign(scale=scale))
+            continue
+        note = (f"{scale!r} not compared by {between!r}: "
+                + ("no respondent answered it" if sizes.empty else
+                   f"only {', '.join(repr(_py(g)) for g in sizes[sizes >= 2].index) or 'no group'}"
+                   f" of {between!r} has two or more values of it (group sizes "
+                   f"{ {_py(g): int(v) for g, v in sizes.items()} }; skip logic?)"))
+        warnings.warn(note, ModelWarning, stacklevel=2)
+        parts.append(pd.DataFrame({"scale": scale, "test": ["welch_anova", "kruskal_wallis"],
+                                   "effect_type": ["np2", "epsilon2"], "n": len(data),
+                                   "note": note}))
+    return pd.concat(parts, ignore_index=True).reindex(columns=["scale", *_GROUP_COLUMNS])
 
 
 def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
@@ -423,9 +461,9 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     -------
     DataFrame
         One row per pair in column order: ``x, y, n, r, ci_low, ci_high, p_value,
-        p_adjusted`` (pairwise deletion of missing values; 95% CI by Fisher's z, at full
-        precision: pingouin rounds its ``CI95`` to 2 decimals, :func:`citra_eval.save_table`
-        rounds only when writing).
+        p_adjusted`` (pairwise deletion of missing values, ``n`` respondents with both;
+        95% CI by Fisher's z, at full precision: pingouin rounds its ``CI95`` to 2
+        decimals, :func:`citra_eval.save_table` rounds only when writing).
 
     Notes
     -----
@@ -435,8 +473,11 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     (pingouin ``pairwise_corr``).
 
     A column without variance (every value the same) has no correlation with anything and
-    is refused (``InputError``): pingouin would drop its pairs silently and adjust over
-    fewer pairs than the table promises.
+    is refused (``InputError``). A pair that fewer than :data:`MIN_CORRELATION_N`
+    respondents answered both of (a split ballot, skip logic), or whose common respondents
+    give one column a single value, keeps its row with ``n`` and missing ``r``, interval and
+    p values, and a :class:`ModelWarning` names it (pairwise tables in R do the same with
+    ``NA``); the adjustment then runs over the pairs that have a correlation.
 
     Examples
     --------
@@ -465,12 +506,28 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
             raise InputError(f"column {c!r} has no variance (every value is "
                              f"{frame[c].dropna().iloc[0] if frame[c].notna().any() else 'missing'}"
                              "): its correlations are undefined; leave it out of columns")
-    res = pg.pairwise_corr(frame[cols], columns=cols, method=method, padjust=padjust)
-    expected = len(cols) * (len(cols) - 1) // 2
-    if len(res) != expected:
-        raise InputError(f"only {len(res)} of the {expected} pairs of {cols} could be "
-                         "correlated (a pair needs at least three respondents with both "
-                         "values and some variance); leave out the columns with few answers")
+    pairs = list(itertools.combinations(cols, 2))
+    rows = []
+    for x, y in pairs:
+        both = frame[[x, y]].dropna()
+        why = _why_no_correlation(both, x, y)
+        if why:
+            warnings.warn(why, ModelWarning, stacklevel=2)
+            rows.append({"X": x, "Y": y, "n": len(both), "r": np.nan, "p_unc": np.nan,
+                         "outliers": 0.0})
+            continue
+        one = pg.corr(both[x].to_numpy(float), both[y].to_numpy(float), method=method)
+        rows.append({"X": x, "Y": y, "n": int(one["n"].iloc[0]), "r": float(one["r"].iloc[0]),
+                     "p_unc": float(one["p_val"].iloc[0]),
+                     "outliers": float(one["outliers"].iloc[0]) if "outliers" in one else 0.0})
+    res = pd.DataFrame(rows)
+    # the adjustment runs over the pairs that have a correlation (as pingouin pairwise_corr
+    # over its pairs); a single pair is left unadjusted, as pingouin does
+    ok = res["p_unc"].notna().to_numpy()
+    res["p_corr"] = res["p_unc"]
+    if padjust != "none" and ok.sum() > 1:
+        res.loc[ok, "p_corr"] = pg.multicomp(res.loc[ok, "p_unc"].to_numpy(float),
+                                             method=padjust)[1]
     # Fisher-z interval as pingouin computes it, unrounded (pingouin rounds it to 2 decimals):
     # tanh(atanh(r) -+ z_{.975} / sqrt(n - 3)), n after removing outliers for robust methods
     n_used = res["n"].to_numpy(float) - (res["outliers"].to_numpy(float)
@@ -479,12 +536,30 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     with np.errstate(divide="ignore", invalid="ignore"):
         half = stats.norm.ppf(0.975) / np.sqrt(n_used - 3)
         ci = np.column_stack([np.tanh(np.arctanh(r) - half), np.tanh(np.arctanh(r) + half)])
-    p_unc = res["p_unc"]
-    p_corr = res["p_corr"] if "p_corr" in res.columns else p_unc  # absent when padjust="none"
     return pd.DataFrame({
         "x": res["X"], "y": res["Y"], "n": res["n"].astype(int), "r": res["r"].astype(float),
-        "ci_low": ci[:, 0], "ci_high": ci[:, 1],
-        "p_value": p_unc.astype(float), "p_adjusted": p_corr.astype(float)}).reset_index(drop=True)
+        "ci_low": ci[:, 0], "ci_high": ci[:, 1], "p_value": res["p_unc"].astype(float),
+        "p_adjusted": res["p_corr"].astype(float)}).reset_index(drop=True)
+
+
+#: :func:`correlation_matrix` leaves a pair missing when fewer respondents answered both
+#: columns: R's ``cor.test`` needs three, and the Fisher-z interval needs n - 3 > 0 (n = 3
+#: gives an infinitely wide interval, as in R).
+MIN_CORRELATION_N = 3
+
+
+def _why_no_correlation(both: pd.DataFrame, x: str, y: str) -> str:
+    """Why the pair ``x, y`` (its complete rows ``both``) has no correlation, or ``""``."""
+    n = len(both)
+    if n < MIN_CORRELATION_N:
+        return (f"no correlation of {x!r} and {y!r}: {n} respondent(s) answered both, and a "
+                f"correlation needs at least {MIN_CORRELATION_N} (a split ballot or skip "
+                "logic?); its row is left missing")
+    flat = [c for c in (x, y) if both[c].nunique() < 2]
+    if flat:
+        return (f"no correlation of {x!r} and {y!r}: among the {n} respondents who answered "
+                f"both, {' and '.join(map(repr, flat))} never varies; its row is left missing")
+    return ""
 
 
 # --------------------------------------------------------------------------- OLS image model
@@ -724,20 +799,30 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
             raise InputError(f"control {c!r} is empty (no respondent has a value); fill it in "
                              "or leave it out of the controls")
         _check_control(responses[c], c)
-    scores = score_scales(responses, instrument, scales=[outcome, *preds], min_items=min_items,
-                          keep=controls)
-    data = scores[[outcome, *preds, *controls]].dropna().reset_index(drop=True)
+    data = analysis_sample(responses, instrument, outcome=outcome, predictors=preds,
+                           controls=controls, min_items=min_items)
     # every slope counts: a predictor scale, a numeric control, a dummy per extra category
     slopes = len(preds) + sum(1 if _is_continuous(data[c]) else max(data[c].nunique() - 1, 0)
                               for c in controls)
     if len(data) <= slopes + 2:
+        unanswered = [s for s in [outcome, *preds]
+                      if not responses[list(instrument.scales[s].items)].notna().any().any()]
+        if unanswered:
+            s = unanswered[0]
+            raise InputError(f"scale {s!r} has no answers ({', '.join(instrument.scales[s].items)}"
+                             " are blank for every respondent), so the image model has no "
+                             "complete respondent: check that the responses hold its items, "
+                             + ("or model another outcome" if s == outcome else
+                                "or leave it out of the predictors"))
         raise InputError(_too_few(len(data), outcome, len(preds), slopes))
     for c in controls:
         if not _is_continuous(data[c]) and data[c].nunique() < 2:
             raise InputError(f"control {c!r} has one value ({data[c].iloc[0]!r}) for every one "
                              f"of the {len(data)} complete respondents; the image model cannot "
                              "use it: leave it out of the model")
-    _check_levels(data, controls)
+    lone = lone_level_problem(data, controls)
+    if lone is not None:
+        raise InputError(lone)
     X, continuous, references = _design(data, [*preds, *controls])
     X.insert(0, "Intercept", 1.0)
     y = data[outcome].astype(float)
@@ -835,20 +920,33 @@ def _check_control(x: pd.Series, name: str) -> None:
         raise InputError(f"control {problem}")
 
 
-def _check_levels(data: pd.DataFrame, controls: list[str]) -> None:
-    """Refuse a category of a control with one respondent (the reference level included):
-    its own intercept fits that respondent exactly (leverage 1, residual 0), so the
-    coefficient has no usable standard error (HC2/HC3 divide 0 by 0)."""
+def analysis_sample(responses: pd.DataFrame, instrument: Instrument, *, outcome: str,
+                    predictors: Sequence[str], controls: Sequence[str],
+                    min_items: int | None = None) -> pd.DataFrame:
+    """The respondents :func:`image_model` fits: the scores of ``outcome`` and
+    ``predictors`` (:func:`citra_eval.score_scales` with ``min_items``) and the ``controls``
+    columns, of the respondents who have all of them."""
+    scores = score_scales(responses, instrument, scales=[outcome, *predictors],
+                          min_items=min_items, keep=list(controls))
+    return scores[[outcome, *predictors, *controls]].dropna().reset_index(drop=True)
+
+
+def lone_level_problem(data: pd.DataFrame, controls: Sequence[str]) -> str | None:
+    """Why the image model refuses a category of a control in its analysis sample ``data``
+    (:func:`analysis_sample`): one respondent in it (the reference level included), whose
+    own intercept fits that respondent exactly (leverage 1, residual 0), so the coefficient
+    has no usable standard error (HC2/HC3 divide 0 by 0). None when every level has two or
+    more respondents."""
     for c in controls:
         if _is_continuous(data[c]):
             continue
         counts = data[c].value_counts()
         lone = [_py(v) for v, k in counts.items() if k == 1]
         if lone:
-            raise InputError(f"control {c!r}: level {lone[0]!r} has 1 respondent in the "
-                             "analysis sample; its coefficient is not estimable (leverage 1, "
-                             "HC standard errors 0/0): merge the level with another or leave "
-                             "that respondent out")
+            return (f"control {c!r}: level {lone[0]!r} has 1 respondent in the analysis "
+                    "sample; its coefficient is not estimable (leverage 1, HC standard errors "
+                    "0/0): merge the level with another or leave that respondent out")
+    return None
 
 
 def _check_collinear(X: pd.DataFrame) -> None:

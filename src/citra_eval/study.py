@@ -38,7 +38,12 @@ from .intercoder import CoverageWarning, coded_documents, reference_codings
 from .lint import PROCESSED_LANGUAGES
 from .normalise import tokenize
 from .paths import example_path
-from .regression import control_levels_problem, default_predictors
+from .regression import (
+    analysis_sample,
+    control_levels_problem,
+    default_predictors,
+    lone_level_problem,
+)
 from .survey import Instrument, read_responses, score_scales
 from .themes import grouping_attributes, kwic_counts, ungrouped_attributes
 
@@ -949,6 +954,7 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
             warn.add(spath, f"'{key}' is set but the study has no survey; it is ignored",
                      line(key))
     else:
+        before = len(problems)
         if settings.outcome is None:
             warn.add(spath, "no 'outcome': the image model and the effects in the joint display "
                      "are skipped; name the survey scale the image model explains (one of "
@@ -977,6 +983,8 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                     _check_groups(name, instrument, responses, settings, problems, warn)
                 else:
                     _check_control(name, responses, settings, problems)
+        if len(problems) == before:  # the outcome and every control are usable
+            _check_control_levels(instrument, responses, settings, problems)
         if "compare_by" not in settings.given:
             warn.add(spath, "no 'compare_by': the group comparisons are skipped; name the "
                      "demographic columns to compare, e.g. 'compare_by: "
@@ -1088,11 +1096,18 @@ def _check_groups(name: str, instrument: Instrument, responses: pd.DataFrame,
         return
     # Welch's ANOVA weighs each group by n / variance: a group of two or more whose answers
     # give one and the same score is left out of it (compare_groups notes it)
-    scores = score_scales(responses, instrument, keep=[name])
+    scores = score_scales(responses, instrument, keep=[name], min_items=settings.min_items)
     alike: dict[str, list[str]] = {}
     for scale in instrument.scales:
         data = scores[[scale, name]].dropna()
         groups = data.groupby(data[name].astype(str), sort=True)[scale]
+        if int((groups.size() >= 2).sum()) < 2:  # skip logic: asked of one group only
+            warn.add(spath, f"'compare_by': scale {scale!r} has two or more respondents in "
+                     f"{int((groups.size() >= 2).sum())} group(s) of {name!r} only (its "
+                     f"groups: {groups.size().to_dict()}), so it is not compared by {name!r} "
+                     "(the comparison's 'note' says so); a question asked of one group "
+                     "only cannot differ between groups", line)
+            continue
         for group, var in groups.var(ddof=1)[groups.size() >= 2].items():
             if not var > 0:
                 alike.setdefault(group, []).append(scale)
@@ -1116,6 +1131,22 @@ def _check_control(name: str, responses: pd.DataFrame, settings: StudySettings,
     """A text control the image model would refuse inside notebook 05 (more than
     :data:`~citra_eval.regression.MAX_CONTROL_LEVELS` levels), at its study.yaml line."""
     problem = control_levels_problem(responses[name], name)
+    if problem is not None:
+        problems.append(Problem(shown_path(settings.path), f"'controls': {problem}",
+                                settings.lines.get("controls")))
+
+
+def _check_control_levels(instrument: Instrument, responses: pd.DataFrame,
+                          settings: StudySettings, problems: list[Problem]) -> None:
+    """A level of a control with one respondent in the image model's analysis sample, which
+    the image model would refuse inside notebook 05, at the 'controls' line."""
+    outcome, controls = settings.outcome, list(settings.controls)
+    if outcome is None or not controls:
+        return
+    data = analysis_sample(responses, instrument, outcome=outcome,
+                           predictors=default_predictors(instrument, outcome),
+                           controls=controls, min_items=settings.min_items)
+    problem = lone_level_problem(data, controls)
     if problem is not None:
         problems.append(Problem(shown_path(settings.path), f"'controls': {problem}",
                                 settings.lines.get("controls")))

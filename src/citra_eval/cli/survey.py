@@ -11,7 +11,7 @@ from .._files import atomic_dir, write_csv
 from ..errors import InputError
 from ..outputs import note
 from ..psychometrics import ScaleWarning, item_statistics, scale_reliability
-from ..regression import default_predictors, image_model
+from ..regression import ModelWarning, default_predictors, image_model
 from ..survey import Instrument, likert_table, read_responses, score_scales
 from ._common import add_force, check_outputs, from_study, inside_study, study_here
 
@@ -76,6 +76,7 @@ def _run_survey(args: argparse.Namespace) -> int:
     predictors = _check_model_names(args, instrument, controls)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ScaleWarning)
+        warnings.simplefilter("always", ModelWarning)  # printed below as warning lines
         tables = {
             "scale_scores.csv": score_scales(responses, instrument, min_items=args.min_items),
             "reliability.csv": scale_reliability(responses, instrument,
@@ -83,17 +84,17 @@ def _run_survey(args: argparse.Namespace) -> int:
             "item_statistics.csv": _quietly(item_statistics, responses, instrument),
             "likert.csv": likert_table(responses, instrument, lang=args.lang),
         }
-    if args.outcome is not None:
-        try:
-            model = image_model(responses, instrument, outcome=args.outcome,
-                                predictors=predictors, controls=controls,
-                                min_items=args.min_items)
-        except InputError as exc:  # a problem of these responses: name the file
-            if exc.path is not None:
-                raise
-            raise InputError(exc.message, path=args.responses) from None
-        tables["image_model.csv"] = model.table
-    else:
+        if args.outcome is not None:
+            try:
+                model = image_model(responses, instrument, outcome=args.outcome,
+                                    predictors=predictors, controls=controls,
+                                    min_items=args.min_items)
+            except InputError as exc:  # a problem of these responses: name the file
+                if exc.path is not None:
+                    raise
+                raise InputError(exc.message, path=args.responses) from None
+            tables["image_model.csv"] = model.table
+    if args.outcome is None:
         note("no --outcome given: the image model (image_model.csv) is skipped; pass "
              f"--outcome with one of {', '.join(instrument.scales)}")
     with atomic_dir(args.out, managed=TABLES) as tmp:
@@ -101,7 +102,8 @@ def _run_survey(args: argparse.Namespace) -> int:
             write_csv(table, Path(tmp) / name)
     for name, table in tables.items():
         print(f"wrote {Path(args.out) / name} ({len(table)} rows)")
-    for w in dict.fromkeys(str(w.message) for w in caught if w.category is ScaleWarning):
+    for w in dict.fromkeys(str(w.message) for w in caught
+                           if w.category in (ScaleWarning, ModelWarning)):
         print(f"warning: {args.responses}: {w}", file=sys.stderr)
     return 0
 
