@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import openpyxl
 import pandas as pd
@@ -809,3 +810,53 @@ def test_csv_sheet_saved_in_windows_1252_gets_one_hint(tmp_path, per_emoji):
                            "(D2, D3)")
     assert "save it again as 'CSV UTF-8 (Comma delimited)'" in hint
     assert any(p.startswith("the text differs from turn 6 of 'E1'") for p in problems)
+
+
+def test_deleted_turn_rows_are_refused_naming_the_turns(tmp_path, example_corpus,
+                                                         example_codebook):
+    """A row deleted from the coding worksheet (e.g. the filtered rows of a sorted sheet)
+    made its turn count as "coded, no code" in the agreement, without a word. The turns
+    missing from the sheet are named (the first few, and how many), with how to fix it; a
+    row kept without a mark is the way to leave a turn without a code."""
+    sheet = ce.coding_sheet(example_corpus, example_codebook, coder="B")
+    sheet.coding["kerja_sama"] = "x"
+    gone = sheet.coding.iloc[3:10]
+    cut = ce.CodingSheet(sheet.coding.drop(gone.index), sheet.quotes, sheet.codebook, "B")
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(cut, corpus=example_corpus, codebook=example_codebook,
+                              coder="B", path="s.xlsx")
+    (problem,) = info.value.problems
+    assert problem.message.startswith(f"{len(gone)} turns are not in the sheet")
+    first = gone.iloc[0]
+    named = problem.message.split(": ")[1].split(" and ")[0]
+    assert named.startswith(f"turns {first.segment_id}, ") and f"{first.doc_id!r}" in named
+    assert [int(n) for n in re.findall(r"\b\d+\b", named)] == gone["segment_id"][:5].tolist()
+    assert f"and {len(gone) - 5} more" in problem.message
+    assert "restore the rows" in problem.message and "sheet export" in problem.message
+    assert problem.cell == f"coding!A{gone.index[0] + 2}"  # where the first one was
+    # the same through a workbook whose rows a coder deleted
+    out = tmp_path / "s.xlsx"
+    ce.write_coding_sheet(sheet, out)
+    wb = openpyxl.load_workbook(out)
+    wb["coding"].delete_rows(len(sheet.coding) + 1)  # the last turn
+    wb.save(out)
+    last = sheet.coding.iloc[-1]
+    where = f"{re.escape(str(out))}:coding!A{len(sheet.coding) + 1}"
+    with pytest.raises(ce.InputError, match=rf"^{where}: 1 turn is not in the sheet: turn "
+                       rf"{last.segment_id} of {last.doc_id!r}"):
+        ce.read_coding_sheet(out, corpus=example_corpus, codebook=example_codebook,
+                             coder="B")
+    # an empty row instead of a deleted one: read, the turn has no code
+    kept = sheet.coding.copy()
+    kept.loc[gone.index, "kerja_sama"] = None
+    codings = ce.codings_from_sheet(ce.CodingSheet(kept, sheet.quotes, sheet.codebook, "B"),
+                                    corpus=example_corpus, codebook=example_codebook,
+                                    coder="B")
+    assert len(codings) == len(sheet.coding) - len(gone)
+    # a sheet of every turn (--roles all): the interviewer's turns are missed too
+    every = ce.coding_sheet(example_corpus, example_codebook, roles=None)
+    asked = example_corpus.segments["role"].eq("interviewer").to_numpy()
+    asked = every.coding.drop(every.coding.index[asked][::2]).assign(kerja_sama="x")
+    with pytest.raises(ce.InputError, match="turns are not in the sheet"):
+        ce.codings_from_sheet(ce.CodingSheet(asked, every.quotes, every.codebook),
+                              corpus=example_corpus, codebook=example_codebook, coder="B")

@@ -390,7 +390,9 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
         ``.cell`` (and in the message's location): an unknown code column, a ``doc_id``,
         ``segment_id`` or ``text`` cell that differs from the transcripts, a mark other than
         ``1``/``x``/``TRUE``, a quote found nowhere or more than once in its turn, an unknown
-        code or several codes in one quote row; in a workbook also merged cells, a formula
+        code or several codes in one quote row, turns missing from worksheet ``coding``
+        (rows deleted: every turn of the roles its rows list must be there, a turn without
+        a code as a row without marks); in a workbook also merged cells, a formula
         without a stored result, a copy of worksheet ``coding`` or ``quotes`` (whose
         marks would not be read), a value right of the header row's last cell, and more
         rows with values than the corpus's turns can need (:data:`ROWS_PER_TURN`, refused
@@ -842,12 +844,14 @@ class _SheetReader:
         seen: dict[tuple[str, int], int] = {}
         lossy: list[int] = []
         values = frame.to_numpy(dtype=object)
+        unplaced = 0  # rows naming no turn: the turns they were for are unknown
         for i, cells in zip(frame.index, values, strict=True):
             row = int(i) + 2
             if all(_blank(v) for v in cells):
                 continue
             key = self.turn("coding", row, cells[0], cells[1])
             if key is None:
+                unplaced += 1
                 continue
             if key in seen:
                 self.problem("coding", 0, row, f"turn {key[1]} of {key[0]!r} is listed twice "
@@ -890,7 +894,36 @@ class _SheetReader:
                          "legacy encoding (Excel's 'CSV (Comma delimited)'), which cannot "
                          "hold them; save it again as 'CSV UTF-8 (Comma delimited)', or "
                          "import the .xlsx workbook instead")
+        if not unplaced:
+            self.missing(seen)
         return out
+
+    def missing(self, seen: dict[tuple[str, int], int]) -> None:
+        """Report the turns whose rows were deleted: a sheet lists every turn of the roles
+        it was exported for (taken from the rows it holds), and a turn left out of a coder's
+        codings would count as read and given no code."""
+        if not seen:
+            return
+        segs = self.corpus.segments
+        keys = list(zip(segs["doc_id"], segs["segment_id"].astype(int), strict=True))
+        role = dict(zip(keys, segs["role"], strict=True))
+        listed = {role[k] for k in seen}
+        expected = [k for k in keys if role[k] in listed]
+        gone = [k for k in expected if k not in seen]
+        if not gone:
+            return
+        # where the first missing row was: just below the listed turn before it
+        before = [seen[k] for k in expected[:expected.index(gone[0])] if k in seen]
+        row = before[-1] + 1 if before else 2
+        shown = _turns_named(gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5
+                                          else "")
+        are, rows = ("turn is", "its row was") if len(gone) == 1 else ("turns are",
+                                                                        "their rows were")
+        self.problem("coding", 0, row, f"{len(gone)} {are} not in the sheet: {shown}; {rows} "
+                     "deleted, and a turn missing from a coder's codings counts as read and "
+                     "given no code; restore the rows (undo the deletion, or copy them from a "
+                     "new 'citra-eval sheet export'), leaving a turn with no code as a row "
+                     "without marks")
 
     def quotes(self, frame: pd.DataFrame) -> list[dict]:
         if frame.empty and not len(frame.columns):
@@ -959,6 +992,15 @@ class _SheetReader:
                 "code": code, "coder": self.coder,
                 "text": self.corpus.text(key[0])[start:end], "evidence": None, "note": note,
                 "_rank": self.rank[code]}
+
+
+def _turns_named(keys: list[tuple[str, int]]) -> str:
+    """``turns 2, 3 of 'D1', turn 1 of 'D2'``: turns grouped by document, in order."""
+    parts = []
+    for doc in dict.fromkeys(d for d, _ in keys):
+        ids = [str(n) for d, n in keys if d == doc]
+        parts.append(f"turn{'s' if len(ids) > 1 else ''} {', '.join(ids)} of {doc!r}")
+    return ", ".join(parts)
 
 
 def _code_names(codebook: Codebook) -> dict[str, str]:
