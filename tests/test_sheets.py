@@ -795,7 +795,7 @@ def test_csv_sheet_saved_in_windows_1252_gets_one_hint(tmp_path, per_emoji):
     corpus = ce.Corpus.from_texts({"e.txt": src})
     book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
     ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), tmp_path / "s.csv")
-    text = (tmp_path / "s.csv").read_text(encoding="utf-8")
+    text = (tmp_path / "s.csv").read_text(encoding="utf-8-sig")  # Windows-1252 has no BOM
     for emoji in ("😤", "📢", "👍🏽"):
         text = text.replace(emoji, per_emoji * (1 if per_emoji == "?" else len(
             emoji.encode("utf-16-le")) // 2))
@@ -860,3 +860,50 @@ def test_deleted_turn_rows_are_refused_naming_the_turns(tmp_path, example_corpus
     with pytest.raises(ce.InputError, match="turns are not in the sheet"):
         ce.codings_from_sheet(ce.CodingSheet(asked, every.quotes, every.codebook),
                               corpus=example_corpus, codebook=example_codebook, coder="B")
+
+
+@pytest.mark.parametrize("undefined", ["replace", "c1"])  # how a reader shows 0x81, 0x8D...
+def test_csv_sheet_has_a_bom_and_one_opened_as_ansi_gets_one_hint(tmp_path, undefined):
+    """Written without a byte-order mark, a CSV sheet opened in Excel was read as ANSI
+    (Windows-1252): saved back, each turn with an emoji or accent was refused on its own as
+    "the text differs", with no word of the cause. The sheet now starts with a BOM (and
+    reads back); a sheet garbled so anyway gets one problem naming the cause, and a real
+    edit beside it is still told as such."""
+    src = ("---\nid: E1\nspeakers: {P: interviewer, U: informant}\n---\n"
+           "U: makanan enak \U0001F600\nU: kaf\u00e9 murah \U0001F601\nU: biasa saja\n"
+           "U: Terima kasih.\n")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    files = ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), tmp_path / "s.csv")
+    assert all(f.read_bytes().startswith(b"\xef\xbb\xbf") for f in files)
+    rows = list(csv.reader(io.StringIO(files[0].read_text(encoding="utf-8-sig"))))
+    assert rows[0][0] == "doc_id"  # the BOM is not part of the first header cell
+    for row in rows[1:]:
+        row[4] = "x"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    files[0].write_text(out.getvalue(), encoding="utf-8-sig")
+    codings = ce.read_coding_sheet(files[0], corpus=corpus, codebook=book, coder="A")
+    assert codings["text"].tolist() == [r[3] for r in rows[1:]]
+
+    def as_ansi(cell: str) -> str:  # what a program reading UTF-8 as Windows-1252 shows
+        if undefined == "replace":
+            return cell.encode("utf-8").decode("cp1252", errors="replace")
+        return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b)
+                       for b in cell.encode("utf-8"))
+
+    garbled = [[as_ansi(c) for c in r] for r in rows]
+    garbled[4][3] = "Terima kasih banyak."
+    garbled[0][0] = as_ansi("\ufeff") + garbled[0][0]  # a BOM garbled too is no header cell
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(garbled)
+    files[0].write_text(out.getvalue(), encoding="utf-8-sig")  # Excel's "CSV UTF-8"
+    with pytest.raises(ce.InputError) as info:
+        ce.read_coding_sheet(files[0], corpus=corpus, codebook=book, coder="A")
+    problems = [p.message for p in info.value.problems]
+    assert len(problems) == 2, problems
+    hint = next(p for p in problems if "Windows-1252" in p)
+    assert hint.startswith("the text of 2 turn(s) (D2, D3) is UTF-8 read as Windows-1252")
+    assert repr(garbled[1][3]) in hint and repr(rows[1][3]) in hint
+    assert "export a new CSV sheet" in hint
+    assert any(p.startswith("the text differs from turn 4 of 'E1'") for p in problems)

@@ -216,7 +216,9 @@ def write_coding_sheet(sheet: CodingSheet, path: str | os.PathLike, *,
 
     Notes
     -----
-    A turn longer than an XLSX cell holds (32,767 characters) is cut and ends with
+    The CSV files start with a UTF-8 byte-order mark: without one, Excel reads a CSV as
+    ANSI and garbles emoji and accented letters. A turn longer than an XLSX cell holds
+    (32,767 characters) is cut and ends with
     ``[…]``; its marks still code the whole turn. The XLSX workbook has the worksheets
     ``coding`` (text wrapped, header row and the
     first four columns frozen, each code column restricted to ``1``/``x``/empty by data
@@ -241,7 +243,7 @@ def write_coding_sheet(sheet: CodingSheet, path: str | os.PathLike, *,
         with atomic_dir(path.parent) as tmp:
             for frame, f in zip([sheet.coding, sheet.quotes, sheet.codebook], files,
                                 strict=True):
-                write_csv(frame, tmp / f.name)
+                write_csv(frame, tmp / f.name, bom=True)
         return files
     save_workbook(_workbook(sheet), path)
     return [path]
@@ -603,12 +605,12 @@ def _unreadable_cells(root, name: str, path: str) -> list[Problem]:
 
 def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
     coding_file, quotes_file, _ = csv_sheet_files(path)
-    coding = _frame([row for _, row in csv_rows(read_text_file(coding_file), coding_file)])
+    coding = _frame(_csv_sheet_rows(read_text_file(coding_file), coding_file))
     where = {"coding": os.fspath(coding_file)}
     quotes = pd.DataFrame(columns=QUOTE_COLUMNS)
     if quotes_file.is_file():
-        quotes = _frame([row for _, row in csv_rows(read_text_file(quotes_file, allow_empty=True),
-                                                    quotes_file)])
+        quotes = _frame(_csv_sheet_rows(read_text_file(quotes_file, allow_empty=True),
+                                        quotes_file))
         where["quotes"] = os.fspath(quotes_file)
     else:
         warnings.warn(f"{os.fspath(coding_file)}: no quotes file {quotes_file.name} beside it, "
@@ -616,6 +618,20 @@ def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
                       "under that name if the coder quoted parts of turns", SheetWarning,
                       stacklevel=3)
     return CodingSheet(coding, quotes, pd.DataFrame()), where
+
+
+#: The byte-order mark as a program shows it that reads UTF-8 as Windows-1252 (then saved
+#: again): the text cells are garbled likewise, and are reported as such.
+_BOM_READ_AS_1252 = "\ufeff".encode().decode("cp1252")
+
+
+def _csv_sheet_rows(text: str, path: Path) -> list[list[str]]:
+    """The rows of a CSV worksheet, without a byte-order mark read as text before the first
+    header cell."""
+    rows = [row for _, row in csv_rows(text, path)]
+    if rows and rows[0]:
+        rows[0][0] = rows[0][0].lstrip("\ufeff").removeprefix(_BOM_READ_AS_1252)
+    return rows
 
 
 def _frame(rows: list[list]) -> pd.DataFrame:
@@ -730,6 +746,18 @@ def _lost_in_legacy_encoding(given: str, text: str) -> bool:
 
 _QUESTION_RUNS = re.compile(r"\?+")
 
+#: The bytes Windows-1252 leaves undefined, as a reader may show them: as the C1 control of
+#: the same number (Windows) or as U+FFFD.
+_CP1252_UNDEFINED = {b: "\ufffd" for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
+def _read_as_windows_1252(given: str, text: str) -> bool:
+    """Whether ``given`` is ``text`` encoded as UTF-8 and read back as Windows-1252 (a CSV
+    without a byte-order mark opened in Excel, which takes it for ANSI): ``é`` as ``Ã©``,
+    an emoji as four characters."""
+    misread = text.encode("utf-8").decode("cp1252", errors="replace")
+    return misread != text and given.translate(_CP1252_UNDEFINED) == misread
+
 
 def _check_coder(recorded: str | None, coder: str, path: str | None) -> None:
     """Refuse a sheet exported for another coder (checked before its cells are read)."""
@@ -843,6 +871,7 @@ class _SheetReader:
         out: list[dict] = []
         seen: dict[tuple[str, int], int] = {}
         lossy: list[int] = []
+        garbled: list[tuple[int, str, str]] = []  # (row, cell, transcript)
         values = frame.to_numpy(dtype=object)
         unplaced = 0  # rows naming no turn: the turns they were for are unknown
         for i, cells in zip(frame.index, values, strict=True):
@@ -863,6 +892,10 @@ class _SheetReader:
             if given != cell_text(turn.text) and _lost_in_legacy_encoding(
                     given, cell_text(turn.text)):
                 lossy.append(row)  # one problem for the file, not one per turn
+                continue
+            if given != cell_text(turn.text) and _read_as_windows_1252(
+                    given, cell_text(turn.text)):
+                garbled.append((row, given, cell_text(turn.text)))  # one problem as well
                 continue
             if given != cell_text(turn.text):
                 said, holds = quoted_pair(given, cell_text(turn.text))
@@ -894,6 +927,17 @@ class _SheetReader:
                          "legacy encoding (Excel's 'CSV (Comma delimited)'), which cannot "
                          "hold them; save it again as 'CSV UTF-8 (Comma delimited)', or "
                          "import the .xlsx workbook instead")
+        if garbled:
+            row, said, holds = garbled[0]
+            shown = ", ".join(f"D{r}" for r, _, _ in garbled[:5]) + (
+                f" and {len(garbled) - 5} more" if len(garbled) > 5 else "")
+            self.problem("coding", 3, row, f"the text of {len(garbled)} turn(s) ({shown}) is "
+                         f"UTF-8 read as Windows-1252: the cell says {quoted(said)} where the "
+                         f"transcript reads {quoted(holds)}; the CSV was opened as ANSI (as "
+                         "Excel opens a CSV without a byte-order mark) and saved, which "
+                         "garbles emoji and accented letters: export a new CSV sheet (Excel "
+                         "reads it as UTF-8) and copy the marks and notes of this one into "
+                         "it, or code in the .xlsx workbook")
         if not unplaced:
             self.missing(seen)
         return out
