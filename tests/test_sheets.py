@@ -907,3 +907,34 @@ def test_csv_sheet_has_a_bom_and_one_opened_as_ansi_gets_one_hint(tmp_path, unde
     assert repr(garbled[1][3]) in hint and repr(rows[1][3]) in hint
     assert "export a new CSV sheet" in hint
     assert any(p.startswith("the text differs from turn 4 of 'E1'") for p in problems)
+
+
+INVISIBLE = {"ZWSP": "\u200b", "ZWJ": "\u200d", "LRM": "\u200e", "RLM": "\u200f",
+             "WJ": "\u2060", "BOM": "\ufeff", "SHY": "\u00ad", "RLO": "\u202e", "RLI": "\u2067",
+             "ALM": "\u061c"}
+
+
+@pytest.mark.parametrize("name", list(INVISIBLE))
+def test_a_quote_is_found_past_invisible_characters_in_the_turn(name):
+    """docs/coding.md says zero-width characters do not matter in a quote, but a turn
+    holding a direction mark, a soft hyphen or a bidi control (or any but ZWSP between two
+    spaces) refused a quote typed with the visible words only."""
+    c = INVISIBLE[name]
+    turns = [f"suara {c}islam tidak pecah", f"suara {c} islam tidak pecah",
+             f"sua{c}ra islam tidak pecah"]
+    src = "---\nid: D1\nspeakers: {U: informant}\n---\n" + "".join(f"U: {t}\n" for t in turns)
+    corpus = ce.Corpus.from_texts({"x.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "politik", "label": "P"}]})
+    sheet = ce.coding_sheet(corpus, book)
+    for i in range(len(turns)):
+        sheet.quotes.loc[i] = ["D1", i + 1, "politik", "suara islam tidak", None]
+    sheet.quotes.loc[len(turns)] = ["D1", 1, "politik", f"pecah{c}", None]  # pasted with it
+    codings = ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="B")
+    # exactly the characters of the turn, invisible ones included
+    assert sorted(codings["text"]) == sorted([t[:-len(" pecah")] for t in turns] + ["pecah"])
+    for row in codings.itertuples():
+        assert corpus.text("D1")[row.start:row.end] == row.text
+    sheet.quotes.loc[0] = ["D1", 1, "politik", "suara kristen", None]
+    with pytest.raises(ce.InputError, match="not even ignoring case, spaces, invisible "
+                       "characters, typographic quotes"):
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="B")

@@ -8,8 +8,8 @@ turns of a study in Excel, LibreOffice or Google Sheets:
   one row per turn to code. A mark (``1`` or ``x``) codes the whole turn.
 - worksheet ``quotes``: ``doc_id, segment_id, code, quote, note``: to code part of a turn,
   paste its words; they are found inside the turn (exactly, else ignoring case, runs of
-  whitespace and typographic quotes, else without one pair of quote marks pasted around
-  them) and exactly those characters are coded.
+  whitespace and typographic quotes, then invisible characters too, else without one pair
+  of quote marks pasted around them) and exactly those characters are coded.
 - worksheet ``codebook``: every code with its label, definition, include, exclude and
   examples in the study's language.
 
@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import unicodedata
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -1013,18 +1014,18 @@ class _SheetReader:
     def find(self, key: tuple[str, int], quote: str, row: int) -> tuple[int, int] | None:
         turn = self.turns.loc[key]
         text, lo, hi = self.corpus.text(key[0]), int(turn.start), int(turn.end)
-        found = find_exact(text, quote, lo, hi) or find_loose(text, quote, lo, hi)
+        found = _find_quote(text, quote, lo, hi)
         bare = None if found else without_quote_marks(quote)
         if bare:  # pasted with the marks around it, which the turn does not hold
-            found = find_exact(text, bare, lo, hi) or find_loose(text, bare, lo, hi)
+            found = _find_quote(text, bare, lo, hi)
         if len(found) == 1:
             return found[0]
         where = f"turn {key[1]} of {key[0]!r}"
         if not found:
             self.problem("quotes", 3, row, f"the quote {quoted(quote)} is not in {where} (not "
-                         "even ignoring case, spaces, typographic quotes and quote marks "
-                         "around it); copy the words from the turn's text, or fix "
-                         "doc_id/segment_id")
+                         "even ignoring case, spaces, invisible characters, typographic "
+                         "quotes and quote marks around it); copy the words from the turn's "
+                         "text, or fix doc_id/segment_id")
         else:
             self.problem("quotes", 3, row, f"the quote {quoted(quote)} is in {where} "
                          f"{len(found)} times; quote more words so that it is found once")
@@ -1036,6 +1037,32 @@ class _SheetReader:
                 "code": code, "coder": self.coder,
                 "text": self.corpus.text(key[0])[start:end], "evidence": None, "note": note,
                 "_rank": self.rank[code]}
+
+
+def _find_quote(text: str, quote: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The spans of ``quote`` in ``text[lo:hi]``: exactly, else loosely (ignoring case,
+    spaces, typographic quotes), else so, both without invisible format characters
+    (direction marks, soft hyphens, joiners; then zero-width spaces as well), which a coder
+    cannot see to type; a span covers the original characters, invisible ones included."""
+    found = find_exact(text, quote, lo, hi) or find_loose(text, quote, lo, hi)
+    for keep in ("\u200b", ""):  # a zero-width space first as the space it stands for
+        if found:
+            break
+        visible, kept = _visible(text[lo:hi], keep)
+        if len(kept) == hi - lo:
+            continue  # nothing invisible in the turn
+        words = _visible(quote, keep)[0]
+        found = [(lo + kept[a], lo + kept[b - 1] + 1)
+                 for a, b in find_exact(visible, words) or find_loose(visible, words)]
+    return found
+
+
+def _visible(text: str, keep: str = "") -> tuple[str, list[int]]:
+    """``text`` without format characters (Unicode category Cf) other than those in
+    ``keep``, and the offset in ``text`` of each character kept."""
+    kept = [i for i, c in enumerate(text)
+            if c in keep or unicodedata.category(c) != "Cf"]
+    return "".join(text[i] for i in kept), kept
 
 
 def _turns_named(keys: list[tuple[str, int]]) -> str:
