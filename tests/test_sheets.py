@@ -938,3 +938,28 @@ def test_a_quote_is_found_past_invisible_characters_in_the_turn(name):
     with pytest.raises(ce.InputError, match="not even ignoring case, spaces, invisible "
                        "characters, typographic quotes"):
         ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="B")
+
+
+def test_a_note_typed_as_a_date_or_time_is_kept_as_shown_in_iso(tmp_path):
+    """Excel stores a note typed as 05/03/2024 as a date, read back as a datetime: the note
+    was '2024-03-05 00:00:00'. Now the ISO date, with a time only when there is one."""
+    import datetime
+
+    src = "---\nid: D1\nspeakers: {U: informant}\n---\nU: makanan enak\nU: mahal\nU: murah\n"
+    corpus = ce.Corpus.from_texts({"d.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "makanan", "label": "M"}]})
+    out = tmp_path / "s.xlsx"
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["coding"]
+    notes = [datetime.datetime(2024, 3, 5), datetime.datetime(2024, 3, 5, 14, 30),
+             datetime.time(9, 15)]
+    for row, note in enumerate(notes, start=2):
+        ws.cell(row, 5).value = "x"
+        ws.cell(row, 6).value = note
+    ws["F2"].number_format = "dd/mm/yyyy"
+    wb["quotes"].append(["D1", 1, "makanan", "enak", datetime.datetime(2024, 3, 6)])
+    wb.save(out)
+    codings = ce.read_coding_sheet(out, corpus=corpus, codebook=book, coder="A")
+    assert codings["note"].tolist() == ["2024-03-05", "2024-03-06", "2024-03-05 14:30:00",
+                                        "09:15:00"]

@@ -23,6 +23,7 @@ Reading a sheet back checks every cell it uses: a wrong cell is reported as
 
 from __future__ import annotations
 
+import datetime
 import math
 import os
 import re
@@ -906,7 +907,8 @@ class _SheetReader:
                              "for part of a turn in the quotes worksheet), or, if the "
                              "transcript was edited since, export a new sheet")
                 continue
-            note = None if note_col is None or _blank(cells[note_col]) else str(cells[note_col])
+            note = None if note_col is None or _blank(cells[note_col]) else _as_text(
+                cells[note_col])
             marked = False
             for j, code in codes.items():
                 mark = _mark(cells[j])
@@ -1007,7 +1009,7 @@ class _SheetReader:
             span = self.find(key, quote, row)
             if span is not None:
                 note = (None if note_col is None or _blank(cells[note_col])
-                        else str(cells[note_col]))
+                        else _as_text(cells[note_col]))
                 out.append(self.coding(key, *span, code, note))
         return out
 
@@ -1095,6 +1097,19 @@ def _shown(v: Any) -> str:
         return repr(v)
     return f"{v} ({type(v).__name__.replace('datetime', 'a date')})" \
         if hasattr(v, "isoformat") else repr(v)
+
+
+def _as_text(v: Any) -> str:
+    """A cell's value as text: a date or time (what a spreadsheet makes of a note typed as
+    ``05/03/2024``) in ISO form, a date without its midnight time; anything else as
+    ``str``."""
+    if isinstance(v, datetime.datetime) and v.time() == datetime.time(0):
+        return v.date().isoformat()
+    if isinstance(v, datetime.datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, datetime.date | datetime.time):
+        return v.isoformat()
+    return str(v)
 
 
 def _whole(v: Any) -> int | None:
