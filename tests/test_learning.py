@@ -706,3 +706,38 @@ def test_suggestions_rank_by_a_fitted_models_probability_only(small, example_cod
     codes = both.groupby("segment_id")["code"].agg(set)
     for row in out.itertuples(index=False):
         assert set(filter(None, row.proposed.split("; "))) == codes.get(row.segment_id, set())
+
+
+def test_suggestions_when_nothing_was_learned_say_so(tmp_path, capsys):
+    """Every coded turn with the same code: no model could be fitted, and suggest_turns
+    returned n 'suggestions' all scoring 0.0 for the codebook's first code (the first turns
+    of the first uncoded document), with no word. Now: none, and a LearningWarning (a note
+    in the command) saying nothing could be learned to rank them by."""
+    from citra_eval.cli import main
+
+    tdir = tmp_path / "t"
+    tdir.mkdir()
+    for d in range(5):
+        body = "".join(f"U: ulasan {d}-{i} makanan enak harga murah\n" for i in range(6))
+        (tdir / f"D{d}.txt").write_text(f"---\nid: D{d}\nspeakers: {{U: informant}}\n---\n"
+                                        + body, encoding="utf-8")
+    corpus = ce.read_transcripts(tdir)
+    book = ce.Codebook.from_dict({"codebook": "x", "codes": [
+        {"id": "harga", "label": "Harga"}, {"id": "positif", "label": "Positif"}]})
+    seg = corpus.segments[corpus.segments.doc_id.isin(["D0", "D1", "D2"])]
+    human = seg[["doc_id", "segment_id", "start", "end"]].assign(code="positif", coder="A")
+    with pytest.warns(ce.LearningWarning, match="no code could be learned"):
+        out = ce.suggest_turns(corpus, human, codebook=book, n=5)
+    assert out.empty and list(out.columns) == SUGGEST_COLUMNS
+    # the command says so too
+    (tmp_path / "cb.yaml").write_text("codes:\n  - id: harga\n    label: Harga\n  - id: "
+                                      "positif\n    label: Positif\n", encoding="utf-8")
+    ce.write_codings(human, tmp_path / "a.csv")
+    nxt = tmp_path / "next.csv"
+    assert main(["code", "--transcripts", str(tdir), "--codebook", str(tmp_path / "cb.yaml"),
+                 "--out", str(tmp_path / "out.csv"), "--learn-from", str(tmp_path / "a.csv"),
+                 "--suggest", str(nxt)]) == 0
+    err = capsys.readouterr().err
+    assert "no code could be learned" in err and "wrote 0 turns to code next" not in err
+    assert f"wrote no turns to code next to {nxt}: the coder learned no code" in err
+    assert pd.read_csv(nxt).empty

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import openpyxl
 import pandas as pd
@@ -794,7 +795,7 @@ def test_csv_sheet_saved_in_windows_1252_gets_one_hint(tmp_path, per_emoji):
     corpus = ce.Corpus.from_texts({"e.txt": src})
     book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
     ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), tmp_path / "s.csv")
-    text = (tmp_path / "s.csv").read_text(encoding="utf-8")
+    text = (tmp_path / "s.csv").read_text(encoding="utf-8-sig")  # Windows-1252 has no BOM
     for emoji in ("😤", "📢", "👍🏽"):
         text = text.replace(emoji, per_emoji * (1 if per_emoji == "?" else len(
             emoji.encode("utf-16-le")) // 2))
@@ -809,3 +810,156 @@ def test_csv_sheet_saved_in_windows_1252_gets_one_hint(tmp_path, per_emoji):
                            "(D2, D3)")
     assert "save it again as 'CSV UTF-8 (Comma delimited)'" in hint
     assert any(p.startswith("the text differs from turn 6 of 'E1'") for p in problems)
+
+
+def test_deleted_turn_rows_are_refused_naming_the_turns(tmp_path, example_corpus,
+                                                         example_codebook):
+    """A row deleted from the coding worksheet (e.g. the filtered rows of a sorted sheet)
+    made its turn count as "coded, no code" in the agreement, without a word. The turns
+    missing from the sheet are named (the first few, and how many), with how to fix it; a
+    row kept without a mark is the way to leave a turn without a code."""
+    sheet = ce.coding_sheet(example_corpus, example_codebook, coder="B")
+    sheet.coding["kerja_sama"] = "x"
+    gone = sheet.coding.iloc[3:10]
+    cut = ce.CodingSheet(sheet.coding.drop(gone.index), sheet.quotes, sheet.codebook, "B")
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(cut, corpus=example_corpus, codebook=example_codebook,
+                              coder="B", path="s.xlsx")
+    (problem,) = info.value.problems
+    assert problem.message.startswith(f"{len(gone)} turns are not in the sheet")
+    first = gone.iloc[0]
+    named = problem.message.split(": ")[1].split(" and ")[0]
+    assert named.startswith(f"turns {first.segment_id}, ") and f"{first.doc_id!r}" in named
+    assert [int(n) for n in re.findall(r"\b\d+\b", named)] == gone["segment_id"][:5].tolist()
+    assert f"and {len(gone) - 5} more" in problem.message
+    assert "restore the rows" in problem.message and "sheet export" in problem.message
+    assert problem.cell == f"coding!A{gone.index[0] + 2}"  # where the first one was
+    # the same through a workbook whose rows a coder deleted
+    out = tmp_path / "s.xlsx"
+    ce.write_coding_sheet(sheet, out)
+    wb = openpyxl.load_workbook(out)
+    wb["coding"].delete_rows(len(sheet.coding) + 1)  # the last turn
+    wb.save(out)
+    last = sheet.coding.iloc[-1]
+    where = f"{re.escape(str(out))}:coding!A{len(sheet.coding) + 1}"
+    with pytest.raises(ce.InputError, match=rf"^{where}: 1 turn is not in the sheet: turn "
+                       rf"{last.segment_id} of {last.doc_id!r}"):
+        ce.read_coding_sheet(out, corpus=example_corpus, codebook=example_codebook,
+                             coder="B")
+    # an empty row instead of a deleted one: read, the turn has no code
+    kept = sheet.coding.copy()
+    kept.loc[gone.index, "kerja_sama"] = None
+    codings = ce.codings_from_sheet(ce.CodingSheet(kept, sheet.quotes, sheet.codebook, "B"),
+                                    corpus=example_corpus, codebook=example_codebook,
+                                    coder="B")
+    assert len(codings) == len(sheet.coding) - len(gone)
+    # a sheet of every turn (--roles all): the interviewer's turns are missed too
+    every = ce.coding_sheet(example_corpus, example_codebook, roles=None)
+    asked = example_corpus.segments["role"].eq("interviewer").to_numpy()
+    asked = every.coding.drop(every.coding.index[asked][::2]).assign(kerja_sama="x")
+    with pytest.raises(ce.InputError, match="turns are not in the sheet"):
+        ce.codings_from_sheet(ce.CodingSheet(asked, every.quotes, every.codebook),
+                              corpus=example_corpus, codebook=example_codebook, coder="B")
+
+
+@pytest.mark.parametrize("undefined", ["replace", "c1"])  # how a reader shows 0x81, 0x8D...
+def test_csv_sheet_has_a_bom_and_one_opened_as_ansi_gets_one_hint(tmp_path, undefined):
+    """Written without a byte-order mark, a CSV sheet opened in Excel was read as ANSI
+    (Windows-1252): saved back, each turn with an emoji or accent was refused on its own as
+    "the text differs", with no word of the cause. The sheet now starts with a BOM (and
+    reads back); a sheet garbled so anyway gets one problem naming the cause, and a real
+    edit beside it is still told as such."""
+    src = ("---\nid: E1\nspeakers: {P: interviewer, U: informant}\n---\n"
+           "U: makanan enak \U0001F600\nU: kaf\u00e9 murah \U0001F601\nU: biasa saja\n"
+           "U: Terima kasih.\n")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    files = ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), tmp_path / "s.csv")
+    assert all(f.read_bytes().startswith(b"\xef\xbb\xbf") for f in files)
+    rows = list(csv.reader(io.StringIO(files[0].read_text(encoding="utf-8-sig"))))
+    assert rows[0][0] == "doc_id"  # the BOM is not part of the first header cell
+    for row in rows[1:]:
+        row[4] = "x"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    files[0].write_text(out.getvalue(), encoding="utf-8-sig")
+    codings = ce.read_coding_sheet(files[0], corpus=corpus, codebook=book, coder="A")
+    assert codings["text"].tolist() == [r[3] for r in rows[1:]]
+
+    def as_ansi(cell: str) -> str:  # what a program reading UTF-8 as Windows-1252 shows
+        if undefined == "replace":
+            return cell.encode("utf-8").decode("cp1252", errors="replace")
+        return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b)
+                       for b in cell.encode("utf-8"))
+
+    garbled = [[as_ansi(c) for c in r] for r in rows]
+    garbled[4][3] = "Terima kasih banyak."
+    garbled[0][0] = as_ansi("\ufeff") + garbled[0][0]  # a BOM garbled too is no header cell
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(garbled)
+    files[0].write_text(out.getvalue(), encoding="utf-8-sig")  # Excel's "CSV UTF-8"
+    with pytest.raises(ce.InputError) as info:
+        ce.read_coding_sheet(files[0], corpus=corpus, codebook=book, coder="A")
+    problems = [p.message for p in info.value.problems]
+    assert len(problems) == 2, problems
+    hint = next(p for p in problems if "Windows-1252" in p)
+    assert hint.startswith("the text of 2 turn(s) (D2, D3) is UTF-8 read as Windows-1252")
+    assert repr(garbled[1][3]) in hint and repr(rows[1][3]) in hint
+    assert "export a new CSV sheet" in hint
+    assert any(p.startswith("the text differs from turn 4 of 'E1'") for p in problems)
+
+
+INVISIBLE = {"ZWSP": "\u200b", "ZWJ": "\u200d", "LRM": "\u200e", "RLM": "\u200f",
+             "WJ": "\u2060", "BOM": "\ufeff", "SHY": "\u00ad", "RLO": "\u202e", "RLI": "\u2067",
+             "ALM": "\u061c"}
+
+
+@pytest.mark.parametrize("name", list(INVISIBLE))
+def test_a_quote_is_found_past_invisible_characters_in_the_turn(name):
+    """docs/coding.md says zero-width characters do not matter in a quote, but a turn
+    holding a direction mark, a soft hyphen or a bidi control (or any but ZWSP between two
+    spaces) refused a quote typed with the visible words only."""
+    c = INVISIBLE[name]
+    turns = [f"suara {c}islam tidak pecah", f"suara {c} islam tidak pecah",
+             f"sua{c}ra islam tidak pecah"]
+    src = "---\nid: D1\nspeakers: {U: informant}\n---\n" + "".join(f"U: {t}\n" for t in turns)
+    corpus = ce.Corpus.from_texts({"x.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "politik", "label": "P"}]})
+    sheet = ce.coding_sheet(corpus, book)
+    for i in range(len(turns)):
+        sheet.quotes.loc[i] = ["D1", i + 1, "politik", "suara islam tidak", None]
+    sheet.quotes.loc[len(turns)] = ["D1", 1, "politik", f"pecah{c}", None]  # pasted with it
+    codings = ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="B")
+    # exactly the characters of the turn, invisible ones included
+    assert sorted(codings["text"]) == sorted([t[:-len(" pecah")] for t in turns] + ["pecah"])
+    for row in codings.itertuples():
+        assert corpus.text("D1")[row.start:row.end] == row.text
+    sheet.quotes.loc[0] = ["D1", 1, "politik", "suara kristen", None]
+    with pytest.raises(ce.InputError, match="not even ignoring case, spaces, invisible "
+                       "characters, typographic quotes"):
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="B")
+
+
+def test_a_note_typed_as_a_date_or_time_is_kept_as_shown_in_iso(tmp_path):
+    """Excel stores a note typed as 05/03/2024 as a date, read back as a datetime: the note
+    was '2024-03-05 00:00:00'. Now the ISO date, with a time only when there is one."""
+    import datetime
+
+    src = "---\nid: D1\nspeakers: {U: informant}\n---\nU: makanan enak\nU: mahal\nU: murah\n"
+    corpus = ce.Corpus.from_texts({"d.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "makanan", "label": "M"}]})
+    out = tmp_path / "s.xlsx"
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["coding"]
+    notes = [datetime.datetime(2024, 3, 5), datetime.datetime(2024, 3, 5, 14, 30),
+             datetime.time(9, 15)]
+    for row, note in enumerate(notes, start=2):
+        ws.cell(row, 5).value = "x"
+        ws.cell(row, 6).value = note
+    ws["F2"].number_format = "dd/mm/yyyy"
+    wb["quotes"].append(["D1", 1, "makanan", "enak", datetime.datetime(2024, 3, 6)])
+    wb.save(out)
+    codings = ce.read_coding_sheet(out, corpus=corpus, codebook=book, coder="A")
+    assert codings["note"].tolist() == ["2024-03-05", "2024-03-06", "2024-03-05 14:30:00",
+                                        "09:15:00"]

@@ -875,3 +875,28 @@ def test_an_interview_one_coder_rated_counts_in_the_themes(rsud):
         pd.testing.assert_frame_equal(both, old)
         cases = ce.code_case_matrix(ref, corpus=study.coded_corpus, codebook=study.codebook)
         assert "WWC-04" in cases.columns and cases["WWC-04"].sum() > 0
+
+
+def test_many_uncoded_documents_are_one_warning(rsud):
+    """validate printed one 'no coder coded document' line per uncoded transcript (14,000
+    lines for one review per file), while the 'no date' warning names five and counts the
+    rest. Now the uncoded documents of one kind are one line as well."""
+    src = (rsud / "interview_transcripts" / "WWC-02.txt").read_text(encoding="utf-8")
+    new = [f"WWC-{i:02d}" for i in range(10, 18)]
+    for doc in new:
+        (rsud / "interview_transcripts" / f"{doc}.txt").write_text(
+            src.replace("id: WWC-02", f"id: {doc}"), encoding="utf-8")
+    for doc in ("WWC-20", "WWC-21"):  # another kind: nothing to code in them
+        (rsud / "interview_transcripts" / f"{doc}.txt").write_text(
+            f"---\nid: {doc}\ndate: 2023-09-01\nspeakers: {{PEW: interviewer}}\n---\n"
+            "PEW: Halo?\n", encoding="utf-8")
+    uncoded = [w for w in ce.load_study(rsud).warnings if "WWC-1" in w or "WWC-2" in w]
+    assert len(uncoded) == 2, uncoded
+    many = next(w for w in uncoded if "no coder coded" in w)
+    assert many.startswith("warning: ") and ("interview_transcripts: no coder coded 8 "
+                                             f"documents ({', '.join(new[:5])} and 3 more): "
+                                             "inter-coder agreement and the themes leave them "
+                                             "out as not coded") in many
+    two = next(w for w in uncoded if "no informant turn" in w)
+    assert "2 documents (WWC-20, WWC-21) have no informant turn, so there is nothing in " \
+        "them to code" in two

@@ -931,13 +931,17 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
         fh.write(data)
 
 
-def write_csv(frame, path: str | os.PathLike, *, private: bool = False, **kwargs) -> None:
+def write_csv(frame, path: str | os.PathLike, *, private: bool = False, bom: bool = False,
+              **kwargs) -> None:
     """Atomically write a DataFrame as UTF-8 CSV with LF line ends and no index; text cells
     are neutralised against formula injection (:func:`neutralise_cell`). ``private``: the
-    file is readable by its owner only (``0600``)."""
+    file is readable by its owner only (``0600``). ``bom``: the file starts with a UTF-8
+    byte-order mark, for a file meant for a spreadsheet program (Excel reads a CSV without
+    one as ANSI)."""
     kwargs.setdefault("index", False)
     kwargs.setdefault("lineterminator", "\n")
-    with atomic_write(path, newline="", private=private) as fh:
+    with atomic_write(path, newline="", private=private,
+                      encoding="utf-8-sig" if bom else "utf-8") as fh:
         neutralise_frame(frame).to_csv(fh, **kwargs)
 
 

@@ -1630,7 +1630,13 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
         model scores (only codes too rare to learn, left to the dictionary) come last, with
         ``margin`` NaN: ``code`` is the dictionary's strongest code there and ``score`` its
         fixed 1.0 (hit), 0.5 (question) or 0.0, threshold 0.5 (no probability). Empty,
-        with these columns, when no uncoded document has a turn of the coder's roles.
+        with these columns, when no uncoded document has a turn of the coder's roles, and
+        when no model could be fitted (nothing ranks the turns; with a warning).
+
+    Warns
+    -----
+    LearningWarning
+        No code could be learned from ``codings``, so no turn is suggested.
 
     Notes
     -----
@@ -1682,6 +1688,13 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
     scores = coder._scores(prepared, "stacked")
     scores["margin"] = (scores["score"] - scores["threshold"]).abs().where(
         scores["model"] != "dictionary")
+    if scores["margin"].isna().all():  # no model fitted: any order would be arbitrary
+        warnings.warn(LearningWarning(
+            f"no code could be learned from the codings ({_TOO_FEW}, or a code applied to "
+            "every coded turn), so nothing ranks the uncoded turns and none is suggested; "
+            "code documents whose turns differ in their codes, then train again"),
+            stacklevel=2)
+        return pd.DataFrame(columns=SUGGEST_COLUMNS).astype(_SUGGEST_DTYPES)
     # per turn: its least certain modelled code, else the dictionary's strongest code
     best = scores.assign(_s=-scores["score"]).sort_values(
         ["margin", "_s"], kind="stable", na_position="last").drop_duplicates(keys)

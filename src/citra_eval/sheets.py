@@ -8,8 +8,8 @@ turns of a study in Excel, LibreOffice or Google Sheets:
   one row per turn to code. A mark (``1`` or ``x``) codes the whole turn.
 - worksheet ``quotes``: ``doc_id, segment_id, code, quote, note``: to code part of a turn,
   paste its words; they are found inside the turn (exactly, else ignoring case, runs of
-  whitespace and typographic quotes, else without one pair of quote marks pasted around
-  them) and exactly those characters are coded.
+  whitespace and typographic quotes, then invisible characters too, else without one pair
+  of quote marks pasted around them) and exactly those characters are coded.
 - worksheet ``codebook``: every code with its label, definition, include, exclude and
   examples in the study's language.
 
@@ -23,9 +23,11 @@ Reading a sheet back checks every cell it uses: a wrong cell is reported as
 
 from __future__ import annotations
 
+import datetime
 import math
 import os
 import re
+import unicodedata
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -216,7 +218,9 @@ def write_coding_sheet(sheet: CodingSheet, path: str | os.PathLike, *,
 
     Notes
     -----
-    A turn longer than an XLSX cell holds (32,767 characters) is cut and ends with
+    The CSV files start with a UTF-8 byte-order mark: without one, Excel reads a CSV as
+    ANSI and garbles emoji and accented letters. A turn longer than an XLSX cell holds
+    (32,767 characters) is cut and ends with
     ``[…]``; its marks still code the whole turn. The XLSX workbook has the worksheets
     ``coding`` (text wrapped, header row and the
     first four columns frozen, each code column restricted to ``1``/``x``/empty by data
@@ -241,7 +245,7 @@ def write_coding_sheet(sheet: CodingSheet, path: str | os.PathLike, *,
         with atomic_dir(path.parent) as tmp:
             for frame, f in zip([sheet.coding, sheet.quotes, sheet.codebook], files,
                                 strict=True):
-                write_csv(frame, tmp / f.name)
+                write_csv(frame, tmp / f.name, bom=True)
         return files
     save_workbook(_workbook(sheet), path)
     return [path]
@@ -390,7 +394,9 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
         ``.cell`` (and in the message's location): an unknown code column, a ``doc_id``,
         ``segment_id`` or ``text`` cell that differs from the transcripts, a mark other than
         ``1``/``x``/``TRUE``, a quote found nowhere or more than once in its turn, an unknown
-        code or several codes in one quote row; in a workbook also merged cells, a formula
+        code or several codes in one quote row, turns missing from worksheet ``coding``
+        (rows deleted: every turn of the roles its rows list must be there, a turn without
+        a code as a row without marks); in a workbook also merged cells, a formula
         without a stored result, a copy of worksheet ``coding`` or ``quotes`` (whose
         marks would not be read), a value right of the header row's last cell, and more
         rows with values than the corpus's turns can need (:data:`ROWS_PER_TURN`, refused
@@ -601,12 +607,12 @@ def _unreadable_cells(root, name: str, path: str) -> list[Problem]:
 
 def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
     coding_file, quotes_file, _ = csv_sheet_files(path)
-    coding = _frame([row for _, row in csv_rows(read_text_file(coding_file), coding_file)])
+    coding = _frame(_csv_sheet_rows(read_text_file(coding_file), coding_file))
     where = {"coding": os.fspath(coding_file)}
     quotes = pd.DataFrame(columns=QUOTE_COLUMNS)
     if quotes_file.is_file():
-        quotes = _frame([row for _, row in csv_rows(read_text_file(quotes_file, allow_empty=True),
-                                                    quotes_file)])
+        quotes = _frame(_csv_sheet_rows(read_text_file(quotes_file, allow_empty=True),
+                                        quotes_file))
         where["quotes"] = os.fspath(quotes_file)
     else:
         warnings.warn(f"{os.fspath(coding_file)}: no quotes file {quotes_file.name} beside it, "
@@ -614,6 +620,20 @@ def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
                       "under that name if the coder quoted parts of turns", SheetWarning,
                       stacklevel=3)
     return CodingSheet(coding, quotes, pd.DataFrame()), where
+
+
+#: The byte-order mark as a program shows it that reads UTF-8 as Windows-1252 (then saved
+#: again): the text cells are garbled likewise, and are reported as such.
+_BOM_READ_AS_1252 = "\ufeff".encode().decode("cp1252")
+
+
+def _csv_sheet_rows(text: str, path: Path) -> list[list[str]]:
+    """The rows of a CSV worksheet, without a byte-order mark read as text before the first
+    header cell."""
+    rows = [row for _, row in csv_rows(text, path)]
+    if rows and rows[0]:
+        rows[0][0] = rows[0][0].lstrip("\ufeff").removeprefix(_BOM_READ_AS_1252)
+    return rows
 
 
 def _frame(rows: list[list]) -> pd.DataFrame:
@@ -728,6 +748,18 @@ def _lost_in_legacy_encoding(given: str, text: str) -> bool:
 
 _QUESTION_RUNS = re.compile(r"\?+")
 
+#: The bytes Windows-1252 leaves undefined, as a reader may show them: as the C1 control of
+#: the same number (Windows) or as U+FFFD.
+_CP1252_UNDEFINED = {b: "\ufffd" for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
+def _read_as_windows_1252(given: str, text: str) -> bool:
+    """Whether ``given`` is ``text`` encoded as UTF-8 and read back as Windows-1252 (a CSV
+    without a byte-order mark opened in Excel, which takes it for ANSI): ``é`` as ``Ã©``,
+    an emoji as four characters."""
+    misread = text.encode("utf-8").decode("cp1252", errors="replace")
+    return misread != text and given.translate(_CP1252_UNDEFINED) == misread
+
 
 def _check_coder(recorded: str | None, coder: str, path: str | None) -> None:
     """Refuse a sheet exported for another coder (checked before its cells are read)."""
@@ -841,13 +873,16 @@ class _SheetReader:
         out: list[dict] = []
         seen: dict[tuple[str, int], int] = {}
         lossy: list[int] = []
+        garbled: list[tuple[int, str, str]] = []  # (row, cell, transcript)
         values = frame.to_numpy(dtype=object)
+        unplaced = 0  # rows naming no turn: the turns they were for are unknown
         for i, cells in zip(frame.index, values, strict=True):
             row = int(i) + 2
             if all(_blank(v) for v in cells):
                 continue
             key = self.turn("coding", row, cells[0], cells[1])
             if key is None:
+                unplaced += 1
                 continue
             if key in seen:
                 self.problem("coding", 0, row, f"turn {key[1]} of {key[0]!r} is listed twice "
@@ -860,6 +895,10 @@ class _SheetReader:
                     given, cell_text(turn.text)):
                 lossy.append(row)  # one problem for the file, not one per turn
                 continue
+            if given != cell_text(turn.text) and _read_as_windows_1252(
+                    given, cell_text(turn.text)):
+                garbled.append((row, given, cell_text(turn.text)))  # one problem as well
+                continue
             if given != cell_text(turn.text):
                 said, holds = quoted_pair(given, cell_text(turn.text))
                 self.problem("coding", 3, row, f"the text differs from turn {key[1]} of "
@@ -868,7 +907,8 @@ class _SheetReader:
                              "for part of a turn in the quotes worksheet), or, if the "
                              "transcript was edited since, export a new sheet")
                 continue
-            note = None if note_col is None or _blank(cells[note_col]) else str(cells[note_col])
+            note = None if note_col is None or _blank(cells[note_col]) else _as_text(
+                cells[note_col])
             marked = False
             for j, code in codes.items():
                 mark = _mark(cells[j])
@@ -890,7 +930,47 @@ class _SheetReader:
                          "legacy encoding (Excel's 'CSV (Comma delimited)'), which cannot "
                          "hold them; save it again as 'CSV UTF-8 (Comma delimited)', or "
                          "import the .xlsx workbook instead")
+        if garbled:
+            row, said, holds = garbled[0]
+            shown = ", ".join(f"D{r}" for r, _, _ in garbled[:5]) + (
+                f" and {len(garbled) - 5} more" if len(garbled) > 5 else "")
+            self.problem("coding", 3, row, f"the text of {len(garbled)} turn(s) ({shown}) is "
+                         f"UTF-8 read as Windows-1252: the cell says {quoted(said)} where the "
+                         f"transcript reads {quoted(holds)}; the CSV was opened as ANSI (as "
+                         "Excel opens a CSV without a byte-order mark) and saved, which "
+                         "garbles emoji and accented letters: export a new CSV sheet (Excel "
+                         "reads it as UTF-8) and copy the marks and notes of this one into "
+                         "it, or code in the .xlsx workbook")
+        if not unplaced:
+            self.missing(seen)
         return out
+
+    def missing(self, seen: dict[tuple[str, int], int]) -> None:
+        """Report the turns whose rows were deleted: a sheet lists every turn of the roles
+        it was exported for (taken from the rows it holds), and a turn left out of a coder's
+        codings would count as read and given no code."""
+        if not seen:
+            return
+        segs = self.corpus.segments
+        keys = list(zip(segs["doc_id"], segs["segment_id"].astype(int), strict=True))
+        role = dict(zip(keys, segs["role"], strict=True))
+        listed = {role[k] for k in seen}
+        expected = [k for k in keys if role[k] in listed]
+        gone = [k for k in expected if k not in seen]
+        if not gone:
+            return
+        # where the first missing row was: just below the listed turn before it
+        before = [seen[k] for k in expected[:expected.index(gone[0])] if k in seen]
+        row = before[-1] + 1 if before else 2
+        shown = _turns_named(gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5
+                                          else "")
+        are, rows = ("turn is", "its row was") if len(gone) == 1 else ("turns are",
+                                                                        "their rows were")
+        self.problem("coding", 0, row, f"{len(gone)} {are} not in the sheet: {shown}; {rows} "
+                     "deleted, and a turn missing from a coder's codings counts as read and "
+                     "given no code; restore the rows (undo the deletion, or copy them from a "
+                     "new 'citra-eval sheet export'), leaving a turn with no code as a row "
+                     "without marks")
 
     def quotes(self, frame: pd.DataFrame) -> list[dict]:
         if frame.empty and not len(frame.columns):
@@ -929,25 +1009,25 @@ class _SheetReader:
             span = self.find(key, quote, row)
             if span is not None:
                 note = (None if note_col is None or _blank(cells[note_col])
-                        else str(cells[note_col]))
+                        else _as_text(cells[note_col]))
                 out.append(self.coding(key, *span, code, note))
         return out
 
     def find(self, key: tuple[str, int], quote: str, row: int) -> tuple[int, int] | None:
         turn = self.turns.loc[key]
         text, lo, hi = self.corpus.text(key[0]), int(turn.start), int(turn.end)
-        found = find_exact(text, quote, lo, hi) or find_loose(text, quote, lo, hi)
+        found = _find_quote(text, quote, lo, hi)
         bare = None if found else without_quote_marks(quote)
         if bare:  # pasted with the marks around it, which the turn does not hold
-            found = find_exact(text, bare, lo, hi) or find_loose(text, bare, lo, hi)
+            found = _find_quote(text, bare, lo, hi)
         if len(found) == 1:
             return found[0]
         where = f"turn {key[1]} of {key[0]!r}"
         if not found:
             self.problem("quotes", 3, row, f"the quote {quoted(quote)} is not in {where} (not "
-                         "even ignoring case, spaces, typographic quotes and quote marks "
-                         "around it); copy the words from the turn's text, or fix "
-                         "doc_id/segment_id")
+                         "even ignoring case, spaces, invisible characters, typographic "
+                         "quotes and quote marks around it); copy the words from the turn's "
+                         "text, or fix doc_id/segment_id")
         else:
             self.problem("quotes", 3, row, f"the quote {quoted(quote)} is in {where} "
                          f"{len(found)} times; quote more words so that it is found once")
@@ -959,6 +1039,41 @@ class _SheetReader:
                 "code": code, "coder": self.coder,
                 "text": self.corpus.text(key[0])[start:end], "evidence": None, "note": note,
                 "_rank": self.rank[code]}
+
+
+def _find_quote(text: str, quote: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The spans of ``quote`` in ``text[lo:hi]``: exactly, else loosely (ignoring case,
+    spaces, typographic quotes), else so, both without invisible format characters
+    (direction marks, soft hyphens, joiners; then zero-width spaces as well), which a coder
+    cannot see to type; a span covers the original characters, invisible ones included."""
+    found = find_exact(text, quote, lo, hi) or find_loose(text, quote, lo, hi)
+    for keep in ("\u200b", ""):  # a zero-width space first as the space it stands for
+        if found:
+            break
+        visible, kept = _visible(text[lo:hi], keep)
+        if len(kept) == hi - lo:
+            continue  # nothing invisible in the turn
+        words = _visible(quote, keep)[0]
+        found = [(lo + kept[a], lo + kept[b - 1] + 1)
+                 for a, b in find_exact(visible, words) or find_loose(visible, words)]
+    return found
+
+
+def _visible(text: str, keep: str = "") -> tuple[str, list[int]]:
+    """``text`` without format characters (Unicode category Cf) other than those in
+    ``keep``, and the offset in ``text`` of each character kept."""
+    kept = [i for i, c in enumerate(text)
+            if c in keep or unicodedata.category(c) != "Cf"]
+    return "".join(text[i] for i in kept), kept
+
+
+def _turns_named(keys: list[tuple[str, int]]) -> str:
+    """``turns 2, 3 of 'D1', turn 1 of 'D2'``: turns grouped by document, in order."""
+    parts = []
+    for doc in dict.fromkeys(d for d, _ in keys):
+        ids = [str(n) for d, n in keys if d == doc]
+        parts.append(f"turn{'s' if len(ids) > 1 else ''} {', '.join(ids)} of {doc!r}")
+    return ", ".join(parts)
 
 
 def _code_names(codebook: Codebook) -> dict[str, str]:
@@ -982,6 +1097,19 @@ def _shown(v: Any) -> str:
         return repr(v)
     return f"{v} ({type(v).__name__.replace('datetime', 'a date')})" \
         if hasattr(v, "isoformat") else repr(v)
+
+
+def _as_text(v: Any) -> str:
+    """A cell's value as text: a date or time (what a spreadsheet makes of a note typed as
+    ``05/03/2024``) in ISO form, a date without its midnight time; anything else as
+    ``str``."""
+    if isinstance(v, datetime.datetime) and v.time() == datetime.time(0):
+        return v.date().isoformat()
+    if isinstance(v, datetime.datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, datetime.date | datetime.time):
+        return v.isoformat()
+    return str(v)
 
 
 def _whole(v: Any) -> int | None:

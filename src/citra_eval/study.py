@@ -541,7 +541,8 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
         _date_warnings(corpus, settings, warn)
         _kwic_warnings(corpus, codebook, settings, warn)
         if len(codings):
-            _uncoded_document_warnings(corpus, codings, warn, settings.double_coded)
+            _uncoded_document_warnings(corpus, codings, warn, settings.double_coded,
+                                       shown_path(settings.transcripts))
             _role_warnings(corpus, codings, warn, shown_path(settings.transcripts))
     return Study(root=r, settings=settings, corpus=corpus, codebook=codebook,
                  codings=codings, instrument=instrument, responses=responses,
@@ -1215,50 +1216,60 @@ def _check_double_coded(settings: StudySettings, corpus: Corpus | None, codings:
 
 
 def _uncoded_document_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
-                               double_coded: dict | None) -> None:
+                               double_coded: dict | None, transcripts: str) -> None:
     """Documents without codings: one without an informant's turn (where others have them)
     has nothing to code and adds no unit to the agreement; with one coder there is no
     agreement to speak of; else what the agreement does with it (agreed 'no code' units,
-    or left out)."""
+    or left out). One line per kind: a document alone is named with its file, several
+    (the first five, then how many more) with the transcripts folder (``transcripts``)."""
     coded = set(codings["doc_id"].astype(str))
     spoken = _informant_documents(corpus)
     one_coder = codings["coder"].nunique() == 1
-    paths = dict(zip(corpus.documents["doc_id"], corpus.documents["path"], strict=True))
+    kinds: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for doc in corpus.doc_ids:
         if doc in coded:
             continue
+        raters = tuple(c for c, docs in (double_coded or {}).items()
+                       if docs == "all" or doc in docs)
         if spoken and doc not in spoken:  # none anywhere: roles undeclared (_role_warnings)
-            warn.add(paths.get(doc), f"document {doc!r} has no informant turn, so there is "
-                     "nothing in it to code (reliability, the themes and saturation leave it "
-                     "out); if an informant speaks in it, give that speaker the role in the "
-                     "front matter ('speakers: {Name: informant, ...}'), else move it out of "
-                     "the transcripts folder")
-            continue
+            kind = ("silent", ())
+        elif one_coder:
+            kind = ("declared", raters[:1]) if raters else ("one coder", ())
+        else:
+            kind = ("agreed", raters) if len(raters) >= 2 else ("left out", ())
+        kinds.setdefault(kind, []).append(doc)
+    paths = dict(zip(corpus.documents["doc_id"], corpus.documents["path"], strict=True))
+    for (kind, raters), docs in kinds.items():
+        one = len(docs) == 1
+        shown = ", ".join(docs[:5]) + (f" and {len(docs) - 5} more" if len(docs) > 5 else "")
+        what = f"document {docs[0]!r}" if one else f"{len(docs)} documents ({shown})"
+        has, it, its, is_ = ("has", "it", "its", "is") if one else ("have", "them", "their",
+                                                                    "are")
         # an interview not coded yet is legitimate (the learned coder codes it): say what
         # the analyses do with it, and only ask to code it where it is declared coded
-        later = ("; code it when you can ('citra-eval code --learn-from' proposes codes "
+        later = (f"; code {it} when you can ('citra-eval code --learn-from' proposes codes "
                  "learned from the coded interviews)")
-        raters = [c for c, docs in (double_coded or {}).items() if docs == "all" or doc in docs]
-        if one_coder and raters:
-            warn.add(paths.get(doc), f"document {doc!r} has no codings, but 'double_coded' "
-                     f"says {raters[0]} coded it, so the themes count it as an interview "
-                     "without any theme; if it is not coded yet, take it out of "
-                     "'double_coded'")
-            continue
-        if one_coder:
-            warn.add(paths.get(doc), f"document {doc!r} has no codings, so the themes, "
-                     "saturation and the auto-coder's scores leave it out as not coded"
-                     + later)
-            continue
-        if len(raters) >= 2:
-            warn.add(paths.get(doc), f"no coder coded document {doc!r}: its turns count as "
-                     f"agreed 'no code' units ('double_coded' says {' and '.join(raters)} "
-                     "coded it) and raise the agreement; code it, or take it out of "
-                     "'double_coded'")
-            continue
-        warn.add(paths.get(doc), f"no coder coded document {doc!r}: inter-coder agreement "
-                 "and the themes leave it out as not coded (no two coders are known to have "
-                 "coded it)" + later)
+        message = {
+            "silent": f"{what} {has} no informant turn, so there is nothing in {it} to code "
+                      f"(reliability, the themes and saturation leave {it} out); if an "
+                      f"informant speaks in {'it' if one else 'one'}, give that speaker the "
+                      "role in the front matter ('speakers: {Name: informant, ...}'), else "
+                      f"move {it} out of the transcripts folder",
+            "declared": f"{what} {has} no codings, but 'double_coded' says {raters[0]} coded "
+                        f"{it}, so the themes count {it} as "
+                        f"{'an interview' if one else 'interviews'} without any theme; if "
+                        f"{it} {is_} not coded yet, take {it} out of 'double_coded'"
+                        if raters else "",
+            "one coder": f"{what} {has} no codings, so the themes, saturation and the "
+                         f"auto-coder's scores leave {it} out as not coded" + later,
+            "agreed": f"no coder coded {what}: {its} turns count as agreed 'no code' units "
+                      f"('double_coded' says {' and '.join(raters)} coded {it}) and raise "
+                      f"the agreement; code {it}, or take {it} out of 'double_coded'",
+            "left out": f"no coder coded {what}: inter-coder agreement and the themes leave "
+                        f"{it} out as not coded (no two coders are known to have coded {it})"
+                        + later,
+        }[kind]
+        warn.add(paths.get(docs[0]) if one else transcripts, message)
 
 
 def _date_warnings(corpus: Corpus, settings: StudySettings, warn: _Warnings) -> None:

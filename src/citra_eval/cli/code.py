@@ -261,7 +261,12 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
                   "or documents): " + ", ".join(
                       f"{r.code} (learned in {r.n_learned} of {r.n_folds})"
                       for r in short.itertuples(index=False)), file=err)
-    if suggestions is not None:
+    if suggestions is not None and suggestions.empty:
+        why = ("every interview has codings" if set(corpus.doc_ids) <= set(human["doc_id"])
+               else "the coder learned no code, so nothing ranks the uncoded turns (see "
+               "the note)")
+        print(f"wrote no turns to code next to {args.suggest}: {why}", file=err)
+    elif suggestions is not None:
         n_docs = suggestions["doc_id"].nunique()
         print(f"wrote {counted(len(suggestions), 'turn')} to code next "
               f"({counted(n_docs, 'interview')}) to "

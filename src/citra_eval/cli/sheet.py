@@ -44,9 +44,10 @@ folder, the transcripts and codebook default to those of study.yaml.
 IMPORT = """\
 Read a filled coding sheet into a codings CSV: a mark codes the whole turn, a quote exactly
 the words found in its turn. Any cell that cannot be read (an unknown code column, an edited
-doc_id, segment_id or text cell, a quote found nowhere or twice, a mark other than 1 or x) is
-reported as <file>:<worksheet>!<cell> and nothing is written. An existing codings file of a
-study's raw data (data/raw/codings_NAME.csv) is replaced only with --force.
+doc_id, segment_id or text cell, a deleted turn row, a quote found nowhere or twice, a mark
+other than 1 or x) is reported as <file>:<worksheet>!<cell> and nothing is written. An
+existing codings file of a study's raw data (data/raw/codings_NAME.csv) is replaced only
+with --force.
 """
 
 
