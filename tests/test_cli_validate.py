@@ -217,3 +217,31 @@ def test_validate_given_files_warns_as_a_study_does(cli, tmp_path):
     assert err[1].startswith("warning: transcripts: coded transcript(s) B2 have no informant "
                              "turn"), err
     assert err[2:] == ["2 warning(s)"]
+
+
+def test_codings_kept_outside_the_study_are_checked_against_its_codebook(cli, study, tmp_path):
+    """t1 finding 5: inside a study, 'validate --codings FILE' with FILE elsewhere (a coder's
+    file in Downloads) was checked against the study's transcripts but not its codebook: an
+    unknown code got 'ok', exit 0. What the codings are checked against comes from one
+    place: the study's transcripts, then the study's codebook too."""
+    own = study / "data" / "raw" / "codings_A.csv"
+    lines = own.read_text(encoding="utf-8").splitlines(keepends=True)
+    code = lines[1].split(",")[4]
+    outside = tmp_path / "elsewhere" / "codings_new.csv"
+    outside.parent.mkdir()
+    outside.write_text(lines[0] + lines[1].replace(f",{code},", ",Bukan_Kode,"),
+                       encoding="utf-8")
+    res = cli("validate", "--codings", str(outside), "--no-lint", cwd=study)
+    assert res.returncode == 2, (res.stdout, res.stderr)
+    assert res.stderr.startswith(f"error: {outside}:2: column 'code': code 'Bukan_Kode' is "
+                                 "not in the codebook"), res.stderr
+    # the same with the study's transcripts named
+    res = cli("validate", "--codings", str(outside), "--transcripts", "interview_transcripts",
+              "--no-lint", cwd=study)
+    assert res.returncode == 2 and "code 'Bukan_Kode' is not in the codebook" in res.stderr
+    # outside a study, without --codebook, the codes are not checked: a warning says so
+    res = cli("validate", "--codings", str(outside), "--transcripts",
+              str(study / "interview_transcripts"), "--no-lint", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert ("warning: the codes were not checked against a codebook: give --codebook FILE"
+            in res.stderr), res.stderr
