@@ -245,3 +245,24 @@ def test_codings_kept_outside_the_study_are_checked_against_its_codebook(cli, st
     assert res.returncode == 0, res.stderr
     assert ("warning: the codes were not checked against a codebook: give --codebook FILE"
             in res.stderr), res.stderr
+
+
+def test_agree_with_one_coder_says_how_to_add_one_in_a_study(cli, study, tmp_path):
+    """t1 finding 10: agree with one coder said "e.g. concatenate codings_A.csv and
+    codings_B.csv" (the example study's files); inside a study, concatenating is wrong:
+    each coder's codings are a file of their own in the study's codings folder."""
+    (study / "data" / "raw" / "codings_B.csv").unlink()
+    res = cli("agree", "--out", str(tmp_path / "a.csv"), "--n-boot", "0", cwd=study)
+    assert res.returncode == 2 and not (tmp_path / "a.csv").exists()
+    assert res.stderr.startswith(
+        "error: data/raw/codings_A.csv: inter-coder agreement needs at least 2 coders; the "
+        "codings have 1 (A): add each other coder's codings as a file of their own, "
+        "data/raw/codings_<coder>.csv"), res.stderr
+    assert "concatenate" not in res.stderr
+    # outside a study: every coder's file to --codings
+    res = cli("agree", "--transcripts", str(study / "interview_transcripts"), "--codings",
+              str(study / "data" / "raw" / "codings_A.csv"), "--out", "a.csv", "--n-boot", "0",
+              cwd=tmp_path)
+    assert res.returncode == 2
+    assert "the codings have 1 (A): give every coder's codings file to --codings" in res.stderr
+    assert "concatenate" not in res.stderr

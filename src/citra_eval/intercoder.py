@@ -115,8 +115,8 @@ def _select_coders(codings: pd.DataFrame, coders: Sequence[str] | None,
     if len(chosen) < minimum:
         raise InputError(
             f"{purpose} needs at least {minimum} coders; the codings have "
-            f"{len(chosen)} ({', '.join(chosen) or 'none'}): add the other coder's codings "
-            "(e.g. concatenate codings_A.csv and codings_B.csv)")
+            f"{len(chosen)} ({', '.join(chosen) or 'none'}): add another coder's codings (one "
+            "table holding every coder's rows, e.g. pd.concat of each coder's read_codings)")
     return chosen
 
 
