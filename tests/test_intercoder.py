@@ -826,8 +826,24 @@ def test_inferred_coverage_hint_names_the_study_coders(corpus, codings):
     with pytest.warns(ce.CoverageWarning) as got:
         ce.agreement(renamed, corpus=corpus, coverage="documents", n_boot=0)
     text = str(got[0].message)
-    assert "'double_coded: {ann: all, bob: [<doc ids>]}'" in text
+    docs = {c: sorted(set(renamed.loc[renamed["coder"] == c, "doc_id"])) for c in ("ann", "bob")}
+    shown = ", ".join(f"{c}: {'all' if d == list(corpus.doc_ids) else '[' + ', '.join(d) + ']'}"
+                      for c, d in docs.items())
+    assert f"'double_coded: {{{shown}}}'" in text
     assert "A: all" not in text
+
+
+def test_inferred_coverage_hint_is_what_was_inferred(corpus, codings):
+    """t1 finding 8: one coder coded every document, the other a subset, yet the note
+    proposed 'double_coded: {KM: all, LT: [<doc ids>]}' (the first coder by name as
+    'all'): the wrong way round. It proposes what was inferred: the coder of every
+    document 'all', the other their documents."""
+    ab = codings[codings["coder"].isin(["A", "B"])]
+    assert sorted(set(ab["doc_id"])) == sorted(corpus.doc_ids) == ["D1", "D2"]
+    subset = ab[(ab["coder"] == "B") | (ab["doc_id"] == "D1")]  # A coded D1 only
+    with pytest.warns(ce.CoverageWarning) as got:
+        ce.agreement(subset, corpus=corpus, coverage="documents", n_boot=0)
+    assert "'double_coded: {B: all, A: [D1]}'" in str(got[0].message)
 
 
 def _coded_corpus(n_docs: int) -> ce.Corpus:
