@@ -98,6 +98,19 @@ def test_the_guide_runs_as_written(guide_study):
     no_word_of_the_example(study)
 
 
+def test_no_documented_command_writes_into_reports():
+    """t1 finding 9: docs/survey.md's example wrote '--out reports/tables/survey'; in a study
+    'verify' (and 'reproduce --check') then list those files as not in the manifest and
+    exit 1. reports/ is reproduce's alone: no documented command writes there."""
+    into = re.compile(r"--(?:out|disagreements)[ =]+\S*\breports/")
+    found = [f"{doc}:{n}: {line.strip()}"
+             for doc in ["README.md", *(str(p.relative_to(ROOT))
+                                        for p in sorted((ROOT / "docs").glob("*.md")))]
+             for n, line in enumerate((ROOT / doc).read_text(encoding="utf-8").splitlines(), 1)
+             if into.search(line)]
+    assert not found, found
+
+
 def test_not_run_marks_give_a_reason():
     for doc in DOCS:
         for why, _ in python_blocks(doc):
