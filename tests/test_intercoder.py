@@ -540,6 +540,21 @@ def test_cli_agree_options(study, corpus, codings, capsys):
     assert "11 segments" in capsys.readouterr().out
 
 
+def test_cli_agree_one_coder_named_is_blamed_on_the_option(study, capsys):
+    """'--coders A' with two coders' codings said "the codings have 1 (A): add another
+    coder's codings": the data are fine, the option names too few coders."""
+    from citra_eval.cli import main
+
+    out = study / "one.csv"
+    assert main(["agree", "--transcripts", str(study / "interview_transcripts"), "--codings",
+                 str(study / "codings_A.csv"), str(study / "codings_B.csv"), "--out", str(out),
+                 "--coders", "A"]) == 2
+    assert capsys.readouterr().err == (
+        "error: --coders: names 1 coder (A); agreement compares two or more: name them all, or "
+        "leave --coders out to compare every coder\n")
+    assert not out.exists()
+
+
 def test_cli_agree_coder_given_twice_is_named_not_blamed_on_the_data(study, capsys):
     from citra_eval.cli import main
 

@@ -119,6 +119,10 @@ def _run_agree(args: argparse.Namespace) -> int:
     if twice:
         problems.append(Problem("--coders", f"coder(s) {', '.join(map(repr, twice))} given more "
                                 "than once; name each coder once (e.g. --coders A B)"))
+    elif args.coders is not None and len(args.coders) < 2:
+        problems.append(Problem("--coders", f"names 1 coder ({args.coders[0]}); agreement "
+                                "compares two or more: name them all, or leave --coders out "
+                                "to compare every coder"))
     if not 0 < args.ci < 1:
         problems.append(Problem("--ci", f"must be between 0 and 1 (e.g. 0.95), got {args.ci}"))
     elif 0 < args.n_boot < (least := math.ceil(2 / (1 - args.ci) - 1e-9)):
