@@ -338,3 +338,36 @@ def test_a_symlinked_codings_file_is_refused_before_any_backup_is_written(study,
                           "link")
     assert sorted(os.listdir()) == sorted(["codings_A.csv", "codings_B.csv", study.name,
                                            "real_A.csv"])
+
+
+def test_a_wrong_segment_id_at_the_right_offsets_is_corrected(tmp_path, cli):
+    """t1 finding 6: a hand-written row with the right offsets and text but the segment_id
+    of the turn before (the interviewer's): validate sent the user to reanchor, which
+    answered with the same error. reanchor now corrects the segment_id (the offsets and the
+    text agree on the turn), and reports it as a move."""
+    corpus = ce.Corpus.from_texts({"a.txt": BASIC})
+    seg = corpus.segments.set_index("segment_id")
+    s, e = int(seg.loc[2, "start"]), int(seg.loc[2, "end"])
+    codings = pd.DataFrame([("INF03", 1, s, e, "kerja_sama", "A", corpus.text("INF03")[s:e])],
+                           columns=[*ce.CODING_COLUMNS, "text"])
+    result = ce.reanchor(codings, corpus)
+    assert result.ok
+    row = result.moved.iloc[0]
+    assert (row.how, row.segment_id, row.new_segment_id, row.new_start, row.new_end) == (
+        "exact-offsets", 1, 2, s, e)
+    assert result.codings["segment_id"].tolist() == [2]
+    ce.validate_codings(result.codings, corpus=corpus)
+    # through the command line, after validate's advice
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "a.txt").write_text(BASIC, encoding="utf-8")
+    target = tmp_path / "codings_X.csv"
+    ce.write_codings(codings, target)
+    r = cli("validate", "--transcripts", str(folder), "--codings", str(target), "--no-lint")
+    assert r.returncode == 2 and "set segment_id to 2" in r.stderr, r.stderr
+    r = cli("reanchor", "--transcripts", str(folder), "--codings", str(target))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(f"moved: {target}:2: kerja_sama (A) INF03 turn 1 {s}:{e} -> "
+                               f"turn 2 {s}:{e} (exact, at its offsets: the segment_id named "
+                               "another turn)"), r.stdout
+    assert ce.read_codings(target, corpus=corpus)["segment_id"].tolist() == [2]

@@ -238,6 +238,57 @@ def test_validate_warns_about_a_coding_on_an_interviewer_turn(tmp_path, cli):
               "--no-lint", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     err = res.stderr.splitlines()
-    assert err[0].startswith("warning: codings.csv:3: R1, turn 1 is the interviewer's (INT)"), err
-    assert "left out" in err[0]
-    assert err[1:] == ["1 warning(s)"]
+    # the first line says no codebook checked the codes (no --codebook given)
+    assert err[0].startswith("warning: the codes were not checked against a codebook"), err
+    assert err[1].startswith("warning: codings.csv:3: R1, turn 1 is the interviewer's (INT)"), err
+    assert "left out" in err[1]
+    assert err[2:] == ["1 warning(s)"]
+
+
+def test_codings_kept_outside_the_study_are_checked_against_its_codebook(cli, study, tmp_path):
+    """t1 finding 5: inside a study, 'validate --codings FILE' with FILE elsewhere (a coder's
+    file in Downloads) was checked against the study's transcripts but not its codebook: an
+    unknown code got 'ok', exit 0. What the codings are checked against comes from one
+    place: the study's transcripts, then the study's codebook too."""
+    own = study / "data" / "raw" / "codings_A.csv"
+    lines = own.read_text(encoding="utf-8").splitlines(keepends=True)
+    code = lines[1].split(",")[4]
+    outside = tmp_path / "elsewhere" / "codings_new.csv"
+    outside.parent.mkdir()
+    outside.write_text(lines[0] + lines[1].replace(f",{code},", ",Bukan_Kode,"),
+                       encoding="utf-8")
+    res = cli("validate", "--codings", str(outside), "--no-lint", cwd=study)
+    assert res.returncode == 2, (res.stdout, res.stderr)
+    assert res.stderr.startswith(f"error: {outside}:2: column 'code': code 'Bukan_Kode' is "
+                                 "not in the codebook"), res.stderr
+    # the same with the study's transcripts named
+    res = cli("validate", "--codings", str(outside), "--transcripts", "interview_transcripts",
+              "--no-lint", cwd=study)
+    assert res.returncode == 2 and "code 'Bukan_Kode' is not in the codebook" in res.stderr
+    # outside a study, without --codebook, the codes are not checked: a warning says so
+    res = cli("validate", "--codings", str(outside), "--transcripts",
+              str(study / "interview_transcripts"), "--no-lint", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert ("warning: the codes were not checked against a codebook: give --codebook FILE"
+            in res.stderr), res.stderr
+
+
+def test_agree_with_one_coder_says_how_to_add_one_in_a_study(cli, study, tmp_path):
+    """t1 finding 10: agree with one coder said "e.g. concatenate codings_A.csv and
+    codings_B.csv" (the example study's files); inside a study, concatenating is wrong:
+    each coder's codings are a file of their own in the study's codings folder."""
+    (study / "data" / "raw" / "codings_B.csv").unlink()
+    res = cli("agree", "--out", str(tmp_path / "a.csv"), "--n-boot", "0", cwd=study)
+    assert res.returncode == 2 and not (tmp_path / "a.csv").exists()
+    assert res.stderr.startswith(
+        "error: data/raw/codings_A.csv: inter-coder agreement needs at least 2 coders; the "
+        "codings have 1 (A): add each other coder's codings as a file of their own, "
+        "data/raw/codings_<coder>.csv"), res.stderr
+    assert "concatenate" not in res.stderr
+    # outside a study: every coder's file to --codings
+    res = cli("agree", "--transcripts", str(study / "interview_transcripts"), "--codings",
+              str(study / "data" / "raw" / "codings_A.csv"), "--out", "a.csv", "--n-boot", "0",
+              cwd=tmp_path)
+    assert res.returncode == 2
+    assert "the codings have 1 (A): give every coder's codings file to --codings" in res.stderr
+    assert "concatenate" not in res.stderr

@@ -49,6 +49,19 @@ def test_save_roundtrip(tmp_path):
     assert again["kerja_sama"].patterns == cb["kerja_sama"].patterns
 
 
+@pytest.mark.parametrize("written,back", [
+    ("1", "version: 1"), ("2.5", "version: 2.5"), ("v2", "version: v2"),
+    ("'01'", "version: '01'"), ("'3'", "version: 3"), ("true", "version: 'True'")])
+def test_save_writes_the_version_as_it_was_read(tmp_path, written, back):
+    """t1 finding 12: 'version: 1' came back as '1' (a string) after save (and so after a
+    qdpx round trip): a version that reads as a number is written as one."""
+    cb = load(tmp_path, GOOD.replace("version: 2", f"version: {written}"))
+    cb.save(tmp_path / "again.yaml")
+    text = (tmp_path / "again.yaml").read_text(encoding="utf-8")
+    assert back in text.splitlines(), text
+    assert ce.Codebook.load(tmp_path / "again.yaml").version == cb.version
+
+
 @pytest.mark.parametrize("edit,line,words", [
     (("        patterns:", "        patern:"), 17, "did you mean 'patterns'"),
     (("id: bamara", "id: kerja_sama"), 22, "duplicate code id 'kerja_sama' (first on line 11)"),

@@ -230,6 +230,38 @@ def test_a_span_past_its_turn_or_text_is_out_of_bounds_not_drift(tmp_path, corpu
     assert "citra-eval reanchor" in problem.message  # an edit may have moved it
 
 
+@pytest.mark.parametrize("recorded", [True, False])
+def test_a_wrong_segment_id_names_the_turn_the_span_lies_in(tmp_path, corpus, recorded):
+    """t1 finding 6: right offsets and text, segment_id one off (the interviewer's turn
+    counted wrong): the message named only the wrong turn and sent the user to reanchor,
+    which answered with the same error. It names the turn the span lies in, its speaker,
+    and the fix; reanchor is suggested only because it corrects such a row."""
+    s, e = span(corpus, 2)
+    text = corpus.text("INF03")[s:e]
+    p = write_with_text(tmp_path, [(1, s, e, text if recorded else None)])
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p, corpus=corpus)
+    (problem,) = info.value.problems
+    s1, e1 = span(corpus, 1)
+    assert problem.message.startswith(
+        f"span {s}:{e} is not inside segment 1 of 'INF03' ({s1}:{e1}, {e1 - s1} characters) "
+        f"but inside segment 2 (speaker INF03, informant, {s}:{e}); set segment_id to 2")
+    assert "transcript was edited" not in problem.message
+    assert ("citra-eval reanchor" in problem.message) is recorded
+
+
+def test_a_span_across_turns_says_so(tmp_path, corpus):
+    s, _ = span(corpus, 2)
+    _, e = span(corpus, 3)
+    text = corpus.text("INF03")[s:e]
+    p = write_with_text(tmp_path, [(2, s, e, text)])
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p, corpus=corpus)
+    (problem,) = info.value.problems
+    assert "runs across segments 2 to 3" in problem.message, problem.message
+    assert "reanchor" not in problem.message  # the text is at its offsets: nothing drifted
+
+
 def test_rows_with_invalid_offsets_are_not_duplicates(tmp_path, corpus):
     # both bad starts read as -1: the rows then look alike, but only the starts are wrong
     _, e = span(corpus, 2)

@@ -7,9 +7,10 @@ the folder where the previous one ended (a ``cd`` carries over); before a block 
 (tests/data/studies/rsud) are copied into the study folder, as the reader is told to do.
 README.md's blocks are a subset of the guide's, so running the guide runs them too.
 
-The ```` ```python ```` blocks of each document run top to bottom, in one namespace, in a copy of
-the bundled example study (``ce.init_study(DIR, example=True)``, what ``citra-eval init DIR
---example`` makes), as a reader would run them there. A block that cannot run (it needs the
+Each ```` ```python ```` block of each document runs on its own, in a namespace of its own and a
+fresh copy of the bundled example study (``ce.init_study(DIR, example=True)``, what
+``citra-eval init DIR --example`` makes), as a reader who copies just that block would run it
+there: a block imports and reads what it uses. A block that cannot run (it needs the
 reader's own files) says why in a ``<!-- not-run: reason -->`` line just before it; only those
 are skipped.
 """
@@ -98,6 +99,19 @@ def test_the_guide_runs_as_written(guide_study):
     no_word_of_the_example(study)
 
 
+def test_no_documented_command_writes_into_reports():
+    """t1 finding 9: docs/survey.md's example wrote '--out reports/tables/survey'; in a study
+    'verify' (and 'reproduce --check') then list those files as not in the manifest and
+    exit 1. reports/ is reproduce's alone: no documented command writes there."""
+    into = re.compile(r"--(?:out|disagreements)[ =]+\S*\breports/")
+    found = [f"{doc}:{n}: {line.strip()}"
+             for doc in ["README.md", *(str(p.relative_to(ROOT))
+                                        for p in sorted((ROOT / "docs").glob("*.md")))]
+             for n, line in enumerate((ROOT / doc).read_text(encoding="utf-8").splitlines(), 1)
+             if into.search(line)]
+    assert not found, found
+
+
 def test_not_run_marks_give_a_reason():
     for doc in DOCS:
         for why, _ in python_blocks(doc):
@@ -107,14 +121,15 @@ def test_not_run_marks_give_a_reason():
 @pytest.mark.parametrize("doc", [pytest.param(d, marks=pytest.mark.slow) if d in SLOW_DOCS
                                  else d for d in DOCS])
 def test_python_snippets_run_on_the_example_study(doc, tmp_path, monkeypatch):
-    """Each document's snippets, top to bottom, in a copy of the example study: no undefined
-    name, no file that is not there, no call that fails on the example."""
+    """Each of a document's snippets on its own (t1 finding 11: docs/qdpx.md's pseudonymise
+    block failed with NameError: ce when copied alone, as it leant on an earlier block), in
+    a fresh copy of the example study: no undefined name, no file that is not there, no
+    call that fails on the example."""
     runnable = [code for why, code in python_blocks(doc) if why is None]
-    monkeypatch.chdir(ce.init_study(tmp_path / "study", example=True))
-    namespace: dict = {"__name__": "__docs__"}
-    try:
-        for i, code in enumerate(runnable, 1):
-            exec(compile(code, f"{doc} (python block {i})", "exec"), namespace)
-    finally:
-        plt.close("all")
-    assert Path(os.getcwd()).is_dir()
+    for i, code in enumerate(runnable, 1):
+        monkeypatch.chdir(ce.init_study(tmp_path / f"study{i}", example=True))
+        try:
+            exec(compile(code, f"{doc} (python block {i})", "exec"), {"__name__": "__docs__"})
+        finally:
+            plt.close("all")
+        assert Path(os.getcwd()).is_dir()

@@ -540,6 +540,21 @@ def test_cli_agree_options(study, corpus, codings, capsys):
     assert "11 segments" in capsys.readouterr().out
 
 
+def test_cli_agree_one_coder_named_is_blamed_on_the_option(study, capsys):
+    """'--coders A' with two coders' codings said "the codings have 1 (A): add another
+    coder's codings": the data are fine, the option names too few coders."""
+    from citra_eval.cli import main
+
+    out = study / "one.csv"
+    assert main(["agree", "--transcripts", str(study / "interview_transcripts"), "--codings",
+                 str(study / "codings_A.csv"), str(study / "codings_B.csv"), "--out", str(out),
+                 "--coders", "A"]) == 2
+    assert capsys.readouterr().err == (
+        "error: --coders: names 1 coder (A); agreement compares two or more: name them all, or "
+        "leave --coders out to compare every coder\n")
+    assert not out.exists()
+
+
 def test_cli_agree_coder_given_twice_is_named_not_blamed_on_the_data(study, capsys):
     from citra_eval.cli import main
 
@@ -826,8 +841,24 @@ def test_inferred_coverage_hint_names_the_study_coders(corpus, codings):
     with pytest.warns(ce.CoverageWarning) as got:
         ce.agreement(renamed, corpus=corpus, coverage="documents", n_boot=0)
     text = str(got[0].message)
-    assert "'double_coded: {ann: all, bob: [<doc ids>]}'" in text
+    docs = {c: sorted(set(renamed.loc[renamed["coder"] == c, "doc_id"])) for c in ("ann", "bob")}
+    shown = ", ".join(f"{c}: {'all' if d == list(corpus.doc_ids) else '[' + ', '.join(d) + ']'}"
+                      for c, d in docs.items())
+    assert f"'double_coded: {{{shown}}}'" in text
     assert "A: all" not in text
+
+
+def test_inferred_coverage_hint_is_what_was_inferred(corpus, codings):
+    """t1 finding 8: one coder coded every document, the other a subset, yet the note
+    proposed 'double_coded: {KM: all, LT: [<doc ids>]}' (the first coder by name as
+    'all'): the wrong way round. It proposes what was inferred: the coder of every
+    document 'all', the other their documents."""
+    ab = codings[codings["coder"].isin(["A", "B"])]
+    assert sorted(set(ab["doc_id"])) == sorted(corpus.doc_ids) == ["D1", "D2"]
+    subset = ab[(ab["coder"] == "B") | (ab["doc_id"] == "D1")]  # A coded D1 only
+    with pytest.warns(ce.CoverageWarning) as got:
+        ce.agreement(subset, corpus=corpus, coverage="documents", n_boot=0)
+    assert "'double_coded: {B: all, A: [D1]}'" in str(got[0].message)
 
 
 def _coded_corpus(n_docs: int) -> ce.Corpus:

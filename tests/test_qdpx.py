@@ -332,6 +332,17 @@ def test_example_study_round_trips(tmp_path):
                       name=project.name) == data
 
 
+def test_the_codebook_version_survives_export_and_import(tmp_path, corpus, codings):
+    """t1 finding 12: a codebook's 'version: 1' came back from a qdpx round trip (export,
+    import, the project saved) as 'version: '1'' (a string)."""
+    cb = ce.Codebook.from_dict({"codebook": "demo", "version": 1, "language": "id", "codes": [
+        {"id": c, "label": c} for c in sorted(set(codings["code"]))]})
+    ce.write_qdpx(tmp_path / "s.qdpx", corpus, cb, codings)
+    ce.read_qdpx(tmp_path / "s.qdpx").save(tmp_path / "imported")
+    text = (tmp_path / "imported" / "codebook.yaml").read_text(encoding="utf-8")
+    assert "version: 1" in text.splitlines(), text
+
+
 # --------------------------------------------------------------------------- quirks
 
 CODEBOOK_XML = ('<CodeBook><Codes><Code guid="{AAAAAAAA-0000-0000-0000-000000000001}" '

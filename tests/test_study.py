@@ -569,6 +569,33 @@ def test_missing_keys_say_what_is_skipped(rsud):
         "id", 0, False)
 
 
+def test_the_kwic_suggestion_comes_from_the_study(tmp_path):
+    """t1 finding 10: an English study was told "e.g. 'kwic: [humas]'" (a word of the
+    example study). The suggested terms are the study's own: phrases of its codebook's
+    patterns found most often in its informants' turns."""
+    root = tmp_path / "en"
+    (root / "interview_transcripts").mkdir(parents=True)
+    (root / "data" / "raw").mkdir(parents=True)
+    _yaml(root, "title: T\nlang: en\n")
+    (root / "interview_transcripts" / "R1.txt").write_text(
+        "---\nid: R1\nspeakers: {Q: interviewer, R1: informant}\n---\n"
+        "Q: What happened after the outage?\n"
+        "R1: We blamed the contractor at first. The contractor had cut the cable, and we "
+        "apologise for it.\n", encoding="utf-8")
+    (root / "data" / "raw" / "codebook.yaml").write_text(
+        "codebook: t\nversion: 1\nlanguage: en\ncodes:\n"
+        "  - id: blame\n    label: Blame\n    patterns: [contractor, not our fault]\n"
+        "  - id: apology\n    label: Apology\n    patterns: [apologise, radio]\n",
+        encoding="utf-8")
+    (hint,) = [w for w in ce.load_study(root).warnings if "no 'kwic'" in w]
+    assert hint.endswith("e.g. 'kwic: [contractor, apologise]' (phrases of the codebook's "
+                         "patterns found most often in the informants' turns)"), hint
+    # without a codebook there is nothing of the study's to suggest: no example word
+    (root / "data" / "raw" / "codebook.yaml").unlink()
+    (hint,) = [w for w in ce.load_study(root).warnings if "no 'kwic'" in w]
+    assert "humas" not in hint and "'kwic: [" not in hint, hint
+
+
 def test_uncoded_document_is_named(rsud):
     src = (rsud / "interview_transcripts" / "WWC-02.txt").read_text(encoding="utf-8")
     (rsud / "interview_transcripts" / "WWC-05.txt").write_text(

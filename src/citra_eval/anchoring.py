@@ -18,7 +18,9 @@ A coding whose text is found in more than one place at the first step that finds
 codings around it (the nearest before and after it that stayed or moved unambiguously, when
 both moved alike, as text inserted above moves them); one found nowhere is *lost*: neither
 is moved (a deleted passage is reported, never guessed). Codings without a recorded text
-cannot be checked; they are left alone.
+cannot be checked; they are left alone. A coding whose text is at its offsets, but whose
+``segment_id`` names another turn than the one they lie in (a segment_id written wrong by
+hand), gets the ``segment_id`` of that turn.
 """
 
 from __future__ import annotations
@@ -109,13 +111,16 @@ class ReanchorResult:
         ``start``, ``end`` (and ``text``: the characters now coded); ambiguous and lost ones
         unchanged.
     report : DataFrame
-        One row per drifted coding (columns :data:`REANCHOR_COLUMNS`): ``row``, ``line``
+        One row per drifted coding, and per coding whose text is at its offsets but in
+        another turn than its ``segment_id`` (columns :data:`REANCHOR_COLUMNS`): ``row``, ``line``
         (file line, when known), the coding's ``doc_id, segment_id, start, end, code,
         coder, text``; ``status`` (``moved``, ``ambiguous`` or ``lost``); ``how`` it was
         found (``exact``, ``loose`` or ``fuzzy``, with ``-turn`` or ``-document``: where;
         ``whole``: a fuzzy match of a coding that covered a whole turn, moved to cover the
         whole edited turn; ``-shift``: of several places, the one at its old place moved by
-        the shift of the codings around it);
+        the shift of the codings around it; ``exact-offsets``: the text is at the coding's
+        offsets, which lie in another turn than its ``segment_id`` names, a segment_id
+        written wrong: only the ``segment_id`` changes);
         ``new_segment_id, new_start, new_end`` (moved only); ``similarity`` of the new text
         to the old (1 for exact); ``found`` (the text now coded); ``candidates`` (for
         ambiguous codings: every place, ``start:end``, separated by ``; ``).
@@ -216,7 +221,12 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
     texts = [r["text"] for r in records]
     searched = {}
     for i, r in enumerate(records):
-        if r["text"] is None or corpus.text(r["doc_id"])[r["start"]:r["end"]] == r["text"]:
+        if r["text"] is None:
+            continue
+        if corpus.text(r["doc_id"])[r["start"]:r["end"]] == r["text"]:
+            other = finder.other_turn(r)
+            if other is not None:  # a segment_id written wrong: the turn the text is in
+                searched[i] = ("moved", "exact-offsets", [(r["start"], r["end"], other)])
             continue
         searched[i] = finder.find(r)
     _prefer_the_shift(records, searched)
@@ -337,6 +347,15 @@ class _Finder:
         sids, starts, ends = self.turns(doc)
         inside = np.flatnonzero((starts <= s) & (e <= ends))
         return int(sids[inside[0]]) if len(inside) else None
+
+    def other_turn(self, r: dict) -> int | None:
+        """The turn holding coding ``r``'s span when that is not the turn its
+        ``segment_id`` names (a segment_id written wrong), else None."""
+        sids, starts, ends = self.turns(r["doc_id"])
+        own = np.flatnonzero(sids == r["segment_id"])
+        if len(own) and starts[own[0]] <= r["start"] and r["end"] <= ends[own[0]]:
+            return None
+        return self.turn_of(r["doc_id"], r["start"], r["end"])
 
     def clipped(self, doc: str, old: str, s: int, e: int) -> tuple[int, int, int] | None:
         """``[s, e)`` cut to the turn it overlaps most, if still similar enough to ``old``."""

@@ -295,7 +295,8 @@ class Codebook:
                 out["children"] = [node(self.codes[k]) for k in c.children]
             return out
 
-        out: dict = {"codebook": self.name, "version": self.version, "language": self.language}
+        out: dict = {"codebook": self.name, "version": _yaml_version(self.version),
+                     "language": self.language}
         if self.description:
             out["description"] = self.description
         if self.slang:
@@ -354,6 +355,21 @@ class Codebook:
     def from_qdc(cls, path: str | os.PathLike, *, language: str | None = None) -> Codebook:
         """Import a REFI-QDA codebook (``.qdc``); see :func:`codebook_from_qdc`."""
         return codebook_from_qdc(path, language=language)
+
+
+def _yaml_version(version: str) -> str | int | float:
+    """A codebook's version (text, as :meth:`Codebook.load` keeps it) as YAML should hold
+    it: a number when the text is one as YAML writes it, so that saving (and a qdpx round
+    trip) writes ``version: 1`` back as ``1``, not ``'1'``; any other text unchanged.
+
+    >>> _yaml_version("1"), _yaml_version("2.5"), _yaml_version("01"), _yaml_version("1.10")
+    (1, 2.5, '01', '1.10')
+    """
+    if re.fullmatch(r"0|[1-9][0-9]*", version):
+        return int(version)
+    if re.fullmatch(r"(0|[1-9][0-9]*)\.[0-9]+", version) and repr(float(version)) == version:
+        return float(version)
+    return version
 
 
 class _Builder:

@@ -482,11 +482,16 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
     for i, h in zip(rows[bad].tolist(), held_arr[bad].tolist(), strict=True):
         now[i] = h
     n_segs = segs["doc_id"].value_counts()
+    turns = _Turns(segs)
     out = []
     for i in np.flatnonzero(no_doc | drift | no_seg | outside | not_in):
         line = int(lines[i])
+        # the recorded text at its offsets: nothing was edited, the offsets or segment_id
+        # were written wrong (reanchor can only help when the text has moved)
+        at_offsets = bool(check[i] and pd.notna(recorded[i]) and not drift[i]
+                          and texts[doc[i]][start[i]:end[i]] == recorded[i])
         edited = ("; if the transcript was edited after coding, run 'citra-eval reanchor'"
-                  if pd.notna(recorded[i]) else "")
+                  if pd.notna(recorded[i]) and not at_offsets else "")
         if no_doc[i]:
             out.append(Problem(path, f"unknown doc_id {doc[i]!r}: no transcript has this id",
                                line, "doc_id"))
@@ -500,11 +505,51 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
             out.append(Problem(path, f"span {start[i]}:{end[i]} lies outside the text of "
                                f"{doc[i]!r} ({size[i]} characters){edited}", line))
         else:
-            out.append(Problem(
-                path, f"span {start[i]}:{end[i]} is not inside segment {sid[i]} of {doc[i]!r} "
-                f"({s_start[i]}:{s_end[i]}, {s_end[i] - s_start[i]} characters); fix the "
-                f"offsets or the segment_id{edited}", line))
+            out.append(Problem(path, _outside_segment_message(
+                turns, doc[i], int(sid[i]), int(start[i]), int(end[i]),
+                (int(s_start[i]), int(s_end[i])), edited=edited, at_offsets=at_offsets),
+                line))
     return out
+
+
+class _Turns:
+    """The turns of each document (segment ids, bounds, speakers, roles), built on first
+    use: only the rows reported as outside their segment need them."""
+
+    def __init__(self, segs: pd.DataFrame) -> None:
+        self._segs = segs
+        self._by_doc: dict[str, pd.DataFrame] | None = None
+
+    def overlapping(self, doc: str, s: int, e: int) -> pd.DataFrame:
+        """The turns of ``doc`` that share a character with ``[s, e)``, in order."""
+        if self._by_doc is None:
+            self._by_doc = {str(d): g for d, g in self._segs.groupby("doc_id", sort=False)}
+        seg = self._by_doc.get(str(doc), self._segs.iloc[:0])
+        return seg[(seg["start"] < e) & (seg["end"] > s)]
+
+
+def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
+                             bounds: tuple[int, int], *, edited: str,
+                             at_offsets: bool) -> str:
+    """The message for a span that is not inside its segment: the turn it lies in instead
+    (with its speaker, and the segment_id to write), or the turns it runs across."""
+    head = (f"span {s}:{e} is not inside segment {sid} of {doc!r} ({bounds[0]}:{bounds[1]}, "
+            f"{bounds[1] - bounds[0]} characters)")
+    over = turns.overlapping(doc, s, e)
+    holding = over[(over["start"] <= s) & (over["end"] >= e)]
+    if len(holding):
+        t = holding.iloc[0]
+        role = f", {t['role']}" if pd.notna(t["role"]) and t["role"] else ""
+        fix = (" (or run 'citra-eval reanchor', which does that: the coded text is at these "
+               "offsets)" if at_offsets else "")
+        return (f"{head} but inside segment {int(t['segment_id'])} (speaker {t['speaker']}"
+                f"{role}, {int(t['start'])}:{int(t['end'])}); set segment_id to "
+                f"{int(t['segment_id'])}{fix}{edited}")
+    if len(over) > 1:
+        return (f"{head}: it runs across segments {int(over['segment_id'].iloc[0])} to "
+                f"{int(over['segment_id'].iloc[-1])}; a coding lies inside one turn: fix the "
+                f"offsets (one coding per turn){edited}")
+    return f"{head}; fix the offsets or the segment_id{edited}"
 
 
 def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int) -> str:

@@ -115,8 +115,8 @@ def _select_coders(codings: pd.DataFrame, coders: Sequence[str] | None,
     if len(chosen) < minimum:
         raise InputError(
             f"{purpose} needs at least {minimum} coders; the codings have "
-            f"{len(chosen)} ({', '.join(chosen) or 'none'}): add the other coder's codings "
-            "(e.g. concatenate codings_A.csv and codings_B.csv)")
+            f"{len(chosen)} ({', '.join(chosen) or 'none'}): add another coder's codings (one "
+            "table holding every coder's rows, e.g. pd.concat of each coder's read_codings)")
     return chosen
 
 
@@ -202,14 +202,33 @@ def _check_coverage(coverage) -> None:
                         f"{type(coverage).__name__}")
 
 
+def _coverage_example(rated: dict[str, set], docs: list[str], *, most: int = 8) -> str:
+    """The inferred coverage written as study.yaml's ``double_coded`` mapping (without the
+    braces): ``all`` for a coder who coded in every document, else their documents in
+    corpus order (``<doc ids>`` past ``most`` of them); the coders of every document first.
+
+    >>> _coverage_example({"KM": {"R02", "R01"}, "LT": {"R01", "R02", "R03"}},
+    ...                   ["R01", "R02", "R03"])
+    'LT: all, KM: [R01, R02]'
+    """
+    order = {d: i for i, d in enumerate(docs)}
+    whole = [c for c in rated if set(docs) <= rated[c]]
+    parts = [f"{c}: all" for c in whole]
+    for c in (c for c in rated if c not in whole):
+        mine = sorted(rated[c], key=lambda d: order.get(d, len(order)))
+        parts.append(f"{c}: [{', '.join(mine) if len(mine) <= most else '<doc ids>'}]")
+    return ", ".join(parts)
+
+
 def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus,
                      coders: list[str]) -> dict[str, set | None]:
     """Coder -> the documents they rated (None: every document)."""
     if isinstance(coverage, str):
         if coverage == "all":
             return dict.fromkeys(coders)
-        names = [str(c) for c in coders] or ["<coder>"]
-        example = ", ".join([f"{names[0]}: all"] + [f"{c}: [<doc ids>]" for c in names[1:]])
+        coded = codings.groupby(codings["coder"].astype(str))["doc_id"].agg(set)
+        rated = {c: coded.get(c, set()) for c in coders}
+        example = _coverage_example(rated, list(corpus.doc_ids)) or "<coder>: all"
         warnings.warn(CoverageWarning(
             "coverage='documents' infers which documents each coder rated from where they "
             "applied a code: a document a coder read and found nothing to code in counts as "
@@ -217,8 +236,7 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus,
             f"(in study.yaml 'double_coded: {{{example}}}', or "
             "coverage={coder: 'all' or [doc ids]})"),
             stacklevel=4)
-        coded = codings.groupby(codings["coder"].astype(str))["doc_id"].agg(set)
-        return {c: coded.get(c, set()) for c in coders}
+        return rated
     if isinstance(coverage, pd.DataFrame):
         check_frame(coverage, "coverage", columns=["coder", "doc_id"],
                     what="a table with columns coder, doc_id (one row per document a coder "

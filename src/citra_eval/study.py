@@ -996,12 +996,28 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
         _construct_warnings(codebook, instrument, settings, warn)
     if corpus is not None:
         if "kwic" not in settings.given:
-            warn.add(spath, "no 'kwic': no keyword-in-context tables are made; list terms, "
-                     "e.g. 'kwic: [humas]'", None)
+            warn.add(spath, "no 'kwic': no keyword-in-context tables are made; list terms"
+                     + _kwic_example(corpus, codebook), None)
     elif "kwic" in settings.given:
         warn.add(spath, "'kwic' is set but the study has no transcripts; it is ignored",
                  line("kwic"))
     _check_group_by(settings, corpus, problems, warn)
+
+
+def _kwic_example(corpus: Corpus, codebook: Codebook | None) -> str:
+    """The end of the 'no kwic' warning: an example from the study itself (the phrases of
+    its codebook's patterns found most often in the informants' turns, where notebook 03
+    looks), or, with nothing to take them from, what a term is."""
+    phrases = list(dict.fromkeys(
+        p.text for c in (codebook.codable_ids if codebook is not None else ())
+        for p in codebook[c].patterns if p.kind == "phrase" and tokenize(p.text)))
+    found = kwic_counts(corpus, phrases, roles=["informant"], codebook=codebook) \
+        if phrases else {}
+    best = sorted((t for t, n in found.items() if n), key=lambda t: -found[t])[:2]
+    if not best:
+        return " (words or phrases whose uses in the informants' turns you want to read)"
+    return (f", e.g. 'kwic: [{', '.join(best)}]' (phrases of the codebook's patterns found "
+            "most often in the informants' turns)")
 
 
 def _check_group_by(settings: StudySettings, corpus: Corpus | None, problems: list[Problem],

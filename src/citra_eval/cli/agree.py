@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from pathlib import Path
 
 import pandas as pd
 
@@ -16,7 +17,7 @@ from ..corpus import read_transcripts
 from ..errors import InputError, Problem
 from ..intercoder import CoverageWarning, agreement, disagreements
 from ..outputs import notes_from_warnings
-from ..study import drop_unknown_codes, shown_path
+from ..study import DEFAULT_PATHS, drop_unknown_codes, shown_path
 from ._common import (
     Problems,
     add_force,
@@ -118,6 +119,10 @@ def _run_agree(args: argparse.Namespace) -> int:
     if twice:
         problems.append(Problem("--coders", f"coder(s) {', '.join(map(repr, twice))} given more "
                                 "than once; name each coder once (e.g. --coders A B)"))
+    elif args.coders is not None and len(args.coders) < 2:
+        problems.append(Problem("--coders", f"names 1 coder ({args.coders[0]}); agreement "
+                                "compares two or more: name them all, or leave --coders out "
+                                "to compare every coder"))
     if not 0 < args.ci < 1:
         problems.append(Problem("--ci", f"must be between 0 and 1 (e.g. 0.95), got {args.ci}"))
     elif 0 < args.n_boot < (least := math.ceil(2 / (1 - args.ci) - 1e-9)):
@@ -139,6 +144,9 @@ def _run_agree(args: argparse.Namespace) -> int:
         codings = _leave_out_unknown_codes(codings, args.codings, corpus, codebook)
     roles = None if args.roles == ["all"] else args.roles
     where = " ".join(args.codings)
+    if args.coders is None:
+        _check_two_coders(codings, where, study if inside_study(
+            study, args.transcripts, args.codings) else None)
     from_yaml = isinstance(coverage, dict) and coverage_file is None
     try:
         with notes_from_warnings(CoverageWarning):
@@ -158,6 +166,27 @@ def _run_agree(args: argparse.Namespace) -> int:
         write_csv(report, args.disagreements)
         print(f"wrote {args.disagreements}: {len(report)} disputed segment(s)")
     return 0
+
+
+def _check_two_coders(codings: pd.DataFrame, where: str, study) -> None:
+    """Refuse codings of fewer than two coders, saying how to add one: inside a study
+    (``study``, whose files these are), as a codings file of its own where study.yaml
+    looks for them; elsewhere, as another file given to --codings."""
+    coders = sorted(codings["coder"].astype(str).unique())
+    if len(coders) >= 2:
+        return
+    if study is None:
+        how = ("give every coder's codings file to --codings (e.g. --codings "
+               "codings_<coder>.csv codings_<other coder>.csv)")
+    elif "codings" in study.given:
+        how = ("add each other coder's codings as a file of their own that study.yaml's "
+               "'codings' names")
+    else:
+        folder = shown_path(study.path.parent / Path(DEFAULT_PATHS["codings"]).parent)
+        how = (f"add each other coder's codings as a file of their own, "
+               f"{folder}/codings_<coder>.csv")
+    raise InputError(f"inter-coder agreement needs at least 2 coders; the codings have "
+                     f"{len(coders)} ({', '.join(coders) or 'none'}): {how}", path=where)
 
 
 def _where(problem: Problem, codings: str, study) -> Problem:

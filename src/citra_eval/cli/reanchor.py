@@ -31,7 +31,9 @@ DESCRIPTION = """\
 Check every coding's recorded text (the 'text' column) against the transcripts as they are now,
 and move each drifted coding to where its text is: the same text in its turn, else in its
 document; then ignoring case, spaces and typographic quotes; then, for text that was itself
-edited, the one best fuzzy match of at least --min-similarity. Every moved coding is listed.
+edited, the one best fuzzy match of at least --min-similarity. A coding whose text is at its
+offsets but whose segment_id names another turn gets the segment_id of the turn it lies in.
+Every moved coding is listed.
 
 The codings files are UPDATED IN PLACE (written atomically); the previous version of each
 changed file is kept beside it as <name>.bak. If any coding is ambiguous (its text is in
@@ -193,6 +195,8 @@ def _refusal(path: str, row, min_similarity: float) -> Problem:
 
 def _how(how: str, sim: float, row=None) -> str:
     kind, where = how.split("-")
+    if where == "offsets":
+        return "exact, at its offsets: the segment_id named another turn"
     place = {"turn": "same turn", "document": "elsewhere in the document"}.get(where)
     if where == "shift":  # one of several places: where the codings around it moved
         place = (f"one of several places: the one moved by {row.new_start - row.start:+d} "

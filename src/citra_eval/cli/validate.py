@@ -36,8 +36,9 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
                     "study.yaml (every input, and what the notebooks need: outcome, controls, "
                     "compare_by and kwic against the data) and print 'warning:' lines for what "
                     "will be skipped or looks wrong (exit 0). With file arguments: check those "
-                    "files (inside a study, codings are checked against its codebook unless "
-                    "--codebook is given). One 'error:' line per problem, exit 2.")
+                    "files (inside a study, codings are checked against its transcripts and "
+                    "codebook unless --transcripts or --codebook is given). One 'error:' line "
+                    "per problem, exit 2.")
     p.add_argument("--root", metavar="DIR",
                    help="the study folder to check (default: the one holding study.yaml here "
                         "or above)")
@@ -99,9 +100,9 @@ def _validate_files(args: argparse.Namespace) -> int:
     problems = Problems()
     attempt = problems.attempt
     summary: list[str] = []
+    settings = study_here() if args.codings else None
     if args.codings and not args.transcripts:
         # codings are checked against their transcripts: inside a study, the study's
-        settings = study_here()
         if settings is not None and settings.transcripts.exists():
             args.transcripts = from_study(None, settings, "transcripts", "--transcripts")
     corpus = attempt(read_transcripts, args.transcripts) if args.transcripts else None
@@ -109,8 +110,10 @@ def _validate_files(args: argparse.Namespace) -> int:
         summary.append(f"transcripts: {counted(len(corpus), 'document')}, "
                        f"{counted(len(corpus.segments), 'segment')}")
     codebook_path = args.codebook
-    if codebook_path is None and args.codings:  # a study's own files: its codebook
-        codebook_path = study_codebook(study_here(), args.codings, args.transcripts or [])
+    if codebook_path is None and args.codings:
+        # codings checked against a study's transcripts (wherever the codings file lies, e.g.
+        # a coder's file in Downloads), or a study's own codings: the study's codebook
+        codebook_path = study_codebook(settings, args.transcripts or args.codings)
     codebook = attempt(Codebook.load, codebook_path) if codebook_path else None
     if codebook is not None:
         summary.append(f"codebook: {len(codebook)} codes ({len(codebook.codable_ids)} codable)")
@@ -133,6 +136,9 @@ def _validate_files(args: argparse.Namespace) -> int:
     if args.codings and not args.transcripts:
         print("warning: the codings were not checked against their transcripts (offsets, "
               "text): give --transcripts DIR", file=sys.stderr)
+    if read and codebook is None:
+        print("warning: the codes were not checked against a codebook: give --codebook FILE",
+              file=sys.stderr)
     if corpus is not None:  # the warnings a study gives about its transcripts, here too
         lines = off_turns + transcript_warnings(corpus, pd.concat(read) if read else None,
                                                 transcripts=shown_path(args.transcripts))
