@@ -1,8 +1,9 @@
 """Safe YAML loading that remembers line numbers, so errors can point at them.
 
-Built on ``yaml.SafeLoader`` (no arbitrary objects). Mappings come back as :class:`LineDict`,
-a ``dict`` that also knows the line of the mapping and of each key. Duplicate keys, which
-PyYAML silently overwrites, are reported.
+Built on ``yaml.SafeLoader``'s constructors (no arbitrary objects), with YAML 1.1's surprising
+numbers left as text (``0012``, ``0x1F``, ``12:30``: see :class:`_Resolver`). Mappings come
+back as :class:`LineDict`, a ``dict`` that also knows the line of the mapping and of each key.
+Duplicate keys, which PyYAML silently overwrites, are reported.
 
 Aliases (``*a``) share one node, so a 1 KB file can describe billions of values ("billion
 laughs"); every reader flattens or prints values, which would expand them. Each document's
@@ -16,6 +17,7 @@ while composing (before the interpreter's recursion limit is near), and the text
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -83,13 +85,21 @@ def expanded_size(root: yaml.Node, *, limit: int) -> int | None:
 
 
 class LineDict(dict):
-    """A dict from YAML that remembers where it and its keys were (1-based lines)."""
+    """A dict from YAML that remembers where it and its keys were (1-based lines), and how
+    its plain values that were read as something other than text were written."""
     line: int = 0
     key_lines: dict
+    written: dict = {}  # noqa: RUF012 - read-only default, replaced per instance
 
     def line_of(self, key: Any) -> int:
         """Line of ``key`` if known, else the mapping's own line."""
         return self.key_lines.get(key, self.line)
+
+    def text_of(self, key: Any) -> str:
+        """The value of ``key`` as text, exactly as the file writes it when it was a plain
+        scalar read as a number (``1.10`` stays ``1.10``, not ``1.1``), else ``str(value)``.
+        For values that are identifiers."""
+        return self.written.get(key, str(self[key]))
 
 
 def as_linedict(d: dict, line: int | None = None) -> LineDict:
@@ -122,8 +132,43 @@ class LineList(list):
     item_lines: list
 
 
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """YAML 1.1's resolver without its surprising numbers: ``0012`` (octal 10), ``0x1F``,
+    ``1_000`` and ``12:30`` (base 60, 750) stay text, as YAML 1.2 reads most of them.
+    Ids such as ``0010`` would otherwise silently become other ids (``8``)."""
+
+
+_Resolver.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in pairs if tag not in (_INT_TAG, _FLOAT_TAG)]
+    for first, pairs in yaml.resolver.Resolver.yaml_implicit_resolvers.items()}
+_Resolver.add_implicit_resolver(_INT_TAG, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"),
+                                list("-+0123456789"))
+_Resolver.add_implicit_resolver(_FLOAT_TAG, re.compile(
+    r"""^(?:[-+]?(?:0|[1-9][0-9]*)\.[0-9]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+
+        |[-+]?\.[0-9]+(?:[eE][-+]?[0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""", re.X), list("-+0123456789."))
+
+
+class _SafeLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+                  yaml.composer.Composer, yaml.constructor.SafeConstructor, _Resolver):
+    """``yaml.SafeLoader`` with :class:`_Resolver`."""
+
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _Resolver.__init__(self)
+
+
 def _loader_class(path: str | None, line_offset: int) -> type[yaml.SafeLoader]:
-    class _Loader(yaml.SafeLoader):
+    class _Loader(_SafeLoader):
         def compose_document(self):
             node = super().compose_document()
             if node is not None and self.anchors_used:
@@ -176,6 +221,7 @@ def _loader_class(path: str | None, line_offset: int) -> type[yaml.SafeLoader]:
         out = LineDict()
         out.line = node.start_mark.line + 1 + line_offset
         out.key_lines = {}
+        written = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             kline = key_node.start_mark.line + 1 + line_offset
@@ -188,8 +234,13 @@ def _loader_class(path: str | None, line_offset: int) -> type[yaml.SafeLoader]:
                 raise InputError(
                     f"duplicate key {key!r} (first on line {out.key_lines[key]}); "
                     "keep only one", path=path, line=kline)
-            out[key] = loader.construct_object(value_node, deep=True)
+            value = out[key] = loader.construct_object(value_node, deep=True)
             out.key_lines[key] = kline
+            if (not isinstance(value, str) and isinstance(value_node, yaml.ScalarNode)
+                    and value_node.style is None):
+                written[key] = value_node.value
+        if written:
+            out.written = written
         return out
 
     def construct_seq(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LineList:
