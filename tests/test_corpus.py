@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -458,3 +459,29 @@ def test_number_like_speaker_labels_and_attributes_keep_their_zeros(tmp_path):
     corpus = ce.read_transcripts(tmp_path)
     assert corpus.segments["speaker"].tolist() == ["01"]
     assert corpus.documents.loc[0, "site"] == "0012"
+
+
+def test_front_matter_is_parsed_by_libyaml_without_the_slow_parser(tmp_path, monkeypatch):
+    # one file per text means thousands of front matters: the pure-Python parser took 21 s
+    import citra_eval._yaml as cy
+
+    def slow(*args, **kwargs):
+        raise AssertionError("the pure-Python YAML parser was used")
+
+    monkeypatch.setattr(cy, "_Loader", slow)
+    write(tmp_path, "a.txt", "---\nid: A\ndate: 2021-03-02\nsite: 0012\n"
+          "speakers: {U: informant}\n---\nU: ya\n")
+    doc = ce.read_transcripts(tmp_path).documents.iloc[0]
+    assert (doc["doc_id"], doc["date"], doc["site"]) == ("A", "2021-03-02", "0012")
+
+
+@pytest.mark.parametrize(("front", "line", "said"), [
+    ("id: A\nid: B\n", 3, "duplicate key 'id' (first on line 2)"),
+    ("id: A\nspeakers: {U: informant\n", 3, "invalid YAML: expected ',' or '}'"),
+    ("id: A\ndate: 2021-13-45\n", 3, "cannot read the value '2021-13-45'"),
+])
+def test_front_matter_errors_keep_their_lines_on_the_fast_path(tmp_path, front, line, said):
+    write(tmp_path, "a.txt", f"---\n{front}---\nU: ya\n")
+    with pytest.raises(ce.InputError, match=re.escape(said)) as info:
+        ce.read_transcripts(tmp_path)
+    assert f"a.txt:{line}:" in str(info.value)
