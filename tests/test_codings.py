@@ -351,3 +351,17 @@ def test_a_coding_sheet_given_as_codings_says_how_to_import_it(tmp_path, example
                 as info:
             ce.read_codings(tmp_path / name)
         assert info.value.path == str(tmp_path / name)
+
+
+def test_doc_ids_with_leading_zeros_are_read_as_text(tmp_path):
+    for i in ("0008", "0010", "0012"):
+        (tmp_path / f"R{i}.txt").write_text(
+            f"---\nid: {i}\nspeakers: {{U: informant}}\n---\nU: makanan enak\n",
+            encoding="utf-8")
+    corpus = ce.read_transcripts(tmp_path)
+    path = tmp_path / "c.csv"
+    path.write_text("doc_id,segment_id,start,end,code,coder\n0012,1,3,10,makanan,0042\n"
+                    "0008,1,3,10,makanan,0042\n", encoding="utf-8")
+    got = ce.read_codings(path, corpus=corpus)
+    assert got["doc_id"].tolist() == ["0012", "0008"]
+    assert got["coder"].tolist() == ["0042", "0042"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -426,3 +427,61 @@ def test_more_turns_than_the_limit_are_refused_at_the_first_one_too_many(tmp_pat
         assert (info.value.line, info.value.message.split(" (")[0].split(":")[0]) == (
             line, f"more than 4 {what} in one transcript"), name
         assert info.value.message.endswith("split the file into several transcripts")
+
+
+@pytest.mark.parametrize("written", ["0007", "0008", "0010", "0012", "0x1F", "1.10",
+                                     "1_000", "007"])
+def test_front_matter_ids_are_kept_exactly_as_written(tmp_path, written):
+    # YAML 1.1 reads 0010 as octal 8 and 12:30 as 750: an id is text, whatever it looks like
+    write(tmp_path, "a.txt", f"---\nid: {written}\nspeakers: {{U: informant}}\n---\nU: ya\n")
+    corpus = ce.read_transcripts(tmp_path)
+    assert corpus.doc_ids == [written]
+
+
+def test_a_base_60_looking_id_is_refused_as_written_not_read_as_a_number(tmp_path):
+    write(tmp_path, "a.txt", "---\nid: 12:30\nspeakers: {U: informant}\n---\nU: ya\n")
+    with pytest.raises(ce.InputError, match="got '12:30'"):  # not 750
+        ce.read_transcripts(tmp_path)
+
+
+def test_number_like_ids_of_several_files_stay_distinct(tmp_path):
+    for i in ("0007", "0008", "0010", "0012"):
+        write(tmp_path, f"R{i}.txt", f"---\nid: {i}\nspeakers: {{U: informant}}\n---\nU: ya\n")
+    docs = ce.read_transcripts(tmp_path).documents
+    names = docs["path"].map(lambda p: p.rsplit("/", 1)[-1])
+    assert dict(zip(docs["doc_id"], names, strict=True)) == {
+        i: f"R{i}.txt" for i in ("0007", "0008", "0010", "0012")}
+
+
+def test_number_like_speaker_labels_and_attributes_keep_their_zeros(tmp_path):
+    write(tmp_path, "a.txt", "---\nid: A\nsite: 0012\nspeakers: {01: informant}\n---\n"
+          "01: ya\n")
+    corpus = ce.read_transcripts(tmp_path)
+    assert corpus.segments["speaker"].tolist() == ["01"]
+    assert corpus.documents.loc[0, "site"] == "0012"
+
+
+def test_front_matter_is_parsed_by_libyaml_without_the_slow_parser(tmp_path, monkeypatch):
+    # one file per text means thousands of front matters: the pure-Python parser took 21 s
+    import citra_eval._yaml as cy
+
+    def slow(*args, **kwargs):
+        raise AssertionError("the pure-Python YAML parser was used")
+
+    monkeypatch.setattr(cy, "_Loader", slow)
+    write(tmp_path, "a.txt", "---\nid: A\ndate: 2021-03-02\nsite: 0012\n"
+          "speakers: {U: informant}\n---\nU: ya\n")
+    doc = ce.read_transcripts(tmp_path).documents.iloc[0]
+    assert (doc["doc_id"], doc["date"], doc["site"]) == ("A", "2021-03-02", "0012")
+
+
+@pytest.mark.parametrize(("front", "line", "said"), [
+    ("id: A\nid: B\n", 3, "duplicate key 'id' (first on line 2)"),
+    ("id: A\nspeakers: {U: informant\n", 3, "invalid YAML: expected ',' or '}'"),
+    ("id: A\ndate: 2021-13-45\n", 3, "cannot read the value '2021-13-45'"),
+])
+def test_front_matter_errors_keep_their_lines_on_the_fast_path(tmp_path, front, line, said):
+    write(tmp_path, "a.txt", f"---\n{front}---\nU: ya\n")
+    with pytest.raises(ce.InputError, match=re.escape(said)) as info:
+        ce.read_transcripts(tmp_path)
+    assert f"a.txt:{line}:" in str(info.value)

@@ -376,3 +376,33 @@ def test_token_gaps_and_segments_follow_their_definition(turns):
     assert tok.gaps[1].tolist() == [2 in g for g in gaps]
     assert tok.seg_of.tolist() == [max(i for i, b in enumerate(seg_base.tolist()) if b <= s)
                                    for s in starts.tolist()]
+
+
+# a word as web text and other systems write it: invisible characters inside, decomposed
+# accents, fullwidth letters; an emoji (two UTF-16 units, one code point) before it
+_WRITTEN = {"makanan": ["makanan", "ma\u200bkanan", "ma\u00adkanan", "ma\u2060kanan",
+                        "ma\u200dka\ufeffnan", "\uff2d\uff21\uff2b\uff21\uff2e\uff21\uff2e"],
+            "kafe": ["cafe\u0301", "caf\u00e9"]}
+
+
+@pytest.mark.parametrize("lead", ["", "😀🤝🏽 ", "x" * 600 + " "])  # short and bulk paths
+def test_patterns_match_words_with_invisible_characters_and_other_forms(lead):
+    body = "".join(f"U: {lead}{w} enak\n" for forms in _WRITTEN.values() for w in forms)
+    corpus = ce.Corpus.from_texts({"x.txt": "---\nid: D1\nspeakers: {U: informant}\n---\n"
+                                   + body})
+    book = ce.Codebook.from_dict({"codebook": "x", "language": "id", "codes": [
+        {"id": "makanan", "label": {"id": "Makanan", "en": "Food"}, "patterns": ["makanan"]},
+        {"id": "kafe", "label": {"id": "Kafe", "en": "Cafe"}, "patterns": ["caf\u00e9"]}]})
+    got = ce.autocode(corpus, book)
+    text = corpus.text("D1")
+    segs = corpus.segments.set_index("segment_id")["text"]
+    for code, forms in _WRITTEN.items():
+        rows = got[got["code"] == code]
+        assert sorted(rows["evidence"]) == sorted(forms)  # as written, invisible ones kept
+        # offsets are sacred: every span slices the original text (its turn)
+        assert [text[s:e] for s, e in zip(rows["start"], rows["end"], strict=True)] \
+            == segs[rows["segment_id"]].tolist()
+        assert all(f"{lead}{w} enak" in segs.tolist() for w in forms)
+    words = ce.word_frequencies(corpus, stopwords=False).set_index("word")["count"]
+    assert words["makanan"] == len(_WRITTEN["makanan"]) and "ma" not in words
+    assert words["caf\u00e9"] == 2 and "kanan" not in words

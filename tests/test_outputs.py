@@ -364,3 +364,21 @@ def test_notes_from_warnings_says_each_message_once(capsys):
     with pytest.raises(TypeError, match="Warning classes"):
         with report.notes_from_warnings("CoverageWarning"):
             pass
+
+
+@pytest.mark.parametrize("save", ["figure", "table"])
+def test_a_name_with_a_folder_says_to_pass_out_dir(tmp_path, save):
+    # an argument the caller chose, not data: ValueError (not InputError) naming the argument,
+    # what was expected, what was received and the fix
+    fig, _ = plt.subplots()
+    call = ((lambda n: report.save_figure(fig, n, out_dir=tmp_path)) if save == "figure" else
+            (lambda n: report.save_table(pd.DataFrame({"a": [1]}), n, out_dir=tmp_path)))
+    with pytest.raises(ValueError, match=r"name must be a plain file name .* got "
+                       r"'figures/keyness'; to write into the folder 'figures', pass "
+                       r"out_dir='figures' and name='keyness'") as info:
+        call("figures/keyness")
+    assert not isinstance(info.value, InputError)
+    with pytest.raises(TypeError, match="name must be a file name"):
+        call(3)
+    plt.close(fig)
+    assert not list(tmp_path.iterdir())

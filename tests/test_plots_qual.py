@@ -10,6 +10,7 @@ from _figures import figure_texts, foreign_words
 
 import citra_eval as ce
 from citra_eval.plots import plot_code_frequencies, plot_cooccurrence, plot_saturation
+from citra_eval.plots.qual import MAX_DOCUMENT_LABELS
 
 
 @pytest.fixture(scope="module")
@@ -139,4 +140,18 @@ def test_every_text_follows_lang(coded, example_codebook, lang):
     texts = figure_texts(ax.figure)
     assert not foreign_words(ax.figure, lang)
     assert ("Kode kumulatif" if lang == "id" else "Cumulative codes") in texts
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("n", [8, 146])
+def test_plot_saturation_thins_the_document_labels_of_many_documents(n):
+    sat = pd.DataFrame({"position": range(1, n + 1), "doc_id": [f"R{i:04d}" for i in range(n)],
+                        "new_codes": [1] * n, "cumulative_codes": range(1, n + 1)})
+    ax = plot_saturation(sat, lang="en")
+    ticks = ax.get_xticks().tolist()
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert len(labels) <= (n if n <= MAX_DOCUMENT_LABELS else MAX_DOCUMENT_LABELS)
+    assert ticks[0] == 1 and (n <= MAX_DOCUMENT_LABELS) == (len(labels) == n)
+    # each label still names the document at its position
+    assert labels == [sat["doc_id"].iloc[int(t) - 1] for t in ticks]
     plt.close(ax.figure)

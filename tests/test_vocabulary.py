@@ -181,3 +181,28 @@ def test_a_target_nobody_applied_is_an_input_error_listing_the_codes():
     with pytest.raises(ce.InputError, match=r"target names value 'medya' that no document "
                        r"has as its 'group'; the known ones are 'media', 'warga'"):
         keyness(C, by="group", target="medya")
+
+
+def _forms_one_word_at_a_time(toks):
+    return toks.groupby("word")["form"].agg(
+        lambda s: "; ".join(s.value_counts(sort=True).sort_index(kind="stable")
+                            .sort_values(ascending=False, kind="stable").index)).to_dict()
+
+
+def test_forms_are_counted_in_one_pass_with_the_same_order(example_corpus, monkeypatch):
+    from citra_eval.vocabulary import _tokens
+
+    # ties (gak/nggak/tidak once each) are ordered alphabetically after the most frequent
+    corpus = ce.Corpus.from_texts({"x.txt": "---\nid: D1\nspeakers: {I: informant}\n---\n"
+                                   "I: gak nggak tidak tidak enggak enggak ga\n"})
+    for c in (corpus, example_corpus):
+        toks = _tokens(c, roles=None, stem=False, stopwords=False, codebook=None)
+        expected = _forms_one_word_at_a_time(toks)
+        got = ce.word_frequencies(c, roles=None, stopwords=False).set_index("word")["forms"]
+        assert got.to_dict() == expected
+    calls = []
+    real = pd.Series.value_counts
+    monkeypatch.setattr(pd.Series, "value_counts",
+                        lambda self, *a, **k: calls.append(1) or real(self, *a, **k))
+    ce.word_frequencies(example_corpus, roles=None, stopwords=False)
+    assert len(calls) < 5  # not one per distinct word

@@ -483,7 +483,11 @@ def _parse_records(data: bytes, header: list[str], dtypes: dict, chunksize: int,
                    prepare, rows: int):
     import pandas as pd
 
-    kinds = {i: dtypes.get(c, object) for i, c in enumerate(header)}
+    # every column is read as text: pandas infers the categories of a "category" column
+    # (0012 and 0008 would become the numbers 12 and 8), so those are made categorical after
+    categorical = [i for i, c in enumerate(header) if dtypes.get(c) == "category"]
+    kinds = {i: dtypes.get(c, object) for i, c in enumerate(header) if i not in categorical}
+    kinds.update(dict.fromkeys(categorical, object))
     joiner = ChunkJoiner(rows)
     try:
         chunks = pd.read_csv(io.BytesIO(data), dtype=kinds, header=0,
@@ -492,6 +496,8 @@ def _parse_records(data: bytes, header: list[str], dtypes: dict, chunksize: int,
                              encoding="utf-8")
         with _csv_field_limit(MAX_CSV_CELL):
             for chunk in chunks:
+                for i in categorical:
+                    chunk[i] = chunk[i].astype("category")
                 joiner.add(prepare(chunk))
     except pd.errors.ParserError as exc:
         raise InputError(f"not a valid CSV file: {exc}; check the quotes", path=path) from None

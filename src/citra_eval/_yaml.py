@@ -1,8 +1,9 @@
 """Safe YAML loading that remembers line numbers, so errors can point at them.
 
-Built on ``yaml.SafeLoader`` (no arbitrary objects). Mappings come back as :class:`LineDict`,
-a ``dict`` that also knows the line of the mapping and of each key. Duplicate keys, which
-PyYAML silently overwrites, are reported.
+Built on ``yaml.SafeLoader``'s constructors (no arbitrary objects), with YAML 1.1's surprising
+numbers left as text (``0012``, ``0x1F``, ``12:30``: see :class:`_Resolver`). Mappings come
+back as :class:`LineDict`, a ``dict`` that also knows the line of the mapping and of each key.
+Duplicate keys, which PyYAML silently overwrites, are reported.
 
 Aliases (``*a``) share one node, so a 1 KB file can describe billions of values ("billion
 laughs"); every reader flattens or prints values, which would expand them. Each document's
@@ -10,12 +11,16 @@ size *with aliases expanded* (nodes plus characters of scalars) is therefore bou
 :data:`MAX_EXPANDED` before anything is constructed, and recursive aliases are refused.
 PyYAML composes and constructs recursively, so nesting is bounded by :data:`MAX_DEPTH`
 while composing (before the interpreter's recursion limit is near), and the text itself by
-:data:`MAX_YAML_CHARS` (pure-Python parsing takes seconds per megabyte).
+:data:`MAX_YAML_CHARS` (pure-Python parsing takes seconds per megabyte). A short text that can
+hold neither aliases nor deep nesting (a transcript's front matter) is parsed by libyaml,
+many times faster; when libyaml finds it invalid, the pure-Python parser reads it again for
+its messages.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -83,13 +88,21 @@ def expanded_size(root: yaml.Node, *, limit: int) -> int | None:
 
 
 class LineDict(dict):
-    """A dict from YAML that remembers where it and its keys were (1-based lines)."""
+    """A dict from YAML that remembers where it and its keys were (1-based lines), and how
+    its plain values that were read as something other than text were written."""
     line: int = 0
     key_lines: dict
+    written: dict = {}  # noqa: RUF012 - read-only default, replaced per instance
 
     def line_of(self, key: Any) -> int:
         """Line of ``key`` if known, else the mapping's own line."""
         return self.key_lines.get(key, self.line)
+
+    def text_of(self, key: Any) -> str:
+        """The value of ``key`` as text, exactly as the file writes it when it was a plain
+        scalar read as a number (``1.10`` stays ``1.10``, not ``1.1``), else ``str(value)``.
+        For values that are identifiers."""
+        return self.written.get(key, str(self[key]))
 
 
 def as_linedict(d: dict, line: int | None = None) -> LineDict:
@@ -122,85 +135,177 @@ class LineList(list):
     item_lines: list
 
 
-def _loader_class(path: str | None, line_offset: int) -> type[yaml.SafeLoader]:
-    class _Loader(yaml.SafeLoader):
-        def compose_document(self):
-            node = super().compose_document()
-            if node is not None and self.anchors_used:
-                size = expanded_size(node, limit=MAX_EXPANDED)
-                line = node.start_mark.line + 1 + line_offset
-                if size is None:
-                    raise InputError("YAML aliases (*name) refer to a value that contains "
-                                     "them (a recursive structure); write the values out",
-                                     path=path, line=line)
-                if size > MAX_EXPANDED:
-                    raise InputError(f"YAML aliases (*name) expand this document to more "
-                                     f"than {MAX_EXPANDED:,} nodes and characters (an alias "
-                                     "bomb?); write the values out instead of repeating "
-                                     "aliases", path=path, line=line)
-            return node
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 
-        def compose_node(self, parent, index):
-            if self.check_event(yaml.AliasEvent):
-                self.anchors_used = True
-            elif self.check_event(yaml.CollectionStartEvent):
-                self.depth += 1
-                if self.depth > MAX_DEPTH:
-                    line = self.peek_event().start_mark.line + 1 + line_offset
-                    raise InputError(f"nested too deeply (more than {MAX_DEPTH} levels); "
-                                     "flatten the structure", path=path, line=line)
-                try:
-                    return super().compose_node(parent, index)
-                finally:
-                    self.depth -= 1
-            return super().compose_node(parent, index)
 
-        anchors_used = False
-        depth = 0
+class _Resolver(yaml.resolver.Resolver):
+    """YAML 1.1's resolver without its surprising numbers: ``0012`` (octal 10), ``0x1F``,
+    ``1_000`` and ``12:30`` (base 60, 750) stay text, as YAML 1.2 reads most of them.
+    Ids such as ``0010`` would otherwise silently become other ids (``8``)."""
 
-        def construct_object(self, node, deep=False):
-            # Constructors raise plain ValueError on values like 2021-13-45 or !!int x;
-            # turn them into a YAML error that carries the line.
-            try:
-                return super().construct_object(node, deep=deep)
-            except InputError:  # our own, already with its line (duplicate keys)
-                raise
-            except (ValueError, TypeError, OverflowError) as exc:
-                shown = node.value if isinstance(node, yaml.ScalarNode) else node.tag
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"cannot read the value {shown!r} ({exc})",
-                    node.start_mark) from None
 
-    def construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
-        loader.flatten_mapping(node)
+_Resolver.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in pairs if tag not in (_INT_TAG, _FLOAT_TAG)]
+    for first, pairs in yaml.resolver.Resolver.yaml_implicit_resolvers.items()}
+_Resolver.add_implicit_resolver(_INT_TAG, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"),
+                                list("-+0123456789"))
+_Resolver.add_implicit_resolver(_FLOAT_TAG, re.compile(
+    r"""^(?:[-+]?(?:0|[1-9][0-9]*)\.[0-9]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+
+        |[-+]?\.[0-9]+(?:[eE][-+]?[0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""", re.X), list("-+0123456789."))
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    """``SafeConstructor`` building :class:`LineDict` and :class:`LineList` (lines shifted by
+    the loader's ``line_offset``), refusing duplicate and unhashable keys, and turning a
+    constructor's plain ``ValueError`` (``2021-13-45``, ``!!int x``) into a YAML error with
+    the line. Shared by the pure-Python and the libyaml loader."""
+
+    path: str | None = None
+    line_offset = 0
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except InputError:  # our own, already with its line (duplicate keys)
+            raise
+        except (ValueError, TypeError, OverflowError) as exc:
+            shown = node.value if isinstance(node, yaml.ScalarNode) else node.tag
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read the value {shown!r} ({exc})",
+                node.start_mark) from None
+
+    def construct_line_map(self, node: yaml.MappingNode) -> LineDict:
+        self.flatten_mapping(node)
         out = LineDict()
-        out.line = node.start_mark.line + 1 + line_offset
+        out.line = node.start_mark.line + 1 + self.line_offset
         out.key_lines = {}
+        written = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            kline = key_node.start_mark.line + 1 + line_offset
+            key = self.construct_object(key_node, deep=True)
+            kline = key_node.start_mark.line + 1 + self.line_offset
             try:
                 hash(key)
             except TypeError:
-                raise InputError("a mapping key must be a plain value", path=path,
+                raise InputError("a mapping key must be a plain value", path=self.path,
                                  line=kline) from None
             if key in out:
                 raise InputError(
                     f"duplicate key {key!r} (first on line {out.key_lines[key]}); "
-                    "keep only one", path=path, line=kline)
-            out[key] = loader.construct_object(value_node, deep=True)
+                    "keep only one", path=self.path, line=kline)
+            value = out[key] = self.construct_object(value_node, deep=True)
             out.key_lines[key] = kline
+            if (not isinstance(value, str) and isinstance(value_node, yaml.ScalarNode)
+                    and not value_node.style):  # plain: None, or "" from libyaml
+                written[key] = value_node.value
+        if written:
+            out.written = written
         return out
 
-    def construct_seq(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LineList:
-        out = LineList(loader.construct_object(n, deep=True) for n in node.value)
-        out.line = node.start_mark.line + 1 + line_offset
-        out.item_lines = [n.start_mark.line + 1 + line_offset for n in node.value]
+    def construct_line_seq(self, node: yaml.SequenceNode) -> LineList:
+        out = LineList(self.construct_object(n, deep=True) for n in node.value)
+        out.line = node.start_mark.line + 1 + self.line_offset
+        out.item_lines = [n.start_mark.line + 1 + self.line_offset for n in node.value]
         return out
 
-    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_map)
-    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_seq)
-    return _Loader
+
+_Constructor.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                             _Constructor.construct_line_map)
+_Constructor.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+                             _Constructor.construct_line_seq)
+
+
+class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+              yaml.composer.Composer, _Constructor, _Resolver):
+    """The pure-Python loader: bounds nesting while composing and the size of a document
+    with its aliases expanded (see the module's docstring)."""
+
+    def __init__(self, stream, path: str | None, line_offset: int) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _Constructor.__init__(self)
+        _Resolver.__init__(self)
+        self.path, self.line_offset = path, line_offset
+        self.anchors_used, self.depth = False, 0
+
+    def compose_document(self):
+        node = super().compose_document()
+        if node is not None and self.anchors_used:
+            size = expanded_size(node, limit=MAX_EXPANDED)
+            line = node.start_mark.line + 1 + self.line_offset
+            if size is None:
+                raise InputError("YAML aliases (*name) refer to a value that contains "
+                                 "them (a recursive structure); write the values out",
+                                 path=self.path, line=line)
+            if size > MAX_EXPANDED:
+                raise InputError(f"YAML aliases (*name) expand this document to more "
+                                 f"than {MAX_EXPANDED:,} nodes and characters (an alias "
+                                 "bomb?); write the values out instead of repeating "
+                                 "aliases", path=self.path, line=line)
+        return node
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self.anchors_used = True
+        elif self.check_event(yaml.CollectionStartEvent):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                line = self.peek_event().start_mark.line + 1 + self.line_offset
+                raise InputError(f"nested too deeply (more than {MAX_DEPTH} levels); "
+                                 "flatten the structure", path=self.path, line=line)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+        return super().compose_node(parent, index)
+
+
+try:
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
+
+if _CParser is not None:
+    class _CLoader(_CParser, _Constructor, _Resolver):
+        """The libyaml loader, many times faster, used only for texts :func:`_fast_ok`
+        admits (it composes without our nesting and alias checks)."""
+
+        def __init__(self, stream, path: str | None, line_offset: int) -> None:
+            _CParser.__init__(self, stream)
+            _Constructor.__init__(self)
+            _Resolver.__init__(self)
+            self.path, self.line_offset = path, line_offset
+else:  # pragma: no cover - PyYAML built without libyaml
+    _CLoader = None
+
+# characters that can open a nested collection within a line
+_NESTING_CHARS = "[{-?:"
+
+
+def _fast_ok(text: str) -> bool:
+    """Whether libyaml may parse ``text`` unchecked: no alias can occur (no ``*``) and the
+    nesting cannot exceed :data:`MAX_DEPTH` (each level needs a line or one of ``[{-?:``;
+    a transcript's front matter is a few lines)."""
+    if _CLoader is None or "*" in text:
+        return False
+    bound = text.count("\n") + 1
+    for ch in _NESTING_CHARS:
+        bound += text.count(ch)
+        if bound > MAX_DEPTH:
+            return False
+    return True
+
+
+def _load(loader_class, text: str, path: str | None, line_offset: int) -> Any:
+    loader = loader_class(text, path, line_offset)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def load_yaml(text: str, *, path: str | os.PathLike | None = None, line_offset: int = 0) -> Any:
@@ -216,8 +321,13 @@ def load_yaml(text: str, *, path: str | os.PathLike | None = None, line_offset: 
                          f"{MAX_YAML_CHARS:,}; this file holds settings, not data: keep "
                          "long texts in their own files", path=spath,
                          line=line_offset + 1 if line_offset else None)
+    if _fast_ok(text):
+        try:
+            return _load(_CLoader, text, spath, line_offset)
+        except yaml.YAMLError:
+            pass  # parsed again below, for the pure-Python parser's messages
     try:
-        return yaml.load(text, Loader=_loader_class(spath, line_offset))
+        return _load(_Loader, text, spath, line_offset)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = None if mark is None else mark.line + 1 + line_offset

@@ -286,11 +286,13 @@ def _check_id(front: LineDict, path: str, *, default: str | None = None) -> tupl
                          "(unique across the corpus)", path=path, line=front.line or 1)
     raw = front["id"]
     line = front.line_of("id")
-    if isinstance(raw, bool) or not isinstance(raw, str | int) or not _ID_RE.match(str(raw)):
+    # as written: 'id: 1.10' is the id 1.10, not the number 1.1
+    text = front.text_of("id") if isinstance(raw, int | float) else raw
+    if isinstance(raw, bool) or not isinstance(text, str) or not _ID_RE.match(text):
         raise InputError(
             f"'id' must be a short code of letters, digits, '_', '-' or '.', got {raw!r}",
             path=path, line=line)
-    return str(raw), line
+    return text, line
 
 
 def _speaker_roles(front: LineDict, path: str) -> dict[str, str] | None:
@@ -570,6 +572,7 @@ def _meta_dict(meta: Mapping | None) -> LineDict:
     out = LineDict(meta or {})
     out.line = getattr(meta, "line", 1)
     out.key_lines = dict(getattr(meta, "key_lines", {}))
+    out.written = dict(getattr(meta, "written", {}))
     return out
 
 

@@ -87,10 +87,48 @@ def fold_case(text: str) -> str:
     >>> fold_case("İSTANBUL Straße")
     'istanbul straße'
     """
+    if not text.isascii() and max(text) >= "\uff01":
+        text = text.translate(_FULLWIDTH)
     low = text.lower()
     if len(low) == len(text):
         return low
     return "".join(c.lower()[0] if c.lower() else c for c in text)
+
+
+#: Fullwidth ASCII (``ＭＡＫＡＮＡＮ``, U+FF01-FF5E) to ASCII: what NFKC does, one character
+#: for one, so offsets stay valid.
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+
+#: Invisible characters that web text leaves inside words: zero-width space, non-joiner and
+#: joiner, word joiner, soft hyphen, byte-order mark. Between two word characters they join
+#: them into one token, and :func:`canonical_token` drops them from the token's text.
+INVISIBLE = "\u200b\u200c\u200d\u2060\u00ad\ufeff"
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+
+
+def canonical_token(token: str) -> str:
+    """The text a token is compared by: without :data:`INVISIBLE` characters and in NFC
+    (``cafe`` + U+0301 and ``café`` are one word). Offsets are never taken from it: a
+    token's span is that of the original characters.
+
+    Examples
+    --------
+    >>> canonical_token("ma\u200bkanan"), canonical_token("cafe\u0301") == "caf\u00e9"
+    ('makanan', True)
+    """
+    if token.isascii():
+        return token
+    return unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", token))
+
+
+def _canonical_ids(ids: np.ndarray, uniques: list[str]) -> tuple[np.ndarray, list[str]]:
+    """``(ids, uniques)`` with the distinct tokens replaced by their canonical forms, tokens
+    that become equal sharing one id (order of first appearance kept)."""
+    canon = [canonical_token(u) for u in uniques]
+    if canon == uniques or len(set(canon)) == len(canon):
+        return ids, canon
+    remap, merged = factorize_tokens(canon)
+    return remap[ids], merged
 
 
 # --------------------------------------------------------------------------- tokens
@@ -141,12 +179,13 @@ def _chars(codes: np.ndarray) -> str:
 def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
     """Tokenise a (case-folded) text in bulk.
 
-    Returns ``starts``, ``ends`` (int64 arrays of code-point offsets), the token strings and
-    the code-point array (read-only, see :func:`codepoints`; None for a text shorter than 512
-    characters).
-    A token is a run of letters, digits and combining marks; a hyphen or apostrophe between
-    two such characters joins them (``e-government``, ``aplikasi-aplikasi``), and so does
-    ``.``/``,`` between two digits (``16.00``).
+    Returns ``starts``, ``ends`` (int64 arrays of code-point offsets into ``folded``), the
+    token strings (:func:`canonical_token` of each span) and the code-point array
+    (read-only, see :func:`codepoints`; None for a text shorter than 512 characters).
+    A token is a run of letters, digits and combining marks; a hyphen, apostrophe or
+    :data:`INVISIBLE` character between two such characters joins them (``e-government``,
+    ``aplikasi-aplikasi``, ``ma`` + zero-width space + ``kanan``), and so does ``.``/``,``
+    between two digits (``16.00``).
     """
     if not folded:
         empty = np.zeros(0, dtype=np.int64)
@@ -154,7 +193,8 @@ def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.nda
     if len(folded) < 512:  # short strings (patterns, terms): numpy overhead would dominate
         starts_l, ends_l = _spans_py(folded)
         return (np.asarray(starts_l, dtype=np.int64), np.asarray(ends_l, dtype=np.int64),
-                [folded[a:b] for a, b in zip(starts_l, ends_l, strict=True)], None)
+                [canonical_token(folded[a:b]) for a, b in zip(starts_l, ends_l, strict=True)],
+                None)
     codes = codepoints(folded)
     word = _token_mask(codes)
     starts, ends = _edges(word)
@@ -162,6 +202,8 @@ def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.nda
     tokens = _chars(spaced).split()
     if len(tokens) != len(starts):  # pragma: no cover - a word char that split() sees as space
         tokens = [folded[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    if codes.dtype != np.uint8 or (codes == 0xAD).any():
+        tokens = [canonical_token(t) for t in tokens]
     return starts, ends, tokens, codes
 
 
@@ -170,8 +212,11 @@ def _token_mask(codes: np.ndarray) -> np.ndarray:
     word = _word_mask(codes)
     # a joiner or a decimal separator between two word characters belongs to the token;
     # only those few positions are examined
-    cand = np.flatnonzero((codes == 45) | (codes == 39) | (codes == 0x2019) | (codes == 0x2010)
-                          | (codes == 46) | (codes == 44))
+    cand = (codes == 45) | (codes == 39) | (codes == 46) | (codes == 44) | (codes == 0xAD)
+    if codes.dtype != np.uint8:
+        for c in ("\u2019\u2010" + INVISIBLE).replace("\u00ad", ""):
+            cand |= codes == ord(c)
+    cand = np.flatnonzero(cand)
     cand = cand[(cand > 0) & (cand < len(codes) - 1)]
     if len(cand):
         c, before, after = codes[cand], codes[cand - 1], codes[cand + 1]
@@ -226,11 +271,11 @@ def token_ids(folded: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str
     if packed is None:  # a hash shared by different tokens: group them as strings
         ids, uniques = factorize_tokens(
             [folded[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)])
-        return starts, ends, ids, uniques, codes
+        return starts, ends, *_canonical_ids(ids, uniques), codes
     ids, first = packed
     uniques = [folded[s:e] for s, e in zip(starts[first].tolist(), ends[first].tolist(),
                                            strict=True)]
-    return starts, ends, ids, uniques, codes
+    return starts, ends, *_canonical_ids(ids, uniques), codes
 
 
 def text_token_ids(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -299,7 +344,7 @@ def _spans_py(folded: str) -> tuple[list[int], list[int]]:
     joined = list(word)
     for i in range(1, n - 1):
         c = folded[i]
-        if ((c in _JOINERS and word[i - 1] and word[i + 1])
+        if ((c in _JOINERS + INVISIBLE and word[i - 1] and word[i + 1])
                 or (c in ".," and digit[i - 1] and digit[i + 1])):
             joined[i] = True
     starts, ends = [], []

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ._files import neutralise_frame, read_text_file, write_bytes, write_text
 from ._labels import label
-from ._validation import check_bool, check_lang
+from ._validation import check_bool, check_lang, check_type
 from .errors import InputError, Problem
 
 __all__ = [
@@ -110,9 +110,14 @@ def output_name(*parts: object) -> str:
 
 
 def _check_name(name: str, what: str) -> str:
-    if not isinstance(name, str) or not _NAME_RE.match(name) or name.endswith("."):
+    # the caller's choice, not data: TypeError/ValueError by the policy of _validation
+    check_type(what, name, str, "a file name (str)")
+    if not _NAME_RE.match(name) or name.endswith("."):
+        folder, _, base = name.replace("\\", "/").rpartition("/")
+        hint = (f"; to write into the folder {folder!r}, pass out_dir={folder!r} and "
+                f"{what}={base!r}" if folder and _NAME_RE.match(base) else "")
         raise ValueError(f"{what} must be a plain file name without folder or extension, made "
-                         f"of letters, digits, '_', '-' and '.', got {name!r}")
+                         f"of letters, digits, '_', '-' and '.', got {name!r}{hint}")
     return name
 
 

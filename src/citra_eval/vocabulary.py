@@ -207,27 +207,37 @@ def word_frequencies(corpus: Corpus, *, by: str | None = None,
 
 
 def _frequency_table(toks: pd.DataFrame, min_count: int, top: int | None) -> pd.DataFrame:
-    from nltk import FreqDist
-
-    fd = FreqDist(toks["word"])
-    total = fd.N()
-    rows = sorted(((w, n) for w, n in fd.items() if n >= min_count), key=lambda x: (-x[1], x[0]))
+    counts = toks["word"].value_counts(sort=False)
+    total = len(toks)
+    rows = sorted(((w, n) for w, n in zip(counts.index.tolist(), counts.tolist(), strict=True)
+                   if n >= min_count), key=lambda x: (-x[1], x[0]))
     if top is not None:
         rows = rows[:top]
     words = [w for w, _ in rows]
-    sub = toks[toks["word"].isin(words)]
+    sub = toks[toks["word"].isin(words)] if top is not None or min_count > 1 else toks
     turns = sub.drop_duplicates(["doc_id", "segment_id", "word"]).groupby("word").size()
     docs = sub.drop_duplicates(["doc_id", "word"]).groupby("word").size()
-    forms = sub.groupby("word")["form"].agg(
-        lambda s: "; ".join(s.value_counts(sort=True).sort_index(kind="stable")
-                            .sort_values(ascending=False, kind="stable").index))
+    forms = _forms(sub)
     return pd.DataFrame({
         "word": words, "count": [n for _, n in rows],
         "per_1000": [1000 * n / total if total else np.nan for _, n in rows],
-        "n_turns": [int(turns.get(w, 0)) for w in words],
-        "n_documents": [int(docs.get(w, 0)) for w in words],
+        "n_turns": turns.reindex(words, fill_value=0).to_numpy(dtype=np.int64),
+        "n_documents": docs.reindex(words, fill_value=0).to_numpy(dtype=np.int64),
         "forms": [forms.get(w, "") for w in words]}, columns=FREQUENCY_COLUMNS).astype(
         {"count": "int64", "n_turns": "int64", "n_documents": "int64"})
+
+
+def _forms(toks: pd.DataFrame) -> dict[str, str]:
+    """``{word: its written forms}``, most frequent first, ties alphabetically, joined by
+    ``"; "``: one groupby for all words (one per word took seconds on large corpora)."""
+    if toks.empty:
+        return {}
+    n = toks.groupby(["word", "form"], sort=False).size().reset_index(name="n")
+    n = n.sort_values(["word", "n", "form"], ascending=[True, False, True], kind="stable")
+    out: dict[str, str] = {}
+    for word, form in zip(n["word"].tolist(), n["form"].tolist(), strict=True):
+        out[word] = f"{out[word]}; {form}" if word in out else form
+    return out
 
 
 def collocations(corpus: Corpus, *, n: Literal[2, 3] = 2,

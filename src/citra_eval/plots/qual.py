@@ -121,9 +121,15 @@ def plot_cooccurrence(table: pd.DataFrame, *, measure: str = "count", codebook=N
     return ax
 
 
+#: Most document labels on the x axis of :func:`plot_saturation`; with more documents every
+#: k-th is labelled (146 labels overlapped into one black band).
+MAX_DOCUMENT_LABELS = 40
+
+
 def plot_saturation(sat: pd.DataFrame, *, lang: str = "id", ax=None):
     """Cumulative codes (line) and new codes (bars) per interview; the saturation point of
-    :func:`~citra_eval.saturation` (``sat.attrs``) as a dashed line when reached.
+    :func:`~citra_eval.saturation` (``sat.attrs``) as a dashed line when reached. With more
+    than :data:`MAX_DOCUMENT_LABELS` documents, only every k-th is labelled.
 
     Examples
     --------
@@ -146,8 +152,9 @@ def plot_saturation(sat: pd.DataFrame, *, lang: str = "id", ax=None):
     if point:
         ax.axvline(point, color="#c0392b", linestyle="--",
                    label=text("qual.saturation", lang, n=point))
-    ax.set_xticks(list(sat["position"]))
-    ax.set_xticklabels(list(sat["doc_id"]), rotation=45, ha="right")
+    step = -(-len(sat) // MAX_DOCUMENT_LABELS)  # every document while they fit, else thinned
+    ax.set_xticks(list(sat["position"])[::step])
+    ax.set_xticklabels(list(sat["doc_id"])[::step], rotation=45, ha="right")
     ax.set_xlabel(text("qual.interview", lang))
     ax.set_ylabel(text("qual.cumulative", lang))
     ax.legend(frameon=False)
