@@ -1,8 +1,8 @@
 """One-command reproduction: raw inputs → every figure and table, verified byte for byte.
 
-``citra-eval reproduce`` runs inside a study folder (one with ``study.yaml``): it validates the
-whole study (:func:`citra_eval.load_study`, as ``citra-eval validate``), checks the raw inputs
-(``study.yaml`` included) against ``data/raw/CHECKSUMS.sha256``, executes
+``citra-eval reproduce`` runs inside a study folder (one with ``study.yaml``): it checks the
+raw inputs (``study.yaml`` included) against ``data/raw/CHECKSUMS.sha256``, validates the
+whole study (:func:`citra_eval.load_study`, as ``citra-eval validate``), executes
 ``notebooks/NN-*.ipynb`` headless and in order with papermill, and writes the figures, tables,
 executed notebooks, ``provenance.json`` and ``MANIFEST.sha256`` to ``reports/``.
 ``--check`` rebuilds into a temporary folder and lists every file that differs from the
