@@ -382,3 +382,18 @@ def test_a_name_with_a_folder_says_to_pass_out_dir(tmp_path, save):
         call(3)
     plt.close(fig)
     assert not list(tmp_path.iterdir())
+
+
+def test_files_in_hidden_folders_are_not_outputs(tmp_path):
+    """Tester t4, finding 8: verify skipped a hidden file but not the files of a hidden
+    folder: Jupyter's reports/tables/.ipynb_checkpoints/*.csv were 'not listed in the
+    manifest' (exit 1)."""
+    rep = tmp_path / "reports"
+    report.save_table(pd.DataFrame({"x": [1]}), "t", out_dir=rep / "tables")
+    report.write_manifest(rep)
+    (rep / "tables" / ".ipynb_checkpoints").mkdir()
+    (rep / "tables" / ".ipynb_checkpoints" / "t-checkpoint.csv").write_text("x\n2\n")
+    (rep / "tables" / ".hidden.csv").write_text("x\n3\n")
+    (rep / "tables" / "mine.csv").write_text("x\n4\n")
+    assert [str(d) for d in report.check_manifest(rep)] == [
+        "reports/tables/mine.csv: not listed in the manifest"]

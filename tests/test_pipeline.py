@@ -667,3 +667,174 @@ def test_reproduce_prints_the_scale_warnings_validate_prints(tmp_path, capsys):
     lines: list[str] = []
     rp._prepare(root, lang=None, seed=None, update_checksums=False, warn=lines.append)
     assert lines == expected
+
+
+def _reports_with(root: Path, files: dict[str, str]) -> Path:
+    """A reports/ folder holding ``files`` ({relative path: text}), the visible ones in
+    figures/ and tables/ listed in its manifest."""
+    from citra_eval.outputs import write_manifest
+
+    rep = root / "reports"
+    for rel, text in files.items():
+        (rep / rel).parent.mkdir(parents=True, exist_ok=True)
+        (rep / rel).write_text(text, encoding="utf-8")
+    write_manifest(rep)
+    return rep
+
+
+def test_own_files_in_the_replaced_folders_are_refused_before_anything_runs(tmp_path):
+    """Tester t4, finding 1: a hand-made figure and a reviewer's table put into
+    reports/figures/ and reports/tables/ were deleted without a word by the next reproduce
+    (the folders are replaced as a whole). Such files are now named, exit 2, nothing
+    changed; reproduce's own files (in the manifest, executed notebooks) and hidden ones
+    are not."""
+    root = _project(tmp_path)
+    rep = _reports_with(root, {"figures/bars.png": "old", "tables/env.csv": "old",
+                               "notebooks/01-table.ipynb": "{}", "figures/.gitkeep": "",
+                               "tables/.ipynb_checkpoints/env-checkpoint.csv": "x"})
+    assert rp.foreign_reports_files(rep) == []
+    (rep / "figures" / "model-diagram.png").write_text("my own diagram")
+    (rep / "tables" / "reviewer-recalc.csv").write_text("reviewer,recalc\n")
+    (rep / "notebooks" / "my-notes.md").write_text("notes\n")
+    expected = ["reports/figures/model-diagram.png", "reports/notebooks/my-notes.md",
+                "reports/tables/reviewer-recalc.csv"]
+    assert rp.foreign_reports_files(rep) == expected
+    before = {p: p.read_bytes() for p in rep.rglob("*") if p.is_file()}
+    r = run_cli("reproduce", "--root", str(root))
+    assert r.returncode == 2, r.stderr
+    err = _not_warnings(r.stderr)
+    assert [ln.split(": ")[1] for ln in err] == expected
+    assert all("not made by 'citra-eval reproduce'" in ln and "move the file" in ln
+               for ln in err)
+    assert {p: p.read_bytes() for p in rep.rglob("*") if p.is_file()} == before
+
+
+def test_install_keeps_hidden_entries_and_refuses_files_added_during_the_run(tmp_path):
+    rep = _reports_with(tmp_path, {"figures/bars.png": "old", "figures/gone.png": "old",
+                                   "figures/.gitkeep": "",
+                                   "tables/.ipynb_checkpoints/env-checkpoint.csv": "x"})
+    staging = tmp_path / "staging"
+    (staging / "figures").mkdir(parents=True)
+    (staging / "figures" / "bars.png").write_text("new")
+    (staging / "MANIFEST.sha256").write_text("")
+    (rep / "tables" / "added-meanwhile.csv").write_text("mine\n")
+    with pytest.raises(InputError) as e:
+        rp._install(staging, rep)
+    assert [p.path for p in e.value.problems] == ["reports/tables/added-meanwhile.csv"]
+    assert (rep / "figures" / "gone.png").read_text() == "old"  # nothing moved
+    (rep / "tables" / "added-meanwhile.csv").unlink()
+    rp._install(staging, rep)
+    assert (rep / "figures" / "bars.png").read_text() == "new"
+    assert not (rep / "figures" / "gone.png").exists()  # reproduce's own, no longer made
+    assert (rep / "figures" / ".gitkeep").exists()
+    assert (rep / "tables" / ".ipynb_checkpoints" / "env-checkpoint.csv").read_text() == "x"
+
+
+def test_a_changed_transcript_is_named_before_the_codings_that_no_longer_fit_it(tmp_path):
+    """Tester t4, finding 5: one space removed from a transcript gave only errors blaming
+    the coders' files (spans no longer inside their segments, 'run reanchor'), never the
+    transcript; the checksum check now comes before the validation."""
+    from _studies import RSUD
+
+    root = tmp_path / "rsud"
+    shutil.copytree(RSUD, root)
+    rp.write_raw_checksums(root)
+    doc = sorted((root / "interview_transcripts").glob("*.txt"))[0]
+    text = doc.read_text(encoding="utf-8")
+    cut = text.index(" ", text.index("\n---\n") + 5)  # a space early in the body
+    doc.write_text(text[:cut] + text[cut + 1:], encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        rp._prepare(root, lang=None, seed=None, update_checksums=False, warn=None)
+    rel = f"interview_transcripts/{doc.name}"
+    assert [p.path for p in e.value.problems] == [rel]
+    assert "raw input changed since its checksum was recorded" in e.value.problems[0].message
+    # recording the change deliberately still validates first: the codings are named then
+    with pytest.raises(InputError) as e:
+        rp._prepare(root, lang=None, seed=None, update_checksums=True, warn=None)
+    assert any("codings_" in str(p.path) for p in e.value.problems)
+    with pytest.raises(InputError):  # the checksums were not recorded over invalid inputs
+        rp.check_raw_inputs(root)
+
+
+@pytest.mark.parametrize("where", [
+    "/home/Siti Nurhaliza/Ulasan Studi é/src/citra_eval/mixed_methods.py:245: ",
+    "C:\\Users\\Siti Nurhaliza\\citra\\src\\citra_eval\\mixed_methods.py:245: ",
+    "/tmp/ipykernel_1/2.py:1: ",
+])
+def test_warning_locations_with_spaces_are_stripped_too(where):
+    """Tester t4, finding 4: in a clone whose path holds a space, the package's path was
+    left in the executed notebooks (git status not clean after 'make reproduce')."""
+    from citra_eval.pipeline import _WARNING_WHERE
+
+    text = f"first line\n{where}ScaleWarning: scale CR: ...\n  code\nnote: a.py:1: x\n"
+    assert _WARNING_WHERE.sub("", text) == ("first line\nScaleWarning: scale CR: ...\n  code\n"
+                                            "note: a.py:1: x\n")
+
+
+@pytest.mark.slow
+def test_a_deep_temporary_folder_runs_the_kernel_over_loopback(tmp_path):
+    """Tester t4, finding 3: a TMPDIR longer than about 80 characters crashed reproduce with
+    'ZMQError: File name too long' (the kernel's sockets live in the work folder)."""
+    work = tmp_path / ("w" * 120)
+    work.mkdir()
+    assert not rp._ipc_fits(work / "ipc") and rp._ipc_fits(Path("/tmp/citra-eval-x/ipc"))
+    nb = tmp_path / "01-x.ipynb"
+    _notebook(nb, ["print(6 * 7)"], "out_dir = 'x'")
+    rp.run_notebook(nb, tmp_path / "out.ipynb", parameters={}, cwd=tmp_path, workdir=work)
+    out = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert out.cells[-1].outputs[0]["text"] == "42\n"
+
+
+def test_a_changed_notebook_is_named(built, tmp_path, monkeypatch, capsys):
+    """Tester t4, finding 6: an edited notebook showed in 'reproduce --check' only as
+    'reports/provenance.json: differs from the manifest'; the notebooks' checksums that
+    provenance.json records now name it."""
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    assert rp.notebook_changes(copy) == []
+    _notebook(copy / "notebooks" / "02-figure.ipynb", NB_FIGURE[:1], PARAMS)
+    _notebook(copy / "notebooks" / "03-more.ipynb", NB_FIGURE[:1], PARAMS)
+    (copy / "notebooks" / "01-table.ipynb").unlink()
+    changes = rp.notebook_changes(copy)
+    assert [c.split(": ")[0] for c in changes] == ["notebooks/01-table.ipynb",
+                                                   "notebooks/02-figure.ipynb",
+                                                   "notebooks/03-more.ipynb"]
+    assert "removed" in changes[0] and "added" in changes[2]
+    assert changes[1].startswith("notebooks/02-figure.ipynb: changed since the committed "
+                                 "reports were built")
+
+    from citra_eval.cli import main
+    from citra_eval.cli import reproduce as cli_reproduce
+    from citra_eval.outputs import Difference
+
+    def fake(*args, **kwargs):
+        return rp.ReproduceResult(tmp_path, differences=[
+            Difference("reports/provenance.json", "changed")], notebooks=changes[1:2])
+
+    monkeypatch.setattr(cli_reproduce, "reproduce", fake)
+    assert main(["reproduce", "--check", "--root", str(copy)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[2] == f"note: {changes[1]}"
+
+
+def test_a_raw_input_name_stored_decomposed_is_the_same_name(tmp_path):
+    """Tester t4, finding 7: a transcript named with an accent, unpacked where names are
+    stored decomposed (NFD), gave 'not listed' and 'listed ... is missing' for one visible
+    name; names are compared in one Unicode form."""
+    import unicodedata
+
+    root = _project(tmp_path)
+    name = unicodedata.normalize("NFC", "Wawancara-é.txt")
+    (root / "interview_transcripts" / name).write_text(TRANSCRIPT.replace("01", "02"))
+    rp.write_raw_checksums(root)
+    nfd = root / "interview_transcripts" / unicodedata.normalize("NFD", name)
+    (root / "interview_transcripts" / name).rename(nfd)
+    if not nfd.exists() or nfd.name == name:  # pragma: no cover - a normalising file system
+        pytest.skip("the file system keeps one form of names")
+    assert rp.check_raw_inputs(root)
+    nfd.write_text(TRANSCRIPT.replace("01", "03"))
+    with pytest.raises(InputError) as e:
+        rp.check_raw_inputs(root)
+    assert [p.path for p in e.value.problems] == [f"interview_transcripts/{nfd.name}"]
+    assert "raw input changed since" in e.value.problems[0].message

@@ -461,7 +461,9 @@ def _collect(reports_dir: Path, include: Iterable[str]) -> list[Path]:
         if p.is_file():
             files.append(p)
         elif p.is_dir():
-            files.extend(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+            # hidden files and files in hidden folders (.ipynb_checkpoints/) are not outputs
+            files.extend(f for f in p.rglob("*") if f.is_file() and not any(
+                part.startswith(".") for part in f.relative_to(p).parts))
     return sorted(files)
 
 
@@ -487,7 +489,8 @@ def write_manifest(reports_dir: str | os.PathLike = "reports", *,
         ``reports_dir``, i.e. the repository), so ``sha256sum -c reports/MANIFEST.sha256``
         works from the repository root.
     include : iterable of str
-        Files or folders inside ``reports_dir`` to cover. Hidden files are skipped.
+        Files or folders inside ``reports_dir`` to cover. Hidden files, and files in hidden
+        folders, are skipped.
 
     Returns
     -------

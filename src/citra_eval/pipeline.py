@@ -1,8 +1,8 @@
 """One-command reproduction: raw inputs → every figure and table, verified byte for byte.
 
-``citra-eval reproduce`` runs inside a study folder (one with ``study.yaml``): it validates the
-whole study (:func:`citra_eval.load_study`, as ``citra-eval validate``), checks the raw inputs
-(``study.yaml`` included) against ``data/raw/CHECKSUMS.sha256``, executes
+``citra-eval reproduce`` runs inside a study folder (one with ``study.yaml``): it checks the
+raw inputs (``study.yaml`` included) against ``data/raw/CHECKSUMS.sha256``, validates the
+whole study (:func:`citra_eval.load_study`, as ``citra-eval validate``), executes
 ``notebooks/NN-*.ipynb`` headless and in order with papermill, and writes the figures, tables,
 executed notebooks, ``provenance.json`` and ``MANIFEST.sha256`` to ``reports/``.
 ``--check`` rebuilds into a temporary folder and lists every file that differs from the
@@ -22,6 +22,7 @@ import shutil
 import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -54,6 +55,8 @@ __all__ = [
     "check_raw_inputs",
     "environment_changes",
     "find_notebooks",
+    "foreign_reports_files",
+    "notebook_changes",
     "notebook_notes",
     "raw_checksums",
     "reproduce",
@@ -152,6 +155,9 @@ class ReproduceResult:
     #: Filled by a ``check`` run: what differs from the environment ``provenance.json``
     #: recorded, e.g. ``"matplotlib 3.10.0 (here 3.11.2)"`` (see :func:`environment_changes`).
     environment: list[str] = field(default_factory=list)
+    #: Filled by a ``check`` run: the notebooks changed since the committed reports were
+    #: built (see :func:`notebook_changes`).
+    notebooks: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- raw inputs
@@ -228,6 +234,10 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
                          "with 'citra-eval reproduce --update-checksums'", path=CHECKSUMS)
     expected = read_manifest(path)
     actual = raw_checksums(r)
+    # a name stored decomposed (NFD: macOS, some unzip tools) is the same name
+    on_disk = {unicodedata.normalize("NFC", rel): rel for rel in actual}
+    expected = {on_disk.get(unicodedata.normalize("NFC", rel), rel): sha
+                for rel, sha in expected.items()}
     hint = ("if the change is deliberate, record it with 'citra-eval reproduce "
             "--update-checksums'")
     problems = []
@@ -283,7 +293,8 @@ def _kernel(workdir: Path) -> Iterator[tuple[str, object]]:
     """A kernel of *this* interpreter with a fixed hash seed and the Agg backend.
 
     A private kernelspec (never the user's ``python3``, which may point elsewhere) and IPC
-    transport (local sockets in ``workdir``; loopback TCP on Windows) are used.
+    transport (local sockets in ``workdir``; loopback TCP on Windows, and where ``workdir``
+    is too deep for a socket's name) are used.
     """
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
@@ -307,8 +318,11 @@ def _kernel(workdir: Path) -> Iterator[tuple[str, object]]:
     ksm = KernelSpecManager(kernel_dirs=[str(workdir / "kernels")], ensure_native_kernel=False)
     # asynchronous: with a blocking client nbclient waits for output without a timeout, so
     # the cell timeout could never fire
-    if os.name == "nt":  # no Unix sockets: loopback TCP
-        km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm)
+    if os.name == "nt" or not _ipc_fits(workdir / "ipc"):
+        # no Unix sockets (Windows), or a temporary folder too deep for a socket's name
+        # (a long TMPDIR): loopback TCP
+        km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm,
+                                transport="tcp", ip="127.0.0.1")
     else:
         km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm,
                                 transport="ipc", ip=str(workdir / "ipc"))
@@ -321,6 +335,17 @@ def _kernel(workdir: Path) -> Iterator[tuple[str, object]]:
         with contextlib.suppress(Exception):
             if km.has_kernel:
                 run_sync(km.shutdown_kernel)(now=True)
+
+
+#: Longest socket path every system takes (``sun_path``: 108 bytes on Linux, 104 on macOS
+#: and the BSDs, the final NUL included).
+_SOCKET_PATH_LIMIT = 103
+
+
+def _ipc_fits(base: Path) -> bool:
+    """Whether the kernel's sockets ``<base>-<n>`` have names short enough for a Unix
+    socket (a long ``TMPDIR`` makes them too long: ``ZMQError: File name too long``)."""
+    return len(os.fsencode(str(base))) + len("-99999") <= _SOCKET_PATH_LIMIT
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -344,7 +369,9 @@ def _failure(exc, source_nb, rel: str) -> NotebookError:
 
 
 #: ``/tmp/ipykernel_123/456.py:1: ScaleWarning: ...``: the file part names the kernel process
-_WARNING_WHERE = re.compile(r"^\S+?\.py:\d+: (?=\w*Warning: )", re.MULTILINE)
+#: or the package's folder, which may hold spaces (``/home/Siti Nurhaliza/...``,
+#: ``C:\Users\...``)
+_WARNING_WHERE = re.compile(r"^[^\n]*?\.py:\d+: (?=\w*Warning: )", re.MULTILINE)
 
 
 def _strip_volatile(nb, *, rel_input: str, rel_output: str, shown_params: dict) -> None:
@@ -587,6 +614,43 @@ def environment_changes(reports: str | os.PathLike) -> list[str]:
             if str(v) != now.get(name)]
 
 
+def notebook_changes(root: str | os.PathLike) -> list[str]:
+    """The notebooks that differ from those the committed reports were built with (the
+    checksums ``reports/provenance.json`` records): what to look at first when
+    ``reproduce --check`` finds files that differ.
+
+    Parameters
+    ----------
+    root : path
+        The study folder.
+
+    Returns
+    -------
+    list of str
+        ``"notebooks/03-themes.ipynb: changed since ..."`` (or ``added``, ``removed``) per
+        notebook, by path; empty when they match or nothing was recorded.
+    """
+    r = Path(root)
+    was = _recorded(r / "reports", "notebooks")
+    if not was:
+        return []
+    try:
+        now = {p.relative_to(r).as_posix(): file_sha256(p) for p in find_notebooks(r)}
+    except InputError:
+        now = {}
+    out = []
+    for rel in sorted(was.keys() | now.keys()):
+        if rel not in now:
+            out.append(f"{rel}: removed since reports/provenance.json recorded it")
+        elif rel not in was:
+            out.append(f"{rel}: added since the committed reports were built")
+        elif was[rel] != now[rel]:
+            out.append(f"{rel}: changed since the committed reports were built (sha256 "
+                       f"{now[rel][:12]}…, recorded in reports/provenance.json "
+                       f"{str(was[rel])[:12]}…)")
+    return out
+
+
 def _recorded_parameters(reports: Path) -> dict:
     """``lang`` and ``seed`` the committed reports were built with (empty if unknown)."""
     params = _recorded(reports, "parameters")
@@ -602,8 +666,15 @@ def _prepare(root: Path, *, lang: str | None, seed: int | None, update_checksums
              warn: Callable[[str], None] | None) -> tuple[dict[str, str], dict, list[Path],
                                                          Study]:
     """Everything that can reject the input, before anything is written: the runner, the
-    whole study (as ``citra-eval validate``), the checksums, the notebooks."""
+    checksums, the whole study (as ``citra-eval validate``), the notebooks.
+
+    The checksums come before the validation: an edited transcript would otherwise show
+    only as codings whose spans no longer fit, never naming the file that changed. With
+    ``update_checksums`` the study is validated first and the checksums then recorded.
+    """
     _check_runner()
+    if not update_checksums:
+        check_raw_inputs(root)
     study = load_study(root, lang=lang, seed=seed)
     if update_checksums:  # only once the inputs are known to be valid
         write_raw_checksums(root)
@@ -655,11 +726,73 @@ def _check_unchanged(root: Path, before: dict[str, str]) -> None:
                                    for rel in changed])
 
 
+#: The folders of ``reports/`` that reproduce replaces as a whole.
+_REPLACED_DIRS = ("figures", "tables", "notebooks")
+
+
+def foreign_reports_files(reports: str | os.PathLike) -> list[str]:
+    """Files in ``reports/figures``, ``reports/tables`` and ``reports/notebooks`` that
+    ``reproduce`` did not make, which replacing those folders would delete.
+
+    A file reproduce made is one listed in ``reports/MANIFEST.sha256`` (figures and tables)
+    or an executed notebook ``notebooks/NN-slug.ipynb``. Hidden files and folders (say
+    ``.gitkeep``, ``.ipynb_checkpoints/``) are not counted: reproduce keeps them.
+
+    Returns
+    -------
+    list of str
+        Their paths relative to the study folder (``reports/...``), sorted.
+    """
+    r = Path(reports)
+    try:
+        listed = set(read_manifest(r / MANIFEST_NAME)) if (r / MANIFEST_NAME).is_file() else set()
+    except InputError:  # unreadable: nothing is known to be reproduce's
+        listed = set()
+    out = []
+    for name in _REPLACED_DIRS:
+        d = r / name
+        if not d.is_dir() or d.is_symlink():
+            continue
+        for f in d.rglob("*"):
+            rel = f.relative_to(r)
+            if any(part.startswith(".") for part in rel.parts) or f.is_dir():
+                continue
+            shown = f"reports/{rel.as_posix()}"
+            made = (shown in listed if name != "notebooks"
+                    else len(rel.parts) == 2 and NOTEBOOK_RE.match(f.name) is not None)
+            if not made:
+                out.append(shown)
+    return sorted(out)
+
+
+def _refuse_foreign_files(reports: Path) -> None:
+    """An :class:`InputError` naming every file of :func:`foreign_reports_files`: replacing
+    the folders would delete a user's own files (a hand-made figure, a reviewer's table)."""
+    found = foreign_reports_files(reports)
+    if found:
+        raise InputError(problems=[Problem(
+            rel, f"not made by 'citra-eval reproduce' (not listed in reports/{MANIFEST_NAME}), "
+                 "and reproduce replaces reports/figures/, reports/tables/ and "
+                 "reports/notebooks/ as a whole; move the file elsewhere (anywhere else in "
+                 "reports/ is left alone, e.g. reports/extra/), then run again (nothing was "
+                 "changed)") for rel in found])
+
+
 def _install(staging: Path, reports: Path) -> None:
-    """Move the managed entries of ``staging`` over those of ``reports``."""
+    """Move the managed entries of ``staging`` over those of ``reports``; hidden entries of
+    the replaced folders (``.gitkeep``, ``.ipynb_checkpoints/``) are carried over."""
     reports.mkdir(parents=True, exist_ok=True)
+    _refuse_foreign_files(reports)  # again: one may have been added during the run
     trash = Path(tempfile.mkdtemp(prefix=".old-", dir=reports))
     try:
+        for name in _REPLACED_DIRS:
+            src, dst = staging / name, reports / name
+            if dst.is_dir() and not dst.is_symlink():
+                for entry in dst.iterdir():
+                    if entry.name.startswith("."):
+                        src.mkdir(parents=True, exist_ok=True)
+                        if not (src / entry.name).exists():
+                            os.replace(entry, src / entry.name)
         for name in MANAGED:  # the manifest is last, so it never describes a half-move
             src, dst = staging / name, reports / name
             if dst.exists():
@@ -742,6 +875,7 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
         if not check:
             stack.enter_context(holding_study(r))
             remove_leftovers(reports)
+            _refuse_foreign_files(reports)  # before minutes of work, not after
         return _reproduce(r, reports, check=check, lang=lang, seed=seed,
                           update_checksums=update_checksums, progress=progress, keep=keep,
                           warn=warn, cell_timeout=cell_timeout)
@@ -780,6 +914,7 @@ def _reproduce(r: Path, reports: Path, *, check: bool, lang, seed, update_checks
                 result.differences = check_manifest(out, manifest=reports / MANIFEST_NAME,
                                                     root=workdir)
                 result.environment = environment_changes(reports)
+                result.notebooks = notebook_changes(r)
                 if keep is not None:
                     write_text(out / MANIFEST_NAME, manifest_text(hashes))
                     shutil.copytree(out, keep)

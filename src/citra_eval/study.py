@@ -37,6 +37,7 @@ from .errors import InputError, Problem, closest, did_you_mean, quoted
 from .intercoder import CoverageWarning, coded_documents, reference_codings
 from .lint import PROCESSED_LANGUAGES
 from .normalise import tokenize
+from .outputs import output_name
 from .paths import example_path
 from .regression import (
     analysis_sample,
@@ -673,6 +674,13 @@ def _parse_settings(data, path: Path) -> StudySettings:
                 wordless = next(n for n in names if not tokenize(n))
                 err(f"'kwic': {quoted(wordless)} has no word (letters or digits) to search "
                     "for; write the word, or remove it", line(key))
+            elif (same := _same_file_name(names)) is not None:
+                (a, b), stem = same
+                shown = f"'...-{stem}.csv'" if stem else "(no ASCII letter or digit is left)"
+                err(f"'{key}': {quoted(a)} and {quoted(b)} give the same output file name "
+                    f"{shown}: file names keep ASCII letters, digits, '_', '-' and '.', in "
+                    "lower case, so one table would overwrite the other; keep one of them",
+                    line(key))
             else:
                 out[key] = tuple(names)
     for key in ("transcripts", "codebook", "instrument", "responses"):
@@ -692,6 +700,20 @@ def _parse_settings(data, path: Path) -> StudySettings:
     if problems:
         raise InputError(problems=problems)
     return StudySettings(**out)
+
+
+def _same_file_name(names: list[str]) -> tuple[tuple[str, str], str] | None:
+    """The first two of ``names`` that :func:`citra_eval.output_name` turns into the same
+    file name (``café`` and ``cafe``, ``e-government`` and ``e government``) and that name;
+    None when all differ. The notebooks name a table after each ``kwic`` term, ``compare_by``
+    column and ``group_by`` attribute."""
+    seen: dict[str, str] = {}
+    for name in names:
+        stem = output_name("x", name)[2:]  # "" when nothing usable is left
+        if stem in seen:
+            return (seen[stem], name), stem
+        seen[stem] = name
+    return None
 
 
 def _names(value) -> list[str] | None:

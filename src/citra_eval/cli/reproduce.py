@@ -79,6 +79,8 @@ def _run_reproduce(args: argparse.Namespace) -> int:
     times = ", ".join(f"{k.split('-')[0]} {v:.1f} s" for k, v in res.timings.items())
     if args.check:
         code = print_differences(res.differences, "reports/MANIFEST.sha256")
+        for line in res.notebooks if code else ():  # the likely reason, named
+            print(f"note: {line}", file=sys.stderr)
         if code and res.environment:
             print("note: reports/provenance.json: the reports were built with "
                   f"{', '.join(res.environment)}; figures and tables are byte-identical for "
