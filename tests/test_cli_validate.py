@@ -273,6 +273,30 @@ def test_codings_kept_outside_the_study_are_checked_against_its_codebook(cli, st
             in res.stderr), res.stderr
 
 
+def test_agree_and_qdpx_export_take_the_study_codebook_for_codings_elsewhere(cli, study,
+                                                                            tmp_path):
+    """As validate (t1 finding 5): codings kept outside the study but read against its
+    transcripts are checked against its codebook. agree counted an unknown code as one
+    more code without a word; qdpx export refused for want of --codebook."""
+    own = study / "data" / "raw" / "codings_B.csv"
+    lines = own.read_text(encoding="utf-8").splitlines(keepends=True)
+    code = lines[1].split(",")[4]
+    outside = tmp_path / "elsewhere" / "codings_B.csv"
+    outside.parent.mkdir()
+    outside.write_text(lines[0] + lines[1].replace(f",{code},", ",Bukan_Kode,")
+                       + "".join(lines[2:]), encoding="utf-8")
+    res = cli("agree", "--codings", "data/raw/codings_A.csv", str(outside), "--out",
+              str(tmp_path / "a.csv"), "--n-boot", "0", cwd=study)
+    assert res.returncode == 0, res.stderr
+    assert f"warning: {outside}:2: code 'Bukan_Kode' (1 coding(s)) is not in the codebook" \
+        in res.stderr, res.stderr
+    assert "Bukan_Kode" not in (tmp_path / "a.csv").read_text(encoding="utf-8")
+    res = cli("qdpx", "export", "--codings", str(own.rename(tmp_path / "codings_B.csv")),
+              "--out", str(tmp_path / "x.qdpx"), cwd=study)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "x.qdpx").is_file()
+
+
 def test_agree_with_one_coder_says_how_to_add_one_in_a_study(cli, study, tmp_path):
     """t1 finding 10: agree with one coder said "e.g. concatenate codings_A.csv and
     codings_B.csv" (the example study's files); inside a study, concatenating is wrong:

@@ -46,7 +46,7 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="FILE.csv", required=True, help="reliability table (CSV)")
     p.add_argument("--codebook", metavar="FILE",
                    help="codebook YAML: report every codable code, reject unknown codes "
-                        "(default inside a study, for its own files: its codebook, and codes "
+                        "(default inside a study, for its transcripts: its codebook, and codes "
                         "it lacks are left out with a warning, as validate and reproduce do)")
     p.add_argument("--unit", choices=["segment", "document"], default="segment",
                    help="unit of analysis (default: segment)")
@@ -99,7 +99,7 @@ def _run_agree(args: argparse.Namespace) -> int:
     args.codings = from_study(args.codings, study, "codings", "--codings")
     lenient = args.codebook is None  # the study's own codebook: warn like validate/reproduce
     if lenient:
-        args.codebook = study_codebook(study, args.transcripts, args.codings)
+        args.codebook = study_codebook(study, args.transcripts or args.codings)
     if not args.codings:
         raise InputError("the study has no codings files yet; code the transcripts first "
                          "(one codings_<coder>.csv per coder)", path="citra-eval")

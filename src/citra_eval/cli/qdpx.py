@@ -41,7 +41,7 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--transcripts", metavar="DIR",
                    help="folder of transcripts (default inside a study: its transcripts)")
     e.add_argument("--codebook", metavar="FILE",
-                   help="codebook YAML (default inside a study, for its own files: its "
+                   help="codebook YAML (default inside a study, for its transcripts: its "
                         "codebook; else omit for a project without codes)")
     e.add_argument("--codings", metavar="FILE", nargs="*", default=None,
                    help="codings CSV file(s) (default inside a study, when --transcripts is "
@@ -121,7 +121,7 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
                         if args.transcripts is None and study is not None else [])
     args.transcripts = from_study(args.transcripts, study, "transcripts", "--transcripts")
     if args.codebook is None:
-        args.codebook = study_codebook(study, args.transcripts, args.codings)
+        args.codebook = study_codebook(study, args.transcripts or args.codings)
     distinct_files(args.codings, "--codings")
     check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook,
                           "--codings": args.codings, "--memos": args.memos,
