@@ -200,7 +200,11 @@ def csv_delimiter(text: str) -> str:
         lines = lines[1:]
     best, cells = ",", 1
     for sep in (",", ";", "\t"):
-        counts = [len(row) for row in csv.reader(lines[:2], delimiter=sep)]
+        try:
+            with _csv_field_limit(MAX_CSV_CELL):
+                counts = [len(row) for row in csv.reader(lines[:2], delimiter=sep)]
+        except csv.Error:  # e.g. an unclosed quote: csv_rows will name the line
+            continue
         if counts and counts[0] > cells and (len(counts) == 1 or counts[1] == counts[0]):
             best, cells = sep, counts[0]
     if cells == 1:  # no separator splits consistently: the old rule, by the header alone
