@@ -445,3 +445,89 @@ def test_code_frequencies_count_only_the_roles_turns():
                                 roles=None).set_index("code")
     assert every.loc["y", ["n_codings", "n_segments", "n_documents"]].tolist() == [2, 2, 2]
     assert every.attrs["n_codings_ignored"] == 0
+
+
+def _with_question_coded():
+    """``small()`` plus codings on B's interviewer turn: ``y`` (also coded in A's answer)
+    and ``x`` with ``q``, a code nobody coded in an answer."""
+    corpus, codings = small()
+    asked = corpus.segments.set_index(["doc_id", "segment_id"]).loc[("B", 1)]
+    slip = pd.DataFrame([("B", 1, int(asked["start"]), int(asked["end"]), c, "A")
+                         for c in ("y", "x", "q")], columns=ce.CODING_COLUMNS)
+    return corpus, pd.concat([codings, slip], ignore_index=True)
+
+
+def test_cooccurrence_counts_only_the_roles_turns():
+    """Session 11: the co-occurrence table counted codings on the interviewer's question
+    that the theme table (code_frequencies) leaves out, so the two disagreed."""
+    corpus, codings = _with_question_coded()
+    co = ce.cooccurrence(codings, corpus=corpus)
+    pairs = {(a, b): c for a, b, c, _ in co.itertuples(index=False)}
+    assert pairs[("x", "x")] == 3 and pairs[("y", "y")] == 1 and pairs[("x", "y")] == 1
+    assert "q" not in set(co["code_a"]) and co.attrs["n_codings_ignored"] == 3
+    freq = ce.code_frequencies(codings, corpus=corpus).set_index("code")
+    assert all(freq.loc[c, "n_segments"] == pairs[(c, c)] for c in ("x", "y", "z"))
+    every = ce.cooccurrence(codings, corpus=corpus, roles=None)
+    pairs = {(a, b): c for a, b, c, _ in every.itertuples(index=False)}
+    assert pairs[("x", "x")] == 4 and pairs[("x", "q")] == 1 and pairs[("y", "q")] == 1
+    assert every.attrs["n_codings_ignored"] == 0
+    asked = ce.cooccurrence(codings, corpus=corpus, roles=["interviewer"])
+    assert set(asked["code_a"]) == {"x", "y", "q"} and asked.attrs["n_codings_ignored"] == 6
+    with pytest.raises(TypeError, match="roles must be a list of names"):
+        ce.cooccurrence(codings, corpus=corpus, roles="informant")
+    with pytest.raises(ce.InputError, match="informan"):
+        ce.cooccurrence(codings, corpus=corpus, roles=["informan"])
+
+
+def test_case_matrix_counts_only_the_roles_turns():
+    corpus, codings = _with_question_coded()
+    m = ce.code_case_matrix(codings, corpus=corpus)
+    # B's answer has x and z; y and q only on B's question
+    assert m.loc["y"].tolist() == [1, 0] and m.loc["x"].tolist() == [1, 1]
+    # q, on the question only, is a row of zeros (code_frequencies lists it with zeros)
+    assert m.loc["q"].tolist() == [0, 0] and m.attrs["n_codings_ignored"] == 3
+    freq = ce.code_frequencies(codings, corpus=corpus).set_index("code")
+    assert m.sum(axis=1).to_dict() == freq["n_documents"].to_dict()
+    every = ce.code_case_matrix(codings, corpus=corpus, roles=None)
+    assert every.loc["y"].tolist() == [1, 1] and every.loc["q"].tolist() == [0, 1]
+    assert every.attrs["n_codings_ignored"] == 0
+
+
+def test_exemplar_quotes_never_quote_the_interviewer():
+    """An exemplar quote could be the interviewer's own question (coded by mistake)."""
+    corpus, codings = _with_question_coded()
+    extra = codings[codings["doc_id"].eq("B") & codings["segment_id"].eq(1)].assign(coder="B")
+    both = pd.concat([codings, extra], ignore_index=True)  # two coders: ranked first
+    q = ce.exemplar_quotes(both, corpus=corpus, k=3, min_chars=1)
+    roles = corpus.segments.set_index(["doc_id", "segment_id"])["role"]
+    quoted = pd.MultiIndex.from_frame(q[["doc_id", "segment_id"]])
+    assert (roles.reindex(quoted) == "informant").all()
+    assert "q" not in set(q["code"]) and q.attrs["n_codings_ignored"] == 6
+    every = ce.exemplar_quotes(both, corpus=corpus, k=3, min_chars=1, roles=None)
+    assert every.loc[every["code"] == "y", ["doc_id", "segment_id"]].values.tolist()[0] \
+        == ["B", 1]
+    assert every.attrs["n_codings_ignored"] == 0
+    empty = ce.exemplar_quotes(codings[codings["code"] == "q"], corpus=corpus)
+    assert empty.empty and empty.attrs["n_codings_ignored"] == 1
+
+
+def test_role_filter_without_roles_in_the_corpus_is_code_frequencies():
+    """A corpus whose turns have no role: every analysis leaves out what code_frequencies
+    leaves out (informants' turns by default: none), and roles=None counts every turn."""
+    corpus = ce.Corpus.from_texts({"X.txt": "---\nid: X\n---\nteks satu\n\nteks dua\n"})
+    seg = corpus.segments
+    codings = pd.DataFrame([("X", int(s), int(a), int(b), "a", "A") for s, a, b in
+                            zip(seg["segment_id"], seg["start"], seg["end"], strict=True)],
+                           columns=ce.CODING_COLUMNS)
+    freq = ce.code_frequencies(codings, corpus=corpus)
+    tables = [ce.cooccurrence(codings, corpus=corpus),
+              ce.code_case_matrix(codings, corpus=corpus),
+              ce.exemplar_quotes(codings, corpus=corpus, min_chars=1)]
+    assert [t.attrs["n_codings_ignored"] for t in tables] == [freq.attrs["n_codings_ignored"]] * 3
+    assert freq["n_codings"].sum() == 0 and tables[0].empty and tables[2].empty
+    assert int(tables[1].to_numpy().sum()) == 0
+    every = [ce.cooccurrence(codings, corpus=corpus, roles=None),
+             ce.code_case_matrix(codings, corpus=corpus, roles=None),
+             ce.exemplar_quotes(codings, corpus=corpus, min_chars=1, roles=None)]
+    assert every[0]["count"].tolist() == [2] and every[1].loc["a", "X"] == 1
+    assert len(every[2]) == 2

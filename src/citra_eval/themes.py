@@ -98,6 +98,20 @@ def _label(codebook, code: str, lang: str | None = None) -> str:
     return code
 
 
+def _on_roles(codings: pd.DataFrame, corpus: Corpus, roles
+              ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...] | None, int]:
+    """The one role filter of the analyses: ``roles`` checked (:func:`check_roles`), the
+    codings on turns of ``roles`` (every coding for None) with the turn's ``speaker`` and
+    ``role`` (the corpus's: a ``speaker`` column of the codings is not used), the turns of
+    ``roles`` (:func:`coding_units`), and how many codings were left out."""
+    roles = check_roles(roles, corpus)
+    units = coding_units(corpus, roles)
+    keys = ["doc_id", "segment_id"]
+    data = codings.drop(columns=["speaker", "role"], errors="ignore").merge(
+        units[[*keys, "speaker", "role"]], on=keys, how="left" if roles is None else "inner")
+    return data, units, roles, len(codings) - len(data)
+
+
 # --------------------------------------------------------------------------- frequencies
 
 
@@ -152,14 +166,7 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     codings = _check(codings, corpus, coder)
     if lang is not None:
         check_lang(lang)
-    seg = corpus.segments[["doc_id", "segment_id", "speaker", "role"]]
-    data = codings.merge(seg, on=["doc_id", "segment_id"], how="left")
-    roles = check_roles(roles, corpus)
-    base = corpus.segments if roles is None else corpus.segments[
-        corpus.segments["role"].isin(list(roles))]
-    n_all = len(data)
-    if roles is not None:
-        data = data[data["role"].isin(list(roles))]
+    data, base, roles, n_ignored = _on_roles(codings, corpus, roles)
     codes = _code_list(codings, codebook)
     if by is not None:
         if by not in corpus.documents.columns:
@@ -199,7 +206,7 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     out = pd.DataFrame(rows, columns=cols)
     ints = ["n_codings", "n_segments", "n_documents", "n_informants"]
     out = out.astype(dict.fromkeys(ints, "int64"))
-    out.attrs["n_codings_ignored"] = n_all - len(data)
+    out.attrs["n_codings_ignored"] = n_ignored
     return out
 
 
@@ -214,7 +221,8 @@ def _segment_codes(codings: pd.DataFrame) -> dict[tuple[str, int], set[str]]:
 
 
 def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count",
-                 codebook=None, coder: str | None = None) -> pd.DataFrame:
+                 codebook=None, coder: str | None = None,
+                 roles: Sequence[str] | None = ("informant",)) -> pd.DataFrame:
     """Which codes occur together in the same segment.
 
     Parameters
@@ -227,19 +235,28 @@ def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count
         Code order (codebook order instead of alphabetical).
     coder : str, optional
         Keep only this coder's codings.
+    roles : sequence of str or None
+        Roles whose segments are counted (default informants), as in
+        :func:`code_frequencies`; None for all segments.
 
     Returns
     -------
     DataFrame
         Long form, one row per ordered pair of codes that were applied (``code_a == code_b``
         included, the diagonal): ``code_a, code_b, count, jaccard``. Pivot with
-        :func:`cooccurrence_matrix`.
+        :func:`cooccurrence_matrix`. ``attrs["n_codings_ignored"]``: the codings left out
+        (on turns of other roles).
 
     Notes
     -----
     ``count`` is the number of segments coded with both codes;
     ``jaccard = count / (n_a + n_b - count)`` with ``n_a``, ``n_b`` the numbers of segments
     coded with each (1 on the diagonal).
+
+    Only codings on turns of ``roles`` count, as in :func:`code_frequencies`: a coding on
+    the interviewer's question pairs with nothing, so the diagonal equals the
+    ``n_segments`` of the theme table of the same codings. In a corpus whose turns have no
+    role, the default counts nothing (every coding is left out); pass ``roles=None``.
 
     Examples
     --------
@@ -252,7 +269,7 @@ def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count
     """
     if measure not in ("count", "jaccard"):
         raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
-    codings = _check(codings, corpus, coder)
+    codings, _, _, n_ignored = _on_roles(_check(codings, corpus, coder), corpus, roles)
     codes = [c for c in _code_list(codings, codebook) if c in set(codings["code"])]
     index = {c: i for i, c in enumerate(codes)}
     counts = np.zeros((len(codes), len(codes)), dtype=np.int64)
@@ -267,7 +284,9 @@ def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count
                         "code_b": np.asarray(codes, dtype=object)[b.ravel()],
                         "count": counts.ravel(), "jaccard": jac.ravel()}, columns=COOC_COLUMNS)
     out = out[out["count"] > 0]
-    return out.sort_values(measure, ascending=False, kind="stable").reset_index(drop=True)
+    out = out.sort_values(measure, ascending=False, kind="stable").reset_index(drop=True)
+    out.attrs["n_codings_ignored"] = n_ignored
+    return out
 
 
 def cooccurrence_matrix(table: pd.DataFrame, *, measure: str = "count") -> pd.DataFrame:
@@ -306,7 +325,8 @@ def cooccurrence_matrix(table: pd.DataFrame, *, measure: str = "count") -> pd.Da
 
 
 def code_case_matrix(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook | None = None,
-                     coder: str | None = None) -> pd.DataFrame:
+                     coder: str | None = None,
+                     roles: Sequence[str] | None = ("informant",)) -> pd.DataFrame:
     """Code × document matrix: 1 when the document has the code, else 0.
 
     Parameters
@@ -319,12 +339,24 @@ def code_case_matrix(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codeboo
         When given, every codable code is a row (all zeros if never applied).
     coder : str, optional
         Only this coder's codings (default: all rows).
+    roles : sequence of str or None
+        Roles whose segments are counted (default informants), as in
+        :func:`code_frequencies`; None for all segments.
 
     Returns
     -------
     DataFrame
-        Index ``code`` (every codable code when ``codebook`` is given), one int column per
-        document in corpus order. ``.T`` gives cases in rows, the layout SPSS and R import.
+        Index ``code`` (every codable code when ``codebook`` is given, and every code of
+        ``codings``, as :func:`code_frequencies` lists them), one int column per document
+        in corpus order. ``.T`` gives cases in rows, the layout SPSS and R import.
+        ``attrs["n_codings_ignored"]``: the codings left out (on turns of other roles).
+
+    Notes
+    -----
+    A document has a code when a coding of it lies on a turn of ``roles``, as
+    :func:`code_frequencies` counts ``n_documents``: a code only on the interviewer's
+    question is not the informant's. In a corpus whose turns have no role, the default
+    counts nothing (every coding is left out); pass ``roles=None``.
 
     Examples
     --------
@@ -336,11 +368,13 @@ def code_case_matrix(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codeboo
     1
     """
     codings = _check(codings, corpus, coder)
-    codes = _code_list(codings, codebook)
+    codes = _code_list(codings, codebook)  # a code on other turns only: a row of zeros
+    codings, _, _, n_ignored = _on_roles(codings, corpus, roles)
     present = set(zip(codings["code"], codings["doc_id"], strict=True))
     data = [[int((c, d) in present) for d in corpus.doc_ids] for c in codes]
     out = pd.DataFrame(data, index=pd.Index(codes, name="code"),
                        columns=pd.Index(corpus.doc_ids, name="doc_id"), dtype="int64")
+    out.attrs["n_codings_ignored"] = n_ignored
     return out
 
 
@@ -583,7 +617,8 @@ def _by_date(docs: pd.DataFrame) -> list[str]:
 def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
                     codebook: Codebook | None = None,
                     lang: str | None = None, min_chars: int = 60,
-                    max_chars: int = 600, attribute: str | None = "auto") -> pd.DataFrame:
+                    max_chars: int = 600, attribute: str | None = "auto",
+                    roles: Sequence[str] | None = ("informant",)) -> pd.DataFrame:
     """The best ``k`` quotes per code, with the informant and an attribution line.
 
     Parameters
@@ -606,6 +641,9 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
         transcripts have it, else the first front-matter attribute whose value differs for
         every document (e.g. the informant's position), dates excluded; None: none, the
         attribution is the document id.
+    roles : sequence of str or None
+        Roles whose turns are quoted (default informants), as in :func:`code_frequencies`;
+        None for all turns.
 
     Returns
     -------
@@ -624,6 +662,11 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     quoted first (the top quotes come from different informants), then corpus order. One
     quote per segment.
 
+    Only codings on turns of ``roles`` are quoted, as :func:`code_frequencies` counts
+    them: an interviewer's question coded by mistake is never an exemplar;
+    ``attrs["n_codings_ignored"]`` says how many codings were left out. In a corpus whose
+    turns have no role, the default quotes nothing; pass ``roles=None``.
+
     Examples
     --------
     >>> import citra_eval as ce
@@ -641,14 +684,17 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
         raise ValueError(f"k must be a whole number >= 1, got {k!r}")
     if lang is not None:
         check_lang(lang)
-    codings = _check(codings, corpus, allow_many=True)
+    codings, _, _, n_ignored = _on_roles(_check(codings, corpus, allow_many=True), corpus,
+                                         roles)
     docs = corpus.documents.set_index("doc_id")
     if attribute == "auto":
         attribute = _describing_attribute(corpus.documents)
     elif attribute is not None:
         check_choice(attribute, "attribute", ["auto", *docs.columns])
     if codings.empty:
-        return pd.DataFrame(columns=QUOTE_COLUMNS)
+        out = pd.DataFrame(columns=QUOTE_COLUMNS)
+        out.attrs["n_codings_ignored"] = n_ignored
+        return out
     data = codings.copy()
     if "coder" not in data.columns:
         data["coder"] = "?"
@@ -679,9 +725,11 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     order = {c: i for i, c in enumerate(_code_list(codings, codebook))}
     top = top.assign(_c=top["code"].map(order)).sort_values(["_c", "rank"], kind="stable")
     out = top[QUOTE_COLUMNS].reset_index(drop=True)
-    return out.astype({"segment_id": "int64", "start": "int64", "end": "int64",
-                       "rank": "int64", "n_coders": "int64", "n_hits": "int64",
-                       "n_chars": "int64"})
+    out = out.astype({"segment_id": "int64", "start": "int64", "end": "int64",
+                      "rank": "int64", "n_coders": "int64", "n_hits": "int64",
+                      "n_chars": "int64"})
+    out.attrs["n_codings_ignored"] = n_ignored
+    return out
 
 
 def _spread(cand: pd.DataFrame, k: int) -> list[tuple[int, int]]:
