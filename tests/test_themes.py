@@ -531,3 +531,80 @@ def test_role_filter_without_roles_in_the_corpus_is_code_frequencies():
              ce.exemplar_quotes(codings, corpus=corpus, min_chars=1, roles=None)]
     assert every[0]["count"].tolist() == [2] and every[1].loc["a", "X"] == 1
     assert len(every[2]) == 2
+
+
+FOCUS_GROUPS = {  # two focus groups: a moderator and several participants each
+    "fg1.txt": "---\nid: FG1\nkelompok: Warga RT 3\nspeakers: {MOD: interviewer, "
+               "{a}: informant, {b}: informant}\n---\nMOD: Bagaimana layanannya?\n"
+               "{a}: Layanan puskesmas sudah cepat.\n{b}: Antrean masih panjang.\n"
+               "{a}: Petugasnya juga ramah.\n",
+    "fg2.txt": "---\nid: FG2\nkelompok: Kader Posyandu\nspeakers: {MOD: interviewer, "
+               "P3: informant, P4: informant}\n---\nMOD: Bagaimana layanannya?\n"
+               "P3: Kami dibantu petugas.\nP4: Jadwalnya jelas.\n",
+}
+
+
+def focus_groups(a="P1", b="P2"):
+    """Two focus groups; FG1's participants are labelled ``a`` and ``b``."""
+    corpus = ce.Corpus.from_texts({name: text.replace("{a}", a).replace("{b}", b)
+                                   for name, text in FOCUS_GROUPS.items()})
+    seg = corpus.segments
+    return corpus, seg[seg["role"] == "informant"].set_index(["doc_id", "segment_id"])
+
+
+def _whole_turns(turns, keys, code="x", coder="A"):
+    return pd.DataFrame([(d, s, int(turns.loc[(d, s), "start"]), int(turns.loc[(d, s), "end"]),
+                          code, coder) for d, s in keys], columns=ce.CODING_COLUMNS)
+
+
+def test_focus_group_quotes_are_attributed_to_their_speaker():
+    """Session 11: a focus-group quote was attributed to the document ("FG1, Warga RT 3"),
+    not to the participant who said it."""
+    corpus, turns = focus_groups()
+    codings = _whole_turns(turns, [("FG1", 2), ("FG1", 3), ("FG2", 2)])
+    q = ce.exemplar_quotes(codings, corpus=corpus, k=3, min_chars=1).set_index("segment_id")
+    fg1 = q[q["doc_id"] == "FG1"]
+    assert fg1.loc[2, "speaker"] == "P1" and fg1.loc[3, "speaker"] == "P2"
+    assert fg1.loc[3, "attribution"] == "FG1, P2, Warga RT 3"
+    assert fg1.loc[3, "informant"] == "Warga RT 3"  # the document's attribute, as before
+    fg2 = q[q["doc_id"] == "FG2"].iloc[0]
+    assert (fg2["speaker"], fg2["attribution"]) == ("P3", "FG2, P3, Kader Posyandu")
+    bare = ce.exemplar_quotes(codings, corpus=corpus, k=3, min_chars=1, attribute=None)
+    assert sorted(bare["attribution"]) == ["FG1, P1", "FG1, P2", "FG2, P3"]
+
+
+def test_one_informant_per_transcript_keeps_its_attribution():
+    """An interview with one informant: the document is the informant, the label is not
+    repeated (``small()``'s informant X of A)."""
+    corpus, codings = small()
+    q = ce.exemplar_quotes(codings, corpus=corpus, k=1, min_chars=1)
+    x = q[q["code"] == "x"].iloc[0]
+    assert (x["speaker"], x["attribution"]) == ("X", "A, Kepala Humas")
+
+
+def test_top_quotes_come_from_different_speakers_not_documents():
+    """Among equal quotes, a participant not yet quoted comes first: the second quote
+    of FG1 is P2's, not P1's second turn, nor another group's only because it is one."""
+    corpus, turns = focus_groups()
+    codings = _whole_turns(turns, [("FG1", 2), ("FG1", 4), ("FG1", 3), ("FG2", 2)])
+    q = ce.exemplar_quotes(codings, corpus=corpus, k=2, min_chars=1)
+    assert q[["doc_id", "speaker"]].values.tolist() == [["FG1", "P1"], ["FG1", "P2"]]
+    q3 = ce.exemplar_quotes(codings, corpus=corpus, k=3, min_chars=1)
+    assert q3["speaker"].tolist() == ["P1", "P2", "P3"]
+    q4 = ce.exemplar_quotes(codings, corpus=corpus, k=4, min_chars=1)
+    assert q4["segment_id"].tolist()[-1] == 4  # P1's second turn only when all are quoted
+
+
+def test_quote_attribution_never_shows_a_pseudonymised_name():
+    """The label comes from the (pseudonymised) corpus: a real name the key replaced is in
+    no column of the quotes, not even when the codings carry a speaker column of their own
+    (e.g. copied from a coding sheet of the original transcripts)."""
+    corpus, turns = focus_groups("Budi", "Sari")
+    codings = _whole_turns(turns, [("FG1", 2), ("FG1", 3)])
+    res = ce.pseudonymise(corpus, key={"Budi": "P1", "Sari": "P2"}, codings=codings,
+                          detect=())
+    carried = res.codings.assign(speaker=["Budi", "Sari"])
+    q = ce.exemplar_quotes(carried, corpus=res.corpus, k=2, min_chars=1)
+    assert sorted(q["attribution"]) == ["FG1, P1, Warga RT 3", "FG1, P2, Warga RT 3"]
+    shown = q.astype(str).to_numpy().ravel()
+    assert not any(name in cell for cell in shown for name in ("Budi", "Sari"))

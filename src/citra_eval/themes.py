@@ -50,7 +50,7 @@ SATURATION_COLUMNS = ["position", "doc_id", "date", "n_codes", "new_codes", "new
                       "cumulative_codes", "in_base", "run_new_codes", "run_ratio",
                       "meets_threshold"]
 QUOTE_COLUMNS = ["code", "label", "rank", "doc_id", "segment_id", "start", "end", "quote",
-                 "informant", "attribution", "n_coders", "n_hits", "n_chars"]
+                 "speaker", "informant", "attribution", "n_coders", "n_hits", "n_chars"]
 KWIC_COLUMNS = ["doc_id", "segment_id", "left", "keyword", "right", "start", "end"]
 
 
@@ -619,7 +619,7 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
                     lang: str | None = None, min_chars: int = 60,
                     max_chars: int = 600, attribute: str | None = "auto",
                     roles: Sequence[str] | None = ("informant",)) -> pd.DataFrame:
-    """The best ``k`` quotes per code, with the informant and an attribution line.
+    """The best ``k`` quotes per code, with their speaker and an attribution line.
 
     Parameters
     ----------
@@ -648,19 +648,28 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     Returns
     -------
     DataFrame
-        ``code, label, rank, doc_id, segment_id, start, end, quote, informant,
+        ``code, label, rank, doc_id, segment_id, start, end, quote, speaker, informant,
         attribution, n_coders, n_hits, n_chars``. A quote is the span covered by the code's
-        codings in one segment (``corpus.text(doc_id)[start:end]``); ``informant`` is the
-        document's ``attribute`` value; ``attribution`` reads "<doc_id>, <informant>".
+        codings in one segment (``corpus.text(doc_id)[start:end]``); ``speaker`` is the
+        label of the turn's speaker (``corpus.segments["speaker"]``, ``""`` for a turn
+        without one); ``informant`` is the document's ``attribute`` value (in a focus
+        group it describes the group); ``attribution`` reads "<doc_id>, <informant>", or
+        "<doc_id>, <speaker>, <informant>" when the document has several speakers of
+        ``roles`` (a focus group: the participant who said it).
 
     Notes
     -----
     Ranking, per code: (1) ``n_coders``, the number of distinct coders who applied the code
     in the segment, descending (agreement first); (2) ``n_hits``, the number of evidence
     items (auto-coding) or codings rows, descending; (3) length inside
-    ``[min_chars, max_chars]`` first; (4) among quotes equal on (1)-(3), documents not yet
-    quoted first (the top quotes come from different informants), then corpus order. One
+    ``[min_chars, max_chars]`` first; (4) among quotes equal on (1)-(3), speakers not yet
+    quoted first (the top quotes come from different informants: in a focus group, from
+    different participants, not merely different documents), then corpus order. One
     quote per segment.
+
+    The speaker label is the corpus's, never a ``speaker`` column of ``codings``: quoting
+    a pseudonymised corpus (:func:`pseudonymise`) shows the pseudonym its key gave the
+    speaker, as the quoted text does.
 
     Only codings on turns of ``roles`` are quoted, as :func:`code_frequencies` counts
     them: an interviewer's question coded by mistake is never an exemplar;
@@ -684,8 +693,8 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
         raise ValueError(f"k must be a whole number >= 1, got {k!r}")
     if lang is not None:
         check_lang(lang)
-    codings, _, _, n_ignored = _on_roles(_check(codings, corpus, allow_many=True), corpus,
-                                         roles)
+    codings, turns, _, n_ignored = _on_roles(_check(codings, corpus, allow_many=True), corpus,
+                                             roles)
     docs = corpus.documents.set_index("doc_id")
     if attribute == "auto":
         attribute = _describing_attribute(corpus.documents)
@@ -700,7 +709,8 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
         data["coder"] = "?"
     ev = data["evidence"] if "evidence" in data.columns else pd.Series(None, index=data.index)
     data["_hits"] = [len(str(e).split(" | ")) if isinstance(e, str) and e else 1 for e in ev]
-    grouped = data.groupby(["code", "doc_id", "segment_id"], sort=False).agg(
+    data["speaker"] = data["speaker"].fillna("").astype(str)
+    grouped = data.groupby(["code", "doc_id", "segment_id", "speaker"], sort=False).agg(
         start=("start", "min"), end=("end", "max"), n_coders=("coder", "nunique"),
         n_hits=("_hits", "sum")).reset_index()
     doc_pos = {d: i for i, d in enumerate(corpus.doc_ids)}
@@ -719,8 +729,12 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     top["quote"] = [corpus.text(d)[s:e] for d, s, e in
                     zip(top["doc_id"], top["start"], top["end"], strict=True)]
     top["informant"] = top["doc_id"].map(informant)
-    top["attribution"] = [f"{d}, {i}" if isinstance(i, str) and i else str(d)
-                          for d, i in zip(top["doc_id"], top["informant"], strict=True)]
+    voices = turns.loc[turns["speaker"].fillna("").astype(str) != ""].groupby("doc_id")[
+        "speaker"].nunique()
+    top["attribution"] = [
+        ", ".join([str(d), *([sp] if sp and voices.get(d, 0) > 1 else []),
+                   *([i] if isinstance(i, str) and i else [])])
+        for d, sp, i in zip(top["doc_id"], top["speaker"], top["informant"], strict=True)]
     top["label"] = [_label(codebook, c, lang) for c in top["code"]]
     order = {c: i for i, c in enumerate(_code_list(codings, codebook))}
     top = top.assign(_c=top["code"].map(order)).sort_values(["_c", "rank"], kind="stable")
@@ -733,18 +747,19 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
 
 
 def _spread(cand: pd.DataFrame, k: int) -> list[tuple[int, int]]:
-    """Pick ``k`` rows in rank order; among equally ranked rows, documents not quoted yet
-    come first (so the top quotes of a code come from different informants)."""
-    used: set[str] = set()
+    """Pick ``k`` rows in rank order; among equally ranked rows, speakers not quoted yet
+    come first (so the top quotes of a code come from different informants: the
+    participants of a focus group are several)."""
+    used: set[tuple[str, str]] = set()
     out: list[tuple[int, int]] = []
     tiers = cand.groupby(["n_coders", "n_hits", "_fits"], sort=False)
     for _, tier in tiers:
         rows = list(tier.itertuples())
         while rows and len(out) < k:
-            fresh = [r for r in rows if r.doc_id not in used]
+            fresh = [r for r in rows if (r.doc_id, r.speaker) not in used]
             r = (fresh or rows)[0]
             rows.remove(r)
-            used.add(r.doc_id)
+            used.add((r.doc_id, r.speaker))
             out.append((r.Index, len(out) + 1))
         if len(out) >= k:
             break
