@@ -526,3 +526,30 @@ def test_a_focus_group_counts_its_informant_speakers():
     assert joint.loc["maaf", "informant_share"] == pytest.approx(2 / 5)
     assert joint.loc["maaf", "qual_evidence"] == "minor"
     assert "2 of 5 informants" in joint.loc["maaf", "rationale"]
+
+
+def test_the_joint_display_names_the_speaker_of_its_quote():
+    """Session 11: a focus-group quote in the joint display named only its document
+    (``quote_doc``), not the participant who said it; ``quote_speaker`` is the turn's label
+    in the corpus (the pseudonym in a pseudonymised one)."""
+    corpus = ce.Corpus.from_texts({
+        "FG1.txt": "---\nid: FG1\nspeakers: {MOD: interviewer, Ann: informant, "
+                   "Ben: informant}\n---\nMOD: Apa yang dulu dilakukan?\n"
+                   "Ann: Kami minta maaf.\nBen: Kami langsung minta maaf kepada warga.\n"})
+    codebook = ce.Codebook.from_dict({"codebook": "x", "version": 1, "language": "id", "codes": [
+        {"id": "maaf", "label": {"id": "Maaf"}}, {"id": "fakta", "label": {"id": "Fakta"}}]})
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    codings = pd.DataFrame([("FG1", s, int(seg.at[("FG1", s), "start"]),
+                             int(seg.at[("FG1", s), "end"]), "maaf", "A") for s in (2, 3)],
+                           columns=ce.CODING_COLUMNS)
+    t = ig.theme_evidence(codings, corpus=corpus, codebook=codebook).set_index("theme")
+    assert t.loc["maaf", "quote"] == "Kami langsung minta maaf kepada warga."  # the longer
+    assert t.loc["maaf", ["quote_doc", "quote_speaker"]].tolist() == ["FG1", "Ben"]
+    assert pd.isna(t.loc["fakta", "quote_speaker"]) and pd.isna(t.loc["fakta", "quote_doc"])
+    res = ce.pseudonymise(corpus, key={"Ann": "P1", "Ben": "P2"}, codings=codings, detect=())
+    t = ig.theme_evidence(res.codings.assign(speaker="Ben"), corpus=res.corpus,
+                          codebook=codebook).set_index("theme")
+    assert t.loc["maaf", "quote_speaker"] == "P2"
+    joint = ce.joint_display(codings, corpus=corpus, codebook=codebook, responses=None,
+                             instrument=None, outcome=None).set_index("theme")
+    assert joint.loc["maaf", "quote_speaker"] == "Ben"

@@ -32,7 +32,7 @@ __all__ = [
 
 THEME_COLUMNS = ["theme", "theme_label", "category", "category_label", "construct",
                  "n_informants", "n_informants_total", "informant_share", "n_segments",
-                 "segment_share", "code_alpha", "quote", "quote_doc"]
+                 "segment_share", "code_alpha", "quote", "quote_doc", "quote_speaker"]
 CONSTRUCT_COLUMNS = ["construct", "construct_label", "construct_mean", "mean_ci_low",
                      "mean_ci_high", "scale_midpoint", "scale_alpha", "std_effect", "std_ci_low",
                      "std_ci_high", "p_value", "quant_basis"]
@@ -42,7 +42,7 @@ RULE_COLUMNS = ["qual_evidence", "quant_evidence", "meta_inference", "meta_infer
 JOINT_COLUMNS = [
     "theme", "theme_label", "category", "category_label", "construct", "construct_label",
     "n_informants", "n_informants_total", "informant_share", "n_segments", "segment_share",
-    "code_alpha", "quote", "quote_doc",
+    "code_alpha", "quote", "quote_doc", "quote_speaker",
     "construct_mean", "mean_ci_low", "mean_ci_high", "scale_midpoint", "scale_alpha",
     "std_effect", "std_ci_low", "std_ci_high", "p_value", "quant_basis",
     *RULE_COLUMNS]
@@ -76,14 +76,17 @@ def _shorten(text: str, limit: int = 220) -> str:
     return cut.rstrip(",;:") + " …"
 
 
-def _quote(rows: pd.DataFrame, corpus, target: int = 140) -> tuple[str | None, str | None]:
-    """The exemplar quote of one code: a span both coders agree on if any, of readable length.
+def _quote(rows: pd.DataFrame, corpus, speaker_of: pd.Series, target: int = 140
+           ) -> tuple[str | None, str | None, str | None]:
+    """The exemplar quote of one code, its document and its speaker (``speaker_of``: the
+    corpus's label per ``(doc_id, segment_id)``): a span both coders agree on if any, of
+    readable length.
 
     Ranking: more coders on the same segment first, then length closest to ``target``
     characters, then document and offset (deterministic).
     """
     if rows.empty:
-        return None, None
+        return None, None, None
     agree = rows.groupby(["doc_id", "segment_id"])["coder"].transform("nunique")
     cand = rows.assign(_agree=agree)
     cand = cand.drop_duplicates(["doc_id", "start", "end"])
@@ -92,7 +95,8 @@ def _quote(rows: pd.DataFrame, corpus, target: int = 140) -> tuple[str | None, s
     cand = cand.assign(_text=texts, _dist=[abs(len(" ".join(t.split())) - target) for t in texts])
     best = cand.sort_values(["_agree", "_dist", "doc_id", "start"],
                             ascending=[False, True, True, True], kind="mergesort").iloc[0]
-    return _shorten(best["_text"]), str(best["doc_id"])
+    who = speaker_of.get((best["doc_id"], int(best["segment_id"])))
+    return _shorten(best["_text"]), str(best["doc_id"]), "" if pd.isna(who) else str(who)
 
 
 def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
@@ -119,14 +123,17 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
     DataFrame
         ``theme, theme_label, category, category_label, construct, n_informants,
         n_informants_total, informant_share, n_segments, segment_share, code_alpha, quote,
-        quote_doc``: ``n_informants`` informants (distinct informant speakers of a
+        quote_doc, quote_speaker``: ``n_informants`` informants (distinct informant speakers of a
         document, as :func:`citra_eval.code_frequencies` counts them: each participant of
         a focus group is one) with at least one coded turn out of ``n_informants_total``
         informant speakers in the corpus (``informant_share`` their ratio; a document
         whose turns carry no speaker label is one informant); ``n_segments`` coded
         informant turns, ``segment_share`` their share of all informant turns;
         ``code_alpha`` Krippendorff's alpha of the code (NaN without ``reliability``);
-        ``quote`` an exemplar informant quote and ``quote_doc`` its document.
+        ``quote`` an exemplar informant quote, ``quote_doc`` its document and
+        ``quote_speaker`` the label of the informant who said it (the corpus's, so a
+        pseudonymised corpus gives the pseudonym; in a focus group, the participant; ``""``
+        for a turn without a label; None without a quote).
 
     Examples
     --------
@@ -162,7 +169,7 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
         mine = coded[coded["code"] == cid]
         n_inf = len(_speakers(inf_of(mine)))
         n_seg = int(mine[["doc_id", "segment_id"]].drop_duplicates().shape[0])
-        quote, qdoc = _quote(mine, corpus)
+        quote, qdoc, qspeaker = _quote(mine, corpus, speaker_of)
         cat = codebook.category(cid)
         rows.append({
             "theme": cid, "theme_label": codebook.label(cid, lang),
@@ -172,7 +179,7 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
             "informant_share": n_inf / n_people if n_people else math.nan,
             "n_segments": n_seg, "segment_share": n_seg / n_segs if n_segs else math.nan,
             "code_alpha": float(alphas.get(cid, math.nan)),
-            "quote": quote, "quote_doc": qdoc,
+            "quote": quote, "quote_doc": qdoc, "quote_speaker": qspeaker,
         })
     return pd.DataFrame(rows, columns=THEME_COLUMNS)
 
@@ -555,7 +562,8 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
         is linked to. Columns: ``theme, theme_label, category, category_label, construct,
         construct_label`` (missing on the side that lacks the row), the qualitative
         columns of :func:`theme_evidence` (``n_informants, n_informants_total,
-        informant_share, n_segments, segment_share, code_alpha, quote, quote_doc``), the
+        informant_share, n_segments, segment_share, code_alpha, quote, quote_doc,
+        quote_speaker``), the
         quantitative ones of :func:`construct_evidence` (``construct_mean, mean_ci_low,
         mean_ci_high, scale_midpoint, scale_alpha, std_effect, std_ci_low, std_ci_high,
         p_value, quant_basis``) and the rule columns of :func:`meta_inferences`
