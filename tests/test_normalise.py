@@ -25,6 +25,7 @@ from citra_eval.normalise import (
     stem_word,
     token_arrays,
     tokenize,
+    visible_view,
 )
 
 
@@ -42,6 +43,18 @@ def test_tokens_and_loose_quotes_skip_the_same_zero_width_characters():
         word = f"Ma{c}kanan"
         assert [t.text for t in tokenize(fold_case(word))] == ["makanan"]
         assert loose_form(word)[0] == "makanan"
+
+
+@given(st.lists(st.sampled_from(["a", "Z", " ", "\r\n", "\u00e9", "😀", *INVISIBLE]),
+                max_size=40).map("".join))
+@settings(max_examples=200, deadline=None)
+def test_visible_view_maps_every_visible_character_back(text):
+    view, where = visible_view(text)
+    assert view == "".join(c for c in text if c not in INVISIBLE)
+    if where is None:
+        assert view == text
+    else:
+        assert [text[i] for i in where.tolist()] == list(view)
 
 
 @given(st.text(max_size=200))

@@ -178,6 +178,35 @@ def _chars(codes: np.ndarray) -> str:
                "latin-1" if codes.dtype == np.uint8 else "utf-32-le")
 
 
+_INVISIBLE_CODES = np.array(sorted(map(ord, INVISIBLE)), dtype=np.uint32)
+
+
+def visible_view(text: str, codes: np.ndarray | None = None) -> tuple[str, np.ndarray | None]:
+    """``text`` as a reader sees it: without its :data:`INVISIBLE` characters; and for each
+    character of that view the offset of the same character in ``text`` (int64), so a span
+    ``(a, b)`` of the view is ``(where[a], where[b - 1] + 1)`` in ``text``.
+
+    ``codes`` is ``text``'s :func:`codepoints` when already at hand. A text without
+    invisible characters (every ASCII text is tested in one step) comes back unchanged,
+    with None for the offsets.
+
+    Examples
+    --------
+    >>> view, where = visible_view("ker\u00adja sama")
+    >>> view, int(where[3])
+    ('kerja sama', 4)
+    """
+    if text.isascii():
+        return text, None
+    if codes is None:
+        codes = codepoints(text)
+    hidden = (codes == 0xAD) if codes.dtype == np.uint8 else np.isin(codes, _INVISIBLE_CODES)
+    if not hidden.any():
+        return text, None
+    where = np.flatnonzero(~hidden)
+    return _chars(codes[where]), where
+
+
 def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
     """Tokenise a (case-folded) text in bulk.
 
