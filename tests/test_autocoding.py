@@ -625,3 +625,33 @@ def test_cli_code_transcripts_without_informants_are_an_error_not_an_empty_file(
     assert main(["code", "--transcripts", str(tdir), "--codebook", str(book), "--out",
                  str(out), "--include-interviewer"]) == 0
     assert ce.read_codings(out)["code"].tolist() == ["kabar"]
+
+
+@pytest.mark.parametrize("c", ["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"])
+def test_regex_codes_are_found_past_invisible_characters_with_exact_offsets(c):
+    """A pasted zero-width character or soft hyphen inside the words hides nothing from a
+    regex pattern; every coding and hit still slices the original text (BOM, CRLF, emoji)."""
+    book = ce.Codebook.from_dict({"codebook": "rx", "language": "id", "codes": [
+        {"id": "rx_layanan", "label": "Layanan", "patterns": [{"regex": "pelayanan publik"}]},
+        {"id": "rx_kerja", "label": "Kerja", "patterns": [{"regex": "\\bkerja ?sama\\b"}]},
+        {"id": "plain", "label": "Plain", "patterns": ["desa"]}]})
+    src = ("\ufeff---\r\nid: D\r\nspeakers: {I: informant}\r\n---\r\n"
+           f"I: 😀🤝🏽 Pelayanan{c} publik di de{c}sa.\r\n"
+           f"I: Ker{c}ja sama{c} dan kerja{c}sama 👍 bagus.\r\n"
+           "I: Tidak ada apa-apa.\r\n")
+    corpus = ce.Corpus.from_texts({"d.txt": src})
+    text = corpus.text("D")
+    segs = corpus.segments.set_index("segment_id")
+    got = ce.autocode(corpus, book)
+    first, second, _ = segs.index
+    assert sorted(zip(got["segment_id"], got["code"], strict=True)) == [
+        (first, "plain"), (first, "rx_layanan"), (second, "rx_kerja")]
+    for row in got.itertuples(index=False):
+        assert text[row.start:row.end] == segs.loc[row.segment_id, "text"]
+        for item in row.evidence.split(" | "):
+            assert item in text[row.start:row.end] and c in item
+    hits = ce.match_patterns(corpus, book)
+    assert sorted(hits["matched_text"]) == sorted(
+        [f"Pelayanan{c} publik", f"de{c}sa", f"Ker{c}ja sama", f"kerja{c}sama"])
+    assert [text[s:e] for s, e in zip(hits["start"], hits["end"], strict=True)] \
+        == hits["matched_text"].tolist()

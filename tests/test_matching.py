@@ -406,3 +406,67 @@ def test_patterns_match_words_with_invisible_characters_and_other_forms(lead):
     words = ce.word_frequencies(corpus, stopwords=False).set_index("word")["count"]
     assert words["makanan"] == len(_WRITTEN["makanan"]) and "ma" not in words
     assert words["caf\u00e9"] == 2 and "kanan" not in words
+
+
+# invisible characters as chats, word processors and PDFs leave them inside words
+_INVISIBLES = {"zwsp": "\u200b", "zwnj": "\u200c", "zwj": "\u200d", "word joiner": "\u2060",
+               "soft hyphen": "\u00ad", "bom": "\ufeff"}
+_RX = [("rx_layanan", r"pelayanan publik", "regex"),          # anchored by its literal
+       ("rx_kerja", r"\bkerja\s?sama\b", "regex"),            # anchored by "kerja"
+       ("rx_kerja_i", r"(?i)kerja sama", "regex")]            # unanchored: scans every turn
+
+
+def _invisible_hits(lead: str, c: str):
+    turns = [f"{lead}Pelayanan{c} publik bagus.", f"{lead}Ker{c}ja sama{c} dengan desa.",
+             f"{lead}pelayanan pub{c}{c}lik dan kerja\u200b{c}sama."]
+    corpus = ce.Corpus.from_texts({"d.txt": "---\nid: D\nspeakers: {I: informant}\n---\n"
+                                   + "".join(f"I: {t}\n" for t in turns)})
+    return corpus, Matcher.from_patterns(_RX).hits(corpus.segments, negation=False)
+
+
+@pytest.mark.parametrize("lead", ["", "😀🤝🏽 ", "x" * 600 + " "])  # short and bulk paths
+@pytest.mark.parametrize("name", list(_INVISIBLES))
+def test_regex_patterns_match_past_invisible_characters(name, lead):
+    corpus, hits = _invisible_hits(lead, _INVISIBLES[name])
+    text = corpus.text("D")
+    visible = {c: {re.sub(f"[{''.join(_INVISIBLES.values())}]", "", m).lower()
+                   for m in hits.loc[hits["code"] == c, "matched_text"]}
+               for c, _, _ in _RX}
+    assert visible == {"rx_layanan": {"pelayanan publik"}, "rx_kerja": {"kerja sama", "kerjasama"},
+                       "rx_kerja_i": {"kerja sama"}}
+    assert hits.groupby("code").size().to_dict() == {"rx_layanan": 2, "rx_kerja": 2,
+                                                     "rx_kerja_i": 1}
+    # offsets are sacred: each span slices the original text, invisible characters included,
+    # and starts and ends on a visible character
+    for s, e, m in zip(hits["start"], hits["end"], hits["matched_text"], strict=True):
+        assert text[s:e] == m
+        assert text[s] not in _INVISIBLES.values() and text[e - 1] not in _INVISIBLES.values()
+    assert any(_INVISIBLES[name] in m for m in hits["matched_text"])
+
+
+_VISIBLE_WORDS = [w for w in WORDS if w not in ("😀", "İ")] + ["😀", "İ", "🤝🏽"]
+
+
+@given(st.lists(st.lists(st.tuples(st.sampled_from(_VISIBLE_WORDS),
+                                   st.sampled_from(["", *_INVISIBLES.values()]),
+                                   st.integers(0, 12)),
+                         min_size=0, max_size=12), min_size=1, max_size=8))
+@settings(max_examples=60, deadline=None)
+def test_regexes_find_on_text_with_invisible_characters_what_they_find_without(turns):
+    """A regex's hits on a turn are its hits on the turn without its invisible characters,
+    put back on the original characters; a turn without any gives the plain scan's hits."""
+    texts = [" ".join(w[:k] + c + w[k:] for w, c, k in t) for t in turns]
+    matcher = Matcher.from_patterns([("c", r, "regex") for r in REGEXES])
+    units = ce.Corpus.from_texts({"d.txt": "---\nid: D\nspeakers: {I: informant}\n---\n" + "".join(
+        f"I: {t}\n" for t in texts if t.strip())}).segments
+    got = matcher.hits(units, negation=False)
+    drop = set(_INVISIBLES.values())
+    full = []
+    for u in units.itertuples(index=False):
+        where = [i for i, ch in enumerate(u.text) if ch not in drop]
+        folded = ce.normalise.fold_case("".join(u.text[i] for i in where))
+        for r in REGEXES:
+            full += [(u.segment_id, r, u.start + where[m.start()], u.start + where[m.end() - 1] + 1)
+                     for m in re.finditer(r, folded) if m.end() > m.start()]
+    assert sorted(zip(got["segment_id"], got["pattern"], got["start"], got["end"],
+                      strict=True)) == sorted(full)

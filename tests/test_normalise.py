@@ -12,8 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import citra_eval as ce
+from citra_eval._passages import ZERO_WIDTH, ZWSP, loose_form
 from citra_eval.normalise import (
     DEFAULT_NO_STEM,
+    INVISIBLE,
     Normaliser,
     _spans_py,
     canonical_token,
@@ -23,6 +25,7 @@ from citra_eval.normalise import (
     stem_word,
     token_arrays,
     tokenize,
+    visible_view,
 )
 
 
@@ -32,6 +35,26 @@ def test_fold_case_keeps_length_for_characters_whose_lower_case_grows():
     assert len(folded) == len(text)
     assert folded.startswith("istanbul strasse straße")
     assert "İ".lower() != "i"  # the reason: str.lower() would give two code points
+
+
+def test_tokens_and_loose_quotes_skip_the_same_zero_width_characters():
+    assert set(INVISIBLE) == ZERO_WIDTH | {ZWSP, "\u00ad"}
+    for c in ZERO_WIDTH:
+        word = f"Ma{c}kanan"
+        assert [t.text for t in tokenize(fold_case(word))] == ["makanan"]
+        assert loose_form(word)[0] == "makanan"
+
+
+@given(st.lists(st.sampled_from(["a", "Z", " ", "\r\n", "\u00e9", "😀", *INVISIBLE]),
+                max_size=40).map("".join))
+@settings(max_examples=200, deadline=None)
+def test_visible_view_maps_every_visible_character_back(text):
+    view, where = visible_view(text)
+    assert view == "".join(c for c in text if c not in INVISIBLE)
+    if where is None:
+        assert view == text
+    else:
+        assert [text[i] for i in where.tolist()] == list(view)
 
 
 @given(st.text(max_size=200))

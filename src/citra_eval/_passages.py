@@ -23,8 +23,8 @@ import unicodedata
 from collections import Counter
 from difflib import SequenceMatcher
 
-__all__ = ["FUZZY_MIN_LENGTH", "find_exact", "find_fuzzy", "find_loose", "loose_form",
-           "similarity", "without_quote_marks"]
+__all__ = ["FUZZY_MIN_LENGTH", "ZERO_WIDTH", "ZWSP", "find_exact", "find_fuzzy", "find_loose",
+           "loose_form", "similarity", "without_quote_marks"]
 
 #: Typographic quotes and primes and the plain character they stand for.
 QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -55,9 +55,11 @@ def find_exact(text: str, needle: str, lo: int = 0, hi: int | None = None) -> li
 
 
 #: Zero-width characters the loose form leaves out (non-joiner, joiner, word joiner, byte
-#: order mark); a zero-width space counts as a space.
-_INVISIBLE = frozenset("\u200c\u200d\u2060\ufeff")
-_ZWSP = "\u200b"
+#: order mark); a zero-width space (:data:`ZWSP`) counts as a space. The token normaliser's
+#: :data:`citra_eval.normalise.INVISIBLE` is built from these.
+ZERO_WIDTH = frozenset("\u200c\u200d\u2060\ufeff")
+#: The zero-width space: a space one cannot see (a possible line break).
+ZWSP = "\u200b"
 
 
 def loose_form(text: str) -> tuple[str, list[int], list[int]]:
@@ -71,16 +73,16 @@ def loose_form(text: str) -> tuple[str, list[int], list[int]]:
     i, n = 0, len(text)
     while i < n:
         c = text[i]
-        if c.isspace() or c == _ZWSP:
+        if c.isspace() or c == ZWSP:
             j = i + 1
-            while j < n and (text[j].isspace() or text[j] == _ZWSP):
+            while j < n and (text[j].isspace() or text[j] == ZWSP):
                 j += 1
             chars.append(" ")
             starts.append(i)
             ends.append(j)
             i = j
             continue
-        if c in _INVISIBLE:  # pasted from a web page or a chat: not part of the words
+        if c in ZERO_WIDTH:  # pasted from a web page or a chat: not part of the words
             i += 1
             continue
         # decomposed (NFD) so that a quote typed as "é" finds a text holding "e" + U+0301

@@ -2,7 +2,8 @@
 
 Phrase patterns match on normalised, stemmed token sequences (see :mod:`citra_eval.normalise`),
 so ``kerja sama`` finds *bekerja sama*, *kerjasama*, *bekerjasama* and *dikerjasamakan*, and
-``media sosial`` finds *medsos*. ``{regex: ...}`` patterns run on the case-folded text.
+``media sosial`` finds *medsos*. ``{regex: ...}`` patterns run on the case-folded text without
+its invisible characters (as the tokens skip them); their hits are offsets into the original.
 
 How matching works (exact, every hit, linear in the text):
 
@@ -55,6 +56,7 @@ from .normalise import (
     root_words,
     token_ids,
     tokenize,
+    visible_view,
 )
 
 __all__ = [
@@ -304,7 +306,7 @@ class Matcher:
             for arr, out in zip(self._phrase_hits(tok), (out_u, out_p, out_s, out_e),
                                 strict=True):
                 out.append(arr)
-        for i, spans in self._regex_spans(folded, seg_base, lengths, tok):
+        for i, spans in self._regex_spans(folded, codes, seg_base, lengths, tok):
             arr = np.asarray(spans, dtype=np.int64)
             seg = np.searchsorted(seg_base, arr[:, 0], side="right") - 1
             inside = arr[:, 1] <= seg_base[seg] + lengths[seg]
@@ -323,31 +325,44 @@ class Matcher:
             neg = np.zeros(len(u), dtype=np.int64)
         return u + first, p, s, e, neg
 
-    def _regex_spans(self, folded: str, seg_base: np.ndarray, lengths: np.ndarray,
-                     tok: _ChunkTokens | None):
+    def _regex_spans(self, folded: str, codes: np.ndarray, seg_base: np.ndarray,
+                     lengths: np.ndarray, tok: _ChunkTokens | None):
         """``(pattern index, spans)`` of every regex pattern with at least one match.
 
-        A regex whose every match must contain one of a few literal strings (see
-        :func:`required_literals`) runs only over the runs of consecutive segments that
-        contain one of them; the others run over the whole chunk.
+        Regexes run on the text as a reader sees it (:func:`~citra_eval.normalise.visible_view`:
+        without zero-width characters and soft hyphens, which the tokens skip too); their
+        spans are put back on the original characters. A regex whose every match must
+        contain one of a few literal strings (see :func:`required_literals`) runs only over
+        the runs of consecutive segments that contain one of them; the others run over the
+        whole chunk.
         """
         regexes = [i for i, p in enumerate(self.patterns) if p.kind == "regex"]
         if not regexes:
             return
         if self._anchors is None:
             self._anchors = _anchor_automaton([self.patterns[i] for i in regexes], regexes)
-        where = _anchor_segments(self._anchors, folded, seg_base, lengths, tok)
+        view, back = visible_view(folded, codes)
+        hiding: list[int] = []
+        if back is not None:  # segments' offsets in the view: invisible characters left out
+            view_base = np.searchsorted(back, seg_base)
+            view_lengths = np.searchsorted(back, seg_base + lengths) - view_base
+            hiding = np.flatnonzero(view_lengths != lengths).tolist()
+            seg_base, lengths = view_base, view_lengths
+        where = _anchor_segments(self._anchors, view, seg_base, lengths, tok, hiding)
         for i in regexes:
             rx = self.patterns[i].regex
             if i not in where:
-                spans = [m.span() for m in rx.finditer(folded) if m.end() > m.start()]
+                spans = [m.span() for m in rx.finditer(view) if m.end() > m.start()]
             else:
                 spans = []
                 for a, b in _runs(sorted(where[i])):
                     lo, hi = int(seg_base[a]), int(seg_base[b] + lengths[b])
-                    spans += [m.span() for m in rx.finditer(folded, lo, hi)
+                    spans += [m.span() for m in rx.finditer(view, lo, hi)
                               if m.end() > m.start()]
-            if spans:
+            if spans and back is not None:  # first and last character of each match
+                arr = np.asarray(spans, dtype=np.int64)
+                spans = np.column_stack((back[arr[:, 0]], back[arr[:, 1] - 1] + 1))
+            if len(spans):
                 yield i, spans
 
     def _phrase_hits(self, tok: _ChunkTokens):
@@ -598,13 +613,26 @@ def _word_kinds(norm: Normaliser) -> dict[str, int]:
 
 
 def _anchor_segments(anchors: _Anchors, folded: str, seg_base: np.ndarray,
-                     lengths: np.ndarray, tok: _ChunkTokens | None) -> dict[int, set[int]]:
-    """``{anchored regex index: segments holding one of its literals}``."""
+                     lengths: np.ndarray, tok: _ChunkTokens | None,
+                     hiding: Sequence[int] = ()) -> dict[int, set[int]]:
+    """``{anchored regex index: segments holding one of its literals}``.
+
+    ``folded`` is the text the regexes run on (``seg_base`` and ``lengths`` are offsets in
+    it); the segments ``hiding`` invisible characters, which it leaves out, are split into
+    tokens otherwise than it, so the literals are looked for in their text instead.
+    """
     where: dict[int, set[int]] = {i: set() for i in anchors.anchored}
 
     def add(seg: int, regexes: tuple[int, ...]) -> None:
         for i in regexes:
             where[i].add(seg)
+
+    def add_found(found: list, offset: int = 0) -> None:
+        if found:
+            at = np.fromiter((e for e, _ in found), dtype=np.int64, count=len(found)) + offset
+            segs = (np.searchsorted(seg_base, at, side="right") - 1).tolist()
+            for seg, (_, regexes) in zip(segs, found, strict=True):
+                add(seg, regexes)
 
     if anchors.pieces is not None and tok is not None:
         uniques = tok.uniques
@@ -630,12 +658,11 @@ def _anchor_segments(anchors: _Anchors, folded: str, seg_base: np.ndarray,
                         add(seg, regexes)
     # (without tokens no literal with a token can occur)
     if anchors.text is not None:
-        found = list(anchors.text.iter(folded))
-        if found:
-            at = np.fromiter((e for e, _ in found), dtype=np.int64, count=len(found))
-            segs = (np.searchsorted(seg_base, at, side="right") - 1).tolist()
-            for seg, (_, regexes) in zip(segs, found, strict=True):
-                add(seg, regexes)
+        add_found(list(anchors.text.iter(folded)))
+    if anchors.tokened is not None:
+        for a, b in _runs(hiding):  # (a slice: the automaton copies the string it reads)
+            lo, hi = int(seg_base[a]), int(seg_base[b] + lengths[b])
+            add_found(list(anchors.tokened.iter(folded[lo:hi])), lo)
     return where
 
 
@@ -666,13 +693,15 @@ class _Anchors:
     case-folded and holds no line break: any occurrence of such a literal lies in one
     segment, and its longest token inside one of that segment's tokens; ``exact`` marks
     the literals that are that token (no check of the segment's text needed). ``text``
-    finds the other literals in the text itself.
+    finds the other literals in the text itself, and ``tokened`` the literals of ``pieces``
+    in the text of a segment whose tokens do not show them (one hiding invisible characters).
     """
     anchored: list[int]
     literals: list[tuple[str, tuple[int, ...]]]  # literal, regex indices
     exact: list[bool]
     pieces: object  # automaton: longest token -> literal ids, or None
     text: object  # automaton: literal -> regex indices, or None
+    tokened: object  # automaton: literal of ``pieces`` -> regex indices, or None
 
 
 def _anchor_automaton(regex_patterns: list[_Pattern], indices: list[int]) -> _Anchors:
@@ -710,7 +739,8 @@ def _anchor_automaton(regex_patterns: list[_Pattern], indices: list[int]) -> _An
         out.make_automaton()
         return out
 
-    return _Anchors(anchored, literals, exact, automaton(by_piece), automaton(in_text))
+    return _Anchors(anchored, literals, exact, automaton(by_piece), automaton(in_text),
+                    automaton(dict(literals)))
 
 
 #: At most this many strings in a literal set built by expanding a regex's alternatives.

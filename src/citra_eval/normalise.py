@@ -33,6 +33,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from ._passages import ZERO_WIDTH, ZWSP
 from .errors import InputError, quoted
 
 __all__ = [
@@ -99,10 +100,11 @@ def fold_case(text: str) -> str:
 #: for one, so offsets stay valid.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 
+_SOFT_HYPHEN = "\u00ad"  # visible only where a line breaks at it
 #: Invisible characters that web text leaves inside words: zero-width space, non-joiner and
 #: joiner, word joiner, soft hyphen, byte-order mark. Between two word characters they join
 #: them into one token, and :func:`canonical_token` drops them from the token's text.
-INVISIBLE = "\u200b\u200c\u200d\u2060\u00ad\ufeff"
+INVISIBLE = "".join(sorted({ZWSP, _SOFT_HYPHEN, *ZERO_WIDTH}))
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 
 
@@ -176,6 +178,35 @@ def _chars(codes: np.ndarray) -> str:
                "latin-1" if codes.dtype == np.uint8 else "utf-32-le")
 
 
+_INVISIBLE_CODES = np.array(sorted(map(ord, INVISIBLE)), dtype=np.uint32)
+
+
+def visible_view(text: str, codes: np.ndarray | None = None) -> tuple[str, np.ndarray | None]:
+    """``text`` as a reader sees it: without its :data:`INVISIBLE` characters; and for each
+    character of that view the offset of the same character in ``text`` (int64), so a span
+    ``(a, b)`` of the view is ``(where[a], where[b - 1] + 1)`` in ``text``.
+
+    ``codes`` is ``text``'s :func:`codepoints` when already at hand. A text without
+    invisible characters (every ASCII text is tested in one step) comes back unchanged,
+    with None for the offsets.
+
+    Examples
+    --------
+    >>> view, where = visible_view("ker\u00adja sama")
+    >>> view, int(where[3])
+    ('kerja sama', 4)
+    """
+    if text.isascii():
+        return text, None
+    if codes is None:
+        codes = codepoints(text)
+    hidden = (codes == 0xAD) if codes.dtype == np.uint8 else np.isin(codes, _INVISIBLE_CODES)
+    if not hidden.any():
+        return text, None
+    where = np.flatnonzero(~hidden)
+    return _chars(codes[where]), where
+
+
 def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
     """Tokenise a (case-folded) text in bulk.
 
@@ -214,7 +245,7 @@ def _token_mask(codes: np.ndarray) -> np.ndarray:
     # only those few positions are examined
     cand = (codes == 45) | (codes == 39) | (codes == 46) | (codes == 44) | (codes == 0xAD)
     if codes.dtype != np.uint8:
-        for c in ("\u2019\u2010" + INVISIBLE).replace("\u00ad", ""):
+        for c in ("\u2019\u2010" + INVISIBLE).replace(_SOFT_HYPHEN, ""):
             cand |= codes == ord(c)
     cand = np.flatnonzero(cand)
     cand = cand[(cand > 0) & (cand < len(codes) - 1)]
