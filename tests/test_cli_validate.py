@@ -320,10 +320,9 @@ def test_agree_with_one_coder_says_how_to_add_one_in_a_study(cli, study, tmp_pat
 
 RANGED_INSTRUMENT = """\
 instrument: ranged
+scales: {S: {items: [a, b]}}
 scale: {min: 1, max: 5}
 id_column: rid
-scales:
-  S: {items: [a, b]}
 demographics:
   - sector
   - age: {type: numeric, min: 17, max: 99, missing: [999]}
