@@ -87,8 +87,10 @@ def test_names_the_model_cannot_take_are_error_lines(tmp_path, monkeypatch, caps
     assert code == 2 and err.startswith("error: ") and words in err, err
 
 
-def test_collinear_scales_are_an_error_line(tmp_path, monkeypatch, capsys):
-    """Stats report 3 through the command: exit 0 with a 'significant' arbitrary split."""
+def test_collinear_scales_are_named_and_the_model_skipped(tmp_path, monkeypatch, capsys):
+    """Stats report 3 through the command: exit 0 with a 'significant' arbitrary split. Now
+    no model is written and a warning line names the collinear scales (the other tables
+    are written: the data are valid, only the model cannot separate the two)."""
     inst = ("instrument: col\nscale: {min: 1, max: 7}\nid_column: rid\nscales:\n"
             "  AA: {items: [a1], role: strategy}\n  BB: {items: [b1], role: strategy}\n"
             "  IM: {items: [i1, i2], role: image}\n")
@@ -97,7 +99,12 @@ def test_collinear_scales_are_an_error_line(tmp_path, monkeypatch, capsys):
     code = survey(tmp_path, monkeypatch, "--outcome", "IM", instrument=inst,
                   responses="\n".join(rows) + "\n")
     err = capsys.readouterr().err
-    assert code == 2 and err.startswith("error: r.csv: 'AA' and 'BB' are perfectly collinear")
+    assert code == 0, err
+    assert err.splitlines()[-1].startswith("warning: r.csv: image model of 'IM' not fitted "
+                                           "(image_model.csv not written): 'AA' and 'BB' are "
+                                           "perfectly collinear"), err
+    assert not (tmp_path / "o" / "image_model.csv").exists()
+    assert (tmp_path / "o" / "scale_scores.csv").is_file()
 
 
 def test_validate_and_survey_print_every_scale_warning_once(tmp_path, monkeypatch, capsys):
@@ -196,3 +203,83 @@ def test_survey_prints_the_model_warning_as_a_warning_line(tmp_path, monkeypatch
     err = capsys.readouterr().err
     (line,) = [x for x in err.splitlines() if "residual degrees of freedom" in x]
     assert line.startswith("warning: r.csv: image model of 'Y1': 4 residual degrees")
+
+
+UNFIT = """\
+instrument: u
+scale: {min: 1, max: 5}
+id_column: pid
+scales:
+  PA: {items: [pa1, pa2], role: strategy}
+  PB: {items: [pb1, pb2], role: strategy}
+  IM: {items: [im1, im2], role: image}
+demographics: [site]
+"""
+UNFIT_ROWS = [  # pid, pa1, pa2, pb1, pb2, im1, im2, site
+    [1, 1, 2, 3, 2, 2, 3, "n"], [2, 3, 3, 1, 2, 4, 4, "s"], [3, 5, 4, 2, 4, 5, 4, "n"],
+    [4, 2, 2, 5, 4, 1, 2, "s"], [5, 4, 5, 4, 5, 3, 3, "n"], [6, 2, 1, 2, 1, 2, 1, "s"],
+    [7, 5, 5, 3, 3, 4, 5, "n"], [8, 1, 2, 4, 5, 3, 2, "s"], [9, 3, 4, 5, 3, 5, 5, "n"],
+]
+
+
+def _unfit_csv(rows: list[list]) -> str:
+    return "\n".join(["pid,pa1,pa2,pb1,pb2,im1,im2,site",
+                      *(",".join("" if v is None else str(v) for v in r) for r in rows)]) + "\n"
+
+
+def _same_image(rows):  # every respondent scores the outcome the same
+    return [[*r[:5], 3, 3, r[7]] for r in rows]
+
+
+def _three_complete(rows):  # the outcome answered by three respondents only
+    return [r if i < 3 else [*r[:5], None, None, r[7]] for i, r in enumerate(rows)]
+
+
+def _one_site_left(rows):  # the 's' respondents left the outcome blank: 'site' has one level
+    return [r if r[7] == "n" else [*r[:5], None, None, r[7]] for r in rows]
+
+
+@pytest.mark.parametrize("spoil, args, cause", [
+    (_same_image, [], "'IM' has no variance in the analysis sample"),
+    (_three_complete, [], "only 3 complete respondents"),
+    (_one_site_left, ["--controls", "site"], "control 'site' has one value ('n')"),
+])
+def test_a_model_that_cannot_be_fitted_still_writes_the_other_tables(
+        tmp_path, monkeypatch, capsys, spoil, args, cause):
+    """A user's request: when the image model cannot be fitted, survey wrote nothing at all
+    (exit 2); the tables that can be computed are written, the model is skipped with a
+    warning line naming why, exit 0 (CONTRACT: exit 2 is for wrong input, and these files
+    are valid)."""
+    assert survey(tmp_path, monkeypatch, "--outcome", "IM", *args, instrument=UNFIT,
+                  responses=_unfit_csv(UNFIT_ROWS)) == 0, capsys.readouterr().err
+    assert (tmp_path / "o" / "image_model.csv").is_file()  # this survey's model fits
+    capsys.readouterr()
+    code = survey(tmp_path, monkeypatch, "--outcome", "IM", *args, instrument=UNFIT,
+                  responses=_unfit_csv(spoil(UNFIT_ROWS)))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    written = sorted(p.name for p in (tmp_path / "o").iterdir())
+    assert written == ["item_statistics.csv", "likert.csv", "reliability.csv",
+                       "scale_scores.csv"]  # and the earlier run's image_model.csv is gone
+    assert len(pd.read_csv(tmp_path / "o" / "scale_scores.csv")) == len(UNFIT_ROWS)
+    assert set(pd.read_csv(tmp_path / "o" / "reliability.csv")["scale"]) == {"PA", "PB", "IM"}
+    assert "image_model.csv" not in out
+    (line,) = [x for x in err.splitlines() if "image model" in x and "not fitted" in x]
+    assert line.startswith("warning: r.csv: image model of 'IM' not fitted "
+                           "(image_model.csv not written): "), line
+    assert cause in line and "Traceback" not in err
+
+
+def test_an_unfittable_model_with_bad_options_is_still_an_error(tmp_path, monkeypatch, capsys):
+    """Only the fit's own failure is a warning: a wrong option stays exit 2, nothing written."""
+    code = survey(tmp_path, monkeypatch, "--outcome", "IM", "--controls", "nope",
+                  instrument=UNFIT, responses=_unfit_csv(_same_image(UNFIT_ROWS)))
+    assert code == 2 and capsys.readouterr().err.startswith("error: r.csv:1: --controls")
+    assert not (tmp_path / "o").exists()
+
+
+def test_help_says_what_happens_when_the_model_cannot_be_fitted(capsys):
+    with pytest.raises(SystemExit):
+        main(["survey", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "cannot be fitted" in text and "exit 0" in text

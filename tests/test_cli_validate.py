@@ -316,3 +316,40 @@ def test_agree_with_one_coder_says_how_to_add_one_in_a_study(cli, study, tmp_pat
     assert res.returncode == 2
     assert "the codings have 1 (A): give every coder's codings file to --codings" in res.stderr
     assert "concatenate" not in res.stderr
+
+
+RANGED_INSTRUMENT = """\
+instrument: ranged
+scales: {S: {items: [a, b]}}
+scale: {min: 1, max: 5}
+id_column: rid
+demographics:
+  - sector
+  - age: {type: numeric, min: 17, max: 99, missing: [999]}
+"""
+
+
+@pytest.mark.parametrize("command", [["validate"], ["survey", "--out", "o"]])
+def test_a_demographic_outside_its_declared_range_is_an_error_line(tmp_path, monkeypatch,
+                                                                   capsys, command):
+    """A user's request: an age typed as 150 or -3 passed into the analyses silently; with a
+    declared range it is an error line naming the column, the value, the range and the fix."""
+    from citra_eval.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "inst.yaml").write_text(RANGED_INSTRUMENT, encoding="utf-8")
+    rows = ["rid,sector,age,a,b", "r1,public,34,1,2", "r2,private,999,2,3", "r3,public,150,3,4",
+            "r4,private,-3,2,2", "r5,public,61,4,5"]
+    (tmp_path / "r.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    argv = [*command, "--instrument", "inst.yaml", "--responses", "r.csv"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[:2] == [
+        f"error: r.csv:{line}: demographic 'age': value {v} is outside its declared range "
+        "17..99; correct it, or leave the cell empty if unknown (if it is a missing-value "
+        f"code, declare it in the instrument instead: 'age: {{type: numeric, missing: [{v}]}}')"
+        for line, v in ((4, 150), (5, -3))]
+    assert not (tmp_path / "o").exists()
+    plain = RANGED_INSTRUMENT.replace(", min: 17, max: 99", "")  # no range: read as given
+    (tmp_path / "inst.yaml").write_text(plain, encoding="utf-8")
+    assert main(argv) == 0, capsys.readouterr().err

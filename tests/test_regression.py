@@ -556,6 +556,43 @@ def test_image_model_constant_or_empty_text_control_is_refused():
         ce.image_model(resp.assign(sex=None), inst, outcome="IM", controls=["sex"])
 
 
+def test_image_model_outcome_without_variance_says_what_to_do():
+    """A user's request: a constant outcome was told to 'leave it out of the model'; the
+    outcome cannot be left out, so the message says to check it or model another one."""
+    resp, inst = _small_survey()
+    with pytest.raises(ce.InputError) as info:
+        ce.image_model(resp.assign(i1=4.0, i2=4.0), inst, outcome="IM")
+    msg = str(info.value)
+    assert "the outcome 'IM' has no variance in the analysis sample" in msg
+    assert "model another outcome" in msg and "leave it out" not in msg
+    with pytest.raises(ce.InputError, match=r"'TR' has no variance.*leave it out of the model"):
+        ce.image_model(resp.assign(t1=4.0, t2=4.0), inst, outcome="IM")
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda r: r.assign(i1=4.0, i2=4.0),                               # constant outcome
+    lambda r: r.assign(i1=np.where(r.index < 2, r["i1"], np.nan), i2=np.nan),  # 2 complete
+    lambda r: r.assign(unit=np.where(r.index < 20, "A", None)).assign(  # one level left
+        i1=lambda f: np.where(f["unit"].isna(), f["i1"], np.nan)).assign(unit="A"),
+    lambda r: r.assign(unit=np.where(r["i1"].notna(), "A", "B"),
+                       i1=np.where(r.index % 2 == 0, np.nan, r["i1"]),
+                       i2=np.where(r.index % 2 == 0, np.nan, r["i2"])),
+    lambda r: r.assign(t1=4.0, t2=4.0),                               # constant predictor
+])
+def test_image_model_failures_are_input_errors_not_numpy_ones(spoil):
+    """Every way the model cannot be fitted is a citra_eval.InputError with a message,
+    never a LinAlgError or a statsmodels exception."""
+    resp, inst = _small_survey()
+    resp = resp[resp["unit"] != "Solo"].reset_index(drop=True)
+    try:
+        ce.image_model(spoil(resp), inst, outcome="IM", controls=["unit"])
+    except Exception as exc:  # the type is what is tested
+        assert type(exc) is ce.InputError, repr(exc)
+        assert "image model" in str(exc) or "respondent" in str(exc), str(exc)
+    else:
+        pytest.fail("an unfittable model was fitted")
+
+
 def test_names_are_lists_given_once_everywhere():
     """Stats report 9, 15, 16: a name given twice was an AttributeError/AssertionError; a
     bare string was read one character at a time by some functions and accepted by

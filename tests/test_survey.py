@@ -853,3 +853,66 @@ def test_spreadsheet_csv_shapes_are_read_or_named(tmp_path, content, expected):
         with pytest.raises(ce.InputError) as exc:
             ce.read_responses(p, inst)
         assert re.search(expected, exc.value.format())
+
+
+RANGED = {"scale": {"min": 1, "max": 5}, "id_column": "rid",
+          "scales": {"S": {"items": ["a", "b"]}},
+          "demographics": ["sector", {"age": {"type": "numeric", "min": 17, "max": 99,
+                                              "missing": [999]}},
+                           {"persons": {"type": "numeric", "min": 1}}]}
+
+
+def _ranged_csv(tmp_path: Path, *rows: str) -> Path:
+    return write(tmp_path, "resp.csv", "\n".join(["rid,sector,age,persons,a,b", *rows]) + "\n")
+
+
+def test_a_numeric_demographic_may_declare_its_range():
+    """A user's request: an age of 999 or -3 typed by mistake passed silently. A numeric
+    demographic declares 'min'/'max' (either or both), as a scale declares its range."""
+    inst = ce.Instrument.from_dict(RANGED)
+    age, persons = inst.demographic_types["age"], inst.demographic_types["persons"]
+    assert (age.min, age.max, age.missing) == (17, 99, (999,))
+    assert (persons.min, persons.max) == (1, None)
+    assert (inst.demographic_types["sector"].min, inst.demographic_types["sector"].max) == (
+        None, None)
+
+
+def test_values_outside_a_declared_demographic_range_are_refused(tmp_path):
+    p = _ranged_csv(tmp_path, "r1,public,17,1,1,2", "r2,public,150,2,2,3", "r3,private,-3,0,3,4",
+                    "r4,private,999,4,2,2", "r5,public,99,3,4,4", "r6,public,45.5,,1,1")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, ce.Instrument.from_dict(RANGED))
+    got = {(q.line, q.column): q.message for q in exc.value.problems}
+    assert sorted(got) == [(3, "age"), (4, "age"), (4, "persons")]
+    msg = got[(3, "age")]
+    assert "demographic 'age': value 150 is outside its declared range 17..99" in msg
+    assert "correct it" in msg and "missing: [150]" in msg
+    assert "value -3 is outside its declared range 17..99" in got[(4, "age")]
+    assert "value 0 is outside its declared range (at least 1)" in got[(4, "persons")]
+    first = exc.value.format().splitlines()[0]
+    assert first.startswith(f"error: {p}:3: ") and "'age'" in first
+    # the boundaries, a fraction inside, a blank and the declared code 999 are read
+    ok = _ranged_csv(tmp_path, "r1,public,17,1,1,2", "r4,private,999,4,2,2",
+                     "r5,public,99,3,4,4", "r6,public,45.5,,1,1")
+    resp = ce.read_responses(ok, ce.Instrument.from_dict(RANGED))
+    assert resp["age"].tolist()[::2] == [17.0, 99.0] and np.isnan(resp.loc[1, "age"])
+    # without a declared range nothing changes: 150 and -3 are read as they are
+    plain = {**RANGED, "demographics": ["sector", {"age": "numeric"}, {"persons": "numeric"}]}
+    resp = ce.read_responses(_ranged_csv(tmp_path, "r2,public,150,2,2,3",
+                                         "r3,private,-3,0,3,4"), ce.Instrument.from_dict(plain))
+    assert resp["age"].tolist() == [150.0, -3.0]
+
+
+@pytest.mark.parametrize("spec, words", [
+    ("  - sector: {type: categorical, min: 1}\n",
+     "demographic 'sector': 'min' and 'max' are for a numeric demographic"),
+    ("  - age: {type: numeric, min: 99, max: 17}\n", "needs min < max, got min=99, max=17"),
+    ("  - age: {type: numeric, min: ten}\n", "'min' must be a number, got 'ten'"),
+    ("  - age: {type: numeric, min: 0, max: 120, missing: [99]}\n",
+     "missing-value code 99 is inside the declared range 0..120"),
+])
+def test_bad_demographic_ranges(tmp_path, spec, words):
+    text = MINI.replace("demographics: [district]\n", "demographics:\n  - district\n" + spec)
+    with pytest.raises(ce.InputError, match=words) as exc:
+        ce.Instrument.load(write(tmp_path, "inst.yaml", text))
+    assert exc.value.problems[0].line == 20  # the entry

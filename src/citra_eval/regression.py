@@ -830,9 +830,14 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     for name, col in [(outcome, zy), *((c, zX[c]) for c in continuous)]:
         sd = col.std(ddof=1)
         if not sd > 0:
-            raise InputError(f"{name!r} has no variance in the analysis sample (every one of "
-                             f"the {len(data)} complete respondents has the same value); the "
-                             "image model cannot use it: leave it out of the model")
+            same = (f"has no variance in the analysis sample (every one of the {len(data)} "
+                    "complete respondents has the same value)")
+            if name == outcome:  # the one term that cannot be left out
+                raise InputError(f"the outcome {name!r} {same}, so the image model has "
+                                 "nothing to explain: check the answers to its items, or "
+                                 "model another outcome")
+            raise InputError(f"{name!r} {same}; the image model cannot use it: leave it out "
+                             "of the model")
     _check_collinear(X)
     zy = (zy - zy.mean()) / zy.std(ddof=1)
     for c in continuous:

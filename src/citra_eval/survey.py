@@ -42,7 +42,7 @@ RANGE_KEYS = {"min", "max", "labels"}
 #: Most response options a scale may have (``max - min + 1``): 0..100 sliders fit; every
 #: option becomes a row of :func:`likert_table`, so ``max: 1000000000`` is refused.
 MAX_OPTIONS = 101
-DEMOGRAPHIC_KEYS = {"type", "levels", "label", "note", "description", "missing"}
+DEMOGRAPHIC_KEYS = {"type", "levels", "label", "note", "description", "missing", "min", "max"}
 #: The types a demographic may declare in the instrument.
 DEMOGRAPHIC_TYPES = ("categorical", "numeric", "ordinal")
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -122,7 +122,10 @@ class Demographic:
     :func:`read_responses` refuses values outside the declared levels. ``missing`` lists the
     demographic's own missing-value codes (``{age: {type: numeric, missing: [999]}}``); a
     categorical or ordinal demographic also takes the instrument's top-level ``missing:``
-    codes (a numeric one does not: 99 can be an age).
+    codes (a numeric one does not: 99 can be an age). ``min`` and ``max`` (None: no bound)
+    are a numeric demographic's declared range, ``{age: {type: numeric, min: 17, max:
+    99}}``: :func:`read_responses` refuses a value outside it (a typo such as 999 or -3),
+    after reading the declared ``missing`` codes as missing.
 
     Examples
     --------
@@ -135,12 +138,33 @@ class Demographic:
     ['district', 'age', 'education']
     >>> inst.demographic_types["age"].type, inst.demographic_types["education"].levels
     ('numeric', ('SD', 'SMP', 'SMA'))
+    >>> ce.Instrument.from_dict({"scale": {"min": 1, "max": 5},
+    ...     "scales": {"S": {"items": ["a", "b"]}},
+    ...     "demographics": [{"age": {"type": "numeric", "min": 17, "max": 99}}]}
+    ...     ).demographic_types["age"].range_text()
+    '17..99'
     """
     name: str
     type: str = "categorical"
     levels: tuple[str, ...] = ()
     label: dict[str, str] = field(default_factory=dict)
     missing: tuple[float | str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+
+    def range_text(self) -> str:
+        """The declared range as text: ``17..99``, ``(at least 1)``, ``(at most 99)``, or
+        ``''`` when none is declared."""
+        if self.min is not None and self.max is not None:
+            return f"{self.min:g}..{self.max:g}"
+        if self.min is not None:
+            return f"(at least {self.min:g})"
+        return "" if self.max is None else f"(at most {self.max:g})"
+
+    def outside(self, value: float) -> bool:
+        """Whether ``value`` lies outside the declared range (never, without one)."""
+        return ((self.min is not None and value < self.min)
+                or (self.max is not None and value > self.max))
 
 
 @dataclass
@@ -726,7 +750,42 @@ class _InstrumentBuilder:
             self.err(f"demographic {name!r}: {', '.join(clash)} is both a level and a "
                      "missing-value code; remove it from one of them",
                      spec.line_of("missing") or line)
-        return Demographic(name, kind, tuple(dict.fromkeys(levels)), label, missing)
+        demo = Demographic(name, kind, tuple(dict.fromkeys(levels)), label, missing,
+                           *self.demographic_range(name, kind, spec, line))
+        for c in missing:
+            if not isinstance(c, str) and demo.range_text() and not demo.outside(c):
+                self.err(f"demographic {name!r}: missing-value code {c:g} is inside the "
+                         f"declared range {demo.range_text()}, so it would be a real value "
+                         "too; pick a code outside the range (e.g. 999 or -9) or remove it "
+                         "from 'missing'", spec.line_of("missing") or line)
+        return demo
+
+    def demographic_range(self, name: str, kind: str, spec: LineDict,
+                          line: int) -> tuple[float | None, float | None]:
+        """The ``min``/``max`` a numeric demographic declares (None where it declares none)."""
+        given = [k for k in ("min", "max") if k in spec]
+        if not given:
+            return None, None
+        if kind != "numeric":
+            self.err(f"demographic {name!r}: 'min' and 'max' are for a numeric demographic "
+                     f"(its declared range); {name!r} is {kind}: remove them, or declare "
+                     "'type: numeric'", spec.line_of(given[0]) or line)
+            return None, None
+        bounds: dict[str, float | None] = {"min": None, "max": None}
+        for key in given:
+            v = spec.get(key)
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+                self.err(f"demographic {name!r}: {key!r} must be a number, got {v!r}, e.g. "
+                         f"'{{{name}: {{type: numeric, min: 0, max: 120}}}}'",
+                         spec.line_of(key) or line)
+                return None, None
+            bounds[key] = v
+        lo, hi = bounds["min"], bounds["max"]
+        if lo is not None and hi is not None and not lo < hi:
+            self.err(f"demographic {name!r}: its range needs min < max, got min={lo!r}, "
+                     f"max={hi!r}", spec.line_of("max") or line)
+            return None, None
+        return lo, hi
 
 
 def _number(text: str) -> float | str:
@@ -1017,6 +1076,14 @@ def _parse_demographic(values: pd.Series, demo: Demographic,
                     "cell empty")
             problems.append(Problem(path, f"demographic {col!r} is declared numeric in the "
                                     f"instrument, got {raw!r}" + hint, int(line_of[idx]), col))
+        for idx in out.index[out.notna()]:
+            if demo.outside(out[idx]):
+                raw = text[idx]
+                problems.append(Problem(
+                    path, f"demographic {col!r}: value {raw} is outside its declared range "
+                    f"{demo.range_text()}; correct it, or leave the cell empty if unknown (if "
+                    "it is a missing-value code, declare it in the instrument instead: "
+                    f"'{col}: {{type: numeric, missing: [{raw}]}}')", int(line_of[idx]), col))
         return out
     if not demo.levels:
         for idx in text.index[text.notna() & _looks_missing(text)]:

@@ -20,7 +20,13 @@ def _add_survey(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("survey", help="score, check and model a survey",
                        description="Validate the instrument and responses, then write scale "
                                    "scores, reliability, item statistics, the Likert table and "
-                                   "the image model as CSV files into DIR.")
+                                   "the image model as CSV files into DIR. When these responses "
+                                   "cannot be fitted by the image model (e.g. an outcome "
+                                   "without variance, too few complete respondents, a control "
+                                   "left with one value), the other tables are still written, "
+                                   "image_model.csv is not, a 'warning:' line says why and "
+                                   "what to change, with exit 0 (exit 2 is for wrong "
+                                   "input, and then nothing is written).")
     p.add_argument("--instrument", metavar="FILE",
                    help="instrument YAML (default inside a study: its instrument)")
     p.add_argument("--responses", metavar="FILE",
@@ -84,16 +90,18 @@ def _run_survey(args: argparse.Namespace) -> int:
             "item_statistics.csv": _quietly(item_statistics, responses, instrument),
             "likert.csv": likert_table(responses, instrument, lang=args.lang),
         }
+        unfitted = None  # why the image model cannot be fitted to these responses
         if args.outcome is not None:
             try:
                 model = image_model(responses, instrument, outcome=args.outcome,
                                     predictors=predictors, controls=controls,
                                     min_items=args.min_items)
-            except InputError as exc:  # a problem of these responses: name the file
-                if exc.path is not None:
+            except InputError as exc:
+                if exc.path is not None:  # a file is wrong, not the fit: nothing is written
                     raise
-                raise InputError(exc.message, path=args.responses) from None
-            tables["image_model.csv"] = model.table
+                unfitted = exc.message  # the data cannot carry the model: the rest stands
+            else:
+                tables["image_model.csv"] = model.table
     if args.outcome is None:
         note("no --outcome given: the image model (image_model.csv) is skipped; pass "
              f"--outcome with one of {', '.join(instrument.scales)}")
@@ -105,6 +113,9 @@ def _run_survey(args: argparse.Namespace) -> int:
     for w in dict.fromkeys(str(w.message) for w in caught
                            if w.category in (ScaleWarning, ModelWarning)):
         print(f"warning: {args.responses}: {w}", file=sys.stderr)
+    if unfitted is not None:
+        print(f"warning: {args.responses}: image model of {args.outcome!r} not fitted "
+              f"(image_model.csv not written): {unfitted}", file=sys.stderr)
     return 0
 
 
