@@ -529,6 +529,40 @@ def test_image_model_refuses_a_one_respondent_level():
         ce.image_model(first, inst, outcome="IM", controls=["unit"])
 
 
+def test_image_model_refuses_a_respondent_with_leverage_one_from_a_numeric_control():
+    """Exploratory stats report, repro 7: age 30 for every respondent but one (60) is the
+    one-respondent level in numeric form: with the intercept, age = 30 + 30 * (dummy of that
+    respondent), so the hat matrix has h = 1 there (checked against statsmodels'
+    OLSInfluence) and HC3 divides a zero residual by (1 - h)^2 = 0; the SE printed was
+    rounding noise (0.03, 0.005 or 0.27 as the odd age changed). Now refused like the
+    one-respondent level, naming the respondent and the column."""
+    import statsmodels.api as sm
+    from statsmodels.stats.outliers_influence import OLSInfluence
+
+    resp, inst = _small_survey()
+    resp = resp[resp["unit"] != "Solo"].reset_index(drop=True)
+    resp = resp.assign(age=np.where(resp.index == 7, 60.0, 30.0))
+    X = sm.add_constant(resp[["age"]])
+    assert OLSInfluence(sm.OLS(resp["i1"], X).fit()).hat_matrix_diag[7] == pytest.approx(1.0)
+    for robust in ("HC3", None):
+        with pytest.raises(ce.InputError, match=r"respondent '7' .*leverage 1.*'age'"):
+            ce.image_model(resp, inst, outcome="IM", controls=["age"], robust=robust)
+    # two numeric controls that single out a respondent only together: age is 40 for
+    # respondents 7, 8 and 9 (30 elsewhere), late is 1 for 8 and 9; by hand
+    # (age - 30) / 10 - late is the indicator of respondent 7, so h = 1 there
+    two = resp.assign(age=np.where(resp.index.isin([7, 8, 9]), 40.0, 30.0),
+                      late=np.where(resp.index.isin([8, 9]), 1.0, 0.0))
+    X2 = sm.add_constant(two[["age", "late"]])
+    assert OLSInfluence(sm.OLS(two["i1"], X2).fit()).hat_matrix_diag[7] == pytest.approx(1.0)
+    with pytest.raises(ce.InputError, match=r"respondent '7' .*'age' and 'late' together"):
+        ce.image_model(two, inst, outcome="IM", controls=["age", "late"])
+    # a respondent far out but not alone on the line keeps a (warned-about) fit
+    spread = resp.assign(age=np.where(resp.index == 7, 90.0, 30.0 + resp.index % 5))
+    with pytest.warns(ce.ModelWarning, match="leverage"):
+        fit = ce.image_model(spread, inst, outcome="IM", controls=["age"])
+    assert np.isfinite(fit.table["std_error"]).all()
+
+
 def test_image_model_refuses_perfectly_collinear_predictors():
     """Stats report 3: two scales answered identically gave an arbitrary split of one
     effect (both 0.41, 'significant'); now an error naming both."""

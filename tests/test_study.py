@@ -265,6 +265,24 @@ def test_text_control_with_too_many_levels_is_refused(rsud):
         "('demographics: [{usia: numeric}]'" in problem.message
 
 
+def test_numeric_control_singling_out_a_respondent_is_refused_as_the_image_model_would(rsud):
+    """Exploratory stats report, repro 7: a numeric control constant except for one
+    respondent gives that respondent leverage 1 (HC3 0/0); image_model refuses it, so
+    validate reports it at the 'controls' line instead of notebook 05 failing."""
+    path, table = _responses(rsud)
+    table["usia"] = "30"
+    table.loc[0, "usia"] = "61"
+    table.to_csv(path, index=False, lineterminator="\n")
+    _yaml(rsud, "title: T\noutcome: PERSEPSI_RS\ncontrols: [usia]\n"
+          "compare_by: [jenis_pasien]\n")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 3 and problem.path.endswith("study.yaml")
+    rid = table.iloc[0, 0]
+    assert f"'controls': respondent {rid!r} has leverage 1 in the image model: its value " \
+        "of 'usia' is unlike any other respondent's ('usia' is 61.0, every other " \
+        "respondent has 30.0)" in problem.message
+
+
 def test_control_level_with_one_respondent_is_refused_as_the_image_model_would(rsud):
     """Stats t2-5: a control level with one respondent passed validate, then image_model
     refused it inside notebook 05 (exit 2): validate now reports the same problem, counted

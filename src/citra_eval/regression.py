@@ -724,7 +724,9 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     InputError
         A data problem the fit cannot survive: too few complete respondents; an empty
         control, or one with a single value in the analysis sample; a category with one
-        respondent (its dummy has leverage 1 and no usable HC standard error); perfectly
+        respondent (its dummy has leverage 1 and no usable HC standard error), or any
+        respondent with leverage 1 (within :data:`LEVERAGE_ONE_TOL`; e.g. a numeric control
+        constant except for that respondent), named with the term(s) responsible; perfectly
         collinear regressors (e.g. two scales with the same items answered the same way),
         named in the message.
     ValueError
@@ -800,7 +802,7 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
                              "or leave it out of the controls")
         _check_control(responses[c], c)
     data = analysis_sample(responses, instrument, outcome=outcome, predictors=preds,
-                           controls=controls, min_items=min_items)
+                           controls=controls, min_items=min_items, with_id=True)
     # every slope counts: a predictor scale, a numeric control, a dummy per extra category
     slopes = len(preds) + sum(1 if _is_continuous(data[c]) else max(data[c].nunique() - 1, 0)
                               for c in controls)
@@ -842,6 +844,9 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     zy = (zy - zy.mean()) / zy.std(ddof=1)
     for c in continuous:
         zX[c] = (zX[c] - zX[c].mean()) / zX[c].std(ddof=1)
+    alone = leverage_one_problem(data, [*preds, *controls], instrument.id_column)
+    if alone is not None:
+        raise InputError(alone)
     fit_kw = {"cov_type": robust, "use_t": True} if robust else {}
     raw = sm.OLS(y, X).fit(**fit_kw)
     std = sm.OLS(zy, zX).fit(**fit_kw)
@@ -927,13 +932,17 @@ def _check_control(x: pd.Series, name: str) -> None:
 
 def analysis_sample(responses: pd.DataFrame, instrument: Instrument, *, outcome: str,
                     predictors: Sequence[str], controls: Sequence[str],
-                    min_items: int | None = None) -> pd.DataFrame:
+                    min_items: int | None = None, with_id: bool = False) -> pd.DataFrame:
     """The respondents :func:`image_model` fits: the scores of ``outcome`` and
     ``predictors`` (:func:`citra_eval.score_scales` with ``min_items``) and the ``controls``
-    columns, of the respondents who have all of them."""
+    columns, of the respondents who have all of them (``with_id``: the respondent id
+    column first, when the responses have one)."""
     scores = score_scales(responses, instrument, scales=[outcome, *predictors],
                           min_items=min_items, keep=list(controls))
-    return scores[[outcome, *predictors, *controls]].dropna().reset_index(drop=True)
+    cols = [outcome, *predictors, *controls]
+    ids = ([instrument.id_column] if with_id and instrument.id_column in scores.columns
+           and instrument.id_column not in cols else [])
+    return scores[ids + cols].dropna(subset=cols).reset_index(drop=True)
 
 
 def lone_level_problem(data: pd.DataFrame, controls: Sequence[str]) -> str | None:
@@ -952,6 +961,63 @@ def lone_level_problem(data: pd.DataFrame, controls: Sequence[str]) -> str | Non
                     "sample; its coefficient is not estimable (leverage 1, HC standard errors "
                     "0/0): merge the level with another or leave that respondent out")
     return None
+
+
+#: :func:`image_model` refuses a respondent whose leverage h is this close to 1: its own
+#: values span a direction of the design no other respondent shares, so its residual is 0
+#: and HC2/HC3 standard errors divide 0 by 0 (what is printed is rounding noise).
+LEVERAGE_ONE_TOL = 1e-8
+
+
+def _hat_diagonal(arr: np.ndarray) -> np.ndarray:
+    """The diagonal of the hat matrix of ``arr`` (from its SVD, so a rank-deficient design
+    gives the leverage of its column space)."""
+    u, s, _ = np.linalg.svd(arr, full_matrices=False)
+    keep = s > s.max() * max(arr.shape) * np.finfo(float).eps
+    return (u[:, keep] ** 2).sum(axis=1)
+
+
+def leverage_one_problem(data: pd.DataFrame, terms: Sequence[str],
+                         id_column: str | None = None) -> str | None:
+    """Why the image model refuses its analysis sample ``data`` (:func:`analysis_sample`)
+    with regressors ``terms`` (predictors, then controls): a respondent with leverage 1
+    (within :data:`LEVERAGE_ONE_TOL`), e.g. a numeric control constant except for that
+    respondent. Names the respondent (its ``id_column`` value, else its row) and the
+    term(s) whose removal brings its leverage below 1. None when no leverage is 1."""
+    X, _, _ = _design(data, terms)
+    X.insert(0, "Intercept", 1.0)
+    h = _hat_diagonal(X.to_numpy(float))
+    ones = np.flatnonzero(h > 1 - LEVERAGE_ONE_TOL)
+    if not ones.size:
+        return None
+    i = int(ones[0])
+    who = (f"respondent {_py(data[id_column].iloc[i])!r}" if id_column in data.columns
+           else f"respondent {i + 1} of the analysis sample")
+
+    def columns_of(term: str) -> list[str]:
+        return [c for c in X.columns if c == term or c.startswith(f"{term}[T.")]
+
+    culprits = [t for t in terms
+                if _hat_diagonal(X.drop(columns=columns_of(t)).to_numpy(float))[i]
+                < 1 - LEVERAGE_ONE_TOL]
+    if len(culprits) == 1:
+        t = culprits[0]
+        x = data[t]
+        others = x.drop(index=data.index[i]).unique()
+        value = (f" ({t!r} is {_py(x.iloc[i])!r}, every other respondent has "
+                 f"{_py(others[0])!r})" if len(others) == 1 else "")
+        cause = f"its value of {t!r} is unlike any other respondent's{value}"
+        fix = f"leave {t!r} out of the model or that respondent out of the data"
+    elif culprits:
+        cause = (f"its values of {' and '.join(map(repr, culprits))} together single it out "
+                 "from every other respondent")
+        fix = f"leave one of {', '.join(map(repr, culprits))} out of the model"
+    else:
+        cause = "its values of the regressors single it out from every other respondent"
+        fix = "use fewer controls or leave that respondent out of the data"
+    return (f"{who} has leverage 1 in the image model: {cause}, so the model fits it "
+            "exactly (residual 0) and the standard errors are not estimable (HC standard "
+            f"errors 0/0): {fix}")
 
 
 def _check_collinear(X: pd.DataFrame) -> None:

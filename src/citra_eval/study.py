@@ -43,6 +43,7 @@ from .regression import (
     analysis_sample,
     control_levels_problem,
     default_predictors,
+    leverage_one_problem,
     lone_level_problem,
 )
 from .survey import Instrument, read_responses, score_scales
@@ -1182,10 +1183,16 @@ def _check_control_levels(instrument: Instrument, responses: pd.DataFrame,
     outcome, controls = settings.outcome, list(settings.controls)
     if outcome is None or not controls:
         return
-    data = analysis_sample(responses, instrument, outcome=outcome,
-                           predictors=default_predictors(instrument, outcome),
-                           controls=controls, min_items=settings.min_items)
+    predictors = default_predictors(instrument, outcome)
+    data = analysis_sample(responses, instrument, outcome=outcome, predictors=predictors,
+                           controls=controls, min_items=settings.min_items, with_id=True)
     problem = lone_level_problem(data, controls)
+    if problem is None and len(data) > len(predictors) + len(controls) + 2:
+        try:
+            problem = leverage_one_problem(data, [*predictors, *controls],
+                                           instrument.id_column)
+        except InputError:  # no regressor varies: the model's own checks say so
+            problem = None
     if problem is not None:
         problems.append(Problem(shown_path(settings.path), f"'controls': {problem}",
                                 settings.lines.get("controls")))
