@@ -750,6 +750,46 @@ def test_ordinal_separation_check_does_not_depend_on_units_or_location():
         ce.ordinal_model(pd.DataFrame({"y": y, "g": g}), outcome="y", predictors=["g"])
 
 
+def test_ordinal_model_refuses_a_level_whose_respondents_all_lie_in_an_extreme_category():
+    """Exploratory stats report, repro 1: a control level with 1-3 respondents, all in the
+    LOWEST outcome category, came back as g[T.rare] = -9 (SE 178), no warning, while the
+    mirrored data (all in the highest) was refused. By hand, with P(Y <= j) =
+    F(theta_j - x'b): if every row with dummy d = 1 has Y = 1, the likelihood of those rows
+    F(theta_1 - b_d - ...) rises to 1 as b_d -> -inf and no other row depends on b_d, so the
+    maximum-likelihood estimate is -inf (quasi-complete separation; Albert & Anderson 1984,
+    Biometrika 71, 1-10). For the reference level the same holds along theta_j + c and
+    every other dummy of the factor + c. statsmodels' OrderedModel at a tight tolerance
+    drifts on (g_rare about -24, SE 2e7)."""
+    rng = np.random.default_rng(3)
+    n = 60
+    d = pd.DataFrame({"x": rng.normal(size=n),
+                      "g": rng.choice(["a", "b", "c"], n, p=[.45, .45, .1])})
+    d["y"] = np.clip(np.round(3 + d.x + rng.normal(size=n)), 1, 5).astype(int)
+    fine = ce.ordinal_model(d, outcome="y", predictors=["x", "g"])  # no level is extreme
+    assert fine.table["std_error"].max() < 10
+    lowest = d.index[d["y"] == 1]
+    for size in (1, 3):
+        low = d.copy()
+        low.loc[lowest[:size], "g"] = "rare"
+        assert (low.loc[low["g"] == "rare", "y"] == 1).all()
+        for data, where in ((low, "lowest"), (low.assign(y=6 - low["y"]), "highest")):
+            with pytest.raises(ce.InputError, match=r"separated by the predictors "
+                               rf"\('g\[T.rare\]'\): (the only row|all {size} rows) "
+                               rf"with 'g' = 'rare' ha(s|ve) the {where} category of 'y'"):
+                ce.ordinal_model(data, outcome="y", predictors=["x", "g"])
+    # the reference level (sorted first) in an extreme category is separated as well
+    ref = d.copy()
+    ref.loc[lowest[:2], "g"] = "0-first"
+    with pytest.raises(ce.InputError,
+                       match=r"predictors \('g', its reference level\): .*'g' = '0-first'"):
+        ce.ordinal_model(ref, outcome="y", predictors=["x", "g"])
+    # one more respondent of the level outside the extreme category: a finite fit
+    mixed = d.copy()
+    mixed.loc[[*lowest[:2], d.index[d["y"] == 3][0]], "g"] = "rare"
+    assert np.isfinite(ce.ordinal_model(mixed, outcome="y", predictors=["x", "g"])
+                       .table["std_error"]).all()
+
+
 def test_compare_groups_leaves_out_a_group_whose_values_are_all_alike():
     """Exploratory test 3: a group of two respondents with the same score made pingouin's
     welch_anova raise ValueError ("non-zero variance") out of compare_groups/compare_scales.

@@ -1179,10 +1179,12 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         score) unless ``levels`` declares them; no more complete rows than parameters
         (coefficients and thresholds); a predictor without variance, perfectly collinear
         predictors, a declared level with no observations, or (quasi-)complete separation
-        (the information matrix on standardised, centred predictors has a condition number
-        above :data:`SEPARATION_CONDITION` or a smallest eigenvalue per observation below
-        :data:`SEPARATION_MIN_INFORMATION`, so the check does not depend on the predictors'
-        units; the estimates would be arbitrary, as R's ``clm`` warns).
+        (a level of a categorical predictor whose rows all lie in the lowest, or all in the
+        highest, outcome category; or the information matrix on standardised, centred
+        predictors has a condition number above :data:`SEPARATION_CONDITION` or a smallest
+        eigenvalue per observation below :data:`SEPARATION_MIN_INFORMATION`, so the check
+        does not depend on the predictors' units; the estimates would be arbitrary, as R's
+        ``clm`` warns).
     ValueError
         The outcome among the predictors, a name given twice, a bad ``link`` or ``ci``.
 
@@ -1260,6 +1262,7 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
                              f"complete rows has {X[c].iloc[0]:g}); a cumulative link model "
                              "has no intercept to absorb it: leave it out of predictors")
     _check_collinear(X.assign(Intercept=1.0)[["Intercept", *X.columns]])
+    _check_extreme_level(data, predictors, y, cats, outcome)
     model = OrderedModel(y, X, distr=link)
     with warnings.catch_warnings():
         # statsmodels' own warnings about the fit ("Inverting hessian failed", no
@@ -1310,6 +1313,38 @@ SEPARATION_CONDITION = 1e6
 #: fits have 0.01 to 0.3 (a 0.9995 correlation between two predictors about 1e-4), separated
 #: ones below 1e-6.
 SEPARATION_MIN_INFORMATION = 1e-5
+
+
+def _check_extreme_level(data: pd.DataFrame, predictors: Sequence[str], y: pd.Series,
+                         cats: list, outcome: str) -> None:
+    """Refuse a level of a categorical predictor whose rows all lie in the lowest (or all in
+    the highest) outcome category: quasi-complete separation whatever the other predictors
+    (its coefficient, or for the reference level the thresholds and the factor's other
+    coefficients together, run off to infinity; Albert & Anderson 1984). The optimiser may
+    stop early with a finite estimate and a huge SE, which the information check can miss."""
+    codes = y.cat.codes.to_numpy()  # y: the ordered Categorical of _ordered_outcome
+    for p in predictors:
+        x = data[p]
+        if _is_continuous(x):
+            continue
+        lv = (list(x.cat.categories) if isinstance(x.dtype, pd.CategoricalDtype)
+              else sorted(x.unique(), key=str))
+        lv = [v for v in lv if (x == v).any()]
+        for i, v in enumerate(lv):
+            rows = codes[(x == v).to_numpy()]
+            for code, where in ((0, "lowest"), (len(cats) - 1, "highest")):
+                if (rows == code).all():
+                    term = f"'{p}[T.{v}]'" if i else f"{p!r}, its reference level"
+                    raise InputError(
+                        f"the categories of {outcome!r} are (quasi-)completely separated by "
+                        f"the predictors ({term}): "
+                        + ("the only row" if len(rows) == 1 else f"all {len(rows)} rows")
+                        + f" with {p!r} = {_py(v)!r} "
+                        + ("has" if len(rows) == 1 else "have")
+                        + f" the {where} category of {outcome!r} "
+                        f"({cats[code]}), so its coefficient has no finite "
+                        "estimate or standard error (the likelihood keeps rising as it "
+                        "grows): merge the level with another, or leave the predictor out")
 
 
 def _check_separation(model, res, X: pd.DataFrame, outcome: str) -> None:
