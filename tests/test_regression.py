@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -788,6 +789,32 @@ def test_ordinal_model_refuses_a_level_whose_respondents_all_lie_in_an_extreme_c
     mixed.loc[[*lowest[:2], d.index[d["y"] == 3][0]], "g"] = "rare"
     assert np.isfinite(ce.ordinal_model(mixed, outcome="y", predictors=["x", "g"])
                        .table["std_error"]).all()
+
+
+@pytest.mark.parametrize("labels, shown", [
+    ([True, True, 1, 1], "True (bool) and 1 (int)"),
+    ([1, 1, 1.0, 1.0], "1 (int) and 1.0 (float)"),
+    ([1, 1, "1", "1"], "1 (int) and '1' (str)")])
+def test_group_analyses_refuse_labels_that_differ_only_in_type(labels, shown):
+    """Exploratory stats report, repro 10: in an object column True and 1 (or 1 and 1.0) are
+    one group to pandas' groupby (equal and hash-equal) but two as text, so describe_by and
+    Kruskal-Wallis counted 8 respondents while Welch's ANOVA and Games-Howell, which work on
+    the text labels, silently dropped the two spelled '1' (n 6). The old check compared the
+    text of groupby's keys, which groupby had already merged, so it never fired. Every group
+    analysis now refuses such a column, naming it and the labels."""
+    d = pd.DataFrame({"y": [1., 2, 3, 4, 5, 6, 7, 9],
+                      "g": pd.Series(labels + ["b"] * 4, dtype=object)})
+    for call in (lambda: ce.compare_groups(d, dv="y", between="g"),
+                 lambda: ce.describe_by(d, dv="y", by="g"),
+                 lambda: ce.compare_scales(d, scales=["y"], between="g"),
+                 lambda: ce.ttest_groups(d[d["g"] != "b"], dv="y", between="g")):
+        with pytest.raises(ce.InputError, match=rf"the groups of 'g' differ only in type "
+                           rf"\({re.escape(shown)}\).*frame\['g'\]\.astype\(str\)"):
+            call()
+    # numpy and Python ints are one type; numbers and other text do not clash: n counts all
+    same = d.assign(g=pd.Series([1, np.int64(1), 1, 1, "b", "b", "b", "b"], dtype=object))
+    assert ce.compare_groups(same, dv="y", between="g")["n"].tolist() == [8, 8, 8]
+    assert ce.describe_by(same, dv="y", by="g")["n"].tolist() == [4, 4]
 
 
 def test_compare_groups_leaves_out_a_group_whose_values_are_all_alike():

@@ -34,7 +34,9 @@ __all__ = [
     "check_ci",
     "check_codings_in_corpus",
     "check_columns",
+    "check_finite",
     "check_frame",
+    "check_group_labels",
     "check_int",
     "check_known",
     "check_lang",
@@ -111,6 +113,52 @@ def check_bool(value: object, name: str, *, allow_none: bool = False) -> bool | 
         also = " (or None)" if allow_none else ""
         raise TypeError(f"{name} must be True or False{also}, got {value!r}")
     return bool(value)
+
+
+def check_group_labels(values: pd.Series, column: str, what: str) -> None:
+    """:class:`InputError` when the group labels of ``column`` mix types that pandas or text
+    would merge (``1`` and ``1.0`` or ``True`` and ``1`` are one group to ``groupby`` but two
+    as text; ``1`` and ``'1'`` two groups to ``groupby`` but one as text), so every analysis
+    of ``what`` sees one grouping. Only object columns can mix types."""
+    if values.dtype != object:
+        return
+    typed: dict[tuple[str, str], object] = {}
+    for x in values.dropna():
+        x = x.item() if isinstance(x, np.generic) else x
+        typed.setdefault((type(x).__name__, str(x)), x)
+    by_text: dict[str, list] = {}
+    by_value: dict[object, list] = {}
+    for key, x in typed.items():
+        by_text.setdefault(key[1], []).append(key)
+        try:
+            by_value.setdefault(x, []).append(key)
+        except TypeError:  # unhashable: pandas groups it by itself
+            pass
+    clashes = [keys for keys in [*by_value.values(), *by_text.values()] if len(keys) > 1]
+    if clashes:
+        shown = "; ".join(" and ".join(f"{typed[k]!r} ({k[0]})" for k in keys)
+                          for keys in clashes[:5])
+        raise InputError(f"{what}: the groups of {column!r} differ only in type ({shown}): "
+                         "pandas' grouping and the text labels of the tests disagree about "
+                         "which rows form a group; make the column one type, e.g. "
+                         f"frame[{column!r}].astype(str)")
+
+
+def check_finite(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """:class:`InputError` naming the first of the numeric ``columns`` of ``frame`` that
+    holds an infinite value (e.g. a division by zero upstream): means, variances and ranks
+    are not defined with it. Missing values are allowed (each analysis leaves them out)."""
+    for c in columns:
+        x = frame[c]
+        if not pd.api.types.is_numeric_dtype(x) or pd.api.types.is_bool_dtype(x):
+            continue
+        bad = np.isinf(x.to_numpy(dtype=float, na_value=np.nan))
+        if bad.any():
+            rows = list(frame.index[bad][:3])
+            raise InputError(f"{what}: column {c!r} holds {int(bad.sum())} infinite "
+                             f"value(s) (rows {listed(rows, quote=False)}); means, variances "
+                             "and ranks are undefined with them: replace them with a number "
+                             "or NaN (missing)")
 
 
 def _described(value: object) -> str:

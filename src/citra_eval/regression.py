@@ -18,7 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import check_bool, check_choice, check_ci, check_names
+from ._validation import (
+    check_bool,
+    check_choice,
+    check_ci,
+    check_group_labels,
+    check_names,
+)
 from .errors import InputError
 from .survey import Instrument, score_scales
 
@@ -116,6 +122,8 @@ def describe_by(frame: pd.DataFrame, *, dv: str | Sequence[str],
     frame = _frame(frame)
     dvs = [dv] if isinstance(dv, str) else list(dv)
     _columns(frame, dvs + ([by] if by else []), "describe_by")
+    if by is not None:
+        check_group_labels(frame[by], by, "describe_by")
     rows = []
     for var in dvs:
         _numeric(frame, var)
@@ -204,16 +212,14 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
     _columns(scores, [dv, between], "compare_groups")
     _numeric(scores, dv)
     data = scores[[dv, between]].dropna()
+    check_group_labels(data[between], between, "compare_groups")
     all_sizes = data.groupby(between, observed=True)[dv].size()
     all_sizes = all_sizes[all_sizes > 0]
     if (all_sizes >= 2).sum() < 2:
         raise ValueError(f"compare_groups needs at least two groups of {between!r} with two or "
                          f"more values of {dv!r}; got group sizes {all_sizes.to_dict()}")
     # pingouin wants text labels; map them back to the data's own labels (numbers stay numbers)
-    label = {str(g): g for g in all_sizes.index}
-    if len(label) < len(all_sizes):
-        raise InputError(f"groups of {between!r} differ only in type (e.g. 1 and '1'): "
-                         f"{sorted(map(str, all_sizes.index))}; make the column one type")
+    label = {str(g): g for g in all_sizes.index}  # one to one: check_group_labels
     # as text in the groups' own order (a declared, categorical order is kept, as in
     # describe_by): pingouin orders the Games-Howell pairs by it
     order = [str(g) for g in _groups_in_order(data[between])]
@@ -393,6 +399,7 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
     _numeric(frame, dv)
     ci = check_ci(ci)
     check_bool(welch, "welch")
+    check_group_labels(frame[between], between, "ttest_groups")
     present = _groups_in_order(frame[between])
     if groups is None:
         if len(present) != 2:
