@@ -410,9 +410,62 @@ def test_correlation_interval_is_unrounded():
     ref = stats.pearsonr(d["x"], d["y"]).confidence_interval()
     assert res["ci_low"] == pytest.approx(ref.low, rel=1e-12)
     assert res["ci_high"] == pytest.approx(ref.high, rel=1e-12)
-    sp = ce.correlation_matrix(d, method="spearman").iloc[0]
-    half = stats.norm.ppf(0.975) / np.sqrt(40 - 3)
-    assert sp["ci_low"] == pytest.approx(np.tanh(np.arctanh(sp["r"]) - half), rel=1e-12)
+
+
+def test_rank_correlation_intervals_use_their_own_standard_errors():
+    """Exploratory stats report, repro 9: Kendall's tau and Spearman's rho got Pearson's
+    Fisher-z interval, 1 / (n - 3) for var(atanh r). By hand from the published formulas:
+    var(atanh tau) = 0.437 / (n - 4) (Fieller, Hartley & Pearson 1957, Biometrika 44,
+    470-481) and var(atanh rho) = (1 + rho^2 / 2) / (n - 3) (Bonett & Wright 2000,
+    Psychometrika 65, 23-28); r itself checked against scipy."""
+    rng = np.random.default_rng(1)
+    d = pd.DataFrame({"a": rng.normal(size=40)})
+    d["b"] = d["a"] + rng.normal(size=40)
+    n, z = 40, stats.norm.ppf(0.975)
+    tau = ce.correlation_matrix(d, method="kendall").iloc[0]
+    assert tau["r"] == pytest.approx(stats.kendalltau(d["a"], d["b"]).statistic, rel=1e-12)
+    half = z * np.sqrt(0.437 / (n - 4))
+    assert tau["ci_low"] == pytest.approx(np.tanh(np.arctanh(tau["r"]) - half), rel=1e-12)
+    assert tau["ci_high"] == pytest.approx(np.tanh(np.arctanh(tau["r"]) + half), rel=1e-12)
+    rho = ce.correlation_matrix(d, method="spearman").iloc[0]
+    assert rho["r"] == pytest.approx(stats.spearmanr(d["a"], d["b"]).statistic, rel=1e-12)
+    half = z * np.sqrt((1 + rho["r"] ** 2 / 2) / (n - 3))
+    assert rho["ci_low"] == pytest.approx(np.tanh(np.arctanh(rho["r"]) - half), rel=1e-12)
+    assert rho["ci_high"] == pytest.approx(np.tanh(np.arctanh(rho["r"]) + half), rel=1e-12)
+    # robust correlations have no established standard error of atanh(r): no interval, and
+    # a ModelWarning says so (r and p as pingouin computes them)
+    for method in ("bicor", "percbend", "shepherd", "skipped"):
+        with pytest.warns(ce.ModelWarning, match=rf"method='{method}'.*no confidence "
+                          "interval"):
+            robust = ce.correlation_matrix(d, method=method).iloc[0]
+        assert np.isnan(robust[["ci_low", "ci_high"]].astype(float)).all()
+        assert np.isfinite(robust[["r", "p_value"]].astype(float)).all()
+
+
+def test_correlation_matrix_with_three_or_four_respondents_leaks_no_pingouin_warning():
+    """Exploratory stats report, repro 3: n = 3 or 4 leaked pingouin's "Sample size is too
+    small to estimate power" and numpy's divide by zero (its interval's 1 / sqrt(n - 3)).
+    By hand: with n = 3, n - 3 = 0 leaves no interval (R's cor.test gives none either);
+    with n = 4 Fisher's interval is tanh(atanh r -+ 1.96 / 1); Kendall's needs n > 4."""
+    three = pd.DataFrame({"a": [1, 2, 3.], "b": [2, 1, 3.]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = ce.correlation_matrix(three).iloc[0]
+    assert [type(w.message) for w in caught] == [ce.ModelWarning]
+    assert "'a' and 'b': 3 respondents are too few for a confidence interval of r" \
+        in str(caught[0].message)
+    assert res["r"] == pytest.approx(0.5)
+    assert np.isnan(res[["ci_low", "ci_high"]].astype(float)).all()
+    assert res["p_value"] == pytest.approx(stats.pearsonr(three["a"], three["b"]).pvalue)
+    four = pd.DataFrame({"a": [1, 2, 3., 4], "b": [2, 1, 3., 5]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = ce.correlation_matrix(four).iloc[0]
+    half = stats.norm.ppf(0.975)
+    assert res["ci_low"] == pytest.approx(np.tanh(np.arctanh(res["r"]) - half), rel=1e-12)
+    with pytest.warns(ce.ModelWarning, match="4 respondents are too few"):
+        tau = ce.correlation_matrix(four, method="kendall").iloc[0]
+    assert np.isnan(tau[["ci_low", "ci_high"]].astype(float)).all()
 
 
 def test_correlation_matrix_holm_by_hand():

@@ -459,7 +459,8 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     columns : sequence of str, optional
         Numeric columns to correlate (default: every numeric column).
     method : str
-        ``pearson`` or ``spearman`` (any pingouin ``pairwise_corr`` method).
+        ``pearson``, ``spearman`` or ``kendall``; or a robust correlation of pingouin
+        (``bicor``, ``percbend``, ``shepherd``, ``skipped``), without an interval.
     padjust : str
         Multiple-comparison adjustment over all pairs: ``holm`` (default), ``bonf``,
         ``sidak``, ``fdr_bh``, ``fdr_by`` or ``none``.
@@ -469,13 +470,21 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     DataFrame
         One row per pair in column order: ``x, y, n, r, ci_low, ci_high, p_value,
         p_adjusted`` (pairwise deletion of missing values, ``n`` respondents with both;
-        95% CI by Fisher's z, at full precision: pingouin rounds its ``CI95`` to 2
-        decimals, :func:`citra_eval.save_table` rounds only when writing).
+        95% CI on Fisher's z scale with the method's standard error, see Notes, at full
+        precision: pingouin rounds its ``CI95`` to 2 decimals,
+        :func:`citra_eval.save_table` rounds only when writing).
 
     Notes
     -----
-    The interval is :math:`\\tanh(\\operatorname{artanh} r \\mp z_{0.975}/\\sqrt{n - 3})`
-    (pingouin's ``compute_esci``, R's ``cor.test``). Holm's step-down adjustment sorts the
+    The interval is :math:`\\tanh(\\operatorname{artanh} r \\mp z_{0.975}\\,
+    \\mathrm{se})` with the standard error of artanh r of the method: Pearson
+    :math:`1/\\sqrt{n - 3}` (Fisher; R's ``cor.test``), Spearman
+    :math:`\\sqrt{(1 + r^2/2)/(n - 3)}` (Bonett & Wright 2000), Kendall
+    :math:`\\sqrt{0.437/(n - 4)}` (Fieller, Hartley & Pearson 1957). A pair with too few
+    respondents for it (n <= 3; Kendall n <= 4) keeps r and p and a missing interval, with a
+    :class:`ModelWarning`. The robust methods (``bicor``, ``percbend``, ``shepherd``,
+    ``skipped``) have no established standard error: their interval is missing, with a
+    :class:`ModelWarning` (their r and p are pingouin's). Holm's step-down adjustment sorts the
     m p values, multiplies the i-th smallest by ``m - i + 1`` and makes the sequence monotone
     (pingouin ``pairwise_corr``).
 
@@ -485,6 +494,13 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     give one column a single value, keeps its row with ``n`` and missing ``r``, interval and
     p values, and a :class:`ModelWarning` names it (pairwise tables in R do the same with
     ``NA``); the adjustment then runs over the pairs that have a correlation.
+
+    References
+    ----------
+    Fieller, E. C., Hartley, H. O. & Pearson, E. S. (1957). Tests for rank correlation
+    coefficients. I. Biometrika 44, 470–481. Bonett, D. G. & Wright, T. A. (2000). Sample
+    size requirements for estimating Pearson, Kendall and Spearman correlations.
+    Psychometrika 65, 23–28.
 
     Examples
     --------
@@ -523,7 +539,12 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
             rows.append({"X": x, "Y": y, "n": len(both), "r": np.nan, "p_unc": np.nan,
                          "outliers": 0.0})
             continue
-        one = pg.corr(both[x].to_numpy(float), both[y].to_numpy(float), method=method)
+        with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+            # pingouin's power analysis and its own Fisher-z interval at n <= 4 ("Sample
+            # size is too small to estimate power", 1 / sqrt(n - 3)): neither is used here
+            warnings.filterwarnings("ignore", message="Sample size is too small",
+                                    category=UserWarning)
+            one = pg.corr(both[x].to_numpy(float), both[y].to_numpy(float), method=method)
         rows.append({"X": x, "Y": y, "n": int(one["n"].iloc[0]), "r": float(one["r"].iloc[0]),
                      "p_unc": float(one["p_val"].iloc[0]),
                      "outliers": float(one["outliers"].iloc[0]) if "outliers" in one else 0.0})
@@ -535,14 +556,29 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     if padjust != "none" and ok.sum() > 1:
         res.loc[ok, "p_corr"] = pg.multicomp(res.loc[ok, "p_unc"].to_numpy(float),
                                              method=padjust)[1]
-    # Fisher-z interval as pingouin computes it, unrounded (pingouin rounds it to 2 decimals):
-    # tanh(atanh(r) -+ z_{.975} / sqrt(n - 3)), n after removing outliers for robust methods
-    n_used = res["n"].to_numpy(float) - (res["outliers"].to_numpy(float)
-                                         if "outliers" in res.columns else 0.0)
+    # tanh(atanh(r) -+ z_{.975} * se), se of atanh(r) for the method (_Z_VARIANCE), unrounded
     r = np.clip(res["r"].to_numpy(float), -1, 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        half = stats.norm.ppf(0.975) / np.sqrt(n_used - 3)
-        ci = np.column_stack([np.tanh(np.arctanh(r) - half), np.tanh(np.arctanh(r) + half)])
+    n = res["n"].to_numpy(float)
+    ci = np.full((len(res), 2), np.nan)
+    if method in _Z_VARIANCE:
+        factor, lost = _Z_VARIANCE[method]
+        for i in np.flatnonzero(np.isfinite(r)):
+            if n[i] - lost <= 0:
+                warnings.warn(f"{res['X'].iloc[i]!r} and {res['Y'].iloc[i]!r}: {int(n[i])} "
+                              "respondents are too few for a confidence interval of r (the "
+                              f"{method} interval needs more than {lost} respondents); r "
+                              "and its p value are reported, the interval is left missing",
+                              ModelWarning, stacklevel=2)
+                continue
+            half = stats.norm.ppf(0.975) * math.sqrt(factor(r[i]) / (n[i] - lost))
+            with np.errstate(divide="ignore"):  # |r| = 1: atanh is infinite, tanh gives +-1
+                ci[i] = np.tanh(np.arctanh(r[i]) - half), np.tanh(np.arctanh(r[i]) + half)
+    elif ok.any():
+        warnings.warn(f"correlation_matrix(method={method!r}): no confidence interval (ci_low, "
+                      "ci_high left missing): no standard error of this robust correlation's "
+                      "artanh is established (pingouin's Fisher-z interval assumes Pearson's "
+                      "r); r and p values are pingouin's. Use pearson, spearman or kendall for "
+                      "an interval, or bootstrap one", ModelWarning, stacklevel=2)
     return pd.DataFrame({
         "x": res["X"], "y": res["Y"], "n": res["n"].astype(int), "r": res["r"].astype(float),
         "ci_low": ci[:, 0], "ci_high": ci[:, 1], "p_value": res["p_unc"].astype(float),
@@ -550,9 +586,19 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
 
 
 #: :func:`correlation_matrix` leaves a pair missing when fewer respondents answered both
-#: columns: R's ``cor.test`` needs three, and the Fisher-z interval needs n - 3 > 0 (n = 3
-#: gives an infinitely wide interval, as in R).
+#: columns: R's ``cor.test`` needs three (and gives an interval from four on: the Fisher-z
+#: interval needs n - 3 > 0).
 MIN_CORRELATION_N = 3
+
+#: The sampling variance of artanh(r) in :func:`correlation_matrix`'s intervals, per method:
+#: (f, k) with variance f(r) / (n - k). Pearson: Fisher (1921), 1 / (n - 3). Spearman: Bonett
+#: & Wright (2000), (1 + r^2 / 2) / (n - 3). Kendall: Fieller, Hartley & Pearson (1957),
+#: 0.437 / (n - 4). The robust methods have none established (their interval is missing).
+_Z_VARIANCE: dict[str, tuple[Any, int]] = {
+    "pearson": (lambda r: 1.0, 3),
+    "spearman": (lambda r: 1.0 + r * r / 2, 3),
+    "kendall": (lambda r: 0.437, 4),
+}
 
 
 def _why_no_correlation(both: pd.DataFrame, x: str, y: str) -> str:
