@@ -870,6 +870,28 @@ def test_group_analyses_refuse_labels_that_differ_only_in_type(labels, shown):
     assert ce.describe_by(same, dv="y", by="g")["n"].tolist() == [4, 4]
 
 
+def test_infinite_values_are_refused_naming_the_column():
+    """Exploratory stats report, repro 5: an infinite dv value made compare_groups call group
+    'b' (inf and 4) "all the same" and leave it out, correlation_matrix return r = NaN with
+    numpy's "invalid value encountered in subtract", and describe_by report mean inf."""
+    d = pd.DataFrame({"y": [1., 2, np.inf, 4, 5, 6, 7, 9, 8], "x": [1., 3, 2, 5, 4, 6, 9, 7, 8],
+                      "g": list("aaabbbccc")})
+    calls = {"compare_groups": lambda f: ce.compare_groups(f, dv="y", between="g"),
+             "compare_scales": lambda f: ce.compare_scales(f, scales=["x", "y"], between="g"),
+             "describe_by": lambda f: ce.describe_by(f, dv=["x", "y"], by="g"),
+             "ttest_groups": lambda f: ce.ttest_groups(f[f["g"] != "c"], dv="y",
+                                                       between="g"),
+             "correlation_matrix": lambda f: ce.correlation_matrix(f, columns=["x", "y"]),
+             "ordinal_model": lambda f: ce.ordinal_model(
+                 f.assign(o=[1, 2, 3, 1, 2, 3, 2, 1, 3]), outcome="o", predictors=["y"])}
+    for what, call in calls.items():
+        for bad in (np.inf, -np.inf):
+            with pytest.raises(ce.InputError, match=rf"{what}: column 'y' holds 1 infinite "
+                               r"value\(s\) \(rows 2\).*NaN \(missing\)"):
+                call(d.assign(y=d["y"].replace(np.inf, bad)))
+        call(d.assign(y=d["y"].replace(np.inf, np.nan)))  # a missing value is fine
+
+
 def test_compare_groups_leaves_out_a_group_whose_values_are_all_alike():
     """Exploratory test 3: a group of two respondents with the same score made pingouin's
     welch_anova raise ValueError ("non-zero variance") out of compare_groups/compare_scales.

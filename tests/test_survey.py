@@ -274,6 +274,20 @@ def test_typed_demographic_cells_are_checked(tmp_path):
     assert "'40.5' with a decimal point" in got[(5, "age")]
 
 
+@pytest.mark.parametrize("cell", ["inf", "-Infinity", "1e999"])
+def test_an_infinite_numeric_demographic_is_refused_at_its_line(tmp_path, cell):
+    """Exploratory stats report, repro 5: 'inf' in a numeric demographic was read as a
+    number (to_numeric parses it), then means and models ran on it. Refused at its cell."""
+    inst = ce.Instrument.load(write(tmp_path, "inst.yaml", TYPED))
+    p = write(tmp_path, "resp.csv", typed_lines("r1,Utara,34,SMA,L,1,2,3,4,5",
+                                                f"r2,Utara,{cell},SD,L,1,2,3,4,5"))
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, inst)
+    got = {(q.line, q.column): q.message for q in exc.value.problems}
+    assert f"demographic 'age' is declared numeric in the instrument, got {cell!r}, which " \
+        "is not a finite number" in got[(3, "age")]
+
+
 @pytest.mark.parametrize("spec, words", [
     ("  - age: numerik\n", "did you mean 'numeric'"),
     ("  - edu: ordinal\n", "list its 'levels' from lowest to highest"),

@@ -22,6 +22,7 @@ from ._validation import (
     check_bool,
     check_choice,
     check_ci,
+    check_finite,
     check_group_labels,
     check_names,
 )
@@ -122,11 +123,13 @@ def describe_by(frame: pd.DataFrame, *, dv: str | Sequence[str],
     frame = _frame(frame)
     dvs = [dv] if isinstance(dv, str) else list(dv)
     _columns(frame, dvs + ([by] if by else []), "describe_by")
+    for var in dvs:
+        _numeric(frame, var)
+    check_finite(frame, dvs, "describe_by")
     if by is not None:
         check_group_labels(frame[by], by, "describe_by")
     rows = []
     for var in dvs:
-        _numeric(frame, var)
         groups = [("all", frame[var])] if by is None else [
             (g, frame.loc[frame[by] == g, var]) for g in _groups_in_order(frame[by])]
         for g, x in groups:
@@ -211,6 +214,7 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
     scores = _frame(scores, "scores")
     _columns(scores, [dv, between], "compare_groups")
     _numeric(scores, dv)
+    check_finite(scores, [dv], "compare_groups")
     data = scores[[dv, between]].dropna()
     check_group_labels(data[between], between, "compare_groups")
     all_sizes = data.groupby(between, observed=True)[dv].size()
@@ -325,9 +329,12 @@ def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
         raise ValueError("scales must name at least one column")
     scores = _frame(scores, "scores")
     _columns(scores, [*names, between], "compare_scales")
-    parts = []
     for scale in names:
         _numeric(scores, scale)
+    check_finite(scores, names, "compare_scales")
+    check_group_labels(scores[between], between, "compare_scales")
+    parts = []
+    for scale in names:
         data = scores[[scale, between]].dropna()
         sizes = data.groupby(between, observed=True)[scale].size()
         sizes = sizes[sizes > 0]
@@ -397,6 +404,7 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
     frame = _frame(frame)
     _columns(frame, [dv, between], "ttest_groups")
     _numeric(frame, dv)
+    check_finite(frame, [dv], "ttest_groups")
     ci = check_ci(ci)
     check_bool(welch, "welch")
     check_group_labels(frame[between], between, "ttest_groups")
@@ -522,6 +530,7 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     _columns(frame, cols, "correlation_matrix")
     for c in cols:
         _numeric(frame, c)
+    check_finite(frame, cols, "correlation_matrix")
     if len(cols) < 2:
         raise ValueError(f"correlation_matrix needs at least two numeric columns, got {cols}")
     for c in cols:
@@ -854,6 +863,7 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
             raise InputError(f"control {c!r} is empty (no respondent has a value); fill it in "
                              "or leave it out of the controls")
         _check_control(responses[c], c)
+    check_finite(responses, controls, "image_model: controls")
     data = analysis_sample(responses, instrument, outcome=outcome, predictors=preds,
                            controls=controls, min_items=min_items, with_id=True)
     # every slope counts: a predictor scale, a numeric control, a dummy per extra category
@@ -1290,6 +1300,8 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     if outcome in predictors:
         raise ValueError(f"the outcome {outcome!r} is also among the predictors; leave it out "
                          "of predictors")
+    check_finite(frame, [outcome, *predictors, *([weights] if weights else [])],
+                 "ordinal_model")
     data = frame[[outcome, *predictors, *([weights] if weights else [])]].dropna()
     if weights:
         data = _expand_weights(data, weights)

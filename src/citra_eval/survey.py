@@ -1076,7 +1076,12 @@ def _parse_demographic(values: pd.Series, demo: Demographic,
                     "cell empty")
             problems.append(Problem(path, f"demographic {col!r} is declared numeric in the "
                                     f"instrument, got {raw!r}" + hint, int(line_of[idx]), col))
-        for idx in out.index[out.notna()]:
+        for idx in out.index[np.isinf(out)]:
+            problems.append(Problem(path, f"demographic {col!r} is declared numeric in the "
+                                    f"instrument, got {text[idx]!r}, which is not a finite "
+                                    "number; enter a number or leave the cell empty",
+                                    int(line_of[idx]), col))
+        for idx in out.index[np.isfinite(out)]:
             if demo.outside(out[idx]):
                 raw = text[idx]
                 problems.append(Problem(
