@@ -592,6 +592,19 @@ def test_coverage_naming_a_coder_without_codings_is_refused(corpus, codings):
                      coverage={"A": "all", "B": "all", "C": "all", "Z": ["D1"]})
 
 
+def test_coders_naming_one_of_several_coders_says_so(corpus, codings):
+    """Exploratory stats report, repro 2: coders=["A"] on codings of A, B and C said "the
+    codings have 1 (A)" and asked to add another coder's codings, which are there."""
+    with pytest.raises(ce.InputError, match=r"^<input>: inter-coder agreement needs at least "
+                       r"2 coders; coders= names only 1 \('A'\), and the codings have 3 "
+                       r"\('A', 'B', 'C'\): name at least 2 of them in coders=, or leave "
+                       r"coders= out to compare them all$"):
+        ce.agreement(codings, corpus=corpus, coders=["A"], n_boot=0)
+    # codings of a single coder keep asking for another coder's codings
+    with pytest.raises(ce.InputError, match=r"the codings have 1 \(A\): add another coder"):
+        ce.agreement(codings[codings["coder"] == "A"], corpus=corpus, n_boot=0)
+
+
 def test_consensus_says_what_it_is_not_inter_coder_agreement(codings):
     with pytest.raises(ce.InputError, match=r"^<input>: a consensus coding \(rule 'majority'\) "
                                             r"needs at least 2 coders"):

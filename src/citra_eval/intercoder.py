@@ -112,6 +112,12 @@ def _select_coders(codings: pd.DataFrame, coders: Sequence[str] | None,
         if unknown:
             raise InputError(f"coders= names coder(s) {', '.join(map(repr, unknown))} that have "
                              f"no codings; the codings have {', '.join(found) or 'no coders'}")
+    if len(chosen) < minimum and len(found) >= minimum:
+        raise InputError(
+            f"{purpose} needs at least {minimum} coders; coders= names only {len(chosen)} "
+            f"({', '.join(map(repr, chosen))}), and the codings have {len(found)} "
+            f"({', '.join(map(repr, found))}): name at least {minimum} of them in coders=, or "
+            "leave coders= out to compare them all")
     if len(chosen) < minimum:
         raise InputError(
             f"{purpose} needs at least {minimum} coders; the codings have "
