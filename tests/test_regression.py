@@ -870,6 +870,21 @@ def test_group_analyses_refuse_labels_that_differ_only_in_type(labels, shown):
     assert ce.describe_by(same, dv="y", by="g")["n"].tolist() == [4, 4]
 
 
+def test_ttest_groups_named_as_text_of_number_labels_says_how_to_pass_them():
+    """Exploratory stats report, repro 4: groups=["1", "2"] on a column of the numbers 1 and
+    2 said "groups must be two of 1, 2, got ['1', '2']", which looks like a match. The
+    labels are not converted (a text '1' and a number 1 are different groups elsewhere, see
+    the differ-only-in-type check); the message says they are numbers and how to pass them."""
+    d = pd.DataFrame({"y": [1., 2, 5, 7, 3, 4], "g": [1, 1, 2, 2, 3, 3]})
+    with pytest.raises(ValueError, match=r"groups names \['1', '2'\] as text, but the groups "
+                       r"of 'g' are numbers \(int\): pass groups=\[1, 2\]"):
+        ce.ttest_groups(d, dv="y", between="g", groups=["1", "2"])
+    ok = ce.ttest_groups(d, dv="y", between="g", groups=[1, 2]).iloc[0]
+    assert (ok["group_a"], ok["group_b"], ok["mean_diff"]) == (1, 2, -4.5)
+    with pytest.raises(ValueError, match=r"groups must be two of 1, 2, 3, got \[1, 9\]$"):
+        ce.ttest_groups(d, dv="y", between="g", groups=[1, 9])
+
+
 def test_infinite_values_are_refused_naming_the_column():
     """Exploratory stats report, repro 5: an infinite dv value made compare_groups call group
     'b' (inf and 4) "all the same" and leave it out, correlation_matrix return r = NaN with

@@ -366,8 +366,10 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
         Numeric column compared.
     between : str
         Grouping column; it must have exactly two groups unless ``groups`` picks two.
-    groups : pair of str, optional
-        The two groups to compare, ``(a, b)``; the difference is ``a - b``.
+    groups : pair of labels, optional
+        The two groups to compare, ``(a, b)``; the difference is ``a - b``. Labels as the
+        column holds them: numbers as numbers (``groups=[1, 2]``; the text ``"1"`` is
+        refused with a message saying so, not converted).
     welch : bool
         Welch's unequal-variance t test (default) or Student's pooled test.
     ci : float
@@ -416,6 +418,12 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
                              "groups=(a, b) to pick two")
         groups = present
     if len(groups) != 2 or any(g not in present for g in groups):
+        as_text = {str(_py(p)): _py(p) for p in present}
+        if len(groups) == 2 and all(isinstance(g, str) and g in as_text for g in groups):
+            kinds = " and ".join(sorted({type(as_text[g]).__name__ for g in groups}))
+            raise ValueError(f"groups names {list(groups)!r} as text, but the groups of "
+                             f"{between!r} are numbers ({kinds}): pass "
+                             f"groups=[{', '.join(repr(as_text[g]) for g in groups)}]")
         raise ValueError(f"groups must be two of {', '.join(map(str, present))}, got {groups!r}")
     a = frame.loc[frame[between] == groups[0], dv].dropna().to_numpy(float)
     b = frame.loc[frame[between] == groups[1], dv].dropna().to_numpy(float)
