@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -245,6 +246,32 @@ def test_reliability_of_two_respondents_is_flagged():
         row = ce.scale_reliability(items, _instrument(list(items.columns))).iloc[0]
     assert row["n"] == 2 and math.isnan(row["omega_total"])
     assert "min_items" not in row["warning"]
+
+
+def test_reliability_of_one_respondent_says_why_and_leaks_no_numpy_warning():
+    """Exploratory stats report, repro 8: with one respondent alpha, its interval and omega
+    were NaN with an empty warning (2 or 3 respondents are flagged), item_statistics called
+    every item "no variance (every respondent gave the same answer)", and numpy's "Degrees
+    of freedom <= 0" and divide-by-zero warnings leaked (a variance needs n - 1 >= 1)."""
+    items = pd.DataFrame({"A1": [1.], "A2": [2.], "A3": [1.], "A4": [2.], "A5": [3.]})
+    inst = _instrument(list(items.columns))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        row = ce.scale_reliability(items, inst).iloc[0]
+        st = ce.item_statistics(items, inst)
+    assert {type(w.message) for w in caught} == {ce.ScaleWarning}
+    assert row["n"] == 1
+    assert np.isnan(row[["alpha", "ci_low", "ci_high", "omega_total"]].astype(float)).all()
+    assert "only 1 respondent answered the scale: alpha, its interval and omega need at " \
+        "least two (a variance needs n - 1 >= 1)" in row["warning"]
+    assert st["r_drop"].isna().all()
+    assert st["warning"].str.contains("answered by 1 respondent: its variance and "
+                                      "correlations need at least two").all()
+    assert not st["warning"].str.contains("every respondent gave").any()
+    # no respondent at all
+    with pytest.warns(ce.ScaleWarning, match="no respondent answered the scale"):
+        none = ce.scale_reliability(items.iloc[:0], inst).iloc[0]
+    assert none["n"] == 0 and np.isnan(none["alpha"])
 
 
 def test_zero_variance_item_is_flagged():

@@ -32,6 +32,10 @@ class ScaleWarning(UserWarning):
 
 
 def _pairwise_cov(block: pd.DataFrame) -> np.ndarray:
+    """The pairwise covariance matrix; NaN for fewer than two respondents (numpy would warn
+    "Degrees of freedom <= 0" and divide by zero)."""
+    if len(block) < 2:
+        return np.full((block.shape[1], block.shape[1]), np.nan)
     return block.cov().to_numpy()
 
 
@@ -58,6 +62,9 @@ def _item_problems(block: pd.DataFrame, c: np.ndarray) -> dict[str, list[str]]:
         if not block[item].notna().any():
             out[str(item)].append("no answers at all (every cell is empty): is the column "
                                   "misnamed or the export incomplete?")
+        elif block[item].notna().sum() < 2:
+            out[str(item)].append("answered by 1 respondent: its variance and correlations "
+                                  "need at least two")
         elif not np.diag(c)[j] > 0:
             out[str(item)].append("no variance (every respondent gave the same answer)")
         elif r[j] < 0:
@@ -336,6 +343,11 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
                 notes.append(why)
         elif k >= 2 and n >= 2:
             notes.append(_why_no_alpha(block, c))
+        elif k >= 2:
+            notes.append("no respondent answered the scale: alpha, its interval and omega "
+                         "need at least two" if n == 0 else
+                         "only 1 respondent answered the scale: alpha, its interval and "
+                         "omega need at least two (a variance needs n - 1 >= 1)")
         elif k == 1:
             notes.append("a single item: alpha and omega need at least two (omega three) "
                          "items")
