@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citra_eval.reliability import (
+    ICC_COLUMNS,
     WEIGHTS,
     CategoryWarning,
     agreement_coefficients,
@@ -1062,6 +1063,42 @@ def test_kendall_w_hand_computed_and_ties():
     r = np.array([[1, 2, 2], [2, 2, 1], [3, 3, 3], [3, 5, 4], [5, 4, 4]], float)
     stat = friedmanchisquare(*r).statistic
     assert kendall_w(r).loc[0, "w"] == pytest.approx(stat / (3 * (5 - 1)))
+
+
+def test_icc_and_kendall_w_of_ratings_that_never_vary_say_why():
+    """Exploratory stats report, repro 6: ratings that never vary gave NaN with only
+    pingouin's "invalid value encountered in scalar divide". By hand (Shrout & Fleiss 1979):
+    every mean square is 0, so each ICC is 0/0 and F = BMS / EMS = 0/0; Kendall's W has the
+    denominator m^2 (n^3 - n) - m sum T_j = 4 * 24 - 2 * 2 * 24 = 0 when each coder ties all
+    n = 3 units (T_j = 3^3 - 3 = 24). NaN with the reason in ``note``, no numpy warning."""
+    import warnings
+
+    flat = pd.DataFrame({"a": [2, 2, 2], "b": [2, 2, 2]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # numpy's 0/0 (pingouin's own
+        # pandas deprecation notices are not ours)
+        w = kendall_w(flat)
+        t = icc(flat)
+    assert np.isnan(w.loc[0, "w"]) and np.isnan(w.loc[0, "p_value"])
+    assert "every coder gives every unit the same rating" in w.loc[0, "note"]
+    assert list(t.columns) == ICC_COLUMNS and t["icc"].isna().all() and t["f"].isna().all()
+    assert (t["note"] == "every rating is the same (2): there is no variance between or "
+            "within units, so every ICC is 0/0").all()
+    # each coder constant, the coders apart (1 and 3): BMS = EMS = 0 and WMS = 2, so by hand
+    # ICC(1,1) = (0 - 2) / (0 + 2) = -1 is defined, ICC(C,1) = (0 - 0) / (0 + 0) is not;
+    # W is 0/0 again (every coder ties all units)
+    apart = pd.DataFrame({"a": [1, 1, 1], "b": [3, 3, 3]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        w = kendall_w(apart)
+        t = icc(apart).set_index("form")
+    assert np.isnan(w.loc[0, "w"]) and "all ranks tied" in w.loc[0, "note"]
+    assert t.loc["ICC1", "icc"] == pytest.approx(-1.0) and t.loc["ICC1", "note"] == ""
+    assert np.isnan(t.loc["ICC3", "icc"])
+    assert "each coder gives every unit the same rating" in t.loc["ICC3", "note"]
+    # ordinary ratings: an empty note
+    ok = [[1, 1, 2], [2, 3, 1], [3, 2, 3], [4, 4, 4]]
+    assert kendall_w(ok).loc[0, "note"] == "" and (icc(ok)["note"] == "").all()
 
 
 def test_weighted_needs_ordered_categories_and_checks_custom_shape():

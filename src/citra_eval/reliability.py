@@ -17,6 +17,7 @@ Missing ratings follow the published definitions:
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -1797,7 +1798,7 @@ def agreement_coefficients(ratings: Ratings, *, weights: str | np.ndarray | None
 
 #: Columns of :func:`icc`.
 ICC_COLUMNS = ["type", "form", "description", "icc", "f", "df1", "df2", "p_value", "ci_low",
-               "ci_high"]
+               "ci_high", "note"]
 _ICC_FORMS = {  # pingouin's type -> (Shrout & Fleiss's name, what it measures)
     "ICC(1,1)": ("ICC1", "single rater, one-way random effects (raters interchangeable)"),
     "ICC(A,1)": ("ICC2", "single rater, absolute agreement, two-way random effects"),
@@ -1841,7 +1842,9 @@ def icc(ratings: Ratings) -> pd.DataFrame:
         ICC(A,1), ICC(C,1), ICC(1,k), ICC(A,k), ICC(C,k)), ``form`` (Shrout & Fleiss's name:
         ICC1, ICC2, ICC3, ICC1k, ICC2k, ICC3k), ``description``, ``icc``, ``f``, ``df1``,
         ``df2``, ``p_value`` (F test of no between-unit variance), ``ci_low``, ``ci_high``
-        (95 %). ``attrs["n_units_excluded"]`` counts the units left out.
+        (95 %), ``note`` (empty, or why the row's ICC is 0/0, e.g. every rating the same, or
+        its F infinite; the values are then NaN or inf, without numpy's warnings).
+        ``attrs["n_units_excluded"]`` counts the units left out.
 
     Notes
     -----
@@ -1880,8 +1883,11 @@ def icc(ratings: Ratings) -> pd.DataFrame:
         for key in [k for k in pingouin.options if k.startswith("round.")]:
             del pingouin.options[key]
         pingouin.options["round"] = None
-        res = pingouin.intraclass_corr(data=long, targets="unit", raters="coder",
-                                       ratings="rating").reset_index(drop=True)
+        with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+            # 0/0 and x/0 where the ratings do not vary: the note below says why
+            warnings.filterwarnings("ignore", category=RuntimeWarning)
+            res = pingouin.intraclass_corr(data=long, targets="unit", raters="coder",
+                                           ratings="rating").reset_index(drop=True)
     finally:
         pingouin.options.clear()
         pingouin.options.update(saved)
@@ -1891,10 +1897,28 @@ def icc(ratings: Ratings) -> pd.DataFrame:
         "description": [_ICC_FORMS[t][1] for t in res["Type"]],
         "icc": res["ICC"].astype(float), "f": res["F"].astype(float),
         "df1": res["df1"].astype(float), "df2": res["df2"].astype(float),
-        "p_value": res["pval"].astype(float), "ci_low": ci95[:, 0], "ci_high": ci95[:, 1]},
+        "p_value": res["pval"].astype(float), "ci_low": ci95[:, 0], "ci_high": ci95[:, 1],
+        "note": [_icc_note(long, v, f)
+                 for v, f in zip(res["ICC"], res["F"], strict=True)]},
         columns=ICC_COLUMNS)
     out.attrs["n_units_excluded"] = dropped
     return out
+
+
+def _icc_note(long: pd.DataFrame, value: float, f: float) -> str:
+    """Why an ICC row is undefined (0/0) or its F infinite, or ``""``."""
+    ratings = long["rating"]
+    if ratings.nunique() == 1:
+        return (f"every rating is the same ({ratings.iloc[0]:g}): there is no variance "
+                "between or within units, so every ICC is 0/0")
+    if math.isnan(value) or math.isnan(f):
+        return ("each coder gives every unit the same rating: the units do not differ and "
+                "nothing is left beyond the coders' offsets (between-unit and residual mean "
+                "squares are 0), so this ICC is 0/0")
+    if math.isinf(f):
+        return ("F is infinite: the residual mean square is 0 (the coders' ratings differ "
+                "only by constant offsets, if at all)")
+    return ""
 
 
 def kendall_w(ratings: Ratings) -> pd.DataFrame:
@@ -1911,8 +1935,9 @@ def kendall_w(ratings: Ratings) -> pd.DataFrame:
     -------
     DataFrame
         One row: ``w`` (corrected for ties), ``chi2`` (``m (n - 1) W``), ``dof`` (``n - 1``),
-        ``p_value`` (chi-square approximation, valid for larger samples), ``n_units`` and
-        ``n_coders``.
+        ``p_value`` (chi-square approximation, valid for larger samples), ``n_units``,
+        ``n_coders`` and ``note`` (empty, or why ``w`` is NaN: every coder gives every unit
+        the same rating, so all ranks are tied and W is 0/0).
 
     Notes
     -----
@@ -1938,13 +1963,20 @@ def kendall_w(ratings: Ratings) -> pd.DataFrame:
     import pingouin  # here, not at the top: the statistics stack loads when needed
 
     long, dropped = _long_ratings(ratings, "kendall_w")
-    res = pingouin.friedman(data=long, dv="rating", within="unit", subject="coder",
-                            method="chisq")
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        # 0/0 when every coder ties all units: the note says why
+        warnings.filterwarnings("ignore", category=RuntimeWarning)
+        res = pingouin.friedman(data=long, dv="rating", within="unit", subject="coder",
+                                method="chisq")
     n, m = long["unit"].nunique(), long["coder"].nunique()
-    out = pd.DataFrame({"w": [float(res["W"].iloc[0])], "chi2": [float(res["Q"].iloc[0])],
+    w = float(res["W"].iloc[0])
+    tied = long.groupby("coder")["rating"].nunique().eq(1).all()
+    note = ("every coder gives every unit the same rating (all ranks tied), so there is no "
+            "order to agree on: W is 0/0" if tied and math.isnan(w) else "")
+    out = pd.DataFrame({"w": [w], "chi2": [float(res["Q"].iloc[0])],
                         "dof": [int(res["ddof1"].iloc[0])],
                         "p_value": [float(res["p_unc"].iloc[0])], "n_units": [n],
-                        "n_coders": [m]})
+                        "n_coders": [m], "note": [note]})
     out.attrs["n_units_excluded"] = dropped
     return out
 
