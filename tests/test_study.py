@@ -272,15 +272,22 @@ def test_numeric_control_singling_out_a_respondent_is_refused_as_the_image_model
     path, table = _responses(rsud)
     table["usia"] = "30"
     table.loc[0, "usia"] = "61"
-    table.to_csv(path, index=False, lineterminator="\n")
-    _yaml(rsud, "title: T\noutcome: PERSEPSI_RS\ncontrols: [usia]\n"
-          "compare_by: [jenis_pasien]\n")
-    (problem,) = _error(rsud).problems
-    assert problem.line == 3 and problem.path.endswith("study.yaml")
+    message = _controls_problem(rsud, path, table, "usia")
     rid = table.iloc[0, 0]
     assert f"'controls': respondent {rid!r} has leverage 1 in the image model: its value " \
         "of 'usia' is unlike any other respondent's ('usia' is 61.0, every other " \
-        "respondent has 30.0)" in problem.message
+        "respondent has 30.0)" in message
+
+
+def _controls_problem(rsud: Path, path: Path, table: pd.DataFrame, control: str) -> str:
+    """Write ``table`` and a study.yaml with ``controls: [control]``; the one problem
+    validate reports, at the 'controls' line (3)."""
+    table.to_csv(path, index=False, lineterminator="\n")
+    _yaml(rsud, f"title: T\noutcome: PERSEPSI_RS\ncontrols: [{control}]\n"
+          "compare_by: [jenis_pasien]\n")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 3 and problem.path.endswith("study.yaml")
+    return problem.message
 
 
 def test_control_level_with_one_respondent_is_refused_as_the_image_model_would(rsud):
@@ -290,13 +297,8 @@ def test_control_level_with_one_respondent_is_refused_as_the_image_model_would(r
     every control), at the 'controls' line."""
     path, table = _responses(rsud)
     table.loc[0, "unit_layanan"] = "Hemodialisa"
-    table.to_csv(path, index=False, lineterminator="\n")
-    _yaml(rsud, "title: T\noutcome: PERSEPSI_RS\ncontrols: [unit_layanan]\n"
-          "compare_by: [jenis_pasien]\n")
-    (problem,) = _error(rsud).problems
-    assert problem.line == 3 and problem.path.endswith("study.yaml")
     assert "'controls': control 'unit_layanan': level 'Hemodialisa' has 1 respondent in " \
-        "the analysis sample" in problem.message
+        "the analysis sample" in _controls_problem(rsud, path, table, "unit_layanan")
     study_inst = ce.Instrument.load(rsud / "data" / "raw" / "instrument.yaml")
     with pytest.raises(ce.InputError, match="level 'Hemodialisa' has 1 respondent"):
         ce.image_model(ce.read_responses(path, study_inst), study_inst,
