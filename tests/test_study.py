@@ -936,3 +936,15 @@ def test_many_uncoded_documents_are_one_warning(rsud):
     two = next(w for w in uncoded if "no informant turn" in w)
     assert "2 documents (WWC-20, WWC-21) have no informant turn, so there is nothing in " \
         "them to code" in two
+
+
+def test_one_scale_has_no_scale_pairs(tmp_path):
+    """A survey of a single scale: notebook 05 crashed in correlation_matrix (one column)."""
+    from _studies import one_scale_study
+
+    study = ce.load_study(one_scale_study(tmp_path / "s"))
+    assert study.has_survey and list(study.instrument.scales) == ["S1"]
+    assert not study.has_scale_pairs
+    assert ce.example_study().has_scale_pairs
+    empty = ce.load_study(ce.init_study(tmp_path / "empty"))
+    assert not empty.has_survey and not empty.has_scale_pairs

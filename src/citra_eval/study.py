@@ -362,6 +362,19 @@ class Study:
         """True when the study has an instrument and responses."""
         return self.instrument is not None and self.responses is not None
 
+    @property
+    def has_scale_pairs(self) -> bool:
+        """True when the survey has at least two scales: the correlations between scales
+        (notebook 05) need a pair; a survey of one scale skips them.
+
+        Examples
+        --------
+        >>> import citra_eval as ce
+        >>> ce.example_study().has_scale_pairs
+        True
+        """
+        return self.has_survey and len(self.instrument.scales) >= 2
+
     def summary(self) -> list[str]:
         """One line per input, e.g. ``transcripts: 11 documents, 442 segments``."""
         out = []
