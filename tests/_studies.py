@@ -36,6 +36,24 @@ def copy_study_files(src: Path, dest: Path, *, skip: tuple[str, ...] = ()) -> No
                 shutil.copy(f, dest / folder / f.name)
 
 
+def one_scale_study(root: Path) -> Path:
+    """A study from ``init`` whose survey has a single scale (a pilot of one construct)."""
+    import citra_eval as ce
+
+    root = ce.init_study(root)
+    raw = root / "data" / "raw"
+    (raw / "instrument.yaml").write_text(
+        "instrument: t\nscale: {min: 1, max: 7}\nid_column: rid\n"
+        "scales:\n  S1: {items: [Q1, Q2, Q3], role: image}\ndemographics:\n  - g\n",
+        encoding="utf-8")
+    rows = ["r1,4,3,4,a", "r2,2,3,2,b", "r3,5,6,6,a", "r4,6,6,7,b", "r5,1,2,2,a", "r6,3,4,3,b"]
+    (raw / "survey_responses.csv").write_text("rid,Q1,Q2,Q3,g\n" + "\n".join(rows) + "\n",
+                                              encoding="utf-8")
+    with (root / "study.yaml").open("a", encoding="utf-8") as f:
+        f.write("compare_by: [g]\n")
+    return root
+
+
 def shell(script: str, cwd: Path, *, timeout: int = 1800) -> subprocess.CompletedProcess:
     """Run a shell script the way a user would: ``citra-eval`` on the PATH (this interpreter's
     environment), this checkout's package first on the import path."""

@@ -198,3 +198,24 @@ def test_reproduce_names_the_command_holding_the_study(tmp_path):
         fcntl.flock(fh, fcntl.LOCK_EX)
         with pytest.raises(InputError, match="another citra-eval command is running"):
             pipeline.reproduce(s)
+
+
+@pytest.mark.parametrize("command, name", [
+    (("code",), "auto.csv"),
+    (("agree",), "agreement.csv"),
+    (("qdpx", "export"), "study.qdpx"),
+])
+def test_out_naming_a_folder_suggests_a_file_in_it(cli, tmp_path, command, name):
+    """The hint for '--out results' (a folder) suggested the folder's own name as the file
+    name ('add a file name like results'); it names a file inside it, the command's own."""
+    import citra_eval as ce
+
+    root = ce.init_study(tmp_path / "s")
+    (root / "results").mkdir()
+    (root / "data" / "raw" / "codings_A.csv").write_text(
+        "doc_id,segment_id,start,end,code,coder\n", encoding="utf-8")
+    res = cli(*command, "--out", "results", cwd=root)
+    assert res.returncode == 2, res.stderr
+    assert (f"--out must be a file name, but this is a folder; add a file name like "
+            f"results/{name}") in res.stderr
+    assert not any((root / "results").iterdir())

@@ -458,3 +458,19 @@ def test_the_survey_notebooks_score_with_the_studys_min_items(tmp_path):
                            int(desc.loc[desc["variable"] == scale, "n"].iloc[0]))
     (warned, n_all), (warned_strict, n_strict) = scored.values()
     assert warned and not warned_strict and n_strict == n_all - 1
+
+
+@pytest.mark.slow
+def test_a_survey_of_one_scale_runs_through_with_a_note(tmp_path):
+    """Notebook 05 failed with a traceback in correlation_matrix when the survey had one
+    scale; the correlations are skipped with a note, the rest runs."""
+    from _studies import one_scale_study
+
+    root = one_scale_study(tmp_path / "s")
+    notes = _run_all(root, tmp_path)
+    assert any(n.startswith("one scale (S1): the correlations between scales are skipped")
+               for n in notes["05"])
+    tables = {p.stem for p in (root / "reports" / "tables").glob("*.csv")}
+    assert {"04-scale-reliability", "05-scale-descriptives", "05-group-comparison-g",
+            "06-joint-display"} <= tables
+    assert "05-correlations" not in tables

@@ -372,6 +372,31 @@ def test_failed_run_leaves_previous_reports_untouched(built, tmp_path):
     assert not list((copy / "reports").glob(".*"))
 
 
+@pytest.mark.slow
+def test_failed_update_checksums_run_records_nothing(tmp_path):
+    """'reproduce --update-checksums' recorded the new inputs before the build: after a
+    failed (or killed) build CHECKSUMS.sha256 listed them beside the old reports, and
+    'verify' said ok. The checksums are now written with a successful build only."""
+    root = _project(tmp_path)
+    rp.reproduce(root)
+    before = (root / rp.CHECKSUMS).read_bytes()
+    (root / "interview_transcripts" / "INF01.txt").write_text(TRANSCRIPT + "PWW: Terima kasih.\n")
+    _notebook(root / "notebooks" / "02-figure.ipynb", ["raise RuntimeError('late failure')"],
+              PARAMS)
+    with pytest.raises(rp.NotebookError, match="late failure"):
+        rp.reproduce(root, update_checksums=True)
+    assert (root / rp.CHECKSUMS).read_bytes() == before
+    assert not (root / (rp.CHECKSUMS + ".bak")).exists()
+    with pytest.raises(InputError, match="changed since its checksum was recorded"):
+        rp.check_raw_inputs(root)
+    # a rebuild into a temporary folder writes no reports, so it records no checksums
+    with pytest.raises(ValueError, match="update_checksums"):
+        rp.reproduce(root, check=True, update_checksums=True)
+    r = run_cli("reproduce", "--check", "--update-checksums", "--root", str(root))
+    assert r.returncode == 2 and "--update-checksums" in r.stderr
+    assert (root / rp.CHECKSUMS).read_bytes() == before
+
+
 def test_notebook_parameters_list_every_coder(tmp_path):
     root = _project(tmp_path)
     for c in ("B", "A", "C"):

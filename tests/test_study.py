@@ -956,3 +956,34 @@ def test_many_uncoded_documents_are_one_warning(rsud):
     two = next(w for w in uncoded if "no informant turn" in w)
     assert "2 documents (WWC-20, WWC-21) have no informant turn, so there is nothing in " \
         "them to code" in two
+
+
+def test_one_scale_has_no_scale_pairs(tmp_path):
+    """A survey of a single scale: notebook 05 crashed in correlation_matrix (one column)."""
+    from _studies import one_scale_study
+
+    study = ce.load_study(one_scale_study(tmp_path / "s"))
+    assert study.has_survey and list(study.instrument.scales) == ["S1"]
+    assert not study.has_scale_pairs
+    assert ce.example_study().has_scale_pairs
+    empty = ce.load_study(ce.init_study(tmp_path / "empty"))
+    assert not empty.has_survey and not empty.has_scale_pairs
+
+
+def test_compare_by_suggestion_names_a_column_validate_accepts(tmp_path):
+    """The warning suggested 'compare_by: [<first demographic>]', a numeric one, which
+    validate then refused ('a numeric demographic ..., not groups')."""
+    root = ce.init_study(tmp_path / "s")
+    raw = root / "data" / "raw"
+    (raw / "instrument.yaml").write_text(
+        "instrument: t\nscale: {min: 1, max: 7}\nid_column: rid\n"
+        "scales:\n  S1: {items: [Q1, Q2]}\n  S2: {items: [Q3, Q4]}\n"
+        "demographics:\n  - age: numeric\n  - single\n  - ward\n", encoding="utf-8")
+    rows = ["r1,4,3,4,2,64,x,a", "r2,2,3,2,5,30,x,b", "r3,5,6,6,4,41,x,a", "r4,6,6,7,6,22,y,b"]
+    (raw / "survey_responses.csv").write_text("rid,Q1,Q2,Q3,Q4,age,single,ward\n"
+                                              + "\n".join(rows) + "\n", encoding="utf-8")
+    (line,) = [w for w in ce.load_study(root).warnings if "no 'compare_by'" in w]
+    assert line.endswith("e.g. 'compare_by: [ward]'")
+    with (root / "study.yaml").open("a", encoding="utf-8") as f:
+        f.write("compare_by: [ward]\n")
+    assert not [w for w in ce.load_study(root).warnings if "'compare_by'" in w]

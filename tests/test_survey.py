@@ -930,3 +930,25 @@ def test_bad_demographic_ranges(tmp_path, spec, words):
     with pytest.raises(ce.InputError, match=words) as exc:
         ce.Instrument.load(write(tmp_path, "inst.yaml", text))
     assert exc.value.problems[0].line == 20  # the entry
+
+
+def test_a_decimal_comma_answer_is_a_fractional_answer_not_text(tmp_path):
+    """'4,5' in an item of a semicolon (decimal-comma) file was 'text', with the fix
+    "declare '4,5' a missing-value code ('missing: [4,5]')": in YAML two codes, 4 and 5."""
+    spec = {"scale": {"min": 1, "max": 7}, "id_column": "rid",
+            "scales": {"S": {"items": ["a", "b"]}}, "demographics": [{"weight": "numeric"}]}
+    inst = ce.Instrument.from_dict(spec)
+    p = write(tmp_path, "semi.csv", "rid;a;b;weight\nr1;4,5;3;64,5\nr2;2;3;30\nr3;5;6,0;41\n")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, inst)
+    (problem,) = exc.value.problems  # 6,0 is the whole number 6
+    assert problem.line == 2
+    assert problem.message == "item 'a' must be a whole number 1..7, got '4,5'"
+    # where a comma is not the decimal mark the cell is text; a code holding a comma is
+    # suggested quoted, never as the two codes of 'missing: [4,5]'
+    q = write(tmp_path, "comma.csv", 'rid,a,b,weight\nr1,"4,5",3,64\nr2,2,3,30\n')
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(q, inst)
+    (problem,) = exc.value.problems
+    assert "must be a number, got text '4,5'" in problem.message
+    assert "('missing: [\"4,5\"]')" in problem.message and "[4,5]" not in problem.message

@@ -670,15 +670,15 @@ def _prepare(root: Path, *, lang: str | None, seed: int | None, update_checksums
 
     The checksums come before the validation: an edited transcript would otherwise show
     only as codings whose spans no longer fit, never naming the file that changed. With
-    ``update_checksums`` the study is validated first and the checksums then recorded.
+    ``update_checksums`` the study is validated and the current checksums taken; they are
+    recorded only with a successful build (:func:`_record_checksums`), so a failed or
+    killed run leaves ``CHECKSUMS.sha256`` beside the reports it describes.
     """
     _check_runner()
     if not update_checksums:
         check_raw_inputs(root)
     study = load_study(root, lang=lang, seed=seed)
-    if update_checksums:  # only once the inputs are known to be valid
-        write_raw_checksums(root)
-    inputs = check_raw_inputs(root)
+    inputs = raw_checksums(root) if update_checksums else check_raw_inputs(root)
     notebooks = find_notebooks(root)
     lines = list(study.warnings)
     if warn is not None and study.instrument is not None and study.responses is not None:
@@ -711,6 +711,12 @@ def _build(root: Path, out: Path, prepared, *, lang: str, seed: int, shown_out: 
     write_text(out / "provenance.json",
                json.dumps(prov, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return timings
+
+
+def _record_checksums(root: Path, inputs: dict[str, str]) -> None:
+    """Record ``inputs`` (taken before the run, unchanged during it) in ``CHECKSUMS.sha256``,
+    as :func:`write_raw_checksums` does: in place, atomically, the old version kept."""
+    replace_with_backup(root / CHECKSUMS, manifest_text(inputs))
 
 
 def _check_unchanged(root: Path, before: dict[str, str]) -> None:
@@ -825,8 +831,9 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
     seed : int, optional
         Seed for every random step (bootstrap, sampling); default as for ``lang``.
     update_checksums : bool
-        Record the current raw inputs in ``data/raw/CHECKSUMS.sha256`` once they are
-        validated (deliberately accepting changed inputs).
+        Record the current raw inputs in ``data/raw/CHECKSUMS.sha256`` (deliberately
+        accepting changed inputs): validated first, and written only once the rebuilt
+        reports are in place (a failed run records nothing). Not with ``check``.
     progress : callable, optional
         Called with one line of text as each notebook starts and finishes.
     keep : path, optional
@@ -867,6 +874,9 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
         check_int(seed, "seed", minimum=0)
     if keep is not None and (not check or Path(keep).exists()):
         raise ValueError(f"keep is for check=True and must be a new folder, got {keep!r}")
+    if check and update_checksums:
+        raise ValueError("update_checksums records the inputs with the reports they build; "
+                         "check=True writes no reports, so it cannot go with update_checksums")
     cell_timeout = _whole_seconds(cell_timeout)
     r = find_study_root(root)
     reports = r / "reports"
@@ -921,6 +931,8 @@ def _reproduce(r: Path, reports: Path, *, check: bool, lang, seed, update_checks
             else:
                 write_text(out / MANIFEST_NAME, manifest_text(hashes))
                 _install(out, reports)
+                if update_checksums:  # with the reports they describe, never before
+                    _record_checksums(r, prepared[0])
         finally:
             if not check:
                 shutil.rmtree(out, ignore_errors=True)

@@ -363,6 +363,19 @@ class Study:
         """True when the study has an instrument and responses."""
         return self.instrument is not None and self.responses is not None
 
+    @property
+    def has_scale_pairs(self) -> bool:
+        """True when the survey has at least two scales: the correlations between scales
+        (notebook 05) need a pair; a survey of one scale skips them.
+
+        Examples
+        --------
+        >>> import citra_eval as ce
+        >>> ce.example_study().has_scale_pairs
+        True
+        """
+        return self.has_survey and len(self.instrument.scales) >= 2
+
     def summary(self) -> list[str]:
         """One line per input, e.g. ``transcripts: 11 documents, 442 segments``."""
         out = []
@@ -1010,9 +1023,11 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
         if len(problems) == before:  # the outcome and every control are usable
             _check_control_levels(instrument, responses, settings, problems)
         if "compare_by" not in settings.given:
+            groups = [d for d in instrument.demographics
+                      if _groups_column(d, instrument, responses)]
             warn.add(spath, "no 'compare_by': the group comparisons are skipped; name the "
                      "demographic columns to compare, e.g. 'compare_by: "
-                     f"[{', '.join(instrument.demographics[:1]) or 'column'}]'", None)
+                     f"[{', '.join(groups[:1]) or 'column'}]'", None)
     if settings.double_coded is not None:
         _check_double_coded(settings, corpus, codings, problems, codings_read=codings_read)
     if codebook is not None and instrument is not None:
@@ -1107,6 +1122,16 @@ def _construct_warnings(codebook: Codebook, instrument: Instrument, settings: St
                      f"{fix} (or remove 'construct')", code.line)
 
 
+def _groups_column(name: str, instrument: Instrument, responses: pd.DataFrame) -> bool:
+    """True when ``compare_by`` accepts the demographic ``name``: not declared numeric, and
+    dividing the respondents into two or more groups of two or more."""
+    declared = instrument.demographic_types.get(name)
+    if (declared is not None and declared.type == "numeric") or name not in responses:
+        return False
+    sizes = responses[name].dropna().astype(str).value_counts()
+    return int((sizes >= 2).sum()) >= 2
+
+
 def _check_groups(name: str, instrument: Instrument, responses: pd.DataFrame,
                   settings: StudySettings, problems: list[Problem], warn: _Warnings) -> None:
     """A ``compare_by`` column must divide the respondents into groups: not a numeric
@@ -1128,7 +1153,7 @@ def _check_groups(name: str, instrument: Instrument, responses: pd.DataFrame,
                                 f"{shown_path(settings.instrument)}) to compare by it", line))
         return
     sizes = responses[name].dropna().astype(str).value_counts()
-    if int((sizes >= 2).sum()) < 2:
+    if not _groups_column(name, instrument, responses):
         shown = ", ".join(f"{k!r}: {v}" for k, v in sizes.head(5).items()) or "no values"
         problems.append(Problem(spath, f"'compare_by': {name!r} does not divide the respondents "
                                 "into two or more groups of two or more (its groups: "

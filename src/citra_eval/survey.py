@@ -10,6 +10,7 @@ its own response range (``scale: {min: 0, max: 10}``) in place of the instrument
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -901,7 +902,8 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     for col in header:
         if col in ranges:
             frame[col] = _parse_item(frame[col], col, ranges[col],
-                                     instrument.missing_codes(col), line_of, spath, problems)
+                                     instrument.missing_codes(col), line_of, spath, problems,
+                                     decimal_comma=delimiter == ";")
         elif col in instrument.demographic_types:
             frame[col] = _parse_demographic(frame[col], instrument.demographic_types[col],
                                             instrument.missing_codes(col), line_of, spath,
@@ -986,13 +988,31 @@ def _check_ids(frame: pd.DataFrame, col: str, line_of: pd.Series, path: str,
             first[rid] = line
 
 
+#: A number written with a decimal comma (``4,5``, ``-70,25``).
+_DECIMAL_COMMA = r"-?\d+,\d+"
+
+
+def _flow_code(raw: str) -> str:
+    """``raw`` as an entry of a YAML flow list (``missing: [...]``): quoted when YAML would
+    otherwise split or misread it (``4,5`` unquoted is the two codes 4 and 5)."""
+    if raw == raw.strip() and not re.search(r"[,\[\]{}#:&*!|>'\"%@`]", raw):
+        return raw
+    return json.dumps(raw, ensure_ascii=False)
+
+
 def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
                 missing: tuple[float | str, ...], line_of: pd.Series, path: str,
-                problems: list[Problem]) -> pd.Series:
-    """The answers of item ``col`` as floats: empty cells and declared ``missing`` codes NaN."""
+                problems: list[Problem], *, decimal_comma: bool = False) -> pd.Series:
+    """The answers of item ``col`` as floats: empty cells and declared ``missing`` codes NaN
+    (``decimal_comma``: a semicolon file, where ``4,5`` is the number 4.5, as in
+    :func:`_parse_demographic`)."""
     if missing:
         values = values.where(~_is_missing_code(values, missing), "")
-    out = pd.to_numeric(values.where(values != "", None), errors="coerce").astype("float64")
+    numbers = values.where(values != "", None)
+    if decimal_comma:
+        numbers = numbers.where(~numbers.str.fullmatch(_DECIMAL_COMMA).fillna(False)
+                                .astype(bool), numbers.str.replace(",", ".", regex=False))
+    out = pd.to_numeric(numbers, errors="coerce").astype("float64")
     label_to_option = {t.casefold(): opt for opt, texts in rng.labels.items()
                        for t in texts.values()}
     where = f"{rng.min}..{rng.max}"
@@ -1010,7 +1030,7 @@ def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
             hint = (f"; {raw!r} is the label of option {opt}, enter {opt}" if opt is not None
                     else f"; enter a whole number {where}, leave the cell empty if unanswered, "
                     f"or declare {raw!r} a missing-value code in the instrument ('missing: "
-                    f"[{raw}]')")
+                    f"[{_flow_code(raw)}]')")
             problems.append(Problem(path, f"item {col!r} must be a number, got text {raw!r}"
                                     + hint, line, col))
         elif val != round(val):

@@ -71,9 +71,10 @@ def _check_out_kind(path: str, *, folder: bool, flag: str, example: str) -> None
     if folder and p.exists() and not p.is_dir():
         raise InputError(f"{flag} must be a folder, but this is a file; choose another name",
                          path=path)
-    if not folder and p.is_dir():
+    if not folder and p.is_dir():  # e.g. results -> results/auto.csv
+        inside = os.path.join(path.rstrip("/" + os.sep) or path, example)
         raise InputError(f"{flag} must be a file name, but this is a folder; add a file name "
-                         f"like {example}", path=path)
+                         f"like {inside}", path=path)
     parent = p.absolute().parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
@@ -152,7 +153,7 @@ def study_raw_folders(path: str | os.PathLike) -> list[Path]:
 def check_outputs(*, inputs: Mapping[str, str | Iterable[str] | None],
                   files: Mapping[str, str | None] | None = None,
                   folders: Mapping[str, tuple[str | None, Iterable[str]]] | None = None,
-                  force: bool = False) -> None:
+                  force: bool = False, examples: Mapping[str, str] | None = None) -> None:
     """Refuse outputs that would destroy data, before anything is read or written.
 
     Parameters
@@ -166,6 +167,10 @@ def check_outputs(*, inputs: Mapping[str, str | Iterable[str] | None],
         managed names are the entries it writes there (replaced on every run).
     force : bool
         ``--force`` was given.
+    examples : mapping, optional
+        ``{option: file name}``: the command's usual name for each output file (e.g.
+        ``auto.csv``), suggested inside the folder when an output file names a folder
+        (default ``out.csv``).
 
     Raises
     ------
@@ -188,7 +193,7 @@ def check_outputs(*, inputs: Mapping[str, str | Iterable[str] | None],
     for flag, path in (files or {}).items():
         if path is None:
             continue
-        check_out(path, folder=False, flag=flag, example=Path(path).name or "out.csv")
+        check_out(path, folder=False, flag=flag, example=(examples or {}).get(flag, "out.csv"))
         clashes = _clashes(flag, path, ins)
         problems += clashes
         target = _real(path)

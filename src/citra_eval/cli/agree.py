@@ -110,7 +110,8 @@ def _run_agree(args: argparse.Namespace) -> int:
     check_outputs(inputs={"--transcripts": args.transcripts, "--codings": args.codings,
                           "--codebook": args.codebook, "--coverage": coverage_file},
                   files={"--out": args.out, "--disagreements": args.disagreements},
-                  force=args.force)
+                  force=args.force, examples={"--out": "agreement.csv",
+                                              "--disagreements": "disagreements.csv"})
     problems = Problems()
     attempt = problems.attempt
     if args.n_boot < 0:

@@ -93,7 +93,9 @@ def _check_outputs(args: argparse.Namespace) -> None:
                                  "from)", path=value)
             files[flag] = value
     check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook,
-                          "--learn-from": args.learn_from}, files=files, force=args.force)
+                          "--learn-from": args.learn_from}, files=files, force=args.force,
+                  examples={"--out": "auto.csv", "--cross-validate": "cv.csv",
+                            "--suggest": "next.csv"})
     problems = Problems()
     for flag, value in files.items():
         if Path(value).suffix.lower() != ".csv":

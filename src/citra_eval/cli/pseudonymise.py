@@ -76,7 +76,8 @@ def _run_pseudonymise(args: argparse.Namespace) -> int:
 
 
     check_outputs(inputs=_inputs(args), files={"--key-out": args.key_out},
-                  folders={"--out": (args.out, (*WRITTEN, REPORT))}, force=args.force)
+                  folders={"--out": (args.out, (*WRITTEN, REPORT))}, force=args.force,
+                  examples={"--key-out": "key.csv"})
     out = Path(args.out).resolve()
     if args.key_out and out in Path(args.key_out).resolve().parents:
         raise InputError("the re-identification key must be stored apart from the "

@@ -126,7 +126,8 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
     check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook,
                           "--codings": args.codings, "--memos": args.memos,
                           "--users": args.users},
-                  files={"--out": args.out}, force=args.force)
+                  files={"--out": args.out}, force=args.force,
+                  examples={"--out": "study.qdpx"})
     with study_locked("qdpx export", args.out):
         return _export(args)
 

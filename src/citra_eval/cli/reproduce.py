@@ -30,8 +30,8 @@ def _add_reproduce(sub: argparse._SubParsersAction) -> None:
                         "the differences")
     p.add_argument("--update-checksums", action="store_true",
                    help="deliberately record the current raw inputs in data/raw/CHECKSUMS.sha256 "
-                        "(updated in place once they validate; the previous version is kept as "
-                        "CHECKSUMS.sha256.bak), then rebuild")
+                        "(updated in place once they validate and the rebuild succeeded; the "
+                        "previous version is kept as CHECKSUMS.sha256.bak)")
     p.add_argument("--root", metavar="DIR",
                    help="study folder (default: the one holding study.yaml here or above)")
     p.add_argument("--lang", choices=["id", "en"], default=None,
@@ -54,6 +54,10 @@ def _run_reproduce(args: argparse.Namespace) -> int:
     try:
         if args.keep and not args.check:
             raise InputError("--keep only works with --check", path="citra-eval")
+        if args.update_checksums and args.check:
+            raise InputError("--update-checksums records the inputs with the reports it builds, "
+                             "and --check writes no reports; run one, then the other",
+                             path="citra-eval")
         if args.keep and Path(args.keep).exists():
             raise InputError("--keep needs a folder that does not exist yet", path=args.keep)
         if args.seed is not None and args.seed < 0:

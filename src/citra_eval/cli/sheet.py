@@ -129,7 +129,7 @@ def _run_export(args: argparse.Namespace) -> int:
     _resolve_inputs(args)
     check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook},
                   files={f"--out ({f.name})" if f != out else "--out": str(f) for f in files},
-                  force=args.force)
+                  force=args.force, examples={"--out": f"coding_sheet_{args.coder}.{fmt}"})
     _refuse_existing(files, args.force, "the sheet")
     with study_locked("sheet export", *files):
         return _export(args, out, fmt)
@@ -164,7 +164,8 @@ def _run_import(args: argparse.Namespace) -> int:
         if Path(args.file).suffix.lower() == ".csv" else [args.file]
     check_outputs(inputs={"FILE": sheet_files, "--transcripts": args.transcripts,
                           "--codebook": args.codebook},
-                  files={"--out": args.out}, force=args.force)
+                  files={"--out": args.out}, force=args.force,
+                  examples={"--out": f"codings_{args.coder}.csv"})
     with study_locked("sheet import", out):
         return _import(args, out)
 
