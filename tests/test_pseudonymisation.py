@@ -784,3 +784,18 @@ def test_cli_refuses_a_codebook_it_would_overwrite(tmp_path, cli):
             "--codebook", str(cb), "--out", str(tmp_path / "shared"))
     assert r.returncode == 2 and r.stderr.startswith("error: "), r.stderr
     assert "--codebook" in r.stderr
+
+
+def test_renamed_document_ids_stay_apart_ignoring_case_and_avoid_device_names():
+    # the ids name transcripts/<id>.txt: 'INF01' beside 'inf01' is one file on macOS and
+    # Windows, and Windows cannot create 'Con.txt'
+    def doc(i):
+        return f"---\nid: {i}\nspeakers: {{I: interviewer, R: informant}}\n---\nR: Halo.\n"
+
+    corpus = ce.Corpus.from_texts({"a.txt": doc("Budi"), "b.txt": doc("inf01"),
+                                   "c.txt": doc("Siti")})
+    res = ce.pseudonymise(corpus, key={"Budi": "INF01", "Siti": "Con"}, detect=())
+    ids = res.corpus.doc_ids
+    assert len({i.casefold() for i in ids}) == 3, ids
+    assert "inf01" in ids and "Con" not in ids
+    assert sorted(ids) == sorted(["INF01_2", "inf01", "Con_1"])

@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 import numpy as np
 import pandas as pd
 
+from .._files import unique_stem
 from .._refi import (
     ID_OK,
     REFI_CODING_COLUMNS,
@@ -569,15 +570,11 @@ def _doc_id(src: ET.Element, member: str, taken: set[str], n: int) -> str:
     if not name and member and member != "PlainTextContent":
         name = PurePosixPath(member).stem
     base = name if ID_OK.match(name) else re.sub(r"[^A-Za-z0-9_.\-]+", "_", name).strip("_.-")
-    base = base[:80] or f"source{n}"
+    base = base[:80].rstrip(". ") or f"source{n}"
     if not base[0].isalnum():
         base = f"s{base}"
-    doc, k = base, 1
-    while doc in taken:
-        k += 1
-        doc = f"{base}_{k}"
-    taken.add(doc)
-    return doc
+    # the id names transcripts/<id>.txt: unique ignoring case, no Windows device name
+    return unique_stem(base, taken)
 
 
 def _declared_roles(src: ET.Element) -> tuple[dict[str, str] | None, bool]:
