@@ -963,3 +963,51 @@ def test_a_note_typed_as_a_date_or_time_is_kept_as_shown_in_iso(tmp_path):
     codings = ce.read_coding_sheet(out, corpus=corpus, codebook=book, coder="A")
     assert codings["note"].tolist() == ["2024-03-05", "2024-03-06", "2024-03-05 14:30:00",
                                         "09:15:00"]
+
+
+def _split_study():
+    """A transcript, its codebook, and the transcript after its turn 2 was split in three
+    (a missed speaker change fixed): later turns keep their text under new numbers."""
+    head = "---\nid: R1\nspeakers: {I: interviewer, R: informant}\n---\n"
+    before = head + ("I: Q1?\nR: Answer one. Really? Yes.\nI: Q2?\nR: Answer two.\n"
+                     "I: Q3?\nR: Answer three.\n")
+    after = before.replace("R: Answer one. Really? Yes.", "R: Answer one.\nI: Really?\nR: Yes.")
+    cb = ce.Codebook.from_dict({"codebook": "c", "version": 1, "language": "en", "codes": [
+        {"id": "a", "label": {"en": "A"}, "definition": {"en": "x"}}]})
+    return ce.Corpus.from_texts({"R1.txt": before}), ce.Corpus.from_texts({"R1.txt": after}), cb
+
+
+def test_a_split_turn_refuses_only_its_own_row_and_later_rows_follow_their_text():
+    old, new, cb = _split_study()
+    sheet = ce.coding_sheet(old, cb)
+    sheet.coding["a"] = "x"
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=new, codebook=cb, coder="A", path="s.xlsx")
+    problems = str(err.value).splitlines()
+    assert len(problems) == 1, problems
+    assert "coding!D2" in problems[0] and "differs from turn 2" in problems[0]
+    # with that row's marks taken away (or copied into a fresh sheet), the rest imports:
+    # each unchanged row finds its turn by its text, and the sheet says so
+    sheet.coding.loc[0, "a"] = None
+    sheet.coding.loc[0, "text"] = "Answer one."
+    with pytest.raises(ce.InputError, match=r"1 turn is new since the sheet was made.*: turn 4 of 'R1'"):
+        ce.codings_from_sheet(sheet, corpus=new, codebook=cb, coder="A", path="s.xlsx")
+    sheet.coding.loc[len(sheet.coding)] = {"doc_id": "R1", "segment_id": 4, "speaker": "R",
+                                           "text": "Yes."}
+    with pytest.warns(ce.SheetWarning, match=r"2 row\(s\).*by their text.*D3 .*turn 6.*D4 "
+                                             r".*turn 8"):
+        got = ce.codings_from_sheet(sheet, corpus=new, codebook=cb, coder="A", path="s.xlsx")
+    assert got["segment_id"].tolist() == [6, 8]
+    assert got["text"].tolist() == ["Answer two.", "Answer three."]
+
+
+def test_a_row_whose_text_is_in_two_turns_is_not_guessed():
+    head = "---\nid: R1\nspeakers: {I: interviewer, R: informant}\n---\n"
+    old = ce.Corpus.from_texts({"R1.txt": head + "I: Q?\nR: Yes.\nI: Q2?\nR: Ok.\n"})
+    new = ce.Corpus.from_texts({"R1.txt": head + "I: Q?\nR: Hm.\nI: Q2?\nR: Yes.\nI: Q3?\n"
+                                                 "R: Yes.\n"})
+    _, _, cb = _split_study()
+    sheet = ce.coding_sheet(old, cb)
+    sheet.coding.loc[0, "a"] = "x"
+    with pytest.raises(ce.InputError, match="differs from turn 2"):
+        ce.codings_from_sheet(sheet, corpus=new, codebook=cb, coder="A")

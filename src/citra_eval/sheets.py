@@ -720,6 +720,13 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
         warnings.warn(f"{shown}: {len(reader.stray_notes)} note(s) in rows without a mark are "
                       f"not kept ({cells}): a note is kept with the row's codings; mark a code "
                       "in the row, or put the note on a quote", SheetWarning, stacklevel=2)
+    if reader.matched:
+        moved = ", ".join(f"D{r} (turn {a} -> turn {b})" for r, a, b in reader.matched[:5]) + (
+            ", ..." if len(reader.matched) > 5 else "")
+        warnings.warn(f"{shown}: the transcript's turns changed since the sheet was made; "
+                      f"{len(reader.matched)} row(s) were found by their text, unchanged, in "
+                      f"another turn: {moved}; check them, or export a new sheet",
+                      SheetWarning, stacklevel=2)
     columns = [*CODING_COLUMNS, "text", "evidence", "note"]
     out = pd.DataFrame(rows, columns=[*columns, "_rank"])
     if out.empty:
@@ -781,6 +788,8 @@ class _SheetReader:
         self.names = _code_names(codebook)
         self.problems: list[Problem] = []
         self.stray_notes: list[str] = []  # cells of notes in rows without a mark
+        #: (row, turn named, turn whose text it holds) of the coding rows found by their text
+        self.matched: list[tuple[int, int, int]] = []
 
     def problem(self, sheet: str, col: int, row: int, message: str) -> None:
         from openpyxl.utils import get_column_letter
@@ -876,6 +885,9 @@ class _SheetReader:
         garbled: list[tuple[int, str, str]] = []  # (row, cell, transcript)
         values = frame.to_numpy(dtype=object)
         unplaced = 0  # rows naming no turn: the turns they were for are unknown
+        edited = False  # a row's text is in no turn of its document: the transcript changed
+        exact = self.exact_rows(values)
+        moved_into: set[tuple[str, int]] = set()  # turns rows were found in by their text
         for i, cells in zip(frame.index, values, strict=True):
             row = int(i) + 2
             if all(_blank(v) for v in cells):
@@ -884,11 +896,11 @@ class _SheetReader:
             if key is None:
                 unplaced += 1
                 continue
-            if key in seen:
+            if key in seen and key not in moved_into:
                 self.problem("coding", 0, row, f"turn {key[1]} of {key[0]!r} is listed twice "
                              f"(also row {seen[key]}); delete one of the rows")
                 continue
-            seen[key] = row
+            seen.setdefault(key, row)
             turn = self.turns.loc[key]
             given = "" if _missing(cells[3]) else str(cells[3]).replace("\r\n", "\n")
             if given != cell_text(turn.text) and _lost_in_legacy_encoding(
@@ -899,13 +911,27 @@ class _SheetReader:
                     given, cell_text(turn.text)):
                 garbled.append((row, given, cell_text(turn.text)))  # one problem as well
                 continue
+            moved = (None if given == cell_text(turn.text)
+                     else self.turn_holding(key[0], given, exact))
+            if moved is not None and (key[0], moved) not in seen:
+                # the transcript's turns changed (one split, say): the row's unchanged text
+                # names its turn, found once
+                self.matched.append((row, key[1], moved))
+                moved_into.add((key[0], moved))
+                if seen[key] == row:
+                    del seen[key]
+                key = (key[0], moved)
+                seen[key] = row
+                turn = self.turns.loc[key]
             if given != cell_text(turn.text):
+                edited = True
                 said, holds = quoted_pair(given, cell_text(turn.text))
                 self.problem("coding", 3, row, f"the text differs from turn {key[1]} of "
                              f"{key[0]!r}: the cell says {said} but the transcript reads "
                              f"{holds}; restore the cell (marks go in the code columns, words "
                              "for part of a turn in the quotes worksheet), or, if the "
-                             "transcript was edited since, export a new sheet")
+                             "transcript was edited since, export a new sheet and copy this "
+                             "row's marks into it")
                 continue
             note = None if note_col is None or _blank(cells[note_col]) else _as_text(
                 cells[note_col])
@@ -941,14 +967,35 @@ class _SheetReader:
                          "garbles emoji and accented letters: export a new CSV sheet (Excel "
                          "reads it as UTF-8) and copy the marks and notes of this one into "
                          "it, or code in the .xlsx workbook")
-        if not unplaced:
-            self.missing(seen)
+        if not unplaced and not edited:  # an edited turn's row accounts for the turns it became
+            self.missing(seen, renumbered=bool(self.matched))
         return out
 
-    def missing(self, seen: dict[tuple[str, int], int]) -> None:
+    def exact_rows(self, values) -> set[tuple[str, int]]:
+        """The turns rows name whose text cell holds the turn's text (no other row may be
+        matched to them by its text)."""
+        out = set()
+        for cells in values:
+            doc, n = ("" if _missing(cells[0]) else str(cells[0]).strip()), _whole(cells[1])
+            if (doc, n) in self.turns.index:
+                given = "" if _missing(cells[3]) else str(cells[3]).replace("\r\n", "\n")
+                if given == cell_text(self.turns.loc[(doc, n)].text):
+                    out.add((doc, n))
+        return out
+
+    def turn_holding(self, doc: str, given: str, exact: set[tuple[str, int]]) -> int | None:
+        """The one turn of ``doc`` whose text ``given`` is (leaving out turns other rows
+        name with their text), or None when no turn or several are."""
+        segs = self.turns.loc[doc]
+        found = [int(n) for n, text in zip(segs.index, segs["text"], strict=True)
+                 if (doc, int(n)) not in exact and cell_text(text) == given]
+        return found[0] if len(found) == 1 else None
+
+    def missing(self, seen: dict[tuple[str, int], int], *, renumbered: bool = False) -> None:
         """Report the turns whose rows were deleted: a sheet lists every turn of the roles
         it was exported for (taken from the rows it holds), and a turn left out of a coder's
-        codings would count as read and given no code."""
+        codings would count as read and given no code. With ``renumbered`` (rows were found
+        by their text), they are turns the transcript gained since the sheet was made."""
         if not seen:
             return
         segs = self.corpus.segments
@@ -966,6 +1013,12 @@ class _SheetReader:
                                           else "")
         are, rows = ("turn is", "its row was") if len(gone) == 1 else ("turns are",
                                                                         "their rows were")
+        if renumbered:
+            self.problem("coding", 0, row, f"{len(gone)} {are} new since the sheet was made "
+                         f"(the transcript's turns changed): {shown}; in no row, a turn "
+                         "counts as read and given no code; export a new sheet and copy "
+                         "this one's marks into it")
+            return
         self.problem("coding", 0, row, f"{len(gone)} {are} not in the sheet: {shown}; {rows} "
                      "deleted, and a turn missing from a coder's codings counts as read and "
                      "given no code; restore the rows (undo the deletion, or copy them from a "
