@@ -990,7 +990,8 @@ def test_a_split_turn_refuses_only_its_own_row_and_later_rows_follow_their_text(
     # each unchanged row finds its turn by its text, and the sheet says so
     sheet.coding.loc[0, "a"] = None
     sheet.coding.loc[0, "text"] = "Answer one."
-    with pytest.raises(ce.InputError, match=r"1 turn is new since the sheet was made.*: turn 4 of 'R1'"):
+    with pytest.raises(ce.InputError,
+                       match=r"1 turn is new since the sheet was made.*: turn 4 of 'R1'"):
         ce.codings_from_sheet(sheet, corpus=new, codebook=cb, coder="A", path="s.xlsx")
     sheet.coding.loc[len(sheet.coding)] = {"doc_id": "R1", "segment_id": 4, "speaker": "R",
                                            "text": "Yes."}
