@@ -423,6 +423,27 @@ def test_document_ids_make_file_names_every_system_can_hold(tmp_path, names, ids
     assert written == sorted(f"{d.lower()}.txt" for d in ids)
 
 
+def test_codings_without_a_declared_user_are_noted_and_named_readably(tmp_path):
+    users = '<Users><User guid="eeeeeeee-0000-0000-0000-00000000000a" name="Rina"/></Users>'
+    text = "Kami percaya media. Kami juga percaya warga."
+    at = [text.index(w) for w in ("percaya media", "juga", "warga")]
+    sels = (_selection(at[0], at[0] + 7, user="eeeeeeee-0000-0000-0000-00000000000a")
+            + _selection(at[1], at[1] + 4, user="{ABCDEF12-0000-0000-0000-000000000099}")
+            + _selection(at[2], at[2] + 5))
+    xml = _project_xml(f'<TextSource guid="dddddddd-0000-0000-0000-000000000001" name="w">'
+                       f"<PlainTextContent>{text}</PlainTextContent>{sels}</TextSource>",
+                       users=users)
+    project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml))
+    coders = project.codings.sort_values("start")["coder"].tolist()
+    assert coders == ["Rina", "user abcdef12", "unknown"]
+    # the export gives the undeclared user's GUID back
+    assert project.codings["coder_guid"].dropna().str.lower().str.contains("abcdef12").any()
+    notes = " | ".join(project.notes)
+    assert "1 coding(s) name a user the project does not declare" in notes
+    assert "'user abcdef12'" in notes and "abcdef12-0000-0000-0000-000000000099" in notes
+    assert "1 coding(s) name no user" in notes and "'unknown'" in notes
+
+
 def test_windows_backslash_entry_names_are_read(tmp_path):
     xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-000000000007" name="w" '
                        'plainTextPath="internal://w.txt"/>')
