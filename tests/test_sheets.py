@@ -1012,3 +1012,22 @@ def test_a_row_whose_text_is_in_two_turns_is_not_guessed():
     sheet.coding.loc[0, "a"] = "x"
     with pytest.raises(ce.InputError, match="differs from turn 2"):
         ce.codings_from_sheet(sheet, corpus=new, codebook=cb, coder="A")
+
+
+def test_a_code_named_by_a_label_that_is_another_codes_id_is_ambiguous():
+    cb = ce.Codebook.from_dict({"codebook": "c", "version": 1, "language": "en", "codes": [
+        {"id": "media", "label": {"en": "Apps"}, "definition": {"en": "x"}},
+        {"id": "apps", "label": {"en": "Media"}, "definition": {"en": "y"}}]})
+    corpus = ce.Corpus.from_texts({"R1.txt": "---\nid: R1\nspeakers: {I: interviewer, "
+                                             "R: informant}\n---\nI: Hello?\nR: We use the app.\n"})
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 2, "Apps", "the app", None]
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A", path="s.xlsx")
+    message = str(err.value)
+    assert "quotes!C2" in message and "did you mean" not in message
+    assert ("ambiguous: 'Apps' is the label of 'media' and the id of 'apps' (ignoring case); "
+            "write the id") in message
+    sheet.quotes.loc[0, "code"] = "apps"  # the id as written is no question
+    assert ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A")["code"].tolist() \
+        == ["apps"]

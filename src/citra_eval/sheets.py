@@ -785,7 +785,7 @@ class _SheetReader:
         self.turns = corpus.segments.set_index(["doc_id", "segment_id"])[["start", "end",
                                                                           "text"]]
         self.rank = {c: i for i, c in enumerate(codebook.codable_ids)}
-        self.names = _code_names(codebook)
+        self.names, self.shared_names = _code_names(codebook)
         self.problems: list[Problem] = []
         self.stray_notes: list[str] = []  # cells of notes in rows without a mark
         #: (row, turn named, turn whose text it holds) of the coding rows found by their text
@@ -830,6 +830,15 @@ class _SheetReader:
             return name
         return self.names.get(" ".join(name.split()).casefold())
 
+    def ambiguous(self, name: str) -> str | None:
+        """Why ``name`` (which :meth:`code_of` did not resolve) names no code, when it is an
+        id or label of several codes ignoring case; else None."""
+        shared = self.shared_names.get(" ".join(name.split()).casefold())
+        if not shared:
+            return None
+        return (f"ambiguous: {name!r} is {' and '.join(shared)} (ignoring case); write the "
+                "id")
+
     def turn(self, sheet: str, row: int, doc: Any, sid: Any) -> tuple[str, int] | None:
         """The turn a row names, or None after reporting the bad cell."""
         doc = "" if _missing(doc) else str(doc).strip()
@@ -869,6 +878,10 @@ class _SheetReader:
                 continue
             if not name:
                 self.unnamed(frame, j)
+                continue
+            ambiguous = self.ambiguous(name)
+            if ambiguous:
+                self.problem("coding", j, 1, f"the code column is {ambiguous} as its header")
                 continue
             why = f"unknown code column {name!r}"
             hint = closest(name, self.rank)
@@ -1045,6 +1058,10 @@ class _SheetReader:
                     self.problem("quotes", 2, row, f"{given!r} names several codes: give one "
                                  "code per row (add a row with the same quote for each code)")
                     continue
+                ambiguous = self.ambiguous(given)
+                if ambiguous:
+                    self.problem("quotes", 2, row, f"the code is {ambiguous}")
+                    continue
                 hint = closest(given, self.rank) if given else None
                 did = f" (did you mean {hint!r}?)" if hint else ""
                 what = "is a category, not a codable code" if given in self.codebook else \
@@ -1129,17 +1146,22 @@ def _turns_named(keys: list[tuple[str, int]]) -> str:
     return ", ".join(parts)
 
 
-def _code_names(codebook: Codebook) -> dict[str, str]:
+def _code_names(codebook: Codebook) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Codable codes by their case-folded id and labels (in every language), leaving out
-    a name that two codes share."""
-    named: dict[str, set[str]] = {}
+    a name that two codes share; and for each name left out, what it is of each code
+    (``the label of 'media'``, ``the id of 'apps'``)."""
+    named: dict[str, dict[str, str]] = {}
     for code in codebook:
         if not code.codable:
             continue
-        for name in (code.id, *code.label.values()):
+        for what, name in (("id", code.id), *(("label", v) for v in code.label.values())):
             if isinstance(name, str) and name.strip():
-                named.setdefault(" ".join(name.split()).casefold(), set()).add(code.id)
-    return {name: next(iter(ids)) for name, ids in named.items() if len(ids) == 1}
+                named.setdefault(" ".join(name.split()).casefold(), {}).setdefault(code.id,
+                                                                                   what)
+    unique = {name: next(iter(ids)) for name, ids in named.items() if len(ids) == 1}
+    shared = {name: [f"the {what} of {cid!r}" for cid, what in ids.items()]
+              for name, ids in named.items() if len(ids) > 1}
+    return unique, shared
 
 
 def _shown(v: Any) -> str:
