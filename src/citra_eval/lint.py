@@ -62,8 +62,8 @@ __all__ = ["LINT_COLUMNS", "PROCESSED_LANGUAGES", "common_words", "lint_codebook
 PROCESSED_LANGUAGES = frozenset({"id", "ind", "bjn"})
 LINT_COLUMNS = ["check", "severity", "code", "pattern", "kind", "rule", "line", "message",
                 "examples"]
-_ORDER = ["language", "label_is_id", "regex_case", "category_patterns", "function_words_only", "stem_widens",
-          "slang_regex_only", "never_matches", "slang_unused"]
+_ORDER = ["language", "label_is_id", "regex_case", "category_patterns", "function_words_only",
+          "stem_widens", "slang_regex_only", "never_matches", "slang_unused"]
 
 
 @functools.lru_cache(maxsize=1)
