@@ -1031,3 +1031,38 @@ def test_a_code_named_by_a_label_that_is_another_codes_id_is_ambiguous():
     sheet.quotes.loc[0, "code"] = "apps"  # the id as written is no question
     assert ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A")["code"].tolist() \
         == ["apps"]
+
+
+def _three_turns():
+    corpus = ce.Corpus.from_texts({"R1.txt": (
+        "---\nid: R1\nspeakers: {I: interviewer, R: informant}\n---\nI: Q1?\n"
+        "R: We use the app every day.\nI: And the press?\nR: The press is a partner.\n")})
+    _, _, cb = _split_study()
+    return corpus, cb
+
+
+@pytest.mark.parametrize(("quote", "says"), [
+    ("a partner", "found in turn 4 of 'R1': fix segment_id to 4"),
+    ("A  PARTNER", "found in turn 4 of 'R1': fix segment_id to 4"),  # loosely, too
+    ("every day.\nI: And the press?\nR: The press is",
+     "words run across turns 2-4 of 'R1': give one row per turn"),
+])
+def test_a_quote_not_in_its_turn_says_where_its_words_are(quote, says):
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 2, "a", quote, None]
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A", path="s.xlsx")
+    message = str(err.value)
+    assert "quotes!D2" in message and "is not in turn 2 of 'R1'" in message
+    assert says in message, message
+
+
+def test_a_quote_in_no_turn_of_its_document_keeps_the_plain_message():
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 2, "a", "nowhere at all", None]
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A")
+    assert "copy the words from the turn's text" in str(err.value)
+    assert "found in turn" not in str(err.value) and "run across" not in str(err.value)

@@ -1094,14 +1094,40 @@ class _SheetReader:
             return found[0]
         where = f"turn {key[1]} of {key[0]!r}"
         if not found:
+            elsewhere = self.elsewhere(key, bare or quote)
             self.problem("quotes", 3, row, f"the quote {quoted(quote)} is not in {where} (not "
                          "even ignoring case, spaces, invisible characters, typographic "
-                         "quotes and quote marks around it); copy the words from the turn's "
-                         "text, or fix doc_id/segment_id")
+                         "quotes and quote marks around it); " + (
+                             elsewhere or "copy the words from the turn's text, or fix "
+                             "doc_id/segment_id"))
         else:
             self.problem("quotes", 3, row, f"the quote {quoted(quote)} is in {where} "
                          f"{len(found)} times; quote more words so that it is found once")
         return None
+
+    def elsewhere(self, key: tuple[str, int], quote: str) -> str | None:
+        """Where in its document a quote not in the turn ``key`` is (found as
+        :func:`_find_quote` finds it in a turn), as advice: in another turn (``found in turn
+        4 of 'R1': fix segment_id to 4``), or across turns (``runs across turns 2-4 ...: give
+        one row per turn``); None when the document does not hold it."""
+        doc = key[0]
+        text = self.corpus.text(doc)
+        turns = self.turns.loc[doc]
+        spans = [[int(n) for n, a, b in zip(turns.index, turns["start"], turns["end"],
+                                            strict=True) if a < e and b > s]
+                 for s, e in _find_quote(text, quote, 0, len(text))]
+        spans = [t for t in spans if t]  # not only within speaker labels
+        if not spans:
+            return None
+        if len(spans) == 1 and len(spans[0]) > 1:
+            return (f"its words run across turns {spans[0][0]}-{spans[0][-1]} of {doc!r}: "
+                    "give one row per turn, each with the words of its turn")
+        if len(spans) == 1:
+            return f"its words are found in turn {spans[0][0]} of {doc!r}: fix segment_id to " \
+                   f"{spans[0][0]}"
+        shown = ", ".join(str(t[0]) if len(t) == 1 else f"{t[0]}-{t[-1]}" for t in spans[:5])
+        return (f"its words are found in {len(spans)} places of {doc!r} (turns {shown}): fix "
+                "segment_id to the turn meant, and quote more words if it holds them twice")
 
     def coding(self, key: tuple[str, int], start: int, end: int, code: str,
                note: str | None) -> dict:
