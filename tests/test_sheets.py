@@ -248,7 +248,7 @@ def test_bad_csv_sheet_names_the_csv_file_and_cell(tmp_path, cli):
     assert r.returncode == 2
     assert r.stderr.splitlines() == [
         f"error: {sheet}:coding!F4: '2' is not a mark: mark a code with 1 or x, or leave the "
-        "cell empty",
+        "cell empty (or 0)",
         f"error: {quotes}:quotes!C2: code 'kerja_samaa' is not a code of the codebook (did "
         "you mean 'kerja_sama'?); use a code id from the codebook worksheet",
     ]
@@ -1066,3 +1066,25 @@ def test_a_quote_in_no_turn_of_its_document_keeps_the_plain_message():
         ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A")
     assert "copy the words from the turn's text" in str(err.value)
     assert "found in turn" not in str(err.value) and "run across" not in str(err.value)
+
+
+def test_a_quote_on_an_interviewers_turn_is_warned_on_import():
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 3, "a", "the press", None]  # the interviewer's question
+    sheet.quotes.loc[1] = ["R1", 4, "a", "the press", None]
+    with pytest.warns(ce.SheetWarning, match=r"1 quote\(s\) on a turn that is not an "
+                                             r"informant's: quotes!D2 \(turn 3 of 'R1' is "
+                                             r"the interviewer's \(I\)\).*left out"):
+        got = ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A",
+                                    path="s.xlsx")
+    assert got["segment_id"].tolist() == [3, 4]  # kept, as validate keeps it: a warning
+
+
+@pytest.mark.parametrize("empty", [0, 0.0, "0", False, "FALSE"])
+def test_a_matrix_filled_with_0_and_1_reads_0_as_empty(empty):
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.coding["a"] = [1, empty]
+    got = ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A")
+    assert got["segment_id"].tolist() == [2]

@@ -68,8 +68,9 @@ CODEBOOK_SHEET_COLUMNS = ["code", "parent", "codable", "label", "definition", "i
 #: The marks that code a turn (case-insensitive ``x``; ``true`` is a ticked Google Sheets
 #: checkbox).
 MARKS = ("1", "x", "true")
-#: What an unmarked cell may hold besides nothing (an unticked checkbox).
-NO_MARKS = ("false",)
+#: What an unmarked cell may hold besides nothing (an unticked checkbox; the 0 of a matrix
+#: filled with 0 and 1).
+NO_MARKS = ("false", "0")
 #: Characters an XLSX cell can hold; longer turns are cut and end with :data:`CUT`.
 CELL_LIMIT = 32_767
 CUT = " [\u2026]"
@@ -720,6 +721,14 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
         warnings.warn(f"{shown}: {len(reader.stray_notes)} note(s) in rows without a mark are "
                       f"not kept ({cells}): a note is kept with the row's codings; mark a code "
                       "in the row, or put the note on a quote", SheetWarning, stacklevel=2)
+    if reader.off_turn:
+        named = ", ".join(f"{cell} (turn {key[1]} of {key[0]!r} is the {role}'s ({speaker}))"
+                          for cell, key, role, speaker in reader.off_turn[:5]) + (
+            ", ..." if len(reader.off_turn) > 5 else "")
+        warnings.warn(f"{shown}: {len(reader.off_turn)} quote(s) on a turn that is not an "
+                      f"informant's: {named}: reliability, the themes and the auto-coder count "
+                      "informants' turns, so these codings are left out; fix segment_id to "
+                      "the informant's answer, or delete the row", SheetWarning, stacklevel=2)
     if reader.matched:
         moved = ", ".join(f"D{r} (turn {a} -> turn {b})" for r, a, b in reader.matched[:5]) + (
             ", ..." if len(reader.matched) > 5 else "")
@@ -782,8 +791,12 @@ class _SheetReader:
     def __init__(self, corpus: Corpus, codebook: Codebook, coder: str,
                  where: dict[str, str | None]) -> None:
         self.corpus, self.codebook, self.coder, self.where = corpus, codebook, coder, where
-        self.turns = corpus.segments.set_index(["doc_id", "segment_id"])[["start", "end",
-                                                                          "text"]]
+        self.turns = corpus.segments.set_index(["doc_id", "segment_id"])[
+            ["start", "end", "text", "role", "speaker"]]
+        self.spoken = set(corpus.segments.loc[corpus.segments["role"] == "informant",
+                                              "doc_id"])  # documents with informants' turns
+        #: (cell, turn, role, speaker) of the quotes on a turn that is not an informant's
+        self.off_turn: list[tuple[str, tuple[str, int], str, str]] = []
         self.rank = {c: i for i, c in enumerate(codebook.codable_ids)}
         self.names, self.shared_names = _code_names(codebook)
         self.problems: list[Problem] = []
@@ -953,7 +966,7 @@ class _SheetReader:
                 mark = _mark(cells[j])
                 if mark is None:
                     self.problem("coding", j, row, f"{_shown(cells[j])} is not a mark: mark a "
-                                 "code with 1 or x, or leave the cell empty")
+                                 "code with 1 or x, or leave the cell empty (or 0)")
                 elif mark:
                     marked = True
                     out.append(self.coding(key, int(turn.start), int(turn.end), code, note))
@@ -1077,6 +1090,11 @@ class _SheetReader:
                              "turn to code")
                 continue
             span = self.find(key, quote, row)
+            turn = self.turns.loc[key]
+            if span is not None and key[0] in self.spoken and turn.role != "informant" \
+                    and not _missing(turn.role) and turn.role:
+                self.off_turn.append((f"quotes!D{row}", key, str(turn.role),
+                                      str(turn.speaker)))
             if span is not None:
                 note = (None if note_col is None or _blank(cells[note_col])
                         else _as_text(cells[note_col]))
@@ -1238,7 +1256,7 @@ def _mark(v: Any) -> bool | None:
     if isinstance(v, bool):  # a Google Sheets or Excel checkbox
         return v
     if isinstance(v, int | float | np.integer | np.floating):
-        return True if v == 1 else None
+        return True if v == 1 else False if v == 0 else None
     text = str(v).strip().lower()
     if text in NO_MARKS:
         return False
