@@ -204,3 +204,15 @@ def test_cli_validate_says_when_patterns_were_not_checked_against_transcripts(cl
             ) in res.stdout
     alone = cli("validate", "--codebook", str(study / "data" / "raw" / "codebook.yaml"))
     assert "(give --transcripts DIR to check them)" in alone.stdout
+
+
+def test_a_label_that_is_another_codes_id_ignoring_case_is_warned():
+    cb = book({"id": "media", "label": {"id": "Apps", "en": "Media"}},
+              {"id": "apps", "label": "Aplikasi"}, {"id": "cepat", "label": "Cepat"})
+    found = cb.lint(words={})
+    rows = found[found["check"] == "label_is_id"]
+    assert rows[["severity", "code"]].values.tolist() == [["warning", "media"]]
+    message = rows["message"].item()
+    assert "'Apps'" in message and "'apps'" in message and "ignoring case" in message
+    # a code's own id as its label is no clash
+    assert book({"id": "apps", "label": "Apps"}).lint(words={}).empty

@@ -734,3 +734,68 @@ def test_a_pseudonym_the_codings_free_text_holds_is_refused(corpus):
     coder = codings.assign(coder=["P2", "A"])  # a coder named like a pseudonym
     with pytest.raises(ce.InputError, match=r"the codings \(line 2: coder\)"):
         ce.pseudonymise(corpus, key=KEY, codings=coder)
+
+
+def test_cli_codebook_is_pseudonymised_with_the_same_key(tmp_path, cli):
+    # a codebook's examples and definitions often quote the interviews: shared unchanged,
+    # they would carry the names into the shared project (qdpx export --codebook)
+    src, _ = _cli_inputs(tmp_path)
+    cb_path = tmp_path / "codebook.yaml"
+    cb_path.write_text(
+        "codebook: c\nversion: 1\nlanguage: id\ncodes:\n"
+        "  - id: kontak\n    label: {id: Kontak Budi, en: Contact}\n"
+        "    definition: {id: 'cara menghubungi Siti Aminah'}\n"
+        "    examples: ['Hubungi Budi Santoso di budi.s@pemkot.go.id']\n"
+        "    note: ditulis untuk Budi\n    patterns: [hubungi budi]\n", encoding="utf-8")
+    before = cb_path.read_bytes()
+    out = tmp_path / "shared"
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
+            "--codings", str(tmp_path / "codings_A.csv"), "--codebook", str(cb_path),
+            "--out", str(out), "--key-out", str(tmp_path / "private" / "key.csv"))
+    assert r.returncode == 0, r.stderr
+    assert cb_path.read_bytes() == before  # the input is never modified
+    shared = ce.Codebook.load(out / "codebook.yaml")
+    code = shared["kontak"]  # ids are the codings' codes: kept
+    texts = [*code.label.values(), *code.definition.values(), *code.examples, code.note,
+             *(p.text for p in code.patterns)]
+    assert not any(re.search(r"Budi|Siti|@", t) for t in texts), texts
+    assert code.label["id"] == "Kontak INF01"
+    assert code.examples == ["Hubungi INF01 di [EMAIL-1]"]  # the transcripts' token
+    assert "[EMAIL-1]" in (out / "transcripts" / "INF01.txt").read_text(encoding="utf-8")
+    # the shared project made from the shared data holds no name
+    r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"),
+            "--codebook", str(out / "codebook.yaml"),
+            "--codings", str(out / "codings" / "codings_A.csv"), "--out", str(tmp_path / "s.qdpx"))
+    assert r.returncode == 0, r.stderr
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "s.qdpx") as z:
+        qde = z.read("project.qde").decode("utf-8")
+    assert "Budi" not in qde and "Siti" not in qde
+
+
+def test_cli_refuses_a_codebook_it_would_overwrite(tmp_path, cli):
+    src, _ = _cli_inputs(tmp_path)
+    (tmp_path / "shared").mkdir()
+    cb = tmp_path / "shared" / "codebook.yaml"
+    cb.write_text("codebook: c\nversion: 1\nlanguage: id\ncodes:\n"
+                  "  - {id: a, label: A}\n", encoding="utf-8")
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
+            "--codebook", str(cb), "--out", str(tmp_path / "shared"))
+    assert r.returncode == 2 and r.stderr.startswith("error: "), r.stderr
+    assert "--codebook" in r.stderr
+
+
+def test_renamed_document_ids_stay_apart_ignoring_case_and_avoid_device_names():
+    # the ids name transcripts/<id>.txt: 'INF01' beside 'inf01' is one file on macOS and
+    # Windows, and Windows cannot create 'Con.txt'
+    def doc(i):
+        return f"---\nid: {i}\nspeakers: {{I: interviewer, R: informant}}\n---\nR: Halo.\n"
+
+    corpus = ce.Corpus.from_texts({"a.txt": doc("Budi"), "b.txt": doc("inf01"),
+                                   "c.txt": doc("Siti")})
+    res = ce.pseudonymise(corpus, key={"Budi": "INF01", "Siti": "Con"}, detect=())
+    ids = res.corpus.doc_ids
+    assert len({i.casefold() for i in ids}) == 3, ids
+    assert "inf01" in ids and "Con" not in ids
+    assert sorted(ids) == sorted(["INF01_2", "inf01", "Con_1"])

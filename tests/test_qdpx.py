@@ -402,6 +402,48 @@ def test_braced_upper_guids_plain_text_content_and_users(tmp_path):
     assert row.segment_id == 1
 
 
+@pytest.mark.parametrize(("names", "ids"), [
+    (["Interview", "interview", "INTERVIEW"], ["Interview", "interview_2", "INTERVIEW_3"]),
+    (["a", "A_2", "A"], ["a", "A_2", "A_3"]),  # a suffixed id is taken too, in any case
+    (["CON", "nul", "Com1", "lpt9.draft", "CONSOLE", "con.", "Aux "],
+     ["CON_1", "nul_1", "Com1_1", "lpt9_1.draft", "CONSOLE", "con_1_2", "Aux_1"]),
+])
+def test_document_ids_make_file_names_every_system_can_hold(tmp_path, names, ids):
+    # ids become transcripts/<id>.txt: unique ignoring case (macOS, Windows) and no Windows
+    # device name (CON, NUL, COM1, ... with any extension) or trailing dot or space
+    sources = "".join(
+        f'<TextSource guid="dddddddd-0000-0000-0000-{n:012d}" name="{name}" '
+        f'plainTextPath="internal://s{n}.txt"/>' for n, name in enumerate(names))
+    files = {f"sources/s{n}.txt": f"Isi {n}.".encode() for n in range(len(names))}
+    project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", _project_xml(sources), files))
+    assert project.corpus.doc_ids == ids
+    assert [project.corpus.text(d) for d in ids] == [f"Isi {n}." for n in range(len(names))]
+    project.save(tmp_path / "out")
+    written = sorted(p.name.lower() for p in (tmp_path / "out" / "transcripts").iterdir())
+    assert written == sorted(f"{d.lower()}.txt" for d in ids)
+
+
+def test_codings_without_a_declared_user_are_noted_and_named_readably(tmp_path):
+    users = '<Users><User guid="eeeeeeee-0000-0000-0000-00000000000a" name="Rina"/></Users>'
+    text = "Kami percaya media. Kami juga percaya warga."
+    at = [text.index(w) for w in ("percaya media", "juga", "warga")]
+    sels = (_selection(at[0], at[0] + 7, user="eeeeeeee-0000-0000-0000-00000000000a")
+            + _selection(at[1], at[1] + 4, user="{ABCDEF12-0000-0000-0000-000000000099}")
+            + _selection(at[2], at[2] + 5))
+    xml = _project_xml(f'<TextSource guid="dddddddd-0000-0000-0000-000000000001" name="w">'
+                       f"<PlainTextContent>{text}</PlainTextContent>{sels}</TextSource>",
+                       users=users)
+    project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml))
+    coders = project.codings.sort_values("start")["coder"].tolist()
+    assert coders == ["Rina", "user abcdef12", "unknown"]
+    # the export gives the undeclared user's GUID back
+    assert project.codings["coder_guid"].dropna().str.lower().str.contains("abcdef12").any()
+    notes = " | ".join(project.notes)
+    assert "1 coding(s) name a user the project does not declare" in notes
+    assert "'user abcdef12'" in notes and "abcdef12-0000-0000-0000-000000000099" in notes
+    assert "1 coding(s) name no user" in notes and "'unknown'" in notes
+
+
 def test_windows_backslash_entry_names_are_read(tmp_path):
     xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-000000000007" name="w" '
                        'plainTextPath="internal://w.txt"/>')

@@ -248,7 +248,7 @@ def test_bad_csv_sheet_names_the_csv_file_and_cell(tmp_path, cli):
     assert r.returncode == 2
     assert r.stderr.splitlines() == [
         f"error: {sheet}:coding!F4: '2' is not a mark: mark a code with 1 or x, or leave the "
-        "cell empty",
+        "cell empty (or 0)",
         f"error: {quotes}:quotes!C2: code 'kerja_samaa' is not a code of the codebook (did "
         "you mean 'kerja_sama'?); use a code id from the codebook worksheet",
     ]
@@ -963,3 +963,128 @@ def test_a_note_typed_as_a_date_or_time_is_kept_as_shown_in_iso(tmp_path):
     codings = ce.read_coding_sheet(out, corpus=corpus, codebook=book, coder="A")
     assert codings["note"].tolist() == ["2024-03-05", "2024-03-06", "2024-03-05 14:30:00",
                                         "09:15:00"]
+
+
+def _split_study():
+    """A transcript, its codebook, and the transcript after its turn 2 was split in three
+    (a missed speaker change fixed): later turns keep their text under new numbers."""
+    head = "---\nid: R1\nspeakers: {I: interviewer, R: informant}\n---\n"
+    before = head + ("I: Q1?\nR: Answer one. Really? Yes.\nI: Q2?\nR: Answer two.\n"
+                     "I: Q3?\nR: Answer three.\n")
+    after = before.replace("R: Answer one. Really? Yes.", "R: Answer one.\nI: Really?\nR: Yes.")
+    cb = ce.Codebook.from_dict({"codebook": "c", "version": 1, "language": "en", "codes": [
+        {"id": "a", "label": {"en": "A"}, "definition": {"en": "x"}}]})
+    return ce.Corpus.from_texts({"R1.txt": before}), ce.Corpus.from_texts({"R1.txt": after}), cb
+
+
+def test_a_split_turn_refuses_only_its_own_row_and_later_rows_follow_their_text():
+    old, new, cb = _split_study()
+    sheet = ce.coding_sheet(old, cb)
+    sheet.coding["a"] = "x"
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=new, codebook=cb, coder="A", path="s.xlsx")
+    problems = str(err.value).splitlines()
+    assert len(problems) == 1, problems
+    assert "coding!D2" in problems[0] and "differs from turn 2" in problems[0]
+    # with that row's marks taken away (or copied into a fresh sheet), the rest imports:
+    # each unchanged row finds its turn by its text, and the sheet says so
+    sheet.coding.loc[0, "a"] = None
+    sheet.coding.loc[0, "text"] = "Answer one."
+    with pytest.raises(ce.InputError,
+                       match=r"1 turn is new since the sheet was made.*: turn 4 of 'R1'"):
+        ce.codings_from_sheet(sheet, corpus=new, codebook=cb, coder="A", path="s.xlsx")
+    sheet.coding.loc[len(sheet.coding)] = {"doc_id": "R1", "segment_id": 4, "speaker": "R",
+                                           "text": "Yes."}
+    with pytest.warns(ce.SheetWarning, match=r"2 row\(s\).*by their text.*D3 .*turn 6.*D4 "
+                                             r".*turn 8"):
+        got = ce.codings_from_sheet(sheet, corpus=new, codebook=cb, coder="A", path="s.xlsx")
+    assert got["segment_id"].tolist() == [6, 8]
+    assert got["text"].tolist() == ["Answer two.", "Answer three."]
+
+
+def test_a_row_whose_text_is_in_two_turns_is_not_guessed():
+    head = "---\nid: R1\nspeakers: {I: interviewer, R: informant}\n---\n"
+    old = ce.Corpus.from_texts({"R1.txt": head + "I: Q?\nR: Yes.\nI: Q2?\nR: Ok.\n"})
+    new = ce.Corpus.from_texts({"R1.txt": head + "I: Q?\nR: Hm.\nI: Q2?\nR: Yes.\nI: Q3?\n"
+                                                 "R: Yes.\n"})
+    _, _, cb = _split_study()
+    sheet = ce.coding_sheet(old, cb)
+    sheet.coding.loc[0, "a"] = "x"
+    with pytest.raises(ce.InputError, match="differs from turn 2"):
+        ce.codings_from_sheet(sheet, corpus=new, codebook=cb, coder="A")
+
+
+def test_a_code_named_by_a_label_that_is_another_codes_id_is_ambiguous():
+    cb = ce.Codebook.from_dict({"codebook": "c", "version": 1, "language": "en", "codes": [
+        {"id": "media", "label": {"en": "Apps"}, "definition": {"en": "x"}},
+        {"id": "apps", "label": {"en": "Media"}, "definition": {"en": "y"}}]})
+    corpus = ce.Corpus.from_texts({"R1.txt": "---\nid: R1\nspeakers: {I: interviewer, "
+                                             "R: informant}\n---\nI: Hello?\nR: We use the app.\n"})
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 2, "Apps", "the app", None]
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A", path="s.xlsx")
+    message = str(err.value)
+    assert "quotes!C2" in message and "did you mean" not in message
+    assert ("ambiguous: 'Apps' is the label of 'media' and the id of 'apps' (ignoring case); "
+            "write the id") in message
+    sheet.quotes.loc[0, "code"] = "apps"  # the id as written is no question
+    assert ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A")["code"].tolist() \
+        == ["apps"]
+
+
+def _three_turns():
+    corpus = ce.Corpus.from_texts({"R1.txt": (
+        "---\nid: R1\nspeakers: {I: interviewer, R: informant}\n---\nI: Q1?\n"
+        "R: We use the app every day.\nI: And the press?\nR: The press is a partner.\n")})
+    _, _, cb = _split_study()
+    return corpus, cb
+
+
+@pytest.mark.parametrize(("quote", "says"), [
+    ("a partner", "found in turn 4 of 'R1': fix segment_id to 4"),
+    ("A  PARTNER", "found in turn 4 of 'R1': fix segment_id to 4"),  # loosely, too
+    ("every day.\nI: And the press?\nR: The press is",
+     "words run across turns 2-4 of 'R1': give one row per turn"),
+])
+def test_a_quote_not_in_its_turn_says_where_its_words_are(quote, says):
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 2, "a", quote, None]
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A", path="s.xlsx")
+    message = str(err.value)
+    assert "quotes!D2" in message and "is not in turn 2 of 'R1'" in message
+    assert says in message, message
+
+
+def test_a_quote_in_no_turn_of_its_document_keeps_the_plain_message():
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 2, "a", "nowhere at all", None]
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A")
+    assert "copy the words from the turn's text" in str(err.value)
+    assert "found in turn" not in str(err.value) and "run across" not in str(err.value)
+
+
+def test_a_quote_on_an_interviewers_turn_is_warned_on_import():
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 3, "a", "the press", None]  # the interviewer's question
+    sheet.quotes.loc[1] = ["R1", 4, "a", "the press", None]
+    with pytest.warns(ce.SheetWarning, match=r"1 quote\(s\) on a turn that is not an "
+                                             r"informant's: quotes!D2 \(turn 3 of 'R1' is "
+                                             r"the interviewer's \(I\)\).*left out"):
+        got = ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A",
+                                    path="s.xlsx")
+    assert got["segment_id"].tolist() == [3, 4]  # kept, as validate keeps it: a warning
+
+
+@pytest.mark.parametrize("empty", [0, 0.0, "0", False, "FALSE"])
+def test_a_matrix_filled_with_0_and_1_reads_0_as_empty(empty):
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.coding["a"] = [1, empty]
+    got = ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A")
+    assert got["segment_id"].tolist() == [2]

@@ -744,6 +744,22 @@ def test_a_coding_in_two_files_is_an_error(rsud):
     assert err.line == n_b
 
 
+def test_two_files_with_one_coder_name_say_to_rename_the_coder(rsud):
+    # a QDA program's default user name gives two coders one name: their agreed codings
+    # then look like codings given twice
+    raw = rsud / "data" / "raw"
+    for name, coder in (("codings_A.csv", ",A,"), ("codings_B.csv", ",B,")):
+        path = raw / name
+        path.write_text(path.read_text(encoding="utf-8").replace(coder, ",default,"),
+                        encoding="utf-8")
+    err = _error(rsud)
+    assert err.path.endswith("codings_B.csv")
+    assert "data/raw/codings_A.csv" in err.message
+    assert "same coder name 'default'" in err.message
+    assert "rename the coder in one of them" in err.message and "'coder' column" in err.message
+    assert "give each coder's codings once" not in err.message
+
+
 def test_templates_are_not_data(rsud):
     (rsud / "interview_transcripts" / "WWC-09.template.txt").write_text("--- broken")
     (rsud / "data" / "raw" / "codings_Z.template.csv").write_text("doc_id\n")

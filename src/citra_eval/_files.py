@@ -805,6 +805,51 @@ def _entry_kind(path: str | os.PathLike) -> str | None:
             "a socket" if stat.S_ISSOCK(mode) else "a special file")
 
 
+#: Device names Windows reserves in every folder, whatever the case and extension.
+_WINDOWS_DEVICE = re.compile(r"^(con|prn|aux|nul|com[1-9\u00b9\u00b2\u00b3]|"
+                             r"lpt[1-9\u00b9\u00b2\u00b3])$", re.IGNORECASE)
+
+
+def portable_stem(name: str) -> str:
+    """``name`` as a file name (before a suffix the caller adds) every system can hold:
+    trailing dots and spaces dropped (Windows drops them), and a Windows device name
+    (``CON``, ``PRN``, ``AUX``, ``NUL``, ``COM1``-``COM9``, ``LPT1``-``LPT9``, in any case,
+    with or without an extension) gets ``_1`` after its first part (``con.v2`` becomes
+    ``con_1.v2``).
+
+    Examples
+    --------
+    >>> [portable_stem(n) for n in ("CON", "lpt1.draft", "a. ", "CONSOLE")]
+    ['CON_1', 'lpt1_1.draft', 'a', 'CONSOLE']
+    """
+    name = name.rstrip(". ")
+    first, dot, rest = name.partition(".")
+    if _WINDOWS_DEVICE.match(first.rstrip(" ")):
+        return f"{first.rstrip(' ')}_1{dot}{rest}"
+    return name
+
+
+def unique_stem(name: str, taken: set[str]) -> str:
+    """:func:`portable_stem` of ``name``, made unique ignoring case (macOS and Windows file
+    systems do: ``Interview.txt`` and ``interview.txt`` are one file) with ``_2``, ``_3``, ...
+    ``taken`` holds the names given so far in :meth:`str.casefold` form; the result is
+    added to it.
+
+    Examples
+    --------
+    >>> taken = set()
+    >>> [unique_stem(n, taken) for n in ("Interview", "interview", "INTERVIEW_2")]
+    ['Interview', 'interview_2', 'INTERVIEW_2_2']
+    """
+    base = portable_stem(name)
+    stem, k = base, 1
+    while stem.casefold() in taken:
+        k += 1
+        stem = f"{base}_{k}"
+    taken.add(stem.casefold())
+    return stem
+
+
 def refuse_repeated_files(paths: Iterable[str | os.PathLike], *, to: str = "",
                           why: str = "") -> None:
     """Refuse, naming each, the ``paths`` that name a file an earlier one names: under

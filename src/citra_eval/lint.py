@@ -34,6 +34,10 @@ Used by :meth:`citra_eval.Codebook.lint` and ``citra-eval validate``. The checks
     A phrase pattern made only of function words (``yang dan``, ``ada``, ``itu saja``; the
     package's list ``data/stopwords_id.txt``, after slang: ``gak`` counts as ``tidak``): it
     matches in most turns, whatever they are about. Give it a content word.
+``label_is_id``
+    A code's label (in any language) is another code's id, ignoring case (``media`` labelled
+    *Apps* beside the code ``apps``): in a coding sheet, where a code may be named by its id
+    or label in any case, the name is then ambiguous and refused. Relabel or rename one.
 ``never_matches``
     With a corpus: a pattern without a single hit in any turn (a note: a deductive codebook
     may well hold words the interviews do not use).
@@ -58,8 +62,8 @@ __all__ = ["LINT_COLUMNS", "PROCESSED_LANGUAGES", "common_words", "lint_codebook
 PROCESSED_LANGUAGES = frozenset({"id", "ind", "bjn"})
 LINT_COLUMNS = ["check", "severity", "code", "pattern", "kind", "rule", "line", "message",
                 "examples"]
-_ORDER = ["language", "regex_case", "category_patterns", "function_words_only", "stem_widens",
-          "slang_regex_only", "never_matches", "slang_unused"]
+_ORDER = ["language", "label_is_id", "regex_case", "category_patterns", "function_words_only",
+          "stem_widens", "slang_regex_only", "never_matches", "slang_unused"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -120,6 +124,7 @@ def lint_codebook(codebook, *, corpus=None, words: Mapping[str, int] | None = No
     rows += _function_words_only(codebook, matcher)
     rows += _stem_widens(codebook, matcher, words, max_examples)
     rows += _slang(codebook, matcher)
+    rows += _label_is_id(codebook)
     if corpus is not None:
         rows += _never_matches(codebook, matcher, corpus)
     out = pd.DataFrame(rows, columns=LINT_COLUMNS)
@@ -149,6 +154,24 @@ def _language(codebook) -> list[dict]:
                         "word forms written in it and negations are not recognised; list "
                         "every form of a word (e.g. journalist, journalists) or use a regex "
                         "(e.g. '\\bjournalists?\\b')"}]
+
+
+def _label_is_id(codebook) -> list[dict]:
+    ids = {c.id.casefold(): c.id for c in codebook}
+    out = []
+    for code in codebook:
+        for label in dict.fromkeys(code.label.values()):
+            other = ids.get(" ".join(str(label).split()).casefold())
+            if other is None or other == code.id:
+                continue
+            out.append({"check": "label_is_id", "severity": "warning", "code": code.id,
+                        "pattern": None, "kind": None, "rule": None, "line": code.line,
+                        "examples": "",
+                        "message": f"the label {label!r} of {code.id!r} is the id of "
+                                   f"{other!r} (ignoring case): a coding sheet naming the "
+                                   f"code {label!r} is ambiguous and refused; give "
+                                   f"{code.id!r} another label, or rename {other!r}"})
+    return out
 
 
 def _regex_case(codebook) -> list[dict]:

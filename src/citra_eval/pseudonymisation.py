@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._files import check_columns_unique, csv_rows, read_text_file, restore_cell
+from ._files import check_columns_unique, csv_rows, read_text_file, restore_cell, unique_stem
 from ._validation import check_type
 from ._yaml import read_yaml_file
 from .codings import record_text
@@ -670,14 +670,10 @@ def _new_doc_ids(doc_ids: list[str], rep: _Replacer) -> dict[str, str]:
     """``{old: new}`` for the document ids that hold a name or identifier."""
     out = {d: rep.doc_id(d) for d in doc_ids}
     out = {d: n for d, n in out.items() if n != d}
-    taken = set(doc_ids) - set(out)
-    for d, n in out.items():
-        base, k = n, 2
-        while n in taken:  # two ids that become one (INF01 and INF01's file) stay two
-            n, k = f"{base}_{k}", k + 1
-        out[d] = n
-        taken.add(n)
-    return out
+    # two ids that become one (INF01 and INF01's file) stay two, also ignoring case (the
+    # id names <id>.txt); no Windows device name (Con.txt)
+    taken = {d.casefold() for d in doc_ids if d not in out}
+    return {d: unique_stem(n, taken) for d, n in out.items()}
 
 
 def _rename_docs(corpus: Corpus, ids: Mapping[str, str], *tables: pd.DataFrame | None

@@ -68,8 +68,9 @@ CODEBOOK_SHEET_COLUMNS = ["code", "parent", "codable", "label", "definition", "i
 #: The marks that code a turn (case-insensitive ``x``; ``true`` is a ticked Google Sheets
 #: checkbox).
 MARKS = ("1", "x", "true")
-#: What an unmarked cell may hold besides nothing (an unticked checkbox).
-NO_MARKS = ("false",)
+#: What an unmarked cell may hold besides nothing (an unticked checkbox; the 0 of a matrix
+#: filled with 0 and 1).
+NO_MARKS = ("false", "0")
 #: Characters an XLSX cell can hold; longer turns are cut and end with :data:`CUT`.
 CELL_LIMIT = 32_767
 CUT = " [\u2026]"
@@ -720,6 +721,21 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
         warnings.warn(f"{shown}: {len(reader.stray_notes)} note(s) in rows without a mark are "
                       f"not kept ({cells}): a note is kept with the row's codings; mark a code "
                       "in the row, or put the note on a quote", SheetWarning, stacklevel=2)
+    if reader.off_turn:
+        named = ", ".join(f"{cell} (turn {key[1]} of {key[0]!r} is the {role}'s ({speaker}))"
+                          for cell, key, role, speaker in reader.off_turn[:5]) + (
+            ", ..." if len(reader.off_turn) > 5 else "")
+        warnings.warn(f"{shown}: {len(reader.off_turn)} quote(s) on a turn that is not an "
+                      f"informant's: {named}: reliability, the themes and the auto-coder count "
+                      "informants' turns, so these codings are left out; fix segment_id to "
+                      "the informant's answer, or delete the row", SheetWarning, stacklevel=2)
+    if reader.matched:
+        moved = ", ".join(f"D{r} (turn {a} -> turn {b})" for r, a, b in reader.matched[:5]) + (
+            ", ..." if len(reader.matched) > 5 else "")
+        warnings.warn(f"{shown}: the transcript's turns changed since the sheet was made; "
+                      f"{len(reader.matched)} row(s) were found by their text, unchanged, in "
+                      f"another turn: {moved}; check them, or export a new sheet",
+                      SheetWarning, stacklevel=2)
     columns = [*CODING_COLUMNS, "text", "evidence", "note"]
     out = pd.DataFrame(rows, columns=[*columns, "_rank"])
     if out.empty:
@@ -775,12 +791,18 @@ class _SheetReader:
     def __init__(self, corpus: Corpus, codebook: Codebook, coder: str,
                  where: dict[str, str | None]) -> None:
         self.corpus, self.codebook, self.coder, self.where = corpus, codebook, coder, where
-        self.turns = corpus.segments.set_index(["doc_id", "segment_id"])[["start", "end",
-                                                                          "text"]]
+        self.turns = corpus.segments.set_index(["doc_id", "segment_id"])[
+            ["start", "end", "text", "role", "speaker"]]
+        self.spoken = set(corpus.segments.loc[corpus.segments["role"] == "informant",
+                                              "doc_id"])  # documents with informants' turns
+        #: (cell, turn, role, speaker) of the quotes on a turn that is not an informant's
+        self.off_turn: list[tuple[str, tuple[str, int], str, str]] = []
         self.rank = {c: i for i, c in enumerate(codebook.codable_ids)}
-        self.names = _code_names(codebook)
+        self.names, self.shared_names = _code_names(codebook)
         self.problems: list[Problem] = []
         self.stray_notes: list[str] = []  # cells of notes in rows without a mark
+        #: (row, turn named, turn whose text it holds) of the coding rows found by their text
+        self.matched: list[tuple[int, int, int]] = []
 
     def problem(self, sheet: str, col: int, row: int, message: str) -> None:
         from openpyxl.utils import get_column_letter
@@ -820,6 +842,15 @@ class _SheetReader:
         if name in self.rank:
             return name
         return self.names.get(" ".join(name.split()).casefold())
+
+    def ambiguous(self, name: str) -> str | None:
+        """Why ``name`` (which :meth:`code_of` did not resolve) names no code, when it is an
+        id or label of several codes ignoring case; else None."""
+        shared = self.shared_names.get(" ".join(name.split()).casefold())
+        if not shared:
+            return None
+        return (f"ambiguous: {name!r} is {' and '.join(shared)} (ignoring case); write the "
+                "id")
 
     def turn(self, sheet: str, row: int, doc: Any, sid: Any) -> tuple[str, int] | None:
         """The turn a row names, or None after reporting the bad cell."""
@@ -861,6 +892,10 @@ class _SheetReader:
             if not name:
                 self.unnamed(frame, j)
                 continue
+            ambiguous = self.ambiguous(name)
+            if ambiguous:
+                self.problem("coding", j, 1, f"the code column is {ambiguous} as its header")
+                continue
             why = f"unknown code column {name!r}"
             hint = closest(name, self.rank)
             did = f" (did you mean {hint!r}?)" if hint else ""
@@ -876,6 +911,9 @@ class _SheetReader:
         garbled: list[tuple[int, str, str]] = []  # (row, cell, transcript)
         values = frame.to_numpy(dtype=object)
         unplaced = 0  # rows naming no turn: the turns they were for are unknown
+        edited = False  # a row's text is in no turn of its document: the transcript changed
+        exact = self.exact_rows(values)
+        moved_into: set[tuple[str, int]] = set()  # turns rows were found in by their text
         for i, cells in zip(frame.index, values, strict=True):
             row = int(i) + 2
             if all(_blank(v) for v in cells):
@@ -884,11 +922,11 @@ class _SheetReader:
             if key is None:
                 unplaced += 1
                 continue
-            if key in seen:
+            if key in seen and key not in moved_into:
                 self.problem("coding", 0, row, f"turn {key[1]} of {key[0]!r} is listed twice "
                              f"(also row {seen[key]}); delete one of the rows")
                 continue
-            seen[key] = row
+            seen.setdefault(key, row)
             turn = self.turns.loc[key]
             given = "" if _missing(cells[3]) else str(cells[3]).replace("\r\n", "\n")
             if given != cell_text(turn.text) and _lost_in_legacy_encoding(
@@ -899,13 +937,27 @@ class _SheetReader:
                     given, cell_text(turn.text)):
                 garbled.append((row, given, cell_text(turn.text)))  # one problem as well
                 continue
+            moved = (None if given == cell_text(turn.text)
+                     else self.turn_holding(key[0], given, exact))
+            if moved is not None and (key[0], moved) not in seen:
+                # the transcript's turns changed (one split, say): the row's unchanged text
+                # names its turn, found once
+                self.matched.append((row, key[1], moved))
+                moved_into.add((key[0], moved))
+                if seen[key] == row:
+                    del seen[key]
+                key = (key[0], moved)
+                seen[key] = row
+                turn = self.turns.loc[key]
             if given != cell_text(turn.text):
+                edited = True
                 said, holds = quoted_pair(given, cell_text(turn.text))
                 self.problem("coding", 3, row, f"the text differs from turn {key[1]} of "
                              f"{key[0]!r}: the cell says {said} but the transcript reads "
                              f"{holds}; restore the cell (marks go in the code columns, words "
                              "for part of a turn in the quotes worksheet), or, if the "
-                             "transcript was edited since, export a new sheet")
+                             "transcript was edited since, export a new sheet and copy this "
+                             "row's marks into it")
                 continue
             note = None if note_col is None or _blank(cells[note_col]) else _as_text(
                 cells[note_col])
@@ -914,7 +966,7 @@ class _SheetReader:
                 mark = _mark(cells[j])
                 if mark is None:
                     self.problem("coding", j, row, f"{_shown(cells[j])} is not a mark: mark a "
-                                 "code with 1 or x, or leave the cell empty")
+                                 "code with 1 or x, or leave the cell empty (or 0)")
                 elif mark:
                     marked = True
                     out.append(self.coding(key, int(turn.start), int(turn.end), code, note))
@@ -941,14 +993,35 @@ class _SheetReader:
                          "garbles emoji and accented letters: export a new CSV sheet (Excel "
                          "reads it as UTF-8) and copy the marks and notes of this one into "
                          "it, or code in the .xlsx workbook")
-        if not unplaced:
-            self.missing(seen)
+        if not unplaced and not edited:  # an edited turn's row accounts for the turns it became
+            self.missing(seen, renumbered=bool(self.matched))
         return out
 
-    def missing(self, seen: dict[tuple[str, int], int]) -> None:
+    def exact_rows(self, values) -> set[tuple[str, int]]:
+        """The turns rows name whose text cell holds the turn's text (no other row may be
+        matched to them by its text)."""
+        out = set()
+        for cells in values:
+            doc, n = ("" if _missing(cells[0]) else str(cells[0]).strip()), _whole(cells[1])
+            if (doc, n) in self.turns.index:
+                given = "" if _missing(cells[3]) else str(cells[3]).replace("\r\n", "\n")
+                if given == cell_text(self.turns.loc[(doc, n)].text):
+                    out.add((doc, n))
+        return out
+
+    def turn_holding(self, doc: str, given: str, exact: set[tuple[str, int]]) -> int | None:
+        """The one turn of ``doc`` whose text ``given`` is (leaving out turns other rows
+        name with their text), or None when no turn or several are."""
+        segs = self.turns.loc[doc]
+        found = [int(n) for n, text in zip(segs.index, segs["text"], strict=True)
+                 if (doc, int(n)) not in exact and cell_text(text) == given]
+        return found[0] if len(found) == 1 else None
+
+    def missing(self, seen: dict[tuple[str, int], int], *, renumbered: bool = False) -> None:
         """Report the turns whose rows were deleted: a sheet lists every turn of the roles
         it was exported for (taken from the rows it holds), and a turn left out of a coder's
-        codings would count as read and given no code."""
+        codings would count as read and given no code. With ``renumbered`` (rows were found
+        by their text), they are turns the transcript gained since the sheet was made."""
         if not seen:
             return
         segs = self.corpus.segments
@@ -966,6 +1039,12 @@ class _SheetReader:
                                           else "")
         are, rows = ("turn is", "its row was") if len(gone) == 1 else ("turns are",
                                                                         "their rows were")
+        if renumbered:
+            self.problem("coding", 0, row, f"{len(gone)} {are} new since the sheet was made "
+                         f"(the transcript's turns changed): {shown}; in no row, a turn "
+                         "counts as read and given no code; export a new sheet and copy "
+                         "this one's marks into it")
+            return
         self.problem("coding", 0, row, f"{len(gone)} {are} not in the sheet: {shown}; {rows} "
                      "deleted, and a turn missing from a coder's codings counts as read and "
                      "given no code; restore the rows (undo the deletion, or copy them from a "
@@ -992,6 +1071,10 @@ class _SheetReader:
                     self.problem("quotes", 2, row, f"{given!r} names several codes: give one "
                                  "code per row (add a row with the same quote for each code)")
                     continue
+                ambiguous = self.ambiguous(given)
+                if ambiguous:
+                    self.problem("quotes", 2, row, f"the code is {ambiguous}")
+                    continue
                 hint = closest(given, self.rank) if given else None
                 did = f" (did you mean {hint!r}?)" if hint else ""
                 what = "is a category, not a codable code" if given in self.codebook else \
@@ -1007,6 +1090,11 @@ class _SheetReader:
                              "turn to code")
                 continue
             span = self.find(key, quote, row)
+            turn = self.turns.loc[key]
+            if span is not None and key[0] in self.spoken and turn.role != "informant" \
+                    and not _missing(turn.role) and turn.role:
+                self.off_turn.append((f"quotes!D{row}", key, str(turn.role),
+                                      str(turn.speaker)))
             if span is not None:
                 note = (None if note_col is None or _blank(cells[note_col])
                         else _as_text(cells[note_col]))
@@ -1024,14 +1112,40 @@ class _SheetReader:
             return found[0]
         where = f"turn {key[1]} of {key[0]!r}"
         if not found:
+            elsewhere = self.elsewhere(key, bare or quote)
             self.problem("quotes", 3, row, f"the quote {quoted(quote)} is not in {where} (not "
                          "even ignoring case, spaces, invisible characters, typographic "
-                         "quotes and quote marks around it); copy the words from the turn's "
-                         "text, or fix doc_id/segment_id")
+                         "quotes and quote marks around it); " + (
+                             elsewhere or "copy the words from the turn's text, or fix "
+                             "doc_id/segment_id"))
         else:
             self.problem("quotes", 3, row, f"the quote {quoted(quote)} is in {where} "
                          f"{len(found)} times; quote more words so that it is found once")
         return None
+
+    def elsewhere(self, key: tuple[str, int], quote: str) -> str | None:
+        """Where in its document a quote not in the turn ``key`` is (found as
+        :func:`_find_quote` finds it in a turn), as advice: in another turn (``found in turn
+        4 of 'R1': fix segment_id to 4``), or across turns (``runs across turns 2-4 ...: give
+        one row per turn``); None when the document does not hold it."""
+        doc = key[0]
+        text = self.corpus.text(doc)
+        turns = self.turns.loc[doc]
+        spans = [[int(n) for n, a, b in zip(turns.index, turns["start"], turns["end"],
+                                            strict=True) if a < e and b > s]
+                 for s, e in _find_quote(text, quote, 0, len(text))]
+        spans = [t for t in spans if t]  # not only within speaker labels
+        if not spans:
+            return None
+        if len(spans) == 1 and len(spans[0]) > 1:
+            return (f"its words run across turns {spans[0][0]}-{spans[0][-1]} of {doc!r}: "
+                    "give one row per turn, each with the words of its turn")
+        if len(spans) == 1:
+            return f"its words are found in turn {spans[0][0]} of {doc!r}: fix segment_id to " \
+                   f"{spans[0][0]}"
+        shown = ", ".join(str(t[0]) if len(t) == 1 else f"{t[0]}-{t[-1]}" for t in spans[:5])
+        return (f"its words are found in {len(spans)} places of {doc!r} (turns {shown}): fix "
+                "segment_id to the turn meant, and quote more words if it holds them twice")
 
     def coding(self, key: tuple[str, int], start: int, end: int, code: str,
                note: str | None) -> dict:
@@ -1076,17 +1190,22 @@ def _turns_named(keys: list[tuple[str, int]]) -> str:
     return ", ".join(parts)
 
 
-def _code_names(codebook: Codebook) -> dict[str, str]:
+def _code_names(codebook: Codebook) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Codable codes by their case-folded id and labels (in every language), leaving out
-    a name that two codes share."""
-    named: dict[str, set[str]] = {}
+    a name that two codes share; and for each name left out, what it is of each code
+    (``the label of 'media'``, ``the id of 'apps'``)."""
+    named: dict[str, dict[str, str]] = {}
     for code in codebook:
         if not code.codable:
             continue
-        for name in (code.id, *code.label.values()):
+        for what, name in (("id", code.id), *(("label", v) for v in code.label.values())):
             if isinstance(name, str) and name.strip():
-                named.setdefault(" ".join(name.split()).casefold(), set()).add(code.id)
-    return {name: next(iter(ids)) for name, ids in named.items() if len(ids) == 1}
+                named.setdefault(" ".join(name.split()).casefold(), {}).setdefault(code.id,
+                                                                                   what)
+    unique = {name: next(iter(ids)) for name, ids in named.items() if len(ids) == 1}
+    shared = {name: [f"the {what} of {cid!r}" for cid, what in ids.items()]
+              for name, ids in named.items() if len(ids) > 1}
+    return unique, shared
 
 
 def _shown(v: Any) -> str:
@@ -1137,7 +1256,7 @@ def _mark(v: Any) -> bool | None:
     if isinstance(v, bool):  # a Google Sheets or Excel checkbox
         return v
     if isinstance(v, int | float | np.integer | np.floating):
-        return True if v == 1 else None
+        return True if v == 1 else False if v == 0 else None
     text = str(v).strip().lower()
     if text in NO_MARKS:
         return False

@@ -928,11 +928,19 @@ def _check_across_files(codings: pd.DataFrame, settings: StudySettings,
         if origin == file:
             continue  # a duplicate inside one file is that file's reader's business
         r = rows.iloc[0]
-        problems.append(Problem(
-            shown_path(settings.path.parent / file),
-            f"{len(rows)} coding(s) also appear in {origin} (e.g. {r.doc_id} segment "
-            f"{r.segment_id}, code {r.code!r}, coder {r.coder!r}); give each coder's codings "
-            "once", int(r["_line"])))
+        same = f"{len(rows)} coding(s) also appear in {origin} (e.g. {r.doc_id} segment " \
+               f"{r.segment_id}, code {r.code!r}, coder {r.coder!r})"
+        main = {f: codings.loc[codings["_file"] == f, "coder"].astype(str).mode().iat[0]
+                for f in (file, origin)}
+        if main[file] == main[origin] == str(r.coder):  # e.g. a QDA program's default user
+            how = (f"the two files use the same coder name {r.coder!r}: if they are two "
+                   "coders' codings, rename the coder in one of them (every "
+                   f"{r.coder!r} in its 'coder' column, and in the users.csv of its 'qdpx "
+                   "import' if there is one), else give the file once")
+        else:
+            how = "give each coder's codings once"
+        problems.append(Problem(shown_path(settings.path.parent / file), f"{same}; {how}",
+                                int(r["_line"])))
 
 
 def drop_unknown_codes(t: pd.DataFrame, codebook: Codebook, shown: str

@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Iterator
 
 from .._files import atomic_dir, read_text_file, write_csv, write_text
+from ..codebook import Codebook
 from ..codings import read_codings, write_codings
 from ..corpus import (
     attribute_column,
@@ -55,6 +56,11 @@ def _add_pseudonymise(sub: argparse._SubParsersAction) -> None:
                         "numbers replaced in its name, text, author and target, document ids and "
                         "the offsets of memos about a span following the transcripts; written "
                         "to OUT/memos.csv")
+    p.add_argument("--codebook", metavar="FILE",
+                   help="codebook YAML: its labels, definitions, include/exclude texts, "
+                        "examples, notes and phrase patterns (which often quote the interviews) "
+                        "go through the same replacement; written to OUT/codebook.yaml for "
+                        "'qdpx export --codebook'. Code ids are kept")
     p.add_argument("--detect", nargs="*", default=["email", "phone", "nik"],
                    choices=["email", "phone", "nik"], metavar="KIND",
                    help="identifiers to detect: email phone nik (default: all; none: give "
@@ -76,8 +82,8 @@ def _run_pseudonymise(args: argparse.Namespace) -> int:
 
 
     check_outputs(inputs=_inputs(args), files={"--key-out": args.key_out},
-                  folders={"--out": (args.out, (*WRITTEN, REPORT))}, force=args.force,
-                  examples={"--key-out": "key.csv"})
+                  folders={"--out": (args.out, (*WRITTEN, CODEBOOK, REPORT))},
+                  force=args.force, examples={"--key-out": "key.csv"})
     out = Path(args.out).resolve()
     if args.key_out and out in Path(args.key_out).resolve().parents:
         raise InputError("the re-identification key must be stored apart from the "
@@ -91,6 +97,7 @@ def _pseudonymise(args: argparse.Namespace, out) -> int:
     problems = Problems()
     corpus, codings, names = _corpus_and_codings(args, problems)
     memos = _read_memos(args, corpus, problems)
+    codebook = problems.attempt(Codebook.load, args.codebook) if args.codebook else None
     problems.attempt(load_key, args.key)
     problems.raise_any()
     import pandas as pd
@@ -116,11 +123,13 @@ def _pseudonymise(args: argparse.Namespace, out) -> int:
     _write_transcripts_and_codings(
         out, result, names, files,
         inside={REPORT: report}, private={REPORT} if args.with_originals else set(),
-        outside={args.key_out: result.report} if args.key_out else {})
+        outside={args.key_out: result.report} if args.key_out else {},
+        codebook=None if codebook is None else pseudonymised_codebook(codebook, result.apply))
     counts = result.report[result.report["field"] == "text"]["kind"].value_counts()
     what = ", ".join(f"{n} {_KINDS.get(k, (k, k))[n != 1]}" for k, n in counts.items()) \
         or "nothing"
-    memo_part = "" if memos is None else f" and {counted(len(memos), 'memo')}"
+    memo_part = ("" if memos is None else f" and {counted(len(memos), 'memo')}") + (
+        "" if codebook is None else " and the codebook")
     print(f"ok: pseudonymised {counted(len(corpus), 'document')}{memo_part} ({what} replaced) "
           f"-> {args.out}")
     if not args.key_out:
@@ -128,9 +137,39 @@ def _pseudonymise(args: argparse.Namespace, out) -> int:
     return 0
 
 
-#: What both commands write into --out (replaced on every run), and pseudonymise's report.
+#: What both commands write into --out (replaced on every run), and pseudonymise's report
+#: and codebook (``--codebook``).
 WRITTEN = ("transcripts", "codings", "memos.csv")
 REPORT = "pseudonymisation_report.csv"
+CODEBOOK = "codebook.yaml"
+
+#: The keys of a codebook (and of each code) whose values are ids, settings or regexes, not
+#: words a person wrote; the values of all other keys (label, definition, ...) are texts.
+_CODEBOOK_KEPT = frozenset({"id", "codebook", "version", "language", "codable", "construct",
+                            "color", "guid", "slang", "no_stem"})
+
+
+def pseudonymised_codebook(codebook: Codebook, apply) -> Codebook:
+    """``codebook`` with ``apply`` (:meth:`PseudonymResult.apply`) run over every text a
+    person wrote (description, labels, definitions, include/exclude, examples, notes and
+    phrase patterns); ids, settings and regex patterns are kept."""
+    def text(value):
+        if isinstance(value, str):
+            return apply(value)
+        if isinstance(value, dict):  # {language: text}, or {regex: ...}: kept
+            return value if "regex" in value else {k: text(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [text(v) for v in value]
+        return value
+
+    def node(data: dict) -> dict:
+        return {k: (v if k in _CODEBOOK_KEPT else [node(c) for c in v] if k == "children"
+                    else text(v)) for k, v in data.items()}
+
+    data = codebook.to_dict()
+    data = {**node({k: v for k, v in data.items() if k != "codes"}),
+            "codes": [node(c) for c in data["codes"]]}
+    return Codebook.from_dict(data)
 
 
 #: The key's row per ``.txt``/``.md`` transcript: ``original`` is the head of the input file
@@ -141,7 +180,7 @@ FILE_FIELD = "file-head"
 
 def _inputs(args: argparse.Namespace) -> dict:
     return {"--transcripts": args.transcripts, "--key": args.key, "--codings": args.codings,
-            "--memos": args.memos}
+            "--memos": args.memos, "--codebook": getattr(args, "codebook", None)}
 
 
 def _corpus_and_codings(args: argparse.Namespace, problems: Problems):
@@ -294,14 +333,17 @@ def _restore_front(value, originals: dict, place: tuple = ()):
     return value
 
 
-def _write_transcripts_and_codings(out, result, names, files, *,
-                                   inside=None, private=frozenset(), outside=None) -> None:
+def _write_transcripts_and_codings(out, result, names, files, *, inside=None,
+                                   private=frozenset(), outside=None, codebook=None) -> None:
     """Write ``result``'s transcripts (``files``: ``{doc: file text}``), codings and memos
     (when given) into ``out`` atomically, plus tables ``inside`` (``{file name in out:
     table}``; those named in ``private`` readable by the owner only) and ``outside``
     (``{path: table}``, e.g. the key, kept apart from the shared data; always owner-only,
-    mode 0600: they hold the originals)."""
-    with atomic_dir(out, managed=(*WRITTEN, *(inside or {}))) as tmp:
+    mode 0600: they hold the originals) and ``codebook`` (as ``CODEBOOK``)."""
+    managed = (*WRITTEN, *(inside or {}), *((CODEBOOK,) if codebook is not None else ()))
+    with atomic_dir(out, managed=managed) as tmp:
+        if codebook is not None:
+            codebook.save(tmp / CODEBOOK)
         for doc, text in files.items():
             write_text(tmp / "transcripts" / f"{doc}.txt", text)
         for i, name in enumerate(names):

@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 import numpy as np
 import pandas as pd
 
+from .._files import unique_stem
 from .._refi import (
     ID_OK,
     REFI_CODING_COLUMNS,
@@ -92,6 +93,9 @@ class _Reader:
         self.notes: list[str] = []
         self.codebook, self.code_ids = codebook_from_refi_root(
             root, path=path, language=language, default_name=Path(path).stem)
+        #: {GUID: [coder name, codings]} of users codings name but the project lacks
+        self.undeclared: dict[str, list] = {}
+        self.userless = 0  # codings that name no user
         self.users = self.read_users()
         self.variables = {norm_guid(v.get("guid")): v.get("name") or v.get("guid") or "variable"
                           for v in root.iterfind("Variables/Variable")}
@@ -128,11 +132,37 @@ class _Reader:
         return users
 
     def coder(self, *els: ET.Element) -> str:
+        """The coder of a coding (``els``: it and its selection): its user's name; for a
+        user the project does not declare, ``user <first 8 digits of the GUID>`` (the whole
+        GUID if that is taken); ``unknown`` without a user. Both are counted for a note."""
         for el in els:
             guid = norm_guid(el.get("creatingUser"))
             if guid:
-                return self.users.get(guid, {}).get("name") or guid
+                if guid in self.users:
+                    return self.users[guid]["name"]
+                if guid not in self.undeclared:
+                    names = {u["name"] for u in self.users.values()} | {
+                        n for n, _ in self.undeclared.values()}
+                    name = f"user {guid[:8]}"
+                    self.undeclared[guid] = [name if name not in names else guid, 0]
+                self.undeclared[guid][1] += 1
+                return self.undeclared[guid][0]
+        self.userless += 1
         return "unknown"
+
+    def user_notes(self) -> None:
+        """Notes on the codings :meth:`coder` found no declared user for."""
+        if self.undeclared:
+            n = sum(k for _, k in self.undeclared.values())
+            named = ", ".join(f"{name!r} ({guid})" for guid, (name, _) in
+                              list(self.undeclared.items())[:5])
+            self.notes.append(f"{n} coding(s) name a user the project does not declare "
+                              f"(no <User> with that GUID); kept as coder(s) {named}: rename "
+                              "them in codings.csv if you know who coded")
+        if self.userless:
+            self.notes.append(f"{self.userless} coding(s) name no user (no creatingUser); "
+                              "kept as coder 'unknown': set their coder in codings.csv if "
+                              "you know who coded")
 
     def note_text(self, note: ET.Element) -> str:
         """The text of a ``<Note>``: its ``PlainTextContent`` or its text file."""
@@ -277,6 +307,7 @@ class _Reader:
             p.fmt = "qdpx"
         corpus = assemble_corpus(parsed)
         frame = self.codings_frame(codings, corpus, spanning)
+        self.user_notes()
         for cid in dict.fromkeys(frame["code"]):
             code = self.codebook.codes[cid]
             if not code.codable:  # a "category" another program let users code with
@@ -569,15 +600,11 @@ def _doc_id(src: ET.Element, member: str, taken: set[str], n: int) -> str:
     if not name and member and member != "PlainTextContent":
         name = PurePosixPath(member).stem
     base = name if ID_OK.match(name) else re.sub(r"[^A-Za-z0-9_.\-]+", "_", name).strip("_.-")
-    base = base[:80] or f"source{n}"
+    base = base[:80].rstrip(". ") or f"source{n}"
     if not base[0].isalnum():
         base = f"s{base}"
-    doc, k = base, 1
-    while doc in taken:
-        k += 1
-        doc = f"{base}_{k}"
-    taken.add(doc)
-    return doc
+    # the id names transcripts/<id>.txt: unique ignoring case, no Windows device name
+    return unique_stem(base, taken)
 
 
 def _declared_roles(src: ET.Element) -> tuple[dict[str, str] | None, bool]:
