@@ -342,9 +342,9 @@ def rated_documents(codings: pd.DataFrame, *, corpus: Corpus,
     Parameters
     ----------
     codings : DataFrame
-        A codings table of one or more coders.
+        The codings of every coder to say this for (checked against ``corpus``).
     corpus : Corpus
-        The transcripts.
+        The transcripts the documents are in.
     coverage : "all", "documents", mapping or DataFrame
         As :func:`agreement` takes it (in a study, :attr:`citra_eval.Study.coverage`):
         ``"all"`` every document; ``"documents"`` those where the coder applied a code (with
