@@ -219,3 +219,71 @@ def test_out_naming_a_folder_suggests_a_file_in_it(cli, tmp_path, command, name)
     assert (f"--out must be a file name, but this is a folder; add a file name like "
             f"results/{name}") in res.stderr
     assert not any((root / "results").iterdir())
+
+
+# ------------------------------------------------- code --cross-validate inside a study
+
+def _micro_row(path, reference: str, coder: str):
+    import pandas as pd
+
+    t = pd.read_csv(path)
+    return t[(t.reference == reference) & (t.coder == coder) & (t.code == "micro")].iloc[0]
+
+
+def test_code_cross_validate_inside_a_study_takes_double_coded(tmp_path, monkeypatch, capsys):
+    """Review session 11: the second coder B coded one interview of four (study.yaml says
+    so in double_coded); ``code --learn-from A B --cross-validate`` scored B against A over
+    all four, counting A's codings in the three B never saw as B's misses. Inside the study
+    it now takes study.yaml's coverage (as ``agree`` does); outside it, nothing changes."""
+    import shutil
+
+    import pandas as pd
+
+    import citra_eval as ce
+    from citra_eval.cli import main
+
+    study = tmp_path / "rsud"
+    shutil.copytree(ROOT / "tests" / "data" / "studies" / "rsud", study)
+    loaded = ce.load_study(study)
+    codings, corpus = loaded.codings, loaded.corpus
+    first = corpus.doc_ids[0]
+    b = codings[(codings.coder == "B") & (codings.doc_id == first)]
+    a = codings[codings.coder == "A"]
+    ce.write_codings(b, study / "data/raw/codings_B.csv", corpus=corpus)
+    yaml = (study / "study.yaml").read_text(encoding="utf-8")
+    (study / "study.yaml").write_text(yaml + f"double_coded: {{A: all, B: [{first}]}}\n",
+                                      encoding="utf-8")
+    learn = ["--learn-from", "data/raw/codings_A.csv", "data/raw/codings_B.csv"]
+    monkeypatch.chdir(study)
+    assert main(["code", "--out", "out/learned.csv", *learn, "--cross-validate",
+                 "out/cv.csv"]) == 0, capsys.readouterr().err
+    only_first = ce.evaluate_coder(b, reference=a[a.doc_id == first],
+                                   corpus=corpus.subset([first])).set_index("code")
+    got = _micro_row(study / "out/cv.csv", "A", "B")
+    assert got[["tp", "fp", "fn"]].tolist() == only_first.loc["micro", ["tp", "fp", "fn"]
+                                                              ].tolist()
+    assert got["support"] < len(a)
+    # learning from A alone: study.yaml's B does not get in the way
+    assert main(["code", "--out", "out/a.csv", "--learn-from", "data/raw/codings_A.csv",
+                 "--cross-validate", "out/cv_a.csv"]) == 0, capsys.readouterr().err
+    # a double_coded the codings contradict: an error at its line, nothing written
+    (study / "study.yaml").write_text(yaml + "double_coded: {A: all, B: [WWC-02]}\n",
+                                      encoding="utf-8")
+    capsys.readouterr()
+    assert main(["code", "--out", "out/bad.csv", *learn, "--cross-validate",
+                 "out/bad_cv.csv"]) == 2
+    err = capsys.readouterr().err
+    line = len(yaml.splitlines()) + 1
+    assert err.startswith(f"error: study.yaml:{line}: coder 'B' has codings in {first!r}"), err
+    assert "'double_coded' says they did not rate it" in err
+    assert not (study / "out/bad.csv").exists() and not (study / "out/bad_cv.csv").exists()
+    # outside the study (its files given from elsewhere): every document of the reference
+    monkeypatch.chdir(tmp_path)
+    assert main(["code", "--transcripts", "rsud/interview_transcripts", "--codebook",
+                 "rsud/data/raw/codebook.yaml", "--out", "learned.csv", "--learn-from",
+                 "rsud/data/raw/codings_A.csv", "rsud/data/raw/codings_B.csv",
+                 "--cross-validate", "cv.csv"]) == 0
+    every = ce.evaluate_coder(b, reference=a, corpus=corpus).set_index("code")
+    got = _micro_row(tmp_path / "cv.csv", "A", "B")
+    assert got[["tp", "fp", "fn"]].tolist() == every.loc["micro", ["tp", "fp", "fn"]].tolist()
+    assert pd.notna(got["recall"]) and got["recall"] < 1

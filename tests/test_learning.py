@@ -741,3 +741,128 @@ def test_suggestions_when_nothing_was_learned_say_so(tmp_path, capsys):
     assert "no code could be learned" in err and "wrote 0 turns to code next" not in err
     assert f"wrote no turns to code next to {nxt}: the coder learned no code" in err
     assert pd.read_csv(nxt).empty
+
+
+# --------------------------------------------------------------------------- coverage
+
+#: Three interviews of four informant turns; turn k of each speaks of topic k % 2.
+_TOPICS = [("Keluhan pasien dijawab cepat oleh petugas.", "keluhan"),
+           ("Informasi layanan ada di papan pengumuman.", "informasi")]
+
+
+def _one_of_three() -> tuple[ce.Corpus, ce.Codebook, pd.DataFrame]:
+    """A codes every informant turn of D1-D3 with its topic; B codes D1 alike and
+    nothing else (B coded one document of three)."""
+    texts = {}
+    for d in ("D1", "D2", "D3"):
+        body = "".join(f"P: Bagaimana {d} {k}?\nI: {_TOPICS[k % 2][0]} Hari {k} di {d}.\n"
+                       for k in range(4))
+        texts[f"{d}.txt"] = f"---\nid: {d}\nspeakers: {{P: interviewer, I: informant}}\n---\n" \
+            + body
+    corpus = ce.Corpus.from_texts(texts)
+    book = ce.Codebook.from_dict({"codebook": "t", "version": 1, "language": "id", "codes": [
+        {"id": "keluhan", "label": {"id": "Keluhan"}, "patterns": ["keluhan"]},
+        {"id": "informasi", "label": {"id": "Informasi"}, "patterns": ["informasi layanan"]}]})
+    rows = []
+    turns = corpus.segments[corpus.segments.role == "informant"]
+    for seg in turns.itertuples():
+        code = "keluhan" if seg.text.startswith("Keluhan") else "informasi"
+        for coder in ("A", "B") if seg.doc_id == "D1" else ("A",):
+            rows.append((seg.doc_id, seg.segment_id, seg.start, seg.end, code, coder))
+    return corpus, book, pd.DataFrame(rows, columns=ce.CODING_COLUMNS)
+
+
+@pytest.fixture(scope="module")
+def one_of_three():
+    return _one_of_three()
+
+
+def _micro(cv: ce.CoderValidation, reference: str, coder: str) -> pd.Series:
+    t = cv.table
+    return t[(t.reference == reference) & (t.coder == coder) & (t.code == "micro")].iloc[0]
+
+
+def test_cross_validation_scores_a_human_coder_only_where_both_coded(one_of_three):
+    """Review session 11: B coded D1 of D1-D3. Without coverage, A's codings in D2 and D3
+    counted as B's misses (recall 4/12); with the coverage study.yaml declares, the
+    comparison of the two coders is on D1 only, where they agree (recall 1, as agreement()
+    with the same coverage gives alpha 1); the machines are scored on every document the
+    reference coded."""
+    corpus, book, codings = one_of_three
+    a, b = codings[codings.coder == "A"], codings[codings.coder == "B"]
+    declared = {"A": "all", "B": ["D1"]}
+    cv = ce.cross_validate_coder(corpus, codings, codebook=book, coverage=declared)
+    b_vs_a = _micro(cv, "A", "B")
+    assert (b_vs_a.tp, b_vs_a.fn, b_vs_a.fp) == (len(b), 0, 0)
+    assert b_vs_a.recall == 1 and b_vs_a.support == len(a[a.doc_id == "D1"])
+    assert _micro(cv, "B", "A")[["precision", "recall"]].tolist() == [1, 1]
+    pairs = cv.by_document.groupby(["reference", "coder"])["doc_id"].agg(set)
+    assert pairs[("A", "B")] == pairs[("B", "A")] == {"D1"}
+    alpha = ce.agreement(codings, corpus=corpus, codes=book, coverage=declared, n_boot=0)
+    assert alpha.set_index("code").loc["ALL", "krippendorff_alpha"] == 1
+    # the machines against A: every document A coded; against B: the one B coded
+    for machine in ("both", "learned", "dictionary"):
+        assert _micro(cv, "A", machine).support == len(a)
+        assert _micro(cv, "B", machine).support == len(b)
+        assert pairs[("A", machine)] == {"D1", "D2", "D3"} and pairs[("B", machine)] == {"D1"}
+    # the intervals still resample A's documents, B's counts from the one B coded
+    ci = cv.conf_int(n_boot=50).query("reference == 'A' and measure == 'recall'")
+    assert ci.set_index("coder")["n_documents"].eq(3).all()
+    assert ci.set_index("coder").loc["B", ["ci_low", "ci_high"]].tolist() == [1, 1]
+    # a table of (coder, doc_id) says the same as the mapping
+    table = pd.DataFrame({"coder": ["A", "A", "A", "B"], "doc_id": ["D1", "D2", "D3", "D1"]})
+    again = ce.cross_validate_coder(corpus, codings, codebook=book, coverage=table)
+    pd.testing.assert_frame_equal(again.table, cv.table)
+
+
+def test_cross_validation_without_coverage_is_unchanged(one_of_three):
+    """Without coverage, every other coder is taken to have rated the reference's
+    documents (the behaviour before coverage=): B vs A is evaluate_coder over D1-D3."""
+    corpus, book, codings = one_of_three
+    a, b = codings[codings.coder == "A"], codings[codings.coder == "B"]
+    cv = ce.cross_validate_coder(corpus, codings, codebook=book)
+    b_vs_a = _micro(cv, "A", "B")
+    ev = ce.evaluate_coder(b, reference=a, corpus=corpus).set_index("code").loc["micro"]
+    assert (b_vs_a.tp, b_vs_a.fn) == (len(b), len(a) - len(b)) == (ev.tp, ev.fn)
+    assert b_vs_a.recall == pytest.approx(len(b) / len(a))
+
+
+def test_cross_validation_coverage_is_the_declaration_not_the_codings(one_of_three):
+    """A document B is declared to have rated but coded nothing in counts: A's codings
+    there are B's misses; a declaration that contradicts the codings is refused, as by
+    agreement()."""
+    corpus, book, codings = one_of_three
+    a, b = codings[codings.coder == "A"], codings[codings.coder == "B"]
+    cv = ce.cross_validate_coder(corpus, codings, codebook=book,
+                                 coverage={"A": "all", "B": ["D1", "D2"]})
+    b_vs_a = _micro(cv, "A", "B")
+    assert (b_vs_a.tp, b_vs_a.fn) == (len(b), len(a[a.doc_id == "D2"]))
+    with pytest.raises(ce.InputError, match="coder 'B' has codings in 'D1'"):
+        ce.cross_validate_coder(corpus, codings, codebook=book,
+                                coverage={"A": "all", "B": ["D2"]})
+    with pytest.raises(ce.InputError, match=r"coverage does not say .* 'B'"):
+        ce.cross_validate_coder(corpus, codings, codebook=book, coverage={"A": "all"})
+    with pytest.raises(ValueError, match="coverage must be 'all', 'documents'"):
+        ce.cross_validate_coder(corpus, codings, codebook=book, coverage="some")
+    with pytest.warns(ce.CoverageWarning, match="infers which documents"):
+        inferred = ce.cross_validate_coder(corpus, codings, codebook=book,
+                                           coverage="documents")
+    assert _micro(inferred, "A", "B").fn == 0
+
+
+def test_coders_who_rated_no_document_in_common_are_not_measured(one_of_three):
+    """A coded D2-D3, B coded D1: no turn both rated, so B against A is not measured (NaN,
+    with the reason, and no interval), while the machines are scored against each."""
+    corpus, book, codings = one_of_three
+    apart = codings[(codings.coder == "B") | (codings.doc_id != "D1")]
+    cv = ce.cross_validate_coder(corpus, apart, codebook=book,
+                                 coverage={"A": ["D2", "D3"], "B": ["D1"]})
+    for ref, other in (("A", "B"), ("B", "A")):
+        row = _micro(cv, ref, other)
+        assert np.isnan(row.f1) and row.support == 0
+        assert row.note.startswith(f"not measured: {other} and {ref} rated no held-out")
+        assert not np.isnan(_micro(cv, ref, "dictionary").f1)
+    ci = cv.conf_int(n_boot=20).set_index(["reference", "coder", "measure"])
+    assert ci.loc[("A", "B", "f1"), "n_boot"] == 0
+    assert np.isnan(ci.loc[("A", "B", "f1"), "ci_low"])
+    assert ci.loc[("A", "dictionary", "f1"), "n_documents"] == 2

@@ -265,9 +265,45 @@ def test_02_coverage_note_code_set_agreement_and_consensus_text(tmp_path):
     assert not [n for n in run() if "coverage" in n]
 
 
-def _calls_without_lang(path: Path) -> list[str]:
-    """``ce.f(...)``/``plots.f(...)`` calls of a notebook whose function takes ``lang`` but
-    that do not pass it."""
+@pytest.mark.slow
+def test_07_compares_the_human_coders_where_both_coded(tmp_path):
+    """Review session 11: B coded one interview of four (``double_coded``); notebook 07 gave
+    B's F1 against A and the human alpha over all four, contradicting notebook 02. Now both
+    are those of the interview B coded: B against A is scored there only, and the alpha is
+    agreement()'s with the study's coverage."""
+    from citra_eval.pipeline import run_notebook
+
+    root = _fixture_copy(tmp_path)
+    study = ce.load_study(root)
+    codings, corpus = study.codings, study.corpus
+    first = corpus.doc_ids[0]
+    a = codings[codings.coder == "A"]
+    b = codings[(codings.coder == "B") & (codings.doc_id == first)]
+    ce.write_codings(b, root / "data" / "raw" / "codings_B.csv", corpus=corpus)
+    yaml = (root / "study.yaml").read_text(encoding="utf-8")
+    (root / "study.yaml").write_text(yaml + f"double_coded: {{A: all, B: [{first}]}}\n",
+                                     encoding="utf-8")
+    study = ce.load_study(root)
+    nb = ROOT / "notebooks" / "07-auto-coding.ipynb"
+    out = root / "reports"
+    run_notebook(nb, out / "notebooks" / nb.name, cwd=root, workdir=tmp_path,
+                 parameters={"study_root": str(root), "out_dir": str(out), "lang": None,
+                             "seed": None})
+    quality = pd.read_csv(out / "tables" / "07-coder-quality-per-code.csv").set_index("code")
+    there = ce.evaluate_coder(b, reference=a[a.doc_id == first], corpus=corpus.subset([first]),
+                              codes=study.codebook.codable_ids).set_index("code")
+    assert quality["B"].to_numpy() == pytest.approx(there["f1"].to_numpy(), nan_ok=True,
+                                                    abs=1e-4)  # the table has 4 places
+    alpha = ce.agreement(study.codings, corpus=corpus, codes=study.codebook, n_boot=0,
+                         coverage=study.coverage).set_index("code")["krippendorff_alpha"]
+    codes = quality.index.drop(["micro", "macro"])
+    assert quality.loc[codes, "human_alpha"].to_numpy() == pytest.approx(
+        alpha[codes].to_numpy(), nan_ok=True, abs=1e-4)
+
+
+def _calls_without(path: Path, option: str, value: str | None = None) -> list[str]:
+    """``ce.f(...)``/``plots.f(...)`` calls of a notebook whose function takes ``option``
+    but that do not pass it (or, given ``value``, pass something else: its source text)."""
     from citra_eval import plots
 
     spaces = {"ce": ce, "plots": plots}
@@ -280,19 +316,29 @@ def _calls_without_lang(path: Path) -> list[str]:
                 continue
             fn = getattr(spaces[node.func.value.id], node.func.attr, None)
             try:
-                takes = "lang" in inspect.signature(fn).parameters
+                takes = option in inspect.signature(fn).parameters
             except (TypeError, ValueError):
                 continue
-            if takes and "lang" not in {k.arg for k in node.keywords}:
+            given = {k.arg: ast.unparse(k.value) for k in node.keywords}
+            if takes and (option not in given
+                          or (value is not None and given[option] != value)):
                 missing.append(f"{node.func.value.id}.{node.func.attr}")
     return missing
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_call_that_takes_coverage_gets_the_studys(path):
+    """Review session 11: notebook 07 called agreement() and cross_validate_coder() without
+    the study's coverage, so with a second coder who coded some interviews its human alpha
+    and F1 contradicted notebook 02's."""
+    assert _calls_without(path, "coverage", "study.coverage") == []
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_call_that_takes_lang_gets_the_study_lang(path):
     """With lang: en, 03-code-frequencies and 07-autocode-counts kept the codebook's
     Indonesian labels while 01-codings-per-coder and 03-quotes were in English."""
-    assert _calls_without_lang(path) == []
+    assert _calls_without(path, "lang") == []
 
 
 @pytest.mark.slow

@@ -71,6 +71,7 @@ __all__ = [
     "krippendorff_alpha_sets",
     "masi_distance",
     "percent_agreement",
+    "rated_documents",
     "reference_codings",
 ]
 
@@ -329,18 +330,63 @@ def coded_documents(codings: pd.DataFrame, *, corpus: Corpus,
     >>> docs == study.corpus.doc_ids
     True
     """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CoverageWarning)
+        rated = rated_documents(codings, corpus=corpus, coverage=coverage)
+    keep = {d for docs in rated.values() for d in docs}
+    return [d for d in corpus.doc_ids if d in keep]
+
+
+def rated_documents(codings: pd.DataFrame, *, corpus: Corpus,
+                    coverage: str | Mapping | pd.DataFrame = "all") -> dict[str, list[str]]:
+    """Which documents each coder rated, read from ``coverage`` as :func:`agreement` reads it.
+
+    For the functions that compare coders beyond :func:`agreement` (e.g.
+    :func:`citra_eval.cross_validate_coder`): one reading and one set of checks of the
+    coverage for all of them.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        The codings of every coder to say this for (checked against ``corpus``).
+    corpus : Corpus
+        The transcripts the documents are in.
+    coverage : "all", "documents", mapping or DataFrame
+        As :func:`agreement` takes it (in a study, :attr:`citra_eval.Study.coverage`):
+        ``"all"`` every document; ``"documents"`` those where the coder applied a code (with
+        a :class:`CoverageWarning`); ``{coder: "all" or [doc ids]}`` or a table with columns
+        ``coder, doc_id`` as declared.
+
+    Returns
+    -------
+    dict
+        Coder (sorted) -> the document ids they rated, in corpus order.
+
+    Raises
+    ------
+    InputError
+        A declared coverage that leaves out a coder of ``codings``, names a coder without
+        codings or a document the corpus lacks, or leaves out a document the coder has
+        codings in.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> study = ce.example_study()
+    >>> some = study.codings[(study.codings.coder == "A") | (study.codings.doc_id == "INF01")]
+    >>> rated = ce.intercoder.rated_documents(some, corpus=study.corpus,
+    ...                                       coverage={"A": "all", "B": ["INF01"]})
+    >>> rated["B"], rated["A"] == study.corpus.doc_ids
+    (['INF01'], True)
+    """
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
     check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
     _check_coverage(coverage)
     validate_codings(codings, corpus=corpus)
     coders = sorted(codings["coder"].astype(str).unique())
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CoverageWarning)
-        rated = _rated_documents(coverage, codings, corpus, coders)
-    keep: set[str] = set()
-    for docs in rated.values():
-        keep |= set(corpus.doc_ids) if docs is None else docs
-    return [d for d in corpus.doc_ids if d in keep]
+    rated = _rated_documents(coverage, codings, corpus, coders)
+    return {c: [d for d in corpus.doc_ids if docs is None or d in docs]
+            for c, docs in rated.items()}
 
 
 # --------------------------------------------------------------------------- coefficients

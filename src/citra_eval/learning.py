@@ -76,7 +76,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -108,6 +108,7 @@ from .codebook import Codebook
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
 from .errors import InputError
+from .intercoder import rated_documents
 from .normalise import text_token_ids
 from .reliability import percentile_interval, resample_weights
 
@@ -1177,7 +1178,8 @@ class CoderValidation:
     seed : int
     by_document : DataFrame
         ``reference, coder, doc_id, tp, fp, fn``: the micro counts of each document that
-        the reference coded (what :meth:`conf_int` resamples).
+        the reference coded (what :meth:`conf_int` resamples); for a human coder, with
+        ``coverage``, of those that both rated.
     learned_in : DataFrame
         ``code, n_folds, n_learned``: per code, in how many of the folds the text model
         (and the stacked one) could be fitted; in the others the code had too few positive
@@ -1214,12 +1216,14 @@ class CoderValidation:
         return out.reset_index()[["reference", "coder", "precision", "recall", "f1",
                                   "macro_f1", "support", "note"]]
 
-    def _notes(self) -> tuple[dict[str, str], dict[str, str]]:
-        """(the machine coders never fitted in any fold, the reason; the notes of the
+    def _notes(self, reference: str) -> tuple[dict[str, str], dict[str, str]]:
+        """(the coders not measured against ``reference``: a machine never fitted in any
+        fold, a human coder who rated no document with it; the reason), (the notes of the
         others' summary figures), from the ``micro`` rows of :attr:`table`."""
         if "note" not in self.table.columns:
             return {}, {}
-        micro = self.table[(self.table["code"] == "micro") & self.table["note"].ne("")]
+        t = self.table
+        micro = t[(t["code"] == "micro") & t["note"].ne("") & (t["reference"] == reference)]
         notes = dict(zip(micro["coder"], micro["note"], strict=True))
         unfitted = {c: n for c, n in notes.items() if n.startswith("not measured")}
         return unfitted, {c: n for c, n in notes.items() if c not in unfitted}
@@ -1300,10 +1304,11 @@ class CoderValidation:
         n_boot = check_int(n_boot, "n_boot", minimum=1)
         seed = self.seed if seed is None else check_int(seed, "seed", minimum=0)
         summary = self.summary.set_index(["reference", "coder"])
-        unfitted, notes = self._notes()
         rows = []
         for ref, part in self.by_document.groupby("reference", sort=False):
-            coders = list(dict.fromkeys(part["coder"]))
+            unfitted, notes = self._notes(ref)
+            # a coder with no document in common with the reference has no counts: NaN
+            coders = list(dict.fromkeys([*part["coder"], *summary.loc[ref].index]))
             replicates, n_docs = self._replicates(ref, coders, n_boot, seed)
             for coder, reps in zip(coders, replicates, strict=True):
                 low, high, valid = percentile_interval(reps, ci)
@@ -1374,7 +1379,7 @@ class CoderValidation:
             check_choice(value, name, known)
         (mine, theirs), n_docs = self._replicates(str(reference), [coder, other], n_boot, seed)
         low, high, valid = percentile_interval(mine - theirs, ci)
-        unfitted, said = self._notes()
+        unfitted, said = self._notes(str(reference))
         notes = [f"{c}: {unfitted[c]}" for c in (coder, other) if c in unfitted]
         if notes:  # a side never fitted: there is no difference to measure
             low, high, valid = low * np.nan, high * np.nan, valid * 0
@@ -1427,6 +1432,7 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
                          roles: Sequence[str] | None = ("informant",),
                          labels: Literal["pooled", "any", "all"] = "pooled",
                          neighbours: bool = False,
+                         coverage: str | Mapping | pd.DataFrame | None = None,
                          progress: bool | None = None) -> CoderValidation:
     """Leave-one-document-out precision, recall and F1 of the learned coder.
 
@@ -1452,6 +1458,15 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
         See :func:`train_coder`.
     neighbours : bool
         See :func:`train_coder`.
+    coverage : "all", "documents", mapping, DataFrame or None
+        Which documents each coder rated, as :func:`~citra_eval.agreement` takes it (in a
+        study, :attr:`citra_eval.Study.coverage`: study.yaml's ``double_coded``), e.g.
+        ``{"A": "all", "B": ["INF01"]}``. A human coder is compared with a reference only
+        on the documents both rated; the machine coders on every held-out document the
+        reference rated. None (default): each reference's documents are those it has
+        codings in, and every other coder is taken to have rated them all (a second coder
+        who double-coded some interviews then misses everything the reference coded in
+        the others).
     progress : bool or None
         A progress bar over documents; None: only on a terminal.
 
@@ -1469,6 +1484,18 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     turn is positive for a code when the coder coded any part of it). Only documents with
     codings are held out and scored; there must be at least :data:`MIN_CV_DOCUMENTS`
     (``InputError`` otherwise), as every training set needs two.
+
+    A turn a coder did not code counts as their "not this code" only in a document they
+    rated: with ``coverage``, the row of a human coder against a reference (and its
+    :attr:`~CoderValidation.by_document` counts) holds only the documents both rated, so
+    it measures what :func:`~citra_eval.agreement` with the same ``coverage`` measures.
+    :meth:`~CoderValidation.conf_int` still resamples the reference's documents; a human
+    coder's replicates count only those of the drawn documents that coder rated (and
+    :meth:`~CoderValidation.compare` of a human coder with a machine compares figures on
+    different documents). ``coverage`` does not change the training: a coder's turns are
+    labels in the documents they have codings in (see :func:`train_coder`). A declared
+    ``coverage`` is checked as :func:`~citra_eval.agreement` checks it (``InputError``);
+    ``"documents"`` warns with a :class:`~citra_eval.CoverageWarning`.
 
     Examples
     --------
@@ -1492,6 +1519,10 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     if unknown:
         raise ValueError(f"reference must name coders in codings ({', '.join(coders)}), got "
                          f"{', '.join(unknown)}")
+    # coder -> the documents they rated (None: those the reference has codings in)
+    rated = (None if coverage is None else
+             {c: set(d) for c, d in rated_documents(codings, corpus=corpus,
+                                                     coverage=coverage).items()})
     # every document is featurised once (stems, dictionary block: both per turn or per
     # document, so the same as in a training run on a subset); the models are fitted anew
     # on each training set
@@ -1524,24 +1555,33 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
                    empty_coder_codings())
     scored = corpus.subset(docs)
     codes = list(codebook.codable_ids)
-    rows, per_doc = [], []
+    rows, per_doc, apart = [], [], []
     for ref in refs:
         ref_codings = codings[codings["coder"].astype(str) == ref]
-        ref_docs = set(ref_codings["doc_id"])
-        ref_corpus = scored.subset([d for d in docs if d in ref_docs])
+        ref_docs = set(ref_codings["doc_id"]) if rated is None else rated[ref]
         others = [(c, codings[codings["coder"].astype(str) == c]) for c in coders if c != ref]
         machines = [(c, predictions[predictions["coder"] == c]) for c in COMBINE]
         for name, table in [*machines, *others]:
-            table = table[table["doc_id"].isin(ref_docs)].assign(coder=name)
-            ev = coder_scores(table, reference=ref_codings,
-                              corpus=ref_corpus, roles=wanted, codes=codes)
+            # a human coder against the reference: only where both rated
+            on = ref_docs if rated is None or name in COMBINE else ref_docs & rated[name]
+            on_corpus = scored.subset([d for d in docs if d in on])
+            if not len(on_corpus):
+                apart.append((ref, name))
+            table = table[table["doc_id"].isin(on)].assign(coder=name)
+            reference_on = ref_codings[ref_codings["doc_id"].isin(on)]
+            ev = coder_scores(table, reference=reference_on,
+                              corpus=on_corpus, roles=wanted, codes=codes)
             rows.append(ev.assign(reference=ref, coder=name))
-            per_doc += _document_counts(table, ref_codings, ref_corpus, roles=wanted,
+            per_doc += _document_counts(table, reference_on, on_corpus, roles=wanted,
                                         codes=codes, names=(ref, name))
     learned_in = pd.DataFrame({"code": codes, "n_folds": len(docs),
                                "n_learned": [n_learned[c] for c in codes]}).astype(
         {"n_folds": "int64", "n_learned": "int64"})
     table = _mark_unlearned(pd.concat(rows, ignore_index=True), learned_in)[CV_COLUMNS]
+    for ref, name in apart:  # nothing to compare: said like a side never fitted
+        table.loc[(table["reference"] == ref) & (table["coder"] == name), "note"] = (
+            f"not measured: {name} and {ref} rated no held-out document in common "
+            "(coverage)")
     by_document = pd.DataFrame(per_doc, columns=CV_DOCUMENT_COLUMNS).astype(
         {"tp": "int64", "fp": "int64", "fn": "int64"})
     return CoderValidation(table=table, predictions=predictions, documents=docs, seed=seed,

@@ -313,3 +313,22 @@ def study_codebook(settings: StudySettings | None, *paths) -> str | None:
     if not inside_study(settings, *paths) or not settings.codebook.is_file():
         return None
     return shown_path(settings.codebook)
+
+
+def study_coverage(settings: StudySettings | None, *paths) -> str | dict:
+    """The default coverage of a command comparing coders: study.yaml's ``double_coded``
+    when the given inputs are the study's own (:func:`inside_study`; inferred,
+    ``documents``, when it does not say); ``all`` for files outside a study."""
+    if not inside_study(settings, *paths):
+        return "all"
+    return dict(settings.double_coded) if settings.double_coded is not None else "documents"
+
+
+def coverage_problem(problem: Problem, settings: StudySettings | None) -> Problem | None:
+    """A problem of the coverage that came from study.yaml (``settings``), located at its
+    ``double_coded`` line and named so; None for any other problem (or no study)."""
+    if settings is None or problem.path or "coverage" not in problem.message:
+        return None
+    return Problem(shown_path(settings.path),
+                   problem.message.replace("coverage", "'double_coded'"),
+                   settings.lines.get("double_coded"))

@@ -23,9 +23,11 @@ from ._common import (
     add_force,
     check_outputs,
     coder_name,
+    coverage_problem,
     from_study,
     inside_study,
     study_codebook,
+    study_coverage,
     study_here,
 )
 
@@ -104,7 +106,7 @@ def _run_agree(args: argparse.Namespace) -> int:
         raise InputError("the study has no codings files yet; code the transcripts first "
                          "(one codings_<coder>.csv per coder)", path="citra-eval")
     if args.coverage is None:
-        args.coverage = _study_coverage(study, args.transcripts, args.codings)
+        args.coverage = study_coverage(study, args.transcripts, args.codings)
     coverage_file = (args.coverage if isinstance(args.coverage, str)
                      and args.coverage not in ("all", "documents") else None)
     check_outputs(inputs={"--transcripts": args.transcripts, "--codings": args.codings,
@@ -195,19 +197,8 @@ def _where(problem: Problem, codings: str, study) -> Problem:
     ``double_coded`` when the coverage came from there, anything else at the codings."""
     if problem.path:
         return problem
-    if study is not None and "coverage" in problem.message:
-        return Problem(shown_path(study.path),
-                       problem.message.replace("coverage", "'double_coded'"),
-                       study.lines.get("double_coded"))
-    return Problem(codings, problem.message, problem.line, problem.column)
-
-
-def _study_coverage(study, transcripts, codings) -> str | dict:
-    """The default coverage: ``double_coded`` of the study whose files these are (inferred,
-    ``documents``, when it does not say); ``all`` for files outside a study."""
-    if not inside_study(study, transcripts, codings):
-        return "all"
-    return dict(study.double_coded) if study.double_coded is not None else "documents"
+    return coverage_problem(problem, study) or Problem(codings, problem.message,
+                                                       problem.line, problem.column)
 
 
 def _read_coverage(path: str) -> tuple[dict, dict[str, int]]:

@@ -15,6 +15,7 @@ from ..codebook import Codebook
 from ..codings import read_codings, write_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem
+from ..intercoder import CoverageWarning
 from ..learning import (
     COMBINE,
     LABELS,
@@ -32,7 +33,10 @@ from ._common import (
     check_outputs,
     coder_name,
     counted,
+    coverage_problem,
     from_study,
+    inside_study,
+    study_coverage,
     study_here,
     study_locked,
 )
@@ -75,7 +79,10 @@ def _add_code(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the learned coder (default 0)")
     p.add_argument("--cross-validate", metavar="OUT.csv",
                    help="with --learn-from: also write leave-one-document-out precision, "
-                        "recall and F1 per code against each coder")
+                        "recall and F1 per code against each coder (inside a study, for its "
+                        "own files: a coder is compared with another only on the "
+                        "interviews both coded, study.yaml's double_coded, inferred from "
+                        "the codings when it is not set)")
     p.add_argument("--suggest", metavar="OUT.csv",
                    help="with --learn-from: also write the uncoded turns to code next, most "
                         "uncertain first")
@@ -144,6 +151,8 @@ def _run_code(args: argparse.Namespace) -> int:
     study = study_here()
     args.transcripts = from_study(args.transcripts, study, "transcripts", "--transcripts")
     args.codebook = from_study(args.codebook, study, "codebook", "--codebook")
+    # which interviews each coder coded: study.yaml's, for the study's own files
+    args.study = study if inside_study(study, args.transcripts, args.learn_from) else None
     _check_outputs(args)
     with study_locked("code", args.out, args.cross_validate, args.suggest):
         return _code(args)
@@ -199,8 +208,21 @@ def _run_learned(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame
     if args.unit != "turn":
         raise InputError("the learned coder codes whole turns; drop --unit sentence",
                          path=args.out)
-    with notes_from_warnings(LearningWarning):  # said once, though each step warns
+    # said once, though each step warns; so is an inferred coverage
+    with notes_from_warnings(LearningWarning, CoverageWarning):
         return _learn(args, corpus, codebook, human, roles)
+
+
+def _coverage(args: argparse.Namespace, human: pd.DataFrame) -> str | dict | None:
+    """The coverage of the cross-validation: inside a study, study.yaml's for the coders
+    learned from (a coder it names whose codings are not given is left out); else None."""
+    if args.study is None:
+        return None
+    coverage = study_coverage(args.study, args.transcripts, args.learn_from)
+    if isinstance(coverage, dict):
+        given = set(human["coder"].astype(str))
+        coverage = {c: docs for c, docs in coverage.items() if c in given}
+    return coverage
 
 
 def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, roles) -> int:
@@ -222,14 +244,18 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
                                                   else "learned"))
         cv = suggestions = None
         if args.cross_validate:
+            coverage = _coverage(args, human)
             cv = cross_validate_coder(corpus, human, codebook=codebook, seed=args.seed,
-                                      roles=roles, labels=args.labels)
+                                      roles=roles, labels=args.labels, coverage=coverage)
         if args.suggest:
             suggestions = suggest_turns(corpus, human, codebook=codebook, seed=args.seed,
                                         roles=roles, coder=coder)
     except InputError as exc:  # the codings as a whole: name the first codings file
         if exc.path is not None:
             raise
+        declared = coverage_problem(exc.problems[0], args.study)  # study.yaml's, at its line
+        if declared is not None and isinstance(_coverage(args, human), dict):
+            raise InputError(problems=[declared]) from None
         raise InputError(exc.problems[0].message, path=args.learn_from[0]) from None
     write_codings(codings, args.out, corpus=corpus)
     if cv is not None:
