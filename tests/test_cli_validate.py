@@ -353,3 +353,22 @@ def test_a_demographic_outside_its_declared_range_is_an_error_line(tmp_path, mon
     plain = RANGED_INSTRUMENT.replace(", min: 17, max: 99", "")  # no range: read as given
     (tmp_path / "inst.yaml").write_text(plain, encoding="utf-8")
     assert main(argv) == 0, capsys.readouterr().err
+
+
+def test_validate_warns_about_a_joint_label_nobody_declared(cli, tmp_path):
+    (tmp_path / "FGD09.txt").write_text(
+        "---\nid: FGD09\nspeakers: {MOD: interviewer, P1: informant, P2: informant, "
+        "'P2 & P3': informant}\n---\nMOD: Setuju semua?\nP1, P2: Setuju!\nP1/P2: Nggih.\n"
+        "P2 & P3: Ya.\nMOD: Catatan, Lihat: ini bukan label\n", encoding="utf-8")
+    res = cli("validate", "--transcripts", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    warnings = [ln for ln in res.stderr.splitlines() if ln.startswith("warning:")]
+    path = str(tmp_path / "FGD09.txt")
+    assert [w.split(": ", 2)[1] for w in warnings] == [f"{path}:6", f"{path}:7"]
+    assert "'P1, P2:' looks like a turn several speakers share (P1, P2)" in warnings[0]
+    for w in warnings:  # both fixes, with the role the speakers share
+        assert "read as part of the turn before it" in w and "informant" in w
+        assert "split the turn into one line per speaker" in w
+    assert "'\"P1/P2\": informant'" in warnings[1]
+    corpus = ce.read_transcripts(tmp_path)  # the declared joint label is a turn of its own
+    assert corpus.segments["speaker"].tolist() == ["MOD", "P2 & P3", "MOD"]

@@ -580,3 +580,37 @@ def test_docx_table_of_three_columns_is_refused_with_how_to_convert(tmp_path):
     message = info.value.message
     assert "3 columns" in message and "speaker | text" in message
     assert "Convert to Text" in message
+
+
+# --------------------------------------------------------------------------- timestamps
+
+FGD = """---
+id: FGD09
+speakers: {MOD: interviewer, P1: informant, P2: informant, P3: informant}
+---
+MOD: Setuju semua?
+P2: Nggih.
+00:05:10 P3: Saya kurang setuju.
+(00:06:00) P1: Keluhan saya belum dijawab.
+[0:06:30]\tP2: Sama.
+12:30 lanjut MOD bicara
+"""
+
+
+def test_a_timestamp_before_a_declared_label_in_any_tool_style_starts_a_turn():
+    corpus = ce.Corpus.from_texts({"FGD09.txt": FGD})
+    seg = corpus.segments
+    assert seg["speaker"].tolist() == ["MOD", "P2", "P3", "P1", "P2"]
+    # the timestamp and the label are not part of the turn's text: the timestamp column
+    assert seg["text"].tolist() == ["Setuju semua?", "Nggih.", "Saya kurang setuju.",
+                                    "Keluhan saya belum dijawab.",
+                                    "Sama.\n12:30 lanjut MOD bicara"]
+    assert seg["timestamp"].tolist()[2:] == ["00:05:10", "00:06:00", "00:06:30"]
+    assert_offsets(corpus)
+
+
+@pytest.mark.parametrize("line", ["00:05:10 P9: Saya.", "(00:05:10) P9: Saya."])
+def test_a_timestamped_undeclared_label_is_refused_like_any_undeclared_one(line):
+    with pytest.raises(ce.InputError) as info:
+        parse_transcript(FGD + line + "\n", path="FGD09.txt")
+    assert info.value.line == 11 and "speaker 'P9' is not declared" in info.value.message

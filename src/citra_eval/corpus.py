@@ -53,7 +53,13 @@ SEGMENT_COLUMNS = ["doc_id", "segment_id", "speaker", "role", "start", "end", "t
 #: long interview has a few thousand.
 MAX_TURNS = 200_000
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-TIMESTAMP_PATTERN = r"\[(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\][ \t]*"
+#: A timestamp opening a line, as transcription tools write it: ``[00:04:12]``,
+#: ``(00:04:12)`` or a bare ``00:04:12`` followed by a space or tab (also ``4:12``, with
+#: ``.5``/``,500`` fractions). Before a speaker label it goes into the turn's ``timestamp``
+#: and, like the label, is not part of the turn's text.
+TIMESTAMP_PATTERN = (r"(?:(?P<ts_sq>\[)|(?P<ts_par>\())?"
+                     r"(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)"
+                     r"(?(ts_sq)\]|(?(ts_par)\)|(?=[ \t])))[ \t]*")
 # A speaker label: one word starting with a letter, then ':' and a space or the line end.
 GENERIC_LABEL_RE = re.compile(
     rf"^(?:{TIMESTAMP_PATTERN})?(?P<label>[^\W\d_][\w.\-]{{0,39}})[ \t]*:(?=[ \t]|$)[ \t]*")
