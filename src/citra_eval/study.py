@@ -38,6 +38,7 @@ from .corpus import (
     front_matter_of,
     match_label,
     read_transcripts,
+    roles_fix,
     transcript_files,
 )
 from .errors import InputError, Problem, closest, did_you_mean, quoted
@@ -555,6 +556,8 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
             _uncoded_document_warnings(corpus, codings, warn, settings.double_coded,
                                        shown_path(settings.transcripts))
             _role_warnings(corpus, codings, warn, shown_path(settings.transcripts))
+        else:
+            _no_role_warning(corpus, warn, shown_path(settings.transcripts))
     return Study(root=r, settings=settings, corpus=corpus, codebook=codebook,
                  codings=codings, instrument=instrument, responses=responses,
                  warnings=tuple(warn.lines), coding_files=coding_files)
@@ -1289,7 +1292,7 @@ def _uncoded_document_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _War
     paths = dict(zip(corpus.documents["doc_id"], corpus.documents["path"], strict=True))
     for (kind, raters), docs in kinds.items():
         one = len(docs) == 1
-        shown = ", ".join(docs[:5]) + (f" and {len(docs) - 5} more" if len(docs) > 5 else "")
+        shown = _first_five(docs)
         what = f"document {docs[0]!r}" if one else f"{len(docs)} documents ({shown})"
         has, it, its, is_ = ("has", "it", "its", "is") if one else ("have", "them", "their",
                                                                     "are")
@@ -1335,7 +1338,7 @@ def _date_warnings(corpus: Corpus, settings: StudySettings, warn: _Warnings) -> 
     missing = docs.loc[dates.isna(), "doc_id"].astype(str).tolist()
     if not missing:
         return
-    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    shown = _first_five(missing)
     warn.add(shown_path(settings.transcripts), f"no 'date' in the front matter of {shown}: "
              "the saturation analysis follows the order of the transcripts instead of the "
              "order the interviews were held; add 'date: YYYY-MM-DD' to each transcript's "
@@ -1366,6 +1369,8 @@ def transcript_warnings(corpus: Corpus, codings: pd.DataFrame | None = None, *,
     _speaker_label_warnings(corpus, warn)
     if codings is not None and len(codings):
         _role_warnings(corpus, codings, warn, transcripts)
+    else:
+        _no_role_warning(corpus, warn, transcripts)
     return warn.lines
 
 
@@ -1429,14 +1434,42 @@ def _role_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
                if d not in has_informant]
     if not missing:
         return
-    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5
-                                      else "")
-    warn.add(transcripts, f"coded transcript(s) {shown} have no "
-             "informant turn (their speakers have no role): reliability, the themes and the "
-             "auto-coder work on informants' turns, so their codings are left out; give each "
-             "speaker a role in the front matter, e.g. 'speakers: {Budi: informant, "
-             "Interviewer: interviewer}' (or import the project again with 'citra-eval qdpx "
-             "import ... --speakers LABEL=ROLE ...')")
+    segs = corpus.segments
+    segs = segs[segs["doc_id"].astype(str).isin(missing)]
+    with_roles = {str(d): sorted({str(r) for r in g["role"] if isinstance(r, str) and r})
+                  for d, g in segs.groupby("doc_id")}
+    unroled = [d for d in missing if not with_roles.get(d)]
+    roled = [d for d in missing if with_roles.get(d)]
+    if roled:
+        present = sorted({r for d in roled for r in with_roles[d]})
+        warn.add(transcripts, f"coded transcript(s) {_first_five(roled)}: no turn has the role "
+                 f"'informant' (roles here: {', '.join(present)}): only informants' turns are "
+                 "coded by default (reliability, the themes and the auto-coder), so their "
+                 "codings are left out; declare the informant speakers' role as informant in "
+                 "the front matter (e.g. 'speakers: {P1: informant}'), or pass the roles to "
+                 "code with --roles ('citra-eval agree', 'citra-eval sheet export') or roles= "
+                 "(the library's functions)")
+    if unroled:
+        warn.add(transcripts, f"coded transcript(s) {_first_five(unroled)} have no "
+                 "informant turn (their speakers have no role): reliability, the themes and "
+                 "the auto-coder work on informants' turns, so their codings are left out; "
+                 f"{roles_fix(corpus)} (or import the project again with 'citra-eval qdpx "
+                 "import ... --speakers LABEL=ROLE ...')")
+
+
+def _no_role_warning(corpus: Corpus, warn: _Warnings, transcripts: str) -> None:
+    """Transcripts with speakers but no role at all (no codings to name them by): coding,
+    the coding sheets, reliability and the themes take informants' turns."""
+    segs = corpus.segments
+    named = segs["speaker"].map(lambda s: isinstance(s, str) and bool(s))
+    if named.any() and not segs["role"].map(lambda r: isinstance(r, str) and bool(r)).any():
+        warn.add(transcripts, "no turn has a role, so nothing will be coded ('citra-eval "
+                 "code' and 'sheet export', reliability and the themes take informants' "
+                 f"turns); {roles_fix(corpus)}")
+
+
+def _first_five(docs: list[str]) -> str:
+    return ", ".join(docs[:5]) + (f" and {len(docs) - 5} more" if len(docs) > 5 else "")
 
 
 def _informant_documents(corpus: Corpus) -> set[str]:
