@@ -353,3 +353,72 @@ def test_a_demographic_outside_its_declared_range_is_an_error_line(tmp_path, mon
     plain = RANGED_INSTRUMENT.replace(", min: 17, max: 99", "")  # no range: read as given
     (tmp_path / "inst.yaml").write_text(plain, encoding="utf-8")
     assert main(argv) == 0, capsys.readouterr().err
+
+
+def test_validate_warns_about_a_joint_label_nobody_declared(cli, tmp_path):
+    (tmp_path / "FGD09.txt").write_text(
+        "---\nid: FGD09\nspeakers: {MOD: interviewer, P1: informant, P2: informant, "
+        "'P2 & P3': informant}\n---\nMOD: Setuju semua?\nP1, P2: Setuju!\nP1/P2: Nggih.\n"
+        "P2 & P3: Ya.\nMOD: Catatan, Lihat: ini bukan label\n", encoding="utf-8")
+    res = cli("validate", "--transcripts", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    warnings = [ln for ln in res.stderr.splitlines() if ln.startswith("warning:")]
+    path = str(tmp_path / "FGD09.txt")
+    assert [w.split(": ", 2)[1] for w in warnings] == [f"{path}:6", f"{path}:7"]
+    assert "'P1, P2:' looks like a turn several speakers share (P1, P2)" in warnings[0]
+    for w in warnings:  # both fixes, with the role the speakers share
+        assert "read as part of the turn before it" in w and "informant" in w
+        assert "split the turn into one line per speaker" in w
+    assert "'\"P1/P2\": informant'" in warnings[1]
+    corpus = ce.read_transcripts(tmp_path)  # the declared joint label is a turn of its own
+    assert corpus.segments["speaker"].tolist() == ["MOD", "P2 & P3", "MOD"]
+
+
+def _focus_group(folder, speakers="{MOD: moderator, P1: participant, P2: participant}"):
+    folder.mkdir()
+    (folder / "FGD01.txt").write_text(
+        f"---\nid: FGD01\nspeakers: {speakers}\n---\nMOD: Bagaimana informasi layanan?\n"
+        "P1: Informasi layanan jelas.\nP2: Keluhan belum dijawab.\n", encoding="utf-8")
+    (folder.parent / "cb.yaml").write_text(
+        "codebook: t\nversion: 1\nlanguage: id\ncodes:\n  - id: service_info\n"
+        "    label: {id: Informasi, en: Information}\n", encoding="utf-8")
+    (folder.parent / "codings_A.csv").write_text(
+        "doc_id,segment_id,start,end,code,coder\nFGD01,2,38,62,service_info,A\n",
+        encoding="utf-8")
+
+
+def test_validate_says_which_roles_a_transcript_without_informants_has(cli, tmp_path):
+    _focus_group(tmp_path / "t")
+    res = cli("validate", "--transcripts", "t", "--codebook", "cb.yaml", "--codings",
+              "codings_A.csv", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    (warning,) = [ln for ln in res.stderr.splitlines() if "FGD01" in ln]
+    assert "have no role" not in warning
+    assert "no turn has the role 'informant' (roles here: moderator, participant)" in warning
+    assert "only informants' turns are coded by default" in warning
+    assert "--roles" in warning and "roles=" in warning
+
+
+def test_a_subtitle_transcript_without_roles_is_told_to_use_its_sidecar(cli, tmp_path):
+    """A Zoom .vtt has no front matter: its speakers' roles go into a sidecar zoom.yaml."""
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "zoom.vtt").write_text(
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nCitra Dewi: Selamat siang, Pak.\n\n2\n"
+        "00:00:04.500 --> 00:00:08.000\nBudi Santoso: Siang. Keluhan pasien kami jawab.\n",
+        encoding="utf-8")
+    (tmp_path / "cb.yaml").write_text(
+        "codebook: t\nversion: 1\nlanguage: id\ncodes:\n  - id: complaint_handling\n"
+        "    label: {id: Keluhan, en: Complaints}\n    patterns: [keluhan]\n", encoding="utf-8")
+    res = cli("validate", "--transcripts", "t", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    (warning,) = [ln for ln in res.stderr.splitlines() if ln.startswith("warning:")]
+    assert warning.startswith("warning: t: no turn has a role, so nothing will be coded")
+    for res in (cli("validate", "--transcripts", "t", cwd=tmp_path),
+                cli("code", "--transcripts", "t", "--codebook", "cb.yaml", "--out", "a.csv",
+                    cwd=tmp_path),
+                cli("sheet", "export", "--coder", "A", "--transcripts", "t", "--codebook",
+                    "cb.yaml", "--out", "s.xlsx", cwd=tmp_path)):
+        assert "zoom.yaml" in res.stderr and "sidecar" in res.stderr, res.stderr
+        assert "front matter" not in res.stderr, res.stderr
+        assert "'Citra Dewi': <role>" in res.stderr
+    assert not (tmp_path / "a.csv").exists() and not (tmp_path / "s.xlsx").exists()

@@ -485,3 +485,132 @@ def test_front_matter_errors_keep_their_lines_on_the_fast_path(tmp_path, front, 
     with pytest.raises(ce.InputError, match=re.escape(said)) as info:
         ce.read_transcripts(tmp_path)
     assert f"a.txt:{line}:" in str(info.value)
+
+
+# --------------------------------------------------------------------------- docx tables
+
+
+def _docx_with_table(path, rows, *, cols=2, before=("PEW: Bagaimana humas menangani keluhan?",),
+                     after=("INF: Sama-sama.",), header=False):
+    """A .docx transcript: front matter and ``before`` as paragraphs, then a table of
+    ``rows`` (tuples of cell texts, a cell's lines split on '\\n'), then ``after``."""
+    docx = pytest.importorskip("docx")
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    for line in ["---", "id: D1", "speakers: {PEW: interviewer, INF: informant}", "---",
+                 *before]:
+        d.add_paragraph(line)
+    table = d.add_table(rows=len(rows), cols=cols)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            cell = table.cell(r, c)
+            first, *rest = value.split("\n")
+            cell.text = first
+            for more in rest:
+                cell.add_paragraph(more)
+    if header:
+        tr_pr = table.rows[0]._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:tblHeader"))
+        assert tr_pr.find(qn("w:tblHeader")) is not None
+    for line in after:
+        d.add_paragraph(line)
+    d.save(path)
+    return d
+
+
+def test_docx_two_column_table_rows_are_speaker_turns_in_document_order(tmp_path):
+    _docx_with_table(tmp_path / "D1.docx", [
+        ("INF", "Keluhan pasien kami jawab lewat WhatsApp.\nBiasanya hari itu juga."),
+        ("", "Kalau malam, besoknya."),  # an empty speaker cell continues the turn
+        ("PEW:", "Terima kasih."),
+    ])
+    corpus = ce.read_transcripts(tmp_path)
+    seg = corpus.segments
+    assert seg["speaker"].tolist() == ["PEW", "INF", "PEW", "INF"]
+    assert seg["text"].tolist() == [
+        "Bagaimana humas menangani keluhan?",
+        "Keluhan pasien kami jawab lewat WhatsApp.\nBiasanya hari itu juga.\n"
+        "Kalau malam, besoknya.", "Terima kasih.", "Sama-sama."]
+    assert_offsets(corpus)
+
+
+def test_docx_one_column_table_cells_are_lines_in_order(tmp_path):
+    _docx_with_table(tmp_path / "D1.docx", [("INF: Keluhan pasien kami jawab.",),
+                                            ("PEW: Terima kasih.",)], cols=1)
+    corpus = ce.read_transcripts(tmp_path)
+    assert corpus.segments["speaker"].tolist() == ["PEW", "INF", "PEW", "INF"]
+    assert "Keluhan pasien kami jawab." in corpus.segments["text"].tolist()
+    assert_offsets(corpus)
+
+
+def test_docx_table_header_row_is_skipped(tmp_path):
+    _docx_with_table(tmp_path / "D1.docx", [("Pembicara", "Teks"), ("INF", "Ya.")], header=True)
+    corpus = ce.read_transcripts(tmp_path)
+    assert corpus.segments["text"].tolist() == ["Bagaimana humas menangani keluhan?", "Ya.",
+                                                "Sama-sama."]
+    assert "Pembicara" not in corpus.text("D1")
+
+
+def test_docx_table_merged_and_nested_cells_are_read_once(tmp_path):
+    d = _docx_with_table(tmp_path / "D1.docx", [("INF", "Satu."), ("", "Dua."),
+                                                ("Catatan", "x")])
+    table = d.tables[0]
+    table.cell(0, 0).merge(table.cell(1, 0))  # the speaker cell spans two rows
+    wide = table.cell(2, 0).merge(table.cell(2, 1))  # a note across both columns
+    wide.text = "catatan pewawancara"
+    inner = table.cell(1, 1).add_table(rows=1, cols=1)
+    inner.cell(0, 0).text = "di dalam"
+    d.save(tmp_path / "D1.docx")
+    corpus = ce.read_transcripts(tmp_path)
+    text = corpus.text("D1")
+    for words in ("Satu.", "Dua.", "di dalam", "catatan pewawancara"):
+        assert text.count(words) == 1, words
+    assert text.count("INF:") == 2  # the merged speaker cell once, and the last paragraph
+    assert corpus.segments["speaker"].tolist() == ["PEW", "INF", "INF"]
+    assert_offsets(corpus)
+
+
+def test_docx_table_of_three_columns_is_refused_with_how_to_convert(tmp_path):
+    _docx_with_table(tmp_path / "D1.docx", [("00:01", "INF", "Ya.")], cols=3)
+    with pytest.raises(ce.InputError) as info:
+        ce.read_transcripts(tmp_path)
+    assert info.value.path == str(tmp_path / "D1.docx")
+    message = info.value.message
+    assert "3 columns" in message and "speaker | text" in message
+    assert "Convert to Text" in message
+
+
+# --------------------------------------------------------------------------- timestamps
+
+FGD = """---
+id: FGD09
+speakers: {MOD: interviewer, P1: informant, P2: informant, P3: informant}
+---
+MOD: Setuju semua?
+P2: Nggih.
+00:05:10 P3: Saya kurang setuju.
+(00:06:00) P1: Keluhan saya belum dijawab.
+[0:06:30]\tP2: Sama.
+12:30 lanjut MOD bicara
+"""
+
+
+def test_a_timestamp_before_a_declared_label_in_any_tool_style_starts_a_turn():
+    corpus = ce.Corpus.from_texts({"FGD09.txt": FGD})
+    seg = corpus.segments
+    assert seg["speaker"].tolist() == ["MOD", "P2", "P3", "P1", "P2"]
+    # the timestamp and the label are not part of the turn's text: the timestamp column
+    assert seg["text"].tolist() == ["Setuju semua?", "Nggih.", "Saya kurang setuju.",
+                                    "Keluhan saya belum dijawab.",
+                                    "Sama.\n12:30 lanjut MOD bicara"]
+    assert seg["timestamp"].tolist()[2:] == ["00:05:10", "00:06:00", "00:06:30"]
+    assert_offsets(corpus)
+
+
+@pytest.mark.parametrize("line", ["00:05:10 P9: Saya.", "(00:05:10) P9: Saya."])
+def test_a_timestamped_undeclared_label_is_refused_like_any_undeclared_one(line):
+    with pytest.raises(ce.InputError) as info:
+        parse_transcript(FGD + line + "\n", path="FGD09.txt")
+    assert info.value.line == 11 and "speaker 'P9' is not declared" in info.value.message

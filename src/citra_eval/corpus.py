@@ -2,8 +2,9 @@
 
 A transcript is YAML front matter followed by speaker turns (``LABEL: text``). Formats:
 ``.txt``/``.md`` (the contract format), ``.docx`` (paragraphs become lines, front matter in
-the first paragraphs), ``.vtt`` and ``.srt`` subtitles (one turn per run of cues by one
-speaker; metadata from a sidecar ``<name>.yaml``, else the file name is the id).
+the first paragraphs; tables in document order, a two-column one as ``speaker | text``),
+``.vtt`` and ``.srt`` subtitles (one turn per run of cues by one speaker; metadata
+from a sidecar ``<name>.yaml``, else the file name is the id).
 
 Every segment carries ``start``/``end``: code-point offsets into the document's plain text
 (the body after the front matter, byte-order mark dropped, line ends normalised to LF), so
@@ -52,7 +53,13 @@ SEGMENT_COLUMNS = ["doc_id", "segment_id", "speaker", "role", "start", "end", "t
 #: long interview has a few thousand.
 MAX_TURNS = 200_000
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-TIMESTAMP_PATTERN = r"\[(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\][ \t]*"
+#: A timestamp opening a line, as transcription tools write it: ``[00:04:12]``,
+#: ``(00:04:12)`` or a bare ``00:04:12`` followed by a space or tab (also ``4:12``, with
+#: ``.5``/``,500`` fractions). Before a speaker label it goes into the turn's ``timestamp``
+#: and, like the label, is not part of the turn's text.
+TIMESTAMP_PATTERN = (r"(?:(?P<ts_sq>\[)|(?P<ts_par>\())?"
+                     r"(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)"
+                     r"(?(ts_sq)\]|(?(ts_par)\)|(?=[ \t])))[ \t]*")
 # A speaker label: one word starting with a letter, then ':' and a space or the line end.
 GENERIC_LABEL_RE = re.compile(
     rf"^(?:{TIMESTAMP_PATTERN})?(?P<label>[^\W\d_][\w.\-]{{0,39}})[ \t]*:(?=[ \t]|$)[ \t]*")
@@ -618,7 +625,58 @@ def _read_docx(path: Path) -> str:
     except Exception as exc:  # zipfile.BadZipFile, lxml errors on corrupt parts
         raise InputError(f"not a readable .docx file ({type(exc).__name__}: {exc}); re-save it "
                          "as .docx", path=os.fspath(path)) from None
-    return "\n".join(p.text for p in document.paragraphs)
+    lines: list[str] = []
+    _docx_blocks(document.element.body, document, lines, os.fspath(path))
+    return "\n".join(lines)
+
+
+def _docx_blocks(parent, owner, lines: list[str], path: str) -> None:
+    """Append the lines of the paragraphs and tables directly under ``parent`` (the body,
+    or a table cell), in document order: a paragraph is a line, a table its rows
+    (:func:`_docx_table`)."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    for child in parent.iterchildren(qn("w:p"), qn("w:tbl")):
+        if child.tag == qn("w:p"):
+            lines.append(Paragraph(child, owner).text)
+        else:
+            _docx_table(child, owner, lines, path)
+
+
+def _docx_table(tbl, owner, lines: list[str], path: str) -> None:
+    """A table's rows as transcript lines. Two columns are ``speaker | text``: a row becomes
+    ``SPEAKER: text`` (an empty speaker cell continues the turn before it). One column: each
+    cell's paragraphs are lines. A row marked as a repeated header row is skipped; a cell
+    merged with the one above (``vMerge``) holds no text of its own, one merged across the
+    columns is read as its paragraphs; a table in a cell is read where it stands."""
+    from docx.oxml.ns import qn
+
+    rows = [tr for tr in tbl.iterchildren(qn("w:tr"))
+            if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None]
+    cells = [list(tr.iterchildren(qn("w:tc"))) for tr in rows]
+    width = max((len(c) for c in cells), default=0)
+    if width > 2:
+        raise InputError(
+            f"a table with {width} columns (where line {len(lines) + 1} would be): a "
+            "transcript in a table needs one column (a line per cell) or two (speaker | "
+            "text); merge the columns into those two (e.g. the time into the text), or "
+            "convert the table to text (Word: Table Layout > Convert to Text, separated by "
+            "paragraph marks) and write each turn as 'SPEAKER: text'", path=path)
+    for row in cells:
+        texts = []
+        for tc in row:
+            cell_lines: list[str] = []
+            _docx_blocks(tc, owner, cell_lines, path)
+            texts.append(cell_lines)
+        if len(texts) == 2:
+            speaker = " ".join(" ".join(texts[0]).split()).rstrip(":").rstrip()
+            said = texts[1] or [""]
+            if speaker:
+                said = [f"{speaker}: {said[0]}".rstrip(), *said[1:]]
+            lines.extend(said)
+        else:
+            lines.extend(line for cell_lines in texts for line in cell_lines)
 
 
 # --------------------------------------------------------------------------- corpus
@@ -868,6 +926,27 @@ def speakers_of(corpus: Corpus, doc_id: str) -> dict[str, str]:
         for label in one_word_labels(corpus.text(doc_id)):
             roles.setdefault(label, "")
     return roles
+
+
+def roles_fix(corpus: Corpus) -> str:
+    """How to give the speakers of ``corpus`` roles, as the fix of a message: in each
+    transcript's front matter, and for a format without one (``.vtt``, ``.srt``) in its
+    sidecar ``<name>.yaml``, with that file's speakers as the example."""
+    docs = corpus.documents
+    subtitles = docs[docs["format"].isin(("vtt", "srt"))] if len(docs) else docs
+    where = []
+    if len(subtitles) < len(docs):
+        where.append("in each transcript's front matter (e.g. 'speakers: {Budi: informant, "
+                     "Interviewer: interviewer}')")
+    if len(subtitles):
+        doc, path = subtitles["doc_id"].iloc[0], Path(str(subtitles["path"].iloc[0]))
+        speakers = [s for s in dict.fromkeys(corpus.segments_of(doc)["speaker"]) if s][:3]
+        example = ", ".join(f"{s!r}: <role>" for s in speakers) or "LABEL: <role>"
+        others = " (and one per other subtitle file)" if len(subtitles) > 1 else ""
+        where.append(f"in a sidecar file beside each .vtt/.srt, named like it with .yaml: "
+                     f"{path.with_suffix('.yaml').name}{others} with the lines id: {doc} and "
+                     f"speakers: {{{example}}} (roles: informant, interviewer)")
+    return "give the speakers roles " + "; and ".join(where)
 
 
 def declared_turns_only(corpus: Corpus, doc_id: str) -> bool:

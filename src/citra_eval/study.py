@@ -32,7 +32,15 @@ from ._validation import check_bool, check_int, check_lang
 from ._yaml import LineDict, LineList, load_yaml, unknown_keys
 from .codebook import Codebook
 from .codings import empty_codings, read_codings
-from .corpus import Corpus, front_matter_of, match_label, read_transcripts, transcript_files
+from .corpus import (
+    TIMESTAMP_PATTERN,
+    Corpus,
+    front_matter_of,
+    match_label,
+    read_transcripts,
+    roles_fix,
+    transcript_files,
+)
 from .errors import InputError, Problem, closest, did_you_mean, quoted
 from .intercoder import CoverageWarning, coded_documents, reference_codings
 from .lint import PROCESSED_LANGUAGES
@@ -109,11 +117,14 @@ STUDY_KEYS = {
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
 # A line that opens with 2-4 capitalised words and a colon reads like a speaker label
-# ("Pak S:", "Bu Rina:"); the transcript reader only takes declared or one-word labels.
-_TIMESTAMP = r"(?:\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\][ \t]*)?"
+# ("Pak S:", "Bu Rina:"), and labels joined by ',', '/', '&', '+', 'dan' or 'and' ("P1, P2:",
+# "P1/P2:") like a turn several speakers share; the transcript reader only takes declared or
+# one-word labels, so such a line is read as part of the turn before it.
+_LABEL_WORD = r"[^\W\d_][\w.'\-]*"
 _MULTIWORD_LABEL = re.compile(
-    rf"^{_TIMESTAMP}(?P<label>[^\W\d_][\w.'\-]*(?:[ \t]+[^\W\d_][\w.'\-]*){{1,3}})[ \t]*:"
-    r"(?=[ \t]|$)")
+    rf"^(?:{TIMESTAMP_PATTERN})?(?P<label>{_LABEL_WORD}(?:(?:[ \t]*[,/&+][ \t]*|[ \t]+)"
+    rf"{_LABEL_WORD}){{1,7}})[ \t]*:(?=[ \t]|$)")
+_JOINT_SEPARATOR = re.compile(r"[ \t]*[,/&+][ \t]*|[ \t]+(?:dan|and)[ \t]+")
 
 
 @dataclass(frozen=True)
@@ -559,6 +570,8 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
             _uncoded_document_warnings(corpus, codings, warn, settings.double_coded,
                                        shown_path(settings.transcripts))
             _role_warnings(corpus, codings, warn, shown_path(settings.transcripts))
+        else:
+            _no_role_warning(corpus, warn, shown_path(settings.transcripts))
     return Study(root=r, settings=settings, corpus=corpus, codebook=codebook,
                  codings=codings, instrument=instrument, responses=responses,
                  warnings=tuple(warn.lines), coding_files=coding_files)
@@ -1319,7 +1332,7 @@ def _uncoded_document_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _War
     paths = dict(zip(corpus.documents["doc_id"], corpus.documents["path"], strict=True))
     for (kind, raters), docs in kinds.items():
         one = len(docs) == 1
-        shown = ", ".join(docs[:5]) + (f" and {len(docs) - 5} more" if len(docs) > 5 else "")
+        shown = _first_five(docs)
         what = f"document {docs[0]!r}" if one else f"{len(docs)} documents ({shown})"
         has, it, its, is_ = ("has", "it", "its", "is") if one else ("have", "them", "their",
                                                                     "are")
@@ -1365,7 +1378,7 @@ def _date_warnings(corpus: Corpus, settings: StudySettings, warn: _Warnings) -> 
     missing = docs.loc[dates.isna(), "doc_id"].astype(str).tolist()
     if not missing:
         return
-    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    shown = _first_five(missing)
     warn.add(shown_path(settings.transcripts), f"no 'date' in the front matter of {shown}: "
              "the saturation analysis follows the order of the transcripts instead of the "
              "order the interviews were held; add 'date: YYYY-MM-DD' to each transcript's "
@@ -1396,6 +1409,8 @@ def transcript_warnings(corpus: Corpus, codings: pd.DataFrame | None = None, *,
     _speaker_label_warnings(corpus, warn)
     if codings is not None and len(codings):
         _role_warnings(corpus, codings, warn, transcripts)
+    else:
+        _no_role_warning(corpus, warn, transcripts)
     return warn.lines
 
 
@@ -1459,14 +1474,42 @@ def _role_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
                if d not in has_informant]
     if not missing:
         return
-    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5
-                                      else "")
-    warn.add(transcripts, f"coded transcript(s) {shown} have no "
-             "informant turn (their speakers have no role): reliability, the themes and the "
-             "auto-coder work on informants' turns, so their codings are left out; give each "
-             "speaker a role in the front matter, e.g. 'speakers: {Budi: informant, "
-             "Interviewer: interviewer}' (or import the project again with 'citra-eval qdpx "
-             "import ... --speakers LABEL=ROLE ...')")
+    segs = corpus.segments
+    segs = segs[segs["doc_id"].astype(str).isin(missing)]
+    with_roles = {str(d): sorted({str(r) for r in g["role"] if isinstance(r, str) and r})
+                  for d, g in segs.groupby("doc_id")}
+    unroled = [d for d in missing if not with_roles.get(d)]
+    roled = [d for d in missing if with_roles.get(d)]
+    if roled:
+        present = sorted({r for d in roled for r in with_roles[d]})
+        warn.add(transcripts, f"coded transcript(s) {_first_five(roled)}: no turn has the role "
+                 f"'informant' (roles here: {', '.join(present)}): only informants' turns are "
+                 "coded by default (reliability, the themes and the auto-coder), so their "
+                 "codings are left out; declare the informant speakers' role as informant in "
+                 "the front matter (e.g. 'speakers: {P1: informant}'), or pass the roles to "
+                 "code with --roles ('citra-eval agree', 'citra-eval sheet export') or roles= "
+                 "(the library's functions)")
+    if unroled:
+        warn.add(transcripts, f"coded transcript(s) {_first_five(unroled)} have no "
+                 "informant turn (their speakers have no role): reliability, the themes and "
+                 "the auto-coder work on informants' turns, so their codings are left out; "
+                 f"{roles_fix(corpus)} (or import the project again with 'citra-eval qdpx "
+                 "import ... --speakers LABEL=ROLE ...')")
+
+
+def _no_role_warning(corpus: Corpus, warn: _Warnings, transcripts: str) -> None:
+    """Transcripts with speakers but no role at all (no codings to name them by): coding,
+    the coding sheets, reliability and the themes take informants' turns."""
+    segs = corpus.segments
+    named = segs["speaker"].map(lambda s: isinstance(s, str) and bool(s))
+    if named.any() and not segs["role"].map(lambda r: isinstance(r, str) and bool(r)).any():
+        warn.add(transcripts, "no turn has a role, so nothing will be coded ('citra-eval "
+                 "code' and 'sheet export', reliability and the themes take informants' "
+                 f"turns); {roles_fix(corpus)}")
+
+
+def _first_five(docs: list[str]) -> str:
+    return ", ".join(docs[:5]) + (f" and {len(docs) - 5} more" if len(docs) > 5 else "")
 
 
 def _informant_documents(corpus: Corpus) -> set[str]:
@@ -1476,6 +1519,10 @@ def _informant_documents(corpus: Corpus) -> set[str]:
 
 
 def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
+    """A line opening with what reads like an undeclared speaker label (see
+    :data:`_MULTIWORD_LABEL`): several capitalised words, or labels joined as a turn
+    several speakers share (one of them declared). Either is read as part of the turn
+    before it."""
     docs = corpus.documents.set_index("doc_id")
     segs = corpus.segments
     for doc in corpus.doc_ids:
@@ -1485,23 +1532,53 @@ def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
         if not isinstance(front, dict) or front.get("turns") == "declared":
             continue  # only declared speakers start turns there, by the file's own choice
         speakers = front.get("speakers")
-        declared = {unicodedata.normalize("NFC", str(s))
-                    for s in (speakers if isinstance(speakers, dict | list) else [])}
+        roles = {unicodedata.normalize("NFC", str(s)): "" for s in (
+            speakers if isinstance(speakers, dict | list) else [])}
+        if isinstance(speakers, dict):
+            roles.update({unicodedata.normalize("NFC", str(s)): str(r or "")
+                          for s, r in speakers.items()})
+        mine = segs[segs["doc_id"] == doc]
+        for sp, role in zip(mine["speaker"], mine["role"], strict=True):
+            if isinstance(sp, str) and sp:  # a .docx keeps no front matter to re-read
+                roles.setdefault(unicodedata.normalize("NFC", sp), str(role or ""))
         text = corpus.text(doc)
-        first = segs[segs["doc_id"] == doc].head(1)
+        first = mine.head(1)
         offset = (int(first["line"].iloc[0]) - text.count("\n", 0, int(first["start"].iloc[0]))
                   if len(first) and pd.notna(first["line"].iloc[0]) else 1)
         for i, line_text in enumerate(text.split("\n")):
             m = match_label(_MULTIWORD_LABEL, line_text)  # in whatever Unicode form
-            if m is None:
+            if m is None or m[0] in roles:
                 continue
-            label = m[0]
-            if label in declared or not all(w[0].isupper() for w in label.split()):
-                continue
-            warn.add(docs.at[doc, "path"], f"{label + ':'!r} looks like a speaker label, but "
-                     f"{label!r} is not declared in 'speakers', so this line is read as part of "
-                     f"the turn before it; if it is a speaker, add '\"{label}\": <role>' to "
-                     "'speakers' in the front matter", offset + i)
+            message = _undeclared_label_message(m[0], roles)
+            if message:
+                warn.add(docs.at[doc, "path"], message, offset + i)
+
+
+def _undeclared_label_message(label: str, roles: dict[str, str]) -> str | None:
+    """What a line opening with ``label:`` (not declared; ``roles``: the declared speakers'
+    roles) is read as and how to fix it, or None when it reads as ordinary text."""
+    def capitalised(part: str) -> bool:
+        return all(w[0].isupper() for w in part.split())
+
+    parts = [p for p in _JOINT_SEPARATOR.split(label) if p]
+    if len(parts) > 1:
+        known = [p for p in parts if p in roles]
+        if (not known or len(parts) > 4 or not all(capitalised(p) or p in roles
+                                                    for p in parts)):
+            return None
+        role = next(iter({roles[p] for p in known})) if len({roles[p] for p in known}) == 1 \
+            else ""
+        return (f"{label + ':'!r} looks like a turn several speakers share "
+                f"({', '.join(parts)}), but {label!r} is not declared in 'speakers', so this "
+                "line is read as part of the turn before it; declare the joint label (add "
+                f"'\"{label}\": {role or '<role>'}' to 'speakers' in the front matter), or "
+                "split the turn into one line per speaker")
+    words = label.split()
+    if len(words) > 4 or not capitalised(label):
+        return None
+    return (f"{label + ':'!r} looks like a speaker label, but {label!r} is not declared in "
+            "'speakers', so this line is read as part of the turn before it; if it is a "
+            f"speaker, add '\"{label}\": <role>' to 'speakers' in the front matter")
 
 
 

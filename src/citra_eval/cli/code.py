@@ -13,7 +13,7 @@ from .._files import write_csv
 from ..autocoding import autocode, autocode_report, match_patterns
 from ..codebook import Codebook
 from ..codings import read_codings, write_codings
-from ..corpus import read_transcripts
+from ..corpus import read_transcripts, roles_fix
 from ..errors import InputError, Problem
 from ..intercoder import CoverageWarning
 from ..learning import (
@@ -140,9 +140,7 @@ def _roles(corpus, args: argparse.Namespace) -> tuple[str, ...]:
     if not have & set(wanted):
         found = ", ".join(sorted(map(str, have))) or "none"
         raise InputError(f"no turn has the role {' or '.join(map(repr, wanted))}, so nothing "
-                         f"would be coded (roles found: {found}); give the speakers roles "
-                         "in each transcript's front matter, e.g. 'speakers: {Budi: "
-                         "informant, Interviewer: interviewer}'",
+                         f"would be coded (roles found: {found}); {roles_fix(corpus)}",
                          path=args.transcripts)
     return tuple(r for r in wanted if r in have)
 

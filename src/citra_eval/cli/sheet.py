@@ -11,7 +11,7 @@ from pathlib import Path
 from .._validation import LANGS, listed
 from ..codebook import Codebook
 from ..codings import write_codings
-from ..corpus import read_transcripts
+from ..corpus import read_transcripts, roles_fix
 from ..errors import InputError
 from ..sheets import (
     SheetWarning,
@@ -201,8 +201,7 @@ def _roles_there_are(corpus, present: list[str]) -> str:
     if present:
         return f"the transcripts have role(s) {', '.join(present)}; pass --roles with one of them"
     if speakers:  # e.g. imported from a QDA program: labels, no roles
-        return (f"their speakers ({listed(speakers)}) have no role; give each a role in the "
-                "front matter's 'speakers' (e.g. 'speakers: {Budi: informant, Interviewer: "
-                "interviewer}'), or import the project again with 'citra-eval qdpx import ... "
-                "--speakers LABEL=ROLE ...'")
+        return (f"their speakers ({listed(speakers)}) have no role; {roles_fix(corpus)}; "
+                "or import the project again with 'citra-eval qdpx import ... --speakers "
+                "LABEL=ROLE ...'")
     return "the transcripts have no speaker turns (no 'speakers' in their front matter)"
