@@ -608,3 +608,23 @@ def test_quote_attribution_never_shows_a_pseudonymised_name():
     assert sorted(q["attribution"]) == ["FG1, P1, Warga RT 3", "FG1, P2, Warga RT 3"]
     shown = q.astype(str).to_numpy().ravel()
     assert not any(name in cell for cell in shown for name in ("Budi", "Sari"))
+
+
+@pytest.mark.parametrize("analysis", [
+    lambda c, corpus: ce.code_frequencies(c, corpus=corpus),
+    lambda c, corpus: ce.saturation(c, corpus=corpus, order="auto"),
+    lambda c, corpus: ce.exemplar_quotes(c, corpus=corpus, min_chars=1),
+    lambda c, corpus: ce.cooccurrence(c, corpus=corpus),
+    lambda c, corpus: ce.code_case_matrix(c, corpus=corpus),
+])
+def test_analyses_check_spans_and_documents_like_agreement(analysis):
+    corpus, codings = small()
+    size = len(corpus.text("A"))
+    bad = codings.copy()
+    bad.loc[0, ["start", "end"]] = [size + 10, size + 40]  # a typo past the end of the text
+    with pytest.raises(ce.InputError, match="outside the text"):
+        analysis(bad, corpus)
+    stray = codings.copy()
+    stray.loc[0, "doc_id"] = "NOPE"  # a coding on a document the corpus lacks
+    with pytest.raises(ce.InputError, match="NOPE"):
+        analysis(stray, corpus)

@@ -20,6 +20,7 @@ from ._dates import parse_date
 from ._files import atomic_write, neutralise_workbook, write_csv, xml_safe_frame
 from ._validation import check_choice, check_lang, check_names, check_roles, check_type
 from .autocoding import coding_units
+from .codings import check_codings_against
 from .corpus import Corpus, is_missing_value
 from .errors import InputError
 from .matching import Matcher
@@ -66,21 +67,18 @@ def _check(codings: pd.DataFrame, corpus, coder: str | None = None,
         raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
     missing = [c for c in ("doc_id", "segment_id", "code") if c not in codings.columns]
     if missing:
-        raise ValueError(f"codings lacks column(s) {', '.join(missing)}; pass a codings table "
+        raise InputError(f"codings lacks column(s) {', '.join(missing)}; pass a codings table "
                          "(doc_id, segment_id, start, end, code, coder)")
     if coder is not None:
         if "coder" not in codings.columns or coder not in set(codings["coder"]):
             have = sorted(map(str, codings["coder"].unique())) if "coder" in codings else []
-            raise ValueError(f"coder={coder!r} is not in codings (coders: "
+            raise InputError(f"coder={coder!r} is not in codings (coders: "
                              f"{', '.join(have) or 'none'})")
         codings = codings[codings["coder"] == coder]
     elif not allow_many and "coder" in codings.columns and codings["coder"].nunique() > 1:
         have = ", ".join(sorted(map(str, codings["coder"].unique())))
-        raise ValueError(f"codings holds several coders ({have}); choose one with coder=...")
-    unknown = set(codings["doc_id"]) - set(corpus.doc_ids)
-    if unknown:
-        raise ValueError(f"codings refer to documents not in the corpus: "
-                         f"{', '.join(sorted(map(str, unknown))[:5])}")
+        raise InputError(f"codings holds several coders ({have}); choose one with coder=...")
+    check_codings_against(codings, corpus)
     return codings.assign(segment_id=codings["segment_id"].astype("int64"))
 
 

@@ -315,7 +315,7 @@ def collocations(corpus: Corpus, *, n: Literal[2, 3] = 2,
 def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
             by: str | None = None, roles: Sequence[str] | None = ("informant",),
             stem: bool = False, stopwords: bool | Iterable[str] = True, min_count: int = 3,
-            top: int | None = 20, codebook=None) -> pd.DataFrame:
+            top: int | None = 20, codebook=None, coder: str | None = None) -> pd.DataFrame:
     """Key words of a code's turns (or a group's) against the other turns.
 
     Parameters
@@ -325,12 +325,19 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
         A code (with ``codings``: the turns coded with it) or a value of the document
         attribute ``by`` (e.g. ``by="group", target="media"``).
     codings : DataFrame, optional
-        A codings table (one coder or a consensus); a turn belongs to the target when any
-        coding of ``target`` lies in it.
+        A codings table (one coder or a consensus, or choose with ``coder=``); a turn
+        belongs to the target when any coding of ``target`` lies in it, to the rest when
+        its document has a coding of the coder but the turn none of ``target``. Documents
+        the coder has not coded at all are left out of both sides (not yet coded is not
+        "coded without ``target``"; see :func:`~citra_eval.coded_documents`).
     by : str, optional
         A document attribute; give either ``codings`` or ``by``.
     roles, stem, stopwords, codebook
         As in :func:`word_frequencies`.
+    coder : str, optional
+        With ``codings``: keep only this coder's codings; a table of several coders
+        without it is an :class:`~citra_eval.InputError` (as in
+        :func:`~citra_eval.code_frequencies`).
     min_count : int
         Minimum count of a word in target and rest together.
     top : int or None
@@ -390,8 +397,13 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
                          "of that document attribute)")
     toks = _tokens(corpus, roles=roles, stem=stem, stopwords=stopwords, codebook=codebook)
     if codings is not None:
+        from .themes import _check  # the analyses' one codings check (coder, corpus, spans)
+
         check_frame(codings, "codings", columns=CODING_COLUMNS,
                     what="a codings table (doc_id, segment_id, start, end, code, coder)")
+        codings = _check(codings, corpus, coder)
+        # documents nobody coded are neither target nor rest
+        toks = toks[toks["doc_id"].isin(set(codings["doc_id"]))]
         check_known([target], "target", set(codings["code"].astype(str)), what="code",
                     absent="no coding has", fix="; a code nobody applied has no turns "
                     "whose words could be key")
