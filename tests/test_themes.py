@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -628,3 +630,42 @@ def test_analyses_check_spans_and_documents_like_agreement(analysis):
     stray.loc[0, "doc_id"] = "NOPE"  # a coding on a document the corpus lacks
     with pytest.raises(ce.InputError, match="NOPE"):
         analysis(stray, corpus)
+
+
+def test_uncoded_interviews_are_named_not_counted_silently():
+    """Interviews the coder has not coded yet are not "coded with no code": saturation and
+    code_frequencies warn, naming how many and how to restrict the corpus."""
+    corpus, codings = sat_corpus_and_codings()
+    order = list(SAT_CODES)
+    started = codings[codings["doc_id"].isin(order[:6])]  # 4 interviews not coded yet
+    with pytest.warns(ce.CoverageWarning, match=r"4 of 10 .*coded_documents"):
+        ce.saturation(started, corpus=corpus, order=order)
+    with pytest.warns(ce.CoverageWarning, match=r"4 of 10"):
+        ce.code_frequencies(started, corpus=corpus)
+    # restricted to the coded interviews (the fix the warning names): silent, and the share
+    # of a code is over the coded interviews
+    coded = corpus.subset(order[:6])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CoverageWarning)
+        freq = ce.code_frequencies(started, corpus=coded).set_index("code")
+        ce.saturation(started, corpus=coded, order=order[:6])
+        ce.saturation(codings, corpus=corpus, order=order)  # every interview coded
+    assert freq.loc["a", "share_segments"] == pytest.approx(
+        started.loc[started["code"] == "a", "doc_id"].nunique() / 6)
+
+
+def test_saturation_says_when_it_cannot_be_judged():
+    corpus, codings = sat_corpus_and_codings()
+    few = corpus.subset(list(SAT_CODES)[:5])
+    codings = codings[codings["doc_id"].isin(few.doc_ids)]
+    with pytest.warns(UserWarning, match=r"cannot be judged.*base_size \+ run_length = 6"):
+        sat = ce.saturation(codings, corpus=few, order="auto", base_size=4, run_length=2)
+    assert sat.attrs["saturation"]["judged"] is False
+    assert sat.attrs["saturation"]["saturation_point"] is None
+    with pytest.warns(UserWarning, match=r"base_size=5 is not smaller than the 5 interview\(s\)"):
+        ce.saturation(codings, corpus=few, order="auto", base_size=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        corpus, codings = sat_corpus_and_codings()
+        full = ce.saturation(codings, corpus=corpus, order="auto")
+    assert full.attrs["saturation"]["judged"] is True

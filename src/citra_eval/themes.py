@@ -9,6 +9,7 @@ fixed snake_case columns. A codings table that holds several coders must be narr
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +19,14 @@ import pandas as pd
 
 from ._dates import parse_date
 from ._files import atomic_write, neutralise_workbook, write_csv, xml_safe_frame
-from ._validation import check_choice, check_lang, check_names, check_roles, check_type
+from ._validation import (
+    check_choice,
+    check_lang,
+    check_names,
+    check_roles,
+    check_type,
+    listed,
+)
 from .autocoding import coding_units
 from .codings import check_codings_against
 from .corpus import Corpus, is_missing_value
@@ -80,6 +88,24 @@ def _check(codings: pd.DataFrame, corpus, coder: str | None = None,
         raise InputError(f"codings holds several coders ({have}); choose one with coder=...")
     check_codings_against(codings, corpus)
     return codings.assign(segment_id=codings["segment_id"].astype("int64"))
+
+
+def _warn_uncoded(codings: pd.DataFrame, corpus: Corpus, spoken: set[str], what: str) -> None:
+    """:class:`~citra_eval.CoverageWarning` when some of the ``spoken`` documents (those with
+    a turn of the roles) have no coding at all: the analysis counts them as coded with no
+    code, which is wrong for interviews not coded yet. Silent for an empty table."""
+    if codings.empty:
+        return
+    from .intercoder import CoverageWarning  # intercoder imports the codings module only
+
+    coded = set(codings["doc_id"].astype(str))
+    uncoded = [d for d in corpus.doc_ids if d in spoken and str(d) not in coded]
+    if uncoded:
+        warnings.warn(
+            f"{what}: {len(uncoded)} of {len(spoken)} interviews have no coding "
+            f"({listed(uncoded, limit=5, quote=False)}) and count as coded with no code; if "
+            "they are not coded yet, pass corpus=corpus.subset(ce.coded_documents(codings, "
+            "corpus=corpus))", CoverageWarning, stacklevel=3)
 
 
 def _code_list(codings: pd.DataFrame, codebook) -> list[str]:
@@ -150,6 +176,13 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
         segments (of the group) that carry the code, all counted on the turns of
         ``roles``.
 
+    Warns
+    -----
+    CoverageWarning
+        Some interviews with a turn of ``roles`` have no coding at all: they count as coded
+        with no code (lowering every ``share_segments``). If they are not coded yet, pass
+        ``corpus=corpus.subset(ce.coded_documents(codings, corpus=corpus))``.
+
     Examples
     --------
     >>> import citra_eval as ce
@@ -165,6 +198,7 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     if lang is not None:
         check_lang(lang)
     data, base, roles, n_ignored = _on_roles(codings, corpus, roles)
+    _warn_uncoded(codings, corpus, _documents_with_roles(corpus, roles), "code_frequencies")
     codes = _code_list(codings, codebook)
     if by is not None:
         if by not in corpus.documents.columns:
@@ -523,6 +557,16 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
             raise ValueError(f"order must list distinct doc ids of the corpus; unknown or "
                              f"repeated: {unknown or ordered}")
         ordered = [d for d in ordered if d in spoken]
+    judged = len(ordered) >= base_size + run_length
+    if not judged:
+        why = (f"base_size={base_size} is not smaller than the {len(ordered)} interview(s), so "
+               "every interview is in the base" if base_size >= len(ordered) else
+               f"a run needs base_size + run_length = {base_size + run_length} interviews, "
+               f"there are {len(ordered)}")
+        warnings.warn(f"saturation cannot be judged: {why}; saturation_point None here means "
+                      "'not checked', not 'not saturated' (attrs['saturation']['judged'] is "
+                      "False)", UserWarning, stacklevel=2)
+    _warn_uncoded(codings, corpus, set(ordered), "saturation")
     dates = _dates_of(docs) if "date" in docs.columns else None
     by_doc = codings.groupby("doc_id")["code"].agg(lambda s: set(s)).to_dict()
     seen: set[str] = set()
@@ -564,7 +608,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         "saturation_point": confirmed - run_length if confirmed is not None else None,
         "confirmed_at": confirmed,
         "left_out": [d for d in corpus.doc_ids if d not in spoken],
-        "order": used, "undated": undated,
+        "order": used, "undated": undated, "judged": judged,
     }
     return out[SATURATION_COLUMNS] if len(out) else pd.DataFrame(columns=SATURATION_COLUMNS)
 
