@@ -669,3 +669,29 @@ def test_saturation_says_when_it_cannot_be_judged():
         corpus, codings = sat_corpus_and_codings()
         full = ce.saturation(codings, corpus=corpus, order="auto")
     assert full.attrs["saturation"]["judged"] is True
+
+
+def test_by_an_attribute_some_interviews_lack_names_them_and_leaves_them_out():
+    """One rule for code_frequencies, word_frequencies and keyness: an interview without the
+    ``by`` attribute is in no group (not in the rest either), a warning names it, and
+    code_frequencies counts its codings in attrs["n_codings_ignored"]."""
+    src = {f"{d}.txt": f"---\nid: {d}\n{g}speakers: {{Q: interviewer, R: informant}}\n---\n"
+                       f"Q: Promosi?\nR: Lewat instagram {w}.\n"
+           for d, g, w in (("G1", "group: kafe\n", "saja"), ("G2", "", "juga"),
+                           ("G3", "group: toko\n", "terus"))}
+    corpus = ce.Corpus.from_texts(src)
+    book = ce.Codebook.from_dict({"codebook": "x", "language": "id", "codes": [
+        {"id": "m", "label": "M", "patterns": ["instagram"]}]})
+    auto = ce.autocode(corpus, book)
+    assert len(auto) == 3
+    with pytest.warns(UserWarning, match=r"1 interview.*'group'.*G2"):
+        freq = ce.code_frequencies(auto, corpus=corpus, by="group")
+    assert freq["n_codings"].sum() + freq.attrs["n_codings_ignored"] == len(auto)
+    with pytest.warns(UserWarning, match=r"'group'.*G2"):
+        words = ce.word_frequencies(corpus, by="group", stopwords=False, min_count=1)
+    assert "juga" not in set(words["word"])
+    with pytest.warns(UserWarning, match=r"'group'.*G2"):
+        key = ce.keyness(corpus, by="group", target="kafe", min_count=1, top=None,
+                         stopwords=False)
+    assert "juga" not in set(key["word"])
+    assert int(key.set_index("word").loc["instagram", "count_rest"]) == 1  # G3 only

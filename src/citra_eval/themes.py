@@ -108,6 +108,22 @@ def _warn_uncoded(codings: pd.DataFrame, corpus: Corpus, spoken: set[str], what:
             "corpus=corpus))", CoverageWarning, stacklevel=3)
 
 
+def _without_attribute(corpus: Corpus, by: str, doc_ids, what: str) -> set[str]:
+    """The documents of ``doc_ids`` whose attribute ``by`` is missing; a ``UserWarning``
+    names them. The one rule of every ``by=`` analysis (code_frequencies, word_frequencies,
+    keyness): such a document is in no group (nor in keyness's rest) and the warning says
+    so, rather than the totals quietly no longer adding up."""
+    values = corpus.documents.set_index("doc_id")[by]
+    wanted = set(doc_ids)
+    missing = [d for d in corpus.doc_ids if d in wanted and is_missing_value(values.get(d))]
+    if missing:
+        warnings.warn(f"{what}: {len(missing)} interview(s) have no {by!r} "
+                      f"({listed(missing, limit=5, quote=False)}) and are left out of every "
+                      f"group; add '{by}: ...' to their front matter", UserWarning,
+                      stacklevel=3)
+    return set(missing)
+
+
 def _code_list(codings: pd.DataFrame, codebook) -> list[str]:
     present = list(dict.fromkeys(codings["code"]))
     if codebook is None:
@@ -155,7 +171,9 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
         Adds labels and lists every codable code, zeros included, in codebook order.
     by : str, optional
         A document attribute (a column of ``corpus.documents``, e.g. ``"group"``): counts
-        per value of it, over the values of documents with a turn of ``roles``.
+        per value of it, over the values of documents with a turn of ``roles``. A
+        document without a value is in no group: a ``UserWarning`` names it and its
+        codings count in ``attrs["n_codings_ignored"]``.
     coder : str, optional
         Keep only this coder's codings.
     roles : sequence of str or None
@@ -205,11 +223,14 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
             raise ValueError(f"by={by!r} is not a document attribute; available: "
                              f"{', '.join(map(str, corpus.documents.columns))}")
         groups = corpus.documents.set_index("doc_id")[by]
+        spoken = _documents_with_roles(corpus, roles)
+        lacking = _without_attribute(corpus, by, spoken | set(data["doc_id"]),
+                                     "code_frequencies")
+        n_ignored += int(data["doc_id"].isin(lacking).sum())
         data = data.assign(_g=data["doc_id"].map(groups))
         base = base.assign(_g=base["doc_id"].map(groups))
         # a group is one of the documents with a turn of ``roles``: the interviewer alone
         # (nothing to code) makes no group of zeros
-        spoken = _documents_with_roles(corpus, roles)
         levels = list(pd.unique(groups[groups.index.isin(spoken)].dropna()))
         try:
             levels = sorted(levels)

@@ -146,7 +146,8 @@ def word_frequencies(corpus: Corpus, *, by: str | None = None,
     corpus : Corpus
     by : str, optional
         A document attribute (front-matter key, e.g. ``"group"``): frequencies per group,
-        with the group in the first column.
+        with the group in the first column. A document without a value is in no group (a
+        ``UserWarning`` names it).
     roles : sequence of str or None
         Roles whose turns are counted (default informants; None: every turn).
     stem : bool
@@ -193,6 +194,10 @@ def word_frequencies(corpus: Corpus, *, by: str | None = None,
             known = ", ".join(map(str, docs.columns))
             raise ValueError(f"by must be a document attribute ({known}),"
                              f" got {by!r}")
+        from .themes import _without_attribute  # the one rule of the by= analyses
+
+        lacking = _without_attribute(corpus, by, set(toks["doc_id"]), "word_frequencies")
+        toks = toks[~toks["doc_id"].isin(lacking)]
         toks = toks.assign(_g=toks["doc_id"].map(docs.set_index("doc_id")[by]))
         groups = list(toks.groupby("_g", sort=True))
     parts = []
@@ -331,7 +336,8 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
         the coder has not coded at all are left out of both sides (not yet coded is not
         "coded without ``target``"; see :func:`~citra_eval.coded_documents`).
     by : str, optional
-        A document attribute; give either ``codings`` or ``by``.
+        A document attribute; give either ``codings`` or ``by``. A document without a
+        value is neither target nor rest (a ``UserWarning`` names it).
     roles, stem, stopwords, codebook
         As in :func:`word_frequencies`.
     coder : str, optional
@@ -416,6 +422,10 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
             known = ", ".join(map(str, docs.columns))
             raise ValueError(f"by must be a document attribute ({known}),"
                              f" got {by!r}")
+        from .themes import _without_attribute  # the one rule of the by= analyses
+
+        lacking = _without_attribute(corpus, by, set(toks["doc_id"]), "keyness")
+        toks = toks[~toks["doc_id"].isin(lacking)]
         values = docs.set_index("doc_id")[by].astype(str)
         check_known([target], "target", set(values), what="value",
                     absent=f"no document has as its {by!r}")
