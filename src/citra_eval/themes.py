@@ -31,6 +31,7 @@ from .autocoding import coding_units
 from .codings import check_codings_against
 from .corpus import Corpus, is_missing_value
 from .errors import InputError
+from .intercoder import CoverageWarning
 from .matching import Matcher
 from .normalise import Normaliser, tokenize
 
@@ -66,8 +67,12 @@ KWIC_COLUMNS = ["doc_id", "segment_id", "left", "keyword", "right", "start", "en
 # --------------------------------------------------------------------------- helpers
 
 
-def _check(codings: pd.DataFrame, corpus, coder: str | None = None,
-           *, allow_many: bool = False) -> pd.DataFrame:
+def checked_codings(codings: pd.DataFrame, corpus, coder: str | None = None,
+                    *, allow_many: bool = False) -> pd.DataFrame:
+    """The codings check of the theme and vocabulary analyses (not API): the columns, one
+    coder (``coder=`` picks one; several without it is an :class:`InputError` unless
+    ``allow_many``) and :func:`~citra_eval.codings.check_codings_against` the corpus; the
+    kept codings with integer ``segment_id``."""
 
     if not isinstance(codings, pd.DataFrame):
         raise TypeError(f"codings must be a DataFrame, got {type(codings).__name__}")
@@ -96,8 +101,6 @@ def _warn_uncoded(codings: pd.DataFrame, corpus: Corpus, spoken: set[str], what:
     code, which is wrong for interviews not coded yet. Silent for an empty table."""
     if codings.empty:
         return
-    from .intercoder import CoverageWarning  # intercoder imports the codings module only
-
     coded = set(codings["doc_id"].astype(str))
     uncoded = [d for d in corpus.doc_ids if d in spoken and str(d) not in coded]
     if uncoded:
@@ -108,7 +111,7 @@ def _warn_uncoded(codings: pd.DataFrame, corpus: Corpus, spoken: set[str], what:
             "corpus=corpus))", CoverageWarning, stacklevel=3)
 
 
-def _without_attribute(corpus: Corpus, by: str, doc_ids, what: str) -> set[str]:
+def documents_without_attribute(corpus: Corpus, by: str, doc_ids, what: str) -> set[str]:
     """The documents of ``doc_ids`` whose attribute ``by`` is missing; a ``UserWarning``
     names them. The one rule of every ``by=`` analysis (code_frequencies, word_frequencies,
     keyness): such a document is in no group (nor in keyness's rest) and the warning says
@@ -212,7 +215,7 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     >>> int(code_frequencies(a, corpus=corpus)["n_codings"].sum()) == len(a)
     True
     """
-    codings = _check(codings, corpus, coder)
+    codings = checked_codings(codings, corpus, coder)
     if lang is not None:
         check_lang(lang)
     data, base, roles, n_ignored = _on_roles(codings, corpus, roles)
@@ -224,7 +227,7 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
                              f"{', '.join(map(str, corpus.documents.columns))}")
         groups = corpus.documents.set_index("doc_id")[by]
         spoken = _documents_with_roles(corpus, roles)
-        lacking = _without_attribute(corpus, by, spoken | set(data["doc_id"]),
+        lacking = documents_without_attribute(corpus, by, spoken | set(data["doc_id"]),
                                      "code_frequencies")
         n_ignored += int(data["doc_id"].isin(lacking).sum())
         data = data.assign(_g=data["doc_id"].map(groups))
@@ -322,7 +325,7 @@ def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count
     """
     if measure not in ("count", "jaccard"):
         raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
-    codings, _, _, n_ignored = _on_roles(_check(codings, corpus, coder), corpus, roles)
+    codings, _, _, n_ignored = _on_roles(checked_codings(codings, corpus, coder), corpus, roles)
     codes = [c for c in _code_list(codings, codebook) if c in set(codings["code"])]
     index = {c: i for i, c in enumerate(codes)}
     counts = np.zeros((len(codes), len(codes)), dtype=np.int64)
@@ -420,7 +423,7 @@ def code_case_matrix(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codeboo
     >>> int(m.loc["bamara", "INF06"])
     1
     """
-    codings = _check(codings, corpus, coder)
+    codings = checked_codings(codings, corpus, coder)
     codes = _code_list(codings, codebook)  # a code on other turns only: a row of zeros
     codings, _, _, n_ignored = _on_roles(codings, corpus, roles)
     present = set(zip(codings["code"], codings["doc_id"], strict=True))
@@ -558,7 +561,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
             raise ValueError(f"{name} must be a whole number >= 1, got {val!r}")
     if not 0 <= threshold <= 1:
         raise ValueError(f"threshold must be a proportion in [0, 1], got {threshold!r}")
-    codings = _check(codings, corpus, coder)
+    codings = checked_codings(codings, corpus, coder)
     spoken = _documents_with_roles(corpus, check_roles(roles, corpus))
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
     undated: list[str] = []
@@ -756,7 +759,8 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
         raise ValueError(f"k must be a whole number >= 1, got {k!r}")
     if lang is not None:
         check_lang(lang)
-    codings, turns, _, n_ignored = _on_roles(_check(codings, corpus, allow_many=True), corpus,
+    codings, turns, _, n_ignored = _on_roles(checked_codings(codings, corpus, allow_many=True),
+                                             corpus,
                                              roles)
     docs = corpus.documents.set_index("doc_id")
     if attribute == "auto":

@@ -38,6 +38,7 @@ from .autocoding import coding_units
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
 from .normalise import Normaliser, fold_case, function_words, text_token_ids
+from .themes import checked_codings, documents_without_attribute
 
 __all__ = [
     "COLLOCATION_COLUMNS",
@@ -194,9 +195,8 @@ def word_frequencies(corpus: Corpus, *, by: str | None = None,
             known = ", ".join(map(str, docs.columns))
             raise ValueError(f"by must be a document attribute ({known}),"
                              f" got {by!r}")
-        from .themes import _without_attribute  # the one rule of the by= analyses
-
-        lacking = _without_attribute(corpus, by, set(toks["doc_id"]), "word_frequencies")
+        lacking = documents_without_attribute(corpus, by, set(toks["doc_id"]),
+                                              "word_frequencies")
         toks = toks[~toks["doc_id"].isin(lacking)]
         toks = toks.assign(_g=toks["doc_id"].map(docs.set_index("doc_id")[by]))
         groups = list(toks.groupby("_g", sort=True))
@@ -403,11 +403,9 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
                          "of that document attribute)")
     toks = _tokens(corpus, roles=roles, stem=stem, stopwords=stopwords, codebook=codebook)
     if codings is not None:
-        from .themes import _check  # the analyses' one codings check (coder, corpus, spans)
-
         check_frame(codings, "codings", columns=CODING_COLUMNS,
                     what="a codings table (doc_id, segment_id, start, end, code, coder)")
-        codings = _check(codings, corpus, coder)
+        codings = checked_codings(codings, corpus, coder)
         # documents nobody coded are neither target nor rest
         toks = toks[toks["doc_id"].isin(set(codings["doc_id"]))]
         check_known([target], "target", set(codings["code"].astype(str)), what="code",
@@ -422,9 +420,7 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
             known = ", ".join(map(str, docs.columns))
             raise ValueError(f"by must be a document attribute ({known}),"
                              f" got {by!r}")
-        from .themes import _without_attribute  # the one rule of the by= analyses
-
-        lacking = _without_attribute(corpus, by, set(toks["doc_id"]), "keyness")
+        lacking = documents_without_attribute(corpus, by, set(toks["doc_id"]), "keyness")
         toks = toks[~toks["doc_id"].isin(lacking)]
         values = docs.set_index("doc_id")[by].astype(str)
         check_known([target], "target", set(values), what="value",
