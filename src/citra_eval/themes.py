@@ -759,9 +759,8 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
         raise ValueError(f"k must be a whole number >= 1, got {k!r}")
     if lang is not None:
         check_lang(lang)
-    codings, turns, _, n_ignored = _on_roles(checked_codings(codings, corpus, allow_many=True),
-                                             corpus,
-                                             roles)
+    codings = checked_codings(codings, corpus, allow_many=True)
+    codings, turns, _, n_ignored = _on_roles(codings, corpus, roles)
     docs = corpus.documents.set_index("doc_id")
     if attribute == "auto":
         attribute = _describing_attribute(corpus.documents)
