@@ -173,6 +173,11 @@ def test_bad_input(small, example_codebook, coder):
         ce.train_coder(corpus, a.assign(code="nope"), codebook=example_codebook)
     with pytest.raises(ce.InputError, match="not in the corpus"):
         ce.train_coder(corpus, a.assign(doc_id="INF99"), codebook=example_codebook)
+    typo = a.copy()  # a hand-built table with offsets past the end of the text
+    typo.iloc[0, typo.columns.get_loc("start")] = 10**6
+    typo.iloc[0, typo.columns.get_loc("end")] = 10**6 + 40
+    with pytest.raises(ce.InputError, match="outside the text"):
+        ce.train_coder(corpus, typo, codebook=example_codebook)
     with pytest.raises(ValueError, match="labels must be one of"):
         ce.train_coder(corpus, a, codebook=example_codebook, labels="majority")
     with pytest.raises(ValueError, match="combine must be one of"):

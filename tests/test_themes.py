@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -608,3 +610,88 @@ def test_quote_attribution_never_shows_a_pseudonymised_name():
     assert sorted(q["attribution"]) == ["FG1, P1, Warga RT 3", "FG1, P2, Warga RT 3"]
     shown = q.astype(str).to_numpy().ravel()
     assert not any(name in cell for cell in shown for name in ("Budi", "Sari"))
+
+
+@pytest.mark.parametrize("analysis", [
+    lambda c, corpus: ce.code_frequencies(c, corpus=corpus),
+    lambda c, corpus: ce.saturation(c, corpus=corpus, order="auto"),
+    lambda c, corpus: ce.exemplar_quotes(c, corpus=corpus, min_chars=1),
+    lambda c, corpus: ce.cooccurrence(c, corpus=corpus),
+    lambda c, corpus: ce.code_case_matrix(c, corpus=corpus),
+])
+def test_analyses_check_spans_and_documents_like_agreement(analysis):
+    corpus, codings = small()
+    size = len(corpus.text("A"))
+    bad = codings.copy()
+    bad.loc[0, ["start", "end"]] = [size + 10, size + 40]  # a typo past the end of the text
+    with pytest.raises(ce.InputError, match="outside the text"):
+        analysis(bad, corpus)
+    stray = codings.copy()
+    stray.loc[0, "doc_id"] = "NOPE"  # a coding on a document the corpus lacks
+    with pytest.raises(ce.InputError, match="NOPE"):
+        analysis(stray, corpus)
+
+
+def test_uncoded_interviews_are_named_not_counted_silently():
+    """Interviews the coder has not coded yet are not "coded with no code": saturation and
+    code_frequencies warn, naming how many and how to restrict the corpus."""
+    corpus, codings = sat_corpus_and_codings()
+    order = list(SAT_CODES)
+    started = codings[codings["doc_id"].isin(order[:6])]  # 4 interviews not coded yet
+    with pytest.warns(ce.CoverageWarning, match=r"4 of 10 .*coded_documents"):
+        ce.saturation(started, corpus=corpus, order=order)
+    with pytest.warns(ce.CoverageWarning, match=r"4 of 10"):
+        ce.code_frequencies(started, corpus=corpus)
+    # restricted to the coded interviews (the fix the warning names): silent, and the share
+    # of a code is over the coded interviews
+    coded = corpus.subset(order[:6])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CoverageWarning)
+        freq = ce.code_frequencies(started, corpus=coded).set_index("code")
+        ce.saturation(started, corpus=coded, order=order[:6])
+        ce.saturation(codings, corpus=corpus, order=order)  # every interview coded
+    assert freq.loc["a", "share_segments"] == pytest.approx(
+        started.loc[started["code"] == "a", "doc_id"].nunique() / 6)
+
+
+def test_saturation_says_when_it_cannot_be_judged():
+    corpus, codings = sat_corpus_and_codings()
+    few = corpus.subset(list(SAT_CODES)[:5])
+    codings = codings[codings["doc_id"].isin(few.doc_ids)]
+    with pytest.warns(UserWarning, match=r"cannot be judged.*base_size \+ run_length = 6"):
+        sat = ce.saturation(codings, corpus=few, order="auto", base_size=4, run_length=2)
+    assert sat.attrs["saturation"]["judged"] is False
+    assert sat.attrs["saturation"]["saturation_point"] is None
+    with pytest.warns(UserWarning, match=r"base_size=5 is not smaller than the 5 interview\(s\)"):
+        ce.saturation(codings, corpus=few, order="auto", base_size=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        corpus, codings = sat_corpus_and_codings()
+        full = ce.saturation(codings, corpus=corpus, order="auto")
+    assert full.attrs["saturation"]["judged"] is True
+
+
+def test_by_an_attribute_some_interviews_lack_names_them_and_leaves_them_out():
+    """One rule for code_frequencies, word_frequencies and keyness: an interview without the
+    ``by`` attribute is in no group (not in the rest either), a warning names it, and
+    code_frequencies counts its codings in attrs["n_codings_ignored"]."""
+    src = {f"{d}.txt": f"---\nid: {d}\n{g}speakers: {{Q: interviewer, R: informant}}\n---\n"
+                       f"Q: Promosi?\nR: Lewat instagram {w}.\n"
+           for d, g, w in (("G1", "group: kafe\n", "saja"), ("G2", "", "juga"),
+                           ("G3", "group: toko\n", "terus"))}
+    corpus = ce.Corpus.from_texts(src)
+    book = ce.Codebook.from_dict({"codebook": "x", "language": "id", "codes": [
+        {"id": "m", "label": "M", "patterns": ["instagram"]}]})
+    auto = ce.autocode(corpus, book)
+    assert len(auto) == 3
+    with pytest.warns(UserWarning, match=r"1 interview.*'group'.*G2"):
+        freq = ce.code_frequencies(auto, corpus=corpus, by="group")
+    assert freq["n_codings"].sum() + freq.attrs["n_codings_ignored"] == len(auto)
+    with pytest.warns(UserWarning, match=r"'group'.*G2"):
+        words = ce.word_frequencies(corpus, by="group", stopwords=False, min_count=1)
+    assert "juga" not in set(words["word"])
+    with pytest.warns(UserWarning, match=r"'group'.*G2"):
+        key = ce.keyness(corpus, by="group", target="kafe", min_count=1, top=None,
+                         stopwords=False)
+    assert "juga" not in set(key["word"])
+    assert int(key.set_index("word").loc["instagram", "count_rest"]) == 1  # G3 only

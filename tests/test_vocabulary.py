@@ -29,10 +29,11 @@ def corpus_of(*docs: tuple[str, str, list[str]]) -> ce.Corpus:
     return ce.Corpus.from_texts(texts)
 
 
-C = corpus_of(("D1", "media", ["Kerja sama dengan media itu penting.",
-                               "Kami bekerjasama, ulun nggak pernah telat rilis."]),
-              ("D2", "warga", ["Warga senang, warga datang ke forum warga.",
-                               "Forum warga itu kerja sama juga."]))
+C_DOCS = (("D1", "media", ["Kerja sama dengan media itu penting.",
+                            "Kami bekerjasama, ulun nggak pernah telat rilis."]),
+          ("D2", "warga", ["Warga senang, warga datang ke forum warga.",
+                           "Forum warga itu kerja sama juga."]))
+C = corpus_of(*C_DOCS)
 
 
 def test_word_frequencies_count_normalised_words():
@@ -107,7 +108,8 @@ def test_collocations_stay_inside_turns():
 
 def test_keyness_is_dunnings_g2_of_the_two_by_two_table():
     """Checked against scipy's G-test of the same 2x2 table (an independent oracle)."""
-    codings = pd.DataFrame([("D2", 2, 0, 1, "forum", "A"), ("D2", 4, 0, 1, "forum", "A")],
+    codings = pd.DataFrame([("D2", 2, 0, 1, "forum", "A"), ("D2", 4, 0, 1, "forum", "A"),
+                            ("D1", 2, 0, 1, "other", "A")],  # D1 coded: its turns are rest
                            columns=ce.CODING_COLUMNS)
     out = keyness(C, codings=codings, target="forum", min_count=1, top=None,
                   stopwords=False)
@@ -206,3 +208,22 @@ def test_forms_are_counted_in_one_pass_with_the_same_order(example_corpus, monke
                         lambda self, *a, **k: calls.append(1) or real(self, *a, **k))
     ce.word_frequencies(example_corpus, roles=None, stopwords=False)
     assert len(calls) < 5  # not one per distinct word
+
+
+def test_keyness_takes_one_coder_and_leaves_out_documents_nobody_coded():
+    three = corpus_of(*C_DOCS, ("D3", "warga", ["Media sosial media kami pakai."]))
+    a = pd.DataFrame([("D1", 2, 0, 1, "forum", "A"), ("D2", 2, 0, 1, "other", "A")],
+                     columns=ce.CODING_COLUMNS)
+    b = pd.DataFrame([("D2", 4, 0, 1, "forum", "B")], columns=ce.CODING_COLUMNS)
+    with pytest.raises(ce.InputError, match=r"several coders.*coder="):
+        keyness(three, codings=pd.concat([a, b]), target="forum", min_count=1)
+    out = keyness(three, codings=pd.concat([a, b]), coder="A", target="forum", min_count=1,
+                  top=None, stopwords=False).set_index("word")
+    # D3 was coded by nobody: its words are neither target nor rest
+    assert "sosial" not in out.index
+    # ... so adding an interview nobody coded changes nothing
+    two = keyness(C, codings=a, target="forum", min_count=1, top=None,
+                  stopwords=False).set_index("word")
+    pd.testing.assert_frame_equal(out, two)
+    with pytest.raises(ce.InputError, match="coder='Z'"):
+        keyness(three, codings=a, coder="Z", target="forum")

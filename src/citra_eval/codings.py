@@ -20,7 +20,13 @@ import numpy as np
 import pandas as pd
 
 from ._files import read_csv_records, refuse_repeated_files, write_csv
-from ._validation import check_bool, check_choice, check_frame, check_type
+from ._validation import (
+    check_bool,
+    check_choice,
+    check_codings_in_corpus,
+    check_frame,
+    check_type,
+)
 from .errors import MAX_REPORTED, InputError, Problem, collect, quoted_pair
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
@@ -373,6 +379,26 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
         problems.append(Problem(path, "duplicate row (same span, code and coder); delete it",
                                 int(lines[i])))
     collect(problems, path=path, limit=MAX_REPORTED)
+
+
+def check_codings_against(codings: pd.DataFrame, corpus: Corpus, *,
+                          name: str = "codings") -> None:
+    """The corpus check of the analyses (themes, vocabulary, learning): an
+    :class:`InputError` for a coding on a document or segment the corpus lacks and, when the
+    table has the offsets (all of ``CODING_COLUMNS``), the corpus problems
+    :func:`validate_codings` reports (whole-number offsets, a span outside its document's
+    text, drifted recorded text): the same rule as :func:`~citra_eval.agreement`, in one
+    vectorised pass. Spans are checked against the text, not their turn (as
+    ``read_codings(within="text")`` allows); duplicates are not checked here."""
+    check_codings_in_corpus(codings, corpus, name=name)
+    if not len(codings) or any(c not in codings.columns for c in CODING_COLUMNS):
+        return
+    lines = (codings["_line"].to_numpy() if "_line" in codings.columns
+             else np.arange(2, len(codings) + 2))
+    collect(_type_problems(codings, None, lines))
+    ok = (codings["start"].ge(0) & codings["end"].ge(0)).to_numpy()
+    collect(_corpus_problems(codings, corpus, lines, ok, None, segments=False),
+            limit=MAX_REPORTED)
 
 
 def _type_problems(codings: pd.DataFrame, path: str | None,

@@ -88,7 +88,6 @@ from ._validation import (
     check_bool,
     check_choice,
     check_ci,
-    check_codings_in_corpus,
     check_frame,
     check_int,
     check_names,
@@ -105,7 +104,7 @@ from .autocoding import (
     empty_coder_codings,
 )
 from .codebook import Codebook
-from .codings import CODING_COLUMNS
+from .codings import CODING_COLUMNS, check_codings_against
 from .corpus import Corpus
 from .errors import InputError
 from .intercoder import rated_documents
@@ -996,7 +995,7 @@ def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=Fal
     check_int(seed, "seed")
     check_choice(labels, "labels", LABELS)
     wanted = check_roles(roles, corpus)
-    check_codings_in_corpus(codings, corpus)
+    check_codings_against(codings, corpus)
     unknown = sorted(set(codings["code"].astype(str)) - set(codebook.codable_ids))
     if unknown:
         raise InputError(f"codings use code(s) the codebook has no codable code for: "

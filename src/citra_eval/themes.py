@@ -9,6 +9,7 @@ fixed snake_case columns. A codings table that holds several coders must be narr
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,10 +19,19 @@ import pandas as pd
 
 from ._dates import parse_date
 from ._files import atomic_write, neutralise_workbook, write_csv, xml_safe_frame
-from ._validation import check_choice, check_lang, check_names, check_roles, check_type
+from ._validation import (
+    check_choice,
+    check_lang,
+    check_names,
+    check_roles,
+    check_type,
+    listed,
+)
 from .autocoding import coding_units
+from .codings import check_codings_against
 from .corpus import Corpus, is_missing_value
 from .errors import InputError
+from .intercoder import CoverageWarning
 from .matching import Matcher
 from .normalise import Normaliser, tokenize
 
@@ -57,8 +67,12 @@ KWIC_COLUMNS = ["doc_id", "segment_id", "left", "keyword", "right", "start", "en
 # --------------------------------------------------------------------------- helpers
 
 
-def _check(codings: pd.DataFrame, corpus, coder: str | None = None,
-           *, allow_many: bool = False) -> pd.DataFrame:
+def checked_codings(codings: pd.DataFrame, corpus, coder: str | None = None,
+                    *, allow_many: bool = False) -> pd.DataFrame:
+    """The codings check of the theme and vocabulary analyses (not API): the columns, one
+    coder (``coder=`` picks one; several without it is an :class:`InputError` unless
+    ``allow_many``) and :func:`~citra_eval.codings.check_codings_against` the corpus; the
+    kept codings with integer ``segment_id``."""
 
     if not isinstance(codings, pd.DataFrame):
         raise TypeError(f"codings must be a DataFrame, got {type(codings).__name__}")
@@ -66,22 +80,51 @@ def _check(codings: pd.DataFrame, corpus, coder: str | None = None,
         raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
     missing = [c for c in ("doc_id", "segment_id", "code") if c not in codings.columns]
     if missing:
-        raise ValueError(f"codings lacks column(s) {', '.join(missing)}; pass a codings table "
+        raise InputError(f"codings lacks column(s) {', '.join(missing)}; pass a codings table "
                          "(doc_id, segment_id, start, end, code, coder)")
     if coder is not None:
         if "coder" not in codings.columns or coder not in set(codings["coder"]):
             have = sorted(map(str, codings["coder"].unique())) if "coder" in codings else []
-            raise ValueError(f"coder={coder!r} is not in codings (coders: "
+            raise InputError(f"coder={coder!r} is not in codings (coders: "
                              f"{', '.join(have) or 'none'})")
         codings = codings[codings["coder"] == coder]
     elif not allow_many and "coder" in codings.columns and codings["coder"].nunique() > 1:
         have = ", ".join(sorted(map(str, codings["coder"].unique())))
-        raise ValueError(f"codings holds several coders ({have}); choose one with coder=...")
-    unknown = set(codings["doc_id"]) - set(corpus.doc_ids)
-    if unknown:
-        raise ValueError(f"codings refer to documents not in the corpus: "
-                         f"{', '.join(sorted(map(str, unknown))[:5])}")
+        raise InputError(f"codings holds several coders ({have}); choose one with coder=...")
+    check_codings_against(codings, corpus)
     return codings.assign(segment_id=codings["segment_id"].astype("int64"))
+
+
+def _warn_uncoded(codings: pd.DataFrame, corpus: Corpus, spoken: set[str], what: str) -> None:
+    """:class:`~citra_eval.CoverageWarning` when some of the ``spoken`` documents (those with
+    a turn of the roles) have no coding at all: the analysis counts them as coded with no
+    code, which is wrong for interviews not coded yet. Silent for an empty table."""
+    if codings.empty:
+        return
+    coded = set(codings["doc_id"].astype(str))
+    uncoded = [d for d in corpus.doc_ids if d in spoken and str(d) not in coded]
+    if uncoded:
+        warnings.warn(
+            f"{what}: {len(uncoded)} of {len(spoken)} interviews have no coding "
+            f"({listed(uncoded, limit=5, quote=False)}) and count as coded with no code; if "
+            "they are not coded yet, pass corpus=corpus.subset(ce.coded_documents(codings, "
+            "corpus=corpus))", CoverageWarning, stacklevel=3)
+
+
+def documents_without_attribute(corpus: Corpus, by: str, doc_ids, what: str) -> set[str]:
+    """The documents of ``doc_ids`` whose attribute ``by`` is missing; a ``UserWarning``
+    names them. The one rule of every ``by=`` analysis (code_frequencies, word_frequencies,
+    keyness): such a document is in no group (nor in keyness's rest) and the warning says
+    so, rather than the totals quietly no longer adding up."""
+    values = corpus.documents.set_index("doc_id")[by]
+    wanted = set(doc_ids)
+    missing = [d for d in corpus.doc_ids if d in wanted and is_missing_value(values.get(d))]
+    if missing:
+        warnings.warn(f"{what}: {len(missing)} interview(s) have no {by!r} "
+                      f"({listed(missing, limit=5, quote=False)}) and are left out of every "
+                      f"group; add '{by}: ...' to their front matter", UserWarning,
+                      stacklevel=3)
+    return set(missing)
 
 
 def _code_list(codings: pd.DataFrame, codebook) -> list[str]:
@@ -131,7 +174,9 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
         Adds labels and lists every codable code, zeros included, in codebook order.
     by : str, optional
         A document attribute (a column of ``corpus.documents``, e.g. ``"group"``): counts
-        per value of it, over the values of documents with a turn of ``roles``.
+        per value of it, over the values of documents with a turn of ``roles``. A
+        document without a value is in no group: a ``UserWarning`` names it and its
+        codings count in ``attrs["n_codings_ignored"]``.
     coder : str, optional
         Keep only this coder's codings.
     roles : sequence of str or None
@@ -152,6 +197,13 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
         segments (of the group) that carry the code, all counted on the turns of
         ``roles``.
 
+    Warns
+    -----
+    CoverageWarning
+        Some interviews with a turn of ``roles`` have no coding at all: they count as coded
+        with no code (lowering every ``share_segments``). If they are not coded yet, pass
+        ``corpus=corpus.subset(ce.coded_documents(codings, corpus=corpus))``.
+
     Examples
     --------
     >>> import citra_eval as ce
@@ -163,21 +215,25 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     >>> int(code_frequencies(a, corpus=corpus)["n_codings"].sum()) == len(a)
     True
     """
-    codings = _check(codings, corpus, coder)
+    codings = checked_codings(codings, corpus, coder)
     if lang is not None:
         check_lang(lang)
     data, base, roles, n_ignored = _on_roles(codings, corpus, roles)
+    _warn_uncoded(codings, corpus, _documents_with_roles(corpus, roles), "code_frequencies")
     codes = _code_list(codings, codebook)
     if by is not None:
         if by not in corpus.documents.columns:
             raise ValueError(f"by={by!r} is not a document attribute; available: "
                              f"{', '.join(map(str, corpus.documents.columns))}")
         groups = corpus.documents.set_index("doc_id")[by]
+        spoken = _documents_with_roles(corpus, roles)
+        lacking = documents_without_attribute(corpus, by, spoken | set(data["doc_id"]),
+                                     "code_frequencies")
+        n_ignored += int(data["doc_id"].isin(lacking).sum())
         data = data.assign(_g=data["doc_id"].map(groups))
         base = base.assign(_g=base["doc_id"].map(groups))
         # a group is one of the documents with a turn of ``roles``: the interviewer alone
         # (nothing to code) makes no group of zeros
-        spoken = _documents_with_roles(corpus, roles)
         levels = list(pd.unique(groups[groups.index.isin(spoken)].dropna()))
         try:
             levels = sorted(levels)
@@ -269,7 +325,7 @@ def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count
     """
     if measure not in ("count", "jaccard"):
         raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
-    codings, _, _, n_ignored = _on_roles(_check(codings, corpus, coder), corpus, roles)
+    codings, _, _, n_ignored = _on_roles(checked_codings(codings, corpus, coder), corpus, roles)
     codes = [c for c in _code_list(codings, codebook) if c in set(codings["code"])]
     index = {c: i for i, c in enumerate(codes)}
     counts = np.zeros((len(codes), len(codes)), dtype=np.int64)
@@ -367,7 +423,7 @@ def code_case_matrix(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codeboo
     >>> int(m.loc["bamara", "INF06"])
     1
     """
-    codings = _check(codings, corpus, coder)
+    codings = checked_codings(codings, corpus, coder)
     codes = _code_list(codings, codebook)  # a code on other turns only: a row of zeros
     codings, _, _, n_ignored = _on_roles(codings, corpus, roles)
     present = set(zip(codings["code"], codings["doc_id"], strict=True))
@@ -505,7 +561,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
             raise ValueError(f"{name} must be a whole number >= 1, got {val!r}")
     if not 0 <= threshold <= 1:
         raise ValueError(f"threshold must be a proportion in [0, 1], got {threshold!r}")
-    codings = _check(codings, corpus, coder)
+    codings = checked_codings(codings, corpus, coder)
     spoken = _documents_with_roles(corpus, check_roles(roles, corpus))
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
     undated: list[str] = []
@@ -525,6 +581,16 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
             raise ValueError(f"order must list distinct doc ids of the corpus; unknown or "
                              f"repeated: {unknown or ordered}")
         ordered = [d for d in ordered if d in spoken]
+    judged = len(ordered) >= base_size + run_length
+    if not judged:
+        why = (f"base_size={base_size} is not smaller than the {len(ordered)} interview(s), so "
+               "every interview is in the base" if base_size >= len(ordered) else
+               f"a run needs base_size + run_length = {base_size + run_length} interviews, "
+               f"there are {len(ordered)}")
+        warnings.warn(f"saturation cannot be judged: {why}; saturation_point None here means "
+                      "'not checked', not 'not saturated' (attrs['saturation']['judged'] is "
+                      "False)", UserWarning, stacklevel=2)
+    _warn_uncoded(codings, corpus, set(ordered), "saturation")
     dates = _dates_of(docs) if "date" in docs.columns else None
     by_doc = codings.groupby("doc_id")["code"].agg(lambda s: set(s)).to_dict()
     seen: set[str] = set()
@@ -566,7 +632,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         "saturation_point": confirmed - run_length if confirmed is not None else None,
         "confirmed_at": confirmed,
         "left_out": [d for d in corpus.doc_ids if d not in spoken],
-        "order": used, "undated": undated,
+        "order": used, "undated": undated, "judged": judged,
     }
     return out[SATURATION_COLUMNS] if len(out) else pd.DataFrame(columns=SATURATION_COLUMNS)
 
@@ -693,8 +759,8 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
         raise ValueError(f"k must be a whole number >= 1, got {k!r}")
     if lang is not None:
         check_lang(lang)
-    codings, turns, _, n_ignored = _on_roles(_check(codings, corpus, allow_many=True), corpus,
-                                             roles)
+    codings = checked_codings(codings, corpus, allow_many=True)
+    codings, turns, _, n_ignored = _on_roles(codings, corpus, roles)
     docs = corpus.documents.set_index("doc_id")
     if attribute == "auto":
         attribute = _describing_attribute(corpus.documents)

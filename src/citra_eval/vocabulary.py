@@ -38,6 +38,7 @@ from .autocoding import coding_units
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
 from .normalise import Normaliser, fold_case, function_words, text_token_ids
+from .themes import checked_codings, documents_without_attribute
 
 __all__ = [
     "COLLOCATION_COLUMNS",
@@ -146,7 +147,8 @@ def word_frequencies(corpus: Corpus, *, by: str | None = None,
     corpus : Corpus
     by : str, optional
         A document attribute (front-matter key, e.g. ``"group"``): frequencies per group,
-        with the group in the first column.
+        with the group in the first column. A document without a value is in no group (a
+        ``UserWarning`` names it).
     roles : sequence of str or None
         Roles whose turns are counted (default informants; None: every turn).
     stem : bool
@@ -193,6 +195,9 @@ def word_frequencies(corpus: Corpus, *, by: str | None = None,
             known = ", ".join(map(str, docs.columns))
             raise ValueError(f"by must be a document attribute ({known}),"
                              f" got {by!r}")
+        lacking = documents_without_attribute(corpus, by, set(toks["doc_id"]),
+                                              "word_frequencies")
+        toks = toks[~toks["doc_id"].isin(lacking)]
         toks = toks.assign(_g=toks["doc_id"].map(docs.set_index("doc_id")[by]))
         groups = list(toks.groupby("_g", sort=True))
     parts = []
@@ -315,7 +320,7 @@ def collocations(corpus: Corpus, *, n: Literal[2, 3] = 2,
 def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
             by: str | None = None, roles: Sequence[str] | None = ("informant",),
             stem: bool = False, stopwords: bool | Iterable[str] = True, min_count: int = 3,
-            top: int | None = 20, codebook=None) -> pd.DataFrame:
+            top: int | None = 20, codebook=None, coder: str | None = None) -> pd.DataFrame:
     """Key words of a code's turns (or a group's) against the other turns.
 
     Parameters
@@ -325,12 +330,20 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
         A code (with ``codings``: the turns coded with it) or a value of the document
         attribute ``by`` (e.g. ``by="group", target="media"``).
     codings : DataFrame, optional
-        A codings table (one coder or a consensus); a turn belongs to the target when any
-        coding of ``target`` lies in it.
+        A codings table (one coder or a consensus, or choose with ``coder=``); a turn
+        belongs to the target when any coding of ``target`` lies in it, to the rest when
+        its document has a coding of the coder but the turn none of ``target``. Documents
+        the coder has not coded at all are left out of both sides (not yet coded is not
+        "coded without ``target``"; see :func:`~citra_eval.coded_documents`).
     by : str, optional
-        A document attribute; give either ``codings`` or ``by``.
+        A document attribute; give either ``codings`` or ``by``. A document without a
+        value is neither target nor rest (a ``UserWarning`` names it).
     roles, stem, stopwords, codebook
         As in :func:`word_frequencies`.
+    coder : str, optional
+        With ``codings``: keep only this coder's codings; a table of several coders
+        without it is an :class:`~citra_eval.InputError` (as in
+        :func:`~citra_eval.code_frequencies`).
     min_count : int
         Minimum count of a word in target and rest together.
     top : int or None
@@ -392,6 +405,9 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
     if codings is not None:
         check_frame(codings, "codings", columns=CODING_COLUMNS,
                     what="a codings table (doc_id, segment_id, start, end, code, coder)")
+        codings = checked_codings(codings, corpus, coder)
+        # documents nobody coded are neither target nor rest
+        toks = toks[toks["doc_id"].isin(set(codings["doc_id"]))]
         check_known([target], "target", set(codings["code"].astype(str)), what="code",
                     absent="no coding has", fix="; a code nobody applied has no turns "
                     "whose words could be key")
@@ -404,6 +420,8 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
             known = ", ".join(map(str, docs.columns))
             raise ValueError(f"by must be a document attribute ({known}),"
                              f" got {by!r}")
+        lacking = documents_without_attribute(corpus, by, set(toks["doc_id"]), "keyness")
+        toks = toks[~toks["doc_id"].isin(lacking)]
         values = docs.set_index("doc_id")[by].astype(str)
         check_known([target], "target", set(values), what="value",
                     absent=f"no document has as its {by!r}")
