@@ -211,7 +211,14 @@ def question_hits(corpus: Corpus, codebook: Codebook, *,
     check_bool(negation, "negation")
     if hits is not None:
         _check_hits(hits, HIT_COLUMNS[:8])
-    matcher = compile_codebook(codebook)
+    return _question_hits(corpus, compile_codebook(codebook), roles, negation=negation,
+                          hits=hits)
+
+
+def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
+                   negation: bool, hits: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`question_hits` of arguments already checked (``roles`` by
+    :func:`~citra_eval._validation.check_roles`, which warns once per call)."""
     seg = corpus.segments
     prev = seg.groupby("doc_id", sort=False)[["role", "segment_id"]].shift(1)
     answer_role = seg["role"].ne("interviewer")
@@ -348,8 +355,7 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
         hits = hits[hits["status"] == "coded"]
     hits = hits[HIT_COLUMNS[:8]].assign(_q=0)
     if question_context:
-        carried = question_hits(corpus, matcher, roles=roles, negation=negation,
-                                hits=all_hits)
+        carried = _question_hits(corpus, matcher, roles, negation=negation, hits=all_hits)
         if len(carried):
             hits = pd.concat([hits, carried[HIT_COLUMNS[:8]].assign(_q=1)], ignore_index=True)
     if hits.empty:
