@@ -655,3 +655,20 @@ def test_regex_codes_are_found_past_invisible_characters_with_exact_offsets(c):
         [f"Pelayanan{c} publik", f"de{c}sa", f"Ker{c}ja sama", f"kerja{c}sama"])
     assert [text[s:e] for s, e in zip(hits["start"], hits["end"], strict=True)] \
         == hits["matched_text"].tolist()
+
+
+def test_explain_gives_the_question_to_the_sentence_autocode_gave_it():
+    """unit="sentence" hands the question's code to the answer's first sentence (the docs);
+    explain listed the question hit for the second sentence too, whose evidence has no
+    question item. Now every coding's question rows match its evidence."""
+    corpus = ce.Corpus.from_texts({"w.txt": "---\nid: W1\nspeakers: {Q: interviewer, "
+                                            "R: informant}\n---\nQ: Kalau review di Google "
+                                            "Maps?\nR: Wah penting banget! Customer suka kasih "
+                                            "review bintang lima.\n"})
+    book = ce.Codebook.from_dict({"codes": [{"id": "r", "label": "R", "patterns": ["review"]}]})
+    for unit in ("sentence", "turn"):
+        codings = ce.autocode(corpus, book, unit=unit)
+        why = ce.explain(codings, corpus=corpus, codebook=book)
+        for row in codings.itertuples():
+            mine = why[(why["start"] == row.start) & (why["end"] == row.end)]
+            assert mine["kind"].eq("question").any() == ("question:" in row.evidence), unit

@@ -422,3 +422,19 @@ def test_a_subtitle_transcript_without_roles_is_told_to_use_its_sidecar(cli, tmp
         assert "front matter" not in res.stderr, res.stderr
         assert "'Citra Dewi': <role>" in res.stderr
     assert not (tmp_path / "a.csv").exists() and not (tmp_path / "s.xlsx").exists()
+
+
+def test_validate_warns_when_transcripts_without_codings_have_roles_but_no_informant(cli,
+                                                                                     tmp_path):
+    """Role words of another language ('narasumber') load without a word, but no turn is an
+    informant's, so nothing would be coded: validate said 'ok' without a warning."""
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "W1.txt").write_text(
+        "---\nid: W1\nspeakers: {P: pewawancara, N: narasumber}\n---\nP: Promosinya gimana?\n"
+        "N: Lewat instagram tiap hari.\n", encoding="utf-8")
+    res = cli("validate", "--transcripts", "t", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    (warning,) = [ln for ln in res.stderr.splitlines() if ln.startswith("warning:")]
+    assert warning.startswith("warning: t: no turn has the role 'informant' (roles here: "
+                              "narasumber, pewawancara)")
+    assert "speakers: {" in warning and "roles=" in warning

@@ -13,6 +13,7 @@ import pytest
 
 import citra_eval as ce
 from citra_eval.learning import SUGGEST_COLUMNS, LearningWarning
+from citra_eval.plots import plot_coder_quality
 
 BOOK = ce.Codebook.from_dict({
     "codebook": "edges", "version": 1, "language": "id",
@@ -286,3 +287,8 @@ def test_per_code_of_an_unknown_reference_is_refused_like_compare():
         cv.compare("both", "dictionary", reference="Z")
     assert cv.per_code("A")["code"].tolist() == ["visual", "aduan", "krisis", "micro",
                                                  "macro"]
+    # the table says whose reference it is, so its figure cannot label it another's
+    assert cv.per_code("A").attrs["reference"] == "A"
+    with pytest.raises(ValueError, match=r"reference='B' but per_code holds the F1 against "
+                                         r"coder 'A'"):
+        plot_coder_quality(cv.per_code("A"), reference="B")

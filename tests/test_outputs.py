@@ -320,6 +320,8 @@ def test_counts_and_p_values_are_printed_as_what_they_are(tmp_path):
     (("03-kwic", "rumah sakit"), "03-kwic-rumah-sakit"),
     (("03-kwic", "Gerak Cépat!"), "03-kwic-gerak-cepat"),
     (("03-kwic", "../etc/passwd"), "03-kwic-etc-passwd"),
+    (("03-kwic", "laporan.pdf"), "03-kwic-laporan-pdf"),  # no extension save_* would refuse
+    (("03-kwic", "versi 1.5"), "03-kwic-versi-1.5"),
 ])
 def test_output_name_makes_safe_file_names(parts, name):
     assert report.output_name(*parts) == name
@@ -397,3 +399,21 @@ def test_files_in_hidden_folders_are_not_outputs(tmp_path):
     (rep / "tables" / "mine.csv").write_text("x\n4\n")
     assert [str(d) for d in report.check_manifest(rep)] == [
         "reports/tables/mine.csv: not listed in the manifest"]
+
+
+@pytest.mark.parametrize(("save", "name", "base"), [
+    ("table", "freq.csv", "freq"), ("table", "freq.XLSX", "freq"),
+    ("figure", "saturation.png", "saturation"), ("figure", "03-keyness.svg", "03-keyness")])
+def test_a_name_with_an_extension_is_refused_not_doubled(tmp_path, save, name, base):
+    """The name is 'without extension' (the docstrings and the error say so): 'freq.csv'
+    was written as freq.csv.csv; now it is refused, naming the fix, and nothing is written."""
+    fig, _ = plt.subplots()
+    call = ((lambda n: report.save_figure(fig, n, out_dir=tmp_path)) if save == "figure" else
+            (lambda n: report.save_table(pd.DataFrame({"a": [1]}), n, out_dir=tmp_path)))
+    with pytest.raises(ValueError, match=rf"name must be a plain file name without folder or "
+                       rf"extension.*got {name!r}; write name={base!r}"):
+        call(name)
+    assert not list(tmp_path.iterdir())
+    call(f"{base}.v2")  # a dot inside a name is no extension
+    assert list(tmp_path.iterdir())
+    plt.close(fig)

@@ -4,6 +4,8 @@ wheel carries the example study, the templates and the notebooks, and works outs
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -263,3 +265,17 @@ def test_the_wheel_route_of_the_guide_runs_as_written(installed):
     assert "made a new study in" in said["~/citra-env/bin/citra-eval init ~/mystudy"]
     assert "warning: interview_transcripts: no transcripts yet" in said[
         "~/citra-env/bin/citra-eval validate"]
+
+
+@pytest.mark.slow
+def test_doctests_show_every_digit_they_print():
+    """The doctests run with NUMBER (a shown 0.8 accepts a printed 0.781), which hid an
+    example whose value was wrong: run them once without it, so every shown value is what
+    the example prints."""
+    root = ROOT
+    res = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          "--doctest-modules", "-o",
+                          "doctest_optionflags=NORMALIZE_WHITESPACE ELLIPSIS",
+                          str(root / "src" / "citra_eval")],
+                         capture_output=True, text=True, cwd=root, check=False)
+    assert res.returncode == 0, res.stdout[-3000:]

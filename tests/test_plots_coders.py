@@ -55,3 +55,16 @@ def test_micro_intervals_are_bars_on_the_micro_row():
     assert len(set(heights)) == 3 and all(abs(h - micro_y) < 0.25 for h in heights)
     with pytest.raises(ValueError, match="intervals lacks"):
         plot_coder_quality(per_code(), reference="A", intervals=intervals[["coder"]])
+
+
+def test_a_reference_the_table_does_not_hold_is_refused():
+    """cv.per_code("RA") drawn with reference="A" was labelled "F1 against coder A"."""
+    t = per_code()
+    t.attrs["reference"] = "RA"
+    with pytest.raises(ValueError, match=r"reference='A' but per_code holds the F1 against "
+                                         r"coder 'RA'.*reference='RA'"):
+        plot_coder_quality(t, reference="A")
+    assert "RA" in plot_coder_quality(t, reference="RA", lang="en").get_xlabel()
+    # a coder drawn as a column is not the reference the columns are scored against
+    with pytest.raises(ValueError, match=r"reference='B' .*column"):
+        plot_coder_quality(per_code(), reference="B")

@@ -74,3 +74,14 @@ def test_only_words_passing_the_test_are_key_words(lang, says):
     with pytest.raises(TypeError, match="alpha"):
         plot_keyness(t, alpha="0.05")
     plt.close("all")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_title_shows_the_code_label_from_the_codebook(lang, example_codebook):
+    """plot_keyness titled the figure with the code id where the other figures show the
+    code's label; with codebook= it shows the label, and a target not a code stays as given."""
+    ax = plot_keyness(table(), target="bamara", codebook=example_codebook, lang=lang)
+    assert ax.get_title().endswith(": " + example_codebook.label("bamara", lang))
+    assert example_codebook.label("bamara", lang) != "bamara"
+    ax = plot_keyness(table(), target="Unit IGD", codebook=example_codebook, lang=lang)
+    assert ax.get_title().endswith(": Unit IGD")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -310,3 +312,40 @@ def test_the_study_helper_kwic_counts_checks_roles_too():
         kwic_counts(corpus, ["kerja sama"], roles="informant")
     with pytest.raises(ce.InputError, match="did you mean 'informant'"):
         kwic_counts(corpus, ["kerja sama"], roles=["informan"])
+
+
+def _indonesian_roles_corpus():
+    return ce.Corpus.from_texts({"w.txt": "---\nid: W1\nspeakers: {P: pewawancara, "
+                                          "N: narasumber}\n---\nP: Promosinya gimana?\n"
+                                          "N: Lewat instagram tiap hari.\n"})
+
+
+def test_roles_that_select_no_turn_of_a_corpus_with_other_roles_warn():
+    """Role words other than the contract's (``narasumber``) are allowed, but the default
+    ``roles=("informant",)`` then selected no turn and every analysis came back empty in
+    silence: the one role check warns, naming the roles present and the fix."""
+    corpus = _indonesian_roles_corpus()
+    book = ce.Codebook.from_dict({"codebook": "x", "language": "id", "codes": [
+        {"id": "m", "label": "M", "patterns": ["instagram"]}]})
+    with pytest.warns(UserWarning, match=r"no turn has the role\(s\) 'informant'.*roles here: "
+                                         r"narasumber, pewawancara.*declare 'informant'.*"
+                                         r"roles=\[") as record:
+        assert ce.autocode(corpus, book).empty
+    assert len([w for w in record if "no turn has the role" in str(w.message)]) == 1
+    for call in (lambda: ce.word_frequencies(corpus),
+                 lambda: ce.match_patterns(corpus, book)):
+        with pytest.warns(UserWarning, match="roles here: narasumber, pewawancara"):
+            call()
+
+
+def test_roles_that_match_or_a_corpus_without_roles_do_not_warn():
+    corpus = _indonesian_roles_corpus()
+    book = ce.Codebook.from_dict({"codebook": "x", "language": "id", "codes": [
+        {"id": "m", "label": "M", "patterns": ["instagram"]}]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(ce.autocode(corpus, book, roles=["narasumber"])) == 1
+        assert check_roles(None, corpus) is None
+        # no roles at all: the documented silent empty selection (validate warns)
+        bare = ce.Corpus.from_texts({"x.txt": "---\nid: D\n---\nSatu.\n\nDua.\n"})
+        assert check_roles(["informant"], bare) == ("informant",)

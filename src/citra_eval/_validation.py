@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import warnings
 from collections.abc import Collection, Iterable, Sequence
 from typing import TypeVar
 
@@ -206,7 +207,9 @@ def check_roles(roles: object, corpus, name: str = "roles") -> tuple[str, ...] |
     role) and for anything but strings; :class:`InputError` naming a role no segment
     has (``"informan"``), so a typo cannot select no turns and give an empty result. The
     contract's roles (``informant``, ``interviewer``) are always accepted: a corpus without
-    speakers has none, and selects nothing (as a study, ``validate`` warns about it).
+    speakers has none, and selects nothing (as a study, ``validate`` warns about it); a
+    corpus whose turns all have other roles (``narasumber``) selects nothing with a
+    ``UserWarning`` naming the roles it has.
     """
     chosen = check_names(roles, name, as_str=False)
     if chosen is None:
@@ -223,6 +226,14 @@ def check_roles(roles: object, corpus, name: str = "roles") -> tuple[str, ...] |
                      "'speakers: {Budi: informant, Interviewer: interviewer}'), or choose "
                      "roles the corpus has (None for every segment; on the command line "
                      "--roles, 'all' for every segment)"))
+    if have and not set(chosen) & set(have):
+        # the contract's roles, absent where the speakers have other role words (e.g.
+        # 'narasumber'): every analysis would come back empty without a word
+        warnings.warn(f"no turn has the role(s) {listed(chosen)}, so nothing is selected "
+                      f"(roles here: {', '.join(sorted(have))}); declare 'informant' as the "
+                      "role of the people interviewed in each transcript's front matter "
+                      "(e.g. 'speakers: {P: interviewer, N: informant}'), or pass the roles "
+                      f"to use, e.g. {name}=[{sorted(have)[0]!r}]", UserWarning, stacklevel=3)
     return tuple(chosen)
 
 

@@ -211,7 +211,14 @@ def question_hits(corpus: Corpus, codebook: Codebook, *,
     check_bool(negation, "negation")
     if hits is not None:
         _check_hits(hits, HIT_COLUMNS[:8])
-    matcher = compile_codebook(codebook)
+    return _question_hits(corpus, compile_codebook(codebook), roles, negation=negation,
+                          hits=hits)
+
+
+def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
+                   negation: bool, hits: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`question_hits` of arguments already checked (``roles`` by
+    :func:`~citra_eval._validation.check_roles`, which warns once per call)."""
     seg = corpus.segments
     prev = seg.groupby("doc_id", sort=False)[["role", "segment_id"]].shift(1)
     answer_role = seg["role"].ne("interviewer")
@@ -348,8 +355,7 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
         hits = hits[hits["status"] == "coded"]
     hits = hits[HIT_COLUMNS[:8]].assign(_q=0)
     if question_context:
-        carried = question_hits(corpus, matcher, roles=roles, negation=negation,
-                                hits=all_hits)
+        carried = _question_hits(corpus, matcher, roles, negation=negation, hits=all_hits)
         if len(carried):
             hits = pd.concat([hits, carried[HIT_COLUMNS[:8]].assign(_q=1)], ignore_index=True)
     if hits.empty:
@@ -581,8 +587,10 @@ def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
     DataFrame
         One row per (coding, hit inside its span): ``doc_id, segment_id, code, start, end``
         of the coding, then ``pattern, kind, hit_start, hit_end, matched_text``. For kind
-        ``question`` the hit lies in the question before the coded turn. A coding without a
-        hit (e.g. a human coder's) has no row.
+        ``question`` the hit lies in the question before the coded turn, and is listed for
+        the coding that holds the answer's first character (with ``unit="sentence"`` its
+        first sentence, the one :func:`autocode` gives the question's code). A coding
+        without a hit (e.g. a human coder's) has no row.
 
     Examples
     --------
@@ -617,14 +625,34 @@ def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
     if question_context:
         q = question_hits(corpus, codebook, roles=roles)
         q = q.assign(kind="question", hit_start=q["question_start"], hit_end=q["question_end"],
-                     matched_text=q["matched_text"].str.slice(len(QUESTION_PREFIX)))
-        right = pd.concat([right, q[cols]], ignore_index=True)
+                     matched_text=q["matched_text"].str.slice(len(QUESTION_PREFIX)),
+                     _at=q["start"] + _leading_space(corpus, q))
+        right = pd.concat([right, q[[*cols, "_at"]]], ignore_index=True)
+    else:
+        right = right.assign(_at=np.nan)
     both = left.merge(right, on=keys, how="inner")
-    inside = (((both["hit_start"] >= both["start"]) & (both["hit_end"] <= both["end"]))
-              | both["kind"].eq("question"))
+    # a question's code goes to the unit holding the answer's first character (the turn,
+    # or with unit="sentence" the first sentence), as autocode gives it (docs/autocode.md)
+    asked = both["kind"].eq("question") & (both["start"] <= both["_at"]) & (
+        (both["_at"] < both["end"]) | (both["start"] == both["end"]))
+    inside = (((both["hit_start"] >= both["start"]) & (both["hit_end"] <= both["end"])
+               & both["kind"].ne("question")) | asked)
+    both = both.drop(columns="_at")
     out = both[inside].sort_values(["doc_id", "segment_id", "start", "code", "hit_start"],
                                    kind="stable")
     return out.reset_index(drop=True)
+
+
+def _leading_space(corpus: Corpus, rows: pd.DataFrame) -> np.ndarray:
+    """Characters of white space at the start of the turns of ``rows`` (``doc_id,
+    segment_id``): a sentence starts after them."""
+    seg = corpus.segments
+    lead = seg["text"].astype(str).map(lambda t: len(t) - len(t.lstrip()))
+    by = dict(zip(zip(seg["doc_id"], seg["segment_id"].astype("int64"), strict=True), lead,
+                  strict=True))
+    return np.fromiter((by.get((d, int(sid)), 0) for d, sid in
+                        zip(rows["doc_id"], rows["segment_id"], strict=True)),
+                       dtype=np.int64, count=len(rows))
 
 
 # --------------------------------------------------------------------------- evaluation

@@ -1231,15 +1231,18 @@ class CoderValidation:
         """F1 per code against ``reference``: one column per coder (machines and humans).
 
         Rows in the order of :attr:`table`: the codes in codebook order, then the ``micro``
-        and ``macro`` summary rows last.
+        and ``macro`` summary rows last. ``attrs["reference"]`` holds ``reference``
+        (:func:`~citra_eval.plots.plot_coder_quality` checks its ``reference`` against it).
         """
         known = list(dict.fromkeys(self.table["reference"].astype(str)))
         if str(reference) not in known:
             raise ValueError(f"reference must be one of the reference coders "
                              f"({', '.join(known)}), got {reference!r}")
         t = self.table[self.table["reference"] == reference]
-        return t.pivot(index="code", columns="coder", values="f1").reindex(
+        wide = t.pivot(index="code", columns="coder", values="f1").reindex(
             t["code"].unique()).rename_axis(index="code", columns=None).reset_index()
+        wide.attrs["reference"] = reference  # whose F1 it is, for plot_coder_quality
+        return wide
 
     def conf_int(self, *, ci: float = 0.95, n_boot: int = 2000,
                  seed: int | None = None) -> pd.DataFrame:

@@ -81,8 +81,9 @@ def output_name(*parts: object) -> str:
     str
         Each part reduced to ASCII letters, digits, ``_``, ``-`` and ``.`` (accents dropped,
         other characters and spaces become ``-``, lower case, no leading or trailing ``-``
-        or ``.``), the parts joined with ``-``: a plain file name without a folder, so a
-        study's words can name an output but never place it elsewhere.
+        or ``.``), the parts joined with ``-`` (and a file extension at the end, as in
+        ``laporan.pdf``, joined with ``-`` too): a plain file name without a folder or
+        extension, so a study's words can name an output but never place it elsewhere.
 
     Raises
     ------
@@ -106,7 +107,11 @@ def output_name(*parts: object) -> str:
             out.append(text)
     if not out:
         raise ValueError(f"no usable characters for a file name in {parts!r}")
-    return _check_name("-".join(out), "the name")
+    name = "-".join(out)
+    base, dot, ext = name.rpartition(".")
+    if dot and ext.lower() in _EXTENSIONS:  # a word such as 'laporan.pdf' names no format
+        name = f"{base}-{ext}"
+    return _check_name(name, "the name")
 
 
 def _check_name(name: str, what: str) -> str:
@@ -118,6 +123,24 @@ def _check_name(name: str, what: str) -> str:
                 f"{what}={base!r}" if folder and _NAME_RE.match(base) else "")
         raise ValueError(f"{what} must be a plain file name without folder or extension, made "
                          f"of letters, digits, '_', '-' and '.', got {name!r}{hint}")
+    return name
+
+
+#: Extensions of files a study writes or reads: a name ending in one is refused by
+#: :func:`save_table` and :func:`save_figure`, which add their own (no ``freq.csv.csv``).
+_EXTENSIONS = frozenset({"csv", "tsv", "txt", "json", "xlsx", "xls", "ods", "md", "html",
+                         *FIGURE_FORMATS, "jpg", "jpeg", "tif", "tiff", "eps", "ps"})
+
+
+def _check_file_stem(name: str) -> str:
+    """``name`` as :func:`_check_name` checks it, refusing a file extension at its end
+    (the saving functions add theirs: ``"freq.csv"`` would become ``freq.csv.csv``)."""
+    _check_name(name, "name")
+    base, dot, ext = name.rpartition(".")
+    if dot and base and ext.lower() in _EXTENSIONS:
+        raise ValueError(f"name must be a plain file name without folder or extension (the "
+                         f"extension is added for each format written), got {name!r}; write "
+                         f"name={base!r}")
     return name
 
 
@@ -234,7 +257,7 @@ def save_figure(fig, name: str, *, out_dir: str | os.PathLike = "reports/figures
     fig = getattr(fig, "figure", fig) if not hasattr(fig, "savefig") else fig
     if not hasattr(fig, "savefig"):
         raise TypeError(f"fig must be a matplotlib Figure or Axes, got {type(fig).__name__}")
-    _check_name(name, "name")
+    _check_file_stem(name)
     if isinstance(formats, str):
         formats = (formats,)
     bad = [f for f in formats if f not in FIGURE_FORMATS]
@@ -384,7 +407,7 @@ def save_table(frame: pd.DataFrame, name: str, *, out_dir: str | os.PathLike = "
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
-    _check_name(name, "name")
+    _check_file_stem(name)
     check_bool(index, "index", allow_none=True)
     path = SavedPath(Path(out_dir) / f"{name}.csv")
     write_text(path, _table_text(frame, decimals, index))

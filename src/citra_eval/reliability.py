@@ -971,7 +971,7 @@ def krippendorff_alpha_sets(ratings: Ratings, *, distance: str = "masi") -> floa
     --------
     >>> r = [[{"a"}, {"a"}], [{"a", "b"}, {"a"}], [{"b"}, {"b"}], [set(), set()]]
     >>> round(krippendorff_alpha_sets(r), 3)
-    0.8
+    0.781
     """
     _check_level(distance, _SET_LEVELS)
     return krippendorff_alpha_details(ratings, level=distance).alpha

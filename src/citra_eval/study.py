@@ -1498,14 +1498,26 @@ def _role_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
 
 
 def _no_role_warning(corpus: Corpus, warn: _Warnings, transcripts: str) -> None:
-    """Transcripts with speakers but no role at all (no codings to name them by): coding,
-    the coding sheets, reliability and the themes take informants' turns."""
+    """Transcripts with speakers but no role at all, or roles but no informant's turn (no
+    codings to name them by): coding, the coding sheets, reliability and the themes take
+    informants' turns."""
     segs = corpus.segments
     named = segs["speaker"].map(lambda s: isinstance(s, str) and bool(s))
-    if named.any() and not segs["role"].map(lambda r: isinstance(r, str) and bool(r)).any():
+    roled = segs["role"].map(lambda r: isinstance(r, str) and bool(r))
+    if named.any() and not roled.any():
         warn.add(transcripts, "no turn has a role, so nothing will be coded ('citra-eval "
                  "code' and 'sheet export', reliability and the themes take informants' "
                  f"turns); {roles_fix(corpus)}")
+    elif roled.any() and not segs["role"].eq("informant").any():
+        # roles in other words ('narasumber'): allowed, but the default selects no turn
+        present = ", ".join(sorted(set(segs.loc[roled, "role"].astype(str))))
+        warn.add(transcripts, f"no turn has the role 'informant' (roles here: {present}), "
+                 "so nothing will be coded by default ('citra-eval code' and 'sheet export', "
+                 "reliability and the themes take informants' turns); declare 'informant' as "
+                 "the role of the people interviewed in the front matter (e.g. 'speakers: "
+                 "{P: interviewer, N: informant}'), or pass the roles to use with --roles "
+                 "('citra-eval agree', 'citra-eval sheet export') or roles= (the library's "
+                 "functions)")
 
 
 def _first_five(docs: list[str]) -> str:

@@ -27,7 +27,9 @@ def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
         ``micro`` and ``macro`` rows are drawn last, below a line, labelled in ``lang``
         (micro and macro average).
     reference : str
-        The reference coder (for the axis label).
+        The reference coder (for the axis label): the one ``per_code`` was computed against
+        (its ``attrs["reference"]``, which ``CoderValidation.per_code`` sets), never a coder
+        drawn as one of its columns; another is a ``ValueError``.
     codebook : Codebook, optional
         Code labels in ``lang``.
     machines : tuple of str
@@ -60,6 +62,7 @@ def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
     if missing:
         raise ValueError(f"per_code lacks column(s) {', '.join(missing)}; pass "
                          "CoderValidation.per_code(reference)")
+    _check_reference(per_code, reference)
     if intervals is not None:
         _check_intervals(intervals)
     humans = [c for c in per_code.columns if c not in ("code", *_MACHINES)]
@@ -94,6 +97,21 @@ def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="lower left", fontsize=8, frameon=False, bbox_to_anchor=(0, 1.0), ncol=2)
     return ax
+
+
+def _check_reference(per_code: pd.DataFrame, reference: str) -> None:
+    """``ValueError`` when ``reference`` is not the coder ``per_code`` was scored against:
+    another than its ``attrs["reference"]``, or a coder drawn as one of its columns."""
+    held = per_code.attrs.get("reference")
+    if held is not None and str(held) != str(reference):
+        raise ValueError(f"reference={reference!r} but per_code holds the F1 against coder "
+                         f"{str(held)!r} (CoderValidation.per_code({str(held)!r})); pass "
+                         f"reference={str(held)!r}, or per_code(reference) of the reference "
+                         "you mean")
+    if str(reference) in map(str, per_code.columns.drop("code", errors="ignore")):
+        raise ValueError(f"reference={reference!r} is a column of per_code (a coder scored "
+                         "against the reference), not the reference it was scored against; "
+                         "pass the coder given to CoderValidation.per_code(reference)")
 
 
 def _micro_intervals(ax, intervals: pd.DataFrame, reference: str, coders: list[str],

@@ -12,7 +12,7 @@ __all__ = ["plot_keyness"]
 
 
 def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = None,
-                 lang: str = "id", alpha: float = 0.05, ax=None):
+                 codebook=None, lang: str = "id", alpha: float = 0.05, ax=None):
     """Horizontal bars of the key words' log-likelihood, the strongest at the top.
 
     Parameters
@@ -24,6 +24,8 @@ def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = Non
         How many words.
     target : str, optional
         Name of the code or group, for the title.
+    codebook : Codebook, optional
+        A ``target`` that is one of its codes is shown as the code's label in ``lang``.
     lang : {"id", "en"}
         Language of the labels.
     alpha : float
@@ -82,6 +84,8 @@ def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = Non
         else:
             say_empty(ax, label("vocab.no_key_words", lang))
     if target is not None:
+        if codebook is not None and target in codebook:
+            target = codebook.label(target, lang)
         ax.set_title(label("vocab.title", lang, target=target))
     ax.margins(x=0.12)
     return ax
