@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import warnings
 
 import pandas as pd
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import citra_eval as ce
+from citra_eval.autocoding import coder_scores
 from citra_eval.matching import Matcher
 
 CODEBOOK = {
@@ -277,6 +279,40 @@ def test_evaluate_coder_refuses_several_reference_coders():
     both = pd.concat([_table([(2, "x")], "A"), _table([(2, "x")], "B")])
     with pytest.raises(ValueError, match="several coders"):
         ce.evaluate_coder(_table([(2, "x")], "auto"), reference=both, corpus=corpus)
+
+
+def _interviews(n):
+    """``n`` interviews W1..Wn, each an interviewer question and an informant answer with
+    one hit of ``media``; the corpus, its dictionary codings and its turns by doc id."""
+    texts = {f"W{i}.txt": f"---\nid: W{i}\nspeakers: {{P: interviewer, I: informant}}\n---\n"
+             "P: Promosinya lewat apa?\nI: Lewat media sosial tiap hari.\n"
+             for i in range(1, n + 1)}
+    corpus = ce.Corpus.from_texts(texts)
+    return corpus, corpus.segments[corpus.segments["role"] == "informant"]
+
+
+def test_evaluate_coder_warns_when_the_reference_has_not_coded_some_interviews(cb):
+    corpus, answers = _interviews(5)
+    auto = ce.autocode(corpus, cb)
+    hand = answers[answers["doc_id"].isin(["W1", "W2"])].assign(code="media", coder="RA")[
+        ce.CODING_COLUMNS]
+    with pytest.warns(ce.CoverageWarning,
+                      match=r"3 of 5 .*W3, W4, W5.*coded_documents\(reference"):
+        ev = ce.evaluate_coder(auto, reference=hand, corpus=corpus).set_index("code")
+    # the numbers do not change: the auto-coder's codings in W3-W5 stay false positives
+    assert ev.loc["micro", ["tp", "fp", "fn"]].tolist() == [2, 3, 0]
+    # the fix the warning names: only the coded interviews count, and nothing is warned
+    coded = corpus.subset(ce.coded_documents(hand, corpus=corpus))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CoverageWarning)
+        ev = ce.evaluate_coder(auto, reference=hand, corpus=coded).set_index("code")
+        assert ev.loc["micro", ["tp", "fp", "fn"]].tolist() == [2, 0, 0]
+        # every interview coded, or an empty reference: silent
+        everyone = answers.assign(code="media", coder="RA")[ce.CODING_COLUMNS]
+        ce.evaluate_coder(auto, reference=everyone, corpus=corpus)
+        ce.evaluate_coder(auto, reference=hand.iloc[:0], corpus=corpus)
+        # the per-fold scores of the cross-validation (one document at a time) stay silent
+        coder_scores(auto, reference=hand, corpus=corpus, roles=("informant",), codes=None)
 
 
 # --------------------------------------------------------------------------- example study

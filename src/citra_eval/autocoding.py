@@ -27,7 +27,7 @@ from ._validation import (
     check_type,
 )
 from .codebook import Codebook
-from .codings import CODING_COLUMNS, empty_codings
+from .codings import CODING_COLUMNS, empty_codings, warn_uncoded
 from .corpus import Corpus
 from .matching import CHUNK_CHARS, HIT_COLUMNS, Matcher, chunk_bounds
 from .normalise import sentence_spans, text_token_ids
@@ -695,6 +695,14 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
         ``code, precision, recall, f1, support, tp, fp, fn``: one row per code, then
         ``micro`` and ``macro``. ``support`` is the number of reference-positive segments.
 
+    Warns
+    -----
+    CoverageWarning
+        When ``reference`` (not empty) has no coding in some documents with a turn of
+        ``roles``: they count as read and found to hold no code, so every coding of
+        ``codings`` there is a false positive. If they are not coded yet, pass
+        ``corpus=corpus.subset(ce.coded_documents(reference, corpus=corpus))``.
+
     Notes
     -----
     Units are segments: the pair (segment, code) is positive for a table when any of its
@@ -709,9 +717,10 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
     >>> import citra_eval as ce
     >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D\\nspeakers: {I: informant}\\n"
     ...     "---\\nI: satu\\nI: dua\\nI: tiga\\n"})
-    >>> def table(rows, coder):
-    ...     return pd.DataFrame([("D", s, 0, 1, c, coder) for s, c in rows],
-    ...                         columns=ce.CODING_COLUMNS)
+    >>> turns = corpus.segments.set_index("segment_id")
+    >>> def table(rows, coder):  # each coding spans its whole turn
+    ...     return pd.DataFrame([("D", s, turns.start[s], turns.end[s], c, coder)
+    ...                          for s, c in rows], columns=ce.CODING_COLUMNS)
     >>> auto = table([(1, "a"), (2, "a"), (3, "b")], "auto")
     >>> ref = table([(1, "a"), (3, "a"), (3, "b")], "A")
     >>> evaluate_coder(auto, reference=ref, corpus=corpus)[["code", "precision", "recall",
@@ -732,6 +741,12 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
     ['micro', 'macro']
     >>> bool(0 < ev.loc[ev["code"] == "micro", "f1"].item() < 1)
     True
+
+    When the reference has coded only some interviews so far, score on those alone (the
+    others would count every coding of ``codings`` there as a false positive; a
+    :class:`~citra_eval.CoverageWarning` names them):
+    ``evaluate_coder(auto, reference=a, corpus=corpus.subset(ce.coded_documents(a,
+    corpus=corpus)))``.
     """
     if not isinstance(corpus, Corpus):
         raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
@@ -744,7 +759,11 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
         check_known(codes, "codes", {str(c) for t in (codings, reference)
                                      for c in t.get("code", ())},
                     what="code(s)", absent="neither table has")
-    return coder_scores(codings, reference=reference, corpus=corpus, roles=roles, codes=codes)
+    scores = coder_scores(codings, reference=reference, corpus=corpus, roles=roles, codes=codes)
+    # after the checks of coder_scores (columns, one coder), before the result is handed back
+    warn_uncoded(reference, corpus, set(coding_units(corpus, roles)["doc_id"]),
+                 "evaluate_coder", name="reference")
+    return scores
 
 
 def coder_scores(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Corpus,

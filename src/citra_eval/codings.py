@@ -12,6 +12,7 @@ no longer at its offsets is reported as drifted (:func:`citra_eval.reanchor` mov
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ from ._validation import (
     check_codings_in_corpus,
     check_frame,
     check_type,
+    listed,
 )
 from .errors import MAX_REPORTED, InputError, Problem, collect, quoted_pair
 
@@ -34,12 +36,37 @@ if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycl
     from .corpus import Corpus
 
 
-__all__ = ["CODING_COLUMNS", "empty_codings", "read_codings", "record_text", "validate_codings",
-           "write_codings"]
+__all__ = ["CODING_COLUMNS", "CoverageWarning", "empty_codings", "read_codings", "record_text",
+           "validate_codings", "warn_uncoded", "write_codings"]
 
 CODING_COLUMNS = ["doc_id", "segment_id", "start", "end", "code", "coder"]
 OPTIONAL_COLUMNS = ["text", "evidence", "note"]
 _INT_COLUMNS = ["segment_id", "start", "end"]
+
+
+class CoverageWarning(UserWarning):
+    """Which documents a coder rated was inferred from where they applied codes."""
+
+
+def warn_uncoded(codings: pd.DataFrame, corpus: Corpus, spoken: set[str], what: str, *,
+                 name: str = "codings", stacklevel: int = 3) -> None:
+    """:class:`CoverageWarning` when some of the ``spoken`` documents (those with a turn of
+    the roles) have no coding at all in ``codings`` (the argument ``name``): the analysis
+    (``what``) counts them as coded with no code, which is wrong for interviews not coded
+    yet; the warning names them and the fix (the corpus subset to
+    :func:`~citra_eval.coded_documents`). Silent for an empty table. ``stacklevel`` 3 points
+    at the caller of the public function that calls this."""
+    if codings.empty:
+        return
+    coded = set(codings["doc_id"].astype(str))
+    uncoded = [d for d in corpus.doc_ids if d in spoken and str(d) not in coded]
+    if uncoded:
+        where = "" if name == "codings" else f" in {name}"
+        warnings.warn(
+            f"{what}: {len(uncoded)} of {len(spoken)} interviews have no coding{where} "
+            f"({listed(uncoded, limit=5, quote=False)}) and count as coded with no code; if "
+            f"they are not coded yet, pass corpus=corpus.subset(ce.coded_documents({name}, "
+            "corpus=corpus))", CoverageWarning, stacklevel=stacklevel)
 
 
 def empty_codings() -> pd.DataFrame:

@@ -35,7 +35,13 @@ from ._validation import (
     check_type,
 )
 from .codebook import Codebook
-from .codings import CODING_COLUMNS, empty_codings, record_text, validate_codings
+from .codings import (
+    CODING_COLUMNS,
+    CoverageWarning,
+    empty_codings,
+    record_text,
+    validate_codings,
+)
 from .corpus import Corpus
 from .errors import InputError, closest
 from .reliability import (
@@ -188,10 +194,6 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
                              else table["doc_id"].isin(rated_docs[c]).to_numpy()
                              for c in coder_list])
     return _Units(table, coder_list, code_list, present, rated, n_ignored, roles)
-
-
-class CoverageWarning(UserWarning):
-    """Which coder rated which documents was inferred from where they applied codes."""
 
 
 _COVERAGE_KINDS = ("all", "documents")

@@ -28,10 +28,9 @@ from ._validation import (
     listed,
 )
 from .autocoding import coding_units
-from .codings import check_codings_against
+from .codings import check_codings_against, warn_uncoded
 from .corpus import Corpus, is_missing_value
 from .errors import InputError
-from .intercoder import CoverageWarning
 from .matching import Matcher
 from .normalise import Normaliser, tokenize
 
@@ -93,22 +92,6 @@ def checked_codings(codings: pd.DataFrame, corpus, coder: str | None = None,
         raise InputError(f"codings holds several coders ({have}); choose one with coder=...")
     check_codings_against(codings, corpus)
     return codings.assign(segment_id=codings["segment_id"].astype("int64"))
-
-
-def _warn_uncoded(codings: pd.DataFrame, corpus: Corpus, spoken: set[str], what: str) -> None:
-    """:class:`~citra_eval.CoverageWarning` when some of the ``spoken`` documents (those with
-    a turn of the roles) have no coding at all: the analysis counts them as coded with no
-    code, which is wrong for interviews not coded yet. Silent for an empty table."""
-    if codings.empty:
-        return
-    coded = set(codings["doc_id"].astype(str))
-    uncoded = [d for d in corpus.doc_ids if d in spoken and str(d) not in coded]
-    if uncoded:
-        warnings.warn(
-            f"{what}: {len(uncoded)} of {len(spoken)} interviews have no coding "
-            f"({listed(uncoded, limit=5, quote=False)}) and count as coded with no code; if "
-            "they are not coded yet, pass corpus=corpus.subset(ce.coded_documents(codings, "
-            "corpus=corpus))", CoverageWarning, stacklevel=3)
 
 
 def documents_without_attribute(corpus: Corpus, by: str, doc_ids, what: str) -> set[str]:
@@ -219,7 +202,7 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     if lang is not None:
         check_lang(lang)
     data, base, roles, n_ignored = _on_roles(codings, corpus, roles)
-    _warn_uncoded(codings, corpus, _documents_with_roles(corpus, roles), "code_frequencies")
+    warn_uncoded(codings, corpus, _documents_with_roles(corpus, roles), "code_frequencies")
     codes = _code_list(codings, codebook)
     if by is not None:
         if by not in corpus.documents.columns:
@@ -590,7 +573,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         warnings.warn(f"saturation cannot be judged: {why}; saturation_point None here means "
                       "'not checked', not 'not saturated' (attrs['saturation']['judged'] is "
                       "False)", UserWarning, stacklevel=2)
-    _warn_uncoded(codings, corpus, set(ordered), "saturation")
+    warn_uncoded(codings, corpus, set(ordered), "saturation")
     dates = _dates_of(docs) if "date" in docs.columns else None
     by_doc = codings.groupby("doc_id")["code"].agg(lambda s: set(s)).to_dict()
     seen: set[str] = set()
