@@ -1388,6 +1388,14 @@ SEPARATION_CONDITION = 1e6
 SEPARATION_MIN_INFORMATION = 1e-5
 
 
+def _observed_levels(x: pd.Series) -> list:
+    """The levels of a categorical predictor that occur, in order (the first is the
+    reference): a Categorical's own order, otherwise sorted as text."""
+    lv = (list(x.cat.categories) if isinstance(x.dtype, pd.CategoricalDtype)
+          else sorted(x.unique(), key=str))
+    return [v for v in lv if (x == v).any()]
+
+
 def _check_extreme_level(data: pd.DataFrame, predictors: Sequence[str], y: pd.Series,
                          cats: list, outcome: str) -> None:
     """Refuse a level of a categorical predictor whose rows all lie in the lowest (or all in
@@ -1400,9 +1408,7 @@ def _check_extreme_level(data: pd.DataFrame, predictors: Sequence[str], y: pd.Se
         x = data[p]
         if _is_continuous(x):
             continue
-        lv = (list(x.cat.categories) if isinstance(x.dtype, pd.CategoricalDtype)
-              else sorted(x.unique(), key=str))
-        lv = [v for v in lv if (x == v).any()]
+        lv = _observed_levels(x)
         for i, v in enumerate(lv):
             rows = codes[(x == v).to_numpy()]
             for code, where in ((0, "lowest"), (len(cats) - 1, "highest")):
@@ -1525,9 +1531,7 @@ def _design(data: pd.DataFrame,
             cols[p] = x.astype(float)
             continuous.append(p)
             continue
-        lv = (list(x.cat.categories) if isinstance(x.dtype, pd.CategoricalDtype)
-              else sorted(x.unique(), key=str))
-        lv = [v for v in lv if (x == v).any()]
+        lv = _observed_levels(x)
         if lv:
             references[p] = _py(lv[0])
         for v in lv[1:]:

@@ -992,6 +992,12 @@ def _check_ids(frame: pd.DataFrame, col: str, line_of: pd.Series, path: str,
 _DECIMAL_COMMA = r"-?\d+,\d+"
 
 
+def _decimal_points(cells: pd.Series) -> pd.Series:
+    """``cells`` with each number written with a decimal comma rewritten with a point."""
+    comma = cells.str.fullmatch(_DECIMAL_COMMA).fillna(False).astype(bool)
+    return cells.where(~comma, cells.str.replace(",", ".", regex=False))
+
+
 def _flow_code(raw: str) -> str:
     """``raw`` as an entry of a YAML flow list (``missing: [...]``): quoted when YAML would
     otherwise split or misread it (``4,5`` unquoted is the two codes 4 and 5)."""
@@ -1010,8 +1016,7 @@ def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
         values = values.where(~_is_missing_code(values, missing), "")
     numbers = values.where(values != "", None)
     if decimal_comma:
-        numbers = numbers.where(~numbers.str.fullmatch(_DECIMAL_COMMA).fillna(False)
-                                .astype(bool), numbers.str.replace(",", ".", regex=False))
+        numbers = _decimal_points(numbers)
     out = pd.to_numeric(numbers, errors="coerce").astype("float64")
     label_to_option = {t.casefold(): opt for opt, texts in rng.labels.items()
                        for t in texts.values()}
@@ -1086,13 +1091,12 @@ def _parse_demographic(values: pd.Series, demo: Demographic,
     col = demo.name
     if demo.type == "numeric":
         if decimal_comma:
-            text = text.where(~text.str.fullmatch(r"-?\d+,\d+").fillna(False).astype(bool),
-                              text.str.replace(",", ".", regex=False))
+            text = _decimal_points(text)
         out = pd.to_numeric(text, errors="coerce").astype("float64")
         for idx in text.index[text.notna() & out.isna()]:
             raw = text[idx]
             hint = (f"; write {raw.replace(',', '.')!r} with a decimal point"
-                    if re.fullmatch(r"-?\d+,\d+", raw) else "; enter a number or leave the "
+                    if re.fullmatch(_DECIMAL_COMMA, raw) else "; enter a number or leave the "
                     "cell empty")
             problems.append(Problem(path, f"demographic {col!r} is declared numeric in the "
                                     f"instrument, got {raw!r}" + hint, int(line_of[idx]), col))
