@@ -1464,6 +1464,11 @@ def turn_role_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> l
     return warn.lines
 
 
+#: Where roles other than informants' can be chosen (the end of the role warnings' fix).
+_ROLES_OPTIONS = ("--roles ('citra-eval agree', 'citra-eval sheet export') or roles= (the "
+                  "library's functions)")
+
+
 def _role_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
                    transcripts: str) -> None:
     """Coded documents without an informant's turn (speakers without a role, as a text
@@ -1487,8 +1492,7 @@ def _role_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
                  "coded by default (reliability, the themes and the auto-coder), so their "
                  "codings are left out; declare the informant speakers' role as informant in "
                  "the front matter (e.g. 'speakers: {P1: informant}'), or pass the roles to "
-                 "code with --roles ('citra-eval agree', 'citra-eval sheet export') or roles= "
-                 "(the library's functions)")
+                 "code with " + _ROLES_OPTIONS)
     if unroled:
         warn.add(transcripts, f"coded transcript(s) {_first_five(unroled)} have no "
                  "informant turn (their speakers have no role): reliability, the themes and "
@@ -1515,9 +1519,8 @@ def _no_role_warning(corpus: Corpus, warn: _Warnings, transcripts: str) -> None:
                  "so nothing will be coded by default ('citra-eval code' and 'sheet export', "
                  "reliability and the themes take informants' turns); declare 'informant' as "
                  "the role of the people interviewed in the front matter (e.g. 'speakers: "
-                 "{P: interviewer, N: informant}'), or pass the roles to use with --roles "
-                 "('citra-eval agree', 'citra-eval sheet export') or roles= (the library's "
-                 "functions)")
+                 "{P: interviewer, N: informant}'), or pass the roles to use with "
+                 + _ROLES_OPTIONS)
 
 
 def _first_five(docs: list[str]) -> str:
