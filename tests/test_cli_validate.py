@@ -438,3 +438,19 @@ def test_validate_warns_when_transcripts_without_codings_have_roles_but_no_infor
     assert warning.startswith("warning: t: no turn has the role 'informant' (roles here: "
                               "narasumber, pewawancara)")
     assert "speakers: {" in warning and "roles=" in warning
+
+
+def test_validate_refuses_transcript_ids_differing_only_in_case(cli, tmp_path):
+    """Issue: ``INF03`` and ``inf03`` are two ids on Linux, one file name on Windows and
+    macOS; validate says which two files and how to fix it, exit 2."""
+    from _samples import BASIC
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "a.txt").write_text(BASIC, encoding="utf-8")
+    (folder / "b.txt").write_text(BASIC.replace("id: INF03", "id: inf03"), encoding="utf-8")
+    res = cli("validate", "--transcripts", str(folder), cwd=tmp_path)
+    assert res.returncode == 2
+    line = next(x for x in res.stderr.splitlines() if x.startswith("error: "))
+    assert line.startswith("error: ") and "b.txt:2: id 'inf03' differs from 'INF03'" in line
+    assert "a.txt" in line and "change the 'id' of one" in line

@@ -256,6 +256,38 @@ def test_duplicate_id_names_both_files(tmp_path):
     assert "duplicate id 'INF03'" in str(err) and "a.txt" in str(err)
 
 
+def test_ids_differing_only_in_case_are_refused(tmp_path):
+    """Outputs named by id (pseudonymise's ``<id>.txt``) would overwrite each other on
+    Windows and macOS, whose file names ignore case."""
+    err = _error(tmp_path, {"a.txt": BASIC, "b.txt": BASIC.replace("id: INF03", "id: inf03")})
+    assert err.path.endswith("b.txt") and err.line == 2
+    text = str(err)
+    assert "'inf03'" in text and "'INF03'" in text and "a.txt" in text
+    assert "only in case" in text and "change the 'id' of one" in text
+
+
+def test_subtitle_ids_from_file_names_differing_in_case_are_refused(tmp_path):
+    """A subtitle file's id is its name: ``A.vtt`` and ``a.srt`` collide the same way."""
+    err = _error(tmp_path, {"A.vtt": "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhalo\n",
+                            "a.srt": "1\n00:00:01,000 --> 00:00:02,000\nhalo\n"})
+    assert err.path.endswith("a.srt") and "A.vtt" in str(err)
+    assert "rename one of the two files" in str(err)
+
+
+def test_file_names_differing_only_in_case_are_refused(tmp_path):
+    """``Int01.txt`` and ``int01.txt`` can live side by side on Linux only: the study could
+    not be cloned or copied to Windows or macOS."""
+    write(tmp_path, "Int01.txt", BASIC)
+    write(tmp_path, "int01.txt", BASIC.replace("INF03", "INF04"))
+    if len(list(tmp_path.iterdir())) < 2:
+        pytest.skip("this file system ignores case")
+    with pytest.raises(ce.InputError) as info:
+        ce.read_transcripts(tmp_path)
+    assert [p.path.rsplit("/", 1)[-1] for p in info.value.problems] == ["int01.txt"]
+    text = str(info.value)
+    assert "Int01.txt" in text and "only in case" in text and "rename one" in text
+
+
 def test_every_bad_file_is_reported(tmp_path):
     err = _error(tmp_path, {"a.txt": "no front matter", "b.txt": b"", "c.txt": BASIC})
     assert [p.path.rsplit("/", 1)[-1] for p in err.problems] == ["a.txt", "b.txt"]

@@ -758,21 +758,51 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike], *,
     check_bool(allow_empty, "allow_empty")
     parsed: list[ParsedTranscript] = []
     problems: list[Problem] = []
-    for f in _files(path, allow_empty=allow_empty):
+    files = _files(path, allow_empty=allow_empty)
+    for f in files:
         try:
             parsed.append(_read_one(f))
         except InputError as exc:
             problems.extend(exc.problems)
-    seen: dict[str, str] = {}
-    for p in parsed:
-        if p.doc_id in seen:
-            problems.append(Problem(
-                p.path, f"duplicate id {p.doc_id!r} (also in {seen[p.doc_id]}); "
-                "every transcript needs its own id", p.id_line))
-        seen.setdefault(p.doc_id, p.path)
+    problems.extend(_repeated_names(files, parsed))
     if problems:
         raise InputError(problems=problems)
     return assemble_corpus(parsed)
+
+
+def _repeated_names(files: list[Path], parsed: list[ParsedTranscript]) -> list[Problem]:
+    """One problem per transcript whose file name (in the same folder) or id repeats an
+    earlier one's, ignoring case: Windows and macOS file systems ignore it, so such files
+    cannot be cloned or copied there side by side, and outputs named by id (pseudonymise's
+    ``<id>.txt``) would overwrite each other."""
+    problems: list[Problem] = []
+    names: dict[tuple[Path, str], Path] = {}
+    for f in files:
+        other = names.setdefault((f.absolute().parent, f.name.casefold()), f)
+        if other is not f:
+            problems.append(Problem(
+                os.fspath(f), f"its name differs from {other.name} only in case; Windows "
+                "and macOS keep one file for both names, so the study cannot be copied there; "
+                "rename one of the two"))
+    reported = {p.path for p in problems}
+    seen: dict[str, ParsedTranscript] = {}
+    for p in parsed:
+        other = seen.setdefault(p.doc_id.casefold(), p)
+        if other is p or p.path in reported:
+            continue
+        if other.doc_id == p.doc_id:
+            what = f"duplicate id {p.doc_id!r} (also in {other.path})"
+        else:
+            what = (f"id {p.doc_id!r} differs from {other.doc_id!r} (in {other.path}) only in "
+                    "case; files named by id would overwrite each other on Windows and macOS")
+        # a subtitle file without an id in its sidecar is named by its file
+        named = [q.path for q in (other, p) if q.id_line is None]
+        fix = ("every transcript needs its own id" if other.doc_id == p.doc_id
+               else "change the 'id' of one" if not named
+               else "rename one of the two files (its name is its id)" if len(named) == 2
+               else f"change the 'id' of one, or rename {named[0]} (its name is its id)")
+        problems.append(Problem(p.path, f"{what}; {fix}", p.id_line))
+    return problems
 
 
 def assemble_corpus(parsed: list[ParsedTranscript]) -> Corpus:
