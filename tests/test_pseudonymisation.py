@@ -687,15 +687,16 @@ def test_cli_memos_survive_pseudonymise_qdpx_export_import_and_reidentify(tmp_pa
     shared, key_out = tmp_path / "shared", tmp_path / "private" / "key.csv"
     r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
             "--codings", str(tmp_path / "codings_A.csv"), "--memos", str(tmp_path / "memos.csv"),
+            "--codebook", str(tmp_path / "codebook.yaml"),
             "--out", str(shared), "--key-out", str(key_out))
     assert r.returncode == 0, r.stderr
-    assert "pseudonymised 1 document and 5 memos" in r.stdout
+    assert "pseudonymised 1 document and 5 memos and the codebook" in r.stdout
     # the widened memo named by its file and line (the first memo spans two lines)
     assert f"1 memo(s) began or ended inside a replaced name or identifier; each now holds " \
            f"all of it: {tmp_path / 'memos.csv'}:6 (INF01 at " in r.stderr
     assert "Budi" not in (shared / "memos.csv").read_text(encoding="utf-8")
     r = cli("qdpx", "export", "--transcripts", str(shared / "transcripts"), "--codebook",
-            str(tmp_path / "codebook.yaml"), "--codings", str(shared / "codings" / "codings_A.csv"),
+            str(shared / "codebook.yaml"), "--codings", str(shared / "codings" / "codings_A.csv"),
             "--memos", str(shared / "memos.csv"), "--out", str(tmp_path / "shared.qdpx"))
     assert r.returncode == 0, r.stderr
     r = cli("qdpx", "import", str(tmp_path / "shared.qdpx"), "--out", str(tmp_path / "imp"))
@@ -772,6 +773,72 @@ def test_cli_codebook_is_pseudonymised_with_the_same_key(tmp_path, cli):
     with zipfile.ZipFile(tmp_path / "s.qdpx") as z:
         qde = z.read("project.qde").decode("utf-8")
     assert "Budi" not in qde and "Siti" not in qde
+
+
+_NAMED_CODEBOOK = ("codebook: c\nversion: 1\nlanguage: id\ncodes:\n"
+                   "  - id: umum\n    label: Umum\n"
+                   "  - id: kontak\n    label: {id: Kontak, en: Contact}\n"
+                   "    examples: ['Hubungi Budi Santoso']\n")
+
+
+def _export_with(cli, tmp_path, shared, codebook):
+    out = tmp_path / "s.qdpx"
+    r = cli("qdpx", "export", "--transcripts", str(shared / "transcripts"),
+            "--codebook", str(codebook), "--codings", str(shared / "codings" / "codings_A.csv"),
+            "--out", str(out))
+    return r, out
+
+
+def test_cli_export_of_pseudonymised_transcripts_refuses_a_codebook_not_pseudonymised(
+        tmp_path, cli):
+    """The report pseudonymise writes beside the shared transcripts marks them; a codebook
+    that did not go through pseudonymise --codebook would carry the names into the project."""
+    src, _ = _cli_inputs(tmp_path)
+    cb = tmp_path / "codebook.yaml"
+    cb.write_text(_NAMED_CODEBOOK, encoding="utf-8")
+    shared = tmp_path / "shared"
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
+            "--codings", str(tmp_path / "codings_A.csv"), "--out", str(shared))
+    assert r.returncode == 0, r.stderr
+    r, out = _export_with(cli, tmp_path, shared, cb)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"error: {cb}: "), r.stderr
+    assert "pseudonymisation_report.csv" in r.stderr and "pseudonymise" in r.stderr
+    assert "--codebook" in r.stderr and str(shared / "codebook.yaml") in r.stderr
+    assert "Budi" not in r.stderr + r.stdout
+    assert not out.exists() and not list(tmp_path.glob("*.qdpx*"))
+    # the fix the message gives: the codebook pseudonymise writes is marked and accepted
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
+            "--codings", str(tmp_path / "codings_A.csv"), "--codebook", str(cb),
+            "--out", str(shared), "--force")
+    assert r.returncode == 0, r.stderr
+    assert ce.Codebook.load(shared / "codebook.yaml").pseudonymised
+    assert not ce.Codebook.load(cb).pseudonymised
+    r, out = _export_with(cli, tmp_path, shared, shared / "codebook.yaml")
+    assert r.returncode == 0, r.stderr
+    assert out.is_file()
+
+
+def test_cli_export_names_the_field_when_the_report_holds_the_names(tmp_path, cli):
+    """With --with-originals the report beside the transcripts holds the names: the check
+    is exact, naming the code and field (and the pseudonym, not the name); a codebook
+    without any of them is shared as it is."""
+    src, _ = _cli_inputs(tmp_path)
+    cb = tmp_path / "codebook.yaml"
+    cb.write_text(_NAMED_CODEBOOK, encoding="utf-8")
+    shared = tmp_path / "shared"
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
+            "--codings", str(tmp_path / "codings_A.csv"), "--out", str(shared),
+            "--with-originals")
+    assert r.returncode == 0, r.stderr
+    r, out = _export_with(cli, tmp_path, shared, cb)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"error: {cb}:7: code 'kontak', examples: "), r.stderr
+    assert "'INF01'" in r.stderr and "Budi" not in r.stderr
+    assert not out.exists()
+    cb.write_text(_NAMED_CODEBOOK.replace("Budi Santoso", "humas"), encoding="utf-8")
+    r, out = _export_with(cli, tmp_path, shared, cb)
+    assert r.returncode == 0, r.stderr
 
 
 def test_cli_refuses_a_codebook_it_would_overwrite(tmp_path, cli):

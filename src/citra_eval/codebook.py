@@ -42,7 +42,7 @@ __all__ = ["Code", "Codebook", "Pattern"]
 _CODE_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 TOP_KEYS = {"codebook", "version", "language", "languages", "description", "note", "codes",
-            "slang", "no_stem", "authors", "license"}
+            "slang", "no_stem", "authors", "license", "pseudonymised"}
 CODE_KEYS = {"id", "label", "codable", "children", "definition", "include", "exclude",
              "examples", "patterns", "exclude_patterns", "construct", "color", "note", "memo",
              "guid"}
@@ -123,6 +123,10 @@ class Codebook:
         Extra ``{colloquial word: standard word}`` entries for auto-coding.
     no_stem : list
         Words the auto-coder must never stem.
+    pseudonymised : bool
+        Whether its texts went through ``citra-eval pseudonymise --codebook`` (YAML
+        ``pseudonymised: true``, which that command writes): ``qdpx export`` of pseudonymised
+        transcripts shares only such a codebook, unless it can check the names itself.
 
     Examples
     --------
@@ -139,6 +143,7 @@ class Codebook:
     slang: dict[str, str] = field(default_factory=dict)
     no_stem: list[str] = field(default_factory=list)
     path: str | None = None
+    pseudonymised: bool = False
     slang_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     # ------------------------------------------------------------------ queries
@@ -297,6 +302,8 @@ class Codebook:
 
         out: dict = {"codebook": self.name, "version": _yaml_version(self.version),
                      "language": self.language}
+        if self.pseudonymised:
+            out["pseudonymised"] = True
         if self.description:
             out["description"] = self.description
         if self.slang:
@@ -415,6 +422,11 @@ class _Builder:
         if not isinstance(no_stem, list) or not all(isinstance(w, str) for w in no_stem):
             self.err("'no_stem' must be a list of words", data.line_of("no_stem"), "no_stem")
             no_stem = []
+        pseudonymised = data.get("pseudonymised", False)
+        if not isinstance(pseudonymised, bool):
+            self.err("'pseudonymised' must be true or false (pseudonymise --codebook writes "
+                     f"it), got {quoted(str(pseudonymised))}", data.line_of("pseudonymised"),
+                     "pseudonymised")
         self.check_constructs()
         if self.problems:
             raise InputError(problems=self.problems)
@@ -424,6 +436,7 @@ class _Builder:
             description=str(data.get("description") or ""),
             slang={k.lower(): v.lower() for k, v in slang.items()},
             no_stem=[w.lower() for w in no_stem], path=self.path,
+            pseudonymised=pseudonymised is True,
             slang_lines={k.lower(): slang.line_of(k) for k in slang if slang.line_of(k)})
 
     def slang(self, data: LineDict) -> LineDict:

@@ -1056,6 +1056,29 @@ def _rebuild_back(corpus: Corpus, texts, maps, restore: _ValueRestorer) -> Corpu
     return Corpus.from_frames(docs, segs, texts)
 
 
+def replaced_names(report: str | os.PathLike) -> dict[str, str] | None:
+    """``{name: pseudonym}`` of the key's names :func:`pseudonymise` replaced in the texts,
+    from a report file (the re-identification key, or ``pseudonymisation_report.csv``
+    written ``--with-originals``); None when the report holds no originals (the public
+    report: the names are kept apart from the shared data)."""
+    path = os.fspath(report)
+    header = next(iter(csv_rows(read_text_file(path), path)), (1, []))[1]
+    if "original" not in header:
+        return None
+    frame = _read_report(path)
+    rows = frame[(frame["field"] == "text") & (frame["kind"] == "name")]
+    return dict(zip(rows["original"].astype(str), rows["replacement"].astype(str),
+                    strict=True))
+
+
+def name_finder(names: Mapping[str, str]) -> Callable[[str], list[str]]:
+    """A function giving the pseudonyms of the ``names`` (``{name: pseudonym}``) a text
+    holds, in reading order, found as :func:`pseudonymise` finds them (whole words, any
+    case and spacing, with clitics); the names themselves are never returned."""
+    replacer = _Replacer(names, detect=())
+    return lambda text: [rep for *_, rep in replacer.find(text)]
+
+
 def _read_report(key) -> pd.DataFrame:
     if isinstance(key, pd.DataFrame):
         frame = key

@@ -28,6 +28,7 @@ from ._common import (
     study_here,
     study_locked,
 )
+from .pseudonymise import shared_codebook_problem
 
 
 def _add_qdpx(sub: argparse._SubParsersAction) -> None:
@@ -96,6 +97,11 @@ def _read_inputs(args: argparse.Namespace):
     corpus = problems.attempt(read_transcripts, args.transcripts, allow_empty=True)
     codebook = (problems.attempt(Codebook.load, args.codebook) if args.codebook else
                 Codebook(name=Path(args.out).stem, version="1", language="id", codes={}))
+    if codebook is not None and args.codebook:  # names the transcripts no longer hold
+        leak = problems.attempt(shared_codebook_problem, codebook, args.codebook,
+                                args.transcripts)
+        if leak is not None:
+            problems.append(leak)
     # a REFI-QDA project has no segments: spans need only lie in their text (import with
     # --spanning keep writes spans crossing turns)
     tables = [problems.attempt(read_codings, f, corpus=corpus,
