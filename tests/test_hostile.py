@@ -166,13 +166,17 @@ def test_01_two_outputs_on_one_path_are_refused(tmp_path):
 
 
 def _pseudonymise(tmp_path: Path, files: dict[str, str], key: str = "name,pseudonym\n"
-                  "Budi,INF01\nBudi Santoso,INF02\n", codings: str | None = None) -> Path:
+                  "Budi,INF01\nBudi Santoso,INF02\n", codings: str | None = None,
+                  codebook: str | None = None) -> Path:
     base = write(tmp_path, {**{f"tr/{n}": t for n, t in files.items()}, "key.csv": key,
-                            **({"codings.csv": codings} if codings else {})})
+                            **({"codings.csv": codings} if codings else {}),
+                            **({"cb.yaml": codebook} if codebook else {})})
     argv = ["pseudonymise", "--transcripts", base / "tr", "--key", base / "key.csv", "--out",
             base / "shared", "--key-out", base / "private/key.csv"]
     if codings:
         argv += ["--codings", base / "codings.csv"]
+    if codebook:  # shared as shared/codebook.yaml (qdpx export takes no other)
+        argv += ["--codebook", base / "cb.yaml"]
     r = cli(*argv)
     assert r.returncode == 0, r.stderr
     return base
@@ -198,13 +202,13 @@ def test_02_coder_and_extra_codings_columns_are_pseudonymised(tmp_path):
 
     codings = ("doc_id,segment_id,start,end,code,coder,memo,score\n"
                "INF01,2,31,39,kerja_sama,Budi,\"kata Budi, bukan Budi Santoso\",0.5\n")
-    base = _pseudonymise(tmp_path, {"a.txt": TRANSCRIPT}, codings=codings)
+    base = _pseudonymise(tmp_path, {"a.txt": TRANSCRIPT}, codings=codings, codebook=CODEBOOK)
     assert not _leaks(base / "shared")
     row = ce.read_codings(base / "shared/codings/codings.csv").iloc[0]
     assert (row.coder, row.memo) == ("INF01", "kata INF01, bukan INF02")
     # ... and so the REFI-QDA user names of an export are pseudonyms too
     r = cli("qdpx", "export", "--transcripts", base / "shared/transcripts", "--codebook",
-            write(tmp_path, {"cb.yaml": CODEBOOK}) / "cb.yaml", "--codings",
+            base / "shared/codebook.yaml", "--codings",
             base / "shared/codings/codings.csv", "--out", tmp_path / "shared.qdpx")
     assert r.returncode == 0, r.stderr
     import zipfile

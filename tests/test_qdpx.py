@@ -1203,3 +1203,64 @@ def test_split_notes_say_what_was_cut(tmp_path):
     # paragraphs only: the line end is all that is trimmed, and nothing is said of labels
     notes = ce.read_qdpx(path, spanning="split", turns="none").notes
     assert not any("label" in n or "crossing" in n for n in notes), notes
+
+
+def _export_inputs(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A copy of the example study's transcripts, codebook and codings A, and the export's
+    arguments for them (without --out)."""
+    import shutil
+
+    shutil.copytree(ce.example_path("transcripts"), tmp_path / "tr")
+    for name in ("codebook", "codings_A"):
+        src = Path(ce.example_path(name))
+        shutil.copy(src, tmp_path / src.name)
+    return tmp_path, ["qdpx", "export", "--transcripts", str(tmp_path / "tr"), "--codebook",
+                      str(tmp_path / "codebook.yaml"), "--codings",
+                      str(tmp_path / "codings_A.csv")]
+
+
+@pytest.mark.parametrize(("out", "flag"), [("codebook.yaml", "--codebook"),
+                                          ("codings_A.csv", "--codings")])
+def test_cli_export_never_overwrites_an_input(tmp_path, cli, out, flag):
+    base, argv = _export_inputs(tmp_path)
+    before = {p: p.read_bytes() for p in base.rglob("*") if p.is_file()}
+    r = cli(*argv, "--out", str(base / out), "--force")
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"error: {base / out}: --out is one of the command's inputs "
+                               f"({flag})"), r.stderr
+    assert {p: p.read_bytes() for p in base.rglob("*") if p.is_file()} == before
+
+
+def test_cli_export_writes_a_whole_archive_or_leaves_the_previous_one(tmp_path, cli,
+                                                                      monkeypatch):
+    """A refused input, or a write failing at the last step (the disk full when the archive
+    replaces the previous one), leaves the previous project as it was and no partial or
+    temporary file beside it."""
+    import errno
+    import os
+
+    base, argv = _export_inputs(tmp_path)
+    out = tmp_path / "out" / "p.qdpx"
+    assert cli(*argv, "--out", str(out)).returncode == 0
+    previous = out.read_bytes()
+    codings = base / "codings_A.csv"
+    codings.write_text(codings.read_text(encoding="utf-8").replace(",kerja_sama,", ",nope,", 1),
+                       encoding="utf-8")
+    r = cli(*argv, "--out", str(out))
+    assert r.returncode == 2 and r.stderr.startswith(f"error: {codings}:"), r.stderr
+    assert out.read_bytes() == previous and os.listdir(out.parent) == ["p.qdpx"]
+
+    corpus = ce.read_transcripts(base / "tr")
+    codebook = ce.Codebook.load(base / "codebook.yaml")
+    real_replace = os.replace
+
+    def full(src, dst):
+        if Path(dst) == out:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(ce.InputError, match="space") as info:
+        ce.write_qdpx(out, corpus, codebook)
+    assert info.value.path == str(out)
+    assert out.read_bytes() == previous and os.listdir(out.parent) == ["p.qdpx"]
