@@ -43,7 +43,8 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
                    help="folder of transcripts (default inside a study: its transcripts)")
     e.add_argument("--codebook", metavar="FILE",
                    help="codebook YAML (default inside a study, for its transcripts: its "
-                        "codebook; else omit for a project without codes)")
+                        "codebook; else omit for a project without codes); with "
+                        "pseudonymised transcripts, the one 'pseudonymise --codebook' wrote")
     e.add_argument("--codings", metavar="FILE", nargs="*", default=None,
                    help="codings CSV file(s) (default inside a study, when --transcripts is "
                         "not given: its codings files)")
