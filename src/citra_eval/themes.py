@@ -124,7 +124,7 @@ def _label(codebook, code: str, lang: str | None = None) -> str:
     return code
 
 
-def _on_roles(codings: pd.DataFrame, corpus: Corpus, roles
+def on_roles(codings: pd.DataFrame, corpus: Corpus, roles
               ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...] | None, int]:
     """The one role filter of the analyses: ``roles`` checked (:func:`check_roles`), the
     codings on turns of ``roles`` (every coding for None) with the turn's ``speaker`` and
@@ -201,7 +201,7 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     codings = checked_codings(codings, corpus, coder)
     if lang is not None:
         check_lang(lang)
-    data, base, roles, n_ignored = _on_roles(codings, corpus, roles)
+    data, base, roles, n_ignored = on_roles(codings, corpus, roles)
     warn_uncoded(codings, corpus, _documents_with_roles(corpus, roles), "code_frequencies")
     codes = _code_list(codings, codebook)
     if by is not None:
@@ -308,7 +308,7 @@ def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count
     """
     if measure not in ("count", "jaccard"):
         raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
-    codings, _, _, n_ignored = _on_roles(checked_codings(codings, corpus, coder), corpus, roles)
+    codings, _, _, n_ignored = on_roles(checked_codings(codings, corpus, coder), corpus, roles)
     codes = [c for c in _code_list(codings, codebook) if c in set(codings["code"])]
     index = {c: i for i, c in enumerate(codes)}
     counts = np.zeros((len(codes), len(codes)), dtype=np.int64)
@@ -408,7 +408,7 @@ def code_case_matrix(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codeboo
     """
     codings = checked_codings(codings, corpus, coder)
     codes = _code_list(codings, codebook)  # a code on other turns only: a row of zeros
-    codings, _, _, n_ignored = _on_roles(codings, corpus, roles)
+    codings, _, _, n_ignored = on_roles(codings, corpus, roles)
     present = set(zip(codings["code"], codings["doc_id"], strict=True))
     data = [[int((c, d) in present) for d in corpus.doc_ids] for c in codes]
     out = pd.DataFrame(data, index=pd.Index(codes, name="code"),
@@ -743,7 +743,7 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     if lang is not None:
         check_lang(lang)
     codings = checked_codings(codings, corpus, allow_many=True)
-    codings, turns, _, n_ignored = _on_roles(codings, corpus, roles)
+    codings, turns, _, n_ignored = on_roles(codings, corpus, roles)
     docs = corpus.documents.set_index("doc_id")
     if attribute == "auto":
         attribute = _describing_attribute(corpus.documents)
