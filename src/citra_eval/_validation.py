@@ -217,23 +217,27 @@ def check_roles(roles: object, corpus, name: str = "roles") -> tuple[str, ...] |
     if not all(isinstance(r, str) for r in chosen):
         raise TypeError(f"{name} must be a list of role names (e.g. ['informant']) or None "
                         f"for every segment, got {roles!r}")
+    # where the roles come from (front matter, a subtitle file's sidecar): corpus.py's
+    # fixes; imported here, as corpus.py imports this module
+    from .corpus import informants_fix, roles_fix
+
     have = [r for r in corpus.segments["role"].dropna().astype(str).unique() if r]
     # the contract's two roles select nothing in a corpus without them (a study whose
     # transcripts have no speakers: validate warns); any other unknown role is a typo
-    check_known(chosen, name, [*have, *CONTRACT_ROLES], what="role(s)",
-                absent="no segment of the corpus has",
-                fix=("; give the speakers roles in each transcript's front matter (e.g. "
-                     "'speakers: {Budi: informant, Interviewer: interviewer}'), or choose "
-                     "roles the corpus has (None for every segment; on the command line "
-                     "--roles, 'all' for every segment)"))
+    unknown = [r for r in chosen if r not in {*have, *CONTRACT_ROLES}]
+    if unknown:
+        check_known(chosen, name, [*have, *CONTRACT_ROLES], what="role(s)",
+                    absent="no segment of the corpus has",
+                    fix=(f"; {roles_fix(corpus)}, or choose roles the corpus has (None for "
+                         "every segment; on the command line --roles, 'all' for every "
+                         "segment)"))
     if have and not set(chosen) & set(have):
         # the contract's roles, absent where the speakers have other role words (e.g.
         # 'narasumber'): every analysis would come back empty without a word
         warnings.warn(f"no turn has the role(s) {listed(chosen)}, so nothing is selected "
-                      f"(roles here: {', '.join(sorted(have))}); declare 'informant' as the "
-                      "role of the people interviewed in each transcript's front matter "
-                      "(e.g. 'speakers: {P: interviewer, N: informant}'), or pass the roles "
-                      f"to use, e.g. {name}=[{sorted(have)[0]!r}]", UserWarning, stacklevel=3)
+                      f"(roles here: {', '.join(sorted(have))}); {informants_fix(corpus)}; "
+                      f"or pass the roles to use, e.g. {name}=[{sorted(have)[0]!r}]",
+                      UserWarning, stacklevel=3)
     return tuple(chosen)
 
 

@@ -36,6 +36,7 @@ from .corpus import (
     TIMESTAMP_PATTERN,
     Corpus,
     front_matter_of,
+    informants_fix,
     match_label,
     read_transcripts,
     roles_fix,
@@ -1490,9 +1491,8 @@ def _role_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
         warn.add(transcripts, f"coded transcript(s) {_first_five(roled)}: no turn has the role "
                  f"'informant' (roles here: {', '.join(present)}): only informants' turns are "
                  "coded by default (reliability, the themes and the auto-coder), so their "
-                 "codings are left out; declare the informant speakers' role as informant in "
-                 "the front matter (e.g. 'speakers: {P1: informant}'), or pass the roles to "
-                 "code with " + _ROLES_OPTIONS)
+                 f"codings are left out; {informants_fix(corpus.subset(roled))}; or pass the "
+                 "roles to code with " + _ROLES_OPTIONS)
     if unroled:
         warn.add(transcripts, f"coded transcript(s) {_first_five(unroled)} have no "
                  "informant turn (their speakers have no role): reliability, the themes and "
@@ -1517,10 +1517,8 @@ def _no_role_warning(corpus: Corpus, warn: _Warnings, transcripts: str) -> None:
         present = ", ".join(sorted(set(segs.loc[roled, "role"].astype(str))))
         warn.add(transcripts, f"no turn has the role 'informant' (roles here: {present}), "
                  "so nothing will be coded by default ('citra-eval code' and 'sheet export', "
-                 "reliability and the themes take informants' turns); declare 'informant' as "
-                 "the role of the people interviewed in the front matter (e.g. 'speakers: "
-                 "{P: interviewer, N: informant}'), or pass the roles to use with "
-                 + _ROLES_OPTIONS)
+                 f"reliability and the themes take informants' turns); {informants_fix(corpus)}; "
+                 "or pass the roles to use with " + _ROLES_OPTIONS)
 
 
 def _first_five(docs: list[str]) -> str:
