@@ -770,7 +770,7 @@ def test_templates_are_not_data(rsud):
 def test_schema_lists_every_key():
     assert set(STUDY_KEYS) == {"title", "lang", "illustrative", "outcome", "controls",
                                "compare_by", "kwic", "group_by", "min_items", "seed",
-                               "double_coded",
+                               "double_coded", "saturation_base",
                                *DEFAULT_PATHS}
 
 
@@ -845,6 +845,23 @@ def test_double_coded_line_of_a_typo_key(rsud):
     _with(rsud, "double_code: {A: all}\n")
     err = _error(rsud)
     assert err.line == 10 and "did you mean 'double_coded'?" in err.message
+
+
+# --------------------------------------------------------------------------- saturation_base
+
+def test_saturation_base_is_read_and_checked(rsud):
+    """Session 12: notebook 03 ran saturation with a fixed base of 4, which on this study of
+    4 interviews made every interview the base; the base is a study choice (unset: the
+    library's default, which adapts to the number of interviews)."""
+    assert ce.load_study(rsud).settings.saturation_base is None
+    _with(rsud, "saturation_base: 2\n")
+    assert ce.load_study(rsud).settings.saturation_base == 2
+    for bad in ("0", "'2'", "true", "1.5"):
+        _with(rsud, f"saturation_base: {bad}\n")
+        (problem,) = _error(rsud).problems
+        assert problem.message.startswith("'saturation_base' must be a whole number of 1 or "
+                                          "more")
+        assert problem.line == len((RSUD / "study.yaml").read_text().splitlines()) + 1
 
 
 # --------------------------------------------------------------------------- min_items

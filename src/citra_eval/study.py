@@ -106,6 +106,8 @@ STUDY_KEYS = {
                 "(default: every attribute that divides the interviews into groups; [] for none)",
     "min_items": "fewest answered items of a scale a respondent needs for a score (default 1: "
                  "every respondent who answered one)",
+    "saturation_base": "interviews in the base of the saturation rule (default 4 when a run "
+                       "of 2 can follow it, else the largest base that leaves one run)",
     "seed": "seed of every random step, e.g. the bootstrap (default 0)",
     "double_coded": "which documents each coder rated, e.g. {A: all, B: [INF01, INF02]} "
                     "(default: inferred from where each coder applied a code)",
@@ -153,6 +155,10 @@ class StudySettings:
         notebooks to ``score_scales``, ``scale_reliability``, ``image_model`` and
         ``joint_display``; None when ``study.yaml`` does not say (every respondent who
         answered one item is scored).
+    saturation_base : int or None
+        Interviews in the base of the saturation rule, passed by notebook 03 to
+        ``saturation`` (``base_size``); None when ``study.yaml`` does not say (the
+        library's default, which adapts to the number of interviews).
     seed : int
         Seed of every random step.
     double_coded : dict or None
@@ -180,6 +186,7 @@ class StudySettings:
     kwic: tuple[str, ...] = ()
     group_by: tuple[str, ...] | None = None
     min_items: int | None = None
+    saturation_base: int | None = None
     seed: int = 0
     double_coded: dict[str, str | tuple[str, ...]] | None = field(default=None, hash=False)
     transcripts: Path = Path(DEFAULT_PATHS["transcripts"])
@@ -676,13 +683,17 @@ def _parse_settings(data, path: Path) -> StudySettings:
             err(f"'seed' must be a whole number of 0 or more, got {s!r}", line("seed"))
         else:
             out["seed"] = s
-    if data.get("min_items") is not None:
-        m = data["min_items"]
-        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
-            err(f"'min_items' must be a whole number of 1 or more (the fewest answered items "
-                f"of a scale for a score, e.g. 'min_items: 2'), got {m!r}", line("min_items"))
-        else:
-            out["min_items"] = m
+    for key, what in (("min_items", "the fewest answered items of a scale for a score, e.g. "
+                                    "'min_items: 2'"),
+                      ("saturation_base", "the interviews in the base of the saturation "
+                                          "rule, e.g. 'saturation_base: 4'")):
+        if data.get(key) is not None:
+            m = data[key]
+            if isinstance(m, bool) or not isinstance(m, int) or m < 1:
+                err(f"'{key}' must be a whole number of 1 or more ({what}), got {m!r}",
+                    line(key))
+            else:
+                out[key] = m
     if data.get("outcome") is not None:
         if isinstance(data["outcome"], str) and data["outcome"].strip():
             out["outcome"] = data["outcome"].strip()
