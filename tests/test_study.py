@@ -847,36 +847,34 @@ def test_double_coded_line_of_a_typo_key(rsud):
     assert err.line == 10 and "did you mean 'double_coded'?" in err.message
 
 
-# --------------------------------------------------------------------------- saturation_base
-
-def test_saturation_base_is_read_and_checked(rsud):
-    """Session 12: notebook 03 ran saturation with a fixed base of 4, which on this study of
-    4 interviews made every interview the base; the base is a study choice (unset: the
-    library's default, which adapts to the number of interviews)."""
-    assert ce.load_study(rsud).settings.saturation_base is None
-    _with(rsud, "saturation_base: 2\n")
-    assert ce.load_study(rsud).settings.saturation_base == 2
-    for bad in ("0", "'2'", "true", "1.5"):
-        _with(rsud, f"saturation_base: {bad}\n")
-        (problem,) = _error(rsud).problems
-        assert problem.message.startswith("'saturation_base' must be a whole number of 1 or "
-                                          "more")
-        assert problem.line == len((RSUD / "study.yaml").read_text().splitlines()) + 1
-
-
 # --------------------------------------------------------------------------- min_items
 
-def test_min_items_is_read_and_checked(rsud):
+@pytest.mark.parametrize("key", ["min_items", "saturation_base"])
+def test_whole_number_settings_are_read_and_checked(rsud, key):
     """``min_items`` lets a study follow the half-scale rule the scale warnings advise (the
-    advice named a Python argument that study.yaml refused as an unknown key)."""
-    assert ce.load_study(rsud).settings.min_items is None
-    _with(rsud, "min_items: 2\n")
-    assert ce.load_study(rsud).settings.min_items == 2
+    advice named a Python argument that study.yaml refused as an unknown key);
+    ``saturation_base`` (session 12) is the base notebook 03 passes to saturation, which used
+    the library's fixed 4: on this study of 4 interviews every interview was the base."""
+    assert getattr(ce.load_study(rsud).settings, key) is None
+    _with(rsud, f"{key}: 2\n")
+    assert getattr(ce.load_study(rsud).settings, key) == 2
     for bad in ("0", "'2'", "true", "1.5"):
-        _with(rsud, f"min_items: {bad}\n")
+        _with(rsud, f"{key}: {bad}\n")
         (problem,) = _error(rsud).problems
-        assert problem.message.startswith("'min_items' must be a whole number of 1 or more")
+        assert problem.message.startswith(f"'{key}' must be a whole number of 1 or more")
         assert problem.line == len((RSUD / "study.yaml").read_text().splitlines()) + 1
+
+
+def test_a_saturation_base_of_every_interview_is_an_error(rsud):
+    n = len(ce.load_study(rsud).corpus)
+    _with(rsud, f"saturation_base: {n - 1}\n")
+    assert ce.load_study(rsud).settings.saturation_base == n - 1
+    _with(rsud, f"saturation_base: {n}\n")
+    (problem,) = _error(rsud).problems
+    assert problem.message.startswith(f"'saturation_base' must be smaller than the {n} "
+                                      f"interviews with an informant's turn")
+    assert problem.message.endswith("(4, fewer in a small study)")
+    assert problem.line == len((RSUD / "study.yaml").read_text().splitlines()) + 1
 
 
 # --------------------------------------------------------------------------- group_by
