@@ -17,8 +17,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from ._labels import label as text
-from ._validation import check_choice, check_frame, check_lang, listed
-from .corpus import roles_fix
+from ._validation import check_choice, check_frame, check_lang, listed, roles_fix
 from .intercoder import agreement
 from .psychometrics import scale_reliability as _scale_reliability
 from .regression import ImageModelResult, image_model

@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from ._files import is_input_file, output_path_problem, read_text_file
-from ._validation import check_bool, check_int, check_lang
+from ._validation import check_bool, check_int, check_lang, informants_fix, roles_fix
 from ._yaml import LineDict, LineList, load_yaml, unknown_keys
 from .codebook import Codebook
 from .codings import empty_codings, read_codings
@@ -36,10 +36,8 @@ from .corpus import (
     TIMESTAMP_PATTERN,
     Corpus,
     front_matter_of,
-    informants_fix,
     match_label,
     read_transcripts,
-    roles_fix,
     transcript_files,
 )
 from .errors import InputError, Problem, closest, did_you_mean, quoted

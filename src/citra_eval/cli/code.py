@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 
 from .._files import write_csv
+from .._validation import informants_fix, roles_fix
 from ..autocoding import autocode, autocode_report, match_patterns
 from ..codebook import Codebook
 from ..codings import read_codings, write_codings
-from ..corpus import informants_fix, read_transcripts, roles_fix
+from ..corpus import read_transcripts
 from ..errors import InputError, Problem
 from ..intercoder import CoverageWarning
 from ..learning import (
