@@ -1071,7 +1071,7 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
         warn.add(spath, "'kwic' is set but the study has no transcripts; it is ignored",
                  line("kwic"))
     _check_group_by(settings, corpus, problems, warn)
-    _check_saturation_base(settings, corpus, problems)
+    _check_saturation_base(settings, corpus, warn)
 
 
 def _kwic_example(corpus: Corpus, codebook: Codebook | None) -> str:
@@ -1115,20 +1115,21 @@ def _check_group_by(settings: StudySettings, corpus: Corpus | None, problems: li
 
 
 def _check_saturation_base(settings: StudySettings, corpus: Corpus | None,
-                           problems: list[Problem]) -> None:
-    """``saturation_base`` must be smaller than the interviews with an informant's turn
-    (what saturation counts): a base of them all leaves no run to judge (notebook 03 would
-    stop on saturation's error)."""
+                           warn: _Warnings) -> None:
+    """A ``saturation_base`` not smaller than the interviews with an informant's turn (what
+    saturation counts) leaves no run to judge: saturation refuses it, so notebook 03 would
+    stop there. A warning, not an error: the other analyses are not affected, and a study
+    begun from the template may have its interviews still to come."""
     base = settings.saturation_base
     if base is None or corpus is None:
         return
     n = len(_informant_documents(corpus)) or len(corpus.doc_ids)
     if base >= n:
-        problems.append(Problem(shown_path(settings.path), f"'saturation_base' must be smaller "
-                                f"than the {n} interviews with an informant's turn (a run of "
-                                f"interviews must follow the base), got {base}; lower it, or "
-                                "remove it for the default (4, fewer in a small study)",
-                                settings.lines.get("saturation_base")))
+        warn.add(shown_path(settings.path), f"'saturation_base' must be smaller than the {n} "
+                 f"interview(s) with an informant's turn (a run of interviews must follow the "
+                 f"base), got {base}: saturation (notebook 03) stops with an error; lower it, "
+                 "or remove it for the default (4, fewer in a small study)",
+                 settings.lines.get("saturation_base"))
 
 
 def _kwic_warnings(corpus: Corpus, codebook: Codebook | None, settings: StudySettings,
