@@ -663,6 +663,46 @@ def test_cli_code_transcripts_without_informants_are_an_error_not_an_empty_file(
     assert ce.read_codings(out)["code"].tolist() == ["kabar"]
 
 
+def test_cli_code_without_an_informant_says_how_to_mark_the_informants(tmp_path, capsys):
+    """Session 12: speakers with roles but none an informant got the fix for speakers without
+    roles ("give the speakers roles ..."); the fix names the roles found and how to mark
+    the informants, where the transcript declares its speakers (front matter or sidecar),
+    and the library (autocode's role check) says the same."""
+    from citra_eval.cli import main
+
+    book = tmp_path / "cb.yaml"
+    book.write_text("codes:\n  - id: kabar\n    label: Kabar\n    patterns: [kabar]\n",
+                    encoding="utf-8")
+    tdir = tmp_path / "t"
+    tdir.mkdir()
+    (tdir / "w.txt").write_text("---\nid: W1\nspeakers: {P: pewawancara, N: narasumber}\n"
+                                "---\nP: Apa kabar?\nN: Kabar baik.\n", encoding="utf-8")
+    sub = tmp_path / "s"
+    sub.mkdir()
+    (sub / "zoom.vtt").write_text("WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nCitra: Apa kabar?"
+                                  "\n\n2\n00:00:04.500 --> 00:00:08.000\nBudi: Kabar baik.\n",
+                                  encoding="utf-8")
+    (sub / "zoom.yaml").write_text("id: Z1\nspeakers: {Citra: interviewer, Budi: peserta}\n",
+                                   encoding="utf-8")
+    out = tmp_path / "auto.csv"
+    for folder, found, example, place in (
+            (tdir, "narasumber, pewawancara", "'P': pewawancara, 'N': informant",
+             "front matter"),
+            (sub, "interviewer, peserta", "'Citra': interviewer, 'Budi': informant",
+             "zoom.yaml")):
+        assert main(["code", "--transcripts", str(folder), "--codebook", str(book), "--out",
+                     str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {folder}: no turn has the role 'informant'"), err
+        assert f"roles found: {found}" in err and example in err and place in err, err
+        assert "as informants" in err and "give the speakers roles" not in err, err
+        assert not out.exists()
+        corpus = ce.read_transcripts(folder)
+        with pytest.warns(UserWarning, match=f"roles here: {found}") as record:
+            assert ce.autocode(corpus, ce.Codebook.load(book)).empty
+        assert example in str(record[0].message) and place in str(record[0].message)
+
+
 @pytest.mark.parametrize("c", ["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"])
 def test_regex_codes_are_found_past_invisible_characters_with_exact_offsets(c):
     """A pasted zero-width character or soft hyphen inside the words hides nothing from a

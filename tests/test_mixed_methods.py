@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from contextlib import nullcontext
 
 import numpy as np
 import pandas as pd
@@ -553,3 +554,48 @@ def test_the_joint_display_names_the_speaker_of_its_quote():
     joint = ce.joint_display(codings, corpus=corpus, codebook=codebook, responses=None,
                              instrument=None, outcome=None).set_index("theme")
     assert joint.loc["maaf", "quote_speaker"] == "Ben"
+
+
+def test_a_corpus_without_roles_is_counted_as_the_theme_table_counts_it():
+    """Session 12: in a corpus whose speakers have no role, the joint display counted every
+    turn, the interviewer's questions included, as an informant's, while the theme table
+    (code_frequencies) counts the turns of ``roles`` only. Both now take the one role
+    filter (``themes.on_roles``): the same counts, and ``roles=None`` for every turn."""
+    corpus = ce.Corpus.from_texts({
+        "R1.txt": "---\nid: R1\nspeakers: [INT, R1]\n---\n"
+                  "INT: Apakah kalian minta maaf?\nR1: Kami minta maaf.\n",
+        "R2.txt": "---\nid: R2\nspeakers: [INT, R2]\n---\n"
+                  "INT: Apakah kalian cek fakta?\nR2: Tidak.\n"})
+    assert not corpus.segments["role"].astype(bool).any()
+    codebook = ce.Codebook.from_dict({"codebook": "x", "version": 1, "language": "id", "codes": [
+        {"id": "maaf", "label": {"id": "Maaf"}}, {"id": "fakta", "label": {"id": "Fakta"}}]})
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+
+    def row(doc, s, code):
+        return (doc, s, int(seg.at[(doc, s), "start"]), int(seg.at[(doc, s), "end"]), code, "A")
+
+    # the interviewer's questions are coded too: only roles=None counts them
+    codings = pd.DataFrame([row("R1", 1, "maaf"), row("R1", 2, "maaf"), row("R2", 1, "fakta")],
+                           columns=ce.CODING_COLUMNS)
+    for roles in (("informant",), None):
+        freq = ce.code_frequencies(codings, corpus=corpus, roles=roles).set_index("code")
+        with pytest.warns(UserWarning, match="no turn has the role") if roles else nullcontext():
+            t = ig.theme_evidence(codings, corpus=corpus, codebook=codebook,
+                                  roles=roles).set_index("theme")
+        for code in ("maaf", "fakta"):
+            assert t.loc[code, "n_segments"] == freq.loc[code, "n_segments"], (roles, code)
+            assert t.loc[code, "segment_share"] == pytest.approx(
+                freq.loc[code, "share_segments"], nan_ok=True)
+        if roles:
+            assert t["n_segments"].eq(0).all() and t["n_informants"].eq(0).all()
+            assert t["n_informants_total"].eq(0).all()
+            assert (t["n_informants"] == freq.loc[t.index, "n_informants"]).all()
+    assert t.loc["maaf", "n_segments"] == 2 and t.loc["maaf", "segment_share"] == 0.5
+    with pytest.warns(UserWarning, match=r"no turn has the role\(s\) 'informant'.*"
+                                         r"speakers roles.*roles=None"):
+        joint = ce.joint_display(codings, corpus=corpus, codebook=codebook, responses=None,
+                                 instrument=None, outcome=None, lang="en")
+    assert joint["n_segments"].eq(0).all()
+    joint = ce.joint_display(codings, corpus=corpus, codebook=codebook, responses=None,
+                             instrument=None, outcome=None, lang="en", roles=None)
+    assert joint.set_index("theme").loc["maaf", "n_segments"] == 2

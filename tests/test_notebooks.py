@@ -520,3 +520,26 @@ def test_a_survey_of_one_scale_runs_through_with_a_note(tmp_path):
     assert {"04-scale-reliability", "05-scale-descriptives", "05-group-comparison-g",
             "06-joint-display"} <= tables
     assert "05-correlations" not in tables
+
+
+@pytest.mark.slow
+def test_notebook_03_takes_the_saturation_base_from_the_study(tmp_path):
+    """Session 12: notebook 03 ran saturation with the library's fixed base of 4, so on this
+    study of 4 interviews every interview was the base and nothing was judged. The base is
+    study.yaml's ``saturation_base``, else the library's default for the study's size."""
+    from citra_eval.pipeline import run_notebook
+
+    root = _fixture_copy(tmp_path)
+    out = root / "reports"
+    nb = next(n for n in NOTEBOOKS if n.name.startswith("03"))
+    study_yaml = root / "study.yaml"
+    text = study_yaml.read_text(encoding="utf-8")
+    n = len(ce.load_study(root).coded_corpus)
+    for extra, base in (("", n - 2), ("saturation_base: 1\n", 1)):
+        study_yaml.write_text(text + extra, encoding="utf-8")
+        run_notebook(nb, out / "notebooks" / nb.name, cwd=root, workdir=tmp_path,
+                     parameters={"study_root": str(root), "out_dir": str(out), "lang": None,
+                                 "seed": None})
+        sat = pd.read_csv(out / "tables" / "03-saturation.csv")
+        assert len(sat) == n and sat["in_base"].sum() == base, extra
+        assert sat["run_ratio"].notna().any(), extra  # judged: a run follows the base

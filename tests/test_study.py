@@ -770,7 +770,7 @@ def test_templates_are_not_data(rsud):
 def test_schema_lists_every_key():
     assert set(STUDY_KEYS) == {"title", "lang", "illustrative", "outcome", "controls",
                                "compare_by", "kwic", "group_by", "min_items", "seed",
-                               "double_coded",
+                               "double_coded", "saturation_base",
                                *DEFAULT_PATHS}
 
 
@@ -849,17 +849,36 @@ def test_double_coded_line_of_a_typo_key(rsud):
 
 # --------------------------------------------------------------------------- min_items
 
-def test_min_items_is_read_and_checked(rsud):
+@pytest.mark.parametrize("key", ["min_items", "saturation_base"])
+def test_whole_number_settings_are_read_and_checked(rsud, key):
     """``min_items`` lets a study follow the half-scale rule the scale warnings advise (the
-    advice named a Python argument that study.yaml refused as an unknown key)."""
-    assert ce.load_study(rsud).settings.min_items is None
-    _with(rsud, "min_items: 2\n")
-    assert ce.load_study(rsud).settings.min_items == 2
+    advice named a Python argument that study.yaml refused as an unknown key);
+    ``saturation_base`` (session 12) is the base notebook 03 passes to saturation, which used
+    the library's fixed 4: on this study of 4 interviews every interview was the base."""
+    assert getattr(ce.load_study(rsud).settings, key) is None
+    _with(rsud, f"{key}: 2\n")
+    assert getattr(ce.load_study(rsud).settings, key) == 2
     for bad in ("0", "'2'", "true", "1.5"):
-        _with(rsud, f"min_items: {bad}\n")
+        _with(rsud, f"{key}: {bad}\n")
         (problem,) = _error(rsud).problems
-        assert problem.message.startswith("'min_items' must be a whole number of 1 or more")
+        assert problem.message.startswith(f"'{key}' must be a whole number of 1 or more")
         assert problem.line == len((RSUD / "study.yaml").read_text().splitlines()) + 1
+
+
+def test_a_saturation_base_of_every_interview_is_warned_about(rsud):
+    """Saturation refuses such a base (notebook 03 would stop there): the study says so with
+    the line of study.yaml, as a warning (the other analyses are not affected)."""
+    n = len(ce.load_study(rsud).corpus)
+    _with(rsud, f"saturation_base: {n - 1}\n")
+    study = ce.load_study(rsud)
+    assert study.settings.saturation_base == n - 1
+    assert not [w for w in study.warnings if "saturation_base" in w]
+    _with(rsud, f"saturation_base: {n}\n")
+    (warning,) = [w for w in ce.load_study(rsud).warnings if "saturation_base" in w]
+    line = len((RSUD / "study.yaml").read_text().splitlines()) + 1
+    assert f"study.yaml:{line}: 'saturation_base' must be smaller than the {n} interview(s) " \
+           "with an informant's turn" in warning
+    assert warning.endswith("(4, fewer in a small study)")
 
 
 # --------------------------------------------------------------------------- group_by

@@ -662,8 +662,11 @@ def test_saturation_says_when_it_cannot_be_judged():
         sat = ce.saturation(codings, corpus=few, order="auto", base_size=4, run_length=2)
     assert sat.attrs["saturation"]["judged"] is False
     assert sat.attrs["saturation"]["saturation_point"] is None
-    with pytest.warns(UserWarning, match=r"base_size=5 is not smaller than the 5 interview\(s\)"):
-        ce.saturation(codings, corpus=few, order="auto", base_size=5)
+    # a base of every interview leaves nothing to judge: an error, not a table of nothing
+    for base in (5, 6):
+        with pytest.raises(ValueError, match=rf"^base_size must be at most 4 \(smaller than "
+                                             rf"the 5 interviews.*\), got {base}$"):
+            ce.saturation(codings, corpus=few, order="auto", base_size=base)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         corpus, codings = sat_corpus_and_codings()
@@ -695,3 +698,31 @@ def test_by_an_attribute_some_interviews_lack_names_them_and_leaves_them_out():
                          stopwords=False)
     assert "juga" not in set(key["word"])
     assert int(key.set_index("word").loc["instagram", "count_rest"]) == 1  # G3 only
+
+
+def test_the_default_base_adapts_to_the_number_of_interviews():
+    """Session 12: the default base of 4 on a study of 4 interviews made every interview the
+    base (a warning, and a table that judges nothing). ``base_size=None`` (the default) is
+    Guest et al.'s base of 4 when a run can follow it, else the largest base that leaves
+    one run (with a warning that the base is smaller than the method's)."""
+    corpus, codings = sat_corpus_and_codings()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        full = ce.saturation(codings, corpus=corpus, order="auto")
+    assert full.attrs["saturation"]["base_size"] == 4
+    assert full.equals(ce.saturation(codings, corpus=corpus, order="auto", base_size=4))
+    for n, base in ((5, 3), (4, 2), (3, 1)):
+        few = corpus.subset(list(SAT_CODES)[:n])
+        mine = codings[codings["doc_id"].isin(few.doc_ids)]
+        with pytest.warns(UserWarning, match=rf"base_size={base} .*of the {n} interviews.*"
+                                             "Guest et al. suggest 4 or 6"):
+            sat = ce.saturation(mine, corpus=few, order="auto")
+        info = sat.attrs["saturation"]
+        assert (info["base_size"], info["judged"]) == (base, True)
+        assert sat["in_base"].sum() == base and sat["run_ratio"].notna().sum() == 1
+    # too few interviews for a base and a run: every interview is the base, not judged
+    two = corpus.subset(list(SAT_CODES)[:2])
+    with pytest.warns(UserWarning, match="cannot be judged"):
+        sat = ce.saturation(codings[codings["doc_id"].isin(two.doc_ids)], corpus=two,
+                            order="auto")
+    assert sat.attrs["saturation"]["judged"] is False

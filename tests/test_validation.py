@@ -121,10 +121,14 @@ ROLE_CALLS = {
                                                   roles=r),
     "kwic": lambda c, cb, a, ab, r: ce.kwic(c, "humas", roles=r),
     "grouping_attributes": lambda c, cb, a, ab, r: ce.grouping_attributes(c, roles=r),
+    "joint_display": lambda c, cb, a, ab, r: ce.joint_display(
+        a, corpus=c, codebook=cb, responses=None, instrument=None, outcome=None, roles=r),
     "ungrouped_attributes": lambda c, cb, a, ab, r: ce.ungrouped_attributes(c, roles=r),
     "match_patterns": lambda c, cb, a, ab, r: ce.match_patterns(c, cb, roles=r),
     "question_hits": lambda c, cb, a, ab, r: ce.question_hits(c, cb, roles=r),
     "saturation": lambda c, cb, a, ab, r: ce.saturation(a, corpus=c, roles=r),
+    "theme_evidence": lambda c, cb, a, ab, r: ce.theme_evidence(a, corpus=c, codebook=cb,
+                                                                roles=r),
     "suggest_turns": lambda c, cb, a, ab, r: ce.suggest_turns(c, a, codebook=cb, roles=r),
     "train_coder": lambda c, cb, a, ab, r: ce.train_coder(c, a, codebook=cb, roles=r),
     "word_frequencies": lambda c, cb, a, ab, r: ce.word_frequencies(c, roles=r),
@@ -328,7 +332,7 @@ def test_roles_that_select_no_turn_of_a_corpus_with_other_roles_warn():
     book = ce.Codebook.from_dict({"codebook": "x", "language": "id", "codes": [
         {"id": "m", "label": "M", "patterns": ["instagram"]}]})
     with pytest.warns(UserWarning, match=r"no turn has the role\(s\) 'informant'.*roles here: "
-                                         r"narasumber, pewawancara.*declare 'informant'.*"
+                                         r"narasumber, pewawancara.*as informants.*'N': informant.*"
                                          r"roles=\[") as record:
         assert ce.autocode(corpus, book).empty
     assert len([w for w in record if "no turn has the role" in str(w.message)]) == 1
@@ -349,3 +353,35 @@ def test_roles_that_match_or_a_corpus_without_roles_do_not_warn():
         # no roles at all: the documented silent empty selection (validate warns)
         bare = ce.Corpus.from_texts({"x.txt": "---\nid: D\n---\nSatu.\n\nDua.\n"})
         assert check_roles(["informant"], bare) == ("informant",)
+
+
+def _subtitle_corpus(folder, roles: str):
+    """A Zoom .vtt (no front matter): its speakers' roles come from the sidecar zoom.yaml."""
+    folder.mkdir()
+    (folder / "zoom.vtt").write_text(
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nCitra Dewi: Selamat siang, Pak.\n\n2\n"
+        "00:00:04.500 --> 00:00:08.000\nBudi Santoso: Siang. Keluhan pasien kami jawab.\n",
+        encoding="utf-8")
+    (folder / "zoom.yaml").write_text(f"id: Z1\nspeakers: {{{roles}}}\n", encoding="utf-8")
+    return ce.read_transcripts(folder)
+
+
+def test_the_role_check_names_where_the_roles_of_the_transcripts_come_from(tmp_path):
+    """Session 12: the role check's fixes said "each transcript's front matter" even when
+    the roles come from a subtitle file's sidecar <name>.yaml (a .vtt has no front matter)."""
+    corpus = _subtitle_corpus(tmp_path / "t", "Citra Dewi: moderator, Budi Santoso: peserta")
+    with pytest.warns(UserWarning, match=r"no turn has the role\(s\) 'informant'") as record:
+        check_roles(["informant"], corpus)
+    (message,) = [str(w.message) for w in record]
+    assert "zoom.yaml" in message and "sidecar" in message
+    assert "front matter" not in message
+    assert "'Budi Santoso': informant" in message and "roles here: moderator, peserta" in message
+    with pytest.raises(ce.InputError, match="informan") as error:
+        check_roles(["informan"], corpus)
+    assert "zoom.yaml" in str(error.value) and "front matter" not in str(error.value)
+    # a transcript with front matter is told to use it, and only it
+    with pytest.warns(UserWarning) as record:
+        check_roles(["informant"], _indonesian_roles_corpus())
+    (message,) = [str(w.message) for w in record]
+    assert "front matter" in message and "sidecar" not in message
+    assert "'N': informant" in message

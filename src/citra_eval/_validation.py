@@ -21,6 +21,7 @@ import numbers
 import re
 import warnings
 from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -220,21 +221,91 @@ def check_roles(roles: object, corpus, name: str = "roles") -> tuple[str, ...] |
     have = [r for r in corpus.segments["role"].dropna().astype(str).unique() if r]
     # the contract's two roles select nothing in a corpus without them (a study whose
     # transcripts have no speakers: validate warns); any other unknown role is a typo
-    check_known(chosen, name, [*have, *CONTRACT_ROLES], what="role(s)",
-                absent="no segment of the corpus has",
-                fix=("; give the speakers roles in each transcript's front matter (e.g. "
-                     "'speakers: {Budi: informant, Interviewer: interviewer}'), or choose "
-                     "roles the corpus has (None for every segment; on the command line "
-                     "--roles, 'all' for every segment)"))
+    unknown = [r for r in chosen if r not in {*have, *CONTRACT_ROLES}]
+    if unknown:
+        check_known(chosen, name, [*have, *CONTRACT_ROLES], what="role(s)",
+                    absent="no segment of the corpus has",
+                    fix=(f"; {roles_fix(corpus)}, or choose roles the corpus has (None for "
+                         "every segment; on the command line --roles, 'all' for every "
+                         "segment)"))
     if have and not set(chosen) & set(have):
         # the contract's roles, absent where the speakers have other role words (e.g.
         # 'narasumber'): every analysis would come back empty without a word
         warnings.warn(f"no turn has the role(s) {listed(chosen)}, so nothing is selected "
-                      f"(roles here: {', '.join(sorted(have))}); declare 'informant' as the "
-                      "role of the people interviewed in each transcript's front matter "
-                      "(e.g. 'speakers: {P: interviewer, N: informant}'), or pass the roles "
-                      f"to use, e.g. {name}=[{sorted(have)[0]!r}]", UserWarning, stacklevel=3)
+                      f"(roles here: {', '.join(sorted(have))}); {informants_fix(corpus)}; "
+                      f"or pass the roles to use, e.g. {name}=[{sorted(have)[0]!r}]",
+                      UserWarning, stacklevel=3)
     return tuple(chosen)
+
+
+def _subtitle_documents(corpus) -> pd.DataFrame:
+    """The documents of ``corpus`` read from a subtitle file (``.vtt``, ``.srt``): they have
+    no front matter, their speakers' roles come from a sidecar ``<name>.yaml``."""
+    docs = corpus.documents
+    return docs[docs["format"].isin(("vtt", "srt"))] if len(docs) else docs
+
+
+def _sidecar_place(subtitles: pd.DataFrame, example: str) -> str:
+    """Where a subtitle file's speakers get their roles: its sidecar, with the lines it
+    holds (``example``: the speakers mapping)."""
+    doc, path = subtitles["doc_id"].iloc[0], Path(str(subtitles["path"].iloc[0]))
+    others = " (and one per other subtitle file)" if len(subtitles) > 1 else ""
+    return (f"in a sidecar file beside each .vtt/.srt, named like it with .yaml: "
+            f"{path.with_suffix('.yaml').name}{others} with the lines id: {doc} and "
+            f"speakers: {{{example}}}")
+
+
+def roles_fix(corpus) -> str:
+    """How to give the speakers of ``corpus`` roles, as the fix of a message: in each
+    transcript's front matter, and for a format without one (``.vtt``, ``.srt``) in its
+    sidecar ``<name>.yaml``, with that file's speakers as the example."""
+    docs, subtitles = corpus.documents, _subtitle_documents(corpus)
+    where = []
+    if len(subtitles) < len(docs):
+        where.append("in each transcript's front matter (e.g. 'speakers: {Budi: informant, "
+                     "Interviewer: interviewer}')")
+    if len(subtitles):
+        doc = subtitles["doc_id"].iloc[0]
+        speakers = [s for s in dict.fromkeys(corpus.segments_of(doc)["speaker"]) if s][:3]
+        example = ", ".join(f"{s!r}: <role>" for s in speakers) or "LABEL: <role>"
+        where.append(_sidecar_place(subtitles, example)
+                     + " (roles: informant, interviewer)")
+    return "give the speakers roles " + "; and ".join(where)
+
+
+def _informant_example(corpus, doc_ids) -> str:
+    """``'P': pewawancara, 'N': informant``: the speakers of the first of ``doc_ids`` with a
+    role, the last one not the interviewer marked as the informant (an example)."""
+    segs = corpus.segments
+    for doc in doc_ids:
+        mine = segs[segs["doc_id"] == doc]
+        roles = {str(s): str(r) for s, r in zip(mine["speaker"], mine["role"], strict=True)
+                 if isinstance(s, str) and s and isinstance(r, str) and r}
+        if roles:
+            shown = dict(list(roles.items())[:3])
+            others = [s for s, r in shown.items() if r != "interviewer"]
+            shown[others[-1] if others else "N"] = "informant"
+            return ", ".join(f"{s!r}: {r}" for s, r in shown.items())
+    return "'P': interviewer, 'N': informant"
+
+
+def informants_fix(corpus) -> str:
+    """How to mark the informants of ``corpus`` whose speakers have roles but none is
+    ``informant``, as the fix of a message (which names the roles found): where each
+    transcript's speakers are declared (its front matter, or the sidecar ``<name>.yaml`` of
+    a ``.vtt`` or ``.srt``), with an example from its own speakers."""
+    docs, subtitles = corpus.documents, _subtitle_documents(corpus)
+    head = "mark the people interviewed as informants: give each of them the role informant "
+    head += "in 'speakers' "
+    where = []
+    rest = docs[~docs["doc_id"].isin(subtitles["doc_id"])]
+    if len(rest):
+        where.append("in each transcript's front matter (e.g. 'speakers: "
+                     f"{{{_informant_example(corpus, rest['doc_id'])}}}')")
+    if len(subtitles):
+        where.append(_sidecar_place(subtitles,
+                                    _informant_example(corpus, subtitles["doc_id"])))
+    return head + "; and ".join(where)
 
 
 def check_choice(value: T, name: str, choices: Collection[T]) -> T:
@@ -246,12 +317,18 @@ def check_choice(value: T, name: str, choices: Collection[T]) -> T:
     return value
 
 
-def check_int(value: object, name: str, *, minimum: int | None = None) -> int:
-    """An integer (not a bool) of at least ``minimum``, else ``TypeError``/``ValueError``."""
+def check_int(value: object, name: str, *, minimum: int | None = None,
+              maximum: int | None = None, why: str = "") -> int:
+    """An integer (not a bool) of at least ``minimum`` and at most ``maximum``, else
+    ``TypeError``/``ValueError``; ``why`` (``"smaller than the 4 interviews"``) says in the
+    message where the maximum comes from."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        reason = f" ({why})" if why else ""
+        raise ValueError(f"{name} must be at most {maximum}{reason}, got {value}")
     return int(value)
 
 

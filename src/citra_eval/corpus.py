@@ -958,27 +958,6 @@ def speakers_of(corpus: Corpus, doc_id: str) -> dict[str, str]:
     return roles
 
 
-def roles_fix(corpus: Corpus) -> str:
-    """How to give the speakers of ``corpus`` roles, as the fix of a message: in each
-    transcript's front matter, and for a format without one (``.vtt``, ``.srt``) in its
-    sidecar ``<name>.yaml``, with that file's speakers as the example."""
-    docs = corpus.documents
-    subtitles = docs[docs["format"].isin(("vtt", "srt"))] if len(docs) else docs
-    where = []
-    if len(subtitles) < len(docs):
-        where.append("in each transcript's front matter (e.g. 'speakers: {Budi: informant, "
-                     "Interviewer: interviewer}')")
-    if len(subtitles):
-        doc, path = subtitles["doc_id"].iloc[0], Path(str(subtitles["path"].iloc[0]))
-        speakers = [s for s in dict.fromkeys(corpus.segments_of(doc)["speaker"]) if s][:3]
-        example = ", ".join(f"{s!r}: <role>" for s in speakers) or "LABEL: <role>"
-        others = " (and one per other subtitle file)" if len(subtitles) > 1 else ""
-        where.append(f"in a sidecar file beside each .vtt/.srt, named like it with .yaml: "
-                     f"{path.with_suffix('.yaml').name}{others} with the lines id: {doc} and "
-                     f"speakers: {{{example}}} (roles: informant, interviewer)")
-    return "give the speakers roles " + "; and ".join(where)
-
-
 def declared_turns_only(corpus: Corpus, doc_id: str) -> bool:
     """Whether the document says ``turns: declared`` (see :data:`TURNS_KEY`)."""
     if TURNS_KEY not in corpus.documents.columns:

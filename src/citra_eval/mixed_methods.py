@@ -11,16 +11,18 @@ strand **expands** on something the other does not cover (Fetters, Curry & Cresw
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import warnings
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from ._labels import label as text
-from ._validation import check_choice, check_frame, check_lang
+from ._validation import check_choice, check_frame, check_lang, listed, roles_fix
 from .intercoder import agreement
 from .psychometrics import scale_reliability as _scale_reliability
 from .regression import ImageModelResult, image_model
 from .survey import keyed_items, score_scales
+from .themes import checked_codings, on_roles
 
 __all__ = [
     "JOINT_COLUMNS",
@@ -53,13 +55,6 @@ CODE_ALPHA_MIN = 0.667
 SCALE_ALPHA_MIN = 0.70
 
 # --------------------------------------------------------------------------- qualitative side
-
-def _informant_segments(corpus) -> pd.DataFrame:
-    segs = corpus.segments
-    if (segs["role"] == "informant").any():
-        return segs[segs["role"] == "informant"]
-    return segs  # no roles declared: every turn counts as the informant's
-
 
 def _speakers(segs: pd.DataFrame) -> set[tuple[str, str]]:
     """The distinct (document, speaker) pairs of ``segs``: its informants (a turn without a
@@ -100,7 +95,8 @@ def _quote(rows: pd.DataFrame, corpus, speaker_of: pd.Series, target: int = 140
 
 
 def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
-                   reliability: pd.DataFrame | None = None, lang: str = "id") -> pd.DataFrame:
+                   reliability: pd.DataFrame | None = None, lang: str = "id",
+                   roles: Sequence[str] | None = ("informant",)) -> pd.DataFrame:
     """The qualitative side: one row per codable code of the codebook.
 
     Parameters
@@ -109,14 +105,19 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
         A codings table (the consensus or one coder's; with several coders, a segment counts
         as coded when any coder coded it).
     corpus : Corpus
-        The transcripts; only turns whose role is ``informant`` count (all turns when no
-        roles are declared).
+        The transcripts; only the turns of ``roles`` count.
     codebook : Codebook
         Supplies the codes, their order, labels and linked constructs.
     reliability : DataFrame, optional
         An agreement table with ``code`` and ``krippendorff_alpha`` columns.
     lang : {"id", "en"}
         Language of the labels.
+    roles : sequence of str or None
+        Roles whose turns count (default informants), through the one role filter of the
+        theme table (:func:`citra_eval.code_frequencies`), so the counts are its counts:
+        in a corpus whose speakers have no role the default counts nothing (a
+        ``UserWarning`` says how to give them roles); None counts every turn, the
+        interviewer's included, and every speaker of them as an informant.
 
     Returns
     -------
@@ -148,9 +149,14 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
     check_lang(lang)
     check_frame(codings, "codings",
                 columns=["doc_id", "segment_id", "start", "end", "code", "coder"])
-    inf = _informant_segments(corpus)
-    inf_keys = pd.MultiIndex.from_frame(inf[["doc_id", "segment_id"]])
-    coded = codings[pd.MultiIndex.from_frame(codings[["doc_id", "segment_id"]]).isin(inf_keys)]
+    coded, inf, roles, _ = on_roles(checked_codings(codings, corpus, allow_many=True),
+                                     corpus, roles)
+    if roles is not None and inf.empty and not corpus.segments["role"].astype(bool).any():
+        # a corpus without roles (check_roles warns when the speakers have other roles)
+        warnings.warn(f"theme_evidence: no turn has the role(s) {listed(roles)} (the "
+                      "speakers have no role), so the interviews count nothing; "
+                      f"{roles_fix(corpus)}, or pass roles=None to count every turn (the "
+                      "interviewer's included)", UserWarning, stacklevel=2)
     n_people = len(_speakers(inf))
     n_segs = len(inf)
     alphas: Mapping[str, float] = {}
@@ -159,15 +165,10 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
         alphas = dict(zip(reliability["code"], reliability["krippendorff_alpha"], strict=True))
     speaker_of = inf.set_index(["doc_id", "segment_id"])["speaker"]
 
-    def inf_of(rows: pd.DataFrame) -> pd.DataFrame:
-        keys = pd.MultiIndex.from_frame(rows[["doc_id", "segment_id"]])
-        return pd.DataFrame({"doc_id": rows["doc_id"].to_numpy(),
-                             "speaker": speaker_of.reindex(keys).to_numpy()})
-
     rows = []
     for cid in codebook.codable_ids:
         mine = coded[coded["code"] == cid]
-        n_inf = len(_speakers(inf_of(mine)))
+        n_inf = len(_speakers(mine))  # the corpus's speaker of each turn (on_roles)
         n_seg = int(mine[["doc_id", "segment_id"]].drop_duplicates().shape[0])
         quote, qdoc, qspeaker = _quote(mine, corpus, speaker_of)
         cat = codebook.category(cid)
@@ -517,7 +518,8 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
                   reliability: pd.DataFrame | None = None,
                   model: ImageModelResult | pd.DataFrame | None = None, lang: str = "id",
                   salience: float = 0.5, seed: int = 0,
-                  min_items: int | None = None) -> pd.DataFrame:
+                  min_items: int | None = None,
+                  roles: Sequence[str] | None = ("informant",)) -> pd.DataFrame:
     """The joint display: interview themes beside survey constructs, with a meta-inference.
 
     Parameters
@@ -554,6 +556,10 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
         Seed of the agreement bootstrap when ``reliability`` is computed here.
     min_items : int, optional
         As for :func:`construct_evidence`.
+    roles : sequence of str or None
+        Roles whose turns the interview side counts (default informants), as in
+        :func:`theme_evidence` and the theme table (:func:`citra_eval.code_frequencies`);
+        None for every turn.
 
     Returns
     -------
@@ -601,9 +607,9 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
                          "survey (responses, instrument), or both; all are None")
     if has_qual:
         if reliability is None and codings["coder"].nunique() >= 2:
-            reliability = agreement(codings, corpus=corpus, seed=seed)
+            reliability = agreement(codings, corpus=corpus, seed=seed, roles=roles)
         themes = theme_evidence(codings, corpus=corpus, codebook=codebook,
-                                reliability=reliability, lang=lang)
+                                reliability=reliability, lang=lang, roles=roles)
     else:
         themes = pd.DataFrame(columns=THEME_COLUMNS)
     if has_quant:

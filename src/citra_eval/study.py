@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from ._files import is_input_file, output_path_problem, read_text_file
-from ._validation import check_bool, check_int, check_lang
+from ._validation import check_bool, check_int, check_lang, informants_fix, roles_fix
 from ._yaml import LineDict, LineList, load_yaml, unknown_keys
 from .codebook import Codebook
 from .codings import empty_codings, read_codings
@@ -38,7 +38,6 @@ from .corpus import (
     front_matter_of,
     match_label,
     read_transcripts,
-    roles_fix,
     transcript_files,
 )
 from .errors import InputError, Problem, closest, did_you_mean, quoted
@@ -105,6 +104,8 @@ STUDY_KEYS = {
                 "(default: every attribute that divides the interviews into groups; [] for none)",
     "min_items": "fewest answered items of a scale a respondent needs for a score (default 1: "
                  "every respondent who answered one)",
+    "saturation_base": "interviews in the base of the saturation rule (default 4 when a run "
+                       "of 2 can follow it, else the largest base that leaves one run)",
     "seed": "seed of every random step, e.g. the bootstrap (default 0)",
     "double_coded": "which documents each coder rated, e.g. {A: all, B: [INF01, INF02]} "
                     "(default: inferred from where each coder applied a code)",
@@ -152,6 +153,10 @@ class StudySettings:
         notebooks to ``score_scales``, ``scale_reliability``, ``image_model`` and
         ``joint_display``; None when ``study.yaml`` does not say (every respondent who
         answered one item is scored).
+    saturation_base : int or None
+        Interviews in the base of the saturation rule, passed by notebook 03 to
+        ``saturation`` (``base_size``); None when ``study.yaml`` does not say (the
+        library's default, which adapts to the number of interviews).
     seed : int
         Seed of every random step.
     double_coded : dict or None
@@ -179,6 +184,7 @@ class StudySettings:
     kwic: tuple[str, ...] = ()
     group_by: tuple[str, ...] | None = None
     min_items: int | None = None
+    saturation_base: int | None = None
     seed: int = 0
     double_coded: dict[str, str | tuple[str, ...]] | None = field(default=None, hash=False)
     transcripts: Path = Path(DEFAULT_PATHS["transcripts"])
@@ -675,13 +681,17 @@ def _parse_settings(data, path: Path) -> StudySettings:
             err(f"'seed' must be a whole number of 0 or more, got {s!r}", line("seed"))
         else:
             out["seed"] = s
-    if data.get("min_items") is not None:
-        m = data["min_items"]
-        if isinstance(m, bool) or not isinstance(m, int) or m < 1:
-            err(f"'min_items' must be a whole number of 1 or more (the fewest answered items "
-                f"of a scale for a score, e.g. 'min_items: 2'), got {m!r}", line("min_items"))
-        else:
-            out["min_items"] = m
+    for key, what in (("min_items", "the fewest answered items of a scale for a score, e.g. "
+                                    "'min_items: 2'"),
+                      ("saturation_base", "the interviews in the base of the saturation "
+                                          "rule, e.g. 'saturation_base: 4'")):
+        if data.get(key) is not None:
+            m = data[key]
+            if isinstance(m, bool) or not isinstance(m, int) or m < 1:
+                err(f"'{key}' must be a whole number of 1 or more ({what}), got {m!r}",
+                    line(key))
+            else:
+                out[key] = m
     if data.get("outcome") is not None:
         if isinstance(data["outcome"], str) and data["outcome"].strip():
             out["outcome"] = data["outcome"].strip()
@@ -1061,6 +1071,7 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
         warn.add(spath, "'kwic' is set but the study has no transcripts; it is ignored",
                  line("kwic"))
     _check_group_by(settings, corpus, problems, warn)
+    _check_saturation_base(settings, corpus, warn)
 
 
 def _kwic_example(corpus: Corpus, codebook: Codebook | None) -> str:
@@ -1101,6 +1112,24 @@ def _check_group_by(settings: StudySettings, corpus: Corpus | None, problems: li
         elif name in why:
             warn.add(spath, f"'group_by': {name!r} does not divide the interviews into "
                      f"groups: {why[name]}; its table has a column per value", line)
+
+
+def _check_saturation_base(settings: StudySettings, corpus: Corpus | None,
+                           warn: _Warnings) -> None:
+    """A ``saturation_base`` not smaller than the interviews with an informant's turn (what
+    saturation counts) leaves no run to judge: saturation refuses it, so notebook 03 would
+    stop there. A warning, not an error: the other analyses are not affected, and a study
+    begun from the template may have its interviews still to come."""
+    base = settings.saturation_base
+    if base is None or corpus is None:
+        return
+    n = len(_informant_documents(corpus)) or len(corpus.doc_ids)
+    if base >= n:
+        warn.add(shown_path(settings.path), f"'saturation_base' must be smaller than the {n} "
+                 f"interview(s) with an informant's turn (a run of interviews must follow the "
+                 f"base), got {base}: saturation (notebook 03) stops with an error; lower it, "
+                 "or remove it for the default (4, fewer in a small study)",
+                 settings.lines.get("saturation_base"))
 
 
 def _kwic_warnings(corpus: Corpus, codebook: Codebook | None, settings: StudySettings,
@@ -1490,9 +1519,8 @@ def _role_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
         warn.add(transcripts, f"coded transcript(s) {_first_five(roled)}: no turn has the role "
                  f"'informant' (roles here: {', '.join(present)}): only informants' turns are "
                  "coded by default (reliability, the themes and the auto-coder), so their "
-                 "codings are left out; declare the informant speakers' role as informant in "
-                 "the front matter (e.g. 'speakers: {P1: informant}'), or pass the roles to "
-                 "code with " + _ROLES_OPTIONS)
+                 f"codings are left out; {informants_fix(corpus.subset(roled))}; or pass the "
+                 "roles to code with " + _ROLES_OPTIONS)
     if unroled:
         warn.add(transcripts, f"coded transcript(s) {_first_five(unroled)} have no "
                  "informant turn (their speakers have no role): reliability, the themes and "
@@ -1517,10 +1545,8 @@ def _no_role_warning(corpus: Corpus, warn: _Warnings, transcripts: str) -> None:
         present = ", ".join(sorted(set(segs.loc[roled, "role"].astype(str))))
         warn.add(transcripts, f"no turn has the role 'informant' (roles here: {present}), "
                  "so nothing will be coded by default ('citra-eval code' and 'sheet export', "
-                 "reliability and the themes take informants' turns); declare 'informant' as "
-                 "the role of the people interviewed in the front matter (e.g. 'speakers: "
-                 "{P: interviewer, N: informant}'), or pass the roles to use with "
-                 + _ROLES_OPTIONS)
+                 f"reliability and the themes take informants' turns); {informants_fix(corpus)}; "
+                 "or pass the roles to use with " + _ROLES_OPTIONS)
 
 
 def _first_five(docs: list[str]) -> str:

@@ -21,6 +21,7 @@ from ._dates import parse_date
 from ._files import atomic_write, neutralise_workbook, write_csv, xml_safe_frame
 from ._validation import (
     check_choice,
+    check_int,
     check_lang,
     check_names,
     check_roles,
@@ -124,7 +125,7 @@ def _label(codebook, code: str, lang: str | None = None) -> str:
     return code
 
 
-def _on_roles(codings: pd.DataFrame, corpus: Corpus, roles
+def on_roles(codings: pd.DataFrame, corpus: Corpus, roles
               ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...] | None, int]:
     """The one role filter of the analyses: ``roles`` checked (:func:`check_roles`), the
     codings on turns of ``roles`` (every coding for None) with the turn's ``speaker`` and
@@ -201,7 +202,7 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     codings = checked_codings(codings, corpus, coder)
     if lang is not None:
         check_lang(lang)
-    data, base, roles, n_ignored = _on_roles(codings, corpus, roles)
+    data, base, roles, n_ignored = on_roles(codings, corpus, roles)
     warn_uncoded(codings, corpus, _documents_with_roles(corpus, roles), "code_frequencies")
     codes = _code_list(codings, codebook)
     if by is not None:
@@ -308,7 +309,7 @@ def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count
     """
     if measure not in ("count", "jaccard"):
         raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
-    codings, _, _, n_ignored = _on_roles(checked_codings(codings, corpus, coder), corpus, roles)
+    codings, _, _, n_ignored = on_roles(checked_codings(codings, corpus, coder), corpus, roles)
     codes = [c for c in _code_list(codings, codebook) if c in set(codings["code"])]
     index = {c: i for i, c in enumerate(codes)}
     counts = np.zeros((len(codes), len(codes)), dtype=np.int64)
@@ -408,7 +409,7 @@ def code_case_matrix(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codeboo
     """
     codings = checked_codings(codings, corpus, coder)
     codes = _code_list(codings, codebook)  # a code on other turns only: a row of zeros
-    codings, _, _, n_ignored = _on_roles(codings, corpus, roles)
+    codings, _, _, n_ignored = on_roles(codings, corpus, roles)
     present = set(zip(codings["code"], codings["doc_id"], strict=True))
     data = [[int((c, d) in present) for d in corpus.doc_ids] for c in codes]
     out = pd.DataFrame(data, index=pd.Index(codes, name="code"),
@@ -462,7 +463,7 @@ def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
 
 
 def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[str] = "date",
-               base_size: int = 4, run_length: int = 2, threshold: float = 0.05,
+               base_size: int | None = None, run_length: int = 2, threshold: float = 0.05,
                coder: str | None = None,
                roles: Sequence[str] | None = ("informant",)) -> pd.DataFrame:
     """New codes per interview, cumulative count, and Guest et al.'s stopping rule.
@@ -479,8 +480,13 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         to go last silently). ``"auto"`` orders by date when every document has one, else
         keeps the transcripts' order (an interview without a date has no place among the
         dated ones) and names the undated documents in ``attrs["saturation"]["undated"]``.
-    base_size : int
-        Number of first interviews forming the base (Guest et al. suggest 4 or 6).
+    base_size : int, optional
+        Number of first interviews forming the base (Guest et al. suggest 4 or 6), smaller
+        than the number of interviews (a base of them all leaves nothing to judge: a
+        ``ValueError``). None (the default): 4 when a run can follow it, else the largest
+        base that leaves one run (``n - run_length`` of ``n`` interviews; a ``UserWarning``
+        says it is smaller than the method's), and every interview when not even a base of
+        one leaves a run (then saturation is not judged; see Warns).
     run_length : int
         Number of consecutive interviews in a run (2 or 3).
     threshold : float
@@ -507,6 +513,12 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         of ``roles``), ``order`` (``"date"``, ``"transcripts"`` or ``"given"``: the order
         used), ``undated`` (with ``"auto"``: the counted documents without a date) and the
         parameters; both points are None when no run meets the threshold.
+
+    Warns
+    -----
+    UserWarning
+        When saturation cannot be judged (fewer than ``base_size + run_length`` interviews:
+        no run follows the base), and when the default base is smaller than 4.
 
     Notes
     -----
@@ -540,6 +552,8 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     True
     """
     for name, val in (("base_size", base_size), ("run_length", run_length)):
+        if val is None and name == "base_size":
+            continue
         if isinstance(val, bool) or not isinstance(val, int | np.integer) or val < 1:
             raise ValueError(f"{name} must be a whole number >= 1, got {val!r}")
     if not 0 <= threshold <= 1:
@@ -564,10 +578,12 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
             raise ValueError(f"order must list distinct doc ids of the corpus; unknown or "
                              f"repeated: {unknown or ordered}")
         ordered = [d for d in ordered if d in spoken]
+    base_size = _saturation_base(base_size, len(ordered), int(run_length))
     judged = len(ordered) >= base_size + run_length
     if not judged:
-        why = (f"base_size={base_size} is not smaller than the {len(ordered)} interview(s), so "
-               "every interview is in the base" if base_size >= len(ordered) else
+        why = (f"not even a base of one interview leaves a run of run_length={run_length} "
+               f"in the {len(ordered)} interview(s), so every interview is in the base"
+               if base_size >= len(ordered) else
                f"a run needs base_size + run_length = {base_size + run_length} interviews, "
                f"there are {len(ordered)}")
         warnings.warn(f"saturation cannot be judged: {why}; saturation_point None here means "
@@ -618,6 +634,29 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         "order": used, "undated": undated, "judged": judged,
     }
     return out[SATURATION_COLUMNS] if len(out) else pd.DataFrame(columns=SATURATION_COLUMNS)
+
+
+#: Guest, Namey & Chen's (2020) smaller base: the default when a study is large enough.
+SATURATION_BASE = 4
+
+
+def _saturation_base(base_size: int | None, n: int, run_length: int) -> int:
+    """The base of :func:`saturation` for ``n`` interviews: ``base_size`` checked to be
+    smaller than ``n`` (``ValueError``), or for None :data:`SATURATION_BASE` when a run can
+    follow it, else the largest base that leaves one run (warned), else all ``n``."""
+    if base_size is not None:
+        return check_int(int(base_size), "base_size", maximum=max(n - 1, 0),
+                         why=f"smaller than the {n} interviews, so that a run of interviews "
+                             "can follow the base")
+    if n >= SATURATION_BASE + run_length:
+        return SATURATION_BASE
+    if n - run_length >= 1:
+        warnings.warn(f"saturation: base_size={n - run_length} interview(s) of the {n} "
+                      f"interviews (with a run of run_length={run_length}): Guest et al. "
+                      f"suggest 4 or 6, too many for this study; report the smaller base "
+                      f"with the result (or choose base_size=...)", UserWarning, stacklevel=3)
+        return n - run_length
+    return max(n, 1)
 
 
 def _documents_with_roles(corpus: Corpus, roles: Sequence[str] | None) -> set[str]:
@@ -743,7 +782,7 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     if lang is not None:
         check_lang(lang)
     codings = checked_codings(codings, corpus, allow_many=True)
-    codings, turns, _, n_ignored = _on_roles(codings, corpus, roles)
+    codings, turns, _, n_ignored = on_roles(codings, corpus, roles)
     docs = corpus.documents.set_index("doc_id")
     if attribute == "auto":
         attribute = _describing_attribute(corpus.documents)

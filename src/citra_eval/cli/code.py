@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 
 from .._files import write_csv
+from .._validation import informants_fix, roles_fix
 from ..autocoding import autocode, autocode_report, match_patterns
 from ..codebook import Codebook
 from ..codings import read_codings, write_codings
-from ..corpus import read_transcripts, roles_fix
+from ..corpus import read_transcripts
 from ..errors import InputError, Problem
 from ..intercoder import CoverageWarning
 from ..learning import (
@@ -135,13 +136,14 @@ def _warn_machine_codings(path: str, codings: pd.DataFrame) -> None:
 def _roles(corpus, args: argparse.Namespace) -> tuple[str, ...]:
     """The roles coded: informants (and interviewers with --include-interviewer) that the
     transcripts have; none of them is an error (nothing would be coded)."""
-    have = set(corpus.segments["role"].dropna())
+    have = {str(r) for r in corpus.segments["role"].dropna() if r}
     wanted = ("informant", "interviewer") if args.include_interviewer else ("informant",)
     if not have & set(wanted):
-        found = ", ".join(sorted(map(str, have))) or "none"
+        # speakers with other roles are marked as informants; speakers without, given roles
+        fix = informants_fix(corpus) if have else roles_fix(corpus)
         raise InputError(f"no turn has the role {' or '.join(map(repr, wanted))}, so nothing "
-                         f"would be coded (roles found: {found}); {roles_fix(corpus)}",
-                         path=args.transcripts)
+                         f"would be coded (roles found: {', '.join(sorted(have)) or 'none'}); "
+                         f"{fix}", path=args.transcripts)
     return tuple(r for r in wanted if r in have)
 
 

@@ -8,10 +8,10 @@ import sys
 import warnings
 from pathlib import Path
 
-from .._validation import LANGS, listed
+from .._validation import LANGS, listed, roles_fix
 from ..codebook import Codebook
 from ..codings import write_codings
-from ..corpus import read_transcripts, roles_fix
+from ..corpus import read_transcripts
 from ..errors import InputError
 from ..sheets import (
     SheetWarning,
