@@ -494,6 +494,48 @@ def test_long_turns_and_control_characters_fit_a_cell_and_still_code_the_whole_t
     assert ws["D3"].value == "Ada\ufffdvertical tab dan \ufffd escape."
 
 
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("a" * (ce.sheets.CELL_LIMIT - 2) + "😀", None),                     # fits: 32,767 units
+    ("a" * (ce.sheets.CELL_LIMIT - 1) + "😀", ce.sheets.CELL_LIMIT - 4),  # 32,767 code points
+    ("😀" * 20_000, (ce.sheets.CELL_LIMIT - 4) // 2),                     # 40,000 units
+    ("a" * (ce.sheets.CELL_LIMIT - 5) + "😀" + "b" * 9, ce.sheets.CELL_LIMIT - 5),  # no half
+    ("a\U0001d400" * 10_922 + "a", None),                # astral letters: 32,767 units, fits
+])
+def test_a_cell_holds_32767_utf16_units_not_code_points(text, kept):
+    """Excel counts a cell's characters in UTF-16 units (an emoji is two): a turn of fewer
+    than 32,767 code points but more units was written whole, and Excel cut it."""
+    cell = ce.sheets.cell_text(text)
+    assert _utf16(cell) <= ce.sheets.CELL_LIMIT
+    if kept is None:
+        assert cell == text
+    else:
+        assert cell == text[:kept] + ce.sheets.CUT
+
+
+def test_a_long_turn_of_emoji_is_cut_to_the_cell_and_read_back(tmp_path):
+    long_turn = "Kerja sama 🤝🏽 dengan media 😀. " * 1000     # 30,000 code points, 36,000 units
+    src = ("---\nid: D1\nspeakers: {I: informant}\n---\n"
+           f"I: {long_turn.strip()}\nI: Ada 😀.\n")
+    corpus = ce.Corpus.from_texts({"d.txt": src})
+    codebook = ce.Codebook.from_dict({"codes": [{"id": "kode", "label": "Kode"}]})
+    sheet = ce.coding_sheet(corpus, codebook)
+    sheet.coding["kode"] = "x"
+    for name in ("s.xlsx", "s.csv"):
+        ce.write_coding_sheet(sheet, tmp_path / name)
+        got = ce.read_coding_sheet(tmp_path / name, corpus=corpus, codebook=codebook,
+                                   coder="A")
+        segs = corpus.segments.set_index("segment_id")
+        assert got[["segment_id", "start", "end"]].values.tolist() == [
+            [s, segs.loc[s, "start"], segs.loc[s, "end"]] for s in (1, 2)]
+    cell = openpyxl.load_workbook(tmp_path / "s.xlsx")["coding"]["D2"].value
+    assert _utf16(cell) <= ce.sheets.CELL_LIMIT < _utf16(long_turn.strip())
+    assert cell.endswith(ce.sheets.CUT) and long_turn.startswith(cell[:-len(ce.sheets.CUT)])
+
+
 # --------------------------------------------------------------------------- as coders fill
 
 
@@ -579,6 +621,11 @@ def test_what_looks_unintended_is_warned(example_corpus, example_codebook):
         codings = ce.codings_from_sheet(sheet, corpus=example_corpus,
                                         codebook=example_codebook, coder="A")
     assert len(codings) == 1
+    sheet.coding.loc[4:10, "note"] = "lagi"           # seven: the first five, and how many more
+    with pytest.warns(ce.SheetWarning, match=r"8 note\(s\) in rows without a mark are not "
+                                             r"kept \(\w+5, \w+6, \w+7, \w+8, \w+9 and 3 more\)"):
+        ce.codings_from_sheet(sheet, corpus=example_corpus, codebook=example_codebook,
+                              coder="A")
 
 
 def test_csv_sheets_as_google_sheets_and_excel_save_them(tmp_path, example_corpus,
