@@ -239,15 +239,19 @@ def visible_view(text: str, codes: np.ndarray | None = None) -> TextView:
     view = text if keep is None else _chars(shown)
     if codes.dtype == np.uint8 or not _nfc_may_change(shown):
         return TextView(view, keep, None if keep is None else keep + 1)
-    view, starts, ends = _composed(view, shown)
+    composed = _composed(view, shown)
+    if composed is None:  # marks with no composed form (x + U+0301): NFC already
+        return TextView(view, keep, None if keep is None else keep + 1)
+    view, starts, ends = composed
     if keep is not None:
         starts, ends = keep[starts], keep[ends - 1] + 1
     return TextView(view, starts, ends)
 
 
-def _composed(text: str, codes: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
+def _composed(text: str, codes: np.ndarray) -> tuple[str, np.ndarray, np.ndarray] | None:
     """The NFC of ``text`` (its :func:`codepoints` ``codes``), and per character of it the
-    start and end (int64) of the characters of ``text`` it comes from.
+    start and end (int64) of the characters of ``text`` it comes from; None when ``text``
+    is in NFC.
 
     Only runs of characters that NFC may change (:func:`_nfc_unstable`) are normalised,
     each with the character before it (the letter a mark composes with); a character
@@ -275,6 +279,8 @@ def _composed(text: str, codes: np.ndarray) -> tuple[str, np.ndarray, np.ndarray
         pieces.append(nfc)
         spans.append((a, b, len(nfc), True))
         pos = b
+    if not spans:
+        return None
     if pos < len(text):
         pieces.append(text[pos:])
         spans.append((pos, len(text), len(text) - pos, False))
