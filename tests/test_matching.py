@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -381,7 +382,8 @@ def test_token_gaps_and_segments_follow_their_definition(turns):
 # a word as web text and other systems write it: invisible characters inside, decomposed
 # accents, fullwidth letters; an emoji (two UTF-16 units, one code point) before it
 _WRITTEN = {"makanan": ["makanan", "ma\u200bkanan", "ma\u00adkanan", "ma\u2060kanan",
-                        "ma\u200dka\ufeffnan", "\uff2d\uff21\uff2b\uff21\uff2e\uff21\uff2e"],
+                        "ma\u200dka\ufeffnan", "ma\u200ekanan", "mak\u202ban\u202can",
+                        "ma\u2067ka\u200fnan", "\uff2d\uff21\uff2b\uff21\uff2e\uff21\uff2e"],
             "kafe": ["cafe\u0301", "caf\u00e9"]}
 
 
@@ -410,7 +412,9 @@ def test_patterns_match_words_with_invisible_characters_and_other_forms(lead):
 
 # invisible characters as chats, word processors and PDFs leave them inside words
 _INVISIBLES = {"zwsp": "\u200b", "zwnj": "\u200c", "zwj": "\u200d", "word joiner": "\u2060",
-               "soft hyphen": "\u00ad", "bom": "\ufeff"}
+               "soft hyphen": "\u00ad", "bom": "\ufeff", "lrm": "\u200e", "rlm": "\u200f",
+               "alm": "\u061c", "rle": "\u202b", "pdf": "\u202c", "rlo": "\u202e",
+               "lri": "\u2066", "pdi": "\u2069"}
 _RX = [("rx_layanan", r"pelayanan publik", "regex"),          # anchored by its literal
        ("rx_kerja", r"\bkerja\s?sama\b", "regex"),            # anchored by "kerja"
        ("rx_kerja_i", r"(?i)kerja sama", "regex")]            # unanchored: scans every turn
@@ -470,3 +474,73 @@ def test_regexes_find_on_text_with_invisible_characters_what_they_find_without(t
                      for m in re.finditer(r, folded) if m.end() > m.start()]
     assert sorted(zip(got["segment_id"], got["pattern"], got["start"], got["end"],
                       strict=True)) == sorted(full)
+
+
+# accents as macOS, some keyboards and web pages write them: decomposed (NFD: "e" + U+0301)
+# or composed (NFC: "é"), in the text and in the pattern alike
+_ACCENT_RX = [("kafe", "caf\u00e9\\b"),            # anchored by its literal
+              ("reni", "(?i)r\u00e9ni"),             # unanchored: scans every turn
+              ("viet", "vi\u1ec7t")]                 # two marks, in either order in the text
+
+
+@pytest.mark.parametrize("lead", ["", "😀🤝🏽 ", "x" * 600 + " "])  # short and bulk paths
+@pytest.mark.parametrize("text_form", ["NFC", "NFD"])
+@pytest.mark.parametrize("pattern_form", ["NFC", "NFD"])
+def test_regex_patterns_match_accents_in_either_normal_form(pattern_form, text_form, lead):
+    """A regex written with "é" found no "e" + U+0301 in the text, and the other way round;
+    the hits slice the original text, whole accented letters included."""
+    turns = [f"{lead}Kami ke CAFE\u0301 itu 😀\r\nRe\u0301ni\u200e bilang cafe\u0301s",
+             f"{lead}Tie\u0302\u0323ng vie\u0323\u0302t, vie\u0302\u0323t\r\n", "cafe re\u0301"]
+    turns = [unicodedata.normalize(text_form, t) for t in turns]
+    units = pd.DataFrame({"doc_id": "D", "segment_id": range(3), "text": turns,
+                          "start": np.cumsum([0] + [len(t) + 1 for t in turns[:-1]])})
+    text = "\n".join(turns)
+    matcher = Matcher.from_patterns([(c, unicodedata.normalize(pattern_form, p), "regex")
+                                     for c, p in _ACCENT_RX])
+    hits = matcher.hits(units, negation=False)
+    found = [(c, unicodedata.normalize("NFC", text[s:e].replace("\u200e", "")).lower())
+             for c, s, e in zip(hits["code"], hits["start"], hits["end"], strict=True)]
+    assert found == [("kafe", "caf\u00e9"), ("reni", "r\u00e9ni"), ("viet", "vi\u1ec7t"),
+                     ("viet", "vi\u1ec7t")]
+    assert hits["matched_text"].tolist() == [text[s:e] for s, e in
+                                             zip(hits["start"], hits["end"], strict=True)]
+    assert all(not unicodedata.combining(text[e]) for e in hits["end"] if e < len(text))
+
+
+_ACCENTED_WORDS = ["caf\u00e9", "cafe\u0301", "CAFE\u0301", "r\u00e9ni", "re\u0301ni",
+                   "vie\u0323\u0302t", "vie\u0302\u0323t", "vi\u1ec7t", "\u212bngstr\u00f6m",
+                   "A\u030angstro\u0308m", "cafe", "kerja", "sama", "😀", "🤝🏽", "\u0301",
+                   "e\r\n\u0301"]
+_ACCENTED_REGEXES = [r"caf\u00e9\b", r"(?i)re\u0301ni", r"vi\u1ec7t|\u00e5ng", r"kerja\s?sama",
+                     r"caf.", r"\b\w+\u00f6m", "\u0301", r"e\b"]
+
+
+@given(st.lists(st.lists(st.tuples(st.sampled_from(_ACCENTED_WORDS),
+                                   st.sampled_from(["", "\u200b", "\u00ad", "\u200f", "\u2066"]),
+                                   st.integers(0, 12)),
+                         min_size=0, max_size=10), min_size=1, max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_regexes_find_on_decomposed_text_what_they_find_on_its_nfc(turns):
+    """A regex's hits on a turn are its hits on the turn's NFC without invisible
+    characters, each put back on the original characters it was composed from."""
+    from citra_eval.normalise import INVISIBLE
+
+    texts = [" ".join(w[:k] + c + w[k:] for w, c, k in t) for t in turns]
+    texts = [t + " " * 600 if i == 0 else t for i, t in enumerate(texts)]  # the bulk path too
+    units = pd.DataFrame({"doc_id": "D", "segment_id": range(len(texts)), "text": texts,
+                          "start": np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])})
+    regexes = [unicodedata.normalize("NFC", r) for r in _ACCENTED_REGEXES]
+    got = Matcher.from_patterns([("c", r, "regex") for r in regexes]).hits(units,
+                                                                           negation=False)
+    text = "\n".join(texts)
+
+    def seen(s: str) -> str:
+        return unicodedata.normalize("NFC", "".join(
+            c for c in ce.normalise.fold_case(s) if c not in INVISIBLE))
+
+    expected = sorted((u, r, m.group()) for u, t in enumerate(texts) for r in regexes
+                      for m in re.finditer(r, seen(t)) if m.end() > m.start())
+    assert sorted(zip(got["segment_id"], got["pattern"], (seen(text[s:e]) for s, e in zip(
+        got["start"], got["end"], strict=True)), strict=True)) == expected
+    for s, e in zip(got["start"], got["end"], strict=True):
+        assert text[s] not in INVISIBLE and text[e - 1] not in INVISIBLE

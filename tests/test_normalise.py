@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 
 import numpy as np
 import pytest
@@ -45,16 +46,72 @@ def test_tokens_and_loose_quotes_skip_the_same_zero_width_characters():
         assert loose_form(word)[0] == "makanan"
 
 
-@given(st.lists(st.sampled_from(["a", "Z", " ", "\r\n", "\u00e9", "😀", *INVISIBLE]),
-                max_size=40).map("".join))
-@settings(max_examples=200, deadline=None)
+#: Direction marks and bidi controls that text pasted from social media and web pages holds.
+BIDI = {"LRM": "\u200e", "RLM": "\u200f", "ALM": "\u061c", "LRE": "\u202a", "RLE": "\u202b",
+        "PDF": "\u202c", "LRO": "\u202d", "RLO": "\u202e", "LRI": "\u2066", "RLI": "\u2067",
+        "FSI": "\u2068", "PDI": "\u2069"}
+
+
+@pytest.mark.parametrize("name", list(BIDI))
+def test_direction_marks_are_invisible_inside_a_word(name):
+    """A direction mark or bidi control inside a word was a word break: ``ma`` + LRM +
+    ``kanan`` gave the tokens ``ma`` and ``kanan``."""
+    c = BIDI[name]
+    assert c in INVISIBLE
+    for text in (f"Ma{c}kanan enak", f"😀 Ma{c}kanan enak", f"Ma{c}kanan enak " + "x " * 300):
+        toks = tokenize(text)
+        assert [t.text for t in toks] == [t.text for t in tokenize(text.replace(c, ""))]
+        word = next(t for t in toks if t.text == "makanan")
+        assert text[word.start:word.end] == f"Ma{c}kanan"  # offsets slice the original
+        assert visible_view(text).text == text.replace(c, "")
+        assert loose_form(text)[0] == loose_form(text.replace(c, ""))[0]
+
+
+_MARKED = ["a", "Z", "e", " ", "\r\n", "\u00e9", "\u00c5", "\u212b", "\u0301", "\u0323",
+           "\u0302", "\u0344", "\u1100", "\u1161", "\u11a8", "😀", "🏽", *INVISIBLE]
+
+
+@given(st.lists(st.sampled_from(_MARKED), max_size=40).map("".join))
+@settings(max_examples=300, deadline=None)
 def test_visible_view_maps_every_visible_character_back(text):
-    view, where = visible_view(text)
-    assert view == "".join(c for c in text if c not in INVISIBLE)
-    if where is None:
-        assert view == text
-    else:
-        assert [text[i] for i in where.tolist()] == list(view)
+    """The view is the text without its invisible characters, in NFC; each of its
+    characters comes from a span of the original text that starts and ends on a visible
+    character, and every span of the view that cuts no composed character is the NFC of
+    the original characters it maps to."""
+    view = visible_view(text)
+    visible = "".join(c for c in text if c not in INVISIBLE)
+    assert view.text == unicodedata.normalize("NFC", visible)
+    if view.starts is None:
+        assert view.text == text and view.ends is None
+        return
+    starts, ends = view.starts.tolist(), view.ends.tolist()
+    assert len(starts) == len(ends) == len(view.text)
+    assert starts == sorted(starts) and ends == sorted(ends)
+    assert all(s < e for s, e in zip(starts, ends, strict=True))
+    assert all(text[s] not in INVISIBLE and text[e - 1] not in INVISIBLE
+               for s, e in zip(starts, ends, strict=True))
+    n = len(view.text)
+    cuts = [k for k in range(n + 1) if k in (0, n) or starts[k] != starts[k - 1]]
+    for i, a in enumerate(cuts):
+        for b in cuts[i + 1:]:
+            s, e = view.original(np.array([[a, b]]))[0].tolist()
+            original = "".join(c for c in text[s:e] if c not in INVISIBLE)
+            assert unicodedata.normalize("NFC", original) == view.text[a:b]
+
+
+@pytest.mark.parametrize("text", ["plain ascii", "caf\u00e9 😀 ok", "\u00e9" * 700,
+                                  "x\u0301 (no composed form)"])
+def test_a_text_without_invisible_or_decomposed_characters_is_its_own_view(text):
+    view = visible_view(text)
+    assert view.text is text and view.starts is None and view.ends is None
+
+
+def test_visible_view_composes_decomposed_accents():
+    text = "Re\u0301ni\u200e bilang cafe\u0301\r\n😀 A\u030a"
+    view = visible_view(text)
+    assert view.text == "Réni bilang café\r\n😀 Å"
+    spans = view.original(np.array([[0, 4], [12, 16], [20, 21]]))
+    assert [text[s:e] for s, e in spans.tolist()] == ["Re\u0301ni", "cafe\u0301", "A\u030a"]
 
 
 @given(st.text(max_size=200))

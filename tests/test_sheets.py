@@ -471,8 +471,16 @@ def test_sheet_commands_outside_a_study_need_their_paths(tmp_path, cli):
     assert not (tmp_path / "s.xlsx").exists()
 
 
-def test_long_turns_and_control_characters_fit_a_cell_and_still_code_the_whole_turn(tmp_path):
-    long_turn = "Kami bekerja sama dengan media. " * 1100           # 35,200 characters
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@pytest.mark.parametrize("long_turn", [
+    "Kami bekerja sama dengan media. " * 1100,           # 35,200 characters
+    "Kerja sama 🤝🏽 dengan media 😀. " * 1000,           # 30,000 code points, 36,000 units
+])
+def test_long_turns_and_control_characters_fit_a_cell_and_still_code_the_whole_turn(
+        tmp_path, long_turn):
     src = ("---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\nP: Tanya?\n"
            f"I: {long_turn.strip()}\nP: Lagi?\nI: Ada\x0bvertical tab dan \x1b escape.\n")
     corpus = ce.Corpus.from_texts({"d.txt": src})
@@ -490,8 +498,28 @@ def test_long_turns_and_control_characters_fit_a_cell_and_still_code_the_whole_t
             [4, segs.loc[4, "start"], segs.loc[4, "end"]],
             [4, segs.loc[4, "start"] + 4, segs.loc[4, "start"] + 16]]
     ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["coding"]
-    assert len(ws["D2"].value) == ce.sheets.CELL_LIMIT and ws["D2"].value.endswith("[\u2026]")
+    cell = ws["D2"].value  # full, as Excel counts (an emoji is two units; none cut in half)
+    assert ce.sheets.CELL_LIMIT - 1 <= _utf16(cell) <= ce.sheets.CELL_LIMIT
+    assert cell.endswith("[\u2026]") and long_turn.startswith(cell[:-len(ce.sheets.CUT)])
     assert ws["D3"].value == "Ada\ufffdvertical tab dan \ufffd escape."
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("a" * (ce.sheets.CELL_LIMIT - 2) + "😀", None),                     # fits: 32,767 units
+    ("a" * (ce.sheets.CELL_LIMIT - 1) + "😀", ce.sheets.CELL_LIMIT - 4),  # 32,767 code points
+    ("😀" * 20_000, (ce.sheets.CELL_LIMIT - 4) // 2),                     # 40,000 units
+    ("a" * (ce.sheets.CELL_LIMIT - 5) + "😀" + "b" * 9, ce.sheets.CELL_LIMIT - 5),  # no half
+    ("a\U0001d400" * 10_922 + "a", None),                # astral letters: 32,767 units, fits
+])
+def test_a_cell_holds_32767_utf16_units_not_code_points(text, kept):
+    """Excel counts a cell's characters in UTF-16 units (an emoji is two): a turn of fewer
+    than 32,767 code points but more units was written whole, and Excel cut it."""
+    cell = ce.sheets.cell_text(text)
+    assert _utf16(cell) <= ce.sheets.CELL_LIMIT
+    if kept is None:
+        assert cell == text
+    else:
+        assert cell == text[:kept] + ce.sheets.CUT
 
 
 # --------------------------------------------------------------------------- as coders fill
@@ -579,6 +607,11 @@ def test_what_looks_unintended_is_warned(example_corpus, example_codebook):
         codings = ce.codings_from_sheet(sheet, corpus=example_corpus,
                                         codebook=example_codebook, coder="A")
     assert len(codings) == 1
+    sheet.coding.loc[4:10, "note"] = "lagi"           # seven: the first five, and how many more
+    with pytest.warns(ce.SheetWarning, match=r"8 note\(s\) in rows without a mark are not "
+                                             r"kept \(\w+5, \w+6, \w+7, \w+8, \w+9 and 3 more\)"):
+        ce.codings_from_sheet(sheet, corpus=example_corpus, codebook=example_codebook,
+                              coder="A")
 
 
 def test_csv_sheets_as_google_sheets_and_excel_save_them(tmp_path, example_corpus,

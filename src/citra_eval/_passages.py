@@ -54,10 +54,14 @@ def find_exact(text: str, needle: str, lo: int = 0, hi: int | None = None) -> li
     return out
 
 
-#: Zero-width characters the loose form leaves out (non-joiner, joiner, word joiner, byte
-#: order mark); a zero-width space (:data:`ZWSP`) counts as a space. The token normaliser's
-#: :data:`citra_eval.normalise.INVISIBLE` is built from these.
-ZERO_WIDTH = frozenset("\u200c\u200d\u2060\ufeff")
+#: Zero-width characters the loose form leaves out: non-joiner, joiner, word joiner, byte
+#: order mark, and the direction marks and bidirectional controls that text pasted from
+#: social media and web pages holds (left-to-right, right-to-left and Arabic letter marks
+#: U+200E, U+200F, U+061C; embeddings and overrides U+202A-U+202E; isolates
+#: U+2066-U+2069). A zero-width space (:data:`ZWSP`) counts as a space. The token
+#: normaliser's :data:`citra_eval.normalise.INVISIBLE` is built from these.
+ZERO_WIDTH = frozenset("\u200c\u200d\u2060\ufeff\u200e\u200f\u061c"
+                       "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 #: The zero-width space: a space one cannot see (a possible line break).
 ZWSP = "\u200b"
 

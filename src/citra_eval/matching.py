@@ -3,7 +3,9 @@
 Phrase patterns match on normalised, stemmed token sequences (see :mod:`citra_eval.normalise`),
 so ``kerja sama`` finds *bekerja sama*, *kerjasama*, *bekerjasama* and *dikerjasamakan*, and
 ``media sosial`` finds *medsos*. ``{regex: ...}`` patterns run on the case-folded text without
-its invisible characters (as the tokens skip them); their hits are offsets into the original.
+its invisible characters (as the tokens skip them) and in Unicode normal form C, as the regex
+itself (``é`` finds ``e`` + U+0301 and the other way round); their hits are offsets into the
+original.
 
 How matching works (exact, every hit, linear in the text):
 
@@ -36,6 +38,7 @@ import functools
 import itertools
 import operator
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -182,8 +185,9 @@ class Matcher:
             if rule not in ("include", "exclude"):
                 raise ValueError(f"pattern rule must be 'include' or 'exclude', got {rule!r}")
             if kind == "regex":
-                try:
-                    rx = re.compile(text)
+                try:  # in NFC, as the text it runs on (visible_view)
+                    rx = re.compile(text if text.isascii() else unicodedata.normalize("NFC",
+                                                                                    text))
                 except re.error as exc:
                     raise ValueError(f"regex pattern {text!r} of code {code!r} is invalid: "
                                      f"{exc}") from None
@@ -330,8 +334,9 @@ class Matcher:
         """``(pattern index, spans)`` of every regex pattern with at least one match.
 
         Regexes run on the text as a reader sees it (:func:`~citra_eval.normalise.visible_view`:
-        without zero-width characters and soft hyphens, which the tokens skip too); their
-        spans are put back on the original characters. A regex whose every match must
+        without zero-width characters, soft hyphens and direction marks, which the tokens
+        skip too, and in NFC, as the tokens are compared); their spans are put back on the
+        original characters. A regex whose every match must
         contain one of a few literal strings (see :func:`required_literals`) runs only over
         the runs of consecutive segments that contain one of them; the others run over the
         whole chunk.
@@ -341,11 +346,13 @@ class Matcher:
             return
         if self._anchors is None:
             self._anchors = _anchor_automaton([self.patterns[i] for i in regexes], regexes)
-        view, back = visible_view(folded, codes)
+        shown = visible_view(folded, codes)
+        view = shown.text
         hiding: list[int] = []
-        if back is not None:  # segments' offsets in the view: invisible characters left out
-            view_base = np.searchsorted(back, seg_base)
-            view_lengths = np.searchsorted(back, seg_base + lengths) - view_base
+        if shown.starts is not None:  # segments' offsets in the view (no segment boundary,
+            # a line break, is ever inside a composed character)
+            view_base = np.searchsorted(shown.starts, seg_base)
+            view_lengths = np.searchsorted(shown.starts, seg_base + lengths) - view_base
             hiding = np.flatnonzero(view_lengths != lengths).tolist()
             seg_base, lengths = view_base, view_lengths
         where = _anchor_segments(self._anchors, view, seg_base, lengths, tok, hiding)
@@ -359,9 +366,8 @@ class Matcher:
                     lo, hi = int(seg_base[a]), int(seg_base[b] + lengths[b])
                     spans += [m.span() for m in rx.finditer(view, lo, hi)
                               if m.end() > m.start()]
-            if spans and back is not None:  # first and last character of each match
-                arr = np.asarray(spans, dtype=np.int64)
-                spans = np.column_stack((back[arr[:, 0]], back[arr[:, 1] - 1] + 1))
+            if spans and shown.starts is not None:  # first and last character of each match
+                spans = shown.original(np.asarray(spans, dtype=np.int64))
             if len(spans):
                 yield i, spans
 

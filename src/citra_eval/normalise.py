@@ -102,10 +102,19 @@ _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 
 _SOFT_HYPHEN = "\u00ad"  # visible only where a line breaks at it
 #: Invisible characters that web text leaves inside words: zero-width space, non-joiner and
-#: joiner, word joiner, soft hyphen, byte-order mark. Between two word characters they join
+#: joiner, word joiner, soft hyphen, byte-order mark, direction marks and bidirectional
+#: controls (:data:`citra_eval._passages.ZERO_WIDTH`). Between two word characters they join
 #: them into one token, and :func:`canonical_token` drops them from the token's text.
 INVISIBLE = "".join(sorted({ZWSP, _SOFT_HYPHEN, *ZERO_WIDTH}))
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+_INVISIBLE_CODES = np.array(sorted(map(ord, INVISIBLE)), dtype=np.uint32)
+
+
+def _invisible_mask(codes: np.ndarray) -> np.ndarray:
+    """Boolean mask of the :data:`INVISIBLE` characters over :func:`codepoints`."""
+    if codes.dtype == np.uint8:
+        return codes == 0xAD  # the only one below U+0100
+    return np.isin(codes, _INVISIBLE_CODES)  # (a lookup table over their range: one pass)
 
 
 def canonical_token(token: str) -> str:
@@ -178,33 +187,142 @@ def _chars(codes: np.ndarray) -> str:
                "latin-1" if codes.dtype == np.uint8 else "utf-32-le")
 
 
-_INVISIBLE_CODES = np.array(sorted(map(ord, INVISIBLE)), dtype=np.uint32)
+class TextView(NamedTuple):
+    """A text as a reader sees it (:func:`visible_view`), and where each of its characters
+    comes from: ``starts[k]`` and ``ends[k]`` (int64) delimit the original characters that
+    character ``k`` of ``text`` stands for (one, or several composed into one); both None
+    when ``text`` is the original text itself."""
+
+    text: str
+    starts: np.ndarray | None
+    ends: np.ndarray | None
+
+    def original(self, spans: np.ndarray) -> np.ndarray:
+        """Non-empty spans ``(a, b)`` of the view (an ``n x 2`` array, end-exclusive) as
+        spans of the original text: from the first original character of ``a`` to the last
+        of ``b - 1``, so invisible characters around a span stay out of it and a composed
+        character is covered whole."""
+        spans = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+        if self.starts is None:
+            return spans
+        return np.column_stack((self.starts[spans[:, 0]], self.ends[spans[:, 1] - 1]))
 
 
-def visible_view(text: str, codes: np.ndarray | None = None) -> tuple[str, np.ndarray | None]:
-    """``text`` as a reader sees it: without its :data:`INVISIBLE` characters; and for each
-    character of that view the offset of the same character in ``text`` (int64), so a span
-    ``(a, b)`` of the view is ``(where[a], where[b - 1] + 1)`` in ``text``.
+def visible_view(text: str, codes: np.ndarray | None = None) -> TextView:
+    """``text`` as a reader sees it, and where each of its characters lies in ``text``.
+
+    The view leaves out the :data:`INVISIBLE` characters and is in Unicode normal form C
+    (NFC): an accent written as a letter and a combining mark (``e`` + U+0301, as macOS
+    and some keyboards write it) is the composed letter (``é``), as in a pattern typed
+    on another system. Each character of the view knows the span of original characters
+    it stands for (:class:`TextView`), so a match on the view is put back on the original
+    text with :meth:`TextView.original`.
 
     ``codes`` is ``text``'s :func:`codepoints` when already at hand. A text without
-    invisible characters (every ASCII text is tested in one step) comes back unchanged,
-    with None for the offsets.
+    invisible characters and already in NFC comes back unchanged, with None for the
+    offsets: every ASCII or Latin-1 text is tested in one step, any other text with a few
+    passes over its code points, so only a text holding such characters pays for the view.
 
     Examples
     --------
-    >>> view, where = visible_view("ker\u00adja sama")
-    >>> view, int(where[3])
-    ('kerja sama', 4)
+    >>> view = visible_view("ker\u00adja sama cafe\u0301")
+    >>> view.text, view.original([[0, 5], [11, 15]]).tolist()
+    ('kerja sama café', [[0, 6], [12, 17]])
     """
     if text.isascii():
-        return text, None
+        return TextView(text, None, None)
     if codes is None:
         codes = codepoints(text)
-    hidden = (codes == 0xAD) if codes.dtype == np.uint8 else np.isin(codes, _INVISIBLE_CODES)
-    if not hidden.any():
-        return text, None
-    where = np.flatnonzero(~hidden)
-    return _chars(codes[where]), where
+    hidden = _invisible_mask(codes)
+    keep = np.flatnonzero(~hidden) if hidden.any() else None
+    shown = codes if keep is None else codes[keep]
+    view = text if keep is None else _chars(shown)
+    if codes.dtype == np.uint8 or not _nfc_may_change(shown):
+        return TextView(view, keep, None if keep is None else keep + 1)
+    composed = _composed(view, shown)
+    if composed is None:  # marks with no composed form (x + U+0301): NFC already
+        return TextView(view, keep, None if keep is None else keep + 1)
+    view, starts, ends = composed
+    if keep is not None:
+        starts, ends = keep[starts], keep[ends - 1] + 1
+    return TextView(view, starts, ends)
+
+
+def _composed(text: str, codes: np.ndarray) -> tuple[str, np.ndarray, np.ndarray] | None:
+    """The NFC of ``text`` (its :func:`codepoints` ``codes``), and per character of it the
+    start and end (int64) of the characters of ``text`` it comes from; None when ``text``
+    is in NFC.
+
+    Only runs of characters that NFC may change (:func:`_nfc_unstable`) are normalised,
+    each with the character before it (the letter a mark composes with); a character
+    before which NFC can never change anything is a safe place to cut the text (Unicode
+    Standard Annex #15). A run that NFC leaves as it is keeps its characters' own offsets;
+    each character of a run it changes stands for the whole run.
+    """
+    unstable = np.zeros(int(codes.max()) + 1, dtype=bool)
+    present = np.flatnonzero(np.bincount(codes))
+    unstable[present] = [_nfc_unstable(int(c)) for c in present]
+    run_starts, run_ends = _edges(unstable[codes])
+    pieces: list[str] = []
+    # per piece of the result: its offset in text, the end of what it stands for, its
+    # length, and whether each of its characters stands for all of it (a composed run)
+    spans: list[tuple[int, int, int, bool]] = []
+    pos = 0
+    for a, b in zip(np.maximum(run_starts - 1, 0).tolist(), run_ends.tolist(), strict=True):
+        part = text[a:b]
+        nfc = unicodedata.normalize("NFC", part)
+        if nfc == part:
+            continue
+        if pos < a:
+            pieces.append(text[pos:a])
+            spans.append((pos, a, a - pos, False))
+        pieces.append(nfc)
+        spans.append((a, b, len(nfc), True))
+        pos = b
+    if not spans:
+        return None
+    if pos < len(text):
+        pieces.append(text[pos:])
+        spans.append((pos, len(text), len(text) - pos, False))
+    at, upto, counts, whole = (np.asarray(col) for col in zip(*spans, strict=True))
+    piece = np.repeat(np.arange(len(counts)), counts)
+    within = np.arange(len(piece), dtype=np.int64) - (np.cumsum(counts) - counts)[piece]
+    at, upto, whole = at.astype(np.int64)[piece], upto.astype(np.int64)[piece], whole[piece]
+    starts = np.where(whole, at, at + within)
+    return "".join(pieces), starts, np.where(whole, upto, starts + 1)
+
+
+def _nfc_may_change(codes: np.ndarray) -> bool:
+    """Whether the text of :func:`codepoints` ``codes`` holds a character NFC may change
+    (:func:`_nfc_unstable`): one pass over the text, then a test per distinct code point
+    from U+0300 on (every character below is its own NFC and composes with nothing)."""
+    high = codes[codes >= 0x300]
+    return bool(len(high)) and any(map(_nfc_unstable,
+                                       np.flatnonzero(np.bincount(high)).tolist()))
+
+
+@functools.lru_cache(maxsize=65536)
+def _nfc_unstable(cp: int) -> bool:
+    """Whether NFC may change the code point ``cp`` or compose it with the one before it:
+    a combining mark (canonical combining class above 0), a character NFC replaces (a
+    singleton such as U+212B ANGSTROM SIGN), or one that composes with a character before
+    it (NFC_Quick_Check Maybe: :func:`_composing_seconds`)."""
+    c = chr(cp)
+    return (unicodedata.combining(c) > 0 or unicodedata.normalize("NFC", c) != c
+            or cp in _composing_seconds())
+
+
+@functools.lru_cache(maxsize=1)
+def _composing_seconds() -> frozenset[int]:
+    """Code points that compose with a character before them: the second of every canonical
+    decomposition into two (all below U+30000), and the Hangul medial vowels and final
+    consonants (composed algorithmically, so not in the decomposition data)."""
+    out = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for cp in range(0x30000):
+        parts = unicodedata.decomposition(chr(cp)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            out.add(int(parts[1], 16))
+    return frozenset(out)
 
 
 def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
@@ -243,10 +361,9 @@ def _token_mask(codes: np.ndarray) -> np.ndarray:
     word = _word_mask(codes)
     # a joiner or a decimal separator between two word characters belongs to the token;
     # only those few positions are examined
-    cand = (codes == 45) | (codes == 39) | (codes == 46) | (codes == 44) | (codes == 0xAD)
+    cand = (codes == 45) | (codes == 39) | (codes == 46) | (codes == 44) | _invisible_mask(codes)
     if codes.dtype != np.uint8:
-        for c in ("\u2019\u2010" + INVISIBLE).replace(_SOFT_HYPHEN, ""):
-            cand |= codes == ord(c)
+        cand |= (codes == 0x2019) | (codes == 0x2010)
     cand = np.flatnonzero(cand)
     cand = cand[(cand > 0) & (cand < len(codes) - 1)]
     if len(cand):

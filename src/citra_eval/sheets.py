@@ -40,7 +40,7 @@ import pandas as pd
 from ._files import atomic_dir, csv_rows, read_text_file, save_workbook, write_csv, xml_safe
 from ._passages import find_exact, find_loose, without_quote_marks
 from ._safezip import parse_xml, read_zip
-from ._validation import check_choice, check_lang, check_roles, check_type
+from ._validation import check_choice, check_lang, check_roles, check_type, listed
 from .codebook import Codebook
 from .codings import CODING_COLUMNS, validate_codings
 from .corpus import Corpus
@@ -71,7 +71,9 @@ MARKS = ("1", "x", "true")
 #: What an unmarked cell may hold besides nothing (an unticked checkbox; the 0 of a matrix
 #: filled with 0 and 1).
 NO_MARKS = ("false", "0")
-#: Characters an XLSX cell can hold; longer turns are cut and end with :data:`CUT`.
+#: Characters an XLSX cell can hold, counted as Excel counts them: in UTF-16 code units (an
+#: emoji or another character beyond U+FFFF is two); longer turns are cut and end with
+#: :data:`CUT`.
 CELL_LIMIT = 32_767
 CUT = " [\u2026]"
 _QUOTE_ROWS = 500  # rows of the quotes worksheet given a code drop-down
@@ -188,11 +190,18 @@ def _coder(coder: object) -> str:
 def cell_text(text: str) -> str:
     """A turn's text as a sheet cell holds it: characters an XLSX file cannot store
     (controls but tab and line end, U+FFFE, U+FFFF; :func:`~citra_eval._files.xml_safe`)
-    shown as U+FFFD, and cut to fit an XLSX cell."""
-    text = xml_safe(text)
-    if len(text) <= CELL_LIMIT:
+    shown as U+FFFD, and cut to fit an XLSX cell (:data:`CELL_LIMIT` UTF-16 units, never
+    inside a character)."""
+    text = xml_safe(text)  # (which leaves no lone surrogate)
+    if len(text) <= CELL_LIMIT // 2 or (len(text) <= CELL_LIMIT and text.isascii()):
+        return text  # (at most two units per character)
+    units = text.encode("utf-16-le")
+    if len(units) <= 2 * CELL_LIMIT:
         return text
-    return text[:CELL_LIMIT - len(CUT)] + CUT
+    head = units[:2 * (CELL_LIMIT - len(CUT))]
+    if 0xD800 <= int.from_bytes(head[-2:], "little") <= 0xDBFF:
+        head = head[:-2]  # the first half of a character's surrogate pair
+    return head.decode("utf-16-le") + CUT
 
 
 # --------------------------------------------------------------------------- writing
@@ -221,7 +230,7 @@ def write_coding_sheet(sheet: CodingSheet, path: str | os.PathLike, *,
     -----
     The CSV files start with a UTF-8 byte-order mark: without one, Excel reads a CSV as
     ANSI and garbles emoji and accented letters. A turn longer than an XLSX cell holds
-    (32,767 characters) is cut and ends with
+    (32,767 characters as Excel counts them, an emoji as two) is cut and ends with
     ``[…]``; its marks still code the whole turn. The XLSX workbook has the worksheets
     ``coding`` (text wrapped, header row and the
     first four columns frozen, each code column restricted to ``1``/``x``/empty by data
@@ -716,22 +725,20 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     collect(reader.problems, limit=MAX_REPORTED, path=where.get("coding"))
     shown = where.get("coding") or "the sheet"
     if reader.stray_notes:
-        cells = ", ".join(reader.stray_notes[:5]) + (", ..." if len(reader.stray_notes) > 5
-                                                     else "")
+        cells = listed(reader.stray_notes, 5, quote=False)
         warnings.warn(f"{shown}: {len(reader.stray_notes)} note(s) in rows without a mark are "
                       f"not kept ({cells}): a note is kept with the row's codings; mark a code "
                       "in the row, or put the note on a quote", SheetWarning, stacklevel=2)
     if reader.off_turn:
-        named = ", ".join(f"{cell} (turn {key[1]} of {key[0]!r} is the {role}'s ({speaker}))"
-                          for cell, key, role, speaker in reader.off_turn[:5]) + (
-            ", ..." if len(reader.off_turn) > 5 else "")
+        named = listed((f"{cell} (turn {key[1]} of {key[0]!r} is the {role}'s ({speaker}))"
+                        for cell, key, role, speaker in reader.off_turn), 5, quote=False)
         warnings.warn(f"{shown}: {len(reader.off_turn)} quote(s) on a turn that is not an "
                       f"informant's: {named}: reliability, the themes and the auto-coder count "
                       "informants' turns, so these codings are left out; fix segment_id to "
                       "the informant's answer, or delete the row", SheetWarning, stacklevel=2)
     if reader.matched:
-        moved = ", ".join(f"D{r} (turn {a} -> turn {b})" for r, a, b in reader.matched[:5]) + (
-            ", ..." if len(reader.matched) > 5 else "")
+        moved = listed((f"D{r} (turn {a} -> turn {b})" for r, a, b in reader.matched), 5,
+                       quote=False)
         warnings.warn(f"{shown}: the transcript's turns changed since the sheet was made; "
                       f"{len(reader.matched)} row(s) were found by their text, unchanged, in "
                       f"another turn: {moved}; check them, or export a new sheet",
@@ -975,8 +982,7 @@ class _SheetReader:
 
                 self.stray_notes.append(f"{get_column_letter(note_col + 1)}{row}")
         if lossy:
-            shown = ", ".join(f"D{r}" for r in lossy[:5]) + (
-                f" and {len(lossy) - 5} more" if len(lossy) > 5 else "")
+            shown = listed((f"D{r}" for r in lossy), 5, quote=False)
             self.problem("coding", 3, lossy[0], f"characters such as emoji became '?' in the "
                          f"text of {len(lossy)} turn(s) ({shown}): the sheet was saved in a "
                          "legacy encoding (Excel's 'CSV (Comma delimited)'), which cannot "
@@ -984,8 +990,7 @@ class _SheetReader:
                          "import the .xlsx workbook instead")
         if garbled:
             row, said, holds = garbled[0]
-            shown = ", ".join(f"D{r}" for r, _, _ in garbled[:5]) + (
-                f" and {len(garbled) - 5} more" if len(garbled) > 5 else "")
+            shown = listed((f"D{r}" for r, _, _ in garbled), 5, quote=False)
             self.problem("coding", 3, row, f"the text of {len(garbled)} turn(s) ({shown}) is "
                          f"UTF-8 read as Windows-1252: the cell says {quoted(said)} where the "
                          f"transcript reads {quoted(holds)}; the CSV was opened as ANSI (as "
@@ -1027,8 +1032,8 @@ class _SheetReader:
         segs = self.corpus.segments
         keys = list(zip(segs["doc_id"], segs["segment_id"].astype(int), strict=True))
         role = dict(zip(keys, segs["role"], strict=True))
-        listed = {role[k] for k in seen}
-        expected = [k for k in keys if role[k] in listed]
+        roles_seen = {role[k] for k in seen}
+        expected = [k for k in keys if role[k] in roles_seen]
         gone = [k for k in expected if k not in seen]
         if not gone:
             return
@@ -1143,7 +1148,8 @@ class _SheetReader:
         if len(spans) == 1:
             return f"its words are found in turn {spans[0][0]} of {doc!r}: fix segment_id to " \
                    f"{spans[0][0]}"
-        shown = ", ".join(str(t[0]) if len(t) == 1 else f"{t[0]}-{t[-1]}" for t in spans[:5])
+        shown = listed((str(t[0]) if len(t) == 1 else f"{t[0]}-{t[-1]}" for t in spans), 5,
+                       quote=False)
         return (f"its words are found in {len(spans)} places of {doc!r} (turns {shown}): fix "
                 "segment_id to the turn meant, and quote more words if it holds them twice")
 
