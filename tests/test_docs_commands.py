@@ -36,8 +36,8 @@ from conftest import ROOT
 import citra_eval as ce
 
 #: A ```python block, and the not-run mark (with its reason) just before it, if any.
-PYTHON = re.compile(r"(?:<!-- not-run:\s*(?P<why>[^>]*?)\s*-->\s*\n)?```python\n(?P<body>.*?)```",
-                    re.S)
+PYTHON = re.compile(r"(?:<!-- not-run:\s*(?P<why>[^>]*?)\s*-->\s*\n)?```python\n(?P<body>.*?)"
+                    r"^```[ \t]*$", re.S | re.M)
 #: Documents whose snippets train and cross-validate the learned coder (a minute or more).
 SLOW_DOCS = ("README.md", "docs/autocode.md")
 #: README.md and docs/*.md that hold Python snippets.
@@ -133,3 +133,82 @@ def test_python_snippets_run_on_the_example_study(doc, tmp_path, monkeypatch):
         finally:
             plt.close("all")
         assert Path(os.getcwd()).is_dir()
+
+
+#: A line that opens or closes a fenced code block (CommonMark: up to three spaces, then three
+#: or more backticks or tildes); a closing fence has nothing after it but spaces.
+FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+#: Every Markdown document of the repository.
+MARKDOWN = sorted(str(p.relative_to(ROOT)) for p in ROOT.rglob("*.md")
+                  if not {".venv", ".git", "build", "node_modules"} & set(p.parts)
+                  and not any(part.startswith(".") for part in p.relative_to(ROOT).parts))
+
+
+def unbalanced_fences(text: str) -> list[str]:
+    """What is wrong with ``text``'s code fences: a line inside a block that starts like its
+    closing fence but has text after it (no closing fence, so the block runs on into the
+    prose), or a block still open at the end."""
+    problems, opened = [], None
+    for n, line in enumerate(text.splitlines(), 1):
+        m = FENCE.match(line)
+        if not m:
+            continue
+        fence, info = m["fence"], m["info"]
+        if opened is None:
+            opened = (n, fence)
+        elif fence[0] == opened[1][0] and len(fence) >= len(opened[1]):
+            if info.strip():
+                problems.append(f"line {n}: text after a closing fence: {line.strip()!r}")
+            else:
+                opened = None
+    if opened is not None:
+        problems.append(f"line {opened[0]}: code block never closed")
+    return problems
+
+
+def test_fence_check_finds_a_closing_fence_with_text_after_it():
+    assert unbalanced_fences("```python\nx = 1\n```\n\ntext\n") == []
+    assert unbalanced_fences("````markdown\n```python\nx\n```\n````\n") == []
+    assert unbalanced_fences("```python\nx = 1\n``` prose\n") == [
+        "line 3: text after a closing fence: '``` prose'", "line 1: code block never closed"]
+    assert unbalanced_fences("```\nx\n") == ["line 1: code block never closed"]
+
+
+@pytest.mark.parametrize("doc", MARKDOWN)
+def test_code_fences_are_balanced(doc):
+    """Session 12 docs finding 2: docs/survey.md closed a block with '``` A text control ...',
+    which Markdown reads as no fence at all: the python block ran on over the prose and the
+    next heading (the target of a README link)."""
+    assert unbalanced_fences((ROOT / doc).read_text(encoding="utf-8")) == [], doc
+
+
+def headings_outside_code(text: str) -> set[str]:
+    """GitHub's anchors of the headings of ``text`` that are not inside a code block."""
+    anchors, fence = set(), None
+    for line in text.splitlines():
+        m = FENCE.match(line)
+        if m:
+            if fence is None:
+                fence = m["fence"]
+            elif m["fence"][0] == fence[0] and len(m["fence"]) >= len(fence) \
+                    and not m["info"].strip():
+                fence = None
+            continue
+        if fence is None and (h := re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)):
+            anchors.add(re.sub(r"[^\w\- ]", "", h[1].lower()).replace(" ", "-"))
+    return anchors
+
+
+def test_links_to_document_sections_have_a_target():
+    """A link ``docs/x.md#section`` (or ``x.md#section`` within docs/) points at a heading
+    of that document that is rendered as a heading, not swallowed by a code block."""
+    missing = []
+    docs = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md"))
+    for doc in ["README.md", *docs]:
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        for target, anchor in re.findall(r"\]\(([\w./-]*\.md)?#([\w-]+)\)", text):
+            path = (ROOT / doc).parent / target if target else ROOT / doc
+            if path.is_file() and anchor not in headings_outside_code(
+                    path.read_text(encoding="utf-8")):
+                missing.append(f"{doc}: {target}#{anchor}")
+    assert not missing, missing
