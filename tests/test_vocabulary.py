@@ -227,3 +227,21 @@ def test_keyness_takes_one_coder_and_leaves_out_documents_nobody_coded():
     pd.testing.assert_frame_equal(out, two)
     with pytest.raises(ce.InputError, match="coder='Z'"):
         keyness(three, codings=a, coder="Z", target="forum")
+
+
+def test_keyness_a_word_at_the_same_rate_is_neither_over_nor_under():
+    """Session 12: a word used at exactly the same rate in target and rest (G² = 0,
+    log ratio 0) was called 'over' and listed among the top key words."""
+    corpus = corpus_of(("D1", "a", ["rilis pers tahun", "krisis rencana tahun"]))
+    codings = pd.DataFrame([("D1", 2, 0, 5, "m", "A"), ("D1", 4, 0, 5, "other", "A")],
+                           columns=ce.CODING_COLUMNS)
+    every = keyness(corpus, codings=codings, target="m", min_count=1, top=None,
+                    stopwords=False).set_index("word")
+    assert every.loc["tahun", "count_target"] == every.loc["tahun", "count_rest"] == 1
+    assert every.loc["tahun", "direction"] == "equal"
+    assert every.loc["tahun", "log_ratio"] == 0 and every.loc["tahun", "log_likelihood"] == 0
+    assert every.loc["rilis", "direction"] == "over" and every.loc["krisis", "direction"] == \
+        "under"
+    assert set(every["direction"]) == {"over", "under", "equal"}
+    top = keyness(corpus, codings=codings, target="m", min_count=1, top=5, stopwords=False)
+    assert "tahun" not in set(top["word"]) and (top["direction"] == "over").all()

@@ -355,8 +355,10 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
     DataFrame
         ``word, count_target, count_rest, per_1000_target, per_1000_rest, log_likelihood,
         p_value, log_ratio, direction``, by ``log_likelihood`` (over-used words first when
-        ``top`` is given). ``direction`` is ``over`` or ``under`` (used more or less in the
-        target than in the rest).
+        ``top`` is given). ``direction`` is ``over`` or ``under`` (used more or less often
+        per word counted in the target than in the rest), or ``equal`` for a word used at
+        exactly the same rate on both sides (G² = 0, ``log_ratio`` 0): key to neither side,
+        so never among the ``top`` key words.
 
     Raises
     ------
@@ -445,11 +447,13 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
         log_ratio = np.log2(rel_a / rel_b)
         per_a = 1000 * ca / c if c else np.full(len(ca), np.nan)
         per_b = 1000 * cb / d if d else np.full(len(cb), np.nan)
-    over = (ca * d) >= (cb * c)
+    # compared as integers: a word at exactly the same rate on both sides is key to neither
+    cross = ca * d - cb * c
+    direction = np.select([cross > 0, cross < 0], ["over", "under"], "equal")
     out = pd.DataFrame({
         "word": words, "count_target": ca, "count_rest": cb, "per_1000_target": per_a,
         "per_1000_rest": per_b, "log_likelihood": ll, "p_value": chi2.sf(ll, 1),
-        "log_ratio": log_ratio, "direction": np.where(over, "over", "under")},
+        "log_ratio": log_ratio, "direction": direction},
         columns=KEYNESS_COLUMNS)
     out = out.sort_values(["log_likelihood", "word"], ascending=[False, True], kind="stable")
     if top is not None:
