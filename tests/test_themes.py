@@ -726,3 +726,16 @@ def test_the_default_base_adapts_to_the_number_of_interviews():
         sat = ce.saturation(codings[codings["doc_id"].isin(two.doc_ids)], corpus=two,
                             order="auto")
     assert sat.attrs["saturation"]["judged"] is False
+
+
+@pytest.mark.parametrize("with_value, expected", [
+    (1, "one value, in 1 of 5 interviews"),
+    (5, "one value for 5 interviews")])
+def test_ungrouped_attribute_counts_the_interviews_that_have_it(with_value, expected):
+    """Session 12: 'language' set in 1 of 5 transcripts was reported as 'one value for 5
+    interviews', as if every interview had it."""
+    texts = {f"I{i}.txt": (f"---\nid: I{i}\n" + ("language: ms\n" if i < with_value else "")
+                           + "speakers: {Q: interviewer, A: informant}\n---\n"
+                           "Q: Hello?\nA: We send a press release.\n") for i in range(5)}
+    why = ce.ungrouped_attributes(ce.Corpus.from_texts(texts))
+    assert why["language"] == expected

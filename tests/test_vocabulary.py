@@ -227,3 +227,59 @@ def test_keyness_takes_one_coder_and_leaves_out_documents_nobody_coded():
     pd.testing.assert_frame_equal(out, two)
     with pytest.raises(ce.InputError, match="coder='Z'"):
         keyness(three, codings=a, coder="Z", target="forum")
+
+
+def test_keyness_a_word_at_the_same_rate_is_neither_over_nor_under():
+    """Session 12: a word used at exactly the same rate in target and rest (G² = 0,
+    log ratio 0) was called 'over' and listed among the top key words."""
+    corpus = corpus_of(("D1", "a", ["rilis pers tahun", "krisis rencana tahun"]))
+    codings = pd.DataFrame([("D1", 2, 0, 5, "m", "A"), ("D1", 4, 0, 5, "other", "A")],
+                           columns=ce.CODING_COLUMNS)
+    every = keyness(corpus, codings=codings, target="m", min_count=1, top=None,
+                    stopwords=False).set_index("word")
+    assert every.loc["tahun", "count_target"] == every.loc["tahun", "count_rest"] == 1
+    assert every.loc["tahun", "direction"] == "equal"
+    assert every.loc["tahun", "log_ratio"] == 0 and every.loc["tahun", "log_likelihood"] == 0
+    assert every.loc["rilis", "direction"] == "over" and every.loc["krisis", "direction"] == \
+        "under"
+    assert set(every["direction"]) == {"over", "under", "equal"}
+    top = keyness(corpus, codings=codings, target="m", min_count=1, top=5, stopwords=False)
+    assert "tahun" not in set(top["word"]) and (top["direction"] == "over").all()
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019"])
+def test_english_stop_words_cover_contractions(apostrophe):
+    """Session 12: 'it's', 'don't', 'i'm', 'we're', 'that's' passed the English stop words
+    (scikit-learn's list has no contractions) and topped the word lists, in either
+    apostrophe."""
+    turn = ("It's busy. We're always on call, that's the job. I'm sure it's fine, don't "
+            "worry, it's what we do. Isn't it? The crisis plan, the crisis plan.")
+    corpus = ce.Corpus.from_texts({"e.txt": (
+        "---\nid: E1\nspeakers: {Q: interviewer, A: informant}\n---\nQ: Media?\n"
+        f"A: {turn.replace(chr(39), apostrophe)}\n")})
+    english = ce.Codebook.from_dict({"language": "en", "codes": [
+        {"id": "crisis", "label": {"en": "Crisis"}, "patterns": ["crisis"]}]})
+    stop = stop_words("english")
+    assert {"it's", "don't", "i'm", "isn't", "we're", "that's"} <= stop
+    assert {"the", "and"} <= stop and "crisis" not in stop
+    words = ce.word_frequencies(corpus, codebook=english)
+    assert not set(words["word"]) & {"it's", "don't", "i'm", "isn't", "we're", "that's"}
+    assert words["word"].iloc[:2].tolist() == ["crisis", "plan"]
+    pairs = ce.collocations(corpus, codebook=english, min_count=2)["ngram"].tolist()
+    assert pairs == ["crisis plan"]
+
+
+def test_urls_and_email_addresses_are_no_words_of_the_vocabulary():
+    """Session 12: tweets' links made 'https', 't' and 'co' top words and collocations."""
+    turns = [f"pelayanan humas cepat https://t.co/Ab{i}Xy lihat www.pemkot.go.id/berita?id={i}. "
+             f"surat ke humas.kota@mail.go.id, (http://x.id/a_b) selesai" for i in range(5)]
+    corpus = corpus_of(("D1", "a", turns))
+    words = set(word_frequencies(corpus, stopwords=False)["word"])
+    assert words == {"pelayanan", "humas", "cepat", "lihat", "surat", "ke", "selesai"}
+    pairs = collocations(corpus, min_count=3, stopwords=False)["ngram"].tolist()
+    assert "cepat lihat" in pairs and not any(
+        w in p.split() for p in pairs for w in ("https", "t", "co", "www", "id"))
+    codings = pd.DataFrame([("D1", 2, 0, 5, "m", "A"), ("D1", 4, 0, 5, "x", "A")],
+                           columns=ce.CODING_COLUMNS)
+    key = keyness(corpus, codings=codings, target="m", min_count=1, top=None, stopwords=False)
+    assert set(key["word"]) == words

@@ -38,7 +38,6 @@ import functools
 import itertools
 import operator
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -51,6 +50,7 @@ from .normalise import (
     MAX_PREFIX,
     SUFFIX_COMBOS,
     Normaliser,
+    canonical_regex,
     codepoints,
     core_ok,
     could_stem_to,
@@ -185,9 +185,8 @@ class Matcher:
             if rule not in ("include", "exclude"):
                 raise ValueError(f"pattern rule must be 'include' or 'exclude', got {rule!r}")
             if kind == "regex":
-                try:  # in NFC, as the text it runs on (visible_view)
-                    rx = re.compile(text if text.isascii() else unicodedata.normalize("NFC",
-                                                                                    text))
+                try:  # NFC, straight apostrophes: as the text it runs on (visible_view)
+                    rx = re.compile(canonical_regex(text))
                 except re.error as exc:
                     raise ValueError(f"regex pattern {text!r} of code {code!r} is invalid: "
                                      f"{exc}") from None

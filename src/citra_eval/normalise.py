@@ -5,6 +5,10 @@ offsets into the original text, and a token that expands into several standard w
 ``gercep`` → ``gerak cepat``, compound ``bekerjasama`` → ``kerja sama``) yields one stem per
 word, all pointing back at the span of the original token.
 
+Tokens are compared in one form (:func:`canonical_token`): lower-cased, without invisible
+characters, with straight apostrophes (Word's ``don’t`` is ``don't``) and in NFC; their
+offsets are those of the original characters.
+
 The pipeline for one token (lower-cased text, see :func:`fold_case`):
 
 1. a word in the never-stem list is kept verbatim (names, acronyms: ``spbe``, and the
@@ -61,7 +65,7 @@ DEFAULT_NO_STEM = frozenset({
 _PREFIXES = ("", "di", "ke", "se", "be", "ber", "me", "mem", "men", "meng", "meny", "pe",
              "pem", "pen", "peng", "peny", "per", "ter", "memper", "diper", "seper", "keber")
 _SUFFIXES = ("", "kan", "an", "i", "nya", "lah", "kah", "kannya", "annya", "inya", "ku", "mu")
-_JOINERS = "-'’‐"
+_JOINERS = "-'’‘‐"
 _ALPHA_RE = re.compile(r"^[a-z]+$")
 
 
@@ -117,19 +121,59 @@ def _invisible_mask(codes: np.ndarray) -> np.ndarray:
     return np.isin(codes, _INVISIBLE_CODES)  # (a lookup table over their range: one pass)
 
 
+#: Typographic apostrophes, read as the straight one (``'``) wherever words are compared:
+#: right single quotation mark (what Word's autocorrect writes: ``don’t``), left single
+#: quotation mark (autocorrect's mistake) and modifier letter apostrophe. Each stands for
+#: one character, so a text keeps its length and its offsets.
+APOSTROPHES = "\u2019\u2018\u02bc"
+_APOSTROPHE_FOLD = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
+_APOSTROPHE_CODES = np.array(sorted(map(ord, APOSTROPHES)), dtype=np.uint32)
+
+
+def fold_apostrophes(text: str) -> str:
+    """``text`` with every typographic apostrophe (:data:`APOSTROPHES`) straight, one
+    character for one, so offsets stay valid.
+
+    Examples
+    --------
+    >>> fold_apostrophes("don\u2019t it\u02bcs")
+    "don't it's"
+    """
+    return text if text.isascii() else text.translate(_APOSTROPHE_FOLD)
+
+
 def canonical_token(token: str) -> str:
-    """The text a token is compared by: without :data:`INVISIBLE` characters and in NFC
-    (``cafe`` + U+0301 and ``café`` are one word). Offsets are never taken from it: a
+    """The text a token is compared by: without :data:`INVISIBLE` characters, with
+    straight apostrophes (:data:`APOSTROPHES`: ``don’t`` and ``don't`` are one word) and in
+    NFC (``cafe`` + U+0301 and ``café`` are one word). Offsets are never taken from it: a
     token's span is that of the original characters.
 
     Examples
     --------
     >>> canonical_token("ma\u200bkanan"), canonical_token("cafe\u0301") == "caf\u00e9"
     ('makanan', True)
+    >>> canonical_token("don\u2019t")
+    "don't"
     """
     if token.isascii():
         return token
-    return unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", token))
+    return unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", token).translate(
+        _APOSTROPHE_FOLD))
+
+
+def canonical_regex(pattern: str) -> str:
+    """A regex pattern as the text it runs on (:func:`visible_view`): in NFC and with
+    straight apostrophes, so ``don’t`` in a regex finds ``don't`` and the other way round.
+    An apostrophe written as an escape (``\\u2019``) is left as it is, and finds nothing.
+
+    Examples
+    --------
+    >>> canonical_regex("it\u2019s|cafe\u0301") == "it's|caf\u00e9"
+    True
+    """
+    if pattern.isascii():
+        return pattern
+    return unicodedata.normalize("NFC", pattern.translate(_APOSTROPHE_FOLD))
 
 
 def _canonical_ids(ids: np.ndarray, uniques: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -191,7 +235,8 @@ class TextView(NamedTuple):
     """A text as a reader sees it (:func:`visible_view`), and where each of its characters
     comes from: ``starts[k]`` and ``ends[k]`` (int64) delimit the original characters that
     character ``k`` of ``text`` stands for (one, or several composed into one); both None
-    when ``text`` is the original text itself."""
+    when each character of ``text`` is the one at the same offset of the original text
+    (itself, or with its apostrophes straight)."""
 
     text: str
     starts: np.ndarray | None
@@ -211,17 +256,19 @@ class TextView(NamedTuple):
 def visible_view(text: str, codes: np.ndarray | None = None) -> TextView:
     """``text`` as a reader sees it, and where each of its characters lies in ``text``.
 
-    The view leaves out the :data:`INVISIBLE` characters and is in Unicode normal form C
-    (NFC): an accent written as a letter and a combining mark (``e`` + U+0301, as macOS
-    and some keyboards write it) is the composed letter (``é``), as in a pattern typed
-    on another system. Each character of the view knows the span of original characters
-    it stands for (:class:`TextView`), so a match on the view is put back on the original
-    text with :meth:`TextView.original`.
+    The view leaves out the :data:`INVISIBLE` characters, writes every apostrophe straight
+    (:data:`APOSTROPHES`: ``don’t`` is ``don't``, as in the tokens) and is in Unicode
+    normal form C (NFC): an accent written as a letter and a combining mark (``e`` +
+    U+0301, as macOS and some keyboards write it) is the composed letter (``é``), as in a
+    pattern typed on another system. Each character of the view knows the span of original
+    characters it stands for (:class:`TextView`), so a match on the view is put back on the
+    original text with :meth:`TextView.original`.
 
     ``codes`` is ``text``'s :func:`codepoints` when already at hand. A text without
     invisible characters and already in NFC comes back unchanged, with None for the
-    offsets: every ASCII or Latin-1 text is tested in one step, any other text with a few
-    passes over its code points, so only a text holding such characters pays for the view.
+    offsets (also when only apostrophes changed, one character for one): every ASCII or
+    Latin-1 text is tested in one step, any other text with a few passes over its code
+    points, so only a text holding such characters pays for the view.
 
     Examples
     --------
@@ -237,6 +284,8 @@ def visible_view(text: str, codes: np.ndarray | None = None) -> TextView:
     keep = np.flatnonzero(~hidden) if hidden.any() else None
     shown = codes if keep is None else codes[keep]
     view = text if keep is None else _chars(shown)
+    if codes.dtype != np.uint8 and np.isin(shown, _APOSTROPHE_CODES).any():
+        view = view.translate(_APOSTROPHE_FOLD)  # one for one: the offsets stay
     if codes.dtype == np.uint8 or not _nfc_may_change(shown):
         return TextView(view, keep, None if keep is None else keep + 1)
     composed = _composed(view, shown)
@@ -331,10 +380,10 @@ def token_arrays(folded: str) -> tuple[np.ndarray, np.ndarray, list[str], np.nda
     Returns ``starts``, ``ends`` (int64 arrays of code-point offsets into ``folded``), the
     token strings (:func:`canonical_token` of each span) and the code-point array
     (read-only, see :func:`codepoints`; None for a text shorter than 512 characters).
-    A token is a run of letters, digits and combining marks; a hyphen, apostrophe or
-    :data:`INVISIBLE` character between two such characters joins them (``e-government``,
-    ``aplikasi-aplikasi``, ``ma`` + zero-width space + ``kanan``), and so does ``.``/``,``
-    between two digits (``16.00``).
+    A token is a run of letters, digits and combining marks; a hyphen, apostrophe (straight
+    or typographic) or :data:`INVISIBLE` character between two such characters joins them
+    (``e-government``, ``don’t``, ``aplikasi-aplikasi``, ``ma`` + zero-width space +
+    ``kanan``), and so does ``.``/``,`` between two digits (``16.00``).
     """
     if not folded:
         empty = np.zeros(0, dtype=np.int64)
@@ -363,7 +412,7 @@ def _token_mask(codes: np.ndarray) -> np.ndarray:
     # only those few positions are examined
     cand = (codes == 45) | (codes == 39) | (codes == 46) | (codes == 44) | _invisible_mask(codes)
     if codes.dtype != np.uint8:
-        cand |= (codes == 0x2019) | (codes == 0x2010)
+        cand |= (codes == 0x2019) | (codes == 0x2018) | (codes == 0x2010)
     cand = np.flatnonzero(cand)
     cand = cand[(cand > 0) & (cand < len(codes) - 1)]
     if len(cand):
@@ -522,6 +571,29 @@ def tokenize(text: str) -> list[Token]:
     starts, ends, tokens, _ = token_arrays(fold_case(text))
     return [Token(t, int(s), int(e))
             for t, s, e in zip(tokens, starts.tolist(), ends.tolist(), strict=True)]
+
+
+#: A web address (``https://t.co/Ab1``, ``www.kota.go.id/berita?id=3``; closing punctuation
+#: after it is not part of it) or an e-mail address (``humas@kota.go.id``).
+_ADDRESS_RE = re.compile(r"""
+    (?:\b(?:https?|ftp)://|\bwww\.)[^\s<>"]*[^\s<>"'.,;:!?)\]}’”]
+    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+
+    """, re.IGNORECASE | re.VERBOSE)
+
+
+def blank_addresses(text: str) -> str:
+    """``text`` with every web and e-mail address replaced by as many spaces, so its other
+    words keep their offsets: an address is not words (``https://t.co/Ab1`` would be the
+    tokens *https*, *t*, *co*, *ab1*). The vocabulary tables count no address.
+
+    Examples
+    --------
+    >>> blank_addresses("lihat https://t.co/Ab1, atau humas@kota.go.id.")
+    'lihat                 , atau                 .'
+    """
+    if "://" not in text and "@" not in text and "www." not in text.lower():
+        return text
+    return _ADDRESS_RE.sub(lambda m: " " * (m.end() - m.start()), text)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -835,7 +907,7 @@ def _default_slang() -> dict[str, str]:
         if not line.strip() or line.startswith("#"):
             continue
         word, standard = line.split("\t")[:2]
-        table[word.strip().lower()] = " ".join(standard.lower().split())
+        table[fold_apostrophes(word.strip().lower())] = " ".join(standard.lower().split())
     return table
 
 
@@ -860,7 +932,7 @@ def slang_word_problem(word: str) -> str | None:
                 "transcripts are read one word at a time, so it never matches; map each word "
                 f"on its own (e.g. '{words[0]}: ...') or make the expression a phrase pattern "
                 "of a code")
-    if words and words[0] != word.strip().lower():  # the key as load_slang stores it
+    if words and words[0] != fold_apostrophes(word.strip().lower()):  # as load_slang keys it
         return (f"is read as the word {quoted(words[0])} in the transcripts, so it never "
                 f"matches; write '{words[0]}' instead")
     return None
@@ -890,7 +962,7 @@ def load_slang(extra: Mapping[str, str] | None = None, *, default: bool = True) 
         problem = slang_word_problem(word)
         if problem:
             raise InputError(f"slang {quoted(word)} (→ {quoted(standard)}) {problem}")
-        table[word.strip().lower()] = " ".join(standard.lower().split())
+        table[fold_apostrophes(word.strip().lower())] = " ".join(standard.lower().split())
     return table
 
 
@@ -931,7 +1003,8 @@ class Normaliser:
 
     def __post_init__(self) -> None:
         self._slang = load_slang(self.slang, default=self.default_slang)
-        self._no_stem = frozenset(DEFAULT_NO_STEM | {w.lower() for w in self.no_stem})
+        self._no_stem = frozenset(DEFAULT_NO_STEM | {fold_apostrophes(w.lower())
+                                                     for w in self.no_stem})
         self._compounds: dict[str, tuple[str, ...]] = {}
         self._cache: dict[str, tuple[str, ...]] = {}
         self._compound_keys = None  # automaton of the compound keys, built when first needed

@@ -1020,7 +1020,8 @@ def ungrouped_attributes(corpus: Corpus, *,
     -------
     dict
         Attribute -> the reason, in front-matter order (e.g. ``"3 values for 4 interviews
-        (a grouping has at most half as many: 2)"``); the attributes
+        (a grouping has at most half as many: 2)"``, or ``"one value, in 1 of 4
+        interviews"`` for an attribute the other interviews lack); the attributes
         :func:`grouping_attributes` leaves out, to say so in a note.
 
     Examples
@@ -1052,7 +1053,9 @@ def _attribute_groups(corpus: Corpus, roles) -> dict[str, str | None]:
         values = docs[col].dropna().astype(str)
         k = values.nunique()
         if k < 2:
-            out[str(col)] = f"{'one value' if k else 'no value'} for {n} interviews"
+            have = len(values)  # the interviews with a value (the others have none)
+            out[str(col)] = (f"one value, in {have} of {n} interviews" if k and have < n else
+                             f"{'one value' if k else 'no value'} for {n} interviews")
         elif k > n / 2:
             out[str(col)] = (f"{k} values for {n} interviews (a grouping has at most half "
                              f"as many: {n // 2})")

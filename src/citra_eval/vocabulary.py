@@ -8,9 +8,12 @@ association measures; keyness nltk's log-likelihood ratio. Stop words are the pa
 of Indonesian function words (``data/stopwords_id.txt``: pronouns, prepositions, conjunctions,
 particles, auxiliaries; content words like *kerja*, *sama*, *baik*, *jawab* stay), or, when
 the codebook passed is English (``language: en``), scikit-learn's English stop words (nothing
-is downloaded); ``stopwords="sastrawi"`` uses PySastrawi's longer list, ``stopwords=False``
-keeps everything. Apart from the stop words, the normalisation (slang, stemming) is made for
-Indonesian: for another language the tables count the words as written.
+is downloaded) and the English contractions of function words (*it's*, *don't*: apostrophes
+compare as one, so *it’s* too); ``stopwords="sastrawi"`` uses PySastrawi's longer list,
+``stopwords=False`` keeps everything. Web and e-mail addresses are no words: they are left
+out (a tweet's ``https://t.co/…`` link would count *https*, *t* and *co*). Apart from the
+stop words, the normalisation (slang, stemming) is made for Indonesian: for another
+language the tables count the words as written.
 
 Units are turns of the chosen roles (default informants): a collocation never spans two
 turns.
@@ -37,7 +40,14 @@ from ._validation import (
 from .autocoding import coding_units
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
-from .normalise import Normaliser, fold_case, function_words, text_token_ids
+from .normalise import (
+    Normaliser,
+    blank_addresses,
+    canonical_token,
+    fold_case,
+    function_words,
+    text_token_ids,
+)
 from .themes import checked_codings, documents_without_attribute
 
 __all__ = [
@@ -56,6 +66,21 @@ KEYNESS_COLUMNS = ["word", "count_target", "count_rest", "per_1000_target", "per
                    "log_likelihood", "p_value", "log_ratio", "direction"]
 
 
+#: English contractions of function words, written for citra_eval (GPL-3.0-or-later):
+#: scikit-learn's list holds their parts (*it*, *is*, *do*, *not*) but not the contracted
+#: forms, which the tokens keep as one word (``it's``; a typographic apostrophe, ``it’s``,
+#: is the same token). Negated ones (``don't``, ``isn't``) go too, as *not* and *no* do.
+ENGLISH_CONTRACTIONS = frozenset("""
+    i'm i've i'll i'd you're you've you'll you'd he's he'll he'd she's she'll she'd
+    it's it'll it'd we're we've we'll we'd they're they've they'll they'd
+    that's that'll that'd there's there're there'll there'd here's
+    what's what're what'll what'd who's who're who'll who'd where's where'd when's why's
+    how's how'd let's y'all
+    isn't aren't wasn't weren't ain't hasn't haven't hadn't doesn't don't didn't
+    won't wouldn't shan't shouldn't can't couldn't mustn't mightn't needn't oughtn't
+    """.split())
+
+
 @functools.lru_cache(maxsize=2)
 def stop_words(source: Literal["package", "sastrawi", "english"] = "package"
                ) -> frozenset[str]:
@@ -68,7 +93,9 @@ def stop_words(source: Literal["package", "sastrawi", "english"] = "package"
         190 words, GPL-3.0-or-later), PySastrawi's list (about 800 words, MIT licence; it
         also holds content words such as *kerja*, *sama*, *baik*, *penting*), or
         scikit-learn's English stop words (``ENGLISH_STOP_WORDS``, 318 words, BSD-3-Clause;
-        installed with citra_eval, nothing is downloaded).
+        installed with citra_eval, nothing is downloaded) with the English contractions of
+        function words (:data:`ENGLISH_CONTRACTIONS`: ``it's``, ``don't``, ``i'm``; the
+        word lists compare apostrophes as one, so ``it’s`` is dropped too).
 
     Examples
     --------
@@ -78,12 +105,14 @@ def stop_words(source: Literal["package", "sastrawi", "english"] = "package"
     (False, True)
     >>> {"the", "and", "is"} <= stop_words("english"), "nurse" in stop_words("english")
     (True, False)
+    >>> {"it's", "don't"} <= stop_words("english")
+    True
     """
     check_choice(source, "source", ("package", "sastrawi", "english"))
     if source == "english":
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-        return frozenset(ENGLISH_STOP_WORDS)
+        return frozenset(ENGLISH_STOP_WORDS) | ENGLISH_CONTRACTIONS
     if source == "sastrawi":
         from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
@@ -113,8 +142,9 @@ def _tokens(corpus: Corpus, *, roles, stem: bool, stopwords, codebook) -> pd.Dat
         raise TypeError("stopwords must be True, False or a collection of words, got "
                         f"{type(stopwords).__name__}")
     else:
-        stop = frozenset(fold_case(str(w)) for w in stopwords)
-    texts = units["text"].tolist()
+        # compared as the tokens are: case-folded, apostrophes straight
+        stop = frozenset(canonical_token(fold_case(str(w))) for w in stopwords)
+    texts = [blank_addresses(t) for t in units["text"].tolist()]  # no URL is a word
     if not texts:
         return pd.DataFrame(columns=["doc_id", "segment_id", "word", "form"])
     which, ids, uniques = text_token_ids(texts)
@@ -355,8 +385,10 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
     DataFrame
         ``word, count_target, count_rest, per_1000_target, per_1000_rest, log_likelihood,
         p_value, log_ratio, direction``, by ``log_likelihood`` (over-used words first when
-        ``top`` is given). ``direction`` is ``over`` or ``under`` (used more or less in the
-        target than in the rest).
+        ``top`` is given). ``direction`` is ``over`` or ``under`` (used more or less often
+        per word counted in the target than in the rest), or ``equal`` for a word used at
+        exactly the same rate on both sides (G² = 0, ``log_ratio`` 0): key to neither side,
+        so never among the ``top`` key words.
 
     Raises
     ------
@@ -445,11 +477,13 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
         log_ratio = np.log2(rel_a / rel_b)
         per_a = 1000 * ca / c if c else np.full(len(ca), np.nan)
         per_b = 1000 * cb / d if d else np.full(len(cb), np.nan)
-    over = (ca * d) >= (cb * c)
+    # compared as integers: a word at exactly the same rate on both sides is key to neither
+    cross = ca * d - cb * c
+    direction = np.select([cross > 0, cross < 0], ["over", "under"], "equal")
     out = pd.DataFrame({
         "word": words, "count_target": ca, "count_rest": cb, "per_1000_target": per_a,
         "per_1000_rest": per_b, "log_likelihood": ll, "p_value": chi2.sf(ll, 1),
-        "log_ratio": log_ratio, "direction": np.where(over, "over", "under")},
+        "log_ratio": log_ratio, "direction": direction},
         columns=KEYNESS_COLUMNS)
     out = out.sort_values(["log_likelihood", "word"], ascending=[False, True], kind="stable")
     if top is not None:
