@@ -493,6 +493,17 @@ def test_an_exclude_pattern_in_the_answer_stops_the_questions_code(lang, questio
     assert reused["segment_id"].tolist() == [4]
 
 
+def test_sentence_unit_keeps_the_start_of_a_sentence_with_an_abbreviation():
+    book = ce.Codebook.from_dict({"language": "en", "codes": [
+        {"id": "c", "label": "C", "patterns": ["public apology", "rilis"]}]})
+    corpus = qa_corpus(("What happened?", "Our CEO Dr. Lim issued a public apology within "
+                        "hours. Then Bpk. Ahmad dll. menyiapkan rilis. Selesai."))
+    out = ce.autocode(corpus, book, unit="sentence", question_context=False)
+    assert [corpus.text("D1")[s:e] for s, e in zip(out["start"], out["end"], strict=True)] == [
+        "Our CEO Dr. Lim issued a public apology within hours.",
+        "Then Bpk. Ahmad dll. menyiapkan rilis."]
+
+
 def test_negation_on_constructed_turns(cb):
     corpus = make_corpus("Ulun kada pernah ikut Bamara.", "Kami kada mau, tapi bermitra itu perlu.")
     out = ce.autocode(corpus, cb)
