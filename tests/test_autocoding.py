@@ -469,6 +469,41 @@ def test_sentence_unit_carries_the_question_to_the_first_sentence(cb):
         "Itu bagus sekali."]
 
 
+@pytest.mark.parametrize(("lang", "question", "answer", "plain", "pattern", "exclude"), [
+    ("en", "What about CSR?", "We don't really do CSR, that is not our mandate.",
+     "We fund two schools every year.", "csr", "don't really do csr"),
+    ("id", "Bagaimana kerja sama dengan media?",
+     "Oh itu maksudnya kerja sama tim di kantor kami saja.",
+     "Kami rutin mengundang wartawan ke kantor.", "kerja sama", "kerja sama tim"),
+])
+@pytest.mark.parametrize("unit", ["turn", "sentence"])
+def test_an_exclude_pattern_in_the_answer_stops_the_questions_code(lang, question, answer,
+                                                                    plain, pattern, exclude,
+                                                                    unit):
+    """An answer whose own hit an exclude pattern suppressed was still coded from the
+    question (evidence 'question: ...', score 0.5): the exclude rule now holds for the answer
+    whatever the source of the code; an answer without the exclude keeps the question's."""
+    book = ce.Codebook.from_dict({"language": lang, "codes": [
+        {"id": "c", "label": "C", "patterns": [pattern], "exclude_patterns": [exclude]}]})
+    corpus = qa_corpus((question, answer), (question, plain))
+    out = ce.autocode(corpus, book, unit=unit)
+    assert out[["segment_id", "score"]].values.tolist() == [[4, 0.5]]
+    assert ce.question_hits(corpus, book)["segment_id"].tolist() == [4]
+    reused = ce.question_hits(corpus, book, hits=ce.match_patterns(corpus, book, roles=None))
+    assert reused["segment_id"].tolist() == [4]
+
+
+def test_sentence_unit_keeps_the_start_of_a_sentence_with_an_abbreviation():
+    book = ce.Codebook.from_dict({"language": "en", "codes": [
+        {"id": "c", "label": "C", "patterns": ["public apology", "rilis"]}]})
+    corpus = qa_corpus(("What happened?", "Our CEO Dr. Lim issued a public apology within "
+                        "hours. Then Bpk. Ahmad dll. menyiapkan rilis. Selesai."))
+    out = ce.autocode(corpus, book, unit="sentence", question_context=False)
+    assert [corpus.text("D1")[s:e] for s, e in zip(out["start"], out["end"], strict=True)] == [
+        "Our CEO Dr. Lim issued a public apology within hours.",
+        "Then Bpk. Ahmad dll. menyiapkan rilis."]
+
+
 def test_negation_on_constructed_turns(cb):
     corpus = make_corpus("Ulun kada pernah ikut Bamara.", "Kami kada mau, tapi bermitra itu perlu.")
     out = ce.autocode(corpus, cb)

@@ -585,7 +585,12 @@ REFUSED_REGEXES = [(r, "nested quantifiers") for r in
     # runs that can split a run of characters between them: a*a*c took over 60 s on one
     # turn of 30,000 'a', [a-z ]*[a-z ]*humas[0-9] over 90 s on a 5 KB turn
     (r, "two repetitions in a row") for r in
-    ["a*a*c", "[a-z ]*[a-z ]*humas[0-9]", "a+x?a+c", r"\w+\s*\w+c", ".*.*x"]]
+    ["a*a*c", "[a-z ]*[a-z ]*humas[0-9]", "a+x?a+c", r"\w+\s*\w+c", ".*.*x"]] + [
+    # groups of optional items repeated: (?:\w?\s?){25}! ran for minutes on one 40-character
+    # tweet, (?:a?){30}a{30} for 50 s, (?:\w?)+x over a second on a 5 KB turn
+    (r, "optional part") for r in
+    ["(?:a?){30}a{30}", r"(?:\w?\s?){25}!", r"(?:\w?)+x", r"(?:[a-z]?\s?){20}!", "(a?)+$",
+     r"(?:\w\s?\w?)+!"]]
 
 
 @pytest.mark.parametrize(("regex", "why"), REFUSED_REGEXES)
@@ -606,7 +611,8 @@ def test_09_ordinary_regexes_are_still_accepted():
     from citra_eval._validation import regex_hazard
 
     for ok in [r"\bbamara\b|badapatan", r"e-?gov(ernment)?\b", "(ab|cd)+", "a{2,5}", "(a+)++",
-               r"(?i)mou", r"\d{4}[ .-]?\d{4}", "(a?)+",
+               r"(?i)mou", r"\d{4}[ .-]?\d{4}", "kerja ?sama", "(?:di)?tanggapi",
+               "(?:a?)++", "(?:ab?)?", r"(?:\w?\s?){1}x", "(?:ab?)+x", r"(?:\w\s?)+!",
                # alternatives that start differently, or whose choice the next character
                # settles; possessive repetition; classes (the parser merges (\w|\d) into one)
                "(a|ab)*$", "(ab|a)*$", "(kerja|kerjasama)+x", "(x(a|aa))*$", "(?:a|aa)*+",

@@ -248,6 +248,43 @@ def test_sentence_spans():
                                              "\"Bagus.\"", "Lalu", "baris baru"]
 
 
+@pytest.mark.parametrize(("text", "want"), [
+    ("Our CEO Dr. Lim issued a public apology within hours. Then we waited.",
+     ["Our CEO Dr. Lim issued a public apology within hours.", "Then we waited."]),
+    ("Mr. Tan met Mrs. Wong at St. Mary's, e.g. on Fridays. Sales in the U.S. grew by 5%.",
+     ["Mr. Tan met Mrs. Wong at St. Mary's, e.g. on Fridays.",
+      "Sales in the U.S. grew by 5%."]),
+    ("Kami undang Bpk. Ahmad dan Prof. Rina ke Jl. Sudirman No. 5 kemarin. Beliau datang.",
+     ["Kami undang Bpk. Ahmad dan Prof. Rina ke Jl. Sudirman No. 5 kemarin.",
+      "Beliau datang."]),
+    ("Kami pakai IG, FB, dll. untuk rilis, dsb. lalu surat a.n. Budi Santoso, S.H. dikirim.",
+     ["Kami pakai IG, FB, dll. untuk rilis, dsb. lalu surat a.n. Budi Santoso, S.H. dikirim."]),
+    # an abbreviation before a capitalised word ends its sentence; words that only look like
+    # one end theirs; a title at a line break does not join the lines
+    ("Kami pakai IG, FB, dll. Lalu rilis. Terima kasih, Pak. Saya senang. I said no. Then",
+     ["Kami pakai IG, FB, dll.", "Lalu rilis.", "Terima kasih, Pak.", "Saya senang.",
+      "I said no.", "Then"]),
+    ("Ada Dr.\nLalu", ["Ada Dr.", "Lalu"]),
+])
+def test_sentence_spans_do_not_end_at_abbreviations_and_initials(text, want):
+    """--unit sentence cut 'Dr. Lim issued ...' after 'Dr.' and the coded span lost the
+    sentence start. Titles and initials never end a sentence, other abbreviations (dll.,
+    e.g.) only before a capitalised word, numbering ones (No.) only before a non-digit;
+    the spans still slice the text exactly."""
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == want
+    assert all(text[a:b] == text[a:b].strip() for a, b in spans)
+
+
+def test_sentence_abbreviations_are_package_data_for_both_languages():
+    from citra_eval.normalise import sentence_abbreviations
+
+    kinds = sentence_abbreviations()
+    assert {"dr", "mr", "bpk", "prof", "jl"} <= kinds["title"]
+    assert {"dll", "dsb", "etc"} <= kinds["word"] and {"no"} <= kinds["number"]
+    assert not set.intersection(*map(set, kinds.values()))
+
+
 def test_stem_word_is_pysastrawi_where_it_skips_it():
     """stem_word skips PySastrawi for a word no prefix/suffix split reduces to one of its
     dictionary's roots. It must give PySastrawi's own stem for every word of the real

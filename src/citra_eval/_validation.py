@@ -396,8 +396,10 @@ def regex_hazard(pattern: str) -> str | None:
     ``(a+)+$`` backtracks exponentially on a long run of ``a`` not followed by the end and
     hangs the run. Refused: a repeated group (``*``, ``+``, ``{m,n}`` with more than one
     repetition) that itself holds a repetition — *nested quantifiers*, the usual form of
-    catastrophic backtracking; alternatives under repetition that can start alike; and two
-    repetitions of characters in a row that can match the same character (``a*a*c``,
+    catastrophic backtracking; a repeated group that can match nothing or holds an optional
+    part that can start like what follows it (``(?:a?){30}a{30}``, ``(?:\\w?\\s?){25}!``:
+    minutes on one 40-character tweet); alternatives under repetition that can start alike;
+    and two repetitions of characters in a row that can match the same character (``a*a*c``,
     ``[a-z ]*[a-z ]*x``: polynomial, over a minute on one 5 KB turn). Possessive repeats and
     atomic groups outside do not backtrack and are allowed. Write ``(a+)+`` as ``a+``,
     ``(\\w+\\s?)*`` as ``[\\w\\s]*``, ``a*a*`` as ``a*``.
@@ -437,6 +439,12 @@ def regex_hazard(pattern: str) -> str | None:
                         "'(a|a)*' or '(a|aa)*'), which can take exponential time on some texts; "
                         "make the alternatives start with different characters, or make the "
                         "repetition possessive ('(?:a|aa)*+')")
+            if name in ("MAX_REPEAT", "MIN_REPEAT") and many(av[1]) and _optional(av[2]):
+                return ("a repeated group can match nothing or holds an optional part (as "
+                        "in '(?:a?){30}' or '(?:\\w?\\s?)+'), so a text can be split among "
+                        "the repetitions in exponentially many ways; write the group as one "
+                        "class ('[\\w\\s]*' for '(?:\\w?\\s?)+'), or make the repetition "
+                        "possessive ('(?:a?)++')")
             if name == "ATOMIC_GROUP":
                 continue
             for sub in _children(op, av):
@@ -565,6 +573,38 @@ def _ambiguous_seq(seq, after: frozenset) -> bool:
         if any(a & b for k, a in enumerate(starts) for b in starts[k + 1:]):
             return True
         if any(_ambiguous_seq(alt, follow) for alt in av[1]):
+            return True
+    return False
+
+
+def _optional(body) -> bool:
+    """Whether a repeated ``body`` can match the empty string, or holds an optional item
+    (``?``, ``{0,1}``) that can start like what may follow it (the rest of the body, then
+    the body again): then each repetition may or may not take a character, and a text can
+    be split among the repetitions in many ways (``(?:a?){30}a{30}``, ``(?:\\w?\\s?){25}!``,
+    ``(?:\\w\\s?\\w?)+``). ``(?:ab?)+`` (what ``(a|ab)+`` parses to) is not: ``b`` never
+    starts the body."""
+    first, empty = _first(body)
+    return empty or _optional_seq(body, first)
+
+
+def _optional_seq(seq, after: frozenset) -> bool:
+    """:func:`_optional` for a sequence followed by characters in ``after``."""
+    for i, (op, av) in enumerate(seq):
+        name = str(op)
+        if name not in ("MAX_REPEAT", "MIN_REPEAT", "SUBPATTERN", "BRANCH"):
+            continue  # possessive, atomic and lookaround parts do not give back
+        rest, rest_empty = _first(seq[i + 1:])
+        follow = rest | after if rest_empty else rest
+        if name == "SUBPATTERN":
+            subs = [av[3]]
+        elif name == "BRANCH":
+            subs = list(av[1])
+        else:
+            if av[0] == 0 and _first(av[2])[0] & follow:
+                return True
+            subs = [av[2]]
+        if any(_optional_seq(sub, follow) for sub in subs):
             return True
     return False
 

@@ -192,8 +192,9 @@ def question_hits(corpus: Corpus, codebook: Codebook, *,
     turn, is of a coded role other than ``interviewer``, has at least
     :data:`MIN_ANSWER_WORDS` words and does not begin with a negation word ("Tidak, ...",
     "Belum pernah ..."). Then every code with a ``coded`` hit in the question is proposed for
-    the answer. This is how coders read an answer to "Bagaimana dengan Bamara?" that never
-    names Bamara again.
+    the answer, unless the answer holds a hit of one of that code's exclude patterns (the
+    exclude rule holds for the answer whatever the source of the code). This is how coders
+    read an answer to "Bagaimana dengan Bamara?" that never names Bamara again.
 
     Examples
     --------
@@ -254,6 +255,13 @@ def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
         qh[["doc_id", "segment_id", "code", "pattern", "matched_text", "start", "end"]].rename(
             columns={"segment_id": "question_segment_id", "start": "q_start", "end": "q_end"}),
         on=["doc_id", "question_segment_id"])
+    excluded = _answer_excludes(answers, matcher, hits) if len(carried) else ()
+    if len(excluded):
+        keys = ["doc_id", "segment_id", "code"]
+        carried = carried[~pd.MultiIndex.from_frame(carried[keys].astype(
+            {"segment_id": "int64"})).isin(pd.MultiIndex.from_frame(excluded))]
+        if carried.empty:
+            return pd.DataFrame(columns=out_cols)
     carried = carried.sort_values(["doc_id", "segment_id", "q_start"], kind="stable")
     out = pd.DataFrame({
         "doc_id": carried["doc_id"], "segment_id": carried["segment_id"],
@@ -269,6 +277,22 @@ def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
     return out.reset_index(drop=True).astype(
         {"segment_id": "int64", "start": "int64", "end": "int64", "question_segment_id": "int64",
          "question_start": "int64", "question_end": "int64"})
+
+
+def _answer_excludes(answers: pd.DataFrame, matcher, hits: pd.DataFrame | None) -> pd.DataFrame:
+    """``doc_id, segment_id, code`` of the answers holding a hit of one of the code's exclude
+    patterns: the question does not hand that code on (the exclude rule holds for the
+    answer whatever the source of the code). From ``hits`` when they cover the answers."""
+    keys = ["doc_id", "segment_id"]
+    covered = hits is not None and "rule" in hits.columns and pd.MultiIndex.from_frame(
+        answers[keys].astype({"segment_id": "int64"})).isin(pd.MultiIndex.from_frame(
+            hits[keys].astype({"segment_id": "int64"}))).all()
+    if not covered:
+        if not any(p.rule == "exclude" for p in matcher.patterns):
+            return pd.DataFrame(columns=[*keys, "code"])
+        hits = matcher.hits(answers, negation=False)
+    ex = hits.loc[hits["rule"] == "exclude", [*keys, "code"]]
+    return ex.astype({"segment_id": "int64"}).drop_duplicates()
 
 
 def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: str = "turn",

@@ -47,6 +47,7 @@ __all__ = [
     "fold_case",
     "function_words",
     "load_slang",
+    "sentence_abbreviations",
     "sentence_spans",
     "slang_word_problem",
     "stem_word",
@@ -601,24 +602,86 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
     A sentence ends after a run of ``. ! ? …`` (with closing quotes or brackets) that is
     followed by white space or the end of the text, or at a line break. Decimal points
-    (``16.00``) do not end sentences.
+    (``16.00``) do not end sentences, nor do the full stops of abbreviations and initials
+    on the same line (:func:`sentence_abbreviations`): titles (*Dr. Lim*, *Bpk. Ahmad*,
+    *Jl. Sudirman*) and initials (*U.S.*, *e.g.*, *a.n.*, *S.H.*) never, other
+    abbreviations (*dll.*, *etc.*) only before a capitalised word, numbering ones (*No.*)
+    unless a digit follows.
 
     Examples
     --------
     >>> s = "Rilis cepat. Jam 16.00 sudah tayang!  Bagus"
     >>> [s[a:b] for a, b in sentence_spans(s)]
     ['Rilis cepat.', 'Jam 16.00 sudah tayang!', 'Bagus']
+    >>> s = "Bpk. Ahmad datang, dll. untuk rilis. Lalu"
+    >>> [s[a:b] for a, b in sentence_spans(s)]
+    ['Bpk. Ahmad datang, dll. untuk rilis.', 'Lalu']
     """
-    spans = []
+    spans: list[tuple[int, int]] = []
+    join = False  # whether the last span ended at an abbreviation (then it goes on)
     for m in _SENTENCE_RE.finditer(text):
         a, b = m.start(), m.end()
         while a < b and text[a].isspace():
             a += 1
         while b > a and text[b - 1].isspace():
             b -= 1
-        if a < b:
+        if a >= b:
+            continue
+        if join and "\n" not in text[spans[-1][1]:a] and _goes_on(text[spans[-1][0]:
+                                                                        spans[-1][1]],
+                                                                   text[a]):
+            spans[-1] = (spans[-1][0], b)
+        else:
             spans.append((a, b))
+        join = text[b - 1] == "." and text[b - 2:b] != ".."
     return spans
+
+
+def _goes_on(sentence: str, next_char: str) -> bool:
+    """Whether ``sentence`` (ending in one full stop) ends at an abbreviation or initials
+    that do not end a sentence before ``next_char``."""
+    words = sentence[:-1].rsplit(None, 1)
+    word = words[-1].lstrip("\"'“‘([").casefold() if words else ""
+    if _INITIALS.fullmatch(word):
+        return True
+    kinds = sentence_abbreviations()
+    if word in kinds["title"]:
+        return True
+    if word in kinds["number"]:
+        return next_char.isdigit()
+    return word in kinds["word"] and not next_char.isupper()
+
+
+#: Letters joined by full stops: U.S, e.g, a.n, S.H, J (the last full stop cut off).
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
+
+
+@functools.lru_cache(maxsize=1)
+def sentence_abbreviations() -> dict[str, frozenset[str]]:
+    """The package's English and Indonesian abbreviations whose full stop does not end a
+    sentence (``data/abbreviations.tsv``), lower case, without the final full stop, by kind.
+
+    Returns
+    -------
+    dict
+        ``title`` (before a name or a place: *dr, bpk, jl*; never ends a sentence),
+        ``word`` (*dll, etc*; ends one only before a capitalised word) and ``number``
+        (*no, hlm*; ends one unless a digit follows).
+
+    Examples
+    --------
+    >>> kinds = sentence_abbreviations()
+    >>> "bpk" in kinds["title"], "dll" in kinds["word"], "no" in kinds["number"]
+    (True, True, True)
+    """
+    text = resources.files("citra_eval").joinpath("data/abbreviations.tsv").read_text(
+        "utf-8")
+    kinds: dict[str, set[str]] = {"title": set(), "word": set(), "number": set()}
+    rows = [ln.split("\t") for ln in text.splitlines() if ln.strip() and
+            not ln.startswith("#")]
+    for row in rows[1:]:  # after the header
+        kinds[row[1]].add(row[0])
+    return {k: frozenset(v) for k, v in kinds.items()}
 
 
 _SENTENCE_RE = re.compile(r"[^\n]*?(?:[.!?…]+[\"'”’)\]]*(?=\s|$)|\n|$)")
