@@ -863,3 +863,113 @@ def test_a_raw_input_name_stored_decomposed_is_the_same_name(tmp_path):
         rp.check_raw_inputs(root)
     assert [p.path for p in e.value.problems] == [f"interview_transcripts/{nfd.name}"]
     assert "raw input changed since" in e.value.problems[0].message
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("failing", ["figures", "notebooks", "MANIFEST.sha256"])
+def test_a_failed_install_rolls_back_and_leaves_the_old_reports(tmp_path, monkeypatch, failing):
+    """Session 12, install finding 2: when a move failed partway (say reports/notebooks
+    could not be renamed), reports/ was left half-replaced (new figures, old notebooks and
+    manifest), with a traceback, and the old reports were deleted with the trash. The moves
+    done are now undone: the old reports are byte-identical, one error line, nothing left."""
+    rep = _reports_with(tmp_path, {"figures/bars.png": "old", "figures/.gitkeep": "",
+                                   "tables/env.csv": "old", "notebooks/01-table.ipynb": "{}",
+                                   "provenance.json": "{}"})
+    before = _tree(rep)
+    staging = tmp_path / "staging"
+    for rel in ("figures/bars.png", "tables/env.csv", "notebooks/01-table.ipynb",
+                "provenance.json", "MANIFEST.sha256"):
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (staging / rel).write_text("new")
+    real = rp.os.replace
+
+    def replace(src, dst):
+        if Path(src) == rep / failing:
+            raise PermissionError(1, "Operation not permitted", str(src))
+        return real(src, dst)
+
+    monkeypatch.setattr(rp.os, "replace", replace)
+    with pytest.raises(InputError) as e:
+        rp._install(staging, rep)
+    assert e.value.path == f"reports/{failing}"
+    assert "Operation not permitted" in e.value.message
+    assert "previous reports are as they were" in e.value.message
+    assert _tree(rep) == before
+    assert sorted(p.name for p in rep.iterdir()) == sorted(
+        ["figures", "tables", "notebooks", "provenance.json", "MANIFEST.sha256"])
+    monkeypatch.setattr(rp.os, "replace", real)
+    rp._install(staging, rep)  # the same staging installs once the move works
+    assert (rep / "notebooks" / "01-table.ipynb").read_text() == "new"
+    assert (rep / "figures" / ".gitkeep").exists()
+
+
+@pytest.mark.parametrize("name", ["figures", "tables", "notebooks"])
+def test_a_file_in_place_of_a_replaced_folder_is_refused(tmp_path, name):
+    """Session 12, install finding 3: a user's regular file named reports/figures was
+    deleted without a word (exit 0); it is refused as a file inside figures/ is."""
+    root = _project(tmp_path)
+    rep = _reports_with(root, {"tables/env.csv": "old"})
+    shutil.rmtree(rep / name, ignore_errors=True)
+    (rep / name).write_text("my own notes\n")
+    assert rp.foreign_reports_files(rep) == [f"reports/{name}"]
+    r = run_cli("reproduce", "--root", str(root))
+    assert r.returncode == 2, r.stderr
+    err = _not_warnings(r.stderr)
+    assert len(err) == 1 and err[0].startswith(f"error: reports/{name}: ")
+    assert "move the file" in err[0]
+    assert (rep / name).read_text() == "my own notes\n"
+
+
+def test_reports_as_a_file_is_named_as_one(tmp_path):
+    """Session 12, install finding 4: with reports a regular file the error said 'make
+    reports/ writable' (the wrong fix) and gave an absolute path."""
+    root = _project(tmp_path)
+    (root / "reports").write_text("notes\n")
+    r = run_cli("reproduce", "--update-checksums", cwd=root)
+    assert r.returncode == 2
+    err = _not_warnings(r.stderr)
+    assert len(err) == 1 and err[0].startswith("error: reports: a file, not a folder")
+    assert "rename" in err[0] and "writable" not in err[0]
+    assert (root / "reports").read_text() == "notes\n"
+
+
+def test_checksum_file_errors_name_it_relative_to_the_study(tmp_path):
+    """Session 12, install finding 4: a malformed data/raw/CHECKSUMS.sha256 was named by its
+    absolute path, every other error line by the study-relative one."""
+    root = _project(tmp_path)
+    (root / rp.CHECKSUMS).write_text("garbage\n")
+    with pytest.raises(InputError) as e:
+        rp.check_raw_inputs(root)
+    assert [(p.path, p.line) for p in e.value.problems] == [(rp.CHECKSUMS, 1)]
+    (root / rp.CHECKSUMS).unlink()
+    (root / rp.CHECKSUMS).mkdir()
+    with pytest.raises(InputError) as e:
+        rp.check_raw_inputs(root)
+    assert e.value.path == rp.CHECKSUMS and "folder" in e.value.message
+
+
+@pytest.mark.slow
+def test_check_compares_the_committed_files_too(built, tmp_path):
+    """Session 12, install finding 1: 'reproduce --check' compared the rebuild with the
+    manifest only: a tampered table, a planted one and a deleted figure in reports/ gave
+    'ok', exit 0. The files in reports/ are now checked as 'verify' does."""
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    rep = copy / "reports"
+    (rep / "tables" / "env.csv").write_text("key,value\ntampered,1\n")
+    (rep / "tables" / "planted.csv").write_text("fake,table\n")
+    (rep / "figures" / "bars.svg").unlink()
+    expected = [str(d) for d in rp.verify(copy)]
+    assert len(expected) == 3
+    r = run_cli("reproduce", "--check", "--root", str(copy))
+    assert r.returncode == 1, r.stdout
+    err = [ln for ln in _not_warnings(r.stderr) if not ln.startswith("note: ")]
+    assert err == [*expected, "3 file(s) differ from reports/MANIFEST.sha256"]
+    assert "note: reports/: 3 of these are files now in reports/" in r.stderr
+    res = rp.reproduce(copy, check=True)
+    assert [str(d) for d in res.committed] == expected and res.differences == res.committed

@@ -24,7 +24,7 @@ import tempfile
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -142,7 +142,9 @@ class ReproduceResult:
     """What a reproduction did.
 
     ``timings`` maps each notebook to its wall time in seconds; ``differences`` is filled by a
-    ``check`` run (empty: everything matches the committed manifest); ``notes`` holds the
+    ``check`` run: every file of the rebuild or of ``reports/`` (as :func:`verify` checks
+    it) that differs from the committed manifest, each named once (empty: everything
+    matches); ``notes`` holds the
     notes the notebooks wrote with :func:`citra_eval.note` (``<notebook>: <note>``), e.g. a
     part skipped because the study has one coder.
     """
@@ -158,6 +160,9 @@ class ReproduceResult:
     #: Filled by a ``check`` run: the notebooks changed since the committed reports were
     #: built (see :func:`notebook_changes`).
     notebooks: list[str] = field(default_factory=list)
+    #: Filled by a ``check`` run: the files now in ``reports/`` that differ from its
+    #: manifest (what :func:`verify` returns); they are in ``differences`` too.
+    committed: list[Difference] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- raw inputs
@@ -209,8 +214,19 @@ def write_raw_checksums(root: str | os.PathLike) -> Path:
     ``CHECKSUMS.sha256.bak``.
     """
     r = Path(root)
-    path = r / CHECKSUMS
+    path = _checksums_file(r)
     replace_with_backup(path, manifest_text(raw_checksums(r)))
+    return path
+
+
+def _checksums_file(root: Path) -> Path:
+    """``root/data/raw/CHECKSUMS.sha256``; an :class:`InputError` when something other than
+    a file is in its place (it could be neither read nor replaced)."""
+    path = root / CHECKSUMS
+    if path.exists() and not path.is_file():
+        raise InputError("a folder, not a file: the checksums of the raw inputs are recorded "
+                         "in a file of this name; rename or move the folder, then record the "
+                         "inputs with 'citra-eval reproduce --update-checksums'", path=CHECKSUMS)
     return path
 
 
@@ -228,11 +244,15 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
         One problem per changed, missing or unrecorded input file.
     """
     r = Path(root)
-    path = r / CHECKSUMS
+    path = _checksums_file(r)
     if not path.is_file():
         raise InputError("no checksums of the raw inputs are recorded; record the current inputs "
                          "with 'citra-eval reproduce --update-checksums'", path=CHECKSUMS)
-    expected = read_manifest(path)
+    try:
+        expected = read_manifest(path)
+    except InputError as exc:  # named relative to the study, as every other line
+        raise InputError(problems=[replace(p, path=CHECKSUMS) if p.path == str(path) else p
+                                   for p in exc.problems]) from None
     actual = raw_checksums(r)
     # a name stored decomposed (NFD: macOS, some unzip tools) is the same name
     on_disk = {unicodedata.normalize("NFC", rel): rel for rel in actual}
@@ -675,6 +695,7 @@ def _prepare(root: Path, *, lang: str | None, seed: int | None, update_checksums
     killed run leaves ``CHECKSUMS.sha256`` beside the reports it describes.
     """
     _check_runner()
+    _checksums_file(root)  # before minutes of work: it is written at the end
     if not update_checksums:
         check_raw_inputs(root)
     study = load_study(root, lang=lang, seed=seed)
@@ -757,6 +778,8 @@ def foreign_reports_files(reports: str | os.PathLike) -> list[str]:
     out = []
     for name in _REPLACED_DIRS:
         d = r / name
+        if not d.is_dir() and (d.exists() or d.is_symlink()):
+            out.append(f"reports/{name}")  # a user's file where the folder goes
         if not d.is_dir() or d.is_symlink():
             continue
         for f in d.rglob("*"):
@@ -775,38 +798,78 @@ def _refuse_foreign_files(reports: Path) -> None:
     """An :class:`InputError` naming every file of :func:`foreign_reports_files`: replacing
     the folders would delete a user's own files (a hand-made figure, a reviewer's table)."""
     found = foreign_reports_files(reports)
+    folders = {f"reports/{name}" for name in _REPLACED_DIRS}
     if found:
         raise InputError(problems=[Problem(
-            rel, f"not made by 'citra-eval reproduce' (not listed in reports/{MANIFEST_NAME}), "
-                 "and reproduce replaces reports/figures/, reports/tables/ and "
-                 "reports/notebooks/ as a whole; move the file elsewhere (anywhere else in "
-                 "reports/ is left alone, e.g. reports/extra/), then run again (nothing was "
-                 "changed)") for rel in found])
+            rel, ("a file where 'citra-eval reproduce' writes a folder of that name"
+                  if rel in folders else "not made by 'citra-eval reproduce' (not listed in "
+                  f"reports/{MANIFEST_NAME})") + ", and reproduce replaces reports/figures/, "
+                 "reports/tables/ and reports/notebooks/ as a whole; move the file elsewhere "
+                 "(anywhere else in reports/ is left alone, e.g. reports/extra/), then run "
+                 "again (nothing was changed)") for rel in found])
 
 
 def _install(staging: Path, reports: Path) -> None:
     """Move the managed entries of ``staging`` over those of ``reports``; hidden entries of
-    the replaced folders (``.gitkeep``, ``.ipynb_checkpoints/``) are carried over."""
+    the replaced folders (``.gitkeep``, ``.ipynb_checkpoints/``) are carried over.
+
+    A move that fails (an entry that cannot be renamed) undoes the moves done, so that
+    ``reports/`` holds the previous reports as they were, and raises an
+    :class:`InputError` naming the entry.
+    """
     reports.mkdir(parents=True, exist_ok=True)
     _refuse_foreign_files(reports)  # again: one may have been added during the run
     trash = Path(tempfile.mkdtemp(prefix=".old-", dir=reports))
+    done: list[tuple[Path, Path]] = []
+    rel = ""
+
+    def move(src: Path, dst: Path) -> None:
+        os.replace(src, dst)
+        done.append((src, dst))
+
     try:
         for name in _REPLACED_DIRS:
             src, dst = staging / name, reports / name
             if dst.is_dir() and not dst.is_symlink():
                 for entry in dst.iterdir():
                     if entry.name.startswith("."):
+                        rel = f"reports/{name}/{entry.name}"
                         src.mkdir(parents=True, exist_ok=True)
                         if not (src / entry.name).exists():
-                            os.replace(entry, src / entry.name)
+                            move(entry, src / entry.name)
         for name in MANAGED:  # the manifest is last, so it never describes a half-move
             src, dst = staging / name, reports / name
-            if dst.exists():
-                os.replace(dst, trash / name)
+            rel = f"reports/{name}"
+            if dst.exists() or dst.is_symlink():
+                move(dst, trash / name)
             if src.exists():
-                os.replace(src, dst)
-    finally:
+                move(src, dst)
+    except BaseException as exc:
+        undone = _undo(done)
+        if not isinstance(exc, OSError):
+            raise
+        if not undone:
+            raise InputError(f"cannot replace it with the rebuilt one: {exc.strerror}; the "
+                             "previous reports could not all be put back either: move what "
+                             f"is in reports/{trash.name}/ back into reports/ before running "
+                             "again (the next run removes that folder)", path=rel) from None
         shutil.rmtree(trash, ignore_errors=True)
+        raise InputError(f"cannot replace it with the rebuilt one: {exc.strerror}; the "
+                         "previous reports are as they were; make it movable (write "
+                         "permission on it and on its folder, not immutable), then run again",
+                         path=rel) from None
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _undo(done: list[tuple[Path, Path]]) -> bool:
+    """Move back what :func:`_install` moved, last first; False when a move back failed."""
+    ok = True
+    for src, dst in reversed(done):
+        try:
+            os.replace(dst, src)
+        except OSError:
+            ok = False
+    return ok
 
 
 def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
@@ -822,8 +885,9 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
         The study folder (default: the folder holding ``study.yaml`` at or above the current
         folder; there must be one: the package's own checkout is never used instead).
     check : bool
-        Rebuild into a temporary folder and compare with the committed
-        ``reports/MANIFEST.sha256`` instead of writing ``reports/``.
+        Rebuild into a temporary folder and compare both the rebuild and the files now in
+        ``reports/`` (as :func:`verify` does) with the committed ``reports/MANIFEST.sha256``,
+        instead of writing ``reports/``.
     lang : {"id", "en"}, optional
         Language of labels in figures and tables. Default: with ``check``, the language the
         committed reports were built with (``reports/provenance.json``), else ``study.yaml``'s
@@ -865,6 +929,7 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
     ------
     InputError
         Not a study folder, changed or invalid raw inputs (nothing is written).
+        A move installing the rebuilt reports failed (the previous reports are put back).
     NotebookError
         A notebook failed (``reports/`` is left as it was).
     """
@@ -911,7 +976,7 @@ def _reproduce(r: Path, reports: Path, *, check: bool, lang, seed, update_checks
                 out = Path(tempfile.mkdtemp(prefix=".staging-", dir=_mkdir(reports)))
             except OSError as exc:
                 raise InputError(f"cannot write here: {exc.strerror}; make reports/ writable "
-                                 "(nothing was changed)", path=reports) from None
+                                 "(nothing was changed)", path="reports") from None
         try:
             notes: list[str] = []
             timings = _build(r, out, prepared, lang=lang, seed=seed, shown_out="reports",
@@ -921,8 +986,10 @@ def _reproduce(r: Path, reports: Path, *, check: bool, lang, seed, update_checks
             hashes = {f"reports/{k}": v for k, v in hash_reports(out, root=out).items()}
             result = ReproduceResult(reports, timings, sorted(hashes), notes=notes)
             if check:
-                result.differences = check_manifest(out, manifest=reports / MANIFEST_NAME,
-                                                    root=workdir)
+                rebuilt = check_manifest(out, manifest=reports / MANIFEST_NAME, root=workdir)
+                result.committed = verify(r)  # what a reader of reports/ sees, too
+                result.differences = sorted({str(d): d for d in rebuilt + result.committed
+                                             }.values(), key=lambda d: (d.path, str(d)))
                 result.environment = environment_changes(reports)
                 result.notebooks = notebook_changes(r)
                 if keep is not None:
@@ -959,13 +1026,17 @@ def study_lock(reports: Path, *, holder: str = "citra-eval reproduce") -> Iterat
     """
     path = reports / LOCK_NAME
     lock, unlock = _lock_calls()
+    if reports.exists() and not reports.is_dir():
+        raise InputError("a file, not a folder: citra-eval writes the study's reports into the "
+                         "folder reports/; rename or move the file (say to reports.txt), then "
+                         "run again (nothing was changed)", path="reports")
     while True:
         try:
             reports.mkdir(parents=True, exist_ok=True)
             fh = open(path, "a+", encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot write here: {exc.strerror}; make reports/ writable "
-                             "(nothing was changed)", path=reports) from None
+                             "(nothing was changed)", path="reports") from None
         try:
             lock(fh)
         except OSError:  # BlockingIOError (flock) or PermissionError (msvcrt)

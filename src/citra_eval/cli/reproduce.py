@@ -23,8 +23,9 @@ def _add_reproduce(sub: argparse._SubParsersAction) -> None:
                     "stderr; an InputError inside a notebook, or a cell running longer than "
                     "--cell-timeout, is exit 2 naming the notebook and the cell.")
     p.add_argument("--check", action="store_true",
-                   help="rebuild in a temporary folder; exit 1 listing every file that differs "
-                        "from reports/MANIFEST.sha256")
+                   help="rebuild in a temporary folder; exit 1 listing every file, rebuilt or "
+                        "now in reports/ (as 'verify' checks them), that differs from "
+                        "reports/MANIFEST.sha256")
     p.add_argument("--keep", metavar="DIR",
                    help="with --check: keep the rebuilt reports in DIR (a new folder) to inspect "
                         "the differences")
@@ -83,6 +84,10 @@ def _run_reproduce(args: argparse.Namespace) -> int:
     times = ", ".join(f"{k.split('-')[0]} {v:.1f} s" for k, v in res.timings.items())
     if args.check:
         code = print_differences(res.differences, "reports/MANIFEST.sha256")
+        if res.committed:
+            print(f"note: reports/: {len(res.committed)} of these are files now in reports/ "
+                  "('citra-eval verify' lists them); restore them from version control or "
+                  "run 'citra-eval reproduce'", file=sys.stderr)
         for line in res.notebooks if code else ():  # the likely reason, named
             print(f"note: {line}", file=sys.stderr)
         if code and res.environment:
