@@ -117,6 +117,9 @@ def test_unknown_key_has_line_and_suggestion(rsud):
     ("title: T\nillustrative: ya\n", 2, "'illustrative' must be true or false"),
     ("title: T\nseed: -1\n", 2, "'seed' must be a whole number"),
     ("title: T\nseed: 1.5\n", 2, "'seed' must be a whole number"),
+    # scikit-learn's random_state stops at 2**32 - 1: notebook 07 failed after six notebooks
+    ("title: T\nseed: 4294967296\n", 2,
+     "'seed' must be a whole number from 0 to 4294967295, got 4294967296"),
     ("title: T\ncontrols: {a: 1}\n", 2, "'controls' must be a list of names"),
     ("title: T\nkwic: [humas, humas]\n", 2, "'kwic' lists humas more than once"),
     ("title: T\nkwic: [humas, '?!']\n", 2, "'kwic': '?!' has no word"),

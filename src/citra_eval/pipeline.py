@@ -29,7 +29,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ._files import replace_with_backup, write_text
-from ._validation import check_int, check_lang
+from ._validation import check_lang, check_seed
 from ._version import __version__
 from ._yaml import read_yaml_file
 from .errors import InputError, Problem
@@ -871,7 +871,7 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
     if lang is not None:
         check_lang(lang)
     if seed is not None:
-        check_int(seed, "seed", minimum=0)
+        check_seed(seed)
     if keep is not None and (not check or Path(keep).exists()):
         raise ValueError(f"keep is for check=True and must be a new folder, got {keep!r}")
     if check and update_checksums:

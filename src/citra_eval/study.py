@@ -28,7 +28,13 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from ._files import is_input_file, output_path_problem, read_text_file
-from ._validation import check_bool, check_int, check_lang, informants_fix, roles_fix
+from ._validation import (
+    check_bool,
+    check_lang,
+    check_seed,
+    informants_fix,
+    roles_fix,
+)
 from ._yaml import LineDict, LineList, load_yaml, unknown_keys
 from .codebook import Codebook
 from .codings import empty_codings, read_codings
@@ -521,7 +527,7 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
     if lang is not None:
         check_lang(lang)
     if seed is not None:
-        check_int(seed, "seed", minimum=0)
+        seed = check_seed(seed)
     r = find_study_root(root)
     # a wrong study.yaml stops here: without it nothing else can be located reliably
     settings = StudySettings.load(r / STUDY_FILE)
@@ -677,10 +683,10 @@ def _parse_settings(data, path: Path) -> StudySettings:
                 line("illustrative"))
     if "seed" in data:
         s = data["seed"]
-        if isinstance(s, bool) or not isinstance(s, int) or s < 0:
-            err(f"'seed' must be a whole number of 0 or more, got {s!r}", line("seed"))
-        else:
-            out["seed"] = s
+        try:
+            out["seed"] = check_seed(s, "'seed'")
+        except (TypeError, ValueError) as exc:
+            err(str(exc), line("seed"))
     for key, what in (("min_items", "the fewest answered items of a scale for a score, e.g. "
                                     "'min_items: 2'"),
                       ("saturation_base", "the interviews in the base of the saturation "
