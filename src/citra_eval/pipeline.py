@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from ._files import replace_with_backup, write_text
+from ._files import broken_link, replace_with_backup, write_text
 from ._validation import check_lang, check_seed
 from ._version import __version__
 from ._yaml import read_yaml_file
@@ -245,8 +245,9 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
         e, a = expected.get(rel), actual.get(rel)
         if e is None:
             problems.append(Problem(rel, f"raw input not listed in {CHECKSUMS}; {hint}"))
-        elif a is None:
-            problems.append(Problem(rel, f"raw input listed in {CHECKSUMS} is missing; {hint}"))
+        elif a is None:  # gone, or a link leading nowhere (say where)
+            problems.append(Problem(rel, broken_link(r / rel)
+                                    or f"raw input listed in {CHECKSUMS} is missing; {hint}"))
         elif e != a and only_line_ends_differ(r / rel, e):
             problems.append(Problem(rel, f"raw input differs from {CHECKSUMS}: {CRLF_HINT}"))
         elif e != a:

@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from ._files import is_input_file, output_path_problem, read_text_file
+from ._files import broken_link, is_input_file, output_path_problem, read_text_file
 from ._validation import (
     check_bool,
     check_lang,
@@ -823,6 +823,10 @@ def _study_path(rel, root: Path, key: str, line: int | None, err) -> Path | None
         return None
     given = root / pure
     try:  # a special file is named as study.yaml names it, not by where its links lead
+        if key == "transcripts" and not given.suffix:  # a folder, by its name
+            why = broken_link(given, "folder")
+            if why is not None:
+                raise InputError(why, path=shown_path(given))
         is_input_file(given, shown_path(given))
     except InputError as exc:
         where = f" ('{key}' on line {line} of {STUDY_FILE})" if line is not None else ""
@@ -878,7 +882,7 @@ def _load_corpus(settings: StudySettings, attempt, warn: _Warnings) -> Corpus | 
         warn.add(shown, "no transcripts yet: the qualitative analyses (corpus, coding, "
                  "reliability, themes) are skipped")
         return None
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a link leading nowhere: named below
         warn.add(shown, "no transcripts folder: the qualitative analyses (corpus, coding, "
                  "reliability, themes) are skipped")
         return None
