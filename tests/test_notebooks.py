@@ -182,6 +182,9 @@ def test_one_coder_and_no_survey_run_through_with_notes(tmp_path):
                          "data/raw/survey_responses.csv")
     notes = _run_all(root, tmp_path)
     assert any(n.startswith("one coder (A): inter-coder reliability") for n in notes["02"])
+    # 4 interviews: a base of 2, smaller than the method's, said as a note reproduce repeats
+    assert any(n.startswith("saturation: base_size=2 interview(s) of the 4 interviews")
+               for n in notes["03"]), notes["03"]
     assert notes["04"] == ["no survey: the psychometrics are skipped"]
     assert any(n.startswith("no survey") for n in notes["05"])
     assert notes["06"] == ["no survey: the joint display has interview rows only"]
@@ -397,6 +400,10 @@ def test_03_says_why_a_table_is_empty(tmp_path):
     svg = (root / "reports" / "figures" / "03-cooccurrence.svg").read_text(encoding="utf-8")
     assert "ko-okurensi memerlukan dua kode atau lebih (yang muncul: 1)" in svg
     assert "K3: no informant turn (nothing to code): saturation leaves them out" in notes
+    # session 12: only a Python warning inside the executed notebook, not a note reproduce
+    # repeats (2 interviews: not even a base of one leaves a run of 2)
+    assert any(n.startswith("saturation cannot be judged: not even a base of one interview")
+               for n in notes), notes
     saturation = root / "reports" / "tables" / "03-saturation.csv"
     assert pd.read_csv(saturation)["doc_id"].tolist() == ["K1", "K2"]
     tables = root / "reports" / "tables"
