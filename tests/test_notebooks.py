@@ -234,6 +234,32 @@ def test_06_on_an_empty_study_says_one_thing(tmp_path):
 
 
 @pytest.mark.slow
+def test_04_draws_no_strategy_figure_without_strategies(tmp_path):
+    """A survey of one scale, no 'role: strategy' and no outcome set apart: notebook 04 drew
+    that scale's items as '04-likert-strategies'. Now a note says the figure is skipped."""
+    from citra_eval.pipeline import notebook_notes, run_notebook
+
+    root = ce.init_study(tmp_path / "one-scale")
+    (root / "data/raw/instrument.yaml").write_text(
+        "instrument: t\nscale: {min: 1, max: 5}\nid_column: rid\nscales:\n"
+        "  Y: {label: {id: Y, en: Y}, items: [y1, y2, y3]}\n", encoding="utf-8")
+    rows = [f"{i},{i % 5 + 1},{(i * 2) % 5 + 1},{(i * 3) % 5 + 1}" for i in range(1, 31)]
+    (root / "data/raw/survey_responses.csv").write_text(
+        "rid,y1,y2,y3\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    nb = ROOT / "notebooks" / "04-survey-psychometrics.ipynb"
+    executed = root / "reports" / "notebooks" / nb.name
+    run_notebook(nb, executed, cwd=root, workdir=tmp_path,
+                 parameters={"study_root": str(root), "out_dir": str(root / "reports"),
+                             "lang": None, "seed": None})
+    assert notebook_notes(executed) == [
+        "no scale has 'role: strategy' in the instrument, and study.yaml names no 'outcome' "
+        "to set apart from the strategies: the figure of the strategy items "
+        "(04-likert-strategies) is skipped; the table 04-likert has the answers to every item"]
+    assert (root / "reports/tables/04-likert.csv").is_file()
+    assert not list((root / "reports/figures").glob("04-likert*"))
+
+
+@pytest.mark.slow
 def test_02_coverage_note_code_set_agreement_and_consensus_text(tmp_path):
     """Issue 14 items 7 and 10, issue 12 in notebook 02 on the fixture study: without
     ``double_coded`` the inferred coverage is said as a note, with it nothing is said; the
