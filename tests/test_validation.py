@@ -147,7 +147,8 @@ def _untrained_coder(**attributes) -> ce.LearnedCoder:
     return coder
 
 
-def test_every_roles_argument_is_in_the_table():
+def _taking(argument: str) -> set[str]:
+    """The public functions and methods (of ``ce.__all__``) with a parameter ``argument``."""
     import inspect
 
     found = set()
@@ -157,11 +158,15 @@ def test_every_roles_argument_is_in_the_table():
                     and not m.startswith("_")] if inspect.isclass(obj) else [(name, obj)])
         for label, f in members:
             try:
-                if "roles" in inspect.signature(f).parameters:
+                if argument in inspect.signature(f).parameters:
                     found.add(label)
             except (TypeError, ValueError):
                 continue
-    assert found == set(ROLE_CALLS)
+    return found
+
+
+def test_every_roles_argument_is_in_the_table():
+    assert _taking("roles") == set(ROLE_CALLS)
 
 
 @pytest.mark.parametrize("name", sorted(ROLE_CALLS))
@@ -204,20 +209,7 @@ SEED_CALLS = {
 
 
 def test_every_seed_argument_is_in_the_table():
-    import inspect
-
-    found = set()
-    for name in ce.__all__:
-        obj = getattr(ce, name)
-        members = ([(f"{name}.{m}", f) for m, f in vars(obj).items() if callable(f)
-                    and not m.startswith("_")] if inspect.isclass(obj) else [(name, obj)])
-        for label, f in members:
-            try:
-                if "seed" in inspect.signature(f).parameters:
-                    found.add(label)
-            except (TypeError, ValueError):
-                continue
-    assert found == set(SEED_CALLS)
+    assert _taking("seed") == set(SEED_CALLS)
 
 
 @pytest.mark.parametrize("name", sorted(SEED_CALLS))
