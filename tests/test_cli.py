@@ -287,3 +287,32 @@ def test_code_cross_validate_inside_a_study_takes_double_coded(tmp_path, monkeyp
     got = _micro_row(tmp_path / "cv.csv", "A", "B")
     assert got[["tp", "fp", "fn"]].tolist() == every.loc["micro", ["tp", "fp", "fn"]].tolist()
     assert pd.notna(got["recall"]) and got["recall"] < 1
+
+
+def _seed_options():
+    """(command, its parser) of every command with a ``--seed`` option."""
+    from citra_eval.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    return [(name, p) for name, p in sub.choices.items()
+            if any("--seed" in a.option_strings for a in p._actions)]
+
+
+def test_every_seed_option_is_found():
+    assert {name for name, _ in _seed_options()} >= {"agree", "code", "reproduce"}
+
+
+@pytest.mark.parametrize("bad", ["99999999999999999999999", "4294967296", "-1", "1.5"])
+@pytest.mark.parametrize("command", [name for name, _ in _seed_options()])
+def test_a_seed_no_random_step_takes_is_refused_before_anything_runs(command, bad, capsys):
+    """reproduce --seed 99999999999999999999999 ran six notebooks, then scikit-learn failed
+    in notebook 07 (exit 1); agree --seed -1 failed in numpy with a traceback."""
+    parser = dict(_seed_options())[command]
+    with pytest.raises(SystemExit) as exc:
+        parser.parse_args(["--seed", bad])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert (f"error: argument --seed: the seed must be a whole number from 0 to 4294967295, "
+            f"got {bad if bad.lstrip('-').isdigit() else repr(bad)}") in err, err
+    seed = next(a for a in parser._actions if "--seed" in a.option_strings)
+    assert seed.type("4294967295") == 4294967295 and seed.type("0") == 0

@@ -283,3 +283,25 @@ def test_help_says_what_happens_when_the_model_cannot_be_fitted(capsys):
         main(["survey", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "cannot be fitted" in text and "exit 0" in text
+
+
+def test_a_study_without_a_survey_is_told_how_to_add_one(tmp_path, monkeypatch, capsys):
+    """Not 'data/raw/instrument.yaml: file not found; check the path': the study has no
+    survey yet, and the two files (and their templates) are named."""
+    root = ce.init_study(tmp_path / "s")
+    monkeypatch.chdir(root)
+    assert main(["survey", "--out", "o"]) == 2
+    assert capsys.readouterr().err == (
+        "error: data/raw/instrument.yaml: this study has no survey yet; to add one, write the "
+        "questionnaire to data/raw/instrument.yaml (copy data/raw/instrument.template.yaml) "
+        "and the answers to data/raw/survey_responses.csv (copy "
+        "data/raw/survey_responses.template.csv); citra_eval's docs/survey.md describes both\n")
+    # the questionnaire written, the answers not yet: only they are asked for
+    (root / "data/raw/instrument.yaml").write_text(INSTRUMENT, encoding="utf-8")
+    monkeypatch.chdir(root / "data")  # paths as the current folder sees them
+    assert main(["survey", "--out", "o"]) == 2
+    assert capsys.readouterr().err == (
+        "error: raw/survey_responses.csv: this study has no survey answers yet; write them to "
+        "raw/survey_responses.csv (copy raw/survey_responses.template.csv; one row per "
+        "respondent, one column per item); citra_eval's docs/survey.md describes it\n")
+    assert not (root / "data" / "o").exists()

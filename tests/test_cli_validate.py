@@ -454,3 +454,21 @@ def test_validate_refuses_transcript_ids_differing_only_in_case(cli, tmp_path):
     line = next(x for x in res.stderr.splitlines() if x.startswith("error: "))
     assert line.startswith("error: ") and "b.txt:2: id 'inf03' differs from 'INF03'" in line
     assert "a.txt" in line and "change the 'id' of one" in line
+
+
+@pytest.mark.parametrize(("option", "name", "what"), [
+    ("--codings", "codings_A.csv", "file"), ("--codebook", "codebook.yaml", "file"),
+    ("--instrument", "instrument.yaml", "file"), ("--transcripts", "I01.txt", "file"),
+    ("--transcripts", "transcripts", "folder")])
+def test_validate_names_a_given_input_that_is_a_broken_link(tmp_path, monkeypatch, capsys,
+                                                            option, name, what):
+    """Not 'file not found; check the path': the link is there, what it leads to is not."""
+    from citra_eval.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).symlink_to("/media/usb/gone")
+    assert main(["validate", option, name]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {name}: cannot be read: it is a link to /media/usb/gone, which does not exist "
+        f"(moved or deleted, or on a drive that is not connected); put the {what} back there, "
+        f"or replace the link with the {what}\n")

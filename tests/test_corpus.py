@@ -646,3 +646,20 @@ def test_a_timestamped_undeclared_label_is_refused_like_any_undeclared_one(line)
     with pytest.raises(ce.InputError) as info:
         parse_transcript(FGD + line + "\n", path="FGD09.txt")
     assert info.value.line == 11 and "speaker 'P9' is not declared" in info.value.message
+
+
+def test_a_broken_link_among_the_transcripts_is_named_not_left_out(tmp_path):
+    """A transcript moved to a drive that is not mounted left its link behind: the folder was
+    read with one interview fewer, and validate said ok."""
+    write(tmp_path, "a.txt", BASIC)
+    (tmp_path / "b.txt").symlink_to("/media/usb/b.txt")
+    (tmp_path / "c.txt").symlink_to("c.txt")  # a loop: the link leads to itself
+    for path in (tmp_path, [tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"]):
+        with pytest.raises(ce.InputError) as info:
+            ce.read_transcripts(path)
+        assert [(p.path, p.message) for p in info.value.problems] == [
+            (str(tmp_path / "b.txt"), "cannot be read: it is a link to /media/usb/b.txt, "
+             "which does not exist (moved or deleted, or on a drive that is not connected); "
+             "put the file back there, or replace the link with the file"),
+            (str(tmp_path / "c.txt"), "cannot be read: it is a link that leads back to "
+             "itself (a loop of links); replace the link with the file")]

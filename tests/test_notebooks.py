@@ -182,6 +182,9 @@ def test_one_coder_and_no_survey_run_through_with_notes(tmp_path):
                          "data/raw/survey_responses.csv")
     notes = _run_all(root, tmp_path)
     assert any(n.startswith("one coder (A): inter-coder reliability") for n in notes["02"])
+    # 4 interviews: a base of 2, smaller than the method's, said as a note reproduce repeats
+    assert any(n.startswith("saturation: base_size=2 interview(s) of the 4 interviews")
+               for n in notes["03"]), notes["03"]
     assert notes["04"] == ["no survey: the psychometrics are skipped"]
     assert any(n.startswith("no survey") for n in notes["05"])
     assert notes["06"] == ["no survey: the joint display has interview rows only"]
@@ -228,6 +231,32 @@ def test_06_on_an_empty_study_says_one_thing(tmp_path):
                                         "display is skipped"]
     assert not (root / "reports" / "tables").exists() or not any(
         (root / "reports" / "tables").iterdir())
+
+
+@pytest.mark.slow
+def test_04_draws_no_strategy_figure_without_strategies(tmp_path):
+    """A survey of one scale, no 'role: strategy' and no outcome set apart: notebook 04 drew
+    that scale's items as '04-likert-strategies'. Now a note says the figure is skipped."""
+    from citra_eval.pipeline import notebook_notes, run_notebook
+
+    root = ce.init_study(tmp_path / "one-scale")
+    (root / "data/raw/instrument.yaml").write_text(
+        "instrument: t\nscale: {min: 1, max: 5}\nid_column: rid\nscales:\n"
+        "  Y: {label: {id: Y, en: Y}, items: [y1, y2, y3]}\n", encoding="utf-8")
+    rows = [f"{i},{i % 5 + 1},{(i * 2) % 5 + 1},{(i * 3) % 5 + 1}" for i in range(1, 31)]
+    (root / "data/raw/survey_responses.csv").write_text(
+        "rid,y1,y2,y3\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    nb = ROOT / "notebooks" / "04-survey-psychometrics.ipynb"
+    executed = root / "reports" / "notebooks" / nb.name
+    run_notebook(nb, executed, cwd=root, workdir=tmp_path,
+                 parameters={"study_root": str(root), "out_dir": str(root / "reports"),
+                             "lang": None, "seed": None})
+    assert notebook_notes(executed) == [
+        "no scale has 'role: strategy' in the instrument, and study.yaml names no 'outcome' "
+        "to set apart from the strategies: the figure of the strategy items "
+        "(04-likert-strategies) is skipped; the table 04-likert has the answers to every item"]
+    assert (root / "reports/tables/04-likert.csv").is_file()
+    assert not list((root / "reports/figures").glob("04-likert*"))
 
 
 @pytest.mark.slow
@@ -397,6 +426,10 @@ def test_03_says_why_a_table_is_empty(tmp_path):
     svg = (root / "reports" / "figures" / "03-cooccurrence.svg").read_text(encoding="utf-8")
     assert "ko-okurensi memerlukan dua kode atau lebih (yang muncul: 1)" in svg
     assert "K3: no informant turn (nothing to code): saturation leaves them out" in notes
+    # session 12: only a Python warning inside the executed notebook, not a note reproduce
+    # repeats (2 interviews: not even a base of one leaves a run of 2)
+    assert any(n.startswith("saturation cannot be judged: not even a base of one interview")
+               for n in notes), notes
     saturation = root / "reports" / "tables" / "03-saturation.csv"
     assert pd.read_csv(saturation)["doc_id"].tolist() == ["K1", "K2"]
     tables = root / "reports" / "tables"

@@ -133,6 +133,21 @@ def test_changed_new_and_missing_raw_inputs_exit_2(tmp_path):
         rp.check_raw_inputs(root)
 
 
+def test_a_raw_input_that_became_a_broken_link_is_named_as_one(tmp_path):
+    """A transcript moved to a drive that is not mounted is no 'missing' input: reproduce
+    says where its link leads (and writes nothing)."""
+    root = _project(tmp_path)
+    link = root / "interview_transcripts" / "INF01.txt"
+    link.unlink()
+    link.symlink_to("/media/usb/INF01.txt")
+    with pytest.raises(InputError) as e:
+        rp.check_raw_inputs(root)
+    assert [(p.path, p.message) for p in e.value.problems] == [
+        ("interview_transcripts/INF01.txt", "cannot be read: it is a link to "
+         "/media/usb/INF01.txt, which does not exist (moved or deleted, or on a drive that is "
+         "not connected); put the file back there, or replace the link with the file")]
+
+
 def test_missing_checksum_file_is_input_error(tmp_path):
     root = _project(tmp_path)
     (root / rp.CHECKSUMS).unlink()

@@ -117,6 +117,9 @@ def test_unknown_key_has_line_and_suggestion(rsud):
     ("title: T\nillustrative: ya\n", 2, "'illustrative' must be true or false"),
     ("title: T\nseed: -1\n", 2, "'seed' must be a whole number"),
     ("title: T\nseed: 1.5\n", 2, "'seed' must be a whole number"),
+    # scikit-learn's random_state stops at 2**32 - 1: notebook 07 failed after six notebooks
+    ("title: T\nseed: 4294967296\n", 2,
+     "'seed' must be a whole number from 0 to 4294967295, got 4294967296"),
     ("title: T\ncontrols: {a: 1}\n", 2, "'controls' must be a list of names"),
     ("title: T\nkwic: [humas, humas]\n", 2, "'kwic' lists humas more than once"),
     ("title: T\nkwic: [humas, '?!']\n", 2, "'kwic': '?!' has no word"),
@@ -574,6 +577,40 @@ def test_a_special_file_in_the_transcripts_folder_is_named(rsud):
 
     os.mkfifo(rsud / "interview_transcripts" / "WWC-09.txt")
     assert _error(rsud).problems[0].message == SPECIAL
+
+
+def _gone(what: str = "file") -> str:
+    return (f"cannot be read: it is a link to /media/usb/gone, which does not exist (moved or "
+            f"deleted, or on a drive that is not connected); put the {what} back there, or "
+            f"replace the link with the {what}")
+
+
+@pytest.mark.parametrize("name", ["interview_transcripts/WWC-09.txt", "data/raw/codebook.yaml",
+                                  "data/raw/instrument.yaml", "data/raw/survey_responses.csv",
+                                  "data/raw/codings_B.csv", "data/raw/codings_C.csv"])
+def test_a_broken_link_as_an_input_is_named_not_left_out(rsud, name):
+    """A transcript (or codings file, codebook, survey file) moved to a drive that is not
+    mounted left its link behind: the study was read without it, validate said ok."""
+    target = rsud / name
+    target.unlink(missing_ok=True)
+    target.symlink_to("/media/usb/gone")
+    err = _error(rsud)
+    assert [(p.path, p.message) for p in err.problems] == [
+        (ce.study.shown_path(target), _gone())]
+
+
+@pytest.mark.parametrize("given", [False, True])
+def test_a_transcripts_folder_that_is_a_broken_link_is_named_not_skipped(rsud, given):
+    """Not "no transcripts folder: the qualitative analyses are skipped" (a warning)."""
+    import shutil
+
+    shutil.rmtree(rsud / "interview_transcripts")
+    (rsud / "interview_transcripts").symlink_to("/media/usb/gone")
+    if given:
+        _with(rsud, "transcripts: interview_transcripts\n")
+    (p,) = _error(rsud).problems
+    assert p.path == ce.study.shown_path(rsud / "interview_transcripts")
+    assert p.message.startswith(_gone("folder")), p.message
 
 
 def test_an_interviewer_only_transcript_needs_no_date(rsud):

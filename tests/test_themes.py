@@ -658,7 +658,8 @@ def test_saturation_says_when_it_cannot_be_judged():
     corpus, codings = sat_corpus_and_codings()
     few = corpus.subset(list(SAT_CODES)[:5])
     codings = codings[codings["doc_id"].isin(few.doc_ids)]
-    with pytest.warns(UserWarning, match=r"cannot be judged.*base_size \+ run_length = 6"):
+    with pytest.warns(ce.SaturationWarning,
+                      match=r"cannot be judged.*base_size \+ run_length = 6"):
         sat = ce.saturation(codings, corpus=few, order="auto", base_size=4, run_length=2)
     assert sat.attrs["saturation"]["judged"] is False
     assert sat.attrs["saturation"]["saturation_point"] is None
@@ -714,15 +715,16 @@ def test_the_default_base_adapts_to_the_number_of_interviews():
     for n, base in ((5, 3), (4, 2), (3, 1)):
         few = corpus.subset(list(SAT_CODES)[:n])
         mine = codings[codings["doc_id"].isin(few.doc_ids)]
-        with pytest.warns(UserWarning, match=rf"base_size={base} .*of the {n} interviews.*"
-                                             "Guest et al. suggest 4 or 6"):
+        with pytest.warns(ce.SaturationWarning,
+                          match=rf"base_size={base} .*of the {n} interviews.*Guest et al. "
+                                "suggest 4 or 6.*saturation_base in study.yaml"):
             sat = ce.saturation(mine, corpus=few, order="auto")
         info = sat.attrs["saturation"]
         assert (info["base_size"], info["judged"]) == (base, True)
         assert sat["in_base"].sum() == base and sat["run_ratio"].notna().sum() == 1
     # too few interviews for a base and a run: every interview is the base, not judged
     two = corpus.subset(list(SAT_CODES)[:2])
-    with pytest.warns(UserWarning, match="cannot be judged"):
+    with pytest.warns(ce.SaturationWarning, match="cannot be judged"):
         sat = ce.saturation(codings[codings["doc_id"].isin(two.doc_ids)], corpus=two,
                             order="auto")
     assert sat.attrs["saturation"]["judged"] is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -20,6 +21,7 @@ from citra_eval._validation import (
     check_lang,
     check_names,
     check_roles,
+    check_seed,
     listed,
 )
 
@@ -145,7 +147,8 @@ def _untrained_coder(**attributes) -> ce.LearnedCoder:
     return coder
 
 
-def test_every_roles_argument_is_in_the_table():
+def _taking(argument: str) -> set[str]:
+    """The public functions and methods (of ``ce.__all__``) with a parameter ``argument``."""
     import inspect
 
     found = set()
@@ -155,11 +158,15 @@ def test_every_roles_argument_is_in_the_table():
                     and not m.startswith("_")] if inspect.isclass(obj) else [(name, obj)])
         for label, f in members:
             try:
-                if "roles" in inspect.signature(f).parameters:
+                if argument in inspect.signature(f).parameters:
                     found.add(label)
             except (TypeError, ValueError):
                 continue
-    assert found == set(ROLE_CALLS)
+    return found
+
+
+def test_every_roles_argument_is_in_the_table():
+    assert _taking("roles") == set(ROLE_CALLS)
 
 
 @pytest.mark.parametrize("name", sorted(ROLE_CALLS))
@@ -173,6 +180,45 @@ def test_roles_is_one_rule_across_the_api(example, name):
     with pytest.raises(ce.InputError, match=r"roles names role\(s\) 'informan' that no "
                                             r"segment of the corpus has.*'informant'"):
         ROLE_CALLS[name](*example, ["informan"])
+
+
+#: A call of every public function (and method) that takes ``seed=``.
+SEED_CALLS = {
+    "agreement": lambda c, cb, a, ab, s: ce.agreement(ab, corpus=c, seed=s),
+    "cross_validate_coder": lambda c, cb, a, ab, s: ce.cross_validate_coder(c, a, codebook=cb,
+                                                                            seed=s),
+    "joint_display": lambda c, cb, a, ab, s: ce.joint_display(
+        a, corpus=c, codebook=cb, responses=None, instrument=None, outcome=None, seed=s),
+    "krippendorff_alpha_details": lambda c, cb, a, ab, s: ce.krippendorff_alpha_details(
+        np.array([[1, 1, 2], [1, 2, 2]]), n_boot=10, seed=s),
+    "load_study": lambda c, cb, a, ab, s: ce.load_study(ce.example_path(), seed=s),
+    "presence_agreement": lambda c, cb, a, ab, s: ce.presence_agreement(
+        np.ones((3, 2, 1), dtype=bool), seed=s),
+    "simulate_survey": lambda c, cb, a, ab, s: ce.simulate_survey(
+        ce.Instrument.load(ce.example_path("instrument")), ce.SimulationSettings(), seed=s),
+    "survey_truth": lambda c, cb, a, ab, s: ce.survey_truth(
+        ce.Instrument.load(ce.example_path("instrument")), ce.SimulationSettings(), seed=s,
+        outcome="x"),
+    "suggest_turns": lambda c, cb, a, ab, s: ce.suggest_turns(c, a, codebook=cb, seed=s),
+    "train_coder": lambda c, cb, a, ab, s: ce.train_coder(c, a, codebook=cb, seed=s),
+    "CoderValidation.conf_int": lambda c, cb, a, ab, s: object.__new__(
+        ce.CoderValidation).conf_int(seed=s),
+    "CoderValidation.compare": lambda c, cb, a, ab, s: object.__new__(
+        ce.CoderValidation).compare("x", "y", reference="A", seed=s),
+}
+
+
+def test_every_seed_argument_is_in_the_table():
+    assert _taking("seed") == set(SEED_CALLS)
+
+
+@pytest.mark.parametrize("name", sorted(SEED_CALLS))
+def test_seed_is_one_rule_across_the_api(example, name):
+    """Every seed is checked by check_seed before any work: one above 2**32 - 1 passed the
+    bootstraps and failed scikit-learn's learned coder deep inside a notebook."""
+    for bad, error in ((2**32, ValueError), (-1, ValueError), ("1", TypeError)):
+        with pytest.raises(error, match=r"^seed must be a whole number from 0 to 4294967295"):
+            SEED_CALLS[name](*example, bad)
 
 
 def test_the_contract_roles_select_nothing_in_a_corpus_without_speakers():
@@ -201,6 +247,19 @@ def test_int_and_names():
     with pytest.raises(ValueError, match="controls names 'a' more than once; give each"):
         check_names(["a", "b", "a"], "controls", unique=True)
     assert check_names([0, 1], "columns", as_str=False) == [0, 1]
+
+
+@pytest.mark.parametrize(("bad", "error"), [(-1, ValueError), (2**32, ValueError),
+                                            (10**23, ValueError), (1.0, TypeError),
+                                            ("1", TypeError), (True, TypeError)])
+def test_seed_is_what_every_random_step_takes(bad, error):
+    """numpy takes any seed of 0 or more, scikit-learn's random_state 0 to 2**32 - 1: a study
+    seed of 2**32 passed validation and failed the learned coder after six notebooks."""
+    assert check_seed(2**32 - 1) == 2**32 - 1
+    assert check_seed(np.int64(3)) == 3 and type(check_seed(np.int64(3))) is int
+    with pytest.raises(error, match=r"^seed must be a whole number from 0 to 4294967295, "
+                                    rf"got {re.escape(repr(bad))}$"):
+        check_seed(bad)
 
 
 def test_codings_in_corpus():

@@ -131,6 +131,7 @@ from .survey import (
     score_scales,
 )
 from .themes import (
+    SaturationWarning,
     code_case_matrix,
     code_frequencies,
     cooccurrence,
@@ -172,6 +173,7 @@ __all__ = [
     "PseudonymResult",
     "ReanchorResult",
     "ResponseRange",
+    "SaturationWarning",
     "Scale",
     "ScaleWarning",
     "SheetWarning",

@@ -247,14 +247,40 @@ def read_csv_table(path: str | os.PathLike, *, columns: list[str], required: lis
     return frame
 
 
+def broken_link(path: str | os.PathLike, what: str = "file") -> str | None:
+    """Why ``path``, a symbolic link, leads to no ``what`` (its target is gone, unreachable,
+    or the links loop), as an error message; None when it is no link or leads somewhere."""
+    try:
+        os.stat(path)
+        return None
+    except (OSError, ValueError) as exc:
+        if not isinstance(exc, OSError) or not os.path.islink(path):
+            return None
+        error = exc
+    if error.errno == errno.ELOOP:
+        return (f"cannot be read: it is a link that leads back to itself (a loop of links); "
+                f"replace the link with the {what}")
+    target = os.path.realpath(path)
+    if error.errno in (errno.ENOENT, errno.ENOTDIR):
+        why = "does not exist (moved or deleted, or on a drive that is not connected)"
+    else:
+        why = f"cannot be reached ({error.strerror or error})"
+    return (f"cannot be read: it is a link to {target}, which {why}; put the {what} back "
+            f"there, or replace the link with the {what}")
+
+
 def is_input_file(path: str | os.PathLike, shown: str | None = None) -> bool:
     """Whether ``path`` is a regular file (a link to one counts): False when nothing or a
     folder is there. Anything else (a device such as ``/dev/zero``, a named pipe, a socket,
-    or a link to one) raises :class:`InputError` naming ``shown`` (default ``path``):
-    reading it would never end or never start, and calling it missing would mislead."""
+    or a link to one; a link leading nowhere, :func:`broken_link`) raises
+    :class:`InputError` naming ``shown`` (default ``path``): reading it would never end or
+    never start, and calling it missing, or leaving it out, would mislead."""
     try:
         mode = os.stat(path).st_mode
     except (OSError, ValueError):
+        why = broken_link(path)
+        if why is not None:
+            raise InputError(why, path=shown or os.fspath(path)) from None
         return False
     if stat.S_ISREG(mode):
         return True
@@ -270,7 +296,7 @@ def read_file_bytes(path: str | os.PathLike) -> bytes:
     """The bytes of ``path``; a missing file, a folder, a special file (:func:`is_input_file`)
     or no permission is an :class:`InputError`."""
     try:
-        if os.path.exists(path):
+        if os.path.lexists(path):  # a link leading nowhere is named as one
             is_input_file(path)
         return Path(path).read_bytes()
     except FileNotFoundError:

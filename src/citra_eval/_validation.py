@@ -31,6 +31,7 @@ from .errors import InputError, did_you_mean
 
 __all__ = [
     "LANGS",
+    "SEED_MAX",
     "check_bool",
     "check_choice",
     "check_ci",
@@ -44,6 +45,7 @@ __all__ = [
     "check_lang",
     "check_names",
     "check_roles",
+    "check_seed",
     "check_type",
     "listed",
     "regex_hazard",
@@ -330,6 +332,24 @@ def check_int(value: object, name: str, *, minimum: int | None = None,
         reason = f" ({why})" if why else ""
         raise ValueError(f"{name} must be at most {maximum}{reason}, got {value}")
     return int(value)
+
+
+#: The largest seed: scikit-learn's ``random_state`` (the learned coder) takes 0 to 2**32 - 1,
+#: numpy's ``default_rng`` (the bootstraps, the simulation) any whole number of 0 or more.
+SEED_MAX = 2**32 - 1
+
+
+def check_seed(value: object, name: str = "seed") -> int:
+    """A seed every random step takes: a whole number from 0 to :data:`SEED_MAX` (numpy
+    integers too), as a Python ``int``; else ``TypeError`` (not a whole number) or
+    ``ValueError`` (out of range), both saying the range."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        error: type[Exception] = TypeError
+    elif not 0 <= value <= SEED_MAX:
+        error = ValueError
+    else:
+        return int(value)
+    raise error(f"{name} must be a whole number from 0 to {SEED_MAX}, got {value!r}")
 
 
 def check_names(value: object, name: str, *, allow_none: bool = True, unique: bool = False,

@@ -30,6 +30,7 @@ import pandas as pd
 
 from ._dates import parse_date
 from ._files import (
+    broken_link,
     decode_utf8,
     is_input_file,
     normalise_newlines,
@@ -684,12 +685,13 @@ def _docx_table(tbl, owner, lines: list[str], path: str) -> None:
 
 def transcript_files(folder: str | os.PathLike) -> list[Path]:
     """The transcripts :func:`read_transcripts` reads from ``folder``, by name: files with a
-    supported suffix, except hidden files, ``README*`` and templates (``*.template.*``)."""
+    supported suffix, except hidden files, ``README*`` and templates (``*.template.*``).
+    Special files and links leading nowhere are listed: reading them names them."""
     return sorted(f for f in Path(folder).iterdir()
                   if f.suffix.lower() in SUPPORTED_SUFFIXES
                   and not f.name.startswith(".")
                   and not f.name.upper().startswith("README")
-                  and ".template." not in f.name.lower() and is_input_file(f))
+                  and ".template." not in f.name.lower() and not f.is_dir())
 
 
 def _files(path: str | os.PathLike | Iterable[str | os.PathLike], *,
@@ -703,7 +705,8 @@ def _files(path: str | os.PathLike | Iterable[str | os.PathLike], *,
                                  "folder", path=os.fspath(p))
             return files
         if not p.exists():
-            raise InputError("no such file or folder; check the path", path=os.fspath(p))
+            why = broken_link(p, "file" if p.suffix.lower() in SUPPORTED_SUFFIXES else "folder")
+            raise InputError(why or "no such file or folder; check the path", path=os.fspath(p))
         return [p]
     return [Path(f) for f in path]
 

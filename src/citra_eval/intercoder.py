@@ -32,6 +32,7 @@ from ._validation import (
     check_known,
     check_names,
     check_roles,
+    check_seed,
     check_type,
 )
 from .codebook import Codebook
@@ -587,8 +588,7 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
     """
     if not isinstance(n_boot, int | np.integer) or n_boot < 0:
         raise ValueError(f"n_boot must be a whole number >= 0, got {n_boot!r}")
-    if not isinstance(seed, int | np.integer):
-        raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
+    seed = check_seed(seed)
     check_ci(ci)
     check_bool(masi, "masi", allow_none=True)
     u = _build_units(codings, corpus, coders=coders, codes=codes, unit=unit, roles=roles,

@@ -92,6 +92,7 @@ from ._validation import (
     check_int,
     check_names,
     check_roles,
+    check_seed,
     check_type,
     listed,
 )
@@ -992,7 +993,7 @@ def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=Fal
     check_frame(codings, "codings", columns=CODING_COLUMNS,
                 what="a codings table (doc_id, segment_id, start, end, code, coder)")
     check_type("codebook", codebook, Codebook, "a citra_eval.Codebook")
-    check_int(seed, "seed")
+    check_seed(seed)
     check_choice(labels, "labels", LABELS)
     wanted = check_roles(roles, corpus)
     check_codings_against(codings, corpus)
@@ -1304,7 +1305,7 @@ class CoderValidation:
         """
         ci = check_ci(ci)
         n_boot = check_int(n_boot, "n_boot", minimum=1)
-        seed = self.seed if seed is None else check_int(seed, "seed", minimum=0)
+        seed = self.seed if seed is None else check_seed(seed)
         summary = self.summary.set_index(["reference", "coder"])
         rows = []
         for ref, part in self.by_document.groupby("reference", sort=False):
@@ -1370,7 +1371,7 @@ class CoderValidation:
         """
         ci = check_ci(ci)
         n_boot = check_int(n_boot, "n_boot", minimum=1)
-        seed = self.seed if seed is None else check_int(seed, "seed", minimum=0)
+        seed = self.seed if seed is None else check_seed(seed)
         summary = self.summary
         known = summary.loc[summary["reference"] == str(reference), "coder"].tolist()
         if not known:

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from ._labels import label as text
-from ._validation import check_choice, check_frame, check_lang, listed, roles_fix
+from ._validation import check_choice, check_frame, check_lang, check_seed, listed, roles_fix
 from .intercoder import agreement
 from .psychometrics import scale_reliability as _scale_reliability
 from .regression import ImageModelResult, image_model
@@ -600,6 +600,7 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
     {'expands'}
     """
     check_lang(lang)
+    seed = check_seed(seed)
     has_qual = codings is not None and corpus is not None and codebook is not None
     has_quant = responses is not None and instrument is not None
     if not (has_qual or has_quant):

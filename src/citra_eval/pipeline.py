@@ -28,8 +28,8 @@ from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
-from ._files import replace_with_backup, write_text
-from ._validation import check_int, check_lang
+from ._files import broken_link, replace_with_backup, write_text
+from ._validation import check_lang, check_seed
 from ._version import __version__
 from ._yaml import read_yaml_file
 from .errors import InputError, Problem
@@ -265,8 +265,9 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
         e, a = expected.get(rel), actual.get(rel)
         if e is None:
             problems.append(Problem(rel, f"raw input not listed in {CHECKSUMS}; {hint}"))
-        elif a is None:
-            problems.append(Problem(rel, f"raw input listed in {CHECKSUMS} is missing; {hint}"))
+        elif a is None:  # gone, or a link leading nowhere (say where)
+            problems.append(Problem(rel, broken_link(r / rel)
+                                    or f"raw input listed in {CHECKSUMS} is missing; {hint}"))
         elif e != a and only_line_ends_differ(r / rel, e):
             problems.append(Problem(rel, f"raw input differs from {CHECKSUMS}: {CRLF_HINT}"))
         elif e != a:
@@ -936,7 +937,7 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
     if lang is not None:
         check_lang(lang)
     if seed is not None:
-        check_int(seed, "seed", minimum=0)
+        check_seed(seed)
     if keep is not None and (not check or Path(keep).exists()):
         raise ValueError(f"keep is for check=True and must be a new folder, got {keep!r}")
     if check and update_checksums:

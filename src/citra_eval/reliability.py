@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._validation import check_ci
+from ._validation import check_ci, check_seed
 
 __all__ = [
     "ICC_COLUMNS",
@@ -721,6 +721,7 @@ def krippendorff_alpha_details(ratings: Ratings, *, level: str | Callable = "nom
     if not isinstance(n_boot, int | np.integer) or n_boot < 0:
         raise ValueError(f"n_boot must be a whole number >= 0, got {n_boot!r}")
     check_ci(ci)
+    seed = check_seed(seed)
     if level in _SET_LEVELS:
         codes, cats, delta = _prepare_sets(ratings, distance=level)
     else:
@@ -2054,6 +2055,7 @@ def presence_agreement(present: np.ndarray, *, rated: np.ndarray | None = None,
     1    y              0.750         0.50               0.533
     2  ALL              0.875         0.75               0.762
     """
+    seed = check_seed(seed)
     x = np.asarray(present)
     if x.ndim != 3 or x.dtype != bool:
         raise ValueError("present must be a boolean array of shape (coders, units, codes), "

@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._validation import check_int, check_names, check_type
+from ._validation import check_names, check_seed, check_type
 from ._yaml import read_yaml_file
 from .errors import InputError
 from .regression import default_predictors, image_model
@@ -351,7 +351,7 @@ def simulate_survey(instrument: Instrument, settings: SimulationSettings, *, see
     check_type("instrument", instrument, Instrument, "an Instrument (see Instrument.load)")
     check_type("settings", settings, SimulationSettings,
                "a SimulationSettings (see SimulationSettings.load)")
-    check_int(seed, "seed")
+    check_seed(seed)
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a whole number >= 1, got {n!r}")
     _check_rates(missing_rate, straightliner_rate)
@@ -414,7 +414,7 @@ def survey_truth(instrument: Instrument, settings: SimulationSettings, *, seed: 
     check_type("instrument", instrument, Instrument, "an Instrument (see Instrument.load)")
     check_type("settings", settings, SimulationSettings,
                "a SimulationSettings (see SimulationSettings.load)")
-    check_int(seed, "seed")
+    check_seed(seed)
     controls = check_names(controls, "controls", allow_none=False)
     _check_rates(missing_rate, straightliner_rate)
     pop = _draw(instrument, n_population, np.random.default_rng([seed, 2]),

@@ -27,8 +27,14 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from ._files import is_input_file, output_path_problem, read_text_file
-from ._validation import check_bool, check_int, check_lang, informants_fix, roles_fix
+from ._files import broken_link, is_input_file, output_path_problem, read_text_file
+from ._validation import (
+    check_bool,
+    check_lang,
+    check_seed,
+    informants_fix,
+    roles_fix,
+)
 from ._yaml import LineDict, LineList, load_yaml, unknown_keys
 from .codebook import Codebook
 from .codings import empty_codings, read_codings
@@ -521,7 +527,7 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
     if lang is not None:
         check_lang(lang)
     if seed is not None:
-        check_int(seed, "seed", minimum=0)
+        seed = check_seed(seed)
     r = find_study_root(root)
     # a wrong study.yaml stops here: without it nothing else can be located reliably
     settings = StudySettings.load(r / STUDY_FILE)
@@ -677,10 +683,10 @@ def _parse_settings(data, path: Path) -> StudySettings:
                 line("illustrative"))
     if "seed" in data:
         s = data["seed"]
-        if isinstance(s, bool) or not isinstance(s, int) or s < 0:
-            err(f"'seed' must be a whole number of 0 or more, got {s!r}", line("seed"))
-        else:
-            out["seed"] = s
+        try:
+            out["seed"] = check_seed(s, "'seed'")
+        except (TypeError, ValueError) as exc:
+            err(str(exc), line("seed"))
     for key, what in (("min_items", "the fewest answered items of a scale for a score, e.g. "
                                     "'min_items: 2'"),
                       ("saturation_base", "the interviews in the base of the saturation "
@@ -817,6 +823,10 @@ def _study_path(rel, root: Path, key: str, line: int | None, err) -> Path | None
         return None
     given = root / pure
     try:  # a special file is named as study.yaml names it, not by where its links lead
+        if key == "transcripts" and not given.suffix:  # a folder, by its name
+            why = broken_link(given, "folder")
+            if why is not None:
+                raise InputError(why, path=shown_path(given))
         is_input_file(given, shown_path(given))
     except InputError as exc:
         where = f" ('{key}' on line {line} of {STUDY_FILE})" if line is not None else ""
@@ -872,7 +882,7 @@ def _load_corpus(settings: StudySettings, attempt, warn: _Warnings) -> Corpus | 
         warn.add(shown, "no transcripts yet: the qualitative analyses (corpus, coding, "
                  "reliability, themes) are skipped")
         return None
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a link leading nowhere: named below
         warn.add(shown, "no transcripts folder: the qualitative analyses (corpus, coding, "
                  "reliability, themes) are skipped")
         return None

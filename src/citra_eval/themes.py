@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycl
 
 
 __all__ = [
+    "SaturationWarning",
     "code_case_matrix",
     "code_frequencies",
     "cooccurrence",
@@ -462,6 +463,13 @@ def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
 # --------------------------------------------------------------------------- saturation
 
 
+class SaturationWarning(UserWarning):
+    """:func:`saturation` was computed, but not as the method asks: too few interviews for
+    a run to follow the base (saturation cannot be judged), or a base smaller than Guest et
+    al.'s 4. Notebooks show it as a note (:func:`citra_eval.notes_from_warnings`), which
+    ``citra-eval reproduce`` repeats."""
+
+
 def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[str] = "date",
                base_size: int | None = None, run_length: int = 2, threshold: float = 0.05,
                coder: str | None = None,
@@ -484,9 +492,10 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         Number of first interviews forming the base (Guest et al. suggest 4 or 6), smaller
         than the number of interviews (a base of them all leaves nothing to judge: a
         ``ValueError``). None (the default): 4 when a run can follow it, else the largest
-        base that leaves one run (``n - run_length`` of ``n`` interviews; a ``UserWarning``
-        says it is smaller than the method's), and every interview when not even a base of
-        one leaves a run (then saturation is not judged; see Warns).
+        base that leaves one run (``n - run_length`` of ``n`` interviews; a
+        :class:`SaturationWarning` says it is smaller than the method's), and every
+        interview when not even a base of one leaves a run (then saturation is not judged;
+        see Warns).
     run_length : int
         Number of consecutive interviews in a run (2 or 3).
     threshold : float
@@ -516,7 +525,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
 
     Warns
     -----
-    UserWarning
+    SaturationWarning
         When saturation cannot be judged (fewer than ``base_size + run_length`` interviews:
         no run follows the base), and when the default base is smaller than 4.
 
@@ -588,7 +597,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
                f"there are {len(ordered)}")
         warnings.warn(f"saturation cannot be judged: {why}; saturation_point None here means "
                       "'not checked', not 'not saturated' (attrs['saturation']['judged'] is "
-                      "False)", UserWarning, stacklevel=2)
+                      "False)", SaturationWarning, stacklevel=2)
     warn_uncoded(codings, corpus, set(ordered), "saturation")
     dates = _dates_of(docs) if "date" in docs.columns else None
     by_doc = codings.groupby("doc_id")["code"].agg(lambda s: set(s)).to_dict()
@@ -654,7 +663,8 @@ def _saturation_base(base_size: int | None, n: int, run_length: int) -> int:
         warnings.warn(f"saturation: base_size={n - run_length} interview(s) of the {n} "
                       f"interviews (with a run of run_length={run_length}): Guest et al. "
                       f"suggest 4 or 6, too many for this study; report the smaller base "
-                      f"with the result (or choose base_size=...)", UserWarning, stacklevel=3)
+                      f"with the result (or choose base_size=..., in a study saturation_base in "
+                      f"study.yaml)", SaturationWarning, stacklevel=3)
         return n - run_length
     return max(n, 1)
 

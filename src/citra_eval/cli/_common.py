@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .._files import output_path_problem, refuse_repeated_files
+from .._validation import check_seed
 from ..errors import InputError, Problem
 from ..pipeline import holding_study
 from ..study import STUDY_FILE, StudySettings, find_study_root, shown_path
@@ -45,6 +46,19 @@ def coder_name(value: str) -> str:
     if not value.strip():
         raise argparse.ArgumentTypeError("the coder's name must not be blank (e.g. --coder A)")
     return value.strip()
+
+
+def seed_value(value: str) -> int:
+    """The ``type=`` of a ``--seed`` option: a seed every random step takes, refused before
+    anything runs (scikit-learn's learned coder stops at 2**32 - 1)."""
+    try:
+        number: object = int(value)
+    except ValueError:
+        number = value  # refused below as not a whole number
+    try:
+        return check_seed(number, "the seed")
+    except (TypeError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def check_out(path: str, *, folder: bool, flag: str = "--out",

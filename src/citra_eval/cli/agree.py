@@ -26,6 +26,7 @@ from ._common import (
     coverage_problem,
     from_study,
     inside_study,
+    seed_value,
     study_codebook,
     study_coverage,
     study_here,
@@ -64,7 +65,8 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
                         "coder applied a code (noted: biased upward). Default inside a study, "
                         "for its own files: study.yaml's double_coded, inferred when it is "
                         "not set; elsewhere 'all'")
-    p.add_argument("--seed", metavar="N", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--seed", metavar="N", type=seed_value, default=0,
+                   help="bootstrap seed (default 0)")
     p.add_argument("--n-boot", metavar="N", type=int, default=1000,
                    help="bootstrap replicates (default 1000; 0 for none; else at least "
                         "2 / (1 - ci), 40 for a 95%% interval)")

@@ -37,6 +37,7 @@ from ._common import (
     coverage_problem,
     from_study,
     inside_study,
+    seed_value,
     study_coverage,
     study_here,
     study_locked,
@@ -77,7 +78,8 @@ def _add_code(sub: argparse._SubParsersAction) -> None:
                         "default), the text model alone (learned) or the dictionary alone")
     p.add_argument("--labels", choices=list(LABELS), default="pooled",
                    help="with --learn-from: how several coders' codings become labels")
-    p.add_argument("--seed", type=int, default=0, help="seed of the learned coder (default 0)")
+    p.add_argument("--seed", type=seed_value, default=0,
+                   help="seed of the learned coder (default 0)")
     p.add_argument("--cross-validate", metavar="OUT.csv",
                    help="with --learn-from: also write leave-one-document-out precision, "
                         "recall and F1 per code against each coder (inside a study, for its "

@@ -8,7 +8,7 @@ import sys
 
 from ..errors import InputError
 from ..pipeline import CELL_TIMEOUT, NotebookError, reproduce, verify
-from ._common import print_differences, progress
+from ._common import print_differences, progress, seed_value
 
 
 def _add_reproduce(sub: argparse._SubParsersAction) -> None:
@@ -38,7 +38,7 @@ def _add_reproduce(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=["id", "en"], default=None,
                    help="label language (default: study.yaml's lang; with --check, the "
                         "language recorded in reports/provenance.json)")
-    p.add_argument("--seed", type=int, default=None,
+    p.add_argument("--seed", type=seed_value, default=None,
                    help="seed of every random step (default: as for --lang)")
     p.add_argument("--cell-timeout", type=float, default=CELL_TIMEOUT, metavar="SECONDS",
                    help=f"stop the run (exit 2) when a notebook cell runs longer than this many "
@@ -61,8 +61,6 @@ def _run_reproduce(args: argparse.Namespace) -> int:
                              path="citra-eval")
         if args.keep and Path(args.keep).exists():
             raise InputError("--keep needs a folder that does not exist yet", path=args.keep)
-        if args.seed is not None and args.seed < 0:
-            raise InputError(f"--seed must be 0 or more, got {args.seed}", path="citra-eval")
         if not (args.cell_timeout > 0 and float(args.cell_timeout).is_integer()):
             raise InputError(f"--cell-timeout must be a positive whole number of seconds, got "
                              f"{args.cell_timeout:g}", path="citra-eval")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
+from pathlib import Path
 
-from .._files import atomic_dir, write_csv
+from .._files import atomic_dir, is_input_file, write_csv
 from ..errors import InputError
 from ..outputs import note
 from ..psychometrics import ScaleWarning, item_statistics, scale_reliability
@@ -55,12 +56,11 @@ TABLES = ("scale_scores.csv", "reliability.csv", "item_statistics.csv", "likert.
 
 
 def _run_survey(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-
     study = study_here()
+    own = [key for key in ("instrument", "responses") if not getattr(args, key)]
     args.instrument = from_study(args.instrument, study, "instrument", "--instrument")
     args.responses = from_study(args.responses, study, "responses", "--responses")
+    _refuse_a_missing_survey(args, own)
     if inside_study(study, args.instrument, args.responses):  # the study's own survey
         args.outcome = args.outcome if args.outcome is not None else study.outcome
         args.controls = args.controls if args.controls is not None else list(study.controls)
@@ -125,6 +125,32 @@ def _quietly(fn, *args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScaleWarning)
         return fn(*args, **kwargs)
+
+
+def _refuse_a_missing_survey(args: argparse.Namespace, own: list[str]) -> None:
+    """Inside a study, its survey files (``own``: those not given as options) that are not
+    there yet: say that the study has no survey, which files make one and their templates
+    (not 'file not found; check the path')."""
+    missing = [key for key in own if not is_input_file(getattr(args, key))]
+    if not missing:
+        return
+
+    def where(key: str, what: str, *hints: str) -> str:
+        path = Path(getattr(args, key))
+        template = path.with_name(f"{path.stem}.template{path.suffix}")
+        hints = (f"copy {template.as_posix()}",) * is_input_file(template) + hints
+        return f"{what} to {path.as_posix()}" + (f" ({'; '.join(hints)})" if hints else "")
+
+    if "instrument" in missing:
+        answers = "responses" in missing
+        raise InputError("this study has no survey yet; to add one, write "
+                         + where("instrument", "the questionnaire")
+                         + (" and " + where("responses", "the answers") if answers else "")
+                         + f"; citra_eval's docs/survey.md describes {'both' if answers else 'it'}",
+                         path=args.instrument)
+    raise InputError("this study has no survey answers yet; write "
+                     + where("responses", "them", "one row per respondent, one column per item")
+                     + "; citra_eval's docs/survey.md describes it", path=args.responses)
 
 
 def _check_model_names(args: argparse.Namespace, instrument: Instrument,
