@@ -1264,3 +1264,85 @@ def test_cli_export_writes_a_whole_archive_or_leaves_the_previous_one(tmp_path, 
         ce.write_qdpx(out, corpus, codebook)
     assert info.value.path == str(out)
     assert out.read_bytes() == previous and os.listdir(out.parent) == ["p.qdpx"]
+
+
+# --------------------------------------------------------------------------- session 12 (refi2)
+
+NFD_TRANSCRIPT = ("---\nid: B2\nspeakers: {Interviewer: interviewer, Re\u0301ni: informant}\n"
+                  "---\nInterviewer: Apa kabar?\nRe\u0301ni: Baik sekali.\n")
+
+
+def test_a_decomposed_speaker_label_is_declared_once_and_round_trips(tmp_path):
+    """A label written 'e' + U+0301 (macOS) is one speaker: the export declares it once (the
+    corpus compares labels in NFC), and the import reads the export back."""
+    import json
+    import unicodedata
+
+    from citra_eval.corpus import write_transcripts
+
+    corpus = ce.Corpus.from_texts({"B2.txt": NFD_TRANSCRIPT})
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "a", "label": "A"}]})
+    start = corpus.text("B2").index("Baik")
+    codings = pd.DataFrame([{"doc_id": "B2", "segment_id": 2, "start": start,
+                             "end": start + 4, "code": "a", "coder": "A"}])
+    path = tmp_path / "p.qdpx"
+    ce.write_qdpx(path, corpus, cb, codings)
+    desc = ET.fromstring(_qde(path.read_bytes())).find(f".//{NS}Description").text
+    roles = json.loads(desc.splitlines()[0].split(": ", 1)[1])
+    nfc = [unicodedata.normalize("NFC", k) for k in roles]
+    assert len(nfc) == len(set(nfc)) == 2, roles
+    assert roles["Re\u0301ni"] == "informant"
+    back = ce.read_qdpx(path)
+    assert back.corpus.texts == corpus.texts
+    assert list(back.corpus.segments["role"]) == ["interviewer", "informant"]
+    assert back.codings.iloc[0][["start", "end", "segment_id"]].tolist() == [start, start + 4, 2]
+    # the same for a transcript file written from the corpus
+    out = tmp_path / "t"
+    write_transcripts(corpus, out)
+    assert ce.read_transcripts(out).texts == corpus.texts
+
+
+def test_an_older_export_declaring_a_label_twice_still_imports(tmp_path):
+    """Exports before the fix declared the label in both forms; the second (no role) is the
+    same speaker and adds nothing."""
+    corpus = ce.Corpus.from_texts({"B2.txt": NFD_TRANSCRIPT})
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "a", "label": "A"}]})
+    data = qdpx_bytes(corpus, cb)
+    xml = _qde(data).decode()
+    at = xml.index("citra_eval speakers: ")
+    old = (xml[:at] + 'citra_eval speakers: {"Interviewer": "interviewer", "Re\u0301ni": '
+           '"informant", "R\u00e9ni": ""}' + xml[xml.index("</Description>"):])
+    path = tmp_path / "old.qdpx"
+    with zipfile.ZipFile(io.BytesIO(data)) as z, zipfile.ZipFile(path, "w") as o:
+        for n in z.namelist():
+            o.writestr(n, old.encode() if n == "project.qde" else z.read(n))
+    back = ce.read_qdpx(path)
+    assert list(back.corpus.segments["role"]) == ["interviewer", "informant"]
+
+
+def test_an_entry_of_the_archive_that_cannot_be_read_is_called_inconsistent(tmp_path,
+                                                                             monkeypatch):
+    """The user cannot edit a text inside the archive: the message says the project is
+    inconsistent and gives the route that reads it (turns none), not the transcript
+    reader's advice to edit the file."""
+    import citra_eval.qdpx.read as qread
+
+    corpus = ce.Corpus.from_texts({"B2.txt": NFD_TRANSCRIPT})
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "a", "label": "A"}]})
+    path = tmp_path / "p.qdpx"
+    ce.write_qdpx(path, corpus, cb)
+    real = qread.segment_source
+
+    def refuse(doc_id, text, *, path, roles, turns="auto"):
+        if turns != "none":
+            raise ce.InputError("'speakers' declares 'X' twice; keep one", path=path, line=3)
+        return real(doc_id, text, path=path, roles=roles, turns=turns)
+
+    monkeypatch.setattr(qread, "segment_source", refuse)
+    with pytest.raises(ce.InputError) as info:
+        ce.read_qdpx(path)
+    message = str(info.value)
+    assert "declares 'X' twice" in message and "line 3" in message
+    assert "inconsistent" in message and "--turns none" in message
+    assert "keep one" not in message
+    assert len(ce.read_qdpx(path, turns="none").corpus) == 1

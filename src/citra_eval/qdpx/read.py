@@ -6,6 +6,7 @@ import bisect
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree as ET
@@ -368,7 +369,13 @@ class _Reader:
                                   roles=roles if roles is not None else roles_hint, turns=turns)
         except InputError as exc:  # name the archive; the entry and line go in the message
             line = f" line {exc.line}" if exc.line is not None else ""
-            raise InputError(f"{where}{line}: {exc.message}", path=self.path) from None
+            # the reader's advice is to edit the file, which inside an archive nobody can
+            what = exc.message.split("; ")[0]
+            raise InputError(f"{where}{line}: {what}; the project is inconsistent (its text "
+                             "and its speakers disagree): import it with --turns none "
+                             "(read_qdpx(..., turns='none')) to read the text as paragraphs, "
+                             "or export it again from the program that wrote it",
+                             path=self.path) from None
 
     def set_attr(self, attrs: dict, vv: ET.Element) -> str | None:
         ref = vv.find("VariableRef")
@@ -618,7 +625,13 @@ def _declared_roles(src: ET.Element) -> tuple[dict[str, str] | None, bool]:
             except ValueError:
                 found = None
             if isinstance(found, dict):
-                roles = {str(k): "" if v is None else str(v) for k, v in found.items()}
+                roles = {}
+                by_nfc: dict[str, str] = {}  # earlier exports could name one twice
+                for k, v in found.items():
+                    label, role = str(k), "" if v is None else str(v)
+                    first = by_nfc.setdefault(unicodedata.normalize("NFC", label), label)
+                    if first == label or not roles[first]:
+                        roles[first] = role
         elif line.strip() == TURNS_DECLARED_LINE:
             declared = True
     return roles, declared
