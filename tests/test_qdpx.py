@@ -4,6 +4,7 @@ and hostile archives."""
 from __future__ import annotations
 
 import io
+import itertools
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -355,11 +356,15 @@ def _project_xml(sources: str, *, users: str = "", extra: str = "") -> str:
             f"<Sources>{sources}</Sources><Sets/></Project>")
 
 
+_SELECTIONS = itertools.count(1)  # every selection and coding has a GUID of its own
+
+
 def _selection(start: int, end: int, user: str = "") -> str:
     who = f' creatingUser="{user}"' if user else ""
-    return (f'<PlainTextSelection guid="bbbbbbbb-0000-0000-0000-{start:012d}" '
+    n = next(_SELECTIONS) % 10_000
+    return (f'<PlainTextSelection guid="bbbbbbbb-0000-0000-{n:04d}-{start:012d}" '
             f'startPosition="{start}" endPosition="{end}"><Coding '
-            f'guid="cccccccc-0000-0000-0000-{start:012d}"{who}>'
+            f'guid="cccccccc-0000-0000-{n:04d}-{start:012d}"{who}>'
             '<CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000001"/></Coding>'
             "</PlainTextSelection>")
 
@@ -919,7 +924,7 @@ def test_segment_search_equals_the_straightforward_scan(tmp_path):
         f'<TextSource guid="dddddddd-0000-0000-0000-0000000001{k}0" name="{name}" '
         f'plainTextPath="internal://{name}.txt">'
         + "".join(_selection(s, e) for s, e in sels[name])
-        + '<Coding guid="cccccccc-0000-0000-0000-0000000001{k}0"><CodeRef '
+        + f'<Coding guid="cccccccc-0000-0000-0000-0000000001{k}0"><CodeRef '
           'targetGUID="aaaaaaaa-0000-0000-0000-000000000001"/></Coding></TextSource>'
         for k, name in enumerate(texts)))
     path = make_qdpx(tmp_path / "p.qdpx", xml,
@@ -1346,3 +1351,76 @@ def test_an_entry_of_the_archive_that_cannot_be_read_is_called_inconsistent(tmp_
     assert "inconsistent" in message and "--turns none" in message
     assert "keep one" not in message
     assert len(ce.read_qdpx(path, turns="none").corpus) == 1
+
+
+def _with_qde(data: bytes, path: Path, edit) -> Path:
+    """A copy of the archive ``data`` with its project XML changed by ``edit``."""
+    xml = _qde(data).decode()
+    new = edit(xml)
+    assert new != xml
+    with zipfile.ZipFile(io.BytesIO(data)) as z, zipfile.ZipFile(path, "w") as o:
+        for n in z.namelist():
+            o.writestr(n, new.encode() if n == "project.qde" else z.read(n))
+    return path
+
+
+def _two_documents():
+    corpus = ce.Corpus.from_texts({"D1.txt": "---\nid: D1\n---\nsatu dua tiga empat\n",
+                                   "D2.txt": "---\nid: D2\n---\nlima enam tujuh delapan\n"})
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "a", "label": "A"}]})
+    codings = pd.DataFrame([("D1", 1, 0, 4, "a", "A"), ("D1", 1, 5, 8, "a", "A"),
+                            ("D2", 1, 0, 4, "a", "B")], columns=ce.CODING_COLUMNS)
+    return corpus, cb, codings
+
+
+@pytest.mark.parametrize("tag, kind", [("TextSource", "sources"),
+                                       ("PlainTextSelection", "selections"),
+                                       ("User", "users"), ("Coding", "codings")])
+def test_two_items_sharing_a_guid_are_refused_like_codes(tmp_path, cli, tag, kind):
+    """REFI-QDA identifies every item by its GUID: two sources, selections, users or codings
+    sharing one make a corrupt project, refused (as two codes are) rather than read into
+    data whose export is corrupt in turn."""
+    import re
+
+    corpus, cb, codings = _two_documents()
+    data = qdpx_bytes(corpus, cb, codings)
+    guids = re.findall(f'<{tag} guid="([^"]+)"', _qde(data).decode())
+    path = _with_qde(data, tmp_path / "dup.qdpx", lambda x: x.replace(
+        f'<{tag} guid="{guids[1]}"', f'<{tag} guid="{guids[0]}"'))
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "i"))
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"error: {path}: two {kind} share the GUID"), r.stderr
+    assert guids[0] in r.stderr and "corrupt" in r.stderr
+    assert not (tmp_path / "i").exists()
+
+
+def test_the_writer_never_writes_a_guid_or_an_entry_twice(tmp_path):
+    """GUIDs given back from another program can collide with the ones citra_eval derives
+    (or with each other, after hand edits): the export then derives a fresh one, and two
+    documents claiming one source GUID are refused, never written as one zip entry twice."""
+    import re
+    import warnings
+
+    from citra_eval._refi import stable_guid as sg
+
+    corpus, cb, codings = _two_documents()
+    # the second selection carries the GUID derived for the first one
+    given = codings.assign(selection_guid=[None, sg("selection", "D1", 0, 4), None])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = qdpx_bytes(corpus, cb, given)
+    guids = re.findall(r' guid="([^"]+)"', _qde(data).decode())
+    assert len(guids) == len(set(guids))
+    # two coders claiming one user GUID
+    twice = codings.assign(coder_guid=[sg("user", "A")] * 3)
+    guids = re.findall(r'<User guid="([^"]+)"', _qde(qdpx_bytes(corpus, cb, twice)).decode())
+    assert len(guids) == len(set(guids)) == 2
+    # two documents claiming one source GUID
+    same = ce.Corpus.from_texts({"D1.txt": "---\nid: D1\nsource_guid: "
+                                 f"{sg('source', 'D1')}\n---\nsatu dua tiga empat\n",
+                                 "D2.txt": "---\nid: D2\nsource_guid: "
+                                 f"{sg('source', 'D1')}\n---\nlima enam tujuh delapan\n"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ce.InputError, match="'D1' and 'D2' have the same source_guid"):
+            qdpx_bytes(same, cb, codings)

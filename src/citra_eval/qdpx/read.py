@@ -35,7 +35,7 @@ from ..corpus import (
     Corpus,
     assemble_corpus,
 )
-from ..errors import InputError
+from ..errors import InputError, quoted
 from .inventory import discarded
 from .memos import memo_rows
 from .positions import SourceText, choose_convention
@@ -77,6 +77,33 @@ def _variable_value(vv: ET.Element):
     return None
 
 
+#: Items REFI-QDA identifies by GUID (codes are checked with the codebook): where they are,
+#: and what a message calls them.
+_IDENTIFIED = [("Users/User", "users"), ("Sources/*", "sources"),
+               ("Sources/*/*", "selections"), ("Sources/*/*/Coding", "codings"),
+               ("Sources/*/Coding", "codings"), ("Variables/Variable", "variables"),
+               ("Cases/Case", "cases"), ("Notes/Note", "notes"), ("Sets/Set", "sets")]
+
+
+def _refuse_shared_guids(root: ET.Element, path: str) -> None:
+    """Refuse a project in which two items of one kind share a GUID: every reference to it
+    is ambiguous (whose codings, which text), and an export would write it twice."""
+    seen: dict[str, dict[str, ET.Element]] = {}
+    for where, kind in _IDENTIFIED:
+        first = seen.setdefault(kind, {})
+        for el in root.iterfind(where):
+            guid = norm_guid(el.get("guid"))
+            if not guid or (kind == "selections" and not el.tag.endswith("Selection")):
+                continue
+            if guid in first:
+                name = el.get("name") or el.get("id") or ""
+                which = f" (the second is {quoted(name)})" if name else ""
+                raise InputError(f"two {kind} share the GUID {quoted(guid)}{which}; the "
+                                 "project is corrupt: export it again from the program that "
+                                 "wrote it", path=path)
+            first[guid] = el
+
+
 class _Reader:
     """State of one ``read_qdpx`` call."""
 
@@ -94,6 +121,7 @@ class _Reader:
         self.notes: list[str] = []
         self.codebook, self.code_ids = codebook_from_refi_root(
             root, path=path, language=language, default_name=Path(path).stem)
+        _refuse_shared_guids(root, path)
         #: {GUID: [coder name, codings]} of users codings name but the project lacks
         self.undeclared: dict[str, list] = {}
         self.userless = 0  # codings that name no user
@@ -112,8 +140,6 @@ class _Reader:
         assigned: set[str] = set()
         for u in self.root.iterfind("Users/User"):
             guid = norm_guid(u.get("guid"))
-            if guid in users:
-                continue  # the same user listed twice
             name = (u.get("name") or u.get("id") or guid or "unknown").strip() or "unknown"
             unique, k = name, 1
             while unique in assigned:
