@@ -1424,3 +1424,56 @@ def test_the_writer_never_writes_a_guid_or_an_entry_twice(tmp_path):
         warnings.simplefilter("error")
         with pytest.raises(ce.InputError, match="'D1' and 'D2' have the same source_guid"):
             qdpx_bytes(same, cb, codings)
+
+
+@pytest.mark.parametrize("where", ["source name", "code name", "description", "value",
+                                   "qdc code name"])
+def test_absurdly_long_names_and_texts_are_refused_quickly(tmp_path, cli, where):
+    """A name or description far beyond any real one (within the archive limits) would cost
+    minutes and gigabytes in the YAML writer: it is refused, naming the item and the limit."""
+    import time
+
+    from citra_eval._refi import MAX_NAME_CHARS, MAX_TEXT_CHARS
+
+    corpus = ce.Corpus.from_texts({"D1.txt": "---\nid: D1\numur: 30\n---\nsatu dua tiga\n"})
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "a", "label": "A"}]})
+    codings = pd.DataFrame([("D1", 1, 0, 4, "a", "A")], columns=ce.CODING_COLUMNS)
+    data = qdpx_bytes(corpus, cb, codings)
+    name, text = "n" * (MAX_NAME_CHARS + 1), "t" * (MAX_TEXT_CHARS + 1)
+    edit = {"source name": lambda x: x.replace('name="D1"', f'name="{name}"', 1),
+            "code name": lambda x: x.replace('name="A"', f'name="{name}"', 1),
+            "description": lambda x: x.replace(
+                'isCodable="true" />',
+                f'isCodable="true"><Description>{text}</Description></Code>', 1),
+            "value": lambda x: x.replace("<IntegerValue>30<", f"<TextValue>{text}<", 1)
+            .replace("</IntegerValue>", "</TextValue>", 1)
+            .replace('typeOfVariable="Integer"', 'typeOfVariable="Text"'),
+            "qdc code name": None}[where]
+    if edit is None:
+        path = tmp_path / "cb.qdc"
+        path.write_bytes(qdc_bytes(cb).replace(b'name="A"', f'name="{name}"'.encode()))
+        started = time.perf_counter()
+        with pytest.raises(ce.InputError) as info:
+            ce.Codebook.from_qdc(path)
+    else:
+        path = _with_qde(data, tmp_path / "big.qdpx", edit)
+        started = time.perf_counter()
+        r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "i"))
+        assert r.returncode == 2 and r.stderr.startswith(f"error: {path}: "), r.stderr
+        assert not (tmp_path / "i").exists()
+        info = None
+    message = str(info.value) if info else r.stderr
+    limit = MAX_NAME_CHARS if "name" in where else MAX_TEXT_CHARS
+    assert f"{limit + 1:,} characters" in message and f"at most {limit:,}" in message, message
+    assert len(message) < 600  # the value itself is not echoed
+    assert time.perf_counter() - started < 5
+
+
+def test_docs_state_the_name_and_text_limits():
+    from citra_eval._refi import MAX_NAME_CHARS, MAX_TEXT_CHARS
+
+    text = " ".join((ROOT / "docs" / "security.md").read_text("utf-8").split())
+    assert (f"{MAX_NAME_CHARS:,} characters per name or other attribute "
+            "(`_refi.MAX_NAME_CHARS`") in text
+    assert (f"{MAX_TEXT_CHARS:,} characters per description, variable value or other text "
+            "(`_refi.MAX_TEXT_CHARS`)") in text
