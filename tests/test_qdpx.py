@@ -1477,3 +1477,31 @@ def test_docs_state_the_name_and_text_limits():
             "(`_refi.MAX_NAME_CHARS`") in text
     assert (f"{MAX_TEXT_CHARS:,} characters per description, variable value or other text "
             "(`_refi.MAX_TEXT_CHARS`)") in text
+
+
+@pytest.mark.parametrize("name", ["cb.qdc", "codebook.xml"])
+def test_cli_import_of_a_qdc_codebook_writes_codebook_yaml(tmp_path, cli, name):
+    """A codebook exchanged on its own (.qdc, NVivo/ATLAS.ti "export codebook") is
+    recognised by its extension or its <CodeBook> root and written as codebook.yaml, rather
+    than refused as a broken project."""
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [
+        {"id": "kerja_sama", "label": "Kerja sama"}, {"id": "humas", "label": "Humas"}]})
+    path = tmp_path / name
+    path.write_bytes(qdc_bytes(cb))
+    out = tmp_path / "imp"
+    (out / "transcripts").mkdir(parents=True)  # an earlier project import's texts are kept
+    r = cli("qdpx", "import", str(path), "--out", str(out), "--force")
+    assert r.returncode == 0, r.stderr
+    assert "2 codes" in r.stdout and "codebook.yaml" in r.stdout
+    back = ce.Codebook.load(out / "codebook.yaml")
+    assert back.ids == cb.ids and (out / "transcripts").is_dir()
+    assert not (out / "codings.csv").exists()
+
+
+def test_cli_import_of_a_broken_qdc_says_it_is_a_codebook(tmp_path, cli):
+    path = tmp_path / "cb.qdc"
+    path.write_bytes(b"<CodeBook><Codes>")
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "imp"))
+    assert r.returncode == 2 and r.stderr.startswith(f"error: {path}"), r.stderr
+    assert "export it again" not in r.stderr or "codebook" in r.stderr
+    assert "not a readable REFI-QDA project" not in r.stderr
