@@ -1505,3 +1505,34 @@ def test_cli_import_of_a_broken_qdc_says_it_is_a_codebook(tmp_path, cli):
     assert r.returncode == 2 and r.stderr.startswith(f"error: {path}"), r.stderr
     assert "export it again" not in r.stderr or "codebook" in r.stderr
     assert "not a readable REFI-QDA project" not in r.stderr
+
+
+def test_a_source_of_two_cases_keeps_the_values_of_both(tmp_path):
+    """A focus group linked to two cases (two participants): each variable keeps both
+    values, joined as sets are ('P; L'), not only the first case's; a case value that
+    differs from the source's own variable of that name is named in a note."""
+    g = "{:08d}-0000-4000-8000-000000000000".format
+    body = "Moderator: Apa pendapat anda?\nAni: Bagus sekali.\nBudi: Kurang cepat.\n"
+
+    def case(n, name, umur, gender):
+        return (f'<Case guid="{g(n)}" name="{name}"><VariableValue><VariableRef '
+                f'targetGUID="{g(20)}"/><IntegerValue>{umur}</IntegerValue></VariableValue>'
+                f'<VariableValue><VariableRef targetGUID="{g(21)}"/><TextValue>{gender}'
+                f'</TextValue></VariableValue><SourceRef targetGUID="{g(40)}"/></Case>')
+
+    extra = (f'<Variables><Variable guid="{g(20)}" name="Umur" typeOfVariable="Integer"/>'
+             f'<Variable guid="{g(21)}" name="Gender" typeOfVariable="Text"/>'
+             f'<Variable guid="{g(22)}" name="Kota" typeOfVariable="Text"/></Variables>'
+             f'<Cases>{case(30, "Ani", 25, "P")}{case(31, "Budi", 61, "L")}'
+             f'{case(32, "Cici", 25, "P")}</Cases>')
+    source = (f'<TextSource guid="{g(40)}" name="FGD 1" plainTextPath="internal://f.txt">'
+              f'<VariableValue><VariableRef targetGUID="{g(21)}"/><TextValue>campuran'
+              '</TextValue></VariableValue></TextSource>')
+    path = make_qdpx(tmp_path / "fg.qdpx", _project_xml(source, extra=extra),
+                     {"sources/f.txt": body.encode()})
+    project = ce.read_qdpx(path)
+    doc = project.corpus.document("FGD_1")
+    assert doc["case"] == "Ani; Budi; Cici"
+    assert doc["Umur"] == "25; 61"
+    assert doc["Gender"] == "campuran"  # the source's own value
+    assert any("Gender" in n and "'P; L'" in n for n in project.notes), project.notes

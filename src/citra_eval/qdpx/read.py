@@ -421,6 +421,9 @@ class _Reader:
 
     def read_cases(self, src_doc: Mapping[str, str], attrs_by_doc: dict) -> pd.DataFrame:
         rows = []
+        # {doc: {variable: [distinct values of its cases]}}: a source of several cases (a
+        # focus group) keeps every case's value, joined with "; " as sets of sources are
+        by_doc: dict[str, dict[str, list]] = {}
         for case in self.root.iterfind("Cases/Case"):
             guid = norm_guid(case.get("guid"))
             name = case.get("name") or guid
@@ -434,9 +437,21 @@ class _Reader:
                     prev = attrs_by_doc[doc].get("case")
                     attrs_by_doc[doc]["case"] = name if prev is None else f"{prev}; {name}"
                 for key, value in values.items():
-                    attrs_by_doc[doc].setdefault(key, value)
+                    seen = by_doc.setdefault(doc, {}).setdefault(key, [])
+                    if value not in seen:
+                        seen.append(value)
             for doc in docs or [None]:
                 rows.append({"case_guid": guid, "case": name, "doc_id": doc, **values})
+        for doc, found in by_doc.items():
+            attrs = attrs_by_doc[doc]
+            for key, values in found.items():
+                value = values[0] if len(values) == 1 else "; ".join(map(str, values))
+                if key not in attrs:
+                    attrs[key] = value
+                elif attrs[key] != value:
+                    self.notes.append(f"source {doc!r}: its own variable {key!r} "
+                                      f"({attrs[key]!r}) was kept; its case(s) give {key!r} "
+                                      f"the value {str(value)!r}, left out")
         cols = ["case_guid", "case", "doc_id"]
         frame = pd.DataFrame(rows)
         return frame if not frame.empty else pd.DataFrame(columns=cols)
