@@ -8,7 +8,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from .._files import read_csv_table
+from .._files import atomic_dir, read_csv_table
 from .._validation import CONTRACT_ROLES, listed
 from ..codebook import Codebook
 from ..codings import empty_codings, read_codings
@@ -180,8 +180,6 @@ def _is_codebook(path: str) -> bool:
 def _import_codebook(args: argparse.Namespace) -> int:
     """``qdpx import x.qdc``: the codebook alone, as ``OUT/codebook.yaml`` (other files in
     OUT, e.g. an earlier project import's texts, are kept)."""
-    from .._files import atomic_dir
-
     codebook = Codebook.from_qdc(args.file, language=args.language)
     with atomic_dir(args.out) as tmp:
         codebook.save(tmp / "codebook.yaml")

@@ -116,13 +116,18 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
     listed = {} if users is None or users.empty else {
         str(n): g for n, g in zip(users["name"], users["guid"], strict=True)
         if isinstance(n, str) and n}
+    user_ids = {} if users is None or users.empty or "user_id" not in users.columns else {
+        str(n): i.strip() for n, i in zip(users["name"], users["user_id"], strict=True)
+        if isinstance(n, str) and n and isinstance(i, str) and i.strip()}
     coders = sorted({str(c) for c in codings["coder"]} | authors | set(listed))
     user_guids = _distinct_user_guids(coders, {
         **{n: g for n, g in listed.items() if _valid(g, GUID_RE)}, **_user_guids(codings)})
     if coders:
         users = ET.SubElement(root, "Users")
-        for c in coders:
-            ET.SubElement(users, "User", {"guid": user_guids[c], "name": xml_text(c)})
+        for c in coders:  # the user's id (NVivo: initials) given back when users.csv has it
+            ET.SubElement(users, "User", {"guid": user_guids[c], "name": xml_text(c),
+                                          **({"id": xml_text(user_ids[c])}
+                                             if c in user_ids else {})})
     if codebook.codes:
         ET.SubElement(root, "CodeBook").append(codes_element(codebook))
     _variables_and_cases(root, corpus)
@@ -382,8 +387,9 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
         (without a name when it has none), referenced from the project, its code, its
         document or an uncoded selection of its span according to ``about``.
     users : DataFrame, optional
-        ``guid, name`` of users to write besides the coders and memo authors
-        (:attr:`Project.users`: users without codings are kept, with their GUIDs).
+        ``guid, name[, user_id]`` of users to write besides the coders and memo authors
+        (:attr:`Project.users`: users without codings are kept, with their GUIDs; a
+        ``user_id``, NVivo's initials, becomes the user's ``id``).
 
     Notes
     -----
