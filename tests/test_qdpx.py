@@ -4,6 +4,7 @@ and hostile archives."""
 from __future__ import annotations
 
 import io
+import itertools
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -355,11 +356,15 @@ def _project_xml(sources: str, *, users: str = "", extra: str = "") -> str:
             f"<Sources>{sources}</Sources><Sets/></Project>")
 
 
+_SELECTIONS = itertools.count(1)  # every selection and coding has a GUID of its own
+
+
 def _selection(start: int, end: int, user: str = "") -> str:
     who = f' creatingUser="{user}"' if user else ""
-    return (f'<PlainTextSelection guid="bbbbbbbb-0000-0000-0000-{start:012d}" '
+    n = next(_SELECTIONS) % 10_000
+    return (f'<PlainTextSelection guid="bbbbbbbb-0000-0000-{n:04d}-{start:012d}" '
             f'startPosition="{start}" endPosition="{end}"><Coding '
-            f'guid="cccccccc-0000-0000-0000-{start:012d}"{who}>'
+            f'guid="cccccccc-0000-0000-{n:04d}-{start:012d}"{who}>'
             '<CodeRef targetGUID="aaaaaaaa-0000-0000-0000-000000000001"/></Coding>'
             "</PlainTextSelection>")
 
@@ -919,7 +924,7 @@ def test_segment_search_equals_the_straightforward_scan(tmp_path):
         f'<TextSource guid="dddddddd-0000-0000-0000-0000000001{k}0" name="{name}" '
         f'plainTextPath="internal://{name}.txt">'
         + "".join(_selection(s, e) for s, e in sels[name])
-        + '<Coding guid="cccccccc-0000-0000-0000-0000000001{k}0"><CodeRef '
+        + f'<Coding guid="cccccccc-0000-0000-0000-0000000001{k}0"><CodeRef '
           'targetGUID="aaaaaaaa-0000-0000-0000-000000000001"/></Coding></TextSource>'
         for k, name in enumerate(texts)))
     path = make_qdpx(tmp_path / "p.qdpx", xml,
@@ -1264,3 +1269,270 @@ def test_cli_export_writes_a_whole_archive_or_leaves_the_previous_one(tmp_path, 
         ce.write_qdpx(out, corpus, codebook)
     assert info.value.path == str(out)
     assert out.read_bytes() == previous and os.listdir(out.parent) == ["p.qdpx"]
+
+
+# --------------------------------------------------------------------------- session 12 (refi2)
+
+NFD_TRANSCRIPT = ("---\nid: B2\nspeakers: {Interviewer: interviewer, Re\u0301ni: informant}\n"
+                  "---\nInterviewer: Apa kabar?\nRe\u0301ni: Baik sekali.\n")
+
+
+def test_a_decomposed_speaker_label_is_declared_once_and_round_trips(tmp_path):
+    """A label written 'e' + U+0301 (macOS) is one speaker: the export declares it once (the
+    corpus compares labels in NFC), and the import reads the export back."""
+    import json
+    import unicodedata
+
+    from citra_eval.corpus import write_transcripts
+
+    corpus = ce.Corpus.from_texts({"B2.txt": NFD_TRANSCRIPT})
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "a", "label": "A"}]})
+    start = corpus.text("B2").index("Baik")
+    codings = pd.DataFrame([{"doc_id": "B2", "segment_id": 2, "start": start,
+                             "end": start + 4, "code": "a", "coder": "A"}])
+    path = tmp_path / "p.qdpx"
+    ce.write_qdpx(path, corpus, cb, codings)
+    desc = ET.fromstring(_qde(path.read_bytes())).find(f".//{NS}Description").text
+    roles = json.loads(desc.splitlines()[0].split(": ", 1)[1])
+    nfc = [unicodedata.normalize("NFC", k) for k in roles]
+    assert len(nfc) == len(set(nfc)) == 2, roles
+    assert roles["Re\u0301ni"] == "informant"
+    back = ce.read_qdpx(path)
+    assert back.corpus.texts == corpus.texts
+    assert list(back.corpus.segments["role"]) == ["interviewer", "informant"]
+    assert back.codings.iloc[0][["start", "end", "segment_id"]].tolist() == [start, start + 4, 2]
+    # the same for a transcript file written from the corpus
+    out = tmp_path / "t"
+    write_transcripts(corpus, out)
+    assert ce.read_transcripts(out).texts == corpus.texts
+
+
+def test_an_older_export_declaring_a_label_twice_still_imports(tmp_path):
+    """Exports before the fix declared the label in both forms; the second (no role) is the
+    same speaker and adds nothing."""
+    corpus = ce.Corpus.from_texts({"B2.txt": NFD_TRANSCRIPT})
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "a", "label": "A"}]})
+    data = qdpx_bytes(corpus, cb)
+    xml = _qde(data).decode()
+    at = xml.index("citra_eval speakers: ")
+    old = (xml[:at] + 'citra_eval speakers: {"Interviewer": "interviewer", "Re\u0301ni": '
+           '"informant", "R\u00e9ni": ""}' + xml[xml.index("</Description>"):])
+    path = tmp_path / "old.qdpx"
+    with zipfile.ZipFile(io.BytesIO(data)) as z, zipfile.ZipFile(path, "w") as o:
+        for n in z.namelist():
+            o.writestr(n, old.encode() if n == "project.qde" else z.read(n))
+    back = ce.read_qdpx(path)
+    assert list(back.corpus.segments["role"]) == ["interviewer", "informant"]
+
+
+def test_an_entry_of_the_archive_that_cannot_be_read_is_called_inconsistent(tmp_path,
+                                                                             monkeypatch):
+    """The user cannot edit a text inside the archive: the message says the project is
+    inconsistent and gives the route that reads it (turns none), not the transcript
+    reader's advice to edit the file."""
+    import citra_eval.qdpx.read as qread
+
+    corpus = ce.Corpus.from_texts({"B2.txt": NFD_TRANSCRIPT})
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "a", "label": "A"}]})
+    path = tmp_path / "p.qdpx"
+    ce.write_qdpx(path, corpus, cb)
+    real = qread.segment_source
+
+    def refuse(doc_id, text, *, path, roles, turns="auto"):
+        if turns != "none":
+            raise ce.InputError("'speakers' declares 'X' twice; keep one", path=path, line=3)
+        return real(doc_id, text, path=path, roles=roles, turns=turns)
+
+    monkeypatch.setattr(qread, "segment_source", refuse)
+    with pytest.raises(ce.InputError) as info:
+        ce.read_qdpx(path)
+    message = str(info.value)
+    assert "declares 'X' twice" in message and "line 3" in message
+    assert "inconsistent" in message and "--turns none" in message
+    assert "keep one" not in message
+    assert len(ce.read_qdpx(path, turns="none").corpus) == 1
+
+
+def _with_qde(data: bytes, path: Path, edit) -> Path:
+    """A copy of the archive ``data`` with its project XML changed by ``edit``."""
+    xml = _qde(data).decode()
+    new = edit(xml)
+    assert new != xml
+    with zipfile.ZipFile(io.BytesIO(data)) as z, zipfile.ZipFile(path, "w") as o:
+        for n in z.namelist():
+            o.writestr(n, new.encode() if n == "project.qde" else z.read(n))
+    return path
+
+
+def _two_documents():
+    corpus = ce.Corpus.from_texts({"D1.txt": "---\nid: D1\n---\nsatu dua tiga empat\n",
+                                   "D2.txt": "---\nid: D2\n---\nlima enam tujuh delapan\n"})
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "a", "label": "A"}]})
+    codings = pd.DataFrame([("D1", 1, 0, 4, "a", "A"), ("D1", 1, 5, 8, "a", "A"),
+                            ("D2", 1, 0, 4, "a", "B")], columns=ce.CODING_COLUMNS)
+    return corpus, cb, codings
+
+
+@pytest.mark.parametrize("tag, kind", [("TextSource", "sources"),
+                                       ("PlainTextSelection", "selections"),
+                                       ("User", "users"), ("Coding", "codings")])
+def test_two_items_sharing_a_guid_are_refused_like_codes(tmp_path, cli, tag, kind):
+    """REFI-QDA identifies every item by its GUID: two sources, selections, users or codings
+    sharing one make a corrupt project, refused (as two codes are) rather than read into
+    data whose export is corrupt in turn."""
+    import re
+
+    corpus, cb, codings = _two_documents()
+    data = qdpx_bytes(corpus, cb, codings)
+    guids = re.findall(f'<{tag} guid="([^"]+)"', _qde(data).decode())
+    path = _with_qde(data, tmp_path / "dup.qdpx", lambda x: x.replace(
+        f'<{tag} guid="{guids[1]}"', f'<{tag} guid="{guids[0]}"'))
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "i"))
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"error: {path}: two {kind} share the GUID"), r.stderr
+    assert guids[0] in r.stderr and "corrupt" in r.stderr
+    assert not (tmp_path / "i").exists()
+
+
+def test_the_writer_never_writes_a_guid_or_an_entry_twice(tmp_path):
+    """GUIDs given back from another program can collide with the ones citra_eval derives
+    (or with each other, after hand edits): the export then derives a fresh one, and two
+    documents claiming one source GUID are refused, never written as one zip entry twice."""
+    import re
+    import warnings
+
+    from citra_eval._refi import stable_guid as sg
+
+    corpus, cb, codings = _two_documents()
+    # the second selection carries the GUID derived for the first one
+    given = codings.assign(selection_guid=[None, sg("selection", "D1", 0, 4), None])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = qdpx_bytes(corpus, cb, given)
+    guids = re.findall(r' guid="([^"]+)"', _qde(data).decode())
+    assert len(guids) == len(set(guids))
+    # two coders claiming one user GUID
+    twice = codings.assign(coder_guid=[sg("user", "A")] * 3)
+    guids = re.findall(r'<User guid="([^"]+)"', _qde(qdpx_bytes(corpus, cb, twice)).decode())
+    assert len(guids) == len(set(guids)) == 2
+    # two documents claiming one source GUID
+    same = ce.Corpus.from_texts({"D1.txt": "---\nid: D1\nsource_guid: "
+                                 f"{sg('source', 'D1')}\n---\nsatu dua tiga empat\n",
+                                 "D2.txt": "---\nid: D2\nsource_guid: "
+                                 f"{sg('source', 'D1')}\n---\nlima enam tujuh delapan\n"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ce.InputError, match="'D1' and 'D2' have the same source_guid"):
+            qdpx_bytes(same, cb, codings)
+
+
+@pytest.mark.parametrize("where", ["source name", "code name", "description", "value",
+                                   "qdc code name"])
+def test_absurdly_long_names_and_texts_are_refused_quickly(tmp_path, cli, where):
+    """A name or description far beyond any real one (within the archive limits) would cost
+    minutes and gigabytes in the YAML writer: it is refused, naming the item and the limit."""
+    import time
+
+    from citra_eval._refi import MAX_NAME_CHARS, MAX_TEXT_CHARS
+
+    corpus = ce.Corpus.from_texts({"D1.txt": "---\nid: D1\numur: 30\n---\nsatu dua tiga\n"})
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "a", "label": "A"}]})
+    codings = pd.DataFrame([("D1", 1, 0, 4, "a", "A")], columns=ce.CODING_COLUMNS)
+    data = qdpx_bytes(corpus, cb, codings)
+    name, text = "n" * (MAX_NAME_CHARS + 1), "t" * (MAX_TEXT_CHARS + 1)
+    edit = {"source name": lambda x: x.replace('name="D1"', f'name="{name}"', 1),
+            "code name": lambda x: x.replace('name="A"', f'name="{name}"', 1),
+            "description": lambda x: x.replace(
+                'isCodable="true" />',
+                f'isCodable="true"><Description>{text}</Description></Code>', 1),
+            "value": lambda x: x.replace("<IntegerValue>30<", f"<TextValue>{text}<", 1)
+            .replace("</IntegerValue>", "</TextValue>", 1)
+            .replace('typeOfVariable="Integer"', 'typeOfVariable="Text"'),
+            "qdc code name": None}[where]
+    if edit is None:
+        path = tmp_path / "cb.qdc"
+        path.write_bytes(qdc_bytes(cb).replace(b'name="A"', f'name="{name}"'.encode()))
+        started = time.perf_counter()
+        with pytest.raises(ce.InputError) as info:
+            ce.Codebook.from_qdc(path)
+    else:
+        path = _with_qde(data, tmp_path / "big.qdpx", edit)
+        started = time.perf_counter()
+        r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "i"))
+        assert r.returncode == 2 and r.stderr.startswith(f"error: {path}: "), r.stderr
+        assert not (tmp_path / "i").exists()
+        info = None
+    message = str(info.value) if info else r.stderr
+    limit = MAX_NAME_CHARS if "name" in where else MAX_TEXT_CHARS
+    assert f"{limit + 1:,} characters" in message and f"at most {limit:,}" in message, message
+    assert len(message) < 600  # the value itself is not echoed
+    assert time.perf_counter() - started < 5
+
+
+def test_docs_state_the_name_and_text_limits():
+    from citra_eval._refi import MAX_NAME_CHARS, MAX_TEXT_CHARS
+
+    text = " ".join((ROOT / "docs" / "security.md").read_text("utf-8").split())
+    assert (f"{MAX_NAME_CHARS:,} characters per name or other attribute "
+            "(`_refi.MAX_NAME_CHARS`") in text
+    assert (f"{MAX_TEXT_CHARS:,} characters per description, variable value or other text "
+            "(`_refi.MAX_TEXT_CHARS`)") in text
+
+
+@pytest.mark.parametrize("name", ["cb.qdc", "codebook.xml"])
+def test_cli_import_of_a_qdc_codebook_writes_codebook_yaml(tmp_path, cli, name):
+    """A codebook exchanged on its own (.qdc, NVivo/ATLAS.ti "export codebook") is
+    recognised by its extension or its <CodeBook> root and written as codebook.yaml, rather
+    than refused as a broken project."""
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [
+        {"id": "kerja_sama", "label": "Kerja sama"}, {"id": "humas", "label": "Humas"}]})
+    path = tmp_path / name
+    path.write_bytes(qdc_bytes(cb))
+    out = tmp_path / "imp"
+    (out / "transcripts").mkdir(parents=True)  # an earlier project import's texts are kept
+    r = cli("qdpx", "import", str(path), "--out", str(out), "--force")
+    assert r.returncode == 0, r.stderr
+    assert "2 codes" in r.stdout and "codebook.yaml" in r.stdout
+    back = ce.Codebook.load(out / "codebook.yaml")
+    assert back.ids == cb.ids and (out / "transcripts").is_dir()
+    assert not (out / "codings.csv").exists()
+
+
+def test_cli_import_of_a_broken_qdc_says_it_is_a_codebook(tmp_path, cli):
+    path = tmp_path / "cb.qdc"
+    path.write_bytes(b"<CodeBook><Codes>")
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "imp"))
+    assert r.returncode == 2 and r.stderr.startswith(f"error: {path}"), r.stderr
+    assert "export it again" not in r.stderr or "codebook" in r.stderr
+    assert "not a readable REFI-QDA project" not in r.stderr
+
+
+def test_a_source_of_two_cases_keeps_the_values_of_both(tmp_path):
+    """A focus group linked to two cases (two participants): each variable keeps both
+    values, joined as sets are ('P; L'), not only the first case's; a case value that
+    differs from the source's own variable of that name is named in a note."""
+    g = "{:08d}-0000-4000-8000-000000000000".format
+    body = "Moderator: Apa pendapat anda?\nAni: Bagus sekali.\nBudi: Kurang cepat.\n"
+
+    def case(n, name, umur, gender):
+        return (f'<Case guid="{g(n)}" name="{name}"><VariableValue><VariableRef '
+                f'targetGUID="{g(20)}"/><IntegerValue>{umur}</IntegerValue></VariableValue>'
+                f'<VariableValue><VariableRef targetGUID="{g(21)}"/><TextValue>{gender}'
+                f'</TextValue></VariableValue><SourceRef targetGUID="{g(40)}"/></Case>')
+
+    extra = (f'<Variables><Variable guid="{g(20)}" name="Umur" typeOfVariable="Integer"/>'
+             f'<Variable guid="{g(21)}" name="Gender" typeOfVariable="Text"/>'
+             f'<Variable guid="{g(22)}" name="Kota" typeOfVariable="Text"/></Variables>'
+             f'<Cases>{case(30, "Ani", 25, "P")}{case(31, "Budi", 61, "L")}'
+             f'{case(32, "Cici", 25, "P")}</Cases>')
+    source = (f'<TextSource guid="{g(40)}" name="FGD 1" plainTextPath="internal://f.txt">'
+              f'<VariableValue><VariableRef targetGUID="{g(21)}"/><TextValue>campuran'
+              '</TextValue></VariableValue></TextSource>')
+    path = make_qdpx(tmp_path / "fg.qdpx", _project_xml(source, extra=extra),
+                     {"sources/f.txt": body.encode()})
+    project = ce.read_qdpx(path)
+    doc = project.corpus.document("FGD_1")
+    assert doc["case"] == "Ani; Budi; Cici"
+    assert doc["Umur"] == "25; 61"
+    assert doc["Gender"] == "campuran"  # the source's own value
+    assert any("Gender" in n and "'P; L'" in n for n in project.notes), project.notes

@@ -129,7 +129,8 @@ def test_everything_is_kept_or_listed(everything):
                     "graphs (network views)": 1,
                     "sets of codes (code groups): their memberships": 1,
                     "sets of notes: their memberships": 1,
-                    "cases' references to codes or selections": 2}
+                    "cases' references to codes or selections": 2,
+                    "names of coded text selections (their text is kept)": 1}
     assert project.discarded.set_index("what").loc["PDF sources", "codings"] == 1
 
 
@@ -284,3 +285,32 @@ def test_memos_checked_in_python_too(everything, tmp_path):
         ce.write_qdpx(tmp_path / "w.qdpx", project.corpus, project.codebook,
                       project.codings, memos=memos)
     assert not (tmp_path / "w.qdpx").exists()
+
+
+def test_a_selections_own_creator_is_listed_and_user_ids_go_back_out(tmp_path, cli):
+    """NVivo records who made a selection besides who coded it, and each user's initials
+    (``id``): the first is listed as not kept, the second goes back out."""
+    text = "halo dunia"
+    xml = (f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
+           f'name="p" origin="NVivo 14"><Users><User guid="{G(1)}" name="Rina Sari" '
+           f'id="RS"/><User guid="{G(2)}" name="Budi" id="BD"/></Users><CodeBook><Codes>'
+           f'<Code guid="{G(10)}" name="Salam" isCodable="true"/></Codes></CodeBook>'
+           f'<Sources><TextSource guid="{G(30)}" name="t" plainTextPath="internal://t.txt">'
+           f'<PlainTextSelection guid="{G(31)}" startPosition="0" endPosition="4" '
+           f'creatingUser="{G(2)}" creationDateTime="2024-01-01T00:00:00Z">'
+           f'<Coding guid="{G(32)}" creatingUser="{G(1)}" '
+           f'creationDateTime="2024-02-01T00:00:00Z"><CodeRef targetGUID="{G(10)}"/>'
+           '</Coding></PlainTextSelection></TextSource></Sources></Project>')
+    path = make_qdpx(tmp_path / "p.qdpx", xml, {"sources/t.txt": text.encode()})
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "i"))
+    assert r.returncode == 0, r.stderr
+    assert "1 coded text selections' own creating user or date" in r.stderr
+    out = tmp_path / "i"
+    r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"), "--codebook",
+            str(out / "codebook.yaml"), "--codings", str(out / "codings.csv"), "--users",
+            str(out / "users.csv"), "--out", str(tmp_path / "o.qdpx"))
+    assert r.returncode == 0, r.stderr
+    again = _qde((tmp_path / "o.qdpx").read_bytes()).decode()
+    assert f'<User guid="{G(1)}" name="Rina Sari" id="RS"' in again
+    assert f'<User guid="{G(2)}" name="Budi" id="BD"' in again
+    _assert_valid(_schema("Project.xsd"), again.encode())

@@ -37,6 +37,34 @@ TURNS_DECLARED_LINE = "citra_eval turns: declared"
 ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 CODE_ID_OK = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_DEPTH = 200
+#: Longest name (or other XML attribute: GUID, path, date) a REFI-QDA file may give an item.
+#: Real names are a few words; one of megabytes costs minutes and gigabytes to write out.
+MAX_NAME_CHARS = 1_000
+#: Longest description, variable value or other element text (a source's or a note's own
+#: text, ``PlainTextContent``, is the data and is bounded by the archive limits only).
+MAX_TEXT_CHARS = 100_000
+
+
+def check_sizes(root: ET.Element, *, path: str) -> None:
+    """Refuse a REFI-QDA XML tree holding a name longer than :data:`MAX_NAME_CHARS` or a
+    text longer than :data:`MAX_TEXT_CHARS` (see docs/security.md, "Limits")."""
+    for el in root.iter():
+        for key, value in el.attrib.items():
+            if len(value) > MAX_NAME_CHARS:
+                _too_long(el, f"its {key!r}", len(value), MAX_NAME_CHARS,
+                          "names and other attributes", path)
+        if el.text is not None and len(el.text) > MAX_TEXT_CHARS \
+                and el.tag != "PlainTextContent":
+            _too_long(el, "its text", len(el.text), MAX_TEXT_CHARS,
+                      "descriptions, variable values and other texts", path)
+
+
+def _too_long(el: ET.Element, what: str, n: int, limit: int, kind: str, path: str) -> None:
+    guid = el.get("guid")
+    which = f" {guid!r}" if guid and len(guid) <= 80 else ""
+    raise InputError(f"<{el.tag}>{which}: {what} is {n:,} characters long; {kind} may have "
+                     f"at most {limit:,} (no QDA program writes more: the file is not a real "
+                     "project or codebook)", path=path)
 
 
 def stable_guid(kind: str, *parts: object) -> str:

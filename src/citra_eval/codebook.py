@@ -23,6 +23,7 @@ from ._refi import (
     GUID_RE,
     MAX_DEPTH,
     ORIGIN_RE,
+    check_sizes,
     norm_guid,
     origin,
     project_root,
@@ -994,6 +995,7 @@ def meta_from_origin(origin: str | None) -> dict:
 
 def codebook_from_refi_root(root: ET.Element, *, path: str, language: str | None,
                         default_name: str) -> tuple[Codebook, dict[str, str]]:
+    check_sizes(root, path=path)  # before anything is built from a name of megabytes
     meta = meta_from_origin(root.get("origin"))
     lang = language or meta.get("language") or "id"
     if not re.fullmatch(r"[a-z]{2,3}", lang):

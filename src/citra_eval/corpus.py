@@ -952,12 +952,19 @@ def speakers_of(corpus: Corpus, doc_id: str) -> dict[str, str]:
     """``{label: role}`` a transcript file must declare to re-create the document's turns."""
     segs = corpus.segments_of(doc_id)
     roles: dict[str, str] = {}
+    seen: set[str] = set()  # labels in NFC: 'e' + U+0301 and 'é' are one speaker
+
+    def add(label: str, role: str) -> None:
+        if _nfc(label) not in seen:
+            seen.add(_nfc(label))
+            roles[label] = role
+
     for sp, role in zip(segs["speaker"], segs["role"], strict=True):
         if isinstance(sp, str) and sp:
-            roles.setdefault(sp, role if isinstance(role, str) else "")
+            add(sp, role if isinstance(role, str) else "")
     if not declared_turns_only(corpus, doc_id):
         for label in one_word_labels(corpus.text(doc_id)):
-            roles.setdefault(label, "")
+            add(label, "")
     return roles
 
 

@@ -8,7 +8,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from .._files import read_csv_table
+from .._files import atomic_dir, read_csv_table
 from .._validation import CONTRACT_ROLES, listed
 from ..codebook import Codebook
 from ..codings import empty_codings, read_codings
@@ -61,8 +61,10 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
     e.set_defaults(func=_run_qdpx_export)
     i = qsub.add_parser("import", help="read a .qdpx project into transcripts, codebook, codings",
                         description="Read a .qdpx into OUT/transcripts/*.txt, "
-                                    "OUT/codebook.yaml and OUT/codings.csv.")
-    i.add_argument("file", metavar="FILE.qdpx", help="the project to read")
+                                    "OUT/codebook.yaml and OUT/codings.csv; a codebook "
+                                    "alone (.qdc) into OUT/codebook.yaml.")
+    i.add_argument("file", metavar="FILE.qdpx", help="the project to read (or a .qdc "
+                   "codebook)")
     i.add_argument("--out", metavar="DIR", required=True, help="folder to write into")
     i.add_argument("--language", help="language of the code names (default: id)")
     i.add_argument("--spanning", choices=["split", "keep"], default="split",
@@ -162,7 +164,33 @@ def _run_qdpx_import(args: argparse.Namespace) -> int:
         return _import(args)
 
 
+def _is_codebook(path: str) -> bool:
+    """Whether ``path`` is a REFI-QDA codebook (``.qdc``) rather than a project: by its
+    extension, or an XML file (not a zip) whose root is ``<CodeBook>``."""
+    if Path(path).suffix.lower() == ".qdc":
+        return True
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False  # the project reader names the problem
+    return not head.startswith(b"PK") and b"<CodeBook" in head
+
+
+def _import_codebook(args: argparse.Namespace) -> int:
+    """``qdpx import x.qdc``: the codebook alone, as ``OUT/codebook.yaml`` (other files in
+    OUT, e.g. an earlier project import's texts, are kept)."""
+    codebook = Codebook.from_qdc(args.file, language=args.language)
+    with atomic_dir(args.out) as tmp:
+        codebook.save(tmp / "codebook.yaml")
+    target = Path(args.out) / "codebook.yaml"
+    print(f"ok: read {args.file}: a codebook of {counted(len(codebook), 'code')} -> {target}")
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
+    if _is_codebook(args.file):
+        return _import_codebook(args)
     project = read_qdpx(args.file, language=args.language, spanning=args.spanning,
                         positions=args.positions, crlf=args.crlf, sources=args.sources,
                         strict=args.strict, turns=args.turns,

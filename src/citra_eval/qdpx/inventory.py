@@ -28,6 +28,14 @@ def _codings(el: ET.Element) -> int:
     return sum(1 for _ in el.iter("Coding"))
 
 
+def _own_creator(sel: ET.Element, codings: list[ET.Element]) -> bool:
+    """Whether a selection records a creating user or date of its own that none of its
+    codings takes over (a coding without its own takes the selection's)."""
+    return any(sel.get(attr) and all(c.get(attr) and c.get(attr) != sel.get(attr)
+                                     for c in codings)
+               for attr in ("creatingUser", "creationDateTime"))
+
+
 def discarded(root: ET.Element, *, skipped: Iterable[tuple[str, int]] = ()) -> pd.DataFrame:
     """Count what citra_eval does not keep of a project XML (namespace stripped).
 
@@ -71,9 +79,15 @@ def discarded(root: ET.Element, *, skipped: Iterable[tuple[str, int]] = ()) -> p
             if src.get("richTextPath"):
                 add("rich-text originals (.docx) of text sources")
             for sel in src.iterfind("PlainTextSelection"):
-                if sel.find("Coding") is None and not (sel.findtext("Description") or "").strip() \
+                codings = sel.findall("Coding")
+                if not codings and not (sel.findtext("Description") or "").strip() \
                         and sel.find("NoteRef") is None:
                     add("text selections without codes or comments")
+                if codings and (sel.get("name") or "").strip():
+                    add("names of coded text selections (their text is kept)")
+                if codings and _own_creator(sel, codings):
+                    add("coded text selections' own creating user or date (their codings' "
+                        "are kept)")
     for note in root.iterfind("Notes/Note"):
         n = len(note.findall("PlainTextSelection"))
         add("selections inside notes", n, _codings(note))

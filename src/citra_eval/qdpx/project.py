@@ -107,9 +107,10 @@ class Project:
         them; the folder is made even when the project has no texts), ``codebook.yaml``
         (when the project has codes: a codebook needs at least one), ``codings.csv``,
         ``memos.csv`` (when there are memos) and ``users.csv`` (when some users made no
-        coding: the others' GUIDs are in ``codings.csv``); returns the files written
-        (relative to ``folder``). These entries replace any of the same name in ``folder``
-        (transcripts of an earlier save do not linger); other files there are kept.
+        coding, or users have an ``id``: the others' GUIDs are in ``codings.csv``); returns
+        the files written (relative to ``folder``). These entries replace any of the same
+        name in ``folder`` (transcripts of an earlier save do not linger); other files there
+        are kept.
         ``citra-eval qdpx export`` exports the folder again, without ``--codebook`` when
         there is none.
         """
@@ -123,7 +124,9 @@ class Project:
             if not self.memos.empty:
                 write_csv(self.memos[MEMO_COLUMNS], tmp / "memos.csv")
             coders = set(self.codings["coder"].astype(str))
-            if not set(self.users["name"].astype(str)) <= coders:  # users without codings
+            ids = self.users["user_id"].map(lambda v: isinstance(v, str) and bool(v.strip()))
+            # users without codings, or users' ids (initials), which codings.csv lacks
+            if not set(self.users["name"].astype(str)) <= coders or ids.any():
                 write_csv(self.users[USER_COLUMNS], tmp / "users.csv")
             return sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
 

@@ -6,6 +6,7 @@ import bisect
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree as ET
@@ -34,7 +35,7 @@ from ..corpus import (
     Corpus,
     assemble_corpus,
 )
-from ..errors import InputError
+from ..errors import InputError, quoted
 from .inventory import discarded
 from .memos import memo_rows
 from .positions import SourceText, choose_convention
@@ -76,6 +77,33 @@ def _variable_value(vv: ET.Element):
     return None
 
 
+#: Items REFI-QDA identifies by GUID (codes are checked with the codebook): where they are,
+#: and what a message calls them.
+_IDENTIFIED = [("Users/User", "users"), ("Sources/*", "sources"),
+               ("Sources/*/*", "selections"), ("Sources/*/*/Coding", "codings"),
+               ("Sources/*/Coding", "codings"), ("Variables/Variable", "variables"),
+               ("Cases/Case", "cases"), ("Notes/Note", "notes"), ("Sets/Set", "sets")]
+
+
+def _refuse_shared_guids(root: ET.Element, path: str) -> None:
+    """Refuse a project in which two items of one kind share a GUID: every reference to it
+    is ambiguous (whose codings, which text), and an export would write it twice."""
+    seen: dict[str, dict[str, ET.Element]] = {}
+    for where, kind in _IDENTIFIED:
+        first = seen.setdefault(kind, {})
+        for el in root.iterfind(where):
+            guid = norm_guid(el.get("guid"))
+            if not guid or (kind == "selections" and not el.tag.endswith("Selection")):
+                continue
+            if guid in first:
+                name = el.get("name") or el.get("id") or ""
+                which = f" (the second is {quoted(name)})" if name else ""
+                raise InputError(f"two {kind} share the GUID {quoted(guid)}{which}; the "
+                                 "project is corrupt: export it again from the program that "
+                                 "wrote it", path=path)
+            first[guid] = el
+
+
 class _Reader:
     """State of one ``read_qdpx`` call."""
 
@@ -93,6 +121,7 @@ class _Reader:
         self.notes: list[str] = []
         self.codebook, self.code_ids = codebook_from_refi_root(
             root, path=path, language=language, default_name=Path(path).stem)
+        _refuse_shared_guids(root, path)
         #: {GUID: [coder name, codings]} of users codings name but the project lacks
         self.undeclared: dict[str, list] = {}
         self.userless = 0  # codings that name no user
@@ -111,8 +140,6 @@ class _Reader:
         assigned: set[str] = set()
         for u in self.root.iterfind("Users/User"):
             guid = norm_guid(u.get("guid"))
-            if guid in users:
-                continue  # the same user listed twice
             name = (u.get("name") or u.get("id") or guid or "unknown").strip() or "unknown"
             unique, k = name, 1
             while unique in assigned:
@@ -368,7 +395,13 @@ class _Reader:
                                   roles=roles if roles is not None else roles_hint, turns=turns)
         except InputError as exc:  # name the archive; the entry and line go in the message
             line = f" line {exc.line}" if exc.line is not None else ""
-            raise InputError(f"{where}{line}: {exc.message}", path=self.path) from None
+            # the reader's advice is to edit the file, which inside an archive nobody can
+            what = exc.message.split("; ")[0]
+            raise InputError(f"{where}{line}: {what}; the project is inconsistent (its text "
+                             "and its speakers disagree): import it with --turns none "
+                             "(read_qdpx(..., turns='none')) to read the text as paragraphs, "
+                             "or export it again from the program that wrote it",
+                             path=self.path) from None
 
     def set_attr(self, attrs: dict, vv: ET.Element) -> str | None:
         ref = vv.find("VariableRef")
@@ -388,6 +421,9 @@ class _Reader:
 
     def read_cases(self, src_doc: Mapping[str, str], attrs_by_doc: dict) -> pd.DataFrame:
         rows = []
+        # {doc: {variable: [distinct values of its cases]}}: a source of several cases (a
+        # focus group) keeps every case's value, joined with "; " as sets of sources are
+        by_doc: dict[str, dict[str, list]] = {}
         for case in self.root.iterfind("Cases/Case"):
             guid = norm_guid(case.get("guid"))
             name = case.get("name") or guid
@@ -401,9 +437,21 @@ class _Reader:
                     prev = attrs_by_doc[doc].get("case")
                     attrs_by_doc[doc]["case"] = name if prev is None else f"{prev}; {name}"
                 for key, value in values.items():
-                    attrs_by_doc[doc].setdefault(key, value)
+                    seen = by_doc.setdefault(doc, {}).setdefault(key, [])
+                    if value not in seen:
+                        seen.append(value)
             for doc in docs or [None]:
                 rows.append({"case_guid": guid, "case": name, "doc_id": doc, **values})
+        for doc, found in by_doc.items():
+            attrs = attrs_by_doc[doc]
+            for key, values in found.items():
+                value = values[0] if len(values) == 1 else "; ".join(map(str, values))
+                if key not in attrs:
+                    attrs[key] = value
+                elif attrs[key] != value:
+                    self.notes.append(f"source {doc!r}: its own variable {key!r} "
+                                      f"({attrs[key]!r}) was kept; its case(s) give {key!r} "
+                                      f"the value {str(value)!r}, left out")
         cols = ["case_guid", "case", "doc_id"]
         frame = pd.DataFrame(rows)
         return frame if not frame.empty else pd.DataFrame(columns=cols)
@@ -618,7 +666,13 @@ def _declared_roles(src: ET.Element) -> tuple[dict[str, str] | None, bool]:
             except ValueError:
                 found = None
             if isinstance(found, dict):
-                roles = {str(k): "" if v is None else str(v) for k, v in found.items()}
+                roles = {}
+                by_nfc: dict[str, str] = {}  # earlier exports could name one twice
+                for k, v in found.items():
+                    label, role = str(k), "" if v is None else str(v)
+                    first = by_nfc.setdefault(unicodedata.normalize("NFC", label), label)
+                    if first == label or not roles[first]:
+                        roles[first] = role
         elif line.strip() == TURNS_DECLARED_LINE:
             declared = True
     return roles, declared

@@ -13,6 +13,7 @@ lines are plain text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
 from ..corpus import (
@@ -105,6 +106,11 @@ def looks_like_transcript(text: str) -> bool:
     return par_share >= MIN_PARAGRAPH_SHARE or line_share >= MIN_LINE_SHARE
 
 
+def _nfc(label: str) -> str:
+    """A label as the transcript reader compares it (NFC: 'e' + U+0301 is 'é')."""
+    return unicodedata.normalize("NFC", label)
+
+
 def _usable_label(label: str) -> bool:
     return bool(label) and ":" not in label and label == label.strip() and "\n" not in label
 
@@ -146,11 +152,12 @@ def segment_source(doc_id: str, text: str, *, path: str, roles: Mapping[str, str
     elif turns == "labels" or (turns == "auto" and (speakers or looks_like_transcript(text))):
         declared_only = False
         generic = one_word_labels(text)  # the transcript reader refuses them undeclared
-        for label in generic:
-            speakers.setdefault(label, "")
-        if turns == "auto":
-            for label in _speaker_labels(text):
-                speakers.setdefault(label, "")
+        known = {_nfc(k) for k in speakers}  # 'e' + U+0301 and 'é' are one speaker
+        found = generic + (_speaker_labels(text) if turns == "auto" else [])
+        for label in found:
+            if _nfc(label) not in known:
+                known.add(_nfc(label))
+                speakers[label] = ""
     extra = {TURNS_KEY: TURNS_DECLARED} if declared_only else {}
     for _ in range(len(speakers) + 1):
         front = front_matter_text({"id": doc_id, **extra,

@@ -39,7 +39,7 @@ from ..corpus import (
     is_missing_value,
     speakers_of,
 )
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, quoted
 from .memos import check_memos, memos_element
 from .positions import Convention, SourceText
 
@@ -106,6 +106,7 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
         raise ValueError(f"positions must be 'codepoint' (the standard) or 'utf16' (NVivo), "
                          f"got {positions!r}")
     _check_export(corpus, codebook, codings)
+    _check_source_guids(corpus)
     if memos is not None:
         check_memos(memos, corpus=corpus, codebook=codebook)
     root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": xml_text(name or codebook.name),
@@ -115,14 +116,18 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
     listed = {} if users is None or users.empty else {
         str(n): g for n, g in zip(users["name"], users["guid"], strict=True)
         if isinstance(n, str) and n}
+    user_ids = {} if users is None or users.empty or "user_id" not in users.columns else {
+        str(n): i.strip() for n, i in zip(users["name"], users["user_id"], strict=True)
+        if isinstance(n, str) and n and isinstance(i, str) and i.strip()}
     coders = sorted({str(c) for c in codings["coder"]} | authors | set(listed))
-    user_guids = {**{n: g for n, g in listed.items() if _valid(g, GUID_RE)},
-                  **_user_guids(codings)}
+    user_guids = _distinct_user_guids(coders, {
+        **{n: g for n, g in listed.items() if _valid(g, GUID_RE)}, **_user_guids(codings)})
     if coders:
         users = ET.SubElement(root, "Users")
-        for c in coders:
-            ET.SubElement(users, "User", {"guid": user_guids.get(c) or stable_guid("user", c),
-                                          "name": xml_text(c)})
+        for c in coders:  # the user's id (NVivo: initials) given back when users.csv has it
+            ET.SubElement(users, "User", {"guid": user_guids[c], "name": xml_text(c),
+                                          **({"id": xml_text(user_ids[c])}
+                                             if c in user_ids else {})})
     if codebook.codes:
         ET.SubElement(root, "CodeBook").append(codes_element(codebook))
     _variables_and_cases(root, corpus)
@@ -149,6 +154,20 @@ def _valid(value, pattern) -> str | None:
     return value.strip() if isinstance(value, str) and pattern.match(value.strip()) else None
 
 
+def _distinct_user_guids(coders: list[str], given: dict[str, str]) -> dict[str, str]:
+    """Each coder's GUID: the one given back (the first coder claiming it keeps it), else
+    the one derived from the name; no two coders share one."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for c in coders:
+        guid, k = given.get(c), 0
+        while guid is None or guid.lower() in used:
+            guid, k = stable_guid("user", c, *([k] if k else [])), k + 1
+        used.add(guid.lower())
+        out[c] = guid
+    return out
+
+
 def _user_guids(codings: pd.DataFrame) -> dict[str, str]:
     """The GUID each coder had in the program a project came from (``coder_guid``)."""
     if "coder_guid" not in codings.columns:
@@ -165,6 +184,19 @@ def _doc_attr(corpus: Corpus, doc: str, key: str):
         return None
     value = corpus.document(doc)[key]
     return None if is_missing_value(value) else value
+
+
+def _check_source_guids(corpus: Corpus) -> None:
+    """Refuse two documents with one source GUID: a project holds each source once (its
+    text is the entry ``sources/<guid>.txt``)."""
+    first: dict[str, str] = {}
+    for doc in corpus.doc_ids:
+        guid = _source_guid(corpus, doc).strip("{}").lower()
+        if guid in first:
+            raise InputError(f"documents {quoted(first[guid])} and {quoted(doc)} have the same "
+                             f"{SOURCE_GUID} {quoted(guid)} (the GUID of their source in "
+                             f"another program); remove it from one of them")
+        first[guid] = doc
 
 
 def _source_guid(corpus: Corpus, doc: str) -> str:
@@ -241,9 +273,11 @@ def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook, codings: pd.D
     used: set[str] = set()  # GUIDs given back (a selection cut into turns keeps it once)
 
     def keep(value, kind: str, *parts) -> str:
-        guid = _valid(value, GUID_RE)
-        if guid is None or guid.lower() in used:
-            return stable_guid(kind, *parts)
+        """The GUID given back, else the derived one; never one written before (a GUID
+        given back may be the one derived for another span, or be given twice)."""
+        guid, k = _valid(value, GUID_RE), 0
+        while guid is None or guid.lower() in used:
+            guid, k = stable_guid(kind, *parts, *([k] if k else [])), k + 1
         used.add(guid.lower())
         return guid
 
@@ -310,8 +344,12 @@ def _memo_selections(src: ET.Element, doc: str, refs: dict[tuple, list[str]],
 
 def _zip(entries: Iterable[tuple[str, bytes]]) -> bytes:
     buf = io.BytesIO()
+    names: set[str] = set()
     with zipfile.ZipFile(buf, "w") as zf:
         for name, data in entries:
+            if name in names:  # a reader refuses it: never written
+                raise ValueError(f"the archive would hold the entry {name!r} twice")
+            names.add(name)
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
@@ -349,8 +387,9 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
         (without a name when it has none), referenced from the project, its code, its
         document or an uncoded selection of its span according to ``about``.
     users : DataFrame, optional
-        ``guid, name`` of users to write besides the coders and memo authors
-        (:attr:`Project.users`: users without codings are kept, with their GUIDs).
+        ``guid, name[, user_id]`` of users to write besides the coders and memo authors
+        (:attr:`Project.users`: users without codings are kept, with their GUIDs; a
+        ``user_id``, NVivo's initials, becomes the user's ``id``).
 
     Notes
     -----
