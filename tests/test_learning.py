@@ -928,3 +928,23 @@ def test_training_fits_a_bounded_number_of_models_per_code(example_corpus, examp
     assert n_docs > learning.INNER_FOLDS  # more documents than folds: the case under test
     assert len(calls) <= fitted * (learning.INNER_FOLDS + 1)
     assert len(calls) >= fitted  # every fitted model at least once, on all its turns
+
+
+def test_training_progress_counts_every_fit_and_is_silent_otherwise(example_corpus,
+                                                                   example_codebook, capsys):
+    """progress=True: a bar on stderr over the fits that ends full (codes left to the
+    dictionary count as done); progress=False and None (not a terminal) print nothing."""
+    a = ce.read_codings(ce.example_path("codings_A"))
+    corpus = example_corpus.subset(DOCS)
+    a = a[a.doc_id.isin(DOCS)]
+    ce.train_coder(corpus, a, codebook=example_codebook, seed=0, progress=False)
+    ce.train_coder(corpus, a, codebook=example_codebook, seed=0)
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+    ce.train_coder(corpus, a, codebook=example_codebook, seed=0, progress=True)
+    out = capsys.readouterr()
+    assert out.out == ""
+    done = re.findall(r"(\d+)/(\d+) \[", out.err.replace("\r", "\n"))
+    assert done and done[-1][0] == done[-1][1]
+    n_codes = len(example_codebook.codable_ids)
+    assert int(done[-1][1]) % n_codes == 0 and int(done[-1][1]) > n_codes
