@@ -30,7 +30,7 @@ import citra_eval as ce
 from citra_eval import learning
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_autocode_real import REFDATA, real_corpus
+from bench_autocode_real import real_text
 
 
 def first_mb(corpus: ce.Corpus, mb: float) -> list[str]:
@@ -41,19 +41,33 @@ def first_mb(corpus: ce.Corpus, mb: float) -> list[str]:
     return list(size.index[:n])
 
 
+def table(studies: list, rounds: list[list[tuple]]) -> list[str]:
+    """The markdown table: per size its best round, and per MB relative to the base size
+    (the median over rounds of the ratio within a round)."""
+    lines = ["", "| size | documents | turns | MB | models fitted | fits | CPU s | wall s | "
+             "CPU s per MB | per MB vs base |", "|---|" + "---:|" * 9]
+    base_mb = studies[0][3]
+    for i, (k, sub, _lab, mb) in enumerate(studies):
+        models = rounds[0][i][2]
+        rel = statistics.median((r[i][1] / mb) / (r[0][1] / base_mb) for r in rounds)
+        lines.append(f"| {k:g}x | {len(sub)} | {len(sub.segments)} | {mb:.2f} | {models} | "
+                     f"{models * (learning.INNER_FOLDS + 1)} | "
+                     f"{min(r[i][1] for r in rounds):.1f} | {min(r[i][0] for r in rounds):.1f} | "
+                     f"{min(r[i][1] for r in rounds) / mb:.1f} | {rel:.2f} |")
+    return lines
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base", type=float, default=0.25, help="MB of text of the base size")
     ap.add_argument("--sizes", type=float, nargs="+", default=[1, 2, 4],
                     help="multiples of the base size (the first is the baseline)")
-    ap.add_argument("--repeat", type=int, default=1)
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=1, help="rounds (default 1)")
+    ap.add_argument("--seed", type=int, default=0, help="seed of the learned coder")
     args = ap.parse_args(argv)
-    if not REFDATA.is_dir():
-        print(f"skipped: the IndoNLU samples are not at {REFDATA} (set CITRA_EVAL_REFDATA)")
+    if (loaded := real_text()) is None:
         return 0
-    corpus = real_corpus(REFDATA)
-    book = ce.Codebook.load(ce.example_path("codebook"))
+    corpus, book = loaded
     total = corpus.segments["text"].str.len().sum() / 1e6
     if args.base * max(args.sizes) > total:
         print(f"error: --base {args.base} x {max(args.sizes)} is more than the {total:.2f} MB "
@@ -80,19 +94,8 @@ def main(argv=None) -> int:
             times.append((time.perf_counter() - t0, time.process_time() - c0,
                           int(coder.thresholds["model"].isin(["learned", "stacked"]).sum())))
         rounds.append(times)
-    print("\n| size | documents | turns | MB | models fitted | fits | CPU s | wall s | "
-          "CPU s per MB | per MB vs base |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for i, (k, sub, _lab, mb) in enumerate(studies):
-        wall = min(r[i][0] for r in rounds)
-        cpu = min(r[i][1] for r in rounds)
-        models = rounds[0][i][2]
-        rel = statistics.median((r[i][1] / mb) / (r[0][1] / studies[0][3]) for r in rounds)
-        print(f"| {k:g}x | {len(sub)} | {len(sub.segments)} | {mb:.2f} | {models} | "
-              f"{models * (learning.INNER_FOLDS + 1)} | {cpu:.1f} | {wall:.1f} | "
-              f"{cpu / mb:.1f} | {rel:.2f} |")
+    print("\n".join(table(studies, rounds)))
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())
