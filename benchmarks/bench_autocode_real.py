@@ -78,6 +78,15 @@ def real_corpus(folder: Path, per_doc: int = 40) -> ce.Corpus:
     return ce.Corpus.from_frames(pd.DataFrame(docs), pd.DataFrame(segs), full)
 
 
+def real_text() -> tuple[ce.Corpus, ce.Codebook] | None:
+    """The IndoNLU text as a corpus and the example codebook; None, saying so, when the
+    reference data are absent."""
+    if not REFDATA.is_dir():
+        print(f"skipped: the IndoNLU samples are not at {REFDATA} (set CITRA_EVAL_REFDATA)")
+        return None
+    return real_corpus(REFDATA), ce.Codebook.load(ce.example_path("codebook"))
+
+
 def cold() -> None:
     stem_word.cache_clear()
     _stemmer.cache_clear()  # PySastrawi keeps its own cache: start from an empty one
@@ -135,11 +144,10 @@ def main(argv=None) -> int:
                     help="instead of timing: the peak memory (tracemalloc: Python objects and "
                          "numpy arrays) of the learned coder's prediction, second call")
     args = ap.parse_args(argv)
-    if not REFDATA.is_dir():
-        print(f"skipped: the IndoNLU samples are not at {REFDATA} (set CITRA_EVAL_REFDATA)")
+    loaded = real_text()
+    if loaded is None:
         return 0
-    corpus = real_corpus(REFDATA)
-    book = ce.Codebook.load(ce.example_path("codebook"))
+    corpus, book = loaded
     mb = corpus.segments["text"].str.len().sum() / 1e6
     print(f"text: {len(corpus.segments)} turns in {len(corpus)} documents, {mb:.2f} MB; "
           f"codebook: {len(book.codable_ids)} codes, "

@@ -871,3 +871,80 @@ def test_coders_who_rated_no_document_in_common_are_not_measured(one_of_three):
     assert ci.loc[("A", "B", "f1"), "n_boot"] == 0
     assert np.isnan(ci.loc[("A", "B", "f1"), "ci_low"])
     assert ci.loc[("A", "dictionary", "f1"), "n_documents"] == 2
+
+
+@pytest.mark.parametrize("n_docs", [2, 3, 5, 11, 40, 250])
+def test_inner_folds_are_at_most_a_fixed_number_and_never_split_a_document(n_docs):
+    """The inner cross-validation costs a bounded number of fits however large the study:
+    min(INNER_FOLDS, documents) folds, each holding out whole documents, every document held
+    out exactly once; the folds depend only on the documents and their turns (no labels)."""
+    from citra_eval.learning import INNER_FOLDS, _inner_folds
+
+    rng = np.random.default_rng(n_docs)
+    turns = rng.integers(1, 30, size=n_docs)  # documents of unequal length
+    groups = np.repeat(np.array([f"D{i:03d}" for i in range(n_docs)], dtype=object), turns)
+    folds = _inner_folds(groups)
+    assert 2 <= INNER_FOLDS <= 10  # a small fixed number, documented in the module
+    assert len(folds) == min(INNER_FOLDS, n_docs)
+    held = np.concatenate(folds)
+    assert sorted(held.tolist()) == sorted(set(groups.tolist()))  # each document once
+    # a fold is a set of whole documents: the rows of a held-out document all go together
+    for fold in folds:
+        te = np.isin(groups, fold)
+        assert set(groups[te].tolist()) == set(fold.tolist())
+        assert not set(groups[~te].tolist()) & set(fold.tolist())
+    assert all(len(f) for f in folds)
+    again = _inner_folds(groups.copy())
+    assert [f.tolist() for f in again] == [f.tolist() for f in folds]
+
+
+def test_training_fits_a_bounded_number_of_models_per_code(example_corpus, example_codebook,
+                                                          monkeypatch):
+    """Per learned code and model: one fit per inner fold and one on every training turn,
+    so training grows with the size of the fits, not with the number of documents."""
+    from citra_eval import learning
+
+    calls = []
+    real = learning._logistic
+
+    def counting(seed):
+        model = real(seed)
+        fit = model.fit
+
+        def counted_fit(x, y, **kw):
+            calls.append(x.shape[0])
+            return fit(x, y, **kw)
+
+        model.fit = counted_fit
+        return model
+
+    monkeypatch.setattr(learning, "_logistic", counting)
+    a = ce.read_codings(ce.example_path("codings_A"))
+    coder = ce.train_coder(example_corpus, a, codebook=example_codebook, seed=0,
+                           progress=False)
+    fitted = coder.thresholds["model"].isin(["learned", "stacked"]).sum()
+    assert fitted > 0
+    n_docs = len(coder.documents)
+    assert n_docs > learning.INNER_FOLDS  # more documents than folds: the case under test
+    assert len(calls) <= fitted * (learning.INNER_FOLDS + 1)
+    assert len(calls) >= fitted  # every fitted model at least once, on all its turns
+
+
+def test_training_progress_counts_every_fit_and_is_silent_otherwise(example_corpus,
+                                                                   example_codebook, capsys):
+    """progress=True: a bar on stderr over the fits that ends full (codes left to the
+    dictionary count as done); progress=False and None (not a terminal) print nothing."""
+    a = ce.read_codings(ce.example_path("codings_A"))
+    corpus = example_corpus.subset(DOCS)
+    a = a[a.doc_id.isin(DOCS)]
+    ce.train_coder(corpus, a, codebook=example_codebook, seed=0, progress=False)
+    ce.train_coder(corpus, a, codebook=example_codebook, seed=0)
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+    ce.train_coder(corpus, a, codebook=example_codebook, seed=0, progress=True)
+    out = capsys.readouterr()
+    assert out.out == ""
+    done = re.findall(r"(\d+)/(\d+) \[", out.err.replace("\r", "\n"))
+    assert done and done[-1][0] == done[-1][1]
+    n_codes = len(example_codebook.codable_ids)
+    assert int(done[-1][1]) % n_codes == 0 and int(done[-1][1]) > n_codes

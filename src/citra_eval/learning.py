@@ -68,8 +68,14 @@ makes a turn positive when any coder coded it, ``"all"`` when every coder of tha
 did. A turn counts only in documents the coder coded at all: an interview nobody has coded
 yet is not a set of negatives.
 
-Training takes seconds on an interview study, so a coder is retrained from the codings
-rather than saved; nothing is pickled.
+Cost: training fits two regressions per learned code, each ``INNER_FOLDS + 1`` times (one
+per inner fold, one on every training turn), however many documents there are; each fit
+grows with the training turns times their features. That is seconds on a study of a dozen
+interviews like the example and a minute or more on a large one (100 interviews of 100
+turns, 2.8 MB of text: about a minute of CPU, most of it in the fits; the time per MB grows
+with the size, see ``benchmarks/bench_learned_training.py``). ``progress=None`` shows a bar
+over the fits on a terminal. A coder is retrained from the codings rather than saved;
+nothing is pickled.
 """
 
 from __future__ import annotations
@@ -608,14 +614,15 @@ def _rows(x: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
 
 
 def _fit_code(x: sparse.csr_matrix, units: np.ndarray, y: np.ndarray, groups: np.ndarray,
-              folds: list[np.ndarray], seed: int):
+              folds: list[np.ndarray], seed: int, tick=None):
     """Fit one code's model; its threshold from out-of-fold probabilities by document.
 
     ``x`` holds one row per turn; the training rows are ``units`` (turn indices, a turn
     once per coder who coded its document) with labels ``y`` and documents ``groups``. Rows
     of the same turn and label are merged into one row weighted by their number: the same
     penalised likelihood (and balanced class weights) as the repeated rows, solved on
-    fewer rows.
+    fewer rows. ``tick()``, when given, is called after each of the ``len(folds) + 1``
+    fits (a progress bar).
     """
     key = units.astype(np.int64) * 2 + y.astype(np.int64)
     uniq, first, weight = np.unique(key, return_index=True, return_counts=True)
@@ -629,11 +636,15 @@ def _fit_code(x: sparse.csr_matrix, units: np.ndarray, y: np.ndarray, groups: np
         w_tr, y_tr = weight[tr], yy[tr]
         if y_tr.sum() == 0 or y_tr.all():
             oof[te] = float((w_tr * y_tr).sum() / w_tr.sum())
-            continue
-        model = _logistic(seed).fit(_rows(x, rows[tr]), y_tr, sample_weight=w_tr)
-        oof[te] = model.predict_proba(_rows(x, rows[te]))[:, 1]
+        else:
+            model = _logistic(seed).fit(_rows(x, rows[tr]), y_tr, sample_weight=w_tr)
+            oof[te] = model.predict_proba(_rows(x, rows[te]))[:, 1]
+        if tick is not None:
+            tick()
     threshold, inner_f1 = _best_threshold(yy, oof, weight)
     model = _logistic(seed).fit(_rows(x, rows), yy, sample_weight=weight)
+    if tick is not None:
+        tick()
     return model, threshold, inner_f1
 
 
@@ -1061,7 +1072,8 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
         reported in docs/autocode.md, that did not raise the cross-validated F1 on the
         example study).
     progress : bool or None
-        A progress bar over codes; None: only on a terminal.
+        A progress bar on stderr over the fits (codes times models times inner folds + 1);
+        None: only on a terminal. Nothing is printed otherwise.
 
     Returns
     -------
@@ -1121,7 +1133,10 @@ def _train(codebook: Codebook, feats: _Featuriser, prepared: _Prepared, codings:
     folds = _inner_folds(groups)
     n_codes = len(codes)
     models, rows = {}, []
-    bar = progress_bar(len(codes), progress, desc="training", unit="code", threshold=1)
+    # one step per fit: per code, each model's inner folds and its fit on every turn
+    per_code = len(MODELS[1:]) * (len(folds) + 1)
+    bar = progress_bar(n_codes * per_code, progress, desc="training", unit="fit", threshold=1)
+    tick = None if bar is None else (lambda: bar.update(1))
     try:
         for j, code in enumerate(codes):
             yj = y[:, j]
@@ -1132,11 +1147,11 @@ def _train(codebook: Codebook, feats: _Featuriser, prepared: _Prepared, codings:
             rows.append([code, "dictionary", 0.5, _f1(yj, decided), n_pos, pos_docs, False])
             if n_pos >= MIN_POSITIVES and pos_docs >= 2 and n_pos < len(yj):
                 for name, x in (("learned", x_text), ("stacked", x_stacked)):
-                    model, thr, f1 = _fit_code(x, idx, yj, groups, folds, seed)
+                    model, thr, f1 = _fit_code(x, idx, yj, groups, folds, seed, tick)
                     models[(name, code)] = model
                     rows.append([code, name, thr, f1, n_pos, pos_docs, False])
-            if bar is not None:
-                bar.update(1)
+            elif bar is not None:
+                bar.update(per_code)  # left to the dictionary: nothing to fit
     finally:
         if bar is not None:
             bar.close()
