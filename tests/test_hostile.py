@@ -1205,7 +1205,8 @@ def test_14_read_only_reports_is_an_error_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(pipeline, "open", refuse, raising=False)
     assert main(["reproduce", "--root", str(root)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {root / 'reports'}: cannot write here: Permission denied")
+    # study-relative, as every other error line of reproduce
+    assert err.startswith("error: reports: cannot write here: Permission denied")
     monkeypatch.undo()
     real = pipeline.tempfile.mkdtemp
 
@@ -1216,7 +1217,7 @@ def test_14_read_only_reports_is_an_error_line(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(pipeline.tempfile, "mkdtemp", refuse_in_reports)
     assert main(["reproduce", "--root", str(root)]) == 2
-    assert f"error: {root / 'reports'}: cannot write here" in capsys.readouterr().err
+    assert "error: reports: cannot write here" in capsys.readouterr().err
     assert sorted(p.name for p in (root / "reports").iterdir()) == []
 
 
