@@ -267,3 +267,74 @@ def test_a_qdc_pattern_that_could_never_match_is_dropped_so_the_codebook_saves_a
     assert cb["mitra"].patterns == [Pattern("mitra")] and cb["mitra"].exclude_patterns == []
     cb.save(tmp_path / "cb.yaml")
     assert ce.Codebook.load(tmp_path / "cb.yaml")["mitra"].patterns == [Pattern("mitra")]
+
+
+# --------------------------------------------------------------------------- composed accents
+# Regexes run on the transcripts with their accents composed (NFC, session 12), and are
+# composed the same way: "e" + U+0301 typed in a pattern is "é". Where that reading would
+# change what the regex means, or leave a part of it that can never match, it is refused.
+
+_E_ACUTE = "e\u0301"  # "é" as macOS tools and some keyboards write it
+
+
+@pytest.mark.parametrize(("regex", "why"), [
+    (f"caf[e{_E_ACUTE}]", "inside a character class, 'e' and the combining mark U+0301"),
+    (f"[a-{_E_ACUTE}]", "inside a character class, 'e' and the combining mark U+0301"),
+    (f"caf{_E_ACUTE}?", "the '?' after them repeats the mark alone"),
+    (f"caf{_E_ACUTE}{{2}}", "the '{' after them repeats the mark alone"),
+    ("caf[e\\u0301]", "inside a character class, 'e' and the combining mark U+0301"),
+    ("cafe\\u0301", "'e' followed by the combining mark U+0301 is never found"),
+    ("cafe\\N{COMBINING ACUTE ACCENT}s", "'e' followed by the combining mark U+0301 is "
+                                           "never found"),
+    ("caf\\u0065\u0301", "'e' followed by the combining mark U+0301 is never found"),
+    ("kata\\s\u0301", "the combining mark U+0301 after the escape '\\s' would make it '\\ś'"),
+])
+def test_a_regex_whose_accents_would_change_its_meaning_when_composed_is_refused(
+        tmp_path, regex, why):
+    """A pattern such as 'caf[eé]' with a decomposed "é" was composed whole: the class
+    changed members, a quantifier moved from the mark to the letter, an escaped mark after its
+    letter never matched (the transcripts' accents are composed) — all without a word."""
+    text = ("codebook: t\ncodes:\n  - id: a\n    label: A\n    patterns:\n"
+            f"      - kafe\n      - {{regex: '{regex}'}}\n")
+    with pytest.raises(ce.InputError) as info:
+        load(tmp_path, text)
+    [problem] = info.value.problems
+    assert problem.line == 7 and problem.message.startswith(f"regex {regex!r} in code 'a' is "
+                                                           "refused: ")
+    assert why in problem.message, problem.message
+    assert "write the accented letter as one character" in problem.message or \
+        "escape" in why
+    with pytest.raises(ValueError, match="is refused: "):
+        ce.Matcher.from_patterns([("a", regex, "regex")])
+
+
+def test_the_refusal_says_how_to_write_the_accented_letter():
+    with pytest.raises(ce.InputError) as info:
+        ce.Codebook.from_dict({"codes": [{"id": "a", "label": "A",
+                                          "patterns": [{"regex": f"caf[e{_E_ACUTE}]"}]}]})
+    message = info.value.problems[0].message
+    assert "'\u00e9' (or the escape \\u00e9)" in message, message
+    with pytest.raises(ce.InputError) as info:
+        ce.Codebook.from_dict({"codes": [{"id": "a", "label": "A",
+                                          "patterns": [{"regex": "kata\\s\u0301"}]}]})
+    assert "write the mark as the escape \\u0301" in info.value.problems[0].message
+
+
+def test_a_regex_that_is_invalid_once_composed_is_refused_when_the_codebook_is_read():
+    """'[Æ-Å]' with the angstrom sign (U+212B, which NFC makes U+00C5) passed validate and
+    made `code` fail: composed, its range runs backwards."""
+    with pytest.raises(ce.InputError, match="invalid once its accents are composed") as info:
+        ce.Codebook.from_dict({"codes": [{"id": "a", "label": "A",
+                                          "patterns": [{"regex": "[\u00c6-\u212b]"}]}]})
+    assert "bad character range" in info.value.problems[0].message
+
+
+@pytest.mark.parametrize("regex", [
+    f"caf{_E_ACUTE}", f"caf(?:e|{_E_ACUTE})s?", "caf[e\u00e9]", "caf\u00e9?", "[\\u0300-\\u036f]",
+    "x\\u0301", f"r{_E_ACUTE}ni\\b", "vie\u0323\u0302t", "\\u00e9|\u212bngstr\u00f6m",
+])
+def test_regexes_whose_accents_compose_without_changing_them_are_kept(regex):
+    cb = ce.Codebook.from_dict({"codes": [{"id": "a", "label": "A",
+                                           "patterns": [{"regex": regex}]}]})
+    assert cb["a"].patterns[0].text == regex
+    ce.Matcher.from_patterns([("a", regex, "regex")])

@@ -511,7 +511,8 @@ _ACCENTED_WORDS = ["caf\u00e9", "cafe\u0301", "CAFE\u0301", "r\u00e9ni", "re\u03
                    "vie\u0323\u0302t", "vie\u0302\u0323t", "vi\u1ec7t", "\u212bngstr\u00f6m",
                    "A\u030angstro\u0308m", "cafe", "kerja", "sama", "😀", "🤝🏽", "\u0301",
                    "e\r\n\u0301"]
-_ACCENTED_REGEXES = [r"caf\u00e9\b", r"(?i)re\u0301ni", r"vi\u1ec7t|\u00e5ng", r"kerja\s?sama",
+# (an escaped mark after its letter, r"re\u0301ni", is refused: test_codebook.py)
+_ACCENTED_REGEXES = [r"caf\u00e9\b", "(?i)re\u0301ni", r"vi\u1ec7t|\u00e5ng", r"kerja\s?sama",
                      r"caf.", r"\b\w+\u00f6m", "\u0301", r"e\b"]
 
 

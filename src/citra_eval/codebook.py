@@ -36,7 +36,7 @@ from ._validation import regex_hazard
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import InputError, Problem, closest, quoted
 from .lint import lint_codebook
-from .normalise import slang_word_problem, tokenize
+from .normalise import regex_composition_problem, slang_word_problem, tokenize
 
 __all__ = ["Code", "Codebook", "Pattern"]
 
@@ -631,7 +631,7 @@ class _Builder:
             self.err(f"invalid regex {quoted(value)} in {where}: {exc}; fix it or quote "
                      "special characters with a backslash", line, place)
             return None
-        hazard = regex_hazard(value) or _empty_only(value)
+        hazard = regex_hazard(value) or _empty_only(value) or regex_composition_problem(value)
         if hazard:
             self.err(f"regex {quoted(value)} in {where} is refused: {hazard}", line, place)
             return None
@@ -752,8 +752,10 @@ def parse_description(text: str | None, language: str) -> dict:
                     re.compile(value)
                 except re.error:
                     continue  # an unusable regex from another tool is dropped, not fatal
-                if regex_hazard(value) or _empty_only(value):
-                    continue  # so is one that could hang the coder, or never code
+                if regex_hazard(value) or _empty_only(value) or \
+                        regex_composition_problem(value):
+                    continue  # so is one that could hang the coder, never code, or means
+                    # something else once its accents are composed
             elif not tokenize(value):
                 continue  # a phrase without words never matches (and would not load again)
             target = "exclude_patterns" if key.startswith("exclude ") else "patterns"

@@ -56,6 +56,7 @@ from .normalise import (
     could_stem_to,
     fold_case,
     prefix_table,
+    regex_composition_problem,
     root_words,
     token_ids,
     tokenize,
@@ -190,7 +191,7 @@ class Matcher:
                 except re.error as exc:
                     raise ValueError(f"regex pattern {text!r} of code {code!r} is invalid: "
                                      f"{exc}") from None
-                hazard = regex_hazard(text)
+                hazard = regex_hazard(text) or regex_composition_problem(text)
                 if hazard:
                     raise ValueError(f"regex pattern {text!r} of code {code!r} is refused: "
                                      f"{hazard}")

@@ -166,6 +166,8 @@ def canonical_regex(pattern: str) -> str:
     """A regex pattern as the text it runs on (:func:`visible_view`): in NFC and with
     straight apostrophes, so ``don’t`` in a regex finds ``don't`` and the other way round.
     An apostrophe written as an escape (``\\u2019``) is left as it is, and finds nothing.
+    A pattern whose meaning composing would change (a combining mark inside a character
+    class or before a quantifier) is refused first: :func:`regex_composition_problem`.
 
     Examples
     --------
@@ -175,6 +177,178 @@ def canonical_regex(pattern: str) -> str:
     if pattern.isascii():
         return pattern
     return unicodedata.normalize("NFC", pattern.translate(_APOSTROPHE_FOLD))
+
+
+class _RegexItem(NamedTuple):
+    """One character a regex source stands for (see :func:`regex_composition_problem`):
+    ``value`` is the character it matches (None for syntax and escapes such as ``\\w``),
+    ``escaped`` whether it was written as an escape, ``last`` the last character of its
+    source (what NFC of the pattern sees), ``in_class`` whether it is inside ``[...]``."""
+
+    value: str | None
+    escaped: bool
+    last: str
+    in_class: bool
+    source: str
+
+
+_ESCAPED_CHARS = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a"}
+_ESCAPE_RE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|N\{[^}]*\}"
+                        r"|[0-7]{1,3}|.)", re.DOTALL)
+_REPEAT_RE = re.compile(r"[?*+]|\{\d*(?:,\d*)?\}")
+
+
+def _regex_items(pattern: str) -> list[tuple[_RegexItem, bool]]:
+    """The characters of a regex source, each with whether a quantifier follows it."""
+    items: list[tuple[_RegexItem, bool]] = []
+    i, n, in_class, class_at = 0, len(pattern), False, -1
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            m = _ESCAPE_RE.match(pattern, i)
+            if m is None:  # a trailing backslash: re.compile reports it
+                break
+            src, body = m.group(), m.group()[1:]
+            if body[0] in "uUx" and len(body) > 1:
+                value = chr(int(body[1:], 16))
+            elif body.startswith("N{"):
+                try:
+                    value = unicodedata.lookup(body[2:-1])
+                except KeyError:
+                    value = None
+            elif body[0].isdigit():
+                value = chr(int(body, 8)) if in_class or body[0] == "0" or len(body) == 3 \
+                    else None  # otherwise a group reference
+            elif body.isascii() and body.isalpha():
+                value = _ESCAPED_CHARS.get(body)  # \w, \s, \b, ...: no one character
+            else:
+                value = body  # an escaped punctuation mark or non-ASCII character
+            item = _RegexItem(value, True, src[-1], in_class, src)
+            i = m.end()
+        elif in_class:
+            if ch == "]" and i > class_at + (pattern[class_at + 1:class_at + 2] == "^") + 1:
+                in_class, item = False, _RegexItem(None, False, ch, False, ch)
+            else:
+                item = _RegexItem(ch, False, ch, True, ch)
+            i += 1
+        elif ch == "[":
+            in_class, class_at = True, i
+            item = _RegexItem(None, False, ch, False, ch)
+            i += 1
+        else:
+            item = _RegexItem(None if ch in "()|.^$?*+{}" else ch, False, ch, False, ch)
+            i += 1
+        repeat = not item.in_class and _REPEAT_RE.match(pattern, i) is not None
+        items.append((item, repeat))
+    return items
+
+
+def _shown(chars: str) -> str:
+    """``chars`` for a message: printable ones quoted, combining marks by code point."""
+    if all(not unicodedata.combining(c) and c.isprintable() for c in chars):
+        return quoted(chars)
+    return " + ".join(quoted(c) if c.isprintable() and not unicodedata.combining(c)
+                      else f"U+{ord(c):04X}" for c in chars)
+
+
+def _mark(c: str) -> str:
+    return (f"the combining mark U+{ord(c):04X}" if unicodedata.combining(c)
+            else _shown(c))
+
+
+def regex_composition_problem(pattern: str) -> str | None:
+    """Why ``pattern`` (a valid regex) cannot be read with its accents composed, or None.
+
+    Regexes run on the text in NFC (:func:`visible_view`) and are composed the same way
+    (:func:`canonical_regex`): a letter followed by a combining mark, typed as such
+    (``cafe`` + U+0301, as macOS tools and some keyboards write it), is the accented
+    letter, so ``café`` is found however either was written. That reading is refused where
+    it would change what the regex means, or where a part of it could never match:
+
+    - a letter and a mark inside a character class (``caf[eé]`` with the ``é`` decomposed,
+      ``[e\\u0301]``): they are two members, each matched alone, not the letter ``é``;
+    - a quantifier after a letter and its mark (``é?`` decomposed): it repeats the mark;
+    - a mark written as an escape after its letter, or after a letter written as an escape
+      (``cafe\\u0301``, ``\\u0065`` + U+0301): the text holds the composed letter, so
+      the letter followed by the mark is never found;
+    - a mark typed after an escape it would compose with (``\\s`` + U+0301 is ``\\ś``);
+    - a pattern that composed is no longer a valid regex (a range ``[Æ-Å]`` ending in the
+      angstrom sign U+212B, which NFC writes U+00C5).
+
+    The messages say how to write it: the accented letter as one character (``é``, or the
+    escape ``\\u00e9``), which is found in composed and decomposed text alike.
+
+    Examples
+    --------
+    >>> regex_composition_problem("caf[ee\u0301]")[:62]
+    "inside a character class, 'e' and the combining mark U+0301 ar"
+    >>> regex_composition_problem("cafe\u0301s?") is None  # one letter, as typed
+    True
+    """
+    if pattern.isascii() and "\\" not in pattern:
+        return None
+    items = _regex_items(pattern)
+    for k in range(1, len(items)):
+        prev, (item, repeat) = items[k - 1][0], items[k]
+        if not item.escaped and item.value is not None:  # typed: NFC of the pattern sees it
+            pair = prev.last + item.value
+            if _joined(pair):
+                composed = unicodedata.normalize("NFC", pair)
+                if prev.escaped:
+                    return (f"{_mark(item.value)} after the escape '{prev.source}' "
+                            f"would make it '\\{composed}' once accents are "
+                            f"composed; write the mark as the escape \\u{ord(item.value):04x}")
+                if item.in_class or prev.in_class:
+                    return (f"inside a character class, {_shown(prev.last)} and "
+                            f"{_mark(item.value)} are two members, each matched alone, not "
+                            f"the letter {_shown(composed)} they look like; {_write_as(pair)}")
+                if repeat:
+                    return (f"{_shown(prev.last)} and {_mark(item.value)} look like "
+                            f"{_shown(composed)}, but the {quoted(items[k + 1][0].source)} "
+                            f"after them repeats the mark alone; {_write_as(pair)}")
+                continue  # letter and mark typed in a row: composed, the same text
+        if prev.value is None or item.value is None:
+            continue
+        pair = prev.value + item.value
+        if not _joined(pair):
+            continue
+        composed = unicodedata.normalize("NFC", pair)
+        if item.in_class and prev.in_class:
+            if k + 1 < len(items) and items[k + 1][0].source == "-":
+                continue  # a range of marks ([a\u0300-\u036f]) is no letter
+            return (f"inside a character class, {_shown(prev.value)} and "
+                    f"{_mark(item.value)} are two members, each matched alone, and the "
+                    f"transcripts hold {_shown(composed)} as one character; {_write_as(pair)}")
+        if not item.in_class and not prev.in_class:
+            return (f"{_shown(prev.value)} followed by {_mark(item.value)} is never found: "
+                    "the transcripts are read with accents composed, where they are "
+                    f"{_shown(composed)}; {_write_as(pair)}")
+    try:
+        re.compile(canonical_regex(pattern))
+    except re.error as exc:
+        return (f"it is invalid once its accents are composed (Unicode NFC, as the "
+                f"transcripts are read): {exc}; write the characters it names as they are "
+                "composed, or as escapes (\\uXXXX)")
+    return None
+
+
+def _joined(pair: str) -> bool:
+    """Whether NFC changes two characters together (composes or reorders them), not each
+    on its own (the angstrom sign U+212B is U+00C5 wherever it stands)."""
+    if pair.isascii():
+        return False
+    return unicodedata.normalize("NFC", pair) != "".join(
+        unicodedata.normalize("NFC", c) for c in pair)
+
+
+def _write_as(pair: str) -> str:
+    """How to write the characters of ``pair`` (a letter and its mark) as one."""
+    composed = unicodedata.normalize("NFC", pair)
+    escapes = "".join(f"\\u{ord(c):04x}" for c in composed)
+    if len(composed) == 1:
+        return (f"write the accented letter as one character: {_shown(composed)} (or the "
+                f"escape {escapes}), found in composed and decomposed text alike")
+    return (f"write the marks in the order the transcripts are read in: {escapes}")
 
 
 def _canonical_ids(ids: np.ndarray, uniques: list[str]) -> tuple[np.ndarray, list[str]]:
