@@ -608,6 +608,10 @@ def test_slang_and_never_stem_words_written_with_a_typographic_apostrophe():
     ("lihat https://t.co/Ab1Xy, ok", ["lihat", "ok"]),
     ("(cek WWW.Kota.go.id/a?b=1.) dan humas.kota@mail.go.id.", ["cek", "dan"]),
     ("rapat jam 16.00 di kantor; email: -", ["rapat", "jam", "16.00", "di", "kantor", "email"]),
+    # @handles of social media are no words; a hashtag's word is (session 13)
+    ("RT @humas_kota: banjir lagi @user. cc:@Budi.Santoso!", ["rt", "banjir", "lagi", "cc"]),
+    ("#BanjirJakarta @ pintu 2, tulis ke a@b", ["banjirjakarta", "pintu", "2", "tulis", "ke",
+                                               "a", "b"]),
 ])
 def test_blank_addresses_keeps_length_and_the_other_words(text, kept):
     from citra_eval.normalise import blank_addresses

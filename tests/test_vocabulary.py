@@ -283,3 +283,19 @@ def test_urls_and_email_addresses_are_no_words_of_the_vocabulary():
                            columns=ce.CODING_COLUMNS)
     key = keyness(corpus, codings=codings, target="m", min_count=1, top=None, stopwords=False)
     assert set(key["word"]) == words
+
+
+def test_social_media_handles_are_no_words_of_the_vocabulary():
+    """A tweet corpus's @handles (@humas_kota, @user) were its top words and collocations;
+    they name who is addressed, as a link names a page. A hashtag's word stays a word."""
+    turns = [f"@humas_kota jalan rusak lagi @user{i} #BanjirJakarta mohon cepat @Pemkot_Bjm"
+             for i in range(4)]
+    corpus = corpus_of(("D1", "a", turns))
+    words = set(word_frequencies(corpus, stopwords=False)["word"])
+    assert words == {"jalan", "rusak", "lagi", "banjirjakarta", "mohon", "cepat"}
+    pairs = collocations(corpus, min_count=3, stopwords=False)["ngram"].tolist()
+    assert "lagi banjirjakarta" in pairs and not any(
+        w in p.split() for p in pairs for w in ("humas_kota", "pemkot_bjm", "user0"))
+    codings = pd.DataFrame([("D1", 2, 0, 5, "m", "A")], columns=ce.CODING_COLUMNS)
+    key = keyness(corpus, codings=codings, target="m", min_count=1, top=None, stopwords=False)
+    assert set(key["word"]) == words

@@ -749,22 +749,35 @@ def tokenize(text: str) -> list[Token]:
 
 
 #: A web address (``https://t.co/Ab1``, ``www.kota.go.id/berita?id=3``; closing punctuation
-#: after it is not part of it) or an e-mail address (``humas@kota.go.id``).
+#: after it is not part of it), an e-mail address (``humas@kota.go.id``) or a social media
+#: handle (``@humas_kota``, ``@budi.santoso``: an ``@`` after no word character, then word
+#: characters, with dots between them; a full stop after it ends the sentence).
 _ADDRESS_RE = re.compile(r"""
     (?:\b(?:https?|ftp)://|\bwww\.)[^\s<>"]*[^\s<>"'.,;:!?)\]}’”]
     | [\w.+-]+@[\w-]+(?:\.[\w-]+)+
+    | (?<!\w)@\w+(?:\.\w+)*
     """, re.IGNORECASE | re.VERBOSE)
 
 
 def blank_addresses(text: str) -> str:
-    """``text`` with every web and e-mail address replaced by as many spaces, so its other
-    words keep their offsets: an address is not words (``https://t.co/Ab1`` would be the
-    tokens *https*, *t*, *co*, *ab1*). The vocabulary tables count no address.
+    """``text`` with every web and e-mail address and every social media handle replaced by
+    as many spaces, so its other words keep their offsets: an address is not words
+    (``https://t.co/Ab1`` would be the tokens *https*, *t*, *co*, *ab1*), and a handle
+    (``@humas_kota``, ``@user``) names who is addressed, as a link names a page. The
+    vocabulary tables (word frequencies, collocations, keyness) count none of them; pattern
+    matching and the learned coder still see them.
+
+    A hashtag's word is kept as one word, without the ``#``: ``#BanjirJakarta`` counts as
+    *banjirjakarta* (it is what the post is about), and is not split at its capitals (a
+    guess that fails on ``#SPBEKota``). An ``@`` with no word after it (``@ pintu 2``) or
+    inside a word (``a@b``) is left alone.
 
     Examples
     --------
     >>> blank_addresses("lihat https://t.co/Ab1, atau humas@kota.go.id.")
     'lihat                 , atau                 .'
+    >>> blank_addresses("@humas_kota banjir lagi #BanjirJakarta, cc @budi.santoso.")
+    '            banjir lagi #BanjirJakarta, cc              .'
     """
     if "://" not in text and "@" not in text and "www." not in text.lower():
         return text

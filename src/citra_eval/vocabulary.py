@@ -10,10 +10,13 @@ particles, auxiliaries; content words like *kerja*, *sama*, *baik*, *jawab* stay
 the codebook passed is English (``language: en``), scikit-learn's English stop words (nothing
 is downloaded) and the English contractions of function words (*it's*, *don't*: apostrophes
 compare as one, so *it’s* too); ``stopwords="sastrawi"`` uses PySastrawi's longer list,
-``stopwords=False`` keeps everything. Web and e-mail addresses are no words: they are left
-out (a tweet's ``https://t.co/…`` link would count *https*, *t* and *co*). Apart from the
-stop words, the normalisation (slang, stemming) is made for Indonesian: for another
-language the tables count the words as written.
+``stopwords=False`` keeps everything. Web and e-mail addresses and social media handles are
+no words: they are left out (a tweet's ``https://t.co/…`` link would count *https*, *t* and
+*co*, its ``@humas_kota`` would top the table); a hashtag's word is kept, whole and without
+its ``#`` (``#BanjirJakarta`` is *banjirjakarta*; see
+:func:`~citra_eval.normalise.blank_addresses`). Apart from the stop words, the
+normalisation (slang, stemming) is made for Indonesian: for another language the tables
+count the words as written.
 
 Units are turns of the chosen roles (default informants): a collocation never spans two
 turns.
@@ -144,7 +147,7 @@ def _tokens(corpus: Corpus, *, roles, stem: bool, stopwords, codebook) -> pd.Dat
     else:
         # compared as the tokens are: case-folded, apostrophes straight
         stop = frozenset(canonical_token(fold_case(str(w))) for w in stopwords)
-    texts = [blank_addresses(t) for t in units["text"].tolist()]  # no URL is a word
+    texts = [blank_addresses(t) for t in units["text"].tolist()]  # no URL, no @handle
     if not texts:
         return pd.DataFrame(columns=["doc_id", "segment_id", "word", "form"])
     which, ids, uniques = text_token_ids(texts)
