@@ -40,6 +40,7 @@ from ..corpus import (
     speakers_of,
 )
 from ..errors import InputError, Problem, quoted
+from ..pseudonymisation import shared_problems
 from .memos import check_memos, memos_element
 from .positions import Convention, SourceText
 
@@ -109,6 +110,9 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
     _check_source_guids(corpus)
     if memos is not None:
         check_memos(memos, corpus=corpus, codebook=codebook)
+    leaks = shared_problems(corpus, codebook, memos)
+    if leaks:
+        raise InputError(problems=leaks)
     root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": xml_text(name or codebook.name),
                                   "origin": xml_text(origin(codebook, positions=positions))})
     authors = set() if memos is None or memos.empty else {
@@ -409,6 +413,11 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
         When a coding refers to an unknown document or code, or lies outside its text, or a
         memo is wrong (:func:`~citra_eval.qdpx.memos.check_memos`: a GUID or date the
         schema refuses, an unknown document, code or ``about``, a span outside its text).
+        When ``corpus`` was read from transcripts ``citra-eval pseudonymise`` wrote (its
+        ``pseudonymisation_report.csv`` beside their folder) and the codebook or the memos
+        may hold the names they no longer do
+        (:func:`~citra_eval.pseudonymisation.shared_problems`, the check of ``qdpx export``):
+        the message says which file pseudonymise writes to share instead.
 
     Examples
     --------
