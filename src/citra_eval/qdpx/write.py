@@ -309,7 +309,8 @@ def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook, codings: pd.D
             sel = ET.SubElement(src, "PlainTextSelection", {
                 "guid": keep(getattr(first, "selection_guid", None), "selection", doc,
                              int(start), int(end)),
-                "startPosition": str(a), "endPosition": str(b)})
+                "startPosition": str(a), "endPosition": str(b),
+                **_selection_creator(sel_rows, user_guids)})
             for row in sel_rows.itertuples(index=False):
                 cguid = keep(getattr(row, "coding_guid", None), "coding", doc, int(start),
                              int(end), row.code, row.coder)
@@ -328,6 +329,23 @@ def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook, codings: pd.D
         for guid in (memo_refs or {}).get(("document", doc), []):
             ET.SubElement(src, "NoteRef", {"targetGUID": guid})  # after the selections
     return notes
+
+
+def _selection_creator(rows: pd.DataFrame, user_guids: dict[str, str]) -> dict[str, str]:
+    """A selection's own ``creatingUser`` and ``creationDateTime`` given back (codings'
+    ``selection_user_guid``, ``selection_created``: from another program): the user only
+    when the project declares it (a coder, a memo author or a row of ``users``), spelt as
+    its ``<User>`` is."""
+    out = {}
+    declared = {g.strip("{}").lower(): g for g in user_guids.values()}
+    guid = next((g for g in rows.get("selection_user_guid", []) if _valid(g, GUID_RE)), None)
+    if guid is not None and guid.strip().strip("{}").lower() in declared:
+        out["creatingUser"] = declared[guid.strip().strip("{}").lower()]
+    created = next((d for d in rows.get("selection_created", []) if _valid(d, DATETIME_RE)),
+                   None)
+    if created is not None:
+        out["creationDateTime"] = created.strip()
+    return out
 
 
 def _memo_selections(src: ET.Element, doc: str, refs: dict[tuple, list[str]],
