@@ -29,7 +29,7 @@ LAYERS: dict[str, int] = {
     "_passages": 1, "_dates": 1, "paths": 1, "_progress": 1,
     # 2 the canonical inputs: transcripts, codebook, codings, survey; text normalisation
     "corpus": 2, "codebook": 2, "codings": 2, "survey": 2, "normalise": 2, "matching": 2,
-    "lint": 2,
+    "lint": 2, "_memos": 2,
     # 3 methods on those inputs
     "autocoding": 3, "reliability": 3, "intercoder": 3, "themes": 3, "psychometrics": 3,
     "regression": 3, "simulate": 3, "pseudonymisation": 3, "qdpx": 3, "sheets": 3,

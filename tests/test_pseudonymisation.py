@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import citra_eval as ce
 from citra_eval.pseudonymisation import DETECTORS
+from citra_eval.qdpx.memos import MEMO_COLUMNS
 
 SOURCE = ("---\nid: INF01\ninformant: Budi Santoso, Kepala Humas\n"
           "speakers: {PWW: interviewer, Budi: informant}\n---\n"
@@ -866,3 +867,96 @@ def test_renamed_document_ids_stay_apart_ignoring_case_and_avoid_device_names():
     assert len({i.casefold() for i in ids}) == 3, ids
     assert "inf01" in ids and "Con" not in ids
     assert sorted(ids) == sorted(["INF01_2", "inf01", "Con_1"])
+
+
+def _shared_study(tmp_path, cli, *extra):
+    """``_cli_inputs`` pseudonymised into ``tmp_path/shared`` (``extra``: more options)."""
+    src, corpus = _cli_inputs(tmp_path)
+    shared = tmp_path / "shared"
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
+            "--codings", str(tmp_path / "codings_A.csv"), "--out", str(shared), *extra)
+    assert r.returncode == 0, r.stderr
+    return shared, corpus
+
+
+@pytest.mark.parametrize("originals", [False, True])
+def test_write_qdpx_of_pseudonymised_transcripts_checks_the_codebook(tmp_path, cli, originals):
+    """The library route checks what the CLI's ``qdpx export`` checks, with one message."""
+    shared, _ = _shared_study(tmp_path, cli, *(["--with-originals"] if originals else []))
+    cb = tmp_path / "codebook.yaml"
+    cb.write_text(_NAMED_CODEBOOK, encoding="utf-8")
+    corpus = ce.read_transcripts(shared / "transcripts")
+    out = tmp_path / "lib.qdpx"
+    with pytest.raises(ce.InputError) as err:
+        ce.write_qdpx(out, corpus, ce.Codebook.load(cb))
+    msg = str(err.value)
+    assert "pseudonymisation_report.csv" in msg and "--codebook" in msg and "Budi" not in msg
+    assert err.value.path == str(cb) and not out.exists()
+    if originals:
+        assert "code 'kontak', examples: " in msg and "'INF01'" in msg and err.value.line == 7
+    r, _ = _export_with(cli, tmp_path, shared, cb)  # the CLI says the same
+    assert r.returncode == 2 and msg.splitlines()[-1] in r.stderr, r.stderr
+    # a codebook without the names (or the one pseudonymise wrote) is shared
+    clean = tmp_path / "clean.yaml"
+    clean.write_text(_NAMED_CODEBOOK.replace("Budi Santoso", "humas")
+                     + ("" if originals else "pseudonymised: true\n"), encoding="utf-8")
+    ce.write_qdpx(out, corpus, ce.Codebook.load(clean))
+    assert out.is_file()
+    # a corpus not read from a pseudonymised folder is not checked
+    ce.write_qdpx(tmp_path / "orig.qdpx", ce.read_transcripts(tmp_path / "in"),
+                  ce.Codebook.load(cb))
+
+
+def _named_memos(corpus) -> pd.DataFrame:
+    return pd.DataFrame([
+        {"name": "Catatan", "text": "bicara dengan humas", "about": "project"},
+        {"name": "Wawancara", "text": "ditanya Pak Budi soal kontak", "about": "document",
+         "doc_id": corpus.doc_ids[0]},
+    ]).reindex(columns=MEMO_COLUMNS)
+
+
+def test_cli_export_checks_memos_for_the_names_when_the_report_holds_them(tmp_path, cli):
+    """Memos written into the project after pseudonymise may carry the originals."""
+    from citra_eval._files import write_csv
+
+    shared, _ = _shared_study(tmp_path, cli, "--with-originals")
+    corpus = ce.read_transcripts(shared / "transcripts")
+    memos = tmp_path / "memos.csv"
+    write_csv(_named_memos(corpus), memos)
+    out = tmp_path / "s.qdpx"
+    args = ("qdpx", "export", "--transcripts", str(shared / "transcripts"), "--out", str(out))
+    r = cli(*args, "--memos", str(memos))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"error: {memos}:3: memo 'Wawancara', text: "), r.stderr
+    assert "'INF01'" in r.stderr and "--memos" in r.stderr and "Budi" not in r.stderr
+    assert not out.exists()
+    with pytest.raises(ce.InputError, match=r"memo 'Wawancara', text: ") as err:  # library
+        ce.write_qdpx(out, corpus, ce.Codebook(name="c", version="1", language="id", codes={}),
+                      memos=_named_memos(corpus))
+    assert err.value.line == 3
+    write_csv(_named_memos(corpus).replace("Pak Budi", "informan", regex=True), memos)
+    r = cli(*args, "--memos", str(memos))
+    assert r.returncode == 0, r.stderr
+
+
+def test_cli_export_refuses_memos_pseudonymise_did_not_write(tmp_path, cli):
+    """Without the originals the names are unknown: only the memos pseudonymise wrote
+    beside the transcripts are shared."""
+    from citra_eval._files import write_csv
+
+    src, corpus = _cli_inputs(tmp_path)
+    memos = tmp_path / "memos.csv"
+    write_csv(_named_memos(corpus), memos)
+    shared = tmp_path / "shared"
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.yaml"),
+            "--memos", str(memos), "--out", str(shared))
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "s.qdpx"
+    args = ("qdpx", "export", "--transcripts", str(shared / "transcripts"), "--out", str(out))
+    r = cli(*args, "--memos", str(memos))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"error: {memos}: "), r.stderr
+    assert "pseudonymisation_report.csv" in r.stderr and str(shared / "memos.csv") in r.stderr
+    assert not out.exists()
+    r = cli(*args, "--memos", str(shared / "memos.csv"))
+    assert r.returncode == 0, r.stderr

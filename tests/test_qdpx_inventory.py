@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from xml.etree import ElementTree as ET
+
 import pandas as pd
 import pytest
+from conftest import refdata_path
 from test_qdpx import _assert_valid, _qde, _schema, make_qdpx
 
 import citra_eval as ce
@@ -287,9 +291,10 @@ def test_memos_checked_in_python_too(everything, tmp_path):
     assert not (tmp_path / "w.qdpx").exists()
 
 
-def test_a_selections_own_creator_is_listed_and_user_ids_go_back_out(tmp_path, cli):
-    """NVivo records who made a selection besides who coded it, and each user's initials
-    (``id``): the first is listed as not kept, the second goes back out."""
+def test_a_selections_own_creator_and_user_ids_go_back_out(tmp_path, cli):
+    """NVivo records who made a selection and when, besides who coded it, and each user's
+    initials (``id``): both are kept (codings.csv ``selection_user_guid``,
+    ``selection_created``; users.csv) and go back out."""
     text = "halo dunia"
     xml = (f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
            f'name="p" origin="NVivo 14"><Users><User guid="{G(1)}" name="Rina Sari" '
@@ -304,8 +309,12 @@ def test_a_selections_own_creator_is_listed_and_user_ids_go_back_out(tmp_path, c
     path = make_qdpx(tmp_path / "p.qdpx", xml, {"sources/t.txt": text.encode()})
     r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "i"))
     assert r.returncode == 0, r.stderr
-    assert "1 coded text selections' own creating user or date" in r.stderr
+    assert "own creating user" not in r.stderr and "not kept" not in r.stderr, r.stderr
     out = tmp_path / "i"
+    codings = pd.read_csv(out / "codings.csv", dtype=str)
+    assert codings[["coder", "coder_guid", "created", "selection_user_guid",
+                    "selection_created"]].values.tolist() == [
+        ["Rina Sari", G(1), "2024-02-01T00:00:00Z", G(2), "2024-01-01T00:00:00Z"]]
     r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"), "--codebook",
             str(out / "codebook.yaml"), "--codings", str(out / "codings.csv"), "--users",
             str(out / "users.csv"), "--out", str(tmp_path / "o.qdpx"))
@@ -313,4 +322,41 @@ def test_a_selections_own_creator_is_listed_and_user_ids_go_back_out(tmp_path, c
     again = _qde((tmp_path / "o.qdpx").read_bytes()).decode()
     assert f'<User guid="{G(1)}" name="Rina Sari" id="RS"' in again
     assert f'<User guid="{G(2)}" name="Budi" id="BD"' in again
+    sel = re.search(r"<PlainTextSelection [^>]*>", again).group(0)
+    assert f'guid="{G(31)}"' in sel and f'creatingUser="{G(2)}"' in sel, sel
+    assert 'creationDateTime="2024-01-01T00:00:00Z"' in sel, sel
+    coding = re.search(r"<Coding [^>]*>", again).group(0)
+    assert f'creatingUser="{G(1)}"' in coding and "2024-02-01T00:00:00Z" in coding, coding
     _assert_valid(_schema("Project.xsd"), again.encode())
+    # without users.csv the selection's creator (no coder) is no user of the project: the
+    # selection names none rather than a user the project does not declare
+    r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"), "--codebook",
+            str(out / "codebook.yaml"), "--codings", str(out / "codings.csv"),
+            "--out", str(tmp_path / "o2.qdpx"))
+    assert r.returncode == 0, r.stderr
+    again = _qde((tmp_path / "o2.qdpx").read_bytes()).decode()
+    sel = re.search(r"<PlainTextSelection [^>]*>", again).group(0)
+    assert "creatingUser" not in sel and 'creationDateTime="2024-01-01T00:00:00Z"' in sel
+
+
+def test_real_nvivo_selections_keep_their_own_creator_through_a_round_trip():
+    """The NVivo 12.6 export (shared/reference-data): its selections were made by another
+    user, at other times, than their codings; import -> export gives both back."""
+    path = refdata_path("refi-qda", "nvivo-win-12.6-oltas.qdpx")
+    attrs = ("creatingUser", "creationDateTime")
+
+    def selections(qde: str) -> dict[str, tuple]:
+        root = ET.fromstring(qde)
+        return {el.get("guid").lower(): tuple(el.get(a) for a in attrs)
+                for el in root.iter() if el.tag.endswith("PlainTextSelection")}
+
+    before = selections(_qde(path.read_bytes()).decode("utf-8"))
+    project = ce.read_qdpx(path, spanning="keep")
+    assert project.codings["selection_user_guid"].notna().any()
+    assert project.discarded["what"].str.contains("own creating user").sum() == 0
+    data = ce.qdpx.qdpx_bytes(project.corpus, project.codebook, project.codings,
+                              users=project.users, positions="utf16")
+    after = selections(_qde(data).decode("utf-8"))
+    differing = {g for g, v in before.items() if v[0] is not None}
+    assert differing and differing <= set(after)
+    assert {g: after[g] for g in differing} == {g: before[g] for g in differing}

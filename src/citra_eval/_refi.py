@@ -27,8 +27,11 @@ SPEAKERS_PREFIX = "citra_eval speakers: "
 #: from the doc_id and the GUID citra_eval derives), given back on export.
 SOURCE_NAME, SOURCE_GUID = "source_name", "source_guid"
 #: Codings columns holding the REFI identity of a coding from another program: its
-#: selection's and its own GUID, its user's GUID and its creation date; given back on export.
-REFI_CODING_COLUMNS = ["selection_guid", "coding_guid", "coder_guid", "created"]
+#: selection's and its own GUID, its user's GUID and its creation date, and its selection's
+#: own creating user (GUID) and date where they differ from the coding's (NVivo records who
+#: made a selection besides who coded it); given back on export.
+REFI_CODING_COLUMNS = ["selection_guid", "coding_guid", "coder_guid", "created",
+                       "selection_user_guid", "selection_created"]
 GUID_RE = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                      r"[0-9a-fA-F]{12}\}?$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$")

@@ -24,12 +24,13 @@ from pathlib import Path
 import pandas as pd
 
 from ._files import check_columns_unique, csv_rows, read_text_file, restore_cell, unique_stem
+from ._memos import check_memos, read_memos
 from ._validation import check_type
 from ._yaml import read_yaml_file
+from .codebook import Codebook
 from .codings import record_text
 from .corpus import Corpus, front_matter_key, main_line_end, with_line_ends
 from .errors import InputError, Problem
-from .qdpx.memos import check_memos
 
 __all__ = ["DETECTORS", "BoundaryWarning", "PseudonymResult", "load_key", "pseudonymise",
            "reidentify"]
@@ -1110,3 +1111,176 @@ def _read_report(key) -> pd.DataFrame:
                              path=path)
         frame[col] = frame[col].where(~text, num)
     return frame
+
+
+# ------------------------------------------------------------------ sharing what was pseudonymised
+
+#: The report :func:`pseudonymise`'s command writes beside the shared ``transcripts`` folder
+#: (``OUT/pseudonymisation_report.csv``); its presence marks the transcripts as pseudonymised.
+SHARED_REPORT = "pseudonymisation_report.csv"
+#: The codebook and memos the command writes beside them (``--codebook``, ``--memos``).
+SHARED_CODEBOOK, SHARED_MEMOS = "codebook.yaml", "memos.csv"
+
+#: The keys of a codebook (and of each code) whose values are ids, settings or regexes, not
+#: words a person wrote; the values of all other keys (label, definition, ...) are texts.
+_CODEBOOK_KEPT = frozenset({"id", "codebook", "version", "language", "codable", "construct",
+                            "color", "guid", "slang", "no_stem", "pseudonymised"})
+#: The memos columns that are words a person wrote (what pseudonymise replaces names in).
+_MEMO_TEXTS = ["name", "text", "author", "target"]
+
+
+def codebook_texts(codebook, fn) -> dict:
+    """``codebook.to_dict()`` with ``fn(text, code id or None, key)`` run over every text a
+    person wrote (description, labels, definitions, include/exclude, examples, notes and
+    phrase patterns); ids, settings and regex patterns are kept."""
+    def text(value, code, key):
+        if isinstance(value, str):
+            return fn(value, code, key)
+        if isinstance(value, dict):  # {language: text}, or {regex: ...}: kept
+            return value if "regex" in value else {k: text(v, code, key)
+                                                   for k, v in value.items()}
+        if isinstance(value, list):
+            return [text(v, code, key) for v in value]
+        return value
+
+    def node(data: dict, code: str | None) -> dict:
+        return {k: (v if k in _CODEBOOK_KEPT else [node(c, c["id"]) for c in v]
+                    if k == "children" else text(v, code, k)) for k, v in data.items()}
+
+    data = codebook.to_dict()
+    return {**node({k: v for k, v in data.items() if k != "codes"}, None),
+            "codes": [node(c, c["id"]) for c in data["codes"]]}
+
+
+def pseudonymised_codebook(codebook, apply):
+    """``codebook`` with ``apply`` (:meth:`PseudonymResult.apply`) run over every text a
+    person wrote (description, labels, definitions, include/exclude, examples, notes and
+    phrase patterns); ids, settings and regex patterns are kept. Marked ``pseudonymised``
+    (what :func:`shared_problems` looks for)."""
+    data = codebook_texts(codebook, lambda value, code, key: apply(value))
+    return Codebook.from_dict({**data, "pseudonymised": True})
+
+
+def _pseudonymised_folder(transcripts: str | os.PathLike) -> tuple[Path, dict | None] | None:
+    """``(report, {name: pseudonym} or None)`` when ``transcripts`` is a folder pseudonymise
+    wrote (its report is beside it; the names only when the report holds the originals),
+    else None."""
+    report = Path(transcripts).parent / SHARED_REPORT
+    if not report.is_file():
+        return None
+    return report, replaced_names(report)
+
+
+def shared_codebook_problem(codebook, path: str | None,
+                            transcripts: str | os.PathLike | None) -> Problem | None:
+    """Why ``codebook`` (read from ``path``) must not be shared with ``transcripts``, or
+    None. Transcripts are pseudonymised when the report pseudonymise writes beside them
+    (``OUT/pseudonymisation_report.csv`` next to ``OUT/transcripts``) is there. When that
+    report holds the originals (``--with-originals``), the codebook's texts are searched for
+    the replaced names (the message names the code, field and pseudonym, never the name);
+    else the names are unknown here, and only a codebook pseudonymise wrote (marked
+    ``pseudonymised: true``) or one without texts is shared."""
+    found_folder = None if transcripts is None else _pseudonymised_folder(transcripts)
+    if found_folder is None:
+        return None
+    report, names = found_folder
+    folder = report.parent
+    fix = (f"share the codebook pseudonymise writes: run it again adding --codebook "
+           f"{path or 'FILE'}, then export {folder / SHARED_CODEBOOK} (qdpx export --codebook; "
+           "in Python Codebook.load)")
+    found: list[tuple[str | None, str, str]] = []
+    pseudonyms = name_finder(names) if names is not None else None
+
+    def look(value: str, code: str | None, key: str) -> str:
+        if pseudonyms is None:
+            found.extend((code, key, "") for _ in [value] if value.strip())
+        else:
+            found.extend((code, key, rep) for rep in pseudonyms(value))
+        return value
+
+    codebook_texts(codebook, look)
+    if not found:
+        return None
+    if names is None:
+        if codebook.pseudonymised:
+            return None
+        return Problem(path, f"the transcripts in {transcripts} are pseudonymised ({report}) "
+                       "but this codebook is not (it lacks 'pseudonymised: true'): its labels, "
+                       "definitions, examples, notes and patterns may hold the names the "
+                       f"transcripts no longer do; {fix}")
+    code, key, pseudonym = found[0]
+    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+    return Problem(path, f"{f'code {code!r}, ' if code else ''}{key}: holds a name the "
+                   f"transcripts in {transcripts} no longer hold (pseudonymised as "
+                   f"{pseudonym!r}; {report}){more}; {fix}",
+                   codebook.codes[code].line if code else None)
+
+
+def _memo_texts(memos: pd.DataFrame) -> list[tuple]:
+    """Each memo's words a person wrote (:data:`_MEMO_TEXTS`), missing ones as None."""
+    table = memos.reindex(columns=_MEMO_TEXTS)
+    return [tuple(None if not isinstance(v, str) or not v else v for v in row)
+            for row in table.itertuples(index=False)]
+
+
+def shared_memos_problem(memos: pd.DataFrame, path: str | None,
+                         transcripts: str | os.PathLike | None) -> Problem | None:
+    """Why ``memos`` (read from ``path``, None for a table made in Python) must not be shared
+    with ``transcripts``, or None; as :func:`shared_codebook_problem` for a codebook. With
+    the originals in the report, the memos' names, texts, authors and targets are searched
+    for the replaced names; without them, only the memos pseudonymise wrote beside the
+    transcripts (``OUT/memos.csv``) are shared."""
+    found_folder = None if transcripts is None else _pseudonymised_folder(transcripts)
+    if found_folder is None or memos is None or memos.empty:
+        return None
+    report, names = found_folder
+    written = report.parent / SHARED_MEMOS
+    fix = (f"share the memos pseudonymise writes: run it again adding --memos "
+           f"{path or 'FILE'}, then export {written} (qdpx export --memos; in Python "
+           "read_memos)")
+    if names is None:
+        try:
+            known = set(_memo_texts(read_memos(written))) if written.is_file() else set()
+        except InputError:
+            known = set()
+        if set(_memo_texts(memos)) <= known:
+            return None
+        return Problem(path, f"the transcripts in {transcripts} are pseudonymised ({report}) "
+                       f"but these memos are not the ones pseudonymise wrote with them "
+                       f"({written}): their names, texts, authors and targets may hold the "
+                       f"names the transcripts no longer do; {fix}")
+    pseudonyms = name_finder(names)
+    found = [(k, col, rep) for k, row in enumerate(_memo_texts(memos))
+             for col, value in zip(_MEMO_TEXTS, row, strict=True) if value
+             for rep in pseudonyms(value)]
+    if not found:
+        return None
+    k, col, pseudonym = found[0]
+    name = memos["name"].iat[k] if "name" in memos.columns else None
+    which = f"memo {name!r}" if isinstance(name, str) and name else "a memo"
+    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+    return Problem(path, f"{which}, {col}: holds a name the transcripts in {transcripts} no "
+                   f"longer hold (pseudonymised as {pseudonym!r}; {report}){more}; {fix}",
+                   _file_lines(memos)[k])
+
+
+def transcript_folders(corpus: Corpus) -> list[str]:
+    """The folders ``corpus``'s documents were read from (files that exist), in order."""
+    paths = corpus.documents["path"] if "path" in corpus.documents.columns else []
+    return list(dict.fromkeys(str(Path(p).parent) for p in paths
+                              if isinstance(p, str) and Path(p).is_file()))
+
+
+def shared_problems(corpus: Corpus, codebook=None, memos: pd.DataFrame | None = None, *,
+                    memos_path: str | None = None) -> list[Problem]:
+    """What must not be shared with ``corpus`` when it was read from transcripts pseudonymise
+    wrote: a codebook (:func:`shared_codebook_problem`) or memos
+    (:func:`shared_memos_problem`) that may hold the names the transcripts no longer do.
+    The one check of ``write_qdpx`` and ``citra-eval qdpx export``."""
+    problems = []
+    for folder in transcript_folders(corpus):
+        if codebook is not None:
+            problems.append(shared_codebook_problem(codebook, codebook.path, folder))
+        if memos is not None:
+            problems.append(shared_memos_problem(memos, memos_path, folder))
+    return [p for p in problems if p is not None]

@@ -22,15 +22,16 @@ from ..corpus import (
     split_source,
     with_line_ends,
 )
-from ..errors import InputError, Problem
+from ..errors import InputError
 from ..pseudonymisation import (
     NAMED_ROWS,
+    SHARED_CODEBOOK,
+    SHARED_REPORT,
     BoundaryWarning,
     load_key,
-    name_finder,
     pseudonymise,
+    pseudonymised_codebook,
     reidentify,
-    replaced_names,
     source_with_replacements,
 )
 from ..qdpx import front_matter_of, transcript_source
@@ -142,91 +143,8 @@ def _pseudonymise(args: argparse.Namespace, out) -> int:
 #: What both commands write into --out (replaced on every run), and pseudonymise's report
 #: and codebook (``--codebook``).
 WRITTEN = ("transcripts", "codings", "memos.csv")
-REPORT = "pseudonymisation_report.csv"
-CODEBOOK = "codebook.yaml"
-
-#: The keys of a codebook (and of each code) whose values are ids, settings or regexes, not
-#: words a person wrote; the values of all other keys (label, definition, ...) are texts.
-_CODEBOOK_KEPT = frozenset({"id", "codebook", "version", "language", "codable", "construct",
-                            "color", "guid", "slang", "no_stem", "pseudonymised"})
-
-
-def _codebook_texts(codebook: Codebook, fn) -> dict:
-    """``codebook.to_dict()`` with ``fn(text, code id or None, key)`` run over every text a
-    person wrote (description, labels, definitions, include/exclude, examples, notes and
-    phrase patterns); ids, settings and regex patterns are kept."""
-    def text(value, code, key):
-        if isinstance(value, str):
-            return fn(value, code, key)
-        if isinstance(value, dict):  # {language: text}, or {regex: ...}: kept
-            return value if "regex" in value else {k: text(v, code, key)
-                                                   for k, v in value.items()}
-        if isinstance(value, list):
-            return [text(v, code, key) for v in value]
-        return value
-
-    def node(data: dict, code: str | None) -> dict:
-        return {k: (v if k in _CODEBOOK_KEPT else [node(c, c["id"]) for c in v]
-                    if k == "children" else text(v, code, k)) for k, v in data.items()}
-
-    data = codebook.to_dict()
-    return {**node({k: v for k, v in data.items() if k != "codes"}, None),
-            "codes": [node(c, c["id"]) for c in data["codes"]]}
-
-
-def pseudonymised_codebook(codebook: Codebook, apply) -> Codebook:
-    """``codebook`` with ``apply`` (:meth:`PseudonymResult.apply`) run over every text a
-    person wrote (description, labels, definitions, include/exclude, examples, notes and
-    phrase patterns); ids, settings and regex patterns are kept. Marked ``pseudonymised``
-    (what ``qdpx export`` of pseudonymised transcripts looks for)."""
-    data = _codebook_texts(codebook, lambda value, code, key: apply(value))
-    return Codebook.from_dict({**data, "pseudonymised": True})
-
-
-def shared_codebook_problem(codebook: Codebook, path: str,
-                            transcripts: str | None) -> Problem | None:
-    """Why ``codebook`` (read from ``path``) must not be shared with ``transcripts``, or
-    None. Transcripts are pseudonymised when the report pseudonymise writes beside them
-    (``OUT/pseudonymisation_report.csv`` next to ``OUT/transcripts``) is there. When that
-    report holds the originals (``--with-originals``), the codebook's texts are searched for
-    the replaced names (the message names the code, field and pseudonym, never the name);
-    else the names are unknown here, and only a codebook pseudonymise wrote (marked
-    ``pseudonymised: true``) is shared."""
-    from pathlib import Path
-
-    if transcripts is None:
-        return None
-    folder = Path(transcripts).parent
-    report = folder / REPORT
-    if not report.is_file():
-        return None
-    fix = (f"share the codebook pseudonymise writes: run it again adding --codebook {path}, "
-           f"then export with --codebook {folder / CODEBOOK}")
-    names = replaced_names(report)
-    if names is None:
-        if codebook.pseudonymised:
-            return None
-        return Problem(path, f"the transcripts in {transcripts} are pseudonymised ({report}) "
-                       "but this codebook is not (it lacks 'pseudonymised: true'): its labels, "
-                       "definitions, examples, notes and patterns may hold the names the "
-                       f"transcripts no longer do; {fix}")
-    pseudonyms = name_finder(names)
-    found: list[tuple[str | None, str, str]] = []
-
-    def look(value: str, code: str | None, key: str) -> str:
-        found.extend((code, key, rep) for rep in pseudonyms(value))
-        return value
-
-    _codebook_texts(codebook, look)
-    if not found:
-        return None
-    code, key, pseudonym = found[0]
-    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
-    return Problem(path, f"{f'code {code!r}, ' if code else ''}{key}: holds a name the "
-                   f"transcripts in {transcripts} no longer hold (pseudonymised as "
-                   f"{pseudonym!r}; {report}){more}; {fix}",
-                   codebook.codes[code].line if code else None)
-
+REPORT = SHARED_REPORT
+CODEBOOK = SHARED_CODEBOOK
 
 #: The key's row per ``.txt``/``.md`` transcript: ``original`` is the head of the input file
 #: (byte-order mark and front matter as written), ``replacement`` the head written to the

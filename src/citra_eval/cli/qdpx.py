@@ -14,6 +14,7 @@ from ..codebook import Codebook
 from ..codings import empty_codings, read_codings
 from ..corpus import read_transcripts
 from ..errors import Problem, did_you_mean
+from ..pseudonymisation import shared_problems
 from ..qdpx import read_qdpx, write_qdpx
 from ..qdpx.memos import read_memos
 from ..qdpx.project import SAVED_ENTRIES, USER_COLUMNS
@@ -28,7 +29,6 @@ from ._common import (
     study_here,
     study_locked,
 )
-from .pseudonymise import shared_codebook_problem
 
 
 def _add_qdpx(sub: argparse._SubParsersAction) -> None:
@@ -100,11 +100,13 @@ def _read_inputs(args: argparse.Namespace):
     corpus = problems.attempt(read_transcripts, args.transcripts, allow_empty=True)
     codebook = (problems.attempt(Codebook.load, args.codebook) if args.codebook else
                 Codebook(name=Path(args.out).stem, version="1", language="id", codes={}))
-    if codebook is not None and args.codebook:  # names the transcripts no longer hold
-        leak = problems.attempt(shared_codebook_problem, codebook, args.codebook,
-                                args.transcripts)
-        if leak is not None:
-            problems.append(leak)
+    memos = (problems.attempt(read_memos, args.memos, corpus=corpus, codebook=codebook,
+                              keep_lines=True) if args.memos else None)
+    if corpus is not None:  # names the transcripts no longer hold
+        for problem in problems.attempt(shared_problems, corpus,
+                                        codebook if args.codebook else None, memos,
+                                        memos_path=args.memos) or []:
+            problems.append(problem)
     # a REFI-QDA project has no segments: spans need only lie in their text (import with
     # --spanning keep writes spans crossing turns)
     tables = [problems.attempt(read_codings, f, corpus=corpus,
@@ -120,7 +122,7 @@ def _read_inputs(args: argparse.Namespace):
                                         "but no codebook was given; give it with --codebook "
                                         "FILE"))
     problems.raise_any()
-    return corpus, codebook, tables
+    return corpus, codebook, tables, memos
 
 
 def _run_qdpx_export(args: argparse.Namespace) -> int:
@@ -144,9 +146,8 @@ def _run_qdpx_export(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    corpus, codebook, tables = _read_inputs(args)
+    corpus, codebook, tables, memos = _read_inputs(args)
     codings = pd.concat(tables, ignore_index=True) if tables else empty_codings()
-    memos = read_memos(args.memos, corpus=corpus, codebook=codebook) if args.memos else None
     users = (read_csv_table(args.users, columns=USER_COLUMNS, required=["guid", "name"],
                             what="a users table") if args.users else None)
     write_qdpx(args.out, corpus, codebook, codings, name=args.name, positions=args.positions,

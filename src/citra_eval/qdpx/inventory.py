@@ -1,7 +1,8 @@
 """What a REFI-QDA project holds that citra_eval does not keep, counted.
 
 REFI-QDA 1.5 §7 asks an importer to show what it discards. citra_eval keeps text sources,
-their coded selections (codes, coders, dates, GUIDs, comments and notes), the codebook,
+their coded selections (codes, coders, dates, GUIDs, the selections' own creators and
+dates, comments and notes), the codebook,
 users, cases and variables, sets of sources (as document attributes) and memos (see
 :mod:`citra_eval.qdpx.memos`). :func:`discarded` counts the rest, by kind, from the XML, so
 that nothing goes missing in silence; ``Project.discarded`` holds the table and
@@ -26,14 +27,6 @@ _MEDIA = {"PictureSource": "picture sources", "PDFSource": "PDF sources",
 
 def _codings(el: ET.Element) -> int:
     return sum(1 for _ in el.iter("Coding"))
-
-
-def _own_creator(sel: ET.Element, codings: list[ET.Element]) -> bool:
-    """Whether a selection records a creating user or date of its own that none of its
-    codings takes over (a coding without its own takes the selection's)."""
-    return any(sel.get(attr) and all(c.get(attr) and c.get(attr) != sel.get(attr)
-                                     for c in codings)
-               for attr in ("creatingUser", "creationDateTime"))
 
 
 def discarded(root: ET.Element, *, skipped: Iterable[tuple[str, int]] = ()) -> pd.DataFrame:
@@ -85,9 +78,6 @@ def discarded(root: ET.Element, *, skipped: Iterable[tuple[str, int]] = ()) -> p
                     add("text selections without codes or comments")
                 if codings and (sel.get("name") or "").strip():
                     add("names of coded text selections (their text is kept)")
-                if codings and _own_creator(sel, codings):
-                    add("coded text selections' own creating user or date (their codings' "
-                        "are kept)")
     for note in root.iterfind("Notes/Note"):
         n = len(note.findall("PlainTextSelection"))
         add("selections inside notes", n, _codings(note))

@@ -41,8 +41,9 @@ class Project:
         ``doc_id, segment_id, start, end, code, coder, evidence, note``: one row per coding of
         a text selection, offsets into the corpus texts; ``coder`` is the name of the user who
         made the coding. For a project from another program also ``selection_guid,
-        coding_guid, coder_guid, created`` (where they differ from what citra_eval derives),
-        so that an export gives them back.
+        coding_guid, coder_guid, created`` (where they differ from what citra_eval derives)
+        and ``selection_user_guid, selection_created`` (the selection's own creating user
+        and date, where they differ from its coding's), so that an export gives them back.
     users : DataFrame
         ``guid, name, user_id`` of the project's users (also those without codings; saved as
         ``users.csv`` and exported again with ``--users``).

@@ -508,6 +508,15 @@ class _Reader:
         for key, value in found.items():
             row[key] = value if value and norm_guid(value) != derived[key] else None
         row["created"] = coding.get("creationDateTime") or sel.get("creationDateTime")
+        # the selection's own creator and date, where its coding has others (a coding
+        # without its own took the selection's above)
+        for key, attr in (("selection_user_guid", "creatingUser"),
+                          ("selection_created", "creationDateTime")):
+            own = sel.get(attr) if sel.tag == "PlainTextSelection" else None
+            theirs = coding.get(attr)
+            same = (norm_guid(own) == norm_guid(theirs) if attr == "creatingUser"
+                    else own == theirs)
+            row[key] = own.strip() if own and own.strip() and theirs and not same else None
         return row
 
     def codings_frame(self, rows: list[dict], corpus: Corpus, spanning: str) -> pd.DataFrame:

@@ -40,6 +40,7 @@ from ..corpus import (
     speakers_of,
 )
 from ..errors import InputError, Problem, quoted
+from ..pseudonymisation import shared_problems
 from .memos import check_memos, memos_element
 from .positions import Convention, SourceText
 
@@ -109,6 +110,9 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
     _check_source_guids(corpus)
     if memos is not None:
         check_memos(memos, corpus=corpus, codebook=codebook)
+    leaks = shared_problems(corpus, codebook, memos)
+    if leaks:
+        raise InputError(problems=leaks)
     root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": xml_text(name or codebook.name),
                                   "origin": xml_text(origin(codebook, positions=positions))})
     authors = set() if memos is None or memos.empty else {
@@ -305,7 +309,8 @@ def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook, codings: pd.D
             sel = ET.SubElement(src, "PlainTextSelection", {
                 "guid": keep(getattr(first, "selection_guid", None), "selection", doc,
                              int(start), int(end)),
-                "startPosition": str(a), "endPosition": str(b)})
+                "startPosition": str(a), "endPosition": str(b),
+                **_selection_creator(sel_rows, user_guids)})
             for row in sel_rows.itertuples(index=False):
                 cguid = keep(getattr(row, "coding_guid", None), "coding", doc, int(start),
                              int(end), row.code, row.coder)
@@ -324,6 +329,23 @@ def _sources(root: ET.Element, corpus: Corpus, codebook: Codebook, codings: pd.D
         for guid in (memo_refs or {}).get(("document", doc), []):
             ET.SubElement(src, "NoteRef", {"targetGUID": guid})  # after the selections
     return notes
+
+
+def _selection_creator(rows: pd.DataFrame, user_guids: dict[str, str]) -> dict[str, str]:
+    """A selection's own ``creatingUser`` and ``creationDateTime`` given back (codings'
+    ``selection_user_guid``, ``selection_created``: from another program): the user only
+    when the project declares it (a coder, a memo author or a row of ``users``), spelt as
+    its ``<User>`` is."""
+    out = {}
+    declared = {g.strip("{}").lower(): g for g in user_guids.values()}
+    guid = next((g for g in rows.get("selection_user_guid", []) if _valid(g, GUID_RE)), None)
+    if guid is not None and guid.strip().strip("{}").lower() in declared:
+        out["creatingUser"] = declared[guid.strip().strip("{}").lower()]
+    created = next((d for d in rows.get("selection_created", []) if _valid(d, DATETIME_RE)),
+                   None)
+    if created is not None:
+        out["creationDateTime"] = created.strip()
+    return out
 
 
 def _memo_selections(src: ET.Element, doc: str, refs: dict[tuple, list[str]],
@@ -409,6 +431,11 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
         When a coding refers to an unknown document or code, or lies outside its text, or a
         memo is wrong (:func:`~citra_eval.qdpx.memos.check_memos`: a GUID or date the
         schema refuses, an unknown document, code or ``about``, a span outside its text).
+        When ``corpus`` was read from transcripts ``citra-eval pseudonymise`` wrote (its
+        ``pseudonymisation_report.csv`` beside their folder) and the codebook or the memos
+        may hold the names they no longer do
+        (:func:`~citra_eval.pseudonymisation.shared_problems`, the check of ``qdpx export``):
+        the message says which file pseudonymise writes to share instead.
 
     Examples
     --------
