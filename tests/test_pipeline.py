@@ -624,6 +624,28 @@ def test_a_study_without_notebooks_is_told_relative_to_the_study(tmp_path, monke
     assert e.value.path == "notebooks"
 
 
+def test_reproduce_refuses_a_saturation_base_no_run_can_follow_before_running(tmp_path):
+    """Session 13: study.yaml's saturation_base leaving no run after the base stopped
+    notebook 03 (after the notebooks before it); reproduce now says so at the line of
+    study.yaml, exit 2, nothing written."""
+    root = tmp_path / "s"
+    shutil.copytree(ROOT / "tests" / "data" / "studies" / "rsud", root)
+    yaml = root / "study.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8") + "saturation_base: 3\n",
+                    encoding="utf-8")
+    line = len(yaml.read_text(encoding="utf-8").splitlines())
+    rp.write_raw_checksums(root)
+    r = run_cli("reproduce", cwd=root)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr
+    assert _not_warnings(r.stderr) == [
+        f"error: study.yaml:{line}: 'saturation_base' must be at most 2 (a run of "
+        "run_length=2 interviews must follow the base, in the 4 interviews counted), got 3; "
+        "saturation (notebook 03) counts the coded interviews with an informant's turn; "
+        "lower it, or remove it for the default (4, fewer in a small study)"]
+    assert not (root / "reports").exists()
+
+
 def test_a_note_given_twice_in_a_notebook_is_repeated_once(tmp_path):
     """Notebook 02 notes the inferred coverage for the agreement and again for the
     disagreements: reproduce printed it twice."""
