@@ -76,9 +76,9 @@ and a minute or more on a large one (100 interviews of 100 turns, 2.8 MB of text
 minute of CPU, most of it in the fits). The time per MB still grows somewhat with the size
 (``benchmarks/bench_learned_training.py``): a larger study has more codes with enough
 positive turns to be learned, and liblinear's time per feature grows with the vocabulary
-(its weights no longer fit in the processor's cache); the rest of training grows linearly. ``progress=None`` shows a bar
-over the fits on a terminal. A coder is retrained from the codings rather than saved;
-nothing is pickled.
+(its weights no longer fit in the processor's cache); the rest of training grows linearly.
+``progress=None`` shows a bar over the fits on a terminal. A coder is retrained from the
+codings rather than saved; nothing is pickled.
 """
 
 from __future__ import annotations
