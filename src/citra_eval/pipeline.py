@@ -46,7 +46,15 @@ from .outputs import (
     read_manifest,
 )
 from .psychometrics import reliability_warnings
-from .study import STUDY_FILE, Study, StudySettings, find_study_root, load_study, shown_path
+from .study import (
+    STUDY_FILE,
+    Study,
+    StudySettings,
+    find_study_root,
+    load_study,
+    saturation_base_problem,
+    shown_path,
+)
 
 __all__ = [
     "CHECKSUMS",
@@ -709,6 +717,11 @@ def _prepare(root: Path, *, lang: str | None, seed: int | None, update_checksums
     if not update_checksums:
         check_raw_inputs(root)
     study = load_study(root, lang=lang, seed=seed)
+    # a warning for validate (the other analyses are not affected), but notebook 03 would stop
+    problem = saturation_base_problem(study.settings, study.corpus, study.codebook,
+                                      study.codings)
+    if problem is not None:
+        raise InputError(problems=[problem])
     inputs = raw_checksums(root) if update_checksums else check_raw_inputs(root)
     notebooks = find_notebooks(root)
     lines = list(study.warnings)

@@ -1098,8 +1098,11 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
         warn.add(spath, "'kwic' is set but the study has no transcripts; it is ignored",
                  line("kwic"))
     _check_group_by(settings, corpus, problems, warn)
-    if codings_read and codebook is not None:
-        _check_saturation_base(settings, corpus, codings, problems)
+    if codings_read:
+        problem = saturation_base_problem(settings, corpus, codebook, codings)
+        if problem is not None:  # the other analyses are not affected: reproduce refuses it
+            warn.add(problem.path, f"{problem.message} (an error for 'citra-eval reproduce', "
+                     "before any notebook runs)", problem.line)
 
 
 def _kwic_example(corpus: Corpus, codebook: Codebook | None) -> str:
@@ -1142,26 +1145,31 @@ def _check_group_by(settings: StudySettings, corpus: Corpus | None, problems: li
                      f"groups: {why[name]}; its table has a column per value", line)
 
 
-def _check_saturation_base(settings: StudySettings, corpus: Corpus | None,
-                           codings: pd.DataFrame, problems: list[Problem]) -> None:
+def saturation_base_problem(settings: StudySettings, corpus: Corpus | None,
+                            codebook: Codebook | None,
+                            codings: pd.DataFrame | None) -> Problem | None:
     """A ``saturation_base`` that leaves no run of interviews after it in those notebook 03's
-    saturation counts (the coded interviews with an informant's turn): saturation refuses
-    it, so notebook 03 would stop there, after the notebooks before it. An error with its
-    line, as saturation's (one rule: :func:`citra_eval.themes.saturation_base_size`)."""
+    saturation counts (the coded interviews with an informant's turn), at its line of
+    study.yaml; None when there is none, or no saturation (no transcripts, codebook or
+    codings). Saturation refuses such a base (one rule:
+    :func:`citra_eval.themes.saturation_base_size`), so notebook 03 would stop there, after
+    the notebooks before it: ``load_study`` warns (a study whose interviews are still to
+    come can be worked on), ``citra-eval reproduce`` refuses to run."""
     base = settings.saturation_base
-    if base is None or corpus is None or not len(codings):
-        return
+    if base is None or corpus is None or codebook is None or codings is None \
+            or not len(codings):
+        return None
     coded = _coded_corpus(corpus, codings, _coverage(settings))
     n = len(documents_with_roles(coded, ("informant",)))
     try:
         saturation_base_size(base, n, SATURATION_RUN_LENGTH, name="'saturation_base'",
-                         fix="remove it (saturation is then not judged, with a note)")
+                             fix="remove it (saturation is then not judged, with a note)")
     except ValueError as exc:
-        problems.append(Problem(
-            shown_path(settings.path), f"{exc}; saturation (notebook 03) counts the coded "
-            "interviews with an informant's turn; lower it, or remove it for the default (4, "
-            "fewer in a small study)" if n > SATURATION_RUN_LENGTH else str(exc),
-            settings.lines.get("saturation_base")))
+        return Problem(shown_path(settings.path), f"{exc}; saturation (notebook 03) counts the "
+                       "coded interviews with an informant's turn; lower it, or remove it for "
+                       "the default (4, fewer in a small study)" if n > SATURATION_RUN_LENGTH
+                       else str(exc), settings.lines.get("saturation_base"))
+    return None
 
 
 def _kwic_warnings(corpus: Corpus, codebook: Codebook | None, settings: StudySettings,
