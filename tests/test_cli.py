@@ -168,7 +168,7 @@ def test_a_command_writing_into_a_study_takes_its_lock(tmp_path, capsys, command
     with pipeline.holding_study(s):
         assert main(argv) == 2
         assert capsys.readouterr().err == (
-            f"error: {s}/reports/{pipeline.LOCK_NAME}: another 'citra-eval reproduce' "
+            f"error: reports/{pipeline.LOCK_NAME}: another 'citra-eval reproduce' "
             f"(process {os.getpid()}) is running on this study and holds this lock; wait for "
             "it to finish, then run again (nothing was changed)\n")
         assert {p: p.read_bytes() for p in s.rglob("*") if p.is_file()
@@ -190,7 +190,7 @@ def test_reproduce_names_the_command_holding_the_study(tmp_path):
     with pipeline.holding_study(s, holder="citra-eval reanchor"):
         with pytest.raises(InputError) as exc:
             pipeline.reproduce(s)
-    assert exc.value.path == str(lock)
+    assert exc.value.path == f"reports/{pipeline.LOCK_NAME}"
     assert (f"another 'citra-eval reanchor' (process {os.getpid()}) is running on this "
             "study") in str(exc.value)
     lock.parent.mkdir()

@@ -808,7 +808,7 @@ def test_15_two_runs_on_one_study_do_not_mix(tmp_path):
     root = _toy_study(tmp_path, ["x = 1"])
     with pipeline.study_lock(root / "reports"):  # a run in progress
         r = cli("reproduce", "--root", root)
-        assert_error(r, root / "reports" / pipeline.LOCK_NAME,
+        assert_error(r, f"reports/{pipeline.LOCK_NAME}",
                      fragment="another 'citra-eval reproduce' (process ")
         # a check does not write reports/: it may run meanwhile
         r = cli("reproduce", "--root", root, "--check")
@@ -1175,7 +1175,7 @@ def test_14_non_utf8_manifest_is_an_error_line(tmp_path, data):
     (root / "reports").mkdir()
     (root / "reports/MANIFEST.sha256").write_bytes(data)
     r = cli("verify", "--root", root)
-    assert_error(r, root / "reports/MANIFEST.sha256:1")
+    assert_error(r, "reports/MANIFEST.sha256:1")
     (root / "data/raw/CHECKSUMS.sha256").write_bytes(data)
     r = cli("reproduce", "--root", root)
     assert_error(r, "data/raw/CHECKSUMS.sha256:1")  # study-relative, as every other line

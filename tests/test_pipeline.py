@@ -582,6 +582,70 @@ def test_missing_manifest_is_named_relative_to_the_study(tmp_path, monkeypatch):
         assert "manifest not found" in str(e.value)
 
 
+@pytest.mark.parametrize("text", [b"not a checksum line\n", b"\xff\xfe\n"],
+                         ids=["malformed", "not-utf8"])
+def test_an_unreadable_manifest_is_named_relative_to_the_study(tmp_path, monkeypatch, text):
+    """A malformed (or not UTF-8) manifest was named by its absolute path by verify and
+    reproduce --check, while every other line names files relative to the study; --check
+    finds it before the build."""
+    root = _project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (root / "reports").mkdir()
+    (root / "reports" / "MANIFEST.sha256").write_bytes(text)
+    for call in (lambda: rp.verify(root), lambda: rp.reproduce(root, check=True)):
+        with pytest.raises(InputError) as e:
+            call()
+        assert [p.path for p in e.value.problems] == ["reports/MANIFEST.sha256"]
+        assert str(tmp_path) not in e.value.format()
+    assert not (root / "reports" / "provenance.json").exists()  # nothing was built
+
+
+def test_the_lock_holder_line_names_the_lock_relative_to_the_study(tmp_path, monkeypatch):
+    """The line refusing a run while another holds the study's lock gave the lock file's
+    absolute path."""
+    root = _project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    with rp.holding_study(root, holder="citra-eval reanchor"):
+        with pytest.raises(InputError) as e:
+            rp.reproduce(root)
+    assert e.value.path == f"reports/{rp.LOCK_NAME}"
+    assert e.value.format().startswith(f"error: reports/{rp.LOCK_NAME}: another 'citra-eval "
+                                       "reanchor' (process ")
+    assert str(tmp_path) not in e.value.format()
+
+
+def test_a_study_without_notebooks_is_told_relative_to_the_study(tmp_path, monkeypatch):
+    """'no notebooks named NN-slug.ipynb' named the notebooks/ folder by its absolute path."""
+    root = _project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    shutil.rmtree(root / "notebooks")
+    with pytest.raises(InputError, match="no notebooks named") as e:
+        rp.reproduce(root)
+    assert e.value.path == "notebooks"
+
+
+def test_reproduce_refuses_a_saturation_base_no_run_can_follow_before_running(tmp_path):
+    """Session 13: study.yaml's saturation_base leaving no run after the base stopped
+    notebook 03 (after the notebooks before it); reproduce now says so at the line of
+    study.yaml, exit 2, nothing written."""
+    root = tmp_path / "s"
+    shutil.copytree(ROOT / "tests" / "data" / "studies" / "rsud", root)
+    yaml = root / "study.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8") + "saturation_base: 3\n",
+                    encoding="utf-8")
+    line = len(yaml.read_text(encoding="utf-8").splitlines())
+    rp.write_raw_checksums(root)
+    r = run_cli("reproduce", cwd=root)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr
+    assert _not_warnings(r.stderr) == [
+        f"error: study.yaml:{line}: 'saturation_base' must be at most 2 (a run of "
+        "run_length=2 interviews must follow the base, in the 4 interviews counted), got 3; "
+        "saturation (notebook 03) counts the coded interviews with an informant's turn; "
+        "lower it, or remove it for the default (4, fewer in a small study)"]
+    assert not (root / "reports").exists()
+
+
 def test_a_note_given_twice_in_a_notebook_is_repeated_once(tmp_path):
     """Notebook 02 notes the inferred coverage for the agreement and again for the
     disagreements: reproduce printed it twice."""

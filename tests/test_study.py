@@ -902,20 +902,37 @@ def test_whole_number_settings_are_read_and_checked(rsud, key):
         assert problem.line == len((RSUD / "study.yaml").read_text().splitlines()) + 1
 
 
-def test_a_saturation_base_of_every_interview_is_warned_about(rsud):
-    """Saturation refuses such a base (notebook 03 would stop there): the study says so with
-    the line of study.yaml, as a warning (the other analyses are not affected)."""
-    n = len(ce.load_study(rsud).corpus)
-    _with(rsud, f"saturation_base: {n - 1}\n")
-    study = ce.load_study(rsud)
-    assert study.settings.saturation_base == n - 1
-    assert not [w for w in study.warnings if "saturation_base" in w]
-    _with(rsud, f"saturation_base: {n}\n")
-    (warning,) = [w for w in ce.load_study(rsud).warnings if "saturation_base" in w]
+def test_a_saturation_base_no_run_can_follow_is_named_at_its_line(rsud, monkeypatch):
+    """Session 13: saturation refuses an explicit base that leaves no run of interviews after
+    it (it judged nothing before, with a warning only, and a base of every interview stopped
+    notebook 03 after the notebooks before it). The study names such a ``saturation_base``
+    with its line, counting what notebook 03 counts (the coded interviews with an
+    informant's turn): a warning (the other analyses are not affected), which reproduce
+    makes an error (tests/test_pipeline.py)."""
+    monkeypatch.chdir(rsud)
+    n = len(ce.load_study(rsud).coded_corpus)
     line = len((RSUD / "study.yaml").read_text().splitlines()) + 1
-    assert f"study.yaml:{line}: 'saturation_base' must be smaller than the {n} interview(s) " \
-           "with an informant's turn" in warning
-    assert warning.endswith("(4, fewer in a small study)")
+    _with(rsud, f"saturation_base: {n - 2}\n")
+    study = ce.load_study(rsud)
+    assert study.settings.saturation_base == n - 2
+    assert not [w for w in study.warnings if "saturation_base" in w]
+    for base in (n - 1, n):
+        _with(rsud, f"saturation_base: {base}\n")
+        (warning,) = [w for w in ce.load_study(rsud).warnings if "saturation_base" in w]
+        assert warning.startswith(
+            f"warning: study.yaml:{line}: 'saturation_base' must be at most {n - 2} (a run of "
+            f"run_length=2 interviews must follow the base, in the {n} interviews counted), "
+            f"got {base}; ")
+        assert warning.endswith("(4, fewer in a small study) (an error for 'citra-eval "
+                                "reproduce', before any notebook runs)")
+    # an interview nobody coded is not counted (notebook 03 leaves it out)
+    last = study.coded_corpus.doc_ids[-1]
+    for f in sorted((rsud / "data" / "raw").glob("codings_*.csv")):
+        t = pd.read_csv(f, dtype=str, keep_default_na=False)
+        t[t["doc_id"] != last].to_csv(f, index=False)
+    _with(rsud, f"saturation_base: {n - 2}\n")
+    (warning,) = [w for w in ce.load_study(rsud).warnings if "saturation_base" in w]
+    assert f"must be at most {n - 3} (" in warning
 
 
 # --------------------------------------------------------------------------- group_by

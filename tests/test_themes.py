@@ -654,20 +654,41 @@ def test_uncoded_interviews_are_named_not_counted_silently():
         started.loc[started["code"] == "a", "doc_id"].nunique() / 6)
 
 
-def test_saturation_says_when_it_cannot_be_judged():
+def test_saturation_refuses_an_explicit_base_no_run_can_follow():
+    """Session 13: an explicit ``base_size`` that leaves fewer than ``run_length`` interviews
+    after it judged nothing, with a warning only; it is refused as a base of every
+    interview was (the default base, None, still adapts). The maximum follows run_length."""
     corpus, codings = sat_corpus_and_codings()
     few = corpus.subset(list(SAT_CODES)[:5])
     codings = codings[codings["doc_id"].isin(few.doc_ids)]
+    for base, run in ((4, 2), (5, 2), (6, 2), (3, 3)):
+        with pytest.raises(ValueError, match=rf"^base_size must be at most {5 - run} \(a run "
+                                             rf"of run_length={run} interviews must follow "
+                                             rf"the base.*5 interviews.*\), got {base}$"):
+            ce.saturation(codings, corpus=few, order="auto", base_size=base, run_length=run)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sat = ce.saturation(codings, corpus=few, order="auto", base_size=3, run_length=2)
+    assert sat.attrs["saturation"]["judged"] is True
+    # too few interviews for any base and a run: only the default (None) goes on, unjudged
+    two = corpus.subset(list(SAT_CODES)[:2])
+    mine = codings[codings["doc_id"].isin(two.doc_ids)]
+    with pytest.raises(ValueError, match=r"^base_size must leave a run of run_length=2 .* "
+                                         r"in the 2 interview\(s\) .*got 1; leave "
+                                         r"base_size=None"):
+        ce.saturation(mine, corpus=two, order="auto", base_size=1)
+
+
+def test_saturation_says_when_it_cannot_be_judged():
+    corpus, codings = sat_corpus_and_codings()
+    few = corpus.subset(list(SAT_CODES)[:2])
+    codings = codings[codings["doc_id"].isin(few.doc_ids)]
     with pytest.warns(ce.SaturationWarning,
-                      match=r"cannot be judged.*base_size \+ run_length = 6"):
-        sat = ce.saturation(codings, corpus=few, order="auto", base_size=4, run_length=2)
+                      match=r"cannot be judged: not even a base of one interview leaves a run "
+                            r"of run_length=2 in the 2 interview"):
+        sat = ce.saturation(codings, corpus=few, order="auto")
     assert sat.attrs["saturation"]["judged"] is False
     assert sat.attrs["saturation"]["saturation_point"] is None
-    # a base of every interview leaves nothing to judge: an error, not a table of nothing
-    for base in (5, 6):
-        with pytest.raises(ValueError, match=rf"^base_size must be at most 4 \(smaller than "
-                                             rf"the 5 interviews.*\), got {base}$"):
-            ce.saturation(codings, corpus=few, order="auto", base_size=base)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         corpus, codings = sat_corpus_and_codings()

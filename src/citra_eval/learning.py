@@ -70,12 +70,15 @@ yet is not a set of negatives.
 
 Cost: training fits two regressions per learned code, each ``INNER_FOLDS + 1`` times (one
 per inner fold, one on every training turn), however many documents there are; each fit
-grows with the training turns times their features. That is seconds on a study of a dozen
-interviews like the example and a minute or more on a large one (100 interviews of 100
-turns, 2.8 MB of text: about a minute of CPU, most of it in the fits; the time per MB grows
-with the size, see ``benchmarks/bench_learned_training.py``). ``progress=None`` shows a bar
-over the fits on a terminal. A coder is retrained from the codings rather than saved;
-nothing is pickled.
+grows with the non-zero features of the training turns (linear in the text; the solver's
+iterations do not grow). That is seconds on a study of a dozen interviews like the example
+and a minute or more on a large one (100 interviews of 100 turns, 2.8 MB of text: about a
+minute of CPU, most of it in the fits). The time per MB still grows somewhat with the size
+(``benchmarks/bench_learned_training.py``): a larger study has more codes with enough
+positive turns to be learned, and liblinear's time per feature grows with the vocabulary
+(its weights no longer fit in the processor's cache); the rest of training grows linearly.
+``progress=None`` shows a bar over the fits on a terminal. A coder is retrained from the
+codings rather than saved; nothing is pickled.
 """
 
 from __future__ import annotations

@@ -46,7 +46,15 @@ from .outputs import (
     read_manifest,
 )
 from .psychometrics import reliability_warnings
-from .study import STUDY_FILE, Study, StudySettings, find_study_root, load_study, shown_path
+from .study import (
+    STUDY_FILE,
+    Study,
+    StudySettings,
+    find_study_root,
+    load_study,
+    saturation_base_problem,
+    shown_path,
+)
 
 __all__ = [
     "CHECKSUMS",
@@ -230,6 +238,18 @@ def _checksums_file(root: Path) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def _named_in_study(path: Path, rel: str) -> Iterator[None]:
+    """Re-raise an :class:`InputError` about the file ``path`` naming it ``rel``, its path
+    relative to the study folder, as every other line does (a reader names a file as it was
+    given, here by its absolute path)."""
+    try:
+        yield
+    except InputError as exc:
+        raise InputError(problems=[replace(p, path=rel) if p.path == str(path) else p
+                                   for p in exc.problems]) from None
+
+
 def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
     """Check the raw inputs against ``data/raw/CHECKSUMS.sha256``.
 
@@ -248,11 +268,8 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
     if not path.is_file():
         raise InputError("no checksums of the raw inputs are recorded; record the current inputs "
                          "with 'citra-eval reproduce --update-checksums'", path=CHECKSUMS)
-    try:
+    with _named_in_study(path, CHECKSUMS):
         expected = read_manifest(path)
-    except InputError as exc:  # named relative to the study, as every other line
-        raise InputError(problems=[replace(p, path=CHECKSUMS) if p.path == str(path) else p
-                                   for p in exc.problems]) from None
     actual = raw_checksums(r)
     # a name stored decomposed (NFD: macOS, some unzip tools) is the same name
     on_disk = {unicodedata.normalize("NFC", rel): rel for rel in actual}
@@ -305,7 +322,7 @@ def find_notebooks(root: str | os.PathLike) -> list[Path]:
     found = sorted(p for p in d.glob("*.ipynb") if NOTEBOOK_RE.match(p.name)) if d.is_dir() else []
     if not found:
         raise InputError("no notebooks named NN-slug.ipynb found; reproduce runs the "
-                         "notebooks/ folder of the project", path=d)
+                         "notebooks/ folder of the project", path="notebooks")
     return found
 
 
@@ -700,6 +717,11 @@ def _prepare(root: Path, *, lang: str | None, seed: int | None, update_checksums
     if not update_checksums:
         check_raw_inputs(root)
     study = load_study(root, lang=lang, seed=seed)
+    # a warning for validate (the other analyses are not affected), but notebook 03 would stop
+    problem = saturation_base_problem(study.settings, study.corpus, study.codebook,
+                                      study.codings)
+    if problem is not None:
+        raise InputError(problems=[problem])
     inputs = raw_checksums(root) if update_checksums else check_raw_inputs(root)
     notebooks = find_notebooks(root)
     lines = list(study.warnings)
@@ -1044,7 +1066,7 @@ def study_lock(reports: Path, *, holder: str = "citra-eval reproduce") -> Iterat
             fh.close()
             raise InputError(f"{_lock_holder(path)} is running on this study and holds this "
                              "lock; wait for it to finish, then run again (nothing was "
-                             "changed)", path=path) from None
+                             "changed)", path=f"reports/{LOCK_NAME}") from None
         if _same_file(fh, path):
             break
         # the holder removed the file as it ended and another run may have made a new one:
@@ -1202,10 +1224,14 @@ def verify(root: str | os.PathLike | None = None) -> list[Difference]:
 
 
 def _manifest(root: Path) -> Path:
-    """The study's ``reports/MANIFEST.sha256``; missing, an :class:`InputError` naming it
-    relative to the study folder (as every line of the contract does)."""
+    """The study's ``reports/MANIFEST.sha256``; missing or unreadable (a malformed line, not
+    UTF-8), an :class:`InputError` naming it relative to the study folder (as every line of
+    the contract does)."""
     path = root / "reports" / MANIFEST_NAME
+    rel = f"reports/{MANIFEST_NAME}"
     if not path.is_file():
         raise InputError("manifest not found; run 'citra-eval reproduce' to create it",
-                         path=f"reports/{MANIFEST_NAME}")
+                         path=rel)
+    with _named_in_study(path, rel):
+        read_manifest(path)
     return path

@@ -60,7 +60,14 @@ from .regression import (
     lone_level_problem,
 )
 from .survey import Instrument, read_responses, score_scales
-from .themes import grouping_attributes, kwic_counts, ungrouped_attributes
+from .themes import (
+    SATURATION_RUN_LENGTH,
+    documents_with_roles,
+    grouping_attributes,
+    kwic_counts,
+    saturation_base_size,
+    ungrouped_attributes,
+)
 
 __all__ = [
     "DEFAULT_PATHS",
@@ -298,8 +305,7 @@ class Study:
         >>> ce.example_study().coverage
         {'A': 'all', 'B': 'all'}
         """
-        declared = self.settings.double_coded
-        return dict(declared) if declared is not None else "documents"
+        return _coverage(self.settings)
 
     @property
     def coded_corpus(self) -> Corpus | None:
@@ -322,10 +328,7 @@ class Study:
         """
         if self.corpus is None or not self.has_codings:
             return None
-        keep = set(coded_documents(self.codings, corpus=self.corpus, coverage=self.coverage))
-        spoken = _informant_documents(self.corpus)
-        return self.corpus.subset(d for d in self.corpus.doc_ids
-                                  if d in keep or (spoken and d not in spoken))
+        return _coded_corpus(self.corpus, self.codings, self.coverage)
 
     @property
     def reference_codings(self) -> pd.DataFrame | None:
@@ -475,6 +478,20 @@ def find_study_root(start: str | os.PathLike | None = None) -> Path:
 
 
 # --------------------------------------------------------------------------- loading
+
+def _coverage(settings: StudySettings) -> dict[str, str | tuple[str, ...]] | str:
+    """:attr:`Study.coverage` of a study with these settings."""
+    declared = settings.double_coded
+    return dict(declared) if declared is not None else "documents"
+
+
+def _coded_corpus(corpus: Corpus, codings: pd.DataFrame, coverage) -> Corpus:
+    """:attr:`Study.coded_corpus`: the coded documents, and those without an informant's
+    turn (nothing in them to code)."""
+    keep = set(coded_documents(codings, corpus=corpus, coverage=coverage))
+    spoken = _informant_documents(corpus)
+    return corpus.subset(d for d in corpus.doc_ids if d in keep or (spoken and d not in spoken))
+
 
 def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None,
                seed: int | None = None) -> Study:
@@ -1081,7 +1098,11 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
         warn.add(spath, "'kwic' is set but the study has no transcripts; it is ignored",
                  line("kwic"))
     _check_group_by(settings, corpus, problems, warn)
-    _check_saturation_base(settings, corpus, warn)
+    if codings_read:
+        problem = saturation_base_problem(settings, corpus, codebook, codings)
+        if problem is not None:  # the other analyses are not affected: reproduce refuses it
+            warn.add(problem.path, f"{problem.message} (an error for 'citra-eval reproduce', "
+                     "before any notebook runs)", problem.line)
 
 
 def _kwic_example(corpus: Corpus, codebook: Codebook | None) -> str:
@@ -1124,22 +1145,31 @@ def _check_group_by(settings: StudySettings, corpus: Corpus | None, problems: li
                      f"groups: {why[name]}; its table has a column per value", line)
 
 
-def _check_saturation_base(settings: StudySettings, corpus: Corpus | None,
-                           warn: _Warnings) -> None:
-    """A ``saturation_base`` not smaller than the interviews with an informant's turn (what
-    saturation counts) leaves no run to judge: saturation refuses it, so notebook 03 would
-    stop there. A warning, not an error: the other analyses are not affected, and a study
-    begun from the template may have its interviews still to come."""
+def saturation_base_problem(settings: StudySettings, corpus: Corpus | None,
+                            codebook: Codebook | None,
+                            codings: pd.DataFrame | None) -> Problem | None:
+    """A ``saturation_base`` that leaves no run of interviews after it in those notebook 03's
+    saturation counts (the coded interviews with an informant's turn), at its line of
+    study.yaml; None when there is none, or no saturation (no transcripts, codebook or
+    codings). Saturation refuses such a base (one rule:
+    :func:`citra_eval.themes.saturation_base_size`), so notebook 03 would stop there, after
+    the notebooks before it: ``load_study`` warns (a study whose interviews are still to
+    come can be worked on), ``citra-eval reproduce`` refuses to run."""
     base = settings.saturation_base
-    if base is None or corpus is None:
-        return
-    n = len(_informant_documents(corpus)) or len(corpus.doc_ids)
-    if base >= n:
-        warn.add(shown_path(settings.path), f"'saturation_base' must be smaller than the {n} "
-                 f"interview(s) with an informant's turn (a run of interviews must follow the "
-                 f"base), got {base}: saturation (notebook 03) stops with an error; lower it, "
-                 "or remove it for the default (4, fewer in a small study)",
-                 settings.lines.get("saturation_base"))
+    if base is None or corpus is None or codebook is None or codings is None \
+            or not len(codings):
+        return None
+    coded = _coded_corpus(corpus, codings, _coverage(settings))
+    n = len(documents_with_roles(coded, ("informant",)))
+    try:
+        saturation_base_size(base, n, SATURATION_RUN_LENGTH, name="'saturation_base'",
+                             fix="remove it (saturation is then not judged, with a note)")
+    except ValueError as exc:
+        return Problem(shown_path(settings.path), f"{exc}; saturation (notebook 03) counts the "
+                       "coded interviews with an informant's turn; lower it, or remove it for "
+                       "the default (4, fewer in a small study)" if n > SATURATION_RUN_LENGTH
+                       else str(exc), settings.lines.get("saturation_base"))
+    return None
 
 
 def _kwic_warnings(corpus: Corpus, codebook: Codebook | None, settings: StudySettings,

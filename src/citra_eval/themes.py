@@ -204,14 +204,14 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     if lang is not None:
         check_lang(lang)
     data, base, roles, n_ignored = on_roles(codings, corpus, roles)
-    warn_uncoded(codings, corpus, _documents_with_roles(corpus, roles), "code_frequencies")
+    warn_uncoded(codings, corpus, documents_with_roles(corpus, roles), "code_frequencies")
     codes = _code_list(codings, codebook)
     if by is not None:
         if by not in corpus.documents.columns:
             raise ValueError(f"by={by!r} is not a document attribute; available: "
                              f"{', '.join(map(str, corpus.documents.columns))}")
         groups = corpus.documents.set_index("doc_id")[by]
-        spoken = _documents_with_roles(corpus, roles)
+        spoken = documents_with_roles(corpus, roles)
         lacking = documents_without_attribute(corpus, by, spoken | set(data["doc_id"]),
                                      "code_frequencies")
         n_ignored += int(data["doc_id"].isin(lacking).sum())
@@ -463,6 +463,11 @@ def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
 # --------------------------------------------------------------------------- saturation
 
 
+#: Guest, Namey & Chen's (2020) run of interviews judged after the base: saturation's
+#: default ``run_length`` (notebook 03 uses it).
+SATURATION_RUN_LENGTH = 2
+
+
 class SaturationWarning(UserWarning):
     """:func:`saturation` was computed, but not as the method asks: too few interviews for
     a run to follow the base (saturation cannot be judged), or a base smaller than Guest et
@@ -471,7 +476,8 @@ class SaturationWarning(UserWarning):
 
 
 def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[str] = "date",
-               base_size: int | None = None, run_length: int = 2, threshold: float = 0.05,
+               base_size: int | None = None, run_length: int = SATURATION_RUN_LENGTH,
+               threshold: float = 0.05,
                coder: str | None = None,
                roles: Sequence[str] | None = ("informant",)) -> pd.DataFrame:
     """New codes per interview, cumulative count, and Guest et al.'s stopping rule.
@@ -489,13 +495,14 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         keeps the transcripts' order (an interview without a date has no place among the
         dated ones) and names the undated documents in ``attrs["saturation"]["undated"]``.
     base_size : int, optional
-        Number of first interviews forming the base (Guest et al. suggest 4 or 6), smaller
-        than the number of interviews (a base of them all leaves nothing to judge: a
-        ``ValueError``). None (the default): 4 when a run can follow it, else the largest
-        base that leaves one run (``n - run_length`` of ``n`` interviews; a
-        :class:`SaturationWarning` says it is smaller than the method's), and every
-        interview when not even a base of one leaves a run (then saturation is not judged;
-        see Warns).
+        Number of first interviews forming the base (Guest et al. suggest 4 or 6). A run of
+        ``run_length`` interviews must follow it: at most ``n - run_length`` of the ``n``
+        interviews counted, else a ``ValueError`` naming ``base_size`` (a base that leaves
+        no run judges nothing, and a number chosen is not silently changed). None (the
+        default): 4 when a run can follow it, else the largest base that leaves one run
+        (``n - run_length``; a :class:`SaturationWarning` says it is smaller than the
+        method's), and every interview when not even a base of one leaves a run (then
+        saturation is not judged; see Warns).
     run_length : int
         Number of consecutive interviews in a run (2 or 3).
     threshold : float
@@ -526,8 +533,9 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     Warns
     -----
     SaturationWarning
-        When saturation cannot be judged (fewer than ``base_size + run_length`` interviews:
-        no run follows the base), and when the default base is smaller than 4.
+        With the default base: when saturation cannot be judged (fewer than
+        ``1 + run_length`` interviews: no run follows even a base of one), and when the base
+        is smaller than 4.
 
     Notes
     -----
@@ -568,7 +576,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     if not 0 <= threshold <= 1:
         raise ValueError(f"threshold must be a proportion in [0, 1], got {threshold!r}")
     codings = checked_codings(codings, corpus, coder)
-    spoken = _documents_with_roles(corpus, check_roles(roles, corpus))
+    spoken = documents_with_roles(corpus, check_roles(roles, corpus))
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
     undated: list[str] = []
     if isinstance(order, str):
@@ -587,15 +595,12 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
             raise ValueError(f"order must list distinct doc ids of the corpus; unknown or "
                              f"repeated: {unknown or ordered}")
         ordered = [d for d in ordered if d in spoken]
-    base_size = _saturation_base(base_size, len(ordered), int(run_length))
-    judged = len(ordered) >= base_size + run_length
+    base_size = saturation_base_size(base_size, len(ordered), int(run_length))
+    judged = len(ordered) >= base_size + run_length  # False only for the default base
     if not judged:
-        why = (f"not even a base of one interview leaves a run of run_length={run_length} "
-               f"in the {len(ordered)} interview(s), so every interview is in the base"
-               if base_size >= len(ordered) else
-               f"a run needs base_size + run_length = {base_size + run_length} interviews, "
-               f"there are {len(ordered)}")
-        warnings.warn(f"saturation cannot be judged: {why}; saturation_point None here means "
+        warnings.warn(f"saturation cannot be judged: not even a base of one interview leaves "
+                      f"a run of run_length={run_length} in the {len(ordered)} interview(s), "
+                      "so every interview is in the base; saturation_point None here means "
                       "'not checked', not 'not saturated' (attrs['saturation']['judged'] is "
                       "False)", SaturationWarning, stacklevel=2)
     warn_uncoded(codings, corpus, set(ordered), "saturation")
@@ -649,14 +654,23 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
 SATURATION_BASE = 4
 
 
-def _saturation_base(base_size: int | None, n: int, run_length: int) -> int:
-    """The base of :func:`saturation` for ``n`` interviews: ``base_size`` checked to be
-    smaller than ``n`` (``ValueError``), or for None :data:`SATURATION_BASE` when a run can
+def saturation_base_size(base_size: int | None, n: int, run_length: int, *,
+                     name: str = "base_size",
+                     fix: str = "leave base_size=None (saturation is then not judged, with a "
+                                "SaturationWarning)") -> int:
+    """The base of :func:`saturation` for ``n`` interviews: ``base_size`` checked to leave a
+    run of ``run_length`` interviews after it (a ``ValueError`` naming ``name``, ending
+    with ``fix`` when no base can), or for None :data:`SATURATION_BASE` when a run can
     follow it, else the largest base that leaves one run (warned), else all ``n``."""
     if base_size is not None:
-        return check_int(int(base_size), "base_size", maximum=max(n - 1, 0),
-                         why=f"smaller than the {n} interviews, so that a run of interviews "
-                             "can follow the base")
+        if n - run_length < 1:
+            raise ValueError(f"{name} must leave a run of run_length={run_length} interviews "
+                             f"after the base, and no base does in the {n} interview(s) "
+                             f"counted (a base of one and a run need {run_length + 1}), got "
+                             f"{base_size}; {fix}")
+        return check_int(int(base_size), name, maximum=n - run_length,
+                         why=f"a run of run_length={run_length} interviews must follow the "
+                             f"base, in the {n} interviews counted")
     if n >= SATURATION_BASE + run_length:
         return SATURATION_BASE
     if n - run_length >= 1:
@@ -669,7 +683,7 @@ def _saturation_base(base_size: int | None, n: int, run_length: int) -> int:
     return max(n, 1)
 
 
-def _documents_with_roles(corpus: Corpus, roles: Sequence[str] | None) -> set[str]:
+def documents_with_roles(corpus: Corpus, roles: Sequence[str] | None) -> set[str]:
     """Doc ids with a turn of ``roles``; every doc id when None or when no turn has one."""
     if roles is not None:
         with_role = set(coding_units(corpus, roles)["doc_id"])
@@ -1050,7 +1064,7 @@ def _attribute_groups(corpus: Corpus, roles) -> dict[str, str | None]:
     """Attribute -> None when it divides the interviews into groups, else why not."""
     if not isinstance(corpus, Corpus):
         raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
-    spoken = _documents_with_roles(corpus, check_roles(roles, corpus))
+    spoken = documents_with_roles(corpus, check_roles(roles, corpus))
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
     n = len(docs)
     out: dict[str, str | None] = {}
