@@ -185,6 +185,14 @@ def test_reliability_columns_on_example():
     assert (stats["r_drop"] > 0.3).all()
 
 
+def test_omega_total_refuses_an_infinite_value():
+    """Session 13 repro 6: an inf answer gave NaN without a word; named as elsewhere."""
+    items = pd.DataFrame({"a": [1.0, 2, 3, np.inf, 2], "b": [1.0, 2, 4, 5, 1],
+                          "c": [2.0, 2, 4, 5, 1]})
+    with pytest.raises(ce.InputError, match=r"omega_total: column 'a' holds 1 infinite"):
+        ce.omega_total(items)
+
+
 def test_omega_total_needs_a_dataframe():
     with pytest.raises(TypeError, match="items must be a DataFrame of item columns, got list"):
         ce.omega_total([[1, 2, 3], [2, 3, 4]])

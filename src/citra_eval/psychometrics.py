@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ._validation import check_ci, check_int, check_names, check_type
+from ._validation import check_ci, check_finite, check_int, check_names, check_type
 from .survey import Instrument, keyed_items
 
 __all__ = ["ITEM_COLUMNS", "RELIABILITY_COLUMNS", "ScaleWarning", "item_statistics",
@@ -178,6 +178,11 @@ def omega_total(items: pd.DataFrame) -> float:
         three items (a one-factor model is not identified with two), fewer respondents than
         items, or an item without variance.
 
+    Raises
+    ------
+    InputError
+        When an item holds an infinite value (named, with its rows).
+
     Notes
     -----
     The correlation matrix factored is the pairwise one: each correlation is computed from
@@ -214,6 +219,7 @@ def omega_total(items: pd.DataFrame) -> float:
     0.79
     """
     check_type("items", items, pd.DataFrame, "a DataFrame of item columns")
+    check_finite(items, items.columns, "omega_total")
     return _omega(items)[0]
 
 
