@@ -363,6 +363,28 @@ def test_compare_groups_numeric_group_labels():
     assert gh["n"].tolist() == [10, 8, 8]
 
 
+def test_numeric_group_labels_in_numeric_order_and_their_own_type():
+    """Session 13 repro 8: groups 1, 2, 10 came out as 1, 10, 2 (sorted as text) in
+    describe_by and compare_groups, integer labels as floats in compare_groups, and
+    ttest_groups' default mean_diff was mean(10) - mean(2). Hand values: group 2 holds
+    1, 2, 3 (mean 2), group 10 holds 4, 6, 8 (mean 6): mean_diff = 2 - 6 = -4."""
+    rng = np.random.default_rng(1)
+    d = pd.DataFrame({"y": rng.normal(size=10), "g": [1, 1, 1, 2, 2, 2, 10, 10, 10, 10]})
+    assert ce.describe_by(d, dv="y", by="g")["group"].tolist() == [1, 2, 10]
+    gh = ce.compare_groups(d, dv="y", between="g").query("test == 'games_howell'")
+    pairs = gh[["group_a", "group_b"]].values.tolist()
+    assert pairs == [[1, 2], [1, 10], [2, 10]]
+    assert all(type(x) is int for pair in pairs for x in pair)
+    means = d.groupby("g")["y"].mean()
+    for _, r in gh.iterrows():
+        assert r["estimate"] == pytest.approx(means[r["group_a"]] - means[r["group_b"]])
+    floats = d.assign(g=d["g"].astype(float))  # float labels stay floats, still in order
+    assert ce.describe_by(floats, dv="y", by="g")["group"].tolist() == [1.0, 2.0, 10.0]
+    t = ce.ttest_groups(pd.DataFrame({"y": [1.0, 2, 3, 4, 6, 8], "g": [2, 2, 2, 10, 10, 10]}),
+                        dv="y", between="g").iloc[0]
+    assert (t["group_a"], t["group_b"], t["mean_diff"]) == (2, 10, -4.0)
+
+
 def test_compare_groups_needs_two_groups():
     d = small_groups()
     with pytest.raises(ValueError, match="at least two groups"):

@@ -937,6 +937,22 @@ def test_cohen_asymptotic_sas(weights, expected):
     assert tuple(round(v, 4) for v in got) == pytest.approx(expected)
 
 
+def test_asymptotic_interval_is_capped_at_one_like_gwets():
+    """Session 13 repro 3: linearly weighted Cohen's kappa 0.816, Fleiss-Cohen-Everitt se
+    0.098, gave the asymptotic ci_high 0.816 + 1.96 * 0.098 = 1.009 > 1, the largest value
+    kappa can take; the gwet method caps it at 1 (as irrCAC). Now both do; ci_low is the
+    unchanged estimate - z se."""
+    from scipy.stats import norm
+
+    r = pd.DataFrame({"A": [1, 2, 3, 3, 2, 1, 4, 1, 2, 5, 3, 4],
+                      "B": [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, 4, 3]})
+    row = _row(agreement_coefficients(r, method="asymptotic", weights="linear",
+                                      categories=[1, 2, 3, 4, 5]), "cohen_kappa")
+    assert row.estimate + norm.ppf(0.975) * row.se > 1  # the case in question
+    assert row.ci_high == 1.0
+    assert row.ci_low == pytest.approx(row.estimate - norm.ppf(0.975) * row.se)
+
+
 @pytest.mark.parametrize(("weights", "z", "p"), [
     # R irr::kappa2(anxiety[, 2:3], ...), recorded in statsmodels' test_inter_rater.py:
     # unweighted z -0.0604067 p 0.9518317; "equal" z 1.282472 p 0.1996772; "squared"

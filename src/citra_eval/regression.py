@@ -85,9 +85,14 @@ def _py(value: Any) -> Any:
 
 
 def _groups_in_order(values: pd.Series) -> list:
+    """The groups of ``values`` as Python scalars: a categorical's declared order, numbers
+    (not booleans) in numeric order (1, 2, 10, not 1, 10, 2 as text), else sorted as text."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return [c for c in values.cat.categories if (values == c).any()]
-    return sorted(values.dropna().unique(), key=str)
+        return [_py(c) for c in values.cat.categories if (values == c).any()]
+    groups = [_py(g) for g in values.dropna().unique()]
+    if all(isinstance(g, int | float) and not isinstance(g, bool) for g in groups):
+        return sorted(groups)
+    return sorted(groups, key=str)
 
 
 # --------------------------------------------------------------------------- descriptives
@@ -167,7 +172,8 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
         One row per test: ``test`` (``welch_anova``, ``kruskal_wallis``, ``games_howell``),
         ``group_a, group_b`` (the pair for Games–Howell, else missing; pairs in the groups'
         order, the declared one of a categorical column as in :func:`describe_by`, else
-        sorted), ``estimate`` (mean of ``group_a`` minus ``group_b`` for Games–Howell),
+        sorted, numbers as numbers: 1, 2, 10), ``estimate`` (mean of ``group_a`` minus
+        ``group_b`` for Games–Howell),
         ``statistic`` (F, H or t), ``df1``, ``df2``, ``p_value`` (Games–Howell p values are
         already adjusted for all pairs),
         ``effect_size`` and ``effect_type`` (partial eta squared ``np2`` for Welch's ANOVA,
@@ -280,7 +286,12 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
                      "df1": float(r["df"]), "df2": np.nan, "p_value": float(r["pval"]),
                      "effect_size": float(r["hedges"]), "effect_type": "hedges_g",
                      "n": size_of[a] + size_of[b], "note": note})
-    return pd.DataFrame(rows, columns=_GROUP_COLUMNS)
+    out = pd.DataFrame(rows, columns=_GROUP_COLUMNS)
+    # labels as the data holds them: integer labels would turn float beside the omnibus
+    # rows' missing pair
+    for col in ("group_a", "group_b"):
+        out[col] = pd.Series([r[col] for r in rows], index=out.index, dtype=object)
+    return out
 
 
 _GROUP_COLUMNS = ["test", "group_a", "group_b", "estimate", "statistic", "df1", "df2",

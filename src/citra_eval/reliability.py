@@ -1665,7 +1665,8 @@ def agreement_coefficients(ratings: Ratings, *, weights: str | np.ndarray | None
         ``pa`` (observed agreement), ``pe`` (chance agreement), ``se``, ``se_h0`` (standard
         error under no agreement; ``"asymptotic"`` only), ``ci_low``, ``ci_high``,
         ``statistic`` (t or z), ``p_value``, ``n_units`` (units used), ``n_coders``,
-        ``weights``, ``method``.
+        ``weights``, ``method``. ``ci_high`` is capped at 1, the largest value of every
+        coefficient, with either method (irrCAC caps Gwet's intervals the same way).
 
     Notes
     -----
@@ -1781,7 +1782,7 @@ def agreement_coefficients(ratings: Ratings, *, weights: str | np.ndarray | None
     else:
         crit = stats.norm.ppf((1 + ci) / 2)
         out["ci_low"] = est - crit * se
-        out["ci_high"] = est + crit * se
+        out["ci_high"] = np.minimum(1.0, est + crit * se)  # no coefficient exceeds 1
         with np.errstate(invalid="ignore", divide="ignore"):
             out["statistic"] = est / out["se_h0"]
         tail = stats.norm.sf(np.abs(out["statistic"]) if alternative == "two-sided"
