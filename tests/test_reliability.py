@@ -367,7 +367,7 @@ def test_undefined_coefficients_raise_with_reason():
     for fn in (fleiss_kappa, cohen_kappa):
         with pytest.raises(ValueError, match="chance agreement is 1"):
             fn(same)
-    with pytest.raises(ValueError, match="two or more coders"):
+    with pytest.raises(ValueError, match="no unit was rated by both coders"):
         percent_agreement([[1, N], [N, 2]])
     assert percent_agreement(same) == 1.0
 
@@ -935,6 +935,20 @@ def test_cohen_asymptotic_sas(weights, expected):
     got = (two.estimate, two.se, two.ci_low, two.ci_high, two.se_h0, two.statistic,
            one.p_value, two.p_value)
     assert tuple(round(v, 4) for v in got) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("fn", [percent_agreement, fleiss_kappa, gwet_ac1, conger_kappa,
+                                brennan_prediger, scott_pi, cohen_kappa, gwet_ac2])
+def test_agreement_of_a_table_without_ratings_says_why(fn):
+    """Session 13 repro 1: a table with no rating at all raised numpy's "need at least one
+    array to stack" from five of these; every one now says what cohen_kappa says. The
+    three-coder case says "two or more coders"."""
+    two = pd.DataFrame({"A": [N, N], "B": [N, N]})
+    with pytest.raises(ValueError, match="is undefined: no unit was rated by both coders"):
+        fn(two)
+    if fn not in (cohen_kappa, scott_pi):
+        with pytest.raises(ValueError, match="no unit was rated by two or more coders"):
+            fn(pd.DataFrame({"A": [1, N], "B": [N, 2], "C": [N, N]}))
 
 
 def test_asymptotic_interval_is_capped_at_one_like_gwets():

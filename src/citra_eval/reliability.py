@@ -1120,6 +1120,10 @@ def _prepare_nominal(ratings, categories, weights, name: str, *,
     arr = _matrix(ratings)
     cats_arg = _category_arg(categories)
     codes, cats = _encode(arr, cats_arg)
+    if not ((codes >= 0).sum(axis=1) >= 2).any():  # before the kernels, which need a value
+        who = "both coders" if codes.shape[1] == 2 else "two or more coders"
+        raise ValueError(f"{name} is undefined: no unit was rated by {who} ({len(codes)} "
+                         f"unit(s), {int((codes >= 0).sum())} rating(s))")
     if weights is not None and not (isinstance(weights, str) and weights in ("identity",
                                                                                 "unweighted")):
         if arr.dtype.kind != "f" and cats_arg is None:
