@@ -761,11 +761,39 @@ def test_ordinal_model_refuses_separation_and_other_degenerate_data():
     assert fit.table["std_error"].max() < 10
     with pytest.raises(ce.InputError, match="predictor 'c' has no variance"):
         ce.ordinal_model(overlap.assign(c=2.0), outcome="y", predictors=["x", "c"])
-    with pytest.raises(ce.InputError, match="no observation of the level\\(s\\) 2"):
+    # a declared level without observations: merged, with a warning (session 13 repro 10:
+    # consistent with the same outcome without levels, which merged silently)
+    with pytest.warns(ce.CategoryWarning, match=r"no observation of the level\(s\) 2 .*"
+                                                r"threshold\(s\) '1\|3'"):
         ce.ordinal_model(overlap.assign(y=overlap["y"].replace({2: 4})), outcome="y",
                          predictors=["x"], levels=[1, 2, 3, 4, 5])
     with pytest.raises(ValueError, match="ci must be a confidence level"):
         ce.ordinal_model(overlap, outcome="y", predictors=["x"], ci=0)
+
+
+def test_ordinal_model_names_an_unused_interior_value_with_or_without_levels():
+    """Session 13 repro 10: a 0-10 item nobody answered 1 fitted a '0|2' threshold without a
+    word, and refused the same data with levels=0..10. Both now fit the same model (the
+    category without observations merged: a threshold between two categories needs
+    observations on both sides) and warn naming the value; levels without it merge it on
+    purpose, silently. Values 0, 5, 10 (a step of 5) are a scale without gaps."""
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=40)
+    y = np.clip(np.round(5 + 2 * x + rng.normal(size=40) * 2), 0, 10)
+    d = pd.DataFrame({"y": y, "x": x})
+    assert 1 not in set(y) and {0, 2} <= set(y)  # the premise
+    with pytest.warns(ce.CategoryWarning, match=r"'y' has no observation of the value\(s\) 1 "
+                                                r".*threshold\(s\) '0\|2'"):
+        plain = ce.ordinal_model(d, outcome="y", predictors=["x"])
+    with pytest.warns(ce.CategoryWarning, match=r"level\(s\) 1 .*'0\|2'"):
+        declared = ce.ordinal_model(d, outcome="y", predictors=["x"], levels=list(range(11)))
+    pd.testing.assert_frame_equal(plain.table, declared.table)
+    assert "0|2" in plain.table["term"].tolist()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CategoryWarning)
+        ce.ordinal_model(d, outcome="y", predictors=["x"], levels=[0, *range(2, 11)])
+        steps = d.assign(y=np.select([y < 4, y < 7], [0, 5], 10))
+        ce.ordinal_model(steps, outcome="y", predictors=["x"])
 
 
 def test_ttest_groups_without_any_variance_is_refused():

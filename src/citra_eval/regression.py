@@ -27,6 +27,7 @@ from ._validation import (
     check_names,
 )
 from .errors import InputError
+from .reliability import CategoryWarning, unused_scale_points
 from .survey import Instrument, score_scales
 
 __all__ = ["COEF_COLUMNS", "FEW_RESIDUAL_DF", "HIGH_LEVERAGE", "MAX_CONTROL_LEVELS",
@@ -1260,7 +1261,7 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         An outcome with one or two categories, or with numbers that are not whole (a mean
         score) unless ``levels`` declares them; no more complete rows than parameters
         (coefficients and thresholds); a predictor without variance, perfectly collinear
-        predictors, a declared level with no observations, or (quasi-)complete separation
+        predictors, or (quasi-)complete separation
         (a level of a categorical predictor whose rows all lie in the lowest, or all in the
         highest, outcome category; or the information matrix on standardised, centred
         predictors has a condition number above :data:`SEPARATION_CONDITION` or a smallest
@@ -1276,6 +1277,15 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         The optimiser did not converge (statsmodels' own ``HessianInversionWarning`` and
         ``ConvergenceWarning`` are not passed on: the separation check and this warning say
         what they mean).
+    CategoryWarning
+        An outcome category between the lowest and highest observed ones has no
+        observations: a level of ``levels``, or without ``levels`` a point of a
+        whole-number scale (a 0-10 item nobody answered 1). It is merged with its
+        neighbours (threshold ``0|2`` instead of ``0|1`` and ``1|2``), as a category
+        without observations has no threshold of its own; the warning names it. Pass
+        ``levels`` without it to merge it on purpose (no warning). Declared levels outside
+        the observed range are left out silently (they add no threshold between
+        observed categories).
 
     Notes
     -----
@@ -1477,7 +1487,16 @@ def _expand_weights(data: pd.DataFrame, weights: str) -> pd.DataFrame:
     return data.loc[data.index.repeat(w)].drop(columns=weights).reset_index(drop=True)
 
 
+def _between(value, low, high, levels: list | None) -> bool:
+    """Whether ``value`` lies between ``low`` and ``high``: by position in the declared
+    ``levels``, else as numbers."""
+    if levels is not None:
+        return levels.index(low) < levels.index(value) < levels.index(high)
+    return low < value < high
+
+
 def _ordered_outcome(y: pd.Series, name: str, levels: Sequence | None) -> tuple[pd.Series, list]:
+    declared = levels is not None
     if levels is not None:
         levels = list(levels)
         unknown = sorted(set(y.astype(object)) - set(levels), key=str)
@@ -1502,14 +1521,20 @@ def _ordered_outcome(y: pd.Series, name: str, levels: Sequence | None) -> tuple[
         raise ValueError(f"{name!r} holds text; pass levels=[lowest, ..., highest] or make it "
                          "an ordered Categorical")
     used = [lv for lv in levels if (y == lv).any()]
-    if len(used) < len(levels) and len(used) >= 1 and levels.index(used[-1]) - levels.index(
-            used[0]) + 1 > len(used):
-        empty = [lv for lv in levels[levels.index(used[0]):levels.index(used[-1]) + 1]
-                 if lv not in used]
-        raise InputError(f"{name!r} has no observation of the level(s) "
-                         f"{', '.join(map(repr, empty))} between its lowest and highest "
-                         "observed levels; the model would merge them into one threshold: "
-                         "leave them out of levels (or merge them explicitly)")
+    if declared:  # a declared level between observed ones
+        empty = ([lv for lv in levels[levels.index(used[0]):levels.index(used[-1]) + 1]
+                  if lv not in used] if used else [])
+    else:  # a whole-number scale with a point nobody chose (0-10, nobody answered 1)
+        empty = unused_scale_points(used) if pd.api.types.is_numeric_dtype(y) else []
+    if empty:
+        merged = [f"'{_fmt_level(a)}|{_fmt_level(b)}'" for a, b in zip(used, used[1:])
+                  if any(_between(e, a, b, levels if declared else None) for e in empty)]
+        warnings.warn(CategoryWarning(
+            f"{name!r} has no observation of the {'level' if declared else 'value'}(s) "
+            f"{', '.join(_fmt_level(e) for e in empty)} between its lowest and highest "
+            "observed ones: a category without observations has no threshold of its own, so "
+            f"the model merges it with its neighbours (threshold(s) {', '.join(merged)}); "
+            "pass levels= without it to merge it on purpose"), stacklevel=3)
     return pd.Series(pd.Categorical(y, categories=used, ordered=True), index=y.index), [
         _fmt_level(v) for v in used]
 

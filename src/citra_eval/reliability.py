@@ -1044,13 +1044,26 @@ def _category_arg(categories):
     return list(options) if options is not None and not callable(options) else categories
 
 
+def unused_scale_points(values: Sequence) -> list[int]:
+    """The points missing from a numeric scale of whole numbers observed as ``values``
+    (sorted, distinct): the steps of its greatest common step between the lowest and highest
+    not among them (``[0, 2, 3, 4]`` -> ``[1]``), when they are a few points of a scale, not
+    sparse codes (fewer missing than present); else ``[]``."""
+    if len(values) < 2 or not all(isinstance(v, int | float | np.integer | np.floating)
+                                  and not isinstance(v, bool | np.bool_)
+                                  and float(v).is_integer() for v in values):
+        return []
+    ints = [int(v) for v in values]
+    step = int(np.gcd.reduce(np.diff(ints)))
+    unused = sorted(set(range(ints[0], ints[-1] + 1, step)) - set(ints)) if step else []
+    return unused if 0 < len(unused) < len(ints) else []
+
+
 def _warn_gaps(cats: np.ndarray, name: str, why: str) -> None:
-    if cats.dtype.kind != "f" or len(cats) < 2 or not all(float(c).is_integer() for c in cats):
+    if cats.dtype.kind != "f":
         return
-    values = [int(c) for c in cats]
-    step = int(np.gcd.reduce(np.diff(values)))
-    unused = sorted(set(range(values[0], values[-1] + 1, step)) - set(values))
-    if 0 < len(unused) < len(values):  # a few points of a scale missing, not sparse codes
+    unused = unused_scale_points(cats.tolist())
+    if unused:  # a few points of a scale missing, not sparse codes
         shown = ", ".join(map(str, unused[:10])) + (", ..." if len(unused) > 10 else "")
         warnings.warn(CategoryWarning(
             f"{name}: the categories were taken from the ratings "
