@@ -1527,7 +1527,7 @@ def _ordered_outcome(y: pd.Series, name: str, levels: Sequence | None) -> tuple[
     else:  # a whole-number scale with a point nobody chose (0-10, nobody answered 1)
         empty = unused_scale_points(used) if pd.api.types.is_numeric_dtype(y) else []
     if empty:
-        merged = [f"'{_fmt_level(a)}|{_fmt_level(b)}'" for a, b in zip(used, used[1:])
+        merged = [f"'{_fmt_level(a)}|{_fmt_level(b)}'" for a, b in itertools.pairwise(used)
                   if any(_between(e, a, b, levels if declared else None) for e in empty)]
         warnings.warn(CategoryWarning(
             f"{name!r} has no observation of the {'level' if declared else 'value'}(s) "
