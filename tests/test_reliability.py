@@ -170,6 +170,37 @@ def test_alpha_matches_krippendorff_package(rows, level):
     assert ours == pytest.approx(theirs, abs=1e-9)
 
 
+def test_interval_alpha_with_many_values_in_closed_form_matches_the_package():
+    """Session 13 repro 12: interval alpha on continuous ratings took a V x V pass over the
+    distinct values (8000 units: minutes). Its expected disagreement is now in closed form,
+    sum_ck n_c n_k (c - k)^2 = 2 n sum_c n_c (c - mean)^2 (Krippendorff 2011, section F,
+    interval delta); pinned against the krippendorff package's coincidence-matrix route,
+    with missing ratings, above the 200 values of our coincidence route."""
+    import time
+
+    import krippendorff
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=400)
+    r = np.column_stack([x, x + rng.normal(scale=0.5, size=400),
+                         x + rng.normal(scale=0.8, size=400)])
+    r[rng.random(r.shape) < 0.15] = np.nan
+    theirs = krippendorff.alpha(reliability_data=r.T, level_of_measurement="interval")
+    assert krippendorff_alpha(r, level="interval") == pytest.approx(theirs, abs=1e-10)
+    d = krippendorff_alpha_details(r, level="interval")
+    pairable = r[(~np.isnan(r)).sum(axis=1) >= 2]
+    values = pairable[~np.isnan(pairable)]
+    # D_e by hand: the mean squared difference of all pairs of pairable values
+    assert d.expected_disagreement == pytest.approx(
+        2 * len(values) * values.var() / (len(values) - 1), rel=1e-12)
+    big = rng.normal(size=(20000, 3))
+    start = time.perf_counter()
+    krippendorff_alpha(big, level="interval")
+    assert time.perf_counter() - start < 5  # 60000 distinct values: not V x V
+    with pytest.raises(ValueError, match=r"pass n_boot=0 .*or round the ratings"):
+        krippendorff_alpha_details(r, level="interval", n_boot=100)
+
+
 @settings(max_examples=40, deadline=None)
 @given(ratings_strategy)
 def test_alpha_matches_nltk(rows):

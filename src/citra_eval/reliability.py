@@ -591,7 +591,16 @@ class _SetDelta(_Delta):
 
 
 def _expected_sum(delta: _Delta, n_c: np.ndarray) -> float:
-    """``sum_ck n_c n_k delta2_ck``, in row blocks of at most ~4 million cells."""
+    """``sum_ck n_c n_k delta2_ck``, in row blocks of at most ~4 million cells.
+
+    For the interval metric, ``delta2 = (c - k)^2``, in closed form (linear in the number
+    of values V, not quadratic): ``sum_ck n_c n_k (c - k)^2 = 2 n sum_c n_c (c - mean)^2``
+    with ``n = sum_c n_c`` and the mean of the pairable values (Krippendorff 2011, section
+    F: the expected disagreement is then twice their variance, ``n / (n - 1)``-scaled)."""
+    if not callable(delta.level) and delta.level == "interval" and len(n_c):
+        n = float(n_c.sum())
+        mean = float(n_c @ delta.values) / n
+        return 2.0 * n * float(n_c @ (delta.values - mean) ** 2)
     v = len(n_c)
     step = max(1, _BLOCK_CELLS // max(v, 1))
     used = np.flatnonzero(n_c)
@@ -730,7 +739,10 @@ def krippendorff_alpha_details(ratings: Ratings, *, level: str | Callable = "nom
     if n_boot:
         if cnt is None:
             raise ValueError(f"the bootstrap interval needs at most {_MAX_COINCIDENCE_VALUES} "
-                             f"distinct values; the ratings have {len(cats)}")
+                             f"distinct values; the ratings have {len(cats)}: pass n_boot=0 "
+                             "for alpha without an interval, or round the ratings to a "
+                             f"coarser grid with at most {_MAX_COINCIDENCE_VALUES} values "
+                             "(e.g. ratings.round(1)) if that precision is not meaningful")
         sq = None if level == "ordinal" else (
             delta or _Delta(level, cats, cnt.sum(axis=0))).block(np.arange(len(cats)))
         reps = _bootstrap_alpha(cnt[None], sq, n_boot=n_boot, seed=seed)
