@@ -116,13 +116,36 @@ def test_validate_and_survey_print_every_scale_warning_once(tmp_path, monkeypatc
     assert survey(tmp_path, monkeypatch, instrument=inst, responses=resp) == 0
     err = capsys.readouterr().err.splitlines()
     warned = [line for line in err if line.startswith("warning: ")]
-    assert len(warned) == len(set(warned)) == 2  # one line per scale
+    assert len(warned) == len(set(warned))
     assert sum("item m1: no variance" in line for line in warned) == 1
     assert main(["validate", "--instrument", "inst.yaml", "--responses", "r.csv"]) == 0
     err = capsys.readouterr().err
     assert "warning: r.csv: scale S: only 3 respondents for 4 items" in err
     assert "warning: r.csv: scale S: 1 respondent(s) answered fewer than half" in err
     assert err.count("item m1: no variance") == 1
+    # session 13 repro 7: the same lines from both commands (one source)
+    assert [line for line in err.splitlines() if line.startswith("warning: ")] == warned
+
+
+def test_validate_and_survey_print_the_same_whole_warnings(tmp_path, monkeypatch, capsys):
+    """Session 13 repro 7: validate split the two-item note at its "; " (a fragment "scale
+    C: report alpha, or add a third item" on its own line) and printed alpha_if_deleted
+    notes that survey did not; both now print the same complete lines."""
+    inst = ("instrument: t\nscale: {min: 1, max: 5}\nid_column: rid\nscales:\n"
+            "  C: {items: [c1, c2]}\n  K: {items: [k1, k2, k3]}\n")
+    resp = ("rid,c1,c2,k1,k2,k3\nr1,1,2,1,2,3\nr2,2,2,2,2,3\nr3,3,4,3,4,3\nr4,4,4,2,3,3\n"
+            "r5,5,4,4,4,3\n")
+    assert survey(tmp_path, monkeypatch, instrument=inst, responses=resp) == 0
+    from_survey = [x for x in capsys.readouterr().err.splitlines() if x.startswith("warning")]
+    assert main(["validate", "--instrument", "inst.yaml", "--responses", "r.csv"]) == 0
+    from_validate = [x for x in capsys.readouterr().err.splitlines()
+                     if x.startswith("warning")]
+    assert from_survey == from_validate
+    assert ("warning: r.csv: scale C: two items: omega is not computed (one factor is not "
+            "identified by two items) and neither is alpha if an item is deleted (one item "
+            "would remain); report alpha, or add a third item") in from_validate
+    assert not [x for x in from_validate if x.startswith("warning: r.csv: scale C: report")]
+    assert sum("alpha_if_deleted (0.00) counts k3" in x for x in from_survey) == 2
 
 
 def test_error_line_shown_in_the_docs_is_the_real_one(tmp_path, monkeypatch, capsys):

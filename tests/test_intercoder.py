@@ -199,7 +199,7 @@ def test_document_unit(corpus, codings):
 def test_unused_code_is_explained(corpus, codings):
     book = ce.Codebook.from_dict({"codebook": "t", "codes": [
         {"id": c, "label": {"en": c}} for c in ("digital", "kerja_sama", "media", "anggaran")]})
-    t = ce.agreement(codings, corpus=corpus, codes=book, n_boot=20)
+    t = ce.agreement(codings, corpus=corpus, codes=book, n_boot=40)
     row = t.set_index("code").loc["anggaran"]
     assert row.percent_agreement == 1.0 and row.n_positive == 0
     assert np.isnan(row.krippendorff_alpha) and np.isnan(row.alpha_ci_low)
@@ -279,6 +279,11 @@ def test_bad_input(corpus, codings):
         ce.agreement(codings, corpus=corpus, ci=95)
     with pytest.raises(ValueError, match="n_boot"):
         ce.agreement(codings, corpus=corpus, n_boot=-1)
+    # session 13 repro 5: the library took n_boot=1 (a zero-width interval) that the CLI
+    # refuses; 2 / (1 - 0.95) = 40 replicates at least, as `agree --n-boot` says
+    with pytest.raises(ValueError, match=r"n_boot: 1 replicates cannot give a 0\.95 "
+                                         r"percentile interval .*at least 40"):
+        ce.agreement(codings, corpus=corpus, n_boot=1)
     with pytest.raises(TypeError, match="corpus must be a Corpus"):
         ce.agreement(codings, corpus="transcripts/")
     with pytest.raises(TypeError, match="coders must be a list"):

@@ -185,6 +185,14 @@ def test_reliability_columns_on_example():
     assert (stats["r_drop"] > 0.3).all()
 
 
+def test_omega_total_refuses_an_infinite_value():
+    """Session 13 repro 6: an inf answer gave NaN without a word; named as elsewhere."""
+    items = pd.DataFrame({"a": [1.0, 2, 3, np.inf, 2], "b": [1.0, 2, 4, 5, 1],
+                          "c": [2.0, 2, 4, 5, 1]})
+    with pytest.raises(ce.InputError, match=r"omega_total: column 'a' holds 1 infinite"):
+        ce.omega_total(items)
+
+
 def test_omega_total_needs_a_dataframe():
     with pytest.raises(TypeError, match="items must be a DataFrame of item columns, got list"):
         ce.omega_total([[1, 2, 3], [2, 3, 4]])
@@ -426,6 +434,39 @@ def test_two_item_scale_and_alpha_if_deleted_beside_a_constant_item_say_why():
     assert "counts" not in st.loc["q3", "warning"]
     # a three-item scale without a constant item: no such note
     assert (ce.item_statistics(items, _instrument(["q1", "q2", "q3"]))["warning"] == "").all()
+
+
+def test_a_pairwise_matrix_that_is_not_psd_is_flagged_wherever_its_correlations_are():
+    """Session 13 repro 4: with pairwise deletion the covariance matrix of these 8 answers
+    has a negative eigenvalue (-0.19, numpy below), and r_drop of a3 from it (psych r.drop's
+    formula) is 1.32, a correlation above 1, reported with an empty warning. Every table
+    and warning built on that matrix now says it is not positive semidefinite."""
+    nan = np.nan
+    items = pd.DataFrame({"a1": [nan, 3, 2, nan, 2, 3, 4, 1], "a2": [nan, nan, 3, 1, nan, nan, 3,
+                                                                  nan],
+                          "a3": [2, 2, 3, 2, 2, nan, 3, 2], "a4": [1, 2, 2, nan, nan, nan, 3,
+                                                                  nan]})
+    # the premise, independently: a negative eigenvalue; r_drop by hand above 1
+    c = items.cov().to_numpy()
+    assert np.linalg.eigvalsh(c)[0] < -0.1
+    s, d = c.sum(axis=0), np.diag(c)
+    assert ((s - d) / np.sqrt(d * (c.sum() - 2 * s + d)))[2] > 1
+    inst = _instrument(list(items.columns))
+    with pytest.warns(ce.ScaleWarning, match="not positive semidefinite"):
+        st = ce.item_statistics(items, inst)
+    assert (st["r_drop"].abs() > 1).any()
+    assert st["warning"].str.contains("not positive semidefinite").all()
+    with pytest.warns(ce.ScaleWarning, match="not positive semidefinite"):
+        rel = ce.scale_reliability(items, inst)
+    assert "not positive semidefinite" in rel.loc[0, "warning"]
+    from citra_eval.psychometrics import reliability_warnings
+
+    lines = [w for w in reliability_warnings(items, inst) if "positive semidefinite" in w]
+    assert len(lines) == 1 and lines[0].startswith("scale S: ")  # once, for the scale
+    # complete answers: a covariance matrix is PSD, nothing said
+    full = items.fillna(2)
+    assert not ce.item_statistics(full, inst)["warning"].str.contains("semidefinite").any()
+    assert "semidefinite" not in ce.scale_reliability(full, inst).loc[0, "warning"]
 
 
 def test_reliability_warnings_count_min_items_and_name_the_study_key():

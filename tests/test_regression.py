@@ -363,6 +363,28 @@ def test_compare_groups_numeric_group_labels():
     assert gh["n"].tolist() == [10, 8, 8]
 
 
+def test_numeric_group_labels_in_numeric_order_and_their_own_type():
+    """Session 13 repro 8: groups 1, 2, 10 came out as 1, 10, 2 (sorted as text) in
+    describe_by and compare_groups, integer labels as floats in compare_groups, and
+    ttest_groups' default mean_diff was mean(10) - mean(2). Hand values: group 2 holds
+    1, 2, 3 (mean 2), group 10 holds 4, 6, 8 (mean 6): mean_diff = 2 - 6 = -4."""
+    rng = np.random.default_rng(1)
+    d = pd.DataFrame({"y": rng.normal(size=10), "g": [1, 1, 1, 2, 2, 2, 10, 10, 10, 10]})
+    assert ce.describe_by(d, dv="y", by="g")["group"].tolist() == [1, 2, 10]
+    gh = ce.compare_groups(d, dv="y", between="g").query("test == 'games_howell'")
+    pairs = gh[["group_a", "group_b"]].values.tolist()
+    assert pairs == [[1, 2], [1, 10], [2, 10]]
+    assert all(type(x) is int for pair in pairs for x in pair)
+    means = d.groupby("g")["y"].mean()
+    for _, r in gh.iterrows():
+        assert r["estimate"] == pytest.approx(means[r["group_a"]] - means[r["group_b"]])
+    floats = d.assign(g=d["g"].astype(float))  # float labels stay floats, still in order
+    assert ce.describe_by(floats, dv="y", by="g")["group"].tolist() == [1.0, 2.0, 10.0]
+    t = ce.ttest_groups(pd.DataFrame({"y": [1.0, 2, 3, 4, 6, 8], "g": [2, 2, 2, 10, 10, 10]}),
+                        dv="y", between="g").iloc[0]
+    assert (t["group_a"], t["group_b"], t["mean_diff"]) == (2, 10, -4.0)
+
+
 def test_compare_groups_needs_two_groups():
     d = small_groups()
     with pytest.raises(ValueError, match="at least two groups"):
@@ -739,11 +761,39 @@ def test_ordinal_model_refuses_separation_and_other_degenerate_data():
     assert fit.table["std_error"].max() < 10
     with pytest.raises(ce.InputError, match="predictor 'c' has no variance"):
         ce.ordinal_model(overlap.assign(c=2.0), outcome="y", predictors=["x", "c"])
-    with pytest.raises(ce.InputError, match="no observation of the level\\(s\\) 2"):
+    # a declared level without observations: merged, with a warning (session 13 repro 10:
+    # consistent with the same outcome without levels, which merged silently)
+    with pytest.warns(ce.CategoryWarning, match=r"no observation of the level\(s\) 2 .*"
+                                                r"threshold\(s\) '1\|3'"):
         ce.ordinal_model(overlap.assign(y=overlap["y"].replace({2: 4})), outcome="y",
                          predictors=["x"], levels=[1, 2, 3, 4, 5])
     with pytest.raises(ValueError, match="ci must be a confidence level"):
         ce.ordinal_model(overlap, outcome="y", predictors=["x"], ci=0)
+
+
+def test_ordinal_model_names_an_unused_interior_value_with_or_without_levels():
+    """Session 13 repro 10: a 0-10 item nobody answered 1 fitted a '0|2' threshold without a
+    word, and refused the same data with levels=0..10. Both now fit the same model (the
+    category without observations merged: a threshold between two categories needs
+    observations on both sides) and warn naming the value; levels without it merge it on
+    purpose, silently. Values 0, 5, 10 (a step of 5) are a scale without gaps."""
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=40)
+    y = np.clip(np.round(5 + 2 * x + rng.normal(size=40) * 2), 0, 10)
+    d = pd.DataFrame({"y": y, "x": x})
+    assert 1 not in set(y) and {0, 2} <= set(y)  # the premise
+    with pytest.warns(ce.CategoryWarning, match=r"'y' has no observation of the value\(s\) 1 "
+                                                r".*threshold\(s\) '0\|2'"):
+        plain = ce.ordinal_model(d, outcome="y", predictors=["x"])
+    with pytest.warns(ce.CategoryWarning, match=r"level\(s\) 1 .*'0\|2'"):
+        declared = ce.ordinal_model(d, outcome="y", predictors=["x"], levels=list(range(11)))
+    pd.testing.assert_frame_equal(plain.table, declared.table)
+    assert "0|2" in plain.table["term"].tolist()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CategoryWarning)
+        ce.ordinal_model(d, outcome="y", predictors=["x"], levels=[0, *range(2, 11)])
+        steps = d.assign(y=np.select([y < 4, y < 7], [0, 5], 10))
+        ce.ordinal_model(steps, outcome="y", predictors=["x"])
 
 
 def test_ttest_groups_without_any_variance_is_refused():

@@ -27,6 +27,7 @@ from citra_eval.reliability import (
     krippendorff_alpha_sets,
     masi_distance,
     percent_agreement,
+    presence_agreement,
     scott_pi,
 )
 
@@ -167,6 +168,37 @@ def test_alpha_matches_krippendorff_package(rows, level):
         return  # undefined (no pairable values or no variation): krippendorff raises too
     theirs = krippendorff.alpha(reliability_data=arr.T, level_of_measurement=level)
     assert ours == pytest.approx(theirs, abs=1e-9)
+
+
+def test_interval_alpha_with_many_values_in_closed_form_matches_the_package():
+    """Session 13 repro 12: interval alpha on continuous ratings took a V x V pass over the
+    distinct values (8000 units: minutes). Its expected disagreement is now in closed form,
+    sum_ck n_c n_k (c - k)^2 = 2 n sum_c n_c (c - mean)^2 (Krippendorff 2011, section F,
+    interval delta); pinned against the krippendorff package's coincidence-matrix route,
+    with missing ratings, above the 200 values of our coincidence route."""
+    import time
+
+    import krippendorff
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=400)
+    r = np.column_stack([x, x + rng.normal(scale=0.5, size=400),
+                         x + rng.normal(scale=0.8, size=400)])
+    r[rng.random(r.shape) < 0.15] = np.nan
+    theirs = krippendorff.alpha(reliability_data=r.T, level_of_measurement="interval")
+    assert krippendorff_alpha(r, level="interval") == pytest.approx(theirs, abs=1e-10)
+    d = krippendorff_alpha_details(r, level="interval")
+    pairable = r[(~np.isnan(r)).sum(axis=1) >= 2]
+    values = pairable[~np.isnan(pairable)]
+    # D_e by hand: the mean squared difference of all pairs of pairable values
+    assert d.expected_disagreement == pytest.approx(
+        2 * len(values) * values.var() / (len(values) - 1), rel=1e-12)
+    big = rng.normal(size=(20000, 3))
+    start = time.perf_counter()
+    krippendorff_alpha(big, level="interval")
+    assert time.perf_counter() - start < 5  # 60000 distinct values: not V x V
+    with pytest.raises(ValueError, match=r"pass n_boot=0 .*or round the ratings"):
+        krippendorff_alpha_details(r, level="interval", n_boot=100)
 
 
 @settings(max_examples=40, deadline=None)
@@ -366,7 +398,7 @@ def test_undefined_coefficients_raise_with_reason():
     for fn in (fleiss_kappa, cohen_kappa):
         with pytest.raises(ValueError, match="chance agreement is 1"):
             fn(same)
-    with pytest.raises(ValueError, match="two or more coders"):
+    with pytest.raises(ValueError, match="no unit was rated by both coders"):
         percent_agreement([[1, N], [N, 2]])
     assert percent_agreement(same) == 1.0
 
@@ -475,10 +507,26 @@ def test_alpha_bootstrap_arguments():
     with pytest.raises(ValueError, match="n_boot must be"):
         krippendorff_alpha_details(K2011, n_boot=-1)
     with pytest.raises(ValueError, match="ci must be a confidence level between"):
-        krippendorff_alpha_details(K2011, n_boot=10, ci=1.5)
+        krippendorff_alpha_details(K2011, n_boot=100, ci=1.5)
     many = np.arange(600, dtype=float).reshape(300, 2)
     with pytest.raises(ValueError, match="at most 200 distinct values"):
-        krippendorff_alpha_details(many, level="interval", n_boot=10)
+        krippendorff_alpha_details(many, level="interval", n_boot=100)
+
+
+@pytest.mark.parametrize("n_boot, ci, least", [(1, 0.95, 40), (39, 0.95, 40), (9, 0.8, 10)])
+def test_alpha_bootstrap_refuses_too_few_replicates_like_the_cli(n_boot, ci, least):
+    """Stats report (session 13) repro 5: n_boot=1 gave the zero-width "interval" [0.985,
+    0.985] around alpha 0.969, which `citra-eval agree --n-boot 1` refuses. A percentile
+    interval at level ci needs on average a replicate beyond each bound, n_boot (1 - ci) / 2
+    >= 1, so n_boot >= 2 / (1 - ci): 40 at 95 %, 10 at 80 %. One check for the library
+    and the CLI."""
+    with pytest.raises(ValueError, match=rf"n_boot: {n_boot} replicates cannot give a "
+                                         rf"{ci:g} percentile interval .*at least {least}\)"):
+        krippendorff_alpha_details(K2011, level="interval", n_boot=n_boot, ci=ci)
+    d = krippendorff_alpha_details(K2011, level="interval", n_boot=least, ci=ci)
+    assert d.n_boot == least and d.ci_low <= d.ci_high
+    with pytest.raises(ValueError, match="at least 40"):
+        presence_agreement(np.ones((2, 3, 1), dtype=bool), n_boot=1)
 
 
 @pytest.mark.parametrize("bad", [42, "AB"])
@@ -920,6 +968,36 @@ def test_cohen_asymptotic_sas(weights, expected):
     assert tuple(round(v, 4) for v in got) == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("fn", [percent_agreement, fleiss_kappa, gwet_ac1, conger_kappa,
+                                brennan_prediger, scott_pi, cohen_kappa, gwet_ac2])
+def test_agreement_of_a_table_without_ratings_says_why(fn):
+    """Session 13 repro 1: a table with no rating at all raised numpy's "need at least one
+    array to stack" from five of these; every one now says what cohen_kappa says. The
+    three-coder case says "two or more coders"."""
+    two = pd.DataFrame({"A": [N, N], "B": [N, N]})
+    with pytest.raises(ValueError, match="is undefined: no unit was rated by both coders"):
+        fn(two)
+    if fn not in (cohen_kappa, scott_pi):
+        with pytest.raises(ValueError, match="no unit was rated by two or more coders"):
+            fn(pd.DataFrame({"A": [1, N], "B": [N, 2], "C": [N, N]}))
+
+
+def test_asymptotic_interval_is_capped_at_one_like_gwets():
+    """Session 13 repro 3: linearly weighted Cohen's kappa 0.816, Fleiss-Cohen-Everitt se
+    0.098, gave the asymptotic ci_high 0.816 + 1.96 * 0.098 = 1.009 > 1, the largest value
+    kappa can take; the gwet method caps it at 1 (as irrCAC). Now both do; ci_low is the
+    unchanged estimate - z se."""
+    from scipy.stats import norm
+
+    r = pd.DataFrame({"A": [1, 2, 3, 3, 2, 1, 4, 1, 2, 5, 3, 4],
+                      "B": [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, 4, 3]})
+    row = _row(agreement_coefficients(r, method="asymptotic", weights="linear",
+                                      categories=[1, 2, 3, 4, 5]), "cohen_kappa")
+    assert row.estimate + norm.ppf(0.975) * row.se > 1  # the case in question
+    assert row.ci_high == 1.0
+    assert row.ci_low == pytest.approx(row.estimate - norm.ppf(0.975) * row.se)
+
+
 @pytest.mark.parametrize(("weights", "z", "p"), [
     # R irr::kappa2(anxiety[, 2:3], ...), recorded in statsmodels' test_inter_rater.py:
     # unweighted z -0.0604067 p 0.9518317; "equal" z 1.282472 p 0.1996772; "squared"
@@ -1048,6 +1126,47 @@ def test_icc_shrout_fleiss_1979():
     gap = np.array(data, float)
     gap[0, 1] = np.nan
     assert icc(gap).attrs["n_units_excluded"] == 1
+
+
+def test_icc_average_rater_interval_stays_coherent_below_the_pole():
+    """Session 13 repro 2: 2 coders, 4 units, coder 2 constant: pingouin's ICC(A,1) lower
+    bound is -1.08, below -1/(k-1) = -1, and Spearman-Brown x k / (1 + (k - 1) x) (McGraw &
+    Wong 1996, Table 7) through its pole turned it into ICC(A,k) ci_low = +26.5 > ci_high.
+    The bound at the pole maps to -inf; the upper bound is Spearman-Brown of ICC2's, by
+    hand; the note says why."""
+    t = icc(pd.DataFrame({"c1": [1, 2, 3, 4], "c2": [2, 2, 2, 2]})).set_index("form")
+    low2, high2 = t.loc["ICC2", ["ci_low", "ci_high"]]
+    assert low2 < -1  # the case in question: a single-rater bound below -1/(k-1)
+    assert t.loc["ICC2k", "ci_low"] == -np.inf
+    assert t.loc["ICC2k", "ci_high"] == pytest.approx(2 * high2 / (1 + high2))
+    assert "no finite lower bound" in t.loc["ICC2k", "note"]
+    assert "-1/(k-1) = -1" in t.loc["ICC2k", "note"]
+    # every interval holds its estimate; 5 units and 2 coders who disagree: the same
+    r2 = icc(pd.DataFrame({"c1": [3, 1, 4, 2, 5], "c2": [2, 4, 1, 5, 3]}))
+    for tab in (t, r2):
+        assert (tab["ci_low"] <= tab["icc"]).all() and (tab["icc"] <= tab["ci_high"]).all()
+    # an ordinary case is untouched: Spearman-Brown of ICC2's bounds, no note
+    data = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]
+    sf = icc(data).set_index("form")
+    single = sf.loc["ICC2", ["ci_low", "ci_high"]].to_numpy()
+    assert sf.loc["ICC2k", ["ci_low", "ci_high"]].to_numpy() == pytest.approx(
+        4 * single / (1 + 3 * single))
+    assert sf.loc["ICC2k", "note"] == ""
+
+
+def test_icc_refuses_an_infinite_rating_and_keeps_pingouins_warning_in():
+    """Session 13 repro 6: an inf rating made every ICC NaN with the untrue note "each coder
+    gives every unit the same rating"; refused by name as krippendorff_alpha does. Repro 11:
+    pingouin's own pandas deprecation notice (dropna inplace) no longer reaches the user."""
+    import warnings
+
+    with pytest.raises(ValueError, match=r"ratings hold an infinite value \(inf\) at unit 3, "
+                                         r"coder 0; icc needs finite numbers"):
+        icc(pd.DataFrame({"a": [1.0, 2, 3, np.inf], "b": [1.0, 2, 4, 5]}))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        icc([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6]])
+    assert not [w for w in caught if "inplace" in str(w.message)], caught
 
 
 def test_kendall_w_hand_computed_and_ties():

@@ -101,6 +101,14 @@ def test_saturation_orders_by_date_and_validates():
         ce.saturation(codings, corpus=corpus, base_size=0)
     with pytest.raises(ValueError, match="order"):
         ce.saturation(codings, corpus=corpus, order=["D01", "nope"])
+    # session 13 repro 9: a repeated id listed the whole order as "unknown or repeated";
+    # only the offending ids are named now, each under its reason
+    first, second, third = list(SAT_CODES)[:3]
+    with pytest.raises(ValueError, match=rf"distinct doc ids of the corpus; repeated: "
+                                         rf"'{second}'$"):
+        ce.saturation(codings, corpus=corpus, order=[first, second, third, second])
+    with pytest.raises(ValueError, match=rf"; unknown: 'nope'; repeated: '{first}'$"):
+        ce.saturation(codings, corpus=corpus, order=[first, "nope", first])
     sat_none = ce.saturation(codings[codings["code"] == "zzz"], corpus=corpus)
     assert sat_none.attrs["saturation"]["saturation_point"] is None
 

@@ -190,7 +190,7 @@ SEED_CALLS = {
     "joint_display": lambda c, cb, a, ab, s: ce.joint_display(
         a, corpus=c, codebook=cb, responses=None, instrument=None, outcome=None, seed=s),
     "krippendorff_alpha_details": lambda c, cb, a, ab, s: ce.krippendorff_alpha_details(
-        np.array([[1, 1, 2], [1, 2, 2]]), n_boot=10, seed=s),
+        np.array([[1, 1, 2], [1, 2, 2]]), n_boot=40, seed=s),
     "load_study": lambda c, cb, a, ab, s: ce.load_study(ce.example_path(), seed=s),
     "presence_agreement": lambda c, cb, a, ab, s: ce.presence_agreement(
         np.ones((3, 2, 1), dtype=bool), seed=s),

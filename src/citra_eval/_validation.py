@@ -38,16 +38,19 @@ __all__ = [
     "check_codings_in_corpus",
     "check_columns",
     "check_finite",
+    "check_finite_ratings",
     "check_frame",
     "check_group_labels",
     "check_int",
     "check_known",
     "check_lang",
+    "check_n_boot",
     "check_names",
     "check_roles",
     "check_seed",
     "check_type",
     "listed",
+    "n_boot_problem",
     "regex_hazard",
 ]
 
@@ -163,6 +166,51 @@ def check_finite(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None
                              f"value(s) (rows {listed(rows, quote=False)}); means, variances "
                              "and ranks are undefined with them: replace them with a number "
                              "or NaN (missing)")
+
+
+def check_finite_ratings(arr: np.ndarray, name: str, needs: str) -> None:
+    """``ValueError`` naming the first infinite value of a units x coders float array and
+    where it is (unit = row, coder = column, from 0); ``needs`` says what the analysis needs
+    (``"a rating at level='interval' must be a finite number"``). An infinite rating (a
+    division by zero upstream) would otherwise turn every sum of squares into NaN."""
+    if arr.dtype.kind != "f":
+        return
+    bad = np.isinf(arr)
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise ValueError(f"{name} hold an infinite value ({arr[r, c]}) at unit {r}, coder {c}; "
+                         f"{needs} (NaN for a missing rating)")
+
+
+def n_boot_problem(n_boot: int, ci: float) -> str | None:
+    """Why ``n_boot`` bootstrap replicates cannot give a ``ci`` percentile interval, or None.
+
+    0 means no interval. Otherwise each bound needs, on average, at least one replicate
+    beyond it: ``n_boot * (1 - ci) / 2 >= 1``, so at least ``2 / (1 - ci)`` replicates (40 for
+    95 %); with fewer the "interval" is the extreme replicates (one replicate: zero width,
+    which need not hold the estimate). The text follows the argument's name."""
+    if n_boot == 0:
+        return None
+    least = math.ceil(2 / (1 - ci) - 1e-9)
+    if n_boot < least:
+        return (f"{n_boot} replicates cannot give a {ci:g} percentile interval (each bound "
+                f"needs, on average, a replicate beyond it: at least {least}); give 1000 (the "
+                "default), or 0 for no interval")
+    return None
+
+
+def check_n_boot(n_boot: object, ci: float, name: str = "n_boot") -> int:
+    """``n_boot`` as an ``int``: 0 (no interval) or enough replicates for a ``ci`` percentile
+    interval (:func:`n_boot_problem`); else ``TypeError`` (not a whole number) or
+    ``ValueError``. ``ci`` must already be checked (:func:`check_ci`)."""
+    if isinstance(n_boot, bool) or not isinstance(n_boot, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number >= 0, got {n_boot!r}")
+    if n_boot < 0:
+        raise ValueError(f"{name} must be a whole number >= 0, got {n_boot!r}")
+    problem = n_boot_problem(int(n_boot), ci)
+    if problem:
+        raise ValueError(f"{name}: {problem}")
+    return int(n_boot)
 
 
 def _described(value: object) -> str:

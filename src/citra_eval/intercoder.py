@@ -30,6 +30,7 @@ from ._validation import (
     check_ci,
     check_frame,
     check_known,
+    check_n_boot,
     check_names,
     check_roles,
     check_seed,
@@ -586,10 +587,8 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
     1       media        4              0.750        0.500
     2         ALL        4              0.875        0.714
     """
-    if not isinstance(n_boot, int | np.integer) or n_boot < 0:
-        raise ValueError(f"n_boot must be a whole number >= 0, got {n_boot!r}")
+    n_boot = check_n_boot(n_boot, check_ci(ci))
     seed = check_seed(seed)
-    check_ci(ci)
     check_bool(masi, "masi", allow_none=True)
     u = _build_units(codings, corpus, coders=coders, codes=codes, unit=unit, roles=roles,
                      coverage=coverage)

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ._validation import check_ci, check_int, check_names, check_type
+from ._validation import check_ci, check_finite, check_int, check_names, check_type
 from .survey import Instrument, keyed_items
 
 __all__ = ["ITEM_COLUMNS", "RELIABILITY_COLUMNS", "ScaleWarning", "item_statistics",
@@ -52,6 +52,23 @@ def _r_drop(c: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         r = (s - d) / np.sqrt(denom)
     return np.where((denom > 0) & (len(d) > 1), r, np.nan)
+
+
+def _not_psd(c: np.ndarray) -> str:
+    """A note when the pairwise covariance matrix ``c`` is not positive semidefinite, else
+    ``""``. With answers missing in different patterns each variance and covariance comes
+    from other respondents, and the matrix need not be one any data could have: a
+    correlation from it can exceed 1 (psych ``alpha()`` computes the same numbers)."""
+    if len(c) < 2 or not np.all(np.isfinite(c)):
+        return ""
+    vals = np.linalg.eigvalsh((c + c.T) / 2)
+    if not vals[0] < -1e-10 * max(abs(vals[-1]), 1.0):
+        return ""
+    return (f"the pairwise covariance matrix is not positive semidefinite (smallest "
+            f"eigenvalue {vals[0]:.3g}): answers missing in different patterns make the "
+            "pairwise variances and covariances inconsistent, so r_drop, std_alpha and "
+            "average_r are unreliable (a correlation can exceed 1) and alpha may be too: "
+            "compare with impute='median', or with the respondents who answered every item")
 
 
 def _item_problems(block: pd.DataFrame, c: np.ndarray) -> dict[str, list[str]]:
@@ -178,6 +195,11 @@ def omega_total(items: pd.DataFrame) -> float:
         three items (a one-factor model is not identified with two), fewer respondents than
         items, or an item without variance.
 
+    Raises
+    ------
+    InputError
+        When an item holds an infinite value (named, with its rows).
+
     Notes
     -----
     The correlation matrix factored is the pairwise one: each correlation is computed from
@@ -214,6 +236,7 @@ def omega_total(items: pd.DataFrame) -> float:
     0.79
     """
     check_type("items", items, pd.DataFrame, "a DataFrame of item columns")
+    check_finite(items, items.columns, "omega_total")
     return _omega(items)[0]
 
 
@@ -301,9 +324,6 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     >>> bool(((rel["ci_low"] <= rel["alpha"]) & (rel["alpha"] <= rel["ci_high"])).all())
     True
     """
-    import pingouin as pg
-    from scipy.stats import f as f_dist
-
     names = (list(instrument.scales) if scales is None else
              check_names(scales, "scales", allow_none=False, unique=True))
     check_ci(ci)
@@ -311,7 +331,22 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
         raise ValueError(f"impute must be None or 'median', got {impute!r}")
     if min_items is not None:
         check_int(min_items, "min_items", minimum=1)
-    rows = []
+    table, notes = _scale_reliability(responses, instrument, names, ci=ci, impute=impute,
+                                      min_items=min_items)
+    for name, said in notes.items():
+        _warn(said, f"scale {name}")
+    return table
+
+
+def _scale_reliability(responses: pd.DataFrame, instrument: Instrument, names: list[str], *,
+                       ci: float, impute: str | None, min_items: int | None
+                       ) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """:func:`scale_reliability`'s table (checked arguments) and, per scale, its warnings,
+    each whole (the ``warning`` column joins them with ``"; "``); not warned."""
+    import pingouin as pg
+    from scipy.stats import f as f_dist
+
+    rows, said = [], {}
     for name in names:
         block = keyed_items(responses, instrument, name)
         block = block[block.notna().any(axis=1)]
@@ -341,6 +376,8 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
                        omega_total=omega)
             if why:
                 notes.append(why)
+            if psd := _not_psd(c):
+                notes.append(psd)
         elif k >= 2 and n >= 2:
             notes.append(_why_no_alpha(block, c))
         elif k >= 2:
@@ -368,10 +405,10 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
                          f"study.yaml, or pass min_items={m} to score_scales, "
                          "scale_reliability and image_model ('citra-eval survey --min-items "
                          f"{m}')")
-        # notes are joined with "; " (validate splits them again), so none may hold one
-        row["warning"] = _warn(notes, f"scale {name}")
+        row["warning"] = "; ".join(notes)
+        said[name] = notes
         rows.append(row)
-    return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS)
+    return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS), said
 
 
 def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
@@ -420,18 +457,31 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
     >>> st["item"].tolist(), st["reverse"].tolist()
     (['KS1', 'KS2', 'KS3', 'KS4'], [False, False, False, True])
     """
-    import pingouin as pg
-
     names = (list(instrument.scales) if scales is None else
              check_names(scales, "scales", allow_none=False, unique=True))
-    rows = []
+    table, problems, psd = _item_statistics(responses, instrument, names)
+    for name in names:
+        _warn([f"item {i}: {'; '.join(p)}" for i, p in problems[name].items() if p]
+              + ([psd[name]] if psd[name] else []), f"scale {name}")
+    return table
+
+
+def _item_statistics(responses: pd.DataFrame, instrument: Instrument, names: list[str]
+                     ) -> tuple[pd.DataFrame, dict[str, dict[str, list[str]]], dict[str, str]]:
+    """:func:`item_statistics`'s table, per scale its items' problems, and per scale the
+    note that its pairwise covariance matrix is not positive semidefinite (``""`` when it
+    is; in every item's ``warning``, since every ``r_drop`` comes from it); not warned."""
+    import pingouin as pg
+
+    rows, said, psd = [], {}, {}
     for name in names:
         block = keyed_items(responses, instrument, name)
         rev = instrument.reverse_items(name)
         k = block.shape[1]
         c = _pairwise_cov(block)
         r_drop = _r_drop(c)
-        problems = _item_problems(block, c)
+        problems = said[name] = _item_problems(block, c)
+        psd[name] = _not_psd(c)
         for i, item in enumerate(block.columns):
             col = block[item]
             rest = block.drop(columns=item)
@@ -450,16 +500,17 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
             rows.append({"scale": name, "item": item, "reverse": item in rev,
                          "n": int(col.notna().sum()), "mean": float(col.mean()),
                          "sd": float(col.std(ddof=1)), "r_drop": float(r_drop[i]),
-                         "alpha_if_deleted": a_del, "warning": "; ".join(problems[str(item)])})
-        _warn([f"item {i}: {'; '.join(p)}" for i, p in problems.items() if p], f"scale {name}")
-    return pd.DataFrame(rows, columns=ITEM_COLUMNS)
+                         "alpha_if_deleted": a_del,
+                         "warning": "; ".join(p for p in [*problems[str(item)], psd[name]]
+                                              if p)})
+    return pd.DataFrame(rows, columns=ITEM_COLUMNS), said, psd
 
 
 def reliability_warnings(responses: pd.DataFrame, instrument: Instrument, *,
                          min_items: int | None = None) -> list[str]:
     """Every warning of :func:`item_statistics` and :func:`scale_reliability`, one line each.
 
-    What ``citra-eval validate`` and ``citra-eval reproduce`` print as ``warning:`` lines
+    What ``citra-eval validate``, ``survey`` and ``reproduce`` print as ``warning:`` lines
     (after ``warning: <responses file>:``): first the items (negative correlation with
     their scale, no variance, ...), one line per item, as ``scale S, item I: ...``; then what
     concerns a whole scale (too few respondents, scores resting on few items, an undefined
@@ -479,13 +530,17 @@ def reliability_warnings(responses: pd.DataFrame, instrument: Instrument, *,
     list of str
         The messages, without the ``warning: <file>:`` prefix; empty when nothing is wrong.
     """
+    if min_items is not None:
+        check_int(min_items, "min_items", minimum=1)
+    names = list(instrument.scales)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # said once here, not again as Python warnings
-        st = item_statistics(responses, instrument)
-        rel = scale_reliability(responses, instrument, min_items=min_items)
-    lines = [f"scale {row.scale}, item {row.item}: {row.warning}"
-             for row in st[st["warning"] != ""].itertuples()]
-    for row in rel[rel["warning"] != ""].itertuples():
-        lines += [f"scale {row.scale}: {note}"
-                  for note in row.warning.split("; ") if not note.startswith("item ")]
+        warnings.simplefilter("ignore")  # numpy's and pingouin's; ours are returned
+        _, items, _ = _item_statistics(responses, instrument, names)
+        _, scales = _scale_reliability(responses, instrument, names, ci=0.95, impute=None,
+                                       min_items=min_items)
+    lines = [f"scale {name}, item {item}: {'; '.join(problems)}"
+             for name in names for item, problems in items[name].items() if problems]
+    # the scale's own notes (its items' are above, with alpha_if_deleted's too), each whole
+    lines += [f"scale {name}: {note}" for name in names for note in scales[name]
+              if not note.startswith("item ")]
     return lines

@@ -27,6 +27,7 @@ from ._validation import (
     check_names,
 )
 from .errors import InputError
+from .reliability import CategoryWarning, unused_scale_points
 from .survey import Instrument, score_scales
 
 __all__ = ["COEF_COLUMNS", "FEW_RESIDUAL_DF", "HIGH_LEVERAGE", "MAX_CONTROL_LEVELS",
@@ -85,9 +86,14 @@ def _py(value: Any) -> Any:
 
 
 def _groups_in_order(values: pd.Series) -> list:
+    """The groups of ``values`` as Python scalars: a categorical's declared order, numbers
+    (not booleans) in numeric order (1, 2, 10, not 1, 10, 2 as text), else sorted as text."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return [c for c in values.cat.categories if (values == c).any()]
-    return sorted(values.dropna().unique(), key=str)
+        return [_py(c) for c in values.cat.categories if (values == c).any()]
+    groups = [_py(g) for g in values.dropna().unique()]
+    if all(isinstance(g, int | float) and not isinstance(g, bool) for g in groups):
+        return sorted(groups)
+    return sorted(groups, key=str)
 
 
 # --------------------------------------------------------------------------- descriptives
@@ -167,7 +173,8 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
         One row per test: ``test`` (``welch_anova``, ``kruskal_wallis``, ``games_howell``),
         ``group_a, group_b`` (the pair for Games–Howell, else missing; pairs in the groups'
         order, the declared one of a categorical column as in :func:`describe_by`, else
-        sorted), ``estimate`` (mean of ``group_a`` minus ``group_b`` for Games–Howell),
+        sorted, numbers as numbers: 1, 2, 10), ``estimate`` (mean of ``group_a`` minus
+        ``group_b`` for Games–Howell),
         ``statistic`` (F, H or t), ``df1``, ``df2``, ``p_value`` (Games–Howell p values are
         already adjusted for all pairs),
         ``effect_size`` and ``effect_type`` (partial eta squared ``np2`` for Welch's ANOVA,
@@ -280,7 +287,12 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
                      "df1": float(r["df"]), "df2": np.nan, "p_value": float(r["pval"]),
                      "effect_size": float(r["hedges"]), "effect_type": "hedges_g",
                      "n": size_of[a] + size_of[b], "note": note})
-    return pd.DataFrame(rows, columns=_GROUP_COLUMNS)
+    out = pd.DataFrame(rows, columns=_GROUP_COLUMNS)
+    # labels as the data holds them: integer labels would turn float beside the omnibus
+    # rows' missing pair
+    for col in ("group_a", "group_b"):
+        out[col] = pd.Series([r[col] for r in rows], index=out.index, dtype=object)
+    return out
 
 
 _GROUP_COLUMNS = ["test", "group_a", "group_b", "estimate", "statistic", "df1", "df2",
@@ -1249,7 +1261,7 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         An outcome with one or two categories, or with numbers that are not whole (a mean
         score) unless ``levels`` declares them; no more complete rows than parameters
         (coefficients and thresholds); a predictor without variance, perfectly collinear
-        predictors, a declared level with no observations, or (quasi-)complete separation
+        predictors, or (quasi-)complete separation
         (a level of a categorical predictor whose rows all lie in the lowest, or all in the
         highest, outcome category; or the information matrix on standardised, centred
         predictors has a condition number above :data:`SEPARATION_CONDITION` or a smallest
@@ -1265,6 +1277,15 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         The optimiser did not converge (statsmodels' own ``HessianInversionWarning`` and
         ``ConvergenceWarning`` are not passed on: the separation check and this warning say
         what they mean).
+    CategoryWarning
+        An outcome category between the lowest and highest observed ones has no
+        observations: a level of ``levels``, or without ``levels`` a point of a
+        whole-number scale (a 0-10 item nobody answered 1). It is merged with its
+        neighbours (threshold ``0|2`` instead of ``0|1`` and ``1|2``), as a category
+        without observations has no threshold of its own; the warning names it. Pass
+        ``levels`` without it to merge it on purpose (no warning). Declared levels outside
+        the observed range are left out silently (they add no threshold between
+        observed categories).
 
     Notes
     -----
@@ -1466,7 +1487,16 @@ def _expand_weights(data: pd.DataFrame, weights: str) -> pd.DataFrame:
     return data.loc[data.index.repeat(w)].drop(columns=weights).reset_index(drop=True)
 
 
+def _between(value, low, high, levels: list | None) -> bool:
+    """Whether ``value`` lies between ``low`` and ``high``: by position in the declared
+    ``levels``, else as numbers."""
+    if levels is not None:
+        return levels.index(low) < levels.index(value) < levels.index(high)
+    return low < value < high
+
+
 def _ordered_outcome(y: pd.Series, name: str, levels: Sequence | None) -> tuple[pd.Series, list]:
+    declared = levels is not None
     if levels is not None:
         levels = list(levels)
         unknown = sorted(set(y.astype(object)) - set(levels), key=str)
@@ -1491,14 +1521,20 @@ def _ordered_outcome(y: pd.Series, name: str, levels: Sequence | None) -> tuple[
         raise ValueError(f"{name!r} holds text; pass levels=[lowest, ..., highest] or make it "
                          "an ordered Categorical")
     used = [lv for lv in levels if (y == lv).any()]
-    if len(used) < len(levels) and len(used) >= 1 and levels.index(used[-1]) - levels.index(
-            used[0]) + 1 > len(used):
-        empty = [lv for lv in levels[levels.index(used[0]):levels.index(used[-1]) + 1]
-                 if lv not in used]
-        raise InputError(f"{name!r} has no observation of the level(s) "
-                         f"{', '.join(map(repr, empty))} between its lowest and highest "
-                         "observed levels; the model would merge them into one threshold: "
-                         "leave them out of levels (or merge them explicitly)")
+    if declared:  # a declared level between observed ones
+        empty = ([lv for lv in levels[levels.index(used[0]):levels.index(used[-1]) + 1]
+                  if lv not in used] if used else [])
+    else:  # a whole-number scale with a point nobody chose (0-10, nobody answered 1)
+        empty = unused_scale_points(used) if pd.api.types.is_numeric_dtype(y) else []
+    if empty:
+        merged = [f"'{_fmt_level(a)}|{_fmt_level(b)}'" for a, b in itertools.pairwise(used)
+                  if any(_between(e, a, b, levels if declared else None) for e in empty)]
+        warnings.warn(CategoryWarning(
+            f"{name!r} has no observation of the {'level' if declared else 'value'}(s) "
+            f"{', '.join(_fmt_level(e) for e in empty)} between its lowest and highest "
+            "observed ones: a category without observations has no threshold of its own, so "
+            f"the model merges it with its neighbours (threshold(s) {', '.join(merged)}); "
+            "pass levels= without it to merge it on purpose"), stacklevel=3)
     return pd.Series(pd.Categorical(y, categories=used, ordered=True), index=y.index), [
         _fmt_level(v) for v in used]
 

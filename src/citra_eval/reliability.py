@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._validation import check_ci, check_seed
+from ._validation import check_ci, check_finite_ratings, check_n_boot, check_seed
 
 __all__ = [
     "ICC_COLUMNS",
@@ -60,6 +60,8 @@ __all__ = [
 LEVELS = ("nominal", "ordinal", "interval", "ratio", "circular", "bipolar")
 _SET_LEVELS = ("masi", "jaccard")
 _MAX_COINCIDENCE_VALUES = 200
+#: pandas' warning of features removed in pandas 4 (pandas >= 3.1; before, its parent).
+_PANDAS4_WARNING = getattr(pd.errors, "Pandas4Warning", DeprecationWarning)
 _BLOCK_CELLS = 4_000_000  # cells of delta^2 held at once when summing the expected disagreement
 _UNDEFINED = 1e-12  # chance disagreement at or below this: the coefficient is 0/0 (undefined)
 
@@ -589,7 +591,16 @@ class _SetDelta(_Delta):
 
 
 def _expected_sum(delta: _Delta, n_c: np.ndarray) -> float:
-    """``sum_ck n_c n_k delta2_ck``, in row blocks of at most ~4 million cells."""
+    """``sum_ck n_c n_k delta2_ck``, in row blocks of at most ~4 million cells.
+
+    For the interval metric, ``delta2 = (c - k)^2``, in closed form (linear in the number
+    of values V, not quadratic): ``sum_ck n_c n_k (c - k)^2 = 2 n sum_c n_c (c - mean)^2``
+    with ``n = sum_c n_c`` and the mean of the pairable values (Krippendorff 2011, section
+    F: the expected disagreement is then twice their variance, ``n / (n - 1)``-scaled)."""
+    if not callable(delta.level) and delta.level == "interval" and len(n_c):
+        n = float(n_c.sum())
+        mean = float(n_c @ delta.values) / n
+        return 2.0 * n * float(n_c @ (delta.values - mean) ** 2)
     v = len(n_c)
     step = max(1, _BLOCK_CELLS // max(v, 1))
     used = np.flatnonzero(n_c)
@@ -718,9 +729,7 @@ def krippendorff_alpha_details(ratings: Ratings, *, level: str | Callable = "nom
     >>> round(d.alpha, 3), d.n_pairable_units, d.n_excluded_units
     (0.444, 3, 1)
     """
-    if not isinstance(n_boot, int | np.integer) or n_boot < 0:
-        raise ValueError(f"n_boot must be a whole number >= 0, got {n_boot!r}")
-    check_ci(ci)
+    n_boot = check_n_boot(n_boot, check_ci(ci))
     seed = check_seed(seed)
     if level in _SET_LEVELS:
         codes, cats, delta = _prepare_sets(ratings, distance=level)
@@ -730,7 +739,10 @@ def krippendorff_alpha_details(ratings: Ratings, *, level: str | Callable = "nom
     if n_boot:
         if cnt is None:
             raise ValueError(f"the bootstrap interval needs at most {_MAX_COINCIDENCE_VALUES} "
-                             f"distinct values; the ratings have {len(cats)}")
+                             f"distinct values; the ratings have {len(cats)}: pass n_boot=0 "
+                             "for alpha without an interval, or round the ratings to a "
+                             f"coarser grid with at most {_MAX_COINCIDENCE_VALUES} values "
+                             "(e.g. ratings.round(1)) if that precision is not meaningful")
         sq = None if level == "ordinal" else (
             delta or _Delta(level, cats, cnt.sum(axis=0))).block(np.arange(len(cats)))
         reps = _bootstrap_alpha(cnt[None], sq, n_boot=n_boot, seed=seed)
@@ -747,11 +759,9 @@ def _prepare(ratings, level, categories=None) -> tuple[np.ndarray, np.ndarray, _
     if not callable(level) and level != "nominal" and arr.dtype.kind != "f":
         raise ValueError(f"level={level!r} needs numeric ratings; found non-numeric values "
                          "(use level='nominal' for labels)")
-    if level != "nominal" and arr.dtype.kind == "f" and np.isinf(arr).any():
-        r, c = np.argwhere(np.isinf(arr))[0]
-        raise ValueError(f"ratings hold an infinite value ({arr[r, c]}) at unit {r}, coder "
-                         f"{c}; a rating at level={_level_name(level)!r} must be a finite "
-                         "number (NaN for a missing rating)")
+    if level != "nominal":
+        check_finite_ratings(arr, "ratings", f"a rating at level={_level_name(level)!r} must "
+                             "be a finite number")
     codes, cats = _encode(arr, _category_arg(categories))
     if level == "ratio" and len(cats) and cats.min() < 0:
         raise ValueError("level='ratio' needs values >= 0 (a ratio scale has a true zero)")
@@ -1046,13 +1056,26 @@ def _category_arg(categories):
     return list(options) if options is not None and not callable(options) else categories
 
 
+def unused_scale_points(values: Sequence) -> list[int]:
+    """The points missing from a numeric scale of whole numbers observed as ``values``
+    (sorted, distinct): the steps of its greatest common step between the lowest and highest
+    not among them (``[0, 2, 3, 4]`` -> ``[1]``), when they are a few points of a scale, not
+    sparse codes (fewer missing than present); else ``[]``."""
+    if len(values) < 2 or not all(isinstance(v, int | float | np.integer | np.floating)
+                                  and not isinstance(v, bool | np.bool_)
+                                  and float(v).is_integer() for v in values):
+        return []
+    ints = [int(v) for v in values]
+    step = int(np.gcd.reduce(np.diff(ints)))
+    unused = sorted(set(range(ints[0], ints[-1] + 1, step)) - set(ints)) if step else []
+    return unused if 0 < len(unused) < len(ints) else []
+
+
 def _warn_gaps(cats: np.ndarray, name: str, why: str) -> None:
-    if cats.dtype.kind != "f" or len(cats) < 2 or not all(float(c).is_integer() for c in cats):
+    if cats.dtype.kind != "f":
         return
-    values = [int(c) for c in cats]
-    step = int(np.gcd.reduce(np.diff(values)))
-    unused = sorted(set(range(values[0], values[-1] + 1, step)) - set(values))
-    if 0 < len(unused) < len(values):  # a few points of a scale missing, not sparse codes
+    unused = unused_scale_points(cats.tolist())
+    if unused:  # a few points of a scale missing, not sparse codes
         shown = ", ".join(map(str, unused[:10])) + (", ..." if len(unused) > 10 else "")
         warnings.warn(CategoryWarning(
             f"{name}: the categories were taken from the ratings "
@@ -1122,6 +1145,10 @@ def _prepare_nominal(ratings, categories, weights, name: str, *,
     arr = _matrix(ratings)
     cats_arg = _category_arg(categories)
     codes, cats = _encode(arr, cats_arg)
+    if not ((codes >= 0).sum(axis=1) >= 2).any():  # before the kernels, which need a value
+        who = "both coders" if codes.shape[1] == 2 else "two or more coders"
+        raise ValueError(f"{name} is undefined: no unit was rated by {who} ({len(codes)} "
+                         f"unit(s), {int((codes >= 0).sum())} rating(s))")
     if weights is not None and not (isinstance(weights, str) and weights in ("identity",
                                                                                 "unweighted")):
         if arr.dtype.kind != "f" and cats_arg is None:
@@ -1667,7 +1694,8 @@ def agreement_coefficients(ratings: Ratings, *, weights: str | np.ndarray | None
         ``pa`` (observed agreement), ``pe`` (chance agreement), ``se``, ``se_h0`` (standard
         error under no agreement; ``"asymptotic"`` only), ``ci_low``, ``ci_high``,
         ``statistic`` (t or z), ``p_value``, ``n_units`` (units used), ``n_coders``,
-        ``weights``, ``method``.
+        ``weights``, ``method``. ``ci_high`` is capped at 1, the largest value of every
+        coefficient, with either method (irrCAC caps Gwet's intervals the same way).
 
     Notes
     -----
@@ -1783,7 +1811,7 @@ def agreement_coefficients(ratings: Ratings, *, weights: str | np.ndarray | None
     else:
         crit = stats.norm.ppf((1 + ci) / 2)
         out["ci_low"] = est - crit * se
-        out["ci_high"] = est + crit * se
+        out["ci_high"] = np.minimum(1.0, est + crit * se)  # no coefficient exceeds 1
         with np.errstate(invalid="ignore", divide="ignore"):
             out["statistic"] = est / out["se_h0"]
         tail = stats.norm.sf(np.abs(out["statistic"]) if alternative == "two-sided"
@@ -1816,6 +1844,7 @@ def _long_ratings(ratings, name: str) -> tuple[pd.DataFrame, int]:
     if arr.dtype.kind != "f":
         raise ValueError(f"{name} needs numeric ratings (interval or ordinal scores); found "
                          "non-numeric values")
+    check_finite_ratings(arr, "ratings", f"{name} needs finite numbers")
     complete = ~np.isnan(arr).any(axis=1)
     arr = arr[complete]
     if len(arr) < 3:
@@ -1844,7 +1873,8 @@ def icc(ratings: Ratings) -> pd.DataFrame:
         ICC1, ICC2, ICC3, ICC1k, ICC2k, ICC3k), ``description``, ``icc``, ``f``, ``df1``,
         ``df2``, ``p_value`` (F test of no between-unit variance), ``ci_low``, ``ci_high``
         (95 %), ``note`` (empty, or why the row's ICC is 0/0, e.g. every rating the same, or
-        its F infinite; the values are then NaN or inf, without numpy's warnings).
+        its F infinite; the values are then NaN or inf, without numpy's warnings; or why
+        ICC2k's ``ci_low`` is -inf, see Notes).
         ``attrs["n_units_excluded"]`` counts the units left out.
 
     Notes
@@ -1855,6 +1885,16 @@ def icc(ratings: Ratings) -> pd.DataFrame:
     coder's score is, ``k`` forms how reliable the mean of the ``k`` coders is; absolute
     agreement counts a coder who is systematically higher as disagreeing, consistency does
     not.
+
+    ICC2k's bounds are ICC2's through Spearman-Brown, ``x k / (1 + (k - 1) x)`` (McGraw &
+    Wong 1996, Table 7), which has its pole at ``x = -1/(k-1)``, the lowest ICC of ``k``
+    raters. A single-rater bound at or below it (small samples with little agreement) is
+    taken as ``-1/(k-1)``, so the k-rater bound is -inf and ``note`` says so; converted
+    through the pole it would change sign and could lie above ``ci_high`` (pingouin does
+    that). ICC1k's and ICC3k's bounds, ``1 - 1/F``, need no such care.
+
+    Infinite ratings are refused (``ValueError`` naming the first): every mean square would
+    be NaN.
 
     References
     ----------
@@ -1887,23 +1927,54 @@ def icc(ratings: Ratings) -> pd.DataFrame:
         with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
             # 0/0 and x/0 where the ratings do not vary: the note below says why
             warnings.filterwarnings("ignore", category=RuntimeWarning)
+            # pingouin's own call of DataFrame.dropna(inplace=True), deprecated in pandas 3.1:
+            # not the user's to act on (this one warning only)
+            warnings.filterwarnings("ignore", message="The inplace keyword in DataFrame.dropna",
+                                    category=_PANDAS4_WARNING)
             res = pingouin.intraclass_corr(data=long, targets="unit", raters="coder",
                                            ratings="rating").reset_index(drop=True)
     finally:
         pingouin.options.clear()
         pingouin.options.update(saved)
     ci95 = np.vstack(res["CI95"].to_numpy())
+    k = int(long["coder"].nunique())
+    notes = [_icc_note(long, v, f) for v, f in zip(res["ICC"], res["F"], strict=True)]
+    # ICC(A,k)'s bounds are pingouin's ICC(A,1) bounds through Spearman-Brown,
+    # x k / (1 + (k - 1) x), which has its pole at x = -1/(k-1): recompute them with a bound
+    # at or below the pole taken as the pole (k-rater bound -inf), not through the pole
+    # (which flips its sign and can put ci_low above ci_high).
+    single = res.index[res["Type"] == "ICC(A,1)"][0]
+    average = res.index[res["Type"] == "ICC(A,k)"][0]
+    ci95[average], why = _icc_average_bounds(ci95[single], k)
+    if why:
+        notes[average] = "; ".join(n for n in (notes[average], why) if n)
     out = pd.DataFrame({
         "type": res["Type"], "form": [_ICC_FORMS[t][0] for t in res["Type"]],
         "description": [_ICC_FORMS[t][1] for t in res["Type"]],
         "icc": res["ICC"].astype(float), "f": res["F"].astype(float),
         "df1": res["df1"].astype(float), "df2": res["df2"].astype(float),
         "p_value": res["pval"].astype(float), "ci_low": ci95[:, 0], "ci_high": ci95[:, 1],
-        "note": [_icc_note(long, v, f)
-                 for v, f in zip(res["ICC"], res["F"], strict=True)]},
-        columns=ICC_COLUMNS)
+        "note": notes}, columns=ICC_COLUMNS)
     out.attrs["n_units_excluded"] = dropped
     return out
+
+
+def _icc_average_bounds(single: np.ndarray, k: int) -> tuple[np.ndarray, str]:
+    """The mean-of-``k``-raters bounds of the single-rater ``(low, high)`` by
+    Spearman-Brown, ``x k / (1 + (k - 1) x)`` (McGraw & Wong 1996, Table 7, case 2A), and
+    a note when a bound lies at or below ``-1/(k-1)`` (the lowest single-rater ICC, the
+    formula's pole): that bound is taken as ``-1/(k-1)``, whose k-rater value is -inf."""
+    pole = -1.0 / (k - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.where(single <= pole, pole, single)
+        out = np.where(single <= pole, -np.inf, x * k / (1 + (k - 1) * x))
+    low = single[0]
+    if not low <= pole:
+        return out, ""
+    return out, (f"the single-rater (ICC2) lower bound {low:.3g} is at or below -1/(k-1) = "
+                 f"{pole:.3g}, the lowest single-rater ICC of {k} raters and the pole of the "
+                 f"Spearman-Brown step: the interval of the mean of {k} raters has no finite "
+                 "lower bound (-inf)")
 
 
 def _icc_note(long: pd.DataFrame, value: float, f: float) -> str:
@@ -2055,6 +2126,7 @@ def presence_agreement(present: np.ndarray, *, rated: np.ndarray | None = None,
     1    y              0.750         0.50               0.533
     2  ALL              0.875         0.75               0.762
     """
+    n_boot = check_n_boot(n_boot, check_ci(ci))
     seed = check_seed(seed)
     x = np.asarray(present)
     if x.ndim != 3 or x.dtype != bool:

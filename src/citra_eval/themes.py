@@ -590,10 +590,13 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     else:
         used = "given"
         ordered = list(order)
-        unknown = [d for d in ordered if d not in corpus]
-        if unknown or len(set(ordered)) != len(ordered):
-            raise ValueError(f"order must list distinct doc ids of the corpus; unknown or "
-                             f"repeated: {unknown or ordered}")
+        unknown = list(dict.fromkeys(d for d in ordered if d not in corpus))
+        repeated = list(dict.fromkeys(d for d in ordered if ordered.count(d) > 1))
+        if unknown or repeated:
+            said = ([f"unknown: {listed(unknown)}"] if unknown else []) + (
+                [f"repeated: {listed(repeated)}"] if repeated else [])
+            raise ValueError(f"order must list distinct doc ids of the corpus; "
+                             f"{'; '.join(said)}")
         ordered = [d for d in ordered if d in spoken]
     base_size = saturation_base_size(base_size, len(ordered), int(run_length))
     judged = len(ordered) >= base_size + run_length  # False only for the default base

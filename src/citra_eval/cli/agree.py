@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from .._files import read_csv_table, write_csv
+from .._validation import n_boot_problem
 from ..codebook import Codebook
 from ..codings import read_codings
 from ..corpus import read_transcripts
@@ -130,11 +130,8 @@ def _run_agree(args: argparse.Namespace) -> int:
                                 "to compare every coder"))
     if not 0 < args.ci < 1:
         problems.append(Problem("--ci", f"must be between 0 and 1 (e.g. 0.95), got {args.ci}"))
-    elif 0 < args.n_boot < (least := math.ceil(2 / (1 - args.ci) - 1e-9)):
-        problems.append(Problem("--n-boot", f"{args.n_boot} replicates cannot give a "
-                                f"{args.ci:g} percentile interval (each bound needs, on "
-                                f"average, a replicate beyond it: at least {least}); give "
-                                "--n-boot 1000 (the default), or 0 for no interval"))
+    elif args.n_boot > 0 and (why := n_boot_problem(args.n_boot, args.ci)):
+        problems.append(Problem("--n-boot", why))
     coverage = args.coverage
     if coverage_file is not None:
         coverage, coverage_lines = attempt(_read_coverage, coverage_file) or (None, {})

@@ -11,7 +11,12 @@ from pathlib import Path
 from .._files import atomic_dir, is_input_file, write_csv
 from ..errors import InputError
 from ..outputs import note
-from ..psychometrics import ScaleWarning, item_statistics, scale_reliability
+from ..psychometrics import (
+    ScaleWarning,
+    item_statistics,
+    reliability_warnings,
+    scale_reliability,
+)
 from ..regression import ModelWarning, default_predictors, image_model
 from ..survey import Instrument, likert_table, read_responses, score_scales
 from ._common import add_force, check_outputs, from_study, inside_study, study_here
@@ -81,13 +86,15 @@ def _run_survey(args: argparse.Namespace) -> int:
                          f"of {', '.join(instrument.scales)}", path=args.instrument)
     predictors = _check_model_names(args, instrument, controls)
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ScaleWarning)
+        # the scales' warnings are printed below from reliability_warnings, as validate and
+        # reproduce print them
+        warnings.simplefilter("ignore", ScaleWarning)
         warnings.simplefilter("always", ModelWarning)  # printed below as warning lines
         tables = {
             "scale_scores.csv": score_scales(responses, instrument, min_items=args.min_items),
             "reliability.csv": scale_reliability(responses, instrument,
                                                  min_items=args.min_items),
-            "item_statistics.csv": _quietly(item_statistics, responses, instrument),
+            "item_statistics.csv": item_statistics(responses, instrument),
             "likert.csv": likert_table(responses, instrument, lang=args.lang),
         }
         unfitted = None  # why the image model cannot be fitted to these responses
@@ -110,21 +117,14 @@ def _run_survey(args: argparse.Namespace) -> int:
             write_csv(table, Path(tmp) / name)
     for name, table in tables.items():
         print(f"wrote {Path(args.out) / name} ({len(table)} rows)")
-    for w in dict.fromkeys(str(w.message) for w in caught
-                           if w.category in (ScaleWarning, ModelWarning)):
+    scale_lines = reliability_warnings(responses, instrument, min_items=args.min_items)
+    for w in dict.fromkeys([*scale_lines, *(str(w.message) for w in caught
+                                            if w.category is ModelWarning)]):
         print(f"warning: {args.responses}: {w}", file=sys.stderr)
     if unfitted is not None:
         print(f"warning: {args.responses}: image model of {args.outcome!r} not fitted "
               f"(image_model.csv not written): {unfitted}", file=sys.stderr)
     return 0
-
-
-def _quietly(fn, *args, **kwargs):
-    """``fn(*args, **kwargs)`` without its ScaleWarnings: the item warnings of
-    ``item_statistics`` are also in ``scale_reliability``'s, printed once."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ScaleWarning)
-        return fn(*args, **kwargs)
 
 
 def _refuse_a_missing_survey(args: argparse.Namespace, own: list[str]) -> None:
