@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -328,3 +329,20 @@ def test_a_study_without_a_survey_is_told_how_to_add_one(tmp_path, monkeypatch, 
         "raw/survey_responses.csv (copy raw/survey_responses.template.csv; one row per "
         "respondent, one column per item); citra_eval's docs/survey.md describes it\n")
     assert not (root / "data" / "o").exists()
+
+
+def test_out_tables_are_written_as_the_reports_tables(tmp_path, monkeypatch, capsys):
+    """Thesis study: survey --out wrote floats with 16-17 digits where reports/ (save_table)
+    rounds to 4 decimals; both now go through the one writer."""
+    assert survey(tmp_path, monkeypatch) == 0, capsys.readouterr().err
+    inst = ce.Instrument.load(tmp_path / "inst.yaml")
+    resp = ce.read_responses(tmp_path / "r.csv", inst)
+    for name, table in [("reliability", ce.scale_reliability(resp, inst)),
+                        ("likert", ce.likert_table(resp, inst))]:
+        saved = ce.save_table(table, name, out_dir=tmp_path / "reports")
+        assert (tmp_path / "o" / f"{name}.csv").read_bytes() == saved.read_bytes()
+    for path in (tmp_path / "o").glob("*.csv"):
+        long = re.findall(r"\d\.\d{5,}", path.read_text(encoding="utf-8"))
+        assert not long, f"{path.name}: {long[:3]}"
+    scores = pd.read_csv(tmp_path / "o" / "scale_scores.csv")
+    assert list(scores.columns) == ["rid", "X1", "Y1", "TOT"]  # no index column added

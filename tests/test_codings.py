@@ -75,6 +75,23 @@ def test_bad_rows(tmp_path, corpus, codebook, row, line, words):
     assert words in str(info.value)
 
 
+def test_a_coded_category_is_told_to_code_a_child_or_become_codable(tmp_path, corpus,
+                                                                     codebook):
+    """Thesis study: coding a category (codable: false) was an error asking to "add it to
+    the codebook", though it is there."""
+    category = next(c for c in codebook.ids if c not in codebook.codable_ids)
+    children = [c for c in codebook.descendants(category) if c in codebook.codable_ids]
+    s, e = span(corpus, 2)
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(write(tmp_path, f"INF03,2,{s},{e},{category},A,,\n"), corpus=corpus,
+                        codebook=codebook)
+    message = str(info.value)
+    assert (f"code {category!r} is a category (codable: false), not a codable code; code one "
+            f"of its children ({', '.join(children)}) or make it codable (remove "
+            "`codable: false`)") in message
+    assert "add it to the codebook" not in message
+
+
 def test_wrong_header(tmp_path):
     p = tmp_path / "c.csv"
     p.write_text("doc,segment,start,end,code,coder\n", encoding="utf-8")

@@ -599,3 +599,38 @@ def test_a_corpus_without_roles_is_counted_as_the_theme_table_counts_it():
     joint = ce.joint_display(codings, corpus=corpus, codebook=codebook, responses=None,
                              instrument=None, outcome=None, lang="en", roles=None)
     assert joint.set_index("theme").loc["maaf", "n_segments"] == 2
+
+
+def test_a_shortened_quote_keeps_the_offsets_of_its_full_text(study):
+    """Thesis study: the ``quote`` of theme_evidence / joint_display is cut at ~220
+    characters with " …" and its line breaks joined, undocumented and with no offsets; the
+    full coded text is now ``corpus.text(quote_doc)[quote_start:quote_end]``."""
+    import inspect
+
+    long = ("When the outbreak started we set up a crisis team within two hours and issued a "
+            "holding statement to the press.\nWe then briefed journalists every morning, "
+            "answered calls from worried families at night, and coordinated with the city "
+            "health office on every public message until the last patient went home.")
+    corpus = ce.Corpus.from_texts({"H01.txt": (
+        "---\nid: H01\nspeakers: {INT: interviewer, H01: informant}\n---\n"
+        "INT: How did you handle it?\nH01: " + long + "\n")})
+    book = ce.Codebook.from_dict({"codebook": "x", "version": 1, "language": "en", "codes": [
+        {"id": "crisis", "label": {"en": "Crisis response"}},
+        {"id": "unused", "label": {"en": "Never coded"}}]})
+    seg = corpus.segments.iloc[1]
+    codings = pd.DataFrame([("H01", 2, int(seg.start), int(seg.end), "crisis", "A")],
+                           columns=ce.CODING_COLUMNS)
+    t = ig.theme_evidence(codings, corpus=corpus, codebook=book, lang="en").set_index("theme")
+    row = t.loc["crisis"]
+    full = corpus.text(row["quote_doc"])[row["quote_start"]:row["quote_end"]]
+    assert full == long and row["quote_segment_id"] == 2
+    assert row["quote"] != long and row["quote"].endswith(" …") and "\n" not in row["quote"]
+    assert " ".join(long.split()).startswith(row["quote"].removesuffix(" …"))
+    assert t.loc["unused", ["quote_segment_id", "quote_start", "quote_end"]].isna().all()
+    for fn in (ig.theme_evidence, ig.joint_display):
+        returns = " ".join(inspect.getdoc(fn).split("Returns")[1].split())
+        assert "quote_start" in returns and "220" in returns, fn.__name__
+    joint = ig.joint_display(codings, corpus=corpus, codebook=book, responses=None,
+                             instrument=None, outcome=None, lang="en").set_index("theme")
+    assert joint.loc["crisis", ["quote_segment_id", "quote_start", "quote_end"]].tolist() == [
+        2, int(seg.start), int(seg.end)]

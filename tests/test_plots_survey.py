@@ -220,3 +220,26 @@ def test_likert_mixed_ranges_refuse_a_single_axes(mixed):
     with pytest.raises(ValueError, match=r"several response ranges \(1..4, 1..7\)"):
         plot_likert(resp, inst, items=["a", "p"], ax=ax)
     assert plot_likert(resp, inst, items=["a", "b"], ax=ax) is ax  # one range: fine
+
+
+@pytest.mark.parametrize("items", [["a", "b", "p"], ["y", "a", "p", "b"], ["a"]])
+def test_every_likert_legend_and_percent_label_is_visible(mixed, items):
+    """Thesis study: with a 5-point and a 7-point range, the top panel's legend and "%"
+    label were drawn under the bottom panel. No legend or "%" label may overlap another
+    panel, its own panel's tick labels or "%" label, or fall outside the figure."""
+    resp, inst = mixed
+    fig = plot_likert(resp, inst, items=items, lang="en").figure
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    page = fig.bbox
+    for panel in fig.axes:
+        legend = panel.get_legend().get_window_extent(r)
+        label = panel.xaxis.label.get_window_extent(r)
+        ticks = [t.get_window_extent(r) for t in panel.get_xticklabels() if t.get_text()]
+        assert not legend.overlaps(label) and not any(legend.overlaps(t) for t in ticks)
+        assert legend.y1 < label.y0  # below the "%" label
+        assert page.x0 <= legend.x0 and legend.x1 <= page.x1 and page.y0 <= legend.y0
+        for other in fig.axes:
+            if other is not panel:
+                box = other.get_window_extent(r)
+                assert not legend.overlaps(box) and not label.overlaps(box)

@@ -769,6 +769,24 @@ def test_codes_the_codebook_lacks_are_warned_and_left_out(rsud):
            "mean 'pengaduan'?)" in w
 
 
+def test_a_coded_category_is_told_to_code_a_child_or_become_codable(rsud):
+    """Thesis study: a coding of a category (codable: false) was left out with advice to
+    "add it to the codebook", though it is there."""
+    book = ce.load_study(rsud).codebook
+    category = next(c for c in book.ids if c not in book.codable_ids)
+    children = [c for c in book.descendants(category) if c in book.codable_ids]
+    path = rsud / "data" / "raw" / "codings_B.csv"
+    text = path.read_text(encoding="utf-8")
+    first = text.split("\n")[1]
+    code = first.split(",")[4]
+    path.write_text(text.replace(first, first.replace(f",{code},", f",{category},"), 1),
+                    encoding="utf-8")
+    (w,) = [w for w in ce.load_study(rsud).warnings if f"'{category}'" in w]
+    assert (f"code one of its children ({', '.join(children)}) or make it codable (remove "
+            "`codable: false`)") in w
+    assert "add it to the codebook" not in w
+
+
 def test_a_coding_in_two_files_is_an_error(rsud):
     a = rsud / "data" / "raw" / "codings_A.csv"
     row = a.read_text(encoding="utf-8").split("\n")[3]

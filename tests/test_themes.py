@@ -770,3 +770,52 @@ def test_ungrouped_attribute_counts_the_interviews_that_have_it(with_value, expe
                            "Q: Hello?\nA: We send a press release.\n") for i in range(5)}
     why = ce.ungrouped_attributes(ce.Corpus.from_texts(texts))
     assert why["language"] == expected
+
+
+def _two_spans_in_one_turn():
+    """One informant turn of three sentences; the first and the last are coded."""
+    corpus = ce.Corpus.from_texts({"H01.txt": (
+        "---\nid: H01\nspeakers: {INT: interviewer, H01: informant}\n---\n"
+        "INT: How did you handle it?\n"
+        "H01: We set up a crisis team at once. The canteen menu changed too. "
+        "We briefed journalists every morning.\n")})
+    text = corpus.text("H01")
+    first, last = "We set up a crisis team at once.", "We briefed journalists every morning."
+    spans = [(text.index(s), text.index(s) + len(s)) for s in (first, last)]
+    return corpus, text, spans, (first, last)
+
+
+def test_a_quote_holds_only_the_coded_text_of_separate_spans():
+    """Thesis study: two separate spans of one code in one turn were quoted from the first
+    start to the last end, with the uncoded sentence between them."""
+    corpus, text, spans, (first, last) = _two_spans_in_one_turn()
+    codings = pd.DataFrame([("H01", 2, s, e, "x", "A") for s, e in spans],
+                           columns=ce.CODING_COLUMNS)
+    q = ce.exemplar_quotes(codings, corpus=corpus, k=3, min_chars=1).iloc[0]
+    assert "canteen" not in q["quote"]
+    assert q["quote"] == f"{first} … {last}"
+    assert (q["start"], q["end"], q["n_spans"]) == (spans[0][0], spans[1][1], 2)
+    assert q["n_chars"] == len(first) + len(last)  # the coded characters quoted
+    # overlapping or touching spans (two coders' boundaries) are one span, sliced as is
+    s, e = spans[0]
+    over = pd.DataFrame([("H01", 2, s, e - 5, "x", "A"), ("H01", 2, s + 3, e, "x", "B"),
+                         ("H01", 2, e + 1, spans[1][0] - 1, "x", "B")],
+                        columns=ce.CODING_COLUMNS)
+    one = ce.exemplar_quotes(over, corpus=corpus, k=1, min_chars=1).iloc[0]
+    assert one["n_spans"] == 1 and one["quote"] == text[one["start"]:one["end"]]
+    assert one["quote"] == text[s:spans[1][0] - 1] and one["n_chars"] == len(one["quote"])
+
+
+def test_the_quote_of_a_consensus_is_its_hull():
+    """A consensus span is the hull of the coders' spans (documented in exemplar_quotes):
+    quoting it quotes the text between them; quoting the coders' codings does not."""
+    corpus, _, spans, _ = _two_spans_in_one_turn()
+    both = pd.DataFrame([("H01", 2, *spans[0], "x", "A"), ("H01", 2, *spans[1], "x", "B")],
+                        columns=ce.CODING_COLUMNS)
+    hull = ce.exemplar_quotes(ce.consensus(both, rule="any"), corpus=corpus, k=1,
+                              min_chars=1).iloc[0]
+    assert "canteen" in hull["quote"] and hull["n_spans"] == 1
+    coders = ce.exemplar_quotes(both, corpus=corpus, k=1, min_chars=1).iloc[0]
+    assert "canteen" not in coders["quote"] and coders["n_coders"] == 2
+    import inspect
+    assert "hull" in inspect.getdoc(ce.exemplar_quotes)

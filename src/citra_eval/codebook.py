@@ -687,6 +687,24 @@ _DESC_LINE = re.compile(r"^(?P<key>[A-Z][a-z]+(?: [a-z]+)?)(?: \((?P<lang>[a-z]{
                         r"(?P<value>.*)$")
 
 
+#: At most this many child ids are named by :func:`category_fix`.
+_FIX_CHILDREN = 8
+
+
+def category_fix(codebook: Codebook, code_id: str) -> str:
+    """How to fix a coding of the category ``code_id`` (``codable: false``), for every
+    message about one: code one of its codable children (descendants, when a child is a
+    category too), or make it codable."""
+    children = [c for c in codebook.descendants(code_id) if codebook[c].codable]
+    make = "make it codable (remove `codable: false`)"
+    if not children:
+        return make
+    named = ", ".join(children[:_FIX_CHILDREN])
+    if len(children) > _FIX_CHILDREN:
+        named += f", ... {len(children) - _FIX_CHILDREN} more"
+    return f"code one of its children ({named}) or {make}"
+
+
 def describe_code(code: Code, language: str) -> str:
     """The REFI ``Description`` of a code: human-readable ``Key: value`` lines."""
     lines: list[str] = []

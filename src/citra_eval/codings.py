@@ -29,6 +29,7 @@ from ._validation import (
     check_type,
     listed,
 )
+from .codebook import category_fix
 from .errors import MAX_REPORTED, InputError, Problem, collect, quoted_pair
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
@@ -391,11 +392,11 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
         code = codings["code"].to_numpy()
         bad = ~codings["code"].isin(list(codebook.codable_ids)) & codings["code"].ne("")
         for i in np.flatnonzero(bad.to_numpy()):
-            why = ("is a category, not a codable code" if code[i] in codebook
-                   else "is not in the codebook")
-            problems.append(Problem(path, f"code {code[i]!r} {why}; use one of the codebook's "
-                                    "codable ids or add it to the codebook", int(lines[i]),
-                                    "code"))
+            why = (f"is a category (codable: false), not a codable code; "
+                   f"{category_fix(codebook, code[i])}" if code[i] in codebook
+                   else "is not in the codebook; use one of the codebook's codable ids or "
+                        "add it to the codebook")
+            problems.append(Problem(path, f"code {code[i]!r} {why}", int(lines[i]), "code"))
     if corpus is not None:
         problems.extend(_corpus_problems(codings, corpus, lines, ok, path,
                                          segments=within == "segment"))

@@ -34,7 +34,10 @@ __all__ = [
 
 THEME_COLUMNS = ["theme", "theme_label", "category", "category_label", "construct",
                  "n_informants", "n_informants_total", "informant_share", "n_segments",
-                 "segment_share", "code_alpha", "quote", "quote_doc", "quote_speaker"]
+                 "segment_share", "code_alpha", "quote", "quote_doc", "quote_speaker",
+                 "quote_segment_id", "quote_start", "quote_end"]
+#: The ``quote*`` columns of :func:`theme_evidence`.
+QUOTE_KEYS = THEME_COLUMNS[THEME_COLUMNS.index("quote"):]
 CONSTRUCT_COLUMNS = ["construct", "construct_label", "construct_mean", "mean_ci_low",
                      "mean_ci_high", "scale_midpoint", "scale_alpha", "std_effect", "std_ci_low",
                      "std_ci_high", "p_value", "quant_basis"]
@@ -44,8 +47,8 @@ RULE_COLUMNS = ["qual_evidence", "quant_evidence", "meta_inference", "meta_infer
 JOINT_COLUMNS = [
     "theme", "theme_label", "category", "category_label", "construct", "construct_label",
     "n_informants", "n_informants_total", "informant_share", "n_segments", "segment_share",
-    "code_alpha", "quote", "quote_doc", "quote_speaker",
-    "construct_mean", "mean_ci_low", "mean_ci_high", "scale_midpoint", "scale_alpha",
+    "code_alpha", "quote", "quote_doc", "quote_speaker", "quote_segment_id", "quote_start",
+    "quote_end", "construct_mean", "mean_ci_low", "mean_ci_high", "scale_midpoint", "scale_alpha",
     "std_effect", "std_ci_low", "std_ci_high", "p_value", "quant_basis",
     *RULE_COLUMNS]
 
@@ -63,7 +66,11 @@ def _speakers(segs: pd.DataFrame) -> set[tuple[str, str]]:
     return set(zip(segs["doc_id"].astype(str), who.astype(str), strict=True))
 
 
-def _shorten(text: str, limit: int = 220) -> str:
+#: Longest ``quote`` of :func:`theme_evidence` (characters, before " …").
+QUOTE_LIMIT = 220
+
+
+def _shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
@@ -71,17 +78,18 @@ def _shorten(text: str, limit: int = 220) -> str:
     return cut.rstrip(",;:") + " …"
 
 
-def _quote(rows: pd.DataFrame, corpus, speaker_of: pd.Series, target: int = 140
-           ) -> tuple[str | None, str | None, str | None]:
-    """The exemplar quote of one code, its document and its speaker (``speaker_of``: the
-    corpus's label per ``(doc_id, segment_id)``): a span both coders agree on if any, of
-    readable length.
+def _quote(rows: pd.DataFrame, corpus, speaker_of: pd.Series, target: int = 140) -> dict:
+    """The exemplar quote of one code (shortened), its document, its speaker
+    (``speaker_of``: the corpus's label per ``(doc_id, segment_id)``) and the segment and
+    offsets of its full text, as the ``quote*`` columns of :func:`theme_evidence`: the span
+    of one codings row (never several joined), one both coders agree on if any, of readable
+    length.
 
     Ranking: more coders on the same segment first, then length closest to ``target``
     characters, then document and offset (deterministic).
     """
     if rows.empty:
-        return None, None, None
+        return dict.fromkeys(QUOTE_KEYS)
     agree = rows.groupby(["doc_id", "segment_id"])["coder"].transform("nunique")
     cand = rows.assign(_agree=agree)
     cand = cand.drop_duplicates(["doc_id", "start", "end"])
@@ -91,7 +99,10 @@ def _quote(rows: pd.DataFrame, corpus, speaker_of: pd.Series, target: int = 140
     best = cand.sort_values(["_agree", "_dist", "doc_id", "start"],
                             ascending=[False, True, True, True], kind="mergesort").iloc[0]
     who = speaker_of.get((best["doc_id"], int(best["segment_id"])))
-    return _shorten(best["_text"]), str(best["doc_id"]), "" if pd.isna(who) else str(who)
+    return dict(zip(QUOTE_KEYS, (_shorten(best["_text"]), str(best["doc_id"]),
+                                 "" if pd.isna(who) else str(who), int(best["segment_id"]),
+                                 int(best["start"]), int(best["end"])), strict=True))
+
 
 
 def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
@@ -134,7 +145,15 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
         ``quote`` an exemplar informant quote, ``quote_doc`` its document and
         ``quote_speaker`` the label of the informant who said it (the corpus's, so a
         pseudonymised corpus gives the pseudonym; in a focus group, the participant; ``""``
-        for a turn without a label; None without a quote).
+        for a turn without a label; None without a quote); ``quote_segment_id``,
+        ``quote_start`` and ``quote_end`` locate the coding quoted (its turn and
+        offsets; missing without a quote). ``quote`` is for a table cell, not the coded
+        text as it stands: its white space (line breaks included) is collapsed to single
+        spaces, and a text longer than 220 characters is cut at the last word boundary
+        before them, ending in ``" …"``; the full text is
+        ``corpus.text(quote_doc)[quote_start:quote_end]``. It is one codings row's span,
+        never several joined: from a consensus (:func:`citra_eval.consensus`), the hull
+        of the coders' spans.
 
     Examples
     --------
@@ -170,7 +189,7 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
         mine = coded[coded["code"] == cid]
         n_inf = len(_speakers(mine))  # the corpus's speaker of each turn (on_roles)
         n_seg = int(mine[["doc_id", "segment_id"]].drop_duplicates().shape[0])
-        quote, qdoc, qspeaker = _quote(mine, corpus, speaker_of)
+        quote = _quote(mine, corpus, speaker_of)
         cat = codebook.category(cid)
         rows.append({
             "theme": cid, "theme_label": codebook.label(cid, lang),
@@ -180,9 +199,10 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
             "informant_share": n_inf / n_people if n_people else math.nan,
             "n_segments": n_seg, "segment_share": n_seg / n_segs if n_segs else math.nan,
             "code_alpha": float(alphas.get(cid, math.nan)),
-            "quote": quote, "quote_doc": qdoc, "quote_speaker": qspeaker,
+            **quote,
         })
-    return pd.DataFrame(rows, columns=THEME_COLUMNS)
+    out = pd.DataFrame(rows, columns=THEME_COLUMNS)
+    return out.astype({c: "Int64" for c in ("quote_segment_id", "quote_start", "quote_end")})
 
 
 # --------------------------------------------------------------------------- quantitative side
@@ -569,7 +589,9 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
         construct_label`` (missing on the side that lacks the row), the qualitative
         columns of :func:`theme_evidence` (``n_informants, n_informants_total,
         informant_share, n_segments, segment_share, code_alpha, quote, quote_doc,
-        quote_speaker``), the
+        quote_speaker, quote_segment_id, quote_start, quote_end``: ``quote`` collapsed
+        to single spaces and cut at 220 characters with ``" …"``, its full text
+        ``corpus.text(quote_doc)[quote_start:quote_end]``), the
         quantitative ones of :func:`construct_evidence` (``construct_mean, mean_ci_low,
         mean_ci_high, scale_midpoint, scale_alpha, std_effect, std_ci_low, std_ci_high,
         p_value, quant_basis``) and the rule columns of :func:`meta_inferences`

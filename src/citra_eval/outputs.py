@@ -405,13 +405,21 @@ def save_table(frame: pd.DataFrame, name: str, *, out_dir: str | os.PathLike = "
     a,0.812
     b,0.000
     """
+    _check_file_stem(name)
+    path = SavedPath(Path(out_dir) / f"{name}.csv")
+    write_table(frame, path, decimals=decimals, index=index)
+    return path
+
+
+def write_table(frame: pd.DataFrame, path: str | os.PathLike, *,
+                decimals: int | Mapping[str, int] = 4, index: bool | None = None) -> None:
+    """Write ``frame`` to the file ``path`` as :func:`save_table` writes its tables (same
+    rounding, booleans, quoting; atomically): for a command's ``--out`` file, so that it
+    reads as the same table in ``reports/``. Not API: the commands' writer."""
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
-    _check_file_stem(name)
     check_bool(index, "index", allow_none=True)
-    path = SavedPath(Path(out_dir) / f"{name}.csv")
     write_text(path, _table_text(frame, decimals, index))
-    return path
 
 
 # --------------------------------------------------------------------------- manifest

@@ -36,7 +36,7 @@ from ._validation import (
     roles_fix,
 )
 from ._yaml import LineDict, LineList, load_yaml, unknown_keys
-from .codebook import Codebook
+from .codebook import Codebook, category_fix
 from .codings import empty_codings, read_codings
 from .corpus import (
     TIMESTAMP_PATTERN,
@@ -1005,12 +1005,14 @@ def drop_unknown_codes(t: pd.DataFrame, codebook: Codebook, shown: str
     for code, rows in t[bad].groupby("code", sort=True):
         first = int(rows["_line"].iloc[0])
         if code in codebook:
-            why = "is a category of the codebook, not a codable code"
+            why = "is a category of the codebook (codable: false), not a codable code"
+            fix = category_fix(codebook, code)
         else:
             hint = closest(str(code), codable)
             why = "is not in the codebook" + (f" (did you mean {hint!r}?)" if hint else "")
+            fix = "fix the code or add it to the codebook"
         warn.add(shown, f"code {code!r} ({len(rows)} coding(s)) {why}; these codings are "
-                 "left out; fix the code or add it to the codebook", first)
+                 f"left out; {fix}", first)
     return t[~bad], warn.lines
 
 

@@ -61,7 +61,10 @@ SATURATION_COLUMNS = ["position", "doc_id", "date", "n_codes", "new_codes", "new
                       "cumulative_codes", "in_base", "run_new_codes", "run_ratio",
                       "meets_threshold"]
 QUOTE_COLUMNS = ["code", "label", "rank", "doc_id", "segment_id", "start", "end", "quote",
-                 "speaker", "informant", "attribution", "n_coders", "n_hits", "n_chars"]
+                 "speaker", "informant", "attribution", "n_coders", "n_hits", "n_chars",
+                 "n_spans"]
+#: What joins the separate coded spans of one quote (an omission, as in a printed quote).
+QUOTE_GAP = " … "
 KWIC_COLUMNS = ["doc_id", "segment_id", "left", "keyword", "right", "start", "end"]
 
 
@@ -764,8 +767,14 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     -------
     DataFrame
         ``code, label, rank, doc_id, segment_id, start, end, quote, speaker, informant,
-        attribution, n_coders, n_hits, n_chars``. A quote is the span covered by the code's
-        codings in one segment (``corpus.text(doc_id)[start:end]``); ``speaker`` is the
+        attribution, n_coders, n_hits, n_chars, n_spans``. A quote is the text the code's
+        codings cover in one segment and nothing else: ``n_spans`` separate spans (codings
+        that overlap, touch or are apart by white space only are one span). With one span
+        the quote is ``corpus.text(doc_id)[start:end]``; with several, ``start`` is the
+        first span's start, ``end`` the last span's end, and the quote joins the spans'
+        text (each stripped of white space at its ends) in order with ``" … "``, leaving out
+        the uncoded text between them (the codings rows of the segment give each span's
+        offsets). ``n_chars`` counts the coded characters quoted; ``speaker`` is the
         label of the turn's speaker (``corpus.segments["speaker"]``, ``""`` for a turn
         without one); ``informant`` is the document's ``attribute`` value (in a focus
         group it describes the group); ``attribution`` reads "<doc_id>, <informant>", or
@@ -781,6 +790,12 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     quoted first (the top quotes come from different informants: in a focus group, from
     different participants, not merely different documents), then corpus order. One
     quote per segment.
+
+    A consensus (:func:`consensus`) has one span per code and segment, the hull of the
+    coders' spans (earliest start, latest end): quoting it quotes everything from the first
+    coded character to the last, the text between two coders' separate spans (or one
+    coder's) included, and ``n_coders`` is 1. Quote the coders' codings together (as
+    ``codings``) for their coded text only, ranked by their agreement.
 
     The speaker label is the corpus's, never a ``speaker`` column of ``codings``: quoting
     a pseudonymised corpus (:func:`pseudonymise`) shows the pseudonym its key gave the
@@ -825,11 +840,15 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     ev = data["evidence"] if "evidence" in data.columns else pd.Series(None, index=data.index)
     data["_hits"] = [len(str(e).split(" | ")) if isinstance(e, str) and e else 1 for e in ev]
     data["speaker"] = data["speaker"].fillna("").astype(str)
+    data["_span"] = list(zip(data["start"].astype(int), data["end"].astype(int), strict=True))
     grouped = data.groupby(["code", "doc_id", "segment_id", "speaker"], sort=False).agg(
         start=("start", "min"), end=("end", "max"), n_coders=("coder", "nunique"),
-        n_hits=("_hits", "sum")).reset_index()
+        n_hits=("_hits", "sum"), _spans=("_span", list)).reset_index()
+    grouped["_spans"] = [coded_spans(corpus.text(d), spans)
+                         for d, spans in zip(grouped["doc_id"], grouped["_spans"], strict=True)]
     doc_pos = {d: i for i, d in enumerate(corpus.doc_ids)}
-    grouped["n_chars"] = grouped["end"] - grouped["start"]
+    grouped["n_chars"] = [sum(e - s for s, e in spans) for spans in grouped["_spans"]]
+    grouped["n_spans"] = grouped["_spans"].map(len)
     grouped["_fits"] = grouped["n_chars"].between(min_chars, max_chars)
     grouped["_doc"] = grouped["doc_id"].map(doc_pos)
     grouped = grouped.sort_values(
@@ -841,8 +860,8 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     top = grouped.loc[[i for i, _ in picks]].copy()
     top["rank"] = [r for _, r in picks]
     informant = docs[attribute] if attribute is not None else pd.Series(dtype=object)
-    top["quote"] = [corpus.text(d)[s:e] for d, s, e in
-                    zip(top["doc_id"], top["start"], top["end"], strict=True)]
+    top["quote"] = [quote_of(corpus.text(d), spans)
+                    for d, spans in zip(top["doc_id"], top["_spans"], strict=True)]
     top["informant"] = top["doc_id"].map(informant)
     voices = turns.loc[turns["speaker"].fillna("").astype(str) != ""].groupby("doc_id")[
         "speaker"].nunique()
@@ -856,9 +875,30 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     out = top[QUOTE_COLUMNS].reset_index(drop=True)
     out = out.astype({"segment_id": "int64", "start": "int64", "end": "int64",
                       "rank": "int64", "n_coders": "int64", "n_hits": "int64",
-                      "n_chars": "int64"})
+                      "n_chars": "int64", "n_spans": "int64"})
     out.attrs["n_codings_ignored"] = n_ignored
     return out
+
+
+def coded_spans(text: str, spans) -> list[tuple[int, int]]:
+    """The separate coded spans of ``spans`` (``(start, end)`` pairs into ``text``) in text
+    order: spans that overlap, touch or are apart by white space only are one span (two
+    coders' boundaries around the same words are one passage)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and (s <= out[-1][1] or not text[out[-1][1]:s].strip()):
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def quote_of(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The coded text of ``spans`` (from :func:`coded_spans`): one span's characters as
+    they are, several spans' joined in order with :data:`QUOTE_GAP`."""
+    if len(spans) == 1:
+        return text[spans[0][0]:spans[0][1]]
+    return QUOTE_GAP.join(text[s:e].strip() for s, e in spans)
 
 
 def _spread(cand: pd.DataFrame, k: int) -> list[tuple[int, int]]:

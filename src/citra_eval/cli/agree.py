@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._files import read_csv_table, write_csv
+from .._files import read_csv_table
 from .._validation import n_boot_problem
 from ..codebook import Codebook
 from ..codings import read_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem
 from ..intercoder import CoverageWarning, agreement, disagreements
-from ..outputs import notes_from_warnings
+from ..outputs import notes_from_warnings, write_table
 from ..study import DEFAULT_PATHS, drop_unknown_codes, shown_path
 from ._common import (
     Problems,
@@ -46,7 +46,8 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--codings", metavar="FILE", nargs="+",
                    help="codings CSV file(s) holding two or more coders (default inside a "
                         "study: its codings files)")
-    p.add_argument("--out", metavar="FILE.csv", required=True, help="reliability table (CSV)")
+    p.add_argument("--out", metavar="FILE.csv", required=True,
+                   help="reliability table (CSV; written as reports/ tables are: 4 decimals)")
     p.add_argument("--codebook", metavar="FILE",
                    help="codebook YAML: report every codable code, reject unknown codes "
                         "(default inside a study, for its transcripts: its codebook, and codes "
@@ -161,11 +162,11 @@ def _run_agree(args: argparse.Namespace) -> int:
     except InputError as exc:
         raise InputError(problems=[_where(p, where, study if from_yaml else None)
                                    for p in exc.problems]) from None
-    write_csv(table, args.out)
+    write_table(table, args.out, index=False)
     print(f"wrote {args.out}: {len(table) - 1} codes + ALL, {int(table['n_units'].iloc[-1])} "
           f"{args.unit}s, coders {', '.join(table.attrs['coders'])}")
     if report is not None:
-        write_csv(report, args.disagreements)
+        write_table(report, args.disagreements, index=False)
         print(f"wrote {args.disagreements}: {len(report)} disputed segment(s)")
     return 0
 

@@ -8,9 +8,9 @@ import sys
 import warnings
 from pathlib import Path
 
-from .._files import atomic_dir, is_input_file, write_csv
+from .._files import atomic_dir, is_input_file
 from ..errors import InputError
-from ..outputs import note
+from ..outputs import note, write_table
 from ..psychometrics import (
     ScaleWarning,
     item_statistics,
@@ -37,7 +37,8 @@ def _add_survey(sub: argparse._SubParsersAction) -> None:
                    help="instrument YAML (default inside a study: its instrument)")
     p.add_argument("--responses", metavar="FILE",
                    help="responses CSV (default inside a study: its responses)")
-    p.add_argument("--out", metavar="DIR", required=True, help="output folder")
+    p.add_argument("--out", metavar="DIR", required=True,
+                   help="output folder (tables written as reports/ tables are: 4 decimals)")
     p.add_argument("--outcome", default=None, metavar="SCALE",
                    help="outcome scale of the image model (default inside a study: "
                         "study.yaml's outcome; without one the model is skipped, with a note)")
@@ -114,7 +115,7 @@ def _run_survey(args: argparse.Namespace) -> int:
              f"--outcome with one of {', '.join(instrument.scales)}")
     with atomic_dir(args.out, managed=TABLES) as tmp:
         for name, table in tables.items():
-            write_csv(table, Path(tmp) / name)
+            write_table(table, Path(tmp) / name, index=False)
     for name, table in tables.items():
         print(f"wrote {Path(args.out) / name} ({len(table)} rows)")
     scale_lines = reliability_warnings(responses, instrument, min_items=args.min_items)

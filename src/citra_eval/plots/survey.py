@@ -257,8 +257,12 @@ def plot_likert(responses: pd.DataFrame, instrument: Instrument, *,
     -------
     matplotlib Axes
         One bar segment per item and option (``len(items) * n_options`` patches), a legend
-        with the option labels, the x axis in percent. With several ranges, the Axes of the
-        top panel; every panel is in ``ax.figure.axes``.
+        with the option labels below the x axis ("%"), the x axis in percent. With several
+        ranges, the Axes of the top panel; every panel is in ``ax.figure.axes``. A figure
+        made here (no ``ax``) has constrained layout, which keeps every panel's legend and
+        axis label clear of the next panel and inside the figure; with ``ax``, leave room
+        below it (or save with ``bbox_inches="tight"``, as :func:`citra_eval.save_figure`
+        does).
 
     Raises
     ------
@@ -289,14 +293,16 @@ def plot_likert(responses: pd.DataFrame, instrument: Instrument, *,
         raise ValueError("the items use several response ranges ("
                          + ", ".join(str(r) for r, _ in groups) + "), drawn one panel each: "
                          "leave ax out, or pass items of one range")
-    if len(groups) == 1:
-        panels = [_axes(ax, (8, 0.4 * len(names) + 1.5))]
+    if ax is not None:
+        panels = [ax]
     else:
         import matplotlib.pyplot as plt
 
         heights = [0.4 * len(g) + 1.5 for _, g in groups]
+        # constrained layout makes room for each panel's legend and "%" label below it
+        # (drawn outside the Axes, they would fall under the next panel or off the figure)
         _, axes = plt.subplots(len(groups), 1, figsize=(8, sum(heights)), squeeze=False,
-                               gridspec_kw={"height_ratios": heights})
+                               gridspec_kw={"height_ratios": heights}, layout="constrained")
         panels = list(axes[:, 0])
     for panel, (rng, group) in zip(panels, groups, strict=True):
         _likert_panel(panel, tab[tab["item"].isin(group)], group, rng, instrument, lang,
@@ -328,8 +334,25 @@ def _likert_panel(ax, tab: pd.DataFrame, names: list[str], rng: ResponseRange,
     ax.set_xlabel("%")
     lim = float(np.ceil(max(np.abs(-left).max(), (pct.sum(axis=1) - left).max()) / 10) * 10)
     ax.set_xlim(-lim, lim)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.02 * (len(names) < 5)),
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=_below_xlabel(ax),
               ncol=min(k, 5 if k <= 7 else 6), frameon=False, fontsize="small")
+
+
+def _below_xlabel(ax):
+    """Axes coordinates moved down past the x tick labels and the x axis label (in points,
+    whatever the panel's height), for a legend below them that covers neither."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.transforms import offset_copy
+
+    rc = matplotlib.rcParams
+
+    def points(size):
+        return FontProperties(size=size).get_size_in_points()
+
+    down = (rc["xtick.major.size"] + rc["xtick.major.pad"] + 1.2 * points(rc["xtick.labelsize"])
+            + rc["axes.labelpad"] + 1.2 * points(rc["axes.labelsize"]) + 4)
+    return offset_copy(ax.transAxes, fig=ax.figure, y=-down, units="points")
 
 
 def _colors(k: int) -> list[str]:
