@@ -663,3 +663,93 @@ def test_a_broken_link_among_the_transcripts_is_named_not_left_out(tmp_path):
              "put the file back there, or replace the link with the file"),
             (str(tmp_path / "c.txt"), "cannot be read: it is a link that leads back to "
              "itself (a loop of links); replace the link with the file")]
+
+
+# --------------------------------------------------------------------------- labels as word
+# processors type them (session 13): no-break spaces, indents, page breaks, AutoCorrect
+
+OFFICE_FRONT = ('---\nid: NB\nspeakers: {PWW: interviewer, INF: informant, '
+                '"Bu Rina": informant}\n---\n')
+
+
+@pytest.mark.parametrize("line", [
+    "INF:\u00a0Menjawab keluhan.",      # Word: a no-break space after the colon
+    "INF\u00a0: Menjawab keluhan.",     # French-style AutoCorrect: one before it
+    "INF\u202f:\u2009Menjawab keluhan.",  # narrow and thin spaces
+    "\tINF: Menjawab keluhan.",         # an indented line
+    " INF: Menjawab keluhan.",
+    "\u00a0\u00a0INF: Menjawab keluhan.",
+    "INF:Menjawab keluhan.",            # no space typed after the colon
+    "2\tINF: Menjawab keluhan.",        # lines numbered for citing
+    "2. INF: Menjawab keluhan.",
+    "\t[00:01:02] INF: Menjawab keluhan.",
+])
+def test_a_declared_label_typed_with_other_spaces_starts_a_turn(line):
+    """Each of these was glued onto the interviewer's question, validate saying ok."""
+    corpus = ce.Corpus.from_texts({"nb.txt": OFFICE_FRONT + "PWW: Lalu?\n" + line + "\n"})
+    seg = corpus.segments
+    assert seg["speaker"].tolist() == ["PWW", "INF"]
+    assert seg["text"].tolist() == ["Lalu?", "Menjawab keluhan."]
+    assert_offsets(corpus)
+
+
+def test_a_two_word_label_with_a_no_break_space_is_its_declared_speaker():
+    corpus = ce.Corpus.from_texts({"nb.txt": OFFICE_FRONT + "PWW: Dan?\nBu\u00a0Rina: Setuju.\n"
+                                             "Bu \u2002 Rina: Lagi.\n"})
+    seg = corpus.segments
+    assert seg["speaker"].tolist() == ["PWW", "Bu Rina", "Bu Rina"]  # as declared
+    assert seg["text"].tolist() == ["Dan?", "Setuju.", "Lagi."]
+    assert_offsets(corpus)
+
+
+def test_labels_differing_only_in_spaces_are_one_speaker_declared_twice():
+    with pytest.raises(ce.InputError, match=r"declares 'Bu.xa0Rina' twice \(once as 'Bu Rina'"):
+        ce.Corpus.from_texts({"z.txt": '---\nid: Z\nspeakers: {"Bu Rina": informant, '
+                                       '"Bu\u00a0Rina": informant}\n---\nBu Rina: Ya.\n'})
+
+
+def test_an_undeclared_label_with_a_no_break_space_is_refused_like_any_other():
+    with pytest.raises(ce.InputError, match="'Rina' is not declared"):
+        ce.Corpus.from_texts({"u.txt": OFFICE_FRONT + "PWW: Lalu?\nRina:\u00a0Ya.\n"})
+
+
+@pytest.mark.parametrize("brk", ["\f", "\v", "\u2028", "\u2029"])
+def test_a_page_or_manual_line_break_before_a_label_ends_the_turn(brk):
+    """Word's "Save as Plain Text" writes a page break as a form feed and a manual line break
+    as a vertical tab; the text keeps them, so offsets are those of the file."""
+    body = f"PWW: Apa tugas humas?\n{brk}INF: Informasi.\nPWW: Lalu?{brk}INF: Keluhan.\n"
+    corpus = ce.Corpus.from_texts({"ff.txt": OFFICE_FRONT + body})
+    seg = corpus.segments
+    assert seg["speaker"].tolist() == ["PWW", "INF", "PWW", "INF"]
+    assert seg["text"].tolist() == ["Apa tugas humas?", "Informasi.", "Lalu?", "Keluhan."]
+    assert corpus.text("NB") == body
+    assert seg["line"].tolist() == [5, 6, 7, 7]
+    assert_offsets(corpus)
+    # a page break between two words of a turn, or alone on a line, is text
+    inside = ce.Corpus.from_texts({"f2.txt": OFFICE_FRONT + f"INF: satu{brk}dua\n{brk}\ntiga\n"})
+    assert inside.segments["text"].tolist() == [f"satu{brk}dua\n{brk}\ntiga"]
+    # the transcript written from it reads back the same
+    again = ce.Corpus.from_texts({"a.txt": transcript_source(corpus, "NB")})
+    assert again.segments[["speaker", "start", "end"]].equals(seg[["speaker", "start", "end"]])
+
+
+def test_a_page_break_alone_on_a_line_ends_an_unlabelled_paragraph_but_not_between_words():
+    corpus = ce.Corpus.from_texts({"p.txt": "---\nid: P\n---\nsatu\f\ndua\n\f\ntiga\n"})
+    assert corpus.segments["text"].tolist() == ["satu\f\ndua", "tiga"]
+    assert_offsets(corpus)
+
+
+@pytest.mark.parametrize("front, message", [
+    ('id: Q\nspeakers: {PWW: interviewer, \u201cBu Rina\u201d: informant}',
+     'speaker label \u201cBu Rina\u201d is in curly quotes: write "Bu Rina" with straight quotes'),
+    ('id: \u201cQ1\u201d\nspeakers: {PWW: interviewer}',
+     "'id' \u201cQ1\u201d is in curly quotes: write \"Q1\" with straight quotes"),
+    ("Id: CAPS\nspeakers: {PWW: interviewer}", "'Id' should be 'id' (lower case"),
+    ("ID: CAPS\nspeakers: {PWW: interviewer}", "'ID' should be 'id' (lower case"),
+    ("id: CAPS\nSpeakers: {PWW: interviewer}", "'Speakers' should be 'speakers' (lower case"),
+])
+def test_word_autocorrect_in_the_front_matter_is_named(front, message):
+    with pytest.raises(ce.InputError) as info:
+        parse_transcript(f"---\n{front}\n---\nPWW: Apa?\n", path="q.txt")
+    assert message in info.value.message
+    assert info.value.line in (2, 3)

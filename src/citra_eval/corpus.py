@@ -61,9 +61,20 @@ _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 TIMESTAMP_PATTERN = (r"(?:(?P<ts_sq>\[)|(?P<ts_par>\())?"
                      r"(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)"
                      r"(?(ts_sq)\]|(?(ts_par)\)|(?=[ \t])))[ \t]*")
+#: A space inside a line as word processors write it: a space, a tab, or another Unicode
+#: space (Word and Google Docs put a no-break space U+00A0 after a colon or inside a name).
+SPACE = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+_SPACES_RE = re.compile(f"{SPACE}+")
+#: Characters that end a line for recognising a speaker label, though the text keeps them:
+#: a form feed (a page break in Word's "Save as Plain Text"), a vertical tab (its manual line
+#: break), NEL and the Unicode line and paragraph separators.
+_SOFT_LINE_END_RE = re.compile("[\f\v\x85\u2028\u2029]")
+#: A line number opening a line (``12<TAB>``, ``12. ``), as transcripts numbered for citing
+#: write it before a declared speaker's label.
+_LINE_NUMBER = rf"\d{{1,6}}[.)]?{SPACE}+"
 # A speaker label: one word starting with a letter, then ':' and a space or the line end.
 GENERIC_LABEL_RE = re.compile(
-    rf"^(?:{TIMESTAMP_PATTERN})?(?P<label>[^\W\d_][\w.\-]{{0,39}})[ \t]*:(?=[ \t]|$)[ \t]*")
+    rf"^(?:{TIMESTAMP_PATTERN})?(?P<label>[^\W\d_][\w.\-]{{0,39}}){SPACE}*:(?={SPACE}|$){SPACE}*")
 _TS_ONLY_RE = re.compile(rf"^(?:{TIMESTAMP_PATTERN})")
 _STRUCTURAL_KEYS = {"id", "speakers"}
 #: Front matter ``turns: declared``: only the labels in ``speakers`` start turns; other
@@ -287,6 +298,7 @@ def _split_front_matter(text: str, path: str) -> tuple[LineDict, str, int]:
 
 
 def _check_id(front: LineDict, path: str, *, default: str | None = None) -> tuple[str, int | None]:
+    _capitalised_key(front, "id", path)
     if "id" not in front:
         if default is not None:
             return default, None
@@ -296,6 +308,10 @@ def _check_id(front: LineDict, path: str, *, default: str | None = None) -> tupl
     line = front.line_of("id")
     # as written: 'id: 1.10' is the id 1.10, not the number 1.1
     text = front.text_of("id") if isinstance(raw, int | float) else raw
+    if isinstance(text, str) and _curly_quoted(text):
+        raise InputError(f"'id' {text} is in curly quotes: write \"{text[1:-1]}\" with "
+                         "straight quotes, or none (Word's AutoCorrect turns them curly)",
+                         path=path, line=line)
     if isinstance(raw, bool) or not isinstance(text, str) or not _ID_RE.match(text):
         raise InputError(
             f"'id' must be a short code of letters, digits, '_', '-' or '.', got {raw!r}",
@@ -303,7 +319,28 @@ def _check_id(front: LineDict, path: str, *, default: str | None = None) -> tupl
     return text, line
 
 
+#: Quotation marks Word's AutoCorrect types for straight ones ("smart quotes"), and others
+#: a keyboard layout may give: YAML reads them as part of the text they enclose.
+_CURLY_QUOTES = "\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b\u00ab\u00bb\u2039\u203a"
+
+
+def _curly_quoted(text: str) -> bool:
+    return len(text) >= 2 and text[0] in _CURLY_QUOTES and text[-1] in _CURLY_QUOTES
+
+
+def _capitalised_key(front: LineDict, key: str, path: str) -> None:
+    """Refuse ``Id:``/``Speakers:`` (Word's AutoCorrect capitalises the first letter of a
+    line) when ``key`` itself is missing: the message says what the reader would not."""
+    other = next((k for k in front if isinstance(k, str) and k != key and k.lower() == key),
+                 None)
+    if other is not None and key not in front:
+        raise InputError(f"{other!r} should be {key!r} (lower case; Word's AutoCorrect "
+                         "capitalises the first letter of a line): front-matter keys are "
+                         "case-sensitive", path=path, line=front.line_of(other))
+
+
 def _speaker_roles(front: LineDict, path: str) -> dict[str, str] | None:
+    _capitalised_key(front, "speakers", path)
     if "speakers" not in front:
         return None
     sp = front["speakers"]
@@ -316,14 +353,19 @@ def _speaker_roles(front: LineDict, path: str) -> dict[str, str] | None:
     roles = {}
     for label, role in sp.items():
         label = str(label)
+        if _curly_quoted(label):
+            raise InputError(f"speaker label {label} is in curly quotes: write "
+                             f'"{label[1:-1]}" with straight quotes (Word\'s AutoCorrect '
+                             "turns them curly; YAML reads curly ones as part of the name)",
+                             path=path, line=line)
         if not label or ":" in label or label != label.strip():
             raise InputError(f"speaker label {label!r} must be non-empty without ':' or "
                              "surrounding spaces", path=path, line=line)
-        same = next((k for k in roles if _nfc(k) == _nfc(label)), None)
+        same = next((k for k in roles if _label_key(k) == _label_key(label)), None)
         if same is not None:
             raise InputError(f"'speakers' declares {label!r} twice (once as {same!r}, written "
-                             "with other Unicode characters that look the same); keep one",
-                             path=path, line=line)
+                             "with other Unicode characters or spaces that look the same); "
+                             "keep one", path=path, line=line)
         roles[label] = "" if role is None else str(role)
     return roles
 
@@ -403,11 +445,40 @@ def _scalar(value):
     return value
 
 
+def _label_key(label: str) -> str:
+    """A speaker label as the reader compares it: NFC, every run of spaces (a no-break
+    space too, see :data:`SPACE`) one space."""
+    return _SPACES_RE.sub(" ", _nfc(label))
+
+
 def _label_regex(roles: dict[str, str] | None) -> re.Pattern | None:
+    """The start of a line opening a declared speaker's turn: optional spaces (an indented
+    line), line number (:data:`_LINE_NUMBER`) and timestamp, the label (its spaces written as
+    any :data:`SPACE`), optional spaces, ':' and the spaces after it (none needed: a declared
+    label is known, so ``INF:text`` opens a turn)."""
     if not roles:
         return None
-    alts = "|".join(re.escape(_nfc(lab)) for lab in sorted(roles, key=len, reverse=True))
-    return re.compile(rf"^(?:{TIMESTAMP_PATTERN})?(?P<label>{alts})[ \t]*:(?=[ \t]|$)[ \t]*")
+    alts = "|".join(f"{SPACE}+".join(re.escape(w) for w in _label_key(lab).split(" "))
+                    for lab in sorted(roles, key=len, reverse=True))
+    return re.compile(rf"^{SPACE}*(?:{_LINE_NUMBER})?(?:{TIMESTAMP_PATTERN})?"
+                      rf"(?P<label>{alts}){SPACE}*:{SPACE}*")
+
+
+def label_lines(text: str) -> Iterable[tuple[int, int, str]]:
+    """``(line index, offset, part)`` of every part of ``text`` a speaker label may open:
+    its lines, each cut again at form feeds, vertical tabs and the other characters of
+    :data:`_SOFT_LINE_END_RE` (kept in the text: ``offset`` is the part's offset into
+    ``text``, so offsets of turns are unchanged)."""
+    pos = 0
+    for i, line in enumerate(text.split("\n")):
+        if _SOFT_LINE_END_RE.search(line) is None:
+            yield i, pos, line
+        else:
+            off = pos
+            for part in _SOFT_LINE_END_RE.split(line):
+                yield i, off, part
+                off += len(part) + 1
+        pos += len(line) + 1
 
 
 def _parse_body(front: LineDict, body: str, body_line: int, path: str,
@@ -415,12 +486,11 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str,
     doc_id, id_line = _check_id(front, path)
     roles = _speaker_roles(front, path)
     declared = _label_regex(roles)
-    by_nfc = {_nfc(lab): lab for lab in roles or ()}  # a label as the front matter writes it
+    by_key = {_label_key(lab): lab for lab in roles or ()}  # as the front matter writes it
     declared_only = str(front.get(TURNS_KEY, "")).strip().lower() == TURNS_DECLARED
     turns: list[dict] = []
     cur: dict | None = None
-    pos = 0
-    for i, line in enumerate(body.split("\n")):
+    for i, pos, line in label_lines(body):
         file_line = body_line + i
         m = match_label(declared, line) if declared else None
         if m is None and not declared_only:
@@ -437,7 +507,7 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str,
                     f"(declared: {', '.join(roles)}); add '{label}: <role>' there, or fix the "
                     "label's spelling", path=path, line=file_line)
         if m is not None:
-            label = by_nfc[m[0]]  # one string per speaker, not per turn
+            label = by_key[_label_key(m[0])]  # one string per speaker, not per turn
             cur = {"speaker": label, "role": roles[label],
                    "timestamp": _norm_ts(m[1]), "line": file_line,
                    "start": pos + m[2], "end": pos + len(line)}
@@ -453,15 +523,21 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str,
                 _check_count(len(turns), "turns", path, file_line)
             else:
                 cur["end"] = pos + len(line)
-        elif cur is not None and cur.get("paragraph"):
+        elif cur is not None and cur.get("paragraph") and _blank_line(body, pos):
             cur = None  # a blank line ends an unlabelled paragraph, not a speaker turn
-        pos += len(line) + 1
     segs = []
     for t in turns:  # trimmed in place: a copy per turn doubles a long transcript's memory
         t["start"], t["end"] = _trim(body, t["start"], t["end"])
         if t["start"] < t["end"]:
             segs.append(t)
     return ParsedTranscript(doc_id, path, fmt, _attrs(front, path), body, segs, id_line)
+
+
+def _blank_line(text: str, pos: int) -> bool:
+    """Whether the line of ``text`` holding offset ``pos`` is blank (a page break alone on a
+    line is; a page break between two words is not)."""
+    end = text.find("\n", pos)
+    return not text[text.rfind("\n", 0, pos) + 1:None if end < 0 else end].strip()
 
 
 def _check_count(n: int, what: str, path: str, line: int | None) -> None:
@@ -1005,7 +1081,7 @@ def write_transcripts(corpus: Corpus, folder: str | os.PathLike) -> list[Path]:
 def one_word_labels(text: str) -> list[str]:
     """Labels the transcript reader sees as speaker labels (one word, colon, space)."""
     out: dict[str, None] = {}
-    for line in text.split("\n"):
+    for _, _, line in label_lines(text):
         g = match_label(GENERIC_LABEL_RE, line)
         if g:
             out.setdefault(g[0])

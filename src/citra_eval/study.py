@@ -42,6 +42,7 @@ from .corpus import (
     TIMESTAMP_PATTERN,
     Corpus,
     front_matter_of,
+    label_lines,
     match_label,
     read_transcripts,
     transcript_files,
@@ -1596,7 +1597,7 @@ def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
         first = mine.head(1)
         offset = (int(first["line"].iloc[0]) - text.count("\n", 0, int(first["start"].iloc[0]))
                   if len(first) and pd.notna(first["line"].iloc[0]) else 1)
-        for i, line_text in enumerate(text.split("\n")):
+        for i, _, line_text in label_lines(text):  # lines, cut at page breaks too
             m = match_label(_MULTIWORD_LABEL, line_text)  # in whatever Unicode form
             if m is None or m[0] in roles:
                 continue
