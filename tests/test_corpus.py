@@ -753,3 +753,18 @@ def test_word_autocorrect_in_the_front_matter_is_named(front, message):
         parse_transcript(f"---\n{front}\n---\nPWW: Apa?\n", path="q.txt")
     assert message in info.value.message
     assert info.value.line in (2, 3)
+
+
+def test_a_teams_transcript_names_the_speaker_and_time_on_a_line_of_their_own():
+    """Microsoft Teams' downloaded transcript: 'Name   0:03', the words on the next line(s)."""
+    src = ('---\nid: T\nspeakers: {Peneliti: interviewer, "Budi Santoso": informant}\n---\n'
+           "Peneliti   0:03\nApa tugas humas?\nBudi Santoso   1:02:09\nKami menyampaikan\n"
+           "informasi layanan.\nBudi Santoso 0:25 berkata begitu.\n")
+    corpus = ce.Corpus.from_texts({"t.txt": src})
+    seg = corpus.segments
+    assert seg["speaker"].tolist() == ["Peneliti", "Budi Santoso"]
+    assert seg["timestamp"].tolist() == ["00:00:03", "01:02:09"]
+    assert seg["text"].tolist() == ["Apa tugas humas?", "Kami menyampaikan\ninformasi layanan."
+                                    "\nBudi Santoso 0:25 berkata begitu."]
+    assert seg["line"].tolist() == [5, 7]
+    assert_offsets(corpus)

@@ -1060,3 +1060,36 @@ def test_compare_by_suggestion_names_a_column_validate_accepts(tmp_path):
     with (root / "study.yaml").open("a", encoding="utf-8") as f:
         f.write("compare_by: [ward]\n")
     assert not [w for w in ce.load_study(root).warnings if "'compare_by'" in w]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_declared_speakers_whose_labels_open_no_line_are_warned_about(tmp_path, fmt):
+    """Speakers declared but written in a layout the reader does not know (here 'Name - ...'):
+    the interview is read as one unlabelled segment, and validate used to say ok."""
+    from citra_eval.study import transcript_warnings
+
+    lines = ["---", "id: LAY", "speakers: {PWW: interviewer, INF: informant}", "---",
+             "PWW - Apa tugas humas?", "INF - Informasi layanan."]
+    if fmt == "txt":
+        (tmp_path / "LAY.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        docx = pytest.importorskip("docx")
+        d = docx.Document()
+        for line in lines:
+            d.add_paragraph(line)
+        d.save(tmp_path / "LAY.docx")
+    corpus = ce.read_transcripts(tmp_path)
+    assert corpus.segments["speaker"].tolist() == [""]
+    warnings = [w for w in transcript_warnings(corpus) if "no declared speaker label" in w]
+    assert warnings == [f"warning: {tmp_path / f'LAY.{fmt}'}: no declared speaker label was "
+                        f"found at the start of a line in LAY.{fmt}; expected lines like "
+                        "'PWW: ...' (a declared label, a colon and the turn's words), so the "
+                        "transcript is read as text without turns and none of it is coded as "
+                        "a speaker's; write each turn that way"]
+    # one labelled turn is enough; a transcript declaring no speakers is plain text
+    (tmp_path / f"LAY.{fmt}").unlink()
+    (tmp_path / "OK.txt").write_text("\n".join([*lines[:4], "PWW: Apa?", "INF - ya"]) + "\n",
+                                     encoding="utf-8")
+    (tmp_path / "P.txt").write_text("---\nid: P\n---\nCatatan lapangan.\n", encoding="utf-8")
+    corpus = ce.read_transcripts(tmp_path)
+    assert not [w for w in transcript_warnings(corpus) if "no declared speaker label" in w]

@@ -458,10 +458,22 @@ def _label_regex(roles: dict[str, str] | None) -> re.Pattern | None:
     label is known, so ``INF:text`` opens a turn)."""
     if not roles:
         return None
-    alts = "|".join(f"{SPACE}+".join(re.escape(w) for w in _label_key(lab).split(" "))
-                    for lab in sorted(roles, key=len, reverse=True))
     return re.compile(rf"^{SPACE}*(?:{_LINE_NUMBER})?(?:{TIMESTAMP_PATTERN})?"
-                      rf"(?P<label>{alts}){SPACE}*:{SPACE}*")
+                      rf"(?P<label>{_label_alternatives(roles)}){SPACE}*:{SPACE}*")
+
+
+def _label_alternatives(roles: dict[str, str]) -> str:
+    return "|".join(f"{SPACE}+".join(re.escape(w) for w in _label_key(lab).split(" "))
+                    for lab in sorted(roles, key=len, reverse=True))
+
+
+def _heading_regex(roles: dict[str, str] | None) -> re.Pattern | None:
+    """A line holding only a declared speaker's name and the time, the words on the lines
+    after it (``Budi Santoso   0:09``), as Microsoft Teams writes a transcript it downloads."""
+    if not roles:
+        return None
+    return re.compile(rf"^{SPACE}*(?P<label>{_label_alternatives(roles)}){SPACE}+"
+                      rf"(?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?){SPACE}*$")
 
 
 def label_lines(text: str) -> Iterable[tuple[int, int, str]]:
@@ -485,7 +497,7 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str,
                 fmt: str) -> ParsedTranscript:
     doc_id, id_line = _check_id(front, path)
     roles = _speaker_roles(front, path)
-    declared = _label_regex(roles)
+    declared, heading = _label_regex(roles), _heading_regex(roles)
     by_key = {_label_key(lab): lab for lab in roles or ()}  # as the front matter writes it
     declared_only = str(front.get(TURNS_KEY, "")).strip().lower() == TURNS_DECLARED
     turns: list[dict] = []
@@ -493,6 +505,8 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str,
     for i, pos, line in label_lines(body):
         file_line = body_line + i
         m = match_label(declared, line) if declared else None
+        if m is None and heading is not None:
+            m = match_label(heading, line)
         if m is None and not declared_only:
             g = match_label(GENERIC_LABEL_RE, line)
             if g is not None:
@@ -970,6 +984,23 @@ def front_matter_of(corpus: Corpus, doc_id: str) -> dict | None:
         return None
     front, _, _ = _split_front_matter(read_text_file(path), path)
     return _plain_data(front)
+
+
+def declared_speakers(corpus: Corpus, doc_id: str) -> list[str]:
+    """The speaker labels the front matter of a ``.txt``/``.md``/``.docx`` transcript of
+    ``corpus`` declares, re-read from its file (empty for subtitles, when it declares none,
+    or when the file is gone or no longer reads)."""
+    row = corpus.document(doc_id)
+    path, fmt = row.get("path"), row.get("format")
+    if fmt not in ("txt", "md", "docx") or not isinstance(path, str) or not Path(path).is_file():
+        return []
+    try:
+        source = _read_docx(Path(path)) if fmt == "docx" else read_text_file(path)
+        front, _, _ = _split_front_matter(source, path)
+    except InputError:
+        return []
+    speakers = front.get("speakers")
+    return [str(s) for s in speakers] if isinstance(speakers, dict | list) else []
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")

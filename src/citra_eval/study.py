@@ -41,6 +41,7 @@ from .codings import empty_codings, read_codings
 from .corpus import (
     TIMESTAMP_PATTERN,
     Corpus,
+    declared_speakers,
     front_matter_of,
     label_lines,
     match_label,
@@ -1593,6 +1594,9 @@ def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
         for sp, role in zip(mine["speaker"], mine["role"], strict=True):
             if isinstance(sp, str) and sp:  # a .docx keeps no front matter to re-read
                 roles.setdefault(unicodedata.normalize("NFC", sp), str(role or ""))
+        if len(mine) and not mine["speaker"].map(lambda s: isinstance(s, str) and bool(s)).any():
+            _no_declared_label_warning(corpus, doc, warn)
+            continue
         text = corpus.text(doc)
         first = mine.head(1)
         offset = (int(first["line"].iloc[0]) - text.count("\n", 0, int(first["start"].iloc[0]))
@@ -1604,6 +1608,19 @@ def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
             message = _undeclared_label_message(m[0], roles)
             if message:
                 warn.add(docs.at[doc, "path"], message, offset + i)
+
+
+def _no_declared_label_warning(corpus: Corpus, doc: str, warn: _Warnings) -> None:
+    """A transcript declaring speakers none of whose labels opens a line: read as one
+    unlabelled segment (or paragraphs), so nothing in it is anyone's turn."""
+    speakers = declared_speakers(corpus, doc)
+    if not speakers:
+        return
+    path = str(corpus.document(doc)["path"])
+    warn.add(path, f"no declared speaker label was found at the start of a line in "
+             f"{Path(path).name}; expected lines like '{speakers[0]}: ...' (a declared label, a "
+             "colon and the turn's words), so the transcript is read as text without turns "
+             "and none of it is coded as a speaker's; write each turn that way")
 
 
 def _undeclared_label_message(label: str, roles: dict[str, str]) -> str | None:
