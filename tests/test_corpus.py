@@ -157,7 +157,7 @@ dengan RT dan RW.
 
 3
 00:00:09,000 --> 00:00:12,000
-Lewat grup WhatsApp 📱 juga.
+INF09: Lewat grup WhatsApp 📱 juga.
 """
 
 
@@ -768,3 +768,78 @@ def test_a_teams_transcript_names_the_speaker_and_time_on_a_line_of_their_own():
                                     "\nBudi Santoso 0:25 berkata begitu."]
     assert seg["line"].tolist() == [5, 7]
     assert_offsets(corpus)
+
+
+# --------------------------------------------------------------------------- subtitle cues
+# holding two voices, naming no one, or not separated by a blank line (session 13)
+
+SIDECAR = "speakers: {Peneliti: interviewer, Budi: informant}\n"
+
+
+def _subtitles(tmp_path, name, content, sidecar=SIDECAR):
+    write(tmp_path, name, content)
+    if sidecar:
+        write(tmp_path, name.rsplit(".", 1)[0] + ".yaml", sidecar)
+    corpus = ce.read_transcripts(tmp_path / name)
+    assert_offsets(corpus)
+    return corpus.segments
+
+
+def test_a_vtt_cue_with_two_voices_is_a_turn_per_voice(tmp_path):
+    seg = _subtitles(tmp_path, "v2.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n"
+                     "<v Peneliti>Apa tugas humas?</v>\n\n00:00:04.500 --> 00:00:08.000\n"
+                     "<v Peneliti>Pertanyaan kedua?</v>\n<v Budi>Jawaban &amp; Budi</v>\n"
+                     "lanjut. <v Peneliti>Baik.</v>\n")
+    assert seg["speaker"].tolist() == ["Peneliti", "Budi", "Peneliti"]
+    assert seg["role"].tolist() == ["interviewer", "informant", "interviewer"]
+    assert seg["text"].tolist() == ["Apa tugas humas?\nPertanyaan kedua?",
+                                    "Jawaban & Budi lanjut.", "Baik."]
+    assert seg["timestamp"].tolist() == ["00:00:01", "00:00:04", "00:00:04"]
+
+
+@pytest.mark.parametrize("sidecar", [SIDECAR, None])
+def test_srt_dialogue_lines_are_a_turn_per_speaker(tmp_path, sidecar):
+    seg = _subtitles(tmp_path, "s2.srt", "1\n00:00:01,000 --> 00:00:04,000\nBudi: Informasi.\n\n"
+                     "2\n00:00:07,000 --> 00:00:09,000\n- Peneliti: Baik, terima kasih.\n"
+                     "- Budi: Sama-sama.\nBetul: itu saja.\n", sidecar)
+    assert seg["speaker"].tolist() == ["Budi", "Peneliti", "Budi"]
+    assert seg["text"].tolist() == ["Informasi.", "Baik, terima kasih.",
+                                    "Sama-sama. Betul: itu saja."]
+
+
+def test_a_declared_speaker_opening_a_later_line_of_a_cue_starts_a_turn(tmp_path):
+    seg = _subtitles(tmp_path, "s3.srt", "1\n00:00:01,000 --> 00:00:04,000\nPeneliti: Apa?\n"
+                     "Budi: Informasi.\nKata: bukan nama.\n")
+    assert seg["speaker"].tolist() == ["Peneliti", "Budi"]
+    assert seg["text"].tolist() == ["Apa?", "Informasi. Kata: bukan nama."]
+
+
+@pytest.mark.parametrize("name,cues", [
+    ("n.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nPeneliti: Apa tugas humas?\n\n"
+              "00:00:05.000 --> 00:00:08.000\nInformasi layanan.\n\n"
+              "00:00:08.000 --> 00:00:09.000\nkata saya.\n\n"
+              "00:00:10.000 --> 00:00:11.000\n<v Budi>Ya.\n"),
+    ("n.srt", "1\n00:00:01,000 --> 00:00:04,000\nPeneliti: Apa tugas humas?\n\n"
+              "2\n00:00:05,000 --> 00:00:08,000\nInformasi layanan.\n\n"
+              "3\n00:00:08,000 --> 00:00:09,000\nkata saya.\n\n"
+              "4\n00:00:10,000 --> 00:00:11,000\nBudi: Ya.\n"),
+])
+def test_a_cue_naming_no_speaker_is_not_added_to_the_turn_before_it(tmp_path, name, cues):
+    """Zoom writes a cue without a name when it could not tell the speaker: it may be the
+    informant answering, so it is not made the interviewer's."""
+    seg = _subtitles(tmp_path, name, cues)
+    assert seg["speaker"].tolist() == ["Peneliti", "", "Budi"]
+    assert seg["role"].tolist() == ["interviewer", "", "informant"]
+    assert seg["text"].tolist() == ["Apa tugas humas?", "Informasi layanan.\nkata saya.", "Ya."]
+    assert seg["line"].tolist() == ([3, 6, 12] if name.endswith("vtt") else [2, 6, 14])
+
+
+def test_srt_cues_without_a_blank_line_between_them_are_still_cues(tmp_path):
+    seg = _subtitles(tmp_path, "s.srt", "1\n00:00:01,000 --> 00:00:04,000\nPeneliti: Apa?\n\n"
+                     "2\n00:00:04,500 --> 00:00:08,000\nBudi: Informasi layanan.\n2020\n"
+                     "3\n00:00:09,000 --> 00:00:10,000\nPeneliti: Terima kasih.\n"
+                     "00:00:10,000 --> 00:00:11,000\nBudi: Sama-sama.\n")
+    assert seg["speaker"].tolist() == ["Peneliti", "Budi", "Peneliti", "Budi"]
+    assert seg["text"].tolist() == ["Apa?", "Informasi layanan. 2020", "Terima kasih.",
+                                    "Sama-sama."]
+    assert seg["line"].tolist() == [2, 6, 10, 12]

@@ -1093,3 +1093,21 @@ def test_declared_speakers_whose_labels_open_no_line_are_warned_about(tmp_path, 
     (tmp_path / "P.txt").write_text("---\nid: P\n---\nCatatan lapangan.\n", encoding="utf-8")
     corpus = ce.read_transcripts(tmp_path)
     assert not [w for w in transcript_warnings(corpus) if "no declared speaker label" in w]
+
+
+def test_subtitle_cues_naming_no_speaker_are_warned_about(tmp_path):
+    from citra_eval.study import transcript_warnings
+
+    (tmp_path / "n.srt").write_text(
+        "1\n00:00:01,000 --> 00:00:04,000\nPeneliti: Apa?\n\n2\n00:00:05,000 --> 00:00:08,000\n"
+        "Informasi.\n\n3\n00:00:09,000 --> 00:00:10,000\nBudi: Ya.\n\n"
+        "4\n00:00:11,000 --> 00:00:12,000\nlagi.\n", encoding="utf-8")
+    (tmp_path / "all.srt").write_text("1\n00:00:01,000 --> 00:00:04,000\nTanpa nama.\n",
+                                      encoding="utf-8")
+    corpus = ce.read_transcripts(tmp_path)
+    warnings = [w for w in transcript_warnings(corpus) if "name no speaker" in w]
+    assert warnings == [f"warning: {tmp_path / 'n.srt'}: 2 run(s) of cues name no speaker (the "
+                        "first on line 6): each is kept as a segment without a speaker or "
+                        "role, not added to the turn before it, so it is not coded as "
+                        "anyone's; write the speaker's name at the start of each such cue "
+                        "('Name: ...' or '<v Name>...')"]

@@ -589,7 +589,9 @@ _CUE_TIME_RE = re.compile(
     r"^\s*(?P<a>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<b>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
 _VOICE_RE = re.compile(r"<v(?:\.[\w.\-]+)?\s+([^>]+)>")
 _TAG_RE = re.compile(r"</?[^>]*>")
-_PREFIX_RE = re.compile(r"^(?P<label>[^\W\d_][\w.\- ]{0,39}?)\s*:\s+")
+#: A speaker's name opening a cue's line: ``Name: ``, or ``- Name: `` as subtitle dialogue
+#: writes each speaker's line of a cue two speakers share.
+_PREFIX_RE = re.compile(r"^(?P<dash>-\s*)?(?P<label>[^\W\d_][\w.\- ]{0,39}?)\s*:\s+")
 
 
 def _cue_text(text: str, fmt: str) -> str:
@@ -600,6 +602,37 @@ def _cue_text(text: str, fmt: str) -> str:
     if fmt == "vtt" and "&" in text:
         text = html.unescape(text)
     return text.strip()
+
+
+def _cue_number(lines: list[str], j: int) -> bool:
+    """Whether line ``j`` is the number of the cue whose timing line follows it (an .srt
+    without a blank line between its cues)."""
+    return (lines[j].strip().isdigit() and j + 1 < len(lines)
+            and _CUE_TIME_RE.match(lines[j + 1]) is not None)
+
+
+def _cue_voices(payload: list[str], fmt: str, roles: Mapping[str, str]) -> list[list]:
+    """``[speaker or None, lines]`` of each voice of one cue, in order: a WebVTT ``<v Name>``
+    span starts one, and so does a line opening with a speaker's name (``Name: `` on the
+    cue's first line; on a later line ``- Name: `` or the name of a declared speaker), the
+    name taken off the text."""
+    voices: list[list] = []
+    for k, line in enumerate(payload):
+        spans = _VOICE_RE.split(line) if "<v" in line else [line]
+        # spans: text before the first <v>, then (name, text) pairs
+        if spans[0].strip() or not voices:
+            plain = _TAG_RE.sub("", spans[0]).strip()  # references are decoded once, later
+            p = _PREFIX_RE.match(plain)
+            label = p.group("label").strip() if p else None
+            if p and ((label in roles) if roles else (k == 0 or p.group("dash"))):
+                voices.append([label, [plain[p.end():]]])
+            elif voices:
+                voices[-1][1].append(spans[0])
+            else:
+                voices.append([None, [spans[0]]])
+        for name, text in zip(spans[1::2], spans[2::2], strict=True):
+            voices.append([_cue_text(name, fmt), [text]])
+    return voices
 
 
 def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> ParsedTranscript:
@@ -618,7 +651,10 @@ def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> Pa
             continue
         j = i + 1
         payload = []
-        while j < len(lines) and lines[j].strip():
+        # a cue ends at a blank line, or at the next cue's number and timing line when no
+        # blank line separates them (an .srt edited in Notepad or Word)
+        while (j < len(lines) and lines[j].strip() and _CUE_TIME_RE.match(lines[j]) is None
+               and not _cue_number(lines, j)):
             payload.append(lines[j].strip())
             j += 1
         cues.append((i + 1, _norm_ts(m.group("a").rsplit(".", 1)[0].rsplit(",", 1)[0]), payload))
@@ -632,36 +668,30 @@ def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> Pa
     turns: list[dict] = []
     pos = 0
     for line_no, ts, payload in cues:
-        joined = " ".join(payload)
-        speaker = None
-        v = _VOICE_RE.search(joined)
-        if v:
-            speaker = _cue_text(v.group(1), fmt)
-        joined = _cue_text(_TAG_RE.sub("", joined), fmt)
-        if speaker is None:
-            p = _PREFIX_RE.match(joined)
-            if p and (not roles or p.group("label") in roles):
-                speaker = p.group("label").strip()
-                joined = joined[p.end():]
-        if not joined:
-            continue
-        if roles and speaker is not None and speaker not in roles:
-            raise InputError(f"speaker {speaker!r} is not declared in 'speakers' of the sidecar "
-                             "metadata; add it with its role", path=path, line=line_no)
-        same = turns and (speaker is None or speaker == turns[-1]["speaker"])
-        if same:
-            body_parts.append("\n" + joined)
-            pos += 1
-            turns[-1]["end"] = pos + len(joined)
-        else:
-            label = f"[{ts}] {speaker}: " if speaker else f"[{ts}] "
-            prefix = "" if not body_parts else "\n"
-            body_parts.append(prefix + label + joined)
-            pos += len(prefix) + len(label)
-            turns.append({"speaker": speaker or "", "role": roles.get(speaker or "", ""),
-                          "timestamp": ts, "line": line_no, "start": pos,
-                          "end": pos + len(joined)})
-        pos += len(joined)
+        for speaker, words in _cue_voices(payload, fmt, roles):
+            joined = _cue_text(_TAG_RE.sub("", " ".join(words)), fmt)
+            if not joined:
+                continue
+            if roles and speaker is not None and speaker not in roles:
+                raise InputError(f"speaker {speaker!r} is not declared in 'speakers' of the "
+                                 "sidecar metadata; add it with its role", path=path,
+                                 line=line_no)
+            # a cue naming no speaker is a segment of its own (not the turn before it:
+            # that may be another speaker's); runs of one speaker's cues are one turn
+            speaker = speaker or ""
+            if turns and speaker == turns[-1]["speaker"]:
+                body_parts.append("\n" + joined)
+                pos += 1
+                turns[-1]["end"] = pos + len(joined)
+            else:
+                label = f"[{ts}] {speaker}: " if speaker else f"[{ts}] "
+                prefix = "" if not body_parts else "\n"
+                body_parts.append(prefix + label + joined)
+                pos += len(prefix) + len(label)
+                turns.append({"speaker": speaker, "role": roles.get(speaker, ""),
+                              "timestamp": ts, "line": line_no, "start": pos,
+                              "end": pos + len(joined)})
+            pos += len(joined)
     body = "".join(body_parts)
     return ParsedTranscript(doc_id, path, fmt, _attrs(front, path), body, turns, id_line)
 

@@ -1580,7 +1580,8 @@ def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
     segs = corpus.segments
     for doc in corpus.doc_ids:
         if docs.at[doc, "format"] not in ("txt", "md", "docx"):
-            continue  # subtitles carry the speaker in the cue
+            _nameless_cue_warning(corpus, doc, warn)  # subtitles carry the speaker in the cue
+            continue
         front = front_matter_of(corpus, doc) or {}
         if not isinstance(front, dict) or front.get("turns") == "declared":
             continue  # only declared speakers start turns there, by the file's own choice
@@ -1608,6 +1609,23 @@ def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
             message = _undeclared_label_message(m[0], roles)
             if message:
                 warn.add(docs.at[doc, "path"], message, offset + i)
+
+
+def _nameless_cue_warning(corpus: Corpus, doc: str, warn: _Warnings) -> None:
+    """Subtitle cues naming no speaker among cues that do: each run of them is a segment
+    without speaker or role (it may be either speaker's, so it is not added to the turn
+    before it)."""
+    segs = corpus.segments_of(doc)
+    named = segs["speaker"].map(lambda s: isinstance(s, str) and bool(s))
+    if named.all() or not named.any():
+        return
+    nameless = segs.loc[~named, "line"]
+    n = len(nameless)
+    warn.add(str(corpus.document(doc)["path"]),
+             f"{n} run(s) of cues name no speaker (the first on line {int(nameless.iloc[0])}): "
+             "each is kept as a segment without a speaker or role, not added to the turn "
+             "before it, so it is not coded as anyone's; write the speaker's name at the start "
+             "of each such cue ('Name: ...' or '<v Name>...')")
 
 
 def _no_declared_label_warning(corpus: Corpus, doc: str, warn: _Warnings) -> None:
