@@ -1090,9 +1090,13 @@ def test_declared_speakers_whose_labels_open_no_line_are_warned_about(tmp_path, 
     (tmp_path / f"LAY.{fmt}").unlink()
     (tmp_path / "OK.txt").write_text("\n".join([*lines[:4], "PWW: Apa?", "INF - ya"]) + "\n",
                                      encoding="utf-8")
-    (tmp_path / "P.txt").write_text("---\nid: P\n---\nCatatan lapangan.\n", encoding="utf-8")
+    (tmp_path / "P.txt").write_text("---\nid: P\n---\nCatatan lapangan.\nPak S: halo.\n",
+                                    encoding="utf-8")
     corpus = ce.read_transcripts(tmp_path)
-    assert not [w for w in transcript_warnings(corpus) if "no declared speaker label" in w]
+    warnings = transcript_warnings(corpus)
+    assert not [w for w in warnings if "no declared speaker label" in w]
+    # its lines are still looked at
+    assert [w for w in warnings if "P.txt:5: 'Pak S:' looks like a speaker label" in w]
 
 
 def test_subtitle_cues_naming_no_speaker_are_warned_about(tmp_path):
@@ -1111,3 +1115,19 @@ def test_subtitle_cues_naming_no_speaker_are_warned_about(tmp_path):
                         "role, not added to the turn before it, so it is not coded as "
                         "anyone's; write the speaker's name at the start of each such cue "
                         "('Name: ...' or '<v Name>...')"]
+
+
+def test_a_subtitle_file_naming_none_of_its_declared_speakers_is_warned_about(tmp_path):
+    from citra_eval.study import transcript_warnings
+
+    (tmp_path / "z.vtt").write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n"
+                                    "Peneliti - Apa?\n", encoding="utf-8")
+    (tmp_path / "z.yaml").write_text("speakers: {Peneliti: interviewer, Budi: informant}\n",
+                                     encoding="utf-8")
+    (tmp_path / "plain.srt").write_text("1\n00:00:01,000 --> 00:00:04,000\nTanpa nama.\n",
+                                        encoding="utf-8")
+    warnings = [w for w in transcript_warnings(ce.read_transcripts(tmp_path)) if "cue" in w]
+    assert warnings == [f"warning: {tmp_path / 'z.vtt'}: no cue names a speaker the sidecar "
+                        "declares (Peneliti, Budi), so the file is read as text without turns "
+                        "and none of it is coded as a speaker's; expected cues like "
+                        "'Peneliti: ...' or '<v Peneliti>...'"]

@@ -47,6 +47,7 @@ __all__ = ["SUPPORTED_SUFFIXES", "Corpus", "front_matter_of", "parse_transcript"
            "read_transcripts", "transcript_files", "transcript_source", "write_transcripts"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
+SUPPORTED_FORMATS = tuple(s[1:] for s in SUPPORTED_SUFFIXES)
 SEGMENT_COLUMNS = ["doc_id", "segment_id", "speaker", "role", "start", "end", "text",
                    "timestamp", "line", "n_words"]
 #: Turns one transcript may hold (speaker turns, subtitle cues, or paragraphs of a .docx):
@@ -1017,16 +1018,19 @@ def front_matter_of(corpus: Corpus, doc_id: str) -> dict | None:
 
 
 def declared_speakers(corpus: Corpus, doc_id: str) -> list[str]:
-    """The speaker labels the front matter of a ``.txt``/``.md``/``.docx`` transcript of
-    ``corpus`` declares, re-read from its file (empty for subtitles, when it declares none,
-    or when the file is gone or no longer reads)."""
+    """The speaker labels the front matter of a transcript of ``corpus`` declares (a
+    subtitle file's: its sidecar's), re-read from its file (empty when it declares none, or
+    when the file is gone or no longer reads)."""
     row = corpus.document(doc_id)
     path, fmt = row.get("path"), row.get("format")
-    if fmt not in ("txt", "md", "docx") or not isinstance(path, str) or not Path(path).is_file():
+    if fmt not in SUPPORTED_FORMATS or not isinstance(path, str) or not Path(path).is_file():
         return []
     try:
-        source = _read_docx(Path(path)) if fmt == "docx" else read_text_file(path)
-        front, _, _ = _split_front_matter(source, path)
+        if fmt in ("vtt", "srt"):
+            front = _sidecar(Path(path)) or {}
+        else:
+            source = _read_docx(Path(path)) if fmt == "docx" else read_text_file(path)
+            front, _, _ = _split_front_matter(source, path)
     except InputError:
         return []
     speakers = front.get("speakers")

@@ -1595,9 +1595,9 @@ def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
         for sp, role in zip(mine["speaker"], mine["role"], strict=True):
             if isinstance(sp, str) and sp:  # a .docx keeps no front matter to re-read
                 roles.setdefault(unicodedata.normalize("NFC", sp), str(role or ""))
-        if len(mine) and not mine["speaker"].map(lambda s: isinstance(s, str) and bool(s)).any():
-            _no_declared_label_warning(corpus, doc, warn)
-            continue
+        if (len(mine) and not mine["speaker"].map(lambda s: isinstance(s, str) and bool(s)).any()
+                and _no_declared_label_warning(corpus, doc, warn)):
+            continue  # no turn at all: that is the warning, not each line
         text = corpus.text(doc)
         first = mine.head(1)
         offset = (int(first["line"].iloc[0]) - text.count("\n", 0, int(first["start"].iloc[0]))
@@ -1617,7 +1617,15 @@ def _nameless_cue_warning(corpus: Corpus, doc: str, warn: _Warnings) -> None:
     before it)."""
     segs = corpus.segments_of(doc)
     named = segs["speaker"].map(lambda s: isinstance(s, str) and bool(s))
-    if named.all() or not named.any():
+    if not named.any():
+        speakers = declared_speakers(corpus, doc)
+        if speakers and len(segs):
+            warn.add(str(corpus.document(doc)["path"]), "no cue names a speaker the sidecar "
+                     f"declares ({', '.join(speakers)}), so the file is read as text without "
+                     "turns and none of it is coded as a speaker's; expected cues like "
+                     f"'{speakers[0]}: ...' or '<v {speakers[0]}>...'")
+        return
+    if named.all():
         return
     nameless = segs.loc[~named, "line"]
     n = len(nameless)
@@ -1628,17 +1636,19 @@ def _nameless_cue_warning(corpus: Corpus, doc: str, warn: _Warnings) -> None:
              "of each such cue ('Name: ...' or '<v Name>...')")
 
 
-def _no_declared_label_warning(corpus: Corpus, doc: str, warn: _Warnings) -> None:
-    """A transcript declaring speakers none of whose labels opens a line: read as one
-    unlabelled segment (or paragraphs), so nothing in it is anyone's turn."""
+def _no_declared_label_warning(corpus: Corpus, doc: str, warn: _Warnings) -> bool:
+    """Warn about a transcript declaring speakers none of whose labels opens a line: read
+    as one unlabelled segment (or paragraphs), so nothing in it is anyone's turn. Returns
+    whether it warned."""
     speakers = declared_speakers(corpus, doc)
     if not speakers:
-        return
+        return False
     path = str(corpus.document(doc)["path"])
     warn.add(path, f"no declared speaker label was found at the start of a line in "
              f"{Path(path).name}; expected lines like '{speakers[0]}: ...' (a declared label, a "
              "colon and the turn's words), so the transcript is read as text without turns "
              "and none of it is coded as a speaker's; write each turn that way")
+    return True
 
 
 def _undeclared_label_message(label: str, roles: dict[str, str]) -> str | None:
