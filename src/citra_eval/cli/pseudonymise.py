@@ -400,9 +400,11 @@ def _write_transcripts_and_codings(out, result, names, files, *, inside=None,
     (``{path: table}``, e.g. the key, kept apart from the shared data; always owner-only,
     mode 0600: they hold the originals) and ``codebook`` (as ``CODEBOOK``)."""
     managed = (*WRITTEN, *(inside or {}), *((CODEBOOK,) if codebook is not None else ()))
-    written = assemble_corpus([parse_transcript(text.encode("utf-8"), path=f"{doc}.txt")
-                               for doc, text in files.items()])  # bytes: a BOM is dropped
-    codings = _numbered_as_written(result.codings, written)
+    codings, written = result.codings, result.corpus
+    if names:
+        written = assemble_corpus([parse_transcript(text.encode("utf-8"), path=f"{doc}.txt")
+                                   for doc, text in files.items()])  # bytes: a BOM is dropped
+        codings = _numbered_as_written(codings, written)
     with atomic_dir(out, managed=managed) as tmp:
         if codebook is not None:
             codebook.save(tmp / CODEBOOK)
