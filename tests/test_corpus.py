@@ -157,7 +157,7 @@ dengan RT dan RW.
 
 3
 00:00:09,000 --> 00:00:12,000
-Lewat grup WhatsApp 📱 juga.
+INF09: Lewat grup WhatsApp 📱 juga.
 """
 
 
@@ -663,3 +663,183 @@ def test_a_broken_link_among_the_transcripts_is_named_not_left_out(tmp_path):
              "put the file back there, or replace the link with the file"),
             (str(tmp_path / "c.txt"), "cannot be read: it is a link that leads back to "
              "itself (a loop of links); replace the link with the file")]
+
+
+# --------------------------------------------------------------------------- labels as word
+# processors type them (session 13): no-break spaces, indents, page breaks, AutoCorrect
+
+OFFICE_FRONT = ('---\nid: NB\nspeakers: {PWW: interviewer, INF: informant, '
+                '"Bu Rina": informant}\n---\n')
+
+
+@pytest.mark.parametrize("line", [
+    "INF:\u00a0Menjawab keluhan.",      # Word: a no-break space after the colon
+    "INF\u00a0: Menjawab keluhan.",     # French-style AutoCorrect: one before it
+    "INF\u202f:\u2009Menjawab keluhan.",  # narrow and thin spaces
+    "\tINF: Menjawab keluhan.",         # an indented line
+    " INF: Menjawab keluhan.",
+    "\u00a0\u00a0INF: Menjawab keluhan.",
+    "INF:Menjawab keluhan.",            # no space typed after the colon
+    "2\tINF: Menjawab keluhan.",        # lines numbered for citing
+    "2. INF: Menjawab keluhan.",
+    "\t[00:01:02] INF: Menjawab keluhan.",
+])
+def test_a_declared_label_typed_with_other_spaces_starts_a_turn(line):
+    """Each of these was glued onto the interviewer's question, validate saying ok."""
+    corpus = ce.Corpus.from_texts({"nb.txt": OFFICE_FRONT + "PWW: Lalu?\n" + line + "\n"})
+    seg = corpus.segments
+    assert seg["speaker"].tolist() == ["PWW", "INF"]
+    assert seg["text"].tolist() == ["Lalu?", "Menjawab keluhan."]
+    assert_offsets(corpus)
+
+
+def test_a_two_word_label_with_a_no_break_space_is_its_declared_speaker():
+    corpus = ce.Corpus.from_texts({"nb.txt": OFFICE_FRONT + "PWW: Dan?\nBu\u00a0Rina: Setuju.\n"
+                                             "Bu \u2002 Rina: Lagi.\n"})
+    seg = corpus.segments
+    assert seg["speaker"].tolist() == ["PWW", "Bu Rina", "Bu Rina"]  # as declared
+    assert seg["text"].tolist() == ["Dan?", "Setuju.", "Lagi."]
+    assert_offsets(corpus)
+
+
+def test_labels_differing_only_in_spaces_are_one_speaker_declared_twice():
+    with pytest.raises(ce.InputError, match=r"declares 'Bu.xa0Rina' twice \(once as 'Bu Rina'"):
+        ce.Corpus.from_texts({"z.txt": '---\nid: Z\nspeakers: {"Bu Rina": informant, '
+                                       '"Bu\u00a0Rina": informant}\n---\nBu Rina: Ya.\n'})
+
+
+def test_an_undeclared_label_with_a_no_break_space_is_refused_like_any_other():
+    with pytest.raises(ce.InputError, match="'Rina' is not declared"):
+        ce.Corpus.from_texts({"u.txt": OFFICE_FRONT + "PWW: Lalu?\nRina:\u00a0Ya.\n"})
+
+
+@pytest.mark.parametrize("brk", ["\f", "\v", "\u2028", "\u2029"])
+def test_a_page_or_manual_line_break_before_a_label_ends_the_turn(brk):
+    """Word's "Save as Plain Text" writes a page break as a form feed and a manual line break
+    as a vertical tab; the text keeps them, so offsets are those of the file."""
+    body = f"PWW: Apa tugas humas?\n{brk}INF: Informasi.\nPWW: Lalu?{brk}INF: Keluhan.\n"
+    corpus = ce.Corpus.from_texts({"ff.txt": OFFICE_FRONT + body})
+    seg = corpus.segments
+    assert seg["speaker"].tolist() == ["PWW", "INF", "PWW", "INF"]
+    assert seg["text"].tolist() == ["Apa tugas humas?", "Informasi.", "Lalu?", "Keluhan."]
+    assert corpus.text("NB") == body
+    assert seg["line"].tolist() == [5, 6, 7, 7]
+    assert_offsets(corpus)
+    # a page break between two words of a turn, or alone on a line, is text
+    inside = ce.Corpus.from_texts({"f2.txt": OFFICE_FRONT + f"INF: satu{brk}dua\n{brk}\ntiga\n"})
+    assert inside.segments["text"].tolist() == [f"satu{brk}dua\n{brk}\ntiga"]
+    # the transcript written from it reads back the same
+    again = ce.Corpus.from_texts({"a.txt": transcript_source(corpus, "NB")})
+    assert again.segments[["speaker", "start", "end"]].equals(seg[["speaker", "start", "end"]])
+
+
+def test_a_page_break_alone_on_a_line_ends_an_unlabelled_paragraph_but_not_between_words():
+    corpus = ce.Corpus.from_texts({"p.txt": "---\nid: P\n---\nsatu\f\ndua\n\f\ntiga\n"})
+    assert corpus.segments["text"].tolist() == ["satu\f\ndua", "tiga"]
+    assert_offsets(corpus)
+
+
+@pytest.mark.parametrize("front, message", [
+    ('id: Q\nspeakers: {PWW: interviewer, \u201cBu Rina\u201d: informant}',
+     'speaker label \u201cBu Rina\u201d is in curly quotes: write "Bu Rina" with straight quotes'),
+    ('id: \u201cQ1\u201d\nspeakers: {PWW: interviewer}',
+     "'id' \u201cQ1\u201d is in curly quotes: write \"Q1\" with straight quotes"),
+    ("Id: CAPS\nspeakers: {PWW: interviewer}", "'Id' should be 'id' (lower case"),
+    ("ID: CAPS\nspeakers: {PWW: interviewer}", "'ID' should be 'id' (lower case"),
+    ("id: CAPS\nSpeakers: {PWW: interviewer}", "'Speakers' should be 'speakers' (lower case"),
+])
+def test_word_autocorrect_in_the_front_matter_is_named(front, message):
+    with pytest.raises(ce.InputError) as info:
+        parse_transcript(f"---\n{front}\n---\nPWW: Apa?\n", path="q.txt")
+    assert message in info.value.message
+    assert info.value.line in (2, 3)
+
+
+def test_a_teams_transcript_names_the_speaker_and_time_on_a_line_of_their_own():
+    """Microsoft Teams' downloaded transcript: 'Name   0:03', the words on the next line(s)."""
+    src = ('---\nid: T\nspeakers: {Peneliti: interviewer, "Budi Santoso": informant}\n---\n'
+           "Peneliti   0:03\nApa tugas humas?\nBudi Santoso   1:02:09\nKami menyampaikan\n"
+           "informasi layanan.\nBudi Santoso 0:25 berkata begitu.\n")
+    corpus = ce.Corpus.from_texts({"t.txt": src})
+    seg = corpus.segments
+    assert seg["speaker"].tolist() == ["Peneliti", "Budi Santoso"]
+    assert seg["timestamp"].tolist() == ["00:00:03", "01:02:09"]
+    assert seg["text"].tolist() == ["Apa tugas humas?", "Kami menyampaikan\ninformasi layanan."
+                                    "\nBudi Santoso 0:25 berkata begitu."]
+    assert seg["line"].tolist() == [5, 7]
+    assert_offsets(corpus)
+
+
+# --------------------------------------------------------------------------- subtitle cues
+# holding two voices, naming no one, or not separated by a blank line (session 13)
+
+SIDECAR = "speakers: {Peneliti: interviewer, Budi: informant}\n"
+
+
+def _subtitles(tmp_path, name, content, sidecar=SIDECAR):
+    write(tmp_path, name, content)
+    if sidecar:
+        write(tmp_path, name.rsplit(".", 1)[0] + ".yaml", sidecar)
+    corpus = ce.read_transcripts(tmp_path / name)
+    assert_offsets(corpus)
+    return corpus.segments
+
+
+def test_a_vtt_cue_with_two_voices_is_a_turn_per_voice(tmp_path):
+    seg = _subtitles(tmp_path, "v2.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n"
+                     "<v Peneliti>Apa tugas humas?</v>\n\n00:00:04.500 --> 00:00:08.000\n"
+                     "<v Peneliti>Pertanyaan kedua?</v>\n<v Budi>Jawaban &amp; Budi</v>\n"
+                     "lanjut. <v Peneliti>Baik.</v>\n")
+    assert seg["speaker"].tolist() == ["Peneliti", "Budi", "Peneliti"]
+    assert seg["role"].tolist() == ["interviewer", "informant", "interviewer"]
+    assert seg["text"].tolist() == ["Apa tugas humas?\nPertanyaan kedua?",
+                                    "Jawaban & Budi lanjut.", "Baik."]
+    assert seg["timestamp"].tolist() == ["00:00:01", "00:00:04", "00:00:04"]
+
+
+@pytest.mark.parametrize("sidecar", [SIDECAR, None])
+def test_srt_dialogue_lines_are_a_turn_per_speaker(tmp_path, sidecar):
+    seg = _subtitles(tmp_path, "s2.srt", "1\n00:00:01,000 --> 00:00:04,000\nBudi: Informasi.\n\n"
+                     "2\n00:00:07,000 --> 00:00:09,000\n- Peneliti: Baik, terima kasih.\n"
+                     "- Budi: Sama-sama.\nBetul: itu saja.\n", sidecar)
+    assert seg["speaker"].tolist() == ["Budi", "Peneliti", "Budi"]
+    assert seg["text"].tolist() == ["Informasi.", "Baik, terima kasih.",
+                                    "Sama-sama. Betul: itu saja."]
+
+
+def test_a_declared_speaker_opening_a_later_line_of_a_cue_starts_a_turn(tmp_path):
+    seg = _subtitles(tmp_path, "s3.srt", "1\n00:00:01,000 --> 00:00:04,000\nPeneliti: Apa?\n"
+                     "Budi: Informasi.\nKata: bukan nama.\n")
+    assert seg["speaker"].tolist() == ["Peneliti", "Budi"]
+    assert seg["text"].tolist() == ["Apa?", "Informasi. Kata: bukan nama."]
+
+
+@pytest.mark.parametrize("name,cues", [
+    ("n.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nPeneliti: Apa tugas humas?\n\n"
+              "00:00:05.000 --> 00:00:08.000\nInformasi layanan.\n\n"
+              "00:00:08.000 --> 00:00:09.000\nkata saya.\n\n"
+              "00:00:10.000 --> 00:00:11.000\n<v Budi>Ya.\n"),
+    ("n.srt", "1\n00:00:01,000 --> 00:00:04,000\nPeneliti: Apa tugas humas?\n\n"
+              "2\n00:00:05,000 --> 00:00:08,000\nInformasi layanan.\n\n"
+              "3\n00:00:08,000 --> 00:00:09,000\nkata saya.\n\n"
+              "4\n00:00:10,000 --> 00:00:11,000\nBudi: Ya.\n"),
+])
+def test_a_cue_naming_no_speaker_is_not_added_to_the_turn_before_it(tmp_path, name, cues):
+    """Zoom writes a cue without a name when it could not tell the speaker: it may be the
+    informant answering, so it is not made the interviewer's."""
+    seg = _subtitles(tmp_path, name, cues)
+    assert seg["speaker"].tolist() == ["Peneliti", "", "Budi"]
+    assert seg["role"].tolist() == ["interviewer", "", "informant"]
+    assert seg["text"].tolist() == ["Apa tugas humas?", "Informasi layanan.\nkata saya.", "Ya."]
+    assert seg["line"].tolist() == ([3, 6, 12] if name.endswith("vtt") else [2, 6, 14])
+
+
+def test_srt_cues_without_a_blank_line_between_them_are_still_cues(tmp_path):
+    seg = _subtitles(tmp_path, "s.srt", "1\n00:00:01,000 --> 00:00:04,000\nPeneliti: Apa?\n\n"
+                     "2\n00:00:04,500 --> 00:00:08,000\nBudi: Informasi layanan.\n2020\n"
+                     "3\n00:00:09,000 --> 00:00:10,000\nPeneliti: Terima kasih.\n"
+                     "00:00:10,000 --> 00:00:11,000\nBudi: Sama-sama.\n")
+    assert seg["speaker"].tolist() == ["Peneliti", "Budi", "Peneliti", "Budi"]
+    assert seg["text"].tolist() == ["Apa?", "Informasi layanan. 2020", "Terima kasih.",
+                                    "Sama-sama."]
+    assert seg["line"].tolist() == [2, 6, 10, 12]

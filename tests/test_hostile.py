@@ -237,6 +237,29 @@ def test_02_clitic_forms_of_a_keyed_name_are_replaced(tmp_path):
     assert back.endswith(body)
 
 
+def test_02_codings_after_a_nameless_subtitle_cue_point_at_the_shared_turn(tmp_path):
+    """A cue naming no speaker is a segment of its own in a subtitle file, but continues the
+    turn before it in the .txt file it is shared as: the shared codings number the turns as
+    the shared files do, so they and the re-identified ones are valid."""
+    import citra_eval as ce
+
+    srt = ("1\n00:00:01,000 --> 00:00:04,000\nP: Apa?\n\n2\n00:00:05,000 --> 00:00:08,000\n"
+           "Informasi.\n\n3\n00:00:09,000 --> 00:00:10,000\nBudi: Ya betul.\n")
+    original = ce.read_transcripts(write(tmp_path / "o", {"n.srt": srt}))
+    seg = original.segments
+    assert seg["speaker"].tolist() == ["P", "", "Budi"]
+    row = seg.iloc[2]
+    codings = f"doc_id,segment_id,start,end,code,coder\nn,3,{row.start},{row.end},k,A\n"
+    base = _pseudonymise(tmp_path, {"n.srt": srt}, codings=codings)
+    shared = ce.read_transcripts(base / "shared/transcripts")
+    coded = ce.read_codings(base / "shared/codings/codings.csv", corpus=shared)
+    assert coded["segment_id"].tolist() == [2] and coded["text"].tolist() == ["Ya betul."]
+    back = _reidentified(base, codings=True)
+    restored = ce.read_codings(back / "codings/codings.csv", corpus=ce.read_transcripts(
+        back / "transcripts"))
+    assert restored["segment_id"].tolist() == [2]
+
+
 @pytest.mark.parametrize("suffix,body", [
     (".vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v P>Halo Budi\n\n"
              "00:00:03.000 --> 00:00:04.000\n<v Budi>Apa kabar\n"),

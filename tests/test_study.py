@@ -1095,3 +1095,74 @@ def test_compare_by_suggestion_names_a_column_validate_accepts(tmp_path):
     with (root / "study.yaml").open("a", encoding="utf-8") as f:
         f.write("compare_by: [ward]\n")
     assert not [w for w in ce.load_study(root).warnings if "'compare_by'" in w]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_declared_speakers_whose_labels_open_no_line_are_warned_about(tmp_path, fmt):
+    """Speakers declared but written in a layout the reader does not know (here 'Name - ...'):
+    the interview is read as one unlabelled segment, and validate used to say ok."""
+    from citra_eval.study import transcript_warnings
+
+    lines = ["---", "id: LAY", "speakers: {PWW: interviewer, INF: informant}", "---",
+             "PWW - Apa tugas humas?", "INF - Informasi layanan."]
+    if fmt == "txt":
+        (tmp_path / "LAY.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        docx = pytest.importorskip("docx")
+        d = docx.Document()
+        for line in lines:
+            d.add_paragraph(line)
+        d.save(tmp_path / "LAY.docx")
+    corpus = ce.read_transcripts(tmp_path)
+    assert corpus.segments["speaker"].tolist() == [""]
+    warnings = [w for w in transcript_warnings(corpus) if "no declared speaker label" in w]
+    assert warnings == [f"warning: {tmp_path / f'LAY.{fmt}'}: no declared speaker label was "
+                        f"found at the start of a line in LAY.{fmt}; expected lines like "
+                        "'PWW: ...' (a declared label, a colon and the turn's words), so the "
+                        "transcript is read as text without turns and none of it is coded as "
+                        "a speaker's; write each turn that way"]
+    # one labelled turn is enough; a transcript declaring no speakers is plain text
+    (tmp_path / f"LAY.{fmt}").unlink()
+    (tmp_path / "OK.txt").write_text("\n".join([*lines[:4], "PWW: Apa?", "INF - ya"]) + "\n",
+                                     encoding="utf-8")
+    (tmp_path / "P.txt").write_text("---\nid: P\n---\nCatatan lapangan.\nPak S: halo.\n",
+                                    encoding="utf-8")
+    corpus = ce.read_transcripts(tmp_path)
+    warnings = transcript_warnings(corpus)
+    assert not [w for w in warnings if "no declared speaker label" in w]
+    # its lines are still looked at
+    assert [w for w in warnings if "P.txt:5: 'Pak S:' looks like a speaker label" in w]
+
+
+def test_subtitle_cues_naming_no_speaker_are_warned_about(tmp_path):
+    from citra_eval.study import transcript_warnings
+
+    (tmp_path / "n.srt").write_text(
+        "1\n00:00:01,000 --> 00:00:04,000\nPeneliti: Apa?\n\n2\n00:00:05,000 --> 00:00:08,000\n"
+        "Informasi.\n\n3\n00:00:09,000 --> 00:00:10,000\nBudi: Ya.\n\n"
+        "4\n00:00:11,000 --> 00:00:12,000\nlagi.\n", encoding="utf-8")
+    (tmp_path / "all.srt").write_text("1\n00:00:01,000 --> 00:00:04,000\nTanpa nama.\n",
+                                      encoding="utf-8")
+    corpus = ce.read_transcripts(tmp_path)
+    warnings = [w for w in transcript_warnings(corpus) if "name no speaker" in w]
+    assert warnings == [f"warning: {tmp_path / 'n.srt'}: 2 run(s) of cues name no speaker (the "
+                        "first on line 6): each is kept as a segment without a speaker or "
+                        "role, not added to the turn before it, so it is not coded as "
+                        "anyone's; write the speaker's name at the start of each such cue "
+                        "('Name: ...' or '<v Name>...')"]
+
+
+def test_a_subtitle_file_naming_none_of_its_declared_speakers_is_warned_about(tmp_path):
+    from citra_eval.study import transcript_warnings
+
+    (tmp_path / "z.vtt").write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n"
+                                    "Peneliti - Apa?\n", encoding="utf-8")
+    (tmp_path / "z.yaml").write_text("speakers: {Peneliti: interviewer, Budi: informant}\n",
+                                     encoding="utf-8")
+    (tmp_path / "plain.srt").write_text("1\n00:00:01,000 --> 00:00:04,000\nTanpa nama.\n",
+                                        encoding="utf-8")
+    warnings = [w for w in transcript_warnings(ce.read_transcripts(tmp_path)) if "cue" in w]
+    assert warnings == [f"warning: {tmp_path / 'z.vtt'}: no cue names a speaker the sidecar "
+                        "declares (Peneliti, Budi), so the file is read as text without turns "
+                        "and none of it is coded as a speaker's; expected cues like "
+                        "'Peneliti: ...' or '<v Peneliti>...'"]

@@ -47,6 +47,7 @@ __all__ = ["SUPPORTED_SUFFIXES", "Corpus", "front_matter_of", "parse_transcript"
            "read_transcripts", "transcript_files", "transcript_source", "write_transcripts"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
+SUPPORTED_FORMATS = tuple(s[1:] for s in SUPPORTED_SUFFIXES)
 SEGMENT_COLUMNS = ["doc_id", "segment_id", "speaker", "role", "start", "end", "text",
                    "timestamp", "line", "n_words"]
 #: Turns one transcript may hold (speaker turns, subtitle cues, or paragraphs of a .docx):
@@ -61,9 +62,20 @@ _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 TIMESTAMP_PATTERN = (r"(?:(?P<ts_sq>\[)|(?P<ts_par>\())?"
                      r"(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)"
                      r"(?(ts_sq)\]|(?(ts_par)\)|(?=[ \t])))[ \t]*")
+#: A space inside a line as word processors write it: a space, a tab, or another Unicode
+#: space (Word and Google Docs put a no-break space U+00A0 after a colon or inside a name).
+SPACE = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+_SPACES_RE = re.compile(f"{SPACE}+")
+#: Characters that end a line for recognising a speaker label, though the text keeps them:
+#: a form feed (a page break in Word's "Save as Plain Text"), a vertical tab (its manual line
+#: break), NEL and the Unicode line and paragraph separators.
+_SOFT_LINE_END_RE = re.compile("[\f\v\x85\u2028\u2029]")
+#: A line number opening a line (``12<TAB>``, ``12. ``), as transcripts numbered for citing
+#: write it before a declared speaker's label.
+_LINE_NUMBER = rf"\d{{1,6}}[.)]?{SPACE}+"
 # A speaker label: one word starting with a letter, then ':' and a space or the line end.
 GENERIC_LABEL_RE = re.compile(
-    rf"^(?:{TIMESTAMP_PATTERN})?(?P<label>[^\W\d_][\w.\-]{{0,39}})[ \t]*:(?=[ \t]|$)[ \t]*")
+    rf"^(?:{TIMESTAMP_PATTERN})?(?P<label>[^\W\d_][\w.\-]{{0,39}}){SPACE}*:(?={SPACE}|$){SPACE}*")
 _TS_ONLY_RE = re.compile(rf"^(?:{TIMESTAMP_PATTERN})")
 _STRUCTURAL_KEYS = {"id", "speakers"}
 #: Front matter ``turns: declared``: only the labels in ``speakers`` start turns; other
@@ -287,6 +299,7 @@ def _split_front_matter(text: str, path: str) -> tuple[LineDict, str, int]:
 
 
 def _check_id(front: LineDict, path: str, *, default: str | None = None) -> tuple[str, int | None]:
+    _capitalised_key(front, "id", path)
     if "id" not in front:
         if default is not None:
             return default, None
@@ -296,6 +309,10 @@ def _check_id(front: LineDict, path: str, *, default: str | None = None) -> tupl
     line = front.line_of("id")
     # as written: 'id: 1.10' is the id 1.10, not the number 1.1
     text = front.text_of("id") if isinstance(raw, int | float) else raw
+    if isinstance(text, str) and _curly_quoted(text):
+        raise InputError(f"'id' {text} is in curly quotes: write \"{text[1:-1]}\" with "
+                         "straight quotes, or none (Word's AutoCorrect turns them curly)",
+                         path=path, line=line)
     if isinstance(raw, bool) or not isinstance(text, str) or not _ID_RE.match(text):
         raise InputError(
             f"'id' must be a short code of letters, digits, '_', '-' or '.', got {raw!r}",
@@ -303,7 +320,28 @@ def _check_id(front: LineDict, path: str, *, default: str | None = None) -> tupl
     return text, line
 
 
+#: Quotation marks Word's AutoCorrect types for straight ones ("smart quotes"), and others
+#: a keyboard layout may give: YAML reads them as part of the text they enclose.
+_CURLY_QUOTES = "\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b\u00ab\u00bb\u2039\u203a"
+
+
+def _curly_quoted(text: str) -> bool:
+    return len(text) >= 2 and text[0] in _CURLY_QUOTES and text[-1] in _CURLY_QUOTES
+
+
+def _capitalised_key(front: LineDict, key: str, path: str) -> None:
+    """Refuse ``Id:``/``Speakers:`` (Word's AutoCorrect capitalises the first letter of a
+    line) when ``key`` itself is missing: the message says what the reader would not."""
+    other = next((k for k in front if isinstance(k, str) and k != key and k.lower() == key),
+                 None)
+    if other is not None and key not in front:
+        raise InputError(f"{other!r} should be {key!r} (lower case; Word's AutoCorrect "
+                         "capitalises the first letter of a line): front-matter keys are "
+                         "case-sensitive", path=path, line=front.line_of(other))
+
+
 def _speaker_roles(front: LineDict, path: str) -> dict[str, str] | None:
+    _capitalised_key(front, "speakers", path)
     if "speakers" not in front:
         return None
     sp = front["speakers"]
@@ -316,14 +354,19 @@ def _speaker_roles(front: LineDict, path: str) -> dict[str, str] | None:
     roles = {}
     for label, role in sp.items():
         label = str(label)
+        if _curly_quoted(label):
+            raise InputError(f"speaker label {label} is in curly quotes: write "
+                             f'"{label[1:-1]}" with straight quotes (Word\'s AutoCorrect '
+                             "turns them curly; YAML reads curly ones as part of the name)",
+                             path=path, line=line)
         if not label or ":" in label or label != label.strip():
             raise InputError(f"speaker label {label!r} must be non-empty without ':' or "
                              "surrounding spaces", path=path, line=line)
-        same = next((k for k in roles if _nfc(k) == _nfc(label)), None)
+        same = next((k for k in roles if _label_key(k) == _label_key(label)), None)
         if same is not None:
             raise InputError(f"'speakers' declares {label!r} twice (once as {same!r}, written "
-                             "with other Unicode characters that look the same); keep one",
-                             path=path, line=line)
+                             "with other Unicode characters or spaces that look the same); "
+                             "keep one", path=path, line=line)
         roles[label] = "" if role is None else str(role)
     return roles
 
@@ -403,26 +446,68 @@ def _scalar(value):
     return value
 
 
+def _label_key(label: str) -> str:
+    """A speaker label as the reader compares it: NFC, every run of spaces (a no-break
+    space too, see :data:`SPACE`) one space."""
+    return _SPACES_RE.sub(" ", _nfc(label))
+
+
 def _label_regex(roles: dict[str, str] | None) -> re.Pattern | None:
+    """The start of a line opening a declared speaker's turn: optional spaces (an indented
+    line), line number (:data:`_LINE_NUMBER`) and timestamp, the label (its spaces written as
+    any :data:`SPACE`), optional spaces, ':' and the spaces after it (none needed: a declared
+    label is known, so ``INF:text`` opens a turn)."""
     if not roles:
         return None
-    alts = "|".join(re.escape(_nfc(lab)) for lab in sorted(roles, key=len, reverse=True))
-    return re.compile(rf"^(?:{TIMESTAMP_PATTERN})?(?P<label>{alts})[ \t]*:(?=[ \t]|$)[ \t]*")
+    return re.compile(rf"^{SPACE}*(?:{_LINE_NUMBER})?(?:{TIMESTAMP_PATTERN})?"
+                      rf"(?P<label>{_label_alternatives(roles)}){SPACE}*:{SPACE}*")
+
+
+def _label_alternatives(roles: dict[str, str]) -> str:
+    return "|".join(f"{SPACE}+".join(re.escape(w) for w in _label_key(lab).split(" "))
+                    for lab in sorted(roles, key=len, reverse=True))
+
+
+def _heading_regex(roles: dict[str, str] | None) -> re.Pattern | None:
+    """A line holding only a declared speaker's name and the time, the words on the lines
+    after it (``Budi Santoso   0:09``), as Microsoft Teams writes a transcript it downloads."""
+    if not roles:
+        return None
+    return re.compile(rf"^{SPACE}*(?P<label>{_label_alternatives(roles)}){SPACE}+"
+                      rf"(?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?){SPACE}*$")
+
+
+def label_lines(text: str) -> Iterable[tuple[int, int, str]]:
+    """``(line index, offset, part)`` of every part of ``text`` a speaker label may open:
+    its lines, each cut again at form feeds, vertical tabs and the other characters of
+    :data:`_SOFT_LINE_END_RE` (kept in the text: ``offset`` is the part's offset into
+    ``text``, so offsets of turns are unchanged)."""
+    pos = 0
+    for i, line in enumerate(text.split("\n")):
+        if _SOFT_LINE_END_RE.search(line) is None:
+            yield i, pos, line
+        else:
+            off = pos
+            for part in _SOFT_LINE_END_RE.split(line):
+                yield i, off, part
+                off += len(part) + 1
+        pos += len(line) + 1
 
 
 def _parse_body(front: LineDict, body: str, body_line: int, path: str,
                 fmt: str) -> ParsedTranscript:
     doc_id, id_line = _check_id(front, path)
     roles = _speaker_roles(front, path)
-    declared = _label_regex(roles)
-    by_nfc = {_nfc(lab): lab for lab in roles or ()}  # a label as the front matter writes it
+    declared, heading = _label_regex(roles), _heading_regex(roles)
+    by_key = {_label_key(lab): lab for lab in roles or ()}  # as the front matter writes it
     declared_only = str(front.get(TURNS_KEY, "")).strip().lower() == TURNS_DECLARED
     turns: list[dict] = []
     cur: dict | None = None
-    pos = 0
-    for i, line in enumerate(body.split("\n")):
+    for i, pos, line in label_lines(body):
         file_line = body_line + i
         m = match_label(declared, line) if declared else None
+        if m is None and heading is not None:
+            m = match_label(heading, line)
         if m is None and not declared_only:
             g = match_label(GENERIC_LABEL_RE, line)
             if g is not None:
@@ -437,7 +522,7 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str,
                     f"(declared: {', '.join(roles)}); add '{label}: <role>' there, or fix the "
                     "label's spelling", path=path, line=file_line)
         if m is not None:
-            label = by_nfc[m[0]]  # one string per speaker, not per turn
+            label = by_key[_label_key(m[0])]  # one string per speaker, not per turn
             cur = {"speaker": label, "role": roles[label],
                    "timestamp": _norm_ts(m[1]), "line": file_line,
                    "start": pos + m[2], "end": pos + len(line)}
@@ -453,15 +538,21 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str,
                 _check_count(len(turns), "turns", path, file_line)
             else:
                 cur["end"] = pos + len(line)
-        elif cur is not None and cur.get("paragraph"):
+        elif cur is not None and cur.get("paragraph") and _blank_line(body, pos):
             cur = None  # a blank line ends an unlabelled paragraph, not a speaker turn
-        pos += len(line) + 1
     segs = []
     for t in turns:  # trimmed in place: a copy per turn doubles a long transcript's memory
         t["start"], t["end"] = _trim(body, t["start"], t["end"])
         if t["start"] < t["end"]:
             segs.append(t)
     return ParsedTranscript(doc_id, path, fmt, _attrs(front, path), body, segs, id_line)
+
+
+def _blank_line(text: str, pos: int) -> bool:
+    """Whether the line of ``text`` holding offset ``pos`` is blank (a page break alone on a
+    line is; a page break between two words is not)."""
+    end = text.find("\n", pos)
+    return not text[text.rfind("\n", 0, pos) + 1:None if end < 0 else end].strip()
 
 
 def _check_count(n: int, what: str, path: str, line: int | None) -> None:
@@ -499,7 +590,9 @@ _CUE_TIME_RE = re.compile(
     r"^\s*(?P<a>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<b>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
 _VOICE_RE = re.compile(r"<v(?:\.[\w.\-]+)?\s+([^>]+)>")
 _TAG_RE = re.compile(r"</?[^>]*>")
-_PREFIX_RE = re.compile(r"^(?P<label>[^\W\d_][\w.\- ]{0,39}?)\s*:\s+")
+#: A speaker's name opening a cue's line: ``Name: ``, or ``- Name: `` as subtitle dialogue
+#: writes each speaker's line of a cue two speakers share.
+_PREFIX_RE = re.compile(r"^(?P<dash>-\s*)?(?P<label>[^\W\d_][\w.\- ]{0,39}?)\s*:\s+")
 
 
 def _cue_text(text: str, fmt: str) -> str:
@@ -510,6 +603,37 @@ def _cue_text(text: str, fmt: str) -> str:
     if fmt == "vtt" and "&" in text:
         text = html.unescape(text)
     return text.strip()
+
+
+def _cue_number(lines: list[str], j: int) -> bool:
+    """Whether line ``j`` is the number of the cue whose timing line follows it (an .srt
+    without a blank line between its cues)."""
+    return (lines[j].strip().isdigit() and j + 1 < len(lines)
+            and _CUE_TIME_RE.match(lines[j + 1]) is not None)
+
+
+def _cue_voices(payload: list[str], fmt: str, roles: Mapping[str, str]) -> list[list]:
+    """``[speaker or None, lines]`` of each voice of one cue, in order: a WebVTT ``<v Name>``
+    span starts one, and so does a line opening with a speaker's name (``Name: `` on the
+    cue's first line; on a later line ``- Name: `` or the name of a declared speaker), the
+    name taken off the text."""
+    voices: list[list] = []
+    for k, line in enumerate(payload):
+        spans = _VOICE_RE.split(line) if "<v" in line else [line]
+        # spans: text before the first <v>, then (name, text) pairs
+        if spans[0].strip() or not voices:
+            plain = _TAG_RE.sub("", spans[0]).strip()  # references are decoded once, later
+            p = _PREFIX_RE.match(plain)
+            label = p.group("label").strip() if p else None
+            if p and ((label in roles) if roles else (k == 0 or p.group("dash"))):
+                voices.append([label, [plain[p.end():]]])
+            elif voices:
+                voices[-1][1].append(spans[0])
+            else:
+                voices.append([None, [spans[0]]])
+        for name, text in zip(spans[1::2], spans[2::2], strict=True):
+            voices.append([_cue_text(name, fmt), [text]])
+    return voices
 
 
 def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> ParsedTranscript:
@@ -528,7 +652,10 @@ def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> Pa
             continue
         j = i + 1
         payload = []
-        while j < len(lines) and lines[j].strip():
+        # a cue ends at a blank line, or at the next cue's number and timing line when no
+        # blank line separates them (an .srt edited in Notepad or Word)
+        while (j < len(lines) and lines[j].strip() and _CUE_TIME_RE.match(lines[j]) is None
+               and not _cue_number(lines, j)):
             payload.append(lines[j].strip())
             j += 1
         cues.append((i + 1, _norm_ts(m.group("a").rsplit(".", 1)[0].rsplit(",", 1)[0]), payload))
@@ -542,36 +669,30 @@ def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> Pa
     turns: list[dict] = []
     pos = 0
     for line_no, ts, payload in cues:
-        joined = " ".join(payload)
-        speaker = None
-        v = _VOICE_RE.search(joined)
-        if v:
-            speaker = _cue_text(v.group(1), fmt)
-        joined = _cue_text(_TAG_RE.sub("", joined), fmt)
-        if speaker is None:
-            p = _PREFIX_RE.match(joined)
-            if p and (not roles or p.group("label") in roles):
-                speaker = p.group("label").strip()
-                joined = joined[p.end():]
-        if not joined:
-            continue
-        if roles and speaker is not None and speaker not in roles:
-            raise InputError(f"speaker {speaker!r} is not declared in 'speakers' of the sidecar "
-                             "metadata; add it with its role", path=path, line=line_no)
-        same = turns and (speaker is None or speaker == turns[-1]["speaker"])
-        if same:
-            body_parts.append("\n" + joined)
-            pos += 1
-            turns[-1]["end"] = pos + len(joined)
-        else:
-            label = f"[{ts}] {speaker}: " if speaker else f"[{ts}] "
-            prefix = "" if not body_parts else "\n"
-            body_parts.append(prefix + label + joined)
-            pos += len(prefix) + len(label)
-            turns.append({"speaker": speaker or "", "role": roles.get(speaker or "", ""),
-                          "timestamp": ts, "line": line_no, "start": pos,
-                          "end": pos + len(joined)})
-        pos += len(joined)
+        for speaker, words in _cue_voices(payload, fmt, roles):
+            joined = _cue_text(_TAG_RE.sub("", " ".join(words)), fmt)
+            if not joined:
+                continue
+            if roles and speaker is not None and speaker not in roles:
+                raise InputError(f"speaker {speaker!r} is not declared in 'speakers' of the "
+                                 "sidecar metadata; add it with its role", path=path,
+                                 line=line_no)
+            # a cue naming no speaker is a segment of its own (not the turn before it:
+            # that may be another speaker's); runs of one speaker's cues are one turn
+            speaker = speaker or ""
+            if turns and speaker == turns[-1]["speaker"]:
+                body_parts.append("\n" + joined)
+                pos += 1
+                turns[-1]["end"] = pos + len(joined)
+            else:
+                label = f"[{ts}] {speaker}: " if speaker else f"[{ts}] "
+                prefix = "" if not body_parts else "\n"
+                body_parts.append(prefix + label + joined)
+                pos += len(prefix) + len(label)
+                turns.append({"speaker": speaker, "role": roles.get(speaker, ""),
+                              "timestamp": ts, "line": line_no, "start": pos,
+                              "end": pos + len(joined)})
+            pos += len(joined)
     body = "".join(body_parts)
     return ParsedTranscript(doc_id, path, fmt, _attrs(front, path), body, turns, id_line)
 
@@ -896,6 +1017,26 @@ def front_matter_of(corpus: Corpus, doc_id: str) -> dict | None:
     return _plain_data(front)
 
 
+def declared_speakers(corpus: Corpus, doc_id: str) -> list[str]:
+    """The speaker labels the front matter of a transcript of ``corpus`` declares (a
+    subtitle file's: its sidecar's), re-read from its file (empty when it declares none, or
+    when the file is gone or no longer reads)."""
+    row = corpus.document(doc_id)
+    path, fmt = row.get("path"), row.get("format")
+    if fmt not in SUPPORTED_FORMATS or not isinstance(path, str) or not Path(path).is_file():
+        return []
+    try:
+        if fmt in ("vtt", "srt"):
+            front = _sidecar(Path(path)) or {}
+        else:
+            source = _read_docx(Path(path)) if fmt == "docx" else read_text_file(path)
+            front, _, _ = _split_front_matter(source, path)
+    except InputError:
+        return []
+    speakers = front.get("speakers")
+    return [str(s) for s in speakers] if isinstance(speakers, dict | list) else []
+
+
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
@@ -1005,7 +1146,7 @@ def write_transcripts(corpus: Corpus, folder: str | os.PathLike) -> list[Path]:
 def one_word_labels(text: str) -> list[str]:
     """Labels the transcript reader sees as speaker labels (one word, colon, space)."""
     out: dict[str, None] = {}
-    for line in text.split("\n"):
+    for _, _, line in label_lines(text):
         g = match_label(GENERIC_LABEL_RE, line)
         if g:
             out.setdefault(g[0])

@@ -41,7 +41,9 @@ from .codings import empty_codings, read_codings
 from .corpus import (
     TIMESTAMP_PATTERN,
     Corpus,
+    declared_speakers,
     front_matter_of,
+    label_lines,
     match_label,
     read_transcripts,
     transcript_files,
@@ -1610,7 +1612,8 @@ def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
     segs = corpus.segments
     for doc in corpus.doc_ids:
         if docs.at[doc, "format"] not in ("txt", "md", "docx"):
-            continue  # subtitles carry the speaker in the cue
+            _nameless_cue_warning(corpus, doc, warn)  # subtitles carry the speaker in the cue
+            continue
         front = front_matter_of(corpus, doc) or {}
         if not isinstance(front, dict) or front.get("turns") == "declared":
             continue  # only declared speakers start turns there, by the file's own choice
@@ -1624,17 +1627,60 @@ def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:
         for sp, role in zip(mine["speaker"], mine["role"], strict=True):
             if isinstance(sp, str) and sp:  # a .docx keeps no front matter to re-read
                 roles.setdefault(unicodedata.normalize("NFC", sp), str(role or ""))
+        if (len(mine) and not mine["speaker"].map(lambda s: isinstance(s, str) and bool(s)).any()
+                and _no_declared_label_warning(corpus, doc, warn)):
+            continue  # no turn at all: that is the warning, not each line
         text = corpus.text(doc)
         first = mine.head(1)
         offset = (int(first["line"].iloc[0]) - text.count("\n", 0, int(first["start"].iloc[0]))
                   if len(first) and pd.notna(first["line"].iloc[0]) else 1)
-        for i, line_text in enumerate(text.split("\n")):
+        for i, _, line_text in label_lines(text):  # lines, cut at page breaks too
             m = match_label(_MULTIWORD_LABEL, line_text)  # in whatever Unicode form
             if m is None or m[0] in roles:
                 continue
             message = _undeclared_label_message(m[0], roles)
             if message:
                 warn.add(docs.at[doc, "path"], message, offset + i)
+
+
+def _nameless_cue_warning(corpus: Corpus, doc: str, warn: _Warnings) -> None:
+    """Subtitle cues naming no speaker among cues that do: each run of them is a segment
+    without speaker or role (it may be either speaker's, so it is not added to the turn
+    before it)."""
+    segs = corpus.segments_of(doc)
+    named = segs["speaker"].map(lambda s: isinstance(s, str) and bool(s))
+    if not named.any():
+        speakers = declared_speakers(corpus, doc)
+        if speakers and len(segs):
+            warn.add(str(corpus.document(doc)["path"]), "no cue names a speaker the sidecar "
+                     f"declares ({', '.join(speakers)}), so the file is read as text without "
+                     "turns and none of it is coded as a speaker's; expected cues like "
+                     f"'{speakers[0]}: ...' or '<v {speakers[0]}>...'")
+        return
+    if named.all():
+        return
+    nameless = segs.loc[~named, "line"]
+    n = len(nameless)
+    warn.add(str(corpus.document(doc)["path"]),
+             f"{n} run(s) of cues name no speaker (the first on line {int(nameless.iloc[0])}): "
+             "each is kept as a segment without a speaker or role, not added to the turn "
+             "before it, so it is not coded as anyone's; write the speaker's name at the start "
+             "of each such cue ('Name: ...' or '<v Name>...')")
+
+
+def _no_declared_label_warning(corpus: Corpus, doc: str, warn: _Warnings) -> bool:
+    """Warn about a transcript declaring speakers none of whose labels opens a line: read
+    as one unlabelled segment (or paragraphs), so nothing in it is anyone's turn. Returns
+    whether it warned."""
+    speakers = declared_speakers(corpus, doc)
+    if not speakers:
+        return False
+    path = str(corpus.document(doc)["path"])
+    warn.add(path, f"no declared speaker label was found at the start of a line in "
+             f"{Path(path).name}; expected lines like '{speakers[0]}: ...' (a declared label, a "
+             "colon and the turn's words), so the transcript is read as text without turns "
+             "and none of it is coded as a speaker's; write each turn that way")
+    return True
 
 
 def _undeclared_label_message(label: str, roles: dict[str, str]) -> str | None:

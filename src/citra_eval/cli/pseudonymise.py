@@ -14,10 +14,13 @@ from .._files import atomic_dir, read_text_file, write_csv, write_text
 from ..codebook import Codebook
 from ..codings import read_codings, write_codings
 from ..corpus import (
+    Corpus,
+    assemble_corpus,
     attribute_column,
     front_matter_text,
     line_ends,
     main_line_end,
+    parse_transcript,
     read_transcripts,
     split_source,
     with_line_ends,
@@ -315,20 +318,39 @@ def _write_transcripts_and_codings(out, result, names, files, *, inside=None,
     (``{path: table}``, e.g. the key, kept apart from the shared data; always owner-only,
     mode 0600: they hold the originals) and ``codebook`` (as ``CODEBOOK``)."""
     managed = (*WRITTEN, *(inside or {}), *((CODEBOOK,) if codebook is not None else ()))
+    codings, written = result.codings, result.corpus
+    if names:
+        written = assemble_corpus([parse_transcript(text.encode("utf-8"), path=f"{doc}.txt")
+                                   for doc, text in files.items()])  # bytes: a BOM is dropped
+        codings = _numbered_as_written(codings, written)
     with atomic_dir(out, managed=managed) as tmp:
         if codebook is not None:
             codebook.save(tmp / CODEBOOK)
         for doc, text in files.items():
             write_text(tmp / "transcripts" / f"{doc}.txt", text)
         for i, name in enumerate(names):
-            part = result.codings[result.codings["_file"] == i].drop(columns="_file")
-            write_codings(part, tmp / "codings" / name, corpus=result.corpus)
+            part = codings[codings["_file"] == i].drop(columns="_file")
+            write_codings(part, tmp / "codings" / name, corpus=written)
         if result.memos is not None:
             write_csv(result.memos[MEMO_COLUMNS], tmp / "memos.csv")
         for name, table in (inside or {}).items():
             write_csv(table, tmp / name, private=name in private)
         for path, table in (outside or {}).items():
             write_csv(table, path, private=True)
+
+
+def _numbered_as_written(codings, written: Corpus):
+    """``codings`` with each ``segment_id`` the turn of the written ``.txt`` transcripts
+    (``written``) holding the coding: a subtitle file is written as a
+    ``.txt`` one, where a cue naming no speaker after a turn continues that turn, so its
+    turns after it are numbered one lower than the subtitle file's (a coding no turn holds
+    keeps its number)."""
+    ids = [written.segment_at(d, int(s), int(e)) if d in written else None
+           for d, s, e in zip(codings["doc_id"], codings["start"], codings["end"], strict=True)]
+    return codings.assign(segment_id=[old if new is None else new
+                                      for old, new in zip(codings["segment_id"], ids,
+                                                          strict=True)]).astype(
+        {"segment_id": codings["segment_id"].dtype})
 
 
 def _add_reidentify(sub: argparse._SubParsersAction) -> None:
