@@ -119,7 +119,8 @@ def read_codings(path: str | os.PathLike | Sequence[str | os.PathLike], *,
     ------
     InputError
         One problem per bad row (up to 20 per file), each with the CSV line number; every
-        file's problems are reported together. A file too large for the memory available
+        file's problems are reported together. A template (a name with ``.template.``,
+        such as ``citra-eval init``'s ``codings.template.csv``) is refused as such. A file too large for the memory available
         is reported as such (millions of rows need well under 1 GB).
 
     Examples
@@ -157,6 +158,11 @@ _SHEET_HEADER = ["doc_id", "segment_id", "speaker", "text"]
 
 def _read_one(path, corpus, codebook, within: str = "segment") -> pd.DataFrame:
     spath = os.fspath(path)
+    if ".template." in Path(spath).name.lower():  # as the study's readers skip it
+        raise InputError("this is the template of a codings file (its rows are examples of "
+                         "the format, never data); leave it out, e.g. give only the coders' "
+                         "codings_<coder>.csv files, or copy it to codings_<coder>.csv and "
+                         "put that coder's codings in it", path=spath)
     if Path(spath).suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls"):
         raise InputError("this is a spreadsheet workbook, not a codings CSV; if it is a filled "
                          f"coding sheet, {_SHEET_IMPORT}", path=spath)
