@@ -30,7 +30,7 @@ def test_init_makes_a_new_empty_study(cli, tmp_path):
     files = _files(root)
     assert sorted(f for f in files if not f.startswith("notebooks/")) == [
         ".gitattributes", "README.md", "data/raw/codebook.template.yaml",
-        "data/raw/codings_A.template.csv",
+        "data/raw/codings.template.csv",
         "data/raw/instrument.template.yaml", "data/raw/survey_responses.template.csv",
         "interview_transcripts/INF01.template.txt", "study.yaml"]
     # the notebooks are the package's, byte for byte
@@ -66,8 +66,9 @@ def test_study_yaml_template_names_every_key(tmp_path):
 
 
 def _fill_with_templates(root: Path) -> None:
-    for t in list(root.rglob("*.template.*")):
-        shutil.copy(t, t.with_name(t.name.replace(".template", "")))
+    for t in list(root.rglob("*.template.*")):  # codings.template.csv: a coder's file
+        name = t.name.replace(".template", "").replace("codings.", "codings_A.")
+        shutil.copy(t, t.with_name(name))
 
 
 def test_templates_copied_to_their_names_are_a_valid_study(tmp_path):

@@ -472,3 +472,35 @@ def test_validate_names_a_given_input_that_is_a_broken_link(tmp_path, monkeypatc
         f"error: {name}: cannot be read: it is a link to /media/usb/gone, which does not exist "
         f"(moved or deleted, or on a drive that is not connected); put the {what} back there, "
         f"or replace the link with the {what}\n")
+
+
+def test_validate_warns_about_a_code_given_twice_in_one_turn(tmp_path, monkeypatch, capsys):
+    """Team report items 5 and 8: a whole-turn coding and a coding of part of the same turn
+    with the same code (a sheet's mark and quote) passed validate silently; and the summary
+    said '1 codings by B'."""
+    from citra_eval.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / "R1.txt").write_text("---\nid: R1\nspeakers: {INT: interviewer, R1: informant}\n"
+                                   "---\nINT: Apa kabar?\nR1: Baik sekali, terima kasih.\n"
+                                   "INT: Lalu?\nR1: Kami rapat tiap pekan.\n", encoding="utf-8")
+    seg = ce.read_transcripts(folder).segments.set_index("segment_id")
+    s2, e2, s4, e4 = (int(seg.at[s, k]) for s in (2, 4) for k in ("start", "end"))
+    rows = ["doc_id,segment_id,start,end,code,coder",
+            f"R1,2,{s2},{e2},kabar,A", f"R1,4,{s4},{s4 + 4},rapat,A",
+            f"R1,2,{s2},{s2 + 4},kabar,A",  # inside line 2's span: the code twice
+            f"R1,4,{s4 + 10},{e4},rapat,A"]  # apart from line 3's: two passages, fine
+    (tmp_path / "codings_A.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "codings_B.csv").write_text(
+        f"doc_id,segment_id,start,end,code,coder\nR1,2,{s2},{e2},kabar,B\n", encoding="utf-8")
+    assert main(["validate", "--transcripts", "transcripts", "--codings", "codings_A.csv",
+                 "codings_B.csv", "--no-lint"]) == 0
+    out, err = capsys.readouterr()
+    assert "ok: codings codings_A.csv: 4 codings by A" in out
+    assert "ok: codings codings_B.csv: 1 coding by B" in out
+    twice = [line for line in err.splitlines() if "twice" in line]
+    assert len(twice) == 1, err
+    assert twice[0].startswith("warning: codings_A.csv:4: ") and "line 2" in twice[0]
+    assert "'kabar'" in twice[0] and "R1, turn 2" in twice[0]

@@ -382,3 +382,20 @@ def test_doc_ids_with_leading_zeros_are_read_as_text(tmp_path):
     got = ce.read_codings(path, corpus=corpus)
     assert got["doc_id"].tolist() == ["0012", "0008"]
     assert got["coder"].tolist() == ["0042", "0042"]
+
+
+def test_a_template_read_as_codings_says_it_is_the_template(tmp_path, corpus):
+    # team report item 4: the template beside the codings, picked up by codings_*.csv, failed
+    # on its example ids without saying it was the template
+    template = ce.init_study(tmp_path / "s") / "data" / "raw" / "codings.template.csv"
+    assert not list(template.parent.glob("codings_*.csv"))  # the documented glob skips it
+    own = tmp_path / "codings_A.template.csv"  # made by an earlier version's init
+    own.write_bytes(template.read_bytes())
+    s, e = span(corpus, 2)
+    good = write(tmp_path, f"INF03,2,{s},{e},kerja_sama,A,,\n")
+    for path in (template, own):
+        with pytest.raises(ce.InputError) as info:
+            ce.read_codings([good, path], corpus=corpus)
+        [problem] = info.value.problems
+        assert problem.path == str(path)
+        assert "this is the template" in problem.message and "leave it out" in problem.message

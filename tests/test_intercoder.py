@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -945,8 +947,9 @@ def test_consensus_in_a_document_one_coder_rated_is_that_coder():
                        row("D3", "B", "rilis"), row("D4", "A", "rilis")],
                       columns=ce.CODING_COLUMNS)
     cover = {"A": "all", "B": ["D2", "D3"]}
-    # without a coverage every coder rated every document (as before)
-    assert ce.consensus(ab)[["doc_id", "code"]].values.tolist() == [["D2", "berita"]]
+    # without a coverage every coder rated every document (as before), with a warning
+    with pytest.warns(ce.CoverageWarning, match="B has no codings in D1, D4"):
+        assert ce.consensus(ab)[["doc_id", "code"]].values.tolist() == [["D2", "berita"]]
     for merged in (ce.consensus(ab, coverage=cover, corpus=corpus),
                    ce.reference_codings(ab, coverage=cover, corpus=corpus)):
         got = merged[["doc_id", "code", "coder", "note"]].values.tolist()
@@ -967,3 +970,121 @@ def test_consensus_in_a_document_one_coder_rated_is_that_coder():
         ce.consensus(ab, coverage=cover)
     with pytest.raises(ce.InputError, match="coverage does not say"):
         ce.reference_codings(ab, coverage={"A": "all"}, corpus=corpus)
+
+
+# --------------------------------------------------------------------------- coverage not given
+
+DOC3 = DOC2.replace("id: D2", "id: D3").replace("I2", "I3")
+
+
+@pytest.fixture(scope="module")
+def corpus3():
+    return ce.Corpus.from_texts({"d1.txt": DOC1, "d2.txt": DOC2, "d3.txt": DOC3})
+
+
+def _partial(codings):
+    """A coded D1 and D2, B only D1, C only D2 (each interview double-coded)."""
+    return codings[(codings["coder"] == "A") | ((codings["coder"] == "B")
+                                                & (codings["doc_id"] == "D1"))
+                   | ((codings["coder"] == "C") & (codings["doc_id"] == "D2"))]
+
+
+def _coverage_warnings(record) -> list[str]:
+    return [str(w.message) for w in record if issubclass(w.category, ce.CoverageWarning)]
+
+
+def test_agreement_without_coverage_warns_when_coders_coded_different_interviews(corpus3,
+                                                                                  codings):
+    # team report item 1: four coders, two per interview, and interviews nobody coded yet:
+    # every coder counted as having rated every interview, silently (alpha 0.183 for 0.557).
+    part = _partial(codings)
+    with pytest.warns(ce.CoverageWarning) as record:
+        default = ce.agreement(part, corpus=corpus3, n_boot=0)
+    [message] = _coverage_warnings(record)
+    assert "B has no codings in D2" in message and "C has no codings in D1" in message
+    assert "no coder has codings in D3" in message
+    assert "A has no codings" not in message
+    for fix in ("coverage=", "--coverage", "double_coded", "B: [D1]", "C: [D2]"):
+        assert fix in message, fix
+    # the numbers are those of coverage='all' (the default is unchanged); saying so is silent
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CoverageWarning)
+        stated = ce.agreement(part, corpus=corpus3, n_boot=0, coverage="all")
+        declared = ce.agreement(part, corpus=corpus3, n_boot=0,
+                                coverage={"A": "all", "B": ["D1"], "C": ["D2"]})
+    pd.testing.assert_frame_equal(default, stated)
+    assert default.attrs["coverage"] == "all"
+    assert declared["n_units"].iloc[-1] < default["n_units"].iloc[-1]
+
+
+def test_agreement_without_coverage_is_silent_when_every_coder_coded_every_interview(
+        corpus, codings):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CoverageWarning)
+        ce.agreement(codings, corpus=corpus, n_boot=0)
+        ce.disagreements(codings, corpus=corpus)
+        ce.consensus(codings, corpus=corpus)
+        ce.consensus(codings)
+
+
+def test_consensus_and_disagreements_without_coverage_warn_the_same(corpus, codings):
+    # team report item 2: 'agreed' and 'majority' kept nothing without coverage=, silently
+    part = _partial(codings)
+    for call in (lambda: ce.consensus(part, rule="agreed"),
+                 lambda: ce.consensus(part, rule="majority", corpus=corpus),
+                 lambda: ce.reference_codings(part, corpus=corpus),
+                 lambda: ce.disagreements(part, corpus=corpus)):
+        with pytest.warns(ce.CoverageWarning) as record:
+            call()
+        [message] = _coverage_warnings(record)
+        assert "B has no codings in D2" in message and "coverage=" in message
+        assert record[0].filename == __file__  # points at the caller
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CoverageWarning)
+        ce.consensus(part, rule="agreed", coverage="all")
+
+
+def test_disagreements_say_which_coder_did_not_rate_a_segment(corpus, codings, tmp_path):
+    # team report item 3: "did not rate" and "rated, no code" were both an empty CSV cell
+    part = _partial(codings)
+    d = ce.disagreements(part, corpus=corpus,
+                         coverage={"A": "all", "B": ["D1"], "C": ["D2"]})
+    d1 = d[d["doc_id"] == "D1"].set_index("segment_id")
+    assert d1.loc[5, "codes_B"] == "" and d1.loc[5, "codes_C"] == ce.intercoder.NOT_RATED
+    ce.save_table(d, "dis", out_dir=tmp_path)
+    back = pd.read_csv(tmp_path / "dis.csv", keep_default_na=False).set_index(
+        ["doc_id", "segment_id"])
+    assert back.loc[("D1", 5), "codes_B"] == "" and back.loc[("D1", 5), "codes_C"] == (
+        ce.intercoder.NOT_RATED)
+    assert back.loc[("D2", 3), "codes_B"] == ce.intercoder.NOT_RATED
+    # every coder rated every segment: no marker
+    full = ce.disagreements(codings, corpus=corpus)
+    assert not full.filter(like="codes_").isin([ce.intercoder.NOT_RATED]).any().any()
+
+
+def test_coders_sharing_no_interview_are_named_with_their_interviews(corpus, codings):
+    # team report item 6: a Python dict dump instead of the pair and their interviews
+    part = _partial(codings)
+    cover = {"A": "all", "B": ["D1"], "C": ["D2"]}
+    with pytest.raises(ce.InputError) as info:
+        ce.agreement(part, corpus=corpus, coders=["B", "C"], coverage=cover, n_boot=0)
+    message = str(info.value)
+    assert "B and C share no interview (B: D1; C: D2)" in message
+    assert "{" not in message
+
+
+def test_cli_agree_outside_a_study_notes_codings_in_different_interviews(study, codings,
+                                                                         capsys):
+    from citra_eval.cli import main
+
+    ce.write_codings(codings[(codings["coder"] == "B") & (codings["doc_id"] == "D1")],
+                     study / "codings_B1.csv")
+    base = ["agree", "--transcripts", str(study / "interview_transcripts"), "--codings",
+            str(study / "codings_A.csv"), str(study / "codings_B1.csv"), "--n-boot", "0"]
+    assert main([*base, "--out", str(study / "a.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "note: who rated which interview is not given" in err
+    assert "B has no codings in D2" in err and "--coverage" in err
+    assert main([*base, "--out", str(study / "b.csv"), "--coverage", "all"]) == 0
+    assert "not given" not in capsys.readouterr().err
+    pd.testing.assert_frame_equal(pd.read_csv(study / "a.csv"), pd.read_csv(study / "b.csv"))

@@ -1106,7 +1106,7 @@ def test_a_quote_on_an_interviewers_turn_is_warned_on_import():
     sheet = ce.coding_sheet(corpus, cb)
     sheet.quotes.loc[0] = ["R1", 3, "a", "the press", None]  # the interviewer's question
     sheet.quotes.loc[1] = ["R1", 4, "a", "the press", None]
-    with pytest.warns(ce.SheetWarning, match=r"1 quote\(s\) on a turn that is not an "
+    with pytest.warns(ce.SheetWarning, match=r"1 coding\(s\) on a turn that is not an "
                                              r"informant's: quotes!D2 \(turn 3 of 'R1' is "
                                              r"the interviewer's \(I\)\).*left out"):
         got = ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A",
@@ -1121,3 +1121,43 @@ def test_a_matrix_filled_with_0_and_1_reads_0_as_empty(empty):
     sheet.coding["a"] = [1, empty]
     got = ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A")
     assert got["segment_id"].tolist() == [2]
+
+
+def test_a_mark_on_an_interviewers_turn_is_warned_on_import_as_a_quote_is():
+    # team report item 7: a sheet exported with --roles all; a mark on the interviewer's row
+    # was imported without a word, a quote there warned
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb, roles=None)
+    rows = sheet.coding.set_index("segment_id").index
+    sheet.coding.loc[rows.get_loc(3), "a"] = "x"  # the interviewer's question, row 4
+    sheet.coding.loc[rows.get_loc(4), "a"] = "x"
+    sheet.quotes.loc[0] = ["R1", 1, "a", "Q1", None]
+    column = "ABCDEFGH"[list(sheet.coding.columns).index("a")]
+    with pytest.warns(ce.SheetWarning) as caught:
+        got = ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A",
+                                    path="s.xlsx")
+    [message] = [str(w.message) for w in caught if "not an informant's" in str(w.message)]
+    assert f"2 coding(s) on a turn that is not an informant's: coding!{column}4 (turn 3 of " \
+           "'R1' is the interviewer's (I)), quotes!D2 (turn 1 of 'R1'" in message, message
+    assert "left out" in message
+    assert got["segment_id"].tolist() == [1, 3, 4]  # kept, as validate keeps it: a warning
+
+
+def test_a_code_marked_and_quoted_in_one_turn_is_warned_naming_both_cells():
+    # team report item 5: a whole-turn mark and a quote of part of the turn with the same
+    # code: two nested codings of one code in one turn, silently
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    rows = sheet.coding.set_index("segment_id").index
+    sheet.coding.loc[rows.get_loc(2), "a"] = "x"  # row 2
+    sheet.coding.loc[rows.get_loc(4), "a"] = "x"  # row 3
+    sheet.quotes.loc[0] = ["R1", 2, "a", "the app", None]  # part of the marked turn
+    sheet.quotes.loc[1] = ["R1", 4, "a", "The press is a partner.", None]  # all of it: once
+    column = "ABCDEFGH"[list(sheet.coding.columns).index("a")]
+    with pytest.warns(ce.SheetWarning) as caught:
+        got = ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A",
+                                    path="s.xlsx")
+    [message] = [str(w.message) for w in caught if "twice" in str(w.message)]
+    assert f"coding!{column}2 and quotes!D2" in message and "turn 2 of 'R1'" in message
+    assert "quotes!D3" not in message and "'a'" in message
+    assert got[["segment_id", "code"]].values.tolist() == [[2, "a"], [2, "a"], [4, "a"]]

@@ -49,6 +49,7 @@ __all__ = [
     "check_roles",
     "check_seed",
     "check_type",
+    "counted",
     "listed",
     "n_boot_problem",
     "regex_hazard",
@@ -226,6 +227,15 @@ def listed(items: Iterable[object], limit: int = 10, *, quote: bool = True) -> s
     items = list(items)
     shown = ", ".join(map(repr if quote else str, items[:limit]))
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun`` for a summary line, the noun plural (+ 's') unless ``n`` is 1.
+
+    >>> counted(1, "document"), counted(0, "coding"), counted(3, "pattern hit")
+    ('1 document', '0 codings', '3 pattern hits')
+    """
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def check_known(values: Iterable[str], name: str, known: Collection[str], *, what: str,

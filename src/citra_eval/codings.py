@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycl
 
 
 __all__ = ["CODING_COLUMNS", "CoverageWarning", "empty_codings", "read_codings", "record_text",
-           "validate_codings", "warn_uncoded", "write_codings"]
+           "same_code_overlaps", "validate_codings", "warn_uncoded", "write_codings"]
 
 CODING_COLUMNS = ["doc_id", "segment_id", "start", "end", "code", "coder"]
 OPTIONAL_COLUMNS = ["text", "evidence", "note"]
@@ -68,6 +68,45 @@ def warn_uncoded(codings: pd.DataFrame, corpus: Corpus, spoken: set[str], what: 
             f"({listed(uncoded, limit=5, quote=False)}) and count as coded with no code; if "
             f"they are not coded yet, pass corpus=corpus.subset(ce.coded_documents({name}, "
             "corpus=corpus))", CoverageWarning, stacklevel=stacklevel)
+
+
+def same_code_overlaps(codings: pd.DataFrame) -> list[tuple[int, int]]:
+    """The pairs of codings that give one code twice in one turn: same coder, code and
+    segment, spans that overlap (one inside the other, as a coding sheet's whole-turn mark
+    and a quote of part of the turn) but differ. Two passages of a turn apart from each
+    other are no such pair, and identical codings are the readers' concern.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table (contract columns).
+
+    Returns
+    -------
+    list of (int, int)
+        Positions (``iloc``) of each pair, the earlier row first, sorted by the later one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame([("D", 2, 0, 20, "a", "A"), ("D", 2, 5, 9, "a", "A"),
+    ...                   ("D", 2, 25, 30, "a", "A"), ("D", 2, 5, 9, "b", "A")],
+    ...                  columns=CODING_COLUMNS)
+    >>> same_code_overlaps(t)
+    [(0, 1)]
+    """
+    key = ["doc_id", "segment_id", "code", "coder"]
+    if codings.empty:
+        return []
+    frame = codings[[*key, "start", "end"]].reset_index(drop=True)
+    frame = frame[frame.duplicated(key, keep=False)]
+    pairs = []
+    for _, group in frame.groupby(key, sort=False):
+        spans = list(zip(group.index, group["start"], group["end"], strict=True))
+        for n, (i, s1, e1) in enumerate(spans):
+            pairs += [(i, j) for j, s2, e2 in spans[n + 1:]
+                      if s1 < e2 and s2 < e1 and (s1, e1) != (s2, e2)]
+    return sorted(((int(i), int(j)) for i, j in pairs), key=lambda p: (p[1], p[0]))
 
 
 def empty_codings() -> pd.DataFrame:
@@ -121,7 +160,9 @@ def read_codings(path: str | os.PathLike | Sequence[str | os.PathLike], *,
     InputError
         One problem per bad row (up to 20 per file), each with the CSV line number; every
         file's problems are reported together. A file too large for the memory available
-        is reported as such (millions of rows need well under 1 GB).
+        is reported as such (millions of rows need well under 1 GB). A template (a name
+        with ``.template.``, as ``citra-eval init``'s ``codings.template.csv``) is refused
+        as such.
 
     Examples
     --------
@@ -158,6 +199,11 @@ _SHEET_HEADER = ["doc_id", "segment_id", "speaker", "text"]
 
 def _read_one(path, corpus, codebook, within: str = "segment") -> pd.DataFrame:
     spath = os.fspath(path)
+    if ".template." in Path(spath).name.lower():  # as the study's readers skip it
+        raise InputError("this is the template of a codings file (its rows are examples of "
+                         "the format, never data); leave it out, e.g. give only the coders' "
+                         "codings_<coder>.csv files, or copy it to codings_<coder>.csv and "
+                         "put that coder's codings in it", path=spath)
     if Path(spath).suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls"):
         raise InputError("this is a spreadsheet workbook, not a codings CSV; if it is a filled "
                          f"coding sheet, {_SHEET_IMPORT}", path=spath)

@@ -18,6 +18,8 @@ fewer than two coders are excluded and counted.
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +37,7 @@ from ._validation import (
     check_roles,
     check_seed,
     check_type,
+    listed,
 )
 from .codebook import Codebook
 from .codings import (
@@ -64,6 +67,7 @@ from .reliability import (
 __all__ = [
     "AGREEMENT_COLUMNS",
     "LEVELS",
+    "NOT_RATED",
     "AlphaDetails",
     "CoverageWarning",
     "agreement",
@@ -90,6 +94,9 @@ EXTRA_COLUMNS = ["brennan_prediger", "alpha_masi", "coded_agreement", "alpha_mas
 ALL = "ALL"
 _RULES = ("agreed", "any", "majority", "adjudicator")
 _MASI_AUTO_MAX_SETS = 5_000
+#: The ``codes_<coder>`` cell of :func:`disagreements` for a coder who did not rate the
+#: segment (an empty cell: rated, no code). No code id can be written so.
+NOT_RATED = "(not rated)"
 
 
 # --------------------------------------------------------------------------- units
@@ -154,7 +161,11 @@ def _select_codes(codings: pd.DataFrame, codes) -> list[str]:
 
 
 def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: str,
-                 roles, coverage: str, minimum_coders: int = 2) -> _Units:
+                 roles, coverage, minimum_coders: int = 2,
+                 unit_counts: bool = False) -> _Units:
+    """The units and who rated them. ``unit_counts``: an interview no coder has codings in
+    changes the result (agreement counts it as agreeing on "no code"), so without a
+    ``coverage`` it is warned about as well."""
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
     check_type("corpus", corpus, Corpus, "a Corpus (see read_transcripts)")
     if unit not in ("segment", "document"):
@@ -191,7 +202,10 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
     present = np.zeros((len(coder_list), len(table), len(code_list)), dtype=bool)
     present[cidx, uidx, kidx] = True
 
-    rated_docs = _rated_documents(coverage, codings, corpus, coder_list)
+    unit_docs = set(segs["doc_id"])
+    rated_docs = _rated_documents(coverage, codings, corpus, coder_list,
+                                  units=[d for d in corpus.doc_ids if d in unit_docs],
+                                  uncoded=unit_counts)
     rated = np.column_stack([np.ones(len(table), bool) if rated_docs[c] is None
                              else table["doc_id"].isin(rated_docs[c]).to_numpy()
                              for c in coder_list])
@@ -202,6 +216,8 @@ _COVERAGE_KINDS = ("all", "documents")
 
 
 def _check_coverage(coverage) -> None:
+    if coverage is None:  # not given: every coder rated everything, warned when unlikely
+        return
     if isinstance(coverage, str):
         if coverage not in _COVERAGE_KINDS:
             raise ValueError("coverage must be 'all', 'documents', a mapping {coder: 'all' or "
@@ -231,9 +247,65 @@ def _coverage_example(rated: dict[str, set], docs: list[str], *, most: int = 8) 
     return ", ".join(parts)
 
 
-def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus,
-                     coders: list[str]) -> dict[str, set | None]:
-    """Coder -> the documents they rated (None: every document)."""
+def _caller_stacklevel() -> int:
+    """The ``stacklevel`` of a warning that points at the first frame outside this module
+    (the user's call, however deep the helpers that warn)."""
+    frame, level = sys._getframe(1), 1
+    here = os.path.normcase(__file__)
+    while frame is not None and os.path.normcase(frame.f_code.co_filename) == here:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _warn_coverage_not_given(codings: pd.DataFrame, coders: list[str], docs: list[str], *,
+                             uncoded: bool) -> None:
+    """:class:`CoverageWarning` when no coverage was given (every coder counts as having
+    rated every document) but the ``coders``' codings are in different documents of
+    ``docs`` (those with units, in corpus order), or, with ``uncoded``, some of ``docs``
+    have no coding at all. Names each coder's documents without codings and the
+    declaration that would fix it."""
+    wanted = set(docs)
+    coded = codings.groupby(codings["coder"].astype(str))["doc_id"].agg(
+        lambda d: {str(x) for x in d} & wanted)
+    have = {c: coded.get(c, set()) for c in coders}
+    anyone = set().union(*have.values())
+    differ = [c for c in coders if have[c] != anyone]
+    nobody = [d for d in docs if d not in anyone] if uncoded and anyone else []
+    if not differ and not nobody:
+        return
+    facts = []
+    if differ:
+        gaps = {c: [d for d in docs if d in anyone - have[c]] for c in differ}
+        facts.append("the coders' codings are in different interviews: " + "; ".join(
+            f"{c} has no codings in {listed(gaps[c], 6, quote=False)}" for c in differ))
+    if nobody:
+        facts.append(f"no coder has codings in {listed(nobody, 6, quote=False)} (counted as "
+                     "every coder agreeing on 'no code' there)")
+    example = _coverage_example({c: have[c] for c in coders}, docs)
+    warnings.warn(CoverageWarning(
+        "who rated which interview is not given (coverage=, --coverage or study.yaml's "
+        "'double_coded'), so every coder counts as having rated every interview, one without "
+        f"their codings as read and found to hold no code; but {'; and '.join(facts)}. If "
+        "not every coder rated every interview, declare who did: in study.yaml "
+        f"'double_coded: {{{example}}}' (then coverage=study.coverage), "
+        "coverage={coder: 'all' or [doc ids]}, or citra-eval agree --coverage FILE.csv "
+        "(columns coder, doc_id); if every coder did, say coverage='all' (--coverage all)"),
+        stacklevel=_caller_stacklevel())
+
+
+def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus | None,
+                     coders: list[str], *, units: list[str] | None = None,
+                     uncoded: bool = False) -> dict[str, set | None]:
+    """Coder -> the documents they rated (None: every document). ``coverage`` None (not
+    given) is ``"all"``, with a :class:`CoverageWarning` when the codings make that unlikely
+    (:func:`_warn_coverage_not_given` on the documents ``units``: default, the corpus's,
+    else those of the codings)."""
+    if coverage is None:
+        if units is None:
+            units = (list(corpus.doc_ids) if corpus is not None
+                     else sorted(set(codings["doc_id"].astype(str))))
+        _warn_coverage_not_given(codings, coders, units, uncoded=uncoded)
+        return dict.fromkeys(coders)
     if isinstance(coverage, str):
         if coverage == "all":
             return dict.fromkeys(coders)
@@ -246,7 +318,7 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus,
             "not rated, which can make agreement look better than it is; declare it instead "
             f"(in study.yaml 'double_coded: {{{example}}}', or "
             "coverage={coder: 'all' or [doc ids]})"),
-            stacklevel=4)
+            stacklevel=_caller_stacklevel())
         return rated
     if isinstance(coverage, pd.DataFrame):
         check_frame(coverage, "coverage", columns=["coder", "doc_id"],
@@ -454,7 +526,7 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
               unit: str = "segment", codes: Sequence[str] | Codebook | None = None,
               n_boot: int = 1000, seed: int = 0, ci: float = 0.95,
               roles: Sequence[str] | None = ("informant",),
-              coverage: str | Mapping | pd.DataFrame = "all",
+              coverage: str | Mapping | pd.DataFrame | None = None,
               masi: bool | None = None) -> pd.DataFrame:
     """Inter-coder reliability per code and for the whole codebook.
 
@@ -483,8 +555,13 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
         Speaker roles whose segments are units (default: informants only, since interviewer
         questions are not coded); None for every segment. Codings on other segments are
         ignored and counted in the ``ALL`` row's note.
-    coverage : "all", "documents", mapping or DataFrame
-        Which units each coder rated. ``"all"`` (default): every unit. A declaration of a
+    coverage : "all", "documents", mapping, DataFrame or None
+        Which units each coder rated. ``"all"``: every unit. None (default, not given): every
+        unit too, but with a :class:`CoverageWarning` when the coders' codings are in
+        different documents, or some documents with units have no coding at all (each
+        coder's documents without codings, and the declaration that fits them, are named):
+        counting those as "rated, no code" is right only if the coder read them. A
+        declaration of a
         double-coded subset: a mapping ``{coder: "all" or [doc ids]}`` (e.g.
         ``{"A": "all", "B": ["INF01", "INF04"]}``) or a table with columns ``coder, doc_id``;
         every compared coder must be named, and a coder's codings outside their documents
@@ -525,14 +602,21 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
           fewer than two coders (left out); ``n_boot``: bootstrap replicates in which alpha
           was defined; ``note``: why a value is missing, what was ignored.
 
-        ``DataFrame.attrs`` records ``unit``, ``coders``, ``roles``, ``coverage``, ``seed``,
-        ``ci`` and ``n_codings_ignored``.
+        ``DataFrame.attrs`` records ``unit``, ``coders``, ``roles``, ``coverage`` (``"all"``
+        when it was not given), ``seed``, ``ci`` and ``n_codings_ignored``.
 
     Raises
     ------
     InputError
         Codings that do not fit the corpus (or codebook), fewer than two coders, ``coders=``
-        naming a coder without codings, or no unit rated by two coders.
+        naming a coder without codings, or no unit rated by two coders (e.g. two coders who
+        share no interview: the message names the interviews of each).
+
+    Warns
+    -----
+    CoverageWarning
+        ``coverage`` not given while the codings suggest that not every coder rated every
+        document (above), or ``coverage="documents"`` (inferred).
     ValueError, TypeError
         Wrong arguments (unknown ``unit``, ``ci`` outside (0, 1), ...).
 
@@ -591,12 +675,11 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
     seed = check_seed(seed)
     check_bool(masi, "masi", allow_none=True)
     u = _build_units(codings, corpus, coders=coders, codes=codes, unit=unit, roles=roles,
-                     coverage=coverage)
+                     coverage=coverage, unit_counts=True)
     pairable = u.rated.sum(axis=1) >= 2
     n_excluded = int((~pairable).sum())
     if not pairable.any():
-        raise InputError(f"no {unit} was rated by two or more coders ({len(u.table)} "
-                         f"{unit}s, coverage={coverage!r}): nothing to compare")
+        raise InputError(_nothing_shared(u, unit))
     x, rated = u.present[:, pairable, :], u.rated[pairable]
     n_units, n_codes = x.shape[1], x.shape[2]
     core = presence_agreement(x, rated=rated, codes=u.codes, pooled=ALL, n_boot=n_boot,
@@ -620,9 +703,22 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
         n_units_excluded=n_excluded, n_boot=core["n_boot"],
         note=[*notes, "; ".join(all_note)])
     table.attrs.update(unit=unit, coders=list(u.coders), roles=None if roles is None
-                       else list(u.roles), coverage=coverage, seed=int(seed),
+                       else list(u.roles), coverage="all" if coverage is None else coverage,
+                       seed=int(seed),
                        ci=float(ci), n_boot=int(n_boot), n_codings_ignored=u.n_ignored)
     return table
+
+
+def _nothing_shared(u: _Units, unit: str) -> str:
+    """Why no unit was rated by two coders: which documents each coder rated, in words."""
+    docs = u.table["doc_id"].astype(str)
+    mine = {c: list(dict.fromkeys(docs[u.rated[:, i]])) for i, c in enumerate(u.coders)}
+    each = "; ".join(f"{c}: {listed(d, 6, quote=False) or 'none'}" for c, d in mine.items())
+    pair = (f"{u.coders[0]} and {u.coders[1]}" if len(u.coders) == 2
+            else f"no two of {', '.join(u.coders)}")
+    return (f"{pair} share no interview ({each}), so no {unit} was rated by two or more "
+            "coders: nothing to compare; compare coders who rated the same interviews, or "
+            "correct the coverage if they did")
 
 
 # --------------------------------------------------------------------------- disagreements
@@ -637,7 +733,7 @@ def _code_sets(u: _Units) -> list[list[frozenset | None]]:
 def disagreements(codings: pd.DataFrame, *, corpus: Corpus,
                   coders: Sequence[str] | None = None,
                   roles: Sequence[str] | None = ("informant",),
-                  coverage: str | Mapping | pd.DataFrame = "all") -> pd.DataFrame:
+                  coverage: str | Mapping | pd.DataFrame | None = None) -> pd.DataFrame:
     """Every segment where the coders' codes differ, with its text: the consensus agenda.
 
     Parameters
@@ -650,8 +746,10 @@ def disagreements(codings: pd.DataFrame, *, corpus: Corpus,
         Coders to compare (default: all in ``codings``).
     roles : sequence of str or None
         Speaker roles whose segments are compared (default: informants), None for all.
-    coverage : "all", "documents", mapping or DataFrame
-        As in :func:`agreement`; segments only one coder rated are not listed.
+    coverage : "all", "documents", mapping, DataFrame or None
+        As in :func:`agreement` (None, the default: every coder rated every segment, with a
+        :class:`CoverageWarning` when their codings are in different documents); segments
+        only one coder rated are not listed.
 
     Returns
     -------
@@ -660,8 +758,10 @@ def disagreements(codings: pd.DataFrame, *, corpus: Corpus,
         it reads as a meeting agenda in a spreadsheet):
 
         - ``doc_id, segment_id, speaker, role, start, end, text``: the segment.
-        - ``codes_<coder>``: that coder's codes in the segment, sorted, ``"; "``-separated
-          (empty when the coder applied none).
+        - ``codes_<coder>``: that coder's codes in the segment, sorted, ``"; "``-separated;
+          empty when the coder rated the segment and applied none, :data:`NOT_RATED`
+          (``"(not rated)"``) when the coder did not rate it (``coverage``), so that a CSV
+          of the table tells the two apart.
         - ``agreed``: codes every coder applied; ``disputed``: codes some but not all applied;
           ``n_disputed``: how many.
 
@@ -697,7 +797,7 @@ def disagreements(codings: pd.DataFrame, *, corpus: Corpus,
     out = u.table.iloc[keep].reset_index(drop=True)
     for c, coder in enumerate(u.coders):
         out[f"codes_{coder}"] = ["; ".join(sorted(sets[i][c])) if sets[i][c] is not None
-                                 else None for i in keep]
+                                 else NOT_RATED for i in keep]
     out["agreed"] = ["; ".join(sorted(s)) for s in agreed]
     out["disputed"] = ["; ".join(sorted(s)) for s in disputed]
     out["n_disputed"] = [len(s) for s in disputed]
@@ -709,10 +809,12 @@ def disagreements(codings: pd.DataFrame, *, corpus: Corpus,
 
 def _raters_per_document(coverage, codings: pd.DataFrame, corpus: Corpus | None,
                          coders: list[str]) -> dict[str, int]:
-    """Doc id -> how many of ``coders`` rated it ({} with ``coverage="all"``: all of them)."""
+    """Doc id -> how many of ``coders`` rated it ({} when all of them rated every one)."""
     if isinstance(coverage, str) and coverage == "all":
         return {}
     rated = _rated_documents(coverage, codings, corpus, coders)
+    if coverage is None:
+        return {}
     return {d: sum(docs is None or d in docs for docs in rated.values())
             for d in corpus.doc_ids}
 
@@ -720,7 +822,7 @@ def _raters_per_document(coverage, codings: pd.DataFrame, corpus: Corpus | None,
 def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str | None = None,
               coder: str = "consensus", coders: Sequence[str] | None = None,
               corpus: Corpus | None = None,
-              coverage: str | Mapping | pd.DataFrame = "all") -> pd.DataFrame:
+              coverage: str | Mapping | pd.DataFrame | None = None) -> pd.DataFrame:
     """Merge several coders' codings into one reference coding.
 
     Decisions are made per segment and code, among the coders who rated the segment's
@@ -747,10 +849,13 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
         The transcripts the codings point into; when given, the result records the coded
         characters of each merged span in a ``text`` column (as every codings file does)
         and the codings are checked against the corpus first.
-    coverage : "all", "documents", mapping or DataFrame
+    coverage : "all", "documents", mapping, DataFrame or None
         Which documents each coder rated, as :func:`agreement` takes it (in a study,
-        :attr:`citra_eval.Study.coverage`: study.yaml's ``double_coded``). The default,
-        ``"all"``, has every coder rate every document; anything else needs ``corpus``.
+        :attr:`citra_eval.Study.coverage`: study.yaml's ``double_coded``). ``"all"`` has
+        every coder rate every document; so has None (the default, not given), with a
+        :class:`CoverageWarning` when the coders' codings are in different documents (then
+        ``agreed`` keeps nothing there that a coder who did not rate it could not confirm);
+        a declaration or ``"documents"`` needs ``corpus``.
         The rules count among a document's coders: with ``{A: all, B: [D2]}`` the agreed
         consensus of D2 keeps what A and B both applied, and that of every other document
         what A applied (``note``: "only A rated D1").
@@ -793,7 +898,8 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
         raise ValueError("adjudicator= is needed with rule='adjudicator' and only then; got "
                          f"rule={rule!r}, adjudicator={adjudicator!r}")
     _check_coverage(coverage)
-    if not (isinstance(coverage, str) and coverage == "all") and corpus is None:
+    if coverage is not None and not (isinstance(coverage, str) and coverage == "all") \
+            and corpus is None:
         raise ValueError("coverage= names which documents each coder rated: it needs "
                          "corpus= (the transcripts); got coverage without a corpus")
     validate_codings(codings, corpus=corpus)
@@ -851,7 +957,7 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
 
 def reference_codings(codings: pd.DataFrame, *, rule: str = "agreed",
                       corpus: Corpus | None = None,
-                      coverage: str | Mapping | pd.DataFrame = "all") -> pd.DataFrame:
+                      coverage: str | Mapping | pd.DataFrame | None = None) -> pd.DataFrame:
     """The codings the theme analyses count: the coders' consensus, or the one coder's codings.
 
     Parameters
@@ -865,11 +971,12 @@ def reference_codings(codings: pd.DataFrame, *, rule: str = "agreed",
         The transcripts the codings point into; when given, the codings are checked against
         them and the result records the coded characters in a ``text`` column (as every
         codings file does).
-    coverage : "all", "documents", mapping or DataFrame
+    coverage : "all", "documents", mapping, DataFrame or None
         Which documents each coder rated (in a study, :attr:`citra_eval.Study.coverage`);
         the consensus of a document is formed among its coders, and a document one coder
-        rated keeps that coder's codings (see :func:`consensus`; anything but the default
-        ``"all"`` needs ``corpus``).
+        rated keeps that coder's codings (see :func:`consensus`: None, the default, is
+        ``"all"`` with a warning when the coders' codings are in different documents; a
+        declaration or ``"documents"`` needs ``corpus``).
 
     Returns
     -------

@@ -42,7 +42,7 @@ from ._passages import find_exact, find_loose, without_quote_marks
 from ._safezip import parse_xml, read_zip
 from ._validation import check_choice, check_lang, check_roles, check_type, listed
 from .codebook import Codebook
-from .codings import CODING_COLUMNS, validate_codings
+from .codings import CODING_COLUMNS, same_code_overlaps, validate_codings
 from .corpus import Corpus
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect, quoted, quoted_pair
 
@@ -416,8 +416,10 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
     Warns
     -----
     SheetWarning
-        A sheet without any mark or quote, notes in rows without a mark (not kept), and a
-        CSV sheet without its quotes file beside it.
+        A sheet without any mark or quote, notes in rows without a mark (not kept), a mark
+        or quote on a turn that is not an informant's (kept, but the analyses leave it
+        out), a code given twice in one turn (a mark and a quote of part of the turn, both
+        cells named), and a CSV sheet without its quotes file beside it.
 
     Examples
     --------
@@ -732,10 +734,11 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     if reader.off_turn:
         named = listed((f"{cell} (turn {key[1]} of {key[0]!r} is the {role}'s ({speaker}))"
                         for cell, key, role, speaker in reader.off_turn), 5, quote=False)
-        warnings.warn(f"{shown}: {len(reader.off_turn)} quote(s) on a turn that is not an "
+        warnings.warn(f"{shown}: {len(reader.off_turn)} coding(s) on a turn that is not an "
                       f"informant's: {named}: reliability, the themes and the auto-coder count "
-                      "informants' turns, so these codings are left out; fix segment_id to "
-                      "the informant's answer, or delete the row", SheetWarning, stacklevel=2)
+                      "informants' turns, so these codings are left out; mark the code in the "
+                      "informant's answer (a quote: fix segment_id to it), or delete the mark "
+                      "or the row", SheetWarning, stacklevel=2)
     if reader.matched:
         moved = listed((f"D{r} (turn {a} -> turn {b})" for r, a, b in reader.matched), 5,
                        quote=False)
@@ -744,7 +747,7 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
                       f"another turn: {moved}; check them, or export a new sheet",
                       SheetWarning, stacklevel=2)
     columns = [*CODING_COLUMNS, "text", "evidence", "note"]
-    out = pd.DataFrame(rows, columns=[*columns, "_rank"])
+    out = pd.DataFrame(rows, columns=[*columns, "_rank", "_cell"])
     if out.empty:
         warnings.warn(f"{shown}: no marks and no quotes, so no codings: is this the filled "
                       "sheet?", SheetWarning, stacklevel=2)
@@ -754,7 +757,19 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     out = out.assign(_doc=out["doc_id"].map(doc_order))
     out = out.sort_values(["_doc", "segment_id", "start", "end", "_rank"], kind="stable")
     out = out.drop_duplicates(CODING_COLUMNS).reset_index(drop=True)
-    out = out.astype({"segment_id": "int64", "start": "int64", "end": "int64"})[columns]
+    out = out.astype({"segment_id": "int64", "start": "int64", "end": "int64"})
+    twice = same_code_overlaps(out)
+    if twice:
+        cells = out["_cell"]
+        named = listed((f"{cells[i]} and {cells[j]} (code {out.at[j, 'code']!r}, turn "
+                        f"{out.at[j, 'segment_id']} of {out.at[j, 'doc_id']!r})"
+                        for i, j in twice), 5, quote=False)
+        warnings.warn(f"{shown}: {len(twice)} code(s) given twice in one turn: {named}: the "
+                      "turn then holds the code twice (one coding inside the other), and "
+                      "counts of codings count it twice; keep the mark (the whole turn) or "
+                      "the quote (its words), and delete the other", SheetWarning,
+                      stacklevel=2)
+    out = out[columns]
     validate_codings(out, corpus=corpus, codebook=codebook)
     return out
 
@@ -802,7 +817,8 @@ class _SheetReader:
             ["start", "end", "text", "role", "speaker"]]
         self.spoken = set(corpus.segments.loc[corpus.segments["role"] == "informant",
                                               "doc_id"])  # documents with informants' turns
-        #: (cell, turn, role, speaker) of the quotes on a turn that is not an informant's
+        #: (cell, turn, role, speaker) of the marks and quotes on a turn that is not an
+        #: informant's
         self.off_turn: list[tuple[str, tuple[str, int], str, str]] = []
         self.rank = {c: i for i, c in enumerate(codebook.codable_ids)}
         self.names, self.shared_names = _code_names(codebook)
@@ -877,6 +893,8 @@ class _SheetReader:
         return doc, n
 
     def marks(self, frame: pd.DataFrame) -> list[dict]:
+        from openpyxl.utils import get_column_letter
+
         if frame.empty and not len(frame.columns):
             self.problem("coding", 0, 1, "the worksheet is empty; export a new sheet with "
                          "'citra-eval sheet export'")
@@ -976,10 +994,11 @@ class _SheetReader:
                                  "code with 1 or x, or leave the cell empty (or 0)")
                 elif mark:
                     marked = True
-                    out.append(self.coding(key, int(turn.start), int(turn.end), code, note))
+                    cell = f"coding!{get_column_letter(j + 1)}{row}"
+                    self.off_informant(cell, key, turn)
+                    out.append(self.coding(key, int(turn.start), int(turn.end), code, note,
+                                           cell))
             if note is not None and not marked:
-                from openpyxl.utils import get_column_letter
-
                 self.stray_notes.append(f"{get_column_letter(note_col + 1)}{row}")
         if lossy:
             shown = listed((f"D{r}" for r in lossy), 5, quote=False)
@@ -1095,16 +1114,19 @@ class _SheetReader:
                              "turn to code")
                 continue
             span = self.find(key, quote, row)
-            turn = self.turns.loc[key]
-            if span is not None and key[0] in self.spoken and turn.role != "informant" \
-                    and not _missing(turn.role) and turn.role:
-                self.off_turn.append((f"quotes!D{row}", key, str(turn.role),
-                                      str(turn.speaker)))
             if span is not None:
+                self.off_informant(f"quotes!D{row}", key, self.turns.loc[key])
                 note = (None if note_col is None or _blank(cells[note_col])
                         else _as_text(cells[note_col]))
-                out.append(self.coding(key, *span, code, note))
+                out.append(self.coding(key, *span, code, note, f"quotes!D{row}"))
         return out
+
+    def off_informant(self, cell: str, key: tuple[str, int], turn) -> None:
+        """Note a mark or quote (``cell``) on a turn that is not an informant's, in a
+        document that has informants' turns (one without any is validate's concern)."""
+        if key[0] in self.spoken and turn.role != "informant" and not _missing(turn.role) \
+                and turn.role:
+            self.off_turn.append((cell, key, str(turn.role), str(turn.speaker)))
 
     def find(self, key: tuple[str, int], quote: str, row: int) -> tuple[int, int] | None:
         turn = self.turns.loc[key]
@@ -1154,11 +1176,11 @@ class _SheetReader:
                 "segment_id to the turn meant, and quote more words if it holds them twice")
 
     def coding(self, key: tuple[str, int], start: int, end: int, code: str,
-               note: str | None) -> dict:
+               note: str | None, cell: str) -> dict:
         return {"doc_id": key[0], "segment_id": key[1], "start": start, "end": end,
                 "code": code, "coder": self.coder,
                 "text": self.corpus.text(key[0])[start:end], "evidence": None, "note": note,
-                "_rank": self.rank[code]}
+                "_rank": self.rank[code], "_cell": cell}
 
 
 def _find_quote(text: str, quote: str, lo: int, hi: int) -> list[tuple[int, int]]:

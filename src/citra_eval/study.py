@@ -32,12 +32,13 @@ from ._validation import (
     check_bool,
     check_lang,
     check_seed,
+    counted,
     informants_fix,
     roles_fix,
 )
 from ._yaml import LineDict, LineList, load_yaml, unknown_keys
 from .codebook import Codebook, category_fix
-from .codings import empty_codings, read_codings
+from .codings import empty_codings, read_codings, same_code_overlaps
 from .corpus import (
     TIMESTAMP_PATTERN,
     Corpus,
@@ -408,18 +409,18 @@ class Study:
         """One line per input, e.g. ``transcripts: 11 documents, 442 segments``."""
         out = []
         if self.corpus is not None:
-            out.append(f"transcripts: {len(self.corpus)} documents, "
-                       f"{len(self.corpus.segments)} segments")
+            out.append(f"transcripts: {counted(len(self.corpus), 'document')}, "
+                       f"{counted(len(self.corpus.segments), 'segment')}")
         if self.codebook is not None:
-            out.append(f"codebook: {len(self.codebook)} codes "
+            out.append(f"codebook: {counted(len(self.codebook), 'code')} "
                        f"({len(self.codebook.codable_ids)} codable)")
         for rel, n, coders in self.coding_files:
-            out.append(f"codings {rel}: {n} codings by {', '.join(coders)}" if n else
+            out.append(f"codings {rel}: {counted(n, 'coding')} by {', '.join(coders)}" if n else
                        f"codings {rel}: no codings yet")
         if self.instrument is not None:
             out.append(f"instrument: {self.instrument.describe()}")
         if self.responses is not None:
-            out.append(f"responses: {len(self.responses)} respondents")
+            out.append(f"responses: {counted(len(self.responses), 'respondent')}")
         return out
 
     def __repr__(self) -> str:
@@ -933,6 +934,7 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
         t = t.assign(_file=settings.relative(f))
         if corpus is not None:
             warn.lines.extend(turn_role_warnings(t, corpus, path=shown))
+        warn.lines.extend(same_code_warnings(t, path=shown))
         if codebook is not None:
             t, lines = drop_unknown_codes(t, codebook, shown)
             warn.lines.extend(lines)
@@ -1534,6 +1536,41 @@ def turn_role_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> l
     if len(hits) > _MAX_TURN_WARNINGS:
         warn.add(path, f"and {len(hits) - _MAX_TURN_WARNINGS} more coding(s) on turns that "
                  "are not an informant's")
+    return warn.lines
+
+
+def same_code_warnings(codings: pd.DataFrame, *, path: str) -> list[str]:
+    """``warning:`` lines for a code given twice in one turn by one coder (spans that
+    overlap but differ, e.g. a coding sheet's whole-turn mark and a quote of part of the
+    turn with the same code), each at the later coding's line, naming the earlier one's.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        One codings file, read with ``keep_lines=True`` (its ``_line`` column).
+    path : str
+        The codings file as messages show it.
+
+    Returns
+    -------
+    list of str
+        One line per such pair (at most five, then one saying how many more): the turn
+        then holds the code twice, and counts of codings (``n_codings``) count it twice.
+    """
+    warn = _Warnings()
+    pairs = same_code_overlaps(codings)
+    lines = codings["_line"].to_numpy() if "_line" in codings.columns else [None] * len(codings)
+    for i, j in pairs[:_MAX_TURN_WARNINGS]:
+        r = codings.iloc[j]
+        earlier = f"line {int(lines[i])}" if lines[i] is not None else "another coding"
+        warn.add(path, f"{r['doc_id']}, turn {int(r['segment_id'])}: code {r['code']!r} is "
+                 f"given twice by {r['coder']} (also on {earlier}, the spans overlapping): "
+                 "the turn holds the code twice and counts of codings count it twice; "
+                 "delete one of the two (a coding sheet's mark codes the whole turn, a quote "
+                 "its words), or merge them", int(lines[j]) if lines[j] is not None else None)
+    if len(pairs) > _MAX_TURN_WARNINGS:
+        warn.add(path, f"and {len(pairs) - _MAX_TURN_WARNINGS} more code(s) given twice in "
+                 "one turn")
     return warn.lines
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .._files import output_path_problem, refuse_repeated_files
-from .._validation import check_seed
+from .._validation import check_seed, counted  # noqa: F401 (the commands import it here)
 from ..errors import InputError, Problem
 from ..pipeline import holding_study
 from ..study import STUDY_FILE, StudySettings, find_study_root, shown_path
@@ -30,15 +30,6 @@ class Problems(list):
     def raise_any(self) -> None:
         if self:
             raise InputError(problems=list(self))
-
-
-def counted(n: int, noun: str) -> str:
-    """``n`` and ``noun`` for a summary line, the noun plural (+ 's') unless ``n`` is 1.
-
-    >>> counted(1, "document"), counted(0, "coding"), counted(3, "pattern hit")
-    ('1 document', '0 codings', '3 pattern hits')
-    """
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def coder_name(value: str) -> str:

@@ -65,7 +65,8 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
                         "'all' for every document); or 'documents' to infer it from where each "
                         "coder applied a code (noted: biased upward). Default inside a study, "
                         "for its own files: study.yaml's double_coded, inferred when it is "
-                        "not set; elsewhere 'all'")
+                        "not set; elsewhere every coder rated every document, with a note "
+                        "when their codings are in different documents")
     p.add_argument("--seed", metavar="N", type=seed_value, default=0,
                    help="bootstrap seed (default 0)")
     p.add_argument("--n-boot", metavar="N", type=int, default=1000,
@@ -108,8 +109,9 @@ def _run_agree(args: argparse.Namespace) -> int:
     if not args.codings:
         raise InputError("the study has no codings files yet; code the transcripts first "
                          "(one codings_<coder>.csv per coder)", path="citra-eval")
-    if args.coverage is None:
+    if args.coverage is None and inside_study(study, args.transcripts, args.codings):
         args.coverage = study_coverage(study, args.transcripts, args.codings)
+    # elsewhere not given (None): every coder rated every document, noted when unlikely
     coverage_file = (args.coverage if isinstance(args.coverage, str)
                      and args.coverage not in ("all", "documents") else None)
     check_outputs(inputs={"--transcripts": args.transcripts, "--codings": args.codings,

@@ -17,7 +17,13 @@ from ..codings import read_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem, elided, quoted
 from ..psychometrics import reliability_warnings
-from ..study import load_study, shown_path, transcript_warnings, turn_role_warnings
+from ..study import (
+    load_study,
+    same_code_warnings,
+    shown_path,
+    transcript_warnings,
+    turn_role_warnings,
+)
 from ..survey import Instrument, read_responses
 from ._common import (
     Problems,
@@ -123,10 +129,12 @@ def _validate_files(args: argparse.Namespace) -> int:
         if codings is not None:
             if corpus is not None:
                 off_turns += turn_role_warnings(codings, corpus, path=f)
+            off_turns += same_code_warnings(codings, path=f)
             codings = codings.drop(columns="_line")
             read.append(codings)
             coders = ", ".join(sorted(codings["coder"].unique()))
-            summary.append(f"codings {f}: {len(codings)} codings by {coders}" if coders else
+            summary.append(f"codings {f}: {counted(len(codings), 'coding')} by {coders}"
+                           if coders else
                            f"codings {f}: no codings yet")
     if args.instrument or args.responses:
         summary.extend(_validate_survey(args, attempt, problems))
