@@ -186,6 +186,59 @@ def test_bad_cells_name_file_line_and_column(tmp_path, mini, rows, line, column,
         assert w in formatted
 
 
+@pytest.mark.parametrize("cell, words, option", [
+    # a form option exported with its label: the answer is there, never "missing"
+    ("4 - Setuju", ["'4 - Setuju' starts with option 4; enter 4 (or export the form's values "
+                    "as numbers)"], 4),
+    ("5 (Sangat setuju)", ["starts with option 5; enter 5"], 5),
+    ("2. Kurang", ["starts with option 2; enter 2"], 2),
+    ("Setuju (4)", ["starts with the label of option 4; enter 4"], 4),
+    ("sangat setuju - 5", ["starts with the label of option 5; enter 5"], 5),
+    # number and label disagree: which was meant?
+    ("4 - Sangat setuju", ["starts with option 4", "the label of option 5",
+                           "check which was meant"], 4),
+    ("Setuju (5)", ["starts with the label of option 4 but gives 5", "check which was meant"],
+     4),
+    # Excel: a formula kept as text, the text prefix, an error value
+    ("=4", ["'=4' is a spreadsheet formula saved as text; enter 4"], 4),
+    ("'4", ["Excel's text prefix", "enter 4"], 4),
+    ("=A2+1", ["spreadsheet formula", "export the values"], None),
+    ("#DIV/0!", ["'#DIV/0!' is a spreadsheet error value", "fix the formula",
+                 "export the values"], None),
+    ("#VALUE!", ["spreadsheet error value"], None),
+])
+def test_a_labelled_or_spreadsheet_answer_says_what_to_enter_never_missing_code(
+        tmp_path, mini, cell, words, option):
+    """Exploratory (office) test 6: '4 - Setuju' was told "or declare '4 - Setuju' a
+    missing-value code"; doing so read every such real answer as no answer, exit 0."""
+    p = tmp_path / "resp.csv"
+    quoted_cell = '"' + cell.replace('"', '""') + '"'
+    p.write_text(csv_lines(f"r1,Utara,{quoted_cell},4,3,2,1"), encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    (problem,) = exc.value.problems
+    assert (problem.line, problem.column) == (2, "a")
+    for w in words:
+        assert w in problem.message, problem.message
+    assert "missing-value code" not in problem.message
+    if option is not None:
+        # the advice holds: entering the number reads the answer
+        p.write_text(csv_lines(f"r1,Utara,{option},4,3,2,1"), encoding="utf-8")
+        assert ce.read_responses(p, mini).loc[0, "a"] == option
+
+
+@pytest.mark.parametrize("cell", ["45 - Setuju", "7 - Setuju", "4,5", "Setujuan", "bagus"])
+def test_text_not_starting_with_an_option_keeps_the_missing_code_advice(tmp_path, mini, cell):
+    """Only an option number (a whole word, in range) or a label opens the 'enter N' advice."""
+    p = tmp_path / "resp.csv"
+    p.write_text(csv_lines(f'r1,Utara,"{cell}",4,3,2,1'), encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    (problem,) = exc.value.problems
+    assert "starts with" not in problem.message
+    assert "whole number 1..5" in problem.message and "missing-value code" in problem.message
+
+
 def test_every_bad_cell_is_reported(tmp_path, mini):
     p = tmp_path / "resp.csv"
     p.write_text(csv_lines("r1,Utara,9,4,3,2,1", "r2,Utara,1,x,3,2,1"), encoding="utf-8")
@@ -800,6 +853,11 @@ def test_an_undeclared_code_names_the_missing_key(tmp_path, mini):
      "scale 'S'"),
     ("missing: ['4']\n", 10, "missing-value code 4 is inside the response range 1..5"),
     ("missing: [true]\n", 10, "'missing' must list missing-value codes"),
+    # office test 6: a form's choice declared missing turned every such answer into NaN
+    ('missing: [99, "4 - Setuju"]\n', 10, "missing-value code '4 - Setuju' starts with option "
+     "4 of the response range 1..5 of scale 'S', so it is a real answer: remove it from "
+     "'missing' and enter 4"),
+    ("missing: [DK, setuju]\n", 10, "missing-value code 'setuju' is the label of option 4"),
 ])
 def test_a_missing_code_inside_the_range_is_refused(tmp_path, patch, line, words):
     p = write(tmp_path, "ins.yaml", MINI.replace("id_column: rid\n", "id_column: rid\n" + patch))

@@ -375,7 +375,8 @@ class Instrument:
             level or a scale's own), scales without items, reverse items not in their scale,
             ``of:`` naming unknown scales, unknown keys (with a suggestion), wording for items
             in no scale, an item in two scales with different ranges, a composite over parts
-            on different ranges, a ``missing:`` code inside a range it applies to, ...
+            on different ranges, a ``missing:`` code inside a range it applies to (or a text
+            code that is an answer of it: a label, or ``4 - Setuju``), ...
         """
         spath = os.fspath(path)
         return cls.from_dict(read_yaml_file(path), path=spath)
@@ -520,12 +521,33 @@ class _InstrumentBuilder:
                                  if isinstance(spec, LineDict) else None)):
                 for c in codes:
                     if isinstance(c, str) or not rr.min <= c <= rr.max or (c, line) in seen:
+                        if isinstance(c, str) and (c, line) not in seen:
+                            self.check_text_code(c, rr, name, line, seen)
                         continue
                     seen.add((c, line))
                     self.err(f"missing-value code {c:g} is inside the response range {rr} of "
                              f"scale {name!r}, so it would be a real answer too; pick a code "
                              "outside every range (e.g. 99 or -9) or remove it from 'missing'",
                              line)
+
+    def check_text_code(self, code: str, rr: ResponseRange, scale: str, line: int | None,
+                        seen: set[tuple[float | str, int | None]]) -> None:
+        """Refuse a text missing-value code that is an answer of ``rr``: a form's choice
+        starting with an option number (``4 - Setuju``) or a response label; declared
+        missing, every such real answer would be read as no answer."""
+        labels = {t.casefold(): opt for opt, texts in rr.labels.items() for t in texts.values()}
+        m = _LEADING_OPTION.match(code)
+        if m and rr.min <= int(m.group(1)) <= rr.max:
+            what, opt = f"starts with option {m.group(1).lstrip('+')}", int(m.group(1))
+        elif code.casefold() in labels:
+            opt = labels[code.casefold()]
+            what = f"is the label of option {opt}"
+        else:
+            return
+        seen.add((code, line))
+        self.err(f"missing-value code {code!r} {what} of the response range {rr} of scale "
+                 f"{scale!r}, so it is a real answer: remove it from 'missing' and enter {opt} "
+                 f"in those cells {_EXPORT_NUMBERS}", line)
 
     def scales(self, data: LineDict, language: str,
                default: ResponseRange) -> dict[str, Scale]:
@@ -839,8 +861,11 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
         One problem per bad cell (up to 20 are listed), each with the file, the CSV line and the
         column: values outside the item's response scale (a missing-value code such as 99
         is read as missing only when the instrument declares it under ``missing:``), text in
-        an item column (``"setuju"``; when the text is a response label, the message says
-        which number to enter), fractional
+        an item column (``"setuju"``; when the text holds the answer, the message says
+        which number to enter and never to declare it a missing-value code: a response
+        label, a form's choice starting with its option number or label such as ``"4 -
+        Setuju"``, a formula kept as text ``=4``, Excel's text prefix ``'4``; a spreadsheet
+        error value such as ``#DIV/0!`` is named as one), fractional
         answers, empty or duplicate respondent ids, text in a numeric demographic, values
         outside a demographic's declared levels, a missing-value marker (``NA``, ``N/A``,
         ``#N/A``, ``null``, ...) in a text demographic without declared levels (it would
@@ -1031,11 +1056,10 @@ def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
             problems.append(Problem(path, f"item {col!r} must be a whole number {where}, got "
                                     f"{raw!r}", line, col))
         elif math.isnan(val):
-            opt = label_to_option.get(raw.casefold())
-            hint = (f"; {raw!r} is the label of option {opt}, enter {opt}" if opt is not None
-                    else f"; enter a whole number {where}, leave the cell empty if unanswered, "
-                    f"or declare {raw!r} a missing-value code in the instrument ('missing: "
-                    f"[{_flow_code(raw)}]')")
+            hint = _text_answer_hint(raw, rng, label_to_option) or (
+                f"; enter a whole number {where}, leave the cell empty if unanswered, "
+                f"or declare {raw!r} a missing-value code in the instrument ('missing: "
+                f"[{_flow_code(raw)}]')")
             problems.append(Problem(path, f"item {col!r} must be a number, got text {raw!r}"
                                     + hint, line, col))
         elif val != round(val):
@@ -1047,6 +1071,65 @@ def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
                                     "unanswered (if it is a missing-value code, declare it in "
                                     f"the instrument instead: 'missing: [{raw}]')", line, col))
     return out
+
+
+#: Error values spreadsheets (Excel, LibreOffice, Google Sheets) show in a cell whose
+#: formula failed, compared case-folded.
+_SPREADSHEET_ERRORS = frozenset({
+    "#div/0!", "#n/a", "#name?", "#null!", "#num!", "#ref!", "#value!", "#spill!", "#calc!",
+    "#field!", "#blocked!", "#connect!", "#busy!", "#unknown!", "#getting_data", "#error!",
+    "#n/a!", "err:502", "err:504", "err:508", "err:522"})
+#: Leading whole number of a cell, as a word of its own: ``4 - Setuju``, ``5 (Sangat
+#: setuju)``, ``2. Kurang``, but not ``4,5``, ``4.5`` or ``45``.
+_LEADING_OPTION = re.compile(r"\s*([-+]?\d+)(?![.,]?\d)(?=[^\w]|$)(.*)", re.S)
+#: What separates an option's number from its label in a form's choice.
+_CHOICE_SEPARATORS = " \t-\u2013\u2014:.=)([]/|"
+_EXPORT_NUMBERS = "(or export the form's values as numbers)"
+
+
+def _text_answer_hint(raw: str, rng: ResponseRange,
+                      label_to_option: dict[str, int]) -> str | None:
+    """What to enter for the text answer ``raw`` of an item on ``rng`` when the text holds
+    the answer (``; ...``), else None: a response label; a form's choice starting with its
+    option number or its label (``4 - Setuju``); a spreadsheet formula, text prefix or
+    error value. Such a cell is a real answer, never a missing-value code."""
+    folded = raw.casefold().strip()
+    if folded in _SPREADSHEET_ERRORS:
+        return (f"; {raw!r} is a spreadsheet error value (a formula that failed), not an "
+                "answer: fix the formula in the spreadsheet and export the values again, or "
+                "leave the cell empty if unanswered")
+    opt = label_to_option.get(folded)
+    if opt is not None:
+        return f"; {raw!r} is the label of option {opt}, enter {opt}"
+    if raw.startswith("="):
+        body = raw[1:].strip()
+        if isinstance(_number(body), int | float):
+            return (f"; {raw!r} is a spreadsheet formula saved as text; enter {body} "
+                    f"{_EXPORT_NUMBERS}")
+        return (f"; {raw!r} is a spreadsheet formula saved as text, not its value: export the "
+                "values (in Excel: copy, then Paste Special > Values) or enter the answer")
+    if raw.startswith("'") and isinstance(_number(raw[1:].strip()), int | float):
+        return (f"; {raw!r} carries Excel's text prefix (the leading '); enter "
+                f"{raw[1:].strip()} without it {_EXPORT_NUMBERS}")
+    m = _LEADING_OPTION.match(raw)
+    if m and rng.min <= int(m.group(1)) <= rng.max:
+        n, rest = int(m.group(1)), m.group(2).strip(_CHOICE_SEPARATORS)
+        other = label_to_option.get(rest.casefold())
+        if other is not None and other != n:
+            return (f"; {raw!r} starts with option {n} but {rest!r} is the label of option "
+                    f"{other}: check which was meant and enter it {_EXPORT_NUMBERS}")
+        return f"; {raw!r} starts with option {n}; enter {n} {_EXPORT_NUMBERS}"
+    for label in sorted(filter(None, label_to_option), key=len, reverse=True):
+        after = folded[len(label):]
+        if folded.startswith(label) and not after[:1].isalnum():
+            opt = label_to_option[label]
+            number = _number(after.strip(_CHOICE_SEPARATORS))
+            if isinstance(number, int) and number != opt:
+                return (f"; {raw!r} starts with the label of option {opt} but gives "
+                        f"{number}: check which was meant and enter it {_EXPORT_NUMBERS}")
+            return (f"; {raw!r} starts with the label of option {opt}; enter {opt} "
+                    f"{_EXPORT_NUMBERS}")
+    return None
 
 
 def _is_missing_code(values: pd.Series, codes: tuple[float | str, ...]) -> pd.Series:
