@@ -275,6 +275,78 @@ def test_items_missing_from_responses(tmp_path, mini):
     assert "item(s) d, e of the instrument are missing" in str(exc.value)
 
 
+GFORMS_QUESTION = "Secara umum, citra kota baik (1 = buruk, 5 = baik)"
+GFORMS_HEADER = f'Timestamp,"{GFORMS_QUESTION}",Saya percaya pada pemerintah kota.\n'
+
+
+def gforms_instrument(tmp_path: Path, items: str) -> Path:
+    return write(tmp_path, "inst.yaml", "instrument: gforms\nscale: {min: 1, max: 5}\n"
+                 "id_column: Timestamp\nscales:\n  PERSEPSI:\n" + items)
+
+
+@pytest.mark.parametrize("items, line", [
+    (f"    items: [{GFORMS_QUESTION}, Saya percaya pada pemerintah kota.]\n", 6),
+    (f"    items:\n      - Saya percaya pada pemerintah kota.\n      - {GFORMS_QUESTION}\n", 8),
+])
+def test_an_unquoted_question_split_at_its_commas_says_to_quote_it(tmp_path, items, line):
+    """Office test 11: a Google Forms question unquoted in a flow list is split at its
+    commas; "item(s) Secara umum, citra kota baik (1 = buruk, 5 = baik) ... are missing"
+    rejoined the pieces, so it read as the header itself. (In a block list YAML keeps the
+    commas, and the question is read.)"""
+    inst_path = gforms_instrument(tmp_path, items)
+    inst = ce.Instrument.load(inst_path)
+    p = write(tmp_path, "resp.csv", GFORMS_HEADER + "2024/01/15 10:23:45,4,5\n")
+    if line == 8:
+        assert ce.read_responses(p, inst)[GFORMS_QUESTION].tolist() == [4.0]
+        return
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, inst)
+    (problem,) = exc.value.problems
+    assert (problem.path, problem.line) == (str(inst_path), line)
+    assert "split at its commas into the items 'Secara umum', 'citra kota baik (1 = buruk', " \
+        "'5 = baik)'" in problem.message
+    assert problem.message.endswith(f'quote the question: - "{GFORMS_QUESTION}"')
+
+
+def test_a_split_question_beside_a_truly_missing_item_reports_both(tmp_path):
+    items = f"    items: [{GFORMS_QUESTION}, Saya percaya pada pemerintah kota., Q9]\n"
+    inst = ce.Instrument.from_dict({"scale": {"min": 1, "max": 5}, "id_column": "Timestamp",
+                                    "scales": {"P": {"items": [
+                                        *GFORMS_QUESTION.split(", "), "Q9"]}}})
+    p = write(tmp_path, "resp.csv", GFORMS_HEADER + "t1,4,5\n")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, inst)
+    split, missing = exc.value.problems
+    # an instrument built in Python has no file: the responses' header line is named
+    assert (split.path, split.line) == (str(p), 1)
+    assert "quote the question" in split.message and "in the instrument" in split.message
+    assert "item(s) Q9 of the instrument are missing" in missing.message
+    inst_path = gforms_instrument(tmp_path, items)
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, ce.Instrument.load(inst_path))
+    assert [q.path for q in exc.value.problems] == [str(inst_path), str(p)]
+
+
+@pytest.mark.parametrize("items, line, shown", [
+    ("    items:\n      - Saya percaya pada pemerintah kota.\n"
+     "      - Informasi layanan: jelas dan lengkap\n", 8, "Informasi layanan: jelas dan lengkap"),
+    ("    items: [Saya percaya pada pemerintah kota., Informasi layanan: jelas]\n", 6,
+     "Informasi layanan: jelas"),
+    ("    items:\n      - Saya percaya pada pemerintah kota.\n      - Nilai kota: 10\n", 8,
+     "Nilai kota: 10"),
+])
+def test_a_question_with_a_colon_read_as_a_mapping_says_to_quote_it(tmp_path, items, line,
+                                                                     shown):
+    """Office test 11: a question holding ': ' is a mapping in YAML; the error was "'items'
+    of scale 'PERSEPSI' must be a list of names" and then "scale 'PERSEPSI' has no items"."""
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(gforms_instrument(tmp_path, items))
+    (problem,) = exc.value.problems
+    assert problem.line == line
+    assert f"scale 'PERSEPSI': the entry {shown!r} of 'items'" in problem.message
+    assert problem.message.endswith(f'quote the question: - "{shown}"')
+
+
 TYPED = MINI.replace("demographics: [district]\n", """\
 demographics:
   - district

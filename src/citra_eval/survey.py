@@ -197,6 +197,9 @@ class Instrument:
         Missing-value codes (the top-level ``missing:``): cells of an item column holding one
         of them are read as missing answers (NaN). Numbers match by value (``99`` matches
         ``99.0``), text case-insensitively (``"DK"`` matches ``dk``).
+    item_lines : dict
+        Item -> the line of the instrument file that first lists it in a scale's ``items``
+        (empty for an instrument built from a plain dict), for messages about an item.
 
     Examples
     --------
@@ -223,6 +226,7 @@ class Instrument:
     path: str | None = None
     demographic_types: dict[str, Demographic] = field(default_factory=dict)
     missing: tuple[float | str, ...] = ()
+    item_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for d in self.demographics:
@@ -391,6 +395,7 @@ class _InstrumentBuilder:
     def __init__(self, path: str | None) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.item_lines: dict[str, int] = {}
 
     def err(self, msg: str, line: int | None) -> None:
         self.problems.append(Problem(self.path, msg, line or None))
@@ -420,7 +425,7 @@ class _InstrumentBuilder:
                           min=lo, max=hi, labels=labels, id_column=id_column.strip(),
                           scales=scales, items=items, demographics=list(demographics),
                           language=language, path=self.path, demographic_types=demographics,
-                          missing=missing)
+                          missing=missing, item_lines=self.item_lines)
 
     def unknown_keys(self, d: LineDict, allowed: set[str], where: str) -> None:
         for msg, line in unknown_keys(d, allowed, where):
@@ -662,16 +667,34 @@ class _InstrumentBuilder:
         return out
 
     def names(self, spec: LineDict, key: str, where: str) -> list[str]:
+        """The names listed under ``key`` of ``spec`` (``items`` also noting each item's
+        line). An entry YAML read as a one-pair mapping (a question holding ``': '``) is
+        reported with the fix, quoting it, and kept as the text it was written as."""
         val = spec.get(key)
         if val is None:
             return []
         if isinstance(val, str):
             val = [val]
-        if not isinstance(val, list) or not all(
-                isinstance(v, str | int) and not isinstance(v, bool) for v in val):
+        if not isinstance(val, list):
             self.err(f"'{key}' of {where} must be a list of names", spec.line_of(key))
             return []
-        return [str(v).strip() for v in val]
+        lines = getattr(val, "item_lines", None) or [spec.line_of(key)] * len(val)
+        out: list[str] = []
+        for v, line in zip(val, lines, strict=True):
+            text = _mapping_text(v)
+            if text is not None:
+                self.err(f"{where}: the entry {text!r} of '{key}' is read as 'key: value' "
+                         "because of its ': '; quote the question: - "
+                         f"{json.dumps(text, ensure_ascii=False)}", line)
+            elif isinstance(v, str | int) and not isinstance(v, bool):
+                text = str(v).strip()
+            else:
+                self.err(f"'{key}' of {where} must be a list of names", spec.line_of(key))
+                return []
+            out.append(text)
+            if key == "items":
+                self.item_lines.setdefault(text, line)
+        return out
 
     def wordings(self, data: LineDict, language: str,
                  scales: dict[str, Scale]) -> dict[str, dict[str, str]]:
@@ -809,6 +832,18 @@ class _InstrumentBuilder:
                      f"max={hi!r}", spec.line_of("max") or line)
             return None, None
         return lo, hi
+
+
+def _mapping_text(value) -> str | None:
+    """The text a one-pair mapping of plain values was written as (``Informasi layanan:
+    jelas`` unquoted in a list is ``{'Informasi layanan': 'jelas'}``), else None."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    (key, val), = value.items()
+    if isinstance(key, dict | list) or isinstance(val, dict | list):
+        return None
+    shown = value.text_of(key) if isinstance(value, LineDict) else str(val)
+    return f"{key}: {'' if val is None and shown == 'None' else shown}".strip()
 
 
 def _number(text: str) -> float | str:
@@ -984,6 +1019,17 @@ def _check_header(header: list[str], inst: Instrument, path: str, line: int) -> 
                                 "add it or set 'id_column' in the instrument", line,
                                 inst.id_column))
     missing = [i for i in inst.item_names if i not in header]
+    for column, scale, pieces in _split_questions(header, inst, missing):
+        # reported at the instrument's line when it was read from a file
+        at = ((inst.path, inst.item_lines[pieces[0]], "")
+              if inst.path and pieces[0] in inst.item_lines
+              else (path, line, "in the instrument, "))
+        problems.append(Problem(
+            at[0], f"scale {scale!r}: the question {column!r} (a column of {path}) was split "
+            f"at its commas into the items {', '.join(map(repr, pieces))} (unquoted in a "
+            f"[...] list, YAML reads ', ' as a separator); {at[2]}quote the question: - "
+            f"{json.dumps(column, ensure_ascii=False)}", at[1]))
+        missing = [i for i in missing if i not in pieces]
     if missing:
         problems.append(Problem(path, f"item(s) {', '.join(missing)} of the instrument are "
                                 "missing from the responses; add the column(s) (empty cells "
@@ -996,6 +1042,45 @@ def _check_header(header: list[str], inst: Instrument, path: str, line: int) -> 
                                 "'demographics'", line, missing_demo[0]))
     if problems:
         raise InputError(problems=problems)
+
+
+#: Longest run of items :func:`_split_questions` rejoins (a question with that many commas).
+_MAX_SPLIT = 40
+
+
+def _comma_key(text: str) -> str:
+    return re.sub(r"\s*,\s*", ", ", text.strip())
+
+
+def _split_questions(header: list[str], inst: Instrument,
+                     missing: list[str]) -> list[tuple[str, str, list[str]]]:
+    """``(column, scale, items)`` for each response column that consecutive items of a
+    scale, not all in the header, form when joined with ``", "``: a question with commas
+    that YAML split in an unquoted flow list (``items: [Secara umum, citra ...]``)."""
+    if not missing:
+        return []
+    columns = {_comma_key(h): h for h in header}
+    absent = set(missing)
+    out: list[tuple[str, str, list[str]]] = []
+    seen: set[str] = set()
+    for name, sc in inst.scales.items():
+        items, i = list(sc.items), 0
+        while i < len(items):
+            hit = None
+            if items[i] in absent:
+                for j in range(min(len(items), i + _MAX_SPLIT), i + 1, -1):
+                    column = columns.get(_comma_key(", ".join(items[i:j])))
+                    if column is not None:
+                        hit = (column, items[i:j])
+                        break
+            if hit is None:
+                i += 1
+                continue
+            if hit[0] not in seen:
+                seen.add(hit[0])
+                out.append((hit[0], name, hit[1]))
+            i += len(hit[1])
+    return out
 
 
 def _check_ids(frame: pd.DataFrame, col: str, line_of: pd.Series, path: str,
