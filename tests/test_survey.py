@@ -347,6 +347,20 @@ def test_a_question_with_a_colon_read_as_a_mapping_says_to_quote_it(tmp_path, it
     assert problem.message.endswith(f'quote the question: - "{shown}"')
 
 
+def test_a_demographic_question_with_a_colon_says_to_quote_it(tmp_path):
+    """Office test 11, in 'demographics': '- Pendidikan terakhir: SMA atau sederajat' is the
+    column 'Pendidikan terakhir' of type 'SMA atau sederajat'."""
+    text = MINI.replace("demographics: [district]\n", "demographics:\n  - district\n"
+                        "  - Pendidikan terakhir: SMA atau sederajat\n  - age: numerik\n")
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(write(tmp_path, "inst.yaml", text))
+    question, typo = exc.value.problems
+    assert question.line == 20
+    assert question.message.endswith(
+        'quote the question: - "Pendidikan terakhir: SMA atau sederajat"')
+    assert "did you mean 'numeric'" in typo.message and "quote" not in typo.message
+
+
 TYPED = MINI.replace("demographics: [district]\n", """\
 demographics:
   - district

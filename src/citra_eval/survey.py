@@ -755,6 +755,7 @@ class _InstrumentBuilder:
     def demographic(self, name: str, spec, line: int, language: str) -> Demographic:
         if spec is None:
             return Demographic(name)
+        short = spec if isinstance(spec, str) else None  # 'name: type'
         if isinstance(spec, str):
             spec = {"type": spec}
         if not isinstance(spec, dict):
@@ -767,6 +768,10 @@ class _InstrumentBuilder:
         if kind not in DEMOGRAPHIC_TYPES:
             hint = closest(str(kind), DEMOGRAPHIC_TYPES)
             did = f"; did you mean {hint!r}?" if hint else ""
+            if not hint and short is not None:
+                question = json.dumps(f"{name}: {short}", ensure_ascii=False)
+                did = (f"; if {name}: {short} is one column (a question holding ': '), "
+                       f"quote the question: - {question}")
             self.err(f"demographic {name!r}: type must be one of "
                      f"{', '.join(DEMOGRAPHIC_TYPES)}, got {kind!r}{did}", line)
             return Demographic(name)
