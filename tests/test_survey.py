@@ -186,6 +186,59 @@ def test_bad_cells_name_file_line_and_column(tmp_path, mini, rows, line, column,
         assert w in formatted
 
 
+@pytest.mark.parametrize("cell, words, option", [
+    # a form option exported with its label: the answer is there, never "missing"
+    ("4 - Setuju", ["'4 - Setuju' starts with option 4; enter 4 (or export the form's values "
+                    "as numbers)"], 4),
+    ("5 (Sangat setuju)", ["starts with option 5; enter 5"], 5),
+    ("2. Kurang", ["starts with option 2; enter 2"], 2),
+    ("Setuju (4)", ["starts with the label of option 4; enter 4"], 4),
+    ("sangat setuju - 5", ["starts with the label of option 5; enter 5"], 5),
+    # number and label disagree: which was meant?
+    ("4 - Sangat setuju", ["starts with option 4", "the label of option 5",
+                           "check which was meant"], 4),
+    ("Setuju (5)", ["starts with the label of option 4 but gives 5", "check which was meant"],
+     4),
+    # Excel: a formula kept as text, the text prefix, an error value
+    ("=4", ["'=4' is a spreadsheet formula saved as text; enter 4"], 4),
+    ("'4", ["Excel's text prefix", "enter 4"], 4),
+    ("=A2+1", ["spreadsheet formula", "export the values"], None),
+    ("#DIV/0!", ["'#DIV/0!' is a spreadsheet error value", "fix the formula",
+                 "export the values"], None),
+    ("#VALUE!", ["spreadsheet error value"], None),
+])
+def test_a_labelled_or_spreadsheet_answer_says_what_to_enter_never_missing_code(
+        tmp_path, mini, cell, words, option):
+    """Exploratory (office) test 6: '4 - Setuju' was told "or declare '4 - Setuju' a
+    missing-value code"; doing so read every such real answer as no answer, exit 0."""
+    p = tmp_path / "resp.csv"
+    quoted_cell = '"' + cell.replace('"', '""') + '"'
+    p.write_text(csv_lines(f"r1,Utara,{quoted_cell},4,3,2,1"), encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    (problem,) = exc.value.problems
+    assert (problem.line, problem.column) == (2, "a")
+    for w in words:
+        assert w in problem.message, problem.message
+    assert "missing-value code" not in problem.message
+    if option is not None:
+        # the advice holds: entering the number reads the answer
+        p.write_text(csv_lines(f"r1,Utara,{option},4,3,2,1"), encoding="utf-8")
+        assert ce.read_responses(p, mini).loc[0, "a"] == option
+
+
+@pytest.mark.parametrize("cell", ["45 - Setuju", "7 - Setuju", "4,5", "Setujuan", "bagus"])
+def test_text_not_starting_with_an_option_keeps_the_missing_code_advice(tmp_path, mini, cell):
+    """Only an option number (a whole word, in range) or a label opens the 'enter N' advice."""
+    p = tmp_path / "resp.csv"
+    p.write_text(csv_lines(f'r1,Utara,"{cell}",4,3,2,1'), encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    (problem,) = exc.value.problems
+    assert "starts with" not in problem.message
+    assert "whole number 1..5" in problem.message and "missing-value code" in problem.message
+
+
 def test_every_bad_cell_is_reported(tmp_path, mini):
     p = tmp_path / "resp.csv"
     p.write_text(csv_lines("r1,Utara,9,4,3,2,1", "r2,Utara,1,x,3,2,1"), encoding="utf-8")
@@ -220,6 +273,92 @@ def test_items_missing_from_responses(tmp_path, mini):
         ce.read_responses(p, mini)
     assert exc.value.line == 1 and exc.value.column == "d"
     assert "item(s) d, e of the instrument are missing" in str(exc.value)
+
+
+GFORMS_QUESTION = "Secara umum, citra kota baik (1 = buruk, 5 = baik)"
+GFORMS_HEADER = f'Timestamp,"{GFORMS_QUESTION}",Saya percaya pada pemerintah kota.\n'
+
+
+def gforms_instrument(tmp_path: Path, items: str) -> Path:
+    return write(tmp_path, "inst.yaml", "instrument: gforms\nscale: {min: 1, max: 5}\n"
+                 "id_column: Timestamp\nscales:\n  PERSEPSI:\n" + items)
+
+
+@pytest.mark.parametrize("items, line", [
+    (f"    items: [{GFORMS_QUESTION}, Saya percaya pada pemerintah kota.]\n", 6),
+    (f"    items:\n      - Saya percaya pada pemerintah kota.\n      - {GFORMS_QUESTION}\n", 8),
+])
+def test_an_unquoted_question_split_at_its_commas_says_to_quote_it(tmp_path, items, line):
+    """Office test 11: a Google Forms question unquoted in a flow list is split at its
+    commas; "item(s) Secara umum, citra kota baik (1 = buruk, 5 = baik) ... are missing"
+    rejoined the pieces, so it read as the header itself. (In a block list YAML keeps the
+    commas, and the question is read.)"""
+    inst_path = gforms_instrument(tmp_path, items)
+    inst = ce.Instrument.load(inst_path)
+    p = write(tmp_path, "resp.csv", GFORMS_HEADER + "2024/01/15 10:23:45,4,5\n")
+    if line == 8:
+        assert ce.read_responses(p, inst)[GFORMS_QUESTION].tolist() == [4.0]
+        return
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, inst)
+    (problem,) = exc.value.problems
+    assert (problem.path, problem.line) == (str(inst_path), line)
+    assert "split at its commas into the items 'Secara umum', 'citra kota baik (1 = buruk', " \
+        "'5 = baik)'" in problem.message
+    assert problem.message.endswith(f'quote the question: - "{GFORMS_QUESTION}"')
+
+
+def test_a_split_question_beside_a_truly_missing_item_reports_both(tmp_path):
+    items = f"    items: [{GFORMS_QUESTION}, Saya percaya pada pemerintah kota., Q9]\n"
+    inst = ce.Instrument.from_dict({"scale": {"min": 1, "max": 5}, "id_column": "Timestamp",
+                                    "scales": {"P": {"items": [
+                                        *GFORMS_QUESTION.split(", "), "Q9"]}}})
+    p = write(tmp_path, "resp.csv", GFORMS_HEADER + "t1,4,5\n")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, inst)
+    split, missing = exc.value.problems
+    # an instrument built in Python has no file: the responses' header line is named
+    assert (split.path, split.line) == (str(p), 1)
+    assert "quote the question" in split.message and "in the instrument" in split.message
+    assert "item(s) Q9 of the instrument are missing" in missing.message
+    inst_path = gforms_instrument(tmp_path, items)
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, ce.Instrument.load(inst_path))
+    assert [q.path for q in exc.value.problems] == [str(inst_path), str(p)]
+
+
+@pytest.mark.parametrize("items, line, shown", [
+    ("    items:\n      - Saya percaya pada pemerintah kota.\n"
+     "      - Informasi layanan: jelas dan lengkap\n", 8, "Informasi layanan: jelas dan lengkap"),
+    ("    items: [Saya percaya pada pemerintah kota., Informasi layanan: jelas]\n", 6,
+     "Informasi layanan: jelas"),
+    ("    items:\n      - Saya percaya pada pemerintah kota.\n      - Nilai kota: 10\n", 8,
+     "Nilai kota: 10"),
+])
+def test_a_question_with_a_colon_read_as_a_mapping_says_to_quote_it(tmp_path, items, line,
+                                                                     shown):
+    """Office test 11: a question holding ': ' is a mapping in YAML; the error was "'items'
+    of scale 'PERSEPSI' must be a list of names" and then "scale 'PERSEPSI' has no items"."""
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(gforms_instrument(tmp_path, items))
+    (problem,) = exc.value.problems
+    assert problem.line == line
+    assert f"scale 'PERSEPSI': the entry {shown!r} of 'items'" in problem.message
+    assert problem.message.endswith(f'quote the question: - "{shown}"')
+
+
+def test_a_demographic_question_with_a_colon_says_to_quote_it(tmp_path):
+    """Office test 11, in 'demographics': '- Pendidikan terakhir: SMA atau sederajat' is the
+    column 'Pendidikan terakhir' of type 'SMA atau sederajat'."""
+    text = MINI.replace("demographics: [district]\n", "demographics:\n  - district\n"
+                        "  - Pendidikan terakhir: SMA atau sederajat\n  - age: numerik\n")
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(write(tmp_path, "inst.yaml", text))
+    question, typo = exc.value.problems
+    assert question.line == 20
+    assert question.message.endswith(
+        'quote the question: - "Pendidikan terakhir: SMA atau sederajat"')
+    assert "did you mean 'numeric'" in typo.message and "quote" not in typo.message
 
 
 TYPED = MINI.replace("demographics: [district]\n", """\
@@ -800,6 +939,11 @@ def test_an_undeclared_code_names_the_missing_key(tmp_path, mini):
      "scale 'S'"),
     ("missing: ['4']\n", 10, "missing-value code 4 is inside the response range 1..5"),
     ("missing: [true]\n", 10, "'missing' must list missing-value codes"),
+    # office test 6: a form's choice declared missing turned every such answer into NaN
+    ('missing: [99, "4 - Setuju"]\n', 10, "missing-value code '4 - Setuju' starts with option "
+     "4 of the response range 1..5 of scale 'S', so it is a real answer: remove it from "
+     "'missing' and enter 4"),
+    ("missing: [DK, setuju]\n", 10, "missing-value code 'setuju' is the label of option 4"),
 ])
 def test_a_missing_code_inside_the_range_is_refused(tmp_path, patch, line, words):
     p = write(tmp_path, "ins.yaml", MINI.replace("id_column: rid\n", "id_column: rid\n" + patch))

@@ -197,6 +197,9 @@ class Instrument:
         Missing-value codes (the top-level ``missing:``): cells of an item column holding one
         of them are read as missing answers (NaN). Numbers match by value (``99`` matches
         ``99.0``), text case-insensitively (``"DK"`` matches ``dk``).
+    item_lines : dict
+        Item -> the line of the instrument file that first lists it in a scale's ``items``
+        (empty for an instrument built from a plain dict), for messages about an item.
 
     Examples
     --------
@@ -223,6 +226,7 @@ class Instrument:
     path: str | None = None
     demographic_types: dict[str, Demographic] = field(default_factory=dict)
     missing: tuple[float | str, ...] = ()
+    item_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for d in self.demographics:
@@ -375,7 +379,8 @@ class Instrument:
             level or a scale's own), scales without items, reverse items not in their scale,
             ``of:`` naming unknown scales, unknown keys (with a suggestion), wording for items
             in no scale, an item in two scales with different ranges, a composite over parts
-            on different ranges, a ``missing:`` code inside a range it applies to, ...
+            on different ranges, a ``missing:`` code inside a range it applies to (or a text
+            code that is an answer of it: a label, or ``4 - Setuju``), ...
         """
         spath = os.fspath(path)
         return cls.from_dict(read_yaml_file(path), path=spath)
@@ -390,6 +395,7 @@ class _InstrumentBuilder:
     def __init__(self, path: str | None) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.item_lines: dict[str, int] = {}
 
     def err(self, msg: str, line: int | None) -> None:
         self.problems.append(Problem(self.path, msg, line or None))
@@ -419,7 +425,7 @@ class _InstrumentBuilder:
                           min=lo, max=hi, labels=labels, id_column=id_column.strip(),
                           scales=scales, items=items, demographics=list(demographics),
                           language=language, path=self.path, demographic_types=demographics,
-                          missing=missing)
+                          missing=missing, item_lines=self.item_lines)
 
     def unknown_keys(self, d: LineDict, allowed: set[str], where: str) -> None:
         for msg, line in unknown_keys(d, allowed, where):
@@ -520,12 +526,33 @@ class _InstrumentBuilder:
                                  if isinstance(spec, LineDict) else None)):
                 for c in codes:
                     if isinstance(c, str) or not rr.min <= c <= rr.max or (c, line) in seen:
+                        if isinstance(c, str) and (c, line) not in seen:
+                            self.check_text_code(c, rr, name, line, seen)
                         continue
                     seen.add((c, line))
                     self.err(f"missing-value code {c:g} is inside the response range {rr} of "
                              f"scale {name!r}, so it would be a real answer too; pick a code "
                              "outside every range (e.g. 99 or -9) or remove it from 'missing'",
                              line)
+
+    def check_text_code(self, code: str, rr: ResponseRange, scale: str, line: int | None,
+                        seen: set[tuple[float | str, int | None]]) -> None:
+        """Refuse a text missing-value code that is an answer of ``rr``: a form's choice
+        starting with an option number (``4 - Setuju``) or a response label; declared
+        missing, every such real answer would be read as no answer."""
+        labels = {t.casefold(): opt for opt, texts in rr.labels.items() for t in texts.values()}
+        m = _LEADING_OPTION.match(code)
+        if m and rr.min <= int(m.group(1)) <= rr.max:
+            what, opt = f"starts with option {m.group(1).lstrip('+')}", int(m.group(1))
+        elif code.casefold() in labels:
+            opt = labels[code.casefold()]
+            what = f"is the label of option {opt}"
+        else:
+            return
+        seen.add((code, line))
+        self.err(f"missing-value code {code!r} {what} of the response range {rr} of scale "
+                 f"{scale!r}, so it is a real answer: remove it from 'missing' and enter {opt} "
+                 f"in those cells {_EXPORT_NUMBERS}", line)
 
     def scales(self, data: LineDict, language: str,
                default: ResponseRange) -> dict[str, Scale]:
@@ -640,16 +667,34 @@ class _InstrumentBuilder:
         return out
 
     def names(self, spec: LineDict, key: str, where: str) -> list[str]:
+        """The names listed under ``key`` of ``spec`` (``items`` also noting each item's
+        line). An entry YAML read as a one-pair mapping (a question holding ``': '``) is
+        reported with the fix, quoting it, and kept as the text it was written as."""
         val = spec.get(key)
         if val is None:
             return []
         if isinstance(val, str):
             val = [val]
-        if not isinstance(val, list) or not all(
-                isinstance(v, str | int) and not isinstance(v, bool) for v in val):
+        if not isinstance(val, list):
             self.err(f"'{key}' of {where} must be a list of names", spec.line_of(key))
             return []
-        return [str(v).strip() for v in val]
+        lines = getattr(val, "item_lines", None) or [spec.line_of(key)] * len(val)
+        out: list[str] = []
+        for v, line in zip(val, lines, strict=True):
+            text = _mapping_text(v)
+            if text is not None:
+                self.err(f"{where}: the entry {text!r} of '{key}' is read as 'key: value' "
+                         "because of its ': '; quote the question: - "
+                         f"{json.dumps(text, ensure_ascii=False)}", line)
+            elif isinstance(v, str | int) and not isinstance(v, bool):
+                text = str(v).strip()
+            else:
+                self.err(f"'{key}' of {where} must be a list of names", spec.line_of(key))
+                return []
+            out.append(text)
+            if key == "items":
+                self.item_lines.setdefault(text, line)
+        return out
 
     def wordings(self, data: LineDict, language: str,
                  scales: dict[str, Scale]) -> dict[str, dict[str, str]]:
@@ -710,6 +755,7 @@ class _InstrumentBuilder:
     def demographic(self, name: str, spec, line: int, language: str) -> Demographic:
         if spec is None:
             return Demographic(name)
+        short = spec if isinstance(spec, str) else None  # 'name: type'
         if isinstance(spec, str):
             spec = {"type": spec}
         if not isinstance(spec, dict):
@@ -722,6 +768,10 @@ class _InstrumentBuilder:
         if kind not in DEMOGRAPHIC_TYPES:
             hint = closest(str(kind), DEMOGRAPHIC_TYPES)
             did = f"; did you mean {hint!r}?" if hint else ""
+            if not hint and short is not None:
+                question = json.dumps(f"{name}: {short}", ensure_ascii=False)
+                did = (f"; if {name}: {short} is one column (a question holding ': '), "
+                       f"quote the question: - {question}")
             self.err(f"demographic {name!r}: type must be one of "
                      f"{', '.join(DEMOGRAPHIC_TYPES)}, got {kind!r}{did}", line)
             return Demographic(name)
@@ -789,6 +839,18 @@ class _InstrumentBuilder:
         return lo, hi
 
 
+def _mapping_text(value) -> str | None:
+    """The text a one-pair mapping of plain values was written as (``Informasi layanan:
+    jelas`` unquoted in a list is ``{'Informasi layanan': 'jelas'}``), else None."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    (key, val), = value.items()
+    if isinstance(key, dict | list) or isinstance(val, dict | list):
+        return None
+    shown = value.text_of(key) if isinstance(value, LineDict) else str(val)
+    return f"{key}: {'' if val is None and shown == 'None' else shown}".strip()
+
+
 def _number(text: str) -> float | str:
     """``text`` as an int or float when it is a number, else unchanged."""
     try:
@@ -839,8 +901,11 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
         One problem per bad cell (up to 20 are listed), each with the file, the CSV line and the
         column: values outside the item's response scale (a missing-value code such as 99
         is read as missing only when the instrument declares it under ``missing:``), text in
-        an item column (``"setuju"``; when the text is a response label, the message says
-        which number to enter), fractional
+        an item column (``"setuju"``; when the text holds the answer, the message says
+        which number to enter and never to declare it a missing-value code: a response
+        label, a form's choice starting with its option number or label such as ``"4 -
+        Setuju"``, a formula kept as text ``=4``, Excel's text prefix ``'4``; a spreadsheet
+        error value such as ``#DIV/0!`` is named as one), fractional
         answers, empty or duplicate respondent ids, text in a numeric demographic, values
         outside a demographic's declared levels, a missing-value marker (``NA``, ``N/A``,
         ``#N/A``, ``null``, ...) in a text demographic without declared levels (it would
@@ -959,6 +1024,17 @@ def _check_header(header: list[str], inst: Instrument, path: str, line: int) -> 
                                 "add it or set 'id_column' in the instrument", line,
                                 inst.id_column))
     missing = [i for i in inst.item_names if i not in header]
+    for column, scale, pieces in _split_questions(header, inst, missing):
+        # reported at the instrument's line when it was read from a file
+        at = ((inst.path, inst.item_lines[pieces[0]], "")
+              if inst.path and pieces[0] in inst.item_lines
+              else (path, line, "in the instrument, "))
+        problems.append(Problem(
+            at[0], f"scale {scale!r}: the question {column!r} (a column of {path}) was split "
+            f"at its commas into the items {', '.join(map(repr, pieces))} (unquoted in a "
+            f"[...] list, YAML reads ', ' as a separator); {at[2]}quote the question: - "
+            f"{json.dumps(column, ensure_ascii=False)}", at[1]))
+        missing = [i for i in missing if i not in pieces]
     if missing:
         problems.append(Problem(path, f"item(s) {', '.join(missing)} of the instrument are "
                                 "missing from the responses; add the column(s) (empty cells "
@@ -971,6 +1047,45 @@ def _check_header(header: list[str], inst: Instrument, path: str, line: int) -> 
                                 "'demographics'", line, missing_demo[0]))
     if problems:
         raise InputError(problems=problems)
+
+
+#: Longest run of items :func:`_split_questions` rejoins (a question with that many commas).
+_MAX_SPLIT = 40
+
+
+def _comma_key(text: str) -> str:
+    return re.sub(r"\s*,\s*", ", ", text.strip())
+
+
+def _split_questions(header: list[str], inst: Instrument,
+                     missing: list[str]) -> list[tuple[str, str, list[str]]]:
+    """``(column, scale, items)`` for each response column that consecutive items of a
+    scale, not all in the header, form when joined with ``", "``: a question with commas
+    that YAML split in an unquoted flow list (``items: [Secara umum, citra ...]``)."""
+    if not missing:
+        return []
+    columns = {_comma_key(h): h for h in header}
+    absent = set(missing)
+    out: list[tuple[str, str, list[str]]] = []
+    seen: set[str] = set()
+    for name, sc in inst.scales.items():
+        items, i = list(sc.items), 0
+        while i < len(items):
+            hit = None
+            if items[i] in absent:
+                for j in range(min(len(items), i + _MAX_SPLIT), i + 1, -1):
+                    column = columns.get(_comma_key(", ".join(items[i:j])))
+                    if column is not None:
+                        hit = (column, items[i:j])
+                        break
+            if hit is None:
+                i += 1
+                continue
+            if hit[0] not in seen:
+                seen.add(hit[0])
+                out.append((hit[0], name, hit[1]))
+            i += len(hit[1])
+    return out
 
 
 def _check_ids(frame: pd.DataFrame, col: str, line_of: pd.Series, path: str,
@@ -1031,11 +1146,10 @@ def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
             problems.append(Problem(path, f"item {col!r} must be a whole number {where}, got "
                                     f"{raw!r}", line, col))
         elif math.isnan(val):
-            opt = label_to_option.get(raw.casefold())
-            hint = (f"; {raw!r} is the label of option {opt}, enter {opt}" if opt is not None
-                    else f"; enter a whole number {where}, leave the cell empty if unanswered, "
-                    f"or declare {raw!r} a missing-value code in the instrument ('missing: "
-                    f"[{_flow_code(raw)}]')")
+            hint = _text_answer_hint(raw, rng, label_to_option) or (
+                f"; enter a whole number {where}, leave the cell empty if unanswered, "
+                f"or declare {raw!r} a missing-value code in the instrument ('missing: "
+                f"[{_flow_code(raw)}]')")
             problems.append(Problem(path, f"item {col!r} must be a number, got text {raw!r}"
                                     + hint, line, col))
         elif val != round(val):
@@ -1047,6 +1161,65 @@ def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
                                     "unanswered (if it is a missing-value code, declare it in "
                                     f"the instrument instead: 'missing: [{raw}]')", line, col))
     return out
+
+
+#: Error values spreadsheets (Excel, LibreOffice, Google Sheets) show in a cell whose
+#: formula failed, compared case-folded.
+_SPREADSHEET_ERRORS = frozenset({
+    "#div/0!", "#n/a", "#name?", "#null!", "#num!", "#ref!", "#value!", "#spill!", "#calc!",
+    "#field!", "#blocked!", "#connect!", "#busy!", "#unknown!", "#getting_data", "#error!",
+    "#n/a!", "err:502", "err:504", "err:508", "err:522"})
+#: Leading whole number of a cell, as a word of its own: ``4 - Setuju``, ``5 (Sangat
+#: setuju)``, ``2. Kurang``, but not ``4,5``, ``4.5`` or ``45``.
+_LEADING_OPTION = re.compile(r"\s*([-+]?\d+)(?![.,]?\d)(?=[^\w]|$)(.*)", re.S)
+#: What separates an option's number from its label in a form's choice.
+_CHOICE_SEPARATORS = " \t-\u2013\u2014:.=)([]/|"
+_EXPORT_NUMBERS = "(or export the form's values as numbers)"
+
+
+def _text_answer_hint(raw: str, rng: ResponseRange,
+                      label_to_option: dict[str, int]) -> str | None:
+    """What to enter for the text answer ``raw`` of an item on ``rng`` when the text holds
+    the answer (``; ...``), else None: a response label; a form's choice starting with its
+    option number or its label (``4 - Setuju``); a spreadsheet formula, text prefix or
+    error value. Such a cell is a real answer, never a missing-value code."""
+    folded = raw.casefold().strip()
+    if folded in _SPREADSHEET_ERRORS:
+        return (f"; {raw!r} is a spreadsheet error value (a formula that failed), not an "
+                "answer: fix the formula in the spreadsheet and export the values again, or "
+                "leave the cell empty if unanswered")
+    opt = label_to_option.get(folded)
+    if opt is not None:
+        return f"; {raw!r} is the label of option {opt}, enter {opt}"
+    if raw.startswith("="):
+        body = raw[1:].strip()
+        if isinstance(_number(body), int | float):
+            return (f"; {raw!r} is a spreadsheet formula saved as text; enter {body} "
+                    f"{_EXPORT_NUMBERS}")
+        return (f"; {raw!r} is a spreadsheet formula saved as text, not its value: export the "
+                "values (in Excel: copy, then Paste Special > Values) or enter the answer")
+    if raw.startswith("'") and isinstance(_number(raw[1:].strip()), int | float):
+        return (f"; {raw!r} carries Excel's text prefix (the leading '); enter "
+                f"{raw[1:].strip()} without it {_EXPORT_NUMBERS}")
+    m = _LEADING_OPTION.match(raw)
+    if m and rng.min <= int(m.group(1)) <= rng.max:
+        n, rest = int(m.group(1)), m.group(2).strip(_CHOICE_SEPARATORS)
+        other = label_to_option.get(rest.casefold())
+        if other is not None and other != n:
+            return (f"; {raw!r} starts with option {n} but {rest!r} is the label of option "
+                    f"{other}: check which was meant and enter it {_EXPORT_NUMBERS}")
+        return f"; {raw!r} starts with option {n}; enter {n} {_EXPORT_NUMBERS}"
+    for label in sorted(filter(None, label_to_option), key=len, reverse=True):
+        after = folded[len(label):]
+        if folded.startswith(label) and not after[:1].isalnum():
+            opt = label_to_option[label]
+            number = _number(after.strip(_CHOICE_SEPARATORS))
+            if isinstance(number, int) and number != opt:
+                return (f"; {raw!r} starts with the label of option {opt} but gives "
+                        f"{number}: check which was meant and enter it {_EXPORT_NUMBERS}")
+            return (f"; {raw!r} starts with the label of option {opt}; enter {opt} "
+                    f"{_EXPORT_NUMBERS}")
+    return None
 
 
 def _is_missing_code(values: pd.Series, codes: tuple[float | str, ...]) -> pd.Series:
