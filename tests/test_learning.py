@@ -810,10 +810,20 @@ def test_cross_validation_scores_a_human_coder_only_where_both_coded(one_of_thre
         assert _micro(cv, "A", machine).support == len(a)
         assert _micro(cv, "B", machine).support == len(b)
         assert pairs[("A", machine)] == {"D1", "D2", "D3"} and pairs[("B", machine)] == {"D1"}
-    # the intervals still resample A's documents, B's counts from the one B coded
+    # the intervals resample A's documents; B is measured on the one both rated, and one
+    # document drawn again and again is no interval (it was a zero-width "95% interval")
     ci = cv.conf_int(n_boot=50).query("reference == 'A' and measure == 'recall'")
-    assert ci.set_index("coder")["n_documents"].eq(3).all()
-    assert ci.set_index("coder").loc["B", ["ci_low", "ci_high"]].tolist() == [1, 1]
+    ci = ci.set_index("coder")
+    assert ci.drop(index="B")["n_documents"].eq(3).all()
+    assert ci.drop(index="B")[["ci_low", "ci_high"]].notna().all(axis=None)
+    assert ci.loc["B", "n_documents"] == 1 and ci.loc["B", "n_boot"] == 0
+    assert ci.loc["B", ["ci_low", "ci_high"]].isna().all()
+    assert "no interval: 1 interview in common with A" in ci.loc["B", "note"]
+    # and against B (one document), the machines have none either
+    against_b = cv.conf_int(n_boot=50).query("reference == 'B' and measure == 'f1'")
+    against_b = against_b.set_index("coder")
+    assert against_b[["ci_low", "ci_high"]].isna().all(axis=None)
+    assert against_b.loc["dictionary", "note"].startswith("no interval: B rated 1 interview")
     # a table of (coder, doc_id) says the same as the mapping
     table = pd.DataFrame({"coder": ["A", "A", "A", "B"], "doc_id": ["D1", "D2", "D3", "D1"]})
     again = ce.cross_validate_coder(corpus, codings, codebook=book, coverage=table)

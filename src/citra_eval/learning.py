@@ -1279,8 +1279,11 @@ class CoderValidation:
             ``reference, coder, measure, estimate, ci_low, ci_high, n_documents, n_boot``:
             one row per reference, coder and measure (``precision``, ``recall``, ``f1``, in
             that order). ``estimate`` is the value in :attr:`summary`; ``n_documents`` the
-            documents resampled; ``n_boot`` the replicates in which the measure is defined
-            (the interval is NaN when there are none).
+            documents the coder is measured on (a human coder: those both rated, with
+            ``coverage``); ``n_boot`` the replicates in which the measure is defined (the
+            interval is NaN when there are none, and when ``n_documents`` is below two:
+            resampling one document gives its ratios every time, a zero-width interval that
+            would claim a certainty it lacks; ``note`` says so).
 
         Notes
         -----
@@ -1327,15 +1330,25 @@ class CoderValidation:
             unfitted, notes = self._notes(ref)
             # a coder with no document in common with the reference has no counts: NaN
             coders = list(dict.fromkeys([*part["coder"], *summary.loc[ref].index]))
-            replicates, n_docs = self._replicates(ref, coders, n_boot, seed)
+            replicates, _ = self._replicates(ref, coders, n_boot, seed)
+            # the documents each coder has counts in: a human coder's, those both rated
+            counted_in = part.groupby("coder", sort=False)["doc_id"].nunique()
             for coder, reps in zip(coders, replicates, strict=True):
                 low, high, valid = percentile_interval(reps, ci)
-                if coder in unfitted:  # nothing was measured: no interval either
+                n_docs = int(counted_in.get(coder, 0))
+                note = unfitted.get(coder, notes.get(coder, ""))
+                if coder in unfitted or n_docs < 2:  # nothing measured, or nothing to vary
                     low, high, valid = low * np.nan, high * np.nan, valid * 0
+                if coder not in unfitted and n_docs < 2 and not note.startswith("not "):
+                    # one document drawn again and again: the same ratios, a zero width
+                    docs = f"{n_docs} interview{'' if n_docs == 1 else 's'}"
+                    why = (f"{docs} in common with {ref}" if coder not in COMBINE else
+                           f"{ref} rated {docs} held out")
+                    note = "; ".join(filter(None, [note, f"no interval: {why} (an interval "
+                                                         "needs two)"]))
                 for k, measure in enumerate(_MEASURES):
                     rows.append((ref, coder, measure, summary.loc[(ref, coder), measure],
-                                 low[k], high[k], n_docs, int(valid[k]),
-                                 unfitted.get(coder, notes.get(coder, ""))))
+                                 low[k], high[k], n_docs, int(valid[k]), note))
         return pd.DataFrame(rows, columns=CV_INTERVAL_COLUMNS)
 
     def compare(self, coder: str, other: str, *, reference: str, ci: float = 0.95,

@@ -277,14 +277,18 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
         f1 = cv.conf_int(seed=args.seed).query("measure == 'f1'").set_index(
             ["reference", "coder"])
         for row in cv.summary.itertuples(index=False):
-            low, high = f1.loc[(row.reference, row.coder), ["ci_low", "ci_high"]]
+            low, high, note = f1.loc[(row.reference, row.coder), ["ci_low", "ci_high",
+                                                                   "note"]]
             if row.note.startswith("not measured"):  # a side never fitted: no figures
                 print(f"  {row.coder:<10} vs {row.reference}: {row.note}", file=err)
                 continue
+            # fewer than two interviews to resample: no interval, and the note says why
+            interval = (f"[{_ratio(low)}, {_ratio(high)}]" if "no interval" not in note
+                        else "(no interval)")
+            note = note if "no interval" in note else row.note
             print(f"  {row.coder:<10} vs {row.reference}: P {_ratio(row.precision)}  R "
-                  f"{_ratio(row.recall)}  F1 {_ratio(row.f1)} [{_ratio(low)}, "
-                  f"{_ratio(high)}]  (macro F1 {_ratio(row.macro_f1)})"
-                  + (f"; {row.note}" if row.note else ""), file=err)
+                  f"{_ratio(row.recall)}  F1 {_ratio(row.f1)} {interval}  (macro F1 "
+                  f"{_ratio(row.macro_f1)})" + (f"; {note}" if note else ""), file=err)
         short = cv.learned_in[cv.learned_in["n_learned"] < cv.learned_in["n_folds"]]
         if len(short):
             print("  the text model could not learn, in some folds (too few positive turns "
