@@ -208,12 +208,12 @@ def test_a_sheet_of_some_interviews_records_them_and_imports(tmp_path, example_c
                        rf"turns .* of {docs[4]!r}"):
         ce.read_coding_sheet(without(fifth), corpus=example_corpus,
                              codebook=example_codebook, coder="B")
-    with pytest.raises(ce.InputError, match="interview.*'NOPE'"):
+    with pytest.raises(ce.InputError, match=r"interview.*'NOPE'"):
         ce.coding_sheet(example_corpus, example_codebook, documents=["NOPE"])
     # a sheet recording an interview the transcripts lack is refused
     other = ce.CodingSheet(sheet.coding, sheet.quotes, sheet.codebook, "B",
                            (*sheet.documents, "GONE"))
-    with pytest.raises(ce.InputError, match="made for interview.*'GONE'.*transcripts do not"):
+    with pytest.raises(ce.InputError, match=r"made for interview.*'GONE'.*transcripts do not"):
         ce.codings_from_sheet(other, corpus=example_corpus, codebook=example_codebook,
                               coder="B")
 
