@@ -865,6 +865,33 @@ def test_cross_validation_coverage_is_the_declaration_not_the_codings(one_of_thr
     assert _micro(inferred, "A", "B").fn == 0
 
 
+def test_a_document_declared_read_without_codings_trains_and_is_not_suggested(one_of_three):
+    """double_coded says A read D3 and found nothing to code: the learned coder ignored it
+    (no negative example) and suggest_turns offered D3's turns as uncoded. With the
+    coverage, D3's turns are A's examples without a code, D3 is trained on, held out in the
+    cross-validation and never suggested."""
+    from citra_eval.learning import _labels
+
+    corpus, book, codings = one_of_three
+    a = codings[(codings.coder == "A") & (codings.doc_id != "D3")]
+    declared = {"A": "all"}
+    assert ce.train_coder(corpus, a, codebook=book).documents == ["D1", "D2"]
+    coder = ce.train_coder(corpus, a, codebook=book, coverage=declared)
+    assert coder.documents == ["D1", "D2", "D3"]
+    units = corpus.segments[corpus.segments.role == "informant"].reset_index(drop=True)
+    _, y, groups = _labels(units, a, book.codable_ids, "pooled", {"A": {"D1", "D2", "D3"}})
+    assert set(groups) == {"D1", "D2", "D3"}
+    assert y[groups == "D3"].sum() == 0 and y[groups != "D3"].sum() == len(a)
+    plain = ce.suggest_turns(corpus, a, codebook=book)
+    assert set(plain["doc_id"]) == {"D3"}
+    assert ce.suggest_turns(corpus, a, codebook=book, coverage=declared).empty
+    assert ce.suggest_turns(corpus, a, codebook=book, coder=coder, coverage=declared).empty
+    cv = ce.cross_validate_coder(corpus, a, codebook=book, coverage=declared)
+    assert cv.documents == ["D1", "D2", "D3"]
+    with pytest.raises(ce.InputError, match="'B'"):  # checked as agreement() checks it
+        ce.train_coder(corpus, a, codebook=book, coverage={"A": "all", "B": ["D1"]})
+
+
 def test_coders_who_rated_no_document_in_common_are_not_measured(one_of_three):
     """A coded D2-D3, B coded D1: no turn both rated, so B against A is not measured (NaN,
     with the reason, and no interval), while the machines are scored against each."""

@@ -239,19 +239,20 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
                          f"the others), got {len(docs)}{why}; code another document or drop "
                          "--cross-validate", path=args.learn_from[0])
     try:
+        # inside a study, the interviews a coder read and found nothing in train too
+        coverage = _coverage(args, human)
         coder = train_coder(corpus, human, codebook=codebook, seed=args.seed, roles=roles,
-                            labels=args.labels)
+                            labels=args.labels, coverage=coverage)
         codings = coder.code(corpus, roles=roles, combine=args.combine,
                              coder=args.coder or ("auto" if args.combine == "dictionary"
                                                   else "learned"))
         cv = suggestions = None
         if args.cross_validate:
-            coverage = _coverage(args, human)
             cv = cross_validate_coder(corpus, human, codebook=codebook, seed=args.seed,
                                       roles=roles, labels=args.labels, coverage=coverage)
         if args.suggest:
             suggestions = suggest_turns(corpus, human, codebook=codebook, seed=args.seed,
-                                        roles=roles, coder=coder)
+                                        roles=roles, coder=coder, coverage=coverage)
     except InputError as exc:  # the codings as a whole: name the first codings file
         if exc.path is not None:
             raise
@@ -296,7 +297,11 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
                       f"{r.code} (learned in {r.n_learned} of {r.n_folds})"
                       for r in short.itertuples(index=False)), file=err)
     if suggestions is not None and suggestions.empty:
-        why = ("every interview has codings" if set(corpus.doc_ids) <= set(human["doc_id"])
+        declared = coverage.values() if isinstance(coverage, dict) else ()
+        read = set(human["doc_id"]).union(*(corpus.doc_ids if d == "all" else d
+                                             for d in declared))
+        why = ("every interview is coded (has codings, or 'double_coded' says a coder read "
+               "it)" if set(corpus.doc_ids) <= read
                else "the coder learned no code, so nothing ranks the uncoded turns (see "
                "the note)")
         print(f"wrote no turns to code next to {args.suggest}: {why}", file=err)
