@@ -985,3 +985,35 @@ def test_training_progress_counts_every_fit_and_is_silent_otherwise(example_corp
     assert done and done[-1][0] == done[-1][1]
     n_codes = len(example_codebook.codable_ids)
     assert int(done[-1][1]) % n_codes == 0 and int(done[-1][1]) > n_codes
+
+
+@pytest.mark.slow
+def test_cli_in_a_study_uses_double_coded_for_training_intervals_and_suggestions(cli,
+                                                                                 tmp_path):
+    """Inside a study, `code --learn-from` reads double_coded: an interview A read and
+    found nothing in (INF04) is coded (not suggested), and B, who shares one interview with
+    A, gets no interval ('F1 0.737 [0.737, 0.737]' was printed) but a note."""
+    import shutil
+
+    study = tmp_path / "study"
+    docs = ["INF01", "INF02", "INF03", "INF04"]
+    (study / "interview_transcripts").mkdir(parents=True)
+    for d in docs:
+        shutil.copy(ce.example_path("transcripts") / f"{d}.txt", study / "interview_transcripts")
+    (study / "data" / "raw").mkdir(parents=True)
+    shutil.copy(ce.example_path("codebook"), study / "data/raw/codebook.yaml")
+    a = ce.read_codings(ce.example_path("codings_A"))
+    b = ce.read_codings(ce.example_path("codings_B"))
+    ce.write_codings(a[a.doc_id.isin(docs[:3])], study / "data/raw/codings_A.csv")
+    ce.write_codings(b[b.doc_id == "INF01"], study / "data/raw/codings_B.csv")
+    (study / "study.yaml").write_text(
+        "title: t\nlang: id\ndouble_coded: {A: [INF01, INF02, INF03, INF04], B: [INF01]}\n",
+        encoding="utf-8")
+    r = cli("code", "--learn-from", "data/raw/codings_A.csv", "data/raw/codings_B.csv",
+            "--out", "learned.csv", "--cross-validate", "cv.csv", "--suggest", "next.csv",
+            cwd=study)
+    assert r.returncode == 0, r.stderr
+    assert "trained on 4 documents" in r.stderr
+    assert re.search(r"B +vs A: P [\d.]+ +R [\d.]+ +F1 [\d.]+ \(no interval\) .*no interval: "
+                     r"1 interview in common with A", r.stderr), r.stderr
+    assert "wrote no turns to code next to next.csv: every interview is coded" in r.stderr

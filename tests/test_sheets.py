@@ -498,6 +498,23 @@ def test_docs_coding_commands_run_in_order(tmp_path):
         f.write_text(f.read_text(encoding="utf-8").replace("Gak papa kok", "Nggak apa-apa kok"),
                      encoding="utf-8")
 
+    def code_some():         # the study so far: A and B coded all but INF10 and INF11
+        later = ["INF10", "INF11"]
+        for coder in ("A", "B"):
+            f = study / f"data/raw/codings_{coder}.csv"
+            t = ce.read_codings(f)
+            ce.write_codings(t[~t.doc_id.isin(later)], f, corpus=corpus)
+        done = ", ".join(d for d in corpus.doc_ids if d not in later)
+        y = study / "study.yaml"
+        y.write_text(re.sub(r"(?m)^double_coded:.*$", f"double_coded: {{A: [{done}], "
+                            f"B: [{done}]}}", y.read_text(encoding="utf-8")),
+                     encoding="utf-8")
+
+    def code_suggested():    # coder B codes the suggested interviews (as B did)
+        sheet = study / "next_B.xlsx"
+        covered = set(pd.read_excel(sheet, sheet_name="coding")["doc_id"])
+        mark_xlsx(sheet, b[b.doc_id.isin(covered)], corpus)
+
     expected = [  # (command start, hook before it, exit code)
         ("citra-eval sheet export", None, 0),
         ("citra-eval sheet import", fill_sheet, 0),
@@ -510,6 +527,9 @@ def test_docs_coding_commands_run_in_order(tmp_path):
         ("citra-eval validate", edit_transcript, 2),
         ("citra-eval reanchor", None, 0),
         ("citra-eval validate", None, 0),
+        ("citra-eval code --learn-from", code_some, 0),
+        ("citra-eval sheet export --coder B --suggested", None, 0),
+        ("citra-eval sheet import next_B.xlsx", code_suggested, 0),
     ]
     commands = doc_commands()
     assert [c[:len(e)] for c, (e, _, _) in zip(commands, expected, strict=True)] == \
@@ -533,6 +553,14 @@ def test_docs_coding_commands_run_in_order(tmp_path):
     assert (study / "data/raw/codings_C.csv.bak").exists()
     d = ce.read_codings(study / "data/raw/codings_D.csv")
     assert set(d["coder"]) == {"D"} and len(d) == len(ce.read_codings(RAW_A))
+    # the round: a sheet of the suggested interviews, imported as B's codings of them
+    suggested = set(pd.read_csv(study / "next.csv")["doc_id"])
+    assert suggested and suggested <= {"INF10", "INF11"}
+    b2 = ce.read_codings(study / "data/raw/codings_B_2.csv")
+    assert set(b2["doc_id"]) <= suggested
+    assert len(b2) == len(b[b.doc_id.isin(suggested)])
+    assert "add them to coder B's interviews" in outputs[-1].stdout or \
+        "add it to coder B's interviews" in outputs[-1].stdout
     # the drift the doc shows is the first line validate printed after the edit
     assert outputs[8].stderr.splitlines()[0] in doc
     # the Python snippet prints what the doc shows
