@@ -500,10 +500,11 @@ def test_docs_coding_commands_run_in_order(tmp_path):
 
     def code_some():         # the study so far: A and B coded all but INF10 and INF11
         later = ["INF10", "INF11"]
+        now = ce.read_transcripts(study / "interview_transcripts")  # INF02 edited above
         for coder in ("A", "B"):
             f = study / f"data/raw/codings_{coder}.csv"
-            t = ce.read_codings(f)
-            ce.write_codings(t[~t.doc_id.isin(later)], f, corpus=corpus)
+            t = ce.reanchor(ce.read_codings(f), now).codings  # (the doc reanchors C's)
+            ce.write_codings(t[~t.doc_id.isin(later)], f, corpus=now)
         done = ", ".join(d for d in corpus.doc_ids if d not in later)
         y = study / "study.yaml"
         y.write_text(re.sub(r"(?m)^double_coded:.*$", f"double_coded: {{A: [{done}], "

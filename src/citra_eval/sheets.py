@@ -437,8 +437,10 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
         ``segment_id`` or ``text`` cell that differs from the transcripts, a mark other than
         ``1``/``x``/``TRUE``, a quote found nowhere or more than once in its turn, an unknown
         code or several codes in one quote row, turns missing from worksheet ``coding``
-        (rows deleted: every turn of the roles its rows list must be there, a turn without
-        a code as a row without marks); in a workbook also merged cells, a formula
+        (rows deleted: every turn of the roles its rows list must be there, in each
+        interview the workbook records it covers and each its rows name, a turn without a
+        code as a row without marks), a recorded interview the transcripts lack; in a
+        workbook also merged cells, a formula
         without a stored result, a copy of worksheet ``coding`` or ``quotes`` (whose
         marks would not be read), a value right of the header row's last cell, and more
         rows with values than the corpus's turns can need (:data:`ROWS_PER_TURN`, refused
@@ -749,6 +751,8 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
         characters found (``note``: the quote's note). Rows in document order, then by
         position and codebook order; a coding given twice (a mark and a quote of the whole
         turn) appears once. No marks and no quotes give an empty table.
+        ``attrs["documents"]``: the interviews the sheet covers (``sheet.documents`` and
+        those its rows name), in corpus order.
 
     Raises
     ------
