@@ -15,7 +15,7 @@ _STYLE = {"both": ("o", "#4C72B0"), "learned": ("s", "#55A868"),
 #: The other human coders' markers and colors, taken in turn (7 markers, 6 colors: 42
 #: coders before a pair repeats), none a machine's.
 _HUMAN_MARKERS = ("x", "+", "D", "v", "P", "*", "h")
-_HUMAN_COLORS = ("#333333", "#8C564B", "#937860", "#DA8BC3", "#17BECF", "#7F7F7F")
+_HUMAN_COLORS = ("#333333", "#17BECF", "#8C564B", "#DA8BC3", "#7F7F7F", "#BCBD22")
 
 
 def _human_style(i: int) -> tuple[str, str]:
