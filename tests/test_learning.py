@@ -810,10 +810,20 @@ def test_cross_validation_scores_a_human_coder_only_where_both_coded(one_of_thre
         assert _micro(cv, "A", machine).support == len(a)
         assert _micro(cv, "B", machine).support == len(b)
         assert pairs[("A", machine)] == {"D1", "D2", "D3"} and pairs[("B", machine)] == {"D1"}
-    # the intervals still resample A's documents, B's counts from the one B coded
+    # the intervals resample A's documents; B is measured on the one both rated, and one
+    # document drawn again and again is no interval (it was a zero-width "95% interval")
     ci = cv.conf_int(n_boot=50).query("reference == 'A' and measure == 'recall'")
-    assert ci.set_index("coder")["n_documents"].eq(3).all()
-    assert ci.set_index("coder").loc["B", ["ci_low", "ci_high"]].tolist() == [1, 1]
+    ci = ci.set_index("coder")
+    assert ci.drop(index="B")["n_documents"].eq(3).all()
+    assert ci.drop(index="B")[["ci_low", "ci_high"]].notna().all(axis=None)
+    assert ci.loc["B", "n_documents"] == 1 and ci.loc["B", "n_boot"] == 0
+    assert ci.loc["B", ["ci_low", "ci_high"]].isna().all()
+    assert "no interval: 1 interview in common with A" in ci.loc["B", "note"]
+    # and against B (one document), the machines have none either
+    against_b = cv.conf_int(n_boot=50).query("reference == 'B' and measure == 'f1'")
+    against_b = against_b.set_index("coder")
+    assert against_b[["ci_low", "ci_high"]].isna().all(axis=None)
+    assert against_b.loc["dictionary", "note"].startswith("no interval: B rated 1 interview")
     # a table of (coder, doc_id) says the same as the mapping
     table = pd.DataFrame({"coder": ["A", "A", "A", "B"], "doc_id": ["D1", "D2", "D3", "D1"]})
     again = ce.cross_validate_coder(corpus, codings, codebook=book, coverage=table)
@@ -853,6 +863,33 @@ def test_cross_validation_coverage_is_the_declaration_not_the_codings(one_of_thr
         inferred = ce.cross_validate_coder(corpus, codings, codebook=book,
                                            coverage="documents")
     assert _micro(inferred, "A", "B").fn == 0
+
+
+def test_a_document_declared_read_without_codings_trains_and_is_not_suggested(one_of_three):
+    """double_coded says A read D3 and found nothing to code: the learned coder ignored it
+    (no negative example) and suggest_turns offered D3's turns as uncoded. With the
+    coverage, D3's turns are A's examples without a code, D3 is trained on, held out in the
+    cross-validation and never suggested."""
+    from citra_eval.learning import _labels
+
+    corpus, book, codings = one_of_three
+    a = codings[(codings.coder == "A") & (codings.doc_id != "D3")]
+    declared = {"A": "all"}
+    assert ce.train_coder(corpus, a, codebook=book).documents == ["D1", "D2"]
+    coder = ce.train_coder(corpus, a, codebook=book, coverage=declared)
+    assert coder.documents == ["D1", "D2", "D3"]
+    units = corpus.segments[corpus.segments.role == "informant"].reset_index(drop=True)
+    _, y, groups = _labels(units, a, book.codable_ids, "pooled", {"A": {"D1", "D2", "D3"}})
+    assert set(groups) == {"D1", "D2", "D3"}
+    assert y[groups == "D3"].sum() == 0 and y[groups != "D3"].sum() == len(a)
+    plain = ce.suggest_turns(corpus, a, codebook=book)
+    assert set(plain["doc_id"]) == {"D3"}
+    assert ce.suggest_turns(corpus, a, codebook=book, coverage=declared).empty
+    assert ce.suggest_turns(corpus, a, codebook=book, coder=coder, coverage=declared).empty
+    cv = ce.cross_validate_coder(corpus, a, codebook=book, coverage=declared)
+    assert cv.documents == ["D1", "D2", "D3"]
+    with pytest.raises(ce.InputError, match="'B'"):  # checked as agreement() checks it
+        ce.train_coder(corpus, a, codebook=book, coverage={"A": "all", "B": ["D1"]})
 
 
 def test_coders_who_rated_no_document_in_common_are_not_measured(one_of_three):
@@ -948,3 +985,35 @@ def test_training_progress_counts_every_fit_and_is_silent_otherwise(example_corp
     assert done and done[-1][0] == done[-1][1]
     n_codes = len(example_codebook.codable_ids)
     assert int(done[-1][1]) % n_codes == 0 and int(done[-1][1]) > n_codes
+
+
+@pytest.mark.slow
+def test_cli_in_a_study_uses_double_coded_for_training_intervals_and_suggestions(cli,
+                                                                                 tmp_path):
+    """Inside a study, `code --learn-from` reads double_coded: an interview A read and
+    found nothing in (INF04) is coded (not suggested), and B, who shares one interview with
+    A, gets no interval ('F1 0.737 [0.737, 0.737]' was printed) but a note."""
+    import shutil
+
+    study = tmp_path / "study"
+    docs = ["INF01", "INF02", "INF03", "INF04"]
+    (study / "interview_transcripts").mkdir(parents=True)
+    for d in docs:
+        shutil.copy(ce.example_path("transcripts") / f"{d}.txt", study / "interview_transcripts")
+    (study / "data" / "raw").mkdir(parents=True)
+    shutil.copy(ce.example_path("codebook"), study / "data/raw/codebook.yaml")
+    a = ce.read_codings(ce.example_path("codings_A"))
+    b = ce.read_codings(ce.example_path("codings_B"))
+    ce.write_codings(a[a.doc_id.isin(docs[:3])], study / "data/raw/codings_A.csv")
+    ce.write_codings(b[b.doc_id == "INF01"], study / "data/raw/codings_B.csv")
+    (study / "study.yaml").write_text(
+        "title: t\nlang: id\ndouble_coded: {A: [INF01, INF02, INF03, INF04], B: [INF01]}\n",
+        encoding="utf-8")
+    r = cli("code", "--learn-from", "data/raw/codings_A.csv", "data/raw/codings_B.csv",
+            "--out", "learned.csv", "--cross-validate", "cv.csv", "--suggest", "next.csv",
+            cwd=study)
+    assert r.returncode == 0, r.stderr
+    assert "trained on 4 documents" in r.stderr
+    assert re.search(r"B +vs A: P [\d.]+ +R [\d.]+ +F1 [\d.]+ \(no interval\) .*no interval: "
+                     r"1 interview in common with A", r.stderr), r.stderr
+    assert "wrote no turns to code next to next.csv: every interview is coded" in r.stderr

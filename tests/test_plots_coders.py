@@ -68,3 +68,39 @@ def test_a_reference_the_table_does_not_hold_is_refused():
     # a coder drawn as a column is not the reference the columns are scored against
     with pytest.raises(ValueError, match=r"reference='B' .*column"):
         plot_coder_quality(per_code(), reference="B")
+
+
+def test_each_other_human_coder_has_a_marker_and_color_of_their_own():
+    """With three other human coders, the first and the third got the same 'x' in the same
+    grey (only two alternating greys): their points could not be told apart. Each now has
+    their own marker and color, the same on every drawing, and the legend names them; a
+    coder's interval bar has their color."""
+    import matplotlib.colors as mcolors
+
+    humans = ["rina", "sari", "tom", "udin"]
+    table = per_code().drop(columns="B").assign(**{h: [0.5, 0.6, 0.7, 0.8] for h in humans})
+    intervals = pd.DataFrame({"reference": "A", "coder": humans, "measure": "f1",
+                              "ci_low": [0.1, 0.2, 0.3, 0.4], "ci_high": [0.5, 0.6, 0.7, 0.8]})
+
+    def styles():
+        ax = plot_coder_quality(table, reference="A", lang="en", intervals=intervals)
+        points = {c.get_label(): (mcolors.to_hex(c.get_facecolor()[0]
+                                                 if len(c.get_facecolor()) else
+                                                 c.get_edgecolor()[0]),
+                                  c.get_paths()[0].vertices.round(3).tobytes())
+                  for c in ax.collections if not c.get_label().startswith("_")}
+        bars = {round(float(seg[0][0]), 1): mcolors.to_hex(coll.get_color()[0])
+                for coll in ax.collections if coll.__class__.__name__ == "LineCollection"
+                for seg in coll.get_segments()}
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        return points, bars, legend
+
+    points, bars, legend = styles()
+    mine = {h: points[f"human coder {h}"] for h in humans}
+    assert len({color for color, _ in mine.values()}) == len(humans)
+    assert len({shape for _, shape in mine.values()}) == len(humans)
+    machine_colors = {points[name][0] for name in points if not name.startswith("human")}
+    assert not machine_colors & {color for color, _ in mine.values()}
+    assert [bars[low] for low in (0.1, 0.2, 0.3, 0.4)] == [mine[h][0] for h in humans]
+    assert [f"human coder {h}" for h in humans] == [t for t in legend if "human" in t]
+    assert styles() == (points, bars, legend)  # deterministic

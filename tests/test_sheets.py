@@ -6,6 +6,7 @@ import csv
 import io
 import re
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -166,6 +167,87 @@ def test_an_unmarked_sheet_gives_an_empty_valid_codings_file(tmp_path, cli):
     assert ce.read_codings(out).empty
     r = cli("validate", "--transcripts", "interview_transcripts", "--codings", str(out))
     assert r.returncode == 0, r.stderr
+
+
+def test_a_sheet_of_some_interviews_records_them_and_imports(tmp_path, example_corpus,
+                                                             example_codebook):
+    """The active-learning loop codes the interviews suggest_turns picks: a sheet made for
+    them was refused ("turns are not in the sheet ... their rows were deleted") for every
+    other interview. A sheet records the interviews it covers; read back, the turns of
+    those must all be rows (a deleted row, or every row of one of them, is still caught)
+    and other interviews need none."""
+    docs = example_corpus.doc_ids
+    picked = [docs[4], docs[1]]  # any order: recorded in corpus order
+    sheet = ce.coding_sheet(example_corpus, example_codebook, coder="B", documents=picked)
+    assert sheet.documents == (docs[1], docs[4])
+    assert list(dict.fromkeys(sheet.coding["doc_id"])) == [docs[1], docs[4]]
+    sheet.coding["kerja_sama"] = "x"
+    out = tmp_path / "next_B.xlsx"
+    ce.write_coding_sheet(sheet, out)
+    codings = ce.read_coding_sheet(out, corpus=example_corpus, codebook=example_codebook,
+                                   coder="B")
+    assert len(codings) == len(sheet.coding)
+    assert set(codings["doc_id"]) == {docs[1], docs[4]}
+    assert codings.attrs["documents"] == [docs[1], docs[4]]
+
+    def without(rows):
+        wb = openpyxl.load_workbook(out)
+        for r in sorted(rows, reverse=True):
+            wb["coding"].delete_rows(r)
+        cut = tmp_path / "cut.xlsx"
+        wb.save(cut)
+        return cut
+
+    first = sheet.coding.iloc[0]
+    with pytest.raises(ce.InputError, match=rf"1 turn is not in the sheet: turn "
+                       rf"{first.segment_id} of {first.doc_id!r}"):
+        ce.read_coding_sheet(without([2]), corpus=example_corpus, codebook=example_codebook,
+                             coder="B")
+    fifth = [i + 2 for i in np.flatnonzero(sheet.coding["doc_id"].eq(docs[4]))]
+    with pytest.raises(ce.InputError, match=rf"{len(fifth)} turns are not in the sheet: "
+                       rf"turns .* of {docs[4]!r}"):
+        ce.read_coding_sheet(without(fifth), corpus=example_corpus,
+                             codebook=example_codebook, coder="B")
+    with pytest.raises(ce.InputError, match=r"interview.*'NOPE'"):
+        ce.coding_sheet(example_corpus, example_codebook, documents=["NOPE"])
+    # a sheet recording an interview the transcripts lack is refused
+    other = ce.CodingSheet(sheet.coding, sheet.quotes, sheet.codebook, "B",
+                           (*sheet.documents, "GONE"))
+    with pytest.raises(ce.InputError, match=r"made for interview.*'GONE'.*transcripts do not"):
+        ce.codings_from_sheet(other, corpus=example_corpus, codebook=example_codebook,
+                              coder="B")
+
+
+def test_sheet_export_of_the_suggested_interviews_and_its_import(tmp_path, cli,
+                                                                 example_corpus):
+    """``sheet export --docs`` / ``--suggested`` (the file of ``code --suggest``) write a
+    sheet of those interviews, whole; its import reads and names them."""
+    inputs = ["--transcripts", "interview_transcripts", "--codebook", "data/raw/codebook.yaml"]
+    docs = example_corpus.doc_ids
+    suggested = tmp_path / "next.csv"
+    suggested.write_text(f"doc_id,segment_id\n{docs[3]},2\n{docs[2]},4\n{docs[3]},6\n",
+                         encoding="utf-8")
+    sheet = tmp_path / "next.xlsx"
+    r = cli("sheet", "export", "--coder", "B", "--out", str(sheet), "--suggested",
+            str(suggested), *inputs)
+    assert r.returncode == 0, r.stderr
+    assert f"of 2 interviews ({docs[2]}, {docs[3]})" in r.stdout
+    rows = pd.read_excel(sheet, sheet_name="coding")
+    assert set(rows["doc_id"]) == {docs[2], docs[3]}
+    out = tmp_path / "codings_B_2.csv"
+    r = cli("sheet", "import", str(sheet), "--coder", "B", "--out", str(out), *inputs)
+    assert r.returncode == 0, r.stderr
+    assert f"covers 2 interviews ({docs[2]!r}, {docs[3]!r})" in r.stdout
+    assert "double_coded" in r.stdout
+    r = cli("sheet", "export", "--coder", "B", "--out", str(tmp_path / "d.xlsx"), "--docs",
+            f"{docs[0]}, {docs[0]}X", *inputs)
+    assert r.returncode == 2 and not (tmp_path / "d.xlsx").exists()
+    assert f"--docs names interview(s) '{docs[0]}X'" in r.stderr
+    assert f"did you mean {docs[0]!r}" in r.stderr
+    suggested.write_text("code,score\nx,1\n", encoding="utf-8")
+    r = cli("sheet", "export", "--coder", "B", "--out", str(tmp_path / "e.xlsx"),
+            "--suggested", str(suggested), *inputs)
+    assert r.returncode == 2 and "doc_id" in r.stderr and str(suggested) in r.stderr
 
 
 # --------------------------------------------------------------------------- bad sheets
@@ -416,6 +498,24 @@ def test_docs_coding_commands_run_in_order(tmp_path):
         f.write_text(f.read_text(encoding="utf-8").replace("Gak papa kok", "Nggak apa-apa kok"),
                      encoding="utf-8")
 
+    def code_some():         # the study so far: A and B coded all but INF10 and INF11
+        later = ["INF10", "INF11"]
+        now = ce.read_transcripts(study / "interview_transcripts")  # INF02 edited above
+        for coder in ("A", "B"):
+            f = study / f"data/raw/codings_{coder}.csv"
+            t = ce.reanchor(ce.read_codings(f), now).codings  # (the doc reanchors C's)
+            ce.write_codings(t[~t.doc_id.isin(later)], f, corpus=now)
+        done = ", ".join(d for d in corpus.doc_ids if d not in later)
+        y = study / "study.yaml"
+        y.write_text(re.sub(r"(?m)^double_coded:.*$", f"double_coded: {{A: [{done}], "
+                            f"B: [{done}]}}", y.read_text(encoding="utf-8")),
+                     encoding="utf-8")
+
+    def code_suggested():    # coder B codes the suggested interviews (as B did)
+        sheet = study / "next_B.xlsx"
+        covered = set(pd.read_excel(sheet, sheet_name="coding")["doc_id"])
+        mark_xlsx(sheet, b[b.doc_id.isin(covered)], corpus)
+
     expected = [  # (command start, hook before it, exit code)
         ("citra-eval sheet export", None, 0),
         ("citra-eval sheet import", fill_sheet, 0),
@@ -428,6 +528,9 @@ def test_docs_coding_commands_run_in_order(tmp_path):
         ("citra-eval validate", edit_transcript, 2),
         ("citra-eval reanchor", None, 0),
         ("citra-eval validate", None, 0),
+        ("citra-eval code --learn-from", code_some, 0),
+        ("citra-eval sheet export --coder B --suggested", None, 0),
+        ("citra-eval sheet import next_B.xlsx", code_suggested, 0),
     ]
     commands = doc_commands()
     assert [c[:len(e)] for c, (e, _, _) in zip(commands, expected, strict=True)] == \
@@ -451,6 +554,14 @@ def test_docs_coding_commands_run_in_order(tmp_path):
     assert (study / "data/raw/codings_C.csv.bak").exists()
     d = ce.read_codings(study / "data/raw/codings_D.csv")
     assert set(d["coder"]) == {"D"} and len(d) == len(ce.read_codings(RAW_A))
+    # the round: a sheet of the suggested interviews, imported as B's codings of them
+    suggested = set(pd.read_csv(study / "next.csv")["doc_id"])
+    assert suggested and suggested <= {"INF10", "INF11"}
+    b2 = ce.read_codings(study / "data/raw/codings_B_2.csv")
+    assert set(b2["doc_id"]) <= suggested
+    assert len(b2) == len(b[b.doc_id.isin(suggested)])
+    assert "add them to coder B's interviews" in outputs[-1].stdout or \
+        "add it to coder B's interviews" in outputs[-1].stdout
     # the drift the doc shows is the first line validate printed after the edit
     assert outputs[8].stderr.splitlines()[0] in doc
     # the Python snippet prints what the doc shows

@@ -679,6 +679,23 @@ def test_uncoded_document_is_named(rsud):
         "and B coded it)" in declared[0]
 
 
+def test_uncoded_document_one_coder_of_several_read_is_coded_without_a_theme(rsud):
+    """double_coded says B alone read WWC-05 and found nothing to code: validate said "no
+    coder coded ... the themes leave it out as not coded" while the themes' corpus
+    (coded_corpus) holds it. Both now say it is an interview without any theme."""
+    src = (rsud / "interview_transcripts" / "WWC-02.txt").read_text(encoding="utf-8")
+    (rsud / "interview_transcripts" / "WWC-05.txt").write_text(
+        src.replace("id: WWC-02", "id: WWC-05"), encoding="utf-8")
+    others = [d for d in ce.load_study(rsud).corpus.doc_ids if d != "WWC-05"]
+    _with(rsud, f"double_coded: {{A: [{', '.join(others)}], B: all}}\n")
+    study = ce.load_study(rsud)
+    (read,) = [w for w in study.warnings if "WWC-05" in w]
+    assert "document 'WWC-05' has no codings, but 'double_coded' says B alone coded it, so " \
+        "the themes count it as an interview without any theme" in read
+    assert "leave it out as not coded" not in read
+    assert "WWC-05" in study.coded_corpus.doc_ids
+
+
 def test_uncoded_document_of_the_interviewer_alone_or_of_one_coder(rsud):
     """An interviewer-only transcript "counts as agreed 'no code' units and raises the
     agreement", though it adds no unit; with one coder, "inter-coder agreement leaves it

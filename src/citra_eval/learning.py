@@ -114,7 +114,7 @@ from .autocoding import (
     empty_coder_codings,
 )
 from .codebook import Codebook
-from .codings import CODING_COLUMNS, check_codings_against
+from .codings import CODING_COLUMNS, CoverageWarning, check_codings_against
 from .corpus import Corpus
 from .errors import InputError
 from .intercoder import rated_documents
@@ -523,15 +523,19 @@ class _Prepared:
 
 
 def _labels(units: pd.DataFrame, codings: pd.DataFrame, codes: list[str],
-            rule: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Training rows: (unit index, label matrix rows x codes, document of each row)."""
-    coders = sorted(map(str, codings["coder"].unique()))
+            rule: str, rated: Mapping[str, set[str]] | None = None
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Training rows: (unit index, label matrix rows x codes, document of each row). A
+    coder's rows are the turns of the documents they have codings in and of those
+    ``rated`` (coder -> documents) declares they read (their turns negatives)."""
+    rated = rated or {}
+    coders = sorted(set(map(str, codings["coder"].unique())) | set(rated))
     key = pd.MultiIndex.from_frame(units[["doc_id", "segment_id"]])
     code_idx = pd.Index(codes)
     per_coder = []
     for coder in coders:
         mine = codings[codings["coder"].astype(str) == coder]
-        docs = set(mine["doc_id"])
+        docs = set(mine["doc_id"]) | set(rated.get(coder, ()))
         rows = np.flatnonzero(units["doc_id"].isin(docs).to_numpy())
         y = np.zeros((len(units), len(codes)), dtype=np.int8)
         r = key.get_indexer(pd.MultiIndex.from_arrays(
@@ -986,20 +990,22 @@ def training_documents(corpus: Corpus, codings: pd.DataFrame, *,
     return _documents_with_turns(corpus, codings, check_roles(roles, corpus))[0]
 
 
-def _documents_with_turns(corpus: Corpus, codings: pd.DataFrame,
-                          roles) -> tuple[list[str], list[str]]:
+def _documents_with_turns(corpus: Corpus, codings: pd.DataFrame, roles,
+                          rated: Mapping[str, set[str]] | None = None
+                          ) -> tuple[list[str], list[str]]:
     """(coded documents with a turn of ``roles``, coded documents without one), in corpus
-    order."""
-    coded = set(codings["doc_id"].astype(str))
+    order; a document a coder is declared to have rated (``rated``) is coded."""
+    coded = set(codings["doc_id"].astype(str)).union(*(rated or {}).values())
     with_turns = set(coding_units(corpus, roles)["doc_id"].astype(str))
     docs = [d for d in corpus.doc_ids if d in coded]
     return [d for d in docs if d in with_turns], [d for d in docs if d not in with_turns]
 
 
 def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=False, *,
-                  minimum: int = 2, too_few=None):
-    """Check the arguments; return (roles, the training documents). Coded documents
-    without a turn of the roles, and roles only uncoded documents have, are warned about
+                  minimum: int = 2, too_few=None, coverage=None):
+    """Check the arguments; return (roles, the training documents, coder -> the documents
+    they rated or None without ``coverage``). Coded documents without a turn of the
+    roles, and roles only uncoded documents have, are warned about
     (:class:`LearningWarning`); fewer than ``minimum`` training documents is an
     ``InputError`` (``too_few(n)``: its message)."""
     check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
@@ -1018,7 +1024,10 @@ def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=Fal
     if codings.empty:
         raise InputError("codings is empty: the learned coder needs human codings of at "
                          "least two documents")
-    docs, left_out = _documents_with_turns(corpus, codings, wanted)
+    rated = (None if coverage is None else
+             {c: set(d) for c, d in rated_documents(codings, corpus=corpus,
+                                                     coverage=coverage).items()})
+    docs, left_out = _documents_with_turns(corpus, codings, wanted, rated)
     if left_out:
         warnings.warn(LearningWarning(
             f"coded document(s) {listed(left_out)} have no turn of {_roles_text(wanted)}: "
@@ -1037,7 +1046,7 @@ def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=Fal
         why = (f"; {listed(left_out)} left out (no turn of {_roles_text(wanted)})"
                if left_out else "")
         raise InputError((too_few or _too_few_to_train)(len(docs)) + why)
-    return wanted, docs
+    return wanted, docs, rated
 
 
 def _too_few_to_train(n_docs: int) -> str:
@@ -1050,6 +1059,7 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
                 roles: Sequence[str] | None = ("informant",),
                 labels: Literal["pooled", "any", "all"] = "pooled",
                 neighbours: bool = False,
+                coverage: str | Mapping | pd.DataFrame | None = None,
                 progress: bool | None = None) -> LearnedCoder:
     """Train a coder on human codings of the study.
 
@@ -1074,6 +1084,12 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
         before and the one after in the same document (default False: an experiment,
         reported in docs/autocode.md, that did not raise the cross-validated F1 on the
         example study).
+    coverage : "all", "documents", mapping, DataFrame or None
+        Which documents each coder rated, as :func:`~citra_eval.agreement` takes it (in a
+        study, :attr:`citra_eval.Study.coverage`: study.yaml's ``double_coded``). A
+        document a coder is declared to have read without coding anything in it trains
+        too: its turns are that coder's negative examples. None (default): each coder's
+        documents are those they have codings in.
     progress : bool or None
         A progress bar on stderr over the fits (codes times models times inner folds + 1);
         None: only on a terminal. Nothing is printed otherwise.
@@ -1107,18 +1123,20 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
     True
     """
     check_bool(progress, "progress", allow_none=True)
-    wanted, docs = _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours)
+    wanted, docs, rated = _check_inputs(corpus, codings, codebook, seed, roles, labels,
+                                        neighbours, coverage=coverage)
     matcher = compile_codebook(codebook)
     codings = codings[codings["doc_id"].isin(docs)]
     feats = _Featuriser(matcher, wanted, seed, codes=list(codebook.codable_ids),
                         neighbours=neighbours)
     prepared = feats.prepare(corpus.subset(docs))
     return _train(codebook, feats, prepared, codings, seed=seed, labels=labels,
-                  progress=progress)
+                  progress=progress, rated=rated)
 
 
 def _train(codebook: Codebook, feats: _Featuriser, prepared: _Prepared, codings: pd.DataFrame,
-           *, seed: int, labels: str, progress: bool | None) -> LearnedCoder:
+           *, seed: int, labels: str, progress: bool | None,
+           rated: Mapping[str, set[str]] | None = None) -> LearnedCoder:
     """Fit the models of every code on prepared training turns (see :func:`train_coder`)."""
     from scipy import sparse
 
@@ -1128,7 +1146,7 @@ def _train(codebook: Codebook, feats: _Featuriser, prepared: _Prepared, codings:
                          "check roles= and the speakers of the transcripts")
     codes = feats.codes
     feats.fit(units)
-    idx, y, groups = _labels(units, codings, codes, labels)
+    idx, y, groups = _labels(units, codings, codes, labels, rated)
     x_text = feats.text_matrix(units)
     x_stacked = sparse.hstack([x_text, sparse.csr_matrix(dic)], format="csr")
     for x in (x_text, x_stacked):
@@ -1282,8 +1300,11 @@ class CoderValidation:
             ``reference, coder, measure, estimate, ci_low, ci_high, n_documents, n_boot``:
             one row per reference, coder and measure (``precision``, ``recall``, ``f1``, in
             that order). ``estimate`` is the value in :attr:`summary`; ``n_documents`` the
-            documents resampled; ``n_boot`` the replicates in which the measure is defined
-            (the interval is NaN when there are none).
+            documents the coder is measured on (a human coder: those both rated, with
+            ``coverage``); ``n_boot`` the replicates in which the measure is defined (the
+            interval is NaN when there are none, and when ``n_documents`` is below two:
+            resampling one document gives its ratios every time, a zero-width interval that
+            would claim a certainty it lacks; ``note`` says so).
 
         Notes
         -----
@@ -1330,15 +1351,25 @@ class CoderValidation:
             unfitted, notes = self._notes(ref)
             # a coder with no document in common with the reference has no counts: NaN
             coders = list(dict.fromkeys([*part["coder"], *summary.loc[ref].index]))
-            replicates, n_docs = self._replicates(ref, coders, n_boot, seed)
+            replicates, _ = self._replicates(ref, coders, n_boot, seed)
+            # the documents each coder has counts in: a human coder's, those both rated
+            counted_in = part.groupby("coder", sort=False)["doc_id"].nunique()
             for coder, reps in zip(coders, replicates, strict=True):
                 low, high, valid = percentile_interval(reps, ci)
-                if coder in unfitted:  # nothing was measured: no interval either
+                n_docs = int(counted_in.get(coder, 0))
+                note = unfitted.get(coder, notes.get(coder, ""))
+                if coder in unfitted or n_docs < 2:  # nothing measured, or nothing to vary
                     low, high, valid = low * np.nan, high * np.nan, valid * 0
+                if coder not in unfitted and n_docs < 2 and not note.startswith("not "):
+                    # one document drawn again and again: the same ratios, a zero width
+                    docs = f"{n_docs} interview{'' if n_docs == 1 else 's'}"
+                    why = (f"{docs} in common with {ref}" if coder not in COMBINE else
+                           f"{ref} rated {docs} held out")
+                    note = "; ".join(filter(None, [note, f"no interval: {why} (an interval "
+                                                         "needs two)"]))
                 for k, measure in enumerate(_MEASURES):
                     rows.append((ref, coder, measure, summary.loc[(ref, coder), measure],
-                                 low[k], high[k], n_docs, int(valid[k]),
-                                 unfitted.get(coder, notes.get(coder, ""))))
+                                 low[k], high[k], n_docs, int(valid[k]), note))
         return pd.DataFrame(rows, columns=CV_INTERVAL_COLUMNS)
 
     def compare(self, coder: str, other: str, *, reference: str, ci: float = 0.95,
@@ -1513,8 +1544,9 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     :meth:`~CoderValidation.conf_int` still resamples the reference's documents; a human
     coder's replicates count only those of the drawn documents that coder rated (and
     :meth:`~CoderValidation.compare` of a human coder with a machine compares figures on
-    different documents). ``coverage`` does not change the training: a coder's turns are
-    labels in the documents they have codings in (see :func:`train_coder`). A declared
+    different documents). ``coverage`` is the training's too (see :func:`train_coder`): a
+    document a coder is declared to have read without coding anything in it is held out and
+    trained on like the others, its turns that coder's negatives. A declared
     ``coverage`` is checked as :func:`~citra_eval.agreement` checks it (``InputError``);
     ``"documents"`` warns with a :class:`~citra_eval.CoverageWarning`.
 
@@ -1531,8 +1563,9 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     [['A', 'both'], ['A', 'learned'], ['A', 'dictionary']]
     """
     check_bool(progress, "progress", allow_none=True)
-    wanted, docs = _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours,
-                                 minimum=MIN_CV_DOCUMENTS, too_few=_too_few_to_cross_validate)
+    wanted, docs, rated = _check_inputs(corpus, codings, codebook, seed, roles, labels,
+                                        neighbours, minimum=MIN_CV_DOCUMENTS,
+                                        too_few=_too_few_to_cross_validate, coverage=coverage)
     coders = sorted(map(str, codings["coder"].unique()))
     refs = coders if reference is None else [str(r) for r in (
         [reference] if isinstance(reference, str) else reference)]
@@ -1541,9 +1574,6 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
         raise ValueError(f"reference must name coders in codings ({', '.join(coders)}), got "
                          f"{', '.join(unknown)}")
     # coder -> the documents they rated (None: those the reference has codings in)
-    rated = (None if coverage is None else
-             {c: set(d) for c, d in rated_documents(codings, corpus=corpus,
-                                                     coverage=coverage).items()})
     # every document is featurised once (stems, dictionary block: both per turn or per
     # document, so the same as in a training run on a subset); the models are fitted anew
     # on each training set
@@ -1560,7 +1590,7 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
             coder = _train(codebook, _Featuriser(matcher, wanted, seed, codes=codes,
                                                  neighbours=neighbours),
                            prepared.subset(rest), train, seed=seed, labels=labels,
-                           progress=False)
+                           progress=False, rated=rated)
             for m, c in coder._models:
                 n_learned[c] += m == "learned"
             held = prepared.subset([d])
@@ -1662,7 +1692,8 @@ def _document_counts(codings: pd.DataFrame, reference: pd.DataFrame, corpus: Cor
 
 def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, n: int = 20,
                   seed: int = 0, roles: Sequence[str] | None = ("informant",),
-                  coder: LearnedCoder | None = None) -> pd.DataFrame:
+                  coder: LearnedCoder | None = None,
+                  coverage: str | Mapping | pd.DataFrame | None = None) -> pd.DataFrame:
     """The uncoded turns a human should code next, most uncertain first.
 
     Parameters
@@ -1678,7 +1709,11 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
     roles : sequence of str or None
         Roles whose turns are units (default informants).
     coder : LearnedCoder, optional
-        A coder already trained on ``codings`` (trained here when omitted).
+        A coder already trained on ``codings`` (trained here when omitted, with
+        ``coverage``).
+    coverage : "all", "documents", mapping, DataFrame or None
+        Which documents each coder rated (see :func:`train_coder`): a document a coder is
+        declared to have read is coded, even without a coding in it, and not suggested.
 
     Returns
     -------
@@ -1732,12 +1767,17 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
     False
     """
     check_int(n, "n", minimum=1)
-    if coder is None:
-        coder = train_coder(corpus, codings, codebook=codebook, seed=seed, roles=roles)
-    else:
+    if coder is not None:
         check_type("coder", coder, LearnedCoder, "a LearnedCoder from train_coder")
-        _check_inputs(corpus, codings, codebook, seed, roles, "pooled")
-    coded = set(codings["doc_id"])
+    _, _, rated = _check_inputs(corpus, codings, codebook, seed, roles, "pooled",
+                                coverage=coverage)
+    if coder is None:
+        with warnings.catch_warnings():  # said once, by the check above
+            warnings.simplefilter("ignore", LearningWarning)
+            warnings.simplefilter("ignore", CoverageWarning)
+            coder = train_coder(corpus, codings, codebook=codebook, seed=seed, roles=roles,
+                                coverage=coverage)
+    coded = set(codings["doc_id"]).union(*(rated or {}).values())
     todo = [d for d in corpus.doc_ids if d not in coded]
     if not todo:
         return pd.DataFrame(columns=SUGGEST_COLUMNS).astype(_SUGGEST_DTYPES)

@@ -24,6 +24,7 @@ Reading a sheet back checks every cell it uses: a wrong cell is reported as
 from __future__ import annotations
 
 import datetime
+import json
 import math
 import os
 import re
@@ -40,7 +41,15 @@ import pandas as pd
 from ._files import atomic_dir, csv_rows, read_text_file, save_workbook, write_csv, xml_safe
 from ._passages import find_exact, find_loose, without_quote_marks
 from ._safezip import parse_xml, read_zip
-from ._validation import check_choice, check_lang, check_roles, check_type, listed
+from ._validation import (
+    check_choice,
+    check_known,
+    check_lang,
+    check_names,
+    check_roles,
+    check_type,
+    listed,
+)
 from .codebook import Codebook
 from .codings import CODING_COLUMNS, same_code_overlaps, validate_codings
 from .corpus import Corpus
@@ -79,6 +88,8 @@ CUT = " [\u2026]"
 _QUOTE_ROWS = 500  # rows of the quotes worksheet given a code drop-down
 #: The workbook property naming the coder a sheet is for.
 CODER_PROPERTY = "citra-eval coder"
+#: The workbook property listing the interviews a sheet covers (a JSON list of doc ids).
+DOCUMENTS_PROPERTY = "citra-eval documents"
 
 
 class SheetWarning(UserWarning):
@@ -102,12 +113,18 @@ class CodingSheet:
         one per line): every code of the codebook, categories included.
     coder : str or None
         The coder the sheet is for (recorded in an XLSX workbook, checked on import).
+    documents : tuple of str or None
+        The interviews the sheet covers: every turn of theirs (of the roles its rows list)
+        must be a row when it is read back, and the turns of other interviews need none
+        (recorded in an XLSX workbook). None (a CSV sheet, which cannot record it): the
+        interviews its rows name.
     """
 
     coding: pd.DataFrame
     quotes: pd.DataFrame
     codebook: pd.DataFrame
     coder: str | None = None
+    documents: tuple[str, ...] | None = None
 
     @property
     def codes(self) -> list[str]:
@@ -119,7 +136,8 @@ class CodingSheet:
 
 def coding_sheet(corpus: Corpus, codebook: Codebook, *, coder: str | None = None,
                  roles: Sequence[str] | None = ("informant",),
-                 lang: str | None = None) -> CodingSheet:
+                 lang: str | None = None,
+                 documents: Sequence[str] | None = None) -> CodingSheet:
     """A blank coding sheet for the turns of ``corpus``.
 
     Parameters
@@ -135,12 +153,16 @@ def coding_sheet(corpus: Corpus, codebook: Codebook, *, coder: str | None = None
         Speaker roles whose turns are listed (default informants); None lists every turn.
     lang : {"id", "en"}, optional
         Language of labels and definitions (default: the codebook's language).
+    documents : sequence of str, optional
+        Only these interviews (doc ids of ``corpus``), e.g. those
+        :func:`~citra_eval.suggest_turns` lists (default: every interview of ``corpus``).
 
     Returns
     -------
     CodingSheet
-        ``.coding`` (one row per turn, in document order, marks empty), ``.quotes`` (empty)
-        and ``.codebook``.
+        ``.coding`` (one row per turn, in document order, marks empty), ``.quotes`` (empty),
+        ``.codebook``, and ``.documents``: the interviews covered, in corpus order (read
+        back, a sheet must hold every turn of these and no other interview's).
 
     Examples
     --------
@@ -159,7 +181,14 @@ def coding_sheet(corpus: Corpus, codebook: Codebook, *, coder: str | None = None
         coder = _coder(coder)
     roles = check_roles(roles, corpus)
     lang = codebook.language if lang is None else check_lang(lang)
+    covered = list(corpus.doc_ids)
+    if documents is not None:
+        wanted = check_names(documents, "documents", unique=True)
+        check_known(wanted, "documents", corpus.doc_ids, what="interview(s)",
+                    absent="the corpus does not have")
+        covered = [d for d in covered if d in set(wanted)]
     segs = corpus.segments
+    segs = segs[segs["doc_id"].isin(covered)]
     if roles is not None:
         segs = segs[segs["role"].isin(roles)]
     codes = codebook.codable_ids
@@ -178,7 +207,7 @@ def coding_sheet(corpus: Corpus, codebook: Codebook, *, coder: str | None = None
              "exclude": c.text("exclude", lang) or None,
              "examples": "\n".join(c.examples) or None} for c in codebook]
     return CodingSheet(coding, quotes, pd.DataFrame(rows, columns=CODEBOOK_SHEET_COLUMNS),
-                       coder)
+                       coder, tuple(covered))
 
 
 def _coder(coder: object) -> str:
@@ -344,6 +373,9 @@ def _workbook(sheet: CodingSheet):
     wb.properties.title = "coding sheet" + (f" of coder {sheet.coder}" if sheet.coder else "")
     if sheet.coder:
         wb.custom_doc_props.append(StringProperty(name=CODER_PROPERTY, value=sheet.coder))
+    if sheet.documents is not None:
+        wb.custom_doc_props.append(StringProperty(name=DOCUMENTS_PROPERTY,
+                                                  value=json.dumps(list(sheet.documents))))
     return wb
 
 
@@ -405,8 +437,10 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
         ``segment_id`` or ``text`` cell that differs from the transcripts, a mark other than
         ``1``/``x``/``TRUE``, a quote found nowhere or more than once in its turn, an unknown
         code or several codes in one quote row, turns missing from worksheet ``coding``
-        (rows deleted: every turn of the roles its rows list must be there, a turn without
-        a code as a row without marks); in a workbook also merged cells, a formula
+        (rows deleted: every turn of the roles its rows list must be there, in each
+        interview the workbook records it covers and each its rows name, a turn without a
+        code as a row without marks), a recorded interview the transcripts lack; in a
+        workbook also merged cells, a formula
         without a stored result, a copy of worksheet ``coding`` or ``quotes`` (whose
         marks would not be read), a value right of the header row's last cell, and more
         rows with values than the corpus's turns can need (:data:`ROWS_PER_TURN`, refused
@@ -480,6 +514,7 @@ def _read_xlsx(path: Path, coder: str | None = None,
                          if p.name == CODER_PROPERTY and p.value), None)
         if coder is not None:
             _check_coder(recorded, coder, spath)
+        documents = _recorded_documents(wb, spath)
         frames = {}
         for name in wb.sheetnames:
             ws = wb[name]
@@ -495,8 +530,27 @@ def _read_xlsx(path: Path, coder: str | None = None,
         problems += _unreadable_cells(xml.get(name), name, spath)
     collect(problems, limit=MAX_REPORTED, path=spath)
     quotes = frames.get("quotes", pd.DataFrame(columns=QUOTE_COLUMNS))
-    sheet = CodingSheet(frames["coding"], quotes, pd.DataFrame(), recorded)
+    sheet = CodingSheet(frames["coding"], quotes, pd.DataFrame(), recorded, documents)
     return sheet, {"coding": spath, "quotes": spath}
+
+
+def _recorded_documents(wb, path: str) -> tuple[str, ...] | None:
+    """The interviews a workbook records it covers (None: a sheet from before they were
+    recorded: the interviews its rows name)."""
+    value = next((p.value for p in wb.custom_doc_props if p.name == DOCUMENTS_PROPERTY),
+                 None)
+    if value is None:
+        return None
+    try:
+        docs = json.loads(str(value))
+    except ValueError:
+        docs = None
+    if not isinstance(docs, list) or not all(isinstance(d, str) for d in docs):
+        raise InputError(f"the workbook property {DOCUMENTS_PROPERTY!r} (the interviews the "
+                         f"sheet covers) is not a list of doc ids: {quoted(str(value))}; "
+                         "restore it, or export a new sheet and copy this one's marks into it",
+                         path=path)
+    return tuple(docs)
 
 
 def _stored_rows(ws):
@@ -699,6 +753,8 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
         characters found (``note``: the quote's note). Rows in document order, then by
         position and codebook order; a coding given twice (a mark and a quote of the whole
         turn) appears once. No marks and no quotes give an empty table.
+        ``attrs["documents"]``: the interviews the sheet covers (``sheet.documents`` and
+        those its rows name), in corpus order.
 
     Raises
     ------
@@ -722,7 +778,13 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     coder = _coder(coder)
     where = path if isinstance(path, dict) else {"coding": path, "quotes": path}
     _check_coder(sheet.coder, coder, where.get("coding"))
-    reader = _SheetReader(corpus, codebook, coder, where)
+    reader = _SheetReader(corpus, codebook, coder, where, sheet.documents)
+    unknown = [d for d in sheet.documents or () if d not in corpus]
+    if unknown:
+        reader.problems.append(Problem(where.get("coding"), f"the sheet was made for "
+                                       f"interview(s) {listed(unknown)}, which the "
+                                       "transcripts do not have; import it with the "
+                                       "transcripts it was exported from"))
     rows = reader.marks(sheet.coding) + reader.quotes(sheet.quotes)
     collect(reader.problems, limit=MAX_REPORTED, path=where.get("coding"))
     shown = where.get("coding") or "the sheet"
@@ -751,8 +813,9 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     if out.empty:
         warnings.warn(f"{shown}: no marks and no quotes, so no codings: is this the filled "
                       "sheet?", SheetWarning, stacklevel=2)
-        out = out.astype({"segment_id": "int64", "start": "int64", "end": "int64"})
-        return out[columns]
+        out = out.astype({"segment_id": "int64", "start": "int64", "end": "int64"})[columns]
+        out.attrs["documents"] = reader.covered()
+        return out
     doc_order = {d: i for i, d in enumerate(corpus.doc_ids)}
     out = out.assign(_doc=out["doc_id"].map(doc_order))
     out = out.sort_values(["_doc", "segment_id", "start", "end", "_rank"], kind="stable")
@@ -771,6 +834,7 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
                       stacklevel=2)
     out = out[columns]
     validate_codings(out, corpus=corpus, codebook=codebook)
+    out.attrs["documents"] = reader.covered()
     return out
 
 
@@ -811,8 +875,12 @@ class _SheetReader:
     """Turns the rows of a filled sheet into coding rows, collecting a problem per bad cell."""
 
     def __init__(self, corpus: Corpus, codebook: Codebook, coder: str,
-                 where: dict[str, str | None]) -> None:
+                 where: dict[str, str | None],
+                 documents: Sequence[str] | None = None) -> None:
         self.corpus, self.codebook, self.coder, self.where = corpus, codebook, coder, where
+        #: the interviews the sheet records it covers (None: those its rows name)
+        self.documents = None if documents is None else set(documents)
+        self.named: set[str] = set()  # the interviews the rows of worksheet coding name
         self.turns = corpus.segments.set_index(["doc_id", "segment_id"])[
             ["start", "end", "text", "role", "speaker"]]
         self.spoken = set(corpus.segments.loc[corpus.segments["role"] == "informant",
@@ -1017,9 +1085,16 @@ class _SheetReader:
                          "garbles emoji and accented letters: export a new CSV sheet (Excel "
                          "reads it as UTF-8) and copy the marks and notes of this one into "
                          "it, or code in the .xlsx workbook")
+        self.named = {k[0] for k in seen}
         if not unplaced and not edited:  # an edited turn's row accounts for the turns it became
             self.missing(seen, renumbered=bool(self.matched))
         return out
+
+    def covered(self) -> list[str]:
+        """The interviews the sheet covers, in corpus order: those it records, and those its
+        rows name."""
+        covered = self.named | (self.documents or set())
+        return [d for d in self.corpus.doc_ids if d in covered]
 
     def exact_rows(self, values) -> set[tuple[str, int]]:
         """The turns rows name whose text cell holds the turn's text (no other row may be
@@ -1043,12 +1118,15 @@ class _SheetReader:
 
     def missing(self, seen: dict[tuple[str, int], int], *, renumbered: bool = False) -> None:
         """Report the turns whose rows were deleted: a sheet lists every turn of the roles
-        it was exported for (taken from the rows it holds), and a turn left out of a coder's
-        codings would count as read and given no code. With ``renumbered`` (rows were found
-        by their text), they are turns the transcript gained since the sheet was made."""
+        it was exported for (taken from the rows it holds) in the interviews it covers (as
+        it records them, and those its rows name), and a turn left out of a coder's codings
+        would count as read and given no code. With ``renumbered`` (rows were found by their
+        text), they are turns the transcript gained since the sheet was made."""
         if not seen:
             return
         segs = self.corpus.segments
+        covered = {k[0] for k in seen} | (self.documents or set())
+        segs = segs[segs["doc_id"].isin(covered)]
         keys = list(zip(segs["doc_id"], segs["segment_id"].astype(int), strict=True))
         role = dict(zip(keys, segs["role"], strict=True))
         roles_seen = {role[k] for k in seen}

@@ -1401,6 +1401,8 @@ def _uncoded_document_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _War
             kind = ("silent", ())
         elif one_coder:
             kind = ("declared", raters[:1]) if raters else ("one coder", ())
+        elif len(raters) == 1:  # read by one coder, who found nothing: coded, no theme
+            kind = ("declared alone", raters)
         else:
             kind = ("agreed", raters) if len(raters) >= 2 else ("left out", ())
         kinds.setdefault(kind, []).append(doc)
@@ -1426,6 +1428,13 @@ def _uncoded_document_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _War
                         f"{'an interview' if one else 'interviews'} without any theme; if "
                         f"{it} {is_} not coded yet, take {it} out of 'double_coded'"
                         if raters else "",
+            "declared alone": f"{what} {has} no codings, but 'double_coded' says "
+                              f"{raters[0]} alone coded {it}, so the themes count {it} as "
+                              f"{'an interview' if one else 'interviews'} without any theme "
+                              f"(and the learned coder learns from {its} turns as having "
+                              f"none), while inter-coder agreement leaves {it} out (one "
+                              f"coder); if {it} {is_} not coded yet, take {it} out of "
+                              f"{raters[0]}'s 'double_coded'" if raters else "",
             "one coder": f"{what} {has} no codings, so the themes, saturation and the "
                          f"auto-coder's scores leave {it} out as not coded" + later,
             "agreed": f"no coder coded {what}: {its} turns count as agreed 'no code' units "

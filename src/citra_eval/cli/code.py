@@ -239,19 +239,20 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
                          f"the others), got {len(docs)}{why}; code another document or drop "
                          "--cross-validate", path=args.learn_from[0])
     try:
+        # inside a study, the interviews a coder read and found nothing in train too
+        coverage = _coverage(args, human)
         coder = train_coder(corpus, human, codebook=codebook, seed=args.seed, roles=roles,
-                            labels=args.labels)
+                            labels=args.labels, coverage=coverage)
         codings = coder.code(corpus, roles=roles, combine=args.combine,
                              coder=args.coder or ("auto" if args.combine == "dictionary"
                                                   else "learned"))
         cv = suggestions = None
         if args.cross_validate:
-            coverage = _coverage(args, human)
             cv = cross_validate_coder(corpus, human, codebook=codebook, seed=args.seed,
                                       roles=roles, labels=args.labels, coverage=coverage)
         if args.suggest:
             suggestions = suggest_turns(corpus, human, codebook=codebook, seed=args.seed,
-                                        roles=roles, coder=coder)
+                                        roles=roles, coder=coder, coverage=coverage)
     except InputError as exc:  # the codings as a whole: name the first codings file
         if exc.path is not None:
             raise
@@ -277,14 +278,18 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
         f1 = cv.conf_int(seed=args.seed).query("measure == 'f1'").set_index(
             ["reference", "coder"])
         for row in cv.summary.itertuples(index=False):
-            low, high = f1.loc[(row.reference, row.coder), ["ci_low", "ci_high"]]
+            low, high, note = f1.loc[(row.reference, row.coder), ["ci_low", "ci_high",
+                                                                   "note"]]
             if row.note.startswith("not measured"):  # a side never fitted: no figures
                 print(f"  {row.coder:<10} vs {row.reference}: {row.note}", file=err)
                 continue
+            # fewer than two interviews to resample: no interval, and the note says why
+            interval = (f"[{_ratio(low)}, {_ratio(high)}]" if "no interval" not in note
+                        else "(no interval)")
+            note = note if "no interval" in note else row.note
             print(f"  {row.coder:<10} vs {row.reference}: P {_ratio(row.precision)}  R "
-                  f"{_ratio(row.recall)}  F1 {_ratio(row.f1)} [{_ratio(low)}, "
-                  f"{_ratio(high)}]  (macro F1 {_ratio(row.macro_f1)})"
-                  + (f"; {row.note}" if row.note else ""), file=err)
+                  f"{_ratio(row.recall)}  F1 {_ratio(row.f1)} {interval}  (macro F1 "
+                  f"{_ratio(row.macro_f1)})" + (f"; {note}" if note else ""), file=err)
         short = cv.learned_in[cv.learned_in["n_learned"] < cv.learned_in["n_folds"]]
         if len(short):
             print("  the text model could not learn, in some folds (too few positive turns "
@@ -292,7 +297,11 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
                       f"{r.code} (learned in {r.n_learned} of {r.n_folds})"
                       for r in short.itertuples(index=False)), file=err)
     if suggestions is not None and suggestions.empty:
-        why = ("every interview has codings" if set(corpus.doc_ids) <= set(human["doc_id"])
+        declared = coverage.values() if isinstance(coverage, dict) else ()
+        read = set(human["doc_id"]).union(*(corpus.doc_ids if d == "all" else d
+                                             for d in declared))
+        why = ("every interview is coded (has codings, or 'double_coded' says a coder read "
+               "it)" if set(corpus.doc_ids) <= read
                else "the coder learned no code, so nothing ranks the uncoded turns (see "
                "the note)")
         print(f"wrote no turns to code next to {args.suggest}: {why}", file=err)

@@ -8,11 +8,12 @@ import sys
 import warnings
 from pathlib import Path
 
+from .._files import read_csv_table
 from .._validation import LANGS, listed, roles_fix
 from ..codebook import Codebook
 from ..codings import write_codings
 from ..corpus import read_transcripts
-from ..errors import InputError
+from ..errors import InputError, closest
 from ..sheets import (
     SheetWarning,
     coding_sheet,
@@ -39,6 +40,10 @@ pasted from the turn. Worksheet 'codebook' holds the definitions. As CSV (--form
 --out ending in .csv) the worksheets are NAME.csv, NAME_quotes.csv and NAME_codebook.csv.
 An existing sheet (perhaps already filled in) is replaced only with --force. Inside a study
 folder, the transcripts and codebook default to those of study.yaml.
+
+--docs R07,R10 (or --suggested next.csv, the file of 'citra-eval code --suggest') lists only
+those interviews, whole: an .xlsx sheet records them, and its import needs every turn of
+those interviews only.
 """
 
 IMPORT = """\
@@ -66,6 +71,12 @@ def _add_sheet(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--roles", nargs="+", metavar="ROLE", default=["informant"],
                    help="speaker roles whose turns are listed (default: informant; 'all' for "
                         "every turn, e.g. transcripts without speaker labels)")
+    only = e.add_mutually_exclusive_group()
+    only.add_argument("--docs", metavar="ID[,ID...]",
+                      help="only these interviews (doc ids, comma-separated), whole")
+    only.add_argument("--suggested", metavar="FILE.csv",
+                      help="only the interviews of the turns 'citra-eval code --suggest' "
+                           "wrote to FILE.csv, whole")
     e.add_argument("--lang", choices=LANGS, help="language of labels and definitions "
                    "(default: the study's, else the codebook's)")
     e.add_argument("--format", choices=["xlsx", "csv"],
@@ -127,7 +138,10 @@ def _run_export(args: argparse.Namespace) -> int:
                          path=args.out)
     files = csv_sheet_files(out) if fmt == "csv" else [out]
     _resolve_inputs(args)
-    check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook},
+    inputs = {"--transcripts": args.transcripts, "--codebook": args.codebook}
+    if args.suggested:
+        inputs["--suggested"] = args.suggested
+    check_outputs(inputs=inputs,
                   files={f"--out ({f.name})" if f != out else "--out": str(f) for f in files},
                   force=args.force, examples={"--out": f"coding_sheet_{args.coder}.{fmt}"})
     _refuse_existing(files, args.force, "the sheet")
@@ -147,11 +161,44 @@ def _export(args: argparse.Namespace, out: Path, fmt: str) -> int:
         raise InputError(f"no turns of role(s) {', '.join(absent)} to code: "
                          f"{_roles_there_are(corpus, present)}; or pass --roles all for every "
                          "turn", path=args.transcripts)
-    sheet = coding_sheet(corpus, codebook, coder=args.coder, roles=roles, lang=args.lang)
+    docs = _documents(args, corpus)
+    sheet = coding_sheet(corpus, codebook, coder=args.coder, roles=roles, lang=args.lang,
+                         documents=docs)
     written = write_coding_sheet(sheet, out, format=fmt)
-    print(f"ok: wrote {', '.join(map(str, written))}: {counted(len(sheet.coding), 'turn')}, "
-          f"{counted(len(sheet.codes), 'code')}, for coder {args.coder}")
+    of = "" if docs is None else (f" of {counted(len(sheet.documents), 'interview')} "
+                                  f"({', '.join(sheet.documents)})")
+    print(f"ok: wrote {', '.join(map(str, written))}: {counted(len(sheet.coding), 'turn')}"
+          f"{of}, {counted(len(sheet.codes), 'code')}, for coder {args.coder}")
     return 0
+
+
+def _documents(args: argparse.Namespace, corpus) -> list[str] | None:
+    """The interviews --docs or --suggested name (None: every interview), checked against
+    the transcripts."""
+    if args.docs is not None:
+        docs, flag, where = [d.strip() for d in args.docs.split(",") if d.strip()], "--docs", \
+            args.transcripts
+        if not docs:
+            raise InputError("--docs names no interview; give doc ids separated by commas, "
+                             "e.g. --docs R07,R10", path=args.transcripts)
+    elif args.suggested is not None:
+        flag, where = "--suggested", args.suggested
+        table = read_csv_table(args.suggested, columns=["doc_id"], required=["doc_id"],
+                               what="the turns to code next ('citra-eval code --suggest')")
+        docs = list(dict.fromkeys(table["doc_id"].dropna().astype(str).str.strip()))
+        if not docs:
+            raise InputError("lists no turn to code next (every interview is coded, or the "
+                             "learned coder could not rank them); nothing to export",
+                             path=args.suggested)
+    else:
+        return None
+    unknown = [d for d in docs if d not in corpus]
+    if unknown:
+        hint = closest(unknown[0], corpus.doc_ids)
+        raise InputError(f"{flag} names interview(s) {listed(unknown)} that the transcripts "
+                         f"do not have{f' (did you mean {hint!r}?)' if hint else ''}; the "
+                         f"interviews are {listed(corpus.doc_ids)}", path=where)
+    return docs
 
 
 def _run_import(args: argparse.Namespace) -> int:
@@ -179,9 +226,14 @@ def _import(args: argparse.Namespace, out: Path) -> int:
     write_codings(codings[[c for c in codings.columns if c != "evidence"]], out,
                   corpus=corpus)
     n_turns = codings[["doc_id", "segment_id"]].drop_duplicates().shape[0]
+    covered = codings.attrs.get("documents") or []
+    part = (f"; the sheet covers {counted(len(covered), 'interview')} ({listed(covered)}): "
+            f"add {'it' if len(covered) == 1 else 'them'} to coder {args.coder}'s interviews "
+            "in study.yaml's 'double_coded'"
+            if covered and len(covered) < len(corpus) else "")
     print(f"ok: read {args.file}: {counted(len(codings), 'coding')} of "
           f"{counted(n_turns, 'turn')} by coder "
-          f"{args.coder} -> {args.out}")
+          f"{args.coder} -> {args.out}{part}")
     for w in caught:
         if issubclass(w.category, SheetWarning):
             print(f"warning: {w.message}", file=sys.stderr)

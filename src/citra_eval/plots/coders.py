@@ -12,6 +12,16 @@ __all__ = ["plot_coder_quality"]
 _MACHINES = ("both", "learned", "dictionary")
 _STYLE = {"both": ("o", "#4C72B0"), "learned": ("s", "#55A868"),
           "dictionary": ("^", "#DD8452")}
+#: The other human coders' markers and colors, taken in turn (7 markers, 6 colors: 42
+#: coders before a pair repeats), none a machine's.
+_HUMAN_MARKERS = ("x", "+", "D", "v", "P", "*", "h")
+_HUMAN_COLORS = ("#333333", "#17BECF", "#8C564B", "#DA8BC3", "#7F7F7F", "#BCBD22")
+
+
+def _human_style(i: int) -> tuple[str, str]:
+    """The marker and color of the ``i``-th other human coder (in ``per_code``'s column
+    order): the same coder the same style in every figure of the same table."""
+    return _HUMAN_MARKERS[i % len(_HUMAN_MARKERS)], _HUMAN_COLORS[i % len(_HUMAN_COLORS)]
 
 
 def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
@@ -40,6 +50,12 @@ def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
         gets its interval as a horizontal bar on the ``micro`` row (the bars side by side
         around the row, in the coders' colors).
     ax : matplotlib Axes, optional
+
+    Notes
+    -----
+    Each other human coder gets a marker and color of their own, by their place among the
+    human columns of ``per_code`` (a different marker for each of the first seven), and the
+    legend names them.
 
     Returns
     -------
@@ -82,7 +98,8 @@ def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
         ax.scatter(rows[m], y, marker=marker, color=color, zorder=3,
                    label=label(f"coders.{m}", lang))
     for i, h in enumerate(humans):
-        ax.scatter(rows[h], y, marker="x", color=["#333333", "#777777"][i % 2], zorder=3,
+        marker, color = _human_style(i)
+        ax.scatter(rows[h], y, marker=marker, color=color, zorder=3,
                    label=label("coders.human", lang, coder=h))
     if intervals is not None:
         _micro_intervals(ax, intervals, reference, [*machines, *humans],
@@ -125,8 +142,7 @@ def _micro_intervals(ax, intervals: pd.DataFrame, reference: str, coders: list[s
     humans = [c for c in coders if c not in _MACHINES]
     shown = [c for c in coders if c in f1.index]
     for k, c in enumerate(shown):
-        color = (_STYLE[c][1] if c in _STYLE else
-                 ["#333333", "#777777"][humans.index(c) % 2])
+        color = _STYLE[c][1] if c in _STYLE else _human_style(humans.index(c))[1]
         # side by side just around the row, so that overlapping intervals stay apart
         offset = (k - (len(shown) - 1) / 2) * 0.14
         ax.hlines(y_micro + offset, f1.at[c, "ci_low"], f1.at[c, "ci_high"], color=color,
