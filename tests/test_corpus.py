@@ -771,6 +771,11 @@ def test_docx_fields_content_controls_smart_tags_and_text_boxes_are_read(tmp_pat
         f"<w:drawing><wps:wsp {wps}><wps:txbx>{box}</wps:txbx></wps:wsp></w:drawing>"
         f"</mc:Choice><mc:Fallback><w:pict><v:shape {vml}><v:textbox>{box}</v:textbox>"
         "</v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>",
+        # a drawing without its text box, which only the fallback holds
+        _run("PWW: Lanjut.") + f'<w:r><mc:AlternateContent {mc}><mc:Choice Requires="wps">'
+        f"<w:drawing/></mc:Choice><mc:Fallback><w:pict><v:shape {vml}><v:textbox>"
+        f"<w:txbxContent><w:p>{_run('TEKS KOTAK')}</w:p></w:txbxContent></v:textbox></v:shape>"
+        "</w:pict></mc:Fallback></mc:AlternateContent></w:r>",
         (f"<w:sdt><w:sdtPr/><w:sdtContent><w:p>{_run('PWW: Dalam kontrol konten?')}</w:p>"
          f"<w:p>{_run('INF: Ya, dua paragraf.')}</w:p></w:sdtContent></w:sdt>",),
     ])
@@ -778,9 +783,10 @@ def test_docx_fields_content_controls_smart_tags_and_text_boxes_are_read(tmp_pat
     assert corpus.text("D1") == (
         "PWW: Tanggal 15/01/2024 ya?\nINF: Tanggalnya 15 Januari betul.\n"
         "INF: Nama unit Bagian Humas kami.\nPWW: Di Banjarmasin kota?\nINF: Lihat kotak.\n"
-        "INF: jawaban di kotak teks\nPWW: Dalam kontrol konten?\nINF: Ya, dua paragraf.")
+        "INF: jawaban di kotak teks\nPWW: Lanjut.\nTEKS KOTAK\nPWW: Dalam kontrol konten?\n"
+        "INF: Ya, dua paragraf.")
     assert corpus.segments["speaker"].tolist() == ["PWW", "INF", "INF", "PWW", "INF", "INF",
-                                                   "PWW", "INF"]
+                                                   "PWW", "PWW", "INF"]
     assert_offsets(corpus)
 
 

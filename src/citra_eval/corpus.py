@@ -765,12 +765,14 @@ class _DocxText:
                 _text_boxes(c, boxes)
 
 
-def _mc_branch(alternate):
-    """The branch of an ``mc:AlternateContent`` read: the first ``mc:Choice`` (what Word
-    shows), else the ``mc:Fallback``; the text of one only (they hold the same)."""
-    for child in alternate:
-        if child.tag in (_MC_NS + "Choice", _MC_NS + "Fallback"):
-            return child
+def _mc_branch(alternate, wanted: str = _W["t"]):
+    """The branch of an ``mc:AlternateContent`` read (they show the same, so one only): the
+    first ``mc:Choice`` that holds ``wanted`` (text, or a text box), else the
+    ``mc:Fallback`` (a Choice may be an empty drawing whose text is in the Fallback)."""
+    branches = [c for c in alternate if c.tag in (_MC_NS + "Choice", _MC_NS + "Fallback")]
+    for branch in branches:
+        if branch.tag == _MC_NS + "Fallback" or next(branch.iter(wanted), None) is not None:
+            return branch
     return None
 
 
@@ -781,7 +783,7 @@ def _text_boxes(el, boxes: list) -> None:
         boxes.append(el)
         return
     if el.tag == _MC_NS + "AlternateContent":
-        el = _mc_branch(el)
+        el = _mc_branch(el, _W["txbxContent"])
         if el is None:
             return
     for child in el:
@@ -934,11 +936,12 @@ def _docx_left_out(body, members: Mapping[str, bytes]) -> list[str]:
                           members.get(f"word/{kind}s.xml", b""))
         left.append(_counted(sum(1 for t in tags if not re.search(
             rb'type="(?:' + "|".join(_NOTE_SEPARATORS).encode() + rb')"', t)), kind))
-    for kind in ("header", "footer"):
-        if any(re.search(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>[^<]*\S", data)
-               for name, data in members.items()
-               if re.fullmatch(rf"word/{kind}\d*\.xml", name)):
-            left.append(f"the {kind} text")
+    parts = [kind for kind in ("header", "footer")
+             if any(re.search(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>[^<]*\S", data)
+                    for name, data in members.items()
+                    if re.fullmatch(rf"word/{kind}\d*\.xml", name))]
+    if parts:
+        left.append(f"the {' and '.join(parts)} text")
     left = [item for item in left if item]
     if left:
         notes.append(f"left out of the transcript's text: {', '.join(left)} (a transcript is "
