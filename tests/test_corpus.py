@@ -790,6 +790,22 @@ def test_docx_fields_content_controls_smart_tags_and_text_boxes_are_read(tmp_pat
     assert_offsets(corpus)
 
 
+def test_docx_table_rows_and_cells_in_content_controls_are_read(tmp_path):
+    """A repeating-section content control around table rows, or one around a cell."""
+    row = "<w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr>"
+    par = "<w:p>{}</w:p>"
+    _word_docx(tmp_path / "D1.docx", [(
+        f"<w:tbl {_W}><w:tr><w:tc>{par.format(_run('PWW'))}</w:tc><w:tc>"
+        f"{par.format(_run('Apa?'))}</w:tc></w:tr><w:sdt><w:sdtPr/><w:sdtContent>"
+        + row.format(par.format(_run("INF")), par.format(_run("Ya.")))
+        + "</w:sdtContent></w:sdt><w:tr><w:sdt><w:sdtPr/><w:sdtContent><w:tc>"
+        f"{par.format(_run('PWW'))}</w:tc></w:sdtContent></w:sdt><w:tc>"
+        f"{par.format(_run('Lalu?'))}</w:tc></w:tr></w:tbl>",)])
+    corpus = ce.read_transcripts(tmp_path)
+    assert corpus.text("D1") == "PWW: Apa?\nINF: Ya.\nPWW: Lalu?"
+    assert_offsets(corpus)
+
+
 def test_docx_comments_notes_headers_and_footers_are_left_out_and_said(tmp_path):
     d = _word_docx(tmp_path / "D1.docx", [_run("PWW: Ada keluhan?")])
     p = d.add_paragraph("INF: Ada, sedikit.")

@@ -839,7 +839,7 @@ def _docx_table(tbl, reader: _DocxText, lines: list[str]) -> None:
         return props is None or (props.find(_W["tblHeader"]) is None
                                  and props.find(_W["del"]) is None)
 
-    cells = [list(tr.iterchildren(_W["tc"])) for tr in tbl.iterchildren(_W["tr"]) if kept(tr)]
+    cells = [list(_wrapped(tr, _W["tc"])) for tr in _wrapped(tbl, _W["tr"]) if kept(tr)]
     width = max((len(c) for c in cells), default=0)
     if width > 2:
         raise InputError(
@@ -874,6 +874,20 @@ def _docx_table(tbl, reader: _DocxText, lines: list[str]) -> None:
             count = len(lines) - before
     if first is not None and first[1] and lines is reader.top:
         reader.first_rows.append((first[0], count, first[1], first[2], speakers))
+
+
+def _wrapped(parent, tag: str):
+    """The children of ``parent`` with ``tag``, also those a content control or custom XML
+    wraps (a repeating section around table rows, a control around a cell)."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag == _W["sdt"]:
+            content = child.find(_W["sdtContent"])
+            if content is not None:
+                yield from _wrapped(content, tag)
+        elif child.tag == _W["customXml"]:
+            yield from _wrapped(child, tag)
 
 
 def _docx_header_rows(lines: list[str], reader: _DocxText) -> list[str]:
