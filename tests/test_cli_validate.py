@@ -504,3 +504,38 @@ def test_validate_warns_about_a_code_given_twice_in_one_turn(tmp_path, monkeypat
     assert len(twice) == 1, err
     assert twice[0].startswith("warning: codings_A.csv:4: ") and "line 2" in twice[0]
     assert "'kabar'" in twice[0] and "R1, turn 2" in twice[0]
+
+
+def test_a_word_transcripts_notes_are_warning_lines_of_every_command(cli, tmp_path):
+    """What reading a .docx did (tracked changes read as accepted) is a ``warning:`` line
+    of validate (counted with the others) and of any command that reads transcripts, not
+    a Python warning naming a source line."""
+    docx = pytest.importorskip("docx")
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    d = docx.Document()
+    for line in ["---", "id: A1", "speakers: {PWW: interviewer, INF: informant}", "---",
+                 "PWW: Apa tugas humas?"]:
+        d.add_paragraph(line)
+    d.element.body.insert(len(d.element.body) - 1, parse_xml(
+        f'<w:p {nsdecls("w")}><w:ins w:id="1" w:author="E" w:date="2024-01-01T00:00:00Z">'
+        "<w:r><w:t>INF: Informasi layanan.</w:t></w:r></w:ins></w:p>"))
+    d.save(folder / "A1.docx")
+    (tmp_path / "codebook.yaml").write_text(
+        "codebook: t\nversion: 1\nlanguage: id\ncodes:\n  - id: layanan\n    label: Layanan\n"
+        "    patterns: [layanan]\n", encoding="utf-8")
+    res = cli("validate", "--transcripts", "transcripts", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == "ok: transcripts: 1 document, 2 segments\n"
+    line = ("warning: transcripts/A1.docx: holds tracked changes not yet accepted or rejected "
+            "(1 insertion): read as if accepted")
+    err = res.stderr.splitlines()
+    assert err[0].startswith(line) and err[1:] == ["1 warning(s)"], err
+    res = cli("code", "--transcripts", "transcripts", "--codebook", "codebook.yaml", "--out",
+              "auto.csv", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.startswith(line) and "TranscriptWarning" not in res.stderr
+    assert ce.read_codings(tmp_path / "auto.csv")["code"].tolist() == ["layanan"]

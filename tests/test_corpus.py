@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import citra_eval as ce
-from citra_eval.corpus import parse_transcript, transcript_source
+from citra_eval.corpus import parse_transcript, transcript_files, transcript_source
 
 
 def write(tmp_path, name, content, mode="w"):
@@ -843,3 +843,298 @@ def test_srt_cues_without_a_blank_line_between_them_are_still_cues(tmp_path):
     assert seg["text"].tolist() == ["Apa?", "Informasi layanan. 2020", "Terima kasih.",
                                     "Sama-sama."]
     assert seg["line"].tolist() == [2, 6, 10, 12]
+
+
+# --------------------------------------------------------------------------- docx as Word writes it
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _run(text):
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _ins(inner, n=1):
+    return f'<w:ins w:id="{n}" w:author="E" w:date="2024-01-01T00:00:00Z">{inner}</w:ins>'
+
+
+def _del(text, n=2):
+    return (f'<w:del w:id="{n}" w:author="E" w:date="2024-01-01T00:00:00Z"><w:r>'
+            f'<w:delText xml:space="preserve">{text}</w:delText></w:r></w:del>')
+
+
+def _word_docx(path, blocks, *, doc_id="D1", speakers="{PWW: interviewer, INF: informant}"):
+    """A .docx transcript: front matter paragraphs, then ``blocks``, each raw
+    WordprocessingML for one paragraph's content (a str) or a whole body element (a
+    1-tuple), as Word writes them. Returns the document (to add comments, notes...)."""
+    docx = pytest.importorskip("docx")
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    for line in ["---", f"id: {doc_id}", f"speakers: {speakers}", "---"]:
+        d.add_paragraph(line)
+    body = d.element.body
+    for block in blocks:
+        xml = block[0].replace("<w:sdt>", f"<w:sdt {_W}>", 1) if isinstance(block, tuple) \
+            else f"<w:p {_W}>{block}</w:p>"
+        body.insert(len(body) - 1, parse_xml(xml))  # before the section properties
+    d.save(path)
+    return d
+
+
+def _read_warned(path):
+    """``read_transcripts(path)`` and the messages of the TranscriptWarnings it gave."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        corpus = ce.read_transcripts(path)
+    return corpus, [str(w.message) for w in caught
+                    if issubclass(w.category, ce.TranscriptWarning)]
+
+
+def test_docx_tracked_changes_are_read_as_accepted_and_said(tmp_path):
+    """Text typed with Track Changes on (a word, a whole turn) was dropped; deleted text
+    stays out; a deleted paragraph mark joins the paragraph to the next, as accepting
+    does."""
+    _word_docx(tmp_path / "D1.docx", [
+        _run("PWW: Apa tugas humas?"),
+        _run("INF: Tugas kami ") + _del("gosip ") + _ins(_run("menyampaikan informasi"))
+        + _run(" kepada masyarakat."),
+        _ins(_run("PWW: Bagaimana keluhan warga?")),  # a whole turn typed with tracking on
+        # a paragraph mark deleted: the next paragraph joins this one
+        '<w:pPr><w:rPr><w:del w:id="5" w:author="E" w:date="2024-01-01T00:00:00Z"/></w:rPr>'
+        '</w:pPr>' + _run("INF: Keluhan kami ") + _del("RAHASIA", 6),
+        _run("jawab dalam sehari."),
+        # a move: the moved-from text stays out, the moved-to text is read
+        '<w:moveFrom w:id="7" w:author="E" w:date="2024-01-01T00:00:00Z">'
+        + _run("PWW: Dipindah?") + "</w:moveFrom>",
+    ])
+    corpus, said = _read_warned(tmp_path)
+    assert corpus.text("D1") == ("PWW: Apa tugas humas?\nINF: Tugas kami menyampaikan informasi"
+                                 " kepada masyarakat.\nPWW: Bagaimana keluhan warga?\n"
+                                 "INF: Keluhan kami jawab dalam sehari.\n")
+    assert corpus.segments["speaker"].tolist() == ["PWW", "INF", "PWW", "INF"]
+    assert "gosip" not in corpus.text("D1") and "RAHASIA" not in corpus.text("D1")
+    assert_offsets(corpus)
+    [warning] = said
+    assert warning.startswith(f"{tmp_path / 'D1.docx'}: ")
+    assert "tracked changes" in warning and "as if accepted" in warning
+    assert "deleted text stays in the file" in warning
+
+
+def test_docx_fields_content_controls_smart_tags_and_text_boxes_are_read(tmp_path):
+    """Visible text in a field's result, a content control (in a paragraph or around whole
+    paragraphs), a smart tag, custom XML and a text box was lost."""
+    vml = 'xmlns:v="urn:schemas-microsoft-com:vml"'
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    wps = 'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+    box = f"<w:txbxContent><w:p>{_run('INF: jawaban di kotak teks')}</w:p></w:txbxContent>"
+    _word_docx(tmp_path / "D1.docx", [
+        _run("PWW: Tanggal ") + f'<w:fldSimple w:instr=" DATE ">{_run("15/01/2024")}'
+        "</w:fldSimple>" + _run(" ya?"),
+        # a complex field: the instruction (with a nested field's result) stays out
+        _run("INF: Tanggalnya ") + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> IF </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText>'
+        '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>' + _run("99")
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + _run("15 Januari")
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r>' + _run(" betul."),
+        _run("INF: Nama unit ") + f"<w:sdt><w:sdtPr/><w:sdtContent>{_run('Bagian Humas')}"
+        "</w:sdtContent></w:sdt>" + _run(" kami."),
+        _run("PWW: Di ") + '<w:smartTag w:uri="urn:x" w:element="place">'
+        + _run("Banjarmasin") + "</w:smartTag>" + '<w:customXml w:element="x">'
+        + _run(" kota") + "</w:customXml>" + _run("?"),
+        # a text box, as Word 2010+ writes it: a drawing and its VML fallback (read once)
+        _run("INF: Lihat kotak.") + f'<w:r><mc:AlternateContent {mc}><mc:Choice Requires="wps">'
+        f"<w:drawing><wps:wsp {wps}><wps:txbx>{box}</wps:txbx></wps:wsp></w:drawing>"
+        f"</mc:Choice><mc:Fallback><w:pict><v:shape {vml}><v:textbox>{box}</v:textbox>"
+        "</v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>",
+        # a drawing without its text box, which only the fallback holds
+        _run("PWW: Lanjut.") + f'<w:r><mc:AlternateContent {mc}><mc:Choice Requires="wps">'
+        f"<w:drawing/></mc:Choice><mc:Fallback><w:pict><v:shape {vml}><v:textbox>"
+        f"<w:txbxContent><w:p>{_run('TEKS KOTAK')}</w:p></w:txbxContent></v:textbox></v:shape>"
+        "</w:pict></mc:Fallback></mc:AlternateContent></w:r>",
+        (f"<w:sdt><w:sdtPr/><w:sdtContent><w:p>{_run('PWW: Dalam kontrol konten?')}</w:p>"
+         f"<w:p>{_run('INF: Ya, dua paragraf.')}</w:p></w:sdtContent></w:sdt>",),
+    ])
+    corpus = ce.read_transcripts(tmp_path)
+    assert corpus.text("D1") == (
+        "PWW: Tanggal 15/01/2024 ya?\nINF: Tanggalnya 15 Januari betul.\n"
+        "INF: Nama unit Bagian Humas kami.\nPWW: Di Banjarmasin kota?\nINF: Lihat kotak.\n"
+        "INF: jawaban di kotak teks\nPWW: Lanjut.\nTEKS KOTAK\nPWW: Dalam kontrol konten?\n"
+        "INF: Ya, dua paragraf.")
+    assert corpus.segments["speaker"].tolist() == ["PWW", "INF", "INF", "PWW", "INF", "INF",
+                                                   "PWW", "PWW", "INF"]
+    assert_offsets(corpus)
+
+
+def test_docx_table_rows_and_cells_in_content_controls_are_read(tmp_path):
+    """A repeating-section content control around table rows, or one around a cell."""
+    row = "<w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr>"
+    par = "<w:p>{}</w:p>"
+    _word_docx(tmp_path / "D1.docx", [(
+        f"<w:tbl {_W}><w:tr><w:tc>{par.format(_run('PWW'))}</w:tc><w:tc>"
+        f"{par.format(_run('Apa?'))}</w:tc></w:tr><w:sdt><w:sdtPr/><w:sdtContent>"
+        + row.format(par.format(_run("INF")), par.format(_run("Ya.")))
+        + "</w:sdtContent></w:sdt><w:tr><w:sdt><w:sdtPr/><w:sdtContent><w:tc>"
+        f"{par.format(_run('PWW'))}</w:tc></w:sdtContent></w:sdt><w:tc>"
+        f"{par.format(_run('Lalu?'))}</w:tc></w:tr></w:tbl>",)])
+    corpus = ce.read_transcripts(tmp_path)
+    assert corpus.text("D1") == "PWW: Apa?\nINF: Ya.\nPWW: Lalu?"
+    assert_offsets(corpus)
+
+
+def test_docx_comments_notes_headers_and_footers_are_left_out_and_said(tmp_path):
+    d = _word_docx(tmp_path / "D1.docx", [_run("PWW: Ada keluhan?")])
+    p = d.add_paragraph("INF: Ada, sedikit.")
+    d.add_comment(p.runs, text="Catatan pewawancara: tanya lagi", author="Peneliti")
+    d.add_comment(p.runs, text="Cek lagi", author="Peneliti")
+    d.sections[0].header.paragraphs[0].text = "RAHASIA - transkrip"
+    d.save(tmp_path / "D1.docx")
+    corpus, said = _read_warned(tmp_path)
+    assert corpus.text("D1") == "PWW: Ada keluhan?\nINF: Ada, sedikit."
+    assert "Catatan" not in corpus.text("D1") and "RAHASIA" not in corpus.text("D1")
+    [warning] = said
+    assert warning.startswith(f"{tmp_path / 'D1.docx'}: ")
+    assert "2 comments" in warning and "header" in warning and "left out" in warning
+    # a plain document says nothing
+    _word_docx(tmp_path / "D1.docx", [_run("PWW: Ada keluhan?")])
+    assert _read_warned(tmp_path)[1] == []
+
+
+def test_docx_footnotes_and_endnotes_are_counted(tmp_path):
+    """python-docx writes no notes: add a footnotes part by hand."""
+    import zipfile
+
+    _word_docx(tmp_path / "D0.docx", [_run("PWW: Ada?") + '<w:r><w:footnoteReference w:id="1"/>'
+                                      "</w:r>"])
+    notes = (f'<w:footnotes {_W}><w:footnote w:type="separator" w:id="-1"><w:p/></w:footnote>'
+             f'<w:footnote w:type="continuationSeparator" w:id="0"><w:p/></w:footnote>'
+             f'<w:footnote w:id="1"><w:p>{_run("Catatan kaki")}</w:p></w:footnote>'
+             "</w:footnotes>")
+    with zipfile.ZipFile(tmp_path / "D0.docx") as src, \
+            zipfile.ZipFile(tmp_path / "D1.docx", "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr("word/footnotes.xml", notes)
+    (tmp_path / "D0.docx").unlink()
+    corpus, [warning] = _read_warned(tmp_path)
+    assert "Catatan" not in corpus.text("D1")
+    assert "1 footnote" in warning and "comment" not in warning
+
+
+def test_docx_page_and_column_breaks_end_a_line(tmp_path):
+    """A page or column break inside a paragraph glued two turns ('humas?INF:') into one;
+    a rendered page break (where Word last laid out a page) is no break in the text."""
+    _word_docx(tmp_path / "D1.docx", [
+        '<w:r><w:t>PWW: Apa tugas humas?</w:t><w:br w:type="page"/>'
+        "<w:t>INF: Menyampaikan informasi.</w:t></w:r>",
+        '<w:r><w:t>PWW: Lalu?</w:t><w:br w:type="column"/><w:t>INF: Keluhan.</w:t></w:r>',
+        "<w:r><w:lastRenderedPageBreak/><w:t>PWW: Terima</w:t></w:r>"
+        "<w:r><w:lastRenderedPageBreak/><w:t xml:space=\"preserve\"> kasih.</w:t></w:r>",
+    ])
+    corpus = ce.read_transcripts(tmp_path)
+    assert corpus.segments["text"].tolist() == ["Apa tugas humas?", "Menyampaikan informasi.",
+                                                "Lalu?", "Keluhan.", "Terima kasih."]
+    assert_offsets(corpus)
+
+
+def test_docx_unmarked_table_header_row_is_recognised_and_said(tmp_path):
+    """A header row not marked 'Repeat as header row' (Word's default) got the advice to
+    declare 'Pembicara' as a speaker, which would make the header a turn."""
+    _docx_with_table(tmp_path / "D1.docx", [("Pembicara", "Teks"), ("INF", "Ya."),
+                                            ("PEW", "Lalu?")])
+    corpus, [warning] = _read_warned(tmp_path)
+    assert "Pembicara" not in corpus.text("D1")
+    assert corpus.segments["speaker"].tolist() == ["PEW", "INF", "PEW", "INF"]
+    assert "header row" in warning and "'Pembicara'" in warning
+    assert_offsets(corpus)
+
+
+def test_docx_table_first_row_that_may_be_a_turn_is_not_dropped(tmp_path):
+    """An undeclared first speaker whose row reads like a turn is refused, naming both fixes
+    (declare the speaker, or mark or delete the header row)."""
+    _docx_with_table(tmp_path / "D1.docx", [("Moderator", "Selamat pagi, mari mulai."),
+                                            ("INF", "Ya."), ("PEW", "Lalu?")])
+    with pytest.raises(ce.InputError) as info:
+        ce.read_transcripts(tmp_path)
+    message = info.value.message
+    assert "'Moderator'" in message and "Repeat as header row" in message
+    assert "speakers" in message
+
+
+def test_office_lock_files_among_the_transcripts_are_skipped(tmp_path):
+    """While INF01.docx is open, Word keeps '~$INF01.docx' beside it (LibreOffice:
+    '.~lock.INF01.docx#'): every command failed on it."""
+    _word_docx(tmp_path / "INF01.docx", [_run("PWW: Apa?"), _run("INF: Ya.")], doc_id="INF01")
+    (tmp_path / "~$INF01.docx").write_bytes(b"\x05Budi " + b" " * 48 + b"\x00" * 100)
+    (tmp_path / "~$terview02.docx").write_bytes(b"\x05Budi" + b"\x00" * 100)
+    (tmp_path / ".~lock.INF01.docx#").write_text(",Budi,host,01.01.2024 10:00,file:///x;")
+    assert [f.name for f in transcript_files(tmp_path)] == ["INF01.docx"]
+    corpus, said = _read_warned(tmp_path)
+    assert corpus.doc_ids == ["INF01"]
+    assert said == [f"{tmp_path / '~$INF01.docx'}: skipped: the lock file Word keeps while "
+                    "INF01.docx is open in Word; what is not saved there yet is not read",
+                    f"{tmp_path / '~$terview02.docx'}: skipped: a Word lock file left behind "
+                    "(no document of its name is here, or Word closed without saving); "
+                    "delete it"]
+
+
+@pytest.mark.parametrize("name", ["INF02.odt", "INF03.rtf", "INF04.doc", "INF05.text",
+                                  "INF06.DOCM", "INF07.pages"])
+def test_a_transcript_in_an_unsupported_format_is_named_not_skipped(tmp_path, name):
+    """Transcripts saved as .odt, .doc, .rtf or .text were skipped without a word: the
+    interview was missing from every analysis."""
+    write(tmp_path, "INF01.txt", BASIC)
+    write(tmp_path, name, b"PK\x03\x04 whatever")
+    write(tmp_path, "INF01.yaml", "notes: a sidecar is no transcript\n")
+    with pytest.raises(ce.InputError) as info:
+        ce.read_transcripts(tmp_path)
+    [problem] = info.value.problems
+    assert problem.path == str(tmp_path / name)
+    fix = "rename it to .txt" if name.endswith(".text") else "save it as .docx or .txt"
+    assert problem.message.startswith(f"unsupported format ({name[5:].lower()}): {fix}")
+    # alone in the folder, it is named too (not "no transcripts in this folder")
+    (tmp_path / "INF01.txt").unlink()
+    with pytest.raises(ce.InputError, match="unsupported format"):
+        ce.read_transcripts(tmp_path)
+
+
+def test_a_word_transcript_with_every_feature_codes_to_offsets_that_slice_its_text(tmp_path):
+    """Offsets are sacred: codings of a .docx with tracked changes, fields, content
+    controls, a text box, breaks and a table (every route: the auto-coder by turn and by
+    sentence, a codings file read back, a REFI-QDA round trip) slice the text read."""
+    _word_docx(tmp_path / "D1.docx", [
+        _run("PWW: Apa ") + _ins(_run("strategi ")) + _del("gosip ") + _run("humas?"),
+        _ins(_run("INF: Kami bermitra dengan media. ")) + _run("Rilis ")
+        + f'<w:fldSimple w:instr=" DATE ">{_run("hari ini")}</w:fldSimple>' + _run(" cepat."),
+        '<w:r><w:t>PWW: Lalu?</w:t><w:br w:type="page"/><w:t>INF: Kami bermitra lagi.</w:t>'
+        "</w:r>",
+        (f"<w:sdt><w:sdtPr/><w:sdtContent><w:p>{_run('INF: Kerja sama ')}<w:sdt><w:sdtPr/>"
+         f"<w:sdtContent>{_run('dengan mitra')}</w:sdtContent></w:sdt>{_run(' media.')}</w:p>"
+         "</w:sdtContent></w:sdt>",),
+    ])
+    with pytest.warns(ce.TranscriptWarning, match="tracked changes"):
+        corpus = ce.read_transcripts(tmp_path)
+    assert corpus.segments["speaker"].tolist() == ["PWW", "INF", "PWW", "INF", "INF"]
+    cb = ce.Codebook.from_dict({"codes": [
+        {"id": "kerja_sama", "label": "Kerja sama", "patterns": ["kerja sama", "mitra"]},
+        {"id": "cepat", "label": "Cepat", "patterns": ["cepat"]}]})
+    text = corpus.text("D1")
+    for unit in ("turn", "sentence"):
+        codings = ce.autocode(corpus, cb, unit=unit, question_context=False)
+        assert len(codings) >= 3
+        for row in codings.itertuples():
+            assert row.evidence.split(" | ")[0].lower() in text[row.start:row.end].lower()
+    codings = ce.autocode(corpus, cb, unit="sentence", question_context=False)
+    codings.to_csv(tmp_path / "codings_auto.csv", index=False)
+    back = ce.read_codings(tmp_path / "codings_auto.csv", corpus=corpus)
+    assert [text[s:e] for s, e in zip(back["start"], back["end"], strict=True)] == \
+        [text[s:e] for s, e in zip(codings["start"], codings["end"], strict=True)]
+    ce.write_qdpx(tmp_path / "p.qdpx", corpus, cb, codings)
+    project = ce.read_qdpx(tmp_path / "p.qdpx")
+    assert project.corpus.text("D1") == text
+    assert sorted(zip(project.codings["start"], project.codings["end"], strict=True)) == \
+        sorted(zip(codings["start"], codings["end"], strict=True))

@@ -1183,3 +1183,39 @@ def test_a_subtitle_file_naming_none_of_its_declared_speakers_is_warned_about(tm
                         "declares (Peneliti, Budi), so the file is read as text without turns "
                         "and none of it is coded as a speaker's; expected cues like "
                         "'Peneliti: ...' or '<v Peneliti>...'"]
+
+
+def test_a_transcript_in_a_format_not_read_is_an_error_not_no_transcripts(tmp_path,
+                                                                          monkeypatch):
+    """An interview saved as .odt beside the others (or alone) was skipped without a word:
+    validate said ok (or 'no transcripts yet') and it was missing from every analysis."""
+    root = ce.init_study(tmp_path / "s")
+    monkeypatch.chdir(root)
+    (root / "interview_transcripts" / "INF02.odt").write_bytes(b"PK\x03\x04")
+    err = _error(root)
+    assert err.path == "interview_transcripts/INF02.odt"
+    assert "unsupported format (.odt): save it as .docx or .txt" in err.message
+
+
+def test_a_word_transcripts_notes_and_a_lock_file_are_study_warnings(tmp_path, monkeypatch):
+    """What reading a .docx left out or read as accepted, and a Word lock file skipped,
+    are warning lines naming the file relative to the study."""
+    docx = pytest.importorskip("docx")
+    root = ce.init_study(tmp_path / "s")
+    monkeypatch.chdir(root)
+    d = docx.Document()
+    for line in ["---", "id: INF01", "speakers: {PWW: interviewer, INF: informant}", "---",
+                 "PWW: Apa?", "INF: Informasi layanan."]:
+        d.add_paragraph(line)
+    d.add_comment(d.paragraphs[-1].runs, text="cek", author="Peneliti")
+    folder = root / "interview_transcripts"
+    d.save(folder / "INF01.docx")
+    (folder / "~$INF01.docx").write_bytes(b"\x05Budi" + b"\x00" * 100)
+    study = ce.load_study(root)
+    assert study.corpus.doc_ids == ["INF01"]
+    assert [w for w in study.warnings if "INF01.docx" in w] == [
+        "warning: interview_transcripts/~$INF01.docx: skipped: the lock file Word keeps while "
+        "INF01.docx is open in Word; what is not saved there yet is not read",
+        "warning: interview_transcripts/INF01.docx: left out of the transcript's text: "
+        "1 comment (a transcript is the document's body; move into it anything that belongs "
+        "to the interview)"]

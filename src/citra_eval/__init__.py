@@ -20,7 +20,7 @@ from .autocoding import (
 )
 from .codebook import Code, Codebook, Pattern
 from .codings import CODING_COLUMNS, read_codings, record_text, validate_codings, write_codings
-from .corpus import Corpus, read_transcripts
+from .corpus import Corpus, TranscriptWarning, read_transcripts
 from .errors import InputError
 from .intercoder import (
     CoverageWarning,
@@ -181,6 +181,7 @@ __all__ = [
     "Study",
     "StudyBanner",
     "StudySettings",
+    "TranscriptWarning",
     "__version__",
     "agreement",
     "agreement_coefficients",

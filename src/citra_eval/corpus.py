@@ -14,6 +14,7 @@ Every segment carries ``start``/``end``: code-point offsets into the document's 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as _dt
 import html
 import io
@@ -21,7 +22,8 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,11 +45,17 @@ from ._validation import check_bool
 from ._yaml import LineDict, load_yaml
 from .errors import InputError, Problem
 
-__all__ = ["SUPPORTED_SUFFIXES", "Corpus", "front_matter_of", "parse_transcript",
-           "read_transcripts", "transcript_files", "transcript_source", "write_transcripts"]
+__all__ = ["SUPPORTED_SUFFIXES", "Corpus", "TranscriptWarning", "front_matter_of",
+           "parse_transcript", "read_transcripts", "transcript_files", "transcript_source",
+           "write_transcripts"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
 SUPPORTED_FORMATS = tuple(s[1:] for s in SUPPORTED_SUFFIXES)
+#: Formats a transcript is often saved in that are not read: such a file among the
+#: transcripts is named (an interview left out without a word would be missing from every
+#: analysis); other files there (a sidecar .yaml, a picture) are no transcripts
+UNREAD_SUFFIXES = (".doc", ".docm", ".dot", ".dotm", ".dotx", ".odt", ".ott", ".fodt", ".rtf",
+                   ".text", ".pages", ".wpd", ".wps", ".pdf")
 SEGMENT_COLUMNS = ["doc_id", "segment_id", "speaker", "role", "start", "end", "text",
                    "timestamp", "line", "n_words"]
 #: Turns one transcript may hold (speaker turns, subtitle cues, or paragraphs of a .docx):
@@ -245,6 +253,8 @@ class ParsedTranscript:
     body: str
     turns: list[dict]
     id_line: int | None
+    #: what the reader notes about the file (:class:`TranscriptWarning`)
+    notes: list[str] = field(default_factory=list)
 
 
 def parse_transcript(source: str | bytes, *, path: str | os.PathLike = "<string>",
@@ -720,63 +730,237 @@ def _sidecar(path: Path) -> LineDict | None:
 # --------------------------------------------------------------------------- docx
 
 
+class TranscriptWarning(UserWarning):
+    """A transcript was read, but part of its file is not in its text, or was read in a way
+    worth knowing: a Word document's tracked changes (read as if accepted), its comments,
+    footnotes, endnotes, headers and footers (left out), a table's first row read as a
+    header row; a Word lock file beside the transcripts (skipped).
+
+    ``path`` is the file, ``message`` what was done and how to change it; ``str()`` of the
+    warning is ``"<path>: <message>"``. ``citra-eval validate`` and :func:`load_study`
+    give them as ``warning:`` lines.
+    """
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
 #: The start tag of a paragraph (``<w:p>``, ``<w:p w:rsidR=...>``, any prefix; not ``<w:pPr>``)
 _PARAGRAPH_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s/>]")
+_W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_NS = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_W = {t: _W_NS + t for t in (
+    "p", "r", "t", "tab", "ptab", "br", "cr", "noBreakHyphen", "fldChar", "fldCharType",
+    "tbl", "tr", "tc", "trPr", "tblHeader", "pPr", "rPr", "del", "ins", "moveFrom", "moveTo",
+    "sdt", "sdtContent", "customXml", "txbxContent", "type")}
+#: Elements in a paragraph whose content is its visible text, as their own: links, smart
+#: tags, custom XML, a simple field's result, tracked insertions and moved-to text
+#: (changes read as accepted), text direction runs
+_INLINE_CONTAINERS = frozenset(_W_NS + t for t in (
+    "hyperlink", "smartTag", "customXml", "fldSimple", "ins", "moveTo", "dir", "bdo"))
+#: What a run holds besides text that may hold a text box (``w:txbxContent``)
+_GRAPHICS = frozenset((_W_NS + "drawing", _W_NS + "pict", _W_NS + "object",
+                       _MC_NS + "AlternateContent"))
+#: The separators every footnotes/endnotes part holds: not notes
+_NOTE_SEPARATORS = ("separator", "continuationSeparator", "continuationNotice")
 
 
-def _read_docx(path: Path) -> str:
+@contextlib.contextmanager
+def caught_transcript_warnings() -> Iterator[list[TranscriptWarning]]:
+    """Collect the :class:`TranscriptWarning` raised in the block (for ``warning:`` lines);
+    other warnings are shown as they would be. The list is filled when the block ends."""
+    notes: list[TranscriptWarning] = []
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", TranscriptWarning)
+            yield notes
+    finally:
+        for w in caught:
+            if isinstance(w.message, TranscriptWarning):
+                notes.append(w.message)
+            else:
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+
+
+def _read_docx(path: Path) -> tuple[str, list[str]]:
+    """The text of a ``.docx`` transcript as lines (:class:`_DocxText`), and notes on what
+    was read as accepted or left out (for :class:`TranscriptWarning`)."""
     try:
         import docx
         from docx.opc.exceptions import PackageNotFoundError
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise RuntimeError("python-docx is required to read .docx transcripts") from exc
+    spath = os.fspath(path)
     data = read_file_bytes(path)
     # a .docx is a zip archive: the safe-archive limits first (a zip bomb is refused before
     # python-docx unpacks anything)
-    members = read_zip_bytes(data, path=os.fspath(path), limits=DOCX_LIMITS,
+    members = read_zip_bytes(data, path=spath, limits=DOCX_LIMITS,
                              what=".docx document",
                              hint="open it in a word processor and save it again as .docx")
     # python-docx builds a tree of the whole document: count its paragraphs first
     _check_count(len(_PARAGRAPH_TAG.findall(members.get("word/document.xml", b""))),
-                 "paragraphs", os.fspath(path), None)
+                 "paragraphs", spath, None)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
         raise InputError(f"not a readable .docx file ({type(exc).__name__}); open it in a word "
-                         "processor and save it again as .docx", path=os.fspath(path)) from None
+                         "processor and save it again as .docx", path=spath) from None
     except Exception as exc:  # zipfile.BadZipFile, lxml errors on corrupt parts
         raise InputError(f"not a readable .docx file ({type(exc).__name__}: {exc}); re-save it "
-                         "as .docx", path=os.fspath(path)) from None
+                         "as .docx", path=spath) from None
+    reader = _DocxText(spath)
     lines: list[str] = []
-    _docx_blocks(document.element.body, document, lines, os.fspath(path))
-    return "\n".join(lines)
+    _docx_blocks(document.element.body, reader, lines)
+    notes = _docx_header_rows(lines, reader)
+    notes += _docx_left_out(document.element.body, members)
+    return "\n".join(lines), notes
 
 
-def _docx_blocks(parent, owner, lines: list[str], path: str) -> None:
-    """Append the lines of the paragraphs and tables directly under ``parent`` (the body,
-    or a table cell), in document order: a paragraph is a line, a table its rows
-    (:func:`_docx_table`)."""
-    from docx.oxml.ns import qn
-    from docx.text.paragraph import Paragraph
+class _DocxText:
+    """Reads a Word document's visible text as Word shows it with its tracked changes
+    accepted: runs' text (a tab as a tab, a line, page or column break as a line end, a
+    non-breaking hyphen as '-'), inside links, smart tags, custom XML, content controls and
+    fields (the result, not the instruction); inserted and moved-to text in, deleted and
+    moved-from text out; a paragraph whose mark is deleted joins the next one; a text box's
+    paragraphs as lines after the paragraph that holds it."""
 
-    for child in parent.iterchildren(qn("w:p"), qn("w:tbl")):
-        if child.tag == qn("w:p"):
-            lines.append(Paragraph(child, owner).text)
-        else:
-            _docx_table(child, owner, lines, path)
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.top: list[str] | None = None  # the document's own lines
+        #: two-column tables in the document's own lines: (index of the first row's line,
+        #: how many lines that row made, its speaker, its text, the other rows' speakers)
+        self.first_rows: list[tuple[int, int, str, list[str], list[str]]] = []
+
+    def paragraph(self, p) -> tuple[str, list]:
+        """The paragraph's text and the text boxes (``w:txbxContent``) it holds."""
+        parts: list[str] = []
+        boxes: list = []
+        self._inline(p, parts, boxes, [])
+        return "".join(parts), boxes
+
+    def _inline(self, parent, parts: list[str], boxes: list, fields: list[bool]) -> None:
+        for child in parent:
+            tag = child.tag
+            if tag == _W["r"]:
+                self._run(child, parts, boxes, fields)
+            elif tag in _INLINE_CONTAINERS:
+                self._inline(child, parts, boxes, fields)
+            elif tag == _W["sdt"]:
+                content = child.find(_W["sdtContent"])
+                if content is not None:
+                    self._inline(content, parts, boxes, fields)
+            elif tag == _MC_NS + "AlternateContent":
+                branch = _mc_branch(child)
+                if branch is not None:
+                    self._inline(branch, parts, boxes, fields)
+            # w:del, w:moveFrom (changes accepted), the paragraph's properties, bookmarks,
+            # comment ranges, proofing marks: no text
+
+    def _run(self, r, parts: list[str], boxes: list, fields: list[bool]) -> None:
+        # ``fields``: one entry per complex field open in this paragraph, True while its
+        # instruction is read (hidden), False in its result (shown)
+        for c in r:
+            tag = c.tag
+            if tag == _W["fldChar"]:
+                kind = c.get(_W["fldCharType"])
+                if kind == "begin":
+                    fields.append(True)
+                elif kind == "separate" and fields:
+                    fields[-1] = False
+                elif kind == "end" and fields:
+                    fields.pop()
+            elif any(fields):
+                continue  # a field's instruction (a nested field's result in it too)
+            elif tag == _W["t"]:
+                parts.append(c.text or "")
+            elif tag in (_W["tab"], _W["ptab"]):
+                parts.append("\t")
+            elif tag in (_W["br"], _W["cr"]):
+                parts.append("\n")  # a line, page or column break ends the line
+            elif tag == _W["noBreakHyphen"]:
+                parts.append("-")
+            elif tag in _GRAPHICS:
+                _text_boxes(c, boxes)
 
 
-def _docx_table(tbl, owner, lines: list[str], path: str) -> None:
+def _mc_branch(alternate, wanted: str = _W["t"]):
+    """The branch of an ``mc:AlternateContent`` read (they show the same, so one only): the
+    first ``mc:Choice`` that holds ``wanted`` (text, or a text box), else the
+    ``mc:Fallback`` (a Choice may be an empty drawing whose text is in the Fallback)."""
+    branches = [c for c in alternate if c.tag in (_MC_NS + "Choice", _MC_NS + "Fallback")]
+    for branch in branches:
+        if branch.tag == _MC_NS + "Fallback" or next(branch.iter(wanted), None) is not None:
+            return branch
+    return None
+
+
+def _text_boxes(el, boxes: list) -> None:
+    """Append the text boxes (``w:txbxContent``) in ``el`` (not those inside them: reading
+    a box reads its own), one branch of each ``mc:AlternateContent``."""
+    if el.tag == _W["txbxContent"]:
+        boxes.append(el)
+        return
+    if el.tag == _MC_NS + "AlternateContent":
+        el = _mc_branch(el, _W["txbxContent"])
+        if el is None:
+            return
+    for child in el:
+        _text_boxes(child, boxes)
+
+
+def _docx_blocks(parent, reader: _DocxText, lines: list[str]) -> None:
+    """Append the lines of the paragraphs and tables under ``parent`` (the body, a table
+    cell, a text box, a content control), in document order: a paragraph is a line (more
+    at its breaks), then its text boxes' lines; a table its rows (:func:`_docx_table`)."""
+    if reader.top is None:
+        reader.top = lines
+    carried = ""  # the text of paragraphs whose mark is deleted: they join the next one
+    for child in parent:
+        tag = child.tag
+        if tag == _W["p"]:
+            text, boxes = reader.paragraph(child)
+            mark = child.find(f"{_W['pPr']}/{_W['rPr']}")
+            if mark is not None and (mark.find(_W["del"]) is not None
+                                     or mark.find(_W["moveFrom"]) is not None):
+                carried += text
+            else:
+                lines.append(carried + text)
+                carried = ""
+            for box in boxes:
+                _docx_blocks(box, reader, lines)
+        elif tag in (_W["sdt"], _W["customXml"]):
+            content = child.find(_W["sdtContent"]) if tag == _W["sdt"] else child
+            if content is not None:
+                if carried:
+                    lines.append(carried)
+                    carried = ""
+                _docx_blocks(content, reader, lines)
+        elif tag == _W["tbl"]:
+            if carried:
+                lines.append(carried)
+                carried = ""
+            _docx_table(child, reader, lines)
+    if carried:
+        lines.append(carried)
+
+
+def _docx_table(tbl, reader: _DocxText, lines: list[str]) -> None:
     """A table's rows as transcript lines. Two columns are ``speaker | text``: a row becomes
     ``SPEAKER: text`` (an empty speaker cell continues the turn before it). One column: each
-    cell's paragraphs are lines. A row marked as a repeated header row is skipped; a cell
-    merged with the one above (``vMerge``) holds no text of its own, one merged across the
-    columns is read as its paragraphs; a table in a cell is read where it stands."""
-    from docx.oxml.ns import qn
+    cell's paragraphs are lines. A row marked as a repeated header row is skipped, and so is
+    a row deleted with Track Changes on; a cell merged with the one above (``vMerge``) holds
+    no text of its own, one merged across the columns is read as its paragraphs; a table in
+    a cell is read where it stands. The first row of a two-column table in the document's
+    own lines is remembered (:func:`_docx_header_rows` decides whether it is a header)."""
+    def kept(tr) -> bool:
+        props = tr.find(_W["trPr"])
+        return props is None or (props.find(_W["tblHeader"]) is None
+                                 and props.find(_W["del"]) is None)
 
-    rows = [tr for tr in tbl.iterchildren(qn("w:tr"))
-            if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None]
-    cells = [list(tr.iterchildren(qn("w:tc"))) for tr in rows]
+    cells = [list(_wrapped(tr, _W["tc"])) for tr in _wrapped(tbl, _W["tr"]) if kept(tr)]
     width = max((len(c) for c in cells), default=0)
     if width > 2:
         raise InputError(
@@ -784,21 +968,125 @@ def _docx_table(tbl, owner, lines: list[str], path: str) -> None:
             "transcript in a table needs one column (a line per cell) or two (speaker | "
             "text); merge the columns into those two (e.g. the time into the text), or "
             "convert the table to text (Word: Table Layout > Convert to Text, separated by "
-            "paragraph marks) and write each turn as 'SPEAKER: text'", path=path)
-    for row in cells:
+            "paragraph marks) and write each turn as 'SPEAKER: text'", path=reader.path)
+    speakers: list[str] = []  # of the rows after the first
+    first = None  # the first row: (index of its line, its speaker, its text's lines)
+    count = 0  # how many lines the first row made
+    for n, row in enumerate(cells):
         texts = []
         for tc in row:
             cell_lines: list[str] = []
-            _docx_blocks(tc, owner, cell_lines, path)
+            _docx_blocks(tc, reader, cell_lines)
             texts.append(cell_lines)
+        before = len(lines)
         if len(texts) == 2:
             speaker = " ".join(" ".join(texts[0]).split()).rstrip(":").rstrip()
             said = texts[1] or [""]
+            if n == 0:
+                first = (before, speaker, said)
+            elif speaker:
+                speakers.append(speaker)
             if speaker:
                 said = [f"{speaker}: {said[0]}".rstrip(), *said[1:]]
             lines.extend(said)
         else:
             lines.extend(line for cell_lines in texts for line in cell_lines)
+        if n == 0:
+            count = len(lines) - before
+    if first is not None and first[1] and lines is reader.top:
+        reader.first_rows.append((first[0], count, first[1], first[2], speakers))
+
+
+def _wrapped(parent, tag: str):
+    """The children of ``parent`` with ``tag``, also those a content control or custom XML
+    wraps (a repeating section around table rows, a control around a cell)."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag == _W["sdt"]:
+            content = child.find(_W["sdtContent"])
+            if content is not None:
+                yield from _wrapped(content, tag)
+        elif child.tag == _W["customXml"]:
+            yield from _wrapped(child, tag)
+
+
+def _docx_header_rows(lines: list[str], reader: _DocxText) -> list[str]:
+    """Drop from ``lines`` the first row of a two-column table that is a header row not
+    marked as one (Word's default): its speaker cell is not a declared speaker, every
+    other row's is, and its text cell reads like a heading (a few words, no sentence
+    punctuation). Such a row that reads like a turn is refused, naming both fixes. Returns
+    a note per row dropped."""
+    if not reader.first_rows:
+        return []
+    try:
+        front = _split_front_matter("\n".join(lines), reader.path)[0]
+        roles = _speaker_roles(front, reader.path)
+    except InputError:
+        return []  # parse_transcript names what is wrong with the front matter
+    if not roles:
+        return []
+    declared = {" ".join(_nfc(k).split()).casefold() for k in roles}
+    notes = []
+    for index, count, speaker, said, others in reversed(reader.first_rows):
+        if (speaker.casefold() in declared or not others
+                or any(s.casefold() not in declared for s in others)):
+            continue
+        line = 1 + sum(entry.count("\n") + 1 for entry in lines[:index])
+        heading = " ".join(" ".join(said).split())
+        if len(said) > 1 or len(heading.split()) > 3 or re.search(r"[.,;!?…]", heading):
+            raise InputError(
+                f"the first row of a table names the speaker {speaker!r}, which is not "
+                "declared in the front matter 'speakers', while every other row names a "
+                f"declared one: if it is a turn, add '{speaker}: <role>' to 'speakers'; if "
+                "it is a header row, mark it as one (Word: Table Properties > Row > Repeat "
+                "as header row at the top of each page) or delete it",
+                path=reader.path, line=line)
+        del lines[index:index + count]
+        notes.append(f"the first row of the table at line {line} ({speaker} | {heading}) is "
+                     f"read as a header row, not a turn: {speaker!r} is not a declared "
+                     "speaker and every other row's is; mark it as a header row (Word: Table "
+                     "Properties > Row > Repeat as header row) to say so, or delete it")
+    return notes[::-1]
+
+
+def _docx_left_out(body, members: Mapping[str, bytes]) -> list[str]:
+    """Notes on a Word document's tracked changes (read as if accepted) and on what is not
+    part of a transcript's text: comments, footnotes, endnotes, headers and footers."""
+    notes = []
+    inserted = sum(1 for tag in ("ins", "moveTo") for _ in body.iter(_W[tag]))
+    deleted = sum(1 for tag in ("del", "moveFrom") for _ in body.iter(_W[tag]))
+    if inserted or deleted:
+        counts = ", ".join(c for c in (_counted(inserted, "insertion"),
+                                       _counted(deleted, "deletion")) if c)
+        notes.append(f"holds tracked changes not yet accepted or rejected ({counts}): read as "
+                     "if accepted (inserted text in, deleted text out); accept or reject them "
+                     "in Word (Review > Accept/Reject) so the text the codings point into "
+                     "cannot change, and before sharing the file: deleted text stays in the "
+                     "file")
+    left = [_counted(len(re.findall(rb"<(?:[\w.-]+:)?comment[\s>]",
+                                    members.get("word/comments.xml", b""))), "comment")]
+    for kind in ("footnote", "endnote"):
+        tags = re.findall(rb"<(?:[\w.-]+:)?" + kind.encode() + rb"(?:\s[^>]*)?>",
+                          members.get(f"word/{kind}s.xml", b""))
+        left.append(_counted(sum(1 for t in tags if not re.search(
+            rb'type="(?:' + "|".join(_NOTE_SEPARATORS).encode() + rb')"', t)), kind))
+    parts = [kind for kind in ("header", "footer")
+             if any(re.search(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>[^<]*\S", data)
+                    for name, data in members.items()
+                    if re.fullmatch(rf"word/{kind}\d*\.xml", name))]
+    if parts:
+        left.append(f"the {' and '.join(parts)} text")
+    left = [item for item in left if item]
+    if left:
+        notes.append(f"left out of the transcript's text: {', '.join(left)} (a transcript is "
+                     "the document's body; move into it anything that belongs to the "
+                     "interview)")
+    return notes
+
+
+def _counted(n: int, what: str) -> str:
+    return "" if not n else f"{n} {what}{'s' * (n != 1)}"
 
 
 # --------------------------------------------------------------------------- corpus
@@ -806,30 +1094,74 @@ def _docx_table(tbl, owner, lines: list[str], path: str) -> None:
 
 def transcript_files(folder: str | os.PathLike) -> list[Path]:
     """The transcripts :func:`read_transcripts` reads from ``folder``, by name: files with a
-    supported suffix, except hidden files, ``README*`` and templates (``*.template.*``).
-    Special files and links leading nowhere are listed: reading them names them."""
+    supported suffix, except hidden files, ``README*``, templates (``*.template.*``) and
+    the lock files Word keeps beside a document it has open (``~$*``). Special files and
+    links leading nowhere are listed: reading them names them."""
     return sorted(f for f in Path(folder).iterdir()
-                  if f.suffix.lower() in SUPPORTED_SUFFIXES
-                  and not f.name.startswith(".")
-                  and not f.name.upper().startswith("README")
-                  and ".template." not in f.name.lower() and not f.is_dir())
+                  if f.suffix.lower() in SUPPORTED_SUFFIXES and _listed(f))
+
+
+def _listed(f: Path) -> bool:
+    """Whether a file in a transcripts folder is one the user put there as a transcript: not
+    hidden (LibreOffice's lock files ``.~lock.*#`` are), not ``README*``, not a template,
+    not an Office lock file ``~$*``, not a folder."""
+    return (not f.name.startswith((".", "~$")) and not f.name.upper().startswith("README")
+            and ".template." not in f.name.lower() and not f.is_dir())
+
+
+def unread_files(folder: str | os.PathLike) -> list[Path]:
+    """The files in ``folder`` that look like transcripts in a format that is not read
+    (:data:`UNREAD_SUFFIXES`, e.g. ``.odt``, ``.doc``, ``.rtf``): :func:`read_transcripts`
+    refuses the folder naming them."""
+    return sorted(f for f in Path(folder).iterdir()
+                  if f.suffix.lower() in UNREAD_SUFFIXES and _listed(f))
+
+
+def _unread_problem(f: Path) -> Problem:
+    suffix = f.suffix.lower()
+    fix = ("rename it to .txt" if suffix == ".text"
+           else "save it as .docx or .txt (Word, LibreOffice: File > Save As)")
+    return Problem(os.fspath(f), f"unsupported format ({suffix}): {fix}, or move it out of "
+                   "the transcripts folder if it is not a transcript; transcripts are read "
+                   f"from {', '.join(SUPPORTED_SUFFIXES)} files")
+
+
+def _lock_notes(folder: Path) -> list[TranscriptWarning]:
+    """A note per Word lock file (``~$NAME.docx``) in ``folder``: it is skipped, and what
+    is not saved in the document open in Word is not read."""
+    notes = []
+    names = {f.name[2:]: f.name for f in folder.iterdir() if not f.name.startswith("~$")}
+    for f in sorted(folder.glob("~$*")):
+        if f.suffix.lower() not in SUPPORTED_SUFFIXES + UNREAD_SUFFIXES:
+            continue
+        # Word names it "~$" + the name, or "~$" in place of a long name's first two letters
+        doc = (f.name[2:] if (folder / f.name[2:]).exists() else names.get(f.name[2:]))
+        notes.append(TranscriptWarning(os.fspath(f), (
+            f"skipped: the lock file Word keeps while {doc} is open in Word; what is not "
+            f"saved there yet is not read" if doc else
+            "skipped: a Word lock file left behind (no document of its name is here, or "
+            "Word closed without saving); delete it")))
+    return notes
 
 
 def _files(path: str | os.PathLike | Iterable[str | os.PathLike], *,
-           allow_empty: bool = False) -> list[Path]:
+           allow_empty: bool = False) -> tuple[list[Path], list[Problem], list[TranscriptWarning]]:
+    """The files to read, the problems of a folder's files in formats not read, and notes
+    on the lock files skipped."""
     if isinstance(path, str | os.PathLike):
         p = Path(path)
         if p.is_dir():
             files = transcript_files(p)
-            if not files and not allow_empty:
+            unread = [_unread_problem(f) for f in unread_files(p)]
+            if not files and not unread and not allow_empty:
                 raise InputError(f"no transcripts ({', '.join(SUPPORTED_SUFFIXES)}) in this "
                                  "folder", path=os.fspath(p))
-            return files
+            return files, unread, _lock_notes(p)
         if not p.exists():
             why = broken_link(p, "file" if p.suffix.lower() in SUPPORTED_SUFFIXES else "folder")
             raise InputError(why or "no such file or folder; check the path", path=os.fspath(p))
-        return [p]
-    return [Path(f) for f in path]
+        return [p], [], []
+    return [Path(f) for f in path], [], []
 
 
 def _read_one(f: Path) -> ParsedTranscript:
@@ -840,7 +1172,10 @@ def _read_one(f: Path) -> ParsedTranscript:
     if not is_input_file(f):
         raise InputError("file not found; check the path", path=os.fspath(f))
     if suffix == ".docx":
-        return parse_transcript(_read_docx(f) or " ", path=f, fmt="docx")
+        text, notes = _read_docx(f)
+        parsed = parse_transcript(text or " ", path=f, fmt="docx")
+        parsed.notes = notes
+        return parsed
     data = f.read_bytes()
     if suffix in (".vtt", ".srt"):
         return parse_transcript(decode_utf8(data, f), path=f, fmt=suffix[1:], meta=_sidecar(f))
@@ -855,8 +1190,9 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike], *,
     ----------
     path : str, path, or list of paths
         A folder (every ``.txt``, ``.md``, ``.docx``, ``.vtt``, ``.srt`` file in it, by name,
-        except hidden files, ``README*`` and templates named ``*.template.*``), a single file,
-        or a list of files.
+        except hidden files, ``README*``, templates named ``*.template.*`` and the lock
+        files ``~$*`` Word keeps beside an open document), a single file, or a list of
+        files.
     allow_empty : bool, default False
         Return an empty corpus for a folder without transcripts instead of refusing it
         (an imported REFI-QDA project may hold no texts).
@@ -864,12 +1200,25 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike], *,
     Returns
     -------
     Corpus
-        ``.documents``, ``.segments`` and ``.text(doc_id)``; see :class:`Corpus`.
+        ``.documents``, ``.segments`` and ``.text(doc_id)``; see :class:`Corpus`. A
+        ``.docx`` is read as Word shows it with its tracked changes accepted: the text of
+        its body's paragraphs, tables, content controls, fields (their results), smart
+        tags and text boxes; a page or column break ends a line. Its comments, footnotes,
+        endnotes, headers and footers are not part of the text.
 
     Raises
     ------
     InputError
-        Listing every file that is wrong (one problem per file), with the line.
+        Listing every file that is wrong (one problem per file), with the line; a file
+        in a folder that looks like a transcript in a format not read (``.odt``,
+        ``.doc``, ``.rtf``, ``.text``, ...: :data:`UNREAD_SUFFIXES`) is one.
+
+    Warns
+    -----
+    TranscriptWarning
+        A ``.docx`` holds tracked changes (read as if accepted) or comments, footnotes,
+        endnotes, header or footer text (left out), or the first row of one of its
+        tables is read as a header row; a Word lock file in the folder is skipped.
 
     Examples
     --------
@@ -881,8 +1230,7 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike], *,
     """
     check_bool(allow_empty, "allow_empty")
     parsed: list[ParsedTranscript] = []
-    problems: list[Problem] = []
-    files = _files(path, allow_empty=allow_empty)
+    files, problems, notes = _files(path, allow_empty=allow_empty)
     for f in files:
         try:
             parsed.append(_read_one(f))
@@ -891,6 +1239,9 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike], *,
     problems.extend(_repeated_names(files, parsed))
     if problems:
         raise InputError(problems=problems)
+    notes += [TranscriptWarning(p.path, note) for p in parsed for note in p.notes]
+    for note in notes:
+        warnings.warn(note, stacklevel=2)
     return assemble_corpus(parsed)
 
 

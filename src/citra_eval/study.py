@@ -42,12 +42,14 @@ from .codings import empty_codings, read_codings, same_code_overlaps
 from .corpus import (
     TIMESTAMP_PATTERN,
     Corpus,
+    caught_transcript_warnings,
     declared_speakers,
     front_matter_of,
     label_lines,
     match_label,
     read_transcripts,
     transcript_files,
+    unread_files,
 )
 from .errors import InputError, Problem, closest, did_you_mean, quoted
 from .intercoder import CoverageWarning, coded_documents, reference_codings
@@ -898,7 +900,7 @@ def _is_template(p: Path) -> bool:
 def _load_corpus(settings: StudySettings, attempt, warn: _Warnings) -> Corpus | None:
     path = settings.transcripts
     shown = shown_path(path)
-    if path.is_dir() and not transcript_files(path):
+    if path.is_dir() and not transcript_files(path) and not unread_files(path):
         warn.add(shown, "no transcripts yet: the qualitative analyses (corpus, coding, "
                  "reliability, themes) are skipped")
         return None
@@ -906,7 +908,10 @@ def _load_corpus(settings: StudySettings, attempt, warn: _Warnings) -> Corpus | 
         warn.add(shown, "no transcripts folder: the qualitative analyses (corpus, coding, "
                  "reliability, themes) are skipped")
         return None
-    corpus = attempt(read_transcripts, shown)
+    with caught_transcript_warnings() as notes:
+        corpus = attempt(read_transcripts, shown)
+    for note in notes:  # a .docx's tracked changes and comments, a Word lock file
+        warn.add(note.path, note.message)
     if corpus is not None and len(corpus) and corpus.segments.empty:
         n = len(corpus)
         warn.add(shown, f"the transcripts hold no text ({n} document{'s' * (n != 1)}, "

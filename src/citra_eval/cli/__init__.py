@@ -10,9 +10,11 @@ import argparse
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Sequence
 
 from .._version import __version__
+from ..corpus import TranscriptWarning
 from ..errors import InputError
 from . import (
     agree,
@@ -54,6 +56,18 @@ def _terminate(signum: int, frame: object) -> None:
     raise _Terminated
 
 
+def _warning_line(show):
+    """``warnings.showwarning`` that prints a :class:`~citra_eval.TranscriptWarning` as a
+    ``warning: <file>: ...`` line (what a .docx's reading left out, a lock file skipped),
+    and any other warning as ``show`` does."""
+    def showwarning(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, TranscriptWarning):
+            print(f"warning: {message}", file=sys.stderr if file is None else file)
+        else:
+            show(message, category, filename, lineno, file, line)
+    return showwarning
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (130 on Ctrl-C, 143 on SIGTERM)."""
     parser = build_parser()
@@ -62,7 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handled = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if handled else None
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = _warning_line(warnings.showwarning)
+            return int(args.func(args) or 0)
     except InputError as exc:
         print(exc.format(), file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ..codings import read_codings
-from ..corpus import read_transcripts
+from ..corpus import caught_transcript_warnings, read_transcripts
 from ..errors import InputError, Problem, elided, quoted
 from ..psychometrics import reliability_warnings
 from ..study import (
@@ -111,7 +111,8 @@ def _validate_files(args: argparse.Namespace) -> int:
         # codings are checked against their transcripts: inside a study, the study's
         if settings is not None and settings.transcripts.exists():
             args.transcripts = from_study(None, settings, "transcripts", "--transcripts")
-    corpus = attempt(read_transcripts, args.transcripts) if args.transcripts else None
+    with caught_transcript_warnings() as notes:
+        corpus = attempt(read_transcripts, args.transcripts) if args.transcripts else None
     if corpus is not None:
         summary.append(f"transcripts: {counted(len(corpus), 'document')}, "
                        f"{counted(len(corpus.segments), 'segment')}")
@@ -148,8 +149,9 @@ def _validate_files(args: argparse.Namespace) -> int:
         print("warning: the codes were not checked against a codebook: give --codebook FILE",
               file=sys.stderr)
     if corpus is not None:  # the warnings a study gives about its transcripts, here too
-        lines = off_turns + transcript_warnings(corpus, pd.concat(read) if read else None,
-                                                transcripts=shown_path(args.transcripts))
+        lines = [f"warning: {note}" for note in notes]
+        lines += off_turns + transcript_warnings(corpus, pd.concat(read) if read else None,
+                                                 transcripts=shown_path(args.transcripts))
         for line in lines:
             print(line, file=sys.stderr)
         if lines:
