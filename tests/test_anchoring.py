@@ -149,6 +149,36 @@ def test_a_whole_turn_edited_at_its_start_stays_a_whole_turn_coding():
     assert not partial.codings.loc[0, "text"].startswith(("Ya.", "Selamat"))
 
 
+@pytest.mark.parametrize("added", ["Wah, jadi saya", "Wah, jadi Saya"])
+def test_words_added_at_a_whole_turn_start_keep_it_a_whole_turn_coding(added):
+    """docs/coding.md: a coding that covered a whole turn covers the whole edited turn, also
+    when the exact (or case-insensitive) step finds its old text inside the new turn. A
+    coding of the start of a turn only is not widened by words added before it."""
+    head = "---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\nP: Kopi?\n"
+    turn = "Saya suka kopi di kafe itu."
+    new_turn = added + turn[len("Saya"):]
+    result = _one_coding(f"{head}I: {turn}\n", turn, f"{head}I: {new_turn}\n")
+    row = result.report.iloc[0]
+    assert (row.status, row.how, row.found) == ("moved", "whole-turn", new_turn)
+    assert result.codings.loc[0, "text"] == new_turn
+    part = _one_coding(f"{head}I: {turn} Teh juga.\n", turn,
+                       f"{head}I: Wah, {turn} Teh juga.\n")
+    assert (part.report.iloc[0].how, part.codings.loc[0, "text"]) == ("exact-turn", turn)
+
+
+def test_a_long_whole_turn_coding_edited_covers_the_edited_turn():
+    """A whole-turn coding of a long, repetitive turn (a monologue) with words cut from its
+    start and its last character changed covers the whole edited turn (the alignment is
+    near-linear: benchmarks/bench_reanchor.py)."""
+    head = "---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\nP: Kopi?\n"
+    turn = "kata biasa " * 3000 + "akhir."
+    new_turn = "Kata" + turn[len("kata biasa kata biasa kata"):-1] + "!"
+    result = _one_coding(f"{head}I: {turn}\n", turn, f"{head}I: {new_turn}\n")
+    row = result.report.iloc[0]
+    assert (row.status, row.how, row.found) == ("moved", "whole-turn", new_turn)
+    assert 0.99 < row.similarity < 1
+
+
 def test_a_deleted_passage_is_reported_never_guessed(tmp_path, cli):
     # Coder A coded a quote in INF01 turn 12 (and the whole turn); the quote is deleted.
     a = ce.read_codings(RAW / "codings_A.csv", keep_lines=True)

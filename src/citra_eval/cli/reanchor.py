@@ -206,7 +206,7 @@ def _how(how: str, sim: float, row=None) -> str:
     if kind == "loose":
         return f"ignoring case and spaces, {place}"
     if kind == "whole":  # the coding covered a whole turn, and covers the edited one
-        return f"fuzzy, {sim:.0%} similar, the whole turn as before, {place}"
+        return f"{sim:.0%} similar, the whole turn as before, {place}"
     return f"fuzzy, {sim:.0%} similar, {place}"
 
 
