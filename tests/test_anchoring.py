@@ -179,6 +179,26 @@ def test_a_long_whole_turn_coding_edited_covers_the_edited_turn():
     assert 0.99 < row.similarity < 1
 
 
+def test_a_text_in_another_unicode_form_is_rewritten_in_place_not_moved(tmp_path, cli):
+    """A recorded text that differs from its offsets only in Unicode form is not a move:
+    reanchor rewrites the text column in the transcript's form and says so."""
+    (tmp_path / "tr").mkdir()
+    (tmp_path / "tr" / "D1.txt").write_text("---\nid: D1\nspeakers: {R1: informant}\n---\n"
+                                            "R1: Di cafe\u0301 itu ramai.\n", encoding="utf-8")
+    corpus = ce.read_transcripts(tmp_path / "tr")
+    codings = pd.DataFrame([("D1", 1, 7, 12, "x", "A", "caf\u00e9")],
+                           columns=[*ce.CODING_COLUMNS, "text"])
+    row = ce.reanchor(codings, corpus).report.iloc[0]
+    assert (row.status, row.how, row.new_start, row.new_end) == ("moved", "form-offsets", 7, 12)
+    assert row.found == "cafe\u0301" and row.similarity == 1
+    codings.to_csv(tmp_path / "c.csv", index=False)
+    r = cli("reanchor", "--transcripts", str(tmp_path / "tr"), "--codings",
+            str(tmp_path / "c.csv"))
+    assert r.returncode == 0, r.stderr
+    assert "7:12 -> turn 1 7:12" not in r.stdout and "Unicode form" in r.stdout
+    assert ce.read_codings(tmp_path / "c.csv").loc[0, "text"] == "cafe\u0301"
+
+
 def test_a_deleted_passage_is_reported_never_guessed(tmp_path, cli):
     # Coder A coded a quote in INF01 turn 12 (and the whole turn); the quote is deleted.
     a = ce.read_codings(RAW / "codings_A.csv", keep_lines=True)

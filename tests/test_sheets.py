@@ -1121,3 +1121,23 @@ def test_a_matrix_filled_with_0_and_1_reads_0_as_empty(empty):
     sheet.coding["a"] = [1, empty]
     got = ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A")
     assert got["segment_id"].tolist() == [2]
+
+
+def test_a_text_cell_in_another_unicode_form_still_names_its_turn(tmp_path):
+    """A text cell that differs from its turn only in Unicode form (composed 'é' where the
+    transcript has 'e' + U+0301, as a spreadsheet program may write it) names that turn:
+    the mark codes the turn as the transcript has it."""
+    import dataclasses
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: D1\nspeakers: {R1: informant}\n---\n"
+                                            "R1: Di cafe\u0301 itu ramai.\n"})
+    (tmp_path / "cb.yaml").write_text("codebook: x\nversion: 1\nlanguage: id\ncodes:\n"
+                                      "  - id: k\n    label: {id: K}\n", encoding="utf-8")
+    book = ce.Codebook.load(tmp_path / "cb.yaml")
+    sheet = ce.coding_sheet(corpus, book, coder="Q")
+    coding = sheet.coding.copy()
+    coding["text"] = coding["text"].str.normalize("NFC")
+    assert coding.loc[0, "text"] != sheet.coding.loc[0, "text"]
+    coding["k"] = "x"
+    out = ce.codings_from_sheet(dataclasses.replace(sheet, coding=coding), corpus=corpus,
+                                codebook=book, coder="Q")
+    assert out["text"].tolist() == ["Di cafe\u0301 itu ramai."]

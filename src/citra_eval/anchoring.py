@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -124,7 +125,9 @@ class ReanchorResult:
         edited turn; ``-shift``: of several places, the one at its old place moved by the
         shift of the codings around it; ``exact-offsets``: the text is at the coding's
         offsets, which lie in another turn than its ``segment_id`` names, a segment_id
-        written wrong: only the ``segment_id`` changes); ``new_segment_id, new_start,
+        written wrong: only the ``segment_id`` changes; ``form-offsets``: the text is at the
+        coding's offsets in another Unicode form, composed against decomposed accents: only
+        the ``text`` column changes, to the transcript's characters); ``new_segment_id, new_start,
         new_end`` (moved only); ``similarity`` of the new text to the old (1 for exact);
         ``found`` (the text now coded); ``candidates`` (for ambiguous codings: every place,
         ``start:end``, separated by ``; ``).
@@ -229,10 +232,17 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
     for i, r in enumerate(records):
         if r["text"] is None:
             continue
-        if corpus.text(r["doc_id"])[r["start"]:r["end"]] == r["text"]:
+        held = corpus.text(r["doc_id"])[r["start"]:r["end"]]
+        if held == r["text"]:
             other = finder.other_turn(r)
             if other is not None:  # a segment_id written wrong: the turn the text is in
                 searched[i] = ("moved", "exact-offsets", [(r["start"], r["end"], other)])
+            continue
+        if unicodedata.normalize("NFC", held) == unicodedata.normalize("NFC", r["text"]):
+            # not a move: the text column in another Unicode form, rewritten as it is here
+            sid = finder.other_turn(r)
+            searched[i] = ("moved", "form-offsets",
+                           [(r["start"], r["end"], r["segment_id"] if sid is None else sid)])
             continue
         searched[i] = finder.find(r)
     _prefer_the_shift(records, searched)
@@ -248,7 +258,8 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
             (s, e, sid), = places
             found = corpus.text(r["doc_id"])[s:e]
             row.update(new_segment_id=sid, new_start=s, new_end=e, found=found,
-                       similarity=similarity(r["text"], found))
+                       similarity=1.0 if how == "form-offsets"  # the same text
+                       else similarity(r["text"], found))
             sids[i], starts[i], ends[i], texts[i] = sid, s, e, found
         elif status == "ambiguous":
             row["candidates"] = "; ".join(f"{s}:{e}" for s, e, _ in places)

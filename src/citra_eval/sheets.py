@@ -759,6 +759,13 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     return out
 
 
+def _same_but_form(given: str, text: str) -> bool:
+    """Whether a text cell differs from its turn only in Unicode form (``é`` as one
+    character or as ``e`` + U+0301), as a spreadsheet program may rewrite it."""
+    return given != text and (unicodedata.normalize("NFC", given)
+                              == unicodedata.normalize("NFC", text))
+
+
 def _lost_in_legacy_encoding(given: str, text: str) -> bool:
     """Whether ``given`` is ``text`` saved in Windows-1252 (Excel's 'CSV (Comma delimited)'):
     each character that encoding lacks (an emoji; one '?' per UTF-16 unit in Excel) is a
@@ -936,6 +943,8 @@ class _SheetReader:
             seen.setdefault(key, row)
             turn = self.turns.loc[key]
             given = "" if _missing(cells[3]) else str(cells[3]).replace("\r\n", "\n")
+            if _same_but_form(given, cell_text(turn.text)):  # composed/decomposed accents:
+                given = cell_text(turn.text)  # the same words; the turn codes as it is
             if given != cell_text(turn.text) and _lost_in_legacy_encoding(
                     given, cell_text(turn.text)):
                 lossy.append(row)  # one problem for the file, not one per turn
