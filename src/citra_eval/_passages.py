@@ -24,7 +24,8 @@ from collections import Counter
 from difflib import SequenceMatcher
 
 __all__ = ["FUZZY_MIN_LENGTH", "ZERO_WIDTH", "ZWSP", "find_exact", "find_fuzzy", "find_loose",
-           "loose_form", "matching_blocks", "similarity", "without_quote_marks"]
+           "grapheme_boundary", "loose_form", "matching_blocks", "similarity",
+           "without_quote_marks"]
 
 #: Typographic quotes and primes and the plain character they stand for.
 QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -110,6 +111,43 @@ def find_loose(text: str, needle: str, lo: int = 0,
         return []
     hay, starts, ends = loose_form(text[lo:hi])
     return [(lo + starts[a], lo + ends[b - 1]) for a, b in find_exact(hay, key)]
+
+
+def _extends(c: str) -> bool:
+    """Whether ``c`` belongs to the character before it (a user-perceived character, a
+    grapheme, goes on): a combining mark, a zero-width joiner, a variation selector, an
+    emoji skin-tone modifier or tag character, a Hangul vowel or final consonant."""
+    o = ord(c)
+    return (unicodedata.category(c) in ("Mn", "Me", "Mc") or o == 0x200D
+            or 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF or 0x1F3FB <= o <= 0x1F3FF
+            or 0xE0020 <= o <= 0xE007F or 0x1160 <= o <= 0x11FF)
+
+
+def _regional(c: str) -> bool:
+    return 0x1F1E6 <= ord(c) <= 0x1F1FF  # a flag is a pair of these
+
+
+def grapheme_boundary(text: str, p: int) -> bool:
+    """Whether offset ``p`` of ``text`` lies between two user-perceived characters
+    (graphemes; a simplified UAX #29: not before a combining accent, zero-width joiner,
+    variation selector or skin-tone modifier, not after a joiner, not inside a flag's pair
+    of regional indicators). A span that starts or ends elsewhere cuts a character: ``é``
+    written as ``e`` + U+0301 cut after the ``e``, a family emoji cut after its first
+    person.
+
+    >>> grapheme_boundary("cafe\u0301 ", 4), grapheme_boundary("cafe\u0301 ", 5)
+    (False, True)
+    """
+    if p <= 0 or p >= len(text):
+        return True
+    if _extends(text[p]) or text[p - 1] == "\u200d":
+        return False
+    if _regional(text[p]) and _regional(text[p - 1]):
+        run = 0
+        while p - run - 1 >= 0 and _regional(text[p - run - 1]):
+            run += 1
+        return run % 2 == 0
+    return True
 
 
 def without_quote_marks(needle: str) -> str | None:

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import atomic_dir, csv_rows, read_text_file, save_workbook, write_csv, xml_safe
-from ._passages import find_exact, find_loose, without_quote_marks
+from ._passages import find_exact, find_loose, grapheme_boundary, without_quote_marks
 from ._safezip import parse_xml, read_zip
 from ._validation import check_choice, check_lang, check_roles, check_type, listed
 from .codebook import Codebook
@@ -1175,7 +1175,12 @@ def _find_quote(text: str, quote: str, lo: int, hi: int) -> list[tuple[int, int]
     spaces, typographic quotes), else so, both without invisible format characters
     (direction marks, soft hyphens, joiners; then zero-width spaces as well), which a coder
     cannot see to type; a span covers the original characters, invisible ones included."""
-    found = find_exact(text, quote, lo, hi) or find_loose(text, quote, lo, hi)
+    def whole(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        # never part of a user-perceived character: 'cafe' is not in 'cafe' + U+0301
+        return [(s, e) for s, e in spans
+                if grapheme_boundary(text, s) and grapheme_boundary(text, e)]
+
+    found = whole(find_exact(text, quote, lo, hi)) or whole(find_loose(text, quote, lo, hi))
     for keep in ("\u200b", ""):  # a zero-width space first as the space it stands for
         if found:
             break
@@ -1183,8 +1188,8 @@ def _find_quote(text: str, quote: str, lo: int, hi: int) -> list[tuple[int, int]
         if len(kept) == hi - lo:
             continue  # nothing invisible in the turn
         words = _visible(quote, keep)[0]
-        found = [(lo + kept[a], lo + kept[b - 1] + 1)
-                 for a, b in find_exact(visible, words) or find_loose(visible, words)]
+        found = whole([(lo + kept[a], lo + kept[b - 1] + 1) for a, b in
+                       find_exact(visible, words) or find_loose(visible, words)])
     return found
 
 
