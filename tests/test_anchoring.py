@@ -149,6 +149,56 @@ def test_a_whole_turn_edited_at_its_start_stays_a_whole_turn_coding():
     assert not partial.codings.loc[0, "text"].startswith(("Ya.", "Selamat"))
 
 
+@pytest.mark.parametrize("added", ["Wah, jadi saya", "Wah, jadi Saya"])
+def test_words_added_at_a_whole_turn_start_keep_it_a_whole_turn_coding(added):
+    """docs/coding.md: a coding that covered a whole turn covers the whole edited turn, also
+    when the exact (or case-insensitive) step finds its old text inside the new turn. A
+    coding of the start of a turn only is not widened by words added before it."""
+    head = "---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\nP: Kopi?\n"
+    turn = "Saya suka kopi di kafe itu."
+    new_turn = added + turn[len("Saya"):]
+    result = _one_coding(f"{head}I: {turn}\n", turn, f"{head}I: {new_turn}\n")
+    row = result.report.iloc[0]
+    assert (row.status, row.how, row.found) == ("moved", "whole-turn", new_turn)
+    assert result.codings.loc[0, "text"] == new_turn
+    part = _one_coding(f"{head}I: {turn} Teh juga.\n", turn,
+                       f"{head}I: Wah, {turn} Teh juga.\n")
+    assert (part.report.iloc[0].how, part.codings.loc[0, "text"]) == ("exact-turn", turn)
+
+
+def test_a_long_whole_turn_coding_edited_covers_the_edited_turn():
+    """A whole-turn coding of a long, repetitive turn (a monologue) with words cut from its
+    start and its last character changed covers the whole edited turn (the alignment is
+    near-linear: benchmarks/bench_reanchor.py)."""
+    head = "---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\nP: Kopi?\n"
+    turn = "kata biasa " * 3000 + "akhir."
+    new_turn = "Kata" + turn[len("kata biasa kata biasa kata"):-1] + "!"
+    result = _one_coding(f"{head}I: {turn}\n", turn, f"{head}I: {new_turn}\n")
+    row = result.report.iloc[0]
+    assert (row.status, row.how, row.found) == ("moved", "whole-turn", new_turn)
+    assert 0.99 < row.similarity < 1
+
+
+def test_a_text_in_another_unicode_form_is_rewritten_in_place_not_moved(tmp_path, cli):
+    """A recorded text that differs from its offsets only in Unicode form is not a move:
+    reanchor rewrites the text column in the transcript's form and says so."""
+    (tmp_path / "tr").mkdir()
+    (tmp_path / "tr" / "D1.txt").write_text("---\nid: D1\nspeakers: {R1: informant}\n---\n"
+                                            "R1: Di cafe\u0301 itu ramai.\n", encoding="utf-8")
+    corpus = ce.read_transcripts(tmp_path / "tr")
+    codings = pd.DataFrame([("D1", 1, 7, 12, "x", "A", "caf\u00e9")],
+                           columns=[*ce.CODING_COLUMNS, "text"])
+    row = ce.reanchor(codings, corpus).report.iloc[0]
+    assert (row.status, row.how, row.new_start, row.new_end) == ("moved", "form-offsets", 7, 12)
+    assert row.found == "cafe\u0301" and row.similarity == 1
+    codings.to_csv(tmp_path / "c.csv", index=False)
+    r = cli("reanchor", "--transcripts", str(tmp_path / "tr"), "--codings",
+            str(tmp_path / "c.csv"))
+    assert r.returncode == 0, r.stderr
+    assert "7:12 -> turn 1 7:12" not in r.stdout and "Unicode form" in r.stdout
+    assert ce.read_codings(tmp_path / "c.csv").loc[0, "text"] == "cafe\u0301"
+
+
 def test_a_deleted_passage_is_reported_never_guessed(tmp_path, cli):
     # Coder A coded a quote in INF01 turn 12 (and the whole turn); the quote is deleted.
     a = ce.read_codings(RAW / "codings_A.csv", keep_lines=True)

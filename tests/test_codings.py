@@ -323,6 +323,22 @@ def test_record_text_fills_refuses_drift_and_overwrites_on_request(corpus):
     assert "unknown doc_id 'INF99'" in info.value.problems[1].message
 
 
+def test_a_text_in_another_unicode_form_is_named_so_not_called_an_edit():
+    """CONTRACT: ``text`` is the transcript's characters as written, so a coding whose text
+    differs only in Unicode form (composed 'é' against 'e' + U+0301) is still refused, but
+    the message says what differs and how to fix it, instead of blaming an edit."""
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: D1\nspeakers: {R1: informant}\n---\n"
+                                            "R1: Di cafe\u0301 itu ramai.\n"})
+    s = corpus.text("D1").index("cafe")
+    frame = pd.DataFrame([("D1", 1, s, s + 5, "x", "A", "caf\u00e9")],
+                         columns=[*ce.CODING_COLUMNS, "text"])
+    with pytest.raises(ce.InputError) as info:
+        ce.validate_codings(frame, corpus=corpus)
+    message = info.value.problems[0].message
+    assert "only in Unicode form" in message and "composed" in message
+    assert "edited" not in message and "citra-eval reanchor" in message
+
+
 def test_write_codings_records_text_and_writes_nothing_on_drift(tmp_path, corpus):
     s, _ = span(corpus, 2)
     frame = pd.DataFrame([("INF03", 2, s, s + 5, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)

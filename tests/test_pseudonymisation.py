@@ -149,6 +149,38 @@ def test_reidentify_warns_about_codings_that_cut_a_pseudonym(corpus):
     assert back.codings["text"].tolist() == got  # recorded from the restored text
 
 
+def _two_codings_on_one_shared_span(codes=("c1", "c2", "c3")):
+    corpus = ce.Corpus.from_texts({"D1.txt": "---\nid: D1\nspeakers: {R1: informant}\n---\n"
+                                             "R1: Kata Pak Budi teman saya.\n"})
+    text = corpus.text("D1")
+    rows = []
+    for quote, code in zip(("Pak Budi teman", "Budi teman", "Pak Bu"), codes, strict=True):
+        s = text.index(quote)
+        rows.append(("D1", 1, s, s + len(quote), code, "A", quote))
+    codings = pd.DataFrame(rows, columns=[*ce.CODING_COLUMNS, "text"])
+    with pytest.warns(ce.BoundaryWarning):
+        res = ce.pseudonymise(corpus, key={"Pak Budi": "P1"}, codings=codings, detect=())
+    return codings, res
+
+
+def test_reidentify_matches_codings_by_their_span_code_and_coder_not_their_order():
+    """The shared codings may come back in another order (qdpx export and import sort
+    them): each gets its own span back, found by its shared span, code and coder; codings
+    that pseudonymise made the same (their spans differed only inside a name) are never
+    given each other's spans: a warning names them and they keep the widened span."""
+    codings, res = _two_codings_on_one_shared_span()
+    assert res.codings["start"].nunique() == 1  # all three at 'P1 ...' in the shared data
+    back = ce.reidentify(res.corpus, res.report, codings=res.codings.iloc[::-1])
+    assert back.codings.reset_index(drop=True).equals(
+        codings.iloc[::-1].reset_index(drop=True))
+    # the first two with the same code and coder: they differ only in their own spans
+    codings, res = _two_codings_on_one_shared_span(("c1", "c1", "c3"))
+    with pytest.warns(ce.BoundaryWarning, match=r"^2 coding\(s\) .*: line 3 \(D1 at 9\), "
+                      r"line 4 \(D1 at 9\); .* which of their own spans is whose is not known"):
+        back = ce.reidentify(res.corpus, res.report, codings=res.codings.iloc[::-1])
+    assert back.codings["text"].tolist() == ["Pak Bu", "Pak Budi teman", "Pak Budi teman"]
+
+
 def test_reidentify_restores_corpus_exactly(corpus):
     res = ce.pseudonymise(corpus, key=KEY)
     back = ce.reidentify(res.corpus, res.report)

@@ -1272,3 +1272,51 @@ def test_a_code_marked_and_quoted_in_one_turn_is_warned_naming_both_cells():
     assert f"coding!{column}2 and quotes!D2" in message and "turn 2 of 'R1'" in message
     assert "quotes!D3" not in message and "'a'" in message
     assert got[["segment_id", "code"]].values.tolist() == [[2, "a"], [2, "a"], [4, "a"]]
+
+
+def test_a_text_cell_in_another_unicode_form_still_names_its_turn(tmp_path):
+    """A text cell that differs from its turn only in Unicode form (composed 'é' where the
+    transcript has 'e' + U+0301, as a spreadsheet program may write it) names that turn:
+    the mark codes the turn as the transcript has it."""
+    import dataclasses
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: D1\nspeakers: {R1: informant}\n---\n"
+                                            "R1: Di cafe\u0301 itu ramai.\n"})
+    (tmp_path / "cb.yaml").write_text("codebook: x\nversion: 1\nlanguage: id\ncodes:\n"
+                                      "  - id: k\n    label: {id: K}\n", encoding="utf-8")
+    book = ce.Codebook.load(tmp_path / "cb.yaml")
+    sheet = ce.coding_sheet(corpus, book, coder="Q")
+    coding = sheet.coding.copy()
+    coding["text"] = coding["text"].str.normalize("NFC")
+    assert coding.loc[0, "text"] != sheet.coding.loc[0, "text"]
+    coding["k"] = "x"
+    out = ce.codings_from_sheet(dataclasses.replace(sheet, coding=coding), corpus=corpus,
+                                codebook=book, coder="Q")
+    assert out["text"].tolist() == ["Di cafe\u0301 itu ramai."]
+
+
+@pytest.mark.parametrize("quote, coded", [
+    ("Saya ke cafe", None),  # the turn says café (e + U+0301): never the bare e
+    ("Keluarga \U0001F468\U0001F469", None),  # the first two of a three-person family emoji
+    ("Keluarga \U0001F468\u200d\U0001F469\u200d\U0001F467",
+     "Keluarga \U0001F468\u200d\U0001F469\u200d\U0001F467"),
+    ("ke cafe\u0301 lalu", "ke cafe\u0301 lalu"), ("ke caf\u00e9 lalu", "ke cafe\u0301 lalu"),
+    ("ke cafe biasa", "ke cafe biasa")])
+def test_a_quote_is_matched_on_whole_user_perceived_characters(tmp_path, quote, coded):
+    """A quote never starts or ends inside a grapheme (a letter and its combining accent,
+    an emoji joined by zero-width joiners): such a match is refused, not extended."""
+    import dataclasses
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: D1\nspeakers: {R1: informant}\n---\n"
+                                            "R1: Saya ke cafe\u0301 lalu ke cafe biasa. Keluarga "
+                                            "\U0001F468\u200d\U0001F469\u200d\U0001F467 datang.\n"})
+    (tmp_path / "cb.yaml").write_text("codebook: x\nversion: 1\nlanguage: id\ncodes:\n"
+                                      "  - id: k\n    label: {id: K}\n", encoding="utf-8")
+    book = ce.Codebook.load(tmp_path / "cb.yaml")
+    sheet = ce.coding_sheet(corpus, book, coder="Q")
+    quotes = pd.DataFrame([dict(doc_id="D1", segment_id=1, code="k", quote=quote, note="")])
+    sheet = dataclasses.replace(sheet, quotes=quotes)
+    if coded is None:
+        with pytest.raises(ce.InputError, match="is not in turn 1"):
+            ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="Q")
+    else:
+        out = ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="Q")
+        assert out["text"].tolist() == [coded]

@@ -24,7 +24,8 @@ from collections import Counter
 from difflib import SequenceMatcher
 
 __all__ = ["FUZZY_MIN_LENGTH", "ZERO_WIDTH", "ZWSP", "find_exact", "find_fuzzy", "find_loose",
-           "loose_form", "similarity", "without_quote_marks"]
+           "grapheme_boundary", "loose_form", "matching_blocks", "similarity",
+           "without_quote_marks"]
 
 #: Typographic quotes and primes and the plain character they stand for.
 QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -112,6 +113,43 @@ def find_loose(text: str, needle: str, lo: int = 0,
     return [(lo + starts[a], lo + ends[b - 1]) for a, b in find_exact(hay, key)]
 
 
+def _extends(c: str) -> bool:
+    """Whether ``c`` belongs to the character before it (a user-perceived character, a
+    grapheme, goes on): a combining mark, a zero-width joiner, a variation selector, an
+    emoji skin-tone modifier or tag character, a Hangul vowel or final consonant."""
+    o = ord(c)
+    return (unicodedata.category(c) in ("Mn", "Me", "Mc") or o == 0x200D
+            or 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF or 0x1F3FB <= o <= 0x1F3FF
+            or 0xE0020 <= o <= 0xE007F or 0x1160 <= o <= 0x11FF)
+
+
+def _regional(c: str) -> bool:
+    return 0x1F1E6 <= ord(c) <= 0x1F1FF  # a flag is a pair of these
+
+
+def grapheme_boundary(text: str, p: int) -> bool:
+    """Whether offset ``p`` of ``text`` lies between two user-perceived characters
+    (graphemes; a simplified UAX #29: not before a combining accent, zero-width joiner,
+    variation selector or skin-tone modifier, not after a joiner, not inside a flag's pair
+    of regional indicators). A span that starts or ends elsewhere cuts a character: ``é``
+    written as ``e`` + U+0301 cut after the ``e``, a family emoji cut after its first
+    person.
+
+    >>> grapheme_boundary("cafe\u0301 ", 4), grapheme_boundary("cafe\u0301 ", 5)
+    (False, True)
+    """
+    if p <= 0 or p >= len(text):
+        return True
+    if _extends(text[p]) or text[p - 1] == "\u200d":
+        return False
+    if _regional(text[p]) and _regional(text[p - 1]):
+        run = 0
+        while p - run - 1 >= 0 and _regional(text[p - run - 1]):
+            run += 1
+        return run % 2 == 0
+    return True
+
+
 def without_quote_marks(needle: str) -> str | None:
     """``needle`` without one pair of quote marks around it (straight or typographic, as a
     quote is often pasted: ``“catat keluhannya”``), or None when it has none.
@@ -125,12 +163,114 @@ def without_quote_marks(needle: str) -> str | None:
     return None
 
 
+#: Up to this product of the two lengths, :func:`matching_blocks` is difflib's own alignment;
+#: beyond it (difflib grows with the square of the length, and faster still on repetitive
+#: text), long common stretches are matched first and difflib aligns only what is between.
+_PLAIN_LIMIT = 1_000_000
+_ANCHOR = 32  # length of the piece of ``a`` looked up in ``b`` to split a long alignment
+
+
+def matching_blocks(a: str, b: str) -> list[tuple[int, int, int]]:
+    """The matching blocks ``(i, j, size)`` of ``a`` and ``b`` in order (``a[i:i+size] ==
+    b[j:j+size]``), as :meth:`difflib.SequenceMatcher.get_matching_blocks` without its
+    heuristic that ignores frequent characters, and without its empty last block.
+
+    Short strings are aligned by difflib itself. Long ones (a whole-turn coding of a
+    monologue) are split first: their common start and end, then a piece from the middle
+    of ``a`` found in ``b`` nearest where it would be, grown to its full common stretch;
+    difflib aligns only the pieces between. Near-linear for an edited text; an
+    approximation of difflib's alignment only where the two differ throughout.
+    """
+    out: list[tuple[int, int, int]] = []
+    todo = [(0, len(a), 0, len(b))]
+    while todo:
+        a0, a1, b0, b1 = todo.pop()
+        if a0 >= a1 or b0 >= b1:
+            continue
+        if (a1 - a0) * (b1 - b0) <= _PLAIN_LIMIT:
+            out.extend((a0 + x.a, b0 + x.b, x.size) for x in SequenceMatcher(
+                None, a[a0:a1], b[b0:b1], autojunk=False).get_matching_blocks() if x.size)
+            continue
+        split = _common_stretch(a, b, a0, a1, b0, b1)
+        if split is None:  # nothing long in common: difflib's fast heuristic, bounded
+            out.extend((a0 + x.a, b0 + x.b, x.size) for x in SequenceMatcher(
+                None, a[a0:a1], b[b0:b1], autojunk=True).get_matching_blocks() if x.size)
+            continue
+        i, j, size = split
+        out.append(split)
+        todo.append((a0, i, b0, j))
+        todo.append((i + size, a1, j + size, b1))
+    out.sort()
+    merged: list[tuple[int, int, int]] = []
+    for i, j, size in out:  # adjacent blocks as one, as difflib gives them
+        if merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
+            merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + size)
+        else:
+            merged.append((i, j, size))
+    return merged
+
+
+def _common_stretch(a: str, b: str, a0: int, a1: int, b0: int,
+                    b1: int) -> tuple[int, int, int] | None:
+    """A long stretch ``(i, j, size)`` common to ``a[a0:a1]`` and ``b[b0:b1]``: their common
+    start, else their common end, else a piece of ``a``'s middle (or its quarters) found in
+    ``b`` nearest its proportional place, grown both ways; None when none is found."""
+    p = _grow(a, b, a0, b0, a1, b1, 1)
+    if p:
+        return a0, b0, p
+    q = _grow(a, b, a1 - 1, b1 - 1, a0 - 1, b0 - 1, -1)
+    if q:
+        return a1 - q, b1 - q, q
+    la, lb = a1 - a0, b1 - b0
+    for frac in (0.5, 0.25, 0.75, 0.125, 0.875):
+        i = a0 + int(la * frac)
+        piece = a[i:min(i + _ANCHOR, a1)]
+        if len(piece) < _ANCHOR or not piece.strip():
+            continue
+        want = b0 + int(lb * frac)
+        after = b.find(piece, want, b1)
+        before = b.rfind(piece, b0, min(b1, want + len(piece)))
+        hits = [h for h in (after, before) if h >= 0]
+        if not hits:
+            continue
+        j = min(hits, key=lambda h: abs(h - want))
+        back = _grow(a, b, i - 1, j - 1, a0 - 1, b0 - 1, -1)
+        size = back + _grow(a, b, i, j, a1, b1, 1)
+        return i - back, j - back, size
+    return None
+
+
+def _grow(a: str, b: str, i: int, j: int, i_stop: int, j_stop: int, step: int) -> int:
+    """How many characters ``a`` and ``b`` have in common from ``i`` and ``j`` walking by
+    ``step`` (1 forwards, -1 backwards) before ``i_stop`` / ``j_stop``; compared in chunks."""
+    n = 0
+    room = min((i_stop - i) * step, (j_stop - j) * step)
+    chunk = 64
+    while n < room:
+        k = min(chunk, room - n)
+        if step > 0:
+            same = a[i + n:i + n + k] == b[j + n:j + n + k]
+        else:
+            same = a[i - n - k + 1:i - n + 1] == b[j - n - k + 1:j - n + 1]
+        if same:
+            n += k
+            chunk *= 2
+        elif k == 1:
+            break
+        else:
+            chunk = max(1, k // 2)
+    return n
+
+
 def similarity(a: str, b: str) -> float:
     """difflib's ratio ``2 * M / (len(a) + len(b))`` (1 for equal strings, 0 for nothing in
-    common), without its heuristic that ignores frequent characters."""
+    common), without its heuristic that ignores frequent characters (``M`` from
+    :func:`matching_blocks`, so long texts cost near-linear time)."""
     if a == b:
         return 1.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    if not a or not b:
+        return 0.0
+    return 2 * sum(size for _, _, size in matching_blocks(a, b)) / (len(a) + len(b))
 
 
 def spans_whole(old: str, new: str) -> bool:
@@ -139,13 +279,11 @@ def spans_whole(old: str, new: str) -> bool:
     other lacks (the edit replaced that end: ``Pagi.`` -> ``Selamat pagi juga.``). Text
     that only ``new`` has before (after) a match of ``old``'s very first (last) characters
     was added outside ``old``, or ``old`` never covered it: either way not whole."""
-    blocks = [b for b in SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks()
-              if b.size]
+    blocks = matching_blocks(old, new)
     if not blocks:
         return False
-    first, last = blocks[0], blocks[-1]
-    return ((first.b == 0 or first.a > 0)
-            and (last.b + last.size == len(new) or last.a + last.size < len(old)))
+    (fa, fb, _), (la, lb, lsize) = blocks[0], blocks[-1]
+    return (fb == 0 or fa > 0) and (lb + lsize == len(new) or la + lsize < len(old))
 
 
 def find_fuzzy(text: str, needle: str, lo: int = 0, hi: int | None = None, *,
@@ -208,14 +346,13 @@ def _places(text: str, needle: str, lo: int, hi: int, tol: int) -> list[int]:
 def _align(text: str, needle: str, w0: int, w1: int) -> tuple[int, int] | None:
     """The span of ``text[w0:w1]`` that ``needle`` aligns with, or None."""
     window = text[w0:w1]
-    blocks = [b for b in SequenceMatcher(None, needle, window, autojunk=False)
-              .get_matching_blocks() if b.size]
-    solid = [b for b in blocks if b.size >= 3] or blocks
+    blocks = matching_blocks(needle, window)
+    solid = [b for b in blocks if b[2] >= 3] or blocks
     if not solid:
         return None
-    first, last = solid[0], solid[-1]
-    s = w0 + max(0, first.b - first.a)
-    e = w0 + min(len(window), last.b + last.size + (len(needle) - last.a - last.size))
+    (fa, fb, _), (la, lb, lsize) = solid[0], solid[-1]
+    s = w0 + max(0, fb - fa)
+    e = w0 + min(len(window), lb + lsize + (len(needle) - la - lsize))
     if not needle[:1].isspace():
         while s < e and text[s].isspace():
             s += 1

@@ -10,8 +10,12 @@ after the edit point at shifted characters: :func:`check_anchors` lists them, an
 2. the same text ignoring case, runs of whitespace and typographic quotes (turn, then
    document);
 3. for text that was itself edited: the one best fuzzy match whose similarity reaches
-   ``min_similarity`` (turn, then document); a coding that covered a whole turn (a sheet
-   mark) covers the whole edited turn, not the part that aligns best.
+   ``min_similarity`` (turn, then document).
+
+A coding that covered a whole turn (a sheet mark) covers the whole edited turn, not the part
+that aligns best, at every step: its turn is tried whole before any fuzzy search, and an
+exact or loose match that ends at the turn's end, of a coding that began at the turn's start,
+had words added before it.
 
 A coding whose text is found in more than one place at the first step that finds it is
 *ambiguous*, unless exactly one of the places is its old place moved by the shift of the
@@ -27,12 +31,13 @@ from __future__ import annotations
 
 import bisect
 import math
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ._passages import find_exact, find_fuzzy, find_loose, similarity, spans_whole
+from ._passages import FUZZY_MIN_LENGTH, find_exact, find_fuzzy, find_loose, similarity, spans_whole
 from ._validation import check_frame
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
@@ -112,18 +117,20 @@ class ReanchorResult:
         unchanged.
     report : DataFrame
         One row per drifted coding, and per coding whose text is at its offsets but in
-        another turn than its ``segment_id`` (columns :data:`REANCHOR_COLUMNS`): ``row``, ``line``
-        (file line, when known), the coding's ``doc_id, segment_id, start, end, code,
-        coder, text``; ``status`` (``moved``, ``ambiguous`` or ``lost``); ``how`` it was
-        found (``exact``, ``loose`` or ``fuzzy``, with ``-turn`` or ``-document``: where;
-        ``whole``: a fuzzy match of a coding that covered a whole turn, moved to cover the
-        whole edited turn; ``-shift``: of several places, the one at its old place moved by
-        the shift of the codings around it; ``exact-offsets``: the text is at the coding's
+        another turn than its ``segment_id`` (columns :data:`REANCHOR_COLUMNS`): ``row``,
+        ``line`` (file line, when known), the coding's ``doc_id, segment_id, start, end,
+        code, coder, text``; ``status`` (``moved``, ``ambiguous`` or ``lost``); ``how`` it
+        was found (``exact``, ``loose`` or ``fuzzy``, with ``-turn`` or ``-document``:
+        where; ``whole``: a coding that covered a whole turn, moved to cover the whole
+        edited turn; ``-shift``: of several places, the one at its old place moved by the
+        shift of the codings around it; ``exact-offsets``: the text is at the coding's
         offsets, which lie in another turn than its ``segment_id`` names, a segment_id
-        written wrong: only the ``segment_id`` changes);
-        ``new_segment_id, new_start, new_end`` (moved only); ``similarity`` of the new text
-        to the old (1 for exact); ``found`` (the text now coded); ``candidates`` (for
-        ambiguous codings: every place, ``start:end``, separated by ``; ``).
+        written wrong: only the ``segment_id`` changes; ``form-offsets``: the text is at the
+        coding's offsets in another Unicode form, composed against decomposed accents: only
+        the ``text`` column changes, to the transcript's characters); ``new_segment_id, new_start,
+        new_end`` (moved only); ``similarity`` of the new text to the old (1 for exact);
+        ``found`` (the text now coded); ``candidates`` (for ambiguous codings: every place,
+        ``start:end``, separated by ``; ``).
     min_similarity : float
         The threshold used for fuzzy matches.
     """
@@ -189,7 +196,9 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
     similarity is difflib's ratio ``2M / (len(old) + len(new))``, ``M`` the number of
     matching characters. A new span must lie inside one turn; its ``segment_id`` is that
     turn's. Exact and loose search are linear in the document; fuzzy search aligns only
-    windows little longer than the text (see :mod:`citra_eval._passages`).
+    windows little longer than the text, and long alignments are split at long common
+    stretches first, so a long whole-turn coding costs near-linear time (see
+    :mod:`citra_eval._passages`).
 
     Examples
     --------
@@ -223,10 +232,17 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
     for i, r in enumerate(records):
         if r["text"] is None:
             continue
-        if corpus.text(r["doc_id"])[r["start"]:r["end"]] == r["text"]:
+        held = corpus.text(r["doc_id"])[r["start"]:r["end"]]
+        if held == r["text"]:
             other = finder.other_turn(r)
             if other is not None:  # a segment_id written wrong: the turn the text is in
                 searched[i] = ("moved", "exact-offsets", [(r["start"], r["end"], other)])
+            continue
+        if unicodedata.normalize("NFC", held) == unicodedata.normalize("NFC", r["text"]):
+            # not a move: the text column in another Unicode form, rewritten as it is here
+            sid = finder.other_turn(r)
+            searched[i] = ("moved", "form-offsets",
+                           [(r["start"], r["end"], r["segment_id"] if sid is None else sid)])
             continue
         searched[i] = finder.find(r)
     _prefer_the_shift(records, searched)
@@ -242,7 +258,8 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
             (s, e, sid), = places
             found = corpus.text(r["doc_id"])[s:e]
             row.update(new_segment_id=sid, new_start=s, new_end=e, found=found,
-                       similarity=similarity(r["text"], found))
+                       similarity=1.0 if how == "form-offsets"  # the same text
+                       else similarity(r["text"], found))
             sids[i], starts[i], ends[i], texts[i] = sid, s, e, found
         elif status == "ambiguous":
             row["candidates"] = "; ".join(f"{s}:{e}" for s, e, _ in places)
@@ -272,9 +289,13 @@ def _prefer_the_shift(records: list[dict], found: dict[int, tuple]) -> None:
     for i, r in enumerate(records):
         if r["text"] is None:
             continue
-        status, _, places = found.get(i, ("kept", None, [(r["start"], None, None)]))
+        status, how, places = found.get(i, ("kept", "", [(r["start"], r["end"], None)]))
         if status in ("kept", "moved"):
-            shifts.setdefault(r["doc_id"], []).append((r["start"], places[0][0] - r["start"]))
+            # a whole-turn coding widened to its edited turn moved as its end did: words
+            # added at the turn's start move the codings after them, not the turn's start
+            shift = (places[0][1] - r["end"] if how.startswith("whole")
+                     else places[0][0] - r["start"])
+            shifts.setdefault(r["doc_id"], []).append((r["start"], shift))
     for around in shifts.values():
         around.sort()
     for i, (status, how, places) in list(found.items()):
@@ -384,6 +405,36 @@ class _Finder:
             return None
         return s, e, place[2]
 
+    def whole_edited_turn(self, r: dict, place: tuple[int, int, int] | None = None
+                          ) -> tuple[str, tuple[int, int, int]] | None:
+        """``(how, whole turn)`` when coding ``r`` covered a whole turn whose text was edited,
+        so that it covers the whole edited turn; else None.
+
+        Without ``place``: the turn ``r``'s ``segment_id`` names is at least
+        ``min_similarity`` like the old text and the old text ran from its first character
+        to its last (:func:`spans_whole`): tried before any fuzzy search, which a whole
+        turn needs not (how ``whole``, or ``fuzzy`` when the two agree at both ends, as the
+        fuzzy step says of a match that is the whole turn). With ``place`` (an exact or
+        loose match in that turn): the old text still begins where the turn begins (nothing
+        before the turn changed, and the coding began at the turn's first character) and
+        is found at the turn's end, with words added before it: words added at the turn's
+        start, the coding was of the whole turn."""
+        sids, starts, ends = self.turns(r["doc_id"])
+        own = np.flatnonzero(sids == r["segment_id"])
+        if not len(own):
+            return None
+        s, e, sid = int(starts[own[0]]), int(ends[own[0]]), r["segment_id"]
+        if place is not None:
+            if place[2] == sid and r["start"] == s and place[1] == e and place[0] > s:
+                return "whole", (s, e, sid)
+            return None
+        old, turn = r["text"], self.corpus.text(r["doc_id"])[s:e]
+        if len(old) < FUZZY_MIN_LENGTH or not turn \
+                or similarity(old, turn) < self.min_similarity or not spans_whole(old, turn):
+            return None
+        same_ends = old[:1] == turn[:1] and old[-1:] == turn[-1:]
+        return ("fuzzy" if same_ends else "whole"), (s, e, sid)
+
     def find(self, r: dict) -> tuple[str, str | None, list[tuple[int, int, int | None]]]:
         """``(status, how, places)`` for one drifted coding."""
         doc, old = r["doc_id"], r["text"]
@@ -399,6 +450,10 @@ class _Finder:
                 text, old, lo, hi, min_similarity=self.min_similarity)]),
         ]
         for how, search in searches:
+            if how == "fuzzy":  # a whole-turn coding covers its whole edited turn
+                whole = self.whole_edited_turn(r)
+                if whole is not None:
+                    return "moved", f"{whole[0]}-turn", [whole[1]]
             for where, lo, hi in scopes:
                 places = [(s, e, self.turn_of(doc, s, e)) for s, e in search(lo, hi)]
                 if how == "fuzzy":  # an alignment may run over a speaker label: clip it
@@ -408,6 +463,9 @@ class _Finder:
                                                                         places[0]):
                     return "moved", f"whole-{where}", [self.whole_turn(doc, old, places[0])]
                 if len(places) == 1:
+                    whole = self.whole_edited_turn(r, places[0])
+                    if whole is not None:
+                        return "moved", f"{whole[0]}-{where}", [whole[1]]
                     return "moved", f"{how}-{where}", places
                 if len(places) > 1:
                     return "ambiguous", f"{how}-{where}", places

@@ -12,6 +12,7 @@ no longer at its offsets is reported as drifted (:func:`citra_eval.reanchor` mov
 from __future__ import annotations
 
 import os
+import unicodedata
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -653,8 +654,16 @@ def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
 
 
 def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int) -> str:
-    """The message for a coding whose recorded text is no longer at its offsets."""
+    """The message for a coding whose recorded text is no longer at its offsets (or is, in
+    another Unicode form: the contract's ``text`` is the transcript's characters)."""
     said, holds = quoted_pair(recorded, now)
+    if unicodedata.normalize("NFC", recorded) == unicodedata.normalize("NFC", now):
+        return (f"the coding's text differs from {doc_id}[{start}:{end}] only in Unicode "
+                "form (composed vs decomposed accents: 'é' as one character or as 'e' plus a "
+                f"combining accent): it says {said}, the transcript holds {holds}; the "
+                "offsets are right, but the text column must hold the transcript's own "
+                "characters: run 'citra-eval reanchor', which rewrites it (or write the "
+                "cell as the transcript has it)")
     return (f"coded text has drifted: the coding says {said} but "
             f"{doc_id}[{start}:{end}] now holds {holds}; the transcript was edited "
             "after coding: run 'citra-eval reanchor' to move the coding to where its text is "

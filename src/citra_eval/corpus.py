@@ -1380,7 +1380,7 @@ def declared_speakers(corpus: Corpus, doc_id: str) -> list[str]:
         if fmt in ("vtt", "srt"):
             front = _sidecar(Path(path)) or {}
         else:
-            source = _read_docx(Path(path)) if fmt == "docx" else read_text_file(path)
+            source = _read_docx(Path(path))[0] if fmt == "docx" else read_text_file(path)
             front, _, _ = _split_front_matter(source, path)
     except InputError:
         return []

@@ -13,10 +13,12 @@ from __future__ import annotations
 import bisect
 import csv
 import io
+import json
 import os
 import re
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,7 +123,9 @@ class PseudonymResult:
         for whole values (a memo about no document has no ``doc_id``), and
         ``coding-span:<row>`` (``memo-span:<row>``) for a coding (a memo about a selection)
         widened to a whole pseudonym (``original`` and ``replacement`` are its ``start:end``
-        before and after). ``kind`` is ``name``,
+        before and after), with ``coding-id:<row>`` (its code and coder, a JSON list:
+        reidentify finds it by them in codings returned in another order). ``kind`` is
+        ``name``,
         ``email``, ``phone``, ``nik`` or ``value``. It contains the originals: keep it apart
         from the shared data.
 
@@ -834,7 +838,16 @@ def _remap_table(table: pd.DataFrame, maps: Mapping[str, _OffsetMap],
         if changed:  # other columns keep their dtype (numbers stay numbers)
             out[col] = pd.Series(values, index=out.index, dtype=out[col].dtype
                                  if out[col].dtype != object else object)
+    if what == "coding":  # each widened coding's code and coder: it is found by them, too,
+        for i in widened:  # when the shared codings come back in another order
+            rows.append(_value_row(out.at[i, "doc_id"], f"coding-id:{i}",
+                                   _identity(table.iloc[i]), _identity(out.iloc[i]), []))
     return out.drop(columns=added)
+
+
+def _identity(row: pd.Series) -> str:
+    """A coding's code and coder, as one key cell."""
+    return json.dumps([str(row["code"]), str(row["coder"])], ensure_ascii=False)
 
 
 def _warn_widened(table: pd.DataFrame, spans: list[int], maps: Mapping[str, _OffsetMap],
@@ -868,7 +881,10 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     key : DataFrame or path
         ``PseudonymResult.report`` or the CSV it was saved to.
     codings : DataFrame, optional
-        The pseudonymised codings (in the order they were returned).
+        The pseudonymised codings, in the order they were returned or in any other (as a
+        QDA program returns them): a widened coding is then found by its document, shared
+        span, code and coder; codings that match alike but had different own spans keep
+        the widened one, with a :class:`BoundaryWarning` naming them (never swapped).
     memos : DataFrame, optional
         The pseudonymised memos (checked with :func:`~citra_eval.qdpx.memos.check_memos`).
         In the order they were returned, each gets its own values and offsets back; memos
@@ -896,9 +912,11 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
         recorded ``text`` with it.
         No finer place exists (a pseudonym's characters have no counterparts in the name),
         so two such codings that differ only inside the pseudonym become the same coding.
-        Codings that pseudonymise widened are not among them: given in the order
-        pseudonymise returned them, at the offsets it gave them, they get their own
-        offsets back from the key (``coding-span:<row>`` rows; ``memo-span:<row>``).
+        Codings that pseudonymise widened are not among them: at the offsets it gave
+        them, in its order or found by document, span, code and coder in another, they
+        get their own offsets back from the key (``coding-span:<row>`` rows;
+        ``memo-span:<row>``). Also warned: codings (memos) that match several of the key's
+        rows with different own spans (which is whose is not known).
 
     Examples
     --------
@@ -1000,28 +1018,74 @@ def _restore_rows(new: pd.DataFrame, shared: pd.DataFrame, report: pd.DataFrame,
                   texts: Mapping[str, str], path: str | None, what: str) -> None:
     """Give the codings (``what``: ``coding``) or memos (``memo``) remapped to ``texts``
     (``new``; ``shared`` as given) their own values and widened offsets back, in place."""
-    originals = _KeyRows(report, what, by_value=what == "memo")
+    originals = _KeyRows(report, what, by_value=True)
     if not originals:
         return
+    rows = _restore_spans(new, shared, originals, report, texts, path, what)
     for col in _text_columns(new, what):
-        new[col] = [v if not isinstance(v, str) else (originals.get(d, f"{what}:{i}:{col}", v)
-                                                      or v)
+        new[col] = [v if not isinstance(v, str)
+                    else (originals.get(d, f"{what}:{rows.get(i, i)}:{col}", v) or v)
                     for i, (d, v) in enumerate(zip(new["doc_id"], new[col], strict=True))]
-    _restore_spans(new, shared, originals, texts, path, what)
 
 
 def _restore_spans(new: pd.DataFrame, shared: pd.DataFrame, originals: _KeyRows,
-                   texts: Mapping[str, str], path: str | None, what: str) -> None:
+                   report: pd.DataFrame, texts: Mapping[str, str], path: str | None,
+                   what: str) -> dict[int, int]:
     """Give the rows pseudonymise widened (the key's ``<what>-span:<row>`` rows) their own
     offsets back, in place: only a row still at the offsets the key recorded for it (a
-    coding moved in the shared data stays widened). ``new``: remapped to ``texts``."""
-    shared = shared.reset_index(drop=True).reindex(columns=["doc_id", "start", "end"])
-    for i in _spans(shared, texts, what):
+    coding moved in the shared data stays widened). ``new``: remapped to ``texts``.
+
+    Codings given in the order pseudonymise returned them (every widened one at its
+    position, shared span, code and coder) are found by position, exactly. Else a row is
+    found by its document and shared span, and a coding also by its code and coder (the
+    key's ``coding-id:<row>`` rows): the shared codings may come back in another order
+    (qdpx export and import sort them). Rows that then match key rows with different own
+    spans, or more rows than the key widened there, keep the widened span, with a
+    :class:`BoundaryWarning` naming them (with a key without ``coding-id`` rows: by
+    position, also named). Returns the key row found for each row given."""
+    shared = shared.reset_index(drop=True)
+    spans: dict[tuple, list[tuple[int, str]]] = {}  # (doc, shared span) -> (row, own span)
+    ids: dict[int, str] = {}
+    for doc, place, new_value, old in zip(report["doc_id"], report["field"].astype(str),
+                                          report["replacement"], report["original"],
+                                          strict=True):
+        kind, _, where = place.partition(":")
+        if kind == f"{what}-span" and where.isdigit():
+            spans.setdefault((_doc_key(doc), str(new_value)), []).append((int(where), old))
+        elif kind == f"{what}-id" and where.isdigit():
+            ids[int(where)] = str(new_value)
+    by_id = what == "coding" and bool(ids)
+
+    def group(i: int) -> tuple:
         doc, s, e = shared.at[i, "doc_id"], shared.at[i, "start"], shared.at[i, "end"]
-        field = f"{what}-span:{i}"
-        recorded = originals.get(doc, field, f"{int(s)}:{int(e)}")
-        if recorded is None:
+        return (_doc_key(doc), f"{int(s)}:{int(e)}",
+                _identity(shared.iloc[i]) if by_id else None)
+
+    rows = _spans(shared.reindex(columns=["doc_id", "start", "end"]), texts, what)
+    alike = Counter(group(i) for i in rows)  # rows given at one shared span (code, coder)
+    given = set(rows)
+    # the rows in the order pseudonymise returned them: each widened one where it was
+    in_order = by_id and all(j in given and group(j) == (place[0], place[1], ids.get(j))
+                             for place, olds in spans.items() for j, _ in olds)
+    found: dict[int, int] = {}
+    unsure: list[int] = []
+    for i in rows:
+        doc = shared.at[i, "doc_id"]
+        key = group(i)
+        here = [(j, old) for j, old in spans.get(key[:2], [])
+                if not by_id or ids.get(j) == key[2]]
+        if in_order:
+            here = [(j, old) for j, old in here if j == i]
+        elif here and (len({old for _, old in here}) > 1 or alike[key] != len(here)):
+            # several codings there, not all with the same own span: which is whose is
+            # known only from the order (a key without code and coder), else never guessed
+            unsure.append(i)
+            here = [] if by_id else [(j, old) for j, old in here if j == i]
+        if not here:
             continue
+        j, recorded = here[0]
+        found[i] = j
+        field = f"{what}-span:{j}"
         ns, ne = int(new.at[i, "start"]), int(new.at[i, "end"])
         m = re.fullmatch(r"(\d+):(\d+)", str(recorded))
         os_, oe = (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
@@ -1031,6 +1095,19 @@ def _restore_spans(new: pd.DataFrame, shared: pd.DataFrame, originals: _KeyRows,
                              f"must be 'start:end' within {ns}:{ne}, got {recorded!r}; use "
                              "the key pseudonymise wrote", path=path)
         new.at[i, "start"], new.at[i, "end"] = os_, oe
+    if unsure:
+        lines = _file_lines(shared)
+        places = [f"line {lines[i]} ({shared.at[i, 'doc_id']} at {shared.at[i, 'start']})"
+                  for i in unsure]
+        how = ("they keep the whole name" if by_id
+               else "each was given the span of its position in the key's table")
+        warning = BoundaryWarning(unsure, "a pseudonym", places, what)
+        warning.args = (f"{warning.args[0]}; the key holds several {what}s at the same shared "
+                        f"span{' with the same code and coder' if by_id else ''}, so which of "
+                        f"their own spans is whose is not known: {how}; set their start and "
+                        "end by hand",)
+        warnings.warn(warning, stacklevel=4)
+    return found
 
 
 class _ValueRestorer:

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import atomic_dir, csv_rows, read_text_file, save_workbook, write_csv, xml_safe
-from ._passages import find_exact, find_loose, without_quote_marks
+from ._passages import find_exact, find_loose, grapheme_boundary, without_quote_marks
 from ._safezip import parse_xml, read_zip
 from ._validation import (
     check_choice,
@@ -838,6 +838,13 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     return out
 
 
+def _same_but_form(given: str, text: str) -> bool:
+    """Whether a text cell differs from its turn only in Unicode form (``é`` as one
+    character or as ``e`` + U+0301), as a spreadsheet program may rewrite it."""
+    return given != text and (unicodedata.normalize("NFC", given)
+                              == unicodedata.normalize("NFC", text))
+
+
 def _lost_in_legacy_encoding(given: str, text: str) -> bool:
     """Whether ``given`` is ``text`` saved in Windows-1252 (Excel's 'CSV (Comma delimited)'):
     each character that encoding lacks (an emoji; one '?' per UTF-16 unit in Excel) is a
@@ -1022,6 +1029,8 @@ class _SheetReader:
             seen.setdefault(key, row)
             turn = self.turns.loc[key]
             given = "" if _missing(cells[3]) else str(cells[3]).replace("\r\n", "\n")
+            if _same_but_form(given, cell_text(turn.text)):  # composed/decomposed accents:
+                given = cell_text(turn.text)  # the same words; the turn codes as it is
             if given != cell_text(turn.text) and _lost_in_legacy_encoding(
                     given, cell_text(turn.text)):
                 lossy.append(row)  # one problem for the file, not one per turn
@@ -1266,7 +1275,12 @@ def _find_quote(text: str, quote: str, lo: int, hi: int) -> list[tuple[int, int]
     spaces, typographic quotes), else so, both without invisible format characters
     (direction marks, soft hyphens, joiners; then zero-width spaces as well), which a coder
     cannot see to type; a span covers the original characters, invisible ones included."""
-    found = find_exact(text, quote, lo, hi) or find_loose(text, quote, lo, hi)
+    def whole(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        # never part of a user-perceived character: 'cafe' is not in 'cafe' + U+0301
+        return [(s, e) for s, e in spans
+                if grapheme_boundary(text, s) and grapheme_boundary(text, e)]
+
+    found = whole(find_exact(text, quote, lo, hi)) or whole(find_loose(text, quote, lo, hi))
     for keep in ("\u200b", ""):  # a zero-width space first as the space it stands for
         if found:
             break
@@ -1274,8 +1288,8 @@ def _find_quote(text: str, quote: str, lo: int, hi: int) -> list[tuple[int, int]
         if len(kept) == hi - lo:
             continue  # nothing invisible in the turn
         words = _visible(quote, keep)[0]
-        found = [(lo + kept[a], lo + kept[b - 1] + 1)
-                 for a, b in find_exact(visible, words) or find_loose(visible, words)]
+        found = whole([(lo + kept[a], lo + kept[b - 1] + 1) for a, b in
+                       find_exact(visible, words) or find_loose(visible, words)])
     return found
 
 

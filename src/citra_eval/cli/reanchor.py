@@ -110,10 +110,13 @@ def _reanchor(args: argparse.Namespace) -> int:
         _check_writable([f for f, plan in plans.items() if plan[2]])
     for f, (result, new, changed, n_recorded) in plans.items():
         _print_moves(f, result)
-        n_moved = len(result.moved)
+        n_form = int((result.moved["how"] == "form-offsets").sum())
+        n_moved = len(result.moved) - n_form
         missing = int(new["text"].isna().sum()) if "text" in new.columns else len(new)
-        what = f"{n_moved} coding(s) moved" + (f", text of {n_recorded} recorded"
-                                              if n_recorded else "")
+        what = ", ".join([f"{n_moved} coding(s) moved"]
+                         + ([f"text of {n_form} rewritten in the transcript's Unicode form"]
+                            if n_form else [])
+                         + ([f"text of {n_recorded} recorded"] if n_recorded else []))
         if not changed:
             print(f"ok: {f}: every coding is where its text is; nothing to write")
         elif args.dry_run:
@@ -131,6 +134,12 @@ def _reanchor(args: argparse.Namespace) -> int:
 
 def _print_moves(path: str, result: ReanchorResult) -> None:
     for row in result.moved.itertuples(index=False):
+        if row.how == "form-offsets":  # nothing moves: only the text column is rewritten
+            print(f"text: {path}:{row.line}: {row.code} ({row.coder}) {row.doc_id} turn "
+                  f"{row.segment_id} {row.start}:{row.end} stays; its text column differed "
+                  "only in Unicode form (composed vs decomposed accents) and is rewritten as "
+                  "the transcript has it")
+            continue
         print(f"moved: {path}:{row.line}: {row.code} ({row.coder}) {row.doc_id} turn "
               f"{row.segment_id} {row.start}:{row.end} -> turn {row.new_segment_id} "
               f"{row.new_start}:{row.new_end} ({_how(row.how, row.similarity, row)})")
@@ -206,7 +215,7 @@ def _how(how: str, sim: float, row=None) -> str:
     if kind == "loose":
         return f"ignoring case and spaces, {place}"
     if kind == "whole":  # the coding covered a whole turn, and covers the edited one
-        return f"fuzzy, {sim:.0%} similar, the whole turn as before, {place}"
+        return f"{sim:.0%} similar, the whole turn as before, {place}"
     return f"fuzzy, {sim:.0%} similar, {place}"
 
 
