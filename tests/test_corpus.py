@@ -747,6 +747,8 @@ def test_a_page_break_alone_on_a_line_ends_an_unlabelled_paragraph_but_not_betwe
     ("Id: CAPS\nspeakers: {PWW: interviewer}", "'Id' should be 'id' (lower case"),
     ("ID: CAPS\nspeakers: {PWW: interviewer}", "'ID' should be 'id' (lower case"),
     ("id: CAPS\nSpeakers: {PWW: interviewer}", "'Speakers' should be 'speakers' (lower case"),
+    ('id: Q\nspeakers: {PWW: \u201cinterviewer\u201d}',
+     "the role of 'PWW', \u201cinterviewer\u201d, is in curly quotes: write interviewer"),
 ])
 def test_word_autocorrect_in_the_front_matter_is_named(front, message):
     with pytest.raises(ce.InputError) as info:

@@ -634,3 +634,40 @@ def test_a_shortened_quote_keeps_the_offsets_of_its_full_text(study):
                              instrument=None, outcome=None, lang="en").set_index("theme")
     assert joint.loc["crisis", ["quote_segment_id", "quote_start", "quote_end"]].tolist() == [
         2, int(seg.start), int(seg.end)]
+
+
+def test_joint_display_passes_coverage_to_the_agreement_it_computes():
+    """The agreement the joint display computes itself warned, under partial coverage, to
+    pass ``coverage=``, which joint_display did not take; now it does and passes it on."""
+    import warnings
+
+    texts = {f"D{i}.txt": (f"---\nid: D{i}\nspeakers: {{INT: interviewer, R{i}: informant}}\n"
+                           f"---\nINT: Apa kabar?\nR{i}: Kami rapat tiap pekan dengan warga.\n"
+                           "INT: Lalu?\nR{i}: Lalu kami menulis siaran pers.\n".replace(
+                               "{i}", str(i)))
+             for i in (1, 2)}
+    corpus = ce.Corpus.from_texts(texts)
+    book = ce.Codebook.from_dict({"codebook": "x", "version": 1, "language": "id", "codes": [
+        {"id": "rapat", "label": {"id": "Rapat"}}, {"id": "pers", "label": {"id": "Pers"}}]})
+    seg = corpus.segments
+    rows = []
+    for coder, docs in (("A", ("D1", "D2")), ("B", ("D1",))):
+        for doc in docs:
+            turns = seg[(seg.doc_id == doc) & (seg.role == "informant")]
+            for code, (_, t) in zip(("rapat", "pers"), turns.iterrows(), strict=True):
+                if coder == "B" and code == "pers":
+                    continue  # B disagrees on one turn, so alpha is not 1 by construction
+                rows.append((doc, int(t.segment_id), int(t.start), int(t.end), code, coder))
+    codings = pd.DataFrame(rows, columns=ce.CODING_COLUMNS)
+    coverage = {"A": "all", "B": ["D1"]}
+    kw = {"corpus": corpus, "codebook": book, "responses": None, "instrument": None,
+          "outcome": None}
+    with pytest.warns(ce.CoverageWarning):
+        ig.joint_display(codings, **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CoverageWarning)
+        joint = ig.joint_display(codings, coverage=coverage, **kw).set_index("theme")
+        declared = ce.agreement(codings, corpus=corpus, coverage=coverage, n_boot=0)
+    alpha = declared.set_index("code")["krippendorff_alpha"]
+    for code in ("rapat", "pers"):
+        assert joint.at[code, "code_alpha"] == pytest.approx(alpha[code], nan_ok=True)

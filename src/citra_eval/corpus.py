@@ -377,7 +377,13 @@ def _speaker_roles(front: LineDict, path: str) -> dict[str, str] | None:
             raise InputError(f"'speakers' declares {label!r} twice (once as {same!r}, written "
                              "with other Unicode characters or spaces that look the same); "
                              "keep one", path=path, line=line)
-        roles[label] = "" if role is None else str(role)
+        role = "" if role is None else str(role)
+        if _curly_quoted(role):
+            raise InputError(f"the role of {label!r}, {role}, is in curly quotes: write "
+                             f"{role[1:-1]} without them (Word's AutoCorrect turns quotes "
+                             "curly; YAML reads curly ones as part of the role)",
+                             path=path, line=line)
+        roles[label] = role
     return roles
 
 

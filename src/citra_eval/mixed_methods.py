@@ -539,7 +539,8 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
                   model: ImageModelResult | pd.DataFrame | None = None, lang: str = "id",
                   salience: float = 0.5, seed: int = 0,
                   min_items: int | None = None,
-                  roles: Sequence[str] | None = ("informant",)) -> pd.DataFrame:
+                  roles: Sequence[str] | None = ("informant",),
+                  coverage: str | Mapping | pd.DataFrame | None = None) -> pd.DataFrame:
     """The joint display: interview themes beside survey constructs, with a meta-inference.
 
     Parameters
@@ -563,8 +564,8 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
         construct is judged by its level.
     reliability : DataFrame, optional
         Agreement table (``code, krippendorff_alpha``). When None and ``codings`` holds two
-        or more coders it is computed with :func:`citra_eval.agreement` (``seed``); else the
-        ``code_alpha`` column is NaN.
+        or more coders it is computed with :func:`citra_eval.agreement` (``seed``,
+        ``coverage``); else the ``code_alpha`` column is NaN.
     model : ImageModelResult or DataFrame, optional
         The model of ``outcome`` or its coefficient table; computed with
         :func:`citra_eval.image_model` when None.
@@ -580,6 +581,11 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
         Roles whose turns the interview side counts (default informants), as in
         :func:`theme_evidence` and the theme table (:func:`citra_eval.code_frequencies`);
         None for every turn.
+    coverage : str, mapping or DataFrame, optional
+        Which coder read which interview, passed to :func:`citra_eval.agreement` when
+        ``reliability`` is computed here (a study's ``double_coded``); as there, None
+        assumes every coder read every interview and warns when their codings say
+        otherwise.
 
     Returns
     -------
@@ -630,7 +636,8 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
                          "survey (responses, instrument), or both; all are None")
     if has_qual:
         if reliability is None and codings["coder"].nunique() >= 2:
-            reliability = agreement(codings, corpus=corpus, seed=seed, roles=roles)
+            reliability = agreement(codings, corpus=corpus, seed=seed, roles=roles,
+                                    coverage=coverage)
         themes = theme_evidence(codings, corpus=corpus, codebook=codebook,
                                 reliability=reliability, lang=lang, roles=roles)
     else:
