@@ -319,10 +319,9 @@ def _check_id(front: LineDict, path: str, *, default: str | None = None) -> tupl
     line = front.line_of("id")
     # as written: 'id: 1.10' is the id 1.10, not the number 1.1
     text = front.text_of("id") if isinstance(raw, int | float) else raw
-    if isinstance(text, str) and _curly_quoted(text):
-        raise InputError(f"'id' {text} is in curly quotes: write \"{text[1:-1]}\" with "
-                         "straight quotes, or none (Word's AutoCorrect turns them curly)",
-                         path=path, line=line)
+    if isinstance(text, str):
+        _refuse_curly_quotes(text, f"'id' {text}",
+                             f'write "{text[1:-1]}" with straight quotes, or none', path, line)
     if isinstance(raw, bool) or not isinstance(text, str) or not _ID_RE.match(text):
         raise InputError(
             f"'id' must be a short code of letters, digits, '_', '-' or '.', got {raw!r}",
@@ -337,6 +336,16 @@ _CURLY_QUOTES = "\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b\u00ab\u00bb\u2
 
 def _curly_quoted(text: str) -> bool:
     return len(text) >= 2 and text[0] in _CURLY_QUOTES and text[-1] in _CURLY_QUOTES
+
+
+def _refuse_curly_quotes(text: str, subject: str, fix: str, path: str, line: int | None,
+                         part: str = "") -> None:
+    """Refuse a front-matter value Word's AutoCorrect put in curly quotes, naming it as
+    ``subject`` and how to ``fix`` it (``part``: what YAML takes the quotes to be part of)."""
+    if _curly_quoted(text):
+        tail = f"; YAML reads curly ones as part of the {part}" if part else ""
+        raise InputError(f"{subject} is in curly quotes: {fix} (Word's AutoCorrect turns "
+                         f"them curly{tail})", path=path, line=line)
 
 
 def _capitalised_key(front: LineDict, key: str, path: str) -> None:
@@ -364,11 +373,9 @@ def _speaker_roles(front: LineDict, path: str) -> dict[str, str] | None:
     roles = {}
     for label, role in sp.items():
         label = str(label)
-        if _curly_quoted(label):
-            raise InputError(f"speaker label {label} is in curly quotes: write "
-                             f'"{label[1:-1]}" with straight quotes (Word\'s AutoCorrect '
-                             "turns them curly; YAML reads curly ones as part of the name)",
-                             path=path, line=line)
+        _refuse_curly_quotes(label, f"speaker label {label}",
+                             f'write "{label[1:-1]}" with straight quotes', path, line,
+                             part="name")
         if not label or ":" in label or label != label.strip():
             raise InputError(f"speaker label {label!r} must be non-empty without ':' or "
                              "surrounding spaces", path=path, line=line)
@@ -378,11 +385,8 @@ def _speaker_roles(front: LineDict, path: str) -> dict[str, str] | None:
                              "with other Unicode characters or spaces that look the same); "
                              "keep one", path=path, line=line)
         role = "" if role is None else str(role)
-        if _curly_quoted(role):
-            raise InputError(f"the role of {label!r}, {role}, is in curly quotes: write "
-                             f"{role[1:-1]} without them (Word's AutoCorrect turns quotes "
-                             "curly; YAML reads curly ones as part of the role)",
-                             path=path, line=line)
+        _refuse_curly_quotes(role, f"the role of {label!r}, {role},", f"write {role[1:-1]} without "
+                             "them", path, line, part="role")
         roles[label] = role
     return roles
 
