@@ -992,3 +992,105 @@ def test_cli_export_refuses_memos_pseudonymise_did_not_write(tmp_path, cli):
     assert not out.exists()
     r = cli(*args, "--memos", str(shared / "memos.csv"))
     assert r.returncode == 0, r.stderr
+
+
+_CLEAN_CODEBOOK = _NAMED_CODEBOOK.replace("Budi Santoso", "humas") + "pseudonymised: true\n"
+
+
+def _noted(path, out, note=None, evidence=None):
+    """The codings at ``path`` with a ``note`` and ``evidence`` added, written to ``out``."""
+    from citra_eval._files import write_csv
+
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    write_csv(table.assign(evidence=evidence or "", note=note or ""), out)
+    return out
+
+
+@pytest.mark.parametrize("column", ["note", "evidence"])
+def test_export_checks_codings_notes_for_the_names_when_the_report_holds_them(
+        tmp_path, cli, column):
+    """A note (or evidence) written on a coding of the shared transcripts may name an
+    informant; with the originals in the report, the row is named, never the name."""
+    shared, _ = _shared_study(tmp_path, cli, "--with-originals")
+    cb = tmp_path / "codebook.yaml"
+    cb.write_text(_CLEAN_CODEBOOK, encoding="utf-8")
+    named = _noted(shared / "codings" / "codings_A.csv", tmp_path / "noted.csv",
+                   **{column: "kata Pak Budi soal kontak"})
+    out = tmp_path / "s.qdpx"
+    args = ("qdpx", "export", "--transcripts", str(shared / "transcripts"), "--codebook",
+            str(cb), "--out", str(out), "--codings")
+    r = cli(*args, str(named))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"error: {named}:2: coding 1 (INF01, code 'kontak', coder "
+                               f"'A'), {column}: "), r.stderr
+    assert "'INF01'" in r.stderr and "--codings" in r.stderr and "Budi" not in r.stderr
+    assert not out.exists()
+    corpus = ce.read_transcripts(shared / "transcripts")
+    codings = ce.read_codings(named, corpus=corpus)
+    with pytest.raises(ce.InputError, match=rf"coding 1 \(INF01, .*\), {column}: ") as err:
+        ce.write_qdpx(out, corpus, ce.Codebook.load(cb), codings)
+    assert "Budi" not in str(err.value) and not out.exists()
+    clean = _noted(shared / "codings" / "codings_A.csv", tmp_path / "clean.csv",
+                   **{column: "kata informan soal kontak"})
+    r = cli(*args, str(clean))
+    assert r.returncode == 0, r.stderr
+
+
+def test_export_refuses_codings_notes_pseudonymise_did_not_write(tmp_path, cli):
+    """Without the originals the names are unknown: a note is shared only as pseudonymise
+    wrote it; evidence quoting the shared transcripts and notes naming codebook labels (what
+    auto-coding writes) are shared too."""
+    shared, _ = _shared_study(tmp_path, cli)
+    cb = tmp_path / "codebook.yaml"
+    cb.write_text(_CLEAN_CODEBOOK, encoding="utf-8")
+    out = tmp_path / "s.qdpx"
+    args = ("qdpx", "export", "--transcripts", str(shared / "transcripts"), "--codebook",
+            str(cb), "--out", str(out), "--codings")
+    written = shared / "codings" / "codings_A.csv"
+    named = _noted(written, tmp_path / "noted.csv", note="kata Pak Budi soal kontak")
+    r = cli(*args, str(named))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"error: {named}:2: coding 1 (INF01, "), r.stderr
+    assert "pseudonymisation_report.csv" in r.stderr and "--with-originals" in r.stderr
+    assert str(shared / "codings") in r.stderr and not out.exists()
+    assert cli(*args, str(written)).returncode == 0
+    auto = _noted(written, tmp_path / "auto.csv", evidence="Hubungi | [EMAIL-1]",
+                  note="Kontak; Contact")
+    r = cli(*args, str(auto), "--force")
+    assert r.returncode == 0, r.stderr
+    unquoted = _noted(written, tmp_path / "unquoted.csv", evidence="Hubungi | Pak Budi")
+    r = cli(*args, str(unquoted), "--force")
+    assert r.returncode == 2 and "evidence: " in r.stderr, r.stderr
+
+
+def test_write_qdpx_checks_a_corpus_pseudonymised_in_python(tmp_path):
+    """A corpus pseudonymise returned was never written: it remembers what it no longer
+    holds, and write_qdpx checks its codebook, memos and codings as qdpx export does."""
+    corpus = ce.Corpus.from_texts({"a.txt": SOURCE})
+    codings = pd.DataFrame([_coding(corpus, "Hubungi", "go.id", 2)])
+    res = ce.pseudonymise(corpus, key=KEY, codings=codings)
+    named_cb = ce.Codebook.load(_write(tmp_path / "cb.yaml", _NAMED_CODEBOOK))
+    out = tmp_path / "s.qdpx"
+    with pytest.raises(ce.InputError, match=r"code 'kontak', examples: .*'INF01'") as err:
+        ce.write_qdpx(out, res.corpus, named_cb, res.codings)
+    assert "Budi" not in str(err.value) and "pseudonymise" in str(err.value)
+    noted = res.codings.assign(note="kata Budi")
+    clean_cb = ce.Codebook.load(_write(tmp_path / "clean.yaml", _CLEAN_CODEBOOK))
+    with pytest.raises(ce.InputError, match=r"coding 1 \(INF01, code 'kontak', coder 'A'\), "
+                                            r"note: .*'INF01'"):
+        ce.write_qdpx(out, res.corpus, clean_cb, noted)
+    with pytest.raises(ce.InputError, match=r"memo 'Wawancara', text: "):
+        ce.write_qdpx(out, res.corpus, clean_cb, res.codings, memos=_named_memos(res.corpus))
+    # a part of it is still the pseudonymised corpus
+    with pytest.raises(ce.InputError, match="note: "):
+        ce.write_qdpx(out, res.corpus.subset(["INF01"]), clean_cb, noted)
+    assert not out.exists()
+    ce.write_qdpx(out, res.corpus, clean_cb, res.codings)
+    assert out.is_file()
+    # the names are never shown, nor kept in what the corpus prints
+    assert "Budi" not in repr(res.corpus)
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path

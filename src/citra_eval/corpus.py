@@ -133,6 +133,10 @@ class Corpus:
     _texts: dict[str, str] = field(repr=False)
     _starts: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
     _index: dict = field(default_factory=dict, repr=False, compare=False)
+    #: ``{name: pseudonym}`` of a corpus :func:`~citra_eval.pseudonymise` returned (the
+    #: names its texts no longer hold), so sharing it checks what goes with it; never shown
+    #: nor written.
+    _pseudonyms: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
 
     def _positions(self, table: str) -> dict:
         """``{doc_id: row positions}`` of ``documents`` or ``segments``, built once per
@@ -202,7 +206,8 @@ class Corpus:
             self.text(d)
         docs = self.documents.set_index("doc_id").loc[keep].reset_index()
         segs = self.segments[self.segments["doc_id"].isin(keep)].reset_index(drop=True)
-        return Corpus(docs, segs, {d: self._texts[d] for d in keep})
+        return Corpus(docs, segs, {d: self._texts[d] for d in keep},
+                      _pseudonyms=self._pseudonyms)
 
     @classmethod
     def from_texts(cls, texts: Mapping[str, str]) -> Corpus:

@@ -29,6 +29,7 @@ from ._files import check_columns_unique, csv_rows, read_text_file, restore_cell
 from ._memos import check_memos, read_memos
 from ._validation import check_type
 from ._yaml import read_yaml_file
+from .autocoding import QUESTION_PREFIX
 from .codebook import Codebook
 from .codings import record_text
 from .corpus import Corpus, front_matter_key, main_line_end, with_line_ends
@@ -456,7 +457,10 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     -------
     PseudonymResult
         ``.corpus``, ``.codings``, ``.report`` (the re-identification key, with the
-        originals) and ``.public_report()`` (without them).
+        originals) and ``.public_report()`` (without them). ``.corpus`` (and any
+        ``subset`` of it) remembers, in memory only, the names it no longer holds:
+        :func:`~citra_eval.write_qdpx` refuses to share with it a codebook, memos or codings
+        that still hold one (as ``qdpx export`` does for the transcripts written).
 
     Raises
     ------
@@ -561,6 +565,7 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
                   "orig_start": None, "orig_end": None, "original": old, "replacement": new,
                   "kind": "value"} for old, new in ids.items()]
     new_codings = _recorded_text(new_codings, codings, new_corpus)
+    new_corpus._pseudonyms = {**(corpus._pseudonyms or {}), **_replaced(rows)}
     return PseudonymResult(new_corpus, new_codings, _report(rows), new_memos, rep)
 
 
@@ -1134,6 +1139,12 @@ def _rebuild_back(corpus: Corpus, texts, maps, restore: _ValueRestorer) -> Corpu
     return Corpus.from_frames(docs, segs, texts)
 
 
+def _replaced(rows: Iterable[Mapping]) -> dict[str, str]:
+    """``{name: pseudonym}`` of the key's names replaced in the texts (report ``rows``)."""
+    return {r["original"]: r["replacement"] for r in rows
+            if r["field"] == "text" and r["kind"] == "name"}
+
+
 def replaced_names(report: str | os.PathLike) -> dict[str, str] | None:
     """``{name: pseudonym}`` of the key's names :func:`pseudonymise` replaced in the texts,
     from a report file (the re-identification key, or ``pseudonymisation_report.csv``
@@ -1143,10 +1154,7 @@ def replaced_names(report: str | os.PathLike) -> dict[str, str] | None:
     header = next(iter(csv_rows(read_text_file(path), path)), (1, []))[1]
     if "original" not in header:
         return None
-    frame = _read_report(path)
-    rows = frame[(frame["field"] == "text") & (frame["kind"] == "name")]
-    return dict(zip(rows["original"].astype(str), rows["replacement"].astype(str),
-                    strict=True))
+    return {str(k): str(v) for k, v in _replaced(_read_report(path).to_dict("records")).items()}
 
 
 def name_finder(names: Mapping[str, str]) -> Callable[[str], list[str]]:
@@ -1238,107 +1246,220 @@ def pseudonymised_codebook(codebook, apply):
     return Codebook.from_dict({**data, "pseudonymised": True})
 
 
-def _pseudonymised_folder(transcripts: str | os.PathLike) -> tuple[Path, dict | None] | None:
-    """``(report, {name: pseudonym} or None)`` when ``transcripts`` is a folder pseudonymise
-    wrote (its report is beside it; the names only when the report holds the originals),
-    else None."""
+@dataclass(frozen=True)
+class _Shared:
+    """A pseudonymised corpus, as the checks of what goes with it see it: ``where`` it is
+    (the transcripts in a folder, or the corpus :func:`pseudonymise` returned), the report
+    pseudonymise wrote beside the folder (None in Python), the ``names`` it no longer holds
+    (``{name: pseudonym}``; None when the report holds no originals) and the folder
+    pseudonymise wrote (None in Python)."""
+    where: str
+    report: Path | None
+    names: Mapping[str, str] | None
+    folder: Path | None = None
+
+    @property
+    def hold(self) -> str:
+        """``where`` no longer ... a name: the verb agreeing with it."""
+        return "hold" if self.folder is not None else "holds"
+
+    @property
+    def cause(self) -> str:
+        """Where the pseudonymisation is recorded, for the messages."""
+        return f"; {self.report}" if self.report else ""
+
+    def fix(self, what: str, option: str, path: str | None, written: str,
+            reader: str | None = None) -> str:
+        """How to share ``what`` (``codebook``, ``memos``, ``codings``) instead: the one
+        pseudonymise writes (``option`` of the command, ``written`` in its folder, read in
+        Python with ``reader``), or, in Python, what it returns."""
+        if self.folder is None:
+            return (f"pass the {what} to pseudonymise with the corpus ({option.lstrip('-')}=) "
+                    "and share what it returns")
+        return (f"share the {what} pseudonymise writes: run it again adding {option} "
+                f"{path or 'FILE'}, then export {self.folder / written} (qdpx export {option}"
+                + (f"; in Python {reader})" if reader else ")"))
+
+
+def _pseudonymised_folder(transcripts: str | os.PathLike) -> _Shared | None:
+    """How ``transcripts`` was pseudonymised when it is a folder pseudonymise wrote (its
+    report is beside it; the names only when the report holds the originals), else None."""
     report = Path(transcripts).parent / SHARED_REPORT
     if not report.is_file():
         return None
-    return report, replaced_names(report)
+    return _Shared(f"the transcripts in {transcripts}", report, replaced_names(report),
+                   report.parent)
 
 
-def shared_codebook_problem(codebook, path: str | None,
-                            transcripts: str | os.PathLike | None) -> Problem | None:
-    """Why ``codebook`` (read from ``path``) must not be shared with ``transcripts``, or
-    None. Transcripts are pseudonymised when the report pseudonymise writes beside them
-    (``OUT/pseudonymisation_report.csv`` next to ``OUT/transcripts``) is there. When that
-    report holds the originals (``--with-originals``), the codebook's texts are searched for
-    the replaced names (the message names the code, field and pseudonym, never the name);
-    else the names are unknown here, and only a codebook pseudonymise wrote (marked
-    ``pseudonymised: true``) or one without texts is shared."""
-    found_folder = None if transcripts is None else _pseudonymised_folder(transcripts)
-    if found_folder is None:
-        return None
-    report, names = found_folder
-    folder = report.parent
-    fix = (f"share the codebook pseudonymise writes: run it again adding --codebook "
-           f"{path or 'FILE'}, then export {folder / SHARED_CODEBOOK} (qdpx export --codebook; "
-           "in Python Codebook.load)")
+def _unshown(shared: _Shared, found: list, fix: str, path: str | None,
+             line: int | None) -> Problem:
+    """The problem of ``found`` (``(what, pseudonym)`` pairs, first shown): a name the
+    pseudonymised corpus no longer holds, shown by its pseudonym, never itself."""
+    where, pseudonym = found[0]
+    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+    return Problem(path, f"{where}: holds a name {shared.where} no longer {shared.hold} "
+                   f"(pseudonymised "
+                   f"as {pseudonym!r}{shared.cause}){more}; {fix}", line)
+
+
+def shared_codebook_problem(codebook, path: str | None, shared: _Shared) -> Problem | None:
+    """Why ``codebook`` (read from ``path``) must not be shared with a pseudonymised
+    corpus (``shared``), or None. With the names known (the report holds the originals, or
+    the corpus was pseudonymised in Python), the codebook's texts are searched for them (the
+    message names the code, field and pseudonym, never the name); else only a codebook
+    pseudonymise wrote (marked ``pseudonymised: true``) or one without texts is shared."""
+    fix = shared.fix("codebook", "--codebook", path, SHARED_CODEBOOK, "Codebook.load")
+    if shared.folder is None:
+        fix = ("replace the names with their pseudonyms (citra_eval.pseudonymisation."
+               "pseudonymised_codebook(codebook, result.apply), or pseudonymise --codebook)")
     found: list[tuple[str | None, str, str]] = []
-    pseudonyms = name_finder(names) if names is not None else None
+    pseudonyms = name_finder(shared.names) if shared.names is not None else None
 
     def look(value: str, code: str | None, key: str) -> str:
+        where = f"{f'code {code!r}, ' if code else ''}{key}"
         if pseudonyms is None:
-            found.extend((code, key, "") for _ in [value] if value.strip())
+            found.extend((code, where, "") for _ in [value] if value.strip())
         else:
-            found.extend((code, key, rep) for rep in pseudonyms(value))
+            found.extend((code, where, rep) for rep in pseudonyms(value))
         return value
 
     codebook_texts(codebook, look)
     if not found:
         return None
-    if names is None:
+    if shared.names is None:
         if codebook.pseudonymised:
             return None
-        return Problem(path, f"the transcripts in {transcripts} are pseudonymised ({report}) "
-                       "but this codebook is not (it lacks 'pseudonymised: true'): its labels, "
+        return Problem(path, f"{shared.where} are pseudonymised ({shared.report}) but this "
+                       "codebook is not (it lacks 'pseudonymised: true'): its labels, "
                        "definitions, examples, notes and patterns may hold the names the "
                        f"transcripts no longer do; {fix}")
-    code, key, pseudonym = found[0]
-    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
-    return Problem(path, f"{f'code {code!r}, ' if code else ''}{key}: holds a name the "
-                   f"transcripts in {transcripts} no longer hold (pseudonymised as "
-                   f"{pseudonym!r}; {report}){more}; {fix}",
-                   codebook.codes[code].line if code else None)
+    code = found[0][0]
+    return _unshown(shared, [f[1:] for f in found], fix, path,
+                    codebook.codes[code].line if code else None)
 
 
 def _memo_texts(memos: pd.DataFrame) -> list[tuple]:
     """Each memo's words a person wrote (:data:`_MEMO_TEXTS`), missing ones as None."""
-    table = memos.reindex(columns=_MEMO_TEXTS)
+    return _free_texts(memos, _MEMO_TEXTS)
+
+
+def _free_texts(table: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    """Each row's ``columns`` (words a person wrote), missing ones as None."""
+    frame = table.reindex(columns=columns)
     return [tuple(None if not isinstance(v, str) or not v else v for v in row)
-            for row in table.itertuples(index=False)]
+            for row in frame.itertuples(index=False)]
 
 
 def shared_memos_problem(memos: pd.DataFrame, path: str | None,
-                         transcripts: str | os.PathLike | None) -> Problem | None:
+                         shared: _Shared) -> Problem | None:
     """Why ``memos`` (read from ``path``, None for a table made in Python) must not be shared
-    with ``transcripts``, or None; as :func:`shared_codebook_problem` for a codebook. With
-    the originals in the report, the memos' names, texts, authors and targets are searched
-    for the replaced names; without them, only the memos pseudonymise wrote beside the
+    with a pseudonymised corpus, or None; as :func:`shared_codebook_problem` for a
+    codebook. With the names known, the memos' names, texts, authors and targets are
+    searched for them; without them, only the memos pseudonymise wrote beside the
     transcripts (``OUT/memos.csv``) are shared."""
-    found_folder = None if transcripts is None else _pseudonymised_folder(transcripts)
-    if found_folder is None or memos is None or memos.empty:
+    if memos is None or memos.empty:
         return None
-    report, names = found_folder
-    written = report.parent / SHARED_MEMOS
-    fix = (f"share the memos pseudonymise writes: run it again adding --memos "
-           f"{path or 'FILE'}, then export {written} (qdpx export --memos; in Python "
-           "read_memos)")
-    if names is None:
+    fix = shared.fix("memos", "--memos", path, SHARED_MEMOS, "read_memos")
+    if shared.names is None:
+        written = shared.folder / SHARED_MEMOS
         try:
             known = set(_memo_texts(read_memos(written))) if written.is_file() else set()
         except InputError:
             known = set()
         if set(_memo_texts(memos)) <= known:
             return None
-        return Problem(path, f"the transcripts in {transcripts} are pseudonymised ({report}) "
+        return Problem(path, f"{shared.where} are pseudonymised ({shared.report}) "
                        f"but these memos are not the ones pseudonymise wrote with them "
                        f"({written}): their names, texts, authors and targets may hold the "
                        f"names the transcripts no longer do; {fix}")
-    pseudonyms = name_finder(names)
+    pseudonyms = name_finder(shared.names)
     found = [(k, col, rep) for k, row in enumerate(_memo_texts(memos))
              for col, value in zip(_MEMO_TEXTS, row, strict=True) if value
              for rep in pseudonyms(value)]
     if not found:
         return None
-    k, col, pseudonym = found[0]
+    k = found[0][0]
     name = memos["name"].iat[k] if "name" in memos.columns else None
     which = f"memo {name!r}" if isinstance(name, str) and name else "a memo"
+    return _unshown(shared, [(f"{which}, {c}", rep) for _, c, rep in found], fix, path,
+                    _file_lines(memos)[k])
+
+
+#: The codings' columns of words a person (or an auto-coder) wrote about a coding, which a
+#: shared project may carry: what the shared-data checks search.
+_CODING_TEXTS = ["evidence", "note"]
+#: How auto-coding joins the words that matched (``evidence``) and the labels of the
+#: patterns (``note``).
+_JOINED = re.compile(r" \| |; ")
+
+
+def _written_codings_texts(folder: Path) -> set[tuple]:
+    """The free texts (:data:`_CODING_TEXTS`) of the codings pseudonymise wrote into
+    ``folder/codings``."""
+    known: set[tuple] = set()
+    for f in sorted((folder / "codings").glob("*.csv")):
+        try:
+            known |= set(_free_texts(pd.read_csv(f, dtype=str, keep_default_na=False),
+                                     _CODING_TEXTS))
+        except (pd.errors.ParserError, ValueError):
+            continue
+    return known
+
+
+def _quoted(value: str, text: str, labels: set[str]) -> bool:
+    """Whether ``value`` is made only of what auto-coding writes from shared data: words of
+    ``text`` (the shared transcript) and labels of the codebook shared with it."""
+    def part(p: str) -> bool:
+        p = p.strip().removeprefix(QUESTION_PREFIX)
+        return not p or p in labels or re.search(
+            rf"(?<!\w){re.escape(p)}(?!\w)", text, re.IGNORECASE) is not None
+    return all(part(p) for p in _JOINED.split(value))
+
+
+def shared_codings_problem(codings: pd.DataFrame, path: str | None, shared: _Shared,
+                           corpus: Corpus, codebook=None) -> Problem | None:
+    """Why ``codings`` (read from ``path``, None for a table made in Python) must not be
+    shared with a pseudonymised corpus, or None; as :func:`shared_memos_problem` for memos.
+    With the names known, each coding's ``evidence`` and ``note`` are searched for them;
+    without them, a coding's are shared when pseudonymise wrote them (``OUT/codings``), or
+    when they hold only words of the shared transcript and labels of ``codebook`` (what
+    auto-coding writes). The message names the coding (its file line, else its row)."""
+    if codings is None or codings.empty or not set(_CODING_TEXTS) & set(codings.columns):
+        return None
+    rows = _free_texts(codings, _CODING_TEXTS)
+    if shared.names is not None:
+        pseudonyms = name_finder(shared.names)
+        found = [(k, col, rep) for k, row in enumerate(rows)
+                 for col, value in zip(_CODING_TEXTS, row, strict=True) if value
+                 for rep in pseudonyms(value)]
+    else:
+        known = _written_codings_texts(shared.folder)
+        labels: set[str] = set()
+        if codebook is not None:
+            codebook_texts(codebook, lambda v, c, k: labels.add(v.strip()) or v)
+        found = [(k, col, "") for k, (row, doc) in enumerate(zip(rows, codings["doc_id"],
+                                                                  strict=True))
+                 if row not in known
+                 for col, value in zip(_CODING_TEXTS, row, strict=True)
+                 if value and not _quoted(value, corpus.text(doc) if doc in corpus else "",
+                                          labels)]
+    if not found:
+        return None
+    k, col, _ = found[0]
+    row = codings.iloc[k]
+    which = (f"coding {k + 1} ({row['doc_id']}, code {row['code']!r}, coder "
+             f"{str(row['coder'])!r}), {col}")
+    line = _file_lines(codings)[k] if path or "_line" in codings.columns else None
+    fix = shared.fix("codings", "--codings", path, "codings/", "read_codings")
+    if shared.names is not None:
+        fix = f"replace the name with its pseudonym, or {fix}"
+        return _unshown(shared, [(which, rep) for *_, rep in found], fix, path, line)
     more = f" and {len(found) - 1} more" if len(found) > 1 else ""
-    return Problem(path, f"{which}, {col}: holds a name the transcripts in {transcripts} no "
-                   f"longer hold (pseudonymised as {pseudonym!r}; {report}){more}; {fix}",
-                   _file_lines(memos)[k])
+    return Problem(path, f"{which}: {shared.where} are pseudonymised ({shared.report}) but "
+                   f"this text is not one pseudonymise wrote ({shared.folder / 'codings'}) "
+                   f"and may hold a name they no longer do{more}; {fix}, or write the report "
+                   "with the names (pseudonymise --with-originals, kept private) so the "
+                   "check can look for them", line)
 
 
 def transcript_folders(corpus: Corpus) -> list[str]:
@@ -1348,16 +1469,33 @@ def transcript_folders(corpus: Corpus) -> list[str]:
                               if isinstance(p, str) and Path(p).is_file()))
 
 
+def _how_shared(corpus: Corpus) -> list[_Shared]:
+    """How ``corpus`` was pseudonymised: in Python (:func:`pseudonymise` returned it) or
+    read from the folders pseudonymise wrote; empty when it was not."""
+    if corpus._pseudonyms is not None:
+        return [_Shared("the corpus pseudonymise returned", None, corpus._pseudonyms)]
+    found = (_pseudonymised_folder(f) for f in transcript_folders(corpus))
+    return [f for f in found if f is not None]
+
+
 def shared_problems(corpus: Corpus, codebook=None, memos: pd.DataFrame | None = None, *,
-                    memos_path: str | None = None) -> list[Problem]:
-    """What must not be shared with ``corpus`` when it was read from transcripts pseudonymise
-    wrote: a codebook (:func:`shared_codebook_problem`) or memos
-    (:func:`shared_memos_problem`) that may hold the names the transcripts no longer do.
-    The one check of ``write_qdpx`` and ``citra-eval qdpx export``."""
+                    memos_path: str | None = None,
+                    codings: pd.DataFrame | Mapping[str, pd.DataFrame] | None = None
+                    ) -> list[Problem]:
+    """What must not be shared with ``corpus`` when it was pseudonymised (read from
+    transcripts pseudonymise wrote, or returned by :func:`pseudonymise`): a codebook
+    (:func:`shared_codebook_problem`), memos (:func:`shared_memos_problem`) or codings
+    (:func:`shared_codings_problem`; a table, or tables by the file each was read from)
+    that may hold the names the texts no longer do. The one check of ``write_qdpx`` and
+    ``citra-eval qdpx export``."""
+    tables = ({} if codings is None else {None: codings}
+              if isinstance(codings, pd.DataFrame) else dict(codings))
     problems = []
-    for folder in transcript_folders(corpus):
+    for shared in _how_shared(corpus):
         if codebook is not None:
-            problems.append(shared_codebook_problem(codebook, codebook.path, folder))
+            problems.append(shared_codebook_problem(codebook, codebook.path, shared))
         if memos is not None:
-            problems.append(shared_memos_problem(memos, memos_path, folder))
+            problems.append(shared_memos_problem(memos, memos_path, shared))
+        problems += [shared_codings_problem(table, path, shared, corpus, codebook)
+                     for path, table in tables.items()]
     return [p for p in problems if p is not None]

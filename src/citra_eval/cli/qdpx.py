@@ -102,16 +102,18 @@ def _read_inputs(args: argparse.Namespace):
                 Codebook(name=Path(args.out).stem, version="1", language="id", codes={}))
     memos = (problems.attempt(read_memos, args.memos, corpus=corpus, codebook=codebook,
                               keep_lines=True) if args.memos else None)
-    if corpus is not None:  # names the transcripts no longer hold
-        for problem in problems.attempt(shared_problems, corpus,
-                                        codebook if args.codebook else None, memos,
-                                        memos_path=args.memos) or []:
-            problems.append(problem)
     # a REFI-QDA project has no segments: spans need only lie in their text (import with
-    # --spanning keep writes spans crossing turns)
+    # --spanning keep writes spans crossing turns); lines kept to name a coding's note
     tables = [problems.attempt(read_codings, f, corpus=corpus,
                                codebook=codebook if args.codebook else None,
-                               within="text") for f in args.codings]
+                               within="text", keep_lines=True) for f in args.codings]
+    if corpus is not None:  # names the transcripts no longer hold
+        problems += problems.attempt(
+            shared_problems, corpus, codebook if args.codebook else None, memos,
+            memos_path=args.memos, codings={f: t for f, t in zip(args.codings, tables,
+                                                                  strict=True)
+                                            if t is not None}) or []
+    tables = [None if t is None else t.drop(columns="_line") for t in tables]
     if not args.codebook:  # one line per file, not one per coding
         for f, table in zip(args.codings, tables, strict=True):
             if table is not None and len(table):

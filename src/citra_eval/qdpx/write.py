@@ -110,7 +110,7 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
     _check_source_guids(corpus)
     if memos is not None:
         check_memos(memos, corpus=corpus, codebook=codebook)
-    leaks = shared_problems(corpus, codebook, memos)
+    leaks = shared_problems(corpus, codebook, memos, codings=codings)
     if leaks:
         raise InputError(problems=leaks)
     root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": xml_text(name or codebook.name),
@@ -432,8 +432,9 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
         memo is wrong (:func:`~citra_eval.qdpx.memos.check_memos`: a GUID or date the
         schema refuses, an unknown document, code or ``about``, a span outside its text).
         When ``corpus`` was read from transcripts ``citra-eval pseudonymise`` wrote (its
-        ``pseudonymisation_report.csv`` beside their folder) and the codebook or the memos
-        may hold the names they no longer do
+        ``pseudonymisation_report.csv`` beside their folder), or is the corpus
+        :func:`~citra_eval.pseudonymise` returned, and the codebook, the memos or the
+        codings' ``note``/``evidence`` may hold the names it no longer does
         (:func:`~citra_eval.pseudonymisation.shared_problems`, the check of ``qdpx export``):
         the message says which file pseudonymise writes to share instead.
 
