@@ -1320,3 +1320,80 @@ def test_a_quote_is_matched_on_whole_user_perceived_characters(tmp_path, quote, 
     else:
         out = ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="Q")
         assert out["text"].tolist() == [coded]
+
+
+def test_a_coded_category_says_which_codes_to_use_instead():
+    """A category (``codable: false``) in a quote row or as a code column was said to be a
+    category, and no more: the message names the codes to use instead, or how to make it
+    codable."""
+    corpus, _ = _three_turns()
+    cb = ce.Codebook.from_dict({"codebook": "c", "version": 1, "language": "en", "codes": [
+        {"id": "grp", "label": {"en": "G"}, "codable": False, "children": [
+            {"id": "one", "label": {"en": "One"}}, {"id": "two", "label": {"en": "Two"}}]},
+        {"id": "empty", "label": {"en": "E"}, "codable": False}]})
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 2, "grp", "the app", None]
+    sheet.quotes.loc[1] = ["R1", 2, "empty", "the app", None]
+    sheet.coding["grp"] = "x"
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A", path="s.xlsx")
+    messages = {p.cell: p.message for p in err.value.problems}
+    column = "ABCDEFGH"[list(sheet.coding.columns).index("grp")]
+    for cell in (f"coding!{column}1", "quotes!C2"):
+        assert "'grp' is a category" in messages[cell], messages
+        assert "code one of its children (one, two)" in messages[cell], messages[cell]
+    assert "make it codable" in messages["quotes!C3"], messages
+
+
+def test_a_csv_sheet_of_some_interviews_records_them(tmp_path, example_corpus,
+                                                      example_codebook):
+    """A CSV sheet could not record the interviews it covers, so deleting every row of one
+    of them went unnoticed (the workbook records them). Its last header cell now records
+    them, after 'note', as the workbook's property does; read back, every turn of each must
+    be a row."""
+    docs = example_corpus.doc_ids
+    sheet = ce.coding_sheet(example_corpus, example_codebook, coder="B",
+                            documents=[docs[4], docs[1]])
+    sheet.coding[example_codebook.codable_ids[0]] = "x"
+    out = tmp_path / "next_B.csv"
+    ce.write_coding_sheet(sheet, out)
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows[0][:len(ce.sheets.SHEET_COLUMNS)] == ce.sheets.SHEET_COLUMNS
+    assert rows[0][-2] == "note" and rows[0][-1].startswith("interviews: ")
+    codings = ce.read_coding_sheet(out, corpus=example_corpus, codebook=example_codebook,
+                                   coder="B")
+    assert len(codings) == len(sheet.coding)
+    assert codings.attrs["documents"] == [docs[1], docs[4]]
+
+    def rewritten(keep, name="cut.csv", header=None):
+        cut = tmp_path / name
+        with cut.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([header or rows[0], *(r for r in rows[1:] if keep(r))])
+        return cut
+
+    n = int(sheet.coding["doc_id"].eq(docs[4]).sum())
+    with pytest.raises(ce.InputError, match=rf"{n} turns are not in the sheet: turns .* of "
+                                            rf"{docs[4]!r}"):
+        ce.read_coding_sheet(rewritten(lambda r: r[0] != docs[4]), corpus=example_corpus,
+                             codebook=example_codebook, coder="B")
+    # a note typed under the recording header is not lost silently
+    typed = rewritten(lambda r: True, "typed.csv")
+    text = typed.read_text(encoding="utf-8").splitlines()
+    typed.write_text("\n".join([text[0], text[1] + "a note", *text[2:]]) + "\n",
+                     encoding="utf-8")
+    with pytest.raises(ce.InputError) as err:
+        ce.read_coding_sheet(typed, corpus=example_corpus, codebook=example_codebook,
+                             coder="B")
+    (problem,) = err.value.problems
+    assert problem.cell.startswith("coding!") and problem.cell.endswith("2")
+    assert "records the interviews" in problem.message and "'note'" in problem.message
+    # an edited record is refused, saying how to restore it
+    broken = rewritten(lambda r: True, "broken.csv", [*rows[0][:-1], "interviews: [oops"])
+    with pytest.raises(ce.InputError, match=r"interviews the sheet covers.*not a list of doc "
+                                            r"ids.*restore it"):
+        ce.read_coding_sheet(broken, corpus=example_corpus, codebook=example_codebook,
+                             coder="B")
+    # a sheet from before (no such column) covers the interviews its rows name, as before
+    old = rewritten(lambda r: r[0] != docs[4], "old.csv", rows[0][:-1])
+    assert ce.read_coding_sheet(old, corpus=example_corpus, codebook=example_codebook,
+                                coder="B").attrs["documents"] == [docs[1]]

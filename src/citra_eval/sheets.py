@@ -50,7 +50,7 @@ from ._validation import (
     check_type,
     listed,
 )
-from .codebook import Codebook
+from .codebook import Codebook, category_fix
 from .codings import CODING_COLUMNS, same_code_overlaps, validate_codings
 from .corpus import Corpus
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect, quoted, quoted_pair
@@ -90,6 +90,11 @@ _QUOTE_ROWS = 500  # rows of the quotes worksheet given a code drop-down
 CODER_PROPERTY = "citra-eval coder"
 #: The workbook property listing the interviews a sheet covers (a JSON list of doc ids).
 DOCUMENTS_PROPERTY = "citra-eval documents"
+#: How a CSV coding sheet records the interviews it covers (what the workbook's
+#: :data:`DOCUMENTS_PROPERTY` records): the header of its last column, after ``note``, is
+#: this, a space and a JSON list of doc ids (``interviews: ["R2", "R5"]``); the column's
+#: cells stay empty.
+CSV_DOCUMENTS_HEADER = "interviews:"
 
 
 class SheetWarning(UserWarning):
@@ -116,7 +121,8 @@ class CodingSheet:
     documents : tuple of str or None
         The interviews the sheet covers: every turn of theirs (of the roles its rows list)
         must be a row when it is read back, and the turns of other interviews need none
-        (recorded in an XLSX workbook). None (a CSV sheet, which cannot record it): the
+        (recorded in an XLSX workbook's properties, in a CSV sheet's last header cell,
+        :data:`CSV_DOCUMENTS_HEADER`). None (a sheet from before they were recorded): the
         interviews its rows name.
     """
 
@@ -281,8 +287,11 @@ def write_coding_sheet(sheet: CodingSheet, path: str | os.PathLike, *,
     fmt = check_choice(format or _format_of(path), "format", ("xlsx", "csv"))
     if fmt == "csv":
         files = csv_sheet_files(path)
+        coding = sheet.coding if sheet.documents is None else sheet.coding.assign(**{
+            f"{CSV_DOCUMENTS_HEADER} {json.dumps(list(sheet.documents), ensure_ascii=False)}":
+                None})
         with atomic_dir(path.parent) as tmp:
-            for frame, f in zip([sheet.coding, sheet.quotes, sheet.codebook], files,
+            for frame, f in zip([coding, sheet.quotes, sheet.codebook], files,
                                 strict=True):
                 write_csv(frame, tmp / f.name, bom=True)
         return files
@@ -438,7 +447,8 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
         ``1``/``x``/``TRUE``, a quote found nowhere or more than once in its turn, an unknown
         code or several codes in one quote row, turns missing from worksheet ``coding``
         (rows deleted: every turn of the roles its rows list must be there, in each
-        interview the workbook records it covers and each its rows name, a turn without a
+        interview the sheet records it covers (a workbook's property, a CSV sheet's last
+        header cell) and each its rows name, a turn without a
         code as a row without marks), a recorded interview the transcripts lack; in a
         workbook also merged cells, a formula
         without a stored result, a copy of worksheet ``coding`` or ``quotes`` (whose
@@ -541,16 +551,53 @@ def _recorded_documents(wb, path: str) -> tuple[str, ...] | None:
                  None)
     if value is None:
         return None
+    return _documents_list(str(value), f"the workbook property {DOCUMENTS_PROPERTY!r}", path)
+
+
+def _documents_list(value: str, what: str, path: str, cell: str | None = None
+                    ) -> tuple[str, ...]:
+    """The doc ids a sheet records it covers (``value``: a JSON list), or an InputError
+    naming ``what`` holds it."""
     try:
-        docs = json.loads(str(value))
+        docs = json.loads(value)
     except ValueError:
         docs = None
     if not isinstance(docs, list) or not all(isinstance(d, str) for d in docs):
-        raise InputError(f"the workbook property {DOCUMENTS_PROPERTY!r} (the interviews the "
-                         f"sheet covers) is not a list of doc ids: {quoted(str(value))}; "
-                         "restore it, or export a new sheet and copy this one's marks into it",
-                         path=path)
+        raise InputError(problems=[Problem(
+            path, f"{what} (the interviews the sheet covers) is not a list of doc ids: "
+            f"{quoted(value)}; restore it, or export a new sheet and copy this one's marks "
+            "into it", cell=cell)])
     return tuple(docs)
+
+
+def _csv_documents(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, tuple | None]:
+    """``frame`` (a CSV sheet's worksheet ``coding``) without the column recording the
+    interviews it covers (:data:`CSV_DOCUMENTS_HEADER`), and those interviews (None when
+    no column records them). A value typed under that header is refused (it would be
+    lost): notes go under ``note``."""
+    from openpyxl.utils import get_column_letter
+
+    cols = list(frame.columns)
+    found = [j for j, c in enumerate(cols)
+             if c.casefold().startswith(CSV_DOCUMENTS_HEADER.casefold())]
+    if not found:
+        return frame, None
+    j = found[0]
+    letter = get_column_letter(j + 1)
+    if len(found) > 1:
+        raise InputError(problems=[Problem(
+            path, f"{len(found)} columns record the interviews the sheet covers; keep the "
+            f"one the sheet was exported with and delete the others",
+            cell=f"coding!{get_column_letter(found[1] + 1)}1")])
+    docs = _documents_list(cols[j][len(CSV_DOCUMENTS_HEADER):].strip(),
+                           f"the header of column {letter}", path, f"coding!{letter}1")
+    typed = [int(i) + 2 for i, v in zip(frame.index, frame.iloc[:, j], strict=True)
+             if not _blank(v)]
+    collect([Problem(path, f"column {letter} records the interviews the sheet covers (in its "
+                     "header), so what is typed under it is not read; move it to 'note' (or "
+                     "delete it)", cell=f"coding!{letter}{row}") for row in typed],
+            limit=MAX_REPORTED, path=path)
+    return frame.drop(columns=cols[j]), docs
 
 
 def _stored_rows(ws):
@@ -685,7 +732,8 @@ def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
                       "so only whole-turn marks are read; put the quotes worksheet's CSV there "
                       "under that name if the coder quoted parts of turns", SheetWarning,
                       stacklevel=3)
-    return CodingSheet(coding, quotes, pd.DataFrame()), where
+    coding, documents = _csv_documents(coding, where["coding"])
+    return CodingSheet(coding, quotes, pd.DataFrame(), None, documents), where
 
 
 #: The byte-order mark as a program shows it that reads UTF-8 as Windows-1252 (then saved
@@ -1000,7 +1048,10 @@ class _SheetReader:
             hint = closest(name, self.rank)
             did = f" (did you mean {hint!r}?)" if hint else ""
             if name in self.codebook:
-                why = f"{name!r} is a category, not a codable code"
+                self.problem("coding", j, 1, f"{name!r} is a category, not a codable code: "
+                             f"{category_fix(self.codebook, name)}, or "
+                             "delete the column")
+                continue
             self.problem("coding", j, 1, f"{why}{did}: code columns must be codable code ids "
                          "of the codebook (its worksheet lists them); delete the column or "
                          "fix its header")
@@ -1188,10 +1239,10 @@ class _SheetReader:
                     continue
                 hint = closest(given, self.rank) if given else None
                 did = f" (did you mean {hint!r}?)" if hint else ""
-                what = "is a category, not a codable code" if given in self.codebook else \
-                    "is not a code of the codebook"
-                self.problem("quotes", 2, row, f"code {given!r} {what}{did}; use a code id "
-                             "from the codebook worksheet")
+                self.problem("quotes", 2, row, f"code {given!r} is a category, not a codable "
+                             f"code: {category_fix(self.codebook, given)}"
+                             if given in self.codebook else f"code {given!r} is not a code of "
+                             f"the codebook{did}; use a code id from the codebook worksheet")
                 continue
             if key is None:
                 continue
