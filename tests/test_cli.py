@@ -279,14 +279,33 @@ def test_code_cross_validate_inside_a_study_takes_double_coded(tmp_path, monkeyp
     assert not (study / "out/bad.csv").exists() and not (study / "out/bad_cv.csv").exists()
     # outside the study (its files given from elsewhere): every document of the reference
     monkeypatch.chdir(tmp_path)
-    assert main(["code", "--transcripts", "rsud/interview_transcripts", "--codebook",
-                 "rsud/data/raw/codebook.yaml", "--out", "learned.csv", "--learn-from",
-                 "rsud/data/raw/codings_A.csv", "rsud/data/raw/codings_B.csv",
-                 "--cross-validate", "cv.csv"]) == 0
+    outside = ["code", "--transcripts", "rsud/interview_transcripts", "--codebook",
+               "rsud/data/raw/codebook.yaml", "--learn-from", "rsud/data/raw/codings_A.csv",
+               "rsud/data/raw/codings_B.csv"]
+    capsys.readouterr()
+    assert main([*outside, "--out", "learned.csv", "--cross-validate", "cv.csv"]) == 0
     every = ce.evaluate_coder(b, reference=a, corpus=corpus).set_index("code")
     got = _micro_row(tmp_path / "cv.csv", "A", "B")
     assert got[["tp", "fp", "fn"]].tolist() == every.loc["micro", ["tp", "fp", "fn"]].tolist()
     assert pd.notna(got["recall"]) and got["recall"] < 1
+    # ... no longer silently: said, with how to declare who read which interview
+    err = capsys.readouterr().err
+    assert "B has no codings in" in err and "--coverage" in err, err
+    # --coverage as agree takes it: a file (coder, doc_id), or 'all' (no note)
+    (tmp_path / "read.csv").write_text(f"coder,doc_id\nA,all\nB,{first}\n", encoding="utf-8")
+    assert main([*outside, "--out", "l2.csv", "--cross-validate", "cv2.csv", "--coverage",
+                 "read.csv"]) == 0
+    got = _micro_row(tmp_path / "cv2.csv", "A", "B")
+    assert got[["tp", "fp", "fn"]].tolist() == only_first.loc["micro", ["tp", "fp", "fn"]
+                                                              ].tolist()
+    assert "B has no codings in" not in capsys.readouterr().err
+    assert main([*outside, "--out", "l3.csv", "--cross-validate", "cv3.csv", "--coverage",
+                 "all"]) == 0
+    assert "coverage" not in capsys.readouterr().err
+    (tmp_path / "typo.csv").write_text("coder,doc_id\nA,all\nC,all\n", encoding="utf-8")
+    assert main([*outside, "--out", "l4.csv", "--coverage", "typo.csv"]) == 2
+    assert "error: typo.csv:3: coder 'C' has no codings" in capsys.readouterr().err
+    assert not (tmp_path / "l4.csv").exists()
 
 
 def _seed_options():

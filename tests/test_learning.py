@@ -266,6 +266,26 @@ def test_cross_validation_beside_the_other_human(small, example_codebook):
                                 reference=["C"])
 
 
+def test_cross_validation_without_coverage_warns_when_the_coders_read_different_interviews(
+        small, example_codebook):
+    """Without ``coverage`` another coder is taken to have read every interview the
+    reference coded, which is unlikely when their codings are in different interviews: said
+    (CoverageWarning, as agreement says it), with how to declare it; not when told."""
+    import warnings
+
+    corpus, a, b = small
+    docs = ["INF01", "INF02", "INF03"]
+    both = pd.concat([a[a.doc_id.isin(docs)], b[b.doc_id == docs[0]]])
+    with pytest.warns(ce.CoverageWarning, match=r"B has no codings in INF02, INF03.*"
+                                                r"coverage="):
+        ce.cross_validate_coder(corpus.subset(docs), both, codebook=example_codebook,
+                                reference=["A"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CoverageWarning)
+        ce.cross_validate_coder(corpus.subset(docs), both, codebook=example_codebook,
+                                reference=["A"], coverage="all")
+
+
 def test_suggest_turns(small, example_corpus, example_codebook, coder):
     corpus, a, _ = small
     train = a[a.doc_id != "INF04"]

@@ -414,7 +414,8 @@ def coded_documents(codings: pd.DataFrame, *, corpus: Corpus,
 
 
 def rated_documents(codings: pd.DataFrame, *, corpus: Corpus,
-                    coverage: str | Mapping | pd.DataFrame = "all") -> dict[str, list[str]]:
+                    coverage: str | Mapping | pd.DataFrame | None = "all"
+                    ) -> dict[str, list[str]]:
     """Which documents each coder rated, read from ``coverage`` as :func:`agreement` reads it.
 
     For the functions that compare coders beyond :func:`agreement` (e.g.
@@ -431,7 +432,9 @@ def rated_documents(codings: pd.DataFrame, *, corpus: Corpus,
         As :func:`agreement` takes it (in a study, :attr:`citra_eval.Study.coverage`):
         ``"all"`` every document; ``"documents"`` those where the coder applied a code (with
         a :class:`CoverageWarning`); ``{coder: "all" or [doc ids]}`` or a table with columns
-        ``coder, doc_id`` as declared.
+        ``coder, doc_id`` as declared; None (not given) as ``"all"``, with a
+        :class:`CoverageWarning` when the coders' codings are in different documents (as
+        :func:`agreement` warns).
 
     Returns
     -------

@@ -1518,7 +1518,8 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
         reference rated. None (default): each reference's documents are those it has
         codings in, and every other coder is taken to have rated them all (a second coder
         who double-coded some interviews then misses everything the reference coded in
-        the others).
+        the others; a :class:`~citra_eval.CoverageWarning` says so when the coders'
+        codings are in different documents, as :func:`~citra_eval.agreement` does).
     progress : bool or None
         A progress bar over documents; None: only on a terminal.
 
@@ -1573,6 +1574,9 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     if unknown:
         raise ValueError(f"reference must name coders in codings ({', '.join(coders)}), got "
                          f"{', '.join(unknown)}")
+    if coverage is None and len(coders) > 1:  # said when unlikely, as agreement says it
+        rated_documents(codings[codings["doc_id"].isin(docs)], corpus=corpus.subset(docs),
+                        coverage=None)
     # coder -> the documents they rated (None: those the reference has codings in)
     # every document is featurised once (stems, dictionary block: both per turn or per
     # document, so the same as in a training run on a subset); the models are fitted anew

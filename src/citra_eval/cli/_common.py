@@ -9,12 +9,16 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .._files import output_path_problem, refuse_repeated_files
+from .._files import output_path_problem, read_csv_table, refuse_repeated_files
 from .._validation import check_seed, counted  # noqa: F401 (the commands import it here)
 from ..errors import InputError, Problem
 from ..pipeline import holding_study
 from ..study import STUDY_FILE, StudySettings, find_study_root, shown_path
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Problems(list):
@@ -337,3 +341,49 @@ def coverage_problem(problem: Problem, settings: StudySettings | None) -> Proble
     return Problem(shown_path(settings.path),
                    problem.message.replace("coverage", "'double_coded'"),
                    settings.lines.get("double_coded"))
+
+
+def add_coverage(parser: argparse.ArgumentParser, elsewhere: str) -> None:
+    """The ``--coverage`` option of a command comparing coders (``elsewhere``: what it
+    assumes outside a study when not given)."""
+    parser.add_argument(
+        "--coverage", metavar="all|documents|FILE.csv",
+        help="which documents each coder rated: 'all'; FILE.csv with columns coder, doc_id "
+             "(one row per document a coder double-coded; doc_id 'all' for every document); "
+             "or 'documents' to infer it from where each coder applied a code (noted: biased "
+             "upward). Default inside a study, for its own files: study.yaml's double_coded, "
+             f"inferred when it is not set; elsewhere {elsewhere}")
+
+
+def named_coverage_file(coverage: str | dict | None) -> str | None:
+    """The file a ``--coverage`` value names (None for 'all', 'documents', a study's)."""
+    return (coverage if isinstance(coverage, str) and coverage not in ("all", "documents")
+            else None)
+
+
+def read_coverage(path: str) -> tuple[dict, dict[str, int]]:
+    """A coverage table (coder, doc_id) as ``{coder: "all" or [doc ids]}``, and the line of
+    each coder's first row."""
+    table = read_csv_table(path, columns=["coder", "doc_id"], required=["coder", "doc_id"],
+                           what="a coverage table", keep_lines=True)
+    empty = table["coder"].isna() | table["doc_id"].isna()
+    if empty.any():
+        raise InputError("every row needs a coder and a doc_id (or 'all')", path=path,
+                         line=int(table.loc[empty, "_line"].iloc[0]))
+    out: dict = {}
+    for coder, docs in table.groupby("coder", sort=False)["doc_id"]:
+        out[coder] = "all" if "all" in set(docs) else list(docs)
+    lines = table.drop_duplicates("coder").set_index("coder")["_line"].astype(int).to_dict()
+    return out, lines
+
+
+def check_coverage_coders(lines: dict[str, int], codings: pd.DataFrame, path: str) -> None:
+    """Refuse a coverage file naming a coder who has no codings (a typo would otherwise
+    declare coverage for nobody), at the line of the coder's first row."""
+    have = sorted(set(codings["coder"].astype(str)))
+    problems = [Problem(path, f"coder {coder!r} has no codings (the codings have "
+                        f"{', '.join(have) or 'no coders'}); correct the name or remove the "
+                        "row", line)
+                for coder, line in lines.items() if coder not in have]
+    if problems:
+        raise InputError(problems=problems)

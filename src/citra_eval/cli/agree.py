@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._files import read_csv_table
 from .._validation import n_boot_problem
 from ..codebook import Codebook
 from ..codings import read_codings
@@ -20,12 +19,16 @@ from ..outputs import notes_from_warnings, write_table
 from ..study import DEFAULT_PATHS, drop_unknown_codes, shown_path
 from ._common import (
     Problems,
+    add_coverage,
     add_force,
+    check_coverage_coders,
     check_outputs,
     coder_name,
     coverage_problem,
     from_study,
     inside_study,
+    named_coverage_file,
+    read_coverage,
     seed_value,
     study_codebook,
     study_coverage,
@@ -59,14 +62,8 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--roles", metavar="ROLE", nargs="+", default=["informant"],
                    help="speaker roles whose segments are units (default: informant); "
                         "'all' for every segment")
-    p.add_argument("--coverage", metavar="all|documents|FILE.csv",
-                   help="which documents each coder rated: 'all'; FILE.csv with columns "
-                        "coder, doc_id (one row per document a coder double-coded; doc_id "
-                        "'all' for every document); or 'documents' to infer it from where each "
-                        "coder applied a code (noted: biased upward). Default inside a study, "
-                        "for its own files: study.yaml's double_coded, inferred when it is "
-                        "not set; elsewhere every coder rated every document, with a note "
-                        "when their codings are in different documents")
+    add_coverage(p, "every coder rated every document, with a note when their codings are in "
+                    "different documents")
     p.add_argument("--seed", metavar="N", type=seed_value, default=0,
                    help="bootstrap seed (default 0)")
     p.add_argument("--n-boot", metavar="N", type=int, default=1000,
@@ -112,8 +109,7 @@ def _run_agree(args: argparse.Namespace) -> int:
     if args.coverage is None and inside_study(study, args.transcripts, args.codings):
         args.coverage = study_coverage(study, args.transcripts, args.codings)
     # elsewhere not given (None): every coder rated every document, noted when unlikely
-    coverage_file = (args.coverage if isinstance(args.coverage, str)
-                     and args.coverage not in ("all", "documents") else None)
+    coverage_file = named_coverage_file(args.coverage)
     check_outputs(inputs={"--transcripts": args.transcripts, "--codings": args.codings,
                           "--codebook": args.codebook, "--coverage": coverage_file},
                   files={"--out": args.out, "--disagreements": args.disagreements},
@@ -137,14 +133,14 @@ def _run_agree(args: argparse.Namespace) -> int:
         problems.append(Problem("--n-boot", why))
     coverage = args.coverage
     if coverage_file is not None:
-        coverage, coverage_lines = attempt(_read_coverage, coverage_file) or (None, {})
+        coverage, coverage_lines = attempt(read_coverage, coverage_file) or (None, {})
     corpus = attempt(read_transcripts, args.transcripts)
     codebook = attempt(Codebook.load, args.codebook) if args.codebook else None
     codings = attempt(read_codings, args.codings, corpus=corpus,
                       codebook=None if lenient else codebook)
     problems.raise_any()
     if coverage_file is not None:
-        _check_coverage_coders(coverage_lines, codings, coverage_file)
+        check_coverage_coders(coverage_lines, codings, coverage_file)
     if lenient and codebook is not None:
         codings = _leave_out_unknown_codes(codings, args.codings, corpus, codebook)
     roles = None if args.roles == ["all"] else args.roles
@@ -201,34 +197,6 @@ def _where(problem: Problem, codings: str, study) -> Problem:
         return problem
     return coverage_problem(problem, study) or Problem(codings, problem.message,
                                                        problem.line, problem.column)
-
-
-def _read_coverage(path: str) -> tuple[dict, dict[str, int]]:
-    """A coverage table (coder, doc_id) as ``{coder: "all" or [doc ids]}``, and the line of
-    each coder's first row."""
-    table = read_csv_table(path, columns=["coder", "doc_id"], required=["coder", "doc_id"],
-                           what="a coverage table", keep_lines=True)
-    empty = table["coder"].isna() | table["doc_id"].isna()
-    if empty.any():
-        raise InputError("every row needs a coder and a doc_id (or 'all')", path=path,
-                         line=int(table.loc[empty, "_line"].iloc[0]))
-    out: dict = {}
-    for coder, docs in table.groupby("coder", sort=False)["doc_id"]:
-        out[coder] = "all" if "all" in set(docs) else list(docs)
-    lines = table.drop_duplicates("coder").set_index("coder")["_line"].astype(int).to_dict()
-    return out, lines
-
-
-def _check_coverage_coders(lines: dict[str, int], codings: pd.DataFrame, path: str) -> None:
-    """Refuse a coverage file naming a coder who has no codings (a typo would otherwise
-    declare coverage for nobody), at the line of the coder's first row."""
-    have = sorted(set(codings["coder"].astype(str)))
-    problems = [Problem(path, f"coder {coder!r} has no codings (the codings have "
-                        f"{', '.join(have) or 'no coders'}); correct the name or remove the "
-                        "row", line)
-                for coder, line in lines.items() if coder not in have]
-    if problems:
-        raise InputError(problems=problems)
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

@@ -30,13 +30,17 @@ from ..learning import (
 from ..outputs import notes_from_warnings
 from ._common import (
     Problems,
+    add_coverage,
     add_force,
+    check_coverage_coders,
     check_outputs,
     coder_name,
     counted,
     coverage_problem,
     from_study,
     inside_study,
+    named_coverage_file,
+    read_coverage,
     seed_value,
     study_coverage,
     study_here,
@@ -86,6 +90,10 @@ def _add_code(sub: argparse._SubParsersAction) -> None:
                         "own files: a coder is compared with another only on the "
                         "interviews both coded, study.yaml's double_coded, inferred from "
                         "the codings when it is not set)")
+    add_coverage(p, "each coder's documents are those they have codings in, and the other "
+                    "coders are compared with them there as if they had read them all, with a "
+                    "note when the coders' codings are in different documents (with "
+                    "--learn-from)")
     p.add_argument("--suggest", metavar="OUT.csv",
                    help="with --learn-from: also write the uncoded turns to code next, most "
                         "uncertain first")
@@ -102,8 +110,13 @@ def _check_outputs(args: argparse.Namespace) -> None:
                 raise InputError(f"{flag} needs --learn-from (the human codings to learn "
                                  "from)", path=value)
             files[flag] = value
+    if args.coverage is not None and not args.learn_from:
+        raise InputError("--coverage needs --learn-from (the coders whose coverage it is)",
+                         path=named_coverage_file(args.coverage) or "--coverage")
     check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook,
-                          "--learn-from": args.learn_from}, files=files, force=args.force,
+                          "--learn-from": args.learn_from,
+                          "--coverage": named_coverage_file(args.coverage)},
+                  files=files, force=args.force,
                   examples={"--out": "auto.csv", "--cross-validate": "cv.csv",
                             "--suggest": "next.csv"})
     problems = Problems()
@@ -168,7 +181,12 @@ def _code(args: argparse.Namespace) -> int:
     if corpus is not None and codebook is not None:
         for f in args.learn_from:
             human.append(problems.attempt(read_codings, f, corpus=corpus, codebook=codebook))
+    args.coverage_file = named_coverage_file(args.coverage)
+    if args.coverage_file is not None:  # read as agree reads it, checked against the coders
+        args.coverage, lines = problems.attempt(read_coverage, args.coverage_file) or (None, {})
     problems.raise_any()
+    if args.coverage_file is not None:
+        check_coverage_coders(lines, pd.concat(human, ignore_index=True), args.coverage_file)
     for f, table in zip(args.learn_from, human, strict=True):
         _warn_machine_codings(f, table)
     roles = _roles(corpus, args)
@@ -216,8 +234,11 @@ def _run_learned(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame
 
 
 def _coverage(args: argparse.Namespace, human: pd.DataFrame) -> str | dict | None:
-    """The coverage of the cross-validation: inside a study, study.yaml's for the coders
-    learned from (a coder it names whose codings are not given is left out); else None."""
+    """The coverage of the cross-validation: ``--coverage``'s; inside a study, study.yaml's
+    for the coders learned from (a coder it names whose codings are not given is left out);
+    else None (noted by the library when the coders' codings are in different documents)."""
+    if args.coverage is not None:
+        return args.coverage
     if args.study is None:
         return None
     coverage = study_coverage(args.study, args.transcripts, args.learn_from)
@@ -256,10 +277,14 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
     except InputError as exc:  # the codings as a whole: name the first codings file
         if exc.path is not None:
             raise
+        message = exc.problems[0].message
+        if args.coverage_file is not None and "coverage" in message:  # --coverage FILE's
+            raise InputError(message, path=args.coverage_file) from None
         declared = coverage_problem(exc.problems[0], args.study)  # study.yaml's, at its line
-        if declared is not None and isinstance(_coverage(args, human), dict):
+        if declared is not None and args.coverage is None and isinstance(
+                _coverage(args, human), dict):
             raise InputError(problems=[declared]) from None
-        raise InputError(exc.problems[0].message, path=args.learn_from[0]) from None
+        raise InputError(message, path=args.learn_from[0]) from None
     write_codings(codings, args.out, corpus=corpus)
     if cv is not None:
         write_csv(cv.table, args.cross_validate)
