@@ -31,7 +31,7 @@ from ._validation import check_type
 from ._yaml import read_yaml_file
 from .autocoding import QUESTION_PREFIX
 from .codebook import Codebook
-from .codings import record_text
+from .codings import read_codings, record_text
 from .corpus import Corpus, front_matter_key, main_line_end, with_line_ends
 from .errors import InputError, Problem
 
@@ -1399,9 +1399,8 @@ def _written_codings_texts(folder: Path) -> set[tuple]:
     known: set[tuple] = set()
     for f in sorted((folder / "codings").glob("*.csv")):
         try:
-            known |= set(_free_texts(pd.read_csv(f, dtype=str, keep_default_na=False),
-                                     _CODING_TEXTS))
-        except (pd.errors.ParserError, ValueError):
+            known |= set(_free_texts(read_codings(f), _CODING_TEXTS))
+        except InputError:
             continue
     return known
 
@@ -1437,12 +1436,19 @@ def shared_codings_problem(codings: pd.DataFrame, path: str | None, shared: _Sha
         labels: set[str] = set()
         if codebook is not None:
             codebook_texts(codebook, lambda v, c, k: labels.add(v.strip()) or v)
+        seen: dict[tuple, bool] = {}  # (doc, value): quoted (auto-coding repeats them)
+
+        def quoted(doc, value: str) -> bool:
+            if (doc, value) not in seen:
+                seen[doc, value] = _quoted(value, corpus.text(doc) if doc in corpus else "",
+                                           labels)
+            return seen[doc, value]
+
         found = [(k, col, "") for k, (row, doc) in enumerate(zip(rows, codings["doc_id"],
                                                                   strict=True))
                  if row not in known
                  for col, value in zip(_CODING_TEXTS, row, strict=True)
-                 if value and not _quoted(value, corpus.text(doc) if doc in corpus else "",
-                                          labels)]
+                 if value and not quoted(doc, value)]
     if not found:
         return None
     k, col, _ = found[0]
