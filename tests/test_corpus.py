@@ -925,6 +925,48 @@ def test_docx_tracked_changes_are_read_as_accepted_and_said(tmp_path):
     assert "deleted text stays in the file" in warning
 
 
+def _hidden(text, val=None):
+    """A run of Word's hidden text (Font > Hidden: ``w:vanish``), or with ``val`` set."""
+    flag = "<w:vanish/>" if val is None else f'<w:vanish w:val="{val}"/>'
+    return f'<w:r><w:rPr>{flag}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def test_docx_hidden_text_is_left_out_and_said(tmp_path):
+    """Hidden text (Font > Hidden, which Word neither shows nor prints by default) was read
+    as if visible: a coder's aside, or a name hidden rather than deleted, went into the
+    transcript, its codings and its word counts."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    d = _word_docx(tmp_path / "D1.docx", [
+        _run("PWW: Apa tugas humas?") + _hidden(" [catatan: tanya lagi]"),
+        _run("INF: Tugas kami ") + _hidden("RAHASIA ") + _hidden("Budi ")
+        + _run("menyampaikan informasi."),
+        # hidden explicitly switched off: shown
+        _run("PWW: Kapan?") + _hidden(" Besok.", "false") + _hidden(" Lusa.", "0"),
+        # a whole paragraph hidden, its mark too: it is gone, not an empty line
+        '<w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>' + _hidden("INF: Turn tersembunyi."),
+        _run("INF: Sehari."),
+    ])
+    # a character style that hides (Word: a style with Font > Hidden)
+    style = d.styles.add_style("Rahasia", WD_STYLE_TYPE.CHARACTER)
+    style.font.hidden = True
+    d.paragraphs[-1].add_run(" Nama Rahasia.").style = style
+    d.save(tmp_path / "D1.docx")
+    corpus, said = _read_warned(tmp_path)
+    assert corpus.text("D1") == ("PWW: Apa tugas humas?\nINF: Tugas kami menyampaikan "
+                                 "informasi.\nPWW: Kapan? Besok. Lusa.\nINF: Sehari.")
+    assert corpus.segments["speaker"].tolist() == ["PWW", "INF", "PWW", "INF"]
+    assert_offsets(corpus)
+    [warning] = said
+    hidden = len(" [catatan: tanya lagi]RAHASIA Budi INF: Turn tersembunyi. Nama Rahasia.")
+    assert warning.startswith(f"{tmp_path / 'D1.docx'}: ")
+    assert f"hidden text in 4 places ({hidden} characters;" in warning, warning
+    assert "left out" in warning and "Hidden" in warning
+    # the same document without hidden text says nothing of it
+    _word_docx(tmp_path / "D1.docx", [_run("PWW: Apa?"), _run("INF: Ya.")])
+    assert _read_warned(tmp_path)[1] == []
+
+
 def test_docx_fields_content_controls_smart_tags_and_text_boxes_are_read(tmp_path):
     """Visible text in a field's result, a content control (in a paragraph or around whole
     paragraphs), a smart tag, custom XML and a text box was lost."""

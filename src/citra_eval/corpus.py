@@ -743,8 +743,8 @@ def _sidecar(path: Path) -> LineDict | None:
 class TranscriptWarning(UserWarning):
     """A transcript was read, but part of its file is not in its text, or was read in a way
     worth knowing: a Word document's tracked changes (read as if accepted), its comments,
-    footnotes, endnotes, headers and footers (left out), a table's first row read as a
-    header row; a Word lock file beside the transcripts (skipped).
+    footnotes, endnotes, headers and footers and its hidden text (left out), a table's first
+    row read as a header row; a Word lock file beside the transcripts (skipped).
 
     ``path`` is the file, ``message`` what was done and how to change it; ``str()`` of the
     warning is ``"<path>: <message>"``. ``citra-eval validate`` and :func:`load_study`
@@ -764,7 +764,8 @@ _MC_NS = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _W = {t: _W_NS + t for t in (
     "p", "r", "t", "tab", "ptab", "br", "cr", "noBreakHyphen", "fldChar", "fldCharType",
     "tbl", "tr", "tc", "trPr", "tblHeader", "pPr", "rPr", "del", "ins", "moveFrom", "moveTo",
-    "sdt", "sdtContent", "customXml", "txbxContent", "type")}
+    "sdt", "sdtContent", "customXml", "txbxContent", "type", "vanish", "val", "rStyle",
+    "pStyle", "style", "styleId", "basedOn")}
 #: Elements in a paragraph whose content is its visible text, as their own: links, smart
 #: tags, custom XML, a simple field's result, tracked insertions and moved-to text
 #: (changes read as accepted), text direction runs
@@ -821,12 +822,47 @@ def _read_docx(path: Path) -> tuple[str, list[str]]:
     except Exception as exc:  # zipfile.BadZipFile, lxml errors on corrupt parts
         raise InputError(f"not a readable .docx file ({type(exc).__name__}: {exc}); re-save it "
                          "as .docx", path=spath) from None
-    reader = _DocxText(spath)
+    reader = _DocxText(spath, _hidden_styles(document))
     lines: list[str] = []
     _docx_blocks(document.element.body, reader, lines)
     notes = _docx_header_rows(lines, reader)
     notes += _docx_left_out(document.element.body, members)
+    if reader.hidden_places:
+        notes.append(f"left out of the transcript's text: hidden text in "
+                     f"{_counted(reader.hidden_places, 'place')} ("
+                     f"{_counted(reader.hidden_chars, 'character')}; Word's Font > Hidden, "
+                     "not shown or printed by default); if it belongs to the interview, show "
+                     "it (Word: Home > Show/Hide), select it and clear Font > Hidden; if not, "
+                     "delete it: hidden text stays in the file when it is shared")
     return "\n".join(lines), notes
+
+
+def _is_on(flag) -> bool | None:
+    """Whether a toggle property (``<w:vanish/>``, ``w:val="false"``) is on; None when
+    absent."""
+    if flag is None:
+        return None
+    return flag.get(_W["val"], "true").lower() not in ("false", "0", "off")
+
+
+def _hidden_styles(document) -> frozenset[str]:
+    """The ids of the document's styles that hide their text (Font > Hidden), also through
+    the styles they are based on."""
+    own: dict[str, tuple[bool | None, str | None]] = {}
+    for st in document.styles.element.iter(_W["style"]):  # python-docx adds a default part
+        props = st.find(_W["rPr"])
+        based = st.find(_W["basedOn"])
+        own[st.get(_W["styleId"], "")] = (
+            None if props is None else _is_on(props.find(_W["vanish"])),
+            None if based is None else based.get(_W["val"]))
+
+    def hides(sid: str | None, seen: frozenset[str] = frozenset()) -> bool:
+        if sid is None or sid not in own or sid in seen:
+            return False
+        flag, based = own[sid]
+        return flag if flag is not None else hides(based, seen | {sid})
+
+    return frozenset(sid for sid in own if hides(sid))
 
 
 class _DocxText:
@@ -835,21 +871,59 @@ class _DocxText:
     non-breaking hyphen as '-'), inside links, smart tags, custom XML, content controls and
     fields (the result, not the instruction); inserted and moved-to text in, deleted and
     moved-from text out; a paragraph whose mark is deleted joins the next one; a text box's
-    paragraphs as lines after the paragraph that holds it."""
+    paragraphs as lines after the paragraph that holds it. Hidden text (Font > Hidden:
+    ``w:vanish`` on the run, its character style or its paragraph's style) is left out and
+    counted; a paragraph whose mark is hidden joins the next one, as Word shows it."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, hidden_styles: frozenset[str] = frozenset()) -> None:
         self.path = path
+        #: styles that hide their text (:func:`_hidden_styles`)
+        self.hidden_styles = hidden_styles
+        #: hidden text left out (Font > Hidden): stretches of it, and their characters
+        self.hidden_places = 0
+        self.hidden_chars = 0
+        self._in_hidden = False  # whether the text read last was hidden
+        self._paragraph_hidden = False  # whether the paragraph's style hides its text
         self.top: list[str] | None = None  # the document's own lines
         #: two-column tables in the document's own lines: (index of the first row's line,
         #: how many lines that row made, its speaker, its text, the other rows' speakers)
         self.first_rows: list[tuple[int, int, str, list[str], list[str]]] = []
 
     def paragraph(self, p) -> tuple[str, list]:
-        """The paragraph's text and the text boxes (``w:txbxContent``) it holds."""
+        """The paragraph's text and the text boxes (``w:txbxContent``) it holds; its hidden
+        text (Font > Hidden, directly or by style) is left out and counted."""
         parts: list[str] = []
         boxes: list = []
+        style = p.find(f"{_W['pPr']}/{_W['pStyle']}")
+        outer = self._paragraph_hidden  # a paragraph in a text box of a paragraph
+        self._paragraph_hidden = style is not None and style.get(_W["val"]) in self.hidden_styles
+        self._in_hidden = False
         self._inline(p, parts, boxes, [])
+        self._in_hidden = False
+        self._paragraph_hidden = outer
         return "".join(parts), boxes
+
+    def mark_hidden(self, p) -> bool:
+        """Whether the paragraph's mark is hidden: it joins the next paragraph, as Word
+        shows it."""
+        flag = _is_on(p.find(f"{_W['pPr']}/{_W['rPr']}/{_W['vanish']}"))
+        if flag is not None:
+            return flag
+        style = p.find(f"{_W['pPr']}/{_W['pStyle']}")
+        return style is not None and style.get(_W["val"]) in self.hidden_styles
+
+    def _hidden(self, r) -> bool:
+        """Whether run ``r`` is hidden text: its own Font > Hidden, else its character
+        style's, else its paragraph style's."""
+        props = r.find(_W["rPr"])
+        if props is not None:
+            flag = _is_on(props.find(_W["vanish"]))
+            if flag is not None:
+                return flag
+            style = props.find(_W["rStyle"])
+            if style is not None and style.get(_W["val"]) in self.hidden_styles:
+                return True
+        return self._paragraph_hidden
 
     def _inline(self, parent, parts: list[str], boxes: list, fields: list[bool]) -> None:
         for child in parent:
@@ -872,6 +946,7 @@ class _DocxText:
     def _run(self, r, parts: list[str], boxes: list, fields: list[bool]) -> None:
         # ``fields``: one entry per complex field open in this paragraph, True while its
         # instruction is read (hidden), False in its result (shown)
+        hidden = self._hidden(r)
         for c in r:
             tag = c.tag
             if tag == _W["fldChar"]:
@@ -884,8 +959,16 @@ class _DocxText:
                     fields.pop()
             elif any(fields):
                 continue  # a field's instruction (a nested field's result in it too)
+            elif hidden:
+                chars = len(c.text or "") if tag == _W["t"] else int(
+                    tag in (_W["tab"], _W["ptab"], _W["br"], _W["cr"], _W["noBreakHyphen"]))
+                if chars:
+                    self.hidden_places += not self._in_hidden
+                    self.hidden_chars += chars
+                    self._in_hidden = True
             elif tag == _W["t"]:
                 parts.append(c.text or "")
+                self._in_hidden = self._in_hidden and not c.text
             elif tag in (_W["tab"], _W["ptab"]):
                 parts.append("\t")
             elif tag in (_W["br"], _W["cr"]):
@@ -933,8 +1016,9 @@ def _docx_blocks(parent, reader: _DocxText, lines: list[str]) -> None:
         if tag == _W["p"]:
             text, boxes = reader.paragraph(child)
             mark = child.find(f"{_W['pPr']}/{_W['rPr']}")
-            if mark is not None and (mark.find(_W["del"]) is not None
-                                     or mark.find(_W["moveFrom"]) is not None):
+            if (mark is not None and (mark.find(_W["del"]) is not None
+                                      or mark.find(_W["moveFrom"]) is not None)) \
+                    or reader.mark_hidden(child):
                 carried += text
             else:
                 lines.append(carried + text)
@@ -1214,7 +1298,8 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike], *,
         ``.docx`` is read as Word shows it with its tracked changes accepted: the text of
         its body's paragraphs, tables, content controls, fields (their results), smart
         tags and text boxes; a page or column break ends a line. Its comments, footnotes,
-        endnotes, headers and footers are not part of the text.
+        endnotes, headers and footers are not part of the text, nor is its hidden text
+        (Font > Hidden, which Word neither shows nor prints by default).
 
     Raises
     ------
@@ -1226,9 +1311,9 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike], *,
     Warns
     -----
     TranscriptWarning
-        A ``.docx`` holds tracked changes (read as if accepted) or comments, footnotes,
-        endnotes, header or footer text (left out), or the first row of one of its
-        tables is read as a header row; a Word lock file in the folder is skipped.
+        A ``.docx`` holds tracked changes (read as if accepted) or hidden text, comments,
+        footnotes, endnotes, header or footer text (left out), or the first row of one of
+        its tables is read as a header row; a Word lock file in the folder is skipped.
 
     Examples
     --------
