@@ -1127,23 +1127,31 @@ def test_office_lock_files_among_the_transcripts_are_skipped(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["INF02.odt", "INF03.rtf", "INF04.doc", "INF05.text",
-                                  "INF06.DOCM", "INF07.pages"])
-def test_a_transcript_in_an_unsupported_format_is_named_not_skipped(tmp_path, name):
-    """Transcripts saved as .odt, .doc, .rtf or .text were skipped without a word: the
-    interview was missing from every analysis."""
+                                  "INF06.DOCM", "INF07.pages", "consent.pdf"])
+def test_a_file_in_a_format_not_read_is_skipped_with_a_warning_naming_it(tmp_path, name):
+    """Transcripts saved as .odt, .doc, .rtf or .text were skipped without a word (the
+    interview was missing from every analysis); then any such file, a consent form as .pdf
+    say, stopped every command. It is skipped with a warning naming it and both fixes."""
     write(tmp_path, "INF01.txt", BASIC)
     write(tmp_path, name, b"PK\x03\x04 whatever")
     write(tmp_path, "INF01.yaml", "notes: a sidecar is no transcript\n")
+    corpus, said = _read_warned(tmp_path)
+    assert len(corpus.doc_ids) == 1
+    [warning] = said
+    suffix = name[name.index("."):].lower()
+    fix = "rename it to .txt" if suffix == ".text" else "save it as .docx or .txt"
+    assert warning.startswith(f"{tmp_path / name}: skipped: a {suffix} file is not read as a "
+                              "transcript"), warning
+    assert f"if it is an interview, {fix}" in warning and "move it out" in warning
+    # alone in the folder (no transcript can be read), it is an error naming it
+    (tmp_path / "INF01.txt").unlink()
     with pytest.raises(ce.InputError) as info:
         ce.read_transcripts(tmp_path)
     [problem] = info.value.problems
     assert problem.path == str(tmp_path / name)
-    fix = "rename it to .txt" if name.endswith(".text") else "save it as .docx or .txt"
-    assert problem.message.startswith(f"unsupported format ({name[5:].lower()}): {fix}")
-    # alone in the folder, it is named too (not "no transcripts in this folder")
-    (tmp_path / "INF01.txt").unlink()
+    assert problem.message.startswith(f"unsupported format ({suffix}): {fix}")
     with pytest.raises(ce.InputError, match="unsupported format"):
-        ce.read_transcripts(tmp_path)
+        ce.read_transcripts(tmp_path, allow_empty=True)
 
 
 def test_a_word_transcript_with_every_feature_codes_to_offsets_that_slice_its_text(tmp_path):

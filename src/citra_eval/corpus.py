@@ -52,8 +52,9 @@ __all__ = ["SUPPORTED_SUFFIXES", "Corpus", "TranscriptWarning", "front_matter_of
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
 SUPPORTED_FORMATS = tuple(s[1:] for s in SUPPORTED_SUFFIXES)
 #: Formats a transcript is often saved in that are not read: such a file among the
-#: transcripts is named (an interview left out without a word would be missing from every
-#: analysis); other files there (a sidecar .yaml, a picture) are no transcripts
+#: transcripts is skipped with a warning naming it (an interview left out without a word
+#: would be missing from every analysis), and is an error when no transcript in the folder
+#: can be read; other files there (a sidecar .yaml, a picture) are no transcripts
 UNREAD_SUFFIXES = (".doc", ".docm", ".dot", ".dotm", ".dotx", ".odt", ".ott", ".fodt", ".rtf",
                    ".text", ".pages", ".wpd", ".wps", ".pdf")
 SEGMENT_COLUMNS = ["doc_id", "segment_id", "speaker", "role", "start", "end", "text",
@@ -1205,19 +1206,33 @@ def _listed(f: Path) -> bool:
 
 def unread_files(folder: str | os.PathLike) -> list[Path]:
     """The files in ``folder`` that look like transcripts in a format that is not read
-    (:data:`UNREAD_SUFFIXES`, e.g. ``.odt``, ``.doc``, ``.rtf``): :func:`read_transcripts`
-    refuses the folder naming them."""
+    (:data:`UNREAD_SUFFIXES`, e.g. ``.odt``, ``.doc``, ``.rtf``, ``.pdf``):
+    :func:`read_transcripts` skips them with a warning naming each, and refuses the folder
+    naming them when it holds no transcript it can read."""
     return sorted(f for f in Path(folder).iterdir()
                   if f.suffix.lower() in UNREAD_SUFFIXES and _listed(f))
 
 
+def _unread_fix(f: Path) -> str:
+    """How to make a file in a format not read (:data:`UNREAD_SUFFIXES`) a transcript."""
+    return ("rename it to .txt" if f.suffix.lower() == ".text"
+            else "save it as .docx or .txt (Word, LibreOffice: File > Save As)")
+
+
 def _unread_problem(f: Path) -> Problem:
-    suffix = f.suffix.lower()
-    fix = ("rename it to .txt" if suffix == ".text"
-           else "save it as .docx or .txt (Word, LibreOffice: File > Save As)")
-    return Problem(os.fspath(f), f"unsupported format ({suffix}): {fix}, or move it out of "
-                   "the transcripts folder if it is not a transcript; transcripts are read "
-                   f"from {', '.join(SUPPORTED_SUFFIXES)} files")
+    """The error for a file in a format not read when no transcript beside it can be."""
+    return Problem(os.fspath(f), f"unsupported format ({f.suffix.lower()}): {_unread_fix(f)}, "
+                   "or move it out of the transcripts folder if it is not a transcript; "
+                   f"transcripts are read from {', '.join(SUPPORTED_SUFFIXES)} files")
+
+
+def _unread_note(f: Path) -> TranscriptWarning:
+    """The warning for a file in a format not read, beside transcripts that are read."""
+    return TranscriptWarning(os.fspath(f), (
+        f"skipped: a {f.suffix.lower()} file is not read as a transcript (transcripts are "
+        f"read from {', '.join(SUPPORTED_SUFFIXES)} files); if it is an interview, "
+        f"{_unread_fix(f)} so that it is read; if it is not (a consent form, notes), move it "
+        "out of the transcripts folder"))
 
 
 def _lock_notes(folder: Path) -> list[TranscriptWarning]:
@@ -1240,17 +1255,19 @@ def _lock_notes(folder: Path) -> list[TranscriptWarning]:
 
 def _files(path: str | os.PathLike | Iterable[str | os.PathLike], *,
            allow_empty: bool = False) -> tuple[list[Path], list[Problem], list[TranscriptWarning]]:
-    """The files to read, the problems of a folder's files in formats not read, and notes
-    on the lock files skipped."""
+    """The files to read, the problems of a folder's files in formats not read (when no
+    file there can be read: an interview saved only in such a format is never left out
+    without an error), and notes on the lock files and files in formats not read skipped."""
     if isinstance(path, str | os.PathLike):
         p = Path(path)
         if p.is_dir():
-            files = transcript_files(p)
-            unread = [_unread_problem(f) for f in unread_files(p)]
-            if not files and not unread and not allow_empty:
+            files, unread = transcript_files(p), unread_files(p)
+            if not files and unread:
+                return [], [_unread_problem(f) for f in unread], []
+            if not files and not allow_empty:
                 raise InputError(f"no transcripts ({', '.join(SUPPORTED_SUFFIXES)}) in this "
                                  "folder", path=os.fspath(p))
-            return files, unread, _lock_notes(p)
+            return files, [], _lock_notes(p) + [_unread_note(f) for f in unread]
         if not p.exists():
             why = broken_link(p, "file" if p.suffix.lower() in SUPPORTED_SUFFIXES else "folder")
             raise InputError(why or "no such file or folder; check the path", path=os.fspath(p))
@@ -1306,14 +1323,17 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike], *,
     InputError
         Listing every file that is wrong (one problem per file), with the line; a file
         in a folder that looks like a transcript in a format not read (``.odt``,
-        ``.doc``, ``.rtf``, ``.text``, ...: :data:`UNREAD_SUFFIXES`) is one.
+        ``.doc``, ``.rtf``, ``.text``, ``.pdf``, ...: :data:`UNREAD_SUFFIXES`) is one
+        when no file in the folder can be read.
 
     Warns
     -----
     TranscriptWarning
         A ``.docx`` holds tracked changes (read as if accepted) or hidden text, comments,
         footnotes, endnotes, header or footer text (left out), or the first row of one of
-        its tables is read as a header row; a Word lock file in the folder is skipped.
+        its tables is read as a header row; a Word lock file in the folder is skipped, and
+        so is a file in a format not read (:data:`UNREAD_SUFFIXES`) beside transcripts that
+        are: the warning names it and how to have it read.
 
     Examples
     --------
