@@ -119,8 +119,9 @@ class ReanchorResult:
         ``start``, ``end`` (and ``text``: the characters now coded); ambiguous and lost ones
         unchanged.
     report : DataFrame
-        One row per drifted coding, and per coding whose text is at its offsets but in
-        another turn than its ``segment_id`` (columns :data:`REANCHOR_COLUMNS`): ``row``,
+        One row per drifted coding, per coding whose text is at its offsets but in
+        another turn than its ``segment_id``, and per coding of a whole turn widened to the
+        words added at the turn's end (columns :data:`REANCHOR_COLUMNS`): ``row``,
         ``line`` (file line, when known), the coding's ``doc_id, segment_id, start, end,
         code, coder, text``; ``status`` (``moved``, ``ambiguous`` or ``lost``); ``how`` it
         was found (``exact``, ``loose`` or ``fuzzy``, with ``-turn`` or ``-document``:
