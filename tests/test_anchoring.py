@@ -166,6 +166,44 @@ def test_words_added_at_a_whole_turn_start_keep_it_a_whole_turn_coding(added):
     assert (part.report.iloc[0].how, part.codings.loc[0, "text"]) == ("exact-turn", turn)
 
 
+def _codings_of(src: str, coded: list[tuple[int, str]]) -> pd.DataFrame:
+    """Codings of ``src`` (document D1), one per ``(segment_id, text)``, text recorded."""
+    corpus = ce.Corpus.from_texts({"a.txt": src})
+    rows = []
+    for sid, text in coded:
+        start = corpus.text("D1").index(text)
+        rows.append(("D1", sid, start, start + len(text), f"k{sid}", "A"))
+    return ce.record_text(pd.DataFrame(rows, columns=ce.CODING_COLUMNS), corpus=corpus)
+
+
+@pytest.mark.parametrize("asked", ["Kopi?", "Kopi atau teh, Bu?"])
+def test_words_added_at_a_whole_turn_end_keep_it_a_whole_turn_coding(asked):
+    """A whole-turn coding whose turn only gained words at its end stayed a coding of the
+    turn's start, without a word (its text was still at its offsets, or found exactly at
+    the turn's start). The codings after it moved by exactly the words added after it:
+    the turn ended where the coding did, so it covers the whole edited turn. A coding of
+    a turn's first sentence is not widened."""
+    head = "---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\n"
+    turn, added = "Saya suka kopi di kafe itu.", " Teh juga, kadang-kadang."
+    later = "Kafe itu dekat kantor."
+    old = f"{head}P: Kopi?\nI: {turn}\nP: Di mana?\nI: {later}\n"
+    new = f"{head}P: {asked}\nI: {turn}{added}\nP: Di mana?\nI: {later}\n"
+    result = ce.reanchor(_codings_of(old, [(2, turn), (4, later)]),
+                         ce.Corpus.from_texts({"a.txt": new}))
+    assert result.ok
+    first = result.report.set_index("row").loc[0]
+    assert (first.status, first.how, first.found) == ("moved", "whole-turn", turn + added)
+    assert result.codings.loc[0, "text"] == turn + added
+    assert result.codings.loc[1, "text"] == later
+    # the first sentence of a turn, the rest of which was there already, stays as it is
+    old = f"{head}P: Kopi?\nI: {turn} Teh juga.\nP: Di mana?\nI: {later}\n"
+    new = f"{head}P: {asked}\nI: {turn} Teh juga.{added}\nP: Di mana?\nI: {later}\n"
+    result = ce.reanchor(_codings_of(old, [(2, turn), (4, later)]),
+                         ce.Corpus.from_texts({"a.txt": new}))
+    assert result.ok and result.codings.loc[0, "text"] == turn
+    assert "whole-turn" not in set(result.report["how"])
+
+
 def test_a_long_whole_turn_coding_edited_covers_the_edited_turn():
     """A whole-turn coding of a long, repetitive turn (a monologue) with words cut from its
     start and its last character changed covers the whole edited turn (the alignment is

@@ -288,6 +288,12 @@ _E_ACUTE = "e\u0301"  # "é" as macOS tools and some keyboards write it
                                            "never found"),
     ("caf\\u0065\u0301", "'e' followed by the combining mark U+0301 is never found"),
     ("kata\\s\u0301", "the combining mark U+0301 after the escape '\\s' would make it '\\ś'"),
+    ("caf[ae]\u0301", "the combining mark U+0301 after ']' is never found"),
+    ("caf[ae]\\u0301", "the combining mark U+0301 after ']' is never found"),
+    ("caf[a-e]\u0301s?", "the combining mark U+0301 after ']' is never found"),
+    ("caf(e)\u0301", "the combining mark U+0301 after ')' is never found"),
+    ("caf(?:a|e)\\u0301", "the combining mark U+0301 after ')' is never found"),
+    ("(caf(e))\u0301?", "the combining mark U+0301 after ')' is never found"),
 ])
 def test_a_regex_whose_accents_would_change_its_meaning_when_composed_is_refused(
         tmp_path, regex, why):
@@ -302,7 +308,7 @@ def test_a_regex_whose_accents_would_change_its_meaning_when_composed_is_refused
     assert problem.line == 7 and problem.message.startswith(f"regex {regex!r} in code 'a' is "
                                                            "refused: ")
     assert why in problem.message, problem.message
-    assert "write the accented letter as one character" in problem.message or \
+    assert "write the accented letter" in problem.message or \
         "escape" in why
     with pytest.raises(ValueError, match="is refused: "):
         ce.Matcher.from_patterns([("a", regex, "regex")])
@@ -320,6 +326,25 @@ def test_the_refusal_says_how_to_write_the_accented_letter():
     assert "write the mark as the escape \\u0301" in info.value.problems[0].message
 
 
+
+@pytest.mark.parametrize(("regex", "letters"), [
+    ("caf[ae]\u0301", ["'\u00e1' (or the escape \\u00e1)", "'\u00e9' (or the escape \\u00e9)"]),
+    ("caf(e)\\u0301", ["'\u00e9' (or the escape \\u00e9)"]),
+])
+def test_a_mark_after_a_class_or_group_is_refused_saying_which_letters_to_write(regex,
+                                                                                 letters):
+    """'[ae]' + U+0301 looks like "á or é" but the transcripts hold them composed, one
+    character each: it never matched, without a word."""
+    with pytest.raises(ce.InputError) as info:
+        ce.Codebook.from_dict({"codes": [{"id": "a", "label": "A",
+                                          "patterns": [{"regex": regex}]}]})
+    message = info.value.problems[0].message
+    where = "class" if "[" in regex else "group"
+    assert f"inside the {where}" in message, message
+    for letter in letters:
+        assert letter in message, message
+
+
 def test_a_regex_that_is_invalid_once_composed_is_refused_when_the_codebook_is_read():
     """'[Æ-Å]' with the angstrom sign (U+212B, which NFC makes U+00C5) passed validate and
     made `code` fail: composed, its range runs backwards."""
@@ -332,6 +357,7 @@ def test_a_regex_that_is_invalid_once_composed_is_refused_when_the_codebook_is_r
 @pytest.mark.parametrize("regex", [
     f"caf{_E_ACUTE}", f"caf(?:e|{_E_ACUTE})s?", "caf[e\u00e9]", "caf\u00e9?", "[\\u0300-\\u036f]",
     "x\\u0301", f"r{_E_ACUTE}ni\\b", "vie\u0323\u0302t", "\\u00e9|\u212bngstr\u00f6m",
+    "[xq]\\u0301", "(x)\u0301", "caf[a\u00e9]", "(caf\u00e9)",
 ])
 def test_regexes_whose_accents_compose_without_changing_them_are_kept(regex):
     cb = ce.Codebook.from_dict({"codes": [{"id": "a", "label": "A",

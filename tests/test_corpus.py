@@ -925,6 +925,48 @@ def test_docx_tracked_changes_are_read_as_accepted_and_said(tmp_path):
     assert "deleted text stays in the file" in warning
 
 
+def _hidden(text, val=None):
+    """A run of Word's hidden text (Font > Hidden: ``w:vanish``), or with ``val`` set."""
+    flag = "<w:vanish/>" if val is None else f'<w:vanish w:val="{val}"/>'
+    return f'<w:r><w:rPr>{flag}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def test_docx_hidden_text_is_left_out_and_said(tmp_path):
+    """Hidden text (Font > Hidden, which Word neither shows nor prints by default) was read
+    as if visible: a coder's aside, or a name hidden rather than deleted, went into the
+    transcript, its codings and its word counts."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    d = _word_docx(tmp_path / "D1.docx", [
+        _run("PWW: Apa tugas humas?") + _hidden(" [catatan: tanya lagi]"),
+        _run("INF: Tugas kami ") + _hidden("RAHASIA ") + _hidden("Budi ")
+        + _run("menyampaikan informasi."),
+        # hidden explicitly switched off: shown
+        _run("PWW: Kapan?") + _hidden(" Besok.", "false") + _hidden(" Lusa.", "0"),
+        # a whole paragraph hidden, its mark too: it is gone, not an empty line
+        '<w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>' + _hidden("INF: Turn tersembunyi."),
+        _run("INF: Sehari."),
+    ])
+    # a character style that hides (Word: a style with Font > Hidden)
+    style = d.styles.add_style("Rahasia", WD_STYLE_TYPE.CHARACTER)
+    style.font.hidden = True
+    d.paragraphs[-1].add_run(" Nama Rahasia.").style = style
+    d.save(tmp_path / "D1.docx")
+    corpus, said = _read_warned(tmp_path)
+    assert corpus.text("D1") == ("PWW: Apa tugas humas?\nINF: Tugas kami menyampaikan "
+                                 "informasi.\nPWW: Kapan? Besok. Lusa.\nINF: Sehari.")
+    assert corpus.segments["speaker"].tolist() == ["PWW", "INF", "PWW", "INF"]
+    assert_offsets(corpus)
+    [warning] = said
+    hidden = len(" [catatan: tanya lagi]RAHASIA Budi INF: Turn tersembunyi. Nama Rahasia.")
+    assert warning.startswith(f"{tmp_path / 'D1.docx'}: ")
+    assert f"hidden text in 4 places ({hidden} characters;" in warning, warning
+    assert "left out" in warning and "Hidden" in warning
+    # the same document without hidden text says nothing of it
+    _word_docx(tmp_path / "D1.docx", [_run("PWW: Apa?"), _run("INF: Ya.")])
+    assert _read_warned(tmp_path)[1] == []
+
+
 def test_docx_fields_content_controls_smart_tags_and_text_boxes_are_read(tmp_path):
     """Visible text in a field's result, a content control (in a paragraph or around whole
     paragraphs), a smart tag, custom XML and a text box was lost."""
@@ -1085,23 +1127,31 @@ def test_office_lock_files_among_the_transcripts_are_skipped(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["INF02.odt", "INF03.rtf", "INF04.doc", "INF05.text",
-                                  "INF06.DOCM", "INF07.pages"])
-def test_a_transcript_in_an_unsupported_format_is_named_not_skipped(tmp_path, name):
-    """Transcripts saved as .odt, .doc, .rtf or .text were skipped without a word: the
-    interview was missing from every analysis."""
+                                  "INF06.DOCM", "INF07.pages", "consent.pdf"])
+def test_a_file_in_a_format_not_read_is_skipped_with_a_warning_naming_it(tmp_path, name):
+    """Transcripts saved as .odt, .doc, .rtf or .text were skipped without a word (the
+    interview was missing from every analysis); then any such file, a consent form as .pdf
+    say, stopped every command. It is skipped with a warning naming it and both fixes."""
     write(tmp_path, "INF01.txt", BASIC)
     write(tmp_path, name, b"PK\x03\x04 whatever")
     write(tmp_path, "INF01.yaml", "notes: a sidecar is no transcript\n")
+    corpus, said = _read_warned(tmp_path)
+    assert len(corpus.doc_ids) == 1
+    [warning] = said
+    suffix = name[name.index("."):].lower()
+    fix = "rename it to .txt" if suffix == ".text" else "save it as .docx or .txt"
+    assert warning.startswith(f"{tmp_path / name}: skipped: a {suffix} file is not read as a "
+                              "transcript"), warning
+    assert f"if it is an interview, {fix}" in warning and "move it out" in warning
+    # alone in the folder (no transcript can be read), it is an error naming it
+    (tmp_path / "INF01.txt").unlink()
     with pytest.raises(ce.InputError) as info:
         ce.read_transcripts(tmp_path)
     [problem] = info.value.problems
     assert problem.path == str(tmp_path / name)
-    fix = "rename it to .txt" if name.endswith(".text") else "save it as .docx or .txt"
-    assert problem.message.startswith(f"unsupported format ({name[5:].lower()}): {fix}")
-    # alone in the folder, it is named too (not "no transcripts in this folder")
-    (tmp_path / "INF01.txt").unlink()
+    assert problem.message.startswith(f"unsupported format ({suffix}): {fix}")
     with pytest.raises(ce.InputError, match="unsupported format"):
-        ce.read_transcripts(tmp_path)
+        ce.read_transcripts(tmp_path, allow_empty=True)
 
 
 def test_a_word_transcript_with_every_feature_codes_to_offsets_that_slice_its_text(tmp_path):

@@ -1197,6 +1197,24 @@ def test_a_transcript_in_a_format_not_read_is_an_error_not_no_transcripts(tmp_pa
     assert "unsupported format (.odt): save it as .docx or .txt" in err.message
 
 
+def test_a_pdf_beside_the_transcripts_is_a_warning_not_an_error(tmp_path, monkeypatch):
+    """A consent form saved as .pdf among the transcripts stopped every command; it is
+    skipped with a warning line that names it, and what to do if it is an interview."""
+    root = ce.init_study(tmp_path / "s")
+    monkeypatch.chdir(root)
+    folder = root / "interview_transcripts"
+    (folder / "INF01.txt").write_text("---\nid: INF01\nspeakers: {PWW: interviewer, INF: "
+                                      "informant}\n---\nPWW: Apa?\nINF: Ya.\n",
+                                      encoding="utf-8")
+    (folder / "consent_INF01.pdf").write_bytes(b"%PDF-1.7\n")
+    study = ce.load_study(root)
+    assert study.corpus.doc_ids == ["INF01"]
+    [warning] = [w for w in study.warnings if ".pdf" in w]
+    assert warning.startswith("warning: interview_transcripts/consent_INF01.pdf: skipped: a "
+                              ".pdf file is not read as a transcript"), warning
+    assert "save it as .docx or .txt" in warning and "move it out" in warning
+
+
 def test_a_word_transcripts_notes_and_a_lock_file_are_study_warnings(tmp_path, monkeypatch):
     """What reading a .docx left out or read as accepted, and a Word lock file skipped,
     are warning lines naming the file relative to the study."""

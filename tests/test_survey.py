@@ -294,18 +294,32 @@ def test_an_unquoted_question_split_at_its_commas_says_to_quote_it(tmp_path, ite
     rejoined the pieces, so it read as the header itself. (In a block list YAML keeps the
     commas, and the question is read.)"""
     inst_path = gforms_instrument(tmp_path, items)
-    inst = ce.Instrument.load(inst_path)
     p = write(tmp_path, "resp.csv", GFORMS_HEADER + "2024/01/15 10:23:45,4,5\n")
     if line == 8:
+        inst = ce.Instrument.load(inst_path)
         assert ce.read_responses(p, inst)[GFORMS_QUESTION].tolist() == [4.0]
         return
+    # found when the instrument is read, before any response is (validate of a study
+    # whose survey has not run yet), with the message the responses' header gave
     with pytest.raises(ce.InputError) as exc:
-        ce.read_responses(p, inst)
+        ce.Instrument.load(inst_path)
     (problem,) = exc.value.problems
     assert (problem.path, problem.line) == (str(inst_path), line)
+    assert problem.message.startswith(f"scale 'PERSEPSI': the question {GFORMS_QUESTION!r} "
+                                      "was split at its commas"), problem.message
     assert "split at its commas into the items 'Secara umum', 'citra kota baik (1 = buruk', " \
         "'5 = baik)'" in problem.message
     assert problem.message.endswith(f'quote the question: - "{GFORMS_QUESTION}"')
+
+
+@pytest.mark.parametrize("items", [
+    "[KS1, KS2, KS3]", "[saya puas, saya senang]", "[Q1 (lama), Q2 (baru)]",
+])
+def test_a_flow_list_whose_commas_separate_whole_items_is_read(tmp_path, items):
+    """Only a parenthesis that a comma cut in two says a question was split: items that
+    merely contain spaces or whole parentheses are items."""
+    inst = ce.Instrument.load(gforms_instrument(tmp_path, f"    items: {items}\n"))
+    assert len(inst.item_names) == items.count(",") + 1
 
 
 def test_a_split_question_beside_a_truly_missing_item_reports_both(tmp_path):
@@ -321,10 +335,11 @@ def test_a_split_question_beside_a_truly_missing_item_reports_both(tmp_path):
     assert (split.path, split.line) == (str(p), 1)
     assert "quote the question" in split.message and "in the instrument" in split.message
     assert "item(s) Q9 of the instrument are missing" in missing.message
+    # from a file, the split is found when the instrument is read
     inst_path = gforms_instrument(tmp_path, items)
     with pytest.raises(ce.InputError) as exc:
-        ce.read_responses(p, ce.Instrument.load(inst_path))
-    assert [q.path for q in exc.value.problems] == [str(inst_path), str(p)]
+        ce.Instrument.load(inst_path)
+    assert [(q.path, q.line) for q in exc.value.problems] == [(str(inst_path), 6)]
 
 
 @pytest.mark.parametrize("items, line, shown", [

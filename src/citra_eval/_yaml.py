@@ -130,9 +130,12 @@ def unknown_keys(d: LineDict, allowed: Iterable[str], where: str) -> list[tuple[
 
 
 class LineList(list):
-    """A list from YAML that remembers the line of each item."""
+    """A list from YAML that remembers the line of each item, whether it was written as a
+    flow list (``[a, b]``) and which items were plain (unquoted) values."""
     line: int = 0
     item_lines: list
+    flow: bool = False
+    plain: list
 
 
 _INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
@@ -208,6 +211,8 @@ class _Constructor(yaml.constructor.SafeConstructor):
         out = LineList(self.construct_object(n, deep=True) for n in node.value)
         out.line = node.start_mark.line + 1 + self.line_offset
         out.item_lines = [n.start_mark.line + 1 + self.line_offset for n in node.value]
+        out.flow = bool(node.flow_style)
+        out.plain = [isinstance(n, yaml.ScalarNode) and not n.style for n in node.value]
         return out
 
 

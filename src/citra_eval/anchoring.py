@@ -15,7 +15,10 @@ after the edit point at shifted characters: :func:`check_anchors` lists them, an
 A coding that covered a whole turn (a sheet mark) covers the whole edited turn, not the part
 that aligns best, at every step: its turn is tried whole before any fuzzy search, and an
 exact or loose match that ends at the turn's end, of a coding that began at the turn's start,
-had words added before it.
+had words added before it. One that begins at its turn's start and ends before the turn's
+end, while the codings just after it moved by exactly the characters now after it in the
+turn, had words added after it (also when its own text did not move): it covers the whole
+turn too.
 
 A coding whose text is found in more than one place at the first step that finds it is
 *ambiguous*, unless exactly one of the places is its old place moved by the shift of the
@@ -116,8 +119,9 @@ class ReanchorResult:
         ``start``, ``end`` (and ``text``: the characters now coded); ambiguous and lost ones
         unchanged.
     report : DataFrame
-        One row per drifted coding, and per coding whose text is at its offsets but in
-        another turn than its ``segment_id`` (columns :data:`REANCHOR_COLUMNS`): ``row``,
+        One row per drifted coding, per coding whose text is at its offsets but in
+        another turn than its ``segment_id``, and per coding of a whole turn widened to the
+        words added at the turn's end (columns :data:`REANCHOR_COLUMNS`): ``row``,
         ``line`` (file line, when known), the coding's ``doc_id, segment_id, start, end,
         code, coder, text``; ``status`` (``moved``, ``ambiguous`` or ``lost``); ``how`` it
         was found (``exact``, ``loose`` or ``fuzzy``, with ``-turn`` or ``-document``:
@@ -246,6 +250,7 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
             continue
         searched[i] = finder.find(r)
     _prefer_the_shift(records, searched)
+    _grown_at_the_end(records, searched, finder)
     report = []
     for i, r in enumerate(records):
         if i not in searched:
@@ -285,19 +290,7 @@ def _prefer_the_shift(records: list[dict], found: dict[int, tuple]) -> None:
     document that stayed or moved unambiguously; both by the same amount): text inserted
     or cut above moves every coding below alike. ``found`` is updated in place (how
     ``<step>-shift``)."""
-    shifts: dict[str, list[tuple[int, int]]] = {}  # doc -> (old start, shift), sorted
-    for i, r in enumerate(records):
-        if r["text"] is None:
-            continue
-        status, how, places = found.get(i, ("kept", "", [(r["start"], r["end"], None)]))
-        if status in ("kept", "moved"):
-            # a whole-turn coding widened to its edited turn moved as its end did: words
-            # added at the turn's start move the codings after them, not the turn's start
-            shift = (places[0][1] - r["end"] if how.startswith("whole")
-                     else places[0][0] - r["start"])
-            shifts.setdefault(r["doc_id"], []).append((r["start"], shift))
-    for around in shifts.values():
-        around.sort()
+    shifts = _shifts(records, found)
     for i, (status, how, places) in list(found.items()):
         if status != "ambiguous":
             continue
@@ -310,6 +303,57 @@ def _prefer_the_shift(records: list[dict], found: dict[int, tuple]) -> None:
         chosen = [p for p in places if p[0] == r["start"] + before_or_after[0]]
         if len(chosen) == 1:
             found[i] = ("moved", f"{how.split('-')[0]}-shift", chosen)
+
+
+def _shifts(records: list[dict], found: dict[int, tuple]) -> dict[str, list[tuple[int, int]]]:
+    """Per document, ``(old start, shift)`` of each coding that stayed or moved, sorted: how
+    far the edits before it moved it."""
+    shifts: dict[str, list[tuple[int, int]]] = {}
+    for i, r in enumerate(records):
+        if r["text"] is None:
+            continue
+        status, how, places = found.get(i, ("kept", "", [(r["start"], r["end"], None)]))
+        if status in ("kept", "moved"):
+            # a whole-turn coding widened to its edited turn moved as its end did: words
+            # added at the turn's start move the codings after them, not the turn's start
+            shift = (places[0][1] - r["end"] if how.startswith("whole")
+                     else places[0][0] - r["start"])
+            shifts.setdefault(r["doc_id"], []).append((r["start"], shift))
+    for around in shifts.values():
+        around.sort()
+    return shifts
+
+
+def _grown_at_the_end(records: list[dict], found: dict[int, tuple], finder: _Finder) -> None:
+    """Widen to its whole turn a coding that covered a whole turn to which words were added
+    at its end: it begins at its turn's first character and now ends before the turn's
+    last, and the codings just after it (the nearest after its old end, all moved alike)
+    moved by exactly the characters now between its end and the turn's end more than it
+    did: that text was added there, so the turn ended where the coding did. A coding of
+    a turn's first sentence is not widened (the rest of its turn was there before, so the
+    codings after it did not move by it). ``found`` is updated in place (how
+    ``whole-turn``); a kept coding so widened is reported as moved."""
+    shifts = _shifts(records, found)
+    for i, r in enumerate(records):
+        if r["text"] is None:
+            continue
+        status, how, places = found.get(i, ("kept", "", [(r["start"], r["end"], None)]))
+        if status not in ("kept", "moved") or how.startswith(("whole", "fuzzy", "form")):
+            continue
+        s, e = places[0][:2]
+        sid = finder.turn_of(r["doc_id"], s, e)
+        if sid is None:
+            continue
+        sids, starts, ends = finder.turns(r["doc_id"])
+        k = int(np.flatnonzero(sids == sid)[0])
+        if s != int(starts[k]) or e >= int(ends[k]):
+            continue
+        around = shifts.get(r["doc_id"], [])
+        at = bisect.bisect_left(around, (r["end"], -math.inf))  # the first after its end
+        after = {d for start, d in around[at:] if start == around[at][0]} if at < len(around) \
+            else set()
+        if len(after) == 1 and after.pop() - (s - r["start"]) == int(ends[k]) - e:
+            found[i] = ("moved", "whole-turn", [(s, int(ends[k]), sid)])
 
 
 def _checked(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:

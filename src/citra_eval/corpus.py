@@ -52,8 +52,9 @@ __all__ = ["SUPPORTED_SUFFIXES", "Corpus", "TranscriptWarning", "front_matter_of
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
 SUPPORTED_FORMATS = tuple(s[1:] for s in SUPPORTED_SUFFIXES)
 #: Formats a transcript is often saved in that are not read: such a file among the
-#: transcripts is named (an interview left out without a word would be missing from every
-#: analysis); other files there (a sidecar .yaml, a picture) are no transcripts
+#: transcripts is skipped with a warning naming it (an interview left out without a word
+#: would be missing from every analysis), and is an error when no transcript in the folder
+#: can be read; other files there (a sidecar .yaml, a picture) are no transcripts
 UNREAD_SUFFIXES = (".doc", ".docm", ".dot", ".dotm", ".dotx", ".odt", ".ott", ".fodt", ".rtf",
                    ".text", ".pages", ".wpd", ".wps", ".pdf")
 SEGMENT_COLUMNS = ["doc_id", "segment_id", "speaker", "role", "start", "end", "text",
@@ -748,8 +749,8 @@ def _sidecar(path: Path) -> LineDict | None:
 class TranscriptWarning(UserWarning):
     """A transcript was read, but part of its file is not in its text, or was read in a way
     worth knowing: a Word document's tracked changes (read as if accepted), its comments,
-    footnotes, endnotes, headers and footers (left out), a table's first row read as a
-    header row; a Word lock file beside the transcripts (skipped).
+    footnotes, endnotes, headers and footers and its hidden text (left out), a table's first
+    row read as a header row; a Word lock file beside the transcripts (skipped).
 
     ``path`` is the file, ``message`` what was done and how to change it; ``str()`` of the
     warning is ``"<path>: <message>"``. ``citra-eval validate`` and :func:`load_study`
@@ -769,7 +770,8 @@ _MC_NS = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _W = {t: _W_NS + t for t in (
     "p", "r", "t", "tab", "ptab", "br", "cr", "noBreakHyphen", "fldChar", "fldCharType",
     "tbl", "tr", "tc", "trPr", "tblHeader", "pPr", "rPr", "del", "ins", "moveFrom", "moveTo",
-    "sdt", "sdtContent", "customXml", "txbxContent", "type")}
+    "sdt", "sdtContent", "customXml", "txbxContent", "type", "vanish", "val", "rStyle",
+    "pStyle", "style", "styleId", "basedOn")}
 #: Elements in a paragraph whose content is its visible text, as their own: links, smart
 #: tags, custom XML, a simple field's result, tracked insertions and moved-to text
 #: (changes read as accepted), text direction runs
@@ -826,12 +828,47 @@ def _read_docx(path: Path) -> tuple[str, list[str]]:
     except Exception as exc:  # zipfile.BadZipFile, lxml errors on corrupt parts
         raise InputError(f"not a readable .docx file ({type(exc).__name__}: {exc}); re-save it "
                          "as .docx", path=spath) from None
-    reader = _DocxText(spath)
+    reader = _DocxText(spath, _hidden_styles(document))
     lines: list[str] = []
     _docx_blocks(document.element.body, reader, lines)
     notes = _docx_header_rows(lines, reader)
     notes += _docx_left_out(document.element.body, members)
+    if reader.hidden_places:
+        notes.append(f"left out of the transcript's text: hidden text in "
+                     f"{_counted(reader.hidden_places, 'place')} ("
+                     f"{_counted(reader.hidden_chars, 'character')}; Word's Font > Hidden, "
+                     "not shown or printed by default); if it belongs to the interview, show "
+                     "it (Word: Home > Show/Hide), select it and clear Font > Hidden; if not, "
+                     "delete it: hidden text stays in the file when it is shared")
     return "\n".join(lines), notes
+
+
+def _is_on(flag) -> bool | None:
+    """Whether a toggle property (``<w:vanish/>``, ``w:val="false"``) is on; None when
+    absent."""
+    if flag is None:
+        return None
+    return flag.get(_W["val"], "true").lower() not in ("false", "0", "off")
+
+
+def _hidden_styles(document) -> frozenset[str]:
+    """The ids of the document's styles that hide their text (Font > Hidden), also through
+    the styles they are based on."""
+    own: dict[str, tuple[bool | None, str | None]] = {}
+    for st in document.styles.element.iter(_W["style"]):  # python-docx adds a default part
+        props = st.find(_W["rPr"])
+        based = st.find(_W["basedOn"])
+        own[st.get(_W["styleId"], "")] = (
+            None if props is None else _is_on(props.find(_W["vanish"])),
+            None if based is None else based.get(_W["val"]))
+
+    def hides(sid: str | None, seen: frozenset[str] = frozenset()) -> bool:
+        if sid is None or sid not in own or sid in seen:
+            return False
+        flag, based = own[sid]
+        return flag if flag is not None else hides(based, seen | {sid})
+
+    return frozenset(sid for sid in own if hides(sid))
 
 
 class _DocxText:
@@ -840,21 +877,59 @@ class _DocxText:
     non-breaking hyphen as '-'), inside links, smart tags, custom XML, content controls and
     fields (the result, not the instruction); inserted and moved-to text in, deleted and
     moved-from text out; a paragraph whose mark is deleted joins the next one; a text box's
-    paragraphs as lines after the paragraph that holds it."""
+    paragraphs as lines after the paragraph that holds it. Hidden text (Font > Hidden:
+    ``w:vanish`` on the run, its character style or its paragraph's style) is left out and
+    counted; a paragraph whose mark is hidden joins the next one, as Word shows it."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, hidden_styles: frozenset[str] = frozenset()) -> None:
         self.path = path
+        #: styles that hide their text (:func:`_hidden_styles`)
+        self.hidden_styles = hidden_styles
+        #: hidden text left out (Font > Hidden): stretches of it, and their characters
+        self.hidden_places = 0
+        self.hidden_chars = 0
+        self._in_hidden = False  # whether the text read last was hidden
+        self._paragraph_hidden = False  # whether the paragraph's style hides its text
         self.top: list[str] | None = None  # the document's own lines
         #: two-column tables in the document's own lines: (index of the first row's line,
         #: how many lines that row made, its speaker, its text, the other rows' speakers)
         self.first_rows: list[tuple[int, int, str, list[str], list[str]]] = []
 
     def paragraph(self, p) -> tuple[str, list]:
-        """The paragraph's text and the text boxes (``w:txbxContent``) it holds."""
+        """The paragraph's text and the text boxes (``w:txbxContent``) it holds; its hidden
+        text (Font > Hidden, directly or by style) is left out and counted."""
         parts: list[str] = []
         boxes: list = []
+        style = p.find(f"{_W['pPr']}/{_W['pStyle']}")
+        outer = self._paragraph_hidden  # a paragraph in a text box of a paragraph
+        self._paragraph_hidden = style is not None and style.get(_W["val"]) in self.hidden_styles
+        self._in_hidden = False
         self._inline(p, parts, boxes, [])
+        self._in_hidden = False
+        self._paragraph_hidden = outer
         return "".join(parts), boxes
+
+    def mark_hidden(self, p) -> bool:
+        """Whether the paragraph's mark is hidden: it joins the next paragraph, as Word
+        shows it."""
+        flag = _is_on(p.find(f"{_W['pPr']}/{_W['rPr']}/{_W['vanish']}"))
+        if flag is not None:
+            return flag
+        style = p.find(f"{_W['pPr']}/{_W['pStyle']}")
+        return style is not None and style.get(_W["val"]) in self.hidden_styles
+
+    def _hidden(self, r) -> bool:
+        """Whether run ``r`` is hidden text: its own Font > Hidden, else its character
+        style's, else its paragraph style's."""
+        props = r.find(_W["rPr"])
+        if props is not None:
+            flag = _is_on(props.find(_W["vanish"]))
+            if flag is not None:
+                return flag
+            style = props.find(_W["rStyle"])
+            if style is not None and style.get(_W["val"]) in self.hidden_styles:
+                return True
+        return self._paragraph_hidden
 
     def _inline(self, parent, parts: list[str], boxes: list, fields: list[bool]) -> None:
         for child in parent:
@@ -877,6 +952,7 @@ class _DocxText:
     def _run(self, r, parts: list[str], boxes: list, fields: list[bool]) -> None:
         # ``fields``: one entry per complex field open in this paragraph, True while its
         # instruction is read (hidden), False in its result (shown)
+        hidden = self._hidden(r)
         for c in r:
             tag = c.tag
             if tag == _W["fldChar"]:
@@ -889,8 +965,16 @@ class _DocxText:
                     fields.pop()
             elif any(fields):
                 continue  # a field's instruction (a nested field's result in it too)
+            elif hidden:
+                chars = len(c.text or "") if tag == _W["t"] else int(
+                    tag in (_W["tab"], _W["ptab"], _W["br"], _W["cr"], _W["noBreakHyphen"]))
+                if chars:
+                    self.hidden_places += not self._in_hidden
+                    self.hidden_chars += chars
+                    self._in_hidden = True
             elif tag == _W["t"]:
                 parts.append(c.text or "")
+                self._in_hidden = self._in_hidden and not c.text
             elif tag in (_W["tab"], _W["ptab"]):
                 parts.append("\t")
             elif tag in (_W["br"], _W["cr"]):
@@ -938,8 +1022,9 @@ def _docx_blocks(parent, reader: _DocxText, lines: list[str]) -> None:
         if tag == _W["p"]:
             text, boxes = reader.paragraph(child)
             mark = child.find(f"{_W['pPr']}/{_W['rPr']}")
-            if mark is not None and (mark.find(_W["del"]) is not None
-                                     or mark.find(_W["moveFrom"]) is not None):
+            if (mark is not None and (mark.find(_W["del"]) is not None
+                                      or mark.find(_W["moveFrom"]) is not None)) \
+                    or reader.mark_hidden(child):
                 carried += text
             else:
                 lines.append(carried + text)
@@ -1126,19 +1211,33 @@ def _listed(f: Path) -> bool:
 
 def unread_files(folder: str | os.PathLike) -> list[Path]:
     """The files in ``folder`` that look like transcripts in a format that is not read
-    (:data:`UNREAD_SUFFIXES`, e.g. ``.odt``, ``.doc``, ``.rtf``): :func:`read_transcripts`
-    refuses the folder naming them."""
+    (:data:`UNREAD_SUFFIXES`, e.g. ``.odt``, ``.doc``, ``.rtf``, ``.pdf``):
+    :func:`read_transcripts` skips them with a warning naming each, and refuses the folder
+    naming them when it holds no transcript it can read."""
     return sorted(f for f in Path(folder).iterdir()
                   if f.suffix.lower() in UNREAD_SUFFIXES and _listed(f))
 
 
+def _unread_fix(f: Path) -> str:
+    """How to make a file in a format not read (:data:`UNREAD_SUFFIXES`) a transcript."""
+    return ("rename it to .txt" if f.suffix.lower() == ".text"
+            else "save it as .docx or .txt (Word, LibreOffice: File > Save As)")
+
+
 def _unread_problem(f: Path) -> Problem:
-    suffix = f.suffix.lower()
-    fix = ("rename it to .txt" if suffix == ".text"
-           else "save it as .docx or .txt (Word, LibreOffice: File > Save As)")
-    return Problem(os.fspath(f), f"unsupported format ({suffix}): {fix}, or move it out of "
-                   "the transcripts folder if it is not a transcript; transcripts are read "
-                   f"from {', '.join(SUPPORTED_SUFFIXES)} files")
+    """The error for a file in a format not read when no transcript beside it can be."""
+    return Problem(os.fspath(f), f"unsupported format ({f.suffix.lower()}): {_unread_fix(f)}, "
+                   "or move it out of the transcripts folder if it is not a transcript; "
+                   f"transcripts are read from {', '.join(SUPPORTED_SUFFIXES)} files")
+
+
+def _unread_note(f: Path) -> TranscriptWarning:
+    """The warning for a file in a format not read, beside transcripts that are read."""
+    return TranscriptWarning(os.fspath(f), (
+        f"skipped: a {f.suffix.lower()} file is not read as a transcript (transcripts are "
+        f"read from {', '.join(SUPPORTED_SUFFIXES)} files); if it is an interview, "
+        f"{_unread_fix(f)} so that it is read; if it is not (a consent form, notes), move it "
+        "out of the transcripts folder"))
 
 
 def _lock_notes(folder: Path) -> list[TranscriptWarning]:
@@ -1161,17 +1260,19 @@ def _lock_notes(folder: Path) -> list[TranscriptWarning]:
 
 def _files(path: str | os.PathLike | Iterable[str | os.PathLike], *,
            allow_empty: bool = False) -> tuple[list[Path], list[Problem], list[TranscriptWarning]]:
-    """The files to read, the problems of a folder's files in formats not read, and notes
-    on the lock files skipped."""
+    """The files to read, the problems of a folder's files in formats not read (when no
+    file there can be read: an interview saved only in such a format is never left out
+    without an error), and notes on the lock files and files in formats not read skipped."""
     if isinstance(path, str | os.PathLike):
         p = Path(path)
         if p.is_dir():
-            files = transcript_files(p)
-            unread = [_unread_problem(f) for f in unread_files(p)]
-            if not files and not unread and not allow_empty:
+            files, unread = transcript_files(p), unread_files(p)
+            if not files and unread:
+                return [], [_unread_problem(f) for f in unread], []
+            if not files and not allow_empty:
                 raise InputError(f"no transcripts ({', '.join(SUPPORTED_SUFFIXES)}) in this "
                                  "folder", path=os.fspath(p))
-            return files, unread, _lock_notes(p)
+            return files, [], _lock_notes(p) + [_unread_note(f) for f in unread]
         if not p.exists():
             why = broken_link(p, "file" if p.suffix.lower() in SUPPORTED_SUFFIXES else "folder")
             raise InputError(why or "no such file or folder; check the path", path=os.fspath(p))
@@ -1219,21 +1320,25 @@ def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike], *,
         ``.docx`` is read as Word shows it with its tracked changes accepted: the text of
         its body's paragraphs, tables, content controls, fields (their results), smart
         tags and text boxes; a page or column break ends a line. Its comments, footnotes,
-        endnotes, headers and footers are not part of the text.
+        endnotes, headers and footers are not part of the text, nor is its hidden text
+        (Font > Hidden, which Word neither shows nor prints by default).
 
     Raises
     ------
     InputError
         Listing every file that is wrong (one problem per file), with the line; a file
         in a folder that looks like a transcript in a format not read (``.odt``,
-        ``.doc``, ``.rtf``, ``.text``, ...: :data:`UNREAD_SUFFIXES`) is one.
+        ``.doc``, ``.rtf``, ``.text``, ``.pdf``, ...: :data:`UNREAD_SUFFIXES`) is one
+        when no file in the folder can be read.
 
     Warns
     -----
     TranscriptWarning
-        A ``.docx`` holds tracked changes (read as if accepted) or comments, footnotes,
-        endnotes, header or footer text (left out), or the first row of one of its
-        tables is read as a header row; a Word lock file in the folder is skipped.
+        A ``.docx`` holds tracked changes (read as if accepted) or hidden text, comments,
+        footnotes, endnotes, header or footer text (left out), or the first row of one of
+        its tables is read as a header row; a Word lock file in the folder is skipped, and
+        so is a file in a format not read (:data:`UNREAD_SUFFIXES`) beside transcripts that
+        are: the warning names it and how to have it read.
 
     Examples
     --------

@@ -272,6 +272,10 @@ def regex_composition_problem(pattern: str) -> str | None:
       (``cafe\\u0301``, ``\\u0065`` + U+0301): the text holds the composed letter, so
       the letter followed by the mark is never found;
     - a mark typed after an escape it would compose with (``\\s`` + U+0301 is ``\\ś``);
+    - a mark, typed or an escape, after a character class or a group that ends in a letter
+      it composes with (``[ae]`` + U+0301, ``(e)`` + U+0301): the text holds ``á`` and
+      ``é`` composed, one character each, so the letter followed by the mark is never
+      found;
     - a pattern that composed is no longer a valid regex (a range ``[Æ-Å]`` ending in the
       angstrom sign U+212B, which NFC writes U+00C5).
 
@@ -290,6 +294,9 @@ def regex_composition_problem(pattern: str) -> str | None:
     items = _regex_items(pattern)
     for k in range(1, len(items)):
         prev, (item, repeat) = items[k - 1][0], items[k]
+        closed = _mark_after_closed(items, k)
+        if closed:
+            return closed
         if not item.escaped and item.value is not None:  # typed: NFC of the pattern sees it
             pair = prev.last + item.value
             if _joined(pair):
@@ -332,6 +339,66 @@ def regex_composition_problem(pattern: str) -> str | None:
     return None
 
 
+def _mark_after_closed(items: list[tuple[_RegexItem, bool]], k: int) -> str | None:
+    """Why ``items[k]``, a combining mark after a class's ``]`` or a group's ``)``, is never
+    found (a letter the class or group may end in composes with it), or None."""
+    mark, closer = items[k][0].value, items[k - 1][0]
+    if mark is None or items[k][0].in_class or not unicodedata.combining(mark) \
+            or closer.escaped or closer.source not in "])" or closer.in_class:
+        return None
+    letters = [c for c in dict.fromkeys(_last_letters(items, k - 1)) if _joined(c + mark)]
+    if not letters:
+        return None  # no letter there has a composed form with it (x + U+0301): found so
+    where = "class" if closer.source == "]" else "group"
+    first = unicodedata.normalize("NFC", letters[0] + mark)
+    why = (f"{_mark(mark)} after {quoted(closer.source)} is never found: the transcripts are "
+           f"read with accents composed, where {_shown(letters[0] + mark)} is {_shown(first)}")
+    if len(letters) == 1:
+        return f"{why}; inside the {where}, {_write_as(letters[0] + mark)}"
+    each = ", ".join(f"{_shown(c)} (or the escape {_escapes(c)})" for c in (
+        unicodedata.normalize("NFC", c + mark) for c in letters))
+    return (f"{why}; inside the {where}, write the accented letters as one character each: "
+            f"{each}, found in composed and decomposed text alike")
+
+
+def _last_letters(items: list[tuple[_RegexItem, bool]], j: int) -> list[str]:
+    """The characters a match of the class or group closed at ``items[j]`` may end in, as
+    far as the pattern spells them: a class's members (a range's ends), the last character
+    of each of a group's alternatives (of a group or class ending one, theirs)."""
+    if items[j][0].source == "]":
+        members = []
+        while j > 0 and items[j - 1][0].in_class:
+            j -= 1
+            members.append(items[j][0])
+        if members and members[-1].source == "^":
+            return []  # a negated class: what it may end in is not spelled out
+        return [m.value for m in members[::-1] if m.value is not None]
+    ends, depth, at = [], 0, j
+    while j > 0:
+        j -= 1
+        it = items[j][0]
+        syntax = not it.escaped and not it.in_class
+        if syntax and it.source == ")":
+            depth += 1
+        elif syntax and it.source == "(":
+            if depth == 0:
+                break
+            depth -= 1
+        elif syntax and it.source == "|" and depth == 0:
+            ends.append(j)
+    ends.append(at)
+    letters = []
+    for end in ends:  # the item before each '|' and before the ')'
+        last = items[end - 1][0] if end - 1 > j else None
+        if last is None:
+            continue
+        if not last.escaped and not last.in_class and last.source in "])":
+            letters += _last_letters(items, end - 1)
+        elif last.value is not None:
+            letters.append(last.value)
+    return letters
+
+
 def _joined(pair: str) -> bool:
     """Whether NFC changes two characters together (composes or reorders them), not each
     on its own (the angstrom sign U+212B is U+00C5 wherever it stands)."""
@@ -341,10 +408,15 @@ def _joined(pair: str) -> bool:
         unicodedata.normalize("NFC", c) for c in pair)
 
 
+def _escapes(chars: str) -> str:
+    """``chars`` as regex escapes (``\\u00e9``)."""
+    return "".join(f"\\u{ord(c):04x}" for c in chars)
+
+
 def _write_as(pair: str) -> str:
     """How to write the characters of ``pair`` (a letter and its mark) as one."""
     composed = unicodedata.normalize("NFC", pair)
-    escapes = "".join(f"\\u{ord(c):04x}" for c in composed)
+    escapes = _escapes(composed)
     if len(composed) == 1:
         return (f"write the accented letter as one character: {_shown(composed)} (or the "
                 f"escape {escapes}), found in composed and decomposed text alike")

@@ -679,6 +679,10 @@ class _InstrumentBuilder:
             self.err(f"'{key}' of {where} must be a list of names", spec.line_of(key))
             return []
         lines = getattr(val, "item_lines", None) or [spec.line_of(key)] * len(val)
+        if key == "items" and getattr(val, "flow", False) and all(val.plain):
+            for pieces, at in _split_in_flow_list([str(v) for v in val]):
+                question = ", ".join(pieces)
+                self.err(_split_message(where, question, None, pieces, ""), lines[at])
         out: list[str] = []
         for v, line in zip(val, lines, strict=True):
             text = _mapping_text(v)
@@ -1029,11 +1033,8 @@ def _check_header(header: list[str], inst: Instrument, path: str, line: int) -> 
         at = ((inst.path, inst.item_lines[pieces[0]], "")
               if inst.path and pieces[0] in inst.item_lines
               else (path, line, "in the instrument, "))
-        problems.append(Problem(
-            at[0], f"scale {scale!r}: the question {column!r} (a column of {path}) was split "
-            f"at its commas into the items {', '.join(map(repr, pieces))} (unquoted in a "
-            f"[...] list, YAML reads ', ' as a separator); {at[2]}quote the question: - "
-            f"{json.dumps(column, ensure_ascii=False)}", at[1]))
+        problems.append(Problem(at[0], _split_message(f"scale {scale!r}", column, path,
+                                                      pieces, at[2]), at[1]))
         missing = [i for i in missing if i not in pieces]
     if missing:
         problems.append(Problem(path, f"item(s) {', '.join(missing)} of the instrument are "
@@ -1051,6 +1052,44 @@ def _check_header(header: list[str], inst: Instrument, path: str, line: int) -> 
 
 #: Longest run of items :func:`_split_questions` rejoins (a question with that many commas).
 _MAX_SPLIT = 40
+
+
+def _split_message(where: str, question: str, path: str | None, pieces: list[str],
+                   place: str) -> str:
+    """What to say of a question YAML split at its commas into ``pieces`` (``path``: the
+    responses file that has it as a column, when known; ``place``: where to quote it)."""
+    column = "" if path is None else f" (a column of {path})"
+    return (f"{where}: the question {question!r}{column} was split at its commas into the "
+            f"items {', '.join(map(repr, pieces))} (unquoted in a [...] list, YAML reads ', ' "
+            f"as a separator); {place}quote the question: - "
+            f"{json.dumps(question, ensure_ascii=False)}")
+
+
+def _split_in_flow_list(items: list[str]) -> list[tuple[list[str], int]]:
+    """``(pieces, index of the first)`` for each question that YAML split at its commas in a
+    flow list of unquoted items, found without the responses: a piece that opens a
+    parenthesis the pieces after it close (``citra baik (1 = buruk``, ``5 = baik)``); the
+    clause before it is taken too when the first piece goes on in lower case after it
+    (``Secara umum``, ``citra ...``)."""
+    out: list[tuple[list[str], int]] = []
+    i = floor = 0  # floor: the first item after the last question found
+    while i < len(items):
+        depth, j = 0, i
+        while j < min(len(items), i + _MAX_SPLIT):
+            depth += items[j].count("(") - items[j].count(")")
+            if depth <= 0:
+                break
+            j += 1
+        if j == i or depth != 0:
+            i += 1
+            continue  # no parenthesis that the pieces after it close
+        start = i
+        while start > floor and items[start][:1].islower() and " " in items[start - 1] \
+                and not re.search(r"[.?!:;)]$", items[start - 1]):
+            start -= 1
+        out.append((items[start:j + 1], start))
+        i = floor = j + 1
+    return out
 
 
 def _comma_key(text: str) -> str:
