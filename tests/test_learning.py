@@ -924,7 +924,7 @@ def test_coders_who_rated_no_document_in_common_are_not_measured(one_of_three):
         assert np.isnan(row.f1) and row.support == 0
         assert row.note.startswith(f"not measured: {other} and {ref} rated no held-out")
         assert not np.isnan(_micro(cv, ref, "dictionary").f1)
-    ci = cv.conf_int(n_boot=20).set_index(["reference", "coder", "measure"])
+    ci = cv.conf_int(n_boot=40).set_index(["reference", "coder", "measure"])
     assert ci.loc[("A", "B", "f1"), "n_boot"] == 0
     assert np.isnan(ci.loc[("A", "B", "f1"), "ci_low"])
     assert ci.loc[("A", "dictionary", "f1"), "n_documents"] == 2
@@ -1037,3 +1037,27 @@ def test_cli_in_a_study_uses_double_coded_for_training_intervals_and_suggestions
     assert re.search(r"B +vs A: P [\d.]+ +R [\d.]+ +F1 [\d.]+ \(no interval\) .*no interval: "
                      r"1 interview in common with A", r.stderr), r.stderr
     assert "wrote no turns to code next to next.csv: every interview is coded" in r.stderr
+
+
+@pytest.mark.parametrize("method", ["conf_int", "compare"])
+def test_learned_coder_intervals_check_n_boot_as_every_interval_does(method):
+    """Session 14: ``conf_int`` and ``compare`` had their own ``n_boot`` check (any n_boot
+    >= 1), so 20 replicates gave a 95 % "interval" of the extreme replicates that
+    ``krippendorff_alpha_details`` and ``citra-eval agree`` refuse. One check
+    (``_validation.check_n_boot``), one message; 0 (no interval) is no option here."""
+    cv = _validation([(f"D{i}", 3, 1, i) for i in range(5)])
+    call = getattr(cv, method)
+    args = ("m", "m") if method == "compare" else ()
+    with pytest.raises(ValueError) as theirs:
+        ce.krippendorff_alpha_details([[1, 1], [1, 2], [2, 2]], level="interval", n_boot=20)
+    shared = str(theirs.value).split("; give ")[0]
+    with pytest.raises(ValueError) as ours:
+        call(*args, reference="A", n_boot=20) if args else call(n_boot=20)
+    assert str(ours.value) == shared + "; give 2000 (the default)"
+    assert "0 for no interval" not in str(ours.value)
+    with pytest.raises(ValueError, match=r"n_boot must be a whole number >= 1, got 0"):
+        call(*args, reference="A", n_boot=0) if args else call(n_boot=0)
+    with pytest.raises(TypeError, match=r"n_boot must be a whole number >= 1, got 40.0"):
+        call(*args, reference="A", n_boot=40.0) if args else call(n_boot=40.0)
+    kwargs = {"reference": "A"} if args else {}
+    assert len(call(*args, n_boot=40, **kwargs)) in (1, 3)

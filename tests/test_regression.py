@@ -1150,3 +1150,30 @@ def test_image_model_names_a_scale_without_any_answer():
                                             r"for every respondent\)") as exc:
         ce.image_model(resp, inst, outcome="IM")
     assert "min_items" not in str(exc.value)
+
+
+@pytest.mark.parametrize("labels", [{"a": "a", "b": "b", "c": "c"}, {"a": 1, "b": 2, "c": 3}])
+def test_group_comparison_tables_have_numeric_columns_and_nan_for_no_pair(labels):
+    """Session 14: notebook 05 showed ``None`` in the omnibus rows (no pair of groups) beside
+    ``NaN`` in a skipped scale's rows. The statistics are float columns (NaN where there is
+    none), ``n`` whole numbers, and a missing pair is NaN in every row; the labels of a pair
+    stay as the data holds them (text, or numbers that do not turn float)."""
+    d = small_groups()
+    d = d.assign(g=d["g"].map(labels), z=d["y"].where(d["g"] == "a"))
+    numeric = ["estimate", "statistic", "df1", "df2", "p_value", "effect_size"]
+    res = ce.compare_groups(d, dv="y", between="g")
+    with pytest.warns(ce.ModelWarning):
+        both = ce.compare_scales(d, scales=["y", "z"], between="g")
+    with pytest.warns(ce.ModelWarning):
+        alone = ce.compare_scales(d, scales=["z"], between="g")  # nothing compared
+    for table in (res, both, alone):
+        assert all(table[c].dtype == np.float64 for c in numeric), table.dtypes
+        omnibus = table[table["test"] != "games_howell"]
+        for col in ("group_a", "group_b"):
+            cells = omnibus[col].tolist()
+            assert all(isinstance(v, float) and np.isnan(v) for v in cells), cells
+    pairs = res[res["test"] == "games_howell"]
+    assert res["n"].dtype == np.int64
+    assert pairs[["group_a", "group_b"]].values.tolist() == [
+        [labels["a"], labels["b"]], [labels["a"], labels["c"]], [labels["b"], labels["c"]]]
+    assert "None" not in res.to_string() and "None" not in both.to_string()

@@ -197,8 +197,90 @@ def test_interval_alpha_with_many_values_in_closed_form_matches_the_package():
     start = time.perf_counter()
     krippendorff_alpha(big, level="interval")
     assert time.perf_counter() - start < 5  # 60000 distinct values: not V x V
-    with pytest.raises(ValueError, match=r"pass n_boot=0 .*or round the ratings"):
-        krippendorff_alpha_details(r, level="interval", n_boot=100)
+    # session 14: the interval bootstrap takes many values too (closed form per replicate)
+    assert krippendorff_alpha_details(r, level="interval", n_boot=100).n_boot == 100
+
+
+def _many_values(n_units: int = 90, seed: int = 3) -> np.ndarray:
+    """Three coders' positive ratings of ``n_units`` units with about 250 distinct values
+    (more than the 200 of the coincidence route), some missing, some units not pairable."""
+    rng = np.random.default_rng(seed)
+    x = rng.gamma(4.0, 2.0, size=n_units)
+    r = np.round(np.column_stack([x, x + rng.normal(0, 1, n_units),
+                                  x * rng.uniform(0.7, 1.3, n_units)]).clip(0.05), 2)
+    r[rng.random(r.shape) < 0.1] = np.nan
+    return r
+
+
+@pytest.mark.parametrize("level", ["interval", "ratio", "ordinal", "nominal"])
+def test_alpha_with_many_values_matches_the_package(level):
+    """Session 14: the routes for more than 200 distinct values (closed form for interval,
+    delta^2 in blocks of rows for ratio and the others) against the krippendorff package
+    on random data. Ratio alpha has no closed form like interval's: its delta^2
+    ((c - k) / (c + k))^2 is not a function of c - k, nor of a few moments of the values,
+    so it keeps the pairs (in blocks)."""
+    import krippendorff
+
+    r = _many_values(400, seed=8)
+    d = krippendorff_alpha_details(r, level=level)
+    assert len(d.categories) > 200 and d.coincidences is None
+    theirs = krippendorff.alpha(reliability_data=r.T, level_of_measurement=level)
+    assert d.alpha == pytest.approx(theirs, abs=1e-10)
+
+
+@pytest.mark.parametrize("level", ["interval", "ratio", "ordinal", "nominal"])
+def test_alpha_bootstrap_with_many_values_matches_naive_resampling(level):
+    """Session 14: the bootstrap refused more than 200 distinct values. It now resamples
+    the pairable units of any number of values (interval, ordinal and nominal in closed
+    form, the other levels with delta^2 held once), with the same draws as
+    recomputing alpha on resampled units."""
+    r = _many_values()
+    pairable = r[(~np.isnan(r)).sum(axis=1) >= 2]
+    n_boot, seed = 60, 4
+    d = krippendorff_alpha_details(r, level=level, n_boot=n_boot, seed=seed, ci=0.9)
+    assert len(d.categories) > 200
+    draws = np.random.default_rng(seed).integers(0, len(pairable), (n_boot, len(pairable)))
+    reps = [krippendorff_alpha(pairable[rows], level=level) for rows in draws]
+    assert d.n_boot == n_boot
+    assert d.ci_low == pytest.approx(np.quantile(reps, 0.05), abs=1e-10)
+    assert d.ci_high == pytest.approx(np.quantile(reps, 0.95), abs=1e-10)
+
+
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio", "bipolar",
+                                   "masi"])
+def test_alpha_bootstrap_routes_agree(monkeypatch, level):
+    """The many-values bootstrap, forced on few values, gives the coincidence route's
+    interval to rounding."""
+    import citra_eval.reliability as rel
+
+    if level == "masi":
+        pool = [frozenset(s) for s in ({"a"}, {"b"}, {"a", "b"}, {"c"}, set())]
+        rng = np.random.default_rng(2)
+        data = [[pool[i] for i in rng.integers(0, len(pool), 3)] for _ in range(25)]
+        data[0][1] = None
+    else:
+        data = K2011
+    few = krippendorff_alpha_details(data, level=level, n_boot=300, seed=5)
+    monkeypatch.setattr(rel, "_MAX_COINCIDENCE_VALUES", 0)
+    monkeypatch.setattr(rel, "_BLOCK_CELLS", 40)  # a few replicates per block
+    many = krippendorff_alpha_details(data, level=level, n_boot=300, seed=5)
+    assert many.coincidences is None and many.n_boot == few.n_boot
+    assert (many.ci_low, many.ci_high) == pytest.approx((few.ci_low, few.ci_high), abs=1e-12)
+
+
+def test_interval_bootstrap_with_many_values_is_fast_and_bounded():
+    """60000 distinct continuous values, 1000 replicates: per replicate three sums over the
+    units (no V x V matrix, no units x values matrix)."""
+    import time
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=20000)
+    big = np.column_stack([x, x + rng.normal(0, .5, 20000), x + rng.normal(0, .5, 20000)])
+    start = time.perf_counter()
+    d = krippendorff_alpha_details(big + 1e6, level="interval", n_boot=1000)
+    assert time.perf_counter() - start < 20
+    assert d.ci_low < d.alpha < d.ci_high and d.n_boot == 1000
+    assert d.ci_high - d.ci_low < 0.02  # 20000 units: a narrow interval, no lost digits
 
 
 @settings(max_examples=40, deadline=None)
@@ -508,9 +590,12 @@ def test_alpha_bootstrap_arguments():
         krippendorff_alpha_details(K2011, n_boot=-1)
     with pytest.raises(ValueError, match="ci must be a confidence level between"):
         krippendorff_alpha_details(K2011, n_boot=100, ci=1.5)
-    many = np.arange(600, dtype=float).reshape(300, 2)
-    with pytest.raises(ValueError, match="at most 200 distinct values"):
-        krippendorff_alpha_details(many, level="interval", n_boot=100)
+    many = np.arange(4200, dtype=float).reshape(1400, 3)
+    assert krippendorff_alpha_details(many, level="interval", n_boot=100).n_boot == 100
+    with pytest.raises(ValueError, match=r"level='ratio' takes at most 2000 distinct values; "
+                                         r"the ratings have 4200: .*every pair of distinct "
+                                         r"values .*pass n_boot=0 .*or round the ratings"):
+        krippendorff_alpha_details(many, level="ratio", n_boot=100)
 
 
 @pytest.mark.parametrize("n_boot, ci, least", [(1, 0.95, 40), (39, 0.95, 40), (9, 0.8, 10)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -575,6 +576,28 @@ def test_likert_table_by_hand(mini):
     assert set(tab["n_answered"]) == {3} and set(tab["n_missing"]) == {1}
     with pytest.raises(ValueError, match="not in the instrument"):
         ce.likert_table(resp, mini, items=["zz"])
+
+
+def test_likert_table_names_an_item_nobody_answered(mini):
+    """Session 14: an item whose every cell is empty (a misnamed column, an incomplete
+    export) got rows of count 0 and percent NaN and no word. A ScaleWarning names the items
+    and the fix, with the words item_statistics uses for the same item; answered items give
+    none."""
+    resp = frame([["r1", "U", 5.0, np.nan, 2.0, np.nan, 3.0],
+                  ["r2", "U", 4.0, np.nan, 2.0, np.nan, 3.0]])
+    with pytest.warns(ce.ScaleWarning, match=r"^likert_table: item\(s\) b, d: no answers at "
+                                             r"all \(every cell is empty\): is the column "
+                                             r"misnamed or the export incomplete\?") as w:
+        tab = ce.likert_table(resp, mini)
+    assert len(w) == 1
+    assert tab.loc[tab["item"] == "b", "percent"].isna().all()
+    with pytest.warns(ce.ScaleWarning) as stats:
+        ce.item_statistics(resp, mini)
+    assert any("item b: no answers at all (every cell is empty): is the column misnamed or "
+               "the export incomplete?" in str(x.message) for x in stats)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ce.likert_table(resp, mini, items=["a", "c"])
 
 
 # --------------------------------------------------------------------------- CLI

@@ -819,3 +819,23 @@ def test_the_quote_of_a_consensus_is_its_hull():
     assert "canteen" not in coders["quote"] and coders["n_coders"] == 2
     import inspect
     assert "hull" in inspect.getdoc(ce.exemplar_quotes)
+
+
+def test_code_frequencies_of_no_codings_says_so():
+    """Session 14: an empty codings table (an unfilled file, a filter that kept nothing) gave
+    an empty table, or with a codebook a table of zeros, and no word. A CoverageWarning says
+    that there is no coding and what to check; the table is still returned, as before."""
+    corpus, codings = small()
+    none = codings.iloc[:0]
+    with pytest.warns(ce.CoverageWarning, match=r"code_frequencies: codings holds no coding "
+                                                r"at all, so every count is 0.*coder") as w:
+        empty = ce.code_frequencies(none, corpus=corpus)
+    assert len(w) == 1
+    assert list(empty.columns) == ["code", "label", "n_codings", "n_segments", "n_documents",
+                                   "n_informants", "share_segments"] and empty.empty
+    with pytest.warns(ce.CoverageWarning, match="no coding at all"):
+        grouped = ce.code_frequencies(none, corpus=corpus, by="group")
+    assert grouped.empty and grouped.columns[0] == "group"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ce.code_frequencies(codings, corpus=corpus)  # codings: no warning

@@ -183,32 +183,37 @@ def check_finite_ratings(arr: np.ndarray, name: str, needs: str) -> None:
                          f"{needs} (NaN for a missing rating)")
 
 
-def n_boot_problem(n_boot: int, ci: float) -> str | None:
+def n_boot_problem(n_boot: int, ci: float, *, default: int = 1000,
+                   none: bool = True) -> str | None:
     """Why ``n_boot`` bootstrap replicates cannot give a ``ci`` percentile interval, or None.
 
     0 means no interval. Otherwise each bound needs, on average, at least one replicate
     beyond it: ``n_boot * (1 - ci) / 2 >= 1``, so at least ``2 / (1 - ci)`` replicates (40 for
     95 %); with fewer the "interval" is the extreme replicates (one replicate: zero width,
-    which need not hold the estimate). The text follows the argument's name."""
+    which need not hold the estimate). The fix names the function's ``default`` and, when
+    ``none`` (0 is allowed), 0 for no interval. The text follows the argument's name."""
     if n_boot == 0:
         return None
     least = math.ceil(2 / (1 - ci) - 1e-9)
     if n_boot < least:
         return (f"{n_boot} replicates cannot give a {ci:g} percentile interval (each bound "
-                f"needs, on average, a replicate beyond it: at least {least}); give 1000 (the "
-                "default), or 0 for no interval")
+                f"needs, on average, a replicate beyond it: at least {least}); give {default} "
+                f"(the default){', or 0 for no interval' if none else ''}")
     return None
 
 
-def check_n_boot(n_boot: object, ci: float, name: str = "n_boot") -> int:
-    """``n_boot`` as an ``int``: 0 (no interval) or enough replicates for a ``ci`` percentile
-    interval (:func:`n_boot_problem`); else ``TypeError`` (not a whole number) or
-    ``ValueError``. ``ci`` must already be checked (:func:`check_ci`)."""
+def check_n_boot(n_boot: object, ci: float, name: str = "n_boot", *, default: int = 1000,
+                 none: bool = True) -> int:
+    """``n_boot`` as an ``int``: 0 (no interval; only when ``none``) or enough replicates for
+    a ``ci`` percentile interval (:func:`n_boot_problem`, whose fix names ``default``); else
+    ``TypeError`` (not a whole number) or ``ValueError``. ``ci`` must already be checked
+    (:func:`check_ci`)."""
+    least = 0 if none else 1
     if isinstance(n_boot, bool) or not isinstance(n_boot, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number >= 0, got {n_boot!r}")
-    if n_boot < 0:
-        raise ValueError(f"{name} must be a whole number >= 0, got {n_boot!r}")
-    problem = n_boot_problem(int(n_boot), ci)
+        raise TypeError(f"{name} must be a whole number >= {least}, got {n_boot!r}")
+    if n_boot < least:
+        raise ValueError(f"{name} must be a whole number >= {least}, got {n_boot!r}")
+    problem = n_boot_problem(int(n_boot), ci, default=default, none=none)
     if problem:
         raise ValueError(f"{name}: {problem}")
     return int(n_boot)

@@ -99,6 +99,7 @@ from ._validation import (
     check_ci,
     check_frame,
     check_int,
+    check_n_boot,
     check_names,
     check_roles,
     check_seed,
@@ -1343,7 +1344,7 @@ class CoderValidation:
         (True, 4)
         """
         ci = check_ci(ci)
-        n_boot = check_int(n_boot, "n_boot", minimum=1)
+        n_boot = check_n_boot(n_boot, ci, default=2000, none=False)
         seed = self.seed if seed is None else check_seed(seed)
         summary = self.summary.set_index(["reference", "coder"])
         rows = []
@@ -1419,7 +1420,7 @@ class CoderValidation:
         ['precision', 'recall', 'f1']
         """
         ci = check_ci(ci)
-        n_boot = check_int(n_boot, "n_boot", minimum=1)
+        n_boot = check_n_boot(n_boot, ci, default=2000, none=False)
         seed = self.seed if seed is None else check_seed(seed)
         summary = self.summary
         known = summary.loc[summary["reference"] == str(reference), "coder"].tolist()

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import check_ci, check_finite, check_int, check_names, check_type
-from .survey import Instrument, keyed_items
+from .survey import NO_ANSWERS, Instrument, ScaleWarning, keyed_items
 
 __all__ = ["ITEM_COLUMNS", "RELIABILITY_COLUMNS", "ScaleWarning", "item_statistics",
            "omega_total", "reliability_warnings", "scale_reliability"]
@@ -23,12 +23,6 @@ RELIABILITY_COLUMNS = ["scale", "n_items", "n", "alpha", "ci_low", "ci_high", "s
                        "average_r", "omega_total", "mean", "sd", "warning"]
 ITEM_COLUMNS = ["scale", "item", "reverse", "n", "mean", "sd", "r_drop", "alpha_if_deleted",
                 "warning"]
-
-
-class ScaleWarning(UserWarning):
-    """A reliability number that is computed but should not be trusted as it is (an item
-    correlating negatively with its scale, an item without variance, too few respondents,
-    scores resting on few items). The same text is in the table's ``warning`` column."""
 
 
 def _pairwise_cov(block: pd.DataFrame) -> np.ndarray:
@@ -77,8 +71,7 @@ def _item_problems(block: pd.DataFrame, c: np.ndarray) -> dict[str, list[str]]:
     r = _r_drop(c)
     for j, item in enumerate(block.columns):
         if not block[item].notna().any():
-            out[str(item)].append("no answers at all (every cell is empty): is the column "
-                                  "misnamed or the export incomplete?")
+            out[str(item)].append(NO_ANSWERS)
         elif block[item].notna().sum() < 2:
             out[str(item)].append("answered by 1 respondent: its variance and correlations "
                                   "need at least two")

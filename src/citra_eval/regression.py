@@ -171,7 +171,7 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
     -------
     DataFrame
         One row per test: ``test`` (``welch_anova``, ``kruskal_wallis``, ``games_howell``),
-        ``group_a, group_b`` (the pair for Games–Howell, else missing; pairs in the groups'
+        ``group_a, group_b`` (the pair for Games–Howell, else NaN; pairs in the groups'
         order, the declared one of a categorical column as in :func:`describe_by`, else
         sorted, numbers as numbers: 1, 2, 10), ``estimate`` (mean of ``group_a`` minus
         ``group_b`` for Games–Howell),
@@ -271,11 +271,11 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
         kw = pd.Series({"H": np.nan, "ddof1": float(len(all_sizes) - 1), "p_unc": np.nan})
         kw_note = f"every value of {dv!r} is the same: no test can tell the groups apart"
     rows = [
-        {"test": "welch_anova", "group_a": None, "group_b": None, "estimate": np.nan,
+        {"test": "welch_anova", "group_a": np.nan, "group_b": np.nan, "estimate": np.nan,
          "statistic": float(welch["F"]), "df1": float(welch["ddof1"]),
          "df2": float(welch["ddof2"]), "p_value": float(welch["p_unc"]),
          "effect_size": float(welch["np2"]), "effect_type": "np2", "n": n, "note": note},
-        {"test": "kruskal_wallis", "group_a": None, "group_b": None, "estimate": np.nan,
+        {"test": "kruskal_wallis", "group_a": np.nan, "group_b": np.nan, "estimate": np.nan,
          "statistic": float(kw["H"]), "df1": float(kw["ddof1"]), "df2": np.nan,
          "p_value": float(kw["p_unc"]), "effect_size": float(kw["H"]) / (len(ranks) - 1),
          "effect_type": "epsilon2", "n": len(ranks), "note": kw_note},
@@ -289,7 +289,7 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
                      "n": size_of[a] + size_of[b], "note": note})
     out = pd.DataFrame(rows, columns=_GROUP_COLUMNS)
     # labels as the data holds them: integer labels would turn float beside the omnibus
-    # rows' missing pair
+    # rows' missing pair, which is NaN (as in every other column), not None
     for col in ("group_a", "group_b"):
         out[col] = pd.Series([r[col] for r in rows], index=out.index, dtype=object)
     return out

@@ -63,6 +63,14 @@ _MAX_COINCIDENCE_VALUES = 200
 #: pandas' warning of features removed in pandas 4 (pandas >= 3.1; before, its parent).
 _PANDAS4_WARNING = getattr(pd.errors, "Pandas4Warning", DeprecationWarning)
 _BLOCK_CELLS = 4_000_000  # cells of delta^2 held at once when summing the expected disagreement
+#: Most distinct values the bootstrap takes at a level whose expected disagreement has no
+#: closed form (ratio, circular, bipolar, MASI, Jaccard, a function): every replicate sums
+#: delta^2 over every pair of values, with their V x V matrix held once, within the cells
+#: of ``_BLOCK_CELLS`` (2000 values: 32 MB; 1000 replicates take about a second).
+#: Nominal, ordinal and interval need no such limit.
+_MAX_BOOTSTRAP_VALUES = math.isqrt(_BLOCK_CELLS)
+#: The levels whose bootstrap replicates take sums over units only (closed forms).
+_CLOSED_FORM_LEVELS = ("nominal", "ordinal", "interval")
 _UNDEFINED = 1e-12  # chance disagreement at or below this: the coefficient is 0/0 (undefined)
 
 
@@ -596,11 +604,20 @@ def _expected_sum(delta: _Delta, n_c: np.ndarray) -> float:
     For the interval metric, ``delta2 = (c - k)^2``, in closed form (linear in the number
     of values V, not quadratic): ``sum_ck n_c n_k (c - k)^2 = 2 n sum_c n_c (c - mean)^2``
     with ``n = sum_c n_c`` and the mean of the pairable values (Krippendorff 2011, section
-    F: the expected disagreement is then twice their variance, ``n / (n - 1)``-scaled)."""
-    if not callable(delta.level) and delta.level == "interval" and len(n_c):
+    F: the expected disagreement is then twice their variance, ``n / (n - 1)``-scaled).
+    The ordinal metric is the interval one on the mid-ranks ``r_c = sum_{g <= c} n_g -
+    n_c / 2`` (its delta2_ck, the values from c to k less half of the two ends, squared, is
+    ``(r_k - r_c)^2``), so the same closed form. The ratio metric has none:
+    ``((c - k) / (c + k))^2`` is not a function of ``c - k`` nor a sum of products of a
+    function of ``c`` and one of ``k``, so its sum needs the pairs, in blocks (as the
+    circular, bipolar, set and user metrics). The nominal one is ``n^2 - sum_c n_c^2``."""
+    if not callable(delta.level) and delta.level == "nominal":
+        return float(n_c.sum()) ** 2 - float(n_c @ n_c)
+    if not callable(delta.level) and delta.level in ("interval", "ordinal") and len(n_c):
         n = float(n_c.sum())
-        mean = float(n_c @ delta.values) / n
-        return 2.0 * n * float(n_c @ (delta.values - mean) ** 2)
+        x = delta.values if delta.level == "interval" else np.cumsum(n_c) - n_c / 2.0
+        mean = float(n_c @ x) / n
+        return 2.0 * n * float(n_c @ (x - mean) ** 2)
     v = len(n_c)
     step = max(1, _BLOCK_CELLS // max(v, 1))
     used = np.flatnonzero(n_c)
@@ -609,6 +626,82 @@ def _expected_sum(delta: _Delta, n_c: np.ndarray) -> float:
         rows = used[lo:lo + step]
         total += float(n_c[rows] @ delta.block(rows) @ n_c)
     return total
+
+
+def _unit_disagreement(kp: np.ndarray, d2: _Delta) -> np.ndarray:
+    """Per unit of the codes ``kp`` (units x coders, -1 missing), the sum of delta^2 over
+    the ordered pairs of its values (twice the unordered pairs), one pass per pair of
+    coders: no units x values matrix."""
+    out = np.zeros(kp.shape[0])
+    for i in range(kp.shape[1]):
+        for j in range(i + 1, kp.shape[1]):
+            both = (kp[:, i] >= 0) & (kp[:, j] >= 0)
+            out[both] += 2.0 * d2.pair(kp[both, i], kp[both, j])
+    return out
+
+
+def _bootstrap_alpha_codes(kp: np.ndarray, d2: _Delta, *, n_boot: int,
+                           seed: int) -> np.ndarray:
+    """Alpha for ``n_boot`` resamples of the pairable units ``kp`` (codes, units x coders,
+    -1 missing) with any number V of distinct values; the draws of :func:`_bootstrap_alpha`.
+
+    A replicate with unit weights ``w`` has ``n_c = sum_u w_u n_uc`` and
+    ``D_o n = sum_u w_u do_u``. Its expected part ``sum_ck n_c n_k delta2_ck`` is in closed
+    form for three levels: nominal ``n^2 - sum_c n_c^2``; interval
+    ``2 (n sum_c n_c x_c^2 - (sum_c n_c x_c)^2)`` from three sums per unit (the values
+    centred on their mean, so no digits are lost to a large mean); ordinal the same on
+    the mid-ranks ``r_c = sum_{g <= c} n_g - n_c / 2``, since Krippendorff's ordinal
+    delta2_ck is ``(r_k - r_c)^2`` (the values between c and k, less half of the two ends),
+    which also gives its observed part once each replicate's mid-ranks are known. The other
+    levels sum ``n' D n`` with the V x V matrix ``D`` of delta^2 held once
+    (V <= :data:`_MAX_BOOTSTRAP_VALUES`). Memory stays within :data:`_BLOCK_CELLS` cells per
+    block of replicates. Returns (n_boot,), NaN where alpha is undefined."""
+    n_units, n_cats = kp.shape[0], d2.n_cats
+    level = None if callable(d2.level) else d2.level
+    present = kp >= 0
+    m = present.sum(axis=1).astype(float)
+    rng = np.random.default_rng(seed)
+    out = np.empty(n_boot)
+    if level == "interval":
+        x = d2.values.astype(float)
+        x = x - x[kp[present]].mean()
+        vals = np.where(present, x[np.where(present, kp, 0)], 0.0)
+        parts = np.column_stack([_unit_disagreement(kp, d2) / (m - 1.0), m,
+                                 vals.sum(axis=1), (vals * vals).sum(axis=1)])
+        step = max(1, _BLOCK_CELLS // n_units)
+        for lo in range(0, n_boot, step):
+            w = resample_weights(rng, n_units, min(step, n_boot - lo))
+            do, n, s1, s2 = (w @ parts).T
+            out[lo:lo + len(w)] = _alpha_values(do, n[:, None], 2.0 * (n * s2 - s1 * s1))[0]
+        return out
+    from scipy import sparse  # here, not at the top: scipy costs time to import
+
+    unit = np.broadcast_to(np.arange(n_units)[:, None], kp.shape)[present]
+    by_value = sparse.csr_matrix((np.ones(len(unit)), (kp[present], unit)),
+                                 shape=(n_cats, n_units))  # V x U counts
+    do_u = None if level == "ordinal" else _unit_disagreement(kp, d2) / (m - 1.0)
+    sq = None if level in _CLOSED_FORM_LEVELS else d2.block(np.arange(n_cats))
+    step = max(1, _BLOCK_CELLS // max(n_units, n_cats))
+    for lo in range(0, n_boot, step):
+        w = resample_weights(rng, n_units, min(step, n_boot - lo))
+        nb = np.asarray((by_value @ w.T).T)                    # replicates x values
+        n = nb.sum(axis=1)
+        if level == "ordinal":
+            mid = np.cumsum(nb, axis=1) - nb / 2.0
+            s1, s2 = (nb * mid).sum(axis=1), (nb * mid * mid).sum(axis=1)
+            expected = 2.0 * (n * s2 - s1 * s1)
+            do = np.zeros(len(w))
+            for i in range(kp.shape[1]):
+                for j in range(i + 1, kp.shape[1]):
+                    both = present[:, i] & present[:, j]
+                    gap = mid[:, kp[both, i]] - mid[:, kp[both, j]]
+                    do += (gap * gap * w[:, both]) @ (2.0 / (m[both] - 1.0))
+        else:
+            do = w @ do_u
+            expected = (n * n - (nb * nb).sum(axis=1) if level == "nominal"
+                        else ((nb @ sq) * nb).sum(axis=1))
+        out[lo:lo + len(w)] = _alpha_values(do, n[:, None], expected)[0]
+    return out
 
 
 def _check_level(level: str, allowed: Sequence[str]) -> None:
@@ -649,15 +742,11 @@ def _alpha_from_codes(codes: np.ndarray, cats: np.ndarray, level: str,
     else:
         # Many distinct values: the same per-unit disagreements summed over the pairs of
         # values within each unit (one pass per pair of coders), and the expected disagreement
-        # in blocks of rows, so no V x V matrix is held.
+        # in closed form (nominal, ordinal, interval) or in blocks of rows, so no V x V
+        # matrix is held.
         n_c = np.bincount(kp[kp >= 0], minlength=n_cats).astype(float)
         d2 = _Delta(level, cats, n_c) if delta is None else delta
-        do_u = np.zeros(n_pair)
-        for i in range(kp.shape[1]):
-            for j in range(i + 1, kp.shape[1]):
-                both = (kp[:, i] >= 0) & (kp[:, j] >= 0)
-                do_u[both] += 2.0 * d2.pair(kp[both, i], kp[both, j])
-        do_sum = float((do_u / (mp - 1.0)).sum())
+        do_sum = float((_unit_disagreement(kp, d2) / (mp - 1.0)).sum())
         expected = _expected_sum(d2, n_c)
     alpha, d_o, d_e, n = (float(v) for v in _alpha_values(do_sum, n_c, expected))
     if not d_e > 0:
@@ -690,8 +779,9 @@ def krippendorff_alpha_details(ratings: Ratings, *, level: str | Callable = "nom
         ``"jaccard"``, or a function ``delta2(a, b)`` (see :func:`krippendorff_alpha`).
     n_boot : int
         Bootstrap replicates for a confidence interval (0: none). The pairable units are drawn
-        with replacement and alpha recomputed from the resampled units (vectorised); needs
-        at most 200 distinct values.
+        with replacement and alpha recomputed from the resampled units (vectorised). Any
+        number of distinct values at the nominal, ordinal and interval levels (closed
+        forms); at most 2000 at the others, whose replicates sum over every pair of values.
     seed : int
         Seed of the bootstrap's random generator (``numpy.random.default_rng``).
     ci : float
@@ -736,16 +826,26 @@ def krippendorff_alpha_details(ratings: Ratings, *, level: str | Callable = "nom
     else:
         codes, cats, delta = _prepare(ratings, level, categories)
     details, cnt = _alpha_from_codes(codes, cats, level, delta=delta)
-    if n_boot:
-        if cnt is None:
-            raise ValueError(f"the bootstrap interval needs at most {_MAX_COINCIDENCE_VALUES} "
-                             f"distinct values; the ratings have {len(cats)}: pass n_boot=0 "
-                             "for alpha without an interval, or round the ratings to a "
-                             f"coarser grid with at most {_MAX_COINCIDENCE_VALUES} values "
-                             "(e.g. ratings.round(1)) if that precision is not meaningful")
+    if n_boot and cnt is None:  # many values: from the codes, without a units x values matrix
+        closed = not callable(level) and level in _CLOSED_FORM_LEVELS
+        if not closed and len(cats) > _MAX_BOOTSTRAP_VALUES:
+            raise ValueError(
+                f"the bootstrap interval at level={_level_name(level)!r} takes at most "
+                f"{_MAX_BOOTSTRAP_VALUES} distinct values; the ratings have {len(cats)}: at "
+                "this level each replicate sums delta^2 over every pair of distinct values "
+                "(no closed form, unlike nominal, ordinal and interval), held as one values "
+                f"x values matrix of at most {_MAX_BOOTSTRAP_VALUES} x {_MAX_BOOTSTRAP_VALUES} "
+                f"({_MAX_BOOTSTRAP_VALUES ** 2 * 8 // 10 ** 6} MB); pass n_boot=0 for alpha "
+                "without an interval, or round the ratings to a coarser grid (e.g. "
+                "ratings.round(1)) if that precision is not meaningful")
+        d2 = delta or _Delta(level, cats, np.asarray(details.value_counts, float))
+        kp = codes[(codes >= 0).sum(axis=1) >= 2]
+        reps = _bootstrap_alpha_codes(kp, d2, n_boot=n_boot, seed=seed)[:, None]
+    elif n_boot:
         sq = None if level == "ordinal" else (
             delta or _Delta(level, cats, cnt.sum(axis=0))).block(np.arange(len(cats)))
         reps = _bootstrap_alpha(cnt[None], sq, n_boot=n_boot, seed=seed)
+    if n_boot:
         low, high, valid = percentile_interval(reps, ci)
         details = replace(details, ci_low=float(low[0]), ci_high=float(high[0]),
                           n_boot=int(valid[0]))

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,12 +29,12 @@ from ._files import (
     excel_separator_hint,
     read_text_file,
 )
-from ._validation import check_int, check_names
+from ._validation import check_int, check_names, listed
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect
 
-__all__ = ["DEMOGRAPHIC_TYPES", "Demographic", "Instrument", "ResponseRange", "Scale",
-           "likert_table", "read_responses", "score_scales"]
+__all__ = ["DEMOGRAPHIC_TYPES", "NO_ANSWERS", "Demographic", "Instrument", "ResponseRange",
+           "Scale", "ScaleWarning", "likert_table", "read_responses", "score_scales"]
 
 TOP_KEYS = {"instrument", "version", "language", "description", "note", "scale", "id_column",
             "scales", "items", "demographics", "missing"}
@@ -48,6 +49,17 @@ DEMOGRAPHIC_KEYS = {"type", "levels", "label", "note", "description", "missing",
 DEMOGRAPHIC_TYPES = ("categorical", "numeric", "ordinal")
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
+#: What is said of an item nobody answered (:func:`likert_table`, and the reliability
+#: tables of :mod:`citra_eval.psychometrics`), with its likely causes.
+NO_ANSWERS = ("no answers at all (every cell is empty): is the column misnamed or the export "
+              "incomplete?")
+
+
+class ScaleWarning(UserWarning):
+    """A survey number that is computed but should not be trusted as it is (an item
+    correlating negatively with its scale, an item without variance or without any answer,
+    too few respondents, scores resting on few items). In the reliability tables the same
+    text is in the ``warning`` column."""
 
 
 @dataclass(frozen=True)
@@ -1490,6 +1502,12 @@ def likert_table(responses: pd.DataFrame, instrument: Instrument, *,
         ``item, option, label, count, percent, n_answered, n_missing``. ``percent`` is
         ``100 * count / n_answered`` (missing answers excluded); raw answers, not reverse-keyed.
 
+    Warns
+    -----
+    ScaleWarning
+        An item nobody answered (every cell empty: a misnamed column, an incomplete export):
+        its rows count 0 and ``percent`` is NaN.
+
     Examples
     --------
     >>> import citra_eval as ce
@@ -1507,6 +1525,10 @@ def likert_table(responses: pd.DataFrame, instrument: Instrument, *,
     if unknown:
         raise ValueError(f"items not in the instrument: {', '.join(unknown)}")
     _check_items(responses, instrument, names)
+    empty = [i for i in names if not responses[i].notna().any()]
+    if empty:
+        warnings.warn(f"likert_table: item(s) {listed(empty, quote=False)}: {NO_ANSWERS} "
+                      "(their rows count 0, percent NaN)", ScaleWarning, stacklevel=2)
     rows = []
     for item in names:
         col = responses[item]

@@ -29,7 +29,7 @@ from ._validation import (
     listed,
 )
 from .autocoding import coding_units
-from .codings import check_codings_against, warn_uncoded
+from .codings import CoverageWarning, check_codings_against, warn_uncoded
 from .corpus import Corpus, is_missing_value
 from .errors import InputError
 from .matching import Matcher
@@ -190,7 +190,8 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     CoverageWarning
         Some interviews with a turn of ``roles`` have no coding at all: they count as coded
         with no code (lowering every ``share_segments``). If they are not coded yet, pass
-        ``corpus=corpus.subset(ce.coded_documents(codings, corpus=corpus))``.
+        ``corpus=corpus.subset(ce.coded_documents(codings, corpus=corpus))``. And when
+        ``codings`` holds no coding at all (every count 0; without a codebook, no row).
 
     Examples
     --------
@@ -207,6 +208,14 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     if lang is not None:
         check_lang(lang)
     data, base, roles, n_ignored = on_roles(codings, corpus, roles)
+    if codings.empty:
+        rows = ("a row of zeros per code of the codebook" if codebook is not None else
+                "no row: the codes listed are those the codings apply")
+        warnings.warn(CoverageWarning(
+            f"code_frequencies: codings holds no coding at all, so every count is 0 ({rows}); "
+            "check that it is the coded file (not an unfilled sheet or an empty export) and "
+            "that a filter before it (by coder or document) kept what was meant"),
+            stacklevel=2)
     warn_uncoded(codings, corpus, documents_with_roles(corpus, roles), "code_frequencies")
     codes = _code_list(codings, codebook)
     if by is not None:
