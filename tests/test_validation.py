@@ -555,3 +555,47 @@ def test_corpus_is_one_rule_across_the_api(example, name, tmp_path, monkeypatch)
     with pytest.raises(TypeError, match=r"^corpus must be a citra_eval\.Corpus.*, got list$"):
         call([], *example[1:], None)
     assert not list(tmp_path.iterdir())
+
+
+def _plot_call(name: str, **options):
+    """``citra_eval.plots.<name>`` called on an empty table with ``options`` (and the
+    required arguments each plot needs besides its table)."""
+    from citra_eval import plots
+
+    required = {"plot_coder_quality": {"reference": "A"}}.get(name, {})
+    extra = (None,) if name == "plot_likert" else ()
+    return getattr(plots, name)(pd.DataFrame(), *extra, **required, **options)
+
+
+def _plots_taking(argument: str) -> list[str]:
+    import inspect
+
+    from citra_eval import plots
+
+    return [n for n in plots.__all__
+            if argument in inspect.signature(getattr(plots, n)).parameters]
+
+
+@pytest.mark.parametrize("name", _plots_taking("ax"))
+def test_every_plot_refuses_an_ax_that_is_not_an_axes(name):
+    """ax="left" failed inside matplotlib (no attribute 'yaxis'); every plot checks ax
+    first, before the table."""
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    with pytest.raises(TypeError, match=r"^ax must be a matplotlib Axes or None .*got str$"):
+        _plot_call(name, ax="left")
+    assert plt.get_fignums() == before
+
+
+@pytest.mark.parametrize("name", _plots_taking("codebook"))
+def test_every_plot_refuses_a_codebook_that_is_not_a_codebook(name):
+    """A codebook path (or 42) was ignored (code ids shown instead of the labels asked for)
+    or failed inside; the one codebook check refuses it first."""
+    assert len(_plots_taking("codebook")) >= 4
+    with pytest.raises(TypeError, match=r"^codebook must be a citra_eval\.Codebook or None, "
+                                        r"got str; load the file first"):
+        _plot_call(name, codebook="codebook.yaml")
+    with pytest.raises(TypeError, match=r"^codebook must be a citra_eval\.Codebook or None, "
+                                        r"got int$"):
+        _plot_call(name, codebook=42)
