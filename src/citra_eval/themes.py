@@ -583,7 +583,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
             continue
         if isinstance(val, bool) or not isinstance(val, int | np.integer) or val < 1:
             raise ValueError(f"{name} must be a whole number >= 1, got {val!r}")
-    threshold = check_proportion(threshold, "threshold")
+    check_proportion(threshold, "threshold")
     codings = checked_codings(codings, corpus, coder)
     spoken = documents_with_roles(corpus, check_roles(roles, corpus))
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
