@@ -69,30 +69,38 @@ T = TypeVar("T")
 def check_type(name: str, value: object, expected: type | tuple[type, ...], what: str, *,
                fix: str = "") -> None:
     """Raise ``TypeError`` naming the argument when ``value`` is not of ``expected`` type;
-    ``fix`` (``"; load it with ..."``) ends the message."""
+    ``fix`` (``"; use ... instead"``) ends the message."""
     if not isinstance(value, expected):
         raise TypeError(f"{name} must be {what}, got {type(value).__name__}{fix}")
 
 
-def _path_fix(value: object, how: str) -> str:
-    """``how`` (how to read a file into the expected object) when ``value`` looks like a
-    path (a string or ``os.PathLike``), else nothing: the usual mistake is passing the file
-    a reader takes instead of what it returns."""
-    return f"; {how}" if isinstance(value, str | PathLike) else ""
+def _is_a(value: object, module: str, cls: str) -> bool:
+    """Whether ``value`` is an instance of the package's class ``module.cls`` (or of a
+    subclass): ``isinstance`` by the class's module and name, as the inputs' classes live a
+    layer above these checks (ARCHITECTURE.md)."""
+    return any(c.__module__ == f"citra_eval.{module}" and c.__qualname__ == cls
+               for c in type(value).__mro__)
+
+
+def _check_input(value: object, name: str, module: str, cls: str, *, allow_none: bool,
+                 how: str):
+    """``value`` if it is a ``citra_eval.<cls>`` (or None with ``allow_none``), else
+    ``TypeError`` naming ``name``; for a path (a string or ``os.PathLike``: the usual mistake
+    is passing the file a reader takes instead of what it returns) the message ends with
+    ``how`` to read it."""
+    if (value is None and allow_none) or _is_a(value, module, cls):
+        return value
+    fix = f"; {how}" if isinstance(value, str | PathLike) else ""
+    also = " or None" if allow_none else ""
+    raise TypeError(f"{name} must be a citra_eval.{cls}{also}, got {type(value).__name__}{fix}")
 
 
 def check_corpus(corpus: object, name: str = "corpus", *, allow_none: bool = False):
     """``corpus`` if it is a :class:`~citra_eval.Corpus` (or None with ``allow_none``), else
     ``TypeError``; for a path, the message says how to read the transcripts. The one check of
     every ``corpus=`` argument."""
-    from .corpus import Corpus
-
-    if corpus is None and allow_none:
-        return None
-    check_type(name, corpus, Corpus, "a citra_eval.Corpus" + (" or None" if allow_none else ""),
-               fix=_path_fix(corpus, "read the transcripts first: "
-                                     "citra_eval.read_transcripts(folder)"))
-    return corpus
+    return _check_input(corpus, name, "corpus", "Corpus", allow_none=allow_none,
+                        how="read the transcripts first: citra_eval.read_transcripts(folder)")
 
 
 def check_codebook(codebook: object, name: str = "codebook", *, allow_none: bool = True):
@@ -100,14 +108,8 @@ def check_codebook(codebook: object, name: str = "codebook", *, allow_none: bool
     else ``TypeError``; for a path, the message says how to load it. The one check of every
     ``codebook=`` argument (a path or a number would otherwise be ignored or fail deep
     inside)."""
-    from .codebook import Codebook
-
-    if codebook is None and allow_none:
-        return None
-    check_type(name, codebook, Codebook,
-               "a citra_eval.Codebook" + (" or None" if allow_none else ""),
-               fix=_path_fix(codebook, "load the file first: citra_eval.Codebook.load(path)"))
-    return codebook
+    return _check_input(codebook, name, "codebook", "Codebook", allow_none=allow_none,
+                        how="load the file first: citra_eval.Codebook.load(path)")
 
 
 def check_ax(ax: object, name: str = "ax"):
