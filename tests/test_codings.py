@@ -415,3 +415,20 @@ def test_a_template_read_as_codings_says_it_is_the_template(tmp_path, corpus):
         [problem] = info.value.problems
         assert problem.path == str(path)
         assert "this is the template" in problem.message and "leave it out" in problem.message
+
+
+def test_read_codings_refuses_a_table_given_as_the_path(tmp_path, corpus, monkeypatch):
+    """A table passed to read_codings was read as one file per column name ("doc_id: file
+    not found", ...); it is a TypeError naming path and pointing to validate_codings."""
+    monkeypatch.chdir(tmp_path)
+    s, e = span(corpus, 2)
+    table = pd.DataFrame([("INF03", 2, s, e, "bamara", "A")], columns=ce.CODING_COLUMNS)
+    for bad, got in ((table, "DataFrame"), (table["code"], "Series")):
+        with pytest.raises(TypeError, match=rf"^path must be a file path \(or a list of them\), "
+                                            rf"got {got}; use validate_codings for a table$"):
+            ce.read_codings(bad, corpus=corpus)
+    with pytest.raises(TypeError, match=r"^path must be a file path .*got int$"):
+        ce.read_codings(42)
+    with pytest.raises(TypeError, match=r"^path must be .*holding only paths, got int$"):
+        ce.read_codings([write(tmp_path, ""), 3])
+    assert ce.validate_codings(table, corpus=corpus) is None  # where the table goes

@@ -218,6 +218,26 @@ def test_segment_at_and_subset(tmp_path):
     assert len(sub) == 1 and len(sub.segments) == 3
 
 
+def test_subset_keeps_each_document_once_and_refuses_a_bare_id():
+    """subset(codings["doc_id"]) (a column repeating documents) gave a corpus whose
+    documents table repeated them, and by= analyses then failed inside pandas; a bare id
+    string was read letter by letter."""
+    import pandas as pd
+
+    texts = {f"{d}.txt": BASIC.replace("INF03", d) for d in ("D1", "D2", "D3")}
+    corpus = ce.Corpus.from_texts(texts)
+    sub = corpus.subset(pd.Series(["D3", "D1", "D3", "D1", "D3"]))
+    assert sub.documents["doc_id"].tolist() == sub.doc_ids == ["D3", "D1"]
+    assert sub.documents["doc_id"].is_unique
+    assert len(sub.segments) == 2 * len(corpus.segments) // 3
+    assert len(ce.word_frequencies(sub, by="group")) == len(ce.word_frequencies(sub))
+    with pytest.raises(TypeError, match=r"^doc_ids must be a list of names, got the string "
+                                        r"'D1' \(write \['D1'\] for one name\)$"):
+        corpus.subset("D1")
+    with pytest.raises(TypeError, match=r"^doc_ids must be a list of document ids, got int$"):
+        corpus.subset(1)
+
+
 # ------------------------------------------------------------------ bad input
 
 def _error(tmp_path, files: dict) -> ce.InputError:

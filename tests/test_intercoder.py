@@ -286,7 +286,8 @@ def test_bad_input(corpus, codings):
     with pytest.raises(ValueError, match=r"n_boot: 1 replicates cannot give a 0\.95 "
                                          r"percentile interval .*at least 40"):
         ce.agreement(codings, corpus=corpus, n_boot=1)
-    with pytest.raises(TypeError, match="corpus must be a Corpus"):
+    with pytest.raises(TypeError, match=r"corpus must be a citra_eval\.Corpus, got str; "
+                                        r"read the transcripts"):
         ce.agreement(codings, corpus="transcripts/")
     with pytest.raises(TypeError, match="coders must be a list"):
         ce.agreement(codings, corpus=corpus, coders="A")

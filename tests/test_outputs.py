@@ -179,6 +179,23 @@ def test_table_decimals_per_column_and_index(tmp_path):
         report.save_table([1, 2], "m", out_dir=tmp_path)
 
 
+@pytest.mark.parametrize("bad, error, says", [
+    (-1, ValueError, r"^decimals must be at least 0, got -1$"),
+    (2.5, TypeError, r"^decimals must be an integer, got float$"),
+    (None, TypeError, r"^decimals must be an integer, got NoneType$"),
+    ("2", TypeError, r"^decimals must be an integer, got str$"),
+    ({"share": "two"}, TypeError, r"^decimals\['share'\] must be an integer, got str$"),
+    ({"default": -2}, ValueError, r"^decimals\['default'\] must be at least 0, got -2$"),
+])
+def test_table_decimals_of_the_wrong_type_or_value_name_decimals(tmp_path, bad, error, says):
+    """decimals=-1 / None / {'share': 'two'} failed inside the float formatting without
+    naming decimals (2.5 was silently read as 2); nothing is written."""
+    t = pd.DataFrame({"code": ["a"], "share": [0.123456]})
+    with pytest.raises(error, match=says):
+        report.save_table(t, "t", out_dir=tmp_path, decimals=bad)
+    assert not (tmp_path / "t.csv").exists()
+
+
 def test_table_identical_across_saves(tmp_path):
     rng = np.random.default_rng(0)
     t = pd.DataFrame({"x": rng.normal(size=50), "g": list("ab") * 25})

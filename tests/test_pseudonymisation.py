@@ -377,7 +377,8 @@ def test_key_csv_lines_count_quoted_newlines(tmp_path):
 
 
 def test_reidentify_needs_a_corpus(tmp_path):
-    with pytest.raises(TypeError, match="corpus must be a Corpus"):
+    with pytest.raises(TypeError, match=r"corpus must be a citra_eval\.Corpus, got str; "
+                                        r"read the transcripts"):
         ce.reidentify("interview_transcripts", tmp_path / "key.csv")
 
 

@@ -839,3 +839,25 @@ def test_code_frequencies_of_no_codings_says_so():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ce.code_frequencies(codings, corpus=corpus)  # codings: no warning
+
+
+def test_coder_threshold_and_quote_lengths_of_the_wrong_type_name_the_argument():
+    """A list for coder=, a string for threshold=/min_chars=/max_chars= escaped as raw
+    pandas or comparison errors; min_chars above max_chars was accepted (no quote fits)."""
+    corpus, codings = sat_corpus_and_codings()
+    for call in (lambda: ce.saturation(codings, corpus=corpus, coder=["A"]),
+                 lambda: ce.code_frequencies(codings, corpus=corpus, coder=["A"])):
+        with pytest.raises(TypeError, match=r"^coder must be one coder's name \(a string\) or "
+                                            r"None, got list$"):
+            call()
+    with pytest.raises(TypeError, match=r"^threshold must be a proportion, a number from 0 to "
+                                        r"1 \(e\.g\. 0\.05\), got the string '0\.05'$"):
+        ce.saturation(codings, corpus=corpus, threshold="0.05")
+    with pytest.raises(ValueError, match=r"^threshold must be a proportion in \[0, 1\]"):
+        ce.saturation(codings, corpus=corpus, threshold=float("nan"))
+    for option in ("min_chars", "max_chars"):
+        with pytest.raises(TypeError, match=rf"^{option} must be an integer, got str$"):
+            ce.exemplar_quotes(codings, corpus=corpus, **{option: "10"})
+    with pytest.raises(ValueError, match=r"^min_chars \(100\) must not exceed max_chars \(10\)"):
+        ce.exemplar_quotes(codings, corpus=corpus, min_chars=100, max_chars=10)
+    assert len(ce.exemplar_quotes(codings, corpus=corpus, min_chars=4, max_chars=4))

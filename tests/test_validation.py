@@ -444,3 +444,158 @@ def test_the_role_check_names_where_the_roles_of_the_transcripts_come_from(tmp_p
     (message,) = [str(w.message) for w in record]
     assert "front matter" in message and "sidecar" not in message
     assert "'N': informant" in message
+
+
+def _example_sheet() -> ce.CodingSheet:
+    """An (empty) coding sheet of the example study."""
+    return ce.coding_sheet(ce.read_transcripts(ce.example_path("transcripts")),
+                           ce.Codebook.load(ce.example_path("codebook")))
+
+
+#: A call of every public function (and method) that takes ``codebook=``, with the
+#: codebook given (the other arguments valid).
+CODEBOOK_CALLS = {
+    "autocode": lambda c, cb, a, ab, tmp: ce.autocode(c, cb),
+    "autocode_report": lambda c, cb, a, ab, tmp: ce.autocode_report(a, corpus=c, codebook=cb),
+    "code_case_matrix": lambda c, cb, a, ab, tmp: ce.code_case_matrix(a, corpus=c, codebook=cb),
+    "code_frequencies": lambda c, cb, a, ab, tmp: ce.code_frequencies(a, corpus=c, codebook=cb),
+    "codebook_to_qdc": lambda c, cb, a, ab, tmp: ce.codebook_to_qdc(cb, tmp / "x.qdc"),
+    "coding_sheet": lambda c, cb, a, ab, tmp: ce.coding_sheet(c, cb),
+    "codings_from_sheet": lambda c, cb, a, ab, tmp: ce.codings_from_sheet(
+        _example_sheet(), corpus=c, codebook=cb, coder="A"),
+    "collocations": lambda c, cb, a, ab, tmp: ce.collocations(c, codebook=cb),
+    "cooccurrence": lambda c, cb, a, ab, tmp: ce.cooccurrence(a, corpus=c, codebook=cb),
+    "cross_validate_coder": lambda c, cb, a, ab, tmp: ce.cross_validate_coder(c, a,
+                                                                              codebook=cb),
+    "exemplar_quotes": lambda c, cb, a, ab, tmp: ce.exemplar_quotes(ab, corpus=c, codebook=cb),
+    "explain": lambda c, cb, a, ab, tmp: ce.explain(a, corpus=c, codebook=cb),
+    "joint_display": lambda c, cb, a, ab, tmp: ce.joint_display(
+        a, corpus=c, codebook=cb, responses=None, instrument=None, outcome=None),
+    "keyness": lambda c, cb, a, ab, tmp: ce.keyness(c, target=a["code"].iat[0], codings=a,
+                                                    codebook=cb),
+    "kwic": lambda c, cb, a, ab, tmp: ce.kwic(c, "humas", codebook=cb),
+    "match_patterns": lambda c, cb, a, ab, tmp: ce.match_patterns(c, cb),
+    "question_hits": lambda c, cb, a, ab, tmp: ce.question_hits(c, cb),
+    "read_coding_sheet": lambda c, cb, a, ab, tmp: ce.read_coding_sheet(
+        tmp / "sheet.xlsx", corpus=c, codebook=cb, coder="A"),
+    "read_codings": lambda c, cb, a, ab, tmp: ce.read_codings(ce.example_path("codings_A"),
+                                                              corpus=c, codebook=cb),
+    "suggest_turns": lambda c, cb, a, ab, tmp: ce.suggest_turns(c, a, codebook=cb),
+    "theme_evidence": lambda c, cb, a, ab, tmp: ce.theme_evidence(a, corpus=c, codebook=cb),
+    "train_coder": lambda c, cb, a, ab, tmp: ce.train_coder(c, a, codebook=cb),
+    "validate_codings": lambda c, cb, a, ab, tmp: ce.validate_codings(a, corpus=c, codebook=cb),
+    "word_frequencies": lambda c, cb, a, ab, tmp: ce.word_frequencies(c, codebook=cb),
+    "write_qdpx": lambda c, cb, a, ab, tmp: ce.write_qdpx(tmp / "x.qdpx", c, cb, a),
+}
+
+
+def test_every_codebook_argument_is_in_the_table():
+    assert _taking("codebook") == set(CODEBOOK_CALLS)
+
+
+@pytest.mark.parametrize("name", sorted(CODEBOOK_CALLS))
+def test_codebook_is_one_rule_across_the_api(example, name, tmp_path):
+    """A codebook given as its file (as Codebook.load takes it) or as anything but a
+    Codebook is a TypeError saying how to load it, before any work (most functions failed
+    deep inside with an AttributeError; kwic ignored it)."""
+    call = CODEBOOK_CALLS[name]
+    with pytest.raises(TypeError, match=r"^codebook must be a citra_eval\.Codebook.*, got str; "
+                                        r"load the file first: citra_eval\.Codebook\.load"):
+        call(example[0], "codebook.yaml", *example[2:], tmp_path)
+    with pytest.raises(TypeError, match=r"^codebook must be a citra_eval\.Codebook.*, "
+                                        r"got int$"):
+        call(example[0], 42, *example[2:], tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+#: A call of every public function (and method) that takes ``corpus=``, with the corpus
+#: given (the other arguments valid).
+CORPUS_CALLS = {
+    **{name: call for name, call in ROLE_CALLS.items() if name not in ("LearnedCoder.code",)},
+    "Codebook.lint": lambda c, cb, a, ab, r: cb.lint(corpus=c),
+    "LearnedCoder.code": lambda c, cb, a, ab, r: ce.LearnedCoder.code(
+        _untrained_coder(roles=("informant",)), c),
+    "LearnedCoder.scores": lambda c, cb, a, ab, r: ce.LearnedCoder.scores(
+        _untrained_coder(roles=("informant",)), c),
+    "check_anchors": lambda c, cb, a, ab, r: ce.check_anchors(a, c),
+    "coded_documents": lambda c, cb, a, ab, r: ce.coded_documents(a, corpus=c),
+    "codings_from_sheet": lambda c, cb, a, ab, r: ce.codings_from_sheet(
+        _example_sheet(), corpus=c, codebook=cb, coder="A"),
+    "consensus": lambda c, cb, a, ab, r: ce.consensus(ab, corpus=c),
+    "pseudonymise": lambda c, cb, a, ab, r: ce.pseudonymise(c, key={}),
+    "read_coding_sheet": lambda c, cb, a, ab, r: ce.read_coding_sheet(
+        "sheet.xlsx", corpus=c, codebook=cb, coder="A"),
+    "read_codings": lambda c, cb, a, ab, r: ce.read_codings(ce.example_path("codings_A"),
+                                                            corpus=c),
+    "reanchor": lambda c, cb, a, ab, r: ce.reanchor(a, c),
+    "record_text": lambda c, cb, a, ab, r: ce.record_text(a, corpus=c),
+    "reference_codings": lambda c, cb, a, ab, r: ce.reference_codings(ab, corpus=c),
+    "reidentify": lambda c, cb, a, ab, r: ce.reidentify(c, pd.DataFrame()),
+    "validate_codings": lambda c, cb, a, ab, r: ce.validate_codings(a, corpus=c),
+    "write_codings": lambda c, cb, a, ab, r: ce.write_codings(a, "codings.csv", corpus=c),
+    "write_qdpx": lambda c, cb, a, ab, r: ce.write_qdpx("x.qdpx", c, cb, a),
+}
+
+
+def test_every_corpus_argument_is_in_the_table():
+    assert _taking("corpus") == set(CORPUS_CALLS)
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS_CALLS))
+def test_corpus_is_one_rule_across_the_api(example, name, tmp_path, monkeypatch):
+    """A corpus given as its folder of transcripts (or as anything but a Corpus) is a
+    TypeError saying how to read it, before any work (read_codings, validate_codings,
+    record_text, write_codings and Codebook.lint failed deep inside)."""
+    monkeypatch.chdir(tmp_path)
+    call = CORPUS_CALLS[name]
+    with pytest.raises(TypeError, match=r"^corpus must be a citra_eval\.Corpus.*, got str; "
+                                        r"read the transcripts first: "
+                                        r"citra_eval\.read_transcripts\(folder\)$"):
+        call("transcripts", *example[1:], None)
+    with pytest.raises(TypeError, match=r"^corpus must be a citra_eval\.Corpus.*, got list$"):
+        call([], *example[1:], None)
+    assert not list(tmp_path.iterdir())
+
+
+def _plot_call(name: str, **options):
+    """``citra_eval.plots.<name>`` called on an empty table with ``options`` (and the
+    required arguments each plot needs besides its table)."""
+    from citra_eval import plots
+
+    required = {"plot_coder_quality": {"reference": "A"}}.get(name, {})
+    extra = (None,) if name == "plot_likert" else ()
+    return getattr(plots, name)(pd.DataFrame(), *extra, **required, **options)
+
+
+def _plots_taking(argument: str) -> list[str]:
+    import inspect
+
+    from citra_eval import plots
+
+    return [n for n in plots.__all__
+            if argument in inspect.signature(getattr(plots, n)).parameters]
+
+
+@pytest.mark.parametrize("name", _plots_taking("ax"))
+def test_every_plot_refuses_an_ax_that_is_not_an_axes(name):
+    """ax="left" failed inside matplotlib (no attribute 'yaxis'); every plot checks ax
+    first, before the table."""
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    with pytest.raises(TypeError, match=r"^ax must be a matplotlib Axes or None .*got str$"):
+        _plot_call(name, ax="left")
+    assert plt.get_fignums() == before
+
+
+@pytest.mark.parametrize("name", _plots_taking("codebook"))
+def test_every_plot_refuses_a_codebook_that_is_not_a_codebook(name):
+    """A codebook path (or 42) was ignored (code ids shown instead of the labels asked for)
+    or failed inside; the one codebook check refuses it first."""
+    assert len(_plots_taking("codebook")) >= 4
+    with pytest.raises(TypeError, match=r"^codebook must be a citra_eval\.Codebook or None, "
+                                        r"got str; load the file first"):
+        _plot_call(name, codebook="codebook.yaml")
+    with pytest.raises(TypeError, match=r"^codebook must be a citra_eval\.Codebook or None, "
+                                        r"got int$"):
+        _plot_call(name, codebook=42)

@@ -21,6 +21,7 @@ import numbers
 import re
 import warnings
 from collections.abc import Collection, Iterable, Sequence
+from os import PathLike
 from pathlib import Path
 from typing import TypeVar
 
@@ -32,11 +33,14 @@ from .errors import InputError, did_you_mean
 __all__ = [
     "LANGS",
     "SEED_MAX",
+    "check_ax",
     "check_bool",
     "check_choice",
     "check_ci",
+    "check_codebook",
     "check_codings_in_corpus",
     "check_columns",
+    "check_corpus",
     "check_finite",
     "check_finite_ratings",
     "check_frame",
@@ -46,6 +50,7 @@ __all__ = [
     "check_lang",
     "check_n_boot",
     "check_names",
+    "check_proportion",
     "check_roles",
     "check_seed",
     "check_type",
@@ -61,10 +66,72 @@ LANGS = ("id", "en")
 T = TypeVar("T")
 
 
-def check_type(name: str, value: object, expected: type | tuple[type, ...], what: str) -> None:
-    """Raise ``TypeError`` naming the argument when ``value`` is not of ``expected`` type."""
+def check_type(name: str, value: object, expected: type | tuple[type, ...], what: str, *,
+               fix: str = "") -> None:
+    """Raise ``TypeError`` naming the argument when ``value`` is not of ``expected`` type;
+    ``fix`` (``"; use ... instead"``) ends the message."""
     if not isinstance(value, expected):
-        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}{fix}")
+
+
+def _is_a(value: object, module: str, cls: str) -> bool:
+    """Whether ``value`` is an instance of the package's class ``module.cls`` (or of a
+    subclass): ``isinstance`` by the class's module and name, as the inputs' classes live a
+    layer above these checks (ARCHITECTURE.md)."""
+    return any(c.__module__ == f"citra_eval.{module}" and c.__qualname__ == cls
+               for c in type(value).__mro__)
+
+
+def _check_input(value: object, name: str, module: str, cls: str, *, allow_none: bool,
+                 how: str):
+    """``value`` if it is a ``citra_eval.<cls>`` (or None with ``allow_none``), else
+    ``TypeError`` naming ``name``; for a path (a string or ``os.PathLike``: the usual mistake
+    is passing the file a reader takes instead of what it returns) the message ends with
+    ``how`` to read it."""
+    if (value is None and allow_none) or _is_a(value, module, cls):
+        return value
+    fix = f"; {how}" if isinstance(value, str | PathLike) else ""
+    also = " or None" if allow_none else ""
+    raise TypeError(f"{name} must be a citra_eval.{cls}{also}, got {type(value).__name__}{fix}")
+
+
+def check_corpus(corpus: object, name: str = "corpus", *, allow_none: bool = False):
+    """``corpus`` if it is a :class:`~citra_eval.Corpus` (or None with ``allow_none``), else
+    ``TypeError``; for a path, the message says how to read the transcripts. The one check of
+    every ``corpus=`` argument."""
+    return _check_input(corpus, name, "corpus", "Corpus", allow_none=allow_none,
+                        how="read the transcripts first: citra_eval.read_transcripts(folder)")
+
+
+def check_codebook(codebook: object, name: str = "codebook", *, allow_none: bool = True):
+    """``codebook`` if it is a :class:`~citra_eval.Codebook` (or None with ``allow_none``),
+    else ``TypeError``; for a path, the message says how to load it. The one check of every
+    ``codebook=`` argument (a path or a number would otherwise be ignored or fail deep
+    inside)."""
+    return _check_input(codebook, name, "codebook", "Codebook", allow_none=allow_none,
+                        how="load the file first: citra_eval.Codebook.load(path)")
+
+
+def check_ax(ax: object, name: str = "ax"):
+    """``ax`` if it is a matplotlib ``Axes`` or None (a new figure), else ``TypeError``:
+    the one check of every plot's ``ax=``."""
+    if ax is None:
+        return None
+    from matplotlib.axes import Axes
+
+    check_type(name, ax, Axes, "a matplotlib Axes or None (e.g. fig, ax = plt.subplots())")
+    return ax
+
+
+def check_proportion(value: object, name: str) -> float:
+    """A proportion from 0 to 1 (inclusive) as a ``float``: ``TypeError`` for a value that is
+    not a number (``"0.05"``, ``True``), ``ValueError`` for one outside [0, 1] or NaN."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a proportion, a number from 0 to 1 (e.g. 0.05), got "
+                        f"{_described(value)}")
+    if not 0 <= float(value) <= 1:  # NaN fails too
+        raise ValueError(f"{name} must be a proportion in [0, 1], got {value!r}")
+    return float(value)
 
 
 def check_frame(frame: object, name: str, *, columns: Iterable[str] = (),

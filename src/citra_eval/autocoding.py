@@ -19,6 +19,8 @@ import pandas as pd
 
 from ._validation import (
     check_bool,
+    check_codebook,
+    check_corpus,
     check_frame,
     check_known,
     check_lang,
@@ -76,10 +78,9 @@ def coding_units(corpus, roles: Sequence[str] | None) -> pd.DataFrame:
 def _check_corpus_codebook(corpus, codebook, roles=None) -> tuple[str, ...] | None:
     """Check the corpus and codebook arguments; return ``roles`` checked against the
     corpus (see :func:`~citra_eval._validation.check_roles`)."""
-    if not isinstance(corpus, Corpus):
-        raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
-    if not isinstance(codebook, Codebook | Matcher):
-        raise TypeError(f"codebook must be a citra_eval.Codebook, got {type(codebook).__name__}")
+    check_corpus(corpus)
+    if not isinstance(codebook, Matcher):
+        check_codebook(codebook, allow_none=False)
     return check_roles(roles, corpus)
 
 
@@ -772,8 +773,7 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
     ``evaluate_coder(auto, reference=a, corpus=corpus.subset(ce.coded_documents(a,
     corpus=corpus)))``.
     """
-    if not isinstance(corpus, Corpus):
-        raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
+    check_corpus(corpus)
     for name, table in (("codings", codings), ("reference", reference)):
         if not isinstance(table, pd.DataFrame):
             raise TypeError(f"{name} must be a DataFrame, got {type(table).__name__}")

@@ -32,7 +32,7 @@ from ._refi import (
     xml_text,
 )
 from ._safezip import DEFAULT_LIMITS, Limits, parse_xml, read_zip
-from ._validation import regex_hazard
+from ._validation import check_codebook, regex_hazard
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import InputError, Problem, closest, quoted
 from .lint import lint_codebook
@@ -875,8 +875,7 @@ def codes_element(codebook: Codebook) -> ET.Element:
 
 def qdc_bytes(codebook: Codebook) -> bytes:
     """The REFI-QDA codebook XML of ``codebook`` as bytes; see :func:`codebook_to_qdc`."""
-    if not isinstance(codebook, Codebook):
-        raise TypeError(f"codebook must be a Codebook, got {type(codebook).__name__}")
+    check_codebook(codebook, allow_none=False)
     if not codebook.codes:
         raise ValueError("codebook has no codes; a REFI-QDA codebook needs at least one")
     root = ET.Element("CodeBook", {"xmlns": CODEBOOK_NS, "origin": xml_text(origin(codebook))})

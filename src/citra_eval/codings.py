@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,9 @@ from ._files import read_csv_records, refuse_repeated_files, write_csv
 from ._validation import (
     check_bool,
     check_choice,
+    check_codebook,
     check_codings_in_corpus,
+    check_corpus,
     check_frame,
     check_type,
     listed,
@@ -184,11 +186,28 @@ def read_codings(path: str | os.PathLike | Sequence[str | os.PathLike], *,
     """
     check_choice(within, "within", ("segment", "text"))
     check_bool(keep_lines, "keep_lines")
+    check_corpus(corpus, allow_none=True)
+    check_codebook(codebook)
     if not isinstance(path, str | os.PathLike):
-        out = _read_several(list(path), corpus=corpus, codebook=codebook, within=within)
+        paths = _paths(path)
+        out = _read_several(paths, corpus=corpus, codebook=codebook, within=within)
     else:
         out = _plain(_read_one(path, corpus, codebook, within)).reset_index(drop=True)
     return out if keep_lines else out.drop(columns="_line")
+
+
+def _paths(path: object) -> list:
+    """``path``, not one path, as a list of paths; ``TypeError`` for anything else (a
+    table would otherwise be read as one file per column name)."""
+    what = "a file path (or a list of them)"
+    if isinstance(path, pd.DataFrame | pd.Series):
+        check_type("path", path, (str, os.PathLike), what,
+                   fix="; use validate_codings for a table")
+    check_type("path", path, Iterable, what)
+    paths = list(path)  # type: ignore[call-overload]
+    for p in paths:
+        check_type("path", p, (str, os.PathLike), what + " holding only paths")
+    return paths
 
 
 #: How a filled coding sheet (``citra_eval.sheets``) becomes a codings table.
@@ -420,6 +439,8 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     """
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
     check_choice(within, "within", ("segment", "text"))
+    check_corpus(corpus, allow_none=True)
+    check_codebook(codebook)
     problems = [] if problems is None else problems
     missing = [c for c in CODING_COLUMNS if c not in codings.columns]
     if missing:
@@ -711,6 +732,7 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
     check_frame(codings, "codings", columns=CODING_COLUMNS,
                 what="a codings table (doc_id, segment_id, start, end, code, coder)")
     check_bool(overwrite, "overwrite")
+    check_corpus(corpus)
     lines = (codings["_line"].to_numpy() if "_line" in codings.columns
              else np.arange(2, len(codings) + 2))
     old = (codings["text"].to_numpy(dtype=object) if "text" in codings.columns
@@ -778,6 +800,7 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
     True
     """
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
+    check_corpus(corpus, allow_none=True)
     if corpus is not None:
         codings = record_text(codings, corpus=corpus)
     front = [*CODING_COLUMNS, *[c for c in OPTIONAL_COLUMNS if c in codings.columns]]

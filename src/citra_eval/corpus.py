@@ -41,7 +41,7 @@ from ._files import (
     write_text,
 )
 from ._safezip import DOCX_LIMITS, read_zip_bytes
-from ._validation import check_bool
+from ._validation import check_bool, check_names, check_type
 from ._yaml import LineDict, load_yaml
 from .errors import InputError, Problem
 
@@ -201,8 +201,16 @@ class Corpus:
         return int(sid) if start < send and end <= send else None
 
     def subset(self, doc_ids: Iterable[str]) -> Corpus:
-        """A corpus of only ``doc_ids`` (in the given order)."""
-        keep = list(doc_ids)
+        """A corpus of only ``doc_ids``, each once, in the order of their first mention.
+
+        ``doc_ids`` may repeat documents (``corpus.subset(codings["doc_id"])``: the coded
+        interviews); a single id is given as a list (``["R01"]``): a bare string is a
+        ``TypeError`` (it would be read letter by letter). An unknown id is a ``KeyError``.
+        """
+        if isinstance(doc_ids, str):
+            check_names(doc_ids, "doc_ids")
+        check_type("doc_ids", doc_ids, Iterable, "a list of document ids")
+        keep = list(dict.fromkeys(doc_ids))
         for d in keep:
             self.text(d)
         docs = self.documents.set_index("doc_id").loc[keep].reset_index()

@@ -30,6 +30,7 @@ import pandas as pd
 from ._validation import (
     check_bool,
     check_ci,
+    check_corpus,
     check_frame,
     check_known,
     check_n_boot,
@@ -167,7 +168,7 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
     changes the result (agreement counts it as agreeing on "no code"), so without a
     ``coverage`` it is warned about as well."""
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
-    check_type("corpus", corpus, Corpus, "a Corpus (see read_transcripts)")
+    check_corpus(corpus)
     if unit not in ("segment", "document"):
         raise ValueError(f"unit must be 'segment' or 'document', got {unit!r}")
     _check_coverage(coverage)
@@ -459,7 +460,7 @@ def rated_documents(codings: pd.DataFrame, *, corpus: Corpus,
     (['INF01'], True)
     """
     check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
-    check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+    check_corpus(corpus)
     _check_coverage(coverage)
     validate_codings(codings, corpus=corpus)
     coders = sorted(codings["coder"].astype(str).unique())

@@ -97,6 +97,8 @@ from ._validation import (
     check_bool,
     check_choice,
     check_ci,
+    check_codebook,
+    check_corpus,
     check_frame,
     check_int,
     check_n_boot,
@@ -720,7 +722,7 @@ class LearnedCoder:
             none; not a probability) and threshold 0.5. Empty, with these columns, for a
             corpus without a turn of the coder's roles.
         """
-        check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+        check_corpus(corpus)
         check_choice(combine, "combine", ("both", "learned"))
         return self._scores(self._features.prepare(corpus), combine).drop(columns="model")
 
@@ -832,7 +834,7 @@ class LearnedCoder:
             (words of the question) and the dictionary's own evidence (words as written, or
             ``question: <words>``).
         """
-        check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+        check_corpus(corpus)
         check_choice(combine, "combine", COMBINE)
         check_type("coder", coder, str, "a coder name (a string such as 'learned')")
         chosen = check_names(roles, "roles")  # a bare string is a TypeError, as everywhere
@@ -986,7 +988,7 @@ def training_documents(corpus: Corpus, codings: pd.DataFrame, *,
     >>> ce.learning.training_documents(corpus, a[a.doc_id.isin(["INF02", "INF01"])])
     ['INF01', 'INF02']
     """
-    check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+    check_corpus(corpus)
     check_frame(codings, "codings", columns=["doc_id"], what="a codings table")
     return _documents_with_turns(corpus, codings, check_roles(roles, corpus))[0]
 
@@ -1009,11 +1011,11 @@ def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=Fal
     roles, and roles only uncoded documents have, are warned about
     (:class:`LearningWarning`); fewer than ``minimum`` training documents is an
     ``InputError`` (``too_few(n)``: its message)."""
-    check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+    check_corpus(corpus)
     check_bool(neighbours, "neighbours")
     check_frame(codings, "codings", columns=CODING_COLUMNS,
                 what="a codings table (doc_id, segment_id, start, end, code, coder)")
-    check_type("codebook", codebook, Codebook, "a citra_eval.Codebook")
+    check_codebook(codebook, allow_none=False)
     check_seed(seed)
     check_choice(labels, "labels", LABELS)
     wanted = check_roles(roles, corpus)

@@ -52,6 +52,7 @@ from importlib import resources
 
 import pandas as pd
 
+from ._validation import check_corpus
 from .errors import quoted
 from .matching import CONJUNCTIONS, NEGATORS, Matcher
 from .normalise import function_words, tokenize
@@ -116,6 +117,7 @@ def lint_codebook(codebook, *, corpus=None, words: Mapping[str, int] | None = No
         ``exclude`` (the pattern's list); ``line`` is the line in the codebook file when
         known; ``examples`` a comma-separated list of words.
     """
+    check_corpus(corpus, allow_none=True)
     matcher = Matcher.from_codebook(codebook)
     words = _package_words() if words is None else dict(words)
     rows = _language(codebook)

@@ -17,7 +17,16 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from ._labels import label as text
-from ._validation import check_choice, check_frame, check_lang, check_seed, listed, roles_fix
+from ._validation import (
+    check_choice,
+    check_codebook,
+    check_corpus,
+    check_frame,
+    check_lang,
+    check_seed,
+    listed,
+    roles_fix,
+)
 from .intercoder import agreement
 from .psychometrics import scale_reliability as _scale_reliability
 from .regression import ImageModelResult, image_model
@@ -166,6 +175,8 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
     array([['Holding Bamara events', 'BM', 11]], dtype=object)
     """
     check_lang(lang)
+    check_corpus(corpus)
+    check_codebook(codebook, allow_none=False)
     check_frame(codings, "codings",
                 columns=["doc_id", "segment_id", "start", "end", "code", "coder"])
     coded, inf, roles, _ = on_roles(checked_codings(codings, corpus, allow_many=True),
@@ -629,6 +640,8 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
     """
     check_lang(lang)
     seed = check_seed(seed)
+    check_corpus(corpus, allow_none=True)
+    check_codebook(codebook)
     has_qual = codings is not None and corpus is not None and codebook is not None
     has_quant = responses is not None and instrument is not None
     if not (has_qual or has_quant):

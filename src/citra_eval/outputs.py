@@ -26,7 +26,7 @@ import pandas as pd
 
 from ._files import neutralise_frame, read_text_file, write_bytes, write_text
 from ._labels import label
-from ._validation import check_bool, check_lang, check_type
+from ._validation import check_bool, check_int, check_lang, check_type
 from .errors import InputError, Problem
 
 __all__ = [
@@ -419,7 +419,16 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike, *,
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
     check_bool(index, "index", allow_none=True)
+    _check_decimals(decimals)
     write_text(path, _table_text(frame, decimals, index))
+
+
+def _check_decimals(decimals: object) -> None:
+    """``decimals`` of :func:`save_table`: a whole number of digits >= 0, or a mapping of
+    them (``decimals['share']`` named in the message); ``TypeError``/``ValueError``."""
+    items = decimals.items() if isinstance(decimals, Mapping) else [(None, decimals)]
+    for key, d in items:
+        check_int(d, "decimals" if key is None else f"decimals[{key!r}]", minimum=0)
 
 
 # --------------------------------------------------------------------------- manifest

@@ -27,7 +27,7 @@ import pandas as pd
 
 from ._files import check_columns_unique, csv_rows, read_text_file, restore_cell, unique_stem
 from ._memos import check_memos, read_memos
-from ._validation import check_type
+from ._validation import check_corpus
 from ._yaml import read_yaml_file
 from .autocoding import QUESTION_PREFIX
 from .codebook import Codebook
@@ -514,8 +514,7 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     >>> back.corpus.text("INF01") == corpus.text("INF01")
     True
     """
-    if not isinstance(corpus, Corpus):
-        raise TypeError(f"corpus must be a Corpus, got {type(corpus).__name__}")
+    check_corpus(corpus)
     entries = _key_entries(key)
     names = {name: pseud for name, (pseud, _) in entries.items()}
     detect = list(detect)
@@ -934,7 +933,7 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     >>> back.corpus.text("INF01") == corpus.text("INF01")
     True
     """
-    check_type("corpus", corpus, Corpus, "a Corpus (the pseudonymised one)")
+    check_corpus(corpus)
     if memos is not None:
         check_memos(memos, corpus=corpus)
     report = _read_report(key)

@@ -43,6 +43,8 @@ from ._passages import find_exact, find_loose, grapheme_boundary, without_quote_
 from ._safezip import parse_xml, read_zip
 from ._validation import (
     check_choice,
+    check_codebook,
+    check_corpus,
     check_known,
     check_lang,
     check_names,
@@ -181,8 +183,8 @@ def coding_sheet(corpus: Corpus, codebook: Codebook, *, coder: str | None = None
     >>> len(sheet.coding) == int((corpus.segments["role"] == "informant").sum())
     True
     """
-    check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
-    check_type("codebook", codebook, Codebook, "a citra_eval.Codebook")
+    check_corpus(corpus)
+    check_codebook(codebook, allow_none=False)
     if coder is not None:
         coder = _coder(coder)
     roles = check_roles(roles, corpus)
@@ -479,8 +481,8 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
       doc_id  segment_id        code coder
     0  INF01           2  kerja_sama     A
     """
-    check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
-    check_type("codebook", codebook, Codebook, "a citra_eval.Codebook")
+    check_corpus(corpus)
+    check_codebook(codebook, allow_none=False)
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
@@ -821,8 +823,8 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     'kerja sama dengan media'
     """
     check_type("sheet", sheet, CodingSheet, "a CodingSheet")
-    check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
-    check_type("codebook", codebook, Codebook, "a citra_eval.Codebook")
+    check_corpus(corpus)
+    check_codebook(codebook, allow_none=False)
     coder = _coder(coder)
     where = path if isinstance(path, dict) else {"coding": path, "quotes": path}
     _check_coder(sheet.coder, coder, where.get("coding"))

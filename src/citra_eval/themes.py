@@ -21,9 +21,12 @@ from ._dates import parse_date
 from ._files import atomic_write, neutralise_workbook, write_csv, xml_safe_frame
 from ._validation import (
     check_choice,
+    check_codebook,
+    check_corpus,
     check_int,
     check_lang,
     check_names,
+    check_proportion,
     check_roles,
     check_type,
     listed,
@@ -80,8 +83,9 @@ def checked_codings(codings: pd.DataFrame, corpus, coder: str | None = None,
 
     if not isinstance(codings, pd.DataFrame):
         raise TypeError(f"codings must be a DataFrame, got {type(codings).__name__}")
-    if not isinstance(corpus, Corpus):
-        raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
+    check_corpus(corpus)
+    if coder is not None:
+        check_type("coder", coder, str, "one coder's name (a string) or None")
     missing = [c for c in ("doc_id", "segment_id", "code") if c not in codings.columns]
     if missing:
         raise InputError(f"codings lacks column(s) {', '.join(missing)}; pass a codings table "
@@ -204,6 +208,7 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     >>> int(code_frequencies(a, corpus=corpus)["n_codings"].sum()) == len(a)
     True
     """
+    check_codebook(codebook)
     codings = checked_codings(codings, corpus, coder)
     if lang is not None:
         check_lang(lang)
@@ -322,6 +327,7 @@ def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count
     """
     if measure not in ("count", "jaccard"):
         raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
+    check_codebook(codebook)
     codings, _, _, n_ignored = on_roles(checked_codings(codings, corpus, coder), corpus, roles)
     codes = [c for c in _code_list(codings, codebook) if c in set(codings["code"])]
     index = {c: i for i, c in enumerate(codes)}
@@ -420,6 +426,7 @@ def code_case_matrix(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codeboo
     >>> int(m.loc["bamara", "INF06"])
     1
     """
+    check_codebook(codebook)
     codings = checked_codings(codings, corpus, coder)
     codes = _code_list(codings, codebook)  # a code on other turns only: a row of zeros
     codings, _, _, n_ignored = on_roles(codings, corpus, roles)
@@ -585,8 +592,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
             continue
         if isinstance(val, bool) or not isinstance(val, int | np.integer) or val < 1:
             raise ValueError(f"{name} must be a whole number >= 1, got {val!r}")
-    if not 0 <= threshold <= 1:
-        raise ValueError(f"threshold must be a proportion in [0, 1], got {threshold!r}")
+    check_proportion(threshold, "threshold")
     codings = checked_codings(codings, corpus, coder)
     spoken = documents_with_roles(corpus, check_roles(roles, corpus))
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
@@ -832,6 +838,12 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
         raise ValueError(f"k must be a whole number >= 1, got {k!r}")
     if lang is not None:
         check_lang(lang)
+    check_int(min_chars, "min_chars", minimum=0)
+    check_int(max_chars, "max_chars", minimum=1)
+    if min_chars > max_chars:
+        raise ValueError(f"min_chars ({min_chars}) must not exceed max_chars ({max_chars}): "
+                         "no quote could fit between them")
+    check_codebook(codebook)
     codings = checked_codings(codings, corpus, allow_many=True)
     codings, turns, _, n_ignored = on_roles(codings, corpus, roles)
     docs = corpus.documents.set_index("doc_id")
@@ -965,12 +977,12 @@ def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | N
       left      keyword         right
     0 Kami  bekerjasama  dengan media
     """
-    if not isinstance(corpus, Corpus):
-        raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
+    check_corpus(corpus)
     if not isinstance(term, str) or not tokenize(term):
         raise ValueError(f"term must be a word or phrase, got {term!r}")
     if isinstance(window, bool) or not isinstance(window, int) or window < 0:
         raise ValueError(f"window must be a whole number >= 0, got {window!r}")
+    check_codebook(codebook)
     units = coding_units(corpus, check_roles(roles, corpus))
     hits = _kwic_matcher([term], codebook).hits(units, progress=False, negation=False)
     seg = units.set_index(["doc_id", "segment_id"])
@@ -1016,6 +1028,7 @@ def kwic_counts(corpus: Corpus, terms: Sequence[str], *, roles: Sequence[str] | 
     {'kerja sama': 1, 'radio': 0}
     """
     terms = check_names(terms, "terms", allow_none=False)
+    check_codebook(codebook)
     units = coding_units(corpus, check_roles(roles, corpus))
     hits = _kwic_matcher(terms, codebook).hits(units, progress=False, negation=False)
     found = hits["code"].value_counts()
@@ -1114,8 +1127,7 @@ def ungrouped_attributes(corpus: Corpus, *,
 
 def _attribute_groups(corpus: Corpus, roles) -> dict[str, str | None]:
     """Attribute -> None when it divides the interviews into groups, else why not."""
-    if not isinstance(corpus, Corpus):
-        raise TypeError(f"corpus must be a citra_eval.Corpus, got {type(corpus).__name__}")
+    check_corpus(corpus)
     spoken = documents_with_roles(corpus, check_roles(roles, corpus))
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
     n = len(docs)

@@ -34,6 +34,8 @@ import pandas as pd
 from ._validation import (
     check_bool,
     check_choice,
+    check_codebook,
+    check_corpus,
     check_frame,
     check_int,
     check_known,
@@ -130,7 +132,8 @@ def _english(codebook) -> bool:
 
 def _tokens(corpus: Corpus, *, roles, stem: bool, stopwords, codebook) -> pd.DataFrame:
     """One row per normalised word of the selected turns: ``doc_id, segment_id, word, form``."""
-    check_type("corpus", corpus, Corpus, "a citra_eval.Corpus")
+    check_corpus(corpus)
+    check_codebook(codebook)
     check_bool(stem, "stem")
     units = coding_units(corpus, check_roles(roles, corpus))
     norm = (Normaliser(stem=stem) if codebook is None else

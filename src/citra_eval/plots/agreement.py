@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .._labels import label as text
-from .._validation import check_choice, check_frame, check_lang
+from .._validation import check_ax, check_choice, check_frame, check_lang
 
 __all__ = ["ALPHA_THRESHOLDS", "plot_agreement"]
 
@@ -69,6 +69,7 @@ def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
     >>> [float(line.get_xdata()[0]) for line in ax.lines[:2]]  # the thresholds
     [0.667, 0.8]
     """
+    check_ax(ax)
     import matplotlib.pyplot as plt
     from matplotlib.transforms import offset_copy
 

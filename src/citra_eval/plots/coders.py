@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .._labels import label
-from .._validation import check_lang
+from .._validation import check_ax, check_codebook, check_lang
 
 __all__ = ["plot_coder_quality"]
 
@@ -71,6 +71,8 @@ def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['learned + dictionary', 'dictionary only', 'human coder B']
     """
+    check_ax(ax)
+    check_codebook(codebook)
     if not isinstance(per_code, pd.DataFrame):
         raise TypeError(f"per_code must be a DataFrame, got {type(per_code).__name__}")
     check_lang(lang)

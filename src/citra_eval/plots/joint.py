@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from .._labels import label as text
-from .._validation import check_frame, check_lang
+from .._validation import check_ax, check_frame, check_lang
 from ._panels import say_empty
 
 __all__ = ["META_COLORS", "plot_joint_display"]
@@ -76,6 +76,7 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
     ['A (X)', 'y (Y)']
     >>> plt.close("all")
     """
+    check_ax(ax)
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .._labels import label as text
-from .._validation import check_frame, check_lang
+from .._validation import check_ax, check_codebook, check_frame, check_lang
 from ..themes import cooccurrence_matrix
 from ._panels import say_empty
 
@@ -53,6 +53,8 @@ def plot_code_frequencies(freq: pd.DataFrame, *, value: str = "n_segments", by: 
     >>> ax.get_xlabel()
     'Segments'
     """
+    check_ax(ax)
+    check_codebook(codebook)
     import seaborn as sns
 
     check_lang(lang)
@@ -91,6 +93,8 @@ def plot_cooccurrence(table: pd.DataFrame, *, measure: str = "count", codebook=N
     >>> bool(ax.collections[0].get_array().max() <= 1)
     True
     """
+    check_ax(ax)
+    check_codebook(codebook)
     import seaborn as sns
 
 
@@ -141,6 +145,7 @@ def plot_saturation(sat: pd.DataFrame, *, lang: str = "id", ax=None):
     >>> ax.get_ylabel()
     'Cumulative codes'
     """
+    check_ax(ax)
     check_lang(lang)
     check_frame(sat, "sat", columns=["position", "doc_id", "new_codes", "cumulative_codes"])
     ax = _ax(ax)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._labels import label as text
-from .._validation import check_frame, check_lang, check_type
+from .._validation import check_ax, check_frame, check_lang, check_type
 from ..regression import ImageModelResult, OrdinalModelResult
 from ..survey import Instrument, ResponseRange, likert_table
 
@@ -86,6 +86,7 @@ def plot_coefficients(coef_table: ImageModelResult | OrdinalModelResult | pd.Dat
     >>> ax.get_title()
     'Outcome: Overall image of the city government (n = 400)'
     """
+    check_ax(ax)
     references = None
     if isinstance(coef_table, ImageModelResult | OrdinalModelResult):
         outcome = outcome or coef_table.outcome
@@ -279,6 +280,7 @@ def plot_likert(responses: pd.DataFrame, instrument: Instrument, *,
     >>> [t.get_text() for t in ax.get_legend().get_texts()][0]
     'Strongly disagree'
     """
+    check_ax(ax)
     tab = likert_table(responses, instrument, items=items, lang=lang)
     names = list(dict.fromkeys(tab["item"]))
     groups: list[tuple[ResponseRange, list[str]]] = []

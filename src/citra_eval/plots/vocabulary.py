@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .._labels import label
-from .._validation import check_lang, check_type
+from .._validation import check_ax, check_codebook, check_lang, check_type
 from ._panels import say_empty
 
 __all__ = ["plot_keyness"]
@@ -51,6 +51,8 @@ def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = Non
     >>> len(ax.patches) > 0
     True
     """
+    check_ax(ax)
+    check_codebook(codebook)
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"table must be a DataFrame, got {type(table).__name__}")
     missing = [c for c in ("word", "log_likelihood", "count_target", "direction", "p_value")

@@ -27,6 +27,7 @@ from .._refi import (
     stable_guid,
     xml_text,
 )
+from .._validation import check_codebook, check_corpus
 from ..codebook import Codebook, code_guid, codes_element
 from ..codings import CODING_COLUMNS, empty_codings
 from ..corpus import (
@@ -73,10 +74,8 @@ def _value_text(v, kind: str) -> str | None:
 
 
 def _check_export(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame) -> None:
-    if not isinstance(corpus, Corpus):
-        raise TypeError(f"corpus must be a Corpus, got {type(corpus).__name__}")
-    if not isinstance(codebook, Codebook):
-        raise TypeError(f"codebook must be a Codebook, got {type(codebook).__name__}")
+    check_corpus(corpus)
+    check_codebook(codebook, allow_none=False)
     if not isinstance(codings, pd.DataFrame):
         raise TypeError(f"codings must be a DataFrame, got {type(codings).__name__}")
     missing = [c for c in CODING_COLUMNS if c not in codings.columns]
