@@ -1320,3 +1320,96 @@ def test_a_quote_is_matched_on_whole_user_perceived_characters(tmp_path, quote, 
     else:
         out = ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="Q")
         assert out["text"].tolist() == [coded]
+
+
+# --------------------------------------------------------------------------- session 14
+
+
+def _three_codes():
+    """Two interviews of two informant turns each, and a codebook of three codes."""
+    head = "---\nid: {}\nspeakers: {{I: interviewer, R: informant}}\n---\n"
+    body = "I: Prices?\nR: Chili is dear, I borrowed money.\nI: Quarrels?\nR: Sometimes.\n"
+    corpus = ce.Corpus.from_texts({f"{d}.txt": head.format(d) + body for d in ("D1", "D2")})
+    cb = ce.Codebook.from_dict({"codebook": "c", "version": 1, "language": "en", "codes": [
+        {"id": c, "label": {"en": c.upper() * 2}, "definition": {"en": "x"}}
+        for c in ("p", "q", "r")]})
+    return corpus, cb
+
+
+def _exported(tmp_path, fmt, edit_rows):
+    """A sheet of :func:`_three_codes` exported as ``fmt``, its coding worksheet's rows
+    (header first) passed through ``edit_rows`` as a coder would edit them."""
+    corpus, cb = _three_codes()
+    path = tmp_path / f"s.{fmt}"
+    ce.write_coding_sheet(ce.coding_sheet(corpus, cb, coder="A"), path)
+    if fmt == "xlsx":
+        wb = openpyxl.load_workbook(path)
+        ws = wb["coding"]
+        rows = edit_rows([[c.value for c in row] for row in ws.iter_rows()])
+        ws.delete_rows(1, ws.max_row)
+        ws.delete_cols(1, ws.max_column)
+        for row in rows:
+            ws.append(row)
+        wb.save(path)
+    else:
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(edit_rows(rows))
+    return path, corpus, cb
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_missing_code_column_is_refused_naming_the_code(tmp_path, fmt):
+    # session 14 sheets item 1: a deleted code column (or a code added to the codebook
+    # after export) was imported silently: every turn counted "read, not applied" for it
+    def drop_r(rows):
+        j = rows[0].index("r")
+        for row in rows[1:]:
+            row[4] = "x"
+        return [row[:j] + row[j + 1:] for row in rows]
+    path, corpus, cb = _exported(tmp_path, fmt, drop_r)
+    with pytest.raises(ce.InputError) as err:
+        ce.read_coding_sheet(path, corpus=corpus, codebook=cb, coder="A")
+    [problem] = err.value.problems
+    assert problem.cell.startswith("coding!") and "'r'" in problem.message
+    assert "no column" in problem.message and "export" in problem.message
+    assert "'p'" not in problem.message and "'q'" not in problem.message
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_note_header_in_other_case_is_the_note_column(tmp_path, fmt):
+    # session 14 sheets item 8: 'Note' was refused as an unknown code column
+    def note_in_capitals(rows):
+        rows[0][rows[0].index("note")] = " Note "
+        rows[0][4] = " P "
+        rows[1][4], rows[1][-1] = "x", "check again"
+        return rows
+    path, corpus, cb = _exported(tmp_path, fmt, note_in_capitals)
+    got = ce.read_coding_sheet(path, corpus=corpus, codebook=cb, coder="A")
+    assert got[["code", "note"]].values.tolist() == [["p", "check again"]]
+
+
+def test_sheet_export_docs_naming_an_interview_twice_is_an_error_line(tmp_path, cli):
+    # session 14 sheets item 2: a traceback (ValueError), exit 1
+    inputs = ["--transcripts", "interview_transcripts", "--codebook", "data/raw/codebook.yaml"]
+    doc = ce.read_transcripts(ROOT / "interview_transcripts").doc_ids[0]
+    out = tmp_path / "s.xlsx"
+    r = cli("sheet", "export", "--coder", "A", "--docs", f"{doc},{doc}", "--out", str(out),
+            *inputs)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.startswith("error: ") and f"--docs names {doc!r} more than once" in r.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_title_row_above_the_header_says_to_delete_it(tmp_path, fmt):
+    # session 14 sheets item 4: one error per header cell, advising to delete the header
+    def titled(rows):
+        rows[1][4] = "x"
+        return [["Coding sheet - coder A"] + [None] * (len(rows[0]) - 1), *rows]
+    path, corpus, cb = _exported(tmp_path, fmt, titled)
+    with pytest.raises(ce.InputError) as err:
+        ce.read_coding_sheet(path, corpus=corpus, codebook=cb, coder="A")
+    [problem] = err.value.problems
+    assert problem.cell == "coding!A1"
+    assert "the header is in row 2" in problem.message and "delete row 1" in problem.message

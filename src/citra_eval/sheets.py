@@ -38,7 +38,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._files import atomic_dir, csv_rows, read_text_file, save_workbook, write_csv, xml_safe
+from ._files import (
+    atomic_dir,
+    csv_rows,
+    header_below,
+    read_text_file,
+    save_workbook,
+    write_csv,
+    xml_safe,
+)
 from ._passages import find_exact, find_loose, grapheme_boundary, without_quote_marks
 from ._safezip import parse_xml, read_zip
 from ._validation import (
@@ -589,6 +597,7 @@ def _stored_frame(ws, name: str, path: str, problems: list[Problem],
                              "too many; delete the rows that are not part of the sheet (or "
                              "export a new one)", path=path, cell=f"{name}!{cell}")
         rows[number] = values
+    _title_rows([(n, [v[c] for c in sorted(v)]) for n, v in rows.items()], name, path)
     header = rows.pop(1, {})
     width = max(header, default=0)
     reported: set[int] = set()
@@ -605,6 +614,18 @@ def _stored_frame(ws, name: str, path: str, problems: list[Problem],
     frame = _frame(cells)
     frame.index = [n - 2 for n in body]
     return frame
+
+
+def _title_rows(rows: list[tuple[int, list]], name: str, path: str | os.PathLike) -> None:
+    """Refuse a worksheet whose header is below its first row (a title typed above it),
+    naming the rows to delete, instead of reporting each header cell as a value without a
+    header."""
+    number = header_below(rows, SHEET_COLUMNS[0])
+    if number is not None:
+        above = "row 1" if number == 2 else f"rows 1-{number - 1}"
+        raise InputError(f"the header is in row {number}: delete {above} above it (the "
+                         "header, doc_id first, must be the first row)", path=os.fspath(path),
+                         cell=f"{name}!A1")
 
 
 def _headless(cell: str) -> str:
@@ -673,12 +694,12 @@ def _unreadable_cells(root, name: str, path: str) -> list[Problem]:
 
 def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
     coding_file, quotes_file, _ = csv_sheet_files(path)
-    coding = _frame(_csv_sheet_rows(read_text_file(coding_file), coding_file))
+    coding = _frame(_csv_sheet_rows(read_text_file(coding_file), coding_file, "coding"))
     where = {"coding": os.fspath(coding_file)}
     quotes = pd.DataFrame(columns=QUOTE_COLUMNS)
     if quotes_file.is_file():
         quotes = _frame(_csv_sheet_rows(read_text_file(quotes_file, allow_empty=True),
-                                        quotes_file))
+                                        quotes_file, "quotes"))
         where["quotes"] = os.fspath(quotes_file)
     else:
         warnings.warn(f"{os.fspath(coding_file)}: no quotes file {quotes_file.name} beside it, "
@@ -693,12 +714,13 @@ def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
 _BOM_READ_AS_1252 = "\ufeff".encode().decode("cp1252")
 
 
-def _csv_sheet_rows(text: str, path: Path) -> list[list[str]]:
-    """The rows of a CSV worksheet, without a byte-order mark read as text before the first
-    header cell."""
+def _csv_sheet_rows(text: str, path: Path, name: str) -> list[list[str]]:
+    """The rows of CSV worksheet ``name``, without a byte-order mark read as text before
+    the first header cell (a title row above the header is refused)."""
     rows = [row for _, row in csv_rows(text, path)]
     if rows and rows[0]:
         rows[0][0] = rows[0][0].lstrip("\ufeff").removeprefix(_BOM_READ_AS_1252)
+    _title_rows(list(enumerate(rows, start=1)), name, path)
     return rows
 
 
@@ -720,6 +742,19 @@ def _frame(rows: list[list]) -> pd.DataFrame:
     frame = pd.DataFrame(body, columns=range(len(header)), dtype=object)
     frame.columns = header
     return frame
+
+
+def _note_column(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a ``note`` header typed in other case (``Note``, ``NOTE``) named
+    ``note``, as a code column's header may be in other case."""
+    cols = list(frame.columns)
+    if "note" in cols:
+        return frame
+    notes = [j for j, c in enumerate(cols) if isinstance(c, str) and c.casefold() == "note"]
+    if len(notes) != 1:
+        return frame
+    cols[notes[0]] = "note"
+    return frame.set_axis(cols, axis=1)
 
 
 def _blank(v: Any) -> bool:
@@ -976,8 +1011,10 @@ class _SheetReader:
             return []
         if not self.header(frame, "coding", SHEET_COLUMNS):
             return []
+        frame = _note_column(frame)
         cols = list(frame.columns)
         codes = {}
+        hinted = set()  # codes an unknown column's header is named as close to
         for j in range(len(SHEET_COLUMNS), len(cols)):
             name = cols[j]
             if name == "note":
@@ -998,6 +1035,7 @@ class _SheetReader:
                 continue
             why = f"unknown code column {name!r}"
             hint = closest(name, self.rank)
+            hinted.add(hint)
             did = f" (did you mean {hint!r}?)" if hint else ""
             if name in self.codebook:
                 why = f"{name!r} is a category, not a codable code"
@@ -1005,6 +1043,8 @@ class _SheetReader:
                          "of the codebook (its worksheet lists them); delete the column or "
                          "fix its header")
         note_col = cols.index("note") if "note" in cols else None
+        self.absent_codes([*codes.values(), *hinted],
+                          len(cols) if note_col is None else note_col)
         out: list[dict] = []
         seen: dict[tuple[str, int], int] = {}
         lossy: list[int] = []
@@ -1099,6 +1139,20 @@ class _SheetReader:
             self.missing(seen, renumbered=bool(self.matched))
         return out
 
+    def absent_codes(self, present: list[str | None], col: int) -> None:
+        """Report the codable codes without a column (``present``: those with one, and
+        those an unknown column was said to be close to): without one, a code would count
+        as read and not applied in every turn."""
+        absent = [c for c in self.codebook.codable_ids if c not in present]
+        if not absent:
+            return
+        self.problem("coding", col, 1, f"no column for code(s) {listed(absent)}: a code "
+                     "without its column counts as read and not applied in every turn; if "
+                     "the column was deleted, add it back (the code id as its header) with "
+                     "its marks (undo the deletion); if the code was added to the codebook "
+                     "after the sheet was exported, export a new sheet and copy this one's "
+                     "marks into it, or import with the codebook it was exported from")
+
     def covered(self) -> list[str]:
         """The interviews the sheet covers, in corpus order: those it records, and those its
         rows name."""
@@ -1167,6 +1221,7 @@ class _SheetReader:
             return []
         if not self.header(frame, "quotes", QUOTE_COLUMNS[:4]):
             return []
+        frame = _note_column(frame)
         cols = list(frame.columns)
         note_col = cols.index("note") if "note" in cols else None
         out: list[dict] = []
