@@ -1413,3 +1413,20 @@ def test_a_title_row_above_the_header_says_to_delete_it(tmp_path, fmt):
     [problem] = err.value.problems
     assert problem.cell == "coding!A1"
     assert "the header is in row 2" in problem.message and "delete row 1" in problem.message
+
+
+@pytest.mark.parametrize(("quote", "says"), [
+    ("R: We use the app", "drop the speaker label 'R: ' from the quote"),
+    ("I: And the press?", "drop the speaker label 'I: ' from the quote; its words are found "
+                          "in turn 3 of 'R1': fix segment_id to 3"),
+])
+def test_a_quote_pasted_with_its_speaker_label_says_to_drop_the_label(quote, says):
+    # session 14 sheets item 3: "fix segment_id to 2" for a quote whose segment_id is 2
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 2, "a", quote, None]
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A", path="s.xlsx")
+    message = str(err.value)
+    assert "quotes!D2" in message and says in message, message
+    assert "fix segment_id to 2" not in message

@@ -1280,7 +1280,16 @@ class _SheetReader:
         if len(found) == 1:
             return found[0]
         where = f"turn {key[1]} of {key[0]!r}"
-        if not found:
+        label, words = self.speaker_label(key[0], bare or quote)
+        if not found and label:  # copied from the transcript file with its speaker label
+            inside = _find_quote(text, words, lo, hi)
+            elsewhere = None if inside else self.elsewhere(key, words)
+            self.problem("quotes", 3, row, f"the quote {quoted(quote)} starts with the speaker "
+                         f"label {label!r}, which is not part of the turn's words: drop the "
+                         f"speaker label {label!r} from the quote"
+                         + ("" if inside else f"; {elsewhere}" if elsewhere else
+                            ", and copy its words from the turn's text"))
+        elif not found:
             elsewhere = self.elsewhere(key, bare or quote)
             self.problem("quotes", 3, row, f"the quote {quoted(quote)} is not in {where} (not "
                          "even ignoring case, spaces, invisible characters, typographic "
@@ -1291,6 +1300,18 @@ class _SheetReader:
             self.problem("quotes", 3, row, f"the quote {quoted(quote)} is in {where} "
                          f"{len(found)} times; quote more words so that it is found once")
         return None
+
+    def speaker_label(self, doc: str, quote: str) -> tuple[str | None, str]:
+        """The speaker label a quote starts with (``'IBU: '``, as copied from the
+        transcript file; a label of a speaker of ``doc``, ignoring case) and the words after
+        it; ``(None, quote)`` when it starts with none."""
+        match = re.match(r"\s*([^\s:]+)\s*:\s*", quote)
+        if match is None or not quote[match.end():].strip():
+            return None, quote
+        speakers = {str(s).casefold() for s in self.turns.loc[doc]["speaker"] if not _blank(s)}
+        if match.group(1).casefold() not in speakers:
+            return None, quote
+        return match.group(0).lstrip(), quote[match.end():]
 
     def elsewhere(self, key: tuple[str, int], quote: str) -> str | None:
         """Where in its document a quote not in the turn ``key`` is (found as
