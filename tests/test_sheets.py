@@ -1430,3 +1430,21 @@ def test_a_quote_pasted_with_its_speaker_label_says_to_drop_the_label(quote, say
     message = str(err.value)
     assert "quotes!D2" in message and says in message, message
     assert "fix segment_id to 2" not in message
+
+
+def test_a_row_added_for_a_passage_points_to_the_quotes_worksheet():
+    # session 14 sheets item 5: "listed twice; delete one of the rows" lost a coding
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.coding.loc[0, "a"] = "x"
+    passage = sheet.coding.iloc[[0]].assign(text="the app", a="x")
+    coding = pd.concat([sheet.coding.iloc[:1], passage, sheet.coding.iloc[1:]],
+                       ignore_index=True)
+    import dataclasses
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(dataclasses.replace(sheet, coding=coding), corpus=corpus,
+                              codebook=cb, coder="A", path="s.xlsx")
+    [problem] = err.value.problems
+    assert problem.cell == "coding!A3"
+    assert "quotes worksheet" in problem.message and "'the app'" in problem.message
+    assert "delete one of the rows" not in problem.message

@@ -1063,8 +1063,7 @@ class _SheetReader:
                 unplaced += 1
                 continue
             if key in seen and key not in moved_into:
-                self.problem("coding", 0, row, f"turn {key[1]} of {key[0]!r} is listed twice "
-                             f"(also row {seen[key]}); delete one of the rows")
+                self.listed_twice(key, row, seen[key], cells[3])
                 continue
             seen.setdefault(key, row)
             turn = self.turns.loc[key]
@@ -1152,6 +1151,21 @@ class _SheetReader:
                      "its marks (undo the deletion); if the code was added to the codebook "
                      "after the sheet was exported, export a new sheet and copy this one's "
                      "marks into it, or import with the codebook it was exported from")
+
+    def listed_twice(self, key: tuple[str, int], row: int, first: int, text: Any) -> None:
+        """Report a second row of a turn: a row added to code a passage of the turn (its
+        text cell holds part of the turn's words) is pointed to the quotes worksheet."""
+        twice = f"turn {key[1]} of {key[0]!r} is listed twice (also row {first})"
+        given = "" if _blank(text) else str(text).replace("\r\n", "\n").strip()
+        turn = self.turns.loc[key]
+        if given and given != cell_text(turn.text).strip() and _find_quote(
+                self.corpus.text(key[0]), given, int(turn.start), int(turn.end)):
+            self.problem("coding", 0, row, f"{twice}, and its text {quoted(given)} is only "
+                         "part of the turn: a row of worksheet 'coding' codes the whole turn; "
+                         "to code part of a turn, add a row to the quotes worksheet (doc_id, "
+                         "segment_id, code, and the words as quote), then delete this row")
+            return
+        self.problem("coding", 0, row, f"{twice}; delete one of the rows")
 
     def covered(self) -> list[str]:
         """The interviews the sheet covers, in corpus order: those it records, and those its
