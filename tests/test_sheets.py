@@ -1448,3 +1448,17 @@ def test_a_row_added_for_a_passage_points_to_the_quotes_worksheet():
     assert problem.cell == "coding!A3"
     assert "quotes worksheet" in problem.message and "'the app'" in problem.message
     assert "delete one of the rows" not in problem.message
+
+
+@pytest.mark.parametrize("own", ["quotes", "coding"])
+def test_a_renamed_worksheet_is_told_to_be_renamed_back(tmp_path, example_corpus,
+                                                        example_codebook, own):
+    # session 14 sheets item 6: called a copy, with advice to move its quotes to a
+    # 'quotes' worksheet that is not there
+    def rename(wb):
+        wb[own].title = "Renamed"
+    path = _filled(tmp_path, example_corpus, example_codebook, rename)
+    [(cell, message)] = _problems(path, example_corpus, example_codebook)
+    assert cell == "Renamed!A1" or cell is None
+    assert f"rename it back to {own!r}" in message and "'Renamed'" in message
+    assert "copy" not in message

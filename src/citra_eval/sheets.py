@@ -516,6 +516,10 @@ def _read_xlsx(path: Path, coder: str | None = None,
     problems: list[Problem] = []
     try:
         if "coding" not in wb.sheetnames:
+            renamed = next((name for name in wb.sheetnames
+                            if _worksheet_kind(wb[name]) == "coding"), None)
+            if renamed is not None:
+                raise InputError(_renamed(renamed, "coding"), path=spath, cell=f"{renamed}!A1")
             raise InputError(f"no worksheet named 'coding' (it has {', '.join(wb.sheetnames)});"
                              " keep the worksheet names of the exported sheet", path=spath)
         recorded = next((str(p.value) for p in wb.custom_doc_props
@@ -529,8 +533,8 @@ def _read_xlsx(path: Path, coder: str | None = None,
             if name in ("coding", "quotes"):
                 limit = None if turns is None else ROWS_PER_TURN[name] * turns + MAX_REPORTED
                 frames[name] = _stored_frame(ws, name, spath, problems, limit)
-            elif name != "codebook" and hasattr(ws, "iter_rows"):  # not a chart sheet
-                problems += _copied_worksheet(ws, name, spath)
+            elif name != "codebook":
+                problems += _copied_worksheet(ws, name, spath, wb.sheetnames)
     finally:
         wb.close()
     xml = _worksheet_xml(members, spath)
@@ -633,17 +637,36 @@ def _headless(cell: str) -> str:
             "into a column of the sheet")
 
 
-def _copied_worksheet(ws, name: str, path: str) -> list[Problem]:
-    """A worksheet other than the exported three whose header is that of ``coding`` or
-    ``quotes``: a copy a coder may have marked, which would otherwise be ignored."""
+def _worksheet_kind(ws) -> str | None:
+    """``"coding"`` or ``"quotes"`` when worksheet ``ws``'s header is that of the exported
+    worksheet of that name, else None (a chart sheet, too)."""
+    if not hasattr(ws, "iter_rows"):  # a chart sheet
+        return None
     first = next(iter(ws.iter_rows(max_row=1, values_only=True)), ())
     header = ["" if _missing(v) else str(v).strip() for v in first]
     for own, columns in (("coding", SHEET_COLUMNS), ("quotes", QUOTE_COLUMNS[:4])):
         if header[:len(columns)] == columns:
-            return [Problem(path, f"worksheet {name!r} is a copy of {own!r}, and only "
-                            f"{own!r} is read: move its marks or quotes to {own!r} and delete "
-                            f"the copy", cell=f"{name}!A1")]
-    return []
+            return own
+    return None
+
+
+def _renamed(name: str, own: str) -> str:
+    return (f"worksheet {name!r} is the {own!r} worksheet renamed, and only a worksheet "
+            f"named {own!r} is read: rename it back to {own!r}")
+
+
+def _copied_worksheet(ws, name: str, path: str, names: Sequence[str]) -> list[Problem]:
+    """A worksheet other than the exported three whose header is that of ``coding`` or
+    ``quotes``: a copy a coder may have marked, or the worksheet renamed (when the workbook
+    has no worksheet of that name, ``names``), which would otherwise be ignored."""
+    own = _worksheet_kind(ws)
+    if own is None:
+        return []
+    if own not in names:
+        return [Problem(path, _renamed(name, own), cell=f"{name}!A1")]
+    return [Problem(path, f"worksheet {name!r} is a copy of {own!r}, and only {own!r} is "
+                    f"read: move its marks or quotes to {own!r} and delete the copy",
+                    cell=f"{name}!A1")]
 
 
 def _worksheet_xml(members: dict[str, bytes], path: str) -> dict[str, Any]:
