@@ -1462,3 +1462,20 @@ def test_a_renamed_worksheet_is_told_to_be_renamed_back(tmp_path, example_corpus
     assert cell == "Renamed!A1" or cell is None
     assert f"rename it back to {own!r}" in message and "'Renamed'" in message
     assert "copy" not in message
+
+
+def test_blank_cells_in_a_typed_quote_row_say_fill_it_in():
+    # session 14 sheets item 7: "unknown doc_id ''", "code '' is not a code"
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 2, "a", "the app", None]
+    sheet.quotes.loc[1] = [None, 4, "a", "a partner", None]
+    sheet.quotes.loc[2] = ["R1", None, "a", "a partner", None]
+    sheet.quotes.loc[3] = ["R1", 4, " ", "a partner", None]
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A", path="s.xlsx")
+    got = {p.cell: p.message for p in err.value.problems}
+    assert got.keys() == {"quotes!A3", "quotes!B4", "quotes!C5"}
+    for cell, column in (("quotes!A3", "doc_id"), ("quotes!B4", "segment_id"),
+                         ("quotes!C5", "code")):
+        assert got[cell].startswith(f"{column} is empty: fill it in"), got[cell]

@@ -1011,6 +1011,14 @@ class _SheetReader:
     def turn(self, sheet: str, row: int, doc: Any, sid: Any) -> tuple[str, int] | None:
         """The turn a row names, or None after reporting the bad cell."""
         doc = "" if _missing(doc) else str(doc).strip()
+        if not doc:
+            self.problem(sheet, 0, row, "doc_id is empty: fill it in (the interview's id, as "
+                         "worksheet 'coding' lists it)")
+            return None
+        if _blank(sid):
+            self.problem(sheet, 1, row, "segment_id is empty: fill it in (the turn's number, "
+                         "as worksheet 'coding' lists it)")
+            return None
         if doc not in self.corpus:
             hint = closest(doc, self.corpus.doc_ids) if doc else None
             did = f" (did you mean {hint!r}?)" if hint else ""
@@ -1269,6 +1277,10 @@ class _SheetReader:
             key = self.turn("quotes", row, cells[0], cells[1])
             given = "" if _missing(cells[2]) else str(cells[2]).strip()
             code = self.code_of(given)
+            if not given:
+                self.problem("quotes", 2, row, "code is empty: fill it in (a code id from the "
+                             "codebook worksheet)")
+                continue
             if code is None:
                 if re.search(r"[,;/]", given):
                     self.problem("quotes", 2, row, f"{given!r} names several codes: give one "
