@@ -1479,3 +1479,22 @@ def test_blank_cells_in_a_typed_quote_row_say_fill_it_in():
     for cell, column in (("quotes!A3", "doc_id"), ("quotes!B4", "segment_id"),
                          ("quotes!C5", "code")):
         assert got[cell].startswith(f"{column} is empty: fill it in"), got[cell]
+
+
+@pytest.mark.parametrize(("doc", "excel"), [("001", "1"), ("3-4", "04-Mar"), ("3-4", "4-Mar"),
+                                            ("12-5", "Dec-05"), ("007", "7")])
+def test_a_doc_id_a_spreadsheet_converted_names_the_likely_id(doc, excel):
+    # session 14 sheets item 8: "unknown doc_id '1' ... keep the doc_id cells as exported"
+    corpus = ce.Corpus.from_texts({
+        f"{d.replace('/', '_')}.txt": f"---\nid: \"{d}\"\nspeakers: {{R: informant}}\n---\n"
+                                      "R: Chili is dear.\n" for d in (doc, "D9")})
+    _, _, cb = _split_study()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.coding["doc_id"] = sheet.coding["doc_id"].replace({doc: excel})
+    sheet.coding["a"] = "x"
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A", path="s.csv")
+    [problem] = err.value.problems
+    assert problem.cell == "coding!A2"
+    assert f"{excel!r} looks like doc_id {doc!r}" in problem.message, problem.message
+    assert ".xlsx" in problem.message and "as text" in problem.message

@@ -1020,6 +1020,14 @@ class _SheetReader:
                          "as worksheet 'coding' lists it)")
             return None
         if doc not in self.corpus:
+            converted = _converted_id(doc, self.corpus.doc_ids)
+            if converted is not None:
+                self.problem(sheet, 0, row, f"unknown doc_id {doc!r}: {doc!r} looks like doc_id "
+                             f"{converted!r} as a spreadsheet program converts it (to a number "
+                             "or a date) when it opens a CSV file; import the .xlsx sheet "
+                             "instead, or open the CSV with the doc_id column as text (Excel: "
+                             "Data > From Text/CSV) and restore the doc_id cells as exported")
+                return None
             hint = closest(doc, self.corpus.doc_ids) if doc else None
             did = f" (did you mean {hint!r}?)" if hint else ""
             self.problem(sheet, 0, row, f"unknown doc_id {doc!r}{did}: no transcript has this "
@@ -1424,6 +1432,32 @@ def _visible(text: str, keep: str = "") -> tuple[str, list[int]]:
     kept = [i for i, c in enumerate(text)
             if c in keep or unicodedata.category(c) != "Cf"]
     return "".join(text[i] for i in kept), kept
+
+
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+           "dec"]
+
+
+def _converted_id(shown: str, ids: Sequence[str]) -> str | None:
+    """The doc id of ``ids`` that a spreadsheet program would show as ``shown`` when it
+    opens a CSV file: digits without their leading zeros (``001`` as ``1``), or two numbers
+    read as a day and month (``3-4`` as ``04-Mar`` or ``Mar-04``); None when no one id
+    is."""
+    found: list[str] = []
+    if shown.isdigit():
+        found = [d for d in ids if d.isdigit() and d != shown and d.lstrip("0") == shown]
+    else:
+        day_month = re.fullmatch(r"(\d{1,2})[-/ ]([a-z]{3})|([a-z]{3})[-/ ](\d{1,2})",
+                                 shown.casefold())
+        if day_month and (day_month.group(2) or day_month.group(3)) in _MONTHS:
+            number = int(day_month.group(1) or day_month.group(4))
+            month = _MONTHS.index(day_month.group(2) or day_month.group(3)) + 1
+            for d in ids:
+                pair = re.fullmatch(r"(\d{1,2})[-/](\d{1,2})", d)
+                if pair and {(int(pair.group(1)), int(pair.group(2)))} & {(month, number),
+                                                                           (number, month)}:
+                    found.append(d)
+    return found[0] if len(found) == 1 else None
 
 
 def _turns_named(keys: list[tuple[str, int]]) -> str:
