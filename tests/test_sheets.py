@@ -1498,3 +1498,19 @@ def test_a_doc_id_a_spreadsheet_converted_names_the_likely_id(doc, excel):
     assert problem.cell == "coding!A2"
     assert f"{excel!r} looks like doc_id {doc!r}" in problem.message, problem.message
     assert ".xlsx" in problem.message and "as text" in problem.message
+
+
+def test_two_overlapping_quotes_of_a_code_are_warned_as_overlapping_quotes():
+    # session 14 sheets item 10: "one inside the other ... keep the mark (the whole turn)",
+    # for two quotes and no mark
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 2, "a", "We use the app", None]
+    sheet.quotes.loc[1] = ["R1", 2, "a", "the app every day", None]
+    with pytest.warns(ce.SheetWarning) as caught:
+        got = ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A",
+                                    path="s.xlsx")
+    [message] = [str(w.message) for w in caught if "twice" in str(w.message)]
+    assert "quotes!D2 and quotes!D3" in message and "overlap" in message
+    assert "mark" not in message and "one inside the other" not in message
+    assert len(got) == 2

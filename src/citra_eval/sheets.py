@@ -460,8 +460,9 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
     SheetWarning
         A sheet without any mark or quote, notes in rows without a mark (not kept), a mark
         or quote on a turn that is not an informant's (kept, but the analyses leave it
-        out), a code given twice in one turn (a mark and a quote of part of the turn, both
-        cells named), and a CSV sheet without its quotes file beside it.
+        out), a code given twice in one turn (a mark and a quote of part of the turn, or
+        two quotes that overlap; both cells named), and a CSV sheet without its quotes file
+        beside it.
 
     Examples
     --------
@@ -880,16 +881,23 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     out = out.drop_duplicates(CODING_COLUMNS).reset_index(drop=True)
     out = out.astype({"segment_id": "int64", "start": "int64", "end": "int64"})
     twice = same_code_overlaps(out)
-    if twice:
-        cells = out["_cell"]
+    cells = out["_cell"]
+    marked = [(i, j) for i, j in twice if cells[i].startswith("coding!")
+              or cells[j].startswith("coding!")]
+    quoted_twice = [pair for pair in twice if pair not in marked]
+    for pairs, why, fix in (
+            (marked, "one coding inside the other", "keep the mark (the whole turn) or the "
+             "quote (its words), and delete the other"),
+            (quoted_twice, "two quotes that overlap", "give the words once: one quote from "
+             "the first word to the last, or two quotes that do not overlap")):
+        if not pairs:
+            continue
         named = listed((f"{cells[i]} and {cells[j]} (code {out.at[j, 'code']!r}, turn "
                         f"{out.at[j, 'segment_id']} of {out.at[j, 'doc_id']!r})"
-                        for i, j in twice), 5, quote=False)
-        warnings.warn(f"{shown}: {len(twice)} code(s) given twice in one turn: {named}: the "
-                      "turn then holds the code twice (one coding inside the other), and "
-                      "counts of codings count it twice; keep the mark (the whole turn) or "
-                      "the quote (its words), and delete the other", SheetWarning,
-                      stacklevel=2)
+                        for i, j in pairs), 5, quote=False)
+        warnings.warn(f"{shown}: {len(pairs)} code(s) given twice in one turn: {named}: the "
+                      f"turn then holds the code twice ({why}), and counts of codings count "
+                      f"it twice; {fix}", SheetWarning, stacklevel=2)
     out = out[columns]
     validate_codings(out, corpus=corpus, codebook=codebook)
     out.attrs["documents"] = reader.covered()
