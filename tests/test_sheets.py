@@ -1514,3 +1514,23 @@ def test_two_overlapping_quotes_of_a_code_are_warned_as_overlapping_quotes():
     assert "quotes!D2 and quotes!D3" in message and "overlap" in message
     assert "mark" not in message and "one inside the other" not in message
     assert len(got) == 2
+
+
+@pytest.mark.parametrize(("given", "coding"), [
+    ("s_quotes.csv", "s.csv"), ("s_codebook.csv", "s.csv"),
+    ("T - quotes.csv", "T - coding.csv"), ("other.csv", "s.csv")])
+def test_the_quotes_or_codebook_csv_given_as_the_sheet_names_the_coding_file(
+        tmp_path, given, coding):
+    # session 14 sheets item 11: "the header must start with doc_id, segment_id, speaker,
+    # text" for the quotes file, not "import s.csv"
+    corpus, cb = _three_turns()
+    ce.write_coding_sheet(ce.coding_sheet(corpus, cb), tmp_path / "s.csv")
+    kind = "codebook" if "codebook" in given else "quotes"
+    (tmp_path / given).write_bytes((tmp_path / f"s_{kind}.csv").read_bytes())
+    with pytest.raises(ce.InputError) as err:
+        ce.read_coding_sheet(tmp_path / given, corpus=corpus, codebook=cb, coder="A")
+    message = str(err.value)
+    assert f"is the {kind} file of a CSV coding sheet" in message, message
+    shown = coding if given != "other.csv" else "NAME.csv"
+    assert f"import the coding file ({shown})" in message or (
+        f"import the coding file {shown}" in message), message

@@ -718,7 +718,9 @@ def _unreadable_cells(root, name: str, path: str) -> list[Problem]:
 
 def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
     coding_file, quotes_file, _ = csv_sheet_files(path)
-    coding = _frame(_csv_sheet_rows(read_text_file(coding_file), coding_file, "coding"))
+    rows = _csv_sheet_rows(read_text_file(coding_file), coding_file, "coding")
+    _not_the_coding_file(rows, coding_file)
+    coding = _frame(rows)
     where = {"coding": os.fspath(coding_file)}
     quotes = pd.DataFrame(columns=QUOTE_COLUMNS)
     if quotes_file.is_file():
@@ -731,6 +733,26 @@ def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
                       "under that name if the coder quoted parts of turns", SheetWarning,
                       stacklevel=3)
     return CodingSheet(coding, quotes, pd.DataFrame()), where
+
+
+def _not_the_coding_file(rows: list[list[str]], path: Path) -> None:
+    """Refuse the quotes or codebook file of a CSV sheet given as the sheet, naming the
+    coding file to give instead."""
+    header = [c.strip() for c in rows[0]] if rows else []
+    for kind, columns in (("quotes", QUOTE_COLUMNS), ("codebook", CODEBOOK_SHEET_COLUMNS)):
+        if header[:4] != columns[:4]:
+            continue
+        title, sep, tab = path.stem.rpartition(" - ")
+        if sep and tab.strip().casefold() == kind:
+            coding = f"{title} - coding.csv"
+        elif path.stem.endswith(f"_{kind}"):
+            coding = f"{path.stem.removesuffix(f'_{kind}')}.csv"
+        else:
+            coding = f"NAME.csv, beside NAME_{kind}.csv"
+        raise InputError(f"this is the {kind} file of a CSV coding sheet (its header is "
+                         f"{', '.join(columns[:4])}, ...), not the sheet's coding worksheet; "
+                         f"import the coding file {coding} (its quotes file is read with it)",
+                         path=os.fspath(path))
 
 
 #: The byte-order mark as a program shows it that reads UTF-8 as Windows-1252 (then saved
