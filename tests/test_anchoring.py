@@ -105,8 +105,10 @@ def test_text_edited_inside_a_coded_turn_is_moved_by_its_best_fuzzy_match(tmp_pa
     result = ce.reanchor(a, corpus)
     assert result.ok
     first = result.report.iloc[0]
+    # a whole-turn coding (a sheet mark) edited inside is reported as one, as docs/coding.md
+    # says of every step (session 14 sheets item 12: its line said "fuzzy, N% similar")
     assert (first.doc_id, first.segment_id, first.status, first.how) == (
-        "INF01", 8, "moved", "fuzzy-turn")
+        "INF01", 8, "moved", "whole-turn")
     assert 0.9 <= first.similarity < 1
     turn = corpus.segments.set_index(["doc_id", "segment_id"]).loc[("INF01", 8)]
     # the whole-turn coding covers the whole edited turn, and records its new text

@@ -539,3 +539,31 @@ def test_a_word_transcripts_notes_are_warning_lines_of_every_command(cli, tmp_pa
     assert res.returncode == 0, res.stderr
     assert res.stderr.startswith(line) and "TranscriptWarning" not in res.stderr
     assert ce.read_codings(tmp_path / "auto.csv")["code"].tolist() == ["layanan"]
+
+
+@pytest.mark.parametrize(("rule", "adjudicator"), [("agreed", None), ("majority", None),
+                                                  ("adjudicator", "B")])
+def test_agree_writes_the_consensus_coding_the_library_makes(cli, study, rule, adjudicator):
+    # session 14 sheets item 13: ce.consensus had no command-line route
+    args = ["--consensus", "consensus.csv", "--rule", rule]
+    if adjudicator:
+        args += ["--adjudicator", adjudicator]
+    res = cli("agree", "--out", "agreement.csv", "--n-boot", "0", *args, cwd=study)
+    assert res.returncode == 0, res.stderr
+    assert "wrote consensus.csv" in res.stdout
+    s = ce.load_study(study)
+    corpus = s.corpus
+    expected = ce.consensus(s.codings, rule=rule, adjudicator=adjudicator, corpus=corpus,
+                            coverage=s.coverage)
+    got = ce.read_codings(study / "consensus.csv", corpus=corpus)
+    key = ["doc_id", "segment_id", "start", "end", "code", "coder"]
+    assert len(got) and got[key].values.tolist() == expected[key].values.tolist()
+
+
+def test_agree_consensus_options_are_checked(cli, study):
+    res = cli("agree", "--out", "a.csv", "--n-boot", "0", "--rule", "any", cwd=study)
+    assert res.returncode == 2 and "--rule needs --consensus" in res.stderr
+    res = cli("agree", "--out", "a.csv", "--n-boot", "0", "--consensus", "c.csv", "--rule",
+              "adjudicator", cwd=study)
+    assert res.returncode == 2 and "--adjudicator" in res.stderr and "error: " in res.stderr
+    assert not (study / "c.csv").exists() and not (study / "a.csv").exists()

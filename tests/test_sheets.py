@@ -1397,3 +1397,217 @@ def test_a_csv_sheet_of_some_interviews_records_them(tmp_path, example_corpus,
     old = rewritten(lambda r: r[0] != docs[4], "old.csv", rows[0][:-1])
     assert ce.read_coding_sheet(old, corpus=example_corpus, codebook=example_codebook,
                                 coder="B").attrs["documents"] == [docs[1]]
+
+
+# --------------------------------------------------------------------------- session 14
+
+
+def _three_codes():
+    """Two interviews of two informant turns each, and a codebook of three codes."""
+    head = "---\nid: {}\nspeakers: {{I: interviewer, R: informant}}\n---\n"
+    body = "I: Prices?\nR: Chili is dear, I borrowed money.\nI: Quarrels?\nR: Sometimes.\n"
+    corpus = ce.Corpus.from_texts({f"{d}.txt": head.format(d) + body for d in ("D1", "D2")})
+    cb = ce.Codebook.from_dict({"codebook": "c", "version": 1, "language": "en", "codes": [
+        {"id": c, "label": {"en": c.upper() * 2}, "definition": {"en": "x"}}
+        for c in ("p", "q", "r")]})
+    return corpus, cb
+
+
+def _exported(tmp_path, fmt, edit_rows):
+    """A sheet of :func:`_three_codes` exported as ``fmt``, its coding worksheet's rows
+    (header first) passed through ``edit_rows`` as a coder would edit them."""
+    corpus, cb = _three_codes()
+    path = tmp_path / f"s.{fmt}"
+    ce.write_coding_sheet(ce.coding_sheet(corpus, cb, coder="A"), path)
+    if fmt == "xlsx":
+        wb = openpyxl.load_workbook(path)
+        ws = wb["coding"]
+        rows = edit_rows([[c.value for c in row] for row in ws.iter_rows()])
+        ws.delete_rows(1, ws.max_row)
+        ws.delete_cols(1, ws.max_column)
+        for row in rows:
+            ws.append(row)
+        wb.save(path)
+    else:
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(edit_rows(rows))
+    return path, corpus, cb
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_missing_code_column_is_refused_naming_the_code(tmp_path, fmt):
+    # session 14 sheets item 1: a deleted code column (or a code added to the codebook
+    # after export) was imported silently: every turn counted "read, not applied" for it
+    def drop_r(rows):
+        j = rows[0].index("r")
+        for row in rows[1:]:
+            row[4] = "x"
+        return [row[:j] + row[j + 1:] for row in rows]
+    path, corpus, cb = _exported(tmp_path, fmt, drop_r)
+    with pytest.raises(ce.InputError) as err:
+        ce.read_coding_sheet(path, corpus=corpus, codebook=cb, coder="A")
+    [problem] = err.value.problems
+    assert problem.cell.startswith("coding!") and "'r'" in problem.message
+    assert "no column" in problem.message and "export" in problem.message
+    assert "'p'" not in problem.message and "'q'" not in problem.message
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_note_header_in_other_case_is_the_note_column(tmp_path, fmt):
+    # session 14 sheets item 8: 'Note' was refused as an unknown code column
+    def note_in_capitals(rows):
+        rows[0][rows[0].index("note")] = " Note "
+        rows[0][4] = " P "
+        rows[1][4], rows[1][-1] = "x", "check again"
+        return rows
+    path, corpus, cb = _exported(tmp_path, fmt, note_in_capitals)
+    got = ce.read_coding_sheet(path, corpus=corpus, codebook=cb, coder="A")
+    assert got[["code", "note"]].values.tolist() == [["p", "check again"]]
+
+
+def test_sheet_export_docs_naming_an_interview_twice_is_an_error_line(tmp_path, cli):
+    # session 14 sheets item 2: a traceback (ValueError), exit 1
+    inputs = ["--transcripts", "interview_transcripts", "--codebook", "data/raw/codebook.yaml"]
+    doc = ce.read_transcripts(ROOT / "interview_transcripts").doc_ids[0]
+    out = tmp_path / "s.xlsx"
+    r = cli("sheet", "export", "--coder", "A", "--docs", f"{doc},{doc}", "--out", str(out),
+            *inputs)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.startswith("error: ") and f"--docs names {doc!r} more than once" in r.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_title_row_above_the_header_says_to_delete_it(tmp_path, fmt):
+    # session 14 sheets item 4: one error per header cell, advising to delete the header
+    def titled(rows):
+        rows[1][4] = "x"
+        return [["Coding sheet - coder A"] + [None] * (len(rows[0]) - 1), *rows]
+    path, corpus, cb = _exported(tmp_path, fmt, titled)
+    with pytest.raises(ce.InputError) as err:
+        ce.read_coding_sheet(path, corpus=corpus, codebook=cb, coder="A")
+    [problem] = err.value.problems
+    assert problem.cell == "coding!A1"
+    assert "the header is in row 2" in problem.message and "delete row 1" in problem.message
+
+
+@pytest.mark.parametrize(("quote", "says"), [
+    ("R: We use the app", "drop the speaker label 'R: ' from the quote"),
+    ("I: And the press?", "drop the speaker label 'I: ' from the quote; its words are found "
+                          "in turn 3 of 'R1': fix segment_id to 3"),
+])
+def test_a_quote_pasted_with_its_speaker_label_says_to_drop_the_label(quote, says):
+    # session 14 sheets item 3: "fix segment_id to 2" for a quote whose segment_id is 2
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 2, "a", quote, None]
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A", path="s.xlsx")
+    message = str(err.value)
+    assert "quotes!D2" in message and says in message, message
+    assert "fix segment_id to 2" not in message
+
+
+def test_a_row_added_for_a_passage_points_to_the_quotes_worksheet():
+    # session 14 sheets item 5: "listed twice; delete one of the rows" lost a coding
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.coding.loc[0, "a"] = "x"
+    passage = sheet.coding.iloc[[0]].assign(text="the app", a="x")
+    coding = pd.concat([sheet.coding.iloc[:1], passage, sheet.coding.iloc[1:]],
+                       ignore_index=True)
+    import dataclasses
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(dataclasses.replace(sheet, coding=coding), corpus=corpus,
+                              codebook=cb, coder="A", path="s.xlsx")
+    [problem] = err.value.problems
+    assert problem.cell == "coding!A3"
+    assert "quotes worksheet" in problem.message and "'the app'" in problem.message
+    assert "delete one of the rows" not in problem.message
+
+
+@pytest.mark.parametrize("own", ["quotes", "coding"])
+def test_a_renamed_worksheet_is_told_to_be_renamed_back(tmp_path, example_corpus,
+                                                        example_codebook, own):
+    # session 14 sheets item 6: called a copy, with advice to move its quotes to a
+    # 'quotes' worksheet that is not there
+    def rename(wb):
+        wb[own].title = "Renamed"
+    path = _filled(tmp_path, example_corpus, example_codebook, rename)
+    [(cell, message)] = _problems(path, example_corpus, example_codebook)
+    assert cell == "Renamed!A1" or cell is None
+    assert f"rename it back to {own!r}" in message and "'Renamed'" in message
+    assert "copy" not in message
+
+
+def test_blank_cells_in_a_typed_quote_row_say_fill_it_in():
+    # session 14 sheets item 7: "unknown doc_id ''", "code '' is not a code"
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 2, "a", "the app", None]
+    sheet.quotes.loc[1] = [None, 4, "a", "a partner", None]
+    sheet.quotes.loc[2] = ["R1", None, "a", "a partner", None]
+    sheet.quotes.loc[3] = ["R1", 4, " ", "a partner", None]
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A", path="s.xlsx")
+    got = {p.cell: p.message for p in err.value.problems}
+    assert got.keys() == {"quotes!A3", "quotes!B4", "quotes!C5"}
+    for cell, column in (("quotes!A3", "doc_id"), ("quotes!B4", "segment_id"),
+                         ("quotes!C5", "code")):
+        assert got[cell].startswith(f"{column} is empty: fill it in"), got[cell]
+
+
+@pytest.mark.parametrize(("doc", "excel"), [("001", "1"), ("3-4", "04-Mar"), ("3-4", "4-Mar"),
+                                            ("12-5", "Dec-05"), ("007", "7")])
+def test_a_doc_id_a_spreadsheet_converted_names_the_likely_id(doc, excel):
+    # session 14 sheets item 8: "unknown doc_id '1' ... keep the doc_id cells as exported"
+    corpus = ce.Corpus.from_texts({
+        f"{d.replace('/', '_')}.txt": f"---\nid: \"{d}\"\nspeakers: {{R: informant}}\n---\n"
+                                      "R: Chili is dear.\n" for d in (doc, "D9")})
+    _, _, cb = _split_study()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.coding["doc_id"] = sheet.coding["doc_id"].replace({doc: excel})
+    sheet.coding["a"] = "x"
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A", path="s.csv")
+    [problem] = err.value.problems
+    assert problem.cell == "coding!A2"
+    assert f"{excel!r} looks like doc_id {doc!r}" in problem.message, problem.message
+    assert ".xlsx" in problem.message and "as text" in problem.message
+
+
+def test_two_overlapping_quotes_of_a_code_are_warned_as_overlapping_quotes():
+    # session 14 sheets item 10: "one inside the other ... keep the mark (the whole turn)",
+    # for two quotes and no mark
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 2, "a", "We use the app", None]
+    sheet.quotes.loc[1] = ["R1", 2, "a", "the app every day", None]
+    with pytest.warns(ce.SheetWarning) as caught:
+        got = ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A",
+                                    path="s.xlsx")
+    [message] = [str(w.message) for w in caught if "twice" in str(w.message)]
+    assert "quotes!D2 and quotes!D3" in message and "overlap" in message
+    assert "mark" not in message and "one inside the other" not in message
+    assert len(got) == 2
+
+
+@pytest.mark.parametrize(("given", "coding"), [
+    ("s_quotes.csv", "s.csv"), ("s_codebook.csv", "s.csv"),
+    ("T - quotes.csv", "T - coding.csv"), ("other.csv", "s.csv")])
+def test_the_quotes_or_codebook_csv_given_as_the_sheet_names_the_coding_file(
+        tmp_path, given, coding):
+    # session 14 sheets item 11: "the header must start with doc_id, segment_id, speaker,
+    # text" for the quotes file, not "import s.csv"
+    corpus, cb = _three_turns()
+    ce.write_coding_sheet(ce.coding_sheet(corpus, cb), tmp_path / "s.csv")
+    kind = "codebook" if "codebook" in given else "quotes"
+    (tmp_path / given).write_bytes((tmp_path / f"s_{kind}.csv").read_bytes())
+    with pytest.raises(ce.InputError) as err:
+        ce.read_coding_sheet(tmp_path / given, corpus=corpus, codebook=cb, coder="A")
+    message = str(err.value)
+    assert f"is the {kind} file of a CSV coding sheet" in message, message
+    shown = coding if given != "other.csv" else "NAME.csv"
+    assert f"import the coding file ({shown})" in message or (
+        f"import the coding file {shown}" in message), message

@@ -160,6 +160,20 @@ def csv_rows(text: str, path: str | os.PathLike | None = None, *,
     return out
 
 
+def header_below(rows: Iterable[tuple[int, Iterable[object]]], name: str, *,
+                 within: int = 5) -> int | None:
+    """The number of the row that holds the header when it is not the first row (a title
+    typed above it, as spreadsheets often have): the first of the next ``within`` rows
+    (``(number, cells)``) with a cell ``name``; None when the first row has one, or none
+    of those does."""
+    for k, (number, cells) in enumerate(rows):
+        if any(isinstance(c, str) and c.strip() == name for c in cells):
+            return None if k == 0 else number
+        if k == within:
+            break
+    return None
+
+
 def duplicate_columns(header: Iterable[str]) -> str | None:
     """The message for a CSV header that names a column twice (names compared without
     surrounding spaces; unnamed columns are not compared), else None."""

@@ -456,12 +456,11 @@ class _Finder:
         Without ``place``: the turn ``r``'s ``segment_id`` names is at least
         ``min_similarity`` like the old text and the old text ran from its first character
         to its last (:func:`spans_whole`): tried before any fuzzy search, which a whole
-        turn needs not (how ``whole``, or ``fuzzy`` when the two agree at both ends, as the
-        fuzzy step says of a match that is the whole turn). With ``place`` (an exact or
-        loose match in that turn): the old text still begins where the turn begins (nothing
-        before the turn changed, and the coding began at the turn's first character) and
-        is found at the turn's end, with words added before it: words added at the turn's
-        start, the coding was of the whole turn."""
+        turn needs not (how ``whole``, also when only words inside the turn changed). With
+        ``place`` (an exact or loose match in that turn): the old text still begins where
+        the turn begins (nothing before the turn changed, and the coding began at the
+        turn's first character) and is found at the turn's end, with words added before
+        it: words added at the turn's start, the coding was of the whole turn."""
         sids, starts, ends = self.turns(r["doc_id"])
         own = np.flatnonzero(sids == r["segment_id"])
         if not len(own):
@@ -475,8 +474,7 @@ class _Finder:
         if len(old) < FUZZY_MIN_LENGTH or not turn \
                 or similarity(old, turn) < self.min_similarity or not spans_whole(old, turn):
             return None
-        same_ends = old[:1] == turn[:1] and old[-1:] == turn[-1:]
-        return ("fuzzy" if same_ends else "whole"), (s, e, sid)
+        return "whole", (s, e, sid)
 
     def find(self, r: dict) -> tuple[str, str | None, list[tuple[int, int, int | None]]]:
         """``(status, how, places)`` for one drifted coding."""

@@ -38,7 +38,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._files import atomic_dir, csv_rows, read_text_file, save_workbook, write_csv, xml_safe
+from ._files import (
+    atomic_dir,
+    csv_rows,
+    header_below,
+    read_text_file,
+    save_workbook,
+    write_csv,
+    xml_safe,
+)
 from ._passages import find_exact, find_loose, grapheme_boundary, without_quote_marks
 from ._safezip import parse_xml, read_zip
 from ._validation import (
@@ -464,8 +472,9 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
     SheetWarning
         A sheet without any mark or quote, notes in rows without a mark (not kept), a mark
         or quote on a turn that is not an informant's (kept, but the analyses leave it
-        out), a code given twice in one turn (a mark and a quote of part of the turn, both
-        cells named), and a CSV sheet without its quotes file beside it.
+        out), a code given twice in one turn (a mark and a quote of part of the turn, or
+        two quotes that overlap; both cells named), and a CSV sheet without its quotes file
+        beside it.
 
     Examples
     --------
@@ -520,6 +529,10 @@ def _read_xlsx(path: Path, coder: str | None = None,
     problems: list[Problem] = []
     try:
         if "coding" not in wb.sheetnames:
+            renamed = next((name for name in wb.sheetnames
+                            if _worksheet_kind(wb[name]) == "coding"), None)
+            if renamed is not None:
+                raise InputError(_renamed(renamed, "coding"), path=spath, cell=f"{renamed}!A1")
             raise InputError(f"no worksheet named 'coding' (it has {', '.join(wb.sheetnames)});"
                              " keep the worksheet names of the exported sheet", path=spath)
         recorded = next((str(p.value) for p in wb.custom_doc_props
@@ -533,8 +546,8 @@ def _read_xlsx(path: Path, coder: str | None = None,
             if name in ("coding", "quotes"):
                 limit = None if turns is None else ROWS_PER_TURN[name] * turns + MAX_REPORTED
                 frames[name] = _stored_frame(ws, name, spath, problems, limit)
-            elif name != "codebook" and hasattr(ws, "iter_rows"):  # not a chart sheet
-                problems += _copied_worksheet(ws, name, spath)
+            elif name != "codebook":
+                problems += _copied_worksheet(ws, name, spath, wb.sheetnames)
     finally:
         wb.close()
     xml = _worksheet_xml(members, spath)
@@ -638,6 +651,7 @@ def _stored_frame(ws, name: str, path: str, problems: list[Problem],
                              "too many; delete the rows that are not part of the sheet (or "
                              "export a new one)", path=path, cell=f"{name}!{cell}")
         rows[number] = values
+    _title_rows([(n, [v[c] for c in sorted(v)]) for n, v in rows.items()], name, path)
     header = rows.pop(1, {})
     width = max(header, default=0)
     reported: set[int] = set()
@@ -656,22 +670,53 @@ def _stored_frame(ws, name: str, path: str, problems: list[Problem],
     return frame
 
 
+def _title_rows(rows: list[tuple[int, list]], name: str, path: str | os.PathLike) -> None:
+    """Refuse a worksheet whose header is below its first row (a title typed above it),
+    naming the rows to delete, instead of reporting each header cell as a value without a
+    header."""
+    number = header_below(rows, SHEET_COLUMNS[0])
+    if number is not None:
+        above = "row 1" if number == 2 else f"rows 1-{number - 1}"
+        raise InputError(f"the header is in row {number}: delete {above} above it (the "
+                         "header, doc_id first, must be the first row)", path=os.fspath(path),
+                         cell=f"{name}!A1")
+
+
 def _headless(cell: str) -> str:
     return (f"cell {cell} has a value in a column without a header; delete it, or move it "
             "into a column of the sheet")
 
 
-def _copied_worksheet(ws, name: str, path: str) -> list[Problem]:
-    """A worksheet other than the exported three whose header is that of ``coding`` or
-    ``quotes``: a copy a coder may have marked, which would otherwise be ignored."""
+def _worksheet_kind(ws) -> str | None:
+    """``"coding"`` or ``"quotes"`` when worksheet ``ws``'s header is that of the exported
+    worksheet of that name, else None (a chart sheet, too)."""
+    if not hasattr(ws, "iter_rows"):  # a chart sheet
+        return None
     first = next(iter(ws.iter_rows(max_row=1, values_only=True)), ())
     header = ["" if _missing(v) else str(v).strip() for v in first]
     for own, columns in (("coding", SHEET_COLUMNS), ("quotes", QUOTE_COLUMNS[:4])):
         if header[:len(columns)] == columns:
-            return [Problem(path, f"worksheet {name!r} is a copy of {own!r}, and only "
-                            f"{own!r} is read: move its marks or quotes to {own!r} and delete "
-                            f"the copy", cell=f"{name}!A1")]
-    return []
+            return own
+    return None
+
+
+def _renamed(name: str, own: str) -> str:
+    return (f"worksheet {name!r} is the {own!r} worksheet renamed, and only a worksheet "
+            f"named {own!r} is read: rename it back to {own!r}")
+
+
+def _copied_worksheet(ws, name: str, path: str, names: Sequence[str]) -> list[Problem]:
+    """A worksheet other than the exported three whose header is that of ``coding`` or
+    ``quotes``: a copy a coder may have marked, or the worksheet renamed (when the workbook
+    has no worksheet of that name, ``names``), which would otherwise be ignored."""
+    own = _worksheet_kind(ws)
+    if own is None:
+        return []
+    if own not in names:
+        return [Problem(path, _renamed(name, own), cell=f"{name}!A1")]
+    return [Problem(path, f"worksheet {name!r} is a copy of {own!r}, and only {own!r} is "
+                    f"read: move its marks or quotes to {own!r} and delete the copy",
+                    cell=f"{name}!A1")]
 
 
 def _worksheet_xml(members: dict[str, bytes], path: str) -> dict[str, Any]:
@@ -722,12 +767,14 @@ def _unreadable_cells(root, name: str, path: str) -> list[Problem]:
 
 def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
     coding_file, quotes_file, _ = csv_sheet_files(path)
-    coding = _frame(_csv_sheet_rows(read_text_file(coding_file), coding_file))
+    rows = _csv_sheet_rows(read_text_file(coding_file), coding_file, "coding")
+    _not_the_coding_file(rows, coding_file)
+    coding = _frame(rows)
     where = {"coding": os.fspath(coding_file)}
     quotes = pd.DataFrame(columns=QUOTE_COLUMNS)
     if quotes_file.is_file():
         quotes = _frame(_csv_sheet_rows(read_text_file(quotes_file, allow_empty=True),
-                                        quotes_file))
+                                        quotes_file, "quotes"))
         where["quotes"] = os.fspath(quotes_file)
     else:
         warnings.warn(f"{os.fspath(coding_file)}: no quotes file {quotes_file.name} beside it, "
@@ -738,17 +785,38 @@ def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
     return CodingSheet(coding, quotes, pd.DataFrame(), None, documents), where
 
 
+def _not_the_coding_file(rows: list[list[str]], path: Path) -> None:
+    """Refuse the quotes or codebook file of a CSV sheet given as the sheet, naming the
+    coding file to give instead."""
+    header = [c.strip() for c in rows[0]] if rows else []
+    for kind, columns in (("quotes", QUOTE_COLUMNS), ("codebook", CODEBOOK_SHEET_COLUMNS)):
+        if header[:4] != columns[:4]:
+            continue
+        title, sep, tab = path.stem.rpartition(" - ")
+        if sep and tab.strip().casefold() == kind:
+            coding = f"{title} - coding.csv"
+        elif path.stem.endswith(f"_{kind}"):
+            coding = f"{path.stem.removesuffix(f'_{kind}')}.csv"
+        else:
+            coding = f"NAME.csv, beside NAME_{kind}.csv"
+        raise InputError(f"this is the {kind} file of a CSV coding sheet (its header is "
+                         f"{', '.join(columns[:4])}, ...), not the sheet's coding worksheet; "
+                         f"import the coding file {coding} (its quotes file is read with it)",
+                         path=os.fspath(path))
+
+
 #: The byte-order mark as a program shows it that reads UTF-8 as Windows-1252 (then saved
 #: again): the text cells are garbled likewise, and are reported as such.
 _BOM_READ_AS_1252 = "\ufeff".encode().decode("cp1252")
 
 
-def _csv_sheet_rows(text: str, path: Path) -> list[list[str]]:
-    """The rows of a CSV worksheet, without a byte-order mark read as text before the first
-    header cell."""
+def _csv_sheet_rows(text: str, path: Path, name: str) -> list[list[str]]:
+    """The rows of CSV worksheet ``name``, without a byte-order mark read as text before
+    the first header cell (a title row above the header is refused)."""
     rows = [row for _, row in csv_rows(text, path)]
     if rows and rows[0]:
         rows[0][0] = rows[0][0].lstrip("\ufeff").removeprefix(_BOM_READ_AS_1252)
+    _title_rows(list(enumerate(rows, start=1)), name, path)
     return rows
 
 
@@ -770,6 +838,19 @@ def _frame(rows: list[list]) -> pd.DataFrame:
     frame = pd.DataFrame(body, columns=range(len(header)), dtype=object)
     frame.columns = header
     return frame
+
+
+def _note_column(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a ``note`` header typed in other case (``Note``, ``NOTE``) named
+    ``note``, as a code column's header may be in other case."""
+    cols = list(frame.columns)
+    if "note" in cols:
+        return frame
+    notes = [j for j, c in enumerate(cols) if isinstance(c, str) and c.casefold() == "note"]
+    if len(notes) != 1:
+        return frame
+    cols[notes[0]] = "note"
+    return frame.set_axis(cols, axis=1)
 
 
 def _blank(v: Any) -> bool:
@@ -872,16 +953,23 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     out = out.drop_duplicates(CODING_COLUMNS).reset_index(drop=True)
     out = out.astype({"segment_id": "int64", "start": "int64", "end": "int64"})
     twice = same_code_overlaps(out)
-    if twice:
-        cells = out["_cell"]
+    cells = out["_cell"]
+    marked = [(i, j) for i, j in twice if cells[i].startswith("coding!")
+              or cells[j].startswith("coding!")]
+    quoted_twice = [pair for pair in twice if pair not in marked]
+    for pairs, why, fix in (
+            (marked, "one coding inside the other", "keep the mark (the whole turn) or the "
+             "quote (its words), and delete the other"),
+            (quoted_twice, "two quotes that overlap", "give the words once: one quote from "
+             "the first word to the last, or two quotes that do not overlap")):
+        if not pairs:
+            continue
         named = listed((f"{cells[i]} and {cells[j]} (code {out.at[j, 'code']!r}, turn "
                         f"{out.at[j, 'segment_id']} of {out.at[j, 'doc_id']!r})"
-                        for i, j in twice), 5, quote=False)
-        warnings.warn(f"{shown}: {len(twice)} code(s) given twice in one turn: {named}: the "
-                      "turn then holds the code twice (one coding inside the other), and "
-                      "counts of codings count it twice; keep the mark (the whole turn) or "
-                      "the quote (its words), and delete the other", SheetWarning,
-                      stacklevel=2)
+                        for i, j in pairs), 5, quote=False)
+        warnings.warn(f"{shown}: {len(pairs)} code(s) given twice in one turn: {named}: the "
+                      f"turn then holds the code twice ({why}), and counts of codings count "
+                      f"it twice; {fix}", SheetWarning, stacklevel=2)
     out = out[columns]
     validate_codings(out, corpus=corpus, codebook=codebook)
     out.attrs["documents"] = reader.covered()
@@ -1003,7 +1091,23 @@ class _SheetReader:
     def turn(self, sheet: str, row: int, doc: Any, sid: Any) -> tuple[str, int] | None:
         """The turn a row names, or None after reporting the bad cell."""
         doc = "" if _missing(doc) else str(doc).strip()
+        if not doc:
+            self.problem(sheet, 0, row, "doc_id is empty: fill it in (the interview's id, as "
+                         "worksheet 'coding' lists it)")
+            return None
+        if _blank(sid):
+            self.problem(sheet, 1, row, "segment_id is empty: fill it in (the turn's number, "
+                         "as worksheet 'coding' lists it)")
+            return None
         if doc not in self.corpus:
+            converted = _converted_id(doc, self.corpus.doc_ids)
+            if converted is not None:
+                self.problem(sheet, 0, row, f"unknown doc_id {doc!r}: {doc!r} looks like doc_id "
+                             f"{converted!r} as a spreadsheet program converts it (to a number "
+                             "or a date) when it opens a CSV file; import the .xlsx sheet "
+                             "instead, or open the CSV with the doc_id column as text (Excel: "
+                             "Data > From Text/CSV) and restore the doc_id cells as exported")
+                return None
             hint = closest(doc, self.corpus.doc_ids) if doc else None
             did = f" (did you mean {hint!r}?)" if hint else ""
             self.problem(sheet, 0, row, f"unknown doc_id {doc!r}{did}: no transcript has this "
@@ -1026,8 +1130,10 @@ class _SheetReader:
             return []
         if not self.header(frame, "coding", SHEET_COLUMNS):
             return []
+        frame = _note_column(frame)
         cols = list(frame.columns)
         codes = {}
+        hinted = set()  # codes an unknown column's header is named as close to
         for j in range(len(SHEET_COLUMNS), len(cols)):
             name = cols[j]
             if name == "note":
@@ -1048,6 +1154,7 @@ class _SheetReader:
                 continue
             why = f"unknown code column {name!r}"
             hint = closest(name, self.rank)
+            hinted.add(hint)
             did = f" (did you mean {hint!r}?)" if hint else ""
             if name in self.codebook:
                 self.problem("coding", j, 1, f"{name!r} is a category, not a codable code: "
@@ -1058,6 +1165,8 @@ class _SheetReader:
                          "of the codebook (its worksheet lists them); delete the column or "
                          "fix its header")
         note_col = cols.index("note") if "note" in cols else None
+        self.absent_codes([*codes.values(), *hinted],
+                          len(cols) if note_col is None else note_col)
         out: list[dict] = []
         seen: dict[tuple[str, int], int] = {}
         lossy: list[int] = []
@@ -1076,8 +1185,7 @@ class _SheetReader:
                 unplaced += 1
                 continue
             if key in seen and key not in moved_into:
-                self.problem("coding", 0, row, f"turn {key[1]} of {key[0]!r} is listed twice "
-                             f"(also row {seen[key]}); delete one of the rows")
+                self.listed_twice(key, row, seen[key], cells[3])
                 continue
             seen.setdefault(key, row)
             turn = self.turns.loc[key]
@@ -1152,6 +1260,35 @@ class _SheetReader:
             self.missing(seen, renumbered=bool(self.matched))
         return out
 
+    def absent_codes(self, present: list[str | None], col: int) -> None:
+        """Report the codable codes without a column (``present``: those with one, and
+        those an unknown column was said to be close to): without one, a code would count
+        as read and not applied in every turn."""
+        absent = [c for c in self.codebook.codable_ids if c not in present]
+        if not absent:
+            return
+        self.problem("coding", col, 1, f"no column for code(s) {listed(absent)}: a code "
+                     "without its column counts as read and not applied in every turn; if "
+                     "the column was deleted, add it back (the code id as its header) with "
+                     "its marks (undo the deletion); if the code was added to the codebook "
+                     "after the sheet was exported, export a new sheet and copy this one's "
+                     "marks into it, or import with the codebook it was exported from")
+
+    def listed_twice(self, key: tuple[str, int], row: int, first: int, text: Any) -> None:
+        """Report a second row of a turn: a row added to code a passage of the turn (its
+        text cell holds part of the turn's words) is pointed to the quotes worksheet."""
+        twice = f"turn {key[1]} of {key[0]!r} is listed twice (also row {first})"
+        given = "" if _blank(text) else str(text).replace("\r\n", "\n").strip()
+        turn = self.turns.loc[key]
+        if given and given != cell_text(turn.text).strip() and _find_quote(
+                self.corpus.text(key[0]), given, int(turn.start), int(turn.end)):
+            self.problem("coding", 0, row, f"{twice}, and its text {quoted(given)} is only "
+                         "part of the turn: a row of worksheet 'coding' codes the whole turn; "
+                         "to code part of a turn, add a row to the quotes worksheet (doc_id, "
+                         "segment_id, code, and the words as quote), then delete this row")
+            return
+        self.problem("coding", 0, row, f"{twice}; delete one of the rows")
+
     def covered(self) -> list[str]:
         """The interviews the sheet covers, in corpus order: those it records, and those its
         rows name."""
@@ -1220,6 +1357,7 @@ class _SheetReader:
             return []
         if not self.header(frame, "quotes", QUOTE_COLUMNS[:4]):
             return []
+        frame = _note_column(frame)
         cols = list(frame.columns)
         note_col = cols.index("note") if "note" in cols else None
         out: list[dict] = []
@@ -1230,6 +1368,10 @@ class _SheetReader:
             key = self.turn("quotes", row, cells[0], cells[1])
             given = "" if _missing(cells[2]) else str(cells[2]).strip()
             code = self.code_of(given)
+            if not given:
+                self.problem("quotes", 2, row, "code is empty: fill it in (a code id from the "
+                             "codebook worksheet)")
+                continue
             if code is None:
                 if re.search(r"[,;/]", given):
                     self.problem("quotes", 2, row, f"{given!r} names several codes: give one "
@@ -1278,7 +1420,16 @@ class _SheetReader:
         if len(found) == 1:
             return found[0]
         where = f"turn {key[1]} of {key[0]!r}"
-        if not found:
+        label, words = self.speaker_label(key[0], bare or quote)
+        if not found and label:  # copied from the transcript file with its speaker label
+            inside = _find_quote(text, words, lo, hi)
+            elsewhere = None if inside else self.elsewhere(key, words)
+            self.problem("quotes", 3, row, f"the quote {quoted(quote)} starts with the speaker "
+                         f"label {label!r}, which is not part of the turn's words: drop the "
+                         f"speaker label {label!r} from the quote"
+                         + ("" if inside else f"; {elsewhere}" if elsewhere else
+                            ", and copy its words from the turn's text"))
+        elif not found:
             elsewhere = self.elsewhere(key, bare or quote)
             self.problem("quotes", 3, row, f"the quote {quoted(quote)} is not in {where} (not "
                          "even ignoring case, spaces, invisible characters, typographic "
@@ -1289,6 +1440,18 @@ class _SheetReader:
             self.problem("quotes", 3, row, f"the quote {quoted(quote)} is in {where} "
                          f"{len(found)} times; quote more words so that it is found once")
         return None
+
+    def speaker_label(self, doc: str, quote: str) -> tuple[str | None, str]:
+        """The speaker label a quote starts with (``'IBU: '``, as copied from the
+        transcript file; a label of a speaker of ``doc``, ignoring case) and the words after
+        it; ``(None, quote)`` when it starts with none."""
+        match = re.match(r"\s*([^\s:]+)\s*:\s*", quote)
+        if match is None or not quote[match.end():].strip():
+            return None, quote
+        speakers = {str(s).casefold() for s in self.turns.loc[doc]["speaker"] if not _blank(s)}
+        if match.group(1).casefold() not in speakers:
+            return None, quote
+        return match.group(0).lstrip(), quote[match.end():]
 
     def elsewhere(self, key: tuple[str, int], quote: str) -> str | None:
         """Where in its document a quote not in the turn ``key`` is (found as
@@ -1352,6 +1515,32 @@ def _visible(text: str, keep: str = "") -> tuple[str, list[int]]:
     kept = [i for i, c in enumerate(text)
             if c in keep or unicodedata.category(c) != "Cf"]
     return "".join(text[i] for i in kept), kept
+
+
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+           "dec"]
+
+
+def _converted_id(shown: str, ids: Sequence[str]) -> str | None:
+    """The doc id of ``ids`` that a spreadsheet program would show as ``shown`` when it
+    opens a CSV file: digits without their leading zeros (``001`` as ``1``), or two numbers
+    read as a day and month (``3-4`` as ``04-Mar`` or ``Mar-04``); None when no one id
+    is."""
+    found: list[str] = []
+    if shown.isdigit():
+        found = [d for d in ids if d.isdigit() and d != shown and d.lstrip("0") == shown]
+    else:
+        day_month = re.fullmatch(r"(\d{1,2})[-/ ]([a-z]{3})|([a-z]{3})[-/ ](\d{1,2})",
+                                 shown.casefold())
+        if day_month and (day_month.group(2) or day_month.group(3)) in _MONTHS:
+            number = int(day_month.group(1) or day_month.group(4))
+            month = _MONTHS.index(day_month.group(2) or day_month.group(3)) + 1
+            for d in ids:
+                pair = re.fullmatch(r"(\d{1,2})[-/](\d{1,2})", d)
+                if pair and {(int(pair.group(1)), int(pair.group(2)))} & {(month, number),
+                                                                           (number, month)}:
+                    found.append(d)
+    return found[0] if len(found) == 1 else None
 
 
 def _turns_named(keys: list[tuple[str, int]]) -> str:

@@ -27,6 +27,7 @@ from ._files import (
     csv_rows,
     duplicate_columns,
     excel_separator_hint,
+    header_below,
     read_text_file,
 )
 from ._validation import check_int, check_names, listed
@@ -999,13 +1000,11 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
 def _check_header_row(rows: list[tuple[int, list[str]]], inst: Instrument, path: str) -> None:
     """Refuse a file whose header is not its first row (a title above it, as spreadsheets
     often have) by naming the line that holds the header."""
-    if inst.id_column in (c.strip() for c in rows[0][1]):
-        return
-    for line, cells in rows[1:6]:
-        if inst.id_column in (c.strip() for c in cells):
-            raise InputError(f"the header (with the id column {inst.id_column!r}) is on line "
-                             f"{line}, not on the first line; delete the line(s) above it",
-                             path=path, line=rows[0][0])
+    line = header_below(rows, inst.id_column)
+    if line is not None:
+        raise InputError(f"the header (with the id column {inst.id_column!r}) is on line "
+                         f"{line}, not on the first line; delete the line(s) above it",
+                         path=path, line=rows[0][0])
 
 
 def _drop_unnamed_empty_columns(rows: list[tuple[int, list[str]]],

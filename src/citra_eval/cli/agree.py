@@ -11,10 +11,10 @@ import pandas as pd
 
 from .._validation import n_boot_problem
 from ..codebook import Codebook
-from ..codings import read_codings
+from ..codings import read_codings, write_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem
-from ..intercoder import CoverageWarning, agreement, disagreements
+from ..intercoder import CoverageWarning, agreement, consensus, disagreements
 from ..outputs import notes_from_warnings, write_table
 from ..study import DEFAULT_PATHS, drop_unknown_codes, shown_path
 from ._common import (
@@ -34,6 +34,9 @@ from ._common import (
     study_coverage,
     study_here,
 )
+
+#: The rules of ``--rule`` (those of :func:`~citra_eval.consensus`).
+RULES = ("agreed", "any", "majority", "adjudicator")
 
 
 def _add_agree(sub: argparse._SubParsersAction) -> None:
@@ -75,6 +78,17 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
                    help="skip the set-valued (MASI) alpha of the ALL row (slow on huge tables)")
     p.add_argument("--disagreements", metavar="FILE.csv",
                    help="also write every disputed segment with its text and each coder's codes")
+    p.add_argument("--consensus", metavar="FILE.csv",
+                   help="also write the coders' consensus coding (coder 'consensus'), a "
+                        "codings file; write it outside the study's codings files, or it "
+                        "counts as one more coder")
+    p.add_argument("--rule", choices=RULES,
+                   help="how --consensus keeps a code in a segment: every coder applied it "
+                        "(agreed, the default), at least one (any), more than half "
+                        "(majority), or agreed codes plus the --adjudicator's codings where "
+                        "the coders disagree (adjudicator)")
+    p.add_argument("--adjudicator", metavar="NAME", type=coder_name,
+                   help="the coder whose codings settle disputes (with --rule adjudicator)")
     add_force(p)
     p.set_defaults(func=_run_agree)
 
@@ -112,11 +126,14 @@ def _run_agree(args: argparse.Namespace) -> int:
     coverage_file = named_coverage_file(args.coverage)
     check_outputs(inputs={"--transcripts": args.transcripts, "--codings": args.codings,
                           "--codebook": args.codebook, "--coverage": coverage_file},
-                  files={"--out": args.out, "--disagreements": args.disagreements},
+                  files={"--out": args.out, "--disagreements": args.disagreements,
+                         "--consensus": args.consensus},
                   force=args.force, examples={"--out": "agreement.csv",
-                                              "--disagreements": "disagreements.csv"})
+                                              "--disagreements": "disagreements.csv",
+                                              "--consensus": "consensus.csv"})
     problems = Problems()
     attempt = problems.attempt
+    problems.extend(_consensus_problems(args))
     if args.n_boot < 0:
         problems.append(Problem("--n-boot", f"must be 0 or more, got {args.n_boot}"))
     twice = sorted({c for c in args.coders or () if args.coders.count(c) > 1})
@@ -157,6 +174,10 @@ def _run_agree(args: argparse.Namespace) -> int:
                               masi=False if args.no_masi else None)
             report = (disagreements(codings, corpus=corpus, coders=args.coders, roles=roles,
                                     coverage=coverage) if args.disagreements else None)
+            merged = (consensus(codings, rule=args.rule or "agreed",
+                                adjudicator=args.adjudicator, coders=args.coders,
+                                corpus=corpus, coverage=coverage)
+                      if args.consensus else None)
     except InputError as exc:
         raise InputError(problems=[_where(p, where, study if from_yaml else None)
                                    for p in exc.problems]) from None
@@ -166,7 +187,27 @@ def _run_agree(args: argparse.Namespace) -> int:
     if report is not None:
         write_table(report, args.disagreements, index=False)
         print(f"wrote {args.disagreements}: {len(report)} disputed segment(s)")
+    if merged is not None:
+        write_codings(merged, args.consensus, corpus=corpus)
+        print(f"wrote {args.consensus}: {len(merged)} consensus coding(s), rule "
+              f"{args.rule or 'agreed'}")
     return 0
+
+
+def _consensus_problems(args: argparse.Namespace) -> list[Problem]:
+    """What is wrong with --consensus, --rule and --adjudicator together."""
+    if args.consensus is None:
+        given = [f for f, v in (("--rule", args.rule), ("--adjudicator", args.adjudicator))
+                 if v is not None]
+        return [Problem(flag, f"{flag} needs --consensus FILE.csv (the consensus coding to "
+                        "write)") for flag in given]
+    if args.rule == "adjudicator" and args.adjudicator is None:
+        return [Problem("--rule", "--rule adjudicator needs --adjudicator NAME (the coder "
+                        "whose codings settle disputes)")]
+    if args.adjudicator is not None and args.rule != "adjudicator":
+        return [Problem("--adjudicator", "--adjudicator is used with --rule adjudicator "
+                        "only; add --rule adjudicator, or leave --adjudicator out")]
+    return []
 
 
 def _check_two_coders(codings: pd.DataFrame, where: str, study) -> None:

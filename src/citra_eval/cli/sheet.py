@@ -181,6 +181,10 @@ def _documents(args: argparse.Namespace, corpus) -> list[str] | None:
         if not docs:
             raise InputError("--docs names no interview; give doc ids separated by commas, "
                              "e.g. --docs R07,R10", path=args.transcripts)
+        twice = [d for d in dict.fromkeys(docs) if docs.count(d) > 1]
+        if twice:
+            raise InputError(f"--docs names {listed(twice)} more than once; give each "
+                             "interview once", path=args.transcripts)
     elif args.suggested is not None:
         flag, where = "--suggested", args.suggested
         table = read_csv_table(args.suggested, columns=["doc_id"], required=["doc_id"],
