@@ -1457,9 +1457,10 @@ def test_a_missing_code_column_is_refused_naming_the_code(tmp_path, fmt):
 def test_a_note_header_in_other_case_is_the_note_column(tmp_path, fmt):
     # session 14 sheets item 8: 'Note' was refused as an unknown code column
     def note_in_capitals(rows):
-        rows[0][rows[0].index("note")] = " Note "
+        note = rows[0].index("note")  # not the last column of a CSV sheet (interviews)
+        rows[0][note] = " Note "
         rows[0][4] = " P "
-        rows[1][4], rows[1][-1] = "x", "check again"
+        rows[1][4], rows[1][note] = "x", "check again"
         return rows
     path, corpus, cb = _exported(tmp_path, fmt, note_in_capitals)
     got = ce.read_coding_sheet(path, corpus=corpus, codebook=cb, coder="A")
