@@ -1536,3 +1536,65 @@ def test_a_source_of_two_cases_keeps_the_values_of_both(tmp_path):
     assert doc["Umur"] == "25; 61"
     assert doc["Gender"] == "campuran"  # the source's own value
     assert any("Gender" in n and "'P; L'" in n for n in project.notes), project.notes
+
+
+# --------------------------------------------------------------------------- changed sources
+
+_CODED = ("Interviewer: How does the office work with the press?\n"
+          "Informant: We meet journalists every week and we post on Instagram daily.\n")
+_EDITED = _CODED.replace("How does", "So, how does")  # four characters more before every coding
+_CODED_WORDS = ["meet journalists every week", "post on Instagram", "daily"]
+
+
+def _coded_source(ref: str) -> str:
+    sels = "".join(_selection(_CODED.index(w), _CODED.index(w) + len(w)) for w in _CODED_WORDS)
+    return _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000c1" name="INT01" '
+                        f'plainTextPath="{ref}">{sels}</TextSource>')
+
+
+def test_an_outside_source_changed_since_coding_is_not_read_silently(tmp_path, cli):
+    path = make_qdpx(tmp_path / "p.qdpx", _coded_source("relative://INT01.txt"))
+    folder = tmp_path / "ext"
+    folder.mkdir()
+    (folder / "INT01.txt").write_text(_EDITED, encoding="utf-8")
+    project = ce.read_qdpx(path, sources=folder)
+    # its codings would cut the wrong words: the source is left out with a note saying why
+    assert project.corpus.doc_ids == [] and project.codings.empty
+    note = next(n for n in project.notes if "INT01" in n)
+    assert "changed since it was coded" in note and "1 of its 3 selection(s)" in note
+    assert "skipped with its 3 coding(s)" in note
+    lost = project.discarded.set_index("what").loc["text sources whose text changed since coding"]
+    assert (lost["count"], lost["codings"]) == (1, 3)
+    with pytest.raises(ce.InputError, match="changed since it was coded"):
+        ce.read_qdpx(path, sources=folder, strict=True)
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "s"), "--sources", str(folder),
+            "--strict")
+    assert r.returncode == 2 and "changed since it was coded" in r.stderr
+    assert not (tmp_path / "s").exists()
+    # the file as it was when coded reads, every coding on its words, without that note
+    (folder / "INT01.txt").write_text(_CODED, encoding="utf-8")
+    project = ce.read_qdpx(path, sources=folder)
+    text = project.corpus.text("INT01")
+    assert [text[r.start:r.end] for r in project.codings.itertuples()] == _CODED_WORDS
+    assert not any("changed" in n for n in project.notes)
+
+
+def test_a_text_in_the_archive_that_does_not_fit_its_selections_is_noted(tmp_path):
+    path = make_qdpx(tmp_path / "p.qdpx", _coded_source("internal://INT01.txt"),
+                     {"sources/INT01.txt": _EDITED.encode("utf-8")})
+    project = ce.read_qdpx(path)
+    # kept (the archive's own text cannot have changed since its export), but said
+    assert len(project.codings) == 3
+    note = next(n for n in project.notes if "INT01" in n)
+    assert "1 of its 3 selection(s)" in note and "check" in note
+
+
+def test_a_text_written_without_spaces_is_not_taken_for_a_changed_one(tmp_path):
+    text = "访谈者：你们怎么和媒体合作？受访者：我们每周和记者见面，每天在社交媒体上发帖。\n"
+    words = ["每周和记者", "每天在社交", "媒体上"]
+    sels = "".join(_selection(text.index(w) + 1, text.index(w) + len(w)) for w in words)
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000c2" name="zh" '
+                       f'plainTextPath="relative://zh.txt">{sels}</TextSource>')
+    (tmp_path / "zh.txt").write_text(text, encoding="utf-8")
+    project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml))
+    assert len(project.codings) == 3 and not any("changed" in n for n in project.notes)

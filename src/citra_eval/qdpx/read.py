@@ -38,7 +38,7 @@ from ..corpus import (
 from ..errors import InputError, quoted
 from .inventory import discarded
 from .memos import memo_rows
-from .positions import SourceText, choose_convention
+from .positions import SourceText, choose_convention, misfit
 from .project import Project
 from .turns import TURN_MODES, segment_source
 
@@ -115,6 +115,7 @@ class _Reader:
         self.strict = strict
         self.limits = limits
         self.skipped: list[tuple[str, int]] = []
+        self.changed: list[tuple[str, int]] = []  # outside texts changed since coding
         self.members = members
         self.root = root
         self.ours = (root.get("origin") or "").startswith("citra_eval")
@@ -308,13 +309,14 @@ class _Reader:
                 continue
             raw, member = got
             doc_id = _doc_id(src, member, taken, n)
-            src_guid_doc[norm_guid(src.get("guid"))] = doc_id
             found.append((src, what, member, doc_id, SourceText(raw), self.positions(src, what)))
         self.choice = choose_convention(
             [(text, [(a, b, sel.get("name")) for sel, a, b in sels])
              for *_, text, sels in found],
             origin=self.root.get("origin"), units=units, crlf=crlf, path=self.path)
+        found = [f for f in found if self.fits(*f)]
         for src, what, member, doc_id, text, sels in found:
+            src_guid_doc[norm_guid(src.get("guid"))] = doc_id
             parsed.append(self.segment(src, doc_id, text.text, member or what, turns,
                                        roles_hint))
             attrs_by_doc[doc_id] = dict(parsed[-1].attrs)  # turns: declared
@@ -348,7 +350,35 @@ class _Reader:
                        codebook=self.codebook, codings=frame, users=users, cases=cases,
                        origin=self.root.get("origin"), path=self.path, notes=self.notes,
                        positions=self.choice, memos=memos,
-                       discarded=discarded(self.root, skipped=self.skipped))
+                       discarded=discarded(self.root, skipped=self.skipped,
+                                           changed=self.changed))
+
+    def fits(self, src: ET.Element, what: str, member: str, doc_id: str, text: SourceText,
+             sels: list[tuple[ET.Element, int, int]]) -> bool:
+        """Whether a source's selections fit its text (:func:`~.positions.misfit`). A file
+        from outside the archive that does not fit has most likely changed since it was
+        coded: it is skipped with its codings (refused with ``strict``); a text inside the
+        archive is kept with a note to check its codings."""
+        why = misfit(text, [(a, b) for _, a, b in sels], self.choice.convention)
+        if why is None:
+            return True
+        n = sum(len(sel.findall("Coding")) for sel, *_ in sels) + len(src.findall("Coding"))
+        if member in self.members or member in ("PlainTextContent", ""):
+            self.notes.append(f"{what}: {why} as read ({self.choice.convention.describe()}); "
+                              "check a few of its codings' text (codings.csv, column text): "
+                              "if they cut words, the project's text is not the one that "
+                              "was coded; export the project again from the program that "
+                              "coded it")
+            return True
+        message = (f"{what}: {why} in its text file {member}: the file has most likely "
+                   "changed since it was coded, so its codings would cut the wrong words; "
+                   "give the file as it was when coded (--sources DIR, read_qdpx(..., "
+                   "sources=DIR)), or export the project again with its texts inside")
+        if self.strict:
+            raise InputError(message, path=self.path)
+        self.notes.append(f"{message}; skipped with its {n} coding(s)")
+        self.changed.append((what, n))
+        return False
 
     def read_sets(self, src_doc: Mapping[str, str], attrs_by_doc: dict) -> None:
         """Sets of sources become document attributes: a set named ``key: value`` (ATLAS.ti
