@@ -1598,3 +1598,40 @@ def test_a_text_written_without_spaces_is_not_taken_for_a_changed_one(tmp_path):
     (tmp_path / "zh.txt").write_text(text, encoding="utf-8")
     project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml))
     assert len(project.codings) == 3 and not any("changed" in n for n in project.notes)
+
+
+def _inline_source(content: str, words: list[str], origin: str = "MAXQDA 2022") -> str:
+    sels = "".join(_selection(content.index(w), content.index(w) + len(w)) for w in words)
+    return _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000e1" name="INT01">'
+                        f"<PlainTextContent>{content}</PlainTextContent>{sels}</TextSource>"
+                        ).replace('origin="QualCoder 3.5"', f'origin="{origin}"')
+
+
+def test_plain_text_content_keeps_its_crlf_line_ends_for_the_positions(tmp_path):
+    """An XML parser turns a CRLF in element text into LF; the positions count the text as
+    the program stored it, CRs included, so every selection after a line end would move."""
+    content = ("Interviewer: How?\r\nInformant: We meet journalists.\r\nInterviewer: And?\r\n"
+               "Informant: Instagram daily.\r\n")
+    for words in (["Instagram"], ["meet journalists", "Instagram daily"]):
+        project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", _inline_source(content, words)))
+        text = project.corpus.text("INT01")
+        assert "\r" not in text and text == content.replace("\r\n", "\n")
+        assert [text[r.start:r.end] for r in project.codings.itertuples()] == words
+        assert project.positions.convention.crlf == 2
+    # a text whose CRs the file writes as references reads the same
+    start = content.index("Instagram")
+    escaped = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000e1" name="INT01">'
+                           f'<PlainTextContent>{content.replace(chr(13), "&#13;")}'
+                           f"</PlainTextContent>{_selection(start, start + 9)}</TextSource>")
+    project = ce.read_qdpx(make_qdpx(tmp_path / "e.qdpx", escaped))
+    row = project.codings.iloc[0]
+    assert project.corpus.text("INT01")[row.start:row.end] == "Instagram"
+
+
+def test_a_selection_outside_a_text_without_crlf_does_not_speak_of_crlf(tmp_path):
+    content = "Interviewer: How?\nInformant: We meet journalists.\n"
+    xml = _inline_source(content, ["journalists"]).replace(
+        f'endPosition="{content.index("journalists") + 11}"', 'endPosition="400"')
+    with pytest.raises(ce.InputError, match="outside its text") as err:
+        ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml))
+    assert "CRLF" not in str(err.value) and f"({len(content)} code points)" in str(err.value)

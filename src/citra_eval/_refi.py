@@ -109,6 +109,36 @@ def serialise(root: ET.Element) -> bytes:
 
 
 
+_TEXT_CONTENT = re.compile(rb"(<(?:[\w.-]+:)?PlainTextContent\b[^>]*(?<!/)>)(.*?)"
+                           rb"(</(?:[\w.-]+:)?PlainTextContent\s*>)", re.S)
+
+
+def keep_carriage_returns(data: bytes) -> bytes:
+    """The project XML with each carriage return inside ``<PlainTextContent>`` written as
+    ``&#13;``, so that parsing keeps it.
+
+    An XML parser turns a CRLF line end in element text into LF, but the positions of the
+    selections count the text as the program stored it, CRs included: without them every
+    selection after a line end would move. Other text (descriptions, names, the tags) is
+    left as it is; a UTF-16 file and a text in a CDATA section are not changed.
+
+    Examples
+    --------
+    >>> keep_carriage_returns(b"<P>\\r\\n<PlainTextContent>a\\r\\nb</PlainTextContent></P>")
+    b'<P>\\r\\n<PlainTextContent>a&#13;\\nb</PlainTextContent></P>'
+    """
+    if b"\r" not in data or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data
+
+    def escape(m: re.Match) -> bytes:
+        body = m.group(2)
+        if b"\r" not in body or b"<![CDATA[" in body:
+            return m.group(0)
+        return m.group(1) + body.replace(b"\r", b"&#13;") + m.group(3)
+
+    return _TEXT_CONTENT.sub(escape, data)
+
+
 def project_root(members: Mapping[str, bytes], path: str) -> ET.Element:
     qdes = [n for n in members if n.lower().endswith(".qde")]
     top = [n for n in qdes if "/" not in n]
@@ -118,7 +148,7 @@ def project_root(members: Mapping[str, bytes], path: str) -> ET.Element:
         found = ", ".join(sorted(qdes)[:5]) or "none"
         raise InputError(f"no single project XML (*.qde) in the archive (found: {found}); is "
                          "this a REFI-QDA .qdpx export?", path=path)
-    root = parse_xml(members[chosen], path=path, member=chosen)
+    root = parse_xml(keep_carriage_returns(members[chosen]), path=path, member=chosen)
     if root.tag != "Project":
         raise InputError(f"{chosen} is not a REFI-QDA project: its root element is "
                          f"<{root.tag}>, expected <Project>", path=path)

@@ -195,8 +195,8 @@ class _Reader:
     def note_text(self, note: ET.Element) -> str:
         """The text of a ``<Note>``: its ``PlainTextContent`` or its text file."""
         content = note.find("PlainTextContent")
-        if content is not None:
-            return content.text or ""
+        if content is not None:  # its CRs are kept (see keep_carriage_returns)
+            return (content.text or "").replace("\r\n", "\n").replace("\r", "\n")
         found = self.find_text((note.get("plainTextPath") or "").strip() or "-")
         if found is None:
             return ""
@@ -678,8 +678,9 @@ def _bad_positions(text: SourceText, conv, start: int, end: int) -> str:
                 "UTF-16 code units of one character (an emoji or another character beyond "
                 "U+FFFF), which no program selects; if the file counts code points, give "
                 "--positions codepoint (read_qdpx(..., positions='codepoint'))")
+    counted = conv.describe() if "\r" in text.raw else conv.describe().split(",")[0]
     return (f"positions {start}-{end} lie outside its text ({text.length(conv)} "
-            f"{conv.describe()}); the project is inconsistent")
+            f"{counted}); the project is inconsistent")
 
 
 def _doc_id(src: ET.Element, member: str, taken: set[str], n: int) -> str:
