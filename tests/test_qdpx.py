@@ -1635,3 +1635,18 @@ def test_a_selection_outside_a_text_without_crlf_does_not_speak_of_crlf(tmp_path
     with pytest.raises(ce.InputError, match="outside its text") as err:
         ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml))
     assert "CRLF" not in str(err.value) and f"({len(content)} code points)" in str(err.value)
+
+
+def test_an_archive_zipped_with_its_folder_finds_the_texts_beside_its_project(tmp_path):
+    """macOS "Compress" of an unpacked export puts everything in one folder."""
+    words = ["meet journalists", "Instagram"]
+    text = "Interviewer: How?\nInformant: We meet journalists and use Instagram.\n"
+    sels = "".join(_selection(text.index(w), text.index(w) + len(w)) for w in words)
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000f1" name="INT01" '
+                       f'plainTextPath="internal://f1.txt">{sels}</TextSource>')
+    path = make_qdpx(tmp_path / "p.qdpx", xml, {"myproj/sources/f1.txt": text.encode()},
+                     qde_name="myproj/project.qde")
+    project = ce.read_qdpx(path)
+    got = project.corpus.text("INT01")
+    assert [got[r.start:r.end] for r in project.codings.itertuples()] == words
+    assert not any("not found" in n for n in project.notes)

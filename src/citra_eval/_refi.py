@@ -139,7 +139,9 @@ def keep_carriage_returns(data: bytes) -> bytes:
     return _TEXT_CONTENT.sub(escape, data)
 
 
-def project_root(members: Mapping[str, bytes], path: str) -> ET.Element:
+def project_member(members: Mapping[str, bytes], path: str) -> str:
+    """The archive entry holding the project XML: ``project.qde``, else the one ``.qde`` at the
+    top (or the only one, in a folder when the archive was zipped with its folder)."""
     qdes = [n for n in members if n.lower().endswith(".qde")]
     top = [n for n in qdes if "/" not in n]
     chosen = ("project.qde" if "project.qde" in members else
@@ -148,6 +150,11 @@ def project_root(members: Mapping[str, bytes], path: str) -> ET.Element:
         found = ", ".join(sorted(qdes)[:5]) or "none"
         raise InputError(f"no single project XML (*.qde) in the archive (found: {found}); is "
                          "this a REFI-QDA .qdpx export?", path=path)
+    return chosen
+
+
+def project_root(members: Mapping[str, bytes], path: str) -> ET.Element:
+    chosen = project_member(members, path)
     root = parse_xml(keep_carriage_returns(members[chosen]), path=path, member=chosen)
     if root.tag != "Project":
         raise InputError(f"{chosen} is not a REFI-QDA project: its root element is "

@@ -23,6 +23,7 @@ from .._refi import (
     SPEAKERS_PREFIX,
     TURNS_DECLARED_LINE,
     norm_guid,
+    project_member,
     project_root,
     stable_guid,
 )
@@ -117,6 +118,10 @@ class _Reader:
         self.skipped: list[tuple[str, int]] = []
         self.changed: list[tuple[str, int]] = []  # outside texts changed since coding
         self.members = members
+        # the folder of the project XML: an archive zipped with its folder holds
+        # myproj/project.qde and its texts in myproj/sources/
+        folder = PurePosixPath(project_member(members, path)).parent
+        self.base = "" if str(folder) == "." else f"{folder}/"
         self.root = root
         self.ours = (root.get("origin") or "").startswith("citra_eval")
         self.notes: list[str] = []
@@ -267,7 +272,8 @@ class _Reader:
         rest = unquote(rest).replace("\\", "/")
         if scheme == "internal":
             name = rest.lstrip("/")
-            candidates = [f"sources/{name}", name]
+            candidates = list(dict.fromkeys([f"{self.base}sources/{name}", f"{self.base}{name}",
+                                              f"sources/{name}", name]))
             member = next((c for c in candidates if c in self.members), None)
             if member is None:
                 lower = {k.lower(): k for k in self.members}
