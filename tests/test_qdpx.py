@@ -991,6 +991,22 @@ def test_integer_variable_on_some_sources_stays_a_whole_number(tmp_path):
     assert 'name="age" typeOfVariable="Integer"' in xml
 
 
+@pytest.mark.parametrize(("value", "key", "kept"), [
+    ("Spring 2021", "date_variable", "Spring 2021"),   # free text: a transcript's date is a date
+    ("9 Maret 2021", "date", "2021-03-09"),            # a date: the transcript's date
+])
+def test_a_date_variable_becomes_the_date_only_when_it_is_one(tmp_path, value, key, kept):
+    path = case_variable_project(tmp_path / "p.qdpx", [("date", "Text", value)])
+    project = ce.read_qdpx(path)
+    project.save(tmp_path / "out")
+    # what the import writes, the readers (and so validate) read again
+    again = ce.read_transcripts(tmp_path / "out" / "transcripts").documents.set_index("doc_id")
+    assert again.loc["a", key] == kept
+    assert ("date_variable" in again.columns) == (key == "date_variable")
+    if key == "date_variable":
+        assert any("'date'" in n and "date_variable" in n for n in project.notes)
+
+
 # --------------------------------------------------------------------------- clear messages
 
 

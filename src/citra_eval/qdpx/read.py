@@ -14,6 +14,7 @@ from xml.etree import ElementTree as ET
 import numpy as np
 import pandas as pd
 
+from .._dates import parse_date
 from .._files import unique_stem
 from .._refi import (
     ID_OK,
@@ -78,6 +79,15 @@ def _variable_value(vv: ET.Element):
     return None
 
 
+def _is_date(value) -> bool:
+    """Whether ``value`` reads as a transcript's ``date`` (see :func:`parse_date`)."""
+    try:
+        parse_date(value)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
 #: Items REFI-QDA identifies by GUID (codes are checked with the codebook): where they are,
 #: and what a message calls them.
 _IDENTIFIED = [("Users/User", "users"), ("Sources/*", "sources"),
@@ -134,8 +144,26 @@ class _Reader:
         self.users = self.read_users()
         self.variables = {norm_guid(v.get("guid")): v.get("name") or v.get("guid") or "variable"
                           for v in root.iterfind("Variables/Variable")}
+        self.not_dates = self.undated_values()
         self.notes_by_guid = {norm_guid(n.get("guid")): n for n in root.iterfind("Notes/Note")}
         self.sel_info: dict[str, tuple[str, int, int, bool]] = {}
+
+    def undated_values(self) -> list:
+        """The values of variables named ``date`` that are not dates (``Spring 2021``): a
+        transcript's ``date`` must be one, so such a variable is kept as ``date_variable``."""
+        dates = {g for g, name in self.variables.items() if name == "date"}
+        found = []
+        for vv in self.root.iter("VariableValue"):
+            ref = vv.find("VariableRef")
+            if ref is not None and norm_guid(ref.get("targetGUID")) in dates:
+                value = _variable_value(vv)
+                if not _is_date(value):
+                    found.append(value)
+        if found:
+            self.notes.append(f"variable 'date' holds values that are not dates "
+                              f"({str(found[0])!r}...): kept as 'date_variable' (a "
+                              "transcript's date must be a date)")
+        return found
 
     def read_users(self) -> dict[str, dict]:
         """Users by GUID. Two users (two GUIDs) of one name are two people: the second
@@ -399,6 +427,8 @@ class _Reader:
                 if doc is None:
                     continue
                 attrs = attrs_by_doc[doc]
+                if key == "date" and not _is_date(value):
+                    key = "date_variable"  # "date: Spring 2021": a transcript's date is a date
                 if sep and key and value and key not in DERIVED_DOC_COLUMNS \
                         and key not in ("id", "speakers", "turns", "sets"):
                     prev = attrs.get(key)
@@ -449,7 +479,7 @@ class _Reader:
                              f"{ref.get('targetGUID')!r}", path=self.path)
         value = _variable_value(vv)
         reserved = ("id", "speakers") if self.ours else ("id", "speakers", "case")
-        if var in DERIVED_DOC_COLUMNS or var in reserved:
+        if var in DERIVED_DOC_COLUMNS or var in reserved or (var == "date" and self.not_dates):
             var = f"{var}_variable"  # these names mean something else in a transcript
         if value is not None:
             attrs[var] = value
