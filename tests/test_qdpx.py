@@ -122,7 +122,7 @@ def test_qc_every_selection_is_the_slice_of_its_source():
     path = refdata_path("refi-qda", "qc-demo.qdpx")
     zf = zipfile.ZipFile(path)
     root = ET.fromstring(zf.read("project.qde"))
-    project = ce.read_qdpx(path)
+    project = ce.read_qdpx(path, spanning="keep")  # each selection whole
     expected = []
     for src in root.iter(NS + "TextSource"):
         raw = zf.read("sources/" + src.get("plainTextPath")).decode("utf-8")
@@ -380,7 +380,7 @@ def test_bom_crlf_source_offsets_count_stored_code_points(tmp_path):
                        f'plainTextPath="sources/w.txt">{sels}</TextSource>')
     path = make_qdpx(tmp_path / "p.qdpx", xml, {"sources/w.txt": raw.encode("utf-8")},
                      qde_name="wawancara-project.qde")
-    project = ce.read_qdpx(path)
+    project = ce.read_qdpx(path, spanning="keep")  # the crossing one whole
     text = project.corpus.text("wawancara")
     assert "\r" not in text and not text.startswith("\ufeff")
     got = [text[r.start:r.end] for r in project.codings.itertuples()]
@@ -1666,3 +1666,34 @@ def test_an_archive_zipped_with_its_folder_finds_the_texts_beside_its_project(tm
     got = project.corpus.text("INT01")
     assert [got[r.start:r.end] for r in project.codings.itertuples()] == words
     assert not any("not found" in n for n in project.notes)
+
+
+def test_the_library_cuts_selections_crossing_turns_as_the_command_does(tmp_path, cli):
+    """read_qdpx's default is the CLI's: a selection running into the next speaker's turn is
+    cut to each turn (never the interviewer's words quoted as the informant's), and what
+    project.save writes validate accepts, the same files as qdpx import."""
+    text = ("Interviewer: How?\nInformant: We use Instagram daily.\nInterviewer: Why?\n"
+            "Informant: It is fast.\n")
+    crossing = "Instagram daily.\nInterviewer: Why"
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000f2" name="INT01" '
+                       f'plainTextPath="internal://f2.txt">'
+                       f"{_selection(text.index(crossing), text.index(crossing) + len(crossing))}"
+                       "</TextSource>")
+    path = make_qdpx(tmp_path / "p.qdpx", xml, {"sources/f2.txt": text.encode()})
+    project = ce.read_qdpx(path)
+    got = project.corpus.text("INT01")
+    segs = project.corpus.segments.set_index("segment_id")
+    assert [(segs.loc[r.segment_id, "speaker"], got[r.start:r.end])
+            for r in project.codings.itertuples()] == [("Informant", "Instagram daily."),
+                                                      ("Interviewer", "Why")]
+    assert any("crossing speaker turns" in n for n in project.notes)
+    project.save(tmp_path / "lib")
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "cli"))
+    assert r.returncode == 0, r.stderr
+    for out in ("lib", "cli"):
+        r = cli("validate", "--transcripts", str(tmp_path / out / "transcripts"), "--codebook",
+                str(tmp_path / out / "codebook.yaml"), "--codings",
+                str(tmp_path / out / "codings.csv"))
+        assert r.returncode == 0, (out, r.stderr)
+    assert (tmp_path / "lib" / "codings.csv").read_bytes() == (
+        tmp_path / "cli" / "codings.csv").read_bytes()

@@ -589,6 +589,14 @@ class _Reader:
         segs = _DocSegments(corpus)
         if spanning == "split":
             rows = self.split_rows(rows, segs, corpus)
+        else:
+            crossing = sum(len(segs.pieces(r["doc_id"], r["start"], r["end"])) > 1
+                           for r in rows)
+            if crossing:
+                self.notes.append(f"{crossing} selection(s) crossing speaker turns (or "
+                                  "paragraphs) kept whole (spanning='keep'): their text runs "
+                                  "into the next turn, and validate refuses them; "
+                                  "spanning='split' cuts them to their turns")
         if not rows:
             return empty_codings()
         frame = pd.DataFrame(rows)
@@ -756,7 +764,7 @@ def _declared_roles(src: ET.Element) -> tuple[dict[str, str] | None, bool]:
 
 def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
               turns: str = "auto", speakers: Mapping[str, str] | None = None,
-              spanning: str = "keep", positions: str | None = None, crlf: int | None = None,
+              spanning: str = "split", positions: str | None = None, crlf: int | None = None,
               sources: str | os.PathLike | None = None, strict: bool = False,
               limits: Limits = DEFAULT_LIMITS) -> Project:
     """Read a REFI-QDA project (``.qdpx``) from NVivo, ATLAS.ti, MAXQDA, QualCoder, ...
@@ -780,11 +788,13 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     speakers : mapping, optional
         ``{label: role}`` for the speakers in the texts (e.g. ``{"Max Bigman":
         "interviewer"}``); gives roles to the turns.
-    spanning : {"keep", "split"}, default "keep"
+    spanning : {"split", "keep"}, default "split"
         What to do with a selection that crosses speaker turns (or covers a speaker label):
-        ``keep`` its exact span, with the ``segment_id`` of the turn where it starts;
         ``split`` it into one coding per turn it overlaps, each cut to its turn, so that every
-        coding lies inside its segment (what ``citra-eval validate`` checks).
+        coding lies inside its segment (what ``citra-eval validate`` checks, and what
+        ``citra-eval qdpx import`` does); ``keep`` its exact span, with the ``segment_id`` of
+        the turn where it starts (quotes of such a coding then run into the next speaker's
+        words, and ``validate`` refuses the files ``Project.save`` writes).
     positions : {"codepoint", "utf16"}, optional
         How the file counts positions: Unicode code points (the standard) or UTF-16 code
         units (NVivo). Default: detected from the selections (see Notes).
@@ -823,8 +833,9 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     With ``spanning="keep"`` a selection that crosses speaker turns keeps its exact span and
     gets the ``segment_id`` of the turn where it starts (for a selection starting on a
     speaker label, the first turn it overlaps; for one inside a label, the turn that label
-    opens). ``citra-eval qdpx export`` (``read_codings(..., within="text")``) accepts such
-    codings; ``validate`` asks for ``spanning="split"``. Both modes find a selection's turns
+    opens); ``.notes`` counts them. ``citra-eval qdpx export`` (``read_codings(...,
+    within="text")``) accepts such codings; ``validate`` asks for ``spanning="split"``, the
+    default. Both modes find a selection's turns
     by binary search, so the time grows with the number of codings, not codings x turns.
 
     Raises
