@@ -1010,6 +1010,45 @@ def test_a_date_variable_becomes_the_date_only_when_it_is_one(tmp_path, value, k
 # --------------------------------------------------------------------------- clear messages
 
 
+def _encoded_project(tmp_path: Path, data: bytes, text: str) -> Path:
+    start = text.index("meet journalists")
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000f3" name="INT01" '
+                       f'plainTextPath="internal://f3.txt">{_selection(start, start + 16)}'
+                       "</TextSource>")
+    return make_qdpx(tmp_path / "p.qdpx", xml, {"sources/f3.txt": data})
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_text_without_a_byte_order_mark_is_read_and_named(tmp_path, cli, encoding):
+    """Not taken for a binary file with speakers that disagree (which --turns none cannot
+    help): a text with a NUL in every other byte is UTF-16 without its mark."""
+    text = "Interviewer: How does PR work?\nInformant: We meet journalists every week.\n"
+    project = ce.read_qdpx(_encoded_project(tmp_path, text.encode(encoding), text))
+    assert project.corpus.text("INT01") == text
+    row = project.codings.iloc[0]
+    assert text[row.start:row.end] == "meet journalists"
+    assert any("UTF-16" in n and "without a byte-order mark" in n for n in project.notes)
+
+
+def test_a_binary_source_names_the_encoding_not_the_speakers(tmp_path):
+    text = "Interviewer: How?\nInformant: We meet journalists.\n"
+    data = b"\x00\x00\x00" + text.encode("utf-32-le")
+    with pytest.raises(ce.InputError) as err:
+        ce.read_qdpx(_encoded_project(tmp_path, data, text))
+    message = str(err.value)
+    assert "NUL" in message and "UTF-8" in message and "--turns none" not in message
+
+
+def test_a_windows_1252_text_is_named_and_the_fix_said(tmp_path):
+    text = "Interviewer: Caf\u00e9?\nInformant: Tr\u00e8s bien. We meet journalists.\n"
+    with pytest.raises(ce.InputError) as err:
+        ce.read_qdpx(_encoded_project(tmp_path, text.encode("cp1252"), text))
+    message = str(err.value)
+    assert "not valid UTF-8" in message and "Windows-1252" in message
+    assert "save it as UTF-8" in message and "export the project again" in message
+
+
+
 def test_a_selection_splitting_an_emoji_is_named_as_such(tmp_path):
     """Read as UTF-16 units, a selection starting between the two halves of an emoji is
     refused saying so (not "outside its text", which it is not)."""

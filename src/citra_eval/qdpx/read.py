@@ -88,6 +88,63 @@ def _is_date(value) -> bool:
     return True
 
 
+_REEXPORT = ("save it as UTF-8 (an editor's 'save with encoding UTF-8') where it is kept, "
+             "or export the project again from the program that wrote it: REFI-QDA texts "
+             "are UTF-8")
+
+
+def _utf16_without_mark(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``data`` looks like UTF-16 text without a
+    byte-order mark (a NUL in every other byte, where ASCII characters have their zero
+    half), else None."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0) / (len(data) / 2), data[1::2].count(0) / (len(data) / 2)
+    for encoding, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros >= 0.3 and others <= 0.05:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text:
+                return encoding
+    return None
+
+
+def _decode_text(data: bytes, what: str, path: str) -> tuple[str, str | None]:
+    """The text of a source file and a note on how it was read: UTF-8 (REFI-QDA's
+    encoding), UTF-16 with a byte-order mark, or UTF-16 without one (noted); anything else
+    is refused naming the likely encoding and how to fix it."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16").lstrip("\ufeff"), None
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        encoding = _utf16_without_mark(data)
+        if encoding is not None:
+            name = "UTF-16 " + ("little" if encoding.endswith("le") else "big") + "-endian"
+            return data.decode(encoding), (f"{what} is {name} text without a byte-order mark "
+                                           "(REFI-QDA texts are UTF-8); read as such")
+        line = data[:data.index(b"\x00")].count(b"\n") + 1
+        raise InputError(f"{what} line {line}: this is a binary file, not UTF-8 text (it "
+                         "holds NUL bytes), or text in another encoding such as UTF-32; "
+                         f"{_REEXPORT}", path=path)
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        byte = data[exc.start]
+        likely = ""
+        try:
+            data.decode("cp1252")
+            likely = (f"; it is probably Windows-1252 (Latin-1) text, where 0x{byte:02x} is "
+                      f"{bytes([byte]).decode('cp1252')!r}")
+        except UnicodeDecodeError:
+            pass
+        raise InputError(f"{what} is not valid UTF-8 (byte 0x{byte:02x} at offset "
+                         f"{exc.start}){likely}: {_REEXPORT}", path=path) from None
+
+
 #: Items REFI-QDA identifies by GUID (codes are checked with the codebook): where they are,
 #: and what a message calls them.
 _IDENTIFIED = [("Users/User", "users"), ("Sources/*", "sources"),
@@ -271,18 +328,9 @@ class _Reader:
             self.skipped.append((what, n))
             return None
         member, data = found
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-                try:
-                    text = data.decode("utf-16")
-                except UnicodeDecodeError:
-                    text = None
-                if text is not None:
-                    return text.lstrip("\ufeff"), member
-            raise InputError(f"{what}: {member} is not valid UTF-8 (byte 0x{data[exc.start]:02x} "
-                             f"at offset {exc.start})", path=self.path) from None
+        text, note = _decode_text(data, f"{what}: {member}", self.path)
+        if note:
+            self.notes.append(note)
         return text, member
 
     def find_text(self, ref: str) -> tuple[str, bytes] | None:
