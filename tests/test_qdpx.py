@@ -1736,3 +1736,23 @@ def test_the_library_cuts_selections_crossing_turns_as_the_command_does(tmp_path
         assert r.returncode == 0, (out, r.stderr)
     assert (tmp_path / "lib" / "codings.csv").read_bytes() == (
         tmp_path / "cli" / "codings.csv").read_bytes()
+
+
+def test_code_colours_go_out_as_refi_qda_colours_or_are_said_to_be_left_out(tmp_path, cli):
+    from citra_eval._refi import refi_color
+
+    assert [refi_color(c) for c in ["red", "#FF000080", "#abc", "#f008", "merah", None]] == [
+        "#FF0000", "#FF0000", "#abc", "#f00", None, None]
+    cb = ce.Codebook.from_dict({"codebook": "w", "language": "id", "codes": [
+        {"id": f"c{k}", "label": f"K{k}", "color": c}
+        for k, c in enumerate(["red", "#FF000080", "merah"])]})
+    xml = _qde(qdpx_bytes(ce.Corpus.from_texts({}), cb))
+    _assert_valid(_schema("Project.xsd"), xml)
+    root = ET.fromstring(xml)
+    assert [c.get("color") for c in root.iter(NS + "Code")] == ["#FF0000", "#FF0000", None]
+    (tmp_path / "tr").mkdir()
+    cb.save(tmp_path / "codebook.yaml")
+    r = cli("qdpx", "export", "--transcripts", str(tmp_path / "tr"), "--codebook",
+            str(tmp_path / "codebook.yaml"), "--out", str(tmp_path / "x.qdpx"))
+    assert r.returncode == 0, r.stderr
+    assert "'merah'" in r.stderr and "c2" in r.stderr and "leaves it out" in r.stderr

@@ -48,6 +48,35 @@ MAX_NAME_CHARS = 1_000
 MAX_TEXT_CHARS = 100_000
 
 
+_HEX_COLOR = re.compile(r"#([0-9A-Fa-f]{3,4}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})")
+#: What a colour REFI-QDA cannot hold is said to be instead (messages of lint and export).
+COLOR_FORMS = "#RRGGBB, #RGB or a CSS colour name such as 'red'"
+
+
+def refi_color(value: object) -> str | None:
+    """A code's ``color`` as REFI-QDA writes it (``#RRGGBB`` or ``#RGB``), or None.
+
+    ``#RRGGBB`` and ``#RGB`` stay as written; an alpha (``#RRGGBBAA``, ``#RGBA``) is dropped,
+    since REFI-QDA has none; a CSS colour name (``red``, ``SteelBlue``) becomes its
+    ``#RRGGBB``. Anything else (``merah``, ``#12345``) is not a colour: None.
+
+    Examples
+    --------
+    >>> [refi_color(c) for c in ["#abc", "#FF000080", "red", "merah"]]
+    ['#abc', '#FF0000', '#FF0000', None]
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    m = _HEX_COLOR.fullmatch(text)
+    if m:
+        digits = m.group(1)
+        return "#" + digits[:3 if len(digits) in (3, 4) else 6]
+    from matplotlib.colors import CSS4_COLORS
+
+    return CSS4_COLORS.get(text.lower())
+
+
 def check_sizes(root: ET.Element, *, path: str) -> None:
     """Refuse a REFI-QDA XML tree holding a name longer than :data:`MAX_NAME_CHARS` or a
     text longer than :data:`MAX_TEXT_CHARS` (see docs/security.md, "Limits")."""

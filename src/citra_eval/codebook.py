@@ -27,6 +27,7 @@ from ._refi import (
     norm_guid,
     origin,
     project_root,
+    refi_color,
     serialise,
     stable_guid,
     xml_text,
@@ -851,8 +852,9 @@ def code_element(codebook: Codebook, code: Code, depth: int = 0, *,
                  plain: set[str] | None = None) -> ET.Element:
     attrs = {"guid": code_guid(code), "name": xml_text(codebook.label(code.id)),
              "isCodable": "true" if code.codable else "false"}
-    if code.color and re.fullmatch(r"#(?:[A-Fa-f0-9]{6}|[A-Fa-f0-9]{3})", code.color):
-        attrs["color"] = code.color
+    color = refi_color(code.color)  # a CSS name converted, an alpha dropped
+    if color:
+        attrs["color"] = color
     el = ET.Element("Code", attrs)
     plain = _plain_ids(codebook) if plain is None else plain
     if code.id in plain:
