@@ -247,7 +247,8 @@ def test_qdc_foreign_description_becomes_definition(tmp_path):
     cb = ce.codebook_from_qdc(tmp_path / "x.qdc", language="en")
     assert cb.ids == ["kerja_sama", "kerja_sama_2"]
     assert cb["kerja_sama"].definition == {"en": "Use when partners are named."}
-    assert cb.label("kerja_sama_2", "en") == "Kerja sama"
+    # one name in another case: labelled apart (a coding sheet reads names ignoring case)
+    assert cb.label("kerja_sama_2", "en") == "Kerja sama (2)"
 
 
 def test_example_codebook_qdc_round_trip(tmp_path):
@@ -1149,6 +1150,9 @@ def test_codes_of_the_same_name_go_back_out_without_added_descriptions(tmp_path)
         CODEBOOK_XML, codes)
     project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml, {"sources/x.txt": b"halo"}))
     assert project.codebook.ids == ["media", "trust", "staff", "trust_2", "trust_2_2"]
+    # the second "Trust" is labelled apart, so no coding sheet naming "Trust" is ambiguous
+    assert [project.codebook.label(c) for c in project.codebook.ids] == [
+        "Media", "Trust", "Staff", "Trust (2)", "trust 2"]
     assert project.codings["code"].tolist() == ["trust_2"]
     data = qdpx_bytes(project.corpus, project.codebook, project.codings)
     out = _qde(data).decode()
@@ -1756,3 +1760,13 @@ def test_code_colours_go_out_as_refi_qda_colours_or_are_said_to_be_left_out(tmp_
             str(tmp_path / "codebook.yaml"), "--out", str(tmp_path / "x.qdpx"))
     assert r.returncode == 0, r.stderr
     assert "'merah'" in r.stderr and "c2" in r.stderr and "leaves it out" in r.stderr
+
+
+def test_qc_demo_codes_of_one_name_get_labels_of_their_own():
+    from citra_eval.lint import lint_codebook
+
+    project = ce.read_qdpx(refdata_path("refi-qda", "qc-demo.qdpx"))
+    labels = [project.codebook.label(c).casefold() for c in project.codebook.ids]
+    assert len(set(labels)) == len(labels)
+    found = lint_codebook(project.codebook)
+    assert not (found["check"] == "label_is_id").any()

@@ -950,6 +950,20 @@ class CodeTree:
         self.codes: dict[str, Code] = {}
         self.by_guid: dict[str, str] = {}
         self.taken: set[str] = set()
+        self.labels: set[str] = set()  # labels given so far, case-folded
+
+    def unique_label(self, name: str, recorded: bool) -> str:
+        """``name``, or ``name (2)``, ``name (3)``... when an earlier code has that label
+        (ignoring case): a coding sheet may name a code by its label, and two codes of one
+        label make that name ambiguous. A code citra_eval exported (``recorded``: its id
+        is in its description) keeps its label as written."""
+        label, k = name, 1
+        while not recorded and (label.casefold() in self.labels
+                                or (k > 1 and label.casefold() in self.taken)):
+            k += 1
+            label = f"{name} ({k})"
+        self.labels.add(label.casefold())
+        return label
 
     def unique(self, wanted: str | None, name: str) -> str:
         if wanted and CODE_ID_OK.match(wanted) and wanted not in self.taken:
@@ -984,7 +998,7 @@ class CodeTree:
             info = {**parse_description(None, self.language),
                     "definition": {self.language: desc.text.strip()}}
         cid = self.unique(info["id"], name)
-        label = {self.language: name}
+        label = {self.language: self.unique_label(name, info["id"] is not None)}
         for lang, text in info["label"].items():
             label.setdefault(lang, text)
         codable = (el.get("isCodable") or "true").strip().lower() not in ("false", "0")
