@@ -90,6 +90,10 @@ def discarded(root: ET.Element, *, skipped: Iterable[tuple[str, int]] = (),
         add("selections inside notes", n, _codings(note))
         if note.get("richTextPath"):
             add("rich-text originals (.docx) of notes")
+    # an export is a project of its own, made by citra_eval now
+    add("record of the project's creator, modifier and dates",
+        int(any(root.get(a) for a in ("creatingUserGUID", "creationDateTime",
+                                      "modifyingUserGUID", "modifiedDateTime"))))
     add("links between items", len(root.findall("Links/Link")))
     add("graphs (network views)", len(root.findall("Graphs/Graph")))
     add("sets of codes (code groups): their memberships",
