@@ -855,8 +855,10 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
         ``internal://`` texts missing from it. Outside sources are also looked for beside
         the archive. Files outside these folders are never opened.
     strict : bool, default False
-        Refuse the project when a source's text cannot be found; by default the source is
-        skipped (with its codings) and named in ``.notes``.
+        Refuse the project when a source's text cannot be found, or when a text file from
+        outside the archive does not fit its selections (changed since it was coded, see
+        :func:`citra_eval.qdpx.positions.misfit`); by default the source is skipped (with its
+        codings) and named in ``.notes``.
     limits : Limits, optional
         Caps for the archive (see :class:`citra_eval._safezip.Limits`).
 
