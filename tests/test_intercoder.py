@@ -1089,3 +1089,19 @@ def test_cli_agree_outside_a_study_notes_codings_in_different_interviews(study, 
     assert main([*base, "--out", str(study / "b.csv"), "--coverage", "all"]) == 0
     assert "not given" not in capsys.readouterr().err
     pd.testing.assert_frame_equal(pd.read_csv(study / "a.csv"), pd.read_csv(study / "b.csv"))
+
+
+def test_coders_of_a_corpus_without_informant_turns_are_told_to_give_roles():
+    """Speakers without roles (a project imported without --speakers): the coders share
+    the interview, what they lack is informant turns to compare."""
+    corpus = ce.Corpus.from_texts({"d.txt": (
+        "---\nid: D1\nspeakers: {Interviewer: '', Informant: ''}\n---\nInterviewer: How?\n"
+        "Informant: We meet journalists.\n")})
+    seg = corpus.segments.iloc[-1]
+    codings = pd.DataFrame([(seg.doc_id, seg.segment_id, seg.start, seg.end, "c", coder)
+                            for coder in ("A", "B")], columns=ce.CODING_COLUMNS)
+    with pytest.raises(ce.InputError) as info:
+        ce.agreement(codings, corpus=corpus, n_boot=0)
+    message = str(info.value)
+    assert "share no interview" not in message
+    assert "no informant turns" in message and "--speakers" in message

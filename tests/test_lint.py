@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import citra_eval as ce
-from citra_eval.lint import LINT_COLUMNS, common_words
+from citra_eval.lint import LINT_COLUMNS, common_words, lint_codebook
 
 
 def book(*codes, **top) -> ce.Codebook:
@@ -216,3 +216,15 @@ def test_a_label_that_is_another_codes_id_ignoring_case_is_warned():
     assert "'Apps'" in message and "'apps'" in message and "ignoring case" in message
     # a code's own id as its label is no clash
     assert book({"id": "apps", "label": "Apps"}).lint(words={}).empty
+
+
+def test_a_colour_an_export_cannot_hold_is_warned_about_and_others_are_not():
+    """What qdpx export writes (a CSS name or an alpha is converted) lint accepts; what it
+    leaves out lint names, so validate and export agree."""
+    cb = book(*[{"id": f"c{k}", "label": f"c{k}", "color": colour}
+                for k, colour in enumerate(["red", "#FF000080", "#abc", "merah", "#12345"])])
+    found = lint_codebook(cb, words=WORDS)
+    colours = found[found["check"] == "color"]
+    assert colours["code"].tolist() == ["c3", "c4"]
+    assert (colours["severity"] == "warning").all()
+    assert all("leaves it out" in m and "#RRGGBB" in m for m in colours["message"])

@@ -122,7 +122,7 @@ def test_qc_every_selection_is_the_slice_of_its_source():
     path = refdata_path("refi-qda", "qc-demo.qdpx")
     zf = zipfile.ZipFile(path)
     root = ET.fromstring(zf.read("project.qde"))
-    project = ce.read_qdpx(path)
+    project = ce.read_qdpx(path, spanning="keep")  # each selection whole
     expected = []
     for src in root.iter(NS + "TextSource"):
         raw = zf.read("sources/" + src.get("plainTextPath")).decode("utf-8")
@@ -247,7 +247,8 @@ def test_qdc_foreign_description_becomes_definition(tmp_path):
     cb = ce.codebook_from_qdc(tmp_path / "x.qdc", language="en")
     assert cb.ids == ["kerja_sama", "kerja_sama_2"]
     assert cb["kerja_sama"].definition == {"en": "Use when partners are named."}
-    assert cb.label("kerja_sama_2", "en") == "Kerja sama"
+    # one name in another case: labelled apart (a coding sheet reads names ignoring case)
+    assert cb.label("kerja_sama_2", "en") == "Kerja sama (2)"
 
 
 def test_example_codebook_qdc_round_trip(tmp_path):
@@ -380,7 +381,7 @@ def test_bom_crlf_source_offsets_count_stored_code_points(tmp_path):
                        f'plainTextPath="sources/w.txt">{sels}</TextSource>')
     path = make_qdpx(tmp_path / "p.qdpx", xml, {"sources/w.txt": raw.encode("utf-8")},
                      qde_name="wawancara-project.qde")
-    project = ce.read_qdpx(path)
+    project = ce.read_qdpx(path, spanning="keep")  # the crossing one whole
     text = project.corpus.text("wawancara")
     assert "\r" not in text and not text.startswith("\ufeff")
     got = [text[r.start:r.end] for r in project.codings.itertuples()]
@@ -991,7 +992,62 @@ def test_integer_variable_on_some_sources_stays_a_whole_number(tmp_path):
     assert 'name="age" typeOfVariable="Integer"' in xml
 
 
+@pytest.mark.parametrize(("value", "key", "kept"), [
+    ("Spring 2021", "date_variable", "Spring 2021"),   # free text: a transcript's date is a date
+    ("9 Maret 2021", "date", "2021-03-09"),            # a date: the transcript's date
+])
+def test_a_date_variable_becomes_the_date_only_when_it_is_one(tmp_path, value, key, kept):
+    path = case_variable_project(tmp_path / "p.qdpx", [("date", "Text", value)])
+    project = ce.read_qdpx(path)
+    project.save(tmp_path / "out")
+    # what the import writes, the readers (and so validate) read again
+    again = ce.read_transcripts(tmp_path / "out" / "transcripts").documents.set_index("doc_id")
+    assert again.loc["a", key] == kept
+    assert ("date_variable" in again.columns) == (key == "date_variable")
+    if key == "date_variable":
+        assert any("'date'" in n and "date_variable" in n for n in project.notes)
+
+
 # --------------------------------------------------------------------------- clear messages
+
+
+def _encoded_project(tmp_path: Path, data: bytes, text: str) -> Path:
+    start = text.index("meet journalists")
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000f3" name="INT01" '
+                       f'plainTextPath="internal://f3.txt">{_selection(start, start + 16)}'
+                       "</TextSource>")
+    return make_qdpx(tmp_path / "p.qdpx", xml, {"sources/f3.txt": data})
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_text_without_a_byte_order_mark_is_read_and_named(tmp_path, cli, encoding):
+    """Not taken for a binary file with speakers that disagree (which --turns none cannot
+    help): a text with a NUL in every other byte is UTF-16 without its mark."""
+    text = "Interviewer: How does PR work?\nInformant: We meet journalists every week.\n"
+    project = ce.read_qdpx(_encoded_project(tmp_path, text.encode(encoding), text))
+    assert project.corpus.text("INT01") == text
+    row = project.codings.iloc[0]
+    assert text[row.start:row.end] == "meet journalists"
+    assert any("UTF-16" in n and "without a byte-order mark" in n for n in project.notes)
+
+
+def test_a_binary_source_names_the_encoding_not_the_speakers(tmp_path):
+    text = "Interviewer: How?\nInformant: We meet journalists.\n"
+    data = b"\x00\x00\x00" + text.encode("utf-32-le")
+    with pytest.raises(ce.InputError) as err:
+        ce.read_qdpx(_encoded_project(tmp_path, data, text))
+    message = str(err.value)
+    assert "NUL" in message and "UTF-8" in message and "--turns none" not in message
+
+
+def test_a_windows_1252_text_is_named_and_the_fix_said(tmp_path):
+    text = "Interviewer: Caf\u00e9?\nInformant: Tr\u00e8s bien. We meet journalists.\n"
+    with pytest.raises(ce.InputError) as err:
+        ce.read_qdpx(_encoded_project(tmp_path, text.encode("cp1252"), text))
+    message = str(err.value)
+    assert "not valid UTF-8" in message and "Windows-1252" in message
+    assert "save it as UTF-8" in message and "export the project again" in message
+
 
 
 def test_a_selection_splitting_an_emoji_is_named_as_such(tmp_path):
@@ -1094,6 +1150,9 @@ def test_codes_of_the_same_name_go_back_out_without_added_descriptions(tmp_path)
         CODEBOOK_XML, codes)
     project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml, {"sources/x.txt": b"halo"}))
     assert project.codebook.ids == ["media", "trust", "staff", "trust_2", "trust_2_2"]
+    # the second "Trust" is labelled apart, so no coding sheet naming "Trust" is ambiguous
+    assert [project.codebook.label(c) for c in project.codebook.ids] == [
+        "Media", "Trust", "Staff", "Trust (2)", "trust 2"]
     assert project.codings["code"].tolist() == ["trust_2"]
     data = qdpx_bytes(project.corpus, project.codebook, project.codings)
     out = _qde(data).decode()
@@ -1536,3 +1595,178 @@ def test_a_source_of_two_cases_keeps_the_values_of_both(tmp_path):
     assert doc["Umur"] == "25; 61"
     assert doc["Gender"] == "campuran"  # the source's own value
     assert any("Gender" in n and "'P; L'" in n for n in project.notes), project.notes
+
+
+# --------------------------------------------------------------------------- changed sources
+
+_CODED = ("Interviewer: How does the office work with the press?\n"
+          "Informant: We meet journalists every week and we post on Instagram daily.\n")
+_EDITED = _CODED.replace("How does", "So, how does")  # four characters more before every coding
+_CODED_WORDS = ["meet journalists every week", "post on Instagram", "daily"]
+
+
+def _coded_source(ref: str) -> str:
+    sels = "".join(_selection(_CODED.index(w), _CODED.index(w) + len(w)) for w in _CODED_WORDS)
+    return _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000c1" name="INT01" '
+                        f'plainTextPath="{ref}">{sels}</TextSource>')
+
+
+def test_an_outside_source_changed_since_coding_is_not_read_silently(tmp_path, cli):
+    path = make_qdpx(tmp_path / "p.qdpx", _coded_source("relative://INT01.txt"))
+    folder = tmp_path / "ext"
+    folder.mkdir()
+    (folder / "INT01.txt").write_text(_EDITED, encoding="utf-8")
+    project = ce.read_qdpx(path, sources=folder)
+    # its codings would cut the wrong words: the source is left out with a note saying why
+    assert project.corpus.doc_ids == [] and project.codings.empty
+    note = next(n for n in project.notes if "INT01" in n)
+    assert "changed since it was coded" in note and "1 of its 3 selection(s)" in note
+    assert "skipped with its 3 coding(s)" in note
+    lost = project.discarded.set_index("what").loc["text sources whose text changed since coding"]
+    assert (lost["count"], lost["codings"]) == (1, 3)
+    with pytest.raises(ce.InputError, match="changed since it was coded"):
+        ce.read_qdpx(path, sources=folder, strict=True)
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "s"), "--sources", str(folder),
+            "--strict")
+    assert r.returncode == 2 and "changed since it was coded" in r.stderr
+    assert not (tmp_path / "s").exists()
+    # the file as it was when coded reads, every coding on its words, without that note
+    (folder / "INT01.txt").write_text(_CODED, encoding="utf-8")
+    project = ce.read_qdpx(path, sources=folder)
+    text = project.corpus.text("INT01")
+    assert [text[r.start:r.end] for r in project.codings.itertuples()] == _CODED_WORDS
+    assert not any("changed" in n for n in project.notes)
+
+
+def test_a_text_in_the_archive_that_does_not_fit_its_selections_is_noted(tmp_path):
+    path = make_qdpx(tmp_path / "p.qdpx", _coded_source("internal://INT01.txt"),
+                     {"sources/INT01.txt": _EDITED.encode("utf-8")})
+    project = ce.read_qdpx(path)
+    # kept (the archive's own text cannot have changed since its export), but said
+    assert len(project.codings) == 3
+    note = next(n for n in project.notes if "INT01" in n)
+    assert "1 of its 3 selection(s)" in note and "check" in note
+
+
+def test_a_text_written_without_spaces_is_not_taken_for_a_changed_one(tmp_path):
+    text = "访谈者：你们怎么和媒体合作？受访者：我们每周和记者见面，每天在社交媒体上发帖。\n"
+    words = ["每周和记者", "每天在社交", "媒体上"]
+    sels = "".join(_selection(text.index(w) + 1, text.index(w) + len(w)) for w in words)
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000c2" name="zh" '
+                       f'plainTextPath="relative://zh.txt">{sels}</TextSource>')
+    (tmp_path / "zh.txt").write_text(text, encoding="utf-8")
+    project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml))
+    assert len(project.codings) == 3 and not any("changed" in n for n in project.notes)
+
+
+def _inline_source(content: str, words: list[str], origin: str = "MAXQDA 2022") -> str:
+    sels = "".join(_selection(content.index(w), content.index(w) + len(w)) for w in words)
+    return _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000e1" name="INT01">'
+                        f"<PlainTextContent>{content}</PlainTextContent>{sels}</TextSource>"
+                        ).replace('origin="QualCoder 3.5"', f'origin="{origin}"')
+
+
+def test_plain_text_content_keeps_its_crlf_line_ends_for_the_positions(tmp_path):
+    """An XML parser turns a CRLF in element text into LF; the positions count the text as
+    the program stored it, CRs included, so every selection after a line end would move."""
+    content = ("Interviewer: How?\r\nInformant: We meet journalists.\r\nInterviewer: And?\r\n"
+               "Informant: Instagram daily.\r\n")
+    for words in (["Instagram"], ["meet journalists", "Instagram daily"]):
+        project = ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", _inline_source(content, words)))
+        text = project.corpus.text("INT01")
+        assert "\r" not in text and text == content.replace("\r\n", "\n")
+        assert [text[r.start:r.end] for r in project.codings.itertuples()] == words
+        assert project.positions.convention.crlf == 2
+    # a text whose CRs the file writes as references reads the same
+    start = content.index("Instagram")
+    escaped = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000e1" name="INT01">'
+                           f'<PlainTextContent>{content.replace(chr(13), "&#13;")}'
+                           f"</PlainTextContent>{_selection(start, start + 9)}</TextSource>")
+    project = ce.read_qdpx(make_qdpx(tmp_path / "e.qdpx", escaped))
+    row = project.codings.iloc[0]
+    assert project.corpus.text("INT01")[row.start:row.end] == "Instagram"
+
+
+def test_a_selection_outside_a_text_without_crlf_does_not_speak_of_crlf(tmp_path):
+    content = "Interviewer: How?\nInformant: We meet journalists.\n"
+    xml = _inline_source(content, ["journalists"]).replace(
+        f'endPosition="{content.index("journalists") + 11}"', 'endPosition="400"')
+    with pytest.raises(ce.InputError, match="outside its text") as err:
+        ce.read_qdpx(make_qdpx(tmp_path / "p.qdpx", xml))
+    assert "CRLF" not in str(err.value) and f"({len(content)} code points)" in str(err.value)
+
+
+def test_an_archive_zipped_with_its_folder_finds_the_texts_beside_its_project(tmp_path):
+    """macOS "Compress" of an unpacked export puts everything in one folder."""
+    words = ["meet journalists", "Instagram"]
+    text = "Interviewer: How?\nInformant: We meet journalists and use Instagram.\n"
+    sels = "".join(_selection(text.index(w), text.index(w) + len(w)) for w in words)
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000f1" name="INT01" '
+                       f'plainTextPath="internal://f1.txt">{sels}</TextSource>')
+    path = make_qdpx(tmp_path / "p.qdpx", xml, {"myproj/sources/f1.txt": text.encode()},
+                     qde_name="myproj/project.qde")
+    project = ce.read_qdpx(path)
+    got = project.corpus.text("INT01")
+    assert [got[r.start:r.end] for r in project.codings.itertuples()] == words
+    assert not any("not found" in n for n in project.notes)
+
+
+def test_the_library_cuts_selections_crossing_turns_as_the_command_does(tmp_path, cli):
+    """read_qdpx's default is the CLI's: a selection running into the next speaker's turn is
+    cut to each turn (never the interviewer's words quoted as the informant's), and what
+    project.save writes validate accepts, the same files as qdpx import."""
+    text = ("Interviewer: How?\nInformant: We use Instagram daily.\nInterviewer: Why?\n"
+            "Informant: It is fast.\n")
+    crossing = "Instagram daily.\nInterviewer: Why"
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000f2" name="INT01" '
+                       f'plainTextPath="internal://f2.txt">'
+                       f"{_selection(text.index(crossing), text.index(crossing) + len(crossing))}"
+                       "</TextSource>")
+    path = make_qdpx(tmp_path / "p.qdpx", xml, {"sources/f2.txt": text.encode()})
+    project = ce.read_qdpx(path)
+    got = project.corpus.text("INT01")
+    segs = project.corpus.segments.set_index("segment_id")
+    assert [(segs.loc[r.segment_id, "speaker"], got[r.start:r.end])
+            for r in project.codings.itertuples()] == [("Informant", "Instagram daily."),
+                                                      ("Interviewer", "Why")]
+    assert any("crossing speaker turns" in n for n in project.notes)
+    project.save(tmp_path / "lib")
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "cli"))
+    assert r.returncode == 0, r.stderr
+    for out in ("lib", "cli"):
+        r = cli("validate", "--transcripts", str(tmp_path / out / "transcripts"), "--codebook",
+                str(tmp_path / out / "codebook.yaml"), "--codings",
+                str(tmp_path / out / "codings.csv"))
+        assert r.returncode == 0, (out, r.stderr)
+    assert (tmp_path / "lib" / "codings.csv").read_bytes() == (
+        tmp_path / "cli" / "codings.csv").read_bytes()
+
+
+def test_code_colours_go_out_as_refi_qda_colours_or_are_said_to_be_left_out(tmp_path, cli):
+    from citra_eval._refi import refi_color
+
+    assert [refi_color(c) for c in ["red", "#FF000080", "#abc", "#f008", "merah", None]] == [
+        "#FF0000", "#FF0000", "#abc", "#f00", None, None]
+    cb = ce.Codebook.from_dict({"codebook": "w", "language": "id", "codes": [
+        {"id": f"c{k}", "label": f"K{k}", "color": c}
+        for k, c in enumerate(["red", "#FF000080", "merah"])]})
+    xml = _qde(qdpx_bytes(ce.Corpus.from_texts({}), cb))
+    _assert_valid(_schema("Project.xsd"), xml)
+    root = ET.fromstring(xml)
+    assert [c.get("color") for c in root.iter(NS + "Code")] == ["#FF0000", "#FF0000", None]
+    (tmp_path / "tr").mkdir()
+    cb.save(tmp_path / "codebook.yaml")
+    r = cli("qdpx", "export", "--transcripts", str(tmp_path / "tr"), "--codebook",
+            str(tmp_path / "codebook.yaml"), "--out", str(tmp_path / "x.qdpx"))
+    assert r.returncode == 0, r.stderr
+    assert "'merah'" in r.stderr and "c2" in r.stderr and "leaves it out" in r.stderr
+
+
+def test_qc_demo_codes_of_one_name_get_labels_of_their_own():
+    from citra_eval.lint import lint_codebook
+
+    project = ce.read_qdpx(refdata_path("refi-qda", "qc-demo.qdpx"))
+    labels = [project.codebook.label(c).casefold() for c in project.codebook.ids]
+    assert len(set(labels)) == len(labels)
+    found = lint_codebook(project.codebook)
+    assert not (found["check"] == "label_is_id").any()

@@ -22,7 +22,9 @@ S, E = TEXT.index("bermitra"), TEXT.index("bermitra") + 8
 S2, E2 = TEXT.index("media lokal"), TEXT.index("media lokal") + 11
 
 EVERYTHING = f"""<?xml version="1.0" encoding="utf-8"?>
-<Project xmlns="urn:QDA-XML:project:1.0" name="semua" origin="ATLAS.ti 23.2.3">
+<Project xmlns="urn:QDA-XML:project:1.0" name="semua" origin="ATLAS.ti 23.2.3"
+ creatingUserGUID="{G(1)}" creationDateTime="2024-05-01T08:00:00Z" modifyingUserGUID="{G(2)}"
+ modifiedDateTime="2024-05-04T10:00:00Z">
  <Users><User guid="{G(1)}" name="Rina"/><User guid="{G(2)}" name="Budi"/>
   <User guid="{G(3)}" name="Tamu"/></Users>
  <CodeBook><Codes>
@@ -134,7 +136,8 @@ def test_everything_is_kept_or_listed(everything):
                     "sets of codes (code groups): their memberships": 1,
                     "sets of notes: their memberships": 1,
                     "cases' references to codes or selections": 2,
-                    "names of coded text selections (their text is kept)": 1}
+                    "names of coded text selections (their text is kept)": 1,
+                    "record of the project's creator, modifier and dates": 1}
     assert project.discarded.set_index("what").loc["PDF sources", "codings"] == 1
 
 

@@ -308,7 +308,7 @@ def test_qualcoder_style_names_decide_whole_line_selections(tmp_path, conv):
     CRLF text with positions counting a line end once (codepoint/crlf1)."""
     lines = [ln for ln in TEXT.split("\n") if ln]
     path = _project(tmp_path, conv, origin="QualCoder 3.6", names=True, words=lines)
-    project = ce.read_qdpx(path)
+    project = ce.read_qdpx(path, spanning="keep")  # each line whole, its label too
     assert _texts(project) == lines
     assert project.positions.convention == conv
 

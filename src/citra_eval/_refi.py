@@ -48,6 +48,35 @@ MAX_NAME_CHARS = 1_000
 MAX_TEXT_CHARS = 100_000
 
 
+_HEX_COLOR = re.compile(r"#([0-9A-Fa-f]{3,4}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})")
+#: What a colour REFI-QDA cannot hold is said to be instead (messages of lint and export).
+COLOR_FORMS = "#RRGGBB, #RGB or a CSS colour name such as 'red'"
+
+
+def refi_color(value: object) -> str | None:
+    """A code's ``color`` as REFI-QDA writes it (``#RRGGBB`` or ``#RGB``), or None.
+
+    ``#RRGGBB`` and ``#RGB`` stay as written; an alpha (``#RRGGBBAA``, ``#RGBA``) is dropped,
+    since REFI-QDA has none; a CSS colour name (``red``, ``SteelBlue``) becomes its
+    ``#RRGGBB``. Anything else (``merah``, ``#12345``) is not a colour: None.
+
+    Examples
+    --------
+    >>> [refi_color(c) for c in ["#abc", "#FF000080", "red", "merah"]]
+    ['#abc', '#FF0000', '#FF0000', None]
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    m = _HEX_COLOR.fullmatch(text)
+    if m:
+        digits = m.group(1)
+        return "#" + digits[:3 if len(digits) in (3, 4) else 6]
+    from matplotlib.colors import CSS4_COLORS
+
+    return CSS4_COLORS.get(text.lower())
+
+
 def check_sizes(root: ET.Element, *, path: str) -> None:
     """Refuse a REFI-QDA XML tree holding a name longer than :data:`MAX_NAME_CHARS` or a
     text longer than :data:`MAX_TEXT_CHARS` (see docs/security.md, "Limits")."""
@@ -109,7 +138,39 @@ def serialise(root: ET.Element) -> bytes:
 
 
 
-def project_root(members: Mapping[str, bytes], path: str) -> ET.Element:
+_TEXT_CONTENT = re.compile(rb"(<(?:[\w.-]+:)?PlainTextContent\b[^>]*(?<!/)>)(.*?)"
+                           rb"(</(?:[\w.-]+:)?PlainTextContent\s*>)", re.S)
+
+
+def keep_carriage_returns(data: bytes) -> bytes:
+    """The project XML with each carriage return inside ``<PlainTextContent>`` written as
+    ``&#13;``, so that parsing keeps it.
+
+    An XML parser turns a CRLF line end in element text into LF, but the positions of the
+    selections count the text as the program stored it, CRs included: without them every
+    selection after a line end would move. Other text (descriptions, names, the tags) is
+    left as it is; a UTF-16 file and a text in a CDATA section are not changed.
+
+    Examples
+    --------
+    >>> keep_carriage_returns(b"<P>\\r\\n<PlainTextContent>a\\r\\nb</PlainTextContent></P>")
+    b'<P>\\r\\n<PlainTextContent>a&#13;\\nb</PlainTextContent></P>'
+    """
+    if b"\r" not in data or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data
+
+    def escape(m: re.Match) -> bytes:
+        body = m.group(2)
+        if b"\r" not in body or b"<![CDATA[" in body:
+            return m.group(0)
+        return m.group(1) + body.replace(b"\r", b"&#13;") + m.group(3)
+
+    return _TEXT_CONTENT.sub(escape, data)
+
+
+def project_member(members: Mapping[str, bytes], path: str) -> str:
+    """The archive entry holding the project XML: ``project.qde``, else the one ``.qde`` at the
+    top (or the only one, in a folder when the archive was zipped with its folder)."""
     qdes = [n for n in members if n.lower().endswith(".qde")]
     top = [n for n in qdes if "/" not in n]
     chosen = ("project.qde" if "project.qde" in members else
@@ -118,7 +179,12 @@ def project_root(members: Mapping[str, bytes], path: str) -> ET.Element:
         found = ", ".join(sorted(qdes)[:5]) or "none"
         raise InputError(f"no single project XML (*.qde) in the archive (found: {found}); is "
                          "this a REFI-QDA .qdpx export?", path=path)
-    root = parse_xml(members[chosen], path=path, member=chosen)
+    return chosen
+
+
+def project_root(members: Mapping[str, bytes], path: str) -> ET.Element:
+    chosen = project_member(members, path)
+    root = parse_xml(keep_carriage_returns(members[chosen]), path=path, member=chosen)
     if root.tag != "Project":
         raise InputError(f"{chosen} is not a REFI-QDA project: its root element is "
                          f"<{root.tag}>, expected <Project>", path=path)

@@ -27,6 +27,7 @@ from ._refi import (
     norm_guid,
     origin,
     project_root,
+    refi_color,
     serialise,
     stable_guid,
     xml_text,
@@ -851,8 +852,9 @@ def code_element(codebook: Codebook, code: Code, depth: int = 0, *,
                  plain: set[str] | None = None) -> ET.Element:
     attrs = {"guid": code_guid(code), "name": xml_text(codebook.label(code.id)),
              "isCodable": "true" if code.codable else "false"}
-    if code.color and re.fullmatch(r"#(?:[A-Fa-f0-9]{6}|[A-Fa-f0-9]{3})", code.color):
-        attrs["color"] = code.color
+    color = refi_color(code.color)  # a CSS name converted, an alpha dropped
+    if color:
+        attrs["color"] = color
     el = ET.Element("Code", attrs)
     plain = _plain_ids(codebook) if plain is None else plain
     if code.id in plain:
@@ -947,6 +949,20 @@ class CodeTree:
         self.codes: dict[str, Code] = {}
         self.by_guid: dict[str, str] = {}
         self.taken: set[str] = set()
+        self.labels: set[str] = set()  # labels given so far, case-folded
+
+    def unique_label(self, name: str, recorded: bool) -> str:
+        """``name``, or ``name (2)``, ``name (3)``... when an earlier code has that label
+        (ignoring case): a coding sheet may name a code by its label, and two codes of one
+        label make that name ambiguous. A code citra_eval exported (``recorded``: its id
+        is in its description) keeps its label as written."""
+        label, k = name, 1
+        while not recorded and (label.casefold() in self.labels
+                                or (k > 1 and label.casefold() in self.taken)):
+            k += 1
+            label = f"{name} ({k})"
+        self.labels.add(label.casefold())
+        return label
 
     def unique(self, wanted: str | None, name: str) -> str:
         if wanted and CODE_ID_OK.match(wanted) and wanted not in self.taken:
@@ -981,7 +997,7 @@ class CodeTree:
             info = {**parse_description(None, self.language),
                     "definition": {self.language: desc.text.strip()}}
         cid = self.unique(info["id"], name)
-        label = {self.language: name}
+        label = {self.language: self.unique_label(name, info["id"] is not None)}
         for lang, text in info["label"].items():
             label.setdefault(lang, text)
         codable = (el.get("isCodable") or "true").strip().lower() not in ("false", "0")

@@ -39,6 +39,7 @@ from ._validation import (
     check_seed,
     check_type,
     listed,
+    roles_fix,
 )
 from .codebook import Codebook
 from .codings import (
@@ -683,7 +684,7 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
     pairable = u.rated.sum(axis=1) >= 2
     n_excluded = int((~pairable).sum())
     if not pairable.any():
-        raise InputError(_nothing_shared(u, unit))
+        raise InputError(_nothing_shared(u, unit, corpus))
     x, rated = u.present[:, pairable, :], u.rated[pairable]
     n_units, n_codes = x.shape[1], x.shape[2]
     core = presence_agreement(x, rated=rated, codes=u.codes, pooled=ALL, n_boot=n_boot,
@@ -713,8 +714,15 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
     return table
 
 
-def _nothing_shared(u: _Units, unit: str) -> str:
-    """Why no unit was rated by two coders: which documents each coder rated, in words."""
+def _nothing_shared(u: _Units, unit: str, corpus: Corpus) -> str:
+    """Why no unit was rated by two coders: no turns of the roles compared (speakers
+    without roles), else which documents each coder rated, in words."""
+    if not len(u.table) and u.roles:
+        turns = " or ".join(u.roles)
+        return (f"the transcripts have no {turns} turns (no speaker has the role), so there "
+                f"is nothing to compare: {roles_fix(corpus)}; for a project imported from a "
+                "QDA program, import it again giving the roles (citra-eval qdpx import "
+                "--speakers LABEL=informant LABEL=interviewer)")
     docs = u.table["doc_id"].astype(str)
     mine = {c: list(dict.fromkeys(docs[u.rated[:, i]])) for i, c in enumerate(u.coders)}
     each = "; ".join(f"{c}: {listed(d, 6, quote=False) or 'none'}" for c, d in mine.items())

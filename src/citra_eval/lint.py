@@ -38,6 +38,10 @@ Used by :meth:`citra_eval.Codebook.lint` and ``citra-eval validate``. The checks
     A code's label (in any language) is another code's id, ignoring case (``media`` labelled
     *Apps* beside the code ``apps``): in a coding sheet, where a code may be named by its id
     or label in any case, the name is then ambiguous and refused. Relabel or rename one.
+``color``
+    A code's ``color`` that is not a colour a REFI-QDA file can hold (``#RRGGBB``, ``#RGB``,
+    or a CSS name such as ``red`` and an alpha, which ``qdpx export`` converts): the export
+    leaves it out, and NVivo or ATLAS.ti show the code without it.
 ``never_matches``
     With a corpus: a pattern without a single hit in any turn (a note: a deductive codebook
     may well hold words the interviews do not use).
@@ -52,6 +56,7 @@ from importlib import resources
 
 import pandas as pd
 
+from ._refi import COLOR_FORMS, refi_color
 from ._validation import check_corpus
 from .errors import quoted
 from .matching import CONJUNCTIONS, NEGATORS, Matcher
@@ -63,8 +68,8 @@ __all__ = ["LINT_COLUMNS", "PROCESSED_LANGUAGES", "common_words", "lint_codebook
 PROCESSED_LANGUAGES = frozenset({"id", "ind", "bjn"})
 LINT_COLUMNS = ["check", "severity", "code", "pattern", "kind", "rule", "line", "message",
                 "examples"]
-_ORDER = ["language", "label_is_id", "regex_case", "category_patterns", "function_words_only",
-          "stem_widens", "slang_regex_only", "never_matches", "slang_unused"]
+_ORDER = ["language", "label_is_id", "color", "regex_case", "category_patterns",
+          "function_words_only", "stem_widens", "slang_regex_only", "never_matches", "slang_unused"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -127,6 +132,7 @@ def lint_codebook(codebook, *, corpus=None, words: Mapping[str, int] | None = No
     rows += _stem_widens(codebook, matcher, words, max_examples)
     rows += _slang(codebook, matcher)
     rows += _label_is_id(codebook)
+    rows += _color(codebook)
     if corpus is not None:
         rows += _never_matches(codebook, matcher, corpus)
     out = pd.DataFrame(rows, columns=LINT_COLUMNS)
@@ -174,6 +180,21 @@ def _label_is_id(codebook) -> list[dict]:
                                    f"code {label!r} is ambiguous and refused; give "
                                    f"{code.id!r} another label, or rename {other!r}"})
     return out
+
+
+def color_problem(code) -> str | None:
+    """What ``qdpx export`` does not write of a code's colour (one it cannot read as a
+    colour), or None; the same text for lint and for the export's note."""
+    if code.color is None or not str(code.color).strip() or refi_color(code.color):
+        return None
+    return (f"the colour {code.color!r} of {code.id!r} is not a colour a REFI-QDA file can "
+            f"hold, so qdpx export leaves it out: write {COLOR_FORMS}")
+
+
+def _color(codebook) -> list[dict]:
+    return [{"check": "color", "severity": "warning", "code": code.id, "pattern": None,
+             "kind": None, "rule": None, "line": code.line, "examples": "", "message": why}
+            for code in codebook if (why := color_problem(code))]
 
 
 def _regex_case(codebook) -> list[dict]:

@@ -14,6 +14,7 @@ from ..codebook import Codebook
 from ..codings import empty_codings, read_codings
 from ..corpus import read_transcripts
 from ..errors import Problem, did_you_mean
+from ..lint import color_problem
 from ..pseudonymisation import shared_problems
 from ..qdpx import read_qdpx, write_qdpx
 from ..qdpx.memos import read_memos
@@ -156,6 +157,10 @@ def _export(args: argparse.Namespace) -> int:
                memos=memos, users=users)
     print(f"ok: wrote {args.out}: {counted(len(corpus), 'document')}, "
           f"{counted(len(codebook), 'code')}, {counted(len(codings), 'coding')}")
+    for code in codebook:  # what validate's lint warns about, said where it happens
+        why = color_problem(code)
+        if why:
+            print(f"note: {args.codebook}: {why}", file=sys.stderr)
     return 0
 
 

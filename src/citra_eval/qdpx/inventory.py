@@ -29,7 +29,8 @@ def _codings(el: ET.Element) -> int:
     return sum(1 for _ in el.iter("Coding"))
 
 
-def discarded(root: ET.Element, *, skipped: Iterable[tuple[str, int]] = ()) -> pd.DataFrame:
+def discarded(root: ET.Element, *, skipped: Iterable[tuple[str, int]] = (),
+              changed: Iterable[tuple[str, int]] = ()) -> pd.DataFrame:
     """Count what citra_eval does not keep of a project XML (namespace stripped).
 
     Parameters
@@ -38,6 +39,9 @@ def discarded(root: ET.Element, *, skipped: Iterable[tuple[str, int]] = ()) -> p
         The ``<Project>``.
     skipped : iterable of (str, int)
         Text sources the reader skipped (their text was not found) and their codings.
+    changed : iterable of (str, int)
+        Text sources the reader skipped because their text file (outside the archive) has
+        changed since they were coded, and their codings.
 
     Returns
     -------
@@ -65,6 +69,9 @@ def discarded(root: ET.Element, *, skipped: Iterable[tuple[str, int]] = ()) -> p
 
     skipped = list(skipped)
     add("text sources whose text was not found", len(skipped), sum(n for _, n in skipped))
+    changed = list(changed)
+    add("text sources whose text changed since coding", len(changed),
+        sum(n for _, n in changed))
     for src in root.iterfind("Sources/*"):
         if src.tag in _MEDIA:
             add(_MEDIA[src.tag], 1, _codings(src))
@@ -83,6 +90,10 @@ def discarded(root: ET.Element, *, skipped: Iterable[tuple[str, int]] = ()) -> p
         add("selections inside notes", n, _codings(note))
         if note.get("richTextPath"):
             add("rich-text originals (.docx) of notes")
+    # an export is a project of its own, made by citra_eval now
+    add("record of the project's creator, modifier and dates",
+        int(any(root.get(a) for a in ("creatingUserGUID", "creationDateTime",
+                                      "modifyingUserGUID", "modifiedDateTime"))))
     add("links between items", len(root.findall("Links/Link")))
     add("graphs (network views)", len(root.findall("Graphs/Graph")))
     add("sets of codes (code groups): their memberships",

@@ -39,6 +39,7 @@ __all__ = [
     "ConventionChoice",
     "SourceText",
     "choose_convention",
+    "misfit",
     "producer_convention",
     "score_conventions",
 ]
@@ -47,6 +48,7 @@ Units = Literal["codepoint", "utf16"]
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SPACE = re.compile(r"\s+")
+_SPACES = re.compile(r"\s")
 
 # Log-likelihood weights (natural log). A selection end of the right reading lies on a word
 # boundary with probability ~0.9, a shifted one with ~0.5 (boundaries cluster around spaces
@@ -68,6 +70,11 @@ STANDARD_PRIOR = 0.5
 DECISIVE = 3.0
 #: ... and put at least this share of those differing selections on word boundaries.
 MIN_SHARE = 0.5
+#: A text with fewer white-space characters than this share of its characters is written
+#: without spaces between words (Chinese, Japanese, Thai; a spaced language has about one in
+#: six): a coder's selections there rarely end on a word boundary, so :func:`misfit` cannot
+#: tell from them whether they fit.
+MIN_SPACE_RATE = 0.05
 
 
 @dataclass(frozen=True)
@@ -571,3 +578,60 @@ def choose_convention(sources: Sequence[tuple[SourceText, Iterable]], *,
                             producer)
 
 
+
+
+def misfit(text: SourceText, selections: Iterable, convention: Convention) -> str | None:
+    """Whether a source's selections do not fit its text in the reading chosen.
+
+    A text changed after it was coded (a word added before the codings, in a file kept outside
+    the archive) moves every selection after the change onto other characters. Those land on
+    word boundaries about as often as any position does, where a coder's selections nearly
+    always do. The selections do not fit when fewer than :data:`MIN_SHARE` of them (distinct
+    spans) start and end on word boundaries *and* their log-likelihood under the weights of
+    :func:`score_conventions` is at most ``-DECISIVE`` (20:1 against the text as coded). A
+    text written without spaces (see :data:`MIN_SPACE_RATE`) is never judged.
+
+    Parameters
+    ----------
+    text : SourceText
+        The source's text as read.
+    selections : iterable
+        ``(start, end)`` or ``(start, end, name)`` positions as the file writes them.
+    convention : Convention
+        The reading chosen for the project (:func:`choose_convention`).
+
+    Returns
+    -------
+    str or None
+        ``"only K of its N selection(s) start and end on word boundaries"``, or None when they
+        fit (or nothing can be told).
+
+    Examples
+    --------
+    >>> coded = "Kami bermitra dengan media lokal dan radio setiap minggu."
+    >>> sels = [(coded.index(w), coded.index(w) + len(w)) for w in
+    ...         ["bermitra", "media lokal", "radio", "setiap minggu"]]
+    >>> misfit(SourceText(coded), sels, STANDARD) is None
+    True
+    >>> misfit(SourceText("Ya, " + coded), sels, STANDARD)    # four characters added before
+    'only 0 of its 4 selection(s) start and end on word boundaries'
+    """
+    spans = set()
+    for start, end, *_ in selections:
+        s, e = text.to_text(int(start), convention), text.to_text(int(end), convention)
+        if s is not None and e is not None and s < e:
+            spans.add((s, e, int(start), int(end)))
+    if not spans:
+        return None
+    ll, clean = 0.0, 0
+    for s, e, start, end in spans:
+        ends = [text.boundary(s) and not text.splits_crlf(start, convention),
+                text.boundary(e) and not text.splits_crlf(end, convention)]
+        clean += all(ends)
+        ll += sum(_LOG_CLEAN if ok else _LOG_UNCLEAN for ok in ends)
+    if clean >= MIN_SHARE * len(spans) or ll > -DECISIVE:
+        return None
+    if len(_SPACES.findall(text.text)) < MIN_SPACE_RATE * len(text.text):
+        return None
+    return (f"only {clean} of its {len(spans)} selection(s) start and end on word "
+            "boundaries")

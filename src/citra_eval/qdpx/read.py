@@ -14,6 +14,7 @@ from xml.etree import ElementTree as ET
 import numpy as np
 import pandas as pd
 
+from .._dates import parse_date
 from .._files import unique_stem
 from .._refi import (
     ID_OK,
@@ -23,6 +24,7 @@ from .._refi import (
     SPEAKERS_PREFIX,
     TURNS_DECLARED_LINE,
     norm_guid,
+    project_member,
     project_root,
     stable_guid,
 )
@@ -38,7 +40,7 @@ from ..corpus import (
 from ..errors import InputError, quoted
 from .inventory import discarded
 from .memos import memo_rows
-from .positions import SourceText, choose_convention
+from .positions import SourceText, choose_convention, misfit
 from .project import Project
 from .turns import TURN_MODES, segment_source
 
@@ -75,6 +77,72 @@ def _variable_value(vv: ET.Element):
         if tag in ("DateValue", "DateTimeValue"):
             return text
     return None
+
+
+def _is_date(value) -> bool:
+    """Whether ``value`` reads as a transcript's ``date`` (see :func:`parse_date`)."""
+    try:
+        parse_date(value)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+_REEXPORT = ("save it as UTF-8 (an editor's 'save with encoding UTF-8') where it is kept, "
+             "or export the project again from the program that wrote it: REFI-QDA texts "
+             "are UTF-8")
+
+
+def _utf16_without_mark(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``data`` looks like UTF-16 text without a
+    byte-order mark (a NUL in every other byte, where ASCII characters have their zero
+    half), else None."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0) / (len(data) / 2), data[1::2].count(0) / (len(data) / 2)
+    for encoding, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros >= 0.3 and others <= 0.05:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text:
+                return encoding
+    return None
+
+
+def _decode_text(data: bytes, what: str, path: str) -> tuple[str, str | None]:
+    """The text of a source file and a note on how it was read: UTF-8 (REFI-QDA's
+    encoding), UTF-16 with a byte-order mark, or UTF-16 without one (noted); anything else
+    is refused naming the likely encoding and how to fix it."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16").lstrip("\ufeff"), None
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        encoding = _utf16_without_mark(data)
+        if encoding is not None:
+            name = "UTF-16 " + ("little" if encoding.endswith("le") else "big") + "-endian"
+            return data.decode(encoding), (f"{what} is {name} text without a byte-order mark "
+                                           "(REFI-QDA texts are UTF-8); read as such")
+        line = data[:data.index(b"\x00")].count(b"\n") + 1
+        raise InputError(f"{what} line {line}: this is a binary file, not UTF-8 text (it "
+                         "holds NUL bytes), or text in another encoding such as UTF-32; "
+                         f"{_REEXPORT}", path=path)
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        byte = data[exc.start]
+        likely = ""
+        try:
+            data.decode("cp1252")
+            likely = (f"; it is probably Windows-1252 (Latin-1) text, where 0x{byte:02x} is "
+                      f"{bytes([byte]).decode('cp1252')!r}")
+        except UnicodeDecodeError:
+            pass
+        raise InputError(f"{what} is not valid UTF-8 (byte 0x{byte:02x} at offset "
+                         f"{exc.start}){likely}: {_REEXPORT}", path=path) from None
 
 
 #: Items REFI-QDA identifies by GUID (codes are checked with the codebook): where they are,
@@ -115,7 +183,12 @@ class _Reader:
         self.strict = strict
         self.limits = limits
         self.skipped: list[tuple[str, int]] = []
+        self.changed: list[tuple[str, int]] = []  # outside texts changed since coding
         self.members = members
+        # the folder of the project XML: an archive zipped with its folder holds
+        # myproj/project.qde and its texts in myproj/sources/
+        folder = PurePosixPath(project_member(members, path)).parent
+        self.base = "" if str(folder) == "." else f"{folder}/"
         self.root = root
         self.ours = (root.get("origin") or "").startswith("citra_eval")
         self.notes: list[str] = []
@@ -128,8 +201,26 @@ class _Reader:
         self.users = self.read_users()
         self.variables = {norm_guid(v.get("guid")): v.get("name") or v.get("guid") or "variable"
                           for v in root.iterfind("Variables/Variable")}
+        self.not_dates = self.undated_values()
         self.notes_by_guid = {norm_guid(n.get("guid")): n for n in root.iterfind("Notes/Note")}
         self.sel_info: dict[str, tuple[str, int, int, bool]] = {}
+
+    def undated_values(self) -> list:
+        """The values of variables named ``date`` that are not dates (``Spring 2021``): a
+        transcript's ``date`` must be one, so such a variable is kept as ``date_variable``."""
+        dates = {g for g, name in self.variables.items() if name == "date"}
+        found = []
+        for vv in self.root.iter("VariableValue"):
+            ref = vv.find("VariableRef")
+            if ref is not None and norm_guid(ref.get("targetGUID")) in dates:
+                value = _variable_value(vv)
+                if not _is_date(value):
+                    found.append(value)
+        if found:
+            self.notes.append(f"variable 'date' holds values that are not dates "
+                              f"({str(found[0])!r}...): kept as 'date_variable' (a "
+                              "transcript's date must be a date)")
+        return found
 
     def read_users(self) -> dict[str, dict]:
         """Users by GUID. Two users (two GUIDs) of one name are two people: the second
@@ -194,8 +285,8 @@ class _Reader:
     def note_text(self, note: ET.Element) -> str:
         """The text of a ``<Note>``: its ``PlainTextContent`` or its text file."""
         content = note.find("PlainTextContent")
-        if content is not None:
-            return content.text or ""
+        if content is not None:  # its CRs are kept (see keep_carriage_returns)
+            return (content.text or "").replace("\r\n", "\n").replace("\r", "\n")
         found = self.find_text((note.get("plainTextPath") or "").strip() or "-")
         if found is None:
             return ""
@@ -237,18 +328,9 @@ class _Reader:
             self.skipped.append((what, n))
             return None
         member, data = found
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-                try:
-                    text = data.decode("utf-16")
-                except UnicodeDecodeError:
-                    text = None
-                if text is not None:
-                    return text.lstrip("\ufeff"), member
-            raise InputError(f"{what}: {member} is not valid UTF-8 (byte 0x{data[exc.start]:02x} "
-                             f"at offset {exc.start})", path=self.path) from None
+        text, note = _decode_text(data, f"{what}: {member}", self.path)
+        if note:
+            self.notes.append(note)
         return text, member
 
     def find_text(self, ref: str) -> tuple[str, bytes] | None:
@@ -266,7 +348,8 @@ class _Reader:
         rest = unquote(rest).replace("\\", "/")
         if scheme == "internal":
             name = rest.lstrip("/")
-            candidates = [f"sources/{name}", name]
+            candidates = list(dict.fromkeys([f"{self.base}sources/{name}", f"{self.base}{name}",
+                                              f"sources/{name}", name]))
             member = next((c for c in candidates if c in self.members), None)
             if member is None:
                 lower = {k.lower(): k for k in self.members}
@@ -308,13 +391,14 @@ class _Reader:
                 continue
             raw, member = got
             doc_id = _doc_id(src, member, taken, n)
-            src_guid_doc[norm_guid(src.get("guid"))] = doc_id
             found.append((src, what, member, doc_id, SourceText(raw), self.positions(src, what)))
         self.choice = choose_convention(
             [(text, [(a, b, sel.get("name")) for sel, a, b in sels])
              for *_, text, sels in found],
             origin=self.root.get("origin"), units=units, crlf=crlf, path=self.path)
+        found = [f for f in found if self.fits(*f)]
         for src, what, member, doc_id, text, sels in found:
+            src_guid_doc[norm_guid(src.get("guid"))] = doc_id
             parsed.append(self.segment(src, doc_id, text.text, member or what, turns,
                                        roles_hint))
             attrs_by_doc[doc_id] = dict(parsed[-1].attrs)  # turns: declared
@@ -348,7 +432,35 @@ class _Reader:
                        codebook=self.codebook, codings=frame, users=users, cases=cases,
                        origin=self.root.get("origin"), path=self.path, notes=self.notes,
                        positions=self.choice, memos=memos,
-                       discarded=discarded(self.root, skipped=self.skipped))
+                       discarded=discarded(self.root, skipped=self.skipped,
+                                           changed=self.changed))
+
+    def fits(self, src: ET.Element, what: str, member: str, doc_id: str, text: SourceText,
+             sels: list[tuple[ET.Element, int, int]]) -> bool:
+        """Whether a source's selections fit its text (:func:`~.positions.misfit`). A file
+        from outside the archive that does not fit has most likely changed since it was
+        coded: it is skipped with its codings (refused with ``strict``); a text inside the
+        archive is kept with a note to check its codings."""
+        why = misfit(text, [(a, b) for _, a, b in sels], self.choice.convention)
+        if why is None:
+            return True
+        n = sum(len(sel.findall("Coding")) for sel, *_ in sels) + len(src.findall("Coding"))
+        if member in self.members or member in ("PlainTextContent", ""):
+            self.notes.append(f"{what}: {why} as read ({self.choice.convention.describe()}); "
+                              "check a few of its codings' text (codings.csv, column text): "
+                              "if they cut words, the project's text is not the one that "
+                              "was coded; export the project again from the program that "
+                              "coded it")
+            return True
+        message = (f"{what}: {why} in its text file {member}: the file has most likely "
+                   "changed since it was coded, so its codings would cut the wrong words; "
+                   "give the file as it was when coded (--sources DIR, read_qdpx(..., "
+                   "sources=DIR)), or export the project again with its texts inside")
+        if self.strict:
+            raise InputError(message, path=self.path)
+        self.notes.append(f"{message}; skipped with its {n} coding(s)")
+        self.changed.append((what, n))
+        return False
 
     def read_sets(self, src_doc: Mapping[str, str], attrs_by_doc: dict) -> None:
         """Sets of sources become document attributes: a set named ``key: value`` (ATLAS.ti
@@ -363,6 +475,8 @@ class _Reader:
                 if doc is None:
                     continue
                 attrs = attrs_by_doc[doc]
+                if key == "date" and not _is_date(value):
+                    key = "date_variable"  # "date: Spring 2021": a transcript's date is a date
                 if sep and key and value and key not in DERIVED_DOC_COLUMNS \
                         and key not in ("id", "speakers", "turns", "sets"):
                     prev = attrs.get(key)
@@ -413,7 +527,7 @@ class _Reader:
                              f"{ref.get('targetGUID')!r}", path=self.path)
         value = _variable_value(vv)
         reserved = ("id", "speakers") if self.ours else ("id", "speakers", "case")
-        if var in DERIVED_DOC_COLUMNS or var in reserved:
+        if var in DERIVED_DOC_COLUMNS or var in reserved or (var == "date" and self.not_dates):
             var = f"{var}_variable"  # these names mean something else in a transcript
         if value is not None:
             attrs[var] = value
@@ -523,6 +637,14 @@ class _Reader:
         segs = _DocSegments(corpus)
         if spanning == "split":
             rows = self.split_rows(rows, segs, corpus)
+        else:
+            crossing = sum(len(segs.pieces(r["doc_id"], r["start"], r["end"])) > 1
+                           for r in rows)
+            if crossing:
+                self.notes.append(f"{crossing} selection(s) crossing speaker turns (or "
+                                  "paragraphs) kept whole (spanning='keep'): their text runs "
+                                  "into the next turn, and validate refuses them; "
+                                  "spanning='split' cuts them to their turns")
         if not rows:
             return empty_codings()
         frame = pd.DataFrame(rows)
@@ -648,8 +770,9 @@ def _bad_positions(text: SourceText, conv, start: int, end: int) -> str:
                 "UTF-16 code units of one character (an emoji or another character beyond "
                 "U+FFFF), which no program selects; if the file counts code points, give "
                 "--positions codepoint (read_qdpx(..., positions='codepoint'))")
+    counted = conv.describe() if "\r" in text.raw else conv.describe().split(",")[0]
     return (f"positions {start}-{end} lie outside its text ({text.length(conv)} "
-            f"{conv.describe()}); the project is inconsistent")
+            f"{counted}); the project is inconsistent")
 
 
 def _doc_id(src: ET.Element, member: str, taken: set[str], n: int) -> str:
@@ -689,7 +812,7 @@ def _declared_roles(src: ET.Element) -> tuple[dict[str, str] | None, bool]:
 
 def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
               turns: str = "auto", speakers: Mapping[str, str] | None = None,
-              spanning: str = "keep", positions: str | None = None, crlf: int | None = None,
+              spanning: str = "split", positions: str | None = None, crlf: int | None = None,
               sources: str | os.PathLike | None = None, strict: bool = False,
               limits: Limits = DEFAULT_LIMITS) -> Project:
     """Read a REFI-QDA project (``.qdpx``) from NVivo, ATLAS.ti, MAXQDA, QualCoder, ...
@@ -713,11 +836,13 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     speakers : mapping, optional
         ``{label: role}`` for the speakers in the texts (e.g. ``{"Max Bigman":
         "interviewer"}``); gives roles to the turns.
-    spanning : {"keep", "split"}, default "keep"
+    spanning : {"split", "keep"}, default "split"
         What to do with a selection that crosses speaker turns (or covers a speaker label):
-        ``keep`` its exact span, with the ``segment_id`` of the turn where it starts;
         ``split`` it into one coding per turn it overlaps, each cut to its turn, so that every
-        coding lies inside its segment (what ``citra-eval validate`` checks).
+        coding lies inside its segment (what ``citra-eval validate`` checks, and what
+        ``citra-eval qdpx import`` does); ``keep`` its exact span, with the ``segment_id`` of
+        the turn where it starts (quotes of such a coding then run into the next speaker's
+        words, and ``validate`` refuses the files ``Project.save`` writes).
     positions : {"codepoint", "utf16"}, optional
         How the file counts positions: Unicode code points (the standard) or UTF-16 code
         units (NVivo). Default: detected from the selections (see Notes).
@@ -730,8 +855,10 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
         ``internal://`` texts missing from it. Outside sources are also looked for beside
         the archive. Files outside these folders are never opened.
     strict : bool, default False
-        Refuse the project when a source's text cannot be found; by default the source is
-        skipped (with its codings) and named in ``.notes``.
+        Refuse the project when a source's text cannot be found, or when a text file from
+        outside the archive does not fit its selections (changed since it was coded, see
+        :func:`citra_eval.qdpx.positions.misfit`); by default the source is skipped (with its
+        codings) and named in ``.notes``.
     limits : Limits, optional
         Caps for the archive (see :class:`citra_eval._safezip.Limits`).
 
@@ -756,8 +883,9 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     With ``spanning="keep"`` a selection that crosses speaker turns keeps its exact span and
     gets the ``segment_id`` of the turn where it starts (for a selection starting on a
     speaker label, the first turn it overlaps; for one inside a label, the turn that label
-    opens). ``citra-eval qdpx export`` (``read_codings(..., within="text")``) accepts such
-    codings; ``validate`` asks for ``spanning="split"``. Both modes find a selection's turns
+    opens); ``.notes`` counts them. ``citra-eval qdpx export`` (``read_codings(...,
+    within="text")``) accepts such codings; ``validate`` asks for ``spanning="split"``, the
+    default. Both modes find a selection's turns
     by binary search, so the time grows with the number of codings, not codings x turns.
 
     Raises
