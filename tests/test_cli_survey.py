@@ -73,6 +73,26 @@ def test_composite_outcome_without_predictors_is_an_error_line(tmp_path, monkeyp
         capsys.readouterr().err
 
 
+def test_composite_outcome_of_strategy_scales_leaves_its_parts_out(tmp_path, monkeypatch,
+                                                                     capsys):
+    """Exploratory survey report 14, repro 4: an outcome made (``of:``) of strategy scales
+    was a ValueError traceback (exit 1), the default predictors holding its own parts."""
+    three = INSTRUMENT.replace("  TOT:", "  Z1: {items: [z1], role: strategy}\n  TOT:")
+    rows = RESPONSES.splitlines()
+    answers = "rid,x1,x2,x3,y1,z1\n" + "".join(
+        f"{row},{z}\n" for row, z in zip(rows[1:], [2, 5, 3, 6, 1, 4], strict=True))
+    assert survey(tmp_path, monkeypatch, "--outcome", "TOT", instrument=three,
+                  responses=answers) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    model = pd.read_csv(tmp_path / "o" / "image_model.csv")
+    assert model["term"].tolist() == ["Intercept", "Z1"]
+    code = survey(tmp_path, monkeypatch, "--outcome", "TOT", "--force")
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith(
+        "error: inst.yaml: --outcome 'TOT': no predictor scales (every strategy scale ('role: "
+        "strategy': X1, Y1) shares items with the outcome 'TOT'); give --predictors")
+
+
 @pytest.mark.parametrize("args, words", [
     (["--controls", "x1", "x1"], "--controls names x1 more than once"),
     (["--predictors", "X1", "X1"], "--predictors names X1 more than once"),

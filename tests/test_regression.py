@@ -12,6 +12,7 @@ import pytest
 from scipy import stats
 
 import citra_eval as ce
+from citra_eval.regression import default_predictors
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTRUMENT = ROOT / "data" / "raw" / "instrument.yaml"
@@ -1150,3 +1151,36 @@ def test_image_model_names_a_scale_without_any_answer():
                                             r"for every respondent\)") as exc:
         ce.image_model(resp, inst, outcome="IM")
     assert "min_items" not in str(exc.value)
+
+
+def test_default_predictors_leave_out_the_parts_of_a_composite_outcome():
+    """Exploratory survey report 14, repro 4: an outcome built (``of:``) from strategy
+    scales took those parts as its default predictors, and image_model then refused its own
+    default with a bare ValueError (a traceback from ``survey``, notebook 05 failing after
+    validate had passed). The defaults now leave out the outcome's parts as they leave out
+    the outcome; a part named explicitly is an InputError naming both scales."""
+    resp, _ = _small_survey()
+    rng = np.random.default_rng(3)
+    resp = resp.assign(c1=rng.integers(1, 8, len(resp)), c2=rng.integers(1, 8, len(resp)))
+    inst = ce.Instrument.from_dict({
+        "scale": {"min": 1, "max": 7}, "id_column": "rid",
+        "scales": {"TR": {"items": ["t1", "t2"], "role": "strategy"},
+                   "IM": {"items": ["i1", "i2"], "role": "strategy"},
+                   "CO": {"items": ["c1", "c2"], "role": "strategy"},
+                   "ALL": {"of": ["TR", "IM"], "role": "image_overall"}}})
+    assert default_predictors(inst, "ALL") == ["CO"]
+    assert default_predictors(inst, "TR") == ["IM", "CO"]
+    res = ce.image_model(resp, inst, outcome="ALL")
+    assert res.predictors == ("CO",) and res.table["term"].tolist() == ["Intercept", "CO"]
+    with pytest.raises(ce.InputError, match=r"predictor 'TR' shares items with the outcome "
+                       r"'ALL' \(it is one of its parts\); leave it out of the predictors"):
+        ce.image_model(resp, inst, outcome="ALL", predictors=["CO", "TR"])
+    every = ce.Instrument.from_dict({
+        "scale": {"min": 1, "max": 7}, "id_column": "rid",
+        "scales": {"TR": {"items": ["t1", "t2"], "role": "strategy"},
+                   "IM": {"items": ["i1", "i2"], "role": "strategy"},
+                   "ALL": {"of": ["TR", "IM"]}}})
+    assert default_predictors(every, "ALL") == []
+    with pytest.raises(ce.InputError, match=r"no predictors: every strategy scale \('role: "
+                       r"strategy': TR, IM\) shares items with the outcome 'ALL'"):
+        ce.image_model(resp, every, outcome="ALL")

@@ -771,8 +771,9 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     outcome : str
         Outcome scale (the study's ``outcome``, e.g. an overall image scale).
     predictors : sequence of str, optional
-        Predictor scales. Default: the scales with ``role: strategy``; without roles, every
-        scale sharing no item with the outcome.
+        Predictor scales. Default: the scales with ``role: strategy`` (without that role,
+        every scale), leaving out those sharing an item with the outcome: the outcome itself
+        and, for a composite outcome (``of:``), its parts.
     controls : sequence of str
         Further response columns (e.g. demographics). Numeric columns enter as they are;
         text, categorical, ordinal and boolean columns enter as treatment-coded dummies
@@ -811,9 +812,11 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
         constant except for that respondent), named with the term(s) responsible; perfectly
         collinear regressors (e.g. two scales with the same items answered the same way),
         named in the message.
+        A predictor sharing items with the outcome (the outcome itself, or a part of a
+        composite outcome), or no predictor left by the default (see ``predictors``).
     ValueError
-        A predictor sharing items with the outcome, a control that is an item of the
-        outcome or a scale of the model, a name given twice, or no predictors.
+        A control that is an item of the outcome or a scale of the model, or a name given
+        twice.
 
     Warns
     -----
@@ -862,14 +865,15 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     preds = (default_predictors(instrument, outcome) if predictors is None else
              check_names(predictors, "predictors", unique=True))
     if not preds:
-        raise ValueError(f"no predictors: no scale has 'role: strategy' and every other scale "
-                         f"shares items with the outcome {outcome!r}; pass predictors=[...] "
-                         "scale names")
+        raise InputError(f"no predictors: {no_predictors_reason(instrument, outcome)}; pass "
+                         "predictors=[...] scale names")
     shared_out = set(instrument.scales[outcome].items)
     for p in preds:
         instrument._scale(p)
         if p == outcome or shared_out & set(instrument.scales[p].items):
-            raise ValueError(f"predictor {p!r} shares items with the outcome {outcome!r}")
+            raise InputError(f"predictor {p!r} {_shares_with(instrument, p, outcome)}; leave "
+                             "it out of the predictors (a predictor must be measured by other "
+                             "items)")
     controls = check_names(controls, "controls", allow_none=False, unique=True)
     _columns(responses, controls, "controls")
     for c in controls:
@@ -1123,13 +1127,35 @@ def _check_collinear(X: pd.DataFrame) -> None:
 
 
 def default_predictors(instrument: Instrument, outcome: str) -> list[str]:
-    """Scales with ``role: strategy``, else every scale sharing no item with ``outcome``."""
+    """Scales with ``role: strategy``, else every scale; of these, those sharing no item with
+    ``outcome`` (so neither the outcome nor, for a composite outcome, one of its parts)."""
+    out_items = set(instrument._scale(outcome).items)
+    pool = instrument.scale_names("strategy") or list(instrument.scales)
+    return [n for n in pool if n != outcome and not out_items & set(instrument.scales[n].items)]
+
+
+def no_predictors_reason(instrument: Instrument, outcome: str) -> str:
+    """Why :func:`default_predictors` finds no predictor for ``outcome`` (for messages)."""
     strategies = instrument.scale_names("strategy")
     if strategies:
-        return [s for s in strategies if s != outcome]
-    out_items = set(instrument._scale(outcome).items)
-    return [n for n, s in instrument.scales.items()
-            if n != outcome and not out_items & set(s.items)]
+        others = [s for s in strategies if s != outcome]
+        if not others:
+            return f"{outcome!r} is the only strategy scale ('role: strategy')"
+        return (f"every strategy scale ('role: strategy': {', '.join(others)}) shares items "
+                f"with the outcome {outcome!r}")
+    others = [s for s in instrument.scales if s != outcome]
+    return (f"no scale has 'role: strategy' and every other scale ({', '.join(others) or 'none'}"
+            f") shares items with the outcome {outcome!r}")
+
+
+def _shares_with(instrument: Instrument, scale: str, outcome: str) -> str:
+    """``shares items with the outcome 'X'``, saying how when ``scale`` is ``outcome`` or
+    one of its parts."""
+    how = ("it is the outcome" if scale == outcome else
+           "it is one of its parts" if scale in instrument.scales[outcome].of else
+           "the outcome is one of its parts" if outcome in instrument.scales[scale].of else
+           None)
+    return f"shares items with the outcome {outcome!r}" + (f" ({how})" if how else "")
 
 
 # --------------------------------------------------------------------------- ordinal model

@@ -17,7 +17,7 @@ from ..psychometrics import (
     reliability_warnings,
     scale_reliability,
 )
-from ..regression import ModelWarning, default_predictors, image_model
+from ..regression import ModelWarning, default_predictors, image_model, no_predictors_reason
 from ..survey import Instrument, likert_table, read_responses, score_scales
 from ._common import add_force, check_outputs, from_study, inside_study, study_here
 
@@ -183,10 +183,8 @@ def _check_model_names(args: argparse.Namespace, instrument: Instrument,
             raise InputError(f"--controls {c!r} is {what}; controls are further response "
                              "columns such as demographics", path="citra-eval")
     if not args.predictors and not default_predictors(instrument, args.outcome):
-        others = [s for s in instrument.scales if s != args.outcome]
-        raise InputError(f"--outcome {args.outcome!r}: no predictor scales (no scale has "
-                         "'role: strategy', and every other scale "
-                         f"({', '.join(others) or 'none'}) shares items with the outcome); give "
+        raise InputError(f"--outcome {args.outcome!r}: no predictor scales ("
+                         f"{no_predictors_reason(instrument, args.outcome)}); give "
                          "--predictors SCALE ..., or mark the predictor scales with "
                          "'role: strategy' in the instrument", path=args.instrument)
     return list(args.predictors) if args.predictors else None
