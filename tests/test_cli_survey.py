@@ -351,6 +351,33 @@ def test_a_study_without_a_survey_is_told_how_to_add_one(tmp_path, monkeypatch, 
     assert not (root / "data" / "o").exists()
 
 
+def test_survey_inside_a_study_uses_its_min_items(tmp_path, monkeypatch, capsys):
+    """Exploratory survey report 14, repro 1: inside a study ``survey`` ignored study.yaml's
+    min_items (its tables differed from reports/) and its warning advised setting the very
+    min_items study.yaml had. It now applies it as it does outcome and controls; the
+    option overrides it."""
+    root = ce.init_study(tmp_path / "s")
+    (root / "data/raw/instrument.yaml").write_text(INSTRUMENT, encoding="utf-8")
+    (root / "data/raw/survey_responses.csv").write_text(RESPONSES, encoding="utf-8")
+    settings = root / "study.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\nmin_items: 3\n",
+                        encoding="utf-8")
+    monkeypatch.chdir(root)
+    assert main(["survey", "--out", "o"]) == 0
+    err = capsys.readouterr().err
+    assert "min_items" not in err and "--min-items" not in err
+    scores = pd.read_csv(root / "o" / "scale_scores.csv")
+    assert scores["X1"].isna().tolist() == [False, True, False, False, False, False]
+    inst = ce.Instrument.load(root / "data/raw/instrument.yaml")
+    resp = ce.read_responses(root / "data/raw/survey_responses.csv", inst)
+    expected = ce.score_scales(resp, inst, min_items=3)
+    for scale in ("X1", "Y1", "TOT"):
+        assert scores[scale].tolist() == pytest.approx(expected[scale].tolist(), abs=1e-4,
+                                                       nan_ok=True)
+    assert main(["survey", "--out", "o", "--min-items", "1", "--force"]) == 0
+    assert pd.read_csv(root / "o" / "scale_scores.csv")["X1"].notna().all()
+
+
 def test_out_tables_are_written_as_the_reports_tables(tmp_path, monkeypatch, capsys):
     """Thesis study: survey --out wrote floats with 16-17 digits where reports/ (save_table)
     rounds to 4 decimals; both now go through the one writer."""

@@ -49,7 +49,8 @@ def _add_survey(sub: argparse._SubParsersAction) -> None:
                    help="control columns of the image model (default inside a study: "
                         "study.yaml's controls; else none)")
     p.add_argument("--min-items", type=int, default=None,
-                   help="answered items needed for a scale score (default 1)")
+                   help="answered items needed for a scale score (default inside a study: "
+                        "study.yaml's min_items; else 1)")
     p.add_argument("--lang", default=None, choices=["id", "en"],
                    help="language of labels (default: study.yaml's lang inside a study, else id)")
     add_force(p)
@@ -70,6 +71,7 @@ def _run_survey(args: argparse.Namespace) -> int:
     if inside_study(study, args.instrument, args.responses):  # the study's own survey
         args.outcome = args.outcome if args.outcome is not None else study.outcome
         args.controls = args.controls if args.controls is not None else list(study.controls)
+        args.min_items = args.min_items if args.min_items is not None else study.min_items
     args.lang = args.lang or (study.lang if study is not None else "id")
     check_outputs(inputs={"--instrument": args.instrument, "--responses": args.responses},
                   folders={"--out": (args.out, TABLES)}, force=args.force)
