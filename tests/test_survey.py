@@ -442,6 +442,34 @@ def test_bad_demographic_declarations(tmp_path, spec, words):
     assert exc.value.problems[0].line >= 18  # the demographics block (or the entry)
 
 
+@pytest.mark.parametrize("edits, line, words", [
+    ([("  T:\n", "  district:\n"), ("[S, T]", "[S, district]")], 14,
+     "scale 'district' has the name of the demographic column 'district' (in "
+     "'demographics', line 18);"),
+    ([("  T:\n", "  rid:\n"), ("[S, T]", "[S, rid]")], 14,
+     "scale 'rid' has the name of the id column ('id_column', line 9)"),
+    ([("  S:\n", "  respondent_id:\n"), ("[S, T]", "[respondent_id, T]"),
+      ("id_column: rid\n", "")], 10,
+     "scale 'respondent_id' has the name of the id column (the default 'id_column')"),
+])
+def test_a_scale_named_as_a_demographic_or_the_id_column_is_refused(tmp_path, edits, line,
+                                                                    words):
+    """Exploratory survey report 14, repro 6: a scale with the name of a demographic column
+    (or of the id column) loaded, and its scores then replaced that column in score_scales:
+    the demographic (or the respondent ids) silently lost. Refused at the scale's line, as
+    a demographic that is also an item is."""
+    text = MINI
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(write(tmp_path, "inst.yaml", text))
+    (problem,) = exc.value.problems
+    assert problem.line == line and problem.message.startswith(words)
+    assert problem.message.endswith("scale scores are columns named after their scales: "
+                                    "rename the scale")
+
+
 def test_mapping_form_of_demographics(tmp_path):
     text = MINI.replace("demographics: [district]\n",
                         "demographics:\n  district: categorical\n  age: numeric\n")

@@ -396,6 +396,8 @@ class _InstrumentBuilder:
         self.path = path
         self.problems: list[Problem] = []
         self.item_lines: dict[str, int] = {}
+        self.scale_lines: dict[str, int] = {}
+        self.demographic_lines: dict[str, int] = {}
 
     def err(self, msg: str, line: int | None) -> None:
         self.problems.append(Problem(self.path, msg, line or None))
@@ -419,6 +421,7 @@ class _InstrumentBuilder:
         self.check_missing(data, scales, default, missing)
         items = self.wordings(data, language, scales)
         demographics = self.demographics(data, id_column, scales, language)
+        self.scale_columns(data, scales, id_column.strip(), demographics)
         if self.problems:
             raise InputError(problems=self.problems)
         return Instrument(name=str(data.get("instrument") or Path(self.path or "survey").stem),
@@ -426,6 +429,26 @@ class _InstrumentBuilder:
                           scales=scales, items=items, demographics=list(demographics),
                           language=language, path=self.path, demographic_types=demographics,
                           missing=missing, item_lines=self.item_lines)
+
+    def scale_columns(self, data: LineDict, scales: dict[str, Scale], id_column: str,
+                      demographics: dict[str, Demographic]) -> None:
+        """Refuse a scale named as the id column or a demographic column: its scores would
+        replace that column in :func:`score_scales` (the ids or the demographic lost)."""
+        def at(line: int | None) -> str:
+            return f", line {line}" if line else ""
+
+        for name in scales:
+            if name == id_column:
+                where = (f"'id_column'{at(data.line_of('id_column'))}" if "id_column" in data
+                         else "the default 'id_column'")
+                clash = f"the id column ({where})"
+            elif name in demographics:
+                clash = (f"the demographic column {name!r} (in 'demographics'"
+                         f"{at(self.demographic_lines[name])})")
+            else:
+                continue
+            self.err(f"scale {name!r} has the name of {clash}; scale scores are columns "
+                     "named after their scales: rename the scale", self.scale_lines.get(name))
 
     def unknown_keys(self, d: LineDict, allowed: set[str], where: str) -> None:
         for msg, line in unknown_keys(d, allowed, where):
@@ -570,6 +593,7 @@ class _InstrumentBuilder:
         for name, spec in raw.items():
             line = raw.line_of(name)
             name = str(name)
+            self.scale_lines[name] = line
             if not _NAME_RE.match(name):
                 self.err(f"scale name {name!r} must start with a letter and use only letters, "
                          "digits and '_'", line)
@@ -749,6 +773,7 @@ class _InstrumentBuilder:
             if name in out:
                 self.err(f"demographic column {name} listed more than once", eline)
                 continue
+            self.demographic_lines[name] = eline
             out[name] = self.demographic(name, spec, eline, language)
         return out
 
