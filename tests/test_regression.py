@@ -1184,3 +1184,27 @@ def test_default_predictors_leave_out_the_parts_of_a_composite_outcome():
     with pytest.raises(ce.InputError, match=r"no predictors: every strategy scale \('role: "
                        r"strategy': TR, IM\) shares items with the outcome 'ALL'"):
         ce.image_model(resp, every, outcome="ALL")
+
+
+def test_image_model_refuses_a_control_named_as_its_constant():
+    """Exploratory survey report 14, repro 2: a column named ``Intercept`` (the constant's
+    term) was a pandas ValueError ("cannot insert Intercept, already exists")."""
+    resp, inst = _small_survey()
+    with pytest.raises(ValueError, match=r"^control 'Intercept' has the name of the image "
+                       r"model's constant term; rename the column"):
+        ce.image_model(resp.assign(Intercept=np.arange(len(resp)) % 5), inst, outcome="IM",
+                       controls=["Intercept"])
+
+
+def test_ordinal_model_takes_a_predictor_named_intercept():
+    """A cumulative link model has no constant term, so a predictor column may be called
+    ``Intercept``; the collinearity check overwrote it with its own constant and called
+    the predictor constant."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=200)
+    d = pd.DataFrame({"x": x, "y": np.clip(np.round(3 + x + rng.normal(size=200)), 1, 5)})
+    fit = ce.ordinal_model(d, outcome="y", predictors=["x"]).table
+    renamed = ce.ordinal_model(d.rename(columns={"x": "Intercept"}), outcome="y",
+                               predictors=["Intercept"]).table
+    assert renamed["term"].iloc[0] == "Intercept"
+    np.testing.assert_allclose(renamed["estimate"], fit["estimate"])

@@ -470,6 +470,27 @@ def test_a_scale_named_as_a_demographic_or_the_id_column_is_refused(tmp_path, ed
                                     "rename the scale")
 
 
+@pytest.mark.parametrize("edits, line, words", [
+    ([("  T:\n", "  Intercept:\n"), ("[S, T]", "[S, Intercept]")], 14, "scale 'Intercept'"),
+    ([("demographics: [district]", "demographics: [district, Intercept]")], 18,
+     "demographic column 'Intercept'"),
+])
+def test_the_name_of_the_models_constant_is_refused(tmp_path, edits, line, words):
+    """Exploratory survey report 14, repro 2: a scale named ``Intercept`` crashed the image
+    model (pandas: "cannot insert Intercept, already exists"), and the coefficient tables
+    and plots know the constant by that name. Refused at load, at its line."""
+    text = MINI
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(write(tmp_path, "inst.yaml", text))
+    (problem,) = exc.value.problems
+    assert problem.line == line
+    assert problem.message == (f"{words} has the name of the image model's constant term "
+                               "('Intercept' in its coefficient tables): rename it")
+
+
 def test_mapping_form_of_demographics(tmp_path):
     text = MINI.replace("demographics: [district]\n",
                         "demographics:\n  district: categorical\n  age: numeric\n")

@@ -28,7 +28,7 @@ from ._validation import (
 )
 from .errors import InputError
 from .reliability import CategoryWarning, unused_scale_points
-from .survey import Instrument, score_scales
+from .survey import INTERCEPT, Instrument, score_scales
 
 __all__ = ["COEF_COLUMNS", "FEW_RESIDUAL_DF", "HIGH_LEVERAGE", "MAX_CONTROL_LEVELS",
            "ORDINAL_COLUMNS", "ImageModelResult", "ModelWarning", "OrdinalModelResult",
@@ -877,6 +877,9 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     controls = check_names(controls, "controls", allow_none=False, unique=True)
     _columns(responses, controls, "controls")
     for c in controls:
+        if c == INTERCEPT:
+            raise ValueError(f"control {c!r} has the name of the image model's constant term; "
+                             "rename the column")
         if c in shared_out:
             raise ValueError(f"control {c!r} is an item of the outcome {outcome!r}; leave it "
                              "out of the controls")
@@ -913,7 +916,7 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     if lone is not None:
         raise InputError(lone)
     X, continuous, references = _design(data, [*preds, *controls])
-    X.insert(0, "Intercept", 1.0)
+    X.insert(0, INTERCEPT, 1.0)
     y = data[outcome].astype(float)
     zX, zy = X.copy(), y.copy()
     for name, col in [(outcome, zy), *((c, zX[c]) for c in continuous)]:
@@ -1072,7 +1075,7 @@ def leverage_one_problem(data: pd.DataFrame, terms: Sequence[str],
     respondent. Names the respondent (its ``id_column`` value, else its row) and the
     term(s) whose removal brings its leverage below 1. None when no leverage is 1."""
     X, _, _ = _design(data, terms)
-    X.insert(0, "Intercept", 1.0)
+    X.insert(0, INTERCEPT, 1.0, allow_duplicates=True)  # a column may be so named
     h = _hat_diagonal(X.to_numpy(float))
     ones = np.flatnonzero(h > 1 - LEVERAGE_ONE_TOL)
     if not ones.size:
@@ -1108,7 +1111,8 @@ def leverage_one_problem(data: pd.DataFrame, terms: Sequence[str],
 
 
 def _check_collinear(X: pd.DataFrame) -> None:
-    """Refuse perfectly collinear regressors (OLS would split their effect arbitrarily)."""
+    """Refuse perfectly collinear regressors (OLS would split their effect arbitrarily);
+    ``X``'s first column is the constant."""
     arr = X.to_numpy(float)
     if np.linalg.matrix_rank(arr) == arr.shape[1]:
         return
@@ -1116,7 +1120,7 @@ def _check_collinear(X: pd.DataFrame) -> None:
         if np.linalg.matrix_rank(arr[:, :j + 1]) <= j:
             coef, *_ = np.linalg.lstsq(arr[:, :j], arr[:, j], rcond=None)
             others = [str(X.columns[i]) for i in range(j)
-                      if abs(coef[i]) > 1e-8 and X.columns[i] != "Intercept"]
+                      if i > 0 and abs(coef[i]) > 1e-8]
             if not others:
                 raise InputError(f"{str(X.columns[j])!r} is constant in the analysis sample; "
                                  "leave it out of the model")
@@ -1381,7 +1385,9 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
             raise InputError(f"predictor {c!r} has no variance (every one of the {len(data)} "
                              f"complete rows has {X[c].iloc[0]:g}); a cumulative link model "
                              "has no intercept to absorb it: leave it out of predictors")
-    _check_collinear(X.assign(Intercept=1.0)[["Intercept", *X.columns]])
+    with_constant = X.copy()  # a predictor may be called Intercept: OrderedModel has none
+    with_constant.insert(0, INTERCEPT, 1.0, allow_duplicates=True)
+    _check_collinear(with_constant)
     _check_extreme_level(data, predictors, y, cats, outcome)
     model = OrderedModel(y, X, distr=link)
     with warnings.catch_warnings():

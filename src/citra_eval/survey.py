@@ -47,6 +47,10 @@ DEMOGRAPHIC_KEYS = {"type", "levels", "label", "note", "description", "missing",
 #: The types a demographic may declare in the instrument.
 DEMOGRAPHIC_TYPES = ("categorical", "numeric", "ordinal")
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+#: The term of the image model's constant in its coefficient tables (and plots); no scale
+#: or demographic may take it as its name.
+INTERCEPT = "Intercept"
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -433,10 +437,17 @@ class _InstrumentBuilder:
     def scale_columns(self, data: LineDict, scales: dict[str, Scale], id_column: str,
                       demographics: dict[str, Demographic]) -> None:
         """Refuse a scale named as the id column or a demographic column: its scores would
-        replace that column in :func:`score_scales` (the ids or the demographic lost)."""
+        replace that column in :func:`score_scales` (the ids or the demographic lost); and a
+        scale or demographic named as the image model's constant term."""
         def at(line: int | None) -> str:
             return f", line {line}" if line else ""
 
+        for what, lines in (("scale", self.scale_lines),
+                            ("demographic column", self.demographic_lines)):
+            if INTERCEPT in lines:
+                self.err(f"{what} {INTERCEPT!r} has the name of the image model's constant "
+                         f"term ({INTERCEPT!r} in its coefficient tables): rename it",
+                         lines[INTERCEPT])
         for name in scales:
             if name == id_column:
                 where = (f"'id_column'{at(data.line_of('id_column'))}" if "id_column" in data
