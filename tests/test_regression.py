@@ -1208,3 +1208,19 @@ def test_ordinal_model_takes_a_predictor_named_intercept():
                                predictors=["Intercept"]).table
     assert renamed["term"].iloc[0] == "Intercept"
     np.testing.assert_allclose(renamed["estimate"], fit["estimate"])
+
+
+def test_ttest_groups_named_as_numbers_of_text_labels_says_how_to_pass_them():
+    """Exploratory survey report 14, repro 5: a categorical demographic declared with the
+    levels [1, 2] is read as the text '1' and '2'; groups=[2, 1] said "groups must be two
+    of 1, 2, got [2, 1]". As for the reverse case, the labels are not converted; the
+    message says they are text and how to pass them (and quotes text labels)."""
+    d = pd.DataFrame({"y": [1., 2, 5, 7, 3, 4], "g": ["1", "1", "2", "2", "3", "3"]})
+    for groups in ([2, 1], [2.0, 1.0], (np.int64(2), 1)):
+        with pytest.raises(ValueError, match=r"^groups names \[2(\.0)?, 1(\.0)?\] as numbers, "
+                           r"but the groups of 'g' are text: pass groups=\['2', '1'\]$"):
+            ce.ttest_groups(d, dv="y", between="g", groups=groups)
+    ok = ce.ttest_groups(d, dv="y", between="g", groups=["2", "1"]).iloc[0]
+    assert (ok["group_a"], ok["group_b"], ok["mean_diff"]) == ("2", "1", 4.5)
+    with pytest.raises(ValueError, match=r"^groups must be two of '1', '2', '3', got \[1, 9\]$"):
+        ce.ttest_groups(d, dv="y", between="g", groups=[1, 9])

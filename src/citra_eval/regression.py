@@ -80,6 +80,15 @@ def _numeric(frame: pd.DataFrame, col: str) -> None:
         raise ValueError(f"column {col!r} must be numeric, got dtype {frame[col].dtype}")
 
 
+def _written(value) -> str | None:
+    """How the number ``value`` is written as a text label (``'2'`` for 2 and 2.0); None
+    for anything else."""
+    value = _py(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
 def _py(value: Any) -> Any:
     """A numpy scalar as the Python scalar (labels in output tables)."""
     return value.item() if isinstance(value, np.generic) else value
@@ -436,7 +445,13 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
             raise ValueError(f"groups names {list(groups)!r} as text, but the groups of "
                              f"{between!r} are numbers ({kinds}): pass "
                              f"groups=[{', '.join(repr(as_text[g]) for g in groups)}]")
-        raise ValueError(f"groups must be two of {', '.join(map(str, present))}, got {groups!r}")
+        texts = {p for p in map(_py, present) if isinstance(p, str)}
+        if len(groups) == 2 and all(_written(g) in texts for g in groups):
+            raise ValueError(f"groups names {[_py(g) for g in groups]!r} as numbers, but the "
+                             f"groups of {between!r} are text: pass "
+                             f"groups=[{', '.join(repr(_written(g)) for g in groups)}]")
+        raise ValueError(f"groups must be two of {', '.join(repr(_py(p)) for p in present)}, "
+                         f"got {groups!r}")
     a = frame.loc[frame[between] == groups[0], dv].dropna().to_numpy(float)
     b = frame.loc[frame[between] == groups[1], dv].dropna().to_numpy(float)
     if len(a) < 2 or len(b) < 2:
