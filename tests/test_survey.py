@@ -491,6 +491,26 @@ def test_the_name_of_the_models_constant_is_refused(tmp_path, edits, line, words
                                "('Intercept' in its coefficient tables): rename it")
 
 
+def test_a_numeric_demographic_takes_the_top_level_text_codes(tmp_path):
+    """Exploratory survey report 14, repro 3: with a top-level ``missing: [NA]`` (R's
+    write.csv) an ``NA`` age was refused ("enter a number or leave the cell empty"): a
+    numeric demographic took none of the top-level codes, so that 99 stays a real age. A
+    text code can never be a number, so it now takes those; the numeric ones it still
+    declares itself, which an unknown word's message says."""
+    spec = {"scale": {"min": 1, "max": 7}, "id_column": "rid", "missing": ["NA", 99],
+            "scales": {"A": {"items": ["a1", "a2"]}}, "demographics": [{"age": "numeric"}]}
+    p = write(tmp_path, "r.csv", "rid,a1,a2,age\nr1,1,NA,20\nr2,2,3,NA\nr3,3,4,99\n")
+    got = ce.read_responses(p, ce.Instrument.from_dict(spec))
+    assert got["age"].tolist()[::2] == [20.0, 99.0] and pd.isna(got["age"][1])
+    q = write(tmp_path, "q.csv", "rid,a1,a2,age\nr1,1,NA,20\nr2,2,3,n/a\n")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(q, ce.Instrument.from_dict(spec))
+    (problem,) = exc.value.problems
+    assert problem.line == 3 and problem.message.endswith(
+        "got 'n/a'; enter a number or leave the cell empty (or, if it is a missing-value "
+        "code, declare it: 'age: {type: numeric, missing: [n/a]}')")
+
+
 def test_mapping_form_of_demographics(tmp_path):
     text = MINI.replace("demographics: [district]\n",
                         "demographics:\n  district: categorical\n  age: numeric\n")

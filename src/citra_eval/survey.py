@@ -127,10 +127,10 @@ class Demographic:
     :func:`read_responses` refuses values outside the declared levels. ``missing`` lists the
     demographic's own missing-value codes (``{age: {type: numeric, missing: [999]}}``); a
     categorical or ordinal demographic also takes the instrument's top-level ``missing:``
-    codes (a numeric one does not: 99 can be an age). ``min`` and ``max`` (None: no bound)
-    are a numeric demographic's declared range, ``{age: {type: numeric, min: 17, max:
-    99}}``: :func:`read_responses` refuses a value outside it (a typo such as 999 or -3),
-    after reading the declared ``missing`` codes as missing.
+    codes, a numeric one only its text codes such as ``NA`` (99 can be an age). ``min``
+    and ``max`` (None: no bound) are a numeric demographic's declared range, ``{age: {type:
+    numeric, min: 17, max: 99}}``: :func:`read_responses` refuses a value outside it (a
+    typo such as 999 or -3), after reading the declared ``missing`` codes as missing.
 
     Examples
     --------
@@ -317,10 +317,12 @@ class Instrument:
 
     def missing_codes(self, item: str) -> tuple[float | str, ...]:
         """The missing-value codes of ``item``: the instrument's and its scales' ``missing``;
-        of a demographic: its own, and the instrument's unless it is numeric."""
+        of a demographic: its own, and the instrument's (a numeric demographic only its text
+        codes: a number such as 99 may be a real age)."""
         demo = self.demographic_types.get(item)
         if demo is not None:
-            top = () if demo.type == "numeric" else self.missing
+            top = (tuple(c for c in self.missing if isinstance(c, str))
+                   if demo.type == "numeric" else self.missing)
             return tuple(dict.fromkeys([*demo.missing, *top]))
         codes = list(self.missing)
         for s in self.scales.values():
@@ -1306,7 +1308,8 @@ def _parse_demographic(values: pd.Series, demo: Demographic,
             raw = text[idx]
             hint = (f"; write {raw.replace(',', '.')!r} with a decimal point"
                     if re.fullmatch(_DECIMAL_COMMA, raw) else "; enter a number or leave the "
-                    "cell empty")
+                    "cell empty (or, if it is a missing-value code, declare it: "
+                    f"'{col}: {{type: numeric, missing: [{raw}]}}')")
             problems.append(Problem(path, f"demographic {col!r} is declared numeric in the "
                                     f"instrument, got {raw!r}" + hint, int(line_of[idx]), col))
         for idx in out.index[np.isinf(out)]:
