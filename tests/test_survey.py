@@ -442,6 +442,18 @@ def test_bad_demographic_declarations(tmp_path, spec, words):
     assert exc.value.problems[0].line >= 18  # the demographics block (or the entry)
 
 
+def _the_one_load_problem(tmp_path: Path, edits: list[tuple[str, str]]):
+    """The one problem of loading MINI with each ``(old, new)`` of ``edits`` replaced."""
+    text = MINI
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(write(tmp_path, "inst.yaml", text))
+    (problem,) = exc.value.problems
+    return problem
+
+
 @pytest.mark.parametrize("edits, line, words", [
     ([("  T:\n", "  district:\n"), ("[S, T]", "[S, district]")], 14,
      "scale 'district' has the name of the demographic column 'district' (in "
@@ -458,13 +470,7 @@ def test_a_scale_named_as_a_demographic_or_the_id_column_is_refused(tmp_path, ed
     (or of the id column) loaded, and its scores then replaced that column in score_scales:
     the demographic (or the respondent ids) silently lost. Refused at the scale's line, as
     a demographic that is also an item is."""
-    text = MINI
-    for old, new in edits:
-        assert old in text
-        text = text.replace(old, new)
-    with pytest.raises(ce.InputError) as exc:
-        ce.Instrument.load(write(tmp_path, "inst.yaml", text))
-    (problem,) = exc.value.problems
+    problem = _the_one_load_problem(tmp_path, edits)
     assert problem.line == line and problem.message.startswith(words)
     assert problem.message.endswith("scale scores are columns named after their scales: "
                                     "rename the scale")
@@ -479,13 +485,7 @@ def test_the_name_of_the_models_constant_is_refused(tmp_path, edits, line, words
     """Exploratory survey report 14, repro 2: a scale named ``Intercept`` crashed the image
     model (pandas: "cannot insert Intercept, already exists"), and the coefficient tables
     and plots know the constant by that name. Refused at load, at its line."""
-    text = MINI
-    for old, new in edits:
-        assert old in text
-        text = text.replace(old, new)
-    with pytest.raises(ce.InputError) as exc:
-        ce.Instrument.load(write(tmp_path, "inst.yaml", text))
-    (problem,) = exc.value.problems
+    problem = _the_one_load_problem(tmp_path, edits)
     assert problem.line == line
     assert problem.message == (f"{words} has the name of the image model's constant term "
                                "('Intercept' in its coefficient tables): rename it")
