@@ -73,6 +73,26 @@ def test_composite_outcome_without_predictors_is_an_error_line(tmp_path, monkeyp
         capsys.readouterr().err
 
 
+def test_composite_outcome_of_strategy_scales_leaves_its_parts_out(tmp_path, monkeypatch,
+                                                                     capsys):
+    """Exploratory survey report 14, repro 4: an outcome made (``of:``) of strategy scales
+    was a ValueError traceback (exit 1), the default predictors holding its own parts."""
+    three = INSTRUMENT.replace("  TOT:", "  Z1: {items: [z1], role: strategy}\n  TOT:")
+    rows = RESPONSES.splitlines()
+    answers = "rid,x1,x2,x3,y1,z1\n" + "".join(
+        f"{row},{z}\n" for row, z in zip(rows[1:], [2, 5, 3, 6, 1, 4], strict=True))
+    assert survey(tmp_path, monkeypatch, "--outcome", "TOT", instrument=three,
+                  responses=answers) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    model = pd.read_csv(tmp_path / "o" / "image_model.csv")
+    assert model["term"].tolist() == ["Intercept", "Z1"]
+    code = survey(tmp_path, monkeypatch, "--outcome", "TOT", "--force")
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith(
+        "error: inst.yaml: --outcome 'TOT': no predictor scales (every strategy scale ('role: "
+        "strategy': X1, Y1) shares items with the outcome 'TOT'); give --predictors")
+
+
 @pytest.mark.parametrize("args, words", [
     (["--controls", "x1", "x1"], "--controls names x1 more than once"),
     (["--predictors", "X1", "X1"], "--predictors names X1 more than once"),
@@ -329,6 +349,33 @@ def test_a_study_without_a_survey_is_told_how_to_add_one(tmp_path, monkeypatch, 
         "raw/survey_responses.csv (copy raw/survey_responses.template.csv; one row per "
         "respondent, one column per item); citra_eval's docs/survey.md describes it\n")
     assert not (root / "data" / "o").exists()
+
+
+def test_survey_inside_a_study_uses_its_min_items(tmp_path, monkeypatch, capsys):
+    """Exploratory survey report 14, repro 1: inside a study ``survey`` ignored study.yaml's
+    min_items (its tables differed from reports/) and its warning advised setting the very
+    min_items study.yaml had. It now applies it as it does outcome and controls; the
+    option overrides it."""
+    root = ce.init_study(tmp_path / "s")
+    (root / "data/raw/instrument.yaml").write_text(INSTRUMENT, encoding="utf-8")
+    (root / "data/raw/survey_responses.csv").write_text(RESPONSES, encoding="utf-8")
+    settings = root / "study.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\nmin_items: 3\n",
+                        encoding="utf-8")
+    monkeypatch.chdir(root)
+    assert main(["survey", "--out", "o"]) == 0
+    err = capsys.readouterr().err
+    assert "min_items" not in err and "--min-items" not in err
+    scores = pd.read_csv(root / "o" / "scale_scores.csv")
+    assert scores["X1"].isna().tolist() == [False, True, False, False, False, False]
+    inst = ce.Instrument.load(root / "data/raw/instrument.yaml")
+    resp = ce.read_responses(root / "data/raw/survey_responses.csv", inst)
+    expected = ce.score_scales(resp, inst, min_items=3)
+    for scale in ("X1", "Y1", "TOT"):
+        assert scores[scale].tolist() == pytest.approx(expected[scale].tolist(), abs=1e-4,
+                                                       nan_ok=True)
+    assert main(["survey", "--out", "o", "--min-items", "1", "--force"]) == 0
+    assert pd.read_csv(root / "o" / "scale_scores.csv")["X1"].notna().all()
 
 
 def test_out_tables_are_written_as_the_reports_tables(tmp_path, monkeypatch, capsys):

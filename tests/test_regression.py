@@ -12,6 +12,7 @@ import pytest
 from scipy import stats
 
 import citra_eval as ce
+from citra_eval.regression import default_predictors
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTRUMENT = ROOT / "data" / "raw" / "instrument.yaml"
@@ -1177,3 +1178,76 @@ def test_group_comparison_tables_have_numeric_columns_and_nan_for_no_pair(labels
     assert pairs[["group_a", "group_b"]].values.tolist() == [
         [labels["a"], labels["b"]], [labels["a"], labels["c"]], [labels["b"], labels["c"]]]
     assert "None" not in res.to_string() and "None" not in both.to_string()
+
+
+def test_default_predictors_leave_out_the_parts_of_a_composite_outcome():
+    """Exploratory survey report 14, repro 4: an outcome built (``of:``) from strategy
+    scales took those parts as its default predictors, and image_model then refused its own
+    default with a bare ValueError (a traceback from ``survey``, notebook 05 failing after
+    validate had passed). The defaults now leave out the outcome's parts as they leave out
+    the outcome; a part named explicitly is an InputError naming both scales."""
+    resp, _ = _small_survey()
+    rng = np.random.default_rng(3)
+    resp = resp.assign(c1=rng.integers(1, 8, len(resp)), c2=rng.integers(1, 8, len(resp)))
+    inst = ce.Instrument.from_dict({
+        "scale": {"min": 1, "max": 7}, "id_column": "rid",
+        "scales": {"TR": {"items": ["t1", "t2"], "role": "strategy"},
+                   "IM": {"items": ["i1", "i2"], "role": "strategy"},
+                   "CO": {"items": ["c1", "c2"], "role": "strategy"},
+                   "ALL": {"of": ["TR", "IM"], "role": "image_overall"}}})
+    assert default_predictors(inst, "ALL") == ["CO"]
+    assert default_predictors(inst, "TR") == ["IM", "CO"]
+    res = ce.image_model(resp, inst, outcome="ALL")
+    assert res.predictors == ("CO",) and res.table["term"].tolist() == ["Intercept", "CO"]
+    with pytest.raises(ce.InputError, match=r"predictor 'TR' shares items with the outcome "
+                       r"'ALL' \(it is one of its parts\); leave it out of the predictors"):
+        ce.image_model(resp, inst, outcome="ALL", predictors=["CO", "TR"])
+    every = ce.Instrument.from_dict({
+        "scale": {"min": 1, "max": 7}, "id_column": "rid",
+        "scales": {"TR": {"items": ["t1", "t2"], "role": "strategy"},
+                   "IM": {"items": ["i1", "i2"], "role": "strategy"},
+                   "ALL": {"of": ["TR", "IM"]}}})
+    assert default_predictors(every, "ALL") == []
+    with pytest.raises(ce.InputError, match=r"no predictors: every strategy scale \('role: "
+                       r"strategy': TR, IM\) shares items with the outcome 'ALL'"):
+        ce.image_model(resp, every, outcome="ALL")
+
+
+def test_image_model_refuses_a_control_named_as_its_constant():
+    """Exploratory survey report 14, repro 2: a column named ``Intercept`` (the constant's
+    term) was a pandas ValueError ("cannot insert Intercept, already exists")."""
+    resp, inst = _small_survey()
+    with pytest.raises(ValueError, match=r"^control 'Intercept' has the name of the image "
+                       r"model's constant term; rename the column"):
+        ce.image_model(resp.assign(Intercept=np.arange(len(resp)) % 5), inst, outcome="IM",
+                       controls=["Intercept"])
+
+
+def test_ordinal_model_takes_a_predictor_named_intercept():
+    """A cumulative link model has no constant term, so a predictor column may be called
+    ``Intercept``; the collinearity check overwrote it with its own constant and called
+    the predictor constant."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=200)
+    d = pd.DataFrame({"x": x, "y": np.clip(np.round(3 + x + rng.normal(size=200)), 1, 5)})
+    fit = ce.ordinal_model(d, outcome="y", predictors=["x"]).table
+    renamed = ce.ordinal_model(d.rename(columns={"x": "Intercept"}), outcome="y",
+                               predictors=["Intercept"]).table
+    assert renamed["term"].iloc[0] == "Intercept"
+    np.testing.assert_allclose(renamed["estimate"], fit["estimate"])
+
+
+def test_ttest_groups_named_as_numbers_of_text_labels_says_how_to_pass_them():
+    """Exploratory survey report 14, repro 5: a categorical demographic declared with the
+    levels [1, 2] is read as the text '1' and '2'; groups=[2, 1] said "groups must be two
+    of 1, 2, got [2, 1]". As for the reverse case, the labels are not converted; the
+    message says they are text and how to pass them (and quotes text labels)."""
+    d = pd.DataFrame({"y": [1., 2, 5, 7, 3, 4], "g": ["1", "1", "2", "2", "3", "3"]})
+    for groups in ([2, 1], [2.0, 1.0], (np.int64(2), 1)):
+        with pytest.raises(ValueError, match=r"^groups names \[2(\.0)?, 1(\.0)?\] as numbers, "
+                           r"but the groups of 'g' are text: pass groups=\['2', '1'\]$"):
+            ce.ttest_groups(d, dv="y", between="g", groups=groups)
+    ok = ce.ttest_groups(d, dv="y", between="g", groups=["2", "1"]).iloc[0]
+    assert (ok["group_a"], ok["group_b"], ok["mean_diff"]) == ("2", "1", 4.5)
+    with pytest.raises(ValueError, match=r"^groups must be two of '1', '2', '3', got \[1, 9\]$"):
+        ce.ttest_groups(d, dv="y", between="g", groups=[1, 9])

@@ -252,6 +252,27 @@ def test_outcome_that_leaves_no_predictor_is_refused(rsud):
         "PENGADUAN, EDUKASI, MEDSOS, PERSEPSI_RS)" in problem.message
 
 
+def test_outcome_made_of_every_strategy_scale_is_refused(rsud):
+    """Exploratory survey report 14, repro 4: with an outcome composed (``of:``) of strategy
+    scales validate said ok and notebook 05 failed. The default predictors now leave out the
+    outcome's parts (so a composite of some strategies leaves the others as predictors,
+    and loads); one made of every strategy scale leaves none, which validate says."""
+    inst = rsud / "data" / "raw" / "instrument.yaml"
+    text = inst.read_text(encoding="utf-8")
+    inst.write_text(text.replace("\nitems:\n", "  SEMUA: {of: [PENGADUAN, EDUKASI]}\n"
+                                 "\nitems:\n", 1), encoding="utf-8")
+    _yaml(rsud, "title: T\noutcome: SEMUA\n")
+    assert ce.load_study(rsud).settings.outcome == "SEMUA"
+    inst.write_text(text.replace("\nitems:\n", "  SEMUA: {of: [PENGADUAN, EDUKASI, MEDSOS, "
+                                 "KETERBUKAAN]}\n\nitems:\n", 1), encoding="utf-8")
+    (problem,) = _error(rsud).problems
+    assert problem.line == 2 and problem.path.endswith("study.yaml")
+    assert problem.message.startswith(
+        "'outcome': every strategy scale ('role: strategy': PENGADUAN, EDUKASI, MEDSOS, "
+        "KETERBUKAAN) shares items with the outcome 'SEMUA' (in ")
+    assert "give the instrument a strategy scale that is not part of 'SEMUA'" in problem.message
+
+
 def test_text_control_with_too_many_levels_is_refused(rsud):
     """Numbers held as text (an undeclared age) would enter the image model as one dummy
     per value; the image model refused it inside notebook 05, naming '<input>'."""

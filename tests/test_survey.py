@@ -458,6 +458,75 @@ def test_bad_demographic_declarations(tmp_path, spec, words):
     assert exc.value.problems[0].line >= 18  # the demographics block (or the entry)
 
 
+def _the_one_load_problem(tmp_path: Path, edits: list[tuple[str, str]]):
+    """The one problem of loading MINI with each ``(old, new)`` of ``edits`` replaced."""
+    text = MINI
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(write(tmp_path, "inst.yaml", text))
+    (problem,) = exc.value.problems
+    return problem
+
+
+@pytest.mark.parametrize("edits, line, words", [
+    ([("  T:\n", "  district:\n"), ("[S, T]", "[S, district]")], 14,
+     "scale 'district' has the name of the demographic column 'district' (in "
+     "'demographics', line 18);"),
+    ([("  T:\n", "  rid:\n"), ("[S, T]", "[S, rid]")], 14,
+     "scale 'rid' has the name of the id column ('id_column', line 9)"),
+    ([("  S:\n", "  respondent_id:\n"), ("[S, T]", "[respondent_id, T]"),
+      ("id_column: rid\n", "")], 10,
+     "scale 'respondent_id' has the name of the id column (the default 'id_column')"),
+])
+def test_a_scale_named_as_a_demographic_or_the_id_column_is_refused(tmp_path, edits, line,
+                                                                    words):
+    """Exploratory survey report 14, repro 6: a scale with the name of a demographic column
+    (or of the id column) loaded, and its scores then replaced that column in score_scales:
+    the demographic (or the respondent ids) silently lost. Refused at the scale's line, as
+    a demographic that is also an item is."""
+    problem = _the_one_load_problem(tmp_path, edits)
+    assert problem.line == line and problem.message.startswith(words)
+    assert problem.message.endswith("scale scores are columns named after their scales: "
+                                    "rename the scale")
+
+
+@pytest.mark.parametrize("edits, line, words", [
+    ([("  T:\n", "  Intercept:\n"), ("[S, T]", "[S, Intercept]")], 14, "scale 'Intercept'"),
+    ([("demographics: [district]", "demographics: [district, Intercept]")], 18,
+     "demographic column 'Intercept'"),
+])
+def test_the_name_of_the_models_constant_is_refused(tmp_path, edits, line, words):
+    """Exploratory survey report 14, repro 2: a scale named ``Intercept`` crashed the image
+    model (pandas: "cannot insert Intercept, already exists"), and the coefficient tables
+    and plots know the constant by that name. Refused at load, at its line."""
+    problem = _the_one_load_problem(tmp_path, edits)
+    assert problem.line == line
+    assert problem.message == (f"{words} has the name of the image model's constant term "
+                               "('Intercept' in its coefficient tables): rename it")
+
+
+def test_a_numeric_demographic_takes_the_top_level_text_codes(tmp_path):
+    """Exploratory survey report 14, repro 3: with a top-level ``missing: [NA]`` (R's
+    write.csv) an ``NA`` age was refused ("enter a number or leave the cell empty"): a
+    numeric demographic took none of the top-level codes, so that 99 stays a real age. A
+    text code can never be a number, so it now takes those; the numeric ones it still
+    declares itself, which an unknown word's message says."""
+    spec = {"scale": {"min": 1, "max": 7}, "id_column": "rid", "missing": ["NA", 99],
+            "scales": {"A": {"items": ["a1", "a2"]}}, "demographics": [{"age": "numeric"}]}
+    p = write(tmp_path, "r.csv", "rid,a1,a2,age\nr1,1,NA,20\nr2,2,3,NA\nr3,3,4,99\n")
+    got = ce.read_responses(p, ce.Instrument.from_dict(spec))
+    assert got["age"].tolist()[::2] == [20.0, 99.0] and pd.isna(got["age"][1])
+    q = write(tmp_path, "q.csv", "rid,a1,a2,age\nr1,1,NA,20\nr2,2,3,n/a\n")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(q, ce.Instrument.from_dict(spec))
+    (problem,) = exc.value.problems
+    assert problem.line == 3 and problem.message.endswith(
+        "got 'n/a'; enter a number or leave the cell empty (or, if it is a missing-value "
+        "code, declare it: 'age: {type: numeric, missing: [n/a]}')")
+
+
 def test_mapping_form_of_demographics(tmp_path):
     text = MINI.replace("demographics: [district]\n",
                         "demographics:\n  district: categorical\n  age: numeric\n")

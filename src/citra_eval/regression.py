@@ -28,7 +28,7 @@ from ._validation import (
 )
 from .errors import InputError
 from .reliability import CategoryWarning, unused_scale_points
-from .survey import Instrument, score_scales
+from .survey import INTERCEPT, Instrument, score_scales
 
 __all__ = ["COEF_COLUMNS", "FEW_RESIDUAL_DF", "HIGH_LEVERAGE", "MAX_CONTROL_LEVELS",
            "ORDINAL_COLUMNS", "ImageModelResult", "ModelWarning", "OrdinalModelResult",
@@ -78,6 +78,15 @@ def _columns(frame: pd.DataFrame, cols: Sequence[str], what: str) -> None:
 def _numeric(frame: pd.DataFrame, col: str) -> None:
     if not pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_bool_dtype(frame[col]):
         raise ValueError(f"column {col!r} must be numeric, got dtype {frame[col].dtype}")
+
+
+def _written(value) -> str | None:
+    """How the number ``value`` is written as a text label (``'2'`` for 2 and 2.0); None
+    for anything else."""
+    value = _py(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _py(value: Any) -> Any:
@@ -436,7 +445,13 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
             raise ValueError(f"groups names {list(groups)!r} as text, but the groups of "
                              f"{between!r} are numbers ({kinds}): pass "
                              f"groups=[{', '.join(repr(as_text[g]) for g in groups)}]")
-        raise ValueError(f"groups must be two of {', '.join(map(str, present))}, got {groups!r}")
+        texts = {p for p in map(_py, present) if isinstance(p, str)}
+        if len(groups) == 2 and all(_written(g) in texts for g in groups):
+            raise ValueError(f"groups names {[_py(g) for g in groups]!r} as numbers, but the "
+                             f"groups of {between!r} are text: pass "
+                             f"groups=[{', '.join(repr(_written(g)) for g in groups)}]")
+        raise ValueError(f"groups must be two of {', '.join(repr(_py(p)) for p in present)}, "
+                         f"got {groups!r}")
     a = frame.loc[frame[between] == groups[0], dv].dropna().to_numpy(float)
     b = frame.loc[frame[between] == groups[1], dv].dropna().to_numpy(float)
     if len(a) < 2 or len(b) < 2:
@@ -771,8 +786,9 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     outcome : str
         Outcome scale (the study's ``outcome``, e.g. an overall image scale).
     predictors : sequence of str, optional
-        Predictor scales. Default: the scales with ``role: strategy``; without roles, every
-        scale sharing no item with the outcome.
+        Predictor scales. Default: the scales with ``role: strategy`` (without that role,
+        every scale), leaving out those sharing an item with the outcome: the outcome itself
+        and, for a composite outcome (``of:``), its parts.
     controls : sequence of str
         Further response columns (e.g. demographics). Numeric columns enter as they are;
         text, categorical, ordinal and boolean columns enter as treatment-coded dummies
@@ -811,9 +827,11 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
         constant except for that respondent), named with the term(s) responsible; perfectly
         collinear regressors (e.g. two scales with the same items answered the same way),
         named in the message.
+        A predictor sharing items with the outcome (the outcome itself, or a part of a
+        composite outcome), or no predictor left by the default (see ``predictors``).
     ValueError
-        A predictor sharing items with the outcome, a control that is an item of the
-        outcome or a scale of the model, a name given twice, or no predictors.
+        A control that is an item of the outcome or a scale of the model, or a name given
+        twice.
 
     Warns
     -----
@@ -862,17 +880,21 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     preds = (default_predictors(instrument, outcome) if predictors is None else
              check_names(predictors, "predictors", unique=True))
     if not preds:
-        raise ValueError(f"no predictors: no scale has 'role: strategy' and every other scale "
-                         f"shares items with the outcome {outcome!r}; pass predictors=[...] "
-                         "scale names")
+        raise InputError(f"no predictors: {no_predictors_reason(instrument, outcome)}; pass "
+                         "predictors=[...] scale names")
     shared_out = set(instrument.scales[outcome].items)
     for p in preds:
         instrument._scale(p)
         if p == outcome or shared_out & set(instrument.scales[p].items):
-            raise ValueError(f"predictor {p!r} shares items with the outcome {outcome!r}")
+            raise InputError(f"predictor {p!r} {_shares_with(instrument, p, outcome)}; leave "
+                             "it out of the predictors (a predictor must be measured by other "
+                             "items)")
     controls = check_names(controls, "controls", allow_none=False, unique=True)
     _columns(responses, controls, "controls")
     for c in controls:
+        if c == INTERCEPT:
+            raise ValueError(f"control {c!r} has the name of the image model's constant term; "
+                             "rename the column")
         if c in shared_out:
             raise ValueError(f"control {c!r} is an item of the outcome {outcome!r}; leave it "
                              "out of the controls")
@@ -909,7 +931,7 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     if lone is not None:
         raise InputError(lone)
     X, continuous, references = _design(data, [*preds, *controls])
-    X.insert(0, "Intercept", 1.0)
+    X.insert(0, INTERCEPT, 1.0)
     y = data[outcome].astype(float)
     zX, zy = X.copy(), y.copy()
     for name, col in [(outcome, zy), *((c, zX[c]) for c in continuous)]:
@@ -1068,7 +1090,7 @@ def leverage_one_problem(data: pd.DataFrame, terms: Sequence[str],
     respondent. Names the respondent (its ``id_column`` value, else its row) and the
     term(s) whose removal brings its leverage below 1. None when no leverage is 1."""
     X, _, _ = _design(data, terms)
-    X.insert(0, "Intercept", 1.0)
+    X.insert(0, INTERCEPT, 1.0, allow_duplicates=True)  # a column may be so named
     h = _hat_diagonal(X.to_numpy(float))
     ones = np.flatnonzero(h > 1 - LEVERAGE_ONE_TOL)
     if not ones.size:
@@ -1104,7 +1126,8 @@ def leverage_one_problem(data: pd.DataFrame, terms: Sequence[str],
 
 
 def _check_collinear(X: pd.DataFrame) -> None:
-    """Refuse perfectly collinear regressors (OLS would split their effect arbitrarily)."""
+    """Refuse perfectly collinear regressors (OLS would split their effect arbitrarily);
+    ``X``'s first column is the constant."""
     arr = X.to_numpy(float)
     if np.linalg.matrix_rank(arr) == arr.shape[1]:
         return
@@ -1112,7 +1135,7 @@ def _check_collinear(X: pd.DataFrame) -> None:
         if np.linalg.matrix_rank(arr[:, :j + 1]) <= j:
             coef, *_ = np.linalg.lstsq(arr[:, :j], arr[:, j], rcond=None)
             others = [str(X.columns[i]) for i in range(j)
-                      if abs(coef[i]) > 1e-8 and X.columns[i] != "Intercept"]
+                      if i > 0 and abs(coef[i]) > 1e-8]
             if not others:
                 raise InputError(f"{str(X.columns[j])!r} is constant in the analysis sample; "
                                  "leave it out of the model")
@@ -1123,13 +1146,35 @@ def _check_collinear(X: pd.DataFrame) -> None:
 
 
 def default_predictors(instrument: Instrument, outcome: str) -> list[str]:
-    """Scales with ``role: strategy``, else every scale sharing no item with ``outcome``."""
+    """Scales with ``role: strategy``, else every scale; of these, those sharing no item with
+    ``outcome`` (so neither the outcome nor, for a composite outcome, one of its parts)."""
+    out_items = set(instrument._scale(outcome).items)
+    pool = instrument.scale_names("strategy") or list(instrument.scales)
+    return [n for n in pool if n != outcome and not out_items & set(instrument.scales[n].items)]
+
+
+def no_predictors_reason(instrument: Instrument, outcome: str) -> str:
+    """Why :func:`default_predictors` finds no predictor for ``outcome`` (for messages)."""
     strategies = instrument.scale_names("strategy")
     if strategies:
-        return [s for s in strategies if s != outcome]
-    out_items = set(instrument._scale(outcome).items)
-    return [n for n, s in instrument.scales.items()
-            if n != outcome and not out_items & set(s.items)]
+        others = [s for s in strategies if s != outcome]
+        if not others:
+            return f"{outcome!r} is the only strategy scale ('role: strategy')"
+        return (f"every strategy scale ('role: strategy': {', '.join(others)}) shares items "
+                f"with the outcome {outcome!r}")
+    others = [s for s in instrument.scales if s != outcome]
+    return (f"no scale has 'role: strategy' and every other scale ({', '.join(others) or 'none'}"
+            f") shares items with the outcome {outcome!r}")
+
+
+def _shares_with(instrument: Instrument, scale: str, outcome: str) -> str:
+    """``shares items with the outcome 'X'``, saying how when ``scale`` is ``outcome`` or
+    one of its parts."""
+    how = ("it is the outcome" if scale == outcome else
+           "it is one of its parts" if scale in instrument.scales[outcome].of else
+           "the outcome is one of its parts" if outcome in instrument.scales[scale].of else
+           None)
+    return f"shares items with the outcome {outcome!r}" + (f" ({how})" if how else "")
 
 
 # --------------------------------------------------------------------------- ordinal model
@@ -1355,7 +1400,9 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
             raise InputError(f"predictor {c!r} has no variance (every one of the {len(data)} "
                              f"complete rows has {X[c].iloc[0]:g}); a cumulative link model "
                              "has no intercept to absorb it: leave it out of predictors")
-    _check_collinear(X.assign(Intercept=1.0)[["Intercept", *X.columns]])
+    with_constant = X.copy()  # a predictor may be called Intercept: OrderedModel has none
+    with_constant.insert(0, INTERCEPT, 1.0, allow_duplicates=True)
+    _check_collinear(with_constant)
     _check_extreme_level(data, predictors, y, cats, outcome)
     model = OrderedModel(y, X, distr=link)
     with warnings.catch_warnings():

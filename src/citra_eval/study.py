@@ -63,6 +63,7 @@ from .regression import (
     default_predictors,
     leverage_one_problem,
     lone_level_problem,
+    no_predictors_reason,
 )
 from .survey import Instrument, read_responses, score_scales
 from .themes import (
@@ -1328,11 +1329,16 @@ def _no_predictors(settings: StudySettings, instrument: Instrument) -> str:
     """Why the image model of ``outcome`` has no predictor scale, and what to do."""
     outcome, inst = settings.outcome, shown_path(settings.instrument)
     others = [s for s in instrument.scales if s != outcome]
-    if instrument.scale_names("strategy"):
+    strategies = instrument.scale_names("strategy")
+    if strategies == [outcome]:
         return (f"'outcome': {outcome!r} is the only strategy scale ('role: strategy') of "
                 f"{inst}, so the image model has no predictors left; name the scale the "
                 f"strategies should explain (one of {', '.join(others) or 'none'}), or give "
                 "the instrument another strategy scale")
+    if strategies:
+        return (f"'outcome': {no_predictors_reason(instrument, outcome)} (in {inst}), so the "
+                "image model has no predictors left; name another scale as the outcome, or "
+                f"give the instrument a strategy scale that is not part of {outcome!r}")
     return (f"'outcome': every other scale of {inst} shares items with {outcome!r} (or there "
             "is none), so the image model has no predictors; add the strategy scales to the "
             "instrument (with 'role: strategy')")

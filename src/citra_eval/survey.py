@@ -49,6 +49,10 @@ DEMOGRAPHIC_KEYS = {"type", "levels", "label", "note", "description", "missing",
 #: The types a demographic may declare in the instrument.
 DEMOGRAPHIC_TYPES = ("categorical", "numeric", "ordinal")
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+#: The term of the image model's constant in its coefficient tables (and plots); no scale
+#: or demographic may take it as its name.
+INTERCEPT = "Intercept"
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 #: What is said of an item nobody answered (:func:`likert_table`, and the reliability
 #: tables of :mod:`citra_eval.psychometrics`), with its likely causes.
@@ -136,10 +140,10 @@ class Demographic:
     :func:`read_responses` refuses values outside the declared levels. ``missing`` lists the
     demographic's own missing-value codes (``{age: {type: numeric, missing: [999]}}``); a
     categorical or ordinal demographic also takes the instrument's top-level ``missing:``
-    codes (a numeric one does not: 99 can be an age). ``min`` and ``max`` (None: no bound)
-    are a numeric demographic's declared range, ``{age: {type: numeric, min: 17, max:
-    99}}``: :func:`read_responses` refuses a value outside it (a typo such as 999 or -3),
-    after reading the declared ``missing`` codes as missing.
+    codes, a numeric one only its text codes such as ``NA`` (99 can be an age). ``min``
+    and ``max`` (None: no bound) are a numeric demographic's declared range, ``{age: {type:
+    numeric, min: 17, max: 99}}``: :func:`read_responses` refuses a value outside it (a
+    typo such as 999 or -3), after reading the declared ``missing`` codes as missing.
 
     Examples
     --------
@@ -326,10 +330,12 @@ class Instrument:
 
     def missing_codes(self, item: str) -> tuple[float | str, ...]:
         """The missing-value codes of ``item``: the instrument's and its scales' ``missing``;
-        of a demographic: its own, and the instrument's unless it is numeric."""
+        of a demographic: its own, and the instrument's (a numeric demographic only its text
+        codes: a number such as 99 may be a real age)."""
         demo = self.demographic_types.get(item)
         if demo is not None:
-            top = () if demo.type == "numeric" else self.missing
+            top = (tuple(c for c in self.missing if isinstance(c, str))
+                   if demo.type == "numeric" else self.missing)
             return tuple(dict.fromkeys([*demo.missing, *top]))
         codes = list(self.missing)
         for s in self.scales.values():
@@ -409,6 +415,8 @@ class _InstrumentBuilder:
         self.path = path
         self.problems: list[Problem] = []
         self.item_lines: dict[str, int] = {}
+        self.scale_lines: dict[str, int] = {}
+        self.demographic_lines: dict[str, int] = {}
 
     def err(self, msg: str, line: int | None) -> None:
         self.problems.append(Problem(self.path, msg, line or None))
@@ -432,6 +440,7 @@ class _InstrumentBuilder:
         self.check_missing(data, scales, default, missing)
         items = self.wordings(data, language, scales)
         demographics = self.demographics(data, id_column, scales, language)
+        self.scale_columns(data, scales, id_column.strip(), demographics)
         if self.problems:
             raise InputError(problems=self.problems)
         return Instrument(name=str(data.get("instrument") or Path(self.path or "survey").stem),
@@ -439,6 +448,33 @@ class _InstrumentBuilder:
                           scales=scales, items=items, demographics=list(demographics),
                           language=language, path=self.path, demographic_types=demographics,
                           missing=missing, item_lines=self.item_lines)
+
+    def scale_columns(self, data: LineDict, scales: dict[str, Scale], id_column: str,
+                      demographics: dict[str, Demographic]) -> None:
+        """Refuse a scale named as the id column or a demographic column: its scores would
+        replace that column in :func:`score_scales` (the ids or the demographic lost); and a
+        scale or demographic named as the image model's constant term."""
+        def at(line: int | None) -> str:
+            return f", line {line}" if line else ""
+
+        for what, lines in (("scale", self.scale_lines),
+                            ("demographic column", self.demographic_lines)):
+            if INTERCEPT in lines:
+                self.err(f"{what} {INTERCEPT!r} has the name of the image model's constant "
+                         f"term ({INTERCEPT!r} in its coefficient tables): rename it",
+                         lines[INTERCEPT])
+        for name in scales:
+            if name == id_column:
+                where = (f"'id_column'{at(data.line_of('id_column'))}" if "id_column" in data
+                         else "the default 'id_column'")
+                clash = f"the id column ({where})"
+            elif name in demographics:
+                clash = (f"the demographic column {name!r} (in 'demographics'"
+                         f"{at(self.demographic_lines[name])})")
+            else:
+                continue
+            self.err(f"scale {name!r} has the name of {clash}; scale scores are columns "
+                     "named after their scales: rename the scale", self.scale_lines.get(name))
 
     def unknown_keys(self, d: LineDict, allowed: set[str], where: str) -> None:
         for msg, line in unknown_keys(d, allowed, where):
@@ -583,6 +619,7 @@ class _InstrumentBuilder:
         for name, spec in raw.items():
             line = raw.line_of(name)
             name = str(name)
+            self.scale_lines[name] = line
             if not _NAME_RE.match(name):
                 self.err(f"scale name {name!r} must start with a letter and use only letters, "
                          "digits and '_'", line)
@@ -766,6 +803,7 @@ class _InstrumentBuilder:
             if name in out:
                 self.err(f"demographic column {name} listed more than once", eline)
                 continue
+            self.demographic_lines[name] = eline
             out[name] = self.demographic(name, spec, eline, language)
         return out
 
@@ -1320,7 +1358,8 @@ def _parse_demographic(values: pd.Series, demo: Demographic,
             raw = text[idx]
             hint = (f"; write {raw.replace(',', '.')!r} with a decimal point"
                     if re.fullmatch(_DECIMAL_COMMA, raw) else "; enter a number or leave the "
-                    "cell empty")
+                    "cell empty (or, if it is a missing-value code, declare it: "
+                    f"'{col}: {{type: numeric, missing: [{raw}]}}')")
             problems.append(Problem(path, f"demographic {col!r} is declared numeric in the "
                                     f"instrument, got {raw!r}" + hint, int(line_of[idx]), col))
         for idx in out.index[np.isinf(out)]:

@@ -17,7 +17,7 @@ from ..psychometrics import (
     reliability_warnings,
     scale_reliability,
 )
-from ..regression import ModelWarning, default_predictors, image_model
+from ..regression import ModelWarning, default_predictors, image_model, no_predictors_reason
 from ..survey import Instrument, likert_table, read_responses, score_scales
 from ._common import add_force, check_outputs, from_study, inside_study, study_here
 
@@ -49,7 +49,8 @@ def _add_survey(sub: argparse._SubParsersAction) -> None:
                    help="control columns of the image model (default inside a study: "
                         "study.yaml's controls; else none)")
     p.add_argument("--min-items", type=int, default=None,
-                   help="answered items needed for a scale score (default 1)")
+                   help="answered items needed for a scale score (default inside a study: "
+                        "study.yaml's min_items; else 1)")
     p.add_argument("--lang", default=None, choices=["id", "en"],
                    help="language of labels (default: study.yaml's lang inside a study, else id)")
     add_force(p)
@@ -70,6 +71,7 @@ def _run_survey(args: argparse.Namespace) -> int:
     if inside_study(study, args.instrument, args.responses):  # the study's own survey
         args.outcome = args.outcome if args.outcome is not None else study.outcome
         args.controls = args.controls if args.controls is not None else list(study.controls)
+        args.min_items = args.min_items if args.min_items is not None else study.min_items
     args.lang = args.lang or (study.lang if study is not None else "id")
     check_outputs(inputs={"--instrument": args.instrument, "--responses": args.responses},
                   folders={"--out": (args.out, TABLES)}, force=args.force)
@@ -183,10 +185,8 @@ def _check_model_names(args: argparse.Namespace, instrument: Instrument,
             raise InputError(f"--controls {c!r} is {what}; controls are further response "
                              "columns such as demographics", path="citra-eval")
     if not args.predictors and not default_predictors(instrument, args.outcome):
-        others = [s for s in instrument.scales if s != args.outcome]
-        raise InputError(f"--outcome {args.outcome!r}: no predictor scales (no scale has "
-                         "'role: strategy', and every other scale "
-                         f"({', '.join(others) or 'none'}) shares items with the outcome); give "
+        raise InputError(f"--outcome {args.outcome!r}: no predictor scales ("
+                         f"{no_predictors_reason(instrument, args.outcome)}); give "
                          "--predictors SCALE ..., or mark the predictor scales with "
                          "'role: strategy' in the instrument", path=args.instrument)
     return list(args.predictors) if args.predictors else None
