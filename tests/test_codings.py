@@ -415,3 +415,46 @@ def test_a_template_read_as_codings_says_it_is_the_template(tmp_path, corpus):
         [problem] = info.value.problems
         assert problem.path == str(path)
         assert "this is the template" in problem.message and "leave it out" in problem.message
+
+
+def test_a_negative_offset_in_memory_is_refused_as_read_codings_refuses_it(tmp_path, corpus):
+    """Session 14: validate_codings passed a hand-built coding with start -5 (read_codings
+    refuses the same row from a file); it now says what read_codings says."""
+    s, e = span(corpus, 2)
+    frame = pd.DataFrame([("INF03", 2, -5, e, "kerja_sama", "A"),
+                          ("INF03", 2, s, -1, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)
+    with pytest.raises(ce.InputError) as info:
+        ce.validate_codings(frame, corpus=corpus)
+    assert [(p.line, p.message) for p in info.value.problems] == [
+        (2, "'start' must be a whole number >= 0, got -5"),
+        (3, "'end' must be a whole number >= 0, got -1")]
+    frame.to_csv(tmp_path / "c.csv", index=False)
+    with pytest.raises(ce.InputError) as read:
+        ce.read_codings(tmp_path / "c.csv", corpus=corpus)
+    assert [p.message.split(", got")[0] for p in read.value.problems] == [
+        p.message.split(", got")[0] for p in info.value.problems]  # each bad cell once
+
+
+def test_write_codings_refuses_offsets_no_reader_accepts_even_without_a_corpus(tmp_path,
+                                                                                corpus):
+    """Session 14: without corpus= a negative start or start > end was written, and
+    read_codings then refused the file; with corpus= start > end was called a span outside
+    the text. Both now give read_codings's message, and nothing is written."""
+    s, e = span(corpus, 2)
+    frame = pd.DataFrame([("INF03", 2, -3, e, "kerja_sama", "A"),
+                          ("INF03", 2, e, s, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)
+    for kw in ({}, {"corpus": corpus}):
+        with pytest.raises(ce.InputError) as info:
+            ce.write_codings(frame, tmp_path / "w.csv", **kw)
+        assert [(p.line, p.message) for p in info.value.problems] == [
+            (2, "'start' must be a whole number >= 0, got -3"),
+            (3, f"start ({e}) must be smaller than end ({s})")]
+        assert not (tmp_path / "w.csv").exists()
+
+
+def test_a_code_not_in_the_codebook_suggests_the_nearest_codable_id(corpus, codebook):
+    s, e = span(corpus, 2)
+    frame = pd.DataFrame([("INF03", 2, s, e, "kerja_samaa", "A")], columns=ce.CODING_COLUMNS)
+    with pytest.raises(ce.InputError,
+                       match=r"not in the codebook \(did you mean 'kerja_sama'\?\)"):
+        ce.validate_codings(frame, corpus=corpus, codebook=codebook)

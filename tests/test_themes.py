@@ -819,3 +819,29 @@ def test_the_quote_of_a_consensus_is_its_hull():
     assert "canteen" not in coders["quote"] and coders["n_coders"] == 2
     import inspect
     assert "hull" in inspect.getdoc(ce.exemplar_quotes)
+
+
+@pytest.mark.parametrize("bad, said", [
+    ({"start": -5}, "'start' must be a whole number >= 0, got -5"),
+    ({"start": 9, "end": 4}, "start (9) must be smaller than end (4)"),
+    ({"code": "xx"}, "code 'xx' is not in the codebook (did you mean 'x'?)"),
+])
+@pytest.mark.parametrize("analysis", ["code_frequencies", "cooccurrence", "code_case_matrix",
+                                      "exemplar_quotes", "saturation"])
+def test_analyses_refuse_codings_validate_codings_refuses(analysis, bad, said):
+    """Session 14: a hand-built coding with a negative start or start > end was counted
+    (and quoted as ''), and a misspelt code became its own row although codebook= was
+    passed; the analyses now check codings as validate_codings does."""
+    corpus, codings = small()
+    book = ce.Codebook.from_dict({"codebook": "t", "language": "id", "codes": [
+        {"id": c, "label": {"id": c}} for c in ("x", "y", "z")]})
+    first = codings.iloc[0]
+    row = {**first.to_dict(), "start": int(first["start"]) + 1, **bad}
+    hand = pd.concat([codings, pd.DataFrame([row])], ignore_index=True)
+    kw = {"codebook": book} if analysis != "saturation" else {}
+    if analysis == "saturation" and "code" in bad:
+        pytest.skip("saturation counts code ids; it takes no codebook")
+    with pytest.raises(ce.InputError) as info:
+        getattr(ce, analysis)(hand, corpus=corpus, **kw)
+    assert len(info.value.problems) == 1 and info.value.problems[0].message.startswith(said)
+    assert info.value.problems[0].line == len(hand) + 1

@@ -72,11 +72,12 @@ KWIC_COLUMNS = ["doc_id", "segment_id", "left", "keyword", "right", "start", "en
 
 
 def checked_codings(codings: pd.DataFrame, corpus, coder: str | None = None,
-                    *, allow_many: bool = False) -> pd.DataFrame:
+                    *, allow_many: bool = False, codebook=None) -> pd.DataFrame:
     """The codings check of the theme and vocabulary analyses (not API): the columns, one
     coder (``coder=`` picks one; several without it is an :class:`InputError` unless
-    ``allow_many``) and :func:`~citra_eval.codings.check_codings_against` the corpus; the
-    kept codings with integer ``segment_id``."""
+    ``allow_many``) and :func:`~citra_eval.codings.check_codings_against` the corpus (and
+    ``codebook``, when given: every code codable in it); the kept codings with integer
+    ``segment_id``."""
 
     if not isinstance(codings, pd.DataFrame):
         raise TypeError(f"codings must be a DataFrame, got {type(codings).__name__}")
@@ -95,7 +96,7 @@ def checked_codings(codings: pd.DataFrame, corpus, coder: str | None = None,
     elif not allow_many and "coder" in codings.columns and codings["coder"].nunique() > 1:
         have = ", ".join(sorted(map(str, codings["coder"].unique())))
         raise InputError(f"codings holds several coders ({have}); choose one with coder=...")
-    check_codings_against(codings, corpus)
+    check_codings_against(codings, corpus, codebook=codebook)
     return codings.assign(segment_id=codings["segment_id"].astype("int64"))
 
 
@@ -203,7 +204,7 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     >>> int(code_frequencies(a, corpus=corpus)["n_codings"].sum()) == len(a)
     True
     """
-    codings = checked_codings(codings, corpus, coder)
+    codings = checked_codings(codings, corpus, coder, codebook=codebook)
     if lang is not None:
         check_lang(lang)
     data, base, roles, n_ignored = on_roles(codings, corpus, roles)
@@ -313,7 +314,8 @@ def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count
     """
     if measure not in ("count", "jaccard"):
         raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
-    codings, _, _, n_ignored = on_roles(checked_codings(codings, corpus, coder), corpus, roles)
+    codings, _, _, n_ignored = on_roles(checked_codings(codings, corpus, coder,
+                                                        codebook=codebook), corpus, roles)
     codes = [c for c in _code_list(codings, codebook) if c in set(codings["code"])]
     index = {c: i for i, c in enumerate(codes)}
     counts = np.zeros((len(codes), len(codes)), dtype=np.int64)
@@ -411,7 +413,7 @@ def code_case_matrix(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codeboo
     >>> int(m.loc["bamara", "INF06"])
     1
     """
-    codings = checked_codings(codings, corpus, coder)
+    codings = checked_codings(codings, corpus, coder, codebook=codebook)
     codes = _code_list(codings, codebook)  # a code on other turns only: a row of zeros
     codings, _, _, n_ignored = on_roles(codings, corpus, roles)
     present = set(zip(codings["code"], codings["doc_id"], strict=True))
@@ -823,7 +825,7 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
         raise ValueError(f"k must be a whole number >= 1, got {k!r}")
     if lang is not None:
         check_lang(lang)
-    codings = checked_codings(codings, corpus, allow_many=True)
+    codings = checked_codings(codings, corpus, allow_many=True, codebook=codebook)
     codings, turns, _, n_ignored = on_roles(codings, corpus, roles)
     docs = corpus.documents.set_index("doc_id")
     if attribute == "auto":
