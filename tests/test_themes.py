@@ -845,3 +845,16 @@ def test_analyses_refuse_codings_validate_codings_refuses(analysis, bad, said):
         getattr(ce, analysis)(hand, corpus=corpus, **kw)
     assert len(info.value.problems) == 1 and info.value.problems[0].message.startswith(said)
     assert info.value.problems[0].line == len(hand) + 1
+
+
+def test_saturation_counts_only_the_roles_turns():
+    """Session 14: saturation counted a code found only on the interviewer's question as a
+    new code of that interview although roles=("informant",) (code_frequencies leaves such
+    a coding out); it now counts the codings of the roles' turns, as the other analyses."""
+    corpus, codings = _with_question_coded()  # B's question: y, x and q (q nowhere else)
+    order = ["A", "B"]
+    sat = ce.saturation(codings, corpus=corpus, order=order, base_size=1, run_length=1)
+    assert sat.set_index("doc_id").loc["B", "new_code_ids"] == "z"
+    every = ce.saturation(codings, corpus=corpus, order=order, base_size=1, run_length=1,
+                          roles=None)
+    assert every.set_index("doc_id").loc["B", "new_code_ids"] == "q; z"

@@ -547,8 +547,10 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     Only documents with a turn of ``roles`` count: one without (a transcript of the
     interviewer alone, say, where nobody answered) had nothing to code, so its "no new code"
     would only make the stopping rule look met. They are left out before ordering (so they
-    need no date), and named in ``attrs["saturation"]["left_out"]``. When no turn of the
-    corpus has one of ``roles`` (speakers without roles), every document counts.
+    need no date), and named in ``attrs["saturation"]["left_out"]``. Only codings on turns
+    of ``roles`` count (as in :func:`code_frequencies`: a code found only in the
+    interviewer's question is no new code). When no turn of the corpus has one of ``roles``
+    (speakers without roles), every document and every coding counts.
 
     Guest, Namey & Chen (2020): the base is the number of unique themes in the first
     ``base_size`` interviews; a run of ``run_length`` consecutive interviews after it is
@@ -581,7 +583,10 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     if not 0 <= threshold <= 1:
         raise ValueError(f"threshold must be a proportion in [0, 1], got {threshold!r}")
     codings = checked_codings(codings, corpus, coder)
-    spoken = documents_with_roles(corpus, check_roles(roles, corpus))
+    roles = check_roles(roles, corpus)
+    spoken = documents_with_roles(corpus, roles)
+    if roles is not None and corpus.segments["role"].isin(roles).any():
+        codings = on_roles(codings, corpus, roles)[0]  # as the other analyses count
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
     undated: list[str] = []
     if isinstance(order, str):
