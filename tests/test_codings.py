@@ -222,6 +222,9 @@ def test_recorded_text_is_checked_against_the_transcript(tmp_path, corpus):
     assert problem.line == 4 and problem.column == "text"  # the first row spans two lines
     assert "'Pago.'" in problem.message and "INF03[64:69] now holds 'Pagi.'" in problem.message
     assert "citra-eval reanchor" in problem.message
+    # session 14: the Python route too, for a user who never opens a terminal
+    assert "ce.reanchor(codings, corpus)" in problem.message
+    assert "read without corpus=" in problem.message
     # without a corpus the same file reads (the check needs the transcripts)
     assert len(ce.read_codings(p)) == 2
 

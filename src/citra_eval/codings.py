@@ -687,6 +687,11 @@ def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
     return f"{head}; fix the offsets or the segment_id{edited}"
 
 
+#: The Python route of the drift messages' 'citra-eval reanchor'.
+_PYTHON_REANCHOR = (" (in Python: ce.reanchor(codings, corpus).codings, on the codings read "
+                    "without corpus=)")
+
+
 def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int) -> str:
     """The message for a coding whose recorded text is no longer at its offsets (or is, in
     another Unicode form: the contract's ``text`` is the transcript's characters)."""
@@ -697,11 +702,11 @@ def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int) -
                 f"combining accent): it says {said}, the transcript holds {holds}; the "
                 "offsets are right, but the text column must hold the transcript's own "
                 "characters: run 'citra-eval reanchor', which rewrites it (or write the "
-                "cell as the transcript has it)")
+                f"cell as the transcript has it){_PYTHON_REANCHOR}")
     return (f"coded text has drifted: the coding says {said} but "
             f"{doc_id}[{start}:{end}] now holds {holds}; the transcript was edited "
             "after coding: run 'citra-eval reanchor' to move the coding to where its text is "
-            "now")
+            f"now{_PYTHON_REANCHOR}")
 
 
 def record_text(codings: pd.DataFrame, *, corpus: Corpus,
