@@ -807,6 +807,13 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
     -------
     None
 
+    Raises
+    ------
+    InputError
+        Offsets :func:`read_codings` would refuse (a negative one, ``start`` not smaller
+        than ``end``), with or without ``corpus``; with it, what :func:`record_text`
+        refuses. Nothing is written then.
+
     Examples
     --------
     >>> import tempfile, pathlib, citra_eval as ce

@@ -161,6 +161,8 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     corpus : Corpus
     codebook : Codebook, optional
         Adds labels and lists every codable code, zeros included, in codebook order.
+        Every code of ``codings`` must be codable in it (:class:`InputError` naming the
+        row otherwise).
     by : str, optional
         A document attribute (a column of ``corpus.documents``, e.g. ``"group"``): counts
         per value of it, over the values of documents with a turn of ``roles``. A
@@ -277,7 +279,8 @@ def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count
     measure : {"count", "jaccard"}
         The measure the rows are sorted by (descending); both are always returned.
     codebook : Codebook, optional
-        Code order (codebook order instead of alphabetical).
+        Code order (codebook order instead of alphabetical). Every code of ``codings`` must be
+        codable in it (:class:`InputError` naming the row otherwise).
     coder : str, optional
         Keep only this coder's codings.
     roles : sequence of str or None
@@ -382,7 +385,9 @@ def code_case_matrix(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codeboo
     corpus : Corpus
         The transcripts; their documents are the columns, in corpus order.
     codebook : Codebook, optional
-        When given, every codable code is a row (all zeros if never applied).
+        When given, every codable code is a row (all zeros if never applied). Every
+        code of ``codings`` must be codable in it (:class:`InputError` naming the row
+        otherwise).
     coder : str, optional
         Only this coder's codings (default: all rows).
     roles : sequence of str or None
@@ -754,7 +759,8 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     k : int
         Quotes per code.
     codebook : Codebook, optional
-        Labels (in ``lang``) and code order.
+        Labels (in ``lang``) and code order. Every code of ``codings`` must be
+        codable in it (:class:`InputError` naming the row otherwise).
     lang : {"id", "en"}, optional
         Language of the ``label`` column (default: the codebook's; a code without a label
         in ``lang`` keeps the one it has). Without ``codebook`` the label is the code id.
