@@ -222,6 +222,9 @@ def test_recorded_text_is_checked_against_the_transcript(tmp_path, corpus):
     assert problem.line == 4 and problem.column == "text"  # the first row spans two lines
     assert "'Pago.'" in problem.message and "INF03[64:69] now holds 'Pagi.'" in problem.message
     assert "citra-eval reanchor" in problem.message
+    # session 14: the Python route too, for a user who never opens a terminal
+    assert "ce.reanchor(codings, corpus)" in problem.message
+    assert "read without corpus=" in problem.message
     # without a corpus the same file reads (the check needs the transcripts)
     assert len(ce.read_codings(p)) == 2
 
@@ -432,3 +435,46 @@ def test_read_codings_refuses_a_table_given_as_the_path(tmp_path, corpus, monkey
     with pytest.raises(TypeError, match=r"^path must be .*holding only paths, got int$"):
         ce.read_codings([write(tmp_path, ""), 3])
     assert ce.validate_codings(table, corpus=corpus) is None  # where the table goes
+
+
+def test_a_negative_offset_in_memory_is_refused_as_read_codings_refuses_it(tmp_path, corpus):
+    """Session 14: validate_codings passed a hand-built coding with start -5 (read_codings
+    refuses the same row from a file); it now says what read_codings says."""
+    s, e = span(corpus, 2)
+    frame = pd.DataFrame([("INF03", 2, -5, e, "kerja_sama", "A"),
+                          ("INF03", 2, s, -1, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)
+    with pytest.raises(ce.InputError) as info:
+        ce.validate_codings(frame, corpus=corpus)
+    assert [(p.line, p.message) for p in info.value.problems] == [
+        (2, "'start' must be a whole number >= 0, got -5"),
+        (3, "'end' must be a whole number >= 0, got -1")]
+    frame.to_csv(tmp_path / "c.csv", index=False)
+    with pytest.raises(ce.InputError) as read:
+        ce.read_codings(tmp_path / "c.csv", corpus=corpus)
+    assert [p.message.split(", got")[0] for p in read.value.problems] == [
+        p.message.split(", got")[0] for p in info.value.problems]  # each bad cell once
+
+
+def test_write_codings_refuses_offsets_no_reader_accepts_even_without_a_corpus(tmp_path,
+                                                                                corpus):
+    """Session 14: without corpus= a negative start or start > end was written, and
+    read_codings then refused the file; with corpus= start > end was called a span outside
+    the text. Both now give read_codings's message, and nothing is written."""
+    s, e = span(corpus, 2)
+    frame = pd.DataFrame([("INF03", 2, -3, e, "kerja_sama", "A"),
+                          ("INF03", 2, e, s, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)
+    for kw in ({}, {"corpus": corpus}):
+        with pytest.raises(ce.InputError) as info:
+            ce.write_codings(frame, tmp_path / "w.csv", **kw)
+        assert [(p.line, p.message) for p in info.value.problems] == [
+            (2, "'start' must be a whole number >= 0, got -3"),
+            (3, f"start ({e}) must be smaller than end ({s})")]
+        assert not (tmp_path / "w.csv").exists()
+
+
+def test_a_code_not_in_the_codebook_suggests_the_nearest_codable_id(corpus, codebook):
+    s, e = span(corpus, 2)
+    frame = pd.DataFrame([("INF03", 2, s, e, "kerja_samaa", "A")], columns=ce.CODING_COLUMNS)
+    with pytest.raises(ce.InputError,
+                       match=r"not in the codebook \(did you mean 'kerja_sama'\?\)"):
+        ce.validate_codings(frame, corpus=corpus, codebook=codebook)

@@ -861,3 +861,42 @@ def test_coder_threshold_and_quote_lengths_of_the_wrong_type_name_the_argument()
     with pytest.raises(ValueError, match=r"^min_chars \(100\) must not exceed max_chars \(10\)"):
         ce.exemplar_quotes(codings, corpus=corpus, min_chars=100, max_chars=10)
     assert len(ce.exemplar_quotes(codings, corpus=corpus, min_chars=4, max_chars=4))
+
+
+@pytest.mark.parametrize("bad, said", [
+    ({"start": -5}, "'start' must be a whole number >= 0, got -5"),
+    ({"start": 9, "end": 4}, "start (9) must be smaller than end (4)"),
+    ({"code": "xx"}, "code 'xx' is not in the codebook (did you mean 'x'?)"),
+])
+@pytest.mark.parametrize("analysis", ["code_frequencies", "cooccurrence", "code_case_matrix",
+                                      "exemplar_quotes", "saturation"])
+def test_analyses_refuse_codings_validate_codings_refuses(analysis, bad, said):
+    """Session 14: a hand-built coding with a negative start or start > end was counted
+    (and quoted as ''), and a misspelt code became its own row although codebook= was
+    passed; the analyses now check codings as validate_codings does."""
+    corpus, codings = small()
+    book = ce.Codebook.from_dict({"codebook": "t", "language": "id", "codes": [
+        {"id": c, "label": {"id": c}} for c in ("x", "y", "z")]})
+    first = codings.iloc[0]
+    row = {**first.to_dict(), "start": int(first["start"]) + 1, **bad}
+    hand = pd.concat([codings, pd.DataFrame([row])], ignore_index=True)
+    kw = {"codebook": book} if analysis != "saturation" else {}
+    if analysis == "saturation" and "code" in bad:
+        pytest.skip("saturation counts code ids; it takes no codebook")
+    with pytest.raises(ce.InputError) as info:
+        getattr(ce, analysis)(hand, corpus=corpus, **kw)
+    assert len(info.value.problems) == 1 and info.value.problems[0].message.startswith(said)
+    assert info.value.problems[0].line == len(hand) + 1
+
+
+def test_saturation_counts_only_the_roles_turns():
+    """Session 14: saturation counted a code found only on the interviewer's question as a
+    new code of that interview although roles=("informant",) (code_frequencies leaves such
+    a coding out); it now counts the codings of the roles' turns, as the other analyses."""
+    corpus, codings = _with_question_coded()  # B's question: y, x and q (q nowhere else)
+    order = ["A", "B"]
+    sat = ce.saturation(codings, corpus=corpus, order=order, base_size=1, run_length=1)
+    assert sat.set_index("doc_id").loc["B", "new_code_ids"] == "z"
+    every = ce.saturation(codings, corpus=corpus, order=order, base_size=1, run_length=1,
+                          roles=None)
+    assert every.set_index("doc_id").loc["B", "new_code_ids"] == "q; z"

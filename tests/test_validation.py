@@ -599,3 +599,23 @@ def test_every_plot_refuses_a_codebook_that_is_not_a_codebook(name):
     with pytest.raises(TypeError, match=r"^codebook must be a citra_eval\.Codebook or None, "
                                         r"got int$"):
         _plot_call(name, codebook=42)
+
+
+def test_speakers_listed_without_roles_warn_with_the_mapping_to_write():
+    """Session 14: 'speakers: [INT, R1]' (a list, no roles) was read without a word; every
+    turn got role '' and the analyses of the default roles=("informant",) came back empty
+    in silence. The one role check now warns, showing the mapping to write instead."""
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: A\nspeakers: [INT, R1]\n---\n"
+                                            "INT: Bagaimana dengan Instagram?\n"
+                                            "R1: Saya pakai Instagram setiap hari.\n"})
+    book = ce.Codebook.from_dict({"codebook": "x", "language": "id", "codes": [
+        {"id": "m", "label": "M", "patterns": ["instagram"]}]})
+    for call in (lambda: ce.autocode(corpus, book), lambda: ce.word_frequencies(corpus)):
+        with pytest.warns(UserWarning, match=r"no turn has the role\(s\) 'informant'") as rec:
+            assert call().empty
+        (message,) = [str(w.message) for w in rec if "no turn has" in str(w.message)]
+        assert "have no role" in message and "INT, R1" in message
+        assert "'speakers: {INT: interviewer, R1: informant}'" in message
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert check_roles(None, corpus) is None  # every turn: nothing to warn about

@@ -367,7 +367,30 @@ def check_roles(roles: object, corpus, name: str = "roles") -> tuple[str, ...] |
                       f"(roles here: {', '.join(sorted(have))}); {informants_fix(corpus)}; "
                       f"or pass the roles to use, e.g. {name}=[{sorted(have)[0]!r}]",
                       UserWarning, stacklevel=3)
+    elif not have:
+        _warn_speakers_without_roles(chosen, corpus)
     return tuple(chosen)
+
+
+def _warn_speakers_without_roles(chosen: list[str], corpus) -> None:
+    """The ``UserWarning`` of :func:`check_roles` for a corpus whose turns have speakers but
+    no roles (``speakers: [INT, R1]``, a list, names the speakers without roles): ``chosen``
+    selects nothing; the fix shows the mapping to write, with the corpus's speakers."""
+    segs = corpus.segments
+    labels = [s for s in segs["speaker"].dropna().astype(str).unique() if s]
+    if not labels:  # no speakers at all: the documented silent selection (validate warns)
+        return
+    first = [s for s in dict.fromkeys(segs.loc[segs["doc_id"] == segs["doc_id"].iloc[0],
+                                               "speaker"].astype(str)) if s]
+    mapping = ", ".join(f"{s}: {'interviewer' if i == 0 and len(first) > 1 else 'informant'}"
+                        for i, s in enumerate(first[:4]))
+    fix = (roles_fix(corpus) if len(_subtitle_documents(corpus))
+           else "write them with their roles in each transcript's front matter, e.g. "
+                f"'speakers: {{{mapping}}}' (a list such as 'speakers: [{', '.join(first[:4])}]'"
+                " names the speakers without roles)")
+    warnings.warn(f"no turn has the role(s) {listed(chosen)}, so nothing is selected: the "
+                  f"speakers ({listed(labels, limit=5, quote=False)}) have no role; {fix}",
+                  UserWarning, stacklevel=4)
 
 
 def _subtitle_documents(corpus) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from ._validation import (
     listed,
 )
 from .codebook import category_fix
-from .errors import MAX_REPORTED, InputError, Problem, collect, quoted_pair
+from .errors import MAX_REPORTED, InputError, Problem, closest, collect, quoted_pair
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
     from .codebook import Codebook
@@ -446,25 +446,14 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     if missing:
         raise InputError(f"codings lack column(s) {', '.join(missing)}", path=path)
     # positional arrays: the frame's index may be anything (even non-unique)
-    lines = (codings["_line"].to_numpy() if "_line" in codings.columns
-             else np.arange(2, len(codings) + 2))
+    lines = _lines(codings)
     collect(_type_problems(codings, path, lines))  # the checks below need the right types
-    start, end = codings["start"].to_numpy(), codings["end"].to_numpy()
-    # a negative value stands for an offset reported already (read_codings); skip its row
-    ok = (codings["start"].ge(0) & codings["end"].ge(0)
-          & pd.to_numeric(codings["segment_id"], errors="coerce").ge(0)).to_numpy()
-    for i in np.flatnonzero(ok & (start >= end)):
-        problems.append(Problem(path, f"start ({start[i]}) must be smaller than end ({end[i]})",
-                                int(lines[i])))
+    # a negative value read_codings reported already stands for that cell: not again
+    offsets, ok = _offset_problems(codings, path, lines,
+                                   reported={(p.line, p.column) for p in problems})
+    problems.extend(offsets)
     if codebook is not None:
-        code = codings["code"].to_numpy()
-        bad = ~codings["code"].isin(list(codebook.codable_ids)) & codings["code"].ne("")
-        for i in np.flatnonzero(bad.to_numpy()):
-            why = (f"is a category (codable: false), not a codable code; "
-                   f"{category_fix(codebook, code[i])}" if code[i] in codebook
-                   else "is not in the codebook; use one of the codebook's codable ids or "
-                        "add it to the codebook")
-            problems.append(Problem(path, f"code {code[i]!r} {why}", int(lines[i]), "code"))
+        problems.extend(_code_problems(codings, codebook, path, lines))
     if corpus is not None:
         problems.extend(_corpus_problems(codings, corpus, lines, ok, path,
                                          segments=within == "segment"))
@@ -478,23 +467,68 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
 
 
 def check_codings_against(codings: pd.DataFrame, corpus: Corpus, *,
-                          name: str = "codings") -> None:
-    """The corpus check of the analyses (themes, vocabulary, learning): an
+                          codebook: Codebook | None = None, name: str = "codings") -> None:
+    """The codings check of the analyses (themes, vocabulary, learning): an
     :class:`InputError` for a coding on a document or segment the corpus lacks and, when the
-    table has the offsets (all of ``CODING_COLUMNS``), the corpus problems
-    :func:`validate_codings` reports (whole-number offsets, a span outside its document's
-    text, drifted recorded text): the same rule as :func:`~citra_eval.agreement`, in one
-    vectorised pass. Spans are checked against the text, not their turn (as
-    ``read_codings(within="text")`` allows); duplicates are not checked here."""
+    table has the offsets (all of ``CODING_COLUMNS``), what :func:`validate_codings` reports
+    but duplicates: whole-number offsets >= 0 with ``start`` smaller than ``end``, a code
+    not codable in ``codebook`` (when given), a span outside its document's text, drifted
+    recorded text: the same rule as :func:`~citra_eval.agreement`, in one vectorised pass.
+    Spans are checked against the text, not their turn (as ``read_codings(within="text")``
+    allows)."""
     check_codings_in_corpus(codings, corpus, name=name)
     if not len(codings) or any(c not in codings.columns for c in CODING_COLUMNS):
         return
-    lines = (codings["_line"].to_numpy() if "_line" in codings.columns
-             else np.arange(2, len(codings) + 2))
+    lines = _lines(codings)
     collect(_type_problems(codings, None, lines))
-    ok = (codings["start"].ge(0) & codings["end"].ge(0)).to_numpy()
-    collect(_corpus_problems(codings, corpus, lines, ok, None, segments=False),
-            limit=MAX_REPORTED)
+    problems, ok = _offset_problems(codings, None, lines)
+    if codebook is not None:
+        problems += _code_problems(codings, codebook, None, lines)
+    problems += _corpus_problems(codings, corpus, lines, ok, None, segments=False)
+    collect(problems, limit=MAX_REPORTED)
+
+
+def _lines(codings: pd.DataFrame) -> np.ndarray:
+    """The CSV line of each row: column ``_line`` when present, else data row + 1."""
+    return (codings["_line"].to_numpy() if "_line" in codings.columns
+            else np.arange(2, len(codings) + 2))
+
+
+def _offset_problems(codings: pd.DataFrame, path: str | None, lines: np.ndarray, *,
+                     reported: set = frozenset()) -> tuple[list[Problem], np.ndarray]:
+    """:func:`read_codings`'s offset rules for integer columns, in row order: a negative
+    ``segment_id``, ``start`` or ``end`` (in read_codings's words; a ``(line, column)`` of
+    ``reported`` is skipped: read_codings marked that cell -1 and reported it), ``start``
+    not smaller than ``end``. Also the rows whose offsets are all >= 0."""
+    values = {c: codings[c].to_numpy() for c in _INT_COLUMNS}
+    ok = np.logical_and.reduce([v >= 0 for v in values.values()])
+    nonneg = (values["start"] >= 0) & (values["end"] >= 0)
+    out = []
+    for i in np.flatnonzero(~ok | (nonneg & (values["start"] >= values["end"]))):
+        line = int(lines[i])
+        bad = [Problem(path, f"'{c}' must be a whole number >= 0, got {v[i]}", line, c)
+               for c, v in values.items() if v[i] < 0 and (line, c) not in reported]
+        if nonneg[i] and values["start"][i] >= values["end"][i]:
+            bad.append(Problem(path, f"start ({values['start'][i]}) must be smaller than end "
+                               f"({values['end'][i]})", line))
+        out += bad
+    return out, ok
+
+
+def _code_problems(codings: pd.DataFrame, codebook: Codebook, path: str | None,
+                   lines: np.ndarray) -> list[Problem]:
+    """One problem per coding whose code is not a codable code of ``codebook``."""
+    code = codings["code"].to_numpy()
+    ids = list(codebook.codable_ids)
+    out = []
+    for i in np.flatnonzero((~codings["code"].isin(ids) & codings["code"].ne("")).to_numpy()):
+        hint = closest(code[i], ids)
+        why = (f"is a category (codable: false), not a codable code; "
+               f"{category_fix(codebook, code[i])}" if code[i] in codebook
+               else "is not in the codebook" + (f" (did you mean {hint!r}?)" if hint else "")
+               + "; use one of the codebook's codable ids or add it to the codebook")
+        out.append(Problem(path, f"code {code[i]!r} {why}", int(lines[i]), "code"))
+    return out
 
 
 def _type_problems(codings: pd.DataFrame, path: str | None,
@@ -674,6 +708,11 @@ def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
     return f"{head}; fix the offsets or the segment_id{edited}"
 
 
+#: The Python route of the drift messages' 'citra-eval reanchor'.
+_PYTHON_REANCHOR = (" (in Python: ce.reanchor(codings, corpus).codings, on the codings read "
+                    "without corpus=)")
+
+
 def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int) -> str:
     """The message for a coding whose recorded text is no longer at its offsets (or is, in
     another Unicode form: the contract's ``text`` is the transcript's characters)."""
@@ -684,11 +723,11 @@ def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int) -
                 f"combining accent): it says {said}, the transcript holds {holds}; the "
                 "offsets are right, but the text column must hold the transcript's own "
                 "characters: run 'citra-eval reanchor', which rewrites it (or write the "
-                "cell as the transcript has it)")
+                f"cell as the transcript has it){_PYTHON_REANCHOR}")
     return (f"coded text has drifted: the coding says {said} but "
             f"{doc_id}[{start}:{end}] now holds {holds}; the transcript was edited "
             "after coding: run 'citra-eval reanchor' to move the coding to where its text is "
-            "now")
+            f"now{_PYTHON_REANCHOR}")
 
 
 def record_text(codings: pd.DataFrame, *, corpus: Corpus,
@@ -733,12 +772,13 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
                 what="a codings table (doc_id, segment_id, start, end, code, coder)")
     check_bool(overwrite, "overwrite")
     check_corpus(corpus)
-    lines = (codings["_line"].to_numpy() if "_line" in codings.columns
-             else np.arange(2, len(codings) + 2))
+    lines = _lines(codings)
+    collect(_type_problems(codings, None, lines))
+    problems, _ = _offset_problems(codings, None, lines)
+    collect(problems, limit=MAX_REPORTED)  # start > end is not "outside the text"
     old = (codings["text"].to_numpy(dtype=object) if "text" in codings.columns
            else np.full(len(codings), None, dtype=object))
     docs = corpus.texts
-    problems: list[Problem] = []
     texts: list[str | None] = []
     for i, (doc, s, e) in enumerate(zip(codings["doc_id"].tolist(), codings["start"].tolist(),
                                         codings["end"].tolist(), strict=True)):
@@ -789,6 +829,13 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
     -------
     None
 
+    Raises
+    ------
+    InputError
+        Offsets :func:`read_codings` would refuse (a negative one, ``start`` not smaller
+        than ``end``), with or without ``corpus``; with it, what :func:`record_text`
+        refuses. Nothing is written then.
+
     Examples
     --------
     >>> import tempfile, pathlib, citra_eval as ce
@@ -803,6 +850,10 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
     check_corpus(corpus, allow_none=True)
     if corpus is not None:
         codings = record_text(codings, corpus=corpus)
+    elif all(c in codings.columns for c in CODING_COLUMNS):  # what read_codings would refuse
+        lines = _lines(codings)
+        collect(_type_problems(codings, None, lines))
+        collect(_offset_problems(codings, None, lines)[0], limit=MAX_REPORTED)
     front = [*CODING_COLUMNS, *[c for c in OPTIONAL_COLUMNS if c in codings.columns]]
     rest = [c for c in codings.columns if c not in front and not c.startswith("_")]
     write_csv(codings[front + rest], path)

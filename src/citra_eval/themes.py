@@ -75,11 +75,12 @@ KWIC_COLUMNS = ["doc_id", "segment_id", "left", "keyword", "right", "start", "en
 
 
 def checked_codings(codings: pd.DataFrame, corpus, coder: str | None = None,
-                    *, allow_many: bool = False) -> pd.DataFrame:
+                    *, allow_many: bool = False, codebook=None) -> pd.DataFrame:
     """The codings check of the theme and vocabulary analyses (not API): the columns, one
     coder (``coder=`` picks one; several without it is an :class:`InputError` unless
-    ``allow_many``) and :func:`~citra_eval.codings.check_codings_against` the corpus; the
-    kept codings with integer ``segment_id``."""
+    ``allow_many``) and :func:`~citra_eval.codings.check_codings_against` the corpus (and
+    ``codebook``, when given: every code codable in it); the kept codings with integer
+    ``segment_id``."""
 
     if not isinstance(codings, pd.DataFrame):
         raise TypeError(f"codings must be a DataFrame, got {type(codings).__name__}")
@@ -99,7 +100,7 @@ def checked_codings(codings: pd.DataFrame, corpus, coder: str | None = None,
     elif not allow_many and "coder" in codings.columns and codings["coder"].nunique() > 1:
         have = ", ".join(sorted(map(str, codings["coder"].unique())))
         raise InputError(f"codings holds several coders ({have}); choose one with coder=...")
-    check_codings_against(codings, corpus)
+    check_codings_against(codings, corpus, codebook=codebook)
     return codings.assign(segment_id=codings["segment_id"].astype("int64"))
 
 
@@ -164,6 +165,8 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     corpus : Corpus
     codebook : Codebook, optional
         Adds labels and lists every codable code, zeros included, in codebook order.
+        Every code of ``codings`` must be codable in it (:class:`InputError` naming the
+        row otherwise).
     by : str, optional
         A document attribute (a column of ``corpus.documents``, e.g. ``"group"``): counts
         per value of it, over the values of documents with a turn of ``roles``. A
@@ -209,7 +212,7 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     True
     """
     check_codebook(codebook)
-    codings = checked_codings(codings, corpus, coder)
+    codings = checked_codings(codings, corpus, coder, codebook=codebook)
     if lang is not None:
         check_lang(lang)
     data, base, roles, n_ignored = on_roles(codings, corpus, roles)
@@ -290,7 +293,8 @@ def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count
     measure : {"count", "jaccard"}
         The measure the rows are sorted by (descending); both are always returned.
     codebook : Codebook, optional
-        Code order (codebook order instead of alphabetical).
+        Code order (codebook order instead of alphabetical). Every code of ``codings`` must be
+        codable in it (:class:`InputError` naming the row otherwise).
     coder : str, optional
         Keep only this coder's codings.
     roles : sequence of str or None
@@ -328,7 +332,8 @@ def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count
     if measure not in ("count", "jaccard"):
         raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
     check_codebook(codebook)
-    codings, _, _, n_ignored = on_roles(checked_codings(codings, corpus, coder), corpus, roles)
+    codings, _, _, n_ignored = on_roles(checked_codings(codings, corpus, coder,
+                                                        codebook=codebook), corpus, roles)
     codes = [c for c in _code_list(codings, codebook) if c in set(codings["code"])]
     index = {c: i for i, c in enumerate(codes)}
     counts = np.zeros((len(codes), len(codes)), dtype=np.int64)
@@ -395,7 +400,9 @@ def code_case_matrix(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codeboo
     corpus : Corpus
         The transcripts; their documents are the columns, in corpus order.
     codebook : Codebook, optional
-        When given, every codable code is a row (all zeros if never applied).
+        When given, every codable code is a row (all zeros if never applied). Every
+        code of ``codings`` must be codable in it (:class:`InputError` naming the row
+        otherwise).
     coder : str, optional
         Only this coder's codings (default: all rows).
     roles : sequence of str or None
@@ -427,7 +434,7 @@ def code_case_matrix(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codeboo
     1
     """
     check_codebook(codebook)
-    codings = checked_codings(codings, corpus, coder)
+    codings = checked_codings(codings, corpus, coder, codebook=codebook)
     codes = _code_list(codings, codebook)  # a code on other turns only: a row of zeros
     codings, _, _, n_ignored = on_roles(codings, corpus, roles)
     present = set(zip(codings["code"], codings["doc_id"], strict=True))
@@ -561,8 +568,10 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     Only documents with a turn of ``roles`` count: one without (a transcript of the
     interviewer alone, say, where nobody answered) had nothing to code, so its "no new code"
     would only make the stopping rule look met. They are left out before ordering (so they
-    need no date), and named in ``attrs["saturation"]["left_out"]``. When no turn of the
-    corpus has one of ``roles`` (speakers without roles), every document counts.
+    need no date), and named in ``attrs["saturation"]["left_out"]``. Only codings on turns
+    of ``roles`` count (as in :func:`code_frequencies`: a code found only in the
+    interviewer's question is no new code). When no turn of the corpus has one of ``roles``
+    (speakers without roles), every document and every coding counts.
 
     Guest, Namey & Chen (2020): the base is the number of unique themes in the first
     ``base_size`` interviews; a run of ``run_length`` consecutive interviews after it is
@@ -594,7 +603,10 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
             raise ValueError(f"{name} must be a whole number >= 1, got {val!r}")
     check_proportion(threshold, "threshold")
     codings = checked_codings(codings, corpus, coder)
-    spoken = documents_with_roles(corpus, check_roles(roles, corpus))
+    roles = check_roles(roles, corpus)
+    spoken = documents_with_roles(corpus, roles)
+    if roles is not None and corpus.segments["role"].isin(roles).any():
+        codings = on_roles(codings, corpus, roles)[0]  # as the other analyses count
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
     undated: list[str] = []
     if isinstance(order, str):
@@ -762,7 +774,8 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     k : int
         Quotes per code.
     codebook : Codebook, optional
-        Labels (in ``lang``) and code order.
+        Labels (in ``lang``) and code order. Every code of ``codings`` must be
+        codable in it (:class:`InputError` naming the row otherwise).
     lang : {"id", "en"}, optional
         Language of the ``label`` column (default: the codebook's; a code without a label
         in ``lang`` keeps the one it has). Without ``codebook`` the label is the code id.
@@ -844,7 +857,7 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
         raise ValueError(f"min_chars ({min_chars}) must not exceed max_chars ({max_chars}): "
                          "no quote could fit between them")
     check_codebook(codebook)
-    codings = checked_codings(codings, corpus, allow_many=True)
+    codings = checked_codings(codings, corpus, allow_many=True, codebook=codebook)
     codings, turns, _, n_ignored = on_roles(codings, corpus, roles)
     docs = corpus.documents.set_index("doc_id")
     if attribute == "auto":
