@@ -211,6 +211,8 @@ class _Featuriser:
     char_vocab: dict[str, int] = field(default_factory=dict)
     char_idf: np.ndarray | None = None
     neighbours: bool = False
+    negation: bool = True  # the dictionary's options (autocode's)
+    question_context: bool = True
 
     def stems(self, texts: list[str]) -> list[str]:
         """Each text as a space-separated string of its normalised stems."""
@@ -361,11 +363,12 @@ class _Featuriser:
         when only from the question, then per include pattern 1 when it hits (coded status)
         in the turn.
         """
-        hits = self.matcher.hits(units)
+        hits = self.matcher.hits(units, negation=self.negation)
         # only the roles these turns have: a coder's role may be missing from this corpus
         roles = None if self.roles is None else tuple(
             r for r in self.roles if r in set(units["role"]))
-        auto = autocode(corpus, self.matcher, roles=roles, hits=hits)
+        auto = autocode(corpus, self.matcher, roles=roles, hits=hits,
+                        **self.dictionary_options)
         key = pd.MultiIndex.from_frame(units[["doc_id", "segment_id"]])
         n_codes = len(self.codes)
         patterns = [(p.code, p.text, p.kind) for p in self.matcher.patterns
@@ -389,6 +392,11 @@ class _Featuriser:
         if self.neighbours:
             out = np.hstack([out, _neighbour_codes(units, out[:, :n_codes])])
         return out, auto
+
+    @property
+    def dictionary_options(self) -> dict[str, bool]:
+        """The options of :func:`~citra_eval.autocode` the dictionary side codes with."""
+        return {"negation": self.negation, "question_context": self.question_context}
 
     def feature_names(self, with_dictionary: bool) -> list[str]:
         names = [] if self.word is None else [f"w{n}" for n in self.word_terms]
@@ -814,7 +822,8 @@ class LearnedCoder:
             ``both`` (default): the model that also sees the dictionary coder's decisions;
             ``learned``: the text model alone (a :class:`LearningWarning` names the codes
             it could not learn, which it never codes); ``dictionary``:
-            :func:`~citra_eval.autocode` alone (question context and negation on).
+            :func:`~citra_eval.autocode` alone (with the ``negation`` and
+            ``question_context`` the coder was trained with).
         coder : str
             Value of the ``coder`` column (default ``"learned"``; ``"auto"`` for
             ``dictionary`` unless given).
@@ -847,7 +856,8 @@ class LearnedCoder:
                              f"({self.roles!r}), got {roles!r}; train another coder")
         if combine == "dictionary":
             name = "auto" if coder == "learned" else coder
-            return autocode(corpus, self._matcher, roles=self.roles, coder=name)
+            return autocode(corpus, self._matcher, roles=self.roles, coder=name,
+                            **self._features.dictionary_options)
         never = [c for c in self.codes if ("learned", c) not in self._models]
         if combine == "learned" and never:
             warnings.warn(LearningWarning(
@@ -1049,6 +1059,13 @@ def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=Fal
     return wanted, docs, rated
 
 
+def _dictionary_options(negation, question_context) -> dict[str, bool]:
+    """The dictionary's options, checked: ``_Featuriser``'s keyword arguments."""
+    check_bool(negation, "negation")
+    check_bool(question_context, "question_context")
+    return {"negation": negation, "question_context": question_context}
+
+
 def _too_few_to_train(n_docs: int) -> str:
     return (f"codings cover {n_docs} document(s) with turns of the coded roles; the "
             "learned coder needs codings of at least two documents (its thresholds are "
@@ -1060,7 +1077,8 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
                 labels: Literal["pooled", "any", "all"] = "pooled",
                 neighbours: bool = False,
                 coverage: str | Mapping | pd.DataFrame | None = None,
-                progress: bool | None = None) -> LearnedCoder:
+                progress: bool | None = None, negation: bool = True,
+                question_context: bool = True) -> LearnedCoder:
     """Train a coder on human codings of the study.
 
     Parameters
@@ -1093,6 +1111,11 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
     progress : bool or None
         A progress bar on stderr over the fits (codes times models times inner folds + 1);
         None: only on a terminal. Nothing is printed otherwise.
+    negation, question_context : bool
+        The dictionary's options, as :func:`~citra_eval.autocode` takes them (default True):
+        the dictionary's codings the stacked model sees, and those of
+        ``combine="dictionary"``, read negation and the interviewer's question or not. The
+        text model's own question words are features either way.
 
     Returns
     -------
@@ -1128,7 +1151,7 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
     matcher = compile_codebook(codebook)
     codings = codings[codings["doc_id"].isin(docs)]
     feats = _Featuriser(matcher, wanted, seed, codes=list(codebook.codable_ids),
-                        neighbours=neighbours)
+                        neighbours=neighbours, **_dictionary_options(negation, question_context))
     prepared = feats.prepare(corpus.subset(docs))
     return _train(codebook, feats, prepared, codings, seed=seed, labels=labels,
                   progress=progress, rated=rated)
@@ -1485,7 +1508,8 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
                          labels: Literal["pooled", "any", "all"] = "pooled",
                          neighbours: bool = False,
                          coverage: str | Mapping | pd.DataFrame | None = None,
-                         progress: bool | None = None) -> CoderValidation:
+                         progress: bool | None = None, negation: bool = True,
+                         question_context: bool = True) -> CoderValidation:
     """Leave-one-document-out precision, recall and F1 of the learned coder.
 
     For every coded document in turn, a coder is trained on the codings of all other
@@ -1510,6 +1534,9 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
         See :func:`train_coder`.
     neighbours : bool
         See :func:`train_coder`.
+    negation, question_context : bool
+        The dictionary's options (see :func:`train_coder`); the ``dictionary`` rows score
+        :func:`~citra_eval.autocode` with them.
     coverage : "all", "documents", mapping, DataFrame or None
         Which documents each coder rated, as :func:`~citra_eval.agreement` takes it (in a
         study, :attr:`citra_eval.Study.coverage`: study.yaml's ``double_coded``), e.g.
@@ -1579,8 +1606,9 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     # on each training set
     matcher = compile_codebook(codebook)
     codes = list(codebook.codable_ids)
-    prepared = _Featuriser(matcher, wanted, seed, codes=codes,
-                           neighbours=neighbours).prepare(corpus.subset(docs))
+    options = _dictionary_options(negation, question_context)
+    prepared = _Featuriser(matcher, wanted, seed, codes=codes, neighbours=neighbours,
+                           **options).prepare(corpus.subset(docs))
     parts, n_learned = [], dict.fromkeys(codes, 0)
     bar = progress_bar(len(docs), progress, desc="cross-validating", unit="doc", threshold=1)
     try:
@@ -1588,7 +1616,7 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
             rest = [x for x in docs if x != d]
             train = codings[codings["doc_id"].isin(rest)]
             coder = _train(codebook, _Featuriser(matcher, wanted, seed, codes=codes,
-                                                 neighbours=neighbours),
+                                                 neighbours=neighbours, **options),
                            prepared.subset(rest), train, seed=seed, labels=labels,
                            progress=False, rated=rated)
             for m, c in coder._models:
