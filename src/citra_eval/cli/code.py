@@ -317,9 +317,8 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
                   f"{_ratio(row.macro_f1)})" + (f"; {note}" if note else ""), file=err)
         short = cv.learned_in[cv.learned_in["n_learned"] < cv.learned_in["n_folds"]]
         if len(short):
-            print("  the text model could not learn, in some folds (too few positive turns "
-                  "or documents): " + ", ".join(
-                      f"{r.code} (learned in {r.n_learned} of {r.n_folds})"
+            print("  the text model could not learn, in some folds: " + ", ".join(
+                      f"{r.code} (learned in {r.n_learned} of {r.n_folds}: {r.reason})"
                       for r in short.itertuples(index=False)), file=err)
     if suggestions is not None and suggestions.empty:
         declared = coverage.values() if isinstance(coverage, dict) else ()
