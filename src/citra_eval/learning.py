@@ -1189,12 +1189,13 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
     True
     """
     check_bool(progress, "progress", allow_none=True)
+    options = _dictionary_options(negation, question_context)
     wanted, docs, rated = _check_inputs(corpus, codings, codebook, seed, roles, labels,
                                         neighbours, coverage=coverage)
     matcher = compile_codebook(codebook)
     codings = codings[codings["doc_id"].isin(docs)]
     feats = _Featuriser(matcher, wanted, seed, codes=list(codebook.codable_ids),
-                        neighbours=neighbours, **_dictionary_options(negation, question_context))
+                        neighbours=neighbours, **options)
     prepared = feats.prepare(corpus.subset(docs))
     return _train(codebook, feats, prepared, codings, seed=seed, labels=labels,
                   progress=progress, rated=rated)
@@ -1637,6 +1638,7 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     [['A', 'both'], ['A', 'learned'], ['A', 'dictionary']]
     """
     check_bool(progress, "progress", allow_none=True)
+    options = _dictionary_options(negation, question_context)
     wanted, docs, rated = _check_inputs(corpus, codings, codebook, seed, roles, labels,
                                         neighbours, minimum=MIN_CV_DOCUMENTS,
                                         too_few=_too_few_to_cross_validate, coverage=coverage)
@@ -1653,7 +1655,6 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     # on each training set
     matcher = compile_codebook(codebook)
     codes = list(codebook.codable_ids)
-    options = _dictionary_options(negation, question_context)
     prepared = _Featuriser(matcher, wanted, seed, codes=codes, neighbours=neighbours,
                            **options).prepare(corpus.subset(docs))
     parts, n_learned = [], dict.fromkeys(codes, 0)
