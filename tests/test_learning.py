@@ -488,6 +488,88 @@ def test_cli_learn_from_bad_input_writes_nothing(cli, tmp_path):
     assert r.returncode == 2 and "needs --learn-from" in r.stderr and not out.exists()
 
 
+def _tiny_study(tmp_path) -> list[str]:
+    """A transcript folder and codebook (one code): the inputs of ``code``."""
+    tdir = tmp_path / "t"
+    tdir.mkdir(parents=True)
+    (tdir / "D1.txt").write_text("---\nid: D1\nspeakers: {X: informant}\n---\n"
+                                 "X: makanannya enak sekali\n", encoding="utf-8")
+    (tmp_path / "cb.yaml").write_text("codes:\n  - {id: rasa, label: Rasa, patterns: "
+                                      "[enak]}\n", encoding="utf-8")
+    return ["code", "--transcripts", str(tdir), "--codebook", str(tmp_path / "cb.yaml")]
+
+
+@pytest.mark.parametrize("option", [("--combine", "learned"), ("--labels", "all"),
+                                    ("--seed", "3"), ("--seed", "0"),
+                                    ("--combine", "both")])
+def test_cli_learner_options_need_learn_from(tmp_path, capsys, option):
+    """--combine, --labels and --seed were silently ignored without --learn-from (the
+    dictionary's codings, exit 0), while --suggest was refused: now refused alike, even
+    at their default value, and nothing is written."""
+    from citra_eval.cli import main
+
+    out = tmp_path / "out.csv"
+    assert main([*_tiny_study(tmp_path), "--out", str(out), *option]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and f"{option[0]} needs --learn-from" in err, err
+    assert not out.exists()
+    assert main([*_tiny_study(tmp_path / "ok"), "--out", str(out)]) == 0
+
+
+def test_dictionary_options_reach_the_dictionary_side(small, example_codebook):
+    """negation= and question_context= are the dictionary's: the learned coder's dictionary
+    block and its combine='dictionary' follow them (they were fixed on before)."""
+    corpus, a, _ = small
+    plain = dict(negation=False, question_context=False)
+    coder = ce.train_coder(corpus, a[a.doc_id != "INF04"], codebook=example_codebook,
+                           seed=0, **plain)
+    want = ce.autocode(corpus, example_codebook, **plain)
+    assert not want.equals(ce.autocode(corpus, example_codebook))  # the options matter here
+    pd.testing.assert_frame_equal(coder.code(corpus, combine="dictionary"), want)
+    pd.testing.assert_frame_equal(coder._features.prepare(corpus).auto, want)
+    for name in ("negation", "question_context"):
+        with pytest.raises(TypeError, match=name):
+            ce.train_coder(corpus, a, codebook=example_codebook, **{name: "no"})
+    # the cross-validation's dictionary is the same dictionary
+    cv = ce.cross_validate_coder(corpus, a, codebook=example_codebook, seed=0, **plain)
+    held = cv.predictions[cv.predictions["coder"] == "dictionary"]
+    pd.testing.assert_frame_equal(
+        held.drop(columns="coder").reset_index(drop=True),
+        want[want["doc_id"].isin(cv.documents)].drop(columns="coder").reset_index(drop=True))
+
+
+def test_cli_dictionary_options_with_learn_from(tmp_path, capsys):
+    """--no-negation and --no-question-context were silently ignored with --learn-from:
+    --combine dictionary gave the default dictionary's codings."""
+    from citra_eval.cli import main
+
+    tdir = tmp_path / "t"
+    tdir.mkdir()
+    for d in (1, 2, 3):
+        (tdir / f"D{d}.txt").write_text(
+            f"---\nid: D{d}\nspeakers: {{P: interviewer, X: informant}}\n---\n"
+            "P: Bagaimana rasa makanannya?\nX: Menurut saya cukup lumayan.\n"
+            "X: Makanannya tidak enak sama sekali.\nX: Tempatnya enak dan nyaman.\n",
+            encoding="utf-8")
+    (tmp_path / "cb.yaml").write_text(
+        "codes:\n  - {id: rasa, label: Rasa, patterns: [enak]}\n"
+        "  - {id: tempat, label: Tempat, patterns: [nyaman]}\n", encoding="utf-8")
+    corpus = ce.read_transcripts(tdir)
+    seg = corpus.segments[corpus.segments["text"].str.contains("nyaman")]
+    ce.write_codings(seg[["doc_id", "segment_id", "start", "end"]].assign(
+        code="tempat", coder="A"), tmp_path / "a.csv")
+    base = ["code", "--transcripts", str(tdir), "--codebook", str(tmp_path / "cb.yaml")]
+    flags = ["--no-negation", "--no-question-context"]
+    assert main([*base, "--out", str(tmp_path / "plain.csv"), *flags]) == 0
+    assert main([*base, "--out", str(tmp_path / "learned.csv"), "--learn-from",
+                 str(tmp_path / "a.csv"), "--combine", "dictionary", *flags]) == 0
+    capsys.readouterr()
+    plain = pd.read_csv(tmp_path / "plain.csv")
+    learned = pd.read_csv(tmp_path / "learned.csv")
+    assert len(plain) > len(ce.autocode(corpus, ce.Codebook.load(tmp_path / "cb.yaml")))
+    pd.testing.assert_frame_equal(learned, plain)
+
+
 def test_character_block_is_what_sklearns_vectoriser_gives(example_corpus, example_codebook):
     """The character block is counted once per distinct word; it must equal
     ``TfidfVectorizer(analyzer="char_wb", ...)`` fitted and applied the usual way."""

@@ -150,7 +150,7 @@ def test_cli_learn_from_a_study_with_a_focus_group(cli, tmp_path):
     assert r.returncode == 0, r.stderr
     assert re.search(r"learned +vs A: not measured: the text model was fitted in none of the "
                      r"3 folds", r.stderr), r.stderr
-    assert "(learned in 0 of 3)" in r.stderr
+    assert "(learned in 0 of 3: too few positive turns" in r.stderr
 
 
 # ---------------------------------------------------------------- 2: nothing to code
@@ -250,6 +250,68 @@ def test_a_text_model_never_fitted_is_not_measured():
         "learned: not measured").all()
     both = cv.compare("both", "dictionary", reference="A", n_boot=50)
     assert both["note"].eq("both: the dictionary in every fold: no code was learned").all()
+
+
+def _every_turn_coded(tmp_path=None):
+    """Four interviews whose every informant turn A coded 'rasa' (many positives in each
+    document, no negative) and never 'harga'; written to ``tmp_path`` when given."""
+    texts = {}
+    for d in range(1, 5):
+        turns = "".join(f"P: Bagaimana?\nX: Makanan nomor {i} di tempat {d} itu enak sekali "
+                        "dan murah juga.\n" for i in range(8))
+        texts[f"d{d}.txt"] = (f"---\nid: D{d}\nspeakers: {{P: interviewer, X: informant}}\n"
+                              f"---\n{turns}")
+    book = {"codebook": "t", "codes": [{"id": "rasa", "label": "Rasa", "patterns": ["enak"]},
+                                       {"id": "harga", "label": "Harga", "patterns": ["murah"]}]}
+    corpus = ce.Corpus.from_texts(texts)
+    seg = corpus.segments[corpus.segments["role"] == "informant"]
+    codings = seg[["doc_id", "segment_id", "start", "end"]].assign(code="rasa", coder="A")
+    if tmp_path is not None:
+        (tmp_path / "t").mkdir()
+        for name, text in texts.items():
+            (tmp_path / "t" / name).write_text(text, encoding="utf-8")
+        (tmp_path / "cb.yaml").write_text(
+            "codes:\n  - {id: rasa, label: Rasa, patterns: [enak]}\n"
+            "  - {id: harga, label: Harga, patterns: [murah]}\n", encoding="utf-8")
+        ce.write_codings(codings, tmp_path / "a.csv")
+    return corpus, ce.Codebook.from_dict(book), codings
+
+
+EVERY_TURN = "applied to every coded turn"
+TOO_FEW = "too few positive turns"
+
+
+def test_a_code_on_every_turn_is_said_to_be_on_every_turn(tmp_path, capsys):
+    """A code applied to every coded turn was said to have 'too few positive turns, or
+    positives in only one document' (by combine='learned', the cross-validation's notes
+    and the command), though it had many in every document."""
+    corpus, book, codings = _every_turn_coded()
+    coder = ce.train_coder(corpus, codings, codebook=book)
+    with pytest.warns(LearningWarning) as got:
+        coder.code(corpus, combine="learned")
+    said = str(got[0].message)
+    assert re.search(rf"'rasa'[^;]*{EVERY_TURN}", said), said
+    assert re.search(rf"'harga'[^;]*{TOO_FEW}", said), said
+    cv = ce.cross_validate_coder(corpus, codings, codebook=book)
+    notes = cv.table.set_index(["coder", "code"])["note"]
+    assert EVERY_TURN in notes[("learned", "rasa")] and TOO_FEW not in notes[("learned", "rasa")]
+    assert EVERY_TURN in notes[("both", "rasa")] and TOO_FEW not in notes[("both", "rasa")]
+    assert TOO_FEW in notes[("learned", "harga")] and EVERY_TURN not in notes[("learned",
+                                                                               "harga")]
+    reasons = cv.learned_in.set_index("code")["reason"]
+    assert reasons["rasa"].startswith(EVERY_TURN) and reasons["harga"].startswith(TOO_FEW)
+    with pytest.warns(LearningWarning, match=f"'rasa'[^;]*{EVERY_TURN}"):
+        ce.suggest_turns(corpus, codings[codings["doc_id"] != "D4"], codebook=book)
+    # the command's summary names it too
+    from citra_eval.cli import main
+
+    _every_turn_coded(tmp_path)
+    assert main(["code", "--transcripts", str(tmp_path / "t"), "--codebook",
+                 str(tmp_path / "cb.yaml"), "--out", str(tmp_path / "out.csv"),
+                 "--learn-from", str(tmp_path / "a.csv"), "--combine", "learned",
+                 "--cross-validate", str(tmp_path / "cv.csv")]) == 0
+    err = capsys.readouterr().err
+    assert re.search(rf"learned +vs A: not measured: .*'?rasa'?[^;]*{EVERY_TURN}", err), err
 
 
 def test_codes_never_learned_are_named_and_combine_learned_warns_once():

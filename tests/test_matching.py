@@ -80,6 +80,40 @@ def test_negation_can_be_switched_off():
     assert ce.autocode(corpus, BOOK, negation=False)["code"].tolist() == ["bamara"]
 
 
+@pytest.mark.parametrize("negator", ["jgn", "bkn", "blom", "gag", "kadak"])
+def test_chat_spellings_of_negators_negate(negator):
+    # chat abbreviations of jangan, bukan, belum and of tidak (gag, Banjar kadak)
+    assert statuses(f"Kami {negator} pernah ikut Bamara.") == [("bamara", "negated")]
+    assert negator in Matcher.from_codebook(BOOK).negation_words
+
+
+def test_bukannya_is_no_negation_word():
+    # "bukannya ... malah": "instead of", not a denial of what follows
+    assert statuses("Bukannya ikut Bamara, dia malah pulang.") == [("bamara", "coded")]
+
+
+ADA = ce.Codebook.from_dict({"codebook": "t", "language": "id", "codes": [
+    {"id": "ada", "label": "Ada", "patterns": ["ada masalah"]},
+    {"id": "tanpa", "label": "Tanpa", "patterns": ["tidak ada masalah", "kadada masalah"]},
+    {"id": "rx", "label": "Rx", "patterns": [{"regex": "ada masalah"}]}]})
+
+
+@pytest.mark.parametrize("turn", ["Kadada masalah lawan pelayanannya.",
+                                  "Pokoknya kadada masalah.", "Kadada masalah"])
+def test_a_slang_word_that_expands_to_a_negation_negates_what_starts_inside_it(turn):
+    # Banjar kadada is "tidak ada": "ada masalah", found inside it, is negated; the
+    # patterns that hold the negation code it; every hit still slices the turn as written
+    text = f"---\nid: D\nspeakers: {{I: informant}}\n---\nI: {turn}\n"
+    corpus = ce.Corpus.from_texts({"d.txt": text})
+    hits = ce.match_patterns(corpus, ADA)
+    assert dict(zip(hits["code"], hits["status"], strict=True)) == {
+        "ada": "negated", "tanpa": "coded", "rx": "negated"}
+    seg = corpus.segments.set_index("segment_id")["text"]
+    for row in hits.itertuples(index=False):
+        assert row.matched_text.lower() in seg[row.segment_id].lower()
+    assert ce.match_patterns(corpus, ADA, negation=False)["status"].eq("coded").all()
+
+
 def test_exclude_patterns_suppress_only_the_hits_they_overlap():
     got = statuses("Kerja sama tim redaksi bagus, kami juga bermitra dengan media.")
     assert got.count(("kerja_sama", "excluded")) == 1

@@ -305,8 +305,16 @@ def _calls(tmp_path, corpus, codebook):
                                                                 codebook=codebook),
         ("train_coder", "progress"): lambda v: ce.train_coder(corpus, codings, progress=v,
                                                               codebook=codebook),
+        ("train_coder", "negation"): lambda v: ce.train_coder(corpus, codings, negation=v,
+                                                              codebook=codebook),
+        ("train_coder", "question_context"): lambda v: ce.train_coder(
+            corpus, codings, question_context=v, codebook=codebook),
         ("cross_validate_coder", "neighbours"): lambda v: ce.cross_validate_coder(
             corpus, codings, codebook=codebook, neighbours=v),
+        ("cross_validate_coder", "negation"): lambda v: ce.cross_validate_coder(
+            corpus, codings, codebook=codebook, negation=v),
+        ("cross_validate_coder", "question_context"): lambda v: ce.cross_validate_coder(
+            corpus, codings, codebook=codebook, question_context=v),
         ("cross_validate_coder", "progress"): lambda v: ce.cross_validate_coder(
             corpus, codings, codebook=codebook, progress=v),
         ("collocations", "stem"): lambda v: ce.collocations(corpus, stem=v),

@@ -184,9 +184,11 @@ CV_INTERVAL_COLUMNS = ["reference", "coder", "measure", "estimate", "ci_low", "c
 CV_COMPARE_COLUMNS = ["reference", "coder", "other", "measure", "difference", "ci_low",
                       "ci_high", "n_documents", "n_boot", "note"]
 #: Columns of :attr:`CoderValidation.learned_in`.
-CV_LEARNED_COLUMNS = ["code", "n_folds", "n_learned"]
+CV_LEARNED_COLUMNS = ["code", "n_folds", "n_learned", "reason"]
 _TOO_FEW = ("too few positive turns, or positives in only one document, among the training "
             "documents")
+_EVERY_TURN = ("applied to every coded turn of the training documents, so none shows what "
+               "it is not: code turns without it")
 _MEASURES = ("precision", "recall", "f1")
 _BOOT_CELLS = 1_000_000  # resampling weights (replicates x documents) held at once
 SUGGEST_COLUMNS = ["doc_id", "segment_id", "start", "end", "text", "code", "score",
@@ -214,6 +216,8 @@ class _Featuriser:
     char_vocab: dict[str, int] = field(default_factory=dict)
     char_idf: np.ndarray | None = None
     neighbours: bool = False
+    negation: bool = True  # the dictionary's options (autocode's)
+    question_context: bool = True
 
     def stems(self, texts: list[str]) -> list[str]:
         """Each text as a space-separated string of its normalised stems."""
@@ -364,11 +368,12 @@ class _Featuriser:
         when only from the question, then per include pattern 1 when it hits (coded status)
         in the turn.
         """
-        hits = self.matcher.hits(units)
+        hits = self.matcher.hits(units, negation=self.negation)
         # only the roles these turns have: a coder's role may be missing from this corpus
         roles = None if self.roles is None else tuple(
             r for r in self.roles if r in set(units["role"]))
-        auto = autocode(corpus, self.matcher, roles=roles, hits=hits)
+        auto = autocode(corpus, self.matcher, roles=roles, hits=hits,
+                        **self.dictionary_options)
         key = pd.MultiIndex.from_frame(units[["doc_id", "segment_id"]])
         n_codes = len(self.codes)
         patterns = [(p.code, p.text, p.kind) for p in self.matcher.patterns
@@ -392,6 +397,11 @@ class _Featuriser:
         if self.neighbours:
             out = np.hstack([out, _neighbour_codes(units, out[:, :n_codes])])
         return out, auto
+
+    @property
+    def dictionary_options(self) -> dict[str, bool]:
+        """The options of :func:`~citra_eval.autocode` the dictionary side codes with."""
+        return {"negation": self.negation, "question_context": self.question_context}
 
     def feature_names(self, with_dictionary: bool) -> list[str]:
         names = [] if self.word is None else [f"w{n}" for n in self.word_terms]
@@ -686,7 +696,8 @@ class LearnedCoder:
 
     def __init__(self, *, codebook: Codebook, matcher, featuriser: _Featuriser,
                  models: dict, thresholds: pd.DataFrame, coders: list[str],
-                 documents: list[str], seed: int, labels: str) -> None:
+                 documents: list[str], seed: int, labels: str,
+                 unlearned: Mapping[str, str] | None = None) -> None:
         self.codebook = codebook
         self.codes = list(codebook.codable_ids)
         self._matcher = matcher
@@ -701,6 +712,8 @@ class LearnedCoder:
         self.seed = seed
         self.labels = labels
         self.roles = featuriser.roles
+        # code -> why the text model could not learn it (_why_not_learned)
+        self._unlearned = dict(unlearned or {})
 
     def __repr__(self) -> str:
         learned = sorted({c for (m, c) in self._models if m == "learned"})
@@ -817,7 +830,8 @@ class LearnedCoder:
             ``both`` (default): the model that also sees the dictionary coder's decisions;
             ``learned``: the text model alone (a :class:`LearningWarning` names the codes
             it could not learn, which it never codes); ``dictionary``:
-            :func:`~citra_eval.autocode` alone (question context and negation on).
+            :func:`~citra_eval.autocode` alone (with the ``negation`` and
+            ``question_context`` the coder was trained with).
         coder : str
             Value of the ``coder`` column (default ``"learned"``; ``"auto"`` for
             ``dictionary`` unless given).
@@ -850,12 +864,14 @@ class LearnedCoder:
                              f"({self.roles!r}), got {roles!r}; train another coder")
         if combine == "dictionary":
             name = "auto" if coder == "learned" else coder
-            return autocode(corpus, self._matcher, roles=self.roles, coder=name)
+            return autocode(corpus, self._matcher, roles=self.roles, coder=name,
+                            **self._features.dictionary_options)
         never = [c for c in self.codes if ("learned", c) not in self._models]
         if combine == "learned" and never:
             warnings.warn(LearningWarning(
                 f"combine='learned' never codes {listed(never)}: the text model could not "
-                f"learn them ({_TOO_FEW}); combine='both' leaves them to the dictionary"),
+                f"learn them ({_reasons_text(self._unlearned, never)}); combine='both' leaves "
+                "them to the dictionary"),
                 stacklevel=2)
         return self._codings(self._features.prepare(corpus), combine, coder)
 
@@ -1052,6 +1068,50 @@ def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=Fal
     return wanted, docs, rated
 
 
+def _why_not_learned(n_positive: int, n_documents: int, n_rows: int) -> str | None:
+    """Why the text model cannot learn a code from its training labels; None: it can.
+
+    Parameters
+    ----------
+    n_positive : int
+        Positive training rows (a turn once per coder who coded its document).
+    n_documents : int
+        Documents with a positive row.
+    n_rows : int
+        Training rows.
+
+    Returns
+    -------
+    str or None
+        Too few positives (fewer than :data:`MIN_POSITIVES`, or in one document only), or
+        the code applied to every coded turn (no negative to learn from); None when the
+        model can be fitted. The one wording of every message that says so.
+    """
+    if n_positive < MIN_POSITIVES or n_documents < 2:
+        return _TOO_FEW
+    if n_positive >= n_rows:
+        return _EVERY_TURN
+    return None
+
+
+def _reasons_text(reasons: Mapping[str, str], codes: Sequence[str]) -> str:
+    """``codes``' reasons of :func:`_why_not_learned`: the one reason when they share it,
+    else each reason after the codes it holds for (``'a', 'b': ...; 'c': ...``)."""
+    by_reason: dict[str, list[str]] = {}
+    for c in codes:
+        by_reason.setdefault(reasons.get(c, _TOO_FEW), []).append(c)
+    if len(by_reason) == 1:
+        return next(iter(by_reason))
+    return "; ".join(f"{listed(cs)}: {why}" for why, cs in by_reason.items())
+
+
+def _dictionary_options(negation, question_context) -> dict[str, bool]:
+    """The dictionary's options, checked: ``_Featuriser``'s keyword arguments."""
+    check_bool(negation, "negation")
+    check_bool(question_context, "question_context")
+    return {"negation": negation, "question_context": question_context}
+
+
 def _too_few_to_train(n_docs: int) -> str:
     return (f"codings cover {n_docs} document(s) with turns of the coded roles; the "
             "learned coder needs codings of at least two documents (its thresholds are "
@@ -1063,7 +1123,8 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
                 labels: Literal["pooled", "any", "all"] = "pooled",
                 neighbours: bool = False,
                 coverage: str | Mapping | pd.DataFrame | None = None,
-                progress: bool | None = None) -> LearnedCoder:
+                progress: bool | None = None, negation: bool = True,
+                question_context: bool = True) -> LearnedCoder:
     """Train a coder on human codings of the study.
 
     Parameters
@@ -1096,6 +1157,11 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
     progress : bool or None
         A progress bar on stderr over the fits (codes times models times inner folds + 1);
         None: only on a terminal. Nothing is printed otherwise.
+    negation, question_context : bool
+        The dictionary's options, as :func:`~citra_eval.autocode` takes them (default True):
+        the dictionary's codings the stacked model sees, and those of
+        ``combine="dictionary"``, read negation and the interviewer's question or not. The
+        text model's own question words are features either way.
 
     Returns
     -------
@@ -1126,12 +1192,13 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
     True
     """
     check_bool(progress, "progress", allow_none=True)
+    options = _dictionary_options(negation, question_context)
     wanted, docs, rated = _check_inputs(corpus, codings, codebook, seed, roles, labels,
                                         neighbours, coverage=coverage)
     matcher = compile_codebook(codebook)
     codings = codings[codings["doc_id"].isin(docs)]
     feats = _Featuriser(matcher, wanted, seed, codes=list(codebook.codable_ids),
-                        neighbours=neighbours)
+                        neighbours=neighbours, **options)
     prepared = feats.prepare(corpus.subset(docs))
     return _train(codebook, feats, prepared, codings, seed=seed, labels=labels,
                   progress=progress, rated=rated)
@@ -1156,7 +1223,7 @@ def _train(codebook: Codebook, feats: _Featuriser, prepared: _Prepared, codings:
         x.sum_duplicates()  # canonical once, for every fit below
     folds = _inner_folds(groups)
     n_codes = len(codes)
-    models, rows = {}, []
+    models, rows, unlearned = {}, [], {}
     # one step per fit: per code, each model's inner folds and its fit on every turn
     per_code = len(MODELS[1:]) * (len(folds) + 1)
     bar = progress_bar(n_codes * per_code, progress, desc="training", unit="fit", threshold=1)
@@ -1169,13 +1236,16 @@ def _train(codebook: Codebook, feats: _Featuriser, prepared: _Prepared, codings:
             # the dictionary needs no fitting: its F1 on the training turns
             decided = np.maximum(dic[idx, j], dic[idx, n_codes + j]) > 0
             rows.append([code, "dictionary", 0.5, _f1(yj, decided), n_pos, pos_docs, False])
-            if n_pos >= MIN_POSITIVES and pos_docs >= 2 and n_pos < len(yj):
+            why = _why_not_learned(n_pos, pos_docs, len(yj))
+            if why is None:
                 for name, x in (("learned", x_text), ("stacked", x_stacked)):
                     model, thr, f1 = _fit_code(x, idx, yj, groups, folds, seed, tick)
                     models[(name, code)] = model
                     rows.append([code, name, thr, f1, n_pos, pos_docs, False])
-            elif bar is not None:
-                bar.update(per_code)  # left to the dictionary: nothing to fit
+                continue
+            unlearned[code] = why  # left to the dictionary: nothing to fit
+            if bar is not None:
+                bar.update(per_code)
     finally:
         if bar is not None:
             bar.close()
@@ -1192,7 +1262,7 @@ def _train(codebook: Codebook, feats: _Featuriser, prepared: _Prepared, codings:
     return LearnedCoder(codebook=codebook, matcher=feats.matcher, featuriser=feats,
                         models=models, thresholds=thresholds,
                         coders=sorted(map(str, codings["coder"].unique())), documents=docs,
-                        seed=seed, labels=labels)
+                        seed=seed, labels=labels, unlearned=unlearned)
 
 
 # --------------------------------------------------------------------------- validation
@@ -1220,10 +1290,11 @@ class CoderValidation:
         the reference coded (what :meth:`conf_int` resamples); for a human coder, with
         ``coverage``, of those that both rated.
     learned_in : DataFrame
-        ``code, n_folds, n_learned``: per code, in how many of the folds the text model
-        (and the stacked one) could be fitted; in the others the code had too few positive
-        turns (or positives in one document only) among the training documents, ``learned``
-        never codes it and ``both`` leaves it to the dictionary.
+        ``code, n_folds, n_learned, reason``: per code, in how many of the folds the text
+        model (and the stacked one) could be fitted; in the others the code had too few
+        positive turns (or positives in one document only) among the training documents, or
+        was applied to every coded turn there, as ``reason`` says (empty when learned in
+        every fold), ``learned`` never codes it and ``both`` leaves it to the dictionary.
 
     Notes
     -----
@@ -1488,7 +1559,8 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
                          labels: Literal["pooled", "any", "all"] = "pooled",
                          neighbours: bool = False,
                          coverage: str | Mapping | pd.DataFrame | None = None,
-                         progress: bool | None = None) -> CoderValidation:
+                         progress: bool | None = None, negation: bool = True,
+                         question_context: bool = True) -> CoderValidation:
     """Leave-one-document-out precision, recall and F1 of the learned coder.
 
     For every coded document in turn, a coder is trained on the codings of all other
@@ -1513,6 +1585,9 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
         See :func:`train_coder`.
     neighbours : bool
         See :func:`train_coder`.
+    negation, question_context : bool
+        The dictionary's options (see :func:`train_coder`); the ``dictionary`` rows score
+        :func:`~citra_eval.autocode` with them.
     coverage : "all", "documents", mapping, DataFrame or None
         Which documents each coder rated, as :func:`~citra_eval.agreement` takes it (in a
         study, :attr:`citra_eval.Study.coverage`: study.yaml's ``double_coded``), e.g.
@@ -1567,6 +1642,7 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     [['A', 'both'], ['A', 'learned'], ['A', 'dictionary']]
     """
     check_bool(progress, "progress", allow_none=True)
+    options = _dictionary_options(negation, question_context)
     wanted, docs, rated = _check_inputs(corpus, codings, codebook, seed, roles, labels,
                                         neighbours, minimum=MIN_CV_DOCUMENTS,
                                         too_few=_too_few_to_cross_validate, coverage=coverage)
@@ -1586,20 +1662,23 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     # on each training set
     matcher = compile_codebook(codebook)
     codes = list(codebook.codable_ids)
-    prepared = _Featuriser(matcher, wanted, seed, codes=codes,
-                           neighbours=neighbours).prepare(corpus.subset(docs))
+    prepared = _Featuriser(matcher, wanted, seed, codes=codes, neighbours=neighbours,
+                           **options).prepare(corpus.subset(docs))
     parts, n_learned = [], dict.fromkeys(codes, 0)
+    reasons: dict[str, dict[str, None]] = {c: {} for c in codes}  # code -> its reasons, ordered
     bar = progress_bar(len(docs), progress, desc="cross-validating", unit="doc", threshold=1)
     try:
         for d in docs:
             rest = [x for x in docs if x != d]
             train = codings[codings["doc_id"].isin(rest)]
             coder = _train(codebook, _Featuriser(matcher, wanted, seed, codes=codes,
-                                                 neighbours=neighbours),
+                                                 neighbours=neighbours, **options),
                            prepared.subset(rest), train, seed=seed, labels=labels,
                            progress=False, rated=rated)
             for m, c in coder._models:
                 n_learned[c] += m == "learned"
+            for c, why in coder._unlearned.items():
+                reasons[c][why] = None
             held = prepared.subset([d])
             for combine in ("both", "learned"):
                 parts.append(coder._codings(held, combine, combine))
@@ -1633,8 +1712,9 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
             per_doc += _document_counts(table, reference_on, on_corpus, roles=wanted,
                                         codes=codes, names=(ref, name))
     learned_in = pd.DataFrame({"code": codes, "n_folds": len(docs),
-                               "n_learned": [n_learned[c] for c in codes]}).astype(
-        {"n_folds": "int64", "n_learned": "int64"})
+                               "n_learned": [n_learned[c] for c in codes],
+                               "reason": [" / ".join(reasons[c]) for c in codes]}).astype(
+        {"n_folds": "int64", "n_learned": "int64", "reason": "str"})
     table = _mark_unlearned(pd.concat(rows, ignore_index=True), learned_in)[CV_COLUMNS]
     for ref, name in apart:  # nothing to compare: said like a side never fitted
         table.loc[(table["reference"] == ref) & (table["coder"] == name), "note"] = (
@@ -1652,6 +1732,7 @@ def _mark_unlearned(table: pd.DataFrame, learned_in: pd.DataFrame) -> pd.DataFra
     :class:`CoderValidation`)."""
     n = int(learned_in["n_folds"].max())
     k = learned_in.set_index("code")["n_learned"]
+    why = learned_in.set_index("code")["reason"].replace("", _TOO_FEW)
     never = k.index[k == 0].tolist()
     table = table.assign(note="")
     code, coder = table["code"], table["coder"]
@@ -1663,8 +1744,9 @@ def _mark_unlearned(table: pd.DataFrame, learned_in: pd.DataFrame) -> pd.DataFra
         table.loc[mine & partly, "note"] = [
             f"learned in {int(j)} of {n} folds; {what} in the others"
             for j in per_code[mine & partly]]
-    table.loc[(coder == "both") & (per_code == 0), "note"] = (
-        f"left to the dictionary in all {n} folds ({_TOO_FEW})")
+    mine = (coder == "both") & (per_code == 0)
+    table.loc[mine, "note"] = [f"left to the dictionary in all {n} folds ({why[c]})"
+                               for c in code[mine]]
     measures = ["precision", "recall", "f1"]
     unfitted = (coder == "learned") & (per_code == 0)
     if len(never) == len(k):  # the text model was never fitted at all
@@ -1675,8 +1757,11 @@ def _mark_unlearned(table: pd.DataFrame, learned_in: pd.DataFrame) -> pd.DataFra
         table.loc[(coder == "learned") & summary, "note"] = (
             f"counts the codes never learned as never coded: {listed(never, quote=False)}")
     table.loc[unfitted, measures] = np.nan
-    table.loc[unfitted, "note"] = (f"not measured: the text model was fitted in none of "
-                                   f"the {n} folds ({_TOO_FEW})")
+    # a code's own reason; on the micro and macro rows, every code's
+    said = {c: why[c] for c in k.index} | dict.fromkeys(
+        ["micro", "macro"], _reasons_text(why.to_dict(), never))
+    table.loc[unfitted, "note"] = [f"not measured: the text model was fitted in none of "
+                                   f"the {n} folds ({said[c]})" for c in code[unfitted]]
     return table
 
 
@@ -1798,9 +1883,10 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
         scores["model"] != "dictionary")
     if scores["margin"].isna().all():  # no model fitted: any order would be arbitrary
         warnings.warn(LearningWarning(
-            f"no code could be learned from the codings ({_TOO_FEW}, or a code applied to "
-            "every coded turn), so nothing ranks the uncoded turns and none is suggested; "
-            "code documents whose turns differ in their codes, then train again"),
+            f"no code could be learned from the codings "
+            f"({_reasons_text(coder._unlearned, coder.codes)}), so nothing ranks the uncoded "
+            "turns and none is suggested; code documents whose turns differ in their codes, "
+            "then train again"),
             stacklevel=2)
         return pd.DataFrame(columns=SUGGEST_COLUMNS).astype(_SUGGEST_DTYPES)
     # per turn: its least certain modelled code, else the dictionary's strongest code

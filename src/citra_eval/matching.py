@@ -438,14 +438,26 @@ class Matcher:
 
         The hit's first token ``t`` is negated when the last negation word ``j`` before it
         lies in the same segment and clause, at most :data:`NEGATION_WINDOW` words before
-        ``t``, and is not followed by a "not only" word.
+        ``t``, and is not followed by a "not only" word; or when it starts inside a negation
+        word that stands for several words, after the negation (*kadada*, "tidak ada": a
+        hit of *ada masalah* in *kadada masalah*).
         """
         kinds = self._kinds(tok.uniques)  # per unique: 1 negator, 2 conjunction, 4 not-only
         codes, n = tok.codes, len(tok.codes)
         negators = np.flatnonzero((kinds[codes] & 1) > 0)
-        if n < 2 or not len(negators):
+        negates = np.fromiter((self.patterns[i].negates for i in p.tolist()), dtype=bool,
+                              count=len(p))
+        if not len(negators):
             return np.zeros(len(p), dtype=np.int64)
         t = np.minimum(np.searchsorted(tok.ends, pos, side="right"), n - 1)
+        # a hit that starts inside a negator standing for several words (kadada: "tidak
+        # ada") after its negation: a phrase hit at such a token (a phrase starting at the
+        # negation holds it, so never negates), a regex hit past the token's start
+        regex = np.fromiter((self.patterns[i].kind == "regex" for i in p.tolist()),
+                            dtype=bool, count=len(p))
+        inside = ((kinds[codes[t]] & 8) > 0) & (~regex | (pos > tok.starts[t]))
+        if n < 2:
+            return (inside & ~negates).astype(np.int64)
         last = np.searchsorted(negators, t, side="left") - 1  # the last negator before t
         j = np.where(last >= 0, negators[np.maximum(last, 0)], -1)
         near = (j >= 0) & (t - j - 1 <= NEGATION_WINDOW)
@@ -459,13 +471,12 @@ class Matcher:
                    | ((kinds[codes[k]] & 2) > 0))
             broken |= near & (j + d <= t) & brk
         after = np.minimum(np.maximum(j, 0) + 1, n - 1)
-        negated = near & ~broken & ~((kinds[codes[after]] & 4) > 0)
-        negates = np.fromiter((self.patterns[i].negates for i in p.tolist()), dtype=bool,
-                              count=len(p))
+        negated = (near & ~broken & ~((kinds[codes[after]] & 4) > 0)) | inside
         return (negated & ~negates).astype(np.int64)
 
     def _kinds(self, uniques: list[str]) -> np.ndarray:
-        """Per unique token: 1 negation word, 2 conjunction, 4 "not only" word (bits)."""
+        """Per unique token: 1 negation word, 2 conjunction, 4 "not only" word, 8 a
+        negation word that stands for several words (bits; see :func:`_word_kinds`)."""
         known = self._token_kind
         if not known:
             known.update(_word_kinds(self.normaliser))
@@ -605,16 +616,20 @@ def _negation_forms(norm: Normaliser) -> frozenset[str]:
 
 
 def _word_kinds(norm: Normaliser) -> dict[str, int]:
-    """``{word: bits}``: 1 negation word, 2 conjunction, 4 "not only" word, slang included."""
+    """``{word: bits}``: 1 negation word, 2 conjunction, 4 "not only" word, slang included;
+    8 a slang negation word whose expansion goes on after the negation (Banjar *kadada*,
+    "tidak ada"): what starts inside it is negated."""
     out: dict[str, int] = {}
     for bit, words in ((1, NEGATORS), (2, CONJUNCTIONS), (4, NOT_ONLY)):
         for w in words:
             out[w] = out.get(w, 0) | bit
     for word, standard in norm.slang_table.items():
-        first = next(iter(standard.split()), "")
+        first, *rest = standard.split() or [""]
         for bit, words in ((1, NEGATORS), (2, CONJUNCTIONS), (4, NOT_ONLY)):
             if first in words:
                 out[word] = out.get(word, 0) | bit
+        if first in NEGATORS and rest:
+            out[word] |= 8
     return out
 
 

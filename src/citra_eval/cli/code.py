@@ -72,18 +72,21 @@ def _add_code(sub: argparse._SubParsersAction) -> None:
                    help="value of the coder column (default auto, or learned with "
                         "--learn-from)")
     p.add_argument("--no-question-context", action="store_true",
-                   help="do not hand the codes of the interviewer's question on to the answer")
+                   help="do not hand the codes of the interviewer's question on to the answer "
+                        "(with --learn-from: in the dictionary's codings it combines with)")
     p.add_argument("--no-negation", action="store_true",
-                   help="let pattern hits governed by a negation word code too")
+                   help="let pattern hits governed by a negation word code too (with "
+                        "--learn-from: in the dictionary's codings it combines with)")
     p.add_argument("--learn-from", metavar="FILE", nargs="+", default=[],
                    help="human codings CSV(s) to train a learned coder on")
-    p.add_argument("--combine", choices=list(COMBINE), default="both",
+    p.add_argument("--combine", choices=list(COMBINE), default=None,
                    help="with --learn-from: the model that also sees the dictionary (both, "
                         "default), the text model alone (learned) or the dictionary alone")
-    p.add_argument("--labels", choices=list(LABELS), default="pooled",
-                   help="with --learn-from: how several coders' codings become labels")
-    p.add_argument("--seed", type=seed_value, default=0,
-                   help="seed of the learned coder (default 0)")
+    p.add_argument("--labels", choices=list(LABELS), default=None,
+                   help="with --learn-from: how several coders' codings become labels "
+                        "(default pooled)")
+    p.add_argument("--seed", type=seed_value, default=None,
+                   help="with --learn-from: seed of the learned coder (default 0)")
     p.add_argument("--cross-validate", metavar="OUT.csv",
                    help="with --learn-from: also write leave-one-document-out precision, "
                         "recall and F1 per code against each coder (inside a study, for its "
@@ -101,8 +104,26 @@ def _add_code(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run_code)
 
 
+#: The learned coder's options with their defaults: given without --learn-from, refused
+#: (the dictionary coder has no use for them).
+_LEARNER_OPTIONS = {"combine": "both", "labels": "pooled", "seed": 0}
+
+
+def _check_learner_options(args: argparse.Namespace) -> None:
+    """Refuse a learned coder's option without ``--learn-from``; then fill in the
+    defaults."""
+    for name, default in _LEARNER_OPTIONS.items():
+        if getattr(args, name) is None:
+            setattr(args, name, default)
+        elif not args.learn_from:
+            raise InputError(f"--{name} needs --learn-from (the human codings to learn "
+                             f"from): the dictionary coder has no {name}; drop --{name} "
+                             "or add --learn-from")
+
+
 def _check_outputs(args: argparse.Namespace) -> None:
     """Every output: a .csv, its own file, none of the inputs (the shared output guard)."""
+    _check_learner_options(args)
     files = {"--out": args.out}
     for flag, value in (("--cross-validate", args.cross_validate), ("--suggest", args.suggest)):
         if value:
@@ -262,15 +283,19 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
     try:
         # inside a study, the interviews a coder read and found nothing in train too
         coverage = _coverage(args, human)
+        # the dictionary's options: its codings in the stacked model and combine=dictionary
+        options = {"negation": not args.no_negation,
+                   "question_context": not args.no_question_context}
         coder = train_coder(corpus, human, codebook=codebook, seed=args.seed, roles=roles,
-                            labels=args.labels, coverage=coverage)
+                            labels=args.labels, coverage=coverage, **options)
         codings = coder.code(corpus, roles=roles, combine=args.combine,
                              coder=args.coder or ("auto" if args.combine == "dictionary"
                                                   else "learned"))
         cv = suggestions = None
         if args.cross_validate:
             cv = cross_validate_coder(corpus, human, codebook=codebook, seed=args.seed,
-                                      roles=roles, labels=args.labels, coverage=coverage)
+                                      roles=roles, labels=args.labels, coverage=coverage,
+                                      **options)
         if args.suggest:
             suggestions = suggest_turns(corpus, human, codebook=codebook, seed=args.seed,
                                         roles=roles, coder=coder, coverage=coverage)
@@ -317,9 +342,8 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
                   f"{_ratio(row.macro_f1)})" + (f"; {note}" if note else ""), file=err)
         short = cv.learned_in[cv.learned_in["n_learned"] < cv.learned_in["n_folds"]]
         if len(short):
-            print("  the text model could not learn, in some folds (too few positive turns "
-                  "or documents): " + ", ".join(
-                      f"{r.code} (learned in {r.n_learned} of {r.n_folds})"
+            print("  the text model could not learn, in some folds: " + ", ".join(
+                      f"{r.code} (learned in {r.n_learned} of {r.n_folds}: {r.reason})"
                       for r in short.itertuples(index=False)), file=err)
     if suggestions is not None and suggestions.empty:
         declared = coverage.values() if isinstance(coverage, dict) else ()
