@@ -1185,6 +1185,16 @@ def _three_turns():
     return corpus, cb
 
 
+def _turn_2_quote_problem(quote: str) -> str:
+    """The message for a quote of code 'a' typed on turn 2 of 'R1' in an empty sheet."""
+    corpus, cb = _three_turns()
+    sheet = ce.coding_sheet(corpus, cb)
+    sheet.quotes.loc[0] = ["R1", 2, "a", quote, None]
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A", path="s.xlsx")
+    return str(err.value)
+
+
 @pytest.mark.parametrize(("quote", "says"), [
     ("a partner", "found in turn 4 of 'R1': fix segment_id to 4"),
     ("A  PARTNER", "found in turn 4 of 'R1': fix segment_id to 4"),  # loosely, too
@@ -1192,12 +1202,7 @@ def _three_turns():
      "words run across turns 2-4 of 'R1': give one row per turn"),
 ])
 def test_a_quote_not_in_its_turn_says_where_its_words_are(quote, says):
-    corpus, cb = _three_turns()
-    sheet = ce.coding_sheet(corpus, cb)
-    sheet.quotes.loc[0] = ["R1", 2, "a", quote, None]
-    with pytest.raises(ce.InputError) as err:
-        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A", path="s.xlsx")
-    message = str(err.value)
+    message = _turn_2_quote_problem(quote)
     assert "quotes!D2" in message and "is not in turn 2 of 'R1'" in message
     assert says in message, message
 
@@ -1500,12 +1505,7 @@ def test_a_title_row_above_the_header_says_to_delete_it(tmp_path, fmt):
 ])
 def test_a_quote_pasted_with_its_speaker_label_says_to_drop_the_label(quote, says):
     # session 14 sheets item 3: "fix segment_id to 2" for a quote whose segment_id is 2
-    corpus, cb = _three_turns()
-    sheet = ce.coding_sheet(corpus, cb)
-    sheet.quotes.loc[0] = ["R1", 2, "a", quote, None]
-    with pytest.raises(ce.InputError) as err:
-        ce.codings_from_sheet(sheet, corpus=corpus, codebook=cb, coder="A", path="s.xlsx")
-    message = str(err.value)
+    message = _turn_2_quote_problem(quote)
     assert "quotes!D2" in message and says in message, message
     assert "fix segment_id to 2" not in message
 
