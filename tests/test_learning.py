@@ -1143,3 +1143,91 @@ def test_learned_coder_intervals_check_n_boot_as_every_interval_does(method):
         call(*args, reference="A", n_boot=40.0) if args else call(n_boot=40.0)
     kwargs = {"reference": "A"} if args else {}
     assert len(call(*args, n_boot=40, **kwargs)) in (1, 3)
+
+
+# --------------------------------------------------------------------------- addresses
+
+
+def _handle_study() -> tuple[ce.Corpus, ce.Codebook, pd.DataFrame]:
+    """Four chat transcripts of six informant turns; every turn that names the handle
+    ``@pemkot_xyz`` (and a link or an e-mail address) is coded ``keluhan``, and no other
+    turn is: the handle predicts the code perfectly in training."""
+    words = ["jalan", "rusak", "lampu", "mati", "sampah", "numpuk", "air", "keruh", "macet",
+             "parah", "banjir", "lagi", "antre", "lama", "parkir", "penuh"]
+    texts, rows = {}, []
+    for d in range(4):
+        body = []
+        for k in range(6):
+            w = [words[(d * 5 + k * 3 + i) % len(words)] for i in range(4)]
+            said = " ".join(w)
+            if k % 2 == 0:
+                said = f"@pemkot_xyz {said} https://t.co/Zq9vW lapor ke aduan@kotaxyz.go.id"
+            body.append(f"P: Ada kabar lagi {k}? cc @dinas_qwv\nI: {said}\n")
+        head = f"---\nid: D{d}\nspeakers: {{P: interviewer, I: informant}}\n---\n"
+        texts[f"D{d}.txt"] = head + "".join(body)
+    corpus = ce.Corpus.from_texts(texts)
+    book = ce.Codebook.from_dict({"codebook": "t", "version": 1, "language": "id", "codes": [
+        {"id": "keluhan", "label": {"id": "Keluhan"}, "patterns": ["rusak"]}]})
+    for seg in corpus.segments[corpus.segments.role == "informant"].itertuples():
+        if "@pemkot_xyz" in seg.text:
+            rows.append((seg.doc_id, seg.segment_id, seg.start, seg.end, "keluhan", "A"))
+    return corpus, book, pd.DataFrame(rows, columns=ce.CODING_COLUMNS)
+
+
+def test_handles_links_and_addresses_are_no_features_of_the_learned_coder():
+    """Before: the stems of ``@pemkot_xyz`` (*pemkot*, *xyz*), of a link (*https*, *t*,
+    *co*) and of an e-mail address were words and character n-grams of the text model, so
+    a coder learned a handle's name as evidence. Now they are blanked as the vocabulary
+    tables blank them (``normalise.blank_addresses``), in the turn and in the question."""
+    corpus, book, human = _handle_study()
+    coder = ce.train_coder(corpus, human, codebook=book, seed=0)
+    assert "keluhan" not in coder._unlearned  # the text model was fitted for the code
+    names = coder._features.feature_names(with_dictionary=False)
+    assert names
+    for bad in ("xyz", "pemk", "qwv", "dinas", "https", "zq9", "aduan", "go id"):
+        assert not [n for n in names if bad in n[1:]], bad
+    for combine in ("both", "learned"):
+        out = coder.code(corpus, combine=combine)
+        evidence = " | ".join(out["evidence"])
+        for bad in ("xyz", "pemkot", "qwv", "https", "aduan"):
+            assert bad not in evidence, (combine, bad)
+
+
+def test_suggest_turns_takes_the_dictionarys_negation_option():
+    """Before: suggest_turns had no negation= (train_coder and autocode have it), so the
+    coder it trained always read negation. Now negation= (and question_context=) reach
+    the coder it trains; a coder passed must have been trained with the same options."""
+    texts = {}
+    for d in ("D1", "D2", "D3", "D4"):
+        body = "".join(f"P: Bagaimana {d} {k}?\nI: {_TOPICS[k % 2][0]} Hari {k} di {d}.\n"
+                       for k in range(4))
+        if d == "D4":  # not coded yet: a negated hit of a code too rare to learn
+            body += "P: Ada masalah?\nI: Tidak ada tarif tambahan.\n"
+        texts[f"{d}.txt"] = f"---\nid: {d}\nspeakers: {{P: interviewer, I: informant}}\n---\n" \
+            + body
+    corpus = ce.Corpus.from_texts(texts)
+    book = ce.Codebook.from_dict({"codebook": "t", "version": 1, "language": "id", "codes": [
+        {"id": "keluhan", "label": {"id": "Keluhan"}, "patterns": ["keluhan"]},
+        {"id": "informasi", "label": {"id": "Informasi"}, "patterns": ["informasi layanan"]},
+        {"id": "tarif", "label": {"id": "Tarif"}, "patterns": ["tarif"]}]})
+    turns = corpus.segments[(corpus.segments.role == "informant")
+                            & (corpus.segments.doc_id != "D4")]
+    human = pd.DataFrame(
+        [(t.doc_id, t.segment_id, t.start, t.end,
+          "keluhan" if t.text.startswith("Keluhan") else "informasi", "A")
+         for t in turns.itertuples()], columns=ce.CODING_COLUMNS)
+    proposed = {}
+    for negation in (True, False):
+        out = ce.suggest_turns(corpus, human, codebook=book, negation=negation)
+        proposed[negation] = "; ".join(out["proposed"])
+        coder = ce.train_coder(corpus, human, codebook=book, negation=negation)
+        pd.testing.assert_frame_equal(
+            out, ce.suggest_turns(corpus, human, codebook=book, negation=negation, coder=coder))
+    # 'tarif' is never coded by the humans: the dictionary decides it, negated or not
+    assert "tarif" not in proposed[True]
+    assert "tarif" in proposed[False]
+    coder = ce.train_coder(corpus, human, codebook=book, negation=False)
+    with pytest.raises(ValueError, match="negation=True.*trained with negation=False"):
+        ce.suggest_turns(corpus, human, codebook=book, coder=coder)
+    with pytest.raises(TypeError, match="negation must be True or False"):
+        ce.suggest_turns(corpus, human, codebook=book, negation="no")

@@ -9,7 +9,10 @@ The model (hyper-parameters fixed in advance, never tuned on evaluation data)
 ----------------------------------------------------------------------------
 Units are turns of the coded roles (default informants). A turn's text is normalised as the
 dictionary coder does it (case, slang and Banjarese, compounds, PySastrawi stems; see
-:mod:`citra_eval.normalise`), and described by
+:mod:`citra_eval.normalise`), without its web and e-mail addresses and social media handles
+(``@humas_kota``: who is addressed, not what is said; blanked as the vocabulary tables blank
+them, :func:`~citra_eval.normalise.blank_addresses`, so a handle's name is never learned as
+evidence; the dictionary block still sees them, as pattern matching does), and described by
 
 =========================  ============================================================
 block                      features
@@ -121,7 +124,7 @@ from .codings import CODING_COLUMNS, CoverageWarning, check_codings_against
 from .corpus import Corpus
 from .errors import InputError
 from .intercoder import rated_documents
-from .normalise import text_token_ids
+from .normalise import blank_addresses, text_token_ids
 from .reliability import percentile_interval, resample_weights
 
 if TYPE_CHECKING:  # for annotations only
@@ -220,10 +223,12 @@ class _Featuriser:
     question_context: bool = True
 
     def stems(self, texts: list[str]) -> list[str]:
-        """Each text as a space-separated string of its normalised stems."""
+        """Each text as a space-separated string of its normalised stems; web and e-mail
+        addresses and social media handles are no words (:func:`blank_addresses`, as in
+        the vocabulary tables): a handle's name is never learned as evidence."""
         if not texts:
             return []
-        which, codes, uniques = text_token_ids(texts)
+        which, codes, uniques = text_token_ids([blank_addresses(t) for t in texts])
         if not uniques:
             return [""] * len(texts)
         expand = self.matcher.normaliser.expand
@@ -1785,7 +1790,8 @@ def _document_counts(codings: pd.DataFrame, reference: pd.DataFrame, corpus: Cor
 def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, n: int = 20,
                   seed: int = 0, roles: Sequence[str] | None = ("informant",),
                   coder: LearnedCoder | None = None,
-                  coverage: str | Mapping | pd.DataFrame | None = None) -> pd.DataFrame:
+                  coverage: str | Mapping | pd.DataFrame | None = None,
+                  negation: bool = True, question_context: bool = True) -> pd.DataFrame:
     """The uncoded turns a human should code next, most uncertain first.
 
     Parameters
@@ -1802,10 +1808,15 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
         Roles whose turns are units (default informants).
     coder : LearnedCoder, optional
         A coder already trained on ``codings`` (trained here when omitted, with
-        ``coverage``).
+        ``coverage``, ``negation`` and ``question_context``).
     coverage : "all", "documents", mapping, DataFrame or None
         Which documents each coder rated (see :func:`train_coder`): a document a coder is
         declared to have read is coded, even without a coding in it, and not suggested.
+    negation, question_context : bool
+        The dictionary's options, as :func:`train_coder` and :func:`~citra_eval.autocode`
+        take them (default True): the dictionary's codings the stacked model sees and
+        ``proposed`` shows read negation and the interviewer's question or not. A
+        ``coder`` passed must have been trained with the same (``ValueError`` otherwise).
 
     Returns
     -------
@@ -1859,8 +1870,17 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
     False
     """
     check_int(n, "n", minimum=1)
+    options = _dictionary_options(negation, question_context)
     if coder is not None:
         check_type("coder", coder, LearnedCoder, "a LearnedCoder from train_coder")
+        trained = coder._features.dictionary_options
+        differ = [k for k in options if options[k] != trained[k]]
+        if differ:
+            raise ValueError(
+                "; ".join(f"{k}={options[k]} but the coder was trained with {k}={trained[k]}"
+                          for k in differ)
+                + ": pass the options the coder was trained with, or leave out coder= to "
+                  "train one here")
     _, _, rated = _check_inputs(corpus, codings, codebook, seed, roles, "pooled",
                                 coverage=coverage)
     if coder is None:
@@ -1868,7 +1888,7 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
             warnings.simplefilter("ignore", LearningWarning)
             warnings.simplefilter("ignore", CoverageWarning)
             coder = train_coder(corpus, codings, codebook=codebook, seed=seed, roles=roles,
-                                coverage=coverage)
+                                coverage=coverage, **options)
     coded = set(codings["doc_id"]).union(*(rated or {}).values())
     todo = [d for d in corpus.doc_ids if d not in coded]
     if not todo:

@@ -836,8 +836,9 @@ def blank_addresses(text: str) -> str:
     as many spaces, so its other words keep their offsets: an address is not words
     (``https://t.co/Ab1`` would be the tokens *https*, *t*, *co*, *ab1*), and a handle
     (``@humas_kota``, ``@user``) names who is addressed, as a link names a page. The
-    vocabulary tables (word frequencies, collocations, keyness) count none of them; pattern
-    matching and the learned coder still see them.
+    vocabulary tables (word frequencies, collocations, keyness) and the learned coder's
+    text features count none of them; pattern matching (the dictionary coder) still sees
+    them.
 
     A hashtag's word is kept as one word, without the ``#``: ``#BanjirJakarta`` counts as
     *banjirjakarta* (it is what the post is about), and is not split at its capitals (a

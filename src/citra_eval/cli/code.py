@@ -298,7 +298,8 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
                                       **options)
         if args.suggest:
             suggestions = suggest_turns(corpus, human, codebook=codebook, seed=args.seed,
-                                        roles=roles, coder=coder, coverage=coverage)
+                                        roles=roles, coder=coder, coverage=coverage,
+                                        **options)
     except InputError as exc:  # the codings as a whole: name the first codings file
         if exc.path is not None:
             raise
