@@ -169,7 +169,7 @@ def test_bad_input(small, example_codebook, coder):
         ce.train_coder(corpus, "a.csv", codebook=example_codebook)
     with pytest.raises(ce.InputError, match="at least two documents"):
         ce.train_coder(corpus, a[a.doc_id == "INF01"], codebook=example_codebook)
-    with pytest.raises(ce.InputError, match="no codable code for: nope"):
+    with pytest.raises(ce.InputError, match="'nope' is not in the codebook"):
         ce.train_coder(corpus, a.assign(code="nope"), codebook=example_codebook)
     with pytest.raises(ce.InputError, match="not in the corpus"):
         ce.train_coder(corpus, a.assign(doc_id="INF99"), codebook=example_codebook)
@@ -1231,3 +1231,20 @@ def test_suggest_turns_takes_the_dictionarys_negation_option():
         ce.suggest_turns(corpus, human, codebook=book, coder=coder)
     with pytest.raises(TypeError, match="negation must be True or False"):
         ce.suggest_turns(corpus, human, codebook=book, negation="no")
+
+
+@pytest.mark.parametrize("train", ["train_coder", "cross_validate_coder"])
+def test_the_learned_coder_checks_codes_as_every_analysis_does(small, example_codebook, train):
+    """Before: its own check named the unknown codes only ("no codable code for: ..."),
+    without the row, a suggestion, or what to do with a category. Now the check of the
+    analyses (check_codings_against with the codebook), as code_frequencies gives it."""
+    corpus, a, _ = small
+    typo = a.reset_index(drop=True)
+    typo.loc[1, "code"] = "bamra"
+    with pytest.raises(ce.InputError, match=r"3.*'bamra' is not in the codebook \(did you "
+                                            r"mean 'bamara'\?\)"):
+        getattr(ce, train)(corpus, typo, codebook=example_codebook)
+    category = a.reset_index(drop=True)
+    category.loc[0, "code"] = "strategi"
+    with pytest.raises(ce.InputError, match="'strategi' is a category"):
+        getattr(ce, train)(corpus, category, codebook=example_codebook)

@@ -189,6 +189,21 @@ def test_theme_evidence_counts_by_hand(study):
     assert t["code_alpha"].isna().all()  # no reliability table given
 
 
+
+def test_theme_evidence_checks_the_codes_against_its_codebook(study):
+    """Before: a code the codebook lacks (a typo, an old id) or a category was left out of
+    every row without a word, so the theme it meant counted fewer informants. Now it is an
+    InputError naming the row and the fix, as code_frequencies gives with a codebook."""
+    corpus, codebook, a, _ = study
+    typo = a.copy()
+    typo.iloc[2, typo.columns.get_loc("code")] = "bamra"
+    with pytest.raises(ce.InputError, match=r"4.*'bamra' is not in the codebook \(did you "
+                                            r"mean 'bamara'\?\)"):
+        ig.theme_evidence(typo, corpus=corpus, codebook=codebook)
+    category = a.assign(code=np.where(a.index == 0, "strategi", a["code"]))
+    with pytest.raises(ce.InputError, match="'strategi' is a category"):
+        ig.theme_evidence(category, corpus=corpus, codebook=codebook)
+
 def test_theme_quote_is_informant_text_of_that_code(study):
     corpus, codebook, a, b = study
     both = pd.concat([a, b], ignore_index=True)

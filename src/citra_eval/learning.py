@@ -1040,11 +1040,7 @@ def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=Fal
     check_seed(seed)
     check_choice(labels, "labels", LABELS)
     wanted = check_roles(roles, corpus)
-    check_codings_against(codings, corpus)
-    unknown = sorted(set(codings["code"].astype(str)) - set(codebook.codable_ids))
-    if unknown:
-        raise InputError(f"codings use code(s) the codebook has no codable code for: "
-                         f"{', '.join(unknown)}; add them to the codebook or drop those rows")
+    check_codings_against(codings, corpus, codebook=codebook)  # every code codable in it
     if codings.empty:
         raise InputError("codings is empty: the learned coder needs human codings of at "
                          "least two documents")
@@ -1141,7 +1137,9 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
         Codings of one or several coders (``coder`` column); only the turns of documents a
         coder coded count as that coder's examples.
     codebook : Codebook
-        The codebook (its patterns make the dictionary block).
+        The codebook (its patterns make the dictionary block). Every code of ``codings``
+        must be codable in it (:class:`InputError` naming the row otherwise, as
+        :func:`~citra_eval.code_frequencies` gives it).
     seed : int
         Seed of every random step (the solver); the same inputs and seed give the same coder.
     roles : sequence of str or None
@@ -1580,6 +1578,7 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     codings : DataFrame
         Codings of one or several coders (the training labels).
     codebook : Codebook
+        Every code of ``codings`` must be codable in it (see :func:`train_coder`).
     reference : sequence of str, optional
         Coders to score against (default: every coder in ``codings``). The reference's
         codings of a held-out document are never used to train the model that codes it.

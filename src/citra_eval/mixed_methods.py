@@ -127,7 +127,9 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
     corpus : Corpus
         The transcripts; only the turns of ``roles`` count.
     codebook : Codebook
-        Supplies the codes, their order, labels and linked constructs.
+        Supplies the codes, their order, labels and linked constructs. Every code of
+        ``codings`` must be codable in it (:class:`InputError` naming the row otherwise, as
+        :func:`citra_eval.code_frequencies` gives it).
     reliability : DataFrame, optional
         An agreement table with ``code`` and ``krippendorff_alpha`` columns.
     lang : {"id", "en"}
@@ -179,8 +181,8 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
     check_codebook(codebook, allow_none=False)
     check_frame(codings, "codings",
                 columns=["doc_id", "segment_id", "start", "end", "code", "coder"])
-    coded, inf, roles, _ = on_roles(checked_codings(codings, corpus, allow_many=True),
-                                     corpus, roles)
+    coded, inf, roles, _ = on_roles(checked_codings(codings, corpus, allow_many=True,
+                                                    codebook=codebook), corpus, roles)
     if roles is not None and inf.empty and not corpus.segments["role"].astype(bool).any():
         # a corpus without roles (check_roles warns when the speakers have other roles)
         warnings.warn(f"theme_evidence: no turn has the role(s) {listed(roles)} (the "
