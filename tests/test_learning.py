@@ -1248,3 +1248,7 @@ def test_the_learned_coder_checks_codes_as_every_analysis_does(small, example_co
     category.loc[0, "code"] = "strategi"
     with pytest.raises(ce.InputError, match="'strategi' is a category"):
         getattr(ce, train)(corpus, category, codebook=example_codebook)
+    empty = a.reset_index(drop=True)  # its own check refused an empty code: still refused
+    empty.loc[2, "code"] = ""
+    with pytest.raises(ce.InputError, match="'code' is empty; fill it in"):
+        getattr(ce, train)(corpus, empty, codebook=example_codebook)

@@ -472,7 +472,7 @@ def check_codings_against(codings: pd.DataFrame, corpus: Corpus, *,
     :class:`InputError` for a coding on a document or segment the corpus lacks and, when the
     table has the offsets (all of ``CODING_COLUMNS``), what :func:`validate_codings` reports
     but duplicates: whole-number offsets >= 0 with ``start`` smaller than ``end``, a code
-    not codable in ``codebook`` (when given), a span outside its document's text, drifted
+    not codable in ``codebook`` (when given; an empty code too), a span outside its document's text, drifted
     recorded text: the same rule as :func:`~citra_eval.agreement`, in one vectorised pass.
     Spans are checked against the text, not their turn (as ``read_codings(within="text")``
     allows)."""
@@ -482,7 +482,9 @@ def check_codings_against(codings: pd.DataFrame, corpus: Corpus, *,
     lines = _lines(codings)
     collect(_type_problems(codings, None, lines))
     problems, ok = _offset_problems(codings, None, lines)
-    if codebook is not None:
+    if codebook is not None:  # an empty code is in no codebook (read_codings says so too)
+        problems += [Problem(None, "'code' is empty; fill it in", int(line), "code")
+                     for line in lines[(codings["code"] == "").to_numpy()]]
         problems += _code_problems(codings, codebook, None, lines)
     problems += _corpus_problems(codings, corpus, lines, ok, None, segments=False)
     collect(problems, limit=MAX_REPORTED)
