@@ -900,3 +900,48 @@ def test_saturation_counts_only_the_roles_turns():
     every = ce.saturation(codings, corpus=corpus, order=order, base_size=1, run_length=1,
                           roles=None)
     assert every.set_index("doc_id").loc["B", "new_code_ids"] == "q; z"
+
+
+def test_saturation_says_how_many_codings_it_leaves_out_and_why():
+    """Session 14 left open: saturation left out the codings on turns outside ``roles``
+    without a word (the other analyses count them in ``attrs["n_codings_ignored"]``). Now
+    it counts them there too and a UserWarning names how many, the roles of their turns
+    and how to count them."""
+    corpus, codings = _with_question_coded()  # 3 codings on B's interviewer turn
+    order = ["A", "B"]
+    with pytest.warns(UserWarning, match=r"saturation: 3 of 9 codings are on turns of "
+                                         r"other roles than 'informant' \('interviewer'\) and "
+                                         r"are left out.*roles=\['informant', 'interviewer'\]"
+                                         r".*roles=None"):
+        sat = ce.saturation(codings, corpus=corpus, order=order, base_size=1, run_length=1)
+    assert sat.attrs["n_codings_ignored"] == 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        kept = ce.saturation(small()[1], corpus=corpus, order=order, base_size=1,
+                             run_length=1)
+        every = ce.saturation(codings, corpus=corpus, order=order, base_size=1, run_length=1,
+                              roles=None)
+    assert kept.attrs["n_codings_ignored"] == every.attrs["n_codings_ignored"] == 0
+
+
+def test_code_frequencies_warns_when_every_coding_is_outside_the_roles():
+    """Session 14 left open: codings all on the interviewer's turns (or on speakers of
+    another role, such as a focus group's moderator) gave a table of zeros without a word.
+    Now a UserWarning names the roles of their turns and how to include them; a table with
+    some codings on the roles' turns stays silent (attrs["n_codings_ignored"] counts)."""
+    corpus, _ = small()
+    seg = corpus.segments
+    asked = seg[seg["role"] == "interviewer"]
+    codings = pd.DataFrame([(t.doc_id, t.segment_id, t.start, t.end, "x", "A")
+                            for t in asked.itertuples()], columns=ce.CODING_COLUMNS)
+    with pytest.warns(UserWarning, match=r"code_frequencies: all 3 codings are on turns of "
+                                         r"other roles than 'informant' \('interviewer'\).*"
+                                         r"every count is 0.*roles=\['informant', "
+                                         r"'interviewer'\].*roles=None"):
+        f = ce.code_frequencies(codings, corpus=corpus)
+    assert f["n_codings"].sum() == 0 and f.attrs["n_codings_ignored"] == 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ce.code_frequencies(pd.concat([small()[1], codings], ignore_index=True),
+                            corpus=corpus)
+        ce.code_frequencies(codings, corpus=corpus, roles=["interviewer"])

@@ -148,6 +148,26 @@ def on_roles(codings: pd.DataFrame, corpus: Corpus, roles
     return data, units, roles, len(codings) - len(data)
 
 
+def warn_left_out(codings: pd.DataFrame, corpus: Corpus, roles: tuple[str, ...] | None,
+                  n_ignored: int, what: str, *, consequence: str = "") -> None:
+    """A ``UserWarning`` that ``n_ignored`` of ``codings`` were left out by the role filter
+    (:func:`on_roles`): how many, the roles of their turns and how to count them
+    (``roles=`` with those roles too, or None). ``consequence`` follows the count."""
+    if not n_ignored or roles is None:
+        return
+    keys = ["doc_id", "segment_id"]
+    turns = corpus.segments[[*keys, "role"]].astype({"segment_id": "int64"})
+    on = codings[keys].astype({"segment_id": "int64"}).merge(turns, on=keys, how="left")
+    theirs = [r for r in dict.fromkeys(on["role"].fillna("").astype(str)) if r not in roles]
+    named = [r for r in theirs if r]
+    said = listed([*map(repr, named), *(["no role"] if "" in theirs else [])], quote=False)
+    share = f"all {n_ignored}" if n_ignored == len(codings) else f"{n_ignored} of {len(codings)}"
+    fix = (f"pass roles={[*roles, *named]!r} to count them too, or roles=None to count every "
+           "turn" if named else "pass roles=None to count every turn")
+    warnings.warn(f"{what}: {share} codings are on turns of other roles than {listed(roles)} "
+                  f"({said}) and are left out{consequence}; {fix}", UserWarning, stacklevel=3)
+
+
 # --------------------------------------------------------------------------- frequencies
 
 
@@ -199,6 +219,9 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
         with no code (lowering every ``share_segments``). If they are not coded yet, pass
         ``corpus=corpus.subset(ce.coded_documents(codings, corpus=corpus))``. And when
         ``codings`` holds no coding at all (every count 0; without a codebook, no row).
+    UserWarning
+        Every coding is on a turn outside ``roles`` (every count 0): the warning names the
+        roles of their turns and the ``roles=`` that counts them.
 
     Examples
     --------
@@ -216,6 +239,9 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     if lang is not None:
         check_lang(lang)
     data, base, roles, n_ignored = on_roles(codings, corpus, roles)
+    if n_ignored and n_ignored == len(codings):  # a table of zeros: say why
+        warn_left_out(codings, corpus, roles, n_ignored, "code_frequencies",
+                      consequence=", so every count is 0")
     if codings.empty:
         rows = ("a row of zeros per code of the codebook" if codebook is not None else
                 "no row: the codes listed are those the codings apply")
@@ -555,6 +581,8 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         of ``roles``), ``order`` (``"date"``, ``"transcripts"`` or ``"given"``: the order
         used), ``undated`` (with ``"auto"``: the counted documents without a date) and the
         parameters; both points are None when no run meets the threshold.
+        ``.attrs["n_codings_ignored"]``: the codings left out (on turns of other roles), as
+        the other analyses count them.
 
     Warns
     -----
@@ -562,6 +590,9 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
         With the default base: when saturation cannot be judged (fewer than
         ``1 + run_length`` interviews: no run follows even a base of one), and when the base
         is smaller than 4.
+    UserWarning
+        Some codings are on turns outside ``roles`` and are left out: how many, the roles of
+        their turns and the ``roles=`` that counts them.
 
     Notes
     -----
@@ -605,8 +636,11 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     codings = checked_codings(codings, corpus, coder)
     roles = check_roles(roles, corpus)
     spoken = documents_with_roles(corpus, roles)
+    n_ignored = 0
     if roles is not None and corpus.segments["role"].isin(roles).any():
-        codings = on_roles(codings, corpus, roles)[0]  # as the other analyses count
+        kept, _, _, n_ignored = on_roles(codings, corpus, roles)  # as the other analyses count
+        warn_left_out(codings, corpus, roles, n_ignored, "saturation")
+        codings = kept
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
     undated: list[str] = []
     if isinstance(order, str):
@@ -672,6 +706,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     out["meets_threshold"] = pd.array(meets, dtype="boolean") if len(out) else []
     hit = out.index[out["meets_threshold"].fillna(False).astype(bool)] if len(out) else []
     confirmed = int(out.loc[hit[0], "position"]) if len(hit) else None
+    out.attrs["n_codings_ignored"] = n_ignored
     out.attrs["saturation"] = {
         "base_size": base_size, "run_length": run_length, "threshold": threshold,
         "base_codes": len(base_codes),
