@@ -317,6 +317,10 @@ def _calls(tmp_path, corpus, codebook):
             corpus, codings, codebook=codebook, question_context=v),
         ("cross_validate_coder", "progress"): lambda v: ce.cross_validate_coder(
             corpus, codings, codebook=codebook, progress=v),
+        ("suggest_turns", "negation"): lambda v: ce.suggest_turns(
+            corpus, codings, codebook=codebook, negation=v),
+        ("suggest_turns", "question_context"): lambda v: ce.suggest_turns(
+            corpus, codings, codebook=codebook, question_context=v),
         ("collocations", "stem"): lambda v: ce.collocations(corpus, stem=v),
         ("keyness", "stem"): lambda v: ce.keyness(corpus, target="bamara", codings=codings,
                                                   stem=v),
