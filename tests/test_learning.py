@@ -1227,7 +1227,7 @@ def test_suggest_turns_takes_the_dictionarys_negation_option():
     assert "tarif" not in proposed[True]
     assert "tarif" in proposed[False]
     coder = ce.train_coder(corpus, human, codebook=book, negation=False)
-    with pytest.raises(ValueError, match="negation=True.*trained with negation=False"):
+    with pytest.raises(ValueError, match=r"negation=True.*trained with negation=False"):
         ce.suggest_turns(corpus, human, codebook=book, coder=coder)
     with pytest.raises(TypeError, match="negation must be True or False"):
         ce.suggest_turns(corpus, human, codebook=book, negation="no")

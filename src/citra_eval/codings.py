@@ -472,10 +472,10 @@ def check_codings_against(codings: pd.DataFrame, corpus: Corpus, *,
     :class:`InputError` for a coding on a document or segment the corpus lacks and, when the
     table has the offsets (all of ``CODING_COLUMNS``), what :func:`validate_codings` reports
     but duplicates: whole-number offsets >= 0 with ``start`` smaller than ``end``, a code
-    not codable in ``codebook`` (when given; an empty code too), a span outside its document's text, drifted
-    recorded text: the same rule as :func:`~citra_eval.agreement`, in one vectorised pass.
-    Spans are checked against the text, not their turn (as ``read_codings(within="text")``
-    allows)."""
+    not codable in ``codebook`` (when given; an empty code too), a span outside its
+    document's text, drifted recorded text: the same rule as :func:`~citra_eval.agreement`,
+    in one vectorised pass. Spans are checked against the text, not their turn (as
+    ``read_codings(within="text")`` allows)."""
     check_codings_in_corpus(codings, corpus, name=name)
     if not len(codings) or any(c not in codings.columns for c in CODING_COLUMNS):
         return
