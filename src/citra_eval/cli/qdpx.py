@@ -52,7 +52,8 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--memos", metavar="FILE", help="memos CSV (memos.csv of qdpx import)")
     e.add_argument("--users", metavar="FILE",
                    help="users CSV (users.csv of qdpx import): their GUIDs, also of users "
-                        "without codings")
+                        "without codings, and who made and last changed the project "
+                        "(column project)")
     e.add_argument("--name", help="project name (default: the codebook's name)")
     e.add_argument("--positions", choices=["codepoint", "utf16"], default="codepoint",
                    help="count positions in code points (the REFI-QDA standard, default) or in "

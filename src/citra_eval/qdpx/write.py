@@ -18,6 +18,7 @@ from .._refi import (
     DATETIME_RE,
     GUID_RE,
     PROJECT_NS,
+    PROJECT_RECORD,
     SOURCE_GUID,
     SOURCE_NAME,
     SPEAKERS_PREFIX,
@@ -125,6 +126,7 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
     coders = sorted({str(c) for c in codings["coder"]} | authors | set(listed))
     user_guids = _distinct_user_guids(coders, {
         **{n: g for n, g in listed.items() if _valid(g, GUID_RE)}, **_user_guids(codings)})
+    root.attrib.update(_project_record(users, user_guids))
     if coders:
         users = ET.SubElement(root, "Users")
         for c in coders:  # the user's id (NVivo: initials) given back when users.csv has it
@@ -151,6 +153,36 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
         entries.append((f"sources/{_source_guid(corpus, doc)}.txt",
                         corpus.text(doc).encode("utf-8")))
     return _zip(entries)
+
+
+def _project_record(users: pd.DataFrame | None, user_guids: dict[str, str]) -> dict[str, str]:
+    """``<Project>``'s creator, last modifier and dates from the users' ``project`` column
+    (``created 2024-05-01T08:00:00Z``, ``modified <date>``, or both joined by ``; ``)."""
+    if users is None or users.empty or "project" not in users.columns:
+        return {}
+    attrs: dict[str, str] = {}
+    by_word = {word: (u, d) for u, d, word in PROJECT_RECORD}
+    for i, (name, value) in enumerate(zip(users["name"], users["project"], strict=True),
+                                      start=1):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        for item in value.split(";"):
+            word, _, date = item.strip().partition(" ")
+            date = date.strip()
+            if word not in by_word or (date and not DATETIME_RE.match(date)) \
+                    or not isinstance(name, str) or name not in user_guids:
+                raise InputError(f"users row {i}: project {value!r} is not who made or last "
+                                 "changed the project: write 'created 2024-01-02T03:04:05Z', "
+                                 "'modified 2024-01-02T03:04:05Z' (the date may be left out), "
+                                 "or both joined by '; ', on a user with a name")
+            user_attr, date_attr = by_word[word]
+            if user_attr in attrs:
+                raise InputError(f"users row {i}: project {value!r}: another user already "
+                                 f"{word} the project; keep '{word}' on one user")
+            attrs[user_attr] = user_guids[name]
+            if date:
+                attrs[date_attr] = date
+    return attrs
 
 
 def _valid(value, pattern) -> str | None:
@@ -410,7 +442,9 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
     users : DataFrame, optional
         ``guid, name[, user_id]`` of users to write besides the coders and memo authors
         (:attr:`Project.users`: users without codings are kept, with their GUIDs; a
-        ``user_id``, NVivo's initials, becomes the user's ``id``).
+        ``user_id``, NVivo's initials, becomes the user's ``id``; a ``project`` column,
+        ``created 2024-05-01T08:00:00Z`` and/or ``modified <date>`` joined by ``; ``,
+        becomes the project's creator, last modifier and dates).
 
     Notes
     -----
@@ -427,9 +461,11 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
     Raises
     ------
     InputError
-        When a coding refers to an unknown document or code, or lies outside its text, or a
-        memo is wrong (:func:`~citra_eval.qdpx.memos.check_memos`: a GUID or date the
-        schema refuses, an unknown document, code or ``about``, a span outside its text).
+        When a user's ``project`` is not ``created [date]``/``modified [date]`` (or names
+        one of them twice), a coding refers to an unknown document or code, or lies outside
+        its text, or a memo is wrong (:func:`~citra_eval.qdpx.memos.check_memos`: a GUID or
+        date the schema refuses, an unknown document, code or ``about``, a span outside its
+        text).
         When ``corpus`` was read from transcripts ``citra-eval pseudonymise`` wrote (its
         ``pseudonymisation_report.csv`` beside their folder), or is the corpus
         :func:`~citra_eval.pseudonymise` returned, and the codebook, the memos or the
