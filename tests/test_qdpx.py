@@ -1612,15 +1612,23 @@ def _coded_source(ref: str) -> str:
                         f'plainTextPath="{ref}">{sels}</TextSource>')
 
 
-def test_an_outside_source_changed_since_coding_is_not_read_silently(tmp_path, cli):
-    path = make_qdpx(tmp_path / "p.qdpx", _coded_source("relative://INT01.txt"))
+def _read_changed(tmp_path: Path, xml: str, doc: str, text: str):
+    """Read a project whose source ``doc`` is the outside file ``ext/<doc>.txt`` holding
+    ``text``, changed since coding: the source is left out, its codings too.
+    Returns the project's path, the folder, the project read and its note on ``doc``."""
+    path = make_qdpx(tmp_path / "p.qdpx", xml)
     folder = tmp_path / "ext"
     folder.mkdir()
-    (folder / "INT01.txt").write_text(_EDITED, encoding="utf-8")
+    (folder / f"{doc}.txt").write_text(text, encoding="utf-8")
     project = ce.read_qdpx(path, sources=folder)
     # its codings would cut the wrong words: the source is left out with a note saying why
     assert project.corpus.doc_ids == [] and project.codings.empty
-    note = next(n for n in project.notes if "INT01" in n)
+    return path, folder, project, next(n for n in project.notes if doc in n)
+
+
+def test_an_outside_source_changed_since_coding_is_not_read_silently(tmp_path, cli):
+    path, folder, project, note = _read_changed(
+        tmp_path, _coded_source("relative://INT01.txt"), "INT01", _EDITED)
     assert "changed since it was coded" in note and "1 of its 3 selection(s)" in note
     assert "skipped with its 3 coding(s)" in note
     lost = project.discarded.set_index("what").loc["text sources whose text changed since coding"]
@@ -1661,13 +1669,7 @@ def test_an_outside_source_edited_far_into_its_text_is_not_read_silently(tmp_pat
     """An edit far beyond the first codings moves only the codings after it: the source is
     still taken for a changed one, as for an edit before every coding."""
     coded, edited, words, xml = _far_edited_source()
-    path = make_qdpx(tmp_path / "p.qdpx", xml)
-    folder = tmp_path / "ext"
-    folder.mkdir()
-    (folder / "INT02.txt").write_text(edited, encoding="utf-8")
-    project = ce.read_qdpx(path, sources=folder)
-    assert project.corpus.doc_ids == [] and project.codings.empty
-    note = next(n for n in project.notes if "INT02" in n)
+    path, folder, _, note = _read_changed(tmp_path, xml, "INT02", edited)
     assert "changed since it was coded" in note and "skipped with its 13 coding(s)" in note
     assert "0 of its 1 selection(s) from position" in note, note
     with pytest.raises(ce.InputError, match="changed since it was coded"):
