@@ -209,6 +209,21 @@ def test_a_users_project_record_that_is_not_one_is_refused():
         qdpx_bytes(corpus, ce.Codebook.load(ce.example_path("codebook")), users=users)
 
 
+def test_cli_export_names_the_users_line_of_a_wrong_project_record(everything, tmp_path,
+                                                                    cli):
+    out = tmp_path / "out"
+    assert cli("qdpx", "import", str(everything), "--out", str(out)).returncode == 0
+    users = out / "users.csv"
+    users.write_text(users.read_text(encoding="utf-8").replace("created 2024", "made 2024"),
+                     encoding="utf-8")
+    r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"), "--codebook",
+            str(out / "codebook.yaml"), "--codings", str(out / "codings.csv"), "--users",
+            str(users), "--out", str(tmp_path / "o.qdpx"))
+    line = 1 + next(i for i, ln in enumerate(users.read_text().splitlines()) if "made" in ln)
+    assert r.returncode == 2 and f"{users}:{line}:" in r.stderr, r.stderr
+    assert "'created 2024-01-02T03:04:05Z'" in r.stderr and not (tmp_path / "o.qdpx").exists()
+
+
 @pytest.mark.parametrize("name", ["nvivo-win-12.6-oltas.qdpx", "atlasti-target-project.qdpx",
                                   "nvivo-codebook-project.qdpx"])
 def test_a_real_exports_creator_and_creation_date_survive_a_round_trip(name, tmp_path):

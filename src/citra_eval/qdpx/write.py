@@ -126,7 +126,8 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
     coders = sorted({str(c) for c in codings["coder"]} | authors | set(listed))
     user_guids = _distinct_user_guids(coders, {
         **{n: g for n, g in listed.items() if _valid(g, GUID_RE)}, **_user_guids(codings)})
-    root.attrib.update(_project_record(users, user_guids))
+    root.attrib.update({attr: user_guids[v] if attr.endswith("GUID") else v
+                        for attr, v in project_record(users).items()})
     if coders:
         users = ET.SubElement(root, "Users")
         for c in coders:  # the user's id (NVivo: initials) given back when users.csv has it
@@ -155,34 +156,65 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
     return _zip(entries)
 
 
-def _project_record(users: pd.DataFrame | None, user_guids: dict[str, str]) -> dict[str, str]:
-    """``<Project>``'s creator, last modifier and dates from the users' ``project`` column
-    (``created 2024-05-01T08:00:00Z``, ``modified <date>``, or both joined by ``; ``)."""
+def project_record(users: pd.DataFrame | None, *,
+                   path: str | os.PathLike | None = None) -> dict[str, str]:
+    """``<Project>``'s creator, last modifier and dates from the users' ``project`` column.
+
+    Parameters
+    ----------
+    users : DataFrame or None
+        A users table (:attr:`Project.users`, ``users.csv``); ``project`` holds
+        ``created 2024-05-01T08:00:00Z``, ``modified <date>`` (the date may be left out), or
+        both joined by ``; ``.
+    path : str or path, optional
+        The users file, for the message (``file:line``).
+
+    Returns
+    -------
+    dict
+        ``creatingUserGUID``/``modifyingUserGUID`` -> the user's *name* (an export maps it
+        to the user's GUID), ``creationDateTime``/``modifiedDateTime`` -> the date.
+
+    Raises
+    ------
+    InputError
+        When a value is none of these, is on a user without a name, or a second user claims
+        to have made (or last changed) the project.
+
+    Examples
+    --------
+    >>> users = pd.DataFrame({"guid": ["g1", "g2"], "name": ["Rina", "Budi"],
+    ...                       "project": ["created 2024-05-01T08:00:00Z", None]})
+    >>> project_record(users)
+    {'creatingUserGUID': 'Rina', 'creationDateTime': '2024-05-01T08:00:00Z'}
+    """
     if users is None or users.empty or "project" not in users.columns:
         return {}
-    attrs: dict[str, str] = {}
+    record: dict[str, str] = {}
     by_word = {word: (u, d) for u, d, word in PROJECT_RECORD}
     for i, (name, value) in enumerate(zip(users["name"], users["project"], strict=True),
                                       start=1):
         if not isinstance(value, str) or not value.strip():
             continue
+        where = {"path": path, "line": i + 1} if path is not None else {}
+        row = "" if where else f"users row {i}: "
         for item in value.split(";"):
             word, _, date = item.strip().partition(" ")
             date = date.strip()
             if word not in by_word or (date and not DATETIME_RE.match(date)) \
-                    or not isinstance(name, str) or name not in user_guids:
-                raise InputError(f"users row {i}: project {value!r} is not who made or last "
-                                 "changed the project: write 'created 2024-01-02T03:04:05Z', "
+                    or not isinstance(name, str) or not name:
+                raise InputError(f"{row}project {value!r} is not who made or last changed "
+                                 "the project: write 'created 2024-01-02T03:04:05Z', "
                                  "'modified 2024-01-02T03:04:05Z' (the date may be left out), "
-                                 "or both joined by '; ', on a user with a name")
+                                 "or both joined by '; ', on a user with a name", **where)
             user_attr, date_attr = by_word[word]
-            if user_attr in attrs:
-                raise InputError(f"users row {i}: project {value!r}: another user already "
-                                 f"{word} the project; keep '{word}' on one user")
-            attrs[user_attr] = user_guids[name]
+            if user_attr in record:
+                raise InputError(f"{row}project {value!r}: another user already {word} the "
+                                 f"project; keep '{word}' on one user only", **where)
+            record[user_attr] = name
             if date:
-                attrs[date_attr] = date
-    return attrs
+                record[date_attr] = date
+    return record
 
 
 def _valid(value, pattern) -> str | None:
