@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -1611,15 +1612,23 @@ def _coded_source(ref: str) -> str:
                         f'plainTextPath="{ref}">{sels}</TextSource>')
 
 
-def test_an_outside_source_changed_since_coding_is_not_read_silently(tmp_path, cli):
-    path = make_qdpx(tmp_path / "p.qdpx", _coded_source("relative://INT01.txt"))
+def _read_changed(tmp_path: Path, xml: str, doc: str, text: str):
+    """Read a project whose source ``doc`` is the outside file ``ext/<doc>.txt`` holding
+    ``text``, changed since coding: the source is left out, its codings too.
+    Returns the project's path, the folder, the project read and its note on ``doc``."""
+    path = make_qdpx(tmp_path / "p.qdpx", xml)
     folder = tmp_path / "ext"
     folder.mkdir()
-    (folder / "INT01.txt").write_text(_EDITED, encoding="utf-8")
+    (folder / f"{doc}.txt").write_text(text, encoding="utf-8")
     project = ce.read_qdpx(path, sources=folder)
     # its codings would cut the wrong words: the source is left out with a note saying why
     assert project.corpus.doc_ids == [] and project.codings.empty
-    note = next(n for n in project.notes if "INT01" in n)
+    return path, folder, project, next(n for n in project.notes if doc in n)
+
+
+def test_an_outside_source_changed_since_coding_is_not_read_silently(tmp_path, cli):
+    path, folder, project, note = _read_changed(
+        tmp_path, _coded_source("relative://INT01.txt"), "INT01", _EDITED)
     assert "changed since it was coded" in note and "1 of its 3 selection(s)" in note
     assert "skipped with its 3 coding(s)" in note
     lost = project.discarded.set_index("what").loc["text sources whose text changed since coding"]
@@ -1636,6 +1645,52 @@ def test_an_outside_source_changed_since_coding_is_not_read_silently(tmp_path, c
     text = project.corpus.text("INT01")
     assert [text[r.start:r.end] for r in project.codings.itertuples()] == _CODED_WORDS
     assert not any("changed" in n for n in project.notes)
+
+
+def _far_edited_source() -> tuple[str, str, list[str], str]:
+    """A long outside text coded twelve times near its start and once far in, and the same
+    text with four characters added far beyond the first twelve codings (before the last)."""
+    early = " ".join(f"Informant: We meet journalists in week {n} and talk about the "
+                     f"budget {n}." for n in range(12)) + "\n"
+    middle = "Interviewer: Thank you. " * 200 + "\n"
+    late = "Informant: Finally the governor approved the plan.\n"
+    coded = early + middle + late
+    edit = len(early) + len(middle) // 2
+    edited = coded[:edit] + "So, " + coded[edit:]
+    spans = [(m.start(), m.end()) for m in re.finditer(r"journalists in week \d+", early)]
+    spans.append((coded.index("approved"), coded.index("approved") + 8))  # then "nor appr"
+    sels = "".join(_selection(a, b) for a, b in spans)
+    xml = _project_xml('<TextSource guid="dddddddd-0000-0000-0000-0000000000c3" name="INT02" '
+                       f'plainTextPath="relative://INT02.txt">{sels}</TextSource>')
+    return coded, edited, [coded[a:b] for a, b in spans], xml
+
+
+def test_an_outside_source_edited_far_into_its_text_is_not_read_silently(tmp_path):
+    """An edit far beyond the first codings moves only the codings after it: the source is
+    still taken for a changed one, as for an edit before every coding."""
+    coded, edited, words, xml = _far_edited_source()
+    path, folder, _, note = _read_changed(tmp_path, xml, "INT02", edited)
+    assert "changed since it was coded" in note and "skipped with its 13 coding(s)" in note
+    assert "0 of its 1 selection(s) from position" in note, note
+    with pytest.raises(ce.InputError, match="changed since it was coded"):
+        ce.read_qdpx(path, sources=folder, strict=True)
+    # the file as coded reads without that note, every coding on its words
+    (folder / "INT02.txt").write_text(coded, encoding="utf-8")
+    project = ce.read_qdpx(path, sources=folder)
+    text = project.corpus.text("INT02")
+    assert [text[r.start:r.end] for r in project.codings.itertuples()] == words
+    assert not any("changed" in n for n in project.notes)
+
+
+def test_an_outside_source_cut_short_is_taken_for_a_changed_one(tmp_path):
+    """A coding beyond the end of an outside text (the file was shortened since coding)."""
+    coded, _, _, xml = _far_edited_source()
+    path = make_qdpx(tmp_path / "p.qdpx", xml)
+    (tmp_path / "INT02.txt").write_text(coded[:len(coded) // 2], encoding="utf-8")
+    project = ce.read_qdpx(path)
+    note = next(n for n in project.notes if "INT02" in n)
+    assert "changed since it was coded" in note and "outside" in note, note
+    assert project.corpus.doc_ids == []
 
 
 def test_a_text_in_the_archive_that_does_not_fit_its_selections_is_noted(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from xml.etree import ElementTree as ET
 
 import pandas as pd
@@ -11,6 +12,7 @@ from conftest import refdata_path
 from test_qdpx import _assert_valid, _qde, _schema, make_qdpx
 
 import citra_eval as ce
+from citra_eval.qdpx import qdpx_bytes
 
 
 def G(n: int) -> str:  # a GUID
@@ -136,9 +138,109 @@ def test_everything_is_kept_or_listed(everything):
                     "sets of codes (code groups): their memberships": 1,
                     "sets of notes: their memberships": 1,
                     "cases' references to codes or selections": 2,
-                    "names of coded text selections (their text is kept)": 1,
-                    "record of the project's creator, modifier and dates": 1}
+                    "names of coded text selections (their text is kept)": 1}
     assert project.discarded.set_index("what").loc["PDF sources", "codings"] == 1
+
+
+_PROJECT_RECORD = ("creatingUserGUID", "creationDateTime", "modifyingUserGUID",
+                   "modifiedDateTime")
+
+
+def _project_record(qdpx: bytes) -> dict[str, str | None]:
+    root = ET.fromstring(_qde(qdpx))
+    return {a: root.get(a) for a in _PROJECT_RECORD}
+
+
+def test_the_projects_creator_and_dates_go_back_out(everything, tmp_path, cli):
+    """The project's creator, modifier and dates are kept on the users who made and last
+    changed it (``users.project``, users.csv) and written back, in Python and through the
+    files ``qdpx import`` writes."""
+    project = ce.read_qdpx(everything)
+    want = {"creatingUserGUID": G(1), "creationDateTime": "2024-05-01T08:00:00Z",
+            "modifyingUserGUID": G(2), "modifiedDateTime": "2024-05-04T10:00:00Z"}
+    users = project.users.set_index("name")
+    assert users.loc["Rina", "project"] == "created 2024-05-01T08:00:00Z"
+    assert users.loc["Budi", "project"] == "modified 2024-05-04T10:00:00Z"
+    assert pd.isna(users.loc["Tamu", "project"])
+    assert not project.discarded["what"].str.contains("creator").any()
+    project.write(tmp_path / "py.qdpx")
+    assert _project_record((tmp_path / "py.qdpx").read_bytes()) == want
+    _assert_valid(_schema("Project.xsd"), _qde((tmp_path / "py.qdpx").read_bytes()))
+    out = tmp_path / "out"
+    r = cli("qdpx", "import", str(everything), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "creator" not in next(ln for ln in r.stderr.splitlines()
+                                 if ln.startswith("note: not kept: "))
+    again = tmp_path / "again.qdpx"
+    r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"), "--codebook",
+            str(out / "codebook.yaml"), "--codings", str(out / "codings.csv"), "--users",
+            str(out / "users.csv"), "--out", str(again))
+    assert r.returncode == 0, r.stderr
+    assert _project_record(again.read_bytes()) == want
+    # one user who both made and last changed the project, and a creator the project does
+    # not declare as a user
+    xml = EVERYTHING.replace(f'modifyingUserGUID="{G(2)}"', f'modifyingUserGUID="{G(1)}"')
+    one = ce.read_qdpx(make_qdpx(tmp_path / "one.qdpx", xml, {
+        f"sources/{G(30)}.txt": TEXT.encode("utf-8")}))
+    assert one.users.set_index("name").loc["Rina", "project"] == (
+        "created 2024-05-01T08:00:00Z; modified 2024-05-04T10:00:00Z")
+    one.write(tmp_path / "one_again.qdpx")
+    assert _project_record((tmp_path / "one_again.qdpx").read_bytes()) == {
+        **want, "modifyingUserGUID": G(1)}
+    xml = EVERYTHING.replace(f'creatingUserGUID="{G(1)}"', f'creatingUserGUID="{G(9)}"')
+    odd = ce.read_qdpx(make_qdpx(tmp_path / "odd.qdpx", xml, {
+        f"sources/{G(30)}.txt": TEXT.encode("utf-8")}))
+    odd.write(tmp_path / "odd_again.qdpx")
+    assert _project_record((tmp_path / "odd_again.qdpx").read_bytes()) == {
+        **want, "creatingUserGUID": G(9)}
+
+
+def test_a_project_of_citra_evals_own_has_no_creator_record(tmp_path):
+    corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    data = qdpx_bytes(corpus, ce.Codebook.load(ce.example_path("codebook")))
+    assert set(_project_record(data).values()) == {None}
+
+
+def test_a_users_project_record_that_is_not_one_is_refused():
+    corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    users = pd.DataFrame({"guid": [G(1)], "name": ["Rina"], "user_id": [None],
+                          "project": ["made 2024"]})
+    with pytest.raises(ce.InputError, match=r"users row 1.*'created 2024-01-02T03:04:05Z'"):
+        qdpx_bytes(corpus, ce.Codebook.load(ce.example_path("codebook")), users=users)
+
+
+def test_cli_export_names_the_users_line_of_a_wrong_project_record(everything, tmp_path,
+                                                                    cli):
+    out = tmp_path / "out"
+    assert cli("qdpx", "import", str(everything), "--out", str(out)).returncode == 0
+    users = out / "users.csv"
+    users.write_text(users.read_text(encoding="utf-8").replace("created 2024", "made 2024"),
+                     encoding="utf-8")
+    r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"), "--codebook",
+            str(out / "codebook.yaml"), "--codings", str(out / "codings.csv"), "--users",
+            str(users), "--out", str(tmp_path / "o.qdpx"))
+    line = 1 + next(i for i, ln in enumerate(users.read_text().splitlines()) if "made" in ln)
+    assert r.returncode == 2 and f"{users}:{line}:" in r.stderr, r.stderr
+    assert "'created 2024-01-02T03:04:05Z'" in r.stderr and not (tmp_path / "o.qdpx").exists()
+
+
+@pytest.mark.parametrize("name", ["nvivo-win-12.6-oltas.qdpx", "atlasti-target-project.qdpx",
+                                  "nvivo-codebook-project.qdpx"])
+def test_a_real_exports_creator_and_creation_date_survive_a_round_trip(name, tmp_path):
+    path = refdata_path("refi-qda", name)
+    with zipfile.ZipFile(path) as zf:
+        qde = zf.read(next(n for n in zf.namelist() if n.endswith(".qde")))
+    original = {a: ET.fromstring(qde).get(a) for a in _PROJECT_RECORD}
+    assert original["creatingUserGUID"] and original["creationDateTime"]
+    project = ce.read_qdpx(path)
+    project.write(tmp_path / "again.qdpx")
+    assert _project_record((tmp_path / "again.qdpx").read_bytes()) == original
+    back = ce.read_qdpx(tmp_path / "again.qdpx")  # an export writes its users by name
+
+    def by_name(users):
+        return users.sort_values("name", ignore_index=True)
+
+    pd.testing.assert_frame_equal(by_name(back.users), by_name(project.users))
 
 
 def test_cli_lists_what_is_not_kept_and_memos_round_trip(everything, tmp_path, cli):

@@ -35,6 +35,10 @@ REFI_CODING_COLUMNS = ["selection_guid", "coding_guid", "coder_guid", "created",
 GUID_RE = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                      r"[0-9a-fA-F]{12}\}?$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$")
+#: The project's own record on ``<Project>``: (user attribute, date attribute, the word the
+#: ``project`` column of the users table gives it: ``created 2024-05-01T08:00:00Z``).
+PROJECT_RECORD = (("creatingUserGUID", "creationDateTime", "created"),
+                  ("modifyingUserGUID", "modifiedDateTime", "modified"))
 #: Source description line of a document whose turns come from its declared speakers only.
 TURNS_DECLARED_LINE = "citra_eval turns: declared"
 ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")

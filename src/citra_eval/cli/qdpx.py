@@ -19,6 +19,7 @@ from ..pseudonymisation import shared_problems
 from ..qdpx import read_qdpx, write_qdpx
 from ..qdpx.memos import read_memos
 from ..qdpx.project import SAVED_ENTRIES, USER_COLUMNS
+from ..qdpx.write import project_record
 from ._common import (
     Problems,
     add_force,
@@ -52,7 +53,8 @@ def _add_qdpx(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--memos", metavar="FILE", help="memos CSV (memos.csv of qdpx import)")
     e.add_argument("--users", metavar="FILE",
                    help="users CSV (users.csv of qdpx import): their GUIDs, also of users "
-                        "without codings")
+                        "without codings, and who made and last changed the project "
+                        "(column project)")
     e.add_argument("--name", help="project name (default: the codebook's name)")
     e.add_argument("--positions", choices=["codepoint", "utf16"], default="codepoint",
                    help="count positions in code points (the REFI-QDA standard, default) or in "
@@ -153,6 +155,7 @@ def _export(args: argparse.Namespace) -> int:
     codings = pd.concat(tables, ignore_index=True) if tables else empty_codings()
     users = (read_csv_table(args.users, columns=USER_COLUMNS, required=["guid", "name"],
                             what="a users table") if args.users else None)
+    project_record(users, path=args.users)  # checked here to name the file and line
     write_qdpx(args.out, corpus, codebook, codings, name=args.name, positions=args.positions,
                memos=memos, users=users)
     print(f"ok: wrote {args.out}: {counted(len(corpus), 'document')}, "

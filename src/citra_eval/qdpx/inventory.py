@@ -2,8 +2,8 @@
 
 REFI-QDA 1.5 §7 asks an importer to show what it discards. citra_eval keeps text sources,
 their coded selections (codes, coders, dates, GUIDs, the selections' own creators and
-dates, comments and notes), the codebook,
-users, cases and variables, sets of sources (as document attributes) and memos (see
+dates, comments and notes), the codebook, users, the project's creator, last modifier and
+their dates, cases and variables, sets of sources (as document attributes) and memos (see
 :mod:`citra_eval.qdpx.memos`). :func:`discarded` counts the rest, by kind, from the XML, so
 that nothing goes missing in silence; ``Project.discarded`` holds the table and
 ``citra-eval qdpx import`` lists it on stderr.
@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from xml.etree import ElementTree as ET
 
 import pandas as pd
+
+from .._refi import PROJECT_RECORD
 
 __all__ = ["DISCARDED_COLUMNS", "discarded"]
 
@@ -90,10 +92,11 @@ def discarded(root: ET.Element, *, skipped: Iterable[tuple[str, int]] = (),
         add("selections inside notes", n, _codings(note))
         if note.get("richTextPath"):
             add("rich-text originals (.docx) of notes")
-    # an export is a project of its own, made by citra_eval now
-    add("record of the project's creator, modifier and dates",
-        int(any(root.get(a) for a in ("creatingUserGUID", "creationDateTime",
-                                      "modifyingUserGUID", "modifiedDateTime"))))
+    # the creator and modifier are kept with their dates on the users (Project.users);
+    # a date without its user has no place there
+    add("dates of the project's creation or last change that name no user",
+        sum(bool((root.get(d) or "").strip()) and not (root.get(u) or "").strip()
+            for u, d, _ in PROJECT_RECORD))
     add("links between items", len(root.findall("Links/Link")))
     add("graphs (network views)", len(root.findall("Graphs/Graph")))
     add("sets of codes (code groups): their memberships",

@@ -583,13 +583,21 @@ def choose_convention(sources: Sequence[tuple[SourceText, Iterable]], *,
 def misfit(text: SourceText, selections: Iterable, convention: Convention) -> str | None:
     """Whether a source's selections do not fit its text in the reading chosen.
 
-    A text changed after it was coded (a word added before the codings, in a file kept outside
-    the archive) moves every selection after the change onto other characters. Those land on
+    A text changed after it was coded (words added or removed, in a file kept outside the
+    archive) moves every selection after the change onto other characters. Those land on
     word boundaries about as often as any position does, where a coder's selections nearly
-    always do. The selections do not fit when fewer than :data:`MIN_SHARE` of them (distinct
-    spans) start and end on word boundaries *and* their log-likelihood under the weights of
-    :func:`score_conventions` is at most ``-DECISIVE`` (20:1 against the text as coded). A
-    text written without spaces (see :data:`MIN_SPACE_RATE`) is never judged.
+    always do; a selection beyond the end of the text (a text cut short) cannot be one of
+    the text coded. The selections are scanned from the last one back (sorted by position),
+    so that an edit far into the text, which moves only the few selections after it, is
+    judged on those: the selections from some position on do not fit when fewer than
+    :data:`MIN_SHARE` of them (distinct spans) start and end on word boundaries *and* their
+    log-likelihood under the weights of :func:`score_conventions` is at most ``-DECISIVE``
+    (20:1 against the text as coded; a selection outside the text counts as the invalid
+    spans do there). Under the weights' model a text as coded meets this at some position
+    with probability below ``exp(-DECISIVE)`` (about 5%, the same bound as for the whole
+    text: the scan is a likelihood-ratio test of a change point). The time is
+    O(n log n) in the selections, whatever the length of the text. In a text written
+    without spaces (see :data:`MIN_SPACE_RATE`) only selections outside the text count.
 
     Parameters
     ----------
@@ -603,8 +611,10 @@ def misfit(text: SourceText, selections: Iterable, convention: Convention) -> st
     Returns
     -------
     str or None
-        ``"only K of its N selection(s) start and end on word boundaries"``, or None when they
-        fit (or nothing can be told).
+        ``"only K of its N selection(s) start and end on word boundaries"`` (``... of its N
+        selection(s) from position P on ...`` when only those after position ``P`` of the
+        file do not fit; ``M of them outside its text`` added when some lie beyond it), or
+        None when they fit (or nothing can be told).
 
     Examples
     --------
@@ -615,23 +625,38 @@ def misfit(text: SourceText, selections: Iterable, convention: Convention) -> st
     True
     >>> misfit(SourceText("Ya, " + coded), sels, STANDARD)    # four characters added before
     'only 0 of its 4 selection(s) start and end on word boundaries'
+    >>> edited = coded.replace("radio", "radioku")  # two characters added after "lokal"
+    >>> misfit(SourceText(edited), sels, STANDARD)
+    'only 1 of its 3 selection(s) from position 21 on start and end on word boundaries'
     """
-    spans = set()
+    judge = len(_SPACES.findall(text.text)) >= MIN_SPACE_RATE * len(text.text)
+    # (start, end) as the file writes them -> (log-likelihood, clean, outside the text)
+    spans: dict[tuple[int, int], tuple[float, bool, bool]] = {}
     for start, end, *_ in selections:
-        s, e = text.to_text(int(start), convention), text.to_text(int(end), convention)
-        if s is not None and e is not None and s < e:
-            spans.add((s, e, int(start), int(end)))
-    if not spans:
+        key = (int(start), int(end))
+        s, e = text.to_text(key[0], convention), text.to_text(key[1], convention)
+        if s is None or e is None:
+            spans[key] = (2 * _LOG_INVALID, False, True)
+        elif s < e:
+            ends = [text.boundary(s) and not text.splits_crlf(key[0], convention),
+                    text.boundary(e) and not text.splits_crlf(key[1], convention)]
+            ll = sum(_LOG_CLEAN if ok else _LOG_UNCLEAN for ok in ends) if judge else 0.0
+            spans[key] = (ll, all(ends) or not judge, False)
+    order = sorted(spans)
+    found: tuple[int, int, int] | None = None  # (first index, clean, outside): the earliest
+    ll, clean, outside = 0.0, 0, 0
+    for k in range(len(order) - 1, -1, -1):
+        span_ll, span_clean, span_outside = spans[order[k]]
+        ll, clean, outside = ll + span_ll, clean + span_clean, outside + span_outside
+        if k and order[k - 1][0] == order[k][0]:
+            continue  # judge only from a position on: every selection starting there
+        n = len(order) - k
+        if clean < MIN_SHARE * n and ll <= -DECISIVE:
+            found = (k, clean, outside)
+    if found is None:
         return None
-    ll, clean = 0.0, 0
-    for s, e, start, end in spans:
-        ends = [text.boundary(s) and not text.splits_crlf(start, convention),
-                text.boundary(e) and not text.splits_crlf(end, convention)]
-        clean += all(ends)
-        ll += sum(_LOG_CLEAN if ok else _LOG_UNCLEAN for ok in ends)
-    if clean >= MIN_SHARE * len(spans) or ll > -DECISIVE:
-        return None
-    if len(_SPACES.findall(text.text)) < MIN_SPACE_RATE * len(text.text):
-        return None
-    return (f"only {clean} of its {len(spans)} selection(s) start and end on word "
-            "boundaries")
+    k, clean, outside = found
+    where = f" from position {order[k][0]} on" if k else ""
+    beyond = f" ({outside} of them outside its text)" if outside else ""
+    return (f"only {clean} of its {len(order) - k} selection(s){where}{beyond} start and end "
+            "on word boundaries")

@@ -22,8 +22,9 @@ from .write import write_qdpx
 
 #: What :meth:`Project.save` writes into its folder (replaced wholesale on every save).
 SAVED_ENTRIES = ("transcripts", "codebook.yaml", "codings.csv", "memos.csv", "users.csv")
-#: Columns of :attr:`Project.users`.
-USER_COLUMNS = ["guid", "name", "user_id"]
+#: Columns of :attr:`Project.users`: ``project`` says who made and last changed the project,
+#: and when (``created 2024-05-01T08:00:00Z``, ``modified ...``, or both joined by ``; ``).
+USER_COLUMNS = ["guid", "name", "user_id", "project"]
 
 
 @dataclass
@@ -45,8 +46,14 @@ class Project:
         and ``selection_user_guid, selection_created`` (the selection's own creating user
         and date, where they differ from its coding's), so that an export gives them back.
     users : DataFrame
-        ``guid, name, user_id`` of the project's users (also those without codings; saved as
-        ``users.csv`` and exported again with ``--users``).
+        ``guid, name, user_id, project`` of the project's users (also those without codings;
+        saved as ``users.csv`` and exported again with ``--users``). ``project`` is the
+        project's own record (``creatingUserGUID``, ``creationDateTime``,
+        ``modifyingUserGUID``, ``modifiedDateTime`` of ``<Project>``) on the users it names:
+        ``created 2024-05-01T08:00:00Z`` on its creator, ``modified <date>`` on its last
+        modifier (``created ...; modified ...`` when one user did both); an export writes it
+        back. A creator or modifier the project does not list as a user is added, named as
+        an undeclared coder is (``user abcdef12``).
     cases : DataFrame
         ``case_guid, case, doc_id`` (one row per case and source it refers to, ``doc_id``
         missing for a case without sources), then one column per variable.
@@ -108,7 +115,8 @@ class Project:
         them; the folder is made even when the project has no texts), ``codebook.yaml``
         (when the project has codes: a codebook needs at least one), ``codings.csv``,
         ``memos.csv`` (when there are memos) and ``users.csv`` (when some users made no
-        coding, or users have an ``id``: the others' GUIDs are in ``codings.csv``); returns
+        coding, users have an ``id``, or the project records its creator or modifier: the
+        others' GUIDs are in ``codings.csv``); returns
         the files written (relative to ``folder``). These entries replace any of the same
         name in ``folder`` (transcripts of an earlier save do not linger); other files there
         are kept.
@@ -125,9 +133,12 @@ class Project:
             if not self.memos.empty:
                 write_csv(self.memos[MEMO_COLUMNS], tmp / "memos.csv")
             coders = set(self.codings["coder"].astype(str))
-            ids = self.users["user_id"].map(lambda v: isinstance(v, str) and bool(v.strip()))
-            # users without codings, or users' ids (initials), which codings.csv lacks
-            if not set(self.users["name"].astype(str)) <= coders or ids.any():
-                write_csv(self.users[USER_COLUMNS], tmp / "users.csv")
+            users = self.users.reindex(columns=USER_COLUMNS)
+            given = users[["user_id", "project"]].map(
+                lambda v: isinstance(v, str) and bool(v.strip()))
+            # users without codings, users' ids (initials) or the project's record, which
+            # codings.csv lacks
+            if not set(users["name"].astype(str)) <= coders or given.any(axis=None):
+                write_csv(users, tmp / "users.csv")
             return sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
 

@@ -17,7 +17,9 @@ import pandas as pd
 from .._dates import parse_date
 from .._files import unique_stem
 from .._refi import (
+    DATETIME_RE,
     ID_OK,
+    PROJECT_RECORD,
     REFI_CODING_COLUMNS,
     SOURCE_GUID,
     SOURCE_NAME,
@@ -41,7 +43,7 @@ from ..errors import InputError, quoted
 from .inventory import discarded
 from .memos import memo_rows
 from .positions import SourceText, choose_convention, misfit
-from .project import Project
+from .project import USER_COLUMNS, Project
 from .turns import TURN_MODES, segment_source
 
 
@@ -268,6 +270,32 @@ class _Reader:
         self.userless += 1
         return "unknown"
 
+    def project_record(self) -> None:
+        """The project's creator and last modifier, with the dates (``<Project>``'s
+        :data:`~citra_eval._refi.PROJECT_RECORD`), kept in the ``project`` column of the
+        users they name (a user the project does not list is added, named as
+        :meth:`coder` names one), so that an export gives them back. A date without its
+        user is counted in ``Project.discarded``."""
+        for user_attr, date_attr, word in PROJECT_RECORD:
+            raw = (self.root.get(user_attr) or "").strip()
+            guid = norm_guid(raw)
+            if not guid:
+                continue
+            date = (self.root.get(date_attr) or "").strip()
+            if date and not DATETIME_RE.match(date):
+                self.notes.append(f"the project's {date_attr} {date!r} is not a date and "
+                                  "time like 2024-01-02T03:04:05Z: not kept")
+                date = ""
+            if guid not in self.users:
+                names = {u["name"] for u in self.users.values()}
+                name = (self.undeclared[guid][0] if guid in self.undeclared
+                        else f"user {guid[:8]}")
+                self.users[guid] = {"guid": raw, "name": name if name not in names else raw,
+                                    "user_id": None}
+            user = self.users[guid]
+            item = f"{word} {date}".strip()
+            user["project"] = f"{user['project']}; {item}" if user.get("project") else item
+
     def user_notes(self) -> None:
         """Notes on the codings :meth:`coder` found no declared user for."""
         if self.undeclared:
@@ -425,7 +453,8 @@ class _Reader:
                 code.codable = True
                 self.notes.append(f"code {cid!r} is marked not codable but has codings; "
                                   "read as codable")
-        users = pd.DataFrame(list(self.users.values()), columns=["guid", "name", "user_id"])
+        self.project_record()
+        users = pd.DataFrame(list(self.users.values()), columns=USER_COLUMNS)
         memos = memo_rows(self.root, note_text=self.note_text, user_name=self.user_name,
                           docs=src_guid_doc, codes=self.code_ids, selections=self.sel_info)
         return Project(name=self.root.get("name") or Path(self.path).stem, corpus=corpus,

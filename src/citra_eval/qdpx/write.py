@@ -18,6 +18,7 @@ from .._refi import (
     DATETIME_RE,
     GUID_RE,
     PROJECT_NS,
+    PROJECT_RECORD,
     SOURCE_GUID,
     SOURCE_NAME,
     SPEAKERS_PREFIX,
@@ -125,6 +126,8 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
     coders = sorted({str(c) for c in codings["coder"]} | authors | set(listed))
     user_guids = _distinct_user_guids(coders, {
         **{n: g for n, g in listed.items() if _valid(g, GUID_RE)}, **_user_guids(codings)})
+    root.attrib.update({attr: user_guids[v] if attr.endswith("GUID") else v
+                        for attr, v in project_record(users).items()})
     if coders:
         users = ET.SubElement(root, "Users")
         for c in coders:  # the user's id (NVivo: initials) given back when users.csv has it
@@ -151,6 +154,67 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
         entries.append((f"sources/{_source_guid(corpus, doc)}.txt",
                         corpus.text(doc).encode("utf-8")))
     return _zip(entries)
+
+
+def project_record(users: pd.DataFrame | None, *,
+                   path: str | os.PathLike | None = None) -> dict[str, str]:
+    """``<Project>``'s creator, last modifier and dates from the users' ``project`` column.
+
+    Parameters
+    ----------
+    users : DataFrame or None
+        A users table (:attr:`Project.users`, ``users.csv``); ``project`` holds
+        ``created 2024-05-01T08:00:00Z``, ``modified <date>`` (the date may be left out), or
+        both joined by ``; ``.
+    path : str or path, optional
+        The users file, for the message (``file:line``).
+
+    Returns
+    -------
+    dict
+        ``creatingUserGUID``/``modifyingUserGUID`` -> the user's *name* (an export maps it
+        to the user's GUID), ``creationDateTime``/``modifiedDateTime`` -> the date.
+
+    Raises
+    ------
+    InputError
+        When a value is none of these, is on a user without a name, or a second user claims
+        to have made (or last changed) the project.
+
+    Examples
+    --------
+    >>> users = pd.DataFrame({"guid": ["g1", "g2"], "name": ["Rina", "Budi"],
+    ...                       "project": ["created 2024-05-01T08:00:00Z", None]})
+    >>> project_record(users)
+    {'creatingUserGUID': 'Rina', 'creationDateTime': '2024-05-01T08:00:00Z'}
+    """
+    if users is None or users.empty or "project" not in users.columns:
+        return {}
+    record: dict[str, str] = {}
+    by_word = {word: (u, d) for u, d, word in PROJECT_RECORD}
+    for i, (name, value) in enumerate(zip(users["name"], users["project"], strict=True),
+                                      start=1):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        where = {"path": path, "line": i + 1} if path is not None else {}
+        row = "" if where else f"users row {i}: "
+        for item in value.split(";"):
+            word, _, date = item.strip().partition(" ")
+            date = date.strip()
+            if word not in by_word or (date and not DATETIME_RE.match(date)) \
+                    or not isinstance(name, str) or not name:
+                raise InputError(f"{row}project {value!r} is not who made or last changed "
+                                 "the project: write 'created 2024-01-02T03:04:05Z', "
+                                 "'modified 2024-01-02T03:04:05Z' (the date may be left out), "
+                                 "or both joined by '; ', on a user with a name", **where)
+            user_attr, date_attr = by_word[word]
+            if user_attr in record:
+                raise InputError(f"{row}project {value!r}: another user already {word} the "
+                                 f"project; keep '{word}' on one user only", **where)
+            record[user_attr] = name
+            if date:
+                record[date_attr] = date
+    return record
 
 
 def _valid(value, pattern) -> str | None:
@@ -410,7 +474,9 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
     users : DataFrame, optional
         ``guid, name[, user_id]`` of users to write besides the coders and memo authors
         (:attr:`Project.users`: users without codings are kept, with their GUIDs; a
-        ``user_id``, NVivo's initials, becomes the user's ``id``).
+        ``user_id``, NVivo's initials, becomes the user's ``id``; a ``project`` column,
+        ``created 2024-05-01T08:00:00Z`` and/or ``modified <date>`` joined by ``; ``,
+        becomes the project's creator, last modifier and dates).
 
     Notes
     -----
@@ -427,9 +493,11 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
     Raises
     ------
     InputError
-        When a coding refers to an unknown document or code, or lies outside its text, or a
-        memo is wrong (:func:`~citra_eval.qdpx.memos.check_memos`: a GUID or date the
-        schema refuses, an unknown document, code or ``about``, a span outside its text).
+        When a user's ``project`` is not ``created [date]``/``modified [date]`` (or names
+        one of them twice), a coding refers to an unknown document or code, or lies outside
+        its text, or a memo is wrong (:func:`~citra_eval.qdpx.memos.check_memos`: a GUID or
+        date the schema refuses, an unknown document, code or ``about``, a span outside its
+        text).
         When ``corpus`` was read from transcripts ``citra-eval pseudonymise`` wrote (its
         ``pseudonymisation_report.csv`` beside their folder), or is the corpus
         :func:`~citra_eval.pseudonymise` returned, and the codebook, the memos or the
