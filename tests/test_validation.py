@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 import re
 import warnings
 
@@ -563,6 +564,81 @@ def test_corpus_is_one_rule_across_the_api(example, name, tmp_path, monkeypatch)
     with pytest.raises(TypeError, match=r"^corpus must be a citra_eval\.Corpus.*, got list$"):
         call([], *example[1:], None)
     assert not list(tmp_path.iterdir())
+
+
+#: A call of every public function (and method) that takes ``codings``, with the codings
+#: given (the other arguments valid).
+CODINGS_CALLS = {
+    "agreement": lambda c, cb, a, ab, k: ce.agreement(k, corpus=c),
+    "autocode_report": lambda c, cb, a, ab, k: ce.autocode_report(k, corpus=c, codebook=cb),
+    "check_anchors": lambda c, cb, a, ab, k: ce.check_anchors(k, c),
+    "code_case_matrix": lambda c, cb, a, ab, k: ce.code_case_matrix(k, corpus=c),
+    "code_frequencies": lambda c, cb, a, ab, k: ce.code_frequencies(k, corpus=c),
+    "coded_documents": lambda c, cb, a, ab, k: ce.coded_documents(k, corpus=c),
+    "consensus": lambda c, cb, a, ab, k: ce.consensus(k, corpus=c),
+    "cooccurrence": lambda c, cb, a, ab, k: ce.cooccurrence(k, corpus=c),
+    "cross_validate_coder": lambda c, cb, a, ab, k: ce.cross_validate_coder(c, k, codebook=cb),
+    "disagreements": lambda c, cb, a, ab, k: ce.disagreements(k, corpus=c),
+    "evaluate_coder": lambda c, cb, a, ab, k: ce.evaluate_coder(k, reference=a, corpus=c),
+    "exemplar_quotes": lambda c, cb, a, ab, k: ce.exemplar_quotes(k, corpus=c),
+    "explain": lambda c, cb, a, ab, k: ce.explain(k, corpus=c, codebook=cb),
+    "joint_display": lambda c, cb, a, ab, k: ce.joint_display(
+        k, corpus=c, codebook=cb, responses=None, instrument=None, outcome=None),
+    "keyness": lambda c, cb, a, ab, k: ce.keyness(c, target="x", codings=k),
+    "pseudonymise": lambda c, cb, a, ab, k: ce.pseudonymise(c, key={}, codings=k),
+    "reanchor": lambda c, cb, a, ab, k: ce.reanchor(k, c),
+    "record_text": lambda c, cb, a, ab, k: ce.record_text(k, corpus=c),
+    "reference_codings": lambda c, cb, a, ab, k: ce.reference_codings(k, corpus=c),
+    "reidentify": lambda c, cb, a, ab, k: ce.reidentify(c, pd.DataFrame(), codings=k),
+    "saturation": lambda c, cb, a, ab, k: ce.saturation(k, corpus=c),
+    "suggest_turns": lambda c, cb, a, ab, k: ce.suggest_turns(c, k, codebook=cb),
+    "theme_evidence": lambda c, cb, a, ab, k: ce.theme_evidence(k, corpus=c, codebook=cb),
+    "train_coder": lambda c, cb, a, ab, k: ce.train_coder(c, k, codebook=cb),
+    "validate_codings": lambda c, cb, a, ab, k: ce.validate_codings(k, corpus=c),
+    "write_codings": lambda c, cb, a, ab, k: ce.write_codings(k, "codings.csv", corpus=c),
+    "write_qdpx": lambda c, cb, a, ab, k: ce.write_qdpx("x.qdpx", c, cb, k),
+}
+
+
+def test_every_codings_argument_is_in_the_table():
+    assert _taking("codings") == set(CODINGS_CALLS)
+
+
+@pytest.mark.parametrize("name", sorted(CODINGS_CALLS))
+def test_codings_is_one_rule_across_the_api(example, name, tmp_path, monkeypatch):
+    """Codings given as their file (or as anything but a DataFrame) are one TypeError
+    saying how to read them, before any work (seven wordings before session 15;
+    joint_display failed inside with 'string indices must be integers', pseudonymise and
+    reidentify complained about the key)."""
+    monkeypatch.chdir(tmp_path)
+    call = CODINGS_CALLS[name]
+    optional = " or None" if name in ("joint_display", "pseudonymise", "reidentify") else ""
+    with pytest.raises(TypeError, match=rf"^codings must be a codings table \(a pandas "
+                                        rf"DataFrame\){optional}, got str; read the file "
+                                        r"first: citra_eval\.read_codings\(path\)$"):
+        call(*example[:2], example[2], example[3], "codings.csv")
+    with pytest.raises(TypeError, match=rf"^codings must be a codings table \(a pandas "
+                                        rf"DataFrame\){optional}, got list$"):
+        call(*example[:2], example[2], example[3], [])
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_reference_of_evaluate_coder_is_checked_as_codings(example):
+    with pytest.raises(TypeError, match=r"^reference must be a codings table \(a pandas "
+                                        r"DataFrame\), got str; read the file first"):
+        ce.evaluate_coder(example[2], reference="codings_A.csv", corpus=example[0])
+
+
+def test_codings_lacking_columns_are_named_with_what_to_pass():
+    from citra_eval._validation import check_codings
+
+    frame = pd.DataFrame({"doc_id": ["D"]})
+    assert check_codings(frame) is frame and check_codings(None, allow_none=True) is None
+    with pytest.raises(ce.InputError, match=r"codings lacks column\(s\) code \(it has "
+                                            r"doc_id\); pass a codings table \(doc_id, "):
+        check_codings(frame, columns=["doc_id", "code"])
+    with pytest.raises(TypeError, match=r"got PurePosixPath; read the file first"):
+        check_codings(pathlib.PurePosixPath("codings.csv"))
 
 
 def _plot_call(name: str, **options):

@@ -38,6 +38,7 @@ __all__ = [
     "check_choice",
     "check_ci",
     "check_codebook",
+    "check_codings",
     "check_codings_in_corpus",
     "check_columns",
     "check_corpus",
@@ -110,6 +111,31 @@ def check_codebook(codebook: object, name: str = "codebook", *, allow_none: bool
     inside)."""
     return _check_input(codebook, name, "codebook", "Codebook", allow_none=allow_none,
                         how="load the file first: citra_eval.Codebook.load(path)")
+
+
+#: A codings table, for messages: its columns (CODING_COLUMNS of citra_eval.codings).
+CODINGS_TABLE = "a codings table (doc_id, segment_id, start, end, code, coder)"
+
+
+def check_codings(codings: object, name: str = "codings", *, columns: Iterable[str] = (),
+                  what: str = CODINGS_TABLE, allow_none: bool = False) -> pd.DataFrame | None:
+    """``codings`` if it is a DataFrame holding ``columns`` (or None with ``allow_none``).
+
+    ``TypeError`` naming ``name`` otherwise, one message for every function (for a path,
+    the usual mistake, it ends with how to read the file); :class:`InputError` listing the
+    missing ``columns``, ending with ``what`` to pass. The one type check of every
+    ``codings=`` (and ``reference=``) argument.
+    """
+    if codings is None and allow_none:
+        return None
+    if not isinstance(codings, pd.DataFrame):
+        fix = ("; read the file first: citra_eval.read_codings(path)"
+               if isinstance(codings, str | PathLike) else "")
+        also = " or None" if allow_none else ""
+        raise TypeError(f"{name} must be a codings table (a pandas DataFrame){also}, got "
+                        f"{type(codings).__name__}{fix}")
+    check_columns(codings, name, columns, what=what)
+    return codings
 
 
 def check_ax(ax: object, name: str = "ax"):

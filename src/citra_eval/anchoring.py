@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ._passages import FUZZY_MIN_LENGTH, find_exact, find_fuzzy, find_loose, similarity, spans_whole
-from ._validation import check_corpus, check_frame
+from ._validation import check_codings, check_corpus
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
 from .errors import InputError
@@ -357,8 +357,7 @@ def _grown_at_the_end(records: list[dict], found: dict[int, tuple], finder: _Fin
 
 
 def _checked(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
-    check_frame(codings, "codings", columns=CODING_COLUMNS,
-                what="a codings table (doc_id, segment_id, start, end, code, coder, text)")
+    check_codings(codings, columns=CODING_COLUMNS)
     check_corpus(corpus)
     unknown = sorted(set(map(str, codings["doc_id"])) - set(corpus.doc_ids))
     if unknown:

@@ -20,6 +20,7 @@ from ._labels import label as text
 from ._validation import (
     check_choice,
     check_codebook,
+    check_codings,
     check_corpus,
     check_frame,
     check_lang,
@@ -27,6 +28,7 @@ from ._validation import (
     listed,
     roles_fix,
 )
+from .codings import CODING_COLUMNS
 from .intercoder import agreement
 from .psychometrics import scale_reliability as _scale_reliability
 from .regression import ImageModelResult, image_model
@@ -177,8 +179,7 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
     check_lang(lang)
     check_corpus(corpus)
     check_codebook(codebook, allow_none=False)
-    check_frame(codings, "codings",
-                columns=["doc_id", "segment_id", "start", "end", "code", "coder"])
+    check_codings(codings, columns=CODING_COLUMNS)
     coded, inf, roles, _ = on_roles(checked_codings(codings, corpus, allow_many=True),
                                      corpus, roles)
     if roles is not None and inf.empty and not corpus.segments["role"].astype(bool).any():
@@ -642,6 +643,7 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
     seed = check_seed(seed)
     check_corpus(corpus, allow_none=True)
     check_codebook(codebook)
+    check_codings(codings, allow_none=True)
     has_qual = codings is not None and corpus is not None and codebook is not None
     has_quant = responses is not None and instrument is not None
     if not (has_qual or has_quant):

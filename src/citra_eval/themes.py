@@ -20,8 +20,11 @@ import pandas as pd
 from ._dates import parse_date
 from ._files import atomic_write, neutralise_workbook, write_csv, xml_safe_frame
 from ._validation import (
+    CODINGS_TABLE,
     check_choice,
     check_codebook,
+    check_codings,
+    check_columns,
     check_corpus,
     check_int,
     check_lang,
@@ -81,16 +84,11 @@ def checked_codings(codings: pd.DataFrame, corpus, coder: str | None = None,
     ``allow_many``) and :func:`~citra_eval.codings.check_codings_against` the corpus (and
     ``codebook``, when given: every code codable in it); the kept codings with integer
     ``segment_id``."""
-
-    if not isinstance(codings, pd.DataFrame):
-        raise TypeError(f"codings must be a DataFrame, got {type(codings).__name__}")
+    check_codings(codings)
     check_corpus(corpus)
     if coder is not None:
         check_type("coder", coder, str, "one coder's name (a string) or None")
-    missing = [c for c in ("doc_id", "segment_id", "code") if c not in codings.columns]
-    if missing:
-        raise InputError(f"codings lacks column(s) {', '.join(missing)}; pass a codings table "
-                         "(doc_id, segment_id, start, end, code, coder)")
+    check_columns(codings, "codings", ("doc_id", "segment_id", "code"), what=CODINGS_TABLE)
     if coder is not None:
         if "coder" not in codings.columns or coder not in set(codings["coder"]):
             have = sorted(map(str, codings["coder"].unique())) if "coder" in codings else []
