@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import citra_eval as ce
+from citra_eval import plots
 from citra_eval._validation import (
     check_bool,
     check_choice,
@@ -641,14 +642,72 @@ def test_codings_lacking_columns_are_named_with_what_to_pass():
         check_codings(pathlib.PurePosixPath("codings.csv"))
 
 
-def _plot_call(name: str, **options):
-    """``citra_eval.plots.<name>`` called on an empty table with ``options`` (and the
-    required arguments each plot needs besides its table)."""
+def _instrument() -> ce.Instrument:
+    return ce.Instrument.load(ce.example_path("instrument"))
+
+
+#: A call of every public function (and plot) whose table argument is a plain DataFrame
+#: (responses, scores, a table to save), with that argument given as ``x``.
+FRAME_CALLS = {
+    "construct_evidence": ("responses", lambda x: ce.construct_evidence(x, _instrument(),
+                                                                        outcome=None)),
+    "image_model": ("responses", lambda x: ce.image_model(x, _instrument(), outcome="x")),
+    "item_statistics": ("responses", lambda x: ce.item_statistics(x, _instrument())),
+    "joint_display": ("responses", lambda x: ce.joint_display(
+        None, corpus=None, codebook=None, responses=x, instrument=_instrument(),
+        outcome=None)),
+    "likert_table": ("responses", lambda x: ce.likert_table(x, _instrument())),
+    "scale_reliability": ("responses", lambda x: ce.scale_reliability(x, _instrument())),
+    "score_scales": ("responses", lambda x: ce.score_scales(x, _instrument())),
+    "plots.plot_coefficients": ("responses", lambda x: _plot_call(
+        "plot_coefficients", instrument=_instrument(), responses=x)),
+    "plots.plot_likert": ("responses", lambda x: plots.plot_likert(x, _instrument())),
+    "plots.term_labels": ("responses", lambda x: _plot_call("term_labels", ["unit[T.b]"],
+                                                            responses=x)),
+    "correlation_matrix": ("frame", lambda x: ce.correlation_matrix(x)),
+    "describe_by": ("frame", lambda x: ce.describe_by(x, dv="x")),
+    "ordinal_model": ("frame", lambda x: ce.ordinal_model(x, outcome="x", predictors=["y"])),
+    "save_table": ("frame", lambda x: ce.save_table(x, "x")),
+    "ttest_groups": ("frame", lambda x: ce.ttest_groups(x, dv="x", between="y")),
+    "compare_groups": ("scores", lambda x: ce.compare_groups(x, dv="x", between="y")),
+    "compare_scales": ("scores", lambda x: ce.compare_scales(x, scales=["x"], between="y")),
+    "save_case_matrix": ("matrix", lambda x: ce.save_case_matrix(x, "x.csv")),
+    "meta_inferences": ("table", lambda x: ce.meta_inferences(x)),
+    "plots.plot_coder_quality": ("per_code", lambda x: _plot_call("plot_coder_quality", x)),
+    "plots.plot_coder_quality.intervals": ("intervals", lambda x: _plot_call(
+        "plot_coder_quality", pd.DataFrame({"code": [], "both": [], "dictionary": []}),
+        intervals=x)),
+    "plots.plot_keyness": ("table", lambda x: _plot_call("plot_keyness", x)),
+}
+
+
+def test_every_responses_argument_is_in_the_table():
+    assert _taking("responses") | {f"plots.{n}" for n in _plots_taking("responses")} == {
+        n for n, (arg, _) in FRAME_CALLS.items() if arg == "responses"}
+
+
+@pytest.mark.parametrize("name", sorted(FRAME_CALLS))
+def test_a_table_is_one_rule_across_the_api(name, tmp_path, monkeypatch):
+    """A table given as its file (or as anything but a DataFrame) is one TypeError,
+    ``<argument> must be a pandas DataFrame, got <type>``, before any work (the wordings
+    differed by module; term_labels ignored a responses path or failed inside)."""
+    monkeypatch.chdir(tmp_path)
+    arg, call = FRAME_CALLS[name]
+    for bad, got in (("responses.csv", "str"), ([], "list")):
+        with pytest.raises(TypeError, match=rf"^{arg} must be a pandas DataFrame, got {got}$"):
+            call(bad)
+    assert not list(tmp_path.iterdir())
+
+
+def _plot_call(name: str, table=None, **options):
+    """``citra_eval.plots.<name>`` called on ``table`` (an empty one by default) with
+    ``options`` (and the required arguments each plot needs besides its table)."""
     from citra_eval import plots
 
     required = {"plot_coder_quality": {"reference": "A"}}.get(name, {})
     extra = (None,) if name == "plot_likert" else ()
-    return getattr(plots, name)(pd.DataFrame(), *extra, **required, **options)
+    table = pd.DataFrame() if table is None else table
+    return getattr(plots, name)(table, *extra, **required, **options)
 
 
 def _plots_taking(argument: str) -> list[str]:

@@ -293,6 +293,7 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | No
     {'level'}
     """
     check_lang(lang)
+    check_frame(responses, "responses")
     if outcome is not None:
         check_choice(outcome, "outcome", list(instrument.scales))
     elif model is not None:
@@ -448,8 +449,6 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
     2          None           null        expands
     """
     check_lang(lang)
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"table must be a pandas DataFrame, got {type(table).__name__}")
     if not (isinstance(salience, int | float) and 0 < salience <= 1):
         raise ValueError(f"salience must be a share in (0, 1], got {salience!r}")
     check_frame(table, "table", columns=["theme", "construct"])

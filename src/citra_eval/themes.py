@@ -26,6 +26,7 @@ from ._validation import (
     check_codings,
     check_columns,
     check_corpus,
+    check_frame,
     check_int,
     check_lang,
     check_names,
@@ -470,8 +471,7 @@ def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
     >>> out.read_text().splitlines()[0].split(",")[:3]
     ['doc_id', 'bamara', 'berita_cepat']
     """
-    if not isinstance(matrix, pd.DataFrame):
-        raise TypeError(f"matrix must be a DataFrame, got {type(matrix).__name__}")
+    check_frame(matrix, "matrix")
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
         write_csv(matrix, path, index=True)
