@@ -699,6 +699,57 @@ def test_a_table_is_one_rule_across_the_api(name, tmp_path, monkeypatch):
     assert not list(tmp_path.iterdir())
 
 
+def _reanchor(**options):
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: D\n---\nSatu dua.\n"})
+    codings = pd.DataFrame([("D", 1, 0, 4, "x", "A")], columns=ce.CODING_COLUMNS)
+    return ce.reanchor(codings, corpus, **options)
+
+
+_KEYNESS = pd.DataFrame({"word": ["a"], "log_likelihood": [1.0], "count_target": [1],
+                         "direction": ["over"], "p_value": [0.01]})
+
+#: A call of every public function taking a proportion (a share, a rate, a similarity,
+#: a significance level), with it given as ``x``, and its interval: (whether 0, whether 1
+#: is allowed).
+PROPORTION_CALLS = {
+    "meta_inferences.salience": ("salience", (False, True), lambda x: ce.meta_inferences(
+        pd.DataFrame({"theme": [], "construct": []}), salience=x)),
+    "joint_display.salience": ("salience", (False, True), lambda x: ce.joint_display(
+        None, corpus=None, codebook=None, responses=None, instrument=None, outcome=None,
+        salience=x)),
+    "reanchor.min_similarity": ("min_similarity", (False, True),
+                                lambda x: _reanchor(min_similarity=x)),
+    "plots.plot_keyness.alpha": ("alpha", (False, False),
+                                 lambda x: plots.plot_keyness(_KEYNESS, alpha=x)),
+    "saturation.threshold": ("threshold", (True, True), lambda x: ce.saturation(
+        pd.DataFrame(columns=ce.CODING_COLUMNS),
+        corpus=ce.Corpus.from_texts({"a.txt": "---\nid: D\n---\nSatu.\n"}), threshold=x)),
+    **{f"{fn.__name__}.{rate}": (rate, (True, False), lambda x, fn=fn, rate=rate: fn(
+        _instrument(), ce.SimulationSettings(), seed=0, **{rate: x},
+        **({"outcome": "x"} if fn is ce.survey_truth else {})))
+       for fn in (ce.simulate_survey, ce.survey_truth)
+       for rate in ("missing_rate", "straightliner_rate")},
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROPORTION_CALLS))
+def test_a_proportion_is_one_rule_across_the_api(name):
+    """Every proportion is checked by check_proportion before any work: one message for
+    a string or a bool (TypeError), one for a number outside its interval or NaN
+    (ValueError); salience took True as 1, the rates of the simulation failed on '0.1'
+    with a raw comparison error, each wording differed."""
+    arg, (zero, one), call = PROPORTION_CALLS[name]
+    for bad, got in (("0.5", "the string '0.5'"), (True, "True"), (None, "None")):
+        with pytest.raises(TypeError, match=rf"^{arg} must be a proportion, a number from 0 "
+                                            rf"to 1 \(e\.g\. 0\.05\), got {got}$"):
+            call(bad)
+    interval = re.escape(f"{'[' if zero else '('}0, 1{']' if one else ')'}")
+    for bad in [1.5, -0.1, float("nan"), *([] if zero else [0]), *([] if one else [1])]:
+        with pytest.raises(ValueError, match=rf"^{arg} must be a proportion in {interval}, "
+                                             rf"got {re.escape(repr(bad))}$"):
+            call(bad)
+
+
 def _plot_call(name: str, table=None, **options):
     """``citra_eval.plots.<name>`` called on ``table`` (an empty one by default) with
     ``options`` (and the required arguments each plot needs besides its table)."""

@@ -149,15 +149,20 @@ def check_ax(ax: object, name: str = "ax"):
     return ax
 
 
-def check_proportion(value: object, name: str) -> float:
-    """A proportion from 0 to 1 (inclusive) as a ``float``: ``TypeError`` for a value that is
-    not a number (``"0.05"``, ``True``), ``ValueError`` for one outside [0, 1] or NaN."""
+def check_proportion(value: object, name: str, *, zero: bool = True,
+                     one: bool = True) -> float:
+    """A proportion from 0 to 1 as a ``float``; 0 itself only with ``zero``, 1 only with
+    ``one`` (a share that must be positive, a rate below 1): ``TypeError`` for a value that
+    is not a number (``"0.05"``, ``True``), ``ValueError`` for one outside the interval
+    (which the message writes, ``(0, 1]``) or NaN."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a proportion, a number from 0 to 1 (e.g. 0.05), got "
                         f"{_described(value)}")
-    if not 0 <= float(value) <= 1:  # NaN fails too
-        raise ValueError(f"{name} must be a proportion in [0, 1], got {value!r}")
-    return float(value)
+    v = float(value)
+    if not ((0 <= v if zero else 0 < v) and (v <= 1 if one else v < 1)):  # NaN fails too
+        interval = f"{'[' if zero else '('}0, 1{']' if one else ')'}"
+        raise ValueError(f"{name} must be a proportion in {interval}, got {value!r}")
+    return v
 
 
 def check_frame(frame: object, name: str, *, columns: Iterable[str] = (),

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ._passages import FUZZY_MIN_LENGTH, find_exact, find_fuzzy, find_loose, similarity, spans_whole
-from ._validation import check_codings, check_corpus
+from ._validation import check_codings, check_corpus, check_proportion
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
 from .errors import InputError
@@ -223,10 +223,8 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
     'Kerja sama dengan media.'
     """
     codings = _checked(codings, corpus)
-    if isinstance(min_similarity, bool) or not isinstance(min_similarity, int | float) \
-            or not 0 < float(min_similarity) <= 1:
-        raise ValueError(f"min_similarity must be a number in (0, 1], got {min_similarity!r}")
-    finder = _Finder(corpus, float(min_similarity))
+    min_similarity = check_proportion(min_similarity, "min_similarity", zero=False)
+    finder = _Finder(corpus, min_similarity)
     records = _records(codings)
     sids = [r["segment_id"] for r in records]
     starts = [r["start"] for r in records]

@@ -24,6 +24,7 @@ from ._validation import (
     check_corpus,
     check_frame,
     check_lang,
+    check_proportion,
     check_seed,
     listed,
     roles_fix,
@@ -449,8 +450,7 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
     2          None           null        expands
     """
     check_lang(lang)
-    if not (isinstance(salience, int | float) and 0 < salience <= 1):
-        raise ValueError(f"salience must be a share in (0, 1], got {salience!r}")
+    salience = check_proportion(salience, "salience", zero=False)
     check_frame(table, "table", columns=["theme", "construct"])
     outcome = outcome_label or text("outcome.generic", lang)
     out = table.copy()
@@ -640,6 +640,7 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
     """
     check_lang(lang)
     seed = check_seed(seed)
+    salience = check_proportion(salience, "salience", zero=False)
     check_corpus(corpus, allow_none=True)
     check_codebook(codebook)
     check_codings(codings, allow_none=True)

@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._validation import check_names, check_seed, check_type
+from ._validation import check_names, check_proportion, check_seed, check_type
 from ._yaml import read_yaml_file
 from .errors import InputError
 from .regression import default_predictors, image_model
@@ -304,8 +304,7 @@ def _draw(instrument: Instrument, n: int, rng: np.random.Generator,
 
 def _check_rates(missing_rate: float, straightliner_rate: float) -> None:
     for name, val in [("missing_rate", missing_rate), ("straightliner_rate", straightliner_rate)]:
-        if not 0 <= val < 1:
-            raise ValueError(f"{name} must lie in [0, 1), got {val!r}")
+        check_proportion(val, name, one=False)
 
 
 def simulate_survey(instrument: Instrument, settings: SimulationSettings, *, seed: int,

@@ -11,7 +11,7 @@ from .._validation import (
     check_columns,
     check_frame,
     check_lang,
-    check_type,
+    check_proportion,
 )
 from ._panels import say_empty
 
@@ -64,9 +64,7 @@ def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = Non
     check_columns(table, "table", ("word", "log_likelihood", "count_target", "direction",
                                    "p_value"), what="the output of ce.keyness(...)")
     check_lang(lang)
-    check_type("alpha", alpha, (int, float), "a number between 0 and 1")
-    if isinstance(alpha, bool) or not 0 < alpha < 1:
-        raise ValueError(f"alpha must be a number between 0 and 1 (e.g. 0.05), got {alpha!r}")
+    alpha = check_proportion(alpha, "alpha", zero=False, one=False)
     over = table[table["direction"] == "over"].nlargest(top, "log_likelihood", keep="first")
     rows = over[over["p_value"] < alpha].iloc[::-1]
     if ax is None:
