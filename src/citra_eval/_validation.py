@@ -505,10 +505,10 @@ def check_choice(value: T, name: str, choices: Collection[T]) -> T:
 
 def check_int(value: object, name: str, *, minimum: int | None = None,
               maximum: int | None = None, why: str = "") -> int:
-    """An integer (not a bool) of at least ``minimum`` and at most ``maximum``, else
-    ``TypeError``/``ValueError``; ``why`` (``"smaller than the 4 interviews"``) says in the
-    message where the maximum comes from."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    """An integer (not a bool; a NumPy integer too) of at least ``minimum`` and at most
+    ``maximum``, as a Python ``int``, else ``TypeError``/``ValueError``; ``why`` (``"smaller
+    than the 4 interviews"``) says in the message where the maximum comes from."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")

@@ -594,11 +594,9 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     >>> int(sat["new_codes"].sum()) == a["code"].nunique()
     True
     """
-    for name, val in (("base_size", base_size), ("run_length", run_length)):
-        if val is None and name == "base_size":
-            continue
-        if isinstance(val, bool) or not isinstance(val, int | np.integer) or val < 1:
-            raise ValueError(f"{name} must be a whole number >= 1, got {val!r}")
+    if base_size is not None:
+        base_size = check_int(base_size, "base_size", minimum=1)
+    run_length = check_int(run_length, "run_length", minimum=1)
     check_proportion(threshold, "threshold")
     codings = checked_codings(codings, corpus, coder)
     roles = check_roles(roles, corpus)
@@ -845,8 +843,7 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     >>> corpus.text(row.doc_id)[row.start:row.end] == row.quote
     True
     """
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be a whole number >= 1, got {k!r}")
+    check_int(k, "k", minimum=1)
     if lang is not None:
         check_lang(lang)
     check_int(min_chars, "min_chars", minimum=0)
