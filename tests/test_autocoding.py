@@ -410,8 +410,8 @@ def test_cli_code_rejects_non_csv_output(cli, tmp_path):
 
 @pytest.mark.parametrize("fn", [ce.autocode_report, ce.explain])
 def test_report_functions_need_a_codings_frame(fn, example_corpus, example_codebook):
-    with pytest.raises(TypeError, match=r"codings must be a codings table, e.g. the output "
-                                        r"of ce.autocode\(...\), got str"):
+    with pytest.raises(TypeError, match=r"codings must be a codings table \(a pandas "
+                                        r"DataFrame\), got str; read the file first"):
         fn("codings.csv", corpus=example_corpus, codebook=example_codebook)
 
 

@@ -190,7 +190,8 @@ def test_cells_of_the_wrong_type_name_the_column_and_the_row(corpus, column, val
 
 @pytest.mark.parametrize("fn", [ce.validate_codings, lambda c: ce.write_codings(c, "x.csv")])
 def test_codings_must_be_a_dataframe(fn):
-    with pytest.raises(TypeError, match="codings must be a codings DataFrame, got str"):
+    with pytest.raises(TypeError, match=r"codings must be a codings table \(a pandas "
+                                        r"DataFrame\), got str; read the file first"):
         fn("codings_A.csv")
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from _figures import foreign_words
 
+import citra_eval as ce
 from citra_eval.plots import plot_coder_quality
 
 
@@ -53,8 +54,13 @@ def test_micro_intervals_are_bars_on_the_micro_row():
     assert [b[:2] for b in bars] == [(0.5, 0.7), (0.6, 0.75), (0.8, 0.9)]
     heights = [b[2] for b in bars]
     assert len(set(heights)) == 3 and all(abs(h - micro_y) < 0.25 for h in heights)
-    with pytest.raises(ValueError, match="intervals lacks"):
+    with pytest.raises(ce.InputError, match=r"intervals lacks column\(s\) reference, measure, "
+                                            r"ci_low, ci_high \(it has coder\); pass "
+                                            r"CoderValidation\.conf_int\(\)"):
         plot_coder_quality(per_code(), reference="A", intervals=intervals[["coder"]])
+    with pytest.raises(ce.InputError, match=r"per_code lacks column\(s\) dictionary \(it has "
+                                            r".*\); pass CoderValidation\.per_code"):
+        plot_coder_quality(per_code().drop(columns="dictionary"), reference="A")
 
 
 def test_a_reference_the_table_does_not_hold_is_refused():

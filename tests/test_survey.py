@@ -630,7 +630,7 @@ def test_score_scales_argument_errors(mini):
         ce.score_scales(resp.assign(a=7.0), mini)
     with pytest.raises(ValueError, match="lack item column"):
         ce.score_scales(resp.drop(columns="a"), mini)
-    with pytest.raises(TypeError, match="responses must be a DataFrame"):
+    with pytest.raises(TypeError, match="responses must be a pandas DataFrame"):
         ce.score_scales(resp.to_dict(), mini)
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ._files import read_csv_table
 from ._refi import DATETIME_RE, GUID_RE, norm_guid
+from ._validation import check_frame
 from .errors import MAX_REPORTED, InputError, Problem, collect
 
 if TYPE_CHECKING:
@@ -121,8 +122,7 @@ def check_memos(memos: pd.DataFrame, *, corpus: Corpus | None = None,
         code that does not say which, or names one that does not exist, a span outside its
         text or ending before it starts.
     """
-    if not isinstance(memos, pd.DataFrame):
-        raise TypeError(f"memos must be a DataFrame, got {type(memos).__name__}")
+    check_frame(memos, "memos")
     if "text" not in memos.columns:
         raise InputError("a memos table needs the column text", path=path)
     records = memos.reindex(columns=[*MEMO_COLUMNS, "_line"]).to_dict("records")

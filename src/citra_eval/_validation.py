@@ -38,6 +38,7 @@ __all__ = [
     "check_choice",
     "check_ci",
     "check_codebook",
+    "check_codings",
     "check_codings_in_corpus",
     "check_columns",
     "check_corpus",
@@ -112,6 +113,31 @@ def check_codebook(codebook: object, name: str = "codebook", *, allow_none: bool
                         how="load the file first: citra_eval.Codebook.load(path)")
 
 
+#: A codings table, for messages: its columns (CODING_COLUMNS of citra_eval.codings).
+CODINGS_TABLE = "a codings table (doc_id, segment_id, start, end, code, coder)"
+
+
+def check_codings(codings: object, name: str = "codings", *, columns: Iterable[str] = (),
+                  what: str = CODINGS_TABLE, allow_none: bool = False) -> pd.DataFrame | None:
+    """``codings`` if it is a DataFrame holding ``columns`` (or None with ``allow_none``).
+
+    ``TypeError`` naming ``name`` otherwise, one message for every function (for a path,
+    the usual mistake, it ends with how to read the file); :class:`InputError` listing the
+    missing ``columns``, ending with ``what`` to pass. The one type check of every
+    ``codings=`` (and ``reference=``) argument.
+    """
+    if codings is None and allow_none:
+        return None
+    if not isinstance(codings, pd.DataFrame):
+        fix = ("; read the file first: citra_eval.read_codings(path)"
+               if isinstance(codings, str | PathLike) else "")
+        also = " or None" if allow_none else ""
+        raise TypeError(f"{name} must be a codings table (a pandas DataFrame){also}, got "
+                        f"{type(codings).__name__}{fix}")
+    check_columns(codings, name, columns, what=what)
+    return codings
+
+
 def check_ax(ax: object, name: str = "ax"):
     """``ax`` if it is a matplotlib ``Axes`` or None (a new figure), else ``TypeError``:
     the one check of every plot's ``ax=``."""
@@ -123,15 +149,20 @@ def check_ax(ax: object, name: str = "ax"):
     return ax
 
 
-def check_proportion(value: object, name: str) -> float:
-    """A proportion from 0 to 1 (inclusive) as a ``float``: ``TypeError`` for a value that is
-    not a number (``"0.05"``, ``True``), ``ValueError`` for one outside [0, 1] or NaN."""
+def check_proportion(value: object, name: str, *, zero: bool = True,
+                     one: bool = True) -> float:
+    """A proportion from 0 to 1 as a ``float``; 0 itself only with ``zero``, 1 only with
+    ``one`` (a share that must be positive, a rate below 1): ``TypeError`` for a value that
+    is not a number (``"0.05"``, ``True``), ``ValueError`` for one outside the interval
+    (which the message writes, ``(0, 1]``) or NaN."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a proportion, a number from 0 to 1 (e.g. 0.05), got "
                         f"{_described(value)}")
-    if not 0 <= float(value) <= 1:  # NaN fails too
-        raise ValueError(f"{name} must be a proportion in [0, 1], got {value!r}")
-    return float(value)
+    v = float(value)
+    if not ((0 <= v if zero else 0 < v) and (v <= 1 if one else v < 1)):  # NaN fails too
+        interval = f"{'[' if zero else '('}0, 1{']' if one else ')'}"
+        raise ValueError(f"{name} must be a proportion in {interval}, got {value!r}")
+    return v
 
 
 def check_frame(frame: object, name: str, *, columns: Iterable[str] = (),
@@ -474,10 +505,10 @@ def check_choice(value: T, name: str, choices: Collection[T]) -> T:
 
 def check_int(value: object, name: str, *, minimum: int | None = None,
               maximum: int | None = None, why: str = "") -> int:
-    """An integer (not a bool) of at least ``minimum`` and at most ``maximum``, else
-    ``TypeError``/``ValueError``; ``why`` (``"smaller than the 4 interviews"``) says in the
-    message where the maximum comes from."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    """An integer (not a bool; a NumPy integer too) of at least ``minimum`` and at most
+    ``maximum``, as a Python ``int``, else ``TypeError``/``ValueError``; ``why`` (``"smaller
+    than the 4 interviews"``) says in the message where the maximum comes from."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ._passages import FUZZY_MIN_LENGTH, find_exact, find_fuzzy, find_loose, similarity, spans_whole
-from ._validation import check_corpus, check_frame
+from ._validation import check_codings, check_corpus, check_proportion
 from .codings import CODING_COLUMNS
 from .corpus import Corpus
 from .errors import InputError
@@ -223,10 +223,8 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
     'Kerja sama dengan media.'
     """
     codings = _checked(codings, corpus)
-    if isinstance(min_similarity, bool) or not isinstance(min_similarity, int | float) \
-            or not 0 < float(min_similarity) <= 1:
-        raise ValueError(f"min_similarity must be a number in (0, 1], got {min_similarity!r}")
-    finder = _Finder(corpus, float(min_similarity))
+    min_similarity = check_proportion(min_similarity, "min_similarity", zero=False)
+    finder = _Finder(corpus, min_similarity)
     records = _records(codings)
     sids = [r["segment_id"] for r in records]
     starts = [r["start"] for r in records]
@@ -357,8 +355,7 @@ def _grown_at_the_end(records: list[dict], found: dict[int, tuple], finder: _Fin
 
 
 def _checked(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
-    check_frame(codings, "codings", columns=CODING_COLUMNS,
-                what="a codings table (doc_id, segment_id, start, end, code, coder, text)")
+    check_codings(codings, columns=CODING_COLUMNS)
     check_corpus(corpus)
     unknown = sorted(set(map(str, codings["doc_id"])) - set(corpus.doc_ids))
     if unknown:

@@ -20,6 +20,7 @@ import pandas as pd
 from ._validation import (
     check_bool,
     check_codebook,
+    check_codings,
     check_corpus,
     check_frame,
     check_known,
@@ -537,7 +538,7 @@ def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook
     >>> rep.never_matched["pattern"].tolist(), rep.uncoded["segment_id"].tolist()
     (['segera'], [2])
     """
-    check_frame(codings, "codings", columns=["doc_id", "segment_id", "code"], what=_AUTOCODED)
+    check_codings(codings, columns=["doc_id", "segment_id", "code"], what=_AUTOCODED)
     roles = _check_corpus_codebook(corpus, codebook, roles)
     matcher = compile_codebook(codebook)
     if hits is None:
@@ -631,8 +632,8 @@ def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
     1  gercep   regex       gercep
     2   cepat  phrase   secepatnya
     """
-    check_frame(codings, "codings", columns=["doc_id", "segment_id", "code", "start", "end"],
-                what=_AUTOCODED)
+    check_codings(codings, columns=["doc_id", "segment_id", "code", "start", "end"],
+                  what=_AUTOCODED)
     roles = _check_corpus_codebook(corpus, codebook, roles)
     check_bool(question_context, "question_context")
     if hits is None:
@@ -774,9 +775,8 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
     corpus=corpus)))``.
     """
     check_corpus(corpus)
-    for name, table in (("codings", codings), ("reference", reference)):
-        if not isinstance(table, pd.DataFrame):
-            raise TypeError(f"{name} must be a DataFrame, got {type(table).__name__}")
+    check_codings(codings)
+    check_codings(reference, "reference")
     roles = check_roles(roles, corpus)
     if codes is not None:
         codes = check_names(codes, "codes", allow_none=False)

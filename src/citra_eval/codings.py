@@ -26,9 +26,9 @@ from ._validation import (
     check_bool,
     check_choice,
     check_codebook,
+    check_codings,
     check_codings_in_corpus,
     check_corpus,
-    check_frame,
     check_type,
     listed,
 )
@@ -437,7 +437,7 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     ...     print(err.path, err.line, err.message)
     codings_A.csv 3 unknown segment_id 999 in 'INF01' (it has segments 1-45)
     """
-    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
+    check_codings(codings)
     check_choice(within, "within", ("segment", "text"))
     check_corpus(corpus, allow_none=True)
     check_codebook(codebook)
@@ -770,8 +770,7 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
     >>> recorded["text"].equals(a["text"])
     True
     """
-    check_frame(codings, "codings", columns=CODING_COLUMNS,
-                what="a codings table (doc_id, segment_id, start, end, code, coder)")
+    check_codings(codings, columns=CODING_COLUMNS)
     check_bool(overwrite, "overwrite")
     check_corpus(corpus)
     lines = _lines(codings)
@@ -848,7 +847,7 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
     >>> ce.read_codings(out, corpus=corpus).equals(a)
     True
     """
-    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
+    check_codings(codings)
     check_corpus(corpus, allow_none=True)
     if corpus is not None:
         codings = record_text(codings, corpus=corpus)

@@ -30,6 +30,7 @@ import pandas as pd
 from ._validation import (
     check_bool,
     check_ci,
+    check_codings,
     check_corpus,
     check_frame,
     check_known,
@@ -37,7 +38,6 @@ from ._validation import (
     check_names,
     check_roles,
     check_seed,
-    check_type,
     listed,
     roles_fix,
 )
@@ -168,7 +168,7 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
     """The units and who rated them. ``unit_counts``: an interview no coder has codings in
     changes the result (agreement counts it as agreeing on "no code"), so without a
     ``coverage`` it is warned about as well."""
-    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
+    check_codings(codings)
     check_corpus(corpus)
     if unit not in ("segment", "document"):
         raise ValueError(f"unit must be 'segment' or 'document', got {unit!r}")
@@ -460,7 +460,7 @@ def rated_documents(codings: pd.DataFrame, *, corpus: Corpus,
     >>> rated["B"], rated["A"] == study.corpus.doc_ids
     (['INF01'], True)
     """
-    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
+    check_codings(codings)
     check_corpus(corpus)
     _check_coverage(coverage)
     validate_codings(codings, corpus=corpus)
@@ -903,7 +903,7 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     >>> corpus.text(row.doc_id)[row.start:row.end] == row.text
     True
     """
-    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
+    check_codings(codings)
     if rule not in _RULES:
         raise ValueError(f"rule must be one of {', '.join(_RULES)}, got {rule!r}")
     if (rule == "adjudicator") != (adjudicator is not None):
@@ -1014,7 +1014,7 @@ def reference_codings(codings: pd.DataFrame, *, rule: str = "agreed",
     >>> study.corpus.text(row.doc_id)[row.start:row.end] == row.text
     True
     """
-    check_type("codings", codings, pd.DataFrame, "a codings DataFrame")
+    check_codings(codings)
     validate_codings(codings, corpus=corpus)
     if codings["coder"].astype(str).nunique() >= 2:
         return consensus(codings, rule=rule, corpus=corpus, coverage=coverage)

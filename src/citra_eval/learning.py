@@ -101,8 +101,8 @@ from ._validation import (
     check_choice,
     check_ci,
     check_codebook,
+    check_codings,
     check_corpus,
-    check_frame,
     check_int,
     check_n_boot,
     check_names,
@@ -1010,7 +1010,7 @@ def training_documents(corpus: Corpus, codings: pd.DataFrame, *,
     ['INF01', 'INF02']
     """
     check_corpus(corpus)
-    check_frame(codings, "codings", columns=["doc_id"], what="a codings table")
+    check_codings(codings, columns=["doc_id"])
     return _documents_with_turns(corpus, codings, check_roles(roles, corpus))[0]
 
 
@@ -1034,8 +1034,7 @@ def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=Fal
     ``InputError`` (``too_few(n)``: its message)."""
     check_corpus(corpus)
     check_bool(neighbours, "neighbours")
-    check_frame(codings, "codings", columns=CODING_COLUMNS,
-                what="a codings table (doc_id, segment_id, start, end, code, coder)")
+    check_codings(codings, columns=CODING_COLUMNS)
     check_codebook(codebook, allow_none=False)
     check_seed(seed)
     check_choice(labels, "labels", LABELS)

@@ -20,13 +20,16 @@ from ._labels import label as text
 from ._validation import (
     check_choice,
     check_codebook,
+    check_codings,
     check_corpus,
     check_frame,
     check_lang,
+    check_proportion,
     check_seed,
     listed,
     roles_fix,
 )
+from .codings import CODING_COLUMNS
 from .intercoder import agreement
 from .psychometrics import scale_reliability as _scale_reliability
 from .regression import ImageModelResult, image_model
@@ -179,8 +182,7 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
     check_lang(lang)
     check_corpus(corpus)
     check_codebook(codebook, allow_none=False)
-    check_frame(codings, "codings",
-                columns=["doc_id", "segment_id", "start", "end", "code", "coder"])
+    check_codings(codings, columns=CODING_COLUMNS)
     coded, inf, roles, _ = on_roles(checked_codings(codings, corpus, allow_many=True,
                                                     codebook=codebook), corpus, roles)
     if roles is not None and inf.empty and not corpus.segments["role"].astype(bool).any():
@@ -294,6 +296,7 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | No
     {'level'}
     """
     check_lang(lang)
+    check_frame(responses, "responses")
     if outcome is not None:
         check_choice(outcome, "outcome", list(instrument.scales))
     elif model is not None:
@@ -449,10 +452,7 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
     2          None           null        expands
     """
     check_lang(lang)
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"table must be a pandas DataFrame, got {type(table).__name__}")
-    if not (isinstance(salience, int | float) and 0 < salience <= 1):
-        raise ValueError(f"salience must be a share in (0, 1], got {salience!r}")
+    salience = check_proportion(salience, "salience", zero=False)
     check_frame(table, "table", columns=["theme", "construct"])
     outcome = outcome_label or text("outcome.generic", lang)
     out = table.copy()
@@ -642,8 +642,10 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
     """
     check_lang(lang)
     seed = check_seed(seed)
+    salience = check_proportion(salience, "salience", zero=False)
     check_corpus(corpus, allow_none=True)
     check_codebook(codebook)
+    check_codings(codings, allow_none=True)
     has_qual = codings is not None and corpus is not None and codebook is not None
     has_quant = responses is not None and instrument is not None
     if not (has_qual or has_quant):

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ._files import neutralise_frame, read_text_file, write_bytes, write_text
 from ._labels import label
-from ._validation import check_bool, check_int, check_lang, check_type
+from ._validation import check_bool, check_frame, check_int, check_lang, check_type
 from .errors import InputError, Problem
 
 __all__ = [
@@ -416,8 +416,7 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike, *,
     """Write ``frame`` to the file ``path`` as :func:`save_table` writes its tables (same
     rounding, booleans, quoting; atomically): for a command's ``--out`` file, so that it
     reads as the same table in ``reports/``. Not API: the commands' writer."""
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+    check_frame(frame, "frame")
     check_bool(index, "index", allow_none=True)
     _check_decimals(decimals)
     write_text(path, _table_text(frame, decimals, index))

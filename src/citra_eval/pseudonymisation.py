@@ -27,7 +27,7 @@ import pandas as pd
 
 from ._files import check_columns_unique, csv_rows, read_text_file, restore_cell, unique_stem
 from ._memos import check_memos, read_memos
-from ._validation import check_corpus
+from ._validation import check_codings, check_corpus
 from ._yaml import read_yaml_file
 from .autocoding import QUESTION_PREFIX
 from .codebook import Codebook
@@ -515,6 +515,7 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     True
     """
     check_corpus(corpus)
+    check_codings(codings, allow_none=True)
     entries = _key_entries(key)
     names = {name: pseud for name, (pseud, _) in entries.items()}
     detect = list(detect)
@@ -934,6 +935,7 @@ def reidentify(corpus: Corpus, key: pd.DataFrame | str | os.PathLike, *,
     True
     """
     check_corpus(corpus)
+    check_codings(codings, allow_none=True)
     if memos is not None:
         check_memos(memos, corpus=corpus)
     report = _read_report(key)

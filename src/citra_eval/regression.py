@@ -23,6 +23,7 @@ from ._validation import (
     check_choice,
     check_ci,
     check_finite,
+    check_frame,
     check_group_labels,
     check_names,
 )
@@ -60,12 +61,6 @@ class ModelWarning(UserWarning):
     table could not be computed for one of its rows (a pair of
     :func:`correlation_matrix` that too few respondents answered). Notebooks show it as a
     note (:func:`citra_eval.notes_from_warnings`)."""
-
-
-def _frame(frame: object, name: str = "frame") -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a DataFrame, got {type(frame).__name__}")
-    return frame
 
 
 def _columns(frame: pd.DataFrame, cols: Sequence[str], what: str) -> None:
@@ -135,7 +130,7 @@ def describe_by(frame: pd.DataFrame, *, dv: str | Sequence[str],
     0     a  2   1.5  0.707107
     1     b  2   4.0  1.414214
     """
-    frame = _frame(frame)
+    frame = check_frame(frame, "frame")
     dvs = [dv] if isinstance(dv, str) else list(dv)
     _columns(frame, dvs + ([by] if by else []), "describe_by")
     for var in dvs:
@@ -227,7 +222,7 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
     """
     import pingouin as pg
 
-    scores = _frame(scores, "scores")
+    scores = check_frame(scores, "scores")
     _columns(scores, [dv, between], "compare_groups")
     _numeric(scores, dv)
     check_finite(scores, [dv], "compare_groups")
@@ -348,7 +343,7 @@ def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
     names = check_names(scales, "scales", allow_none=False, unique=True, as_str=False)
     if not names:
         raise ValueError("scales must name at least one column")
-    scores = _frame(scores, "scores")
+    scores = check_frame(scores, "scores")
     _columns(scores, [*names, between], "compare_scales")
     for scale in names:
         _numeric(scores, scale)
@@ -424,7 +419,7 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
     """
     import pingouin as pg
 
-    frame = _frame(frame)
+    frame = check_frame(frame, "frame")
     _columns(frame, [dv, between], "ttest_groups")
     _numeric(frame, dv)
     check_finite(frame, [dv], "ttest_groups")
@@ -556,7 +551,7 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
     import pingouin as pg
     from scipy import stats
 
-    frame = _frame(frame)
+    frame = check_frame(frame, "frame")
     check_choice(method, "method", _CORR_METHODS)
     check_choice(padjust, "padjust", _PADJUST)
     cols = ([c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
@@ -869,7 +864,7 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     """
     import statsmodels.api as sm
 
-    _frame(responses, "responses")
+    check_frame(responses, "responses")
     if not isinstance(instrument, Instrument):
         raise TypeError(f"instrument must be an Instrument, got {type(instrument).__name__}")
     if robust is not None and robust not in _ROBUST:
@@ -1362,7 +1357,7 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     from statsmodels.miscmodels.ordinal_model import OrderedModel
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
-    frame = _frame(frame)
+    frame = check_frame(frame, "frame")
     predictors = check_names(predictors, "predictors", allow_none=False, unique=True,
                              as_str=False)
     _columns(frame, [outcome, *predictors, *([weights] if weights else [])], "ordinal_model")

@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._validation import check_names, check_seed, check_type
+from ._validation import check_int, check_names, check_proportion, check_seed, check_type
 from ._yaml import read_yaml_file
 from .errors import InputError
 from .regression import default_predictors, image_model
@@ -304,8 +304,7 @@ def _draw(instrument: Instrument, n: int, rng: np.random.Generator,
 
 def _check_rates(missing_rate: float, straightliner_rate: float) -> None:
     for name, val in [("missing_rate", missing_rate), ("straightliner_rate", straightliner_rate)]:
-        if not 0 <= val < 1:
-            raise ValueError(f"{name} must lie in [0, 1), got {val!r}")
+        check_proportion(val, name, one=False)
 
 
 def simulate_survey(instrument: Instrument, settings: SimulationSettings, *, seed: int,
@@ -352,8 +351,7 @@ def simulate_survey(instrument: Instrument, settings: SimulationSettings, *, see
     check_type("settings", settings, SimulationSettings,
                "a SimulationSettings (see SimulationSettings.load)")
     check_seed(seed)
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a whole number >= 1, got {n!r}")
+    check_int(n, "n", minimum=1)
     _check_rates(missing_rate, straightliner_rate)
     rng = np.random.default_rng([seed, 1])
     return _draw(instrument, n, rng, _item_parameters(instrument, seed, settings), missing_rate,
@@ -416,6 +414,7 @@ def survey_truth(instrument: Instrument, settings: SimulationSettings, *, seed: 
                "a SimulationSettings (see SimulationSettings.load)")
     check_seed(seed)
     controls = check_names(controls, "controls", allow_none=False)
+    check_int(n_population, "n_population", minimum=1)
     _check_rates(missing_rate, straightliner_rate)
     pop = _draw(instrument, n_population, np.random.default_rng([seed, 2]),
                 _item_parameters(instrument, seed, settings), missing_rate, straightliner_rate,

@@ -30,7 +30,7 @@ from ._files import (
     header_below,
     read_text_file,
 )
-from ._validation import check_int, check_names, listed
+from ._validation import check_frame, check_int, check_names, listed
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect
 
@@ -1397,8 +1397,7 @@ def _parse_demographic(values: pd.Series, demo: Demographic,
 # --------------------------------------------------------------------------- scoring
 
 def _check_items(responses: pd.DataFrame, inst: Instrument, items: Iterable[str]) -> None:
-    if not isinstance(responses, pd.DataFrame):
-        raise TypeError(f"responses must be a DataFrame, got {type(responses).__name__}")
+    check_frame(responses, "responses")
     if not isinstance(inst, Instrument):
         raise TypeError(f"instrument must be an Instrument, got {type(inst).__name__}")
     missing = [i for i in items if i not in responses.columns]

@@ -20,9 +20,13 @@ import pandas as pd
 from ._dates import parse_date
 from ._files import atomic_write, neutralise_workbook, write_csv, xml_safe_frame
 from ._validation import (
+    CODINGS_TABLE,
     check_choice,
     check_codebook,
+    check_codings,
+    check_columns,
     check_corpus,
+    check_frame,
     check_int,
     check_lang,
     check_names,
@@ -81,16 +85,11 @@ def checked_codings(codings: pd.DataFrame, corpus, coder: str | None = None,
     ``allow_many``) and :func:`~citra_eval.codings.check_codings_against` the corpus (and
     ``codebook``, when given: every code codable in it); the kept codings with integer
     ``segment_id``."""
-
-    if not isinstance(codings, pd.DataFrame):
-        raise TypeError(f"codings must be a DataFrame, got {type(codings).__name__}")
+    check_codings(codings)
     check_corpus(corpus)
     if coder is not None:
         check_type("coder", coder, str, "one coder's name (a string) or None")
-    missing = [c for c in ("doc_id", "segment_id", "code") if c not in codings.columns]
-    if missing:
-        raise InputError(f"codings lacks column(s) {', '.join(missing)}; pass a codings table "
-                         "(doc_id, segment_id, start, end, code, coder)")
+    check_columns(codings, "codings", ("doc_id", "segment_id", "code"), what=CODINGS_TABLE)
     if coder is not None:
         if "coder" not in codings.columns or coder not in set(codings["coder"]):
             have = sorted(map(str, codings["coder"].unique())) if "coder" in codings else []
@@ -498,8 +497,7 @@ def save_case_matrix(matrix: pd.DataFrame, path: str | os.PathLike) -> None:
     >>> out.read_text().splitlines()[0].split(",")[:3]
     ['doc_id', 'bamara', 'berita_cepat']
     """
-    if not isinstance(matrix, pd.DataFrame):
-        raise TypeError(f"matrix must be a DataFrame, got {type(matrix).__name__}")
+    check_frame(matrix, "matrix")
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
         write_csv(matrix, path, index=True)
@@ -627,11 +625,9 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     >>> int(sat["new_codes"].sum()) == a["code"].nunique()
     True
     """
-    for name, val in (("base_size", base_size), ("run_length", run_length)):
-        if val is None and name == "base_size":
-            continue
-        if isinstance(val, bool) or not isinstance(val, int | np.integer) or val < 1:
-            raise ValueError(f"{name} must be a whole number >= 1, got {val!r}")
+    if base_size is not None:
+        base_size = check_int(base_size, "base_size", minimum=1)
+    run_length = check_int(run_length, "run_length", minimum=1)
     check_proportion(threshold, "threshold")
     codings = checked_codings(codings, corpus, coder)
     roles = check_roles(roles, corpus)
@@ -882,8 +878,7 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     >>> corpus.text(row.doc_id)[row.start:row.end] == row.quote
     True
     """
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be a whole number >= 1, got {k!r}")
+    check_int(k, "k", minimum=1)
     if lang is not None:
         check_lang(lang)
     check_int(min_chars, "min_chars", minimum=0)

@@ -35,8 +35,8 @@ from ._validation import (
     check_bool,
     check_choice,
     check_codebook,
+    check_codings,
     check_corpus,
-    check_frame,
     check_int,
     check_known,
     check_roles,
@@ -441,8 +441,7 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
                          "of that document attribute)")
     toks = _tokens(corpus, roles=roles, stem=stem, stopwords=stopwords, codebook=codebook)
     if codings is not None:
-        check_frame(codings, "codings", columns=CODING_COLUMNS,
-                    what="a codings table (doc_id, segment_id, start, end, code, coder)")
+        check_codings(codings, columns=CODING_COLUMNS)
         codings = checked_codings(codings, corpus, coder)
         # documents nobody coded are neither target nor rest
         toks = toks[toks["doc_id"].isin(set(codings["doc_id"]))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .._labels import label
-from .._validation import check_ax, check_codebook, check_lang
+from .._validation import check_ax, check_codebook, check_columns, check_frame, check_lang
 
 __all__ = ["plot_coder_quality"]
 
@@ -73,13 +73,10 @@ def plot_coder_quality(per_code: pd.DataFrame, *, reference: str, codebook=None,
     """
     check_ax(ax)
     check_codebook(codebook)
-    if not isinstance(per_code, pd.DataFrame):
-        raise TypeError(f"per_code must be a DataFrame, got {type(per_code).__name__}")
+    check_frame(per_code, "per_code")
     check_lang(lang)
-    missing = [c for c in ("code", *machines) if c not in per_code.columns]
-    if missing:
-        raise ValueError(f"per_code lacks column(s) {', '.join(missing)}; pass "
-                         "CoderValidation.per_code(reference)")
+    check_columns(per_code, "per_code", ("code", *machines),
+                  what="CoderValidation.per_code(reference)")
     _check_reference(per_code, reference)
     if intervals is not None:
         _check_intervals(intervals)
@@ -152,10 +149,6 @@ def _micro_intervals(ax, intervals: pd.DataFrame, reference: str, coders: list[s
 
 
 def _check_intervals(intervals) -> None:
-    if not isinstance(intervals, pd.DataFrame):
-        raise TypeError(f"intervals must be a DataFrame, got {type(intervals).__name__}")
-    missing = [c for c in ("reference", "coder", "measure", "ci_low", "ci_high")
-               if c not in intervals.columns]
-    if missing:
-        raise ValueError(f"intervals lacks column(s) {', '.join(missing)}; pass "
-                         "CoderValidation.conf_int()")
+    check_frame(intervals, "intervals")
+    check_columns(intervals, "intervals", ("reference", "coder", "measure", "ci_low", "ci_high"),
+                  what="CoderValidation.conf_int()")

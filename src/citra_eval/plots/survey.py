@@ -172,6 +172,8 @@ def term_labels(terms: Sequence[str], *, instrument: Instrument | None = None,
     ['Intercept', 'unit: Rawat inap (ref: IGD)', 'usia']
     """
     check_lang(lang)
+    if responses is not None:
+        check_frame(responses, "responses")
     terms = list(terms)
     dummies: dict[str, set[str]] = {}
     for t in terms:

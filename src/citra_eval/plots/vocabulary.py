@@ -5,7 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from .._labels import label
-from .._validation import check_ax, check_codebook, check_lang, check_type
+from .._validation import (
+    check_ax,
+    check_codebook,
+    check_columns,
+    check_frame,
+    check_lang,
+    check_proportion,
+)
 from ._panels import say_empty
 
 __all__ = ["plot_keyness"]
@@ -53,16 +60,11 @@ def plot_keyness(table: pd.DataFrame, *, top: int = 15, target: str | None = Non
     """
     check_ax(ax)
     check_codebook(codebook)
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"table must be a DataFrame, got {type(table).__name__}")
-    missing = [c for c in ("word", "log_likelihood", "count_target", "direction", "p_value")
-               if c not in table.columns]
-    if missing:
-        raise ValueError(f"table lacks column(s) {', '.join(missing)}; pass ce.keyness(...)")
+    check_frame(table, "table")
+    check_columns(table, "table", ("word", "log_likelihood", "count_target", "direction",
+                                   "p_value"), what="the output of ce.keyness(...)")
     check_lang(lang)
-    check_type("alpha", alpha, (int, float), "a number between 0 and 1")
-    if isinstance(alpha, bool) or not 0 < alpha < 1:
-        raise ValueError(f"alpha must be a number between 0 and 1 (e.g. 0.05), got {alpha!r}")
+    alpha = check_proportion(alpha, "alpha", zero=False, one=False)
     over = table[table["direction"] == "over"].nlargest(top, "log_likelihood", keep="first")
     rows = over[over["p_value"] < alpha].iloc[::-1]
     if ax is None:

@@ -28,7 +28,7 @@ from .._refi import (
     stable_guid,
     xml_text,
 )
-from .._validation import check_codebook, check_corpus
+from .._validation import check_codebook, check_codings, check_corpus
 from ..codebook import Codebook, code_guid, codes_element
 from ..codings import CODING_COLUMNS, empty_codings
 from ..corpus import (
@@ -77,11 +77,7 @@ def _value_text(v, kind: str) -> str | None:
 def _check_export(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame) -> None:
     check_corpus(corpus)
     check_codebook(codebook, allow_none=False)
-    if not isinstance(codings, pd.DataFrame):
-        raise TypeError(f"codings must be a DataFrame, got {type(codings).__name__}")
-    missing = [c for c in CODING_COLUMNS if c not in codings.columns]
-    if missing:
-        raise ValueError(f"codings lack column(s) {', '.join(missing)}")
+    check_codings(codings, columns=CODING_COLUMNS)
     problems = []
     for i, row in enumerate(codings.itertuples(index=False), start=1):
         where = f"codings row {i}"
