@@ -60,6 +60,7 @@ from .paths import example_path
 from .regression import (
     analysis_sample,
     control_levels_problem,
+    control_name_problem,
     default_predictors,
     leverage_one_problem,
     lone_level_problem,
@@ -1086,6 +1087,8 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                         + did_you_mean(name, usable, f" (its non-item columns: "
                                                      f"{', '.join(usable) or 'none'})"),
                         line(key)))
+                elif key == "controls" and (why := control_name_problem(name)):
+                    problems.append(Problem(shown_path(settings.responses), why, 1))
                 elif key == "compare_by":
                     _check_groups(name, instrument, responses, settings, problems, warn)
                 else:
