@@ -1274,3 +1274,16 @@ def test_a_control_column_named_intercept_is_refused_with_the_responses_file(rsu
     assert "column 'Intercept' has the name of the image model's constant term" \
         in problem.message
     assert "rename the column" in problem.message
+
+
+def test_a_consensus_file_among_the_coders_files_is_refused(rsud):
+    """Fourteenth session, left open: the consensus coding (coder 'consensus', as
+    ``agree --consensus`` and ``ce.consensus`` write it) saved as data/raw/codings_*.csv
+    counted as one more coder, in agreement with the coders it was made of."""
+    study = ce.load_study(rsud)
+    merged = ce.consensus(study.codings, corpus=study.corpus, coverage=study.coverage)
+    ce.write_codings(merged, rsud / "data" / "raw" / "codings_C.csv", corpus=study.corpus)
+    (problem,) = _error(rsud).problems
+    assert problem.path.endswith("codings_C.csv") and problem.line == 2
+    assert "coder 'consensus' is the coders' consensus" in problem.message
+    assert "move the file out of the study's codings files" in problem.message
