@@ -687,9 +687,9 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
     for i, h in zip(rows[bad].tolist(), held_arr[bad].tolist(), strict=True):
         now[i] = h
     # a coding of its whole turn (whole_turn true) that now covers part of it: words were
-    # added to the turn after coding (its text stayed at its offsets)
+    # added to the turn after coding (its recorded text stayed at its offsets)
     part = (whole_turn_flags(codings, path=path) & check & ~no_seg & ~outside & ~not_in
-            & ~drift & ((start != s_start) | (end != s_end)))
+            & ~drift & pd.notna(recorded) & ((start != s_start) | (end != s_end)))
     n_segs = segs["doc_id"].value_counts()
     turns = _Turns(segs)
     out = []
