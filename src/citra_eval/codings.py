@@ -150,7 +150,7 @@ def whole_turn_flags(codings: pd.DataFrame, *, path: str | None = None) -> np.nd
         if isinstance(v, bool | np.bool_):
             flags[i] = bool(v)
             continue
-        key = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
+        key = "" if v is None or pd.isna(v) else str(v).strip()
         if key.lower() not in _WHOLE_TURN_VALUES:
             problems.append(Problem(path, f"{WHOLE_TURN!r} is {key!r}; write true (the coding "
                                     "covers its whole turn) or false (it does not), or leave "
