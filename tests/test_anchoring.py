@@ -206,6 +206,70 @@ def test_words_added_at_a_whole_turn_end_keep_it_a_whole_turn_coding(asked):
     assert "whole-turn" not in set(result.report["how"])
 
 
+def _sheet_codings(src: str, marks: list[tuple[int, str]],
+                   quotes: list[tuple[int, str, str]] = ()) -> tuple[ce.Corpus, pd.DataFrame]:
+    """A coding sheet of ``src`` (document D1) filled with ``marks`` (``(segment_id, code)``)
+    and ``quotes`` (``(segment_id, code, words)``), imported as ``sheet import`` does."""
+    corpus = ce.Corpus.from_texts({"a.txt": src})
+    codebook = ce.Codebook.from_dict({"codebook": "t", "version": 1, "language": "id", "codes": [
+        {"id": "k", "label": {"id": "K"}}, {"id": "m", "label": {"id": "M"}}]})
+    sheet = ce.coding_sheet(corpus, codebook)
+    for sid, code in marks:
+        sheet.coding.loc[sheet.coding["segment_id"] == sid, code] = 1
+    for sid, code, words in quotes:
+        sheet.quotes.loc[len(sheet.quotes)] = {"doc_id": "D1", "segment_id": sid, "code": code,
+                                               "quote": words, "note": None}
+    return corpus, ce.codings_from_sheet(sheet, corpus=corpus, codebook=codebook, coder="A")
+
+
+def test_words_added_at_the_end_of_the_last_coded_whole_turn_keep_it_whole(tmp_path):
+    """Fourteenth session, left open: a whole-turn coding (a sheet's mark) whose turn gained
+    words at its end stayed a coding of the turn's start when nothing after it was coded
+    (no coding moved by the added words to show where the turn had ended). The codings
+    file records whole-turn codings (``whole_turn``, written by ``sheet import``), so it
+    covers the whole edited turn; a quote of the same words (not a whole-turn coding) and a
+    file without the column keep their span."""
+    head = "---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\n"
+    turn, added = "Saya suka kopi di kafe itu.", " Teh juga, kadang-kadang."
+    old = f"{head}P: Kopi?\nI: Pagi.\nP: Di mana?\nI: {turn}\nP: Terima kasih.\n"
+    new = f"{head}P: Kopi, Bu?\nI: Pagi.\nP: Di mana?\nI: {turn}{added}\nP: Terima kasih.\n"
+    corpus, codings = _sheet_codings(old, [(2, "k"), (4, "k")], [(4, "m", turn)])
+    assert codings["whole_turn"].tolist() == ["true", "true", "false"]
+    ce.write_codings(codings, tmp_path / "codings_A.csv", corpus=corpus)
+    read = ce.read_codings(tmp_path / "codings_A.csv", keep_lines=True)
+    edited = ce.Corpus.from_texts({"a.txt": new})
+    # words added only at the turn's end: reading says so (its text is still at its offsets)
+    grown = ce.Corpus.from_texts({"a.txt": old.replace(turn, turn + added)})
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_codings(tmp_path / "codings_A.csv", corpus=grown)
+    (problem,) = exc.value.problems
+    assert problem.line == 3 and problem.column == "whole_turn"
+    assert "a coding of its whole turn ('whole_turn' true) covers" in problem.message
+    assert "run 'citra-eval reanchor' to widen it to the whole turn" in problem.message
+    result = ce.reanchor(read, edited)
+    assert result.ok
+    ce.validate_codings(result.codings, corpus=edited)
+    last = result.report.set_index("row").loc[1]
+    assert (last.status, last.how, last.found) == ("moved", "whole-turn", turn + added)
+    s, e = result.codings.loc[1, ["start", "end"]]
+    assert edited.text("D1")[s:e] == result.codings.loc[1, "text"] == turn + added
+    assert (s, e) == tuple(edited.segments.query("segment_id == 4")[["start", "end"]].iloc[0])
+    assert result.codings.loc[2, "text"] == turn  # the quote keeps its words
+    assert result.codings.loc[0, "text"] == "Pagi."
+    assert ce.reanchor(read, grown).codings.loc[1, "text"] == turn + added
+    # without the column nothing says the turn ended where the coding did: it keeps its span
+    plain = ce.reanchor(read.drop(columns="whole_turn"), edited)
+    assert plain.codings.loc[1, "text"] == turn
+
+
+def test_a_whole_turn_column_with_another_value_is_refused():
+    head = "---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\n"
+    corpus, codings = _sheet_codings(f"{head}P: Kopi?\nI: Pagi.\n", [(2, "k")])
+    with pytest.raises(ce.InputError, match=r"'whole_turn' is 'maybe'; write true \(the coding "
+                       r"covers its whole turn\) or false"):
+        ce.reanchor(codings.assign(whole_turn="maybe"), corpus)
+
+
 def test_a_long_whole_turn_coding_edited_covers_the_edited_turn():
     """A whole-turn coding of a long, repetitive turn (a monologue) with words cut from its
     start and its last character changed covers the whole edited turn (the alignment is
@@ -461,3 +525,35 @@ def test_a_wrong_segment_id_at_the_right_offsets_is_corrected(tmp_path, cli):
                                f"turn 2 {s}:{e} (exact, at its offsets: the segment_id named "
                                "another turn)"), r.stdout
     assert ce.read_codings(target, corpus=corpus)["segment_id"].tolist() == [2]
+
+
+def test_sheet_import_then_words_added_at_the_last_coded_turn_end_then_reanchor(tmp_path):
+    """The whole route in a constructed study, nothing coded after the grown turn: a mark
+    imported from a coding sheet, words appended to its turn, ``reanchor``: the coding covers
+    the whole new turn, and ``validate``'s reader accepts it (it said to run reanchor)."""
+    head = "---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\n"
+    turn, added = "Saya suka kopi di kafe itu.", " Teh juga, kadang-kadang."
+    (tmp_path / "tr").mkdir()
+    doc = tmp_path / "tr" / "d1.txt"
+    doc.write_text(f"{head}P: Kopi?\nI: Pagi.\nP: Di mana?\nI: {turn}\n", encoding="utf-8")
+    (tmp_path / "codebook.yaml").write_text(
+        "codebook: t\nversion: 1\nlanguage: id\ncodes:\n  - id: k\n    label: {id: K}\n",
+        encoding="utf-8")
+    corpus = ce.read_transcripts(tmp_path / "tr")
+    codebook = ce.Codebook.load(tmp_path / "codebook.yaml")
+    sheet = ce.coding_sheet(corpus, codebook)
+    sheet.coding.loc[sheet.coding["segment_id"] == 4, "k"] = "x"
+    ce.write_coding_sheet(sheet, tmp_path / "sheet.xlsx")
+    inputs = ["--transcripts", str(tmp_path / "tr"), "--codebook", str(tmp_path / "codebook.yaml")]
+    out = str(tmp_path / "codings_A.csv")
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["sheet", "import", str(tmp_path / "sheet.xlsx"), "--coder", "A", *inputs,
+                     "--out", out]) == 0
+    doc.write_text(doc.read_text(encoding="utf-8").replace(turn, turn + added),
+                   encoding="utf-8")
+    code, err = _reanchor(tmp_path / "tr", out)
+    assert code == 0, err
+    edited = ce.read_transcripts(tmp_path / "tr")
+    (row,) = ce.read_codings(out, corpus=edited).itertuples(index=False)
+    assert edited.text("D1")[row.start:row.end] == row.text == turn + added
+    assert row.whole_turn == "true"

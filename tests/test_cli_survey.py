@@ -393,3 +393,18 @@ def test_out_tables_are_written_as_the_reports_tables(tmp_path, monkeypatch, cap
         assert not long, f"{path.name}: {long[:3]}"
     scores = pd.read_csv(tmp_path / "o" / "scale_scores.csv")
     assert list(scores.columns) == ["rid", "X1", "Y1", "TOT"]  # no index column added
+
+
+def test_a_control_named_intercept_is_an_error_line(tmp_path, monkeypatch, capsys):
+    """Fourteenth session, left open: a control column 'Intercept' was a ValueError
+    traceback (exit 1) from the image model; it is an error line saying to rename it."""
+    code = survey(tmp_path, monkeypatch, "--outcome", "IM", "--controls", "Intercept",
+                  instrument=UNFIT,
+                  responses="".join(f"{line},{line.rsplit(',', 1)[1]}\n".replace(
+                      ",site,site", ",site,Intercept") for line in _unfit_csv(
+                          UNFIT_ROWS).splitlines()))
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: r.csv:1: ") and "Traceback" not in err, err
+    assert "column 'Intercept' has the name of the image model's constant term" in err
+    assert "rename the column" in err
+    assert not (tmp_path / "o").exists()

@@ -567,3 +567,17 @@ def test_agree_consensus_options_are_checked(cli, study):
               "adjudicator", cwd=study)
     assert res.returncode == 2 and "--adjudicator" in res.stderr and "error: " in res.stderr
     assert not (study / "c.csv").exists() and not (study / "a.csv").exists()
+
+
+def test_a_consensus_written_among_the_codings_files_is_refused(cli, study):
+    """Fourteenth session, left open: a consensus written as data/raw/codings_*.csv counted
+    as one more coder for agree and validate (only the help warned)."""
+    res = cli("agree", "--out", "agreement.csv", "--n-boot", "0", "--consensus",
+              "data/raw/codings_consensus.csv", cwd=study)
+    assert res.returncode == 0, res.stderr
+    for command in (["agree", "--out", "again.csv", "--n-boot", "0"], ["validate"]):
+        res = cli(*command, cwd=study)
+        assert res.returncode == 2, res.stderr
+        assert res.stderr.startswith("error: data/raw/codings_consensus.csv:2: coder "
+                                     "'consensus' is the coders' consensus"), res.stderr
+    assert not (study / "again.csv").exists()

@@ -1217,8 +1217,8 @@ def test_image_model_refuses_a_control_named_as_its_constant():
     """Exploratory survey report 14, repro 2: a column named ``Intercept`` (the constant's
     term) was a pandas ValueError ("cannot insert Intercept, already exists")."""
     resp, inst = _small_survey()
-    with pytest.raises(ValueError, match=r"^control 'Intercept' has the name of the image "
-                       r"model's constant term; rename the column"):
+    with pytest.raises(ValueError, match=r"^control 'Intercept': column 'Intercept' has the "
+                       r"name of the image model's constant term .*: rename the column"):
         ce.image_model(resp.assign(Intercept=np.arange(len(resp)) % 5), inst, outcome="IM",
                        controls=["Intercept"])
 

@@ -163,7 +163,8 @@ def test_an_unmarked_sheet_gives_an_empty_valid_codings_file(tmp_path, cli):
     r = cli("sheet", "import", str(tmp_path / "s.xlsx"), "--coder", "B", "--out", str(out),
             *inputs)
     assert r.returncode == 0, r.stderr
-    assert out.read_text(encoding="utf-8") == "doc_id,segment_id,start,end,code,coder,text,note\n"
+    assert out.read_text(encoding="utf-8") == ("doc_id,segment_id,start,end,code,coder,text,"
+                                               "note,whole_turn\n")
     assert ce.read_codings(out).empty
     r = cli("validate", "--transcripts", "interview_transcripts", "--codings", str(out))
     assert r.returncode == 0, r.stderr

@@ -1258,3 +1258,32 @@ def test_a_word_transcripts_notes_and_a_lock_file_are_study_warnings(tmp_path, m
         "warning: interview_transcripts/INF01.docx: left out of the transcript's text: "
         "1 comment (a transcript is the document's body; move into it anything that belongs "
         "to the interview)"]
+
+
+def test_a_control_column_named_intercept_is_refused_with_the_responses_file(rsud):
+    """Fourteenth session, left open: a responses column 'Intercept' (not a declared
+    demographic) named in 'controls' passed validate, then the image model refused it in
+    notebook 05 (its name is the model's constant term): validate says to rename it."""
+    path, table = _responses(rsud)
+    table["Intercept"] = table["unit_layanan"]
+    table.to_csv(path, index=False, lineterminator="\n")
+    _yaml(rsud, "title: T\noutcome: PERSEPSI_RS\ncontrols: [Intercept]\n"
+          "compare_by: [jenis_pasien]\n")
+    (problem,) = _error(rsud).problems
+    assert problem.path.endswith("survey_responses.csv") and problem.line == 1
+    assert "column 'Intercept' has the name of the image model's constant term" \
+        in problem.message
+    assert "rename the column" in problem.message
+
+
+def test_a_consensus_file_among_the_coders_files_is_refused(rsud):
+    """Fourteenth session, left open: the consensus coding (coder 'consensus', as
+    ``agree --consensus`` and ``ce.consensus`` write it) saved as data/raw/codings_*.csv
+    counted as one more coder, in agreement with the coders it was made of."""
+    study = ce.load_study(rsud)
+    merged = ce.consensus(study.codings, corpus=study.corpus, coverage=study.coverage)
+    ce.write_codings(merged, rsud / "data" / "raw" / "codings_C.csv", corpus=study.corpus)
+    (problem,) = _error(rsud).problems
+    assert problem.path.endswith("codings_C.csv") and problem.line == 2
+    assert "coder 'consensus' is the coders' consensus" in problem.message
+    assert "move the file out of the study's codings files" in problem.message

@@ -18,7 +18,9 @@ exact or loose match that ends at the turn's end, of a coding that began at the 
 had words added before it. One that begins at its turn's start and ends before the turn's
 end, while the codings just after it moved by exactly the characters now after it in the
 turn, had words added after it (also when its own text did not move): it covers the whole
-turn too.
+turn too. When nothing after it is coded, only the codings file can say that a coding was of
+its whole turn: a coding with ``whole_turn`` true (``sheet import`` writes it for a sheet's
+marks) whose text is found in a turn, at its offsets or moved, covers that whole turn.
 
 A coding whose text is found in more than one place at the first step that finds it is
 *ambiguous*, unless exactly one of the places is its old place moved by the shift of the
@@ -42,7 +44,7 @@ import pandas as pd
 
 from ._passages import FUZZY_MIN_LENGTH, find_exact, find_fuzzy, find_loose, similarity, spans_whole
 from ._validation import check_codings, check_corpus, check_proportion
-from .codings import CODING_COLUMNS
+from .codings import CODING_COLUMNS, whole_turn_flags
 from .corpus import Corpus
 from .errors import InputError
 
@@ -329,14 +331,17 @@ def _grown_at_the_end(records: list[dict], found: dict[int, tuple], finder: _Fin
     moved by exactly the characters now between its end and the turn's end more than it
     did: that text was added there, so the turn ended where the coding did. A coding of
     a turn's first sentence is not widened (the rest of its turn was there before, so the
-    codings after it did not move by it). ``found`` is updated in place (how
-    ``whole-turn``); a kept coding so widened is reported as moved."""
+    codings after it did not move by it). A coding the file records as of its whole turn
+    (``whole_turn`` true) covers the whole turn its text is found in, with nothing coded
+    after it too. ``found`` is updated in place (how ``whole-turn``); a kept coding so
+    widened is reported as moved."""
     shifts = _shifts(records, found)
     for i, r in enumerate(records):
         if r["text"] is None:
             continue
         status, how, places = found.get(i, ("kept", "", [(r["start"], r["end"], None)]))
-        if status not in ("kept", "moved") or how.startswith(("whole", "fuzzy", "form")):
+        if status not in ("kept", "moved") or how.startswith(("whole", "form")) \
+                or (how.startswith("fuzzy") and not r["whole"]):
             continue
         s, e = places[0][:2]
         sid = finder.turn_of(r["doc_id"], s, e)
@@ -344,6 +349,10 @@ def _grown_at_the_end(records: list[dict], found: dict[int, tuple], finder: _Fin
             continue
         sids, starts, ends = finder.turns(r["doc_id"])
         k = int(np.flatnonzero(sids == sid)[0])
+        if r["whole"]:  # recorded as a whole-turn coding (a sheet's mark)
+            if (s, e) != (int(starts[k]), int(ends[k])):
+                found[i] = ("moved", "whole-turn", [(int(starts[k]), int(ends[k]), sid)])
+            continue
         if s != int(starts[k]) or e >= int(ends[k]):
             continue
         around = shifts.get(r["doc_id"], [])
@@ -370,12 +379,13 @@ def _records(codings: pd.DataFrame) -> list[dict]:
             else np.full(len(codings), None, dtype=object))
     lines = (codings["_line"].to_numpy() if "_line" in codings.columns
              else np.full(len(codings), None, dtype=object))
+    whole = whole_turn_flags(codings)
     return [{"doc_id": str(d), "segment_id": int(sid), "start": int(s), "end": int(e),
              "code": c, "coder": who, "text": None if pd.isna(t) else str(t),
-             "line": None if ln is None or pd.isna(ln) else int(ln)}
-            for d, sid, s, e, c, who, t, ln in zip(
+             "line": None if ln is None or pd.isna(ln) else int(ln), "whole": bool(w)}
+            for d, sid, s, e, c, who, t, ln, w in zip(
                 codings["doc_id"], codings["segment_id"], codings["start"], codings["end"],
-                codings["code"], codings["coder"], text, lines, strict=True)]
+                codings["code"], codings["coder"], text, lines, whole, strict=True)]
 
 
 def _front(i: int, r: dict) -> dict:

@@ -2,7 +2,10 @@
 
 A codings table has exactly these first columns: ``doc_id, segment_id, start, end, code,
 coder``, then optional ``text`` (the coded characters, ``corpus.text(doc_id)[start:end]``),
-``evidence`` and ``note``. One row per code applied to a span.
+``evidence`` and ``note``. One row per code applied to a span. A further column,
+``whole_turn`` (``true``/``false``; written by ``sheet import``: ``true`` for a mark, which
+codes its whole turn), says which codings code their whole turn whatever it holds, so that
+:func:`citra_eval.reanchor` widens one to its whole edited turn (:func:`whole_turn_flags`).
 
 The ``text`` column is what keeps codings honest when a transcript is edited after coding:
 every writer records it, every reader given the corpus checks it, and a coding whose text is
@@ -40,12 +43,16 @@ if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycl
     from .corpus import Corpus
 
 
-__all__ = ["CODING_COLUMNS", "CoverageWarning", "empty_codings", "read_codings", "record_text",
-           "same_code_overlaps", "validate_codings", "warn_uncoded", "write_codings"]
+__all__ = ["CODING_COLUMNS", "WHOLE_TURN", "CoverageWarning", "empty_codings", "read_codings",
+           "record_text", "same_code_overlaps", "validate_codings", "warn_uncoded",
+           "whole_turn_flags", "write_codings"]
 
 CODING_COLUMNS = ["doc_id", "segment_id", "start", "end", "code", "coder"]
 OPTIONAL_COLUMNS = ["text", "evidence", "note"]
 _INT_COLUMNS = ["segment_id", "start", "end"]
+#: The optional column that marks codings of a whole turn (``true``/``false``).
+WHOLE_TURN = "whole_turn"
+_WHOLE_TURN_VALUES = {"true": True, "1": True, "false": False, "0": False, "": False}
 
 
 class CoverageWarning(UserWarning):
@@ -110,6 +117,48 @@ def same_code_overlaps(codings: pd.DataFrame) -> list[tuple[int, int]]:
             pairs += [(i, j) for j, s2, e2 in spans[n + 1:]
                       if s1 < e2 and s2 < e1 and (s1, e1) != (s2, e2)]
     return sorted(((int(i), int(j)) for i, j in pairs), key=lambda p: (p[1], p[0]))
+
+
+def whole_turn_flags(codings: pd.DataFrame, *, path: str | None = None) -> np.ndarray:
+    """Which codings code their whole turn, from the optional :data:`WHOLE_TURN` column.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table; without a ``whole_turn`` column no coding is flagged.
+    path : str, optional
+        The file the table was read from, for error lines (the rows' lines come from a
+        ``_line`` column, as ``read_codings(..., keep_lines=True)`` gives).
+
+    Returns
+    -------
+    ndarray of bool
+        One flag per row: ``true`` or ``1`` (any case; or a boolean True) is a coding of its
+        whole turn (a coding sheet's mark); ``false``, ``0`` and a blank are not.
+
+    Raises
+    ------
+    InputError
+        For any other value, at its line.
+    """
+    if WHOLE_TURN not in codings.columns:
+        return np.zeros(len(codings), dtype=bool)
+    values = codings[WHOLE_TURN].to_numpy(dtype=object)
+    lines = _lines(codings)
+    flags, problems = np.zeros(len(codings), dtype=bool), []
+    for i, v in enumerate(values):
+        if isinstance(v, bool | np.bool_):
+            flags[i] = bool(v)
+            continue
+        key = "" if v is None or pd.isna(v) else str(v).strip()
+        if key.lower() not in _WHOLE_TURN_VALUES:
+            problems.append(Problem(path, f"{WHOLE_TURN!r} is {key!r}; write true (the coding "
+                                    "covers its whole turn) or false (it does not), or leave "
+                                    "it empty", int(lines[i]), WHOLE_TURN))
+            continue
+        flags[i] = _WHOLE_TURN_VALUES[key.lower()]
+    collect(problems, limit=MAX_REPORTED)
+    return flags
 
 
 def empty_codings() -> pd.DataFrame:
@@ -639,10 +688,14 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
     drift[rows] = bad
     for i, h in zip(rows[bad].tolist(), held_arr[bad].tolist(), strict=True):
         now[i] = h
+    # a coding of its whole turn (whole_turn true) that now covers part of it: words were
+    # added to the turn after coding (its recorded text stayed at its offsets)
+    part = (whole_turn_flags(codings, path=path) & check & ~no_seg & ~outside & ~not_in
+            & ~drift & pd.notna(recorded) & ((start != s_start) | (end != s_end)))
     n_segs = segs["doc_id"].value_counts()
     turns = _Turns(segs)
     out = []
-    for i in np.flatnonzero(no_doc | drift | no_seg | outside | not_in):
+    for i in np.flatnonzero(no_doc | drift | no_seg | outside | not_in | part):
         line = int(lines[i])
         # the recorded text at its offsets: nothing was edited, the offsets or segment_id
         # were written wrong (reanchor can only help when the text has moved)
@@ -656,6 +709,13 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
         elif drift[i]:
             out.append(Problem(path, _drift_message(recorded[i], now[i], doc[i], start[i],
                                                    end[i]), line, "text"))
+        elif part[i]:
+            out.append(Problem(path, f"a coding of its whole turn ({WHOLE_TURN!r} true) "
+                               f"covers {start[i]}:{end[i]}, but turn {sid[i]} of {doc[i]!r} "
+                               f"is now {s_start[i]}:{s_end[i]}: the transcript was edited "
+                               "after coding; run 'citra-eval reanchor' to widen it to the "
+                               f"whole turn{_PYTHON_REANCHOR}, or set {WHOLE_TURN!r} to false "
+                               "if it codes part of the turn", line, WHOLE_TURN))
         elif no_seg[i]:
             out.append(Problem(path, f"unknown segment_id {sid[i]} in {doc[i]!r} (it has "
                                f"segments 1-{int(n_segs.get(doc[i], 0))})", line, "segment_id"))

@@ -68,6 +68,7 @@ from .reliability import (
 
 __all__ = [
     "AGREEMENT_COLUMNS",
+    "CONSENSUS_CODER",
     "LEVELS",
     "NOT_RATED",
     "AlphaDetails",
@@ -818,6 +819,10 @@ def disagreements(codings: pd.DataFrame, *, corpus: Corpus,
 
 # --------------------------------------------------------------------------- consensus
 
+#: The ``coder`` of a consensus coding (:func:`consensus`, ``agree --consensus``): how a
+#: study recognises a consensus file among its coders' codings files and refuses it.
+CONSENSUS_CODER = "consensus"
+
 
 def _raters_per_document(coverage, codings: pd.DataFrame, corpus: Corpus | None,
                          coders: list[str]) -> dict[str, int]:
@@ -832,7 +837,7 @@ def _raters_per_document(coverage, codings: pd.DataFrame, corpus: Corpus | None,
 
 
 def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str | None = None,
-              coder: str = "consensus", coders: Sequence[str] | None = None,
+              coder: str = CONSENSUS_CODER, coders: Sequence[str] | None = None,
               corpus: Corpus | None = None,
               coverage: str | Mapping | pd.DataFrame | None = None) -> pd.DataFrame:
     """Merge several coders' codings into one reference coding.

@@ -33,7 +33,8 @@ from .survey import INTERCEPT, Instrument, score_scales
 
 __all__ = ["COEF_COLUMNS", "FEW_RESIDUAL_DF", "HIGH_LEVERAGE", "MAX_CONTROL_LEVELS",
            "ORDINAL_COLUMNS", "ImageModelResult", "ModelWarning", "OrdinalModelResult",
-           "compare_groups", "compare_scales", "control_levels_problem", "correlation_matrix",
+           "compare_groups", "compare_scales", "control_levels_problem",
+           "control_name_problem", "correlation_matrix",
            "describe_by", "image_model", "ordinal_model", "ttest_groups"]
 
 COEF_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high",
@@ -887,9 +888,8 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     controls = check_names(controls, "controls", allow_none=False, unique=True)
     _columns(responses, controls, "controls")
     for c in controls:
-        if c == INTERCEPT:
-            raise ValueError(f"control {c!r} has the name of the image model's constant term; "
-                             "rename the column")
+        if (why := control_name_problem(c)) is not None:
+            raise ValueError(f"control {c!r}: {why}")
         if c in shared_out:
             raise ValueError(f"control {c!r} is an item of the outcome {outcome!r}; leave it "
                              "out of the controls")
@@ -1006,6 +1006,17 @@ def _warn_fragile_fit(X: pd.DataFrame, outcome: str, robust: str | None) -> None
 #: A text control with more levels than this is refused by :func:`image_model` (a numeric
 #: column read as text gives one dummy per distinct value).
 MAX_CONTROL_LEVELS = 20
+
+
+def control_name_problem(name: str) -> str | None:
+    """Why a responses column ``name`` cannot be a control of the image model: it is named
+    as the model's constant term (``Intercept``, a row of its coefficient table), or None
+    when it can. Said of the responses file by ``validate`` and ``survey``."""
+    if name != INTERCEPT:
+        return None
+    return (f"column {name!r} has the name of the image model's constant term ({INTERCEPT!r} "
+            "in its coefficient tables), so it cannot be a control: rename the column (in "
+            "the responses, and where it is named as a control)")
 
 
 def control_levels_problem(x: pd.Series, name: str) -> str | None:

@@ -61,7 +61,7 @@ from ._validation import (
     listed,
 )
 from .codebook import Codebook, category_fix
-from .codings import CODING_COLUMNS, same_code_overlaps, validate_codings
+from .codings import CODING_COLUMNS, WHOLE_TURN, same_code_overlaps, validate_codings
 from .corpus import Corpus
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect, quoted, quoted_pair
 
@@ -880,8 +880,10 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     -------
     DataFrame
         A codings table ``doc_id, segment_id, start, end, code, coder, text, evidence,
-        note``: a mark codes its whole turn (``note``: the row's note), a quote exactly the
-        characters found (``note``: the quote's note). Rows in document order, then by
+        note, whole_turn``: a mark codes its whole turn (``note``: the row's note;
+        ``whole_turn``: ``"true"``, so that :func:`citra_eval.reanchor` widens it to the
+        whole turn when words are added to it), a quote exactly the characters found
+        (``note``: the quote's note; ``whole_turn``: ``"false"``). Rows in document order, then by
         position and codebook order; a coding given twice (a mark and a quote of the whole
         turn) appears once. No marks and no quotes give an empty table.
         ``attrs["documents"]``: the interviews the sheet covers (``sheet.documents`` and
@@ -939,7 +941,7 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
                       f"{len(reader.matched)} row(s) were found by their text, unchanged, in "
                       f"another turn: {moved}; check them, or export a new sheet",
                       SheetWarning, stacklevel=2)
-    columns = [*CODING_COLUMNS, "text", "evidence", "note"]
+    columns = [*CODING_COLUMNS, "text", "evidence", "note", WHOLE_TURN]
     out = pd.DataFrame(rows, columns=[*columns, "_rank", "_cell"])
     if out.empty:
         warnings.warn(f"{shown}: no marks and no quotes, so no codings: is this the filled "
@@ -950,6 +952,11 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     doc_order = {d: i for i, d in enumerate(corpus.doc_ids)}
     out = out.assign(_doc=out["doc_id"].map(doc_order))
     out = out.sort_values(["_doc", "segment_id", "start", "end", "_rank"], kind="stable")
+    # a mark codes its whole turn, whatever the turn holds later (reanchor widens it): also
+    # when a quote gave the same span
+    marks = out["_cell"].str.startswith("coding!")
+    out[WHOLE_TURN] = np.where(marks.groupby([out[c] for c in CODING_COLUMNS], observed=True,
+                                             sort=False).transform("max"), "true", "false")
     out = out.drop_duplicates(CODING_COLUMNS).reset_index(drop=True)
     out = out.astype({"segment_id": "int64", "start": "int64", "end": "int64"})
     twice = same_code_overlaps(out)
@@ -1483,7 +1490,7 @@ class _SheetReader:
         return {"doc_id": key[0], "segment_id": key[1], "start": start, "end": end,
                 "code": code, "coder": self.coder,
                 "text": self.corpus.text(key[0])[start:end], "evidence": None, "note": note,
-                "_rank": self.rank[code], "_cell": cell}
+                WHOLE_TURN: None, "_rank": self.rank[code], "_cell": cell}
 
 
 def _find_quote(text: str, quote: str, lo: int, hi: int) -> list[tuple[int, int]]:

@@ -52,7 +52,7 @@ from .corpus import (
     unread_files,
 )
 from .errors import InputError, Problem, closest, did_you_mean, quoted
-from .intercoder import CoverageWarning, coded_documents, reference_codings
+from .intercoder import CONSENSUS_CODER, CoverageWarning, coded_documents, reference_codings
 from .lint import PROCESSED_LANGUAGES
 from .normalise import tokenize
 from .outputs import output_name
@@ -60,6 +60,7 @@ from .paths import example_path
 from .regression import (
     analysis_sample,
     control_levels_problem,
+    control_name_problem,
     default_predictors,
     leverage_one_problem,
     lone_level_problem,
@@ -930,6 +931,9 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
         t = attempt(read_codings, shown, corpus=corpus, keep_lines=True)
         if t is None:
             continue
+        if (problem := consensus_file_problem(t, shown)) is not None:
+            problems.append(problem)
+            continue
         if "score" in t.columns and t["score"].astype("string").fillna("").str.strip().ne(
                 "").any():
             warn.add(shown, _MACHINE_CODINGS.format(
@@ -1001,6 +1005,24 @@ def _check_across_files(codings: pd.DataFrame, settings: StudySettings,
             how = "give each coder's codings once"
         problems.append(Problem(shown_path(settings.path.parent / file), f"{same}; {how}",
                                 int(r["_line"])))
+
+
+def consensus_file_problem(t: pd.DataFrame, shown: str) -> Problem | None:
+    """A consensus coding (coder :data:`~citra_eval.intercoder.CONSENSUS_CODER`, as
+    ``agree --consensus`` and :func:`~citra_eval.consensus` write it) among a study's
+    coders' codings files, read with ``keep_lines=True`` from the file ``shown``: it would
+    count as one more coder, agreeing with the coders it was made of. None for a coder's
+    file. ``validate``, ``reproduce`` and ``agree`` on the study's codings refuse it."""
+    mine = t["coder"].astype(str) == CONSENSUS_CODER
+    if not mine.any():
+        return None
+    return Problem(shown, f"coder {CONSENSUS_CODER!r} is the coders' consensus (as 'agree "
+                   "--consensus' and ce.consensus write it), not a coder: among the study's "
+                   "codings files it would count as one more coder and agree with the "
+                   "coders it was made of; move the file out of the study's codings files "
+                   f"({DEFAULT_PATHS['codings']} or study.yaml's 'codings'), or, if a "
+                   f"person coded it, give them another coder name than {CONSENSUS_CODER!r}",
+                   int(t.loc[mine, "_line"].iloc[0]))
 
 
 def drop_unknown_codes(t: pd.DataFrame, codebook: Codebook, shown: str
@@ -1086,6 +1108,8 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                         + did_you_mean(name, usable, f" (its non-item columns: "
                                                      f"{', '.join(usable) or 'none'})"),
                         line(key)))
+                elif key == "controls" and (why := control_name_problem(name)):
+                    problems.append(Problem(shown_path(settings.responses), why, 1))
                 elif key == "compare_by":
                     _check_groups(name, instrument, responses, settings, problems, warn)
                 else:

@@ -14,9 +14,9 @@ from ..codebook import Codebook
 from ..codings import read_codings, write_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem
-from ..intercoder import CoverageWarning, agreement, consensus, disagreements
+from ..intercoder import CONSENSUS_CODER, CoverageWarning, agreement, consensus, disagreements
 from ..outputs import notes_from_warnings, write_table
-from ..study import DEFAULT_PATHS, drop_unknown_codes, shown_path
+from ..study import DEFAULT_PATHS, consensus_file_problem, drop_unknown_codes, shown_path
 from ._common import (
     Problems,
     add_coverage,
@@ -80,8 +80,9 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
                    help="also write every disputed segment with its text and each coder's codes")
     p.add_argument("--consensus", metavar="FILE.csv",
                    help="also write the coders' consensus coding (coder 'consensus'), a "
-                        "codings file; write it outside the study's codings files, or it "
-                        "counts as one more coder")
+                        "codings file; write it outside the study's codings files (a "
+                        "consensus among them is refused: it would count as one more "
+                        "coder)")
     p.add_argument("--rule", choices=RULES,
                    help="how --consensus keeps a code in a segment: every coder applied it "
                         "(agreed, the default), at least one (any), more than half "
@@ -113,6 +114,7 @@ def _run_agree(args: argparse.Namespace) -> int:
 
     study = study_here()
     args.transcripts = from_study(args.transcripts, study, "transcripts", "--transcripts")
+    the_studys = args.codings is None  # its coders' files: no consensus among them
     args.codings = from_study(args.codings, study, "codings", "--codings")
     lenient = args.codebook is None  # the study's own codebook: warn like validate/reproduce
     if lenient:
@@ -155,6 +157,10 @@ def _run_agree(args: argparse.Namespace) -> int:
     codebook = attempt(Codebook.load, args.codebook) if args.codebook else None
     codings = attempt(read_codings, args.codings, corpus=corpus,
                       codebook=None if lenient else codebook)
+    if the_studys and codings is not None \
+            and (codings["coder"].astype(str) == CONSENSUS_CODER).any():
+        problems.extend(p for path in args.codings if (p := consensus_file_problem(
+            read_codings(path, keep_lines=True), path)) is not None)
     problems.raise_any()
     if coverage_file is not None:
         check_coverage_coders(coverage_lines, codings, coverage_file)

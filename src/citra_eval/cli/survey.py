@@ -17,7 +17,13 @@ from ..psychometrics import (
     reliability_warnings,
     scale_reliability,
 )
-from ..regression import ModelWarning, default_predictors, image_model, no_predictors_reason
+from ..regression import (
+    ModelWarning,
+    control_name_problem,
+    default_predictors,
+    image_model,
+    no_predictors_reason,
+)
 from ..survey import Instrument, likert_table, read_responses, score_scales
 from ._common import add_force, check_outputs, from_study, inside_study, study_here
 
@@ -84,6 +90,9 @@ def _run_survey(args: argparse.Namespace) -> int:
     if unknown:
         raise InputError(f"--controls: column(s) {', '.join(unknown)} not in the responses",
                          path=args.responses, line=1)
+    for c in controls:
+        if (why := control_name_problem(c)) is not None:
+            raise InputError(why, path=args.responses, line=1)
     if args.outcome is not None and args.outcome not in instrument.scales:
         raise InputError(f"--outcome {args.outcome!r} is not a scale of the instrument; use one "
                          f"of {', '.join(instrument.scales)}", path=args.instrument)
