@@ -89,6 +89,8 @@ def test_found_from_a_subfolder_and_refused_outside(rsud, tmp_path, monkeypatch)
     with pytest.raises(ce.InputError, match="not inside a study folder") as exc:
         ce.load_study()
     assert "citra-eval init" in str(exc.value)
+    # a notebook run by hand outside its study: how to give the study (its parameter)
+    assert "study_root" in str(exc.value) and "-p study_root PATH" in str(exc.value)
     assert ce.find_study_root(rsud / "study.yaml") == rsud.resolve()
 
 

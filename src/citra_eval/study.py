@@ -551,7 +551,16 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
         check_lang(lang)
     if seed is not None:
         seed = check_seed(seed)
-    r = find_study_root(root)
+    try:
+        r = find_study_root(root)
+    except InputError as exc:
+        if root is not None:
+            raise
+        # the notebooks' default (study_root = None) lands here when run outside a study
+        raise InputError(f"{exc.problems[0].message}; a notebook run by hand takes the study "
+                         "folder as its parameter study_root (papermill NOTEBOOK OUT "
+                         "-p study_root PATH; in JupyterLab set it in the parameters cell)",
+                         path=exc.problems[0].path) from None
     # a wrong study.yaml stops here: without it nothing else can be located reliably
     settings = StudySettings.load(r / STUDY_FILE)
     problems: list[Problem] = []
