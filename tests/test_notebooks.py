@@ -567,6 +567,9 @@ def test_a_survey_of_one_scale_runs_through_with_a_note(tmp_path):
     notes = _run_all(root, tmp_path)
     assert any(n.startswith("one scale (S1): the correlations between scales are skipped")
                for n in notes["05"])
+    # no outcome: the joint display's survey side holds means, and says why
+    assert "no 'outcome' in study.yaml: the joint display has no effects on an outcome; its " \
+           "survey side holds each scale's mean against the scale midpoint" in notes["06"]
     tables = {p.stem for p in (root / "reports" / "tables").glob("*.csv")}
     assert {"04-scale-reliability", "05-scale-descriptives", "05-group-comparison-g",
             "06-joint-display"} <= tables

@@ -1072,6 +1072,6 @@ def test_copies_of_notebooks_are_skipped_and_one_number_twice_refused(tmp_path):
     assert rp.skipped_notebooks(tmp_path) == ["notebooks/01-corpus-Copy1.ipynb",
                                               "notebooks/02-themes-Copy12.ipynb"]
     (nbdir / "02-mine.ipynb").write_text("{}")
-    with pytest.raises(InputError, match="02-mine.ipynb and notebooks/02-themes.ipynb") as exc:
+    with pytest.raises(InputError, match=r"02-mine\.ipynb and notebooks/02-themes\.ipynb") as exc:
         rp.find_notebooks(tmp_path)
     assert "number" in str(exc.value) and "renumber" in str(exc.value)
