@@ -1137,6 +1137,28 @@ def test_compare_by_suggestion_names_a_column_validate_accepts(tmp_path):
     assert not [w for w in ce.load_study(root).warnings if "'compare_by'" in w]
 
 
+def test_compare_by_advice_without_demographics_and_for_a_missing_column(tmp_path):
+    """Without demographics the warning still suggested 'compare_by: [column]', a column no
+    study could name; a compare_by term that is no column did not say that it must be added
+    to the responses and declared under 'demographics:'."""
+    root = ce.init_study(tmp_path / "s")
+    raw = root / "data" / "raw"
+    (raw / "instrument.yaml").write_text(
+        "instrument: t\nscale: {min: 1, max: 7}\nid_column: rid\n"
+        "scales:\n  S1: {items: [Q1, Q2]}\n  S2: {items: [Q3, Q4]}\n", encoding="utf-8")
+    rows = ["r1,4,3,4,2", "r2,2,3,2,5", "r3,5,6,6,4", "r4,6,6,7,6"]
+    (raw / "survey_responses.csv").write_text("rid,Q1,Q2,Q3,Q4\n" + "\n".join(rows) + "\n",
+                                              encoding="utf-8")
+    (line,) = [w for w in ce.load_study(root).warnings if "no 'compare_by'" in w]
+    assert "[column]" not in line and "declares no demographics" in line
+    with (root / "study.yaml").open("a", encoding="utf-8") as f:
+        f.write("compare_by: [sector]\n")
+    with pytest.raises(ce.InputError) as exc:
+        ce.load_study(root)
+    (msg,) = [p.message for p in exc.value.problems if "'sector'" in p.message]
+    assert "is not a column" in msg and "'demographics:'" in msg and "instrument.yaml" in msg
+
+
 @pytest.mark.parametrize("fmt", ["txt", "docx"])
 def test_declared_speakers_whose_labels_open_no_line_are_warned_about(tmp_path, fmt):
     """Speakers declared but written in a layout the reader does not know (here 'Name - ...'):

@@ -1089,12 +1089,16 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
         for key in ("controls", "compare_by"):
             for name in getattr(settings, key):
                 if name not in usable:
+                    declare = (f"; to compare by it, add the column to the responses and "
+                               f"declare it under 'demographics:' in "
+                               f"{shown_path(settings.instrument)}"
+                               if key == "compare_by" else "")
                     problems.append(Problem(
                         spath, f"'{key}': {name!r} is not a column of "
                         f"{shown_path(settings.responses)}"
                         + did_you_mean(name, usable, f" (its non-item columns: "
-                                                     f"{', '.join(usable) or 'none'})"),
-                        line(key)))
+                                                     f"{', '.join(usable) or 'none'})")
+                        + declare, line(key)))
                 elif key == "compare_by":
                     _check_groups(name, instrument, responses, settings, problems, warn)
                 else:
@@ -1104,9 +1108,19 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
         if "compare_by" not in settings.given:
             groups = [d for d in instrument.demographics
                       if _groups_column(d, instrument, responses)]
-            warn.add(spath, "no 'compare_by': the group comparisons are skipped; name the "
-                     "demographic columns to compare, e.g. 'compare_by: "
-                     f"[{', '.join(groups[:1]) or 'column'}]'", None)
+            if groups:
+                advice = ("name the demographic columns to compare, e.g. 'compare_by: "
+                          f"[{groups[0]}]'")
+            elif instrument.demographics:
+                advice = (f"none of the instrument's demographics "
+                          f"({', '.join(instrument.demographics)}) divides the respondents "
+                          "into two or more groups of two or more")
+            else:
+                advice = (f"{shown_path(settings.instrument)} declares no demographics; to "
+                          "compare groups, declare their columns of the responses under "
+                          "'demographics:' there and name them in 'compare_by'")
+            warn.add(spath, f"no 'compare_by': the group comparisons are skipped; {advice}",
+                     None)
     if settings.double_coded is not None:
         _check_double_coded(settings, corpus, codings, problems, codings_read=codings_read)
     if codebook is not None and instrument is not None:
