@@ -499,6 +499,8 @@ def test_a_codebook_in_another_language_is_a_warning(rsud):
     assert "codebook.yaml: the codebook's language is 'en', but the auto-coder reads" in found
     # the vocabulary tables: English stop words for en, said so; another language is warned
     assert "keyness) leave out English stop words (scikit-learn's list)" in found
+    # the keyword-in-context tables too: a term finds only the forms written in it
+    assert "keyword-in-context tables" in found and "'kwic'" in found
     book.write_text(text.replace("\nlanguage: id\n", "\nlanguage: fr\n"), encoding="utf-8")
     (found,) = [w for w in ce.load_study(rsud).warnings if "language" in w]
     assert "leave out Indonesian stop words only, so this language's function words will " \

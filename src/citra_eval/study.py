@@ -594,7 +594,10 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
         warn.add(shown_path(settings.codebook), f"the codebook's language is "
                  f"{codebook.language!r}, but the auto-coder reads the transcripts as "
                  "Indonesian (stemming, slang, negation words), so its patterns match little "
-                 f"more than the word forms written in them; {vocabulary}; human coding, "
+                 "more than the word forms written in them; so do the keyword-in-context "
+                 "tables of notebook 03 (a 'kwic' term finds the forms written in it, "
+                 "'spokesperson' not 'spokespersons': list each form); "
+                 f"{vocabulary}; human coding, "
                  "reliability and the survey are not affected ('citra-eval validate --lint' "
                  "says more)")
     before = len(problems)
