@@ -1139,6 +1139,19 @@ def test_compare_by_suggestion_names_a_column_validate_accepts(tmp_path):
     assert not [w for w in ce.load_study(root).warnings if "'compare_by'" in w]
 
 
+def test_labels_in_one_language_are_a_warning(rsud):
+    """An English study (labels with 'en' only) got a 06-joint-display-id figure mixing
+    Indonesian titles with English labels, and nothing said the 'id' labels were missing."""
+    assert not [w for w in ce.load_study(rsud).warnings if "labels" in w]
+    book = rsud / "data" / "raw" / "codebook.yaml"
+    text = book.read_text(encoding="utf-8")
+    book.write_text(re.sub(r"label: \{id: ([^,}]+), en: ([^}]+)\}", r"label: {en: \2}", text),
+                    encoding="utf-8")
+    (found,) = [w for w in ce.load_study(rsud).warnings if "have no 'id'" in w]
+    assert "codebook.yaml" in found and "06-joint-display-id" in found
+    assert "mix" in found and "label: {id: ..., en: ...}" in found
+
+
 def test_compare_by_advice_without_demographics_and_for_a_missing_column(tmp_path):
     """Without demographics the warning still suggested 'compare_by: [column]', a column no
     study could name; a compare_by term that is no column did not say that it must be added

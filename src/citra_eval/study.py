@@ -29,6 +29,7 @@ import pandas as pd
 
 from ._files import broken_link, is_input_file, output_path_problem, read_text_file
 from ._validation import (
+    LANGS,
     check_bool,
     check_lang,
     check_seed,
@@ -1128,6 +1129,7 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
         _check_double_coded(settings, corpus, codings, problems, codings_read=codings_read)
     if codebook is not None and instrument is not None:
         _construct_warnings(codebook, instrument, settings, warn)
+    _label_language_warnings(codebook, instrument, settings, warn)
     if corpus is not None:
         if "kwic" not in settings.given:
             warn.add(spath, "no 'kwic': no keyword-in-context tables are made; list terms"
@@ -1224,6 +1226,30 @@ def _kwic_warnings(corpus: Corpus, codebook: Codebook | None, settings: StudySet
                      "keyword-in-context table (notebook 03) is empty; check its spelling "
                      "against the transcripts, or remove it from 'kwic'",
                      settings.lines.get("kwic"))
+
+
+def _label_language_warnings(codebook: Codebook | None, instrument: Instrument | None,
+                             settings: StudySettings, warn: _Warnings) -> None:
+    """Labels without one of the figures' languages: the outputs in that language (the
+    joint display is drawn in both, ``06-joint-display-id`` and ``-en``) show another
+    language's label in their place, mixing the two."""
+    sources = []
+    if codebook is not None:
+        sources.append((settings.codebook, [(c.id, c.label, c.line) for c in codebook]))
+    if instrument is not None:
+        sources.append((settings.instrument,
+                        [(name, sc.label, None) for name, sc in instrument.scales.items()]))
+    for path, labels in sources:
+        labelled = [(name, label, line) for name, label, line in labels if label]
+        for lang in LANGS:
+            lacking = [(name, line) for name, label, line in labelled if lang not in label]
+            if not lacking:
+                continue
+            warn.add(shown_path(path), f"{len(lacking)} of {len(labelled)} labels have no "
+                     f"{lang!r} text (first: {lacking[0][0]!r}): the outputs in {lang!r} "
+                     f"(06-joint-display-{lang}, and a build with --lang {lang}) will "
+                     "mix languages, showing another language's label in their place; give "
+                     "each label in both: label: {id: ..., en: ...}", lacking[0][1])
 
 
 def _construct_warnings(codebook: Codebook, instrument: Instrument, settings: StudySettings,
