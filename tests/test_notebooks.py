@@ -18,7 +18,8 @@ import citra_eval as ce
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 #: The parameters `citra-eval reproduce` sets; lang and seed default to None (study.yaml's).
-PARAMETERS = {"study_root": "..", "out_dir": "reports", "lang": None, "seed": None}
+#: study_root None: the study holding the current folder (the study or its notebooks/ folder).
+PARAMETERS = {"study_root": None, "out_dir": "reports", "lang": None, "seed": None}
 
 
 def _read(path: Path):
@@ -64,9 +65,26 @@ def test_one_parameters_cell_with_exactly_the_study_parameters(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_run_by_hand_the_notebook_finds_its_own_study(path, tmp_path, monkeypatch):
+    """A study made inside another one (``citra-eval init mystudy`` in a clone): run from
+    the study folder (papermill) or from its notebooks/ folder (JupyterLab), the parameters
+    cell leads to that study, never to the one around it."""
+    outer = ce.init_study(tmp_path / "clone")
+    inner = ce.init_study(outer / "mystudy")
+    cell = next(c for c in _read(path).cells if "parameters" in c.metadata.get("tags", []))
+    for here in (inner, inner / "notebooks"):
+        monkeypatch.chdir(here)
+        ns: dict = {}
+        exec(cell.source, ns)
+        assert ce.find_study_root(ns["study_root"]) == inner.resolve(), here
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_everything_comes_from_load_study_and_goes_out_through_save(path):
     code = "\n".join(_code(_read(path)))
     assert "ce.load_study(study_root, lang=lang, seed=seed)" in code
+    # the output folders hang off the study found, not off the parameter (None by default)
+    assert "Path(study_root)" not in code and "study.root / out_dir" in code
     for reader in ("read_transcripts", "read_codings", "Codebook.load", "Instrument.load",
                    "read_responses", "read_csv", "open("):
         assert reader not in code, reader
@@ -549,6 +567,9 @@ def test_a_survey_of_one_scale_runs_through_with_a_note(tmp_path):
     notes = _run_all(root, tmp_path)
     assert any(n.startswith("one scale (S1): the correlations between scales are skipped")
                for n in notes["05"])
+    # no outcome: the joint display's survey side holds means, and says why
+    assert "no 'outcome' in study.yaml: the joint display has no effects on an outcome; its " \
+           "survey side holds each scale's mean against the scale midpoint" in notes["06"]
     tables = {p.stem for p in (root / "reports" / "tables").glob("*.csv")}
     assert {"04-scale-reliability", "05-scale-descriptives", "05-group-comparison-g",
             "06-joint-display"} <= tables

@@ -1055,3 +1055,23 @@ def test_check_compares_the_committed_files_too(built, tmp_path):
     assert "note: reports/: 3 of these are files now in reports/" in r.stderr
     res = rp.reproduce(copy, check=True)
     assert [str(d) for d in res.committed] == expected and res.differences == res.committed
+
+
+def test_copies_of_notebooks_are_skipped_and_one_number_twice_refused(tmp_path):
+    """JupyterLab's *File > Duplicate* makes ``01-x-Copy1.ipynb``: reproduce ran it (before
+    the original) and one overwrote the other's outputs; it is now skipped with a warning
+    naming it. Two different notebooks with one number are refused: their order and their
+    outputs would be a matter of chance."""
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    for name in ("01-corpus.ipynb", "01-corpus-Copy1.ipynb", "02-themes.ipynb",
+                 "02-themes-Copy12.ipynb"):
+        (nbdir / name).write_text("{}")
+    assert [p.name for p in rp.find_notebooks(tmp_path)] == ["01-corpus.ipynb",
+                                                             "02-themes.ipynb"]
+    assert rp.skipped_notebooks(tmp_path) == ["notebooks/01-corpus-Copy1.ipynb",
+                                              "notebooks/02-themes-Copy12.ipynb"]
+    (nbdir / "02-mine.ipynb").write_text("{}")
+    with pytest.raises(InputError, match=r"02-mine\.ipynb and notebooks/02-themes\.ipynb") as exc:
+        rp.find_notebooks(tmp_path)
+    assert "number" in str(exc.value) and "renumber" in str(exc.value)

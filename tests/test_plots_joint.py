@@ -90,3 +90,23 @@ def test_the_legend_stays_below_the_tick_labels_of_a_short_panel(table):
     ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
     assert ticks and all(legend.y1 < t.y0 for t in ticks), (legend, ticks)
     plt.close("all")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_survey_panel_is_titled_after_what_it_shows(table, lang):
+    """A survey without an outcome (means against the midpoint only), or no survey, kept the
+    title of standardised effects (β, 95% CI) over a meaningless 0-1 axis."""
+    levels = table.assign(quant_basis=["level", None, "level"], std_effect=np.nan,
+                          std_ci_low=np.nan, std_ci_high=np.nan)
+    right = plot_joint_display(levels, lang=lang).child_axes[0]
+    title = right.get_title(loc="left")
+    assert "β" not in title and {"id": "titik tengah", "en": "midpoint"}[lang] in title
+    assert list(right.get_xticks()) == [] and not right.lines  # no axis, no zero line
+    assert not foreign_words(right.figure, lang)
+    no_survey = table.assign(quant_basis=None, std_effect=np.nan, construct_mean=np.nan)
+    right = plot_joint_display(no_survey, lang=lang).child_axes[0]
+    assert "β" not in right.get_title(loc="left") and not right.lines
+    # with effects the title and the zero line stay
+    right = plot_joint_display(table, lang=lang).child_axes[0]
+    assert "β" in right.get_title(loc="left") and right.lines
+    plt.close("all")

@@ -89,6 +89,8 @@ def test_found_from_a_subfolder_and_refused_outside(rsud, tmp_path, monkeypatch)
     with pytest.raises(ce.InputError, match="not inside a study folder") as exc:
         ce.load_study()
     assert "citra-eval init" in str(exc.value)
+    # a notebook run by hand outside its study: how to give the study (its parameter)
+    assert "study_root" in str(exc.value) and "-p study_root PATH" in str(exc.value)
     assert ce.find_study_root(rsud / "study.yaml") == rsud.resolve()
 
 
@@ -497,6 +499,8 @@ def test_a_codebook_in_another_language_is_a_warning(rsud):
     assert "codebook.yaml: the codebook's language is 'en', but the auto-coder reads" in found
     # the vocabulary tables: English stop words for en, said so; another language is warned
     assert "keyness) leave out English stop words (scikit-learn's list)" in found
+    # the keyword-in-context tables too: a term finds only the forms written in it
+    assert "keyword-in-context tables" in found and "'kwic'" in found
     book.write_text(text.replace("\nlanguage: id\n", "\nlanguage: fr\n"), encoding="utf-8")
     (found,) = [w for w in ce.load_study(rsud).warnings if "language" in w]
     assert "leave out Indonesian stop words only, so this language's function words will " \
@@ -1133,6 +1137,41 @@ def test_compare_by_suggestion_names_a_column_validate_accepts(tmp_path):
     with (root / "study.yaml").open("a", encoding="utf-8") as f:
         f.write("compare_by: [ward]\n")
     assert not [w for w in ce.load_study(root).warnings if "'compare_by'" in w]
+
+
+def test_labels_in_one_language_are_a_warning(rsud):
+    """An English study (labels with 'en' only) got a 06-joint-display-id figure mixing
+    Indonesian titles with English labels, and nothing said the 'id' labels were missing."""
+    assert not [w for w in ce.load_study(rsud).warnings if "labels" in w]
+    book = rsud / "data" / "raw" / "codebook.yaml"
+    text = book.read_text(encoding="utf-8")
+    book.write_text(re.sub(r"label: \{id: ([^,}]+), en: ([^}]+)\}", r"label: {en: \2}", text),
+                    encoding="utf-8")
+    (found,) = [w for w in ce.load_study(rsud).warnings if "have no 'id'" in w]
+    assert "codebook.yaml" in found and "06-joint-display-id" in found
+    assert "mix" in found and "label: {id: ..., en: ...}" in found
+
+
+def test_compare_by_advice_without_demographics_and_for_a_missing_column(tmp_path):
+    """Without demographics the warning still suggested 'compare_by: [column]', a column no
+    study could name; a compare_by term that is no column did not say that it must be added
+    to the responses and declared under 'demographics:'."""
+    root = ce.init_study(tmp_path / "s")
+    raw = root / "data" / "raw"
+    (raw / "instrument.yaml").write_text(
+        "instrument: t\nscale: {min: 1, max: 7}\nid_column: rid\n"
+        "scales:\n  S1: {items: [Q1, Q2]}\n  S2: {items: [Q3, Q4]}\n", encoding="utf-8")
+    rows = ["r1,4,3,4,2", "r2,2,3,2,5", "r3,5,6,6,4", "r4,6,6,7,6"]
+    (raw / "survey_responses.csv").write_text("rid,Q1,Q2,Q3,Q4\n" + "\n".join(rows) + "\n",
+                                              encoding="utf-8")
+    (line,) = [w for w in ce.load_study(root).warnings if "no 'compare_by'" in w]
+    assert "[column]" not in line and "declares no demographics" in line
+    with (root / "study.yaml").open("a", encoding="utf-8") as f:
+        f.write("compare_by: [sector]\n")
+    with pytest.raises(ce.InputError) as exc:
+        ce.load_study(root)
+    (msg,) = [p.message for p in exc.value.problems if "'sector'" in p.message]
+    assert "is not a column" in msg and "'demographics:'" in msg and "instrument.yaml" in msg
 
 
 @pytest.mark.parametrize("fmt", ["txt", "docx"])

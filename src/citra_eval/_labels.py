@@ -88,6 +88,9 @@ LABELS: dict[str, dict[str, str]] = {
                          "en": "Interviews: share of informants raising the theme"},
     "joint.quant_title": {"id": "Survei: pengaruh terstandar terhadap {outcome}\n(β, IK 95%)",
                           "en": "Survey: standardised effect on {outcome}\n(β, 95% CI)"},
+    "joint.level_title": {"id": "Survei: rerata skala vs titik tengah skala\n(IK 95%)",
+                          "en": "Survey: scale mean vs the scale midpoint\n(95% CI)"},
+    "joint.survey_title": {"id": "Survei", "en": "Survey"},
     "joint.level": {"id": "rerata {m:.2f} [{lo:.2f}; {hi:.2f}] vs titik tengah {mid:g}",
                     "en": "mean {m:.2f} [{lo:.2f}, {hi:.2f}] vs midpoint {mid:g}"},
     "joint.level_outcome": {"id": "variabel terikat: rerata {m:.2f} [{lo:.2f}; {hi:.2f}] vs "

@@ -23,7 +23,8 @@ Used by :meth:`citra_eval.Codebook.lint` and ``citra-eval validate``. The checks
     covers), but every text is normalised as Indonesian: PySastrawi's stemming, the
     Indonesian slang list and Indonesian negation words. A phrase pattern in another
     language then matches little more than the word forms written in it ("journalist"
-    does not match "journalists"), and its negations are not recognised.
+    does not match "journalists"), and its negations are not recognised. The same holds
+    for study.yaml's ``kwic`` terms (the keyword-in-context tables).
 ``regex_case``
     A regex with an upper-case letter: regexes run on case-folded text, so it never matches.
 ``category_patterns``
@@ -161,7 +162,9 @@ def _language(codebook) -> list[dict]:
                         "negation words): a phrase pattern matches little more than the "
                         "word forms written in it and negations are not recognised; list "
                         "every form of a word (e.g. journalist, journalists) or use a regex "
-                        "(e.g. '\\bjournalists?\\b')"}]
+                        "(e.g. '\\bjournalists?\\b'); study.yaml's 'kwic' terms are read "
+                        "the same way, so list each form there too (kwic: [journalist, "
+                        "journalists])"}]
 
 
 def _label_is_id(codebook) -> list[dict]:

@@ -69,6 +69,7 @@ __all__ = [
     "raw_checksums",
     "reproduce",
     "run_notebook",
+    "skipped_notebooks",
     "verify",
     "write_raw_checksums",
 ]
@@ -76,6 +77,8 @@ __all__ = [
 CHECKSUMS = "data/raw/CHECKSUMS.sha256"
 RAW_DIRS = ("data/raw", "interview_transcripts")
 NOTEBOOK_RE = re.compile(r"^\d{2}-[A-Za-z0-9_-]+\.ipynb$")
+#: Jupyter's copy of a notebook (File > Duplicate): ``01-corpus-codebook-Copy1.ipynb``
+COPY_RE = re.compile(r"-Copy\d+$")
 #: What reproduce replaces in reports/ (anything else there is left alone).
 MANAGED = ("figures", "tables", "notebooks", "provenance.json", MANIFEST_NAME)
 #: Packages whose versions decide the bytes of the outputs (recorded in provenance.json).
@@ -316,13 +319,41 @@ def _yaml_version(path: Path) -> str | None:
 
 # --------------------------------------------------------------------------- notebooks
 
-def find_notebooks(root: str | os.PathLike) -> list[Path]:
-    """``notebooks/NN-slug.ipynb`` of the project, in run order."""
+def _numbered_notebooks(root: str | os.PathLike) -> list[Path]:
     d = Path(root) / "notebooks"
-    found = sorted(p for p in d.glob("*.ipynb") if NOTEBOOK_RE.match(p.name)) if d.is_dir() else []
+    return sorted(p for p in d.glob("*.ipynb") if NOTEBOOK_RE.match(p.name)) if d.is_dir() \
+        else []
+
+
+def skipped_notebooks(root: str | os.PathLike) -> list[str]:
+    """The copies Jupyter makes (``NN-slug-Copy1.ipynb``, *File > Duplicate*) in
+    ``notebooks/``, relative to the study folder: :func:`find_notebooks` leaves them out."""
+    return [f"notebooks/{p.name}" for p in _numbered_notebooks(root)
+            if COPY_RE.search(p.stem)]
+
+
+def find_notebooks(root: str | os.PathLike) -> list[Path]:
+    """``notebooks/NN-slug.ipynb`` of the project, in run order.
+
+    Jupyter's copies (``NN-slug-Copy1.ipynb``, :func:`skipped_notebooks`) are left out: run
+    too, they would overwrite the original's outputs. Two notebooks with one number are
+    refused (an InputError naming both): which runs first, and whose outputs are kept, would
+    be a matter of how their names sort.
+    """
+    found = [p for p in _numbered_notebooks(root) if not COPY_RE.search(p.stem)]
     if not found:
         raise InputError("no notebooks named NN-slug.ipynb found; reproduce runs the "
                          "notebooks/ folder of the project", path="notebooks")
+    by_number: dict[str, list[str]] = {}
+    for p in found:
+        by_number.setdefault(p.name[:2], []).append(f"notebooks/{p.name}")
+    twice = [names for names in by_number.values() if len(names) > 1]
+    if twice:
+        raise InputError(problems=[Problem(names[0], f"{' and '.join(names)} have the same "
+                                           "number: the notebooks run in the order of their "
+                                           "numbers and may write the same files, so renumber "
+                                           "one (or delete it)")
+                                   for names in twice])
     return found
 
 
@@ -725,6 +756,9 @@ def _prepare(root: Path, *, lang: str | None, seed: int | None, update_checksums
     inputs = raw_checksums(root) if update_checksums else check_raw_inputs(root)
     notebooks = find_notebooks(root)
     lines = list(study.warnings)
+    lines += [f"warning: {rel}: a copy of a notebook (Jupyter's File > Duplicate), not run: "
+              "rename it to a number of its own to run it, or delete it"
+              for rel in skipped_notebooks(root)]
     if warn is not None and study.instrument is not None and study.responses is not None:
         # the scales' warnings too, as validate prints them (docs/reproduce.md)
         lines += [f"warning: {shown_path(study.settings.responses)}: {line}"

@@ -29,6 +29,7 @@ import pandas as pd
 
 from ._files import broken_link, is_input_file, output_path_problem, read_text_file
 from ._validation import (
+    LANGS,
     check_bool,
     check_lang,
     check_seed,
@@ -552,7 +553,16 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
         check_lang(lang)
     if seed is not None:
         seed = check_seed(seed)
-    r = find_study_root(root)
+    try:
+        r = find_study_root(root)
+    except InputError as exc:
+        if root is not None:
+            raise
+        # the notebooks' default (study_root = None) lands here when run outside a study
+        raise InputError(f"{exc.problems[0].message}; a notebook run by hand takes the study "
+                         "folder as its parameter study_root (papermill NOTEBOOK OUT "
+                         "-p study_root PATH; in JupyterLab set it in the parameters cell)",
+                         path=exc.problems[0].path) from None
     # a wrong study.yaml stops here: without it nothing else can be located reliably
     settings = StudySettings.load(r / STUDY_FILE)
     problems: list[Problem] = []
@@ -586,7 +596,10 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
         warn.add(shown_path(settings.codebook), f"the codebook's language is "
                  f"{codebook.language!r}, but the auto-coder reads the transcripts as "
                  "Indonesian (stemming, slang, negation words), so its patterns match little "
-                 f"more than the word forms written in them; {vocabulary}; human coding, "
+                 "more than the word forms written in them; so do the keyword-in-context "
+                 "tables of notebook 03 (a 'kwic' term finds the forms written in it, "
+                 "'spokesperson' not 'spokespersons': list each form); "
+                 f"{vocabulary}; human coding, "
                  "reliability and the survey are not affected ('citra-eval validate --lint' "
                  "says more)")
     before = len(problems)
@@ -1102,12 +1115,16 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
         for key in ("controls", "compare_by"):
             for name in getattr(settings, key):
                 if name not in usable:
+                    declare = (f"; to compare by it, add the column to the responses and "
+                               f"declare it under 'demographics:' in "
+                               f"{shown_path(settings.instrument)}"
+                               if key == "compare_by" else "")
                     problems.append(Problem(
                         spath, f"'{key}': {name!r} is not a column of "
                         f"{shown_path(settings.responses)}"
                         + did_you_mean(name, usable, f" (its non-item columns: "
-                                                     f"{', '.join(usable) or 'none'})"),
-                        line(key)))
+                                                     f"{', '.join(usable) or 'none'})")
+                        + declare, line(key)))
                 elif key == "controls" and (why := control_name_problem(name)):
                     problems.append(Problem(shown_path(settings.responses), why, 1))
                 elif key == "compare_by":
@@ -1119,13 +1136,24 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
         if "compare_by" not in settings.given:
             groups = [d for d in instrument.demographics
                       if _groups_column(d, instrument, responses)]
-            warn.add(spath, "no 'compare_by': the group comparisons are skipped; name the "
-                     "demographic columns to compare, e.g. 'compare_by: "
-                     f"[{', '.join(groups[:1]) or 'column'}]'", None)
+            if groups:
+                advice = ("name the demographic columns to compare, e.g. 'compare_by: "
+                          f"[{groups[0]}]'")
+            elif instrument.demographics:
+                advice = (f"none of the instrument's demographics "
+                          f"({', '.join(instrument.demographics)}) divides the respondents "
+                          "into two or more groups of two or more")
+            else:
+                advice = (f"{shown_path(settings.instrument)} declares no demographics; to "
+                          "compare groups, declare their columns of the responses under "
+                          "'demographics:' there and name them in 'compare_by'")
+            warn.add(spath, f"no 'compare_by': the group comparisons are skipped; {advice}",
+                     None)
     if settings.double_coded is not None:
         _check_double_coded(settings, corpus, codings, problems, codings_read=codings_read)
     if codebook is not None and instrument is not None:
         _construct_warnings(codebook, instrument, settings, warn)
+    _label_language_warnings(codebook, instrument, settings, warn)
     if corpus is not None:
         if "kwic" not in settings.given:
             warn.add(spath, "no 'kwic': no keyword-in-context tables are made; list terms"
@@ -1222,6 +1250,30 @@ def _kwic_warnings(corpus: Corpus, codebook: Codebook | None, settings: StudySet
                      "keyword-in-context table (notebook 03) is empty; check its spelling "
                      "against the transcripts, or remove it from 'kwic'",
                      settings.lines.get("kwic"))
+
+
+def _label_language_warnings(codebook: Codebook | None, instrument: Instrument | None,
+                             settings: StudySettings, warn: _Warnings) -> None:
+    """Labels without one of the figures' languages: the outputs in that language (the
+    joint display is drawn in both, ``06-joint-display-id`` and ``-en``) show another
+    language's label in their place, mixing the two."""
+    sources = []
+    if codebook is not None:
+        sources.append((settings.codebook, [(c.id, c.label, c.line) for c in codebook]))
+    if instrument is not None:
+        sources.append((settings.instrument,
+                        [(name, sc.label, None) for name, sc in instrument.scales.items()]))
+    for path, labels in sources:
+        labelled = [(name, label, line) for name, label, line in labels if label]
+        for lang in LANGS:
+            lacking = [(name, line) for name, label, line in labelled if lang not in label]
+            if not lacking:
+                continue
+            warn.add(shown_path(path), f"{len(lacking)} of {len(labelled)} labels have no "
+                     f"{lang!r} text (first: {lacking[0][0]!r}): the outputs in {lang!r} "
+                     f"(06-joint-display-{lang}, and a build with --lang {lang}) will "
+                     "mix languages, showing another language's label in their place; give "
+                     "each label in both: label: {id: ..., en: ...}", lacking[0][1])
 
 
 def _construct_warnings(codebook: Codebook, instrument: Instrument, settings: StudySettings,

@@ -990,7 +990,8 @@ def _spread(cand: pd.DataFrame, k: int) -> list[tuple[int, int]]:
 
 def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | None = None,
          codebook=None) -> pd.DataFrame:
-    """Keyword in context: every occurrence of ``term`` (any inflected or slang form).
+    """Keyword in context: every occurrence of ``term`` (any inflected or slang form the
+    Indonesian normaliser knows; in another language only the forms written in ``term``).
 
     Parameters
     ----------

@@ -37,6 +37,8 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
     meta-inference. Right (an inset axes sharing the rows): the construct's standardised
     effect on the outcome with its 95% CI; constructs judged by their level show their mean,
     and so does the outcome itself when a theme is linked to it (marked as the outcome).
+    Without any effect (a survey without an outcome) the survey panel is titled after the
+    means against the scale midpoint and has no axis.
     A panel with nothing to show (a study without coded interviews, or without a survey)
     says so in its middle.
 
@@ -110,9 +112,12 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
         ax.axvline(salience, color="#555555", linestyle="--", linewidth=0.8)
 
     right = ax.inset_axes([1.1, 0, 0.75, 1], sharey=ax)
-    right.axvline(0, color="#555555", linewidth=0.8)
+    effects = any(_has_effect(r) for r in rows)
+    levels = any(_has_level(r) for r in rows)
+    if effects:
+        right.axvline(0, color="#555555", linewidth=0.8)
     for y, r, c in zip(ys, rows, colors, strict=True):
-        if r.get("quant_basis") == "effect" and not _nan(r.get("std_effect")):
+        if _has_effect(r):
             lo, hi = r["std_ci_low"], r["std_ci_high"]
             right.errorbar([r["std_effect"]], [y], xerr=[[r["std_effect"] - lo],
                                                           [hi - r["std_effect"]]],
@@ -126,15 +131,17 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
                        color="#555555", style="italic")
     if not interviews:
         say_empty(ax, text("joint.panel.no_interviews", lang))
-    if not any((r.get("quant_basis") == "effect" and not _nan(r.get("std_effect")))
-               or _has_level(r) for r in rows):
-        say_empty(right, text("joint.panel.no_survey", lang))
+    if not effects:  # means against the midpoint are written out: no axis to read
         right.set_xticks([])
+    if not effects and not levels:
+        say_empty(right, text("joint.panel.no_survey", lang))
     right.tick_params(axis="y", left=False, labelleft=False)
     right.grid(axis="y", visible=False)
     outcome = outcome_label or text("outcome.generic", lang)
-    right.set_title(text("joint.quant_title", lang, outcome=outcome), fontsize="medium",
-                    loc="left")
+    title = (text("joint.quant_title", lang, outcome=outcome) if effects
+             else text("joint.level_title", lang) if levels
+             else text("joint.survey_title", lang))
+    right.set_title(title, fontsize="medium", loc="left")
     used = [m for m in META_COLORS if any(r["meta_inference"] == m for r in rows)]
     handles = [Patch(color=META_COLORS[m], label=text(f"meta.{m}", lang)) for m in used]
     if salience is not None:
@@ -150,6 +157,11 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
 
 #: How far below its panel the legend starts, in points (below the tick labels).
 _LEGEND_DROP = 24
+
+
+def _has_effect(row) -> bool:
+    """A row judged by the construct's standardised effect on the outcome."""
+    return row.get("quant_basis") == "effect" and not _nan(row.get("std_effect"))
 
 
 def _has_level(row) -> bool:
