@@ -1055,3 +1055,36 @@ def test_check_compares_the_committed_files_too(built, tmp_path):
     assert "note: reports/: 3 of these are files now in reports/" in r.stderr
     res = rp.reproduce(copy, check=True)
     assert [str(d) for d in res.committed] == expected and res.differences == res.committed
+
+
+def test_verify_names_inputs_and_notebooks_the_reports_were_not_built_from(built, tmp_path,
+                                                                           capsys):
+    """Reviewer s15, finding 1: verify said ok although a raw input, study.yaml and a
+    notebook no longer matched the checksums reports/provenance.json records: the reports
+    were built from other versions of them."""
+    from citra_eval.cli import main
+
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    assert rp.input_changes(copy) == []
+    with (copy / "data" / "raw" / "codebook.yaml").open("a") as fh:
+        fh.write("# edited\n")
+    with (copy / "study.yaml").open("a") as fh:
+        fh.write("seed: 1\n")
+    with (copy / "notebooks" / "01-table.ipynb").open("a") as fh:
+        fh.write(" ")
+    assert main(["verify", "--root", str(copy)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    named = [ln.split(": ")[0] for ln in err[:-1]]
+    assert named == ["data/raw/codebook.yaml", "notebooks/01-table.ipynb", "study.yaml"]
+    assert all("the reports were built from a different version of this" in ln
+               and "run 'citra-eval reproduce'" in ln for ln in err[:-1])
+    assert err[-1] == "3 input(s) differ from reports/provenance.json"
+
+    (copy / "reports" / "provenance.json").unlink()  # an old study: nothing recorded
+    assert main(["verify", "--root", str(copy)]) == 1  # provenance.json is in the manifest
+    err = capsys.readouterr().err
+    assert "reports/provenance.json: listed in the manifest but missing" in err
+    assert ("note: reports/provenance.json: not found, so the inputs and notebooks the "
+            "reports were built from are not checked") in err

@@ -64,6 +64,7 @@ __all__ = [
     "environment_changes",
     "find_notebooks",
     "foreign_reports_files",
+    "input_changes",
     "notebook_changes",
     "notebook_notes",
     "raw_checksums",
@@ -652,6 +653,36 @@ def environment_changes(reports: str | os.PathLike) -> list[str]:
             if str(v) != now.get(name)]
 
 
+def _changes_since_built(was: dict, now: dict) -> list[tuple[str, str]]:
+    """``(path, how)`` per file whose checksum in ``now`` differs from the one recorded in
+    ``was``: ``how`` is ``removed``, ``added`` or ``changed``; by path."""
+    out = []
+    for rel in sorted(was.keys() | now.keys()):
+        if rel not in now:
+            out.append((rel, "removed"))
+        elif rel not in was:
+            out.append((rel, "added"))
+        elif was[rel] != now[rel]:
+            out.append((rel, "changed"))
+    return out
+
+
+def _notebooks_now(r: Path) -> dict[str, str]:
+    try:
+        return {p.relative_to(r).as_posix(): file_sha256(p) for p in find_notebooks(r)}
+    except InputError:
+        return {}
+
+
+def _inputs_now(r: Path, was: dict) -> dict[str, str]:
+    """The raw inputs' checksums now (:func:`raw_checksums`); with a ``study.yaml`` that
+    cannot be read, those of the files ``was`` lists (``validate`` names its problem)."""
+    try:
+        return raw_checksums(r)
+    except InputError:
+        return {rel: file_sha256(r / rel) for rel in was if (r / rel).is_file()}
+
+
 def notebook_changes(root: str | os.PathLike) -> list[str]:
     """The notebooks that differ from those the committed reports were built with (the
     checksums ``reports/provenance.json`` records): what to look at first when
@@ -672,21 +703,57 @@ def notebook_changes(root: str | os.PathLike) -> list[str]:
     was = _recorded(r / "reports", "notebooks")
     if not was:
         return []
-    try:
-        now = {p.relative_to(r).as_posix(): file_sha256(p) for p in find_notebooks(r)}
-    except InputError:
-        now = {}
+    now = _notebooks_now(r)
     out = []
-    for rel in sorted(was.keys() | now.keys()):
-        if rel not in now:
+    for rel, how in _changes_since_built(was, now):
+        if how == "removed":
             out.append(f"{rel}: removed since reports/provenance.json recorded it")
-        elif rel not in was:
+        elif how == "added":
             out.append(f"{rel}: added since the committed reports were built")
-        elif was[rel] != now[rel]:
+        else:
             out.append(f"{rel}: changed since the committed reports were built (sha256 "
                        f"{now[rel][:12]}…, recorded in reports/provenance.json "
                        f"{str(was[rel])[:12]}…)")
     return out
+
+
+def input_changes(root: str | os.PathLike) -> list[str]:
+    """The raw inputs (``study.yaml`` included) and notebooks that differ from those the
+    reports now in ``reports/`` were built from (the checksums ``reports/provenance.json``
+    records): reports that match their manifest may still describe other inputs.
+
+    Parameters
+    ----------
+    root : path
+        The study folder.
+
+    Returns
+    -------
+    list of str
+        One line per such file, by path: ``"<path>: changed (or added, removed) since the
+        reports were built ...: the reports were built from a different version of this
+        input; run 'citra-eval reproduce'"``; empty when they match or
+        ``reports/provenance.json`` records nothing.
+    """
+    r = Path(root)
+    reports = r / "reports"
+    out = []
+    for section, what in (("inputs", "input"), ("notebooks", "notebook")):
+        was = _recorded(reports, section)
+        if not was:
+            continue
+        now = _notebooks_now(r) if what == "notebook" else _inputs_now(r, was)
+        for rel, how in _changes_since_built(was, now):
+            state = {"removed": "removed since the reports were built",
+                     "added": "added since the reports were built"}.get(how) or (
+                f"changed since the reports were built (sha256 {now[rel][:12]}…, "
+                f"reports/provenance.json records {str(was[rel])[:12]}…)")
+            fix = "restore it, or run 'citra-eval reproduce'" + (
+                " (with --update-checksums if the change is deliberate)" if what == "input"
+                else "")
+            out.append(f"{rel}: {state}: the reports were built from a different version of "
+                       f"this {what}; {fix}")
+    return sorted(out)
 
 
 def _recorded_parameters(reports: Path) -> dict:

@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from ..errors import InputError
-from ..pipeline import CELL_TIMEOUT, NotebookError, reproduce, verify
+from ..pipeline import CELL_TIMEOUT, NotebookError, input_changes, reproduce, verify
 from ._common import print_differences, progress, seed_value
 
 
@@ -105,18 +105,35 @@ def _run_reproduce(args: argparse.Namespace) -> int:
 def _add_verify(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("verify", help="check the files in reports/ against reports/MANIFEST.sha256",
                        description="Check every figure and table in reports/ against the "
-                                   "manifest; exit 1 listing those that differ.")
+                                   "manifest, and the raw inputs and notebooks against the "
+                                   "checksums reports/provenance.json records for them; "
+                                   "exit 1 listing those that differ.")
     p.add_argument("--root", metavar="DIR",
                    help="study folder (default: the one holding study.yaml here or above)")
     p.set_defaults(func=_run_verify)
 
 
 def _run_verify(args: argparse.Namespace) -> int:
+    from ..study import find_study_root
 
     diffs = verify(args.root)
     code = print_differences(diffs, "reports/MANIFEST.sha256")
+    root = find_study_root(args.root)
+    if not (root / "reports" / "provenance.json").is_file():
+        print("note: reports/provenance.json: not found, so the inputs and notebooks the "
+              "reports were built from are not checked; 'citra-eval reproduce' writes it",
+              file=sys.stderr)
+        stale = []
+    else:
+        stale = input_changes(root)
+    for line in stale:
+        print(line, file=sys.stderr)
+    if stale:
+        print(f"{len(stale)} input(s) differ from reports/provenance.json", file=sys.stderr)
+        code = 1
     if code == 0:
-        print("ok: every file in reports/ matches reports/MANIFEST.sha256")
+        print("ok: every file in reports/ matches reports/MANIFEST.sha256, and the inputs "
+              "and notebooks match reports/provenance.json")
     return code
 
 
