@@ -567,3 +567,19 @@ def test_agree_consensus_options_are_checked(cli, study):
               "adjudicator", cwd=study)
     assert res.returncode == 2 and "--adjudicator" in res.stderr and "error: " in res.stderr
     assert not (study / "c.csv").exists() and not (study / "a.csv").exists()
+
+
+def test_an_unknown_mplbackend_does_not_break_the_commands(study, monkeypatch):
+    """Reviewer s15, finding 2: MPLBACKEND=agg2 (a typo, or a backend of another matplotlib)
+    made 'validate' die with a traceback (exit 1) when pingouin imported matplotlib; the
+    command line draws into files only and uses Agg whatever MPLBACKEND says."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MPLBACKEND": "agg2",
+           "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    res = subprocess.run([sys.executable, "-m", "citra_eval", "validate"], cwd=study,
+                         capture_output=True, text=True, env=env, timeout=600)
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr
