@@ -149,7 +149,8 @@ def _check_file_stem(name: str) -> str:
 def set_reproducible_style(*, context: str = "paper", font_scale: float = 1.0) -> None:
     """Set a seaborn theme and matplotlib settings that render identically everywhere.
 
-    Uses only DejaVu Sans (bundled with matplotlib, so no system font is ever picked up),
+    Starts from matplotlib's defaults (a user's ``matplotlibrc`` is ignored), and uses only
+    DejaVu Sans (bundled with matplotlib, so no system font is ever picked up),
     text drawn as paths in SVG, TrueType fonts embedded in PDF, and a fixed SVG hash salt.
 
     Parameters
@@ -169,6 +170,10 @@ def set_reproducible_style(*, context: str = "paper", font_scale: float = 1.0) -
     import matplotlib as mpl
     import seaborn as sns
 
+    # from matplotlib's own defaults, never a user's matplotlibrc (MATPLOTLIBRC, the config
+    # folder's, one in the working folder), which would change the figures' bytes; the
+    # backend is kept
+    mpl.rcdefaults()
     sns.set_theme(context=context, style="whitegrid", palette="colorblind", font="DejaVu Sans",
                   font_scale=font_scale)
     mpl.rcParams.update({

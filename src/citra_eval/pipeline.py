@@ -347,6 +347,13 @@ def _kernel(workdir: Path) -> Iterator[tuple[str, object]]:
     env = dict(KERNEL_ENV)
     env["PYTHONPATH"] = os.pathsep.join(x for x in (pkg_parent, os.environ.get("PYTHONPATH"))
                                         if x)
+    # matplotlib's own defaults, not a matplotlibrc of MATPLOTLIBRC or the config folder
+    # (set_reproducible_style resets the style too, also against one in the study folder)
+    import importlib.util
+
+    mpl = importlib.util.find_spec("matplotlib")  # not imported: MPLBACKEND may be unknown
+    if mpl is not None and mpl.origin:
+        env["MATPLOTLIBRC"] = str(Path(mpl.origin).parent / "mpl-data" / "matplotlibrc")
     if sys.platform.startswith("linux"):
         argv = [sys.executable, "-c", _KERNEL_LAUNCHER, str(os.getpid())]
     else:  # no parent-death signal: a kernel may outlive a killed run
