@@ -1088,3 +1088,11 @@ def test_verify_names_inputs_and_notebooks_the_reports_were_not_built_from(built
     assert "reports/provenance.json: listed in the manifest but missing" in err
     assert ("note: reports/provenance.json: not found, so the inputs and notebooks the "
             "reports were built from are not checked") in err
+
+
+def test_provenance_records_scikit_learn_and_pillow():
+    """Reviewer s15, finding 4: provenance.json's packages lacked scikit-learn (the learned
+    coder's tables) and Pillow (writes every PNG), so a rebuild that differs could never
+    name them."""
+    versions = rp._versions()
+    assert {"scikit-learn", "Pillow"} <= versions.keys()

@@ -83,7 +83,7 @@ MANAGED = ("figures", "tables", "notebooks", "provenance.json", MANIFEST_NAME)
 PROVENANCE_PACKAGES = (
     "citra_eval", "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib",
     "seaborn", "krippendorff", "nltk", "PySastrawi", "PyYAML", "pyahocorasick", "papermill",
-    "nbformat", "ipykernel",
+    "nbformat", "ipykernel", "scikit-learn", "Pillow",
 )
 KERNEL_NAME = "citra-eval-python"
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
