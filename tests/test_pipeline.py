@@ -1096,3 +1096,24 @@ def test_provenance_records_scikit_learn_and_pillow():
     name them."""
     versions = rp._versions()
     assert {"scikit-learn", "Pillow"} <= versions.keys()
+
+
+def test_an_own_file_named_like_an_executed_notebook_is_foreign(tmp_path, capsys):
+    """Reviewer s15, finding 5: reports/notebooks/99-extra.ipynb, a user's file with no
+    notebooks/99-extra.ipynb behind it, was taken for an executed notebook: reproduce
+    deleted it without a word. An executed notebook is one of a source notebook, or one
+    reports/provenance.json records (its source removed since)."""
+    from citra_eval.cli import main
+
+    root = _project(tmp_path)
+    rep = _reports_with(root, {"notebooks/01-table.ipynb": "{}",
+                               "notebooks/05-gone.ipynb": "{}",
+                               "provenance.json": json.dumps(
+                                   {"notebooks": {"notebooks/05-gone.ipynb": "0" * 64}})})
+    assert rp.foreign_reports_files(rep) == []
+    (rep / "notebooks" / "99-extra.ipynb").write_text('{"my": "own analysis"}')
+    assert rp.foreign_reports_files(rep) == ["reports/notebooks/99-extra.ipynb"]
+    main(["verify", "--root", str(root)])
+    err = capsys.readouterr().err
+    assert ("note: reports/notebooks/99-extra.ipynb: not made by 'citra-eval reproduce'"
+            in err)

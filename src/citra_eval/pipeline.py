@@ -859,7 +859,8 @@ def foreign_reports_files(reports: str | os.PathLike) -> list[str]:
     ``reproduce`` did not make, which replacing those folders would delete.
 
     A file reproduce made is one listed in ``reports/MANIFEST.sha256`` (figures and tables)
-    or an executed notebook ``notebooks/NN-slug.ipynb``. Hidden files and folders (say
+    or an executed notebook ``notebooks/NN-slug.ipynb`` of a source notebook of that name
+    (in the study's ``notebooks/``, or recorded in ``reports/provenance.json``). Hidden files and folders (say
     ``.gitkeep``, ``.ipynb_checkpoints/``) are not counted: reproduce keeps them.
 
     Returns
@@ -872,6 +873,10 @@ def foreign_reports_files(reports: str | os.PathLike) -> list[str]:
         listed = set(read_manifest(r / MANIFEST_NAME)) if (r / MANIFEST_NAME).is_file() else set()
     except InputError:  # unreadable: nothing is known to be reproduce's
         listed = set()
+    # an executed notebook is one of a source notebook, or of one the reports were built
+    # with (provenance.json), its source removed since
+    sources = set(_recorded(r, "notebooks")) | {
+        f"notebooks/{p.name}" for p in (r.parent / "notebooks").glob("*.ipynb")}
     out = []
     for name in _REPLACED_DIRS:
         d = r / name
@@ -885,7 +890,8 @@ def foreign_reports_files(reports: str | os.PathLike) -> list[str]:
                 continue
             shown = f"reports/{rel.as_posix()}"
             made = (shown in listed if name != "notebooks"
-                    else len(rel.parts) == 2 and NOTEBOOK_RE.match(f.name) is not None)
+                    else len(rel.parts) == 2 and NOTEBOOK_RE.match(f.name) is not None
+                    and f"notebooks/{f.name}" in sources)
             if not made:
                 out.append(shown)
     return sorted(out)

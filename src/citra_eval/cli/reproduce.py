@@ -7,7 +7,14 @@ import argparse
 import sys
 
 from ..errors import InputError
-from ..pipeline import CELL_TIMEOUT, NotebookError, input_changes, reproduce, verify
+from ..pipeline import (
+    CELL_TIMEOUT,
+    NotebookError,
+    foreign_reports_files,
+    input_changes,
+    reproduce,
+    verify,
+)
 from ._common import print_differences, progress, seed_value
 
 
@@ -128,6 +135,12 @@ def _run_verify(args: argparse.Namespace) -> int:
         stale = input_changes(root)
     for line in stale:
         print(line, file=sys.stderr)
+    listed = {d.path for d in diffs}  # those verify already lists ("not listed")
+    for rel in (f for f in foreign_reports_files(root / "reports") if f not in listed):
+        print(f"note: {rel}: not made by 'citra-eval reproduce', which replaces "
+              "reports/figures/, reports/tables/ and reports/notebooks/ as a whole and so "
+              "refuses to run while it is there; move it elsewhere (e.g. reports/extra/)",
+              file=sys.stderr)
     if stale:
         print(f"{len(stale)} input(s) differ from reports/provenance.json", file=sys.stderr)
         code = 1
