@@ -1117,3 +1117,39 @@ def test_an_own_file_named_like_an_executed_notebook_is_foreign(tmp_path, capsys
     err = capsys.readouterr().err
     assert ("note: reports/notebooks/99-extra.ipynb: not made by 'citra-eval reproduce'"
             in err)
+
+
+def test_a_tampered_manifest_is_named_at_its_line(built, tmp_path):
+    """Reviewer s15, finding 7: a manifest with a second, conflicting line for a file, a
+    line naming a file outside reports/, or no line at all made verify blame the report
+    files (or call an existing file missing); the manifest's line is named now, exit 2. A
+    changed file's Difference carries the manifest's line."""
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    manifest = copy / "reports" / "MANIFEST.sha256"
+    good = manifest.read_text(encoding="utf-8")
+    n = len(good.splitlines())
+    cases = {
+        f"{'0' * 64}  reports/tables/env.csv\n": "reports/tables/env.csv: a second line for "
+                                                 "this file, with another checksum",
+        f"{'0' * 64}  reports/../../../etc/hostname\n": "not a file in reports/",
+        f"{'0' * 64}  /etc/hostname\n": "not a file in reports/",
+    }
+    for extra, says in cases.items():
+        manifest.write_text(good + extra, encoding="utf-8")
+        with pytest.raises(InputError) as e:
+            rp.verify(copy)
+        (p,) = e.value.problems
+        assert (p.path, p.line) == ("reports/MANIFEST.sha256", n + 1), extra
+        assert says in p.message and "run 'citra-eval reproduce'" in p.message
+    manifest.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="lists no file") as e:
+        rp.verify(copy)
+    assert e.value.path == "reports/MANIFEST.sha256"
+    lines = good.splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.endswith("reports/tables/env.csv"))
+    lines[at] = ("1" if lines[at][0] == "0" else "0") + lines[at][1:]
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (diff,) = rp.verify(copy)
+    assert (diff.path, diff.status, diff.line) == ("reports/tables/env.csv", "changed", at + 1)

@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ._files import broken_link, replace_with_backup, write_text
 from ._validation import check_lang, check_seed
@@ -44,6 +44,7 @@ from .outputs import (
     manifest_text,
     only_line_ends_differ,
     read_manifest,
+    read_manifest_lines,
 )
 from .psychometrics import reliability_warnings
 from .study import (
@@ -860,8 +861,9 @@ def foreign_reports_files(reports: str | os.PathLike) -> list[str]:
 
     A file reproduce made is one listed in ``reports/MANIFEST.sha256`` (figures and tables)
     or an executed notebook ``notebooks/NN-slug.ipynb`` of a source notebook of that name
-    (in the study's ``notebooks/``, or recorded in ``reports/provenance.json``). Hidden files and folders (say
-    ``.gitkeep``, ``.ipynb_checkpoints/``) are not counted: reproduce keeps them.
+    (in the study's ``notebooks/``, or recorded in ``reports/provenance.json``). Hidden
+    files and folders (say ``.gitkeep``, ``.ipynb_checkpoints/``) are not counted:
+    reproduce keeps them.
 
     Returns
     -------
@@ -1313,5 +1315,19 @@ def _manifest(root: Path) -> Path:
         raise InputError("manifest not found; run 'citra-eval reproduce' to create it",
                          path=rel)
     with _named_in_study(path, rel):
-        read_manifest(path)
+        lines = read_manifest_lines(path)
+    fix = ("restore the manifest from version control, or run 'citra-eval reproduce' to "
+           "write it again")
+    if not lines:
+        raise InputError(f"empty: the manifest lists no file (reproduce lists every figure "
+                         f"and table in it, and provenance.json); {fix}", path=rel)
+    problems = []
+    for name, (_, n) in lines.items():
+        parts = PurePosixPath(name).parts
+        if (len(parts) < 2 or parts[0] != "reports" or ".." in parts or "\\" in name
+                or name.startswith("/")):
+            problems.append(Problem(rel, f"{name!r} is not a file in reports/: the manifest "
+                                         f"lists the files of reports/ only; {fix}", line=n))
+    if problems:
+        raise InputError(problems=problems)
     return path
