@@ -54,7 +54,6 @@ from .study import (
     find_study_root,
     load_study,
     saturation_base_problem,
-    shown_path,
 )
 
 __all__ = [
@@ -802,7 +801,8 @@ def _prepare(root: Path, *, lang: str | None, seed: int | None, update_checksums
     lines = list(study.warnings)
     if warn is not None and study.instrument is not None and study.responses is not None:
         # the scales' warnings too, as validate prints them (docs/reproduce.md)
-        lines += [f"warning: {shown_path(study.settings.responses)}: {line}"
+        # named relative to the study, as the ok: and error: lines
+        lines += [f"warning: {study.settings.relative(study.settings.responses)}: {line}"
                   for line in reliability_warnings(study.responses, study.instrument,
                                                    min_items=study.settings.min_items)]
     for line in lines:  # the run goes ahead: say what it will skip
