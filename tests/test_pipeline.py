@@ -1153,3 +1153,23 @@ def test_a_tampered_manifest_is_named_at_its_line(built, tmp_path):
     manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
     (diff,) = rp.verify(copy)
     assert (diff.path, diff.status, diff.line) == ("reports/tables/env.csv", "changed", at + 1)
+
+
+def test_an_edited_checksum_line_names_the_checksum_file(built, tmp_path):
+    """Reviewer s15, finding 9: CHECKSUMS.sha256 edited, the inputs untouched: reproduce
+    blamed the input ('raw input changed') and suggested --update-checksums, though the
+    input still matched the checksum reports/provenance.json records."""
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    path = copy / rp.CHECKSUMS
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = ("1" if lines[1][0] == "0" else "0") + lines[1][1:]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        rp.check_raw_inputs(copy)
+    (p,) = e.value.problems
+    assert (p.path, p.line) == (rp.CHECKSUMS, 2)
+    assert p.message.startswith(f"the checksum recorded for {lines[1].split('  ')[1]} differs "
+                                "from that file")
+    assert "restore" in p.message and "--update-checksums" not in p.message

@@ -270,12 +270,15 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
         raise InputError("no checksums of the raw inputs are recorded; record the current inputs "
                          "with 'citra-eval reproduce --update-checksums'", path=CHECKSUMS)
     with _named_in_study(path, CHECKSUMS):
-        expected = read_manifest(path)
+        listed = read_manifest_lines(path)
     actual = raw_checksums(r)
     # a name stored decomposed (NFD: macOS, some unzip tools) is the same name
     on_disk = {unicodedata.normalize("NFC", rel): rel for rel in actual}
     expected = {on_disk.get(unicodedata.normalize("NFC", rel), rel): sha
-                for rel, sha in expected.items()}
+                for rel, (sha, _) in listed.items()}
+    line_of = {on_disk.get(unicodedata.normalize("NFC", rel), rel): n
+               for rel, (_, n) in listed.items()}
+    built_from = _recorded(r / "reports", "inputs")
     hint = ("if the change is deliberate, record it with 'citra-eval reproduce "
             "--update-checksums'")
     problems = []
@@ -286,6 +289,12 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
         elif a is None:  # gone, or a link leading nowhere (say where)
             problems.append(Problem(rel, broken_link(r / rel)
                                     or f"raw input listed in {CHECKSUMS} is missing; {hint}"))
+        elif e != a and built_from.get(rel) == a:  # the input is as the reports saw it
+            problems.append(Problem(CHECKSUMS, f"the checksum recorded for {rel} differs from "
+                                    f"that file (sha256 {a[:12]}…, recorded {e[:12]}…), which "
+                                    "still matches the checksum reports/provenance.json "
+                                    "records for the reports: this line was changed; restore "
+                                    f"{CHECKSUMS} from version control", line=line_of[rel]))
         elif e != a and only_line_ends_differ(r / rel, e):
             problems.append(Problem(rel, f"raw input differs from {CHECKSUMS}: {CRLF_HINT}"))
         elif e != a:
