@@ -1173,3 +1173,30 @@ def test_an_edited_checksum_line_names_the_checksum_file(built, tmp_path):
     assert p.message.startswith(f"the checksum recorded for {lines[1].split('  ')[1]} differs "
                                 "from that file")
     assert "restore" in p.message and "--update-checksums" not in p.message
+
+
+def test_what_a_killed_run_left_is_noted_by_check_and_verify(tmp_path, capsys, monkeypatch):
+    """Reviewer s15, finding 10: a killed reproduce left reports/.reproduce.lock and
+    reports/.staging-*/ behind, which only a later writing run removed; 'verify' and
+    'reproduce --check' (which write nothing into reports/) now name them in a note."""
+    from citra_eval.cli import main
+    from citra_eval.cli import reproduce as cli_reproduce
+
+    root = _project(tmp_path)
+    rep = _reports_with(root, {"tables/env.csv": "x\n"})
+    (rep / ".staging-abc" / "tables").mkdir(parents=True)
+    (rep / rp.LOCK_NAME).write_text("citra-eval reproduce\n1\n")
+    assert [p.name for p in rp.leftovers(rep)] == [rp.LOCK_NAME, ".staging-abc"]
+    main(["verify", "--root", str(root)])
+    err = capsys.readouterr().err.splitlines()
+    left = [ln for ln in err if "left by" in ln]
+    assert left == [
+        f"note: reports/{rp.LOCK_NAME}: left by a 'citra-eval reproduce' that was stopped; "
+        "the next 'citra-eval reproduce' removes it",
+        "note: reports/.staging-abc/: left by a 'citra-eval reproduce' that was stopped; "
+        "the next 'citra-eval reproduce' removes it"]
+    monkeypatch.setattr(cli_reproduce, "reproduce",
+                        lambda *a, **k: rp.ReproduceResult(rep, {}, []))
+    assert main(["reproduce", "--check", "--root", str(root)]) == 0
+    assert [ln for ln in capsys.readouterr().err.splitlines() if "left by" in ln] == left
+    assert (rep / ".staging-abc").is_dir()  # a check writes nothing into reports/

@@ -65,6 +65,7 @@ __all__ = [
     "find_notebooks",
     "foreign_reports_files",
     "input_changes",
+    "leftovers",
     "notebook_changes",
     "notebook_notes",
     "raw_checksums",
@@ -1242,16 +1243,48 @@ def _drop_lock_file(reports: Path, existed: bool) -> None:
             reports.rmdir()  # only when empty
 
 
+def _leftover_folders(reports: Path) -> list[Path]:
+    """The ``.staging-*`` and ``.old-*`` folders in ``reports``, sorted."""
+    if not reports.is_dir():
+        return []
+    return [p for p in sorted(reports.iterdir()) if p.is_dir() and not p.is_symlink()
+            and p.name.startswith((".staging-", ".old-"))]
+
+
 def remove_leftovers(reports: Path) -> list[Path]:
     """Remove the ``.staging-*`` and ``.old-*`` folders killed runs left in ``reports``
     (call with the study lock held); return what was removed."""
-    gone = []
-    if reports.is_dir():
-        for p in sorted(reports.iterdir()):
-            if p.is_dir() and not p.is_symlink() and p.name.startswith((".staging-", ".old-")):
-                shutil.rmtree(p, ignore_errors=True)
-                gone.append(p)
+    gone = _leftover_folders(reports)
+    for p in gone:
+        shutil.rmtree(p, ignore_errors=True)
     return gone
+
+
+def leftovers(reports: str | os.PathLike) -> list[Path]:
+    """What runs that were stopped (killed) left in ``reports``: the lock file and the
+    ``.staging-*`` and ``.old-*`` folders, which the next writing ``reproduce`` removes.
+
+    Nothing is removed here (``reproduce --check`` and ``verify`` write nothing into
+    ``reports/``); while a run holds the lock, what is there is its own and nothing is
+    listed.
+
+    Returns
+    -------
+    list of Path
+        Sorted by name.
+    """
+    r = Path(reports)
+    lock_path = r / LOCK_NAME
+    if lock_path.is_file():
+        lock, unlock = _lock_calls()
+        try:
+            with open(lock_path, encoding="utf-8") as fh:
+                lock(fh)
+                unlock(fh)
+        except OSError:  # held: a run is going on
+            return []
+    found = _leftover_folders(r) + ([lock_path] if lock_path.is_file() else [])
+    return sorted(found, key=lambda p: p.name)
 
 
 def remove_dead_work_folders(tmp: str | os.PathLike | None = None) -> list[Path]:

@@ -12,6 +12,7 @@ from ..pipeline import (
     NotebookError,
     foreign_reports_files,
     input_changes,
+    leftovers,
     reproduce,
     verify,
 )
@@ -89,6 +90,7 @@ def _run_reproduce(args: argparse.Namespace) -> int:
     times = ", ".join(f"{k.split('-')[0]} {v:.1f} s" for k, v in res.timings.items())
     if args.check:
         code = print_differences(res.differences, "reports/MANIFEST.sha256")
+        _note_leftovers(res.reports_dir)
         if res.committed:
             print(f"note: reports/: {len(res.committed)} of these are files now in reports/ "
                   "('citra-eval verify' lists them); restore them from version control or "
@@ -107,6 +109,14 @@ def _run_reproduce(args: argparse.Namespace) -> int:
     print(f"reproduced {len(res.timings)} notebooks, {len(res.files)} files in reports/ in "
           f"{res.seconds:.1f} s ({times})")
     return 0
+
+
+def _note_leftovers(reports) -> None:
+    """A ``note:`` per leftover of a stopped run (a check removes nothing in reports/)."""
+    for p in leftovers(reports):
+        shown = f"reports/{p.name}" + ("/" if p.is_dir() else "")
+        print(f"note: {shown}: left by a 'citra-eval reproduce' that was stopped; the next "
+              "'citra-eval reproduce' removes it", file=sys.stderr)
 
 
 def _add_verify(sub: argparse._SubParsersAction) -> None:
@@ -135,6 +145,7 @@ def _run_verify(args: argparse.Namespace) -> int:
         stale = input_changes(root)
     for line in stale:
         print(line, file=sys.stderr)
+    _note_leftovers(root / "reports")
     listed = {d.path for d in diffs}  # those verify already lists ("not listed")
     for rel in (f for f in foreign_reports_files(root / "reports") if f not in listed):
         print(f"note: {rel}: not made by 'citra-eval reproduce', which replaces "
