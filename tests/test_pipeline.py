@@ -1200,3 +1200,12 @@ def test_what_a_killed_run_left_is_noted_by_check_and_verify(tmp_path, capsys, m
     assert main(["reproduce", "--check", "--root", str(root)]) == 0
     assert [ln for ln in capsys.readouterr().err.splitlines() if "left by" in ln] == left
     assert (rep / ".staging-abc").is_dir()  # a check writes nothing into reports/
+
+
+def test_executed_notebooks_record_the_python_minor_version_only():
+    """Reviewer s15, finding 11: executed notebooks kept language_info.version '3.11.7'
+    while provenance.json records '3.11': another patch release gave other bytes."""
+    nb = nbformat.v4.new_notebook(metadata={"language_info": {"name": "python",
+                                                              "version": "3.11.7"}})
+    rp._strip_volatile(nb, rel_input="a", rel_output="b", shown_params={})
+    assert nb.metadata["language_info"]["version"] == "3.11"

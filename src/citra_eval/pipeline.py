@@ -431,8 +431,12 @@ _WARNING_WHERE = re.compile(r"^[^\n]*?\.py:\d+: (?=\w*Warning: )", re.MULTILINE)
 
 
 def _strip_volatile(nb, *, rel_input: str, rel_output: str, shown_params: dict) -> None:
-    """Remove timestamps and machine paths from an executed notebook (also the file:line
-    prefix of warnings printed on stderr, which names the kernel's temporary file)."""
+    """Remove timestamps, machine paths and the Python patch version from an executed
+    notebook (also the file:line prefix of warnings printed on stderr, which names the
+    kernel's temporary file)."""
+    info = nb.metadata.get("language_info", {})
+    if isinstance(info.get("version"), str):  # major.minor, as provenance.json records it
+        info["version"] = ".".join(info["version"].split(".")[:2])
     pm = nb.metadata.get("papermill", {})
     for key in ("start_time", "end_time", "duration", "environment_variables"):
         pm.pop(key, None)
