@@ -16,6 +16,7 @@ from ..pipeline import (
     reproduce,
     verify,
 )
+from ..study import find_study_root
 from ._common import print_differences, progress, seed_value
 
 
@@ -131,8 +132,6 @@ def _add_verify(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_verify(args: argparse.Namespace) -> int:
-    from ..study import find_study_root
-
     diffs = verify(args.root)
     code = print_differences(diffs, "reports/MANIFEST.sha256")
     root = find_study_root(args.root)
