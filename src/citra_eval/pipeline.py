@@ -746,7 +746,7 @@ def input_changes(root: str | os.PathLike) -> list[str]:
     Parameters
     ----------
     root : path
-        The study folder.
+        The study folder, whose ``reports/provenance.json`` is read.
 
     Returns
     -------
