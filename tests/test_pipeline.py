@@ -961,6 +961,7 @@ def test_a_failed_install_rolls_back_and_leaves_the_old_reports(tmp_path, monkey
     rep = _reports_with(tmp_path, {"figures/bars.png": "old", "figures/.gitkeep": "",
                                    "tables/env.csv": "old", "notebooks/01-table.ipynb": "{}",
                                    "provenance.json": "{}"})
+    _notebook(tmp_path / "notebooks" / "01-table.ipynb", [], PARAMS)  # its source
     before = _tree(rep)
     staging = tmp_path / "staging"
     for rel in ("figures/bars.png", "tables/env.csv", "notebooks/01-table.ipynb",
