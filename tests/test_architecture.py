@@ -173,3 +173,21 @@ def test_every_parameter_of_the_public_api_is_documented():
             missing += [f"{fname}({p})" for p in inspect.signature(f).parameters
                         if p not in ("self", "cls") and p not in documented]
     assert not missing, f"undocumented parameters: {', '.join(missing)}"
+
+
+def test_the_package_namespace_leaves_plots_and_matplotlib_unloaded():
+    """Reviewer s15, finding 12: README.md showed `citra_eval.plots` while `ce.plots` is not
+    there after `import citra_eval as ce`; README now says to import it on its own, which
+    keeps matplotlib out of scripts that draw nothing (as pinned here)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, citra_eval as ce\n"
+            "print('matplotlib' in sys.modules, hasattr(ce, 'plots'))\n"
+            "from citra_eval import plots\n"
+            "print(callable(plots.plot_saturation))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=300).stdout.split()
+    assert out == ["False", "False", "True"]
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "from citra_eval import plots" in readme

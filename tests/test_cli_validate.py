@@ -581,3 +581,35 @@ def test_a_consensus_written_among_the_codings_files_is_refused(cli, study):
         assert res.stderr.startswith("error: data/raw/codings_consensus.csv:2: coder "
                                      "'consensus' is the coders' consensus"), res.stderr
     assert not (study / "again.csv").exists()
+
+
+def test_an_unknown_mplbackend_does_not_break_the_commands(study, monkeypatch):
+    """Reviewer s15, finding 2: MPLBACKEND=agg2 (a typo, or a backend of another matplotlib)
+    made 'validate' die with a traceback (exit 1) when pingouin imported matplotlib; the
+    command line draws into files only and uses Agg whatever MPLBACKEND says."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MPLBACKEND": "agg2",
+           "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    res = subprocess.run([sys.executable, "-m", "citra_eval", "validate"], cwd=study,
+                         capture_output=True, text=True, env=env, timeout=600)
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_scale_warnings_name_the_responses_relative_to_the_study(cli, study):
+    """Reviewer s15, finding 8: with --root, the 'ok:' and 'error:' lines named files
+    relative to the study, but the survey scales' 'warning:' lines relative to the current
+    folder ('raw/survey_responses.csv' from data/, 'tmp/.../data/raw/...' from /)."""
+    path = study / "data" / "raw" / "survey_responses.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = "P-001,IGD,BPJS,40,3,,," + lines[1].split(",", 7)[7]  # ADU: 1 of 3 items
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for cwd in (study / "data", study.parent):
+        res = cli("validate", "--root", str(study), cwd=cwd)
+        assert res.returncode == 0, res.stderr
+        warned = [ln for ln in res.stderr.splitlines() if "ADU" in ln]
+        assert warned and all(ln.startswith("warning: data/raw/survey_responses.csv: ")
+                              for ln in warned), warned

@@ -434,3 +434,26 @@ def test_a_name_with_an_extension_is_refused_not_doubled(tmp_path, save, name, b
     call(f"{base}.v2")  # a dot inside a name is no extension
     assert list(tmp_path.iterdir())
     plt.close(fig)
+
+
+@pytest.mark.slow
+def test_a_users_matplotlibrc_does_not_change_the_figures(tmp_path):
+    """Reviewer s15, finding 3: a reviewer's own matplotlibrc (MATPLOTLIBRC, the config
+    folder's, or one in the working folder) changed the bytes of the report figures:
+    set_reproducible_style now starts from matplotlib's defaults."""
+    hostile = tmp_path / "rc"
+    hostile.mkdir()
+    (hostile / "matplotlibrc").write_text(
+        "savefig.facecolor: yellow\naxes.formatter.use_mathtext: True\n"
+        "path.simplify_threshold: 0.9\nfigure.figsize: 9, 7\nsvg.id: myfig\n"
+        "lines.linewidth: 7\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), MPLBACKEND="Agg")
+    env.pop("MATPLOTLIBRC", None)
+    outs = []
+    for i, extra in enumerate([{}, {"MATPLOTLIBRC": str(hostile)}]):
+        out = tmp_path / str(i)
+        subprocess.run([sys.executable, "-c", FIGURE_SCRIPT, str(out)], check=True,
+                       env=dict(env, **extra), timeout=120, cwd=tmp_path)
+        outs.append(out)
+    for n in ["bars.pdf", "bars.png", "bars.svg"]:
+        assert _sha(outs[0] / n) == _sha(outs[1] / n), n

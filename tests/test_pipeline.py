@@ -961,6 +961,7 @@ def test_a_failed_install_rolls_back_and_leaves_the_old_reports(tmp_path, monkey
     rep = _reports_with(tmp_path, {"figures/bars.png": "old", "figures/.gitkeep": "",
                                    "tables/env.csv": "old", "notebooks/01-table.ipynb": "{}",
                                    "provenance.json": "{}"})
+    _notebook(tmp_path / "notebooks" / "01-table.ipynb", [], PARAMS)  # its source
     before = _tree(rep)
     staging = tmp_path / "staging"
     for rel in ("figures/bars.png", "tables/env.csv", "notebooks/01-table.ipynb",
@@ -1075,3 +1076,157 @@ def test_copies_of_notebooks_are_skipped_and_one_number_twice_refused(tmp_path):
     with pytest.raises(InputError, match=r"02-mine\.ipynb and notebooks/02-themes\.ipynb") as exc:
         rp.find_notebooks(tmp_path)
     assert "number" in str(exc.value) and "renumber" in str(exc.value)
+
+
+def test_verify_names_inputs_and_notebooks_the_reports_were_not_built_from(built, tmp_path,
+                                                                           capsys):
+    """Reviewer s15, finding 1: verify said ok although a raw input, study.yaml and a
+    notebook no longer matched the checksums reports/provenance.json records: the reports
+    were built from other versions of them."""
+    from citra_eval.cli import main
+
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    assert rp.input_changes(copy) == []
+    with (copy / "data" / "raw" / "codebook.yaml").open("a") as fh:
+        fh.write("# edited\n")
+    with (copy / "study.yaml").open("a") as fh:
+        fh.write("seed: 1\n")
+    with (copy / "notebooks" / "01-table.ipynb").open("a") as fh:
+        fh.write(" ")
+    assert main(["verify", "--root", str(copy)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    named = [ln.split(": ")[0] for ln in err[:-1]]
+    assert named == ["data/raw/codebook.yaml", "notebooks/01-table.ipynb", "study.yaml"]
+    assert all("the reports were built from a different version of this" in ln
+               and "run 'citra-eval reproduce'" in ln for ln in err[:-1])
+    assert err[-1] == "3 input(s) differ from reports/provenance.json"
+
+    (copy / "reports" / "provenance.json").unlink()  # an old study: nothing recorded
+    assert main(["verify", "--root", str(copy)]) == 1  # provenance.json is in the manifest
+    err = capsys.readouterr().err
+    assert "reports/provenance.json: listed in the manifest but missing" in err
+    assert ("note: reports/provenance.json: not found, so the inputs and notebooks the "
+            "reports were built from are not checked") in err
+
+
+def test_provenance_records_scikit_learn_and_pillow():
+    """Reviewer s15, finding 4: provenance.json's packages lacked scikit-learn (the learned
+    coder's tables) and Pillow (writes every PNG), so a rebuild that differs could never
+    name them."""
+    versions = rp._versions()
+    assert {"scikit-learn", "Pillow"} <= versions.keys()
+
+
+def test_an_own_file_named_like_an_executed_notebook_is_foreign(tmp_path, capsys):
+    """Reviewer s15, finding 5: reports/notebooks/99-extra.ipynb, a user's file with no
+    notebooks/99-extra.ipynb behind it, was taken for an executed notebook: reproduce
+    deleted it without a word. An executed notebook is one of a source notebook, or one
+    reports/provenance.json records (its source removed since)."""
+    from citra_eval.cli import main
+
+    root = _project(tmp_path)
+    rep = _reports_with(root, {"notebooks/01-table.ipynb": "{}",
+                               "notebooks/05-gone.ipynb": "{}",
+                               "provenance.json": json.dumps(
+                                   {"notebooks": {"notebooks/05-gone.ipynb": "0" * 64}})})
+    assert rp.foreign_reports_files(rep) == []
+    (rep / "notebooks" / "99-extra.ipynb").write_text('{"my": "own analysis"}')
+    assert rp.foreign_reports_files(rep) == ["reports/notebooks/99-extra.ipynb"]
+    main(["verify", "--root", str(root)])
+    err = capsys.readouterr().err
+    assert ("note: reports/notebooks/99-extra.ipynb: not made by 'citra-eval reproduce'"
+            in err)
+
+
+def test_a_tampered_manifest_is_named_at_its_line(built, tmp_path):
+    """Reviewer s15, finding 7: a manifest with a second, conflicting line for a file, a
+    line naming a file outside reports/, or no line at all made verify blame the report
+    files (or call an existing file missing); the manifest's line is named now, exit 2. A
+    changed file's Difference carries the manifest's line."""
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    manifest = copy / "reports" / "MANIFEST.sha256"
+    good = manifest.read_text(encoding="utf-8")
+    n = len(good.splitlines())
+    cases = {
+        f"{'0' * 64}  reports/tables/env.csv\n": "reports/tables/env.csv: a second line for "
+                                                 "this file, with another checksum",
+        f"{'0' * 64}  reports/../../../etc/hostname\n": "not a file in reports/",
+        f"{'0' * 64}  /etc/hostname\n": "not a file in reports/",
+    }
+    for extra, says in cases.items():
+        manifest.write_text(good + extra, encoding="utf-8")
+        with pytest.raises(InputError) as e:
+            rp.verify(copy)
+        (p,) = e.value.problems
+        assert (p.path, p.line) == ("reports/MANIFEST.sha256", n + 1), extra
+        assert says in p.message and "run 'citra-eval reproduce'" in p.message
+    manifest.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="lists no file") as e:
+        rp.verify(copy)
+    assert e.value.path == "reports/MANIFEST.sha256"
+    lines = good.splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.endswith("reports/tables/env.csv"))
+    lines[at] = ("1" if lines[at][0] == "0" else "0") + lines[at][1:]
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (diff,) = rp.verify(copy)
+    assert (diff.path, diff.status, diff.line) == ("reports/tables/env.csv", "changed", at + 1)
+
+
+def test_an_edited_checksum_line_names_the_checksum_file(built, tmp_path):
+    """Reviewer s15, finding 9: CHECKSUMS.sha256 edited, the inputs untouched: reproduce
+    blamed the input ('raw input changed') and suggested --update-checksums, though the
+    input still matched the checksum reports/provenance.json records."""
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    path = copy / rp.CHECKSUMS
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = ("1" if lines[1][0] == "0" else "0") + lines[1][1:]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        rp.check_raw_inputs(copy)
+    (p,) = e.value.problems
+    assert (p.path, p.line) == (rp.CHECKSUMS, 2)
+    assert p.message.startswith(f"the checksum recorded for {lines[1].split('  ')[1]} differs "
+                                "from that file")
+    assert "restore" in p.message and "--update-checksums" not in p.message
+
+
+def test_what_a_killed_run_left_is_noted_by_check_and_verify(tmp_path, capsys, monkeypatch):
+    """Reviewer s15, finding 10: a killed reproduce left reports/.reproduce.lock and
+    reports/.staging-*/ behind, which only a later writing run removed; 'verify' and
+    'reproduce --check' (which write nothing into reports/) now name them in a note."""
+    from citra_eval.cli import main
+    from citra_eval.cli import reproduce as cli_reproduce
+
+    root = _project(tmp_path)
+    rep = _reports_with(root, {"tables/env.csv": "x\n"})
+    (rep / ".staging-abc" / "tables").mkdir(parents=True)
+    (rep / rp.LOCK_NAME).write_text("citra-eval reproduce\n1\n")
+    assert [p.name for p in rp.leftovers(rep)] == [rp.LOCK_NAME, ".staging-abc"]
+    main(["verify", "--root", str(root)])
+    err = capsys.readouterr().err.splitlines()
+    left = [ln for ln in err if "left by" in ln]
+    assert left == [
+        f"note: reports/{rp.LOCK_NAME}: left by a 'citra-eval reproduce' that was stopped; "
+        "the next 'citra-eval reproduce' removes it",
+        "note: reports/.staging-abc/: left by a 'citra-eval reproduce' that was stopped; "
+        "the next 'citra-eval reproduce' removes it"]
+    monkeypatch.setattr(cli_reproduce, "reproduce",
+                        lambda *a, **k: rp.ReproduceResult(rep, {}, []))
+    assert main(["reproduce", "--check", "--root", str(root)]) == 0
+    assert [ln for ln in capsys.readouterr().err.splitlines() if "left by" in ln] == left
+    assert (rep / ".staging-abc").is_dir()  # a check writes nothing into reports/
+
+
+def test_executed_notebooks_record_the_python_minor_version_only():
+    """Reviewer s15, finding 11: executed notebooks kept language_info.version '3.11.7'
+    while provenance.json records '3.11': another patch release gave other bytes."""
+    nb = nbformat.v4.new_notebook(metadata={"language_info": {"name": "python",
+                                                              "version": "3.11.7"}})
+    rp._strip_volatile(nb, rel_input="a", rel_output="b", shown_params={})
+    assert nb.metadata["language_info"]["version"] == "3.11"

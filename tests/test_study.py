@@ -5,8 +5,10 @@ multi-word speaker labels, codes the codebook lacks)."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -1326,3 +1328,24 @@ def test_a_consensus_file_among_the_coders_files_is_refused(rsud):
     assert problem.path.endswith("codings_C.csv") and problem.line == 2
     assert "coder 'consensus' is the coders' consensus" in problem.message
     assert "move the file out of the study's codings files" in problem.message
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
+def test_init_gives_the_folder_the_usual_mode_and_keeps_an_empty_one(tmp_path):
+    """Reviewer s15, finding 6: init left a new study folder at mode 0700 (a temporary
+    folder renamed), and replaced a pre-made empty folder by a new one, losing its mode
+    (a shared group's setgid bit, an ACL)."""
+    old = os.umask(0o022)
+    try:
+        new = ce.init_study(tmp_path / "new")
+        pre = tmp_path / "pre"
+        pre.mkdir()
+        pre.chmod(0o2775)
+        inode = pre.stat().st_ino
+        ce.init_study(pre)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o755
+    assert stat.S_IMODE(pre.stat().st_mode) == 0o2775 and pre.stat().st_ino == inode
+    assert (pre / "study.yaml").is_file() and (pre / "data" / "raw").is_dir()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".init-")]

@@ -44,6 +44,7 @@ __all__ = [
     "notes_from_warnings",
     "output_name",
     "read_manifest",
+    "read_manifest_lines",
     "save_figure",
     "save_table",
     "set_reproducible_style",
@@ -149,7 +150,8 @@ def _check_file_stem(name: str) -> str:
 def set_reproducible_style(*, context: str = "paper", font_scale: float = 1.0) -> None:
     """Set a seaborn theme and matplotlib settings that render identically everywhere.
 
-    Uses only DejaVu Sans (bundled with matplotlib, so no system font is ever picked up),
+    Starts from matplotlib's defaults (a user's ``matplotlibrc`` is ignored), and uses only
+    DejaVu Sans (bundled with matplotlib, so no system font is ever picked up),
     text drawn as paths in SVG, TrueType fonts embedded in PDF, and a fixed SVG hash salt.
 
     Parameters
@@ -169,6 +171,10 @@ def set_reproducible_style(*, context: str = "paper", font_scale: float = 1.0) -
     import matplotlib as mpl
     import seaborn as sns
 
+    # from matplotlib's own defaults, never a user's matplotlibrc (MATPLOTLIBRC, the config
+    # folder's, one in the working folder), which would change the figures' bytes; the
+    # backend is kept
+    mpl.rcdefaults()
     sns.set_theme(context=context, style="whitegrid", palette="colorblind", font="DejaVu Sans",
                   font_scale=font_scale)
     mpl.rcParams.update({
@@ -563,12 +569,24 @@ def read_manifest(path: str | os.PathLike) -> dict[str, str]:
     Raises
     ------
     InputError
-        For a missing file or a malformed line (with its line number).
+        For a missing file, a malformed line, or a second line for a file with another
+        checksum (with its line number).
+    """
+    return {rel: sha for rel, (sha, _) in read_manifest_lines(path).items()}
+
+
+def read_manifest_lines(path: str | os.PathLike) -> dict[str, tuple[str, int]]:
+    """Read a ``sha256sum`` manifest into ``{path: (sha256, line number)}``.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_manifest`.
     """
     p = Path(path)
     if not p.is_file():
         raise InputError("manifest not found; run 'citra-eval reproduce' to create it", path=p)
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, int]] = {}
     problems = []
     line_re = re.compile(r"^(\\?)([0-9a-fA-F]{64}) [ *](.+)$")
     # a manifest that is not UTF-8 text is an error line naming it, not a traceback
@@ -581,7 +599,14 @@ def read_manifest(path: str | os.PathLike) -> dict[str, str]:
                                     line=n))
             continue
         rel = _unescape(m.group(3)) if m.group(1) else m.group(3)
-        out[rel] = m.group(2).lower()
+        sha = m.group(2).lower()
+        if rel in out and out[rel][0] != sha:
+            problems.append(Problem(str(p), f"{rel}: a second line for this file, with another "
+                                    f"checksum than line {out[rel][1]}; one of them was edited: "
+                                    "restore the file from version control, or run "
+                                    "'citra-eval reproduce' to write it again", line=n))
+            continue
+        out.setdefault(rel, (sha, n))
     if problems:
         raise InputError(problems=problems)
     return out
@@ -601,6 +626,8 @@ class Difference:
     expected: str | None = None
     actual: str | None = None
     line_ends: bool = False
+    #: The manifest's line for the file (a changed file: the file or that line was edited).
+    line: int | None = None
 
     def __str__(self) -> str:
         what = {"changed": "differs from the manifest", "missing": "listed in the manifest "
@@ -643,7 +670,8 @@ def check_manifest(reports_dir: str | os.PathLike = "reports", *,
     """
     rdir = Path(reports_dir)
     base = Path(root) if root is not None else rdir.parent
-    expected = read_manifest(manifest if manifest is not None else rdir / MANIFEST_NAME)
+    lines = read_manifest_lines(manifest if manifest is not None else rdir / MANIFEST_NAME)
+    expected = {rel: sha for rel, (sha, _) in lines.items()}
     actual = hash_reports(rdir, root=base, include=include)
     diffs = []
     for rel in sorted(set(expected) | set(actual)):
@@ -654,7 +682,8 @@ def check_manifest(reports_dir: str | os.PathLike = "reports", *,
             diffs.append(Difference(rel, "missing", e, None))
         elif e != a:
             diffs.append(Difference(rel, "changed", e, a,
-                                    line_ends=only_line_ends_differ(base / rel, e)))
+                                    line_ends=only_line_ends_differ(base / rel, e),
+                                    line=lines[rel][1]))
     return diffs
 
 

@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ._files import broken_link, replace_with_backup, write_text
 from ._validation import check_lang, check_seed
@@ -44,6 +44,7 @@ from .outputs import (
     manifest_text,
     only_line_ends_differ,
     read_manifest,
+    read_manifest_lines,
 )
 from .psychometrics import reliability_warnings
 from .study import (
@@ -53,7 +54,6 @@ from .study import (
     find_study_root,
     load_study,
     saturation_base_problem,
-    shown_path,
 )
 
 __all__ = [
@@ -64,6 +64,8 @@ __all__ = [
     "environment_changes",
     "find_notebooks",
     "foreign_reports_files",
+    "input_changes",
+    "leftovers",
     "notebook_changes",
     "notebook_notes",
     "raw_checksums",
@@ -85,7 +87,7 @@ MANAGED = ("figures", "tables", "notebooks", "provenance.json", MANIFEST_NAME)
 PROVENANCE_PACKAGES = (
     "citra_eval", "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib",
     "seaborn", "krippendorff", "nltk", "PySastrawi", "PyYAML", "pyahocorasick", "papermill",
-    "nbformat", "ipykernel",
+    "nbformat", "ipykernel", "scikit-learn", "Pillow",
 )
 KERNEL_NAME = "citra-eval-python"
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
@@ -272,12 +274,15 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
         raise InputError("no checksums of the raw inputs are recorded; record the current inputs "
                          "with 'citra-eval reproduce --update-checksums'", path=CHECKSUMS)
     with _named_in_study(path, CHECKSUMS):
-        expected = read_manifest(path)
+        listed = read_manifest_lines(path)
     actual = raw_checksums(r)
     # a name stored decomposed (NFD: macOS, some unzip tools) is the same name
     on_disk = {unicodedata.normalize("NFC", rel): rel for rel in actual}
     expected = {on_disk.get(unicodedata.normalize("NFC", rel), rel): sha
-                for rel, sha in expected.items()}
+                for rel, (sha, _) in listed.items()}
+    line_of = {on_disk.get(unicodedata.normalize("NFC", rel), rel): n
+               for rel, (_, n) in listed.items()}
+    built_from = _recorded(r / "reports", "inputs")
     hint = ("if the change is deliberate, record it with 'citra-eval reproduce "
             "--update-checksums'")
     problems = []
@@ -288,6 +293,12 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
         elif a is None:  # gone, or a link leading nowhere (say where)
             problems.append(Problem(rel, broken_link(r / rel)
                                     or f"raw input listed in {CHECKSUMS} is missing; {hint}"))
+        elif e != a and built_from.get(rel) == a:  # the input is as the reports saw it
+            problems.append(Problem(CHECKSUMS, f"the checksum recorded for {rel} differs from "
+                                    f"that file (sha256 {a[:12]}…, recorded {e[:12]}…), which "
+                                    "still matches the checksum reports/provenance.json "
+                                    "records for the reports: this line was changed; restore "
+                                    f"{CHECKSUMS} from version control", line=line_of[rel]))
         elif e != a and only_line_ends_differ(r / rel, e):
             problems.append(Problem(rel, f"raw input differs from {CHECKSUMS}: {CRLF_HINT}"))
         elif e != a:
@@ -377,6 +388,13 @@ def _kernel(workdir: Path) -> Iterator[tuple[str, object]]:
     env = dict(KERNEL_ENV)
     env["PYTHONPATH"] = os.pathsep.join(x for x in (pkg_parent, os.environ.get("PYTHONPATH"))
                                         if x)
+    # matplotlib's own defaults, not a matplotlibrc of MATPLOTLIBRC or the config folder
+    # (set_reproducible_style resets the style too, also against one in the study folder)
+    import importlib.util
+
+    mpl = importlib.util.find_spec("matplotlib")  # not imported: MPLBACKEND may be unknown
+    if mpl is not None and mpl.origin:
+        env["MATPLOTLIBRC"] = str(Path(mpl.origin).parent / "mpl-data" / "matplotlibrc")
     if sys.platform.startswith("linux"):
         argv = [sys.executable, "-c", _KERNEL_LAUNCHER, str(os.getpid())]
     else:  # no parent-death signal: a kernel may outlive a killed run
@@ -444,8 +462,12 @@ _WARNING_WHERE = re.compile(r"^[^\n]*?\.py:\d+: (?=\w*Warning: )", re.MULTILINE)
 
 
 def _strip_volatile(nb, *, rel_input: str, rel_output: str, shown_params: dict) -> None:
-    """Remove timestamps and machine paths from an executed notebook (also the file:line
-    prefix of warnings printed on stderr, which names the kernel's temporary file)."""
+    """Remove timestamps, machine paths and the Python patch version from an executed
+    notebook (also the file:line prefix of warnings printed on stderr, which names the
+    kernel's temporary file)."""
+    info = nb.metadata.get("language_info", {})
+    if isinstance(info.get("version"), str):  # major.minor, as provenance.json records it
+        info["version"] = ".".join(info["version"].split(".")[:2])
     pm = nb.metadata.get("papermill", {})
     for key in ("start_time", "end_time", "duration", "environment_variables"):
         pm.pop(key, None)
@@ -683,6 +705,36 @@ def environment_changes(reports: str | os.PathLike) -> list[str]:
             if str(v) != now.get(name)]
 
 
+def _changes_since_built(was: dict, now: dict) -> list[tuple[str, str]]:
+    """``(path, how)`` per file whose checksum in ``now`` differs from the one recorded in
+    ``was``: ``how`` is ``removed``, ``added`` or ``changed``; by path."""
+    out = []
+    for rel in sorted(was.keys() | now.keys()):
+        if rel not in now:
+            out.append((rel, "removed"))
+        elif rel not in was:
+            out.append((rel, "added"))
+        elif was[rel] != now[rel]:
+            out.append((rel, "changed"))
+    return out
+
+
+def _notebooks_now(r: Path) -> dict[str, str]:
+    try:
+        return {p.relative_to(r).as_posix(): file_sha256(p) for p in find_notebooks(r)}
+    except InputError:
+        return {}
+
+
+def _inputs_now(r: Path, was: dict) -> dict[str, str]:
+    """The raw inputs' checksums now (:func:`raw_checksums`); with a ``study.yaml`` that
+    cannot be read, those of the files ``was`` lists (``validate`` names its problem)."""
+    try:
+        return raw_checksums(r)
+    except InputError:
+        return {rel: file_sha256(r / rel) for rel in was if (r / rel).is_file()}
+
+
 def notebook_changes(root: str | os.PathLike) -> list[str]:
     """The notebooks that differ from those the committed reports were built with (the
     checksums ``reports/provenance.json`` records): what to look at first when
@@ -703,21 +755,57 @@ def notebook_changes(root: str | os.PathLike) -> list[str]:
     was = _recorded(r / "reports", "notebooks")
     if not was:
         return []
-    try:
-        now = {p.relative_to(r).as_posix(): file_sha256(p) for p in find_notebooks(r)}
-    except InputError:
-        now = {}
+    now = _notebooks_now(r)
     out = []
-    for rel in sorted(was.keys() | now.keys()):
-        if rel not in now:
+    for rel, how in _changes_since_built(was, now):
+        if how == "removed":
             out.append(f"{rel}: removed since reports/provenance.json recorded it")
-        elif rel not in was:
+        elif how == "added":
             out.append(f"{rel}: added since the committed reports were built")
-        elif was[rel] != now[rel]:
+        else:
             out.append(f"{rel}: changed since the committed reports were built (sha256 "
                        f"{now[rel][:12]}…, recorded in reports/provenance.json "
                        f"{str(was[rel])[:12]}…)")
     return out
+
+
+def input_changes(root: str | os.PathLike) -> list[str]:
+    """The raw inputs (``study.yaml`` included) and notebooks that differ from those the
+    reports now in ``reports/`` were built from (the checksums ``reports/provenance.json``
+    records): reports that match their manifest may still describe other inputs.
+
+    Parameters
+    ----------
+    root : path
+        The study folder, whose ``reports/provenance.json`` is read.
+
+    Returns
+    -------
+    list of str
+        One line per such file, by path: ``"<path>: changed (or added, removed) since the
+        reports were built ...: the reports were built from a different version of this
+        input; run 'citra-eval reproduce'"``; empty when they match or
+        ``reports/provenance.json`` records nothing.
+    """
+    r = Path(root)
+    reports = r / "reports"
+    out = []
+    for section, what in (("inputs", "input"), ("notebooks", "notebook")):
+        was = _recorded(reports, section)
+        if not was:
+            continue
+        now = _notebooks_now(r) if what == "notebook" else _inputs_now(r, was)
+        for rel, how in _changes_since_built(was, now):
+            state = {"removed": "removed since the reports were built",
+                     "added": "added since the reports were built"}.get(how) or (
+                f"changed since the reports were built (sha256 {now[rel][:12]}…, "
+                f"reports/provenance.json records {str(was[rel])[:12]}…)")
+            fix = "restore it, or run 'citra-eval reproduce'" + (
+                " (with --update-checksums if the change is deliberate)" if what == "input"
+                else "")
+            out.append(f"{rel}: {state}: the reports were built from a different version of "
+                       f"this {what}; {fix}")
+    return sorted(out)
 
 
 def _recorded_parameters(reports: Path) -> dict:
@@ -761,7 +849,8 @@ def _prepare(root: Path, *, lang: str | None, seed: int | None, update_checksums
               for rel in skipped_notebooks(root)]
     if warn is not None and study.instrument is not None and study.responses is not None:
         # the scales' warnings too, as validate prints them (docs/reproduce.md)
-        lines += [f"warning: {shown_path(study.settings.responses)}: {line}"
+        # named relative to the study, as the ok: and error: lines
+        lines += [f"warning: {study.settings.relative(study.settings.responses)}: {line}"
                   for line in reliability_warnings(study.responses, study.instrument,
                                                    min_items=study.settings.min_items)]
     for line in lines:  # the run goes ahead: say what it will skip
@@ -819,8 +908,10 @@ def foreign_reports_files(reports: str | os.PathLike) -> list[str]:
     ``reproduce`` did not make, which replacing those folders would delete.
 
     A file reproduce made is one listed in ``reports/MANIFEST.sha256`` (figures and tables)
-    or an executed notebook ``notebooks/NN-slug.ipynb``. Hidden files and folders (say
-    ``.gitkeep``, ``.ipynb_checkpoints/``) are not counted: reproduce keeps them.
+    or an executed notebook ``notebooks/NN-slug.ipynb`` of a source notebook of that name
+    (in the study's ``notebooks/``, or recorded in ``reports/provenance.json``). Hidden
+    files and folders (say ``.gitkeep``, ``.ipynb_checkpoints/``) are not counted:
+    reproduce keeps them.
 
     Returns
     -------
@@ -832,6 +923,10 @@ def foreign_reports_files(reports: str | os.PathLike) -> list[str]:
         listed = set(read_manifest(r / MANIFEST_NAME)) if (r / MANIFEST_NAME).is_file() else set()
     except InputError:  # unreadable: nothing is known to be reproduce's
         listed = set()
+    # an executed notebook is one of a source notebook, or of one the reports were built
+    # with (provenance.json), its source removed since
+    sources = set(_recorded(r, "notebooks")) | {
+        f"notebooks/{p.name}" for p in (r.parent / "notebooks").glob("*.ipynb")}
     out = []
     for name in _REPLACED_DIRS:
         d = r / name
@@ -845,7 +940,8 @@ def foreign_reports_files(reports: str | os.PathLike) -> list[str]:
                 continue
             shown = f"reports/{rel.as_posix()}"
             made = (shown in listed if name != "notebooks"
-                    else len(rel.parts) == 2 and NOTEBOOK_RE.match(f.name) is not None)
+                    else len(rel.parts) == 2 and NOTEBOOK_RE.match(f.name) is not None
+                    and f"notebooks/{f.name}" in sources)
             if not made:
                 out.append(shown)
     return sorted(out)
@@ -1185,16 +1281,48 @@ def _drop_lock_file(reports: Path, existed: bool) -> None:
             reports.rmdir()  # only when empty
 
 
+def _leftover_folders(reports: Path) -> list[Path]:
+    """The ``.staging-*`` and ``.old-*`` folders in ``reports``, sorted."""
+    if not reports.is_dir():
+        return []
+    return [p for p in sorted(reports.iterdir()) if p.is_dir() and not p.is_symlink()
+            and p.name.startswith((".staging-", ".old-"))]
+
+
 def remove_leftovers(reports: Path) -> list[Path]:
     """Remove the ``.staging-*`` and ``.old-*`` folders killed runs left in ``reports``
     (call with the study lock held); return what was removed."""
-    gone = []
-    if reports.is_dir():
-        for p in sorted(reports.iterdir()):
-            if p.is_dir() and not p.is_symlink() and p.name.startswith((".staging-", ".old-")):
-                shutil.rmtree(p, ignore_errors=True)
-                gone.append(p)
+    gone = _leftover_folders(reports)
+    for p in gone:
+        shutil.rmtree(p, ignore_errors=True)
     return gone
+
+
+def leftovers(reports: str | os.PathLike) -> list[Path]:
+    """What runs that were stopped (killed) left in ``reports``: the lock file and the
+    ``.staging-*`` and ``.old-*`` folders, which the next writing ``reproduce`` removes.
+
+    Nothing is removed here (``reproduce --check`` and ``verify`` write nothing into
+    ``reports/``); while a run holds the lock, what is there is its own and nothing is
+    listed.
+
+    Returns
+    -------
+    list of Path
+        Sorted by name.
+    """
+    r = Path(reports)
+    lock_path = r / LOCK_NAME
+    if lock_path.is_file():
+        lock, unlock = _lock_calls()
+        try:
+            with open(lock_path, encoding="utf-8") as fh:
+                lock(fh)
+                unlock(fh)
+        except OSError:  # held: a run is going on
+            return []
+    found = _leftover_folders(r) + ([lock_path] if lock_path.is_file() else [])
+    return sorted(found, key=lambda p: p.name)
 
 
 def remove_dead_work_folders(tmp: str | os.PathLike | None = None) -> list[Path]:
@@ -1267,5 +1395,19 @@ def _manifest(root: Path) -> Path:
         raise InputError("manifest not found; run 'citra-eval reproduce' to create it",
                          path=rel)
     with _named_in_study(path, rel):
-        read_manifest(path)
+        lines = read_manifest_lines(path)
+    fix = ("restore the manifest from version control, or run 'citra-eval reproduce' to "
+           "write it again")
+    if not lines:
+        raise InputError(f"empty: the manifest lists no file (reproduce lists every figure "
+                         f"and table in it, and provenance.json); {fix}", path=rel)
+    problems = []
+    for name, (_, n) in lines.items():
+        parts = PurePosixPath(name).parts
+        if (len(parts) < 2 or parts[0] != "reports" or ".." in parts or "\\" in name
+                or name.startswith("/")):
+            problems.append(Problem(rel, f"{name!r} is not a file in reports/: the manifest "
+                                         f"lists the files of reports/ only; {fix}", line=n))
+    if problems:
+        raise InputError(problems=problems)
     return path

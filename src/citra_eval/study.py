@@ -1923,10 +1923,13 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
             _copy_example(staging)
         else:
             _copy_templates(staging, name)
-        if target.is_dir() and not any(target.iterdir()):
-            target.rmdir()
-        if not target.exists():
+        if not target.exists():  # all or nothing: one rename
+            mask = os.umask(0)
+            os.umask(mask)
+            staging.chmod(0o777 & ~mask)  # a folder's usual mode, not mkdtemp's 0700
             os.replace(staging, target)
+        elif not any(target.iterdir()):  # the user's folder, with its mode, group, ACL
+            _move_into_empty(staging, target)
         else:  # --force: file by file, keeping what is not ours
             for f in sorted(p for p in staging.rglob("*") if p.is_file()):
                 dest = target / f.relative_to(staging)
@@ -1935,6 +1938,23 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _move_into_empty(staging: Path, target: Path) -> None:
+    """Move the entries of ``staging`` into the empty folder ``target``; a move that fails
+    takes the moved ones out again, so that ``target`` is left empty."""
+    moved = []
+    try:
+        for entry in sorted(staging.iterdir()):
+            os.replace(entry, target / entry.name)
+            moved.append(target / entry.name)
+    except BaseException:
+        for m in moved:
+            if m.is_dir() and not m.is_symlink():
+                shutil.rmtree(m, ignore_errors=True)
+            else:
+                m.unlink(missing_ok=True)
+        raise
 
 
 def _template_dir() -> Path:

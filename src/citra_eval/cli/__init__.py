@@ -7,6 +7,8 @@ stderr, nothing written); 1 a bug in citra_eval (traceback).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import signal
 import sys
 import threading
@@ -68,6 +70,22 @@ def _warning_line(show):
     return showwarning
 
 
+@contextlib.contextmanager
+def _agg_backend():
+    """Matplotlib's file-only backend Agg for the command, whatever ``MPLBACKEND`` says: the
+    commands only draw into files, and matplotlib refuses to import with a backend it does
+    not know (a typo, a name of another version). The notebooks' kernels get Agg too."""
+    previous = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "Agg"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = previous
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (130 on Ctrl-C, 143 on SIGTERM)."""
     parser = build_parser()
@@ -76,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handled = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if handled else None
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _agg_backend():
             warnings.showwarning = _warning_line(warnings.showwarning)
             return int(args.func(args) or 0)
     except InputError as exc:

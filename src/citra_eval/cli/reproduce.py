@@ -7,7 +7,16 @@ import argparse
 import sys
 
 from ..errors import InputError
-from ..pipeline import CELL_TIMEOUT, NotebookError, reproduce, verify
+from ..pipeline import (
+    CELL_TIMEOUT,
+    NotebookError,
+    foreign_reports_files,
+    input_changes,
+    leftovers,
+    reproduce,
+    verify,
+)
+from ..study import find_study_root
 from ._common import print_differences, progress, seed_value
 
 
@@ -82,6 +91,7 @@ def _run_reproduce(args: argparse.Namespace) -> int:
     times = ", ".join(f"{k.split('-')[0]} {v:.1f} s" for k, v in res.timings.items())
     if args.check:
         code = print_differences(res.differences, "reports/MANIFEST.sha256")
+        _note_leftovers(res.reports_dir)
         if res.committed:
             print(f"note: reports/: {len(res.committed)} of these are files now in reports/ "
                   "('citra-eval verify' lists them); restore them from version control or "
@@ -102,21 +112,51 @@ def _run_reproduce(args: argparse.Namespace) -> int:
     return 0
 
 
+def _note_leftovers(reports) -> None:
+    """A ``note:`` per leftover of a stopped run (a check removes nothing in reports/)."""
+    for p in leftovers(reports):
+        shown = f"reports/{p.name}" + ("/" if p.is_dir() else "")
+        print(f"note: {shown}: left by a 'citra-eval reproduce' that was stopped; the next "
+              "'citra-eval reproduce' removes it", file=sys.stderr)
+
+
 def _add_verify(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("verify", help="check the files in reports/ against reports/MANIFEST.sha256",
                        description="Check every figure and table in reports/ against the "
-                                   "manifest; exit 1 listing those that differ.")
+                                   "manifest, and the raw inputs and notebooks against the "
+                                   "checksums reports/provenance.json records for them; "
+                                   "exit 1 listing those that differ.")
     p.add_argument("--root", metavar="DIR",
                    help="study folder (default: the one holding study.yaml here or above)")
     p.set_defaults(func=_run_verify)
 
 
 def _run_verify(args: argparse.Namespace) -> int:
-
     diffs = verify(args.root)
     code = print_differences(diffs, "reports/MANIFEST.sha256")
+    root = find_study_root(args.root)
+    if not (root / "reports" / "provenance.json").is_file():
+        print("note: reports/provenance.json: not found, so the inputs and notebooks the "
+              "reports were built from are not checked; 'citra-eval reproduce' writes it",
+              file=sys.stderr)
+        stale = []
+    else:
+        stale = input_changes(root)
+    for line in stale:
+        print(line, file=sys.stderr)
+    _note_leftovers(root / "reports")
+    listed = {d.path for d in diffs}  # those verify already lists ("not listed")
+    for rel in (f for f in foreign_reports_files(root / "reports") if f not in listed):
+        print(f"note: {rel}: not made by 'citra-eval reproduce', which replaces "
+              "reports/figures/, reports/tables/ and reports/notebooks/ as a whole and so "
+              "refuses to run while it is there; move it elsewhere (e.g. reports/extra/)",
+              file=sys.stderr)
+    if stale:
+        print(f"{len(stale)} input(s) differ from reports/provenance.json", file=sys.stderr)
+        code = 1
     if code == 0:
-        print("ok: every file in reports/ matches reports/MANIFEST.sha256")
+        print("ok: every file in reports/ matches reports/MANIFEST.sha256, and the inputs "
+              "and notebooks match reports/provenance.json")
     return code
 
 

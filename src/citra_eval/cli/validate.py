@@ -89,14 +89,14 @@ def _validate_study(root, *, lint: bool = False) -> int:
     lines = list(study.warnings)
     if study.instrument is not None and study.responses is not None:
         lines += _item_warnings(study.responses, study.instrument,
-                                shown_path(study.settings.responses),
+                                study.settings.relative(study.settings.responses),
                                 min_items=study.settings.min_items)
     for line in lines:
         print(line, file=sys.stderr)
     if lines:
         print(f"{len(lines)} warning(s)", file=sys.stderr)
     if study.codebook is not None and lint:
-        _print_lint(study.codebook, study.corpus, shown_path(study.settings.codebook),
+        _print_lint(study.codebook, study.corpus, study.settings.relative(study.settings.codebook),
                     unchecked="the study has no transcripts")
     return 0
 
