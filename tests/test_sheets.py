@@ -1321,7 +1321,7 @@ def test_a_quote_is_matched_on_whole_user_perceived_characters(tmp_path, quote, 
     sheet = dataclasses.replace(sheet, quotes=quotes)
     if coded is None:
         with pytest.raises(ce.InputError, match="ends inside the character .* of turn 1 of "
-                                                "'D1'.*quote that character whole"):
+                                                r"'D1'.*quote that character whole"):
             ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="Q")
     else:
         out = ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="Q")

@@ -23,9 +23,9 @@ import unicodedata
 from collections import Counter
 from difflib import SequenceMatcher
 
-__all__ = ["FUZZY_MIN_LENGTH", "ZERO_WIDTH", "ZWSP", "find_exact", "find_fuzzy", "find_loose",
-           "character_named", "grapheme_around", "grapheme_boundary", "loose_form", "matching_blocks", "similarity",
-           "without_quote_marks"]
+__all__ = ["FUZZY_MIN_LENGTH", "ZERO_WIDTH", "ZWSP", "character_named", "find_exact",
+           "find_fuzzy", "find_loose", "grapheme_around", "grapheme_boundary", "loose_form",
+           "matching_blocks", "similarity", "without_quote_marks"]
 
 #: Typographic quotes and primes and the plain character they stand for.
 QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
