@@ -171,8 +171,8 @@ def character_named(chars: str) -> str:
     """A user-perceived character for a message: quoted, then its code points (an emoji's
     parts or an accent may not show on a terminal).
 
-    >>> character_named("e\u0301")
-    "'é' (U+0065 U+0301)"
+    >>> character_named("\U0001F44D\U0001F3FF")
+    "'👍🏿' (U+1F44D U+1F3FF)"
     """
     return f"{chars!r} ({' '.join(f'U+{ord(c):04X}' for c in chars)})"
 
