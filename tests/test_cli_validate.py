@@ -506,6 +506,38 @@ def test_validate_warns_about_a_code_given_twice_in_one_turn(tmp_path, monkeypat
     assert "'kabar'" in twice[0] and "R1, turn 2" in twice[0]
 
 
+def test_validate_warns_about_a_coding_that_cuts_a_character(tmp_path, monkeypatch, capsys):
+    """Session 15: a hand-written span that dropped an emoji's skin tone, cut a family emoji
+    or a letter's combining accent passed validate silently (a sheet quote is refused for
+    it); a warning now names the file, line and character (hand-made offsets may be meant)."""
+    from citra_eval.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / "D.txt").write_text(
+        "---\nid: D\nspeakers: {P: interviewer, S: informant}\n---\nP: Tanya?\n"
+        "S: Instagram \U0001F44D\U0001F3FF bagus. Keluarga \U0001F468\u200d\U0001F469\u200d"
+        "\U0001F467 senang. Di Cafe\u0301 rapat.\n", encoding="utf-8")
+    text = ce.read_transcripts(folder).text("D")
+    spans = [(text.index("Instagram"), text.index("Instagram") + len("Instagram \U0001F44D")),
+             (text.index("Keluarga"), text.index("\u200d\U0001F467")),
+             (text.index("Cafe"), text.index("Cafe") + 4),
+             (text.index("\U0001F3FF"), text.index(" bagus")),  # starts on the skin tone
+             (text.index("Di Cafe"), text.index(" rapat"))]      # whole characters: fine
+    rows = ["doc_id,segment_id,start,end,code,coder"] + [f"D,2,{s},{e},x,A" for s, e in spans]
+    (tmp_path / "c.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["validate", "--transcripts", "transcripts", "--codings", "c.csv",
+                 "--no-lint"]) == 0
+    err = [line for line in capsys.readouterr().err.splitlines() if "inside the character" in line]
+    assert [line.split(": ")[1] for line in err] == ["c.csv:2", "c.csv:3", "c.csv:4", "c.csv:5"]
+    assert err[0].startswith("warning: c.csv:2: D, turn 2: the coding ends inside the "
+                             "character '\U0001F44D\U0001F3FF' (U+1F44D U+1F3FF)"), err[0]
+    assert "(U+1F468 U+200D U+1F469 U+200D U+1F467)" in err[1]
+    assert "'e\u0301' (U+0065 U+0301)" in err[2]
+    assert "starts inside the character '\U0001F44D\U0001F3FF'" in err[3]
+
+
 def test_a_word_transcripts_notes_are_warning_lines_of_every_command(cli, tmp_path):
     """What reading a .docx did (tracked changes read as accepted) is a ``warning:`` line
     of validate (counted with the others) and of any command that reads transcripts, not

@@ -456,6 +456,18 @@ def test_a_negative_offset_in_memory_is_refused_as_read_codings_refuses_it(tmp_p
         p.message.split(", got")[0] for p in info.value.problems]  # each bad cell once
 
 
+def test_start_after_end_is_reported_once_not_also_as_drift(tmp_path, corpus):
+    """Session 15: a row with start > end and its text was reported twice, the second time
+    as drift with 'run reanchor' (its slice is empty): a bad cell is reported for that cell
+    only."""
+    s, e = span(corpus, 2)
+    p = write_with_text(tmp_path, [(2, e, s, corpus.text("INF03")[s:e])])
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p, corpus=corpus)
+    assert [(pr.line, pr.message) for pr in info.value.problems] == [
+        (2, f"start ({e}) must be smaller than end ({s})")]
+
+
 def test_write_codings_refuses_offsets_no_reader_accepts_even_without_a_corpus(tmp_path,
                                                                                 corpus):
     """Session 14: without corpus= a negative start or start > end was written, and

@@ -753,6 +753,29 @@ def test_a_page_or_manual_line_break_before_a_label_ends_the_turn(brk):
     assert again.segments[["speaker", "start", "end"]].equals(seg[["speaker", "start", "end"]])
 
 
+@pytest.mark.parametrize("mark", ["\ufeff", "\u200b", "\u200e", "\u200f", "\u2060",
+                                  "\u200e\u200b"])
+def test_an_invisible_character_before_a_label_does_not_hide_it(mark):
+    """Files joined that each start with a byte-order mark, a zero-width space pasted from a
+    chat, a direction mark left by editing right-to-left text: the interviewer's question was
+    merged into the informant's turn before it, silently. The characters stay in the text
+    (offsets are those of the file), outside every turn."""
+    body = f"PWW: Lalu?\nINF: Kerja sama.\n{mark}PWW: Apa ada media?\n{mark}[00:01:02] INF: Ya.\n"
+    corpus = ce.Corpus.from_texts({"cf.txt": OFFICE_FRONT + body})
+    seg = corpus.segments
+    assert seg["speaker"].tolist() == ["PWW", "INF", "PWW", "INF"]
+    assert seg["text"].tolist() == ["Lalu?", "Kerja sama.", "Apa ada media?", "Ya."]
+    assert seg["timestamp"].tolist()[3] == "00:01:02"
+    assert corpus.text("NB") == body
+    assert_offsets(corpus)
+    # an undeclared label behind one is refused like any other
+    with pytest.raises(ce.InputError, match="'Rina' is not declared"):
+        ce.Corpus.from_texts({"u.txt": OFFICE_FRONT + f"PWW: Lalu?\n{mark}Rina: Ya.\n"})
+    # the transcript written from it reads back the same
+    again = ce.Corpus.from_texts({"a.txt": transcript_source(corpus, "NB")})
+    assert again.segments[["speaker", "start", "end"]].equals(seg[["speaker", "start", "end"]])
+
+
 def test_a_page_break_alone_on_a_line_ends_an_unlabelled_paragraph_but_not_between_words():
     corpus = ce.Corpus.from_texts({"p.txt": "---\nid: P\n---\nsatu\f\ndua\n\f\ntiga\n"})
     assert corpus.segments["text"].tolist() == ["satu\f\ndua", "tiga"]

@@ -11,6 +11,7 @@ from citra_eval._passages import (
     find_exact,
     find_fuzzy,
     find_loose,
+    grapheme_around,
     loose_form,
     similarity,
     without_quote_marks,
@@ -116,3 +117,23 @@ def test_words_without_marks_around_them_are_kept():
     assert without_quote_marks('""') is None and without_quote_marks("'") is None
     # one pair only: the inner marks are the turn's own
     assert without_quote_marks("\u201c\u201cjumpa pers\u201d\u201d") == "\u201cjumpa pers\u201d"
+
+
+FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467"
+
+
+@pytest.mark.parametrize("text, p, whole", [
+    ("Instagram \U0001F44D\U0001F3FF bagus", 11, "\U0001F44D\U0001F3FF"),  # skin tone dropped
+    (f"a {FAMILY} b", 4, FAMILY),
+    (f"a {FAMILY} b", 5, FAMILY),
+    ("Cafe\u0301 rapat", 4, "e\u0301"),                                  # accent dropped
+    ("\U0001F1EE\U0001F1E9\U0001F1EE\U0001F1E9", 3, "\U0001F1EE\U0001F1E9"),    # the 2nd flag
+])
+def test_the_character_an_offset_cuts(text, p, whole):
+    a, b = grapheme_around(text, p)
+    assert a < p < b and text[a:b] == whole
+
+
+def test_an_offset_between_characters_cuts_none():
+    assert grapheme_around("Cafe\u0301 rapat", 5) == (5, 5)
+    assert grapheme_around("abc", 0) == (0, 0) and grapheme_around("abc", 3) == (3, 3)

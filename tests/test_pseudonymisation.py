@@ -580,6 +580,44 @@ def test_cli_warns_about_codings_widened_to_a_whole_name(tmp_path, cli):
     assert back["text"].tolist() == [text[5:12], text[s:s + 12], text[s + 2:s + 22]]
 
 
+RENI = ("---\nid: R1\nspeakers: {P: interviewer, RENI: informant}\n---\n"
+        "P: Halo Bu R\u00e9ni?\nRENI: Saya R\u00e9ni dari Banjarmasin.\n")
+
+
+def test_a_speaker_label_that_is_a_key_name_without_its_accents_is_warned_about():
+    """Session 15: key 'Réni' replaced the name in the text, but the speaker label 'RENI'
+    (the name typed without its accent) stayed in the shared data without a word. Names
+    are still replaced as written (ignoring case); the label is named in a warning."""
+    corpus = ce.Corpus.from_texts({"r.txt": RENI})
+    with pytest.warns(ce.SpeakerLabelWarning) as caught:
+        res = ce.pseudonymise(corpus, key={"R\u00e9ni": "INF-1"})
+    [w] = [w for w in caught if isinstance(w.message, ce.SpeakerLabelWarning)]
+    assert str(w.message) == (
+        "the speaker label 'RENI' of 'R1' is the key's name 'R\u00e9ni' written with other "
+        "accents: names are replaced as the key writes them (ignoring case only), so the "
+        "label stays in the shared transcripts (front matter and every turn); add 'RENI' to "
+        "the key, or rename the speaker")
+    assert res.corpus.segments["speaker"].tolist() == ["P", "RENI"]  # replacement unchanged
+    assert "INF-1" in res.corpus.text("R1")
+    # a label the key names (ignoring case) is replaced: no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.SpeakerLabelWarning)
+        res = ce.pseudonymise(corpus, key={"R\u00e9ni": "INF-1", "Reni": "INF-1"})
+    assert res.corpus.segments["speaker"].tolist() == ["P", "INF-1"]
+
+
+def test_cli_prints_the_speaker_label_warning_as_a_warning_line(tmp_path, cli):
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "R1.txt").write_text(RENI, encoding="utf-8")
+    (tmp_path / "key.csv").write_text("name,pseudonym\nR\u00e9ni,INF-1\n", encoding="utf-8")
+    r = cli("pseudonymise", "--transcripts", str(tmp_path / "t"), "--key",
+            str(tmp_path / "key.csv"), "--out", str(tmp_path / "shared"), "--key-out",
+            str(tmp_path / "private" / "key.csv"))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.startswith("warning: the speaker label 'RENI' of 'R1' is the key's name "), \
+        r.stderr
+
+
 # --------------------------------------------------------------------------- tokens
 
 

@@ -153,6 +153,21 @@ def test_all_readings_alike_is_not_a_decision():
     assert choose_convention([(src, [])]).convention == STANDARD
 
 
+def test_the_summary_names_no_crlf_count_for_texts_without_a_cr():
+    """Session 15: citra_eval's own export (LF texts) was read with the note "positions read
+    as code points, CRLF counted as 2", and its alternatives listed each unit twice."""
+    text = TEXT  # LF only: the two line-end readings are one
+    lf = Convention("codepoint", 1)  # positions of the LF text as stored
+    choice = choose_convention([(SourceText(text), selections(text, WORDS, lf))],
+                               origin="citra_eval 0.1.0")
+    summary = choice.summary()
+    assert summary.startswith("positions read as code points (citra_eval's convention)" if
+                              choice.basis == "producer" else "positions read as code points:")
+    assert "CRLF" not in summary and summary.count("as UTF-16 code units") == 1, summary
+    crlf = choose_convention([(stored(), selections(TEXT, WORDS, STANDARD))])
+    assert crlf.summary().startswith("positions read as code points, CRLF counted as 2")
+
+
 def _tie() -> tuple[SourceText, list[tuple[int, int]]]:
     """One selection after an emoji that lies on word boundaries under both unit readings:
     "a b" counted in UTF-16 units reads as " b " in code points."""

@@ -1321,11 +1321,38 @@ def test_a_quote_is_matched_on_whole_user_perceived_characters(tmp_path, quote, 
     quotes = pd.DataFrame([dict(doc_id="D1", segment_id=1, code="k", quote=quote, note="")])
     sheet = dataclasses.replace(sheet, quotes=quotes)
     if coded is None:
-        with pytest.raises(ce.InputError, match="is not in turn 1"):
+        with pytest.raises(ce.InputError, match="ends inside the character .* of turn 1 of "
+                                                r"'D1'.*quote that character whole"):
             ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="Q")
     else:
         out = ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="Q")
         assert out["text"].tolist() == [coded]
+
+
+@pytest.mark.parametrize("quote, says", [
+    ("Instagram \U0001F44D", "ends inside the character '\U0001F44D\U0001F3FF' "
+                              "(U+1F44D U+1F3FF)"),
+    ("\U0001F3FF bagus", "starts inside the character '\U0001F44D\U0001F3FF' "
+                         "(U+1F44D U+1F3FF)"),
+    ("keluarga \U0001F468\u200d\U0001F469", "ends inside the character "
+     "'\U0001F468\\u200d\U0001F469\\u200d\U0001F467' (U+1F468 U+200D U+1F469 U+200D U+1F467)"),
+])
+def test_a_quote_cutting_a_character_is_told_so_not_that_it_is_missing(quote, says):
+    """Session 15: a quote that cut an emoji was 'not in turn 2', though its characters
+    were there code point for code point; the message now names the character to quote
+    whole."""
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: D1\nspeakers: {R1: informant}\n---\n"
+                                            "R1: Instagram \U0001F44D\U0001F3FF bagus, keluarga "
+                                            "\U0001F468\u200d\U0001F469\u200d\U0001F467 senang.\n"})
+    book = ce.Codebook.from_dict({"codebook": "t", "version": 1, "language": "id",
+                                  "codes": [{"id": "k", "label": {"id": "K"}}]})
+    sheet = ce.coding_sheet(corpus, book)
+    sheet.quotes.loc[0] = ["D1", 1, "k", quote, None]
+    with pytest.raises(ce.InputError) as err:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    message = err.value.problems[0].message
+    assert f"the quote {quote!r} {says} of turn 1 of 'D1'" in message, message
+    assert "quote that character whole" in message and "is not in" not in message
 
 
 def test_a_coded_category_says_which_codes_to_use_instead():

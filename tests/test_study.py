@@ -1277,6 +1277,24 @@ def test_a_pdf_beside_the_transcripts_is_a_warning_not_an_error(tmp_path, monkey
     assert "save it as .docx or .txt" in warning and "move it out" in warning
 
 
+def test_a_coding_that_cuts_a_character_is_a_study_warning(tmp_path, monkeypatch):
+    """Session 15: a span ending between an emoji and its skin tone passed silently."""
+    root = ce.init_study(tmp_path / "s")
+    monkeypatch.chdir(root)
+    (root / "interview_transcripts" / "INF01.txt").write_text(
+        "---\nid: INF01\nspeakers: {PWW: interviewer, INF: informant}\n---\nPWW: Apa?\n"
+        "INF: Instagram \U0001F44D\U0001F3FF bagus.\n", encoding="utf-8")
+    text = ce.read_transcripts(root / "interview_transcripts").text("INF01")
+    s = text.index("Instagram")
+    (root / "data" / "raw" / "codings_A.csv").write_text(
+        f"doc_id,segment_id,start,end,code,coder\nINF01,2,{s},{s + 11},x,A\n",
+        encoding="utf-8")
+    study = ce.load_study(root)
+    [warning] = [w for w in study.warnings if "inside the character" in w]
+    assert warning.startswith("warning: data/raw/codings_A.csv:2: INF01, turn 2: the coding "
+                              "ends inside the character '\U0001F44D\U0001F3FF'"), warning
+
+
 def test_a_word_transcripts_notes_and_a_lock_file_are_study_warnings(tmp_path, monkeypatch):
     """What reading a .docx left out or read as accepted, and a Word lock file skipped,
     are warning lines naming the file relative to the study."""

@@ -457,6 +457,31 @@ def test_code_frequencies_count_only_the_roles_turns():
     assert every.attrs["n_codings_ignored"] == 0
 
 
+@pytest.mark.parametrize("roles, n_informants", [(None, 3), (("informant",), 2),
+                                                   (("interviewer",), 1)])
+def test_code_frequencies_count_the_speakers_of_the_roles_as_theme_evidence_does(
+        roles, n_informants):
+    """Session 15: with roles=None, a code applied once to an interviewer's turn and to two
+    informants' turns had n_informants 2 here and 3 in theme_evidence, whose docstring says
+    it counts them as code_frequencies does: both count the distinct speakers of the coded
+    turns of ``roles`` (every speaker for None), as the role filter chooses the turns."""
+    corpus = ce.Corpus.from_texts({
+        f"{x}.txt": f"---\nid: {x}\nspeakers: {{P: interviewer, I: informant}}\n---\n"
+                    "P: Gamma tanya?\nI: Gamma jawab.\n" for x in ("X1", "X2", "X3")})
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    codings = pd.DataFrame([(d, s, int(seg.at[(d, s), "start"]), int(seg.at[(d, s), "end"]),
+                             "c", "A") for d, s in (("X1", 1), ("X2", 2), ("X3", 2))],
+                           columns=ce.CODING_COLUMNS)
+    book = ce.Codebook.from_dict({"codebook": "t", "version": 1, "language": "id",
+                                  "codes": [{"id": "c", "label": {"id": "c"}}]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        freq = ce.code_frequencies(codings, corpus=corpus, codebook=book, roles=roles)
+        theme = ce.theme_evidence(codings, corpus=corpus, codebook=book, roles=roles)
+    assert int(freq["n_informants"][0]) == n_informants
+    assert int(theme["n_informants"][0]) == n_informants
+
+
 def _with_question_coded():
     """``small()`` plus codings on B's interviewer turn: ``y`` (also coded in A's answer)
     and ``x`` with ``q``, a code nobody coded in an answer."""

@@ -56,6 +56,7 @@ from .paths import example_path, project_root
 from .pseudonymisation import (
     BoundaryWarning,
     PseudonymResult,
+    SpeakerLabelWarning,
     load_key,
     pseudonymise,
     reidentify,
@@ -178,6 +179,7 @@ __all__ = [
     "ScaleWarning",
     "SheetWarning",
     "SimulationSettings",
+    "SpeakerLabelWarning",
     "Study",
     "StudyBanner",
     "StudySettings",

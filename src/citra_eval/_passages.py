@@ -23,9 +23,9 @@ import unicodedata
 from collections import Counter
 from difflib import SequenceMatcher
 
-__all__ = ["FUZZY_MIN_LENGTH", "ZERO_WIDTH", "ZWSP", "find_exact", "find_fuzzy", "find_loose",
-           "grapheme_boundary", "loose_form", "matching_blocks", "similarity",
-           "without_quote_marks"]
+__all__ = ["FUZZY_MIN_LENGTH", "ZERO_WIDTH", "ZWSP", "character_named", "find_exact",
+           "find_fuzzy", "find_loose", "grapheme_around", "grapheme_boundary", "loose_form",
+           "matching_blocks", "similarity", "without_quote_marks"]
 
 #: Typographic quotes and primes and the plain character they stand for.
 QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -148,6 +148,33 @@ def grapheme_boundary(text: str, p: int) -> bool:
             run += 1
         return run % 2 == 0
     return True
+
+
+def grapheme_around(text: str, p: int) -> tuple[int, int]:
+    """The user-perceived character of ``text`` that offset ``p`` cuts, as ``(a, b)`` with
+    ``a < p < b`` (``text[a:b]`` is the whole character: an emoji with its skin tone, a
+    family emoji, a letter with its combining accent); ``(p, p)`` when ``p`` cuts none
+    (:func:`grapheme_boundary`).
+
+    >>> grapheme_around("cafe\u0301 ", 4), grapheme_around("cafe\u0301 ", 5)
+    ((3, 5), (5, 5))
+    """
+    a = b = p
+    while not grapheme_boundary(text, a):
+        a -= 1
+    while not grapheme_boundary(text, b):
+        b += 1
+    return a, b
+
+
+def character_named(chars: str) -> str:
+    """A user-perceived character for a message: quoted, then its code points (an emoji's
+    parts or an accent may not show on a terminal).
+
+    >>> character_named("\U0001F44D\U0001F3FF")
+    "'👍🏿' (U+1F44D U+1F3FF)"
+    """
+    return f"{chars!r} ({' '.join(f'U+{ord(c):04X}' for c in chars)})"
 
 
 def without_quote_marks(needle: str) -> str | None:

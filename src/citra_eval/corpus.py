@@ -414,9 +414,18 @@ def match_label(regex: re.Pattern, line: str) -> tuple[str, str | None, int] | N
     the start of ``line`` whatever its Unicode normalisation form: macOS tools write 'é' as
     'e' + U+0301 (NFD), a front matter typed elsewhere has it as one character (NFC).
 
+    Invisible format characters (Unicode category Cf) opening the line are read through: a
+    byte-order mark left where files were joined, a zero-width space pasted from a chat, a
+    direction mark left by editing right-to-left text would otherwise hide the label and merge
+    the turn into the one before. They stay in the text, outside every turn.
+
     Returns ``(label in NFC, timestamp, end)`` with ``end`` an offset into ``line`` as
     written (the text is never rewritten, so offsets stay valid), or None.
     """
+    skip = _leading_format_chars(line)
+    if skip:
+        m = match_label(regex, line[skip:])
+        return None if m is None else (m[0], m[1], m[2] + skip)
     if line.isascii() or unicodedata.is_normalized("NFC", line):
         m = regex.match(line)
         return None if m is None else (m.group("label"), m.groupdict().get("ts"), m.end())
@@ -430,6 +439,14 @@ def match_label(regex: re.Pattern, line: str) -> tuple[str, str | None, int] | N
     end = next((k for k in range(len(prefix), len(head) + 1)
                 if unicodedata.normalize("NFC", head[:k]) == prefix), None)
     return None if end is None else (m.group("label"), m.groupdict().get("ts"), end)
+
+
+def _leading_format_chars(line: str) -> int:
+    """How many invisible format characters (category Cf) open ``line``."""
+    k = 0
+    while k < len(line) and not line[k].isascii() and unicodedata.category(line[k]) == "Cf":
+        k += 1
+    return k
 
 
 def _bare_key(name: str) -> str:

@@ -35,8 +35,8 @@ from .codings import read_codings, record_text
 from .corpus import Corpus, front_matter_key, main_line_end, with_line_ends
 from .errors import InputError, Problem
 
-__all__ = ["DETECTORS", "BoundaryWarning", "PseudonymResult", "load_key", "pseudonymise",
-           "reidentify"]
+__all__ = ["DETECTORS", "BoundaryWarning", "PseudonymResult", "SpeakerLabelWarning", "load_key",
+           "pseudonymise", "reidentify"]
 
 REPORT_COLUMNS = ["doc_id", "field", "start", "end", "orig_start", "orig_end", "original",
                   "replacement", "kind"]
@@ -99,6 +99,14 @@ class BoundaryWarning(UserWarning):
         return (f"{len(self.rows)} {self.what}(s) began or ended inside {self.inside}; each now "
                 f"holds all of it: {', '.join(places[:NAMED_ROWS])}"
                 + (f" and {more} more" if more > 0 else ""))
+
+
+class SpeakerLabelWarning(UserWarning):
+    """A speaker label left as it was that is a name of the key written with other accents
+    (``RENI`` for the key's ``Réni``): names are replaced as the key writes them, ignoring
+    case only, so the label stays in the shared transcripts."""
+
+
 _PRIORITY = {"nik": 0, "email": 0, "phone": 1, "name": 2}
 
 
@@ -480,6 +488,10 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
     BoundaryWarning
         When codings (memos about a selection) begin or end inside a replaced name or
         identifier; ``rows`` lists them, ``what`` says which table.
+    SpeakerLabelWarning
+        When a speaker label holds a name of the key written with other accents (``RENI``
+        for ``Réni``): it is not replaced (names match ignoring case only), so it would be
+        shared; the warning names it and its document.
 
     Notes
     -----
@@ -550,6 +562,7 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
         texts[doc] = "".join(parts)
         maps[doc] = _OffsetMap(spans)
     new_corpus = _rebuild(corpus, texts, maps, lambda v: rep.string(v), rows)
+    _warn_label_variants(new_corpus, names)
     inside = "a replaced name or identifier"
     new_codings = None if codings is None else _remap_table(
         codings, maps, lambda v: rep.string(v), rows, inside, "coding")
@@ -751,6 +764,32 @@ def _rebuild(corpus: Corpus, texts: dict[str, str], maps: Mapping[str, _OffsetMa
                               if docs[col].dtype != object else object)
     docs["n_words"] = _words_per_doc(docs, segs)
     return Corpus.from_frames(docs, segs, texts)
+
+
+def _unaccented(text: str) -> str:
+    """``text`` without accents, case folded, its spaces single: how names are compared
+    when looking for one the key writes otherwise."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", text)
+                   if not unicodedata.combining(c))
+    return " ".join(unicodedata.normalize("NFC", bare).casefold().split())
+
+
+def _warn_label_variants(corpus: Corpus, names: Iterable[str]) -> None:
+    """A :class:`SpeakerLabelWarning` per speaker label of ``corpus`` (after replacing)
+    holding a name of the key as a word when accents and case are ignored."""
+    folded = {_unaccented(n): n for n in names}
+    seen = corpus.segments[["doc_id", "speaker"]].drop_duplicates()
+    for doc, label in zip(seen["doc_id"], seen["speaker"], strict=True):
+        if not isinstance(label, str) or not label:
+            continue
+        padded = f" {_unaccented(label)} "
+        name = next((n for f, n in folded.items() if f and f" {f} " in padded), None)
+        if name is not None:
+            warnings.warn(SpeakerLabelWarning(
+                f"the speaker label {label!r} of {doc!r} is the key's name {name!r} written "
+                "with other accents: names are replaced as the key writes them (ignoring "
+                "case only), so the label stays in the shared transcripts (front matter and "
+                f"every turn); add {label!r} to the key, or rename the speaker"), stacklevel=3)
 
 
 def _words_per_doc(docs: pd.DataFrame, segs: pd.DataFrame) -> list[int]:

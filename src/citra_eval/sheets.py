@@ -47,7 +47,14 @@ from ._files import (
     write_csv,
     xml_safe,
 )
-from ._passages import find_exact, find_loose, grapheme_boundary, without_quote_marks
+from ._passages import (
+    character_named,
+    find_exact,
+    find_loose,
+    grapheme_around,
+    grapheme_boundary,
+    without_quote_marks,
+)
 from ._safezip import parse_xml, read_zip
 from ._validation import (
     check_choice,
@@ -1436,6 +1443,12 @@ class _SheetReader:
                          f"speaker label {label!r} from the quote"
                          + ("" if inside else f"; {elsewhere}" if elsewhere else
                             ", and copy its words from the turn's text"))
+        elif not found and (cut := _find_quote(text, bare or quote, lo, hi, whole=False)):
+            self.problem("quotes", 3, row, f"the quote {quoted(quote)} "
+                         f"{_cut_characters(text, *cut[0])} of {where}: a quote holds whole "
+                         "characters as one sees them (an emoji with its skin tone or the "
+                         "other people of a family, a letter with its accent); quote that "
+                         "character whole")
         elif not found:
             elsewhere = self.elsewhere(key, bare or quote)
             self.problem("quotes", 3, row, f"the quote {quoted(quote)} is not in {where} (not "
@@ -1493,27 +1506,40 @@ class _SheetReader:
                 WHOLE_TURN: None, "_rank": self.rank[code], "_cell": cell}
 
 
-def _find_quote(text: str, quote: str, lo: int, hi: int) -> list[tuple[int, int]]:
+def _find_quote(text: str, quote: str, lo: int, hi: int, *,
+                whole: bool = True) -> list[tuple[int, int]]:
     """The spans of ``quote`` in ``text[lo:hi]``: exactly, else loosely (ignoring case,
     spaces, typographic quotes), else so, both without invisible format characters
     (direction marks, soft hyphens, joiners; then zero-width spaces as well), which a coder
-    cannot see to type; a span covers the original characters, invisible ones included."""
-    def whole(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    cannot see to type; a span covers the original characters, invisible ones included.
+    With ``whole=False`` also spans that cut a user-perceived character (to say so)."""
+    def kept(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         # never part of a user-perceived character: 'cafe' is not in 'cafe' + U+0301
-        return [(s, e) for s, e in spans
-                if grapheme_boundary(text, s) and grapheme_boundary(text, e)]
+        return [(s, e) for s, e in spans if not whole
+                or (grapheme_boundary(text, s) and grapheme_boundary(text, e))]
 
-    found = whole(find_exact(text, quote, lo, hi)) or whole(find_loose(text, quote, lo, hi))
+    found = kept(find_exact(text, quote, lo, hi)) or kept(find_loose(text, quote, lo, hi))
     for keep in ("\u200b", ""):  # a zero-width space first as the space it stands for
         if found:
             break
-        visible, kept = _visible(text[lo:hi], keep)
-        if len(kept) == hi - lo:
+        visible, at = _visible(text[lo:hi], keep)
+        if len(at) == hi - lo:
             continue  # nothing invisible in the turn
         words = _visible(quote, keep)[0]
-        found = whole([(lo + kept[a], lo + kept[b - 1] + 1) for a, b in
-                       find_exact(visible, words) or find_loose(visible, words)])
+        found = kept([(lo + at[a], lo + at[b - 1] + 1) for a, b in
+                      find_exact(visible, words) or find_loose(visible, words)])
     return found
+
+
+def _cut_characters(text: str, start: int, end: int) -> str:
+    """How span ``start:end`` of ``text`` cuts user-perceived characters: ``starts inside
+    the character '...' (U+...)``, ``ends inside ...``, or both."""
+    cuts = []
+    for word, p in (("starts", start), ("ends", end)):
+        a, b = grapheme_around(text, p)
+        if a < b:
+            cuts.append(f"{word} inside the character {character_named(text[a:b])}")
+    return " and ".join(cuts)
 
 
 def _visible(text: str, keep: str = "") -> tuple[str, list[int]]:

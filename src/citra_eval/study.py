@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from ._files import broken_link, is_input_file, output_path_problem, read_text_file
+from ._passages import character_named, grapheme_around
 from ._validation import (
     LANGS,
     check_bool,
@@ -84,6 +85,7 @@ __all__ = [
     "STUDY_KEYS",
     "Study",
     "StudySettings",
+    "cut_character_warnings",
     "example_study",
     "find_study_root",
     "init_study",
@@ -958,6 +960,8 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
         if corpus is not None:
             warn.lines.extend(turn_role_warnings(t, corpus, path=shown))
         warn.lines.extend(same_code_warnings(t, path=shown))
+        if corpus is not None:
+            warn.lines.extend(cut_character_warnings(t, corpus, path=shown))
         if codebook is not None:
             t, lines = drop_unknown_codes(t, codebook, shown)
             warn.lines.extend(lines)
@@ -1667,6 +1671,56 @@ def same_code_warnings(codings: pd.DataFrame, *, path: str) -> list[str]:
     if len(pairs) > _MAX_TURN_WARNINGS:
         warn.add(path, f"and {len(pairs) - _MAX_TURN_WARNINGS} more code(s) given twice in "
                  "one turn")
+    return warn.lines
+
+
+def cut_character_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> list[str]:
+    """``warning:`` lines for codings whose span starts or ends inside a user-perceived
+    character (an emoji without its skin tone, part of a family emoji, a letter without
+    its combining accent), each with its line of the codings file. A sheet quote is refused
+    for that; a hand-written offset may be meant, so this only warns.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        One codings file, read against ``corpus`` (valid offsets), with ``keep_lines=True``
+        (its ``_line`` column).
+    corpus : Corpus
+        The transcripts the codings point into.
+    path : str
+        The codings file as messages show it.
+
+    Returns
+    -------
+    list of str
+        One line per such coding (at most five, then one saying how many more), naming the
+        character cut and the offset that would include it whole.
+    """
+    warn = _Warnings()
+    texts = corpus.texts
+    lines = codings["_line"].to_numpy() if "_line" in codings.columns else [None] * len(codings)
+    hits = []
+    for i, (doc, sid, start, end) in enumerate(zip(
+            codings["doc_id"].astype(str).tolist(), codings["segment_id"].tolist(),
+            codings["start"].tolist(), codings["end"].tolist(), strict=True)):
+        text = texts.get(doc, "")
+        cuts = [(word, grapheme_around(text, p)) for word, p in (("start", start), ("end", end))
+                if 0 < p < len(text) and not (text[p].isascii() and text[p - 1].isascii())]
+        cuts = [(word, a, b) for word, (a, b) in cuts if a < b]
+        if cuts:
+            hits.append((i, doc, sid, cuts))
+    for i, doc, sid, cuts in hits[:_MAX_TURN_WARNINGS]:
+        text = texts[doc]
+        said = " and ".join(f"{word}s inside the character {character_named(text[a:b])}"
+                            for word, a, b in cuts)
+        fix = ", ".join(f"{word} to {a if word == 'start' else b}" for word, a, b in cuts)
+        warn.add(path, f"{doc}, turn {int(sid)}: the coding {said}: a coding, like a sheet "
+                 f"quote, holds whole characters as one sees them; set {fix} to code it "
+                 "whole (or leave the offsets if they are meant)",
+                 int(lines[i]) if lines[i] is not None else None)
+    if len(hits) > _MAX_TURN_WARNINGS:
+        warn.add(path, f"and {len(hits) - _MAX_TURN_WARNINGS} more coding(s) starting or "
+                 "ending inside a character")
     return warn.lines
 
 

@@ -207,9 +207,10 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     DataFrame
         ``[by,] code, label, n_codings, n_segments, n_documents, n_informants,
         share_segments``: codings rows, distinct segments, documents and informants
-        (distinct informant speakers of coded segments), and the share of the ``roles``
-        segments (of the group) that carry the code, all counted on the turns of
-        ``roles``.
+        (distinct speakers of the coded turns of ``roles``: the informants by default, each
+        participant of a focus group one; every speaker for ``roles=None``), and the share
+        of the ``roles`` segments (of the group) that carry the code, all counted on the
+        turns of ``roles``.
 
     Warns
     -----
@@ -280,10 +281,12 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
         for code in codes:
             c = d[d["code"] == code]
             segs = set(zip(c["doc_id"], c["segment_id"], strict=True))
-            inf = c[c["role"] == "informant"]
+            # the speakers of the turns of ``roles`` (every speaker for None), as
+            # mixed_methods.theme_evidence counts them; a turn without a label is ""
+            who = c["speaker"].astype(object).where(c["speaker"].notna(), "")
             row = {"code": code, "label": _label(codebook, code, lang), "n_codings": len(c),
                    "n_segments": len(segs), "n_documents": c["doc_id"].nunique(),
-                   "n_informants": len(set(zip(inf["doc_id"], inf["speaker"], strict=True))),
+                   "n_informants": len(set(zip(c["doc_id"], who, strict=True))),
                    "share_segments": len(segs) / n_base if n_base else float("nan")}
             if by is not None:
                 row = {by: level, **row}

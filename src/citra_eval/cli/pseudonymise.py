@@ -31,6 +31,7 @@ from ..pseudonymisation import (
     SHARED_CODEBOOK,
     SHARED_REPORT,
     BoundaryWarning,
+    SpeakerLabelWarning,
     load_key,
     pseudonymise,
     pseudonymised_codebook,
@@ -202,7 +203,8 @@ def _sources(result) -> dict[str, str]:
 @contextlib.contextmanager
 def _widened(codings, names: list[str], memos, memos_path: str | None) -> Iterator[None]:
     """Print the library's :class:`BoundaryWarning` as one ``warning:`` line naming the
-    first codings (or memos) by file, line, document and start."""
+    first codings (or memos) by file, line, document and start, and a
+    :class:`SpeakerLabelWarning` as its ``warning:`` line."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", BoundaryWarning)
         yield
@@ -214,6 +216,8 @@ def _widened(codings, names: list[str], memos, memos_path: str | None) -> Iterat
                       f"{table['_line'].iat[i]} ({table['doc_id'].iat[i]} at "
                       f"{table['start'].iat[i]})" for i in w.message.rows[:NAMED_ROWS]]
             print(f"warning: {w.message.describe(places)}", file=sys.stderr)
+        elif isinstance(w.message, SpeakerLabelWarning):
+            print(f"warning: {w.message}", file=sys.stderr)
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 

@@ -18,6 +18,7 @@ from ..corpus import caught_transcript_warnings, read_transcripts
 from ..errors import InputError, Problem, elided, quoted
 from ..psychometrics import reliability_warnings
 from ..study import (
+    cut_character_warnings,
     load_study,
     same_code_warnings,
     shown_path,
@@ -131,6 +132,8 @@ def _validate_files(args: argparse.Namespace) -> int:
             if corpus is not None:
                 off_turns += turn_role_warnings(codings, corpus, path=f)
             off_turns += same_code_warnings(codings, path=f)
+            if corpus is not None:
+                off_turns += cut_character_warnings(codings, corpus, path=f)
             codings = codings.drop(columns="_line")
             read.append(codings)
             coders = ", ".join(sorted(codings["coder"].unique()))

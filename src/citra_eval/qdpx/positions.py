@@ -104,10 +104,11 @@ class Convention:
         """Short form, ``codepoint/crlf2``."""
         return f"{self.units}/crlf{self.crlf}"
 
-    def describe(self) -> str:
-        """Human-readable form for messages."""
+    def describe(self, *, crlf: bool = True) -> str:
+        """Human-readable form for messages (``crlf=False``: the units only, for texts
+        without a CR, where the two counts of a line end are the same)."""
         units = "code points" if self.units == "codepoint" else "UTF-16 code units"
-        return f"{units}, CRLF counted as {self.crlf}"
+        return f"{units}, CRLF counted as {self.crlf}" if crlf else units
 
     @classmethod
     def parse(cls, label: str) -> Convention:
@@ -441,19 +442,23 @@ class ConventionChoice:
         selection alike, so the choice changes nothing), ``override`` (both axes given).
     producer : str or None
         The program recognised in ``origin``.
+    has_cr : bool
+        Whether a source's text holds a CR (else a line end is counted alike in every
+        reading, and :meth:`summary` does not speak of CRLF).
     """
 
     convention: Convention
     scores: pd.DataFrame
     basis: str
     producer: str | None = None
+    has_cr: bool = True
 
     def summary(self) -> str:
         """One line for the user: the reading and the evidence for it."""
         row = self.scores.set_index("convention")
         win = row.loc[self.convention.label]
         n = int(win["n_selections"])
-        head = f"positions read as {self.convention.describe()}"
+        head = f"positions read as {self.convention.describe(crlf=self.has_cr)}"
         if n == 0:
             return "no text selections, so no positions to read"
         if self.basis == "agreement":
@@ -461,8 +466,11 @@ class ConventionChoice:
         if self.basis == "override":
             return (f"{head} (as asked): {int(win['n_boundary'])}/{n} selection(s) start and "
                     "end on word boundaries")
-        others = [f"{int(r['n_boundary'])}/{n} as {Convention.parse(label).describe()}"
-                  for label, r in row.iterrows() if label != self.convention.label]
+        others = list(dict.fromkeys(  # without a CR, the line-end readings are one
+            f"{int(r['n_boundary'])}/{n} as "
+            f"{Convention.parse(label).describe(crlf=self.has_cr)}"
+            for label, r in row.iterrows() if label != self.convention.label
+            and (self.has_cr or Convention.parse(label).units != self.convention.units)))
         why = (f" ({self.producer}'s convention)" if self.producer and self.basis == "producer"
                else "")
         names = (f"; {int(win['n_name_match'])}/{int(win['n_named'])} selection names quote "
@@ -541,18 +549,19 @@ def choose_convention(sources: Sequence[tuple[SourceText, Iterable]], *,
     spans = _spans(sources, conventions)
     scores = _evidence(spans, sources, conventions, origin)
     producer = producer_convention(origin)[0]
+    has_cr = any("\r" in src.raw for src, _ in sources)
     order = scores.sort_values("score", ascending=False, kind="stable")
     best = Convention.parse(order["convention"].iloc[0])
     by_label = scores.set_index("convention")
     if len(conventions) == 1:
-        return ConventionChoice(best, scores, "override", producer)
+        return ConventionChoice(best, scores, "override", producer, has_cr)
     rivals: list[Convention] = []  # the best of each class of readings that agree
     for label in order["convention"]:
         conv = Convention.parse(label)
         if not any(_equivalent(spans, conv, c) for c in [best, *rivals]):
             rivals.append(conv)
     if not rivals:
-        return ConventionChoice(best, scores, "agreement", producer)
+        return ConventionChoice(best, scores, "agreement", producer, has_cr)
     problems = []
     evidence_decides = True
     for rival in rivals:
@@ -575,7 +584,7 @@ def choose_convention(sources: Sequence[tuple[SourceText, Iterable]], *,
             "codepoint|utf16 and --crlf 1|2 (read_qdpx(..., positions=, crlf=)) and check a "
             "few codings' text", path=path)
     return ConventionChoice(best, scores, "evidence" if evidence_decides else "producer",
-                            producer)
+                            producer, has_cr)
 
 
 

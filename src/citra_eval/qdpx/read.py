@@ -475,7 +475,8 @@ class _Reader:
             return True
         n = sum(len(sel.findall("Coding")) for sel, *_ in sels) + len(src.findall("Coding"))
         if member in self.members or member in ("PlainTextContent", ""):
-            self.notes.append(f"{what}: {why} as read ({self.choice.convention.describe()}); "
+            self.notes.append(f"{what}: {why} as read "
+                              f"({self.choice.convention.describe(crlf=self.choice.has_cr)}); "
                               "check a few of its codings' text (codings.csv, column text): "
                               "if they cut words, the project's text is not the one that "
                               "was coded; export the project again from the program that "
@@ -799,7 +800,7 @@ def _bad_positions(text: SourceText, conv, start: int, end: int) -> str:
                 "UTF-16 code units of one character (an emoji or another character beyond "
                 "U+FFFF), which no program selects; if the file counts code points, give "
                 "--positions codepoint (read_qdpx(..., positions='codepoint'))")
-    counted = conv.describe() if "\r" in text.raw else conv.describe().split(",")[0]
+    counted = conv.describe(crlf="\r" in text.raw)
     return (f"positions {start}-{end} lie outside its text ({text.length(conv)} "
             f"{counted}); the project is inconsistent")
 
