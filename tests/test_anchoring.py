@@ -303,6 +303,28 @@ def test_a_text_in_another_unicode_form_is_rewritten_in_place_not_moved(tmp_path
     assert ce.read_codings(tmp_path / "c.csv").loc[0, "text"] == "cafe\u0301"
 
 
+def test_a_no_break_space_made_a_space_is_rewritten_in_place_not_moved(tmp_path, cli):
+    """Fifteenth session: a no-break space a word processor turned into a space (or back)
+    was reported as a move from 5:20 to 5:20 (ignoring case and spaces); like a Unicode-form
+    difference, nothing moves: only the text column is rewritten, and the line says so."""
+    (tmp_path / "tr").mkdir()
+    (tmp_path / "tr" / "D1.txt").write_text("---\nid: D1\nspeakers: {R1: informant}\n---\n"
+                                            "R1: Kami kerja sama.\n", encoding="utf-8")
+    corpus = ce.read_transcripts(tmp_path / "tr")
+    codings = pd.DataFrame([("D1", 1, 4, 14, "x", "A", "Kami\u00a0kerja")],
+                           columns=[*ce.CODING_COLUMNS, "text"])
+    row = ce.reanchor(codings, corpus).report.iloc[0]
+    assert (row.status, row.how, row.new_start, row.new_end) == ("moved", "form-offsets", 4, 14)
+    assert row.found == "Kami kerja" and row.similarity == 1
+    codings.to_csv(tmp_path / "c.csv", index=False)
+    r = cli("reanchor", "--transcripts", str(tmp_path / "tr"), "--codings",
+            str(tmp_path / "c.csv"))
+    assert r.returncode == 0, r.stderr
+    assert "4:14 -> turn 1 4:14" not in r.stdout and "stays" in r.stdout
+    assert "space" in r.stdout and "0 coding(s) moved" in r.stdout
+    assert ce.read_codings(tmp_path / "c.csv").loc[0, "text"] == "Kami kerja"
+
+
 def test_a_deleted_passage_is_reported_never_guessed(tmp_path, cli):
     # Coder A coded a quote in INF01 turn 12 (and the whole turn); the quote is deleted.
     a = ce.read_codings(RAW / "codings_A.csv", keep_lines=True)

@@ -132,9 +132,10 @@ class ReanchorResult:
         shift of the codings around it; ``exact-offsets``: the text is at the coding's
         offsets, which lie in another turn than its ``segment_id`` names, a segment_id
         written wrong: only the ``segment_id`` changes; ``form-offsets``: the text is at the
-        coding's offsets in another Unicode form, composed against decomposed accents: only
-        the ``text`` column changes, to the transcript's characters); ``new_segment_id, new_start,
-        new_end`` (moved only); ``similarity`` of the new text to the old (1 for exact);
+        coding's offsets in another Unicode form, composed against decomposed accents, or
+        with other spaces, a no-break space for a space: only the ``text`` column changes,
+        to the transcript's characters); ``new_segment_id, new_start, new_end`` (moved
+        only); ``similarity`` of the new text to the old (1 for exact);
         ``found`` (the text now coded); ``candidates`` (for ambiguous codings: every place,
         ``start:end``, separated by ``; ``).
     min_similarity : float
@@ -242,8 +243,9 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
             if other is not None:  # a segment_id written wrong: the turn the text is in
                 searched[i] = ("moved", "exact-offsets", [(r["start"], r["end"], other)])
             continue
-        if unicodedata.normalize("NFC", held) == unicodedata.normalize("NFC", r["text"]):
-            # not a move: the text column in another Unicode form, rewritten as it is here
+        if _same_form(held, r["text"]):
+            # not a move: the text column in another Unicode form (or another space, a
+            # no-break space for a space), rewritten as it is here
             sid = finder.other_turn(r)
             searched[i] = ("moved", "form-offsets",
                            [(r["start"], r["end"], r["segment_id"] if sid is None else sid)])
@@ -361,6 +363,14 @@ def _grown_at_the_end(records: list[dict], found: dict[int, tuple], finder: _Fin
             else set()
         if len(after) == 1 and after.pop() - (s - r["start"]) == int(ends[k]) - e:
             found[i] = ("moved", "whole-turn", [(s, int(ends[k]), sid)])
+
+
+def _same_form(held: str, text: str) -> bool:
+    """Whether ``text`` is ``held`` in another Unicode form (composed against decomposed
+    accents) or with other space characters (a no-break space for a space), one for one."""
+    held, text = unicodedata.normalize("NFC", held), unicodedata.normalize("NFC", text)
+    return len(held) == len(text) and all(
+        a == b or (a.isspace() and b.isspace()) for a, b in zip(held, text, strict=True))
 
 
 def _checked(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:

@@ -137,7 +137,8 @@ def _print_moves(path: str, result: ReanchorResult) -> None:
         if row.how == "form-offsets":  # nothing moves: only the text column is rewritten
             print(f"text: {path}:{row.line}: {row.code} ({row.coder}) {row.doc_id} turn "
                   f"{row.segment_id} {row.start}:{row.end} stays; its text column differed "
-                  "only in Unicode form (composed vs decomposed accents) and is rewritten as "
+                  "only in Unicode form (composed vs decomposed accents, or a no-break space "
+                  "for a space) and is rewritten as "
                   "the transcript has it")
             continue
         print(f"moved: {path}:{row.line}: {row.code} ({row.coder}) {row.doc_id} turn "
