@@ -262,6 +262,26 @@ def test_words_added_at_the_end_of_the_last_coded_whole_turn_keep_it_whole(tmp_p
     assert plain.codings.loc[1, "text"] == turn
 
 
+def test_words_added_at_a_whole_turn_start_after_an_earlier_edit_keep_it_whole():
+    """Fifteenth session: words added at a whole-turn coding's turn start, with text edited
+    earlier in the document (so the turn moved too), left it covering only its old words,
+    reported "exact, same turn". A coding the file records as of its whole turn covers the
+    whole edited turn; a quote of the same words keeps its span."""
+    head = "---\nid: D1\nspeakers: {P: interviewer, S: informant}\n---\n"
+    turn = "Kami bermitra dengan media dan wartawan."
+    old = f"{head}P: Halo?\nS: {turn}\n"
+    new = f"{head}P: Halo \U0001f31e?\nS: Ya, {turn}\n"
+    corpus, codings = _sheet_codings(old, [(2, "k")], [(2, "m", turn)])
+    edited = ce.Corpus.from_texts({"a.txt": new})
+    result = ce.reanchor(codings, edited)
+    assert result.ok
+    row = result.report.set_index("row").loc[0]
+    assert (row.status, row.how, row.found) == ("moved", "whole-turn", f"Ya, {turn}")
+    s, e = result.codings.loc[0, ["start", "end"]]
+    assert (s, e) == tuple(edited.segments.query("segment_id == 2")[["start", "end"]].iloc[0])
+    assert result.codings.loc[1, "text"] == turn
+
+
 def test_a_whole_turn_column_with_another_value_is_refused():
     head = "---\nid: D1\nspeakers: {P: interviewer, I: informant}\n---\n"
     corpus, codings = _sheet_codings(f"{head}P: Kopi?\nI: Pagi.\n", [(2, "k")])
