@@ -271,7 +271,7 @@ def test_words_added_at_a_whole_turn_start_after_an_earlier_edit_keep_it_whole()
     turn = "Kami bermitra dengan media dan wartawan."
     old = f"{head}P: Halo?\nS: {turn}\n"
     new = f"{head}P: Halo \U0001f31e?\nS: Ya, {turn}\n"
-    corpus, codings = _sheet_codings(old, [(2, "k")], [(2, "m", turn)])
+    _, codings = _sheet_codings(old, [(2, "k")], [(2, "m", turn)])
     edited = ce.Corpus.from_texts({"a.txt": new})
     result = ce.reanchor(codings, edited)
     assert result.ok
@@ -280,6 +280,38 @@ def test_words_added_at_a_whole_turn_start_after_an_earlier_edit_keep_it_whole()
     s, e = result.codings.loc[0, ["start", "end"]]
     assert (s, e) == tuple(edited.segments.query("segment_id == 2")[["start", "end"]].iloc[0])
     assert result.codings.loc[1, "text"] == turn
+
+
+def test_a_whole_turn_coding_edited_below_min_similarity_covers_its_turn(tmp_path, cli):
+    """Fifteenth session: a whole-turn coding whose turn had a word replaced and a sentence
+    added (85% like its old text, below --min-similarity) was reported lost, although its
+    turn is still there. A coding the file records as of its whole turn covers the turn its
+    segment_id names, when its old text ran over the whole of it; the line says why. A quote
+    of the same words is lost, and the message names --min-similarity."""
+    head = "---\nid: D1\nspeakers: {P: interviewer, S: informant}\n---\nP: Halo?\n"
+    turn = ("Kami bermitra dengan media. Kerja sama dengan wartawan sangat penting. Cafe di "
+            "depan kantor jadi tempat rapat.")
+    new_turn = turn.replace("Cafe", "Warung").replace(
+        "penting.", "penting. Keluarga besar kami juga ikut.")
+    tail = "P: Terima kasih.\n"
+    corpus, codings = _sheet_codings(f"{head}S: {turn}\n{tail}", [(2, "k")], [(2, "m", turn)])
+    (tmp_path / "tr").mkdir()
+    (tmp_path / "tr" / "D1.txt").write_text(f"{head}S: {new_turn}\n{tail}", encoding="utf-8")
+    edited = ce.read_transcripts(tmp_path / "tr")
+    result = ce.reanchor(codings.iloc[:1], edited)
+    row = result.report.iloc[0]
+    assert (row.status, row.how, row.found) == ("moved", "marked-turn", new_turn)
+    assert result.codings.loc[0, "text"] == new_turn and row.similarity < 0.9
+    ce.write_codings(codings, tmp_path / "c.csv", corpus=corpus)
+    r = cli("reanchor", "--transcripts", str(tmp_path / "tr"), "--codings",
+            str(tmp_path / "c.csv"))
+    assert r.returncode == 2
+    assert "lost: the coded text" in r.stderr and "--min-similarity" in r.stderr
+    ce.write_codings(codings.iloc[:1], tmp_path / "c.csv", corpus=corpus)
+    r = cli("reanchor", "--transcripts", str(tmp_path / "tr"), "--codings",
+            str(tmp_path / "c.csv"))
+    assert r.returncode == 0, r.stderr
+    assert "whole_turn" in r.stdout and "below --min-similarity" in r.stdout
 
 
 def test_a_whole_turn_column_with_another_value_is_refused():
