@@ -282,6 +282,33 @@ def test_words_added_at_a_whole_turn_start_after_an_earlier_edit_keep_it_whole()
     assert result.codings.loc[1, "text"] == turn
 
 
+def test_words_added_at_a_turn_start_after_an_earlier_edit_keep_an_unmarked_coding_whole():
+    """Fifteenth session: without ``whole_turn``, a coding of a whole turn whose turn gained
+    words at its start, with text edited above it (so the turn moved), stayed a coding of
+    its old words: the rule looked for the old text at the turn's first character. The
+    nearest coding above it moved by as much as the turn's start did: the coding began at
+    its turn's start, so it covers the whole edited turn. A coding of a turn's last sentence
+    is not widened; with nothing coded above it, nothing tells, and it keeps its span."""
+    head = "---\nid: D1\nspeakers: {P: interviewer, S: informant}\n---\n"
+    turn = "Kami bermitra dengan media dan wartawan."
+    old = f"{head}P: Halo?\nS: Pagi.\nP: Mitra?\nS: {turn}\n"
+    new = f"{head}P: Halo \U0001f31e?\nS: Pagi.\nP: Mitra?\nS: Ya, {turn}\n"
+    edited = ce.Corpus.from_texts({"a.txt": new})
+    result = ce.reanchor(_codings_of(old, [(2, "Pagi."), (4, turn)]), edited)
+    assert result.ok
+    row = result.report.set_index("row").loc[1]
+    assert (row.status, row.how, row.found) == ("moved", "whole-turn", f"Ya, {turn}")
+    assert result.codings.loc[0, "text"] == "Pagi."
+    alone = ce.reanchor(_codings_of(old, [(4, turn)]), edited)
+    assert alone.ok and alone.codings.loc[0, "text"] == turn
+    last = "Kami bermitra dengan media."
+    old = f"{head}P: Halo?\nS: Pagi.\nP: Mitra?\nS: Ya. {last}\n"
+    new = f"{head}P: Halo \U0001f31e?\nS: Pagi.\nP: Mitra?\nS: Ya. {last}\n"
+    part = ce.reanchor(_codings_of(old, [(2, "Pagi."), (4, last)]),
+                       ce.Corpus.from_texts({"a.txt": new}))
+    assert part.ok and part.codings.loc[1, "text"] == last
+
+
 def test_a_whole_turn_coding_edited_below_min_similarity_covers_its_turn(tmp_path, cli):
     """Fifteenth session: a whole-turn coding whose turn had a word replaced and a sentence
     added (85% like its old text, below --min-similarity) was reported lost, although its

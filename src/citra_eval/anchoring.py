@@ -343,7 +343,9 @@ def _grown_at_the_end(records: list[dict], found: dict[int, tuple], finder: _Fin
     codings after it did not move by it). A coding the file records as of its whole turn
     (``whole_turn`` true) covers the whole turn its text is found in, with nothing coded
     after it too. ``found`` is updated in place (how ``whole-turn``); a kept coding so
-    widened is reported as moved."""
+    widened is reported as moved. Likewise a coding found at its turn's end after words
+    added at the turn's start, when the turn moved too: the nearest coding above it moved
+    by exactly as much as the turn's start did, so the coding began at its turn's start."""
     shifts = _shifts(records, found)
     for i, r in enumerate(records):
         if r["text"] is None:
@@ -362,9 +364,15 @@ def _grown_at_the_end(records: list[dict], found: dict[int, tuple], finder: _Fin
             if (s, e) != (int(starts[k]), int(ends[k])):
                 found[i] = ("moved", "whole-turn", [(int(starts[k]), int(ends[k]), sid)])
             continue
+        around = shifts.get(r["doc_id"], [])
+        if status == "moved" and s > int(starts[k]) and e == int(ends[k]):
+            before = bisect.bisect_left(around, (r["start"], -math.inf)) - 1  # nearest above
+            if before >= 0 and r["start"] + around[before][1] == int(starts[k]):
+                # the turn's start moved as the coding above it: the coding began there
+                found[i] = ("moved", "whole-turn", [(int(starts[k]), e, sid)])
+            continue
         if s != int(starts[k]) or e >= int(ends[k]):
             continue
-        around = shifts.get(r["doc_id"], [])
         at = bisect.bisect_left(around, (r["end"], -math.inf))  # the first after its end
         after = {d for start, d in around[at:] if start == around[at][0]} if at < len(around) \
             else set()
