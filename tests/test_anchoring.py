@@ -362,46 +362,34 @@ def test_a_long_whole_turn_coding_edited_covers_the_edited_turn():
     assert 0.99 < row.similarity < 1
 
 
-def test_a_text_in_another_unicode_form_is_rewritten_in_place_not_moved(tmp_path, cli):
-    """A recorded text that differs from its offsets only in Unicode form is not a move:
-    reanchor rewrites the text column in the transcript's form and says so."""
+@pytest.mark.parametrize(("line", "start", "end", "recorded", "found", "said"), [
+    ("R1: Di cafe\u0301 itu ramai.", 7, 12, "caf\u00e9", "cafe\u0301", "Unicode form"),
+    # fifteenth session: a no-break space a word processor turned into a space was reported
+    # as a move from 4:14 to 4:14 (ignoring case and spaces)
+    ("R1: Kami kerja sama.", 4, 14, "Kami\u00a0kerja", "Kami kerja", "no-break space"),
+])
+def test_a_text_in_another_unicode_form_is_rewritten_in_place_not_moved(
+        tmp_path, cli, line, start, end, recorded, found, said):
+    """A recorded text that differs from its offsets only in Unicode form (or in its kind of
+    space) is not a move: reanchor rewrites the text column in the transcript's form and
+    says the coding stays."""
     (tmp_path / "tr").mkdir()
     (tmp_path / "tr" / "D1.txt").write_text("---\nid: D1\nspeakers: {R1: informant}\n---\n"
-                                            "R1: Di cafe\u0301 itu ramai.\n", encoding="utf-8")
+                                            f"{line}\n", encoding="utf-8")
     corpus = ce.read_transcripts(tmp_path / "tr")
-    codings = pd.DataFrame([("D1", 1, 7, 12, "x", "A", "caf\u00e9")],
+    codings = pd.DataFrame([("D1", 1, start, end, "x", "A", recorded)],
                            columns=[*ce.CODING_COLUMNS, "text"])
     row = ce.reanchor(codings, corpus).report.iloc[0]
-    assert (row.status, row.how, row.new_start, row.new_end) == ("moved", "form-offsets", 7, 12)
-    assert row.found == "cafe\u0301" and row.similarity == 1
+    assert (row.status, row.how, row.new_start, row.new_end) == ("moved", "form-offsets",
+                                                                 start, end)
+    assert row.found == found and row.similarity == 1
     codings.to_csv(tmp_path / "c.csv", index=False)
     r = cli("reanchor", "--transcripts", str(tmp_path / "tr"), "--codings",
             str(tmp_path / "c.csv"))
     assert r.returncode == 0, r.stderr
-    assert "7:12 -> turn 1 7:12" not in r.stdout and "Unicode form" in r.stdout
-    assert ce.read_codings(tmp_path / "c.csv").loc[0, "text"] == "cafe\u0301"
-
-
-def test_a_no_break_space_made_a_space_is_rewritten_in_place_not_moved(tmp_path, cli):
-    """Fifteenth session: a no-break space a word processor turned into a space (or back)
-    was reported as a move from 5:20 to 5:20 (ignoring case and spaces); like a Unicode-form
-    difference, nothing moves: only the text column is rewritten, and the line says so."""
-    (tmp_path / "tr").mkdir()
-    (tmp_path / "tr" / "D1.txt").write_text("---\nid: D1\nspeakers: {R1: informant}\n---\n"
-                                            "R1: Kami kerja sama.\n", encoding="utf-8")
-    corpus = ce.read_transcripts(tmp_path / "tr")
-    codings = pd.DataFrame([("D1", 1, 4, 14, "x", "A", "Kami\u00a0kerja")],
-                           columns=[*ce.CODING_COLUMNS, "text"])
-    row = ce.reanchor(codings, corpus).report.iloc[0]
-    assert (row.status, row.how, row.new_start, row.new_end) == ("moved", "form-offsets", 4, 14)
-    assert row.found == "Kami kerja" and row.similarity == 1
-    codings.to_csv(tmp_path / "c.csv", index=False)
-    r = cli("reanchor", "--transcripts", str(tmp_path / "tr"), "--codings",
-            str(tmp_path / "c.csv"))
-    assert r.returncode == 0, r.stderr
-    assert "4:14 -> turn 1 4:14" not in r.stdout and "stays" in r.stdout
-    assert "space" in r.stdout and "0 coding(s) moved" in r.stdout
-    assert ce.read_codings(tmp_path / "c.csv").loc[0, "text"] == "Kami kerja"
+    assert f"{start}:{end} -> turn 1 {start}:{end}" not in r.stdout
+    assert "stays" in r.stdout and said in r.stdout and "0 coding(s) moved" in r.stdout
+    assert ce.read_codings(tmp_path / "c.csv").loc[0, "text"] == found
 
 
 def test_a_deleted_passage_is_reported_never_guessed(tmp_path, cli):
