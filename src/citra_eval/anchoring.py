@@ -20,7 +20,10 @@ end, while the codings just after it moved by exactly the characters now after i
 turn, had words added after it (also when its own text did not move): it covers the whole
 turn too. When nothing after it is coded, only the codings file can say that a coding was of
 its whole turn: a coding with ``whole_turn`` true (``sheet import`` writes it for a sheet's
-marks) whose text is found in a turn, at its offsets or moved, covers that whole turn.
+marks) whose text is found in a turn, at its offsets or moved, covers that whole turn; one
+found by no step covers the turn its ``segment_id`` names, when its old text ran over the
+whole of it and is at least :data:`MARKED_MIN_SIMILARITY` like it (a turn edited past
+``min_similarity``).
 
 A coding whose text is found in more than one place at the first step that finds it is
 *ambiguous*, unless exactly one of the places is its old place moved by the shift of the
@@ -60,6 +63,9 @@ REANCHOR_COLUMNS = ["row", "line", "doc_id", "segment_id", "start", "end", "code
                     "similarity", "found", "candidates"]
 #: Default threshold of the fuzzy step.
 MIN_SIMILARITY = 0.9
+#: Lowest similarity of a whole-turn coding (``whole_turn`` true) to its edited turn, when no
+#: step found its text: a turn at least half like it is still the turn it was of.
+MARKED_MIN_SIMILARITY = 0.5
 
 
 def check_anchors(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
@@ -125,18 +131,20 @@ class ReanchorResult:
         another turn than its ``segment_id``, and per coding of a whole turn widened to the
         words added at the turn's end (columns :data:`REANCHOR_COLUMNS`): ``row``,
         ``line`` (file line, when known), the coding's ``doc_id, segment_id, start, end,
-        code, coder, text``; ``status`` (``moved``, ``ambiguous`` or ``lost``); ``how`` it
-        was found (``exact``, ``loose`` or ``fuzzy``, with ``-turn`` or ``-document``:
-        where; ``whole``: a coding that covered a whole turn, moved to cover the whole
-        edited turn; ``-shift``: of several places, the one at its old place moved by the
-        shift of the codings around it; ``exact-offsets``: the text is at the coding's
-        offsets, which lie in another turn than its ``segment_id`` names, a segment_id
-        written wrong: only the ``segment_id`` changes; ``form-offsets``: the text is at the
-        coding's offsets in another Unicode form, composed against decomposed accents: only
-        the ``text`` column changes, to the transcript's characters); ``new_segment_id, new_start,
-        new_end`` (moved only); ``similarity`` of the new text to the old (1 for exact);
-        ``found`` (the text now coded); ``candidates`` (for ambiguous codings: every place,
-        ``start:end``, separated by ``; ``).
+        code, coder, text``; ``status`` (``moved``, ``ambiguous`` or ``lost``); ``how`` it was found
+        (``exact``, ``loose`` or ``fuzzy``, with ``-turn`` or ``-document``: where; ``whole``: a
+        coding that covered a whole turn, moved to cover the whole edited turn; ``marked-turn``: a
+        coding recorded as of its whole turn (``whole_turn`` true), found by no step, whose turn
+        (its ``segment_id``) its old text ran over and is at least :data:`MARKED_MIN_SIMILARITY`
+        like: it covers that turn; ``-shift``: of several places, the one at its old place moved by
+        the shift of the codings around it; ``exact-offsets``: the text is at the coding's offsets,
+        which lie in another turn than its ``segment_id`` names, a segment_id written wrong: only
+        the ``segment_id`` changes; ``form-offsets``: the text is at the coding's offsets in another
+        Unicode form, composed against decomposed accents, or with other spaces, a no-break space
+        for a space: only the ``text`` column changes, to the transcript's characters);
+        ``new_segment_id, new_start, new_end`` (moved only); ``similarity`` of the new text to the
+        old (1 for exact); ``found`` (the text now coded); ``candidates`` (for ambiguous codings:
+        every place, ``start:end``, separated by ``; ``).
     min_similarity : float
         The threshold used for fuzzy matches.
     """
@@ -242,8 +250,9 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
             if other is not None:  # a segment_id written wrong: the turn the text is in
                 searched[i] = ("moved", "exact-offsets", [(r["start"], r["end"], other)])
             continue
-        if unicodedata.normalize("NFC", held) == unicodedata.normalize("NFC", r["text"]):
-            # not a move: the text column in another Unicode form, rewritten as it is here
+        if _same_form(held, r["text"]):
+            # not a move: the text column in another Unicode form (or another space, a
+            # no-break space for a space), rewritten as it is here
             sid = finder.other_turn(r)
             searched[i] = ("moved", "form-offsets",
                            [(r["start"], r["end"], r["segment_id"] if sid is None else sid)])
@@ -334,7 +343,9 @@ def _grown_at_the_end(records: list[dict], found: dict[int, tuple], finder: _Fin
     codings after it did not move by it). A coding the file records as of its whole turn
     (``whole_turn`` true) covers the whole turn its text is found in, with nothing coded
     after it too. ``found`` is updated in place (how ``whole-turn``); a kept coding so
-    widened is reported as moved."""
+    widened is reported as moved. Likewise a coding found at its turn's end after words
+    added at the turn's start, when the turn moved too: the nearest coding above it moved
+    by exactly as much as the turn's start did, so the coding began at its turn's start."""
     shifts = _shifts(records, found)
     for i, r in enumerate(records):
         if r["text"] is None:
@@ -353,14 +364,28 @@ def _grown_at_the_end(records: list[dict], found: dict[int, tuple], finder: _Fin
             if (s, e) != (int(starts[k]), int(ends[k])):
                 found[i] = ("moved", "whole-turn", [(int(starts[k]), int(ends[k]), sid)])
             continue
+        around = shifts.get(r["doc_id"], [])
+        if status == "moved" and s > int(starts[k]) and e == int(ends[k]):
+            before = bisect.bisect_left(around, (r["start"], -math.inf)) - 1  # nearest above
+            if before >= 0 and r["start"] + around[before][1] == int(starts[k]):
+                # the turn's start moved as the coding above it: the coding began there
+                found[i] = ("moved", "whole-turn", [(int(starts[k]), e, sid)])
+            continue
         if s != int(starts[k]) or e >= int(ends[k]):
             continue
-        around = shifts.get(r["doc_id"], [])
         at = bisect.bisect_left(around, (r["end"], -math.inf))  # the first after its end
         after = {d for start, d in around[at:] if start == around[at][0]} if at < len(around) \
             else set()
         if len(after) == 1 and after.pop() - (s - r["start"]) == int(ends[k]) - e:
             found[i] = ("moved", "whole-turn", [(s, int(ends[k]), sid)])
+
+
+def _same_form(held: str, text: str) -> bool:
+    """Whether ``text`` is ``held`` in another Unicode form (composed against decomposed
+    accents) or with other space characters (a no-break space for a space), one for one."""
+    held, text = unicodedata.normalize("NFC", held), unicodedata.normalize("NFC", text)
+    return len(held) == len(text) and all(
+        a == b or (a.isspace() and b.isspace()) for a, b in zip(held, text, strict=True))
 
 
 def _checked(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
@@ -517,4 +542,25 @@ class _Finder:
                     return "moved", f"{how}-{where}", places
                 if len(places) > 1:
                     return "ambiguous", f"{how}-{where}", places
+        marked = self.marked_turn(r)
+        if marked is not None:
+            return "moved", "marked-turn", [marked]
         return "lost", None, []
+
+    def marked_turn(self, r: dict) -> tuple[int, int, int] | None:
+        """The turn coding ``r``'s ``segment_id`` names, when the file records ``r`` as of
+        its whole turn (``whole_turn`` true), its old text ran over the whole of it
+        (:func:`spans_whole`) and is at least :data:`MARKED_MIN_SIMILARITY` like it: a turn
+        edited past ``min_similarity`` is still the turn the coding was of."""
+        if not r["whole"]:
+            return None
+        sids, starts, ends = self.turns(r["doc_id"])
+        own = np.flatnonzero(sids == r["segment_id"])
+        if not len(own):
+            return None
+        s, e = int(starts[own[0]]), int(ends[own[0]])
+        turn = self.corpus.text(r["doc_id"])[s:e]
+        if not turn or similarity(r["text"], turn) < MARKED_MIN_SIMILARITY \
+                or not spans_whole(r["text"], turn):
+            return None
+        return s, e, r["segment_id"]

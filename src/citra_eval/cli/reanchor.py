@@ -33,7 +33,8 @@ and move each drifted coding to where its text is: the same text in its turn, el
 document; then ignoring case, spaces and typographic quotes; then, for text that was itself
 edited, the one best fuzzy match of at least --min-similarity. A coding whose text is at its
 offsets but whose segment_id names another turn gets the segment_id of the turn it lies in.
-Every moved coding is listed.
+A coding recorded as of its whole turn (whole_turn true) covers its whole edited turn, also
+one edited below --min-similarity (when at least half like it). Every moved coding is listed.
 
 The codings files are UPDATED IN PLACE (written atomically); the previous version of each
 changed file is kept beside it as <name>.bak. If any coding is ambiguous (its text is in
@@ -137,7 +138,8 @@ def _print_moves(path: str, result: ReanchorResult) -> None:
         if row.how == "form-offsets":  # nothing moves: only the text column is rewritten
             print(f"text: {path}:{row.line}: {row.code} ({row.coder}) {row.doc_id} turn "
                   f"{row.segment_id} {row.start}:{row.end} stays; its text column differed "
-                  "only in Unicode form (composed vs decomposed accents) and is rewritten as "
+                  "only in Unicode form (composed vs decomposed accents, or a no-break space "
+                  "for a space) and is rewritten as "
                   "the transcript has it")
             continue
         print(f"moved: {path}:{row.line}: {row.code} ({row.coder}) {row.doc_id} turn "
@@ -198,7 +200,8 @@ def _refusal(path: str, row, min_similarity: float) -> Problem:
                        row.line)
     return Problem(path, f"lost: the coded text {shown(row.text)} of {who} is no longer in "
                    f"{row.doc_id} (nothing at least {min_similarity:.0%} similar): the passage was "
-                   "deleted or rewritten; code the new text by hand or delete this row",
+                   "deleted or rewritten (if it was only edited, a lower --min-similarity may "
+                   "find it); code the new text by hand or delete this row",
                    row.line)
 
 
@@ -214,6 +217,9 @@ def _how(how: str, sim: float, row=None) -> str:
         return f"exact, {place}"
     if kind == "loose":
         return f"ignoring case and spaces, {place}"
+    if kind == "marked":  # whole_turn true, its turn edited past --min-similarity
+        return (f"{sim:.0%} similar, below --min-similarity, but recorded as of its whole "
+                f"turn (whole_turn true): the whole turn as before, {place}")
     if kind == "whole":  # the coding covered a whole turn, and covers the edited one
         return f"{sim:.0%} similar, the whole turn as before, {place}"
     return f"fuzzy, {sim:.0%} similar, {place}"
