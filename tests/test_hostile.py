@@ -588,6 +588,48 @@ def test_08_docx_not_a_zip_names_the_fix(tmp_path):
     assert_error(r, tr / "a.docx", fragment="save it again as .docx")
 
 
+def _docx_with(tmp_path, name: str, document_xml) -> Path:
+    """A .docx saved by python-docx (one paragraph ``XYZZY``) whose ``word/document.xml`` is
+    ``document_xml(original bytes)``; in ``tmp_path/tr``."""
+    import zipfile
+
+    import docx
+
+    tr = tmp_path / "tr"
+    tr.mkdir(exist_ok=True)
+    doc = docx.Document()
+    doc.add_paragraph("XYZZY here")
+    buf = io.BytesIO()
+    doc.save(buf)
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(tr / name, "w") as dst:
+        for n in src.namelist():
+            data = src.read(n)
+            dst.writestr(n, document_xml(data) if n == "word/document.xml" else data)
+    return tr / name
+
+
+@pytest.mark.parametrize("dtd", [
+    b'<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/hostname">]>',
+    b'<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>',
+])
+def test_08_docx_with_a_dtd_is_refused(tmp_path, dtd):
+    """An entity in a .docx part would silently lose the paragraph using it (python-docx
+    does not expand it), a billion laughs gives an lxml error: both are unsafe XML, refused
+    as in a .qdpx."""
+    ref = b"&x;" if b"ENTITY x" in dtd else b"&c;"
+    f = _docx_with(tmp_path, "a.docx", lambda b: b'<?xml version="1.0"?>' + dtd
+                   + b.split(b"?>", 1)[1].replace(b"XYZZY", ref))
+    r = cli("validate", "--transcripts", f.parent)
+    assert_error(r, f, fragment="word/document.xml: unsafe XML refused")
+    # UTF-16, as XML may be encoded, too
+    f.unlink()
+    f = _docx_with(tmp_path, "b.docx", lambda b: ('<?xml version="1.0" encoding="UTF-16"?>'
+                   + dtd.decode() + b.split(b"?>", 1)[1].decode()).encode("utf-16"))
+    r = cli("validate", "--transcripts", f.parent)
+    assert_error(r, f, fragment="unsafe XML refused")
+
+
 # =========================================================================== 9. regexes
 
 EVIL = "(a+)+$"
@@ -1516,3 +1558,13 @@ def test_docs_security_states_the_limits_of_the_code():
                    f"`--cell-timeout` seconds (default {pipeline.CELL_TIMEOUT})",
                    "mode `0600`"]:
         assert stated in " ".join(text.split()), stated
+
+
+@pytest.mark.parametrize("name", ["../x", "a/b", "a\\b", "..", ".", "", "a\0b"])
+def test_an_output_file_name_never_leaves_its_folder(name):
+    # unique_stem builds the names of files written into an output folder (document ids of
+    # pseudonymise and qdpx import): a name that is no single file name is a bug upstream
+    from citra_eval._files import unique_stem
+
+    with pytest.raises(ValueError, match="one file name"):
+        unique_stem(name, set())

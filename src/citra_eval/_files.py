@@ -861,7 +861,13 @@ def portable_stem(name: str) -> str:
     --------
     >>> [portable_stem(n) for n in ("CON", "lpt1.draft", "a. ", "CONSOLE")]
     ['CON_1', 'lpt1_1.draft', 'a', 'CONSOLE']
+
+    A name that is no single file name (empty, ``.``, ``..``, or holding ``/``, ``\\`` or a
+    NUL) raises ValueError: its callers check the names they are given, so a file is never
+    written outside its folder.
     """
+    if not name.strip(". ") or any(c in name for c in "/\\\0"):
+        raise ValueError(f"{name!r} is not one file name (a separator, '..' or nothing)")
     name = name.rstrip(". ")
     first, dot, rest = name.partition(".")
     if _WINDOWS_DEVICE.match(first.rstrip(" ")):

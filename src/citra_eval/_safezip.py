@@ -22,7 +22,8 @@ from xml.etree.ElementTree import Element, ParseError
 from ._files import is_input_file
 from .errors import InputError
 
-__all__ = ["DOCX_LIMITS", "Limits", "ZipMembers", "parse_xml", "read_zip", "read_zip_bytes"]
+__all__ = ["DOCX_LIMITS", "Limits", "ZipMembers", "parse_xml", "read_zip", "read_zip_bytes",
+           "refuse_dtd"]
 
 _CHUNK = 1 << 16
 
@@ -274,3 +275,36 @@ def parse_xml(data: bytes, *, path: str | None = None, member: str | None = None
         if isinstance(el.tag, str) and el.tag.startswith("{"):
             el.tag = el.tag.rsplit("}", 1)[1]
     return root
+
+
+class _Prolog(Exception):
+    """Raised by :func:`refuse_dtd`'s handlers: the prolog has been read."""
+
+
+def refuse_dtd(data: bytes, *, path: str | None = None, member: str | None = None,
+               what: str = "REFI-QDA files") -> None:
+    """Refuse XML ``data`` whose prolog holds a DTD (``<!DOCTYPE ...>``: entity definitions,
+    external references), for XML another library parses (python-docx, openpyxl); the
+    message is :func:`parse_xml`'s. Only the prolog is read (parsing stops at the root
+    element, whatever the encoding), so this costs next to nothing; data that is no XML is
+    left to its reader. ``what`` names the kind of file in the message."""
+    from xml.parsers import expat
+
+    def stop(*_args) -> None:
+        raise _Prolog
+
+    found = []
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = lambda *_a: (found.append(True), stop())
+    parser.StartElementHandler = stop
+    try:
+        for i in range(0, max(len(data), 1), _CHUNK):
+            parser.Parse(data[i:i + _CHUNK], i + _CHUNK >= len(data))
+    except _Prolog:
+        pass
+    except (expat.ExpatError, ValueError, LookupError):
+        return
+    if found:
+        raise InputError(f"{member + ': ' if member else ''}unsafe XML refused (a DTD: DTDs, "
+                         f"entities and external references are not allowed in {what})",
+                         path=path)

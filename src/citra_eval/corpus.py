@@ -40,7 +40,7 @@ from ._files import (
     read_text_file,
     write_text,
 )
-from ._safezip import DOCX_LIMITS, read_zip_bytes
+from ._safezip import DOCX_LIMITS, read_zip_bytes, refuse_dtd
 from ._validation import check_bool, check_names, check_type
 from ._yaml import LineDict, load_yaml
 from .errors import InputError, Problem
@@ -825,6 +825,9 @@ def _read_docx(path: Path) -> tuple[str, list[str]]:
     members = read_zip_bytes(data, path=spath, limits=DOCX_LIMITS,
                              what=".docx document",
                              hint="open it in a word processor and save it again as .docx")
+    # python-docx reads entities as nothing (a paragraph using one would vanish): no DTDs
+    for name, part in members.items():
+        refuse_dtd(part, path=spath, member=name, what="a Word document")
     # python-docx builds a tree of the whole document: count its paragraphs first
     _check_count(len(_PARAGRAPH_TAG.findall(members.get("word/document.xml", b""))),
                  "paragraphs", spath, None)
