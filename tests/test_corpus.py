@@ -177,6 +177,25 @@ def test_srt_text_is_kept_as_written(tmp_path):
     assert ce.read_transcripts(tmp_path).segments["text"].tolist() == ["AT&amp;T"]
 
 
+@pytest.mark.parametrize("name,content,line,words", [
+    # a typo in a timing line dropped its cue, text and all, without a word
+    ("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nR: one\n\n2\n00:00:3,000 --> 00:00:04,000\n"
+              "I: two\n", 6, "timing line is not understood"),
+    ("b.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v R>one\n\n00:00:03.000 -> "
+              "00:00:04.000\n<v I>two\n", 6, "timing line is not understood"),
+    ("c.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v R>one\n\n00:00:99.000 --> "
+              "00:01:40.000\n<v I>two\n", 6, "seconds (99)"),
+    ("d.srt", "1\n00:75:01,000 --> 00:76:02,000\nR: one\n", 2, "minutes (75)"),
+    ("e.vtt", "WEBVTT\n\n00:00:05.000 --> 00:00:01.000\n<v R>one\n", 3,
+     "ends (00:00:01.000) before it starts (00:00:05.000)"),
+])
+def test_a_malformed_cue_timing_is_an_error_naming_its_line(tmp_path, name, content, line,
+                                                            words):
+    err = _error(tmp_path, {name: content})
+    assert (err.path, err.line) == (str(tmp_path / name), line), err.format()
+    assert words in err.message, err.message
+
+
 @pytest.mark.parametrize("name,content", [("inf09.vtt", VTT), ("inf09.srt", SRT)])
 def test_subtitles_with_sidecar(tmp_path, name, content):
     write(tmp_path, name, content.replace("\n", "\r\n"))

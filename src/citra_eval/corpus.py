@@ -622,6 +622,9 @@ def _norm_ts(ts: str | None) -> str | None:
 
 _CUE_TIME_RE = re.compile(
     r"^\s*(?P<a>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<b>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
+#: What a cue's timing line with a typo still looks like: a time, then an arrow
+#: (``00:00:3,000 -->``, ``00:00:03.000 -> 00:00:04.000``, ``0:03 --> 0:04``).
+_LOOSE_TIME_RE = re.compile(r"^\s*\d[\d:.,]*\s*(?:-+>|\u2013>|\u2014>|\u2192)")
 _VOICE_RE = re.compile(r"<v(?:\.[\w.\-]+)?\s+([^>]+)>")
 _TAG_RE = re.compile(r"</?[^>]*>")
 #: A speaker's name opening a cue's line: ``Name: ``, or ``- Name: `` as subtitle dialogue
@@ -682,8 +685,15 @@ def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> Pa
     while i < len(lines):
         m = _CUE_TIME_RE.match(lines[i])
         if m is None:
+            if _LOOSE_TIME_RE.match(lines[i]):  # a cue would be dropped, text and all
+                raise InputError(
+                    f"the timing line is not understood: {lines[i].strip()!r}; write it as "
+                    f"'00:00:01{',' if fmt == 'srt' else '.'}000 --> "
+                    f"00:00:04{',' if fmt == 'srt' else '.'}000' (hours:minutes:seconds and "
+                    "milliseconds, two digits each but the milliseconds)", path=path, line=i + 1)
             i += 1
             continue
+        _check_cue_times(m.group("a"), m.group("b"), path, i + 1)
         j = i + 1
         payload = []
         # a cue ends at a blank line, or at the next cue's number and timing line when no
@@ -729,6 +739,23 @@ def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> Pa
             pos += len(joined)
     body = "".join(body_parts)
     return ParsedTranscript(doc_id, path, fmt, _attrs(front, path), body, turns, id_line)
+
+
+def _check_cue_times(start: str, end: str, path: str, line: int) -> None:
+    """Refuse a cue's times with minutes or seconds of 60 or more, or an end before the
+    start (a typo: the cue would be placed wrongly)."""
+    def seconds(value: str) -> float:
+        *hours, minutes, secs = re.split(r":", value.replace(",", "."))
+        for what, part in (("minutes", minutes), ("seconds", secs.split(".")[0])):
+            if int(part) >= 60:
+                raise InputError(f"the {what} ({int(part)}) of the time {value} must be below "
+                                 "60; correct the timing line", path=path, line=line)
+        return int(hours[0] if hours else 0) * 3600 + int(minutes) * 60 + float(secs)
+
+    begins = seconds(start)
+    if seconds(end) < begins:
+        raise InputError(f"the cue ends ({end}) before it starts ({start}); correct the timing "
+                         "line", path=path, line=line)
 
 
 def _meta_dict(meta: Mapping | None) -> LineDict:
