@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import string
 
@@ -1229,3 +1230,24 @@ def test_a_word_transcript_with_every_feature_codes_to_offsets_that_slice_its_te
     assert project.corpus.text("D1") == text
     assert sorted(zip(project.codings["start"], project.codings["end"], strict=True)) == \
         sorted(zip(codings["start"], codings["end"], strict=True))
+
+
+def test_a_docx_without_its_document_or_encrypted_says_what_it_is(tmp_path):
+    import zipfile
+
+    import docx
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(tmp_path / "a.docx", "w") as dst:
+        for n in src.namelist():
+            if n != "word/document.xml":
+                dst.writestr(n, src.read(n))
+    err = _error(tmp_path, {})
+    assert "not a Word document: word/document.xml missing" in err.message, err.format()
+    (tmp_path / "a.docx").unlink()
+    # what Word writes for "Encrypt with password": an OLE compound file
+    write(tmp_path, "b.docx", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 4096)
+    err = _error(tmp_path, {})
+    assert "is encrypted or an old .doc/.xls: save it as .docx/.xlsx without a password" \
+        in err.message, err.format()

@@ -718,6 +718,10 @@ def test_09_catastrophic_regex_in_a_qdpx_code_description_is_not_imported(tmp_pa
     r = cli("qdpx", "import", evil, "--out", out, timeout=60)
     assert r.returncode == 0, r.stderr
     assert EVIL not in (out / "codebook.yaml").read_text()
+    # not in silence: a note names the code and the regex (docs/qdpx.md)
+    assert f"the regex '{EVIL}' of its description was left out: a repeated group holds " \
+        "another repetition" in r.stderr, r.stderr
+    assert r.stderr.count("note: code ") == 1, r.stderr
     r = cli("code", "--transcripts", out / "transcripts", "--codebook", out / "codebook.yaml",
             "--out", tmp_path / "auto.csv", timeout=60)
     assert r.returncode == 0, r.stderr

@@ -26,6 +26,8 @@ __all__ = ["DOCX_LIMITS", "Limits", "ZipMembers", "parse_xml", "read_zip", "read
            "refuse_dtd"]
 
 _CHUNK = 1 << 16
+#: The first bytes of an OLE compound file: an encrypted .docx/.xlsx, or an old .doc/.xls.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,9 @@ def read_zip_bytes(data: bytes, *, path: str | None = None, limits: Limits = DEF
     archive)."""
     if not data:
         raise InputError(f"the file is empty, not a {what}", path=path)
+    if data.startswith(_OLE_MAGIC):  # what Office writes for a password, or a .doc/.xls
+        raise InputError(f"this {what} is encrypted or an old .doc/.xls: save it as "
+                         ".docx/.xlsx without a password", path=path)
     if len(data) > limits.max_total:
         raise InputError(f"the {what} is {len(data)} bytes, more than the limit of "
                          f"{limits.max_total}; refusing it", path=path)

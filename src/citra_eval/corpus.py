@@ -852,6 +852,9 @@ def _read_docx(path: Path) -> tuple[str, list[str]]:
     members = read_zip_bytes(data, path=spath, limits=DOCX_LIMITS,
                              what=".docx document",
                              hint="open it in a word processor and save it again as .docx")
+    if "word/document.xml" not in members:
+        raise InputError("not a Word document: word/document.xml missing; open it in a word "
+                         "processor and save it again as .docx", path=spath)
     # python-docx reads entities as nothing (a paragraph using one would vanish): no DTDs
     for name, part in members.items():
         refuse_dtd(part, path=spath, member=name, what="a Word document")
