@@ -1797,3 +1797,28 @@ def _empty_codings(tmp_path):
     path = tmp_path / "empty.csv"
     path.write_text("doc_id,segment_id,start,end,code,coder\n")
     return path
+
+
+@pytest.mark.parametrize("entry", ["codings.csv", "transcripts"])
+def test_import_refuses_a_symbolic_link_among_its_entries(tmp_path, cli, entry):
+    # every run replaces its own entries of --out: a link there would be replaced silently
+    # (or, followed, write elsewhere); refused like other symlinked outputs
+    cb = ce.Codebook.from_dict({"codebook": "c", "language": "id",
+                                "codes": [{"id": "a", "label": "A"}]})
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: A\n---\nhalo\n"})
+    project = tmp_path / "p.qdpx"
+    ce.write_qdpx(project, corpus, cb, ce.read_codings(_empty_codings(tmp_path)))
+    out = tmp_path / "out"
+    out.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    if entry == "transcripts":
+        elsewhere.mkdir()
+    else:
+        elsewhere.write_text("keep me")
+    (out / entry).symlink_to(elsewhere)
+    r = cli("qdpx", "import", str(project), "--out", str(out), "--force")
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"error: {out / entry}: "), r.stderr
+    assert "symbolic link" in r.stderr
+    assert (out / entry).is_symlink()
+    assert sorted(p.name for p in out.iterdir()) == [entry]
