@@ -1118,16 +1118,23 @@ def test_a_pseudonym_in_a_document_id_must_be_a_valid_id(tmp_path, pseudonym):
     assert pseudonym in ce.pseudonymise(ok, key={"Budi": pseudonym}).corpus.text("W1")
 
 
+def _shared_with_key(tmp_path, cli, name: str, doc_id: str, out: str):
+    """``tmp_path/tr/name`` (document ``doc_id``) pseudonymised into ``tmp_path/out``, the
+    key in ``tmp_path/rkey.csv``; returns the transcripts folder."""
+    src = tmp_path / "tr"
+    src.mkdir()
+    _write(src / name, _named_doc(doc_id))
+    _write(tmp_path / "key.csv", "name,pseudonym\nBudi,INF01\n")
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.csv"),
+            "--out", str(tmp_path / out), "--key-out", str(tmp_path / "rkey.csv"))
+    assert r.returncode == 0, r.stderr
+    return src
+
+
 def test_a_detected_identifier_in_a_document_id_keeps_it_a_valid_id(tmp_path, cli):
     # a phone number in a file name: the id gets the token without brackets, so the shared
     # transcript can be read back (and re-identified)
-    src = tmp_path / "tr"
-    src.mkdir()
-    _write(src / "a.txt", _named_doc("wawancara_081234567890"))
-    _write(tmp_path / "key.csv", "name,pseudonym\nBudi,INF01\n")
-    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.csv"),
-            "--out", str(tmp_path / "o"), "--key-out", str(tmp_path / "rkey.csv"))
-    assert r.returncode == 0, r.stderr
+    src = _shared_with_key(tmp_path, cli, "a.txt", "wawancara_081234567890", "o")
     assert ce.read_transcripts(tmp_path / "o" / "transcripts").doc_ids == ["wawancara_TELEPON-1"]
     r = cli("reidentify", "--transcripts", str(tmp_path / "o" / "transcripts"),
             "--key", str(tmp_path / "rkey.csv"), "--out", str(tmp_path / "back"))
@@ -1152,13 +1159,7 @@ def test_cli_pseudonym_with_a_path_writes_nothing_outside_out(tmp_path, cli):
 
 def test_reidentify_refuses_an_original_document_id_that_is_no_id(tmp_path, cli):
     # a tampered key would make reidentify write <original id>.txt outside --out
-    src = tmp_path / "tr"
-    src.mkdir()
-    _write(src / "wawancara_Budi.txt", _named_doc("wawancara_Budi"))
-    _write(tmp_path / "key.csv", "name,pseudonym\nBudi,INF01\n")
-    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.csv"),
-            "--out", str(tmp_path / "ps"), "--key-out", str(tmp_path / "rkey.csv"))
-    assert r.returncode == 0, r.stderr
+    _shared_with_key(tmp_path, cli, "wawancara_Budi.txt", "wawancara_Budi", "ps")
     lines = (tmp_path / "rkey.csv").read_text().splitlines(keepends=True)
     at = next(i for i, line in enumerate(lines) if ",wawancara_Budi,wawancara_INF01," in line)
     lines[at] = lines[at].replace(",wawancara_Budi,", ",../../ESCAPED,")
