@@ -1251,3 +1251,14 @@ def test_a_docx_without_its_document_or_encrypted_says_what_it_is(tmp_path):
     err = _error(tmp_path, {})
     assert "is encrypted or an old .doc/.xls: save it as .docx/.xlsx without a password" \
         in err.message, err.format()
+
+
+def test_a_transcript_above_the_size_limit_is_refused_at_its_line(tmp_path, monkeypatch):
+    # 200 MB of one turn took 1.7 GB to validate and ran 'code' out of memory, naming no file
+    from citra_eval import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "MAX_TRANSCRIPT_BYTES", 100)
+    text = "---\nid: X\n---\nI: q\nR: " + "partnership " * 20 + "\n"
+    err = _error(tmp_path, {"a.txt": text})
+    assert err.line == 5, err.format()
+    assert "more than the limit of 100 bytes (corpus.MAX_TRANSCRIPT_BYTES)" in err.message

@@ -63,6 +63,10 @@ SEGMENT_COLUMNS = ["doc_id", "segment_id", "speaker", "role", "start", "end", "t
 #: memory and time grow with every turn (measured in benchmarks/bench_transcripts.py), and a
 #: long interview has a few thousand.
 MAX_TURNS = 200_000
+#: Bytes a text transcript (``.txt``, ``.md``, ``.vtt``, ``.srt``) may hold: memory grows
+#: with the text (about 45 times its size in ``code``), and a long interview is well under
+#: 1 MiB. (A ``.docx`` has the archive limits of ``_safezip.DOCX_LIMITS``.)
+MAX_TRANSCRIPT_BYTES = 16 << 20
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 #: A timestamp opening a line, as transcription tools write it: ``[00:04:12]``,
 #: ``(00:04:12)`` or a bare ``00:04:12`` followed by a space or tab (also ``4:12``, with
@@ -1333,10 +1337,24 @@ def _read_one(f: Path) -> ParsedTranscript:
         parsed = parse_transcript(text or " ", path=f, fmt="docx")
         parsed.notes = notes
         return parsed
-    data = f.read_bytes()
+    data = _limited_bytes(f)
     if suffix in (".vtt", ".srt"):
         return parse_transcript(decode_utf8(data, f), path=f, fmt=suffix[1:], meta=_sidecar(f))
     return parse_transcript(data, path=f, fmt=suffix[1:])
+
+
+def _limited_bytes(f: Path) -> bytes:
+    """The bytes of a text transcript, refused past :data:`MAX_TRANSCRIPT_BYTES` (naming the
+    line where the limit is crossed) before the rest is read."""
+    limit = MAX_TRANSCRIPT_BYTES
+    with open(f, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"the transcript is more than the limit of {limit:,} bytes "
+                         f"(corpus.MAX_TRANSCRIPT_BYTES), which it crosses on this line; split "
+                         "it into several transcripts", path=os.fspath(f),
+                         line=data.count(b"\n", 0, limit) + 1)
+    return data
 
 
 def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike], *,
