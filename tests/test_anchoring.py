@@ -583,6 +583,19 @@ def test_a_symlinked_codings_file_is_refused_before_any_backup_is_written(study,
                                            "real_A.csv"])
 
 
+def test_a_folder_where_the_backup_goes_is_refused_before_anything_is_written(study,
+                                                                            monkeypatch):
+    monkeypatch.chdir(study.parent)
+    before = open("codings_A.csv", "rb").read()
+    os.mkdir("codings_A.csv.bak")
+    code, err = _reanchor(study, "codings_B.csv", "codings_A.csv")
+    assert code == 2, err
+    assert err.startswith("error: codings_A.csv.bak: cannot write this file: this is a "
+                          "folder"), err
+    assert open("codings_A.csv", "rb").read() == before
+    assert os.listdir("codings_A.csv.bak") == []
+
+
 def test_a_wrong_segment_id_at_the_right_offsets_is_corrected(tmp_path, cli):
     """t1 finding 6: a hand-written row with the right offsets and text but the segment_id
     of the turn before (the interviewer's): validate sent the user to reanchor, which

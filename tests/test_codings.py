@@ -491,3 +491,27 @@ def test_a_code_not_in_the_codebook_suggests_the_nearest_codable_id(corpus, code
     with pytest.raises(ce.InputError,
                        match=r"not in the codebook \(did you mean 'kerja_sama'\?\)"):
         ce.validate_codings(frame, corpus=corpus, codebook=codebook)
+
+
+def test_a_quote_never_closed_is_named_where_it_opens(tmp_path):
+    # it swallowed every line after it, and the message blamed the field count
+    rows = ["doc_id,segment_id,start,end,code,coder,text,note",
+            'D1,2,37,110,coop,A,"We have a partnership'] + ["D1,4,132,176,speed,A,,"] * 50
+    path = tmp_path / "c.csv"
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(ce.InputError) as err:
+        ce.read_codings(path)
+    assert err.value.line == 2, err.value.format()
+    assert ("a quote opened on line 2 (column text) is never closed (it runs to the end of "
+            "the file, line 52); close it") in err.value.message, err.value.format()
+
+
+def test_csv_rows_name_a_quote_never_closed():
+    from citra_eval._files import csv_rows
+
+    with pytest.raises(ce.InputError) as err:
+        csv_rows('name,pseudonym\nBudi,"INF01\nSiti,P2\n', "key.csv")
+    assert err.value.line == 2
+    assert "a quote opened on line 2 (column pseudonym) is never closed" in err.value.message
+    # a quoted cell over two lines, closed, is fine
+    assert csv_rows('a,b\n1,"x\ny"\n')[1] == (2, ["1", "x\ny"])

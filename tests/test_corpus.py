@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import string
 
@@ -175,6 +176,25 @@ def test_vtt_character_references_are_decoded_before_offsets(tmp_path):
 def test_srt_text_is_kept_as_written(tmp_path):
     write(tmp_path, "a.srt", "1\n00:00:01,000 --> 00:00:04,000\nP: AT&amp;T\n")
     assert ce.read_transcripts(tmp_path).segments["text"].tolist() == ["AT&amp;T"]
+
+
+@pytest.mark.parametrize("name,content,line,words", [
+    # a typo in a timing line dropped its cue, text and all, without a word
+    ("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nR: one\n\n2\n00:00:3,000 --> 00:00:04,000\n"
+              "I: two\n", 6, "timing line is not understood"),
+    ("b.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v R>one\n\n00:00:03.000 -> "
+              "00:00:04.000\n<v I>two\n", 6, "timing line is not understood"),
+    ("c.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v R>one\n\n00:00:99.000 --> "
+              "00:01:40.000\n<v I>two\n", 6, "seconds (99)"),
+    ("d.srt", "1\n00:75:01,000 --> 00:76:02,000\nR: one\n", 2, "minutes (75)"),
+    ("e.vtt", "WEBVTT\n\n00:00:05.000 --> 00:00:01.000\n<v R>one\n", 3,
+     "ends (00:00:01.000) before it starts (00:00:05.000)"),
+])
+def test_a_malformed_cue_timing_is_an_error_naming_its_line(tmp_path, name, content, line,
+                                                            words):
+    err = _error(tmp_path, {name: content})
+    assert (err.path, err.line) == (str(tmp_path / name), line), err.format()
+    assert words in err.message, err.message
 
 
 @pytest.mark.parametrize("name,content", [("inf09.vtt", VTT), ("inf09.srt", SRT)])
@@ -1233,3 +1253,35 @@ def test_a_word_transcript_with_every_feature_codes_to_offsets_that_slice_its_te
     assert project.corpus.text("D1") == text
     assert sorted(zip(project.codings["start"], project.codings["end"], strict=True)) == \
         sorted(zip(codings["start"], codings["end"], strict=True))
+
+
+def test_a_docx_without_its_document_or_encrypted_says_what_it_is(tmp_path):
+    import zipfile
+
+    import docx
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(tmp_path / "a.docx", "w") as dst:
+        for n in src.namelist():
+            if n != "word/document.xml":
+                dst.writestr(n, src.read(n))
+    err = _error(tmp_path, {})
+    assert "not a Word document: word/document.xml missing" in err.message, err.format()
+    (tmp_path / "a.docx").unlink()
+    # what Word writes for "Encrypt with password": an OLE compound file
+    write(tmp_path, "b.docx", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 4096)
+    err = _error(tmp_path, {})
+    assert "is encrypted or an old .doc/.xls: save it as .docx/.xlsx without a password" \
+        in err.message, err.format()
+
+
+def test_a_transcript_above_the_size_limit_is_refused_at_its_line(tmp_path, monkeypatch):
+    # 200 MB of one turn took 1.7 GB to validate and ran 'code' out of memory, naming no file
+    from citra_eval import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "MAX_TRANSCRIPT_BYTES", 100)
+    text = "---\nid: X\n---\nI: q\nR: " + "partnership " * 20 + "\n"
+    err = _error(tmp_path, {"a.txt": text})
+    assert err.line == 5, err.format()
+    assert "more than the limit of 100 bytes (corpus.MAX_TRANSCRIPT_BYTES)" in err.message

@@ -1133,3 +1133,81 @@ def test_write_qdpx_checks_a_corpus_pseudonymised_in_python(tmp_path):
 def _write(path, text):
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _named_doc(doc_id: str) -> str:
+    return (f"---\nid: {doc_id}\nspeakers: {{I: interviewer, R: informant}}\n---\n"
+            "I: Halo Budi.\nR: Saya Budi, humas kota.\n")
+
+
+@pytest.mark.parametrize("pseudonym", ["../../../../tr/victim", "a/b", "INF 01", "x\\y"])
+def test_a_pseudonym_in_a_document_id_must_be_a_valid_id(tmp_path, pseudonym):
+    # the id names the output file <id>.txt: '/' or '..' there would write outside --out
+    corpus = ce.Corpus.from_texts({"w.txt": _named_doc("wawancara_Budi")})
+    key = _write(tmp_path / "key.csv", f"name,pseudonym\nSiti,P2\nBudi,{pseudonym}\n")
+    with pytest.raises(ce.InputError) as err:
+        ce.pseudonymise(corpus, key=key)
+    assert err.value.path == str(key) and err.value.line == 3, err.value.format()
+    assert "document id" in str(err.value) and "wawancara_Budi" in str(err.value)
+    with pytest.raises(ce.InputError, match=r"key: the pseudonym"):
+        ce.pseudonymise(corpus, key={"Budi": pseudonym})
+    # in the text alone any pseudonym is fine
+    ok = ce.Corpus.from_texts({"w.txt": _named_doc("W1")})
+    assert pseudonym in ce.pseudonymise(ok, key={"Budi": pseudonym}).corpus.text("W1")
+
+
+def _shared_with_key(tmp_path, cli, name: str, doc_id: str, out: str):
+    """``tmp_path/tr/name`` (document ``doc_id``) pseudonymised into ``tmp_path/out``, the
+    key in ``tmp_path/rkey.csv``; returns the transcripts folder."""
+    src = tmp_path / "tr"
+    src.mkdir()
+    _write(src / name, _named_doc(doc_id))
+    _write(tmp_path / "key.csv", "name,pseudonym\nBudi,INF01\n")
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(tmp_path / "key.csv"),
+            "--out", str(tmp_path / out), "--key-out", str(tmp_path / "rkey.csv"))
+    assert r.returncode == 0, r.stderr
+    return src
+
+
+def test_a_detected_identifier_in_a_document_id_keeps_it_a_valid_id(tmp_path, cli):
+    # a phone number in a file name: the id gets the token without brackets, so the shared
+    # transcript can be read back (and re-identified)
+    src = _shared_with_key(tmp_path, cli, "a.txt", "wawancara_081234567890", "o")
+    assert ce.read_transcripts(tmp_path / "o" / "transcripts").doc_ids == ["wawancara_TELEPON-1"]
+    r = cli("reidentify", "--transcripts", str(tmp_path / "o" / "transcripts"),
+            "--key", str(tmp_path / "rkey.csv"), "--out", str(tmp_path / "back"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "back" / "transcripts" / "wawancara_081234567890.txt").read_text() \
+        == (src / "a.txt").read_text()
+
+
+def test_cli_pseudonym_with_a_path_writes_nothing_outside_out(tmp_path, cli):
+    src = tmp_path / "tr"
+    src.mkdir()
+    _write(src / "wawancara_Budi.txt", _named_doc("wawancara_Budi"))
+    victim = _write(src / "victim.txt", _named_doc("other"))
+    before = victim.read_bytes()
+    key = _write(tmp_path / "key.csv", "name,pseudonym\nBudi,../../tr/victim\n")
+    r = cli("pseudonymise", "--transcripts", str(src), "--key", str(key),
+            "--out", str(tmp_path / "o"))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"error: {key}:2: the pseudonym '../../tr/victim' of 'Budi'")
+    assert victim.read_bytes() == before and not (tmp_path / "o").exists()
+
+
+def test_reidentify_refuses_an_original_document_id_that_is_no_id(tmp_path, cli):
+    # a tampered key would make reidentify write <original id>.txt outside --out
+    _shared_with_key(tmp_path, cli, "wawancara_Budi.txt", "wawancara_Budi", "ps")
+    lines = (tmp_path / "rkey.csv").read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if ",wawancara_Budi,wawancara_INF01," in line)
+    lines[at] = lines[at].replace(",wawancara_Budi,", ",../../ESCAPED,")
+    evil = _write(tmp_path / "evil.csv", "".join(lines))
+    shared = ce.read_transcripts(tmp_path / "ps" / "transcripts")
+    with pytest.raises(ce.InputError) as err:
+        ce.reidentify(shared, evil)
+    assert err.value.path == str(evil) and err.value.line == at + 1, err.value.format()
+    assert "'../../ESCAPED'" in str(err.value)
+    r = cli("reidentify", "--transcripts", str(tmp_path / "ps" / "transcripts"),
+            "--key", str(evil), "--out", str(tmp_path / "w" / "back"))
+    assert r.returncode == 2 and r.stderr.startswith(f"error: {evil}:{at + 1}: "), r.stderr
+    assert not list(tmp_path.rglob("ESCAPED*"))

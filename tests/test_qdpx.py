@@ -1825,3 +1825,55 @@ def test_qc_demo_codes_of_one_name_get_labels_of_their_own():
     assert len(set(labels)) == len(labels)
     found = lint_codebook(project.codebook)
     assert not (found["check"] == "label_is_id").any()
+
+
+def test_a_regex_left_out_of_a_code_description_is_noted(tmp_path):
+    # docs/qdpx.md: nothing dropped in silence; an invalid regex is left out with a note
+    cb = ce.Codebook.from_dict({"codebook": "c", "language": "id", "codes": [
+        {"id": "speed", "label": "Speed", "patterns": [{"regex": "press releases?"}]}]})
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: A\n---\nhalo\n"})
+    good = tmp_path / "good.qdpx"
+    ce.write_qdpx(good, corpus, cb, ce.read_codings(_empty_codings(tmp_path)))
+    bad = tmp_path / "bad.qdpx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for n in src.namelist():
+            data = src.read(n)
+            if n == "project.qde":
+                data = data.replace(b"Regex: press releases?", b"Regex: (unclosed")
+            dst.writestr(n, data)
+    project = ce.read_qdpx(bad)
+    assert project.codebook["speed"].patterns == []
+    assert any(n.startswith("code 'Speed': the regex '(unclosed' of its description was left "
+                            "out: not a valid regular expression") for n in project.notes), \
+        project.notes
+
+
+def _empty_codings(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("doc_id,segment_id,start,end,code,coder\n")
+    return path
+
+
+@pytest.mark.parametrize("entry", ["codings.csv", "transcripts"])
+def test_import_refuses_a_symbolic_link_among_its_entries(tmp_path, cli, entry):
+    # every run replaces its own entries of --out: a link there would be replaced silently
+    # (or, followed, write elsewhere); refused like other symlinked outputs
+    cb = ce.Codebook.from_dict({"codebook": "c", "language": "id",
+                                "codes": [{"id": "a", "label": "A"}]})
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: A\n---\nhalo\n"})
+    project = tmp_path / "p.qdpx"
+    ce.write_qdpx(project, corpus, cb, ce.read_codings(_empty_codings(tmp_path)))
+    out = tmp_path / "out"
+    out.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    if entry == "transcripts":
+        elsewhere.mkdir()
+    else:
+        elsewhere.write_text("keep me")
+    (out / entry).symlink_to(elsewhere)
+    r = cli("qdpx", "import", str(project), "--out", str(out), "--force")
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"error: {out / entry}: "), r.stderr
+    assert "symbolic link" in r.stderr
+    assert (out / entry).is_symlink()
+    assert sorted(p.name for p in out.iterdir()) == [entry]

@@ -1640,3 +1640,21 @@ def test_the_quotes_or_codebook_csv_given_as_the_sheet_names_the_coding_file(
     shown = coding if given != "other.csv" else "NAME.csv"
     assert f"import the coding file ({shown})" in message or (
         f"import the coding file {shown}" in message), message
+
+
+def test_a_workbook_part_with_a_dtd_is_refused_as_unsafe_xml(tmp_path, example_corpus,
+                                                             example_codebook):
+    # as in a .qdpx: a DTD (entities, external references) in any part is refused, before
+    # openpyxl reads it
+    import zipfile
+
+    path = _filled(tmp_path, example_corpus, example_codebook, lambda wb: None)
+    evil = tmp_path / "dtd.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(evil, "w") as dst:
+        for n in src.namelist():
+            data = src.read(n)
+            if n == "xl/worksheets/sheet1.xml":
+                data = b'<!DOCTYPE worksheet [<!ENTITY x "1">]>' + data.split(b"?>", 1)[-1]
+            dst.writestr(n, data)
+    with pytest.raises(ce.InputError, match=r"xl/worksheets/sheet1\.xml: unsafe XML refused"):
+        ce.read_coding_sheet(evil, corpus=example_corpus, codebook=example_codebook, coder="A")

@@ -861,3 +861,22 @@ def test_speakers_listed_without_roles_warn_with_the_mapping_to_write():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert check_roles(None, corpus) is None  # every turn: nothing to warn about
+
+
+@pytest.mark.parametrize("pattern", [
+    "([a-z ])*([a-z ])*!", "(a)*(a)*e", "(?:ab|cd)*(?:ab|ef)*x", "(a|b|c|d)*(a|b)*e",
+    "(?:ab)*[a-z]*x", "(?:a|bc)*(?:ab|c)*x", "(?>a)*a*c"])
+def test_regex_hazard_sees_through_groups_and_multi_character_runs(pattern):
+    # capturing groups hid two runs in a row (hours on one turn), as did runs of
+    # alternatives of several characters that match the same text
+    from citra_eval._validation import regex_hazard
+
+    assert "two repetitions in a row" in (regex_hazard(pattern) or ""), pattern
+
+
+@pytest.mark.parametrize("pattern", [
+    "(?:ab)*(?:ac)*x", r"(?:\d[.,])*\d+", r"(kerja)*\s*(sama)*", "(ab)*(cd)*"])
+def test_regex_hazard_keeps_runs_that_cannot_match_the_same_text(pattern):
+    from citra_eval._validation import regex_hazard
+
+    assert regex_hazard(pattern) is None, pattern

@@ -157,6 +157,11 @@ def csv_rows(text: str, path: str | os.PathLike | None = None, *,
         raise InputError(f"not a valid CSV file: {exc}; check the quotes",
                          path=None if path is None else os.fspath(path),
                          line=reader.line_num) from None
+    if out and out[-1][1] and "\n" in out[-1][1][-1]:  # the last cell ran over lines
+        unclosed = _unclosed_quote(text, out[-1][0], len(out[-1][1]), out[0][1])
+        if unclosed:
+            raise InputError(unclosed, path=None if path is None else os.fspath(path),
+                             line=out[-1][0])
     return out
 
 
@@ -375,6 +380,9 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
     # and commas: kept by pandas, dropped below)
     bad = np.flatnonzero((counts != width) & (counts > 0))
     if len(bad):
+        unclosed = _unclosed_quote(data, int(starts[-1]), int(counts[-1]), header)
+        if bad[-1] == len(counts) - 1 and unclosed:
+            raise InputError(unclosed, path=spath, line=int(starts[-1]))
         return CsvTable(header, pd.DataFrame(), [(int(starts[i]), int(counts[i])) for i in bad])
     keep = counts[1:] != 0
     lines, blank = starts[1:][keep], counts[1:][keep] == -1
@@ -412,6 +420,20 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
         raise InputError("the CSV file cannot be read consistently; check its quotes",
                          path=spath)
     return CsvTable(header, frame, [])
+
+
+def _unclosed_quote(data: bytes | str, line: int, fields: int, header: list[str]) -> str | None:
+    """The message for a quote opened in the last record of a CSV file (starting on
+    ``line``, read as ``fields`` fields) and never closed, which swallows every line after
+    it; None when the file's quotes pair up (then a wrong field count is another fault)."""
+    quote = b'"' if isinstance(data, bytes) else '"'
+    if data.count(quote) % 2 == 0:  # type: ignore[arg-type]
+        return None
+    end = data.count(b"\n" if isinstance(data, bytes) else "\n")  # type: ignore[arg-type]
+    end += not (data.endswith(b"\n") if isinstance(data, bytes) else data.endswith("\n"))
+    column = header[fields - 1] if 0 < fields <= len(header) else str(fields)
+    return (f"a quote opened on line {line} (column {column}) is never closed (it runs to the "
+            f"end of the file, line {end}); close it")
 
 
 def _check_cell_lengths(chunk, header: list[str], path: str) -> None:
@@ -861,7 +883,13 @@ def portable_stem(name: str) -> str:
     --------
     >>> [portable_stem(n) for n in ("CON", "lpt1.draft", "a. ", "CONSOLE")]
     ['CON_1', 'lpt1_1.draft', 'a', 'CONSOLE']
+
+    A name that is no single file name (empty, ``.``, ``..``, or holding ``/``, ``\\`` or a
+    NUL) raises ValueError: its callers check the names they are given, so a file is never
+    written outside its folder.
     """
+    if not name.strip(". ") or any(c in name for c in "/\\\0"):
+        raise ValueError(f"{name!r} is not one file name (a separator, '..' or nothing)")
     name = name.rstrip(". ")
     first, dot, rest = name.partition(".")
     if _WINDOWS_DEVICE.match(first.rstrip(" ")):

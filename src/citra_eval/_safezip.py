@@ -22,9 +22,12 @@ from xml.etree.ElementTree import Element, ParseError
 from ._files import is_input_file
 from .errors import InputError
 
-__all__ = ["DOCX_LIMITS", "Limits", "ZipMembers", "parse_xml", "read_zip", "read_zip_bytes"]
+__all__ = ["DOCX_LIMITS", "Limits", "ZipMembers", "parse_xml", "read_zip", "read_zip_bytes",
+           "refuse_dtd"]
 
 _CHUNK = 1 << 16
+#: The first bytes of an OLE compound file: an encrypted .docx/.xlsx, or an old .doc/.xls.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,9 @@ def read_zip_bytes(data: bytes, *, path: str | None = None, limits: Limits = DEF
     archive)."""
     if not data:
         raise InputError(f"the file is empty, not a {what}", path=path)
+    if data.startswith(_OLE_MAGIC):  # what Office writes for a password, or a .doc/.xls
+        raise InputError(f"this {what} is encrypted or an old .doc/.xls: save it as "
+                         ".docx/.xlsx without a password", path=path)
     if len(data) > limits.max_total:
         raise InputError(f"the {what} is {len(data)} bytes, more than the limit of "
                          f"{limits.max_total}; refusing it", path=path)
@@ -274,3 +280,36 @@ def parse_xml(data: bytes, *, path: str | None = None, member: str | None = None
         if isinstance(el.tag, str) and el.tag.startswith("{"):
             el.tag = el.tag.rsplit("}", 1)[1]
     return root
+
+
+class _Prolog(Exception):
+    """Raised by :func:`refuse_dtd`'s handlers: the prolog has been read."""
+
+
+def refuse_dtd(data: bytes, *, path: str | None = None, member: str | None = None,
+               what: str = "REFI-QDA files") -> None:
+    """Refuse XML ``data`` whose prolog holds a DTD (``<!DOCTYPE ...>``: entity definitions,
+    external references), for XML another library parses (python-docx, openpyxl); the
+    message is :func:`parse_xml`'s. Only the prolog is read (parsing stops at the root
+    element, whatever the encoding), so this costs next to nothing; data that is no XML is
+    left to its reader. ``what`` names the kind of file in the message."""
+    from xml.parsers import expat
+
+    def stop(*_args) -> None:
+        raise _Prolog
+
+    found = []
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = lambda *_a: (found.append(True), stop())
+    parser.StartElementHandler = stop
+    try:
+        for i in range(0, max(len(data), 1), _CHUNK):
+            parser.Parse(data[i:i + _CHUNK], i + _CHUNK >= len(data))
+    except _Prolog:
+        pass
+    except (expat.ExpatError, ValueError, LookupError):
+        return
+    if found:
+        raise InputError(f"{member + ': ' if member else ''}unsafe XML refused (a DTD: DTDs, "
+                         f"entities and external references are not allowed in {what})",
+                         path=path)

@@ -16,6 +16,7 @@ messages name the argument, what was expected and what was received.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import re
@@ -628,10 +629,6 @@ def regex_hazard(pattern: str) -> str | None:
         return False
 
     def walk(seq) -> str | None:
-        if _adjacent_runs(seq):
-            return ("two repetitions in a row can match the same characters (as in 'a*a*' or "
-                    "'[a-z ]*[a-z ]*'), which takes polynomial time on long turns; merge them "
-                    "into one ('a*'), or make one possessive ('a*+')")
         for op, av in seq:
             name = str(op)
             if name in ("MAX_REPEAT", "MIN_REPEAT") and many(av[1]) and repeats_inside(av[2]):
@@ -655,6 +652,10 @@ def regex_hazard(pattern: str) -> str | None:
                 why = walk(sub)
                 if why:
                     return why
+        if _adjacent_runs(seq):  # after what the groups themselves say
+            return ("two repetitions in a row can match the same characters (as in 'a*a*', "
+                    "'[a-z ]*[a-z ]*' or '(?:ab|cd)*(?:ab|ef)*'), which takes polynomial time on "
+                    "long turns; merge them into one ('a*'), or make one possessive ('a*+')")
         return None
 
     return walk(tree)
@@ -724,29 +725,107 @@ def _first_of(op, av) -> tuple[frozenset, bool]:
 
 
 _SINGLE = ("LITERAL", "NOT_LITERAL", "ANY", "IN")
+_MAXREPEAT = re._constants.MAXREPEAT  # type: ignore[attr-defined]
+
+
+def _unwrapped(body) -> list:
+    """A repeated ``body`` seen through the groups that hold all of it: ``([a-z ])*``
+    repeats what ``(?:[a-z ])*`` and ``[a-z ]*`` do."""
+    while len(body) == 1 and str(body[0][0]) in ("SUBPATTERN", "ATOMIC_GROUP"):
+        op, av = body[0]
+        body = av[3] if str(op) == "SUBPATTERN" else av
+    return list(body)
+
+
+def _chars_in(seq) -> frozenset:
+    """The characters of :data:`_ALPHABET` a match of ``seq`` can hold (every character
+    when unsure)."""
+    chars: set = set()
+    for op, av in seq:
+        name = str(op)
+        if name in _SINGLE:
+            chars |= _first_of(op, av)[0]
+        elif name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue
+        elif name in ("SUBPATTERN", "ATOMIC_GROUP", "BRANCH") or name in _REPEATS:
+            for sub in _children(op, av):
+                chars |= _chars_in(sub)
+        else:
+            return _ALPHABET
+    return frozenset(chars)
+
+
+#: The most strings :func:`_strings` lists for a repeated group.
+_MAX_STRINGS = 256
+
+
+def _strings(seq) -> frozenset | None:
+    """The strings ``seq`` matches when they are few (literals, small classes,
+    alternatives, short bounded repeats), else None."""
+    out = {""}
+    for op, av in seq:
+        name = str(op)
+        if name == "LITERAL":
+            each: frozenset | None = frozenset(chr(av))
+        elif name == "IN":
+            each = _class_chars(av)
+            each = each if len(each) <= 8 else None
+        elif name == "SUBPATTERN":
+            each = _strings(av[3])
+        elif name == "BRANCH":
+            alts = [_strings(alt) for alt in av[1]]
+            each = None if any(a is None for a in alts) else frozenset().union(*alts)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and av[1] is not _MAXREPEAT and av[1] <= 4:
+            one = _strings(av[2])
+            each = None if one is None else frozenset(
+                "".join(p) for k in range(av[0], av[1] + 1)
+                for p in itertools.product(one, repeat=k)
+                if len(one) ** k <= _MAX_STRINGS)
+        else:
+            each = None
+        if each is None or len(out) * len(each) > _MAX_STRINGS:
+            return None
+        out = {a + b for a in out for b in each}
+    return frozenset(out)
+
+
+def _same_text(a: list, b: list) -> bool:
+    """Whether repetitions of ``a`` and of ``b`` (unwrapped bodies) can match the same
+    text; conservative: when unsure, yes when they can start alike."""
+    one_a = len(a) == 1 and str(a[0][0]) in _SINGLE
+    one_b = len(b) == 1 and str(b[0][0]) in _SINGLE
+    if one_a and one_b:
+        return bool(_first(a)[0] & _first(b)[0])
+    if one_a or one_b:  # a run of one class takes the other's text when it holds all of it
+        run, other = (a, b) if one_a else (b, a)
+        held = _chars_in(other)
+        return bool(held) and held <= _first(run)[0]
+    sa, sb = _strings(a), _strings(b)
+    if sa is not None and sb is not None:
+        twice_a = sa | {x + y for x in sa for y in sa}
+        twice_b = sb | {x + y for x in sb for y in sb}
+        return bool((twice_a & twice_b) - {""})
+    return bool(_first(a)[0] & _first(b)[0])
 
 
 def _adjacent_runs(seq) -> bool:
-    """Whether ``seq`` holds two unbounded (or long) greedy/lazy repetitions of single
-    characters that can match the same character with nothing between them but what can
-    match the empty string (``a*a*``, ``[a-z ]*\\s?[a-z ]*``): a run of such characters can
-    be split between them in many ways, and the search tries each at every start."""
-    from re import _constants as c  # type: ignore[attr-defined]
-
-    before: frozenset | None = None
+    """Whether ``seq`` holds two unbounded (or long) greedy/lazy repetitions that can match
+    the same text with nothing between them but what can match the empty string (``a*a*``,
+    ``[a-z ]*\\s?[a-z ]*``, ``([a-z ])*([a-z ])*``, ``(?:ab|cd)*(?:ab|ef)*``): a run of
+    such text can be split between them in many ways, and the search tries each at every
+    start."""
+    before: list = []
     for op, av in seq:
         name = str(op)
-        single = (name in ("MAX_REPEAT", "MIN_REPEAT") and (av[1] is c.MAXREPEAT or av[1] > 16)
-                  and len(av[2]) == 1 and str(av[2][0][0]) in _SINGLE)
-        if single:
-            chars = _first(av[2])[0]
-            if before is not None and before & chars:
+        if name in ("MAX_REPEAT", "MIN_REPEAT") and (av[1] is _MAXREPEAT or av[1] > 16):
+            body = _unwrapped(av[2])
+            if any(_same_text(prev, body) for prev in before):
                 return True
-            # one that must match a character of its own separates the runs around it
-            before = chars if before is None or av[0] >= 1 else before | chars
+            # one that must match some text of its own separates the runs around it
+            before = [body] if av[0] >= 1 else [*before, body]
             continue
         if not _first_of(op, av)[1]:  # something that must consume a character
-            before = None
+            before = []
     return False
 
 

@@ -738,7 +738,7 @@ def parse_description(text: str | None, language: str) -> dict:
     """Inverse of :func:`describe_code`; free text before any ``Key:`` line is the definition."""
     out: dict = {"definition": {}, "include": {}, "exclude": {}, "label": {}, "examples": [],
                  "patterns": [], "exclude_patterns": [], "construct": None, "note": None,
-                 "id": None}
+                 "id": None, "dropped": []}
     if not text or not text.strip():
         return out
     current: tuple[str, str | None] | None = None
@@ -769,10 +769,14 @@ def parse_description(text: str | None, language: str) -> dict:
             if kind == "regex":
                 try:
                     re.compile(value)
-                except re.error:
-                    continue  # an unusable regex from another tool is dropped, not fatal
-                if regex_hazard(value) or _empty_only(value) or \
-                        regex_composition_problem(value):
+                except re.error as exc:
+                    # an unusable regex from another tool is dropped (with a note), not fatal
+                    out["dropped"].append((value, f"not a valid regular expression ({exc})"))
+                    continue
+                why = (regex_hazard(value) or _empty_only(value)
+                       or regex_composition_problem(value))
+                if why:
+                    out["dropped"].append((value, why))
                     continue  # so is one that could hang the coder, never code, or means
                     # something else once its accents are composed
             elif not tokenize(value):
@@ -950,6 +954,8 @@ class CodeTree:
         self.by_guid: dict[str, str] = {}
         self.taken: set[str] = set()
         self.labels: set[str] = set()  # labels given so far, case-folded
+        #: notes on the regexes of descriptions left out (invalid or hazardous)
+        self.dropped: list[str] = []
 
     def unique_label(self, name: str, recorded: bool) -> str:
         """``name``, or ``name (2)``, ``name (3)``... when an earlier code has that label
@@ -996,6 +1002,9 @@ class CodeTree:
             # another program, kept whole as the definition
             info = {**parse_description(None, self.language),
                     "definition": {self.language: desc.text.strip()}}
+        for value, why in info["dropped"]:
+            self.dropped.append(f"code {quoted(name)}: the regex {quoted(value)} of its "
+                                f"description was left out: {why}")
         cid = self.unique(info["id"], name)
         label = {self.language: self.unique_label(name, info["id"] is not None)}
         for lang, text in info["label"].items():
@@ -1029,7 +1038,10 @@ def meta_from_origin(origin: str | None) -> dict:
 
 
 def codebook_from_refi_root(root: ET.Element, *, path: str, language: str | None,
-                        default_name: str) -> tuple[Codebook, dict[str, str]]:
+                        default_name: str, notes: list[str] | None = None
+                        ) -> tuple[Codebook, dict[str, str]]:
+    """The codebook of a REFI-QDA root element and ``{GUID: code id}``; ``notes`` (when
+    given) gets a line per regex of a code description left out (invalid or hazardous)."""
     check_sizes(root, path=path)  # before anything is built from a name of megabytes
     meta = meta_from_origin(root.get("origin"))
     lang = language or meta.get("language") or "id"
@@ -1041,6 +1053,8 @@ def codebook_from_refi_root(root: ET.Element, *, path: str, language: str | None
     tree = CodeTree(lang, path)
     cb = tree.build(codes_el, name=meta.get("name") or root.get("name") or default_name,
                     version=meta.get("version") or "1")
+    if notes is not None:
+        notes.extend(tree.dropped)
     return cb, tree.by_guid
 
 

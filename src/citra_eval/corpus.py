@@ -40,7 +40,7 @@ from ._files import (
     read_text_file,
     write_text,
 )
-from ._safezip import DOCX_LIMITS, read_zip_bytes
+from ._safezip import DOCX_LIMITS, read_zip_bytes, refuse_dtd
 from ._validation import check_bool, check_names, check_type
 from ._yaml import LineDict, load_yaml
 from .errors import InputError, Problem
@@ -63,6 +63,10 @@ SEGMENT_COLUMNS = ["doc_id", "segment_id", "speaker", "role", "start", "end", "t
 #: memory and time grow with every turn (measured in benchmarks/bench_transcripts.py), and a
 #: long interview has a few thousand.
 MAX_TURNS = 200_000
+#: Bytes a text transcript (``.txt``, ``.md``, ``.vtt``, ``.srt``) may hold: memory grows
+#: with the text (about 45 times its size in ``code``), and a long interview is well under
+#: 1 MiB. (A ``.docx`` has the archive limits of ``_safezip.DOCX_LIMITS``.)
+MAX_TRANSCRIPT_BYTES = 16 << 20
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 #: A timestamp opening a line, as transcription tools write it: ``[00:04:12]``,
 #: ``(00:04:12)`` or a bare ``00:04:12`` followed by a space or tab (also ``4:12``, with
@@ -639,6 +643,9 @@ def _norm_ts(ts: str | None) -> str | None:
 
 _CUE_TIME_RE = re.compile(
     r"^\s*(?P<a>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<b>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
+#: What a cue's timing line with a typo still looks like: a time, then an arrow
+#: (``00:00:3,000 -->``, ``00:00:03.000 -> 00:00:04.000``, ``0:03 --> 0:04``).
+_LOOSE_TIME_RE = re.compile(r"^\s*\d[\d:.,]*\s*(?:-+>|\u2013>|\u2014>|\u2192)")
 _VOICE_RE = re.compile(r"<v(?:\.[\w.\-]+)?\s+([^>]+)>")
 _TAG_RE = re.compile(r"</?[^>]*>")
 #: A speaker's name opening a cue's line: ``Name: ``, or ``- Name: `` as subtitle dialogue
@@ -699,8 +706,15 @@ def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> Pa
     while i < len(lines):
         m = _CUE_TIME_RE.match(lines[i])
         if m is None:
+            if _LOOSE_TIME_RE.match(lines[i]):  # a cue would be dropped, text and all
+                raise InputError(
+                    f"the timing line is not understood: {lines[i].strip()!r}; write it as "
+                    f"'00:00:01{',' if fmt == 'srt' else '.'}000 --> "
+                    f"00:00:04{',' if fmt == 'srt' else '.'}000' (hours:minutes:seconds and "
+                    "milliseconds, two digits each but the milliseconds)", path=path, line=i + 1)
             i += 1
             continue
+        _check_cue_times(m.group("a"), m.group("b"), path, i + 1)
         j = i + 1
         payload = []
         # a cue ends at a blank line, or at the next cue's number and timing line when no
@@ -746,6 +760,23 @@ def _parse_subtitles(text: str, path: str, fmt: str, meta: Mapping | None) -> Pa
             pos += len(joined)
     body = "".join(body_parts)
     return ParsedTranscript(doc_id, path, fmt, _attrs(front, path), body, turns, id_line)
+
+
+def _check_cue_times(start: str, end: str, path: str, line: int) -> None:
+    """Refuse a cue's times with minutes or seconds of 60 or more, or an end before the
+    start (a typo: the cue would be placed wrongly)."""
+    def seconds(value: str) -> float:
+        *hours, minutes, secs = re.split(r":", value.replace(",", "."))
+        for what, part in (("minutes", minutes), ("seconds", secs.split(".")[0])):
+            if int(part) >= 60:
+                raise InputError(f"the {what} ({int(part)}) of the time {value} must be below "
+                                 "60; correct the timing line", path=path, line=line)
+        return int(hours[0] if hours else 0) * 3600 + int(minutes) * 60 + float(secs)
+
+    begins = seconds(start)
+    if seconds(end) < begins:
+        raise InputError(f"the cue ends ({end}) before it starts ({start}); correct the timing "
+                         "line", path=path, line=line)
 
 
 def _meta_dict(meta: Mapping | None) -> LineDict:
@@ -842,6 +873,12 @@ def _read_docx(path: Path) -> tuple[str, list[str]]:
     members = read_zip_bytes(data, path=spath, limits=DOCX_LIMITS,
                              what=".docx document",
                              hint="open it in a word processor and save it again as .docx")
+    if "word/document.xml" not in members:
+        raise InputError("not a Word document: word/document.xml missing; open it in a word "
+                         "processor and save it again as .docx", path=spath)
+    # python-docx reads entities as nothing (a paragraph using one would vanish): no DTDs
+    for name, part in members.items():
+        refuse_dtd(part, path=spath, member=name, what="a Word document")
     # python-docx builds a tree of the whole document: count its paragraphs first
     _check_count(len(_PARAGRAPH_TAG.findall(members.get("word/document.xml", b""))),
                  "paragraphs", spath, None)
@@ -1317,10 +1354,24 @@ def _read_one(f: Path) -> ParsedTranscript:
         parsed = parse_transcript(text or " ", path=f, fmt="docx")
         parsed.notes = notes
         return parsed
-    data = f.read_bytes()
+    data = _limited_bytes(f)
     if suffix in (".vtt", ".srt"):
         return parse_transcript(decode_utf8(data, f), path=f, fmt=suffix[1:], meta=_sidecar(f))
     return parse_transcript(data, path=f, fmt=suffix[1:])
+
+
+def _limited_bytes(f: Path) -> bytes:
+    """The bytes of a text transcript, refused past :data:`MAX_TRANSCRIPT_BYTES` (naming the
+    line where the limit is crossed) before the rest is read."""
+    limit = MAX_TRANSCRIPT_BYTES
+    with open(f, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"the transcript is more than the limit of {limit:,} bytes "
+                         f"(corpus.MAX_TRANSCRIPT_BYTES), which it crosses on this line; split "
+                         "it into several transcripts", path=os.fspath(f),
+                         line=data.count(b"\n", 0, limit) + 1)
+    return data
 
 
 def read_transcripts(path: str | os.PathLike | Iterable[str | os.PathLike], *,

@@ -27,6 +27,7 @@ import pandas as pd
 
 from ._files import check_columns_unique, csv_rows, read_text_file, restore_cell, unique_stem
 from ._memos import check_memos, read_memos
+from ._refi import ID_OK
 from ._validation import check_codings, check_corpus
 from ._yaml import read_yaml_file
 from .autocoding import QUESTION_PREFIX
@@ -65,6 +66,8 @@ DETECTORS: dict[str, tuple[re.Pattern, Callable[[str], bool]]] = {
     "nik": (re.compile(_NIK), lambda m: len(re.sub(r"\D", "", m)) == 16),
 }
 _TOKEN = {"email": "EMAIL", "phone": "TELEPON", "nik": "NIK"}
+#: The characters of a document id (:data:`~citra_eval._refi.ID_OK`), which names a file.
+_ID_CHARS = re.compile(r"[A-Za-z0-9_.\-]+")
 #: A token's word (``EMAIL-1``), bracketed or not, ignoring case: one the inputs already
 #: hold is never handed out.
 _TOKEN_WORD = re.compile(rf"(?<!\w)({'|'.join(_TOKEN.values())})-(\d+)(?!\w)", re.IGNORECASE)
@@ -338,11 +341,15 @@ class _Replacer:
         found = self.find(value)
         return _apply(value, [(s, e, r) for s, e, _, r in found]), [k for _, _, k, _ in found]
 
-    def doc_id(self, value: str) -> str:
+    def doc_id(self, value: str) -> tuple[str, list[str]]:
         """A document id (often a file name such as ``wawancara_Budi``) with names and
-        identifiers replaced; ``_`` counts as a word separator here."""
+        identifiers replaced (a detected value's token without its brackets, ``TELEPON-1``:
+        an id holds none), and the names found in it; ``_`` counts as a word separator
+        here."""
         found = self.find(value.replace("_", " "))  # same length: the spans fit ``value``
-        return _apply(value, [(s, e, r) for s, e, _, r in found])
+        return (_apply(value, [(s, e, r if kind == "name" else r.strip("[]"))
+                               for s, e, kind, r in found]),
+                [value[s:e] for s, e, kind, _ in found if kind == "name"])
 
 
 def source_with_replacements(text: str, ends: list[str],
@@ -568,7 +575,8 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
         codings, maps, lambda v: rep.string(v), rows, inside, "coding")
     new_memos = None if memos is None else _remap_table(
         memos, maps, lambda v: rep.string(v), rows, inside, "memo")
-    ids = _new_doc_ids(corpus.doc_ids, rep)
+    ids = _new_doc_ids(corpus.doc_ids, rep, entries,
+                       None if isinstance(key, Mapping) else os.fspath(key))
     if ids:
         new_corpus, new_codings, new_memos = _rename_docs(new_corpus, ids, new_codings,
                                                           new_memos)
@@ -689,10 +697,30 @@ def _file_line(corpus: Corpus, doc: str, pos: int) -> int | str:
     return seg_line - text.count("\n", pos, seg_start)
 
 
-def _new_doc_ids(doc_ids: list[str], rep: _Replacer) -> dict[str, str]:
-    """``{old: new}`` for the document ids that hold a name or identifier."""
-    out = {d: rep.doc_id(d) for d in doc_ids}
-    out = {d: n for d, n in out.items() if n != d}
+def _new_doc_ids(doc_ids: list[str], rep: _Replacer,
+                 entries: Mapping[str, tuple[str, int | None]], key_path: str | None
+                 ) -> dict[str, str]:
+    """``{old: new}`` for the document ids that hold a name or identifier. A new id must be
+    an id (:data:`~citra_eval._refi.ID_OK`): it names the transcript's file, so a pseudonym
+    with ``/`` or ``..`` would write outside the output folder; the key line of the pseudonym
+    that breaks it is named."""
+    found = {d: rep.doc_id(d) for d in doc_ids}
+    out = {d: n for d, (n, _) in found.items() if n != d}
+    by_norm = {_norm_name(name): (name, *entry) for name, entry in entries.items()}
+    problems = []
+    for d, n in out.items():
+        used = [by_norm[_norm_name(v.replace("_", " "))] for v in found[d][1]]
+        if ID_OK.match(n) or not used:  # (an id that was no id before stays for the writer)
+            continue
+        # the pseudonym with a character no id holds; else the first (e.g. '_x' opening it)
+        name, pseud, line = next((u for u in used if not _ID_CHARS.fullmatch(u[1])), used[0])
+        problems.append(Problem(
+            key_path, f"{'' if key_path else 'key: '}the pseudonym {pseud!r} of {name!r} would "
+            f"become part of the document id {n!r} (now {d!r}), which names its file; an id "
+            "holds only letters, digits, '_', '-' or '.' and starts with a letter or digit: "
+            "choose another pseudonym", line))
+    if problems:
+        raise InputError(problems=problems)
     # two ids that become one (INF01 and INF01's file) stay two, also ignoring case (the
     # id names <id>.txt); no Windows device name (Con.txt)
     taken = {d.casefold() for d in doc_ids if d not in out}
@@ -1208,7 +1236,7 @@ def name_finder(names: Mapping[str, str]) -> Callable[[str], list[str]]:
 def _read_report(key) -> pd.DataFrame:
     if isinstance(key, pd.DataFrame):
         frame = key
-        path = None
+        path = lines = None
     else:
         path = os.fspath(key)
 
@@ -1222,6 +1250,7 @@ def _read_report(key) -> pd.DataFrame:
         # cells the writer neutralised against formula injection ('+62 ...) read back as
         # they were written from
         frame = frame.apply(lambda col: col.map(restore_cell))
+        lines = _row_lines(text, path, len(frame))
     missing = [c for c in ("doc_id", "field", "start", "end", "original", "replacement")
                if c not in frame.columns]
     if missing:
@@ -1235,7 +1264,32 @@ def _read_report(key) -> pd.DataFrame:
             raise InputError(f"column {col!r} of the key must hold whole numbers for text rows",
                              path=path)
         frame[col] = frame[col].where(~text, num)
+    _check_original_ids(frame, path, lines)
     return frame
+
+
+def _row_lines(text: str, path: str, n: int) -> list[int] | None:
+    """The file line each of the ``n`` rows of a key CSV starts on (None when the rows do not
+    line up with them)."""
+    lines = [line for line, row in csv_rows(text, path) if row][1:]
+    return lines if len(lines) == n else None
+
+
+def _check_original_ids(report: pd.DataFrame, path: str | None, lines: list[int] | None
+                        ) -> None:
+    """The original id of each renamed document must be an id: reidentify writes
+    ``<original id>.txt``, so a key changed to hold ``../x`` would write outside its output
+    folder."""
+    problems = []
+    for i, (place, old) in enumerate(zip(report["field"], report["original"], strict=True)):
+        if place == "doc_id" and not (isinstance(old, str) and ID_OK.match(old)):
+            problems.append(Problem(
+                path, f"{'' if path else 'key: '}the original document id {old!r} is not a "
+                "document id (letters, digits, '_', '-' or '.', starting with a letter or "
+                "digit; it names the file written): use the key pseudonymise wrote",
+                None if lines is None else lines[i]))
+    if problems:
+        raise InputError(problems=problems)
 
 
 # ------------------------------------------------------------------ sharing what was pseudonymised

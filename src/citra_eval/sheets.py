@@ -55,7 +55,7 @@ from ._passages import (
     grapheme_boundary,
     without_quote_marks,
 )
-from ._safezip import parse_xml, read_zip
+from ._safezip import parse_xml, read_zip, refuse_dtd
 from ._validation import (
     check_choice,
     check_codebook,
@@ -528,6 +528,8 @@ def _read_xlsx(path: Path, coder: str | None = None,
     spath = os.fspath(path)
     # size, ratio and entry limits before openpyxl inflates anything
     members = read_zip(path, what="workbook", hint=_RESAVE)
+    for name, part in members.items():  # as in a .qdpx: no DTDs, entities, external references
+        refuse_dtd(part, path=spath, member=name, what="a workbook")
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl's own errors on broken files

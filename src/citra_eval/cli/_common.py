@@ -218,6 +218,11 @@ def check_outputs(*, inputs: Mapping[str, str | Iterable[str] | None],
         managed = set(managed)
         problems += _clashes(flag, path, ins, managed=managed)
         target = _real(path)
+        # its own entries are replaced wholesale: a link there is refused, as for files
+        problems += [Problem(os.path.join(path, m), f"this is a symbolic link in {flag}, "
+                             "where the command writes its own entry, and writing would "
+                             "replace it; remove the link or choose another folder")
+                     for m in sorted(managed) if (target / m).is_symlink()]
         if target.is_dir() and not force:
             other = sorted(p.name for p in target.iterdir() if p.name not in managed)
             if other:

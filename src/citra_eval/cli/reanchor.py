@@ -157,9 +157,17 @@ def _check_writable(paths: list[str]) -> None:
     for a file that is then refused."""
     problems = [Problem(os.fspath(p), f"cannot write this file: {why}")
                 for f in paths for p in (Path(f), _backup(f))
-                if (why := output_path_problem(p)) is not None]
+                if (why := output_path_problem(p) or _folder_problem(p)) is not None]
     if problems:
         raise InputError(problems=problems)
+
+
+def _folder_problem(path: Path) -> str | None:
+    """Why a folder standing where a file goes cannot be replaced, or None."""
+    if path.is_dir() and not path.is_symlink():
+        return ("this is a folder, not a regular file, and the file cannot be written there; "
+                "move or rename the folder")
+    return None
 
 
 def _plan(path: str, codings: pd.DataFrame, corpus: Corpus,

@@ -195,7 +195,8 @@ class _Reader:
         self.ours = (root.get("origin") or "").startswith("citra_eval")
         self.notes: list[str] = []
         self.codebook, self.code_ids = codebook_from_refi_root(
-            root, path=path, language=language, default_name=Path(path).stem)
+            root, path=path, language=language, default_name=Path(path).stem,
+            notes=self.notes)
         _refuse_shared_guids(root, path)
         #: {GUID: [coder name, codings]} of users codings name but the project lacks
         self.undeclared: dict[str, list] = {}
