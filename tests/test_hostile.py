@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -1573,3 +1574,28 @@ def test_an_output_file_name_never_leaves_its_folder(name):
 
     with pytest.raises(ValueError, match="one file name"):
         unique_stem(name, set())
+
+
+def test_09_a_regex_left_out_of_a_qdc_or_qdpx_codebook_is_said(tmp_path):
+    """Session 15: reading a codebook alone (``codebook_from_qdc``/``codebook_from_qdpx``,
+    ``qdpx import x.qdc``) left a code description's hazardous regex out in silence; the
+    project import already noted it."""
+    import citra_eval as ce
+
+    cb = ce.Codebook.load(write(tmp_path, {"cb.yaml": _evil_codebook("(b+)x")}) / "cb.yaml")
+    good = tmp_path / "good.qdc"
+    ce.codebook_to_qdc(cb, good)
+    evil = tmp_path / "evil.qdc"
+    data = good.read_bytes()
+    assert b"Regex: (b+)x" in data
+    evil.write_bytes(data.replace(b"Regex: (b+)x", b"Regex: " + EVIL.encode()))
+    said = f"the regex '{EVIL}' of its description was left out"
+    with pytest.warns(UserWarning, match=re.escape(said)):
+        back = ce.codebook_from_qdc(evil)
+    assert all(p.text != EVIL for cid in back.ids for p in back[cid].patterns)
+    assert any(p.text == "bermitra" for cid in back.ids for p in back[cid].patterns)
+    out = tmp_path / "imported"
+    r = cli("qdpx", "import", evil, "--out", out, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert f"note: code 'kerja_sama': {said}" in r.stderr or said in r.stderr, r.stderr
+    assert r.stderr.count(said) == 1, r.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1104,11 +1105,20 @@ def codebook_from_qdc(path: str | os.PathLike, *, language: str | None = None) -
     if root.tag not in ("CodeBook", "Project"):
         raise InputError(f"not a REFI-QDA codebook: the root element is <{root.tag}>, expected "
                          "<CodeBook>", path=spath)
+    notes: list[str] = []
     cb, _ = codebook_from_refi_root(root, path=spath, language=language,
-                                    default_name=Path(spath).stem)
+                                    default_name=Path(spath).stem, notes=notes)
     if not cb.codes:
         raise InputError("the codebook has no codes", path=spath)
+    _warn_left_out(notes, spath)
     return cb
+
+
+def _warn_left_out(notes: list[str], path: str) -> None:
+    """One warning per regex of a code description left out, as a project import notes it
+    (the codebook is usable without it, so not an error)."""
+    for note in notes:
+        warnings.warn(f"{path}: {note}", UserWarning, stacklevel=3)
 
 
 
@@ -1148,8 +1158,10 @@ def codebook_from_qdpx(path: str | os.PathLike, *, language: str | None = None,
     spath = os.fspath(path)
     members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)", lazy=True)
     root = project_root(members, spath)
+    notes: list[str] = []
     cb, _ = codebook_from_refi_root(root, path=spath, language=language,
-                                default_name=Path(spath).stem)
+                                    default_name=Path(spath).stem, notes=notes)
+    _warn_left_out(notes, spath)
     return cb
 
 
