@@ -13,17 +13,20 @@ after the edit point at shifted characters: :func:`check_anchors` lists them, an
    ``min_similarity`` (turn, then document).
 
 A coding that covered a whole turn (a sheet mark) covers the whole edited turn, not the part
-that aligns best, at every step: its turn is tried whole before any fuzzy search, and an
-exact or loose match that ends at the turn's end, of a coding that began at the turn's start,
-had words added before it. One that begins at its turn's start and ends before the turn's
-end, while the codings just after it moved by exactly the characters now after it in the
-turn, had words added after it (also when its own text did not move): it covers the whole
-turn too. When nothing after it is coded, only the codings file can say that a coding was of
-its whole turn: a coding with ``whole_turn`` true (``sheet import`` writes it for a sheet's
-marks) whose text is found in a turn, at its offsets or moved, covers that whole turn; one
-found by no step covers the turn its ``segment_id`` names, when its old text ran over the
-whole of it and is at least :data:`MARKED_MIN_SIMILARITY` like it (a turn edited past
-``min_similarity``).
+that aligns best, whichever step finds it: its turn is tried whole before any fuzzy search,
+and an exact or loose match covers its whole turn when it began at its old turn's start (its
+text begins the turn now, or its old start, moved as the nearest coding above it moved, or
+not at all when nothing above it is coded, is the turn's start) and ended at its old turn's
+end (its text ends the turn now, or the codings just after it moved by exactly the
+characters now after it in the turn more than it did): words were added at its start, its
+end, or both. A coding of one sentence of several fails at one end at least. Where no
+coding tells (words added at a turn's end, nothing coded after it; words added at the start
+of a turn that also moved, nothing coded above it: the same codings and the same edited
+transcript also come from a coding of part of the turn), only the codings file can: a
+coding with ``whole_turn`` true (``sheet import`` writes it for a sheet's marks) whose text
+is found in a turn, at its offsets or moved, covers that whole turn; one found by no step
+covers the turn its ``segment_id`` names, when its old text ran over the whole of it and is
+at least :data:`MARKED_MIN_SIMILARITY` like it (a turn edited past ``min_similarity``).
 
 A coding whose text is found in more than one place at the first step that finds it is
 *ambiguous*, unless exactly one of the places is its old place moved by the shift of the
@@ -129,7 +132,7 @@ class ReanchorResult:
     report : DataFrame
         One row per drifted coding, per coding whose text is at its offsets but in
         another turn than its ``segment_id``, and per coding of a whole turn widened to the
-        words added at the turn's end (columns :data:`REANCHOR_COLUMNS`): ``row``,
+        words added to the turn (columns :data:`REANCHOR_COLUMNS`): ``row``,
         ``line`` (file line, when known), the coding's ``doc_id, segment_id, start, end,
         code, coder, text``; ``status`` (``moved``, ``ambiguous`` or ``lost``); ``how`` it was found
         (``exact``, ``loose`` or ``fuzzy``, with ``-turn`` or ``-document``: where; ``whole``: a
@@ -259,7 +262,7 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
             continue
         searched[i] = finder.find(r)
     _prefer_the_shift(records, searched)
-    _grown_at_the_end(records, searched, finder)
+    _whole_turns(records, searched, finder)
     report = []
     for i, r in enumerate(records):
         if i not in searched:
@@ -306,7 +309,8 @@ def _prefer_the_shift(records: list[dict], found: dict[int, tuple]) -> None:
         r = records[i]
         around = shifts.get(r["doc_id"], [])
         k = bisect.bisect_right(around, (r["start"], math.inf))  # the first one after it
-        before_or_after = [d for _, d in around[max(k - 1, 0):k + 1]]
+        before_or_after = ([around[k - 1][2]] if k else []) + (
+            [around[k][1]] if k < len(around) else [])
         if len(set(before_or_after)) != 1:
             continue  # no coding around it, or an edit near it: their shifts disagree
         chosen = [p for p in places if p[0] == r["start"] + before_or_after[0]]
@@ -314,70 +318,74 @@ def _prefer_the_shift(records: list[dict], found: dict[int, tuple]) -> None:
             found[i] = ("moved", f"{how.split('-')[0]}-shift", chosen)
 
 
-def _shifts(records: list[dict], found: dict[int, tuple]) -> dict[str, list[tuple[int, int]]]:
-    """Per document, ``(old start, shift)`` of each coding that stayed or moved, sorted: how
-    far the edits before it moved it."""
-    shifts: dict[str, list[tuple[int, int]]] = {}
+def _shifts(records: list[dict], found: dict[int, tuple]
+            ) -> dict[str, list[tuple[int, int, int]]]:
+    """Per document, ``(old start, shift of its start, shift of its end)`` of each coding
+    that stayed or moved, sorted: how far the edits before its start (its end) moved it. A
+    coding of a whole turn edited at its start moved more at its end than at its start."""
+    shifts: dict[str, list[tuple[int, int, int]]] = {}
     for i, r in enumerate(records):
         if r["text"] is None:
             continue
-        status, how, places = found.get(i, ("kept", "", [(r["start"], r["end"], None)]))
+        status, _, places = found.get(i, ("kept", "", [(r["start"], r["end"], None)]))
         if status in ("kept", "moved"):
-            # a whole-turn coding widened to its edited turn moved as its end did: words
-            # added at the turn's start move the codings after them, not the turn's start
-            shift = (places[0][1] - r["end"] if how.startswith("whole")
-                     else places[0][0] - r["start"])
-            shifts.setdefault(r["doc_id"], []).append((r["start"], shift))
+            s, e = places[0][:2]
+            shifts.setdefault(r["doc_id"], []).append((r["start"], s - r["start"], e - r["end"]))
     for around in shifts.values():
         around.sort()
     return shifts
 
 
-def _grown_at_the_end(records: list[dict], found: dict[int, tuple], finder: _Finder) -> None:
-    """Widen to its whole turn a coding that covered a whole turn to which words were added
-    at its end: it begins at its turn's first character and now ends before the turn's
-    last, and the codings just after it (the nearest after its old end, all moved alike)
-    moved by exactly the characters now between its end and the turn's end more than it
-    did: that text was added there, so the turn ended where the coding did. A coding of
-    a turn's first sentence is not widened (the rest of its turn was there before, so the
-    codings after it did not move by it). A coding the file records as of its whole turn
-    (``whole_turn`` true) covers the whole turn its text is found in, with nothing coded
-    after it too. ``found`` is updated in place (how ``whole-turn``); a kept coding so
-    widened is reported as moved. Likewise a coding found at its turn's end after words
-    added at the turn's start, when the turn moved too: the nearest coding above it moved
-    by exactly as much as the turn's start did, so the coding began at its turn's start."""
+def _whole_turns(records: list[dict], found: dict[int, tuple], finder: _Finder) -> None:
+    """Give every coding that covered its whole old turn (:func:`_covered_whole_turn`) the
+    whole turn its text is found in now, when it covers only part of it. ``found`` is
+    updated in place (how ``whole-turn``); a kept coding so widened is reported as moved."""
     shifts = _shifts(records, found)
     for i, r in enumerate(records):
         if r["text"] is None:
             continue
         status, how, places = found.get(i, ("kept", "", [(r["start"], r["end"], None)]))
-        if status not in ("kept", "moved") or how.startswith(("whole", "form")) \
-                or (how.startswith("fuzzy") and not r["whole"]):
+        if status not in ("kept", "moved") or how.startswith(("whole", "marked", "form")):
             continue
         s, e = places[0][:2]
-        sid = finder.turn_of(r["doc_id"], s, e)
-        if sid is None:
-            continue
-        sids, starts, ends = finder.turns(r["doc_id"])
-        k = int(np.flatnonzero(sids == sid)[0])
-        if r["whole"]:  # recorded as a whole-turn coding (a sheet's mark)
-            if (s, e) != (int(starts[k]), int(ends[k])):
-                found[i] = ("moved", "whole-turn", [(int(starts[k]), int(ends[k]), sid)])
-            continue
-        around = shifts.get(r["doc_id"], [])
-        if status == "moved" and s > int(starts[k]) and e == int(ends[k]):
-            before = bisect.bisect_left(around, (r["start"], -math.inf)) - 1  # nearest above
-            if before >= 0 and r["start"] + around[before][1] == int(starts[k]):
-                # the turn's start moved as the coding above it: the coding began there
-                found[i] = ("moved", "whole-turn", [(int(starts[k]), e, sid)])
-            continue
-        if s != int(starts[k]) or e >= int(ends[k]):
-            continue
-        at = bisect.bisect_left(around, (r["end"], -math.inf))  # the first after its end
-        after = {d for start, d in around[at:] if start == around[at][0]} if at < len(around) \
-            else set()
-        if len(after) == 1 and after.pop() - (s - r["start"]) == int(ends[k]) - e:
-            found[i] = ("moved", "whole-turn", [(s, int(ends[k]), sid)])
+        turn = finder.turn_holding(r["doc_id"], s, e)
+        if turn is not None and turn[:2] != (s, e) and _covered_whole_turn(
+                r, how, (s, e), turn, shifts.get(r["doc_id"], [])):
+            found[i] = ("moved", "whole-turn", [turn])
+
+
+def _covered_whole_turn(r: dict, how: str, span: tuple[int, int], turn: tuple[int, int, int],
+                        around: list[tuple[int, int, int]]) -> bool:
+    """Whether coding ``r``, whose old text is found at ``span`` inside ``turn`` (``start,
+    end, segment_id`` as it is now), covered the whole of its old turn. The codings file
+    says so (``whole_turn`` true: the place a fuzzy match gives is enough), or an exact or
+    loose match shows it at both ends of the turn:
+
+    - it began at its turn's start: its text begins the turn now, or its old start moved by
+      as much as the nearest coding above it (``around``: :func:`_shifts`) moved at its end,
+      or by nothing when nothing above it is coded, lands on the turn's start (so the words
+      before it in the turn were added there);
+    - it ended at its turn's end: its text ends the turn now, or the codings just after it
+      (the nearest after its old end, all moved alike) moved by exactly the characters now
+      after it in the turn more than it did (so those were added there).
+
+    A coding of one sentence of several fails at one end at least: the rest of its turn was
+    there before, so nothing around it moved by it. When nothing is coded after it and its
+    text no longer ends its turn, or when the turn moved and nothing is coded above it,
+    nothing but ``whole_turn`` tells: the same codings and the same edited transcript also
+    come from a coding of part of the turn."""
+    if r["whole"]:
+        return True
+    if how.startswith("fuzzy"):
+        return False  # an alignment's ends say nothing of the turn's
+    (s, e), (ts, te, _) = span, turn
+    k = bisect.bisect_left(around, (r["start"], -math.inf))  # the first at or after its start
+    began = s == ts or r["start"] + (around[k - 1][2] if k else 0) == ts
+    at = bisect.bisect_left(around, (r["end"], -math.inf))  # the first at or after its end
+    first = around[at][0] if at < len(around) else None
+    after = {d for start, d, _ in around[at:] if start == first}
+    ended = e == te or (len(after) == 1 and after.pop() - (e - r["end"]) == te - e)
+    return began and ended
 
 
 def _same_form(held: str, text: str) -> bool:
@@ -438,11 +446,17 @@ class _Finder:
                                 seg["start"].to_numpy(np.int64), seg["end"].to_numpy(np.int64))
         return self._turns[doc]
 
-    def turn_of(self, doc: str, s: int, e: int) -> int | None:
-        """The turn holding ``[s, e)`` entirely, or None."""
+    def turn_holding(self, doc: str, s: int, e: int) -> tuple[int, int, int] | None:
+        """``(start, end, segment_id)`` of the turn holding ``[s, e)`` entirely, or None."""
         sids, starts, ends = self.turns(doc)
         inside = np.flatnonzero((starts <= s) & (e <= ends))
-        return int(sids[inside[0]]) if len(inside) else None
+        return (int(starts[inside[0]]), int(ends[inside[0]]), int(sids[inside[0]])) \
+            if len(inside) else None
+
+    def turn_of(self, doc: str, s: int, e: int) -> int | None:
+        """The ``segment_id`` of the turn holding ``[s, e)`` entirely, or None."""
+        turn = self.turn_holding(doc, s, e)
+        return None if turn is None else turn[2]
 
     def other_turn(self, r: dict) -> int | None:
         """The turn holding coding ``r``'s span when that is not the turn its
@@ -466,50 +480,32 @@ class _Finder:
             return None
         return s, e, int(sids[k])
 
-    def whole_turn(self, doc: str, old: str,
-                   place: tuple[int, int, int]) -> tuple[int, int, int] | None:
-        """The whole turn of a fuzzy match, when ``old`` covered a whole turn (a sheet mark)
-        whose text was edited at an end: the best-aligned span leaves the edited end out,
-        but the coding was of the turn, so it covers the whole new turn."""
+    def whole_turn(self, doc: str, old: str, sid: int,
+                   threshold: float) -> tuple[int, int, int] | None:
+        """``(start, end, segment_id)`` of turn ``sid`` when ``old`` (a coding's text before
+        the edit) ran from the turn's first character to its last (:func:`spans_whole`) and
+        is at least ``threshold`` like it: the coding was of that whole turn, whose text was
+        since edited, so it covers the whole edited turn, not the part that aligns best."""
         sids, starts, ends = self.turns(doc)
-        k = int(np.flatnonzero(sids == place[2])[0])
-        s, e = int(starts[k]), int(ends[k])
-        turn = self.corpus.text(doc)[s:e]
-        if (s, e) == place[:2] or similarity(old, turn) < self.min_similarity \
-                or not spans_whole(old, turn):
-            return None
-        return s, e, place[2]
-
-    def whole_edited_turn(self, r: dict, place: tuple[int, int, int] | None = None
-                          ) -> tuple[str, tuple[int, int, int]] | None:
-        """``(how, whole turn)`` when coding ``r`` covered a whole turn whose text was edited,
-        so that it covers the whole edited turn; else None.
-
-        Without ``place``: the turn ``r``'s ``segment_id`` names is at least
-        ``min_similarity`` like the old text and the old text ran from its first character
-        to its last (:func:`spans_whole`): tried before any fuzzy search, which a whole
-        turn needs not (how ``whole``, also when only words inside the turn changed). With
-        ``place`` (an exact or loose match in that turn): the old text still begins where
-        the turn begins (nothing before the turn changed, and the coding began at the
-        turn's first character) and is found at the turn's end, with words added before
-        it: words added at the turn's start, the coding was of the whole turn."""
-        sids, starts, ends = self.turns(r["doc_id"])
-        own = np.flatnonzero(sids == r["segment_id"])
+        own = np.flatnonzero(sids == sid)
         if not len(own):
             return None
-        s, e, sid = int(starts[own[0]]), int(ends[own[0]]), r["segment_id"]
-        if place is not None:
-            if place[2] == sid and r["start"] == s and place[1] == e and place[0] > s:
-                return "whole", (s, e, sid)
+        s, e = int(starts[own[0]]), int(ends[own[0]])
+        turn = self.corpus.text(doc)[s:e]
+        if not turn or similarity(old, turn) < threshold or not spans_whole(old, turn):
             return None
-        old, turn = r["text"], self.corpus.text(r["doc_id"])[s:e]
-        if len(old) < FUZZY_MIN_LENGTH or not turn \
-                or similarity(old, turn) < self.min_similarity or not spans_whole(old, turn):
-            return None
-        return "whole", (s, e, sid)
+        return s, e, sid
 
     def find(self, r: dict) -> tuple[str, str | None, list[tuple[int, int, int | None]]]:
-        """``(status, how, places)`` for one drifted coding."""
+        """``(status, how, places)`` for one drifted coding.
+
+        A coding of a whole turn whose text was edited covers the whole edited turn: its own
+        turn (the one its ``segment_id`` names) is tried whole before any fuzzy search
+        (which a whole turn needs not), a fuzzy match in another turn is widened to it, and
+        one found by no step that the file records as of its whole turn (``whole_turn``
+        true) covers its own turn when at least :data:`MARKED_MIN_SIMILARITY` like it (how
+        ``marked-turn``: a turn edited past ``min_similarity`` is still the turn it was
+        of). Exact and loose matches are widened afterwards (:func:`_whole_turns`)."""
         doc, old = r["doc_id"], r["text"]
         text = self.corpus.text(doc)
         sids, starts, ends = self.turns(doc)
@@ -523,44 +519,25 @@ class _Finder:
                 text, old, lo, hi, min_similarity=self.min_similarity)]),
         ]
         for how, search in searches:
-            if how == "fuzzy":  # a whole-turn coding covers its whole edited turn
-                whole = self.whole_edited_turn(r)
+            if how == "fuzzy" and len(old) >= FUZZY_MIN_LENGTH:
+                whole = self.whole_turn(doc, old, r["segment_id"], self.min_similarity)
                 if whole is not None:
-                    return "moved", f"{whole[0]}-turn", [whole[1]]
+                    return "moved", "whole-turn", [whole]
             for where, lo, hi in scopes:
                 places = [(s, e, self.turn_of(doc, s, e)) for s, e in search(lo, hi)]
                 if how == "fuzzy":  # an alignment may run over a speaker label: clip it
                     places = [self.clipped(doc, old, s, e) for s, e, _ in places]
                 places = [p for p in places if p is not None and p[2] is not None]
-                if len(places) == 1 and how == "fuzzy" and self.whole_turn(doc, old,
-                                                                        places[0]):
-                    return "moved", f"whole-{where}", [self.whole_turn(doc, old, places[0])]
+                if len(places) == 1 and how == "fuzzy":
+                    whole = self.whole_turn(doc, old, places[0][2], self.min_similarity)
+                    if whole is not None and whole != places[0]:
+                        return "moved", f"whole-{where}", [whole]
                 if len(places) == 1:
-                    whole = self.whole_edited_turn(r, places[0])
-                    if whole is not None:
-                        return "moved", f"{whole[0]}-{where}", [whole[1]]
                     return "moved", f"{how}-{where}", places
                 if len(places) > 1:
                     return "ambiguous", f"{how}-{where}", places
-        marked = self.marked_turn(r)
+        marked = (self.whole_turn(doc, old, r["segment_id"], MARKED_MIN_SIMILARITY)
+                  if r["whole"] else None)
         if marked is not None:
             return "moved", "marked-turn", [marked]
         return "lost", None, []
-
-    def marked_turn(self, r: dict) -> tuple[int, int, int] | None:
-        """The turn coding ``r``'s ``segment_id`` names, when the file records ``r`` as of
-        its whole turn (``whole_turn`` true), its old text ran over the whole of it
-        (:func:`spans_whole`) and is at least :data:`MARKED_MIN_SIMILARITY` like it: a turn
-        edited past ``min_similarity`` is still the turn the coding was of."""
-        if not r["whole"]:
-            return None
-        sids, starts, ends = self.turns(r["doc_id"])
-        own = np.flatnonzero(sids == r["segment_id"])
-        if not len(own):
-            return None
-        s, e = int(starts[own[0]]), int(ends[own[0]])
-        turn = self.corpus.text(r["doc_id"])[s:e]
-        if not turn or similarity(r["text"], turn) < MARKED_MIN_SIMILARITY \
-                or not spans_whole(r["text"], turn):
-            return None
-        return s, e, r["segment_id"]
