@@ -959,7 +959,7 @@ def test_cross_validation_coverage_is_the_declaration_not_the_codings(one_of_thr
                                 coverage={"A": "all", "B": ["D2"]})
     with pytest.raises(ce.InputError, match=r"coverage does not say .* 'B'"):
         ce.cross_validate_coder(corpus, codings, codebook=book, coverage={"A": "all"})
-    with pytest.raises(ValueError, match="coverage must be 'all', 'documents'"):
+    with pytest.raises(ValueError, match="coverage must be one of 'all', 'documents'"):
         ce.cross_validate_coder(corpus, codings, codebook=book, coverage="some")
     with pytest.warns(ce.CoverageWarning, match="infers which documents"):
         inferred = ce.cross_validate_coder(corpus, codings, codebook=book,
