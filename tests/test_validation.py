@@ -23,6 +23,7 @@ from citra_eval._validation import (
     check_int,
     check_known,
     check_lang,
+    check_n_boot,
     check_names,
     check_roles,
     check_seed,
@@ -350,6 +351,22 @@ def test_an_option_is_one_rule_across_the_api(example, name):
     for value in allowed:
         assert repr(value) in message.split(", got ")[0], (value, message)
     assert f", got {bad!r}" in message, message
+
+
+@pytest.mark.parametrize(("bad", "none", "error", "message"), [
+    (True, True, TypeError, "n_boot must be an integer, got bool"),
+    (40.0, False, TypeError, "n_boot must be an integer, got float"),
+    ("40", True, TypeError, "n_boot must be an integer, got str"),
+    (-1, True, ValueError, "n_boot must be at least 0, got -1"),
+    (0, False, ValueError, "n_boot must be at least 1, got 0"),
+])
+def test_n_boot_is_a_count_in_check_int_words(bad, none, error, message):
+    """check_n_boot is check_int (at least 0, or 1 without 'no interval') and then enough
+    replicates for the interval; it said 'a whole number >= 0, got ...' where every other
+    count says 'an integer' and 'at least'."""
+    with pytest.raises(error, match=rf"^{re.escape(message)}$"):
+        check_n_boot(bad, 0.95, none=none)
+    assert check_n_boot(np.int64(40), 0.95) == 40 and type(check_n_boot(40, 0.95)) is int
 
 
 def test_int_and_names():

@@ -304,16 +304,12 @@ def check_n_boot(n_boot: object, ci: float, name: str = "n_boot", *, default: in
     """``n_boot`` as an ``int``: 0 (no interval; only when ``none``) or enough replicates for
     a ``ci`` percentile interval (:func:`n_boot_problem`, whose fix names ``default``); else
     ``TypeError`` (not a whole number) or ``ValueError``. ``ci`` must already be checked
-    (:func:`check_ci`)."""
-    least = 0 if none else 1
-    if isinstance(n_boot, bool) or not isinstance(n_boot, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number >= {least}, got {n_boot!r}")
-    if n_boot < least:
-        raise ValueError(f"{name} must be a whole number >= {least}, got {n_boot!r}")
-    problem = n_boot_problem(int(n_boot), ci, default=default, none=none)
+    (:func:`check_ci`). A count like any other: :func:`check_int`'s words."""
+    n_boot = check_int(n_boot, name, minimum=0 if none else 1)
+    problem = n_boot_problem(n_boot, ci, default=default, none=none)
     if problem:
         raise ValueError(f"{name}: {problem}")
-    return int(n_boot)
+    return n_boot
 
 
 def _described(value: object) -> str:
