@@ -248,11 +248,12 @@ def parse_xml(data: bytes, *, path: str | None = None, member: str | None = None
     """Parse untrusted XML bytes into an ElementTree element with namespaces stripped.
 
     DTDs (and with them entity definitions and external references) are refused by
-    :func:`refuse_dtd`, the one DTD check of every XML the package reads, which stops XXE and
-    "billion laughs" attacks; the parser (``defusedxml``) forbids them too, in case the
-    prolog could not be read, with the same message. Tags lose their ``{namespace}`` prefix so files
-    with and without the REFI-QDA namespace read the same. ``member`` names the archive entry
-    the XML came from (errors then name ``path`` and say the entry and its line).
+    :func:`refuse_dtd`, the one DTD check of every XML the package reads, which stops XXE
+    and "billion laughs" attacks; the parser (``defusedxml``) forbids them too, in case the
+    prolog could not be read, with the same message. Tags lose their ``{namespace}``
+    prefix so files with and without the REFI-QDA namespace read the same. ``member`` names
+    the archive entry the XML came from (errors then name ``path`` and say the entry and its
+    line).
     """
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
