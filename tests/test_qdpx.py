@@ -641,6 +641,28 @@ def test_codebook_from_qdc_refuses_entities(tmp_path):
         ce.Codebook.from_qdc(f)
 
 
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+@pytest.mark.parametrize("dtd", [
+    '<!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+    '<!DOCTYPE p [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+    "<!DOCTYPE p>",
+])
+def test_parse_xml_refuses_a_dtd_through_refuse_dtd(dtd, encoding):
+    """One DTD check: parse_xml (a .qdpx, a .qdc) refuses a DTD as refuse_dtd does for
+    the parts of a .docx and a .xlsx, in the same words (they said 'DTDForbidden' and
+    'a DTD')."""
+    from citra_eval._safezip import parse_xml, refuse_dtd
+
+    data = (f'<?xml version="1.0" encoding="{encoding.upper()}"?>{dtd}<Project name="x"/>'
+            ).encode(encoding)
+    with pytest.raises(ce.InputError) as parsed:
+        parse_xml(data, path="p.qdpx", member="project.qde")
+    with pytest.raises(ce.InputError) as refused:
+        refuse_dtd(data, path="p.qdpx", member="project.qde")
+    assert str(parsed.value) == str(refused.value)
+    assert "project.qde: unsafe XML refused" in str(parsed.value)
+
 # --------------------------------------------------------------------------- CLI
 
 

@@ -29,6 +29,7 @@ import pandas as pd
 
 from ._validation import (
     check_bool,
+    check_choice,
     check_ci,
     check_codings,
     check_corpus,
@@ -171,8 +172,7 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
     ``coverage`` it is warned about as well."""
     check_codings(codings)
     check_corpus(corpus)
-    if unit not in ("segment", "document"):
-        raise ValueError(f"unit must be 'segment' or 'document', got {unit!r}")
+    check_choice(unit, "unit", ("segment", "document"))
     _check_coverage(coverage)
     roles = check_roles(roles, corpus)
     validate_codings(codings, corpus=corpus,
@@ -222,10 +222,9 @@ def _check_coverage(coverage) -> None:
     if coverage is None:  # not given: every coder rated everything, warned when unlikely
         return
     if isinstance(coverage, str):
-        if coverage not in _COVERAGE_KINDS:
-            raise ValueError("coverage must be 'all', 'documents', a mapping {coder: 'all' or "
-                             "[doc ids]} or a table with columns coder, doc_id; got "
-                             f"{coverage!r}")
+        check_choice(coverage, "coverage", _COVERAGE_KINDS,
+                     also="a mapping {coder: 'all' or [doc ids]}, or a table with columns "
+                          "coder, doc_id")
     elif not isinstance(coverage, Mapping | pd.DataFrame):
         raise TypeError("coverage must be 'all', 'documents', a mapping {coder: 'all' or "
                         "[doc ids]} or a DataFrame with columns coder, doc_id; got "
@@ -909,8 +908,7 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     True
     """
     check_codings(codings)
-    if rule not in _RULES:
-        raise ValueError(f"rule must be one of {', '.join(_RULES)}, got {rule!r}")
+    check_choice(rule, "rule", _RULES)
     if (rule == "adjudicator") != (adjudicator is not None):
         raise ValueError("adjudicator= is needed with rule='adjudicator' and only then; got "
                          f"rule={rule!r}, adjudicator={adjudicator!r}")

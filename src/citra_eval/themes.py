@@ -357,8 +357,7 @@ def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count
     >>> bool(((co["jaccard"] >= 0) & (co["jaccard"] <= 1)).all())
     True
     """
-    if measure not in ("count", "jaccard"):
-        raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
+    check_choice(measure, "measure", ("count", "jaccard"))
     check_codebook(codebook)
     codings, _, _, n_ignored = on_roles(checked_codings(codings, corpus, coder,
                                                         codebook=codebook), corpus, roles)
@@ -408,8 +407,7 @@ def cooccurrence_matrix(table: pd.DataFrame, *, measure: str = "count") -> pd.Da
     b       1  2
     """
     check_type("table", table, pd.DataFrame, "a DataFrame from cooccurrence()")
-    if measure not in ("count", "jaccard"):
-        raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
+    check_choice(measure, "measure", ("count", "jaccard"))
     codes = list(dict.fromkeys([*table["code_a"], *table["code_b"]]))
     mat = table.pivot(index="code_a", columns="code_b", values=measure)
     mat = mat.reindex(index=codes, columns=codes).fillna(0)
@@ -643,9 +641,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
     undated: list[str] = []
     if isinstance(order, str):
-        if order not in ("date", "auto"):
-            raise ValueError(f"order must be 'date', 'auto' or a list of doc ids, got "
-                             f"{order!r}")
+        check_choice(order, "order", ("date", "auto"), also="a list of doc ids")
         if order == "auto":
             undated = [str(d) for d, iso in _dates_of(docs).items() if iso is None]
         ordered = list(docs["doc_id"]) if undated else _by_date(docs)

@@ -28,7 +28,7 @@ from .._refi import (
     stable_guid,
     xml_text,
 )
-from .._validation import check_codebook, check_codings, check_corpus
+from .._validation import check_choice, check_codebook, check_codings, check_corpus
 from ..codebook import Codebook, code_guid, codes_element
 from ..codings import CODING_COLUMNS, empty_codings
 from ..corpus import (
@@ -99,9 +99,8 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
                memos: pd.DataFrame | None = None, users: pd.DataFrame | None = None) -> bytes:
     """The ``.qdpx`` archive of a project as bytes; see :func:`write_qdpx`."""
     codings = empty_codings() if codings is None else codings
-    if positions not in ("codepoint", "utf16"):
-        raise ValueError(f"positions must be 'codepoint' (the standard) or 'utf16' (NVivo), "
-                         f"got {positions!r}")
+    check_choice(positions, "positions", ("codepoint", "utf16"),
+                 fix="; 'codepoint' is the standard, 'utf16' what NVivo expects")
     _check_export(corpus, codebook, codings)
     _check_source_guids(corpus)
     if memos is not None:
