@@ -96,6 +96,47 @@ def test_found_from_a_subfolder_and_refused_outside(rsud, tmp_path, monkeypatch)
     assert ce.find_study_root(rsud / "study.yaml") == rsud.resolve()
 
 
+def test_a_notebook_takes_the_study_holding_it_not_the_one_it_runs_in(tmp_path,
+                                                                      monkeypatch):
+    """``study_root = None`` in a notebook: the study holding the notebook's file when the
+    front end says which file it is (papermill --inject-input-path, VS Code, JupyterLab),
+    else the study holding the current folder, refused when that study holds another study
+    with notebooks (``cd outer && papermill inner/notebooks/NN.ipynb``: whose notebook?)."""
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    outer = ce.init_study(tmp_path / "outer")
+    inner = ce.init_study(outer / "inner")
+    nb = sorted((inner / "notebooks").glob("*.ipynb"))[0]
+    rel = nb.relative_to(outer).as_posix()
+    monkeypatch.chdir(outer)
+    assert ce.notebook_study_root({"PAPERMILL_INPUT_PATH": rel}) == inner.resolve()
+    assert ce.notebook_study_root({"__vsc_ipynb_file__": str(nb)}) == inner.resolve()
+    monkeypatch.setenv("JPY_SESSION_NAME", str(nb))
+    assert ce.notebook_study_root({}) == inner.resolve()
+    monkeypatch.delenv("JPY_SESSION_NAME")
+    # the file unknown (plain papermill): the study here holds another one, so no guess
+    for here in (outer, outer / "notebooks"):
+        monkeypatch.chdir(here)
+        with pytest.raises(ce.InputError, match="holds another study") as exc:
+            ce.notebook_study_root({})
+        msg = str(exc.value)
+        assert "inner" in msg and "-p study_root" in msg and "--inject-input-path" in msg
+        assert "citra-eval reproduce" in msg
+        # a file that is not there (a path relative to another folder) tells nothing
+        with pytest.raises(ce.InputError, match="holds another study"):
+            ce.notebook_study_root({"PAPERMILL_INPUT_PATH": "nowhere/01-x.ipynb"})
+    # the inner study holds no other: found from its folder or its notebooks/ folder
+    for here in (inner, inner / "notebooks"):
+        monkeypatch.chdir(here)
+        assert ce.notebook_study_root({}) == inner.resolve()
+    # a study folder without notebooks (test data, templates) is not another study: the
+    # clone of the example study holds some
+    monkeypatch.chdir(ROOT)
+    assert ce.notebook_study_root({}) == ROOT.resolve()
+    # commands and scripts (no notebook) still take the study holding the current folder
+    monkeypatch.chdir(outer)
+    assert ce.load_study().root == outer.resolve()
+
+
 def test_overrides_for_lang_and_seed():
     study = ce.load_study(RSUD, lang="en", seed=7)
     assert (study.settings.lang, study.settings.seed) == ("en", 7)

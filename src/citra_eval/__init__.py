@@ -121,6 +121,7 @@ from .study import (
     find_study_root,
     init_study,
     load_study,
+    notebook_study_root,
 )
 from .survey import (
     Demographic,
@@ -242,6 +243,7 @@ __all__ = [
     "match_patterns",
     "meta_inferences",
     "note",
+    "notebook_study_root",
     "notes_from_warnings",
     "omega_total",
     "ordinal_model",

@@ -13,14 +13,17 @@ loads, and the warnings say what will be skipped.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import unicodedata
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -81,6 +84,8 @@ from .themes import (
 __all__ = [
     "DEFAULT_PATHS",
     "EXAMPLE_CONTENT",
+    "NESTED_STUDY_DEPTH",
+    "NOTEBOOK_FILE_NAMES",
     "STUDY_FILE",
     "STUDY_KEYS",
     "Study",
@@ -90,6 +95,7 @@ __all__ = [
     "find_study_root",
     "init_study",
     "load_study",
+    "notebook_study_root",
     "shown_path",
     "transcript_warnings",
     "turn_role_warnings",
@@ -487,6 +493,124 @@ def find_study_root(start: str | os.PathLike | None = None) -> Path:
                      else shown_path(here))
 
 
+#: How many folders deep below a study :func:`notebook_study_root` looks for another study.
+NESTED_STUDY_DEPTH = 3
+#: The variables a notebook's front end sets to the notebook's file, most specific first:
+#: papermill ``--inject-input-path`` (a parameter; relative to where papermill was called) and
+#: VS Code (the kernel's namespace); JupyterLab and Jupyter Notebook 7 set the environment
+#: variable ``JPY_SESSION_NAME`` (read after these).
+NOTEBOOK_FILE_NAMES = ("PAPERMILL_INPUT_PATH", "__vsc_ipynb_file__")
+
+
+def _study_here() -> Path:
+    """:func:`find_study_root` of the current folder; outside a study, the message also says
+    how a notebook is given its study (the notebooks' default, ``study_root = None``, lands
+    here when run outside one)."""
+    try:
+        return find_study_root()
+    except InputError as exc:
+        raise InputError(f"{exc.problems[0].message}; a notebook run by hand takes the study "
+                         "folder as its parameter study_root (papermill NOTEBOOK OUT "
+                         "-p study_root PATH; in JupyterLab set it in the parameters cell)",
+                         path=exc.problems[0].path) from None
+
+
+def _kernel_namespace() -> Mapping | None:
+    """The user namespace of the Jupyter kernel running this code (None outside a kernel:
+    a command, a script, a terminal IPython). IPython is looked up, never imported."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None
+    return shell.user_ns
+
+
+def _notebook_file(namespace: Mapping) -> Path | None:
+    """The notebook file the front end names (:data:`NOTEBOOK_FILE_NAMES`, then
+    ``JPY_SESSION_NAME``) if it is one here, else None."""
+    for name in (*(namespace.get(n) for n in NOTEBOOK_FILE_NAMES),
+                 os.environ.get("JPY_SESSION_NAME")):
+        if isinstance(name, str) and name.endswith(".ipynb") and Path(name).is_file():
+            return Path(name).resolve()
+    return None
+
+
+def _studies_below(root: Path) -> list[Path]:
+    """Studies with notebooks (``study.yaml`` and ``notebooks/*.ipynb``) in folders below
+    ``root``, at most :data:`NESTED_STUDY_DEPTH` deep; hidden folders, caches and installed
+    packages are not searched."""
+    found: list[Path] = []
+    skip = {"__pycache__", "node_modules", "site-packages"}
+    for folder, subfolders, files in os.walk(root):
+        here = Path(folder)
+        depth = len(here.relative_to(root).parts)
+        if depth and STUDY_FILE in files and any((here / "notebooks").glob("*.ipynb")):
+            found.append(here)
+        subfolders[:] = [] if depth >= NESTED_STUDY_DEPTH else sorted(
+            d for d in subfolders if not d.startswith(".") and d not in skip)
+    return found
+
+
+def notebook_study_root(namespace: Mapping | None = None) -> Path:
+    """The study a notebook reads when its parameter ``study_root`` is None.
+
+    Parameters
+    ----------
+    namespace : mapping, optional
+        The notebook kernel's variables (default: those of the running kernel; none outside
+        one).
+
+    Returns
+    -------
+    Path
+        The folder holding ``study.yaml`` (absolute): the study holding the notebook's file
+        when the front end names it and it lies in a study, else the study holding the
+        current folder (:func:`find_study_root`).
+
+    Raises
+    ------
+    InputError
+        No study holds the current folder; or the notebook's file is unknown and the study
+        holding the current folder holds another study with notebooks: the notebook may be
+        that study's, so nothing is guessed. The message says how to give the study.
+
+    Notes
+    -----
+    A kernel is told its notebook's file by papermill run with ``--inject-input-path``
+    (``PAPERMILL_INPUT_PATH``), by VS Code (``__vsc_ipynb_file__``) and by JupyterLab or
+    Jupyter Notebook 7 (``JPY_SESSION_NAME``). Plain papermill, nbclient and nbconvert tell
+    it nothing: it knows only its working folder, which papermill takes from where it is
+    called (``--cwd``), not from the notebook. ``citra-eval reproduce`` passes
+    ``study_root`` itself. Other studies are looked for :data:`NESTED_STUDY_DEPTH` folders
+    deep, not in hidden folders, caches or installed packages; a ``study.yaml`` without a
+    ``notebooks/`` folder of notebooks (test data, templates) is not one.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> nb = ce.example_path() / "notebooks" / "01-corpus-codebook.ipynb"
+    >>> ce.notebook_study_root({"PAPERMILL_INPUT_PATH": str(nb)}) == ce.example_path()
+    True
+    """
+    ns = _kernel_namespace() if namespace is None else namespace
+    nb = _notebook_file(ns or {})
+    if nb is not None:
+        with contextlib.suppress(InputError):  # a notebook outside any study: the folder's
+            return find_study_root(nb.parent)
+    root = _study_here()
+    others = _studies_below(root)
+    if others:
+        names = ", ".join(shown_path(p) for p in others[:3]) + (", ..." if others[3:] else "")
+        raise InputError(
+            f"this notebook cannot tell which study it belongs to: the study here holds "
+            f"another study ({names}), and the notebook's file is unknown (papermill tells a "
+            "notebook only the folder it was called from); give the study: papermill "
+            "NOTEBOOK OUT -p study_root PATH (or papermill --inject-input-path, or call "
+            "papermill inside the study), or run 'citra-eval reproduce' in the study",
+            path=shown_path(root))
+    return root
+
+
 # --------------------------------------------------------------------------- loading
 
 def _coverage(settings: StudySettings) -> dict[str, str | tuple[str, ...]] | str:
@@ -511,7 +635,8 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
     ----------
     root : str or path, optional
         The study folder (or a folder inside it, or its ``study.yaml``). Default: the
-        folder holding ``study.yaml`` at or above the current folder.
+        folder holding ``study.yaml`` at or above the current folder; in a notebook, the
+        study holding the notebook (:func:`notebook_study_root`).
     lang : {"id", "en"}, optional
         Overrides ``study.yaml``'s ``lang`` (what ``citra-eval reproduce --lang`` passes).
     seed : int, optional
@@ -526,7 +651,9 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
     Raises
     ------
     InputError
-        Every problem in every input, each with its file and line (the readers' own checks,
+        No study found (in a notebook: see :func:`notebook_study_root`, which also refuses
+        to guess between two studies). Every problem in every input, each with its file and
+        line (the readers' own checks,
         plus: ``outcome`` not a scale of the instrument or leaving the image model no
         predictor scale, ``controls``/``compare_by`` not columns of the responses, a text
         control with too many levels, a ``compare_by`` column that is not a demographic, does
@@ -555,16 +682,13 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
         check_lang(lang)
     if seed is not None:
         seed = check_seed(seed)
-    try:
+    kernel = _kernel_namespace() if root is None else None
+    if kernel is not None:  # in a notebook: the study holding it
+        r = notebook_study_root(kernel)
+    elif root is None:
+        r = _study_here()
+    else:
         r = find_study_root(root)
-    except InputError as exc:
-        if root is not None:
-            raise
-        # the notebooks' default (study_root = None) lands here when run outside a study
-        raise InputError(f"{exc.problems[0].message}; a notebook run by hand takes the study "
-                         "folder as its parameter study_root (papermill NOTEBOOK OUT "
-                         "-p study_root PATH; in JupyterLab set it in the parameters cell)",
-                         path=exc.problems[0].path) from None
     # a wrong study.yaml stops here: without it nothing else can be located reliably
     settings = StudySettings.load(r / STUDY_FILE)
     problems: list[Problem] = []
