@@ -54,7 +54,13 @@ from .corpus import (
     unread_files,
 )
 from .errors import InputError, Problem, closest, did_you_mean, quoted
-from .intercoder import CONSENSUS_CODER, CoverageWarning, coded_documents, reference_codings
+from .intercoder import (
+    CONSENSUS_CODER,
+    CONSENSUS_NOTE,
+    CoverageWarning,
+    coded_documents,
+    reference_codings,
+)
 from .lint import PROCESSED_LANGUAGES
 from .normalise import tokenize
 from .outputs import output_name
@@ -1025,21 +1031,43 @@ def _check_across_files(codings: pd.DataFrame, settings: StudySettings,
 
 
 def consensus_file_problem(t: pd.DataFrame, shown: str) -> Problem | None:
-    """A consensus coding (coder :data:`~citra_eval.intercoder.CONSENSUS_CODER`, as
-    ``agree --consensus`` and :func:`~citra_eval.consensus` write it) among a study's
-    coders' codings files, read with ``keep_lines=True`` from the file ``shown``: it would
-    count as one more coder, agreeing with the coders it was made of. None for a coder's
-    file. ``validate``, ``reproduce`` and ``agree`` on the study's codings refuse it."""
+    """A consensus coding (as ``agree --consensus`` and :func:`~citra_eval.consensus` write
+    it) among a study's coders' codings files, read with ``keep_lines=True`` from the file
+    ``shown``: it would count as one more coder, agreeing with the coders it was made of.
+    None for a coder's file. ``validate``, ``reproduce`` and ``agree`` on the study's codings
+    refuse it.
+
+    A consensus is recognised by its coder, :data:`~citra_eval.intercoder.CONSENSUS_CODER`,
+    or, saved under another coder name (``final``, ``agreed``), by its notes: those of at
+    least half of its codings, and no other note, are notes ``consensus`` writes
+    (:data:`~citra_eval.intercoder.CONSENSUS_NOTE`: "agreed by A, B", "adjudicated by C (A
+    applied it)", ...). Codings added by hand without a note do not hide it; a coder who
+    wrote such a note on a few codings, or other notes beside them, is still a coder."""
     mine = t["coder"].astype(str) == CONSENSUS_CODER
-    if not mine.any():
+    if mine.any():
+        return Problem(shown, f"coder {CONSENSUS_CODER!r} is the coders' consensus (as 'agree "
+                       f"--consensus' and ce.consensus write it), not a coder: {_AS_A_CODER}, "
+                       "or, if a person coded it, give them another coder name than "
+                       f"{CONSENSUS_CODER!r}", int(t.loc[mine, "_line"].iloc[0]))
+    note = t["note"].astype("string")
+    theirs = note.str.fullmatch(CONSENSUS_NOTE).fillna(False).astype(bool)
+    n = int(theirs.sum())
+    if not n or 2 * n < len(t) or note[~theirs].notna().any():
         return None
-    return Problem(shown, f"coder {CONSENSUS_CODER!r} is the coders' consensus (as 'agree "
-                   "--consensus' and ce.consensus write it), not a coder: among the study's "
-                   "codings files it would count as one more coder and agree with the "
-                   "coders it was made of; move the file out of the study's codings files "
-                   f"({DEFAULT_PATHS['codings']} or study.yaml's 'codings'), or, if a "
-                   f"person coded it, give them another coder name than {CONSENSUS_CODER!r}",
-                   int(t.loc[mine, "_line"].iloc[0]))
+    first = t[theirs].iloc[0]
+    names = ", ".join(map(repr, sorted(t["coder"].astype(str).unique())))
+    return Problem(shown, f"the notes of its codings ({n} of {len(t)}, and no other note) are "
+                   f"those 'agree --consensus' and ce.consensus write (e.g. {first['note']!r}):"
+                   f" the file is the coders' consensus, saved under coder {names}, not a "
+                   f"coder's codings: {_AS_A_CODER} (and name its coder {CONSENSUS_CODER!r}, "
+                   "which says what it is wherever it goes), or, if a person coded it, remove "
+                   "the notes that say others agreed on it", int(first["_line"]))
+
+
+#: What a consensus among the coders' files does, and where to move it.
+_AS_A_CODER = ("among the study's codings files it would count as one more coder and agree "
+               "with the coders it was made of; move the file out of the study's codings files "
+               f"({DEFAULT_PATHS['codings']} or study.yaml's 'codings')")
 
 
 def drop_unknown_codes(t: pd.DataFrame, codebook: Codebook, shown: str
