@@ -21,9 +21,11 @@ import shutil
 import tempfile
 import unicodedata
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pandas as pd
 
@@ -1642,9 +1644,8 @@ def turn_role_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> l
         :func:`transcript_warnings`' concern): reliability, the themes and the auto-coder
         count informants' turns only, so the coding is left out.
     """
-    warn = _Warnings()
     if not len(codings):
-        return warn.lines
+        return []
     segs = corpus.segments.set_index(["doc_id", "segment_id"])[["speaker", "role"]]
     keys = pd.MultiIndex.from_arrays([codings["doc_id"].astype(str),
                                       codings["segment_id"].astype(int)])
@@ -1652,19 +1653,17 @@ def turn_role_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> l
     spoken = _informant_documents(corpus)
     off = ((turn["role"] != "informant").to_numpy() & turn["role"].notna().to_numpy()
            & codings["doc_id"].astype(str).isin(spoken).to_numpy())
-    lines = codings["_line"].to_numpy() if "_line" in codings.columns else [None] * len(codings)
-    hits = [(int(lines[i]) if lines[i] is not None else None, codings["doc_id"].iat[i],
-             int(codings["segment_id"].iat[i]), turn["role"].iat[i], turn["speaker"].iat[i])
-            for i in off.nonzero()[0]]
-    for line, doc, seg, role, speaker in hits[:_MAX_TURN_WARNINGS]:
-        warn.add(path, f"{doc}, turn {seg} is the {role}'s ({speaker}), not an informant's: "
-                 "reliability, the themes and the auto-coder count informants' turns, so "
-                 "this coding is left out; move it to the informant's answer or delete it",
-                 line)
-    if len(hits) > _MAX_TURN_WARNINGS:
-        warn.add(path, f"and {len(hits) - _MAX_TURN_WARNINGS} more coding(s) on turns that "
-                 "are not an informant's")
-    return warn.lines
+    lines = _file_lines(codings)
+
+    def say(i: int) -> tuple[str, int | None]:
+        return (f"{codings['doc_id'].iat[i]}, turn {int(codings['segment_id'].iat[i])} is the "
+                f"{turn['role'].iat[i]}'s ({turn['speaker'].iat[i]}), not an informant's: "
+                "reliability, the themes and the auto-coder count informants' turns, so "
+                "this coding is left out; move it to the informant's answer or delete it",
+                lines[i])
+
+    return _capped_warnings(path, off.nonzero()[0], say,
+                            "coding(s) on turns that are not an informant's")
 
 
 def same_code_warnings(codings: pd.DataFrame, *, path: str) -> list[str]:
@@ -1685,21 +1684,20 @@ def same_code_warnings(codings: pd.DataFrame, *, path: str) -> list[str]:
         One line per such pair (at most five, then one saying how many more): the turn
         then holds the code twice, and counts of codings (``n_codings``) count it twice.
     """
-    warn = _Warnings()
-    pairs = same_code_overlaps(codings)
-    lines = codings["_line"].to_numpy() if "_line" in codings.columns else [None] * len(codings)
-    for i, j in pairs[:_MAX_TURN_WARNINGS]:
+    lines = _file_lines(codings)
+
+    def say(pair: tuple[int, int]) -> tuple[str, int | None]:
+        i, j = pair
         r = codings.iloc[j]
-        earlier = f"line {int(lines[i])}" if lines[i] is not None else "another coding"
-        warn.add(path, f"{r['doc_id']}, turn {int(r['segment_id'])}: code {r['code']!r} is "
-                 f"given twice by {r['coder']} (also on {earlier}, the spans overlapping): "
-                 "the turn holds the code twice and counts of codings count it twice; "
-                 "delete one of the two (a coding sheet's mark codes the whole turn, a quote "
-                 "its words), or merge them", int(lines[j]) if lines[j] is not None else None)
-    if len(pairs) > _MAX_TURN_WARNINGS:
-        warn.add(path, f"and {len(pairs) - _MAX_TURN_WARNINGS} more code(s) given twice in "
-                 "one turn")
-    return warn.lines
+        earlier = f"line {lines[i]}" if lines[i] is not None else "another coding"
+        return (f"{r['doc_id']}, turn {int(r['segment_id'])}: code {r['code']!r} is given "
+                f"twice by {r['coder']} (also on {earlier}, the spans overlapping): the turn "
+                "holds the code twice and counts of codings count it twice; delete one of "
+                "the two (a coding sheet's mark codes the whole turn, a quote its words), or "
+                "merge them", lines[j])
+
+    return _capped_warnings(path, same_code_overlaps(codings), say,
+                            "code(s) given twice in one turn")
 
 
 def cut_character_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> list[str]:
@@ -1724,9 +1722,8 @@ def cut_character_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) 
         One line per such coding (at most five, then one saying how many more), naming the
         character cut and the offset that would include it whole.
     """
-    warn = _Warnings()
     texts = corpus.texts
-    lines = codings["_line"].to_numpy() if "_line" in codings.columns else [None] * len(codings)
+    lines = _file_lines(codings)
     hits = []
     for i, (doc, sid, start, end) in enumerate(zip(
             codings["doc_id"].astype(str).tolist(), codings["segment_id"].tolist(),
@@ -1737,18 +1734,37 @@ def cut_character_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) 
         cuts = [(word, a, b) for word, (a, b) in cuts if a < b]
         if cuts:
             hits.append((i, doc, sid, cuts))
-    for i, doc, sid, cuts in hits[:_MAX_TURN_WARNINGS]:
+
+    def say(hit) -> tuple[str, int | None]:
+        i, doc, sid, cuts = hit
         text = texts[doc]
         said = " and ".join(f"{word}s inside the character {character_named(text[a:b])}"
                             for word, a, b in cuts)
         fix = ", ".join(f"{word} to {a if word == 'start' else b}" for word, a, b in cuts)
-        warn.add(path, f"{doc}, turn {int(sid)}: the coding {said}: a coding, like a sheet "
-                 f"quote, holds whole characters as one sees them; set {fix} to code it "
-                 "whole (or leave the offsets if they are meant)",
-                 int(lines[i]) if lines[i] is not None else None)
+        return (f"{doc}, turn {int(sid)}: the coding {said}: a coding, like a sheet quote, "
+                f"holds whole characters as one sees them; set {fix} to code it whole (or "
+                "leave the offsets if they are meant)", lines[i])
+
+    return _capped_warnings(path, hits, say, "coding(s) starting or ending inside a character")
+
+
+def _file_lines(codings: pd.DataFrame) -> list[int | None]:
+    """Each coding's line of its file (the ``_line`` column of ``keep_lines=True``), or
+    None throughout for a table read without it."""
+    if "_line" not in codings.columns:
+        return [None] * len(codings)
+    return [int(line) for line in codings["_line"].tolist()]
+
+
+def _capped_warnings(path: str, hits: Sequence, say: Callable[[Any], tuple[str, int | None]],
+                     more: str) -> list[str]:
+    """``warning:`` lines of the file ``path``: one per hit, ``say(hit)`` giving its message
+    and line, for the first :data:`_MAX_TURN_WARNINGS`; then one saying how many ``more``."""
+    warn = _Warnings()
+    for hit in hits[:_MAX_TURN_WARNINGS]:
+        warn.add(path, *say(hit))
     if len(hits) > _MAX_TURN_WARNINGS:
-        warn.add(path, f"and {len(hits) - _MAX_TURN_WARNINGS} more coding(s) starting or "
-                 "ending inside a character")
+        warn.add(path, f"and {len(hits) - _MAX_TURN_WARNINGS} more {more}")
     return warn.lines
 
 
