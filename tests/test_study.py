@@ -1389,6 +1389,42 @@ def test_a_consensus_file_among_the_coders_files_is_refused(rsud):
     assert "move the file out of the study's codings files" in problem.message
 
 
+@pytest.mark.parametrize("added", [0, 3])
+def test_a_consensus_saved_under_another_coder_name_is_refused(rsud, added):
+    """Session 16, left open in session 15: the consensus saved with its coder renamed
+    ("final") counted silently as a third coder. Its notes are those ``ce.consensus``
+    writes ("agreed by A, B"); codings added by hand without a note do not hide it."""
+    study = ce.load_study(rsud)
+    merged = ce.consensus(study.codings, corpus=study.corpus, coverage=study.coverage)
+    merged = merged.assign(coder="final")
+    key = ["doc_id", "segment_id", "start", "end", "code"]
+    by_hand = study.codings[~study.codings.set_index(key).index.isin(
+        merged.set_index(key).index)].drop_duplicates(key).head(added)
+    merged = pd.concat([merged, by_hand.assign(coder="final", note=None)])
+    ce.write_codings(merged, rsud / "data" / "raw" / "codings_final.csv", corpus=study.corpus)
+    (problem,) = _error(rsud).problems
+    assert problem.path.endswith("codings_final.csv") and problem.line == 2
+    assert problem.message.startswith(
+        f"the notes of its codings ({len(merged) - added} of {len(merged)}, and no other "
+        "note) are those 'agree --consensus' and ce.consensus write (e.g. 'agreed by A, "
+        "B'): the file is the coders' consensus, saved under coder 'final'"), problem.message
+    assert "move the file out of the study's codings files" in problem.message
+
+
+def test_a_coders_file_with_a_note_like_a_consensus_is_a_coders_file(rsud):
+    """The recognition needs the notes of at least half of the codings, and no other note:
+    a coder who wrote "agreed by A, B" on a few codings is still a coder."""
+    path = rsud / "data" / "raw" / "codings_A.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.loc[:2, "note"] = "agreed by A, B"
+    table.to_csv(path, index=False, lineterminator="\n")
+    assert set(ce.load_study(rsud).codings["coder"]) == {"A", "B"}
+    table.loc[:, "note"] = "agreed by A, B"
+    table.loc[0, "note"] = "checked again with B"
+    table.to_csv(path, index=False, lineterminator="\n")
+    assert set(ce.load_study(rsud).codings["coder"]) == {"A", "B"}
+
+
 @pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
 def test_init_gives_the_folder_the_usual_mode_and_keeps_an_empty_one(tmp_path):
     """Reviewer s15, finding 6: init left a new study folder at mode 0700 (a temporary

@@ -70,6 +70,7 @@ from .reliability import (
 __all__ = [
     "AGREEMENT_COLUMNS",
     "CONSENSUS_CODER",
+    "CONSENSUS_NOTE",
     "LEVELS",
     "NOT_RATED",
     "AlphaDetails",
@@ -821,6 +822,14 @@ def disagreements(codings: pd.DataFrame, *, corpus: Corpus,
 #: The ``coder`` of a consensus coding (:func:`consensus`, ``agree --consensus``): how a
 #: study recognises a consensus file among its coders' codings files and refuses it.
 CONSENSUS_CODER = "consensus"
+
+#: The ``note`` of every coding :func:`consensus` writes, a regular expression to match
+#: whole: who agreed on the code, who adjudicated it, how many coders applied it, or the one
+#: coder who rated the document. With it a study recognises a consensus saved under another
+#: coder name than :data:`CONSENSUS_CODER` (``tests/test_intercoder.py`` holds it to every
+#: rule's notes).
+CONSENSUS_NOTE = (r"agreed by .+|adjudicated by .+ \(.+ applied it\)"
+                  r"|(?:agreed|any|majority): \d+ of \d+ \(.+\)|only .+ rated .+")
 
 
 def _raters_per_document(coverage, codings: pd.DataFrame, corpus: Corpus | None,

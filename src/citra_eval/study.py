@@ -23,10 +23,11 @@ import sys
 import tempfile
 import unicodedata
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pandas as pd
 
@@ -57,7 +58,13 @@ from .corpus import (
     unread_files,
 )
 from .errors import InputError, Problem, closest, did_you_mean, quoted
-from .intercoder import CONSENSUS_CODER, CoverageWarning, coded_documents, reference_codings
+from .intercoder import (
+    CONSENSUS_CODER,
+    CONSENSUS_NOTE,
+    CoverageWarning,
+    coded_documents,
+    reference_codings,
+)
 from .lint import PROCESSED_LANGUAGES
 from .normalise import tokenize
 from .outputs import output_name
@@ -1149,21 +1156,43 @@ def _check_across_files(codings: pd.DataFrame, settings: StudySettings,
 
 
 def consensus_file_problem(t: pd.DataFrame, shown: str) -> Problem | None:
-    """A consensus coding (coder :data:`~citra_eval.intercoder.CONSENSUS_CODER`, as
-    ``agree --consensus`` and :func:`~citra_eval.consensus` write it) among a study's
-    coders' codings files, read with ``keep_lines=True`` from the file ``shown``: it would
-    count as one more coder, agreeing with the coders it was made of. None for a coder's
-    file. ``validate``, ``reproduce`` and ``agree`` on the study's codings refuse it."""
+    """A consensus coding (as ``agree --consensus`` and :func:`~citra_eval.consensus` write
+    it) among a study's coders' codings files, read with ``keep_lines=True`` from the file
+    ``shown``: it would count as one more coder, agreeing with the coders it was made of.
+    None for a coder's file. ``validate``, ``reproduce`` and ``agree`` on the study's codings
+    refuse it.
+
+    A consensus is recognised by its coder, :data:`~citra_eval.intercoder.CONSENSUS_CODER`,
+    or, saved under another coder name (``final``, ``agreed``), by its notes: those of at
+    least half of its codings, and no other note, are notes ``consensus`` writes
+    (:data:`~citra_eval.intercoder.CONSENSUS_NOTE`: "agreed by A, B", "adjudicated by C (A
+    applied it)", ...). Codings added by hand without a note do not hide it; a coder who
+    wrote such a note on a few codings, or other notes beside them, is still a coder."""
     mine = t["coder"].astype(str) == CONSENSUS_CODER
-    if not mine.any():
+    if mine.any():
+        return Problem(shown, f"coder {CONSENSUS_CODER!r} is the coders' consensus (as 'agree "
+                       f"--consensus' and ce.consensus write it), not a coder: {_AS_A_CODER}, "
+                       "or, if a person coded it, give them another coder name than "
+                       f"{CONSENSUS_CODER!r}", int(t.loc[mine, "_line"].iloc[0]))
+    note = t["note"].astype("string")
+    theirs = note.str.fullmatch(CONSENSUS_NOTE).fillna(False).astype(bool)
+    n = int(theirs.sum())
+    if not n or 2 * n < len(t) or note[~theirs].notna().any():
         return None
-    return Problem(shown, f"coder {CONSENSUS_CODER!r} is the coders' consensus (as 'agree "
-                   "--consensus' and ce.consensus write it), not a coder: among the study's "
-                   "codings files it would count as one more coder and agree with the "
-                   "coders it was made of; move the file out of the study's codings files "
-                   f"({DEFAULT_PATHS['codings']} or study.yaml's 'codings'), or, if a "
-                   f"person coded it, give them another coder name than {CONSENSUS_CODER!r}",
-                   int(t.loc[mine, "_line"].iloc[0]))
+    first = t[theirs].iloc[0]
+    names = ", ".join(map(repr, sorted(t["coder"].astype(str).unique())))
+    return Problem(shown, f"the notes of its codings ({n} of {len(t)}, and no other note) are "
+                   f"those 'agree --consensus' and ce.consensus write (e.g. {first['note']!r}):"
+                   f" the file is the coders' consensus, saved under coder {names}, not a "
+                   f"coder's codings: {_AS_A_CODER} (and name its coder {CONSENSUS_CODER!r}, "
+                   "which says what it is wherever it goes), or, if a person coded it, remove "
+                   "the notes that say others agreed on it", int(first["_line"]))
+
+
+#: What a consensus among the coders' files does, and where to move it.
+_AS_A_CODER = ("among the study's codings files it would count as one more coder and agree "
+               "with the coders it was made of; move the file out of the study's codings files "
+               f"({DEFAULT_PATHS['codings']} or study.yaml's 'codings')")
 
 
 def drop_unknown_codes(t: pd.DataFrame, codebook: Codebook, shown: str
@@ -1738,9 +1767,8 @@ def turn_role_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> l
         :func:`transcript_warnings`' concern): reliability, the themes and the auto-coder
         count informants' turns only, so the coding is left out.
     """
-    warn = _Warnings()
     if not len(codings):
-        return warn.lines
+        return []
     segs = corpus.segments.set_index(["doc_id", "segment_id"])[["speaker", "role"]]
     keys = pd.MultiIndex.from_arrays([codings["doc_id"].astype(str),
                                       codings["segment_id"].astype(int)])
@@ -1748,19 +1776,17 @@ def turn_role_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> l
     spoken = _informant_documents(corpus)
     off = ((turn["role"] != "informant").to_numpy() & turn["role"].notna().to_numpy()
            & codings["doc_id"].astype(str).isin(spoken).to_numpy())
-    lines = codings["_line"].to_numpy() if "_line" in codings.columns else [None] * len(codings)
-    hits = [(int(lines[i]) if lines[i] is not None else None, codings["doc_id"].iat[i],
-             int(codings["segment_id"].iat[i]), turn["role"].iat[i], turn["speaker"].iat[i])
-            for i in off.nonzero()[0]]
-    for line, doc, seg, role, speaker in hits[:_MAX_TURN_WARNINGS]:
-        warn.add(path, f"{doc}, turn {seg} is the {role}'s ({speaker}), not an informant's: "
-                 "reliability, the themes and the auto-coder count informants' turns, so "
-                 "this coding is left out; move it to the informant's answer or delete it",
-                 line)
-    if len(hits) > _MAX_TURN_WARNINGS:
-        warn.add(path, f"and {len(hits) - _MAX_TURN_WARNINGS} more coding(s) on turns that "
-                 "are not an informant's")
-    return warn.lines
+    lines = _file_lines(codings)
+
+    def say(i: int) -> tuple[str, int | None]:
+        return (f"{codings['doc_id'].iat[i]}, turn {int(codings['segment_id'].iat[i])} is the "
+                f"{turn['role'].iat[i]}'s ({turn['speaker'].iat[i]}), not an informant's: "
+                "reliability, the themes and the auto-coder count informants' turns, so "
+                "this coding is left out; move it to the informant's answer or delete it",
+                lines[i])
+
+    return _capped_warnings(path, off.nonzero()[0], say,
+                            "coding(s) on turns that are not an informant's")
 
 
 def same_code_warnings(codings: pd.DataFrame, *, path: str) -> list[str]:
@@ -1781,21 +1807,20 @@ def same_code_warnings(codings: pd.DataFrame, *, path: str) -> list[str]:
         One line per such pair (at most five, then one saying how many more): the turn
         then holds the code twice, and counts of codings (``n_codings``) count it twice.
     """
-    warn = _Warnings()
-    pairs = same_code_overlaps(codings)
-    lines = codings["_line"].to_numpy() if "_line" in codings.columns else [None] * len(codings)
-    for i, j in pairs[:_MAX_TURN_WARNINGS]:
+    lines = _file_lines(codings)
+
+    def say(pair: tuple[int, int]) -> tuple[str, int | None]:
+        i, j = pair
         r = codings.iloc[j]
-        earlier = f"line {int(lines[i])}" if lines[i] is not None else "another coding"
-        warn.add(path, f"{r['doc_id']}, turn {int(r['segment_id'])}: code {r['code']!r} is "
-                 f"given twice by {r['coder']} (also on {earlier}, the spans overlapping): "
-                 "the turn holds the code twice and counts of codings count it twice; "
-                 "delete one of the two (a coding sheet's mark codes the whole turn, a quote "
-                 "its words), or merge them", int(lines[j]) if lines[j] is not None else None)
-    if len(pairs) > _MAX_TURN_WARNINGS:
-        warn.add(path, f"and {len(pairs) - _MAX_TURN_WARNINGS} more code(s) given twice in "
-                 "one turn")
-    return warn.lines
+        earlier = f"line {lines[i]}" if lines[i] is not None else "another coding"
+        return (f"{r['doc_id']}, turn {int(r['segment_id'])}: code {r['code']!r} is given "
+                f"twice by {r['coder']} (also on {earlier}, the spans overlapping): the turn "
+                "holds the code twice and counts of codings count it twice; delete one of "
+                "the two (a coding sheet's mark codes the whole turn, a quote its words), or "
+                "merge them", lines[j])
+
+    return _capped_warnings(path, same_code_overlaps(codings), say,
+                            "code(s) given twice in one turn")
 
 
 def cut_character_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> list[str]:
@@ -1820,9 +1845,8 @@ def cut_character_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) 
         One line per such coding (at most five, then one saying how many more), naming the
         character cut and the offset that would include it whole.
     """
-    warn = _Warnings()
     texts = corpus.texts
-    lines = codings["_line"].to_numpy() if "_line" in codings.columns else [None] * len(codings)
+    lines = _file_lines(codings)
     hits = []
     for i, (doc, sid, start, end) in enumerate(zip(
             codings["doc_id"].astype(str).tolist(), codings["segment_id"].tolist(),
@@ -1833,18 +1857,37 @@ def cut_character_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) 
         cuts = [(word, a, b) for word, (a, b) in cuts if a < b]
         if cuts:
             hits.append((i, doc, sid, cuts))
-    for i, doc, sid, cuts in hits[:_MAX_TURN_WARNINGS]:
+
+    def say(hit) -> tuple[str, int | None]:
+        i, doc, sid, cuts = hit
         text = texts[doc]
         said = " and ".join(f"{word}s inside the character {character_named(text[a:b])}"
                             for word, a, b in cuts)
         fix = ", ".join(f"{word} to {a if word == 'start' else b}" for word, a, b in cuts)
-        warn.add(path, f"{doc}, turn {int(sid)}: the coding {said}: a coding, like a sheet "
-                 f"quote, holds whole characters as one sees them; set {fix} to code it "
-                 "whole (or leave the offsets if they are meant)",
-                 int(lines[i]) if lines[i] is not None else None)
+        return (f"{doc}, turn {int(sid)}: the coding {said}: a coding, like a sheet quote, "
+                f"holds whole characters as one sees them; set {fix} to code it whole (or "
+                "leave the offsets if they are meant)", lines[i])
+
+    return _capped_warnings(path, hits, say, "coding(s) starting or ending inside a character")
+
+
+def _file_lines(codings: pd.DataFrame) -> list[int | None]:
+    """Each coding's line of its file (the ``_line`` column of ``keep_lines=True``), or
+    None throughout for a table read without it."""
+    if "_line" not in codings.columns:
+        return [None] * len(codings)
+    return [int(line) for line in codings["_line"].tolist()]
+
+
+def _capped_warnings(path: str, hits: Sequence, say: Callable[[Any], tuple[str, int | None]],
+                     more: str) -> list[str]:
+    """``warning:`` lines of the file ``path``: one per hit, ``say(hit)`` giving its message
+    and line, for the first :data:`_MAX_TURN_WARNINGS`; then one saying how many ``more``."""
+    warn = _Warnings()
+    for hit in hits[:_MAX_TURN_WARNINGS]:
+        warn.add(path, *say(hit))
     if len(hits) > _MAX_TURN_WARNINGS:
-        warn.add(path, f"and {len(hits) - _MAX_TURN_WARNINGS} more coding(s) starting or "
-                 "ending inside a character")
+        warn.add(path, f"and {len(hits) - _MAX_TURN_WARNINGS} more {more}")
     return warn.lines
 
 

@@ -40,7 +40,7 @@ from .codings import CoverageWarning, check_codings_against, warn_uncoded
 from .corpus import Corpus, is_missing_value
 from .errors import InputError
 from .matching import Matcher
-from .normalise import Normaliser, tokenize
+from .normalise import Normaliser, fold_case, token_arrays, tokenize
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
     from .codebook import Codebook
@@ -1030,16 +1030,19 @@ def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | N
     hits = _kwic_matcher([term], codebook).hits(units, progress=False, negation=False)
     seg = units.set_index(["doc_id", "segment_id"])
     rows = []
+    turn = None
     for doc, sid, s, e in zip(hits["doc_id"], hits["segment_id"], hits["start"], hits["end"],
                               strict=True):
-        s0 = int(seg.loc[(doc, sid), "start"])
-        text = seg.loc[(doc, sid), "text"]
-        toks = tokenize(text)
+        if turn != (doc, sid):  # a turn's tokens once, not once per hit (a long turn's many)
+            turn = (doc, sid)
+            s0, text = int(seg.at[turn, "start"]), seg.at[turn, "text"]
+            starts, ends, _, _ = token_arrays(fold_case(text))
         a, b = s - s0, e - s0
-        before = [t for t in toks if t.end <= a][-window:] if window else []
-        after = [t for t in toks if t.start >= b][:window] if window else []
-        left = text[before[0].start:a].strip() if before else ""
-        right = text[b:after[-1].end].strip() if after else ""
+        # tokens ending by a, starting from b: sorted offsets, found by bisection
+        i, j = int(np.searchsorted(ends, a, "right")), int(np.searchsorted(starts, b, "left"))
+        left = text[int(starts[max(i - window, 0)]):a].strip() if window and i else ""
+        right = (text[b:int(ends[min(j + window, len(ends)) - 1])].strip()
+                 if window and j < len(ends) else "")
         rows.append({"doc_id": doc, "segment_id": int(sid), "left": left,
                      "keyword": text[a:b], "right": right, "start": int(s), "end": int(e)})
     return pd.DataFrame(rows, columns=KWIC_COLUMNS)
