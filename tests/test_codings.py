@@ -519,19 +519,12 @@ def test_csv_rows_name_a_quote_never_closed():
 
 
 def _pairwise_overlaps(codings):
-    """The former all-pairs check of ``same_code_overlaps``: the oracle of the sweep."""
-    key = ["doc_id", "segment_id", "code", "coder"]
-    if codings.empty:
-        return []
-    frame = codings[[*key, "start", "end"]].reset_index(drop=True)
-    frame = frame[frame.duplicated(key, keep=False)]
-    pairs = []
-    for _, group in frame.groupby(key, sort=False):
-        spans = list(zip(group.index, group["start"], group["end"], strict=True))
-        for n, (i, s1, e1) in enumerate(spans):
-            pairs += [(i, j) for j, s2, e2 in spans[n + 1:]
-                      if s1 < e2 and s2 < e1 and (s1, e1) != (s2, e2)]
-    return sorted(((int(i), int(j)) for i, j in pairs), key=lambda p: (p[1], p[0]))
+    """The oracle of ``same_code_overlaps``: every two rows compared, by the definition."""
+    rows = list(codings[["doc_id", "segment_id", "code", "coder", "start", "end"]]
+                .itertuples(index=False, name=None))
+    return [(i, j) for j, (*k2, s2, e2) in enumerate(rows) for i, (*k1, s1, e1) in
+            enumerate(rows[:j]) if k1 == k2 and not pd.isna(k1).any()
+            and s1 < e2 and s2 < e1 and (s1, e1) != (s2, e2)]
 
 
 @pytest.mark.parametrize("seed", range(6))
