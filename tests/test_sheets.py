@@ -1658,3 +1658,24 @@ def test_a_workbook_part_with_a_dtd_is_refused_as_unsafe_xml(tmp_path, example_c
             dst.writestr(n, data)
     with pytest.raises(ce.InputError, match=r"xl/worksheets/sheet1\.xml: unsafe XML refused"):
         ce.read_coding_sheet(evil, corpus=example_corpus, codebook=example_codebook, coder="A")
+
+
+@pytest.mark.parametrize("command", ["export", "import"])
+def test_the_consensus_is_not_a_coder_of_a_sheet(tmp_path, cli, command):
+    """Session 16, tester item 1: a sheet for coder 'consensus' gives codings a study refuses
+    (the consensus of 'agree --consensus' is not a coder); refused before anything is
+    written."""
+    transcripts, raw, _, _ = study_inputs("rsud")
+    inputs = ["--transcripts", str(transcripts), "--codebook", str(raw / "codebook.yaml")]
+    sheet, out = tmp_path / "s.xlsx", tmp_path / "codings_consensus.csv"
+    if command == "import":
+        assert cli("sheet", "export", "--coder", "A", "--out", str(sheet),
+                   *inputs).returncode == 0
+        args = ["import", str(sheet), "--out", str(out)]
+    else:
+        args = ["export", "--out", str(sheet)]
+    r = cli("sheet", *args, "--coder", "consensus", *inputs)
+    assert r.returncode == 2, r.stdout
+    assert r.stderr.startswith("error: --coder: 'consensus' is the name of the coders' "
+                               "consensus"), r.stderr
+    assert not out.exists() and (command == "import") == sheet.exists()
