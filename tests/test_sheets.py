@@ -957,6 +957,34 @@ def test_csv_sheet_saved_in_windows_1252_gets_one_hint(tmp_path, per_emoji):
     assert any(p.startswith("the text differs from turn 6 of 'E1'") for p in problems)
 
 
+@pytest.mark.parametrize("file", ["s.csv", "s_quotes.csv"])
+def test_csv_sheet_in_windows_1252_with_accents_gets_the_excel_advice_at_once(tmp_path, file):
+    """Session 16, tester item 3: an accented name makes Excel's 'CSV (Comma delimited)'
+    (Windows-1252) no valid UTF-8; the import said only "not valid UTF-8 ... re-save as
+    UTF-8", and doing so then met the emoji already lost as '?'. One message names the line,
+    Windows-1252, Excel's two CSV kinds, and that emoji are lost already."""
+    src = ("---\nid: E1\nspeakers: {PWW: interviewer, Jos\u00e9: informant}\n---\n"
+           "PWW: Ada kendala?\nJos\u00e9: Sinyal lemah \U0001F624 di kaf\u00e9.\n")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), tmp_path / "s.csv")
+    if file == "s_quotes.csv":
+        (tmp_path / file).write_text("doc_id,segment_id,code,quote,note\n"
+                                     "E1,2,kabar,kaf\u00e9,\n", encoding="utf-8")
+    path = tmp_path / file
+    text = path.read_text(encoding="utf-8-sig")
+    path.write_bytes(text.encode("cp1252", errors="replace"))
+    line = text[:text.index("\u00e9")].count("\n") + 1
+    with pytest.raises(ce.InputError) as info:
+        ce.read_coding_sheet(tmp_path / "s.csv", corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert (problem.path, problem.line) == (str(path), line)
+    assert "probably Windows-1252" in problem.message and "0xe9" in problem.message
+    for said in ("'CSV (Comma delimited)'", "'CSV UTF-8 (Comma delimited)'", "emoji", "'?'",
+                 ".xlsx"):
+        assert said in problem.message, (said, problem.message)
+
+
 def test_deleted_turn_rows_are_refused_naming_the_turns(tmp_path, example_corpus,
                                                          example_codebook):
     """A row deleted from the coding worksheet (e.g. the filtered rows of a sorted sheet)
