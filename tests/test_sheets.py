@@ -726,6 +726,26 @@ def test_what_looks_unintended_is_warned(example_corpus, example_codebook):
                               coder="A")
 
 
+def test_a_workbook_without_its_quotes_worksheet_warns(tmp_path, example_corpus,
+                                                      example_codebook):
+    """Session 16, tester item 4a: the quotes worksheet deleted from an .xlsx sheet lost its
+    quotes without a word; as for a CSV sheet without its quotes file, a warning says only
+    the marks were read."""
+    sheet = ce.coding_sheet(example_corpus, example_codebook, coder="A")
+    sheet.coding.loc[0, example_codebook.codable_ids[0]] = "x"
+    ce.write_coding_sheet(sheet, tmp_path / "s.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    del wb["quotes"]
+    wb.save(tmp_path / "s.xlsx")
+    with pytest.warns(ce.SheetWarning) as caught:
+        codings = ce.read_coding_sheet(tmp_path / "s.xlsx", corpus=example_corpus,
+                                       codebook=example_codebook, coder="A")
+    assert len(codings) == 1
+    (said,) = [str(w.message) for w in caught]
+    assert said.startswith(f"{tmp_path / 's.xlsx'}: no worksheet 'quotes', so only whole-turn "
+                           "marks are read"), said
+
+
 def test_csv_sheets_as_google_sheets_and_excel_save_them(tmp_path, example_corpus,
                                                          example_codebook):
     sheet = ce.coding_sheet(example_corpus, example_codebook, coder="A")
@@ -1454,10 +1474,17 @@ def test_a_csv_sheet_of_some_interviews_records_them(tmp_path, example_corpus,
                                             r"ids.*restore it"):
         ce.read_coding_sheet(broken, corpus=example_corpus, codebook=example_codebook,
                              coder="B")
-    # a sheet from before (no such column) covers the interviews its rows name, as before
-    old = rewritten(lambda r: r[0] != docs[4], "old.csv", rows[0][:-1])
-    assert ce.read_coding_sheet(old, corpus=example_corpus, codebook=example_codebook,
-                                coder="B").attrs["documents"] == [docs[1]]
+    # a sheet from before (no such column) covers the interviews its rows name, as before;
+    # session 16 (tester item 4b): the column deleted or its header cleared, that is said
+    for header, name in ((rows[0][:-1], "old.csv"), ([*rows[0][:-1], ""], "cleared.csv")):
+        old = rewritten(lambda r: r[0] != docs[4], name, header)
+        with pytest.warns(ce.SheetWarning) as caught:
+            got = ce.read_coding_sheet(old, corpus=example_corpus, codebook=example_codebook,
+                                       coder="B")
+        assert got.attrs["documents"] == [docs[1]]
+        (said,) = [str(w.message) for w in caught if "interviews: [" in str(w.message)]
+        assert said.startswith(f"{old}: no column 'interviews: [...]'"), said
+        assert "skipped" in said and "deleted" in said
 
 
 # --------------------------------------------------------------------------- session 14

@@ -564,6 +564,11 @@ def _read_xlsx(path: Path, coder: str | None = None,
     for name in frames:
         problems += _unreadable_cells(xml.get(name), name, spath)
     collect(problems, limit=MAX_REPORTED, path=spath)
+    if "quotes" not in frames:
+        warnings.warn(f"{spath}: no worksheet 'quotes', so only whole-turn marks are read; "
+                      "if the coder quoted parts of turns, restore the worksheet (undo its "
+                      "deletion, or copy it from the coder's copy of the sheet)", SheetWarning,
+                      stacklevel=3)
     quotes = frames.get("quotes", pd.DataFrame(columns=QUOTE_COLUMNS))
     sheet = CodingSheet(frames["coding"], quotes, pd.DataFrame(), recorded, documents)
     return sheet, {"coding": spath, "quotes": spath}
@@ -792,6 +797,14 @@ def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
                       "under that name if the coder quoted parts of turns", SheetWarning,
                       stacklevel=3)
     coding, documents = _csv_documents(coding, where["coding"])
+    if documents is None:
+        warnings.warn(f"{os.fspath(coding_file)}: no column '{CSV_DOCUMENTS_HEADER} [...]' "
+                      "after 'note' (deleted, or its header cleared), which records the "
+                      "interviews the sheet covers, so the check that no interview's rows "
+                      "were all deleted was skipped: the sheet covers the interviews its rows "
+                      "name; restore the column (undo the deletion, or copy its header from a "
+                      "new 'sheet export'), or check that every interview the coder coded "
+                      "still has its rows", SheetWarning, stacklevel=3)
     return CodingSheet(coding, quotes, pd.DataFrame(), None, documents), where
 
 
