@@ -434,6 +434,24 @@ def test_a_quote_pasted_with_its_quote_marks_is_found(example_corpus, example_co
                               coder="C")
 
 
+def test_a_quote_pasted_with_spaces_around_it_codes_its_words_only(example_corpus,
+                                                                   example_codebook):
+    """Session 16, tester item 5: " Instagram. " (a copy from a cell often brings the spaces
+    around it) was found with its spaces and coded them; surrounding whitespace is stripped
+    as quote marks around a quote are."""
+    sheet = ce.coding_sheet(example_corpus, example_codebook)
+    first = sheet.coding.iloc[0]
+    a = first.text.index(" ", 3)
+    b = first.text.index(" ", a + 10) + 1
+    words = first.text[a:b].strip()
+    assert first.text[a:b] == f" {words} " and first.text.count(words) == 1
+    for pasted in (f" {words} ", f"{words}\n", f"\t \u201c{words}\u201d "):
+        sheet.quotes.loc[0] = [first.doc_id, first.segment_id, "bamara", pasted, ""]
+        codings = ce.codings_from_sheet(sheet, corpus=example_corpus,
+                                        codebook=example_codebook, coder="C")
+        assert codings["text"].tolist() == [words], pasted
+
+
 def test_many_bad_cells_are_capped(example_corpus, example_codebook):
     sheet = ce.coding_sheet(example_corpus, example_codebook)
     sheet.coding["kerja_sama"] = "y"

@@ -1467,6 +1467,7 @@ class _SheetReader:
             self.off_turn.append((cell, key, str(turn.role), str(turn.speaker)))
 
     def find(self, key: tuple[str, int], quote: str, row: int) -> tuple[int, int] | None:
+        quote = quote.strip()  # spaces pasted around it are not coded, as marks are not
         turn = self.turns.loc[key]
         text, lo, hi = self.corpus.text(key[0]), int(turn.start), int(turn.end)
         found = _find_quote(text, quote, lo, hi)
