@@ -251,6 +251,27 @@ def test_sheet_export_of_the_suggested_interviews_and_its_import(tmp_path, cli,
     assert r.returncode == 2 and "doc_id" in r.stderr and str(suggested) in r.stderr
 
 
+def test_docs_in_another_case_suggest_the_id_differing_in_case_only(tmp_path, cli):
+    """Session 16, tester item 6: --docs R05,r01 suggested only 'R04' (for 'R05', the first
+    unknown id) and nothing for 'r01'; each unknown id gets its hint, and an id differing
+    only in case is the one suggested."""
+    from citra_eval.errors import closest
+
+    assert closest("r1", ["R10", "R1", "r2"]) == "R1"  # difflib alone: none (cutoff 0.6)
+    folder = tmp_path / "t"
+    folder.mkdir()
+    for d in ("R01", "R04"):
+        (folder / f"{d}.txt").write_text(f"---\nid: {d}\nspeakers: {{P: interviewer, R: "
+                                         "informant}\n---\nP: Apa?\nR: Kami catat.\n",
+                                         encoding="utf-8")
+    (tmp_path / "book.yaml").write_text("codebook: x\ncodes:\n  - id: catat\n    label: C\n",
+                                        encoding="utf-8")
+    r = cli("sheet", "export", "--coder", "B", "--out", str(tmp_path / "s.xlsx"), "--docs",
+            "R05,r01", "--transcripts", str(folder), "--codebook", str(tmp_path / "book.yaml"))
+    assert r.returncode == 2 and "(did you mean 'R04' for 'R05', 'R01' for 'r01'?)" \
+        in r.stderr, r.stderr
+
+
 # --------------------------------------------------------------------------- bad sheets
 
 

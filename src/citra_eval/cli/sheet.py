@@ -209,9 +209,11 @@ def _documents(args: argparse.Namespace, corpus) -> list[str] | None:
         return None
     unknown = [d for d in docs if d not in corpus]
     if unknown:
-        hint = closest(unknown[0], corpus.doc_ids)
+        hints = {d: h for d in unknown if (h := closest(d, corpus.doc_ids))}
+        said = (f"{next(iter(hints.values()))!r}" if len(unknown) == 1 and hints else
+                ", ".join(f"{h!r} for {d!r}" for d, h in hints.items()))
         raise InputError(f"{flag} names interview(s) {listed(unknown)} that the transcripts "
-                         f"do not have{f' (did you mean {hint!r}?)' if hint else ''}; the "
+                         f"do not have{f' (did you mean {said}?)' if said else ''}; the "
                          f"interviews are {listed(corpus.doc_ids)}", path=where)
     return docs
 
