@@ -473,6 +473,24 @@ def test_a_quote_pasted_with_spaces_around_it_codes_its_words_only(example_corpu
         assert codings["text"].tolist() == [words], pasted
 
 
+def test_a_quote_found_exactly_once_wins_over_other_cases(tmp_path):
+    """Session 16, tester item 6: 'kami' in a turn saying 'Kami ... kami': a quote found
+    exactly as written (copied from the turn) once is that place, as docs/coding.md says;
+    one found only ignoring case must occur once so."""
+    corpus = ce.Corpus.from_texts({"r.txt": "---\nid: R1\nspeakers: {P: interviewer, R: "
+                                   "informant}\n---\nP: Apa?\nR: Kami catat, lalu kami "
+                                   "teruskan.\n"})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "catat", "label": "C"}]})
+    sheet = ce.coding_sheet(corpus, book)
+    turn = corpus.segments.set_index("segment_id").loc[2]
+    sheet.quotes.loc[0] = ["R1", 2, "catat", "kami", ""]
+    got = ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    assert got["start"].tolist() == [turn.start + turn.text.index("kami")]
+    sheet.quotes.loc[0] = ["R1", 2, "catat", "KAMI", ""]
+    with pytest.raises(ce.InputError, match="the quote 'KAMI' is in turn 2 of 'R1' 2 times"):
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+
+
 def test_many_bad_cells_are_capped(example_corpus, example_codebook):
     sheet = ce.coding_sheet(example_corpus, example_codebook)
     sheet.coding["kerja_sama"] = "y"
