@@ -603,16 +603,35 @@ def test_agree_consensus_options_are_checked(cli, study):
 
 def test_a_consensus_written_among_the_codings_files_is_refused(cli, study):
     """Fourteenth session, left open: a consensus written as data/raw/codings_*.csv counted
-    as one more coder for agree and validate (only the help warned)."""
+    as one more coder for agree and validate (only the help warned). Session 16 (tester,
+    item 1): agree wrote it all the same, and only the next validate/agree refused the
+    study; it is refused before anything is written."""
     res = cli("agree", "--out", "agreement.csv", "--n-boot", "0", "--consensus",
               "data/raw/codings_consensus.csv", cwd=study)
-    assert res.returncode == 0, res.stderr
-    for command in (["agree", "--out", "again.csv", "--n-boot", "0"], ["validate"]):
-        res = cli(*command, cwd=study)
-        assert res.returncode == 2, res.stderr
-        assert res.stderr.startswith("error: data/raw/codings_consensus.csv:2: coder "
-                                     "'consensus' is the coders' consensus"), res.stderr
-    assert not (study / "again.csv").exists()
+    assert res.returncode == 2, res.stdout
+    assert res.stderr.startswith("error: data/raw/codings_consensus.csv: --consensus "), \
+        res.stderr
+    assert "counted as one more coder" in res.stderr and "consensus.csv" in res.stderr
+    assert not (study / "data/raw/codings_consensus.csv").exists()
+    assert not (study / "agreement.csv").exists()
+    assert cli("validate", cwd=study).returncode == 0
+    # the pattern study.yaml sets is the one that counts
+    yaml = study / "study.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8")
+                    + "codings: [data/raw/codings_A.csv, data/raw/codings_B.csv, coded/*.csv]\n",
+                    encoding="utf-8")
+    (study / "coded").mkdir()
+    (study / "data/raw/codings_B.csv").rename(study / "coded/B.csv")
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("data/raw/codings_B.csv, ", ""),
+                    encoding="utf-8")
+    res = cli("agree", "--out", "agreement.csv", "--n-boot", "0", "--consensus",
+              "coded/consensus.csv", cwd=study)
+    assert res.returncode == 2 and "error: coded/consensus.csv: --consensus " in res.stderr, \
+        res.stderr
+    res = cli("agree", "--out", "agreement.csv", "--n-boot", "0", "--consensus",
+              "data/raw/codings_consensus.csv", cwd=study)
+    assert res.returncode == 0, res.stderr  # not among this study's codings files
+    assert res.stdout.splitlines()[-1].startswith("wrote data/raw/codings_consensus.csv")
 
 
 def test_a_consensus_renamed_among_the_codings_files_is_refused(cli, study):

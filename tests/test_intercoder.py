@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import citra_eval as ce
+from citra_eval.codings import WHOLE_TURN
 from citra_eval.intercoder import AGREEMENT_COLUMNS
 
 DOC1 = """---
@@ -371,6 +372,36 @@ def test_consensus_span_is_hull(corpus):
                      columns=ce.CODING_COLUMNS)
     out = ce.consensus(c)
     assert (out.loc[0, "start"], out.loc[0, "end"]) == (s, e)
+
+
+def test_consensus_carries_whole_turn_through(corpus):
+    """Session 16, tester item 2: the coders' files of 'sheet import' say which codings are
+    whole-turn marks (whole_turn), the consensus dropped it, so reanchor lost consensus
+    codings that the coders' files kept. A consensus coding is whole-turn when a coding it
+    was made from is (its hull is then that whole turn); without the column, none is added."""
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    s2, e2 = (int(v) for v in seg.loc[("D1", 2), ["start", "end"]])
+    s4, e4 = (int(v) for v in seg.loc[("D1", 4), ["start", "end"]])
+    c = pd.DataFrame([("D1", 2, s2, e2, "media", "A", "true"),
+                      ("D1", 2, s2, e2, "media", "B", "true"),
+                      ("D1", 4, s4, s4 + 4, "digital", "A", "false"),
+                      ("D1", 4, s4, e4, "digital", "B", "true"),
+                      ("D1", 4, s4, s4 + 4, "media", "A", "false"),
+                      ("D1", 4, s4 + 1, s4 + 6, "media", "B", "false")],
+                     columns=[*ce.CODING_COLUMNS, WHOLE_TURN])
+    out = ce.consensus(c, corpus=corpus)
+    assert out[["segment_id", "code", "start", "end", WHOLE_TURN]].values.tolist() == [
+        [2, "media", s2, e2, "true"], [4, "digital", s4, e4, "true"],
+        [4, "media", s4, s4 + 6, "false"]]
+    ce.validate_codings(out, corpus=corpus)
+    # the adjudicator's own codings decide a dispute, and their flags with them
+    adj = pd.concat([c, pd.DataFrame([("D1", 2, s2, e2, "kerja_sama", "A", "true"),
+                                      ("D1", 2, s2, s2 + 3, "kerja_sama", "C", "false")],
+                                     columns=c.columns)])
+    out = ce.consensus(adj, rule="adjudicator", adjudicator="C", coders=["A", "B"])
+    assert out.set_index(["segment_id", "code"]).loc[(2, "kerja_sama"), WHOLE_TURN] == \
+        "false"
+    assert WHOLE_TURN not in ce.consensus(c.drop(columns=WHOLE_TURN)).columns
 
 
 def test_consensus_bad_arguments(codings):

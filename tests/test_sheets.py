@@ -251,6 +251,27 @@ def test_sheet_export_of_the_suggested_interviews_and_its_import(tmp_path, cli,
     assert r.returncode == 2 and "doc_id" in r.stderr and str(suggested) in r.stderr
 
 
+def test_docs_in_another_case_suggest_the_id_differing_in_case_only(tmp_path, cli):
+    """Session 16, tester item 6: --docs R05,r01 suggested only 'R04' (for 'R05', the first
+    unknown id) and nothing for 'r01'; each unknown id gets its hint, and an id differing
+    only in case is the one suggested."""
+    from citra_eval.errors import closest
+
+    assert closest("r1", ["R10", "R1", "r2"]) == "R1"  # difflib alone: none (cutoff 0.6)
+    folder = tmp_path / "t"
+    folder.mkdir()
+    for d in ("R01", "R04"):
+        (folder / f"{d}.txt").write_text(f"---\nid: {d}\nspeakers: {{P: interviewer, R: "
+                                         "informant}\n---\nP: Apa?\nR: Kami catat.\n",
+                                         encoding="utf-8")
+    (tmp_path / "book.yaml").write_text("codebook: x\ncodes:\n  - id: catat\n    label: C\n",
+                                        encoding="utf-8")
+    r = cli("sheet", "export", "--coder", "B", "--out", str(tmp_path / "s.xlsx"), "--docs",
+            "R05,r01", "--transcripts", str(folder), "--codebook", str(tmp_path / "book.yaml"))
+    assert r.returncode == 2 and "(did you mean 'R04' for 'R05', 'R01' for 'r01'?)" \
+        in r.stderr, r.stderr
+
+
 # --------------------------------------------------------------------------- bad sheets
 
 
@@ -432,6 +453,42 @@ def test_a_quote_pasted_with_its_quote_marks_is_found(example_corpus, example_co
     with pytest.raises(ce.InputError, match="typographic quotes and quote marks around it"):
         ce.codings_from_sheet(sheet, corpus=example_corpus, codebook=example_codebook,
                               coder="C")
+
+
+def test_a_quote_pasted_with_spaces_around_it_codes_its_words_only(example_corpus,
+                                                                   example_codebook):
+    """Session 16, tester item 5: " Instagram. " (a copy from a cell often brings the spaces
+    around it) was found with its spaces and coded them; surrounding whitespace is stripped
+    as quote marks around a quote are."""
+    sheet = ce.coding_sheet(example_corpus, example_codebook)
+    first = sheet.coding.iloc[0]
+    a = first.text.index(" ", 3)
+    b = first.text.index(" ", a + 10) + 1
+    words = first.text[a:b].strip()
+    assert first.text[a:b] == f" {words} " and first.text.count(words) == 1
+    for pasted in (f" {words} ", f"{words}\n", f"\t \u201c{words}\u201d "):
+        sheet.quotes.loc[0] = [first.doc_id, first.segment_id, "bamara", pasted, ""]
+        codings = ce.codings_from_sheet(sheet, corpus=example_corpus,
+                                        codebook=example_codebook, coder="C")
+        assert codings["text"].tolist() == [words], pasted
+
+
+def test_a_quote_found_exactly_once_wins_over_other_cases(tmp_path):
+    """Session 16, tester item 6: 'kami' in a turn saying 'Kami ... kami': a quote found
+    exactly as written (copied from the turn) once is that place, as docs/coding.md says;
+    one found only ignoring case must occur once so."""
+    corpus = ce.Corpus.from_texts({"r.txt": "---\nid: R1\nspeakers: {P: interviewer, R: "
+                                   "informant}\n---\nP: Apa?\nR: Kami catat, lalu kami "
+                                   "teruskan.\n"})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "catat", "label": "C"}]})
+    sheet = ce.coding_sheet(corpus, book)
+    turn = corpus.segments.set_index("segment_id").loc[2]
+    sheet.quotes.loc[0] = ["R1", 2, "catat", "kami", ""]
+    got = ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    assert got["start"].tolist() == [turn.start + turn.text.index("kami")]
+    sheet.quotes.loc[0] = ["R1", 2, "catat", "KAMI", ""]
+    with pytest.raises(ce.InputError, match="the quote 'KAMI' is in turn 2 of 'R1' 2 times"):
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
 
 
 def test_many_bad_cells_are_capped(example_corpus, example_codebook):
@@ -726,6 +783,26 @@ def test_what_looks_unintended_is_warned(example_corpus, example_codebook):
                               coder="A")
 
 
+def test_a_workbook_without_its_quotes_worksheet_warns(tmp_path, example_corpus,
+                                                      example_codebook):
+    """Session 16, tester item 4a: the quotes worksheet deleted from an .xlsx sheet lost its
+    quotes without a word; as for a CSV sheet without its quotes file, a warning says only
+    the marks were read."""
+    sheet = ce.coding_sheet(example_corpus, example_codebook, coder="A")
+    sheet.coding.loc[0, example_codebook.codable_ids[0]] = "x"
+    ce.write_coding_sheet(sheet, tmp_path / "s.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    del wb["quotes"]
+    wb.save(tmp_path / "s.xlsx")
+    with pytest.warns(ce.SheetWarning) as caught:
+        codings = ce.read_coding_sheet(tmp_path / "s.xlsx", corpus=example_corpus,
+                                       codebook=example_codebook, coder="A")
+    assert len(codings) == 1
+    (said,) = [str(w.message) for w in caught]
+    assert said.startswith(f"{tmp_path / 's.xlsx'}: no worksheet 'quotes', so only whole-turn "
+                           "marks are read"), said
+
+
 def test_csv_sheets_as_google_sheets_and_excel_save_them(tmp_path, example_corpus,
                                                          example_codebook):
     sheet = ce.coding_sheet(example_corpus, example_codebook, coder="A")
@@ -955,6 +1032,34 @@ def test_csv_sheet_saved_in_windows_1252_gets_one_hint(tmp_path, per_emoji):
                            "(D2, D3)")
     assert "save it again as 'CSV UTF-8 (Comma delimited)'" in hint
     assert any(p.startswith("the text differs from turn 6 of 'E1'") for p in problems)
+
+
+@pytest.mark.parametrize("file", ["s.csv", "s_quotes.csv"])
+def test_csv_sheet_in_windows_1252_with_accents_gets_the_excel_advice_at_once(tmp_path, file):
+    """Session 16, tester item 3: an accented name makes Excel's 'CSV (Comma delimited)'
+    (Windows-1252) no valid UTF-8; the import said only "not valid UTF-8 ... re-save as
+    UTF-8", and doing so then met the emoji already lost as '?'. One message names the line,
+    Windows-1252, Excel's two CSV kinds, and that emoji are lost already."""
+    src = ("---\nid: E1\nspeakers: {PWW: interviewer, Jos\u00e9: informant}\n---\n"
+           "PWW: Ada kendala?\nJos\u00e9: Sinyal lemah \U0001F624 di kaf\u00e9.\n")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), tmp_path / "s.csv")
+    if file == "s_quotes.csv":
+        (tmp_path / file).write_text("doc_id,segment_id,code,quote,note\n"
+                                     "E1,2,kabar,kaf\u00e9,\n", encoding="utf-8")
+    path = tmp_path / file
+    text = path.read_text(encoding="utf-8-sig")
+    path.write_bytes(text.encode("cp1252", errors="replace"))
+    line = text[:text.index("\u00e9")].count("\n") + 1
+    with pytest.raises(ce.InputError) as info:
+        ce.read_coding_sheet(tmp_path / "s.csv", corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert (problem.path, problem.line) == (str(path), line)
+    assert "probably Windows-1252" in problem.message and "0xe9" in problem.message
+    for said in ("'CSV (Comma delimited)'", "'CSV UTF-8 (Comma delimited)'", "emoji", "'?'",
+                 ".xlsx"):
+        assert said in problem.message, (said, problem.message)
 
 
 def test_deleted_turn_rows_are_refused_naming_the_turns(tmp_path, example_corpus,
@@ -1426,10 +1531,17 @@ def test_a_csv_sheet_of_some_interviews_records_them(tmp_path, example_corpus,
                                             r"ids.*restore it"):
         ce.read_coding_sheet(broken, corpus=example_corpus, codebook=example_codebook,
                              coder="B")
-    # a sheet from before (no such column) covers the interviews its rows name, as before
-    old = rewritten(lambda r: r[0] != docs[4], "old.csv", rows[0][:-1])
-    assert ce.read_coding_sheet(old, corpus=example_corpus, codebook=example_codebook,
-                                coder="B").attrs["documents"] == [docs[1]]
+    # a sheet from before (no such column) covers the interviews its rows name, as before;
+    # session 16 (tester item 4b): the column deleted or its header cleared, that is said
+    for header, name in ((rows[0][:-1], "old.csv"), ([*rows[0][:-1], ""], "cleared.csv")):
+        old = rewritten(lambda r: r[0] != docs[4], name, header)
+        with pytest.warns(ce.SheetWarning) as caught:
+            got = ce.read_coding_sheet(old, corpus=example_corpus, codebook=example_codebook,
+                                       coder="B")
+        assert got.attrs["documents"] == [docs[1]]
+        (said,) = [str(w.message) for w in caught if "interviews: [" in str(w.message)]
+        assert said.startswith(f"{old}: no column 'interviews: [...]'"), said
+        assert "skipped" in said and "deleted" in said
 
 
 # --------------------------------------------------------------------------- session 14
@@ -1658,3 +1770,24 @@ def test_a_workbook_part_with_a_dtd_is_refused_as_unsafe_xml(tmp_path, example_c
             dst.writestr(n, data)
     with pytest.raises(ce.InputError, match=r"xl/worksheets/sheet1\.xml: unsafe XML refused"):
         ce.read_coding_sheet(evil, corpus=example_corpus, codebook=example_codebook, coder="A")
+
+
+@pytest.mark.parametrize("command", ["export", "import"])
+def test_the_consensus_is_not_a_coder_of_a_sheet(tmp_path, cli, command):
+    """Session 16, tester item 1: a sheet for coder 'consensus' gives codings a study refuses
+    (the consensus of 'agree --consensus' is not a coder); refused before anything is
+    written."""
+    transcripts, raw, _, _ = study_inputs("rsud")
+    inputs = ["--transcripts", str(transcripts), "--codebook", str(raw / "codebook.yaml")]
+    sheet, out = tmp_path / "s.xlsx", tmp_path / "codings_consensus.csv"
+    if command == "import":
+        assert cli("sheet", "export", "--coder", "A", "--out", str(sheet),
+                   *inputs).returncode == 0
+        args = ["import", str(sheet), "--out", str(out)]
+    else:
+        args = ["export", "--out", str(sheet)]
+    r = cli("sheet", *args, "--coder", "consensus", *inputs)
+    assert r.returncode == 2, r.stdout
+    assert r.stderr.startswith("error: --coder: 'consensus' is the name of the coders' "
+                               "consensus"), r.stderr
+    assert not out.exists() and (command == "import") == sheet.exists()

@@ -163,10 +163,20 @@ def quoted_pair(a: str, b: str, width: int = 60) -> tuple[str, str]:
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
-    """The choice most like ``word`` (for "did you mean ...?" hints), or None."""
+    """The choice most like ``word`` (for "did you mean ...?" hints), or None: one that
+    differs from it only in case first (``r01`` is ``R01``, not ``R04``).
+
+    >>> closest("r01", ["R04", "R01"]), closest("kerjasama", ["kerja_sama", "media"])
+    ('R01', 'kerja_sama')
+    """
     import difflib
 
-    match = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    choices = sorted(choices)
+    folded = word.casefold()
+    same = [c for c in choices if c.casefold() == folded]
+    if same:
+        return same[0]
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return match[0] if match else None
 
 

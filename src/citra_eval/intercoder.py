@@ -45,10 +45,12 @@ from ._validation import (
 from .codebook import Codebook
 from .codings import (
     CODING_COLUMNS,
+    WHOLE_TURN,
     CoverageWarning,
     empty_codings,
     record_text,
     validate_codings,
+    whole_turn_flags,
 )
 from .corpus import Corpus
 from .errors import InputError, closest
@@ -889,10 +891,14 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     -------
     DataFrame
         A codings table: ``doc_id, segment_id, start, end, code, coder``, then ``text``
-        (only when ``corpus`` is given), ``evidence, note``. The span is the hull (earliest
-        start, latest end) of the spans of the coders who applied the code in the segment
-        (the adjudicator's own spans when the adjudicator decided); ``note`` says who
-        supported the code.
+        (only when ``corpus`` is given), ``evidence, note``, and ``whole_turn`` when
+        ``codings`` has that column (as ``sheet import`` writes it). The span is the hull
+        (earliest start, latest end) of the spans of the coders who applied the code in the
+        segment (the adjudicator's own spans when the adjudicator decided); ``note`` says who
+        supported the code; ``whole_turn`` is ``"true"`` when one of the codings the span
+        was made from is a coding of its whole turn (the hull is then that whole turn, and
+        :func:`citra_eval.reanchor` follows an edited turn as it does for the coders'
+        codings), else ``"false"``.
 
     Examples
     --------
@@ -939,25 +945,28 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
         raise ValueError(f"coder={coder!r} is already a coder in the codings; choose another "
                          "name for the consensus")
     key = ["doc_id", "segment_id", "code"]
-    frame = codings.assign(coder=codings["coder"].astype(str))
+    flagged = WHOLE_TURN in codings.columns
+    frame = codings.assign(coder=codings["coder"].astype(str),
+                           _whole=whole_turn_flags(codings))
     cod = frame[frame["coder"].isin(chosen)]
     # One hull per (segment, code, coder), then one row per (segment, code).
-    per_coder = cod.groupby([*key, "coder"], sort=True).agg(start=("start", "min"),
-                                                             end=("end", "max")).reset_index()
+    per_coder = cod.groupby([*key, "coder"], sort=True).agg(
+        start=("start", "min"), end=("end", "max"), whole=("_whole", "any")).reset_index()
     per = per_coder.groupby(key, sort=True).agg(
         who=("coder", lambda c: ", ".join(sorted(c))), n=("coder", "size"),
-        start=("start", "min"), end=("end", "max")).reset_index()
+        start=("start", "min"), end=("end", "max"), whole=("whole", "any")).reset_index()
     raters = _raters_per_document(coverage, frame, corpus, chosen)
     per["_r"] = per["doc_id"].map(raters).fillna(len(chosen)).astype(int)
     everyone = per["n"] == per["_r"]
     if rule == "adjudicator":
         adj = frame[frame["coder"] == adjudicator].groupby(key).agg(
-            adj_start=("start", "min"), adj_end=("end", "max"))
+            adj_start=("start", "min"), adj_end=("end", "max"), adj_whole=("_whole", "any"))
         per = per.join(adj, on=key)
         decided = ~everyone & per["adj_start"].notna()
         keep = everyone | decided
         per.loc[decided, "start"] = per.loc[decided, "adj_start"]
         per.loc[decided, "end"] = per.loc[decided, "adj_end"]
+        per["whole"] = per["whole"].where(~decided, per["adj_whole"]).astype(bool)
         note = np.where(everyone, "agreed by " + per["who"],
                         f"adjudicated by {adjudicator} (" + per["who"] + " applied it)")
     else:
@@ -972,10 +981,12 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     per = per[keep]
     rows = [{"doc_id": r.doc_id, "segment_id": int(r.segment_id), "start": int(r.start),
              "end": int(r.end), "code": r.code, "coder": coder, "evidence": None,
-             "note": r.note} for r in per.itertuples(index=False)]
-    out = empty_codings() if not rows else pd.DataFrame(rows)
+             "note": r.note, WHOLE_TURN: "true" if r.whole else "false"}
+            for r in per.itertuples(index=False)]
+    columns = [*CODING_COLUMNS, "evidence", "note", *[WHOLE_TURN] * flagged]
+    out = empty_codings().reindex(columns=columns) if not rows else pd.DataFrame(rows)
     out = out.sort_values(["doc_id", "segment_id", "start", "code"], kind="stable")
-    out = out.reset_index(drop=True)[[*CODING_COLUMNS, "evidence", "note"]]
+    out = out.reset_index(drop=True)[columns]
     return out if corpus is None else record_text(out, corpus=corpus)
 
 

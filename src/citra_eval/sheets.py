@@ -42,6 +42,7 @@ from ._files import (
     atomic_dir,
     csv_rows,
     header_below,
+    read_file_bytes,
     read_text_file,
     save_workbook,
     write_csv,
@@ -563,6 +564,11 @@ def _read_xlsx(path: Path, coder: str | None = None,
     for name in frames:
         problems += _unreadable_cells(xml.get(name), name, spath)
     collect(problems, limit=MAX_REPORTED, path=spath)
+    if "quotes" not in frames:
+        warnings.warn(f"{spath}: no worksheet 'quotes', so only whole-turn marks are read; "
+                      "if the coder quoted parts of turns, restore the worksheet (undo its "
+                      "deletion, or copy it from the coder's copy of the sheet)", SheetWarning,
+                      stacklevel=3)
     quotes = frames.get("quotes", pd.DataFrame(columns=QUOTE_COLUMNS))
     sheet = CodingSheet(frames["coding"], quotes, pd.DataFrame(), recorded, documents)
     return sheet, {"coding": spath, "quotes": spath}
@@ -776,13 +782,13 @@ def _unreadable_cells(root, name: str, path: str) -> list[Problem]:
 
 def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
     coding_file, quotes_file, _ = csv_sheet_files(path)
-    rows = _csv_sheet_rows(read_text_file(coding_file), coding_file, "coding")
+    rows = _csv_sheet_rows(_read_sheet_text(coding_file), coding_file, "coding")
     _not_the_coding_file(rows, coding_file)
     coding = _frame(rows)
     where = {"coding": os.fspath(coding_file)}
     quotes = pd.DataFrame(columns=QUOTE_COLUMNS)
     if quotes_file.is_file():
-        quotes = _frame(_csv_sheet_rows(read_text_file(quotes_file, allow_empty=True),
+        quotes = _frame(_csv_sheet_rows(_read_sheet_text(quotes_file, allow_empty=True),
                                         quotes_file, "quotes"))
         where["quotes"] = os.fspath(quotes_file)
     else:
@@ -791,7 +797,41 @@ def _read_csv(path: Path) -> tuple[CodingSheet, dict[str, str]]:
                       "under that name if the coder quoted parts of turns", SheetWarning,
                       stacklevel=3)
     coding, documents = _csv_documents(coding, where["coding"])
+    if documents is None:
+        warnings.warn(f"{os.fspath(coding_file)}: no column '{CSV_DOCUMENTS_HEADER} [...]' "
+                      "after 'note' (deleted, or its header cleared), which records the "
+                      "interviews the sheet covers, so the check that no interview's rows "
+                      "were all deleted was skipped: the sheet covers the interviews its rows "
+                      "name; restore the column (undo the deletion, or copy its header from a "
+                      "new 'sheet export'), or check that every interview the coder coded "
+                      "still has its rows", SheetWarning, stacklevel=3)
     return CodingSheet(coding, quotes, pd.DataFrame(), None, documents), where
+
+
+def _read_sheet_text(path: Path, *, allow_empty: bool = False) -> str:
+    """The text of a CSV sheet file; one saved in Windows-1252 (Excel's 'CSV (Comma
+    delimited)'), which is no UTF-8 once it holds an accented letter, is refused at its first
+    such line with Excel's own fix (any other wrong encoding as every text file is)."""
+    data = read_file_bytes(path)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        try:
+            data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass  # undefined in Windows-1252 too: the general message below
+        else:
+            byte = data[exc.start]
+            raise InputError(
+                f"not UTF-8 but probably Windows-1252 (byte 0x{byte:02x} is "
+                f"{bytes([byte]).decode('cp1252')!r} there), as Excel saves a sheet as 'CSV "
+                "(Comma delimited)', turning emoji and any character Windows-1252 lacks into "
+                "'?'; save it again as 'CSV UTF-8 (Comma delimited)' (File > Save As); if "
+                "its turns held emoji, they stay '?' (the import then names those turns): "
+                "export a new sheet and copy this one's marks, quotes and notes into it, or "
+                "code in the .xlsx workbook", path=os.fspath(path),
+                line=data[:exc.start].count(b"\n") + 1) from None
+    return read_text_file(path, allow_empty=allow_empty)
 
 
 def _not_the_coding_file(rows: list[list[str]], path: Path) -> None:
@@ -1427,6 +1467,7 @@ class _SheetReader:
             self.off_turn.append((cell, key, str(turn.role), str(turn.speaker)))
 
     def find(self, key: tuple[str, int], quote: str, row: int) -> tuple[int, int] | None:
+        quote = quote.strip()  # spaces pasted around it are not coded, as marks are not
         turn = self.turns.loc[key]
         text, lo, hi = self.corpus.text(key[0]), int(turn.start), int(turn.end)
         found = _find_quote(text, quote, lo, hi)

@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import argparse
+import fnmatch
+import os
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
+from .._files import read_text_file
 from .._validation import n_boot_problem
+from .._yaml import load_yaml
 from ..codebook import Codebook
 from ..codings import read_codings, write_codings
 from ..corpus import read_transcripts
@@ -143,6 +147,12 @@ def _run_agree(args: argparse.Namespace) -> int:
     problems = Problems()
     attempt = problems.attempt
     problems.extend(_consensus_problems(args))
+    if args.consensus is not None and (pattern := _codings_pattern_of(study, args.consensus)):
+        problems.append(Problem(args.consensus, f"--consensus would write the consensus among "
+                                f"the study's codings files ({pattern}), where it would be "
+                                "counted as one more coder (agreeing with the coders it was "
+                                "made of) and validate and agree would refuse the study; "
+                                "write it outside them, e.g. --consensus data/consensus.csv"))
     if args.n_boot < 0:
         problems.append(Problem("--n-boot", f"must be 0 or more, got {args.n_boot}"))
     twice = sorted({c for c in args.coders or () if args.coders.count(c) > 1})
@@ -222,6 +232,33 @@ def _consensus_problems(args: argparse.Namespace) -> list[Problem]:
         return [Problem("--adjudicator", "--adjudicator is used with --rule adjudicator "
                         "only; add --rule adjudicator, or leave --adjudicator out")]
     return []
+
+
+def _codings_pattern_of(study, path: str) -> str | None:
+    """The entry of the study's ``codings`` (study.yaml's glob or file, or the default glob)
+    that the file ``path`` would be read by, existing or not; None when it would not be
+    (or outside a study)."""
+    if study is None:
+        return None
+    root = study.path.parent.resolve()
+    target = Path(path).resolve()
+    if target in study.codings:
+        return study.relative(target)
+    if not target.is_relative_to(root):
+        return None
+    patterns = [DEFAULT_PATHS["codings"]]
+    if "codings" in study.given:  # already checked by StudySettings.load: a str or a list
+        raw = load_yaml(read_text_file(study.path, allow_empty=True))["codings"]
+        patterns = [raw] if isinstance(raw, str) else [str(p) for p in raw]
+    rel = target.relative_to(root).parts
+    for pattern in patterns:
+        parts = PurePosixPath(pattern.strip().replace("\\", "/")).parts
+        if len(parts) == len(rel) and ".template." not in rel[-1] and all(
+                fnmatch.fnmatch(os.path.normcase(name), os.path.normcase(part))
+                and (not name.startswith(".") or part.startswith("."))
+                for name, part in zip(rel, parts, strict=True)):
+            return pattern.strip()
+    return None
 
 
 def _check_two_coders(codings: pd.DataFrame, where: str, study) -> None:

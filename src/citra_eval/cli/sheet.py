@@ -14,6 +14,7 @@ from ..codebook import Codebook
 from ..codings import write_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, closest
+from ..intercoder import CONSENSUS_CODER
 from ..sheets import (
     SheetWarning,
     coding_sheet,
@@ -129,7 +130,17 @@ def _refuse_existing(paths: list[Path], force: bool, what: str) -> None:
                          "replace it", path=str(existing[0]))
 
 
+def _refuse_consensus_coder(coder: str) -> None:
+    """The coders' consensus (as 'agree --consensus' writes it) is no coder of a sheet."""
+    if coder == CONSENSUS_CODER:
+        raise InputError(f"{coder!r} is the name of the coders' consensus (as 'agree "
+                         "--consensus' writes it), not a coder's name: a study refuses "
+                         "codings of coder 'consensus' among its coders' files; give the "
+                         "coder's own name (e.g. --coder A)", path="--coder")
+
+
 def _run_export(args: argparse.Namespace) -> int:
+    _refuse_consensus_coder(args.coder)
     out = Path(args.out)
     fmt = args.format or out.suffix.lower().lstrip(".")
     if fmt not in ("xlsx", "csv") or out.suffix.lower() != f".{fmt}":
@@ -198,14 +209,17 @@ def _documents(args: argparse.Namespace, corpus) -> list[str] | None:
         return None
     unknown = [d for d in docs if d not in corpus]
     if unknown:
-        hint = closest(unknown[0], corpus.doc_ids)
+        hints = {d: h for d in unknown if (h := closest(d, corpus.doc_ids))}
+        said = (f"{next(iter(hints.values()))!r}" if len(unknown) == 1 and hints else
+                ", ".join(f"{h!r} for {d!r}" for d, h in hints.items()))
         raise InputError(f"{flag} names interview(s) {listed(unknown)} that the transcripts "
-                         f"do not have{f' (did you mean {hint!r}?)' if hint else ''}; the "
+                         f"do not have{f' (did you mean {said}?)' if said else ''}; the "
                          f"interviews are {listed(corpus.doc_ids)}", path=where)
     return docs
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    _refuse_consensus_coder(args.coder)
     out = Path(args.out)
     if out.suffix.lower() != ".csv":
         raise InputError("--out must name a .csv file (e.g. data/raw/codings_NAME.csv)",
