@@ -10,7 +10,13 @@ from __future__ import annotations
 import pandas as pd
 
 from .._labels import label as text
-from .._validation import check_ax, check_codebook, check_frame, check_lang
+from .._validation import (
+    COOCCURRENCE_TABLE,
+    check_ax,
+    check_codebook,
+    check_frame,
+    check_lang,
+)
 from ..themes import cooccurrence_matrix
 from ._panels import say_empty
 
@@ -99,7 +105,8 @@ def plot_cooccurrence(table: pd.DataFrame, *, measure: str = "count", codebook=N
 
 
     check_lang(lang)
-    check_frame(table, "table", columns=["code_a", "code_b", "count", "jaccard"])
+    check_frame(table, "table", columns=["code_a", "code_b", "count", "jaccard"],
+                what=COOCCURRENCE_TABLE)
     mat = cooccurrence_matrix(table, measure=measure)
     if len(mat) < 2:
         ax = _ax(ax, size=(7, 3))
