@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -1252,3 +1253,27 @@ def test_the_learned_coder_checks_codes_as_every_analysis_does(small, example_co
     empty.loc[2, "code"] = ""
     with pytest.raises(ce.InputError, match="'code' is empty; fill it in"):
         getattr(ce, train)(corpus, empty, codebook=example_codebook)
+
+
+@pytest.mark.parametrize("train", ["train_coder", "cross_validate_coder", "suggest_turns"])
+def test_learning_from_the_machines_own_codings_warns(one_of_three, train):
+    """Student, repro 6: train_coder and cross_validate_coder learned from autocode()'s output
+    (coder 'auto', filled score and evidence) without a word, while `code --learn-from`
+    warned; now the library warns (the CLI prints the same signs, per file)."""
+    corpus, book, human = one_of_three
+    auto = ce.autocode(corpus, book)
+    with pytest.warns(ce.MachineCodingsWarning,
+                      match=r"codings look like an auto-coder's output \(a filled 'score' "
+                            r"column; a filled 'evidence' column; the machine coder name\(s\) "
+                            r"'auto'; coder\(s\) auto\)"):
+        getattr(ce, train)(corpus, auto, codebook=book)
+    assert issubclass(ce.MachineCodingsWarning, ce.LearningWarning)
+    renamed = auto.assign(coder="SR")  # a machine's coder renamed: its scores still say so
+    with pytest.warns(ce.MachineCodingsWarning, match=r"\(a filled 'score' column; a filled "
+                                                     r"'evidence' column; coder\(s\) SR\)"):
+        getattr(ce, train)(corpus, renamed, codebook=book)
+    with warnings.catch_warnings():  # a person's codings: not a word
+        warnings.simplefilter("error", ce.MachineCodingsWarning)
+        getattr(ce, train)(corpus, human[human.coder == "A"], codebook=book)
+        reviewed = auto.assign(coder="SR", score=np.nan, evidence="")
+        getattr(ce, train)(corpus, reviewed, codebook=book)
