@@ -1894,13 +1894,15 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
         model scores (only codes too rare to learn, left to the dictionary) come last, with
         ``margin`` NaN: ``code`` is the dictionary's strongest code there and ``score`` its
         fixed 1.0 (hit), 0.5 (question) or 0.0, threshold 0.5 (no probability). Empty,
-        with these columns, when no uncoded document has a turn of the coder's roles, and
-        when no model could be fitted (nothing ranks the turns; with a warning).
+        with these columns and a warning, when every document is coded, when no uncoded
+        document has a turn of ``roles``, and when no model could be fitted (nothing ranks
+        the turns).
 
     Warns
     -----
     LearningWarning
-        No code could be learned from ``codings``, so no turn is suggested.
+        No turn is suggested: every document is coded, no uncoded document has a turn of
+        ``roles``, or no code could be learned from ``codings``.
 
     Notes
     -----
@@ -1946,18 +1948,28 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
                           for k in differ)
                 + ": pass the options the coder was trained with, or leave out coder= to "
                   "train one here")
-    _, _, rated = _check_inputs(corpus, codings, codebook, seed, roles, "pooled",
-                                coverage=coverage)
+    wanted, _, rated = _check_inputs(corpus, codings, codebook, seed, roles, "pooled",
+                                     coverage=coverage)
+    coded = set(codings["doc_id"]).union(*(rated or {}).values())
+    todo = [d for d in corpus.doc_ids if d not in coded]
+    if not todo:
+        warnings.warn(LearningWarning(
+            "every document is coded (has codings, or a coder is declared to have read it), "
+            "so no turn is left to suggest; add the transcripts still to be coded to the "
+            "corpus"), stacklevel=2)
+        return pd.DataFrame(columns=SUGGEST_COLUMNS).astype(_SUGGEST_DTYPES)
+    if coding_units(corpus.subset(todo), wanted).empty:
+        warnings.warn(LearningWarning(
+            f"no uncoded document ({listed(todo)}) has a turn of {_roles_text(wanted)}, so "
+            "no turn is suggested (to suggest theirs, pass roles= their speakers' roles)"),
+            stacklevel=2)
+        return pd.DataFrame(columns=SUGGEST_COLUMNS).astype(_SUGGEST_DTYPES)
     if coder is None:
         with warnings.catch_warnings():  # said once, by the check above
             warnings.simplefilter("ignore", LearningWarning)
             warnings.simplefilter("ignore", CoverageWarning)
             coder = train_coder(corpus, codings, codebook=codebook, seed=seed, roles=roles,
                                 coverage=coverage, **options)
-    coded = set(codings["doc_id"]).union(*(rated or {}).values())
-    todo = [d for d in corpus.doc_ids if d not in coded]
-    if not todo:
-        return pd.DataFrame(columns=SUGGEST_COLUMNS).astype(_SUGGEST_DTYPES)
     prepared = coder._features.prepare(corpus.subset(todo))
     keys = ["doc_id", "segment_id"]
     both = coder._scores(prepared, "both")

@@ -341,15 +341,9 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
             print("  the text model could not learn, in some folds: " + ", ".join(
                       f"{r.code} (learned in {r.n_learned} of {r.n_folds}: {r.reason})"
                       for r in short.itertuples(index=False)), file=err)
-    if suggestions is not None and suggestions.empty:
-        declared = coverage.values() if isinstance(coverage, dict) else ()
-        read = set(human["doc_id"]).union(*(corpus.doc_ids if d == "all" else d
-                                             for d in declared))
-        why = ("every interview is coded (has codings, or 'double_coded' says a coder read "
-               "it)" if set(corpus.doc_ids) <= read
-               else "the coder learned no code, so nothing ranks the uncoded turns (see "
-               "the note)")
-        print(f"wrote no turns to code next to {args.suggest}: {why}", file=err)
+    if suggestions is not None and suggestions.empty:  # suggest_turns's warning says why
+        print(f"wrote no turns to code next to {args.suggest} (the note below says why)",
+              file=err)
     elif suggestions is not None:
         n_docs = suggestions["doc_id"].nunique()
         print(f"wrote {counted(len(suggestions), 'turn')} to code next "
