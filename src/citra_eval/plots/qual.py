@@ -23,7 +23,8 @@ from ._panels import say_empty
 __all__ = ["plot_code_frequencies", "plot_cooccurrence", "plot_saturation"]
 
 _VALUE = {"n_segments": "qual.segments", "n_documents": "qual.documents",
-          "n_codings": "qual.codings", "share_segments": "qual.share"}
+          "n_informants": "qual.informants", "n_codings": "qual.codings",
+          "share_segments": "qual.share"}
 
 
 def _ax(ax, size=(7, 4.5)):
@@ -46,7 +47,8 @@ def plot_code_frequencies(freq: pd.DataFrame, *, value: str = "n_segments", by: 
                           codebook=None, lang: str = "id", ax=None):
     """Horizontal bars of :func:`~citra_eval.code_frequencies` output, most frequent on top.
 
-    ``value`` is ``n_segments``, ``n_documents``, ``n_codings`` or ``share_segments``;
+    ``value`` is ``n_segments``, ``n_documents``, ``n_informants``, ``n_codings`` or
+    ``share_segments`` (the columns of :func:`~citra_eval.code_frequencies`);
     ``by`` (the grouping column used in ``code_frequencies``) colours the bars by group.
 
     Examples
