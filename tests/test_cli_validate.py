@@ -615,6 +615,23 @@ def test_a_consensus_written_among_the_codings_files_is_refused(cli, study):
     assert not (study / "again.csv").exists()
 
 
+def test_a_consensus_renamed_among_the_codings_files_is_refused(cli, study):
+    """Session 16: the consensus written by agree with its coder renamed ("final") counted
+    silently as a third coder; its notes ("agreed by A, B") say what it is."""
+    res = cli("agree", "--out", "agreement.csv", "--n-boot", "0", "--consensus",
+              "consensus.csv", cwd=study)
+    assert res.returncode == 0, res.stderr
+    merged = ce.read_codings(study / "consensus.csv")
+    ce.write_codings(merged.assign(coder="final"), study / "data" / "raw" / "codings_final.csv")
+    for command in (["agree", "--out", "again.csv", "--n-boot", "0"], ["validate"]):
+        res = cli(*command, cwd=study)
+        assert res.returncode == 2, res.stderr
+        assert res.stderr.startswith("error: data/raw/codings_final.csv:2: the notes of its "
+                                     "codings ("), res.stderr
+        assert "saved under coder 'final'" in res.stderr
+    assert not (study / "again.csv").exists()
+
+
 def test_an_unknown_mplbackend_does_not_break_the_commands(study, monkeypatch):
     """Reviewer s15, finding 2: MPLBACKEND=agg2 (a typo, or a backend of another matplotlib)
     made 'validate' die with a traceback (exit 1) when pingouin imported matplotlib; the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from _samples import BASIC, GOOD, edited_example
@@ -515,3 +516,41 @@ def test_csv_rows_name_a_quote_never_closed():
     assert "a quote opened on line 2 (column pseudonym) is never closed" in err.value.message
     # a quoted cell over two lines, closed, is fine
     assert csv_rows('a,b\n1,"x\ny"\n')[1] == (2, ["1", "x\ny"])
+
+
+def _pairwise_overlaps(codings):
+    """The oracle of ``same_code_overlaps``: every two rows compared, by the definition."""
+    rows = list(codings[["doc_id", "segment_id", "code", "coder", "start", "end"]]
+                .itertuples(index=False, name=None))
+    return [(i, j) for j, (*k2, s2, e2) in enumerate(rows) for i, (*k1, s1, e1) in
+            enumerate(rows[:j]) if k1 == k2 and not pd.isna(k1).any()
+            and s1 < e2 and s2 < e1 and (s1, e1) != (s2, e2)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_same_code_overlaps_gives_the_pairs_of_the_all_pairs_check(seed):
+    # nested, crossing, touching, identical (also three times) and empty spans, in shuffled
+    # rows of several turns, codes and coders, on an index that is not 0..n-1
+    from citra_eval.codings import same_code_overlaps
+    rng = np.random.default_rng(seed)
+    n = 400
+    start = rng.integers(0, 60, n)
+    t = pd.DataFrame({"doc_id": rng.choice(["D", "E"], n), "segment_id": rng.integers(1, 4, n),
+                      "start": start, "end": start + rng.choice([0, 1, 3, 8, 40], n),
+                      "code": rng.choice(["a", "b"], n), "coder": rng.choice(["A", "B"], n)},
+                     index=rng.permutation(n) * 3)
+    t = pd.concat([t, t.iloc[:30], t.iloc[:10]])  # identical codings, twice and three times
+    t = t.sample(frac=1, random_state=seed)
+    got = same_code_overlaps(t)
+    assert got == _pairwise_overlaps(t)
+    assert len(got) > 100 and all(isinstance(x, int) for p in got for x in p)
+
+
+def test_same_code_overlaps_skips_a_coding_without_a_turn_as_before():
+    from citra_eval.codings import same_code_overlaps
+    t = pd.DataFrame([("D", 2, 0, 20, "a", "A"), ("D", 2, 5, 9, "a", "A"),
+                      (None, 2, 0, 20, "a", "A"), (None, 2, 5, 9, "a", "A"),
+                      ("D", 2, 25, 30, "a", "A"), ("D", 2, 26, 29, "a", "A")],
+                     columns=["doc_id", "segment_id", "start", "end", "code", "coder"])
+    assert same_code_overlaps(t) == _pairwise_overlaps(t) == [(0, 1), (4, 5)]
+    assert same_code_overlaps(t.iloc[:0]) == []

@@ -1105,3 +1105,29 @@ def test_coders_of_a_corpus_without_informant_turns_are_told_to_give_roles():
     message = str(info.value)
     assert "share no interview" not in message
     assert "no informant turns" in message and "--speakers" in message
+
+
+def test_every_note_consensus_writes_is_a_consensus_note(codings):
+    """Session 16: a study recognises a consensus saved under another coder name by its
+    notes; ``CONSENSUS_NOTE`` must match every note :func:`consensus` writes, and no other."""
+    from citra_eval.intercoder import CONSENSUS_NOTE
+
+    corpus = _coded_corpus(4)
+    seg = corpus.segments[corpus.segments.role == "informant"].set_index("doc_id")
+    ab = pd.DataFrame([(d, int(seg.at[d, "segment_id"]), int(seg.at[d, "start"]),
+                        int(seg.at[d, "end"]), code, c)
+                       for d, c, code in [("D1", "A", "berita"), ("D2", "A", "berita"),
+                                          ("D2", "B", "berita"), ("D3", "B", "rilis"),
+                                          ("D3", "A", "berita")]],
+                      columns=ce.CODING_COLUMNS)
+    merged = [ce.consensus(codings, rule=r) for r in ("agreed", "any", "majority")]
+    merged.append(ce.consensus(codings, rule="adjudicator", adjudicator="A"))
+    merged += [ce.consensus(ab, rule=r, coverage={"A": "all", "B": ["D2", "D3"]},
+                            corpus=corpus) for r in ("agreed", "any")]
+    notes = pd.concat([m["note"] for m in merged])
+    assert {n.split(" ")[0] for n in notes} == {"agreed", "any:", "majority:", "adjudicated",
+                                                "only"}
+    assert notes.str.fullmatch(CONSENSUS_NOTE).all()
+    others = pd.Series(["agreed", "agreed by", "discussed with B", "only once", "any: 1 of 2",
+                        "adjudicated by C", "majority: two of three (A, B)", ""])
+    assert not others.str.fullmatch(CONSENSUS_NOTE).any()

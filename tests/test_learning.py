@@ -961,7 +961,7 @@ def test_cross_validation_coverage_is_the_declaration_not_the_codings(one_of_thr
                                 coverage={"A": "all", "B": ["D2"]})
     with pytest.raises(ce.InputError, match=r"coverage does not say .* 'B'"):
         ce.cross_validate_coder(corpus, codings, codebook=book, coverage={"A": "all"})
-    with pytest.raises(ValueError, match="coverage must be 'all', 'documents'"):
+    with pytest.raises(ValueError, match="coverage must be one of 'all', 'documents'"):
         ce.cross_validate_coder(corpus, codings, codebook=book, coverage="some")
     with pytest.warns(ce.CoverageWarning, match="infers which documents"):
         inferred = ce.cross_validate_coder(corpus, codings, codebook=book,
@@ -1141,9 +1141,9 @@ def test_learned_coder_intervals_check_n_boot_as_every_interval_does(method):
         call(*args, reference="A", n_boot=20) if args else call(n_boot=20)
     assert str(ours.value) == shared + "; give 2000 (the default)"
     assert "0 for no interval" not in str(ours.value)
-    with pytest.raises(ValueError, match=r"n_boot must be a whole number >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"^n_boot must be at least 1, got 0$"):
         call(*args, reference="A", n_boot=0) if args else call(n_boot=0)
-    with pytest.raises(TypeError, match=r"n_boot must be a whole number >= 1, got 40.0"):
+    with pytest.raises(TypeError, match=r"^n_boot must be an integer, got float$"):
         call(*args, reference="A", n_boot=40.0) if args else call(n_boot=40.0)
     kwargs = {"reference": "A"} if args else {}
     assert len(call(*args, n_boot=40, **kwargs)) in (1, 3)

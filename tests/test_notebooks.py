@@ -79,6 +79,33 @@ def test_run_by_hand_the_notebook_finds_its_own_study(path, tmp_path, monkeypatc
         assert ce.find_study_root(ns["study_root"]) == inner.resolve(), here
 
 
+@pytest.mark.slow
+def test_papermill_from_the_folder_of_a_study_around_it_analyses_no_wrong_study(
+        tmp_path, monkeypatch):
+    """``cd outer && papermill inner/notebooks/01-....ipynb out.ipynb``: the kernel runs in
+    the outer study and cannot see which notebook it runs, so the notebook stops and says how
+    to give the study instead of analysing (and writing into) the outer one; when the front
+    end names the notebook's file (JupyterLab's JPY_SESSION_NAME), the inner study is read."""
+    from citra_eval.pipeline import NotebookError, run_notebook
+
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    outer = ce.init_study(tmp_path / "outer")
+    inner = ce.init_study(outer / "inner")
+    yaml = inner / "study.yaml"
+    yaml.write_text(re.sub(r"(?m)^title: .*$", "title: The inner study",
+                           yaml.read_text(encoding="utf-8")), encoding="utf-8")
+    nb = inner / "notebooks" / NOTEBOOKS[0].name
+    monkeypatch.chdir(outer)
+    with pytest.raises(NotebookError, match="holds another study") as exc:
+        run_notebook(nb, tmp_path / "out.ipynb", parameters={}, cwd=outer, workdir=tmp_path)
+    assert "-p study_root" in str(exc.value)
+    assert not [p for p in (outer / "reports").rglob("*") if p.is_file()]
+    monkeypatch.setenv("JPY_SESSION_NAME", str(nb))
+    run_notebook(nb, tmp_path / "out.ipynb", parameters={}, cwd=outer, workdir=tmp_path)
+    assert not [p for p in (outer / "reports").rglob("*") if p.is_file()]
+    assert "The inner study" in (tmp_path / "out.ipynb").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_everything_comes_from_load_study_and_goes_out_through_save(path):
     code = "\n".join(_code(_read(path)))

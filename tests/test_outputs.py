@@ -291,6 +291,16 @@ def test_check_manifest_lists_changed_missing_unlisted(tmp_path):
     assert str(diffs[2]) == "reports/tables/a.csv: differs from the manifest"
 
 
+def test_checksum_changes_is_the_one_comparison_of_two_checksum_lists():
+    """What check_manifest, reproduce's raw-input checks and the provenance comparisons
+    share: every path in either list whose checksum is not the same in both, by path."""
+    recorded = {"b.csv": "1", "a.csv": "2", "same.csv": "3"}
+    current = {"same.csv": "3", "c.csv": "4", "a.csv": "5"}
+    assert report.checksum_changes(recorded, current) == [
+        ("a.csv", "changed"), ("b.csv", "missing"), ("c.csv", "unlisted")]
+    assert report.checksum_changes(current, current) == []
+
+
 def test_check_rebuilt_copy_against_committed_manifest(tmp_path):
     committed = _tree(tmp_path / "repo")
     report.write_manifest(committed)

@@ -64,7 +64,7 @@ def test_bfi_scoreitems_alphas_are_median_imputed(bfi):
     assert round(pairwise.loc["conscientious", "alpha"], 2) == 0.73
     assert (pairwise["alpha"] > imputed["alpha"]).all()  # imputing medians shrinks variance
     assert (pairwise["n"] == 2800).all() and (pairwise["n_items"] == 5).all()
-    with pytest.raises(ValueError, match="impute must be None or 'median'"):
+    with pytest.raises(ValueError, match="impute must be one of None, 'median', got 'mean'"):
         ce.scale_reliability(data, inst, impute="mean")
 
 

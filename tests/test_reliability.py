@@ -1313,7 +1313,9 @@ def test_weighted_needs_ordered_categories_and_checks_custom_shape():
         fleiss_kappa([[1, 2], [2, 2], [1, 1]], weights="linear"))
     with pytest.raises(ValueError, match="must be 3 x 3"):
         gwet_ac1([[1, 2], [2, 3]], weights=np.eye(2))
-    with pytest.raises(ValueError, match="weights must be None, one of"):
+    with pytest.raises(ValueError, match=r"^weights must be one of 'linear', .*'bipolar' "
+                                         r"\(or None, or a 5 x 5 matrix of agreement "
+                                         r"weights\), got 'cubic'$"):
         gwet_ac2(RAW4RATERS, weights="cubic")
     with pytest.raises(ValueError, match="gwet_ac2 needs weights"):
         gwet_ac2(RAW4RATERS, weights=None)

@@ -96,6 +96,47 @@ def test_found_from_a_subfolder_and_refused_outside(rsud, tmp_path, monkeypatch)
     assert ce.find_study_root(rsud / "study.yaml") == rsud.resolve()
 
 
+def test_a_notebook_takes_the_study_holding_it_not_the_one_it_runs_in(tmp_path,
+                                                                      monkeypatch):
+    """``study_root = None`` in a notebook: the study holding the notebook's file when the
+    front end says which file it is (papermill --inject-input-path, VS Code, JupyterLab),
+    else the study holding the current folder, refused when that study holds another study
+    with notebooks (``cd outer && papermill inner/notebooks/NN.ipynb``: whose notebook?)."""
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    outer = ce.init_study(tmp_path / "outer")
+    inner = ce.init_study(outer / "inner")
+    nb = sorted((inner / "notebooks").glob("*.ipynb"))[0]
+    rel = nb.relative_to(outer).as_posix()
+    monkeypatch.chdir(outer)
+    assert ce.notebook_study_root({"PAPERMILL_INPUT_PATH": rel}) == inner.resolve()
+    assert ce.notebook_study_root({"__vsc_ipynb_file__": str(nb)}) == inner.resolve()
+    monkeypatch.setenv("JPY_SESSION_NAME", str(nb))
+    assert ce.notebook_study_root({}) == inner.resolve()
+    monkeypatch.delenv("JPY_SESSION_NAME")
+    # the file unknown (plain papermill): the study here holds another one, so no guess
+    for here in (outer, outer / "notebooks"):
+        monkeypatch.chdir(here)
+        with pytest.raises(ce.InputError, match="holds another study") as exc:
+            ce.notebook_study_root({})
+        msg = str(exc.value)
+        assert "inner" in msg and "-p study_root" in msg and "--inject-input-path" in msg
+        assert "citra-eval reproduce" in msg
+        # a file that is not there (a path relative to another folder) tells nothing
+        with pytest.raises(ce.InputError, match="holds another study"):
+            ce.notebook_study_root({"PAPERMILL_INPUT_PATH": "nowhere/01-x.ipynb"})
+    # the inner study holds no other: found from its folder or its notebooks/ folder
+    for here in (inner, inner / "notebooks"):
+        monkeypatch.chdir(here)
+        assert ce.notebook_study_root({}) == inner.resolve()
+    # a study folder without notebooks (test data, templates) is not another study: the
+    # clone of the example study holds some
+    monkeypatch.chdir(ROOT)
+    assert ce.notebook_study_root({}) == ROOT.resolve()
+    # commands and scripts (no notebook) still take the study holding the current folder
+    monkeypatch.chdir(outer)
+    assert ce.load_study().root == outer.resolve()
+
+
 def test_overrides_for_lang_and_seed():
     study = ce.load_study(RSUD, lang="en", seed=7)
     assert (study.settings.lang, study.settings.seed) == ("en", 7)
@@ -1346,6 +1387,42 @@ def test_a_consensus_file_among_the_coders_files_is_refused(rsud):
     assert problem.path.endswith("codings_C.csv") and problem.line == 2
     assert "coder 'consensus' is the coders' consensus" in problem.message
     assert "move the file out of the study's codings files" in problem.message
+
+
+@pytest.mark.parametrize("added", [0, 3])
+def test_a_consensus_saved_under_another_coder_name_is_refused(rsud, added):
+    """Session 16, left open in session 15: the consensus saved with its coder renamed
+    ("final") counted silently as a third coder. Its notes are those ``ce.consensus``
+    writes ("agreed by A, B"); codings added by hand without a note do not hide it."""
+    study = ce.load_study(rsud)
+    merged = ce.consensus(study.codings, corpus=study.corpus, coverage=study.coverage)
+    merged = merged.assign(coder="final")
+    key = ["doc_id", "segment_id", "start", "end", "code"]
+    by_hand = study.codings[~study.codings.set_index(key).index.isin(
+        merged.set_index(key).index)].drop_duplicates(key).head(added)
+    merged = pd.concat([merged, by_hand.assign(coder="final", note=None)])
+    ce.write_codings(merged, rsud / "data" / "raw" / "codings_final.csv", corpus=study.corpus)
+    (problem,) = _error(rsud).problems
+    assert problem.path.endswith("codings_final.csv") and problem.line == 2
+    assert problem.message.startswith(
+        f"the notes of its codings ({len(merged) - added} of {len(merged)}, and no other "
+        "note) are those 'agree --consensus' and ce.consensus write (e.g. 'agreed by A, "
+        "B'): the file is the coders' consensus, saved under coder 'final'"), problem.message
+    assert "move the file out of the study's codings files" in problem.message
+
+
+def test_a_coders_file_with_a_note_like_a_consensus_is_a_coders_file(rsud):
+    """The recognition needs the notes of at least half of the codings, and no other note:
+    a coder who wrote "agreed by A, B" on a few codings is still a coder."""
+    path = rsud / "data" / "raw" / "codings_A.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.loc[:2, "note"] = "agreed by A, B"
+    table.to_csv(path, index=False, lineterminator="\n")
+    assert set(ce.load_study(rsud).codings["coder"]) == {"A", "B"}
+    table.loc[:, "note"] = "agreed by A, B"
+    table.loc[0, "note"] = "checked again with B"
+    table.to_csv(path, index=False, lineterminator="\n")
+    assert set(ce.load_study(rsud).codings["coder"]) == {"A", "B"}
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX modes")

@@ -1203,3 +1203,68 @@ def test_a_decimal_comma_answer_is_a_fractional_answer_not_text(tmp_path):
     (problem,) = exc.value.problems
     assert "must be a number, got text '4,5'" in problem.message
     assert "('missing: [\"4,5\"]')" in problem.message and "[4,5]" not in problem.message
+
+
+def test_every_kind_of_bad_item_cell_keeps_its_message_line_and_column(tmp_path):
+    """The items are parsed a column at a time; the messages, their lines and their order
+    are those the former cell-by-cell loop gave (recorded from it)."""
+    inst = ce.Instrument.load(write(tmp_path, "inst.yaml", MINI.replace(
+        "id_column: rid\n", "id_column: rid\nmissing: [99, DK]\n")))
+    p = tmp_path / "resp.csv"
+    p.write_text(csv_lines(
+        "r1,U,1,2,3,4,5", "r2,U,99,dk,,4,5", "r3,U,inf,Setuju,=4,'3,4 - Setuju",
+        "r4,U,4.5,6,0,-1,x", "r5,U,1e400,2.0,#N/A,5 (Setuju),3", "r6,U,-inf,nan,4,,1",
+        "r7,U,5,3,2,1,1.0", "r8,U,7,1,=A1+1,Sangat setuju,99"), encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, inst)
+    assert [(q.line, q.column, q.message) for q in exc.value.problems] == [
+        (4, 'a', "item 'a' must be a whole number 1..5, got 'inf'"),
+        (4, 'b', "item 'b' must be a number, got text 'Setuju'; 'Setuju' is the label of "
+         'option 4, enter 4'),
+        (4, 'c', "item 'c' must be a number, got text '=4'; '=4' is a spreadsheet formula "
+         "saved as text; enter 4 (or export the form's values as numbers)"),
+        (4, 'd', 'item \'d\' must be a number, got text "\'3"; "\'3" carries Excel\'s text '
+         "prefix (the leading '); enter 3 without it (or export the form's values "
+         'as numbers)'),
+        (4, 'e', "item 'e' must be a number, got text '4 - Setuju'; '4 - Setuju' starts "
+         "with option 4; enter 4 (or export the form's values as numbers)"),
+        (5, 'a', "item 'a' must be a whole number 1..5, got '4.5'"),
+        (5, 'b', "item 'b': value 6 is outside the response scale 1..5; correct it, or "
+         'leave the cell empty if unanswered (if it is a missing-value code, '
+         "declare it in the instrument instead: 'missing: [6]')"),
+        (5, 'c', "item 'c': value 0 is outside the response scale 1..5; correct it, or "
+         'leave the cell empty if unanswered (if it is a missing-value code, '
+         "declare it in the instrument instead: 'missing: [0]')"),
+        (5, 'd', "item 'd': value -1 is outside the response scale 1..5; correct it, or "
+         'leave the cell empty if unanswered (if it is a missing-value code, '
+         "declare it in the instrument instead: 'missing: [-1]')"),
+        (5, 'e', "item 'e' must be a number, got text 'x'; enter a whole number 1..5, leave "
+         "the cell empty if unanswered, or declare 'x' a missing-value code in the "
+         "instrument ('missing: [x]')"),
+        (6, 'a', "item 'a' must be a whole number 1..5, got '1e400'"),
+        (6, 'c', "item 'c' must be a number, got text '#N/A'; '#N/A' is a spreadsheet error "
+         'value (a formula that failed), not an answer: fix the formula in the '
+         'spreadsheet and export the values again, or leave the cell empty if '
+         'unanswered'),
+        (6, 'd', "item 'd' must be a number, got text '5 (Setuju)'; '5 (Setuju)' starts "
+         "with option 5 but 'Setuju' is the label of option 4: check which was "
+         "meant and enter it (or export the form's values as numbers)"),
+        (7, 'a', "item 'a' must be a whole number 1..5, got '-inf'"),
+        (7, 'b', "item 'b' must be a number, got text 'nan'; enter a whole number 1..5, "
+         "leave the cell empty if unanswered, or declare 'nan' a missing-value code "
+         "in the instrument ('missing: [nan]')"),
+        (9, 'a', "item 'a': value 7 is outside the response scale 1..5; correct it, or "
+         'leave the cell empty if unanswered (if it is a missing-value code, '
+         "declare it in the instrument instead: 'missing: [7]')"),
+        (9, 'c', "item 'c' must be a number, got text '=A1+1'; '=A1+1' is a spreadsheet "
+         'formula saved as text, not its value: export the values (in Excel: copy, '
+         'then Paste Special > Values) or enter the answer'),
+        (9, 'd', "item 'd' must be a number, got text 'Sangat setuju'; 'Sangat setuju' is "
+         'the label of option 5, enter 5'),
+    ]
+    p.write_text(csv_lines("r1,U,1,2,3,4,5", "r2,U,99,dk,,4,5", "r3,U,1.0,5,DK,2,3"),
+                 encoding="utf-8")
+    resp = ce.read_responses(p, inst)
+    np.testing.assert_array_equal(resp[["a", "b", "c", "d", "e"]].to_numpy(), [
+        [1, 2, 3, 4, 5], [np.nan, np.nan, np.nan, 4, 5], [1, 5, np.nan, 2, 3]])
+    assert resp[["a", "b", "c", "d", "e"]].dtypes.eq("float64").all()

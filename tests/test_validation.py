@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import pathlib
 import re
+import tempfile
 import warnings
 
 import numpy as np
@@ -21,6 +23,7 @@ from citra_eval._validation import (
     check_int,
     check_known,
     check_lang,
+    check_n_boot,
     check_names,
     check_roles,
     check_seed,
@@ -236,6 +239,134 @@ def test_the_contract_roles_select_nothing_in_a_corpus_without_speakers():
 def test_choice_suggests():
     with pytest.raises(ValueError, match="did you mean 'nominal'"):
         check_choice("nominl", "level", ("nominal", "ordinal"))
+
+
+def test_choice_names_other_forms_and_takes_what_cannot_be_hashed():
+    """``also`` names what else the argument takes, ``fix`` ends the message; a value that
+    cannot be hashed (a list, a dict) is simply not one of the choices, and None among
+    them is written as None (never suggested as the string 'None')."""
+    with pytest.raises(ValueError, match=r"^order must be one of 'date', 'auto' \(or a list "
+                                         r"of doc ids\), got 'data'; did you mean 'date'\?$"):
+        check_choice("data", "order", ("date", "auto"), also="a list of doc ids")
+    with pytest.raises(ValueError, match=r"^x must be one of 'a', 'b', got \['a'\]; use it$"):
+        check_choice(["a"], "x", {"a", "b"}, fix="; use it")
+    with pytest.raises(ValueError, match=r"^impute must be one of None, 'median', got "
+                                         r"'none'$"):
+        check_choice("none", "impute", (None, "median"))
+    assert check_choice(None, "impute", (None, "median")) is None
+    assert check_choice("HC1", "robust", frozenset({"HC0", "HC1"})) == "HC1"
+
+
+def _tmp() -> pathlib.Path:
+    return pathlib.Path(tempfile.mkdtemp())
+
+
+@functools.cache
+def _qdpx() -> pathlib.Path:
+    """A small REFI-QDA project (written once)."""
+    path = _tmp() / "study.qdpx"
+    ce.write_qdpx(path, ce.Corpus.from_texts({"a.txt": "---\nid: D\n---\nSatu.\n"}),
+                  ce.Codebook.load(ce.example_path("codebook")))
+    return path
+
+
+def _qual_frequencies():
+    return pd.DataFrame({"code": ["a"], "n_segments": [1], "n_documents": [1],
+                         "n_codings": [1], "share_segments": [1.0]})
+
+
+#: A call of public functions (a few of every module) taking an option of a fixed set of
+#: values: (the argument, its allowed values, a bad value, the call with it given as ``x``).
+CHOICE_CALLS = {
+    "agreement.unit": ("unit", ("segment", "document"), "segments",
+                       lambda c, cb, a, ab, x: ce.agreement(ab, corpus=c, unit=x, n_boot=0)),
+    "agreement.coverage": ("coverage", ("all", "documents"), "everything",
+                           lambda c, cb, a, ab, x: ce.agreement(ab, corpus=c, coverage=x)),
+    "consensus.rule": ("rule", ("agreed", "any", "majority", "adjudicator"), "all",
+                       lambda c, cb, a, ab, x: ce.consensus(ab, rule=x)),
+    "autocode.unit": ("unit", ("turn", "sentence"), "turns",
+                      lambda c, cb, a, ab, x: ce.autocode(c, cb, unit=x)),
+    "cooccurrence.measure": ("measure", ("count", "jaccard"), "dice",
+                             lambda c, cb, a, ab, x: ce.cooccurrence(a, corpus=c, measure=x)),
+    "cooccurrence_matrix.measure": ("measure", ("count", "jaccard"), "dice",
+                                    lambda c, cb, a, ab, x: ce.cooccurrence_matrix(
+                                        pd.DataFrame(columns=["code_a", "code_b", "count"]),
+                                        measure=x)),
+    "saturation.order": ("order", ("date", "auto"), "dates",
+                         lambda c, cb, a, ab, x: ce.saturation(a, corpus=c, order=x)),
+    "scale_reliability.impute": ("impute", (None, "median"), "mean",
+                                 lambda c, cb, a, ab, x: ce.scale_reliability(
+                                     pd.DataFrame(), _instrument(), impute=x)),
+    "krippendorff_alpha.level": ("level", ("nominal", "ordinal", "interval", "ratio"),
+                                 "nominl", lambda c, cb, a, ab, x: ce.krippendorff_alpha(
+                                     [[1, 1], [1, 2]], level=x)),
+    "agreement_weights.weights": ("weights", ("linear", "quadratic", "ordinal", "radical",
+                                              "ratio", "circular", "bipolar"), "cubic",
+                                  lambda c, cb, a, ab, x: ce.agreement_weights(x, [1, 2])),
+    "cohen_kappa.missing": ("missing", ("both", "gwet"), "either",
+                            lambda c, cb, a, ab, x: ce.cohen_kappa([[1, 1], [1, 2]],
+                                                                   missing=x)),
+    "agreement_coefficients.method": ("method", ("gwet", "asymptotic"), "exact",
+                                      lambda c, cb, a, ab, x: ce.agreement_coefficients(
+                                          [[1, 1], [1, 2]], method=x)),
+    "agreement_coefficients.alternative": ("alternative", ("two-sided", "greater"), "less",
+                                           lambda c, cb, a, ab, x: ce.agreement_coefficients(
+                                               [[1, 1], [1, 2]], alternative=x)),
+    "image_model.robust": ("robust", (None, "HC0", "HC1", "HC2", "HC3"), "HC4",
+                           lambda c, cb, a, ab, x: ce.image_model(
+                               pd.DataFrame(), _instrument(), outcome="x", robust=x)),
+    "ordinal_model.link": ("link", ("logit", "probit"), "cloglog",
+                           lambda c, cb, a, ab, x: ce.ordinal_model(
+                               pd.DataFrame({"y": [1, 2], "x": [1, 2]}), outcome="y",
+                               predictors=["x"], link=x)),
+    "read_qdpx.spanning": ("spanning", ("keep", "split"), "join",
+                           lambda c, cb, a, ab, x: ce.read_qdpx(_qdpx(), spanning=x)),
+    "read_qdpx.turns": ("turns", ("auto", "none", "strict"), "labels",
+                        lambda c, cb, a, ab, x: ce.read_qdpx(_qdpx(), turns=x)),
+    "read_qdpx.positions": ("positions", (None, "codepoint", "utf16"), "utf8",
+                            lambda c, cb, a, ab, x: ce.read_qdpx(_qdpx(), positions=x)),
+    "read_qdpx.crlf": ("crlf", (None, 1, 2), 3,
+                       lambda c, cb, a, ab, x: ce.read_qdpx(_qdpx(), crlf=x)),
+    "write_qdpx.positions": ("positions", ("codepoint", "utf16"), "utf8",
+                             lambda c, cb, a, ab, x: ce.write_qdpx(
+                                 _tmp() / "x.qdpx", c, cb, positions=x)),
+    "plots.plot_code_frequencies.value": (
+        "value", ("n_segments", "n_documents", "n_codings", "share_segments"), "n",
+        lambda c, cb, a, ab, x: plots.plot_code_frequencies(_qual_frequencies(), value=x)),
+    "example_path.name": ("name", ("study", "transcripts", "codebook"), "codebooks",
+                          lambda c, cb, a, ab, x: ce.example_path(x)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHOICE_CALLS))
+def test_an_option_is_one_rule_across_the_api(example, name):
+    """Every option of a fixed set of values goes through check_choice: one ValueError
+    naming the argument, the allowed values and what it got (each function had its own
+    wording: 'must be 'a' or 'b'', 'must be one of a, b', values quoted or not)."""
+    arg, allowed, bad, call = CHOICE_CALLS[name]
+    with pytest.raises(ValueError) as info:
+        call(*example, bad)
+    message = str(info.value)
+    assert message.startswith(f"{arg} must be one of "), message
+    for value in allowed:
+        assert repr(value) in message.split(", got ")[0], (value, message)
+    assert f", got {bad!r}" in message, message
+
+
+@pytest.mark.parametrize(("bad", "none", "error", "message"), [
+    (True, True, TypeError, "n_boot must be an integer, got bool"),
+    (40.0, False, TypeError, "n_boot must be an integer, got float"),
+    ("40", True, TypeError, "n_boot must be an integer, got str"),
+    (-1, True, ValueError, "n_boot must be at least 0, got -1"),
+    (0, False, ValueError, "n_boot must be at least 1, got 0"),
+])
+def test_n_boot_is_a_count_in_check_int_words(bad, none, error, message):
+    """check_n_boot is check_int (at least 0, or 1 without 'no interval') and then enough
+    replicates for the interval; it said 'a whole number >= 0, got ...' where every other
+    count says 'an integer' and 'at least'."""
+    with pytest.raises(error, match=rf"^{re.escape(message)}$"):
+        check_n_boot(bad, 0.95, none=none)
+    assert check_n_boot(np.int64(40), 0.95) == 40 and type(check_n_boot(40, 0.95)) is int
 
 
 def test_int_and_names():

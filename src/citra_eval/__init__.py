@@ -122,6 +122,7 @@ from .study import (
     find_study_root,
     init_study,
     load_study,
+    notebook_study_root,
 )
 from .survey import (
     Demographic,
@@ -244,6 +245,7 @@ __all__ = [
     "match_patterns",
     "meta_inferences",
     "note",
+    "notebook_study_root",
     "notes_from_warnings",
     "omega_total",
     "ordinal_model",

@@ -247,10 +247,13 @@ def parse_xml(data: bytes, *, path: str | None = None, member: str | None = None
               max_bytes: int = 256 << 20) -> Element:
     """Parse untrusted XML bytes into an ElementTree element with namespaces stripped.
 
-    DTDs (and with them entity definitions and external references) are refused, which
-    stops XXE and "billion laughs" attacks. Tags lose their ``{namespace}`` prefix so files
-    with and without the REFI-QDA namespace read the same. ``member`` names the archive entry
-    the XML came from (errors then name ``path`` and say the entry and its line).
+    DTDs (and with them entity definitions and external references) are refused by
+    :func:`refuse_dtd`, the one DTD check of every XML the package reads, which stops XXE
+    and "billion laughs" attacks; the parser (``defusedxml``) forbids them too, in case the
+    prolog could not be read, with the same message. Tags lose their ``{namespace}``
+    prefix so files with and without the REFI-QDA namespace read the same. ``member`` names
+    the archive entry the XML came from (errors then name ``path`` and say the entry and its
+    line).
     """
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
@@ -266,11 +269,11 @@ def parse_xml(data: bytes, *, path: str | None = None, member: str | None = None
         raise fail(f"the XML is {len(data)} bytes, more than the limit of {max_bytes}")
     if not data.strip():
         raise fail("the XML file is empty")
+    refuse_dtd(data, path=path, member=member)
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        raise fail(f"unsafe XML refused ({type(exc).__name__}: DTDs, entities and external "
-                   "references are not allowed in REFI-QDA files)") from None
+    except DefusedXmlException:
+        raise _unsafe_xml(path, member, _REFI_FILES) from None
     except ParseError as exc:
         line = getattr(exc, "position", (None, None))[0]
         raise fail(f"not well-formed XML: {_why(exc)}", line) from None
@@ -286,11 +289,22 @@ class _Prolog(Exception):
     """Raised by :func:`refuse_dtd`'s handlers: the prolog has been read."""
 
 
+#: What :func:`parse_xml` reads, for :func:`refuse_dtd`'s message.
+_REFI_FILES = "REFI-QDA files"
+
+
+def _unsafe_xml(path: str | None, member: str | None, what: str) -> InputError:
+    """The error of XML holding a DTD (``what`` names the kind of file)."""
+    return InputError(f"{member + ': ' if member else ''}unsafe XML refused (a DTD: DTDs, "
+                      f"entities and external references are not allowed in {what})",
+                      path=path)
+
+
 def refuse_dtd(data: bytes, *, path: str | None = None, member: str | None = None,
-               what: str = "REFI-QDA files") -> None:
+               what: str = _REFI_FILES) -> None:
     """Refuse XML ``data`` whose prolog holds a DTD (``<!DOCTYPE ...>``: entity definitions,
-    external references), for XML another library parses (python-docx, openpyxl); the
-    message is :func:`parse_xml`'s. Only the prolog is read (parsing stops at the root
+    external references): for XML another library parses (python-docx, openpyxl), and
+    for :func:`parse_xml`'s own. Only the prolog is read (parsing stops at the root
     element, whatever the encoding), so this costs next to nothing; data that is no XML is
     left to its reader. ``what`` names the kind of file in the message."""
     from xml.parsers import expat
@@ -310,6 +324,4 @@ def refuse_dtd(data: bytes, *, path: str | None = None, member: str | None = Non
     except (expat.ExpatError, ValueError, LookupError):
         return
     if found:
-        raise InputError(f"{member + ': ' if member else ''}unsafe XML refused (a DTD: DTDs, "
-                         f"entities and external references are not allowed in {what})",
-                         path=path)
+        raise _unsafe_xml(path, member, what)

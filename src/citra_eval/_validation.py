@@ -196,9 +196,7 @@ def check_columns(frame: pd.DataFrame, name: str, columns: Iterable[str], *,
 
 def check_lang(lang: object, name: str = "lang") -> str:
     """``lang`` if it is a supported label language, else ``ValueError``."""
-    if lang not in LANGS:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, LANGS))}, got {lang!r}")
-    return str(lang)
+    return str(check_choice(lang, name, LANGS))
 
 
 def check_ci(ci: object, name: str = "ci") -> float:
@@ -309,16 +307,12 @@ def check_n_boot(n_boot: object, ci: float, name: str = "n_boot", *, default: in
     """``n_boot`` as an ``int``: 0 (no interval; only when ``none``) or enough replicates for
     a ``ci`` percentile interval (:func:`n_boot_problem`, whose fix names ``default``); else
     ``TypeError`` (not a whole number) or ``ValueError``. ``ci`` must already be checked
-    (:func:`check_ci`)."""
-    least = 0 if none else 1
-    if isinstance(n_boot, bool) or not isinstance(n_boot, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number >= {least}, got {n_boot!r}")
-    if n_boot < least:
-        raise ValueError(f"{name} must be a whole number >= {least}, got {n_boot!r}")
-    problem = n_boot_problem(int(n_boot), ci, default=default, none=none)
+    (:func:`check_ci`). A count like any other: :func:`check_int`'s words."""
+    n_boot = check_int(n_boot, name, minimum=0 if none else 1)
+    problem = n_boot_problem(n_boot, ci, default=default, none=none)
     if problem:
         raise ValueError(f"{name}: {problem}")
-    return int(n_boot)
+    return n_boot
 
 
 def _described(value: object) -> str:
@@ -498,12 +492,27 @@ def informants_fix(corpus) -> str:
     return head + "; and ".join(where)
 
 
-def check_choice(value: T, name: str, choices: Collection[T]) -> T:
-    """``value`` if it is one of ``choices``, else ``ValueError`` with a suggestion."""
-    if value not in choices:
-        did = did_you_mean(value, map(str, choices)) if isinstance(value, str) else ""
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got "
-                         f"{value!r}{did}")
+def check_choice(value: T, name: str, choices: Collection[T], *, also: str = "",
+                 fix: str = "") -> T:
+    """``value`` if it is one of ``choices``, else ``ValueError``: the one check of every
+    option that takes one of a fixed set of values.
+
+    The message names the argument, lists the choices (a set sorted; None among them as
+    None), says what else the argument takes (``also``, e.g. ``"a list of doc ids"``), what
+    it got, the choice closest to a mistyped string, and ends with ``fix`` (``"; ..."``).
+    A value that cannot be compared with the choices (a list, a dict) is not one of them.
+    """
+    try:
+        known = value in choices
+    except (TypeError, ValueError):  # unhashable for a set; an array's ambiguous truth
+        known = False
+    if not known:
+        shown = sorted(choices, key=repr) if isinstance(choices, set | frozenset) else choices
+        words = [c for c in shown if isinstance(c, str)]
+        did = did_you_mean(value, words) if isinstance(value, str) else ""
+        other = f" (or {also})" if also else ""
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, shown))}{other}, got "
+                         f"{value!r}{did}{fix}")
     return value
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ._validation import (
     check_bool,
+    check_choice,
     check_codebook,
     check_codings,
     check_corpus,
@@ -363,8 +364,7 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     2     33   63       cepat
     """
     roles = _check_corpus_codebook(corpus, codebook, roles)
-    if unit not in ("turn", "sentence"):
-        raise ValueError(f"unit must be 'turn' or 'sentence', got {unit!r}")
+    check_choice(unit, "unit", ("turn", "sentence"))
     check_type("coder", coder, str, "a coder name (a string such as 'auto')")
     if not coder.strip():
         raise ValueError(f"coder must be a non-empty string, got {coder!r}")

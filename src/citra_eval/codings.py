@@ -96,6 +96,13 @@ def same_code_overlaps(codings: pd.DataFrame) -> list[tuple[int, int]]:
     list of (int, int)
         Positions (``iloc``) of each pair, the earlier row first, sorted by the later one.
 
+    Notes
+    -----
+    The spans of each (document, turn, code, coder) are sorted and swept, so the time grows
+    with the number of codings and of pairs found, not with the square of the codings of
+    one turn (``benchmarks/bench_growth.py``). Codings without a turn, code or coder, or
+    without both ends of their span, are in no pair.
+
     Examples
     --------
     >>> import pandas as pd
@@ -109,14 +116,45 @@ def same_code_overlaps(codings: pd.DataFrame) -> list[tuple[int, int]]:
     if codings.empty:
         return []
     frame = codings[[*key, "start", "end"]].reset_index(drop=True)
+    # a coding without a turn, code or coder is in no group, and a span without both
+    # numbers overlaps nothing
+    frame = frame[frame.notna().all(axis=1)]
     frame = frame[frame.duplicated(key, keep=False)]
-    pairs = []
-    for _, group in frame.groupby(key, sort=False):
-        spans = list(zip(group.index, group["start"], group["end"], strict=True))
-        for n, (i, s1, e1) in enumerate(spans):
-            pairs += [(i, j) for j, s2, e2 in spans[n + 1:]
-                      if s1 < e2 and s2 < e1 and (s1, e1) != (s2, e2)]
-    return sorted(((int(i), int(j)) for i, j in pairs), key=lambda p: (p[1], p[0]))
+    if frame.empty:
+        return []
+    # spans as ranks among all their ends (same order, small numbers), rows sorted by
+    # (group, start, end); a distinct span overlaps the spans after it that start before
+    # it ends (a sweep: linear in the codings when few overlap)
+    group = frame.groupby(key, sort=False).ngroup().to_numpy()
+    start, end = frame["start"].to_numpy(), frame["end"].to_numpy()
+    values = np.unique(np.concatenate([start, end]))
+    start, end = np.searchsorted(values, start), np.searchsorted(values, end)
+    order = np.lexsort((end, start, group))
+    row = frame.index.to_numpy()[order]
+    group, start, end = group[order], start[order], end[order]
+    head = np.flatnonzero(np.r_[True, (group[1:] != group[:-1]) | (start[1:] != start[:-1])
+                                | (end[1:] != end[:-1])])
+    size = np.diff(np.r_[head, len(order)])
+    group, start, end = group[head], start[head], end[head]
+    stride = len(values) + 1
+    upto = np.searchsorted(group * stride + start, group * stride + end, side="left")
+    a, step = _runs(np.maximum(upto - np.arange(len(head)) - 1, 0))
+    b = a + 1 + step
+    a, b = a[start[a] < end[b]], b[start[a] < end[b]]
+    # every coding of span a with every coding of span b (identical codings share a span)
+    pair, k = _runs(size[a] * size[b])
+    i = row[head[a][pair] + k // size[b][pair]]
+    j = row[head[b][pair] + k % size[b][pair]]
+    i, j = np.minimum(i, j), np.maximum(i, j)
+    order = np.lexsort((i, j))
+    return list(zip(i[order].tolist(), j[order].tolist(), strict=True))
+
+
+def _runs(length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For runs of the given lengths laid end to end: each element's run and its place in
+    the run (from 0)."""
+    run = np.repeat(np.arange(len(length)), length)
+    return run, np.arange(len(run)) - (np.cumsum(length) - length)[run]
 
 
 def whole_turn_flags(codings: pd.DataFrame, *, path: str | None = None) -> np.ndarray:

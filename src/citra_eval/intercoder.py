@@ -29,6 +29,7 @@ import pandas as pd
 
 from ._validation import (
     check_bool,
+    check_choice,
     check_ci,
     check_codings,
     check_corpus,
@@ -69,6 +70,7 @@ from .reliability import (
 __all__ = [
     "AGREEMENT_COLUMNS",
     "CONSENSUS_CODER",
+    "CONSENSUS_NOTE",
     "LEVELS",
     "NOT_RATED",
     "AlphaDetails",
@@ -171,8 +173,7 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
     ``coverage`` it is warned about as well."""
     check_codings(codings)
     check_corpus(corpus)
-    if unit not in ("segment", "document"):
-        raise ValueError(f"unit must be 'segment' or 'document', got {unit!r}")
+    check_choice(unit, "unit", ("segment", "document"))
     _check_coverage(coverage)
     roles = check_roles(roles, corpus)
     validate_codings(codings, corpus=corpus,
@@ -222,10 +223,9 @@ def _check_coverage(coverage) -> None:
     if coverage is None:  # not given: every coder rated everything, warned when unlikely
         return
     if isinstance(coverage, str):
-        if coverage not in _COVERAGE_KINDS:
-            raise ValueError("coverage must be 'all', 'documents', a mapping {coder: 'all' or "
-                             "[doc ids]} or a table with columns coder, doc_id; got "
-                             f"{coverage!r}")
+        check_choice(coverage, "coverage", _COVERAGE_KINDS,
+                     also="a mapping {coder: 'all' or [doc ids]}, or a table with columns "
+                          "coder, doc_id")
     elif not isinstance(coverage, Mapping | pd.DataFrame):
         raise TypeError("coverage must be 'all', 'documents', a mapping {coder: 'all' or "
                         "[doc ids]} or a DataFrame with columns coder, doc_id; got "
@@ -823,6 +823,14 @@ def disagreements(codings: pd.DataFrame, *, corpus: Corpus,
 #: study recognises a consensus file among its coders' codings files and refuses it.
 CONSENSUS_CODER = "consensus"
 
+#: The ``note`` of every coding :func:`consensus` writes, a regular expression to match
+#: whole: who agreed on the code, who adjudicated it, how many coders applied it, or the one
+#: coder who rated the document. With it a study recognises a consensus saved under another
+#: coder name than :data:`CONSENSUS_CODER` (``tests/test_intercoder.py`` holds it to every
+#: rule's notes).
+CONSENSUS_NOTE = (r"agreed by .+|adjudicated by .+ \(.+ applied it\)"
+                  r"|(?:agreed|any|majority): \d+ of \d+ \(.+\)|only .+ rated .+")
+
 
 def _raters_per_document(coverage, codings: pd.DataFrame, corpus: Corpus | None,
                          coders: list[str]) -> dict[str, int]:
@@ -909,8 +917,7 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     True
     """
     check_codings(codings)
-    if rule not in _RULES:
-        raise ValueError(f"rule must be one of {', '.join(_RULES)}, got {rule!r}")
+    check_choice(rule, "rule", _RULES)
     if (rule == "adjudicator") != (adjudicator is not None):
         raise ValueError("adjudicator= is needed with rule='adjudicator' and only then; got "
                          f"rule={rule!r}, adjudicator={adjudicator!r}")

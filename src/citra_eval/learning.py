@@ -1414,10 +1414,8 @@ class CoderValidation:
         and ``macro`` summary rows last. ``attrs["reference"]`` holds ``reference``
         (:func:`~citra_eval.plots.plot_coder_quality` checks its ``reference`` against it).
         """
-        known = list(dict.fromkeys(self.table["reference"].astype(str)))
-        if str(reference) not in known:
-            raise ValueError(f"reference must be one of the reference coders "
-                             f"({', '.join(known)}), got {reference!r}")
+        check_choice(str(reference), "reference",
+                     list(dict.fromkeys(self.table["reference"].astype(str))))
         t = self.table[self.table["reference"] == reference]
         wide = t.pivot(index="code", columns="coder", values="f1").reindex(
             t["code"].unique()).rename_axis(index="code", columns=None).reset_index()
@@ -1565,11 +1563,8 @@ class CoderValidation:
         n_boot = check_n_boot(n_boot, ci, default=2000, none=False)
         seed = self.seed if seed is None else check_seed(seed)
         summary = self.summary
+        check_choice(str(reference), "reference", list(dict.fromkeys(summary["reference"])))
         known = summary.loc[summary["reference"] == str(reference), "coder"].tolist()
-        if not known:
-            raise ValueError(f"reference must be one of the reference coders "
-                             f"({', '.join(dict.fromkeys(summary['reference']))}), got "
-                             f"{reference!r}")
         for name, value in (("coder", coder), ("other", other)):
             check_choice(value, name, known)
         (mine, theirs), n_docs = self._replicates(str(reference), [coder, other], n_boot, seed)

@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from ._progress import progress_bar
-from ._validation import check_bool, regex_hazard
+from ._validation import check_bool, check_choice, regex_hazard
 from .normalise import (
     MAX_PREFIX,
     SUFFIX_COMBOS,
@@ -183,8 +183,8 @@ class Matcher:
         for item in items:
             code, text, kind = item[:3]
             rule = item[3] if len(item) > 3 else "include"
-            if rule not in ("include", "exclude"):
-                raise ValueError(f"pattern rule must be 'include' or 'exclude', got {rule!r}")
+            check_choice(rule, "pattern rule", ("include", "exclude"))
+            check_choice(kind, "pattern kind", ("phrase", "regex"))
             if kind == "regex":
                 try:  # NFC, straight apostrophes: as the text it runs on (visible_view)
                     rx = re.compile(canonical_regex(text))
@@ -199,8 +199,6 @@ class Matcher:
                 patterns.append(_Pattern(code, text, kind, rule, regex=rx,
                                          negates=any(w in negators for w in words)))
                 continue
-            if kind != "phrase":
-                raise ValueError(f"pattern kind must be 'phrase' or 'regex', got {kind!r}")
             stems = norm.phrase(text)
             if not stems:
                 continue  # a phrase of punctuation only can never match a token

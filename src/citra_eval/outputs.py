@@ -478,6 +478,26 @@ def only_line_ends_differ(path: str | os.PathLike, expected: str) -> bool:
             and hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest() == expected)
 
 
+def checksum_changes(recorded: Mapping[str, str],
+                     current: Mapping[str, str]) -> list[tuple[str, str]]:
+    """``(path, status)`` per path whose checksum in ``current`` is not the one
+    ``recorded``, by path: ``status`` is ``"changed"``, ``"missing"`` (recorded, not
+    current) or ``"unlisted"`` (current, not recorded), as in :class:`Difference`.
+
+    The one comparison of two ``{path: sha256}`` lists: the manifest (:func:`check_manifest`),
+    the raw inputs' checksums and what ``provenance.json`` records (``pipeline``).
+    """
+    out = []
+    for rel in sorted(recorded.keys() | current.keys()):
+        if rel not in current:
+            out.append((rel, "missing"))
+        elif rel not in recorded:
+            out.append((rel, "unlisted"))
+        elif recorded[rel] != current[rel]:
+            out.append((rel, "changed"))
+    return out
+
+
 def _escape(rel: str) -> tuple[str, str]:
     # coreutils: a name with a backslash or newline is escaped and the line starts with "\"
     if "\\" in rel or "\n" in rel or "\r" in rel:
@@ -682,16 +702,14 @@ def check_manifest(reports_dir: str | os.PathLike = "reports", *,
     expected = {rel: sha for rel, (sha, _) in lines.items()}
     actual = hash_reports(rdir, root=base, include=include)
     diffs = []
-    for rel in sorted(set(expected) | set(actual)):
+    for rel, status in checksum_changes(expected, actual):
         e, a = expected.get(rel), actual.get(rel)
-        if e is None:
-            diffs.append(Difference(rel, "unlisted", None, a))
-        elif a is None:
-            diffs.append(Difference(rel, "missing", e, None))
-        elif e != a:
-            diffs.append(Difference(rel, "changed", e, a,
+        if status == "changed":
+            diffs.append(Difference(rel, status, e, a,
                                     line_ends=only_line_ends_differ(base / rel, e),
                                     line=lines[rel][1]))
+        else:
+            diffs.append(Difference(rel, status, e, a))
     return diffs
 
 

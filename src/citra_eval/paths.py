@@ -11,6 +11,8 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from ._validation import check_choice
+
 __all__ = ["EXAMPLE_DIR", "EXAMPLE_FILES", "example_path", "project_root"]
 
 #: Where a built wheel keeps the example study, inside the package.
@@ -117,8 +119,4 @@ def example_path(name: str | None = None) -> Path:
     root = _example_root()
     if name is None:
         return root
-    try:
-        rel = EXAMPLE_FILES[name]
-    except KeyError:
-        raise ValueError(f"name must be one of {', '.join(EXAMPLE_FILES)}, got {name!r}") from None
-    return root / rel
+    return root / EXAMPLE_FILES[check_choice(name, "name", EXAMPLE_FILES)]

@@ -39,6 +39,7 @@ from .outputs import (
     NOTE_PREFIX,
     Difference,
     check_manifest,
+    checksum_changes,
     file_sha256,
     hash_reports,
     manifest_text,
@@ -286,22 +287,22 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
     hint = ("if the change is deliberate, record it with 'citra-eval reproduce "
             "--update-checksums'")
     problems = []
-    for rel in sorted(set(expected) | set(actual)):
+    for rel, status in checksum_changes(expected, actual):
         e, a = expected.get(rel), actual.get(rel)
-        if e is None:
+        if status == "unlisted":
             problems.append(Problem(rel, f"raw input not listed in {CHECKSUMS}; {hint}"))
-        elif a is None:  # gone, or a link leading nowhere (say where)
+        elif status == "missing":  # gone, or a link leading nowhere (say where)
             problems.append(Problem(rel, broken_link(r / rel)
                                     or f"raw input listed in {CHECKSUMS} is missing; {hint}"))
-        elif e != a and built_from.get(rel) == a:  # the input is as the reports saw it
+        elif built_from.get(rel) == a:  # the input is as the reports saw it
             problems.append(Problem(CHECKSUMS, f"the checksum recorded for {rel} differs from "
                                     f"that file (sha256 {a[:12]}…, recorded {e[:12]}…), which "
                                     "still matches the checksum reports/provenance.json "
                                     "records for the reports: this line was changed; restore "
                                     f"{CHECKSUMS} from version control", line=line_of[rel]))
-        elif e != a and only_line_ends_differ(r / rel, e):
+        elif only_line_ends_differ(r / rel, e):
             problems.append(Problem(rel, f"raw input differs from {CHECKSUMS}: {CRLF_HINT}"))
-        elif e != a:
+        else:
             problems.append(Problem(rel, f"raw input changed since its checksum was recorded in "
                                          f"{CHECKSUMS} (sha256 {a[:12]}…, expected {e[:12]}…); "
                                          f"{hint}"))
@@ -705,20 +706,6 @@ def environment_changes(reports: str | os.PathLike) -> list[str]:
             if str(v) != now.get(name)]
 
 
-def _changes_since_built(was: dict, now: dict) -> list[tuple[str, str]]:
-    """``(path, how)`` per file whose checksum in ``now`` differs from the one recorded in
-    ``was``: ``how`` is ``removed``, ``added`` or ``changed``; by path."""
-    out = []
-    for rel in sorted(was.keys() | now.keys()):
-        if rel not in now:
-            out.append((rel, "removed"))
-        elif rel not in was:
-            out.append((rel, "added"))
-        elif was[rel] != now[rel]:
-            out.append((rel, "changed"))
-    return out
-
-
 def _notebooks_now(r: Path) -> dict[str, str]:
     try:
         return {p.relative_to(r).as_posix(): file_sha256(p) for p in find_notebooks(r)}
@@ -757,10 +744,10 @@ def notebook_changes(root: str | os.PathLike) -> list[str]:
         return []
     now = _notebooks_now(r)
     out = []
-    for rel, how in _changes_since_built(was, now):
-        if how == "removed":
+    for rel, how in checksum_changes(was, now):
+        if how == "missing":
             out.append(f"{rel}: removed since reports/provenance.json recorded it")
-        elif how == "added":
+        elif how == "unlisted":
             out.append(f"{rel}: added since the committed reports were built")
         else:
             out.append(f"{rel}: changed since the committed reports were built (sha256 "
@@ -795,9 +782,9 @@ def input_changes(root: str | os.PathLike) -> list[str]:
         if not was:
             continue
         now = _notebooks_now(r) if what == "notebook" else _inputs_now(r, was)
-        for rel, how in _changes_since_built(was, now):
-            state = {"removed": "removed since the reports were built",
-                     "added": "added since the reports were built"}.get(how) or (
+        for rel, how in checksum_changes(was, now):
+            state = {"missing": "removed since the reports were built",
+                     "unlisted": "added since the reports were built"}.get(how) or (
                 f"changed since the reports were built (sha256 {now[rel][:12]}…, "
                 f"reports/provenance.json records {str(was[rel])[:12]}…)")
             fix = "restore it, or run 'citra-eval reproduce'" + (
@@ -890,9 +877,7 @@ def _check_unchanged(root: Path, before: dict[str, str]) -> None:
     """Refuse a run during which a raw input changed (a codings file saved while a notebook
     ran): its notebooks may have read different versions, and provenance.json records the
     checksums taken before the run."""
-    after = raw_checksums(root)
-    changed = sorted(rel for rel in before.keys() | after.keys()
-                     if before.get(rel) != after.get(rel))
+    changed = [rel for rel, _ in checksum_changes(before, raw_checksums(root))]
     if changed:
         raise InputError(problems=[Problem(rel, "raw input changed during the run; nothing "
                                            "was written to reports/; run again")

@@ -13,7 +13,14 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ._validation import check_ci, check_finite, check_int, check_names, check_type
+from ._validation import (
+    check_choice,
+    check_ci,
+    check_finite,
+    check_int,
+    check_names,
+    check_type,
+)
 from .survey import NO_ANSWERS, Instrument, ScaleWarning, keyed_items
 
 __all__ = ["ITEM_COLUMNS", "RELIABILITY_COLUMNS", "ScaleWarning", "item_statistics",
@@ -320,8 +327,7 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     names = (list(instrument.scales) if scales is None else
              check_names(scales, "scales", allow_none=False, unique=True))
     check_ci(ci)
-    if impute not in (None, "median"):
-        raise ValueError(f"impute must be None or 'median', got {impute!r}")
+    check_choice(impute, "impute", (None, "median"))
     if min_items is not None:
         check_int(min_items, "min_items", minimum=1)
     table, notes = _scale_reliability(responses, instrument, names, ci=ci, impute=impute,

@@ -41,7 +41,7 @@ COEF_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "ci_low
                 "std_estimate", "std_ci_low", "std_ci_high", "n"]
 ORDINAL_COLUMNS = ["term", "kind", "estimate", "std_error", "statistic", "p_value", "ci_low",
                    "ci_high", "n"]
-_ROBUST = {"HC0", "HC1", "HC2", "HC3"}
+_ROBUST = ("HC0", "HC1", "HC2", "HC3")
 _CORR_METHODS = ("pearson", "spearman", "kendall", "bicor", "percbend", "shepherd", "skipped")
 _PADJUST = ("holm", "bonf", "sidak", "fdr_bh", "fdr_by", "none")
 
@@ -868,9 +868,7 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     check_frame(responses, "responses")
     if not isinstance(instrument, Instrument):
         raise TypeError(f"instrument must be an Instrument, got {type(instrument).__name__}")
-    if robust is not None and robust not in _ROBUST:
-        raise ValueError(f"robust must be one of {', '.join(sorted(_ROBUST))} or None, got "
-                         f"{robust!r}")
+    check_choice(robust, "robust", (*_ROBUST, None))
     ci = check_ci(ci)
     instrument._scale(outcome)
     preds = (default_predictors(instrument, outcome) if predictors is None else
@@ -1372,8 +1370,7 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     predictors = check_names(predictors, "predictors", allow_none=False, unique=True,
                              as_str=False)
     _columns(frame, [outcome, *predictors, *([weights] if weights else [])], "ordinal_model")
-    if link not in {"logit", "probit"}:
-        raise ValueError(f"link must be 'logit' or 'probit', got {link!r}")
+    check_choice(link, "link", ("logit", "probit"))
     ci = check_ci(ci)
     if not predictors:
         raise ValueError("predictors must name at least one column")

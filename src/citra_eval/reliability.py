@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._validation import check_ci, check_finite_ratings, check_n_boot, check_seed
+from ._validation import check_choice, check_ci, check_finite_ratings, check_n_boot, check_seed
 
 __all__ = [
     "ICC_COLUMNS",
@@ -704,11 +704,6 @@ def _bootstrap_alpha_codes(kp: np.ndarray, d2: _Delta, *, n_boot: int,
     return out
 
 
-def _check_level(level: str, allowed: Sequence[str]) -> None:
-    if level not in allowed:
-        raise ValueError(f"level must be one of {', '.join(allowed)}, got {level!r}")
-
-
 def _alpha_from_codes(codes: np.ndarray, cats: np.ndarray, level: str,
                       delta: _Delta | None = None) -> tuple[AlphaDetails, np.ndarray | None]:
     """Alpha from integer codes; also the pairable units' value counts (None with many
@@ -854,7 +849,7 @@ def krippendorff_alpha_details(ratings: Ratings, *, level: str | Callable = "nom
 
 def _prepare(ratings, level, categories=None) -> tuple[np.ndarray, np.ndarray, _Delta | None]:
     if not callable(level):
-        _check_level(level, LEVELS)
+        check_choice(level, "level", LEVELS)
     arr = _matrix(ratings)
     if not callable(level) and level != "nominal" and arr.dtype.kind != "f":
         raise ValueError(f"level={level!r} needs numeric ratings; found non-numeric values "
@@ -1013,7 +1008,7 @@ def _as_set(v, where: str) -> frozenset:
 
 
 def _prepare_sets(ratings, *, distance: str) -> tuple[np.ndarray, np.ndarray, _SetDelta]:
-    _check_level(distance, _SET_LEVELS)
+    check_choice(distance, "distance", _SET_LEVELS)
     if isinstance(ratings, pd.DataFrame):
         arr = ratings.to_numpy(dtype=object)
     elif isinstance(ratings, pd.Series | str | bytes) or not isinstance(ratings, Sequence
@@ -1084,7 +1079,7 @@ def krippendorff_alpha_sets(ratings: Ratings, *, distance: str = "masi") -> floa
     >>> round(krippendorff_alpha_sets(r), 3)
     0.781
     """
-    _check_level(distance, _SET_LEVELS)
+    check_choice(distance, "distance", _SET_LEVELS)
     return krippendorff_alpha_details(ratings, level=distance).alpha
 
 
@@ -1131,9 +1126,8 @@ def _weights(weights, cats: np.ndarray, name: str = "weights") -> np.ndarray | N
         return None
     q = len(cats)
     if isinstance(weights, str):
-        if weights not in WEIGHTS:
-            raise ValueError(f"{name} must be None, one of {', '.join(WEIGHTS)} or a "
-                             f"{q} x {q} matrix of agreement weights, got {weights!r}")
+        check_choice(weights, name, WEIGHTS,
+                     also=f"None, or a {q} x {q} matrix of agreement weights")
         return _weight_family(weights, q)
     w = np.asarray(weights.to_numpy() if isinstance(weights, pd.DataFrame) else weights,
                    dtype=float)
@@ -1223,8 +1217,8 @@ def agreement_weights(weights: str, categories: Sequence) -> pd.DataFrame:
     3  0.00  0.75  1.00
     """
     cats = np.asarray(list(_category_arg(categories)), dtype=object)
-    if isinstance(weights, str) and weights not in WEIGHTS:
-        raise ValueError(f"weights must be one of {', '.join(WEIGHTS)}, got {weights!r}")
+    if isinstance(weights, str):
+        check_choice(weights, "weights", WEIGHTS)
     labels = [_label(c) for c in cats.tolist()]
     return pd.DataFrame(_weights(weights, cats), index=labels, columns=labels)
 
@@ -1645,8 +1639,7 @@ def cohen_kappa(ratings: Ratings, *, weights: str | np.ndarray | None = None,
     >>> round(cohen_kappa([[1, 1], [2, 2], [3, 3], [1, 2], [2, 3]], weights="linear"), 3)
     0.545
     """
-    if missing not in _MISSING:
-        raise ValueError(f"missing must be 'both' or 'gwet', got {missing!r}")
+    check_choice(missing, "missing", _MISSING)
     arr = _matrix(ratings)
     if arr.shape[1] != 2:
         raise ValueError(f"Cohen's kappa needs exactly two coders (columns), got "
@@ -1831,10 +1824,8 @@ def agreement_coefficients(ratings: Ratings, *, weights: str | np.ndarray | None
     """
     from scipy import stats  # here, not at the top: it costs ~0.4 s to import
 
-    if method not in _METHODS:
-        raise ValueError(f"method must be 'gwet' or 'asymptotic', got {method!r}")
-    if alternative not in _ALTERNATIVES:
-        raise ValueError(f"alternative must be 'two-sided' or 'greater', got {alternative!r}")
+    check_choice(method, "method", _METHODS)
+    check_choice(alternative, "alternative", _ALTERNATIVES)
     check_ci(ci)
     prep = _prepare_nominal(ratings, categories, weights, "agreement", depends_on_q=True)
     q, n_coders = len(prep.cats), prep.codes.shape[1]

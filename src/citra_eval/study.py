@@ -13,17 +13,21 @@ loads, and the warnings say what will be skipped.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import unicodedata
 import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pandas as pd
 
@@ -54,7 +58,13 @@ from .corpus import (
     unread_files,
 )
 from .errors import InputError, Problem, closest, did_you_mean, quoted
-from .intercoder import CONSENSUS_CODER, CoverageWarning, coded_documents, reference_codings
+from .intercoder import (
+    CONSENSUS_CODER,
+    CONSENSUS_NOTE,
+    CoverageWarning,
+    coded_documents,
+    reference_codings,
+)
 from .lint import PROCESSED_LANGUAGES
 from .normalise import tokenize
 from .outputs import output_name
@@ -81,6 +91,8 @@ from .themes import (
 __all__ = [
     "DEFAULT_PATHS",
     "EXAMPLE_CONTENT",
+    "NESTED_STUDY_DEPTH",
+    "NOTEBOOK_FILE_NAMES",
     "STUDY_FILE",
     "STUDY_KEYS",
     "Study",
@@ -90,6 +102,7 @@ __all__ = [
     "find_study_root",
     "init_study",
     "load_study",
+    "notebook_study_root",
     "shown_path",
     "transcript_warnings",
     "turn_role_warnings",
@@ -487,6 +500,124 @@ def find_study_root(start: str | os.PathLike | None = None) -> Path:
                      else shown_path(here))
 
 
+#: How many folders deep below a study :func:`notebook_study_root` looks for another study.
+NESTED_STUDY_DEPTH = 3
+#: The variables a notebook's front end sets to the notebook's file, most specific first:
+#: papermill ``--inject-input-path`` (a parameter; relative to where papermill was called) and
+#: VS Code (the kernel's namespace); JupyterLab and Jupyter Notebook 7 set the environment
+#: variable ``JPY_SESSION_NAME`` (read after these).
+NOTEBOOK_FILE_NAMES = ("PAPERMILL_INPUT_PATH", "__vsc_ipynb_file__")
+
+
+def _study_here() -> Path:
+    """:func:`find_study_root` of the current folder; outside a study, the message also says
+    how a notebook is given its study (the notebooks' default, ``study_root = None``, lands
+    here when run outside one)."""
+    try:
+        return find_study_root()
+    except InputError as exc:
+        raise InputError(f"{exc.problems[0].message}; a notebook run by hand takes the study "
+                         "folder as its parameter study_root (papermill NOTEBOOK OUT "
+                         "-p study_root PATH; in JupyterLab set it in the parameters cell)",
+                         path=exc.problems[0].path) from None
+
+
+def _kernel_namespace() -> Mapping | None:
+    """The user namespace of the Jupyter kernel running this code (None outside a kernel:
+    a command, a script, a terminal IPython). IPython is looked up, never imported."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None
+    return shell.user_ns
+
+
+def _notebook_file(namespace: Mapping) -> Path | None:
+    """The notebook file the front end names (:data:`NOTEBOOK_FILE_NAMES`, then
+    ``JPY_SESSION_NAME``) if it is one here, else None."""
+    for name in (*(namespace.get(n) for n in NOTEBOOK_FILE_NAMES),
+                 os.environ.get("JPY_SESSION_NAME")):
+        if isinstance(name, str) and name.endswith(".ipynb") and Path(name).is_file():
+            return Path(name).resolve()
+    return None
+
+
+def _studies_below(root: Path) -> list[Path]:
+    """Studies with notebooks (``study.yaml`` and ``notebooks/*.ipynb``) in folders below
+    ``root``, at most :data:`NESTED_STUDY_DEPTH` deep; hidden folders, caches and installed
+    packages are not searched."""
+    found: list[Path] = []
+    skip = {"__pycache__", "node_modules", "site-packages"}
+    for folder, subfolders, files in os.walk(root):
+        here = Path(folder)
+        depth = len(here.relative_to(root).parts)
+        if depth and STUDY_FILE in files and any((here / "notebooks").glob("*.ipynb")):
+            found.append(here)
+        subfolders[:] = [] if depth >= NESTED_STUDY_DEPTH else sorted(
+            d for d in subfolders if not d.startswith(".") and d not in skip)
+    return found
+
+
+def notebook_study_root(namespace: Mapping | None = None) -> Path:
+    """The study a notebook reads when its parameter ``study_root`` is None.
+
+    Parameters
+    ----------
+    namespace : mapping, optional
+        The notebook kernel's variables (default: those of the running kernel; none outside
+        one).
+
+    Returns
+    -------
+    Path
+        The folder holding ``study.yaml`` (absolute): the study holding the notebook's file
+        when the front end names it and it lies in a study, else the study holding the
+        current folder (:func:`find_study_root`).
+
+    Raises
+    ------
+    InputError
+        No study holds the current folder; or the notebook's file is unknown and the study
+        holding the current folder holds another study with notebooks: the notebook may be
+        that study's, so nothing is guessed. The message says how to give the study.
+
+    Notes
+    -----
+    A kernel is told its notebook's file by papermill run with ``--inject-input-path``
+    (``PAPERMILL_INPUT_PATH``), by VS Code (``__vsc_ipynb_file__``) and by JupyterLab or
+    Jupyter Notebook 7 (``JPY_SESSION_NAME``). Plain papermill, nbclient and nbconvert tell
+    it nothing: it knows only its working folder, which papermill takes from where it is
+    called (``--cwd``), not from the notebook. ``citra-eval reproduce`` passes
+    ``study_root`` itself. Other studies are looked for :data:`NESTED_STUDY_DEPTH` folders
+    deep, not in hidden folders, caches or installed packages; a ``study.yaml`` without a
+    ``notebooks/`` folder of notebooks (test data, templates) is not one.
+
+    Examples
+    --------
+    >>> import citra_eval as ce
+    >>> nb = ce.example_path() / "notebooks" / "01-corpus-codebook.ipynb"
+    >>> ce.notebook_study_root({"PAPERMILL_INPUT_PATH": str(nb)}) == ce.example_path()
+    True
+    """
+    ns = _kernel_namespace() if namespace is None else namespace
+    nb = _notebook_file(ns or {})
+    if nb is not None:
+        with contextlib.suppress(InputError):  # a notebook outside any study: the folder's
+            return find_study_root(nb.parent)
+    root = _study_here()
+    others = _studies_below(root)
+    if others:
+        names = ", ".join(shown_path(p) for p in others[:3]) + (", ..." if others[3:] else "")
+        raise InputError(
+            f"this notebook cannot tell which study it belongs to: the study here holds "
+            f"another study ({names}), and the notebook's file is unknown (papermill tells a "
+            "notebook only the folder it was called from); give the study: papermill "
+            "NOTEBOOK OUT -p study_root PATH (or papermill --inject-input-path, or call "
+            "papermill inside the study), or run 'citra-eval reproduce' in the study",
+            path=shown_path(root))
+    return root
+
+
 # --------------------------------------------------------------------------- loading
 
 def _coverage(settings: StudySettings) -> dict[str, str | tuple[str, ...]] | str:
@@ -511,7 +642,8 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
     ----------
     root : str or path, optional
         The study folder (or a folder inside it, or its ``study.yaml``). Default: the
-        folder holding ``study.yaml`` at or above the current folder.
+        folder holding ``study.yaml`` at or above the current folder; in a notebook, the
+        study holding the notebook (:func:`notebook_study_root`).
     lang : {"id", "en"}, optional
         Overrides ``study.yaml``'s ``lang`` (what ``citra-eval reproduce --lang`` passes).
     seed : int, optional
@@ -526,7 +658,9 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
     Raises
     ------
     InputError
-        Every problem in every input, each with its file and line (the readers' own checks,
+        No study found (in a notebook: see :func:`notebook_study_root`, which also refuses
+        to guess between two studies). Every problem in every input, each with its file and
+        line (the readers' own checks,
         plus: ``outcome`` not a scale of the instrument or leaving the image model no
         predictor scale, ``controls``/``compare_by`` not columns of the responses, a text
         control with too many levels, a ``compare_by`` column that is not a demographic, does
@@ -555,16 +689,13 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
         check_lang(lang)
     if seed is not None:
         seed = check_seed(seed)
-    try:
+    kernel = _kernel_namespace() if root is None else None
+    if kernel is not None:  # in a notebook: the study holding it
+        r = notebook_study_root(kernel)
+    elif root is None:
+        r = _study_here()
+    else:
         r = find_study_root(root)
-    except InputError as exc:
-        if root is not None:
-            raise
-        # the notebooks' default (study_root = None) lands here when run outside a study
-        raise InputError(f"{exc.problems[0].message}; a notebook run by hand takes the study "
-                         "folder as its parameter study_root (papermill NOTEBOOK OUT "
-                         "-p study_root PATH; in JupyterLab set it in the parameters cell)",
-                         path=exc.problems[0].path) from None
     # a wrong study.yaml stops here: without it nothing else can be located reliably
     settings = StudySettings.load(r / STUDY_FILE)
     problems: list[Problem] = []
@@ -1025,21 +1156,43 @@ def _check_across_files(codings: pd.DataFrame, settings: StudySettings,
 
 
 def consensus_file_problem(t: pd.DataFrame, shown: str) -> Problem | None:
-    """A consensus coding (coder :data:`~citra_eval.intercoder.CONSENSUS_CODER`, as
-    ``agree --consensus`` and :func:`~citra_eval.consensus` write it) among a study's
-    coders' codings files, read with ``keep_lines=True`` from the file ``shown``: it would
-    count as one more coder, agreeing with the coders it was made of. None for a coder's
-    file. ``validate``, ``reproduce`` and ``agree`` on the study's codings refuse it."""
+    """A consensus coding (as ``agree --consensus`` and :func:`~citra_eval.consensus` write
+    it) among a study's coders' codings files, read with ``keep_lines=True`` from the file
+    ``shown``: it would count as one more coder, agreeing with the coders it was made of.
+    None for a coder's file. ``validate``, ``reproduce`` and ``agree`` on the study's codings
+    refuse it.
+
+    A consensus is recognised by its coder, :data:`~citra_eval.intercoder.CONSENSUS_CODER`,
+    or, saved under another coder name (``final``, ``agreed``), by its notes: those of at
+    least half of its codings, and no other note, are notes ``consensus`` writes
+    (:data:`~citra_eval.intercoder.CONSENSUS_NOTE`: "agreed by A, B", "adjudicated by C (A
+    applied it)", ...). Codings added by hand without a note do not hide it; a coder who
+    wrote such a note on a few codings, or other notes beside them, is still a coder."""
     mine = t["coder"].astype(str) == CONSENSUS_CODER
-    if not mine.any():
+    if mine.any():
+        return Problem(shown, f"coder {CONSENSUS_CODER!r} is the coders' consensus (as 'agree "
+                       f"--consensus' and ce.consensus write it), not a coder: {_AS_A_CODER}, "
+                       "or, if a person coded it, give them another coder name than "
+                       f"{CONSENSUS_CODER!r}", int(t.loc[mine, "_line"].iloc[0]))
+    note = t["note"].astype("string")
+    theirs = note.str.fullmatch(CONSENSUS_NOTE).fillna(False).astype(bool)
+    n = int(theirs.sum())
+    if not n or 2 * n < len(t) or note[~theirs].notna().any():
         return None
-    return Problem(shown, f"coder {CONSENSUS_CODER!r} is the coders' consensus (as 'agree "
-                   "--consensus' and ce.consensus write it), not a coder: among the study's "
-                   "codings files it would count as one more coder and agree with the "
-                   "coders it was made of; move the file out of the study's codings files "
-                   f"({DEFAULT_PATHS['codings']} or study.yaml's 'codings'), or, if a "
-                   f"person coded it, give them another coder name than {CONSENSUS_CODER!r}",
-                   int(t.loc[mine, "_line"].iloc[0]))
+    first = t[theirs].iloc[0]
+    names = ", ".join(map(repr, sorted(t["coder"].astype(str).unique())))
+    return Problem(shown, f"the notes of its codings ({n} of {len(t)}, and no other note) are "
+                   f"those 'agree --consensus' and ce.consensus write (e.g. {first['note']!r}):"
+                   f" the file is the coders' consensus, saved under coder {names}, not a "
+                   f"coder's codings: {_AS_A_CODER} (and name its coder {CONSENSUS_CODER!r}, "
+                   "which says what it is wherever it goes), or, if a person coded it, remove "
+                   "the notes that say others agreed on it", int(first["_line"]))
+
+
+#: What a consensus among the coders' files does, and where to move it.
+_AS_A_CODER = ("among the study's codings files it would count as one more coder and agree "
+               "with the coders it was made of; move the file out of the study's codings files "
+               f"({DEFAULT_PATHS['codings']} or study.yaml's 'codings')")
 
 
 def drop_unknown_codes(t: pd.DataFrame, codebook: Codebook, shown: str
@@ -1614,9 +1767,8 @@ def turn_role_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> l
         :func:`transcript_warnings`' concern): reliability, the themes and the auto-coder
         count informants' turns only, so the coding is left out.
     """
-    warn = _Warnings()
     if not len(codings):
-        return warn.lines
+        return []
     segs = corpus.segments.set_index(["doc_id", "segment_id"])[["speaker", "role"]]
     keys = pd.MultiIndex.from_arrays([codings["doc_id"].astype(str),
                                       codings["segment_id"].astype(int)])
@@ -1624,19 +1776,17 @@ def turn_role_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> l
     spoken = _informant_documents(corpus)
     off = ((turn["role"] != "informant").to_numpy() & turn["role"].notna().to_numpy()
            & codings["doc_id"].astype(str).isin(spoken).to_numpy())
-    lines = codings["_line"].to_numpy() if "_line" in codings.columns else [None] * len(codings)
-    hits = [(int(lines[i]) if lines[i] is not None else None, codings["doc_id"].iat[i],
-             int(codings["segment_id"].iat[i]), turn["role"].iat[i], turn["speaker"].iat[i])
-            for i in off.nonzero()[0]]
-    for line, doc, seg, role, speaker in hits[:_MAX_TURN_WARNINGS]:
-        warn.add(path, f"{doc}, turn {seg} is the {role}'s ({speaker}), not an informant's: "
-                 "reliability, the themes and the auto-coder count informants' turns, so "
-                 "this coding is left out; move it to the informant's answer or delete it",
-                 line)
-    if len(hits) > _MAX_TURN_WARNINGS:
-        warn.add(path, f"and {len(hits) - _MAX_TURN_WARNINGS} more coding(s) on turns that "
-                 "are not an informant's")
-    return warn.lines
+    lines = _file_lines(codings)
+
+    def say(i: int) -> tuple[str, int | None]:
+        return (f"{codings['doc_id'].iat[i]}, turn {int(codings['segment_id'].iat[i])} is the "
+                f"{turn['role'].iat[i]}'s ({turn['speaker'].iat[i]}), not an informant's: "
+                "reliability, the themes and the auto-coder count informants' turns, so "
+                "this coding is left out; move it to the informant's answer or delete it",
+                lines[i])
+
+    return _capped_warnings(path, off.nonzero()[0], say,
+                            "coding(s) on turns that are not an informant's")
 
 
 def same_code_warnings(codings: pd.DataFrame, *, path: str) -> list[str]:
@@ -1657,21 +1807,20 @@ def same_code_warnings(codings: pd.DataFrame, *, path: str) -> list[str]:
         One line per such pair (at most five, then one saying how many more): the turn
         then holds the code twice, and counts of codings (``n_codings``) count it twice.
     """
-    warn = _Warnings()
-    pairs = same_code_overlaps(codings)
-    lines = codings["_line"].to_numpy() if "_line" in codings.columns else [None] * len(codings)
-    for i, j in pairs[:_MAX_TURN_WARNINGS]:
+    lines = _file_lines(codings)
+
+    def say(pair: tuple[int, int]) -> tuple[str, int | None]:
+        i, j = pair
         r = codings.iloc[j]
-        earlier = f"line {int(lines[i])}" if lines[i] is not None else "another coding"
-        warn.add(path, f"{r['doc_id']}, turn {int(r['segment_id'])}: code {r['code']!r} is "
-                 f"given twice by {r['coder']} (also on {earlier}, the spans overlapping): "
-                 "the turn holds the code twice and counts of codings count it twice; "
-                 "delete one of the two (a coding sheet's mark codes the whole turn, a quote "
-                 "its words), or merge them", int(lines[j]) if lines[j] is not None else None)
-    if len(pairs) > _MAX_TURN_WARNINGS:
-        warn.add(path, f"and {len(pairs) - _MAX_TURN_WARNINGS} more code(s) given twice in "
-                 "one turn")
-    return warn.lines
+        earlier = f"line {lines[i]}" if lines[i] is not None else "another coding"
+        return (f"{r['doc_id']}, turn {int(r['segment_id'])}: code {r['code']!r} is given "
+                f"twice by {r['coder']} (also on {earlier}, the spans overlapping): the turn "
+                "holds the code twice and counts of codings count it twice; delete one of "
+                "the two (a coding sheet's mark codes the whole turn, a quote its words), or "
+                "merge them", lines[j])
+
+    return _capped_warnings(path, same_code_overlaps(codings), say,
+                            "code(s) given twice in one turn")
 
 
 def cut_character_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> list[str]:
@@ -1696,9 +1845,8 @@ def cut_character_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) 
         One line per such coding (at most five, then one saying how many more), naming the
         character cut and the offset that would include it whole.
     """
-    warn = _Warnings()
     texts = corpus.texts
-    lines = codings["_line"].to_numpy() if "_line" in codings.columns else [None] * len(codings)
+    lines = _file_lines(codings)
     hits = []
     for i, (doc, sid, start, end) in enumerate(zip(
             codings["doc_id"].astype(str).tolist(), codings["segment_id"].tolist(),
@@ -1709,18 +1857,37 @@ def cut_character_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) 
         cuts = [(word, a, b) for word, (a, b) in cuts if a < b]
         if cuts:
             hits.append((i, doc, sid, cuts))
-    for i, doc, sid, cuts in hits[:_MAX_TURN_WARNINGS]:
+
+    def say(hit) -> tuple[str, int | None]:
+        i, doc, sid, cuts = hit
         text = texts[doc]
         said = " and ".join(f"{word}s inside the character {character_named(text[a:b])}"
                             for word, a, b in cuts)
         fix = ", ".join(f"{word} to {a if word == 'start' else b}" for word, a, b in cuts)
-        warn.add(path, f"{doc}, turn {int(sid)}: the coding {said}: a coding, like a sheet "
-                 f"quote, holds whole characters as one sees them; set {fix} to code it "
-                 "whole (or leave the offsets if they are meant)",
-                 int(lines[i]) if lines[i] is not None else None)
+        return (f"{doc}, turn {int(sid)}: the coding {said}: a coding, like a sheet quote, "
+                f"holds whole characters as one sees them; set {fix} to code it whole (or "
+                "leave the offsets if they are meant)", lines[i])
+
+    return _capped_warnings(path, hits, say, "coding(s) starting or ending inside a character")
+
+
+def _file_lines(codings: pd.DataFrame) -> list[int | None]:
+    """Each coding's line of its file (the ``_line`` column of ``keep_lines=True``), or
+    None throughout for a table read without it."""
+    if "_line" not in codings.columns:
+        return [None] * len(codings)
+    return [int(line) for line in codings["_line"].tolist()]
+
+
+def _capped_warnings(path: str, hits: Sequence, say: Callable[[Any], tuple[str, int | None]],
+                     more: str) -> list[str]:
+    """``warning:`` lines of the file ``path``: one per hit, ``say(hit)`` giving its message
+    and line, for the first :data:`_MAX_TURN_WARNINGS`; then one saying how many ``more``."""
+    warn = _Warnings()
+    for hit in hits[:_MAX_TURN_WARNINGS]:
+        warn.add(path, *say(hit))
     if len(hits) > _MAX_TURN_WARNINGS:
-        warn.add(path, f"and {len(hits) - _MAX_TURN_WARNINGS} more coding(s) starting or "
-                 "ending inside a character")
+        warn.add(path, f"and {len(hits) - _MAX_TURN_WARNINGS} more {more}")
     return warn.lines
 
 

@@ -1224,12 +1224,15 @@ def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
     label_to_option = {t.casefold(): opt for opt, texts in rng.labels.items()
                        for t in texts.values()}
     where = f"{rng.min}..{rng.max}"
-    for idx in values.index:
-        raw = values[idx]
-        if raw == "":
-            continue
-        val = out[idx]
-        line = int(line_of[idx])
+    # the column checked at once; the cells that fail (few) then get their messages
+    number = out.to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(number) | (number != np.round(number)) | (number < rng.min) \
+            | (number > rng.max)
+    bad &= (values != "").to_numpy()
+    cells, lines = values.to_numpy(dtype=object), line_of.to_numpy()
+    for k in np.flatnonzero(bad):
+        raw, val, line = cells[k], float(number[k]), int(lines[k])
         if math.isinf(val):
             problems.append(Problem(path, f"item {col!r} must be a whole number {where}, got "
                                     f"{raw!r}", line, col))

@@ -41,7 +41,7 @@ from .codings import CoverageWarning, check_codings_against, warn_uncoded
 from .corpus import Corpus, is_missing_value
 from .errors import InputError
 from .matching import Matcher
-from .normalise import Normaliser, tokenize
+from .normalise import Normaliser, fold_case, token_arrays, tokenize
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
     from .codebook import Codebook
@@ -358,8 +358,7 @@ def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count
     >>> bool(((co["jaccard"] >= 0) & (co["jaccard"] <= 1)).all())
     True
     """
-    if measure not in ("count", "jaccard"):
-        raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
+    check_choice(measure, "measure", ("count", "jaccard"))
     check_codebook(codebook)
     codings, _, _, n_ignored = on_roles(checked_codings(codings, corpus, coder,
                                                         codebook=codebook), corpus, roles)
@@ -415,8 +414,7 @@ def cooccurrence_matrix(table: pd.DataFrame, *, measure: str = "count") -> pd.Da
     b       1  2
     """
     check_type("table", table, pd.DataFrame, "a DataFrame from cooccurrence()")
-    if measure not in ("count", "jaccard"):
-        raise ValueError(f"measure must be 'count' or 'jaccard', got {measure!r}")
+    check_choice(measure, "measure", ("count", "jaccard"))
     check_columns(table, "table", ("code_a", "code_b", measure), what=COOCCURRENCE_TABLE)
     codes = list(dict.fromkeys([*table["code_a"], *table["code_b"]]))
     mat = table.pivot(index="code_a", columns="code_b", values=measure)
@@ -651,9 +649,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     docs = corpus.documents[corpus.documents["doc_id"].isin(spoken)]
     undated: list[str] = []
     if isinstance(order, str):
-        if order not in ("date", "auto"):
-            raise ValueError(f"order must be 'date', 'auto' or a list of doc ids, got "
-                             f"{order!r}")
+        check_choice(order, "order", ("date", "auto"), also="a list of doc ids")
         if order == "auto":
             undated = [str(d) for d, iso in _dates_of(docs).items() if iso is None]
         ordered = list(docs["doc_id"]) if undated else _by_date(docs)
@@ -1042,16 +1038,19 @@ def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | N
     hits = _kwic_matcher([term], codebook).hits(units, progress=False, negation=False)
     seg = units.set_index(["doc_id", "segment_id"])
     rows = []
+    turn = None
     for doc, sid, s, e in zip(hits["doc_id"], hits["segment_id"], hits["start"], hits["end"],
                               strict=True):
-        s0 = int(seg.loc[(doc, sid), "start"])
-        text = seg.loc[(doc, sid), "text"]
-        toks = tokenize(text)
+        if turn != (doc, sid):  # a turn's tokens once, not once per hit (a long turn's many)
+            turn = (doc, sid)
+            s0, text = int(seg.at[turn, "start"]), seg.at[turn, "text"]
+            starts, ends, _, _ = token_arrays(fold_case(text))
         a, b = s - s0, e - s0
-        before = [t for t in toks if t.end <= a][-window:] if window else []
-        after = [t for t in toks if t.start >= b][:window] if window else []
-        left = text[before[0].start:a].strip() if before else ""
-        right = text[b:after[-1].end].strip() if after else ""
+        # tokens ending by a, starting from b: sorted offsets, found by bisection
+        i, j = int(np.searchsorted(ends, a, "right")), int(np.searchsorted(starts, b, "left"))
+        left = text[int(starts[max(i - window, 0)]):a].strip() if window and i else ""
+        right = (text[b:int(ends[min(j + window, len(ends)) - 1])].strip()
+                 if window and j < len(ends) else "")
         rows.append({"doc_id": doc, "segment_id": int(sid), "left": left,
                      "keyword": text[a:b], "right": right, "start": int(s), "end": int(e)})
     return pd.DataFrame(rows, columns=KWIC_COLUMNS)

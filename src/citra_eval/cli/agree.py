@@ -14,7 +14,14 @@ from ..codebook import Codebook
 from ..codings import read_codings, write_codings
 from ..corpus import read_transcripts
 from ..errors import InputError, Problem
-from ..intercoder import CONSENSUS_CODER, CoverageWarning, agreement, consensus, disagreements
+from ..intercoder import (
+    CONSENSUS_CODER,
+    CONSENSUS_NOTE,
+    CoverageWarning,
+    agreement,
+    consensus,
+    disagreements,
+)
 from ..outputs import notes_from_warnings, write_table
 from ..study import DEFAULT_PATHS, consensus_file_problem, drop_unknown_codes, shown_path
 from ._common import (
@@ -157,8 +164,9 @@ def _run_agree(args: argparse.Namespace) -> int:
     codebook = attempt(Codebook.load, args.codebook) if args.codebook else None
     codings = attempt(read_codings, args.codings, corpus=corpus,
                       codebook=None if lenient else codebook)
-    if the_studys and codings is not None \
-            and (codings["coder"].astype(str) == CONSENSUS_CODER).any():
+    if the_studys and codings is not None and (
+            (codings["coder"].astype(str) == CONSENSUS_CODER).any()
+            or codings["note"].astype("string").str.fullmatch(CONSENSUS_NOTE).any()):
         problems.extend(p for path in args.codings if (p := consensus_file_problem(
             read_codings(path, keep_lines=True), path)) is not None)
     problems.raise_any()

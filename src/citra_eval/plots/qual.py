@@ -13,6 +13,7 @@ from .._labels import label as text
 from .._validation import (
     COOCCURRENCE_TABLE,
     check_ax,
+    check_choice,
     check_codebook,
     check_frame,
     check_lang,
@@ -66,8 +67,7 @@ def plot_code_frequencies(freq: pd.DataFrame, *, value: str = "n_segments", by: 
     import seaborn as sns
 
     check_lang(lang)
-    if value not in _VALUE:
-        raise ValueError(f"value must be one of {', '.join(_VALUE)}, got {value!r}")
+    check_choice(value, "value", _VALUE)
     check_frame(freq, "freq", columns=["code", value] + ([by] if by else []))
     label = _labeller(codebook, lang)
     data = freq.assign(_label=freq["code"].map(label))

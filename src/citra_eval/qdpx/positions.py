@@ -29,6 +29,7 @@ from typing import Literal
 
 import pandas as pd
 
+from .._validation import check_choice
 from ..errors import InputError
 
 __all__ = [
@@ -94,10 +95,8 @@ class Convention:
     crlf: Literal[1, 2] = 2
 
     def __post_init__(self) -> None:
-        if self.units not in ("codepoint", "utf16"):
-            raise ValueError(f"units must be 'codepoint' or 'utf16', got {self.units!r}")
-        if self.crlf not in (1, 2):
-            raise ValueError(f"crlf must be 1 or 2, got {self.crlf!r}")
+        check_choice(self.units, "units", ("codepoint", "utf16"))
+        check_choice(self.crlf, "crlf", (1, 2))
 
     @property
     def label(self) -> str:
@@ -364,10 +363,8 @@ def _evidence(spans: list[_Span], sources, conventions, origin) -> pd.DataFrame:
 
 
 def _candidates(units: str | None, crlf: int | None) -> list[Convention]:
-    if units is not None and units not in ("codepoint", "utf16"):
-        raise ValueError(f"units must be 'codepoint', 'utf16' or None, got {units!r}")
-    if crlf is not None and crlf not in (1, 2):
-        raise ValueError(f"crlf must be 1, 2 or None, got {crlf!r}")
+    check_choice(units, "units", (None, "codepoint", "utf16"))
+    check_choice(crlf, "crlf", (None, 1, 2))
     return [c for c in CONVENTIONS if (units is None or c.units == units)
             and (crlf is None or c.crlf == crlf)]
 

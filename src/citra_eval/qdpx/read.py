@@ -31,7 +31,7 @@ from .._refi import (
     stable_guid,
 )
 from .._safezip import DEFAULT_LIMITS, Limits, read_zip
-from .._validation import check_bool
+from .._validation import check_bool, check_choice
 from ..codebook import codebook_from_refi_root
 from ..codings import CODING_COLUMNS, empty_codings
 from ..corpus import (
@@ -948,14 +948,10 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     spath = os.fspath(path)
     members = read_zip(path, limits=limits, what="REFI-QDA project (.qdpx)", lazy=True)
     root = project_root(members, spath)
-    if spanning not in ("keep", "split"):
-        raise ValueError(f"spanning must be 'keep' or 'split', got {spanning!r}")
-    if turns not in TURN_MODES[:3]:
-        raise ValueError(f"turns must be 'auto', 'none' or 'strict', got {turns!r}")
-    if positions not in (None, "codepoint", "utf16"):
-        raise ValueError(f"positions must be 'codepoint', 'utf16' or None, got {positions!r}")
-    if crlf not in (None, 1, 2):
-        raise ValueError(f"crlf must be 1, 2 or None, got {crlf!r}")
+    check_choice(spanning, "spanning", ("keep", "split"))
+    check_choice(turns, "turns", TURN_MODES[:3])
+    check_choice(positions, "positions", (None, "codepoint", "utf16"))
+    check_choice(crlf, "crlf", (None, 1, 2))
     if sources is not None and not Path(sources).is_dir():
         raise InputError("the folder of source texts does not exist or is not a folder",
                          path=os.fspath(sources))

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+from .._validation import check_choice
 from ..corpus import (
     TIMESTAMP_PATTERN,
     TURNS_DECLARED,
@@ -142,8 +143,7 @@ def segment_source(doc_id: str, text: str, *, path: str, roles: Mapping[str, str
         Its turns; ``attrs`` holds ``turns: declared`` when only declared speakers (or none)
         make turns, so that the transcript file written from it reads back the same.
     """
-    if turns not in TURN_MODES:
-        raise ValueError(f"turns must be one of {', '.join(TURN_MODES)}, got {turns!r}")
+    check_choice(turns, "turns", TURN_MODES)
     speakers = {k: v for k, v in (roles or {}).items() if _usable_label(k)}
     generic: list[str] = []
     declared_only = True
