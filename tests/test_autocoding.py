@@ -783,3 +783,19 @@ def test_explain_gives_the_question_to_the_sentence_autocode_gave_it():
         for row in codings.itertuples():
             mine = why[(why["start"] == row.start) & (why["end"] == row.end)]
             assert mine["kind"].eq("question").any() == ("question:" in row.evidence), unit
+
+
+@pytest.mark.parametrize("question_context", [True, False])
+def test_explain_without_an_interviewer_turn_warns_nothing(question_context):
+    """Student, repro 2: explain's docstring example (no interviewer turn, so no question
+    hit) printed numpy's 'invalid value encountered in less_equal': the question rows'
+    position compared as NaN for every pattern hit."""
+    cb = ce.Codebook.from_dict({"codes": [
+        {"id": "cepat", "label": "Cepat", "patterns": ["cepat", {"regex": "gercep"}]}]})
+    corpus = ce.Corpus.from_texts({"x.txt": "---\nid: D\nspeakers: {I: informant}\n---\n"
+                                            "I: Kami gercep, secepatnya.\n"})
+    auto = ce.autocode(corpus, cb)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        why = ce.explain(auto, corpus=corpus, codebook=cb, question_context=question_context)
+    assert why["matched_text"].tolist() == ["gercep", "gercep", "secepatnya"]

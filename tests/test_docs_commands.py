@@ -212,3 +212,59 @@ def test_links_to_document_sections_have_a_target():
                     path.read_text(encoding="utf-8")):
                 missing.append(f"{doc}: {target}#{anchor}")
     assert not missing, missing
+
+
+#: A row of an API table: its first cell's call, ``name(parameters)``.
+API_ROW = re.compile(r"^\| `(?P<name>[\w.]+)\((?P<params>[^`]*)\)` \|", re.M)
+
+
+def _split_top(text: str) -> list[str]:
+    """``text`` split at the commas outside brackets and quotes."""
+    parts, depth, quote, cur = [], 0, "", ""
+    for ch in text:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+            continue
+        cur += ch
+    return [p for p in [*parts, cur.strip()] if p]
+
+
+def test_the_api_table_of_autocode_md_follows_the_signatures():
+    """Student: docs/autocode.md's API table left out parameters (question_hits' negation
+    and hits, explain's roles, suggest_turns' seed). Every row names every parameter of the
+    function, with its default."""
+    import ast
+    import inspect
+
+    text = (ROOT / "docs" / "autocode.md").read_text(encoding="utf-8")
+    rows = list(API_ROW.finditer(text))
+    assert len(rows) >= 12
+    wrong = []
+    for row in rows:
+        obj = ce
+        for part in row["name"].split("."):
+            obj = getattr(obj, part)
+        params = [p for p in inspect.signature(obj).parameters.values() if p.name != "self"]
+        written = {}
+        for item in _split_top(row["params"]):
+            if item != "*":
+                name, _, default = item.partition("=")
+                written[name] = default
+        if list(written) != [p.name for p in params]:
+            wrong.append(f"{row['name']}: {list(written)} != {[p.name for p in params]}")
+            continue
+        for p in params:
+            if p.default is not inspect.Parameter.empty and (
+                    not written[p.name] or ast.literal_eval(written[p.name]) != p.default):
+                wrong.append(f"{row['name']}({p.name}={written[p.name]}): default "
+                             f"{p.default!r}")
+    assert not wrong, "\n".join(wrong)

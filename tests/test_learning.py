@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -297,7 +298,8 @@ def test_suggest_turns(small, example_corpus, example_codebook, coder):
     seg = corpus.segments.set_index(["doc_id", "segment_id"])
     assert (out["text"].to_numpy() == seg.loc[list(zip(out.doc_id, out.segment_id,
                                                        strict=True)), "text"].to_numpy()).all()
-    everything = ce.suggest_turns(corpus, a, codebook=example_codebook, coder=coder)
+    with pytest.warns(ce.LearningWarning, match="every document is coded"):
+        everything = ce.suggest_turns(corpus, a, codebook=example_codebook, coder=coder)
     assert everything.empty and list(everything.columns) == SUGGEST_COLUMNS
 
 
@@ -846,7 +848,7 @@ def test_suggestions_when_nothing_was_learned_say_so(tmp_path, capsys):
                  "--suggest", str(nxt)]) == 0
     err = capsys.readouterr().err
     assert "no code could be learned" in err and "wrote 0 turns to code next" not in err
-    assert f"wrote no turns to code next to {nxt}: the coder learned no code" in err
+    assert f"wrote no turns to code next to {nxt} (the note below says why)" in err
     assert pd.read_csv(nxt).empty
 
 
@@ -1118,7 +1120,9 @@ def test_cli_in_a_study_uses_double_coded_for_training_intervals_and_suggestions
     assert "trained on 4 documents" in r.stderr
     assert re.search(r"B +vs A: P [\d.]+ +R [\d.]+ +F1 [\d.]+ \(no interval\) .*no interval: "
                      r"1 interview in common with A", r.stderr), r.stderr
-    assert "wrote no turns to code next to next.csv: every interview is coded" in r.stderr
+    assert "wrote no turns to code next to next.csv (the note below says why)" in r.stderr
+    assert "note: every document is coded (has codings, or a coder is declared to have read " \
+           "it)" in r.stderr
 
 
 @pytest.mark.parametrize("method", ["conf_int", "compare"])
@@ -1252,3 +1256,59 @@ def test_the_learned_coder_checks_codes_as_every_analysis_does(small, example_co
     empty.loc[2, "code"] = ""
     with pytest.raises(ce.InputError, match="'code' is empty; fill it in"):
         getattr(ce, train)(corpus, empty, codebook=example_codebook)
+
+
+@pytest.mark.parametrize("train", ["train_coder", "cross_validate_coder", "suggest_turns"])
+def test_learning_from_the_machines_own_codings_warns(one_of_three, train):
+    """Student, repro 6: train_coder and cross_validate_coder learned from autocode()'s output
+    (coder 'auto', filled score and evidence) without a word, while `code --learn-from`
+    warned; now the library warns (the CLI prints the same signs, per file)."""
+    corpus, book, human = one_of_three
+    auto = ce.autocode(corpus, book)
+    with pytest.warns(ce.MachineCodingsWarning,
+                      match=r"codings look like an auto-coder's output \(a filled 'score' "
+                            r"column; a filled 'evidence' column; the machine coder name\(s\) "
+                            r"'auto'; coder\(s\) auto\)"):
+        getattr(ce, train)(corpus, auto, codebook=book)
+    assert issubclass(ce.MachineCodingsWarning, ce.LearningWarning)
+    renamed = auto.assign(coder="SR")  # a machine's coder renamed: its scores still say so
+    with pytest.warns(ce.MachineCodingsWarning, match=r"\(a filled 'score' column; a filled "
+                                                     r"'evidence' column; coder\(s\) SR\)"):
+        getattr(ce, train)(corpus, renamed, codebook=book)
+    with warnings.catch_warnings():  # a person's codings: not a word
+        warnings.simplefilter("error", ce.MachineCodingsWarning)
+        getattr(ce, train)(corpus, human[human.coder == "A"], codebook=book)
+        reviewed = auto.assign(coder="SR", score=np.nan, evidence="")
+        getattr(ce, train)(corpus, reviewed, codebook=book)
+
+
+def test_suggest_turns_says_why_it_suggests_nothing(one_of_three):
+    """Student, repro 7: with every interview coded, suggest_turns returned an empty table
+    without a word (the command said 'every interview is coded'); an uncoded interview
+    without a turn of the coded roles was called 'no code could be learned'. Now a
+    LearningWarning says which, and the command prints it as its note."""
+    corpus, book, human = one_of_three
+    a = human[human.coder == "A"]
+    with pytest.warns(ce.LearningWarning, match=r"every document is coded \(has codings, or "
+                                                r"a coder is declared to have read it\)"):
+        out = ce.suggest_turns(corpus, a, codebook=book)
+    assert out.empty and list(out.columns) == SUGGEST_COLUMNS
+    b = human[human.coder == "B"]  # D1 coded; D2, D3 read by B, declared
+    with pytest.warns(ce.LearningWarning, match="every document is coded"):
+        ce.suggest_turns(corpus, pd.concat([a[a.doc_id != "D3"], b]), codebook=book,
+                         coverage={"A": ["D1", "D2", "D3"], "B": ["D1"]})
+    texts = {"F.txt": "---\nid: F\nspeakers: {M: moderator, X: peserta}\n---\n"
+                      "M: Keluhan?\nX: Keluhan pasien dijawab.\n"}
+    for d in corpus.doc_ids:
+        turns = corpus.segments[corpus.segments.doc_id == d]
+        texts[f"{d}.txt"] = ("---\nid: " + d + "\nspeakers: {P: interviewer, I: informant}\n"
+                             "---\n" + "".join(f"{t.speaker}: {t.text}\n"
+                                                for t in turns.itertuples()))
+    both = ce.Corpus.from_texts(texts)
+    with pytest.warns(ce.LearningWarning, match=r"no uncoded document \('F'\) has a turn of "
+                                                r"the role\(s\) 'informant'"):
+        out = ce.suggest_turns(both, a, codebook=book)
+    assert out.empty
+    with warnings.catch_warnings():  # an uncoded interview: suggestions, not a word
+        warnings.simplefilter("error", ce.LearningWarning)
+        assert len(ce.suggest_turns(corpus, a[a.doc_id != "D3"], codebook=book, n=2)) == 2

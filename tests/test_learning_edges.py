@@ -181,10 +181,12 @@ def test_suggestions_when_the_only_uncoded_document_has_no_coded_role_turn():
     full = ce.suggest_turns(corpus, codings, codebook=BOOK, coder=coder)
     assert set(full["doc_id"]) == {"D4"}
     everything = human(corpus, ["D1", "D2", "D3", "D4"])
-    none = ce.suggest_turns(corpus, everything, codebook=BOOK, coder=coder)
+    with pytest.warns(LearningWarning, match=r"no uncoded document \('FGD'\) has a turn"):
+        none = ce.suggest_turns(corpus, everything, codebook=BOOK, coder=coder)
     _empty_like(none, full)
-    all_coded = ce.suggest_turns(corpus.subset(["D1", "D2", "D3", "D4"]), everything,
-                                 codebook=BOOK, coder=coder)
+    with pytest.warns(LearningWarning, match="every document is coded"):
+        all_coded = ce.suggest_turns(corpus.subset(["D1", "D2", "D3", "D4"]), everything,
+                                     codebook=BOOK, coder=coder)
     _empty_like(all_coded, full)
     assert list(full.columns) == SUGGEST_COLUMNS
 

@@ -413,6 +413,22 @@ def test_a_name_with_a_folder_says_to_pass_out_dir(tmp_path, save):
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize(("save", "name", "base"), [
+    ("table", "out/freq.csv", "freq"), ("figure", "figures/fig.png", "fig"),
+    ("figure", "figures\\03-keyness.SVG", "03-keyness")])
+def test_the_out_dir_hint_of_a_path_with_an_extension_names_no_extension(tmp_path, save, name,
+                                                                         base):
+    """Student, repro 1: save_table(t, 'out/freq.csv') advised name='freq.csv', which the next
+    call refused for its extension; the hint now gives the name to pass, and it works."""
+    fig, _ = plt.subplots()
+    call = ((lambda n: report.save_figure(fig, n, out_dir=tmp_path)) if save == "figure" else
+            (lambda n: report.save_table(pd.DataFrame({"a": [1]}), n, out_dir=tmp_path)))
+    with pytest.raises(ValueError, match=rf"pass out_dir='[a-z]+' and name={base!r}$"):
+        call(name)
+    assert call(base)
+    plt.close(fig)
+
+
 def test_files_in_hidden_folders_are_not_outputs(tmp_path):
     """Tester t4, finding 8: verify skipped a hidden file but not the files of a hidden
     folder: Jupyter's reports/tables/.ipynb_checkpoints/*.csv were 'not listed in the

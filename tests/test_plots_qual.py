@@ -81,6 +81,25 @@ def test_plot_cooccurrence_without_a_shared_segment_says_so(lang, says):
     plt.close(ax.figure)
 
 
+@pytest.mark.parametrize(("lang", "xlabel"), [("en", "Informants"),
+                                              ("id", "Jumlah informan")])
+def test_plot_code_frequencies_draws_every_count_code_frequencies_gives(coded, lang, xlabel):
+    """Student: value='n_informants', a column of code_frequencies, was refused."""
+    from citra_eval.themes import FREQ_COLUMNS
+
+    a, corpus = coded
+    freq = ce.code_frequencies(a, corpus=corpus)
+    ax = plot_code_frequencies(freq, value="n_informants", lang=lang)
+    assert sorted(p.get_width() for p in ax.patches) == sorted(
+        freq["n_informants"].astype(float))
+    assert ax.get_xlabel() == xlabel
+    ax.figure.canvas.draw()
+    assert all(float(t).is_integer() for t in ax.get_xticks())  # a count of people
+    plt.close(ax.figure)
+    for value in FREQ_COLUMNS[2:]:  # every column but code and label
+        plt.close(plot_code_frequencies(freq, value=value).figure)
+
+
 def test_plot_code_frequencies_counts_have_whole_ticks():
     """A count axis ticked 0.0, 0.5, 1.0 (half a segment)."""
     freq = pd.DataFrame({"code": ["a", "b"], "n_segments": [1, 2],

@@ -320,6 +320,19 @@ def test_cooccurrence_matrix_needs_a_dataframe():
         ce.cooccurrence_matrix({"code_a": ["a"], "code_b": ["a"], "count": [1]})
 
 
+def test_cooccurrence_matrix_of_a_codings_table_says_to_pass_cooccurrences_result():
+    """Student, repro 4: a codings table where cooccurrence()'s result goes was a bare
+    KeyError('code_a'); now an InputError naming the missing columns and what to pass."""
+    codings = pd.DataFrame([("D", 2, 0, 4, "a", "SR")], columns=ce.CODING_COLUMNS)
+    with pytest.raises(ce.InputError, match=r"table lacks column\(s\) code_a, code_b, count "
+                       r"\(it has doc_id, .*\); pass .*ce\.cooccurrence\("):
+        ce.cooccurrence_matrix(codings)
+    t = pd.DataFrame({"code_a": ["a"], "code_b": ["a"], "count": [1]})
+    with pytest.raises(ce.InputError, match=r"table lacks column\(s\) jaccard"):
+        ce.cooccurrence_matrix(t, measure="jaccard")
+    assert ce.cooccurrence_matrix(t).loc["a", "a"] == 1
+
+
 def test_grouping_attributes_are_attributes_shared_by_interviews():
     """An attribute groups the interviews when it has 2+ values and at most half as many
     values as documents: not a name or date that differs per interview, not a constant."""

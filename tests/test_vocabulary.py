@@ -185,6 +185,34 @@ def test_a_target_nobody_applied_is_an_input_error_listing_the_codes():
         keyness(C, by="group", target="medya")
 
 
+def test_keyness_checks_the_codes_against_the_codebook_as_code_frequencies_does():
+    """Student, repro 11: with codebook=, a misspelt code left its turns out of the target
+    without a word; now the check of code_frequencies/cooccurrence/exemplar_quotes."""
+    book = ce.Codebook.from_dict({"codes": [{"id": "media", "label": "Media"},
+                                            {"id": "forum", "label": "Forum"}]})
+    codings = pd.DataFrame([("D1", 2, 0, 5, "media", "A"), ("D2", 2, 0, 5, "mediaa", "A")],
+                           columns=ce.CODING_COLUMNS)
+    with pytest.raises(ce.InputError, match=r"<input>:3: column 'code': code 'mediaa' is not "
+                                            r"in the codebook \(did you mean 'media'\?\)"):
+        keyness(C, codings=codings, target="media", codebook=book, min_count=1)
+    with pytest.raises(ce.InputError, match=r"code 'mediaa' is not in the codebook"):
+        ce.code_frequencies(codings, corpus=C, codebook=book)  # the same check
+    keyness(C, codings=codings.iloc[:1], target="media", codebook=book, min_count=1)
+    keyness(C, codings=codings, target="media", min_count=1)  # no codebook: no check
+
+
+def test_keyness_checks_the_corpus_before_the_options():
+    """Student, repro 5: a codings table where the corpus goes was told to give codings= or
+    by=; the first argument's type is checked first, as in word_frequencies."""
+    codings = pd.DataFrame([("D1", 2, 0, 5, "media", "A")], columns=ce.CODING_COLUMNS)
+    for call in (lambda: keyness(codings, target="media"),
+                 lambda: keyness(codings, target="media", min_count=0),
+                 lambda: keyness(codings, codings=codings, target="media")):
+        with pytest.raises(TypeError, match=r"^corpus must be a citra_eval\.Corpus, got "
+                                            r"DataFrame$"):
+            call()
+
+
 def _forms_one_word_at_a_time(toks):
     return toks.groupby("word")["form"].agg(
         lambda s: "; ".join(s.value_counts(sort=True).sort_index(kind="stable")

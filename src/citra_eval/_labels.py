@@ -29,6 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------ qualitative figures
     "qual.segments": {"id": "Jumlah segmen", "en": "Segments"},
     "qual.documents": {"id": "Jumlah dokumen", "en": "Documents"},
+    "qual.informants": {"id": "Jumlah informan", "en": "Informants"},
     "qual.codings": {"id": "Jumlah koding", "en": "Codings"},
     "qual.share": {"id": "Proporsi segmen informan", "en": "Share of informant segments"},
     "qual.code": {"id": "Kode", "en": "Code"},

@@ -116,6 +116,9 @@ def check_codebook(codebook: object, name: str = "codebook", *, allow_none: bool
 
 #: A codings table, for messages: its columns (CODING_COLUMNS of citra_eval.codings).
 CODINGS_TABLE = "a codings table (doc_id, segment_id, start, end, code, coder)"
+#: cooccurrence()'s result, for messages (a codings table is the usual mistake).
+COOCCURRENCE_TABLE = ("the result of ce.cooccurrence(codings, corpus=corpus) (code_a, code_b, "
+                      "count, jaccard), not the codings table itself")
 
 
 def check_codings(codings: object, name: str = "codings", *, columns: Iterable[str] = (),

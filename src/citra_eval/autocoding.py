@@ -659,8 +659,12 @@ def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
     both = left.merge(right, on=keys, how="inner")
     # a question's code goes to the unit holding the answer's first character (the turn,
     # or with unit="sentence" the first sentence), as autocode gives it (docs/autocode.md)
-    asked = both["kind"].eq("question") & (both["start"] <= both["_at"]) & (
-        (both["_at"] < both["end"]) | (both["start"] == both["end"]))
+    # only a question row has a position (_at); the others' NaN is not compared (numpy
+    # warned 'invalid value encountered' for it)
+    is_question = both["kind"].eq("question")
+    at = both["_at"].where(is_question, both["start"])
+    asked = is_question & (both["start"] <= at) & (
+        (at < both["end"]) | (both["start"] == both["end"]))
     inside = (((both["hit_start"] >= both["start"]) & (both["hit_end"] <= both["end"])
                & both["kind"].ne("question")) | asked)
     both = both.drop(columns="_at")

@@ -138,6 +138,7 @@ __all__ = [
     "CV_INTERVAL_COLUMNS",
     "CV_LEARNED_COLUMNS",
     "INNER_FOLDS",
+    "MACHINE_CODERS",
     "MIN_CV_DOCUMENTS",
     "MIN_POSITIVES",
     "QUESTION_WEIGHT",
@@ -147,7 +148,9 @@ __all__ = [
     "CoderValidation",
     "LearnedCoder",
     "LearningWarning",
+    "MachineCodingsWarning",
     "cross_validate_coder",
+    "machine_output_signs",
     "suggest_turns",
     "train_coder",
     "training_documents",
@@ -974,6 +977,69 @@ class LearningWarning(UserWarning):
     never learned."""
 
 
+class MachineCodingsWarning(LearningWarning):
+    """The codings learned from look like an auto-coder's output (a filled ``score`` or
+    ``evidence`` column, a machine coder's name): the learned coder would learn the
+    machine's own decisions as if a person had made them. Silence it with
+    ``warnings.filterwarnings("ignore", category=ce.MachineCodingsWarning)`` for codings a
+    person has reviewed."""
+
+
+#: Coder names the package's machine coders write (:func:`~citra_eval.autocode`,
+#: :meth:`LearnedCoder.code`).
+MACHINE_CODERS = ("auto", "learned", "both", "dictionary")
+
+
+def machine_output_signs(codings: pd.DataFrame) -> str | None:
+    """What makes ``codings`` look like an auto-coder's output, or None.
+
+    The one test of :func:`train_coder`, :func:`cross_validate_coder`,
+    :func:`suggest_turns` (a :class:`MachineCodingsWarning`) and ``citra-eval code
+    --learn-from`` (a ``warning:`` line per file).
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table.
+
+    Returns
+    -------
+    str or None
+        The signs found, ``;``-separated, then the table's coders (``"a filled 'score'
+        column; the machine coder name(s) 'auto'; coder(s) auto"``): a filled ``score``
+        or ``evidence`` column (what the auto-coders write), a coder named as in
+        :data:`MACHINE_CODERS`; None when there is none.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"code": ["a"], "coder": ["auto"], "score": [0.9]})
+    >>> machine_output_signs(t)
+    "a filled 'score' column; the machine coder name(s) 'auto'; coder(s) auto"
+    >>> machine_output_signs(t.assign(coder="SR", score=float("nan"))) is None
+    True
+    """
+    check_codings(codings, columns=["coder"])
+    signs = [f"a filled '{c}' column" for c in ("score", "evidence") if c in codings.columns
+             and codings[c].astype("string").fillna("").str.strip().ne("").any()]
+    coders = sorted(map(str, codings["coder"].unique()))
+    named = [c for c in coders if c in MACHINE_CODERS]
+    if named:
+        signs.append(f"the machine coder name(s) {', '.join(map(repr, named))}")
+    return f"{'; '.join(signs)}; coder(s) {', '.join(coders)}" if signs else None
+
+
+def _warn_machine_codings(codings: pd.DataFrame, stacklevel: int) -> None:
+    """A :class:`MachineCodingsWarning` when ``codings`` look like a machine's output."""
+    signs = machine_output_signs(codings)
+    if signs:
+        warnings.warn(MachineCodingsWarning(
+            f"codings look like an auto-coder's output ({signs}), yet the learned coder "
+            "learns from them as a person's codings, so it would learn the machine's own "
+            "decisions; learn from human codings (a machine's reviewed by a person, e.g. "
+            "through a coding sheet, saved without score)"), stacklevel=stacklevel + 1)
+
+
 def _roles_text(roles) -> str:
     return "every role" if roles is None else "the role(s) " + listed(roles)
 
@@ -1043,6 +1109,7 @@ def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=Fal
     if codings.empty:
         raise InputError("codings is empty: the learned coder needs human codings of at "
                          "least two documents")
+    _warn_machine_codings(codings, stacklevel=3)
     rated = (None if coverage is None else
              {c: set(d) for c, d in rated_documents(codings, corpus=corpus,
                                                      coverage=coverage).items()})
@@ -1822,13 +1889,15 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
         model scores (only codes too rare to learn, left to the dictionary) come last, with
         ``margin`` NaN: ``code`` is the dictionary's strongest code there and ``score`` its
         fixed 1.0 (hit), 0.5 (question) or 0.0, threshold 0.5 (no probability). Empty,
-        with these columns, when no uncoded document has a turn of the coder's roles, and
-        when no model could be fitted (nothing ranks the turns; with a warning).
+        with these columns and a warning, when every document is coded, when no uncoded
+        document has a turn of ``roles``, and when no model could be fitted (nothing ranks
+        the turns).
 
     Warns
     -----
     LearningWarning
-        No code could be learned from ``codings``, so no turn is suggested.
+        No turn is suggested: every document is coded, no uncoded document has a turn of
+        ``roles``, or no code could be learned from ``codings``.
 
     Notes
     -----
@@ -1874,18 +1943,28 @@ def suggest_turns(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, 
                           for k in differ)
                 + ": pass the options the coder was trained with, or leave out coder= to "
                   "train one here")
-    _, _, rated = _check_inputs(corpus, codings, codebook, seed, roles, "pooled",
-                                coverage=coverage)
+    wanted, _, rated = _check_inputs(corpus, codings, codebook, seed, roles, "pooled",
+                                     coverage=coverage)
+    coded = set(codings["doc_id"]).union(*(rated or {}).values())
+    todo = [d for d in corpus.doc_ids if d not in coded]
+    if not todo:
+        warnings.warn(LearningWarning(
+            "every document is coded (has codings, or a coder is declared to have read it), "
+            "so no turn is left to suggest; add the transcripts still to be coded to the "
+            "corpus"), stacklevel=2)
+        return pd.DataFrame(columns=SUGGEST_COLUMNS).astype(_SUGGEST_DTYPES)
+    if coding_units(corpus.subset(todo), wanted).empty:
+        warnings.warn(LearningWarning(
+            f"no uncoded document ({listed(todo)}) has a turn of {_roles_text(wanted)}, so "
+            "no turn is suggested (to suggest theirs, pass roles= their speakers' roles)"),
+            stacklevel=2)
+        return pd.DataFrame(columns=SUGGEST_COLUMNS).astype(_SUGGEST_DTYPES)
     if coder is None:
         with warnings.catch_warnings():  # said once, by the check above
             warnings.simplefilter("ignore", LearningWarning)
             warnings.simplefilter("ignore", CoverageWarning)
             coder = train_coder(corpus, codings, codebook=codebook, seed=seed, roles=roles,
                                 coverage=coverage, **options)
-    coded = set(codings["doc_id"]).union(*(rated or {}).values())
-    todo = [d for d in corpus.doc_ids if d not in coded]
-    if not todo:
-        return pd.DataFrame(columns=SUGGEST_COLUMNS).astype(_SUGGEST_DTYPES)
     prepared = coder._features.prepare(corpus.subset(todo))
     keys = ["doc_id", "segment_id"]
     both = coder._scores(prepared, "both")

@@ -120,6 +120,7 @@ def _check_name(name: str, what: str) -> str:
     check_type(what, name, str, "a file name (str)")
     if not _NAME_RE.match(name) or name.endswith("."):
         folder, _, base = name.replace("\\", "/").rpartition("/")
+        base = _without_extension(base)  # the hint is a name the saving functions take
         hint = (f"; to write into the folder {folder!r}, pass out_dir={folder!r} and "
                 f"{what}={base!r}" if folder and _NAME_RE.match(base) else "")
         raise ValueError(f"{what} must be a plain file name without folder or extension, made "
@@ -133,12 +134,19 @@ _EXTENSIONS = frozenset({"csv", "tsv", "txt", "json", "xlsx", "xls", "ods", "md"
                          *FIGURE_FORMATS, "jpg", "jpeg", "tif", "tiff", "eps", "ps"})
 
 
+def _without_extension(name: str) -> str:
+    """``name`` without a file extension of :data:`_EXTENSIONS` at its end (``"freq.csv"``
+    -> ``"freq"``; ``"freq.v2"`` is kept)."""
+    base, dot, ext = name.rpartition(".")
+    return base if dot and base and ext.lower() in _EXTENSIONS else name
+
+
 def _check_file_stem(name: str) -> str:
     """``name`` as :func:`_check_name` checks it, refusing a file extension at its end
     (the saving functions add theirs: ``"freq.csv"`` would become ``freq.csv.csv``)."""
     _check_name(name, "name")
-    base, dot, ext = name.rpartition(".")
-    if dot and base and ext.lower() in _EXTENSIONS:
+    base = _without_extension(name)
+    if base != name:
         raise ValueError(f"name must be a plain file name without folder or extension (the "
                          f"extension is added for each format written), got {name!r}; write "
                          f"name={base!r}")

@@ -21,6 +21,7 @@ from ._dates import parse_date
 from ._files import atomic_write, neutralise_workbook, write_csv, xml_safe_frame
 from ._validation import (
     CODINGS_TABLE,
+    COOCCURRENCE_TABLE,
     check_choice,
     check_codebook,
     check_codings,
@@ -388,13 +389,19 @@ def cooccurrence_matrix(table: pd.DataFrame, *, measure: str = "count") -> pd.Da
     table : DataFrame
         :func:`cooccurrence` output: ``code_a, code_b`` and the ``measure`` column.
     measure : str
-        The column to spread into the cells (``count``, ``jaccard``, ...).
+        The column to spread into the cells: ``count`` or ``jaccard``.
 
     Returns
     -------
     DataFrame
         Index ``code_a``, columns ``code_b`` (the codes in order of first appearance),
         values of ``measure``, 0 for pairs that never co-occur.
+
+    Raises
+    ------
+    InputError
+        ``table`` lacks ``code_a``, ``code_b`` or the ``measure`` column (a codings table
+        passed instead of :func:`cooccurrence`'s result, say).
 
     Examples
     --------
@@ -408,6 +415,7 @@ def cooccurrence_matrix(table: pd.DataFrame, *, measure: str = "count") -> pd.Da
     """
     check_type("table", table, pd.DataFrame, "a DataFrame from cooccurrence()")
     check_choice(measure, "measure", ("count", "jaccard"))
+    check_columns(table, "table", ("code_a", "code_b", measure), what=COOCCURRENCE_TABLE)
     codes = list(dict.fromkeys([*table["code_a"], *table["code_b"]]))
     mat = table.pivot(index="code_a", columns="code_b", values=measure)
     mat = mat.reindex(index=codes, columns=codes).fillna(0)

@@ -374,8 +374,12 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
     by : str, optional
         A document attribute; give either ``codings`` or ``by``. A document without a
         value is neither target nor rest (a ``UserWarning`` names it).
-    roles, stem, stopwords, codebook
+    roles, stem, stopwords
         As in :func:`word_frequencies`.
+    codebook : Codebook, optional
+        As in :func:`word_frequencies` (slang, compounds, language); with ``codings``,
+        every code of them must be codable in it (:class:`~citra_eval.InputError` naming
+        the row otherwise, as in :func:`~citra_eval.code_frequencies`).
     coder : str, optional
         With ``codings``: keep only this coder's codings; a table of several coders
         without it is an :class:`~citra_eval.InputError` (as in
@@ -401,6 +405,7 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
     InputError
         ``target`` is no code of ``codings`` (e.g. a code of the codebook nobody applied)
         or no value of ``by``; the message lists the known ones.
+        A code of ``codings`` is not codable in ``codebook`` (a misspelt code, a category).
 
     Notes
     -----
@@ -432,6 +437,7 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
     from nltk.collocations import BigramAssocMeasures
     from scipy.stats import chi2
 
+    check_corpus(corpus)  # first: a codings table here would be told about codings=/by=
     check_type("target", target, str, "a code or a group name")
     check_int(min_count, "min_count", minimum=1)
     if top is not None:
@@ -442,7 +448,7 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
     toks = _tokens(corpus, roles=roles, stem=stem, stopwords=stopwords, codebook=codebook)
     if codings is not None:
         check_codings(codings, columns=CODING_COLUMNS)
-        codings = checked_codings(codings, corpus, coder)
+        codings = checked_codings(codings, corpus, coder, codebook=codebook)
         # documents nobody coded are neither target nor rest
         toks = toks[toks["doc_id"].isin(set(codings["doc_id"]))]
         check_known([target], "target", set(codings["code"].astype(str)), what="code",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +23,9 @@ from ..learning import (
     LABELS,
     MIN_CV_DOCUMENTS,
     LearningWarning,
+    MachineCodingsWarning,
     cross_validate_coder,
+    machine_output_signs,
     suggest_turns,
     train_coder,
     training_documents,
@@ -147,26 +150,17 @@ def _check_outputs(args: argparse.Namespace) -> None:
     problems.raise_any()
 
 
-#: Coder names the package's machine coders write (``code``, ``--combine``).
-_MACHINE_NAMES = ("auto", "learned", "both", "dictionary")
-
-
 def _warn_machine_codings(path: str, codings: pd.DataFrame) -> None:
-    """A ``warning:`` line when a ``--learn-from`` file looks like a machine's output: a
-    filled ``score`` or ``evidence`` column (what the auto-coders write) or a machine
-    coder's name. Learning from it would teach the coder its own (or the dictionary's)
-    decisions as if a person had made them."""
-    signs = [f"a filled '{c}' column" for c in ("score", "evidence") if c in codings.columns
-             and codings[c].astype("string").fillna("").str.strip().ne("").any()]
-    coders = sorted(map(str, codings["coder"].unique()))
-    named = [c for c in coders if c in _MACHINE_NAMES]
-    if named:
-        signs.append(f"the machine coder name(s) {', '.join(map(repr, named))}")
+    """A ``warning:`` line when a ``--learn-from`` file looks like a machine's output (the
+    library's test, :func:`~citra_eval.learning.machine_output_signs`, whose warning the
+    learning steps then leave unsaid). Learning from it would teach the coder its own (or
+    the dictionary's) decisions as if a person had made them."""
+    signs = machine_output_signs(codings)
     if signs:
-        print(f"warning: {path}: looks like an auto-coder's output ({'; '.join(signs)}; "
-              f"coder(s) {', '.join(coders)}), yet --learn-from takes it as a person's "
-              "codings to learn from; learn from human codings (a machine's reviewed by a "
-              "person, e.g. through citra-eval sheet, saved without score)", file=sys.stderr)
+        print(f"warning: {path}: looks like an auto-coder's output ({signs}), yet "
+              "--learn-from takes it as a person's codings to learn from; learn from human "
+              "codings (a machine's reviewed by a person, e.g. through citra-eval sheet, "
+              "saved without score)", file=sys.stderr)
 
 
 def _roles(corpus, args: argparse.Namespace) -> tuple[str, ...]:
@@ -250,7 +244,8 @@ def _run_learned(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame
         raise InputError("the learned coder codes whole turns; drop --unit sentence",
                          path=args.out)
     # said once, though each step warns; so is an inferred coverage
-    with notes_from_warnings(LearningWarning, CoverageWarning):
+    with notes_from_warnings(LearningWarning, CoverageWarning), warnings.catch_warnings():
+        warnings.simplefilter("ignore", MachineCodingsWarning)  # warned per file already
         return _learn(args, corpus, codebook, human, roles)
 
 
@@ -346,15 +341,9 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
             print("  the text model could not learn, in some folds: " + ", ".join(
                       f"{r.code} (learned in {r.n_learned} of {r.n_folds}: {r.reason})"
                       for r in short.itertuples(index=False)), file=err)
-    if suggestions is not None and suggestions.empty:
-        declared = coverage.values() if isinstance(coverage, dict) else ()
-        read = set(human["doc_id"]).union(*(corpus.doc_ids if d == "all" else d
-                                             for d in declared))
-        why = ("every interview is coded (has codings, or 'double_coded' says a coder read "
-               "it)" if set(corpus.doc_ids) <= read
-               else "the coder learned no code, so nothing ranks the uncoded turns (see "
-               "the note)")
-        print(f"wrote no turns to code next to {args.suggest}: {why}", file=err)
+    if suggestions is not None and suggestions.empty:  # suggest_turns's warning says why
+        print(f"wrote no turns to code next to {args.suggest} (the note below says why)",
+              file=err)
     elif suggestions is not None:
         n_docs = suggestions["doc_id"].nunique()
         print(f"wrote {counted(len(suggestions), 'turn')} to code next "

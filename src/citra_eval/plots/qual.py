@@ -10,14 +10,22 @@ from __future__ import annotations
 import pandas as pd
 
 from .._labels import label as text
-from .._validation import check_ax, check_choice, check_codebook, check_frame, check_lang
+from .._validation import (
+    COOCCURRENCE_TABLE,
+    check_ax,
+    check_choice,
+    check_codebook,
+    check_frame,
+    check_lang,
+)
 from ..themes import cooccurrence_matrix
 from ._panels import say_empty
 
 __all__ = ["plot_code_frequencies", "plot_cooccurrence", "plot_saturation"]
 
 _VALUE = {"n_segments": "qual.segments", "n_documents": "qual.documents",
-          "n_codings": "qual.codings", "share_segments": "qual.share"}
+          "n_informants": "qual.informants", "n_codings": "qual.codings",
+          "share_segments": "qual.share"}
 
 
 def _ax(ax, size=(7, 4.5)):
@@ -40,7 +48,8 @@ def plot_code_frequencies(freq: pd.DataFrame, *, value: str = "n_segments", by: 
                           codebook=None, lang: str = "id", ax=None):
     """Horizontal bars of :func:`~citra_eval.code_frequencies` output, most frequent on top.
 
-    ``value`` is ``n_segments``, ``n_documents``, ``n_codings`` or ``share_segments``;
+    ``value`` is ``n_segments``, ``n_documents``, ``n_informants``, ``n_codings`` or
+    ``share_segments`` (the columns of :func:`~citra_eval.code_frequencies`);
     ``by`` (the grouping column used in ``code_frequencies``) colours the bars by group.
 
     Examples
@@ -98,7 +107,8 @@ def plot_cooccurrence(table: pd.DataFrame, *, measure: str = "count", codebook=N
 
 
     check_lang(lang)
-    check_frame(table, "table", columns=["code_a", "code_b", "count", "jaccard"])
+    check_frame(table, "table", columns=["code_a", "code_b", "count", "jaccard"],
+                what=COOCCURRENCE_TABLE)
     mat = cooccurrence_matrix(table, measure=measure)
     if len(mat) < 2:
         ax = _ax(ax, size=(7, 3))
