@@ -694,7 +694,7 @@ class ImageModelResult:
     >>> resp = ce.read_responses(ce.example_path("responses"), inst)
     >>> res = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
     >>> res.nobs, round(res.rsquared, 3), res.reference_levels
-    (400, 0.245, {'district': 'Banjarmasin Barat'})
+    (400, 0.324, {'district': 'Banjarmasin Barat'})
     >>> list(res.fit.params.index) == res.table["term"].tolist()
     True
     """

@@ -254,8 +254,11 @@ def _draw(instrument: Instrument, n: int, rng: np.random.Generator,
     k = len(perceptions)
     corr = np.full((k, k), settings.strategy_correlation)
     np.fill_diagonal(corr, 1.0)
-    latent = dict(zip(perceptions, rng.multivariate_normal(np.zeros(k), corr, size=n).T,
-                      strict=True))
+    # Cholesky, not numpy's default SVD: this matrix has one eigenvalue k - 1 times, so an
+    # SVD's vectors (and the draws) depend on the machine's LAPACK; the Cholesky factor is
+    # unique, so the same seed gives the same respondents everywhere.
+    latent = dict(zip(perceptions, rng.multivariate_normal(np.zeros(k), corr, size=n,
+                                                           method="cholesky").T, strict=True))
     for col, by_level in settings.latent_shifts.items():
         for level, shifts in by_level.items():
             for scale, shift in shifts.items():
