@@ -1323,3 +1323,21 @@ def test_compare_groups_and_describe_by_say_how_many_rows_they_left_out():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ce.ModelWarning)
         assert "note" not in ce.describe_by(d, dv="y").attrs  # missing y: n says it
+
+
+def test_image_model_says_how_many_respondents_listwise_deletion_left_out(example):
+    """Quant repro 4: 12 of 60 respondents skipped a scale; the model silently used 48."""
+    resp, inst = example
+    resp = resp.copy()
+    items = list(inst.scales["TK"].items)
+    resp.loc[:11, items] = np.nan
+    resp.loc[10:14, "district"] = None
+    with pytest.warns(ce.ModelWarning, match=r"image model of 'CITRA': left out 15 of 400 "
+                                             r"respondents \(listwise deletion\): 12 without "
+                                             r"'TK', 5 without 'district'"):
+        fit = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
+    assert fit.nobs == 385 and fit.note.startswith("left out 15 of 400 respondents")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.ModelWarning)
+        full = ce.image_model(example[0], inst, outcome="CITRA", controls=["district"])
+    assert full.note == ""

@@ -108,21 +108,17 @@ def _groups_in_order(values: pd.Series) -> list:
     return sorted(groups, key=str)
 
 
-def _left_out(frame: pd.DataFrame, columns: Sequence[str]) -> str:
+def _left_out(frame: pd.DataFrame, columns: Sequence[str], *, noun: str = "row",
+              why: str = "") -> str:
     """Which rows of ``frame`` a function leaves out for a missing value of ``columns`` and
-    why: ``"left out 8 of 60 rows: 5 without 'g', 3 without 'y'"`` (a row is counted under
-    the first of ``columns`` it lacks), or ``""`` when none is left out."""
-    lacking = pd.Series(False, index=frame.index)
-    counts = []
-    for col in columns:
-        now = frame[col].isna() & ~lacking
-        lacking |= now
-        if now.any():
-            counts.append(f"{int(now.sum())} without {col!r}")
+    why: ``"left out 8 of 60 rows: 5 without 'g', 3 without 'y'"`` (each column's count on
+    its own: a row without both counts under both), or ``""`` when none is left out."""
+    lacking = frame[list(columns)].isna()
+    counts = [f"{int(n)} without {col!r}" for col, n in lacking.sum().items() if n]
     if not counts:
         return ""
-    head = f"left out {int(lacking.sum())} of {counted(len(frame), 'row')}"
-    if len(counts) == 1:
+    head = f"left out {int(lacking.any(axis=1).sum())} of {counted(len(frame), noun)}{why}"
+    if len(counts) == 1 and not why:
         return f"{head} without {counts[0].split(' without ', 1)[1]}"
     return f"{head}: {', '.join(counts)}"
 
@@ -800,6 +796,11 @@ class ImageModelResult:
         ``HC0`` .. ``HC3``, or ``nonrobust`` for the classical OLS standard errors.
     ci : float
         Confidence level of the intervals in ``table``.
+    note : str
+        Empty, or how many respondents listwise deletion left out of how many and for
+        which variable (``"left out 12 of 60 respondents (listwise deletion): 12 without
+        'T1'"``; a respondent without two of them counts under both); a
+        :class:`ModelWarning` says it too.
 
     Examples
     --------
@@ -822,10 +823,11 @@ class ImageModelResult:
     reference_levels: dict[str, Any]
     cov_type: str
     ci: float
+    note: str = ""
 
     @property
     def nobs(self) -> int:
-        """Respondents in the fit (after listwise deletion)."""
+        """Respondents in the fit (after listwise deletion, which :attr:`note` reports)."""
         return int(self.fit.nobs)
 
     @property
@@ -923,8 +925,9 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
         std_ci_high, n``. ``statistic`` is the t value (robust or classical SE), p values and
         intervals use the t distribution with the residual df (as R's
         ``lmtest::coeftest(fit, vcov = sandwich::vcovHC(fit, type = "HC3"))``). ``n`` is the
-        number of respondents in the fit (listwise deletion of missing scores and controls).
-        ``.fit`` is the statsmodels fit; ``.nobs``, ``.rsquared``, ``.rsquared_adj``,
+        number of respondents in the fit (listwise deletion of missing scores and controls;
+        ``.note`` and a :class:`ModelWarning` say how many were left out, and for which
+        variable). ``.fit`` is the statsmodels fit; ``.nobs``, ``.rsquared``, ``.rsquared_adj``,
         ``.fvalue``, ``.f_pvalue``, ``.aic``, ``.bic`` the fit statistics.
 
     Raises
@@ -1017,6 +1020,13 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     check_finite(responses, controls, "image_model: controls")
     data = analysis_sample(responses, instrument, outcome=outcome, predictors=preds,
                            controls=controls, min_items=min_items, with_id=True)
+    note = ""
+    if len(data) < len(responses):  # which variables listwise deletion left respondents out for
+        scores = score_scales(responses, instrument, scales=[outcome, *preds],
+                              min_items=min_items, keep=list(controls))
+        note = _left_out(scores, [outcome, *preds, *controls], noun="respondent",
+                         why=" (listwise deletion)")
+        warnings.warn(f"image model of {outcome!r}: {note}", ModelWarning, stacklevel=2)
     # every slope counts: a predictor scale, a numeric control, a dummy per extra category
     slopes = len(preds) + sum(1 if _is_continuous(data[c]) else max(data[c].nunique() - 1, 0)
                               for c in controls)
@@ -1077,7 +1087,7 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     return ImageModelResult(table=table, fit=raw, std_fit=std, outcome=outcome,
                             predictors=tuple(preds), controls=tuple(controls),
                             reference_levels=references, cov_type=robust or "nonrobust",
-                            ci=float(ci))
+                            ci=float(ci), note=note)
 
 
 def _too_few(n: int, outcome: str, n_preds: int, n_slopes: int) -> str:
