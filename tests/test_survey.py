@@ -1264,3 +1264,10 @@ def test_the_suggested_missing_codes_lie_outside_every_range(tmp_path):
         ce.Instrument.load(p)
     (problem,) = exc.value.problems
     assert "(e.g. -9 or 999)" in problem.message and "99 or" not in problem.message
+
+
+def test_describe_says_one_scale_in_the_singular():
+    """Quant item 8: 'ok: instrument: 1 scales'."""
+    inst = ce.Instrument.from_dict({"scale": {"min": 1, "max": 4}, "id_column": "rid",
+                                    "scales": {"S": {"items": ["a"]}}})
+    assert inst.describe() == "1 scale"

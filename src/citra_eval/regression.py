@@ -34,7 +34,8 @@ from .reliability import CategoryWarning, unused_scale_points
 from .survey import INTERCEPT, Instrument, score_scales
 
 __all__ = ["COEF_COLUMNS", "FEW_RESIDUAL_DF", "HIGH_LEVERAGE", "MAX_CONTROL_LEVELS",
-           "MIN_GROUP_SIZE", "ORDINAL_COLUMNS", "ImageModelResult", "ModelWarning", "OrdinalModelResult",
+           "MIN_GROUP_SIZE", "ORDINAL_COLUMNS", "ImageModelResult", "ModelWarning",
+           "OrdinalModelResult",
            "compare_groups", "compare_scales", "control_levels_problem",
            "control_name_problem", "correlation_matrix",
            "describe_by", "image_model", "ordinal_model", "ttest_groups"]

@@ -30,7 +30,7 @@ from ._files import (
     header_below,
     read_text_file,
 )
-from ._validation import check_frame, check_int, check_names, listed
+from ._validation import check_frame, check_int, check_names, counted, listed
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect
 
@@ -324,7 +324,7 @@ class Instrument:
         ranges = self.response_ranges
         codes = list(dict.fromkeys([*self.missing, *(c for s in self.scales.values()
                                                       for c in s.missing)]))
-        return (f"{len(self.scales)} scales"
+        return (counted(len(self.scales), "scale")
                 + (f" (responses {', '.join(map(str, ranges))})" if len(ranges) > 1 else "")
                 + (f"; missing-value codes {', '.join(map(str, codes))}" if codes else ""))
 
@@ -639,10 +639,10 @@ class _InstrumentBuilder:
             if not items and not of:
                 self.err(f"scale {name!r} has no items; add 'items: [...]' (or 'of: [scales]' "
                          "for a composite)", line)
-            for key, listed, what in (("items", items, "item(s) "),
+            for key, names, what in (("items", items, "item(s) "),
                                       ("reverse", reverse, "reverse item(s) "),
                                       ("of", of, "scale(s) ")):
-                dup = sorted({i for i in listed if listed.count(i) > 1})
+                dup = sorted({i for i in names if names.count(i) > 1})
                 if dup:
                     self.err(f"scale {name!r} lists {what}{', '.join(dup)} more than once"
                              + (" in 'of'" if key == "of" else ""), spec.line_of(key))
