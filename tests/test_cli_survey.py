@@ -408,3 +408,21 @@ def test_a_control_named_intercept_is_an_error_line(tmp_path, monkeypatch, capsy
     assert "column 'Intercept' has the name of the image model's constant term" in err
     assert "rename the column" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_counts_are_singular_for_one_and_a_whole_numeric_demographic_stays_whole(
+        tmp_path, monkeypatch, capsys):
+    """Quant item 8: '(1 rows)', and a numeric demographic of whole numbers written as
+    63.0000 in scale_scores.csv (fractional ones keep their decimals)."""
+    inst = INSTRUMENT + "demographics:\n  - age: numeric\n  - weight: numeric\n"
+    resp = ("rid,x1,x2,x3,y1,age,weight\n1,1,2,7,1,63,70.5\n2,3,,4,7,,64\n3,4,4,4,3,30,80\n"
+            "4,5,6,2,6,41,55\n5,2,3,6,2,22,60\n6,6,5,1,5,35,71\n")
+    assert survey(tmp_path, monkeypatch, instrument=inst, responses=resp) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"reliability\.csv \(\d+ rows\)", out)
+    first = (tmp_path / "o" / "scale_scores.csv").read_text(encoding="utf-8").splitlines()
+    assert first[0].startswith("rid,age,weight,") and first[1].startswith("1,63,70.5000,")
+    assert first[2].startswith("2,,64.0000,")
+    one = "rid,x1,x2,x3,y1\n1,1,2,7,1\n"
+    survey(tmp_path, monkeypatch, responses=one)
+    assert "scale_scores.csv (1 row)" in capsys.readouterr().out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from contextlib import nullcontext
 
 import numpy as np
@@ -686,3 +687,35 @@ def test_joint_display_passes_coverage_to_the_agreement_it_computes():
     alpha = declared.set_index("code")["krippendorff_alpha"]
     for code in ("rapat", "pers"):
         assert joint.at[code, "code_alpha"] == pytest.approx(alpha[code], nan_ok=True)
+
+
+# --------------------------------------------------------------------------- session 16 (quant)
+
+def test_an_undefined_scale_alpha_gets_a_caveat():
+    """Quant repro 7: a single-item scale (alpha not estimable, NaN) had an empty caveat,
+    while a 3-item scale with alpha .51 was flagged."""
+    out = _rules(_row(scale_alpha=NAN), _row(construct=None, construct_mean=NAN,
+                                             scale_alpha=NAN), lang="en")
+    assert out.loc[0, "caveat"] == ("scale reliability unknown (alpha undefined, e.g. a "
+                                    "single item, or not computed)")
+    assert out.loc[0, "meta_inference"] == "converges"
+    assert "scale reliability" not in out.loc[1, "caveat"]  # no construct, no scale
+
+
+def test_scale_warnings_of_the_joint_display_point_at_the_caller(tmp_path):
+    """Quant repro 7: ScaleWarnings of construct_evidence/joint_display pointed at
+    mixed_methods.py, not at the caller's line."""
+    inst = ce.Instrument.from_dict({"scale": {"min": 1, "max": 4}, "id_column": "rid",
+                                    "scales": {"S": {"items": ["a", "b"]},
+                                               "T": {"items": ["t"]}}})
+    resp = pd.DataFrame({"rid": [f"r{i}" for i in range(8)],
+                         "a": [1, 2, 3, 4, 2, 3, 1, 4.], "b": [2, 2, 3, 4, 1, 3, 2, 3.],
+                         "t": [1, 2, 2, 3, 4, 4, 1, 2.]})
+    for call in (lambda: ce.construct_evidence(resp, inst, outcome=None),
+                 lambda: ce.joint_display(None, corpus=None, codebook=None, responses=resp,
+                                          instrument=inst, outcome=None)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        assert caught and {w.filename for w in caught} == {__file__}, \
+            {(w.filename, w.lineno) for w in caught}

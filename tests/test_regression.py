@@ -738,7 +738,8 @@ def test_compare_groups_keeps_a_single_member_group_in_kruskal_and_says_so():
     """Stats report 4: group a (1 value) was dropped from every test without a word:
     H = 4.09 on 2 groups instead of scipy's 5.33 on 3."""
     d = pd.DataFrame({"s": [1., 2., 3., 4., 5., 2., 4.], "g": ["a", "b", "b", "c", "c", "b", "c"]})
-    res = ce.compare_groups(d, dv="s", between="g").set_index("test", drop=False)
+    res = ce.compare_groups(d, dv="s", between="g", min_group_size=1).set_index(
+        "test", drop=False)  # groups of 1 and 3: the small-group note is tested below
     h, p = stats.kruskal([1.], [2., 3., 2.], [4., 5., 4.])  # 5.333, 0.0695
     kw = res.loc["kruskal_wallis"]
     assert kw["statistic"] == pytest.approx(h) and kw["p_value"] == pytest.approx(p)
@@ -989,7 +990,8 @@ def test_compare_groups_leaves_out_a_group_whose_values_are_all_alike():
     # nothing varies at all: missing statistics and notes, no crash and no warning
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        flat = ce.compare_groups(d.assign(y=3.0), dv="y", between="g").set_index("test")
+        flat = ce.compare_groups(d.assign(y=3.0), dv="y", between="g",
+                                 min_group_size=1).set_index("test")
     assert np.isnan(flat.loc["kruskal_wallis", "statistic"])
     assert "every value of 'y' is the same" in flat.loc["kruskal_wallis", "note"]
 
@@ -1038,7 +1040,7 @@ def test_ttest_with_a_constant_group_leaks_no_scipy_warning():
                       "y": [2 + 2 / 3, 2 + 2 / 3, 1, 2, 3, 2, 3, 4, 2, 3]})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        res = ce.ttest_groups(d, dv="y", between="g").iloc[0]
+        res = ce.ttest_groups(d, dv="y", between="g", min_group_size=1).iloc[0]
     assert res["statistic"] == pytest.approx((8 / 3 - 2.5) / np.sqrt(6 / 7 / 8))
     assert res["df"] == pytest.approx(7.0)
 
@@ -1251,3 +1253,91 @@ def test_ttest_groups_named_as_numbers_of_text_labels_says_how_to_pass_them():
     assert (ok["group_a"], ok["group_b"], ok["mean_diff"]) == ("2", "1", 4.5)
     with pytest.raises(ValueError, match=r"^groups must be two of '1', '2', '3', got \[1, 9\]$"):
         ce.ttest_groups(d, dv="y", between="g", groups=[1, 9])
+
+
+# --------------------------------------------------------------------------- session 16 (quant)
+
+def _two_small():
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"g": ["A"] * 29 + ["B"] * 29 + ["C"] * 2,
+                         "y": rng.normal(5, 2.5, 60)})
+
+
+def test_compare_groups_notes_and_warns_about_a_group_below_the_minimum_size():
+    """Quant repro 1: a group of n=2 got Welch/Games-Howell p values with an empty note and
+    no warning (Games-Howell df 1.08). The values stay; a note and a ModelWarning say it."""
+    d = _two_small()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        before = ce.compare_groups(d, dv="y", between="g", min_group_size=1)
+    with pytest.warns(ce.ModelWarning, match=r"group 'C' of 'g' has 2 respondents .*fewer "
+                                             r"than 5"):
+        res = ce.compare_groups(d, dv="y", between="g")
+    pd.testing.assert_frame_equal(res.drop(columns="note"), before.drop(columns="note"))
+    assert (before["note"] == "").all()
+    small = "group 'C' has 2 respondents (fewer than 5)"
+    by = res.set_index(["test", "group_a", "group_b"])["note"]
+    assert small in by[("welch_anova", np.nan, np.nan)]
+    assert small in by[("kruskal_wallis", np.nan, np.nan)]
+    assert small in by[("games_howell", "A", "C")] and small in by[("games_howell", "B", "C")]
+    assert by[("games_howell", "A", "B")] == ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.ModelWarning)  # 29 and 29: nothing to say
+        ce.compare_groups(d[d.g != "C"], dv="y", between="g")
+    with pytest.raises(ValueError, match="min_group_size must be at least 1"):
+        ce.compare_groups(d, dv="y", between="g", min_group_size=0)
+
+
+def test_ttest_groups_notes_and_warns_about_a_group_below_the_minimum_size():
+    d = _two_small()
+    d = d[d.g.isin(["B", "C"])]
+    with pytest.warns(ce.ModelWarning, match=r"group 'C' of 'g' has 2 respondents"):
+        res = ce.ttest_groups(d, dv="y", between="g")
+    assert "group 'C' has 2 respondents (fewer than 5)" in res["note"].iloc[0]
+    quiet = ce.ttest_groups(d, dv="y", between="g", min_group_size=1)
+    assert quiet["note"].iloc[0] == ""
+    pd.testing.assert_frame_equal(res.drop(columns="note"), quiet.drop(columns="note"))
+
+
+def test_ttest_groups_with_a_one_respondent_group_is_an_input_error():
+    """Quant repro 6: a plain ValueError, not InputError, for wrong data."""
+    d = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0, 5.0], "g": list("aaaab")})
+    with pytest.raises(ce.InputError, match=r"group 'b' of 'g' has 1 value of 'y'"):
+        ce.ttest_groups(d, dv="y", between="g")
+
+
+def test_compare_groups_and_describe_by_say_how_many_rows_they_left_out():
+    """Quant repro 4: rows without a group (or a score) were dropped without a word."""
+    d = _two_small().assign(g=lambda f: f.g.replace("C", "B"))
+    d.loc[:4, "g"] = None
+    d.loc[10:12, "y"] = np.nan
+    with pytest.warns(ce.ModelWarning, match=r"left out 8 of 60 rows: 5 without 'g', 3 "
+                                             r"without 'y'"):
+        res = ce.compare_groups(d, dv="y", between="g")
+    assert res["n"].iloc[0] == 52
+    assert (res["note"].str.contains("left out 8 of 60 rows: 5 without 'g', 3 without "
+                                     "'y'")).all()
+    with pytest.warns(ce.ModelWarning, match=r"describe_by: left out 5 of 60 rows without 'g'"):
+        desc = ce.describe_by(d, dv="y", by="g")
+    assert desc.attrs["note"] == "left out 5 of 60 rows without 'g'"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.ModelWarning)
+        assert "note" not in ce.describe_by(d, dv="y").attrs  # missing y: n says it
+
+
+def test_image_model_says_how_many_respondents_listwise_deletion_left_out(example):
+    """Quant repro 4: 12 of 60 respondents skipped a scale; the model silently used 48."""
+    resp, inst = example
+    resp = resp.copy()
+    items = list(inst.scales["TK"].items)
+    resp.loc[:11, items] = np.nan
+    resp.loc[10:14, "district"] = None
+    with pytest.warns(ce.ModelWarning, match=r"image model of 'CITRA': left out 15 of 400 "
+                                             r"respondents \(listwise deletion\): 12 without "
+                                             r"'TK', 5 without 'district'"):
+        fit = ce.image_model(resp, inst, outcome="CITRA", controls=["district"])
+    assert fit.nobs == 385 and fit.note.startswith("left out 15 of 400 respondents")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.ModelWarning)
+        full = ce.image_model(example[0], inst, outcome="CITRA", controls=["district"])
+    assert full.note == ""

@@ -244,15 +244,29 @@ def test_compare_by_group_whose_answers_are_all_alike_is_a_warning(rsud):
     items = [c for c in table.columns if c[:3].isupper() and c[-1].isdigit()]
     table.loc[1, items] = table.loc[0, items]
     table.to_csv(path, index=False, lineterminator="\n")
-    (found,) = [w for w in ce.load_study(rsud).warnings if "'compare_by'" in w]
+    (found,) = [w for w in ce.load_study(rsud).warnings if "same score" in w]
     assert "study.yaml:7: 'compare_by': in 'jenis_pasien', every respondent of a group has " \
         "the same score ('VIP' on PENGADUAN, EDUKASI, MEDSOS, KETERBUKAAN, PERSEPSI_RS)" in found
     assert "leave that group out" in found and "Kruskal-Wallis keeps it" in found
     # one answer apart: the group varies on that scale, the others stay named
     table.loc[1, "ADU1"] = "1" if table.loc[0, "ADU1"] != "1" else "2"
     table.to_csv(path, index=False, lineterminator="\n")
-    (found,) = [w for w in ce.load_study(rsud).warnings if "'compare_by'" in w]
+    (found,) = [w for w in ce.load_study(rsud).warnings if "same score" in w]
     assert "('VIP' on EDUKASI, MEDSOS, KETERBUKAAN, PERSEPSI_RS)" in found
+
+
+def test_compare_by_group_below_the_minimum_size_is_a_warning(rsud):
+    """Quant repro 1: a compare_by group of 2 respondents passed validate without a word,
+    and its p values then came without a note. compare_groups notes groups below
+    MIN_GROUP_SIZE (5); validate says so first, at the compare_by line."""
+    path, table = _responses(rsud)
+    assert ce.load_study(rsud).warnings == [] or not any(
+        "fewer than" in w for w in ce.load_study(rsud).warnings)
+    table.loc[:1, "jenis_pasien"] = "VIP"
+    table.to_csv(path, index=False, lineterminator="\n")
+    (found,) = [w for w in ce.load_study(rsud).warnings if "fewer than" in w]
+    assert "study.yaml:7: 'compare_by': group 'VIP' of 'jenis_pasien' has 2 respondents, " \
+        "fewer than 5" in found and "merge" in found
 
 
 def test_compare_by_scale_one_group_answered_is_a_warning(rsud):
@@ -1179,7 +1193,8 @@ def test_compare_by_suggestion_names_a_column_validate_accepts(tmp_path):
     assert line.endswith("e.g. 'compare_by: [ward]'")
     with (root / "study.yaml").open("a", encoding="utf-8") as f:
         f.write("compare_by: [ward]\n")
-    assert not [w for w in ce.load_study(root).warnings if "'compare_by'" in w]
+    # accepted: only the groups of 2 (below MIN_GROUP_SIZE) are a warning
+    assert all("fewer than 5" in w for w in ce.load_study(root).warnings if "'compare_by'" in w)
 
 
 def test_labels_in_one_language_are_a_warning(rsud):

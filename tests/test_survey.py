@@ -228,7 +228,7 @@ def test_a_labelled_or_spreadsheet_answer_says_what_to_enter_never_missing_code(
         assert ce.read_responses(p, mini).loc[0, "a"] == option
 
 
-@pytest.mark.parametrize("cell", ["45 - Setuju", "7 - Setuju", "4,5", "Setujuan", "bagus"])
+@pytest.mark.parametrize("cell", ["45 - Setuju", "7 - Setuju", "Setujuan", "bagus"])  # 4,5: below
 def test_text_not_starting_with_an_option_keeps_the_missing_code_advice(tmp_path, mini, cell):
     """Only an option number (a whole word, in range) or a label opens the 'enter N' advice."""
     p = tmp_path / "resp.csv"
@@ -1201,8 +1201,10 @@ def test_a_decimal_comma_answer_is_a_fractional_answer_not_text(tmp_path):
     with pytest.raises(ce.InputError) as exc:
         ce.read_responses(q, inst)
     (problem,) = exc.value.problems
-    assert "must be a number, got text '4,5'" in problem.message
-    assert "('missing: [\"4,5\"]')" in problem.message and "[4,5]" not in problem.message
+    # quant repro 3: the advice to declare it a missing-value code would have turned a real
+    # answer into NaN; the message names the decimal comma and how to fix it instead
+    assert "got '4,5', a number with a decimal comma (a fractional answer)" in problem.message
+    assert "whole number 1..7" in problem.message and "missing" not in problem.message
 
 
 def test_every_kind_of_bad_item_cell_keeps_its_message_line_and_column(tmp_path):
@@ -1268,3 +1270,70 @@ def test_every_kind_of_bad_item_cell_keeps_its_message_line_and_column(tmp_path)
     np.testing.assert_array_equal(resp[["a", "b", "c", "d", "e"]].to_numpy(), [
         [1, 2, 3, 4, 5], [np.nan, np.nan, np.nan, 4, 5], [1, 5, np.nan, 2, 3]])
     assert resp[["a", "b", "c", "d", "e"]].dtypes.eq("float64").all()
+
+
+
+# --------------------------------------------------------------------------- session 16 (quant)
+
+_KEYED = """instrument: t
+scale: {min: 1, max: 4}
+id_column: rid
+scales:
+  A: {items: [a1, a2, a3], reverse: [a3]}
+  X: {items: [a3, b1]}
+  AX: {of: [A, X]}
+"""
+
+
+def test_a_composite_whose_parts_key_an_item_in_opposite_directions_is_refused(tmp_path):
+    """Quant repro 2: A reverses a3, X does not; AX = of: [A, X] silently took it reversed."""
+    p = write(tmp_path, "ins.yaml", _KEYED)
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(p)
+    (problem,) = exc.value.problems
+    assert problem.line == 7
+    assert problem.message.startswith("scale 'AX': item 'a3' is reverse-keyed in scale 'A' "
+                                      "but not in scale 'X'")
+    # keyed alike in both parts: accepted, reversed once
+    ok = write(tmp_path, "ok.yaml", _KEYED.replace("X: {items: [a3, b1]}",
+                                                    "X: {items: [a3, b1], reverse: [a3]}"))
+    assert ce.Instrument.load(ok).scales["AX"].reverse == ("a3",)
+    # the composite's own items count as a part too
+    own = write(tmp_path, "own.yaml", _KEYED.replace("AX: {of: [A, X]}",
+                                                      "AX: {items: [a3], of: [A]}"))
+    with pytest.raises(ce.InputError, match=r"item 'a3' is reverse-keyed in scale 'A' but "
+                                            r"not in scale 'AX'"):
+        ce.Instrument.load(own)
+
+
+@pytest.mark.parametrize("scales, line, words", [
+    ("  A: {items: [a1, a2], reverse: [a2, a2]}\n", 5,
+     "scale 'A' lists reverse item(s) a2 more than once"),
+    ("  A: {items: [a1, a2]}\n  B: {of: [A, A]}\n", 6,
+     "scale 'B' lists scale(s) A more than once in 'of'"),
+])
+def test_names_given_twice_in_reverse_or_of_are_refused(tmp_path, scales, line, words):
+    """Quant repro 5: refused in 'items', accepted silently in 'reverse' and 'of'."""
+    p = write(tmp_path, "ins.yaml", "instrument: t\nscale: {min: 1, max: 4}\nid_column: rid\n"
+              "scales:\n" + scales)
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(p)
+    assert [(q.line, q.message) for q in exc.value.problems] == [(line, words)]
+
+
+def test_the_suggested_missing_codes_lie_outside_every_range(tmp_path):
+    """Quant repro 8: beside a 0..100 scale the refusal of 99 suggested '(e.g. 99 or -9)'."""
+    p = write(tmp_path, "ins.yaml", "instrument: t\nscale: {min: 1, max: 4}\nid_column: rid\n"
+              "missing: [99]\nscales:\n  A: {items: [a1]}\n"
+              "  S: {items: [s1], scale: {min: 0, max: 100}}\n")
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(p)
+    (problem,) = exc.value.problems
+    assert "(e.g. -9 or 999)" in problem.message and "99 or" not in problem.message
+
+
+def test_describe_says_one_scale_in_the_singular():
+    """Quant item 8: 'ok: instrument: 1 scales'."""
+    inst = ce.Instrument.from_dict({"scale": {"min": 1, "max": 4}, "id_column": "rid",
+                                    "scales": {"S": {"items": ["a"]}}})
+    assert inst.describe() == "1 scale"

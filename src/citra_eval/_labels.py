@@ -155,6 +155,10 @@ LABELS: dict[str, dict[str, str]] = {
                                "ikut menghitungnya",
                          "en": "no variance (every respondent the same): {items}; the scale "
                                "alpha counts it"},
+    "joint.no_scale_alpha": {"id": "reliabilitas skala tidak diketahui (alpha tidak "
+                                   "terdefinisi, mis. satu butir, atau tidak dihitung)",
+                             "en": "scale reliability unknown (alpha undefined, e.g. a single "
+                                   "item, or not computed)"},
     "joint.no_code_alpha": {"id": "reliabilitas kode tidak diketahui (alpha tidak terdefinisi "
                                   "atau tidak dihitung)",
                             "en": "code reliability unknown (alpha undefined or not computed)"},

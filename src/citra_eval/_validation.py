@@ -19,7 +19,9 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
+import os
 import re
+import sys
 import warnings
 from collections.abc import Collection, Iterable, Sequence
 from os import PathLike
@@ -490,6 +492,18 @@ def informants_fix(corpus) -> str:
         where.append(_sidecar_place(subtitles,
                                     _informant_example(corpus, subtitles["doc_id"])))
     return head + "; and ".join(where)
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` of a warning, issued by the function that calls this, that points
+    at the first frame outside the citra_eval package (the user's call, however deep the
+    library functions in between)."""
+    package = os.path.normcase(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.normcase(
+            os.path.abspath(frame.f_code.co_filename)).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def check_choice(value: T, name: str, choices: Collection[T], *, also: str = "",

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ._labels import label as text
 from ._validation import (
+    caller_stacklevel,
     check_choice,
     check_codebook,
     check_codings,
@@ -304,12 +305,17 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | No
                          "scale as outcome=")
     names, labels, midpoints = _scale_meta(instrument, lang)
     scores = score_scales(responses, instrument, min_items=min_items)
-    rel = (scale_reliability if scale_reliability is not None
-           else _scale_reliability(responses, instrument, min_items=min_items))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rel = (scale_reliability if scale_reliability is not None
+               else _scale_reliability(responses, instrument, min_items=min_items))
+        if model is None and outcome is not None:
+            model = image_model(responses, instrument, outcome=outcome, min_items=min_items)
+    level = caller_stacklevel()  # the warnings point at the user's call, not at this line
+    for w in caught:
+        warnings.warn(w.message, w.category, stacklevel=level)
     check_frame(rel, "scale_reliability", columns=["scale", "alpha"])
     alpha = dict(zip(rel["scale"], rel["alpha"], strict=True))
-    if model is None and outcome is not None:
-        model = image_model(responses, instrument, outcome=outcome, min_items=min_items)
     if isinstance(model, ImageModelResult):
         model = model.table
     if model is not None:
@@ -429,7 +435,8 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
     ``caveat`` flags a code with Krippendorff's alpha below ``code_alpha_min`` (.667,
     Krippendorff 2004) or undefined (NaN: no reliability table, or too little variation in
     the codings to compute it), a scale with Cronbach's alpha below ``scale_alpha_min``
-    (.70), and a negative effect.
+    (.70) or undefined (NaN: a single-item scale, whose reliability cannot be estimated
+    from one answer, or no reliability table), and a negative effect.
 
     References
     ----------
@@ -530,6 +537,8 @@ def _caveat(row, lang, code_min, scale_min, *, has_theme: bool) -> str:
     s = row.get("scale_alpha")
     if not _isna(s) and s < scale_min:
         out.append(text("joint.low_scale_alpha", lang, a=s, m=scale_min))
+    elif _isna(s) and not _isna(row.get("construct")):
+        out.append(text("joint.no_scale_alpha", lang))
     return "; ".join(out)
 
 

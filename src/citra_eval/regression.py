@@ -25,14 +25,17 @@ from ._validation import (
     check_finite,
     check_frame,
     check_group_labels,
+    check_int,
     check_names,
+    counted,
 )
 from .errors import InputError
 from .reliability import CategoryWarning, unused_scale_points
 from .survey import INTERCEPT, Instrument, score_scales
 
 __all__ = ["COEF_COLUMNS", "FEW_RESIDUAL_DF", "HIGH_LEVERAGE", "MAX_CONTROL_LEVELS",
-           "ORDINAL_COLUMNS", "ImageModelResult", "ModelWarning", "OrdinalModelResult",
+           "MIN_GROUP_SIZE", "ORDINAL_COLUMNS", "ImageModelResult", "ModelWarning",
+           "OrdinalModelResult",
            "compare_groups", "compare_scales", "control_levels_problem",
            "control_name_problem", "correlation_matrix",
            "describe_by", "image_model", "ordinal_model", "ttest_groups"]
@@ -54,6 +57,11 @@ FEW_RESIDUAL_DF = 10
 #: this: HC3 divides that respondent's squared residual by (1 - h)^2 (100 and more here), and
 #: is undefined at h = 1, so a single respondent decides the standard errors.
 HIGH_LEVERAGE = 0.9
+#: :func:`compare_groups` and :func:`ttest_groups` note (in the row's ``note``) and warn
+#: (:class:`ModelWarning`) about a group with fewer respondents than this (their
+#: ``min_group_size``): its p values rest on large-sample approximations that so small a
+#: group does not support (see the Notes of :func:`compare_groups`).
+MIN_GROUP_SIZE = 5
 
 
 class ModelWarning(UserWarning):
@@ -101,6 +109,45 @@ def _groups_in_order(values: pd.Series) -> list:
     return sorted(groups, key=str)
 
 
+def _left_out(frame: pd.DataFrame, columns: Sequence[str], *, noun: str = "row",
+              why: str = "") -> str:
+    """Which rows of ``frame`` a function leaves out for a missing value of ``columns`` and
+    why: ``"left out 8 of 60 rows: 5 without 'g', 3 without 'y'"`` (each column's count on
+    its own: a row without both counts under both), or ``""`` when none is left out."""
+    lacking = frame[list(columns)].isna()
+    counts = [f"{int(n)} without {col!r}" for col, n in lacking.sum().items() if n]
+    if not counts:
+        return ""
+    head = f"left out {int(lacking.any(axis=1).sum())} of {counted(len(frame), noun)}{why}"
+    if len(counts) == 1 and not why:
+        return f"{head} without {counts[0].split(' without ', 1)[1]}"
+    return f"{head}: {', '.join(counts)}"
+
+
+def _small_groups(sizes: pd.Series, minimum: int) -> dict:
+    """The groups of ``sizes`` (respondents per group) with fewer than ``minimum``."""
+    return {_py(g): int(n) for g, n in sizes.items() if 0 < n < minimum}
+
+
+def _small_note(small: dict, minimum: int) -> str:
+    """The ``note`` for the groups of ``small`` (label: size) below ``minimum``."""
+    if not small:
+        return ""
+    return (", ".join(f"group {g!r} has {counted(n, 'respondent')}" for g, n in small.items())
+            + f" (fewer than {minimum}): its p values rest on large-sample approximations; "
+            "read them as exploratory")
+
+
+def _warn_small(small: dict, minimum: int, what: str, between: str, dv: str) -> None:
+    if small:
+        groups = ", ".join(f"group {g!r} of {between!r} has {counted(n, 'respondent')}"
+                           for g, n in small.items())
+        warnings.warn(f"{what}: {groups} with a value of {dv!r}, fewer than {minimum} "
+                      "(min_group_size): its p values rest on large-sample approximations "
+                      "that so small a group does not support; read them as exploratory, or "
+                      "merge the group into another", ModelWarning, stacklevel=3)
+
+
 # --------------------------------------------------------------------------- descriptives
 
 def describe_by(frame: pd.DataFrame, *, dv: str | Sequence[str],
@@ -114,13 +161,16 @@ def describe_by(frame: pd.DataFrame, *, dv: str | Sequence[str],
     dv : str or sequence of str
         Numeric column(s) to describe.
     by : str, optional
-        Grouping column; rows with a missing group are left out.
+        Grouping column; rows with a missing group are left out: the result's
+        ``attrs["note"]`` says how many of how many (``"left out 5 of 60 rows without
+        'g'"``), and a :class:`ModelWarning` says it too.
 
     Returns
     -------
     DataFrame
         ``variable, group, n, mean, sd, se, median, min, max`` (``group`` is ``"all"``
-        without ``by``). ``sd`` uses n - 1; ``se = sd / sqrt(n)``; missing values are skipped.
+        without ``by``). ``sd`` uses n - 1; ``se = sd / sqrt(n)``; missing values are skipped
+        (``n`` counts the values used).
 
     Examples
     --------
@@ -137,8 +187,12 @@ def describe_by(frame: pd.DataFrame, *, dv: str | Sequence[str],
     for var in dvs:
         _numeric(frame, var)
     check_finite(frame, dvs, "describe_by")
+    note = ""
     if by is not None:
         check_group_labels(frame[by], by, "describe_by")
+        note = _left_out(frame, [by])
+        if note:
+            warnings.warn(f"describe_by: {note}", ModelWarning, stacklevel=2)
     rows = []
     for var in dvs:
         groups = [("all", frame[var])] if by is None else [
@@ -153,13 +207,17 @@ def describe_by(frame: pd.DataFrame, *, dv: str | Sequence[str],
                          "median": float(x.median()) if n else np.nan,
                          "min": float(x.min()) if n else np.nan,
                          "max": float(x.max()) if n else np.nan})
-    return pd.DataFrame(rows, columns=["variable", "group", "n", "mean", "sd", "se", "median",
-                                       "min", "max"])
+    out = pd.DataFrame(rows, columns=["variable", "group", "n", "mean", "sd", "se", "median",
+                                      "min", "max"])
+    if note:
+        out.attrs["note"] = note
+    return out
 
 
 # --------------------------------------------------------------------------- group tests
 
-def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFrame:
+def compare_groups(scores: pd.DataFrame, *, dv: str, between: str,
+                   min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
     """Compare a score across groups: Welch ANOVA, Games–Howell post hoc, Kruskal–Wallis.
 
     Parameters
@@ -170,7 +228,13 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
         Numeric column compared.
     between : str
         Grouping column (at least two groups with two or more values each). Rows with a
-        missing ``dv`` or group are left out.
+        missing ``dv`` or group are left out; every row's ``note`` says how many of how many
+        and for which column, and a :class:`ModelWarning` says it too.
+    min_group_size : int
+        A group with fewer respondents than this (default :data:`MIN_GROUP_SIZE`, 5) is
+        named in the ``note`` of every row whose test uses it, and in a
+        :class:`ModelWarning`; its values are still used (see Notes). At least 1; 1 turns
+        the check off.
 
     Returns
     -------
@@ -186,7 +250,9 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
         ``epsilon2`` = H / (n - 1) for Kruskal–Wallis, Hedges' ``hedges_g`` for pairs),
         ``n`` (respondents used: in all compared groups for the omnibus tests, in the two
         groups of the pair for Games–Howell), ``note`` (empty, or which groups a test left
-        out, see Notes). Group labels keep their type (numbers stay numbers).
+        out, which groups are smaller than ``min_group_size``, how many rows were left out
+        for a missing value, see Notes). Group labels keep their type (numbers stay
+        numbers).
 
     Notes
     -----
@@ -202,13 +268,28 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
     check. All three are computed by pingouin (``welch_anova``, ``pairwise_gameshowell``,
     ``kruskal``).
 
+    Small groups. All three p values come from large-sample approximations: Welch's F and
+    the Games–Howell t are referred to F and studentized-range distributions with
+    Satterthwaite-type degrees of freedom built from each group's variance (a group of n
+    gives its variance n - 1 degrees of freedom: 1 for a pair), and Kruskal–Wallis's H to a
+    chi-squared distribution. Siegel & Castellan (1988, sec. 8.4) give the exact
+    distribution of H for three groups of up to 5 respondents because the chi-squared
+    approximation is not to be trusted there; Games & Howell (1976) studied their test for
+    groups of 6 and more. The default of 5 is a convention below both (a group of 5 still
+    gives its variance 4 degrees of freedom; a group of 2, one): a group with fewer than
+    ``min_group_size`` respondents is named in the ``note`` of every row that uses it, with
+    a :class:`ModelWarning`; raise ``min_group_size`` to 6 to follow Siegel & Castellan
+    strictly. The statistics themselves are unchanged: the note tells a reader to treat
+    those p values as exploratory, or to merge the group into another.
+
     References
     ----------
     Welch, B. L. (1951). On the comparison of several mean values: an alternative approach.
     Biometrika 38, 330–336. Games, P. A. & Howell, J. F. (1976). Pairwise multiple comparison
     procedures with unequal n's and/or variances. J. Educ. Stat. 1, 113–125. Tomczak, M. &
     Tomczak, E. (2014). The need to report effect size estimates revisited. Trends Sport Sci.
-    21, 19–25 (epsilon squared).
+    21, 19–25 (epsilon squared). Siegel, S. & Castellan, N. J. (1988). Nonparametric
+    Statistics for the Behavioral Sciences, 2nd ed. McGraw-Hill, sec. 8.4.
 
     Examples
     --------
@@ -227,6 +308,11 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
     _columns(scores, [dv, between], "compare_groups")
     _numeric(scores, dv)
     check_finite(scores, [dv], "compare_groups")
+    min_group_size = check_int(min_group_size, "min_group_size", minimum=1)
+    dropped = _left_out(scores, [between, dv])
+    if dropped:
+        warnings.warn(f"compare_groups of {dv!r} by {between!r}: {dropped}", ModelWarning,
+                      stacklevel=2)
     data = scores[[dv, between]].dropna()
     check_group_labels(data[between], between, "compare_groups")
     all_sizes = data.groupby(between, observed=True)[dv].size()
@@ -268,7 +354,10 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
         welch = pd.Series({"F": np.nan, "ddof1": np.nan, "ddof2": np.nan, "p_unc": np.nan,
                            "np2": np.nan})
         gh = pd.DataFrame(columns=["A", "B"])
-    note = "; ".join(notes)
+    small = _small_groups(all_sizes, min_group_size)
+    _warn_small(small, min_group_size, "compare_groups", between, dv)
+    used = {g: n for g, n in small.items() if str(g) in size_of}
+    note = "; ".join(notes + [x for x in (_small_note(used, min_group_size), dropped) if x])
     if ranks[dv].nunique() > 1:
         kw = pg.kruskal(data=ranks, dv=dv, between=between).iloc[0]
         kw_note = ""
@@ -283,15 +372,21 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str) -> pd.DataFra
         {"test": "kruskal_wallis", "group_a": np.nan, "group_b": np.nan, "estimate": np.nan,
          "statistic": float(kw["H"]), "df1": float(kw["ddof1"]), "df2": np.nan,
          "p_value": float(kw["p_unc"]), "effect_size": float(kw["H"]) / (len(ranks) - 1),
-         "effect_type": "epsilon2", "n": len(ranks), "note": kw_note},
+         "effect_type": "epsilon2", "n": len(ranks),
+         "note": "; ".join(x for x in (kw_note, _small_note(small, min_group_size), dropped)
+                           if x)},
     ]
+    base = "; ".join(notes)  # a pair's note: the groups left out, its own small groups
     for _, r in gh.iterrows():
         a, b = str(r["A"]), str(r["B"])
+        pair = {g: n for g, n in small.items() if str(g) in (a, b)}
+        pair_note = "; ".join(x for x in (base, _small_note(pair, min_group_size), dropped)
+                              if x)
         rows.append({"test": "games_howell", "group_a": _py(label[a]), "group_b": _py(label[b]),
                      "estimate": float(r["diff"]), "statistic": float(r["T"]),
                      "df1": float(r["df"]), "df2": np.nan, "p_value": float(r["pval"]),
                      "effect_size": float(r["hedges"]), "effect_type": "hedges_g",
-                     "n": size_of[a] + size_of[b], "note": note})
+                     "n": size_of[a] + size_of[b], "note": pair_note})
     out = pd.DataFrame(rows, columns=_GROUP_COLUMNS)
     # labels as the data holds them: integer labels would turn float beside the omnibus
     # rows' missing pair, which is NaN (as in every other column), not None
@@ -305,7 +400,7 @@ _GROUP_COLUMNS = ["test", "group_a", "group_b", "estimate", "statistic", "df1", 
 
 
 def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
-                   between: str) -> pd.DataFrame:
+                   between: str, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
     """:func:`compare_groups` for several scores at once, one block of rows per score.
 
     Parameters
@@ -317,6 +412,8 @@ def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
         The numeric columns to compare, in the order of the result.
     between : str
         The grouping column.
+    min_group_size : int
+        Passed to :func:`compare_groups`: groups smaller than this are noted and warned of.
 
     Returns
     -------
@@ -356,7 +453,8 @@ def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
         sizes = data.groupby(between, observed=True)[scale].size()
         sizes = sizes[sizes > 0]
         if (sizes >= 2).sum() >= 2:
-            parts.append(compare_groups(scores, dv=scale, between=between).assign(scale=scale))
+            parts.append(compare_groups(scores, dv=scale, between=between,
+                                        min_group_size=min_group_size).assign(scale=scale))
             continue
         note = (f"{scale!r} not compared by {between!r}: "
                 + ("no respondent answered it" if sizes.empty else
@@ -372,7 +470,7 @@ def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
 
 def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
                  groups: Sequence[str] | None = None, welch: bool = True,
-                 ci: float = 0.95) -> pd.DataFrame:
+                 ci: float = 0.95, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
     """Two-group t test (Welch's by default) with effect sizes.
 
     Parameters
@@ -391,12 +489,17 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
         Welch's unequal-variance t test (default) or Student's pooled test.
     ci : float
         Confidence level of the mean-difference interval.
+    min_group_size : int
+        A group with fewer respondents than this (default :data:`MIN_GROUP_SIZE`, 5; at
+        least 1, which turns it off) is named in ``note`` and in a :class:`ModelWarning`, as in
+        :func:`compare_groups` (whose Notes say why); the test is computed all the same.
 
     Returns
     -------
     DataFrame
         One row: ``group_a, group_b, n_a, n_b, mean_a, mean_b, mean_diff, statistic, df,
-        p_value, ci_low, ci_high, cohen_d, hedges_g``. ``ci_low, ci_high`` bound the mean
+        p_value, ci_low, ci_high, cohen_d, hedges_g, note`` (``note``: empty, or the groups
+        smaller than ``min_group_size``). ``ci_low, ci_high`` bound the mean
         difference at full precision (pingouin rounds its ``CI95`` to 2 decimals):
         ``mean_diff -+ t_{(1+ci)/2, df} * se`` with Welch's ``se = sqrt(s_a²/n_a + s_b²/n_b)``
         and df, or the pooled se and ``n_a + n_b - 2`` df for Student's test. ``cohen_d``
@@ -406,7 +509,8 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
     Raises
     ------
     InputError
-        When neither group varies (every value of each group is the same): t and d would be
+        When a group has fewer than two values of ``dv`` (no variance to estimate), or
+        neither group varies (every value of each group is the same): t and d would be
         infinite.
 
     Examples
@@ -426,6 +530,7 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
     check_finite(frame, [dv], "ttest_groups")
     ci = check_ci(ci)
     check_bool(welch, "welch")
+    min_group_size = check_int(min_group_size, "min_group_size", minimum=1)
     check_group_labels(frame[between], between, "ttest_groups")
     present = _groups_in_order(frame[between])
     if groups is None:
@@ -450,9 +555,14 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
                          f"got {groups!r}")
     a = frame.loc[frame[between] == groups[0], dv].dropna().to_numpy(float)
     b = frame.loc[frame[between] == groups[1], dv].dropna().to_numpy(float)
-    if len(a) < 2 or len(b) < 2:
-        raise ValueError(f"each group needs at least two values of {dv!r}; got {len(a)} and "
-                         f"{len(b)}")
+    for g, x in zip(groups, (a, b), strict=True):
+        if len(x) < 2:
+            raise InputError(f"ttest_groups: group {_py(g)!r} of {between!r} has "
+                             f"{counted(len(x), 'value')} of {dv!r}; a t test needs at least "
+                             "two in each group (a variance to estimate): merge the group "
+                             "into another, or compare other groups")
+    small = _small_groups(pd.Series([len(a), len(b)], index=list(groups)), min_group_size)
+    _warn_small(small, min_group_size, "ttest_groups", between, dv)
     if a.var() == 0 and b.var() == 0:
         raise InputError(f"{dv!r} has no variance within either group ({groups[0]!r}: all "
                          f"{a[0]:g}, {groups[1]!r}: all {b[0]:g}): the t statistic and Cohen's "
@@ -484,7 +594,8 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
         "statistic": float(res["T"]), "df": float(res["dof"]), "p_value": float(res["p_val"]),
         "ci_low": float(lo), "ci_high": float(hi),
         "cohen_d": float(pg.compute_effsize(a, b, eftype="cohen")),
-        "hedges_g": float(pg.compute_effsize(a, b, eftype="hedges"))}])
+        "hedges_g": float(pg.compute_effsize(a, b, eftype="hedges")),
+        "note": _small_note(small, min_group_size)}])
 
 
 def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = None,
@@ -686,6 +797,11 @@ class ImageModelResult:
         ``HC0`` .. ``HC3``, or ``nonrobust`` for the classical OLS standard errors.
     ci : float
         Confidence level of the intervals in ``table``.
+    note : str
+        Empty, or how many respondents listwise deletion left out of how many and for
+        which variable (``"left out 12 of 60 respondents (listwise deletion): 12 without
+        'T1'"``; a respondent without two of them counts under both); a
+        :class:`ModelWarning` says it too.
 
     Examples
     --------
@@ -708,10 +824,11 @@ class ImageModelResult:
     reference_levels: dict[str, Any]
     cov_type: str
     ci: float
+    note: str = ""
 
     @property
     def nobs(self) -> int:
-        """Respondents in the fit (after listwise deletion)."""
+        """Respondents in the fit (after listwise deletion, which :attr:`note` reports)."""
         return int(self.fit.nobs)
 
     @property
@@ -809,8 +926,9 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
         std_ci_high, n``. ``statistic`` is the t value (robust or classical SE), p values and
         intervals use the t distribution with the residual df (as R's
         ``lmtest::coeftest(fit, vcov = sandwich::vcovHC(fit, type = "HC3"))``). ``n`` is the
-        number of respondents in the fit (listwise deletion of missing scores and controls).
-        ``.fit`` is the statsmodels fit; ``.nobs``, ``.rsquared``, ``.rsquared_adj``,
+        number of respondents in the fit (listwise deletion of missing scores and controls;
+        ``.note`` and a :class:`ModelWarning` say how many were left out, and for which
+        variable). ``.fit`` is the statsmodels fit; ``.nobs``, ``.rsquared``, ``.rsquared_adj``,
         ``.fvalue``, ``.f_pvalue``, ``.aic``, ``.bic`` the fit statistics.
 
     Raises
@@ -901,6 +1019,13 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     check_finite(responses, controls, "image_model: controls")
     data = analysis_sample(responses, instrument, outcome=outcome, predictors=preds,
                            controls=controls, min_items=min_items, with_id=True)
+    note = ""
+    if len(data) < len(responses):  # which variables listwise deletion left respondents out for
+        scores = score_scales(responses, instrument, scales=[outcome, *preds],
+                              min_items=min_items, keep=list(controls))
+        note = _left_out(scores, [outcome, *preds, *controls], noun="respondent",
+                         why=" (listwise deletion)")
+        warnings.warn(f"image model of {outcome!r}: {note}", ModelWarning, stacklevel=2)
     # every slope counts: a predictor scale, a numeric control, a dummy per extra category
     slopes = len(preds) + sum(1 if _is_continuous(data[c]) else max(data[c].nunique() - 1, 0)
                               for c in controls)
@@ -961,7 +1086,7 @@ def image_model(responses: pd.DataFrame, instrument: Instrument, *, outcome: str
     return ImageModelResult(table=table, fit=raw, std_fit=std, outcome=outcome,
                             predictors=tuple(preds), controls=tuple(controls),
                             reference_levels=references, cov_type=robust or "nonrobust",
-                            ci=float(ci))
+                            ci=float(ci), note=note)
 
 
 def _too_few(n: int, outcome: str, n_preds: int, n_slopes: int) -> str:

@@ -33,6 +33,7 @@ with the same item parameters and fits the same model to it.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -42,7 +43,7 @@ import pandas as pd
 from ._validation import check_int, check_names, check_proportion, check_seed, check_type
 from ._yaml import read_yaml_file
 from .errors import InputError
-from .regression import default_predictors, image_model
+from .regression import ModelWarning, default_predictors, image_model
 from .survey import Instrument, score_scales
 
 __all__ = ["SimulationSettings", "simulate_survey", "survey_truth"]
@@ -422,8 +423,11 @@ def survey_truth(instrument: Instrument, settings: SimulationSettings, *, seed: 
     pop = _draw(instrument, n_population, np.random.default_rng([seed, 2]),
                 _item_parameters(instrument, seed, settings), missing_rate, straightliner_rate,
                 settings)
-    fit = image_model(pop, instrument, outcome=outcome, controls=controls,
-                      robust=None).table
+    with warnings.catch_warnings():  # the population's drawn missing answers: by design
+        warnings.filterwarnings("ignore", message=r"image model of .*: left out ",
+                                category=ModelWarning)
+        fit = image_model(pop, instrument, outcome=outcome, controls=controls,
+                          robust=None).table
     preds = default_predictors(instrument, outcome)
     est = dict(zip(fit["term"], fit["std_estimate"], strict=True))
     scores = score_scales(pop, instrument, scales=[outcome], keep=controls)

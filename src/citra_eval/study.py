@@ -70,6 +70,7 @@ from .normalise import tokenize
 from .outputs import output_name
 from .paths import example_path
 from .regression import (
+    MIN_GROUP_SIZE,
     analysis_sample,
     control_levels_problem,
     control_name_problem,
@@ -1494,6 +1495,16 @@ def _check_groups(name: str, instrument: Instrument, responses: pd.DataFrame,
                                 "into two or more groups of two or more (its groups: "
                                 f"{shown}); compare by another column", line))
         return
+    small = {g: int(n) for g, n in sizes.items() if n < MIN_GROUP_SIZE}
+    if small:
+        shown = ", ".join(f"group {g!r} of {name!r} has {counted(n, 'respondent')}"
+                          for g, n in list(small.items())[:5])
+        if len(small) > 5:
+            shown += f", and {len(small) - 5} more groups"
+        warn.add(spath, f"'compare_by': {shown}, fewer than {MIN_GROUP_SIZE}: the group "
+                 "comparisons' p values rest on large-sample approximations that so small a "
+                 "group does not support (their 'note' says so); merge such a group into "
+                 "another, or read its p values as exploratory", line)
     # Welch's ANOVA weighs each group by n / variance: a group of two or more whose answers
     # give one and the same score is left out of it (compare_groups notes it)
     scores = score_scales(responses, instrument, keep=[name], min_items=settings.min_items)

@@ -30,7 +30,7 @@ from ._files import (
     header_below,
     read_text_file,
 )
-from ._validation import check_frame, check_int, check_names, listed
+from ._validation import check_frame, check_int, check_names, counted, listed
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect
 
@@ -324,7 +324,7 @@ class Instrument:
         ranges = self.response_ranges
         codes = list(dict.fromkeys([*self.missing, *(c for s in self.scales.values()
                                                       for c in s.missing)]))
-        return (f"{len(self.scales)} scales"
+        return (counted(len(self.scales), "scale")
                 + (f" (responses {', '.join(map(str, ranges))})" if len(ranges) > 1 else "")
                 + (f"; missing-value codes {', '.join(map(str, codes))}" if codes else ""))
 
@@ -567,6 +567,10 @@ class _InstrumentBuilder:
         """Refuse a numeric missing-value code that is also an answer of a range it applies to."""
         raw = as_linedict(data.get("scales"), data.line_of("scales"))
         seen: set[tuple[float | str, int | None]] = set()
+        ranges = [sc.response_range or default for sc in scales.values()] or [default]
+        outside = [c for c in (99, -9, 999, -99, 9999, -999)
+                   if not any(r.min <= c <= r.max for r in ranges)][:2]
+        example = f" (e.g. {' or '.join(map(str, outside))})" if outside else ""
         for name, sc in scales.items():
             rr = sc.response_range or default
             spec = raw.get(name)
@@ -581,8 +585,7 @@ class _InstrumentBuilder:
                     seen.add((c, line))
                     self.err(f"missing-value code {c:g} is inside the response range {rr} of "
                              f"scale {name!r}, so it would be a real answer too; pick a code "
-                             "outside every range (e.g. 99 or -9) or remove it from 'missing'",
-                             line)
+                             f"outside every range{example} or remove it from 'missing'", line)
 
     def check_text_code(self, code: str, rr: ResponseRange, scale: str, line: int | None,
                         seen: set[tuple[float | str, int | None]]) -> None:
@@ -616,6 +619,7 @@ class _InstrumentBuilder:
         meta: dict[str, tuple[dict[str, str], str | None, int]] = {}
         own: dict[str, tuple[ResponseRange | None, int]] = {}
         missing: dict[str, tuple[float | str, ...]] = {}
+        of_lines: dict[str, int | None] = {}
         for name, spec in raw.items():
             line = raw.line_of(name)
             name = str(name)
@@ -635,10 +639,14 @@ class _InstrumentBuilder:
             if not items and not of:
                 self.err(f"scale {name!r} has no items; add 'items: [...]' (or 'of: [scales]' "
                          "for a composite)", line)
-            dup = sorted({i for i in items if items.count(i) > 1})
-            if dup:
-                self.err(f"scale {name!r} lists item(s) {', '.join(dup)} more than once",
-                         spec.line_of("items"))
+            for key, names, what in (("items", items, "item(s) "),
+                                      ("reverse", reverse, "reverse item(s) "),
+                                      ("of", of, "scale(s) ")):
+                dup = sorted({i for i in names if names.count(i) > 1})
+                if dup:
+                    self.err(f"scale {name!r} lists {what}{', '.join(dup)} more than once"
+                             + (" in 'of'" if key == "of" else ""), spec.line_of(key))
+            of_lines[name] = spec.line_of("of") or line
             direct[name] = (list(dict.fromkeys(items)), reverse)
             parts[name] = of
             role = spec.get("role")
@@ -657,6 +665,7 @@ class _InstrumentBuilder:
         for name, (items, reverse) in direct.items():
             all_items = list(items)
             all_reverse = list(reverse)
+            sources = [name] if items else []  # the scales whose own keying the items take
             for p in parts[name]:
                 if p == name or parts.get(p):
                     if p in direct:
@@ -666,6 +675,8 @@ class _InstrumentBuilder:
                 if p in direct:
                     all_items += direct[p][0]
                     all_reverse += direct[p][1]
+                    sources.append(p)
+            self.check_keying(name, sources, direct, of_lines[name])
             all_items = list(dict.fromkeys(all_items))
             for r in reverse:
                 if r not in all_items:
@@ -678,6 +689,25 @@ class _InstrumentBuilder:
                               label=label, of=tuple(parts[name]), role=role,
                               response_range=own[name][0], missing=missing[name])
         return self.resolve_ranges(out, direct, own, default)
+
+    def check_keying(self, name: str, sources: list[str],
+                     direct: dict[str, tuple[list[str], list[str]]], line: int | None) -> None:
+        """Refuse a composite ``name`` whose parts (``sources``: its parts and itself, each
+        with its own items and reverse list) key one item in opposite directions: scored
+        once, the item can only be one of them."""
+        keyed: dict[str, tuple[bool, str]] = {}
+        for src in sources:
+            items, reverse = direct[src]
+            for item in items:
+                rev = item in reverse
+                first = keyed.setdefault(item, (rev, src))
+                if first[0] != rev:
+                    on, off = (first[1], src) if first[0] else (src, first[1])
+                    self.err(f"scale {name!r}: item {item!r} is reverse-keyed in scale {on!r} "
+                             f"but not in scale {off!r}, and the composite scores it once; "
+                             f"key it the same way in both (add it to or remove it from "
+                             f"'reverse'), or leave one of them out of the composite", line)
+                    keyed[item] = (rev, src)  # each conflict said once per pair
 
     def resolve_ranges(self, scales: dict[str, Scale],
                        direct: dict[str, tuple[list[str], list[str]]],
@@ -1236,6 +1266,12 @@ def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
         if math.isinf(val):
             problems.append(Problem(path, f"item {col!r} must be a whole number {where}, got "
                                     f"{raw!r}", line, col))
+        elif math.isnan(val) and re.fullmatch(_DECIMAL_COMMA, raw):
+            problems.append(Problem(path, f"item {col!r} must be a whole number {where}, got "
+                                    f"{raw!r}, a number with a decimal comma (a fractional "
+                                    "answer); enter the option the respondent chose as a whole "
+                                    f"number {where} (if an answer lies between two options, "
+                                    "decide which, or leave the cell empty)", line, col))
         elif math.isnan(val):
             hint = _text_answer_hint(raw, rng, label_to_option) or (
                 f"; enter a whole number {where}, leave the cell empty if unanswered, "

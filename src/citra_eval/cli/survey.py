@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 from .._files import atomic_dir, is_input_file
+from .._validation import counted
 from ..errors import InputError
 from ..outputs import note, write_table
 from ..psychometrics import (
@@ -103,7 +104,8 @@ def _run_survey(args: argparse.Namespace) -> int:
         warnings.simplefilter("ignore", ScaleWarning)
         warnings.simplefilter("always", ModelWarning)  # printed below as warning lines
         tables = {
-            "scale_scores.csv": score_scales(responses, instrument, min_items=args.min_items),
+            "scale_scores.csv": _whole_demographics(
+                score_scales(responses, instrument, min_items=args.min_items), instrument),
             "reliability.csv": scale_reliability(responses, instrument,
                                                  min_items=args.min_items),
             "item_statistics.csv": item_statistics(responses, instrument),
@@ -128,7 +130,7 @@ def _run_survey(args: argparse.Namespace) -> int:
         for name, table in tables.items():
             write_table(table, Path(tmp) / name, index=False)
     for name, table in tables.items():
-        print(f"wrote {Path(args.out) / name} ({len(table)} rows)")
+        print(f"wrote {Path(args.out) / name} ({counted(len(table), 'row')})")
     scale_lines = reliability_warnings(responses, instrument, min_items=args.min_items)
     for w in dict.fromkeys([*scale_lines, *(str(w.message) for w in caught
                                             if w.category is ModelWarning)]):
@@ -137,6 +139,18 @@ def _run_survey(args: argparse.Namespace) -> int:
         print(f"warning: {args.responses}: image model of {args.outcome!r} not fitted "
               f"(image_model.csv not written): {unfitted}", file=sys.stderr)
     return 0
+
+
+def _whole_demographics(scores, instrument: Instrument):
+    """``scores`` with each numeric demographic whose values are all whole numbers (an age:
+    read as floats, a missing value being NaN) as integers, so that scale_scores.csv writes
+    ``63``, not ``63.0000``; a demographic with a fractional value keeps its decimals."""
+    for name in instrument.demographics:
+        col = scores.get(name)
+        if (col is not None and col.dtype.kind == "f" and col.notna().any()
+                and (col.dropna() % 1 == 0).all()):
+            scores[name] = col.astype("Int64")
+    return scores
 
 
 def _refuse_a_missing_survey(args: argparse.Namespace, own: list[str]) -> None:

@@ -205,7 +205,7 @@ def _validate_survey(args, attempt, problems) -> list[str]:
         elif instrument is not None:
             resp = attempt(read_responses, args.responses, instrument)
             if resp is not None:
-                out.append(f"responses: {len(resp)} respondents")
+                out.append(f"responses: {counted(len(resp), 'respondent')}")
                 for line in _item_warnings(resp, instrument, args.responses):
                     print(line, file=sys.stderr)
     return out
