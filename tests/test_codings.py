@@ -343,6 +343,25 @@ def test_a_text_in_another_unicode_form_is_named_so_not_called_an_edit():
     assert "edited" not in message and "citra-eval reanchor" in message
 
 
+@pytest.mark.parametrize(("recorded", "said"), [
+    ("Kami\u00a0kerja", "kind of space"),
+    # sixteenth session: a hand-typed text in another letter case was called an edit
+    ("kami kerja", "letter case"),
+])
+def test_a_text_in_another_case_or_space_is_named_so_not_called_an_edit(recorded, said):
+    """A recorded text at the right offsets that differs only in letter case or in its kind
+    of space is refused as not the transcript's characters, not blamed on an edit."""
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: D1\nspeakers: {R1: informant}\n---\n"
+                                            "R1: Kami kerja sama.\n"})
+    frame = pd.DataFrame([("D1", 1, 4, 14, "x", "A", recorded)],
+                         columns=[*ce.CODING_COLUMNS, "text"])
+    with pytest.raises(ce.InputError) as info:
+        ce.validate_codings(frame, corpus=corpus)
+    message = info.value.problems[0].message
+    assert f"only in {said}" in message and "'Kami kerja'" in message
+    assert "edited" not in message and "citra-eval reanchor" in message
+
+
 def test_write_codings_records_text_and_writes_nothing_on_drift(tmp_path, corpus):
     s, _ = span(corpus, 2)
     frame = pd.DataFrame([("INF03", 2, s, s + 5, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)

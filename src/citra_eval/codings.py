@@ -777,17 +777,48 @@ _PYTHON_REANCHOR = (" (in Python: ce.reanchor(codings, corpus).codings, on the c
                     "without corpus=)")
 
 
+def form_difference(text: str, held: str) -> str | None:
+    """What ``text`` differs from ``held`` (the transcript's characters at its offsets) in,
+    when it is the same text written otherwise: in another Unicode form (composed against
+    decomposed accents), letter case or kind of space (a no-break space for a space), one
+    character for one; None when the two are equal or differ otherwise (an edit)."""
+    if text == held:
+        return None
+    a, b = unicodedata.normalize("NFC", text), unicodedata.normalize("NFC", held)
+    if len(a) != len(b):
+        return None
+    case = space = False
+    for x, y in zip(a, b, strict=True):
+        if x == y:
+            continue
+        if x.isspace() and y.isspace():
+            space = True
+        elif x.casefold() == y.casefold():
+            case = True
+        else:
+            return None
+    form = len(text) != len(held) or any(  # unexplained by case and spaces alone
+        x != y and not (x.isspace() and y.isspace()) and x.casefold() != y.casefold()
+        for x, y in zip(text, held, strict=False))
+    return " and ".join(
+        ([] if not form else ["Unicode form (composed vs decomposed accents: 'é' as one "
+                              "character or as 'e' plus a combining accent)"])
+        + (["letter case"] if case else [])
+        + (["kind of space (a no-break space or a tab for a space, as a word processor may "
+            "type it)"] if space else []))
+
+
 def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int) -> str:
-    """The message for a coding whose recorded text is no longer at its offsets (or is, in
-    another Unicode form: the contract's ``text`` is the transcript's characters)."""
+    """The message for a coding whose recorded text is no longer at its offsets (or is,
+    written otherwise: the contract's ``text`` is the transcript's characters)."""
     said, holds = quoted_pair(recorded, now)
-    if unicodedata.normalize("NFC", recorded) == unicodedata.normalize("NFC", now):
-        return (f"the coding's text differs from {doc_id}[{start}:{end}] only in Unicode "
-                "form (composed vs decomposed accents: 'é' as one character or as 'e' plus a "
-                f"combining accent): it says {said}, the transcript holds {holds}; the "
-                "offsets are right, but the text column must hold the transcript's own "
-                "characters: run 'citra-eval reanchor', which rewrites it (or write the "
-                f"cell as the transcript has it){_PYTHON_REANCHOR}")
+    what = form_difference(recorded, now)
+    if what is not None:
+        return (f"the coding's text differs from {doc_id}[{start}:{end}] only in {what}: "
+                f"it says {said}, the transcript holds {holds}; the offsets are right, but "
+                "the text column must hold the transcript's own characters: run "
+                "'citra-eval reanchor', which rewrites it (or write the cell as the "
+                f"transcript has it){_PYTHON_REANCHOR}")
     return (f"coded text has drifted: the coding says {said} but "
             f"{doc_id}[{start}:{end}] now holds {holds}; the transcript was edited "
             "after coding: run 'citra-eval reanchor' to move the coding to where its text is "
