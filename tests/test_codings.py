@@ -362,6 +362,21 @@ def test_a_text_in_another_case_or_space_is_named_so_not_called_an_edit(recorded
     assert "edited" not in message and "citra-eval reanchor" in message
 
 
+def test_a_doc_id_in_another_letter_case_gets_a_did_you_mean(corpus):
+    """Sixteenth session: 'inf03' for 'INF03' said only "no transcript has this id", while a
+    code in another case gets "did you mean"; an unlike id gets no guess."""
+    s, e = span(corpus, 2)
+    frame = pd.DataFrame([("inf03", 2, s, e, "kerja_sama", "A"),
+                          ("INF99", 2, s, e, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)
+    for check in (lambda: ce.validate_codings(frame, corpus=corpus),
+                  lambda: ce.record_text(frame, corpus=corpus)):
+        with pytest.raises(ce.InputError) as info:
+            check()
+        first, second = (p.message for p in info.value.problems)
+        assert "unknown doc_id 'inf03'" in first and "did you mean 'INF03'?" in first
+        assert "did you mean" not in second
+
+
 def test_write_codings_records_text_and_writes_nothing_on_drift(tmp_path, corpus):
     s, _ = span(corpus, 2)
     frame = pd.DataFrame([("INF03", 2, s, s + 5, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)

@@ -706,8 +706,7 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
         edited = ("; if the transcript was edited after coding, run 'citra-eval reanchor'"
                   if pd.notna(recorded[i]) and not at_offsets else "")
         if no_doc[i]:
-            out.append(Problem(path, f"unknown doc_id {doc[i]!r}: no transcript has this id",
-                               line, "doc_id"))
+            out.append(Problem(path, _unknown_doc(doc[i], texts), line, "doc_id"))
         elif drift[i]:
             out.append(Problem(path, _drift_message(recorded[i], now[i], doc[i], start[i],
                                                    end[i]), line, "text"))
@@ -770,6 +769,15 @@ def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
                 f"{int(over['segment_id'].iloc[-1])}; a coding lies inside one turn: fix the "
                 f"offsets (one coding per turn){edited}")
     return f"{head}; fix the offsets or the segment_id{edited}"
+
+
+def _unknown_doc(doc_id: str, doc_ids: Iterable[str]) -> str:
+    """The message for a coding's unknown ``doc_id``: "did you mean" the one id that differs
+    from it only in letter case (document ids are told apart by case, so only then)."""
+    alike = [d for d in doc_ids if str(d).casefold() == str(doc_id).casefold()]
+    hint = (f" (did you mean {alike[0]!r}? document ids are case-sensitive: write it as the "
+            "transcript's front matter has it)" if len(alike) == 1 else "")
+    return f"unknown doc_id {doc_id!r}: no transcript has this id{hint}"
 
 
 #: The Python route of the drift messages' 'citra-eval reanchor'.
@@ -877,8 +885,7 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
     for i, (doc, s, e) in enumerate(zip(codings["doc_id"].tolist(), codings["start"].tolist(),
                                         codings["end"].tolist(), strict=True)):
         if doc not in docs:
-            problems.append(Problem(None, f"unknown doc_id {doc!r}: no transcript has this id",
-                                    int(lines[i]), "doc_id"))
+            problems.append(Problem(None, _unknown_doc(doc, docs), int(lines[i]), "doc_id"))
             texts.append(None)
             continue
         full = docs[doc]
