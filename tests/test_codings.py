@@ -377,6 +377,28 @@ def test_a_doc_id_in_another_letter_case_gets_a_did_you_mean(corpus):
         assert "did you mean" not in second
 
 
+def test_rows_of_a_dataframe_are_named_by_position_and_index_label(corpus, codebook):
+    """Sixteenth session: a DataFrame's row was '<input>:N', N = position + 2 (the line it
+    would have in a CSV), neither its position nor its index label; now both are named
+    (``.line`` keeps the CSV line), and a file's rows stay ``file:line``."""
+    s, e = span(corpus, 2)
+    frame = pd.DataFrame([("INF03", 2, s, e, "kerja_sama", "A"),
+                          ("INF03", 2, s, e, "kerja_sam", "A")], columns=ce.CODING_COLUMNS)
+    with pytest.raises(ce.InputError) as info:
+        ce.validate_codings(frame, corpus=corpus, codebook=codebook)
+    assert str(info.value).startswith("<input>: row 1: column 'code': code 'kerja_sam'")
+    assert info.value.line == 3
+    frame.index = [100, 101]
+    for check in (lambda: ce.validate_codings(frame, corpus=corpus, codebook=codebook),
+                  lambda: ce.code_frequencies(frame, corpus=corpus, codebook=codebook)):
+        with pytest.raises(ce.InputError) as info:
+            check()
+        assert str(info.value).startswith("<input>: row 1 (index 101): column 'code'")
+    with pytest.raises(ce.InputError) as info:
+        ce.validate_codings(frame, corpus=corpus, codebook=codebook, path="c.csv")
+    assert str(info.value).startswith("c.csv:3: column 'code'")
+
+
 def test_write_codings_records_text_and_writes_nothing_on_drift(tmp_path, corpus):
     s, _ = span(corpus, 2)
     frame = pd.DataFrame([("INF03", 2, s, s + 5, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)

@@ -34,6 +34,7 @@ from ._validation import (
     check_corpus,
     check_type,
     listed,
+    rows_named,
 )
 from .codebook import category_fix
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect, quoted_pair
@@ -119,6 +120,7 @@ def same_code_overlaps(codings: pd.DataFrame) -> list[tuple[int, int]]:
     return sorted(((int(i), int(j)) for i, j in pairs), key=lambda p: (p[1], p[0]))
 
 
+@rows_named("codings")
 def whole_turn_flags(codings: pd.DataFrame, *, path: str | None = None) -> np.ndarray:
     """Which codings code their whole turn, from the optional :data:`WHOLE_TURN` column.
 
@@ -422,6 +424,7 @@ def _coerce(frame: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataF
     return frame[front + [c for c in frame.columns if c not in front]]
 
 
+@rows_named("codings")
 def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
                      codebook: Codebook | None = None,
                      path: str | None = None, problems: list[Problem] | None = None,
@@ -462,7 +465,8 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
         text (the transcript no longer holds the recorded ``text`` at ``start:end``: the
         message quotes both), an unknown segment, a span outside the text or its segment,
         a duplicate row. Rows are reported by their CSV line (column ``_line`` when
-        present, else data row + 1).
+        present, else data row + 1); a table given without ``path`` or ``_line``, by
+        position and index label (``<input>: row 0 (index 100): ...``).
 
     Notes
     -----
@@ -515,6 +519,7 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     collect(problems, path=path, limit=MAX_REPORTED)
 
 
+@rows_named("codings")
 def check_codings_against(codings: pd.DataFrame, corpus: Corpus, *,
                           codebook: Codebook | None = None, name: str = "codings") -> None:
     """The codings check of the analyses (themes, vocabulary, learning): an
@@ -833,6 +838,7 @@ def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int) -
             f"now{_PYTHON_REANCHOR}")
 
 
+@rows_named("codings")
 def record_text(codings: pd.DataFrame, *, corpus: Corpus,
                 overwrite: bool = False) -> pd.DataFrame:
     """The codings with their coded characters recorded in the ``text`` column.
@@ -860,7 +866,8 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
     InputError
         An unknown ``doc_id``, a span outside its document's text, or (without
         ``overwrite``) a recorded text that is no longer at its offsets; one problem per
-        row (up to 20), by data row + 1 (or ``_line``).
+        row (up to 20), by ``_line``, else by position and index label (``<input>: row 0
+        (index 100): ...``; ``.line`` is the position + 2).
 
     Examples
     --------
@@ -908,6 +915,7 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
     return out
 
 
+@rows_named("codings")
 def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
                   corpus: Corpus | None = None) -> None:
     """Write a codings table as CSV (atomically), contract columns first.
