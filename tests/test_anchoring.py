@@ -570,8 +570,11 @@ def test_short_texts_are_never_matched_fuzzily():
     edited = ce.Corpus.from_texts({"a.txt": BASIC.replace("Pagi.", "Pago.")})
     assert ce.reanchor(codings, edited, min_similarity=0.5).lost["row"].tolist() == [0]
     # but a change of case and spacing is found ("loose")
-    edited = ce.Corpus.from_texts({"a.txt": BASIC.replace("Pagi.", "PAGI.")})
+    edited = ce.Corpus.from_texts({"a.txt": BASIC.replace("Pagi.", "Ya,  PAGI.")})
     assert ce.reanchor(codings, edited).report["how"].tolist() == ["loose-turn"]
+    # at the same offsets, a change of case alone is no move: the text column is rewritten
+    edited = ce.Corpus.from_texts({"a.txt": BASIC.replace("Pagi.", "PAGI.")})
+    assert ce.reanchor(codings, edited).report["how"].tolist() == ["form-offsets"]
 
 
 @pytest.mark.slow
