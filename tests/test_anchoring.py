@@ -428,12 +428,14 @@ def test_a_long_whole_turn_coding_edited_covers_the_edited_turn():
     # fifteenth session: a no-break space a word processor turned into a space was reported
     # as a move from 4:14 to 4:14 (ignoring case and spaces)
     ("R1: Kami kerja sama.", 4, 14, "Kami\u00a0kerja", "Kami kerja", "no-break space"),
+    # sixteenth session: a hand-typed text in another letter case was a move 4:19 -> 4:19
+    ("R1: Transparan lah.", 4, 19, "transparan lah.", "Transparan lah.", "letter case"),
 ])
 def test_a_text_in_another_unicode_form_is_rewritten_in_place_not_moved(
         tmp_path, cli, line, start, end, recorded, found, said):
     """A recorded text that differs from its offsets only in Unicode form (or in its kind of
-    space) is not a move: reanchor rewrites the text column in the transcript's form and
-    says the coding stays."""
+    space, or in letter case) is not a move: reanchor rewrites the text column in the
+    transcript's form and says the coding stays."""
     (tmp_path / "tr").mkdir()
     (tmp_path / "tr" / "D1.txt").write_text("---\nid: D1\nspeakers: {R1: informant}\n---\n"
                                             f"{line}\n", encoding="utf-8")
@@ -568,8 +570,11 @@ def test_short_texts_are_never_matched_fuzzily():
     edited = ce.Corpus.from_texts({"a.txt": BASIC.replace("Pagi.", "Pago.")})
     assert ce.reanchor(codings, edited, min_similarity=0.5).lost["row"].tolist() == [0]
     # but a change of case and spacing is found ("loose")
-    edited = ce.Corpus.from_texts({"a.txt": BASIC.replace("Pagi.", "PAGI.")})
+    edited = ce.Corpus.from_texts({"a.txt": BASIC.replace("Pagi.", "Ya,  PAGI.")})
     assert ce.reanchor(codings, edited).report["how"].tolist() == ["loose-turn"]
+    # at the same offsets, a change of case alone is no move: the text column is rewritten
+    edited = ce.Corpus.from_texts({"a.txt": BASIC.replace("Pagi.", "PAGI.")})
+    assert ce.reanchor(codings, edited).report["how"].tolist() == ["form-offsets"]
 
 
 @pytest.mark.slow

@@ -102,6 +102,14 @@ def test_yaml_is_parsed_safely(tmp_path):
 def test_not_a_mapping_and_empty(tmp_path):
     with pytest.raises(ce.InputError, match="YAML mapping"):
         load(tmp_path, "- a\n- b\n")
+    # sixteenth session: a bare list of codes was told 'codebook' and 'language' were needed
+    with pytest.raises(ce.InputError) as info:
+        load(tmp_path, "- id: transparansi\n  label: Transparansi\n")
+    message = info.value.problems[0].message
+    assert "'codes'" in message and "got a list" in message and "'codes:'" in message
+    assert "optional" in message
+    with pytest.raises(ce.InputError, match="got a text"):
+        load(tmp_path, "transparansi\n")
     with pytest.raises(ce.InputError, match="empty"):
         load(tmp_path, "\n")
 

@@ -344,6 +344,62 @@ def test_a_text_in_another_unicode_form_is_named_so_not_called_an_edit():
     assert "edited" not in message and "citra-eval reanchor" in message
 
 
+@pytest.mark.parametrize(("recorded", "said"), [
+    ("Kami\u00a0kerja", "kind of space"),
+    # sixteenth session: a hand-typed text in another letter case was called an edit
+    ("kami kerja", "letter case"),
+])
+def test_a_text_in_another_case_or_space_is_named_so_not_called_an_edit(recorded, said):
+    """A recorded text at the right offsets that differs only in letter case or in its kind
+    of space is refused as not the transcript's characters, not blamed on an edit."""
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: D1\nspeakers: {R1: informant}\n---\n"
+                                            "R1: Kami kerja sama.\n"})
+    frame = pd.DataFrame([("D1", 1, 4, 14, "x", "A", recorded)],
+                         columns=[*ce.CODING_COLUMNS, "text"])
+    with pytest.raises(ce.InputError) as info:
+        ce.validate_codings(frame, corpus=corpus)
+    message = info.value.problems[0].message
+    assert f"only in {said}" in message and "'Kami kerja'" in message
+    assert "edited" not in message and "citra-eval reanchor" in message
+
+
+def test_a_doc_id_in_another_letter_case_gets_a_did_you_mean(corpus):
+    """Sixteenth session: 'inf03' for 'INF03' said only "no transcript has this id", while a
+    code in another case gets "did you mean"; an unlike id gets no guess."""
+    s, e = span(corpus, 2)
+    frame = pd.DataFrame([("inf03", 2, s, e, "kerja_sama", "A"),
+                          ("INF99", 2, s, e, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)
+    for check in (lambda: ce.validate_codings(frame, corpus=corpus),
+                  lambda: ce.record_text(frame, corpus=corpus)):
+        with pytest.raises(ce.InputError) as info:
+            check()
+        first, second = (p.message for p in info.value.problems)
+        assert "unknown doc_id 'inf03'" in first and "did you mean 'INF03'?" in first
+        assert "did you mean" not in second
+
+
+def test_rows_of_a_dataframe_are_named_by_position_and_index_label(corpus, codebook):
+    """Sixteenth session: a DataFrame's row was '<input>:N', N = position + 2 (the line it
+    would have in a CSV), neither its position nor its index label; now both are named
+    (``.line`` keeps the CSV line), and a file's rows stay ``file:line``."""
+    s, e = span(corpus, 2)
+    frame = pd.DataFrame([("INF03", 2, s, e, "kerja_sama", "A"),
+                          ("INF03", 2, s, e, "kerja_sam", "A")], columns=ce.CODING_COLUMNS)
+    with pytest.raises(ce.InputError) as info:
+        ce.validate_codings(frame, corpus=corpus, codebook=codebook)
+    assert str(info.value).startswith("<input>: row 1: column 'code': code 'kerja_sam'")
+    assert info.value.line == 3
+    frame.index = [100, 101]
+    for check in (lambda: ce.validate_codings(frame, corpus=corpus, codebook=codebook),
+                  lambda: ce.code_frequencies(frame, corpus=corpus, codebook=codebook)):
+        with pytest.raises(ce.InputError) as info:
+            check()
+        assert str(info.value).startswith("<input>: row 1 (index 101): column 'code'")
+    with pytest.raises(ce.InputError) as info:
+        ce.validate_codings(frame, corpus=corpus, codebook=codebook, path="c.csv")
+    assert str(info.value).startswith("c.csv:3: column 'code'")
+
+
 def test_write_codings_records_text_and_writes_nothing_on_drift(tmp_path, corpus):
     s, _ = span(corpus, 2)
     frame = pd.DataFrame([("INF03", 2, s, s + 5, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)

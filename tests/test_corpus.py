@@ -125,6 +125,29 @@ def test_docx(tmp_path):
     assert_offsets(corpus)
 
 
+@pytest.mark.parametrize(("opening", "closing", "line", "fence"), [
+    ("\u2014", "\u2014", 1, "opening"),        # Word's AutoCorrect: '---' typed, an em dash
+    ("\u2013", "---", 1, "opening"),            # an en dash
+    ("\u2013\u2013\u2013", "---", 1, "opening"),
+    ("---", "\u2014", 4, "closing"),            # only the closing line turned
+])
+def test_a_docx_whose_fences_word_turned_into_dashes_is_named_so(tmp_path, opening, closing,
+                                                                  line, fence):
+    """Sixteenth session: '---' that Word's AutoCorrect turned into a dash was told to "start
+    the file with a line '---'", which it seemed to do; the message names the dash and Word."""
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    for text in [opening, "id: W5", "speakers: {PEN: interviewer, W5: informant}", closing,
+                 "PEN: Pak Lurah, bagaimana?", "W5: Saya sering blusukan."]:
+        d.add_paragraph(text)
+    d.save(tmp_path / "W5.docx")
+    err = _error(tmp_path, {})
+    (problem,) = err.problems
+    assert problem.line == line and f"{fence} line" in problem.message
+    assert "AutoCorrect" in problem.message and "U+20" in problem.message
+    assert "three hyphens" in problem.message
+
+
 VTT = """WEBVTT
 
 NOTE an illustrative interview

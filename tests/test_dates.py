@@ -31,6 +31,9 @@ from citra_eval._dates import DATE_FORMATS_HINT, parse_date
     ("March 9, 2021", "2021-03-09"),
     ("March 9th, 2021", "2021-03-09"),
     ("Tuesday, 9 March 2021", "2021-03-09"),
+    ("Kamis 2 Mei 2024", "2024-05-02"),                      # a weekday without a comma
+    ("jumat 12/03/2021", "2021-03-12"),
+    ("Sunday, 2024-05-05 10:30", "2024-05-05T10:30:00"),
     ("  9   MARET   2021 ", "2021-03-09"),
     ("29/02/2020", "2020-02-29"),                            # a leap day
 ])
@@ -63,3 +66,15 @@ def test_refusals_say_what_is_accepted(value, why):
     message = str(info.value)
     assert why in message
     assert DATE_FORMATS_HINT in message
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    # sixteenth session: a weekday that contradicts the date was dropped unchecked
+    ("Senin, 2 Mei 2024", "'Senin, 2 Mei 2024': 2 May 2024 was a Thursday (Kamis), not a "
+                          "Monday (Senin)"),
+    ("Friday 9 March 2021", "9 March 2021 was a Tuesday (Selasa), not a Friday (Jumat)"),
+])
+def test_a_weekday_that_is_not_the_dates_is_refused(text, said):
+    with pytest.raises(ValueError) as info:
+        parse_date(text)
+    assert said in str(info.value) and "weekday" in str(info.value)

@@ -290,6 +290,16 @@ def test_project_write_carries_memos(everything, tmp_path):
         read_memos(tmp_path / "bad.csv")
 
 
+def test_a_wrong_memo_in_a_dataframe_names_its_row(everything, tmp_path):
+    """Sixteenth session: a memos DataFrame's row was '<input>:N' (N = position + 2)."""
+    project = ce.read_qdpx(everything)
+    memos = pd.DataFrame({"text": ["fine", "bad"], "memo_id": ["", "not-a-guid"]},
+                         index=[7, 8])
+    with pytest.raises(ce.InputError) as info:
+        ce.write_qdpx(tmp_path / "w.qdpx", project.corpus, project.codebook, memos=memos)
+    assert str(info.value).startswith("<input>: row 1 (index 8): column 'memo_id'")
+
+
 def test_memos_csv_round_trips_any_text(everything, tmp_path):
     from citra_eval.qdpx.memos import MEMO_COLUMNS, read_memos
 

@@ -25,8 +25,18 @@ _MONTHS = {
     "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
     "october": 10, "december": 12, "aug": 8, "oct": 10, "dec": 12,
 }
-_WEEKDAYS = {"senin", "selasa", "rabu", "kamis", "jumat", "jum'at", "sabtu", "minggu", "ahad",
-             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+#: Weekday names, Monday = 0 (as :meth:`datetime.date.weekday`).
+_WEEKDAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4,
+             "sabtu": 5, "minggu": 6, "ahad": 6,
+             "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+             "saturday": 5, "sunday": 6}
+_DAY_NAMES = [("Monday", "Senin"), ("Tuesday", "Selasa"), ("Wednesday", "Rabu"),
+              ("Thursday", "Kamis"), ("Friday", "Jumat"), ("Saturday", "Sabtu"),
+              ("Sunday", "Minggu")]
+_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December"]
+#: A leading weekday name, then a comma, a full stop or a space.
+_WEEKDAY = re.compile(r"([^\W\d_]+(?:'[^\W\d_]+)?)(?:\s*,\s*|\.?\s+)")
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _ISO_TIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?")
@@ -45,13 +55,15 @@ def parse_date(value: object) -> str | None:
     clock time), ``09/03/2021``, ``9-3-2021`` or ``9.3.2021`` (day first, as
     written in Indonesia), ``9 Maret 2021`` / ``9 Mar 2021`` (Indonesian month names and
     abbreviations), ``9 March 2021`` / ``March 9, 2021`` (English), each optionally after a
-    weekday (``Selasa, 9 Maret 2021``). None or blank text gives None.
+    weekday (``Selasa, 9 Maret 2021`` or ``Selasa 9 Maret 2021``, Indonesian or English), which
+    must be the date's. None or blank text gives None.
 
     Raises
     ------
     ValueError
         For anything else, or a day that does not exist (``31/02/2021``); the message says
-        which forms are accepted.
+        which forms are accepted. A weekday that is not the date's (``Senin, 2 Mei 2024``:
+        a Thursday), naming the date's weekday.
 
     Examples
     --------
@@ -69,14 +81,22 @@ def parse_date(value: object) -> str | None:
     text = " ".join(value.split())
     if not text:
         return None
-    head, sep, rest = text.partition(",")
-    if sep and head.strip().casefold() in _WEEKDAYS:
-        text = rest.strip()
+    weekday = None
+    if (m := _WEEKDAY.match(text)) and m[1].casefold() in _WEEKDAYS:
+        weekday, text = _WEEKDAYS[m[1].casefold()], text[m.end():]
     try:
-        return _parse_text(text)
+        iso = _parse_text(text)
     except ValueError as exc:
         raise ValueError(f"{value!r} is not a date I can read ({exc}); "
                          f"{DATE_FORMATS_HINT}") from None
+    day = _dt.date.fromisoformat(iso[:10])
+    if weekday is not None and day.weekday() != weekday:
+        (was, was_id), (said, said_id) = _DAY_NAMES[day.weekday()], _DAY_NAMES[weekday]
+        raise ValueError(f"{value!r}: {day.day} {_MONTH_NAMES[day.month - 1]} {day.year} was "
+                         f"a {was} ({was_id}), not a {said} ({said_id}): the weekday and the "
+                         "date disagree; correct the one that is wrong, or leave the weekday "
+                         "out")
+    return iso
 
 
 def _parse_text(text: str) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ._files import read_csv_table
 from ._refi import DATETIME_RE, GUID_RE, norm_guid
-from ._validation import check_frame
+from ._validation import check_frame, rows_named
 from .errors import MAX_REPORTED, InputError, Problem, collect
 
 if TYPE_CHECKING:
@@ -98,6 +98,7 @@ def _datetime_ok(value: str) -> bool:
     return True
 
 
+@rows_named("memos")
 def check_memos(memos: pd.DataFrame, *, corpus: Corpus | None = None,
                 codebook: Codebook | None = None, path: str | None = None) -> None:
     """Check a memos table before it is written into a project; raise :class:`InputError`.
@@ -106,7 +107,8 @@ def check_memos(memos: pd.DataFrame, *, corpus: Corpus | None = None,
     ----------
     memos : DataFrame
         A memos table (:data:`MEMO_COLUMNS`; ``text`` required). Rows are reported by the
-        column ``_line`` when present (the file line), else as data row + 1.
+        column ``_line`` when present (the file line), else by position and index label
+        (``<input>: row 0 (index 7): ...``; ``.line`` is then the position + 2).
     corpus, codebook : optional
         When given, a memo about a document or a span must name a document of ``corpus``
         (and a span inside its text), a memo about a code a code of ``codebook``.

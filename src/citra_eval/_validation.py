@@ -16,6 +16,9 @@ messages name the argument, what was expected and what was received.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
 import itertools
 import math
 import numbers
@@ -31,7 +34,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, did_you_mean
+from .errors import InputError, Problem, did_you_mean
 
 __all__ = [
     "LANGS",
@@ -586,6 +589,43 @@ def check_names(value: object, name: str, *, allow_none: bool = True, unique: bo
             raise ValueError(f"{name} names {', '.join(map(repr, twice))} more than once; give "
                              "each name once")
     return names
+
+
+def rows_named(argument: str):
+    """Decorate a function that checks the table ``argument`` (a DataFrame): when that table
+    is given in memory (no ``path``, no ``_line`` column), its :class:`InputError` names each
+    row by position and index label (``<input>: row 0 (index 100): ...``), not by the line
+    ``position + 2`` it would have in a CSV file (kept as ``.line``)."""
+    def wrap(func):
+        signature = inspect.signature(func)
+
+        @functools.wraps(func)
+        def checked(*args, **kwargs):
+            try:
+                return func(*args, **kwargs)
+            except InputError as exc:
+                frame = signature.bind(*args, **kwargs).arguments.get(argument)
+                if not isinstance(frame, pd.DataFrame) or "_line" in frame.columns:
+                    raise
+                problems = [_row_named(p, frame) for p in exc.problems]
+                if problems == exc.problems:
+                    raise
+                raise InputError(problems=problems) from None
+        return checked
+    return wrap
+
+
+def _row_named(problem: Problem, frame: pd.DataFrame) -> Problem:
+    """``problem`` with its row of ``frame`` named, when it is one (line = position + 2)."""
+    at = None if problem.line is None else problem.line - 2
+    if problem.path is not None or problem.row is not None or at is None \
+            or not 0 <= at < len(frame):
+        return problem
+    label = frame.index[at]
+    label = label.item() if isinstance(label, np.generic) else label
+    row = f"row {at}" if isinstance(frame.index, pd.RangeIndex) and label == at \
+        else f"row {at} (index {label!r})"
+    return dataclasses.replace(problem, row=row)
 
 
 def check_codings_in_corpus(codings: pd.DataFrame, corpus, *, name: str = "codings") -> None:

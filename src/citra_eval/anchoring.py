@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,7 +49,7 @@ import pandas as pd
 
 from ._passages import FUZZY_MIN_LENGTH, find_exact, find_fuzzy, find_loose, similarity, spans_whole
 from ._validation import check_codings, check_corpus, check_proportion
-from .codings import CODING_COLUMNS, whole_turn_flags
+from .codings import CODING_COLUMNS, form_difference, whole_turn_flags
 from .corpus import Corpus
 from .errors import InputError
 
@@ -143,8 +142,9 @@ class ReanchorResult:
         the shift of the codings around it; ``exact-offsets``: the text is at the coding's offsets,
         which lie in another turn than its ``segment_id`` names, a segment_id written wrong: only
         the ``segment_id`` changes; ``form-offsets``: the text is at the coding's offsets in another
-        Unicode form, composed against decomposed accents, or with other spaces, a no-break space
-        for a space: only the ``text`` column changes, to the transcript's characters);
+        Unicode form, composed against decomposed accents, in another letter case, or with other
+        spaces, a no-break space for a space: only the ``text`` column changes, to the
+        transcript's characters);
         ``new_segment_id, new_start, new_end`` (moved only); ``similarity`` of the new text to the
         old (1 for exact); ``found`` (the text now coded); ``candidates`` (for ambiguous codings:
         every place, ``start:end``, separated by ``; ``).
@@ -253,9 +253,9 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
             if other is not None:  # a segment_id written wrong: the turn the text is in
                 searched[i] = ("moved", "exact-offsets", [(r["start"], r["end"], other)])
             continue
-        if _same_form(held, r["text"]):
-            # not a move: the text column in another Unicode form (or another space, a
-            # no-break space for a space), rewritten as it is here
+        if form_difference(r["text"], held) is not None:
+            # not a move: the text column in another Unicode form, letter case or kind of
+            # space (a no-break space for a space), rewritten as it is here
             sid = finder.other_turn(r)
             searched[i] = ("moved", "form-offsets",
                            [(r["start"], r["end"], r["segment_id"] if sid is None else sid)])
@@ -386,14 +386,6 @@ def _covered_whole_turn(r: dict, how: str, span: tuple[int, int], turn: tuple[in
     after = {d for start, d, _ in around[at:] if start == first}
     ended = e == te or (len(after) == 1 and after.pop() - (e - r["end"]) == te - e)
     return began and ended
-
-
-def _same_form(held: str, text: str) -> bool:
-    """Whether ``text`` is ``held`` in another Unicode form (composed against decomposed
-    accents) or with other space characters (a no-break space for a space), one for one."""
-    held, text = unicodedata.normalize("NFC", held), unicodedata.normalize("NFC", text)
-    return len(held) == len(text) and all(
-        a == b or (a.isspace() and b.isspace()) for a, b in zip(held, text, strict=True))
 
 
 def _checked(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:

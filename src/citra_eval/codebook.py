@@ -44,6 +44,8 @@ __all__ = ["Code", "Codebook", "Pattern"]
 
 _CODE_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
+#: How a YAML value that is not a mapping is named ("got a list").
+_YAML_KIND = {int: "number", float: "number", bool: "true/false value"}
 TOP_KEYS = {"codebook", "version", "language", "languages", "description", "note", "codes",
             "slang", "no_stem", "authors", "license", "pseudonymised"}
 CODE_KEYS = {"id", "label", "codable", "children", "definition", "include", "exclude",
@@ -404,8 +406,13 @@ class _Builder:
 
     def build(self, data) -> Codebook:
         if not isinstance(data, dict):
-            raise InputError("a codebook must be a YAML mapping with 'codebook', 'language' and "
-                             "'codes'", path=self.path, line=1 if self.path else None)
+            got = "a list" if isinstance(data, list) else f"a {_YAML_KIND.get(type(data), 'text')}"
+            fix = (": if it is the list of codes, put a line 'codes:' above it and indent the "
+                   "list under it" if isinstance(data, list) else "")
+            raise InputError("a codebook must be a YAML mapping ('key: value' lines) with at "
+                             "least 'codes' (its list of codes; 'codebook', 'language' and "
+                             f"the other keys are optional), got {got}{fix}",
+                             path=self.path, line=1 if self.path else None)
         data = as_linedict(data)
         self.unknown_keys(data, TOP_KEYS, "codebook", "codebook")
         language = str(data.get("language", "id"))

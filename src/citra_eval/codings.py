@@ -34,6 +34,7 @@ from ._validation import (
     check_corpus,
     check_type,
     listed,
+    rows_named,
 )
 from .codebook import category_fix
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect, quoted_pair
@@ -157,6 +158,7 @@ def _runs(length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return run, np.arange(len(run)) - (np.cumsum(length) - length)[run]
 
 
+@rows_named("codings")
 def whole_turn_flags(codings: pd.DataFrame, *, path: str | None = None) -> np.ndarray:
     """Which codings code their whole turn, from the optional :data:`WHOLE_TURN` column.
 
@@ -460,6 +462,7 @@ def _coerce(frame: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataF
     return frame[front + [c for c in frame.columns if c not in front]]
 
 
+@rows_named("codings")
 def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
                      codebook: Codebook | None = None,
                      path: str | None = None, problems: list[Problem] | None = None,
@@ -500,7 +503,8 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
         text (the transcript no longer holds the recorded ``text`` at ``start:end``: the
         message quotes both), an unknown segment, a span outside the text or its segment,
         a duplicate row. Rows are reported by their CSV line (column ``_line`` when
-        present, else data row + 1).
+        present, else data row + 1); a table given without ``path`` or ``_line``, by
+        position and index label (``<input>: row 0 (index 100): ...``).
 
     Notes
     -----
@@ -553,6 +557,7 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     collect(problems, path=path, limit=MAX_REPORTED)
 
 
+@rows_named("codings")
 def check_codings_against(codings: pd.DataFrame, corpus: Corpus, *,
                           codebook: Codebook | None = None, name: str = "codings") -> None:
     """The codings check of the analyses (themes, vocabulary, learning): an
@@ -744,8 +749,7 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
         edited = ("; if the transcript was edited after coding, run 'citra-eval reanchor'"
                   if pd.notna(recorded[i]) and not at_offsets else "")
         if no_doc[i]:
-            out.append(Problem(path, f"unknown doc_id {doc[i]!r}: no transcript has this id",
-                               line, "doc_id"))
+            out.append(Problem(path, _unknown_doc(doc[i], texts), line, "doc_id"))
         elif drift[i]:
             out.append(Problem(path, _drift_message(recorded[i], now[i], doc[i], start[i],
                                                    end[i]), line, "text"))
@@ -810,28 +814,69 @@ def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
     return f"{head}; fix the offsets or the segment_id{edited}"
 
 
+def _unknown_doc(doc_id: str, doc_ids: Iterable[str]) -> str:
+    """The message for a coding's unknown ``doc_id``: "did you mean" the one id that differs
+    from it only in letter case (document ids are told apart by case, so only then)."""
+    alike = [d for d in doc_ids if str(d).casefold() == str(doc_id).casefold()]
+    hint = (f" (did you mean {alike[0]!r}? document ids are case-sensitive: write it as the "
+            "transcript's front matter has it)" if len(alike) == 1 else "")
+    return f"unknown doc_id {doc_id!r}: no transcript has this id{hint}"
+
+
 #: The Python route of the drift messages' 'citra-eval reanchor'.
 _PYTHON_REANCHOR = (" (in Python: ce.reanchor(codings, corpus).codings, on the codings read "
                     "without corpus=)")
 
 
+def form_difference(text: str, held: str) -> str | None:
+    """What ``text`` differs from ``held`` (the transcript's characters at its offsets) in,
+    when it is the same text written otherwise: in another Unicode form (composed against
+    decomposed accents), letter case or kind of space (a no-break space for a space), one
+    character for one; None when the two are equal or differ otherwise (an edit)."""
+    if text == held:
+        return None
+    a, b = unicodedata.normalize("NFC", text), unicodedata.normalize("NFC", held)
+    if len(a) != len(b):
+        return None
+    case = space = False
+    for x, y in zip(a, b, strict=True):
+        if x == y:
+            continue
+        if x.isspace() and y.isspace():
+            space = True
+        elif x.casefold() == y.casefold():
+            case = True
+        else:
+            return None
+    form = len(text) != len(held) or any(  # unexplained by case and spaces alone
+        x != y and not (x.isspace() and y.isspace()) and x.casefold() != y.casefold()
+        for x, y in zip(text, held, strict=False))
+    return " and ".join(
+        ([] if not form else ["Unicode form (composed vs decomposed accents: 'é' as one "
+                              "character or as 'e' plus a combining accent)"])
+        + (["letter case"] if case else [])
+        + (["kind of space (a no-break space or a tab for a space, as a word processor may "
+            "type it)"] if space else []))
+
+
 def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int) -> str:
-    """The message for a coding whose recorded text is no longer at its offsets (or is, in
-    another Unicode form: the contract's ``text`` is the transcript's characters)."""
+    """The message for a coding whose recorded text is no longer at its offsets (or is,
+    written otherwise: the contract's ``text`` is the transcript's characters)."""
     said, holds = quoted_pair(recorded, now)
-    if unicodedata.normalize("NFC", recorded) == unicodedata.normalize("NFC", now):
-        return (f"the coding's text differs from {doc_id}[{start}:{end}] only in Unicode "
-                "form (composed vs decomposed accents: 'é' as one character or as 'e' plus a "
-                f"combining accent): it says {said}, the transcript holds {holds}; the "
-                "offsets are right, but the text column must hold the transcript's own "
-                "characters: run 'citra-eval reanchor', which rewrites it (or write the "
-                f"cell as the transcript has it){_PYTHON_REANCHOR}")
+    what = form_difference(recorded, now)
+    if what is not None:
+        return (f"the coding's text differs from {doc_id}[{start}:{end}] only in {what}: "
+                f"it says {said}, the transcript holds {holds}; the offsets are right, but "
+                "the text column must hold the transcript's own characters: run "
+                "'citra-eval reanchor', which rewrites it (or write the cell as the "
+                f"transcript has it){_PYTHON_REANCHOR}")
     return (f"coded text has drifted: the coding says {said} but "
             f"{doc_id}[{start}:{end}] now holds {holds}; the transcript was edited "
             "after coding: run 'citra-eval reanchor' to move the coding to where its text is "
             f"now{_PYTHON_REANCHOR}")
 
 
+@rows_named("codings")
 def record_text(codings: pd.DataFrame, *, corpus: Corpus,
                 overwrite: bool = False) -> pd.DataFrame:
     """The codings with their coded characters recorded in the ``text`` column.
@@ -859,7 +904,8 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
     InputError
         An unknown ``doc_id``, a span outside its document's text, or (without
         ``overwrite``) a recorded text that is no longer at its offsets; one problem per
-        row (up to 20), by data row + 1 (or ``_line``).
+        row (up to 20), by ``_line``, else by position and index label (``<input>: row 0
+        (index 100): ...``; ``.line`` is the position + 2).
 
     Examples
     --------
@@ -884,8 +930,7 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
     for i, (doc, s, e) in enumerate(zip(codings["doc_id"].tolist(), codings["start"].tolist(),
                                         codings["end"].tolist(), strict=True)):
         if doc not in docs:
-            problems.append(Problem(None, f"unknown doc_id {doc!r}: no transcript has this id",
-                                    int(lines[i]), "doc_id"))
+            problems.append(Problem(None, _unknown_doc(doc, docs), int(lines[i]), "doc_id"))
             texts.append(None)
             continue
         full = docs[doc]
@@ -908,6 +953,7 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
     return out
 
 
+@rows_named("codings")
 def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
                   corpus: Corpus | None = None) -> None:
     """Write a codings table as CSV (atomically), contract columns first.

@@ -303,6 +303,8 @@ def _split_front_matter(text: str, path: str) -> tuple[LineDict, str, int]:
     """Return (front matter mapping, body, 1-based file line where the body starts)."""
     lines = text.split("\n")
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is not None and _dash_line(lines[first]):
+        raise _dash_fence(lines[first], "opening", path, first + 1)
     if first is None or lines[first].strip() != "---":
         raise InputError(
             "missing YAML front matter: start the file with a line '---', then at least "
@@ -311,6 +313,9 @@ def _split_front_matter(text: str, path: str) -> tuple[LineDict, str, int]:
     close = next((i for i in range(first + 1, len(lines)) if lines[i].rstrip() in ("---", "...")),
                  None)
     if close is None:
+        dash = next((i for i in range(first + 1, len(lines)) if _dash_line(lines[i])), None)
+        if dash is not None:
+            raise _dash_fence(lines[dash], "closing", path, dash + 1)
         raise InputError(
             f"front matter opened on line {first + 1} is never closed; add a line '---' "
             "after the last metadata line", path=path, line=first + 1)
@@ -324,6 +329,30 @@ def _split_front_matter(text: str, path: str) -> tuple[LineDict, str, int]:
                          f"not a {type(front).__name__}", path=path, line=first + 2)
     body = "\n".join(lines[close + 1:])
     return front, body, close + 2
+
+
+#: Dashes a word processor types for hyphens (Word's AutoCorrect: '--' and '---' to an en or
+#: em dash), and other dash-like characters.
+_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
+
+
+def _dash_line(line: str) -> bool:
+    """Whether ``line`` is a front-matter fence written with dashes, not three hyphens."""
+    text = line.strip()
+    return any(c in _DASHES for c in text) and all(c == "-" or c in _DASHES for c in text)
+
+
+def _dash_fence(line: str, which: str, path: str, number: int) -> InputError:
+    """The error for a front-matter fence ``'---'`` a word processor turned into dashes."""
+    dashes = ", ".join(f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'dash').lower()})"
+                       for c in dict.fromkeys(line.strip()) if c in _DASHES)
+    return InputError(
+        f"the {which} line of the front matter is {line.strip()!r}, not '---': it holds "
+        f"{dashes}, not hyphens; Word's AutoCorrect (AutoFormat As You Type: 'Replace hyphens "
+        "(--) with dash') turns typed hyphens into a dash: write the line as three hyphens "
+        "'---' (in Word, press Ctrl+Z right after it replaces them, or turn the option off "
+        "under File > Options > Proofing > AutoCorrect Options > AutoFormat As You Type), "
+        "or save the transcript as plain text (.txt)", path=path, line=number)
 
 
 def _check_id(front: LineDict, path: str, *, default: str | None = None) -> tuple[str, int | None]:

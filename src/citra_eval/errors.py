@@ -15,9 +15,11 @@ from dataclasses import dataclass
 class Problem:
     """One thing wrong with one input file.
 
-    ``line`` is a 1-based line number in the file; ``row``/``column`` name a table cell
-    (``row`` is the 1-based line of the CSV file, header = line 1) when that is clearer.
-    ``cell`` locates a spreadsheet cell as ``<worksheet>!<cell>`` (``coding!F12``).
+    ``line`` is a 1-based line number in the file (of a table's row: its CSV line, header =
+    line 1); ``column`` names a table column when that is clearer. ``cell`` locates a
+    spreadsheet cell as ``<worksheet>!<cell>`` (``coding!F12``). ``row`` names the row of a
+    DataFrame given in memory (no file), by position and index label (``row 0 (index
+    100)``); it is shown instead of ``line``.
     """
 
     path: str | None
@@ -25,12 +27,15 @@ class Problem:
     line: int | None = None
     column: str | None = None
     cell: str | None = None
+    row: str | None = None
 
     def format(self) -> str:
         """Render as the contract's ``error: <file>[:<line>]: <message>`` line (``<file>:
         <worksheet>!<cell>`` for a spreadsheet cell)."""
         where = str(self.path) if self.path is not None else "<input>"
-        if self.line is not None:
+        if self.row is not None:
+            where += f": {self.row}"
+        elif self.line is not None:
             where += f":{self.line}"
         if self.cell is not None:
             where += f":{self.cell}"

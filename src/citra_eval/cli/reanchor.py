@@ -16,6 +16,7 @@ from ..anchoring import MIN_SIMILARITY, ReanchorResult, reanchor
 from ..codings import (
     CODING_COLUMNS,
     OPTIONAL_COLUMNS,
+    form_difference,
     read_codings,
     record_text,
     validate_codings,
@@ -115,7 +116,7 @@ def _reanchor(args: argparse.Namespace) -> int:
         n_moved = len(result.moved) - n_form
         missing = int(new["text"].isna().sum()) if "text" in new.columns else len(new)
         what = ", ".join([f"{n_moved} coding(s) moved"]
-                         + ([f"text of {n_form} rewritten in the transcript's Unicode form"]
+                         + ([f"text of {n_form} rewritten as the transcript has it"]
                             if n_form else [])
                          + ([f"text of {n_recorded} recorded"] if n_recorded else []))
         if not changed:
@@ -138,8 +139,7 @@ def _print_moves(path: str, result: ReanchorResult) -> None:
         if row.how == "form-offsets":  # nothing moves: only the text column is rewritten
             print(f"text: {path}:{row.line}: {row.code} ({row.coder}) {row.doc_id} turn "
                   f"{row.segment_id} {row.start}:{row.end} stays; its text column differed "
-                  "only in Unicode form (composed vs decomposed accents, or a no-break space "
-                  "for a space) and is rewritten as "
+                  f"only in {form_difference(row.text, row.found)} and is rewritten as "
                   "the transcript has it")
             continue
         print(f"moved: {path}:{row.line}: {row.code} ({row.coder}) {row.doc_id} turn "

@@ -19,6 +19,7 @@ from ..errors import InputError, Problem, elided, quoted
 from ..psychometrics import reliability_warnings
 from ..study import (
     cut_character_warnings,
+    find_study_root,
     load_study,
     same_code_warnings,
     shown_path,
@@ -75,15 +76,15 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 
 def _validate_study(root, *, lint: bool = False) -> int:
-    try:
-        study = load_study(root)
-    except InputError as exc:
-        if root is None and "not inside a study folder" in exc.message:
+    if root is None:  # the command's own message, not load_study's (a notebook's advice)
+        try:
+            find_study_root()
+        except InputError as exc:
             raise InputError(exc.message.replace(
                 "; run inside a study", "; run inside a study (or give --transcripts, "
                 "--codebook, --codings, --instrument and/or --responses)"),
                 path=exc.path) from None
-        raise
+    study = load_study(root)
     print(f"ok: study.yaml: {elided(study.settings.title, 100)}")
     for line in study.summary():
         print(f"ok: {line}")
