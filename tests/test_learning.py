@@ -593,6 +593,25 @@ def test_character_block_is_what_sklearns_vectoriser_gives(example_corpus, examp
         assert abs(diff).max() < 1e-12
 
 
+def test_a_word_longer_than_any_spoken_one_adds_no_character_ngrams(example_codebook):
+    """A run of text without spaces (a base64 blob) would add four n-grams per character,
+    held as Python strings: gigabytes for a 16 MiB file. Words up to MAX_CHAR_WORD
+    characters keep theirs."""
+    from citra_eval.learning import MAX_CHAR_WORD, _Featuriser
+
+    blob, word = "zq" * 600, "x" * MAX_CHAR_WORD
+    texts = [f"kami bekerja {blob} {word}", f"kami {blob} bekerja {word}", "kami saja"]
+    segs = pd.DataFrame({"doc_id": ["D1", "D1", "D2"], "segment_id": [1, 2, 1],
+                         "role": "informant", "text": texts})
+    feats = _Featuriser(ce.autocoding.compile_codebook(example_codebook), ("informant",), 0,
+                        codes=example_codebook.codable_ids)
+    units = segs.assign(stems=feats.stems(texts), q_stems="")
+    feats.fit(units)
+    assert "zqzq" not in feats.char_vocab and "qz" not in feats.char_vocab
+    assert "xxxx" in feats.char_vocab and "kam" in feats.char_vocab
+    assert feats.char_matrix(units["stems"]).shape == (3, len(feats.char_vocab))
+
+
 def test_character_block_is_bit_for_bit_the_plain_computation(example_corpus,
                                                                example_codebook):
     """char_matrix multiplies in float64 and logs in place; every stored entry, in order,

@@ -160,6 +160,10 @@ __all__ = [
 C = 4.0
 #: Character n-gram lengths of the character block.
 CHAR_NGRAMS = (2, 5)
+#: A "word" longer than this (a base64 blob, a run of text without spaces) adds no character
+#: n-grams: it would add four per character, held as Python strings (hundreds of bytes per
+#: character of the file), and no spoken word is that long.
+MAX_CHAR_WORD = 100
 #: Weight of the question block relative to the turn's own blocks.
 QUESTION_WEIGHT = 0.5
 #: Turns whose character block is built at a time when coding (the largest matrix; the
@@ -206,6 +210,12 @@ _FEATURE_PREFIX = {"w": "word: ", "q": "question: "}
 
 
 # --------------------------------------------------------------------------- features
+
+
+def _spoken(words: np.ndarray) -> np.ndarray:
+    """``words`` with those longer than :data:`MAX_CHAR_WORD` blanked (no n-grams)."""
+    long = np.fromiter((len(w) > MAX_CHAR_WORD for w in words), dtype=bool, count=len(words))
+    return np.where(long, "", words).astype(object) if long.any() else words
 
 
 @dataclass
@@ -281,7 +291,8 @@ class _Featuriser:
         """Fit the character block exactly as ``TfidfVectorizer(analyzer="char_wb",
         ngram_range=(2, 5), min_df=2, sublinear_tf=True, lowercase=False)`` would (same
         vocabulary, same idf; checked in the tests), but counting n-grams once per distinct
-        word: ``char_wb`` n-grams never cross a word."""
+        word: ``char_wb`` n-grams never cross a word. A word longer than
+        :data:`MAX_CHAR_WORD` gives none (bounded memory on a file without spaces)."""
         from sklearn.feature_extraction.text import CountVectorizer
 
         counted = self._word_counts(_Words.of(stems))
@@ -290,7 +301,7 @@ class _Featuriser:
             return
         per_turn, words = counted
         grams = CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, lowercase=False)
-        per_word = grams.fit_transform(words)
+        per_word = grams.fit_transform(_spoken(words))
         df = np.asarray(((per_turn @ per_word) > 0).sum(axis=0)).ravel()
         keep = df >= 2
         terms = grams.get_feature_names_out()[keep]
@@ -309,7 +320,7 @@ class _Featuriser:
         per_turn, words = counted
         grams = CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, lowercase=False,
                                 vocabulary=self.char_vocab)
-        return per_turn.astype(np.float64), grams.transform(words).astype(np.float64)
+        return per_turn.astype(np.float64), grams.transform(_spoken(words)).astype(np.float64)
 
     def char_rows(self, counts, rows: slice, n_rows: int) -> sparse.csr_matrix:
         """Rows ``rows`` (``n_rows`` of them) of the character block from
