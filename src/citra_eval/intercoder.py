@@ -609,9 +609,10 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
         every compared coder must be named, and a coder's codings outside their documents
         are an error; a declared coder without codings rated their documents and applied no
         code there (e.g. a second coder who found nothing to code in the interview they
-        double-coded), with a :class:`CoverageWarning`. ``"documents"``: inferred, a coder rated the documents in which they
-        applied at least one code; this cannot tell "did not rate" from "read it and coded
-        nothing" (which biases agreement upward), so it warns (:class:`CoverageWarning`).
+        double-coded), with a :class:`CoverageWarning`. ``"documents"``: inferred, a coder
+        rated the documents in which they applied at least one code; this cannot tell "did
+        not rate" from "read it and coded nothing" (which biases agreement upward), so it
+        warns (:class:`CoverageWarning`).
         In a study, :attr:`citra_eval.Study.coverage` is study.yaml's ``double_coded``
         (or ``"documents"`` when it is not set).
     masi : bool or None
