@@ -1264,7 +1264,7 @@ def test_the_learned_coder_checks_codes_as_every_analysis_does(small, example_co
     corpus, a, _ = small
     typo = a.reset_index(drop=True)
     typo.loc[1, "code"] = "bamra"
-    with pytest.raises(ce.InputError, match=r"3.*'bamra' is not in the codebook \(did you "
+    with pytest.raises(ce.InputError, match=r"row 1: .*'bamra' is not in the codebook \(did you "
                                             r"mean 'bamara'\?\)"):
         getattr(ce, train)(corpus, typo, codebook=example_codebook)
     category = a.reset_index(drop=True)

@@ -198,7 +198,7 @@ def test_theme_evidence_checks_the_codes_against_its_codebook(study):
     corpus, codebook, a, _ = study
     typo = a.copy()
     typo.iloc[2, typo.columns.get_loc("code")] = "bamra"
-    with pytest.raises(ce.InputError, match=r"4.*'bamra' is not in the codebook \(did you "
+    with pytest.raises(ce.InputError, match=r"row 2: .*'bamra' is not in the codebook \(did you "
                                             r"mean 'bamara'\?\)"):
         ig.theme_evidence(typo, corpus=corpus, codebook=codebook)
     category = a.assign(code=np.where(a.index == 0, "strategi", a["code"]))

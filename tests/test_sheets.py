@@ -1791,3 +1791,55 @@ def test_the_consensus_is_not_a_coder_of_a_sheet(tmp_path, cli, command):
     assert r.stderr.startswith("error: --coder: 'consensus' is the name of the coders' "
                                "consensus"), r.stderr
     assert not out.exists() and (command == "import") == sheet.exists()
+
+
+def test_cli_an_unmarked_double_coding_sheet_enters_reliability(tmp_path, monkeypatch, capsys):
+    """Session 16: coder C double-codes WWC-04 (sheet --docs) and finds nothing to code.
+    'sheet import' said to declare WWC-04 for C in 'double_coded'; doing so, validate said
+    "coder 'C' has no codings" and agree "needs at least 2 coders". Now the route holds:
+    import, declare, validate, agree with C's absence counted. A full sheet says it covers
+    every interview ('E: all'), not nothing."""
+    import shutil
+
+    from conftest import ROOT
+
+    from citra_eval.cli import main
+
+    study = tmp_path / "rsud"
+    shutil.copytree(ROOT / "tests" / "data" / "studies" / "rsud", study)
+    monkeypatch.chdir(study)
+    (study / "data" / "raw" / "codings_B.csv").unlink()
+    assert main(["sheet", "export", "--coder", "C", "--docs", "WWC-04", "--out", "C.xlsx"]) == 0
+    assert main(["sheet", "import", "C.xlsx", "--coder", "C", "--out",
+                 "data/raw/codings_C.csv"]) == 0
+    out = capsys.readouterr().out
+    assert "the sheet covers 1 interview ('WWC-04'): add it to coder C's interviews in " \
+           "study.yaml's 'double_coded' (C: [WWC-04]; a turn without a mark counts as " \
+           "rated, no code)" in out, out
+    with (study / "study.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("double_coded: {A: all, C: [WWC-04]}\n")
+    assert main(["validate"]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    assert main(["agree", "--out", "ag.csv", "--n-boot", "0"]) == 0, capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert "coders A, C" in captured.out
+    assert "coder 'C' has no codings: counted as having rated WWC-04" in captured.err
+    row = pd.read_csv(study / "ag.csv").set_index("code").loc["ALL"]
+    a = ce.read_codings(study / "data" / "raw" / "codings_A.csv")
+    assert row["n_coders"] == 2 and row["n_units"] > 0
+    assert row["n_positive"] == a.loc[a["doc_id"] == "WWC-04", "segment_id"].nunique()
+    # a full sheet names what it covers, as 'all'
+    assert main(["sheet", "export", "--coder", "E", "--out", "E.xlsx"]) == 0
+    assert main(["sheet", "import", "E.xlsx", "--coder", "E", "--out", "e.csv"]) == 0
+    assert "the sheet covers all 4 interviews ('WWC-01', 'WWC-02', 'WWC-03', 'WWC-04'): add " \
+           "them to coder E's interviews in study.yaml's 'double_coded' (E: all; a turn " \
+           "without a mark counts as rated, no code)" in capsys.readouterr().out
+    # a declared coder without any codings file (a typo) is refused by validate and agree
+    (study / "data" / "raw" / "codings_C.csv").unlink()
+    capsys.readouterr()
+    for command in (["validate"], ["agree", "--out", "ag2.csv", "--n-boot", "0"]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert "'double_coded': coder 'C' has no codings (the codings have A); correct the " \
+               "name, or add their codings file codings_<coder>.csv" in err, err
+    assert not (study / "ag2.csv").exists()

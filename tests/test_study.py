@@ -1459,3 +1459,33 @@ def test_init_gives_the_folder_the_usual_mode_and_keeps_an_empty_one(tmp_path):
     assert stat.S_IMODE(pre.stat().st_mode) == 0o2775 and pre.stat().st_ino == inode
     assert (pre / "study.yaml").is_file() and (pre / "data" / "raw").is_dir()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".init-")]
+
+
+def test_a_declared_coder_with_an_empty_codings_file_rated_and_coded_nothing(rsud):
+    """Session 16: coder C double-coded WWC-04 and found nothing to code; 'sheet import' wrote
+    a header-only codings_C.csv and said to declare WWC-04 for C in 'double_coded'. Doing so
+    gave "'double_coded': coder 'C' has no codings"; now C is a coder (from the file name)
+    whose interview counts as rated with no code."""
+    import warnings
+
+    header = "doc_id,segment_id,start,end,code,coder,text,note\n"
+    (rsud / "data" / "raw" / "codings_C.csv").write_text(header, encoding="utf-8")
+    _with(rsud, "double_coded: {A: all, B: all, C: [WWC-04]}\n")
+    study = ce.load_study(rsud)
+    assert study.coders == ["A", "B", "C"] and study.n_coders == 3
+    assert not any("codings_C.csv" in w for w in study.warnings), study.warnings
+    assert "codings data/raw/codings_C.csv: no codings by C (declared in 'double_coded': " \
+           "rated, nothing coded)" in study.summary()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ce.CoverageWarning)
+        table = ce.agreement(study.codings, corpus=study.corpus, coverage=study.coverage,
+                             n_boot=0)
+    assert table.attrs["coders"] == ["A", "B", "C"]
+    # undeclared, the file still says what to do; a declared coder without a file is an error
+    _with(rsud, "double_coded: {A: all, B: all}\n")
+    (found,) = [w for w in ce.load_study(rsud).warnings if "codings_C.csv" in w]
+    assert "its coder is left out" in found and "'double_coded'" in found
+    (rsud / "data" / "raw" / "codings_C.csv").unlink()
+    _with(rsud, "double_coded: {A: all, B: all, C: [WWC-04]}\n")
+    (problem,) = _error(rsud).problems
+    assert "'double_coded': coder 'C' has no codings" in problem.message

@@ -192,7 +192,7 @@ def test_keyness_checks_the_codes_against_the_codebook_as_code_frequencies_does(
                                             {"id": "forum", "label": "Forum"}]})
     codings = pd.DataFrame([("D1", 2, 0, 5, "media", "A"), ("D2", 2, 0, 5, "mediaa", "A")],
                            columns=ce.CODING_COLUMNS)
-    with pytest.raises(ce.InputError, match=r"<input>:3: column 'code': code 'mediaa' is not "
+    with pytest.raises(ce.InputError, match=r"<input>: row 1: column 'code': code 'mediaa' is not "
                                             r"in the codebook \(did you mean 'media'\?\)"):
         keyness(C, codings=codings, target="media", codebook=book, min_count=1)
     with pytest.raises(ce.InputError, match=r"code 'mediaa' is not in the codebook"):

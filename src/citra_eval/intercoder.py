@@ -123,10 +123,12 @@ class _Units:
 
 
 def _select_coders(codings: pd.DataFrame, coders: Sequence[str] | None,
-                   minimum: int = 2, *, purpose: str = "inter-coder agreement") -> list[str]:
-    """The coders compared: ``coders`` (each once, each with codings) or every coder of
-    ``codings``; at least ``minimum`` of them for ``purpose`` (named in the message)."""
-    found = list(dict.fromkeys(sorted(codings["coder"].astype(str).unique())))
+                   minimum: int = 2, *, purpose: str = "inter-coder agreement",
+                   coverage=None) -> list[str]:
+    """The coders compared: ``coders`` (each once, each with codings or declared in
+    ``coverage``) or every coder of ``codings`` and of ``coverage``; at least ``minimum`` of
+    them for ``purpose`` (named in the message)."""
+    found = _all_coders(codings, coverage)
     if coders is None:
         chosen = found
     else:
@@ -181,7 +183,7 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
     validate_codings(codings, corpus=corpus,
                      codebook=codes if isinstance(codes, Codebook) else None)
     code_list = _select_codes(codings, codes)
-    coder_list = _select_coders(codings, coders, minimum_coders)
+    coder_list = _select_coders(codings, coders, minimum_coders, coverage=coverage)
     cod = codings[codings["coder"].astype(str).isin(coder_list)]
     cod = cod[cod["code"].astype(str).isin(code_list)]
 
@@ -221,6 +223,17 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
 _COVERAGE_KINDS = ("all", "documents")
 
 
+def _all_coders(codings: pd.DataFrame, coverage) -> list[str]:
+    """The coders of ``codings`` and those a declared ``coverage`` (mapping or table) names,
+    sorted: a declared coder without codings rated their documents and applied no code."""
+    found = set(codings["coder"].astype(str))
+    if isinstance(coverage, pd.DataFrame) and "coder" in coverage.columns:
+        found |= set(coverage["coder"].astype(str))
+    elif isinstance(coverage, Mapping):
+        found |= {str(k) for k in coverage}
+    return sorted(found)
+
+
 def _check_coverage(coverage) -> None:
     if coverage is None:  # not given: every coder rated everything, warned when unlikely
         return
@@ -250,6 +263,13 @@ def _coverage_example(rated: dict[str, set], docs: list[str], *, most: int = 8) 
         mine = sorted(rated[c], key=lambda d: order.get(d, len(order)))
         parts.append(f"{c}: [{', '.join(mine) if len(mine) <= most else '<doc ids>'}]")
     return ", ".join(parts)
+
+
+#: What a coverage proposed from the codings (:func:`_coverage_example`) cannot know.
+_EXAMPLE_CAVEAT = (
+    "(this follows where each coder applied a code, so it cannot tell an interview a coder "
+    "read and found nothing to code in from one they did not read: add each interview a "
+    "coder read to their list, or 'all', before copying it)")
 
 
 def _caller_stacklevel() -> int:
@@ -292,7 +312,7 @@ def _warn_coverage_not_given(codings: pd.DataFrame, coders: list[str], docs: lis
         "'double_coded'), so every coder counts as having rated every interview, one without "
         f"their codings as read and found to hold no code; but {'; and '.join(facts)}. If "
         "not every coder rated every interview, declare who did: in study.yaml "
-        f"'double_coded: {{{example}}}' (then coverage=study.coverage), "
+        f"'double_coded: {{{example}}}' {_EXAMPLE_CAVEAT} (then coverage=study.coverage), "
         "coverage={coder: 'all' or [doc ids]}, or citra-eval agree --coverage FILE.csv "
         "(columns coder, doc_id); if every coder did, say coverage='all' (--coverage all)"),
         stacklevel=_caller_stacklevel())
@@ -320,9 +340,9 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus | None,
         warnings.warn(CoverageWarning(
             "coverage='documents' infers which documents each coder rated from where they "
             "applied a code: a document a coder read and found nothing to code in counts as "
-            "not rated, which can make agreement look better than it is; declare it instead "
-            f"(in study.yaml 'double_coded: {{{example}}}', or "
-            "coverage={coder: 'all' or [doc ids]})"),
+            "not rated, which can make agreement look better than it is; declare it instead: "
+            f"in study.yaml 'double_coded: {{{example}}}' {_EXAMPLE_CAVEAT}, or "
+            "coverage={coder: 'all' or [doc ids]}"),
             stacklevel=_caller_stacklevel())
         return rated
     if isinstance(coverage, pd.DataFrame):
@@ -333,7 +353,8 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus | None,
             lambda d: [str(x) for x in d]).to_dict()
     else:
         declared = {str(k): v for k, v in coverage.items()}
-    check_known(declared, "coverage", set(codings["coder"].astype(str)), what="coder(s)",
+    have = set(codings["coder"].astype(str))
+    check_known(declared, "coverage", have | set(coders), what="coder(s)",
                 absent="have no codings", fix="; correct the coder's name or remove it")
     missing = [c for c in coders if c not in declared]
     if missing:
@@ -357,13 +378,28 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus | None,
                              f"{', '.join(map(repr, unknown))} that the corpus does not have"
                              + hint)
         out[coder] = set(docs)
+        if coder not in have:
+            _warn_rated_without_codings(coder, docs)
         outside = sorted(set(codings.loc[codings["coder"].astype(str) == coder, "doc_id"])
                          - out[coder])
         if outside:
             raise InputError(f"coder {coder!r} has codings in {', '.join(map(repr, outside))} "
                              "but coverage says they did not rate it: add the document(s) to "
                              "their coverage or remove the codings")
+    for coder in (c for c in coders if c not in have and out[c] is None):
+        _warn_rated_without_codings(coder, ["every document"])
     return out
+
+
+def _warn_rated_without_codings(coder: str, docs: list[str]) -> None:
+    """:class:`CoverageWarning`: a declared coder without a coding counts as having read
+    ``docs`` and found nothing to code (agreement on absence), or forgot their codings."""
+    warnings.warn(CoverageWarning(
+        f"coder {coder!r} has no codings: counted as having rated "
+        f"{listed(docs, 6, quote=False)} and applied no code there, as the coverage declares "
+        "(a coder who read an interview and found nothing to code); if their codings are "
+        "missing, add them, else correct the coder's name or remove it from the coverage"),
+        stacklevel=_caller_stacklevel())
 
 
 def coded_documents(codings: pd.DataFrame, *, corpus: Corpus,
@@ -449,9 +485,9 @@ def rated_documents(codings: pd.DataFrame, *, corpus: Corpus,
     Raises
     ------
     InputError
-        A declared coverage that leaves out a coder of ``codings``, names a coder without
-        codings or a document the corpus lacks, or leaves out a document the coder has
-        codings in.
+        A declared coverage that leaves out a coder of ``codings``, names a document the
+        corpus lacks, or leaves out a document the coder has codings in (a declared coder
+        without codings is one, who applied no code: :class:`CoverageWarning`).
 
     Examples
     --------
@@ -467,7 +503,7 @@ def rated_documents(codings: pd.DataFrame, *, corpus: Corpus,
     check_corpus(corpus)
     _check_coverage(coverage)
     validate_codings(codings, corpus=corpus)
-    coders = sorted(codings["coder"].astype(str).unique())
+    coders = _all_coders(codings, coverage)
     rated = _rated_documents(coverage, codings, corpus, coders)
     return {c: [d for d in corpus.doc_ids if docs is None or d in docs]
             for c, docs in rated.items()}
@@ -573,9 +609,12 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
         double-coded subset: a mapping ``{coder: "all" or [doc ids]}`` (e.g.
         ``{"A": "all", "B": ["INF01", "INF04"]}``) or a table with columns ``coder, doc_id``;
         every compared coder must be named, and a coder's codings outside their documents
-        are an error. ``"documents"``: inferred, a coder rated the documents in which they
-        applied at least one code; this cannot tell "did not rate" from "read it and coded
-        nothing" (which biases agreement upward), so it warns (:class:`CoverageWarning`).
+        are an error; a declared coder without codings rated their documents and applied no
+        code there (e.g. a second coder who found nothing to code in the interview they
+        double-coded), with a :class:`CoverageWarning`. ``"documents"``: inferred, a coder
+        rated the documents in which they applied at least one code; this cannot tell "did
+        not rate" from "read it and coded nothing" (which biases agreement upward), so it
+        warns (:class:`CoverageWarning`).
         In a study, :attr:`citra_eval.Study.coverage` is study.yaml's ``double_coded``
         (or ``"documents"`` when it is not set).
     masi : bool or None
@@ -624,7 +663,8 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
     -----
     CoverageWarning
         ``coverage`` not given while the codings suggest that not every coder rated every
-        document (above), or ``coverage="documents"`` (inferred).
+        document (above), or ``coverage="documents"`` (inferred), or a declared coder
+        without codings (counted as rating their documents with no code).
     ValueError, TypeError
         Wrong arguments (unknown ``unit``, ``ci`` outside (0, 1), ...).
 
@@ -938,9 +978,11 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
         raise InputError(f"adjudicator {adjudicator!r} has no codings; the codings have "
                          f"{', '.join(sorted(found))}")
     if coders is None:
-        others = sorted(found - {adjudicator})
-        coders = others if len(others) >= 2 else sorted(found)
-    chosen = _select_coders(codings, coders, purpose=f"a consensus coding (rule {rule!r})")
+        rating = set(_all_coders(codings, coverage))
+        others = sorted(rating - {adjudicator})
+        coders = others if len(others) >= 2 else sorted(rating)
+    chosen = _select_coders(codings, coders, purpose=f"a consensus coding (rule {rule!r})",
+                            coverage=coverage)
     if coder in found:
         raise ValueError(f"coder={coder!r} is already a coder in the codings; choose another "
                          "name for the consensus")

@@ -292,7 +292,8 @@ class Study:
         interviews by.
     coding_files : tuple
         ``(file relative to the study folder, number of codings kept, coders)`` per codings
-        file.
+        file; a header-only ``codings_<coder>.csv`` whose coder ``double_coded`` names has
+        that coder (who rated their interviews and coded nothing in them).
     """
     root: Path
     settings: StudySettings
@@ -306,8 +307,11 @@ class Study:
 
     @property
     def coders(self) -> list[str]:
-        """The coders of :attr:`codings`, sorted."""
-        return sorted(self.codings["coder"].astype(str).unique())
+        """The coders of :attr:`codings`, sorted, and those of a header-only
+        ``codings_<coder>.csv`` that ``double_coded`` names (they rated their interviews and
+        coded nothing in them)."""
+        return sorted(set(self.codings["coder"].astype(str)).union(
+            *(coders for _, _, coders in self.coding_files)))
 
     @property
     def n_coders(self) -> int:
@@ -437,6 +441,8 @@ class Study:
                        f"({len(self.codebook.codable_ids)} codable)")
         for rel, n, coders in self.coding_files:
             out.append(f"codings {rel}: {counted(n, 'coding')} by {', '.join(coders)}" if n else
+                       f"codings {rel}: no codings by {coders[0]} (declared in "
+                       "'double_coded': rated, nothing coded)" if coders else
                        f"codings {rel}: no codings yet")
         if self.instrument is not None:
             out.append(f"instrument: {self.instrument.describe()}")
@@ -742,7 +748,8 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
     codings_read = len(problems) == before
     instrument, responses = _load_survey(settings, attempt, problems, warn)
     _check_settings_against_data(settings, corpus, codebook, codings, instrument, responses,
-                                 problems, warn, codings_read=codings_read)
+                                 problems, warn, codings_read=codings_read,
+                                 silent={c for _, n, cs in coding_files if not n for c in cs})
     if problems:
         raise InputError(problems=problems)
     if corpus is not None:
@@ -1085,9 +1092,13 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
                 "").any():
             warn.add(shown, _MACHINE_CODINGS.format(
                 coders=", ".join(sorted(t["coder"].astype(str).unique()))))
-        if t.empty:
+        silent = declared_empty_coder(f, t, settings.double_coded)
+        if t.empty and not silent:
             warn.add(shown, "the file holds no codings (yet): its coder is left out of "
-                     "reliability and the themes until it does")
+                     "reliability and the themes until it does; if the coder read interviews "
+                     "and found nothing to code in them, name the file codings_<coder>.csv "
+                     "and declare those interviews in study.yaml's 'double_coded' "
+                     "(<coder>: [<doc ids>] or all): they then count as rated, no code")
         t = t.assign(_file=settings.relative(f))
         if corpus is not None:
             warn.lines.extend(turn_role_warnings(t, corpus, path=shown))
@@ -1099,7 +1110,7 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
             warn.lines.extend(lines)
         tables.append(t)
         files.append((settings.relative(f), len(t),
-                      tuple(sorted(t["coder"].astype(str).unique()))))
+                      tuple(sorted(t["coder"].astype(str).unique())) or silent))
     if not tables:
         if corpus is not None and not settings.codings:
             warn.add(shown_path(settings.path.parent / DEFAULT_PATHS["codings"]),
@@ -1108,7 +1119,7 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
         return empty_codings(), ()
     codings = pd.concat(tables, ignore_index=True)
     _check_across_files(codings, settings, problems)
-    coders = sorted(codings["coder"].astype(str).unique())
+    coders = sorted(set(codings["coder"].astype(str)).union(*(c for _, _, c in files)))
     if corpus is None:
         warn.add(shown_path(settings.codings[0]), "codings but no transcripts: the codings cannot "
                  "be checked or analysed and are ignored")
@@ -1116,6 +1127,23 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
         warn.add(shown_path(settings.codings[0]), f"only one coder ({coders[0]}): inter-coder "
                  "reliability needs two or more coders and is skipped")
     return codings.drop(columns=["_file", "_line"]), tuple(files)
+
+
+#: How to mend a coder ``double_coded`` names who has no codings (its message's end).
+NO_CODINGS_FIX = ("; correct the name, or add their codings file codings_<coder>.csv (its "
+                  "header only, if they found nothing to code)")
+
+
+def declared_empty_coder(path: str | os.PathLike, codings: pd.DataFrame,
+                         double_coded: Mapping | None) -> tuple[str, ...]:
+    """``(coder,)`` when ``codings`` (read from ``path``) is empty, ``path`` is named
+    ``codings_<coder>.csv`` and ``double_coded`` names that coder: a coder who read their
+    interviews and found nothing to code (as ``sheet import`` writes an unmarked sheet), who
+    rates those interviews with no code; else ``()``."""
+    found = re.fullmatch(r"codings_(.+)\.csv", Path(path).name, flags=re.IGNORECASE)
+    if not codings.empty or found is None or found.group(1) not in (double_coded or {}):
+        return ()
+    return (found.group(1),)
 
 
 #: Machine codings (an auto-coder's ``score`` column) among the study's coders' files.
@@ -1245,7 +1273,8 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                                  codebook: Codebook | None, codings: pd.DataFrame,
                                  instrument: Instrument | None,
                                  responses: pd.DataFrame | None, problems: list[Problem],
-                                 warn: _Warnings, *, codings_read: bool = True) -> None:
+                                 warn: _Warnings, *, codings_read: bool = True,
+                                 silent: set[str] | frozenset = frozenset()) -> None:
     spath = shown_path(settings.path)
     line = settings.lines.get
     survey_keys = [k for k in ("outcome", "controls", "compare_by") if k in settings.given]
@@ -1308,7 +1337,8 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
             warn.add(spath, f"no 'compare_by': the group comparisons are skipped; {advice}",
                      None)
     if settings.double_coded is not None:
-        _check_double_coded(settings, corpus, codings, problems, codings_read=codings_read)
+        _check_double_coded(settings, corpus, codings, problems, codings_read=codings_read,
+                            silent=silent)
     if codebook is not None and instrument is not None:
         _construct_warnings(codebook, instrument, settings, warn)
     _label_language_warnings(codebook, instrument, settings, warn)
@@ -1589,20 +1619,23 @@ def _no_predictors(settings: StudySettings, instrument: Instrument) -> str:
 
 
 def _check_double_coded(settings: StudySettings, corpus: Corpus | None, codings: pd.DataFrame,
-                        problems: list[Problem], *, codings_read: bool = True) -> None:
+                        problems: list[Problem], *, codings_read: bool = True,
+                        silent: set[str] | frozenset = frozenset()) -> None:
     """``double_coded`` against the codings (every coder declared, no unknown coder, no
     coding outside a coder's documents) and the transcripts (known document ids). When a
     codings file could not be read (``codings_read`` false; its own errors say why), a
-    declared coder missing from the codings is not an error of its own."""
+    declared coder missing from the codings is not an error of its own; nor is a coder of
+    ``silent`` (a header-only ``codings_<coder>.csv``: read, nothing coded)."""
     spath = shown_path(settings.path)
     declared = settings.double_coded or {}
     line = settings.lines.get
     coders = sorted(codings["coder"].astype(str).unique()) if len(codings) else []
     for coder in declared:
-        if coders and coder not in coders and codings_read:
+        if coders and coder not in coders and coder not in silent and codings_read:
             problems.append(Problem(
                 spath, f"'double_coded': coder {coder!r} has no codings"
-                + did_you_mean(coder, coders, f" (the codings have {', '.join(coders)})"),
+                + did_you_mean(coder, coders, f" (the codings have {', '.join(coders)})")
+                + NO_CODINGS_FIX,
                 line(f"double_coded:{coder}", line("double_coded"))))
     missing = [c for c in coders if c not in declared]
     if missing:

@@ -27,7 +27,14 @@ from ..intercoder import (
     disagreements,
 )
 from ..outputs import notes_from_warnings, write_table
-from ..study import DEFAULT_PATHS, consensus_file_problem, drop_unknown_codes, shown_path
+from ..study import (
+    DEFAULT_PATHS,
+    NO_CODINGS_FIX,
+    consensus_file_problem,
+    declared_empty_coder,
+    drop_unknown_codes,
+    shown_path,
+)
 from ._common import (
     Problems,
     add_coverage,
@@ -186,10 +193,12 @@ def _run_agree(args: argparse.Namespace) -> int:
         codings = _leave_out_unknown_codes(codings, args.codings, corpus, codebook)
     roles = None if args.roles == ["all"] else args.roles
     where = " ".join(args.codings)
+    from_yaml = isinstance(coverage, dict) and coverage_file is None
+    silent = _declared_without_codings(args.codings, codings, corpus, study) if from_yaml \
+        else []
     if args.coders is None:
         _check_two_coders(codings, where, study if inside_study(
-            study, args.transcripts, args.codings) else None)
-    from_yaml = isinstance(coverage, dict) and coverage_file is None
+            study, args.transcripts, args.codings) else None, silent=silent)
     try:
         with notes_from_warnings(CoverageWarning):
             table = agreement(codings, corpus=corpus, coders=args.coders, unit=args.unit,
@@ -261,11 +270,35 @@ def _codings_pattern_of(study, path: str) -> str | None:
     return None
 
 
-def _check_two_coders(codings: pd.DataFrame, where: str, study) -> None:
-    """Refuse codings of fewer than two coders, saying how to add one: inside a study
-    (``study``, whose files these are), as a codings file of its own where study.yaml
-    looks for them; elsewhere, as another file given to --codings."""
-    coders = sorted(codings["coder"].astype(str).unique())
+def _declared_without_codings(paths: list[str], codings: pd.DataFrame, corpus,
+                              study) -> list[str]:
+    """The coders study.yaml's ``double_coded`` names who have no codings row but a
+    header-only ``codings_<coder>.csv`` (they read their interviews, coded nothing: each
+    rates them with no code); any other declared coder without codings is refused there, as
+    ``validate`` refuses it."""
+    declared = study.double_coded or {}
+    have = set(codings["coder"].astype(str))
+    silent = {c for path in paths if Path(path).name.lower().startswith("codings_")
+              for c in declared_empty_coder(path, read_codings(path, corpus=corpus),
+                                            declared)}
+    line = study.lines.get
+    problems = [Problem(shown_path(study.path), f"'double_coded': coder {coder!r} has no "
+                        f"codings (the codings have {', '.join(sorted(have))})"
+                        + NO_CODINGS_FIX,
+                        line(f"double_coded:{coder}", line("double_coded")))
+                for coder in declared if coder not in have and coder not in silent]
+    if problems:
+        raise InputError(problems=problems)
+    return sorted(silent)
+
+
+def _check_two_coders(codings: pd.DataFrame, where: str, study, *,
+                      silent: list[str] = ()) -> None:
+    """Refuse codings of fewer than two coders (with those of ``silent``, declared without
+    codings), saying how to add one: inside a study (``study``, whose files these are), as a
+    codings file of its own where study.yaml looks for them; elsewhere, as another file
+    given to --codings."""
+    coders = sorted(set(codings["coder"].astype(str)) | set(silent))
     if len(coders) >= 2:
         return
     if study is None:

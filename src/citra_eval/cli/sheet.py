@@ -244,11 +244,7 @@ def _import(args: argparse.Namespace, out: Path) -> int:
     write_codings(codings[[c for c in codings.columns if c != "evidence"]], out,
                   corpus=corpus)
     n_turns = codings[["doc_id", "segment_id"]].drop_duplicates().shape[0]
-    covered = codings.attrs.get("documents") or []
-    part = (f"; the sheet covers {counted(len(covered), 'interview')} ({listed(covered)}): "
-            f"add {'it' if len(covered) == 1 else 'them'} to coder {args.coder}'s interviews "
-            "in study.yaml's 'double_coded'"
-            if covered and len(covered) < len(corpus) else "")
+    part = _coverage_advice(codings.attrs.get("documents") or [], corpus, args.coder)
     print(f"ok: read {args.file}: {counted(len(codings), 'coding')} of "
           f"{counted(n_turns, 'turn')} by coder "
           f"{args.coder} -> {args.out}{part}")
@@ -258,6 +254,22 @@ def _import(args: argparse.Namespace, out: Path) -> int:
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     return 0
+
+
+def _coverage_advice(covered: list[str], corpus, coder: str) -> str:
+    """The end of the import line: which interviews the sheet covers and how to declare them
+    in study.yaml's ``double_coded`` (a full sheet as ``all``), so that a turn the coder left
+    without a mark counts as rated with no code rather than as not read."""
+    if not covered:
+        return ""
+    whole = set(covered) == set(corpus.doc_ids)
+    how = "all" if whole else (f"[{', '.join(covered)}]" if len(covered) <= 10
+                               else "[<these doc ids>]")
+    return (f"; the sheet covers {'all ' if whole and len(covered) > 1 else ''}"
+            f"{counted(len(covered), 'interview')} ({listed(covered)}): add "
+            f"{'it' if len(covered) == 1 else 'them'} to coder {coder}'s interviews in "
+            f"study.yaml's 'double_coded' ({coder}: {how}; a turn without a mark counts as "
+            "rated, no code)")
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
