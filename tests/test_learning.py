@@ -1011,7 +1011,9 @@ def test_a_document_declared_read_without_codings_trains_and_is_not_suggested(on
     assert ce.suggest_turns(corpus, a, codebook=book, coder=coder, coverage=declared).empty
     cv = ce.cross_validate_coder(corpus, a, codebook=book, coverage=declared)
     assert cv.documents == ["D1", "D2", "D3"]
-    with pytest.raises(ce.InputError, match="'B'"):  # checked as agreement() checks it
+    # checked as agreement() checks it: a declared coder without codings rated their
+    # documents and applied no code (said, not refused)
+    with pytest.warns(ce.CoverageWarning, match="coder 'B' has no codings"):
         ce.train_coder(corpus, a, codebook=book, coverage={"A": "all", "B": ["D1"]})
 
 
