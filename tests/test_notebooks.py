@@ -18,7 +18,7 @@ import citra_eval as ce
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 #: The parameters `citra-eval reproduce` sets; lang and seed default to None (study.yaml's).
-#: study_root None: the study holding the current folder (the study or its notebooks/ folder).
+#: study_root None: the study holding the notebook (ce.notebook_study_root).
 PARAMETERS = {"study_root": None, "out_dir": "reports", "lang": None, "seed": None}
 
 

@@ -1332,6 +1332,21 @@ def test_the_suggested_missing_codes_lie_outside_every_range(tmp_path):
     assert "(e.g. -9 or 999)" in problem.message and "99 or" not in problem.message
 
 
+def test_a_decimal_comma_number_inside_a_range_is_no_missing_code(tmp_path):
+    """Quant: 'missing: ["2,5"]' was accepted, so a real (fractional) answer 2,5 would have
+    been read as no answer; a decimal-comma code outside every range stays a code."""
+    text = ("instrument: t\nscale: {min: 1, max: 4}\nid_column: rid\n"
+            "missing: [\"CODE\"]\nscales:\n  A: {items: [a1, a2]}\n")
+    with pytest.raises(ce.InputError) as exc:
+        ce.Instrument.load(write(tmp_path, "in.yaml", text.replace("CODE", "2,5")))
+    (problem,) = exc.value.problems
+    assert problem.line == 4
+    assert "'2,5' is the number 2.5 written with a decimal comma" in problem.message
+    assert "remove it from 'missing'" in problem.message
+    inst = ce.Instrument.load(write(tmp_path, "out.yaml", text.replace("CODE", "-9,5")))
+    assert list(inst.scales["A"].items) == ["a1", "a2"]
+
+
 def test_describe_says_one_scale_in_the_singular():
     """Quant item 8: 'ok: instrument: 1 scales'."""
     inst = ce.Instrument.from_dict({"scale": {"min": 1, "max": 4}, "id_column": "rid",

@@ -18,8 +18,6 @@ fewer than two coders are excluded and counted.
 
 from __future__ import annotations
 
-import os
-import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import (
+    caller_stacklevel,
     check_bool,
     check_choice,
     check_ci,
@@ -272,16 +271,6 @@ _EXAMPLE_CAVEAT = (
     "coder read to their list, or 'all', before copying it)")
 
 
-def _caller_stacklevel() -> int:
-    """The ``stacklevel`` of a warning that points at the first frame outside this module
-    (the user's call, however deep the helpers that warn)."""
-    frame, level = sys._getframe(1), 1
-    here = os.path.normcase(__file__)
-    while frame is not None and os.path.normcase(frame.f_code.co_filename) == here:
-        frame, level = frame.f_back, level + 1
-    return level
-
-
 def _warn_coverage_not_given(codings: pd.DataFrame, coders: list[str], docs: list[str], *,
                              uncoded: bool) -> None:
     """:class:`CoverageWarning` when no coverage was given (every coder counts as having
@@ -315,7 +304,7 @@ def _warn_coverage_not_given(codings: pd.DataFrame, coders: list[str], docs: lis
         f"'double_coded: {{{example}}}' {_EXAMPLE_CAVEAT} (then coverage=study.coverage), "
         "coverage={coder: 'all' or [doc ids]}, or citra-eval agree --coverage FILE.csv "
         "(columns coder, doc_id); if every coder did, say coverage='all' (--coverage all)"),
-        stacklevel=_caller_stacklevel())
+        stacklevel=caller_stacklevel())
 
 
 def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus | None,
@@ -343,7 +332,7 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus | None,
             "not rated, which can make agreement look better than it is; declare it instead: "
             f"in study.yaml 'double_coded: {{{example}}}' {_EXAMPLE_CAVEAT}, or "
             "coverage={coder: 'all' or [doc ids]}"),
-            stacklevel=_caller_stacklevel())
+            stacklevel=caller_stacklevel())
         return rated
     if isinstance(coverage, pd.DataFrame):
         check_frame(coverage, "coverage", columns=["coder", "doc_id"],
@@ -399,7 +388,7 @@ def _warn_rated_without_codings(coder: str, docs: list[str]) -> None:
         f"{listed(docs, 6, quote=False)} and applied no code there, as the coverage declares "
         "(a coder who read an interview and found nothing to code); if their codings are "
         "missing, add them, else correct the coder's name or remove it from the coverage"),
-        stacklevel=_caller_stacklevel())
+        stacklevel=caller_stacklevel())
 
 
 def coded_documents(codings: pd.DataFrame, *, corpus: Corpus,

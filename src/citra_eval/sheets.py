@@ -1010,9 +1010,10 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     out = out.astype({"segment_id": "int64", "start": "int64", "end": "int64"})
     twice = same_code_overlaps(out)
     cells = out["_cell"]
-    marked = [(i, j) for i, j in twice if cells[i].startswith("coding!")
-              or cells[j].startswith("coding!")]
-    quoted_twice = [pair for pair in twice if pair not in marked]
+    is_mark = [cells[i].startswith("coding!") or cells[j].startswith("coding!")
+               for i, j in twice]
+    marked = [pair for pair, mark in zip(twice, is_mark, strict=True) if mark]
+    quoted_twice = [pair for pair, mark in zip(twice, is_mark, strict=True) if not mark]
     for pairs, why, fix in (
             (marked, "one coding inside the other", "keep the mark (the whole turn) or the "
              "quote (its words), and delete the other"),

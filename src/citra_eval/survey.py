@@ -599,6 +599,14 @@ class _InstrumentBuilder:
         elif code.casefold() in labels:
             opt = labels[code.casefold()]
             what = f"is the label of option {opt}"
+        elif (d := re.fullmatch(_DECIMAL_COMMA, code.strip())) and rr.min <= float(
+                code.replace(",", ".")) <= rr.max:
+            seen.add((code, line))
+            self.err(f"missing-value code {code!r} is the number {d.group(0).replace(',', '.')} "
+                     f"written with a decimal comma, inside the response range {rr} of scale "
+                     f"{scale!r}: declared missing, such a (fractional) answer would be read "
+                     "as no answer; remove it from 'missing'", line)
+            return
         else:
             return
         seen.add((code, line))
