@@ -16,6 +16,7 @@ messages name the argument, what was expected and what was received.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import functools
 import inspect
@@ -682,6 +683,15 @@ def regex_hazard(pattern: str) -> str | None:
         tree = _parser.parse(pattern)
     except re.error:
         return None  # invalid patterns are reported by re.compile
+    token = _UNIVERSE.set(_ALPHABET | _characters_named(tree))
+    try:
+        return _hazard(tree, c)
+    finally:
+        _UNIVERSE.reset(token)
+
+
+def _hazard(tree, c) -> str | None:
+    """:func:`regex_hazard` of a parsed pattern (``c``: ``re._constants``)."""
 
     def many(hi: int) -> bool:
         return hi is c.MAXREPEAT or hi > 1
@@ -727,15 +737,46 @@ def regex_hazard(pattern: str) -> str | None:
     return walk(tree)
 
 
-#: The characters first-character sets are computed over (Latin scripts and punctuation):
-#: enough to tell alternatives apart, as literals and classes of them.
+#: The characters first-character sets are computed over (Latin scripts and punctuation),
+#: to which each pattern adds the characters it names (:func:`_characters_named`).
 _ALPHABET = frozenset(map(chr, range(0x250)))
+#: :data:`_ALPHABET` and the characters of the pattern being judged.
+_UNIVERSE: contextvars.ContextVar[frozenset] = contextvars.ContextVar(
+    "regex_universe", default=_ALPHABET)
+#: A class range beyond :data:`_ALPHABET` adds all its characters up to this many, else
+#: every n-th one and its ends (two ranges that overlap share the higher of their starts).
+_RANGE_SAMPLE = 2048
+
+
+def _characters_named(seq) -> frozenset:
+    """The characters outside :data:`_ALPHABET` that ``seq`` names as literals or class
+    ranges (a range: its characters, sampled when long), so that two runs of another script
+    (``[\u0600-\u06ff]*[\u0600-\u06ff]*``) are seen to overlap as Latin ones are."""
+    chars: set = set()
+    for op, av in seq:
+        name = str(op)
+        if name in ("LITERAL", "NOT_LITERAL"):
+            chars.add(chr(av))
+        elif name == "IN":
+            for item_op, item in av:
+                if str(item_op) == "LITERAL":
+                    chars.add(chr(item))
+                elif str(item_op) == "RANGE":
+                    lo, hi = item
+                    step = max(1, (hi - lo + 1) // _RANGE_SAMPLE)
+                    chars.update(map(chr, range(lo, hi + 1, step)))
+                    chars.update((chr(lo), chr(hi)))
+        for sub in _children(op, av):
+            chars |= _characters_named(sub)
+    return frozenset(chars) - _ALPHABET
 _CATEGORY = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
              "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
 
 
 def _class_chars(items) -> frozenset:
-    """The characters of :data:`_ALPHABET` a character class (``IN`` items) matches."""
+    """The characters of the universe (:data:`_UNIVERSE`) a character class (``IN``
+    items) matches."""
+    universe = _UNIVERSE.get()
     chars, negate = set(), False
     for op, av in items:
         name = str(op)
@@ -744,13 +785,13 @@ def _class_chars(items) -> frozenset:
         elif name == "LITERAL":
             chars.add(chr(av))
         elif name == "RANGE":
-            chars.update(map(chr, range(av[0], min(av[1], 0x24F) + 1)))
+            chars.update(c for c in universe if av[0] <= ord(c) <= av[1])
         elif name == "CATEGORY" and str(av) in _CATEGORY:
             rx = re.compile(_CATEGORY[str(av)])
-            chars.update(c for c in _ALPHABET if rx.match(c))
+            chars.update(c for c in universe if rx.match(c))
         else:
-            return _ALPHABET  # anything else: assume it may match anything
-    return _ALPHABET - chars if negate else frozenset(chars)
+            return universe  # anything else: assume it may match anything
+    return universe - chars if negate else frozenset(chars)
 
 
 def _first(seq) -> tuple[frozenset, bool]:
@@ -770,9 +811,9 @@ def _first_of(op, av) -> tuple[frozenset, bool]:
     if name == "LITERAL":
         return frozenset(chr(av)), False
     if name == "NOT_LITERAL":
-        return _ALPHABET - {chr(av)}, False
+        return _UNIVERSE.get() - {chr(av)}, False
     if name == "ANY":
-        return _ALPHABET, False
+        return _UNIVERSE.get(), False
     if name == "IN":
         return _class_chars(av), False
     if name in ("AT", "ASSERT", "ASSERT_NOT"):
@@ -787,7 +828,7 @@ def _first_of(op, av) -> tuple[frozenset, bool]:
     if name == "BRANCH":
         firsts = [_first(alt) for alt in av[1]]
         return (frozenset().union(*(f for f, _ in firsts)), any(e for _, e in firsts))
-    return _ALPHABET, True
+    return _UNIVERSE.get(), True
 
 
 _SINGLE = ("LITERAL", "NOT_LITERAL", "ANY", "IN")
@@ -804,8 +845,8 @@ def _unwrapped(body) -> list:
 
 
 def _chars_in(seq) -> frozenset:
-    """The characters of :data:`_ALPHABET` a match of ``seq`` can hold (every character
-    when unsure)."""
+    """The characters of the universe (:data:`_UNIVERSE`) a match of ``seq`` can hold
+    (every character when unsure)."""
     chars: set = set()
     for op, av in seq:
         name = str(op)
@@ -817,7 +858,7 @@ def _chars_in(seq) -> frozenset:
             for sub in _children(op, av):
                 chars |= _chars_in(sub)
         else:
-            return _ALPHABET
+            return _UNIVERSE.get()
     return frozenset(chars)
 
 
