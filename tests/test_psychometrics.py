@@ -502,3 +502,57 @@ def test_omega_uses_the_pairwise_correlation_matrix_with_missing_answers():
     assert np.all(load < 1)
     expected = load.sum() ** 2 / (load.sum() ** 2 + (1 - load ** 2).sum())
     assert ce.omega_total(x) == pytest.approx(expected, abs=1e-6)
+
+
+# --------------------------------------------------------------------------- session 17
+
+def _reliability_inputs():
+    inst = ce.Instrument.load(INSTRUMENT)
+    resp = ce.read_responses(RESPONSES, inst)
+    rng = np.random.default_rng(17)
+    items = [f"q{i}" for i in range(1, 9)]
+    wide = ce.Instrument.from_dict({"scale": {"min": 1, "max": 5}, "id_column": "rid",
+                                    "scales": {"A": {"items": items, "reverse": ["q3"]}}})
+    x = np.clip(np.round(3 + rng.normal(size=(300, 1)) + rng.normal(size=(300, 8))), 1, 5)
+    x[rng.random(x.shape) < 0.05] = np.nan
+    x[7] = np.nan  # a respondent who answered nothing
+    return [(inst, resp), (wide, pd.DataFrame(x, columns=items))]
+
+
+@pytest.mark.parametrize("impute", [None, "median"])
+def test_scale_reliability_alpha_is_pingouins_to_the_bit(impute):
+    """Session 17: alpha comes from the covariance matrix the table computes anyway, not
+    from a second one in pingouin; it is pingouin's number, bit for bit (the example and a
+    wider scale with missing answers)."""
+    for inst, resp in _reliability_inputs():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rel = ce.scale_reliability(resp, inst, impute=impute)
+        for name, got in zip(rel["scale"], rel["alpha"], strict=True):
+            block = keyed_items_answered(resp, inst, name)
+            if impute == "median":
+                block = block.fillna(block.median())
+            if block.shape[1] < 2 or math.isnan(got):
+                continue
+            assert got == float(pg.cronbach_alpha(data=block, nan_policy="pairwise")[0])
+
+
+def keyed_items_answered(resp, inst, name):
+    from citra_eval.survey import keyed_items
+    block = keyed_items(resp, inst, name)
+    return block[block.notna().any(axis=1)]
+
+
+def test_scale_reliability_does_not_load_pingouin():
+    """Session 17: pingouin computed the covariance matrix a second time (a quarter of the
+    time on 20,000 respondents) and its import cost half a second on the first call."""
+    import subprocess
+    import sys
+    code = ("import sys, warnings; import citra_eval as ce\n"
+            "warnings.simplefilter('ignore')\n"
+            f"inst = ce.Instrument.load({str(INSTRUMENT)!r})\n"
+            f"ce.scale_reliability(ce.read_responses({str(RESPONSES)!r}, inst), inst)\n"
+            "print('pingouin' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"

@@ -1,8 +1,10 @@
 """Reliability of survey scales: Cronbach's alpha, McDonald's omega, item statistics.
 
 Alpha is computed as psych ``alpha()`` computes its ``raw_alpha`` (and as pingouin
-``cronbach_alpha``, which does the work here): from the item covariance matrix with pairwise
-deletion of missing answers, after reverse-keying.
+``cronbach_alpha``): from the item covariance matrix with pairwise deletion of missing
+answers, after reverse-keying. :func:`scale_reliability` evaluates pingouin's expression on
+the matrix it computes anyway (:func:`_alpha`, equal to pingouin's number to the bit);
+:func:`item_statistics` calls pingouin for each alpha if an item is deleted.
 """
 
 from __future__ import annotations
@@ -38,6 +40,15 @@ def _pairwise_cov(block: pd.DataFrame) -> np.ndarray:
     if len(block) < 2:
         return np.full((block.shape[1], block.shape[1]), np.nan)
     return block.cov().to_numpy()
+
+
+def _alpha(cov: pd.DataFrame) -> float:
+    """Cronbach's alpha from the pairwise covariance matrix ``cov`` (a DataFrame, as
+    ``DataFrame.cov`` returns it) of k >= 2 items: the expression pingouin
+    ``cronbach_alpha(nan_policy="pairwise")`` evaluates on the matrix it computes from the
+    same items, so the same number to the bit (tested), without computing the matrix twice."""
+    k = cov.shape[1]
+    return float((k / (k - 1)) * (1 - np.trace(cov) / cov.sum().sum()))
 
 
 def _cov2cor(c: np.ndarray) -> np.ndarray:
@@ -342,7 +353,6 @@ def _scale_reliability(responses: pd.DataFrame, instrument: Instrument, names: l
                        ) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """:func:`scale_reliability`'s table (checked arguments) and, per scale, its warnings,
     each whole (the ``warning`` column joins them with ``"; "``); not warned."""
-    import pingouin as pg
     from scipy.stats import f as f_dist
 
     rows, said = [], {}
@@ -360,9 +370,10 @@ def _scale_reliability(responses: pd.DataFrame, instrument: Instrument, names: l
         row.update(alpha=math.nan, ci_low=math.nan, ci_high=math.nan, std_alpha=math.nan,
                    average_r=math.nan, omega_total=math.nan)
         notes: list[str] = []
-        c = _pairwise_cov(block) if n >= 2 else np.full((k, k), np.nan)
+        cov = block.cov() if n >= 2 else None
+        c = cov.to_numpy() if cov is not None else np.full((k, k), np.nan)
         if k >= 2 and n >= 2 and c.sum() > 0:
-            alpha = pg.cronbach_alpha(data=block, nan_policy="pairwise", ci=ci)[0]
+            alpha = _alpha(cov)
             # Feldt's interval as pingouin computes it, unrounded (pingouin rounds to 3 places)
             a = 1 - ci
             lo = 1 - (1 - alpha) * f_dist.isf(a / 2, n - 1, (n - 1) * (k - 1))
