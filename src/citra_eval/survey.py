@@ -996,9 +996,10 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
         is read as missing only when the instrument declares it under ``missing:``), text in
         an item column (``"setuju"``; when the text holds the answer, the message says
         which number to enter and never to declare it a missing-value code: a response
-        label, a number written as a word (``"tiga"``, ``"three"``: 0 to 10), a form's choice starting with its option number or label such as ``"4 -
-        Setuju"``, a formula kept as text ``=4``, Excel's text prefix ``'4``; a spreadsheet
-        error value such as ``#DIV/0!`` is named as one), fractional
+        label, a number written as a word (``"tiga"``, ``"three"``: 0 to 10), a form's
+        choice starting with its option number or label such as ``"4 - Setuju"``, a formula
+        kept as text ``=4``, Excel's text prefix ``'4``; a spreadsheet error value such as
+        ``#DIV/0!`` is named as one), fractional
         answers, empty or duplicate respondent ids, text in a numeric demographic, values
         outside a demographic's declared levels, a missing-value marker (``NA``, ``N/A``,
         ``#N/A``, ``null``, ...) in a text demographic without declared levels (it would
