@@ -543,16 +543,46 @@ def keyed_items_answered(resp, inst, name):
     return block[block.notna().any(axis=1)]
 
 
-def test_scale_reliability_does_not_load_pingouin():
-    """Session 17: pingouin computed the covariance matrix a second time (a quarter of the
-    time on 20,000 respondents) and its import cost half a second on the first call."""
+@pytest.mark.parametrize("call", ["ce.scale_reliability(resp, inst)",
+                                  "ce.item_statistics(resp, inst)",
+                                  "ce.psychometrics.reliability_warnings(resp, inst)"])
+def test_the_reliability_tables_do_not_load_pingouin(call):
+    """Session 17: pingouin computed the covariance matrix a second time (a quarter of
+    scale_reliability's time on 20,000 respondents; item_statistics computed one per item
+    and one per pair of items, 10 s for 30 items), and its import cost half a second."""
     import subprocess
     import sys
-    code = ("import sys, warnings; import citra_eval as ce\n"
+    code = ("import sys, warnings; import citra_eval as ce; import citra_eval.psychometrics\n"
             "warnings.simplefilter('ignore')\n"
             f"inst = ce.Instrument.load({str(INSTRUMENT)!r})\n"
-            f"ce.scale_reliability(ce.read_responses({str(RESPONSES)!r}, inst), inst)\n"
+            f"resp = ce.read_responses({str(RESPONSES)!r}, inst)\n"
+            f"{call}\n"
             "print('pingouin' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_item_statistics_alpha_if_deleted_is_pingouins_to_the_bit():
+    """Session 17: alpha if deleted comes from the scale's covariance matrix without the
+    item (or, where pandas would take its complete-data path for the other items, their
+    own matrix), evaluated as pingouin does: its number, bit for bit, and the same
+    warnings as when pingouin was called once per item."""
+    inputs = _reliability_inputs()
+    full = inputs[1][1].fillna(3.0)  # no missing answers: numpy's path in DataFrame.cov
+    inputs.append((inputs[1][0], full))
+    inputs.append((inputs[1][0], full.assign(q2=np.where(full.index < 5, np.nan, full["q2"]))))
+    for inst, resp in inputs:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            st = ce.item_statistics(resp, inst)
+        for _, row in st.iterrows():
+            from citra_eval.survey import keyed_items
+            block = keyed_items(resp, inst, row["scale"])
+            rest = block.drop(columns=row["item"])
+            rest = rest[rest.notna().any(axis=1)]
+            if block.shape[1] <= 2 or math.isnan(row["alpha_if_deleted"]):
+                continue
+            assert row["alpha_if_deleted"] == float(
+                pg.cronbach_alpha(data=rest, nan_policy="pairwise")[0])
+        assert st["alpha_if_deleted"].notna().sum() >= 8
