@@ -502,3 +502,87 @@ def test_omega_uses_the_pairwise_correlation_matrix_with_missing_answers():
     assert np.all(load < 1)
     expected = load.sum() ** 2 / (load.sum() ** 2 + (1 - load ** 2).sum())
     assert ce.omega_total(x) == pytest.approx(expected, abs=1e-6)
+
+
+# --------------------------------------------------------------------------- session 17
+
+def _reliability_inputs():
+    inst = ce.Instrument.load(INSTRUMENT)
+    resp = ce.read_responses(RESPONSES, inst)
+    rng = np.random.default_rng(17)
+    items = [f"q{i}" for i in range(1, 9)]
+    wide = ce.Instrument.from_dict({"scale": {"min": 1, "max": 5}, "id_column": "rid",
+                                    "scales": {"A": {"items": items, "reverse": ["q3"]}}})
+    x = np.clip(np.round(3 + rng.normal(size=(300, 1)) + rng.normal(size=(300, 8))), 1, 5)
+    x[rng.random(x.shape) < 0.05] = np.nan
+    x[7] = np.nan  # a respondent who answered nothing
+    return [(inst, resp), (wide, pd.DataFrame(x, columns=items))]
+
+
+@pytest.mark.parametrize("impute", [None, "median"])
+def test_scale_reliability_alpha_is_pingouins_to_the_bit(impute):
+    """Session 17: alpha comes from the covariance matrix the table computes anyway, not
+    from a second one in pingouin; it is pingouin's number, bit for bit (the example and a
+    wider scale with missing answers)."""
+    for inst, resp in _reliability_inputs():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rel = ce.scale_reliability(resp, inst, impute=impute)
+        for name, got in zip(rel["scale"], rel["alpha"], strict=True):
+            block = keyed_items_answered(resp, inst, name)
+            if impute == "median":
+                block = block.fillna(block.median())
+            if block.shape[1] < 2 or math.isnan(got):
+                continue
+            assert got == float(pg.cronbach_alpha(data=block, nan_policy="pairwise")[0])
+
+
+def keyed_items_answered(resp, inst, name):
+    from citra_eval.survey import keyed_items
+    block = keyed_items(resp, inst, name)
+    return block[block.notna().any(axis=1)]
+
+
+@pytest.mark.parametrize("call", ["ce.scale_reliability(resp, inst)",
+                                  "ce.item_statistics(resp, inst)",
+                                  "ce.psychometrics.reliability_warnings(resp, inst)"])
+def test_the_reliability_tables_do_not_load_pingouin(call):
+    """Session 17: pingouin computed the covariance matrix a second time (a quarter of
+    scale_reliability's time on 20,000 respondents; item_statistics computed one per item
+    and one per pair of items, 10 s for 30 items), and its import cost half a second."""
+    import subprocess
+    import sys
+    code = ("import sys, warnings; import citra_eval as ce; import citra_eval.psychometrics\n"
+            "warnings.simplefilter('ignore')\n"
+            f"inst = ce.Instrument.load({str(INSTRUMENT)!r})\n"
+            f"resp = ce.read_responses({str(RESPONSES)!r}, inst)\n"
+            f"{call}\n"
+            "print('pingouin' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_item_statistics_alpha_if_deleted_is_pingouins_to_the_bit():
+    """Session 17: alpha if deleted comes from the scale's covariance matrix without the
+    item (or, where pandas would take its complete-data path for the other items, their
+    own matrix), evaluated as pingouin does: its number, bit for bit, and the same
+    warnings as when pingouin was called once per item."""
+    inputs = _reliability_inputs()
+    full = inputs[1][1].fillna(3.0)  # no missing answers: numpy's path in DataFrame.cov
+    inputs.append((inputs[1][0], full))
+    inputs.append((inputs[1][0], full.assign(q2=np.where(full.index < 5, np.nan, full["q2"]))))
+    for inst, resp in inputs:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            st = ce.item_statistics(resp, inst)
+        for _, row in st.iterrows():
+            from citra_eval.survey import keyed_items
+            block = keyed_items(resp, inst, row["scale"])
+            rest = block.drop(columns=row["item"])
+            rest = rest[rest.notna().any(axis=1)]
+            if block.shape[1] <= 2 or math.isnan(row["alpha_if_deleted"]):
+                continue
+            assert row["alpha_if_deleted"] == float(
+                pg.cronbach_alpha(data=rest, nan_policy="pairwise")[0])
+        assert st["alpha_if_deleted"].notna().sum() >= 8

@@ -1352,3 +1352,101 @@ def test_describe_says_one_scale_in_the_singular():
     inst = ce.Instrument.from_dict({"scale": {"min": 1, "max": 4}, "id_column": "rid",
                                     "scales": {"S": {"items": ["a"]}}})
     assert inst.describe() == "1 scale"
+
+
+# --------------------------------------------------------------------------- session 17
+
+def test_ids_are_checked_with_the_messages_of_the_former_row_loop(tmp_path, mini):
+    """``_check_ids`` checks the column at once; its messages, lines and order are those the
+    former row-by-row loop gave (recorded from it): empty ids, and duplicates naming the
+    line of the first occurrence (an empty id is no first occurrence)."""
+    p = tmp_path / "ids.csv"
+    p.write_text(csv_lines("r1,U,1,2,3,4,5", ",U,1,2,3,4,5", "r2,U,1,2,3,4,5",
+                           "r1,U,1,2,3,4,5", ",U,1,2,3,4,5", "r1,U,9,2,3,4,5",
+                           "r2,U,1,2,3,4,5"), encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    assert [(q.line, q.column, q.message) for q in exc.value.problems] == [
+        (3, "rid", "empty respondent id; give every row a unique id"),
+        (5, "rid", "duplicate respondent id 'r1' (first on line 2); ids must be unique"),
+        (6, "rid", "empty respondent id; give every row a unique id"),
+        (7, "rid", "duplicate respondent id 'r1' (first on line 2); ids must be unique"),
+        (7, "a", "item 'a': value 9 is outside the response scale 1..5; correct it, or "
+         "leave the cell empty if unanswered (if it is a missing-value code, declare it in "
+         "the instrument instead: 'missing: [9]')"),
+        (8, "rid", "duplicate respondent id 'r2' (first on line 4); ids must be unique")]
+
+
+def test_a_responses_frame_names_the_row_of_a_bad_value(mini):
+    """Session 17: a responses DataFrame (no file) with a value outside the response scale
+    or text in an item named no row; it is named as the codings checks name theirs: by
+    position and index label."""
+    resp = frame([["r1", "U", 5.0, 4.0, 2.0, 1.0, 3.0], ["r2", "U", 7.0, 4.0, 2.0, 1.0, 3.0]])
+    with pytest.raises(ce.InputError) as info:
+        ce.score_scales(resp, mini)
+    assert str(info.value) == (
+        "<input>: row 1: responses column 'a' has value 7 outside the response scale 1..5 "
+        "of the item; correct it, or set it to NaN (missing)")
+    resp.index = [100, 101]
+    for check in (lambda: ce.score_scales(resp, mini), lambda: keyed_items(resp, mini, "S"),
+                  lambda: ce.likert_table(resp, mini),
+                  lambda: ce.scale_reliability(resp, mini)):
+        with pytest.raises(ce.InputError) as info:
+            check()
+        assert str(info.value).startswith("<input>: row 1 (index 101): responses column 'a' "
+                                          "has value 7 outside")
+        assert info.value.line == 3 and info.value.column == "a"
+    text = resp.assign(a=["5", "tiga"])
+    with pytest.raises(ce.InputError) as info:
+        ce.score_scales(text, mini)
+    assert str(info.value) == (
+        "<input>: row 1 (index 101): responses column 'a' must be numeric, got dtype "
+        f"{text['a'].dtype} holding 'tiga'; 'tiga' is the number 3 written as a word; enter "
+        "the digit 3 (read a responses file with read_responses(path, instrument), which "
+        "checks every cell)")
+    with pytest.raises(ce.InputError, match=r"^<input>: row 0 \(index 100\): responses column "
+                       r"'a' must be numeric, got dtype \w+ holding '5'; convert the "
+                       r"column with pd.to_numeric"):
+        ce.score_scales(resp.assign(a=["5", "4"]), mini)
+
+
+@pytest.mark.parametrize("cell, hint", [
+    ("tiga", "'tiga' is the number 3 written as a word; enter the digit 3"),
+    ("Lima", "'Lima' is the number 5 written as a word; enter the digit 5"),
+    ("three", "'three' is the number 3 written as a word; enter the digit 3"),
+    ("sembilan", "'sembilan' is the number 9 written as a word, outside the response scale "
+     "1..5; enter the answer as a digit 1..5"),
+])
+def test_a_number_written_as_a_word_is_said_to_be_one(tmp_path, mini, cell, hint):
+    """Session 17: 'tiga' in an item got the advice to declare it a missing-value code (an
+    answer would have become NaN); it is a number written as a word."""
+    p = tmp_path / "words.csv"
+    p.write_text(csv_lines(f"r1,U,{cell},2,3,4,5"), encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    (problem,) = exc.value.problems
+    assert problem.message == f"item 'a' must be a number, got text {cell!r}; {hint}"
+    assert "missing" not in problem.message
+
+
+def test_a_real_text_code_keeps_the_missing_code_advice(tmp_path, mini):
+    p = tmp_path / "codes.csv"
+    p.write_text(csv_lines("r1,U,TT,-,3,4,5"), encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    assert ["declare 'TT' a missing-value code" in q.message for q in exc.value.problems] \
+        == [True, False]
+    assert "declare '-' a missing-value code" in exc.value.problems[1].message
+
+
+def test_a_numeric_demographic_written_as_a_word_is_said_to_be_one(tmp_path):
+    inst = ce.Instrument.load(write(tmp_path, "inst.yaml", MINI.replace(
+        "demographics: [district]", "demographics: [{children: numeric}]")))
+    p = tmp_path / "r.csv"
+    p.write_text("rid,children,a,b,c,d,e\nr1,dua,1,2,3,4,5\n", encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, inst)
+    (problem,) = exc.value.problems
+    assert problem.message == ("demographic 'children' is declared numeric in the "
+                               "instrument, got 'dua'; 'dua' is the number 2 written as a "
+                               "word; enter the digit 2")

@@ -30,7 +30,7 @@ from ._files import (
     header_below,
     read_text_file,
 )
-from ._validation import check_frame, check_int, check_names, counted, listed
+from ._validation import check_frame, check_int, check_names, counted, listed, row_name
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect
 
@@ -996,9 +996,10 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
         is read as missing only when the instrument declares it under ``missing:``), text in
         an item column (``"setuju"``; when the text holds the answer, the message says
         which number to enter and never to declare it a missing-value code: a response
-        label, a form's choice starting with its option number or label such as ``"4 -
-        Setuju"``, a formula kept as text ``=4``, Excel's text prefix ``'4``; a spreadsheet
-        error value such as ``#DIV/0!`` is named as one), fractional
+        label, a number written as a word (``"tiga"``, ``"three"``: 0 to 10), a form's
+        choice starting with its option number or label such as ``"4 - Setuju"``, a formula
+        kept as text ``=4``, Excel's text prefix ``'4``; a spreadsheet error value such as
+        ``#DIV/0!`` is named as one), fractional
         answers, empty or duplicate respondent ids, text in a numeric demographic, values
         outside a demographic's declared levels, a missing-value marker (``NA``, ``N/A``,
         ``#N/A``, ``null``, ...) in a text demographic without declared levels (it would
@@ -1216,17 +1217,25 @@ def _split_questions(header: list[str], inst: Instrument,
 
 def _check_ids(frame: pd.DataFrame, col: str, line_of: pd.Series, path: str,
                problems: list[Problem]) -> None:
-    first: dict[str, int] = {}
-    for idx, rid in frame[col].items():
-        line = int(line_of[idx])
-        if rid == "":
+    """Empty and duplicate respondent ids, the column checked at once (a row-by-row loop
+    was slow on large files); a duplicate names the line of the first occurrence."""
+    ids = frame[col].to_numpy(dtype=object)
+    lines = line_of.to_numpy()
+    empty = ids == ""
+    dup = pd.Series(ids).duplicated().to_numpy() & ~empty
+    bad = np.flatnonzero(empty | dup)
+    if not len(bad):
+        return
+    first = pd.Series(lines[~empty & ~dup], index=ids[~empty & ~dup])
+    first_of = dict(zip(ids[dup], first.reindex(ids[dup]).to_numpy(), strict=True))
+    for k in bad:
+        rid, line = ids[k], int(lines[k])
+        if empty[k]:
             problems.append(Problem(path, "empty respondent id; give every row a unique id",
                                     line, col))
-        elif rid in first:
-            problems.append(Problem(path, f"duplicate respondent id {rid!r} (first on line "
-                                    f"{first[rid]}); ids must be unique", line, col))
         else:
-            first[rid] = line
+            problems.append(Problem(path, f"duplicate respondent id {rid!r} (first on line "
+                                    f"{int(first_of[rid])}); ids must be unique", line, col))
 
 
 #: A number written with a decimal comma (``4,5``, ``-70,25``).
@@ -1298,6 +1307,27 @@ def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
     return out
 
 
+#: The numbers 0 to 10 written as words (Indonesian and English), compared case-folded: a
+#: cell holding one is an answer to write as a digit, never a missing-value code.
+_NUMBER_WORDS = {word: n for n, words in enumerate([
+    ("nol", "zero"), ("satu", "one"), ("dua", "two"), ("tiga", "three"), ("empat", "four"),
+    ("lima", "five"), ("enam", "six"), ("tujuh", "seven"), ("delapan", "eight"),
+    ("sembilan", "nine"), ("sepuluh", "ten")]) for word in words}
+
+
+def _number_word_hint(raw: str, rng: ResponseRange | None = None) -> str | None:
+    """``; ...`` saying that ``raw`` is a number written as a word and to write its digit
+    (on ``rng``, when given, and the number lies outside it: to enter the answer as a digit
+    of the scale), else None."""
+    n = _NUMBER_WORDS.get(raw.strip().casefold())
+    if n is None:
+        return None
+    if rng is not None and not rng.min <= n <= rng.max:
+        return (f"; {raw!r} is the number {n} written as a word, outside the response scale "
+                f"{rng.min}..{rng.max}; enter the answer as a digit {rng.min}..{rng.max}")
+    return f"; {raw!r} is the number {n} written as a word; enter the digit {n}"
+
+
 #: Error values spreadsheets (Excel, LibreOffice, Google Sheets) show in a cell whose
 #: formula failed, compared case-folded.
 _SPREADSHEET_ERRORS = frozenset({
@@ -1316,8 +1346,9 @@ def _text_answer_hint(raw: str, rng: ResponseRange,
                       label_to_option: dict[str, int]) -> str | None:
     """What to enter for the text answer ``raw`` of an item on ``rng`` when the text holds
     the answer (``; ...``), else None: a response label; a form's choice starting with its
-    option number or its label (``4 - Setuju``); a spreadsheet formula, text prefix or
-    error value. Such a cell is a real answer, never a missing-value code."""
+    option number or its label (``4 - Setuju``); a number written as a word (``tiga``); a
+    spreadsheet formula, text prefix or error value. Such a cell is a real answer, never a
+    missing-value code."""
     folded = raw.casefold().strip()
     if folded in _SPREADSHEET_ERRORS:
         return (f"; {raw!r} is a spreadsheet error value (a formula that failed), not an "
@@ -1326,6 +1357,8 @@ def _text_answer_hint(raw: str, rng: ResponseRange,
     opt = label_to_option.get(folded)
     if opt is not None:
         return f"; {raw!r} is the label of option {opt}, enter {opt}"
+    if (word := _number_word_hint(raw, rng)) is not None:
+        return word
     if raw.startswith("="):
         body = raw[1:].strip()
         if isinstance(_number(body), int | float):
@@ -1404,9 +1437,10 @@ def _parse_demographic(values: pd.Series, demo: Demographic,
         for idx in text.index[text.notna() & out.isna()]:
             raw = text[idx]
             hint = (f"; write {raw.replace(',', '.')!r} with a decimal point"
-                    if re.fullmatch(_DECIMAL_COMMA, raw) else "; enter a number or leave the "
-                    "cell empty (or, if it is a missing-value code, declare it: "
-                    f"'{col}: {{type: numeric, missing: [{raw}]}}')")
+                    if re.fullmatch(_DECIMAL_COMMA, raw) else _number_word_hint(raw)
+                    or "; enter a number or leave the cell empty (or, if it is a "
+                    f"missing-value code, declare it: '{col}: {{type: numeric, missing: "
+                    f"[{raw}]}}')")
             problems.append(Problem(path, f"demographic {col!r} is declared numeric in the "
                                     f"instrument, got {raw!r}" + hint, int(line_of[idx]), col))
         for idx in out.index[np.isinf(out)]:
@@ -1454,16 +1488,51 @@ def _check_items(responses: pd.DataFrame, inst: Instrument, items: Iterable[str]
     block = responses[list(items)]
     for col in block.columns:
         if not pd.api.types.is_numeric_dtype(block[col]):
-            raise ValueError(f"responses column {col!r} must be numeric, got dtype "
-                             f"{block[col].dtype}")
+            _not_numeric(responses, col)
     ranges = inst._item_ranges()
     for col in block.columns:
         rng = ranges.get(col) or inst._default_range()
         arr = block[col].to_numpy(dtype="float64")
         bad = ~np.isnan(arr) & ((arr < rng.min) | (arr > rng.max))
         if bad.any():
-            raise ValueError(f"responses column {col!r} has value {arr[bad][0]:g} outside "
-                             f"the response scale {rng} of the item")
+            k = int(np.flatnonzero(bad)[0])
+            more = f" ({int(bad.sum())} values outside it in all)" if bad.sum() > 1 else ""
+            _row_error(responses, k, col, f"responses column {col!r} has value {arr[k]:g} "
+                       f"outside the response scale {rng} of the item{more}; correct it, or "
+                       "set it to NaN (missing)")
+
+
+def _row_error(responses: pd.DataFrame, at: int, col: str, message: str) -> None:
+    """Raise :class:`InputError` for the cell of ``col`` in the row at position ``at`` of a
+    responses frame given in memory, named as the codings checks name a row
+    (``<input>: row 1 (index 101): ...``; ``.line`` is the position + 2)."""
+    raise InputError(problems=[Problem(None, message, at + 2, col,
+                                       row=row_name(responses, at))])
+
+
+def _not_numeric(responses: pd.DataFrame, col: str) -> None:
+    """Raise for the item ``col`` of ``responses`` that is not numeric, naming its first
+    cell that is not a number (text, such as ``"tiga"`` or ``"5"``) when there is one."""
+    cells = responses[col]
+    dtype = cells.dtype
+    said = f"responses column {col!r} must be numeric, got dtype {dtype}"
+    why = ("(read a responses file with read_responses(path, instrument), which checks "
+           "every cell)")
+    try:
+        numbers = pd.to_numeric(cells, errors="coerce")
+    except (TypeError, ValueError):  # values pandas cannot convert at all (lists, ...)
+        numbers = pd.Series(np.nan, index=cells.index)
+    text = cells.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    bad = np.flatnonzero(cells.notna().to_numpy() & numbers.isna().to_numpy())
+    at = bad if len(bad) else np.flatnonzero(text)
+    if not len(at):
+        raise ValueError(f"{said}; convert it with pd.to_numeric {why}")
+    k = int(at[0])
+    raw = cells.iloc[k]
+    hint = (_number_word_hint(raw) if isinstance(raw, str) else None) or (
+        "; enter numbers, NaN for a missing answer" if len(bad) else
+        "; convert the column with pd.to_numeric")
+    _row_error(responses, k, col, f"{said} holding {raw!r}{hint} {why}")
 
 
 def keyed_items(responses: pd.DataFrame, instrument: Instrument, scale: str) -> pd.DataFrame:
@@ -1519,6 +1588,14 @@ def score_scales(responses: pd.DataFrame, instrument: Instrument, *,
     DataFrame
         One row per respondent in ``responses`` order: the id column (when present), the
         ``keep`` columns, then one float column per scale named after it.
+
+    Raises
+    ------
+    InputError
+        An item column that is not numeric or holds a value outside its response range,
+        naming the first such row by position and index label (``<input>: row 1 (index
+        101): responses column 'a' has value 7 outside the response scale 1..5 ...``), as
+        do :func:`keyed_items`, :func:`likert_table` and the psychometrics.
 
     Notes
     -----
