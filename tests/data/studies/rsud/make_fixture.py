@@ -178,7 +178,10 @@ def make_survey(instrument: ce.Instrument, *, seed: int = SEED,
     age = np.clip(np.rint(rng.normal(44.0, 14.0, size=n)), 18, 85).astype(int)
     strategies = ["PENGADUAN", "EDUKASI", "MEDSOS", "KETERBUKAAN"]
     corr = np.full((4, 4), 0.35) + 0.65 * np.eye(4)
-    f = rng.multivariate_normal(np.zeros(4), corr, size=n)
+    # Cholesky, not numpy's default SVD: corr has one eigenvalue three times, so an SVD's
+    # vectors (and the draws) depend on the machine's LAPACK; the Cholesky factor is unique,
+    # so the same seed writes the same answers everywhere (as citra_eval.simulate_survey does).
+    f = rng.multivariate_normal(np.zeros(4), corr, size=n, method="cholesky")
     f[:, 0] -= 0.35 * (unit == "IGD")                 # complaints are handled worse in the ER
     f[:, 1] += 0.25 * (unit == "Rawat inap")          # in-patients hear more health talks
     f[:, 2] -= 0.45 * (age - 44.0) / 14.0             # the young follow the accounts
