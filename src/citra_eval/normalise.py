@@ -1371,7 +1371,7 @@ class Normaliser:
             return
         stems = tuple(s for w in words for s in self._expand_plain(w))
         joined = "".join(words)
-        for key in {joined, "".join(stems)}:
+        for key in dict.fromkeys((joined, "".join(stems))):  # in order: compound_table too
             if len(key) >= 6 and key not in self._no_stem:
                 self._compounds[key] = stems
         self._cache.clear()
