@@ -621,11 +621,16 @@ def _row_named(problem: Problem, frame: pd.DataFrame) -> Problem:
     if problem.path is not None or problem.row is not None or at is None \
             or not 0 <= at < len(frame):
         return problem
+    return dataclasses.replace(problem, row=row_name(frame, at))
+
+
+def row_name(frame: pd.DataFrame, at: int) -> str:
+    """How a message names the row at position ``at`` of a DataFrame given in memory:
+    ``row 0``, or ``row 0 (index 100)`` when its index label is not its position."""
     label = frame.index[at]
     label = label.item() if isinstance(label, np.generic) else label
-    row = f"row {at}" if isinstance(frame.index, pd.RangeIndex) and label == at \
+    return f"row {at}" if isinstance(frame.index, pd.RangeIndex) and label == at \
         else f"row {at} (index {label!r})"
-    return dataclasses.replace(problem, row=row)
 
 
 def check_codings_in_corpus(codings: pd.DataFrame, corpus, *, name: str = "codings") -> None:
