@@ -68,7 +68,7 @@ def test_codings_grow_and_shrink_with_replacements(corpus):
         _coding(corpus, "UDI  san", "santoso", 1),         # starts inside a name: grows
     ])
     with pytest.warns(ce.BoundaryWarning, match=r"^1 coding\(s\) began or ended inside a "
-                      r"replaced name or identifier; each now holds all of it: line 5 "
+                      r"replaced name or identifier; each now holds all of it: row 3 "
                       r"\(INF01 at 24\)$") as caught:
         res = ce.pseudonymise(corpus, key=KEY, codings=codings)
     assert [w.message.rows for w in caught] == [[3]]
@@ -138,8 +138,8 @@ def test_reidentify_warns_about_codings_that_cut_a_pseudonym(corpus):
         {"doc_id": "INF01", "segment_id": 1, "start": s - 1, "end": s + 4, "code": "k",
          "coder": "B", "text": "INF01"}])
     with pytest.warns(ce.BoundaryWarning, match=r"^2 coding\(s\) began or ended inside a "
-                      rf"pseudonym; each now holds all of it: line 2 \(INF01 at {s}\), "
-                      rf"line 3 \(INF01 at {e - 20}\)$") as caught:
+                      rf"pseudonym; each now holds all of it: row 0 \(INF01 at {s}\), "
+                      rf"row 1 \(INF01 at {e - 20}\)$") as caught:
         back = ce.reidentify(res.corpus, res.report, codings=codings)
     assert [w.message.rows for w in caught] == [[0, 1]]
     old = corpus.text("INF01")
@@ -175,8 +175,9 @@ def test_reidentify_matches_codings_by_their_span_code_and_coder_not_their_order
         codings.iloc[::-1].reset_index(drop=True))
     # the first two with the same code and coder: they differ only in their own spans
     codings, res = _two_codings_on_one_shared_span(("c1", "c1", "c3"))
-    with pytest.warns(ce.BoundaryWarning, match=r"^2 coding\(s\) .*: line 3 \(D1 at 9\), "
-                      r"line 4 \(D1 at 9\); .* which of their own spans is whose is not known"):
+    with pytest.warns(ce.BoundaryWarning, match=r"^2 coding\(s\) .*: row 1 \(D1 at 9\), "
+                      r"row 2 \(index 0, D1 at 9\); .* which of their own spans is whose "
+                      r"is not known"):
         back = ce.reidentify(res.corpus, res.report, codings=res.codings.iloc[::-1])
     assert back.codings["text"].tolist() == ["Pak Bu", "Pak Budi teman", "Pak Budi teman"]
 
@@ -733,9 +734,9 @@ def test_memos_are_pseudonymised_and_come_back_exactly(tmp_path):
 def test_memos_are_checked_and_a_pseudonym_they_hold_is_refused():
     corpus = ce.Corpus.from_texts({"a.txt": SOURCE})
     memos = _memos(corpus)
-    with pytest.raises(ce.InputError, match=r"already occurs in the memos \(line 4: text\)"):
+    with pytest.raises(ce.InputError, match=r"already occurs in the memos \(row 2: text\)"):
         ce.pseudonymise(corpus, key={**KEY, "Siti Aminah": "Lengkap"}, memos=memos)
-    with pytest.raises(ce.InputError, match=r"already occurs in the memos \(line 2: target\)"):
+    with pytest.raises(ce.InputError, match=r"already occurs in the memos \(row 0: target\)"):
         ce.pseudonymise(corpus, key=KEY, memos=memos.assign(target="P2"))
     with pytest.raises(ce.InputError, match="unknown doc_id 'INF02'"):
         ce.pseudonymise(corpus, key=KEY, memos=memos.assign(doc_id="INF02"))
@@ -799,14 +800,50 @@ def test_a_pseudonym_the_codings_free_text_holds_is_refused(corpus):
                             "end": [start + 11, start + 11], "code": ["x", "y"],
                             "coder": ["A", "A"],
                             "note": ["", "tanya Lengkap soal ini"]})
-    clash = r"'Lengkap' of 'Siti Aminah' already occurs in the codings \(line 3: note\)"
+    clash = r"'Lengkap' of 'Siti Aminah' already occurs in the codings \(row 1: note\)"
     with pytest.raises(ce.InputError, match=clash):
         ce.pseudonymise(corpus, key={**KEY, "Siti Aminah": "Lengkap"}, codings=codings)
     ok = ce.pseudonymise(corpus, key=KEY, codings=codings)  # no clash: accepted
     assert ok.codings["note"].tolist()[1] == "tanya Lengkap soal ini"
     coder = codings.assign(coder=["P2", "A"])  # a coder named like a pseudonym
-    with pytest.raises(ce.InputError, match=r"the codings \(line 2: coder\)"):
+    with pytest.raises(ce.InputError, match=r"the codings \(row 0: coder\)"):
         ce.pseudonymise(corpus, key=KEY, codings=coder)
+
+
+def test_rows_of_a_dataframe_are_named_by_position_and_index_not_by_a_file_line(corpus,
+                                                                               tmp_path):
+    """A table given as a DataFrame has no file lines: its rows are named as everywhere in
+    the package (``row 1 (index 'b')``, see ``_validation.rows_named``), not by the line
+    ``position + 2`` a CSV file would give them; a table read from a file (its ``_line``
+    column, as the command line reads them) keeps its lines."""
+    text = corpus.text("INF01")
+    start = text.index("Siti")
+    codings = pd.DataFrame({"doc_id": ["INF01", "INF01"], "start": [start, start],
+                            "end": [start + 11, start + 11], "code": ["x", "y"],
+                            "coder": ["A", "A"], "note": ["", "tanya Lengkap soal ini"]},
+                           index=["a", "b"])
+    key = {**KEY, "Siti Aminah": "Lengkap"}
+    with pytest.raises(ce.InputError, match=r"already occurs in the codings "
+                                            r"\(row 1 \(index 'b'\): note\); choose"):
+        ce.pseudonymise(corpus, key=key, codings=codings)
+    with pytest.raises(ce.InputError, match=r"already occurs in the codings \(line 9: note\)"):
+        ce.pseudonymise(corpus, key=key, codings=codings.assign(_line=[7, 9]))
+    # the widened coding of a boundary warning
+    cut = pd.DataFrame([_coding(corpus, "Selamat", "santoso", 1),
+                        _coding(corpus, "UDI  san", "santoso", 1)], index=[10, 11])
+    with pytest.warns(ce.BoundaryWarning, match=r"all of it: row 1 \(index 11, INF01 at 24\)$"):
+        ce.pseudonymise(corpus, key=KEY, codings=cut)
+    with pytest.warns(ce.BoundaryWarning, match=r"all of it: line 5 \(INF01 at 24\)$"):
+        ce.pseudonymise(corpus, key=KEY, codings=cut.assign(_line=[4, 5]))
+    # a memo that would carry a name into a shared project: the problem's row, not a line
+    res = ce.pseudonymise(corpus, key=KEY)
+    memos = _named_memos(res.corpus).set_axis([5, 6])
+    with pytest.raises(ce.InputError, match=r"memo 'Wawancara', text: ") as err:
+        ce.write_qdpx(tmp_path / "s.qdpx", res.corpus,
+                      ce.Codebook.load(_write(tmp_path / "cb.yaml", _CLEAN_CODEBOOK)),
+                      memos=memos)
+    assert err.value.problems[0].line is None, err.value.format()
+    assert err.value.format().startswith("error: <input>: row 1 (index 6): memo 'Wawancara'")
 
 
 def test_cli_codebook_is_pseudonymised_with_the_same_key(tmp_path, cli):
@@ -1004,7 +1041,7 @@ def test_cli_export_checks_memos_for_the_names_when_the_report_holds_them(tmp_pa
     with pytest.raises(ce.InputError, match=r"memo 'Wawancara', text: ") as err:  # library
         ce.write_qdpx(out, corpus, ce.Codebook(name="c", version="1", language="id", codes={}),
                       memos=_named_memos(corpus))
-    assert err.value.line == 3
+    assert err.value.line is None and err.value.problems[0].row == "row 1"  # no file
     write_csv(_named_memos(corpus).replace("Pak Budi", "informan", regex=True), memos)
     r = cli(*args, "--memos", str(memos))
     assert r.returncode == 0, r.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 
 import numpy as np
 import openpyxl
@@ -238,8 +239,9 @@ def test_sheet_export_of_the_suggested_interviews_and_its_import(tmp_path, cli,
     out = tmp_path / "codings_B_2.csv"
     r = cli("sheet", "import", str(sheet), "--coder", "B", "--out", str(out), *inputs)
     assert r.returncode == 0, r.stderr
-    assert f"covers 2 interviews ({docs[2]!r}, {docs[3]!r})" in r.stdout
-    assert "double_coded" in r.stdout
+    # left unmarked: the coder coded nothing in them (no warning that it may be blank)
+    assert f"coded nothing in 2 interviews ({docs[2]!r}, {docs[3]!r})" in r.stdout
+    assert "double_coded" in r.stdout and "no marks and no quotes" not in r.stderr
     r = cli("sheet", "export", "--coder", "B", "--out", str(tmp_path / "d.xlsx"), "--docs",
             f"{docs[0]}, {docs[0]}X", *inputs)
     assert r.returncode == 2 and not (tmp_path / "d.xlsx").exists()
@@ -762,6 +764,32 @@ def test_several_codes_in_a_quote_row_say_one_per_row(example_corpus, example_co
     with pytest.raises(ce.InputError, match="names several codes: give one code per row"):
         ce.codings_from_sheet(sheet, corpus=example_corpus, codebook=example_codebook,
                               coder="A")
+
+
+def test_a_sheet_of_chosen_interviews_left_unmarked_is_a_coder_who_coded_nothing(
+        example_corpus, example_codebook):
+    """A sheet made for chosen interviews (``documents=``, ``sheet export --docs``) read
+    back without a mark or a quote: the coder read them and coded nothing (rated, no code,
+    once declared in ``double_coded``), not a likely mistake; an unmarked sheet of every
+    interview still asks whether it is the filled one."""
+    from citra_eval.sheets import coded_nothing_in
+
+    chosen = ce.coding_sheet(example_corpus, example_codebook, documents=["INF02", "INF01"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        none = ce.codings_from_sheet(chosen, corpus=example_corpus,
+                                     codebook=example_codebook, coder="C")
+    assert none.empty and none.attrs["documents"] == ["INF01", "INF02"]
+    assert coded_nothing_in(none, example_corpus) == ["INF01", "INF02"]
+    chosen.coding.loc[0, "bamara"] = "x"
+    some = ce.codings_from_sheet(chosen, corpus=example_corpus, codebook=example_codebook,
+                                 coder="C")
+    assert len(some) == 1 and coded_nothing_in(some, example_corpus) == []
+    full = ce.coding_sheet(example_corpus, example_codebook)
+    with pytest.warns(ce.SheetWarning, match="is this the filled sheet"):
+        blank = ce.codings_from_sheet(full, corpus=example_corpus, codebook=example_codebook,
+                                      coder="C")
+    assert coded_nothing_in(blank, example_corpus) == []
 
 
 def test_what_looks_unintended_is_warned(example_corpus, example_codebook):
@@ -1810,12 +1838,16 @@ def test_cli_an_unmarked_double_coding_sheet_enters_reliability(tmp_path, monkey
     monkeypatch.chdir(study)
     (study / "data" / "raw" / "codings_B.csv").unlink()
     assert main(["sheet", "export", "--coder", "C", "--docs", "WWC-04", "--out", "C.xlsx"]) == 0
+    capsys.readouterr()
     assert main(["sheet", "import", "C.xlsx", "--coder", "C", "--out",
                  "data/raw/codings_C.csv"]) == 0
-    out = capsys.readouterr().out
-    assert "the sheet covers 1 interview ('WWC-04'): add it to coder C's interviews in " \
-           "study.yaml's 'double_coded' (C: [WWC-04]; a turn without a mark counts as " \
-           "rated, no code)" in out, out
+    captured = capsys.readouterr()
+    # said once, as what it is: no warning that the sheet may be the blank one
+    assert captured.out == "ok: read C.xlsx: coder C coded nothing in 1 interview " \
+        "('WWC-04'): no marks, no quotes -> data/raw/codings_C.csv; add it to coder C's " \
+        "interviews in study.yaml's 'double_coded' (C: [WWC-04]) and it counts as rated, " \
+        "no code\n", captured.out
+    assert captured.err == "", captured.err
     with (study / "study.yaml").open("a", encoding="utf-8") as fh:
         fh.write("double_coded: {A: all, C: [WWC-04]}\n")
     assert main(["validate"]) == 0, capsys.readouterr().err

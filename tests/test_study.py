@@ -137,6 +137,52 @@ def test_a_notebook_takes_the_study_holding_it_not_the_one_it_runs_in(tmp_path,
     assert ce.load_study().root == outer.resolve()
 
 
+def test_looking_for_a_study_inside_a_study_lists_a_bounded_number_of_folders(tmp_path,
+                                                                              monkeypatch):
+    """A notebook whose file is unknown looks below its study for another one: a study
+    holding a big tree (a data folder of many folders, node_modules, a virtual environment,
+    a link back to the study) costs at most ``NESTED_STUDY_FOLDERS`` listings, nearest
+    first, so a study beside the big tree is still found; installed packages, virtual
+    environments and links to folders are not searched (no loop)."""
+    from citra_eval import study as study_module
+
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    outer = ce.init_study(tmp_path / "outer")
+    for i in range(300):  # depth 3: a walk that lists everything lists these 300
+        (outer / "data" / "scans" / f"p{i:03d}" / "s").mkdir(parents=True)
+    (outer / "data" / "loop").symlink_to(outer, target_is_directory=True)
+    ce.init_study(outer / "web" / "node_modules" / "pkg")
+    (outer / "env").mkdir()
+    (outer / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n", encoding="utf-8")
+    ce.init_study(outer / "env" / "lib" / "bundled")
+    inner = ce.init_study(outer / "zz-inner")  # after data/ in name order
+    listed = []
+    scandir = os.scandir
+
+    def counting(path="."):
+        listed.append(Path(path))
+        return scandir(path)
+
+    monkeypatch.setattr(study_module, "NESTED_STUDY_FOLDERS", 100, raising=False)
+    monkeypatch.chdir(outer)
+    monkeypatch.setattr(os, "scandir", counting)
+    with pytest.raises(ce.InputError, match="holds another study") as exc:
+        ce.notebook_study_root({})
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert inner.name in str(exc.value)
+    assert "node_modules" not in str(exc.value) and "bundled" not in str(exc.value)
+    assert 0 < len(listed) <= 100, len(listed)
+    assert not any("loop" in p.parts or "node_modules" in p.parts for p in listed)
+    # the budget spent before reaching a study: none is seen (the docs say so)
+    shutil.rmtree(inner)
+    monkeypatch.setattr(study_module, "NESTED_STUDY_FOLDERS", 20)
+    ce.init_study(outer / "data" / "scans" / "zz-late")  # depth 3, after p000..p299
+    assert ce.notebook_study_root({}) == outer.resolve()
+    monkeypatch.setattr(study_module, "NESTED_STUDY_FOLDERS", 2000)
+    with pytest.raises(ce.InputError, match="holds another study"):
+        ce.notebook_study_root({})
+
+
 def test_overrides_for_lang_and_seed():
     study = ce.load_study(RSUD, lang="en", seed=7)
     assert (study.settings.lang, study.settings.seed) == ("en", 7)

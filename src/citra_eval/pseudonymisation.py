@@ -28,7 +28,7 @@ import pandas as pd
 from ._files import check_columns_unique, csv_rows, read_text_file, restore_cell, unique_stem
 from ._memos import check_memos, read_memos
 from ._refi import ID_OK
-from ._validation import check_codings, check_corpus
+from ._validation import check_codings, check_corpus, row_name
 from ._yaml import read_yaml_file
 from .autocoding import QUESTION_PREFIX
 from .codebook import Codebook
@@ -97,7 +97,8 @@ class BoundaryWarning(UserWarning):
 
     def describe(self, places: list[str]) -> str:
         """The message, naming the first widened rows by ``places`` (e.g. ``line 4 (INF01
-        at 120)``; at most :data:`NAMED_ROWS` are shown)."""
+        at 120)`` of a file, ``row 2 (index 7, INF01 at 120)`` of a DataFrame; at most
+        :data:`NAMED_ROWS` are shown)."""
         more = len(self.rows) - NAMED_ROWS
         return (f"{len(self.rows)} {self.what}(s) began or ended inside {self.inside}; each now "
                 f"holds all of it: {', '.join(places[:NAMED_ROWS])}"
@@ -486,7 +487,9 @@ def pseudonymise(corpus: Corpus, *, key: Mapping[str, str] | str | os.PathLike,
         being replaced): the shared data could not tell it from the pseudonym. The message
         names the key file and line (when the key is a file) and the transcript and line of
         the occurrence (or its front-matter field, ``a.txt (front matter: informant)``, its
-        coding, ``the codings (line 5: note)``, or its memo, ``the memos (line 3: text)``).
+        coding, ``the codings (line 5: note)``, or its memo, ``the memos (line 3: text)``;
+        a table given as a DataFrame, not read from a file, by position and index label:
+        ``the codings (row 3 (index 12): note)``).
         A memos table :func:`~citra_eval.qdpx.memos.check_memos` refuses, or one naming a
         ``doc_id`` not in ``corpus``.
 
@@ -645,7 +648,7 @@ def _check_pseudonyms_absent(corpus: Corpus, tables: Mapping[str, pd.DataFrame |
         for what, table in tables.items():
             if table is None:
                 continue
-            lines, cols = _file_lines(table), _text_columns(table, what)
+            places, cols = _row_places(table), _text_columns(table, what)
             # the private _source column names the file of each row (several codings files)
             files = (table["_source"].map(lambda f: f"{f} ").tolist()
                      if "_source" in table.columns else [""] * len(table))
@@ -654,7 +657,7 @@ def _check_pseudonyms_absent(corpus: Corpus, tables: Mapping[str, pd.DataFrame |
                     value = table[col].iat[i]
                     m = first_clash(value, rep.find(value)) if isinstance(value, str) else None
                     if m is not None:
-                        yield m, f"the {what}s ({files[i]}line {lines[i]}: {col})"
+                        yield m, f"the {what}s ({files[i]}{places[i]}: {col})"
 
     for m, where in clashes():
         name = by_pseudonym[_norm_name(m.group())]
@@ -854,10 +857,29 @@ def _text_columns(table: pd.DataFrame, what: str) -> list:
     return [c for c in table.columns if c not in _KEPT[what] and not str(c).startswith("_")]
 
 
-def _file_lines(table: pd.DataFrame) -> list[int]:
-    """The file line of each row: the ``_line`` column, else the data row + 1."""
-    return (table["_line"].tolist() if "_line" in table.columns
-            else list(range(2, len(table) + 2)))
+def _row_places(table: pd.DataFrame) -> list[str]:
+    """How a message names each row of ``table``: ``line N`` of the file it was read from
+    (its ``_line`` column, which the command line's readers keep), else, a DataFrame given in
+    memory, its position and index label (``row 0 (index 'b')``, as the package's checks
+    name them), never the line it would have in a CSV file."""
+    if "_line" in table.columns:
+        return [f"line {n}" for n in table["_line"]]
+    return [row_name(table, i) for i in range(len(table))]
+
+
+def _placed(place: str, detail: str) -> str:
+    """A row's ``place`` (:func:`_row_places`) with ``detail`` in its parentheses:
+    ``line 5 (D1 at 9)``, ``row 1 (index 11, D1 at 9)``."""
+    return f"{place[:-1]}, {detail})" if place.endswith(")") else f"{place} ({detail})"
+
+
+def _row_where(table: pd.DataFrame, k: int, path: str | None) -> dict:
+    """Where row ``k`` of ``table`` is, as :class:`Problem`'s ``line`` or ``row``: its file
+    line when it was read from a file (``path``; the ``_line`` column, else the data row +
+    1), else its position and index label."""
+    if "_line" in table.columns:
+        return {"line": int(table["_line"].iat[k])}
+    return {"line": k + 2} if path else {"row": row_name(table, k)}
 
 
 def _spans(table: pd.DataFrame, maps: Mapping[str, _OffsetMap], what: str) -> list[int]:
@@ -889,7 +911,7 @@ def _remap_table(table: pd.DataFrame, maps: Mapping[str, _OffsetMap],
         for col in ("start", "end"):
             out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
     spans = _spans(out, maps, what)
-    widened = _warn_widened(out, spans, maps, inside, what)
+    widened = _warn_widened(out, spans, maps, inside, what, _row_places(table))
     old = out[["start", "end"]].copy()
     for col, move in (("start", _OffsetMap.start), ("end", _OffsetMap.end)):
         values = out[col].tolist()
@@ -923,18 +945,18 @@ def _identity(row: pd.Series) -> str:
 
 
 def _warn_widened(table: pd.DataFrame, spans: list[int], maps: Mapping[str, _OffsetMap],
-                  inside: str, what: str) -> list[int]:
+                  inside: str, what: str, places: list[str]) -> list[int]:
     """Warn about the rows of ``spans`` (offsets before remapping) that a replacement
-    widens; return their positions."""
+    widens, each named by its place (:func:`_row_places` of the table given); return their
+    positions."""
     widened = [i for i in spans
                if maps[table.at[i, "doc_id"]].cuts(int(table.at[i, "start"]))
                or maps[table.at[i, "doc_id"]].cuts(int(table.at[i, "end"]))]
     if not widened:
         return widened
-    lines = _file_lines(table)
-    places = [f"line {lines[i]} ({table.at[i, 'doc_id']} at {table.at[i, 'start']})"
-              for i in widened[:NAMED_ROWS]]
-    warnings.warn(BoundaryWarning(widened, inside, places, what), stacklevel=4)
+    named = [_placed(places[i], f"{table.at[i, 'doc_id']} at {table.at[i, 'start']}")
+             for i in widened[:NAMED_ROWS]]
+    warnings.warn(BoundaryWarning(widened, inside, named, what), stacklevel=4)
     return widened
 
 
@@ -1116,6 +1138,7 @@ def _restore_spans(new: pd.DataFrame, shared: pd.DataFrame, originals: _KeyRows,
     spans, or more rows than the key widened there, keep the widened span, with a
     :class:`BoundaryWarning` naming them (with a key without ``coding-id`` rows: by
     position, also named). Returns the key row found for each row given."""
+    places = _row_places(shared)
     shared = shared.reset_index(drop=True)
     spans: dict[tuple, list[tuple[int, str]]] = {}  # (doc, shared span) -> (row, own span)
     ids: dict[int, str] = {}
@@ -1169,12 +1192,11 @@ def _restore_spans(new: pd.DataFrame, shared: pd.DataFrame, originals: _KeyRows,
                              "the key pseudonymise wrote", path=path)
         new.at[i, "start"], new.at[i, "end"] = os_, oe
     if unsure:
-        lines = _file_lines(shared)
-        places = [f"line {lines[i]} ({shared.at[i, 'doc_id']} at {shared.at[i, 'start']})"
-                  for i in unsure]
+        named = [_placed(places[i], f"{shared.at[i, 'doc_id']} at {shared.at[i, 'start']}")
+                 for i in unsure]
         how = ("they keep the whole name" if by_id
                else "each was given the span of its position in the key's table")
-        warning = BoundaryWarning(unsure, "a pseudonym", places, what)
+        warning = BoundaryWarning(unsure, "a pseudonym", named, what)
         warning.args = (f"{warning.args[0]}; the key holds several {what}s at the same shared "
                         f"span{' with the same code and coder' if by_id else ''}, so which of "
                         f"their own spans is whose is not known: {how}; set their start and "
@@ -1386,14 +1408,14 @@ def _pseudonymised_folder(transcripts: str | os.PathLike) -> _Shared | None:
 
 
 def _unshown(shared: _Shared, found: list, fix: str, path: str | None,
-             line: int | None) -> Problem:
+             line: int | None = None, row: str | None = None) -> Problem:
     """The problem of ``found`` (``(what, pseudonym)`` pairs, first shown): a name the
     pseudonymised corpus no longer holds, shown by its pseudonym, never itself."""
     where, pseudonym = found[0]
     more = f" and {len(found) - 1} more" if len(found) > 1 else ""
     return Problem(path, f"{where}: holds a name {shared.where} no longer {shared.hold} "
                    f"(pseudonymised "
-                   f"as {pseudonym!r}{shared.cause}){more}; {fix}", line)
+                   f"as {pseudonym!r}{shared.cause}){more}; {fix}", line, row=row)
 
 
 def shared_codebook_problem(codebook, path: str | None, shared: _Shared) -> Problem | None:
@@ -1476,7 +1498,7 @@ def shared_memos_problem(memos: pd.DataFrame, path: str | None,
     name = memos["name"].iat[k] if "name" in memos.columns else None
     which = f"memo {name!r}" if isinstance(name, str) and name else "a memo"
     return _unshown(shared, [(f"{which}, {c}", rep) for _, c, rep in found], fix, path,
-                    _file_lines(memos)[k])
+                    **_row_where(memos, k, path))
 
 
 #: The codings' columns of words a person (or an auto-coder) wrote about a coding, which a
@@ -1549,17 +1571,17 @@ def shared_codings_problem(codings: pd.DataFrame, path: str | None, shared: _Sha
     row = codings.iloc[k]
     which = (f"coding {k + 1} ({row['doc_id']}, code {row['code']!r}, coder "
              f"{str(row['coder'])!r}), {col}")
-    line = _file_lines(codings)[k] if path or "_line" in codings.columns else None
+    where = _row_where(codings, k, path)
     fix = shared.fix("codings", "--codings", path, "codings/", "read_codings")
     if shared.names is not None:
         fix = f"replace the name with its pseudonym, or {fix}"
-        return _unshown(shared, [(which, rep) for *_, rep in found], fix, path, line)
+        return _unshown(shared, [(which, rep) for *_, rep in found], fix, path, **where)
     more = f" and {len(found) - 1} more" if len(found) > 1 else ""
     return Problem(path, f"{which}: {shared.where} are pseudonymised ({shared.report}) but "
                    f"this text is not one pseudonymise wrote ({shared.folder / 'codings'}) "
                    f"and may hold a name they no longer do{more}; {fix}, or write the report "
                    "with the names (pseudonymise --with-originals, kept private) so the "
-                   "check can look for them", line)
+                   "check can look for them", **where)
 
 
 def transcript_folders(corpus: Corpus) -> list[str]:

@@ -117,7 +117,8 @@ CSV_DOCUMENTS_HEADER = "interviews:"
 
 class SheetWarning(UserWarning):
     """A filled coding sheet was read, but something in it looks unintended (no marks at
-    all, notes that no coding keeps, no quotes file beside a CSV sheet)."""
+    all in a sheet of every interview, notes that no coding keeps, no quotes file beside a
+    CSV sheet)."""
 
 
 @dataclass(frozen=True)
@@ -902,6 +903,20 @@ def _note_column(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.set_axis(cols, axis=1)
 
 
+def coded_nothing_in(codings: pd.DataFrame, corpus: Corpus) -> list[str]:
+    """The interviews a coder read and coded nothing in, by the codings
+    :func:`codings_from_sheet` read from their sheet: those the sheet covers
+    (``attrs["documents"]``, in corpus order) when it holds no coding and was made for some
+    of the interviews (``coding_sheet(documents=...)``, ``sheet export --docs`` or
+    ``--suggested``); else ``[]``. An unmarked sheet of every interview is more likely the
+    blank one than a coder who found nothing to code anywhere. Declared in ``study.yaml``'s
+    ``double_coded``, such interviews count as rated, no code."""
+    covered = list(codings.attrs.get("documents") or [])
+    if len(codings) or not covered or set(covered) >= set(corpus.doc_ids):
+        return []
+    return covered
+
+
 def _blank(v: Any) -> bool:
     return _missing(v) or (isinstance(v, str) and not v.strip())
 
@@ -934,9 +949,11 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
         whole turn when words are added to it), a quote exactly the characters found
         (``note``: the quote's note; ``whole_turn``: ``"false"``). Rows in document order, then by
         position and codebook order; a coding given twice (a mark and a quote of the whole
-        turn) appears once. No marks and no quotes give an empty table.
-        ``attrs["documents"]``: the interviews the sheet covers (``sheet.documents`` and
-        those its rows name), in corpus order.
+        turn) appears once. No marks and no quotes give an empty table: the coder coded
+        nothing in the interviews the sheet was made for, when it was made for some of
+        them (:func:`coded_nothing_in`), else a :class:`SheetWarning` asks whether this is
+        the filled sheet. ``attrs["documents"]``: the interviews the sheet covers
+        (``sheet.documents`` and those its rows name), in corpus order.
 
     Raises
     ------
@@ -993,10 +1010,11 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
     columns = [*CODING_COLUMNS, "text", "evidence", "note", WHOLE_TURN]
     out = pd.DataFrame(rows, columns=[*columns, "_rank", "_cell"])
     if out.empty:
-        warnings.warn(f"{shown}: no marks and no quotes, so no codings: is this the filled "
-                      "sheet?", SheetWarning, stacklevel=2)
         out = out.astype({"segment_id": "int64", "start": "int64", "end": "int64"})[columns]
         out.attrs["documents"] = reader.covered()
+        if not coded_nothing_in(out, corpus):
+            warnings.warn(f"{shown}: no marks and no quotes, so no codings: is this the "
+                          "filled sheet?", SheetWarning, stacklevel=2)
         return out
     doc_order = {d: i for i, d in enumerate(corpus.doc_ids)}
     out = out.assign(_doc=out["doc_id"].map(doc_order))

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import unicodedata
 import warnings
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -93,6 +94,7 @@ __all__ = [
     "DEFAULT_PATHS",
     "EXAMPLE_CONTENT",
     "NESTED_STUDY_DEPTH",
+    "NESTED_STUDY_FOLDERS",
     "NOTEBOOK_FILE_NAMES",
     "STUDY_FILE",
     "STUDY_KEYS",
@@ -509,6 +511,15 @@ def find_study_root(start: str | os.PathLike | None = None) -> Path:
 
 #: How many folders deep below a study :func:`notebook_study_root` looks for another study.
 NESTED_STUDY_DEPTH = 3
+#: How many folders :func:`notebook_study_root` lists at most, in all, looking for another
+#: study below a study (nearest first): a study holding a big tree (a data folder of thousands
+#: of folders, a home folder) costs a bounded time on every ``load_study`` in a notebook.
+NESTED_STUDY_FOLDERS = 2000
+#: Folders never searched for another study, besides hidden ones and Python environments:
+#: caches and installed packages.
+_NOT_SEARCHED = frozenset({"__pycache__", "node_modules", "site-packages"})
+#: What a Python environment (venv, virtualenv, conda) holds, whatever its folder's name.
+_ENVIRONMENT_MARKS = frozenset({"pyvenv.cfg", "conda-meta"})
 #: The variables a notebook's front end sets to the notebook's file, most specific first:
 #: papermill ``--inject-input-path`` (a parameter; relative to where papermill was called) and
 #: VS Code (the kernel's namespace); JupyterLab and Jupyter Notebook 7 set the environment
@@ -549,19 +560,41 @@ def _notebook_file(namespace: Mapping) -> Path | None:
     return None
 
 
+def _listing(folder: Path) -> tuple[set[str], set[str]]:
+    """The names of the files and of the folders in ``folder``, one listing; a link to a
+    folder is neither (never followed: no loop); an unreadable folder holds nothing."""
+    files: set[str] = set()
+    folders: set[str] = set()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(entry.name)
+                elif entry.is_file():
+                    files.add(entry.name)
+    return files, folders
+
+
 def _studies_below(root: Path) -> list[Path]:
     """Studies with notebooks (``study.yaml`` and ``notebooks/*.ipynb``) in folders below
-    ``root``, at most :data:`NESTED_STUDY_DEPTH` deep; hidden folders, caches and installed
-    packages are not searched."""
+    ``root``, at most :data:`NESTED_STUDY_DEPTH` deep, breadth first (the nearest first),
+    listing at most :data:`NESTED_STUDY_FOLDERS` folders in all; hidden folders, caches,
+    installed packages, Python environments and links to folders are not searched. The
+    first four found at most (a message names three)."""
     found: list[Path] = []
-    skip = {"__pycache__", "node_modules", "site-packages"}
-    for folder, subfolders, files in os.walk(root):
-        here = Path(folder)
-        depth = len(here.relative_to(root).parts)
-        if depth and STUDY_FILE in files and any((here / "notebooks").glob("*.ipynb")):
-            found.append(here)
-        subfolders[:] = [] if depth >= NESTED_STUDY_DEPTH else sorted(
-            d for d in subfolders if not d.startswith(".") and d not in skip)
+    budget = NESTED_STUDY_FOLDERS
+    queue = deque([(root, 0)])
+    while queue and budget > 0 and len(found) < 4:
+        here, depth = queue.popleft()
+        files, folders = _listing(here)
+        budget -= 1
+        if depth and STUDY_FILE in files and "notebooks" in folders and budget > 0:
+            budget -= 1
+            if any(n.endswith(".ipynb") for n in _listing(here / "notebooks")[0]):
+                found.append(here)
+        if depth < NESTED_STUDY_DEPTH and not _ENVIRONMENT_MARKS & (files | folders):
+            queue.extend((here / d, depth + 1) for d in sorted(folders)
+                         if not d.startswith(".") and d not in _NOT_SEARCHED)
     return found
 
 
@@ -596,8 +629,11 @@ def notebook_study_root(namespace: Mapping | None = None) -> Path:
     it nothing: it knows only its working folder, which papermill takes from where it is
     called (``--cwd``), not from the notebook. ``citra-eval reproduce`` passes
     ``study_root`` itself. Other studies are looked for :data:`NESTED_STUDY_DEPTH` folders
-    deep, not in hidden folders, caches or installed packages; a ``study.yaml`` without a
-    ``notebooks/`` folder of notebooks (test data, templates) is not one.
+    deep, nearest first, in at most :data:`NESTED_STUDY_FOLDERS` folders (so a study holding
+    a big tree is not slowed down on every ``load_study``; a study further away than that is
+    not seen, as one deeper than :data:`NESTED_STUDY_DEPTH` is not), not in hidden folders,
+    caches, installed packages, Python environments or links to folders; a ``study.yaml``
+    without a ``notebooks/`` folder of notebooks (test data, templates) is not one.
 
     Examples
     --------

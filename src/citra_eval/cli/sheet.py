@@ -17,6 +17,7 @@ from ..errors import InputError, closest
 from ..intercoder import CONSENSUS_CODER
 from ..sheets import (
     SheetWarning,
+    coded_nothing_in,
     coding_sheet,
     csv_sheet_files,
     read_coding_sheet,
@@ -244,10 +245,16 @@ def _import(args: argparse.Namespace, out: Path) -> int:
     write_codings(codings[[c for c in codings.columns if c != "evidence"]], out,
                   corpus=corpus)
     n_turns = codings[["doc_id", "segment_id"]].drop_duplicates().shape[0]
-    part = _coverage_advice(codings.attrs.get("documents") or [], corpus, args.coder)
-    print(f"ok: read {args.file}: {counted(len(codings), 'coding')} of "
-          f"{counted(n_turns, 'turn')} by coder "
-          f"{args.coder} -> {args.out}{part}")
+    nothing = coded_nothing_in(codings, corpus)
+    if nothing:  # said once, as what it is: rated, no code (declared)
+        print(f"ok: read {args.file}: coder {args.coder} coded nothing in "
+              f"{counted(len(nothing), 'interview')} ({listed(nothing)}): no marks, no "
+              f"quotes -> {args.out}; {_declaration(nothing, corpus, args.coder)}) and "
+              f"{'it counts' if len(nothing) == 1 else 'they count'} as rated, no code")
+    else:
+        part = _coverage_advice(codings.attrs.get("documents") or [], corpus, args.coder)
+        print(f"ok: read {args.file}: {counted(len(codings), 'coding')} of "
+              f"{counted(n_turns, 'turn')} by coder {args.coder} -> {args.out}{part}")
     for w in caught:
         if issubclass(w.category, SheetWarning):
             print(f"warning: {w.message}", file=sys.stderr)
@@ -263,13 +270,19 @@ def _coverage_advice(covered: list[str], corpus, coder: str) -> str:
     if not covered:
         return ""
     whole = set(covered) == set(corpus.doc_ids)
-    how = "all" if whole else (f"[{', '.join(covered)}]" if len(covered) <= 10
-                               else "[<these doc ids>]")
     return (f"; the sheet covers {'all ' if whole and len(covered) > 1 else ''}"
-            f"{counted(len(covered), 'interview')} ({listed(covered)}): add "
-            f"{'it' if len(covered) == 1 else 'them'} to coder {coder}'s interviews in "
-            f"study.yaml's 'double_coded' ({coder}: {how}; a turn without a mark counts as "
-            "rated, no code)")
+            f"{counted(len(covered), 'interview')} ({listed(covered)}): "
+            f"{_declaration(covered, corpus, coder)}; a turn without a mark counts as rated, "
+            "no code)")
+
+
+def _declaration(covered: list[str], corpus, coder: str) -> str:
+    """How to declare ``covered`` as ``coder``'s in study.yaml's ``double_coded`` (a full
+    sheet as ``all``), without the closing parenthesis."""
+    how = "all" if set(covered) == set(corpus.doc_ids) else (
+        f"[{', '.join(covered)}]" if len(covered) <= 10 else "[<these doc ids>]")
+    return (f"add {'it' if len(covered) == 1 else 'them'} to coder {coder}'s interviews in "
+            f"study.yaml's 'double_coded' ({coder}: {how}")
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
