@@ -378,6 +378,24 @@ def test_a_doc_id_in_another_letter_case_gets_a_did_you_mean(corpus):
         assert "did you mean" not in second
 
 
+def test_a_doc_id_one_typo_away_gets_a_did_you_mean(corpus):
+    """Session 17: the unknown doc_id's hint goes through ``errors.closest``, so a typo
+    ('INF3' or 'INF_03' for 'INF03') gets "did you mean" too, without the case note; another
+    number ('INF04') is another document and gets no guess, and an id in another case keeps
+    the note that ids are case-sensitive."""
+    s, e = span(corpus, 2)
+    ids = ["INF3", "INF_03", "INF04", "inf03"]
+    frame = pd.DataFrame([(d, 2, s, e, "kerja_sama", "A") for d in ids],
+                         columns=ce.CODING_COLUMNS)
+    with pytest.raises(ce.InputError) as info:
+        ce.validate_codings(frame, corpus=corpus)
+    three, under, other, case = (p.message for p in info.value.problems)
+    for typo in (three, under):
+        assert typo.endswith(": no transcript has this id (did you mean 'INF03'?)"), typo
+    assert "did you mean" not in other
+    assert "did you mean 'INF03'? document ids are case-sensitive" in case
+
+
 def test_rows_of_a_dataframe_are_named_by_position_and_index_label(corpus, codebook):
     """Sixteenth session: a DataFrame's row was '<input>:N', N = position + 2 (the line it
     would have in a CSV), neither its position nor its index label; now both are named

@@ -1063,12 +1063,17 @@ def test_a_binary_source_names_the_encoding_not_the_speakers(tmp_path):
     assert "NUL" in message and "UTF-8" in message and "--turns none" not in message
 
 
-def test_a_windows_1252_text_is_named_and_the_fix_said(tmp_path):
+@pytest.mark.parametrize("mark", [b"", b"\xef\xbb\xbf"])
+def test_a_windows_1252_text_is_named_and_the_fix_said(tmp_path, mark):
+    """Session 17: behind a UTF-8 byte-order mark the byte named was the mark's last
+    (0xbf), at an offset counted without the mark; now the first byte that is no UTF-8."""
     text = "Interviewer: Caf\u00e9?\nInformant: Tr\u00e8s bien. We meet journalists.\n"
     with pytest.raises(ce.InputError) as err:
-        ce.read_qdpx(_encoded_project(tmp_path, text.encode("cp1252"), text))
+        ce.read_qdpx(_encoded_project(tmp_path, mark + text.encode("cp1252"), text))
     message = str(err.value)
-    assert "not valid UTF-8" in message and "Windows-1252" in message
+    at = len(mark) + text.index("\u00e9")
+    assert f"not valid UTF-8 (byte 0xe9 at offset {at}); it is probably Windows-1252 " \
+           "(Latin-1) text, where 0xe9 is '\u00e9'" in message, message
     assert "save it as UTF-8" in message and "export the project again" in message
 
 

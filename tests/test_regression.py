@@ -1299,6 +1299,37 @@ def test_ttest_groups_notes_and_warns_about_a_group_below_the_minimum_size():
     pd.testing.assert_frame_equal(res.drop(columns="note"), quiet.drop(columns="note"))
 
 
+def test_the_small_group_note_and_warning_word_for_word():
+    """Session 17 (one helper for the small groups' note and warning): the texts pinned, and
+    the warning points at the caller's line."""
+    d = _two_small()
+    d = d.assign(g=d["g"].replace({"B": "D"})).iloc[list(range(27)) + list(range(29, 60))]
+    note = ("group 'A' has 27 respondents, group 'C' has 2 respondents (fewer than 28): its p "
+            "values rest on large-sample approximations; read them as exploratory")
+    tail = (" with a value of 'y', fewer than 28 (min_group_size): its p values rest on "
+            "large-sample approximations that so small a group does not support; read them as "
+            "exploratory, or merge the group into another")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = ce.compare_groups(d, dv="y", between="g", min_group_size=28)
+    (w,) = [w for w in caught if issubclass(w.category, ce.ModelWarning)]
+    assert str(w.message) == ("compare_groups: group 'A' of 'g' has 27 respondents, group "
+                              "'C' of 'g' has 2 respondents" + tail)
+    assert w.filename == __file__
+    by = res.set_index(["test", "group_a", "group_b"])["note"]
+    assert by[("kruskal_wallis", np.nan, np.nan)] == note
+    assert by[("games_howell", "A", "D")] == ("group 'A' has 27 respondents (fewer than 28): "
+                                              "its p values rest on large-sample "
+                                              "approximations; read them as exploratory")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = ce.ttest_groups(d, dv="y", between="g", groups=["A", "C"], min_group_size=28)
+    (w,) = [w for w in caught if issubclass(w.category, ce.ModelWarning)]
+    assert str(w.message) == ("ttest_groups: group 'A' of 'g' has 27 respondents, group "
+                              "'C' of 'g' has 2 respondents" + tail)
+    assert w.filename == __file__ and res["note"].iloc[0] == note
+
+
 def test_ttest_groups_with_a_one_respondent_group_is_an_input_error():
     """Quant repro 6: a plain ValueError, not InputError, for wrong data."""
     d = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0, 5.0], "g": list("aaaab")})

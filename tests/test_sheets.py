@@ -1084,7 +1084,7 @@ def test_csv_sheet_in_windows_1252_with_accents_gets_the_excel_advice_at_once(tm
         ce.read_coding_sheet(tmp_path / "s.csv", corpus=corpus, codebook=book, coder="A")
     (problem,) = info.value.problems
     assert (problem.path, problem.line) == (str(path), line)
-    assert "probably Windows-1252" in problem.message and "0xe9" in problem.message
+    assert "probably Windows-1252 (byte 0xe9 is '\u00e9' there)" in problem.message
     for said in ("'CSV (Comma delimited)'", "'CSV UTF-8 (Comma delimited)'", "emoji", "'?'",
                  ".xlsx"):
         assert said in problem.message, (said, problem.message)

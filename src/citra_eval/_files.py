@@ -105,6 +105,18 @@ def check_text_bytes(data: bytes, path: str | os.PathLike | None = None, *,
         pos = end if end > pos else pos + step
 
 
+def windows_1252_hint(data: bytes, error: UnicodeDecodeError) -> str:
+    """``"0xe9 is 'é'"``: the byte at which ``data`` is no UTF-8 (``error``, raised decoding
+    ``data``) as Windows-1252 reads it, when all of ``data`` reads as Windows-1252 (as Excel
+    saves 'CSV (Comma delimited)' and older Windows editors save text); else ``""``."""
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return ""  # undefined in Windows-1252 too: some other encoding
+    byte = data[error.start]
+    return f"0x{byte:02x} is {bytes([byte]).decode('cp1252')!r}"
+
+
 def decode_utf8(data: bytes, path: str | os.PathLike | None = None, *,
                 allow_empty: bool = False, normalise: bool = True) -> str:
     """Decode ``data`` as UTF-8 with clear errors for empty, binary or mis-encoded input

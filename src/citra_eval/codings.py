@@ -14,6 +14,7 @@ no longer at its offsets is reported as drifted (:func:`citra_eval.reanchor` mov
 
 from __future__ import annotations
 
+import functools
 import os
 import unicodedata
 import warnings
@@ -815,12 +816,41 @@ def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
 
 
 def _unknown_doc(doc_id: str, doc_ids: Iterable[str]) -> str:
-    """The message for a coding's unknown ``doc_id``: "did you mean" the one id that differs
-    from it only in letter case (document ids are told apart by case, so only then)."""
-    alike = [d for d in doc_ids if str(d).casefold() == str(doc_id).casefold()]
-    hint = (f" (did you mean {alike[0]!r}? document ids are case-sensitive: write it as the "
-            "transcript's front matter has it)" if len(alike) == 1 else "")
-    return f"unknown doc_id {doc_id!r}: no transcript has this id{hint}"
+    """The message for a coding's unknown ``doc_id``, with "did you mean" the id
+    :func:`~citra_eval.errors.closest` finds when it differs only in letter case (then with
+    the note that ids are case-sensitive) or by one typo (:func:`_one_typo`)."""
+    return _doc_hint(doc_id, tuple(map(str, doc_ids)))
+
+
+@functools.lru_cache(maxsize=256)
+def _doc_hint(doc_id: str, doc_ids: tuple[str, ...]) -> str:
+    """:func:`_unknown_doc`, once per id (a table may name one unknown id on many rows)."""
+    word = str(doc_id)
+    hint = closest(word, doc_ids)
+    if hint is not None and hint.casefold() == word.casefold():
+        did = (f" (did you mean {hint!r}? document ids are case-sensitive: write it as the "
+               "transcript's front matter has it)")
+    elif hint is not None and _one_typo(word, hint):
+        did = f" (did you mean {hint!r}?)"
+    else:
+        did = ""
+    return f"unknown doc_id {doc_id!r}: no transcript has this id{did}"
+
+
+def _one_typo(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one typo: a character left out or added, two
+    neighbours swapped, or one written for another; a digit for a digit is not a typo but
+    another number ('INF04' is another interview than 'INF03')."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    head = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                min(len(a), len(b)))
+    if len(a) != len(b):
+        short, long_ = sorted((a, b), key=len)
+        return short[head:] == long_[head + 1:]
+    if a[head + 1:] == b[head + 1:]:
+        return not (a[head].isdigit() and b[head].isdigit())
+    return a[head:head + 2] == b[head:head + 2][::-1] and a[head + 2:] == b[head + 2:]
 
 
 #: The Python route of the drift messages' 'citra-eval reanchor'.

@@ -124,28 +124,21 @@ def _left_out(frame: pd.DataFrame, columns: Sequence[str], *, noun: str = "row",
     return f"{head}: {', '.join(counts)}"
 
 
-def _small_groups(sizes: pd.Series, minimum: int) -> dict:
-    """The groups of ``sizes`` (respondents per group) with fewer than ``minimum``."""
-    return {_py(g): int(n) for g, n in sizes.items() if 0 < n < minimum}
-
-
-def _small_note(small: dict, minimum: int) -> str:
-    """The ``note`` for the groups of ``small`` (label: size) below ``minimum``."""
+def _small_groups(sizes: pd.Series, minimum: int, between: str, dv: str) -> tuple[str, str]:
+    """The ``note`` and the warning (after ``"<function>: "``) on the groups of ``sizes``
+    (respondents per group of ``between`` with a value of ``dv``) that have fewer than
+    ``minimum``: ``("", "")`` when none has."""
+    small = [(f"group {_py(g)!r}", f"has {counted(int(n), 'respondent')}")
+             for g, n in sizes.items() if 0 < n < minimum]
     if not small:
-        return ""
-    return (", ".join(f"group {g!r} has {counted(n, 'respondent')}" for g, n in small.items())
-            + f" (fewer than {minimum}): its p values rest on large-sample approximations; "
-            "read them as exploratory")
-
-
-def _warn_small(small: dict, minimum: int, what: str, between: str, dv: str) -> None:
-    if small:
-        groups = ", ".join(f"group {g!r} of {between!r} has {counted(n, 'respondent')}"
-                           for g, n in small.items())
-        warnings.warn(f"{what}: {groups} with a value of {dv!r}, fewer than {minimum} "
-                      "(min_group_size): its p values rest on large-sample approximations "
-                      "that so small a group does not support; read them as exploratory, or "
-                      "merge the group into another", ModelWarning, stacklevel=3)
+        return "", ""
+    note = (", ".join(f"{g} {has}" for g, has in small) + f" (fewer than {minimum}): its p "
+            "values rest on large-sample approximations; read them as exploratory")
+    warning = (", ".join(f"{g} of {between!r} {has}" for g, has in small)
+               + f" with a value of {dv!r}, fewer than {minimum} (min_group_size): its p "
+               "values rest on large-sample approximations that so small a group does not "
+               "support; read them as exploratory, or merge the group into another")
+    return note, warning
 
 
 # --------------------------------------------------------------------------- descriptives
@@ -354,10 +347,11 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str,
         welch = pd.Series({"F": np.nan, "ddof1": np.nan, "ddof2": np.nan, "p_unc": np.nan,
                            "np2": np.nan})
         gh = pd.DataFrame(columns=["A", "B"])
-    small = _small_groups(all_sizes, min_group_size)
-    _warn_small(small, min_group_size, "compare_groups", between, dv)
-    used = {g: n for g, n in small.items() if str(g) in size_of}
-    note = "; ".join(notes + [x for x in (_small_note(used, min_group_size), dropped) if x])
+    small_note, warning = _small_groups(all_sizes, min_group_size, between, dv)
+    if warning:
+        warnings.warn(f"compare_groups: {warning}", ModelWarning, stacklevel=2)
+    used = _small_groups(sizes, min_group_size, between, dv)[0]
+    note = "; ".join(notes + [x for x in (used, dropped) if x])
     if ranks[dv].nunique() > 1:
         kw = pg.kruskal(data=ranks, dv=dv, between=between).iloc[0]
         kw_note = ""
@@ -373,15 +367,14 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str,
          "statistic": float(kw["H"]), "df1": float(kw["ddof1"]), "df2": np.nan,
          "p_value": float(kw["p_unc"]), "effect_size": float(kw["H"]) / (len(ranks) - 1),
          "effect_type": "epsilon2", "n": len(ranks),
-         "note": "; ".join(x for x in (kw_note, _small_note(small, min_group_size), dropped)
-                           if x)},
+         "note": "; ".join(x for x in (kw_note, small_note, dropped) if x)},
     ]
     base = "; ".join(notes)  # a pair's note: the groups left out, its own small groups
     for _, r in gh.iterrows():
         a, b = str(r["A"]), str(r["B"])
-        pair = {g: n for g, n in small.items() if str(g) in (a, b)}
-        pair_note = "; ".join(x for x in (base, _small_note(pair, min_group_size), dropped)
-                              if x)
+        pair = _small_groups(all_sizes[[str(g) in (a, b) for g in all_sizes.index]],
+                             min_group_size, between, dv)[0]
+        pair_note = "; ".join(x for x in (base, pair, dropped) if x)
         rows.append({"test": "games_howell", "group_a": _py(label[a]), "group_b": _py(label[b]),
                      "estimate": float(r["diff"]), "statistic": float(r["T"]),
                      "df1": float(r["df"]), "df2": np.nan, "p_value": float(r["pval"]),
@@ -561,8 +554,10 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
                              f"{counted(len(x), 'value')} of {dv!r}; a t test needs at least "
                              "two in each group (a variance to estimate): merge the group "
                              "into another, or compare other groups")
-    small = _small_groups(pd.Series([len(a), len(b)], index=list(groups)), min_group_size)
-    _warn_small(small, min_group_size, "ttest_groups", between, dv)
+    small_note, warning = _small_groups(pd.Series([len(a), len(b)], index=list(groups)),
+                                        min_group_size, between, dv)
+    if warning:
+        warnings.warn(f"ttest_groups: {warning}", ModelWarning, stacklevel=2)
     if a.var() == 0 and b.var() == 0:
         raise InputError(f"{dv!r} has no variance within either group ({groups[0]!r}: all "
                          f"{a[0]:g}, {groups[1]!r}: all {b[0]:g}): the t statistic and Cohen's "
@@ -595,7 +590,7 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
         "ci_low": float(lo), "ci_high": float(hi),
         "cohen_d": float(pg.compute_effsize(a, b, eftype="cohen")),
         "hedges_g": float(pg.compute_effsize(a, b, eftype="hedges")),
-        "note": _small_note(small, min_group_size)}])
+        "note": small_note}])
 
 
 def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = None,

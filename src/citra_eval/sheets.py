@@ -45,6 +45,7 @@ from ._files import (
     read_file_bytes,
     read_text_file,
     save_workbook,
+    windows_1252_hint,
     write_csv,
     xml_safe,
 )
@@ -817,18 +818,13 @@ def _read_sheet_text(path: Path, *, allow_empty: bool = False) -> str:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        try:
-            data.decode("cp1252")
-        except UnicodeDecodeError:
-            pass  # undefined in Windows-1252 too: the general message below
-        else:
-            byte = data[exc.start]
+        if hint := windows_1252_hint(data, exc):  # else the general message below
             raise InputError(
-                f"not UTF-8 but probably Windows-1252 (byte 0x{byte:02x} is "
-                f"{bytes([byte]).decode('cp1252')!r} there), as Excel saves a sheet as 'CSV "
-                "(Comma delimited)', turning emoji and any character Windows-1252 lacks into "
-                "'?'; save it again as 'CSV UTF-8 (Comma delimited)' (File > Save As); if "
-                "its turns held emoji, they stay '?' (the import then names those turns): "
+                f"not UTF-8 but probably Windows-1252 (byte {hint} there), as Excel saves a "
+                "sheet as 'CSV (Comma delimited)', turning emoji and any character "
+                "Windows-1252 lacks into '?'; save it again as 'CSV UTF-8 (Comma "
+                "delimited)' (File > Save As); if its turns held emoji, they stay '?' (the "
+                "import then names those turns): "
                 "export a new sheet and copy this one's marks, quotes and notes into it, or "
                 "code in the .xlsx workbook", path=os.fspath(path),
                 line=data[:exc.start].count(b"\n") + 1) from None

@@ -24,7 +24,7 @@ import tempfile
 import unicodedata
 import warnings
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -1654,6 +1654,21 @@ def _no_predictors(settings: StudySettings, instrument: Instrument) -> str:
             "instrument (with 'role: strategy')")
 
 
+def declared_without_codings(settings: StudySettings, coders: Iterable[str], *,
+                             silent: Iterable[str] = ()) -> list[Problem]:
+    """A problem (at its line of study.yaml) for each coder ``double_coded`` declares who is
+    not among ``coders`` (those with codings) nor among ``silent`` (a header-only
+    ``codings_<coder>.csv``: read, nothing coded); ``validate`` and ``agree`` refuse them."""
+    spath = shown_path(settings.path)
+    line = settings.lines.get
+    coders, silent = sorted(set(coders)), set(silent)
+    return [Problem(spath, f"'double_coded': coder {coder!r} has no codings"
+                    + did_you_mean(coder, coders, f" (the codings have {', '.join(coders)})")
+                    + NO_CODINGS_FIX, line(f"double_coded:{coder}", line("double_coded")))
+            for coder in settings.double_coded or {} if coder not in coders
+            and coder not in silent]
+
+
 def _check_double_coded(settings: StudySettings, corpus: Corpus | None, codings: pd.DataFrame,
                         problems: list[Problem], *, codings_read: bool = True,
                         silent: set[str] | frozenset = frozenset()) -> None:
@@ -1666,13 +1681,8 @@ def _check_double_coded(settings: StudySettings, corpus: Corpus | None, codings:
     declared = settings.double_coded or {}
     line = settings.lines.get
     coders = sorted(codings["coder"].astype(str).unique()) if len(codings) else []
-    for coder in declared:
-        if coders and coder not in coders and coder not in silent and codings_read:
-            problems.append(Problem(
-                spath, f"'double_coded': coder {coder!r} has no codings"
-                + did_you_mean(coder, coders, f" (the codings have {', '.join(coders)})")
-                + NO_CODINGS_FIX,
-                line(f"double_coded:{coder}", line("double_coded"))))
+    if coders and codings_read:
+        problems.extend(declared_without_codings(settings, coders, silent=silent))
     missing = [c for c in coders if c not in declared]
     if missing:
         problems.append(Problem(

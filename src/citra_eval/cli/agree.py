@@ -29,9 +29,9 @@ from ..intercoder import (
 from ..outputs import notes_from_warnings, write_table
 from ..study import (
     DEFAULT_PATHS,
-    NO_CODINGS_FIX,
     consensus_file_problem,
     declared_empty_coder,
+    declared_without_codings,
     drop_unknown_codes,
     shown_path,
 )
@@ -194,7 +194,7 @@ def _run_agree(args: argparse.Namespace) -> int:
     roles = None if args.roles == ["all"] else args.roles
     where = " ".join(args.codings)
     from_yaml = isinstance(coverage, dict) and coverage_file is None
-    silent = _declared_without_codings(args.codings, codings, corpus, study) if from_yaml \
+    silent = _silent_declared_coders(args.codings, codings, corpus, study) if from_yaml \
         else []
     if args.coders is None:
         _check_two_coders(codings, where, study if inside_study(
@@ -270,23 +270,16 @@ def _codings_pattern_of(study, path: str) -> str | None:
     return None
 
 
-def _declared_without_codings(paths: list[str], codings: pd.DataFrame, corpus,
+def _silent_declared_coders(paths: list[str], codings: pd.DataFrame, corpus,
                               study) -> list[str]:
     """The coders study.yaml's ``double_coded`` names who have no codings row but a
     header-only ``codings_<coder>.csv`` (they read their interviews, coded nothing: each
     rates them with no code); any other declared coder without codings is refused there, as
-    ``validate`` refuses it."""
-    declared = study.double_coded or {}
-    have = set(codings["coder"].astype(str))
+    ``validate`` refuses it (:func:`~citra_eval.study.declared_without_codings`)."""
     silent = {c for path in paths if Path(path).name.lower().startswith("codings_")
               for c in declared_empty_coder(path, read_codings(path, corpus=corpus),
-                                            declared)}
-    line = study.lines.get
-    problems = [Problem(shown_path(study.path), f"'double_coded': coder {coder!r} has no "
-                        f"codings (the codings have {', '.join(sorted(have))})"
-                        + NO_CODINGS_FIX,
-                        line(f"double_coded:{coder}", line("double_coded")))
-                for coder in declared if coder not in have and coder not in silent]
+                                            study.double_coded)}
+    problems = declared_without_codings(study, codings["coder"].astype(str), silent=silent)
     if problems:
         raise InputError(problems=problems)
     return sorted(silent)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import codecs
 import json
 import os
 import re
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .._dates import parse_date
-from .._files import unique_stem
+from .._files import unique_stem, windows_1252_hint
 from .._refi import (
     DATETIME_RE,
     ID_OK,
@@ -132,19 +133,15 @@ def _decode_text(data: bytes, what: str, path: str) -> tuple[str, str | None]:
         raise InputError(f"{what} line {line}: this is a binary file, not UTF-8 text (it "
                          "holds NUL bytes), or text in another encoding such as UTF-32; "
                          f"{_REEXPORT}", path=path)
+    mark = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    body = data[mark:]
     try:
-        return data.decode("utf-8-sig"), None
+        return body.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        byte = data[exc.start]
-        likely = ""
-        try:
-            data.decode("cp1252")
-            likely = (f"; it is probably Windows-1252 (Latin-1) text, where 0x{byte:02x} is "
-                      f"{bytes([byte]).decode('cp1252')!r}")
-        except UnicodeDecodeError:
-            pass
-        raise InputError(f"{what} is not valid UTF-8 (byte 0x{byte:02x} at offset "
-                         f"{exc.start}){likely}: {_REEXPORT}", path=path) from None
+        hint = windows_1252_hint(body, exc)
+        likely = f"; it is probably Windows-1252 (Latin-1) text, where {hint}" if hint else ""
+        raise InputError(f"{what} is not valid UTF-8 (byte 0x{body[exc.start]:02x} at offset "
+                         f"{mark + exc.start}){likely}: {_REEXPORT}", path=path) from None
 
 
 #: Items REFI-QDA identifies by GUID (codes are checked with the codebook): where they are,
