@@ -1943,3 +1943,64 @@ def test_selections_of_many_codings_keep_the_bytes_of_the_former_writer(corpus, 
     for positions, (digest, size) in recorded.items():
         qde = _qde(qdpx_bytes(corpus, codebook, codings, positions=positions, users=users))
         assert (hashlib.sha256(qde).hexdigest(), len(qde)) == (digest, size), positions
+
+
+# ------------------------------------------------------------- an import never destroys files
+
+def _hand_made_study(folder: Path) -> dict[Path, bytes]:
+    """A folder of a researcher's own transcript, codebook and codings (no study.yaml): the
+    names an import writes, but not files it wrote."""
+    import shutil
+
+    (folder / "transcripts").mkdir(parents=True)
+    shutil.copy(Path(ce.example_path("transcripts")) / "INF01.txt", folder / "transcripts")
+    shutil.copy(ce.example_path("codebook"), folder / "codebook.yaml")
+    shutil.copy(ce.example_path("codings_A"), folder / "codings.csv")
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_cli_import_refuses_to_replace_files_of_the_folder_without_force(tmp_path, cli):
+    """Files under the names the import writes (transcripts/INF01.txt, codings.csv,
+    codebook.yaml) may be the user's own: replaced or deleted only with --force, which then
+    says what it replaced."""
+    out = tmp_path / "mystudy"
+    before = _hand_made_study(out)
+    project = refdata_path("refi-qda", "atlasti-target-project.qdpx")
+    r = cli("qdpx", "import", str(project), "--out", str(out))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"error: {out}: "), r.stderr
+    assert "transcripts/INF01.txt" in r.stderr and "codings.csv" in r.stderr
+    assert "--force" in r.stderr and "empty" in r.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    r = cli("qdpx", "import", str(project), "--out", str(out), "--force")
+    assert r.returncode == 0, r.stderr
+    assert "replaced" in r.stderr and "transcripts/INF01.txt" in r.stderr, r.stderr
+
+
+def test_cli_import_of_a_qdc_refuses_to_replace_a_codebook_without_force(tmp_path, cli):
+    out = tmp_path / "study"
+    out.mkdir()
+    richer = Path(ce.example_path("codebook")).read_bytes()
+    (out / "codebook.yaml").write_bytes(richer)
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "a", "label": "A"}]})
+    qdc = tmp_path / "other.qdc"
+    qdc.write_bytes(qdc_bytes(cb))
+    r = cli("qdpx", "import", str(qdc), "--out", str(out))
+    assert r.returncode == 2 and r.stderr.startswith(f"error: {out}: "), r.stderr
+    assert "codebook.yaml" in r.stderr and "--force" in r.stderr
+    assert (out / "codebook.yaml").read_bytes() == richer
+    r = cli("qdpx", "import", str(qdc), "--out", str(out), "--force")
+    assert r.returncode == 0 and "replaced" in r.stderr, r.stderr
+    assert ce.Codebook.load(out / "codebook.yaml").ids == ["a"]
+
+
+def test_project_save_refuses_to_replace_files_unless_told(tmp_path):
+    out = tmp_path / "mystudy"
+    before = _hand_made_study(out)
+    project = ce.read_qdpx(refdata_path("refi-qda", "atlasti-target-project.qdpx"))
+    with pytest.raises(ce.InputError, match=r"transcripts/INF01\.txt.*replace=True"):
+        project.save(out)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    project.save(out, replace=True)
+    assert not (out / "transcripts" / "INF01.txt").exists()
+    project.save(tmp_path / "empty")  # a new folder, or one of other files only, is fine
