@@ -2004,3 +2004,19 @@ def test_project_save_refuses_to_replace_files_unless_told(tmp_path):
     project.save(out, replace=True)
     assert not (out / "transcripts" / "INF01.txt").exists()
     project.save(tmp_path / "empty")  # a new folder, or one of other files only, is fine
+
+
+@pytest.mark.parametrize("ns", ["urn:QDA-XML:project:2.0", "urn:QDA-XML:codebook:1.0",
+                                "http://example.com/not-refi"])
+def test_a_project_in_another_namespace_is_refused(tmp_path, ns):
+    """Only the REFI-QDA 1.0 project namespace is published (Project.xsd); a <Project> of
+    another namespace is not read as if it were one. Without a namespace it is read."""
+    body = ('<Project {}name="t"><CodeBook><Codes><Code guid="{}" name="A" '
+            'isCodable="true"/></Codes></CodeBook></Project>')
+    guid = "00000000-0000-4000-8000-000000000001"
+    path = make_qdpx(tmp_path / "w.qdpx", body.format(f'xmlns="{ns}" ', guid))
+    with pytest.raises(ce.InputError, match=re.escape(
+            f"expected namespace urn:QDA-XML:project:1.0, got {ns}")):
+        ce.read_qdpx(path)
+    bare = make_qdpx(tmp_path / "bare.qdpx", body.format("", guid))
+    assert ce.read_qdpx(bare).codebook.ids == ["a"]

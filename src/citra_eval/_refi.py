@@ -188,7 +188,8 @@ def project_member(members: Mapping[str, bytes], path: str) -> str:
 
 def project_root(members: Mapping[str, bytes], path: str) -> ET.Element:
     chosen = project_member(members, path)
-    root = parse_xml(keep_carriage_returns(members[chosen]), path=path, member=chosen)
+    root = parse_xml(keep_carriage_returns(members[chosen]), path=path, member=chosen,
+                     namespace=PROJECT_NS)
     if root.tag != "Project":
         raise InputError(f"{chosen} is not a REFI-QDA project: its root element is "
                          f"<{root.tag}>, expected <Project>", path=path)
