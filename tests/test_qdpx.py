@@ -2020,3 +2020,47 @@ def test_a_project_in_another_namespace_is_refused(tmp_path, ns):
         ce.read_qdpx(path)
     bare = make_qdpx(tmp_path / "bare.qdpx", body.format("", guid))
     assert ce.read_qdpx(bare).codebook.ids == ["a"]
+
+
+def _users_project(tmp_path: Path, names: list[str], *, idle: str = "") -> Path:
+    """A project whose users ``names`` each code one selection (and a user ``idle``
+    without codings, when given)."""
+    guids = [f"eeeeeeee-0000-0000-0000-{k:012d}" for k in range(1, len(names) + 1)]
+    users = "".join(f'<User guid="{g}" name="{n}"/>' for g, n in zip(guids, names, strict=True))
+    if idle:
+        users += f'<User guid="ffffffff-0000-0000-0000-000000000009" name="{idle}"/>'
+    sels = "".join(_selection(5, 12, g) for g in guids)
+    xml = _project_xml(f'<TextSource guid="dddddddd-0000-0000-0000-000000000001" name="w" '
+                       f'plainTextPath="internal://w.txt">{sels}</TextSource>',
+                       users=f"<Users>{users}</Users>")
+    return make_qdpx(tmp_path / "p.qdpx", xml, {"sources/w.txt": b"Kami percaya pada media.\n"})
+
+
+def test_users_whose_names_differ_only_in_unicode_form_or_case_are_told_apart(tmp_path):
+    """'José' written precomposed and decomposed prints identically: the second becomes
+    'José (2)' with a note, as a second 'José' would."""
+    project = ce.read_qdpx(_users_project(tmp_path, ["José", "Jose\u0301", "ANI", "ani"]))
+    assert project.codings["coder"].tolist() == ["José", "Jose\u0301 (2)", "ANI", "ani (2)"]
+    assert any("2 users are named 'José'" in n for n in project.notes), project.notes
+
+
+def test_code_labels_equal_after_unicode_normalisation_are_made_unique(tmp_path):
+    g = "{:08d}-0000-4000-8000-000000000000".format
+    path = tmp_path / "c.qdc"
+    path.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="X"><Codes>'
+                    f'<Code guid="{g(1)}" name="Café" isCodable="true"/>'
+                    f'<Code guid="{g(2)}" name="Cafe\u0301" isCodable="true"/>'
+                    f'<Code guid="{g(3)}" name="CAFÉ" isCodable="true"/></Codes></CodeBook>',
+                    encoding="utf-8")
+    labels = [c.label["id"] for c in ce.Codebook.from_qdc(path)]
+    assert labels == ["Café", "Cafe\u0301 (2)", "CAFÉ (3)"]
+
+
+@pytest.mark.parametrize(("idle", "files"), [("", "in codings.csv if"),
+                                             ("budi", "in codings.csv and users.csv if")])
+def test_the_note_on_users_of_one_name_names_only_files_written(tmp_path, idle, files):
+    project = ce.read_qdpx(_users_project(tmp_path, ["ana", "ana"], idle=idle))
+    (note,) = [n for n in project.notes if "users are named" in n]
+    assert files in note, note
+    saved = project.save(tmp_path / "s")
+    assert (Path("users.csv") in saved) == bool(idle)

@@ -6,6 +6,7 @@ Namespaces, the stable GUIDs citra_eval writes, and deterministic XML serialisat
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from xml.etree import ElementTree as ET
@@ -184,6 +185,17 @@ def project_member(members: Mapping[str, bytes], path: str) -> str:
         raise InputError(f"no single project XML (*.qde) in the archive (found: {found}); is "
                          "this a REFI-QDA .qdpx export?", path=path)
     return chosen
+
+
+def name_key(name: str) -> str:
+    """How two names of a project (code labels, user names) are compared: in NFC and
+    case-folded, so that ``Café`` written precomposed or decomposed, or ``CAFÉ``, count as
+    one name (they print alike).
+
+    >>> name_key("Cafe\u0301") == name_key("CAFÉ") == "café"
+    True
+    """
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def project_root(members: Mapping[str, bytes], path: str) -> ET.Element:

@@ -170,14 +170,8 @@ class Project:
             write_codings(self.codings, tmp / "codings.csv", corpus=self.corpus)
             if not self.memos.empty:
                 write_csv(self.memos[MEMO_COLUMNS], tmp / "memos.csv")
-            coders = set(self.codings["coder"].astype(str))
-            users = self.users.reindex(columns=USER_COLUMNS)
-            given = users[["user_id", "project"]].map(
-                lambda v: isinstance(v, str) and bool(v.strip()))
-            # users without codings, users' ids (initials) or the project's record, which
-            # codings.csv lacks
-            if not set(users["name"].astype(str)) <= coders or given.any(axis=None):
-                write_csv(users, tmp / "users.csv")
+            if users_table_needed(self.users, self.codings):
+                write_csv(self.users.reindex(columns=USER_COLUMNS), tmp / "users.csv")
             return sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
 
 
@@ -190,3 +184,12 @@ def refuse_replacing(folder: str | os.PathLike, entries, *, how: str) -> None:
         raise InputError(f"this folder already holds files the import would replace or "
                          f"delete ({listed(found, 5, quote=False)}); choose an empty or new "
                          f"folder, or {how}", path=os.fspath(folder))
+
+
+def users_table_needed(users: pd.DataFrame, codings: pd.DataFrame) -> bool:
+    """Whether :meth:`Project.save` writes ``users.csv``: for users without codings, users'
+    ids (initials) or the project's record, which ``codings.csv`` lacks."""
+    users = users.reindex(columns=USER_COLUMNS)
+    given = users[["user_id", "project"]].map(lambda v: isinstance(v, str) and bool(v.strip()))
+    coders = set(codings["coder"].astype(str))
+    return not set(users["name"].astype(str)) <= coders or bool(given.any(axis=None))
