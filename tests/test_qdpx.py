@@ -2064,3 +2064,34 @@ def test_the_note_on_users_of_one_name_names_only_files_written(tmp_path, idle, 
     assert files in note, note
     saved = project.save(tmp_path / "s")
     assert (Path("users.csv") in saved) == bool(idle)
+
+
+def test_agree_and_validate_on_paragraph_texts_name_roles_all(tmp_path, cli):
+    """Texts of paragraphs (field notes, comments) have no speakers to give roles: agree
+    and validate name --roles all, not --speakers or the front matter's speakers."""
+    r = cli("qdpx", "import", str(_users_project(tmp_path, ["Ani", "Budi"])), "--out",
+            str(tmp_path / "imp"))
+    assert r.returncode == 0, r.stderr
+    files = ["--transcripts", str(tmp_path / "imp" / "transcripts"), "--codings",
+             str(tmp_path / "imp" / "codings.csv"), "--codebook",
+             str(tmp_path / "imp" / "codebook.yaml")]
+    r = cli("agree", *files, "--out", str(tmp_path / "a.csv"), "--n-boot", "0")
+    assert r.returncode == 2 and "--roles all" in r.stderr, r.stderr
+    assert "--speakers" not in r.stderr and "front matter" not in r.stderr, r.stderr
+    assert cli("agree", *files, "--out", str(tmp_path / "a.csv"), "--n-boot", "0",
+               "--roles", "all").returncode == 0
+    r = cli("validate", *files)
+    assert "--roles all" in r.stderr and "--speakers" not in r.stderr, r.stderr
+
+
+def test_read_qdpx_checks_the_speakers_it_is_given():
+    """speakers= is checked as --speakers is: a mapping of labels to the roles the analyses
+    know ('informan' would leave the informant without turns)."""
+    path = refdata_path("refi-qda", "qc-demo.qdpx")
+    with pytest.raises(ValueError, match=r"'admin-1'.* one of 'informant', 'interviewer', "
+                                         r"got 'informan'; did you mean 'informant'"):
+        ce.read_qdpx(path, speakers={"Max Bigman": "interviewer", "admin-1": "informan"})
+    with pytest.raises(TypeError, match=r"speakers must be a mapping.*got list"):
+        ce.read_qdpx(path, speakers=["Max Bigman"])
+    with pytest.raises(TypeError, match=r"speakers.*label.*got int"):
+        ce.read_qdpx(path, speakers={1: "informant"})

@@ -32,7 +32,7 @@ from .._refi import (
     stable_guid,
 )
 from .._safezip import DEFAULT_LIMITS, Limits, read_zip
-from .._validation import check_bool, check_choice
+from .._validation import check_bool, check_choice, check_speakers
 from ..codebook import codebook_from_refi_root
 from ..codings import CODING_COLUMNS, empty_codings
 from ..corpus import (
@@ -877,7 +877,8 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
         citra_eval's own exports declare their speakers and are read as written.
     speakers : mapping, optional
         ``{label: role}`` for the speakers in the texts (e.g. ``{"Max Bigman":
-        "interviewer"}``); gives roles to the turns.
+        "interviewer"}``); gives roles to the turns. The roles are ``informant`` and
+        ``interviewer`` (another word can still be written into a transcript's front matter).
     spanning : {"split", "keep"}, default "split"
         What to do with a selection that crosses speaker turns (or covers a speaker label):
         ``split`` it into one coding per turn it overlaps, each cut to its turn, so that every
@@ -934,8 +935,14 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     ------
     InputError
         Not a zip, truncated, hostile (path traversal, zip bomb, XML entities), not a
-        REFI-QDA project, inconsistent (selection outside its text, unknown code), or its
-        positions fit no counting convention convincingly.
+        REFI-QDA project (or one of another namespace than ``urn:QDA-XML:project:1.0``),
+        inconsistent (selection outside its text, unknown code), or its positions fit no
+        counting convention convincingly.
+    TypeError
+        ``speakers`` is not a mapping, or a label in it not a string.
+    ValueError
+        An option is not one of its values; a role in ``speakers`` is not ``informant`` or
+        ``interviewer``, or a label is blank.
 
     Examples
     --------
@@ -963,6 +970,7 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     check_choice(turns, "turns", TURN_MODES[:3])
     check_choice(positions, "positions", (None, "codepoint", "utf16"))
     check_choice(crlf, "crlf", (None, 1, 2))
+    speakers = check_speakers(speakers)
     if sources is not None and not Path(sources).is_dir():
         raise InputError("the folder of source texts does not exist or is not a folder",
                          path=os.fspath(sources))
