@@ -2095,3 +2095,32 @@ def test_read_qdpx_checks_the_speakers_it_is_given():
         ce.read_qdpx(path, speakers=["Max Bigman"])
     with pytest.raises(TypeError, match=r"speakers.*label.*got int"):
         ce.read_qdpx(path, speakers={1: "informant"})
+
+
+def test_export_warns_of_characters_xml_cannot_hold(tmp_path, cli):
+    """A control character in a coding's note or a code's label cannot go into XML 1.0: it
+    is written as U+FFFD, and the export says where (not silently)."""
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: INF01\n---\nhalo dunia ini\n"})
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [
+        {"id": "a", "label": "A\x01b"}, {"id": "b", "label": "B"}]})
+    codings = pd.DataFrame([
+        {"doc_id": "INF01", "segment_id": 0, "start": 0, "end": 4, "code": "a", "coder": "A",
+         "note": "baris\x0bdua"},
+        {"doc_id": "INF01", "segment_id": 0, "start": 5, "end": 10, "code": "b", "coder": "A",
+         "note": "fine"}])
+    with pytest.warns(UserWarning, match=r"U\+000B.*U\+FFFD") as caught:
+        ce.write_qdpx(tmp_path / "x.qdpx", corpus, cb, codings)
+    (message,) = [str(w.message) for w in caught if "U+FFFD" in str(w.message)]
+    assert "the note of the coding INF01 0:4" in message and "code 'a'" in message, message
+    assert "INF01 5:10" not in message and "code 'b'" not in message
+    project = ce.read_qdpx(tmp_path / "x.qdpx")
+    project.save(tmp_path / "s")
+    s = tmp_path / "s"
+    table = s / "codings.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace("\ufffd", "\x0b"),
+                     encoding="utf-8")
+    r = cli("qdpx", "export", "--transcripts", str(s / "transcripts"), "--codebook",
+            str(s / "codebook.yaml"), "--codings", str(s / "codings.csv"), "--out",
+            str(tmp_path / "y.qdpx"))
+    assert r.returncode == 0, r.stderr
+    assert "warning: " in r.stderr and "the note of the coding INF01 0:4" in r.stderr, r.stderr

@@ -158,8 +158,12 @@ def _export(args: argparse.Namespace) -> int:
     users = (read_csv_table(args.users, columns=USER_COLUMNS, required=["guid", "name"],
                             what="a users table") if args.users else None)
     project_record(users, path=args.users)  # checked here to name the file and line
-    write_qdpx(args.out, corpus, codebook, codings, name=args.name, positions=args.positions,
-               memos=memos, users=users)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write_qdpx(args.out, corpus, codebook, codings, name=args.name,
+                   positions=args.positions, memos=memos, users=users)
+    for w in caught:  # e.g. characters XML cannot hold, written as U+FFFD
+        print(f"warning: {args.out}: {w.message}", file=sys.stderr)
     print(f"ok: wrote {args.out}: {counted(len(corpus), 'document')}, "
           f"{counted(len(codebook), 'code')}, {counted(len(codings), 'coding')}")
     moved = moved_in_utf16(corpus.texts, codings) if args.positions == "codepoint" else 0
