@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._files import atomic_dir, existing_files, write_csv
-from .._validation import listed
+from .._validation import check_bool, listed
 from ..codebook import Codebook
 from ..codings import write_codings
 from ..corpus import (
@@ -159,7 +159,7 @@ class Project:
             ``folder`` holds files under the saved names and ``replace`` is False; nothing
             is written.
         """
-        if not replace:
+        if not check_bool(replace, "replace"):
             refuse_replacing(folder, SAVED_ENTRIES, how="give replace=True to replace them")
 
         with atomic_dir(folder, managed=SAVED_ENTRIES) as tmp:
