@@ -363,7 +363,9 @@ def test_05_qdpx_import_replaces_stale_transcripts(tmp_path):
     second = _qdpx_with(tmp_path, {"B1": "I: tiga"}, "second.qdpx")
     out = tmp_path / "imported"
     assert cli("qdpx", "import", first, "--out", out).returncode == 0
-    r = cli("qdpx", "import", second, "--out", out)
+    r = cli("qdpx", "import", second, "--out", out)  # files there are replaced only with --force
+    assert r.returncode == 2 and "transcripts/A1.txt" in r.stderr, r.stderr
+    r = cli("qdpx", "import", second, "--out", out, "--force")
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in (out / "transcripts").iterdir()) == ["B1.txt"]
     r = cli("validate", "--transcripts", out / "transcripts")

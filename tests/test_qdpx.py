@@ -1948,3 +1948,184 @@ def test_selections_of_many_codings_keep_the_bytes_of_the_former_writer(corpus, 
     for positions, (digest, size) in recorded.items():
         qde = _qde(qdpx_bytes(corpus, codebook, codings, positions=positions, users=users))
         assert (hashlib.sha256(qde).hexdigest(), len(qde)) == (digest, size), positions
+
+
+# ------------------------------------------------------------- an import never destroys files
+
+def _hand_made_study(folder: Path) -> dict[Path, bytes]:
+    """A folder of a researcher's own transcript, codebook and codings (no study.yaml): the
+    names an import writes, but not files it wrote."""
+    import shutil
+
+    (folder / "transcripts").mkdir(parents=True)
+    shutil.copy(Path(ce.example_path("transcripts")) / "INF01.txt", folder / "transcripts")
+    shutil.copy(ce.example_path("codebook"), folder / "codebook.yaml")
+    shutil.copy(ce.example_path("codings_A"), folder / "codings.csv")
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_cli_import_refuses_to_replace_files_of_the_folder_without_force(tmp_path, cli):
+    """Files under the names the import writes (transcripts/INF01.txt, codings.csv,
+    codebook.yaml) may be the user's own: replaced or deleted only with --force, which then
+    says what it replaced."""
+    out = tmp_path / "mystudy"
+    before = _hand_made_study(out)
+    project = refdata_path("refi-qda", "atlasti-target-project.qdpx")
+    r = cli("qdpx", "import", str(project), "--out", str(out))
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"error: {out}: "), r.stderr
+    assert "transcripts/INF01.txt" in r.stderr and "codings.csv" in r.stderr
+    assert "--force" in r.stderr and "empty" in r.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    r = cli("qdpx", "import", str(project), "--out", str(out), "--force")
+    assert r.returncode == 0, r.stderr
+    assert "replaced" in r.stderr and "transcripts/INF01.txt" in r.stderr, r.stderr
+
+
+def test_cli_import_of_a_qdc_refuses_to_replace_a_codebook_without_force(tmp_path, cli):
+    out = tmp_path / "study"
+    out.mkdir()
+    richer = Path(ce.example_path("codebook")).read_bytes()
+    (out / "codebook.yaml").write_bytes(richer)
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [{"id": "a", "label": "A"}]})
+    qdc = tmp_path / "other.qdc"
+    qdc.write_bytes(qdc_bytes(cb))
+    r = cli("qdpx", "import", str(qdc), "--out", str(out))
+    assert r.returncode == 2 and r.stderr.startswith(f"error: {out}: "), r.stderr
+    assert "codebook.yaml" in r.stderr and "--force" in r.stderr
+    assert (out / "codebook.yaml").read_bytes() == richer
+    r = cli("qdpx", "import", str(qdc), "--out", str(out), "--force")
+    assert r.returncode == 0 and "replaced" in r.stderr, r.stderr
+    assert ce.Codebook.load(out / "codebook.yaml").ids == ["a"]
+
+
+def test_project_save_refuses_to_replace_files_unless_told(tmp_path):
+    out = tmp_path / "mystudy"
+    before = _hand_made_study(out)
+    project = ce.read_qdpx(refdata_path("refi-qda", "atlasti-target-project.qdpx"))
+    with pytest.raises(ce.InputError, match=r"transcripts/INF01\.txt.*replace=True"):
+        project.save(out)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    project.save(out, replace=True)
+    assert not (out / "transcripts" / "INF01.txt").exists()
+    project.save(tmp_path / "empty")  # a new folder, or one of other files only, is fine
+
+
+@pytest.mark.parametrize("ns", ["urn:QDA-XML:project:2.0", "urn:QDA-XML:codebook:1.0",
+                                "http://example.com/not-refi"])
+def test_a_project_in_another_namespace_is_refused(tmp_path, ns):
+    """Only the REFI-QDA 1.0 project namespace is published (Project.xsd); a <Project> of
+    another namespace is not read as if it were one. Without a namespace it is read."""
+    body = ('<Project {}name="t"><CodeBook><Codes><Code guid="{}" name="A" '
+            'isCodable="true"/></Codes></CodeBook></Project>')
+    guid = "00000000-0000-4000-8000-000000000001"
+    path = make_qdpx(tmp_path / "w.qdpx", body.format(f'xmlns="{ns}" ', guid))
+    with pytest.raises(ce.InputError, match=re.escape(
+            f"expected namespace urn:QDA-XML:project:1.0, got {ns}")):
+        ce.read_qdpx(path)
+    bare = make_qdpx(tmp_path / "bare.qdpx", body.format("", guid))
+    assert ce.read_qdpx(bare).codebook.ids == ["a"]
+
+
+def _users_project(tmp_path: Path, names: list[str], *, idle: str = "") -> Path:
+    """A project whose users ``names`` each code one selection (and a user ``idle``
+    without codings, when given)."""
+    guids = [f"eeeeeeee-0000-0000-0000-{k:012d}" for k in range(1, len(names) + 1)]
+    users = "".join(f'<User guid="{g}" name="{n}"/>' for g, n in zip(guids, names, strict=True))
+    if idle:
+        users += f'<User guid="ffffffff-0000-0000-0000-000000000009" name="{idle}"/>'
+    sels = "".join(_selection(5, 12, g) for g in guids)
+    xml = _project_xml(f'<TextSource guid="dddddddd-0000-0000-0000-000000000001" name="w" '
+                       f'plainTextPath="internal://w.txt">{sels}</TextSource>',
+                       users=f"<Users>{users}</Users>")
+    return make_qdpx(tmp_path / "p.qdpx", xml, {"sources/w.txt": b"Kami percaya pada media.\n"})
+
+
+def test_users_whose_names_differ_only_in_unicode_form_or_case_are_told_apart(tmp_path):
+    """'José' written precomposed and decomposed prints identically: the second becomes
+    'José (2)' with a note, as a second 'José' would."""
+    project = ce.read_qdpx(_users_project(tmp_path, ["José", "Jose\u0301", "ANI", "ani"]))
+    assert project.codings["coder"].tolist() == ["José", "Jose\u0301 (2)", "ANI", "ani (2)"]
+    assert any("2 users are named 'José'" in n for n in project.notes), project.notes
+
+
+def test_code_labels_equal_after_unicode_normalisation_are_made_unique(tmp_path):
+    g = "{:08d}-0000-4000-8000-000000000000".format
+    path = tmp_path / "c.qdc"
+    path.write_text('<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="X"><Codes>'
+                    f'<Code guid="{g(1)}" name="Café" isCodable="true"/>'
+                    f'<Code guid="{g(2)}" name="Cafe\u0301" isCodable="true"/>'
+                    f'<Code guid="{g(3)}" name="CAFÉ" isCodable="true"/></Codes></CodeBook>',
+                    encoding="utf-8")
+    labels = [c.label["id"] for c in ce.Codebook.from_qdc(path)]
+    assert labels == ["Café", "Cafe\u0301 (2)", "CAFÉ (3)"]
+
+
+@pytest.mark.parametrize(("idle", "files"), [("", "in codings.csv if"),
+                                             ("budi", "in codings.csv and users.csv if")])
+def test_the_note_on_users_of_one_name_names_only_files_written(tmp_path, idle, files):
+    project = ce.read_qdpx(_users_project(tmp_path, ["ana", "ana"], idle=idle))
+    (note,) = [n for n in project.notes if "users are named" in n]
+    assert files in note, note
+    saved = project.save(tmp_path / "s")
+    assert (Path("users.csv") in saved) == bool(idle)
+
+
+def test_agree_and_validate_on_paragraph_texts_name_roles_all(tmp_path, cli):
+    """Texts of paragraphs (field notes, comments) have no speakers to give roles: agree
+    and validate name --roles all, not --speakers or the front matter's speakers."""
+    r = cli("qdpx", "import", str(_users_project(tmp_path, ["Ani", "Budi"])), "--out",
+            str(tmp_path / "imp"))
+    assert r.returncode == 0, r.stderr
+    files = ["--transcripts", str(tmp_path / "imp" / "transcripts"), "--codings",
+             str(tmp_path / "imp" / "codings.csv"), "--codebook",
+             str(tmp_path / "imp" / "codebook.yaml")]
+    r = cli("agree", *files, "--out", str(tmp_path / "a.csv"), "--n-boot", "0")
+    assert r.returncode == 2 and "--roles all" in r.stderr, r.stderr
+    assert "--speakers" not in r.stderr and "front matter" not in r.stderr, r.stderr
+    assert cli("agree", *files, "--out", str(tmp_path / "a.csv"), "--n-boot", "0",
+               "--roles", "all").returncode == 0
+    r = cli("validate", *files)
+    assert "--roles all" in r.stderr and "--speakers" not in r.stderr, r.stderr
+
+
+def test_read_qdpx_checks_the_speakers_it_is_given():
+    """speakers= is checked as --speakers is: a mapping of labels to the roles the analyses
+    know ('informan' would leave the informant without turns)."""
+    path = refdata_path("refi-qda", "qc-demo.qdpx")
+    with pytest.raises(ValueError, match=r"'admin-1'.* one of 'informant', 'interviewer', "
+                                         r"got 'informan'; did you mean 'informant'"):
+        ce.read_qdpx(path, speakers={"Max Bigman": "interviewer", "admin-1": "informan"})
+    with pytest.raises(TypeError, match=r"speakers must be a mapping.*got list"):
+        ce.read_qdpx(path, speakers=["Max Bigman"])
+    with pytest.raises(TypeError, match=r"speakers.*label.*got int"):
+        ce.read_qdpx(path, speakers={1: "informant"})
+
+
+def test_export_warns_of_characters_xml_cannot_hold(tmp_path, cli):
+    """A control character in a coding's note or a code's label cannot go into XML 1.0: it
+    is written as U+FFFD, and the export says where (not silently)."""
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: INF01\n---\nhalo dunia ini\n"})
+    cb = ce.Codebook.from_dict({"codebook": "x", "codes": [
+        {"id": "a", "label": "A\x01b"}, {"id": "b", "label": "B"}]})
+    codings = pd.DataFrame([
+        {"doc_id": "INF01", "segment_id": 0, "start": 0, "end": 4, "code": "a", "coder": "A",
+         "note": "baris\x0bdua"},
+        {"doc_id": "INF01", "segment_id": 0, "start": 5, "end": 10, "code": "b", "coder": "A",
+         "note": "fine"}])
+    with pytest.warns(UserWarning, match=r"U\+000B.*U\+FFFD") as caught:
+        ce.write_qdpx(tmp_path / "x.qdpx", corpus, cb, codings)
+    (message,) = [str(w.message) for w in caught if "U+FFFD" in str(w.message)]
+    assert "the note of the coding INF01 0:4" in message and "code 'a'" in message, message
+    assert "INF01 5:10" not in message and "code 'b'" not in message
+    project = ce.read_qdpx(tmp_path / "x.qdpx")
+    project.save(tmp_path / "s")
+    s = tmp_path / "s"
+    table = s / "codings.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace("\ufffd", "\x0b"),
+                     encoding="utf-8")
+    r = cli("qdpx", "export", "--transcripts", str(s / "transcripts"), "--codebook",
+            str(s / "codebook.yaml"), "--codings", str(s / "codings.csv"), "--out",
+            str(tmp_path / "y.qdpx"))
+    assert r.returncode == 0, r.stderr
+    assert "warning: " in r.stderr and "the note of the coding INF01 0:4" in r.stderr, r.stderr

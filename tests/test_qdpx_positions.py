@@ -422,3 +422,49 @@ def test_real_nvivo_file_every_coding_holds_the_coders_selection():
                for s, e in zip(project.codings["start"], project.codings["end"], strict=True))
     assert expected[0].startswith("Na mi van? Nem mertétek") and expected[0].endswith("covidban.")
     assert project.positions.convention == Convention("utf16", 2)
+
+
+def _emoji_study(tmp_path):
+    """A folder of one transcript with emoji before its codings, codebook and codings."""
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: INF01\n---\n" + TEXT.replace(
+        "PWW:", "Pewawancara -").replace("INF01:", "Informan -")})
+    from citra_eval.corpus import write_transcripts
+
+    write_transcripts(corpus, tmp_path / "tr")
+    cb = ce.Codebook.from_dict({"codebook": "demo", "codes": [{"id": "k", "label": "K"}]})
+    cb.save(tmp_path / "codebook.yaml")
+    text = corpus.text("INF01")
+    ce.write_codings(pd.DataFrame([
+        {"doc_id": "INF01", "segment_id": corpus.segment_at("INF01", s, s + len(w)),
+         "start": s, "end": s + len(w), "code": "k", "coder": "A"}
+        for w in WORDS if (s := text.index(w)) >= 0]), tmp_path / "codings.csv",
+        corpus=corpus)
+    return ["qdpx", "export", "--transcripts", str(tmp_path / "tr"), "--codebook",
+            str(tmp_path / "codebook.yaml"), "--codings", str(tmp_path / "codings.csv")]
+
+
+def test_cli_export_in_code_points_of_texts_with_emoji_names_positions_utf16(tmp_path, cli):
+    """NVivo counts UTF-16 units: a code-point export of texts holding characters beyond
+    U+FFFF says how many codings NVivo would place on other text, and the option to use."""
+    argv = _emoji_study(tmp_path)
+    r = cli(*argv, "--out", str(tmp_path / "cp.qdpx"))
+    assert r.returncode == 0, r.stderr
+    assert "--positions utf16" in r.stderr and "NVivo" in r.stderr, r.stderr
+    assert "8 of 8 codings" in r.stderr, r.stderr
+    r = cli(*argv, "--out", str(tmp_path / "u16.qdpx"), "--positions", "utf16")
+    assert r.returncode == 0 and "--positions" not in r.stderr, r.stderr
+
+
+def test_a_project_read_in_utf16_units_is_written_back_in_them(tmp_path, cli):
+    """An NVivo project (UTF-16 units, emoji in its text) goes back as NVivo counts, from
+    Python; the command line import says to export it with --positions utf16."""
+    path = refdata_path("refi-qda", "nvivo-win-12.6-oltas.qdpx")
+    project = ce.read_qdpx(path)
+    assert project.positions.convention.units == "utf16"
+    project.write(tmp_path / "back.qdpx")
+    assert ce.read_qdpx(tmp_path / "back.qdpx").positions.convention.units == "utf16"
+    project.write(tmp_path / "std.qdpx", positions="codepoint")
+    assert ce.read_qdpx(tmp_path / "std.qdpx").positions.convention.units == "codepoint"
+    r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "imp"))
+    assert r.returncode == 0, r.stderr
+    assert "--positions utf16" in r.stderr, r.stderr

@@ -463,6 +463,8 @@ def _calls(tmp_path, corpus, codebook):
         ("read_codings", "keep_lines"): lambda v: ce.read_codings(
             ce.example_path("codings_A"), keep_lines=v),
         ("read_qdpx", "strict"): lambda v: ce.read_qdpx(tmp_path / "x.qdpx", strict=v),
+        ("Project.save", "replace"): lambda v: ce.Project("p", corpus, codebook, codings).save(
+            tmp_path / "p", replace=v),
         ("read_transcripts", "allow_empty"): lambda v: ce.read_transcripts(
             ce.example_path("transcripts"), allow_empty=v),
         ("record_text", "overwrite"): lambda v: ce.record_text(codings, corpus=corpus,

@@ -1104,6 +1104,22 @@ def replace_with_backup(path: str | os.PathLike, data: str | bytes) -> Path | No
     return backup
 
 
+def existing_files(folder: str | os.PathLike, names: Iterable[str]) -> list[str]:
+    """The files (and links) already under the entries ``names`` of ``folder``, as paths
+    relative to it with ``/`` (``codebook.yaml``, ``transcripts/INF01.txt``), sorted: what a
+    write replacing those entries wholesale (:func:`atomic_dir`) would replace or delete."""
+    base = Path(folder)
+    found: list[str] = []
+    for name in names:
+        entry = base / name
+        if entry.is_symlink() or entry.is_file():
+            found.append(name)
+        elif entry.is_dir():
+            found += [p.relative_to(base).as_posix() for p in entry.rglob("*")
+                      if p.is_symlink() or not p.is_dir()]
+    return sorted(found)
+
+
 @contextlib.contextmanager
 def atomic_dir(path: str | os.PathLike, *, managed: Iterable[str] = ()) -> Iterator[Path]:
     """Build a folder's content in a temporary sibling and move it into ``path`` on success.

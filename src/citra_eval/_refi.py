@@ -6,6 +6,7 @@ Namespaces, the stable GUIDs citra_eval writes, and deterministic XML serialisat
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from xml.etree import ElementTree as ET
@@ -186,9 +187,21 @@ def project_member(members: Mapping[str, bytes], path: str) -> str:
     return chosen
 
 
+def name_key(name: str) -> str:
+    """How two names of a project (code labels, user names) are compared: in NFC and
+    case-folded, so that ``Café`` written precomposed or decomposed, or ``CAFÉ``, count as
+    one name (they print alike).
+
+    >>> name_key("Cafe\u0301") == name_key("CAFÉ") == "café"
+    True
+    """
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 def project_root(members: Mapping[str, bytes], path: str) -> ET.Element:
     chosen = project_member(members, path)
-    root = parse_xml(keep_carriage_returns(members[chosen]), path=path, member=chosen)
+    root = parse_xml(keep_carriage_returns(members[chosen]), path=path, member=chosen,
+                     namespace=PROJECT_NS)
     if root.tag != "Project":
         raise InputError(f"{chosen} is not a REFI-QDA project: its root element is "
                          f"<{root.tag}>, expected <Project>", path=path)

@@ -244,7 +244,7 @@ def _why(exc: BaseException) -> str:
 
 
 def parse_xml(data: bytes, *, path: str | None = None, member: str | None = None,
-              max_bytes: int = 256 << 20) -> Element:
+              max_bytes: int = 256 << 20, namespace: str | None = None) -> Element:
     """Parse untrusted XML bytes into an ElementTree element with namespaces stripped.
 
     DTDs (and with them entity definitions and external references) are refused by
@@ -253,7 +253,8 @@ def parse_xml(data: bytes, *, path: str | None = None, member: str | None = None
     prolog could not be read, with the same message. Tags lose their ``{namespace}``
     prefix so files with and without the REFI-QDA namespace read the same. ``member`` names
     the archive entry the XML came from (errors then name ``path`` and say the entry and its
-    line).
+    line). ``namespace``: the one namespace the root element may have (a root without one
+    is read too); another is refused, as a file of another schema.
     """
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
@@ -279,6 +280,12 @@ def parse_xml(data: bytes, *, path: str | None = None, member: str | None = None
         raise fail(f"not well-formed XML: {_why(exc)}", line) from None
     except (ValueError, UnicodeDecodeError, LookupError, RecursionError) as exc:
         raise fail(f"not readable XML: {_why(exc)}") from None
+    got = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else None
+    if namespace is not None and got not in (None, namespace):
+        raise fail(f"expected namespace {namespace}, got {got} (the root element "
+                   f"<{root.tag.rsplit('}', 1)[1]}> belongs to another schema); export the "
+                   "project again as REFI-QDA 1.0 (.qdpx, the standard's only published "
+                   "version)")
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag.startswith("{"):
             el.tag = el.tag.rsplit("}", 1)[1]

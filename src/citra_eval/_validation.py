@@ -27,7 +27,7 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import TypeVar
@@ -368,6 +368,28 @@ def check_known(values: Iterable[str], name: str, known: Collection[str], *, wha
 CONTRACT_ROLES = ("informant", "interviewer")
 
 
+def check_speakers(speakers: object, name: str = "speakers") -> dict[str, str] | None:
+    """``speakers`` (``{label: role}`` of the speakers in texts to read, or None) as a dict:
+    ``TypeError`` for another type or a label that is not a string, ``ValueError`` for a
+    blank label or a role the analyses do not know (:data:`CONTRACT_ROLES`: a typo such as
+    ``'informan'`` would leave the informant without turns to analyse)."""
+    if speakers is None:
+        return None
+    check_type(name, speakers, Mapping, "a mapping {label: role}",
+               fix=", e.g. {'Pak Budi': 'informant', 'Interviewer': 'interviewer'}")
+    out = {}
+    for label, role in speakers.items():
+        check_type(f"a label of {name}", label, str, "a string (a speaker label)")
+        if not label.strip():
+            raise ValueError(f"{name} has a blank label; give each speaker's label as the "
+                             "texts write it")
+        check_choice(role, f"the role of {label!r} in {name}", CONTRACT_ROLES,
+                     fix=" (the analyses use informants' turns; give other speakers "
+                         "'interviewer', or leave them out)")
+        out[label.strip()] = role
+    return out
+
+
 def check_roles(roles: object, corpus, name: str = "roles") -> tuple[str, ...] | None:
     """``roles`` (a list of role names, or None for every segment) as a tuple, each a role
     of some segment of ``corpus``: the one check of every ``roles=`` argument.
@@ -446,10 +468,23 @@ def _sidecar_place(subtitles: pd.DataFrame, example: str) -> str:
             f"speakers: {{{example}}}")
 
 
+def without_speakers(corpus) -> bool:
+    """Whether no turn of ``corpus`` has a speaker: texts of paragraphs (field notes,
+    comments, a QDA project's documents), whose turns no role can select."""
+    speakers = corpus.segments["speaker"]
+    return not speakers.map(lambda s: isinstance(s, str) and bool(s)).any()
+
+
 def roles_fix(corpus) -> str:
     """How to give the speakers of ``corpus`` roles, as the fix of a message: in each
     transcript's front matter, and for a format without one (``.vtt``, ``.srt``) in its
-    sidecar ``<name>.yaml``, with that file's speakers as the example."""
+    sidecar ``<name>.yaml``, with that file's speakers as the example. Texts without
+    speakers (:func:`without_speakers`) have no one to give a role: every paragraph is
+    taken with ``--roles all`` (``roles=None``)."""
+    if len(corpus.segments) and without_speakers(corpus):
+        return ("these texts have no speakers (paragraphs, not turns), so no role can "
+                "select their text: take every paragraph with --roles all ('citra-eval "
+                "agree', 'citra-eval sheet export') or roles=None (the library's functions)")
     docs, subtitles = corpus.documents, _subtitle_documents(corpus)
     where = []
     if len(subtitles) < len(docs):

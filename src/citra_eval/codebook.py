@@ -25,6 +25,7 @@ from ._refi import (
     MAX_DEPTH,
     ORIGIN_RE,
     check_sizes,
+    name_key,
     norm_guid,
     origin,
     project_root,
@@ -961,21 +962,23 @@ class CodeTree:
         self.codes: dict[str, Code] = {}
         self.by_guid: dict[str, str] = {}
         self.taken: set[str] = set()
-        self.labels: set[str] = set()  # labels given so far, case-folded
+        self.labels: set[str] = set()  # labels given so far, as name_key compares them
         #: notes on the regexes of descriptions left out (invalid or hazardous)
         self.dropped: list[str] = []
 
     def unique_label(self, name: str, recorded: bool) -> str:
         """``name``, or ``name (2)``, ``name (3)``... when an earlier code has that label
-        (ignoring case): a coding sheet may name a code by its label, and two codes of one
-        label make that name ambiguous. A code citra_eval exported (``recorded``: its id
-        is in its description) keeps its label as written."""
+        (ignoring case and Unicode normalisation, :func:`~citra_eval._refi.name_key`: a
+        precomposed and a decomposed ``Café`` print alike): a coding sheet may name a code
+        by its label, and two codes of one label make that name ambiguous. A code
+        citra_eval exported (``recorded``: its id is in its description) keeps its label as
+        written."""
         label, k = name, 1
-        while not recorded and (label.casefold() in self.labels
+        while not recorded and (name_key(label) in self.labels
                                 or (k > 1 and label.casefold() in self.taken)):
             k += 1
             label = f"{name} ({k})"
-        self.labels.add(label.casefold())
+        self.labels.add(name_key(label))
         return label
 
     def unique(self, wanted: str | None, name: str) -> str:

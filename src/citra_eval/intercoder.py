@@ -40,6 +40,7 @@ from ._validation import (
     check_seed,
     listed,
     roles_fix,
+    without_speakers,
 )
 from .codebook import Codebook
 from .codings import (
@@ -751,10 +752,12 @@ def _nothing_shared(u: _Units, unit: str, corpus: Corpus) -> str:
     without roles), else which documents each coder rated, in words."""
     if not len(u.table) and u.roles:
         turns = " or ".join(u.roles)
+        again = ("" if without_speakers(corpus) else
+                 "; for a project imported from a QDA program, import it again giving the "
+                 "roles (citra-eval qdpx import --speakers LABEL=informant "
+                 "LABEL=interviewer)")
         return (f"the transcripts have no {turns} turns (no speaker has the role), so there "
-                f"is nothing to compare: {roles_fix(corpus)}; for a project imported from a "
-                "QDA program, import it again giving the roles (citra-eval qdpx import "
-                "--speakers LABEL=informant LABEL=interviewer)")
+                f"is nothing to compare: {roles_fix(corpus)}{again}")
     docs = u.table["doc_id"].astype(str)
     mine = {c: list(dict.fromkeys(docs[u.rated[:, i]])) for i, c in enumerate(u.coders)}
     each = "; ".join(f"{c}: {listed(d, 6, quote=False) or 'none'}" for c, d in mine.items())

@@ -42,6 +42,7 @@ from ._validation import (
     counted,
     informants_fix,
     roles_fix,
+    without_speakers,
 )
 from ._yaml import LineDict, LineList, load_yaml, unknown_keys
 from .codebook import Codebook, category_fix
@@ -2013,8 +2014,9 @@ def _role_warnings(corpus: Corpus, codings: pd.DataFrame, warn: _Warnings,
         warn.add(transcripts, f"coded transcript(s) {_first_five(unroled)} have no "
                  "informant turn (their speakers have no role): reliability, the themes and "
                  "the auto-coder work on informants' turns, so their codings are left out; "
-                 f"{roles_fix(corpus)} (or import the project again with 'citra-eval qdpx "
-                 "import ... --speakers LABEL=ROLE ...')")
+                 f"{roles_fix(corpus)}" + ("" if without_speakers(corpus) else
+                                           " (or import the project again with 'citra-eval "
+                                           "qdpx import ... --speakers LABEL=ROLE ...')"))
 
 
 def _no_role_warning(corpus: Corpus, warn: _Warnings, transcripts: str) -> None:

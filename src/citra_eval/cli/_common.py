@@ -11,8 +11,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._files import output_path_problem, read_csv_table, refuse_repeated_files
-from .._validation import check_seed, counted  # noqa: F401 (the commands import it here)
+from .._files import (
+    existing_files,
+    output_path_problem,
+    read_csv_table,
+    refuse_repeated_files,
+)
+from .._validation import check_seed, counted, listed  # noqa: F401 (commands import counted)
 from ..errors import InputError, Problem
 from ..pipeline import holding_study
 from ..study import STUDY_FILE, StudySettings, find_study_root, shown_path
@@ -162,7 +167,8 @@ def study_raw_folders(path: str | os.PathLike) -> list[Path]:
 def check_outputs(*, inputs: Mapping[str, str | Iterable[str] | None],
                   files: Mapping[str, str | None] | None = None,
                   folders: Mapping[str, tuple[str | None, Iterable[str]]] | None = None,
-                  force: bool = False, examples: Mapping[str, str] | None = None) -> None:
+                  force: bool = False, examples: Mapping[str, str] | None = None,
+                  protected: Mapping[str, Iterable[str]] | None = None) -> None:
     """Refuse outputs that would destroy data, before anything is read or written.
 
     Parameters
@@ -180,14 +186,19 @@ def check_outputs(*, inputs: Mapping[str, str | Iterable[str] | None],
         ``{option: file name}``: the command's usual name for each output file (e.g.
         ``auto.csv``), suggested inside the folder when an output file names a folder
         (default ``out.csv``).
+    protected : mapping, optional
+        ``{option: entries}`` of output folders whose own entries the command replaces only
+        with ``--force`` when files are already there (an import: a folder may hold the
+        user's own ``codebook.yaml`` or transcripts under the names it writes); without,
+        they are replaced on every run.
 
     Raises
     ------
     InputError
         An output is one of the inputs, lies inside an input folder, or would hold an
         input; an output file would replace an existing file of a study's raw data (without
-        ``--force``); an output folder holds files the command did not write (without
-        ``--force``). Every problem is reported.
+        ``--force``); an output folder holds files the command did not write, or files
+        under its ``protected`` entries (without ``--force``). Every problem is reported.
     """
     ins: list[tuple[str, str, Path]] = []
     for flag, value in inputs.items():
@@ -232,6 +243,12 @@ def check_outputs(*, inputs: Mapping[str, str | Iterable[str] | None],
                                         f"does not write ({shown}); choose an empty or new "
                                         "folder, or give --force (the command's own files "
                                         "are then replaced and the others kept)"))
+            found = existing_files(target, (protected or {}).get(flag, ()))
+            if found:
+                problems.append(Problem(path, f"{flag} already holds files this command "
+                                        "would replace or delete "
+                                        f"({listed(found, 5, quote=False)}); give --force to "
+                                        "replace them, or choose an empty or new folder"))
             raw = [r for r in study_raw_folders(target) if _inside(target, r)]
             if raw and any((target / m).exists() for m in managed):
                 problems.append(Problem(path, f"{flag} lies in the study's raw data and "

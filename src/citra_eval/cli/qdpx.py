@@ -9,7 +9,7 @@ import unicodedata
 import warnings
 from pathlib import Path
 
-from .._files import atomic_dir, read_csv_table
+from .._files import atomic_dir, existing_files, read_csv_table
 from .._validation import CONTRACT_ROLES, listed
 from ..codebook import Codebook
 from ..codings import empty_codings, read_codings
@@ -19,6 +19,7 @@ from ..lint import color_problem
 from ..pseudonymisation import shared_problems
 from ..qdpx import read_qdpx, write_qdpx
 from ..qdpx.memos import read_memos
+from ..qdpx.positions import moved_in_utf16
 from ..qdpx.project import SAVED_ENTRIES, USER_COLUMNS
 from ..qdpx.write import project_record
 from ._common import (
@@ -157,10 +158,20 @@ def _export(args: argparse.Namespace) -> int:
     users = (read_csv_table(args.users, columns=USER_COLUMNS, required=["guid", "name"],
                             what="a users table") if args.users else None)
     project_record(users, path=args.users)  # checked here to name the file and line
-    write_qdpx(args.out, corpus, codebook, codings, name=args.name, positions=args.positions,
-               memos=memos, users=users)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write_qdpx(args.out, corpus, codebook, codings, name=args.name,
+                   positions=args.positions, memos=memos, users=users)
+    for w in caught:  # e.g. characters XML cannot hold, written as U+FFFD
+        print(f"warning: {args.out}: {w.message}", file=sys.stderr)
     print(f"ok: wrote {args.out}: {counted(len(corpus), 'document')}, "
           f"{counted(len(codebook), 'code')}, {counted(len(codings), 'coding')}")
+    moved = moved_in_utf16(corpus.texts, codings) if args.positions == "codepoint" else 0
+    if moved:
+        print(f"note: positions count code points (the REFI-QDA standard), but the texts hold "
+              f"characters beyond U+FFFF (e.g. emoji), which NVivo counts twice: there "
+              f"{moved} of {counted(len(codings), 'coding')} would hold other text; for NVivo "
+              "export with --positions utf16", file=sys.stderr)
     for code in codebook:  # what validate's lint warns about, said where it happens
         why = color_problem(code)
         if why:
@@ -169,11 +180,18 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _run_qdpx_import(args: argparse.Namespace) -> int:
-
+    # a codebook alone replaces only codebook.yaml; a project all its entries
+    written = ("codebook.yaml",) if _is_codebook(args.file) else SAVED_ENTRIES
     check_outputs(inputs={"FILE.qdpx": args.file, "--sources": args.sources},
-                  folders={"--out": (args.out, SAVED_ENTRIES)}, force=args.force)
+                  folders={"--out": (args.out, SAVED_ENTRIES)}, force=args.force,
+                  protected={"--out": written})
+    replaced = existing_files(args.out, written)
     with study_locked("qdpx import", args.out):
-        return _import(args)
+        code = _import(args)
+    if replaced:  # only with --force
+        print(f"note: replaced in {args.out}: {listed(replaced, 5, quote=False)}",
+              file=sys.stderr)
+    return code
 
 
 def _is_codebook(path: str) -> bool:
@@ -195,7 +213,7 @@ def _import_codebook(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         codebook = Codebook.from_qdc(args.file, language=args.language)
-    with atomic_dir(args.out) as tmp:
+    with atomic_dir(args.out) as tmp:  # checked before: replaced only with --force
         codebook.save(tmp / "codebook.yaml")
     target = Path(args.out) / "codebook.yaml"
     print(f"ok: read {args.file}: a codebook of {counted(len(codebook), 'code')} -> {target}")
@@ -211,7 +229,7 @@ def _import(args: argparse.Namespace) -> int:
                         positions=args.positions, crlf=args.crlf, sources=args.sources,
                         strict=args.strict, turns=args.turns,
                         speakers=dict(args.speakers) if args.speakers else None)
-    project.save(args.out)
+    project.save(args.out, replace=args.force)
     print(f"ok: read {args.file}: {counted(len(project.corpus), 'document')}, "
           f"{counted(len(project.codebook), 'code')}, "
           f"{counted(len(project.codings), 'coding')} -> {args.out}")
@@ -219,6 +237,13 @@ def _import(args: argparse.Namespace) -> int:
         print(f"note: {project.positions.summary()}", file=sys.stderr)
     for note in project.notes:
         print(f"note: {note}", file=sys.stderr)
+    if (project.positions is not None and project.positions.convention.units == "utf16"
+            and (moved := moved_in_utf16(project.corpus.texts, project.codings))):
+        print(f"note: the file counts positions in UTF-16 units (as NVivo does) and its texts "
+              f"hold characters beyond U+FFFF: to give the project back to NVivo, export it "
+              f"with --positions utf16 (in code points, the default, {moved} of "
+              f"{counted(len(project.codings), 'coding')} would hold other text there)",
+              file=sys.stderr)
     for line in _unspoken_speakers(args.speakers or [], project.corpus):
         print(line, file=sys.stderr)
     if not project.memos.empty:

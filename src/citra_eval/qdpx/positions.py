@@ -41,6 +41,7 @@ __all__ = [
     "SourceText",
     "choose_convention",
     "misfit",
+    "moved_in_utf16",
     "producer_convention",
     "score_conventions",
 ]
@@ -666,3 +667,21 @@ def misfit(text: SourceText, selections: Iterable, convention: Convention) -> st
     beyond = f" ({outside} of them outside its text)" if outside else ""
     return (f"only {clean} of its {len(order) - k} selection(s){where}{beyond} start and end "
             "on word boundaries")
+
+
+def moved_in_utf16(texts: dict[str, str], codings: pd.DataFrame) -> int:
+    """How many ``codings`` (``doc_id``, ``end``) a program counting UTF-16 units (NVivo)
+    would place on other text when their positions count code points: those ending after a
+    character beyond U+FFFF (an emoji, which UTF-16 counts twice) of their document's text
+    (``texts``: ``{doc_id: text}``, e.g. :attr:`Corpus.texts`).
+
+    >>> import pandas as pd
+    >>> moved_in_utf16({"a": "ok 😀 yes"}, pd.DataFrame({"doc_id": ["a", "a"], "end": [2, 8]}))
+    1
+    """
+    first = {doc: m.start() for doc, text in texts.items()
+             if (m := _ASTRAL.search(text)) is not None}
+    if not first or codings.empty:
+        return 0
+    limit = codings["doc_id"].astype(str).map(first)
+    return int((codings["end"].astype(float) > limit).sum())

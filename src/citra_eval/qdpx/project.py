@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._files import atomic_dir, write_csv
+from .._files import atomic_dir, existing_files, write_csv
+from .._validation import check_bool, listed
 from ..codebook import Codebook
 from ..codings import write_codings
 from ..corpus import (
     Corpus,
     write_transcripts,
 )
+from ..errors import InputError
 from .inventory import DISCARDED_COLUMNS
 from .memos import MEMO_COLUMNS, empty_memos
 from .positions import ConventionChoice
@@ -103,12 +105,26 @@ class Project:
     discarded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=DISCARDED_COLUMNS))
 
-    def write(self, path: str | os.PathLike) -> None:
-        """Export this project again as a ``.qdpx`` (see :func:`write_qdpx`)."""
-        write_qdpx(path, self.corpus, self.codebook, self.codings, name=self.name,
-                   memos=self.memos, users=self.users)
+    def write(self, path: str | os.PathLike, *, positions: str | None = None) -> None:
+        """Export this project again as a ``.qdpx`` (see :func:`write_qdpx`).
 
-    def save(self, folder: str | os.PathLike) -> list[Path]:
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.qdpx`` to write.
+        positions : {"codepoint", "utf16"}, optional
+            How positions count (:func:`write_qdpx`). Default: as the file read counted
+            them (:attr:`positions`), so that a project from NVivo, which counts UTF-16
+            units, goes back as NVivo reads it; code points for a project not read from a
+            file.
+        """
+        if positions is None:
+            positions = (self.positions.convention.units if self.positions is not None
+                         else "codepoint")
+        write_qdpx(path, self.corpus, self.codebook, self.codings, name=self.name,
+                   positions=positions, memos=self.memos, users=self.users)
+
+    def save(self, folder: str | os.PathLike, *, replace: bool = False) -> list[Path]:
         """Write the project as a citra_eval study into ``folder`` (atomically).
 
         ``transcripts/<doc_id>.txt`` (front matter + text, so the codings' offsets slice
@@ -117,12 +133,34 @@ class Project:
         ``memos.csv`` (when there are memos) and ``users.csv`` (when some users made no
         coding, users have an ``id``, or the project records its creator or modifier: the
         others' GUIDs are in ``codings.csv``); returns
-        the files written (relative to ``folder``). These entries replace any of the same
-        name in ``folder`` (transcripts of an earlier save do not linger); other files there
-        are kept.
+        the files written (relative to ``folder``). Other files in ``folder`` are kept.
         ``citra-eval qdpx export`` exports the folder again, without ``--codebook`` when
         there is none.
+
+        Parameters
+        ----------
+        folder : str or path-like
+            The folder to write into (made when missing).
+        replace : bool, default False
+            Whether files already under those names (:data:`SAVED_ENTRIES`, e.g. the user's
+            own ``codebook.yaml`` or a ``transcripts/INF01.txt``) may be replaced or deleted:
+            the entries are replaced wholesale, so that transcripts of an earlier save do not
+            linger. By default such files are refused, as ``qdpx import`` refuses them
+            without ``--force``.
+
+        Returns
+        -------
+        list of Path
+            The files written, relative to ``folder``, sorted.
+
+        Raises
+        ------
+        InputError
+            ``folder`` holds files under the saved names and ``replace`` is False; nothing
+            is written.
         """
+        if not check_bool(replace, "replace"):
+            refuse_replacing(folder, SAVED_ENTRIES, how="give replace=True to replace them")
 
         with atomic_dir(folder, managed=SAVED_ENTRIES) as tmp:
             write_transcripts(self.corpus, tmp / "transcripts")
@@ -132,13 +170,26 @@ class Project:
             write_codings(self.codings, tmp / "codings.csv", corpus=self.corpus)
             if not self.memos.empty:
                 write_csv(self.memos[MEMO_COLUMNS], tmp / "memos.csv")
-            coders = set(self.codings["coder"].astype(str))
-            users = self.users.reindex(columns=USER_COLUMNS)
-            given = users[["user_id", "project"]].map(
-                lambda v: isinstance(v, str) and bool(v.strip()))
-            # users without codings, users' ids (initials) or the project's record, which
-            # codings.csv lacks
-            if not set(users["name"].astype(str)) <= coders or given.any(axis=None):
-                write_csv(users, tmp / "users.csv")
+            if users_table_needed(self.users, self.codings):
+                write_csv(self.users.reindex(columns=USER_COLUMNS), tmp / "users.csv")
             return sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
 
+
+
+def refuse_replacing(folder: str | os.PathLike, entries, *, how: str) -> None:
+    """An :class:`InputError` naming the files already under ``entries`` of ``folder``
+    (which writing those entries would replace or delete), with ``how`` to allow it."""
+    found = existing_files(folder, entries)
+    if found:
+        raise InputError(f"this folder already holds files the import would replace or "
+                         f"delete ({listed(found, 5, quote=False)}); choose an empty or new "
+                         f"folder, or {how}", path=os.fspath(folder))
+
+
+def users_table_needed(users: pd.DataFrame, codings: pd.DataFrame) -> bool:
+    """Whether :meth:`Project.save` writes ``users.csv``: for users without codings, users'
+    ids (initials) or the project's record, which ``codings.csv`` lacks."""
+    users = users.reindex(columns=USER_COLUMNS)
+    given = users[["user_id", "project"]].map(lambda v: isinstance(v, str) and bool(v.strip()))
+    coders = set(codings["coder"].astype(str))
+    return not set(users["name"].astype(str)) <= coders or bool(given.any(axis=None))

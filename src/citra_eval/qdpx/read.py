@@ -26,13 +26,14 @@ from .._refi import (
     SOURCE_NAME,
     SPEAKERS_PREFIX,
     TURNS_DECLARED_LINE,
+    name_key,
     norm_guid,
     project_member,
     project_root,
     stable_guid,
 )
 from .._safezip import DEFAULT_LIMITS, Limits, read_zip
-from .._validation import check_bool, check_choice
+from .._validation import check_bool, check_choice, check_speakers
 from ..codebook import codebook_from_refi_root
 from ..codings import CODING_COLUMNS, empty_codings
 from ..corpus import (
@@ -44,7 +45,7 @@ from ..errors import InputError, quoted
 from .inventory import discarded
 from .memos import memo_rows
 from .positions import SourceText, choose_convention, misfit
-from .project import USER_COLUMNS, Project
+from .project import USER_COLUMNS, Project, users_table_needed
 from .turns import TURN_MODES, segment_source
 
 
@@ -227,27 +228,36 @@ class _Reader:
         becomes coder ``Name (2)``, so their codings are not merged (nor their agreement
         counted as one coder's) and an export gives each GUID back."""
         users: dict[str, dict] = {}
-        taken: dict[str, list[str]] = {}  # name -> the coder names its users were given
+        # name (as name_key compares: case and Unicode form aside) -> the coder names its
+        # users were given
+        taken: dict[str, list[str]] = {}
         assigned: set[str] = set()
         for u in self.root.iterfind("Users/User"):
             guid = norm_guid(u.get("guid"))
             name = (u.get("name") or u.get("id") or guid or "unknown").strip() or "unknown"
             unique, k = name, 1
-            while unique in assigned:
+            while name_key(unique) in assigned:
                 k += 1
                 unique = f"{name} ({k})"
-            assigned.add(unique)
-            taken.setdefault(name, []).append(unique)
+            assigned.add(name_key(unique))
+            taken.setdefault(name_key(name), []).append(unique)
             # the GUID as the file spells it (ATLAS.ti: upper case), given back on export
             users[guid] = {"guid": (u.get("guid") or "").strip() or guid, "name": unique,
                            "user_id": u.get("id")}
-        for name, given in taken.items():
-            if len(given) > 1:
-                self.notes.append(f"{len(given)} users are named {name!r} (each with its own "
-                                  f"GUID): they are kept as distinct coders "
-                                  f"{', '.join(map(repr, given))}; rename them in "
-                                  "codings.csv and users.csv if they are one person")
+        self.shared_names = [given for given in taken.values() if len(given) > 1]
         return users
+
+    def shared_name_notes(self, users: pd.DataFrame, codings: pd.DataFrame) -> None:
+        """Notes on users of one name (:meth:`read_users`), naming the files a save writes
+        them into (``users.csv`` only when it is written)."""
+        files = ("codings.csv and users.csv" if users_table_needed(users, codings)
+                 else "codings.csv")
+        for given in self.shared_names:
+            self.notes.append(f"{len(given)} users are named {given[0]!r} (each with its own "
+                              "GUID; names are compared ignoring case and Unicode form): "
+                              "they are kept as distinct coders "
+                              f"{', '.join(map(repr, given))}; rename them in {files} if "
+                              "they are one person")
 
     def coder(self, *els: ET.Element) -> str:
         """The coder of a coding (``els``: it and its selection): its user's name; for a
@@ -453,6 +463,7 @@ class _Reader:
                                   "read as codable")
         self.project_record()
         users = pd.DataFrame(list(self.users.values()), columns=USER_COLUMNS)
+        self.shared_name_notes(users, frame)
         memos = memo_rows(self.root, note_text=self.note_text, user_name=self.user_name,
                           docs=src_guid_doc, codes=self.code_ids, selections=self.sel_info)
         return Project(name=self.root.get("name") or Path(self.path).stem, corpus=corpus,
@@ -863,7 +874,8 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
         citra_eval's own exports declare their speakers and are read as written.
     speakers : mapping, optional
         ``{label: role}`` for the speakers in the texts (e.g. ``{"Max Bigman":
-        "interviewer"}``); gives roles to the turns.
+        "interviewer"}``); gives roles to the turns. The roles are ``informant`` and
+        ``interviewer`` (another word can still be written into a transcript's front matter).
     spanning : {"split", "keep"}, default "split"
         What to do with a selection that crosses speaker turns (or covers a speaker label):
         ``split`` it into one coding per turn it overlaps, each cut to its turn, so that every
@@ -920,8 +932,14 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     ------
     InputError
         Not a zip, truncated, hostile (path traversal, zip bomb, XML entities), not a
-        REFI-QDA project, inconsistent (selection outside its text, unknown code), or its
-        positions fit no counting convention convincingly.
+        REFI-QDA project (or one of another namespace than ``urn:QDA-XML:project:1.0``),
+        inconsistent (selection outside its text, unknown code), or its positions fit no
+        counting convention convincingly.
+    TypeError
+        ``speakers`` is not a mapping, or a label in it not a string.
+    ValueError
+        An option is not one of its values; a role in ``speakers`` is not ``informant`` or
+        ``interviewer``, or a label is blank.
 
     Examples
     --------
@@ -949,6 +967,7 @@ def read_qdpx(path: str | os.PathLike, *, language: str | None = None,
     check_choice(turns, "turns", TURN_MODES[:3])
     check_choice(positions, "positions", (None, "codepoint", "utf16"))
     check_choice(crlf, "crlf", (None, 1, 2))
+    speakers = check_speakers(speakers)
     if sources is not None and not Path(sources).is_dir():
         raise InputError("the folder of source texts does not exist or is not a folder",
                          path=os.fspath(sources))

@@ -6,6 +6,7 @@ import io
 import json
 import math
 import os
+import warnings
 import zipfile
 from collections.abc import Iterable
 from xml.etree import ElementTree as ET
@@ -13,7 +14,7 @@ from xml.etree import ElementTree as ET
 import numpy as np
 import pandas as pd
 
-from .._files import write_bytes
+from .._files import XML_ILLEGAL, write_bytes
 from .._refi import (
     DATETIME_RE,
     GUID_RE,
@@ -29,7 +30,8 @@ from .._refi import (
     xml_text,
 )
 from .._validation import check_choice, check_codebook, check_codings, check_corpus
-from ..codebook import Codebook, code_guid, codes_element
+from .._validation import listed as listed_places
+from ..codebook import Codebook, code_guid, codes_element, describe_code
 from ..codings import CODING_COLUMNS, empty_codings
 from ..corpus import (
     DATE_RE,
@@ -94,6 +96,36 @@ def _check_export(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame) -> 
         raise InputError(problems=problems)
 
 
+def xml_losses(codebook: Codebook, codings: pd.DataFrame, memos: pd.DataFrame | None = None,
+               users: pd.DataFrame | None = None, *, name: str | None = None
+               ) -> list[tuple[str, str]]:
+    """What an export writes with characters XML 1.0 cannot hold (:data:`XML_ILLEGAL`:
+    control characters but tab and line ends, which become U+FFFD): ``(where, text)`` of
+    the project's name, each code's label or description, coder, coding note and memo
+    holding one (``where`` as a message says it: ``the note of the coding INF01 0:4 (code
+    'a', coder 'A')``)."""
+    def bad(v) -> bool:
+        return isinstance(v, str) and XML_ILLEGAL.search(v) is not None
+
+    out = [("the project's name", name)] if bad(name) else []
+    for code in codebook:
+        texts = [*code.label.values(), describe_code(code, codebook.language)]
+        out += [(f"code {code.id!r} (its label or description)", t) for t in texts if bad(t)][:1]
+    users_names = [] if users is None or users.empty else list(users["name"])
+    for coder in dict.fromkeys([*codings["coder"], *users_names]):
+        if bad(coder):
+            out.append((f"the name of coder {coder!r}", coder))
+    if "note" in codings.columns:
+        for r in codings[codings["note"].map(bad)].itertuples():
+            out.append((f"the note of the coding {r.doc_id} {r.start}:{r.end} (code "
+                        f"{r.code!r}, coder {r.coder!r})", r.note))
+    if memos is not None and not memos.empty:
+        for k, m in enumerate(memos.itertuples(), 1):
+            memo = m.memo_id if isinstance(m.memo_id, str) and m.memo_id else k
+            out += [(f"memo {memo}", t) for t in (m.name, m.text) if bad(t)][:1]
+    return out
+
+
 def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None = None, *,
                name: str | None = None, positions: str = "codepoint",
                memos: pd.DataFrame | None = None, users: pd.DataFrame | None = None) -> bytes:
@@ -108,6 +140,14 @@ def qdpx_bytes(corpus: Corpus, codebook: Codebook, codings: pd.DataFrame | None 
     leaks = shared_problems(corpus, codebook, memos, codings=codings)
     if leaks:
         raise InputError(problems=leaks)
+    lost = xml_losses(codebook, codings, memos, users, name=name)
+    if lost:
+        chars = sorted({c for _, text in lost for c in XML_ILLEGAL.findall(text)})
+        shown = ", ".join(f"U+{ord(c):04X}" for c in chars)
+        where = listed_places((w for w, _ in lost), 5, quote=False)
+        warnings.warn(f"characters XML 1.0 cannot hold ({shown}) are written as U+FFFD in "
+                      f"{where}; remove them (or put spaces) to keep those texts as they are",
+                      UserWarning, stacklevel=3)
     root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": xml_text(name or codebook.name),
                                   "origin": xml_text(origin(codebook, positions=positions))})
     authors = set() if memos is None or memos.empty else {
