@@ -1017,6 +1017,32 @@ def test_a_document_declared_read_without_codings_trains_and_is_not_suggested(on
         ce.train_coder(corpus, a, codebook=book, coverage={"A": "all", "B": ["D1"]})
 
 
+def test_an_inferred_coverage_is_explained_for_training_not_for_agreement(one_of_three):
+    """Session 17 (mixed repro 3): in a one-coder study, ``code --learn-from`` (and notebook
+    07) said that the inferred coverage "can make agreement look better than it is",
+    though no agreement is computed. Training is told what the inference means for it
+    (which turns are negatives), and nothing when every coder coded every document."""
+    corpus, book, codings = one_of_three
+    a = codings[codings.coder == "A"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CoverageWarning)  # A coded D1-D3: nothing inferred
+        ce.train_coder(corpus, a, codebook=book, coverage="documents")
+    two = a[a.doc_id != "D3"]
+    with pytest.warns(ce.CoverageWarning, match="infers which documents") as caught:
+        ce.train_coder(corpus, two, codebook=book, coverage="documents")
+    message = " ".join(str(w.message) for w in caught)
+    assert "agreement" not in message
+    assert "negative" in message and "'double_coded: {A: [D1, D2]}'" in message
+    # cross-validation: training, and with two coders their comparison; agreement: its own
+    with pytest.warns(ce.CoverageWarning, match="negative example") as caught:
+        ce.cross_validate_coder(corpus, codings, codebook=book, coverage="documents")
+    assert "compared with another only on the documents both" in str(caught[0].message)
+    with pytest.warns(ce.CoverageWarning, match="agreement look better"):
+        ce.agreement(codings, corpus=corpus, codes=book, coverage="documents", n_boot=0)
+    with pytest.raises(ValueError, match="purpose must be one of"):
+        ce.intercoder.rated_documents(a, corpus=corpus, coverage="all", purpose="train")
+
+
 def test_coders_who_rated_no_document_in_common_are_not_measured(one_of_three):
     """A coded D2-D3, B coded D1: no turn both rated, so B against A is not measured (NaN,
     with the reason, and no interval), while the machines are scored against each."""

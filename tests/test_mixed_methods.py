@@ -702,6 +702,30 @@ def test_an_undefined_scale_alpha_gets_a_caveat():
     assert "scale reliability" not in out.loc[1, "caveat"]  # no construct, no scale
 
 
+def test_a_construct_the_survey_does_not_measure_gets_no_scale_caveat():
+    """Session 17 (mixed repro 1): every theme with a ``construct`` was told "scale
+    reliability unknown" even when the study has no survey or the survey has no such
+    scale, while its rationale said the survey does not measure it: there is no scale
+    whose reliability could be unknown."""
+    out = _rules(_row(construct="KS", quant_basis=None, construct_mean=NAN, scale_alpha=NAN,
+                      std_effect=NAN, std_ci_low=NAN, std_ci_high=NAN),
+                 _row(construct="KS", quant_basis="level", scale_alpha=NAN), lang="en")
+    assert out.loc[0, "rationale"].startswith("theme linked to construct KS, which the survey")
+    assert out.loc[0, "caveat"] == ""
+    assert out.loc[1, "caveat"].startswith("scale reliability unknown")  # a scale: unknown
+    corpus = ce.Corpus.from_texts({"D1.txt": "---\nid: D1\nspeakers: {P: informant}\n---\n"
+                                            "P: Kami kerja sama erat.\n"})
+    codebook = ce.Codebook.from_dict({"codebook": "x", "version": 1, "language": "id", "codes": [
+        {"id": "kerja_sama", "label": {"id": "Kerja sama"}, "construct": "KS"}]})
+    seg = corpus.segments.iloc[0]
+    codings = pd.DataFrame([("D1", int(seg["segment_id"]), int(seg["start"]), int(seg["end"]),
+                             "kerja_sama", "A")], columns=ce.CODING_COLUMNS)
+    joint = ce.joint_display(codings, corpus=corpus, codebook=codebook, responses=None,
+                             instrument=None, outcome=None, lang="en")
+    assert "scale" not in joint.loc[0, "caveat"]
+    assert joint.loc[0, "caveat"] == "code reliability unknown (alpha undefined or not computed)"
+
+
 def test_scale_warnings_of_the_joint_display_point_at_the_caller(tmp_path):
     """Quant repro 7: ScaleWarnings of construct_evidence/joint_display pointed at
     mixed_methods.py, not at the caller's line."""

@@ -144,8 +144,13 @@ def test_code_frequencies_hand_computed():
     assert (x1["n_segments"], x1["share_segments"]) == (2, 1.0)
     z1 = g[(g["group"] == "g1") & (g["code"] == "z")].iloc[0]
     assert z1["n_codings"] == 0
-    with pytest.raises(ValueError, match="not a document attribute"):
+    with pytest.raises(ValueError, match="must be a document attribute"):
         ce.code_frequencies(codings, corpus=corpus, by="nope")
+    # session 17 (mixed repro 2): a list (as study.yaml's group_by is) was a bare
+    # "unhashable type: 'list'"
+    with pytest.raises(TypeError, match=r"by takes one column name, got a list \['group'\]; "
+                                        "call once per column"):
+        ce.code_frequencies(codings, corpus=corpus, by=["group"])
 
 
 def test_frequencies_need_one_coder():

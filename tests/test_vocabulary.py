@@ -89,6 +89,18 @@ def test_word_frequencies_by_group_and_top():
         word_frequencies(C, by="nope")
 
 
+@pytest.mark.parametrize("call", [lambda by: word_frequencies(C, by=by),
+                                  lambda by: keyness(C, by=by, target="warga")])
+def test_by_takes_one_column_name_not_a_list(call):
+    """Session 17 (mixed repro 2): ``by=["group"]`` (a list, as study.yaml's ``group_by``
+    is) was a bare "unhashable type: 'list'"; a number was "not a document attribute"."""
+    with pytest.raises(TypeError, match=r"by takes one column name, got a list "
+                                        r"\['group', 'x'\]; call once per column"):
+        call(["group", "x"])
+    with pytest.raises(TypeError, match="by must be the name of a document attribute"):
+        call(3)
+
+
 def test_collocations_stay_inside_turns():
     docs = [("D1", "g", ["tatap muka lagi", "tatap muka lagi", "muka tatap", "tatap muka"])]
     out = collocations(corpus_of(*docs), min_count=2, stopwords=False)

@@ -49,6 +49,7 @@ __all__ = [
     "check_codings_in_corpus",
     "check_columns",
     "check_corpus",
+    "check_document_attribute",
     "check_finite",
     "check_finite_ratings",
     "check_frame",
@@ -626,6 +627,33 @@ def check_names(value: object, name: str, *, allow_none: bool = True, unique: bo
             raise ValueError(f"{name} names {', '.join(map(repr, twice))} more than once; give "
                              "each name once")
     return names
+
+
+def check_document_attribute(value: object, corpus, name: str = "by") -> str:
+    """``value`` if it names one document attribute of ``corpus`` (a column of
+    ``corpus.documents``: a front-matter field), the one check of every ``by=`` of the
+    analyses that group interviews.
+
+    One name only: a list or tuple (``by=["faculty", "campus"]``, as a study's ``group_by``
+    is) is a ``TypeError`` saying to call once per column (several columns would need one
+    output column per attribute and, for ``keyness``, a target per attribute); any other
+    non-string is a ``TypeError`` too. A string that is not an attribute is a
+    ``ValueError`` listing the attributes (and the closest one).
+    """
+    if isinstance(value, list | tuple):
+        names = list(value)
+        how = (f" (e.g. {name}={names[0]!r}, then {name}={names[1]!r})" if len(names) > 1
+               else f" ({name}={names[0]!r})" if names else "")
+        raise TypeError(f"{name} takes one column name, got a {type(value).__name__} "
+                        f"{names!r}; call once per column{how}")
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be the name of a document attribute (a string), got "
+                        f"{_described(value)}")
+    columns = [str(c) for c in corpus.documents.columns]
+    if value not in columns:
+        raise ValueError(f"{name} must be a document attribute (a front-matter field: "
+                         f"{listed(columns, 20)}), got {value!r}{did_you_mean(value, columns)}")
+    return value
 
 
 def rows_named(argument: str):

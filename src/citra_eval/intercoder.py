@@ -308,13 +308,51 @@ def _warn_coverage_not_given(codings: pd.DataFrame, coders: list[str], docs: lis
         stacklevel=caller_stacklevel())
 
 
+#: What ``coverage="documents"`` does, per use of the coverage (:func:`_warn_inferred`).
+_INFERRED_EFFECT = {
+    "agreement": "a document a coder read and found nothing to code in counts as not rated, "
+                 "which can make agreement look better than it is",
+    "training": "the learned coder trains on those documents, each of their turns a coder "
+                "left without a code being that coder's negative example of it; a document "
+                "a coder read and found nothing to code in is left out of training (its "
+                "turns are no negatives) and coded like an unread one",
+}
+#: Cross-validating the learned coder: training, and with several coders their comparison.
+_INFERRED_COMPARED = ("; and a human coder is compared with another only on the documents "
+                      "both applied a code in, which can make their agreement look better "
+                      "than it is")
+
+
+def _warn_inferred(rated: dict[str, set], docs: list[str], purpose: str) -> None:
+    """The :class:`CoverageWarning` of ``coverage="documents"``: what inferring each coder's
+    documents (``rated``) from their codings does to ``purpose`` (``"agreement"``;
+    ``"training"`` the learned coder; ``"validation"`` its cross-validation, which also
+    compares several coders), and the declaration to write instead. For the learned coder,
+    nothing when every coder has codings in every document of ``docs`` (the inference then
+    leaves no document out)."""
+    if purpose != "agreement" and all(set(docs) <= r for r in rated.values()):
+        return
+    effect = _INFERRED_EFFECT["training" if purpose == "validation" else purpose]
+    if purpose == "validation" and len(rated) > 1:
+        effect += _INFERRED_COMPARED
+    example = _coverage_example(rated, docs) or "<coder>: all"
+    warnings.warn(CoverageWarning(
+        "coverage='documents' infers which documents each coder rated from where they "
+        f"applied a code: {effect}; declare it instead: in study.yaml "
+        f"'double_coded: {{{example}}}' {_EXAMPLE_CAVEAT}, or "
+        "coverage={coder: 'all' or [doc ids]}"),
+        stacklevel=caller_stacklevel())
+
+
 def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus | None,
                      coders: list[str], *, units: list[str] | None = None,
-                     uncoded: bool = False) -> dict[str, set | None]:
+                     uncoded: bool = False, purpose: str = "agreement"
+                     ) -> dict[str, set | None]:
     """Coder -> the documents they rated (None: every document). ``coverage`` None (not
     given) is ``"all"``, with a :class:`CoverageWarning` when the codings make that unlikely
     (:func:`_warn_coverage_not_given` on the documents ``units``: default, the corpus's,
-    else those of the codings)."""
+    else those of the codings). ``"documents"`` warns what the inference does to
+    ``purpose`` (:func:`_warn_inferred`)."""
     if coverage is None:
         if units is None:
             units = (list(corpus.doc_ids) if corpus is not None
@@ -326,14 +364,7 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus | None,
             return dict.fromkeys(coders)
         coded = codings.groupby(codings["coder"].astype(str))["doc_id"].agg(set)
         rated = {c: coded.get(c, set()) for c in coders}
-        example = _coverage_example(rated, list(corpus.doc_ids)) or "<coder>: all"
-        warnings.warn(CoverageWarning(
-            "coverage='documents' infers which documents each coder rated from where they "
-            "applied a code: a document a coder read and found nothing to code in counts as "
-            "not rated, which can make agreement look better than it is; declare it instead: "
-            f"in study.yaml 'double_coded: {{{example}}}' {_EXAMPLE_CAVEAT}, or "
-            "coverage={coder: 'all' or [doc ids]}"),
-            stacklevel=caller_stacklevel())
+        _warn_inferred(rated, list(corpus.doc_ids), purpose)
         return rated
     if isinstance(coverage, pd.DataFrame):
         check_frame(coverage, "coverage", columns=["coder", "doc_id"],
@@ -445,8 +476,8 @@ def coded_documents(codings: pd.DataFrame, *, corpus: Corpus,
 
 
 def rated_documents(codings: pd.DataFrame, *, corpus: Corpus,
-                    coverage: str | Mapping | pd.DataFrame | None = "all"
-                    ) -> dict[str, list[str]]:
+                    coverage: str | Mapping | pd.DataFrame | None = "all",
+                    purpose: str = "agreement") -> dict[str, list[str]]:
     """Which documents each coder rated, read from ``coverage`` as :func:`agreement` reads it.
 
     For the functions that compare coders beyond :func:`agreement` (e.g.
@@ -466,6 +497,12 @@ def rated_documents(codings: pd.DataFrame, *, corpus: Corpus,
         ``coder, doc_id`` as declared; None (not given) as ``"all"``, with a
         :class:`CoverageWarning` when the coders' codings are in different documents (as
         :func:`agreement` warns).
+    purpose : {"agreement", "training", "validation"}
+        What the coverage is for, which the warning of ``"documents"`` explains: comparing
+        coders (default; an interview a coder found nothing in is left out, which can
+        flatter agreement), training the learned coder (which turns are a coder's
+        negatives) or cross-validating it (both). For the last two, no warning when every
+        coder has codings in every document.
 
     Returns
     -------
@@ -492,9 +529,10 @@ def rated_documents(codings: pd.DataFrame, *, corpus: Corpus,
     check_codings(codings)
     check_corpus(corpus)
     _check_coverage(coverage)
+    check_choice(purpose, "purpose", ("agreement", "training", "validation"))
     validate_codings(codings, corpus=corpus)
     coders = _all_coders(codings, coverage)
-    rated = _rated_documents(coverage, codings, corpus, coders)
+    rated = _rated_documents(coverage, codings, corpus, coders, purpose=purpose)
     return {c: [d for d in corpus.doc_ids if docs is None or d in docs]
             for c, docs in rated.items()}
 

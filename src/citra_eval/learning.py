@@ -1103,12 +1103,13 @@ def _documents_with_turns(corpus: Corpus, codings: pd.DataFrame, roles,
 
 
 def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=False, *,
-                  minimum: int = 2, too_few=None, coverage=None):
+                  minimum: int = 2, too_few=None, coverage=None, purpose="training"):
     """Check the arguments; return (roles, the training documents, coder -> the documents
     they rated or None without ``coverage``). Coded documents without a turn of the
     roles, and roles only uncoded documents have, are warned about
     (:class:`LearningWarning`); fewer than ``minimum`` training documents is an
-    ``InputError`` (``too_few(n)``: its message)."""
+    ``InputError`` (``too_few(n)``: its message). ``purpose``: what an inferred coverage is
+    said to do (:func:`~citra_eval.intercoder.rated_documents`)."""
     check_corpus(corpus)
     check_bool(neighbours, "neighbours")
     check_codings(codings, columns=CODING_COLUMNS)
@@ -1122,8 +1123,8 @@ def _check_inputs(corpus, codings, codebook, seed, roles, labels, neighbours=Fal
                          "least two documents")
     _warn_machine_codings(codings, stacklevel=3)
     rated = (None if coverage is None else
-             {c: set(d) for c, d in rated_documents(codings, corpus=corpus,
-                                                     coverage=coverage).items()})
+             {c: set(d) for c, d in rated_documents(codings, corpus=corpus, coverage=coverage,
+                                                     purpose=purpose).items()})
     docs, left_out = _documents_with_turns(corpus, codings, wanted, rated)
     if left_out:
         warnings.warn(LearningWarning(
@@ -1721,7 +1722,8 @@ def cross_validate_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Cod
     options = _dictionary_options(negation, question_context)
     wanted, docs, rated = _check_inputs(corpus, codings, codebook, seed, roles, labels,
                                         neighbours, minimum=MIN_CV_DOCUMENTS,
-                                        too_few=_too_few_to_cross_validate, coverage=coverage)
+                                        too_few=_too_few_to_cross_validate, coverage=coverage,
+                                        purpose="validation")
     coders = sorted(map(str, codings["coder"].unique()))
     refs = coders if reference is None else [str(r) for r in (
         [reference] if isinstance(reference, str) else reference)]

@@ -436,7 +436,9 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
     Krippendorff 2004) or undefined (NaN: no reliability table, or too little variation in
     the codings to compute it), a scale with Cronbach's alpha below ``scale_alpha_min``
     (.70) or undefined (NaN: a single-item scale, whose reliability cannot be estimated
-    from one answer, or no reliability table), and a negative effect.
+    from one answer, or no reliability table), and a negative effect. A construct the
+    survey does not measure (no ``quant_basis``: no survey, or no such scale in the
+    instrument) has no scale, so no scale caveat; its ``rationale`` says it is not measured.
 
     References
     ----------
@@ -537,7 +539,8 @@ def _caveat(row, lang, code_min, scale_min, *, has_theme: bool) -> str:
     s = row.get("scale_alpha")
     if not _isna(s) and s < scale_min:
         out.append(text("joint.low_scale_alpha", lang, a=s, m=scale_min))
-    elif _isna(s) and not _isna(row.get("construct")):
+    elif _isna(s) and not (_isna(row.get("construct")) or _isna(row.get("quant_basis"))):
+        # only a scale of the instrument (quant_basis set) has a reliability to be unknown
         out.append(text("joint.no_scale_alpha", lang))
     return "; ".join(out)
 

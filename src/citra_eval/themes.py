@@ -27,6 +27,7 @@ from ._validation import (
     check_codings,
     check_columns,
     check_corpus,
+    check_document_attribute,
     check_frame,
     check_int,
     check_lang,
@@ -191,7 +192,8 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
         A document attribute (a column of ``corpus.documents``, e.g. ``"group"``): counts
         per value of it, over the values of documents with a turn of ``roles``. A
         document without a value is in no group: a ``UserWarning`` names it and its
-        codings count in ``attrs["n_codings_ignored"]``.
+        codings count in ``attrs["n_codings_ignored"]``. One attribute: a list (such as a
+        study's ``group_by``) is a ``TypeError``; call once per attribute.
     coder : str, optional
         Keep only this coder's codings.
     roles : sequence of str or None
@@ -239,6 +241,8 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     codings = checked_codings(codings, corpus, coder, codebook=codebook)
     if lang is not None:
         check_lang(lang)
+    if by is not None:
+        check_document_attribute(by, corpus)
     data, base, roles, n_ignored = on_roles(codings, corpus, roles)
     if n_ignored and n_ignored == len(codings):  # a table of zeros: say why
         warn_left_out(codings, corpus, roles, n_ignored, "code_frequencies",
@@ -254,9 +258,6 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     warn_uncoded(codings, corpus, documents_with_roles(corpus, roles), "code_frequencies")
     codes = _code_list(codings, codebook)
     if by is not None:
-        if by not in corpus.documents.columns:
-            raise ValueError(f"by={by!r} is not a document attribute; available: "
-                             f"{', '.join(map(str, corpus.documents.columns))}")
         groups = corpus.documents.set_index("doc_id")[by]
         spoken = documents_with_roles(corpus, roles)
         lacking = documents_without_attribute(corpus, by, spoken | set(data["doc_id"]),

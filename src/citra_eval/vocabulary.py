@@ -37,6 +37,7 @@ from ._validation import (
     check_codebook,
     check_codings,
     check_corpus,
+    check_document_attribute,
     check_int,
     check_known,
     check_roles,
@@ -184,7 +185,8 @@ def word_frequencies(corpus: Corpus, *, by: str | None = None,
     by : str, optional
         A document attribute (front-matter key, e.g. ``"group"``): frequencies per group,
         with the group in the first column. A document without a value is in no group (a
-        ``UserWarning`` names it).
+        ``UserWarning`` names it). One attribute: a list (such as a study's ``group_by``)
+        is a ``TypeError``; call once per attribute.
     roles : sequence of str or None
         Roles whose turns are counted (default informants; None: every turn).
     stem : bool
@@ -220,17 +222,16 @@ def word_frequencies(corpus: Corpus, *, by: str | None = None,
     1  telat      2         telat
     2  tidak      2  nggak; tidak
     """
+    check_corpus(corpus)
     check_int(min_count, "min_count", minimum=1)
     if top is not None:
         check_int(top, "top", minimum=1)
+    if by is not None:
+        check_document_attribute(by, corpus)
     toks = _tokens(corpus, roles=roles, stem=stem, stopwords=stopwords, codebook=codebook)
     groups = [(None, toks)]
     if by is not None:
         docs = corpus.documents
-        if by not in docs.columns:
-            known = ", ".join(map(str, docs.columns))
-            raise ValueError(f"by must be a document attribute ({known}),"
-                             f" got {by!r}")
         lacking = documents_without_attribute(corpus, by, set(toks["doc_id"]),
                                               "word_frequencies")
         toks = toks[~toks["doc_id"].isin(lacking)]
@@ -373,7 +374,8 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
         "coded without ``target``"; see :func:`~citra_eval.coded_documents`).
     by : str, optional
         A document attribute; give either ``codings`` or ``by``. A document without a
-        value is neither target nor rest (a ``UserWarning`` names it).
+        value is neither target nor rest (a ``UserWarning`` names it). One attribute, as
+        in :func:`word_frequencies`.
     roles, stem, stopwords
         As in :func:`word_frequencies`.
     codebook : Codebook, optional
@@ -445,6 +447,8 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
     if (codings is None) == (by is None):
         raise ValueError("give either codings= (target is a code) or by= (target is a value "
                          "of that document attribute)")
+    if by is not None:
+        check_document_attribute(by, corpus)
     toks = _tokens(corpus, roles=roles, stem=stem, stopwords=stopwords, codebook=codebook)
     if codings is not None:
         check_codings(codings, columns=CODING_COLUMNS)
@@ -459,10 +463,6 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
         inside = pd.MultiIndex.from_frame(toks[["doc_id", "segment_id"]]).isin(keys)
     else:
         docs = corpus.documents
-        if by not in docs.columns:
-            known = ", ".join(map(str, docs.columns))
-            raise ValueError(f"by must be a document attribute ({known}),"
-                             f" got {by!r}")
         lacking = documents_without_attribute(corpus, by, set(toks["doc_id"]), "keyness")
         toks = toks[~toks["doc_id"].isin(lacking)]
         values = docs.set_index("doc_id")[by].astype(str)
