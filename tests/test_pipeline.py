@@ -676,6 +676,8 @@ def test_inputs_with_converted_line_ends_are_named_as_such(tmp_path):
 
 
 def test_reports_with_converted_line_ends_are_named_as_such(built, tmp_path):
+    from citra_eval.outputs import CRLF_HINT
+
     root, _ = built
     copy = tmp_path / "copy"
     shutil.copytree(root, copy)
@@ -684,6 +686,13 @@ def test_reports_with_converted_line_ends_are_named_as_such(built, tmp_path):
     (diff,) = rp.verify(copy)
     assert diff.line_ends and str(diff).startswith(
         "reports/tables/env.csv: differs from the manifest; only its line ends differ")
+    # reviewer s17, finding 2: an input so converted was 'a different version of this
+    # input', with advice to record it (--update-checksums)
+    f = copy / "data" / "raw" / "codebook.yaml"
+    f.write_bytes(f.read_bytes().replace(b"\n", b"\r\n"))
+    (line,) = rp.input_changes(copy)
+    assert line.startswith("data/raw/codebook.yaml: ") and CRLF_HINT in line
+    assert "different version" not in line and "--update-checksums" not in line
 
 
 def test_environment_changes_name_the_versions(built, tmp_path):
@@ -1249,21 +1258,6 @@ def test_keep_inside_the_reports_or_an_input_folder_is_refused_before_anything_r
     err = capsys.readouterr().err
     assert err.startswith(f"error: {inside}: ") and "outside" in err
     assert not (root / inside).exists()
-
-
-def test_verify_names_inputs_with_converted_line_ends_as_such(built, tmp_path):
-    """Reviewer s17, finding 2: verify called a raw input whose line ends git converted 'a
-    different version of this input' and advised --update-checksums."""
-    from citra_eval.outputs import CRLF_HINT
-
-    root, _ = built
-    copy = tmp_path / "copy"
-    shutil.copytree(root, copy)
-    f = copy / "data" / "raw" / "codebook.yaml"
-    f.write_bytes(f.read_bytes().replace(b"\n", b"\r\n"))
-    (line,) = rp.input_changes(copy)
-    assert line.startswith("data/raw/codebook.yaml: ") and CRLF_HINT in line
-    assert "different version" not in line and "--update-checksums" not in line
 
 
 def test_verify_says_what_it_checked_and_names_a_stray_top_level_file(built, tmp_path,
