@@ -1163,6 +1163,28 @@ def keep_problem(root: str | os.PathLike, keep: str | os.PathLike) -> str | None
     files would be files of reports/ that no manifest lists: ``verify`` would fail and
     ``reproduce`` refuse to run until they are deleted) and outside the study's input
     folders (``data/raw/``, the transcripts, ``notebooks/``: they would become inputs).
+
+    Parameters
+    ----------
+    root : path
+        The study folder.
+    keep : path
+        The folder asked for.
+
+    Returns
+    -------
+    str or None
+        What is wrong and how to fix it (for an error line), or None.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     study = pathlib.Path(d)
+    ...     inside = keep_problem(study, study / "reports" / "figures" / "kept")
+    ...     outside = keep_problem(study, study.parent / "no-such-rebuilt-folder")
+    >>> inside.startswith("it lies inside reports/"), outside
+    (True, None)
     """
     r = Path(root).resolve()
     k = Path(keep).resolve()
