@@ -289,7 +289,7 @@ def test_failing_notebook_names_its_cell(tmp_path):
     r = run_cli("reproduce", "--root", str(root))
     assert r.returncode == 1
     # markdown, parameters, x = 1, then the failing cell: cell 4 of the committed notebook
-    assert "notebooks/02-figure.ipynb failed in cell 4" in r.stderr
+    assert "error: notebooks/02-figure.ipynb: cell 4 failed" in r.stderr
     assert "y['missing']" in r.stderr
     assert "KeyError: 'missing'" in r.stderr
     assert not (root / "reports").exists()  # the first notebook's output is not kept
@@ -310,7 +310,7 @@ def test_failure_maps_to_committed_cell():
     err = rp._failure(Exc(), nb, "notebooks/09-x.ipynb")
     assert (err.notebook, err.cell, err.ename) == ("notebooks/09-x.ipynb", 3,
                                                    "ZeroDivisionError")
-    assert str(err).startswith("notebooks/09-x.ipynb failed in cell 3 (execution count 2):")
+    assert str(err).startswith("notebooks/09-x.ipynb: cell 3 failed (execution count 2):")
     assert "\x1b" not in str(err)
 
 
@@ -676,6 +676,8 @@ def test_inputs_with_converted_line_ends_are_named_as_such(tmp_path):
 
 
 def test_reports_with_converted_line_ends_are_named_as_such(built, tmp_path):
+    from citra_eval.outputs import CRLF_HINT
+
     root, _ = built
     copy = tmp_path / "copy"
     shutil.copytree(root, copy)
@@ -684,6 +686,13 @@ def test_reports_with_converted_line_ends_are_named_as_such(built, tmp_path):
     (diff,) = rp.verify(copy)
     assert diff.line_ends and str(diff).startswith(
         "reports/tables/env.csv: differs from the manifest; only its line ends differ")
+    # reviewer s17, finding 2: an input so converted was 'a different version of this
+    # input', with advice to record it (--update-checksums)
+    f = copy / "data" / "raw" / "codebook.yaml"
+    f.write_bytes(f.read_bytes().replace(b"\n", b"\r\n"))
+    (line,) = rp.input_changes(copy)
+    assert line.startswith("data/raw/codebook.yaml: ") and CRLF_HINT in line
+    assert "different version" not in line and "--update-checksums" not in line
 
 
 def test_environment_changes_name_the_versions(built, tmp_path):
@@ -1230,3 +1239,97 @@ def test_executed_notebooks_record_the_python_minor_version_only():
                                                               "version": "3.11.7"}})
     rp._strip_volatile(nb, rel_input="a", rel_output="b", shown_params={})
     assert nb.metadata["language_info"]["version"] == "3.11"
+
+
+@pytest.mark.parametrize("inside", ["reports/figures/kept", "reports/kept", "data/raw/kept",
+                                    "interview_transcripts/kept", "notebooks/kept"])
+def test_keep_inside_the_reports_or_an_input_folder_is_refused_before_anything_runs(
+        tmp_path, monkeypatch, capsys, inside):
+    """Reviewer s17, finding 4: '--check --keep reports/figures/kept' was accepted and left
+    63 files that verify then called unlisted and reproduce refused to replace."""
+    from citra_eval.cli import main
+
+    root = _project(tmp_path)
+    monkeypatch.setattr(rp, "_build", lambda *a, **k: pytest.fail("ran the notebooks"))
+    with pytest.raises(ValueError, match="keep"):
+        rp.reproduce(root, check=True, keep=root / inside)
+    monkeypatch.chdir(root)
+    assert main(["reproduce", "--check", "--keep", inside]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {inside}: ") and "outside" in err
+    assert not (root / inside).exists()
+
+
+def test_verify_says_what_it_checked_and_names_a_stray_top_level_file(built, tmp_path,
+                                                                      capsys):
+    """Reviewer s17, finding 3: 'every file in reports/ matches' although the executed
+    notebooks are not in the manifest, and a file at the top of reports/ went unmentioned."""
+    from citra_eval.cli import main
+
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    assert main(["verify", "--root", str(copy)]) == 0
+    out = capsys.readouterr().out
+    assert out == ("ok: 4 figures and tables and provenance.json match "
+                   "reports/MANIFEST.sha256, and the inputs and notebooks match "
+                   "reports/provenance.json; the executed notebooks in reports/notebooks/ are "
+                   "not checked (see docs/reproduce.md)\n")
+    (copy / "reports" / "README-results.txt").write_text("forged\n")
+    (copy / "reports" / "extra").mkdir()  # a folder of one's own is left alone
+    (copy / "reports" / "extra" / "mine.txt").write_text("mine\n")
+    assert [str(d) for d in rp.verify(copy)] == [
+        "reports/README-results.txt: not listed in the manifest"]
+    assert main(["verify", "--root", str(copy)]) == 1
+    assert "reports/README-results.txt: not listed in the manifest" in capsys.readouterr().err
+
+
+def test_a_notebook_without_cell_ids_is_read_with_fixed_ids_and_no_warning(tmp_path):
+    """A cell added by hand without an id: nbformat warned (with a site-packages path) and
+    drew a random id; the user's notebook is never rewritten."""
+    import warnings
+
+    path = tmp_path / "01-x.ipynb"
+    _notebook(path, ["x = 1"], PARAMS)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None,
+                          "outputs": [], "source": ["y = 2"]})
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = path.read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nb = rp._read_notebook(path)
+        again = rp._read_notebook(path)
+    assert nb.cells[-1].id == again.cells[-1].id == "cell-4"
+    assert [c.id for c in nb.cells[:-1]] == [c["id"] for c in data["cells"][:-1]]
+    nbformat.validate(nb)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_a_failing_notebook_is_an_error_line_saying_reports_is_unchanged(tmp_path):
+    """Reviewer s17, finding 4: 'notebook failed:' (no error: line), nbformat's warning with
+    a site-packages path, and nothing said reports/ was left as it was."""
+    root = _project(tmp_path)
+    path = root / "notebooks" / "02-figure.ipynb"
+    _notebook(path, ["x = 1"], PARAMS)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None,
+                          "outputs": [], "source": ["open('data/raw/nope.csv')"]})
+    path.write_text(json.dumps(data), encoding="utf-8")
+    rp.write_raw_checksums(root)
+    r = run_cli("reproduce", "--root", str(root))
+    assert r.returncode == 1
+    lines = _not_warnings(r.stderr)
+    assert lines[0].startswith("error: notebooks/02-figure.ipynb: cell 4 failed (execution count")
+    assert "FileNotFoundError" in r.stderr and "Warning" not in r.stderr
+    assert "reports/ was left unchanged" in lines[-1]
+    assert "Jupyter" in lines[-1] and "notebooks/02-figure.ipynb" in lines[-1]
+
+
+def test_a_study_without_notebooks_is_told_how_to_get_them(tmp_path):
+    root = _project(tmp_path)
+    shutil.rmtree(root / "notebooks")
+    with pytest.raises(InputError, match="no notebooks named") as e:
+        rp.find_notebooks(root)
+    assert "citra-eval init" in str(e.value) and "notebooks/" in str(e.value)

@@ -66,6 +66,7 @@ __all__ = [
     "find_notebooks",
     "foreign_reports_files",
     "input_changes",
+    "keep_problem",
     "leftovers",
     "notebook_changes",
     "notebook_notes",
@@ -355,7 +356,11 @@ def find_notebooks(root: str | os.PathLike) -> list[Path]:
     found = [p for p in _numbered_notebooks(root) if not COPY_RE.search(p.stem)]
     if not found:
         raise InputError("no notebooks named NN-slug.ipynb found; reproduce runs the "
-                         "notebooks/ folder of the project", path="notebooks")
+                         "notebooks/ folder of the project: to use the package's notebooks, "
+                         "make a new study beside this one and copy its notebooks/ folder "
+                         "here (in the study folder: 'citra-eval init ../citra-notebooks' "
+                         "then 'cp -r ../citra-notebooks/notebooks .'), then run again",
+                         path="notebooks")
     by_number: dict[str, list[str]] = {}
     for p in found:
         by_number.setdefault(p.name[:2], []).append(f"notebooks/{p.name}")
@@ -451,7 +456,7 @@ def _failure(exc, source_nb, rel: str) -> NotebookError:
     final = f"{exc.ename}: {exc.evalue}"
     if last and last[-1].strip() == final.strip():
         last = last[:-1]
-    msg = (f"{rel} failed in {where} (execution count {exc.exec_count}):\n{head}\n"
+    msg = (f"{rel}: {where} failed (execution count {exc.exec_count}):\n{head}\n"
            + "".join(ln + "\n" for ln in last) + final)
     return NotebookError(msg, notebook=rel, cell=cell, ename=exc.ename, evalue=exc.evalue)
 
@@ -530,14 +535,18 @@ def run_notebook(notebook: str | os.PathLike, output: str | os.PathLike, *,
     nb_path, out = Path(notebook), Path(output)
     rel = rel or nb_path.name
     cell_timeout = _whole_seconds(cell_timeout)
-    source_nb = nbformat.read(nb_path, as_version=4)
-    declared = pm.inspect_notebook(str(nb_path))
+    source_nb = _read_notebook(nb_path)
+    # the runner reads a copy with every cell id set (never the user's notebook rewritten)
+    source_copy = Path(workdir) / f"source-{nb_path.name}"
+    write_text(source_copy, nbformat.writes(source_nb) + "\n")
+    declared = pm.inspect_notebook(str(source_copy))
     params = {k: v for k, v in parameters.items() if k in declared}
     tmp_out = Path(workdir) / f"executing-{nb_path.name}"
     t0 = time.perf_counter()
     with _kernel(Path(workdir)) as (kname, km), _quiet_runner():
         try:
-            pm.execute_notebook(str(nb_path), str(tmp_out), parameters=params, kernel_name=kname,
+            pm.execute_notebook(str(source_copy), str(tmp_out), parameters=params,
+                                kernel_name=kname,
                                 km=km, cwd=str(cwd), progress_bar=False, log_output=False,
                                 request_save_on_cell_execute=False, start_timeout=120,
                                 execution_timeout=cell_timeout)
@@ -558,7 +567,38 @@ def run_notebook(notebook: str | os.PathLike, output: str | os.PathLike, *,
                     shown_params=shown)
     write_text(out, nbformat.writes(executed) + "\n")
     tmp_out.unlink(missing_ok=True)
+    source_copy.unlink(missing_ok=True)
     return seconds
+
+
+def _read_notebook(path: Path):
+    """The notebook ``path`` (nbformat 4), with an id for every cell: a cell without one
+    (added by hand, or by a tool writing nbformat 4.4) gets ``cell-<n>`` (its 1-based
+    position), so the executed copies stay byte-identical (nbformat would draw a random id,
+    and warn with its own file's path). The file itself is not changed."""
+    import warnings
+
+    import nbformat
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        cells = json.loads(text).get("cells", [])
+        missing = [i for i, c in enumerate(cells) if isinstance(c, dict) and "id" not in c]
+    except (ValueError, AttributeError):  # nbformat names what is wrong
+        missing = []
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Cell is missing an id field")
+        nb = nbformat.reads(text, as_version=4)
+    if missing:
+        taken = {c.get("id") for i, c in enumerate(nb.cells) if i not in missing}
+        for i in missing:
+            cid = f"cell-{i + 1}"
+            while cid in taken:
+                cid += "x"
+            nb.cells[i]["id"] = cid
+            taken.add(cid)
+        nb.nbformat_minor = max(nb.nbformat_minor, 5)
+    return nb
 
 
 def _whole_seconds(cell_timeout) -> int:
@@ -771,7 +811,9 @@ def input_changes(root: str | os.PathLike) -> list[str]:
     list of str
         One line per such file, by path: ``"<path>: changed (or added, removed) since the
         reports were built ...: the reports were built from a different version of this
-        input; run 'citra-eval reproduce'"``; empty when they match or
+        input; run 'citra-eval reproduce'"``; for a file whose only difference is CRLF
+        line ends (a git checkout with ``core.autocrlf``), the line-ends hint
+        (:data:`citra_eval.outputs.CRLF_HINT`) instead; empty when they match or
         ``reports/provenance.json`` records nothing.
     """
     r = Path(root)
@@ -783,6 +825,11 @@ def input_changes(root: str | os.PathLike) -> list[str]:
             continue
         now = _notebooks_now(r) if what == "notebook" else _inputs_now(r, was)
         for rel, how in checksum_changes(was, now):
+            if how == "changed" and only_line_ends_differ(r / rel, str(was[rel])):
+                # git's conversion (core.autocrlf), not another version: never record it
+                out.append(f"{rel}: differs from the checksum reports/provenance.json "
+                           f"records: {CRLF_HINT}")
+                continue
             state = {"missing": "removed since the reports were built",
                      "unlisted": "added since the reports were built"}.get(how) or (
                 f"changed since the reports were built (sha256 {now[rel][:12]}…, "
@@ -943,7 +990,7 @@ def _refuse_foreign_files(reports: Path) -> None:
                   if rel in folders else "not made by 'citra-eval reproduce' (not listed in "
                   f"reports/{MANIFEST_NAME})") + ", and reproduce replaces reports/figures/, "
                  "reports/tables/ and reports/notebooks/ as a whole; move the file elsewhere "
-                 "(anywhere else in reports/ is left alone, e.g. reports/extra/), then run "
+                 "(a folder of your own in reports/ is left alone, e.g. reports/extra/), then run "
                  "again (nothing was changed)") for rel in found])
 
 
@@ -1083,6 +1130,9 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
     cell_timeout = _whole_seconds(cell_timeout)
     r = find_study_root(root)
     reports = r / "reports"
+    if keep is not None and (why := keep_problem(r, keep)):
+        raise ValueError(f"keep must be a new folder outside the study's reports and inputs, "
+                         f"got {str(keep)!r}: {why}")
     remove_dead_work_folders()
     with contextlib.ExitStack() as stack:
         if not check:
@@ -1092,6 +1142,61 @@ def reproduce(root: str | os.PathLike | None = None, *, check: bool = False,
         return _reproduce(r, reports, check=check, lang=lang, seed=seed,
                           update_checksums=update_checksums, progress=progress, keep=keep,
                           warn=warn, cell_timeout=cell_timeout)
+
+
+def _input_folders(root: Path) -> list[str]:
+    """The study's folders ``reproduce --check --keep`` must not write into: ``reports/``,
+    ``notebooks/``, the raw-input folders and the transcripts folder ``study.yaml`` names,
+    relative to the study folder."""
+    folders = ["reports", "notebooks", *RAW_DIRS]
+    with contextlib.suppress(InputError, OSError, ValueError):  # validate names the problem
+        transcripts = StudySettings.load(root / STUDY_FILE).transcripts
+        folders.append(transcripts.resolve().relative_to(root.resolve()).as_posix())
+    return list(dict.fromkeys(folders))
+
+
+def keep_problem(root: str | os.PathLike, keep: str | os.PathLike) -> str | None:
+    """Why ``keep`` (``reproduce --check --keep``, relative to the current folder) cannot
+    receive the rebuilt reports of the study ``root``, or None when it can.
+
+    It must not exist yet, and must lie outside ``reports/`` (copied there, the rebuilt
+    files would be files of reports/ that no manifest lists: ``verify`` would fail and
+    ``reproduce`` refuse to run until they are deleted) and outside the study's input
+    folders (``data/raw/``, the transcripts, ``notebooks/``: they would become inputs).
+
+    Parameters
+    ----------
+    root : path
+        The study folder.
+    keep : path
+        The folder asked for.
+
+    Returns
+    -------
+    str or None
+        What is wrong and how to fix it (for an error line), or None.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     study = pathlib.Path(d)
+    ...     inside = keep_problem(study, study / "reports" / "figures" / "kept")
+    ...     outside = keep_problem(study, study.parent / "no-such-rebuilt-folder")
+    >>> inside.startswith("it lies inside reports/"), outside
+    (True, None)
+    """
+    r = Path(root).resolve()
+    k = Path(keep).resolve()
+    if Path(keep).exists() or Path(keep).is_symlink():
+        return "it exists already; name a folder that does not exist yet"
+    for rel in _input_folders(r):
+        if k == r / rel or (r / rel) in k.parents:
+            what = ("the reports reproduce writes" if rel == "reports"
+                    else "an input folder of the study")
+            return (f"it lies inside {rel}/, {what}; keep the rebuilt reports outside it "
+                    "(e.g. --keep ../rebuilt, beside the study folder)")
+    return None
 
 
 def _reproduce(r: Path, reports: Path, *, check: bool, lang, seed, update_checksums: bool,
@@ -1359,15 +1464,30 @@ def verify(root: str | os.PathLike | None = None) -> list[Difference]:
     Returns
     -------
     list of Difference
-        Empty when every generated file matches.
+        Sorted by path; empty when every generated file matches. A file at the top of
+        ``reports/`` that reproduce does not write is ``unlisted``, as one in
+        ``reports/tables/`` is (folders of one's own, say ``reports/extra/``, and hidden
+        entries are left alone).
 
     Raises
     ------
     InputError
         Not inside a study folder, or no readable manifest.
+
+    Notes
+    -----
+    The executed notebooks (``reports/notebooks/``) are not in the manifest, so they are
+    not checked (see ``docs/reproduce.md``).
     """
     r = find_study_root(root)
-    return check_manifest(r / "reports", manifest=_manifest(r), root=r)
+    reports = r / "reports"
+    diffs = check_manifest(reports, manifest=_manifest(r), root=r)
+    listed = {d.path for d in diffs}
+    stray = [Difference(f"reports/{p.name}", "unlisted", actual=file_sha256(p))
+             for p in sorted(reports.iterdir()) if not p.name.startswith(".")
+             and p.name not in MANAGED and p.is_file()
+             and f"reports/{p.name}" not in listed]
+    return sorted(diffs + stray, key=lambda d: d.path)
 
 
 def _manifest(root: Path) -> Path:

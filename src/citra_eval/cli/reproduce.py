@@ -7,11 +7,13 @@ import argparse
 import sys
 
 from ..errors import InputError
+from ..outputs import MANIFEST_NAME, read_manifest
 from ..pipeline import (
     CELL_TIMEOUT,
     NotebookError,
     foreign_reports_files,
     input_changes,
+    keep_problem,
     leftovers,
     reproduce,
     verify,
@@ -70,6 +72,8 @@ def _run_reproduce(args: argparse.Namespace) -> int:
                              path="citra-eval")
         if args.keep and Path(args.keep).exists():
             raise InputError("--keep needs a folder that does not exist yet", path=args.keep)
+        if args.keep and (why := keep_problem(find_study_root(args.root), args.keep)):
+            raise InputError(f"--keep: {why} (nothing was run)", path=args.keep)
         if not (args.cell_timeout > 0 and float(args.cell_timeout).is_integer()):
             raise InputError(f"--cell-timeout must be a positive whole number of seconds, got "
                              f"{args.cell_timeout:g}", path="citra-eval")
@@ -84,7 +88,15 @@ def _run_reproduce(args: argparse.Namespace) -> int:
             for line in (exc.evalue or "").splitlines() or [""]:
                 print(f"error: {where}: {line}", file=sys.stderr)
             return 2
-        print(f"notebook failed: {exc}", file=sys.stderr)
+        # another failure (a bug, or a cell of one's own): named, and where to look
+        for line in str(exc).splitlines()[:1]:
+            print(f"error: {line}", file=sys.stderr)
+        for line in str(exc).splitlines()[1:]:
+            print(line, file=sys.stderr)
+        print(f"error: {exc.notebook}: reports/ was left unchanged; the partly run notebook "
+              f"is not kept: to see the failing cell with its outputs, open {exc.notebook} "
+              "in Jupyter (JupyterLab, Notebook or VS Code) from the study folder and run "
+              "all its cells", file=sys.stderr)
         return 1
     for n in res.notes:
         print(f"note: {n}", file=sys.stderr)
@@ -155,9 +167,22 @@ def _run_verify(args: argparse.Namespace) -> int:
         print(f"{len(stale)} input(s) differ from reports/provenance.json", file=sys.stderr)
         code = 1
     if code == 0:
-        print("ok: every file in reports/ matches reports/MANIFEST.sha256, and the inputs "
-              "and notebooks match reports/provenance.json")
+        print(f"ok: {_checked(root)} match reports/MANIFEST.sha256"
+              + (", and the inputs and notebooks match reports/provenance.json"
+                 if (root / "reports" / "provenance.json").is_file() else "")
+              + "; the executed notebooks in reports/notebooks/ are not checked (see "
+              "docs/reproduce.md)")
     return code
+
+
+def _checked(root) -> str:
+    """What the manifest of the study ``root`` lists, as verify's ok line says it: "55
+    figures and tables and provenance.json"."""
+    listed = read_manifest(root / "reports" / MANIFEST_NAME)
+    files = [rel for rel in listed if rel != "reports/provenance.json"]
+    what = f"{len(files)} figure(s) and table(s)" if len(files) < 2 else \
+        f"{len(files)} figures and tables"
+    return what + (" and provenance.json" if len(files) < len(listed) else "")
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
