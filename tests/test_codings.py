@@ -610,3 +610,19 @@ def test_same_code_overlaps_skips_a_coding_without_a_turn_as_before():
                      columns=["doc_id", "segment_id", "start", "end", "code", "coder"])
     assert same_code_overlaps(t) == _pairwise_overlaps(t) == [(0, 1), (4, 5)]
     assert same_code_overlaps(t.iloc[:0]) == []
+
+
+def test_write_codings_refuses_to_replace_a_raw_data_file_of_a_study(tmp_path):
+    from citra_eval.errors import InputError
+
+    study = tmp_path / "study"
+    (study / "data" / "raw").mkdir(parents=True)
+    (study / "interview_transcripts").mkdir()  # the layout of a study without study.yaml
+    target = study / "data" / "raw" / "codings_A.csv"
+    target.write_text("kept\n")
+    empty = pd.DataFrame(columns=ce.CODING_COLUMNS)
+    with pytest.raises(InputError, match="raw-data file of the study"):
+        ce.write_codings(empty, target)
+    assert target.read_text() == "kept\n"
+    ce.write_codings(empty, target, replace_raw=True)
+    assert target.read_text().startswith("doc_id,")

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._files import read_csv_records, refuse_repeated_files, write_csv
+from ._files import read_csv_records, refuse_raw_replacement, refuse_repeated_files, write_csv
 from ._validation import (
     check_bool,
     check_choice,
@@ -955,7 +955,7 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
 
 @rows_named("codings")
 def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
-                  corpus: Corpus | None = None) -> None:
+                  corpus: Corpus | None = None, replace_raw: bool = False) -> None:
     """Write a codings table as CSV (atomically), contract columns first.
 
     Parameters
@@ -971,6 +971,10 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
         The transcripts the codings point into: the ``text`` column is filled from them
         (see :func:`record_text`; a recorded text that no longer matches is an error, and
         nothing is written). Every command that writes codings passes it.
+    replace_raw : bool
+        Allow replacing an existing file of a study's raw data (``data/raw/``,
+        ``interview_transcripts/``, e.g. a coder's ``codings_A.csv``); without it that is
+        refused, as the commands refuse it without ``--force``.
 
     Returns
     -------
@@ -981,7 +985,8 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
     InputError
         Offsets :func:`read_codings` would refuse (a negative one, ``start`` not smaller
         than ``end``), with or without ``corpus``; with it, what :func:`record_text`
-        refuses. Nothing is written then.
+        refuses; ``path`` is an existing raw-data file of a study and ``replace_raw`` is
+        false. Nothing is written then.
 
     Examples
     --------
@@ -995,6 +1000,8 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
     """
     check_codings(codings)
     check_corpus(corpus, allow_none=True)
+    check_bool(replace_raw, "replace_raw")
+    refuse_raw_replacement(path, replace_raw)
     if corpus is not None:
         codings = record_text(codings, corpus=corpus)
     elif all(c in codings.columns for c in CODING_COLUMNS):  # what read_codings would refuse

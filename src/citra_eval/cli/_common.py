@@ -11,7 +11,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._files import output_path_problem, read_csv_table, refuse_repeated_files
+from .._files import (
+    RAW_FOLDERS,
+    output_path_problem,
+    read_csv_table,
+    refuse_repeated_files,
+)
 from .._validation import check_seed, counted  # noqa: F401 (the commands import it here)
 from ..errors import InputError, Problem
 from ..pipeline import holding_study
@@ -96,9 +101,6 @@ def _check_out_kind(path: str, *, folder: bool, flag: str, example: str) -> None
                          "output path", path=str(parent))
 
 
-#: A study's raw-data folders (relative to the study root); existing files in them are
-#: replaced only with --force.
-RAW_FOLDERS = ("data/raw", "interview_transcripts")
 
 
 def add_force(parser: argparse.ArgumentParser) -> None:

@@ -221,7 +221,7 @@ def _run_agree(args: argparse.Namespace) -> int:
         write_table(report, args.disagreements, index=False)
         print(f"wrote {args.disagreements}: {len(report)} disputed segment(s)")
     if merged is not None:
-        write_codings(merged, args.consensus, corpus=corpus)
+        write_codings(merged, args.consensus, corpus=corpus, replace_raw=args.force)
         print(f"wrote {args.consensus}: {len(merged)} consensus coding(s), rule "
               f"{args.rule or 'agreed'}")
     return 0

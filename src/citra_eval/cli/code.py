@@ -212,7 +212,7 @@ def _code(args: argparse.Namespace) -> int:
     codings = autocode(corpus, codebook, coder=args.coder or "auto", unit=args.unit,
                        roles=roles, hits=hits, negation=negation, question_context=question)
     report = autocode_report(codings, corpus=corpus, codebook=codebook, hits=hits, roles=roles)
-    write_codings(codings, args.out, corpus=corpus)
+    write_codings(codings, args.out, corpus=corpus, replace_raw=args.force)
     counts, never = report.counts, report.never_matched
     err = sys.stderr
     n_neg = int(counts["n_negated"].sum())
@@ -306,7 +306,7 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
                 _coverage(args, human), dict):
             raise InputError(problems=[declared]) from None
         raise InputError(message, path=args.learn_from[0]) from None
-    write_codings(codings, args.out, corpus=corpus)
+    write_codings(codings, args.out, corpus=corpus, replace_raw=args.force)
     if cv is not None:
         write_csv(cv.table, args.cross_validate)
     if suggestions is not None:

@@ -126,7 +126,7 @@ def _reanchor(args: argparse.Namespace) -> int:
         else:
             bak = _backup(f)
             write_bytes(bak, Path(f).read_bytes())
-            write_codings(new, f)
+            write_codings(new, f, replace_raw=True)  # updating them is its purpose
             print(f"ok: {f}: {what}; previous version kept as {bak}")
         if missing:
             print(f"note: {f}: {missing} coding(s) have no recorded text and were not checked; "
