@@ -1613,3 +1613,20 @@ def test_09_a_regex_left_out_of_a_qdc_or_qdpx_codebook_is_said(tmp_path):
     assert r.returncode == 0, r.stderr
     assert f"note: code 'kerja_sama': {said}" in r.stderr or said in r.stderr, r.stderr
     assert r.stderr.count(said) == 1, r.stderr
+
+
+def test_reanchor_of_the_study_refuses_a_codings_file_that_is_a_symbolic_link(tmp_path):
+    # study.yaml's codings are resolved: reanchor --record wrote through the link into a
+    # file outside the study, and left its .bak there
+    s = small_study(tmp_path / "st")
+    (s / "study.yaml").write_text("title: t\ncodings: data/raw/codings_A.csv\n")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    theirs = outside / "theirs.csv"
+    (s / "data/raw/codings_A.csv").rename(theirs)
+    before = theirs.read_bytes()
+    (s / "data/raw/codings_A.csv").symlink_to(theirs)
+    r = cli("reanchor", "--record", cwd=s)
+    assert_error(r, "data/raw/codings_A.csv", fragment="symbolic link")
+    assert theirs.read_bytes() == before
+    assert sorted(p.name for p in outside.iterdir()) == ["theirs.csv"]
