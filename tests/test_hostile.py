@@ -1630,3 +1630,28 @@ def test_reanchor_of_the_study_refuses_a_codings_file_that_is_a_symbolic_link(tm
     assert_error(r, "data/raw/codings_A.csv", fragment="symbolic link")
     assert theirs.read_bytes() == before
     assert sorted(p.name for p in outside.iterdir()) == ["theirs.csv"]
+
+
+@pytest.mark.parametrize("flag", ["--out", "--disagreements", "--consensus"])
+def test_agree_output_named_as_a_folder_or_not_csv_is_refused(tmp_path, flag):
+    # 'agree --out reports/' wrote a FILE named reports (Path drops the slash)
+    s = small_study(tmp_path)
+    args = ["agree", "--transcripts", s / "interview_transcripts", "--codings",
+            s / "data/raw/codings_A.csv", s / "data/raw/codings_B.csv", "--n-boot", "0"]
+    if flag != "--out":
+        args += ["--out", tmp_path / "agreement.csv"]
+    r = cli(*args, flag, f"{tmp_path}/res/")
+    assert_error(r, f"{tmp_path}/res/", fragment="ends with '/'")
+    assert not (tmp_path / "res").exists()
+    for name in [".csv", "table.txt"]:
+        r = cli(*args, flag, tmp_path / name)
+        assert_error(r, tmp_path / name, fragment="must name a .csv file")
+        assert not (tmp_path / name).exists()
+
+
+def test_an_empty_out_says_it_is_empty(tmp_path):
+    s = small_study(tmp_path)
+    r = cli("code", "--transcripts", s / "interview_transcripts", "--codebook",
+            s / "data/raw/codebook.yaml", "--out", "")
+    assert_error(r, "citra-eval", fragment="--out is empty (an unset shell variable?)")
+    assert "folder" not in r.stderr

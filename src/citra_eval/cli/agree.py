@@ -47,6 +47,7 @@ from ._common import (
     inside_study,
     named_coverage_file,
     read_coverage,
+    require_csv,
     seed_value,
     study_codebook,
     study_coverage,
@@ -151,6 +152,8 @@ def _run_agree(args: argparse.Namespace) -> int:
                   force=args.force, examples={"--out": "agreement.csv",
                                               "--disagreements": "disagreements.csv",
                                               "--consensus": "consensus.csv"})
+    require_csv({"--out": args.out, "--disagreements": args.disagreements,
+                 "--consensus": args.consensus})
     problems = Problems()
     attempt = problems.attempt
     problems.extend(_consensus_problems(args))

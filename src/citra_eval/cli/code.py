@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from pathlib import Path
 
 import pandas as pd
 
@@ -16,7 +15,7 @@ from ..autocoding import autocode, autocode_report, match_patterns
 from ..codebook import Codebook
 from ..codings import read_codings, write_codings
 from ..corpus import read_transcripts
-from ..errors import InputError, Problem
+from ..errors import InputError
 from ..intercoder import CoverageWarning
 from ..learning import (
     COMBINE,
@@ -44,6 +43,7 @@ from ._common import (
     inside_study,
     named_coverage_file,
     read_coverage,
+    require_csv,
     seed_value,
     study_coverage,
     study_here,
@@ -143,11 +143,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
                   files=files, force=args.force,
                   examples={"--out": "auto.csv", "--cross-validate": "cv.csv",
                             "--suggest": "next.csv"})
-    problems = Problems()
-    for flag, value in files.items():
-        if Path(value).suffix.lower() != ".csv":
-            problems.append(Problem(value, f"{flag} must name a .csv file"))
-    problems.raise_any()
+    require_csv(files)
 
 
 def _warn_machine_codings(path: str, codings: pd.DataFrame) -> None:
