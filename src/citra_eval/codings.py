@@ -422,6 +422,13 @@ def _whole_numbers(raw: pd.Series, lines: pd.Series, col: str, path: str,
         text = str(v).strip()
         if text.isascii() and text.isdigit() and len(text) < 17 and int(text) < 2**53:
             ints[i] = int(text)
+        elif text.isascii() and text.isdigit():  # a whole number, but no text is that long
+            where = ("is too large: no transcript has that many turns (segment_id counts the "
+                     "turns of a transcript from 1)" if col == "segment_id" else
+                     "lies outside every text (start and end count the characters of "
+                     "a transcript)")
+            problems.append(Problem(path, f"'{col}' {text!r} {where}; correct the cell",
+                                    int(lines.iat[i]), col))
         else:
             problems.append(Problem(path, f"'{col}' must be a whole number >= 0, got {v!r}",
                                     int(lines.iat[i]), col))
