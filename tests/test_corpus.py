@@ -1308,3 +1308,15 @@ def test_a_transcript_above_the_size_limit_is_refused_at_its_line(tmp_path, monk
     err = _error(tmp_path, {"a.txt": text})
     assert err.line == 5, err.format()
     assert "more than the limit of 100 bytes (corpus.MAX_TRANSCRIPT_BYTES)" in err.message
+
+
+def test_a_transcript_with_front_matter_and_no_turns_is_warned_about(tmp_path):
+    # read silently as a document of 0 segments: its body may have been lost
+    import citra_eval as ce
+
+    (tmp_path / "X.txt").write_text("---\nid: X\nspeakers: {P: interviewer, X: informant}\n"
+                                    "---\n")
+    with pytest.warns(ce.TranscriptWarning, match=r"X\.txt: .*no turns") as caught:
+        corpus = ce.read_transcripts(tmp_path)
+    assert len(corpus.documents) == 1 and len(corpus.segments) == 0
+    assert len([w for w in caught if issubclass(w.category, ce.TranscriptWarning)]) == 1

@@ -629,7 +629,12 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str,
         t["start"], t["end"] = _trim(body, t["start"], t["end"])
         if t["start"] < t["end"]:
             segs.append(t)
-    return ParsedTranscript(doc_id, path, fmt, _attrs(front, path), body, segs, id_line)
+    parsed = ParsedTranscript(doc_id, path, fmt, _attrs(front, path), body, segs, id_line)
+    if not segs:  # read as a document of 0 turns: nothing of it can be coded
+        parsed.notes.append("has no turns: nothing follows its front matter (was its text "
+                            "lost when it was saved or copied?); add the interview's turns "
+                            "below the closing '---', or move the file out of the folder")
+    return parsed
 
 
 def _blank_line(text: str, pos: int) -> bool:
@@ -1381,7 +1386,7 @@ def _read_one(f: Path) -> ParsedTranscript:
     if suffix == ".docx":
         text, notes = _read_docx(f)
         parsed = parse_transcript(text or " ", path=f, fmt="docx")
-        parsed.notes = notes
+        parsed.notes = notes + parsed.notes
         return parsed
     data = _limited_bytes(f)
     if suffix in (".vtt", ".srt"):
