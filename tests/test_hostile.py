@@ -1655,3 +1655,18 @@ def test_an_empty_out_says_it_is_empty(tmp_path):
             s / "data/raw/codebook.yaml", "--out", "")
     assert_error(r, "citra-eval", fragment="--out is empty (an unset shell variable?)")
     assert "folder" not in r.stderr
+
+
+def test_a_python_tag_in_yaml_is_named_and_refused_as_a_tag():
+    # was 'could not determine a constructor ...; check indentation, colons and quotes'
+    # (study.yaml, codebooks and front matter are all read by load_yaml)
+    from citra_eval._yaml import load_yaml
+    from citra_eval.errors import InputError
+
+    text = "a: 1\noutcome: !!python/object/apply:os.system ['echo pwned']\n"
+    with pytest.raises(InputError) as info:
+        load_yaml(text, path="study.yaml")
+    message = info.value.problems[0].message
+    assert info.value.problems[0].line == 2
+    assert "'!!python/object/apply:os.system'" in message and "not allowed" in message
+    assert "remove" in message and "indentation" not in message
