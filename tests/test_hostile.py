@@ -1572,6 +1572,9 @@ def test_docs_security_states_the_limits_of_the_code():
                    f"the corpus, `quotes`: {sheets.ROWS_PER_TURN['quotes']} per turn, each plus "
                    f"{MAX_REPORTED} (`sheets.ROWS_PER_TURN`",
                    f"{corpus.MAX_TURNS:,} per transcript (`corpus.MAX_TURNS`)",
+                   f"at most {sheets.SHARED_STRINGS_PER_CELL} per cell the workbook stores "
+                   f"plus {sheets.SHARED_STRINGS_SLACK:,}, and at most "
+                   f"{sheets.MAX_SHARED_STRINGS:,} (`sheets.MAX_SHARED_STRINGS`",
                    f"{corpus.MAX_TRANSCRIPT_BYTES >> 20} MiB (`corpus.MAX_TRANSCRIPT_BYTES`)",
                    f"{survey.MAX_OPTIONS} options (`survey.MAX_OPTIONS`",
                    f"{pipeline.CELL_TIMEOUT} s (`pipeline.CELL_TIMEOUT`",
