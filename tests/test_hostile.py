@@ -1572,6 +1572,7 @@ def test_docs_security_states_the_limits_of_the_code():
                    f"the corpus, `quotes`: {sheets.ROWS_PER_TURN['quotes']} per turn, each plus "
                    f"{MAX_REPORTED} (`sheets.ROWS_PER_TURN`",
                    f"{corpus.MAX_TURNS:,} per transcript (`corpus.MAX_TURNS`)",
+                   f"{corpus.MAX_DOCX_RUNS:,} in all (`corpus.MAX_DOCX_RUNS`)",
                    f"at most {sheets.SHARED_STRINGS_PER_CELL} per cell the workbook stores "
                    f"plus {sheets.SHARED_STRINGS_SLACK:,}, and at most "
                    f"{sheets.MAX_SHARED_STRINGS:,} (`sheets.MAX_SHARED_STRINGS`",
