@@ -588,7 +588,8 @@ def test_machine_codings_among_the_coders_files_are_a_warning(rsud):
     assert "codings_M.csv: the codings of M have a 'score' column" in found
     # reviewed (no score values left): no warning
     auto.assign(score=float("nan")).pipe(ce.write_codings, rsud / "data" / "raw" /
-                                         "codings_M.csv", corpus=study.corpus)
+                                         "codings_M.csv", corpus=study.corpus,
+                                         replace_raw=True)
     assert not [w for w in ce.load_study(rsud).warnings if "'score'" in w]
 
 
