@@ -251,7 +251,7 @@ def test_code_cross_validate_inside_a_study_takes_double_coded(tmp_path, monkeyp
     first = corpus.doc_ids[0]
     b = codings[(codings.coder == "B") & (codings.doc_id == first)]
     a = codings[codings.coder == "A"]
-    ce.write_codings(b, study / "data/raw/codings_B.csv", corpus=corpus)
+    ce.write_codings(b, study / "data/raw/codings_B.csv", corpus=corpus, replace_raw=True)
     yaml = (study / "study.yaml").read_text(encoding="utf-8")
     (study / "study.yaml").write_text(yaml + f"double_coded: {{A: all, B: [{first}]}}\n",
                                       encoding="utf-8")

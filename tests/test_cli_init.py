@@ -221,3 +221,22 @@ def test_the_next_step_can_be_pasted_into_a_shell(cli, tmp_path):
     res = cli("init", "my study ü", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert "next: cd 'my study ü' && citra-eval validate" in res.stdout
+
+
+@pytest.mark.slow
+def test_init_example_force_refuses_a_folder_holding_a_study(cli, tmp_path):
+    # it replaced the user's study.yaml, transcripts, codebook and codings without naming them
+    target = tmp_path / "st"
+    (target / "interview_transcripts").mkdir(parents=True)
+    (target / "study.yaml").write_text('title: "My thesis"\n')
+    (target / "interview_transcripts" / "INF01.txt").write_text("MY OWN INTERVIEW\n")
+    before = _files(target)
+    res = cli("init", str(target), "--example", "--force")
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.startswith(f"error: {target}: ") and "holds a study" in res.stderr
+    assert "empty folder" in res.stderr
+    assert _files(target) == before
+    (target / "study.yaml").unlink()  # data of a study without study.yaml: refused too
+    res = cli("init", str(target), "--example", "--force")
+    assert res.returncode == 2 and "interview_transcripts/INF01.txt" in res.stderr
+    assert (target / "interview_transcripts" / "INF01.txt").read_text() == "MY OWN INTERVIEW\n"

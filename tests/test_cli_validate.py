@@ -641,7 +641,8 @@ def test_a_consensus_renamed_among_the_codings_files_is_refused(cli, study):
               "consensus.csv", cwd=study)
     assert res.returncode == 0, res.stderr
     merged = ce.read_codings(study / "consensus.csv")
-    ce.write_codings(merged.assign(coder="final"), study / "data" / "raw" / "codings_final.csv")
+    ce.write_codings(merged.assign(coder="final"),
+                     study / "data" / "raw" / "codings_final.csv", replace_raw=True)
     for command in (["agree", "--out", "again.csv", "--n-boot", "0"], ["validate"]):
         res = cli(*command, cwd=study)
         assert res.returncode == 2, res.stderr

@@ -628,3 +628,38 @@ def test_same_code_overlaps_skips_a_coding_without_a_turn_as_before():
                      columns=["doc_id", "segment_id", "start", "end", "code", "coder"])
     assert same_code_overlaps(t) == _pairwise_overlaps(t) == [(0, 1), (4, 5)]
     assert same_code_overlaps(t.iloc[:0]) == []
+
+
+def test_write_codings_refuses_to_replace_a_raw_data_file_of_a_study(tmp_path):
+    from citra_eval.errors import InputError
+
+    study = tmp_path / "study"
+    (study / "data" / "raw").mkdir(parents=True)
+    (study / "interview_transcripts").mkdir()  # the layout of a study without study.yaml
+    target = study / "data" / "raw" / "codings_A.csv"
+    target.write_text("kept\n")
+    empty = pd.DataFrame(columns=ce.CODING_COLUMNS)
+    with pytest.raises(InputError, match="raw-data file of the study"):
+        ce.write_codings(empty, target)
+    assert target.read_text() == "kept\n"
+    ce.write_codings(empty, target, replace_raw=True)
+    assert target.read_text().startswith("doc_id,")
+
+
+@pytest.mark.parametrize(("col", "value", "said"), [
+    ("end", "1000000000000000000", "'end' '1000000000000000000' lies outside every text"),
+    ("start", "9007199254740993", "'start' '9007199254740993' lies outside every text"),
+    ("segment_id", "99999999999999999999", "'segment_id' '99999999999999999999' is too large"),
+])
+def test_a_huge_offset_is_said_to_be_too_large_not_negative(tmp_path, col, value, said):
+    # a whole number >= 0 was reported as not being one
+    from citra_eval.errors import InputError
+
+    row = {"doc_id": "X", "segment_id": "2", "start": "0", "end": "4", "code": "a", "coder": "A"}
+    row[col] = value
+    f = tmp_path / "c.csv"
+    f.write_text(",".join(row) + "\n" + ",".join(row.values()) + "\n")
+    with pytest.raises(InputError) as info:
+        ce.read_codings(f)
+    assert said in str(info.value)
+    assert "whole number" not in str(info.value)

@@ -1308,3 +1308,37 @@ def test_a_transcript_above_the_size_limit_is_refused_at_its_line(tmp_path, monk
     err = _error(tmp_path, {"a.txt": text})
     assert err.line == 5, err.format()
     assert "more than the limit of 100 bytes (corpus.MAX_TRANSCRIPT_BYTES)" in err.message
+
+
+def test_a_transcript_with_front_matter_and_no_turns_is_warned_about(tmp_path):
+    # read silently as a document of 0 segments: its body may have been lost
+    import citra_eval as ce
+
+    (tmp_path / "X.txt").write_text("---\nid: X\nspeakers: {P: interviewer, X: informant}\n"
+                                    "---\n")
+    with pytest.warns(ce.TranscriptWarning, match=r"X\.txt: .*no turns") as caught:
+        corpus = ce.read_transcripts(tmp_path)
+    assert len(corpus.documents) == 1 and len(corpus.segments) == 0
+    assert len([w for w in caught if issubclass(w.category, ce.TranscriptWarning)]) == 1
+
+
+def test_a_docx_with_too_many_runs_is_refused_before_python_docx_reads_it(tmp_path,
+                                                                           monkeypatch):
+    # 400,000 runs in one paragraph took 490 MB: python-docx builds the whole tree
+    docx = pytest.importorskip("docx")
+    from citra_eval import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "MAX_DOCX_RUNS", 50)
+    d = docx.Document()
+    for line in BASIC.strip("\n").split("\n"):
+        d.add_paragraph(line)
+    d.save(tmp_path / "ok.docx")
+    ce.read_transcripts(tmp_path / "ok.docx")
+    p = d.add_paragraph("INF03: ")
+    for i in range(60):
+        p.add_run(f"w{i} ").bold = True
+    d.save(tmp_path / "runs.docx")
+    monkeypatch.setattr(docx, "Document", lambda *a, **k: pytest.fail("parsed"))
+    with pytest.raises(ce.InputError, match="more than 50 runs") as info:
+        ce.read_transcripts(tmp_path / "runs.docx")
+    assert info.value.problems[0].path == str(tmp_path / "runs.docx")

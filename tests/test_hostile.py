@@ -658,7 +658,9 @@ REFUSED_REGEXES = [(r, "nested quantifiers") for r in
     # tweet, (?:a?){30}a{30} for 50 s, (?:\w?)+x over a second on a 5 KB turn
     (r, "optional part") for r in
     ["(?:a?){30}a{30}", r"(?:\w?\s?){25}!", r"(?:\w?)+x", r"(?:[a-z]?\s?){20}!", "(a?)+$",
-     r"(?:\w\s?\w?)+!"]]
+     r"(?:\w\s?\w?)+!"]] + [
+    # an atomic group backtracks fully inside itself: only what is outside it is protected
+    ("(?>(a+)+b)", "nested quantifiers")]
 
 
 @pytest.mark.parametrize(("regex", "why"), REFUSED_REGEXES)
@@ -687,6 +689,18 @@ def test_09_ordinary_regexes_are_still_accepted():
                r"(\w|\d)*$", r"(?:[a-z]|[0-9])+", "(ba|b)+c",
                # runs kept apart by what must match a character of its own
                r"\w+\s+\w+", "a*b+a*", r"kerja\s*sama", r".*humas.*", "a*+a*c"]:
+        assert regex_hazard(ok) is None, ok
+
+
+def test_09_the_inside_of_an_atomic_group_is_judged():
+    from citra_eval._validation import regex_hazard
+
+    # (?>(a+)+b) took over 30 s on one 41-character turn: the group gives nothing back once
+    # it has matched, but it backtracks as much as any group while it is matching
+    for bad in ["(?>(a+)+b)", r"(?>(?:\w+\s?)+$)", "(?>(a|aa)*)$", "(?>a*a*c)",
+                "x(?>(?:a?){30}a{30})"]:
+        assert regex_hazard(bad), bad
+    for ok in ["(?>a+)b", r"(?>\w+)\s", "(?>ab|a)c"]:
         assert regex_hazard(ok) is None, ok
 
 
@@ -1560,6 +1574,10 @@ def test_docs_security_states_the_limits_of_the_code():
                    f"the corpus, `quotes`: {sheets.ROWS_PER_TURN['quotes']} per turn, each plus "
                    f"{MAX_REPORTED} (`sheets.ROWS_PER_TURN`",
                    f"{corpus.MAX_TURNS:,} per transcript (`corpus.MAX_TURNS`)",
+                   f"{corpus.MAX_DOCX_RUNS:,} in all (`corpus.MAX_DOCX_RUNS`)",
+                   f"at most {sheets.SHARED_STRINGS_PER_CELL} per cell the workbook stores "
+                   f"plus {sheets.SHARED_STRINGS_SLACK:,}, and at most "
+                   f"{sheets.MAX_SHARED_STRINGS:,} (`sheets.MAX_SHARED_STRINGS`",
                    f"{corpus.MAX_TRANSCRIPT_BYTES >> 20} MiB (`corpus.MAX_TRANSCRIPT_BYTES`)",
                    f"{survey.MAX_OPTIONS} options (`survey.MAX_OPTIONS`",
                    f"{pipeline.CELL_TIMEOUT} s (`pipeline.CELL_TIMEOUT`",
@@ -1601,3 +1619,60 @@ def test_09_a_regex_left_out_of_a_qdc_or_qdpx_codebook_is_said(tmp_path):
     assert r.returncode == 0, r.stderr
     assert f"note: code 'kerja_sama': {said}" in r.stderr or said in r.stderr, r.stderr
     assert r.stderr.count(said) == 1, r.stderr
+
+
+def test_reanchor_of_the_study_refuses_a_codings_file_that_is_a_symbolic_link(tmp_path):
+    # study.yaml's codings are resolved: reanchor --record wrote through the link into a
+    # file outside the study, and left its .bak there
+    s = small_study(tmp_path / "st")
+    (s / "study.yaml").write_text("title: t\ncodings: data/raw/codings_A.csv\n")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    theirs = outside / "theirs.csv"
+    (s / "data/raw/codings_A.csv").rename(theirs)
+    before = theirs.read_bytes()
+    (s / "data/raw/codings_A.csv").symlink_to(theirs)
+    r = cli("reanchor", "--record", cwd=s)
+    assert_error(r, "data/raw/codings_A.csv", fragment="symbolic link")
+    assert theirs.read_bytes() == before
+    assert sorted(p.name for p in outside.iterdir()) == ["theirs.csv"]
+
+
+@pytest.mark.parametrize("flag", ["--out", "--disagreements", "--consensus"])
+def test_agree_output_named_as_a_folder_or_not_csv_is_refused(tmp_path, flag):
+    # 'agree --out reports/' wrote a FILE named reports (Path drops the slash)
+    s = small_study(tmp_path)
+    args = ["agree", "--transcripts", s / "interview_transcripts", "--codings",
+            s / "data/raw/codings_A.csv", s / "data/raw/codings_B.csv", "--n-boot", "0"]
+    if flag != "--out":
+        args += ["--out", tmp_path / "agreement.csv"]
+    r = cli(*args, flag, f"{tmp_path}/res/")
+    assert_error(r, f"{tmp_path}/res/", fragment="ends with '/'")
+    assert not (tmp_path / "res").exists()
+    for name in [".csv", "table.txt"]:
+        r = cli(*args, flag, tmp_path / name)
+        assert_error(r, tmp_path / name, fragment="must name a .csv file")
+        assert not (tmp_path / name).exists()
+
+
+def test_an_empty_out_says_it_is_empty(tmp_path):
+    s = small_study(tmp_path)
+    r = cli("code", "--transcripts", s / "interview_transcripts", "--codebook",
+            s / "data/raw/codebook.yaml", "--out", "")
+    assert_error(r, "citra-eval", fragment="--out is empty (an unset shell variable?)")
+    assert "folder" not in r.stderr
+
+
+def test_a_python_tag_in_yaml_is_named_and_refused_as_a_tag():
+    # was 'could not determine a constructor ...; check indentation, colons and quotes'
+    # (study.yaml, codebooks and front matter are all read by load_yaml)
+    from citra_eval._yaml import load_yaml
+    from citra_eval.errors import InputError
+
+    text = "a: 1\noutcome: !!python/object/apply:os.system ['echo pwned']\n"
+    with pytest.raises(InputError) as info:
+        load_yaml(text, path="study.yaml")
+    message = info.value.problems[0].message
+    assert info.value.problems[0].line == 2
+    assert "'!!python/object/apply:os.system'" in message and "not allowed" in message
+    assert "remove" in message and "indentation" not in message

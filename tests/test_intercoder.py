@@ -832,7 +832,8 @@ def test_cli_agree_inside_a_study_takes_double_coded(cli, tmp_path):
     loaded = ce.load_study(study)
     codings, corpus = loaded.codings, loaded.corpus
     b_skips_4 = codings[(codings["coder"] == "A") | (codings["doc_id"] != "WWC-04")]
-    ce.write_codings(b_skips_4[b_skips_4["coder"] == "B"], study / "data/raw/codings_B.csv")
+    ce.write_codings(b_skips_4[b_skips_4["coder"] == "B"],
+                     study / "data/raw/codings_B.csv", replace_raw=True)
     r = cli("agree", "--out", "inferred.csv", "--n-boot", "0", cwd=study)
     assert r.returncode == 0, r.stderr
     assert "note: coverage='documents' infers which documents" in r.stderr

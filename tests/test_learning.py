@@ -1155,8 +1155,8 @@ def test_cli_in_a_study_uses_double_coded_for_training_intervals_and_suggestions
     shutil.copy(ce.example_path("codebook"), study / "data/raw/codebook.yaml")
     a = ce.read_codings(ce.example_path("codings_A"))
     b = ce.read_codings(ce.example_path("codings_B"))
-    ce.write_codings(a[a.doc_id.isin(docs[:3])], study / "data/raw/codings_A.csv")
-    ce.write_codings(b[b.doc_id == "INF01"], study / "data/raw/codings_B.csv")
+    ce.write_codings(a[a.doc_id.isin(docs[:3])], study / "data/raw/codings_A.csv", replace_raw=True)
+    ce.write_codings(b[b.doc_id == "INF01"], study / "data/raw/codings_B.csv", replace_raw=True)
     (study / "study.yaml").write_text(
         "title: t\nlang: id\ndouble_coded: {A: [INF01, INF02, INF03, INF04], B: [INF01]}\n",
         encoding="utf-8")

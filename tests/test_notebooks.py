@@ -353,7 +353,7 @@ def test_07_compares_the_human_coders_where_both_coded(tmp_path):
     first = corpus.doc_ids[0]
     a = codings[codings.coder == "A"]
     b = codings[(codings.coder == "B") & (codings.doc_id == first)]
-    ce.write_codings(b, root / "data" / "raw" / "codings_B.csv", corpus=corpus)
+    ce.write_codings(b, root / "data" / "raw" / "codings_B.csv", corpus=corpus, replace_raw=True)
     yaml = (root / "study.yaml").read_text(encoding="utf-8")
     (root / "study.yaml").write_text(yaml + f"double_coded: {{A: all, B: [{first}]}}\n",
                                      encoding="utf-8")
@@ -447,7 +447,7 @@ def test_03_says_why_a_table_is_empty(tmp_path):
     corpus = ce.read_transcripts(root / "interview_transcripts")
     cb = ce.Codebook.load(root / "data" / "raw" / "codebook.yaml")
     auto = ce.autocode(corpus, cb, coder="A")[list(ce.CODING_COLUMNS)]
-    ce.write_codings(auto, root / "data" / "raw" / "codings_A.csv", corpus=corpus)
+    ce.write_codings(auto, root / "data" / "raw" / "codings_A.csv", corpus=corpus, replace_raw=True)
     nb = ROOT / "notebooks" / "03-themes.ipynb"
     executed = root / "reports" / "notebooks" / nb.name
     run_notebook(nb, executed, cwd=root, workdir=tmp_path,
@@ -498,7 +498,7 @@ def test_03_says_why_a_table_is_empty(tmp_path):
     corpus = ce.read_transcripts(root / "interview_transcripts")
     auto = ce.autocode(corpus, cb, coder="A")[list(ce.CODING_COLUMNS)]
     assert {"K4", "K5"} <= set(auto["doc_id"])
-    ce.write_codings(auto, root / "data" / "raw" / "codings_A.csv", corpus=corpus)
+    ce.write_codings(auto, root / "data" / "raw" / "codings_A.csv", corpus=corpus, replace_raw=True)
     (root / "study.yaml").write_text("title: Kecil\n", encoding="utf-8")
     run_notebook(nb, executed, cwd=root, workdir=tmp_path,
                  parameters={"study_root": str(root), "out_dir": str(root / "reports"),

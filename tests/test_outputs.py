@@ -483,3 +483,20 @@ def test_a_users_matplotlibrc_does_not_change_the_figures(tmp_path):
         outs.append(out)
     for n in ["bars.pdf", "bars.png", "bars.svg"]:
         assert _sha(outs[0] / n) == _sha(outs[1] / n), n
+
+
+def test_save_table_refuses_to_replace_a_raw_data_file_of_a_study(tmp_path):
+    # the CLI refused it, the library replaced the coders' file silently
+    import citra_eval as ce
+    from citra_eval.errors import InputError
+
+    raw = tmp_path / "study" / "data" / "raw"
+    raw.mkdir(parents=True)
+    (tmp_path / "study" / "study.yaml").write_text("name: s\n")
+    (raw / "codings_A.csv").write_text("kept\n")
+    with pytest.raises(InputError, match=r"raw-data file of the study.*replace_raw=True"):
+        ce.save_table(pd.DataFrame({"x": [1]}), "codings_A", out_dir=raw)
+    assert (raw / "codings_A.csv").read_text() == "kept\n"
+    ce.save_table(pd.DataFrame({"x": [1]}), "new_table", out_dir=raw)  # a new file is fine
+    ce.save_table(pd.DataFrame({"x": [1]}), "codings_A", out_dir=raw, replace_raw=True)
+    assert (raw / "codings_A.csv").read_text() == "x\n1\n"

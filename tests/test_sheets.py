@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import warnings
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -564,7 +565,7 @@ def test_docs_coding_commands_run_in_order(tmp_path):
         for coder in ("A", "B"):
             f = study / f"data/raw/codings_{coder}.csv"
             t = ce.reanchor(ce.read_codings(f), now).codings  # (the doc reanchors C's)
-            ce.write_codings(t[~t.doc_id.isin(later)], f, corpus=now)
+            ce.write_codings(t[~t.doc_id.isin(later)], f, corpus=now, replace_raw=True)
         done = ", ".join(d for d in corpus.doc_ids if d not in later)
         y = study / "study.yaml"
         y.write_text(re.sub(r"(?m)^double_coded:.*$", f"double_coded: {{A: [{done}], "
@@ -1875,3 +1876,43 @@ def test_cli_an_unmarked_double_coding_sheet_enters_reliability(tmp_path, monkey
         assert "'double_coded': coder 'C' has no codings (the codings have A); correct the " \
                "name, or add their codings file codings_<coder>.csv" in err, err
     assert not (study / "ag2.csv").exists()
+
+
+def _with_shared_strings(sheet: Path, out: Path, n: int) -> Path:
+    """``sheet`` with a shared-strings part of ``n`` strings no cell uses."""
+    import zipfile
+
+    with zipfile.ZipFile(sheet) as src:
+        parts = {name: src.read(name) for name in src.namelist()}
+    ct = parts["[Content_Types].xml"].decode().replace("</Types>", (
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxml'
+        'formats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
+    rels = parts["xl/_rels/workbook.xml.rels"].decode().replace("</Relationships>", (
+        '<Relationship Id="rIdSS" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
+    parts["[Content_Types].xml"], parts["xl/_rels/workbook.xml.rels"] = ct.encode(), rels.encode()
+    parts["xl/sharedStrings.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main" count="{n}" uniqueCount="{n}">'
+        + "".join(f"<si><t>s{i}</t></si>" for i in range(n)) + "</sst>").encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return out
+
+
+def test_a_workbook_with_far_more_shared_strings_than_cells_is_refused(tmp_path):
+    # 300,000 unused shared strings (0.8 MB) kept openpyxl busy for 45 s and more
+    from citra_eval import sheets
+
+    corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    cb = ce.Codebook.load(ce.example_path("codebook"))
+    plain = tmp_path / "coding_sheet_A.xlsx"
+    ce.write_coding_sheet(ce.coding_sheet(corpus, cb), plain)
+    few = _with_shared_strings(plain, tmp_path / "few.xlsx", 100)
+    ce.read_coding_sheet(few, corpus=corpus, codebook=cb, coder="A")  # unused, but few
+    for n in [50_000, sheets.MAX_SHARED_STRINGS + 1]:  # beyond 4 per cell; beyond the cap
+        many = _with_shared_strings(plain, tmp_path / f"many{n}.xlsx", n)
+        with pytest.raises(ce.InputError, match=f"{n:,} shared strings") as info:
+            ce.read_coding_sheet(many, corpus=corpus, codebook=cb, coder="A")
+        assert info.value.problems[0].path == str(many)

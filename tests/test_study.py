@@ -579,7 +579,8 @@ def test_machine_codings_among_the_coders_files_are_a_warning(rsud):
     """The auto-coder's output saved as a coder's file would be compared with itself."""
     study = ce.load_study(rsud)
     auto = ce.autocode(study.corpus, study.codebook, coder="M")
-    ce.write_codings(auto, rsud / "data" / "raw" / "codings_M.csv", corpus=study.corpus)
+    ce.write_codings(auto, rsud / "data" / "raw" / "codings_M.csv",
+                     corpus=study.corpus, replace_raw=True)
     study = ce.load_study(rsud)
     assert "M" in study.coders
     (found,) = [w for w in study.warnings if "'score'" in w]
@@ -587,7 +588,8 @@ def test_machine_codings_among_the_coders_files_are_a_warning(rsud):
     assert "codings_M.csv: the codings of M have a 'score' column" in found
     # reviewed (no score values left): no warning
     auto.assign(score=float("nan")).pipe(ce.write_codings, rsud / "data" / "raw" /
-                                         "codings_M.csv", corpus=study.corpus)
+                                         "codings_M.csv", corpus=study.corpus,
+                                         replace_raw=True)
     assert not [w for w in ce.load_study(rsud).warnings if "'score'" in w]
 
 
@@ -997,7 +999,7 @@ def test_double_coded_is_the_coverage_of_agreement(rsud):
     b_only_first = base.codings[(base.codings["coder"] == "A")
                                 | (base.codings["doc_id"] != "WWC-04")]
     ce.write_codings(b_only_first[b_only_first["coder"] == "B"],
-                     rsud / "data" / "raw" / "codings_B.csv")
+                     rsud / "data" / "raw" / "codings_B.csv", replace_raw=True)
     _with(rsud, "double_coded:\n  A: all\n  B: [WWC-01, WWC-02, WWC-03, WWC-04]\n")
     study = ce.load_study(rsud)
     assert study.settings.double_coded == {"A": "all",
@@ -1443,7 +1445,8 @@ def test_a_consensus_file_among_the_coders_files_is_refused(rsud):
     counted as one more coder, in agreement with the coders it was made of."""
     study = ce.load_study(rsud)
     merged = ce.consensus(study.codings, corpus=study.corpus, coverage=study.coverage)
-    ce.write_codings(merged, rsud / "data" / "raw" / "codings_C.csv", corpus=study.corpus)
+    ce.write_codings(merged, rsud / "data" / "raw" / "codings_C.csv",
+                     corpus=study.corpus, replace_raw=True)
     (problem,) = _error(rsud).problems
     assert problem.path.endswith("codings_C.csv") and problem.line == 2
     assert "coder 'consensus' is the coders' consensus" in problem.message
@@ -1462,7 +1465,8 @@ def test_a_consensus_saved_under_another_coder_name_is_refused(rsud, added):
     by_hand = study.codings[~study.codings.set_index(key).index.isin(
         merged.set_index(key).index)].drop_duplicates(key).head(added)
     merged = pd.concat([merged, by_hand.assign(coder="final", note=None)])
-    ce.write_codings(merged, rsud / "data" / "raw" / "codings_final.csv", corpus=study.corpus)
+    ce.write_codings(merged, rsud / "data" / "raw" / "codings_final.csv",
+                     corpus=study.corpus, replace_raw=True)
     (problem,) = _error(rsud).problems
     assert problem.path.endswith("codings_final.csv") and problem.line == 2
     assert problem.message.startswith(

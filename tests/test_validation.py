@@ -473,6 +473,10 @@ def _calls(tmp_path, corpus, codebook):
                                                            close=v),
         ("save_table", "index"): lambda v: ce.save_table(scores, "t", out_dir=tmp_path,
                                                          index=v),
+        ("save_table", "replace_raw"): lambda v: ce.save_table(scores, "t", out_dir=tmp_path,
+                                                               replace_raw=v),
+        ("write_codings", "replace_raw"): lambda v: ce.write_codings(
+            codings, tmp_path / "w.csv", replace_raw=v),
         ("ttest_groups", "welch"): lambda v: ce.ttest_groups(scores, dv="x", between="g",
                                                              welch=v),
     }

@@ -985,6 +985,35 @@ def output_path_problem(path: str | os.PathLike, *, folder: bool = False) -> str
     return None
 
 
+#: A study's raw-data folders (relative to the study root: the folder holding
+#: ``study.yaml``, or both of these); an existing file in them is replaced only on request.
+RAW_FOLDERS = ("data/raw", "interview_transcripts")
+
+
+def raw_data_folders(path: str | os.PathLike) -> list[Path]:
+    """The standard raw-data folders (:data:`RAW_FOLDERS`, links resolved) of the study
+    ``path`` lies in: the nearest folder above it holding ``study.yaml``, or both raw-data
+    folders; ``[]`` outside a study. (The commands add the inputs ``study.yaml`` names.)"""
+    here = Path(os.path.realpath(os.path.abspath(path)))
+    for root in (here, *here.parents):
+        if (root / "study.yaml").is_file() or all((root / d).is_dir() for d in RAW_FOLDERS):
+            return [root / d for d in RAW_FOLDERS]
+    return []
+
+
+def refuse_raw_replacement(path: str | os.PathLike, replace_raw: bool) -> None:
+    """An :class:`InputError` when ``path`` is an existing file in a study's raw data
+    (:func:`raw_data_folders`) and ``replace_raw`` is false: the library's writers do not
+    replace coders' or interviewers' files silently (the commands ask for ``--force``)."""
+    if replace_raw or not os.path.lexists(path):
+        return
+    target = Path(os.path.realpath(os.path.abspath(path)))
+    if any(target == raw or raw in target.parents for raw in raw_data_folders(target.parent)):
+        raise InputError("writing would replace this raw-data file of the study; choose "
+                         "another output, or pass replace_raw=True to replace it",
+                         path=os.fspath(path))
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str | None = "utf-8",
                  newline: str | None = "\n", private: bool = False) -> Iterator[IO]:

@@ -742,9 +742,10 @@ def regex_hazard(pattern: str) -> str | None:
     part that can start like what follows it (``(?:a?){30}a{30}``, ``(?:\\w?\\s?){25}!``:
     minutes on one 40-character tweet); alternatives under repetition that can start alike;
     and two repetitions of characters in a row that can match the same character (``a*a*c``,
-    ``[a-z ]*[a-z ]*x``: polynomial, over a minute on one 5 KB turn). Possessive repeats and
-    atomic groups outside do not backtrack and are allowed. Write ``(a+)+`` as ``a+``,
-    ``(\\w+\\s?)*`` as ``[\\w\\s]*``, ``a*a*`` as ``a*``.
+    ``[a-z ]*[a-z ]*x``: polynomial, over a minute on one 5 KB turn). Possessive repeats are
+    allowed; an atomic group is judged by what it holds (``(?>(a+)+b)`` is refused: it gives
+    nothing back once matched, but backtracks fully inside itself while matching). Write
+    ``(a+)+`` as ``a+``, ``(\\w+\\s?)*`` as ``[\\w\\s]*``, ``a*a*`` as ``a*``.
     """
     from re import _constants as c  # type: ignore[attr-defined]
     from re import _parser  # type: ignore[attr-defined]
@@ -792,8 +793,8 @@ def _hazard(tree, c) -> str | None:
                         "the repetitions in exponentially many ways; write the group as one "
                         "class ('[\\w\\s]*' for '(?:\\w?\\s?)+'), or make the repetition "
                         "possessive ('(?:a?)++')")
-            if name == "ATOMIC_GROUP":
-                continue
+            # an atomic group gives nothing back once it has matched, but backtracks as
+            # much as any group while it is matching: its inside is judged like any other
             for sub in _children(op, av):
                 why = walk(sub)
                 if why:

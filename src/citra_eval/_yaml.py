@@ -313,6 +313,17 @@ def _load(loader_class, text: str, path: str | None, line_offset: int) -> Any:
         loader.dispose()
 
 
+def _unknown_tag(exc: yaml.MarkedYAMLError) -> str | None:
+    """The tag (``!!python/object/apply:os.system``) a safe loader found no constructor
+    for, as the file writes it; None for any other error."""
+    m = re.match(r"could not determine a constructor for the tag '([^']*)'", exc.problem or "")
+    if not isinstance(exc, yaml.constructor.ConstructorError) or m is None:
+        return None
+    tag = m.group(1)
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
+
+
 def load_yaml(text: str, *, path: str | os.PathLike | None = None, line_offset: int = 0) -> Any:
     """Parse YAML ``text`` safely; errors become :class:`InputError` with the line.
 
@@ -337,6 +348,12 @@ def load_yaml(text: str, *, path: str | os.PathLike | None = None, line_offset: 
         mark = exc.problem_mark or exc.context_mark
         line = None if mark is None else mark.line + 1 + line_offset
         what = exc.problem or str(exc)
+        tag = _unknown_tag(exc)
+        if tag is not None:
+            raise InputError(f"the YAML tag '{tag}' is not allowed: these files hold plain "
+                             "text, numbers, lists and mappings, and a tag that would make "
+                             "an object is never read; remove the tag", path=spath,
+                             line=line) from None
         raise InputError(f"invalid YAML: {what}; check indentation, colons and quotes",
                          path=spath, line=line) from None
     except yaml.YAMLError as exc:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._files import read_csv_records, refuse_repeated_files, write_csv
+from ._files import read_csv_records, refuse_raw_replacement, refuse_repeated_files, write_csv
 from ._validation import (
     check_bool,
     check_choice,
@@ -423,6 +423,13 @@ def _whole_numbers(raw: pd.Series, lines: pd.Series, col: str, path: str,
         text = str(v).strip()
         if text.isascii() and text.isdigit() and len(text) < 17 and int(text) < 2**53:
             ints[i] = int(text)
+        elif text.isascii() and text.isdigit():  # a whole number, but no text is that long
+            where = ("is too large: no transcript has that many turns (segment_id counts the "
+                     "turns of a transcript from 1)" if col == "segment_id" else
+                     "lies outside every text (start and end count the characters of "
+                     "a transcript)")
+            problems.append(Problem(path, f"'{col}' {text!r} {where}; correct the cell",
+                                    int(lines.iat[i]), col))
         else:
             problems.append(Problem(path, f"'{col}' must be a whole number >= 0, got {v!r}",
                                     int(lines.iat[i]), col))
@@ -985,7 +992,7 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
 
 @rows_named("codings")
 def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
-                  corpus: Corpus | None = None) -> None:
+                  corpus: Corpus | None = None, replace_raw: bool = False) -> None:
     """Write a codings table as CSV (atomically), contract columns first.
 
     Parameters
@@ -1001,6 +1008,10 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
         The transcripts the codings point into: the ``text`` column is filled from them
         (see :func:`record_text`; a recorded text that no longer matches is an error, and
         nothing is written). Every command that writes codings passes it.
+    replace_raw : bool
+        Allow replacing an existing file of a study's raw data (``data/raw/``,
+        ``interview_transcripts/``, e.g. a coder's ``codings_A.csv``); without it that is
+        refused, as the commands refuse it without ``--force``.
 
     Returns
     -------
@@ -1011,7 +1022,8 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
     InputError
         Offsets :func:`read_codings` would refuse (a negative one, ``start`` not smaller
         than ``end``), with or without ``corpus``; with it, what :func:`record_text`
-        refuses. Nothing is written then.
+        refuses; ``path`` is an existing raw-data file of a study and ``replace_raw`` is
+        false. Nothing is written then.
 
     Examples
     --------
@@ -1025,6 +1037,8 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
     """
     check_codings(codings)
     check_corpus(corpus, allow_none=True)
+    check_bool(replace_raw, "replace_raw")
+    refuse_raw_replacement(path, replace_raw)
     if corpus is not None:
         codings = record_text(codings, corpus=corpus)
     elif all(c in codings.columns for c in CODING_COLUMNS):  # what read_codings would refuse

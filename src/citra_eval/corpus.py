@@ -63,6 +63,10 @@ SEGMENT_COLUMNS = ["doc_id", "segment_id", "speaker", "role", "start", "end", "t
 #: memory and time grow with every turn (measured in benchmarks/bench_transcripts.py), and a
 #: long interview has a few thousand.
 MAX_TURNS = 200_000
+#: Runs (``w:r``, stretches of text of one formatting) a ``.docx`` transcript may hold in
+#: all, counted before python-docx builds the document's tree (about 1 KB each: 400,000 in
+#: one paragraph took 490 MB); a long interview has a few tens of thousands.
+MAX_DOCX_RUNS = 250_000
 #: Bytes a text transcript (``.txt``, ``.md``, ``.vtt``, ``.srt``) may hold: memory grows
 #: with the text (about 45 times its size in ``code``), and a long interview is well under
 #: 1 MiB. (A ``.docx`` has the archive limits of ``_safezip.DOCX_LIMITS``.)
@@ -629,7 +633,12 @@ def _parse_body(front: LineDict, body: str, body_line: int, path: str,
         t["start"], t["end"] = _trim(body, t["start"], t["end"])
         if t["start"] < t["end"]:
             segs.append(t)
-    return ParsedTranscript(doc_id, path, fmt, _attrs(front, path), body, segs, id_line)
+    parsed = ParsedTranscript(doc_id, path, fmt, _attrs(front, path), body, segs, id_line)
+    if not segs:  # read as a document of 0 turns: nothing of it can be coded
+        parsed.notes.append("has no turns: nothing follows its front matter (was its text "
+                            "lost when it was saved or copied?); add the interview's turns "
+                            "below the closing '---', or move the file out of the folder")
+    return parsed
 
 
 def _blank_line(text: str, pos: int) -> bool:
@@ -850,6 +859,8 @@ class TranscriptWarning(UserWarning):
 
 #: The start tag of a paragraph (``<w:p>``, ``<w:p w:rsidR=...>``, any prefix; not ``<w:pPr>``)
 _PARAGRAPH_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s/>]")
+#: The start tag of a run (``<w:r>``, ``<w:r w:rsidR=...>``; not ``<w:rPr>``)
+_RUN_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?r[\s/>]")
 _W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_NS = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _W = {t: _W_NS + t for t in (
@@ -911,6 +922,13 @@ def _read_docx(path: Path) -> tuple[str, list[str]]:
     # python-docx builds a tree of the whole document: count its paragraphs first
     _check_count(len(_PARAGRAPH_TAG.findall(members.get("word/document.xml", b""))),
                  "paragraphs", spath, None)
+    runs = sum(1 for _ in _RUN_TAG.finditer(members.get("word/document.xml", b"")))
+    if runs > MAX_DOCX_RUNS:
+        raise InputError(f"more than {MAX_DOCX_RUNS:,} runs (stretches of text of one "
+                         f"formatting, {runs:,} in all) in one .docx transcript: memory grows "
+                         "with each, and an interview has a few tens of thousands; save it as "
+                         "plain text (.txt), or clear its formatting (Ctrl+Space in Word) and "
+                         "save it again", path=spath)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
@@ -1381,7 +1399,7 @@ def _read_one(f: Path) -> ParsedTranscript:
     if suffix == ".docx":
         text, notes = _read_docx(f)
         parsed = parse_transcript(text or " ", path=f, fmt="docx")
-        parsed.notes = notes
+        parsed.notes = notes + parsed.notes
         return parsed
     data = _limited_bytes(f)
     if suffix in (".vtt", ".srt"):

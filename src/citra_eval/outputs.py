@@ -24,7 +24,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._files import neutralise_frame, read_text_file, write_bytes, write_text
+from ._files import (
+    neutralise_frame,
+    read_text_file,
+    refuse_raw_replacement,
+    write_bytes,
+    write_text,
+)
 from ._labels import label
 from ._validation import check_bool, check_frame, check_int, check_lang, check_type
 from .errors import InputError, Problem
@@ -373,7 +379,8 @@ def _format_p(values: pd.Series) -> pd.Series:
 
 
 def save_table(frame: pd.DataFrame, name: str, *, out_dir: str | os.PathLike = "reports/tables",
-               decimals: int | Mapping[str, int] = 4, index: bool | None = None) -> Path:
+               decimals: int | Mapping[str, int] = 4, index: bool | None = None,
+               replace_raw: bool = False) -> Path:
     """Write ``frame`` as ``out_dir/name.csv``, byte-reproducibly.
 
     Parameters
@@ -391,11 +398,21 @@ def save_table(frame: pd.DataFrame, name: str, *, out_dir: str | os.PathLike = "
     index : bool, optional
         Write the index as the first column(s). Default: only when it is named or is not a
         plain 0..n-1 range.
+    replace_raw : bool
+        Allow replacing an existing file of a study's raw data (``data/raw/``,
+        ``interview_transcripts/``); without it that is refused, as the commands refuse it
+        without ``--force``.
 
     Returns
     -------
     Path
         The written file.
+
+    Raises
+    ------
+    InputError
+        The file exists in a study's raw data and ``replace_raw`` is false; nothing is
+        written.
 
     Notes
     -----
@@ -420,7 +437,9 @@ def save_table(frame: pd.DataFrame, name: str, *, out_dir: str | os.PathLike = "
     b,0.000
     """
     _check_file_stem(name)
+    check_bool(replace_raw, "replace_raw")
     path = SavedPath(Path(out_dir) / f"{name}.csv")
+    refuse_raw_replacement(path, replace_raw)
     write_table(frame, path, decimals=decimals, index=index)
     return path
 

@@ -524,6 +524,36 @@ _RESAVE = "open it in a spreadsheet program and save it again as .xlsx"
 ROWS_PER_TURN = {"coding": 1, "quotes": 100}
 
 
+#: Shared strings (the workbook's table of distinct cell texts) a coding sheet may hold: at
+#: most this many, and at most ``SHARED_STRINGS_PER_CELL`` per stored cell plus
+#: ``SHARED_STRINGS_SLACK``. A real sheet holds fewer strings than cells; openpyxl reads
+#: the whole table before any cell (300,000 unused strings, 0.8 MB zipped: 45 s and more).
+MAX_SHARED_STRINGS = 200_000
+SHARED_STRINGS_PER_CELL = 4
+SHARED_STRINGS_SLACK = 10_000
+
+_SHARED_STRING_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+_CELL_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+
+
+def _refuse_many_shared_strings(members: dict[str, bytes], path: str) -> None:
+    """Refuse a workbook whose shared-strings table is far larger than its cells can use
+    (:data:`MAX_SHARED_STRINGS`), counted in the raw XML before openpyxl parses it."""
+    strings = sum(len(_SHARED_STRING_RE.findall(part)) for name, part in members.items()
+                  if name.lower().startswith("xl/") and "sharedstrings" in name.lower())
+    if strings <= SHARED_STRINGS_SLACK:
+        return
+    cells = sum(len(_CELL_RE.findall(part)) for name, part in members.items()
+                if name.lower().startswith("xl/worksheets/"))
+    limit = min(MAX_SHARED_STRINGS, SHARED_STRINGS_PER_CELL * cells + SHARED_STRINGS_SLACK)
+    if strings > limit:
+        raise InputError(f"the workbook holds {strings:,} shared strings (cell texts) for "
+                         f"{cells:,} cells, more than the {limit:,} a coding sheet can need "
+                         "(docs/security.md, limits); it was not written by a spreadsheet "
+                         f"program as a coding sheet: {_RESAVE}, or export the sheet again",
+                         path=path)
+
+
 def _read_xlsx(path: Path, coder: str | None = None,
                turns: int | None = None) -> tuple[CodingSheet, dict[str, str]]:
     from openpyxl import load_workbook
@@ -533,6 +563,7 @@ def _read_xlsx(path: Path, coder: str | None = None,
     members = read_zip(path, what="workbook", hint=_RESAVE)
     for name, part in members.items():  # as in a .qdpx: no DTDs, entities, external references
         refuse_dtd(part, path=spath, member=name, what="a workbook")
+    _refuse_many_shared_strings(members, spath)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl's own errors on broken files

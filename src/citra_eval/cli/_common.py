@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._files import (
+    RAW_FOLDERS,
     existing_files,
     output_path_problem,
     read_csv_table,
@@ -68,8 +69,17 @@ def check_out(path: str, *, folder: bool, flag: str = "--out",
     Catches an output of the wrong kind (a file where a folder is wanted and the other way
     round; a symbolic link, named pipe, device or socket where a file is wanted), a name or
     path longer than the file system allows, a path running through an existing file, and a
-    folder without write permission.
+    folder without write permission; an empty value (an unset shell variable), and a file
+    name ending in a slash (``Path`` would drop it and write a file named like a folder).
     """
+    if not os.fspath(path).strip():
+        raise InputError(f"{flag} is empty (an unset shell variable?); give "
+                         + ("a folder name" if folder else f"a file name like {example}"),
+                         path="citra-eval")
+    if not folder and os.fspath(path).endswith(("/", os.sep)):
+        raise InputError(f"{flag} ends with '/', so it names a folder, but a file is written "
+                         f"here; give a file name like {os.path.join(path, example)}",
+                         path=path)
     problem = output_path_problem(path, folder=folder)
     if problem is not None:
         raise InputError(f"{flag}: {problem}", path=path)
@@ -78,6 +88,17 @@ def check_out(path: str, *, folder: bool, flag: str = "--out",
     except OSError as exc:  # e.g. a folder on the way that may not be searched
         raise InputError(f"{flag} cannot be used: {exc.strerror}; choose another output "
                          "path", path=path) from None
+
+
+def require_csv(files: Mapping[str, str | None]) -> None:
+    """Refuse every ``{option: path}`` whose name does not end in ``.csv`` (any case), e.g.
+    ``table.txt`` or ``.csv`` (a hidden file without a name), all reported together."""
+    problems = Problems()
+    for flag, value in files.items():
+        if value is not None and Path(value).suffix.lower() != ".csv":
+            problems.append(Problem(value, f"{flag} must name a .csv file (e.g. "
+                                    f"{flag.lstrip('-')}.csv)"))
+    problems.raise_any()
 
 
 def _check_out_kind(path: str, *, folder: bool, flag: str, example: str) -> None:
@@ -101,9 +122,6 @@ def _check_out_kind(path: str, *, folder: bool, flag: str, example: str) -> None
                          "output path", path=str(parent))
 
 
-#: A study's raw-data folders (relative to the study root); existing files in them are
-#: replaced only with --force.
-RAW_FOLDERS = ("data/raw", "interview_transcripts")
 
 
 def add_force(parser: argparse.ArgumentParser) -> None:

@@ -47,6 +47,7 @@ from ._common import (
     inside_study,
     named_coverage_file,
     read_coverage,
+    require_csv,
     seed_value,
     study_codebook,
     study_coverage,
@@ -151,6 +152,8 @@ def _run_agree(args: argparse.Namespace) -> int:
                   force=args.force, examples={"--out": "agreement.csv",
                                               "--disagreements": "disagreements.csv",
                                               "--consensus": "consensus.csv"})
+    require_csv({"--out": args.out, "--disagreements": args.disagreements,
+                 "--consensus": args.consensus})
     problems = Problems()
     attempt = problems.attempt
     problems.extend(_consensus_problems(args))
@@ -221,7 +224,7 @@ def _run_agree(args: argparse.Namespace) -> int:
         write_table(report, args.disagreements, index=False)
         print(f"wrote {args.disagreements}: {len(report)} disputed segment(s)")
     if merged is not None:
-        write_codings(merged, args.consensus, corpus=corpus)
+        write_codings(merged, args.consensus, corpus=corpus, replace_raw=args.force)
         print(f"wrote {args.consensus}: {len(merged)} consensus coding(s), rule "
               f"{args.rule or 'agreed'}")
     return 0

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from pathlib import Path
 
 import pandas as pd
 
@@ -16,7 +15,7 @@ from ..autocoding import autocode, autocode_report, match_patterns
 from ..codebook import Codebook
 from ..codings import read_codings, write_codings
 from ..corpus import read_transcripts
-from ..errors import InputError, Problem
+from ..errors import InputError
 from ..intercoder import CoverageWarning
 from ..learning import (
     COMBINE,
@@ -44,6 +43,7 @@ from ._common import (
     inside_study,
     named_coverage_file,
     read_coverage,
+    require_csv,
     seed_value,
     study_coverage,
     study_here,
@@ -143,11 +143,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
                   files=files, force=args.force,
                   examples={"--out": "auto.csv", "--cross-validate": "cv.csv",
                             "--suggest": "next.csv"})
-    problems = Problems()
-    for flag, value in files.items():
-        if Path(value).suffix.lower() != ".csv":
-            problems.append(Problem(value, f"{flag} must name a .csv file"))
-    problems.raise_any()
+    require_csv(files)
 
 
 def _warn_machine_codings(path: str, codings: pd.DataFrame) -> None:
@@ -212,7 +208,7 @@ def _code(args: argparse.Namespace) -> int:
     codings = autocode(corpus, codebook, coder=args.coder or "auto", unit=args.unit,
                        roles=roles, hits=hits, negation=negation, question_context=question)
     report = autocode_report(codings, corpus=corpus, codebook=codebook, hits=hits, roles=roles)
-    write_codings(codings, args.out, corpus=corpus)
+    write_codings(codings, args.out, corpus=corpus, replace_raw=args.force)
     counts, never = report.counts, report.never_matched
     err = sys.stderr
     n_neg = int(counts["n_negated"].sum())
@@ -306,7 +302,7 @@ def _learn(args: argparse.Namespace, corpus, codebook, human: pd.DataFrame, role
                 _coverage(args, human), dict):
             raise InputError(problems=[declared]) from None
         raise InputError(message, path=args.learn_from[0]) from None
-    write_codings(codings, args.out, corpus=corpus)
+    write_codings(codings, args.out, corpus=corpus, replace_raw=args.force)
     if cv is not None:
         write_csv(cv.table, args.cross_validate)
     if suggestions is not None:

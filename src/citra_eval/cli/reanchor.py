@@ -83,10 +83,13 @@ def _run_reanchor(args: argparse.Namespace) -> int:
         settings = study_here()  # outside a study folder: from_study says what is missing
         args.transcripts = from_study(args.transcripts, settings, "transcripts",
                                       "--transcripts")
+        given = args.codings
         args.codings = from_study(args.codings, settings, "codings", "--codings")
         if not args.codings:
             raise InputError("the study has no codings files to reanchor",
                              path=shown_path(settings.path))
+        if not given:  # study.yaml's files are resolved: find the links they were named by
+            args.codings = _as_linked(args.codings, settings.path.parent)
     distinct_files(args.codings, "--codings")
     # a dry run writes nothing: it needs no lock
     with study_locked("reanchor", *([] if args.dry_run else args.codings)):
@@ -126,7 +129,7 @@ def _reanchor(args: argparse.Namespace) -> int:
         else:
             bak = _backup(f)
             write_bytes(bak, Path(f).read_bytes())
-            write_codings(new, f)
+            write_codings(new, f, replace_raw=True)  # updating them is its purpose
             print(f"ok: {f}: {what}; previous version kept as {bak}")
         if missing:
             print(f"note: {f}: {missing} coding(s) have no recorded text and were not checked; "
@@ -145,6 +148,22 @@ def _print_moves(path: str, result: ReanchorResult) -> None:
         print(f"moved: {path}:{row.line}: {row.code} ({row.coder}) {row.doc_id} turn "
               f"{row.segment_id} {row.start}:{row.end} -> turn {row.new_segment_id} "
               f"{row.new_start}:{row.new_end} ({_how(row.how, row.similarity, row)})")
+
+
+def _as_linked(files: list[str], root: Path) -> list[str]:
+    """``files`` (the study's codings, links resolved), each replaced by the symbolic link
+    inside the study folder ``root`` that leads to it, if any: the file is updated in place,
+    and a link is refused (:func:`_check_writable`) rather than written through to a file
+    that may lie outside the study."""
+    wanted = {os.path.realpath(f): f for f in files}
+    links: dict[str, str] = {}
+    for folder, dirs, names in os.walk(root):  # links to folders are not followed
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            p = os.path.join(folder, name)
+            if os.path.islink(p) and (real := os.path.realpath(p)) in wanted:
+                links.setdefault(real, shown_path(p))
+    return [links.get(os.path.realpath(f), f) for f in files]
 
 
 def _backup(path: str) -> Path:

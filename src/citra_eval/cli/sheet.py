@@ -243,7 +243,7 @@ def _import(args: argparse.Namespace, out: Path) -> int:
         codings = read_coding_sheet(args.file, corpus=corpus, codebook=codebook,
                                     coder=args.coder)
     write_codings(codings[[c for c in codings.columns if c != "evidence"]], out,
-                  corpus=corpus)
+                  corpus=corpus, replace_raw=args.force)
     n_turns = codings[["doc_id", "segment_id"]].drop_duplicates().shape[0]
     nothing = coded_nothing_in(codings, corpus)
     if nothing:  # said once, as what it is: rated, no code (declared)
