@@ -30,7 +30,7 @@ from ._files import (
     header_below,
     read_text_file,
 )
-from ._validation import check_frame, check_int, check_names, counted, listed, row_name
+from ._validation import check_frame, check_int, check_names, counted, listed, rows_named
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect
 
@@ -1477,7 +1477,11 @@ def _parse_demographic(values: pd.Series, demo: Demographic,
 
 # --------------------------------------------------------------------------- scoring
 
+@rows_named("responses")
 def _check_items(responses: pd.DataFrame, inst: Instrument, items: Iterable[str]) -> None:
+    """Check the ``items`` of a responses frame given in memory: numeric, inside their
+    response scales. A bad cell's :class:`InputError` names its row as the codings checks
+    do (``<input>: row 1 (index 101): ...``, by :func:`~._validation.rows_named`)."""
     check_frame(responses, "responses")
     if not isinstance(inst, Instrument):
         raise TypeError(f"instrument must be an Instrument, got {type(inst).__name__}")
@@ -1497,22 +1501,15 @@ def _check_items(responses: pd.DataFrame, inst: Instrument, items: Iterable[str]
         if bad.any():
             k = int(np.flatnonzero(bad)[0])
             more = f" ({int(bad.sum())} values outside it in all)" if bad.sum() > 1 else ""
-            _row_error(responses, k, col, f"responses column {col!r} has value {arr[k]:g} "
-                       f"outside the response scale {rng} of the item{more}; correct it, or "
-                       "set it to NaN (missing)")
-
-
-def _row_error(responses: pd.DataFrame, at: int, col: str, message: str) -> None:
-    """Raise :class:`InputError` for the cell of ``col`` in the row at position ``at`` of a
-    responses frame given in memory, named as the codings checks name a row
-    (``<input>: row 1 (index 101): ...``; ``.line`` is the position + 2)."""
-    raise InputError(problems=[Problem(None, message, at + 2, col,
-                                       row=row_name(responses, at))])
+            raise InputError(f"responses column {col!r} has value {arr[k]:g} outside the "
+                             f"response scale {rng} of the item{more}; correct it, or set it "
+                             "to NaN (missing)", line=k + 2, column=col)
 
 
 def _not_numeric(responses: pd.DataFrame, col: str) -> None:
     """Raise for the item ``col`` of ``responses`` that is not numeric, naming its first
-    cell that is not a number (text, such as ``"tiga"`` or ``"5"``) when there is one."""
+    cell that is not a number (text, such as ``"tiga"`` or ``"5"``) when there is one (by
+    ``line`` position + 2, which :func:`_check_items` turns into the row's name)."""
     cells = responses[col]
     dtype = cells.dtype
     said = f"responses column {col!r} must be numeric, got dtype {dtype}"
@@ -1532,7 +1529,7 @@ def _not_numeric(responses: pd.DataFrame, col: str) -> None:
     hint = (_number_word_hint(raw) if isinstance(raw, str) else None) or (
         "; enter numbers, NaN for a missing answer" if len(bad) else
         "; convert the column with pd.to_numeric")
-    _row_error(responses, k, col, f"{said} holding {raw!r}{hint} {why}")
+    raise InputError(f"{said} holding {raw!r}{hint} {why}", line=k + 2, column=col)
 
 
 def keyed_items(responses: pd.DataFrame, instrument: Instrument, scale: str) -> pd.DataFrame:
