@@ -1248,3 +1248,52 @@ def test_reidentify_refuses_an_original_document_id_that_is_no_id(tmp_path, cli)
             "--key", str(evil), "--out", str(tmp_path / "w" / "back"))
     assert r.returncode == 2 and r.stderr.startswith(f"error: {evil}:{at + 1}: "), r.stderr
     assert not list(tmp_path.rglob("ESCAPED*"))
+
+
+def test_only_the_rows_a_message_shows_are_named(corpus, monkeypatch):
+    """Session 18: a message names at most ``NAMED_ROWS`` rows of a codings table given in
+    memory, and only those are formatted (a table of a million codings formatted a million
+    places to show three): counted through ``row_name``; the messages are unchanged."""
+    from citra_eval import pseudonymisation as pm
+    calls = []
+    real = pm.row_name
+
+    def counted(frame, at):
+        calls.append(at)
+        return real(frame, at)
+
+    monkeypatch.setattr(pm, "row_name", counted)
+    n = 40
+    cut = pd.DataFrame([_coding(corpus, "UDI  san", "santoso", 1)] * n,
+                       index=range(100, 100 + n))
+    with pytest.warns(ce.BoundaryWarning, match=r"all of it: row 0 \(index 100, INF01 at 24\), "
+                      r"row 1 \(index 101, INF01 at 24\), row 2 \(index 102, INF01 at 24\) "
+                      rf"and {n - pm.NAMED_ROWS} more$"):
+        ce.pseudonymise(corpus, key=KEY, codings=cut)
+    assert calls == list(range(pm.NAMED_ROWS))
+    calls.clear()
+    text = corpus.text("INF01")
+    start = text.index("Siti")
+    clash = pd.DataFrame({"doc_id": "INF01", "start": start, "end": start + 11, "code": "x",
+                          "coder": "A", "note": [""] * (n - 1) + ["tanya Lengkap soal ini"]},
+                         index=range(100, 100 + n))
+    with pytest.raises(ce.InputError, match=rf"already occurs in the codings \(row {n - 1} "
+                                            rf"\(index {99 + n}\): note\); choose"):
+        ce.pseudonymise(corpus, key={**KEY, "Siti Aminah": "Lengkap"}, codings=clash)
+    assert calls == [n - 1]
+    # codings reidentify cannot tell apart (same shared span, code and coder), out of order
+    small = ce.Corpus.from_texts({"D1.txt": "---\nid: D1\nspeakers: {R1: informant}\n---\n"
+                                            "R1: Kata Pak Budi teman saya.\n"})
+    words = small.text("D1")
+    quotes = ("Pak Budi teman", "Budi teman", "udi teman", "di teman", "i teman")
+    rows = [("D1", 1, words.index(q), words.index(q) + len(q), "c1" if k else "c2", "A")
+            for k, q in enumerate(quotes)]
+    codings = pd.DataFrame(rows, columns=ce.CODING_COLUMNS)
+    with pytest.warns(ce.BoundaryWarning):
+        res = ce.pseudonymise(small, key={"Pak Budi": "P1"}, codings=codings, detect=())
+    calls.clear()
+    with pytest.warns(ce.BoundaryWarning, match=r"^4 coding\(s\) .*: row 0 \(index 4, D1 at "
+                      r"9\), row 1 \(index 3, D1 at 9\), row 2 \(D1 at 9\) and 1 "
+                      r"more; .* which of their own spans is whose is not known"):
+        ce.reidentify(res.corpus, res.report, codings=res.codings.iloc[::-1])
+    assert len(calls) == pm.NAMED_ROWS, calls

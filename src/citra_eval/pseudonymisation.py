@@ -648,7 +648,7 @@ def _check_pseudonyms_absent(corpus: Corpus, tables: Mapping[str, pd.DataFrame |
         for what, table in tables.items():
             if table is None:
                 continue
-            places, cols = _row_places(table), _text_columns(table, what)
+            cols = _text_columns(table, what)
             # the private _source column names the file of each row (several codings files)
             files = (table["_source"].map(lambda f: f"{f} ").tolist()
                      if "_source" in table.columns else [""] * len(table))
@@ -657,7 +657,7 @@ def _check_pseudonyms_absent(corpus: Corpus, tables: Mapping[str, pd.DataFrame |
                     value = table[col].iat[i]
                     m = first_clash(value, rep.find(value)) if isinstance(value, str) else None
                     if m is not None:
-                        yield m, f"the {what}s ({files[i]}{places[i]}: {col})"
+                        yield m, f"the {what}s ({files[i]}{_row_place(table, i)}: {col})"
 
     for m, where in clashes():
         name = by_pseudonym[_norm_name(m.group())]
@@ -857,18 +857,19 @@ def _text_columns(table: pd.DataFrame, what: str) -> list:
     return [c for c in table.columns if c not in _KEPT[what] and not str(c).startswith("_")]
 
 
-def _row_places(table: pd.DataFrame) -> list[str]:
-    """How a message names each row of ``table``: ``line N`` of the file it was read from
-    (its ``_line`` column, which the command line's readers keep), else, a DataFrame given in
-    memory, its position and index label (``row 0 (index 'b')``, as the package's checks
-    name them), never the line it would have in a CSV file."""
+def _row_place(table: pd.DataFrame, at: int) -> str:
+    """How a message names the row at position ``at`` of ``table``: ``line N`` of the file
+    it was read from (its ``_line`` column, which the command line's readers keep), else, a
+    DataFrame given in memory, its position and index label (``row 0 (index 'b')``, as the
+    package's checks name them), never the line it would have in a CSV file. One row at a
+    time: a message shows a few rows (:data:`NAMED_ROWS`) of a table that may hold millions."""
     if "_line" in table.columns:
-        return [f"line {n}" for n in table["_line"]]
-    return [row_name(table, i) for i in range(len(table))]
+        return f"line {table['_line'].iat[at]}"
+    return row_name(table, at)
 
 
 def _placed(place: str, detail: str) -> str:
-    """A row's ``place`` (:func:`_row_places`) with ``detail`` in its parentheses:
+    """A row's ``place`` (:func:`_row_place`) with ``detail`` in its parentheses:
     ``line 5 (D1 at 9)``, ``row 1 (index 11, D1 at 9)``."""
     return f"{place[:-1]}, {detail})" if place.endswith(")") else f"{place} ({detail})"
 
@@ -911,7 +912,7 @@ def _remap_table(table: pd.DataFrame, maps: Mapping[str, _OffsetMap],
         for col in ("start", "end"):
             out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
     spans = _spans(out, maps, what)
-    widened = _warn_widened(out, spans, maps, inside, what, _row_places(table))
+    widened = _warn_widened(out, spans, maps, inside, what, table)
     old = out[["start", "end"]].copy()
     for col, move in (("start", _OffsetMap.start), ("end", _OffsetMap.end)):
         values = out[col].tolist()
@@ -945,16 +946,16 @@ def _identity(row: pd.Series) -> str:
 
 
 def _warn_widened(table: pd.DataFrame, spans: list[int], maps: Mapping[str, _OffsetMap],
-                  inside: str, what: str, places: list[str]) -> list[int]:
+                  inside: str, what: str, given: pd.DataFrame) -> list[int]:
     """Warn about the rows of ``spans`` (offsets before remapping) that a replacement
-    widens, each named by its place (:func:`_row_places` of the table given); return their
-    positions."""
+    widens, the first :data:`NAMED_ROWS` named by their place (:func:`_row_place`) in the
+    table ``given`` (``table`` before its index was reset); return their positions."""
     widened = [i for i in spans
                if maps[table.at[i, "doc_id"]].cuts(int(table.at[i, "start"]))
                or maps[table.at[i, "doc_id"]].cuts(int(table.at[i, "end"]))]
     if not widened:
         return widened
-    named = [_placed(places[i], f"{table.at[i, 'doc_id']} at {table.at[i, 'start']}")
+    named = [_placed(_row_place(given, i), f"{table.at[i, 'doc_id']} at {table.at[i, 'start']}")
              for i in widened[:NAMED_ROWS]]
     warnings.warn(BoundaryWarning(widened, inside, named, what), stacklevel=4)
     return widened
@@ -1138,8 +1139,7 @@ def _restore_spans(new: pd.DataFrame, shared: pd.DataFrame, originals: _KeyRows,
     spans, or more rows than the key widened there, keep the widened span, with a
     :class:`BoundaryWarning` naming them (with a key without ``coding-id`` rows: by
     position, also named). Returns the key row found for each row given."""
-    places = _row_places(shared)
-    shared = shared.reset_index(drop=True)
+    as_given, shared = shared, shared.reset_index(drop=True)
     spans: dict[tuple, list[tuple[int, str]]] = {}  # (doc, shared span) -> (row, own span)
     ids: dict[int, str] = {}
     for doc, place, new_value, old in zip(report["doc_id"], report["field"].astype(str),
@@ -1192,8 +1192,9 @@ def _restore_spans(new: pd.DataFrame, shared: pd.DataFrame, originals: _KeyRows,
                              "the key pseudonymise wrote", path=path)
         new.at[i, "start"], new.at[i, "end"] = os_, oe
     if unsure:
-        named = [_placed(places[i], f"{shared.at[i, 'doc_id']} at {shared.at[i, 'start']}")
-                 for i in unsure]
+        named = [_placed(_row_place(as_given, i), f"{shared.at[i, 'doc_id']} at "
+                                                f"{shared.at[i, 'start']}")
+                 for i in unsure[:NAMED_ROWS]]
         how = ("they keep the whole name" if by_id
                else "each was given the span of its position in the key's table")
         warning = BoundaryWarning(unsure, "a pseudonym", named, what)
