@@ -38,7 +38,7 @@ from ._validation import (
     rows_named,
 )
 from .codebook import category_fix
-from .errors import MAX_REPORTED, InputError, Problem, closest, collect, quoted_pair
+from .errors import MAX_REPORTED, InputError, Problem, closest, collect, one_typo, quoted_pair
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
     from .codebook import Codebook
@@ -825,7 +825,7 @@ def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
 def _unknown_doc(doc_id: str, doc_ids: Iterable[str]) -> str:
     """The message for a coding's unknown ``doc_id``, with "did you mean" the id
     :func:`~citra_eval.errors.closest` finds when it differs only in letter case (then with
-    the note that ids are case-sensitive) or by one typo (:func:`_one_typo`)."""
+    the note that ids are case-sensitive) or by one typo (:func:`~citra_eval.errors.one_typo`)."""
     return _doc_hint(doc_id, tuple(map(str, doc_ids)))
 
 
@@ -837,27 +837,11 @@ def _doc_hint(doc_id: str, doc_ids: tuple[str, ...]) -> str:
     if hint is not None and hint.casefold() == word.casefold():
         did = (f" (did you mean {hint!r}? document ids are case-sensitive: write it as the "
                "transcript's front matter has it)")
-    elif hint is not None and _one_typo(word, hint):
+    elif hint is not None and one_typo(word, hint):
         did = f" (did you mean {hint!r}?)"
     else:
         did = ""
     return f"unknown doc_id {doc_id!r}: no transcript has this id{did}"
-
-
-def _one_typo(a: str, b: str) -> bool:
-    """Whether ``a`` and ``b`` differ by one typo: a character left out or added, two
-    neighbours swapped, or one written for another; a digit for a digit is not a typo but
-    another number ('INF04' is another interview than 'INF03')."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    head = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
-                min(len(a), len(b)))
-    if len(a) != len(b):
-        short, long_ = sorted((a, b), key=len)
-        return short[head:] == long_[head + 1:]
-    if a[head + 1:] == b[head + 1:]:
-        return not (a[head].isdigit() and b[head].isdigit())
-    return a[head:head + 2] == b[head:head + 2][::-1] and a[head + 2:] == b[head + 2:]
 
 
 #: The Python route of the drift messages' 'citra-eval reanchor'.

@@ -190,3 +190,27 @@ def did_you_mean(word: str, choices: Iterable[str], otherwise: str = "") -> str:
     tail of a message saying ``word`` is not one of ``choices``)."""
     hint = closest(word, choices)
     return f"; did you mean {hint!r}?" if hint else otherwise
+
+
+def one_typo(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one typo: a character left out or added, two
+    neighbours swapped, or one written for another; a digit for a digit is not a typo but
+    another number ('INF04' is another interview than 'INF03').
+
+    Stricter than :func:`closest`, which it does not replace: ``closest`` finds names a few
+    characters apart (for hints about codes, keys and options), ``one_typo`` says whether a
+    guess is safe where a near miss names something else (a document id).
+
+    >>> one_typo("INF3", "INF03"), one_typo("IFN03", "INF03"), one_typo("INF04", "INF03")
+    (True, True, False)
+    """
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    head = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                min(len(a), len(b)))
+    if len(a) != len(b):
+        short, long_ = sorted((a, b), key=len)
+        return short[head:] == long_[head + 1:]
+    if a[head + 1:] == b[head + 1:]:
+        return not (a[head].isdigit() and b[head].isdigit())
+    return a[head:head + 2] == b[head:head + 2][::-1] and a[head + 2:] == b[head + 2:]
