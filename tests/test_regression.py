@@ -954,7 +954,7 @@ def test_infinite_values_are_refused_naming_the_column():
     for what, call in calls.items():
         for bad in (np.inf, -np.inf):
             with pytest.raises(ce.InputError, match=rf"{what}: column 'y' holds 1 infinite "
-                               r"value\(s\) \(rows 2\).*NaN \(missing\)"):
+                               r"value\(s\) \(row 2\).*NaN \(missing\)"):
                 call(d.assign(y=d["y"].replace(np.inf, bad)))
         call(d.assign(y=d["y"].replace(np.inf, np.nan)))  # a missing value is fine
 

@@ -19,6 +19,7 @@ from citra_eval._validation import (
     check_choice,
     check_ci,
     check_codings_in_corpus,
+    check_finite,
     check_frame,
     check_int,
     check_known,
@@ -1037,3 +1038,20 @@ def test_regex_hazard_keeps_runs_that_cannot_match_the_same_text(pattern):
     from citra_eval._validation import regex_hazard
 
     assert regex_hazard(pattern) is None, pattern
+
+
+def test_check_finite_names_rows_as_every_other_check_does():
+    """Session 18: an infinite value's rows were named by index label only (``rows 100,
+    101``); each shown row is now named by position and index label (``row_name``), as the
+    codings and responses checks name theirs."""
+    frame = pd.DataFrame({"y": [1.0, np.inf, -np.inf, 4.0], "t": list("abcd")},
+                         index=[100, 101, 102, 103])
+    with pytest.raises(ce.InputError) as info:
+        check_finite(frame, ["t", "y"], "describe_by")
+    assert str(info.value) == (
+        "<input>: describe_by: column 'y' holds 2 infinite value(s) (row 1 (index 101), "
+        "row 2 (index 102)); means, variances and ranks are undefined with them: replace "
+        "them with a number or NaN (missing)")
+    with pytest.raises(ce.InputError, match=r"holds 2 infinite value\(s\) \(row 1, row 2\);"):
+        check_finite(frame.reset_index(drop=True), ["y"], "describe_by")
+    check_finite(frame.assign(y=[1.0, np.nan, 3.0, 4.0]), ["y"], "describe_by")  # missing: fine

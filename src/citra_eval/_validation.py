@@ -262,19 +262,19 @@ def check_group_labels(values: pd.Series, column: str, what: str) -> None:
 
 def check_finite(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
     """:class:`InputError` naming the first of the numeric ``columns`` of ``frame`` that
-    holds an infinite value (e.g. a division by zero upstream): means, variances and ranks
-    are not defined with it. Missing values are allowed (each analysis leaves them out)."""
+    holds an infinite value (e.g. a division by zero upstream), and its first three such
+    rows (:func:`row_name`: ``row 1 (index 101)``): means, variances and ranks are not
+    defined with it. Missing values are allowed (each analysis leaves them out)."""
     for c in columns:
         x = frame[c]
         if not pd.api.types.is_numeric_dtype(x) or pd.api.types.is_bool_dtype(x):
             continue
         bad = np.isinf(x.to_numpy(dtype=float, na_value=np.nan))
         if bad.any():
-            rows = list(frame.index[bad][:3])
+            rows = ", ".join(row_name(frame, int(at)) for at in np.flatnonzero(bad)[:3])
             raise InputError(f"{what}: column {c!r} holds {int(bad.sum())} infinite "
-                             f"value(s) (rows {listed(rows, quote=False)}); means, variances "
-                             "and ranks are undefined with them: replace them with a number "
-                             "or NaN (missing)")
+                             f"value(s) ({rows}); means, variances and ranks are undefined "
+                             "with them: replace them with a number or NaN (missing)")
 
 
 def check_finite_ratings(arr: np.ndarray, name: str, needs: str) -> None:
