@@ -1225,7 +1225,8 @@ def test_cli_import_gives_the_speakers_roles(tmp_path, cli):
 
 def test_cli_import_speakers_typos_are_told(tmp_path, cli, capsys):
     """A --speakers label found in no text is warned about (its speaker would keep no role,
-    silently); a role citra_eval does not know is refused before anything is read."""
+    silently); a role citra_eval does not know is refused before anything is read, by the
+    check read_qdpx(speakers=) makes (``_validation.check_speakers``: one message)."""
     text = "Interviewer: Apa kabar?\nBu Rina: Baik.\nInterviewer: Lalu?\nBu Rina: Percaya.\n"
     source = ('<TextSource guid="dddddddd-0000-0000-0000-000000000001" name="d" '
               'plainTextPath="internal://d.txt"/>')
@@ -1236,9 +1237,15 @@ def test_cli_import_speakers_typos_are_told(tmp_path, cli, capsys):
             "Bu Rina=informant", "Pak X=boss")
     assert info.value.code == 2
     err = capsys.readouterr().err
-    assert "'Pak X=boss': 'boss' is not a role citra_eval knows; the roles are informant, " \
-           "interviewer" in err
+    assert "argument --speakers: the role of 'Pak X' in 'Pak X=boss' must be one of " \
+           "'informant', 'interviewer', got 'boss' (the analyses use informants' turns; give " \
+           "other speakers 'interviewer', or leave them out)" in err
     assert not (tmp_path / "x").exists()
+    with pytest.raises(SystemExit):
+        cli("qdpx", "import", str(path), "--out", str(tmp_path / "x"), "--speakers",
+            "Bu Rina=informan")
+    assert "the role of 'Bu Rina' in 'Bu Rina=informan' must be one of 'informant', " \
+           "'interviewer', got 'informan'; did you mean 'informant'?" in capsys.readouterr().err
     r = cli("qdpx", "import", str(path), "--out", str(tmp_path / "o"), "--speakers",
             "Interviewer=interviewer", "Bu Rian=informant")
     assert r.returncode == 0, r.stderr

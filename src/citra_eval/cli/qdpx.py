@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 from .._files import atomic_dir, existing_files, read_csv_table
-from .._validation import CONTRACT_ROLES, listed
+from .._validation import check_speakers, listed
 from ..codebook import Codebook
 from ..codings import empty_codings, read_codings
 from ..corpus import read_transcripts
@@ -260,20 +260,20 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _speaker_role(value: str) -> tuple[str, str]:
-    """The ``type=`` of ``--speakers``: ``LABEL=ROLE`` as (label, role). The role must be
-    one the analyses know: a typo ('informan') would leave the informant without turns to
-    analyse (another word can still be written into a transcript's front matter)."""
+    """The ``type=`` of ``--speakers``: ``LABEL=ROLE`` as (label, role), checked as
+    ``read_qdpx(speakers=)`` checks its mapping (:func:`~.._validation.check_speakers`): the
+    role must be one the analyses know, as a typo ('informan') would leave the informant
+    without turns to analyse (another word can still be written into a transcript's front
+    matter)."""
     label, sep, role = value.rpartition("=")
     if not sep or not label.strip() or not role.strip():
         raise argparse.ArgumentTypeError(f"{value!r}: write LABEL=ROLE, e.g. "
                                          "'Pak Budi=informant'")
-    role = role.strip()
-    if role not in CONTRACT_ROLES:
-        raise argparse.ArgumentTypeError(
-            f"{value!r}: {role!r} is not a role citra_eval knows; the roles are "
-            f"{', '.join(CONTRACT_ROLES)}{did_you_mean(role, CONTRACT_ROLES)} (the analyses "
-            "use informants' turns; give other speakers 'interviewer', or leave them out)")
-    return label.strip(), role
+    try:
+        [(label, role)] = check_speakers({label: role.strip()}, repr(value)).items()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return label, role
 
 
 def _unspoken_speakers(speakers: list[tuple[str, str]], corpus) -> list[str]:
