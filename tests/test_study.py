@@ -1539,3 +1539,40 @@ def test_a_declared_coder_with_an_empty_codings_file_rated_and_coded_nothing(rsu
     _with(rsud, "double_coded: {A: all, B: all, C: [WWC-04]}\n")
     (problem,) = _error(rsud).problems
     assert "'double_coded': coder 'C' has no codings" in problem.message
+
+
+def test_the_coding_warnings_name_a_row_of_a_dataframe_by_position_and_index():
+    """Session 18: a codings DataFrame given in memory (no ``_line`` column) got warnings
+    naming no coding at all; each is named as the package's checks name a row
+    (``_validation.row_name``: ``row 1 (index 101)``), never by position + 2, and a table
+    read with its lines keeps them."""
+    from citra_eval.study import cut_character_warnings, same_code_warnings, turn_role_warnings
+    corpus = ce.Corpus.from_texts({"INF01.txt": (
+        "---\nid: INF01\nspeakers: {PWW: interviewer, INF: informant}\n---\nPWW: Apa?\n"
+        "INF: Instagram \U0001F44D\U0001F3FF bagus.\n")})
+    text = corpus.text("INF01")
+    s = text.index("Instagram")
+    q = text.index("Apa")
+    codings = pd.DataFrame([("INF01", 2, s, s + 9, "x", "A"),
+                            ("INF01", 2, s, s + 11, "x", "A"),
+                            ("INF01", 1, q, q + 3, "y", "A")],
+                           columns=ce.CODING_COLUMNS, index=[100, 101, 102])
+    [cut] = cut_character_warnings(codings, corpus, path="codings")
+    assert cut.startswith("warning: codings: row 1 (index 101): INF01, turn 2: the coding "
+                          "ends inside the character"), cut
+    [twice] = same_code_warnings(codings, path="codings")
+    assert twice.startswith("warning: codings: row 1 (index 101): INF01, turn 2: code 'x' is "
+                            "given twice by A (also on row 0 (index 100), the spans "
+                            "overlapping)"), twice
+    [role] = turn_role_warnings(codings, corpus, path="codings")
+    assert role.startswith("warning: codings: row 2 (index 102): INF01, turn 1 is the "
+                           "interviewer's"), role
+    # a default index: the position alone; a table read with its lines: the lines
+    [role] = turn_role_warnings(codings.reset_index(drop=True), corpus, path="codings")
+    assert role.startswith("warning: codings: row 2: INF01, turn 1"), role
+    lines = codings.assign(_line=[2, 3, 4])
+    [twice] = same_code_warnings(lines, path="codings_A.csv")
+    assert twice.startswith("warning: codings_A.csv:3: INF01, turn 2: code 'x' is given "
+                            "twice by A (also on line 2, the spans"), twice
+    [role] = turn_role_warnings(lines, corpus, path="codings_A.csv")
+    assert role.startswith("warning: codings_A.csv:4: INF01, turn 1"), role

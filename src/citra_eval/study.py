@@ -42,6 +42,7 @@ from ._validation import (
     counted,
     informants_fix,
     roles_fix,
+    row_name,
     without_speakers,
 )
 from ._yaml import LineDict, LineList, load_yaml, unknown_keys
@@ -1867,14 +1868,13 @@ def turn_role_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> l
     spoken = _informant_documents(corpus)
     off = ((turn["role"] != "informant").to_numpy() & turn["role"].notna().to_numpy()
            & codings["doc_id"].astype(str).isin(spoken).to_numpy())
-    lines = _file_lines(codings)
 
-    def say(i: int) -> tuple[str, int | None]:
+    def say(i: int) -> tuple[str, int | str]:
         return (f"{codings['doc_id'].iat[i]}, turn {int(codings['segment_id'].iat[i])} is the "
                 f"{turn['role'].iat[i]}'s ({turn['speaker'].iat[i]}), not an informant's: "
                 "reliability, the themes and the auto-coder count informants' turns, so "
                 "this coding is left out; move it to the informant's answer or delete it",
-                lines[i])
+                _coding_place(codings, i))
 
     return _capped_warnings(path, off.nonzero()[0], say,
                             "coding(s) on turns that are not an informant's")
@@ -1898,17 +1898,16 @@ def same_code_warnings(codings: pd.DataFrame, *, path: str) -> list[str]:
         One line per such pair (at most five, then one saying how many more): the turn
         then holds the code twice, and counts of codings (``n_codings``) count it twice.
     """
-    lines = _file_lines(codings)
-
-    def say(pair: tuple[int, int]) -> tuple[str, int | None]:
+    def say(pair: tuple[int, int]) -> tuple[str, int | str]:
         i, j = pair
         r = codings.iloc[j]
-        earlier = f"line {lines[i]}" if lines[i] is not None else "another coding"
+        earlier = _coding_place(codings, i)
+        earlier = earlier if isinstance(earlier, str) else f"line {earlier}"
         return (f"{r['doc_id']}, turn {int(r['segment_id'])}: code {r['code']!r} is given "
                 f"twice by {r['coder']} (also on {earlier}, the spans overlapping): the turn "
                 "holds the code twice and counts of codings count it twice; delete one of "
                 "the two (a coding sheet's mark codes the whole turn, a quote its words), or "
-                "merge them", lines[j])
+                "merge them", _coding_place(codings, j))
 
     return _capped_warnings(path, same_code_overlaps(codings), say,
                             "code(s) given twice in one turn")
@@ -1937,7 +1936,6 @@ def cut_character_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) 
         character cut and the offset that would include it whole.
     """
     texts = corpus.texts
-    lines = _file_lines(codings)
     hits = []
     for i, (doc, sid, start, end) in enumerate(zip(
             codings["doc_id"].astype(str).tolist(), codings["segment_id"].tolist(),
@@ -1949,7 +1947,7 @@ def cut_character_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) 
         if cuts:
             hits.append((i, doc, sid, cuts))
 
-    def say(hit) -> tuple[str, int | None]:
+    def say(hit) -> tuple[str, int | str]:
         i, doc, sid, cuts = hit
         text = texts[doc]
         said = " and ".join(f"{word}s inside the character {character_named(text[a:b])}"
@@ -1957,26 +1955,34 @@ def cut_character_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) 
         fix = ", ".join(f"{word} to {a if word == 'start' else b}" for word, a, b in cuts)
         return (f"{doc}, turn {int(sid)}: the coding {said}: a coding, like a sheet quote, "
                 f"holds whole characters as one sees them; set {fix} to code it whole (or "
-                "leave the offsets if they are meant)", lines[i])
+                "leave the offsets if they are meant)", _coding_place(codings, i))
 
     return _capped_warnings(path, hits, say, "coding(s) starting or ending inside a character")
 
 
-def _file_lines(codings: pd.DataFrame) -> list[int | None]:
-    """Each coding's line of its file (the ``_line`` column of ``keep_lines=True``), or
-    None throughout for a table read without it."""
-    if "_line" not in codings.columns:
-        return [None] * len(codings)
-    return [int(line) for line in codings["_line"].tolist()]
+def _coding_place(codings: pd.DataFrame, at: int) -> int | str:
+    """Where the coding at position ``at`` is: its line of its file (the ``_line`` column of
+    ``keep_lines=True``), else, a DataFrame given in memory, its position and index label
+    (``row 1 (index 101)``, :func:`~._validation.row_name`, as the package's checks name a
+    row), never the line ``at + 2`` a CSV file would give it."""
+    if "_line" in codings.columns:
+        return int(codings["_line"].iat[at])
+    return row_name(codings, at)
 
 
-def _capped_warnings(path: str, hits: Sequence, say: Callable[[Any], tuple[str, int | None]],
+def _capped_warnings(path: str, hits: Sequence, say: Callable[[Any], tuple[str, int | str]],
                      more: str) -> list[str]:
     """``warning:`` lines of the file ``path``: one per hit, ``say(hit)`` giving its message
-    and line, for the first :data:`_MAX_TURN_WARNINGS`; then one saying how many ``more``."""
+    and place (:func:`_coding_place`: ``path:line``, or ``path: row 1 (index 101)`` as
+    :class:`~citra_eval.errors.Problem` shows a row), for the first
+    :data:`_MAX_TURN_WARNINGS`; then one saying how many ``more``."""
     warn = _Warnings()
     for hit in hits[:_MAX_TURN_WARNINGS]:
-        warn.add(path, *say(hit))
+        message, place = say(hit)
+        if isinstance(place, str):
+            warn.add(path, f"{place}: {message}")
+        else:
+            warn.add(path, message, place)
     if len(hits) > _MAX_TURN_WARNINGS:
         warn.add(path, f"and {len(hits) - _MAX_TURN_WARNINGS} more {more}")
     return warn.lines
