@@ -1845,7 +1845,8 @@ def turn_role_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> l
     Parameters
     ----------
     codings : DataFrame
-        One codings file, read with ``keep_lines=True`` (its ``_line`` column).
+        One codings file, read with ``keep_lines=True`` (its ``_line`` column: each
+        warning names its line); without it, each names its row (``row 1 (index 101)``).
     corpus : Corpus
         The transcripts the codings point into.
     path : str
@@ -1888,7 +1889,8 @@ def same_code_warnings(codings: pd.DataFrame, *, path: str) -> list[str]:
     Parameters
     ----------
     codings : DataFrame
-        One codings file, read with ``keep_lines=True`` (its ``_line`` column).
+        One codings file, read with ``keep_lines=True`` (its ``_line`` column: each
+        warning names its line); without it, each names its row (``row 1 (index 101)``).
     path : str
         The codings file as messages show it.
 
@@ -1923,7 +1925,8 @@ def cut_character_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) 
     ----------
     codings : DataFrame
         One codings file, read against ``corpus`` (valid offsets), with ``keep_lines=True``
-        (its ``_line`` column).
+        (its ``_line`` column: each warning names its line); without it, each names its
+        row (``row 1 (index 101)``).
     corpus : Corpus
         The transcripts the codings point into.
     path : str
