@@ -32,7 +32,13 @@ from typing import Any
 
 import pandas as pd
 
-from ._files import broken_link, is_input_file, output_path_problem, read_text_file
+from ._files import (
+    RAW_FOLDERS,
+    broken_link,
+    is_input_file,
+    output_path_problem,
+    read_text_file,
+)
 from ._passages import character_named, grapheme_around
 from ._validation import (
     LANGS,
@@ -2172,6 +2178,7 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
         reports; illustrative, not real findings) instead of making an empty study.
     force : bool
         Write into a non-empty folder, replacing files of the same name (other files stay).
+        With ``example``, a folder holding a study is refused even so: the two would mix.
     title : str, optional
         The ``title`` written into a new study's ``study.yaml`` (default: the folder's name).
 
@@ -2184,8 +2191,10 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
     ------
     InputError
         ``path`` is a file (or a symbolic link, named pipe, ... to one), a non-empty folder
-        without ``force``, a name longer than the file system allows, or where no folder can
-        be made; nothing is written.
+        without ``force``, with ``example`` a folder holding a study (a ``study.yaml``, or a
+        data file in ``data/raw/`` or ``interview_transcripts/``) even with ``force``, a name
+        longer than the file system allows, or where no folder can be made; nothing is
+        written.
 
     Notes
     -----
@@ -2220,6 +2229,8 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
         raise InputError(problem, path=spath)
     if target.exists() and not target.is_dir():
         raise InputError("this is a file; give a new folder for the study", path=spath)
+    if example:
+        _refuse_mixing(target, spath)
     if target.is_dir() and any(target.iterdir()) and not force:
         raise InputError("the folder is not empty; choose a new folder for the study, or pass "
                          "--force to write into it (files of the same name are replaced)",
@@ -2251,6 +2262,25 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _refuse_mixing(target: Path, spath: str) -> None:
+    """Refuse to copy the example study into a folder holding a study: ``force`` would
+    replace its study.yaml, transcripts, codebook and codings with the example's and leave a
+    mix of both. A study is a ``study.yaml`` or a data file (not a ``*.template.*``) in its
+    raw-data folders."""
+    if not target.is_dir():
+        return
+    found = [target / STUDY_FILE] if (target / STUDY_FILE).is_file() else []
+    found += sorted(f for d in RAW_FOLDERS if (target / d).is_dir()
+                    for f in (target / d).rglob("*")
+                    if f.is_file() and ".template." not in f.name)
+    if found:
+        names = ", ".join(f.relative_to(target).as_posix() for f in found[:5])
+        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        raise InputError(f"the folder holds a study ({names}{more}): copying the example "
+                         "into it would replace those files and mix the two studies, even "
+                         "with --force; choose an empty folder for the example", path=spath)
 
 
 def _move_into_empty(staging: Path, target: Path) -> None:
