@@ -624,9 +624,11 @@ def notebook_study_root(namespace: Mapping | None = None) -> Path:
     Raises
     ------
     InputError
-        No study holds the current folder; or the notebook's file is unknown and the study
-        holding the current folder holds another study with notebooks: the notebook may be
-        that study's, so nothing is guessed. The message says how to give the study.
+        No study holds the current folder (naming the studies with notebooks below it, if
+        any: papermill called from the folder holding two studies); or the notebook's file
+        is unknown and the study holding the current folder holds another study with
+        notebooks: the notebook may be that study's, so nothing is guessed. The message
+        says how to give the study.
 
     Notes
     -----
@@ -654,18 +656,33 @@ def notebook_study_root(namespace: Mapping | None = None) -> Path:
     if nb is not None:
         with contextlib.suppress(InputError):  # a notebook outside any study: the folder's
             return find_study_root(nb.parent)
-    root = _study_here()
+    try:
+        root = _study_here()
+    except InputError as exc:  # beside studies (papermill called from their parent folder)
+        others = _studies_below(Path.cwd())
+        if not others:
+            raise
+        raise InputError(f"not inside a study folder: no {STUDY_FILE} here or in a parent "
+                         f"folder, but {_studies_named(others)} lie below; "
+                         f"{_WHICH_STUDY}", path=exc.problems[0].path) from None
     others = _studies_below(root)
     if others:
-        names = ", ".join(shown_path(p) for p in others[:3]) + (", ..." if others[3:] else "")
-        raise InputError(
-            f"this notebook cannot tell which study it belongs to: the study here holds "
-            f"another study ({names}), and the notebook's file is unknown (papermill tells a "
-            "notebook only the folder it was called from); give the study: papermill "
-            "NOTEBOOK OUT -p study_root PATH (or papermill --inject-input-path, or call "
-            "papermill inside the study), or run 'citra-eval reproduce' in the study",
-            path=shown_path(root))
+        raise InputError(f"the study here holds another study ({_studies_named(others)}); "
+                         f"{_WHICH_STUDY}", path=shown_path(root))
     return root
+
+
+#: Why a notebook whose file is unknown does not pick a study it sees, and how to give it.
+_WHICH_STUDY = (
+    "this notebook cannot tell which study it belongs to, as its file is unknown (papermill "
+    "tells a notebook only the folder it was called from); give the study: papermill "
+    "NOTEBOOK OUT -p study_root PATH (or papermill --inject-input-path, or call papermill "
+    "inside the study), or run 'citra-eval reproduce' in the study")
+
+
+def _studies_named(studies: list[Path]) -> str:
+    """The first three of ``studies`` (:func:`_studies_below`), for a message."""
+    return ", ".join(shown_path(p) for p in studies[:3]) + (", ..." if studies[3:] else "")
 
 
 # --------------------------------------------------------------------------- loading
