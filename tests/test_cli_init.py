@@ -240,3 +240,29 @@ def test_init_example_force_refuses_a_folder_holding_a_study(cli, tmp_path):
     res = cli("init", str(target), "--example", "--force")
     assert res.returncode == 2 and "interview_transcripts/INF01.txt" in res.stderr
     assert (target / "interview_transcripts" / "INF01.txt").read_text() == "MY OWN INTERVIEW\n"
+
+
+def test_init_study_example_force_refuses_a_folder_holding_a_study(tmp_path):
+    """The Python function copied the example into a user's study with ``force=True``
+    (the command line refused): its study.yaml, transcripts, codebook and codings were
+    replaced by the example's. One rule for both, the same error, nothing written."""
+    target = tmp_path / "st"
+    (target / "data" / "raw").mkdir(parents=True)
+    (target / "study.yaml").write_text('title: "My thesis"\n')
+    (target / "data" / "raw" / "codings.csv").write_text("mine\n")
+    before = _files(target)
+    for force in (True, False):
+        with pytest.raises(ce.InputError, match="holds a study") as err:
+            ce.init_study(target, example=True, force=force)
+        assert err.value.path == str(target)
+        assert "study.yaml, data/raw/codings.csv" in str(err.value)
+        assert "choose an empty folder for the example" in str(err.value)
+        assert _files(target) == before
+    assert not list(tmp_path.glob(".init-*"))
+    (target / "study.yaml").unlink()  # data without study.yaml is a study too
+    with pytest.raises(ce.InputError, match=r"holds a study \(data/raw/codings.csv\)"):
+        ce.init_study(target, example=True, force=True)
+    # templates are not a study: a new study's folder can still take the example
+    template = ce.init_study(tmp_path / "tpl")
+    (template / "study.yaml").unlink()
+    assert (ce.init_study(template, example=True, force=True) / "study.yaml").is_file()

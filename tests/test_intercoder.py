@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import citra_eval as ce
 from citra_eval.codings import WHOLE_TURN
-from citra_eval.intercoder import AGREEMENT_COLUMNS
+from citra_eval.intercoder import AGREEMENT_COLUMNS, rated_documents
 
 DOC1 = """---
 id: D1
@@ -831,6 +831,9 @@ def test_cli_agree_inside_a_study_takes_double_coded(cli, tmp_path):
     shutil.copytree(ROOT / "tests" / "data" / "studies" / "rsud", study)
     loaded = ce.load_study(study)
     codings, corpus = loaded.codings, loaded.corpus
+    # both coders coded every interview: the inference leaves nothing out, nothing to say
+    r = cli("agree", "--out", "everyone.csv", "--n-boot", "0", cwd=study)
+    assert r.returncode == 0 and "note:" not in r.stderr, r.stderr
     b_skips_4 = codings[(codings["coder"] == "A") | (codings["doc_id"] != "WWC-04")]
     ce.write_codings(b_skips_4[b_skips_4["coder"] == "B"],
                      study / "data/raw/codings_B.csv", replace_raw=True)
@@ -902,6 +905,8 @@ def test_inferred_coverage_hint_names_the_study_coders(corpus, codings):
     to a study whose coders are named otherwise."""
     renamed = codings[codings["coder"].isin(["A", "B"])].assign(
         coder=lambda d: d["coder"].map({"A": "ann", "B": "bob"}))
+    # bob coded D1 only (with every coder in every document nothing is inferred: no note)
+    renamed = renamed[(renamed["coder"] == "ann") | (renamed["doc_id"] == "D1")]
     with pytest.warns(ce.CoverageWarning) as got:
         ce.agreement(renamed, corpus=corpus, coverage="documents", n_boot=0)
     text = str(got[0].message)
@@ -1071,6 +1076,30 @@ def test_agreement_without_coverage_is_silent_when_every_coder_coded_every_inter
         ce.disagreements(codings, corpus=corpus)
         ce.consensus(codings, corpus=corpus)
         ce.consensus(codings)
+
+
+def test_inferred_coverage_is_silent_when_every_coder_coded_every_interview(corpus, codings):
+    """coverage='documents' said "a document a coder read and found nothing to code in
+    counts as not rated, which can make agreement look better than it is" (citra-eval agree
+    in a study without double_coded, the example with --coverage documents) when every
+    coder had codings in every document: nothing was inferred away, the numbers are those
+    of coverage='all'. A document nobody coded is still noted (it is left out)."""
+    ab = codings[codings["coder"].isin(["A", "B"])]
+    assert all(set(ab.loc[ab["coder"] == c, "doc_id"]) == set(corpus.doc_ids) for c in "AB")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CoverageWarning)
+        inferred = ce.agreement(ab, corpus=corpus, coverage="documents", n_boot=0)
+        ce.disagreements(ab, corpus=corpus, coverage="documents")
+        ce.consensus(ab, corpus=corpus, coverage="documents")
+        rated_documents(ab, corpus=corpus, coverage="documents")
+    pd.testing.assert_frame_equal(
+        inferred.drop(columns="note"),
+        ce.agreement(ab, corpus=corpus, coverage="all", n_boot=0).drop(columns="note"),
+        check_like=True)
+    with pytest.warns(ce.CoverageWarning, match="agreement look better"):
+        ce.agreement(ab[ab["coder"] == "A"].pipe(
+            lambda a: pd.concat([a, ab[(ab["coder"] == "B") & (ab["doc_id"] == "D1")]])),
+            corpus=corpus, coverage="documents", n_boot=0)
 
 
 def test_consensus_and_disagreements_without_coverage_warn_the_same(corpus, codings):

@@ -307,11 +307,18 @@ def test_04_draws_no_strategy_figure_without_strategies(tmp_path):
 @pytest.mark.slow
 def test_02_coverage_note_code_set_agreement_and_consensus_text(tmp_path):
     """Issue 14 items 7 and 10, issue 12 in notebook 02 on the fixture study: without
-    ``double_coded`` the inferred coverage is said as a note, with it nothing is said; the
-    agreement table carries code-set agreement; the consensus codings record their text."""
+    ``double_coded`` the inferred coverage is said as a note (B has no codings in one
+    interview; when every coder coded every interview nothing is inferred, and nothing
+    said), with it nothing is said; the agreement table carries code-set agreement; the
+    consensus codings record their text."""
     from citra_eval.pipeline import notebook_notes, run_notebook
 
     root = _fixture_copy(tmp_path)
+    study = ce.load_study(root)
+    last = study.corpus.doc_ids[-1]
+    b = study.codings[(study.codings.coder == "B") & (study.codings.doc_id != last)]
+    ce.write_codings(b, root / "data" / "raw" / "codings_B.csv", corpus=study.corpus,
+                     replace_raw=True)
     nb = ROOT / "notebooks" / "02-coding-reliability.ipynb"
     out = root / "reports"
 

@@ -137,6 +137,31 @@ def test_a_notebook_takes_the_study_holding_it_not_the_one_it_runs_in(tmp_path,
     assert ce.load_study().root == outer.resolve()
 
 
+def test_a_notebook_run_beside_two_studies_names_them(tmp_path, monkeypatch):
+    """Two studies side by side, papermill called from their parent folder (not a study):
+    the notebook's file unknown, no study is guessed, and the error names the studies
+    below and says to give ``study_root``; told the file or the study, each is found."""
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    parent = tmp_path / "theses"
+    first, second = ce.init_study(parent / "s1"), ce.init_study(parent / "s2")
+    monkeypatch.chdir(parent)
+    with pytest.raises(ce.InputError, match="not inside a study folder") as exc:
+        ce.notebook_study_root({})
+    msg = str(exc.value)
+    assert "s1, s2" in msg and "cannot tell which study" in msg
+    assert "-p study_root PATH" in msg and "--inject-input-path" in msg
+    nb = sorted((second / "notebooks").glob("*.ipynb"))[0]
+    assert ce.notebook_study_root({"PAPERMILL_INPUT_PATH": str(nb)}) == second.resolve()
+    monkeypatch.chdir(first)  # papermill --cwd s1
+    assert ce.notebook_study_root({}) == first.resolve()
+    # no study below either: the plain 'not inside a study' advice
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path / "empty")
+    with pytest.raises(ce.InputError, match="not inside a study folder") as exc:
+        ce.notebook_study_root({})
+    assert "cannot tell" not in str(exc.value) and "-p study_root PATH" in str(exc.value)
+
+
 def test_looking_for_a_study_inside_a_study_lists_a_bounded_number_of_folders(tmp_path,
                                                                               monkeypatch):
     """A notebook whose file is unknown looks below its study for another one: a study
@@ -985,14 +1010,16 @@ def _with(root: Path, extra: str) -> None:
 
 def test_double_coded_is_the_coverage_of_agreement(rsud):
     """Issue 14.7: the study declares who double-coded what; ``Study.coverage`` passes it to
-    ``agreement`` (no CoverageWarning); without it the coverage is inferred (and warned)."""
+    ``agreement`` (no CoverageWarning); without it the coverage is inferred (and warned
+    when it leaves an interview out for a coder: not here, where both coded every one)."""
     import warnings
 
     import pandas as pd
 
     base = ce.load_study(rsud)
     assert base.settings.double_coded is None and base.coverage == "documents"
-    with pytest.warns(ce.CoverageWarning, match="double_coded"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CoverageWarning)
         inferred = ce.agreement(base.codings, corpus=base.corpus, coverage=base.coverage,
                                 n_boot=0)
     # B read WWC-04 and coded nothing there: declared, its turns stay units.

@@ -327,10 +327,10 @@ def _warn_inferred(rated: dict[str, set], docs: list[str], purpose: str) -> None
     """The :class:`CoverageWarning` of ``coverage="documents"``: what inferring each coder's
     documents (``rated``) from their codings does to ``purpose`` (``"agreement"``;
     ``"training"`` the learned coder; ``"validation"`` its cross-validation, which also
-    compares several coders), and the declaration to write instead. For the learned coder,
-    nothing when every coder has codings in every document of ``docs`` (the inference then
-    leaves no document out)."""
-    if purpose != "agreement" and all(set(docs) <= r for r in rated.values()):
+    compares several coders), and the declaration to write instead. Nothing when every
+    coder has codings in every document of ``docs``: the inference then leaves no document
+    out, and the numbers are those of ``"all"``."""
+    if all(set(docs) <= r for r in rated.values()):
         return
     effect = _INFERRED_EFFECT["training" if purpose == "validation" else purpose]
     if purpose == "validation" and len(rated) > 1:
@@ -501,8 +501,8 @@ def rated_documents(codings: pd.DataFrame, *, corpus: Corpus,
         What the coverage is for, which the warning of ``"documents"`` explains: comparing
         coders (default; an interview a coder found nothing in is left out, which can
         flatter agreement), training the learned coder (which turns are a coder's
-        negatives) or cross-validating it (both). For the last two, no warning when every
-        coder has codings in every document.
+        negatives) or cross-validating it (both). No warning when every coder has codings
+        in every document (nothing is inferred away: as ``"all"``).
 
     Returns
     -------

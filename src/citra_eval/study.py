@@ -32,7 +32,13 @@ from typing import Any
 
 import pandas as pd
 
-from ._files import broken_link, is_input_file, output_path_problem, read_text_file
+from ._files import (
+    RAW_FOLDERS,
+    broken_link,
+    is_input_file,
+    output_path_problem,
+    read_text_file,
+)
 from ._passages import character_named, grapheme_around
 from ._validation import (
     LANGS,
@@ -619,9 +625,11 @@ def notebook_study_root(namespace: Mapping | None = None) -> Path:
     Raises
     ------
     InputError
-        No study holds the current folder; or the notebook's file is unknown and the study
-        holding the current folder holds another study with notebooks: the notebook may be
-        that study's, so nothing is guessed. The message says how to give the study.
+        No study holds the current folder (naming the studies with notebooks below it, if
+        any: papermill called from the folder holding two studies); or the notebook's file
+        is unknown and the study holding the current folder holds another study with
+        notebooks: the notebook may be that study's, so nothing is guessed. The message
+        says how to give the study.
 
     Notes
     -----
@@ -649,18 +657,33 @@ def notebook_study_root(namespace: Mapping | None = None) -> Path:
     if nb is not None:
         with contextlib.suppress(InputError):  # a notebook outside any study: the folder's
             return find_study_root(nb.parent)
-    root = _study_here()
+    try:
+        root = _study_here()
+    except InputError as exc:  # beside studies (papermill called from their parent folder)
+        others = _studies_below(Path.cwd())
+        if not others:
+            raise
+        raise InputError(f"not inside a study folder: no {STUDY_FILE} here or in a parent "
+                         f"folder, but {_studies_named(others)} lie below; "
+                         f"{_WHICH_STUDY}", path=exc.problems[0].path) from None
     others = _studies_below(root)
     if others:
-        names = ", ".join(shown_path(p) for p in others[:3]) + (", ..." if others[3:] else "")
-        raise InputError(
-            f"this notebook cannot tell which study it belongs to: the study here holds "
-            f"another study ({names}), and the notebook's file is unknown (papermill tells a "
-            "notebook only the folder it was called from); give the study: papermill "
-            "NOTEBOOK OUT -p study_root PATH (or papermill --inject-input-path, or call "
-            "papermill inside the study), or run 'citra-eval reproduce' in the study",
-            path=shown_path(root))
+        raise InputError(f"the study here holds another study ({_studies_named(others)}); "
+                         f"{_WHICH_STUDY}", path=shown_path(root))
     return root
+
+
+#: Why a notebook whose file is unknown does not pick a study it sees, and how to give it.
+_WHICH_STUDY = (
+    "this notebook cannot tell which study it belongs to, as its file is unknown (papermill "
+    "tells a notebook only the folder it was called from); give the study: papermill "
+    "NOTEBOOK OUT -p study_root PATH (or papermill --inject-input-path, or call papermill "
+    "inside the study), or run 'citra-eval reproduce' in the study")
+
+
+def _studies_named(studies: list[Path]) -> str:
+    """The first three of ``studies`` (:func:`_studies_below`), for a message."""
+    return ", ".join(shown_path(p) for p in studies[:3]) + (", ..." if studies[3:] else "")
 
 
 # --------------------------------------------------------------------------- loading
@@ -2181,6 +2204,7 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
         reports; illustrative, not real findings) instead of making an empty study.
     force : bool
         Write into a non-empty folder, replacing files of the same name (other files stay).
+        With ``example``, a folder holding a study is refused even so: the two would mix.
     title : str, optional
         The ``title`` written into a new study's ``study.yaml`` (default: the folder's name).
 
@@ -2193,8 +2217,10 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
     ------
     InputError
         ``path`` is a file (or a symbolic link, named pipe, ... to one), a non-empty folder
-        without ``force``, a name longer than the file system allows, or where no folder can
-        be made; nothing is written.
+        without ``force``, with ``example`` a folder holding a study (a ``study.yaml``, or a
+        data file in ``data/raw/`` or ``interview_transcripts/``) even with ``force``, a name
+        longer than the file system allows, or where no folder can be made; nothing is
+        written.
 
     Notes
     -----
@@ -2229,6 +2255,8 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
         raise InputError(problem, path=spath)
     if target.exists() and not target.is_dir():
         raise InputError("this is a file; give a new folder for the study", path=spath)
+    if example:
+        _refuse_mixing(target, spath)
     if target.is_dir() and any(target.iterdir()) and not force:
         raise InputError("the folder is not empty; choose a new folder for the study, or pass "
                          "--force to write into it (files of the same name are replaced)",
@@ -2260,6 +2288,25 @@ def init_study(path: str | os.PathLike, *, example: bool = False, force: bool = 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _refuse_mixing(target: Path, spath: str) -> None:
+    """Refuse to copy the example study into a folder holding a study: ``force`` would
+    replace its study.yaml, transcripts, codebook and codings with the example's and leave a
+    mix of both. A study is a ``study.yaml`` or a data file (not a ``*.template.*``) in its
+    raw-data folders."""
+    if not target.is_dir():
+        return
+    found = [target / STUDY_FILE] if (target / STUDY_FILE).is_file() else []
+    found += sorted(f for d in RAW_FOLDERS if (target / d).is_dir()
+                    for f in (target / d).rglob("*")
+                    if f.is_file() and ".template." not in f.name)
+    if found:
+        names = ", ".join(f.relative_to(target).as_posix() for f in found[:5])
+        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        raise InputError(f"the folder holds a study ({names}{more}): copying the example "
+                         "into it would replace those files and mix the two studies, even "
+                         "with --force; choose an empty folder for the example", path=spath)
 
 
 def _move_into_empty(staging: Path, target: Path) -> None:

@@ -7,9 +7,7 @@ import argparse
 import shlex
 from pathlib import Path
 
-from .._files import RAW_FOLDERS
-from ..errors import InputError
-from ..study import STUDY_FILE, init_study
+from ..study import init_study
 
 
 def _add_init(sub: argparse._SubParsersAction) -> None:
@@ -31,29 +29,7 @@ def _add_init(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run_init)
 
 
-def _refuse_mixing(folder: str) -> None:
-    """Refuse to copy the example study into a folder holding a study: ``--force`` would
-    replace its study.yaml, transcripts, codebook and codings with the example's and leave a
-    mix of both. A study is a ``study.yaml`` or a data file (not a ``*.template.*``) in its
-    raw-data folders."""
-    root = Path(folder)
-    if not root.is_dir():
-        return
-    found = [root / STUDY_FILE] if (root / STUDY_FILE).is_file() else []
-    found += sorted(f for d in RAW_FOLDERS if (root / d).is_dir()
-                    for f in (root / d).rglob("*")
-                    if f.is_file() and ".template." not in f.name)
-    if found:
-        names = ", ".join(f.relative_to(root).as_posix() for f in found[:5])
-        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-        raise InputError(f"the folder holds a study ({names}{more}): copying the example "
-                         "into it would replace those files and mix the two studies, even "
-                         "with --force; choose an empty folder for the example", path=folder)
-
-
 def _run_init(args: argparse.Namespace) -> int:
-    if args.example:
-        _refuse_mixing(args.dir)
     root = init_study(args.dir, example=args.example, force=args.force, title=args.title)
     what = "a copy of the example study (illustrative)" if args.example else "a new study"
     print(f"made {what} in {args.dir}")
