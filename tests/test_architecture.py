@@ -175,6 +175,52 @@ def test_every_parameter_of_the_public_api_is_documented():
     assert not missing, f"undocumented parameters: {', '.join(missing)}"
 
 
+def _names_an_example_leaves_undefined(doc: str) -> set[str]:
+    """The names the doctest examples of ``doc`` read without defining or importing them
+    (builtins aside): what a reader who copies the example from ``help()`` lacks."""
+    import builtins
+    import doctest
+
+    defined, used = set(dir(builtins)), set()
+    for example in doctest.DocTestParser().get_examples(doc):
+        for node in ast.walk(ast.parse(example.source)):
+            if isinstance(node, ast.Name):
+                if not isinstance(node.ctx, ast.Load):
+                    defined.add(node.id)
+                elif node.id not in defined:
+                    used.add(node.id)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                defined |= {(a.asname or a.name).split(".")[0] for a in node.names}
+            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+            elif isinstance(node, ast.arg):
+                defined.add(node.arg)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                defined.add(node.name)
+    return used - defined
+
+
+def test_every_public_example_runs_as_copied_from_help():
+    """A student copies an Example from ``help(ce.code_frequencies)`` into a notebook: it
+    must import what it uses and call the public API as ``ce.<name>`` (49 examples called
+    the bare name, or used ``pd`` without importing it, and ran only as module doctests)."""
+    import inspect
+
+    lacking = {}
+    for name in ce.__all__:
+        obj = getattr(ce, name)
+        members = [(name, obj)]
+        if inspect.isclass(obj):
+            members += [(f"{name}.{m}", f) for m, f in inspect.getmembers(obj, inspect.isfunction)
+                        if not m.startswith("_")]
+        for label, member in members:
+            doc = inspect.getdoc(member) or ""
+            missing = _names_an_example_leaves_undefined(doc) if ">>>" in doc else set()
+            if missing:
+                lacking[label] = sorted(missing)
+    assert not lacking, f"examples that fail when copied from help(): {lacking}"
+
+
 def test_the_package_namespace_leaves_plots_and_matplotlib_unloaded():
     """Reviewer s15, finding 12: README.md showed `citra_eval.plots` while `ce.plots` is not
     there after `import citra_eval as ce`; README now says to import it on its own, which

@@ -147,7 +147,7 @@ def match_patterns(corpus: Corpus, codebook: Codebook, *,
     >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D1\\nspeakers: {P: interviewer, "
     ...     "I: informant}\\n---\\nP: Bagaimana?\\nI: Kami bekerjasama lewat Medsos. "
     ...     "Kerja sama tim penting. Kami tidak pakai media sosial.\\n"})
-    >>> match_patterns(corpus, cb)[["code", "kind", "matched_text", "status"]]
+    >>> ce.match_patterns(corpus, cb)[["code", "kind", "matched_text", "status"]]
              code    kind    matched_text    status
     0  kerja_sama  phrase     bekerjasama     coded
     1       media  phrase          Medsos     coded
@@ -207,7 +207,7 @@ def question_hits(corpus: Corpus, codebook: Codebook, *,
     >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D1\\nspeakers: {P: interviewer, "
     ...     "I: informant}\\n---\\nP: Bagaimana dengan Bamara?\\nI: Itu bagus sekali, warga "
     ...     "senang.\\nP: Ikut Bamara juga?\\nI: Tidak, saya sibuk.\\n"})
-    >>> question_hits(corpus, cb)[["segment_id", "code", "matched_text"]]
+    >>> ce.question_hits(corpus, cb)[["segment_id", "code", "matched_text"]]
        segment_id    code       matched_text
     0           2  bamara  question: Bamara
     """
@@ -352,12 +352,12 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D1\\nspeakers: {P: interviewer, "
     ...     "I: informant}\\n---\\nP: Kerja sama?\\nI: Kami bermitra. Rilis gercep, "
     ...     "kerjasama media.\\nP: Cepat?\\nI: Kami tidak cepat.\\n"})
-    >>> autocode(corpus, cb)[["segment_id", "code", "evidence", "score"]]
+    >>> ce.autocode(corpus, cb)[["segment_id", "code", "evidence", "score"]]
        segment_id        code                                      evidence  score
     0           2  kerja_sama  bermitra | kerjasama | question: Kerja sama    1.0
     1           2       cepat                                        gercep    1.0
     2           4       cepat                               question: Cepat    0.5
-    >>> autocode(corpus, cb, unit="sentence", question_context=False)[["start", "end", "code"]]
+    >>> ce.autocode(corpus, cb, unit="sentence", question_context=False)[["start", "end", "code"]]
        start  end        code
     0     18   32  kerja_sama
     1     33   63  kerja_sama
@@ -534,7 +534,7 @@ def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook
     ...     {"id": "cepat", "label": "Cepat", "patterns": ["cepat", "segera"]}]})
     >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D1\\nspeakers: {I: informant}\\n"
     ...     "---\\nI: Secepatnya.\\nI: Tidak ada.\\n"})
-    >>> rep = autocode_report(autocode(corpus, cb), corpus=corpus, codebook=cb)
+    >>> rep = ce.autocode_report(ce.autocode(corpus, cb), corpus=corpus, codebook=cb)
     >>> rep.never_matched["pattern"].tolist(), rep.uncoded["segment_id"].tolist()
     (['segera'], [2])
     """
@@ -625,7 +625,7 @@ def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
     ...     {"id": "cepat", "label": "Cepat", "patterns": ["cepat", {"regex": "gercep"}]}]})
     >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D\\nspeakers: {I: informant}\\n"
     ...     "---\\nI: Kami gercep, secepatnya.\\n"})
-    >>> explain(ce.autocode(corpus, cb), corpus=corpus, codebook=cb)[
+    >>> ce.explain(ce.autocode(corpus, cb), corpus=corpus, codebook=cb)[
     ...     ["pattern", "kind", "matched_text"]]
       pattern    kind matched_text
     0   cepat  phrase       gercep
@@ -745,6 +745,7 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
     Examples
     --------
     >>> import citra_eval as ce
+    >>> import pandas as pd
     >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D\\nspeakers: {I: informant}\\n"
     ...     "---\\nI: satu\\nI: dua\\nI: tiga\\n"})
     >>> turns = corpus.segments.set_index("segment_id")
@@ -753,7 +754,7 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
     ...                          for s, c in rows], columns=ce.CODING_COLUMNS)
     >>> auto = table([(1, "a"), (2, "a"), (3, "b")], "auto")
     >>> ref = table([(1, "a"), (3, "a"), (3, "b")], "A")
-    >>> evaluate_coder(auto, reference=ref, corpus=corpus)[["code", "precision", "recall",
+    >>> ce.evaluate_coder(auto, reference=ref, corpus=corpus)[["code", "precision", "recall",
     ...                                                      "tp", "fp", "fn"]]
         code  precision    recall  tp  fp  fn
     0      a   0.500000  0.500000   1   1   1
@@ -766,7 +767,7 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
     >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
     >>> auto = ce.autocode(corpus, ce.Codebook.load(ce.example_path("codebook")))
     >>> a = ce.read_codings(ce.example_path("codings_A"))
-    >>> ev = evaluate_coder(auto, reference=a, corpus=corpus)
+    >>> ev = ce.evaluate_coder(auto, reference=a, corpus=corpus)
     >>> list(ev["code"].tail(2))
     ['micro', 'macro']
     >>> bool(0 < ev.loc[ev["code"] == "micro", "f1"].item() < 1)

@@ -107,10 +107,11 @@ def same_code_overlaps(codings: pd.DataFrame) -> list[tuple[int, int]]:
 
     Examples
     --------
+    >>> import citra_eval as ce
     >>> import pandas as pd
     >>> t = pd.DataFrame([("D", 2, 0, 20, "a", "A"), ("D", 2, 5, 9, "a", "A"),
     ...                   ("D", 2, 25, 30, "a", "A"), ("D", 2, 5, 9, "b", "A")],
-    ...                  columns=CODING_COLUMNS)
+    ...                  columns=ce.CODING_COLUMNS)
     >>> same_code_overlaps(t)
     [(0, 1)]
     """

@@ -176,7 +176,7 @@ def theme_evidence(codings: pd.DataFrame, *, corpus, codebook,
     >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
     >>> cb = ce.Codebook.load(ce.example_path("codebook"))
     >>> a = ce.read_codings(ce.example_path("codings_A"))
-    >>> t = theme_evidence(a, corpus=corpus, codebook=cb, lang="en")
+    >>> t = ce.theme_evidence(a, corpus=corpus, codebook=cb, lang="en")
     >>> t.loc[t.theme == "bamara", ["theme_label", "construct", "n_informants_total"]].values
     array([['Holding Bamara events', 'BM', 11]], dtype=object)
     """
@@ -290,10 +290,10 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | No
     >>> import citra_eval as ce
     >>> inst = ce.Instrument.load(ce.example_path("instrument"))
     >>> resp = ce.read_responses(ce.example_path("responses"), inst)
-    >>> ev = construct_evidence(resp, inst, outcome="CITRA", lang="en").set_index("construct")
+    >>> ev = ce.construct_evidence(resp, inst, outcome="CITRA", lang="en").set_index("construct")
     >>> ev.loc[["KS", "CITRA"], "quant_basis"].tolist()
     ['effect', 'outcome']
-    >>> set(construct_evidence(resp, inst, outcome=None)["quant_basis"])
+    >>> set(ce.construct_evidence(resp, inst, outcome=None)["quant_basis"])
     {'level'}
     """
     check_lang(lang)
@@ -448,13 +448,15 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
 
     Examples
     --------
+    >>> import citra_eval as ce
+    >>> import pandas as pd
     >>> import numpy as np
     >>> t = pd.DataFrame({"theme": ["a", "b", None], "construct": ["A", "B", "C"],
     ...     "n_informants": [8, 2, np.nan], "n_informants_total": [10, 10, np.nan],
     ...     "informant_share": [0.8, 0.2, np.nan], "quant_basis": ["effect"] * 3,
     ...     "std_effect": [0.3, 0.25, 0.1], "std_ci_low": [0.2, 0.1, 0.0],
     ...     "std_ci_high": [0.4, 0.4, 0.2]})
-    >>> meta_inferences(t, lang="en")[["qual_evidence", "quant_evidence", "meta_inference"]]
+    >>> ce.meta_inferences(t, lang="en")[["qual_evidence", "quant_evidence", "meta_inference"]]
       qual_evidence quant_evidence meta_inference
     0       salient       positive      converges
     1         minor       positive       diverges
@@ -643,11 +645,11 @@ def joint_display(codings: pd.DataFrame | None, *, corpus, codebook,
     >>> a = ce.read_codings(ce.example_path("codings_A"))
     >>> inst = ce.Instrument.load(ce.example_path("instrument"))
     >>> resp = ce.read_responses(ce.example_path("responses"), inst)
-    >>> jd = joint_display(a, corpus=corpus, codebook=cb, responses=resp, instrument=inst,
+    >>> jd = ce.joint_display(a, corpus=corpus, codebook=cb, responses=resp, instrument=inst,
     ...                    outcome="CITRA", lang="en")
     >>> "CITRA" in set(jd["construct"])
     False
-    >>> only_interviews = joint_display(a, corpus=corpus, codebook=cb, responses=None,
+    >>> only_interviews = ce.joint_display(a, corpus=corpus, codebook=cb, responses=None,
     ...                                 instrument=None, outcome=None)
     >>> set(only_interviews["meta_inference"])
     {'expands'}

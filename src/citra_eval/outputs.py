@@ -99,9 +99,10 @@ def output_name(*parts: object) -> str:
 
     Examples
     --------
-    >>> output_name("05-group-comparison", "unit_layanan")
+    >>> import citra_eval as ce
+    >>> ce.output_name("05-group-comparison", "unit_layanan")
     '05-group-comparison-unit_layanan'
-    >>> output_name("03-kwic", "Rumah Sakit/IGD")
+    >>> ce.output_name("03-kwic", "Rumah Sakit/IGD")
     '03-kwic-rumah-sakit-igd'
     """
     import unicodedata
@@ -177,8 +178,9 @@ def set_reproducible_style(*, context: str = "paper", font_scale: float = 1.0) -
 
     Examples
     --------
+    >>> import citra_eval as ce
     >>> import matplotlib
-    >>> set_reproducible_style()
+    >>> ce.set_reproducible_style()
     >>> matplotlib.rcParams["svg.hashsalt"]
     'citra_eval'
     """
@@ -263,11 +265,12 @@ def save_figure(fig, name: str, *, out_dir: str | os.PathLike = "reports/figures
 
     Examples
     --------
+    >>> import citra_eval as ce
     >>> import tempfile, matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> _ = ax.plot([1, 2, 3])
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     paths = save_figure(fig, "line", out_dir=d)
+    ...     paths = ce.save_figure(fig, "line", out_dir=d)
     ...     [p.name for p in paths]
     ['line.png', 'line.svg']
     >>> plt.close(fig)
@@ -428,10 +431,11 @@ def save_table(frame: pd.DataFrame, name: str, *, out_dir: str | os.PathLike = "
 
     Examples
     --------
+    >>> import citra_eval as ce
     >>> import tempfile, pandas as pd
     >>> t = pd.DataFrame({"code": ["a", "b"], "alpha": [0.81234, -1e-12]})
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     print(save_table(t, "alpha", out_dir=d, decimals=3).read_text(), end="")
+    ...     print(ce.save_table(t, "alpha", out_dir=d, decimals=3).read_text(), end="")
     code,alpha
     a,0.812
     b,0.000
@@ -596,11 +600,13 @@ def write_manifest(reports_dir: str | os.PathLike = "reports", *,
 
     Examples
     --------
+    >>> import citra_eval as ce
+    >>> import pandas as pd
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as d:
     ...     r = pathlib.Path(d, "reports")
-    ...     _ = save_table(pd.DataFrame({"x": [1]}), "t", out_dir=r / "tables")
-    ...     line = write_manifest(r).read_text()
+    ...     _ = ce.save_table(pd.DataFrame({"x": [1]}), "t", out_dir=r / "tables")
+    ...     line = ce.write_manifest(r).read_text()
     >>> line.split("  ")[1].strip(), len(line.split("  ")[0])
     ('reports/tables/t.csv', 64)
     """
@@ -706,13 +712,15 @@ def check_manifest(reports_dir: str | os.PathLike = "reports", *,
 
     Examples
     --------
+    >>> import citra_eval as ce
+    >>> import pandas as pd
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as d:
     ...     r = pathlib.Path(d, "reports")
-    ...     t = save_table(pd.DataFrame({"x": [1]}), "t", out_dir=r / "tables")
-    ...     _ = write_manifest(r)
+    ...     t = ce.save_table(pd.DataFrame({"x": [1]}), "t", out_dir=r / "tables")
+    ...     _ = ce.write_manifest(r)
     ...     _ = t.write_text("x\\n2\\n")
-    ...     [str(x) for x in check_manifest(r)]
+    ...     [str(x) for x in ce.check_manifest(r)]
     ['reports/tables/t.csv: differs from the manifest']
     """
     rdir = Path(reports_dir)
@@ -759,10 +767,11 @@ def note(message: str) -> None:
 
     Examples
     --------
+    >>> import citra_eval as ce
     >>> import contextlib, io
     >>> err = io.StringIO()
     >>> with contextlib.redirect_stderr(err):
-    ...     note("one coder (A): inter-coder reliability is skipped")
+    ...     ce.note("one coder (A): inter-coder reliability is skipped")
     >>> err.getvalue()
     'note: one coder (A): inter-coder reliability is skipped\\n'
     """
@@ -797,9 +806,10 @@ def notes_from_warnings(*categories: type[Warning]) -> Iterator[None]:
 
     Examples
     --------
+    >>> import citra_eval as ce
     >>> import contextlib, io, warnings
     >>> err = io.StringIO()
-    >>> with contextlib.redirect_stderr(err), notes_from_warnings(UserWarning):
+    >>> with contextlib.redirect_stderr(err), ce.notes_from_warnings(UserWarning):
     ...     warnings.warn("coverage inferred")
     ...     warnings.warn("coverage inferred")
     >>> err.getvalue()

@@ -239,11 +239,12 @@ def omega_total(items: pd.DataFrame) -> float:
 
     Examples
     --------
+    >>> import citra_eval as ce
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> f = rng.normal(size=(5000, 1))
     >>> items = pd.DataFrame(f * 0.7 + rng.normal(size=(5000, 4)) * np.sqrt(1 - 0.49))
-    >>> round(omega_total(items), 2)  # population: 2.8**2 / (2.8**2 + 4 * 0.51) = 0.79
+    >>> round(ce.omega_total(items), 2)  # population: 2.8**2 / (2.8**2 + 4 * 0.51) = 0.79
     0.79
     """
     check_type("items", items, pd.DataFrame, "a DataFrame of item columns")

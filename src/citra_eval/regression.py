@@ -167,9 +167,10 @@ def describe_by(frame: pd.DataFrame, *, dv: str | Sequence[str],
 
     Examples
     --------
+    >>> import citra_eval as ce
     >>> import pandas as pd
     >>> d = pd.DataFrame({"x": [1.0, 2.0, 3.0, 5.0], "g": ["a", "a", "b", "b"]})
-    >>> describe_by(d, dv="x", by="g")[["group", "n", "mean", "sd"]]
+    >>> ce.describe_by(d, dv="x", by="g")[["group", "n", "mean", "sd"]]
       group  n  mean        sd
     0     a  2   1.5  0.707107
     1     b  2   4.0  1.414214
@@ -508,9 +509,10 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
 
     Examples
     --------
+    >>> import citra_eval as ce
     >>> import pandas as pd
     >>> d = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 6.0, 8.0], "g": list("aaabbb")})
-    >>> r = ttest_groups(d, dv="x", between="g")
+    >>> r = ce.ttest_groups(d, dv="x", between="g")
     >>> # pooled SD = sqrt((2 * 1 + 2 * 4) / 4) = 1.5811, so d = -4 / 1.5811
     >>> float(r["mean_diff"].iloc[0]), round(float(r["cohen_d"].iloc[0]), 4)
     (-4.0, -2.5298)
@@ -649,10 +651,11 @@ def correlation_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = N
 
     Examples
     --------
+    >>> import citra_eval as ce
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(1)
     >>> d = pd.DataFrame(rng.normal(size=(50, 3)), columns=["a", "b", "c"])
-    >>> correlation_matrix(d)[["x", "y"]].values.tolist()
+    >>> ce.correlation_matrix(d)[["x", "y"]].values.tolist()
     [['a', 'b'], ['a', 'c'], ['b', 'c']]
     """
     import pingouin as pg
@@ -1330,10 +1333,11 @@ class OrdinalModelResult:
 
     Examples
     --------
+    >>> import citra_eval as ce
     >>> import pandas as pd
     >>> d = pd.DataFrame({"y": [1, 2, 3, 1, 2, 3, 2, 3, 3, 1],
     ...                   "g": ["a", "a", "a", "b", "a", "b", "b", "b", "b", "a"]})
-    >>> res = ordinal_model(d, outcome="y", predictors=["g"], link="probit")
+    >>> res = ce.ordinal_model(d, outcome="y", predictors=["g"], link="probit")
     >>> res.link, res.nobs, res.levels, list(res.thresholds.index)
     ('probit', 10, ('1', '2', '3'), ['1|2', '2|3'])
     """
@@ -1475,10 +1479,11 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
 
     Examples
     --------
+    >>> import citra_eval as ce
     >>> import pandas as pd
     >>> d = pd.DataFrame({"y": [1, 2, 3, 1, 2, 3, 2, 3, 3, 1],
     ...                   "g": ["a", "a", "a", "b", "a", "b", "b", "b", "b", "a"]})
-    >>> res = ordinal_model(d, outcome="y", predictors=["g"])
+    >>> res = ce.ordinal_model(d, outcome="y", predictors=["g"])
     >>> res.table[["term", "kind"]].values.tolist()
     [['g[T.b]', 'beta'], ['1|2', 'threshold'], ['2|3', 'threshold']]
     """

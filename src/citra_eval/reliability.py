@@ -489,7 +489,8 @@ class AlphaDetails:
 
     Examples
     --------
-    >>> d = krippendorff_alpha_details([[1, 1], [1, 2], [2, 2], [2, 2]])
+    >>> import citra_eval as ce
+    >>> d = ce.krippendorff_alpha_details([[1, 1], [1, 2], [2, 2], [2, 2]])
     >>> round(d.alpha, 4), d.n_pairable_units, d.observed_disagreement
     (0.5333, 4, 0.25)
     """
@@ -809,8 +810,9 @@ def krippendorff_alpha_details(ratings: Ratings, *, level: str | Callable = "nom
 
     Examples
     --------
+    >>> import citra_eval as ce
     >>> import numpy as np
-    >>> d = krippendorff_alpha_details([[1, 1], [2, 2], [1, 2], [2, np.nan]])
+    >>> d = ce.krippendorff_alpha_details([[1, 1], [2, 2], [1, 2], [2, np.nan]])
     >>> round(d.alpha, 3), d.n_pairable_units, d.n_excluded_units
     (0.444, 3, 1)
     """
@@ -938,15 +940,16 @@ def krippendorff_alpha(ratings: Ratings, *, level: str | Callable = "nominal",
     --------
     The 4 coders x 12 units example of Krippendorff (2011), with missing values:
 
+    >>> import citra_eval as ce
     >>> import numpy as np
     >>> N = np.nan
     >>> data = np.array([[1, 2, 3, 3, 2, 1, 4, 1, 2, N, N, N],
     ...                  [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, N, 3],
     ...                  [N, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, N],
     ...                  [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, N]]).T
-    >>> round(krippendorff_alpha(data), 3)
+    >>> round(ce.krippendorff_alpha(data), 3)
     0.743
-    >>> round(krippendorff_alpha(data, level="interval"), 3)
+    >>> round(ce.krippendorff_alpha(data, level="interval"), 3)
     0.849
     """
     return krippendorff_alpha_details(ratings, level=level, categories=categories).alpha
@@ -980,9 +983,10 @@ def masi_distance(a: Iterable, b: Iterable) -> float:
 
     Examples
     --------
-    >>> round(masi_distance({1, 2}, {1, 2, 3, 4}), 4)
+    >>> import citra_eval as ce
+    >>> round(ce.masi_distance({1, 2}, {1, 2, 3, 4}), 4)
     0.6667
-    >>> masi_distance(set(), set())
+    >>> ce.masi_distance(set(), set())
     0.0
     """
     a, b = set(a), set(b)
@@ -1075,8 +1079,9 @@ def krippendorff_alpha_sets(ratings: Ratings, *, distance: str = "masi") -> floa
 
     Examples
     --------
+    >>> import citra_eval as ce
     >>> r = [[{"a"}, {"a"}], [{"a", "b"}, {"a"}], [{"b"}, {"b"}], [set(), set()]]
-    >>> round(krippendorff_alpha_sets(r), 3)
+    >>> round(ce.krippendorff_alpha_sets(r), 3)
     0.781
     """
     check_choice(distance, "distance", _SET_LEVELS)
@@ -1210,7 +1215,8 @@ def agreement_weights(weights: str, categories: Sequence) -> pd.DataFrame:
 
     Examples
     --------
-    >>> agreement_weights("quadratic", [1, 2, 3])
+    >>> import citra_eval as ce
+    >>> ce.agreement_weights("quadratic", [1, 2, 3])
           1     2     3
     1  1.00  0.75  0.00
     2  0.75  1.00  0.75
@@ -1316,7 +1322,8 @@ def percent_agreement(ratings: Ratings, *, categories: Sequence | None = None,
 
     Examples
     --------
-    >>> percent_agreement([["a", "a"], ["a", "b"], ["b", "b"], ["b", "b"]])
+    >>> import citra_eval as ce
+    >>> ce.percent_agreement([["a", "a"], ["a", "b"], ["b", "b"], ["b", "b"]])
     0.75
     """
     return float(_scalar_parts(ratings, categories, weights, "percent agreement")[0].pa)
@@ -1357,9 +1364,10 @@ def fleiss_kappa(ratings: Ratings, *, categories: Sequence | None = None,
 
     Examples
     --------
-    >>> round(fleiss_kappa([[1, 1, 1], [1, 2, 2], [2, 2, 2], [1, 1, 2]]), 3)
+    >>> import citra_eval as ce
+    >>> round(ce.fleiss_kappa([[1, 1, 1], [1, 2, 2], [2, 2, 2], [1, 1, 2]]), 3)
     0.333
-    >>> round(fleiss_kappa([[1, 1, 2], [2, 3, 3], [3, 3, 3], [1, 2, 2]], weights="linear"), 3)
+    >>> round(ce.fleiss_kappa([[1, 1, 2], [2, 3, 3], [3, 3, 3], [1, 2, 2]], weights="linear"), 3)
     0.419
     """
     p, prep = _scalar_parts(ratings, categories, weights, "Fleiss' kappa")
@@ -1403,7 +1411,8 @@ def gwet_ac1(ratings: Ratings, *, categories: Sequence | None = None,
 
     Examples
     --------
-    >>> round(gwet_ac1([[1, 1], [1, 1], [1, 1], [1, 2]]), 3)
+    >>> import citra_eval as ce
+    >>> round(ce.gwet_ac1([[1, 1], [1, 1], [1, 1], [1, 2]]), 3)
     0.68
     """
     p, prep = _scalar_parts(ratings, categories, weights, "Gwet's AC1", depends_on_q=True)
@@ -1437,7 +1446,8 @@ def gwet_ac2(ratings: Ratings, *, weights: str | np.ndarray = "quadratic",
 
     Examples
     --------
-    >>> round(gwet_ac2([[1, 1], [2, 3], [3, 3], [4, 4], [5, 4]], categories=range(1, 6)), 3)
+    >>> import citra_eval as ce
+    >>> round(ce.gwet_ac2([[1, 1], [2, 3], [3, 3], [4, 4], [5, 4]], categories=range(1, 6)), 3)
     0.913
     """
     if weights is None:
@@ -1471,7 +1481,8 @@ def brennan_prediger(ratings: Ratings, *, categories: Sequence | None = None,
 
     Examples
     --------
-    >>> brennan_prediger([["a", "a"], ["a", "b"], ["b", "b"], ["b", "b"]])
+    >>> import citra_eval as ce
+    >>> ce.brennan_prediger([["a", "a"], ["a", "b"], ["b", "b"], ["b", "b"]])
     0.5
     """
     p, _ = _scalar_parts(ratings, categories, weights, "Brennan-Prediger", depends_on_q=True)
@@ -1520,7 +1531,8 @@ def scott_pi(ratings: Ratings, *, categories: Sequence | None = None,
 
     Examples
     --------
-    >>> round(scott_pi([[1, 1], [1, 2], [2, 2], [2, 2], [1, 1]]), 3)
+    >>> import citra_eval as ce
+    >>> round(ce.scott_pi([[1, 1], [1, 2], [2, 2], [2, 2], [1, 1]]), 3)
     0.6
     """
     prep = _prepare_nominal(ratings, categories, weights, "Scott's pi")
@@ -1585,7 +1597,8 @@ def conger_kappa(ratings: Ratings, *, categories: Sequence | None = None,
 
     Examples
     --------
-    >>> round(conger_kappa([[1, 1, 1], [1, 2, 2], [2, 2, 2], [1, 1, 2]]), 3)
+    >>> import citra_eval as ce
+    >>> round(ce.conger_kappa([[1, 1, 1], [1, 2, 2], [2, 2, 2], [1, 1, 2]]), 3)
     0.385
     """
     p, prep = _scalar_parts(ratings, categories, weights, "Conger's kappa")
@@ -1636,7 +1649,8 @@ def cohen_kappa(ratings: Ratings, *, weights: str | np.ndarray | None = None,
 
     Examples
     --------
-    >>> round(cohen_kappa([[1, 1], [2, 2], [3, 3], [1, 2], [2, 3]], weights="linear"), 3)
+    >>> import citra_eval as ce
+    >>> round(ce.cohen_kappa([[1, 1], [2, 2], [3, 3], [1, 2], [2, 3]], weights="linear"), 3)
     0.545
     """
     check_choice(missing, "missing", _MISSING)
@@ -1811,7 +1825,8 @@ def agreement_coefficients(ratings: Ratings, *, weights: str | np.ndarray | None
 
     Examples
     --------
-    >>> t = agreement_coefficients([[1, 1], [2, 2], [3, 3], [1, 2], [2, 3], [3, 3]])
+    >>> import citra_eval as ce
+    >>> t = ce.agreement_coefficients([[1, 1], [2, 2], [3, 3], [1, 2], [2, 3], [3, 3]])
     >>> t[["coefficient", "estimate", "se", "ci_low", "ci_high"]].round(3)
              coefficient  estimate     se  ci_low  ci_high
     0  percent_agreement     0.667  0.211   0.125      1.0
@@ -1996,7 +2011,8 @@ def icc(ratings: Ratings) -> pd.DataFrame:
 
     Examples
     --------
-    >>> t = icc([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9],
+    >>> import citra_eval as ce
+    >>> t = ce.icc([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9],
     ...          [6, 2, 4, 7]])
     >>> t[["form", "icc"]].round(2)
         form   icc
@@ -2119,7 +2135,8 @@ def kendall_w(ratings: Ratings) -> pd.DataFrame:
 
     Examples
     --------
-    >>> kendall_w([[1, 1, 2], [2, 3, 1], [3, 2, 3], [4, 4, 4]])[["w", "dof"]].round(3)
+    >>> import citra_eval as ce
+    >>> ce.kendall_w([[1, 1, 2], [2, 3, 1], [3, 2, 3], [4, 4, 4]])[["w", "dof"]].round(3)
            w  dof
     0  0.778    3
     """
@@ -2207,10 +2224,11 @@ def presence_agreement(present: np.ndarray, *, rated: np.ndarray | None = None,
 
     Examples
     --------
+    >>> import citra_eval as ce
     >>> import numpy as np
     >>> present = np.array([[[1, 0], [1, 1], [0, 0], [0, 1]],     # coder A: 4 units x 2 codes
     ...                     [[1, 0], [1, 0], [0, 0], [0, 1]]], bool)
-    >>> t = presence_agreement(present, codes=["x", "y"], n_boot=0)
+    >>> t = ce.presence_agreement(present, codes=["x", "y"], n_boot=0)
     >>> t[["code", "percent_agreement", "cohen_kappa", "krippendorff_alpha"]].round(3)
       code  percent_agreement  cohen_kappa  krippendorff_alpha
     0    x              1.000         1.00               1.000

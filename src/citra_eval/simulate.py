@@ -81,7 +81,8 @@ class SimulationSettings:
 
     Examples
     --------
-    >>> s = SimulationSettings.from_dict({"demographics": {"unit": {"A": 0.5, "B": 0.5}}})
+    >>> import citra_eval as ce
+    >>> s = ce.SimulationSettings.from_dict({"demographics": {"unit": {"A": 0.5, "B": 0.5}}})
     >>> s.demographics, s.strategy_correlation
     ({'unit': {'A': 0.5, 'B': 0.5}}, 0.35)
     """

@@ -76,7 +76,8 @@ class ResponseRange:
 
     Examples
     --------
-    >>> r = ResponseRange(0, 10, {0: {"en": "Not at all"}, 10: {"en": "Completely"}})
+    >>> import citra_eval as ce
+    >>> r = ce.ResponseRange(0, 10, {0: {"en": "Not at all"}, 10: {"en": "Completely"}})
     >>> r.options[:3], len(r.options), r.label(10, "en"), str(r)
     ([0, 1, 2], 11, 'Completely', '0..10')
     """

@@ -231,10 +231,10 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     >>> import citra_eval as ce
     >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
     >>> a = ce.read_codings(ce.example_path("codings_A"))
-    >>> freq = code_frequencies(a, corpus=corpus, by="group")
+    >>> freq = ce.code_frequencies(a, corpus=corpus, by="group")
     >>> sorted(freq["group"].unique())
     ['akademisi', 'masyarakat', 'media', 'pemerintah']
-    >>> int(code_frequencies(a, corpus=corpus)["n_codings"].sum()) == len(a)
+    >>> int(ce.code_frequencies(a, corpus=corpus)["n_codings"].sum()) == len(a)
     True
     """
     check_codebook(codebook)
@@ -355,7 +355,7 @@ def cooccurrence(codings: pd.DataFrame, *, corpus: Corpus, measure: str = "count
     >>> import citra_eval as ce
     >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
     >>> a = ce.read_codings(ce.example_path("codings_A"))
-    >>> co = cooccurrence(a, corpus=corpus, measure="jaccard")
+    >>> co = ce.cooccurrence(a, corpus=corpus, measure="jaccard")
     >>> bool(((co["jaccard"] >= 0) & (co["jaccard"] <= 1)).all())
     True
     """
@@ -406,9 +406,11 @@ def cooccurrence_matrix(table: pd.DataFrame, *, measure: str = "count") -> pd.Da
 
     Examples
     --------
+    >>> import citra_eval as ce
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"code_a": ["a", "a", "b", "b"], "code_b": ["a", "b", "a", "b"],
     ...                   "count": [3, 1, 1, 2], "jaccard": [1, .25, .25, 1]})
-    >>> cooccurrence_matrix(t)
+    >>> ce.cooccurrence_matrix(t)
     code_b  a  b
     code_a
     a       3  1
@@ -464,7 +466,7 @@ def code_case_matrix(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codeboo
     >>> import citra_eval as ce
     >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
     >>> a = ce.read_codings(ce.example_path("codings_A"))
-    >>> m = code_case_matrix(a, corpus=corpus)
+    >>> m = ce.code_case_matrix(a, corpus=corpus)
     >>> int(m.loc["bamara", "INF06"])
     1
     """
@@ -631,7 +633,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     >>> import citra_eval as ce
     >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
     >>> a = ce.read_codings(ce.example_path("codings_A"))
-    >>> sat = saturation(a, corpus=corpus)
+    >>> sat = ce.saturation(a, corpus=corpus)
     >>> int(sat["new_codes"].sum()) == a["code"].nunique()
     True
     """
@@ -876,10 +878,11 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
     Examples
     --------
     >>> import citra_eval as ce
+    >>> import pandas as pd
     >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
     >>> both = pd.concat([ce.read_codings(ce.example_path("codings_A")),
     ...                   ce.read_codings(ce.example_path("codings_B"))])
-    >>> q = exemplar_quotes(both, corpus=corpus, k=2)
+    >>> q = ce.exemplar_quotes(both, corpus=corpus, k=2)
     >>> int(q.groupby("code").size().max())
     2
     >>> row = q.iloc[0]
@@ -1025,7 +1028,7 @@ def kwic(corpus: Corpus, term: str, *, window: int = 5, roles: Sequence[str] | N
     >>> import citra_eval as ce
     >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D1\\nspeakers: {I: informant}\\n"
     ...     "---\\nI: Kami bekerjasama dengan media, sudah lama sekali.\\n"})
-    >>> kwic(corpus, "kerja sama", window=2)[["left", "keyword", "right"]]
+    >>> ce.kwic(corpus, "kerja sama", window=2)[["left", "keyword", "right"]]
       left      keyword         right
     0 Kami  bekerjasama  dengan media
     """
@@ -1142,7 +1145,7 @@ def grouping_attributes(corpus: Corpus, *,
     Examples
     --------
     >>> import citra_eval as ce
-    >>> grouping_attributes(ce.read_transcripts(ce.example_path("transcripts")))
+    >>> ce.grouping_attributes(ce.read_transcripts(ce.example_path("transcripts")))
     ['group']
     """
     return [a for a, why in _attribute_groups(corpus, roles).items() if why is None]
@@ -1171,7 +1174,7 @@ def ungrouped_attributes(corpus: Corpus, *,
     Examples
     --------
     >>> import citra_eval as ce
-    >>> why = ungrouped_attributes(ce.read_transcripts(ce.example_path("transcripts")))
+    >>> why = ce.ungrouped_attributes(ce.read_transcripts(ce.example_path("transcripts")))
     >>> why["organisation"]
     '9 values for 11 interviews (a grouping has at most half as many: 5)'
     >>> why["interviewer"]

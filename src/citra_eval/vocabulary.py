@@ -216,7 +216,7 @@ def word_frequencies(corpus: Corpus, *, by: str | None = None,
     >>> import citra_eval as ce
     >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D1\\nspeakers: {I: informant}\\n"
     ...     "---\\nI: Kami nggak pernah telat. Rilis kami cepat, tidak telat.\\n"})
-    >>> word_frequencies(corpus, stopwords=False)[["word", "count", "forms"]].head(3)
+    >>> ce.word_frequencies(corpus, stopwords=False)[["word", "count", "forms"]].head(3)
         word  count         forms
     0   kami      2          kami
     1  telat      2         telat
@@ -325,7 +325,7 @@ def collocations(corpus: Corpus, *, n: Literal[2, 3] = 2,
     --------
     >>> import citra_eval as ce
     >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
-    >>> top = collocations(corpus, top=5)
+    >>> top = ce.collocations(corpus, top=5)
     >>> list(top.columns), len(top)
     (['ngram', 'count', 'score', 'measure'], 5)
     """
@@ -432,7 +432,7 @@ def keyness(corpus: Corpus, *, target: str, codings: pd.DataFrame | None = None,
     >>> import citra_eval as ce
     >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
     >>> a = ce.read_codings(ce.example_path("codings_A"))
-    >>> key = keyness(corpus, codings=a, target="bamara", top=5)
+    >>> key = ce.keyness(corpus, codings=a, target="bamara", top=5)
     >>> list(key.columns[:3]), bool((key["direction"] == "over").all())
     (['word', 'count_target', 'count_rest'], True)
     """

@@ -59,6 +59,7 @@ def plot_agreement(agreement_table: pd.DataFrame, *, ax=None,
     Examples
     --------
     >>> import citra_eval as ce
+    >>> import pandas as pd
     >>> from citra_eval.plots import plot_agreement
     >>> corpus = ce.read_transcripts(ce.example_path("transcripts"))
     >>> codings = pd.concat([ce.read_codings(ce.example_path(f"codings_{c}"), corpus=corpus)

@@ -66,6 +66,7 @@ def plot_joint_display(table: pd.DataFrame, *, ax=None, lang: str = "id",
 
     Examples
     --------
+    >>> import pandas as pd
     >>> import matplotlib.pyplot as plt
     >>> from citra_eval.mixed_methods import meta_inferences
     >>> t = meta_inferences(pd.DataFrame({"theme": ["a", None], "theme_label": ["A", None],

@@ -218,6 +218,7 @@ def project_record(users: pd.DataFrame | None, *,
 
     Examples
     --------
+    >>> import pandas as pd
     >>> users = pd.DataFrame({"guid": ["g1", "g2"], "name": ["Rina", "Budi"],
     ...                       "project": ["created 2024-05-01T08:00:00Z", None]})
     >>> project_record(users)
