@@ -1,0 +1,98 @@
+"""The example study's numbers quoted in README.md and docs/*.md are the committed tables'.
+
+``citra-eval reproduce`` rebuilds ``reports/tables/*.csv`` byte for byte; a number the docs
+quote from them is checked here against the CSV, rounded as the docs round it, and the
+meta-inference each construct is said to have is the joint display's.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+TABLES = ROOT / "reports" / "tables"
+#: ``0.25 [0.15, 0.34]``: an estimate and its 95% interval, two decimals (minus as − or -).
+TRIPLE = re.compile(r"([−-]?\d\.\d\d) \[([−-]?\d\.\d\d), ([−-]?\d\.\d\d)\]")
+#: The meta-inference a clause gives the constructs it names.
+LABELS = {"converge": "converges", "diverge": "diverges", "expand": "expands"}
+
+
+def _table(name: str) -> pd.DataFrame:
+    return pd.read_csv(TABLES / name, keep_default_na=False)
+
+
+def _num(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+def _section(doc: str, start: str, end: str) -> str:
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    begin = text.index(start)
+    return text[begin:text.index(end, begin + len(start))]
+
+
+def _rounded(row, cols, digits=2) -> tuple[float, ...]:
+    return tuple(round(float(row[c]), digits) for c in cols)
+
+
+JOINT = [("README.md", "**The joint display**", "\n\n"),
+         ("docs/reproduce.md", "**the joint display.**", "\n- `")]
+
+
+def test_section_finder_reads_the_paragraph():
+    assert "*converge*" in _section(*JOINT[0])
+
+
+@pytest.mark.parametrize(("doc", "start", "end"), JOINT)
+def test_joint_display_text_follows_the_table(doc, start, end):
+    """Docs finding (session 18): README.md and docs/reproduce.md said TK 0.24 [0.14, 0.35]
+    and that Bamara (BM) and fast news (BC) diverge; the table has 0.248 [0.154, 0.342] and
+    BM, BC converge (only IB diverges)."""
+    table = _table("06-joint-display.csv")
+    table = table[table.construct != ""].set_index("construct")
+    text = " ".join(_section(doc, start, end).split())
+    wrong = []
+    for clause in re.split(r";|\. ", text):
+        said = [v for k, v in LABELS.items() if k in clause]
+        codes = [c for group in re.findall(r"\(([A-Z]{2}(?:, [A-Z]{2})*)[,)]", clause)
+                 for c in group.split(", ") if c in table.index]
+        if len(said) == 1:
+            wrong += [f"{c}: said {said[0]}, table {table.at[c, 'meta_inference']}"
+                      for c in codes if table.at[c, "meta_inference"] != said[0]]
+        triples = [tuple(_num(x) for x in t) for t in TRIPLE.findall(clause)]
+        if triples:
+            assert len(triples) == len(codes), clause
+        for code, triple in zip(codes, triples, strict=False):
+            want = _rounded(table.loc[code], ["std_effect", "std_ci_low", "std_ci_high"])
+            if triple != want:
+                wrong.append(f"{code}: said {triple}, table {want}")
+    assert not wrong, f"{doc}: " + "; ".join(wrong)
+    diverging = set(table.index[table.meta_inference == "diverges"])
+    assert diverging and all(f"({c})" in text for c in diverging), doc
+
+
+def test_image_model_figures_follow_the_table():
+    """docs/reproduce.md's key figure for notebook 05 (it said technology 0.24) and
+    docs/survey.md's table of the fit are reports/tables/05-image-model.csv's."""
+    model = _table("05-image-model.csv").set_index("term")
+    cols = ["std_estimate", "std_ci_low", "std_ci_high"]
+    text = " ".join(_section("docs/reproduce.md", "**what shapes the image.**", "## ").split())
+    quoted = {tuple(_num(x) for x in t) for t in TRIPLE.findall(text)}
+    assert quoted and quoted <= {_rounded(model.loc[t], cols) for t in model.index}, quoted
+    survey = (ROOT / "docs" / "survey.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([A-Z]{2}) \| ([−-]?[\d.]+) \| ([−-]?[\d.]+) – ([−-]?[\d.]+) \|",
+                      survey, re.M)
+    assert len(rows) == 5
+    for term, *values in rows:
+        assert tuple(_num(v) for v in values) == _rounded(model.loc[term], cols, 3), term
+
+
+def test_pooled_alpha_follows_the_table():
+    pooled = _table("02-agreement.csv").set_index("code").loc["ALL"]
+    want = "α = {:.3f} [{:.3f}, {:.3f}]".format(
+        *_rounded(pooled, ["krippendorff_alpha", "alpha_ci_low", "alpha_ci_high"], 3))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.count(want) == 2, want
