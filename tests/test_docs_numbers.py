@@ -96,3 +96,14 @@ def test_pooled_alpha_follows_the_table():
         *_rounded(pooled, ["krippendorff_alpha", "alpha_ci_low", "alpha_ci_high"], 3))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert readme.count(want) == 2, want
+
+
+def test_a_suggested_notebook_number_is_free():
+    """Docs finding (session 18): docs/reproduce.md said to add your own `07-...ipynb`, but
+    07 is notebook 07-auto-coding, and two notebooks with one number stop `reproduce`."""
+    docs = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    suggested = {n for doc in docs
+                 for n in re.findall(r"`(\d\d)-\.\.\.ipynb`", doc.read_text(encoding="utf-8"))}
+    assert suggested
+    taken = {p.name[:2] for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")}
+    assert not suggested & taken, suggested & taken
