@@ -107,3 +107,33 @@ def test_a_suggested_notebook_number_is_free():
     assert suggested
     taken = {p.name[:2] for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")}
     assert not suggested & taken, suggested & taken
+
+
+def _printed_tables(doc: str) -> list[tuple[str, str]]:
+    """``(code, table)`` for each ```python block of ``doc`` that prints a Markdown table:
+    the block and the first table after it."""
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    found = []
+    for m in re.finditer(r"^```python\n(.*?)^```[ \t]*$", text, re.S | re.M):
+        if "to_markdown" in m[1]:
+            table = re.search(r"(?:^\|.*\n)+", text[m.end():], re.M)
+            found.append((m[1], table[0]))
+    return found
+
+
+def test_agreement_tables_are_printed_by_their_code(tmp_path, monkeypatch, capsys):
+    """Docs finding (session 18): docs/agreement.md's tables were printed from the CSV that
+    `agree` writes with 4 decimals, rounded again to 3 (0.96347 -> 0.9635 -> 0.964); its
+    own command did not print the table shown. The code shown prints the table shown."""
+    import matplotlib.pyplot as plt
+
+    import citra_eval as ce
+
+    found = _printed_tables("docs/agreement.md")
+    assert len(found) == 2
+    monkeypatch.chdir(ce.init_study(tmp_path / "study", example=True))
+    for code, table in found:
+        capsys.readouterr()
+        exec(compile(code, "docs/agreement.md", "exec"), {"__name__": "__docs__"})
+        plt.close("all")
+        assert capsys.readouterr().out == table
