@@ -137,3 +137,29 @@ def test_agreement_tables_are_printed_by_their_code(tmp_path, monkeypatch, capsy
         exec(compile(code, "docs/agreement.md", "exec"), {"__name__": "__docs__"})
         plt.close("all")
         assert capsys.readouterr().out == table
+
+
+def _long_options(parser, name=""):
+    """``(command, option)`` for every long option of ``parser`` and its subcommands."""
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub, subparser in action.choices.items():
+                yield from _long_options(subparser, f"{name} {sub}".strip())
+        else:
+            yield from ((name, o) for o in action.option_strings
+                        if o.startswith("--") and o != "--help")
+
+
+def test_every_command_line_option_is_documented():
+    """Docs finding (session 18): qdpx import --language, qdpx export --name, init --title
+    and reproduce --verbose were in --help only. Each long option is named in README.md or
+    docs/*.md."""
+    from citra_eval.cli import build_parser
+
+    docs = "\n".join(p.read_text(encoding="utf-8") for p in
+                     [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
+    missing = [f"citra-eval {cmd} {opt}" for cmd, opt in _long_options(build_parser())
+               if not re.search(re.escape(opt) + r"(?![\w-])", docs)]
+    assert not missing, missing
