@@ -163,3 +163,36 @@ def test_every_command_line_option_is_documented():
     missing = [f"citra-eval {cmd} {opt}" for cmd, opt in _long_options(build_parser())
                if not re.search(re.escape(opt) + r"(?![\w-])", docs)]
     assert not missing, missing
+
+
+#: First parameters that are data: a table, or the corpus (README.md, "Every public function").
+DATA_FIRST = {"codings", "ratings", "responses", "scores", "sheet", "table", "frame", "items",
+              "present", "matrix", "corpus", "codebook", "fig", "study"}
+
+
+def test_the_readme_rule_on_arguments_holds():
+    """Docs finding (session 18): README.md said every public function takes a table first and
+    keyword options after it; 29 do not. The rule it states now: the data first (a table, or
+    the corpus), options keyword-only; every function outside the rule is named there."""
+    import inspect
+
+    import citra_eval as ce
+
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                  inspect.Parameter.VAR_POSITIONAL)
+    text = _section("README.md", "Every public function takes its data first", "Each returns")
+    named = set(re.findall(r"`(\w+)\(?", text))
+    unnamed = []
+    for name in ce.__all__:
+        func = getattr(ce, name)
+        if not inspect.isfunction(func):
+            continue
+        params = [p for p in inspect.signature(func).parameters.values() if p.kind in positional]
+        outside = (not params or params[0].name not in DATA_FIRST or len(params) > 2
+                   or any(p.default is not inspect.Parameter.empty for p in params))
+        if outside and name not in named:
+            unnamed.append(f"{name}({', '.join(p.name for p in params)})")
+        reads_text = bool(params) and params[0].name == "corpus"
+        if reads_text and name not in named:
+            unnamed.append(f"{name}: takes a corpus first")
+    assert not unnamed, unnamed
