@@ -361,3 +361,20 @@ def test_an_option_without_learn_from_is_named_once_and_not_as_input(tmp_path, c
         assert "<input>" not in err and err.count(option) >= 1
         assert f"{option}: {option}" not in err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_coverage_file_problem_is_placed_at_the_coverage_file(tmp_path, monkeypatch, capsys):
+    """Docs finding (session 18): with --coverage FILE, 'coder B has codings in ... but
+    coverage says they did not rate it' was placed at 'codings_A.csv codings_B.csv' (two
+    files joined by a space, no line); it belongs to the coverage file, at B's row."""
+    import citra_eval as ce
+    from citra_eval.cli import main
+
+    monkeypatch.chdir(ce.init_study(tmp_path / "ex", example=True))
+    (tmp_path / "cov.csv").write_text("coder,doc_id\nA,all\nB,INF01\nB,INF04\n",
+                                      encoding="utf-8")
+    assert main(["agree", "--out", str(tmp_path / "a.csv"), "--coverage",
+                 str(tmp_path / "cov.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {tmp_path / 'cov.csv'}:3: coder 'B' has codings in "), err
+    assert not (tmp_path / "a.csv").exists()
