@@ -196,3 +196,14 @@ def test_the_readme_rule_on_arguments_holds():
         if reads_text and name not in named:
             unnamed.append(f"{name}: takes a corpus first")
     assert not unnamed, unnamed
+
+
+def test_the_counts_of_reports_follow_the_folder():
+    """README.md's counts of what `make reproduce` builds (it said "20 figures" for 10
+    figures in two formats) are those of the committed reports/."""
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    files = [p for p in (ROOT / "reports" / "figures").iterdir() if p.is_file()]
+    figures = {p.stem for p in files}
+    tables = list(TABLES.glob("*.csv"))
+    assert (f"({len(figures)} figures, each as PNG and SVG: {len(files)} files in "
+            f"`reports/figures/`; {len(tables)} tables, CSV") in readme
