@@ -337,3 +337,44 @@ def test_a_seed_no_random_step_takes_is_refused_before_anything_runs(command, ba
             f"got {bad if bad.lstrip('-').isdigit() else repr(bad)}") in err, err
     seed = next(a for a in parser._actions if "--seed" in a.option_strings)
     assert seed.type("4294967295") == 4294967295 and seed.type("0") == 0
+
+
+def test_an_option_without_learn_from_is_named_once_and_not_as_input(tmp_path, capsys):
+    """Docs finding (session 18): 'code --out x.csv --seed 3' printed 'error: <input>:
+    --seed needs --learn-from' (no file: a literal <input>) and '--coverage all' printed
+    'error: --coverage: --coverage needs ...' (the option twice). The option is the place,
+    named once, as other option errors do."""
+    from citra_eval.cli import main
+
+    tdir = tmp_path / "t"
+    tdir.mkdir()
+    (tdir / "D1.txt").write_text("---\nid: D1\nspeakers: {X: informant}\n---\nX: enak\n",
+                                 encoding="utf-8")
+    (tmp_path / "cb.yaml").write_text("codes:\n  - {id: rasa, label: Rasa, patterns: [enak]}\n",
+                                      encoding="utf-8")
+    base = ["code", "--transcripts", str(tdir), "--codebook", str(tmp_path / "cb.yaml"),
+            "--out", str(tmp_path / "x.csv")]
+    for option, value in (("--seed", "3"), ("--coverage", "all")):
+        assert main([*base, option, value]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {option}: needs --learn-from ("), err
+        assert "<input>" not in err and err.count(option) >= 1
+        assert f"{option}: {option}" not in err
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_coverage_file_problem_is_placed_at_the_coverage_file(tmp_path, monkeypatch, capsys):
+    """Docs finding (session 18): with --coverage FILE, 'coder B has codings in ... but
+    coverage says they did not rate it' was placed at 'codings_A.csv codings_B.csv' (two
+    files joined by a space, no line); it belongs to the coverage file, at B's row."""
+    import citra_eval as ce
+    from citra_eval.cli import main
+
+    monkeypatch.chdir(ce.init_study(tmp_path / "ex", example=True))
+    (tmp_path / "cov.csv").write_text("coder,doc_id\nA,all\nB,INF01\nB,INF04\n",
+                                      encoding="utf-8")
+    assert main(["agree", "--out", str(tmp_path / "a.csv"), "--coverage",
+                 str(tmp_path / "cov.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {tmp_path / 'cov.csv'}:3: coder 'B' has codings in "), err
+    assert not (tmp_path / "a.csv").exists()

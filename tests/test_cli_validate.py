@@ -347,7 +347,8 @@ def test_a_demographic_outside_its_declared_range_is_an_error_line(tmp_path, mon
     assert err[:2] == [
         f"error: r.csv:{line}: demographic 'age': value {v} is outside its declared range "
         "17..99; correct it, or leave the cell empty if unknown (if it is a missing-value "
-        f"code, declare it in the instrument instead: 'age: {{type: numeric, missing: [{v}]}}')"
+        f"code, add {v} to the 'missing:' list of 'age' in the instrument: 'age: {{type: "
+        f"numeric, min: 17, max: 99, missing: [999, {v}]}}')"
         for line, v in ((4, 150), (5, -3))]
     assert not (tmp_path / "o").exists()
     plain = RANGED_INSTRUMENT.replace(", min: 17, max: 99", "")  # no range: read as given

@@ -112,6 +112,16 @@ def test_no_documented_command_writes_into_reports():
     assert not found, found
 
 
+def test_no_snippet_saves_into_reports():
+    """Session 18 docs finding: docs/reproduce.md's joint-display snippet saved with
+    out_dir="reports/figures" and "reports/tables": run in a study, 'verify' then found three
+    files differing from the manifest. Snippets save into a scratch folder."""
+    into = re.compile(r"""out_dir\s*=\s*[^,)]*["']reports\b""")
+    found = [f"{doc}: {line.strip()}" for doc in DOCS for _, code in python_blocks(doc)
+             for line in code.splitlines() if into.search(line)]
+    assert not found, found
+
+
 def test_not_run_marks_give_a_reason():
     for doc in DOCS:
         for why, _ in python_blocks(doc):

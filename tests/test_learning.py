@@ -513,7 +513,7 @@ def test_cli_learner_options_need_learn_from(tmp_path, capsys, option):
     out = tmp_path / "out.csv"
     assert main([*_tiny_study(tmp_path), "--out", str(out), *option]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and f"{option[0]} needs --learn-from" in err, err
+    assert err.startswith(f"error: {option[0]}: needs --learn-from"), err
     assert not out.exists()
     assert main([*_tiny_study(tmp_path / "ok"), "--out", str(out)]) == 0
 

@@ -1151,7 +1151,12 @@ def test_values_outside_a_declared_demographic_range_are_refused(tmp_path):
     assert sorted(got) == [(3, "age"), (4, "age"), (4, "persons")]
     msg = got[(3, "age")]
     assert "demographic 'age': value 150 is outside its declared range 17..99" in msg
-    assert "correct it" in msg and "missing: [150]" in msg
+    assert "correct it" in msg and "missing: [150]" not in msg
+    # docs finding (session 18): the advice 'age: {type: numeric, missing: [150]}', copied
+    # as written, dropped the declared min/max and the code 999; it keeps them now
+    assert ("add 150 to the 'missing:' list of 'age' in the instrument: 'age: {type: numeric, "
+            "min: 17, max: 99, missing: [999, 150]}'") in msg
+    assert "'persons: {type: numeric, min: 1, missing: [0]}'" in got[(4, "persons")]
     assert "value -3 is outside its declared range 17..99" in got[(4, "age")]
     assert "value 0 is outside its declared range (at least 1)" in got[(4, "persons")]
     first = exc.value.format().splitlines()[0]
@@ -1450,3 +1455,15 @@ def test_a_numeric_demographic_written_as_a_word_is_said_to_be_one(tmp_path):
     assert problem.message == ("demographic 'children' is declared numeric in the "
                                "instrument, got 'dua'; 'dua' is the number 2 written as a "
                                "word; enter the digit 2")
+
+
+def test_a_missing_code_advice_keeps_the_declared_range(tmp_path):
+    """Docs finding (session 18): the advice for a word in a numeric demographic with a
+    declared range ('age: {type: numeric, missing: [x]}') dropped min, max and the declared
+    code 999 when copied as written; the declaration shown keeps them."""
+    p = _ranged_csv(tmp_path, "r1,public,unknown,1,1,2")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, ce.Instrument.from_dict(RANGED))
+    (problem,) = exc.value.problems
+    assert problem.message.endswith(
+        "declare it: 'age: {type: numeric, min: 17, max: 99, missing: [999, unknown]}')")

@@ -1249,6 +1249,19 @@ def _decimal_points(cells: pd.Series) -> pd.Series:
     return cells.where(~comma, cells.str.replace(",", ".", regex=False))
 
 
+def _declaration_with_code(demo: Demographic, raw: str) -> str:
+    """The instrument's declaration of the numeric demographic ``demo`` with ``raw`` added to
+    its ``missing:`` list, its range and other codes kept (``age: {type: numeric, min: 17,
+    max: 99, missing: [999, 150]}``): the line to write, not one that drops what is there."""
+    keys = ["type: numeric"]
+    keys += [f"{key}: {value:g}" for key, value in (("min", demo.min), ("max", demo.max))
+             if value is not None]
+    codes = [f"{c:g}" if isinstance(c, float | int) else _flow_code(str(c))
+             for c in demo.missing]
+    keys.append(f"missing: [{', '.join([*codes, _flow_code(raw)])}]")
+    return f"{demo.name}: {{{', '.join(keys)}}}"
+
+
 def _flow_code(raw: str) -> str:
     """``raw`` as an entry of a YAML flow list (``missing: [...]``): quoted when YAML would
     otherwise split or misread it (``4,5`` unquoted is the two codes 4 and 5)."""
@@ -1440,8 +1453,7 @@ def _parse_demographic(values: pd.Series, demo: Demographic,
             hint = (f"; write {raw.replace(',', '.')!r} with a decimal point"
                     if re.fullmatch(_DECIMAL_COMMA, raw) else _number_word_hint(raw)
                     or "; enter a number or leave the cell empty (or, if it is a "
-                    f"missing-value code, declare it: '{col}: {{type: numeric, missing: "
-                    f"[{raw}]}}')")
+                    f"missing-value code, declare it: '{_declaration_with_code(demo, raw)}')")
             problems.append(Problem(path, f"demographic {col!r} is declared numeric in the "
                                     f"instrument, got {raw!r}" + hint, int(line_of[idx]), col))
         for idx in out.index[np.isinf(out)]:
@@ -1455,8 +1467,9 @@ def _parse_demographic(values: pd.Series, demo: Demographic,
                 problems.append(Problem(
                     path, f"demographic {col!r}: value {raw} is outside its declared range "
                     f"{demo.range_text()}; correct it, or leave the cell empty if unknown (if "
-                    "it is a missing-value code, declare it in the instrument instead: "
-                    f"'{col}: {{type: numeric, missing: [{raw}]}}')", int(line_of[idx]), col))
+                    f"it is a missing-value code, add {raw} to the 'missing:' list of {col!r} "
+                    f"in the instrument: '{_declaration_with_code(demo, raw)}')",
+                    int(line_of[idx]), col))
         return out
     if not demo.levels:
         for idx in text.index[text.notna() & _looks_missing(text)]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import os
+import re
 import sys
 from pathlib import Path, PurePosixPath
 
@@ -215,7 +216,8 @@ def _run_agree(args: argparse.Namespace) -> int:
                                 corpus=corpus, coverage=coverage)
                       if args.consensus else None)
     except InputError as exc:
-        raise InputError(problems=[_where(p, where, study if from_yaml else None)
+        raise InputError(problems=[_where(p, where, study if from_yaml else None,
+                                          coverage_file, coverage_lines)
                                    for p in exc.problems]) from None
     write_table(table, args.out, index=False)
     print(f"wrote {args.out}: {len(table) - 1} codes + ALL, {int(table['n_units'].iloc[-1])} "
@@ -311,11 +313,17 @@ def _check_two_coders(codings: pd.DataFrame, where: str, study, *,
                      f"{len(coders)} ({', '.join(coders) or 'none'}): {how}", path=where)
 
 
-def _where(problem: Problem, codings: str, study) -> Problem:
+def _where(problem: Problem, codings: str, study, coverage_file: str | None = None,
+           coverage_lines: dict[str, int] | None = None) -> Problem:
     """A problem of ``agreement`` located: a coverage problem at study.yaml's
-    ``double_coded`` when the coverage came from there, anything else at the codings."""
+    ``double_coded`` when the coverage came from there, at the ``--coverage`` file (the line
+    of the coder it names) when it came from one, anything else at the codings."""
     if problem.path:
         return problem
+    if coverage_file is not None and "coverage" in problem.message:
+        coder = re.search(r"coder(?:\(s\))? '([^']*)'", problem.message)
+        return Problem(coverage_file, problem.message,
+                       (coverage_lines or {}).get(coder[1]) if coder else None)
     return coverage_problem(problem, study) or Problem(codings, problem.message,
                                                        problem.line, problem.column)
 

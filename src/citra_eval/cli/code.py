@@ -119,9 +119,9 @@ def _check_learner_options(args: argparse.Namespace) -> None:
         if getattr(args, name) is None:
             setattr(args, name, default)
         elif not args.learn_from:
-            raise InputError(f"--{name} needs --learn-from (the human codings to learn "
-                             f"from): the dictionary coder has no {name}; drop --{name} "
-                             "or add --learn-from")
+            raise InputError("needs --learn-from (the human codings to learn from): the "
+                             f"dictionary coder has no {name}; drop --{name} or add "
+                             "--learn-from", path=f"--{name}")
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
@@ -135,8 +135,9 @@ def _check_outputs(args: argparse.Namespace) -> None:
                                  "from)", path=value)
             files[flag] = value
     if args.coverage is not None and not args.learn_from:
-        raise InputError("--coverage needs --learn-from (the coders whose coverage it is)",
-                         path=named_coverage_file(args.coverage) or "--coverage")
+        named = named_coverage_file(args.coverage)  # the file, else the option, is the place
+        raise InputError(("--coverage " if named else "") + "needs --learn-from (the coders "
+                         "whose coverage it is)", path=named or "--coverage")
     check_outputs(inputs={"--transcripts": args.transcripts, "--codebook": args.codebook,
                           "--learn-from": args.learn_from,
                           "--coverage": named_coverage_file(args.coverage)},
