@@ -1372,3 +1372,21 @@ def test_image_model_says_how_many_respondents_listwise_deletion_left_out(exampl
         warnings.simplefilter("error", ce.ModelWarning)
         full = ce.image_model(example[0], inst, outcome="CITRA", controls=["district"])
     assert full.note == ""
+
+
+@pytest.mark.parametrize("code", [99, 999, -9])
+def test_ordinal_model_warns_of_a_far_outlying_value_as_a_missing_value_code(refdata, code):
+    """Session 18 repro 9: a missing-value code left in a 1-5 outcome (99, 999, -9) became the
+    top (or bottom) category without a word; it is now named as a likely missing-value code,
+    with how to declare it. Declared levels keep it on purpose, silently."""
+    w = pd.read_csv(refdata("wine.csv"))
+    d = w.copy()
+    d.loc[0, "rating"] = code
+    with pytest.warns(ce.CategoryWarning, match=rf"'rating' .*{code}.* missing-value code"
+                                                r".*missing:"):
+        ce.ordinal_model(d, outcome="rating", predictors=["temp", "contact"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CategoryWarning)
+        ce.ordinal_model(w, outcome="rating", predictors=["temp", "contact"])
+        ce.ordinal_model(d, outcome="rating", predictors=["temp", "contact"],
+                         levels=sorted({*range(1, 6), code}))

@@ -1455,6 +1455,9 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         ``levels`` without it to merge it on purpose (no warning). Declared levels outside
         the observed range are left out silently (they add no threshold between
         observed categories).
+        Without ``levels``, a lowest or highest numeric value further from its neighbour
+        than the other values span (99 or -9 in a 1-5 outcome) is named as a likely
+        missing-value code: declare it missing, or pass ``levels`` with it to keep it.
 
     Notes
     -----
@@ -1696,6 +1699,8 @@ def _ordered_outcome(y: pd.Series, name: str, levels: Sequence | None) -> tuple[
                   if lv not in used] if used else [])
     else:  # a whole-number scale with a point nobody chose (0-10, nobody answered 1)
         empty = unused_scale_points(used) if pd.api.types.is_numeric_dtype(y) else []
+    if not declared and pd.api.types.is_numeric_dtype(y):
+        _warn_outlying_codes(y, used, name)
     if empty:
         merged = [f"'{_fmt_level(a)}|{_fmt_level(b)}'" for a, b in itertools.pairwise(used)
                   if any(_between(e, a, b, levels if declared else None) for e in empty)]
@@ -1707,6 +1712,34 @@ def _ordered_outcome(y: pd.Series, name: str, levels: Sequence | None) -> tuple[
             "pass levels= without it to merge it on purpose"), stacklevel=3)
     return pd.Series(pd.Categorical(y, categories=used, ordered=True), index=y.index), [
         _fmt_level(v) for v in used]
+
+
+def _outlying_codes(values: Sequence) -> list:
+    """The lowest or highest of sorted, distinct numbers ``values`` when it lies further from
+    its neighbour than the others span (99 or -9 beside 1..5, not 9): a missing-value code
+    rather than a category. At least three other values are needed to judge."""
+    if len(values) < 4:
+        return []
+    out = []
+    if values[1] - values[0] > values[-1] - values[1]:
+        out.append(values[0])
+    if values[-1] - values[-2] > values[-2] - values[0]:
+        out.append(values[-1])
+    return out
+
+
+def _warn_outlying_codes(y: pd.Series, used: list, name: str) -> None:
+    for code in _outlying_codes(used):
+        rows = int((y == code).sum())
+        rest = [v for v in used if v != code]
+        warnings.warn(CategoryWarning(
+            f"{name!r} has {_fmt_level(code)} in {rows} row(s), far from its other values "
+            f"({_fmt_level(rest[0])} to {_fmt_level(rest[-1])}): it is probably a "
+            "missing-value code, yet it is modelled as the "
+            f"{'lowest' if code == used[0] else 'highest'} category; declare it as missing "
+            f"(the instrument's 'missing: [{_fmt_level(code)}]', or "
+            f"frame[{name!r}].replace({_fmt_level(code)}, float('nan'))), or pass levels= "
+            "with it if it is a real category"), stacklevel=4)
 
 
 def _fmt_level(v) -> str:
