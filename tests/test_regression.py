@@ -1390,3 +1390,18 @@ def test_ordinal_model_warns_of_a_far_outlying_value_as_a_missing_value_code(ref
         ce.ordinal_model(w, outcome="rating", predictors=["temp", "contact"])
         ce.ordinal_model(d, outcome="rating", predictors=["temp", "contact"],
                          levels=sorted({*range(1, 6), code}))
+
+
+def test_ordinal_model_refuses_weights_summing_beyond_the_cap(refdata):
+    """Session 18 repro 1: frequency weights are applied by repeating rows, so population-scale
+    weights (x1e6) ended in a numpy MemoryError after minutes. They are refused before any
+    row is repeated, saying what the weights sum to."""
+    from citra_eval.regression import MAX_WEIGHTED_ROWS
+
+    h = housing_frame(refdata)
+    big = h.assign(W=h["Freq"] * 1_000_000)
+    total = int(big["W"].sum())
+    assert total > MAX_WEIGHTED_ROWS  # the premise
+    with pytest.raises(ce.InputError, match=rf"'W' sum to {total:,}.*at most "
+                                            rf"{MAX_WEIGHTED_ROWS:,}.*respondents.*rescale"):
+        ce.ordinal_model(big, outcome="Sat", predictors=["Infl"], weights="W")

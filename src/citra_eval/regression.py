@@ -1436,7 +1436,8 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         predictors has a condition number above :data:`SEPARATION_CONDITION` or a smallest
         eigenvalue per observation below :data:`SEPARATION_MIN_INFORMATION`, so the check
         does not depend on the predictors' units; the estimates would be arbitrary, as R's
-        ``clm`` warns).
+        ``clm`` warns); frequency weights summing to more than :data:`MAX_WEIGHTED_ROWS`
+        (rows are repeated as often as their weight; rescale or aggregate).
     ValueError
         The outcome among the predictors, a name given twice, a bad ``link`` or ``ci``.
 
@@ -1649,14 +1650,27 @@ def _check_separation(model, res, X: pd.DataFrame, outcome: str) -> None:
                      "varied data")
 
 
+#: :func:`ordinal_model` refuses frequency weights summing to more than this: it repeats each
+#: row as often as its weight (statsmodels' ``OrderedModel`` has no weights), so time and
+#: memory grow with the sum (1.7 million rows took over three minutes).
+MAX_WEIGHTED_ROWS = 1_000_000
+
+
 def _expand_weights(data: pd.DataFrame, weights: str) -> pd.DataFrame:
     w = data[weights]
     if not pd.api.types.is_numeric_dtype(w) or (w < 0).any() or (w != np.round(w)).any():
         raise ValueError(f"weights column {weights!r} must hold frequency weights (whole numbers "
                          ">= 0)")
-    w = w.astype(int)
-    if w.sum() == 0:
+    total = float(w.sum())
+    if total == 0:
         raise ValueError(f"weights column {weights!r} sums to zero")
+    if total > MAX_WEIGHTED_ROWS:
+        raise InputError(f"the frequency weights in {weights!r} sum to {total:,.0f}, and the "
+                         f"ordinal model repeats each row as often as its weight (at most "
+                         f"{MAX_WEIGHTED_ROWS:,} rows): frequency weights count respondents; "
+                         "rescale survey or population weights to the sample size, or "
+                         "aggregate the rows into cells with their counts")
+    w = w.astype(int)
     return data.loc[data.index.repeat(w)].drop(columns=weights).reset_index(drop=True)
 
 
