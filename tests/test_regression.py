@@ -1405,3 +1405,28 @@ def test_ordinal_model_refuses_weights_summing_beyond_the_cap(refdata):
     with pytest.raises(ce.InputError, match=rf"'W' sum to {total:,}.*at most "
                                             rf"{MAX_WEIGHTED_ROWS:,}.*respondents.*rescale"):
         ce.ordinal_model(big, outcome="Sat", predictors=["Infl"], weights="W")
+
+
+def test_one_column_in_two_roles_is_refused():
+    """Session 18 repro 3: dv == between crashed compare_groups (AttributeError) and
+    compare_scales (pandas' 'Grouper not 1-dimensional'), and describe_by described each
+    group's own label; repro 11: the weights column among the predictors (or as the outcome)
+    of ordinal_model blamed the weights' values. Each now says which column has two roles."""
+    rng = np.random.default_rng(7)
+    sc = pd.DataFrame({"y": rng.normal(size=60), "g": rng.integers(1, 4, size=60)})
+    two = r"'g' .*the outcome .*cannot also be the grouping column"
+    with pytest.raises(ValueError, match=two):
+        ce.compare_groups(sc, dv="g", between="g")
+    with pytest.raises(ValueError, match=two):
+        ce.compare_scales(sc, scales=["y", "g"], between="g")
+    with pytest.raises(ValueError, match=two):
+        ce.ttest_groups(sc, dv="g", between="g", groups=[1, 2])
+    with pytest.raises(ValueError, match=two):
+        ce.describe_by(sc, dv=["g"], by="g")
+    d = sc.assign(y=np.clip(np.round(3 + sc["y"]), 1, 5), f=rng.integers(1, 4, size=60))
+    with pytest.raises(ValueError, match=r"'f' .*a predictor cannot also be the frequency "
+                                         r"weights"):
+        ce.ordinal_model(d, outcome="y", predictors=["g", "f"], weights="f")
+    with pytest.raises(ValueError, match=r"'f' .*the outcome cannot also be the frequency "
+                                         r"weights"):
+        ce.ordinal_model(d, outcome="f", predictors=["g"], weights="f")

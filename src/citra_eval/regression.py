@@ -22,6 +22,7 @@ from ._validation import (
     check_bool,
     check_choice,
     check_ci,
+    check_column_roles,
     check_finite,
     check_frame,
     check_group_labels,
@@ -124,6 +125,12 @@ def _left_out(frame: pd.DataFrame, columns: Sequence[str], *, noun: str = "row",
     return f"{head}: {', '.join(counts)}"
 
 
+def _outcome_not_group(where: str, argument: str, dv: str | Sequence[str],
+                       between: str) -> None:
+    check_column_roles(where, [(argument, "the outcome", dv),
+                               ("between", "the grouping column", between)])
+
+
 def _small_groups(sizes: pd.Series, minimum: int, between: str, dv: str) -> tuple[str, str]:
     """The ``note`` and the warning (after ``"<function>: "``) on the groups of ``sizes``
     (respondents per group of ``between`` with a value of ``dv``) that have fewer than
@@ -177,6 +184,8 @@ def describe_by(frame: pd.DataFrame, *, dv: str | Sequence[str],
     frame = check_frame(frame, "frame")
     dvs = [dv] if isinstance(dv, str) else list(dv)
     _columns(frame, dvs + ([by] if by else []), "describe_by")
+    check_column_roles("describe_by", [("dv", "the outcome", dvs),
+                                       ("by", "the grouping column", by)])
     for var in dvs:
         _numeric(frame, var)
     check_finite(frame, dvs, "describe_by")
@@ -299,6 +308,7 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str,
 
     scores = check_frame(scores, "scores")
     _columns(scores, [dv, between], "compare_groups")
+    _outcome_not_group("compare_groups", "dv", dv, between)
     _numeric(scores, dv)
     check_finite(scores, [dv], "compare_groups")
     min_group_size = check_int(min_group_size, "min_group_size", minimum=1)
@@ -436,6 +446,7 @@ def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
         raise ValueError("scales must name at least one column")
     scores = check_frame(scores, "scores")
     _columns(scores, [*names, between], "compare_scales")
+    _outcome_not_group("compare_scales", "scales", names, between)
     for scale in names:
         _numeric(scores, scale)
     check_finite(scores, names, "compare_scales")
@@ -519,6 +530,7 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
 
     frame = check_frame(frame, "frame")
     _columns(frame, [dv, between], "ttest_groups")
+    _outcome_not_group("ttest_groups", "dv", dv, between)
     _numeric(frame, dv)
     check_finite(frame, [dv], "ttest_groups")
     ci = check_ci(ci)
@@ -1439,7 +1451,8 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         ``clm`` warns); frequency weights summing to more than :data:`MAX_WEIGHTED_ROWS`
         (rows are repeated as often as their weight; rescale or aggregate).
     ValueError
-        The outcome among the predictors, a name given twice, a bad ``link`` or ``ci``.
+        The outcome among the predictors, the weights column as the outcome or a predictor,
+        a name given twice, a bad ``link`` or ``ci``.
 
     Warns
     -----
@@ -1501,6 +1514,9 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     if outcome in predictors:
         raise ValueError(f"the outcome {outcome!r} is also among the predictors; leave it out "
                          "of predictors")
+    check_column_roles("ordinal_model", [("outcome", "the outcome", outcome),
+                                         ("predictors", "a predictor", predictors),
+                                         ("weights", "the frequency weights", weights)])
     check_finite(frame, [outcome, *predictors, *([weights] if weights else [])],
                  "ordinal_model")
     data = frame[[outcome, *predictors, *([weights] if weights else [])]].dropna()
