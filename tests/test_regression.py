@@ -1430,3 +1430,21 @@ def test_one_column_in_two_roles_is_refused():
     with pytest.raises(ValueError, match=r"'f' .*the outcome cannot also be the frequency "
                                          r"weights"):
         ce.ordinal_model(d, outcome="f", predictors=["g"], weights="f")
+
+
+def test_ordinal_model_reports_the_incomplete_rows_it_leaves_out(refdata):
+    """Session 18 repro 2: ordinal_model dropped rows without an outcome, predictor or weight
+    silently; like image_model it now says how many, and for which column, in .note and in a
+    ModelWarning. Complete data: no note, no warning."""
+    w = pd.read_csv(refdata("wine.csv"))
+    gaps = w.copy()
+    gaps.loc[:29, "temp"] = np.nan
+    gaps.loc[40, "rating"] = np.nan
+    with pytest.warns(ce.ModelWarning, match=r"ordinal model of 'rating': left out 31 of 72 "
+                                             r"rows \(listwise deletion\): 1 without 'rating', "
+                                             r"30 without 'temp'"):
+        om = ce.ordinal_model(gaps, outcome="rating", predictors=["temp", "contact"])
+    assert om.nobs == 41 and "left out 31 of 72 rows" in om.note
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.ModelWarning)
+        assert ce.ordinal_model(w, outcome="rating", predictors=["temp", "contact"]).note == ""

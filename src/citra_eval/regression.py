@@ -1339,6 +1339,10 @@ class OrdinalModelResult:
         The outcome categories used, lowest first.
     ci : float
         Confidence level of the intervals in ``table``.
+    note : str
+        The rows left out for a missing outcome, predictor or weight (listwise deletion),
+        e.g. ``"left out 30 of 72 rows (listwise deletion): 30 without 'temp'"``; ``""`` when
+        every row is complete.
 
     Examples
     --------
@@ -1357,6 +1361,7 @@ class OrdinalModelResult:
     link: str
     levels: tuple[str, ...]
     ci: float
+    note: str = ""
 
     @property
     def nobs(self) -> int:
@@ -1434,7 +1439,8 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         or ``threshold``; thresholds are named ``lower|upper`` (R's naming, e.g.
         ``Low|Medium``). ``statistic`` is the Wald z; ``n`` the number of observations (the
         sum of the weights). ``.fit`` is the statsmodels fit; ``.nobs``, ``.llf``, ``.aic``,
-        ``.bic``, ``.converged`` and ``.thresholds`` the fit statistics.
+        ``.bic``, ``.converged`` and ``.thresholds`` the fit statistics; ``.note`` the rows
+        left out for a missing value (``""`` when none).
 
     Raises
     ------
@@ -1457,7 +1463,8 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     Warns
     -----
     ModelWarning
-        The optimiser did not converge (statsmodels' own ``HessianInversionWarning`` and
+        Rows left out for a missing outcome, predictor or weight (also in ``.note``), or
+        the optimiser did not converge (statsmodels' own ``HessianInversionWarning`` and
         ``ConvergenceWarning`` are not passed on: the separation check and this warning say
         what they mean).
     CategoryWarning
@@ -1519,7 +1526,11 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
                                          ("weights", "the frequency weights", weights)])
     check_finite(frame, [outcome, *predictors, *([weights] if weights else [])],
                  "ordinal_model")
-    data = frame[[outcome, *predictors, *([weights] if weights else [])]].dropna()
+    used = [outcome, *predictors, *([weights] if weights else [])]
+    data = frame[used].dropna()
+    note = _left_out(frame, used, why=" (listwise deletion)") if len(data) < len(frame) else ""
+    if note:
+        warnings.warn(f"ordinal model of {outcome!r}: {note}", ModelWarning, stacklevel=2)
     if weights:
         data = _expand_weights(data, weights)
     y, cats = _ordered_outcome(data[outcome], outcome, levels)
@@ -1584,7 +1595,7 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
                           "ci_high": est + q * se, "n": len(data)}, columns=ORDINAL_COLUMNS)
     return OrdinalModelResult(table=table, fit=res, outcome=outcome,
                               predictors=tuple(predictors), link=link, levels=tuple(cats),
-                              ci=float(ci))
+                              ci=float(ci), note=note)
 
 
 #: Condition number of the information matrix (on standardised, centred predictors) above
