@@ -1448,3 +1448,17 @@ def test_ordinal_model_reports_the_incomplete_rows_it_leaves_out(refdata):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ce.ModelWarning)
         assert ce.ordinal_model(w, outcome="rating", predictors=["temp", "contact"]).note == ""
+
+
+def test_ttest_groups_refuses_a_group_twice_and_a_bare_string():
+    """Session 18 repros 4 and 6: groups=["Ya", "Ya"] compared a group with itself (t = 0,
+    p = 1) and groups="LP" was split into the groups L and P; as every argument naming
+    several things, a name given twice is a ValueError and a bare string a TypeError."""
+    rng = np.random.default_rng(7)
+    sc = pd.DataFrame({"y": rng.normal(size=60), "g": rng.choice(["Ya", "Tidak"], 60)})
+    with pytest.raises(ValueError, match="groups names 'Ya' more than once"):
+        ce.ttest_groups(sc, dv="y", between="g", groups=["Ya", "Ya"])
+    lp = sc.assign(g=sc["g"].map({"Ya": "L", "Tidak": "P"}))
+    with pytest.raises(TypeError, match=r"groups must be a list of names, got the string 'LP'"):
+        ce.ttest_groups(lp, dv="y", between="g", groups="LP")
+    assert ce.ttest_groups(lp, dv="y", between="g", groups=("L", "P"))["group_a"].iloc[0] == "L"

@@ -516,6 +516,11 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
         When a group has fewer than two values of ``dv`` (no variance to estimate), or
         neither group varies (every value of each group is the same): t and d would be
         infinite.
+    TypeError
+        ``groups`` a bare string (``"LP"`` is not the groups L and P: pass ``["L", "P"]``).
+    ValueError
+        ``groups`` naming a group twice, or a group ``between`` does not have; ``dv`` and
+        ``between`` the same column.
 
     Examples
     --------
@@ -537,6 +542,7 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
     check_bool(welch, "welch")
     min_group_size = check_int(min_group_size, "min_group_size", minimum=1)
     check_group_labels(frame[between], between, "ttest_groups")
+    groups = check_names(groups, "groups", unique=True, as_str=False)
     present = _groups_in_order(frame[between])
     if groups is None:
         if len(present) != 2:
