@@ -1450,3 +1450,18 @@ def test_a_numeric_demographic_written_as_a_word_is_said_to_be_one(tmp_path):
     assert problem.message == ("demographic 'children' is declared numeric in the "
                                "instrument, got 'dua'; 'dua' is the number 2 written as a "
                                "word; enter the digit 2")
+
+
+def test_a_responses_frame_with_a_fractional_answer_is_refused_with_its_row(mini):
+    """Session 18 repro 10: read_responses refuses an answer of 2.5 ("must be a whole
+    number"), but the same value in a responses frame given in memory was scored silently;
+    the in-memory check refuses it too, naming the row."""
+    resp = frame([["r1", "U", 5.0, 4.0, 2.0, 1.0, 3.0], ["r2", "U", 2.5, 4.0, 2.0, 1.0, 3.0]])
+    resp.index = [100, 101]
+    for check in (lambda: ce.score_scales(resp, mini),
+                  lambda: ce.scale_reliability(resp, mini)):
+        with pytest.raises(ce.InputError) as info:
+            check()
+        assert str(info.value).startswith("<input>: row 1 (index 101): responses column 'a' "
+                                          "has value 2.5, not a whole number 1..5")
+        assert info.value.line == 3 and info.value.column == "a"
