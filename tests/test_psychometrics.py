@@ -621,3 +621,18 @@ def test_an_item_with_few_pairwise_answers_is_named():
     enough = _late_item(100, 40, 2, 3)
     assert "answered together" not in ce.scale_reliability(
         enough, _instrument(list(enough.columns))).loc[0, "warning"]
+
+
+def test_item_statistics_says_why_r_drop_is_undefined():
+    """Session 18 repro 12: two items never answered together (form A asked b1, form B b2)
+    made r_drop NaN for every item with an empty warning column; each row now says why."""
+    items = _late_item(100, 100, 2, 3).rename(columns=lambda c: c.replace("s", "b"))
+    items.loc[:49, "b1"] = np.nan
+    items.loc[50:, "b2"] = np.nan
+    inst = _instrument(list(items.columns))
+    with pytest.warns(ce.ScaleWarning, match="b1 and b2 are answered together by fewer than "
+                                             "two respondents"):
+        st = ce.item_statistics(items, inst)
+    assert st["r_drop"].isna().all()
+    assert st["warning"].str.contains(r"r_drop is undefined: b1 and b2 are answered "
+                                      "together").all()

@@ -124,15 +124,23 @@ def _why_no_alpha(block: pd.DataFrame, c: np.ndarray) -> str:
     empty = [str(i) for i in block.columns if not block[i].notna().any()]
     if empty:
         return f"alpha is undefined: item(s) {', '.join(empty)} have no answers"
+    if apart := _apart(block):
+        return f"alpha is undefined: {apart}"
+    return "the scale score has no variance: alpha is undefined"
+
+
+def _apart(block: pd.DataFrame) -> str:
+    """Which items of ``block`` are answered together by fewer than two respondents (their
+    covariance unknown, NaN in the pairwise matrix), as a clause; ``""`` when none are."""
     both = block.notna().astype(int)
     together = both.T @ both
     apart = [(str(a), str(b)) for i, a in enumerate(block.columns)
              for b in block.columns[i + 1:] if together.loc[a, b] < 2]
-    if apart:
-        shown = ", ".join(f"{a} and {b}" for a, b in apart[:3])
-        return (f"alpha is undefined: {shown} are answered together by fewer than two "
-                "respondents, so their covariance is unknown")
-    return "the scale score has no variance: alpha is undefined"
+    if not apart:
+        return ""
+    shown = ", ".join(f"{a} and {b}" for a, b in apart[:3])
+    return (f"{shown} are answered together by fewer than two respondents, so their "
+            "covariance is unknown")
 
 
 def _warn(messages: list[str], where: str) -> str:
@@ -482,7 +490,8 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
         item would remain); ``warning`` is empty, or says that the item correlates
         negatively with the rest of its scale (``r_drop < 0``: is a reverse key missing?),
         has no variance, or that its ``alpha_if_deleted`` counts an item without variance
-        (which lowers it, to exactly 0 when one other item is left).
+        (which lowers it, to exactly 0 when one other item is left), or why ``r_drop`` is
+        undefined (two items answered together by fewer than two respondents).
 
     Warns
     -----
@@ -516,8 +525,9 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
 def _item_statistics(responses: pd.DataFrame, instrument: Instrument, names: list[str]
                      ) -> tuple[pd.DataFrame, dict[str, dict[str, list[str]]], dict[str, str]]:
     """:func:`item_statistics`'s table, per scale its items' problems, and per scale the
-    note that its pairwise covariance matrix is not positive semidefinite (``""`` when it
-    is; in every item's ``warning``, since every ``r_drop`` comes from it); not warned.
+    note that its pairwise covariance matrix is not positive semidefinite, or has unknown
+    covariances so that no r_drop is defined (``""`` when neither; in every item's
+    ``warning``, since every ``r_drop`` comes from it); not warned.
 
     One covariance matrix per scale: alpha if an item is deleted is :func:`_alpha` of the
     matrix without the item, which is the matrix pingouin computed from the other items
@@ -535,6 +545,8 @@ def _item_statistics(responses: pd.DataFrame, instrument: Instrument, names: lis
         r_drop = _r_drop(c)
         problems = said[name] = _item_problems(block, c)
         psd[name] = _not_psd(c)
+        if k >= 2 and len(block) >= 2 and np.isnan(r_drop).all() and (apart := _apart(block)):
+            psd[name] = f"r_drop is undefined: {apart}"
         answered = block.notna().to_numpy()
         per_row = answered.sum(axis=1)
         # the variance of each item on its own answers (its column has no missing answer
