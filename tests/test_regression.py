@@ -1462,3 +1462,19 @@ def test_ttest_groups_refuses_a_group_twice_and_a_bare_string():
     with pytest.raises(TypeError, match=r"groups must be a list of names, got the string 'LP'"):
         ce.ttest_groups(lp, dv="y", between="g", groups="LP")
     assert ce.ttest_groups(lp, dv="y", between="g", groups=("L", "P"))["group_a"].iloc[0] == "L"
+
+
+def test_ordinal_model_names_declared_levels_nobody_chose_at_the_ends(refdata):
+    """Session 18 repro 7: levels=[0, ..., 6] for a rating observed 1..5 dropped 0 and 6 (no
+    threshold '5|6') silently, while an empty level in the middle was named. Both ends are
+    now named in a CategoryWarning; levels matching the observed ones say nothing."""
+    w = pd.read_csv(refdata("wine.csv"))
+    with pytest.warns(ce.CategoryWarning, match=r"'rating' has no observation of the "
+                                                r"level\(s\) 0, 6 at the ends of levels"):
+        om = ce.ordinal_model(w, outcome="rating", predictors=["temp", "contact"],
+                              levels=[0, 1, 2, 3, 4, 5, 6])
+    assert list(om.thresholds.index) == ["1|2", "2|3", "3|4", "4|5"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CategoryWarning)
+        ce.ordinal_model(w, outcome="rating", predictors=["temp", "contact"],
+                         levels=[1, 2, 3, 4, 5])

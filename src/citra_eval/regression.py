@@ -1480,8 +1480,8 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         neighbours (threshold ``0|2`` instead of ``0|1`` and ``1|2``), as a category
         without observations has no threshold of its own; the warning names it. Pass
         ``levels`` without it to merge it on purpose (no warning). Declared levels outside
-        the observed range are left out silently (they add no threshold between
-        observed categories).
+        the observed range (nobody chose the top option) are left out, as they add no
+        threshold between observed categories, and named too.
         Without ``levels``, a lowest or highest numeric value further from its neighbour
         than the other values span (99 or -9 in a 1-5 outcome) is named as a likely
         missing-value code: declare it missing, or pass ``levels`` with it to keep it.
@@ -1748,6 +1748,16 @@ def _ordered_outcome(y: pd.Series, name: str, levels: Sequence | None) -> tuple[
         empty = unused_scale_points(used) if pd.api.types.is_numeric_dtype(y) else []
     if not declared and pd.api.types.is_numeric_dtype(y):
         _warn_outlying_codes(y, used, name)
+    ends = ([lv for lv in levels if lv not in used and (
+        levels.index(lv) < levels.index(used[0]) or levels.index(lv) > levels.index(used[-1]))]
+        if declared and used else [])
+    if ends:
+        warnings.warn(CategoryWarning(
+            f"{name!r} has no observation of the level(s) "
+            f"{', '.join(_fmt_level(e) for e in ends)} at the ends of levels=: the model "
+            f"uses the categories {_fmt_level(used[0])} to {_fmt_level(used[-1])} only (a "
+            "category nobody chose has no threshold); pass levels= without them to leave "
+            "them out on purpose"), stacklevel=3)
     if empty:
         merged = [f"'{_fmt_level(a)}|{_fmt_level(b)}'" for a, b in itertools.pairwise(used)
                   if any(_between(e, a, b, levels if declared else None) for e in empty)]
