@@ -586,3 +586,53 @@ def test_item_statistics_alpha_if_deleted_is_pingouins_to_the_bit():
             assert row["alpha_if_deleted"] == float(
                 pg.cronbach_alpha(data=rest, nan_policy="pairwise")[0])
         assert st["alpha_if_deleted"].notna().sum() >= 8
+
+
+def _late_item(n: int, few: int, seed: int, k: int) -> pd.DataFrame:
+    """k items of one factor, the last answered by the first ``few`` respondents only."""
+    rng = np.random.default_rng(seed)
+    lat = rng.normal(size=n)
+    d = pd.DataFrame({f"s{i + 1}": np.clip(np.round(3 + lat + rng.normal(size=n)), 1, 5)
+                      for i in range(k)})
+    d.loc[few:, f"s{k}"] = np.nan
+    return d
+
+
+def test_alpha_above_one_or_from_a_non_psd_matrix_has_no_interval():
+    """Session 18 repro 5, case A: an item answered by 3 of 300 respondents gave alpha 1.05
+    and an inverted Feldt interval (ci_low 1.061 > ci_high 1.041) as numbers. The interval
+    is now NaN, the warning says why, and names the item with few pairwise answers."""
+    items = _late_item(300, 3, 3, 3)
+    with pytest.warns(ce.ScaleWarning, match="item s3: answered together with"):
+        row = ce.scale_reliability(items, _instrument(list(items.columns))).iloc[0]
+    assert row["alpha"] > 1  # the premise
+    assert math.isnan(row["ci_low"]) and math.isnan(row["ci_high"])
+    assert "no Feldt interval" in row["warning"] and "exceeds 1" in row["warning"]
+    assert "by only 3 respondents" in row["warning"]
+
+
+def test_an_item_with_few_pairwise_answers_is_named():
+    """Session 18 repro 5, case B: alpha of two items rests on the 2 respondents who answered
+    both, yet nothing said so; the warning now names the item and its pairwise n."""
+    items = _late_item(100, 2, 2, 2)
+    with pytest.warns(ce.ScaleWarning, match=r"item s2: answered together with the other "
+                                             r"items by only 2 respondents \(of 100\)"):
+        ce.scale_reliability(items, _instrument(list(items.columns)))
+    enough = _late_item(100, 40, 2, 3)
+    assert "answered together" not in ce.scale_reliability(
+        enough, _instrument(list(enough.columns))).loc[0, "warning"]
+
+
+def test_item_statistics_says_why_r_drop_is_undefined():
+    """Session 18 repro 12: two items never answered together (form A asked b1, form B b2)
+    made r_drop NaN for every item with an empty warning column; each row now says why."""
+    items = _late_item(100, 100, 2, 3).rename(columns=lambda c: c.replace("s", "b"))
+    items.loc[:49, "b1"] = np.nan
+    items.loc[50:, "b2"] = np.nan
+    inst = _instrument(list(items.columns))
+    with pytest.warns(ce.ScaleWarning, match="b1 and b2 are answered together by fewer than "
+                                             "two respondents"):
+        st = ce.item_statistics(items, inst)
+    assert st["r_drop"].isna().all()
+    assert st["warning"].str.contains(r"r_drop is undefined: b1 and b2 are answered "
+                                      "together").all()

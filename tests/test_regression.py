@@ -1372,3 +1372,109 @@ def test_image_model_says_how_many_respondents_listwise_deletion_left_out(exampl
         warnings.simplefilter("error", ce.ModelWarning)
         full = ce.image_model(example[0], inst, outcome="CITRA", controls=["district"])
     assert full.note == ""
+
+
+@pytest.mark.parametrize("code", [99, 999, -9])
+def test_ordinal_model_warns_of_a_far_outlying_value_as_a_missing_value_code(refdata, code):
+    """Session 18 repro 9: a missing-value code left in a 1-5 outcome (99, 999, -9) became the
+    top (or bottom) category without a word; it is now named as a likely missing-value code,
+    with how to declare it. Declared levels keep it on purpose, silently."""
+    w = pd.read_csv(refdata("wine.csv"))
+    d = w.copy()
+    d.loc[0, "rating"] = code
+    with pytest.warns(ce.CategoryWarning, match=rf"'rating' .*{code}.* missing-value code"
+                                                r".*missing:"):
+        ce.ordinal_model(d, outcome="rating", predictors=["temp", "contact"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CategoryWarning)
+        ce.ordinal_model(w, outcome="rating", predictors=["temp", "contact"])
+        ce.ordinal_model(d, outcome="rating", predictors=["temp", "contact"],
+                         levels=sorted({*range(1, 6), code}))
+
+
+def test_ordinal_model_refuses_weights_summing_beyond_the_cap(refdata):
+    """Session 18 repro 1: frequency weights are applied by repeating rows, so population-scale
+    weights (x1e6) ended in a numpy MemoryError after minutes. They are refused before any
+    row is repeated, saying what the weights sum to."""
+    from citra_eval.regression import MAX_WEIGHTED_ROWS
+
+    h = housing_frame(refdata)
+    big = h.assign(W=h["Freq"] * 1_000_000)
+    total = int(big["W"].sum())
+    assert total > MAX_WEIGHTED_ROWS  # the premise
+    with pytest.raises(ce.InputError, match=rf"'W' sum to {total:,}.*at most "
+                                            rf"{MAX_WEIGHTED_ROWS:,}.*respondents.*rescale"):
+        ce.ordinal_model(big, outcome="Sat", predictors=["Infl"], weights="W")
+
+
+def test_one_column_in_two_roles_is_refused():
+    """Session 18 repro 3: dv == between crashed compare_groups (AttributeError) and
+    compare_scales (pandas' 'Grouper not 1-dimensional'), and describe_by described each
+    group's own label; repro 11: the weights column among the predictors (or as the outcome)
+    of ordinal_model blamed the weights' values. Each now says which column has two roles."""
+    rng = np.random.default_rng(7)
+    sc = pd.DataFrame({"y": rng.normal(size=60), "g": rng.integers(1, 4, size=60)})
+    two = r"'g' .*the outcome .*cannot also be the grouping column"
+    with pytest.raises(ValueError, match=two):
+        ce.compare_groups(sc, dv="g", between="g")
+    with pytest.raises(ValueError, match=two):
+        ce.compare_scales(sc, scales=["y", "g"], between="g")
+    with pytest.raises(ValueError, match=two):
+        ce.ttest_groups(sc, dv="g", between="g", groups=[1, 2])
+    with pytest.raises(ValueError, match=two):
+        ce.describe_by(sc, dv=["g"], by="g")
+    d = sc.assign(y=np.clip(np.round(3 + sc["y"]), 1, 5), f=rng.integers(1, 4, size=60))
+    with pytest.raises(ValueError, match=r"'f' .*a predictor cannot also be the frequency "
+                                         r"weights"):
+        ce.ordinal_model(d, outcome="y", predictors=["g", "f"], weights="f")
+    with pytest.raises(ValueError, match=r"'f' .*the outcome cannot also be the frequency "
+                                         r"weights"):
+        ce.ordinal_model(d, outcome="f", predictors=["g"], weights="f")
+
+
+def test_ordinal_model_reports_the_incomplete_rows_it_leaves_out(refdata):
+    """Session 18 repro 2: ordinal_model dropped rows without an outcome, predictor or weight
+    silently; like image_model it now says how many, and for which column, in .note and in a
+    ModelWarning. Complete data: no note, no warning."""
+    w = pd.read_csv(refdata("wine.csv"))
+    gaps = w.copy()
+    gaps.loc[:29, "temp"] = np.nan
+    gaps.loc[40, "rating"] = np.nan
+    with pytest.warns(ce.ModelWarning, match=r"ordinal model of 'rating': left out 31 of 72 "
+                                             r"rows \(listwise deletion\): 1 without 'rating', "
+                                             r"30 without 'temp'"):
+        om = ce.ordinal_model(gaps, outcome="rating", predictors=["temp", "contact"])
+    assert om.nobs == 41 and "left out 31 of 72 rows" in om.note
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.ModelWarning)
+        assert ce.ordinal_model(w, outcome="rating", predictors=["temp", "contact"]).note == ""
+
+
+def test_ttest_groups_refuses_a_group_twice_and_a_bare_string():
+    """Session 18 repros 4 and 6: groups=["Ya", "Ya"] compared a group with itself (t = 0,
+    p = 1) and groups="LP" was split into the groups L and P; as every argument naming
+    several things, a name given twice is a ValueError and a bare string a TypeError."""
+    rng = np.random.default_rng(7)
+    sc = pd.DataFrame({"y": rng.normal(size=60), "g": rng.choice(["Ya", "Tidak"], 60)})
+    with pytest.raises(ValueError, match="groups names 'Ya' more than once"):
+        ce.ttest_groups(sc, dv="y", between="g", groups=["Ya", "Ya"])
+    lp = sc.assign(g=sc["g"].map({"Ya": "L", "Tidak": "P"}))
+    with pytest.raises(TypeError, match=r"groups must be a list of names, got the string 'LP'"):
+        ce.ttest_groups(lp, dv="y", between="g", groups="LP")
+    assert ce.ttest_groups(lp, dv="y", between="g", groups=("L", "P"))["group_a"].iloc[0] == "L"
+
+
+def test_ordinal_model_names_declared_levels_nobody_chose_at_the_ends(refdata):
+    """Session 18 repro 7: levels=[0, ..., 6] for a rating observed 1..5 dropped 0 and 6 (no
+    threshold '5|6') silently, while an empty level in the middle was named. Both ends are
+    now named in a CategoryWarning; levels matching the observed ones say nothing."""
+    w = pd.read_csv(refdata("wine.csv"))
+    with pytest.warns(ce.CategoryWarning, match=r"'rating' has no observation of the "
+                                                r"level\(s\) 0, 6 at the ends of levels"):
+        om = ce.ordinal_model(w, outcome="rating", predictors=["temp", "contact"],
+                              levels=[0, 1, 2, 3, 4, 5, 6])
+    assert list(om.thresholds.index) == ["1|2", "2|3", "3|4", "4|5"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CategoryWarning)
+        ce.ordinal_model(w, outcome="rating", predictors=["temp", "contact"],
+                         levels=[1, 2, 3, 4, 5])

@@ -1393,14 +1393,7 @@ def test_a_responses_frame_names_the_row_of_a_bad_value(mini):
         "<input>: row 1: responses column 'a' has value 7 outside the response scale 1..5 "
         "of the item; correct it, or set it to NaN (missing)")
     resp.index = [100, 101]
-    for check in (lambda: ce.score_scales(resp, mini), lambda: keyed_items(resp, mini, "S"),
-                  lambda: ce.likert_table(resp, mini),
-                  lambda: ce.scale_reliability(resp, mini)):
-        with pytest.raises(ce.InputError) as info:
-            check()
-        assert str(info.value).startswith("<input>: row 1 (index 101): responses column 'a' "
-                                          "has value 7 outside")
-        assert info.value.line == 3 and info.value.column == "a"
+    _row_1_refused(resp, mini, "has value 7 outside")
     text = resp.assign(a=["5", "tiga"])
     with pytest.raises(ce.InputError) as info:
         ce.score_scales(text, mini)
@@ -1467,3 +1460,24 @@ def test_a_missing_code_advice_keeps_the_declared_range(tmp_path):
     (problem,) = exc.value.problems
     assert problem.message.endswith(
         "declare it: 'age: {type: numeric, min: 17, max: 99, missing: [999, unknown]}')")
+
+
+def test_a_responses_frame_with_a_fractional_answer_is_refused_with_its_row(mini):
+    """Session 18 repro 10: read_responses refuses an answer of 2.5 ("must be a whole
+    number"), but the same value in a responses frame given in memory was scored silently;
+    the in-memory check refuses it too, naming the row."""
+    resp = frame([["r1", "U", 5.0, 4.0, 2.0, 1.0, 3.0], ["r2", "U", 2.5, 4.0, 2.0, 1.0, 3.0]])
+    resp.index = [100, 101]
+    _row_1_refused(resp, mini, "has value 2.5, not a whole number 1..5")
+
+
+def _row_1_refused(resp: pd.DataFrame, mini, what: str) -> None:
+    """Every in-memory check of the items refuses ``resp`` naming its row 1 (index 101)."""
+    for check in (lambda: ce.score_scales(resp, mini), lambda: keyed_items(resp, mini, "S"),
+                  lambda: ce.likert_table(resp, mini),
+                  lambda: ce.scale_reliability(resp, mini)):
+        with pytest.raises(ce.InputError) as info:
+            check()
+        assert str(info.value).startswith(f"<input>: row 1 (index 101): responses column 'a' "
+                                          f"{what}")
+        assert info.value.line == 3 and info.value.column == "a"

@@ -1086,3 +1086,28 @@ def _children(op, av) -> list:
     if name == "GROUPREF_EXISTS":
         return [x for x in av[1:] if x is not None]
     return []
+
+
+def check_column_roles(where: str, roles: Sequence[tuple[str, str, str | Sequence[str] | None]]
+                ) -> None:
+    """Refuse one column named in two roles of a call (the outcome also the grouping column,
+    the weights also a predictor).
+
+    ``roles`` holds ``(argument, role, names)`` triples, e.g. ``("dv", "the outcome", "y")``;
+    ``names`` is one column, several, or None (the role is not used). Raises
+    :class:`ValueError` naming the column, both roles and both arguments.
+    """
+    seen: dict[object, tuple[str, str]] = {}
+    for argument, role, names in roles:
+        if names is None:
+            continue
+        for name in [names] if isinstance(names, str) else list(names):
+            if name in seen and seen[name][0] != argument:
+                arg0, role0 = seen[name]
+                raise ValueError(f"{where}: column {name!r} is used in two roles: {role0} "
+                                 f"cannot also be {role} ({arg0}= and {argument}= both name "
+                                 "it); name a different column for one of them")
+            seen.setdefault(name, (argument, role))
+
+
+__all__ += ["check_column_roles"]

@@ -101,20 +101,46 @@ def _item_problems(block: pd.DataFrame, c: np.ndarray) -> dict[str, list[str]]:
     return out
 
 
+def _few_pairwise(block: pd.DataFrame) -> list[str]:
+    """A note per item answered together with some other item by fewer than
+    :data:`MIN_PAIRWISE_N` (but at least two) of the scale's respondents: its pairwise
+    covariances, and so alpha, rest on them while Feldt's interval assumes them all."""
+    if block.shape[1] < 2:
+        return []
+    both = block.notna().astype(int)
+    together = (both.T @ both).to_numpy(copy=True)
+    np.fill_diagonal(together, len(block))
+    least = together.min(axis=1)
+    return [f"item {item}: answered together with the other items by only {int(m)} "
+            f"respondents (of {len(block)}): its covariances, and so alpha, rest on them "
+            f"while alpha's interval assumes {len(block)}; report the scale without it, or "
+            "collect more answers"
+            for item, m in zip(block.columns, least, strict=True)
+            if 2 <= m < MIN_PAIRWISE_N and m < len(block)]
+
+
 def _why_no_alpha(block: pd.DataFrame, c: np.ndarray) -> str:
     """Why alpha cannot be computed from the pairwise covariance matrix ``c`` of ``block``."""
     empty = [str(i) for i in block.columns if not block[i].notna().any()]
     if empty:
         return f"alpha is undefined: item(s) {', '.join(empty)} have no answers"
+    if apart := _apart(block):
+        return f"alpha is undefined: {apart}"
+    return "the scale score has no variance: alpha is undefined"
+
+
+def _apart(block: pd.DataFrame) -> str:
+    """Which items of ``block`` are answered together by fewer than two respondents (their
+    covariance unknown, NaN in the pairwise matrix), as a clause; ``""`` when none are."""
     both = block.notna().astype(int)
     together = both.T @ both
     apart = [(str(a), str(b)) for i, a in enumerate(block.columns)
              for b in block.columns[i + 1:] if together.loc[a, b] < 2]
-    if apart:
-        shown = ", ".join(f"{a} and {b}" for a, b in apart[:3])
-        return (f"alpha is undefined: {shown} are answered together by fewer than two "
-                "respondents, so their covariance is unknown")
-    return "the scale score has no variance: alpha is undefined"
+    if not apart:
+        return ""
+    shown = ", ".join(f"{a} and {b}" for a, b in apart[:3])
+    return (f"{shown} are answered together by fewer than two respondents, so their "
+            "covariance is unknown")
 
 
 def _warn(messages: list[str], where: str) -> str:
@@ -123,6 +149,10 @@ def _warn(messages: list[str], where: str) -> str:
         warnings.warn(f"{where}: {text}", ScaleWarning, stacklevel=3)
     return text
 
+
+#: :func:`scale_reliability` warns about an item answered together with another item of its
+#: scale by fewer respondents than this (an item added late, or behind skip logic).
+MIN_PAIRWISE_N = 10
 
 #: A one-factor solution with a uniqueness below this (a standardised loading of about
 #: 0.9995 or more) is a Heywood case: an item without unique variance, omega undefined.
@@ -281,7 +311,9 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     DataFrame
         One row per scale: ``scale``; ``n_items``; ``n`` (respondents with at least one
         answered item of the scale); ``alpha`` (Cronbach's alpha, psych ``raw_alpha``);
-        ``ci_low, ci_high`` (Feldt's interval, pingouin's formula without its rounding);
+        ``ci_low, ci_high`` (Feldt's interval, pingouin's formula without its rounding; NaN,
+        with the reason in ``warning``, when alpha exceeds 1 or the pairwise covariance matrix
+        is not positive semidefinite);
         ``std_alpha`` (psych ``std.alpha``: alpha of the correlation matrix
         ``cov2cor(C)``); ``average_r`` (psych ``average_r``: mean inter-item correlation);
         ``omega_total`` (:func:`omega_total`: one-factor omega total of the items as keyed);
@@ -309,7 +341,8 @@ def scale_reliability(responses: pd.DataFrame, instrument: Instrument, *,
     alpha and omega; an item without variance (``std_alpha``, ``average_r`` and omega are
     then undefined, NaN); fewer respondents than items (the covariance matrix is singular:
     alpha is unstable and omega is not computed); respondents whose score rests on fewer than
-    half of the items (pass ``min_items`` here and to :func:`citra_eval.score_scales`).
+    half of the items (pass ``min_items`` here and to :func:`citra_eval.score_scales`); an item
+    answered together with another by fewer than :data:`MIN_PAIRWISE_N` respondents.
     Alpha is NaN with fewer than two items or two respondents, when the scale score has
     no variance, when an item has no answers, or when two items are answered together by
     fewer than two respondents (their covariance is unknown); ``warning`` names the cause.
@@ -382,13 +415,23 @@ def _scale_reliability(responses: pd.DataFrame, instrument: Instrument, names: l
             r = _cov2cor(c)
             rbar = float(r[np.triu_indices(k, 1)].mean())
             omega, why = _omega(block)
+            psd = _not_psd(c)
+            if psd or not alpha <= 1:  # Feldt's F bounds would cross (ci_low > ci_high)
+                lo = hi = math.nan
             row.update(alpha=float(alpha), ci_low=float(lo), ci_high=float(hi),
                        std_alpha=k * rbar / (1 + (k - 1) * rbar), average_r=rbar,
                        omega_total=omega)
             if why:
                 notes.append(why)
-            if psd := _not_psd(c):
+            if psd:
                 notes.append(psd)
+            if not alpha <= 1:
+                notes.append(f"no Feldt interval: alpha ({alpha:.3g}) exceeds 1, which no "
+                             "data answered in full can give (the pairwise variances and "
+                             "covariances come from different respondents)")
+            elif psd:
+                notes.append("no Feldt interval: it assumes a covariance matrix that "
+                             "complete answers could give")
         elif k >= 2 and n >= 2:
             notes.append(_why_no_alpha(block, c))
         elif k >= 2:
@@ -405,6 +448,8 @@ def _scale_reliability(responses: pd.DataFrame, instrument: Instrument, names: l
                          "would remain); report alpha, or add a third item")
         for item, probs in _item_problems(block, c).items() if n >= 2 else ():
             notes += [f"item {item}: {p}" for p in probs]
+        if impute is None and n >= 2:
+            notes += _few_pairwise(block)
         if 2 <= n <= k:
             notes.append(f"only {n} respondents for {k} items: the covariance matrix is "
                          "singular, alpha is unstable and omega is not computed")
@@ -446,7 +491,8 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
         item would remain); ``warning`` is empty, or says that the item correlates
         negatively with the rest of its scale (``r_drop < 0``: is a reverse key missing?),
         has no variance, or that its ``alpha_if_deleted`` counts an item without variance
-        (which lowers it, to exactly 0 when one other item is left).
+        (which lowers it, to exactly 0 when one other item is left), or why ``r_drop`` is
+        undefined (two items answered together by fewer than two respondents).
 
     Warns
     -----
@@ -480,8 +526,9 @@ def item_statistics(responses: pd.DataFrame, instrument: Instrument, *,
 def _item_statistics(responses: pd.DataFrame, instrument: Instrument, names: list[str]
                      ) -> tuple[pd.DataFrame, dict[str, dict[str, list[str]]], dict[str, str]]:
     """:func:`item_statistics`'s table, per scale its items' problems, and per scale the
-    note that its pairwise covariance matrix is not positive semidefinite (``""`` when it
-    is; in every item's ``warning``, since every ``r_drop`` comes from it); not warned.
+    note that its pairwise covariance matrix is not positive semidefinite, or has unknown
+    covariances so that no r_drop is defined (``""`` when neither; in every item's
+    ``warning``, since every ``r_drop`` comes from it); not warned.
 
     One covariance matrix per scale: alpha if an item is deleted is :func:`_alpha` of the
     matrix without the item, which is the matrix pingouin computed from the other items
@@ -499,6 +546,8 @@ def _item_statistics(responses: pd.DataFrame, instrument: Instrument, names: lis
         r_drop = _r_drop(c)
         problems = said[name] = _item_problems(block, c)
         psd[name] = _not_psd(c)
+        if k >= 2 and len(block) >= 2 and np.isnan(r_drop).all() and (apart := _apart(block)):
+            psd[name] = f"r_drop is undefined: {apart}"
         answered = block.notna().to_numpy()
         per_row = answered.sum(axis=1)
         # the variance of each item on its own answers (its column has no missing answer

@@ -22,6 +22,7 @@ from ._validation import (
     check_bool,
     check_choice,
     check_ci,
+    check_column_roles,
     check_finite,
     check_frame,
     check_group_labels,
@@ -124,6 +125,12 @@ def _left_out(frame: pd.DataFrame, columns: Sequence[str], *, noun: str = "row",
     return f"{head}: {', '.join(counts)}"
 
 
+def _outcome_not_group(where: str, argument: str, dv: str | Sequence[str],
+                       between: str) -> None:
+    check_column_roles(where, [(argument, "the outcome", dv),
+                               ("between", "the grouping column", between)])
+
+
 def _small_groups(sizes: pd.Series, minimum: int, between: str, dv: str) -> tuple[str, str]:
     """The ``note`` and the warning (after ``"<function>: "``) on the groups of ``sizes``
     (respondents per group of ``between`` with a value of ``dv``) that have fewer than
@@ -178,6 +185,8 @@ def describe_by(frame: pd.DataFrame, *, dv: str | Sequence[str],
     frame = check_frame(frame, "frame")
     dvs = [dv] if isinstance(dv, str) else list(dv)
     _columns(frame, dvs + ([by] if by else []), "describe_by")
+    check_column_roles("describe_by", [("dv", "the outcome", dvs),
+                                       ("by", "the grouping column", by)])
     for var in dvs:
         _numeric(frame, var)
     check_finite(frame, dvs, "describe_by")
@@ -300,6 +309,7 @@ def compare_groups(scores: pd.DataFrame, *, dv: str, between: str,
 
     scores = check_frame(scores, "scores")
     _columns(scores, [dv, between], "compare_groups")
+    _outcome_not_group("compare_groups", "dv", dv, between)
     _numeric(scores, dv)
     check_finite(scores, [dv], "compare_groups")
     min_group_size = check_int(min_group_size, "min_group_size", minimum=1)
@@ -437,6 +447,7 @@ def compare_scales(scores: pd.DataFrame, *, scales: Sequence[str],
         raise ValueError("scales must name at least one column")
     scores = check_frame(scores, "scores")
     _columns(scores, [*names, between], "compare_scales")
+    _outcome_not_group("compare_scales", "scales", names, between)
     for scale in names:
         _numeric(scores, scale)
     check_finite(scores, names, "compare_scales")
@@ -506,6 +517,11 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
         When a group has fewer than two values of ``dv`` (no variance to estimate), or
         neither group varies (every value of each group is the same): t and d would be
         infinite.
+    TypeError
+        ``groups`` a bare string (``"LP"`` is not the groups L and P: pass ``["L", "P"]``).
+    ValueError
+        ``groups`` naming a group twice, or a group ``between`` does not have; ``dv`` and
+        ``between`` the same column.
 
     Examples
     --------
@@ -521,12 +537,14 @@ def ttest_groups(frame: pd.DataFrame, *, dv: str, between: str,
 
     frame = check_frame(frame, "frame")
     _columns(frame, [dv, between], "ttest_groups")
+    _outcome_not_group("ttest_groups", "dv", dv, between)
     _numeric(frame, dv)
     check_finite(frame, [dv], "ttest_groups")
     ci = check_ci(ci)
     check_bool(welch, "welch")
     min_group_size = check_int(min_group_size, "min_group_size", minimum=1)
     check_group_labels(frame[between], between, "ttest_groups")
+    groups = check_names(groups, "groups", unique=True, as_str=False)
     present = _groups_in_order(frame[between])
     if groups is None:
         if len(present) != 2:
@@ -1330,6 +1348,10 @@ class OrdinalModelResult:
         The outcome categories used, lowest first.
     ci : float
         Confidence level of the intervals in ``table``.
+    note : str
+        The rows left out for a missing outcome, predictor or weight (listwise deletion),
+        e.g. ``"left out 30 of 72 rows (listwise deletion): 30 without 'temp'"``; ``""`` when
+        every row is complete.
 
     Examples
     --------
@@ -1349,6 +1371,7 @@ class OrdinalModelResult:
     link: str
     levels: tuple[str, ...]
     ci: float
+    note: str = ""
 
     @property
     def nobs(self) -> int:
@@ -1426,7 +1449,8 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         or ``threshold``; thresholds are named ``lower|upper`` (R's naming, e.g.
         ``Low|Medium``). ``statistic`` is the Wald z; ``n`` the number of observations (the
         sum of the weights). ``.fit`` is the statsmodels fit; ``.nobs``, ``.llf``, ``.aic``,
-        ``.bic``, ``.converged`` and ``.thresholds`` the fit statistics.
+        ``.bic``, ``.converged`` and ``.thresholds`` the fit statistics; ``.note`` the rows
+        left out for a missing value (``""`` when none).
 
     Raises
     ------
@@ -1440,14 +1464,17 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         predictors has a condition number above :data:`SEPARATION_CONDITION` or a smallest
         eigenvalue per observation below :data:`SEPARATION_MIN_INFORMATION`, so the check
         does not depend on the predictors' units; the estimates would be arbitrary, as R's
-        ``clm`` warns).
+        ``clm`` warns); frequency weights summing to more than :data:`MAX_WEIGHTED_ROWS`
+        (rows are repeated as often as their weight; rescale or aggregate).
     ValueError
-        The outcome among the predictors, a name given twice, a bad ``link`` or ``ci``.
+        The outcome among the predictors, the weights column as the outcome or a predictor,
+        a name given twice, a bad ``link`` or ``ci``.
 
     Warns
     -----
     ModelWarning
-        The optimiser did not converge (statsmodels' own ``HessianInversionWarning`` and
+        Rows left out for a missing outcome, predictor or weight (also in ``.note``), or
+        the optimiser did not converge (statsmodels' own ``HessianInversionWarning`` and
         ``ConvergenceWarning`` are not passed on: the separation check and this warning say
         what they mean).
     CategoryWarning
@@ -1457,8 +1484,11 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
         neighbours (threshold ``0|2`` instead of ``0|1`` and ``1|2``), as a category
         without observations has no threshold of its own; the warning names it. Pass
         ``levels`` without it to merge it on purpose (no warning). Declared levels outside
-        the observed range are left out silently (they add no threshold between
-        observed categories).
+        the observed range (nobody chose the top option) are left out, as they add no
+        threshold between observed categories, and named too.
+        Without ``levels``, a lowest or highest numeric value further from its neighbour
+        than the other values span (99 or -9 in a 1-5 outcome) is named as a likely
+        missing-value code: declare it missing, or pass ``levels`` with it to keep it.
 
     Notes
     -----
@@ -1502,9 +1532,16 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
     if outcome in predictors:
         raise ValueError(f"the outcome {outcome!r} is also among the predictors; leave it out "
                          "of predictors")
+    check_column_roles("ordinal_model", [("outcome", "the outcome", outcome),
+                                         ("predictors", "a predictor", predictors),
+                                         ("weights", "the frequency weights", weights)])
     check_finite(frame, [outcome, *predictors, *([weights] if weights else [])],
                  "ordinal_model")
-    data = frame[[outcome, *predictors, *([weights] if weights else [])]].dropna()
+    used = [outcome, *predictors, *([weights] if weights else [])]
+    data = frame[used].dropna()
+    note = _left_out(frame, used, why=" (listwise deletion)") if len(data) < len(frame) else ""
+    if note:
+        warnings.warn(f"ordinal model of {outcome!r}: {note}", ModelWarning, stacklevel=2)
     if weights:
         data = _expand_weights(data, weights)
     y, cats = _ordered_outcome(data[outcome], outcome, levels)
@@ -1569,7 +1606,7 @@ def ordinal_model(frame: pd.DataFrame, *, outcome: str, predictors: Sequence[str
                           "ci_high": est + q * se, "n": len(data)}, columns=ORDINAL_COLUMNS)
     return OrdinalModelResult(table=table, fit=res, outcome=outcome,
                               predictors=tuple(predictors), link=link, levels=tuple(cats),
-                              ci=float(ci))
+                              ci=float(ci), note=note)
 
 
 #: Condition number of the information matrix (on standardised, centred predictors) above
@@ -1651,14 +1688,27 @@ def _check_separation(model, res, X: pd.DataFrame, outcome: str) -> None:
                      "varied data")
 
 
+#: :func:`ordinal_model` refuses frequency weights summing to more than this: it repeats each
+#: row as often as its weight (statsmodels' ``OrderedModel`` has no weights), so time and
+#: memory grow with the sum (1.7 million rows took over three minutes).
+MAX_WEIGHTED_ROWS = 1_000_000
+
+
 def _expand_weights(data: pd.DataFrame, weights: str) -> pd.DataFrame:
     w = data[weights]
     if not pd.api.types.is_numeric_dtype(w) or (w < 0).any() or (w != np.round(w)).any():
         raise ValueError(f"weights column {weights!r} must hold frequency weights (whole numbers "
                          ">= 0)")
-    w = w.astype(int)
-    if w.sum() == 0:
+    total = float(w.sum())
+    if total == 0:
         raise ValueError(f"weights column {weights!r} sums to zero")
+    if total > MAX_WEIGHTED_ROWS:
+        raise InputError(f"the frequency weights in {weights!r} sum to {total:,.0f}, and the "
+                         f"ordinal model repeats each row as often as its weight (at most "
+                         f"{MAX_WEIGHTED_ROWS:,} rows): frequency weights count respondents; "
+                         "rescale survey or population weights to the sample size, or "
+                         "aggregate the rows into cells with their counts")
+    w = w.astype(int)
     return data.loc[data.index.repeat(w)].drop(columns=weights).reset_index(drop=True)
 
 
@@ -1701,6 +1751,18 @@ def _ordered_outcome(y: pd.Series, name: str, levels: Sequence | None) -> tuple[
                   if lv not in used] if used else [])
     else:  # a whole-number scale with a point nobody chose (0-10, nobody answered 1)
         empty = unused_scale_points(used) if pd.api.types.is_numeric_dtype(y) else []
+    if not declared and pd.api.types.is_numeric_dtype(y):
+        _warn_outlying_codes(y, used, name)
+    ends = ([lv for lv in levels if lv not in used and (
+        levels.index(lv) < levels.index(used[0]) or levels.index(lv) > levels.index(used[-1]))]
+        if declared and used else [])
+    if ends:
+        warnings.warn(CategoryWarning(
+            f"{name!r} has no observation of the level(s) "
+            f"{', '.join(_fmt_level(e) for e in ends)} at the ends of levels=: the model "
+            f"uses the categories {_fmt_level(used[0])} to {_fmt_level(used[-1])} only (a "
+            "category nobody chose has no threshold); pass levels= without them to leave "
+            "them out on purpose"), stacklevel=3)
     if empty:
         merged = [f"'{_fmt_level(a)}|{_fmt_level(b)}'" for a, b in itertools.pairwise(used)
                   if any(_between(e, a, b, levels if declared else None) for e in empty)]
@@ -1712,6 +1774,34 @@ def _ordered_outcome(y: pd.Series, name: str, levels: Sequence | None) -> tuple[
             "pass levels= without it to merge it on purpose"), stacklevel=3)
     return pd.Series(pd.Categorical(y, categories=used, ordered=True), index=y.index), [
         _fmt_level(v) for v in used]
+
+
+def _outlying_codes(values: Sequence) -> list:
+    """The lowest or highest of sorted, distinct numbers ``values`` when it lies further from
+    its neighbour than the others span (99 or -9 beside 1..5, not 9): a missing-value code
+    rather than a category. At least three other values are needed to judge."""
+    if len(values) < 4:
+        return []
+    out = []
+    if values[1] - values[0] > values[-1] - values[1]:
+        out.append(values[0])
+    if values[-1] - values[-2] > values[-2] - values[0]:
+        out.append(values[-1])
+    return out
+
+
+def _warn_outlying_codes(y: pd.Series, used: list, name: str) -> None:
+    for code in _outlying_codes(used):
+        rows = int((y == code).sum())
+        rest = [v for v in used if v != code]
+        warnings.warn(CategoryWarning(
+            f"{name!r} has {_fmt_level(code)} in {rows} row(s), far from its other values "
+            f"({_fmt_level(rest[0])} to {_fmt_level(rest[-1])}): it is probably a "
+            "missing-value code, yet it is modelled as the "
+            f"{'lowest' if code == used[0] else 'highest'} category; declare it as missing "
+            f"(the instrument's 'missing: [{_fmt_level(code)}]', or "
+            f"frame[{name!r}].replace({_fmt_level(code)}, float('nan'))), or pass levels= "
+            "with it if it is a real category"), stacklevel=4)
 
 
 def _fmt_level(v) -> str:

@@ -1493,9 +1493,10 @@ def _parse_demographic(values: pd.Series, demo: Demographic,
 
 @rows_named("responses")
 def _check_items(responses: pd.DataFrame, inst: Instrument, items: Iterable[str]) -> None:
-    """Check the ``items`` of a responses frame given in memory: numeric, inside their
-    response scales. A bad cell's :class:`InputError` names its row as the codings checks
-    do (``<input>: row 1 (index 101): ...``, by :func:`~._validation.rows_named`)."""
+    """Check the ``items`` of a responses frame given in memory: numeric, whole numbers
+    inside their response scales. A bad cell's :class:`InputError` names its row as the
+    codings checks do (``<input>: row 1 (index 101): ...``, by
+    :func:`~._validation.rows_named`)."""
     check_frame(responses, "responses")
     if not isinstance(inst, Instrument):
         raise TypeError(f"instrument must be an Instrument, got {type(inst).__name__}")
@@ -1518,6 +1519,15 @@ def _check_items(responses: pd.DataFrame, inst: Instrument, items: Iterable[str]
             raise InputError(f"responses column {col!r} has value {arr[k]:g} outside the "
                              f"response scale {rng} of the item{more}; correct it, or set it "
                              "to NaN (missing)", line=k + 2, column=col)
+        with np.errstate(invalid="ignore"):
+            part = ~np.isnan(arr) & (arr != np.round(arr))
+        if part.any():  # read_responses refuses these too ("must be a whole number")
+            k = int(np.flatnonzero(part)[0])
+            more = f" ({int(part.sum())} such values in all)" if part.sum() > 1 else ""
+            raise InputError(f"responses column {col!r} has value {arr[k]:g}, not a whole "
+                             f"number {rng.min}..{rng.max} (a fractional answer){more}; enter "
+                             "the option the respondent chose, or set it to NaN (missing)",
+                             line=k + 2, column=col)
 
 
 def _not_numeric(responses: pd.DataFrame, col: str) -> None:
@@ -1603,10 +1613,11 @@ def score_scales(responses: pd.DataFrame, instrument: Instrument, *,
     Raises
     ------
     InputError
-        An item column that is not numeric or holds a value outside its response range,
-        naming the first such row by position and index label (``<input>: row 1 (index
-        101): responses column 'a' has value 7 outside the response scale 1..5 ...``), as
-        do :func:`keyed_items`, :func:`likert_table` and the psychometrics.
+        An item column that is not numeric or holds a value outside its response range
+        or a fractional one (2.5), naming the first such row by position and index label
+        (``<input>: row 1 (index 101): responses column 'a' has value 7 outside the
+        response scale 1..5 ...``), as do :func:`keyed_items`, :func:`likert_table` and
+        the psychometrics.
 
     Notes
     -----
