@@ -1359,3 +1359,26 @@ def test_suggest_turns_says_why_it_suggests_nothing(one_of_three):
     with warnings.catch_warnings():  # an uncoded interview: suggestions, not a word
         warnings.simplefilter("error", ce.LearningWarning)
         assert len(ce.suggest_turns(corpus, a[a.doc_id != "D3"], codebook=book, n=2)) == 2
+
+
+def test_train_coder_that_learns_nothing_says_so_and_its_codings_are_the_dictionarys(tmp_path):
+    """Student, s18 repro 3: train_coder learned 0 of 2 codes without a word, and .code()
+    labelled the dictionary's codings coder 'learned'."""
+    tdir = tmp_path / "t"
+    tdir.mkdir()
+    for d in range(4):
+        body = "".join(f"U: ulasan {d}-{i} makanan enak harga murah\n" for i in range(6))
+        (tdir / f"D{d}.txt").write_text(f"---\nid: D{d}\nspeakers: {{U: informant}}\n---\n"
+                                        + body, encoding="utf-8")
+    corpus = ce.read_transcripts(tdir)
+    book = ce.Codebook.from_dict({"codebook": "x", "codes": [
+        {"id": "harga", "label": "Harga", "patterns": ["harga"]},
+        {"id": "positif", "label": "Positif"}]})
+    seg = corpus.segments[corpus.segments.doc_id.isin(["D0", "D1", "D2"])]
+    human = seg[["doc_id", "segment_id", "start", "end"]].assign(code="positif", coder="A")
+    with pytest.warns(ce.LearningWarning, match=r"no code could be learned .*dictionary"):
+        coder = ce.train_coder(corpus, human, codebook=book)
+    out = coder.code(corpus)
+    assert list(out.columns) == [*ce.CODING_COLUMNS, "evidence", "note", "score"]
+    assert len(out) and set(out["coder"]) == {"auto"}
+    assert set(coder.code(corpus, coder="mine")["coder"]) == {"mine"}  # a name given is kept
