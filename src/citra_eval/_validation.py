@@ -118,7 +118,14 @@ def check_codebook(codebook: object, name: str = "codebook", *, allow_none: bool
     """``codebook`` if it is a :class:`~citra_eval.Codebook` (or None with ``allow_none``),
     else ``TypeError``; for a path, the message says how to load it. The one check of every
     ``codebook=`` argument (a path or a number would otherwise be ignored or fail deep
-    inside)."""
+    inside); for a dict (a codebook.yaml read with ``yaml.safe_load``), it says
+    ``Codebook.from_dict``."""
+    if isinstance(codebook, Mapping):
+        also = " or None" if allow_none else ""
+        raise TypeError(f"{name} must be a citra_eval.Codebook{also}, got "
+                        f"{type(codebook).__name__}; build it first: "
+                        "citra_eval.Codebook.from_dict(d) (or read the file: "
+                        "citra_eval.Codebook.load(path))")
     return _check_input(codebook, name, "codebook", "Codebook", allow_none=allow_none,
                         how="load the file first: citra_eval.Codebook.load(path)")
 
