@@ -824,4 +824,4 @@ def test_evaluate_coder_warns_of_a_code_misspelt_in_one_table(example_corpus):
     code = a["code"].iloc[0]
     typo = a.assign(code=a["code"].where(a["code"] != code, code + "x"))
     with pytest.warns(UserWarning, match=rf"'{code}x' and codings '{code}'"):
-        ce.evaluate_coder(a, reference=typo, corpus=example_corpus)
+        ce.evaluate_coder(a, reference=typo, corpus=example_corpus.subset(["INF01"]))
