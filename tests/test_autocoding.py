@@ -799,3 +799,29 @@ def test_explain_without_an_interviewer_turn_warns_nothing(question_context):
         warnings.simplefilter("error")
         why = ce.explain(auto, corpus=corpus, codebook=cb, question_context=question_context)
     assert why["matched_text"].tolist() == ["gercep", "gercep", "secepatnya"]
+
+
+@pytest.mark.parametrize("table", ["codings", "reference"])
+@pytest.mark.parametrize(("bad", "message"), [
+    (lambda t: t.assign(start=t["end"] + 5), r"start .*smaller than .*end|start.*end"),
+    (lambda t: t.assign(doc_id=1), r"not in the corpus: 1"),
+    (lambda t: t.rename(columns={"start": "Start"}), r"lacks column\(s\) start"),
+    (lambda t: t.assign(code=[None, *list(t["code"][1:])]), r"code"),
+    (lambda t: t.assign(text="not what the transcript holds"), r"text"),
+])
+def test_evaluate_coder_checks_both_tables(example_corpus, table, bad, message):
+    a = ce.read_codings(ce.example_path("codings_A"))
+    good = a.head(20).reset_index(drop=True)
+    kwargs = {"codings": good, "reference": good}
+    kwargs[table] = bad(good)
+    with pytest.raises(ce.InputError, match=message):
+        ce.evaluate_coder(kwargs["codings"], reference=kwargs["reference"],
+                          corpus=example_corpus)
+
+
+def test_evaluate_coder_warns_of_a_code_misspelt_in_one_table(example_corpus):
+    a = ce.read_codings(ce.example_path("codings_A")).head(20).reset_index(drop=True)
+    code = a["code"].iloc[0]
+    typo = a.assign(code=a["code"].where(a["code"] != code, code + "x"))
+    with pytest.warns(UserWarning, match=rf"'{code}x' and codings '{code}'"):
+        ce.evaluate_coder(a, reference=typo, corpus=example_corpus.subset(["INF01"]))

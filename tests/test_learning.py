@@ -799,7 +799,8 @@ def test_a_few_short_turns_with_no_shared_word(example_codebook):
         rows.append({"doc_id": seg.doc_id, "segment_id": seg.segment_id, "start": seg.start,
                      "end": seg.end, "code": code, "coder": "A"})
     codings = pd.DataFrame(rows)
-    fitted = ce.train_coder(corpus, codings, codebook=example_codebook, seed=0)
+    with pytest.warns(ce.LearningWarning, match="no code could be learned"):
+        fitted = ce.train_coder(corpus, codings, codebook=example_codebook, seed=0)
     assert fitted._features.word is None and fitted._features.question is None
     check_codings_contract(fitted.code(corpus), corpus, "learned")
     cv = ce.cross_validate_coder(corpus, codings, codebook=example_codebook, seed=0)
@@ -836,6 +837,22 @@ def test_suggestions_rank_by_a_fitted_models_probability_only(small, example_cod
         assert set(filter(None, row.proposed.split("; "))) == codes.get(row.segment_id, set())
 
 
+def _one_code_everywhere(tmp_path, n):
+    """``n`` transcripts D0.. of six alike informant turns, and codings of every turn of
+    D0-D2 with one code, 'positif' (nothing a model could learn): the folder, the corpus and
+    the codings."""
+    tdir = tmp_path / "t"
+    tdir.mkdir()
+    for d in range(n):
+        body = "".join(f"U: ulasan {d}-{i} makanan enak harga murah\n" for i in range(6))
+        (tdir / f"D{d}.txt").write_text(f"---\nid: D{d}\nspeakers: {{U: informant}}\n---\n"
+                                        + body, encoding="utf-8")
+    corpus = ce.read_transcripts(tdir)
+    seg = corpus.segments[corpus.segments.doc_id.isin(["D0", "D1", "D2"])]
+    return tdir, corpus, seg[["doc_id", "segment_id", "start", "end"]].assign(
+        code="positif", coder="A")
+
+
 def test_suggestions_when_nothing_was_learned_say_so(tmp_path, capsys):
     """Every coded turn with the same code: no model could be fitted, and suggest_turns
     returned n 'suggestions' all scoring 0.0 for the codebook's first code (the first turns
@@ -843,17 +860,9 @@ def test_suggestions_when_nothing_was_learned_say_so(tmp_path, capsys):
     in the command) saying nothing could be learned to rank them by."""
     from citra_eval.cli import main
 
-    tdir = tmp_path / "t"
-    tdir.mkdir()
-    for d in range(5):
-        body = "".join(f"U: ulasan {d}-{i} makanan enak harga murah\n" for i in range(6))
-        (tdir / f"D{d}.txt").write_text(f"---\nid: D{d}\nspeakers: {{U: informant}}\n---\n"
-                                        + body, encoding="utf-8")
-    corpus = ce.read_transcripts(tdir)
+    tdir, corpus, human = _one_code_everywhere(tmp_path, 5)
     book = ce.Codebook.from_dict({"codebook": "x", "codes": [
         {"id": "harga", "label": "Harga"}, {"id": "positif", "label": "Positif"}]})
-    seg = corpus.segments[corpus.segments.doc_id.isin(["D0", "D1", "D2"])]
-    human = seg[["doc_id", "segment_id", "start", "end"]].assign(code="positif", coder="A")
     with pytest.warns(ce.LearningWarning, match="no code could be learned"):
         out = ce.suggest_turns(corpus, human, codebook=book, n=5)
     assert out.empty and list(out.columns) == SUGGEST_COLUMNS
@@ -1359,3 +1368,18 @@ def test_suggest_turns_says_why_it_suggests_nothing(one_of_three):
     with warnings.catch_warnings():  # an uncoded interview: suggestions, not a word
         warnings.simplefilter("error", ce.LearningWarning)
         assert len(ce.suggest_turns(corpus, a[a.doc_id != "D3"], codebook=book, n=2)) == 2
+
+
+def test_train_coder_that_learns_nothing_says_so_and_its_codings_are_the_dictionarys(tmp_path):
+    """Student, s18 repro 3: train_coder learned 0 of 2 codes without a word, and .code()
+    labelled the dictionary's codings coder 'learned'."""
+    _, corpus, human = _one_code_everywhere(tmp_path, 4)
+    book = ce.Codebook.from_dict({"codebook": "x", "codes": [
+        {"id": "harga", "label": "Harga", "patterns": ["harga"]},
+        {"id": "positif", "label": "Positif"}]})
+    with pytest.warns(ce.LearningWarning, match=r"no code could be learned .*dictionary"):
+        coder = ce.train_coder(corpus, human, codebook=book)
+    out = coder.code(corpus)
+    assert list(out.columns) == [*ce.CODING_COLUMNS, "evidence", "note", "score"]
+    assert len(out) and set(out["coder"]) == {"auto"}
+    assert set(coder.code(corpus, coder="mine")["coder"]) == {"mine"}  # a name given is kept

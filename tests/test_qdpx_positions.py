@@ -451,8 +451,29 @@ def test_cli_export_in_code_points_of_texts_with_emoji_names_positions_utf16(tmp
     assert r.returncode == 0, r.stderr
     assert "--positions utf16" in r.stderr and "NVivo" in r.stderr, r.stderr
     assert "8 of 8 codings" in r.stderr, r.stderr
+    assert r.stderr.count("would hold other text") == 1, r.stderr  # said once
     r = cli(*argv, "--out", str(tmp_path / "u16.qdpx"), "--positions", "utf16")
     assert r.returncode == 0 and "--positions" not in r.stderr, r.stderr
+
+
+def test_write_qdpx_in_code_points_of_texts_with_emoji_warns_for_nvivo(tmp_path):
+    """Student, s18 repro 5: ce.write_qdpx said nothing where the command notes that NVivo
+    would put codings on other text; the library warns now (the command prints it)."""
+    import warnings
+
+    from citra_eval.qdpx.positions import PositionsWarning
+
+    _emoji_study(tmp_path)
+    corpus = ce.read_transcripts(tmp_path / "tr")
+    cb = ce.Codebook.load(tmp_path / "codebook.yaml")
+    codings = ce.read_codings(tmp_path / "codings.csv", corpus=corpus)
+    with pytest.warns(PositionsWarning, match=r"8 of 8 codings would hold other text.*"
+                                              r"positions='utf16'"):
+        ce.write_qdpx(tmp_path / "cp.qdpx", corpus, cb, codings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PositionsWarning)
+        ce.write_qdpx(tmp_path / "u16.qdpx", corpus, cb, codings, positions="utf16")
+        ce.write_qdpx(tmp_path / "none.qdpx", corpus, cb)
 
 
 def test_a_project_read_in_utf16_units_is_written_back_in_them(tmp_path, cli):

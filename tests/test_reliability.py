@@ -1411,3 +1411,48 @@ def test_interval_alpha_refuses_an_infinite_rating():
                                          r"coder 1; a rating at level='interval' must be a "
                                          r"finite number"):
         krippendorff_alpha([[1, 2], [2, 3], [3, np.inf]], level="interval")
+
+
+_CODINGS = pd.DataFrame({"doc_id": ["d1", "d1", "d2"], "segment_id": [1, 2, 1],
+                         "start": [0, 5, 0], "end": [4, 9, 3], "code": ["a", "b", "a"],
+                         "coder": ["x", "y", "x"], "text": ["abcd", "efgh", "abc"]})
+
+
+@pytest.mark.parametrize("func", [krippendorff_alpha, fleiss_kappa, gwet_ac1, percent_agreement,
+                                  conger_kappa, cohen_kappa])
+def test_ratings_refuse_a_codings_table(func):
+    from citra_eval import InputError
+
+    with pytest.raises(InputError, match=r"codings table.*ce\.agreement\(codings, corpus"):
+        func(_CODINGS)
+
+
+@pytest.mark.parametrize("column", ["unit", "Unit_ID", "id", "doc_id", "segment_id",
+                                    "respondent"])
+def test_ratings_refuse_an_id_column(column):
+    from citra_eval import InputError
+
+    r = pd.DataFrame({column: ["u1", "u2", "u3", "u4"], "a": [0, 1, 0, 0], "b": [0, 1, 0, 1]})
+    with pytest.raises(InputError, match=rf"ratings\.set_index\('{column}'\)"):
+        krippendorff_alpha(r)
+    ok = krippendorff_alpha(r.set_index(column))
+    assert ok == pytest.approx(krippendorff_alpha(r[["a", "b"]]))
+
+
+def test_ratings_refuse_a_text_column_beside_numbers():
+    from citra_eval import InputError
+
+    r = pd.DataFrame({"label": ["DKS01-2", "DKS01-4", "DKS03-2"], "a": [0, 1, 0],
+                      "b": [0, 1, 1]})
+    with pytest.raises(InputError, match="'label' holds text"):
+        fleiss_kappa(r)
+    with pytest.raises(InputError, match="'when' holds dates"):
+        fleiss_kappa(r[["a", "b"]].assign(when=pd.Timestamp("2024-01-01")))
+    # numbers written as text, or text categories throughout, are still ratings
+    assert np.isfinite(fleiss_kappa(r[["a", "b"]].assign(c=["0", "1", " 1 "])))
+    assert np.isfinite(fleiss_kappa(pd.DataFrame({"a": ["y", "n", "y"], "b": ["y", "n", "n"]})))
+
+
+def test_cohen_kappa_more_coders_names_agreement():
+    with pytest.raises(ValueError, match=r"ce\.agreement\(codings, corpus=corpus\)"):
+        cohen_kappa([[1, 2, 1], [2, 2, 1]])

@@ -657,6 +657,9 @@ def test_codebook_is_one_rule_across_the_api(example, name, tmp_path):
     with pytest.raises(TypeError, match=r"^codebook must be a citra_eval\.Codebook.*, "
                                         r"got int$"):
         call(example[0], 42, *example[2:], tmp_path)
+    with pytest.raises(TypeError, match=r"^codebook must be a citra_eval\.Codebook.*, got dict; "
+                                        r"build it first: citra_eval\.Codebook\.from_dict"):
+        call(example[0], {"codes": [{"id": "a"}]}, *example[2:], tmp_path)
     assert not list(tmp_path.iterdir())
 
 
@@ -1055,3 +1058,14 @@ def test_check_finite_names_rows_as_every_other_check_does():
     with pytest.raises(ce.InputError, match=r"holds 2 infinite value\(s\) \(row 1, row 2\);"):
         check_finite(frame.reset_index(drop=True), ["y"], "describe_by")
     check_finite(frame.assign(y=[1.0, np.nan, 3.0, 4.0]), ["y"], "describe_by")  # missing: fine
+
+
+def test_a_codebook_given_as_a_dict_is_told_codebook_from_dict():
+    """Student, s18 repro 11: a dict (yaml.safe_load of codebook.yaml) got "got dict" and no
+    way forward, though Codebook.from_dict reads exactly that."""
+    corpus = ce.Corpus.from_texts({"a.txt": "---\nid: A\nspeakers: {I: informant}\n---\nI: ya\n"})
+    d = {"codebook": "x", "codes": [{"id": "a", "label": "A", "patterns": ["ya"]}]}
+    with pytest.raises(TypeError, match=r"codebook must be a citra_eval\.Codebook, got dict; "
+                                        r"build it first: citra_eval\.Codebook\.from_dict\(d\)"):
+        ce.autocode(corpus, d)
+    assert len(ce.autocode(corpus, ce.Codebook.from_dict(d))) == 1

@@ -64,6 +64,7 @@ from .pseudonymisation import (
 )
 from .psychometrics import ScaleWarning, item_statistics, omega_total, scale_reliability
 from .qdpx import (
+    PositionsWarning,
     Project,
     codebook_from_qdc,
     codebook_from_qdpx,
@@ -173,6 +174,7 @@ __all__ = [
     "ModelWarning",
     "OrdinalModelResult",
     "Pattern",
+    "PositionsWarning",
     "Project",
     "PseudonymResult",
     "ReanchorResult",

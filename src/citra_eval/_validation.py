@@ -60,6 +60,7 @@ __all__ = [
     "check_n_boot",
     "check_names",
     "check_proportion",
+    "check_ratings_frame",
     "check_roles",
     "check_seed",
     "check_type",
@@ -117,7 +118,14 @@ def check_codebook(codebook: object, name: str = "codebook", *, allow_none: bool
     """``codebook`` if it is a :class:`~citra_eval.Codebook` (or None with ``allow_none``),
     else ``TypeError``; for a path, the message says how to load it. The one check of every
     ``codebook=`` argument (a path or a number would otherwise be ignored or fail deep
-    inside)."""
+    inside); for a dict (a codebook.yaml read with ``yaml.safe_load``), it says
+    ``Codebook.from_dict``."""
+    if isinstance(codebook, Mapping):
+        also = " or None" if allow_none else ""
+        raise TypeError(f"{name} must be a citra_eval.Codebook{also}, got "
+                        f"{type(codebook).__name__}; build it first: "
+                        "citra_eval.Codebook.from_dict(d) (or read the file: "
+                        "citra_eval.Codebook.load(path))")
     return _check_input(codebook, name, "codebook", "Codebook", allow_none=allow_none,
                         how="load the file first: citra_eval.Codebook.load(path)")
 
@@ -1111,3 +1119,56 @@ def check_column_roles(where: str, roles: Sequence[tuple[str, str, str | Sequenc
 
 
 __all__ += ["check_column_roles"]
+
+
+#: Column names of a ratings table that name its units rather than hold a coder's ratings.
+_UNIT_ID_COLUMNS = ("unit", "unit_id", "id", "doc_id", "segment_id", "respondent")
+#: Columns that mark a codings table (the codings contract's) given where ratings are expected.
+_CODINGS_MARKS = ("doc_id", "code", "coder")
+
+
+def _is_number_text(v: object) -> bool:
+    try:
+        return math.isfinite(float(v))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def check_ratings_frame(frame: pd.DataFrame, name: str = "ratings") -> None:
+    """:class:`InputError` when a DataFrame given as ratings (units in rows, one column per
+    coder) holds columns that are not a coder's ratings, since every column would be counted
+    as a coder: a codings table (``doc_id``, ``code``, ``coder``: its agreement is
+    ``ce.agreement``); a column naming the units (``unit``, ``id``, ``respondent``, ...: it
+    belongs in the index); a column of dates; a column of text (not numbers written as text)
+    beside columns of numbers."""
+    columns = [str(c) for c in frame.columns]
+    if all(c in columns for c in _CODINGS_MARKS):
+        raise InputError(
+            f"{name} is a codings table ({listed(columns, 8, quote=False)}), not a ratings "
+            "table (units in rows, one column of ratings per coder); the agreement of codings "
+            "is ce.agreement(codings, corpus=corpus) (and ce.presence_agreement)")
+    ids = [c for c in frame.columns if str(c).strip().lower() in _UNIT_ID_COLUMNS]
+    if ids:
+        raise InputError(
+            f"{name} has a column {ids[0]!r}, which names the units rather than holding a "
+            f"coder's ratings (every column is read as a coder); make it the index first: "
+            f"{name}.set_index({ids[0]!r})")
+    dtypes = frame.dtypes
+    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(dtypes[c])
+               and not pd.api.types.is_bool_dtype(dtypes[c])]
+    for c in frame.columns:
+        t = dtypes[c]
+        if pd.api.types.is_datetime64_any_dtype(t) or pd.api.types.is_timedelta64_dtype(t):
+            raise InputError(
+                f"{name}: column {c!r} holds dates or times, not a coder's ratings (every "
+                f"column is read as a coder); drop it, or make it the index: "
+                f"{name}.set_index({c!r})")
+        if numeric and c not in numeric and not pd.api.types.is_bool_dtype(t):
+            texts = [v for v in frame[c].dropna().tolist()
+                     if isinstance(v, str) and v.strip() and not _is_number_text(v)]
+            if texts:
+                raise InputError(
+                    f"{name}: column {c!r} holds text (e.g. {texts[0]!r}) while column "
+                    f"{numeric[0]!r} holds numbers, so it is not a coder's ratings (every "
+                    f"column is read as a coder); drop it, or make it the index: "
+                    f"{name}.set_index({c!r})")

@@ -11,6 +11,7 @@ name). :func:`evaluate_coder` scores any coder against a reference coder.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import (
+    caller_stacklevel,
     check_bool,
     check_choice,
     check_codebook,
@@ -31,8 +33,9 @@ from ._validation import (
     check_type,
 )
 from .codebook import Codebook
-from .codings import CODING_COLUMNS, empty_codings, warn_uncoded
+from .codings import CODING_COLUMNS, check_codings_against, empty_codings, warn_uncoded
 from .corpus import Corpus
+from .errors import closest, one_typo
 from .matching import CHUNK_CHARS, HIT_COLUMNS, Matcher, chunk_bounds
 from .normalise import sentence_spans, text_token_ids
 
@@ -725,8 +728,20 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
         ``code, precision, recall, f1, support, tp, fp, fn``: one row per code, then
         ``micro`` and ``macro``. ``support`` is the number of reference-positive segments.
 
+    Raises
+    ------
+    InputError
+        When either table is not a valid codings table for ``corpus``: a missing column of
+        the contract, a ``start`` not smaller than ``end``, a missing code, a span outside its
+        document's text, drifted recorded ``text`` (the checks, and messages, of
+        :func:`~citra_eval.validate_codings`), or documents the corpus lacks (rows of
+        documents outside a subset corpus are left out, unless no row is in it).
+
     Warns
     -----
+    UserWarning
+        When a code of ``reference`` is missing from ``codings``, which holds instead a code
+        a typo away that ``reference`` lacks (``'media_sosiall'`` and ``'media_sosial'``).
     CoverageWarning
         When ``reference`` (not empty) has no coding in some documents with a turn of
         ``roles``: they count as read and found to hold no code, so every coding of
@@ -780,9 +795,14 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
     corpus=corpus)))``.
     """
     check_corpus(corpus)
-    check_codings(codings)
-    check_codings(reference, "reference")
+    for table, name in ((codings, "codings"), (reference, "reference")):
+        check_codings(table, name, columns=CODING_COLUMNS)
+        # a corpus may be a subset (the documented fix of the CoverageWarning below): only the
+        # rows it holds are scored and checked, unless it holds none of them
+        held = table["doc_id"].isin(corpus.doc_ids)
+        check_codings_against(table[held] if held.any() else table, corpus, name=name)
     roles = check_roles(roles, corpus)
+    _warn_codes_of_one_table(codings, reference)
     if codes is not None:
         codes = check_names(codes, "codes", allow_none=False)
         check_known(codes, "codes", {str(c) for t in (codings, reference)
@@ -793,6 +813,20 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
     warn_uncoded(reference, corpus, set(coding_units(corpus, roles)["doc_id"]),
                  "evaluate_coder", name="reference")
     return scores
+
+
+def _warn_codes_of_one_table(codings: pd.DataFrame, reference: pd.DataFrame) -> None:
+    """A warning for each code of ``reference`` that ``codings`` lacks while holding one a
+    typo away that ``reference`` lacks (every segment of both would count as an error)."""
+    pred, ref = (set(map(str, t["code"].dropna().unique())) for t in (codings, reference))
+    for code in sorted(ref - pred):
+        hint = closest(code, pred - ref)
+        if hint is not None and one_typo(code, hint):
+            warnings.warn(
+                f"evaluate_coder: reference holds code {code!r} and codings {hint!r}, neither "
+                "held by the other table, so every segment of either counts as an error (F1 0); "
+                "if one is a typo, fix it, e.g. reference.replace({'code': "
+                f"{{{code!r}: {hint!r}}}}})", UserWarning, stacklevel=caller_stacklevel())
 
 
 def coder_scores(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Corpus,

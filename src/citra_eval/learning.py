@@ -853,7 +853,9 @@ class LearnedCoder:
             ``question_context`` the coder was trained with).
         coder : str
             Value of the ``coder`` column (default ``"learned"``; ``"auto"`` for
-            ``dictionary`` unless given).
+            ``dictionary`` unless given, and for ``both`` when no code was learned: then
+            the dictionary decides every code, as :func:`train_coder`'s
+            :class:`LearningWarning` said).
 
         Returns
         -------
@@ -885,6 +887,10 @@ class LearnedCoder:
             name = "auto" if coder == "learned" else coder
             return autocode(corpus, self._matcher, roles=self.roles, coder=name,
                             **self._features.dictionary_options)
+        if not self._models and combine == "both" and coder == "learned":
+            # nothing learned (train_coder warned): the dictionary decides every code, and
+            # the codings say so
+            coder = "auto"
         never = [c for c in self.codes if ("learned", c) not in self._models]
         if combine == "learned" and never:
             warnings.warn(LearningWarning(
@@ -1250,6 +1256,14 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
         ``.code(corpus, combine=...)`` codes transcripts; ``.thresholds`` shows what was
         learned.
 
+    Warns
+    -----
+    LearningWarning
+        When no code could be learned (too few positive turns, or positives in only one
+        document, for every code): the coder is then the dictionary alone, and
+        ``.code()`` labels its codings coder ``'auto'``, as :func:`~citra_eval.autocode`.
+        Also for coded documents without a turn of ``roles``.
+
     Notes
     -----
     The model and its fixed hyper-parameters are described in :mod:`citra_eval.learning`;
@@ -1281,8 +1295,15 @@ def train_coder(corpus: Corpus, codings: pd.DataFrame, *, codebook: Codebook, se
     feats = _Featuriser(matcher, wanted, seed, codes=list(codebook.codable_ids),
                         neighbours=neighbours, **options)
     prepared = feats.prepare(corpus.subset(docs))
-    return _train(codebook, feats, prepared, codings, seed=seed, labels=labels,
-                  progress=progress, rated=rated)
+    coder = _train(codebook, feats, prepared, codings, seed=seed, labels=labels,
+                   progress=progress, rated=rated)
+    if not coder._models:
+        warnings.warn(LearningWarning(
+            f"no code could be learned from the codings "
+            f"({_reasons_text(coder._unlearned, coder.codes)}), so the coder is the "
+            "dictionary alone: .code() gives ce.autocode's codings (coder 'auto'); code "
+            "documents whose turns differ in their codes, then train again"), stacklevel=2)
+    return coder
 
 
 def _train(codebook: Codebook, feats: _Featuriser, prepared: _Prepared, codings: pd.DataFrame,

@@ -26,7 +26,14 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._validation import check_choice, check_ci, check_finite_ratings, check_n_boot, check_seed
+from ._validation import (
+    check_choice,
+    check_ci,
+    check_finite_ratings,
+    check_n_boot,
+    check_ratings_frame,
+    check_seed,
+)
 
 __all__ = [
     "ICC_COLUMNS",
@@ -91,6 +98,7 @@ def _matrix(ratings, name: str = "ratings") -> np.ndarray:
     (``1`` and ``"1"`` both become ``"1"``); other strings are stripped of surrounding blanks.
     """
     if isinstance(ratings, pd.DataFrame):
+        check_ratings_frame(ratings, name)
         numeric = all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t)
                       for t in ratings.dtypes)
         arr = (ratings.to_numpy(dtype=float, na_value=np.nan) if numeric
@@ -1495,7 +1503,8 @@ def _two_coder_counts(prep: _Prepared, name: str) -> tuple[np.ndarray, np.ndarra
     if prep.codes.shape[1] != 2:
         raise ValueError(f"{name} needs exactly two coders (columns), got "
                          f"{prep.codes.shape[1]}; use fleiss_kappa, conger_kappa or "
-                         "krippendorff_alpha for more")
+                         "krippendorff_alpha for more (for a codings table: "
+                         "ce.agreement(codings, corpus=corpus))")
     both = (prep.codes >= 0).all(axis=1)
     if not both.any():
         raise ValueError(f"{name} is undefined: no unit was rated by both coders")
@@ -1658,7 +1667,8 @@ def cohen_kappa(ratings: Ratings, *, weights: str | np.ndarray | None = None,
     if arr.shape[1] != 2:
         raise ValueError(f"Cohen's kappa needs exactly two coders (columns), got "
                          f"{arr.shape[1]}; use fleiss_kappa, conger_kappa or "
-                         "krippendorff_alpha for more")
+                         "krippendorff_alpha for more (for a codings table: "
+                         "ce.agreement(codings, corpus=corpus))")
     prep = _prepare_nominal(arr, categories, weights, "Cohen's kappa")
     if missing == "gwet":
         _two_coder_counts(prep, "Cohen's kappa")

@@ -19,7 +19,7 @@ from ..lint import color_problem
 from ..pseudonymisation import shared_problems
 from ..qdpx import read_qdpx, write_qdpx
 from ..qdpx.memos import read_memos
-from ..qdpx.positions import moved_in_utf16
+from ..qdpx.positions import PositionsWarning, moved_in_utf16
 from ..qdpx.project import SAVED_ENTRIES, USER_COLUMNS
 from ..qdpx.write import project_record
 from ._common import (
@@ -162,16 +162,15 @@ def _export(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         write_qdpx(args.out, corpus, codebook, codings, name=args.name,
                    positions=args.positions, memos=memos, users=users)
+    positions = [w.message for w in caught if isinstance(w.message, PositionsWarning)]
     for w in caught:  # e.g. characters XML cannot hold, written as U+FFFD
-        print(f"warning: {args.out}: {w.message}", file=sys.stderr)
+        if not isinstance(w.message, PositionsWarning):
+            print(f"warning: {args.out}: {w.message}", file=sys.stderr)
     print(f"ok: wrote {args.out}: {counted(len(corpus), 'document')}, "
           f"{counted(len(codebook), 'code')}, {counted(len(codings), 'coding')}")
-    moved = moved_in_utf16(corpus.texts, codings) if args.positions == "codepoint" else 0
-    if moved:
-        print(f"note: positions count code points (the REFI-QDA standard), but the texts hold "
-              f"characters beyond U+FFFF (e.g. emoji), which NVivo counts twice: there "
-              f"{moved} of {counted(len(codings), 'coding')} would hold other text; for NVivo "
-              "export with --positions utf16", file=sys.stderr)
+    for p in positions:  # the library's warning, with the command's option
+        print(f"note: {PositionsWarning(p.moved, p.total, 'export with --positions utf16')}",
+              file=sys.stderr)
     for code in codebook:  # what validate's lint warns about, said where it happens
         why = color_problem(code)
         if why:

@@ -23,12 +23,14 @@ from __future__ import annotations
 from .._refi import GUID_NAMESPACE, stable_guid
 from ..codebook import codebook_from_qdc, codebook_from_qdpx, codebook_to_qdc, qdc_bytes
 from ..corpus import front_matter_of, transcript_source, write_transcripts
+from .positions import PositionsWarning
 from .project import Project
 from .read import read_qdpx
 from .write import qdpx_bytes, write_qdpx
 
 __all__ = [
     "GUID_NAMESPACE",
+    "PositionsWarning",
     "Project",
     "codebook_from_qdc",
     "codebook_from_qdpx",

@@ -29,7 +29,7 @@ from typing import Literal
 
 import pandas as pd
 
-from .._validation import check_choice
+from .._validation import check_choice, counted
 from ..errors import InputError
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "STANDARD",
     "Convention",
     "ConventionChoice",
+    "PositionsWarning",
     "SourceText",
     "choose_convention",
     "misfit",
@@ -667,6 +668,20 @@ def misfit(text: SourceText, selections: Iterable, convention: Convention) -> st
     beyond = f" ({outside} of them outside its text)" if outside else ""
     return (f"only {clean} of its {len(order) - k} selection(s){where}{beyond} start and end "
             "on word boundaries")
+
+
+class PositionsWarning(UserWarning):
+    """Positions written in code points (the REFI-QDA standard) of texts holding characters
+    beyond U+FFFF (e.g. emoji), which NVivo counts twice: ``moved`` of ``total`` codings
+    would hold other text there (:func:`moved_in_utf16`); ``fix`` says how to write them as
+    NVivo counts (``positions='utf16'``; the command's ``--positions utf16``)."""
+
+    def __init__(self, moved: int, total: int, fix: str = "write with positions='utf16'"):
+        self.moved, self.total, self.fix = moved, total, fix
+        super().__init__(
+            "positions count code points (the REFI-QDA standard), but the texts hold "
+            "characters beyond U+FFFF (e.g. emoji), which NVivo counts twice: there "
+            f"{moved} of {counted(total, 'coding')} would hold other text; for NVivo {fix}")
 
 
 def moved_in_utf16(texts: dict[str, str], codings: pd.DataFrame) -> int:

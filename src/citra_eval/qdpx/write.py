@@ -29,7 +29,13 @@ from .._refi import (
     stable_guid,
     xml_text,
 )
-from .._validation import check_choice, check_codebook, check_codings, check_corpus
+from .._validation import (
+    caller_stacklevel,
+    check_choice,
+    check_codebook,
+    check_codings,
+    check_corpus,
+)
 from .._validation import listed as listed_places
 from ..codebook import Codebook, code_guid, codes_element, describe_code
 from ..codings import CODING_COLUMNS, empty_codings
@@ -46,7 +52,7 @@ from ..corpus import (
 from ..errors import InputError, Problem, quoted
 from ..pseudonymisation import shared_problems
 from .memos import check_memos, memos_element
-from .positions import Convention, SourceText
+from .positions import Convention, PositionsWarning, SourceText, moved_in_utf16
 
 
 def _variable_type(values: list) -> str:
@@ -538,6 +544,15 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
     None
         The archive is written to a temporary name and renamed, never half-written.
 
+    Warns
+    -----
+    PositionsWarning
+        With ``positions="codepoint"``, when some codings end after a character beyond
+        U+FFFF (an emoji) of their text: NVivo, which counts such a character twice, would
+        put them on other text; the message says how many, and ``positions="utf16"``.
+    UserWarning
+        When a text holds characters XML 1.0 cannot hold (written as U+FFFD).
+
     Raises
     ------
     InputError
@@ -567,3 +582,7 @@ def write_qdpx(path: str | os.PathLike, corpus: Corpus, codebook: Codebook,
     """
     write_bytes(path, qdpx_bytes(corpus, codebook, codings, name=name, positions=positions,
                                  memos=memos, users=users))
+    moved = (moved_in_utf16(corpus.texts, codings)
+             if positions == "codepoint" and codings is not None else 0)
+    if moved:
+        warnings.warn(PositionsWarning(moved, len(codings)), stacklevel=caller_stacklevel())
