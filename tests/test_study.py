@@ -1603,3 +1603,15 @@ def test_the_coding_warnings_name_a_row_of_a_dataframe_by_position_and_index():
                             "twice by A (also on line 2, the spans"), twice
     [role] = turn_role_warnings(lines, corpus, path="codings_A.csv")
     assert role.startswith("warning: codings_A.csv:4: INF01, turn 1"), role
+
+
+def test_codings_without_recorded_text_are_warned_about(rsud):
+    """Coders s18, finding 1: a codings file without a 'text' column passed validate silently;
+    after a typo fix in its transcript a coding sliced other words, and nothing could tell."""
+    assert not [w for w in ce.load_study(rsud).warnings if "no recorded text" in w]
+    path = rsud / "data" / "raw" / "codings_B.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.drop(columns="text").to_csv(path, index=False, lineterminator="\n")
+    warned = [w for w in ce.load_study(rsud).warnings if "no recorded text" in w]
+    assert len(warned) == 1 and f"{len(table)} of {len(table)} coding(s)" in warned[0]
+    assert "codings_B.csv" in warned[0] and "citra-eval reanchor --record" in warned[0]

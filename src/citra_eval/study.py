@@ -1137,6 +1137,21 @@ def _load_corpus(settings: StudySettings, attempt, warn: _Warnings) -> Corpus | 
     return corpus
 
 
+def _warn_unrecorded(codings: pd.DataFrame, path: str, warn: _Warnings) -> None:
+    """Warn about codings without a recorded ``text``: an edit of their transcript after
+    coding cannot be detected, so their offsets would then slice other words silently.
+    Recording it is right only while the transcripts are those they were coded on."""
+    if codings.empty:
+        return
+    n = len(codings) if "text" not in codings.columns else int(codings["text"].isna().sum())
+    if n:
+        warn.add(path, f"{n} of {len(codings)} coding(s) have no recorded text (the 'text' "
+                 "column), so an edit of their transcript after coding cannot be detected and "
+                 "their offsets would then mark other words without a warning; record it now, "
+                 "while the transcripts are the ones they were coded on: citra-eval reanchor "
+                 "--record (in Python: ce.record_text(codings, corpus=corpus))")
+
+
 def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Codebook | None,
                   attempt, problems: list[Problem], warn: _Warnings
                   ) -> tuple[pd.DataFrame, tuple[tuple[str, int, tuple[str, ...]], ...]]:
@@ -1162,6 +1177,7 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
                      "(<coder>: [<doc ids>] or all): they then count as rated, no code")
         t = t.assign(_file=settings.relative(f))
         if corpus is not None:
+            _warn_unrecorded(t, shown, warn)
             warn.lines.extend(turn_role_warnings(t, corpus, path=shown))
         warn.lines.extend(same_code_warnings(t, path=shown))
         if corpus is not None:
