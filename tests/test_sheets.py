@@ -852,14 +852,22 @@ def test_csv_sheets_as_google_sheets_and_excel_save_them(tmp_path, example_corpu
                              coder="A")
     assert "no quotes file Coding sheet A - quotes.csv beside it" in str(caught[0].message)
     assert "no marks and no quotes" in str(caught[1].message)
-    # Excel in an Indonesian locale separates with semicolons
-    text = coding.read_text(encoding="utf-8")
-    semi = tmp_path / "semi.csv"
-    semi.write_text(text.replace(",", ";"), encoding="utf-8")
-    (tmp_path / "semi_quotes.csv").write_text("doc_id;segment_id;code;quote;note\n",
-                                              encoding="utf-8")
-    with pytest.raises(ce.InputError, match="separated by semicolons, not commas"):
-        ce.read_coding_sheet(semi, corpus=example_corpus, codebook=example_codebook, coder="A")
+    # Excel in an Indonesian locale separates with semicolons, even as "CSV UTF-8 (Comma
+    # delimited)" (session 18, coder item 1): read as the survey reader reads them
+    rows = list(csv.reader(io.StringIO(coding.read_text(encoding="utf-8-sig"))))
+    rows[1][rows[0].index("kerja_sama")] = "x"
+    for hint in ("", "sep=;\r\n"):
+        out = io.StringIO()
+        csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+        semi = tmp_path / "semi.csv"
+        semi.write_text("\ufeff" + hint + out.getvalue(), encoding="utf-8")
+        (tmp_path / "semi_quotes.csv").write_text(
+            hint + "doc_id;segment_id;code;quote;note\r\nINF01;8;kerja_sama;"
+            "kerja sama dengan media;\r\n", encoding="utf-8")
+        codings = ce.read_coding_sheet(semi, corpus=example_corpus,
+                                       codebook=example_codebook, coder="A")
+        assert sorted(codings["code"]) == ["kerja_sama", "kerja_sama"], hint
+        assert "kerja sama dengan media" in codings["text"].tolist()
 
 
 def test_a_quote_pasted_in_another_unicode_form_is_found(tmp_path):
@@ -1089,6 +1097,30 @@ def test_csv_sheet_in_windows_1252_with_accents_gets_the_excel_advice_at_once(tm
     for said in ("'CSV (Comma delimited)'", "'CSV UTF-8 (Comma delimited)'", "emoji", "'?'",
                  ".xlsx"):
         assert said in problem.message, (said, problem.message)
+
+
+def test_csv_sheet_in_windows_1252_with_semicolons_gets_one_message(tmp_path):
+    """Session 18, coder item 1: Excel in Indonesian writes ';' in both its CSV kinds; a
+    Windows-1252 ';' file gets one message, which says the semicolons are read (so saving
+    as 'CSV UTF-8', with ';' again, is the whole fix)."""
+    src = ("---\nid: E1\nspeakers: {PWW: interviewer, Jos\u00e9: informant}\n---\n"
+           "PWW: Ada kendala?\nJos\u00e9: Sinyal lemah di kaf\u00e9, katanya.\n")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), tmp_path / "s.csv")
+    rows = list(csv.reader(io.StringIO((tmp_path / "s.csv").read_text(encoding="utf-8-sig"))))
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    (tmp_path / "s.csv").write_bytes(out.getvalue().encode("cp1252"))
+    with pytest.raises(ce.InputError) as info:
+        ce.read_coding_sheet(tmp_path / "s.csv", corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert "probably Windows-1252" in problem.message
+    assert "semicolons" in problem.message and "are read" in problem.message
+    # saved again as UTF-8, semicolons and all, it is read
+    (tmp_path / "s.csv").write_text(out.getvalue(), encoding="utf-8-sig")
+    with pytest.warns(ce.SheetWarning):
+        ce.read_coding_sheet(tmp_path / "s.csv", corpus=corpus, codebook=book, coder="A")
 
 
 def test_deleted_turn_rows_are_refused_naming_the_turns(tmp_path, example_corpus,
@@ -1916,3 +1948,25 @@ def test_a_workbook_with_far_more_shared_strings_than_cells_is_refused(tmp_path)
         with pytest.raises(ce.InputError, match=f"{n:,} shared strings") as info:
             ce.read_coding_sheet(many, corpus=corpus, codebook=cb, coder="A")
         assert info.value.problems[0].path == str(many)
+
+
+def test_semicolon_csv_sheet_whose_first_turn_spans_lines_is_read(tmp_path):
+    """Session 18, coder item 1: the separator was sniffed from the first two physical
+    lines; a first turn holding a line break (a quoted cell over two lines) and the commas
+    in the 'interviews:' header made a ';' sheet read as commas and refused."""
+    src = ("---\nid: E1\nspeakers: {PWW: interviewer, Sari: informant}\n---\n"
+           "PWW: Ada kendala?\nSari: Sinyal lemah, katanya.\nLalu kami pindah.\n")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), tmp_path / "s.csv")
+    rows = list(csv.reader(io.StringIO((tmp_path / "s.csv").read_text(encoding="utf-8-sig"))))
+    assert "\n" in rows[1][3]
+    rows[1][4] = "x"
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    (tmp_path / "s.csv").write_text(out.getvalue(), encoding="utf-8-sig")
+    (tmp_path / "s_quotes.csv").write_text("doc_id;segment_id;code;quote;note\r\n",
+                                          encoding="utf-8")
+    codings = ce.read_coding_sheet(tmp_path / "s.csv", corpus=corpus, codebook=book,
+                                   coder="A")
+    assert codings["code"].tolist() == ["kabar"]

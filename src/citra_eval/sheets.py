@@ -40,7 +40,8 @@ import pandas as pd
 
 from ._files import (
     atomic_dir,
-    csv_rows,
+    csv_delimiter,
+    delimited_rows,
     header_below,
     read_file_bytes,
     read_text_file,
@@ -850,12 +851,16 @@ def _read_sheet_text(path: Path, *, allow_empty: bool = False) -> str:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         if hint := windows_1252_hint(data, exc):  # else the general message below
+            semicolons = (" (Excel in Indonesian separates its columns with semicolons "
+                          "then too: they are read as they are)"
+                          if csv_delimiter(data.decode("cp1252", errors="replace")) == ";"
+                          else "")
             raise InputError(
                 f"not UTF-8 but probably Windows-1252 (byte {hint} there), as Excel saves a "
                 "sheet as 'CSV (Comma delimited)', turning emoji and any character "
                 "Windows-1252 lacks into '?'; save it again as 'CSV UTF-8 (Comma "
-                "delimited)' (File > Save As); if its turns held emoji, they stay '?' (the "
-                "import then names those turns): "
+                f"delimited)' (File > Save As){semicolons}; if its turns held emoji, they "
+                "stay '?' (the import then names those turns): "
                 "export a new sheet and copy this one's marks, quotes and notes into it, or "
                 "code in the .xlsx workbook", path=os.fspath(path),
                 line=data[:exc.start].count(b"\n") + 1) from None
@@ -889,8 +894,9 @@ _BOM_READ_AS_1252 = "\ufeff".encode().decode("cp1252")
 
 def _csv_sheet_rows(text: str, path: Path, name: str) -> list[list[str]]:
     """The rows of CSV worksheet ``name``, without a byte-order mark read as text before
-    the first header cell (a title row above the header is refused)."""
-    rows = [row for _, row in csv_rows(text, path)]
+    the first header cell (a title row above the header is refused); separated by commas,
+    or by the semicolons Excel writes in Indonesian, as the survey reader reads them."""
+    rows = [row for _, row in delimited_rows(text, path)]
     if rows and rows[0]:
         rows[0][0] = rows[0][0].lstrip("\ufeff").removeprefix(_BOM_READ_AS_1252)
     _title_rows(list(enumerate(rows, start=1)), name, path)
@@ -1154,9 +1160,11 @@ class _SheetReader:
             got = ", ".join(cols[:len(expected)]) or "nothing"
             for sep, name in ((";", "semicolons"), ("\t", "tabs")):
                 if cols and sep in cols[0]:
-                    self.problem(sheet, 0, 1, f"the columns are separated by {name}, not "
-                                 "commas: save the file again as CSV UTF-8 (comma "
-                                 "delimited), or import the .xlsx workbook instead")
+                    self.problem(sheet, 0, 1, f"the header is separated by {name} but the "
+                                 "row below it is not split into as many cells by them: "
+                                 "keep the exported rows whole (a cell holding the "
+                                 "separator needs quotes around it), or import the .xlsx "
+                                 "workbook instead")
                     return False
             self.problem(sheet, 0, 1, f"the header must start with {', '.join(expected)}; "
                          f"found {got}; keep the exported header row")
