@@ -1970,3 +1970,46 @@ def test_semicolon_csv_sheet_whose_first_turn_spans_lines_is_read(tmp_path):
     codings = ce.read_coding_sheet(tmp_path / "s.csv", corpus=corpus, codebook=book,
                                    coder="A")
     assert codings["code"].tolist() == ["kabar"]
+
+
+def _one_turn_sheet():
+    src = ("---\nid: E1\nspeakers: {PWW: interviewer, Sari: informant}\n---\n"
+           "PWW: Ada kendala?\nSari: Sinyal lemah.\nLalu kami pindah.\n")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"},
+                                                             {"id": "pindah", "label": "P"}]})
+    return corpus, book, ce.coding_sheet(corpus, book, coder="A")
+
+
+def test_indonesian_excel_true_false_are_marks():
+    """Session 18, coder item 2: Indonesian Excel shows TRUE/FALSE as BENAR/SALAH."""
+    corpus, book, sheet = _one_turn_sheet()
+    sheet.coding.loc[0, "kabar"] = "BENAR"
+    sheet.coding.loc[0, "pindah"] = "Salah"
+    codings = ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    assert codings["code"].tolist() == ["kabar"]
+
+
+def test_cells_in_messages_are_shown_readably_not_as_python():
+    """Session 18, coder item 2: 'x\\u200b' and '...dinas.\\nSelain...' are Python; coders
+    read the cell's text, its invisible characters named in words."""
+    corpus, book, sheet = _one_turn_sheet()
+    sheet.coding.loc[0, "kabar"] = "x\u200b"
+    sheet.coding.loc[0, "text"] = "Sinyal lemah. Lalu kami pindah."
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    said = " ".join(p.message for p in info.value.problems)
+    assert "\\u200b" not in said and "\\n" not in said, said
+    sheet.coding.loc[0, "text"] = "Sinyal lemah.\nLalu kami pindah."
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert problem.message.startswith("'x' followed by a zero-width space is not a mark"), \
+        problem.message
+    sheet.coding.loc[0, "kabar"] = "x"
+    sheet.coding.loc[0, "text"] = "Sinyal lemah. Lalu kami pindah."
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert ("the cell says 'Sinyal lemah. Lalu kami pindah.' but the transcript reads "
+            "'Sinyal lemah.', then a line break, then 'Lalu kami pindah.'") in problem.message

@@ -23,6 +23,7 @@ Reading a sheet back checks every cell it uses: a wrong cell is reported as
 
 from __future__ import annotations
 
+import ast
 import datetime
 import json
 import math
@@ -51,6 +52,7 @@ from ._files import (
     xml_safe,
 )
 from ._passages import (
+    ZWSP,
     character_named,
     find_exact,
     find_loose,
@@ -95,11 +97,11 @@ QUOTE_COLUMNS = ["doc_id", "segment_id", "code", "quote", "note"]
 CODEBOOK_SHEET_COLUMNS = ["code", "parent", "codable", "label", "definition", "include",
                           "exclude", "examples"]
 #: The marks that code a turn (case-insensitive ``x``; ``true`` is a ticked Google Sheets
-#: checkbox).
-MARKS = ("1", "x", "true")
-#: What an unmarked cell may hold besides nothing (an unticked checkbox; the 0 of a matrix
-#: filled with 0 and 1).
-NO_MARKS = ("false", "0")
+#: checkbox, ``benar`` the TRUE of Excel in Indonesian).
+MARKS = ("1", "x", "true", "benar")
+#: What an unmarked cell may hold besides nothing (an unticked checkbox, or Excel's FALSE,
+#: ``salah`` in Indonesian; the 0 of a matrix filled with 0 and 1).
+NO_MARKS = ("false", "salah", "0")
 #: Characters an XLSX cell can hold, counted as Excel counts them: in UTF-16 code units (an
 #: emoji or another character beyond U+FFFF is two); longer turns are cut and end with
 #: :data:`CUT`.
@@ -1324,7 +1326,8 @@ class _SheetReader:
                 turn = self.turns.loc[key]
             if given != cell_text(turn.text):
                 edited = True
-                said, holds = quoted_pair(given, cell_text(turn.text))
+                said, holds = (_readable(ast.literal_eval(t))  # the windows, unquoted
+                               for t in quoted_pair(given, cell_text(turn.text)))
                 self.problem("coding", 3, row, f"the text differs from turn {key[1]} of "
                              f"{key[0]!r}: the cell says {said} but the transcript reads "
                              f"{holds}; restore the cell (marks go in the code columns, words "
@@ -1700,12 +1703,60 @@ def _code_names(codebook: Codebook) -> tuple[dict[str, str], dict[str, list[str]
     return unique, shared
 
 
+#: Characters a coder cannot see in a cell, as a message names them.
+_INVISIBLE_NAMES = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab",
+                    " ": "a space", "\u00a0": "a non-breaking space",
+                    ZWSP: "a zero-width space", "\u200c": "a zero-width non-joiner",
+                    "\u200d": "a zero-width joiner", "\u2060": "a word joiner",
+                    "\ufeff": "a byte-order mark"}
+
+
+def _invisible(c: str, edge: bool) -> bool:
+    """Whether ``c`` does not show in a cell (a plain space only at the cell's edge)."""
+    if c == " ":
+        return edge
+    return c in _INVISIBLE_NAMES or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+
+def _readable(text: str) -> str:
+    r"""``text`` for a message a coder reads: its visible runs quoted, each invisible
+    character named in words (``'x' followed by a zero-width space``), never a Python
+    escape such as ``\u200b``.
+
+    >>> _readable("x\u200b"), _readable("ada.\nLalu")
+    ("'x' followed by a zero-width space", "'ada.', then a line break, then 'Lalu'")
+    """
+    if not text:
+        return "''"
+    core = text.strip(" ")
+    lead = len(text) - len(text.lstrip(" "))
+    parts: list[str] = []
+    run = ""
+    for i, c in enumerate(text):
+        joins = (c == "\u200d" and 0 < i < len(text) - 1  # inside an emoji: shown as is
+                 and min(ord(text[i - 1]), ord(text[i + 1])) > 0x2000)
+        if joins or not _invisible(c, edge=i < lead or i >= lead + len(core)):
+            run += c
+            continue
+        if run:
+            parts.append(f"'{run}'")
+            run = ""
+        name = _INVISIBLE_NAMES.get(c, f"the invisible character U+{ord(c):04X}")
+        parts.append(name)
+    if run:
+        parts.append(f"'{run}'")
+    if len(parts) == 2 and parts[0].startswith("'") and not parts[1].startswith("'"):
+        return f"{parts[0]} followed by {parts[1]}"
+    return ", then ".join(parts)
+
+
 def _shown(v: Any) -> str:
-    """A cell's value for a message: empty, text as typed, a date or number as shown."""
+    """A cell's value for a message: empty, text as typed (:func:`_readable`), a date or
+    number as shown."""
     if _blank(v):
         return "(an empty cell)"
     if isinstance(v, str):
-        return repr(v)
+        return _readable(v)
     return f"{v} ({type(v).__name__.replace('datetime', 'a date')})" \
         if hasattr(v, "isoformat") else repr(v)
 
