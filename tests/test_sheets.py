@@ -2013,3 +2013,27 @@ def test_cells_in_messages_are_shown_readably_not_as_python():
     (problem,) = info.value.problems
     assert ("the cell says 'Sinyal lemah. Lalu kami pindah.' but the transcript reads "
             "'Sinyal lemah.', then a line break, then 'Lalu kami pindah.'") in problem.message
+
+
+@pytest.mark.parametrize(("line", "quote", "label"), [
+    ("Pak Budi: Gunakan media sosial untuk berita.", "Pak Budi: Gunakan media sosial",
+     "Pak Budi: "),
+    ("[00:02:45] KABAG: Kami buat berita tiap minggu.", "[00:02:45] KABAG: Kami buat berita",
+     "[00:02:45] KABAG: "),
+])
+def test_a_quote_with_a_two_word_label_or_a_timestamp_is_told_to_drop_it(line, quote, label):
+    """Session 18, coder item 3: the label rule took one word, so 'Pak Budi: ...' and
+    '[00:02:45] KABAG: ...' were told "not in turn 2 ... found in turn 2: fix segment_id to
+    2"."""
+    speaker = line.split("] ")[-1].split(":")[0]
+    src = (f"---\nid: E1\nspeakers: {{PWW: interviewer, {speaker}: informant}}\n---\n"
+           f"PWW: Ada kendala?\n{line}\n")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    sheet = ce.coding_sheet(corpus, book, coder="A")
+    sheet.quotes.loc[0] = ["E1", 2, "kabar", quote, None]
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert f"label {label!r} from the quote" in problem.message, problem.message
+    assert "segment_id" not in problem.message

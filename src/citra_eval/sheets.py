@@ -74,7 +74,7 @@ from ._validation import (
 )
 from .codebook import Codebook, category_fix
 from .codings import CODING_COLUMNS, WHOLE_TURN, same_code_overlaps, validate_codings
-from .corpus import Corpus
+from .corpus import TIMESTAMP_PATTERN, Corpus
 from .errors import MAX_REPORTED, InputError, Problem, closest, collect, quoted, quoted_pair
 
 __all__ = [
@@ -1538,9 +1538,10 @@ class _SheetReader:
         if not found and label:  # copied from the transcript file with its speaker label
             inside = _find_quote(text, words, lo, hi)
             elsewhere = None if inside else self.elsewhere(key, words)
-            self.problem("quotes", 3, row, f"the quote {quoted(quote)} starts with the speaker "
-                         f"label {label!r}, which is not part of the turn's words: drop the "
-                         f"speaker label {label!r} from the quote"
+            what = "speaker label" if label[:1].isalpha() else "timestamp and speaker label"
+            self.problem("quotes", 3, row, f"the quote {quoted(quote)} starts with the {what} "
+                         f"{label!r}, which is not part of the turn's words: drop the "
+                         f"{what} {label!r} from the quote"
                          + ("" if inside else f"; {elsewhere}" if elsewhere else
                             ", and copy its words from the turn's text"))
         elif not found and (cut := _find_quote(text, bare or quote, lo, hi, whole=False)):
@@ -1562,14 +1563,18 @@ class _SheetReader:
         return None
 
     def speaker_label(self, doc: str, quote: str) -> tuple[str | None, str]:
-        """The speaker label a quote starts with (``'IBU: '``, as copied from the
-        transcript file; a label of a speaker of ``doc``, ignoring case) and the words after
-        it; ``(None, quote)`` when it starts with none."""
-        match = re.match(r"\s*([^\s:]+)\s*:\s*", quote)
-        if match is None or not quote[match.end():].strip():
+        """The speaker label a quote starts with (``'IBU: '``, ``'Pak Budi: '`` or
+        ``'[00:02:45] KABAG: '``, as copied from the transcript file: a label of a speaker of
+        ``doc``, ignoring case, after an optional timestamp as the transcript reader reads
+        one) and the words after it; ``(None, quote)`` when it starts with none."""
+        speakers = sorted({str(s) for s in self.turns.loc[doc]["speaker"] if not _blank(s)},
+                          key=len, reverse=True)
+        if not speakers:
             return None, quote
-        speakers = {str(s).casefold() for s in self.turns.loc[doc]["speaker"] if not _blank(s)}
-        if match.group(1).casefold() not in speakers:
+        label = "|".join(re.escape(s) for s in speakers)
+        match = re.match(rf"\s*(?:{TIMESTAMP_PATTERN})?(?:{label})\s*:\s*", quote,
+                         flags=re.IGNORECASE)
+        if match is None or not quote[match.end():].strip():
             return None, quote
         return match.group(0).lstrip(), quote[match.end():]
 
