@@ -2037,3 +2037,40 @@ def test_a_quote_with_a_two_word_label_or_a_timestamp_is_told_to_drop_it(line, q
     (problem,) = info.value.problems
     assert f"label {label!r} from the quote" in problem.message, problem.message
     assert "segment_id" not in problem.message
+
+
+def _two_interviews():
+    src = ("---\nid: {d}\nspeakers: {{PWW: interviewer, Sari: informant}}\n---\n"
+           "PWW: Ada kendala?\nSari: Sinyal lemah.\nPWW: Lalu?\nSari: Kami pindah.\n"
+           "PWW: Sudah?\nSari: Sudah.\n")
+    corpus = ce.Corpus.from_texts({f"{d}.txt": src.format(d=d) for d in ("E1", "E2")})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    return corpus, book
+
+
+def test_an_added_interviewer_row_is_named_not_called_deleted_rows():
+    """Session 18, coder item 4: one interviewer row added to an informant sheet was told
+    that every interviewer turn's row "was deleted"."""
+    corpus, book = _two_interviews()
+    sheet = ce.coding_sheet(corpus, book, coder="A")
+    sheet.coding.loc[len(sheet.coding)] = ["E1", 3, "PWW", "Lalu?", "x", None]
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert problem.cell == "coding!A8"
+    assert "deleted" not in problem.message
+    assert problem.message.startswith("this row was added: the sheet does not list turn 3 "
+                                      "of 'E1' (the interviewer's)"), problem.message
+
+
+def test_an_added_row_of_an_interview_the_sheet_does_not_cover_is_named():
+    corpus, book = _two_interviews()
+    sheet = ce.coding_sheet(corpus, book, coder="A", documents=["E1"])
+    sheet.coding.loc[len(sheet.coding)] = ["E2", 2, "Sari", "Sinyal lemah.", "x", None]
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert problem.cell == "coding!A5"
+    assert "deleted" not in problem.message
+    assert problem.message.startswith("this row was added: the sheet does not list "
+                                      "interview 'E2' (it covers 'E1')"), problem.message

@@ -31,6 +31,7 @@ import os
 import re
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -1434,6 +1435,7 @@ class _SheetReader:
         it records them, and those its rows name), and a turn left out of a coder's codings
         would count as read and given no code. With ``renumbered`` (rows were found by their
         text), they are turns the transcript gained since the sheet was made."""
+        seen = self.added(seen)
         if not seen:
             return
         segs = self.corpus.segments
@@ -1444,6 +1446,18 @@ class _SheetReader:
         roles_seen = {role[k] for k in seen}
         expected = [k for k in keys if role[k] in roles_seen]
         gone = [k for k in expected if k not in seen]
+        whole = sorted(r for r in roles_seen if not any(role[k] == r for k in gone))
+        count = Counter(role[k] for k in seen)
+        few = {r for r in roles_seen if 4 * count[r] <= sum(role[k] == r for k in gone)}
+        if whole and few == roles_seen - set(whole) and not renumbered:
+            # a role with every turn listed, at most a fifth of the others': rows of another
+            # role's turns were added (not most of that role's rows deleted)
+            for k, row in seen.items():
+                if role[k] in few:
+                    self.problem("coding", 0, row, f"this row was added: the sheet does not "
+                                 f"list turn {k[1]} of {k[0]!r} (the {role[k]}'s); it lists "
+                                 f"the {' and '.join(whole)}'s turns only: delete the row")
+            return
         if not gone:
             return
         # where the first missing row was: just below the listed turn before it
@@ -1464,6 +1478,20 @@ class _SheetReader:
                      "given no code; restore the rows (undo the deletion, or copy them from a "
                      "new 'citra-eval sheet export'), leaving a turn with no code as a row "
                      "without marks")
+
+    def added(self, seen: dict[tuple[str, int], int]) -> dict[tuple[str, int], int]:
+        """Report the rows of interviews the sheet does not cover (as it records them:
+        added by the coder); ``seen`` without them."""
+        if self.documents is None:
+            return seen
+        covers = listed([d for d in dict.fromkeys(self.corpus.segments["doc_id"])
+                         if d in self.documents], 5)
+        for (doc, _), row in seen.items():
+            if doc not in self.documents:
+                self.problem("coding", 0, row, f"this row was added: the sheet does not list "
+                             f"interview {doc!r} (it covers {covers}): delete the row, or "
+                             "code that interview in a sheet exported for it")
+        return {k: row for k, row in seen.items() if k[0] in self.documents}
 
     def quotes(self, frame: pd.DataFrame) -> list[dict]:
         if frame.empty and not len(frame.columns):
