@@ -2074,3 +2074,24 @@ def test_an_added_row_of_an_interview_the_sheet_does_not_cover_is_named():
     assert "deleted" not in problem.message
     assert problem.message.startswith("this row was added: the sheet does not list "
                                       "interview 'E2' (it covers 'E1')"), problem.message
+
+
+@pytest.mark.parametrize(("cells", "col"), [
+    (["Catatan: wawancara sulit", None, None, None, None, None], "A"),
+    ([None, None, None, None, None, "nanti dibahas"], "A"),
+])
+def test_a_comment_row_is_told_it_is_no_turn(cells, col):
+    """Session 18, coder item 6: a comment typed into a blank row was told "segment_id is
+    empty: fill it in" (or doc_id), advice that makes a second row of a turn."""
+    corpus, book = _two_interviews()
+    sheet = ce.coding_sheet(corpus, book, coder="A")
+    coding = pd.concat([sheet.coding.iloc[:2], pd.DataFrame([cells], columns=sheet.coding.columns),
+                        sheet.coding.iloc[2:]], ignore_index=True)
+    sheet = ce.CodingSheet(coding, sheet.quotes, sheet.codebook, "A", sheet.documents)
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert problem.cell == f"coding!{col}4"
+    assert problem.message.startswith("this row is not a turn"), problem.message
+    assert "delete the row" in problem.message and "note column" in problem.message
+    assert "fill it in" not in problem.message

@@ -1201,9 +1201,18 @@ class _SheetReader:
         return (f"ambiguous: {name!r} is {' and '.join(shared)} (ignoring case); write the "
                 "id")
 
-    def turn(self, sheet: str, row: int, doc: Any, sid: Any) -> tuple[str, int] | None:
-        """The turn a row names, or None after reporting the bad cell."""
+    def turn(self, sheet: str, row: int, doc: Any, sid: Any,
+             words: Any = None) -> tuple[str, int] | None:
+        """The turn a row names, or None after reporting the bad cell; a row without a
+        segment_id nor ``words`` (its text or quote) is a comment typed into the sheet."""
         doc = "" if _missing(doc) else str(doc).strip()
+        if _blank(sid) and _blank(words):
+            what = "turn" if sheet == "coding" else "quote"
+            self.problem(sheet, 0, row, f"this row is not a {what} (it has no segment_id and "
+                         f"no {'text' if sheet == 'coding' else 'quote'}), as if a comment "
+                         "was typed into the sheet: delete the row, or move the comment to "
+                         f"the note column of the {what} it is about")
+            return None
         if not doc:
             self.problem(sheet, 0, row, "doc_id is empty: fill it in (the interview's id, as "
                          "worksheet 'coding' lists it)")
@@ -1293,7 +1302,7 @@ class _SheetReader:
             row = int(i) + 2
             if all(_blank(v) for v in cells):
                 continue
-            key = self.turn("coding", row, cells[0], cells[1])
+            key = self.turn("coding", row, cells[0], cells[1], cells[3])
             if key is None:
                 unplaced += 1
                 continue
@@ -1506,7 +1515,9 @@ class _SheetReader:
             row = int(i) + 2
             if all(_blank(v) for v in cells):
                 continue
-            key = self.turn("quotes", row, cells[0], cells[1])
+            key = self.turn("quotes", row, cells[0], cells[1], cells[3])
+            if key is None and _blank(cells[1]) and _blank(cells[3]):
+                continue  # a comment row, reported
             given = "" if _missing(cells[2]) else str(cells[2]).strip()
             code = self.code_of(given)
             if not given:
