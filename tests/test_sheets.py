@@ -2095,3 +2095,26 @@ def test_a_comment_row_is_told_it_is_no_turn(cells, col):
     assert problem.message.startswith("this row is not a turn"), problem.message
     assert "delete the row" in problem.message and "note column" in problem.message
     assert "fill it in" not in problem.message
+
+
+def test_an_xlsx_whose_emoji_became_question_marks_is_not_told_it_is_a_csv(tmp_path):
+    """Session 18, coder item 6: an .xlsx with '?' for an emoji (text pasted back from a
+    CSV or an e-mail) was told it "was saved in a legacy encoding" and to "import the .xlsx
+    workbook instead" -- it is the workbook."""
+    src = ("---\nid: E1\nspeakers: {PWW: interviewer, Sari: informant}\n---\n"
+           "PWW: Ada kendala?\nSari: Sinyal lemah \U0001F624 katanya.\n")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    out = tmp_path / "s.xlsx"
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), out)
+    wb = openpyxl.load_workbook(out)
+    wb["coding"]["D2"] = wb["coding"]["D2"].value.replace("\U0001F624", "?")
+    wb["coding"]["E2"] = "x"
+    wb.save(out)
+    with pytest.raises(ce.InputError) as info:
+        ce.read_coding_sheet(out, corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert problem.message.startswith("characters such as emoji became '?'"), problem.message
+    assert ".xlsx workbook instead" not in problem.message
+    assert "legacy encoding" not in problem.message
+    assert "sheet export" in problem.message

@@ -1363,11 +1363,16 @@ class _SheetReader:
                 self.stray_notes.append(f"{get_column_letter(note_col + 1)}{row}")
         if lossy:
             shown = listed((f"D{r}" for r in lossy), 5, quote=False)
+            why = ("the text was pasted back from a copy that cannot hold them (a sheet "
+                   "saved as Excel's 'CSV (Comma delimited)', an e-mail); restore the cells: "
+                   "copy each turn's text from a new 'citra-eval sheet export' (the marks "
+                   "stay as they are)"
+                   if str(self.where.get("coding") or "").lower().endswith(".xlsx") else
+                   "the sheet was saved in a legacy encoding (Excel's 'CSV (Comma "
+                   "delimited)'), which cannot hold them; save it again as 'CSV UTF-8 (Comma "
+                   "delimited)', or import the .xlsx workbook instead")
             self.problem("coding", 3, lossy[0], f"characters such as emoji became '?' in the "
-                         f"text of {len(lossy)} turn(s) ({shown}): the sheet was saved in a "
-                         "legacy encoding (Excel's 'CSV (Comma delimited)'), which cannot "
-                         "hold them; save it again as 'CSV UTF-8 (Comma delimited)', or "
-                         "import the .xlsx workbook instead")
+                         f"text of {len(lossy)} turn(s) ({shown}): {why}")
         if garbled:
             row, said, holds = garbled[0]
             shown = listed((f"D{r}" for r, _, _ in garbled), 5, quote=False)
