@@ -2118,3 +2118,34 @@ def test_an_xlsx_whose_emoji_became_question_marks_is_not_told_it_is_a_csv(tmp_p
     assert ".xlsx workbook instead" not in problem.message
     assert "legacy encoding" not in problem.message
     assert "sheet export" in problem.message
+
+
+def test_an_xlsx_without_its_document_properties_is_warned_of(tmp_path):
+    """Session 18, coder item 7: a workbook whose custom properties were dropped (a program
+    that does not keep them) lost both the coder check and the deleted-interview check
+    without a word; the CSV route warns when its interviews column is gone."""
+    import zipfile
+
+    corpus, book = _two_interviews()
+    out = tmp_path / "s.xlsx"
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), out)
+    bare = tmp_path / "bare.xlsx"
+    with zipfile.ZipFile(out) as zin, zipfile.ZipFile(bare, "w") as zout:
+        for item in zin.infolist():
+            if item.filename == "docProps/custom.xml":
+                continue
+            data = zin.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = re.sub(rb'<Override PartName="/docProps/custom.xml"[^>]*/>', b"", data)
+            if item.filename == "_rels/.rels":
+                data = re.sub(rb"<Relationship[^>]*custom-properties[^>]*/>", b"", data)
+            zout.writestr(item, data)
+    with pytest.warns(ce.SheetWarning) as caught:
+        ce.read_coding_sheet(bare, corpus=corpus, codebook=book, coder="B")
+    said = [str(w.message) for w in caught if "properties" in str(w.message)]
+    assert len(said) == 1, [str(w.message) for w in caught]
+    assert "coder" in said[0] and "interviews" in said[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.SheetWarning)
+        with pytest.raises(ce.SheetWarning, match="no marks"):  # the kept one: no such warning
+            ce.read_coding_sheet(out, corpus=corpus, codebook=book, coder="A")

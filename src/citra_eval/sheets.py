@@ -606,6 +606,16 @@ def _read_xlsx(path: Path, coder: str | None = None,
                       "if the coder quoted parts of turns, restore the worksheet (undo its "
                       "deletion, or copy it from the coder's copy of the sheet)", SheetWarning,
                       stacklevel=3)
+    if recorded is None and documents is None:
+        warnings.warn(f"{spath}: the workbook has lost its document properties "
+                      f"({CODER_PROPERTY!r} and {DOCUMENTS_PROPERTY!r}; a program that does "
+                      "not keep them, such as a Google Sheets download, drops them), so two "
+                      "checks were skipped: that this is the coder's own sheet, and that no "
+                      "interview's rows were all deleted (the sheet covers the interviews its "
+                      "rows name); check that you have the right coder's file and that every "
+                      "interview the coder coded still has its rows, or export a new sheet "
+                      "and copy this one's marks and quotes into it", SheetWarning,
+                      stacklevel=3)
     quotes = frames.get("quotes", pd.DataFrame(columns=QUOTE_COLUMNS))
     sheet = CodingSheet(frames["coding"], quotes, pd.DataFrame(), recorded, documents)
     return sheet, {"coding": spath, "quotes": spath}
