@@ -2149,3 +2149,27 @@ def test_an_xlsx_without_its_document_properties_is_warned_of(tmp_path):
         warnings.simplefilter("error", ce.SheetWarning)
         with pytest.raises(ce.SheetWarning, match="no marks"):  # the kept one: no such warning
             ce.read_coding_sheet(out, corpus=corpus, codebook=book, coder="A")
+
+
+def test_coloured_code_cells_without_a_mark_are_warned_of(tmp_path):
+    """Session 18, coder item 7: a coder "marked" cells by colouring them (no x): the import
+    read them as unmarked without a word."""
+    from openpyxl.styles import PatternFill
+
+    corpus, book = _two_interviews()
+    out = tmp_path / "s.xlsx"
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["coding"]
+    ws["E2"] = "x"
+    ws["E3"].fill = PatternFill("solid", fgColor="FFFF00")
+    ws["E5"].fill = PatternFill("solid", fgColor="FFFF00")
+    ws["D4"].fill = PatternFill("solid", fgColor="FFFF00")  # a coloured text cell: no mark
+    wb.save(out)
+    with pytest.warns(ce.SheetWarning) as caught:
+        codings = ce.read_coding_sheet(out, corpus=corpus, codebook=book, coder="A")
+    assert len(codings) == 1
+    said = [str(w.message) for w in caught if "coloured" in str(w.message)]
+    assert len(said) == 1, [str(w.message) for w in caught]
+    assert "E3, E5" in said[0] and "D4" not in said[0]
+    assert "type x" in said[0]

@@ -677,11 +677,12 @@ def _csv_documents(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, tuple 
     return frame.drop(columns=cols[j]), docs
 
 
-def _stored_rows(ws):
+def _stored_rows(ws, coloured: list[tuple[int, int]] | None = None):
     """``(row number, {column number: value})`` of each row of a read-only worksheet that
     holds a value, from the cells the file stores: openpyxl's own ``iter_rows`` makes a cell
     for every position up to the farthest one, so one cell at ``XFD1048576`` would make
-    seventeen billion."""
+    seventeen billion. ``coloured`` gets ``(row, column)`` of each empty cell below the
+    first row with a fill (a colour a coder may have meant as a mark)."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
     book = ws.parent
@@ -690,9 +691,38 @@ def _stored_rows(ws):
                                  epoch=book.epoch, date_formats=book._date_formats,
                                  timedelta_formats=book._timedelta_formats)
         for number, cells in parser.parse():
+            if coloured is not None and number > 1 and len(coloured) < 10_000:
+                coloured += [(number, c["column"]) for c in cells
+                             if _blank(c["value"]) and _filled(book, c.get("style_id"))]
             values = {c["column"]: c["value"] for c in cells if not _blank(c["value"])}
             if values:
                 yield number, values
+
+
+def _filled(book, style_id: Any) -> bool:
+    """Whether cell style ``style_id`` of a workbook has a fill (a colour)."""
+    try:
+        fill = book._fills[book._cell_styles[int(style_id)].fillId]
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return False
+    return getattr(fill, "patternType", None) not in (None, "none")
+
+
+def _coloured_warning(coloured: list[tuple[int, int]], header: list, path: str) -> None:
+    """Warn of the empty code cells of worksheet coding that are coloured: a colour is
+    not a mark."""
+    from openpyxl.utils import get_column_letter
+
+    codes = {j + 1 for j, name in enumerate(header)
+             if j >= len(SHEET_COLUMNS) and isinstance(name, str) and name.strip()
+             and name.strip().casefold() != "note"
+             and not name.startswith(CSV_DOCUMENTS_HEADER)}
+    cells = [f"{get_column_letter(c)}{r}" for r, c in sorted(coloured) if c in codes]
+    if cells:
+        warnings.warn(f"{path}: {len(cells)} empty code cell(s) of worksheet 'coding' are "
+                      f"coloured ({listed(cells, 10, quote=False)}), and a colour is not read "
+                      "as a mark: type x in each cell meant as a mark (or clear the colour)",
+                      SheetWarning, stacklevel=4)
 
 
 def _stored_frame(ws, name: str, path: str, problems: list[Problem],
@@ -705,7 +735,8 @@ def _stored_frame(ws, name: str, path: str, problems: list[Problem],
     from openpyxl.utils import get_column_letter
 
     rows = {}
-    for number, values in _stored_rows(ws):
+    coloured: list[tuple[int, int]] | None = [] if name == "coding" else None
+    for number, values in _stored_rows(ws, coloured):
         if limit is not None and len(rows) > limit:
             cell = f"{get_column_letter(min(values))}{number}"
             raise InputError(f"worksheet {name!r} holds more than {limit} rows with values, "
@@ -729,6 +760,8 @@ def _stored_frame(ws, name: str, path: str, problems: list[Problem],
     cells += [[values.get(c) for c in range(1, width + 1)] for values in body.values()]
     frame = _frame(cells)
     frame.index = [n - 2 for n in body]
+    if coloured:
+        _coloured_warning(coloured, cells[0], path)
     return frame
 
 
