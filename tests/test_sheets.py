@@ -1099,16 +1099,24 @@ def test_csv_sheet_in_windows_1252_with_accents_gets_the_excel_advice_at_once(tm
         assert said in problem.message, (said, problem.message)
 
 
+def _exported_csv_rows(tmp_path, speaker: str, turn: str):
+    """A one-interview corpus (an interviewer's question, then ``turn`` by ``speaker``), a
+    one-code codebook, and the rows of the CSV sheet exported as ``tmp_path/s.csv``."""
+    src = (f"---\nid: E1\nspeakers: {{PWW: interviewer, {speaker}: informant}}\n---\n"
+           f"PWW: Ada kendala?\n{turn}")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), tmp_path / "s.csv")
+    text = (tmp_path / "s.csv").read_text(encoding="utf-8-sig")
+    return corpus, book, list(csv.reader(io.StringIO(text)))
+
+
 def test_csv_sheet_in_windows_1252_with_semicolons_gets_one_message(tmp_path):
     """Session 18, coder item 1: Excel in Indonesian writes ';' in both its CSV kinds; a
     Windows-1252 ';' file gets one message, which says the semicolons are read (so saving
     as 'CSV UTF-8', with ';' again, is the whole fix)."""
-    src = ("---\nid: E1\nspeakers: {PWW: interviewer, Jos\u00e9: informant}\n---\n"
-           "PWW: Ada kendala?\nJos\u00e9: Sinyal lemah di kaf\u00e9, katanya.\n")
-    corpus = ce.Corpus.from_texts({"e.txt": src})
-    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
-    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), tmp_path / "s.csv")
-    rows = list(csv.reader(io.StringIO((tmp_path / "s.csv").read_text(encoding="utf-8-sig"))))
+    corpus, book, rows = _exported_csv_rows(
+        tmp_path, "Jos\u00e9", "Jos\u00e9: Sinyal lemah di kaf\u00e9, katanya.\n")
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
     (tmp_path / "s.csv").write_bytes(out.getvalue().encode("cp1252"))
@@ -1954,12 +1962,8 @@ def test_semicolon_csv_sheet_whose_first_turn_spans_lines_is_read(tmp_path):
     """Session 18, coder item 1: the separator was sniffed from the first two physical
     lines; a first turn holding a line break (a quoted cell over two lines) and the commas
     in the 'interviews:' header made a ';' sheet read as commas and refused."""
-    src = ("---\nid: E1\nspeakers: {PWW: interviewer, Sari: informant}\n---\n"
-           "PWW: Ada kendala?\nSari: Sinyal lemah, katanya.\nLalu kami pindah.\n")
-    corpus = ce.Corpus.from_texts({"e.txt": src})
-    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
-    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), tmp_path / "s.csv")
-    rows = list(csv.reader(io.StringIO((tmp_path / "s.csv").read_text(encoding="utf-8-sig"))))
+    corpus, book, rows = _exported_csv_rows(
+        tmp_path, "Sari", "Sari: Sinyal lemah, katanya.\nLalu kami pindah.\n")
     assert "\n" in rows[1][3]
     rows[1][4] = "x"
     out = io.StringIO()
@@ -2048,32 +2052,25 @@ def _two_interviews():
     return corpus, book
 
 
-def test_an_added_interviewer_row_is_named_not_called_deleted_rows():
-    """Session 18, coder item 4: one interviewer row added to an informant sheet was told
-    that every interviewer turn's row "was deleted"."""
+@pytest.mark.parametrize(("documents", "added", "cell", "said"), [
+    (None, ["E1", 3, "PWW", "Lalu?", "x", None], "A8",
+     "the sheet does not list turn 3 of 'E1' (the interviewer's)"),
+    (["E1"], ["E2", 2, "Sari", "Sinyal lemah.", "x", None], "A5",
+     "the sheet does not list interview 'E2' (it covers 'E1')"),
+])
+def test_an_added_row_is_named_not_called_deleted_rows(documents, added, cell, said):
+    """Session 18, coder item 4: one interviewer row added to an informant sheet, or a row
+    of an interview the sheet does not cover, was told that the turns' rows "were
+    deleted"."""
     corpus, book = _two_interviews()
-    sheet = ce.coding_sheet(corpus, book, coder="A")
-    sheet.coding.loc[len(sheet.coding)] = ["E1", 3, "PWW", "Lalu?", "x", None]
+    sheet = ce.coding_sheet(corpus, book, coder="A", documents=documents)
+    sheet.coding.loc[len(sheet.coding)] = added
     with pytest.raises(ce.InputError) as info:
         ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
     (problem,) = info.value.problems
-    assert problem.cell == "coding!A8"
+    assert problem.cell == f"coding!{cell}"
     assert "deleted" not in problem.message
-    assert problem.message.startswith("this row was added: the sheet does not list turn 3 "
-                                      "of 'E1' (the interviewer's)"), problem.message
-
-
-def test_an_added_row_of_an_interview_the_sheet_does_not_cover_is_named():
-    corpus, book = _two_interviews()
-    sheet = ce.coding_sheet(corpus, book, coder="A", documents=["E1"])
-    sheet.coding.loc[len(sheet.coding)] = ["E2", 2, "Sari", "Sinyal lemah.", "x", None]
-    with pytest.raises(ce.InputError) as info:
-        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
-    (problem,) = info.value.problems
-    assert problem.cell == "coding!A5"
-    assert "deleted" not in problem.message
-    assert problem.message.startswith("this row was added: the sheet does not list "
-                                      "interview 'E2' (it covers 'E1')"), problem.message
+    assert problem.message.startswith(f"this row was added: {said}"), problem.message
 
 
 @pytest.mark.parametrize(("cells", "col"), [
