@@ -1525,7 +1525,7 @@ def test_a_quote_cutting_a_character_is_told_so_not_that_it_is_missing(quote, sa
     with pytest.raises(ce.InputError) as err:
         ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
     message = err.value.problems[0].message
-    assert f"the quote {quote!r} {says} of turn 1 of 'D1'" in message, message
+    assert f"the quote '{quote}' {says} of turn 1 of 'D1'" in message, message
     assert "quote that character whole" in message and "is not in" not in message
 
 
@@ -2170,3 +2170,13 @@ def test_coloured_code_cells_without_a_mark_are_warned_of(tmp_path):
     assert len(said) == 1, [str(w.message) for w in caught]
     assert "E3, E5" in said[0] and "D4" not in said[0]
     assert "type x" in said[0]
+
+
+def test_a_quote_in_a_message_names_its_invisible_characters():
+    corpus, book, sheet = _one_turn_sheet()
+    sheet.quotes.loc[0] = ["E1", 2, "kabar", "Sinyal kuat\u200b", None]
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert problem.message.startswith("the quote 'Sinyal kuat' followed by a zero-width space "
+                                      "is not in turn 2"), problem.message

@@ -76,7 +76,16 @@ from ._validation import (
 from .codebook import Codebook, category_fix
 from .codings import CODING_COLUMNS, WHOLE_TURN, same_code_overlaps, validate_codings
 from .corpus import TIMESTAMP_PATTERN, Corpus
-from .errors import MAX_REPORTED, InputError, Problem, closest, collect, quoted, quoted_pair
+from .errors import (
+    MAX_REPORTED,
+    InputError,
+    Problem,
+    closest,
+    collect,
+    elided,
+    quoted,
+    quoted_pair,
+)
 
 __all__ = [
     "CODEBOOK_SHEET_COLUMNS",
@@ -1420,8 +1429,8 @@ class _SheetReader:
             row, said, holds = garbled[0]
             shown = listed((f"D{r}" for r, _, _ in garbled), 5, quote=False)
             self.problem("coding", 3, row, f"the text of {len(garbled)} turn(s) ({shown}) is "
-                         f"UTF-8 read as Windows-1252: the cell says {quoted(said)} where the "
-                         f"transcript reads {quoted(holds)}; the CSV was opened as ANSI (as "
+                         f"UTF-8 read as Windows-1252: the cell says {_cell(said)} where the "
+                         f"transcript reads {_cell(holds)}; the CSV was opened as ANSI (as "
                          "Excel opens a CSV without a byte-order mark) and saved, which "
                          "garbles emoji and accented letters: export a new CSV sheet (Excel "
                          "reads it as UTF-8) and copy the marks and notes of this one into "
@@ -1453,7 +1462,7 @@ class _SheetReader:
         turn = self.turns.loc[key]
         if given and given != cell_text(turn.text).strip() and _find_quote(
                 self.corpus.text(key[0]), given, int(turn.start), int(turn.end)):
-            self.problem("coding", 0, row, f"{twice}, and its text {quoted(given)} is only "
+            self.problem("coding", 0, row, f"{twice}, and its text {_cell(given)} is only "
                          "part of the turn: a row of worksheet 'coding' codes the whole turn; "
                          "to code part of a turn, add a row to the quotes worksheet (doc_id, "
                          "segment_id, code, and the words as quote), then delete this row")
@@ -1626,26 +1635,26 @@ class _SheetReader:
             inside = _find_quote(text, words, lo, hi)
             elsewhere = None if inside else self.elsewhere(key, words)
             what = "speaker label" if label[:1].isalpha() else "timestamp and speaker label"
-            self.problem("quotes", 3, row, f"the quote {quoted(quote)} starts with the {what} "
+            self.problem("quotes", 3, row, f"the quote {_cell(quote)} starts with the {what} "
                          f"{label!r}, which is not part of the turn's words: drop the "
                          f"{what} {label!r} from the quote"
                          + ("" if inside else f"; {elsewhere}" if elsewhere else
                             ", and copy its words from the turn's text"))
         elif not found and (cut := _find_quote(text, bare or quote, lo, hi, whole=False)):
-            self.problem("quotes", 3, row, f"the quote {quoted(quote)} "
+            self.problem("quotes", 3, row, f"the quote {_cell(quote)} "
                          f"{_cut_characters(text, *cut[0])} of {where}: a quote holds whole "
                          "characters as one sees them (an emoji with its skin tone or the "
                          "other people of a family, a letter with its accent); quote that "
                          "character whole")
         elif not found:
             elsewhere = self.elsewhere(key, bare or quote)
-            self.problem("quotes", 3, row, f"the quote {quoted(quote)} is not in {where} (not "
+            self.problem("quotes", 3, row, f"the quote {_cell(quote)} is not in {where} (not "
                          "even ignoring case, spaces, invisible characters, typographic "
                          "quotes and quote marks around it); " + (
                              elsewhere or "copy the words from the turn's text, or fix "
                              "doc_id/segment_id"))
         else:
-            self.problem("quotes", 3, row, f"the quote {quoted(quote)} is in {where} "
+            self.problem("quotes", 3, row, f"the quote {_cell(quote)} is in {where} "
                          f"{len(found)} times; quote more words so that it is found once")
         return None
 
@@ -1840,6 +1849,12 @@ def _readable(text: str) -> str:
     if len(parts) == 2 and parts[0].startswith("'") and not parts[1].startswith("'"):
         return f"{parts[0]} followed by {parts[1]}"
     return ", then ".join(parts)
+
+
+def _cell(text: Any) -> str:
+    """A cell's text for a message: its middle elided when long, as :func:`_readable`
+    shows it."""
+    return _readable(elided(str(text)))
 
 
 def _shown(v: Any) -> str:
