@@ -272,6 +272,20 @@ def test_a_wrong_segment_id_names_the_turn_the_span_lies_in(tmp_path, corpus, re
     assert ("citra-eval reanchor" in problem.message) is recorded
 
 
+def test_stale_offsets_inside_another_turn_get_the_reanchor_advice_only(tmp_path, corpus):
+    """Session 18, coder item 5: offsets that now lie in another turn but no longer hold the
+    recorded text (a turn was inserted above) were told "set segment_id to N" first, which
+    makes a coding of other words; that advice is for rows whose offsets hold their text."""
+    s, e = span(corpus, 2)
+    p = write_with_text(tmp_path, [(1, s, e, "kata yang sudah pindah")])
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p, corpus=corpus)
+    (problem,) = info.value.problems
+    assert "set segment_id" not in problem.message, problem.message
+    assert "citra-eval reanchor" in problem.message
+    assert "do not hold the coding's text" in problem.message
+
+
 def test_a_span_across_turns_says_so(tmp_path, corpus):
     s, _ = span(corpus, 2)
     _, e = span(corpus, 3)

@@ -852,14 +852,22 @@ def test_csv_sheets_as_google_sheets_and_excel_save_them(tmp_path, example_corpu
                              coder="A")
     assert "no quotes file Coding sheet A - quotes.csv beside it" in str(caught[0].message)
     assert "no marks and no quotes" in str(caught[1].message)
-    # Excel in an Indonesian locale separates with semicolons
-    text = coding.read_text(encoding="utf-8")
-    semi = tmp_path / "semi.csv"
-    semi.write_text(text.replace(",", ";"), encoding="utf-8")
-    (tmp_path / "semi_quotes.csv").write_text("doc_id;segment_id;code;quote;note\n",
-                                              encoding="utf-8")
-    with pytest.raises(ce.InputError, match="separated by semicolons, not commas"):
-        ce.read_coding_sheet(semi, corpus=example_corpus, codebook=example_codebook, coder="A")
+    # Excel in an Indonesian locale separates with semicolons, even as "CSV UTF-8 (Comma
+    # delimited)" (session 18, coder item 1): read as the survey reader reads them
+    rows = list(csv.reader(io.StringIO(coding.read_text(encoding="utf-8-sig"))))
+    rows[1][rows[0].index("kerja_sama")] = "x"
+    for hint in ("", "sep=;\r\n"):
+        out = io.StringIO()
+        csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+        semi = tmp_path / "semi.csv"
+        semi.write_text("\ufeff" + hint + out.getvalue(), encoding="utf-8")
+        (tmp_path / "semi_quotes.csv").write_text(
+            hint + "doc_id;segment_id;code;quote;note\r\nINF01;8;kerja_sama;"
+            "kerja sama dengan media;\r\n", encoding="utf-8")
+        codings = ce.read_coding_sheet(semi, corpus=example_corpus,
+                                       codebook=example_codebook, coder="A")
+        assert sorted(codings["code"]) == ["kerja_sama", "kerja_sama"], hint
+        assert "kerja sama dengan media" in codings["text"].tolist()
 
 
 def test_a_quote_pasted_in_another_unicode_form_is_found(tmp_path):
@@ -1089,6 +1097,38 @@ def test_csv_sheet_in_windows_1252_with_accents_gets_the_excel_advice_at_once(tm
     for said in ("'CSV (Comma delimited)'", "'CSV UTF-8 (Comma delimited)'", "emoji", "'?'",
                  ".xlsx"):
         assert said in problem.message, (said, problem.message)
+
+
+def _exported_csv_rows(tmp_path, speaker: str, turn: str):
+    """A one-interview corpus (an interviewer's question, then ``turn`` by ``speaker``), a
+    one-code codebook, and the rows of the CSV sheet exported as ``tmp_path/s.csv``."""
+    src = (f"---\nid: E1\nspeakers: {{PWW: interviewer, {speaker}: informant}}\n---\n"
+           f"PWW: Ada kendala?\n{turn}")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), tmp_path / "s.csv")
+    text = (tmp_path / "s.csv").read_text(encoding="utf-8-sig")
+    return corpus, book, list(csv.reader(io.StringIO(text)))
+
+
+def test_csv_sheet_in_windows_1252_with_semicolons_gets_one_message(tmp_path):
+    """Session 18, coder item 1: Excel in Indonesian writes ';' in both its CSV kinds; a
+    Windows-1252 ';' file gets one message, which says the semicolons are read (so saving
+    as 'CSV UTF-8', with ';' again, is the whole fix)."""
+    corpus, book, rows = _exported_csv_rows(
+        tmp_path, "Jos\u00e9", "Jos\u00e9: Sinyal lemah di kaf\u00e9, katanya.\n")
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    (tmp_path / "s.csv").write_bytes(out.getvalue().encode("cp1252"))
+    with pytest.raises(ce.InputError) as info:
+        ce.read_coding_sheet(tmp_path / "s.csv", corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert "probably Windows-1252" in problem.message
+    assert "semicolons" in problem.message and "are read" in problem.message
+    # saved again as UTF-8, semicolons and all, it is read
+    (tmp_path / "s.csv").write_text(out.getvalue(), encoding="utf-8-sig")
+    with pytest.warns(ce.SheetWarning):
+        ce.read_coding_sheet(tmp_path / "s.csv", corpus=corpus, codebook=book, coder="A")
 
 
 def test_deleted_turn_rows_are_refused_naming_the_turns(tmp_path, example_corpus,
@@ -1485,7 +1525,7 @@ def test_a_quote_cutting_a_character_is_told_so_not_that_it_is_missing(quote, sa
     with pytest.raises(ce.InputError) as err:
         ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
     message = err.value.problems[0].message
-    assert f"the quote {quote!r} {says} of turn 1 of 'D1'" in message, message
+    assert f"the quote '{quote}' {says} of turn 1 of 'D1'" in message, message
     assert "quote that character whole" in message and "is not in" not in message
 
 
@@ -1916,3 +1956,227 @@ def test_a_workbook_with_far_more_shared_strings_than_cells_is_refused(tmp_path)
         with pytest.raises(ce.InputError, match=f"{n:,} shared strings") as info:
             ce.read_coding_sheet(many, corpus=corpus, codebook=cb, coder="A")
         assert info.value.problems[0].path == str(many)
+
+
+def test_semicolon_csv_sheet_whose_first_turn_spans_lines_is_read(tmp_path):
+    """Session 18, coder item 1: the separator was sniffed from the first two physical
+    lines; a first turn holding a line break (a quoted cell over two lines) and the commas
+    in the 'interviews:' header made a ';' sheet read as commas and refused."""
+    corpus, book, rows = _exported_csv_rows(
+        tmp_path, "Sari", "Sari: Sinyal lemah, katanya.\nLalu kami pindah.\n")
+    assert "\n" in rows[1][3]
+    rows[1][4] = "x"
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    (tmp_path / "s.csv").write_text(out.getvalue(), encoding="utf-8-sig")
+    (tmp_path / "s_quotes.csv").write_text("doc_id;segment_id;code;quote;note\r\n",
+                                          encoding="utf-8")
+    codings = ce.read_coding_sheet(tmp_path / "s.csv", corpus=corpus, codebook=book,
+                                   coder="A")
+    assert codings["code"].tolist() == ["kabar"]
+
+
+def _one_turn_sheet():
+    src = ("---\nid: E1\nspeakers: {PWW: interviewer, Sari: informant}\n---\n"
+           "PWW: Ada kendala?\nSari: Sinyal lemah.\nLalu kami pindah.\n")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"},
+                                                             {"id": "pindah", "label": "P"}]})
+    return corpus, book, ce.coding_sheet(corpus, book, coder="A")
+
+
+def test_indonesian_excel_true_false_are_marks():
+    """Session 18, coder item 2: Indonesian Excel shows TRUE/FALSE as BENAR/SALAH."""
+    corpus, book, sheet = _one_turn_sheet()
+    sheet.coding.loc[0, "kabar"] = "BENAR"
+    sheet.coding.loc[0, "pindah"] = "Salah"
+    codings = ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    assert codings["code"].tolist() == ["kabar"]
+
+
+def test_cells_in_messages_are_shown_readably_not_as_python():
+    """Session 18, coder item 2: 'x\\u200b' and '...dinas.\\nSelain...' are Python; coders
+    read the cell's text, its invisible characters named in words."""
+    corpus, book, sheet = _one_turn_sheet()
+    sheet.coding.loc[0, "kabar"] = "x\u200b"
+    sheet.coding.loc[0, "text"] = "Sinyal lemah. Lalu kami pindah."
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    said = " ".join(p.message for p in info.value.problems)
+    assert "\\u200b" not in said and "\\n" not in said, said
+    sheet.coding.loc[0, "text"] = "Sinyal lemah.\nLalu kami pindah."
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert problem.message.startswith("'x' followed by a zero-width space is not a mark"), \
+        problem.message
+    sheet.coding.loc[0, "kabar"] = "x"
+    sheet.coding.loc[0, "text"] = "Sinyal lemah. Lalu kami pindah."
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert ("the cell says 'Sinyal lemah. Lalu kami pindah.' but the transcript reads "
+            "'Sinyal lemah.', then a line break, then 'Lalu kami pindah.'") in problem.message
+
+
+@pytest.mark.parametrize(("line", "quote", "label"), [
+    ("Pak Budi: Gunakan media sosial untuk berita.", "Pak Budi: Gunakan media sosial",
+     "Pak Budi: "),
+    ("[00:02:45] KABAG: Kami buat berita tiap minggu.", "[00:02:45] KABAG: Kami buat berita",
+     "[00:02:45] KABAG: "),
+])
+def test_a_quote_with_a_two_word_label_or_a_timestamp_is_told_to_drop_it(line, quote, label):
+    """Session 18, coder item 3: the label rule took one word, so 'Pak Budi: ...' and
+    '[00:02:45] KABAG: ...' were told "not in turn 2 ... found in turn 2: fix segment_id to
+    2"."""
+    speaker = line.split("] ")[-1].split(":")[0]
+    src = (f"---\nid: E1\nspeakers: {{PWW: interviewer, {speaker}: informant}}\n---\n"
+           f"PWW: Ada kendala?\n{line}\n")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    sheet = ce.coding_sheet(corpus, book, coder="A")
+    sheet.quotes.loc[0] = ["E1", 2, "kabar", quote, None]
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert f"label {label!r} from the quote" in problem.message, problem.message
+    assert "segment_id" not in problem.message
+
+
+def _two_interviews():
+    src = ("---\nid: {d}\nspeakers: {{PWW: interviewer, Sari: informant}}\n---\n"
+           "PWW: Ada kendala?\nSari: Sinyal lemah.\nPWW: Lalu?\nSari: Kami pindah.\n"
+           "PWW: Sudah?\nSari: Sudah.\n")
+    corpus = ce.Corpus.from_texts({f"{d}.txt": src.format(d=d) for d in ("E1", "E2")})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    return corpus, book
+
+
+@pytest.mark.parametrize(("documents", "added", "cell", "said"), [
+    (None, ["E1", 3, "PWW", "Lalu?", "x", None], "A8",
+     "the sheet does not list turn 3 of 'E1' (the interviewer's)"),
+    (["E1"], ["E2", 2, "Sari", "Sinyal lemah.", "x", None], "A5",
+     "the sheet does not list interview 'E2' (it covers 'E1')"),
+])
+def test_an_added_row_is_named_not_called_deleted_rows(documents, added, cell, said):
+    """Session 18, coder item 4: one interviewer row added to an informant sheet, or a row
+    of an interview the sheet does not cover, was told that the turns' rows "were
+    deleted"."""
+    corpus, book = _two_interviews()
+    sheet = ce.coding_sheet(corpus, book, coder="A", documents=documents)
+    sheet.coding.loc[len(sheet.coding)] = added
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert problem.cell == f"coding!{cell}"
+    assert "deleted" not in problem.message
+    assert problem.message.startswith(f"this row was added: {said}"), problem.message
+
+
+@pytest.mark.parametrize(("cells", "col"), [
+    (["Catatan: wawancara sulit", None, None, None, None, None], "A"),
+    ([None, None, None, None, None, "nanti dibahas"], "A"),
+])
+def test_a_comment_row_is_told_it_is_no_turn(cells, col):
+    """Session 18, coder item 6: a comment typed into a blank row was told "segment_id is
+    empty: fill it in" (or doc_id), advice that makes a second row of a turn."""
+    corpus, book = _two_interviews()
+    sheet = ce.coding_sheet(corpus, book, coder="A")
+    coding = pd.concat([sheet.coding.iloc[:2], pd.DataFrame([cells], columns=sheet.coding.columns),
+                        sheet.coding.iloc[2:]], ignore_index=True)
+    sheet = ce.CodingSheet(coding, sheet.quotes, sheet.codebook, "A", sheet.documents)
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert problem.cell == f"coding!{col}4"
+    assert problem.message.startswith("this row is not a turn"), problem.message
+    assert "delete the row" in problem.message and "note column" in problem.message
+    assert "fill it in" not in problem.message
+
+
+def test_an_xlsx_whose_emoji_became_question_marks_is_not_told_it_is_a_csv(tmp_path):
+    """Session 18, coder item 6: an .xlsx with '?' for an emoji (text pasted back from a
+    CSV or an e-mail) was told it "was saved in a legacy encoding" and to "import the .xlsx
+    workbook instead" -- it is the workbook."""
+    src = ("---\nid: E1\nspeakers: {PWW: interviewer, Sari: informant}\n---\n"
+           "PWW: Ada kendala?\nSari: Sinyal lemah \U0001F624 katanya.\n")
+    corpus = ce.Corpus.from_texts({"e.txt": src})
+    book = ce.Codebook.from_dict({"codebook": "t", "codes": [{"id": "kabar", "label": "K"}]})
+    out = tmp_path / "s.xlsx"
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), out)
+    wb = openpyxl.load_workbook(out)
+    wb["coding"]["D2"] = wb["coding"]["D2"].value.replace("\U0001F624", "?")
+    wb["coding"]["E2"] = "x"
+    wb.save(out)
+    with pytest.raises(ce.InputError) as info:
+        ce.read_coding_sheet(out, corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert problem.message.startswith("characters such as emoji became '?'"), problem.message
+    assert ".xlsx workbook instead" not in problem.message
+    assert "legacy encoding" not in problem.message
+    assert "sheet export" in problem.message
+
+
+def test_an_xlsx_without_its_document_properties_is_warned_of(tmp_path):
+    """Session 18, coder item 7: a workbook whose custom properties were dropped (a program
+    that does not keep them) lost both the coder check and the deleted-interview check
+    without a word; the CSV route warns when its interviews column is gone."""
+    import zipfile
+
+    corpus, book = _two_interviews()
+    out = tmp_path / "s.xlsx"
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), out)
+    bare = tmp_path / "bare.xlsx"
+    with zipfile.ZipFile(out) as zin, zipfile.ZipFile(bare, "w") as zout:
+        for item in zin.infolist():
+            if item.filename == "docProps/custom.xml":
+                continue
+            data = zin.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = re.sub(rb'<Override PartName="/docProps/custom.xml"[^>]*/>', b"", data)
+            if item.filename == "_rels/.rels":
+                data = re.sub(rb"<Relationship[^>]*custom-properties[^>]*/>", b"", data)
+            zout.writestr(item, data)
+    with pytest.warns(ce.SheetWarning) as caught:
+        ce.read_coding_sheet(bare, corpus=corpus, codebook=book, coder="B")
+    said = [str(w.message) for w in caught if "properties" in str(w.message)]
+    assert len(said) == 1, [str(w.message) for w in caught]
+    assert "coder" in said[0] and "interviews" in said[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.SheetWarning)
+        with pytest.raises(ce.SheetWarning, match="no marks"):  # the kept one: no such warning
+            ce.read_coding_sheet(out, corpus=corpus, codebook=book, coder="A")
+
+
+def test_coloured_code_cells_without_a_mark_are_warned_of(tmp_path):
+    """Session 18, coder item 7: a coder "marked" cells by colouring them (no x): the import
+    read them as unmarked without a word."""
+    from openpyxl.styles import PatternFill
+
+    corpus, book = _two_interviews()
+    out = tmp_path / "s.xlsx"
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["coding"]
+    ws["E2"] = "x"
+    ws["E3"].fill = PatternFill("solid", fgColor="FFFF00")
+    ws["E5"].fill = PatternFill("solid", fgColor="FFFF00")
+    ws["D4"].fill = PatternFill("solid", fgColor="FFFF00")  # a coloured text cell: no mark
+    wb.save(out)
+    with pytest.warns(ce.SheetWarning) as caught:
+        codings = ce.read_coding_sheet(out, corpus=corpus, codebook=book, coder="A")
+    assert len(codings) == 1
+    said = [str(w.message) for w in caught if "coloured" in str(w.message)]
+    assert len(said) == 1, [str(w.message) for w in caught]
+    assert "E3, E5" in said[0] and "D4" not in said[0]
+    assert "type x" in said[0]
+
+
+def test_a_quote_in_a_message_names_its_invisible_characters():
+    corpus, book, sheet = _one_turn_sheet()
+    sheet.quotes.loc[0] = ["E1", 2, "kabar", "Sinyal kuat\u200b", None]
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=corpus, codebook=book, coder="A")
+    (problem,) = info.value.problems
+    assert problem.message.startswith("the quote 'Sinyal kuat' followed by a zero-width space "
+                                      "is not in turn 2"), problem.message

@@ -18,6 +18,7 @@ import contextlib
 import csv
 import errno
 import io
+import itertools
 import os
 import re
 import shutil
@@ -222,18 +223,22 @@ def csv_delimiter(text: str) -> str:
     semicolon (what Excel writes in locales with a decimal comma, Indonesian among them) and
     tab (a "Text (Tab delimited)" export), the one that splits the header into the most
     cells while the next line has as many (so a semicolon file whose header holds a comma
-    in a quoted-less name is still read by its semicolons); else ``,``."""
+    in a quoted-less name is still read by its semicolons; records, not lines, so a
+    quoted cell holding line breaks is one cell); else ``,``."""
     hint = excel_separator_hint(text)
     if hint is not None:
         return hint
     lines = [line for line in text.split("\n", 3)[:3] if line.strip()]
     if lines and lines[0].lstrip('"').startswith("sep="):  # a malformed hint: not data
+        text = text.split("\n", 1)[1] if "\n" in text else ""
         lines = lines[1:]
     best, cells = ",", 1
     for sep in (",", ";", "\t"):
-        try:
+        try:  # the first two records, a quoted cell spanning lines kept whole
             with _csv_field_limit(MAX_CSV_CELL):
-                counts = [len(row) for row in csv.reader(lines[:2], delimiter=sep)]
+                records = csv.reader(io.StringIO(text), delimiter=sep)
+                counts = [len(row) for row in itertools.islice(
+                    (row for row in records if any(c.strip() for c in row)), 2)]
         except csv.Error:  # e.g. an unclosed quote: csv_rows will name the line
             continue
         if counts and counts[0] > cells and (len(counts) == 1 or counts[1] == counts[0]):
@@ -242,6 +247,15 @@ def csv_delimiter(text: str) -> str:
         first = lines[0] if lines else ""
         return next((sep for sep in (",", ";", "\t") if sep in first), ",")
     return best
+
+
+def delimited_rows(text: str, path: str | os.PathLike | None = None
+                   ) -> list[tuple[int, list[str]]]:
+    """:func:`csv_rows` of ``text`` separated by its :func:`csv_delimiter` (comma, or the
+    semicolon Excel writes in Indonesian even as 'CSV UTF-8 (Comma delimited)', or tab),
+    without Excel's ``sep=X`` first line (the rows keep their file lines)."""
+    rows = csv_rows(text, path, delimiter=csv_delimiter(text))
+    return rows[1:] if excel_separator_hint(text) is not None else rows
 
 
 def read_csv_table(path: str | os.PathLike, *, columns: list[str], required: list[str],

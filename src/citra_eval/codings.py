@@ -803,11 +803,17 @@ def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
                              bounds: tuple[int, int], *, edited: str,
                              at_offsets: bool) -> str:
     """The message for a span that is not inside its segment: the turn it lies in instead
-    (with its speaker, and the segment_id to write), or the turns it runs across."""
+    (with its speaker, and the segment_id to write, when the offsets hold the coding's text
+    or it records none; else, ``edited`` given, the offsets are stale: reanchor), or the
+    turns it runs across."""
     head = (f"span {s}:{e} is not inside segment {sid} of {doc!r} ({bounds[0]}:{bounds[1]}, "
             f"{bounds[1] - bounds[0]} characters)")
     over = turns.overlapping(doc, s, e)
     holding = over[(over["start"] <= s) & (over["end"] >= e)]
+    if len(holding) and edited:  # the recorded text is not at the offsets: they are stale
+        return (f"{head}, and the offsets do not hold the coding's text: the transcript was "
+                "edited after coding; run 'citra-eval reanchor' to move the coding to where "
+                "its text is now (a new segment_id alone would code other words)")
     if len(holding):
         t = holding.iloc[0]
         role = f", {t['role']}" if pd.notna(t["role"]) and t["role"] else ""

@@ -23,6 +23,7 @@ Reading a sheet back checks every cell it uses: a wrong cell is reported as
 
 from __future__ import annotations
 
+import ast
 import datetime
 import json
 import math
@@ -30,6 +31,7 @@ import os
 import re
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +42,8 @@ import pandas as pd
 
 from ._files import (
     atomic_dir,
-    csv_rows,
+    csv_delimiter,
+    delimited_rows,
     header_below,
     read_file_bytes,
     read_text_file,
@@ -50,6 +53,7 @@ from ._files import (
     xml_safe,
 )
 from ._passages import (
+    ZWSP,
     character_named,
     find_exact,
     find_loose,
@@ -71,8 +75,17 @@ from ._validation import (
 )
 from .codebook import Codebook, category_fix
 from .codings import CODING_COLUMNS, WHOLE_TURN, same_code_overlaps, validate_codings
-from .corpus import Corpus
-from .errors import MAX_REPORTED, InputError, Problem, closest, collect, quoted, quoted_pair
+from .corpus import TIMESTAMP_PATTERN, Corpus
+from .errors import (
+    MAX_REPORTED,
+    InputError,
+    Problem,
+    closest,
+    collect,
+    elided,
+    quoted,
+    quoted_pair,
+)
 
 __all__ = [
     "CODEBOOK_SHEET_COLUMNS",
@@ -94,11 +107,11 @@ QUOTE_COLUMNS = ["doc_id", "segment_id", "code", "quote", "note"]
 CODEBOOK_SHEET_COLUMNS = ["code", "parent", "codable", "label", "definition", "include",
                           "exclude", "examples"]
 #: The marks that code a turn (case-insensitive ``x``; ``true`` is a ticked Google Sheets
-#: checkbox).
-MARKS = ("1", "x", "true")
-#: What an unmarked cell may hold besides nothing (an unticked checkbox; the 0 of a matrix
-#: filled with 0 and 1).
-NO_MARKS = ("false", "0")
+#: checkbox, ``benar`` the TRUE of Excel in Indonesian).
+MARKS = ("1", "x", "true", "benar")
+#: What an unmarked cell may hold besides nothing (an unticked checkbox, or Excel's FALSE,
+#: ``salah`` in Indonesian; the 0 of a matrix filled with 0 and 1).
+NO_MARKS = ("false", "salah", "0")
 #: Characters an XLSX cell can hold, counted as Excel counts them: in UTF-16 code units (an
 #: emoji or another character beyond U+FFFF is two); longer turns are cut and end with
 #: :data:`CUT`.
@@ -602,6 +615,16 @@ def _read_xlsx(path: Path, coder: str | None = None,
                       "if the coder quoted parts of turns, restore the worksheet (undo its "
                       "deletion, or copy it from the coder's copy of the sheet)", SheetWarning,
                       stacklevel=3)
+    if recorded is None and documents is None:
+        warnings.warn(f"{spath}: the workbook has lost its document properties "
+                      f"({CODER_PROPERTY!r} and {DOCUMENTS_PROPERTY!r}; a program that does "
+                      "not keep them, such as a Google Sheets download, drops them), so two "
+                      "checks were skipped: that this is the coder's own sheet, and that no "
+                      "interview's rows were all deleted (the sheet covers the interviews its "
+                      "rows name); check that you have the right coder's file and that every "
+                      "interview the coder coded still has its rows, or export a new sheet "
+                      "and copy this one's marks and quotes into it", SheetWarning,
+                      stacklevel=3)
     quotes = frames.get("quotes", pd.DataFrame(columns=QUOTE_COLUMNS))
     sheet = CodingSheet(frames["coding"], quotes, pd.DataFrame(), recorded, documents)
     return sheet, {"coding": spath, "quotes": spath}
@@ -663,11 +686,12 @@ def _csv_documents(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, tuple 
     return frame.drop(columns=cols[j]), docs
 
 
-def _stored_rows(ws):
+def _stored_rows(ws, coloured: list[tuple[int, int]] | None = None):
     """``(row number, {column number: value})`` of each row of a read-only worksheet that
     holds a value, from the cells the file stores: openpyxl's own ``iter_rows`` makes a cell
     for every position up to the farthest one, so one cell at ``XFD1048576`` would make
-    seventeen billion."""
+    seventeen billion. ``coloured`` gets ``(row, column)`` of each empty cell below the
+    first row with a fill (a colour a coder may have meant as a mark)."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
     book = ws.parent
@@ -676,9 +700,38 @@ def _stored_rows(ws):
                                  epoch=book.epoch, date_formats=book._date_formats,
                                  timedelta_formats=book._timedelta_formats)
         for number, cells in parser.parse():
+            if coloured is not None and number > 1 and len(coloured) < 10_000:
+                coloured += [(number, c["column"]) for c in cells
+                             if _blank(c["value"]) and _filled(book, c.get("style_id"))]
             values = {c["column"]: c["value"] for c in cells if not _blank(c["value"])}
             if values:
                 yield number, values
+
+
+def _filled(book, style_id: Any) -> bool:
+    """Whether cell style ``style_id`` of a workbook has a fill (a colour)."""
+    try:
+        fill = book._fills[book._cell_styles[int(style_id)].fillId]
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return False
+    return getattr(fill, "patternType", None) not in (None, "none")
+
+
+def _coloured_warning(coloured: list[tuple[int, int]], header: list, path: str) -> None:
+    """Warn of the empty code cells of worksheet coding that are coloured: a colour is
+    not a mark."""
+    from openpyxl.utils import get_column_letter
+
+    codes = {j + 1 for j, name in enumerate(header)
+             if j >= len(SHEET_COLUMNS) and isinstance(name, str) and name.strip()
+             and name.strip().casefold() != "note"
+             and not name.startswith(CSV_DOCUMENTS_HEADER)}
+    cells = [f"{get_column_letter(c)}{r}" for r, c in sorted(coloured) if c in codes]
+    if cells:
+        warnings.warn(f"{path}: {len(cells)} empty code cell(s) of worksheet 'coding' are "
+                      f"coloured ({listed(cells, 10, quote=False)}), and a colour is not read "
+                      "as a mark: type x in each cell meant as a mark (or clear the colour)",
+                      SheetWarning, stacklevel=4)
 
 
 def _stored_frame(ws, name: str, path: str, problems: list[Problem],
@@ -691,7 +744,8 @@ def _stored_frame(ws, name: str, path: str, problems: list[Problem],
     from openpyxl.utils import get_column_letter
 
     rows = {}
-    for number, values in _stored_rows(ws):
+    coloured: list[tuple[int, int]] | None = [] if name == "coding" else None
+    for number, values in _stored_rows(ws, coloured):
         if limit is not None and len(rows) > limit:
             cell = f"{get_column_letter(min(values))}{number}"
             raise InputError(f"worksheet {name!r} holds more than {limit} rows with values, "
@@ -715,6 +769,8 @@ def _stored_frame(ws, name: str, path: str, problems: list[Problem],
     cells += [[values.get(c) for c in range(1, width + 1)] for values in body.values()]
     frame = _frame(cells)
     frame.index = [n - 2 for n in body]
+    if coloured:
+        _coloured_warning(coloured, cells[0], path)
     return frame
 
 
@@ -850,12 +906,16 @@ def _read_sheet_text(path: Path, *, allow_empty: bool = False) -> str:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         if hint := windows_1252_hint(data, exc):  # else the general message below
+            semicolons = (" (Excel in Indonesian separates its columns with semicolons "
+                          "then too: they are read as they are)"
+                          if csv_delimiter(data.decode("cp1252", errors="replace")) == ";"
+                          else "")
             raise InputError(
                 f"not UTF-8 but probably Windows-1252 (byte {hint} there), as Excel saves a "
                 "sheet as 'CSV (Comma delimited)', turning emoji and any character "
                 "Windows-1252 lacks into '?'; save it again as 'CSV UTF-8 (Comma "
-                "delimited)' (File > Save As); if its turns held emoji, they stay '?' (the "
-                "import then names those turns): "
+                f"delimited)' (File > Save As){semicolons}; if its turns held emoji, they "
+                "stay '?' (the import then names those turns): "
                 "export a new sheet and copy this one's marks, quotes and notes into it, or "
                 "code in the .xlsx workbook", path=os.fspath(path),
                 line=data[:exc.start].count(b"\n") + 1) from None
@@ -889,8 +949,9 @@ _BOM_READ_AS_1252 = "\ufeff".encode().decode("cp1252")
 
 def _csv_sheet_rows(text: str, path: Path, name: str) -> list[list[str]]:
     """The rows of CSV worksheet ``name``, without a byte-order mark read as text before
-    the first header cell (a title row above the header is refused)."""
-    rows = [row for _, row in csv_rows(text, path)]
+    the first header cell (a title row above the header is refused); separated by commas,
+    or by the semicolons Excel writes in Indonesian, as the survey reader reads them."""
+    rows = [row for _, row in delimited_rows(text, path)]
     if rows and rows[0]:
         rows[0][0] = rows[0][0].lstrip("\ufeff").removeprefix(_BOM_READ_AS_1252)
     _title_rows(list(enumerate(rows, start=1)), name, path)
@@ -1154,9 +1215,11 @@ class _SheetReader:
             got = ", ".join(cols[:len(expected)]) or "nothing"
             for sep, name in ((";", "semicolons"), ("\t", "tabs")):
                 if cols and sep in cols[0]:
-                    self.problem(sheet, 0, 1, f"the columns are separated by {name}, not "
-                                 "commas: save the file again as CSV UTF-8 (comma "
-                                 "delimited), or import the .xlsx workbook instead")
+                    self.problem(sheet, 0, 1, f"the header is separated by {name} but the "
+                                 "row below it is not split into as many cells by them: "
+                                 "keep the exported rows whole (a cell holding the "
+                                 "separator needs quotes around it), or import the .xlsx "
+                                 "workbook instead")
                     return False
             self.problem(sheet, 0, 1, f"the header must start with {', '.join(expected)}; "
                          f"found {got}; keep the exported header row")
@@ -1190,9 +1253,18 @@ class _SheetReader:
         return (f"ambiguous: {name!r} is {' and '.join(shared)} (ignoring case); write the "
                 "id")
 
-    def turn(self, sheet: str, row: int, doc: Any, sid: Any) -> tuple[str, int] | None:
-        """The turn a row names, or None after reporting the bad cell."""
+    def turn(self, sheet: str, row: int, doc: Any, sid: Any,
+             words: Any = None) -> tuple[str, int] | None:
+        """The turn a row names, or None after reporting the bad cell; a row without a
+        segment_id nor ``words`` (its text or quote) is a comment typed into the sheet."""
         doc = "" if _missing(doc) else str(doc).strip()
+        if _blank(sid) and _blank(words):
+            what = "turn" if sheet == "coding" else "quote"
+            self.problem(sheet, 0, row, f"this row is not a {what} (it has no segment_id and "
+                         f"no {'text' if sheet == 'coding' else 'quote'}), as if a comment "
+                         "was typed into the sheet: delete the row, or move the comment to "
+                         f"the note column of the {what} it is about")
+            return None
         if not doc:
             self.problem(sheet, 0, row, "doc_id is empty: fill it in (the interview's id, as "
                          "worksheet 'coding' lists it)")
@@ -1282,7 +1354,7 @@ class _SheetReader:
             row = int(i) + 2
             if all(_blank(v) for v in cells):
                 continue
-            key = self.turn("coding", row, cells[0], cells[1])
+            key = self.turn("coding", row, cells[0], cells[1], cells[3])
             if key is None:
                 unplaced += 1
                 continue
@@ -1316,7 +1388,8 @@ class _SheetReader:
                 turn = self.turns.loc[key]
             if given != cell_text(turn.text):
                 edited = True
-                said, holds = quoted_pair(given, cell_text(turn.text))
+                said, holds = (_readable(ast.literal_eval(t))  # the windows, unquoted
+                               for t in quoted_pair(given, cell_text(turn.text)))
                 self.problem("coding", 3, row, f"the text differs from turn {key[1]} of "
                              f"{key[0]!r}: the cell says {said} but the transcript reads "
                              f"{holds}; restore the cell (marks go in the code columns, words "
@@ -1342,17 +1415,22 @@ class _SheetReader:
                 self.stray_notes.append(f"{get_column_letter(note_col + 1)}{row}")
         if lossy:
             shown = listed((f"D{r}" for r in lossy), 5, quote=False)
+            why = ("the text was pasted back from a copy that cannot hold them (a sheet "
+                   "saved as Excel's 'CSV (Comma delimited)', an e-mail); restore the cells: "
+                   "copy each turn's text from a new 'citra-eval sheet export' (the marks "
+                   "stay as they are)"
+                   if str(self.where.get("coding") or "").lower().endswith(".xlsx") else
+                   "the sheet was saved in a legacy encoding (Excel's 'CSV (Comma "
+                   "delimited)'), which cannot hold them; save it again as 'CSV UTF-8 (Comma "
+                   "delimited)', or import the .xlsx workbook instead")
             self.problem("coding", 3, lossy[0], f"characters such as emoji became '?' in the "
-                         f"text of {len(lossy)} turn(s) ({shown}): the sheet was saved in a "
-                         "legacy encoding (Excel's 'CSV (Comma delimited)'), which cannot "
-                         "hold them; save it again as 'CSV UTF-8 (Comma delimited)', or "
-                         "import the .xlsx workbook instead")
+                         f"text of {len(lossy)} turn(s) ({shown}): {why}")
         if garbled:
             row, said, holds = garbled[0]
             shown = listed((f"D{r}" for r, _, _ in garbled), 5, quote=False)
             self.problem("coding", 3, row, f"the text of {len(garbled)} turn(s) ({shown}) is "
-                         f"UTF-8 read as Windows-1252: the cell says {quoted(said)} where the "
-                         f"transcript reads {quoted(holds)}; the CSV was opened as ANSI (as "
+                         f"UTF-8 read as Windows-1252: the cell says {_cell(said)} where the "
+                         f"transcript reads {_cell(holds)}; the CSV was opened as ANSI (as "
                          "Excel opens a CSV without a byte-order mark) and saved, which "
                          "garbles emoji and accented letters: export a new CSV sheet (Excel "
                          "reads it as UTF-8) and copy the marks and notes of this one into "
@@ -1384,7 +1462,7 @@ class _SheetReader:
         turn = self.turns.loc[key]
         if given and given != cell_text(turn.text).strip() and _find_quote(
                 self.corpus.text(key[0]), given, int(turn.start), int(turn.end)):
-            self.problem("coding", 0, row, f"{twice}, and its text {quoted(given)} is only "
+            self.problem("coding", 0, row, f"{twice}, and its text {_cell(given)} is only "
                          "part of the turn: a row of worksheet 'coding' codes the whole turn; "
                          "to code part of a turn, add a row to the quotes worksheet (doc_id, "
                          "segment_id, code, and the words as quote), then delete this row")
@@ -1423,6 +1501,7 @@ class _SheetReader:
         it records them, and those its rows name), and a turn left out of a coder's codings
         would count as read and given no code. With ``renumbered`` (rows were found by their
         text), they are turns the transcript gained since the sheet was made."""
+        seen = self.added(seen)
         if not seen:
             return
         segs = self.corpus.segments
@@ -1433,6 +1512,18 @@ class _SheetReader:
         roles_seen = {role[k] for k in seen}
         expected = [k for k in keys if role[k] in roles_seen]
         gone = [k for k in expected if k not in seen]
+        whole = sorted(r for r in roles_seen if not any(role[k] == r for k in gone))
+        count = Counter(role[k] for k in seen)
+        few = {r for r in roles_seen if 4 * count[r] <= sum(role[k] == r for k in gone)}
+        if whole and few == roles_seen - set(whole) and not renumbered:
+            # a role with every turn listed, at most a fifth of the others': rows of another
+            # role's turns were added (not most of that role's rows deleted)
+            for k, row in seen.items():
+                if role[k] in few:
+                    self.problem("coding", 0, row, f"this row was added: the sheet does not "
+                                 f"list turn {k[1]} of {k[0]!r} (the {role[k]}'s); it lists "
+                                 f"the {' and '.join(whole)}'s turns only: delete the row")
+            return
         if not gone:
             return
         # where the first missing row was: just below the listed turn before it
@@ -1454,6 +1545,20 @@ class _SheetReader:
                      "new 'citra-eval sheet export'), leaving a turn with no code as a row "
                      "without marks")
 
+    def added(self, seen: dict[tuple[str, int], int]) -> dict[tuple[str, int], int]:
+        """Report the rows of interviews the sheet does not cover (as it records them:
+        added by the coder); ``seen`` without them."""
+        if self.documents is None:
+            return seen
+        covers = listed([d for d in dict.fromkeys(self.corpus.segments["doc_id"])
+                         if d in self.documents], 5)
+        for (doc, _), row in seen.items():
+            if doc not in self.documents:
+                self.problem("coding", 0, row, f"this row was added: the sheet does not list "
+                             f"interview {doc!r} (it covers {covers}): delete the row, or "
+                             "code that interview in a sheet exported for it")
+        return {k: row for k, row in seen.items() if k[0] in self.documents}
+
     def quotes(self, frame: pd.DataFrame) -> list[dict]:
         if frame.empty and not len(frame.columns):
             return []
@@ -1467,7 +1572,9 @@ class _SheetReader:
             row = int(i) + 2
             if all(_blank(v) for v in cells):
                 continue
-            key = self.turn("quotes", row, cells[0], cells[1])
+            key = self.turn("quotes", row, cells[0], cells[1], cells[3])
+            if key is None and _blank(cells[1]) and _blank(cells[3]):
+                continue  # a comment row, reported
             given = "" if _missing(cells[2]) else str(cells[2]).strip()
             code = self.code_of(given)
             if not given:
@@ -1527,38 +1634,43 @@ class _SheetReader:
         if not found and label:  # copied from the transcript file with its speaker label
             inside = _find_quote(text, words, lo, hi)
             elsewhere = None if inside else self.elsewhere(key, words)
-            self.problem("quotes", 3, row, f"the quote {quoted(quote)} starts with the speaker "
-                         f"label {label!r}, which is not part of the turn's words: drop the "
-                         f"speaker label {label!r} from the quote"
+            what = "speaker label" if label[:1].isalpha() else "timestamp and speaker label"
+            self.problem("quotes", 3, row, f"the quote {_cell(quote)} starts with the {what} "
+                         f"{label!r}, which is not part of the turn's words: drop the "
+                         f"{what} {label!r} from the quote"
                          + ("" if inside else f"; {elsewhere}" if elsewhere else
                             ", and copy its words from the turn's text"))
         elif not found and (cut := _find_quote(text, bare or quote, lo, hi, whole=False)):
-            self.problem("quotes", 3, row, f"the quote {quoted(quote)} "
+            self.problem("quotes", 3, row, f"the quote {_cell(quote)} "
                          f"{_cut_characters(text, *cut[0])} of {where}: a quote holds whole "
                          "characters as one sees them (an emoji with its skin tone or the "
                          "other people of a family, a letter with its accent); quote that "
                          "character whole")
         elif not found:
             elsewhere = self.elsewhere(key, bare or quote)
-            self.problem("quotes", 3, row, f"the quote {quoted(quote)} is not in {where} (not "
+            self.problem("quotes", 3, row, f"the quote {_cell(quote)} is not in {where} (not "
                          "even ignoring case, spaces, invisible characters, typographic "
                          "quotes and quote marks around it); " + (
                              elsewhere or "copy the words from the turn's text, or fix "
                              "doc_id/segment_id"))
         else:
-            self.problem("quotes", 3, row, f"the quote {quoted(quote)} is in {where} "
+            self.problem("quotes", 3, row, f"the quote {_cell(quote)} is in {where} "
                          f"{len(found)} times; quote more words so that it is found once")
         return None
 
     def speaker_label(self, doc: str, quote: str) -> tuple[str | None, str]:
-        """The speaker label a quote starts with (``'IBU: '``, as copied from the
-        transcript file; a label of a speaker of ``doc``, ignoring case) and the words after
-        it; ``(None, quote)`` when it starts with none."""
-        match = re.match(r"\s*([^\s:]+)\s*:\s*", quote)
-        if match is None or not quote[match.end():].strip():
+        """The speaker label a quote starts with (``'IBU: '``, ``'Pak Budi: '`` or
+        ``'[00:02:45] KABAG: '``, as copied from the transcript file: a label of a speaker of
+        ``doc``, ignoring case, after an optional timestamp as the transcript reader reads
+        one) and the words after it; ``(None, quote)`` when it starts with none."""
+        speakers = sorted({str(s) for s in self.turns.loc[doc]["speaker"] if not _blank(s)},
+                          key=len, reverse=True)
+        if not speakers:
             return None, quote
-        speakers = {str(s).casefold() for s in self.turns.loc[doc]["speaker"] if not _blank(s)}
-        if match.group(1).casefold() not in speakers:
+        label = "|".join(re.escape(s) for s in speakers)
+        match = re.match(rf"\s*(?:{TIMESTAMP_PATTERN})?(?:{label})\s*:\s*", quote,
+                         flags=re.IGNORECASE)
+        if match is None or not quote[match.end():].strip():
             return None, quote
         return match.group(0).lstrip(), quote[match.end():]
 
@@ -1692,12 +1804,66 @@ def _code_names(codebook: Codebook) -> tuple[dict[str, str], dict[str, list[str]
     return unique, shared
 
 
+#: Characters a coder cannot see in a cell, as a message names them.
+_INVISIBLE_NAMES = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab",
+                    " ": "a space", "\u00a0": "a non-breaking space",
+                    ZWSP: "a zero-width space", "\u200c": "a zero-width non-joiner",
+                    "\u200d": "a zero-width joiner", "\u2060": "a word joiner",
+                    "\ufeff": "a byte-order mark"}
+
+
+def _invisible(c: str, edge: bool) -> bool:
+    """Whether ``c`` does not show in a cell (a plain space only at the cell's edge)."""
+    if c == " ":
+        return edge
+    return c in _INVISIBLE_NAMES or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+
+def _readable(text: str) -> str:
+    r"""``text`` for a message a coder reads: its visible runs quoted, each invisible
+    character named in words (``'x' followed by a zero-width space``), never a Python
+    escape such as ``\u200b``.
+
+    >>> _readable("x\u200b"), _readable("ada.\nLalu")
+    ("'x' followed by a zero-width space", "'ada.', then a line break, then 'Lalu'")
+    """
+    if not text:
+        return "''"
+    core = text.strip(" ")
+    lead = len(text) - len(text.lstrip(" "))
+    parts: list[str] = []
+    run = ""
+    for i, c in enumerate(text):
+        joins = (c == "\u200d" and 0 < i < len(text) - 1  # inside an emoji: shown as is
+                 and min(ord(text[i - 1]), ord(text[i + 1])) > 0x2000)
+        if joins or not _invisible(c, edge=i < lead or i >= lead + len(core)):
+            run += c
+            continue
+        if run:
+            parts.append(f"'{run}'")
+            run = ""
+        name = _INVISIBLE_NAMES.get(c, f"the invisible character U+{ord(c):04X}")
+        parts.append(name)
+    if run:
+        parts.append(f"'{run}'")
+    if len(parts) == 2 and parts[0].startswith("'") and not parts[1].startswith("'"):
+        return f"{parts[0]} followed by {parts[1]}"
+    return ", then ".join(parts)
+
+
+def _cell(text: Any) -> str:
+    """A cell's text for a message: its middle elided when long, as :func:`_readable`
+    shows it."""
+    return _readable(elided(str(text)))
+
+
 def _shown(v: Any) -> str:
-    """A cell's value for a message: empty, text as typed, a date or number as shown."""
+    """A cell's value for a message: empty, text as typed (:func:`_readable`), a date or
+    number as shown."""
     if _blank(v):
         return "(an empty cell)"
     if isinstance(v, str):
-        return repr(v)
+        return _readable(v)
     return f"{v} ({type(v).__name__.replace('datetime', 'a date')})" \
         if hasattr(v, "isoformat") else repr(v)
 
