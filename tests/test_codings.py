@@ -663,3 +663,34 @@ def test_a_huge_offset_is_said_to_be_too_large_not_negative(tmp_path, col, value
         ce.read_codings(f)
     assert said in str(info.value)
     assert "whole number" not in str(info.value)
+
+
+def test_write_codings_with_a_corpus_refuses_spans_outside_their_turn(tmp_path, corpus):
+    """Session 18 (repro_7): a span starting one character before its turn (the space after
+    the speaker label) was written with that text recorded, and read_codings with the same
+    corpus then refused the file. Now write_codings refuses it with read_codings's message
+    and writes nothing; within="text" writes codings kept across turns (a QDA project's)."""
+    s, e = span(corpus, 2)
+    frame = pd.DataFrame([("INF03", 2, s - 1, e, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)
+    out = tmp_path / "w.csv"
+    with pytest.raises(ce.InputError) as expected:
+        ce.validate_codings(frame, corpus=corpus)
+    with pytest.raises(ce.InputError, match=r"is not inside segment 2 of 'INF03'") as got:
+        ce.write_codings(frame, out, corpus=corpus)
+    assert str(got.value) == str(expected.value)
+    assert not out.exists()
+    ce.write_codings(frame, out, corpus=corpus, within="text")
+    assert len(ce.read_codings(out, corpus=corpus, within="text")) == 1
+    with pytest.raises(ValueError, match="within"):
+        ce.write_codings(frame, out, corpus=corpus, within="turn")
+
+
+def test_write_codings_needs_the_contract_columns_even_without_a_corpus(tmp_path, corpus):
+    """Session 18 (repro_8): without corpus= a 'Start' column was a bare pandas KeyError;
+    now the shared missing-column message, and nothing is written."""
+    s, e = span(corpus, 2)
+    frame = pd.DataFrame([("INF03", 2, s, e, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)
+    for kw in ({}, {"corpus": corpus}):
+        with pytest.raises(ce.InputError, match=r"codings lacks column\(s\) start .*Start"):
+            ce.write_codings(frame.rename(columns={"start": "Start"}), tmp_path / "w.csv", **kw)
+        assert not (tmp_path / "w.csv").exists()

@@ -52,6 +52,8 @@ __all__ = ["CODING_COLUMNS", "WHOLE_TURN", "CoverageWarning", "empty_codings", "
 CODING_COLUMNS = ["doc_id", "segment_id", "start", "end", "code", "coder"]
 OPTIONAL_COLUMNS = ["text", "evidence", "note"]
 _INT_COLUMNS = ["segment_id", "start", "end"]
+#: The columns a span is checked with (a coder is not needed for that).
+_SPAN_COLUMNS = ["doc_id", "segment_id", "start", "end", "code"]
 #: The optional column that marks codings of a whole turn (``true``/``false``).
 WHOLE_TURN = "whole_turn"
 _WHOLE_TURN_VALUES = {"true": True, "1": True, "false": False, "0": False, "": False}
@@ -567,18 +569,25 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
 
 @rows_named("codings")
 def check_codings_against(codings: pd.DataFrame, corpus: Corpus, *,
-                          codebook: Codebook | None = None, name: str = "codings") -> None:
-    """The codings check of the analyses (themes, vocabulary, learning): an
-    :class:`InputError` for a coding on a document or segment the corpus lacks and, when the
-    table has the offsets (all of ``CODING_COLUMNS``), what :func:`validate_codings` reports
-    but duplicates: whole-number offsets >= 0 with ``start`` smaller than ``end``, a code
-    not codable in ``codebook`` (when given; an empty code too), a span outside its
-    document's text, drifted recorded text: the same rule as :func:`~citra_eval.agreement`,
-    in one vectorised pass. Spans are checked against the text, not their turn (as
-    ``read_codings(within="text")`` allows)."""
+                          codebook: Codebook | None = None, name: str = "codings",
+                          within: str = "segment") -> None:
+    """The codings check of the analyses (themes, vocabulary, learning, and
+    :func:`write_codings` with a corpus): an :class:`InputError` for a coding on a document
+    or segment the corpus lacks and, when the table has the offsets (``doc_id, segment_id,
+    start, end, code``; ``coder`` may be missing), what :func:`validate_codings` reports but
+    duplicates: whole-number offsets >= 0 with ``start`` smaller than ``end``, a code not
+    codable in ``codebook`` (when given; an empty code too), a span outside its document's
+    text or (``within="segment"``, the default) outside its turn, drifted recorded text:
+    the same rule, and the same messages, as :func:`validate_codings` and
+    :func:`~citra_eval.agreement`, in one vectorised pass. ``within="text"`` checks spans
+    against the text only (as ``read_codings(within="text")`` allows, e.g. a QDA project's
+    codings kept across turns)."""
+    check_choice(within, "within", ("segment", "text"))
     check_codings_in_corpus(codings, corpus, name=name)
-    if not len(codings) or any(c not in codings.columns for c in CODING_COLUMNS):
+    if not len(codings) or any(c not in codings.columns for c in _SPAN_COLUMNS):
         return
+    if "coder" not in codings.columns:  # not needed to check a span
+        codings = codings.assign(coder="")
     lines = _lines(codings)
     collect(_type_problems(codings, None, lines))
     problems, ok = _offset_problems(codings, None, lines)
@@ -586,8 +595,24 @@ def check_codings_against(codings: pd.DataFrame, corpus: Corpus, *,
         problems += [Problem(None, "'code' is empty; fill it in", int(line), "code")
                      for line in lines[(codings["code"] == "").to_numpy()]]
         problems += _code_problems(codings, codebook, None, lines)
-    problems += _corpus_problems(codings, corpus, lines, ok, None, segments=False)
+    problems += _corpus_problems(codings, corpus, lines, ok, None,
+                                 segments=within == "segment")
     collect(problems, limit=MAX_REPORTED)
+
+
+@rows_named("codings")
+def check_coding_cells(codings: pd.DataFrame) -> None:
+    """What :func:`read_codings` refuses in a table's cells, without a corpus: offsets and
+    segment ids that are not whole numbers >= 0, ``start`` not smaller than ``end``, ids,
+    codes and coders that are not text (``NaN``, ``3``); an :class:`InputError` naming the
+    rows. ``codings`` holds :data:`CODING_COLUMNS` (checked first: the shared
+    missing-column message). The one cell check of the functions that take codings without
+    validating them against a corpus (``write_codings``, ``record_text``, ``check_anchors``,
+    ``reanchor``, ``explain``)."""
+    check_codings(codings, columns=CODING_COLUMNS)
+    lines = _lines(codings)
+    collect(_type_problems(codings, None, lines))
+    collect(_offset_problems(codings, None, lines)[0], limit=MAX_REPORTED)
 
 
 def _lines(codings: pd.DataFrame) -> np.ndarray:
@@ -940,10 +965,9 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
     check_codings(codings, columns=CODING_COLUMNS)
     check_bool(overwrite, "overwrite")
     check_corpus(corpus)
+    check_coding_cells(codings)  # start > end is not "outside the text"
     lines = _lines(codings)
-    collect(_type_problems(codings, None, lines))
-    problems, _ = _offset_problems(codings, None, lines)
-    collect(problems, limit=MAX_REPORTED)  # start > end is not "outside the text"
+    problems: list[Problem] = []
     old = (codings["text"].to_numpy(dtype=object) if "text" in codings.columns
            else np.full(len(codings), None, dtype=object))
     docs = corpus.texts
@@ -976,7 +1000,8 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
 
 @rows_named("codings")
 def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
-                  corpus: Corpus | None = None, replace_raw: bool = False) -> None:
+                  corpus: Corpus | None = None, replace_raw: bool = False,
+                  within: str = "segment") -> None:
     """Write a codings table as CSV (atomically), contract columns first.
 
     Parameters
@@ -996,6 +1021,10 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
         Allow replacing an existing file of a study's raw data (``data/raw/``,
         ``interview_transcripts/``, e.g. a coder's ``codings_A.csv``); without it that is
         refused, as the commands refuse it without ``--force``.
+    within : {"segment", "text"}, default "segment"
+        With ``corpus``: every span must lie inside its segment (turn), or (``"text"``) only
+        inside its document's text, as :func:`read_codings` reads the file back with the
+        same ``within``.
 
     Returns
     -------
@@ -1004,10 +1033,13 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
     Raises
     ------
     InputError
-        Offsets :func:`read_codings` would refuse (a negative one, ``start`` not smaller
-        than ``end``), with or without ``corpus``; with it, what :func:`record_text`
-        refuses; ``path`` is an existing raw-data file of a study and ``replace_raw`` is
-        false. Nothing is written then.
+        A missing column (of ``doc_id, segment_id, start, end, code, coder``); cells
+        :func:`read_codings` would refuse (an offset that is negative or not a whole
+        number, ``start`` not smaller than ``end``, a missing code), with or without
+        ``corpus``; with it, what :func:`record_text` refuses and a span outside its turn
+        (``within="segment"``): what ``read_codings(path, corpus=corpus, within=within)``
+        would refuse; ``path`` is an existing raw-data file of a study and ``replace_raw``
+        is false. Nothing is written then.
 
     Examples
     --------
@@ -1019,16 +1051,15 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
     >>> ce.read_codings(out, corpus=corpus).equals(a)
     True
     """
-    check_codings(codings)
+    check_codings(codings, columns=CODING_COLUMNS)
     check_corpus(corpus, allow_none=True)
     check_bool(replace_raw, "replace_raw")
+    check_choice(within, "within", ("segment", "text"))
     refuse_raw_replacement(path, replace_raw)
-    if corpus is not None:
+    check_coding_cells(codings)  # what read_codings would refuse
+    if corpus is not None:  # and, with the corpus, what read_codings(within=) would refuse
         codings = record_text(codings, corpus=corpus)
-    elif all(c in codings.columns for c in CODING_COLUMNS):  # what read_codings would refuse
-        lines = _lines(codings)
-        collect(_type_problems(codings, None, lines))
-        collect(_offset_problems(codings, None, lines)[0], limit=MAX_REPORTED)
+        check_codings_against(codings, corpus, within=within)
     front = [*CODING_COLUMNS, *[c for c in OPTIONAL_COLUMNS if c in codings.columns]]
     rest = [c for c in codings.columns if c not in front and not c.startswith("_")]
     write_csv(codings[front + rest], path)
