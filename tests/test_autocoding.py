@@ -799,3 +799,15 @@ def test_explain_without_an_interviewer_turn_warns_nothing(question_context):
         warnings.simplefilter("error")
         why = ce.explain(auto, corpus=corpus, codebook=cb, question_context=question_context)
     assert why["matched_text"].tolist() == ["gercep", "gercep", "secepatnya"]
+
+
+def test_explain_checks_the_codings_like_the_analyses(cb):
+    """Session 18 (repro_8): an integer doc_id was a bare pandas merge ValueError in
+    explain; now the analyses' shared check (check_codings_against): an InputError."""
+    corpus = make_corpus("Kami kerja sama dengan media.")
+    auto = ce.autocode(corpus, cb)
+    assert len(auto)
+    with pytest.raises(ce.InputError, match="not in the corpus: 1"):
+        ce.explain(auto.assign(doc_id=1), corpus=corpus, codebook=cb)
+    with pytest.raises(ce.InputError, match=r"start \(\d+\) must be smaller than end"):
+        ce.explain(auto.assign(start=auto["end"] + 1), corpus=corpus, codebook=cb)

@@ -31,7 +31,7 @@ from ._validation import (
     check_type,
 )
 from .codebook import Codebook
-from .codings import CODING_COLUMNS, empty_codings, warn_uncoded
+from .codings import CODING_COLUMNS, check_codings_against, empty_codings, warn_uncoded
 from .corpus import Corpus
 from .matching import CHUNK_CHARS, HIT_COLUMNS, Matcher, chunk_bounds
 from .normalise import sentence_spans, text_token_ids
@@ -635,6 +635,7 @@ def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
     check_codings(codings, columns=["doc_id", "segment_id", "code", "start", "end"],
                   what=_AUTOCODED)
     roles = _check_corpus_codebook(corpus, codebook, roles)
+    check_codings_against(codings, corpus)  # the analyses' check: ids, offsets, turns
     check_bool(question_context, "question_context")
     if hits is None:
         hits = match_patterns(corpus, codebook, roles=roles)
