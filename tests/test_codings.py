@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -694,3 +697,36 @@ def test_write_codings_needs_the_contract_columns_even_without_a_corpus(tmp_path
         with pytest.raises(ce.InputError, match=r"codings lacks column\(s\) start .*Start"):
             ce.write_codings(frame.rename(columns={"start": "Start"}), tmp_path / "w.csv", **kw)
         assert not (tmp_path / "w.csv").exists()
+
+
+def test_validate_codings_warns_what_citra_eval_validate_warns(tmp_path):
+    """Session 18 (repro_2): in Python, validate_codings accepted silently a coding on the
+    interviewer's turn (which the analyses leave out) and one ending inside an emoji (its
+    skin tone cut off); `citra-eval validate` warns about both. Now validate_codings gives
+    the same notes (one check: turn_role_notes, cut_character_notes) as CodingWarning,
+    naming the row; read_codings leaves them to the commands (no warning twice)."""
+    corpus = ce.Corpus.from_texts({"a.txt": BASIC.replace("stakeholder.", "stakeholder 👍🏽.")})
+    text = corpus.text("INF03")
+    q, e = span(corpus, 1)
+    at = text.index("👍🏽")
+    frame = pd.DataFrame([("INF03", 1, q, e, "kerja_sama", "A"),
+                          ("INF03", 2, at - 12, at + 1, "kerja_sama", "A")],
+                         columns=ce.CODING_COLUMNS)
+    with pytest.warns(ce.CodingWarning) as got:
+        ce.validate_codings(frame, corpus=corpus)
+    messages = [str(w.message) for w in got if w.category is ce.CodingWarning]
+    assert messages == [
+        "<input>: row 0: INF03, turn 1 is the interviewer's (PWW), not an informant's: "
+        "reliability, the themes and the auto-coder count informants' turns, so this coding "
+        "is left out; move it to the informant's answer or delete it",
+        "<input>: row 1: INF03, turn 2: the coding ends inside the character '👍🏽' (U+1F44D "
+        f"U+1F3FD): a coding, like a sheet quote, holds whole characters as one sees them; set "
+        f"end to {at + 2} to code it whole (or leave the offsets if they are meant)"]
+    assert got[0].filename == __file__  # points at the caller
+    out = tmp_path / "codings_A.csv"
+    frame.to_csv(out, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CodingWarning)
+        ce.read_codings(out, corpus=corpus)
+    with pytest.warns(ce.CodingWarning, match=rf"^{re.escape(str(out))}:2: INF03, turn 1"):
+        ce.validate_codings(ce.read_codings(out), corpus=corpus, path=str(out))

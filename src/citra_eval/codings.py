@@ -26,7 +26,9 @@ import numpy as np
 import pandas as pd
 
 from ._files import read_csv_records, refuse_raw_replacement, refuse_repeated_files, write_csv
+from ._passages import character_named, grapheme_around
 from ._validation import (
+    caller_stacklevel,
     check_bool,
     check_choice,
     check_codebook,
@@ -35,6 +37,7 @@ from ._validation import (
     check_corpus,
     check_type,
     listed,
+    row_name,
     rows_named,
 )
 from .codebook import category_fix
@@ -45,8 +48,8 @@ if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycl
     from .corpus import Corpus
 
 
-__all__ = ["CODING_COLUMNS", "WHOLE_TURN", "CoverageWarning", "empty_codings", "read_codings",
-           "record_text", "same_code_overlaps", "validate_codings", "warn_uncoded",
+__all__ = ["CODING_COLUMNS", "WHOLE_TURN", "CodingWarning", "CoverageWarning", "empty_codings",
+           "read_codings", "record_text", "same_code_overlaps", "validate_codings", "warn_uncoded",
            "whole_turn_flags", "write_codings"]
 
 CODING_COLUMNS = ["doc_id", "segment_id", "start", "end", "code", "coder"]
@@ -61,6 +64,80 @@ _WHOLE_TURN_VALUES = {"true": True, "1": True, "false": False, "0": False, "": F
 
 class CoverageWarning(UserWarning):
     """Which documents a coder rated was inferred from where they applied codes."""
+
+
+class CodingWarning(UserWarning):
+    """A valid coding that is likely not what was meant: one on a turn that is not an
+    informant's (the analyses leave it out), or one starting or ending inside a character
+    (an emoji without its skin tone). :func:`validate_codings` issues it; ``citra-eval
+    validate`` prints the same notes as ``warning:`` lines."""
+
+
+def informant_documents(corpus: Corpus) -> set[str]:
+    """Doc ids with at least one informant's turn."""
+    segs = corpus.segments
+    return set(segs.loc[segs["role"] == "informant", "doc_id"].astype(str))
+
+
+def turn_role_notes(codings: pd.DataFrame, corpus: Corpus) -> list[tuple[int, str]]:
+    """``(position, message)`` for each coding (valid against ``corpus``) on a turn that is
+    not an informant's (e.g. the interviewer's question), in a document that has an
+    informant's turn: reliability, the themes and the auto-coder count informants' turns
+    only, so it is left out. The one check behind ``citra-eval validate``'s warning lines
+    and :func:`validate_codings`' :class:`CodingWarning`."""
+    if not len(codings):
+        return []
+    segs = corpus.segments.set_index(["doc_id", "segment_id"])[["speaker", "role"]]
+    keys = pd.MultiIndex.from_arrays([codings["doc_id"].astype(str),
+                                      codings["segment_id"].astype(int)])
+    turn = segs.reindex(keys)
+    spoken = informant_documents(corpus)
+    off = ((turn["role"] != "informant").to_numpy() & turn["role"].notna().to_numpy()
+           & codings["doc_id"].astype(str).isin(spoken).to_numpy())
+    return [(int(i), f"{codings['doc_id'].iat[i]}, turn {int(codings['segment_id'].iat[i])} "
+             f"is the {turn['role'].iat[i]}'s ({turn['speaker'].iat[i]}), not an informant's: "
+             "reliability, the themes and the auto-coder count informants' turns, so this "
+             "coding is left out; move it to the informant's answer or delete it")
+            for i in off.nonzero()[0]]
+
+
+def cut_character_notes(codings: pd.DataFrame, corpus: Corpus) -> list[tuple[int, str]]:
+    """``(position, message)`` for each coding (valid against ``corpus``) whose span starts
+    or ends inside a user-perceived character (an emoji without its skin tone, part of a
+    family emoji, a letter without its combining accent), naming the character cut and the
+    offset that would include it whole. A sheet quote is refused for that; a hand-written
+    offset may be meant, so this is only a note. The one check behind ``citra-eval
+    validate``'s warning lines and :func:`validate_codings`' :class:`CodingWarning`."""
+    texts = corpus.texts
+    out = []
+    for i, (doc, sid, start, end) in enumerate(zip(
+            codings["doc_id"].astype(str).tolist(), codings["segment_id"].tolist(),
+            codings["start"].tolist(), codings["end"].tolist(), strict=True)):
+        text = texts.get(doc, "")
+        cuts = [(word, grapheme_around(text, p)) for word, p in (("start", start), ("end", end))
+                if 0 < p < len(text) and not (text[p].isascii() and text[p - 1].isascii())]
+        cuts = [(word, a, b) for word, (a, b) in cuts if a < b]
+        if not cuts:
+            continue
+        said = " and ".join(f"{word}s inside the character {character_named(text[a:b])}"
+                            for word, a, b in cuts)
+        fix = ", ".join(f"{word} to {a if word == 'start' else b}" for word, a, b in cuts)
+        out.append((i, f"{doc}, turn {int(sid)}: the coding {said}: a coding, like a sheet "
+                    f"quote, holds whole characters as one sees them; set {fix} to code it "
+                    "whole (or leave the offsets if they are meant)"))
+    return out
+
+
+def _warn_notes(codings: pd.DataFrame, corpus: Corpus, path: str | None) -> None:
+    """A :class:`CodingWarning` per note of :func:`turn_role_notes` and
+    :func:`cut_character_notes`, naming the coding's line of ``path`` (``_line``, else data
+    row + 1) or, a table given in memory, its row (``<input>: row 1 (index 101): ...``)."""
+    lines = _lines(codings)
+    for i, message in [*turn_role_notes(codings, corpus), *cut_character_notes(codings, corpus)]:
+        where = (f"{path}:{int(lines[i])}" if path is not None
+                 else f"<input>: line {int(lines[i])}" if "_line" in codings.columns
+                 else f"<input>: {row_name(codings, i)}")
+        warnings.warn(f"{where}: {message}", CodingWarning, stacklevel=caller_stacklevel())
 
 
 def warn_uncoded(codings: pd.DataFrame, corpus: Corpus, spoken: set[str], what: str, *,
@@ -321,8 +398,8 @@ def _read_one(path, corpus, codebook, within: str = "segment") -> pd.DataFrame:
                          f"coding sheet, {_SHEET_IMPORT}", path=spath)
     try:
         frame = _read_frame(path)
-        validate_codings(frame, corpus=corpus, codebook=codebook, path=spath,
-                         problems=frame.attrs.pop("problems"), within=within)
+        _validate(frame, corpus=corpus, codebook=codebook, path=spath,
+                  problems=frame.attrs.pop("problems"), within=within)
     except MemoryError:
         raise InputError("the file is too large to read in the memory available; split it "
                          "into several codings files (e.g. one per coder)", path=spath) from None
@@ -538,6 +615,16 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     ...     print(err.path, err.line, err.message)
     codings_A.csv 3 unknown segment_id 999 in 'INF01' (it has segments 1-45)
     """
+    _validate(codings, corpus=corpus, codebook=codebook, path=path, problems=problems,
+              within=within)
+    if corpus is not None:
+        _warn_notes(codings, corpus, path)
+
+
+def _validate(codings: pd.DataFrame, *, corpus: Corpus | None, codebook: Codebook | None,
+              path: str | None, problems: list[Problem] | None, within: str) -> None:
+    """:func:`validate_codings` without its warnings (:func:`read_codings` reads with it:
+    the commands print the same notes as ``warning:`` lines of their own)."""
     check_codings(codings)
     check_choice(within, "within", ("segment", "text"))
     check_corpus(corpus, allow_none=True)
