@@ -593,6 +593,15 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
         present, else data row + 1); a table given without ``path`` or ``_line``, by
         position and index label (``<input>: row 0 (index 100): ...``).
 
+    Warns
+    -----
+    CodingWarning
+        With ``corpus``, for a valid coding that is likely not meant, as ``citra-eval
+        validate`` warns: one on a turn that is not an informant's (the analyses leave it
+        out), one starting or ending inside a character (an emoji without its skin tone);
+        each names its row (or line of ``path``). Only when called directly: the
+        package's own functions (and :func:`read_codings`) report these their own way.
+
     Notes
     -----
     The corpus checks are one join of the codings against the segments table (not a loop
@@ -617,7 +626,10 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     """
     _validate(codings, corpus=corpus, codebook=codebook, path=path, problems=problems,
               within=within)
-    if corpus is not None:
+    # called by the user, not by the package's own functions (agreement, codings_from_sheet,
+    # the commands), which report these notes their own way: frames validate_codings, the
+    # rows_named wrapper, then the caller
+    if corpus is not None and caller_stacklevel() == 3:
         _warn_notes(codings, corpus, path)
 
 
