@@ -689,13 +689,17 @@ def test_quote_attribution_never_shows_a_pseudonymised_name():
     assert not any(name in cell for cell in shown for name in ("Budi", "Sari"))
 
 
-@pytest.mark.parametrize("analysis", [
+#: The analyses that take codings and a corpus, as ``analysis(codings, corpus)``.
+ANALYSES = [
     lambda c, corpus: ce.code_frequencies(c, corpus=corpus),
     lambda c, corpus: ce.saturation(c, corpus=corpus, order="auto"),
     lambda c, corpus: ce.exemplar_quotes(c, corpus=corpus, min_chars=1),
     lambda c, corpus: ce.cooccurrence(c, corpus=corpus),
     lambda c, corpus: ce.code_case_matrix(c, corpus=corpus),
-])
+]
+
+
+@pytest.mark.parametrize("analysis", ANALYSES)
 def test_analyses_check_spans_and_documents_like_agreement(analysis):
     corpus, codings = small()
     size = len(corpus.text("A"))
@@ -1017,13 +1021,7 @@ def test_code_frequencies_warns_when_every_coding_is_outside_the_roles():
 
 
 @pytest.mark.parametrize("analysis", [
-    lambda c, corpus: ce.code_frequencies(c, corpus=corpus),
-    lambda c, corpus: ce.saturation(c, corpus=corpus, order="auto"),
-    lambda c, corpus: ce.exemplar_quotes(c, corpus=corpus, min_chars=1),
-    lambda c, corpus: ce.cooccurrence(c, corpus=corpus),
-    lambda c, corpus: ce.code_case_matrix(c, corpus=corpus),
-    lambda c, corpus: ce.keyness(corpus, codings=c, target="x"),
-])
+    *ANALYSES, lambda c, corpus: ce.keyness(corpus, codings=c, target="x")])
 def test_analyses_refuse_spans_outside_their_turn_like_validate_codings(analysis):
     """Session 18 (repro_12): a span starting on the speaker label, or running into the
     interviewer's next question, was accepted by the theme analyses (exemplar_quotes then
