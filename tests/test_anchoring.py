@@ -725,3 +725,17 @@ def test_sheet_import_then_words_added_at_the_last_coded_turn_end_then_reanchor(
     (row,) = ce.read_codings(out, corpus=edited).itertuples(index=False)
     assert edited.text("D1")[row.start:row.end] == row.text == turn + added
     assert row.whole_turn == "true"
+
+
+@pytest.mark.parametrize("check", [ce.check_anchors, ce.reanchor])
+def test_check_anchors_and_reanchor_refuse_cells_read_codings_refuses(check):
+    """Session 18 (repro_8): a missing code and start > end were accepted (and reported as
+    moved or not found); now read_codings's messages, by row."""
+    corpus = ce.read_transcripts(ce.example_path("transcripts"))
+    a = ce.read_codings(ce.example_path("codings_A")).head(3)
+    with pytest.raises(ce.InputError, match=r"row 1: column 'code' must hold text"):
+        check(a.assign(code=[a["code"].iat[0], None, a["code"].iat[2]]), corpus)
+    reversed_ = a.copy()
+    reversed_.loc[0, ["start", "end"]] = [a["end"].iat[0], a["start"].iat[0]]
+    with pytest.raises(ce.InputError, match=r"row 0: start \(\d+\) must be smaller than end"):
+        check(reversed_, corpus)

@@ -825,3 +825,15 @@ def test_evaluate_coder_warns_of_a_code_misspelt_in_one_table(example_corpus):
     typo = a.assign(code=a["code"].where(a["code"] != code, code + "x"))
     with pytest.warns(UserWarning, match=rf"'{code}x' and codings '{code}'"):
         ce.evaluate_coder(a, reference=typo, corpus=example_corpus.subset(["INF01"]))
+
+
+def test_explain_checks_the_codings_like_the_analyses(cb):
+    """Session 18 (repro_8): an integer doc_id was a bare pandas merge ValueError in
+    explain; now the analyses' shared check (check_codings_against): an InputError."""
+    corpus = make_corpus("Kami kerja sama dengan media.")
+    auto = ce.autocode(corpus, cb)
+    assert len(auto)
+    with pytest.raises(ce.InputError, match="not in the corpus: 1"):
+        ce.explain(auto.assign(doc_id=1), corpus=corpus, codebook=cb)
+    with pytest.raises(ce.InputError, match=r"start \(\d+\) must be smaller than end"):
+        ce.explain(auto.assign(start=auto["end"] + 1), corpus=corpus, codebook=cb)

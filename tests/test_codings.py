@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -677,3 +680,67 @@ def test_a_huge_offset_is_said_to_be_too_large_not_negative(tmp_path, col, value
         ce.read_codings(f)
     assert said in str(info.value)
     assert "whole number" not in str(info.value)
+
+
+def test_write_codings_with_a_corpus_refuses_spans_outside_their_turn(tmp_path, corpus):
+    """Session 18 (repro_7): a span starting one character before its turn (the space after
+    the speaker label) was written with that text recorded, and read_codings with the same
+    corpus then refused the file. Now write_codings refuses it with read_codings's message
+    and writes nothing; within="text" writes codings kept across turns (a QDA project's)."""
+    s, e = span(corpus, 2)
+    frame = pd.DataFrame([("INF03", 2, s - 1, e, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)
+    out = tmp_path / "w.csv"
+    with pytest.raises(ce.InputError) as expected:
+        ce.validate_codings(frame, corpus=corpus)
+    with pytest.raises(ce.InputError, match=r"is not inside segment 2 of 'INF03'") as got:
+        ce.write_codings(frame, out, corpus=corpus)
+    assert str(got.value) == str(expected.value)
+    assert not out.exists()
+    ce.write_codings(frame, out, corpus=corpus, within="text")
+    assert len(ce.read_codings(out, corpus=corpus, within="text")) == 1
+    with pytest.raises(ValueError, match="within"):
+        ce.write_codings(frame, out, corpus=corpus, within="turn")
+
+
+def test_write_codings_needs_the_contract_columns_even_without_a_corpus(tmp_path, corpus):
+    """Session 18 (repro_8): without corpus= a 'Start' column was a bare pandas KeyError;
+    now the shared missing-column message, and nothing is written."""
+    s, e = span(corpus, 2)
+    frame = pd.DataFrame([("INF03", 2, s, e, "kerja_sama", "A")], columns=ce.CODING_COLUMNS)
+    for kw in ({}, {"corpus": corpus}):
+        with pytest.raises(ce.InputError, match=r"codings lacks column\(s\) start .*Start"):
+            ce.write_codings(frame.rename(columns={"start": "Start"}), tmp_path / "w.csv", **kw)
+        assert not (tmp_path / "w.csv").exists()
+
+
+def test_validate_codings_warns_what_citra_eval_validate_warns(tmp_path):
+    """Session 18 (repro_2): in Python, validate_codings accepted silently a coding on the
+    interviewer's turn (which the analyses leave out) and one ending inside an emoji (its
+    skin tone cut off); `citra-eval validate` warns about both. Now validate_codings gives
+    the same notes (one check: turn_role_notes, cut_character_notes) as CodingWarning,
+    naming the row; read_codings leaves them to the commands (no warning twice)."""
+    corpus = ce.Corpus.from_texts({"a.txt": BASIC.replace("stakeholder.", "stakeholder 👍🏽.")})
+    text = corpus.text("INF03")
+    q, e = span(corpus, 1)
+    at = text.index("👍🏽")
+    frame = pd.DataFrame([("INF03", 1, q, e, "kerja_sama", "A"),
+                          ("INF03", 2, at - 12, at + 1, "kerja_sama", "A")],
+                         columns=ce.CODING_COLUMNS)
+    with pytest.warns(ce.CodingWarning) as got:
+        ce.validate_codings(frame, corpus=corpus)
+    messages = [str(w.message) for w in got if w.category is ce.CodingWarning]
+    assert messages == [
+        "<input>: row 0: INF03, turn 1 is the interviewer's (PWW), not an informant's: "
+        "reliability, the themes and the auto-coder count informants' turns, so this coding "
+        "is left out; move it to the informant's answer or delete it",
+        "<input>: row 1: INF03, turn 2: the coding ends inside the character '👍🏽' (U+1F44D "
+        f"U+1F3FD): a coding, like a sheet quote, holds whole characters as one sees them; set "
+        f"end to {at + 2} to code it whole (or leave the offsets if they are meant)"]
+    assert got[0].filename == __file__  # points at the caller
+    out = tmp_path / "codings_A.csv"
+    frame.to_csv(out, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.CodingWarning)
+        ce.read_codings(out, corpus=corpus)
+    with pytest.warns(ce.CodingWarning, match=rf"^{re.escape(str(out))}:2: INF03, turn 1"):
+        ce.validate_codings(ce.read_codings(out), corpus=corpus, path=str(out))

@@ -22,7 +22,7 @@ def sat_corpus_and_codings():
     for i, (doc, codes) in enumerate(SAT_CODES.items()):
         texts[f"{doc}.txt"] = (f"---\nid: {doc}\ndate: 2021-{12 - i:02d}-01\n"
                                "speakers: {I: informant}\n---\nI: teks\n")
-        rows += [(doc, 1, 0, 4, c, "A") for c in codes.split()]
+        rows += [(doc, 1, 3, 7, c, "A") for c in codes.split()]  # "teks", turn 1
     corpus = ce.Corpus.from_texts(texts)
     return corpus, pd.DataFrame(rows, columns=ce.CODING_COLUMNS)
 
@@ -382,7 +382,7 @@ def test_grouping_leaves_out_transcripts_without_an_informant_turn():
         "3 values for 5 interviews (a grouping has at most half as many: 2)")
     assert ce.grouping_attributes(corpus, roles=None) == []
     # nor is its value a group of zeros in the table per group
-    codings = pd.DataFrame([("D0", 2, 0, 3, "x", "A")], columns=ce.CODING_COLUMNS)
+    codings = pd.DataFrame([("D0", 2, 12, 15, "x", "A")], columns=ce.CODING_COLUMNS)
     freq = ce.code_frequencies(codings, corpus=corpus, by="kind")
     assert freq["kind"].tolist() == ["pasien", "staf"]
     assert ce.code_frequencies(codings, corpus=corpus, by="kind", roles=None)["kind"].tolist() \
@@ -450,7 +450,7 @@ def test_saturation_orders_real_dates_not_strings():
     texts = {f"{d}.txt": f"---\nid: {d}\ndate: {v}\nspeakers: {{I: informant}}\n---\nI: teks\n"
              for d, v in dates.items()}
     corpus = ce.Corpus.from_texts(texts)
-    codings = pd.DataFrame([(d, 1, 0, 4, "a", "A") for d in dates], columns=ce.CODING_COLUMNS)
+    codings = pd.DataFrame([(d, 1, 3, 7, "a", "A") for d in dates], columns=ce.CODING_COLUMNS)
     sat = ce.saturation(codings, corpus=corpus, base_size=1, run_length=1)
     assert sat["doc_id"].tolist() == ["D", "A", "C", "B"]
     assert sat["date"].tolist() == ["2020-12-30", "2021-01-15", "2021-02-09", "2021-03-02"]
@@ -689,13 +689,17 @@ def test_quote_attribution_never_shows_a_pseudonymised_name():
     assert not any(name in cell for cell in shown for name in ("Budi", "Sari"))
 
 
-@pytest.mark.parametrize("analysis", [
+#: The analyses that take codings and a corpus, as ``analysis(codings, corpus)``.
+ANALYSES = [
     lambda c, corpus: ce.code_frequencies(c, corpus=corpus),
     lambda c, corpus: ce.saturation(c, corpus=corpus, order="auto"),
     lambda c, corpus: ce.exemplar_quotes(c, corpus=corpus, min_chars=1),
     lambda c, corpus: ce.cooccurrence(c, corpus=corpus),
     lambda c, corpus: ce.code_case_matrix(c, corpus=corpus),
-])
+]
+
+
+@pytest.mark.parametrize("analysis", ANALYSES)
 def test_analyses_check_spans_and_documents_like_agreement(analysis):
     corpus, codings = small()
     size = len(corpus.text("A"))
@@ -1014,3 +1018,30 @@ def test_code_frequencies_warns_when_every_coding_is_outside_the_roles():
         ce.code_frequencies(pd.concat([small()[1], codings], ignore_index=True),
                             corpus=corpus)
         ce.code_frequencies(codings, corpus=corpus, roles=["interviewer"])
+
+
+@pytest.mark.parametrize("analysis", [
+    *ANALYSES, lambda c, corpus: ce.keyness(corpus, codings=c, target="x")])
+def test_analyses_refuse_spans_outside_their_turn_like_validate_codings(analysis):
+    """Session 18 (repro_12): a span starting on the speaker label, or running into the
+    interviewer's next question, was accepted by the theme analyses (exemplar_quotes then
+    quoted the label and the interviewer), though validate_codings and agreement refuse it:
+    now the same InputError, with the same message, everywhere."""
+    corpus, codings = small()
+    turn = corpus.segments.set_index(["doc_id", "segment_id"]).loc[("A", 2)]
+    first = codings.iloc[[0]]  # A, turn 2: 'X: satu dua tiga empat'
+    for bad in (first.assign(start=int(turn["start"]) - 3),   # 'X: satu'
+                first.assign(end=int(turn["end"]) + 3)):      # into 'P: lagi'
+        with pytest.raises(ce.InputError) as expected:
+            ce.validate_codings(bad, corpus=corpus)
+        with pytest.raises(ce.InputError, match="is not inside segment 2 of 'A'") as got:
+            analysis(bad, corpus)
+        assert str(got.value) == str(expected.value)
+
+
+def test_exemplar_quotes_needs_the_offsets_it_quotes():
+    """Session 18 (repro_8): a 'Start' column was a bare KeyError deep in exemplar_quotes;
+    now the shared missing-column message, naming what it has."""
+    corpus, codings = small()
+    with pytest.raises(ce.InputError, match=r"codings lacks column\(s\) start .*Start"):
+        ce.exemplar_quotes(codings.rename(columns={"start": "Start"}), corpus=corpus)

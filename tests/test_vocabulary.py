@@ -36,6 +36,14 @@ C_DOCS = (("D1", "media", ["Kerja sama dengan media itu penting.",
 C = corpus_of(*C_DOCS)
 
 
+def on_turns(corpus: ce.Corpus, rows: list[tuple]) -> pd.DataFrame:
+    """Codings ``(doc_id, segment_id, start, end, code, coder)`` with ``start`` and ``end``
+    counted from the start of their turn (a span inside it, as the analyses require)."""
+    turn = corpus.segments.set_index(["doc_id", "segment_id"])["start"]
+    return pd.DataFrame([(d, t, turn[(d, t)] + s, turn[(d, t)] + e, c, who)
+                         for d, t, s, e, c, who in rows], columns=ce.CODING_COLUMNS)
+
+
 def test_word_frequencies_count_normalised_words():
     f = word_frequencies(C, stopwords=False).set_index("word")
     assert list(word_frequencies(C).columns) == FREQUENCY_COLUMNS
@@ -120,9 +128,8 @@ def test_collocations_stay_inside_turns():
 
 def test_keyness_is_dunnings_g2_of_the_two_by_two_table():
     """Checked against scipy's G-test of the same 2x2 table (an independent oracle)."""
-    codings = pd.DataFrame([("D2", 2, 0, 1, "forum", "A"), ("D2", 4, 0, 1, "forum", "A"),
-                            ("D1", 2, 0, 1, "other", "A")],  # D1 coded: its turns are rest
-                           columns=ce.CODING_COLUMNS)
+    codings = on_turns(C, [("D2", 2, 0, 1, "forum", "A"), ("D2", 4, 0, 1, "forum", "A"),
+                            ("D1", 2, 0, 1, "other", "A")])  # D1 coded: its turns are rest
     out = keyness(C, codings=codings, target="forum", min_count=1, top=None,
                   stopwords=False)
     assert list(out.columns) == KEYNESS_COLUMNS
@@ -148,7 +155,7 @@ def test_keyness_by_group_and_bad_arguments():
         keyness(C, target="warga")
     with pytest.raises(ValueError, match="no document has as its 'group'"):
         keyness(C, by="group", target="nobody")
-    codings = pd.DataFrame([("D1", 2, 0, 1, "x", "A")], columns=ce.CODING_COLUMNS)
+    codings = on_turns(C, [("D1", 2, 0, 1, "x", "A")])
     with pytest.raises(ValueError, match="target names code 'y' that no coding has"):
         keyness(C, codings=codings, target="y")
     with pytest.raises(TypeError, match="corpus must be"):
@@ -187,7 +194,7 @@ def test_an_english_codebook_drops_english_stop_words():
 
 
 def test_a_target_nobody_applied_is_an_input_error_listing_the_codes():
-    codings = pd.DataFrame([("D1", 2, 0, 5, "media", "A")], columns=ce.CODING_COLUMNS)
+    codings = on_turns(C, [("D1", 2, 0, 5, "media", "A")])
     with pytest.raises(ce.InputError, match=r"target names code 'medai' that no coding has; "
                        r"the known ones are 'media'; did you mean 'media'\?; a code nobody "
                        "applied has no turns"):
@@ -202,8 +209,7 @@ def test_keyness_checks_the_codes_against_the_codebook_as_code_frequencies_does(
     without a word; now the check of code_frequencies/cooccurrence/exemplar_quotes."""
     book = ce.Codebook.from_dict({"codes": [{"id": "media", "label": "Media"},
                                             {"id": "forum", "label": "Forum"}]})
-    codings = pd.DataFrame([("D1", 2, 0, 5, "media", "A"), ("D2", 2, 0, 5, "mediaa", "A")],
-                           columns=ce.CODING_COLUMNS)
+    codings = on_turns(C, [("D1", 2, 0, 5, "media", "A"), ("D2", 2, 0, 5, "mediaa", "A")])
     with pytest.raises(ce.InputError, match=r"<input>: row 1: column 'code': code 'mediaa' is not "
                                             r"in the codebook \(did you mean 'media'\?\)"):
         keyness(C, codings=codings, target="media", codebook=book, min_count=1)
@@ -252,9 +258,8 @@ def test_forms_are_counted_in_one_pass_with_the_same_order(example_corpus, monke
 
 def test_keyness_takes_one_coder_and_leaves_out_documents_nobody_coded():
     three = corpus_of(*C_DOCS, ("D3", "warga", ["Media sosial media kami pakai."]))
-    a = pd.DataFrame([("D1", 2, 0, 1, "forum", "A"), ("D2", 2, 0, 1, "other", "A")],
-                     columns=ce.CODING_COLUMNS)
-    b = pd.DataFrame([("D2", 4, 0, 1, "forum", "B")], columns=ce.CODING_COLUMNS)
+    a = on_turns(C, [("D1", 2, 0, 1, "forum", "A"), ("D2", 2, 0, 1, "other", "A")])
+    b = on_turns(C, [("D2", 4, 0, 1, "forum", "B")])
     with pytest.raises(ce.InputError, match=r"several coders.*coder="):
         keyness(three, codings=pd.concat([a, b]), target="forum", min_count=1)
     out = keyness(three, codings=pd.concat([a, b]), coder="A", target="forum", min_count=1,
@@ -273,8 +278,7 @@ def test_keyness_a_word_at_the_same_rate_is_neither_over_nor_under():
     """Session 12: a word used at exactly the same rate in target and rest (G² = 0,
     log ratio 0) was called 'over' and listed among the top key words."""
     corpus = corpus_of(("D1", "a", ["rilis pers tahun", "krisis rencana tahun"]))
-    codings = pd.DataFrame([("D1", 2, 0, 5, "m", "A"), ("D1", 4, 0, 5, "other", "A")],
-                           columns=ce.CODING_COLUMNS)
+    codings = on_turns(corpus, [("D1", 2, 0, 5, "m", "A"), ("D1", 4, 0, 5, "other", "A")])
     every = keyness(corpus, codings=codings, target="m", min_count=1, top=None,
                     stopwords=False).set_index("word")
     assert every.loc["tahun", "count_target"] == every.loc["tahun", "count_rest"] == 1
@@ -319,8 +323,7 @@ def test_urls_and_email_addresses_are_no_words_of_the_vocabulary():
     pairs = collocations(corpus, min_count=3, stopwords=False)["ngram"].tolist()
     assert "cepat lihat" in pairs and not any(
         w in p.split() for p in pairs for w in ("https", "t", "co", "www", "id"))
-    codings = pd.DataFrame([("D1", 2, 0, 5, "m", "A"), ("D1", 4, 0, 5, "x", "A")],
-                           columns=ce.CODING_COLUMNS)
+    codings = on_turns(corpus, [("D1", 2, 0, 5, "m", "A"), ("D1", 4, 0, 5, "x", "A")])
     key = keyness(corpus, codings=codings, target="m", min_count=1, top=None, stopwords=False)
     assert set(key["word"]) == words
 
@@ -336,6 +339,6 @@ def test_social_media_handles_are_no_words_of_the_vocabulary():
     pairs = collocations(corpus, min_count=3, stopwords=False)["ngram"].tolist()
     assert "lagi banjirjakarta" in pairs and not any(
         w in p.split() for p in pairs for w in ("humas_kota", "pemkot_bjm", "user0"))
-    codings = pd.DataFrame([("D1", 2, 0, 5, "m", "A")], columns=ce.CODING_COLUMNS)
+    codings = on_turns(corpus, [("D1", 2, 0, 5, "m", "A")])
     key = keyness(corpus, codings=codings, target="m", min_count=1, top=None, stopwords=False)
     assert set(key["word"]) == words

@@ -19,7 +19,14 @@ from .autocoding import (
     question_hits,
 )
 from .codebook import Code, Codebook, Pattern
-from .codings import CODING_COLUMNS, read_codings, record_text, validate_codings, write_codings
+from .codings import (
+    CODING_COLUMNS,
+    CodingWarning,
+    read_codings,
+    record_text,
+    validate_codings,
+    write_codings,
+)
 from .corpus import Corpus, TranscriptWarning, read_transcripts
 from .errors import InputError
 from .intercoder import (
@@ -161,6 +168,7 @@ __all__ = [
     "Codebook",
     "CoderValidation",
     "CodingSheet",
+    "CodingWarning",
     "Corpus",
     "CoverageWarning",
     "Demographic",

@@ -49,7 +49,7 @@ import pandas as pd
 
 from ._passages import FUZZY_MIN_LENGTH, find_exact, find_fuzzy, find_loose, similarity, spans_whole
 from ._validation import check_codings, check_corpus, check_proportion
-from .codings import CODING_COLUMNS, form_difference, whole_turn_flags
+from .codings import CODING_COLUMNS, check_coding_cells, form_difference, whole_turn_flags
 from .corpus import Corpus
 from .errors import InputError
 
@@ -391,6 +391,7 @@ def _covered_whole_turn(r: dict, how: str, span: tuple[int, int], turn: tuple[in
 def _checked(codings: pd.DataFrame, corpus: Corpus) -> pd.DataFrame:
     check_codings(codings, columns=CODING_COLUMNS)
     check_corpus(corpus)
+    check_coding_cells(codings)  # a missing code, start >= end: read_codings's messages
     unknown = sorted(set(map(str, codings["doc_id"])) - set(corpus.doc_ids))
     if unknown:
         raise InputError(f"codings refer to document(s) not in the corpus: "

@@ -638,6 +638,7 @@ def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
     check_codings(codings, columns=["doc_id", "segment_id", "code", "start", "end"],
                   what=_AUTOCODED)
     roles = _check_corpus_codebook(corpus, codebook, roles)
+    check_codings_against(codings, corpus)  # the analyses' check: ids, offsets, turns
     check_bool(question_context, "question_context")
     if hits is None:
         hits = match_patterns(corpus, codebook, roles=roles)

@@ -26,7 +26,9 @@ import numpy as np
 import pandas as pd
 
 from ._files import read_csv_records, refuse_raw_replacement, refuse_repeated_files, write_csv
+from ._passages import character_named, grapheme_around
 from ._validation import (
+    caller_stacklevel,
     check_bool,
     check_choice,
     check_codebook,
@@ -35,6 +37,7 @@ from ._validation import (
     check_corpus,
     check_type,
     listed,
+    row_name,
     rows_named,
 )
 from .codebook import category_fix
@@ -45,13 +48,15 @@ if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycl
     from .corpus import Corpus
 
 
-__all__ = ["CODING_COLUMNS", "WHOLE_TURN", "CoverageWarning", "empty_codings", "read_codings",
-           "record_text", "same_code_overlaps", "validate_codings", "warn_uncoded",
+__all__ = ["CODING_COLUMNS", "WHOLE_TURN", "CodingWarning", "CoverageWarning", "empty_codings",
+           "read_codings", "record_text", "same_code_overlaps", "validate_codings", "warn_uncoded",
            "whole_turn_flags", "write_codings"]
 
 CODING_COLUMNS = ["doc_id", "segment_id", "start", "end", "code", "coder"]
 OPTIONAL_COLUMNS = ["text", "evidence", "note"]
 _INT_COLUMNS = ["segment_id", "start", "end"]
+#: The columns a span is checked with (a coder is not needed for that).
+_SPAN_COLUMNS = ["doc_id", "segment_id", "start", "end", "code"]
 #: The optional column that marks codings of a whole turn (``true``/``false``).
 WHOLE_TURN = "whole_turn"
 _WHOLE_TURN_VALUES = {"true": True, "1": True, "false": False, "0": False, "": False}
@@ -59,6 +64,80 @@ _WHOLE_TURN_VALUES = {"true": True, "1": True, "false": False, "0": False, "": F
 
 class CoverageWarning(UserWarning):
     """Which documents a coder rated was inferred from where they applied codes."""
+
+
+class CodingWarning(UserWarning):
+    """A valid coding that is likely not what was meant: one on a turn that is not an
+    informant's (the analyses leave it out), or one starting or ending inside a character
+    (an emoji without its skin tone). :func:`validate_codings` issues it; ``citra-eval
+    validate`` prints the same notes as ``warning:`` lines."""
+
+
+def informant_documents(corpus: Corpus) -> set[str]:
+    """Doc ids with at least one informant's turn."""
+    segs = corpus.segments
+    return set(segs.loc[segs["role"] == "informant", "doc_id"].astype(str))
+
+
+def turn_role_notes(codings: pd.DataFrame, corpus: Corpus) -> list[tuple[int, str]]:
+    """``(position, message)`` for each coding (valid against ``corpus``) on a turn that is
+    not an informant's (e.g. the interviewer's question), in a document that has an
+    informant's turn: reliability, the themes and the auto-coder count informants' turns
+    only, so it is left out. The one check behind ``citra-eval validate``'s warning lines
+    and :func:`validate_codings`' :class:`CodingWarning`."""
+    if not len(codings):
+        return []
+    segs = corpus.segments.set_index(["doc_id", "segment_id"])[["speaker", "role"]]
+    keys = pd.MultiIndex.from_arrays([codings["doc_id"].astype(str),
+                                      codings["segment_id"].astype(int)])
+    turn = segs.reindex(keys)
+    spoken = informant_documents(corpus)
+    off = ((turn["role"] != "informant").to_numpy() & turn["role"].notna().to_numpy()
+           & codings["doc_id"].astype(str).isin(spoken).to_numpy())
+    return [(int(i), f"{codings['doc_id'].iat[i]}, turn {int(codings['segment_id'].iat[i])} "
+             f"is the {turn['role'].iat[i]}'s ({turn['speaker'].iat[i]}), not an informant's: "
+             "reliability, the themes and the auto-coder count informants' turns, so this "
+             "coding is left out; move it to the informant's answer or delete it")
+            for i in off.nonzero()[0]]
+
+
+def cut_character_notes(codings: pd.DataFrame, corpus: Corpus) -> list[tuple[int, str]]:
+    """``(position, message)`` for each coding (valid against ``corpus``) whose span starts
+    or ends inside a user-perceived character (an emoji without its skin tone, part of a
+    family emoji, a letter without its combining accent), naming the character cut and the
+    offset that would include it whole. A sheet quote is refused for that; a hand-written
+    offset may be meant, so this is only a note. The one check behind ``citra-eval
+    validate``'s warning lines and :func:`validate_codings`' :class:`CodingWarning`."""
+    texts = corpus.texts
+    out = []
+    for i, (doc, sid, start, end) in enumerate(zip(
+            codings["doc_id"].astype(str).tolist(), codings["segment_id"].tolist(),
+            codings["start"].tolist(), codings["end"].tolist(), strict=True)):
+        text = texts.get(doc, "")
+        cuts = [(word, grapheme_around(text, p)) for word, p in (("start", start), ("end", end))
+                if 0 < p < len(text) and not (text[p].isascii() and text[p - 1].isascii())]
+        cuts = [(word, a, b) for word, (a, b) in cuts if a < b]
+        if not cuts:
+            continue
+        said = " and ".join(f"{word}s inside the character {character_named(text[a:b])}"
+                            for word, a, b in cuts)
+        fix = ", ".join(f"{word} to {a if word == 'start' else b}" for word, a, b in cuts)
+        out.append((i, f"{doc}, turn {int(sid)}: the coding {said}: a coding, like a sheet "
+                    f"quote, holds whole characters as one sees them; set {fix} to code it "
+                    "whole (or leave the offsets if they are meant)"))
+    return out
+
+
+def _warn_notes(codings: pd.DataFrame, corpus: Corpus, path: str | None) -> None:
+    """A :class:`CodingWarning` per note of :func:`turn_role_notes` and
+    :func:`cut_character_notes`, naming the coding's line of ``path`` (``_line``, else data
+    row + 1) or, a table given in memory, its row (``<input>: row 1 (index 101): ...``)."""
+    lines = _lines(codings)
+    for i, message in [*turn_role_notes(codings, corpus), *cut_character_notes(codings, corpus)]:
+        where = (f"{path}:{int(lines[i])}" if path is not None
+                 else f"<input>: line {int(lines[i])}" if "_line" in codings.columns
+                 else f"<input>: {row_name(codings, i)}")
+        warnings.warn(f"{where}: {message}", CodingWarning, stacklevel=caller_stacklevel())
 
 
 def warn_uncoded(codings: pd.DataFrame, corpus: Corpus, spoken: set[str], what: str, *,
@@ -320,8 +399,8 @@ def _read_one(path, corpus, codebook, within: str = "segment") -> pd.DataFrame:
                          f"coding sheet, {_SHEET_IMPORT}", path=spath)
     try:
         frame = _read_frame(path)
-        validate_codings(frame, corpus=corpus, codebook=codebook, path=spath,
-                         problems=frame.attrs.pop("problems"), within=within)
+        _validate(frame, corpus=corpus, codebook=codebook, path=spath,
+                  problems=frame.attrs.pop("problems"), within=within)
     except MemoryError:
         raise InputError("the file is too large to read in the memory available; split it "
                          "into several codings files (e.g. one per coder)", path=spath) from None
@@ -515,6 +594,15 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
         present, else data row + 1); a table given without ``path`` or ``_line``, by
         position and index label (``<input>: row 0 (index 100): ...``).
 
+    Warns
+    -----
+    CodingWarning
+        With ``corpus``, for a valid coding that is likely not meant, as ``citra-eval
+        validate`` warns: one on a turn that is not an informant's (the analyses leave it
+        out), one starting or ending inside a character (an emoji without its skin tone);
+        each names its row (or line of ``path``). Only when called directly: the
+        package's own functions (and :func:`read_codings`) report these their own way.
+
     Notes
     -----
     The corpus checks are one join of the codings against the segments table (not a loop
@@ -537,6 +625,19 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     ...     print(err.path, err.line, err.message)
     codings_A.csv 3 unknown segment_id 999 in 'INF01' (it has segments 1-45)
     """
+    _validate(codings, corpus=corpus, codebook=codebook, path=path, problems=problems,
+              within=within)
+    # called by the user, not by the package's own functions (agreement, codings_from_sheet,
+    # the commands), which report these notes their own way: frames validate_codings, the
+    # rows_named wrapper, then the caller
+    if corpus is not None and caller_stacklevel() == 3:
+        _warn_notes(codings, corpus, path)
+
+
+def _validate(codings: pd.DataFrame, *, corpus: Corpus | None, codebook: Codebook | None,
+              path: str | None, problems: list[Problem] | None, within: str) -> None:
+    """:func:`validate_codings` without its warnings (:func:`read_codings` reads with it:
+    the commands print the same notes as ``warning:`` lines of their own)."""
     check_codings(codings)
     check_choice(within, "within", ("segment", "text"))
     check_corpus(corpus, allow_none=True)
@@ -568,18 +669,25 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
 
 @rows_named("codings")
 def check_codings_against(codings: pd.DataFrame, corpus: Corpus, *,
-                          codebook: Codebook | None = None, name: str = "codings") -> None:
-    """The codings check of the analyses (themes, vocabulary, learning): an
-    :class:`InputError` for a coding on a document or segment the corpus lacks and, when the
-    table has the offsets (all of ``CODING_COLUMNS``), what :func:`validate_codings` reports
-    but duplicates: whole-number offsets >= 0 with ``start`` smaller than ``end``, a code
-    not codable in ``codebook`` (when given; an empty code too), a span outside its
-    document's text, drifted recorded text: the same rule as :func:`~citra_eval.agreement`,
-    in one vectorised pass. Spans are checked against the text, not their turn (as
-    ``read_codings(within="text")`` allows)."""
+                          codebook: Codebook | None = None, name: str = "codings",
+                          within: str = "segment") -> None:
+    """The codings check of the analyses (themes, vocabulary, learning, and
+    :func:`write_codings` with a corpus): an :class:`InputError` for a coding on a document
+    or segment the corpus lacks and, when the table has the offsets (``doc_id, segment_id,
+    start, end, code``; ``coder`` may be missing), what :func:`validate_codings` reports but
+    duplicates: whole-number offsets >= 0 with ``start`` smaller than ``end``, a code not
+    codable in ``codebook`` (when given; an empty code too), a span outside its document's
+    text or (``within="segment"``, the default) outside its turn, drifted recorded text:
+    the same rule, and the same messages, as :func:`validate_codings` and
+    :func:`~citra_eval.agreement`, in one vectorised pass. ``within="text"`` checks spans
+    against the text only (as ``read_codings(within="text")`` allows, e.g. a QDA project's
+    codings kept across turns)."""
+    check_choice(within, "within", ("segment", "text"))
     check_codings_in_corpus(codings, corpus, name=name)
-    if not len(codings) or any(c not in codings.columns for c in CODING_COLUMNS):
+    if not len(codings) or any(c not in codings.columns for c in _SPAN_COLUMNS):
         return
+    if "coder" not in codings.columns:  # not needed to check a span
+        codings = codings.assign(coder="")
     lines = _lines(codings)
     collect(_type_problems(codings, None, lines))
     problems, ok = _offset_problems(codings, None, lines)
@@ -587,8 +695,24 @@ def check_codings_against(codings: pd.DataFrame, corpus: Corpus, *,
         problems += [Problem(None, "'code' is empty; fill it in", int(line), "code")
                      for line in lines[(codings["code"] == "").to_numpy()]]
         problems += _code_problems(codings, codebook, None, lines)
-    problems += _corpus_problems(codings, corpus, lines, ok, None, segments=False)
+    problems += _corpus_problems(codings, corpus, lines, ok, None,
+                                 segments=within == "segment")
     collect(problems, limit=MAX_REPORTED)
+
+
+@rows_named("codings")
+def check_coding_cells(codings: pd.DataFrame) -> None:
+    """What :func:`read_codings` refuses in a table's cells, without a corpus: offsets and
+    segment ids that are not whole numbers >= 0, ``start`` not smaller than ``end``, ids,
+    codes and coders that are not text (``NaN``, ``3``); an :class:`InputError` naming the
+    rows. ``codings`` holds :data:`CODING_COLUMNS` (checked first: the shared
+    missing-column message). The one cell check of the functions that take codings without
+    validating them against a corpus (``write_codings``, ``record_text``, ``check_anchors``,
+    ``reanchor``, ``explain``)."""
+    check_codings(codings, columns=CODING_COLUMNS)
+    lines = _lines(codings)
+    collect(_type_problems(codings, None, lines))
+    collect(_offset_problems(codings, None, lines)[0], limit=MAX_REPORTED)
 
 
 def _lines(codings: pd.DataFrame) -> np.ndarray:
@@ -947,10 +1071,9 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
     check_codings(codings, columns=CODING_COLUMNS)
     check_bool(overwrite, "overwrite")
     check_corpus(corpus)
+    check_coding_cells(codings)  # start > end is not "outside the text"
     lines = _lines(codings)
-    collect(_type_problems(codings, None, lines))
-    problems, _ = _offset_problems(codings, None, lines)
-    collect(problems, limit=MAX_REPORTED)  # start > end is not "outside the text"
+    problems: list[Problem] = []
     old = (codings["text"].to_numpy(dtype=object) if "text" in codings.columns
            else np.full(len(codings), None, dtype=object))
     docs = corpus.texts
@@ -983,7 +1106,8 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
 
 @rows_named("codings")
 def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
-                  corpus: Corpus | None = None, replace_raw: bool = False) -> None:
+                  corpus: Corpus | None = None, replace_raw: bool = False,
+                  within: str = "segment") -> None:
     """Write a codings table as CSV (atomically), contract columns first.
 
     Parameters
@@ -1003,6 +1127,10 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
         Allow replacing an existing file of a study's raw data (``data/raw/``,
         ``interview_transcripts/``, e.g. a coder's ``codings_A.csv``); without it that is
         refused, as the commands refuse it without ``--force``.
+    within : {"segment", "text"}, default "segment"
+        With ``corpus``: every span must lie inside its segment (turn), or (``"text"``) only
+        inside its document's text, as :func:`read_codings` reads the file back with the
+        same ``within``.
 
     Returns
     -------
@@ -1011,10 +1139,13 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
     Raises
     ------
     InputError
-        Offsets :func:`read_codings` would refuse (a negative one, ``start`` not smaller
-        than ``end``), with or without ``corpus``; with it, what :func:`record_text`
-        refuses; ``path`` is an existing raw-data file of a study and ``replace_raw`` is
-        false. Nothing is written then.
+        A missing column (of ``doc_id, segment_id, start, end, code, coder``); cells
+        :func:`read_codings` would refuse (an offset that is negative or not a whole
+        number, ``start`` not smaller than ``end``, a missing code), with or without
+        ``corpus``; with it, what :func:`record_text` refuses and a span outside its turn
+        (``within="segment"``): what ``read_codings(path, corpus=corpus, within=within)``
+        would refuse; ``path`` is an existing raw-data file of a study and ``replace_raw``
+        is false. Nothing is written then.
 
     Examples
     --------
@@ -1026,16 +1157,15 @@ def write_codings(codings: pd.DataFrame, path: str | os.PathLike, *,
     >>> ce.read_codings(out, corpus=corpus).equals(a)
     True
     """
-    check_codings(codings)
+    check_codings(codings, columns=CODING_COLUMNS)
     check_corpus(corpus, allow_none=True)
     check_bool(replace_raw, "replace_raw")
+    check_choice(within, "within", ("segment", "text"))
     refuse_raw_replacement(path, replace_raw)
-    if corpus is not None:
+    check_coding_cells(codings)  # what read_codings would refuse
+    if corpus is not None:  # and, with the corpus, what read_codings(within=) would refuse
         codings = record_text(codings, corpus=corpus)
-    elif all(c in codings.columns for c in CODING_COLUMNS):  # what read_codings would refuse
-        lines = _lines(codings)
-        collect(_type_problems(codings, None, lines))
-        collect(_offset_problems(codings, None, lines)[0], limit=MAX_REPORTED)
+        check_codings_against(codings, corpus, within=within)
     front = [*CODING_COLUMNS, *[c for c in OPTIONAL_COLUMNS if c in codings.columns]]
     rest = [c for c in codings.columns if c not in front and not c.startswith("_")]
     write_csv(codings[front + rest], path)

@@ -39,7 +39,6 @@ from ._files import (
     output_path_problem,
     read_text_file,
 )
-from ._passages import character_named, grapheme_around
 from ._validation import (
     LANGS,
     check_bool,
@@ -53,7 +52,14 @@ from ._validation import (
 )
 from ._yaml import LineDict, LineList, load_yaml, unknown_keys
 from .codebook import Codebook, category_fix
-from .codings import empty_codings, read_codings, same_code_overlaps
+from .codings import (
+    cut_character_notes,
+    empty_codings,
+    informant_documents,
+    read_codings,
+    same_code_overlaps,
+    turn_role_notes,
+)
 from .corpus import (
     TIMESTAMP_PATTERN,
     Corpus,
@@ -1897,26 +1903,12 @@ def turn_role_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) -> l
         One line per such coding (at most five, then one saying how many more) in a
         document that has an informant's turn (one without any is
         :func:`transcript_warnings`' concern): reliability, the themes and the auto-coder
-        count informants' turns only, so the coding is left out.
+        count informants' turns only, so the coding is left out. The notes
+        :func:`~citra_eval.validate_codings` gives as :class:`~citra_eval.CodingWarning`
+        (:func:`~citra_eval.codings.turn_role_notes`).
     """
-    if not len(codings):
-        return []
-    segs = corpus.segments.set_index(["doc_id", "segment_id"])[["speaker", "role"]]
-    keys = pd.MultiIndex.from_arrays([codings["doc_id"].astype(str),
-                                      codings["segment_id"].astype(int)])
-    turn = segs.reindex(keys)
-    spoken = _informant_documents(corpus)
-    off = ((turn["role"] != "informant").to_numpy() & turn["role"].notna().to_numpy()
-           & codings["doc_id"].astype(str).isin(spoken).to_numpy())
-
-    def say(i: int) -> tuple[str, int | str]:
-        return (f"{codings['doc_id'].iat[i]}, turn {int(codings['segment_id'].iat[i])} is the "
-                f"{turn['role'].iat[i]}'s ({turn['speaker'].iat[i]}), not an informant's: "
-                "reliability, the themes and the auto-coder count informants' turns, so "
-                "this coding is left out; move it to the informant's answer or delete it",
-                _coding_place(codings, i))
-
-    return _capped_warnings(path, off.nonzero()[0], say,
+    return _capped_warnings(path, turn_role_notes(codings, corpus),
+                            lambda note: (note[1], _coding_place(codings, note[0])),
                             "coding(s) on turns that are not an informant's")
 
 
@@ -1975,31 +1967,13 @@ def cut_character_warnings(codings: pd.DataFrame, corpus: Corpus, *, path: str) 
     -------
     list of str
         One line per such coding (at most five, then one saying how many more), naming the
-        character cut and the offset that would include it whole.
+        character cut and the offset that would include it whole. The notes
+        :func:`~citra_eval.validate_codings` gives as :class:`~citra_eval.CodingWarning`
+        (:func:`~citra_eval.codings.cut_character_notes`).
     """
-    texts = corpus.texts
-    hits = []
-    for i, (doc, sid, start, end) in enumerate(zip(
-            codings["doc_id"].astype(str).tolist(), codings["segment_id"].tolist(),
-            codings["start"].tolist(), codings["end"].tolist(), strict=True)):
-        text = texts.get(doc, "")
-        cuts = [(word, grapheme_around(text, p)) for word, p in (("start", start), ("end", end))
-                if 0 < p < len(text) and not (text[p].isascii() and text[p - 1].isascii())]
-        cuts = [(word, a, b) for word, (a, b) in cuts if a < b]
-        if cuts:
-            hits.append((i, doc, sid, cuts))
-
-    def say(hit) -> tuple[str, int | str]:
-        i, doc, sid, cuts = hit
-        text = texts[doc]
-        said = " and ".join(f"{word}s inside the character {character_named(text[a:b])}"
-                            for word, a, b in cuts)
-        fix = ", ".join(f"{word} to {a if word == 'start' else b}" for word, a, b in cuts)
-        return (f"{doc}, turn {int(sid)}: the coding {said}: a coding, like a sheet quote, "
-                f"holds whole characters as one sees them; set {fix} to code it whole (or "
-                "leave the offsets if they are meant)", _coding_place(codings, i))
-
-    return _capped_warnings(path, hits, say, "coding(s) starting or ending inside a character")
+    return _capped_warnings(path, cut_character_notes(codings, corpus),
+                            lambda note: (note[1], _coding_place(codings, note[0])),
+                            "coding(s) starting or ending inside a character")
 
 
 def _coding_place(codings: pd.DataFrame, at: int) -> int | str:
@@ -2093,8 +2067,7 @@ def _first_five(docs: list[str]) -> str:
 
 def _informant_documents(corpus: Corpus) -> set[str]:
     """Doc ids with at least one informant's turn."""
-    segs = corpus.segments
-    return set(segs.loc[segs["role"] == "informant", "doc_id"].astype(str))
+    return informant_documents(corpus)
 
 
 def _speaker_label_warnings(corpus: Corpus, warn: _Warnings) -> None:

@@ -81,17 +81,22 @@ KWIC_COLUMNS = ["doc_id", "segment_id", "left", "keyword", "right", "start", "en
 
 
 def checked_codings(codings: pd.DataFrame, corpus, coder: str | None = None,
-                    *, allow_many: bool = False, codebook=None) -> pd.DataFrame:
-    """The codings check of the theme and vocabulary analyses (not API): the columns, one
+                    *, allow_many: bool = False, codebook=None,
+                    spans: bool = False) -> pd.DataFrame:
+    """The codings check of the theme and vocabulary analyses (not API): the columns
+    (``start`` and ``end`` too with ``spans``, for an analysis that slices the text), one
     coder (``coder=`` picks one; several without it is an :class:`InputError` unless
     ``allow_many``) and :func:`~citra_eval.codings.check_codings_against` the corpus (and
-    ``codebook``, when given: every code codable in it); the kept codings with integer
-    ``segment_id``."""
+    ``codebook``, when given: every code codable in it): every span inside its turn, as
+    :func:`~citra_eval.validate_codings` and :func:`~citra_eval.agreement` require; the
+    kept codings with integer ``segment_id``."""
     check_codings(codings)
     check_corpus(corpus)
     if coder is not None:
         check_type("coder", coder, str, "one coder's name (a string) or None")
-    check_columns(codings, "codings", ("doc_id", "segment_id", "code"), what=CODINGS_TABLE)
+    check_columns(codings, "codings", ("doc_id", "segment_id", *(("start", "end") if spans
+                                                                 else ()), "code"),
+                  what=CODINGS_TABLE)
     if coder is not None:
         if "coder" not in codings.columns or coder not in set(codings["coder"]):
             have = sorted(map(str, codings["coder"].unique())) if "coder" in codings else []
@@ -898,7 +903,7 @@ def exemplar_quotes(codings: pd.DataFrame, *, corpus: Corpus, k: int = 3,
         raise ValueError(f"min_chars ({min_chars}) must not exceed max_chars ({max_chars}): "
                          "no quote could fit between them")
     check_codebook(codebook)
-    codings = checked_codings(codings, corpus, allow_many=True, codebook=codebook)
+    codings = checked_codings(codings, corpus, allow_many=True, codebook=codebook, spans=True)
     codings, turns, _, n_ignored = on_roles(codings, corpus, roles)
     docs = corpus.documents.set_index("doc_id")
     if attribute == "auto":

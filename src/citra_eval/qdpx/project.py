@@ -167,7 +167,7 @@ class Project:
             (tmp / "transcripts").mkdir(exist_ok=True)  # also for a project without texts
             if self.codebook.codes:
                 self.codebook.save(tmp / "codebook.yaml")
-            write_codings(self.codings, tmp / "codings.csv", corpus=self.corpus)
+            write_codings(self.codings, tmp / "codings.csv", corpus=self.corpus, within="text")
             if not self.memos.empty:
                 write_csv(self.memos[MEMO_COLUMNS], tmp / "memos.csv")
             if users_table_needed(self.users, self.codings):
