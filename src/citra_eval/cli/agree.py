@@ -178,7 +178,7 @@ def _run_agree(args: argparse.Namespace) -> int:
         problems.append(Problem("--ci", f"must be between 0 and 1 (e.g. 0.95), got {args.ci}"))
     elif args.n_boot > 0 and (why := n_boot_problem(args.n_boot, args.ci)):
         problems.append(Problem("--n-boot", why))
-    coverage = args.coverage
+    coverage, coverage_lines = args.coverage, {}
     if coverage_file is not None:
         coverage, coverage_lines = attempt(read_coverage, coverage_file) or (None, {})
     corpus = attempt(read_transcripts, args.transcripts)
