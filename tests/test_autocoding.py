@@ -237,14 +237,17 @@ def test_robust_on_real_reviews_with_emoji():
 # --------------------------------------------------------------------------- evaluate_coder
 
 
-def _table(rows, coder):
-    return pd.DataFrame([("D1", s, 0, 1, c, coder) for s, c in rows], columns=ce.CODING_COLUMNS)
+def _table(rows, coder, corpus):
+    """Codings of ``D1``'s whole segments: ``rows`` of (segment_id, code)."""
+    seg = corpus.segments.set_index("segment_id")
+    return pd.DataFrame([("D1", s, int(seg.at[s, "start"]), int(seg.at[s, "end"]), c, coder)
+                         for s, c in rows], columns=ce.CODING_COLUMNS)
 
 
 def test_evaluate_coder_hand_computed():
     corpus = make_corpus("a", "b", "c", "d")  # informant segments 2, 4, 6, 8
-    auto = _table([(2, "x"), (4, "x"), (6, "x"), (2, "y"), (8, "z"), (1, "x")], "auto")
-    ref = _table([(2, "x"), (6, "x"), (8, "x"), (4, "y"), (8, "z"), (8, "z")], "A")
+    auto = _table([(2, "x"), (4, "x"), (6, "x"), (2, "y"), (8, "z"), (1, "x")], "auto", corpus)
+    ref = _table([(2, "x"), (6, "x"), (8, "x"), (4, "y"), (8, "z"), (8, "z")], "A", corpus)
     ev = ce.evaluate_coder(auto, reference=ref, corpus=corpus).set_index("code")
     # x: pred {2,4,6} (segment 1 is the interviewer's), ref {2,6,8} -> tp 2, fp 1, fn 1
     assert ev.loc["x", ["tp", "fp", "fn", "support"]].tolist() == [2, 1, 1, 3]
@@ -267,8 +270,8 @@ def test_evaluate_coder_hand_computed():
 
 def test_evaluate_coder_undefined_precision_is_nan_and_zero_in_macro():
     corpus = make_corpus("a", "b")
-    auto = _table([(2, "x")], "auto")
-    ref = _table([(2, "x"), (4, "y")], "A")
+    auto = _table([(2, "x")], "auto", corpus)
+    ref = _table([(2, "x"), (4, "y")], "A", corpus)
     ev = ce.evaluate_coder(auto, reference=ref, corpus=corpus).set_index("code")
     assert pd.isna(ev.loc["y", "precision"]) and ev.loc["y", "recall"] == 0
     assert ev.loc["macro", "precision"] == pytest.approx(0.5)
@@ -276,9 +279,9 @@ def test_evaluate_coder_undefined_precision_is_nan_and_zero_in_macro():
 
 def test_evaluate_coder_refuses_several_reference_coders():
     corpus = make_corpus("a")
-    both = pd.concat([_table([(2, "x")], "A"), _table([(2, "x")], "B")])
+    both = pd.concat([_table([(2, "x")], "A", corpus), _table([(2, "x")], "B", corpus)])
     with pytest.raises(ValueError, match="several coders"):
-        ce.evaluate_coder(_table([(2, "x")], "auto"), reference=both, corpus=corpus)
+        ce.evaluate_coder(_table([(2, "x")], "auto", corpus), reference=both, corpus=corpus)
 
 
 def _interviews(n):
