@@ -121,7 +121,7 @@ def test_plot_saturation_draws_curve_and_point():
         doc = f"D{i}"
         src[f"{doc}.txt"] = (f"---\nid: {doc}\ndate: 2021-01-0{i + 1}\n"
                              "speakers: {I: informant}\n---\nI: x\n")
-        rows += [(doc, 1, 0, 1, c, "A") for c in codes.split()]
+        rows += [(doc, 1, 3, 4, c, "A") for c in codes.split()]  # the turn's text 'x'
     corpus = ce.Corpus.from_texts(src)
     sat = ce.saturation(pd.DataFrame(rows, columns=ce.CODING_COLUMNS), corpus=corpus)
     ax = plot_saturation(sat, lang="en")
