@@ -554,7 +554,7 @@ def _coerce(frame: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataF
 def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
                      codebook: Codebook | None = None,
                      path: str | None = None, problems: list[Problem] | None = None,
-                     within: str = "segment") -> None:
+                     within: str = "segment", warn: bool = True) -> None:
     """Check a codings table against a corpus and codebook; raise :class:`InputError`.
 
     Parameters
@@ -577,6 +577,10 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     within : {"segment", "text"}, default "segment"
         With ``corpus``: every span must lie inside its segment, or (``"text"``) only inside
         its document's text (see :func:`read_codings`).
+    warn : bool, default True
+        With ``corpus``, give the :class:`CodingWarning` below. The package's own functions
+        (agreement, the coding sheets, the commands) pass False: they report these cases
+        their own way.
 
     Returns
     -------
@@ -600,8 +604,8 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
         With ``corpus``, for a valid coding that is likely not meant, as ``citra-eval
         validate`` warns: one on a turn that is not an informant's (the analyses leave it
         out), one starting or ending inside a character (an emoji without its skin tone);
-        each names its row (or line of ``path``). Only when called directly: the
-        package's own functions (and :func:`read_codings`) report these their own way.
+        each names its row (or line of ``path``). Not with ``warn=False``, nor from
+        :func:`read_codings`.
 
     Notes
     -----
@@ -627,10 +631,7 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     """
     _validate(codings, corpus=corpus, codebook=codebook, path=path, problems=problems,
               within=within)
-    # called by the user, not by the package's own functions (agreement, codings_from_sheet,
-    # the commands), which report these notes their own way: frames validate_codings, the
-    # rows_named wrapper, then the caller
-    if corpus is not None and caller_stacklevel() == 3:
+    if warn and corpus is not None:
         _warn_notes(codings, corpus, path)
 
 

@@ -151,11 +151,11 @@ def elided(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[:half] + "\u2026" + text[-half:]
 
 
-def quoted_pair(a: str, b: str, width: int = 60) -> tuple[str, str]:
-    """Two texts quoted for a message that compares them: when they are long, both show the
-    same window around their first difference (so the difference is never elided)."""
+def compared_windows(a: str, b: str, width: int = 60) -> tuple[str, str]:
+    """Two texts as a message comparing them shows them: whole when short, else the same
+    window around their first difference in both (so the difference is never elided)."""
     if len(a) <= width and len(b) <= width:
-        return repr(a), repr(b)
+        return a, b
     k = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
              min(len(a), len(b)))
     lo = max(0, k - width // 3)
@@ -164,7 +164,13 @@ def quoted_pair(a: str, b: str, width: int = 60) -> tuple[str, str]:
         part = t[lo:lo + width]
         return ("\u2026" if lo else "") + part + ("\u2026" if lo + width < len(t) else "")
 
-    return repr(window(a)), repr(window(b))
+    return window(a), window(b)
+
+
+def quoted_pair(a: str, b: str, width: int = 60) -> tuple[str, str]:
+    """:func:`compared_windows` quoted (``repr``) for a message."""
+    said, holds = compared_windows(a, b, width)
+    return repr(said), repr(holds)
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:

@@ -181,7 +181,7 @@ def _build_units(codings: pd.DataFrame, corpus: Corpus, *, coders, codes, unit: 
     _check_coverage(coverage)
     roles = check_roles(roles, corpus)
     validate_codings(codings, corpus=corpus,
-                     codebook=codes if isinstance(codes, Codebook) else None)
+                     codebook=codes if isinstance(codes, Codebook) else None, warn=False)
     code_list = _select_codes(codings, codes)
     coder_list = _select_coders(codings, coders, minimum_coders, coverage=coverage)
     cod = codings[codings["coder"].astype(str).isin(coder_list)]
@@ -530,7 +530,7 @@ def rated_documents(codings: pd.DataFrame, *, corpus: Corpus,
     check_corpus(corpus)
     _check_coverage(coverage)
     check_choice(purpose, "purpose", ("agreement", "training", "validation"))
-    validate_codings(codings, corpus=corpus)
+    validate_codings(codings, corpus=corpus, warn=False)
     coders = _all_coders(codings, coverage)
     rated = _rated_documents(coverage, codings, corpus, coders, purpose=purpose)
     return {c: [d for d in corpus.doc_ids if docs is None or d in docs]
@@ -1002,7 +1002,7 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
             and corpus is None:
         raise ValueError("coverage= names which documents each coder rated: it needs "
                          "corpus= (the transcripts); got coverage without a corpus")
-    validate_codings(codings, corpus=corpus)
+    validate_codings(codings, corpus=corpus, warn=False)
     found = set(codings["coder"].astype(str))
     if adjudicator is not None and adjudicator not in found:
         raise InputError(f"adjudicator {adjudicator!r} has no codings; the codings have "
@@ -1110,7 +1110,7 @@ def reference_codings(codings: pd.DataFrame, *, rule: str = "agreed",
     True
     """
     check_codings(codings)
-    validate_codings(codings, corpus=corpus)
+    validate_codings(codings, corpus=corpus, warn=False)
     if codings["coder"].astype(str).nunique() >= 2:
         return consensus(codings, rule=rule, corpus=corpus, coverage=coverage)
     _check_coverage(coverage)

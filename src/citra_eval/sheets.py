@@ -23,7 +23,6 @@ Reading a sheet back checks every cell it uses: a wrong cell is reported as
 
 from __future__ import annotations
 
-import ast
 import datetime
 import json
 import math
@@ -82,9 +81,9 @@ from .errors import (
     Problem,
     closest,
     collect,
+    compared_windows,
     elided,
     quoted,
-    quoted_pair,
 )
 
 __all__ = [
@@ -1134,7 +1133,7 @@ def codings_from_sheet(sheet: CodingSheet, *, corpus: Corpus, codebook: Codebook
                       f"turn then holds the code twice ({why}), and counts of codings count "
                       f"it twice; {fix}", SheetWarning, stacklevel=2)
     out = out[columns]
-    validate_codings(out, corpus=corpus, codebook=codebook)
+    validate_codings(out, corpus=corpus, codebook=codebook, warn=False)
     out.attrs["documents"] = reader.covered()
     return out
 
@@ -1388,8 +1387,7 @@ class _SheetReader:
                 turn = self.turns.loc[key]
             if given != cell_text(turn.text):
                 edited = True
-                said, holds = (_readable(ast.literal_eval(t))  # the windows, unquoted
-                               for t in quoted_pair(given, cell_text(turn.text)))
+                said, holds = map(_readable, compared_windows(given, cell_text(turn.text)))
                 self.problem("coding", 3, row, f"the text differs from turn {key[1]} of "
                              f"{key[0]!r}: the cell says {said} but the transcript reads "
                              f"{holds}; restore the cell (marks go in the code columns, words "

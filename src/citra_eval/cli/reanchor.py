@@ -209,7 +209,7 @@ def _plan(path: str, codings: pd.DataFrame, corpus: Corpus,
     if args.record:
         n_recorded = int(new["text"].isna().sum())
         new = record_text(new, corpus=corpus)
-    validate_codings(new, corpus=corpus, path=path)
+    validate_codings(new, corpus=corpus, path=path, warn=False)
     new = new[_columns(path, new)]
     return result, new, bool(len(result.moved) or n_recorded), n_recorded, []
 
