@@ -476,6 +476,8 @@ def _calls(tmp_path, corpus, codebook):
                                                          index=v),
         ("save_table", "replace_raw"): lambda v: ce.save_table(scores, "t", out_dir=tmp_path,
                                                                replace_raw=v),
+        ("validate_codings", "warn"): lambda v: ce.validate_codings(codings, corpus=corpus,
+                                                                    warn=v),
         ("write_codings", "replace_raw"): lambda v: ce.write_codings(
             codings, tmp_path / "w.csv", replace_raw=v),
         ("ttest_groups", "welch"): lambda v: ce.ttest_groups(scores, dv="x", between="g",

@@ -629,6 +629,7 @@ def validate_codings(codings: pd.DataFrame, *, corpus: Corpus | None = None,
     ...     print(err.path, err.line, err.message)
     codings_A.csv 3 unknown segment_id 999 in 'INF01' (it has segments 1-45)
     """
+    check_bool(warn, "warn")
     _validate(codings, corpus=corpus, codebook=codebook, path=path, problems=problems,
               within=within)
     if warn and corpus is not None:
