@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -488,8 +489,9 @@ def test_code_frequencies_count_only_the_roles_turns():
     asked = seg.loc[("B", 1)]  # B's interviewer turn
     slip = pd.DataFrame([("B", 1, int(asked["start"]), int(asked["end"]), "y", "A")],
                         columns=ce.CODING_COLUMNS)
-    f = ce.code_frequencies(pd.concat([codings, slip], ignore_index=True),
-                            corpus=corpus).set_index("code")
+    with pytest.warns(UserWarning, match=r"1 of 7 codings .* left out of every count"):
+        f = ce.code_frequencies(pd.concat([codings, slip], ignore_index=True),
+                                corpus=corpus).set_index("code")
     assert f.loc["y", ["n_codings", "n_segments", "n_documents", "n_informants"]].tolist() == [
         1, 1, 1, 1]
     assert f.loc["y", "share_segments"] == pytest.approx(1 / 3)
@@ -565,7 +567,8 @@ def test_case_matrix_counts_only_the_roles_turns():
     assert m.loc["y"].tolist() == [1, 0] and m.loc["x"].tolist() == [1, 1]
     # q, on the question only, is a row of zeros (code_frequencies lists it with zeros)
     assert m.loc["q"].tolist() == [0, 0] and m.attrs["n_codings_ignored"] == 3
-    freq = ce.code_frequencies(codings, corpus=corpus).set_index("code")
+    with pytest.warns(UserWarning, match="3 of 9 codings"):
+        freq = ce.code_frequencies(codings, corpus=corpus).set_index("code")
     assert m.sum(axis=1).to_dict() == freq["n_documents"].to_dict()
     every = ce.code_case_matrix(codings, corpus=corpus, roles=None)
     assert every.loc["y"].tolist() == [1, 1] and every.loc["q"].tolist() == [0, 1]
@@ -1015,9 +1018,35 @@ def test_code_frequencies_warns_when_every_coding_is_outside_the_roles():
     assert f["n_codings"].sum() == 0 and f.attrs["n_codings_ignored"] == 3
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        ce.code_frequencies(pd.concat([small()[1], codings], ignore_index=True),
-                            corpus=corpus)
         ce.code_frequencies(codings, corpus=corpus, roles=["interviewer"])
+        ce.code_frequencies(pd.concat([small()[1], codings], ignore_index=True),
+                            corpus=corpus, roles=None)
+
+
+def test_code_frequencies_warns_once_when_some_codings_are_outside_the_roles():
+    """Session 19 left open: code_frequencies warned only when every coding was left out,
+    so a few codings on the interviewer's questions vanished from the counts without a
+    word (saturation, given the same codings, warned). Now one UserWarning says how many
+    of how many, the roles of their turns and the ``roles=`` that counts them."""
+    corpus, kept = small()
+    seg = corpus.segments
+    asked = seg[seg["role"] == "interviewer"]
+    slips = pd.DataFrame([(t.doc_id, t.segment_id, t.start, t.end, "x", "A")
+                          for t in asked.itertuples()], columns=ce.CODING_COLUMNS)
+    codings = pd.concat([kept, slips], ignore_index=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        f = ce.code_frequencies(codings, corpus=corpus)
+        by = ce.code_frequencies(codings, corpus=corpus, by="group")
+    said = [str(w.message) for w in caught if "other roles" in str(w.message)]
+    assert len(said) == 2, said  # once per call
+    assert all(re.search(rf"code_frequencies: 3 of {len(codings)} codings are on turns of "
+                         r"other roles than 'informant' \('interviewer'\) and are left out "
+                         r"of every count; pass roles=\['informant', 'interviewer'\].*"
+                         r"roles=None", m) for m in said), said
+    assert "every count is 0" not in said[0]
+    assert f.attrs["n_codings_ignored"] == by.attrs["n_codings_ignored"] == 3
+    assert int(f["n_codings"].sum()) == len(kept)
 
 
 @pytest.mark.parametrize("analysis", [

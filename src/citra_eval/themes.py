@@ -228,8 +228,10 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
         ``corpus=corpus.subset(ce.coded_documents(codings, corpus=corpus))``. And when
         ``codings`` holds no coding at all (every count 0; without a codebook, no row).
     UserWarning
-        Every coding is on a turn outside ``roles`` (every count 0): the warning names the
-        roles of their turns and the ``roles=`` that counts them.
+        Some codings are on turns outside ``roles`` (a question of the interviewer coded,
+        say) and are left out of every count: one warning says how many of how many, the
+        roles of their turns and the ``roles=`` that counts them (``roles=None`` for every
+        turn). When every coding is, every count is 0 and the warning says so.
 
     Examples
     --------
@@ -249,9 +251,10 @@ def code_frequencies(codings: pd.DataFrame, *, corpus: Corpus,
     if by is not None:
         check_document_attribute(by, corpus)
     data, base, roles, n_ignored = on_roles(codings, corpus, roles)
-    if n_ignored and n_ignored == len(codings):  # a table of zeros: say why
-        warn_left_out(codings, corpus, roles, n_ignored, "code_frequencies",
-                      consequence=", so every count is 0")
+    # every coding left out makes a table of zeros: say so; some, how many the counts miss
+    warn_left_out(codings, corpus, roles, n_ignored, "code_frequencies",
+                  consequence=(", so every count is 0" if n_ignored == len(codings) else
+                               " of every count"))
     if codings.empty:
         rows = ("a row of zeros per code of the codebook" if codebook is not None else
                 "no row: the codes listed are those the codings apply")
