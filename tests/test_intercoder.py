@@ -761,6 +761,29 @@ def test_issue14_item7_declared_coverage(corpus, codings):
         inferred.loc["ALL", "krippendorff_alpha"])
 
 
+def test_coverage_conflict_message_reads_right_for_one_and_several_documents(corpus,
+                                                                            codings):
+    """Session 19 review: "has codings in 'D1', 'D2' but coverage says they did not rate
+    it: add the document(s)": several documents were "it". Now one document is "it", several
+    "them"; an unknown document is "document", several "documents"."""
+    ab = codings[codings["coder"].isin(["A", "B"])]
+    assert set(ab.loc[ab["coder"] == "B", "doc_id"]) == {"D1", "D2"}
+    with pytest.raises(ce.InputError) as one:
+        ce.agreement(ab, corpus=corpus, coverage={"A": "all", "B": ["D1"]}, n_boot=0)
+    assert str(one.value).endswith(
+        ": coder 'B' has codings in 'D2' but coverage says they did not rate it: add it to "
+        "their coverage or remove those codings"), str(one.value)
+    with pytest.raises(ce.InputError) as several:
+        ce.agreement(ab, corpus=corpus, coverage={"A": "all", "B": []}, n_boot=0)
+    assert str(several.value).endswith(
+        ": coder 'B' has codings in 'D1', 'D2' but coverage says they did not rate them: add "
+        "them to their coverage or remove those codings"), str(several.value)
+    with pytest.raises(ce.InputError, match=r"names document 'D3' that the corpus"):
+        ce.agreement(ab, corpus=corpus, coverage={"A": "all", "B": ["D1", "D3"]}, n_boot=0)
+    with pytest.raises(ce.InputError, match=r"names documents 'D3', 'D4' that the corpus"):
+        ce.agreement(ab, corpus=corpus, coverage={"A": "all", "B": ["D3", "D4"]}, n_boot=0)
+
+
 def test_issue14_item7_coverage_errors(corpus, codings):
     ab = codings[codings["coder"].isin(["A", "B"])]
     with pytest.raises(ce.InputError, match=r"does not say which documents coder.*'B'"):
@@ -868,7 +891,7 @@ def test_cli_agree_inside_a_study_takes_double_coded(cli, tmp_path):
     assert r.returncode == 2 and not (study / "bad.csv").exists()
     assert r.stderr.startswith("error: study.yaml:10: coder 'B' has codings in 'WWC-02'"), \
         r.stderr
-    assert "'double_coded' says they did not rate it" in r.stderr
+    assert "'double_coded' says they did not rate them: add them" in r.stderr
 
 
 def test_issue14_item10_example_numbers_of_the_docs(example_corpus, example_codebook):

@@ -395,7 +395,8 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus | None,
             hint = closest(unknown[0], known)
             hint = (f" (did you mean {hint!r}?)" if hint else
                     f" (it has {', '.join(known)})" if len(known) <= 10 else "")
-            raise InputError(f"coverage for coder {coder!r} names document(s) "
+            raise InputError(f"coverage for coder {coder!r} names "
+                             f"{'documents' if len(unknown) > 1 else 'document'} "
                              f"{', '.join(map(repr, unknown))} that the corpus does not have"
                              + hint)
         out[coder] = set(docs)
@@ -404,9 +405,10 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus | None,
         outside = sorted(set(codings.loc[codings["coder"].astype(str) == coder, "doc_id"])
                          - out[coder])
         if outside:
+            it = "them" if len(outside) > 1 else "it"
             raise InputError(f"coder {coder!r} has codings in {', '.join(map(repr, outside))} "
-                             "but coverage says they did not rate it: add the document(s) to "
-                             "their coverage or remove the codings")
+                             f"but coverage says they did not rate {it}: add {it} to their "
+                             "coverage or remove those codings")
     for coder in (c for c in coders if c not in have and out[c] is None):
         _warn_rated_without_codings(coder, ["every document"])
     return out
