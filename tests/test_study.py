@@ -941,6 +941,31 @@ def test_codes_the_codebook_lacks_are_warned_and_left_out(rsud):
            "mean 'pengaduan'?)" in w
 
 
+def test_drop_unknown_codes_names_a_row_of_a_dataframe_without_lines():
+    """Session 19 review: drop_unknown_codes read the ``_line`` column of a table read with
+    ``keep_lines=True``, so a codings table built in Python failed with a KeyError. Now it
+    names the first such coding as the other coding warnings do (``_coding_place``: the
+    line of its file, else ``row 1 (index 101)``)."""
+    from citra_eval.study import drop_unknown_codes
+    book = ce.Codebook.from_dict({"codebook": "t", "version": 1, "language": "id", "codes": [
+        {"id": "tema", "label": {"id": "Tema"}, "codable": False,
+         "children": [{"id": "kode", "label": {"id": "Kode"}}]}]})
+    codings = pd.DataFrame([("D", 1, 0, 3, "kode", "A"), ("D", 1, 0, 3, "kod", "A"),
+                            ("D", 2, 0, 3, "tema", "A"), ("D", 2, 0, 3, "kod", "A")],
+                           columns=ce.CODING_COLUMNS, index=[100, 101, 102, 103])
+    kept, lines = drop_unknown_codes(codings, book, "codings")
+    assert kept.index.tolist() == [100]
+    assert lines[0].startswith("warning: codings: row 1 (index 101): code 'kod' (2 coding(s)) "
+                               "is not in the codebook (did you mean 'kode'?)"), lines
+    assert lines[1].startswith("warning: codings: row 2 (index 102): code 'tema' (1 coding(s)) "
+                               "is a category of the codebook"), lines
+    # a default index: the position alone; a table read with its lines: the line
+    _, lines = drop_unknown_codes(codings.reset_index(drop=True), book, "codings")
+    assert lines[0].startswith("warning: codings: row 1: code 'kod'"), lines
+    _, lines = drop_unknown_codes(codings.assign(_line=[2, 3, 4, 5]), book, "c.csv")
+    assert lines[0].startswith("warning: c.csv:3: code 'kod'"), lines
+
+
 def test_a_coded_category_is_told_to_code_a_child_or_become_codable(rsud):
     """Thesis study: a coding of a category (codable: false) was left out with advice to
     "add it to the codebook", though it is there."""

@@ -865,6 +865,14 @@ class _Warnings:
             where += f":{line}"
         self.lines.append(f"warning: {where}: {message}")
 
+    def add_at(self, path: str | None, message: str, place: int | str) -> None:
+        """A warning at a coding's place (:func:`_coding_place`): the line of its file, or
+        ``row 1 (index 101)`` of a DataFrame given in memory (after the path)."""
+        if isinstance(place, str):
+            self.add(path, f"{place}: {message}")
+        else:
+            self.add(path, message, place)
+
 
 def _replace(settings: StudySettings, **changes) -> StudySettings:
     import dataclasses
@@ -1309,15 +1317,16 @@ _AS_A_CODER = ("among the study's codings files it would count as one more coder
 
 def drop_unknown_codes(t: pd.DataFrame, codebook: Codebook, shown: str
                        ) -> tuple[pd.DataFrame, list[str]]:
-    """Leave out the codings (read with ``keep_lines=True`` from the file ``shown``) whose
-    code the codebook lacks or does not allow coding; returns the rest and one ``warning:``
-    line per such code (with the line of its first coding). A study's readers (``validate``,
-    ``reproduce``, ``agree`` with the study's codebook) all treat such codes this way."""
+    """Leave out the codings (of the file ``shown``) whose code the codebook lacks or does
+    not allow coding; returns the rest and one ``warning:`` line per such code, at its first
+    coding (:func:`_coding_place`: its line when read with ``keep_lines=True``, else its row
+    of the DataFrame). A study's readers (``validate``, ``reproduce``, ``agree`` with the
+    study's codebook) all treat such codes this way."""
     warn = _Warnings()
     codable = set(codebook.codable_ids)
     bad = ~t["code"].isin(codable)
     for code, rows in t[bad].groupby("code", sort=True):
-        first = int(rows["_line"].iloc[0])
+        first = _coding_place(t, int((bad & (t["code"] == code)).to_numpy().argmax()))
         if code in codebook:
             why = "is a category of the codebook (codable: false), not a codable code"
             fix = category_fix(codebook, code)
@@ -1325,8 +1334,8 @@ def drop_unknown_codes(t: pd.DataFrame, codebook: Codebook, shown: str
             hint = closest(str(code), codable)
             why = "is not in the codebook" + (f" (did you mean {hint!r}?)" if hint else "")
             fix = "fix the code or add it to the codebook"
-        warn.add(shown, f"code {code!r} ({len(rows)} coding(s)) {why}; these codings are "
-                 f"left out; {fix}", first)
+        warn.add_at(shown, f"code {code!r} ({len(rows)} coding(s)) {why}; these codings are "
+                    f"left out; {fix}", first)
     return t[~bad], warn.lines
 
 
@@ -1994,11 +2003,7 @@ def _capped_warnings(path: str, hits: Sequence, say: Callable[[Any], tuple[str, 
     :data:`_MAX_TURN_WARNINGS`; then one saying how many ``more``."""
     warn = _Warnings()
     for hit in hits[:_MAX_TURN_WARNINGS]:
-        message, place = say(hit)
-        if isinstance(place, str):
-            warn.add(path, f"{place}: {message}")
-        else:
-            warn.add(path, message, place)
+        warn.add_at(path, *say(hit))
     if len(hits) > _MAX_TURN_WARNINGS:
         warn.add(path, f"and {len(hits) - _MAX_TURN_WARNINGS} more {more}")
     return warn.lines
