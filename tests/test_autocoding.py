@@ -318,6 +318,36 @@ def test_evaluate_coder_warns_when_the_reference_has_not_coded_some_interviews(c
         coder_scores(auto, reference=hand, corpus=corpus, roles=("informant",), codes=None)
 
 
+def test_evaluate_coder_leaves_out_only_the_documents_a_subset_left_out(cb):
+    """Session 19 review: evaluate_coder left out the rows of documents outside the corpus
+    "unless no row is in it", so a misspelt doc id among good rows was silently not scored
+    (every other analysis refuses it), while an auto-coder with no coding in the coded
+    subset was refused. Now one rule: rows of documents that ``corpus.subset(...)`` left
+    out are not scored, whether some rows remain or none; a document the corpus never had
+    is an InputError, as everywhere."""
+    corpus, answers = _interviews(4)
+    auto = ce.autocode(corpus, cb)
+    hand = answers[answers["doc_id"].isin(["W1", "W2"])].assign(code="media", coder="RA")[
+        ce.CODING_COLUMNS]
+    # a misspelt document among good rows, the full corpus: refused, not quietly unscored
+    typo = pd.concat([hand, hand.iloc[:1].assign(doc_id="W01")], ignore_index=True)
+    with pytest.raises(ce.InputError, match=r"reference refer.* not in the corpus: W01"):
+        ce.evaluate_coder(auto, reference=typo, corpus=corpus)
+    # the coded subset: the auto-coder's rows elsewhere are left out, even when all are
+    coded = corpus.subset(["W1", "W2"])
+    elsewhere = auto[auto["doc_id"].isin(["W3", "W4"])]
+    ev = ce.evaluate_coder(elsewhere, reference=hand, corpus=coded).set_index("code")
+    assert ev.loc["micro", ["tp", "fp", "fn"]].tolist() == [0, 0, 2]
+    # a subset of a subset keeps what the first corpus had
+    ev = ce.evaluate_coder(elsewhere, reference=hand[hand.doc_id == "W1"],
+                           corpus=coded.subset(["W1"])).set_index("code")
+    assert ev.loc["micro", ["tp", "fp", "fn"]].tolist() == [0, 0, 1]
+    # a document the corpus it was taken from never had: refused there too
+    with pytest.raises(ce.InputError, match=r"codings refer.* not in the corpus: W01"):
+        ce.evaluate_coder(pd.concat([auto, typo.tail(1)], ignore_index=True),
+                          reference=hand, corpus=coded)
+
+
 # --------------------------------------------------------------------------- example study
 
 

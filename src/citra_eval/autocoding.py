@@ -735,8 +735,10 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
         When either table is not a valid codings table for ``corpus``: a missing column of
         the contract, a ``start`` not smaller than ``end``, a missing code, a span outside its
         document's text, drifted recorded ``text`` (the checks, and messages, of
-        :func:`~citra_eval.validate_codings`), or documents the corpus lacks (rows of
-        documents outside a subset corpus are left out, unless no row is in it).
+        :func:`~citra_eval.validate_codings`), or documents the corpus lacks. A corpus
+        that is a subset (``corpus.subset(...)``) is the exception: the rows of the
+        documents it left out of the corpus it was taken from are not scored (nor checked),
+        whether some rows remain or none; a document that corpus never had is refused.
 
     Warns
     -----
@@ -796,12 +798,13 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
     corpus=corpus)))``.
     """
     check_corpus(corpus)
+    # a corpus may be a subset (the documented fix of the CoverageWarning below): the rows
+    # of the documents it left out are not scored nor checked, however many; a document
+    # the corpus it was taken from lacks too is refused, as every analysis refuses it
+    left_out = (corpus._parent_ids or frozenset()) - set(corpus.doc_ids)
     for table, name in ((codings, "codings"), (reference, "reference")):
         check_codings(table, name, columns=CODING_COLUMNS)
-        # a corpus may be a subset (the documented fix of the CoverageWarning below): only the
-        # rows it holds are scored and checked, unless it holds none of them
-        held = table["doc_id"].isin(corpus.doc_ids)
-        check_codings_against(table[held] if held.any() else table, corpus, name=name)
+        check_codings_against(table[~table["doc_id"].isin(left_out)], corpus, name=name)
     roles = check_roles(roles, corpus)
     _warn_codes_of_one_table(codings, reference)
     if codes is not None:

@@ -146,6 +146,10 @@ class Corpus:
     #: names its texts no longer hold), so sharing it checks what goes with it; never shown
     #: nor written.
     _pseudonyms: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+    #: The documents of the corpus a :meth:`subset` was taken from (of the first, through
+    #: subsets of subsets); None for a corpus read whole. What a subset left out on purpose
+    #: (see :func:`~citra_eval.evaluate_coder`), as against a document never read.
+    _parent_ids: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def _positions(self, table: str) -> dict:
         """``{doc_id: row positions}`` of ``documents`` or ``segments``, built once per
@@ -224,7 +228,8 @@ class Corpus:
         docs = self.documents.set_index("doc_id").loc[keep].reset_index()
         segs = self.segments[self.segments["doc_id"].isin(keep)].reset_index(drop=True)
         return Corpus(docs, segs, {d: self._texts[d] for d in keep},
-                      _pseudonyms=self._pseudonyms)
+                      _pseudonyms=self._pseudonyms,
+                      _parent_ids=self._parent_ids or frozenset(self.doc_ids))
 
     @classmethod
     def from_texts(cls, texts: Mapping[str, str]) -> Corpus:
