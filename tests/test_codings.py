@@ -744,3 +744,50 @@ def test_validate_codings_warns_what_citra_eval_validate_warns(tmp_path):
         ce.read_codings(out, corpus=corpus)
     with pytest.warns(ce.CodingWarning, match=rf"^{re.escape(str(out))}:2: INF03, turn 1"):
         ce.validate_codings(ce.read_codings(out), corpus=corpus, path=str(out))
+
+
+@pytest.mark.parametrize("shift", [(0, 1), (-1, 0), (1, 0), (0, -1), (1, 1), (-1, -1)])
+def test_offsets_typed_one_off_are_named_as_such_not_as_an_edit(tmp_path, corpus, shift):
+    """Session 19, student item 1: offsets typed by hand one character off (the recorded
+    text right) were told "the transcript was edited after coding; run reanchor". The text
+    is found one character away: the message says the offsets are likely off by one and
+    gives the right start:end."""
+    s, _ = span(corpus, 2)
+    start, end = s + 6, s + 17  # "Jadi begini"
+    text = corpus.text("INF03")[start:end]
+    p = write_with_text(tmp_path, [(2, start + shift[0], end + shift[1], text)])
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p, corpus=corpus)
+    (problem,) = info.value.problems
+    assert "off by one" in problem.message, problem.message
+    assert f"{start}:{end}" in problem.message
+    assert "transcript was edited" not in problem.message
+    # and when writing (record_text gives the same message)
+    frame = ce.read_codings(p)
+    with pytest.raises(ce.InputError, match="off by one"):
+        ce.write_codings(frame, tmp_path / "out.csv", corpus=corpus)
+
+
+@pytest.mark.parametrize("seg", [2, 3])
+def test_an_end_typed_one_past_the_turn_or_text_is_named_off_by_one(tmp_path, corpus, seg):
+    """The same slip at the end of a turn (the span then runs into the next turn) or of the
+    text (past its end): named as an offset off by one, with the right start:end."""
+    s, e = span(corpus, seg)
+    text = corpus.text("INF03")[s:e]
+    p = write_with_text(tmp_path, [(seg, s, e + 1, text)])
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p, corpus=corpus)
+    (problem,) = info.value.problems
+    assert "off by one" in problem.message and f"{s}:{e}" in problem.message, problem.message
+    assert "transcript was edited" not in problem.message
+
+
+def test_drift_further_than_one_character_keeps_the_reanchor_advice(tmp_path, corpus):
+    s, _ = span(corpus, 2)
+    text = corpus.text("INF03")[s + 6:s + 17]
+    p = write_with_text(tmp_path, [(2, s + 8, s + 19, text)])
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p, corpus=corpus)
+    (problem,) = info.value.problems
+    assert "off by one" not in problem.message
+    assert "citra-eval reanchor" in problem.message

@@ -883,11 +883,16 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
                           and texts[doc[i]][start[i]:end[i]] == recorded[i])
         edited = ("; if the transcript was edited after coding, run 'citra-eval reanchor'"
                   if pd.notna(recorded[i]) and not at_offsets else "")
+        # the recorded text one character away: offsets typed by hand, not an edit
+        near = (_one_off_span(texts[doc[i]], recorded[i], int(start[i]), int(end[i]))
+                if edited and not no_doc[i] else None)
+        if near is not None and (outside[i] or not_in[i]) and not drift[i]:
+            edited = "; " + _one_off_fix(doc[i], near)
         if no_doc[i]:
             out.append(Problem(path, _unknown_doc(doc[i], texts), line, "doc_id"))
         elif drift[i]:
             out.append(Problem(path, _drift_message(recorded[i], now[i], doc[i], start[i],
-                                                   end[i]), line, "text"))
+                                                   end[i], text=texts[doc[i]]), line, "text"))
         elif part[i]:
             out.append(Problem(path, f"a coding of its whole turn ({WHOLE_TURN!r} true) "
                                f"covers {start[i]}:{end[i]}, but turn {sid[i]} of {doc[i]!r} "
@@ -936,7 +941,8 @@ def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
             f"{bounds[1] - bounds[0]} characters)")
     over = turns.overlapping(doc, s, e)
     holding = over[(over["start"] <= s) & (over["end"] >= e)]
-    if len(holding) and edited:  # the recorded text is not at the offsets: they are stale
+    if len(holding) and edited and not edited.startswith(_ONE_OFF_WORDS):
+        # the recorded text is not at the offsets: they are stale
         return (f"{head}, and the offsets do not hold the coding's text: the transcript was "
                 "edited after coding; run 'citra-eval reanchor' to move the coding to where "
                 "its text is now (a new segment_id alone would code other words)")
@@ -1013,10 +1019,46 @@ def form_difference(text: str, held: str) -> str | None:
             "type it)"] if space else []))
 
 
-def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int) -> str:
+#: The offsets around a coding's where :func:`_one_off_span` looks for its recorded text, the
+#: least moved first: an end or a start one character off, then both.
+_ONE_OFF = ((0, 1), (0, -1), (-1, 0), (1, 0), (1, 1), (-1, -1), (-1, 1), (1, -1))
+#: How :func:`_one_off_fix` begins (a message with it is not about an edit).
+_ONE_OFF_WORDS = "the coding's text is at"
+
+
+def _one_off_span(text: str, recorded: object, start: int, end: int) -> tuple[int, int] | None:
+    """Where ``recorded`` lies in ``text`` when ``start``, ``end`` or both are one character
+    off (offsets typed by hand: an end one too far, a start one too early), as the right
+    ``(start, end)``; None when it lies at ``start:end``, further away, or ``recorded`` is
+    missing or empty. The least moved span wins (an end or a start alone, then both)."""
+    if not isinstance(recorded, str) or not recorded or text[start:end] == recorded:
+        return None
+    for a, b in _ONE_OFF:
+        s, e = start + a, end + b
+        if 0 <= s < e <= len(text) and e - s == len(recorded) and text[s:e] == recorded:
+            return s, e
+    return None
+
+
+def _one_off_fix(doc_id: str, near: tuple[int, int]) -> str:
+    """The advice for a coding whose recorded text :func:`_one_off_span` found at ``near``."""
+    s, e = near
+    return (f"{_ONE_OFF_WORDS} {doc_id}[{s}:{e}], one character away: the offsets are "
+            f"likely off by one (typed by hand?); set start:end to {s}:{e} (start {s}, end "
+            f"{e})")
+
+
+def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int, *,
+                   text: str | None = None) -> str:
     """The message for a coding whose recorded text is no longer at its offsets (or is,
-    written otherwise: the contract's ``text`` is the transcript's characters)."""
+    written otherwise: the contract's ``text`` is the transcript's characters); ``text``,
+    the document's whole text, given: one found one character away (:func:`_one_off_span`) is
+    named as offsets off by one, not as an edit."""
     said, holds = quoted_pair(recorded, now)
+    near = None if text is None else _one_off_span(text, recorded, int(start), int(end))
+    if near is not None:
+        return (f"the coding says {said} but {doc_id}[{start}:{end}] holds {holds}; "
+                f"{_one_off_fix(doc_id, near)}")
     what = form_difference(recorded, now)
     if what is not None:
         return (f"the coding's text differs from {doc_id}[{start}:{end}] only in {what}: "
@@ -1094,8 +1136,8 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
             continue
         now = full[int(s):int(e)]
         if not overwrite and not pd.isna(old[i]) and old[i] != now:
-            problems.append(Problem(None, _drift_message(old[i], now, doc, int(s), int(e)),
-                                    int(lines[i]), "text"))
+            problems.append(Problem(None, _drift_message(old[i], now, doc, int(s), int(e),
+                                                         text=full), int(lines[i]), "text"))
         texts.append(now)
     collect(problems, limit=MAX_REPORTED)
     out = codings.copy()
