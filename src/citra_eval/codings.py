@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
@@ -454,30 +455,60 @@ def _read_frame(path: str | os.PathLike) -> pd.DataFrame:
     spath = os.fspath(path)
     problems: list[Problem] = []
     table = read_csv_records(path, dtypes=dict.fromkeys(_TEXT_COLUMNS, "category"),
-                           convert=lambda chunk: _offsets(chunk, spath, problems))
+                             convert=lambda chunk: _offsets(chunk, spath, problems),
+                             delimiter=None)
     header = [h.strip() for h in table.header]
     if header[:len(_SHEET_HEADER)] == _SHEET_HEADER:
         raise InputError(f"this is a coding sheet (worksheet 'coding'), not a codings table; "
                          f"{_SHEET_IMPORT}", path=spath, line=1)
-    if header[:len(CODING_COLUMNS)] != CODING_COLUMNS:
+    # pandas' index (df.to_csv(path) without index=False): an unnamed first column
+    index = header[:1] in ([""], ["Unnamed: 0"]) and header[1:1 + len(CODING_COLUMNS)] == \
+        CODING_COLUMNS
+    if header[index:index + len(CODING_COLUMNS)] != CODING_COLUMNS:
         raise InputError(
             f"the first columns must be {', '.join(CODING_COLUMNS)}; found "
             f"{', '.join(header[:len(CODING_COLUMNS)]) or 'nothing'}", path=spath, line=1)
     if table.bad_rows:
+        cells = _SEPARATOR_NAMES.get(table.delimiter, repr(table.delimiter))
         collect([Problem(spath, f"expected {len(header)} fields, found {n}; quote cells that "
-                         "contain commas", line) for line, n in table.bad_rows],
+                         f"contain {cells}", line) for line, n in table.bad_rows],
                 path=spath, limit=MAX_REPORTED)
     frame = table.frame
     frame.columns = [*header, "_line"]
+    if index:
+        frame = _drop_index_column(frame, spath)
+        header = header[1:]
     frame = _coerce(frame, spath, problems)
     frame.attrs["problems"] = problems
     return frame
 
 
+#: What the cells of a file with each separator must be quoted for when they hold it.
+_SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+def _drop_index_column(frame: pd.DataFrame, path: str) -> pd.DataFrame:
+    """``frame`` without its unnamed first column when that is pandas' index (a whole
+    number in every row: ``df.to_csv(path)`` without ``index=False``); an
+    :class:`InputError` naming the column otherwise."""
+    first = frame.iloc[:, 0].astype(str).str.strip()
+    if not first.str.fullmatch(r"-?\d+").all():
+        bad = int(np.flatnonzero(~first.str.fullmatch(r"-?\d+").to_numpy(dtype=bool))[0])
+        raise InputError(
+            f"the first column has no name and holds {first.iat[bad]!r} on line "
+            f"{int(frame['_line'].iat[bad])}, so it is not pandas' row index: the codings "
+            f"columns ({', '.join(CODING_COLUMNS)}) must come first; delete that column or "
+            "move it after coder (a file pandas writes gets its index there unless written "
+            "with df.to_csv(path, index=False))", path=path, line=1)
+    return frame.iloc[:, 1:]
+
+
 def _offsets(chunk: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataFrame:
-    """Parse ``segment_id, start, end`` of one chunk: plain whole numbers >= 0 only
-    (``1e1``, ``12.0``, ``+5``, ``-1`` and numbers beyond 2**53 are reported, once per cell;
-    such cells become -1, which later checks skip)."""
+    """Parse ``segment_id, start, end`` of one chunk: plain whole numbers >= 0 only, or
+    such a number as pandas writes a float column (``12.0``: a column that held a NaN;
+    unambiguous, so read as 12). ``1e1``, ``12.5``, ``+5``, ``-1``, an empty cell and
+    numbers beyond 2**53 are reported, once per cell; such cells become -1, which later
+    checks skip."""
     names = [str(c).strip() for c in chunk.columns]
     for col in _INT_COLUMNS:
         if col in names:
@@ -501,6 +532,8 @@ def _whole_numbers(raw: pd.Series, lines: pd.Series, col: str, path: str,
     ints = np.full(len(values), -1, dtype=np.int64)
     for i, v in enumerate(values):
         text = str(v).strip()
+        if _FLOAT_WHOLE.fullmatch(text):  # 79.0: pandas wrote the column as floats
+            text = text.split(".")[0]
         if text.isascii() and text.isdigit() and len(text) < 17 and int(text) < 2**53:
             ints[i] = int(text)
         elif text.isascii() and text.isdigit():  # a whole number, but no text is that long
@@ -510,10 +543,19 @@ def _whole_numbers(raw: pd.Series, lines: pd.Series, col: str, path: str,
                      "a transcript)")
             problems.append(Problem(path, f"'{col}' {text!r} {where}; correct the cell",
                                     int(lines.iat[i]), col))
+        elif not text:
+            problems.append(Problem(path, f"'{col}' is empty; every coding needs its "
+                                    f"{col} (a table built in pandas writes a missing value, "
+                                    "NaN, as an empty cell): fill it in or drop the row",
+                                    int(lines.iat[i]), col))
         else:
             problems.append(Problem(path, f"'{col}' must be a whole number >= 0, got {v!r}",
                                     int(lines.iat[i]), col))
     return ints
+
+
+#: A whole number as pandas writes a float column (``79.0``).
+_FLOAT_WHOLE = re.compile(r"[0-9]+\.0+")
 
 
 def _coerce(frame: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataFrame:
