@@ -303,7 +303,12 @@ def read_codings(path: str | os.PathLike | Sequence[str | os.PathLike], *,
     path : str, path, or list of them
         UTF-8 CSV whose first columns are ``doc_id, segment_id, start, end, code, coder``.
         Several files are read into one table (in the order given); a coding that appears
-        in more than one of them is reported with its line in each.
+        in more than one of them is reported with its line in each. Files as pandas and
+        Excel write them are read too: separated by semicolons (Excel in Indonesian, with
+        or without its ``sep=;`` first line) or tabs; with pandas' row index as an unnamed
+        first column (``df.to_csv(path)`` without ``index=False``), which is left out; with
+        offsets written as floats (``79.0``, a column that held a NaN), read as the whole
+        numbers they are (``79.5`` is refused).
     corpus : Corpus, optional
         When given, every ``doc_id`` and ``segment_id`` must exist, every span must lie
         inside its segment, and where the file records the coded ``text`` it must still be
