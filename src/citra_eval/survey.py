@@ -1282,7 +1282,7 @@ def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
     if decimal_comma:
         numbers = _decimal_points(numbers)
     out = pd.to_numeric(numbers, errors="coerce").astype("float64")
-    label_to_option = {t.casefold(): opt for opt, texts in rng.labels.items()
+    label_to_option = {_squeezed(t): opt for opt, texts in rng.labels.items()
                        for t in texts.values()}
     where = f"{rng.min}..{rng.max}"
     # the column checked at once; the cells that fail (few) then get their messages
@@ -1307,7 +1307,9 @@ def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
             hint = _text_answer_hint(raw, rng, label_to_option) or (
                 f"; enter a whole number {where}, leave the cell empty if unanswered, "
                 f"or declare {raw!r} a missing-value code in the instrument ('missing: "
-                f"[{_flow_code(raw)}]')")
+                f"[{_flow_code(raw)}]')" if _squeezed(raw) in _NO_ANSWER else
+                f"; enter a whole number {where} (the option the respondent chose), or "
+                "leave the cell empty if unanswered")
             problems.append(Problem(path, f"item {col!r} must be a number, got text {raw!r}"
                                     + hint, line, col))
         elif val != round(val):
@@ -1363,14 +1365,15 @@ def _text_answer_hint(raw: str, rng: ResponseRange,
     option number or its label (``4 - Setuju``); a number written as a word (``tiga``); a
     spreadsheet formula, text prefix or error value. Such a cell is a real answer, never a
     missing-value code."""
-    folded = raw.casefold().strip()
+    folded = _squeezed(raw)
     if folded in _SPREADSHEET_ERRORS:
         return (f"; {raw!r} is a spreadsheet error value (a formula that failed), not an "
                 "answer: fix the formula in the spreadsheet and export the values again, or "
                 "leave the cell empty if unanswered")
     opt = label_to_option.get(folded)
     if opt is not None:
-        return f"; {raw!r} is the label of option {opt}, enter {opt}"
+        other = " written with other spaces" if folded != raw.casefold().strip() else ""
+        return f"; {raw!r} is the label of option {opt}{other}, enter {opt}"
     if (word := _number_word_hint(raw, rng)) is not None:
         return word
     if raw.startswith("="):
@@ -1401,6 +1404,34 @@ def _text_answer_hint(raw: str, rng: ResponseRange,
                         f"{number}: check which was meant and enter it {_EXPORT_NUMBERS}")
             return (f"; {raw!r} starts with the label of option {opt}; enter {opt} "
                     f"{_EXPORT_NUMBERS}")
+    return _initials_hint(raw, rng)
+
+
+def _squeezed(text: str) -> str:
+    """``text`` case-folded, its runs of spaces (a no-break space, a tab) one space."""
+    return " ".join(text.casefold().split())
+
+
+def _initials_hint(raw: str, rng: ResponseRange) -> str | None:
+    """``; ...`` naming the option(s) whose label ``raw`` abbreviates by the initials of its
+    words (``SS`` for Sangat setuju, ``STS``, ``S``; as paper forms and data entry
+    abbreviate), else None."""
+    key = raw.strip().casefold()
+    if not key.isalpha() or len(key) > 5:
+        return None
+    hits = {}
+    for opt, texts in rng.labels.items():
+        for text in texts.values():
+            if "".join(w[0] for w in text.split()).casefold() == key:
+                hits.setdefault(opt, text)
+    if len(hits) == 1:
+        ((opt, text),) = hits.items()
+        return (f"; {raw!r} looks like the initials of {text!r}, the label of option {opt}: "
+                f"if so, enter {opt}")
+    if hits:
+        which = " or ".join(f"{o} ({t!r})" for o, t in sorted(hits.items()))
+        return (f"; {raw!r} looks like the initials of option {which}: check which was meant "
+                "and enter it")
     return None
 
 
@@ -1419,6 +1450,17 @@ def _is_missing_code(values: pd.Series, codes: tuple[float | str, ...]) -> pd.Se
 #: case-folded); in a text demographic without declared levels they are refused rather than
 #: read as a group.
 _MISSING_MARKERS = frozenset({"na", "n/a", "#n/a", "nan", "null", "none", "missing"})
+#: Text of an item's cell that looks like a missing-value code (compared case-folded, spaces
+#: squeezed: :func:`_squeezed`): the markers above, no answer, don't know, refused (in
+#: Indonesian and English), and the dashes and marks written for them. Only such text is
+#: advised to be declared under ``missing:``; other text gets no such advice (declaring a
+#: mistyped answer missing would read a real answer as no answer).
+_NO_ANSWER = _MISSING_MARKERS | frozenset({
+    "-", "--", "---", ".", "?", "n.a.", "dk", "tt", "tj", "tdk tahu", "tidak tahu",
+    "tak tahu", "tidak tau", "tdk tau", "gak tahu", "ga tahu", "nggak tahu", "gatau",
+    "tidak menjawab", "tdk menjawab", "tidak jawab", "tidak ada jawaban", "menolak",
+    "menolak menjawab", "kosong", "don't know", "dont know", "do not know", "refused",
+    "no answer", "not applicable", "rf", "nr"})
 #: Numbers survey packages use as missing-value codes (99, 999, -9, -99, -1, ...).
 _MISSING_NUMBER = r"-\d+|9{2,}|9{2,}\.0+"
 
