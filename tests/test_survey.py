@@ -1536,3 +1536,34 @@ def test_only_what_looks_like_a_missing_value_code_is_advised_to_be_declared(
     (problem,) = exc.value.problems
     assert ("missing-value code" in problem.message) is missing, problem.message
     assert "whole number 1..5" in problem.message
+
+
+def test_a_semicolon_responses_file_names_semicolons_in_a_ragged_row(tmp_path, mini):
+    """Session 19, student item 4: a ';' file's row with a field too many was told to "quote
+    cells that contain commas"; it names the file's own separator, as the codings reader."""
+    p = tmp_path / "resp.csv"
+    p.write_text("sep=;\n" + csv_lines("r1,U,1,2,3,4,5", "r2,U,1,2,3,4,5,6").replace(",", ";"),
+                 encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    (problem,) = exc.value.problems
+    assert problem.line == 4 and "quote cells that contain semicolons" in problem.message
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_responses_pandas_wrote_with_its_index_are_read(tmp_path, mini, sep):
+    """Session 19, student item 4 (as codings, item 2a): ``df.to_csv(path)`` without
+    ``index=False`` writes an unnamed first column 0, 1, 2...: "column 1 has no name in the
+    header but holds values". Such a column (whole numbers in every row) is pandas' row
+    index: it is left out."""
+    p = tmp_path / "resp.csv"
+    p.write_text(csv_lines("r1,U,1,2,3,4,5", "r2,U,5,4,,2,1"), encoding="utf-8")
+    want = ce.read_responses(p, mini)
+    want.to_csv(p, sep=sep)
+    assert p.read_text(encoding="utf-8").startswith(f"{sep}rid")
+    pd.testing.assert_frame_equal(ce.read_responses(p, mini), want)
+    # an unnamed first column of other values is still named
+    p.write_text(csv_lines("r1,U,1,2,3,4,5").replace("\n", "\n" + "x,", 1).replace(
+        "rid", ",rid", 1), encoding="utf-8")
+    with pytest.raises(ce.InputError, match="column 1 has no name"):
+        ce.read_responses(p, mini)

@@ -251,6 +251,34 @@ def csv_delimiter(text: str) -> str:
     return best
 
 
+#: The plural names of CSV separators, for messages ("quote cells that contain semicolons").
+_SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+def separator_name(delimiter: str) -> str:
+    """What cells holding ``delimiter`` hold, for messages: ``commas``, ``semicolons``,
+    ``tabs`` (else the character quoted)."""
+    return _SEPARATOR_NAMES.get(delimiter, f"{delimiter!r} characters")
+
+
+#: Whole numbers, as pandas writes its row index.
+_INDEX_CELL = re.compile(r"\s*-?[0-9]+\s*")
+
+
+def is_pandas_index(name: str, cells: Iterable[object]) -> bool:
+    """Whether a CSV column named ``name`` holding ``cells`` is pandas' row index, which
+    ``df.to_csv(path)`` writes without ``index=False``: no name (or pandas' ``Unnamed:
+    0``) and a whole number in every cell (at least one)."""
+    if name.strip() not in ("", "Unnamed: 0"):
+        return False
+    seen = False
+    for cell in cells:
+        if not (isinstance(cell, str) and _INDEX_CELL.fullmatch(cell)):
+            return False
+        seen = True
+    return seen
+
+
 def delimited_rows(text: str, path: str | os.PathLike | None = None
                    ) -> list[tuple[int, list[str]]]:
     """:func:`csv_rows` of ``text`` separated by its :func:`csv_delimiter` (comma, or the

@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._files import read_csv_records, refuse_raw_replacement, refuse_repeated_files, write_csv
+from ._files import (
+    is_pandas_index,
+    read_csv_records,
+    refuse_raw_replacement,
+    refuse_repeated_files,
+    separator_name,
+    write_csv,
+)
 from ._passages import character_named, grapheme_around
 from ._validation import (
     caller_stacklevel,
@@ -474,9 +481,9 @@ def _read_frame(path: str | os.PathLike) -> pd.DataFrame:
             f"the first columns must be {', '.join(CODING_COLUMNS)}; found "
             f"{', '.join(header[:len(CODING_COLUMNS)]) or 'nothing'}", path=spath, line=1)
     if table.bad_rows:
-        cells = _SEPARATOR_NAMES.get(table.delimiter, repr(table.delimiter))
         collect([Problem(spath, f"expected {len(header)} fields, found {n}; quote cells that "
-                         f"contain {cells}", line) for line, n in table.bad_rows],
+                         f"contain {separator_name(table.delimiter)}", line)
+                 for line, n in table.bad_rows],
                 path=spath, limit=MAX_REPORTED)
     frame = table.frame
     frame.columns = [*header, "_line"]
@@ -488,16 +495,12 @@ def _read_frame(path: str | os.PathLike) -> pd.DataFrame:
     return frame
 
 
-#: What the cells of a file with each separator must be quoted for when they hold it.
-_SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
-
-
 def _drop_index_column(frame: pd.DataFrame, path: str) -> pd.DataFrame:
     """``frame`` without its unnamed first column when that is pandas' index (a whole
     number in every row: ``df.to_csv(path)`` without ``index=False``); an
     :class:`InputError` naming the column otherwise."""
-    first = frame.iloc[:, 0].astype(str).str.strip()
-    if not first.str.fullmatch(r"-?\d+").all():
+    if not is_pandas_index("", frame.iloc[:, 0].astype(str)) and len(frame):
+        first = frame.iloc[:, 0].astype(str).str.strip()
         bad = int(np.flatnonzero(~first.str.fullmatch(r"-?\d+").to_numpy(dtype=bool))[0])
         raise InputError(
             f"the first column has no name and holds {first.iat[bad]!r} on line "

@@ -24,11 +24,12 @@ import pandas as pd
 
 from ._files import (
     csv_delimiter,
-    csv_rows,
+    delimited_rows,
     duplicate_columns,
-    excel_separator_hint,
     header_below,
+    is_pandas_index,
     read_text_file,
+    separator_name,
 )
 from ._validation import check_frame, check_int, check_names, counted, listed, rows_named
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
@@ -1025,9 +1026,7 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     spath = os.fspath(path)
     text = read_text_file(path)
     delimiter = csv_delimiter(text)
-    rows = csv_rows(text, spath, delimiter=delimiter)
-    if excel_separator_hint(text) is not None:
-        rows = rows[1:]  # Excel's "sep=;" line; the rows keep their file lines
+    rows = delimited_rows(text, spath)  # without Excel's "sep=;" line; rows keep their lines
     if not rows:
         raise InputError("the file has no header line", path=spath, line=1)
     _check_header_row(rows, instrument, spath)
@@ -1043,7 +1042,8 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
             continue
         if len(row) != len(header):
             problems.append(Problem(spath, f"expected {len(header)} fields, found {len(row)}; "
-                                    "quote cells that contain commas", line))
+                                    f"quote cells that contain {separator_name(delimiter)}",
+                                    line))
             continue
         records.append([c.strip() for c in row])
         lines.append(line)
@@ -1088,8 +1088,15 @@ def _check_header_row(rows: list[tuple[int, list[str]]], inst: Instrument, path:
 def _drop_unnamed_empty_columns(rows: list[tuple[int, list[str]]],
                                 path: str) -> list[tuple[int, list[str]]]:
     """``rows`` without the columns that have no name and no values (Excel writes such
-    trailing ``,,`` columns); an unnamed column holding values is an error."""
+    trailing ``,,`` columns) and without pandas' row index (an unnamed first column of
+    whole numbers, :func:`~citra_eval._files.is_pandas_index`); an unnamed column holding
+    other values is an error."""
     header = rows[0][1]
+    if header and is_pandas_index(header[0], (r[0] for _, r in rows[1:]
+                                              if len(r) == len(header) and "".join(r).strip())):
+        # pandas' row index (df.to_csv(path) without index=False): left out
+        rows = [(ln, r[1:] if len(r) == len(header) else r) for ln, r in rows]
+        header = rows[0][1]
     unnamed = [j for j, h in enumerate(header) if not h.strip()]
     if not unnamed:
         return rows
@@ -1307,7 +1314,7 @@ def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
             hint = _text_answer_hint(raw, rng, label_to_option) or (
                 f"; enter a whole number {where}, leave the cell empty if unanswered, "
                 f"or declare {raw!r} a missing-value code in the instrument ('missing: "
-                f"[{_flow_code(raw)}]')" if _squeezed(raw) in _NO_ANSWER else
+                f"[{_flow_code(raw)}]')" if _squeezed(raw) in _MISSING_LIKE else
                 f"; enter a whole number {where} (the option the respondent chose), or "
                 "leave the cell empty if unanswered")
             problems.append(Problem(path, f"item {col!r} must be a number, got text {raw!r}"
@@ -1455,7 +1462,7 @@ _MISSING_MARKERS = frozenset({"na", "n/a", "#n/a", "nan", "null", "none", "missi
 #: Indonesian and English), and the dashes and marks written for them. Only such text is
 #: advised to be declared under ``missing:``; other text gets no such advice (declaring a
 #: mistyped answer missing would read a real answer as no answer).
-_NO_ANSWER = _MISSING_MARKERS | frozenset({
+_MISSING_LIKE = _MISSING_MARKERS | frozenset({
     "-", "--", "---", ".", "?", "n.a.", "dk", "tt", "tj", "tdk tahu", "tidak tahu",
     "tak tahu", "tidak tau", "tdk tau", "gak tahu", "ga tahu", "nggak tahu", "gatau",
     "tidak menjawab", "tdk menjawab", "tidak jawab", "tidak ada jawaban", "menolak",
