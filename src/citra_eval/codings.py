@@ -986,13 +986,15 @@ def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
     """The message for a span that is not inside its segment: the turn it lies in instead
     (with its speaker, and the segment_id to write, when the offsets hold the coding's text
     or it records none; else, ``edited`` given, the offsets are stale: reanchor), or the
-    turns it runs across."""
+    turns it runs across; ``edited`` holding :func:`_one_off_fix`'s advice (the text is one
+    character away), that advice alone."""
     head = (f"span {s}:{e} is not inside segment {sid} of {doc!r} ({bounds[0]}:{bounds[1]}, "
             f"{bounds[1] - bounds[0]} characters)")
+    if edited.startswith("; " + _ONE_OFF_WORDS):  # the text is one character away
+        return head + edited
     over = turns.overlapping(doc, s, e)
     holding = over[(over["start"] <= s) & (over["end"] >= e)]
-    if len(holding) and edited and not edited.startswith(_ONE_OFF_WORDS):
-        # the recorded text is not at the offsets: they are stale
+    if len(holding) and edited:  # the recorded text is not at the offsets: they are stale
         return (f"{head}, and the offsets do not hold the coding's text: the transcript was "
                 "edited after coding; run 'citra-eval reanchor' to move the coding to where "
                 "its text is now (a new segment_id alone would code other words)")
