@@ -973,8 +973,10 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
         the id column, every item of the instrument, the demographic columns, and any further
         columns (kept as text). The separator is a comma, or a semicolon or tab when the
         header line has no comma (Excel's CSV in Indonesian and other decimal-comma
-        locales, and its tab-delimited text). Columns without a name and without values
-        (the trailing ``,,`` Excel may add) are ignored.
+        locales, and its tab-delimited text; Excel's ``sep=;`` first line is read too).
+        Columns without a name and without values (the trailing ``,,`` Excel may add) are
+        ignored, and so is pandas' row index (an unnamed first column of whole numbers,
+        written by ``df.to_csv(path)`` without ``index=False``).
     instrument : Instrument
         The instrument the responses answer.
 
