@@ -744,3 +744,148 @@ def test_validate_codings_warns_what_citra_eval_validate_warns(tmp_path):
         ce.read_codings(out, corpus=corpus)
     with pytest.warns(ce.CodingWarning, match=rf"^{re.escape(str(out))}:2: INF03, turn 1"):
         ce.validate_codings(ce.read_codings(out), corpus=corpus, path=str(out))
+
+
+@pytest.mark.parametrize("shift", [(0, 1), (-1, 0), (1, 0), (0, -1), (1, 1), (-1, -1)])
+def test_offsets_typed_one_off_are_named_as_such_not_as_an_edit(tmp_path, corpus, shift):
+    """Session 19, student item 1: offsets typed by hand one character off (the recorded
+    text right) were told "the transcript was edited after coding; run reanchor". The text
+    is found one character away: the message says the offsets are likely off by one and
+    gives the right start:end."""
+    s, _ = span(corpus, 2)
+    start, end = s + 6, s + 17  # "Jadi begini"
+    text = corpus.text("INF03")[start:end]
+    p = write_with_text(tmp_path, [(2, start + shift[0], end + shift[1], text)])
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p, corpus=corpus)
+    (problem,) = info.value.problems
+    assert "off by one" in problem.message, problem.message
+    assert f"{start}:{end}" in problem.message
+    assert "transcript was edited" not in problem.message
+    # and when writing (record_text gives the same message)
+    frame = ce.read_codings(p)
+    with pytest.raises(ce.InputError, match="off by one"):
+        ce.write_codings(frame, tmp_path / "out.csv", corpus=corpus)
+
+
+@pytest.mark.parametrize("seg", [2, 3])
+def test_an_end_typed_one_past_the_turn_or_text_is_named_off_by_one(tmp_path, corpus, seg):
+    """The same slip at the end of a turn (the span then runs into the next turn) or of the
+    text (past its end): named as an offset off by one, with the right start:end."""
+    s, e = span(corpus, seg)
+    text = corpus.text("INF03")[s:e]
+    p = write_with_text(tmp_path, [(seg, s, e + 1, text)])
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p, corpus=corpus)
+    (problem,) = info.value.problems
+    assert "off by one" in problem.message and f"{s}:{e}" in problem.message, problem.message
+    assert "transcript was edited" not in problem.message
+
+
+def test_drift_further_than_one_character_keeps_the_reanchor_advice(tmp_path, corpus):
+    s, _ = span(corpus, 2)
+    text = corpus.text("INF03")[s + 6:s + 17]
+    p = write_with_text(tmp_path, [(2, s + 8, s + 19, text)])
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p, corpus=corpus)
+    (problem,) = info.value.problems
+    assert "off by one" not in problem.message
+    assert "citra-eval reanchor" in problem.message
+
+
+def _pandas_codings(corpus):
+    """Two codings of INF03 as a student builds them in pandas (with their text)."""
+    s, e = span(corpus, 2)
+    return pd.DataFrame([("INF03", 2, s, s + 5, "kerja_sama", "A"),
+                         ("INF03", 2, s + 6, e, "bamara", "A")],
+                        columns=ce.CODING_COLUMNS).pipe(ce.record_text, corpus=corpus)
+
+
+def test_a_file_pandas_wrote_with_its_index_is_read(tmp_path, corpus):
+    """Session 19, student item 2a: ``df.to_csv(path)`` without ``index=False`` writes an
+    unnamed first column 0, 1, 2...: "the first columns must be ..." did not name the cause.
+    Such a column (no name, whole numbers, the codings columns after it) is pandas' index:
+    it is left out."""
+    frame = _pandas_codings(corpus)
+    frame.index = [3, 7]  # a filtered table keeps its labels
+    p = tmp_path / "codings_A.csv"
+    frame.to_csv(p)
+    back = ce.read_codings(p, corpus=corpus)
+    assert back.drop(columns=["evidence", "note"]).equals(frame.reset_index(drop=True))
+    assert list(back.columns[:6]) == ce.CODING_COLUMNS
+
+
+def test_an_unnamed_first_column_that_is_not_an_index_is_named(tmp_path):
+    p = tmp_path / "codings_A.csv"
+    p.write_text(",doc_id,segment_id,start,end,code,coder\nx,INF03,2,64,69,kerja_sama,A\n")
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p)
+    assert info.value.line == 1
+    assert "first column has no name" in info.value.message, info.value.message
+    assert "index=False" in info.value.message
+
+
+def test_a_semicolon_codings_file_is_read(tmp_path, corpus):
+    """Session 19, student item 2b: a ';'-separated codings file (Excel in Indonesian, or
+    ``df.to_csv(path, sep=';')``) was "the first columns must be ...; found
+    doc_id;segment_id;...": read it by its semicolons, as the coding sheets and the survey
+    responses are read."""
+    frame = _pandas_codings(corpus)
+    assert "," in frame.loc[1, "text"] and "\n" in frame.loc[1, "text"]
+    p = tmp_path / "codings_A.csv"
+    frame.to_csv(p, sep=";", index=False)
+    back = ce.read_codings(p, corpus=corpus, keep_lines=True)
+    assert back.drop(columns=["evidence", "note", "_line"]).equals(frame)
+    assert back["_line"].tolist() == [2, 3]
+    # Excel's "sep=;" first line: the rows keep their file lines
+    p.write_text("sep=;\n" + p.read_text(encoding="utf-8"), encoding="utf-8")
+    back = ce.read_codings(p, corpus=corpus, keep_lines=True)
+    assert back["_line"].tolist() == [3, 4]
+    # a bad cell is reported at its line, with its column
+    p.write_text(p.read_text(encoding="utf-8").replace("\nINF03;2;", "\nINF03;x;", 1),
+                 encoding="utf-8")
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p)
+    assert [(q.line, q.column) for q in info.value.problems] == [(3, "segment_id")]
+
+
+def test_a_semicolon_file_with_a_row_of_other_length_names_the_semicolons(tmp_path):
+    p = tmp_path / "codings_A.csv"
+    p.write_text("doc_id;segment_id;start;end;code;coder\nINF03;2;64;69;kerja_sama;A;x\n")
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p)
+    assert info.value.line == 2 and "semicolons" in info.value.message, info.value.message
+
+
+def test_offsets_pandas_wrote_as_floats_are_read_as_whole_numbers(tmp_path, corpus):
+    """Session 19, student item 2c: a column that held a NaN is written by pandas as floats
+    (``79.0``) and each such cell was "'start' must be a whole number >= 0, got '79.0'".
+    A whole number written as a float is unambiguous: it is read; a fraction is refused,
+    and an empty offset (the NaN) says it is missing."""
+    frame = _pandas_codings(corpus)
+    floats = frame.astype({"segment_id": float, "start": float, "end": float})
+    p = tmp_path / "codings_A.csv"
+    floats.to_csv(p, index=False)
+    assert "64.0" in p.read_text(encoding="utf-8")
+    assert ce.read_codings(p, corpus=corpus).drop(columns=["evidence", "note"]).equals(frame)
+    floats.loc[0, "start"], floats.loc[1, "end"] = 64.5, np.nan
+    floats.to_csv(p, index=False)
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p)
+    messages = [(q.column, q.message) for q in info.value.problems]
+    assert messages[0] == ("start", "'start' must be a whole number >= 0, got '64.5'")
+    assert messages[1][0] == "end" and "'end' is empty" in messages[1][1], messages
+    assert "NaN" in messages[1][1]
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_a_semicolon_or_tab_file_with_a_quote_inside_a_cell_keeps_its_lines(tmp_path, sep):
+    """A quote inside an unquoted cell takes the exact (csv module) route of the reader;
+    it splits by the file's separator too."""
+    rows = ["doc_id;segment_id;start;end;code;coder;note", 'INF03;2;64;69;kerja_sama;A;a 5" tv',
+            'INF03;2;70;80;kerja_sama;A;"two\nlines"', "INF03;3;90;99;kerja_sama;A;"]
+    p = tmp_path / "codings_A.csv"
+    p.write_text("\n".join(r.replace(";", sep) for r in rows) + "\n", encoding="utf-8")
+    back = ce.read_codings(p, keep_lines=True)
+    assert back["note"].tolist()[:2] == ['a 5" tv', "two\nlines"]
+    assert back["_line"].tolist() == [2, 3, 5] and back["start"].tolist() == [64, 70, 90]

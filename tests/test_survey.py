@@ -229,15 +229,18 @@ def test_a_labelled_or_spreadsheet_answer_says_what_to_enter_never_missing_code(
 
 
 @pytest.mark.parametrize("cell", ["45 - Setuju", "7 - Setuju", "Setujuan", "bagus"])  # 4,5: below
-def test_text_not_starting_with_an_option_keeps_the_missing_code_advice(tmp_path, mini, cell):
-    """Only an option number (a whole word, in range) or a label opens the 'enter N' advice."""
+def test_text_not_starting_with_an_option_gets_no_enter_n_advice(tmp_path, mini, cell):
+    """Only an option number (a whole word, in range) or a label opens the 'enter N' advice
+    (and, session 19, such text does not look like a missing-value code: no advice to
+    declare it one)."""
     p = tmp_path / "resp.csv"
     p.write_text(csv_lines(f'r1,Utara,"{cell}",4,3,2,1'), encoding="utf-8")
     with pytest.raises(ce.InputError) as exc:
         ce.read_responses(p, mini)
     (problem,) = exc.value.problems
     assert "starts with" not in problem.message
-    assert "whole number 1..5" in problem.message and "missing-value code" in problem.message
+    assert "whole number 1..5" in problem.message
+    assert "missing-value code" not in problem.message
 
 
 def test_every_bad_cell_is_reported(tmp_path, mini):
@@ -1245,9 +1248,8 @@ def test_every_kind_of_bad_item_cell_keeps_its_message_line_and_column(tmp_path)
         (5, 'd', "item 'd': value -1 is outside the response scale 1..5; correct it, or "
          'leave the cell empty if unanswered (if it is a missing-value code, '
          "declare it in the instrument instead: 'missing: [-1]')"),
-        (5, 'e', "item 'e' must be a number, got text 'x'; enter a whole number 1..5, leave "
-         "the cell empty if unanswered, or declare 'x' a missing-value code in the "
-         "instrument ('missing: [x]')"),
+        (5, 'e', "item 'e' must be a number, got text 'x'; enter a whole number 1..5 (the "
+         "option the respondent chose), or leave the cell empty if unanswered"),
         (6, 'a', "item 'a' must be a whole number 1..5, got '1e400'"),
         (6, 'c', "item 'c' must be a number, got text '#N/A'; '#N/A' is a spreadsheet error "
          'value (a formula that failed), not an answer: fix the formula in the '
@@ -1481,3 +1483,87 @@ def _row_1_refused(resp: pd.DataFrame, mini, what: str) -> None:
         assert str(info.value).startswith(f"<input>: row 1 (index 101): responses column 'a' "
                                           f"{what}")
         assert info.value.line == 3 and info.value.column == "a"
+
+
+@pytest.mark.parametrize("cell, option, words", [
+    ("Sangat  setuju", 5, "written with other spaces"),
+    ("sangat\u00a0tidak setuju ", 1, "written with other spaces"),
+    ("SS", 5, "initials of 'Sangat setuju'"),
+    ("STS", 1, "initials of 'Sangat tidak setuju'"),
+    ("S", 4, "initials of 'Setuju'"),
+    ("sa", 5, "initials of 'Strongly agree'"),
+])
+def test_a_label_with_other_spaces_or_as_initials_names_its_option(tmp_path, mini, cell,
+                                                                   option, words):
+    """Session 19, student item 3: "Sangat  setuju" (two spaces) and "SS" (its initials, as
+    paper forms abbreviate) were told to declare themselves missing-value codes, which would
+    have read real answers as no answer. They name the option to enter instead."""
+    p = tmp_path / "resp.csv"
+    p.write_text(csv_lines(f"r1,U,{cell},2,3,4,5"), encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    (problem,) = exc.value.problems
+    assert words in problem.message and f"enter {option}" in problem.message, problem.message
+    assert "missing" not in problem.message
+
+
+def test_initials_shared_by_two_labels_name_both_options(tmp_path):
+    inst = ce.Instrument.from_dict({
+        "scale": {"min": 1, "max": 4, "labels": {1: "Tidak setuju", 2: "Tidak sesuai",
+                                                  4: "Setuju"}},
+        "id_column": "rid", "scales": {"S": {"items": ["a"]}}})
+    p = tmp_path / "resp.csv"
+    p.write_text("rid,a\nr1,TS\n", encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, inst)
+    (problem,) = exc.value.problems
+    assert "option 1 ('Tidak setuju') or 2 ('Tidak sesuai')" in problem.message, \
+        problem.message
+    assert "missing" not in problem.message
+
+
+@pytest.mark.parametrize("cell, missing", [
+    ("NA", True), ("tidak tahu", True), ("Tidak  Tahu", True), ("TT", True), ("-", True),
+    ("DK", True), ("bagus", False), ("x", False), ("Setujuan", False)])
+def test_only_what_looks_like_a_missing_value_code_is_advised_to_be_declared(
+        tmp_path, mini, cell, missing):
+    """Session 19, student item 3: any text not a label was advised to be declared a
+    missing-value code; only what looks like one (NA, tidak tahu, DK, -) is."""
+    p = tmp_path / "resp.csv"
+    p.write_text(csv_lines(f"r1,U,{cell},2,3,4,5"), encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    (problem,) = exc.value.problems
+    assert ("missing-value code" in problem.message) is missing, problem.message
+    assert "whole number 1..5" in problem.message
+
+
+def test_a_semicolon_responses_file_names_semicolons_in_a_ragged_row(tmp_path, mini):
+    """Session 19, student item 4: a ';' file's row with a field too many was told to "quote
+    cells that contain commas"; it names the file's own separator, as the codings reader."""
+    p = tmp_path / "resp.csv"
+    p.write_text("sep=;\n" + csv_lines("r1,U,1,2,3,4,5", "r2,U,1,2,3,4,5,6").replace(",", ";"),
+                 encoding="utf-8")
+    with pytest.raises(ce.InputError) as exc:
+        ce.read_responses(p, mini)
+    (problem,) = exc.value.problems
+    assert problem.line == 4 and "quote cells that contain semicolons" in problem.message
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_responses_pandas_wrote_with_its_index_are_read(tmp_path, mini, sep):
+    """Session 19, student item 4 (as codings, item 2a): ``df.to_csv(path)`` without
+    ``index=False`` writes an unnamed first column 0, 1, 2...: "column 1 has no name in the
+    header but holds values". Such a column (whole numbers in every row) is pandas' row
+    index: it is left out."""
+    p = tmp_path / "resp.csv"
+    p.write_text(csv_lines("r1,U,1,2,3,4,5", "r2,U,5,4,,2,1"), encoding="utf-8")
+    want = ce.read_responses(p, mini)
+    want.to_csv(p, sep=sep)
+    assert p.read_text(encoding="utf-8").startswith(f"{sep}rid")
+    pd.testing.assert_frame_equal(ce.read_responses(p, mini), want)
+    # an unnamed first column of other values is still named
+    p.write_text(csv_lines("r1,U,1,2,3,4,5").replace("\n", "\n" + "x,", 1).replace(
+        "rid", ",rid", 1), encoding="utf-8")
+    with pytest.raises(ce.InputError, match="column 1 has no name"):
+        ce.read_responses(p, mini)

@@ -137,6 +137,8 @@ def decode_utf8(data: bytes, path: str | os.PathLike | None = None, *,
 #: the package itself writes, e.g. the ``text`` of a coding spanning a long answer).
 MAX_CSV_CELL = 64 << 20
 
+#: How much of a file's start :func:`read_csv_records` looks at to find its separator.
+_SNIFF_BYTES = 1 << 20
 #: Most columns of a table read by :func:`read_csv_records` (a codings table has a dozen;
 #: pandas handles each column of each chunk on its own, about a millisecond apiece).
 MAX_CSV_COLUMNS = 1000
@@ -247,6 +249,34 @@ def csv_delimiter(text: str) -> str:
         first = lines[0] if lines else ""
         return next((sep for sep in (",", ";", "\t") if sep in first), ",")
     return best
+
+
+#: The plural names of CSV separators, for messages ("quote cells that contain semicolons").
+_SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+def separator_name(delimiter: str) -> str:
+    """What cells holding ``delimiter`` hold, for messages: ``commas``, ``semicolons``,
+    ``tabs`` (else the character quoted)."""
+    return _SEPARATOR_NAMES.get(delimiter, f"{delimiter!r} characters")
+
+
+#: Whole numbers, as pandas writes its row index.
+_INDEX_CELL = re.compile(r"\s*-?[0-9]+\s*")
+
+
+def is_pandas_index(name: str, cells: Iterable[object]) -> bool:
+    """Whether a CSV column named ``name`` holding ``cells`` is pandas' row index, which
+    ``df.to_csv(path)`` writes without ``index=False``: no name (or pandas' ``Unnamed:
+    0``) and a whole number in every cell (at least one)."""
+    if name.strip() not in ("", "Unnamed: 0"):
+        return False
+    seen = False
+    for cell in cells:
+        if not (isinstance(cell, str) and _INDEX_CELL.fullmatch(cell)):
+            return False
+        seen = True
+    return seen
 
 
 def delimited_rows(text: str, path: str | os.PathLike | None = None
@@ -365,10 +395,13 @@ class CsvTable:
     header: list[str]
     frame: object
     bad_rows: list[tuple[int, int]]
+    #: The separator the file was read with (``","``, or the one found, e.g. ``";"``).
+    delimiter: str = ","
 
 
 def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
-                   convert=None, chunksize: int = 1 << 18) -> CsvTable:
+                   convert=None, chunksize: int = 1 << 18,
+                   delimiter: str | None = ",") -> CsvTable:
     """Read a large UTF-8 CSV file fast and in bounded memory (pandas' C parser in chunks).
 
     The file is checked as for :func:`check_text_bytes` (without building its text), line
@@ -381,6 +414,9 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
     next chunk's text is built. Cells neutralised by :func:`neutralise_cell` get their text
     back (before ``convert`` sees them). A header of more than :data:`MAX_CSV_COLUMNS`
     columns, or naming one twice, and a cell longer than :data:`MAX_CSV_CELL` are refused.
+    ``delimiter`` None: the file's own separator, found by :func:`csv_delimiter` (the
+    semicolon Excel writes in Indonesian, or Excel's ``sep=X`` first line, which is then
+    skipped; the records keep their file lines); the table's ``delimiter`` says which.
     """
     import numpy as np
     import pandas as pd
@@ -392,16 +428,28 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
         data = data[3:]
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    header = _first_record(data, spath)
+    skipped = 0  # lines before the header that are no record (Excel's "sep=X")
+    if delimiter is None:
+        head = data[:_SNIFF_BYTES].decode("utf-8", errors="replace")
+        delimiter = csv_delimiter(head)
+        if excel_separator_hint(head) is not None:
+            cut = data.find(b"\n")
+            data, skipped = (data[cut + 1:] if cut >= 0 else b""), 1
+    if len(delimiter.encode()) != 1 or delimiter in "\"\n":
+        raise InputError(f"the separator {delimiter!r} (the first line 'sep={delimiter}') cannot "
+                         "be read; save the file with commas or semicolons", path=spath, line=1)
+    sep = delimiter.encode()
+    header = _first_record(data, spath, delimiter, skipped)
     if len(header) > MAX_CSV_COLUMNS:
         raise InputError(f"the header has {len(header):,} columns, more than "
                          f"{MAX_CSV_COLUMNS:,}; delete the columns you do not need",
                          path=spath, line=1)
     check_columns_unique(header, spath)
     width = len(header)
-    starts, counts = _record_lines(data, width)
+    starts, counts = _record_lines(data, width, sep)
     if starts is None:
-        starts, counts = _record_lines_csv(data, spath)
+        starts, counts = _record_lines_csv(data, spath, delimiter, skipped)
+    starts = starts + skipped
     # counts: 0 for an empty line (pandas skips those), -1 for a blank one (only spaces
     # and commas: kept by pandas, dropped below)
     bad = np.flatnonzero((counts != width) & (counts > 0))
@@ -409,10 +457,11 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
         unclosed = _unclosed_quote(data, int(starts[-1]), int(counts[-1]), header)
         if bad[-1] == len(counts) - 1 and unclosed:
             raise InputError(unclosed, path=spath, line=int(starts[-1]))
-        return CsvTable(header, pd.DataFrame(), [(int(starts[i]), int(counts[i])) for i in bad])
+        return CsvTable(header, pd.DataFrame(), [(int(starts[i]), int(counts[i])) for i in bad],
+                        delimiter)
     keep = counts[1:] != 0
     lines, blank = starts[1:][keep], counts[1:][keep] == -1
-    restore = b"'" in data and any(_cell_start(data, m.start())
+    restore = b"'" in data and any(_cell_start(data, m.start(), sep)
                                    for m in _QUOTED_CELL_RE.finditer(data))
     done = 0
     long_cells = len(data) > MAX_CSV_CELL  # else no cell can be too long
@@ -436,7 +485,7 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
         return chunk if convert is None else convert(chunk)
 
     joiner = _parse_records(data, header, dtypes or {}, chunksize, spath, prepare,
-                            len(lines))
+                            len(lines), delimiter)
     del data
     if not joiner.columns:  # no records
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in [*header, "_line"]})
@@ -445,7 +494,7 @@ def read_csv_records(path: str | os.PathLike, *, dtypes: dict | None = None,
     if done != len(lines):  # pragma: no cover - the parsers disagree
         raise InputError("the CSV file cannot be read consistently; check its quotes",
                          path=spath)
-    return CsvTable(header, frame, [])
+    return CsvTable(header, frame, [], delimiter)
 
 
 def _unclosed_quote(data: bytes | str, line: int, fields: int, header: list[str]) -> str | None:
@@ -486,15 +535,17 @@ def _check_cell_lengths(chunk, header: list[str], path: str) -> None:
 _QUOTED_CELL_RE = re.compile(rb"'[=+\-@\t\r]")
 
 
-def _cell_start(data: bytes, pos: int) -> bool:
-    """Whether the run of apostrophes ending at ``pos`` starts a CSV cell."""
+def _cell_start(data: bytes, pos: int, sep: bytes = b",") -> bool:
+    """Whether the run of apostrophes ending at ``pos`` starts a CSV cell (cells separated
+    by ``sep``)."""
     while pos > 0 and data[pos - 1] == 39:
         pos -= 1
-    return pos == 0 or data[pos - 1] in b',\n"'
+    return pos == 0 or data[pos - 1] in b'\n"' + sep
 
 
-def _record_lines(data: bytes, width: int):
-    """``(start line of each record, its number of fields)`` by vectorised scans, or
+def _record_lines(data: bytes, width: int, sep: bytes = b","):
+    """``(start line of each record, its number of fields)`` by vectorised scans (fields
+    separated by ``sep``), or
     ``(None, None)`` when a quote stands inside an unquoted cell (the scans assume every
     quote opens or closes a cell, or is doubled inside one). Empty lines count 0 fields,
     blank records (spaces and commas) -1. Memory: a few arrays the size of the number of
@@ -509,7 +560,7 @@ def _record_lines(data: bytes, width: int):
         prev[quotes == 0] = 10
         nxt = arr[np.minimum(quotes + 1, n - 1)].copy()
         nxt[quotes == n - 1] = 10
-        edge = (np.isin(prev, (44, 10)) | np.isin(nxt, (44, 10)) | (prev == 34)
+        edge = (np.isin(prev, (sep[0], 10)) | np.isin(nxt, (sep[0], 10)) | (prev == 34)
                 | (nxt == 34))
         if not edge.all() or len(quotes) % 2:
             return None, None
@@ -525,7 +576,7 @@ def _record_lines(data: bytes, width: int):
     counts = np.ones(len(ends), dtype=np.int64)
     block = 1 << 24
     for lo in range(0, n, block):  # block by block: comma positions of a whole file are big
-        commas = np.flatnonzero(arr[lo:lo + block] == 44) + lo
+        commas = np.flatnonzero(arr[lo:lo + block] == sep[0]) + lo
         if len(quotes):  # commas inside quoted cells do not separate fields
             commas = commas[np.searchsorted(quotes, commas) % 2 == 0]
         counts += np.bincount(np.searchsorted(ends, commas), minlength=len(ends))[:len(ends)]
@@ -534,19 +585,21 @@ def _record_lines(data: bytes, width: int):
         record = data[begins[i]:ends[i]]
         if not record.strip(b" \t"):
             counts[i] = 0  # white space only: pandas skips it like an empty line
-        elif not record.strip(b" \t,"):
+        elif not record.strip(b" \t" + sep):
             counts[i] = -1
     return starts.astype(np.int64), counts
 
 
-def _record_lines_csv(data: bytes, path: str):
-    """The exact (slower) route of :func:`_record_lines`: the ``csv`` module, streaming."""
+def _record_lines_csv(data: bytes, path: str, delimiter: str = ",", skipped: int = 0):
+    """The exact (slower) route of :func:`_record_lines`: the ``csv`` module, streaming
+    (``skipped``: lines cut from the file before ``data``, for the error's line)."""
     from array import array
 
     import numpy as np
 
     starts, counts = array("q"), array("q")
-    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""))
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""),
+                        delimiter=delimiter)
     start = 1
     try:
         with _csv_field_limit(MAX_CSV_CELL):
@@ -557,22 +610,24 @@ def _record_lines_csv(data: bytes, path: str):
                 start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(f"not a valid CSV file: {exc}; check the quotes", path=path,
-                         line=reader.line_num) from None
+                         line=reader.line_num + skipped) from None
     return np.frombuffer(starts, dtype=np.int64), np.frombuffer(counts, dtype=np.int64)
 
 
-def _first_record(data: bytes, path: str) -> list[str]:
-    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""))
+def _first_record(data: bytes, path: str, delimiter: str = ",", skipped: int = 0
+                  ) -> list[str]:
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""),
+                        delimiter=delimiter)
     try:
         with _csv_field_limit(MAX_CSV_CELL):
             return [restore_cell(c) if c[:1] == "'" else c for c in next(reader, [])]
     except csv.Error as exc:
         raise InputError(f"not a valid CSV file: {exc}; check the quotes", path=path,
-                         line=1) from None
+                         line=1 + skipped) from None
 
 
 def _parse_records(data: bytes, header: list[str], dtypes: dict, chunksize: int, path: str,
-                   prepare, rows: int):
+                   prepare, rows: int, delimiter: str = ","):
     import pandas as pd
 
     # every column is read as text: pandas infers the categories of a "category" column
@@ -582,7 +637,7 @@ def _parse_records(data: bytes, header: list[str], dtypes: dict, chunksize: int,
     kinds.update(dict.fromkeys(categorical, object))
     joiner = ChunkJoiner(rows)
     try:
-        chunks = pd.read_csv(io.BytesIO(data), dtype=kinds, header=0,
+        chunks = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=kinds, header=0,
                              names=list(range(len(header))), keep_default_na=False,
                              na_filter=False, chunksize=chunksize, engine="c",
                              encoding="utf-8")

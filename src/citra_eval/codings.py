@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
@@ -25,7 +26,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._files import read_csv_records, refuse_raw_replacement, refuse_repeated_files, write_csv
+from ._files import (
+    is_pandas_index,
+    read_csv_records,
+    refuse_raw_replacement,
+    refuse_repeated_files,
+    separator_name,
+    write_csv,
+)
 from ._passages import character_named, grapheme_around
 from ._validation import (
     caller_stacklevel,
@@ -302,7 +310,12 @@ def read_codings(path: str | os.PathLike | Sequence[str | os.PathLike], *,
     path : str, path, or list of them
         UTF-8 CSV whose first columns are ``doc_id, segment_id, start, end, code, coder``.
         Several files are read into one table (in the order given); a coding that appears
-        in more than one of them is reported with its line in each.
+        in more than one of them is reported with its line in each. Files as pandas and
+        Excel write them are read too: separated by semicolons (Excel in Indonesian, with
+        or without its ``sep=;`` first line) or tabs; with pandas' row index as an unnamed
+        first column (``df.to_csv(path)`` without ``index=False``), which is left out; with
+        offsets written as floats (``79.0``, a column that held a NaN), read as the whole
+        numbers they are (``79.5`` is refused).
     corpus : Corpus, optional
         When given, every ``doc_id`` and ``segment_id`` must exist, every span must lie
         inside its segment, and where the file records the coded ``text`` it must still be
@@ -454,30 +467,56 @@ def _read_frame(path: str | os.PathLike) -> pd.DataFrame:
     spath = os.fspath(path)
     problems: list[Problem] = []
     table = read_csv_records(path, dtypes=dict.fromkeys(_TEXT_COLUMNS, "category"),
-                           convert=lambda chunk: _offsets(chunk, spath, problems))
+                             convert=lambda chunk: _offsets(chunk, spath, problems),
+                             delimiter=None)
     header = [h.strip() for h in table.header]
     if header[:len(_SHEET_HEADER)] == _SHEET_HEADER:
         raise InputError(f"this is a coding sheet (worksheet 'coding'), not a codings table; "
                          f"{_SHEET_IMPORT}", path=spath, line=1)
-    if header[:len(CODING_COLUMNS)] != CODING_COLUMNS:
+    # pandas' index (df.to_csv(path) without index=False): an unnamed first column
+    index = header[:1] in ([""], ["Unnamed: 0"]) and header[1:1 + len(CODING_COLUMNS)] == \
+        CODING_COLUMNS
+    if header[index:index + len(CODING_COLUMNS)] != CODING_COLUMNS:
         raise InputError(
             f"the first columns must be {', '.join(CODING_COLUMNS)}; found "
             f"{', '.join(header[:len(CODING_COLUMNS)]) or 'nothing'}", path=spath, line=1)
     if table.bad_rows:
         collect([Problem(spath, f"expected {len(header)} fields, found {n}; quote cells that "
-                         "contain commas", line) for line, n in table.bad_rows],
+                         f"contain {separator_name(table.delimiter)}", line)
+                 for line, n in table.bad_rows],
                 path=spath, limit=MAX_REPORTED)
     frame = table.frame
     frame.columns = [*header, "_line"]
+    if index:
+        frame = _drop_index_column(frame, spath)
+        header = header[1:]
     frame = _coerce(frame, spath, problems)
     frame.attrs["problems"] = problems
     return frame
 
 
+def _drop_index_column(frame: pd.DataFrame, path: str) -> pd.DataFrame:
+    """``frame`` without its unnamed first column when that is pandas' index (a whole
+    number in every row: ``df.to_csv(path)`` without ``index=False``); an
+    :class:`InputError` naming the column otherwise."""
+    if not is_pandas_index("", frame.iloc[:, 0].astype(str)) and len(frame):
+        first = frame.iloc[:, 0].astype(str).str.strip()
+        bad = int(np.flatnonzero(~first.str.fullmatch(r"-?\d+").to_numpy(dtype=bool))[0])
+        raise InputError(
+            f"the first column has no name and holds {first.iat[bad]!r} on line "
+            f"{int(frame['_line'].iat[bad])}, so it is not pandas' row index: the codings "
+            f"columns ({', '.join(CODING_COLUMNS)}) must come first; delete that column or "
+            "move it after coder (a file pandas writes gets its index there unless written "
+            "with df.to_csv(path, index=False))", path=path, line=1)
+    return frame.iloc[:, 1:]
+
+
 def _offsets(chunk: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataFrame:
-    """Parse ``segment_id, start, end`` of one chunk: plain whole numbers >= 0 only
-    (``1e1``, ``12.0``, ``+5``, ``-1`` and numbers beyond 2**53 are reported, once per cell;
-    such cells become -1, which later checks skip)."""
+    """Parse ``segment_id, start, end`` of one chunk: plain whole numbers >= 0 only, or
+    such a number as pandas writes a float column (``12.0``: a column that held a NaN;
+    unambiguous, so read as 12). ``1e1``, ``12.5``, ``+5``, ``-1``, an empty cell and
+    numbers beyond 2**53 are reported, once per cell; such cells become -1, which later
+    checks skip."""
     names = [str(c).strip() for c in chunk.columns]
     for col in _INT_COLUMNS:
         if col in names:
@@ -501,6 +540,8 @@ def _whole_numbers(raw: pd.Series, lines: pd.Series, col: str, path: str,
     ints = np.full(len(values), -1, dtype=np.int64)
     for i, v in enumerate(values):
         text = str(v).strip()
+        if _FLOAT_WHOLE.fullmatch(text):  # 79.0: pandas wrote the column as floats
+            text = text.split(".")[0]
         if text.isascii() and text.isdigit() and len(text) < 17 and int(text) < 2**53:
             ints[i] = int(text)
         elif text.isascii() and text.isdigit():  # a whole number, but no text is that long
@@ -510,10 +551,19 @@ def _whole_numbers(raw: pd.Series, lines: pd.Series, col: str, path: str,
                      "a transcript)")
             problems.append(Problem(path, f"'{col}' {text!r} {where}; correct the cell",
                                     int(lines.iat[i]), col))
+        elif not text:
+            problems.append(Problem(path, f"'{col}' is empty; every coding needs its "
+                                    f"{col} (a table built in pandas writes a missing value, "
+                                    "NaN, as an empty cell): fill it in or drop the row",
+                                    int(lines.iat[i]), col))
         else:
             problems.append(Problem(path, f"'{col}' must be a whole number >= 0, got {v!r}",
                                     int(lines.iat[i]), col))
     return ints
+
+
+#: A whole number as pandas writes a float column (``79.0``).
+_FLOAT_WHOLE = re.compile(r"[0-9]+\.0+")
 
 
 def _coerce(frame: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataFrame:
@@ -883,11 +933,16 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
                           and texts[doc[i]][start[i]:end[i]] == recorded[i])
         edited = ("; if the transcript was edited after coding, run 'citra-eval reanchor'"
                   if pd.notna(recorded[i]) and not at_offsets else "")
+        # the recorded text one character away: offsets typed by hand, not an edit
+        near = (_one_off_span(texts[doc[i]], recorded[i], int(start[i]), int(end[i]))
+                if edited and not no_doc[i] else None)
+        if near is not None and (outside[i] or not_in[i]) and not drift[i]:
+            edited = "; " + _one_off_fix(doc[i], near)
         if no_doc[i]:
             out.append(Problem(path, _unknown_doc(doc[i], texts), line, "doc_id"))
         elif drift[i]:
             out.append(Problem(path, _drift_message(recorded[i], now[i], doc[i], start[i],
-                                                   end[i]), line, "text"))
+                                                   end[i], text=texts[doc[i]]), line, "text"))
         elif part[i]:
             out.append(Problem(path, f"a coding of its whole turn ({WHOLE_TURN!r} true) "
                                f"covers {start[i]}:{end[i]}, but turn {sid[i]} of {doc[i]!r} "
@@ -931,9 +986,12 @@ def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
     """The message for a span that is not inside its segment: the turn it lies in instead
     (with its speaker, and the segment_id to write, when the offsets hold the coding's text
     or it records none; else, ``edited`` given, the offsets are stale: reanchor), or the
-    turns it runs across."""
+    turns it runs across; ``edited`` holding :func:`_one_off_fix`'s advice (the text is one
+    character away), that advice alone."""
     head = (f"span {s}:{e} is not inside segment {sid} of {doc!r} ({bounds[0]}:{bounds[1]}, "
             f"{bounds[1] - bounds[0]} characters)")
+    if edited.startswith("; " + _ONE_OFF_WORDS):  # the text is one character away
+        return head + edited
     over = turns.overlapping(doc, s, e)
     holding = over[(over["start"] <= s) & (over["end"] >= e)]
     if len(holding) and edited:  # the recorded text is not at the offsets: they are stale
@@ -1013,10 +1071,46 @@ def form_difference(text: str, held: str) -> str | None:
             "type it)"] if space else []))
 
 
-def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int) -> str:
+#: The offsets around a coding's where :func:`_one_off_span` looks for its recorded text, the
+#: least moved first: an end or a start one character off, then both.
+_ONE_OFF = ((0, 1), (0, -1), (-1, 0), (1, 0), (1, 1), (-1, -1), (-1, 1), (1, -1))
+#: How :func:`_one_off_fix` begins (a message with it is not about an edit).
+_ONE_OFF_WORDS = "the coding's text is at"
+
+
+def _one_off_span(text: str, recorded: object, start: int, end: int) -> tuple[int, int] | None:
+    """Where ``recorded`` lies in ``text`` when ``start``, ``end`` or both are one character
+    off (offsets typed by hand: an end one too far, a start one too early), as the right
+    ``(start, end)``; None when it lies at ``start:end``, further away, or ``recorded`` is
+    missing or empty. The least moved span wins (an end or a start alone, then both)."""
+    if not isinstance(recorded, str) or not recorded or text[start:end] == recorded:
+        return None
+    for a, b in _ONE_OFF:
+        s, e = start + a, end + b
+        if 0 <= s < e <= len(text) and e - s == len(recorded) and text[s:e] == recorded:
+            return s, e
+    return None
+
+
+def _one_off_fix(doc_id: str, near: tuple[int, int]) -> str:
+    """The advice for a coding whose recorded text :func:`_one_off_span` found at ``near``."""
+    s, e = near
+    return (f"{_ONE_OFF_WORDS} {doc_id}[{s}:{e}], one character away: the offsets are "
+            f"likely off by one (typed by hand?); set start:end to {s}:{e} (start {s}, end "
+            f"{e})")
+
+
+def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int, *,
+                   text: str | None = None) -> str:
     """The message for a coding whose recorded text is no longer at its offsets (or is,
-    written otherwise: the contract's ``text`` is the transcript's characters)."""
+    written otherwise: the contract's ``text`` is the transcript's characters); ``text``,
+    the document's whole text, given: one found one character away (:func:`_one_off_span`) is
+    named as offsets off by one, not as an edit."""
     said, holds = quoted_pair(recorded, now)
+    near = None if text is None else _one_off_span(text, recorded, int(start), int(end))
+    if near is not None:
+        return (f"the coding says {said} but {doc_id}[{start}:{end}] holds {holds}; "
+                f"{_one_off_fix(doc_id, near)}")
     what = form_difference(recorded, now)
     if what is not None:
         return (f"the coding's text differs from {doc_id}[{start}:{end}] only in {what}: "
@@ -1094,8 +1188,8 @@ def record_text(codings: pd.DataFrame, *, corpus: Corpus,
             continue
         now = full[int(s):int(e)]
         if not overwrite and not pd.isna(old[i]) and old[i] != now:
-            problems.append(Problem(None, _drift_message(old[i], now, doc, int(s), int(e)),
-                                    int(lines[i]), "text"))
+            problems.append(Problem(None, _drift_message(old[i], now, doc, int(s), int(e),
+                                                         text=full), int(lines[i]), "text"))
         texts.append(now)
     collect(problems, limit=MAX_REPORTED)
     out = codings.copy()

@@ -24,11 +24,12 @@ import pandas as pd
 
 from ._files import (
     csv_delimiter,
-    csv_rows,
+    delimited_rows,
     duplicate_columns,
-    excel_separator_hint,
     header_below,
+    is_pandas_index,
     read_text_file,
+    separator_name,
 )
 from ._validation import check_frame, check_int, check_names, counted, listed, rows_named
 from ._yaml import LineDict, as_linedict, read_yaml_file, unknown_keys
@@ -972,8 +973,10 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
         the id column, every item of the instrument, the demographic columns, and any further
         columns (kept as text). The separator is a comma, or a semicolon or tab when the
         header line has no comma (Excel's CSV in Indonesian and other decimal-comma
-        locales, and its tab-delimited text). Columns without a name and without values
-        (the trailing ``,,`` Excel may add) are ignored.
+        locales, and its tab-delimited text; Excel's ``sep=;`` first line is read too).
+        Columns without a name and without values (the trailing ``,,`` Excel may add) are
+        ignored, and so is pandas' row index (an unnamed first column of whole numbers,
+        written by ``df.to_csv(path)`` without ``index=False``).
     instrument : Instrument
         The instrument the responses answer.
 
@@ -1025,9 +1028,7 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
     spath = os.fspath(path)
     text = read_text_file(path)
     delimiter = csv_delimiter(text)
-    rows = csv_rows(text, spath, delimiter=delimiter)
-    if excel_separator_hint(text) is not None:
-        rows = rows[1:]  # Excel's "sep=;" line; the rows keep their file lines
+    rows = delimited_rows(text, spath)  # without Excel's "sep=;" line; rows keep their lines
     if not rows:
         raise InputError("the file has no header line", path=spath, line=1)
     _check_header_row(rows, instrument, spath)
@@ -1043,7 +1044,8 @@ def read_responses(path: str | os.PathLike, instrument: Instrument) -> pd.DataFr
             continue
         if len(row) != len(header):
             problems.append(Problem(spath, f"expected {len(header)} fields, found {len(row)}; "
-                                    "quote cells that contain commas", line))
+                                    f"quote cells that contain {separator_name(delimiter)}",
+                                    line))
             continue
         records.append([c.strip() for c in row])
         lines.append(line)
@@ -1088,8 +1090,15 @@ def _check_header_row(rows: list[tuple[int, list[str]]], inst: Instrument, path:
 def _drop_unnamed_empty_columns(rows: list[tuple[int, list[str]]],
                                 path: str) -> list[tuple[int, list[str]]]:
     """``rows`` without the columns that have no name and no values (Excel writes such
-    trailing ``,,`` columns); an unnamed column holding values is an error."""
+    trailing ``,,`` columns) and without pandas' row index (an unnamed first column of
+    whole numbers, :func:`~citra_eval._files.is_pandas_index`); an unnamed column holding
+    other values is an error."""
     header = rows[0][1]
+    if header and is_pandas_index(header[0], (r[0] for _, r in rows[1:]
+                                              if len(r) == len(header) and "".join(r).strip())):
+        # pandas' row index (df.to_csv(path) without index=False): left out
+        rows = [(ln, r[1:] if len(r) == len(header) else r) for ln, r in rows]
+        header = rows[0][1]
     unnamed = [j for j, h in enumerate(header) if not h.strip()]
     if not unnamed:
         return rows
@@ -1282,7 +1291,7 @@ def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
     if decimal_comma:
         numbers = _decimal_points(numbers)
     out = pd.to_numeric(numbers, errors="coerce").astype("float64")
-    label_to_option = {t.casefold(): opt for opt, texts in rng.labels.items()
+    label_to_option = {_squeezed(t): opt for opt, texts in rng.labels.items()
                        for t in texts.values()}
     where = f"{rng.min}..{rng.max}"
     # the column checked at once; the cells that fail (few) then get their messages
@@ -1307,7 +1316,9 @@ def _parse_item(values: pd.Series, col: str, rng: ResponseRange,
             hint = _text_answer_hint(raw, rng, label_to_option) or (
                 f"; enter a whole number {where}, leave the cell empty if unanswered, "
                 f"or declare {raw!r} a missing-value code in the instrument ('missing: "
-                f"[{_flow_code(raw)}]')")
+                f"[{_flow_code(raw)}]')" if _squeezed(raw) in _MISSING_LIKE else
+                f"; enter a whole number {where} (the option the respondent chose), or "
+                "leave the cell empty if unanswered")
             problems.append(Problem(path, f"item {col!r} must be a number, got text {raw!r}"
                                     + hint, line, col))
         elif val != round(val):
@@ -1363,14 +1374,15 @@ def _text_answer_hint(raw: str, rng: ResponseRange,
     option number or its label (``4 - Setuju``); a number written as a word (``tiga``); a
     spreadsheet formula, text prefix or error value. Such a cell is a real answer, never a
     missing-value code."""
-    folded = raw.casefold().strip()
+    folded = _squeezed(raw)
     if folded in _SPREADSHEET_ERRORS:
         return (f"; {raw!r} is a spreadsheet error value (a formula that failed), not an "
                 "answer: fix the formula in the spreadsheet and export the values again, or "
                 "leave the cell empty if unanswered")
     opt = label_to_option.get(folded)
     if opt is not None:
-        return f"; {raw!r} is the label of option {opt}, enter {opt}"
+        other = " written with other spaces" if folded != raw.casefold().strip() else ""
+        return f"; {raw!r} is the label of option {opt}{other}, enter {opt}"
     if (word := _number_word_hint(raw, rng)) is not None:
         return word
     if raw.startswith("="):
@@ -1401,6 +1413,34 @@ def _text_answer_hint(raw: str, rng: ResponseRange,
                         f"{number}: check which was meant and enter it {_EXPORT_NUMBERS}")
             return (f"; {raw!r} starts with the label of option {opt}; enter {opt} "
                     f"{_EXPORT_NUMBERS}")
+    return _initials_hint(raw, rng)
+
+
+def _squeezed(text: str) -> str:
+    """``text`` case-folded, its runs of spaces (a no-break space, a tab) one space."""
+    return " ".join(text.casefold().split())
+
+
+def _initials_hint(raw: str, rng: ResponseRange) -> str | None:
+    """``; ...`` naming the option(s) whose label ``raw`` abbreviates by the initials of its
+    words (``SS`` for Sangat setuju, ``STS``, ``S``; as paper forms and data entry
+    abbreviate), else None."""
+    key = raw.strip().casefold()
+    if not key.isalpha() or len(key) > 5:
+        return None
+    hits = {}
+    for opt, texts in rng.labels.items():
+        for text in texts.values():
+            if "".join(w[0] for w in text.split()).casefold() == key:
+                hits.setdefault(opt, text)
+    if len(hits) == 1:
+        ((opt, text),) = hits.items()
+        return (f"; {raw!r} looks like the initials of {text!r}, the label of option {opt}: "
+                f"if so, enter {opt}")
+    if hits:
+        which = " or ".join(f"{o} ({t!r})" for o, t in sorted(hits.items()))
+        return (f"; {raw!r} looks like the initials of option {which}: check which was meant "
+                "and enter it")
     return None
 
 
@@ -1419,6 +1459,17 @@ def _is_missing_code(values: pd.Series, codes: tuple[float | str, ...]) -> pd.Se
 #: case-folded); in a text demographic without declared levels they are refused rather than
 #: read as a group.
 _MISSING_MARKERS = frozenset({"na", "n/a", "#n/a", "nan", "null", "none", "missing"})
+#: Text of an item's cell that looks like a missing-value code (compared case-folded, spaces
+#: squeezed: :func:`_squeezed`): the markers above, no answer, don't know, refused (in
+#: Indonesian and English), and the dashes and marks written for them. Only such text is
+#: advised to be declared under ``missing:``; other text gets no such advice (declaring a
+#: mistyped answer missing would read a real answer as no answer).
+_MISSING_LIKE = _MISSING_MARKERS | frozenset({
+    "-", "--", "---", ".", "?", "n.a.", "dk", "tt", "tj", "tdk tahu", "tidak tahu",
+    "tak tahu", "tidak tau", "tdk tau", "gak tahu", "ga tahu", "nggak tahu", "gatau",
+    "tidak menjawab", "tdk menjawab", "tidak jawab", "tidak ada jawaban", "menolak",
+    "menolak menjawab", "kosong", "don't know", "dont know", "do not know", "refused",
+    "no answer", "not applicable", "rf", "nr"})
 #: Numbers survey packages use as missing-value codes (99, 999, -9, -99, -1, ...).
 _MISSING_NUMBER = r"-\d+|9{2,}|9{2,}\.0+"
 
