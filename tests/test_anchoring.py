@@ -72,6 +72,7 @@ def test_cli_validate_then_reanchor_in_place_with_backup(study, cli):
         mine = [ln for ln in r.stderr.splitlines() if ln.startswith(f"error: {f}:")]
         assert [int(ln.split(":")[2]) for ln in mine[:20]] == lines[:20]
         assert all("coded text has drifted" in ln for ln in mine[:20])
+        assert all("'citra-eval reanchor'" in ln and "ce." not in ln for ln in mine[:20])
         assert mine[20] == f"error: {f}: ... and {len(lines) - 20} more problem(s) like these"
     r = cli("reanchor", "--transcripts", str(study), "--codings", *files)
     assert r.returncode == 0, r.stderr
@@ -245,7 +246,8 @@ def test_words_added_at_the_end_of_the_last_coded_whole_turn_keep_it_whole(tmp_p
     (problem,) = exc.value.problems
     assert problem.line == 3 and problem.column == "whole_turn"
     assert "a coding of its whole turn ('whole_turn' true) covers" in problem.message
-    assert "run 'citra-eval reanchor' to widen it to the whole turn" in problem.message
+    assert "run 'citra-eval reanchor' to widen it to the whole turn" in problem.format(cli=True)
+    assert "ce.reanchor(codings, corpus).codings to widen it" in problem.message
     result = ce.reanchor(read, edited)
     assert result.ok
     ce.validate_codings(result.codings, corpus=edited)

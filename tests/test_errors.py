@@ -26,3 +26,28 @@ def test_closest_prefers_a_choice_in_another_case_then_difflib():
     assert closest("r01", ["R04", "R01"]) == "R01"
     assert closest("kerjasama", ["kerja_sama", "media"]) == "kerja_sama"
     assert closest("zzz", ["kerja_sama", "media"]) is None
+
+
+def test_advice_reads_per_audience_and_survives_being_passed_on():
+    """Nineteenth session: a message's advice names the command to command-line users and
+    the Python call to Python users, from one message (the rest written once)."""
+    import copy
+    import pickle
+
+    from citra_eval.errors import InputError, Problem, advised, for_cli
+
+    msg = advised("coded text has drifted: ", cli="run 'citra-eval reanchor'",
+                  python="call ce.reanchor(codings, corpus)")
+    assert msg == "coded text has drifted: call ce.reanchor(codings, corpus)"
+    assert for_cli(msg) == "coded text has drifted: run 'citra-eval reanchor'"
+    assert for_cli("plain") == "plain"
+    err = InputError(msg, path="c.csv", line=3)
+    assert str(err) == "c.csv:3: coded text has drifted: call ce.reanchor(codings, corpus)"
+    assert err.format(cli=True) == (
+        "error: c.csv:3: coded text has drifted: run 'citra-eval reanchor'")
+    assert err.format() == "error: " + str(err)
+    again = pickle.loads(pickle.dumps(err.problems[0]))
+    assert again.format(cli=True) == Problem("c.csv", msg, 3).format(cli=True)
+    assert for_cli(copy.deepcopy(msg)) == for_cli(msg)
+    assert for_cli(msg.around("warning: c.csv: ", ".")) == (
+        "warning: c.csv: coded text has drifted: run 'citra-eval reanchor'.")
