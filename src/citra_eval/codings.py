@@ -48,7 +48,7 @@ from .errors import (
     advised,
     closest,
     collect,
-    one_typo,
+    name_hint,
     quoted_pair,
 )
 
@@ -966,23 +966,16 @@ def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
 
 def _unknown_doc(doc_id: str, doc_ids: Iterable[str]) -> str:
     """The message for a coding's unknown ``doc_id``, with "did you mean" the id
-    :func:`~citra_eval.errors.closest` finds when it differs only in letter case (then with
-    the note that ids are case-sensitive) or by one typo (:func:`~citra_eval.errors.one_typo`)."""
+    :func:`~citra_eval.errors.name_hint` finds: one that differs only in letter case (then
+    with the note that ids are case-sensitive) or by one typo."""
     return _doc_hint(doc_id, tuple(map(str, doc_ids)))
 
 
 @functools.lru_cache(maxsize=256)
 def _doc_hint(doc_id: str, doc_ids: tuple[str, ...]) -> str:
     """:func:`_unknown_doc`, once per id (a table may name one unknown id on many rows)."""
-    word = str(doc_id)
-    hint = closest(word, doc_ids)
-    if hint is not None and hint.casefold() == word.casefold():
-        did = (f" (did you mean {hint!r}? document ids are case-sensitive: write it as the "
-               "transcript's front matter has it)")
-    elif hint is not None and one_typo(word, hint):
-        did = f" (did you mean {hint!r}?)"
-    else:
-        did = ""
+    did = name_hint(str(doc_id), doc_ids, what="document ids",
+                    fix="write it as the transcript's front matter has it")
     return f"unknown doc_id {doc_id!r}: no transcript has this id{did}"
 
 

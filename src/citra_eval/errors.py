@@ -239,6 +239,43 @@ def did_you_mean(word: str, choices: Iterable[str], otherwise: str = "") -> str:
     return f"; did you mean {hint!r}?" if hint else otherwise
 
 
+def likely_name(word: str, names: Iterable[str]) -> str | None:
+    """The name ``word`` most likely stands for where a near miss names something else (a
+    document id, a coder): one that differs from it only in letter case, else the only one a
+    typo away (:func:`one_typo`; not a one-letter name for another); None when there is
+    none, or several names a typo away (a guess between them would name another).
+
+    >>> likely_name("inf03", ["INF03"]), likely_name("Rini", ["Rina"])
+    ('INF03', 'Rina')
+    >>> likely_name("INF05", ["INF03", "INF04"]), likely_name("INF0", ["INF01", "INF02"])
+    (None, None)
+    """
+    names = sorted({str(n) for n in names})
+    folded = word.casefold()
+    same = [n for n in names if n.casefold() == folded and n != word]
+    if same:
+        return same[0]
+    typos = [n for n in names if max(len(word), len(n)) > 1 and one_typo(word, n)]
+    return typos[0] if len(typos) == 1 else None
+
+
+def name_hint(word: str, names: Iterable[str], *, what: str, fix: str = "") -> str:
+    """``" (did you mean 'x'?)"`` for the name :func:`likely_name` finds, saying that
+    ``what`` (``"document ids"``) are case-sensitive when only the case differs (then
+    ``fix``, if given, after a colon); ``""`` when there is none. For messages about an
+    unknown document id or coder name, where a near miss names another one.
+
+    >>> name_hint("rina", ["Rina"], what="coder names")
+    " (did you mean 'Rina'? coder names are case-sensitive)"
+    """
+    hint = likely_name(word, names)
+    if hint is None:
+        return ""
+    if hint.casefold() == word.casefold():
+        return f" (did you mean {hint!r}? {what} are case-sensitive{': ' + fix if fix else ''})"
+    return f" (did you mean {hint!r}?)"
+
+
 def one_typo(a: str, b: str) -> bool:
     """Whether ``a`` and ``b`` differ by one typo: a character left out or added, two
     neighbours swapped, or one written for another; a digit for a digit is not a typo but
