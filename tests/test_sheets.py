@@ -257,7 +257,8 @@ def test_sheet_export_of_the_suggested_interviews_and_its_import(tmp_path, cli,
 def test_docs_in_another_case_suggest_the_id_differing_in_case_only(tmp_path, cli):
     """Session 16, tester item 6: --docs R05,r01 suggested only 'R04' (for 'R05', the first
     unknown id) and nothing for 'r01'; each unknown id gets its hint, and an id differing
-    only in case is the one suggested."""
+    only in case is the one suggested. Session 19 (coders, item 6): 'R05' is another
+    interview's number, not a typo of 'R04': no guess (as a codings file's doc_id)."""
     from citra_eval.errors import closest
 
     assert closest("r1", ["R10", "R1", "r2"]) == "R1"  # difflib alone: none (cutoff 0.6)
@@ -271,8 +272,9 @@ def test_docs_in_another_case_suggest_the_id_differing_in_case_only(tmp_path, cl
                                         encoding="utf-8")
     r = cli("sheet", "export", "--coder", "B", "--out", str(tmp_path / "s.xlsx"), "--docs",
             "R05,r01", "--transcripts", str(folder), "--codebook", str(tmp_path / "book.yaml"))
-    assert r.returncode == 2 and "(did you mean 'R04' for 'R05', 'R01' for 'r01'?)" \
-        in r.stderr, r.stderr
+    assert r.returncode == 2 and "(did you mean 'R01' for 'r01'?)" in r.stderr, r.stderr
+    assert "'R04'" not in r.stderr.split("the interviews are")[0]
+    assert "(document ids are case-sensitive)" in r.stderr
 
 
 # --------------------------------------------------------------------------- bad sheets
@@ -2180,3 +2182,24 @@ def test_a_quote_in_a_message_names_its_invisible_characters():
     (problem,) = info.value.problems
     assert problem.message.startswith("the quote 'Sinyal kuat' followed by a zero-width space "
                                       "is not in turn 2"), problem.message
+
+
+@pytest.mark.parametrize(("doc", "hint"), [
+    ("INF12", ""),  # another interview's number: no guess ('INF11' by difflib before)
+    ("INF1", ""),  # INF01, INF10 or INF11?
+    ("inf01", " (did you mean 'INF01'? document ids are case-sensitive"),
+    ("INF3", " (did you mean 'INF03'?)"),
+])
+def test_an_unknown_doc_id_in_a_sheet_gets_the_hint_codings_give(example_corpus,
+                                                                 example_codebook, doc, hint):
+    """Coders s19, item 6: a sheet's unknown doc_id got difflib's closest id (another
+    interview for a number one digit off); it gets the hint a codings file gives: an id in
+    another letter case or one typo away, never another interview's number."""
+    sheet = ce.coding_sheet(example_corpus, example_codebook, roles=None)
+    sheet.coding.loc[0, "doc_id"] = doc
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=example_corpus, codebook=example_codebook,
+                              coder="C")
+    message = info.value.problems[0].message
+    assert message.startswith(f"unknown doc_id {doc!r}{hint}"), message
+    assert hint or "did you mean" not in message

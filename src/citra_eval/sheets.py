@@ -83,6 +83,7 @@ from .errors import (
     collect,
     compared_windows,
     elided,
+    name_hint,
     quoted,
 )
 
@@ -1281,8 +1282,7 @@ class _SheetReader:
                              "instead, or open the CSV with the doc_id column as text (Excel: "
                              "Data > From Text/CSV) and restore the doc_id cells as exported")
                 return None
-            hint = closest(doc, self.corpus.doc_ids) if doc else None
-            did = f" (did you mean {hint!r}?)" if hint else ""
+            did = name_hint(doc, self.corpus.doc_ids, what="document ids") if doc else ""
             self.problem(sheet, 0, row, f"unknown doc_id {doc!r}{did}: no transcript has this "
                          "id; keep the doc_id cells as exported")
             return None
