@@ -727,6 +727,9 @@ class _ShownDatetime(datetime.datetime):
 #: Built-in number formats a spreadsheet program shows in the system's own form (the short
 #: date, the date and time), which the file does not hold: read in ISO form.
 _SYSTEM_FORMATS = frozenset({14, 22})
+#: The ISO date and time format (what a program writing a date without a format of its own,
+#: openpyxl, gives it): read in ISO form too, a date without its midnight time.
+_ISO_DATETIME = "yyyy-mm-dd h:mm:ss"
 #: Month names of the ``mmm``/``mmmm`` date codes (a spreadsheet program's default).
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -748,7 +751,7 @@ def _as_shown(book, value: Any, style_id: Any) -> Any:
                else book._number_formats[number - BUILTIN_FORMATS_MAX_SIZE])
     except (TypeError, ValueError, IndexError, AttributeError):
         return value
-    if number in _SYSTEM_FORMATS:
+    if number in _SYSTEM_FORMATS or fmt == _ISO_DATETIME:
         return value
     shown = (_date_shown(value, fmt) if isinstance(value, datetime.datetime)
              else _number_shown(value, fmt))
