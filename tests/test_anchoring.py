@@ -72,6 +72,7 @@ def test_cli_validate_then_reanchor_in_place_with_backup(study, cli):
         mine = [ln for ln in r.stderr.splitlines() if ln.startswith(f"error: {f}:")]
         assert [int(ln.split(":")[2]) for ln in mine[:20]] == lines[:20]
         assert all("coded text has drifted" in ln for ln in mine[:20])
+        assert all("'citra-eval reanchor'" in ln and "ce." not in ln for ln in mine[:20])
         assert mine[20] == f"error: {f}: ... and {len(lines) - 20} more problem(s) like these"
     r = cli("reanchor", "--transcripts", str(study), "--codings", *files)
     assert r.returncode == 0, r.stderr
@@ -245,7 +246,8 @@ def test_words_added_at_the_end_of_the_last_coded_whole_turn_keep_it_whole(tmp_p
     (problem,) = exc.value.problems
     assert problem.line == 3 and problem.column == "whole_turn"
     assert "a coding of its whole turn ('whole_turn' true) covers" in problem.message
-    assert "run 'citra-eval reanchor' to widen it to the whole turn" in problem.message
+    assert "run 'citra-eval reanchor' to widen it to the whole turn" in problem.format(cli=True)
+    assert "ce.reanchor(codings, corpus).codings to widen it" in problem.message
     result = ce.reanchor(read, edited)
     assert result.ok
     ce.validate_codings(result.codings, corpus=edited)
@@ -739,3 +741,50 @@ def test_check_anchors_and_reanchor_refuse_cells_read_codings_refuses(check):
     reversed_.loc[0, ["start", "end"]] = [a["end"].iat[0], a["start"].iat[0]]
     with pytest.raises(ce.InputError, match=r"row 0: start \(\d+\) must be smaller than end"):
         check(reversed_, corpus)
+
+
+@pytest.mark.parametrize("second", ["Kerja sama itu penting sekali bagi rumah sakit kami.",
+                                    "Ya, betul."])
+@pytest.mark.parametrize("gap", ["\n\nI: ", "\nJ: ", "\n\nP: Oh ya?\nI: "])
+def test_a_whole_turn_coding_of_a_turn_since_split_is_never_narrowed(tmp_path, cli, second,
+                                                                      gap):
+    """Nineteenth session: a coding of a whole turn, the turn then split in two (a speaker
+    label inserted inside it), was moved to the first half only (or the longer half), or,
+    recorded as a sheet mark, to its own turn's first half as "recorded as of its whole
+    turn": narrowed silently. Its text now runs over several turns: it is reported as
+    split, naming the new turns and their offsets, and nothing is written."""
+    head = ("---\nid: D1\nspeakers: {P: interviewer, I: informant, J: informant}\n---\n"
+            "P: Halo?\n")
+    first = ("Kami bermitra dengan media lokal dan wartawan daerah setiap bulan, juga dengan "
+             "radio komunitas.")
+    tail = "P: Terima kasih.\n"
+    new = f"{head}I: {first}{gap}{second}\n{tail}"
+    edited = ce.Corpus.from_texts({"a.txt": new})
+    for turn in (f"{first} {second}", f"{second} {first}"):
+        old = f"{head}I: {turn}\n{tail}"
+        new = new if turn.startswith(first) else f"{head}I: {second}{gap}{first}\n{tail}"
+        edited = ce.Corpus.from_texts({"a.txt": new})
+        corpus, marked = _sheet_codings(old, [(2, "k")])
+        for codings in (marked, _codings_of(old, [(2, turn)])):
+            result = ce.reanchor(codings, edited)
+            row = result.report.iloc[0]
+            assert row.status == "split", (turn, row.how, row.found)
+            assert not result.ok and result.split["row"].tolist() == [0]
+            turns = [p.split() for p in row.candidates.split("; ")]  # turn N start:end
+            assert [t[1] for t in turns] == (["2", "3"] if gap.count(":") == 1
+                                             else ["2", "3", "4"])
+            pieces = [edited.text("D1")[int(s):int(e)]
+                      for s, e in (t[2].split(":") for t in turns)]
+            assert (pieces[0], pieces[-1]) == (
+                (first, second) if turn.startswith(first) else (second, first))
+            assert result.codings.equals(codings)  # nothing guessed
+    ce.write_codings(marked, tmp_path / "c.csv", corpus=corpus)
+    before = (tmp_path / "c.csv").read_bytes()
+    (tmp_path / "tr").mkdir()
+    (tmp_path / "tr" / "D1.txt").write_text(new, encoding="utf-8")
+    r = cli("reanchor", "--transcripts", str(tmp_path / "tr"), "--codings",
+            str(tmp_path / "c.csv"))
+    assert r.returncode == 2 and r.stdout == ""
+    assert f"error: {tmp_path / 'c.csv'}:2: split: " in r.stderr
+    assert "turn 2 " in r.stderr and "turn 3 " in r.stderr and "one row per turn" in r.stderr
+    assert (tmp_path / "c.csv").read_bytes() == before

@@ -683,3 +683,12 @@ def test_scale_warnings_name_the_responses_relative_to_the_study(cli, study):
         warned = [ln for ln in res.stderr.splitlines() if "ADU" in ln]
         assert warned and all(ln.startswith("warning: data/raw/survey_responses.csv: ")
                               for ln in warned), warned
+
+
+def test_agree_suggests_the_coder_an_unknown_adjudicator_stands_for(cli, study):
+    """Coders s19, item 3: '--adjudicator b' (the coder is 'B') gave no 'did you mean'."""
+    res = cli("agree", "--out", "a.csv", "--n-boot", "0", "--consensus", "c.csv", "--rule",
+              "adjudicator", "--adjudicator", "b", cwd=study)
+    assert res.returncode == 2 and "adjudicator 'b' has no codings" in res.stderr
+    assert "did you mean 'B'? coder names are case-sensitive" in res.stderr, res.stderr
+    assert not (study / "c.csv").exists() and not (study / "a.csv").exists()

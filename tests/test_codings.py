@@ -226,7 +226,7 @@ def test_recorded_text_is_checked_against_the_transcript(tmp_path, corpus):
     (problem,) = info.value.problems
     assert problem.line == 4 and problem.column == "text"  # the first row spans two lines
     assert "'Pago.'" in problem.message and "INF03[64:69] now holds 'Pagi.'" in problem.message
-    assert "citra-eval reanchor" in problem.message
+    assert "ce.reanchor(codings, corpus)" in problem.message
     # session 14: the Python route too, for a user who never opens a terminal
     assert "ce.reanchor(codings, corpus)" in problem.message
     assert "read without corpus=" in problem.message
@@ -358,7 +358,7 @@ def test_a_text_in_another_unicode_form_is_named_so_not_called_an_edit():
         ce.validate_codings(frame, corpus=corpus)
     message = info.value.problems[0].message
     assert "only in Unicode form" in message and "composed" in message
-    assert "edited" not in message and "citra-eval reanchor" in message
+    assert "edited" not in message and "ce.reanchor(codings, corpus)" in message
 
 
 @pytest.mark.parametrize(("recorded", "said"), [
@@ -377,7 +377,7 @@ def test_a_text_in_another_case_or_space_is_named_so_not_called_an_edit(recorded
         ce.validate_codings(frame, corpus=corpus)
     message = info.value.problems[0].message
     assert f"only in {said}" in message and "'Kami kerja'" in message
-    assert "edited" not in message and "citra-eval reanchor" in message
+    assert "edited" not in message and "ce.reanchor(codings, corpus)" in message
 
 
 def test_a_doc_id_in_another_letter_case_gets_a_did_you_mean(corpus):
@@ -889,3 +889,18 @@ def test_a_semicolon_or_tab_file_with_a_quote_inside_a_cell_keeps_its_lines(tmp_
     back = ce.read_codings(p, keep_lines=True)
     assert back["note"].tolist()[:2] == ['a 5" tv', "two\nlines"]
     assert back["_line"].tolist() == [2, 3, 5] and back["start"].tolist() == [64, 70, 90]
+
+
+def test_the_drift_message_advises_the_python_call_in_python_and_the_command_in_the_cli(
+        tmp_path, corpus):
+    """Coders s19, item 2: the drift message showed CLI users a Python tail ('(in Python:
+    ce.reanchor(...))'). Python users read the Python call, the command line the command."""
+    s, _ = span(corpus, 2)
+    frame = ce.record_text(pd.DataFrame([("INF03", 2, s, s + 5, "kerja_sama", "A")],
+                                        columns=ce.CODING_COLUMNS), corpus=corpus)
+    for text in ("Pago.", "PAGI."):  # an edit; the same text in another letter case
+        with pytest.raises(ce.InputError) as info:
+            ce.validate_codings(frame.assign(text=[text]), corpus=corpus)
+        python, cli = str(info.value), info.value.format(cli=True)
+        assert "ce.reanchor(codings, corpus)" in python and "citra-eval" not in python
+        assert "'citra-eval reanchor'" in cli and "Python" not in cli and "ce." not in cli

@@ -1249,3 +1249,22 @@ def test_a_declared_coder_without_codings_rated_and_coded_nothing(corpus, coding
         rated = ce.intercoder.rated_documents(a, corpus=corpus,
                                               coverage={"A": "all", "Z": ["D1"]})
     assert rated == {"A": ["D1", "D2"], "Z": ["D1"]}
+
+
+@pytest.mark.parametrize(("given", "hint"), [
+    ("rina", "did you mean 'Rina'? coder names are case-sensitive"),
+    ("Rini", "did you mean 'Rina'?")])
+def test_an_unknown_adjudicator_or_coder_gets_a_did_you_mean(codings, corpus, given, hint):
+    """Coders s19, item 3: --adjudicator Rina (the coder is 'rina', or 'Rini') said only that
+    it has no codings; a coder one typo or a letter case away is suggested."""
+    named = codings.assign(coder=codings["coder"].map({"A": "Rina", "B": "Budi", "C": "Sari"}))
+    with pytest.raises(ce.InputError, match="has no codings") as info:
+        ce.consensus(named, rule="adjudicator", adjudicator=given)
+    assert hint in info.value.message
+    with pytest.raises(ce.InputError, match="no codings") as info:
+        ce.agreement(named, corpus=corpus, coders=["Budi", given])
+    assert hint in info.value.message
+    for other in ("Zed", "Z"):  # nothing one typo away; a one-letter name is no guess
+        with pytest.raises(ce.InputError) as info:
+            ce.consensus(codings, rule="adjudicator", adjudicator=other)
+        assert "did you mean" not in info.value.message

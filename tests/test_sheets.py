@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 import warnings
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 
 import citra_eval as ce
+from citra_eval.sheets import SHEET_COLUMNS
 
 ROOT = ce.project_root()
 STUDIES = {
@@ -257,7 +259,8 @@ def test_sheet_export_of_the_suggested_interviews_and_its_import(tmp_path, cli,
 def test_docs_in_another_case_suggest_the_id_differing_in_case_only(tmp_path, cli):
     """Session 16, tester item 6: --docs R05,r01 suggested only 'R04' (for 'R05', the first
     unknown id) and nothing for 'r01'; each unknown id gets its hint, and an id differing
-    only in case is the one suggested."""
+    only in case is the one suggested. Session 19 (coders, item 6): 'R05' is another
+    interview's number, not a typo of 'R04': no guess (as a codings file's doc_id)."""
     from citra_eval.errors import closest
 
     assert closest("r1", ["R10", "R1", "r2"]) == "R1"  # difflib alone: none (cutoff 0.6)
@@ -271,8 +274,9 @@ def test_docs_in_another_case_suggest_the_id_differing_in_case_only(tmp_path, cl
                                         encoding="utf-8")
     r = cli("sheet", "export", "--coder", "B", "--out", str(tmp_path / "s.xlsx"), "--docs",
             "R05,r01", "--transcripts", str(folder), "--codebook", str(tmp_path / "book.yaml"))
-    assert r.returncode == 2 and "(did you mean 'R04' for 'R05', 'R01' for 'r01'?)" \
-        in r.stderr, r.stderr
+    assert r.returncode == 2 and "(did you mean 'R01' for 'r01'?)" in r.stderr, r.stderr
+    assert "'R04'" not in r.stderr.split("the interviews are")[0]
+    assert "(document ids are case-sensitive)" in r.stderr
 
 
 # --------------------------------------------------------------------------- bad sheets
@@ -1261,7 +1265,8 @@ def test_a_quote_is_found_past_invisible_characters_in_the_turn(name):
 
 def test_a_note_typed_as_a_date_or_time_is_kept_as_shown_in_iso(tmp_path):
     """Excel stores a note typed as 05/03/2024 as a date, read back as a datetime: the note
-    was '2024-03-05 00:00:00'. Now the ISO date, with a time only when there is one."""
+    was '2024-03-05 00:00:00'. Now the ISO date, with a time only when there is one; a cell
+    whose format names the date's form (dd/mm/yyyy) as it shows (session 19)."""
     import datetime
 
     src = "---\nid: D1\nspeakers: {U: informant}\n---\nU: makanan enak\nU: mahal\nU: murah\n"
@@ -1280,7 +1285,7 @@ def test_a_note_typed_as_a_date_or_time_is_kept_as_shown_in_iso(tmp_path):
     wb["quotes"].append(["D1", 1, "makanan", "enak", datetime.datetime(2024, 3, 6)])
     wb.save(out)
     codings = ce.read_coding_sheet(out, corpus=corpus, codebook=book, coder="A")
-    assert codings["note"].tolist() == ["2024-03-05", "2024-03-06", "2024-03-05 14:30:00",
+    assert codings["note"].tolist() == ["05/03/2024", "2024-03-06", "2024-03-05 14:30:00",
                                         "09:15:00"]
 
 
@@ -2180,3 +2185,140 @@ def test_a_quote_in_a_message_names_its_invisible_characters():
     (problem,) = info.value.problems
     assert problem.message.startswith("the quote 'Sinyal kuat' followed by a zero-width space "
                                       "is not in turn 2"), problem.message
+
+
+@pytest.mark.parametrize(("doc", "hint"), [
+    ("INF12", ""),  # another interview's number: no guess ('INF11' by difflib before)
+    ("INF1", ""),  # INF01, INF10 or INF11?
+    ("inf01", " (did you mean 'INF01'? document ids are case-sensitive"),
+    ("INF3", " (did you mean 'INF03'?)"),
+])
+def test_an_unknown_doc_id_in_a_sheet_gets_the_hint_codings_give(example_corpus,
+                                                                 example_codebook, doc, hint):
+    """Coders s19, item 6: a sheet's unknown doc_id got difflib's closest id (another
+    interview for a number one digit off); it gets the hint a codings file gives: an id in
+    another letter case or one typo away, never another interview's number."""
+    sheet = ce.coding_sheet(example_corpus, example_codebook, roles=None)
+    sheet.coding.loc[0, "doc_id"] = doc
+    with pytest.raises(ce.InputError) as info:
+        ce.codings_from_sheet(sheet, corpus=example_corpus, codebook=example_codebook,
+                              coder="C")
+    message = info.value.problems[0].message
+    assert message.startswith(f"unknown doc_id {doc!r}{hint}"), message
+    assert hint or "did you mean" not in message
+
+
+def _note_cells(wb, row: int) -> tuple[str, str]:
+    """The cell of the first code column and of the note column in row ``row`` of
+    worksheet coding."""
+    from openpyxl.utils import get_column_letter
+
+    header = [c.value for c in wb["coding"][1]]
+    return (f"{get_column_letter(len(SHEET_COLUMNS) + 1)}{row}",
+            f"{get_column_letter(header.index('note') + 1)}{row}")
+
+
+@pytest.mark.parametrize(("value", "number_format", "shown"), [
+    (0.5, "0%", "50%"),
+    (0.125, "0.0%", "12.5%"),
+    (1234.5, "#,##0.00", "1,234.50"),
+    (3, "0.00", "3.00"),
+    (0.3, "General", "0.3"),
+    (datetime.datetime(2024, 3, 5), "dd/mm/yyyy", "05/03/2024"),
+    (datetime.datetime(2024, 3, 5), "d mmm yyyy", "5 Mar 2024"),
+    (datetime.datetime(2024, 3, 5, 14, 30), "yyyy-mm-dd hh:mm", "2024-03-05 14:30"),
+    (datetime.datetime(2024, 3, 5), "mm-dd-yy", "2024-03-05"),  # shown as the system's
+])
+def test_a_note_reads_as_the_coder_sees_it_in_the_sheet(tmp_path, example_corpus,
+                                                        example_codebook, value,
+                                                        number_format, shown):
+    """Coders s19, item 4: a note typed '50%' in Excel (stored 0.5, percent format) was read
+    as '0.5'. A number in a note reads as its number format shows it; a date in an explicit
+    format too (a date in the system's short format, which the file does not hold, in ISO
+    form)."""
+    def note(wb):
+        mark, cell = _note_cells(wb, 2)
+        wb["coding"][mark] = "x"
+        wb["coding"][cell] = value
+        wb["coding"][cell].number_format = number_format
+    path = _filled(tmp_path, example_corpus, example_codebook, note)
+    codings = ce.read_coding_sheet(path, corpus=example_corpus, codebook=example_codebook,
+                                   coder="A")
+    assert codings["note"].tolist() == [shown]
+
+
+def _shared_rich_text(path, cell: str, text: str, bold: str) -> None:
+    """Rewrite workbook ``path`` so that worksheet coding's ``cell`` holds ``text`` from the
+    shared-strings table with ``bold`` formatted bold, as Excel stores a cell a coder
+    formatted in part (openpyxl writes rich text inline)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    head, _, tail = text.partition(bold)
+    run = (f'<si><r><t xml:space="preserve">{escape(head)}</t></r><r><rPr><b/><color '
+           f'rgb="FFFF0000"/></rPr><t>{escape(bold)}</t></r><r><t xml:space="preserve">'
+           f"{escape(tail)}</t></r></si>").encode()
+    main = b"http://schemas.openxmlformats.org/"
+    if "xl/sharedStrings.xml" not in parts:  # the export writes its texts inline
+        parts["xl/sharedStrings.xml"] = b'<sst xmlns="' + main + \
+            b'spreadsheetml/2006/main"></sst>'
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>", b'<Relationship Id="rIdShared" Type="' + main
+            + b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+            b"</Relationships>")
+    shared = parts["xl/sharedStrings.xml"]
+    count = shared.count(b"<si>")
+    parts["xl/sharedStrings.xml"] = shared.replace(b"</sst>", run + b"</sst>")
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    start = sheet.index(f'<c r="{cell}"'.encode())
+    end = sheet.index(b"</c>", start) + 4
+    parts["xl/worksheets/sheet1.xml"] = (sheet[:start] + f'<c r="{cell}" t="s"><v>{count}</v>'
+                                         f"</c>".encode() + sheet[end:])
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+
+
+@pytest.mark.parametrize("stored", ["inline", "shared"])
+def test_words_formatted_in_a_turn_text_are_warned_about(tmp_path, example_corpus,
+                                                         example_codebook, stored):
+    """Coders s19, item 5: a coder who marked a passage by formatting part of a turn's text
+    (bold, red) got no coding and no warning. The cell is named, with how codings are
+    marked; a sheet without such formatting reads as before, silently."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    texts = {}
+
+    def highlight(wb):
+        text = texts["D2"] = wb["coding"]["D2"].value
+        if stored == "inline":
+            head, _, tail = text.partition(text.split()[1])
+            wb["coding"]["D2"] = CellRichText(head, TextBlock(InlineFont(b=True),
+                                                              text.split()[1]), tail)
+    path = _filled(tmp_path, example_corpus, example_codebook, highlight)
+    text = texts["D2"]
+    bold = text.split()[1]
+    if stored == "shared":
+        _shared_rich_text(path, "D2", text, bold)
+    with pytest.warns(ce.SheetWarning, match="formatted in part") as caught:
+        codings = ce.read_coding_sheet(path, corpus=example_corpus, codebook=example_codebook,
+                                       coder="A")
+    assert codings.empty
+    messages = [str(w.message) for w in caught if "formatted in part" in str(w.message)]
+    assert len(messages) == 1, messages
+    message = messages[0]
+    assert "coding!D2" in message and "quotes" in message and "type x" in message
+    (tmp_path / "plain").mkdir()
+    plain = _filled(tmp_path / "plain", example_corpus, example_codebook, lambda wb: None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ce.SheetWarning)
+        warnings.filterwarnings("ignore", "no mark", ce.SheetWarning)
+        warnings.filterwarnings("ignore", ".*no marks and no quotes", ce.SheetWarning)
+        ce.read_coding_sheet(plain, corpus=example_corpus, codebook=example_codebook,
+                             coder="A")

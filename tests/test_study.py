@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT
 
 import citra_eval as ce
+from citra_eval.errors import for_cli
 from citra_eval.study import DEFAULT_PATHS, STUDY_KEYS
 
 RSUD = ROOT / "tests" / "data" / "studies" / "rsud"
@@ -1639,4 +1640,6 @@ def test_codings_without_recorded_text_are_warned_about(rsud):
     table.drop(columns="text").to_csv(path, index=False, lineterminator="\n")
     warned = [w for w in ce.load_study(rsud).warnings if "no recorded text" in w]
     assert len(warned) == 1 and f"{len(table)} of {len(table)} coding(s)" in warned[0]
-    assert "codings_B.csv" in warned[0] and "citra-eval reanchor --record" in warned[0]
+    assert "codings_B.csv" in warned[0] and "ce.record_text(codings, corpus=corpus)" in warned[0]
+    # the command line gives the command instead (cli/validate prints for_cli(line))
+    assert "citra-eval reanchor --record" in for_cli(warned[0]) and "ce." not in for_cli(warned[0])

@@ -32,7 +32,11 @@ A coding whose text is found in more than one place at the first step that finds
 *ambiguous*, unless exactly one of the places is its old place moved by the shift of the
 codings around it (the nearest before and after it that stayed or moved unambiguously, when
 both moved alike, as text inserted above moves them); one found nowhere is *lost*: neither
-is moved (a deleted passage is reported, never guessed). Codings without a recorded text
+is moved (a deleted passage is reported, never guessed). One whose text was found only
+edited, or not at all, but is found across consecutive turns now (exactly, loosely, or more
+similar than in any one turn: a speaker label inserted inside the turn it coded split that
+turn) is *split*: it is not moved either, since a coding lies inside one turn and moving it
+to one of them would narrow it. Codings without a recorded text
 cannot be checked; they are left alone. A coding whose text is at its offsets, but whose
 ``segment_id`` names another turn than the one they lie in (a segment_id written wrong by
 hand), gets the ``segment_id`` of that turn.
@@ -126,14 +130,15 @@ class ReanchorResult:
     ----------
     codings : DataFrame
         The codings, same rows in the same order: moved ones at their new ``segment_id``,
-        ``start``, ``end`` (and ``text``: the characters now coded); ambiguous and lost ones
-        unchanged.
+        ``start``, ``end`` (and ``text``: the characters now coded); ambiguous, split and
+        lost ones unchanged.
     report : DataFrame
         One row per drifted coding, per coding whose text is at its offsets but in
         another turn than its ``segment_id``, and per coding of a whole turn widened to the
         words added to the turn (columns :data:`REANCHOR_COLUMNS`): ``row``,
         ``line`` (file line, when known), the coding's ``doc_id, segment_id, start, end,
-        code, coder, text``; ``status`` (``moved``, ``ambiguous`` or ``lost``); ``how`` it was found
+        code, coder, text``; ``status`` (``moved``, ``ambiguous``, ``split`` or ``lost``);
+        ``how`` it was found
         (``exact``, ``loose`` or ``fuzzy``, with ``-turn`` or ``-document``: where; ``whole``: a
         coding that covered a whole turn, moved to cover the whole edited turn; ``marked-turn``: a
         coding recorded as of its whole turn (``whole_turn`` true), found by no step, whose turn
@@ -144,10 +149,13 @@ class ReanchorResult:
         the ``segment_id`` changes; ``form-offsets``: the text is at the coding's offsets in another
         Unicode form, composed against decomposed accents, in another letter case, or with other
         spaces, a no-break space for a space: only the ``text`` column changes, to the
-        transcript's characters);
+        transcript's characters; ``exact-split``, ``loose-split`` or ``fuzzy-split``: a
+        split coding, its text found so across the turns);
         ``new_segment_id, new_start, new_end`` (moved only); ``similarity`` of the new text to the
         old (1 for exact); ``found`` (the text now coded); ``candidates`` (for ambiguous codings:
-        every place, ``start:end``, separated by ``; ``).
+        every place, ``start:end``, separated by ``; ``; for split codings: each new turn its
+        text runs over and its part of it, ``turn <segment_id> <start>:<end>``, separated
+        by ``; ``).
     min_similarity : float
         The threshold used for fuzzy matches.
     """
@@ -172,8 +180,13 @@ class ReanchorResult:
         return self.report[self.report["status"] == "lost"]
 
     @property
+    def split(self) -> pd.DataFrame:
+        """The report's rows of codings whose text now runs over several turns."""
+        return self.report[self.report["status"] == "split"]
+
+    @property
     def ok(self) -> bool:
-        """True when every drifted coding was moved (none ambiguous or lost)."""
+        """True when every drifted coding was moved (none ambiguous, split or lost)."""
         return bool((self.report["status"] == "moved").all())
 
 
@@ -197,7 +210,7 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
     -------
     ReanchorResult
         ``.codings`` (the table with moved codings updated), ``.report`` (one row per
-        drifted coding), ``.moved``, ``.ambiguous``, ``.lost``, ``.ok``.
+        drifted coding), ``.moved``, ``.ambiguous``, ``.split``, ``.lost``, ``.ok``.
 
     Raises
     ------
@@ -209,7 +222,9 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
     Search order for each drifted coding (the first step that finds anything decides):
     exact text in its turn, exact in its document, then ignoring case/whitespace/
     typographic quotes in the turn and in the document, then fuzzy in the turn and in
-    the document. Several places at the deciding step make the coding ambiguous. The
+    the document. Several places at the deciding step make the coding ambiguous. A text
+    found only fuzzily, or not at all, is also searched in the document's turns joined
+    (speaker labels left out): found across turns there, the coding is split. The
     similarity is difflib's ratio ``2M / (len(old) + len(new))``, ``M`` the number of
     matching characters. A new span must lie inside one turn; its ``segment_id`` is that
     turn's. Exact and loose search are linear in the document; fuzzy search aligns only
@@ -280,6 +295,8 @@ def reanchor(codings: pd.DataFrame, corpus: Corpus, *,
             sids[i], starts[i], ends[i], texts[i] = sid, s, e, found
         elif status == "ambiguous":
             row["candidates"] = "; ".join(f"{s}:{e}" for s, e, _ in places)
+        elif status == "split":
+            row["candidates"] = "; ".join(f"turn {sid} {s}:{e}" for s, e, sid in places)
         report.append(row)
     out = codings.copy()
     if report:
@@ -431,6 +448,7 @@ class _Finder:
         self.corpus = corpus
         self.min_similarity = min_similarity
         self._turns: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._joined: dict[str, tuple] = {}
 
     def turns(self, doc: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if doc not in self._turns:
@@ -490,7 +508,74 @@ class _Finder:
         return s, e, sid
 
     def find(self, r: dict) -> tuple[str, str | None, list[tuple[int, int, int | None]]]:
-        """``(status, how, places)`` for one drifted coding.
+        """``(status, how, places)`` for one drifted coding: :meth:`search`, unless its
+        text was found only edited (fuzzy, a whole turn, a marked turn) or not at all, and
+        runs over several turns now (:meth:`split`): then ``split``, never a part of it."""
+        found = self.search(r)
+        status, how, places = found
+        if status == "ambiguous" or (how is not None and how.startswith(("exact", "loose"))):
+            return found
+        now = (similarity(r["text"], self.corpus.text(r["doc_id"])[places[0][0]:places[0][1]])
+               if status == "moved" else 0.0)
+        return self.split(r, now) or found
+
+    def split(self, r: dict, now: float) -> tuple[str, str, list[tuple[int, int, int]]] | None:
+        """``("split", how, pieces)`` when coding ``r``'s old text is now found across
+        consecutive turns (a speaker label inserted inside the turn it covered): exactly or
+        loosely in the document's turns joined by spaces (:meth:`joined`), or by the one
+        fuzzy match there that is more similar than ``now`` (the similarity of the place
+        found in one turn, 0 when none); ``pieces`` are the ``(start, end, segment_id)`` of
+        its part of each turn. None when it is not so found."""
+        view, vstarts, seg = self.joined(r["doc_id"])
+        old = r["text"]
+        searches = [("exact", lambda: find_exact(view, old)),
+                    ("loose", lambda: find_loose(view, old))]
+        if len(old) >= FUZZY_MIN_LENGTH:
+            searches.append(("fuzzy", lambda: [(s, e) for s, e, sim in find_fuzzy(
+                view, old, min_similarity=self.min_similarity) if sim > now]))
+        for how, search in searches:
+            places = search()
+            across = [p for p in (self._pieces(vs, ve, vstarts, seg) for vs, ve in places)
+                      if len(p) > 1]
+            if len(across) == 1:
+                return "split", f"{how}-split", across[0]
+            if places:  # found in one turn, or across turns in several places: not told
+                return None
+        return None
+
+    @staticmethod
+    def _pieces(vs: int, ve: int, vstarts: np.ndarray,
+                seg: tuple[np.ndarray, np.ndarray, np.ndarray]) -> list[tuple[int, int, int]]:
+        """The part ``[vs, ve)`` of the joined turns covers of each turn, as ``(start,
+        end, segment_id)`` in the document; the joining spaces belong to none."""
+        sids, starts, ends = seg
+        out = []
+        for k in range(int(np.searchsorted(vstarts, vs, side="right")) - 1, len(sids)):
+            k0 = int(vstarts[k])
+            if k0 >= ve:
+                break
+            lo = max(vs, k0) - k0
+            hi = min(ve, k0 + int(ends[k] - starts[k])) - k0
+            if hi > lo:
+                out.append((int(starts[k]) + lo, int(starts[k]) + hi, int(sids[k])))
+        return out
+
+    def joined(self, doc: str) -> tuple[str, np.ndarray, tuple[np.ndarray, np.ndarray,
+                                                                np.ndarray]]:
+        """Document ``doc``'s turns joined by one space each (without speaker labels or
+        line ends between them: a turn split in two reads as it did before), where each turn
+        starts in it, and the turn table (:meth:`turns`)."""
+        if doc not in self._joined:
+            seg = self.turns(doc)
+            text = self.corpus.text(doc)
+            parts = [text[s:e] for s, e in zip(seg[1], seg[2], strict=True)]
+            lengths = np.fromiter((len(p) + 1 for p in parts), np.int64, len(parts))
+            vstarts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+            self._joined[doc] = (" ".join(parts), vstarts, seg)
+        return self._joined[doc]
+
+    def search(self, r: dict) -> tuple[str, str | None, list[tuple[int, int, int | None]]]:
+        """``(status, how, places)`` for one drifted coding, its text searched turn by turn.
 
         A coding of a whole turn whose text was edited covers the whole edited turn: its own
         turn (the one its ``segment_id`` names) is tried whole before any fuzzy search

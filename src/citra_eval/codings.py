@@ -49,7 +49,16 @@ from ._validation import (
     rows_named,
 )
 from .codebook import category_fix
-from .errors import MAX_REPORTED, InputError, Problem, closest, collect, one_typo, quoted_pair
+from .errors import (
+    MAX_REPORTED,
+    InputError,
+    Problem,
+    advised,
+    closest,
+    collect,
+    name_hint,
+    quoted_pair,
+)
 
 if TYPE_CHECKING:  # for annotations only; keeps the modules free of import cycles
     from .codebook import Codebook
@@ -944,12 +953,12 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
             out.append(Problem(path, _drift_message(recorded[i], now[i], doc[i], start[i],
                                                    end[i], text=texts[doc[i]]), line, "text"))
         elif part[i]:
-            out.append(Problem(path, f"a coding of its whole turn ({WHOLE_TURN!r} true) "
-                               f"covers {start[i]}:{end[i]}, but turn {sid[i]} of {doc[i]!r} "
-                               f"is now {s_start[i]}:{s_end[i]}: the transcript was edited "
-                               "after coding; run 'citra-eval reanchor' to widen it to the "
-                               f"whole turn{_PYTHON_REANCHOR}, or set {WHOLE_TURN!r} to false "
-                               "if it codes part of the turn", line, WHOLE_TURN))
+            out.append(Problem(path, _reanchor_advice(
+                f"a coding of its whole turn ({WHOLE_TURN!r} true) covers "
+                f"{start[i]}:{end[i]}, but turn {sid[i]} of {doc[i]!r} is now "
+                f"{s_start[i]}:{s_end[i]}: the transcript was edited after coding; set "
+                f"{WHOLE_TURN!r} to false if it codes part of the turn, else ",
+                "to widen it to the whole turn"), line, WHOLE_TURN))
         elif no_seg[i]:
             out.append(Problem(path, f"unknown segment_id {sid[i]} in {doc[i]!r} (it has "
                                f"segments 1-{int(n_segs.get(doc[i], 0))})", line, "segment_id"))
@@ -1015,29 +1024,26 @@ def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
 
 def _unknown_doc(doc_id: str, doc_ids: Iterable[str]) -> str:
     """The message for a coding's unknown ``doc_id``, with "did you mean" the id
-    :func:`~citra_eval.errors.closest` finds when it differs only in letter case (then with
-    the note that ids are case-sensitive) or by one typo (:func:`~citra_eval.errors.one_typo`)."""
+    :func:`~citra_eval.errors.name_hint` finds: one that differs only in letter case (then
+    with the note that ids are case-sensitive) or by one typo."""
     return _doc_hint(doc_id, tuple(map(str, doc_ids)))
 
 
 @functools.lru_cache(maxsize=256)
 def _doc_hint(doc_id: str, doc_ids: tuple[str, ...]) -> str:
     """:func:`_unknown_doc`, once per id (a table may name one unknown id on many rows)."""
-    word = str(doc_id)
-    hint = closest(word, doc_ids)
-    if hint is not None and hint.casefold() == word.casefold():
-        did = (f" (did you mean {hint!r}? document ids are case-sensitive: write it as the "
-               "transcript's front matter has it)")
-    elif hint is not None and one_typo(word, hint):
-        did = f" (did you mean {hint!r}?)"
-    else:
-        did = ""
+    did = name_hint(str(doc_id), doc_ids, what="document ids",
+                    fix="write it as the transcript's front matter has it")
     return f"unknown doc_id {doc_id!r}: no transcript has this id{did}"
 
 
-#: The Python route of the drift messages' 'citra-eval reanchor'.
-_PYTHON_REANCHOR = (" (in Python: ce.reanchor(codings, corpus).codings, on the codings read "
-                    "without corpus=)")
+def _reanchor_advice(body: str, purpose: str) -> str:
+    """``body`` followed by the advice to reanchor (for ``purpose``: "to move the coding to
+    where its text is now"): the command on the command line, the call in Python
+    (:func:`~citra_eval.errors.advised`)."""
+    return advised(body, cli=f"run 'citra-eval reanchor' {purpose}",
+                   python=f"call ce.reanchor(codings, corpus).codings {purpose} (on the "
+                   "codings read without corpus=)")
 
 
 def form_difference(text: str, held: str) -> str | None:
@@ -1113,15 +1119,15 @@ def _drift_message(recorded: str, now: str, doc_id: str, start: int, end: int, *
                 f"{_one_off_fix(doc_id, near)}")
     what = form_difference(recorded, now)
     if what is not None:
-        return (f"the coding's text differs from {doc_id}[{start}:{end}] only in {what}: "
-                f"it says {said}, the transcript holds {holds}; the offsets are right, but "
-                "the text column must hold the transcript's own characters: run "
-                "'citra-eval reanchor', which rewrites it (or write the cell as the "
-                f"transcript has it){_PYTHON_REANCHOR}")
-    return (f"coded text has drifted: the coding says {said} but "
-            f"{doc_id}[{start}:{end}] now holds {holds}; the transcript was edited "
-            "after coding: run 'citra-eval reanchor' to move the coding to where its text is "
-            f"now{_PYTHON_REANCHOR}")
+        return _reanchor_advice(
+            f"the coding's text differs from {doc_id}[{start}:{end}] only in {what}: it says "
+            f"{said}, the transcript holds {holds}; the offsets are right, but the text "
+            "column must hold the transcript's own characters: write the cell as the "
+            "transcript has it, or ", "to rewrite it")
+    return _reanchor_advice(
+        f"coded text has drifted: the coding says {said} but {doc_id}[{start}:{end}] now "
+        f"holds {holds}; the transcript was edited after coding: ",
+        "to move the coding to where its text is now")
 
 
 @rows_named("codings")

@@ -11,6 +11,45 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
+class Advice(str):
+    """A message whose advice depends on who reads it: the string itself is what a Python
+    user reads (advice naming the Python call), :attr:`cli` the same message as the command
+    line prints it (advice naming the command). Made by :func:`advised`; read by
+    :func:`for_cli`. Passed on unchanged (a :class:`Problem`'s message, a warning line), it
+    keeps both; composed into another string, it is the Python form.
+    """
+
+    cli: str
+
+    def __new__(cls, python: str, cli: str) -> Advice:
+        self = super().__new__(cls, python)
+        self.cli = cli
+        return self
+
+    def __getnewargs__(self) -> tuple[str, str]:  # pickle and copy keep both forms
+        return str(self), self.cli
+
+    def around(self, before: str = "", after: str = "") -> Advice:
+        """Both forms with ``before`` and ``after`` added (a ``warning: <file>:`` prefix)."""
+        return Advice(before + self + after, before + self.cli + after)
+
+
+def advised(body: str, *, cli: str, python: str) -> Advice:
+    """``body`` followed by the advice its reader can follow: ``cli`` on the command line
+    (``run 'citra-eval reanchor'``), ``python`` in Python (``ce.reanchor(codings, corpus)``).
+
+    >>> msg = advised("drifted: ", cli="run 'citra-eval reanchor'", python="ce.reanchor(...)")
+    >>> msg, for_cli(msg)
+    ('drifted: ce.reanchor(...)', "drifted: run 'citra-eval reanchor'")
+    """
+    return Advice(body + python, body + cli)
+
+
+def for_cli(message: str) -> str:
+    """``message`` as the command line prints it: its :attr:`Advice.cli` form, if it has one."""
+    return message.cli if isinstance(message, Advice) else message
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one input file.
@@ -29,9 +68,10 @@ class Problem:
     cell: str | None = None
     row: str | None = None
 
-    def format(self) -> str:
+    def format(self, *, cli: bool = False) -> str:
         """Render as the contract's ``error: <file>[:<line>]: <message>`` line (``<file>:
-        <worksheet>!<cell>`` for a spreadsheet cell)."""
+        <worksheet>!<cell>`` for a spreadsheet cell); with ``cli``, the message's advice as
+        the command line gives it (:func:`for_cli`)."""
         where = str(self.path) if self.path is not None else "<input>"
         if self.row is not None:
             where += f": {self.row}"
@@ -39,7 +79,7 @@ class Problem:
             where += f":{self.line}"
         if self.cell is not None:
             where += f":{self.cell}"
-        msg = self.message
+        msg = for_cli(self.message) if cli else str(self.message)
         if self.column is not None and f"'{self.column}'" not in msg:
             msg = f"column '{self.column}': {msg}"
         return f"error: {where}: {msg}"
@@ -95,9 +135,10 @@ class InputError(ValueError):
         self.message = first.message
         super().__init__("\n".join(p.format().removeprefix("error: ") for p in probs))
 
-    def format(self) -> str:
-        """All problems, one ``error: ...`` line each."""
-        return "\n".join(p.format() for p in self.problems)
+    def format(self, *, cli: bool = False) -> str:
+        """All problems, one ``error: ...`` line each (with ``cli``, as the command line
+        prints them: :meth:`Problem.format`)."""
+        return "\n".join(p.format(cli=cli) for p in self.problems)
 
 
 def _p(path: str | os.PathLike | None) -> str | None:
@@ -196,6 +237,43 @@ def did_you_mean(word: str, choices: Iterable[str], otherwise: str = "") -> str:
     tail of a message saying ``word`` is not one of ``choices``)."""
     hint = closest(word, choices)
     return f"; did you mean {hint!r}?" if hint else otherwise
+
+
+def likely_name(word: str, names: Iterable[str]) -> str | None:
+    """The name ``word`` most likely stands for where a near miss names something else (a
+    document id, a coder): one that differs from it only in letter case, else the only one a
+    typo away (:func:`one_typo`; not a one-letter name for another); None when there is
+    none, or several names a typo away (a guess between them would name another).
+
+    >>> likely_name("inf03", ["INF03"]), likely_name("Rini", ["Rina"])
+    ('INF03', 'Rina')
+    >>> likely_name("INF05", ["INF03", "INF04"]), likely_name("INF0", ["INF01", "INF02"])
+    (None, None)
+    """
+    names = sorted({str(n) for n in names})
+    folded = word.casefold()
+    same = [n for n in names if n.casefold() == folded and n != word]
+    if same:
+        return same[0]
+    typos = [n for n in names if max(len(word), len(n)) > 1 and one_typo(word, n)]
+    return typos[0] if len(typos) == 1 else None
+
+
+def name_hint(word: str, names: Iterable[str], *, what: str, fix: str = "") -> str:
+    """``" (did you mean 'x'?)"`` for the name :func:`likely_name` finds, saying that
+    ``what`` (``"document ids"``) are case-sensitive when only the case differs (then
+    ``fix``, if given, after a colon); ``""`` when there is none. For messages about an
+    unknown document id or coder name, where a near miss names another one.
+
+    >>> name_hint("rina", ["Rina"], what="coder names")
+    " (did you mean 'Rina'? coder names are case-sensitive)"
+    """
+    hint = likely_name(word, names)
+    if hint is None:
+        return ""
+    if hint.casefold() == word.casefold():
+        return f" (did you mean {hint!r}? {what} are case-sensitive{': ' + fix if fix else ''})"
+    return f" (did you mean {hint!r}?)"
 
 
 def one_typo(a: str, b: str) -> bool:

@@ -53,7 +53,7 @@ from .codings import (
     whole_turn_flags,
 )
 from .corpus import Corpus
-from .errors import InputError, closest
+from .errors import InputError, name_hint
 from .reliability import (
     LEVELS,
     AlphaDetails,
@@ -135,8 +135,10 @@ def _select_coders(codings: pd.DataFrame, coders: Sequence[str] | None,
         chosen = check_names(coders, "coders", allow_none=False, unique=True)
         unknown = [c for c in chosen if c not in found]
         if unknown:
+            hints = [h for c in unknown if (h := name_hint(c, found, what="coder names"))]
             raise InputError(f"coders= names coder(s) {', '.join(map(repr, unknown))} that have "
-                             f"no codings; the codings have {', '.join(found) or 'no coders'}")
+                             f"no codings{hints[0] if len(unknown) == 1 and hints else ''}; the "
+                             f"codings have {', '.join(found) or 'no coders'}")
     if len(chosen) < minimum and len(found) >= minimum:
         raise InputError(
             f"{purpose} needs at least {minimum} coders; coders= names only {len(chosen)} "
@@ -392,9 +394,8 @@ def _rated_documents(coverage, codings: pd.DataFrame, corpus: Corpus | None,
         docs = [spec] if isinstance(spec, str) else [str(d) for d in spec]
         unknown = [d for d in docs if d not in set(known)]
         if unknown:
-            hint = closest(unknown[0], known)
-            hint = (f" (did you mean {hint!r}?)" if hint else
-                    f" (it has {', '.join(known)})" if len(known) <= 10 else "")
+            hint = (name_hint(unknown[0], known, what="document ids")
+                    or (f" (it has {', '.join(known)})" if len(known) <= 10 else ""))
             raise InputError(f"coverage for coder {coder!r} names "
                              f"{'documents' if len(unknown) > 1 else 'document'} "
                              f"{', '.join(map(repr, unknown))} that the corpus does not have"
@@ -1007,8 +1008,9 @@ def consensus(codings: pd.DataFrame, *, rule: str = "agreed", adjudicator: str |
     validate_codings(codings, corpus=corpus, warn=False)
     found = set(codings["coder"].astype(str))
     if adjudicator is not None and adjudicator not in found:
-        raise InputError(f"adjudicator {adjudicator!r} has no codings; the codings have "
-                         f"{', '.join(sorted(found))}")
+        raise InputError(f"adjudicator {adjudicator!r} has no codings"
+                         f"{name_hint(str(adjudicator), found, what='coder names')}; the "
+                         f"codings have {', '.join(sorted(found))}")
     if coders is None:
         rating = set(_all_coders(codings, coverage))
         others = sorted(rating - {adjudicator})

@@ -83,6 +83,7 @@ from .errors import (
     collect,
     compared_windows,
     elided,
+    name_hint,
     quoted,
 )
 
@@ -608,6 +609,9 @@ def _read_xlsx(path: Path, coder: str | None = None,
     xml = _worksheet_xml(members, spath)
     for name in frames:
         problems += _unreadable_cells(xml.get(name), name, spath)
+    if "coding" in frames:
+        _formatted_text_warning(members, xml.get("coding"), list(frames["coding"].columns),
+                                spath)
     collect(problems, limit=MAX_REPORTED, path=spath)
     if "quotes" not in frames:
         warnings.warn(f"{spath}: no worksheet 'quotes', so only whole-turn marks are read; "
@@ -702,9 +706,188 @@ def _stored_rows(ws, coloured: list[tuple[int, int]] | None = None):
             if coloured is not None and number > 1 and len(coloured) < 10_000:
                 coloured += [(number, c["column"]) for c in cells
                              if _blank(c["value"]) and _filled(book, c.get("style_id"))]
-            values = {c["column"]: c["value"] for c in cells if not _blank(c["value"])}
+            values = {c["column"]: _as_shown(book, c["value"], c.get("style_id"))
+                      for c in cells if not _blank(c["value"])}
             if values:
                 yield number, values
+
+
+class _ShownInt(int):
+    shown: str
+
+
+class _ShownFloat(float):
+    shown: str
+
+
+class _ShownDatetime(datetime.datetime):
+    shown: str
+
+
+#: Built-in number formats a spreadsheet program shows in the system's own form (the short
+#: date, the date and time), which the file does not hold: read in ISO form.
+_SYSTEM_FORMATS = frozenset({14, 22})
+#: The ISO date and time format (what a program writing a date without a format of its own,
+#: openpyxl, gives it): read in ISO form too, a date without its midnight time.
+_ISO_DATETIME = "yyyy-mm-dd h:mm:ss"
+#: Month names of the ``mmm``/``mmmm`` date codes (a spreadsheet program's default).
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _as_shown(book, value: Any, style_id: Any) -> Any:
+    """``value`` (a stored cell's) carrying, as ``.shown``, the text its number format shows
+    (``0.5`` in a percent cell: ``50%``), when that differs from :func:`_as_text`'s: a note
+    or quote cell reads as the coder sees it, a mark or turn number stays a number. Only
+    numbers and dates with a style can differ."""
+    if not style_id or isinstance(value, bool) or not isinstance(
+            value, int | float | datetime.datetime):
+        return value
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    try:
+        number = int(book._cell_styles[int(style_id)].numFmtId)
+        fmt = (BUILTIN_FORMATS.get(number, "General") if number < BUILTIN_FORMATS_MAX_SIZE
+               else book._number_formats[number - BUILTIN_FORMATS_MAX_SIZE])
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return value
+    if number in _SYSTEM_FORMATS or fmt == _ISO_DATETIME:
+        return value
+    shown = (_date_shown(value, fmt) if isinstance(value, datetime.datetime)
+             else _number_shown(value, fmt))
+    if shown is None or shown == _as_text(value):
+        return value
+    out = (_ShownDatetime.combine(value.date(), value.time())
+           if isinstance(value, datetime.datetime)
+           else _ShownInt(value) if isinstance(value, int) else _ShownFloat(value))
+    out.shown = shown
+    return out
+
+
+def _format_parts(fmt: str, negative: bool) -> list[tuple[bool, str]] | None:
+    """The section of number format ``fmt`` a value of this sign is shown with, as
+    ``(is literal, text)`` parts: quoted text, escaped characters and the space of ``_x``
+    literal; colour and locale tags (``[Red]``, ``[$-421]``) and fill characters dropped.
+    None for a format this reading does not show (a text section, conditions)."""
+    sections = fmt.split(";")
+    if negative and len(sections) > 1:
+        section, sign = sections[1], ""
+    else:
+        section, sign = sections[0], "-" if negative else ""
+    parts: list[tuple[bool, str]] = [(True, sign)] if sign else []
+    i = 0
+    while i < len(section):
+        c = section[i]
+        if c == '"':
+            j = section.find('"', i + 1)
+            j = len(section) if j < 0 else j
+            parts.append((True, section[i + 1:j]))
+            i = j + 1
+        elif c == "\\" and i + 1 < len(section):
+            parts.append((True, section[i + 1]))
+            i += 2
+        elif c == "[":
+            j = section.find("]", i)
+            if j < 0 or section[i + 1:j][:1] in "<>=":  # a condition: not shown here
+                return None
+            i = j + 1
+        elif c in "_*":
+            parts.append((True, " " if c == "_" else ""))
+            i += 2
+        else:
+            parts.append((False, c))
+            i += 1
+    return parts
+
+
+_NUMBER_CODE = re.compile(r"[0#?][0#?,]*(?:\.[0#?]*)?|\.[0#?]+")
+
+
+def _number_shown(value: float, fmt: str) -> str | None:
+    """``value`` as number format ``fmt`` shows it (percent, decimals, thousands
+    separators, text around the number), or None for ``General``, text and formats this
+    reading does not show (scientific, fractions): then the value as it is."""
+    if fmt.strip().casefold() in ("general", "@", ""):
+        return None
+    parts = _format_parts(fmt, value < 0)
+    if parts is None:
+        return None
+    code = "".join(t for literal, t in parts if not literal)
+    if re.search(r"[eE/@]", code):
+        return None
+    digits = _NUMBER_CODE.search(code)
+    if digits is None:
+        return None
+    x = abs(value) * 100 ** code.count("%")
+    whole, _, frac = digits.group().partition(".")
+    fixed = frac.count("0")
+    text = f"{x:{',' if ',' in whole else ''}.{len(frac)}f}"
+    if len(frac) > fixed:  # '#' and '?' decimals show only when not zero
+        head, _, dec = text.partition(".")
+        dec = dec.rstrip("0").ljust(fixed, "0")
+        text = f"{head}.{dec}" if dec else head
+    out, placed, at = [], False, 0
+    for literal, t in parts:
+        if literal:
+            out.append(t)
+            continue
+        if digits.start() <= at < digits.end():
+            if not placed:
+                out.append(text)
+                placed = True
+        else:
+            out.append(t)
+        at += 1
+    return "".join(out)
+
+
+_DATE_CODE = re.compile(r"yyyy|yy|mmmmm|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am/pm|a/p|\.0+",
+                        re.IGNORECASE)
+
+
+def _date_shown(value: datetime.datetime, fmt: str) -> str | None:
+    """``value`` as date format ``fmt`` shows it (``dd/mm/yyyy``: ``05/03/2024``), or None
+    for a format this reading does not show (elapsed time, ``[h]``)."""
+    parts = _format_parts(fmt, False)
+    if parts is None or re.search(r"\[[hms]", fmt, re.IGNORECASE):
+        return None
+    # runs of code, each cut into date codes and other characters; literals kept as they are
+    pieces: list[tuple[str, bool]] = []  # (text, is a date code)
+    run = ""
+    for literal, t in [*parts, (True, "")]:
+        if not literal:
+            run += t
+            continue
+        at = 0
+        for m in _DATE_CODE.finditer(run):
+            pieces += [(run[at:m.start()], False), (m.group(), True)]
+            at = m.end()
+        pieces += [(run[at:], False), (t, False)]
+        run = ""
+    codes = [t.casefold() for t, is_code in pieces if is_code]
+    twelve = any(c in ("am/pm", "a/p") for c in codes)
+    hour = value.hour % 12 or 12 if twelve else value.hour
+    out, k = [], 0
+    for t, is_code in pieces:
+        if not is_code:
+            out.append(t)
+            continue
+        low = codes[k]
+        minutes = low in ("m", "mm") and (codes[k - 1:k] in (["h"], ["hh"])
+                                          or codes[k + 1:k + 2] in (["s"], ["ss"]))
+        k += 1
+        month = _MONTH_NAMES[value.month - 1]
+        out.append({"yyyy": f"{value.year:04d}", "yy": f"{value.year % 100:02d}",
+                    "mmmmm": month[0], "mmmm": month, "mmm": month[:3],
+                    "mm": f"{value.minute:02d}" if minutes else f"{value.month:02d}",
+                    "m": str(value.minute) if minutes else str(value.month),
+                    "dddd": value.strftime("%A"), "ddd": value.strftime("%a"),
+                    "dd": f"{value.day:02d}", "d": str(value.day), "hh": f"{hour:02d}",
+                    "h": str(hour), "ss": f"{value.second:02d}", "s": str(value.second),
+                    "am/pm": "AM" if value.hour < 12 else "PM",
+                    "a/p": "A" if value.hour < 12 else "P"}.get(
+                        low, f"{value.microsecond / 1e6:.{len(t) - 1}f}"[1:]))
+    return "".join(out)
 
 
 def _filled(book, style_id: Any) -> bool:
@@ -843,6 +1026,63 @@ def _worksheet_xml(members: dict[str, bytes], path: str) -> dict[str, Any]:
         if member in members:
             out[sheet.get("name")] = parse_xml(members[member], path=path, member=member)
     return out
+
+
+#: A run of text in its own format (``<r>``), in a shared-strings table or an inline string.
+_RUN_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?r[\s>]")
+
+
+def _formatted_in_part(holder) -> bool:
+    """Whether a shared string or inline string element (``si``, ``is``) holds runs of
+    text in more than one format (``rPr``): words a coder formatted (bold, colour) inside
+    the cell's text."""
+    runs = holder.findall("r")
+    if not runs:
+        return False
+    formats = {tuple((e.tag, tuple(sorted(e.attrib.items()))) for e in r.find("rPr") or ())
+               if r.find("rPr") is not None else () for r in runs}
+    return len(formats) > 1 or holder.find("t") is not None
+
+
+def _formatted_text_warning(members: dict[str, bytes], root, header: list,
+                            path: str) -> None:
+    """Warn of the turn texts (column ``text`` of worksheet coding) with words formatted
+    in part: a coder may have marked a passage so (bold, red), and formatting is not read.
+    Only that column is looked at, and the shared-strings table is parsed only when it
+    holds runs of formatted text at all."""
+    from openpyxl.utils import get_column_letter
+
+    if root is None or "text" not in header:
+        return
+    letter = get_column_letter(header.index("text") + 1)
+    shared = [part for name, part in members.items()
+              if name.lower().startswith("xl/") and "sharedstrings" in name.lower()]
+    rich: set[int] = set()
+    if shared and _RUN_RE.search(shared[0]):
+        table = parse_xml(shared[0], path=path, member="xl/sharedStrings.xml")
+        rich = {i for i, si in enumerate(table.iter("si")) if _formatted_in_part(si)}
+    inline = any(_RUN_RE.search(part) for name, part in members.items()
+                 if name.lower().startswith("xl/worksheets/"))
+    if not rich and not inline:
+        return
+    cells = []
+    for cell in root.iter("c"):
+        ref = cell.get("r", "")
+        if ref.rstrip("0123456789") != letter or ref == f"{letter}1":
+            continue
+        kind, value = cell.get("t"), cell.find("v")
+        if (kind == "s" and value is not None and (value.text or "").isdigit()
+                and int(value.text) in rich) or (
+                kind == "inlineStr" and cell.find("is") is not None
+                and _formatted_in_part(cell.find("is"))):
+            cells.append(f"coding!{ref}")
+    if cells:
+        warnings.warn(f"{path}: {len(cells)} turn text(s) have words formatted in part (bold, "
+                      f"italic, underlined or coloured: {listed(cells, 10, quote=False)}), and "
+                      "formatting is not read as a coding: to code a whole turn, type x under "
+                      "the code in its row; to code part of a turn, copy its words into "
+                      "worksheet 'quotes' (doc_id, segment_id, code, quote)", SheetWarning,
+                      stacklevel=4)
 
 
 def _unreadable_cells(root, name: str, path: str) -> list[Problem]:
@@ -1281,8 +1521,7 @@ class _SheetReader:
                              "instead, or open the CSV with the doc_id column as text (Excel: "
                              "Data > From Text/CSV) and restore the doc_id cells as exported")
                 return None
-            hint = closest(doc, self.corpus.doc_ids) if doc else None
-            did = f" (did you mean {hint!r}?)" if hint else ""
+            did = name_hint(doc, self.corpus.doc_ids, what="document ids") if doc else ""
             self.problem(sheet, 0, row, f"unknown doc_id {doc!r}{did}: no transcript has this "
                          "id; keep the doc_id cells as exported")
             return None
@@ -1597,7 +1836,7 @@ class _SheetReader:
                 continue
             if key is None:
                 continue
-            quote = "" if _missing(cells[3]) else str(cells[3]).replace("\r\n", "\n")
+            quote = "" if _missing(cells[3]) else _as_text(cells[3]).replace("\r\n", "\n")
             if not quote.strip():
                 self.problem("quotes", 3, row, "the quote is empty: paste the words of the "
                              "turn to code")
@@ -1867,9 +2106,12 @@ def _shown(v: Any) -> str:
 
 
 def _as_text(v: Any) -> str:
-    """A cell's value as text: a date or time (what a spreadsheet makes of a note typed as
-    ``05/03/2024``) in ISO form, a date without its midnight time; anything else as
-    ``str``."""
+    """A cell's value as text: as its number format shows it, when that is known
+    (:func:`_as_shown`: ``50%``, ``05/03/2024``); else a date or time (what a spreadsheet
+    makes of a note typed as ``05/03/2024`` in the system's date format) in ISO form, a
+    date without its midnight time; anything else as ``str``."""
+    if hasattr(v, "shown"):  # a number or date as its cell's number format shows it
+        return v.shown
     if isinstance(v, datetime.datetime) and v.time() == datetime.time(0):
         return v.date().isoformat()
     if isinstance(v, datetime.datetime):

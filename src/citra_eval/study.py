@@ -72,7 +72,7 @@ from .corpus import (
     transcript_files,
     unread_files,
 )
-from .errors import InputError, Problem, closest, did_you_mean, quoted
+from .errors import Advice, InputError, Problem, advised, closest, did_you_mean, quoted
 from .intercoder import (
     CONSENSUS_CODER,
     CONSENSUS_NOTE,
@@ -863,7 +863,8 @@ class _Warnings:
         where = path or "<input>"
         if line is not None:
             where += f":{line}"
-        self.lines.append(f"warning: {where}: {message}")
+        self.lines.append(message.around(f"warning: {where}: ") if isinstance(message, Advice)
+                          else f"warning: {where}: {message}")
 
     def add_at(self, path: str | None, message: str, place: int | str) -> None:
         """A warning at a coding's place (:func:`_coding_place`): the line of its file, or
@@ -1159,11 +1160,12 @@ def _warn_unrecorded(codings: pd.DataFrame, path: str, warn: _Warnings) -> None:
         return
     n = len(codings) if "text" not in codings.columns else int(codings["text"].isna().sum())
     if n:
-        warn.add(path, f"{n} of {len(codings)} coding(s) have no recorded text (the 'text' "
-                 "column), so an edit of their transcript after coding cannot be detected and "
-                 "their offsets would then mark other words without a warning; record it now, "
-                 "while the transcripts are the ones they were coded on: citra-eval reanchor "
-                 "--record (in Python: ce.record_text(codings, corpus=corpus))")
+        warn.add(path, advised(
+            f"{n} of {len(codings)} coding(s) have no recorded text (the 'text' column), so an "
+            "edit of their transcript after coding cannot be detected and their offsets would "
+            "then mark other words without a warning; record it now, while the transcripts are "
+            "the ones they were coded on: ", cli="citra-eval reanchor --record",
+            python="ce.record_text(codings, corpus=corpus)"))
 
 
 def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Codebook | None,

@@ -98,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _warning_line(warnings.showwarning)
             return int(args.func(args) or 0)
     except InputError as exc:
-        print(exc.format(), file=sys.stderr)
+        print(exc.format(cli=True), file=sys.stderr)
         return 2
     except MemoryError:
         print(f"error: citra-eval {args.command}: ran out of memory; the input is too large "

@@ -39,7 +39,8 @@ one edited below --min-similarity (when at least half like it). Every moved codi
 
 The codings files are UPDATED IN PLACE (written atomically); the previous version of each
 changed file is kept beside it as <name>.bak. If any coding is ambiguous (its text is in
-several places) or lost (its text is nowhere: the passage was deleted or rewritten), nothing
+several places), split (its text now runs over several turns: a speaker label was inserted
+inside its turn) or lost (its text is nowhere: the passage was deleted or rewritten), nothing
 is written: each is reported with its file and line, exit 2; fix those rows by hand (or delete
 them) and run again. A deleted passage is never guessed. A file given twice (under two
 spellings, or through a link) is refused, and so is, before anything is written, a codings
@@ -106,7 +107,7 @@ def _reanchor(args: argparse.Namespace) -> int:
         plan = problems.attempt(_plan, f, codings, corpus, args)
         if plan is not None:
             plans[f] = plan[:4]
-            problems.extend(plan[4])  # ambiguous or lost codings (dry run only)
+            problems.extend(plan[4])  # ambiguous, split or lost codings (dry run only)
     if args.dry_run and problems:  # the moves that would succeed, then what stops them
         for f, (result, *_) in plans.items():
             _print_moves(f, result)
@@ -191,7 +192,7 @@ def _folder_problem(path: Path) -> str | None:
 
 def _plan(path: str, codings: pd.DataFrame, corpus: Corpus,
           args: argparse.Namespace) -> tuple[ReanchorResult, pd.DataFrame, bool, int, list]:
-    """Reanchor one file's codings; raise :class:`InputError` for ambiguous or lost ones
+    """Reanchor one file's codings; raise :class:`InputError` for ambiguous, split or lost ones
     (with ``--dry-run``, return them as the last item instead)."""
     try:
         result = reanchor(codings, corpus, min_similarity=args.min_similarity)
@@ -225,6 +226,15 @@ def _refusal(path: str, row, min_similarity: float) -> Problem:
                        f"{n} places in {where}{how}: {row.candidates}; set this row's "
                        "start/end (and segment_id) by hand, then run reanchor again",
                        row.line)
+    if row.status == "split":
+        turns = row.candidates.split("; ")
+        return Problem(path, f"split: the coded text {shown(row.text)} of {who} now runs over "
+                       f"{len(turns)} turns of {row.doc_id}: {', '.join(turns)} (a speaker "
+                       "label was inserted inside the turn it coded, so that turn was split); "
+                       "a coding lies inside one turn: replace this row by one row per turn "
+                       "that the code applies to, with that turn's segment_id and start:end "
+                       "as listed (or delete it and code the new turns again), then run "
+                       "reanchor again", row.line)
     return Problem(path, f"lost: the coded text {shown(row.text)} of {who} is no longer in "
                    f"{row.doc_id} (nothing at least {min_similarity:.0%} similar): the passage was "
                    "deleted or rewritten (if it was only edited, a lower --min-similarity may "

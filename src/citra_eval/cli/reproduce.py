@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import InputError
+from ..errors import InputError, for_cli
 from ..outputs import MANIFEST_NAME, read_manifest
 from ..pipeline import (
     CELL_TIMEOUT,
@@ -79,7 +79,7 @@ def _run_reproduce(args: argparse.Namespace) -> int:
                              f"{args.cell_timeout:g}", path="citra-eval")
         res = reproduce(args.root, check=args.check, lang=args.lang, seed=args.seed,
                         update_checksums=args.update_checksums, progress=progress(args.verbose),
-                        keep=args.keep, warn=lambda line: print(line, file=sys.stderr),
+                        keep=args.keep, warn=lambda line: print(for_cli(line), file=sys.stderr),
                         cell_timeout=args.cell_timeout)
     except NotebookError as exc:
         # the study's data is wrong, found inside a notebook; or a cell ran out of time

@@ -13,7 +13,7 @@ from .._validation import LANGS, listed, roles_fix
 from ..codebook import Codebook
 from ..codings import write_codings
 from ..corpus import read_transcripts
-from ..errors import InputError, closest
+from ..errors import InputError, likely_name
 from ..intercoder import CONSENSUS_CODER
 from ..sheets import (
     SheetWarning,
@@ -210,12 +210,14 @@ def _documents(args: argparse.Namespace, corpus) -> list[str] | None:
         return None
     unknown = [d for d in docs if d not in corpus]
     if unknown:
-        hints = {d: h for d in unknown if (h := closest(d, corpus.doc_ids))}
+        hints = {d: h for d in unknown if (h := likely_name(d, corpus.doc_ids))}
         said = (f"{next(iter(hints.values()))!r}" if len(unknown) == 1 and hints else
                 ", ".join(f"{h!r} for {d!r}" for d, h in hints.items()))
+        case = (" (document ids are case-sensitive)"
+                if any(h.casefold() == d.casefold() for d, h in hints.items()) else "")
         raise InputError(f"{flag} names interview(s) {listed(unknown)} that the transcripts "
                          f"do not have{f' (did you mean {said}?)' if said else ''}; the "
-                         f"interviews are {listed(corpus.doc_ids)}", path=where)
+                         f"interviews are {listed(corpus.doc_ids)}{case}", path=where)
     return docs
 
 

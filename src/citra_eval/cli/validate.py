@@ -15,7 +15,7 @@ import pandas as pd
 from ..codebook import Codebook
 from ..codings import read_codings
 from ..corpus import caught_transcript_warnings, read_transcripts
-from ..errors import InputError, Problem, elided, quoted
+from ..errors import InputError, Problem, elided, for_cli, quoted
 from ..psychometrics import reliability_warnings
 from ..study import (
     cut_character_warnings,
@@ -94,7 +94,7 @@ def _validate_study(root, *, lint: bool = False) -> int:
                                 study.settings.relative(study.settings.responses),
                                 min_items=study.settings.min_items)
     for line in lines:
-        print(line, file=sys.stderr)
+        print(for_cli(line), file=sys.stderr)
     if lines:
         print(f"{len(lines)} warning(s)", file=sys.stderr)
     if study.codebook is not None and lint:
