@@ -683,3 +683,19 @@ def test_scale_warnings_name_the_responses_relative_to_the_study(cli, study):
         warned = [ln for ln in res.stderr.splitlines() if "ADU" in ln]
         assert warned and all(ln.startswith("warning: data/raw/survey_responses.csv: ")
                               for ln in warned), warned
+
+
+@pytest.mark.slow
+def test_agree_inside_a_study_takes_its_seed(cli, study):
+    """Session 19: ``agree`` inside a study bootstrapped with seed 0 whatever study.yaml's
+    ``seed`` (notebook 02's table used the study's): the same study, other intervals. Inside
+    a study the default is its seed; ``--seed`` overrides it."""
+    yaml = study / "study.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("seed: 0", "seed: 11"),
+                    encoding="utf-8")
+    runs = {name: cli("agree", "--out", f"{name}.csv", "--n-boot", "50", *extra, cwd=study)
+            for name, extra in (("default", ()), ("s11", ("--seed", "11")),
+                                ("s0", ("--seed", "0")))}
+    assert all(r.returncode == 0 for r in runs.values()), [r.stderr for r in runs.values()]
+    text = {name: (study / f"{name}.csv").read_text(encoding="utf-8") for name in runs}
+    assert text["default"] == text["s11"] != text["s0"]

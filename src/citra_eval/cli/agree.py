@@ -87,8 +87,9 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
                         "'all' for every segment")
     add_coverage(p, "every coder rated every document, with a note when their codings are in "
                     "different documents")
-    p.add_argument("--seed", metavar="N", type=seed_value, default=0,
-                   help="bootstrap seed (default 0)")
+    p.add_argument("--seed", metavar="N", type=seed_value, default=None,
+                   help="bootstrap seed (default inside a study: its study.yaml's seed, as "
+                        "notebook 02 uses; else 0)")
     p.add_argument("--n-boot", metavar="N", type=int, default=1000,
                    help="bootstrap replicates (default 1000; 0 for none; else at least "
                         "2 / (1 - ci), 40 for a 95%% interval)")
@@ -133,6 +134,8 @@ def _run_agree(args: argparse.Namespace) -> int:
 
 
     study = study_here()
+    if args.seed is None:  # inside a study its seed, so the intervals are notebook 02's
+        args.seed = study.seed if study is not None else 0
     args.transcripts = from_study(args.transcripts, study, "transcripts", "--transcripts")
     the_studys = args.codings is None  # its coders' files: no consensus among them
     args.codings = from_study(args.codings, study, "codings", "--codings")
