@@ -699,3 +699,27 @@ def test_agree_inside_a_study_takes_its_seed(cli, study):
     assert all(r.returncode == 0 for r in runs.values()), [r.stderr for r in runs.values()]
     text = {name: (study / f"{name}.csv").read_text(encoding="utf-8") for name in runs}
     assert text["default"] == text["s11"] != text["s0"]
+
+
+@pytest.mark.slow
+def test_other_role_words_are_one_error_without_python_warnings(cli, study):
+    """Session 19: informants with the role 'narasumber': validate said ok (with raw Python
+    UserWarnings, source file and line, repeating its warning lines, and a kwic term "does
+    not occur ... check its spelling"), agree printed a raw UserWarning and an error telling
+    to "give the speakers roles". Now validate and agree say it once, as an error naming the
+    roles and the fix, with no Python warning."""
+    import re
+
+    for f in (study / "interview_transcripts").glob("*.txt"):
+        text = f.read_text(encoding="utf-8")
+        f.write_text(re.sub(r"(speakers: \{.*): informant\b", r"\1: narasumber", text),
+                     encoding="utf-8")
+    for res in (cli("validate", cwd=study), cli("agree", "--out", "a.csv", cwd=study)):
+        assert res.returncode == 2, res.stderr
+        assert "UserWarning" not in res.stderr and ".py:" not in res.stderr, res.stderr
+        assert "check its spelling" not in res.stderr
+        assert "narasumber" in res.stderr and "informant" in res.stderr
+        assert "give the speakers roles" not in res.stderr, res.stderr
+        assert len(re.findall("no (turn|speaker)[^:]* has the role", res.stderr)) == 1, \
+            res.stderr
+    assert not (study / "a.csv").exists()

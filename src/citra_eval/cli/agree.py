@@ -8,6 +8,7 @@ import fnmatch
 import os
 import re
 import sys
+import warnings
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
@@ -115,6 +116,16 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run_agree)
 
 
+#: How check_roles's warning begins when no turn has the roles compared.
+_NO_TURN = "no turn has the role"
+
+
+def _show(caught) -> None:
+    """Show the warnings ``caught`` (recorded) as the command shows warnings."""
+    for w in caught:
+        warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+
+
 def _leave_out_unknown_codes(codings: pd.DataFrame, paths: list[str], corpus,
                              codebook: Codebook) -> pd.DataFrame:
     """The codings whose code the study's codebook can code; a ``warning:`` line (stderr)
@@ -207,7 +218,9 @@ def _run_agree(args: argparse.Namespace) -> int:
         _check_two_coders(codings, where, study if inside_study(
             study, args.transcripts, args.codings) else None, silent=silent)
     try:
-        with notes_from_warnings(CoverageWarning):
+        with warnings.catch_warnings(record=True) as caught, \
+                notes_from_warnings(CoverageWarning):
+            warnings.simplefilter("default")
             table = agreement(codings, corpus=corpus, coders=args.coders, unit=args.unit,
                               codes=codebook, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
                               roles=roles, coverage=coverage,
@@ -219,9 +232,12 @@ def _run_agree(args: argparse.Namespace) -> int:
                                 corpus=corpus, coverage=coverage)
                       if args.consensus else None)
     except InputError as exc:
+        # the error says why no turn was selected: not the roles' warning again before it
+        _show(w for w in caught if not str(w.message).startswith(_NO_TURN))
         raise InputError(problems=[_where(p, where, study if from_yaml else None,
                                           coverage_file, coverage_lines)
                                    for p in exc.problems]) from None
+    _show(caught)
     write_table(table, args.out, index=False)
     print(f"wrote {args.out}: {len(table) - 1} codes + ALL, {int(table['n_units'].iloc[-1])} "
           f"{args.unit}s, coders {', '.join(table.attrs['coders'])}")
