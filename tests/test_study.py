@@ -1688,3 +1688,25 @@ def test_speakers_with_roles_but_no_informant_are_an_error_of_the_study(rsud, wo
     assert "'Bu Rina': informant" in said or "Bu Rina: informant" in said, said
     assert "front matter" in said
     assert ("did you mean 'informant'" in said) is hint, said
+
+
+def test_speakers_without_roles_give_the_kwic_warning_the_roles_cause_and_no_python_warning(
+        rsud):
+    """Session 19: with no informant turn, load_study let check_roles's UserWarnings out
+    (kwic_counts, grouping_attributes: raw Python warnings repeating the study's warning
+    lines) and said each kwic term "does not occur ... check its spelling" although the
+    terms occur: the cause is the roles."""
+    import warnings
+
+    for f in (rsud / "interview_transcripts").glob("*.txt"):
+        text = f.read_text(encoding="utf-8")
+        f.write_text(re.sub(r"speakers: \{(.*)\}", lambda m: "speakers: [" + ", ".join(
+            p.split(":")[0] for p in m.group(1).split(", ")) + "]", text), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        study = ce.load_study(rsud)
+        assert study.group_by is not None
+    assert not (study.corpus.segments["role"].astype(bool)).any()
+    said = "\n".join(study.warnings)
+    assert "check its spelling" not in said, said
+    assert re.search(r"'kwic':.*no informant turn.*roles", said), said

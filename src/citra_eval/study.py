@@ -416,7 +416,8 @@ class Study:
             return []
         if self.settings.group_by is not None:
             return list(self.settings.group_by)
-        return grouping_attributes(self.corpus)
+        with _roles_said():
+            return grouping_attributes(self.corpus)
 
     @property
     def has_transcripts(self) -> bool:
@@ -1481,6 +1482,16 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                      "before any notebook runs)", problem.line)
 
 
+@contextlib.contextmanager
+def _roles_said():
+    """Silence :func:`~citra_eval._validation.check_roles`'s warning that no turn has the
+    informants' role: the study says it once, in its own warning lines (or its error), not
+    again as a Python warning from each analysis it runs to check the settings."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="no turn has the role", category=UserWarning)
+        yield
+
+
 def _kwic_example(corpus: Corpus, codebook: Codebook | None) -> str:
     """The end of the 'no kwic' warning: an example from the study itself (the phrases of
     its codebook's patterns found most often in the informants' turns, where notebook 03
@@ -1488,8 +1499,9 @@ def _kwic_example(corpus: Corpus, codebook: Codebook | None) -> str:
     phrases = list(dict.fromkeys(
         p.text for c in (codebook.codable_ids if codebook is not None else ())
         for p in codebook[c].patterns if p.kind == "phrase" and tokenize(p.text)))
-    found = kwic_counts(corpus, phrases, roles=["informant"], codebook=codebook) \
-        if phrases else {}
+    with _roles_said():
+        found = kwic_counts(corpus, phrases, roles=["informant"], codebook=codebook) \
+            if phrases else {}
     best = sorted((t for t, n in found.items() if n), key=lambda t: -found[t])[:2]
     if not best:
         return " (words or phrases whose uses in the informants' turns you want to read)"
@@ -1508,8 +1520,9 @@ def _check_group_by(settings: StudySettings, corpus: Corpus | None, problems: li
         warn.add(spath, "'group_by' is set but the study has no transcripts; it is ignored",
                  line)
         return
-    why = ungrouped_attributes(corpus)
-    known = [*grouping_attributes(corpus), *why]
+    with _roles_said():
+        why = ungrouped_attributes(corpus)
+        known = [*grouping_attributes(corpus), *why]
     for name in settings.group_by:
         if name not in known:
             problems.append(Problem(spath, f"'group_by': {name!r} is not a front-matter "
@@ -1553,6 +1566,12 @@ def _kwic_warnings(corpus: Corpus, codebook: Codebook | None, settings: StudySet
     """A ``kwic`` term that notebook 03 will not find in the informants' turns (where it
     looks): its table would be empty, most often for a misspelt term."""
     if not settings.kwic:
+        return
+    if not corpus.segments["role"].eq("informant").any():  # the roles are the cause
+        warn.add(shown_path(settings.path), "'kwic': the transcripts have no informant turn, "
+                 "where notebook 03 looks for the terms, so every keyword-in-context table is "
+                 "empty; give the speakers their roles (see the warning on the transcripts' "
+                 "roles)", settings.lines.get("kwic"))
         return
     found = kwic_counts(corpus, settings.kwic, roles=["informant"], codebook=codebook)
     for term, n in found.items():
