@@ -692,3 +692,43 @@ def test_agree_suggests_the_coder_an_unknown_adjudicator_stands_for(cli, study):
     assert res.returncode == 2 and "adjudicator 'b' has no codings" in res.stderr
     assert "did you mean 'B'? coder names are case-sensitive" in res.stderr, res.stderr
     assert not (study / "c.csv").exists() and not (study / "a.csv").exists()
+
+
+@pytest.mark.slow
+def test_agree_inside_a_study_takes_its_seed(cli, study):
+    """Session 19: ``agree`` inside a study bootstrapped with seed 0 whatever study.yaml's
+    ``seed`` (notebook 02's table used the study's): the same study, other intervals. Inside
+    a study the default is its seed; ``--seed`` overrides it."""
+    yaml = study / "study.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("seed: 0", "seed: 11"),
+                    encoding="utf-8")
+    runs = {name: cli("agree", "--out", f"{name}.csv", "--n-boot", "50", *extra, cwd=study)
+            for name, extra in (("default", ()), ("s11", ("--seed", "11")),
+                                ("s0", ("--seed", "0")))}
+    assert all(r.returncode == 0 for r in runs.values()), [r.stderr for r in runs.values()]
+    text = {name: (study / f"{name}.csv").read_text(encoding="utf-8") for name in runs}
+    assert text["default"] == text["s11"] != text["s0"]
+
+
+@pytest.mark.slow
+def test_other_role_words_are_one_error_without_python_warnings(cli, study):
+    """Session 19: informants with the role 'narasumber': validate said ok (with raw Python
+    UserWarnings, source file and line, repeating its warning lines, and a kwic term "does
+    not occur ... check its spelling"), agree printed a raw UserWarning and an error telling
+    to "give the speakers roles". Now validate and agree say it once, as an error naming the
+    roles and the fix, with no Python warning."""
+    import re
+
+    for f in (study / "interview_transcripts").glob("*.txt"):
+        text = f.read_text(encoding="utf-8")
+        f.write_text(re.sub(r"(speakers: \{.*): informant\b", r"\1: narasumber", text),
+                     encoding="utf-8")
+    for res in (cli("validate", cwd=study), cli("agree", "--out", "a.csv", cwd=study)):
+        assert res.returncode == 2, res.stderr
+        assert "UserWarning" not in res.stderr and ".py:" not in res.stderr, res.stderr
+        assert "check its spelling" not in res.stderr
+        assert "narasumber" in res.stderr and "informant" in res.stderr
+        assert "give the speakers roles" not in res.stderr, res.stderr
+        assert len(re.findall("no (turn|speaker)[^:]* has the role", res.stderr)) == 1, \
+            res.stderr
+    assert not (study / "a.csv").exists()

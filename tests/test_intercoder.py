@@ -1268,3 +1268,33 @@ def test_an_unknown_adjudicator_or_coder_gets_a_did_you_mean(codings, corpus, gi
         with pytest.raises(ce.InputError) as info:
             ce.consensus(codings, rule="adjudicator", adjudicator=other)
         assert "did you mean" not in info.value.message
+
+
+def test_nothing_to_compare_when_the_speakers_have_other_roles_says_how_to_mark_informants():
+    """Session 19: speakers with the roles 'pewawancara'/'narasumber': agreement said "no
+    speaker has the role ... give the speakers roles" (they have roles). It names the roles
+    they have and how to mark the informants, or the roles to compare."""
+    corpus = ce.Corpus.from_texts({
+        "N1.txt": "---\nid: N1\nspeakers: {PEN: pewawancara, N1: narasumber}\n---\n"
+                  "PEN: Apakah kalian minta maaf?\nN1: Kami minta maaf.\n"})
+    seg = corpus.segments.set_index("segment_id")
+    codings = pd.DataFrame([("N1", 2, int(seg.at[2, "start"]), int(seg.at[2, "end"]), "maaf", c)
+                            for c in "AB"], columns=ce.CODING_COLUMNS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ce.InputError) as exc:
+            ce.agreement(codings, corpus=corpus, n_boot=0)
+    said = str(exc.value)
+    assert "roles here: narasumber, pewawancara" in said, said
+    assert "'N1': informant" in said and "no speaker has the role" not in said, said
+    assert "roles=['narasumber']" in said, said
+    # a text without any role keeps its advice
+    plain = ce.Corpus.from_texts({"X.txt": "---\nid: X\nspeakers: [INT, X]\n---\n"
+                                           "INT: Tanya?\nX: Jawab.\n"})
+    seg = plain.segments.set_index("segment_id")
+    codings = codings.assign(doc_id="X", start=int(seg.at[2, "start"]),
+                             end=int(seg.at[2, "end"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ce.InputError, match="give the speakers roles"):
+            ce.agreement(codings, corpus=plain, n_boot=0)

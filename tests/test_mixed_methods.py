@@ -746,3 +746,40 @@ def test_scale_warnings_of_the_joint_display_point_at_the_caller(tmp_path):
             call()
         assert caught and {w.filename for w in caught} == {__file__}, \
             {(w.filename, w.lineno) for w in caught}
+
+
+NARASUMBER = {  # informants with an Indonesian role word: no turn has the role 'informant'
+    "N1.txt": "---\nid: N1\nspeakers: {PEN: pewawancara, N1: narasumber}\n---\n"
+              "PEN: Apakah kalian minta maaf?\nN1: Kami minta maaf.\n",
+    "N2.txt": "---\nid: N2\nspeakers: {PEN: pewawancara, N2: narasumber}\n---\n"
+              "PEN: Apakah kalian cek fakta?\nN2: Kami cek fakta.\n"}
+
+
+def test_zero_informants_is_no_qualitative_data_not_a_meta_inference():
+    """Session 19: a study whose informants have the role 'narasumber' (no turn has the
+    analysed role): the joint display said every theme was "raised by no informant" (0 of
+    0) and labelled the themes with a positive survey effect 'diverges'. Zero informants
+    are no qualitative evidence: qual_evidence is None, the row 'expands' (only the survey
+    has it) and the rationale says there are no qualitative data."""
+    for lang, said in (("en", "no qualitative data"), ("id", "tidak ada data kualitatif")):
+        out = _rules(_row(n_informants=0, n_informants_total=0, informant_share=NAN),
+                     _row(n_informants=0, n_informants_total=0, informant_share=NAN,
+                          quant_basis=None), lang=lang)
+        assert out["qual_evidence"].isna().all()
+        assert out["meta_inference"].tolist() == ["expands", "expands"]
+        assert out["rationale"].str.contains(said).all(), out["rationale"].tolist()
+        assert not out["rationale"].str.contains("raised by no informant|mana pun").any()
+    # a theme nobody of several informants raised is still 'absent'
+    assert _rules(_row(n_informants=0, informant_share=0.0))["qual_evidence"].iat[0] == "absent"
+    corpus = ce.Corpus.from_texts(NARASUMBER)
+    seg = corpus.segments.set_index(["doc_id", "segment_id"])
+    codings = pd.DataFrame([(d, 2, int(seg.at[(d, 2), "start"]), int(seg.at[(d, 2), "end"]),
+                             code, "A") for d, code in (("N1", "maaf"), ("N2", "fakta"))],
+                           columns=ce.CODING_COLUMNS)
+    book = ce.Codebook.from_dict({"codebook": "x", "version": 1, "language": "id", "codes": [
+        {"id": "maaf", "label": {"id": "Maaf"}}, {"id": "fakta", "label": {"id": "Fakta"}}]})
+    with pytest.warns(UserWarning, match="narasumber"):
+        joint = ce.joint_display(codings, corpus=corpus, codebook=book, responses=None,
+                                 instrument=None, outcome=None, lang="en")
+    assert joint["qual_evidence"].isna().all()
+    assert joint["rationale"].str.contains("no qualitative data").all()

@@ -631,3 +631,14 @@ def test_notebook_03_takes_the_saturation_base_from_the_study(tmp_path):
         sat = pd.read_csv(out / "tables" / "03-saturation.csv")
         assert len(sat) == n and sat["in_base"].sum() == base, extra
         assert sat["run_ratio"].notna().any(), extra  # judged: a run follows the base
+
+
+def test_notebook_03_text_states_no_saturation_number_the_code_chooses():
+    """Session 19: notebook 03's markdown said "base of 4 interviews" above a table computed
+    with study.yaml's saturation_base or, in a small study, a smaller base (and the library's
+    run length and threshold). The text names where the numbers come from, not numbers."""
+    nb = _read(next(n for n in NOTEBOOKS if n.name.startswith("03")))
+    text = " ".join(c.source for c in nb.cells if c.cell_type == "markdown"
+                    and "Saturation" in c.source)
+    assert "saturation_base" in text
+    assert not re.search(r"base of \d|runs? of \d|\d+ ?%", text), text

@@ -1643,3 +1643,73 @@ def test_codings_without_recorded_text_are_warned_about(rsud):
     assert "codings_B.csv" in warned[0] and "ce.record_text(codings, corpus=corpus)" in warned[0]
     # the command line gives the command instead (cli/validate prints for_cli(line))
     assert "citra-eval reanchor --record" in for_cli(warned[0]) and "ce." not in for_cli(warned[0])
+
+
+def test_two_files_of_one_coder_name_and_a_file_named_for_another_coder_warn(rsud):
+    """Session 19: codings_dewi.csv and codings_raka.csv both kept the template's coder 'A'
+    (no coding identical across them): the study pooled two people as one coder and only
+    said "only one coder (A)". Now a warning names both files, and one names a file whose
+    name (codings_<coder>.csv) disagrees with its coder column."""
+    raw = rsud / "data" / "raw"
+    a, b = (pd.read_csv(raw / f"codings_{c}.csv") for c in "AB")
+    span = ["doc_id", "start", "end", "code"]
+    b = b.merge(a[span], how="left", indicator=True).query("_merge == 'left_only'")
+    b.drop(columns="_merge").assign(coder="A").to_csv(raw / "codings_B.csv", index=False)
+    study = ce.load_study(rsud)
+    said = "\n".join(study.warnings)
+    assert study.coders == ["A"]
+    assert re.search(r"codings_B\.csv: coder 'A' is also the coder of data/raw/codings_A\.csv"
+                     r".*pooled as one coder.*rename", said), said
+    # a file named for one coder, holding another's codings (alone)
+    (raw / "codings_B.csv").rename(raw / "codings_raka.csv")
+    (raw / "codings_A.csv").unlink()
+    study = ce.load_study(rsud)
+    said = "\n".join(study.warnings)
+    assert re.search(r"codings_raka\.csv: the file is named for coder 'raka' "
+                     r"\(codings_<coder>\.csv\) but its 'coder' column says 'A'", said), said
+    # the fixture itself (codings_A.csv by A, codings_B.csv by B) says nothing of the kind
+    assert not any("named for coder" in w or "also the coder" in w
+                   for w in ce.load_study(RSUD).warnings)
+
+
+@pytest.mark.parametrize(("word", "hint"), [("narasumber", False), ("informan", True)])
+def test_speakers_with_roles_but_no_informant_are_an_error_of_the_study(rsud, word, hint):
+    """Session 19: informants with the role 'narasumber' (or 'informan'): validate said ok,
+    then reproduce stopped in notebook 02 saying "no speaker has the role ... give the
+    speakers roles" (they have roles), or, with one coder, the joint display concluded from
+    zero informants. The study check is an error naming the transcripts, their roles and
+    the fix (with "did you mean 'informant'" for a near miss)."""
+    for f in (rsud / "interview_transcripts").glob("*.txt"):
+        text = f.read_text(encoding="utf-8")
+        f.write_text(re.sub(r"(speakers: \{.*): informant\b", rf"\1: {word}", text),
+                     encoding="utf-8")
+    err = _error(rsud)
+    (problem,) = [p for p in err.problems if "'informant'" in p.message]
+    assert problem.path.endswith("interview_transcripts")
+    said = problem.message
+    assert "WWC-01" in said and re.search(rf"roles used: [^)]*\b{word}\b", said), said
+    assert "'Bu Rina': informant" in said or "Bu Rina: informant" in said, said
+    assert "front matter" in said
+    assert ("did you mean 'informant'" in said) is hint, said
+
+
+def test_speakers_without_roles_give_the_kwic_warning_the_roles_cause_and_no_python_warning(
+        rsud):
+    """Session 19: with no informant turn, load_study let check_roles's UserWarnings out
+    (kwic_counts, grouping_attributes: raw Python warnings repeating the study's warning
+    lines) and said each kwic term "does not occur ... check its spelling" although the
+    terms occur: the cause is the roles."""
+    import warnings
+
+    for f in (rsud / "interview_transcripts").glob("*.txt"):
+        text = f.read_text(encoding="utf-8")
+        f.write_text(re.sub(r"speakers: \{(.*)\}", lambda m: "speakers: [" + ", ".join(
+            p.split(":")[0] for p in m.group(1).split(", ")) + "]", text), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        study = ce.load_study(rsud)
+        assert study.group_by is not None
+    assert not (study.corpus.segments["role"].astype(bool)).any()
+    said = "\n".join(study.warnings)
+    assert "check its spelling" not in said, said
+    assert re.search(r"'kwic':.*no informant turn.*roles", said), said

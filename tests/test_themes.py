@@ -1074,3 +1074,29 @@ def test_exemplar_quotes_needs_the_offsets_it_quotes():
     corpus, codings = small()
     with pytest.raises(ce.InputError, match=r"codings lacks column\(s\) start .*Start"):
         ce.exemplar_quotes(codings.rename(columns={"start": "Start"}), corpus=corpus)
+
+
+def test_saturation_without_a_turn_of_the_roles_counts_what_code_frequencies_counts():
+    """Session 19: informants with the role 'narasumber', roles=('informant',): saturation
+    fell back to every coding (new codes in each interview) while code_frequencies counted
+    0. Now it leaves the same codings out (and claims no saturation); roles=None counts
+    them all."""
+    corpus = ce.Corpus.from_texts({
+        f"N{i}.txt": f"---\nid: N{i}\nspeakers: {{PEN: pewawancara, R{i}: narasumber}}\n---\n"
+                     f"PEN: Bagaimana?\nR{i}: Jawaban {i}.\n" for i in range(1, 6)})
+    seg = corpus.segments[corpus.segments["role"] == "narasumber"]
+    codings = pd.DataFrame([(d, int(s), int(a), int(b), f"c{k % 3}", "A") for k, (d, s, a, b)
+                            in enumerate(seg[["doc_id", "segment_id", "start", "end"]]
+                                         .itertuples(index=False))],
+                           columns=ce.CODING_COLUMNS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        freq = ce.code_frequencies(codings, corpus=corpus)
+        sat = ce.saturation(codings, corpus=corpus, order="auto")
+    assert freq["n_codings"].sum() == 0
+    assert sat["new_codes"].sum() == 0 and sat.attrs["n_codings_ignored"] == len(codings)
+    assert sat.attrs["saturation"]["saturation_point"] is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        every = ce.saturation(codings, corpus=corpus, order="auto", roles=None)
+    assert every["new_codes"].sum() == 3

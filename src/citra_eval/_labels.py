@@ -121,6 +121,10 @@ LABELS: dict[str, dict[str, str]] = {
                            "en": "raised by {n} of {t} informants ({s:.0%}, salient)"},
     "joint.qual.minor": {"id": "disebut oleh {n} dari {t} informan ({s:.0%}, di bawah {m:.0%})",
                          "en": "raised by {n} of {t} informants ({s:.0%}, below {m:.0%})"},
+    "joint.no_qual_data": {"id": "tidak ada data kualitatif (tidak ada giliran informan: "
+                                 "periksa peran penutur transkrip)",
+                           "en": "no qualitative data (no informant turn: check the "
+                                 "transcripts' speaker roles)"},
     "joint.qual.absent": {"id": "tidak disebut oleh informan mana pun",
                           "en": "raised by no informant"},
     "joint.effect.positive": {"id": "pengaruh terstandar positif terhadap {outcome} "

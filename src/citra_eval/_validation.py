@@ -430,9 +430,10 @@ def check_roles(roles: object, corpus, name: str = "roles") -> tuple[str, ...] |
     if have and not set(chosen) & set(have):
         # the contract's roles, absent where the speakers have other role words (e.g.
         # 'narasumber'): every analysis would come back empty without a word
+        other = ([r for r in sorted(have) if r not in CONTRACT_ROLES] or sorted(have))[0]
         warnings.warn(f"no turn has the role(s) {listed(chosen)}, so nothing is selected "
                       f"(roles here: {', '.join(sorted(have))}); {informants_fix(corpus)}; "
-                      f"or pass the roles to use, e.g. {name}=[{sorted(have)[0]!r}]",
+                      f"or pass the roles to use, e.g. {name}=[{other!r}]",
                       UserWarning, stacklevel=3)
     elif not have:
         _warn_speakers_without_roles(chosen, corpus)

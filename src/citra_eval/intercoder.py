@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import (
+    CONTRACT_ROLES,
     caller_stacklevel,
     check_bool,
     check_choice,
@@ -38,6 +39,7 @@ from ._validation import (
     check_names,
     check_roles,
     check_seed,
+    informants_fix,
     listed,
     roles_fix,
     without_speakers,
@@ -789,10 +791,19 @@ def agreement(codings: pd.DataFrame, *, corpus: Corpus, coders: Sequence[str] | 
 
 
 def _nothing_shared(u: _Units, unit: str, corpus: Corpus) -> str:
-    """Why no unit was rated by two coders: no turns of the roles compared (speakers
-    without roles), else which documents each coder rated, in words."""
+    """Why no unit was rated by two coders: no turns of the roles compared (speakers with
+    other roles: how to mark the informants; speakers without roles: how to give them
+    roles), else which documents each coder rated, in words."""
     if not len(u.table) and u.roles:
         turns = " or ".join(u.roles)
+        have = sorted({r for r in corpus.segments["role"].dropna().astype(str) if r})
+        if have:  # roles in other words ('narasumber'), not none
+            other = [r for r in have if r not in CONTRACT_ROLES][:1] or have[:1]
+            return (f"no turn has the role(s) {listed(u.roles)} (roles here: "
+                    f"{', '.join(have)}), so there is nothing to compare: "
+                    f"{informants_fix(corpus)}; or compare the turns of other roles "
+                    f"(e.g. roles={other!r}; "
+                    "on the command line --roles)")
         again = ("" if without_speakers(corpus) else
                  "; for a project imported from a QDA program, import it again giving the "
                  "roles (citra-eval qdpx import --speakers LABEL=informant "

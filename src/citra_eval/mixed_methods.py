@@ -344,8 +344,8 @@ def construct_evidence(responses: pd.DataFrame, instrument, *, outcome: str | No
 
 # --------------------------------------------------------------------------- rules
 
-def _qual(share: float, n: float, salience: float) -> str | None:
-    if _isna(n):
+def _qual(share: float, n: float, salience: float, total: float = math.nan) -> str | None:
+    if _isna(n) or total == 0:  # no informant turn at all: no qualitative data
         return None
     if n == 0:
         return "absent"
@@ -409,7 +409,11 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
     Notes
     -----
     Qualitative evidence: ``salient`` when ``informant_share >= salience``, ``minor`` when
-    at least one informant but fewer raise the theme, ``absent`` when none does.
+    at least one informant but fewer raise the theme, ``absent`` when none does; None
+    (no qualitative data) when there is no informant at all (``n_informants_total`` 0: no
+    turn has the analysed role, e.g. speakers with the role ``narasumber``): such a row
+    ``expands`` (only the survey has evidence) and its ``rationale`` says there are no
+    qualitative data, since zero informants support no conclusion.
 
     Quantitative evidence: with ``quant_basis == "effect"`` (the construct is a predictor of
     the outcome) ``positive`` when the 95% CI of the standardised effect lies above 0,
@@ -471,10 +475,14 @@ def meta_inferences(table: pd.DataFrame, *, salience: float = 0.5, lang: str = "
     quals, quants, metas, whys, cavs = [], [], [], [], []
     for row in out.to_dict("records"):
         has_theme = not _isna(row.get("theme"))
-        qual = (_qual(row.get("informant_share"), row.get("n_informants"), salience)
-                if has_theme else None)
+        qual = (_qual(row.get("informant_share"), row.get("n_informants"), salience,
+                      row.get("n_informants_total", math.nan)) if has_theme else None)
         quant = _quant(row)
-        if has_theme and quant is None:  # interviews only
+        if has_theme and qual is None:  # no informant turn: no qualitative data
+            meta, why = "expands", text("joint.no_qual_data", lang)
+            if quant is not None:
+                why += "; " + _quant_text(row, quant, lang, outcome)
+        elif has_theme and quant is None:  # interviews only
             meta = "expands"
             if no_survey:
                 why = text("joint.no_survey", lang)

@@ -416,7 +416,8 @@ class Study:
             return []
         if self.settings.group_by is not None:
             return list(self.settings.group_by)
-        return grouping_attributes(self.corpus)
+        with _roles_said():
+            return grouping_attributes(self.corpus)
 
     @property
     def has_transcripts(self) -> bool:
@@ -817,6 +818,9 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
     _check_settings_against_data(settings, corpus, codebook, codings, instrument, responses,
                                  problems, warn, codings_read=codings_read,
                                  silent={c for _, n, cs in coding_files if not n for c in cs})
+    if corpus is not None and (problem := _no_informant_problem(
+            corpus, shown_path(settings.transcripts))) is not None:
+        problems.append(problem)
     if problems:
         raise InputError(problems=problems)
     if corpus is not None:
@@ -1212,6 +1216,7 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
         return empty_codings(), ()
     codings = pd.concat(tables, ignore_index=True)
     _check_across_files(codings, settings, problems)
+    _coder_name_warnings(files, settings, warn)
     coders = sorted(set(codings["coder"].astype(str)).union(*(c for _, _, c in files)))
     if corpus is None:
         warn.add(shown_path(settings.codings[0]), "codings but no transcripts: the codings cannot "
@@ -1220,6 +1225,34 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
         warn.add(shown_path(settings.codings[0]), f"only one coder ({coders[0]}): inter-coder "
                  "reliability needs two or more coders and is skipped")
     return codings.drop(columns=["_file", "_line"]), tuple(files)
+
+
+def _coder_name_warnings(files: list[tuple[str, int, tuple[str, ...]]],
+                         settings: StudySettings, warn: _Warnings) -> None:
+    """Warnings for coder names that pool people: a coder name in two codings files (e.g.
+    the template's ``A`` kept by two coders: the study would count them as one coder,
+    without reliability between them), naming both files; else a one-coder file whose
+    name, ``codings_<coder>.csv``, names another coder than its ``coder`` column."""
+    first: dict[str, str] = {}
+    for rel, n, coders in files:
+        shown = shown_path(settings.path.parent / rel)
+        named = re.fullmatch(r"codings_(.+)\.csv", Path(rel).name, flags=re.IGNORECASE)
+        shared = [c for c in coders if c in first and n]
+        for c in shared:
+            warn.add(shown, f"coder {c!r} is also the coder of {first[c]}: the two files are "
+                     "pooled as one coder's codings (no reliability between them); if two "
+                     "people coded them, rename the coder in one file (every "
+                     f"{c!r} in its 'coder' column"
+                     + (f", e.g. {named.group(1)!r} as its name says" if named else "")
+                     + "), else give the codings once")
+        if (not shared and n and named and len(coders) == 1
+                and named.group(1).casefold() != coders[0].casefold()):
+            warn.add(shown, f"the file is named for coder {named.group(1)!r} "
+                     f"(codings_<coder>.csv) but its 'coder' column says {coders[0]!r}: "
+                     "correct the coder column (or the file name) so that each coder's "
+                     "codings carry their own name")
+        for c in coders:
+            first.setdefault(c, rel)
 
 
 #: How to mend a coder ``double_coded`` names who has no codings (its message's end).
@@ -1451,6 +1484,16 @@ def _check_settings_against_data(settings: StudySettings, corpus: Corpus | None,
                      "before any notebook runs)", problem.line)
 
 
+@contextlib.contextmanager
+def _roles_said():
+    """Silence :func:`~citra_eval._validation.check_roles`'s warning that no turn has the
+    informants' role: the study says it once, in its own warning lines (or its error), not
+    again as a Python warning from each analysis it runs to check the settings."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="no turn has the role", category=UserWarning)
+        yield
+
+
 def _kwic_example(corpus: Corpus, codebook: Codebook | None) -> str:
     """The end of the 'no kwic' warning: an example from the study itself (the phrases of
     its codebook's patterns found most often in the informants' turns, where notebook 03
@@ -1458,8 +1501,9 @@ def _kwic_example(corpus: Corpus, codebook: Codebook | None) -> str:
     phrases = list(dict.fromkeys(
         p.text for c in (codebook.codable_ids if codebook is not None else ())
         for p in codebook[c].patterns if p.kind == "phrase" and tokenize(p.text)))
-    found = kwic_counts(corpus, phrases, roles=["informant"], codebook=codebook) \
-        if phrases else {}
+    with _roles_said():
+        found = kwic_counts(corpus, phrases, roles=["informant"], codebook=codebook) \
+            if phrases else {}
     best = sorted((t for t, n in found.items() if n), key=lambda t: -found[t])[:2]
     if not best:
         return " (words or phrases whose uses in the informants' turns you want to read)"
@@ -1478,8 +1522,9 @@ def _check_group_by(settings: StudySettings, corpus: Corpus | None, problems: li
         warn.add(spath, "'group_by' is set but the study has no transcripts; it is ignored",
                  line)
         return
-    why = ungrouped_attributes(corpus)
-    known = [*grouping_attributes(corpus), *why]
+    with _roles_said():
+        why = ungrouped_attributes(corpus)
+        known = [*grouping_attributes(corpus), *why]
     for name in settings.group_by:
         if name not in known:
             problems.append(Problem(spath, f"'group_by': {name!r} is not a front-matter "
@@ -1523,6 +1568,12 @@ def _kwic_warnings(corpus: Corpus, codebook: Codebook | None, settings: StudySet
     """A ``kwic`` term that notebook 03 will not find in the informants' turns (where it
     looks): its table would be empty, most often for a misspelt term."""
     if not settings.kwic:
+        return
+    if not corpus.segments["role"].eq("informant").any():  # the roles are the cause
+        warn.add(shown_path(settings.path), "'kwic': the transcripts have no informant turn, "
+                 "where notebook 03 looks for the terms, so every keyword-in-context table is "
+                 "empty; give the speakers their roles (see the warning on the transcripts' "
+                 "roles)", settings.lines.get("kwic"))
         return
     found = kwic_counts(corpus, settings.kwic, roles=["informant"], codebook=codebook)
     for term, n in found.items():
@@ -2066,6 +2117,27 @@ def _no_role_warning(corpus: Corpus, warn: _Warnings, transcripts: str) -> None:
                  "so nothing will be coded by default ('citra-eval code' and 'sheet export', "
                  f"reliability and the themes take informants' turns); {informants_fix(corpus)}; "
                  "or pass the roles to use with " + _ROLES_OPTIONS)
+
+
+def _no_informant_problem(corpus: Corpus, transcripts: str) -> Problem | None:
+    """The study's error for transcripts whose speakers have roles but none has the role
+    ``informant`` (role words of another language, ``narasumber``, or a typo, ``informan``):
+    every notebook analyses the informants' turns, so reliability would stop and the themes
+    and the joint display would count zero informants. None when a turn is an informant's,
+    or when no turn has a role (the role warnings say how to give them roles)."""
+    segs = corpus.segments
+    roled = segs["role"].map(lambda r: isinstance(r, str) and bool(r))
+    if not roled.any() or segs["role"].eq("informant").any():
+        return None
+    present = sorted(set(segs.loc[roled, "role"].astype(str)))
+    docs = list(dict.fromkeys(segs.loc[roled, "doc_id"].astype(str)))
+    near = [r for r in present if r != "interviewer" and closest(r, ["informant"])]
+    hint = "".join(f"; did you mean 'informant' for {r!r}?" for r in near[:1])
+    return Problem(transcripts, f"no speaker of the transcripts ({_first_five(docs)}) has the "
+                   f"role 'informant' (roles used: {', '.join(present)}{hint}): every notebook "
+                   "(reliability, the themes, the joint display) analyses the informants' "
+                   "turns, so nothing would be analysed; "
+                   f"{informants_fix(corpus)}, then run 'citra-eval validate' again")
 
 
 def _first_five(docs: list[str]) -> str:

@@ -620,7 +620,9 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     need no date), and named in ``attrs["saturation"]["left_out"]``. Only codings on turns
     of ``roles`` count (as in :func:`code_frequencies`: a code found only in the
     interviewer's question is no new code). When no turn of the corpus has one of ``roles``
-    (speakers without roles), every document and every coding counts.
+    (speakers without roles, or with other role words such as ``narasumber``) every
+    document counts but no coding does, as in :func:`code_frequencies` (no saturation is
+    claimed; a warning names the roles); ``roles=None`` counts every coding.
 
     Guest, Namey & Chen (2020): the base is the number of unique themes in the first
     ``base_size`` interviews; a run of ``run_length`` consecutive interviews after it is
@@ -653,7 +655,7 @@ def saturation(codings: pd.DataFrame, *, corpus: Corpus, order: str | Sequence[s
     roles = check_roles(roles, corpus)
     spoken = documents_with_roles(corpus, roles)
     n_ignored = 0
-    if roles is not None and corpus.segments["role"].isin(roles).any():
+    if roles is not None:
         kept, _, _, n_ignored = on_roles(codings, corpus, roles)  # as the other analyses count
         warn_left_out(codings, corpus, roles, n_ignored, "saturation")
         codings = kept

@@ -16,7 +16,6 @@ import warnings
 from collections.abc import Sequence
 
 from .._version import __version__
-from ..corpus import TranscriptWarning
 from ..errors import InputError
 from . import (
     agree,
@@ -61,9 +60,11 @@ def _terminate(signum: int, frame: object) -> None:
 def _warning_line(show):
     """``warnings.showwarning`` that prints a :class:`~citra_eval.TranscriptWarning` as a
     ``warning: <file>: ...`` line (what a .docx's reading left out, a lock file skipped),
-    and any other warning as ``show`` does."""
+    and any other ``UserWarning`` (the library's: a role no turn has, ...) as a
+    ``warning: ...`` line too, without Python's source file and line; any other warning
+    as ``show`` does."""
     def showwarning(message, category, filename, lineno, file=None, line=None):
-        if issubclass(category, TranscriptWarning):
+        if issubclass(category, UserWarning):
             print(f"warning: {message}", file=sys.stderr if file is None else file)
         else:
             show(message, category, filename, lineno, file, line)

@@ -8,6 +8,7 @@ import fnmatch
 import os
 import re
 import sys
+import warnings
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
@@ -87,8 +88,9 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
                         "'all' for every segment")
     add_coverage(p, "every coder rated every document, with a note when their codings are in "
                     "different documents")
-    p.add_argument("--seed", metavar="N", type=seed_value, default=0,
-                   help="bootstrap seed (default 0)")
+    p.add_argument("--seed", metavar="N", type=seed_value, default=None,
+                   help="bootstrap seed (default inside a study: its study.yaml's seed, as "
+                        "notebook 02 uses; else 0)")
     p.add_argument("--n-boot", metavar="N", type=int, default=1000,
                    help="bootstrap replicates (default 1000; 0 for none; else at least "
                         "2 / (1 - ci), 40 for a 95%% interval)")
@@ -114,6 +116,16 @@ def _add_agree(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run_agree)
 
 
+#: How check_roles's warning begins when no turn has the roles compared.
+_NO_TURN = "no turn has the role"
+
+
+def _show(caught) -> None:
+    """Show the warnings ``caught`` (recorded) as the command shows warnings."""
+    for w in caught:
+        warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+
+
 def _leave_out_unknown_codes(codings: pd.DataFrame, paths: list[str], corpus,
                              codebook: Codebook) -> pd.DataFrame:
     """The codings whose code the study's codebook can code; a ``warning:`` line (stderr)
@@ -133,6 +145,8 @@ def _run_agree(args: argparse.Namespace) -> int:
 
 
     study = study_here()
+    if args.seed is None:  # inside a study its seed, so the intervals are notebook 02's
+        args.seed = study.seed if study is not None else 0
     args.transcripts = from_study(args.transcripts, study, "transcripts", "--transcripts")
     the_studys = args.codings is None  # its coders' files: no consensus among them
     args.codings = from_study(args.codings, study, "codings", "--codings")
@@ -204,7 +218,9 @@ def _run_agree(args: argparse.Namespace) -> int:
         _check_two_coders(codings, where, study if inside_study(
             study, args.transcripts, args.codings) else None, silent=silent)
     try:
-        with notes_from_warnings(CoverageWarning):
+        with warnings.catch_warnings(record=True) as caught, \
+                notes_from_warnings(CoverageWarning):
+            warnings.simplefilter("default")
             table = agreement(codings, corpus=corpus, coders=args.coders, unit=args.unit,
                               codes=codebook, n_boot=args.n_boot, seed=args.seed, ci=args.ci,
                               roles=roles, coverage=coverage,
@@ -216,9 +232,12 @@ def _run_agree(args: argparse.Namespace) -> int:
                                 corpus=corpus, coverage=coverage)
                       if args.consensus else None)
     except InputError as exc:
+        # the error says why no turn was selected: not the roles' warning again before it
+        _show(w for w in caught if not str(w.message).startswith(_NO_TURN))
         raise InputError(problems=[_where(p, where, study if from_yaml else None,
                                           coverage_file, coverage_lines)
                                    for p in exc.problems]) from None
+    _show(caught)
     write_table(table, args.out, index=False)
     print(f"wrote {args.out}: {len(table) - 1} codes + ALL, {int(table['n_units'].iloc[-1])} "
           f"{args.unit}s, coders {', '.join(table.attrs['coders'])}")
