@@ -263,8 +263,8 @@ def test_check_lists_every_differing_file_and_only_those(built, tmp_path):
     r = run_cli("reproduce", "--check", "--root", str(copy), "--keep", str(kept))
     assert r.returncode == 1
     assert _not_warnings(r.stderr) == [
-        "reports/figures/bars.svg: differs from the manifest",
-        "reports/tables/env.csv: differs from the manifest",
+        "reports/figures/bars.svg: differs from the manifest, line 2",
+        "reports/tables/env.csv: differs from the manifest, line 4",
         "reports/tables/gone.csv: listed in the manifest but missing",
         "3 file(s) differ from reports/MANIFEST.sha256",
         # the committed files differ from the edited manifest in the same three places
@@ -520,8 +520,9 @@ def test_lang_and_seed_come_from_study_yaml_and_check_uses_the_recorded_ones(bui
     assert r.returncode == 0, r.stderr
     r = run_cli("reproduce", "--check", "--seed", "5", "--root", str(copy))
     assert r.returncode == 1
-    assert _not_warnings(r.stderr)[:2] == ["reports/provenance.json: differs from the manifest",
-                                           "reports/tables/env.csv: differs from the manifest"]
+    assert _not_warnings(r.stderr)[:2] == [
+        "reports/provenance.json: differs from the manifest, line 3",
+        "reports/tables/env.csv: differs from the manifest, line 4"]
 
 
 @pytest.mark.slow
