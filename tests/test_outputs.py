@@ -288,7 +288,8 @@ def test_check_manifest_lists_changed_missing_unlisted(tmp_path):
         ("reports/figures/new.svg", "unlisted"),
         ("reports/tables/a.csv", "changed"),
     ]
-    assert str(diffs[2]) == "reports/tables/a.csv: differs from the manifest"
+    # the manifest's line is named: the file differs from it, or it was edited
+    assert str(diffs[2]) == "reports/tables/a.csv: differs from the manifest, line 3"
 
 
 def test_checksum_changes_is_the_one_comparison_of_two_checksum_lists():

@@ -263,8 +263,8 @@ def test_check_lists_every_differing_file_and_only_those(built, tmp_path):
     r = run_cli("reproduce", "--check", "--root", str(copy), "--keep", str(kept))
     assert r.returncode == 1
     assert _not_warnings(r.stderr) == [
-        "reports/figures/bars.svg: differs from the manifest",
-        "reports/tables/env.csv: differs from the manifest",
+        "reports/figures/bars.svg: differs from the manifest, line 2",
+        "reports/tables/env.csv: differs from the manifest, line 4",
         "reports/tables/gone.csv: listed in the manifest but missing",
         "3 file(s) differ from reports/MANIFEST.sha256",
         # the committed files differ from the edited manifest in the same three places
@@ -520,8 +520,9 @@ def test_lang_and_seed_come_from_study_yaml_and_check_uses_the_recorded_ones(bui
     assert r.returncode == 0, r.stderr
     r = run_cli("reproduce", "--check", "--seed", "5", "--root", str(copy))
     assert r.returncode == 1
-    assert _not_warnings(r.stderr)[:2] == ["reports/provenance.json: differs from the manifest",
-                                           "reports/tables/env.csv: differs from the manifest"]
+    assert _not_warnings(r.stderr)[:2] == [
+        "reports/provenance.json: differs from the manifest, line 3",
+        "reports/tables/env.csv: differs from the manifest, line 4"]
 
 
 @pytest.mark.slow
@@ -1110,7 +1111,7 @@ def test_verify_names_inputs_and_notebooks_the_reports_were_not_built_from(built
     assert named == ["data/raw/codebook.yaml", "notebooks/01-table.ipynb", "study.yaml"]
     assert all("the reports were built from a different version of this" in ln
                and "run 'citra-eval reproduce'" in ln for ln in err[:-1])
-    assert err[-1] == "3 input(s) differ from reports/provenance.json"
+    assert err[-1] == "2 inputs and 1 notebook differ from reports/provenance.json"
 
     (copy / "reports" / "provenance.json").unlink()  # an old study: nothing recorded
     assert main(["verify", "--root", str(copy)]) == 1  # provenance.json is in the manifest
@@ -1139,7 +1140,8 @@ def test_an_own_file_named_like_an_executed_notebook_is_foreign(tmp_path, capsys
     rep = _reports_with(root, {"notebooks/01-table.ipynb": "{}",
                                "notebooks/05-gone.ipynb": "{}",
                                "provenance.json": json.dumps(
-                                   {"notebooks": {"notebooks/05-gone.ipynb": "0" * 64}})})
+                                   {"inputs": rp.raw_checksums(root),
+                                    "notebooks": {"notebooks/05-gone.ipynb": "0" * 64}})})
     assert rp.foreign_reports_files(rep) == []
     (rep / "notebooks" / "99-extra.ipynb").write_text('{"my": "own analysis"}')
     assert rp.foreign_reports_files(rep) == ["reports/notebooks/99-extra.ipynb"]
@@ -1272,9 +1274,9 @@ def test_verify_says_what_it_checked_and_names_a_stray_top_level_file(built, tmp
     assert main(["verify", "--root", str(copy)]) == 0
     out = capsys.readouterr().out
     assert out == ("ok: 4 figures and tables and provenance.json match "
-                   "reports/MANIFEST.sha256, and the inputs and notebooks match "
-                   "reports/provenance.json; the executed notebooks in reports/notebooks/ are "
-                   "not checked (see docs/reproduce.md)\n")
+                   "reports/MANIFEST.sha256, and the 3 raw inputs and 2 notebooks match the "
+                   "checksums reports/provenance.json records; the executed notebooks in "
+                   "reports/notebooks/ are not checked (see docs/reproduce.md)\n")
     (copy / "reports" / "README-results.txt").write_text("forged\n")
     (copy / "reports" / "extra").mkdir()  # a folder of one's own is left alone
     (copy / "reports" / "extra" / "mine.txt").write_text("mine\n")
@@ -1333,3 +1335,222 @@ def test_a_study_without_notebooks_is_told_how_to_get_them(tmp_path):
     with pytest.raises(InputError, match="no notebooks named") as e:
         rp.find_notebooks(root)
     assert "citra-eval init" in str(e.value) and "notebooks/" in str(e.value)
+
+
+# ------------------------------------------------------------------ reviewer s19
+
+def _as_built(root: Path) -> Path:
+    """reports/ as a build of ``root`` leaves it, without running a kernel: a table, a
+    provenance.json recording the current inputs and notebooks, and the manifest."""
+    from citra_eval.outputs import file_sha256
+
+    notebooks = {p.relative_to(root).as_posix(): file_sha256(p)
+                 for p in rp.find_notebooks(root)}
+    return _reports_with(root, {"tables/env.csv": "key,value\n", "provenance.json": json.dumps(
+        {"inputs": rp.raw_checksums(root), "notebooks": notebooks}, indent=2)})
+
+
+def test_a_raw_input_linked_from_outside_the_study_is_checksummed_by_its_name_in_it(
+        tmp_path, capsys):
+    """Reviewer s19, finding 1: a transcript (or the transcripts folder) kept elsewhere and
+    linked into the study crashed verify and reproduce with a ValueError traceback. It is
+    an input by its path in the study; its checksum is that of the bytes the link leads to."""
+    from citra_eval.cli import main
+
+    root = _project(tmp_path)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    tr = root / "interview_transcripts"
+    (tr / "INF01.txt").rename(shared / "INF01.txt")
+    (tr / "INF01.txt").symlink_to(shared / "INF01.txt")
+    (shared / "codings_A.csv").write_text("doc_id,start,end,code,coder\n")
+    (root / "data" / "raw" / "codings_A.csv").symlink_to(shared / "codings_A.csv")
+    names = sorted(rp.raw_checksums(root))
+    assert names == ["data/raw/codebook.yaml", "data/raw/codings_A.csv",
+                     "interview_transcripts/INF01.txt", "study.yaml"]
+    rp.write_raw_checksums(root)
+    _as_built(root)
+    assert rp.check_raw_inputs(root)
+    assert main(["verify", "--root", str(root)]) == 0
+    (shared / "INF01.txt").write_text(TRANSCRIPT.replace("lokal", "daerah"))
+    with pytest.raises(InputError) as e:
+        rp.check_raw_inputs(root)
+    assert [p.path for p in e.value.problems] == ["interview_transcripts/INF01.txt"]
+    capsys.readouterr()
+    assert main(["verify", "--root", str(root)]) == 1
+    assert "interview_transcripts/INF01.txt: changed" in capsys.readouterr().err
+    # the whole transcripts folder, a link to a folder elsewhere
+    tr.rename(shared / "tr")
+    tr.symlink_to(shared / "tr")
+    assert sorted(rp.raw_checksums(root)) == names
+
+
+def test_the_checksummed_inputs_are_the_files_the_readers_read(tmp_path):
+    """Reviewer s19, findings 2 and 3: a transcript linked into a hidden folder, a codings
+    file 'codings: data/raw/codings_*' reads that ends in .bak, a codings file in a hidden
+    folder named by study.yaml: read, but never checksummed (edits went unnoticed)."""
+    import citra_eval as ce
+
+    root = _project(tmp_path)
+    (root / ".private").mkdir()
+    (root / "interview_transcripts" / "INF01.txt").rename(root / ".private" / "INF01.txt")
+    (root / "interview_transcripts" / "INF01.txt").symlink_to("../.private/INF01.txt")
+    header = "doc_id,start,end,code,coder\n"
+    (root / "data" / "raw" / "codings_A.csv").write_text(header)
+    (root / "data" / "raw" / "codings_C.csv.bak").write_text(header)
+    (root / "data" / "raw" / "other.csv.bak").write_text("a backup nobody reads\n")
+    with (root / "study.yaml").open("a") as fh:
+        fh.write("codings: data/raw/codings_*\n")
+    settings = ce.StudySettings.load(root / "study.yaml")
+    read = {settings.relative(p) for p in settings.codings}
+    assert read == {"data/raw/codings_A.csv", "data/raw/codings_C.csv.bak"}
+    assert "INF01" in set(ce.read_transcripts(settings.transcripts).documents.doc_id)
+    assert sorted(rp.raw_checksums(root)) == [
+        "data/raw/codebook.yaml", "data/raw/codings_A.csv", "data/raw/codings_C.csv.bak",
+        "interview_transcripts/INF01.txt", "study.yaml"]
+    (root / "data" / ".confidential").mkdir()
+    (root / "data" / "raw" / "codings_A.csv").rename(root / "data" / ".confidential" / "A.csv")
+    (root / "study.yaml").write_text("title: toy\ncodings: [data/.confidential/A.csv]\n")
+    assert "data/.confidential/A.csv" in rp.raw_checksums(root)
+
+
+def test_input_changes_compare_names_in_one_unicode_form(tmp_path):
+    """Reviewer s19, finding 6: a transcript named with an accent, recorded composed (NFC)
+    and checked out decomposed (NFD), was 'removed' and 'added' for verify though
+    reproduce's raw-input check took it for the same file."""
+    import unicodedata
+
+    root = _project(tmp_path)
+    name = unicodedata.normalize("NFC", "Wawancara-é.txt")
+    (root / "interview_transcripts" / name).write_text(TRANSCRIPT.replace("01", "02"))
+    rp.write_raw_checksums(root)
+    _as_built(root)
+    nfd = root / "interview_transcripts" / unicodedata.normalize("NFD", name)
+    (root / "interview_transcripts" / name).rename(nfd)
+    if not nfd.exists() or nfd.name == name:  # pragma: no cover - a normalising file system
+        pytest.skip("the file system keeps one form of names")
+    assert rp.check_raw_inputs(root)
+    assert rp.input_changes(root) == []
+
+
+def test_an_own_file_at_the_top_of_reports_is_one_rule_for_reproduce_and_verify(tmp_path):
+    """Reviewer s19, finding 9: reports/notes.md was let through by reproduce (and kept)
+    but called 'not listed in the manifest' by verify ever after."""
+    root = _project(tmp_path)
+    rep = _as_built(root)
+    assert rp.foreign_reports_files(rep) == [] and rp.verify(root) == []
+    (rep / "notes.md").write_text("reviewer notes\n")
+    (rep / "extra").mkdir()
+    (rep / "extra" / "mine.md").write_text("a folder of one's own is left alone\n")
+    assert rp.foreign_reports_files(rep) == ["reports/notes.md"]
+    assert [str(d) for d in rp.verify(root)] == ["reports/notes.md: not listed in the manifest"]
+    r = run_cli("reproduce", "--root", str(root))
+    assert r.returncode == 2, r.stderr
+    (line,) = _not_warnings(r.stderr)
+    assert line.startswith("error: reports/notes.md: not made by 'citra-eval reproduce'")
+    assert "verify" in line and "reports/extra/" in line
+
+
+@pytest.mark.parametrize("name", ["reports/notebooks/01-table.ipynb", "reports/MANIFEST.sha256",
+                                  "reports/tables/.hidden.csv", "reports/other/x.csv"])
+def test_a_manifest_line_for_a_file_verify_never_hashes_is_refused_at_its_line(tmp_path,
+                                                                                name):
+    """Reviewer s19, finding 10: a manifest line for reports/notebooks/... (or the manifest
+    itself) was accepted, then the file, which is there, was called missing."""
+    root = _project(tmp_path)
+    rep = _as_built(root)
+    manifest = rep / "MANIFEST.sha256"
+    n = len(manifest.read_text().splitlines())
+    with manifest.open("a") as fh:
+        fh.write(f"{'0' * 64}  {name}\n")
+    with pytest.raises(InputError) as e:
+        rp.verify(root)
+    (p,) = e.value.problems
+    assert (p.path, p.line) == ("reports/MANIFEST.sha256", n + 1)
+    assert "not a file the manifest covers" in p.message, p.message
+
+
+def test_verify_words_added_inputs_counts_notebooks_apart_and_names_the_manifest_line(
+        tmp_path, capsys):
+    """Reviewer s19, finding 11: an added transcript or notebook was told it was 'a
+    different version of this input; restore it'; 'N input(s) differ' counted notebooks;
+    a checksum edited in the manifest was reported without the manifest's line."""
+    from citra_eval.cli import main
+
+    root = _project(tmp_path)
+    rep = _as_built(root)
+    shutil.copy(root / "interview_transcripts" / "INF01.txt",
+                root / "interview_transcripts" / "INF02.txt")
+    shutil.copy(root / "notebooks" / "01-table.ipynb", root / "notebooks" / "08-mine.ipynb")
+    (root / "data" / "raw" / "codebook.yaml").rename(root / "data" / "raw" / "old.yaml.bak")
+    manifest = rep / "MANIFEST.sha256"
+    lines = manifest.read_text().splitlines()
+    lines[1] = ("1" if lines[1][0] == "0" else "0") + lines[1][1:]
+    manifest.write_text("\n".join(lines) + "\n")
+    assert main(["verify", "--root", str(root)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "reports/tables/env.csv: differs from the manifest, line 2"
+    added = [ln for ln in err if ": added since" in ln]
+    assert [ln.split(": ")[0] for ln in added] == ["interview_transcripts/INF02.txt",
+                                                    "notebooks/08-mine.ipynb"]
+    assert not any("different version" in ln or "restore it" in ln for ln in added)
+    assert all("remove it" in ln for ln in added)
+    (removed,) = [ln for ln in err if ": removed since" in ln]
+    assert "restore it" in removed
+    assert err[-1] == "2 inputs and 1 notebook differ from reports/provenance.json"
+
+
+def test_verify_refuses_a_provenance_without_its_sections_and_says_what_it_checked(
+        tmp_path, capsys):
+    """Reviewer s19, finding 8: a provenance.json without 'inputs' and 'notebooks' made
+    verify say 'the inputs and notebooks match' though nothing was compared."""
+    from citra_eval.cli import main
+    from citra_eval.outputs import write_manifest
+
+    root = _project(tmp_path)
+    rep = _as_built(root)
+    assert main(["verify", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert out == ("ok: 1 figure(s) and table(s) and provenance.json match "
+                   "reports/MANIFEST.sha256, and the 3 raw inputs and 2 notebooks match the "
+                   "checksums reports/provenance.json records; the executed notebooks in "
+                   "reports/notebooks/ are not checked (see docs/reproduce.md)\n")
+    prov = json.loads((rep / "provenance.json").read_text())
+    for gone in ("notebooks", "inputs"):
+        del prov[gone]
+        (rep / "provenance.json").write_text(json.dumps(prov))
+        write_manifest(rep)
+        assert main(["verify", "--root", str(root)]) == 2
+        (line,) = capsys.readouterr().err.splitlines()
+        assert line.startswith("error: reports/provenance.json: ") and f"'{gone}'" in line
+    (rep / "provenance.json").unlink()
+    write_manifest(rep)
+    assert main(["verify", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "match reports/provenance.json" not in out and "not checked" in out
+
+
+def test_check_names_the_inputs_changed_since_the_reports_were_built(tmp_path, monkeypatch,
+                                                                     capsys):
+    """Reviewer s19, finding 4: 'reproduce --check' listed the differing files but never
+    the input (changed with its checksum line) the reports were not built from."""
+    from citra_eval.cli import main
+
+    root = _project(tmp_path)
+    rep = _as_built(root)
+    with (root / "data" / "raw" / "codebook.yaml").open("a") as fh:
+        fh.write("# edited\n")
+    rp.write_raw_checksums(root)
+
+    def build(r, out, prepared, **kwargs):
+        shutil.copytree(rep / "tables", out / "tables")
+        shutil.copy(rep / "provenance.json", out / "provenance.json")
+        return {}
+
+    monkeypatch.setattr(rp, "_build", build)
+    res = rp.reproduce(root, check=True)
+    assert [ln.split(": ")[0] for ln in res.inputs] == ["data/raw/codebook.yaml"]
+    capsys.readouterr()
+    assert main(["reproduce", "--check", "--root", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert "note: data/raw/codebook.yaml: changed since the reports were built" in err

@@ -550,16 +550,33 @@ def manifest_text(hashes: Mapping[str, str]) -> str:
     return "".join(lines)
 
 
+def manifest_covers(rel: str, include: Iterable[str] = MANIFEST_INCLUDE) -> bool:
+    """Whether ``rel``, a path inside a reports folder (``tables/a.csv``, with ``/``), is
+    one a manifest covers (:func:`hash_reports` hashes it when it is a file there): one of
+    ``include`` or below one of them, with no hidden part (hidden files and files in
+    hidden folders, such as ``.ipynb_checkpoints/``, are not outputs).
+
+    Examples
+    --------
+    >>> manifest_covers("tables/a.csv"), manifest_covers("notebooks/01-x.ipynb")
+    (True, False)
+    >>> manifest_covers("tables/.ipynb_checkpoints/a-checkpoint.csv")
+    False
+    """
+    parts = rel.split("/")
+    return parts[0] in set(include) and not any(part.startswith(".") for part in parts)
+
+
 def _collect(reports_dir: Path, include: Iterable[str]) -> list[Path]:
+    include = tuple(include)
     files: list[Path] = []
     for item in include:
         p = reports_dir / item
         if p.is_file():
             files.append(p)
         elif p.is_dir():
-            # hidden files and files in hidden folders (.ipynb_checkpoints/) are not outputs
-            files.extend(f for f in p.rglob("*") if f.is_file() and not any(
-                part.startswith(".") for part in f.relative_to(p).parts))
+            files.extend(f for f in p.rglob("*") if f.is_file() and manifest_covers(
+                f.relative_to(reports_dir).as_posix(), include))
     return sorted(files)
 
 
@@ -671,7 +688,9 @@ class Difference:
 
     ``status`` is ``changed`` (different checksum), ``missing`` (listed, not found) or
     ``unlisted`` (generated, not in the manifest). ``line_ends`` is True for a changed file
-    whose only change is CRLF line ends (a git checkout converted them).
+    whose only change is CRLF line ends (a git checkout converted them). As text, a changed
+    file names the manifest's line it differs from (``..., line 12``): the file, or that
+    line, was changed.
     """
 
     path: str
@@ -685,7 +704,9 @@ class Difference:
     def __str__(self) -> str:
         what = {"changed": "differs from the manifest", "missing": "listed in the manifest "
                 "but missing", "unlisted": "not listed in the manifest"}[self.status]
-        return f"{self.path}: {what}" + (f"; {CRLF_HINT}" if self.line_ends else "")
+        # the manifest's line: the file differs from it, or it was edited
+        where = f", line {self.line}" if self.line is not None and not self.line_ends else ""
+        return f"{self.path}: {what}{where}" + (f"; {CRLF_HINT}" if self.line_ends else "")
 
 
 def check_manifest(reports_dir: str | os.PathLike = "reports", *,
@@ -721,7 +742,7 @@ def check_manifest(reports_dir: str | os.PathLike = "reports", *,
     ...     _ = ce.write_manifest(r)
     ...     _ = t.write_text("x\\n2\\n")
     ...     [str(x) for x in ce.check_manifest(r)]
-    ['reports/tables/t.csv: differs from the manifest']
+    ['reports/tables/t.csv: differs from the manifest, line 1']
     """
     rdir = Path(reports_dir)
     base = Path(root) if root is not None else rdir.parent

@@ -28,11 +28,12 @@ from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 
-from ._files import broken_link, replace_with_backup, write_text
-from ._validation import check_lang, check_seed
+from ._files import broken_link, read_text_file, replace_with_backup, write_text
+from ._validation import check_choice, check_lang, check_seed
 from ._version import __version__
 from ._yaml import read_yaml_file
-from .errors import InputError, Problem
+from .corpus import transcript_files
+from .errors import InputError, Problem, elided
 from .outputs import (
     CRLF_HINT,
     MANIFEST_NAME,
@@ -42,6 +43,7 @@ from .outputs import (
     checksum_changes,
     file_sha256,
     hash_reports,
+    manifest_covers,
     manifest_text,
     only_line_ends_differ,
     read_manifest,
@@ -70,6 +72,7 @@ __all__ = [
     "leftovers",
     "notebook_changes",
     "notebook_notes",
+    "provenance_counts",
     "raw_checksums",
     "reproduce",
     "run_notebook",
@@ -175,6 +178,10 @@ class ReproduceResult:
     #: Filled by a ``check`` run: the notebooks changed since the committed reports were
     #: built (see :func:`notebook_changes`).
     notebooks: list[str] = field(default_factory=list)
+    #: Filled by a ``check`` run: the raw inputs changed since the committed reports were
+    #: built (see :func:`input_changes`), e.g. a codings file whose checksum line was
+    #: updated with it.
+    inputs: list[str] = field(default_factory=list)
     #: Filled by a ``check`` run: the files now in ``reports/`` that differ from its
     #: manifest (what :func:`verify` returns); they are in ``differences`` too.
     committed: list[Difference] = field(default_factory=list)
@@ -182,44 +189,52 @@ class ReproduceResult:
 
 # --------------------------------------------------------------------------- raw inputs
 
-def _raw_files(root: Path) -> list[Path]:
-    """Every raw input: ``study.yaml``, everything under ``data/raw/`` and the transcripts
-    folder, and the inputs ``study.yaml`` points at elsewhere in the study folder."""
-    candidates: set[Path] = set()
+def _raw_files(root: Path) -> dict[str, Path]:
+    """Every raw input, by its path in the study folder: ``study.yaml``; every file the
+    readers read (the codebook, instrument and responses, the codings files ``study.yaml``
+    names or its glob matches, the transcripts :func:`citra_eval.corpus.transcript_files`
+    lists), whatever its name and wherever a link leads; and every other file under
+    ``data/raw/`` and the transcripts folder (except hidden files, ``README*``, templates
+    ``*.template.*``, ``*.bak`` backups and the checksum file itself)."""
+    files: dict[str, Path] = {}
     dirs = [root / d for d in RAW_DIRS]
     if (root / STUDY_FILE).is_file():
         settings = StudySettings.load(root / STUDY_FILE)
-        candidates.add(root / STUDY_FILE)
-        dirs.append(settings.transcripts)
-        candidates.update(p for p in (settings.codebook, settings.instrument, settings.responses,
-                                      *settings.codings) if p.is_file())
+        files[STUDY_FILE] = root / STUDY_FILE
+        read = [settings.codebook, settings.instrument, settings.responses, *settings.codings]
+        if settings.transcripts.is_dir():
+            read += transcript_files(settings.transcripts)
+            dirs.append(root / settings.relative(settings.transcripts))
+        else:
+            read.append(settings.transcripts)
+        # named as the readers reach them: a link by its own name (its target may lie
+        # outside the study, or in a hidden folder)
+        files.update((settings.relative(p), p) for p in read if p.is_file())
     for base in dirs:
-        if base.is_dir():
-            candidates.update(p for p in base.rglob("*") if p.is_file())
-        elif base.is_file():
-            candidates.add(base)
-    rroot = root.resolve()
-    out = []
-    for p in candidates:
-        rel = p.resolve().relative_to(rroot)
-        if (any(part.startswith(".") for part in rel.parts)
-                # READMEs document the inputs and templates show their form; readers skip both
-                or p.name.upper().startswith("README") or ".template." in p.name.lower()
-                # previous versions kept by commands that update a file in place
-                or p.name.endswith(".bak")
-                or rel.as_posix() == CHECKSUMS):
+        if not base.is_dir() or not base.is_relative_to(root):
             continue
-        out.append(rroot / rel)
-    return sorted(out)
+        for p in base.rglob("*"):
+            rel = p.relative_to(root).as_posix()
+            if (p.is_file() and not any(part.startswith(".") for part in p.relative_to(
+                    root).parts)
+                    # READMEs document the inputs and templates show their form; readers
+                    # skip both
+                    and not p.name.upper().startswith("README")
+                    and ".template." not in p.name.lower()
+                    # previous versions kept by commands that update a file in place
+                    and not p.name.endswith(".bak") and rel != CHECKSUMS):
+                files.setdefault(rel, p)
+    return dict(sorted(files.items()))
 
 
 def raw_checksums(root: str | os.PathLike) -> dict[str, str]:
-    """``{study-relative path: sha256}`` of every raw input: ``study.yaml``, everything under
-    ``data/raw`` and the transcripts folder, and any other input ``study.yaml`` names (hidden
-    files, ``README*``, templates ``*.template.*``, ``*.bak`` backups and the checksum file
-    itself excluded)."""
+    """``{study-relative path: sha256}`` of every raw input: ``study.yaml``, every file the
+    study's readers read (by its path in the study, a link by its own name: its checksum is
+    that of the file it leads to), and everything else under ``data/raw`` and the
+    transcripts folder (hidden files, ``README*``, templates ``*.template.*``, ``*.bak``
+    backups and the checksum file itself excluded)."""
     r = Path(root).resolve()
-    return {p.relative_to(r).as_posix(): file_sha256(p) for p in _raw_files(r)}
+    return {rel: file_sha256(p) for rel, p in _raw_files(r).items()}
 
 
 def write_raw_checksums(root: str | os.PathLike) -> Path:
@@ -257,6 +272,15 @@ def _named_in_study(path: Path, rel: str) -> Iterator[None]:
                                    for p in exc.problems]) from None
 
 
+def _as_on_disk(recorded: dict, actual: dict) -> dict:
+    """``recorded`` ({path: anything}) with each path spelled as the path of ``actual`` it
+    equals in Unicode's composed form (NFC): a name stored decomposed (NFD: macOS, some unzip
+    tools) is the same name. The one comparison of recorded names with those on disk."""
+    on_disk = {unicodedata.normalize("NFC", rel): rel for rel in actual}
+    return {on_disk.get(unicodedata.normalize("NFC", rel), rel): v
+            for rel, v in recorded.items()}
+
+
 def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
     """Check the raw inputs against ``data/raw/CHECKSUMS.sha256``.
 
@@ -278,12 +302,9 @@ def check_raw_inputs(root: str | os.PathLike) -> dict[str, str]:
     with _named_in_study(path, CHECKSUMS):
         listed = read_manifest_lines(path)
     actual = raw_checksums(r)
-    # a name stored decomposed (NFD: macOS, some unzip tools) is the same name
-    on_disk = {unicodedata.normalize("NFC", rel): rel for rel in actual}
-    expected = {on_disk.get(unicodedata.normalize("NFC", rel), rel): sha
-                for rel, (sha, _) in listed.items()}
-    line_of = {on_disk.get(unicodedata.normalize("NFC", rel), rel): n
-               for rel, (_, n) in listed.items()}
+    listed = _as_on_disk(listed, actual)
+    expected = {rel: sha for rel, (sha, _) in listed.items()}
+    line_of = {rel: n for rel, (_, n) in listed.items()}
     built_from = _recorded(r / "reports", "inputs")
     hint = ("if the change is deliberate, record it with 'citra-eval reproduce "
             "--update-checksums'")
@@ -783,6 +804,7 @@ def notebook_changes(root: str | os.PathLike) -> list[str]:
     if not was:
         return []
     now = _notebooks_now(r)
+    was = _as_on_disk(was, now)
     out = []
     for rel, how in checksum_changes(was, now):
         if how == "missing":
@@ -796,7 +818,12 @@ def notebook_changes(root: str | os.PathLike) -> list[str]:
     return out
 
 
-def input_changes(root: str | os.PathLike) -> list[str]:
+#: The sections of ``reports/provenance.json`` that record what the reports were built from,
+#: and what each holds.
+RECORDED = {"inputs": "input", "notebooks": "notebook"}
+
+
+def input_changes(root: str | os.PathLike, *, only: str | None = None) -> list[str]:
     """The raw inputs (``study.yaml`` included) and notebooks that differ from those the
     reports now in ``reports/`` were built from (the checksums ``reports/provenance.json``
     records): reports that match their manifest may still describe other inputs.
@@ -805,41 +832,116 @@ def input_changes(root: str | os.PathLike) -> list[str]:
     ----------
     root : path
         The study folder, whose ``reports/provenance.json`` is read.
+    only : {"inputs", "notebooks"}, optional
+        Compare that section of ``reports/provenance.json`` only (default: both).
 
     Returns
     -------
     list of str
-        One line per such file, by path: ``"<path>: changed (or added, removed) since the
-        reports were built ...: the reports were built from a different version of this
-        input; run 'citra-eval reproduce'"``; for a file whose only difference is CRLF
-        line ends (a git checkout with ``core.autocrlf``), the line-ends hint
-        (:data:`citra_eval.outputs.CRLF_HINT`) instead; empty when they match or
-        ``reports/provenance.json`` records nothing.
+        One line per such file, by path: ``"<path>: changed since the reports were built
+        ...: the reports were built from a different version of this input; restore it, or
+        run 'citra-eval reproduce' ..."``; a file the reports were built without is
+        ``added ...: they were built without this input ...; remove it, or run ...``, one
+        they were built with ``removed ...: restore it, or run ...``; for a file whose only
+        difference is CRLF line ends (a git checkout with ``core.autocrlf``), the line-ends
+        hint (:data:`citra_eval.outputs.CRLF_HINT`) instead; empty when they match or
+        ``reports/provenance.json`` records nothing. Names are compared in one Unicode
+        form, as :func:`check_raw_inputs` compares them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:  # no reports/provenance.json: nothing known
+    ...     input_changes(d)
+    []
     """
+    if only is not None:
+        check_choice(only, "only", tuple(RECORDED))
     r = Path(root)
     reports = r / "reports"
     out = []
-    for section, what in (("inputs", "input"), ("notebooks", "notebook")):
+    for section, what in RECORDED.items():
         was = _recorded(reports, section)
-        if not was:
+        if not was or only not in (None, section):
             continue
         now = _notebooks_now(r) if what == "notebook" else _inputs_now(r, was)
+        was = _as_on_disk(was, now)
+        redo = "run 'citra-eval reproduce'" + (
+            " (with --update-checksums if the change is deliberate)" if what == "input"
+            else "")
         for rel, how in checksum_changes(was, now):
             if how == "changed" and only_line_ends_differ(r / rel, str(was[rel])):
                 # git's conversion (core.autocrlf), not another version: never record it
                 out.append(f"{rel}: differs from the checksum reports/provenance.json "
                            f"records: {CRLF_HINT}")
-                continue
-            state = {"missing": "removed since the reports were built",
-                     "unlisted": "added since the reports were built"}.get(how) or (
-                f"changed since the reports were built (sha256 {now[rel][:12]}…, "
-                f"reports/provenance.json records {str(was[rel])[:12]}…)")
-            fix = "restore it, or run 'citra-eval reproduce'" + (
-                " (with --update-checksums if the change is deliberate)" if what == "input"
-                else "")
-            out.append(f"{rel}: {state}: the reports were built from a different version of "
-                       f"this {what}; {fix}")
+            elif how == "missing":
+                out.append(f"{rel}: removed since the reports were built: they were built "
+                           f"with this {what}; restore it, or {redo}")
+            elif how == "unlisted":
+                out.append(f"{rel}: added since the reports were built: they were built "
+                           f"without this {what} (reports/provenance.json does not record "
+                           f"it); remove it, or {redo}")
+            else:
+                out.append(f"{rel}: changed since the reports were built (sha256 "
+                           f"{now[rel][:12]}…, reports/provenance.json records "
+                           f"{str(was[rel])[:12]}…): the reports were built from a different "
+                           f"version of this {what}; restore it, or {redo}")
     return sorted(out)
+
+
+def provenance_counts(root: str | os.PathLike) -> dict[str, int] | None:
+    """How many raw inputs and notebooks ``reports/provenance.json`` records the reports
+    were built from, checked to be there: what :func:`input_changes` compares.
+
+    Parameters
+    ----------
+    root : path
+        The study folder.
+
+    Returns
+    -------
+    dict or None
+        ``{"inputs": n, "notebooks": m}``; None when there is no ``reports/provenance.json``
+        (a study built by an early version: nothing to compare).
+
+    Raises
+    ------
+    InputError
+        ``reports/provenance.json`` is not JSON, or lacks a section (``inputs``,
+        ``notebooks``: a mapping of paths to checksums, never empty, since every build reads
+        ``study.yaml`` and runs a notebook): what the reports were built from cannot be
+        checked, so nothing may be said to match.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     provenance_counts(d) is None
+    True
+    """
+    path = Path(root) / "reports" / "provenance.json"
+    rel = "reports/provenance.json"
+    if not path.is_file():
+        return None
+    fix = ("restore it from version control, or run 'citra-eval reproduce' to write it "
+           "again")
+    try:
+        data = json.loads(read_text_file(path))
+    except ValueError as exc:
+        raise InputError(f"not JSON ({exc}); {fix}", path=rel) from None
+    except InputError as exc:
+        raise InputError(f"{exc.problems[0].message}", path=rel) from None
+    counts = {}
+    for section, what in RECORDED.items():
+        value = data.get(section) if isinstance(data, dict) else None
+        if not isinstance(value, dict) or not value or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise InputError(f"no '{section}' section (the checksum of every {what} the "
+                             f"reports were built from, got {elided(repr(value))}), so what "
+                             f"the reports were built from cannot be checked; {fix}",
+                             path=rel)
+        counts[section] = len(value)
+    return counts
 
 
 def _recorded_parameters(reports: Path) -> dict:
@@ -935,9 +1037,21 @@ def _check_unchanged(root: Path, before: dict[str, str]) -> None:
 _REPLACED_DIRS = ("figures", "tables", "notebooks")
 
 
+def _top_level_strays(reports: Path) -> list[Path]:
+    """The files at the top of ``reports`` that reproduce does not write (not hidden, not
+    :data:`MANAGED`), sorted: no manifest lists them. Folders of one's own (``extra/``) are
+    left alone."""
+    if not reports.is_dir():
+        return []
+    return [p for p in sorted(reports.iterdir()) if not p.name.startswith(".")
+            and p.name not in MANAGED and p.is_file()]
+
+
 def foreign_reports_files(reports: str | os.PathLike) -> list[str]:
     """Files in ``reports/figures``, ``reports/tables`` and ``reports/notebooks`` that
-    ``reproduce`` did not make, which replacing those folders would delete.
+    ``reproduce`` did not make, which replacing those folders would delete, and files at
+    the top of ``reports/`` it does not write (``reports/notes.md``), which :func:`verify`
+    calls ``unlisted`` (one rule for both: reproduce refuses to run while they are there).
 
     A file reproduce made is one listed in ``reports/MANIFEST.sha256`` (figures and tables)
     or an executed notebook ``notebooks/NN-slug.ipynb`` of a source notebook of that name
@@ -976,6 +1090,7 @@ def foreign_reports_files(reports: str | os.PathLike) -> list[str]:
                     and f"notebooks/{f.name}" in sources)
             if not made:
                 out.append(shown)
+    out += [f"reports/{p.name}" for p in _top_level_strays(r)]
     return sorted(out)
 
 
@@ -984,14 +1099,18 @@ def _refuse_foreign_files(reports: Path) -> None:
     the folders would delete a user's own files (a hand-made figure, a reviewer's table)."""
     found = foreign_reports_files(reports)
     folders = {f"reports/{name}" for name in _REPLACED_DIRS}
+    top = {f"reports/{p.name}" for p in _top_level_strays(reports)}
+    replaced = (", and reproduce replaces reports/figures/, reports/tables/ and "
+                "reports/notebooks/ as a whole")
     if found:
         raise InputError(problems=[Problem(
-            rel, ("a file where 'citra-eval reproduce' writes a folder of that name"
+            rel, ("a file where 'citra-eval reproduce' writes a folder of that name" + replaced
                   if rel in folders else "not made by 'citra-eval reproduce' (not listed in "
-                  f"reports/{MANIFEST_NAME})") + ", and reproduce replaces reports/figures/, "
-                 "reports/tables/ and reports/notebooks/ as a whole; move the file elsewhere "
-                 "(a folder of your own in reports/ is left alone, e.g. reports/extra/), then run "
-                 "again (nothing was changed)") for rel in found])
+                  f"reports/{MANIFEST_NAME})" + (
+                      ", so 'citra-eval verify' would call it not listed in the manifest"
+                      if rel in top else replaced))
+            + "; move the file elsewhere (a folder of your own in reports/ is left alone, "
+              "e.g. reports/extra/), then run again (nothing was changed)") for rel in found])
 
 
 def _install(staging: Path, reports: Path) -> None:
@@ -1150,8 +1269,8 @@ def _input_folders(root: Path) -> list[str]:
     relative to the study folder."""
     folders = ["reports", "notebooks", *RAW_DIRS]
     with contextlib.suppress(InputError, OSError, ValueError):  # validate names the problem
-        transcripts = StudySettings.load(root / STUDY_FILE).transcripts
-        folders.append(transcripts.resolve().relative_to(root.resolve()).as_posix())
+        settings = StudySettings.load(root / STUDY_FILE)
+        folders.append(settings.relative(settings.transcripts))
     return list(dict.fromkeys(folders))
 
 
@@ -1235,6 +1354,7 @@ def _reproduce(r: Path, reports: Path, *, check: bool, lang, seed, update_checks
                                              }.values(), key=lambda d: (d.path, str(d)))
                 result.environment = environment_changes(reports)
                 result.notebooks = notebook_changes(r)
+                result.inputs = input_changes(r, only="inputs")
                 if keep is not None:
                     write_text(out / MANIFEST_NAME, manifest_text(hashes))
                     shutil.copytree(out, keep)
@@ -1484,9 +1604,7 @@ def verify(root: str | os.PathLike | None = None) -> list[Difference]:
     diffs = check_manifest(reports, manifest=_manifest(r), root=r)
     listed = {d.path for d in diffs}
     stray = [Difference(f"reports/{p.name}", "unlisted", actual=file_sha256(p))
-             for p in sorted(reports.iterdir()) if not p.name.startswith(".")
-             and p.name not in MANAGED and p.is_file()
-             and f"reports/{p.name}" not in listed]
+             for p in _top_level_strays(reports) if f"reports/{p.name}" not in listed]
     return sorted(diffs + stray, key=lambda d: d.path)
 
 
@@ -1513,6 +1631,13 @@ def _manifest(root: Path) -> Path:
                 or name.startswith("/")):
             problems.append(Problem(rel, f"{name!r} is not a file in reports/: the manifest "
                                          f"lists the files of reports/ only; {fix}", line=n))
+        elif not manifest_covers("/".join(parts[1:])):
+            # a line for a file no check hashes would call it missing, though it is there
+            problems.append(Problem(rel, f"{name!r} is not a file the manifest covers: it "
+                                         "lists the figures and tables (reports/figures/, "
+                                         "reports/tables/) and reports/provenance.json, "
+                                         "never the executed notebooks, hidden files or "
+                                         f"itself; {fix}", line=n))
     if problems:
         raise InputError(problems=problems)
     return path

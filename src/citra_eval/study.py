@@ -227,6 +227,10 @@ class StudySettings:
         The keys ``study.yaml`` sets (the others have their defaults).
     lines : dict
         Key -> line of ``study.yaml`` (for messages).
+    named : dict
+        Absolute path of each input file (and of the transcripts folder) -> its path in the
+        study folder as ``study.yaml`` (or the default) names it: the name of a link, not
+        where the link leads (see :meth:`relative`).
     """
     title: str
     lang: str = "id"
@@ -248,6 +252,7 @@ class StudySettings:
     path: Path = Path(STUDY_FILE)
     given: frozenset[str] = frozenset()
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    named: dict[Path, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> StudySettings:
@@ -268,8 +273,15 @@ class StudySettings:
         return _parse_settings(load_yaml(text, path=shown_path(p)), p)
 
     def relative(self, path: str | os.PathLike) -> str:
-        """``path`` relative to the study folder, with ``/`` (as the checksums name it)."""
+        """``path`` relative to the study folder, with ``/`` (as the checksums name it).
+
+        An input of :attr:`named` (or a file in the transcripts folder) is named by its path
+        in the study, also when it is a link to a file elsewhere."""
         p = Path(path)
+        if p in self.named:
+            return self.named[p]
+        if p.parent in self.named and p.parent == self.transcripts:
+            return f"{self.named[p.parent]}/{p.name}"
         try:
             return p.resolve().relative_to(self.path.parent.resolve()).as_posix()
         except ValueError:
@@ -905,6 +917,7 @@ def _parse_settings(data, path: Path) -> StudySettings:
     spath = shown_path(path)
     root = path.resolve().parent
     problems: list[Problem] = []
+    named: dict[Path, str] = {}  # each input's path in the study, as named (links kept)
 
     def err(msg: str, line: int | None, path: str | None = None) -> None:
         problems.append(Problem(path or spath, msg, line))
@@ -989,12 +1002,14 @@ def _parse_settings(data, path: Path) -> StudySettings:
         target = _study_path(rel, root, key, line(key) if key in data else None, err)
         if target is None:
             continue
+        named[target.resolve()] = target.relative_to(root).as_posix()
         target = target.resolve()
         out[key] = target
         if key in data and not target.exists():
             err(f"'{key}': {rel} does not exist; fix the path, or remove the line to use "
                 f"the default ({DEFAULT_PATHS[key]})", line(key))
-    out["codings"] = _codings_files(data, root, err)
+    out["codings"] = _codings_files(data, root, err, named)
+    out["named"] = named
     if data.get("double_coded") is not None:
         out["double_coded"] = _double_coded(data["double_coded"], line("double_coded"), err,
                                             out["lines"])
@@ -1093,7 +1108,9 @@ def _study_path(rel, root: Path, key: str, line: int | None, err) -> Path | None
     return given
 
 
-def _codings_files(data: LineDict, root: Path, err) -> tuple[Path, ...]:
+def _codings_files(data: LineDict, root: Path, err, named: dict[Path, str]) -> tuple[Path, ...]:
+    """The codings files ``study.yaml`` names (its glob expanded), resolved; each one's path
+    in the study, as named, goes into ``named``."""
     raw = data.get("codings", DEFAULT_PATHS["codings"])
     line = data.line_of("codings") if "codings" in data else None
     patterns = [raw] if isinstance(raw, str) else raw
@@ -1111,13 +1128,16 @@ def _codings_files(data: LineDict, root: Path, err) -> tuple[Path, ...]:
         target = given.resolve()
         if _GLOB_CHARS.search(pattern):
             # the pattern as written, not resolved: a special file is named as the user sees it
-            matched = sorted(Path(m).resolve() for m in glob.glob(os.fspath(given))
-                             if is_input_file(m, shown_path(m)) and not _is_template(Path(m)))
+            found = {Path(m).resolve(): Path(m) for m in glob.glob(os.fspath(given))
+                     if is_input_file(m, shown_path(m)) and not _is_template(Path(m))}
+            named.update((p, m.relative_to(root).as_posix()) for p, m in found.items())
+            matched = sorted(found)
             if not matched and pline is not None:  # set in study.yaml: it must find a file
                 err(f"'codings': {pattern} matches no file; fix the pattern, or remove the "
                     f"line to use the default ({DEFAULT_PATHS['codings']})", pline)
             files.extend(matched)
         elif is_input_file(target, shown_path(target)):
+            named[target] = given.relative_to(root).as_posix()
             files.append(target)
         else:
             err(f"'codings': {pattern} does not exist; fix the path or remove it", pline)

@@ -15,6 +15,7 @@ from ..pipeline import (
     input_changes,
     keep_problem,
     leftovers,
+    provenance_counts,
     reproduce,
     verify,
 )
@@ -108,6 +109,8 @@ def _run_reproduce(args: argparse.Namespace) -> int:
             print(f"note: reports/: {len(res.committed)} of these are files now in reports/ "
                   "('citra-eval verify' lists them); restore them from version control or "
                   "run 'citra-eval reproduce'", file=sys.stderr)
+        for line in res.inputs:  # inputs the committed reports were not built from
+            print(f"note: {line}", file=sys.stderr)
         for line in res.notebooks if code else ():  # the likely reason, named
             print(f"note: {line}", file=sys.stderr)
         if code and res.environment:
@@ -145,16 +148,18 @@ def _add_verify(sub: argparse._SubParsersAction) -> None:
 
 def _run_verify(args: argparse.Namespace) -> int:
     diffs = verify(args.root)
-    code = print_differences(diffs, "reports/MANIFEST.sha256")
     root = find_study_root(args.root)
-    if not (root / "reports" / "provenance.json").is_file():
+    recorded = provenance_counts(root)  # before any line: a provenance.json to refuse
+    code = print_differences(diffs, "reports/MANIFEST.sha256")
+    if recorded is None:
         print("note: reports/provenance.json: not found, so the inputs and notebooks the "
               "reports were built from are not checked; 'citra-eval reproduce' writes it",
               file=sys.stderr)
-        stale = []
+        stale, notebooks = [], []
     else:
-        stale = input_changes(root)
-    for line in stale:
+        stale = input_changes(root, only="inputs")
+        notebooks = input_changes(root, only="notebooks")
+    for line in sorted(stale + notebooks):
         print(line, file=sys.stderr)
     _note_leftovers(root / "reports")
     listed = {d.path for d in diffs}  # those verify already lists ("not listed")
@@ -163,16 +168,25 @@ def _run_verify(args: argparse.Namespace) -> int:
               "reports/figures/, reports/tables/ and reports/notebooks/ as a whole and so "
               "refuses to run while it is there; move it elsewhere (e.g. reports/extra/)",
               file=sys.stderr)
-    if stale:
-        print(f"{len(stale)} input(s) differ from reports/provenance.json", file=sys.stderr)
+    if stale or notebooks:
+        counts = [_count(len(stale), "input"), _count(len(notebooks), "notebook")]
+        print(f"{' and '.join(c for c in counts if c)} differ from reports/provenance.json",
+              file=sys.stderr)
         code = 1
     if code == 0:
-        print(f"ok: {_checked(root)} match reports/MANIFEST.sha256"
-              + (", and the inputs and notebooks match reports/provenance.json"
-                 if (root / "reports" / "provenance.json").is_file() else "")
-              + "; the executed notebooks in reports/notebooks/ are not checked (see "
-              "docs/reproduce.md)")
+        inputs = ("; no reports/provenance.json: the inputs and notebooks the reports were "
+                  "built from are not checked" if recorded is None else
+                  f", and the {_count(recorded['inputs'], 'raw input')} and "
+                  f"{_count(recorded['notebooks'], 'notebook')} match the checksums "
+                  "reports/provenance.json records")
+        print(f"ok: {_checked(root)} match reports/MANIFEST.sha256{inputs}; the executed "
+              "notebooks in reports/notebooks/ are not checked (see docs/reproduce.md)")
     return code
+
+
+def _count(n: int, what: str) -> str:
+    """"1 input", "2 inputs"; empty for none."""
+    return "" if n == 0 else f"{n} {what}" + ("s" if n != 1 else "")
 
 
 def _checked(root) -> str:
