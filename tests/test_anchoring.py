@@ -13,6 +13,7 @@ from _samples import BASIC, edited_example
 
 import citra_eval as ce
 from citra_eval.cli import main
+from citra_eval.errors import for_cli
 
 RAW = ce.project_root() / "data" / "raw"
 
@@ -246,7 +247,7 @@ def test_words_added_at_the_end_of_the_last_coded_whole_turn_keep_it_whole(tmp_p
     (problem,) = exc.value.problems
     assert problem.line == 3 and problem.column == "whole_turn"
     assert "a coding of its whole turn ('whole_turn' true) covers" in problem.message
-    assert "run 'citra-eval reanchor' to widen it to the whole turn" in problem.format(cli=True)
+    assert "run 'citra-eval reanchor' to widen it to the whole turn" in for_cli(problem)
     assert "ce.reanchor(codings, corpus).codings to widen it" in problem.message
     result = ce.reanchor(read, edited)
     assert result.ok

@@ -11,6 +11,7 @@ import pytest
 from _samples import BASIC, GOOD, edited_example
 
 import citra_eval as ce
+from citra_eval.errors import for_cli
 
 HEADER = "doc_id,segment_id,start,end,code,coder,evidence,note\n"
 
@@ -790,7 +791,8 @@ def test_drift_further_than_one_character_keeps_the_reanchor_advice(tmp_path, co
         ce.read_codings(p, corpus=corpus)
     (problem,) = info.value.problems
     assert "off by one" not in problem.message
-    assert "citra-eval reanchor" in problem.message
+    assert "ce.reanchor(codings, corpus)" in problem.message
+    assert "citra-eval reanchor" in for_cli(problem)
 
 
 def _pandas_codings(corpus):
@@ -901,6 +903,6 @@ def test_the_drift_message_advises_the_python_call_in_python_and_the_command_in_
     for text in ("Pago.", "PAGI."):  # an edit; the same text in another letter case
         with pytest.raises(ce.InputError) as info:
             ce.validate_codings(frame.assign(text=[text]), corpus=corpus)
-        python, cli = str(info.value), info.value.format(cli=True)
+        python, cli = str(info.value), for_cli(info.value)
         assert "ce.reanchor(codings, corpus)" in python and "citra-eval" not in python
         assert "'citra-eval reanchor'" in cli and "Python" not in cli and "ce." not in cli

@@ -43,11 +43,11 @@ def test_advice_reads_per_audience_and_survives_being_passed_on():
     assert for_cli("plain") == "plain"
     err = InputError(msg, path="c.csv", line=3)
     assert str(err) == "c.csv:3: coded text has drifted: call ce.reanchor(codings, corpus)"
-    assert err.format(cli=True) == (
+    assert for_cli(err) == (
         "error: c.csv:3: coded text has drifted: run 'citra-eval reanchor'")
     assert err.format() == "error: " + str(err)
     again = pickle.loads(pickle.dumps(err.problems[0]))
-    assert again.format(cli=True) == Problem("c.csv", msg, 3).format(cli=True)
+    assert for_cli(again) == for_cli(Problem("c.csv", msg, 3))
     assert for_cli(copy.deepcopy(msg)) == for_cli(msg)
     assert for_cli(msg.around("warning: c.csv: ", ".")) == (
         "warning: c.csv: coded text has drifted: run 'citra-eval reanchor'.")

@@ -45,8 +45,11 @@ def advised(body: str, *, cli: str, python: str) -> Advice:
     return Advice(body + python, body + cli)
 
 
-def for_cli(message: str) -> str:
-    """``message`` as the command line prints it: its :attr:`Advice.cli` form, if it has one."""
+def for_cli(message: str | Problem | InputError) -> str:
+    """``message`` as the command line prints it: its :attr:`Advice.cli` form, if it has one;
+    a :class:`Problem` or :class:`InputError` as its ``error: ...`` lines with that advice."""
+    if isinstance(message, (Problem, InputError)):
+        return message._render(cli=True)
     return message.cli if isinstance(message, Advice) else message
 
 
@@ -68,10 +71,13 @@ class Problem:
     cell: str | None = None
     row: str | None = None
 
-    def format(self, *, cli: bool = False) -> str:
+    def format(self) -> str:
         """Render as the contract's ``error: <file>[:<line>]: <message>`` line (``<file>:
-        <worksheet>!<cell>`` for a spreadsheet cell); with ``cli``, the message's advice as
-        the command line gives it (:func:`for_cli`)."""
+        <worksheet>!<cell>`` for a spreadsheet cell); :func:`for_cli` renders it with the
+        message's advice as the command line gives it."""
+        return self._render(cli=False)
+
+    def _render(self, *, cli: bool) -> str:
         where = str(self.path) if self.path is not None else "<input>"
         if self.row is not None:
             where += f": {self.row}"
@@ -135,10 +141,13 @@ class InputError(ValueError):
         self.message = first.message
         super().__init__("\n".join(p.format().removeprefix("error: ") for p in probs))
 
-    def format(self, *, cli: bool = False) -> str:
-        """All problems, one ``error: ...`` line each (with ``cli``, as the command line
-        prints them: :meth:`Problem.format`)."""
-        return "\n".join(p.format(cli=cli) for p in self.problems)
+    def format(self) -> str:
+        """All problems, one ``error: ...`` line each (:func:`for_cli` renders them as the
+        command line prints them)."""
+        return self._render(cli=False)
+
+    def _render(self, *, cli: bool) -> str:
+        return "\n".join(p._render(cli=cli) for p in self.problems)
 
 
 def _p(path: str | os.PathLike | None) -> str | None:

@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Sequence
 
 from .._version import __version__
-from ..errors import InputError
+from ..errors import InputError, for_cli
 from . import (
     agree,
     code,
@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _warning_line(warnings.showwarning)
             return int(args.func(args) or 0)
     except InputError as exc:
-        print(exc.format(cli=True), file=sys.stderr)
+        print(for_cli(exc), file=sys.stderr)
         return 2
     except MemoryError:
         print(f"error: citra-eval {args.command}: ran out of memory; the input is too large "
