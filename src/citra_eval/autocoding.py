@@ -35,7 +35,7 @@ from ._validation import (
 from .codebook import Codebook
 from .codings import CODING_COLUMNS, check_codings_against, empty_codings, warn_uncoded
 from .corpus import Corpus
-from .errors import closest, one_typo
+from .errors import InputError, closest, one_typo, quoted
 from .matching import CHUNK_CHARS, HIT_COLUMNS, Matcher, chunk_bounds
 from .normalise import sentence_spans, text_token_ids
 
@@ -94,8 +94,81 @@ _AUTOCODED = "a codings table, e.g. the output of ce.autocode(...)"
 _HITS = "the output of ce.match_patterns(...)"
 
 
-def _check_hits(hits: object, columns: Sequence[str]) -> pd.DataFrame:
-    return check_frame(hits, "hits", columns=columns, what=_HITS)
+def _check_hits(hits: object, columns: Sequence[str], corpus: Corpus,
+                matcher: Matcher | None = None) -> pd.DataFrame:
+    """``hits`` as a table of ``columns`` found in ``corpus`` (and, given ``matcher``, by its
+    codebook): an :class:`InputError` naming the first hit of a document, segment or code
+    they lack, or whose span does not hold its ``matched_text`` (hits of another corpus, or
+    of an older version of it)."""
+    hits = check_frame(hits, "hits", columns=columns, what=_HITS)
+    if not len(hits):
+        return hits
+    fix = ("the hits must be ce.match_patterns(corpus, codebook) of this corpus and codebook; "
+           "recompute them, or leave hits out")
+    row = hits.index
+    docs = set(corpus.doc_ids)
+    bad = ~hits["doc_id"].isin(docs).to_numpy()
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise InputError(f"hits: row {row[i]}: document {quoted(hits['doc_id'].iat[i])} is not "
+                         f"in the corpus (it has {len(docs)} document(s), e.g. "
+                         f"{quoted(corpus.doc_ids[0])}); {fix}")
+    sid = pd.to_numeric(hits["segment_id"], errors="coerce")
+    seg = corpus.segments
+    where = pd.MultiIndex.from_frame(seg[["doc_id", "segment_id"]].astype(
+        {"segment_id": "int64"}))
+    at = where.get_indexer(pd.MultiIndex.from_arrays(
+        [hits["doc_id"], sid.fillna(-1).astype("int64")])) if sid.notna().all() else None
+    if at is None or (at < 0).any():
+        i = int(np.argmax(sid.isna().to_numpy() if at is None else at < 0))
+        raise InputError(f"hits: row {row[i]}: document {quoted(hits['doc_id'].iat[i])} has "
+                         f"no segment {quoted(hits['segment_id'].tolist()[i])}; {fix}")
+    if matcher is not None:
+        bad = ~hits["code"].isin(matcher.codes).to_numpy()
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise InputError(f"hits: row {row[i]}: code {quoted(hits['code'].iat[i])} is not a "
+                             f"code with patterns in the codebook (it has "
+                             f"{', '.join(matcher.codes) or 'none'}); {fix}")
+    if any(c not in hits.columns for c in ("kind", "start", "end", "matched_text")):
+        return hits
+    found = hits["kind"].isin(["phrase", "regex"]).to_numpy()
+    start = pd.to_numeric(hits["start"], errors="coerce").to_numpy(dtype=float)
+    end = pd.to_numeric(hits["end"], errors="coerce").to_numpy(dtype=float)
+    s0, s1 = (seg[c].to_numpy(dtype=float)[at] for c in ("start", "end"))
+    outside = ~((s0 <= start) & (start <= end) & (end <= s1))
+    texts = {d: corpus.text(d) for d in hits.loc[found, "doc_id"].unique()}
+    for i in np.flatnonzero(found | outside):
+        d, m = hits["doc_id"].iat[i], hits["matched_text"].iat[i]
+        held = texts[d][int(start[i]):int(end[i])] if not outside[i] else None
+        if outside[i] or held != m:
+            shown = ("outside that segment" if outside[i] else f"{quoted(held)} there")
+            raise InputError(
+                f"hits: row {row[i]}: the hit {quoted(m)} at {hits['start'].tolist()[i]}:"
+                f"{hits['end'].tolist()[i]} of segment {hits['segment_id'].tolist()[i]} of document "
+                f"{quoted(d)} does not hold its matched_text (the corpus has {shown}); {fix}")
+    return hits
+
+
+def _given_hits(hits: object, corpus: Corpus, matcher: Matcher, *,
+                negation: bool) -> pd.DataFrame:
+    """Hits a caller passed, checked against ``corpus`` and the codebook, with the status of
+    each include hit decided anew for ``negation`` (``coded`` or ``negated``: the table
+    does not say which choice made it); ``excluded`` and ``exclude`` are kept."""
+    hits = _check_hits(hits, HIT_COLUMNS[:8], corpus, matcher)
+    status = (hits["status"] if "status" in hits.columns
+              else pd.Series("coded", index=hits.index, dtype=object))
+    include = (hits["rule"].eq("include") if "rule" in hits.columns
+               else pd.Series(True, index=hits.index))
+    open_ = (status.isin(["coded", "negated"]) & include).to_numpy()
+    negated = np.zeros(len(hits), dtype=bool)
+    if negation and open_.any():
+        keys = ["doc_id", "segment_id"]
+        units = corpus.segments.merge(hits.loc[open_, keys].astype(
+            {"segment_id": "int64"}).drop_duplicates(), on=keys)
+        negated[open_] = matcher.negated(units, hits[open_])
+    status = np.where(open_, np.where(negated, "negated", "coded"), status.to_numpy())
+    return hits.assign(status=status)
 
 
 def compile_codebook(codebook) -> Matcher:
@@ -180,8 +253,9 @@ def question_hits(corpus: Corpus, codebook: Codebook, *,
     negation : bool
         Hits negated in the question are not handed on (default True).
     hits : DataFrame, optional
-        Output of :func:`match_patterns` that covers the interviewer's turns (then they are
-        not matched again).
+        Output of :func:`match_patterns` on this corpus and codebook that covers the
+        interviewer's turns (then they are not matched again); checked, and read with
+        ``negation``, as :func:`autocode` checks and reads it.
 
     Returns
     -------
@@ -216,10 +290,10 @@ def question_hits(corpus: Corpus, codebook: Codebook, *,
     """
     roles = _check_corpus_codebook(corpus, codebook, roles)
     check_bool(negation, "negation")
+    matcher = compile_codebook(codebook)
     if hits is not None:
-        _check_hits(hits, HIT_COLUMNS[:8])
-    return _question_hits(corpus, compile_codebook(codebook), roles, negation=negation,
-                          hits=hits)
+        hits = _given_hits(hits, corpus, matcher, negation=negation)
+    return _question_hits(corpus, matcher, roles, negation=negation, hits=hits)
 
 
 def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
@@ -328,7 +402,12 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     progress : bool or None
         Progress bar; None: only when stderr is a terminal.
     hits : DataFrame, optional
-        Output of :func:`match_patterns` to reuse (skips matching).
+        Output of :func:`match_patterns` on this corpus and codebook, to reuse (skips
+        matching). Checked against both: a hit of a document, segment or code they lack, or
+        whose span does not hold its ``matched_text``, is an :class:`InputError`. The table
+        does not record whether it was made with negation, so whether each hit is
+        ``negated`` is decided anew for ``negation`` (the turns holding hits are tokenised
+        again, no pattern is matched again); ``excluded`` hits stay excluded.
 
     Returns
     -------
@@ -376,7 +455,7 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     check_bool(progress, "progress", allow_none=True)
     matcher = compile_codebook(codebook)
     if hits is not None:
-        _check_hits(hits, HIT_COLUMNS[:8])
+        hits = _given_hits(hits, corpus, matcher, negation=negation)
     else:
         hits = matcher.hits(coding_units(corpus, roles), progress=progress, negation=negation)
     all_hits = hits
@@ -547,7 +626,7 @@ def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook
     if hits is None:
         hits = matcher.hits(coding_units(corpus, roles))
     else:
-        _check_hits(hits, ["doc_id", "segment_id", "code", "pattern", "kind"])
+        _check_hits(hits, ["doc_id", "segment_id", "code", "pattern", "kind"], corpus, matcher)
     codes = list(dict.fromkeys([*matcher.codes, *codings.get("code", pd.Series()).tolist()]))
     counts = pd.DataFrame({"code": codes})
     if lang is not None:
@@ -604,7 +683,9 @@ def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
     corpus : Corpus
     codebook : Codebook or Matcher
     hits : DataFrame, optional
-        Output of :func:`match_patterns` (recomputed for every turn when omitted).
+        Output of :func:`match_patterns` on this corpus and codebook (recomputed for every
+        turn when omitted; checked as :func:`autocode` checks it). Its ``status`` is taken
+        as given: hits made with ``negation=False`` explain with their negated hits too.
     roles : sequence of str or None
         Roles searched when ``hits`` is recomputed (default every turn).
     question_context : bool
@@ -643,7 +724,7 @@ def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
     if hits is None:
         hits = match_patterns(corpus, codebook, roles=roles)
     else:
-        _check_hits(hits, HIT_COLUMNS[:8])
+        _check_hits(hits, HIT_COLUMNS[:8], corpus, compile_codebook(codebook))
     if "status" in hits.columns:
         hits = hits[hits["status"] == "coded"]
     keys = ["doc_id", "segment_id", "code"]
