@@ -590,19 +590,20 @@ def test_answers_continue_the_topic_as_the_plain_rule_says():
     from citra_eval.autocoding import MIN_ANSWER_WORDS, _continues_topic
     from citra_eval.normalise import tokenize
 
-    negators = Matcher.from_codebook(ce.Codebook.load(ce.example_path("codebook"))) \
-        .negation_words
+    matcher = Matcher.from_codebook(ce.Codebook.load(ce.example_path("codebook")))
+    negators, not_only = matcher.negation_words, matcher.not_only_words
     texts = [" ".join(t.split()) for t in real_texts(reviews=True)[:3000]]
     texts += ["Tidak, saya sibuk.", "Belum pernah ikut.", "Nggak tahu juga", "Ya.", "",
               "😀 😀", "Kada, ulun sibuk haja", "Bagus sekali itu", "16.00 tadi rilis",
-              "tidak"]
+              "tidak", "Tidak hanya itu saja", "Nggak cuma itu", "tidak hanya"]
     want = []
     for text in texts:
         words = [t.text for t in tokenize(text)]
-        want.append(len(words) >= MIN_ANSWER_WORDS and words[0] not in negators)
-    got = _continues_topic(texts, negators)
+        want.append(len(words) >= MIN_ANSWER_WORDS and (
+            words[0] not in negators or words[1] in not_only))
+    got = _continues_topic(texts, negators, not_only)
     assert got.tolist() == want
-    assert 100 < sum(want) < len(texts) and not all(want[-10:])
+    assert 100 < sum(want) < len(texts) and not all(want[-13:-3]) and all(want[-3:-1])
 
 
 def test_question_context_decided_in_chunks_is_the_same(monkeypatch):
@@ -982,3 +983,10 @@ def test_macro_averages_the_codes_of_either_table_as_micro_counts_them():
     ev = ce.evaluate_coder(auto, reference=ref, corpus=corpus,
                            codes=["x", "y"]).set_index("code")
     assert ev.loc["macro", "f1"] == pytest.approx(0.5)
+
+
+def test_a_negated_hit_after_the_answers_first_sentence_keeps_the_questions_code():
+    book = ce.Codebook.from_dict(KOPERASI)
+    corpus = qa_corpus(("Bagaimana dengan koperasi di sini?",
+                        "Ada, pengurusnya rajin datang. Jangan bilang koperasi itu mati."))
+    assert ce.autocode(corpus, book)["evidence"].tolist() == ["question: koperasi"]

@@ -250,6 +250,7 @@ def question_hits(corpus: Corpus, codebook: Codebook, *,
     codebook : Codebook or Matcher
     roles : sequence of str or None
         Roles of the answers (default informants; None: every role but ``interviewer``).
+        A turn of a role not in ``roles`` (or ``interviewer``) is a question.
     negation : bool
         Hits negated in the question are not handed on (default True).
     hits : DataFrame, optional
@@ -268,13 +269,18 @@ def question_hits(corpus: Corpus, codebook: Codebook, *,
 
     Notes
     -----
-    An answer continues its question's topic when it is the turn right after an interviewer
-    turn, is of a coded role other than ``interviewer``, has at least
+    The question is the turn right before the answer when its speaker's role is
+    ``interviewer`` or, with ``roles`` given, any other role not in ``roles`` (a focus
+    group's ``moderator``; a turn without a role never asks). An answer continues its
+    question's topic when it is of a coded role other than ``interviewer``, has at least
     :data:`MIN_ANSWER_WORDS` words and does not begin with a negation word ("Tidak, ...",
-    "Belum pernah ..."). Then every code with a ``coded`` hit in the question is proposed for
-    the answer, unless the answer holds a hit of one of that code's exclude patterns (the
-    exclude rule holds for the answer whatever the source of the code). This is how coders
-    read an answer to "Bagaimana dengan Bamara?" that never names Bamara again.
+    "Belum pernah ..."; "Tidak hanya ...", "not only", is no negation). Then every code
+    with a ``coded`` hit in the question is proposed for the answer, unless the answer holds
+    a hit of one of that code's exclude patterns or (with ``negation``) a negated hit of the
+    code in its first sentence ("Pernah ikut Bamara?" → "Ulun kada pernah ikut Bamara."):
+    the exclude and negation rules hold for the answer whatever the source of the code.
+    This is how coders read an answer to "Bagaimana dengan Bamara?" that never names Bamara
+    again.
 
     Examples
     --------
@@ -303,9 +309,13 @@ def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
     seg = corpus.segments
     prev = seg.groupby("doc_id", sort=False)[["role", "segment_id"]].shift(1)
     answer_role = seg["role"].ne("interviewer")
+    asks = prev["role"].eq("interviewer")
     if roles is not None:
         answer_role &= seg["role"].isin(list(roles))
-    is_answer = (answer_role & prev["role"].eq("interviewer")).to_numpy()
+        # a turn of a role not coded asks too (a focus group's moderator)
+        named = prev["role"].fillna("").astype(str).str.strip().ne("")
+        asks |= named & ~prev["role"].isin(list(roles))
+    is_answer = (answer_role & asks).to_numpy()
     answers = seg[is_answer].assign(
         question_segment_id=prev["segment_id"].to_numpy()[is_answer])
     out_cols = [*HIT_COLUMNS[:8], "question_segment_id", "question_start", "question_end"]
@@ -313,7 +323,8 @@ def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
         return pd.DataFrame(columns=out_cols)
     texts = answers["text"].tolist()
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    keep = [_continues_topic(texts[a:b], matcher.negation_words)  # in chunks: bounded memory
+    negators, not_only = matcher.negation_words, matcher.not_only_words
+    keep = [_continues_topic(texts[a:b], negators, not_only)  # in chunks: bounded memory
             for a, b in chunk_bounds(lengths + 1, CHUNK_CHARS)]
     answers = answers[np.concatenate(keep)]
     qids = answers[["doc_id", "question_segment_id"]].astype({"question_segment_id": "int64"})
@@ -335,7 +346,7 @@ def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
         qh[["doc_id", "segment_id", "code", "pattern", "matched_text", "start", "end"]].rename(
             columns={"segment_id": "question_segment_id", "start": "q_start", "end": "q_end"}),
         on=["doc_id", "question_segment_id"])
-    excluded = _answer_excludes(answers, matcher, hits) if len(carried) else ()
+    excluded = _answer_blocks(answers, matcher, hits, negation) if len(carried) else ()
     if len(excluded):
         keys = ["doc_id", "segment_id", "code"]
         carried = carried[~pd.MultiIndex.from_frame(carried[keys].astype(
@@ -359,20 +370,37 @@ def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
          "question_start": "int64", "question_end": "int64"})
 
 
-def _answer_excludes(answers: pd.DataFrame, matcher, hits: pd.DataFrame | None) -> pd.DataFrame:
+def _answer_blocks(answers: pd.DataFrame, matcher, hits: pd.DataFrame | None,
+                   negation: bool) -> pd.DataFrame:
     """``doc_id, segment_id, code`` of the answers holding a hit of one of the code's exclude
-    patterns: the question does not hand that code on (the exclude rule holds for the
-    answer whatever the source of the code). From ``hits`` when they cover the answers."""
+    patterns, or (with ``negation``) a negated hit of the code in their first sentence: the
+    question does not hand that code on (the exclude and negation rules hold for the answer
+    whatever the source of the code: "Ulun kada pernah ikut Bamara" after "Pernah ikut
+    Bamara?" is not coded). From ``hits`` when they cover the answers."""
     keys = ["doc_id", "segment_id"]
-    covered = hits is not None and "rule" in hits.columns and pd.MultiIndex.from_frame(
-        answers[keys].astype({"segment_id": "int64"})).isin(pd.MultiIndex.from_frame(
-            hits[keys].astype({"segment_id": "int64"}))).all()
+    covered = hits is not None and {"rule", "status"} <= set(hits.columns) and \
+        pd.MultiIndex.from_frame(answers[keys].astype({"segment_id": "int64"})).isin(
+            pd.MultiIndex.from_frame(hits[keys].astype({"segment_id": "int64"}))).all()
     if not covered:
-        if not any(p.rule == "exclude" for p in matcher.patterns):
+        if not negation and not any(p.rule == "exclude" for p in matcher.patterns):
             return pd.DataFrame(columns=[*keys, "code"])
-        hits = matcher.hits(answers, negation=False)
-    ex = hits.loc[hits["rule"] == "exclude", [*keys, "code"]]
-    return ex.astype({"segment_id": "int64"}).drop_duplicates()
+        hits = matcher.hits(answers, negation=negation)
+    blocked = hits["rule"].eq("exclude").to_numpy().copy()
+    negated = np.flatnonzero(negation & hits["status"].eq("negated").to_numpy())
+    if len(negated):  # a negated hit in the answer's first sentence: its reply to the question
+        turn = answers.assign(segment_id=answers["segment_id"].astype("int64")).set_index(
+            keys)[["start", "text"]]
+        first_end: dict = {}
+        for i in negated.tolist():
+            key = (hits["doc_id"].iat[i], int(hits["segment_id"].iat[i]))
+            if key not in turn.index:
+                continue
+            if key not in first_end:
+                start, text = turn.loc[key, "start"], turn.loc[key, "text"]
+                spans = sentence_spans(text)
+                first_end[key] = int(start) + (spans[0][1] if spans else len(text))
+            blocked[i] = int(hits["start"].iat[i]) < first_end[key]
+    return hits.loc[blocked, [*keys, "code"]].astype({"segment_id": "int64"}).drop_duplicates()
 
 
 def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: str = "turn",
@@ -471,14 +499,21 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     return _group_hits(hits, corpus, matcher, unit=unit, coder=coder)
 
 
-def _continues_topic(texts: list[str], negators: frozenset[str]) -> np.ndarray:
+def _continues_topic(texts: list[str], negators: frozenset[str],
+                     not_only: frozenset[str] = frozenset()) -> np.ndarray:
     """Per answer: at least :data:`MIN_ANSWER_WORDS` words, the first no negation word
-    (every answer tokenised at once)."""
+    unless the second is a "not only" word (*tidak hanya*, *bukan cuma*: no negation);
+    every answer tokenised at once."""
     which, ids, uniques = text_token_ids(texts)
     negates = np.array([u in negators for u in uniques], dtype=bool)
+    only = np.array([u in not_only for u in uniques], dtype=bool)
     first = np.flatnonzero(np.diff(which, prepend=-1))  # each answer's first token
+    second = first + 1
+    has_second = second < len(which)
+    has_second[has_second] = which[second[has_second]] == which[first[has_second]]
     first_negates = np.zeros(len(texts), dtype=bool)
-    first_negates[which[first]] = negates[ids[first]]
+    first_negates[which[first]] = negates[ids[first]] & ~(
+        has_second & only[ids[np.minimum(second, len(which) - 1)]])
     counts = np.bincount(which, minlength=len(texts))
     return (counts >= MIN_ANSWER_WORDS) & ~first_negates
 
