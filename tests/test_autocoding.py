@@ -958,8 +958,7 @@ def test_an_answer_starting_with_not_only_continues_the_topic(answer, coded):
     ("participant", "participant", ("participant",), False)])
 def test_the_question_is_the_turn_before_of_a_role_not_coded(asker, answerer, roles, carried):
     book = ce.Codebook.from_dict(KOPERASI)
-    speakers = ("{M: %s, P1: %s}" % (asker, answerer) if asker != answerer
-                else "{M: %s, P1: %s}" % (asker, answerer))
+    speakers = f"{{M: {asker}, P1: {answerer}}}"
     corpus = ce.Corpus.from_texts({"F.txt": f"---\nid: F\nspeakers: {speakers}\n---\n"
                                    "M: Bagaimana dengan koperasi di kampung ini?\n"
                                    "P1: Sudah lama bubar, orang malas datang rapat.\n"})

@@ -145,8 +145,9 @@ def _check_hits(hits: object, columns: Sequence[str], corpus: Corpus,
             shown = ("outside that segment" if outside[i] else f"{quoted(held)} there")
             raise InputError(
                 f"hits: row {row[i]}: the hit {quoted(m)} at {hits['start'].tolist()[i]}:"
-                f"{hits['end'].tolist()[i]} of segment {hits['segment_id'].tolist()[i]} of document "
-                f"{quoted(d)} does not hold its matched_text (the corpus has {shown}); {fix}")
+                f"{hits['end'].tolist()[i]} of segment {hits['segment_id'].tolist()[i]} of "
+                f"document {quoted(d)} does not hold its matched_text (the corpus has "
+                f"{shown}); {fix}")
     return hits
 
 
