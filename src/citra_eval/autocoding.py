@@ -874,8 +874,12 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
     codings of that code lies in the segment. With TP, FP, FN counted over pairs,
     ``precision = TP / (TP + FP)``, ``recall = TP / (TP + FN)``,
     ``f1 = 2 TP / (2 TP + FP + FN)``; undefined ratios (0/0) are NaN. ``micro`` pools TP, FP,
-    FN over codes; ``macro`` is the unweighted mean of the per-code values over codes with
-    ``support > 0``, undefined values counted as 0 (scikit-learn's ``zero_division=0``).
+    FN over codes; ``macro`` is the unweighted mean of the per-code values over the codes
+    either table applied (``support > 0`` or ``fp > 0``: the codes whose counts ``micro``
+    pools, as scikit-learn averages the labels present in either), undefined values counted
+    as 0 (scikit-learn's ``zero_division=0``): a code only ``codings`` applied counts with
+    precision 0 and recall 0. A code of ``codes`` neither table applied is reported, not
+    averaged. Both rows show the same ``tp, fp, fn``.
 
     Examples
     --------
@@ -967,7 +971,9 @@ def coder_scores(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Corp
     table = pd.DataFrame(rows, columns=EVAL_COLUMNS)
     tp, fp, fn = (int(table[c].sum()) for c in ("tp", "fp", "fn"))
     micro = _prf("micro", tp, fp, fn)
-    scored = table[table["support"] > 0]
+    # the codes either table applied (scikit-learn's labels present in y_true or y_pred):
+    # the codes whose counts micro pools, so both rows count the same tp, fp, fn
+    scored = table[(table["support"] > 0) | (table["fp"] > 0)]
     macro = {"code": "macro", "tp": tp, "fp": fp, "fn": fn,
              "support": int(scored["support"].sum()),
              **{m: float(scored[m].fillna(0).mean()) if len(scored) else float("nan")
