@@ -462,12 +462,16 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     ...     {"id": "cepat", "label": "Cepat", "patterns": ["cepat"]}]})
     >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D1\\nspeakers: {P: interviewer, "
     ...     "I: informant}\\n---\\nP: Kerja sama?\\nI: Kami bermitra. Rilis gercep, "
-    ...     "kerjasama media.\\nP: Cepat?\\nI: Kami tidak cepat.\\n"})
+    ...     "kerjasama media.\\nP: Cepat?\\nI: Selalu tepat waktu, Pak.\\nP: Cepat?\\n"
+    ...     "I: Kami tidak cepat.\\n"})
     >>> ce.autocode(corpus, cb)[["segment_id", "code", "evidence", "score"]]
        segment_id        code                                      evidence  score
     0           2  kerja_sama  bermitra | kerjasama | question: Kerja sama    1.0
     1           2       cepat                                        gercep    1.0
     2           4       cepat                               question: Cepat    0.5
+
+    The last answer's own hit of *cepat* is negated, so the question does not hand it on.
+
     >>> ce.autocode(corpus, cb, unit="sentence", question_context=False)[["start", "end", "code"]]
        start  end        code
     0     18   32  kerja_sama
