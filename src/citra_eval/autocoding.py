@@ -310,13 +310,9 @@ def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
     seg = corpus.segments
     prev = seg.groupby("doc_id", sort=False)[["role", "segment_id"]].shift(1)
     answer_role = seg["role"].ne("interviewer")
-    asks = prev["role"].eq("interviewer")
     if roles is not None:
         answer_role &= seg["role"].isin(list(roles))
-        # a turn of a role not coded asks too (a focus group's moderator)
-        named = prev["role"].fillna("").astype(str).str.strip().ne("")
-        asks |= named & ~prev["role"].isin(list(roles))
-    is_answer = (answer_role & asks).to_numpy()
+    is_answer = (answer_role & asks_question(prev["role"], roles)).to_numpy()
     answers = seg[is_answer].assign(
         question_segment_id=prev["segment_id"].to_numpy()[is_answer])
     out_cols = [*HIT_COLUMNS[:8], "question_segment_id", "question_start", "question_end"]
@@ -369,6 +365,18 @@ def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
     return out.reset_index(drop=True).astype(
         {"segment_id": "int64", "start": "int64", "end": "int64", "question_segment_id": "int64",
          "question_start": "int64", "question_end": "int64"})
+
+
+def asks_question(role: pd.Series, roles: Sequence[str] | None) -> pd.Series:
+    """Per turn of role ``role``: whether it is a question to the turn after it, for the
+    coded ``roles``: an ``interviewer``'s turn, or (``roles`` given) a turn of any other
+    named role not coded (a focus group's ``moderator``). The one rule of
+    :func:`question_hits` and of the learned coder's question features."""
+    asks = role.eq("interviewer")
+    if roles is not None:
+        named = role.fillna("").astype(str).str.strip().ne("")
+        asks |= named & ~role.isin(list(roles))
+    return asks
 
 
 def _answer_blocks(answers: pd.DataFrame, matcher, hits: pd.DataFrame | None,
