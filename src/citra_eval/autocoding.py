@@ -138,9 +138,11 @@ def _check_hits(hits: object, columns: Sequence[str], corpus: Corpus,
     s0, s1 = (seg[c].to_numpy(dtype=float)[at] for c in ("start", "end"))
     outside = ~((s0 <= start) & (start <= end) & (end <= s1))
     texts = {d: corpus.text(d) for d in hits.loc[found, "doc_id"].unique()}
-    for i in np.flatnonzero(found | outside):
-        d, m = hits["doc_id"].iat[i], hits["matched_text"].iat[i]
-        held = texts[d][int(start[i]):int(end[i])] if not outside[i] else None
+    docs_, said = hits["doc_id"].tolist(), hits["matched_text"].tolist()
+    lo, hi = start.tolist(), end.tolist()
+    for i in np.flatnonzero(found | outside).tolist():
+        d, m = docs_[i], said[i]
+        held = None if outside[i] else texts[d][int(lo[i]):int(hi[i])]
         if outside[i] or held != m:
             shown = ("outside that segment" if outside[i] else f"{quoted(held)} there")
             raise InputError(

@@ -338,9 +338,9 @@ class Matcher:
             hits[keys].astype({"segment_id": "int64"})))
         index = {(q.code, q.text, q.kind): i for i, q in enumerate(self.patterns)
                  if q.rule == "include"}
-        p = np.fromiter((index.get(k, -1) for k in zip(hits["code"], hits["pattern"],
-                                                        hits["kind"], strict=True)),
-                        dtype=np.int64, count=len(hits))
+        p = np.fromiter((index.get(k, -1) for k in zip(
+            hits["code"].tolist(), hits["pattern"].tolist(), hits["kind"].tolist(),
+            strict=True)), dtype=np.int64, count=len(hits))
         offset = (hits["start"].to_numpy(dtype=np.int64)
                   - units["start"].to_numpy(dtype=np.int64)[np.maximum(u, 0)])
         texts = units["text"].tolist()
