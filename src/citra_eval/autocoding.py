@@ -399,18 +399,16 @@ def _answer_blocks(answers: pd.DataFrame, matcher, hits: pd.DataFrame | None,
     blocked = hits["rule"].eq("exclude").to_numpy().copy()
     negated = np.flatnonzero(negation & hits["status"].eq("negated").to_numpy())
     if len(negated):  # a negated hit in the answer's first sentence: its reply to the question
-        turn = answers.assign(segment_id=answers["segment_id"].astype("int64")).set_index(
-            keys)[["start", "text"]]
-        first_end: dict = {}
-        for i in negated.tolist():
-            key = (hits["doc_id"].iat[i], int(hits["segment_id"].iat[i]))
-            if key not in turn.index:
-                continue
-            if key not in first_end:
-                start, text = turn.loc[key, "start"], turn.loc[key, "text"]
-                spans = sentence_spans(text)
-                first_end[key] = int(start) + (spans[0][1] if spans else len(text))
-            blocked[i] = int(hits["start"].iat[i]) < first_end[key]
+        where = pd.MultiIndex.from_frame(answers[keys].astype({"segment_id": "int64"}))
+        at = where.get_indexer(pd.MultiIndex.from_frame(
+            hits.iloc[negated][keys].astype({"segment_id": "int64"})))
+        negated, at = negated[at >= 0], at[at >= 0]
+        starts, texts = answers["start"].to_numpy(dtype=np.int64), answers["text"].tolist()
+        first_end = np.zeros(len(answers), dtype=np.int64)
+        for a in np.unique(at).tolist():
+            spans = sentence_spans(texts[a])
+            first_end[a] = starts[a] + (spans[0][1] if spans else len(texts[a]))
+        blocked[negated] = hits["start"].to_numpy(dtype=np.int64)[negated] < first_end[at]
     return hits.loc[blocked, [*keys, "code"]].astype({"segment_id": "int64"}).drop_duplicates()
 
 
