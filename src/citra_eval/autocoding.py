@@ -111,8 +111,9 @@ def _check_hits(hits: object, columns: Sequence[str], corpus: Corpus,
     if bad.any():
         i = int(np.argmax(bad))
         raise InputError(f"hits: row {row[i]}: document {quoted(hits['doc_id'].iat[i])} is not "
-                         f"in the corpus (it has {len(docs)} document(s), e.g. "
-                         f"{quoted(corpus.doc_ids[0])}); {fix}")
+                         f"in the corpus (it has {len(docs)} document(s)"
+                         + (f", e.g. {quoted(corpus.doc_ids[0])}" if docs else "")
+                         + f"); {fix}")
     sid = pd.to_numeric(hits["segment_id"], errors="coerce")
     seg = corpus.segments
     where = pd.MultiIndex.from_frame(seg[["doc_id", "segment_id"]].astype(
