@@ -590,19 +590,20 @@ def test_answers_continue_the_topic_as_the_plain_rule_says():
     from citra_eval.autocoding import MIN_ANSWER_WORDS, _continues_topic
     from citra_eval.normalise import tokenize
 
-    negators = Matcher.from_codebook(ce.Codebook.load(ce.example_path("codebook"))) \
-        .negation_words
+    matcher = Matcher.from_codebook(ce.Codebook.load(ce.example_path("codebook")))
+    negators, not_only = matcher.negation_words, matcher.not_only_words
     texts = [" ".join(t.split()) for t in real_texts(reviews=True)[:3000]]
     texts += ["Tidak, saya sibuk.", "Belum pernah ikut.", "Nggak tahu juga", "Ya.", "",
               "😀 😀", "Kada, ulun sibuk haja", "Bagus sekali itu", "16.00 tadi rilis",
-              "tidak"]
+              "tidak", "Tidak hanya itu saja", "Nggak cuma itu", "tidak hanya"]
     want = []
     for text in texts:
         words = [t.text for t in tokenize(text)]
-        want.append(len(words) >= MIN_ANSWER_WORDS and words[0] not in negators)
-    got = _continues_topic(texts, negators)
+        want.append(len(words) >= MIN_ANSWER_WORDS and (
+            words[0] not in negators or words[1] in not_only))
+    got = _continues_topic(texts, negators, not_only)
     assert got.tolist() == want
-    assert 100 < sum(want) < len(texts) and not all(want[-10:])
+    assert 100 < sum(want) < len(texts) and not all(want[-13:-3]) and all(want[-3:-1])
 
 
 def test_question_context_decided_in_chunks_is_the_same(monkeypatch):
@@ -870,3 +871,121 @@ def test_explain_checks_the_codings_like_the_analyses(cb):
         ce.explain(auto.assign(doc_id=1), corpus=corpus, codebook=cb)
     with pytest.raises(ce.InputError, match=r"start \(\d+\) must be smaller than end"):
         ce.explain(auto.assign(start=auto["end"] + 1), corpus=corpus, codebook=cb)
+
+
+# --------------------------------------------------------------------------- session 19
+
+
+def _one_answer(doc: str, answer: str = "Baik. Kami ikut koperasi nelayan sejak lama."):
+    return ce.Corpus.from_texts({f"{doc}.txt": f"---\nid: {doc}\nspeakers: {{P: interviewer, "
+                                 f"N: informant}}\n---\nP: Apa kabar?\nN: {answer}\n"})
+
+
+KOPERASI = {"codes": [{"id": "koperasi", "label": "Koperasi", "patterns": ["koperasi"]}]}
+
+
+def test_hits_of_another_corpus_are_refused():
+    book = ce.Codebook.from_dict(KOPERASI)
+    a, b = _one_answer("A1"), _one_answer("B1")
+    other = ce.match_patterns(b, book)
+    with pytest.raises(ce.InputError, match=r"hits.*'B1'.*not in the corpus"):
+        ce.autocode(a, book, hits=other)
+    with pytest.raises(ce.InputError, match=r"hits.*'B1'"):
+        ce.question_hits(a, book, hits=other)
+    codings = ce.autocode(a, book)
+    with pytest.raises(ce.InputError, match=r"hits.*'B1'"):
+        ce.explain(codings, corpus=a, codebook=book, hits=other)
+    # the same document id, another text: the span does not hold the matched words
+    moved = ce.match_patterns(_one_answer("A1", "Ya, koperasi ada."), book)
+    with pytest.raises(ce.InputError, match=r"hits.*'koperasi'.*does not hold"):
+        ce.autocode(a, book, hits=moved)
+    # a segment the document lacks
+    with pytest.raises(ce.InputError, match=r"hits.*segment 9"):
+        ce.autocode(a, book, hits=ce.match_patterns(a, book).assign(segment_id=9))
+
+
+def test_hits_of_another_codebook_are_refused():
+    corpus = _one_answer("D", "Kami tidak pernah ikut koperasi di sini.")
+    book = ce.Codebook.from_dict(KOPERASI)
+    other = ce.Codebook.from_dict({"codes": [{"id": "lembaga", "label": "Lembaga",
+                                              "patterns": ["koperasi"]}]})
+    hits = ce.match_patterns(corpus, other, negation=False)
+    with pytest.raises(ce.InputError, match=r"hits.*'lembaga'.*codebook"):
+        ce.autocode(corpus, book, negation=False, hits=hits)
+
+
+@pytest.mark.parametrize("made_with", [True, False])
+@pytest.mark.parametrize("negation", [True, False])
+def test_given_hits_are_read_with_the_calls_negation(made_with, negation):
+    corpus = _one_answer("D", "Kami tidak pernah ikut koperasi di sini.")
+    book = ce.Codebook.from_dict(KOPERASI)
+    hits = ce.match_patterns(corpus, book, negation=made_with)
+    want = ce.autocode(corpus, book, negation=negation)
+    got = ce.autocode(corpus, book, negation=negation, hits=hits)
+    pd.testing.assert_frame_equal(got, want)
+    assert len(want) == (0 if negation else 1)
+
+
+def test_question_context_does_not_code_an_answer_whose_own_hit_is_negated():
+    book = ce.Codebook.from_dict({"no_stem": ["bamara"], "codes": [
+        {"id": "bamara", "label": "Bamara", "patterns": ["bamara"]}]})
+    corpus = qa_corpus(("Apa kabar, Pak?", "Ulun kada pernah ikut Bamara."),
+                       ("Bapak pernah ikut Bamara?", "Ulun kada pernah ikut Bamara."),
+                       ("Bapak pernah ikut Bamara?", "Itu bagus, warga senang datang."))
+    assert ce.autocode(corpus, book)["segment_id"].tolist() == [6]
+    assert ce.question_hits(corpus, book)["segment_id"].tolist() == [6]
+    # without negation, the answer's own hit codes it
+    assert ce.autocode(corpus, book, negation=False)["segment_id"].tolist() == [2, 4, 6]
+
+
+@pytest.mark.parametrize(("answer", "coded"), [
+    ("Selain itu, pengurusnya juga rajin datang ke dermaga.", True),
+    ("Tidak hanya itu, pengurusnya juga rajin datang ke dermaga.", True),
+    ("Bukan cuma itu, pengurusnya juga rajin datang ke dermaga.", True),
+    ("Nggak cuma itu, pengurusnya juga rajin datang ke dermaga.", True),
+    ("Tidak, pengurusnya jarang datang ke dermaga.", False)])
+def test_an_answer_starting_with_not_only_continues_the_topic(answer, coded):
+    book = ce.Codebook.from_dict(KOPERASI)
+    corpus = qa_corpus(("Bagaimana dengan koperasi di sini?", answer))
+    assert len(ce.autocode(corpus, book)) == int(coded)
+
+
+@pytest.mark.parametrize(("asker", "answerer", "roles", "carried"), [
+    ("interviewer", "informant", ("informant",), True),
+    ("moderator", "participant", ("participant",), True),
+    ("interviewer", "participant", ("participant",), True),
+    ("moderator", "participant", None, False),   # every role coded: only an interviewer asks
+    ("participant", "participant", ("participant",), False)])
+def test_the_question_is_the_turn_before_of_a_role_not_coded(asker, answerer, roles, carried):
+    book = ce.Codebook.from_dict(KOPERASI)
+    speakers = f"{{M: {asker}, P1: {answerer}}}"
+    corpus = ce.Corpus.from_texts({"F.txt": f"---\nid: F\nspeakers: {speakers}\n---\n"
+                                   "M: Bagaimana dengan koperasi di kampung ini?\n"
+                                   "P1: Sudah lama bubar, orang malas datang rapat.\n"})
+    out = ce.autocode(corpus, book, roles=roles)
+    got = out.loc[out["segment_id"] == 2, "evidence"].tolist()
+    assert got == (["question: koperasi"] if carried else [])
+
+
+def test_macro_averages_the_codes_of_either_table_as_micro_counts_them():
+    corpus = make_corpus("a", "b", "c")
+    auto = _table([(2, "x"), (4, "y"), (6, "y")], "auto", corpus)
+    ref = _table([(2, "x")], "A", corpus)
+    ev = ce.evaluate_coder(auto, reference=ref, corpus=corpus).set_index("code")
+    assert ev.loc["micro", ["tp", "fp", "fn"]].tolist() == [1, 2, 0]
+    assert ev.loc["macro", ["tp", "fp", "fn"]].tolist() == [1, 2, 0]
+    # y: never applied by the reference, two false positives: precision 0, recall 0/0 -> 0
+    assert ev.loc["macro", "precision"] == pytest.approx(0.5)
+    assert ev.loc["macro", "recall"] == pytest.approx(0.5)
+    assert ev.loc["macro", "f1"] == pytest.approx(0.5)
+    # a code asked for that neither table applied is reported, not averaged
+    ev = ce.evaluate_coder(auto, reference=ref, corpus=corpus,
+                           codes=["x", "y"]).set_index("code")
+    assert ev.loc["macro", "f1"] == pytest.approx(0.5)
+
+
+def test_a_negated_hit_after_the_answers_first_sentence_keeps_the_questions_code():
+    book = ce.Codebook.from_dict(KOPERASI)
+    corpus = qa_corpus(("Bagaimana dengan koperasi di sini?",
+                        "Ada, pengurusnya rajin datang. Jangan bilang koperasi itu mati."))
+    assert ce.autocode(corpus, book)["evidence"].tolist() == ["question: koperasi"]

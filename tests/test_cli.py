@@ -378,3 +378,42 @@ def test_a_coverage_file_problem_is_placed_at_the_coverage_file(tmp_path, monkey
     err = capsys.readouterr().err
     assert err.startswith(f"error: {tmp_path / 'cov.csv'}:3: coder 'B' has codings in "), err
     assert not (tmp_path / "a.csv").exists()
+
+
+def _rsud_study(tmp_path, monkeypatch, seed: int | None = None):
+    import shutil
+
+    study = tmp_path / "rsud"
+    shutil.copytree(ROOT / "tests" / "data" / "studies" / "rsud", study)
+    if seed is not None:
+        yaml = (study / "study.yaml").read_text(encoding="utf-8")
+        (study / "study.yaml").write_text(yaml.replace("seed: 0\n", f"seed: {seed}\n"),
+                                          encoding="utf-8")
+    monkeypatch.chdir(study)
+    return study
+
+
+def test_code_learn_from_refuses_include_interviewer(tmp_path, monkeypatch, capsys):
+    """Session 19: ``--learn-from --include-interviewer`` coded no interviewer turn and took
+    the interviewer's turns as negatives; refused like ``--unit sentence``."""
+    from citra_eval.cli import main
+
+    study = _rsud_study(tmp_path, monkeypatch)
+    assert main(["code", "--out", "out/l.csv", "--learn-from", "data/raw/codings_A.csv",
+                 "--include-interviewer"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "--include-interviewer" in err, err
+    assert not (study / "out/l.csv").exists()
+
+
+def test_code_learn_from_inside_a_study_takes_its_seed(tmp_path, monkeypatch, capsys):
+    """Session 19: inside a study, the learned coder's seed is study.yaml's (as notebook 07
+    takes it); --seed overrides it."""
+    from citra_eval.cli import main
+
+    _rsud_study(tmp_path, monkeypatch, seed=7)
+    learn = ["--learn-from", "data/raw/codings_A.csv"]
+    assert main(["code", "--out", "out/l.csv", *learn]) == 0
+    assert "seed 7)" in capsys.readouterr().err
+    assert main(["code", "--out", "out/l3.csv", *learn, "--seed", "3"]) == 0
+    assert "seed 3)" in capsys.readouterr().err

@@ -732,3 +732,38 @@ def test_other_role_words_are_one_error_without_python_warnings(cli, study):
         assert len(re.findall("no (turn|speaker)[^:]* has the role", res.stderr)) == 1, \
             res.stderr
     assert not (study / "a.csv").exists()
+
+
+def test_validate_warns_about_a_machines_codings_given_with_codings(tmp_path, monkeypatch,
+                                                                    capsys):
+    """Session 19: docs/autocode.md says validate warns about a codings file with the
+    auto-coder's score column; given with --codings (not a study's own file) it said 'ok'
+    only."""
+    from citra_eval.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / "R1.txt").write_text("---\nid: R1\nspeakers: {INT: interviewer, R1: informant}\n"
+                                   "---\nINT: Apa kabar?\nR1: Kami ikut koperasi sejak lama.\n",
+                                   encoding="utf-8")
+    (tmp_path / "codebook.yaml").write_text(
+        "codebook: t\nversion: 1\nlanguage: id\ncodes:\n  - id: koperasi\n"
+        "    label: Koperasi\n    patterns: [koperasi]\n", encoding="utf-8")
+    assert main(["code", "--transcripts", "transcripts", "--codebook", "codebook.yaml",
+                 "--out", "auto.csv"]) == 0
+    capsys.readouterr()
+    args = ["validate", "--transcripts", "transcripts", "--codebook", "codebook.yaml",
+            "--no-lint", "--codings"]
+    assert main([*args, "auto.csv"]) == 0
+    err = capsys.readouterr().err
+    machine = [line for line in err.splitlines() if "auto-coder" in line]
+    assert len(machine) == 1 and machine[0].startswith("warning: auto.csv: "), err
+    assert "'score'" in machine[0]
+    # a person's codings: no such warning
+    seg = ce.read_transcripts(folder).segments.set_index("segment_id")
+    (tmp_path / "codings_A.csv").write_text(
+        "doc_id,segment_id,start,end,code,coder\n"
+        f"R1,2,{seg.at[2, 'start']},{seg.at[2, 'end']},koperasi,A\n", encoding="utf-8")
+    assert main([*args, "codings_A.csv"]) == 0
+    assert "auto-coder" not in capsys.readouterr().err

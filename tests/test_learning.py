@@ -1383,3 +1383,18 @@ def test_train_coder_that_learns_nothing_says_so_and_its_codings_are_the_diction
     assert list(out.columns) == [*ce.CODING_COLUMNS, "evidence", "note", "score"]
     assert len(out) and set(out["coder"]) == {"auto"}
     assert set(coder.code(corpus, coder="mine")["coder"]) == {"mine"}  # a name given is kept
+
+
+def test_the_question_features_read_a_moderators_question_as_autocode_does():
+    """Session 19: the turn before an answer is its question when its role is interviewer
+    or any role not coded (a focus group's moderator), for the learned coder's question
+    features as for autocode's question context."""
+    from citra_eval.learning import _Featuriser
+
+    cb = ce.Codebook.from_dict({"codes": [{"id": "k", "label": "K", "patterns": ["koperasi"]}]})
+    corpus = ce.Corpus.from_texts({"F.txt": "---\nid: F\nspeakers: {M: moderator, "
+                                   "P1: participant, P2: participant}\n---\n"
+                                   "M: Bagaimana dengan koperasi?\nP1: Sudah lama bubar.\n"
+                                   "P2: Betul itu.\n"})
+    feats = _Featuriser(ce.autocoding.compile_codebook(cb), ("participant",), 0, codes=["k"])
+    assert feats.units(corpus)["question"].tolist() == ["Bagaimana dengan koperasi?", ""]

@@ -64,10 +64,39 @@ def test_codebook_slang_no_pattern_uses_is_a_note_unless_it_negates():
 
 
 def test_upper_case_regex_never_matches_case_folded_text():
-    found = book(code("egov", {"regex": "\\bSPBE\\b"}, {"regex": "[A-Z]x"},
-                      {"regex": "(?i)SPBE"})).lint(words={})
+    found = book(code("egov", {"regex": "\\bSPBE\\b"}, {"regex": "(?i)SPBE"},
+                      {"regex": "(?i:SPBE)x"})).lint(words={})
     assert found["check"].tolist() == ["regex_case"]
     assert found["pattern"].tolist() == ["\\bSPBE\\b"]
+
+
+@pytest.mark.parametrize(("regex", "shown", "needed"), [
+    ("\\bKUD\\b", "(KUD)", True),              # in pattern order, not sorted (was "DKU")
+    ("\\x4Bud", "(K)", True),                    # the escape's letter (was "B")
+    ("[A-Z]ud", "([A-Z])", True),                 # a class of upper-case letters only
+    ("kud|KUD", "(KUD)", False),                  # one alternative never matches
+    ("K?ud", "(K)", False)])
+def test_regex_case_names_the_letters_that_never_match(regex, shown, needed):
+    found = book(code("k", {"regex": regex})).lint(words={})
+    assert found["check"].tolist() == ["regex_case"], found
+    message = found["message"].iat[0]
+    assert f"upper-case letters {shown}" in message, message
+    assert ("so it never matches" in message) == needed, message
+
+
+@pytest.mark.parametrize("regex", ["kaf\\N{LATIN SMALL LETTER E WITH ACUTE}", "[a-zA-Z]ud",
+                                   "[^A-Z]ud", "\\Bud\\S", "\\w+ud", "(?i)KUD",
+                                   "(?!KUD)kud", "\\u00e9"])
+def test_regex_case_is_quiet_about_a_regex_that_can_match(regex):
+    assert book(code("k", {"regex": regex})).lint(words={}).empty
+
+
+@pytest.mark.parametrize("regex", ["shopee", "\\bshopee\\b", "\\bshopee", "\\wshopee\\d",
+                                   "(?i)\\bshopee\\s"])
+def test_slang_that_only_a_regex_with_escapes_mentions_is_found(regex):
+    found = book(code("pasar_online", {"regex": regex}), slang={"sp": "shopee"}).lint(words={})
+    rows = found[found["check"] == "slang_regex_only"]
+    assert "sp" in set(rows["examples"]), found
 
 
 @pytest.mark.parametrize("language", ["en", "jv", "ms"])

@@ -35,7 +35,7 @@ from ._validation import (
 from .codebook import Codebook
 from .codings import CODING_COLUMNS, check_codings_against, empty_codings, warn_uncoded
 from .corpus import Corpus
-from .errors import closest, one_typo
+from .errors import InputError, closest, one_typo, quoted
 from .matching import CHUNK_CHARS, HIT_COLUMNS, Matcher, chunk_bounds
 from .normalise import sentence_spans, text_token_ids
 
@@ -94,8 +94,85 @@ _AUTOCODED = "a codings table, e.g. the output of ce.autocode(...)"
 _HITS = "the output of ce.match_patterns(...)"
 
 
-def _check_hits(hits: object, columns: Sequence[str]) -> pd.DataFrame:
-    return check_frame(hits, "hits", columns=columns, what=_HITS)
+def _check_hits(hits: object, columns: Sequence[str], corpus: Corpus,
+                matcher: Matcher | None = None) -> pd.DataFrame:
+    """``hits`` as a table of ``columns`` found in ``corpus`` (and, given ``matcher``, by its
+    codebook): an :class:`InputError` naming the first hit of a document, segment or code
+    they lack, or whose span does not hold its ``matched_text`` (hits of another corpus, or
+    of an older version of it)."""
+    hits = check_frame(hits, "hits", columns=columns, what=_HITS)
+    if not len(hits):
+        return hits
+    fix = ("the hits must be ce.match_patterns(corpus, codebook) of this corpus and codebook; "
+           "recompute them, or leave hits out")
+    row = hits.index
+    docs = set(corpus.doc_ids)
+    bad = ~hits["doc_id"].isin(docs).to_numpy()
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise InputError(f"hits: row {row[i]}: document {quoted(hits['doc_id'].iat[i])} is not "
+                         f"in the corpus (it has {len(docs)} document(s)"
+                         + (f", e.g. {quoted(corpus.doc_ids[0])}" if docs else "")
+                         + f"); {fix}")
+    sid = pd.to_numeric(hits["segment_id"], errors="coerce")
+    seg = corpus.segments
+    where = pd.MultiIndex.from_frame(seg[["doc_id", "segment_id"]].astype(
+        {"segment_id": "int64"}))
+    at = where.get_indexer(pd.MultiIndex.from_arrays(
+        [hits["doc_id"], sid.fillna(-1).astype("int64")])) if sid.notna().all() else None
+    if at is None or (at < 0).any():
+        i = int(np.argmax(sid.isna().to_numpy() if at is None else at < 0))
+        raise InputError(f"hits: row {row[i]}: document {quoted(hits['doc_id'].iat[i])} has "
+                         f"no segment {quoted(hits['segment_id'].tolist()[i])}; {fix}")
+    if matcher is not None:
+        bad = ~hits["code"].isin(matcher.codes).to_numpy()
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise InputError(f"hits: row {row[i]}: code {quoted(hits['code'].iat[i])} is not a "
+                             f"code with patterns in the codebook (it has "
+                             f"{', '.join(matcher.codes) or 'none'}); {fix}")
+    if any(c not in hits.columns for c in ("kind", "start", "end", "matched_text")):
+        return hits
+    found = hits["kind"].isin(["phrase", "regex"]).to_numpy()
+    start = pd.to_numeric(hits["start"], errors="coerce").to_numpy(dtype=float)
+    end = pd.to_numeric(hits["end"], errors="coerce").to_numpy(dtype=float)
+    s0, s1 = (seg[c].to_numpy(dtype=float)[at] for c in ("start", "end"))
+    outside = ~((s0 <= start) & (start <= end) & (end <= s1))
+    texts = {d: corpus.text(d) for d in hits.loc[found, "doc_id"].unique()}
+    docs_, said = hits["doc_id"].tolist(), hits["matched_text"].tolist()
+    lo, hi = start.tolist(), end.tolist()
+    for i in np.flatnonzero(found | outside).tolist():
+        d, m = docs_[i], said[i]
+        held = None if outside[i] else texts[d][int(lo[i]):int(hi[i])]
+        if outside[i] or held != m:
+            shown = ("outside that segment" if outside[i] else f"{quoted(held)} there")
+            raise InputError(
+                f"hits: row {row[i]}: the hit {quoted(m)} at {hits['start'].tolist()[i]}:"
+                f"{hits['end'].tolist()[i]} of segment {hits['segment_id'].tolist()[i]} of "
+                f"document {quoted(d)} does not hold its matched_text (the corpus has "
+                f"{shown}); {fix}")
+    return hits
+
+
+def _given_hits(hits: object, corpus: Corpus, matcher: Matcher, *,
+                negation: bool) -> pd.DataFrame:
+    """Hits a caller passed, checked against ``corpus`` and the codebook, with the status of
+    each include hit decided anew for ``negation`` (``coded`` or ``negated``: the table
+    does not say which choice made it); ``excluded`` and ``exclude`` are kept."""
+    hits = _check_hits(hits, HIT_COLUMNS[:8], corpus, matcher)
+    status = (hits["status"] if "status" in hits.columns
+              else pd.Series("coded", index=hits.index, dtype=object))
+    include = (hits["rule"].eq("include") if "rule" in hits.columns
+               else pd.Series(True, index=hits.index))
+    open_ = (status.isin(["coded", "negated"]) & include).to_numpy()
+    negated = np.zeros(len(hits), dtype=bool)
+    if negation and open_.any():
+        keys = ["doc_id", "segment_id"]
+        units = corpus.segments.merge(hits.loc[open_, keys].astype(
+            {"segment_id": "int64"}).drop_duplicates(), on=keys)
+        negated[open_] = matcher.negated(units, hits[open_])
+    status = np.where(open_, np.where(negated, "negated", "coded"), status.to_numpy())
+    return hits.assign(status=status)
 
 
 def compile_codebook(codebook) -> Matcher:
@@ -177,11 +254,13 @@ def question_hits(corpus: Corpus, codebook: Codebook, *,
     codebook : Codebook or Matcher
     roles : sequence of str or None
         Roles of the answers (default informants; None: every role but ``interviewer``).
+        A turn of a role not in ``roles`` (or ``interviewer``) is a question.
     negation : bool
         Hits negated in the question are not handed on (default True).
     hits : DataFrame, optional
-        Output of :func:`match_patterns` that covers the interviewer's turns (then they are
-        not matched again).
+        Output of :func:`match_patterns` on this corpus and codebook that covers the
+        interviewer's turns (then they are not matched again); checked, and read with
+        ``negation``, as :func:`autocode` checks and reads it.
 
     Returns
     -------
@@ -194,13 +273,18 @@ def question_hits(corpus: Corpus, codebook: Codebook, *,
 
     Notes
     -----
-    An answer continues its question's topic when it is the turn right after an interviewer
-    turn, is of a coded role other than ``interviewer``, has at least
+    The question is the turn right before the answer when its speaker's role is
+    ``interviewer`` or, with ``roles`` given, any other role not in ``roles`` (a focus
+    group's ``moderator``; a turn without a role never asks). An answer continues its
+    question's topic when it is of a coded role other than ``interviewer``, has at least
     :data:`MIN_ANSWER_WORDS` words and does not begin with a negation word ("Tidak, ...",
-    "Belum pernah ..."). Then every code with a ``coded`` hit in the question is proposed for
-    the answer, unless the answer holds a hit of one of that code's exclude patterns (the
-    exclude rule holds for the answer whatever the source of the code). This is how coders
-    read an answer to "Bagaimana dengan Bamara?" that never names Bamara again.
+    "Belum pernah ..."; "Tidak hanya ...", "not only", is no negation). Then every code
+    with a ``coded`` hit in the question is proposed for the answer, unless the answer holds
+    a hit of one of that code's exclude patterns or (with ``negation``) a negated hit of the
+    code in its first sentence ("Pernah ikut Bamara?" → "Ulun kada pernah ikut Bamara."):
+    the exclude and negation rules hold for the answer whatever the source of the code.
+    This is how coders read an answer to "Bagaimana dengan Bamara?" that never names Bamara
+    again.
 
     Examples
     --------
@@ -216,10 +300,10 @@ def question_hits(corpus: Corpus, codebook: Codebook, *,
     """
     roles = _check_corpus_codebook(corpus, codebook, roles)
     check_bool(negation, "negation")
+    matcher = compile_codebook(codebook)
     if hits is not None:
-        _check_hits(hits, HIT_COLUMNS[:8])
-    return _question_hits(corpus, compile_codebook(codebook), roles, negation=negation,
-                          hits=hits)
+        hits = _given_hits(hits, corpus, matcher, negation=negation)
+    return _question_hits(corpus, matcher, roles, negation=negation, hits=hits)
 
 
 def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
@@ -231,7 +315,7 @@ def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
     answer_role = seg["role"].ne("interviewer")
     if roles is not None:
         answer_role &= seg["role"].isin(list(roles))
-    is_answer = (answer_role & prev["role"].eq("interviewer")).to_numpy()
+    is_answer = (answer_role & asks_question(prev["role"], roles)).to_numpy()
     answers = seg[is_answer].assign(
         question_segment_id=prev["segment_id"].to_numpy()[is_answer])
     out_cols = [*HIT_COLUMNS[:8], "question_segment_id", "question_start", "question_end"]
@@ -239,7 +323,8 @@ def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
         return pd.DataFrame(columns=out_cols)
     texts = answers["text"].tolist()
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    keep = [_continues_topic(texts[a:b], matcher.negation_words)  # in chunks: bounded memory
+    negators, not_only = matcher.negation_words, matcher.not_only_words
+    keep = [_continues_topic(texts[a:b], negators, not_only)  # in chunks: bounded memory
             for a, b in chunk_bounds(lengths + 1, CHUNK_CHARS)]
     answers = answers[np.concatenate(keep)]
     qids = answers[["doc_id", "question_segment_id"]].astype({"question_segment_id": "int64"})
@@ -261,7 +346,7 @@ def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
         qh[["doc_id", "segment_id", "code", "pattern", "matched_text", "start", "end"]].rename(
             columns={"segment_id": "question_segment_id", "start": "q_start", "end": "q_end"}),
         on=["doc_id", "question_segment_id"])
-    excluded = _answer_excludes(answers, matcher, hits) if len(carried) else ()
+    excluded = _answer_blocks(answers, matcher, hits, negation) if len(carried) else ()
     if len(excluded):
         keys = ["doc_id", "segment_id", "code"]
         carried = carried[~pd.MultiIndex.from_frame(carried[keys].astype(
@@ -285,20 +370,47 @@ def _question_hits(corpus: Corpus, matcher, roles: tuple[str, ...] | None, *,
          "question_start": "int64", "question_end": "int64"})
 
 
-def _answer_excludes(answers: pd.DataFrame, matcher, hits: pd.DataFrame | None) -> pd.DataFrame:
+def asks_question(role: pd.Series, roles: Sequence[str] | None) -> pd.Series:
+    """Per turn of role ``role``: whether it is a question to the turn after it, for the
+    coded ``roles``: an ``interviewer``'s turn, or (``roles`` given) a turn of any other
+    named role not coded (a focus group's ``moderator``). The one rule of
+    :func:`question_hits` and of the learned coder's question features."""
+    asks = role.eq("interviewer")
+    if roles is not None:
+        named = role.fillna("").astype(str).str.strip().ne("")
+        asks |= named & ~role.isin(list(roles))
+    return asks
+
+
+def _answer_blocks(answers: pd.DataFrame, matcher, hits: pd.DataFrame | None,
+                   negation: bool) -> pd.DataFrame:
     """``doc_id, segment_id, code`` of the answers holding a hit of one of the code's exclude
-    patterns: the question does not hand that code on (the exclude rule holds for the
-    answer whatever the source of the code). From ``hits`` when they cover the answers."""
+    patterns, or (with ``negation``) a negated hit of the code in their first sentence: the
+    question does not hand that code on (the exclude and negation rules hold for the answer
+    whatever the source of the code: "Ulun kada pernah ikut Bamara" after "Pernah ikut
+    Bamara?" is not coded). From ``hits`` when they cover the answers."""
     keys = ["doc_id", "segment_id"]
-    covered = hits is not None and "rule" in hits.columns and pd.MultiIndex.from_frame(
-        answers[keys].astype({"segment_id": "int64"})).isin(pd.MultiIndex.from_frame(
-            hits[keys].astype({"segment_id": "int64"}))).all()
+    covered = hits is not None and {"rule", "status"} <= set(hits.columns) and \
+        pd.MultiIndex.from_frame(answers[keys].astype({"segment_id": "int64"})).isin(
+            pd.MultiIndex.from_frame(hits[keys].astype({"segment_id": "int64"}))).all()
     if not covered:
-        if not any(p.rule == "exclude" for p in matcher.patterns):
+        if not negation and not any(p.rule == "exclude" for p in matcher.patterns):
             return pd.DataFrame(columns=[*keys, "code"])
-        hits = matcher.hits(answers, negation=False)
-    ex = hits.loc[hits["rule"] == "exclude", [*keys, "code"]]
-    return ex.astype({"segment_id": "int64"}).drop_duplicates()
+        hits = matcher.hits(answers, negation=negation)
+    blocked = hits["rule"].eq("exclude").to_numpy().copy()
+    negated = np.flatnonzero(negation & hits["status"].eq("negated").to_numpy())
+    if len(negated):  # a negated hit in the answer's first sentence: its reply to the question
+        where = pd.MultiIndex.from_frame(answers[keys].astype({"segment_id": "int64"}))
+        at = where.get_indexer(pd.MultiIndex.from_frame(
+            hits.iloc[negated][keys].astype({"segment_id": "int64"})))
+        negated, at = negated[at >= 0], at[at >= 0]
+        starts, texts = answers["start"].to_numpy(dtype=np.int64), answers["text"].tolist()
+        first_end = np.zeros(len(answers), dtype=np.int64)
+        for a in np.unique(at).tolist():
+            spans = sentence_spans(texts[a])
+            first_end[a] = starts[a] + (spans[0][1] if spans else len(texts[a]))
+        blocked[negated] = hits["start"].to_numpy(dtype=np.int64)[negated] < first_end[at]
+    return hits.loc[blocked, [*keys, "code"]].astype({"segment_id": "int64"}).drop_duplicates()
 
 
 def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: str = "turn",
@@ -328,7 +440,12 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     progress : bool or None
         Progress bar; None: only when stderr is a terminal.
     hits : DataFrame, optional
-        Output of :func:`match_patterns` to reuse (skips matching).
+        Output of :func:`match_patterns` on this corpus and codebook, to reuse (skips
+        matching). Checked against both: a hit of a document, segment or code they lack, or
+        whose span does not hold its ``matched_text``, is an :class:`InputError`. The table
+        does not record whether it was made with negation, so whether each hit is
+        ``negated`` is decided anew for ``negation`` (the turns holding hits are tokenised
+        again, no pattern is matched again); ``excluded`` hits stay excluded.
 
     Returns
     -------
@@ -354,12 +471,16 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     ...     {"id": "cepat", "label": "Cepat", "patterns": ["cepat"]}]})
     >>> corpus = ce.Corpus.from_texts({"x.txt": "---\\nid: D1\\nspeakers: {P: interviewer, "
     ...     "I: informant}\\n---\\nP: Kerja sama?\\nI: Kami bermitra. Rilis gercep, "
-    ...     "kerjasama media.\\nP: Cepat?\\nI: Kami tidak cepat.\\n"})
+    ...     "kerjasama media.\\nP: Cepat?\\nI: Selalu tepat waktu, Pak.\\nP: Cepat?\\n"
+    ...     "I: Kami tidak cepat.\\n"})
     >>> ce.autocode(corpus, cb)[["segment_id", "code", "evidence", "score"]]
        segment_id        code                                      evidence  score
     0           2  kerja_sama  bermitra | kerjasama | question: Kerja sama    1.0
     1           2       cepat                                        gercep    1.0
     2           4       cepat                               question: Cepat    0.5
+
+    The last answer's own hit of *cepat* is negated, so the question does not hand it on.
+
     >>> ce.autocode(corpus, cb, unit="sentence", question_context=False)[["start", "end", "code"]]
        start  end        code
     0     18   32  kerja_sama
@@ -376,7 +497,7 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     check_bool(progress, "progress", allow_none=True)
     matcher = compile_codebook(codebook)
     if hits is not None:
-        _check_hits(hits, HIT_COLUMNS[:8])
+        hits = _given_hits(hits, corpus, matcher, negation=negation)
     else:
         hits = matcher.hits(coding_units(corpus, roles), progress=progress, negation=negation)
     all_hits = hits
@@ -392,14 +513,21 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
     return _group_hits(hits, corpus, matcher, unit=unit, coder=coder)
 
 
-def _continues_topic(texts: list[str], negators: frozenset[str]) -> np.ndarray:
+def _continues_topic(texts: list[str], negators: frozenset[str],
+                     not_only: frozenset[str] = frozenset()) -> np.ndarray:
     """Per answer: at least :data:`MIN_ANSWER_WORDS` words, the first no negation word
-    (every answer tokenised at once)."""
+    unless the second is a "not only" word (*tidak hanya*, *bukan cuma*: no negation);
+    every answer tokenised at once."""
     which, ids, uniques = text_token_ids(texts)
     negates = np.array([u in negators for u in uniques], dtype=bool)
+    only = np.array([u in not_only for u in uniques], dtype=bool)
     first = np.flatnonzero(np.diff(which, prepend=-1))  # each answer's first token
+    second = first + 1
+    has_second = second < len(which)
+    has_second[has_second] = which[second[has_second]] == which[first[has_second]]
     first_negates = np.zeros(len(texts), dtype=bool)
-    first_negates[which[first]] = negates[ids[first]]
+    first_negates[which[first]] = negates[ids[first]] & ~(
+        has_second & only[ids[np.minimum(second, len(which) - 1)]])
     counts = np.bincount(which, minlength=len(texts))
     return (counts >= MIN_ANSWER_WORDS) & ~first_negates
 
@@ -547,7 +675,7 @@ def autocode_report(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook
     if hits is None:
         hits = matcher.hits(coding_units(corpus, roles))
     else:
-        _check_hits(hits, ["doc_id", "segment_id", "code", "pattern", "kind"])
+        _check_hits(hits, ["doc_id", "segment_id", "code", "pattern", "kind"], corpus, matcher)
     codes = list(dict.fromkeys([*matcher.codes, *codings.get("code", pd.Series()).tolist()]))
     counts = pd.DataFrame({"code": codes})
     if lang is not None:
@@ -604,7 +732,9 @@ def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
     corpus : Corpus
     codebook : Codebook or Matcher
     hits : DataFrame, optional
-        Output of :func:`match_patterns` (recomputed for every turn when omitted).
+        Output of :func:`match_patterns` on this corpus and codebook (recomputed for every
+        turn when omitted; checked as :func:`autocode` checks it). Its ``status`` is taken
+        as given: hits made with ``negation=False`` explain with their negated hits too.
     roles : sequence of str or None
         Roles searched when ``hits`` is recomputed (default every turn).
     question_context : bool
@@ -643,7 +773,7 @@ def explain(codings: pd.DataFrame, *, corpus: Corpus, codebook: Codebook,
     if hits is None:
         hits = match_patterns(corpus, codebook, roles=roles)
     else:
-        _check_hits(hits, HIT_COLUMNS[:8])
+        _check_hits(hits, HIT_COLUMNS[:8], corpus, compile_codebook(codebook))
     if "status" in hits.columns:
         hits = hits[hits["status"] == "coded"]
     keys = ["doc_id", "segment_id", "code"]
@@ -757,8 +887,12 @@ def evaluate_coder(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Co
     codings of that code lies in the segment. With TP, FP, FN counted over pairs,
     ``precision = TP / (TP + FP)``, ``recall = TP / (TP + FN)``,
     ``f1 = 2 TP / (2 TP + FP + FN)``; undefined ratios (0/0) are NaN. ``micro`` pools TP, FP,
-    FN over codes; ``macro`` is the unweighted mean of the per-code values over codes with
-    ``support > 0``, undefined values counted as 0 (scikit-learn's ``zero_division=0``).
+    FN over codes; ``macro`` is the unweighted mean of the per-code values over the codes
+    either table applied (``support > 0`` or ``fp > 0``: the codes whose counts ``micro``
+    pools, as scikit-learn averages the labels present in either), undefined values counted
+    as 0 (scikit-learn's ``zero_division=0``): a code only ``codings`` applied counts with
+    precision 0 and recall 0. A code of ``codes`` neither table applied is reported, not
+    averaged. Both rows show the same ``tp, fp, fn``.
 
     Examples
     --------
@@ -850,7 +984,9 @@ def coder_scores(codings: pd.DataFrame, *, reference: pd.DataFrame, corpus: Corp
     table = pd.DataFrame(rows, columns=EVAL_COLUMNS)
     tp, fp, fn = (int(table[c].sum()) for c in ("tp", "fp", "fn"))
     micro = _prf("micro", tp, fp, fn)
-    scored = table[table["support"] > 0]
+    # the codes either table applied (scikit-learn's labels present in y_true or y_pred):
+    # the codes whose counts micro pools, so both rows count the same tp, fp, fn
+    scored = table[(table["support"] > 0) | (table["fp"] > 0)]
     macro = {"code": "macro", "tp": tp, "fp": fp, "fn": fn,
              "support": int(scored["support"].sum()),
              **{m: float(scored[m].fillna(0).mean()) if len(scored) else float("nan")

@@ -113,6 +113,7 @@ from ._validation import (
 )
 from .autocoding import (
     EVAL_COLUMNS,
+    asks_question,
     autocode,
     coder_scores,
     coding_units,
@@ -253,7 +254,7 @@ class _Featuriser:
         """Coded-role turns with their stems and the stems of the question before them."""
         seg = corpus.segments
         prev = seg.groupby("doc_id", sort=False)[["role", "text"]].shift(1)
-        q_text = prev["text"].where(prev["role"].eq("interviewer"), "").fillna("")
+        q_text = prev["text"].where(asks_question(prev["role"], self.roles), "").fillna("")
         units = seg.assign(question=q_text.to_numpy())
         if self.roles is not None:
             units = units[units["role"].isin(list(self.roles))]

@@ -205,14 +205,86 @@ def _regex_case(codebook) -> list[dict]:
     for code, rule, p in _patterns(codebook):
         if p.kind != "regex":
             continue
-        bare = re.sub(r"\[[^\]]*\]", "", re.sub(r"\\.", "", p.text))
-        upper = sorted({ch for ch in bare if ch.isupper()})
-        if upper and not re.compile(p.text).flags & re.IGNORECASE:
-            out.append(_row("regex_case", "warning", code.id, p, rule,
-                            f"regex {quoted(p.text)} of {code.id} has upper-case letters "
-                            f"({''.join(upper)}) but runs on lower-cased text, so it never "
-                            "matches; write it in lower case", ""))
+        found = _upper_case_parts(p.text)
+        if found is None or not found[0]:
+            continue
+        shown, needed = found
+        where = ("so it never matches" if needed else
+                 "so the part of it that needs them (an alternative, an optional part) never "
+                 "matches")
+        out.append(_row("regex_case", "warning", code.id, p, rule,
+                        f"regex {quoted(p.text)} of {code.id} has upper-case letters "
+                        f"({''.join(shown)}) but runs on lower-cased text, {where}; write "
+                        "it in lower case", ""))
     return out
+
+
+#: Code points a character range may span and still be read letter by letter.
+_MAX_RANGE = 2000
+
+
+def _upper_case_parts(text: str) -> tuple[list[str], bool] | None:
+    """What in the regex ``text`` can never match case-folded text: its upper-case letters
+    (as the parsed pattern reads them: ``\\x4B`` is K, ``\\N{...}`` its letter) and classes
+    of upper-case letters only (shown back as ``[A-Z]``), in pattern order, each once; and
+    whether every match needs one (not only an alternative or an optional part). Read from
+    the parsed pattern, as :func:`~citra_eval.matching.required_literals` reads it; parts
+    under ``(?i)`` and negative lookarounds are left out. None when it cannot be parsed."""
+    try:
+        from re import _constants as C
+        from re import _parser as P
+    except ImportError:  # pragma: no cover - Python < 3.11
+        return None
+    try:
+        parsed = P.parse(text, 0)
+    except re.error:
+        return None
+    shown: dict[str, None] = {}
+    needed = False
+
+    def dead_class(items) -> str | None:
+        parts = []
+        for op, av in items:
+            if op is C.LITERAL and chr(av).isupper():
+                parts.append(chr(av))
+            elif op is C.RANGE and av[1] - av[0] <= _MAX_RANGE and all(
+                    chr(c).isupper() for c in range(av[0], av[1] + 1)):
+                parts.append(f"{chr(av[0])}-{chr(av[1])}")
+            else:  # a lower-case letter, a category (\w), a negated class: it can match
+                return None
+        return f"[{''.join(parts)}]" if parts else None
+
+    def walk(items, required: bool, caseless: bool) -> None:
+        nonlocal needed
+        for op, av in items:
+            dead = None
+            if op is C.LITERAL and not caseless and chr(av).isupper():
+                dead = chr(av)
+            elif op is C.IN and not caseless:
+                dead = dead_class(av)
+            elif op is C.SUBPATTERN:
+                _, add, remove, body = av
+                walk(body, required, (caseless or bool(add & re.IGNORECASE))
+                     and not remove & re.IGNORECASE)
+            elif op is C.BRANCH:
+                for branch in av[1]:
+                    walk(branch, required and len(av[1]) == 1, caseless)
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+                walk(av[2], required and av[0] >= 1, caseless)
+            elif op is C.ATOMIC_GROUP:
+                walk(av, required, caseless)
+            elif op is C.ASSERT:
+                walk(av[1], required, caseless)
+            elif op is C.GROUPREF_EXISTS:
+                for body in av[1:]:
+                    if body is not None:
+                        walk(body, False, caseless)
+            if dead is not None:
+                shown.setdefault(dead)
+                needed |= required
+
+    walk(parsed, True, bool(parsed.state.flags & re.IGNORECASE))
+    return list(shown), needed
 
 
 def _category_patterns(codebook) -> list[dict]:
@@ -281,6 +353,17 @@ def _stem_widens(codebook, matcher: Matcher, words: dict[str, int],
     return out
 
 
+#: A regex's escapes (``\\b``, ``\\w``, ``\\x4B``, ``\\N{...}``, ``\\.``): no word of it.
+_ESCAPE = re.compile(r"\\(?:N\{[^}]*\}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)",
+                     re.DOTALL)
+
+
+def _without_escapes(regex: str) -> str:
+    """``regex`` with every escape replaced by a space, so that the words it spells are
+    found (``\\bshopee\\b`` holds ``shopee``, not ``bshopee``)."""
+    return _ESCAPE.sub(" ", regex)
+
+
 def _slang(codebook, matcher: Matcher) -> list[dict]:
     norm = matcher.normaliser
     vocab = {s for _, rule, p in _patterns(codebook) if rule == "include" and p.kind == "phrase"
@@ -288,7 +371,7 @@ def _slang(codebook, matcher: Matcher) -> list[dict]:
     regex_words: dict[str, tuple] = {}
     for code, rule, p in _patterns(codebook):
         if p.kind == "regex" and rule == "include":
-            for w in re.findall(r"[a-z]{3,}", p.text):
+            for w in re.findall(r"[a-z]{3,}", _without_escapes(p.text)):
                 regex_words.setdefault(w, (code, p))
     context = NEGATORS | CONJUNCTIONS
     own = set(codebook.slang)

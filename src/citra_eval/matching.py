@@ -294,16 +294,9 @@ class Matcher:
                     negation: bool):
         """Hits in one chunk (texts and their lengths): unit index, pattern index, start,
         end within the unit, negated."""
-        seg_base = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
-        folded = fold_case(_JOIN.join(seg_texts))
+        seg_base, folded, codes, tok = _chunk_tokens(seg_texts, lengths)
         z = np.zeros(0, dtype=np.int64)
-        starts, ends, ids, uniques, codes = token_ids(folded)
-        if codes is None:
-            codes = codepoints(folded)
         out_u, out_p, out_s, out_e = [], [], [], []
-        tok = None
-        if uniques:
-            tok = _ChunkTokens(starts, ends, seg_base, codes, ids, uniques)
         if self._automaton is not None and tok is not None:
             for arr, out in zip(self._phrase_hits(tok), (out_u, out_p, out_s, out_e),
                                 strict=True):
@@ -326,6 +319,40 @@ class Matcher:
         else:
             neg = np.zeros(len(u), dtype=np.int64)
         return u + first, p, s, e, neg
+
+    def negated(self, units: pd.DataFrame, hits: pd.DataFrame) -> np.ndarray:
+        """Per row of ``hits`` (``doc_id, segment_id, code, pattern, kind, start`` of include
+        patterns' hits in ``units``, rows with ``doc_id, segment_id, start, text``): True when
+        a negation word governs it, as :meth:`hits` decides with ``negation`` on (a hit of a
+        pattern this matcher lacks: False).
+
+        Only the units are tokenised (no pattern is matched again): how a table of hits made
+        without negation, or with it, is read with the other choice.
+        """
+        out = np.zeros(len(hits), dtype=bool)
+        if not len(hits) or not len(units):
+            return out
+        keys = ["doc_id", "segment_id"]
+        where = pd.MultiIndex.from_frame(units[keys].astype({"segment_id": "int64"}))
+        u = where.get_indexer(pd.MultiIndex.from_frame(
+            hits[keys].astype({"segment_id": "int64"})))
+        index = {(q.code, q.text, q.kind): i for i, q in enumerate(self.patterns)
+                 if q.rule == "include"}
+        p = np.fromiter((index.get(k, -1) for k in zip(
+            hits["code"].tolist(), hits["pattern"].tolist(), hits["kind"].tolist(),
+            strict=True)), dtype=np.int64, count=len(hits))
+        offset = (hits["start"].to_numpy(dtype=np.int64)
+                  - units["start"].to_numpy(dtype=np.int64)[np.maximum(u, 0)])
+        texts = units["text"].tolist()
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        for a, b in chunk_bounds(lengths + 1, CHUNK_CHARS):
+            rows = np.flatnonzero((u >= a) & (u < b) & (p >= 0))
+            if not len(rows):
+                continue
+            seg_base, _, _, tok = _chunk_tokens(texts[a:b], lengths[a:b])
+            if tok is not None:
+                out[rows] = self._negated(tok, p[rows], offset[rows] + seg_base[u[rows] - a]) > 0
+        return out
 
     def _regex_spans(self, folded: str, codes: np.ndarray, seg_base: np.ndarray,
                      lengths: np.ndarray, tok: _ChunkTokens | None):
@@ -562,6 +589,12 @@ class Matcher:
         return _negation_forms(self.normaliser)
 
     @property
+    def not_only_words(self) -> frozenset[str]:
+        """Every case-folded word that, after a negation word, makes it "not only ..."
+        (:data:`NOT_ONLY` and their slang forms)."""
+        return frozenset(w for w, k in _word_kinds(self.normaliser).items() if k & 4)
+
+    @property
     def pattern_table(self) -> pd.DataFrame:
         """``code, pattern, kind, rule`` of every compiled pattern."""
         return pd.DataFrame([(p.code, p.text, p.kind, p.rule) for p in self.patterns],
@@ -606,6 +639,19 @@ class _ChunkTokens:
         firsts = np.searchsorted(self.starts, self.seg_base, side="left")
         counts = np.diff(np.append(firsts, len(self.starts)))
         return np.repeat(np.arange(len(self.seg_base), dtype=np.int64), counts)
+
+
+def _chunk_tokens(seg_texts: list[str], lengths: np.ndarray
+                  ) -> tuple[np.ndarray, str, np.ndarray, _ChunkTokens | None]:
+    """Segments joined into one case-folded chunk: each segment's offset in it, the text,
+    its character codes and its tokens (None when it has none)."""
+    seg_base = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+    folded = fold_case(_JOIN.join(seg_texts))
+    starts, ends, ids, uniques, codes = token_ids(folded)
+    if codes is None:
+        codes = codepoints(folded)
+    tok = _ChunkTokens(starts, ends, seg_base, codes, ids, uniques) if uniques else None
+    return seg_base, folded, codes, tok
 
 
 def _negation_forms(norm: Normaliser) -> frozenset[str]:

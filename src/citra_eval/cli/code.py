@@ -70,7 +70,7 @@ def _add_code(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--unit", choices=["turn", "sentence"], default="turn",
                    help="code whole turns (default) or sentences (dictionary coder only)")
     p.add_argument("--include-interviewer", action="store_true",
-                   help="also code the interviewer's turns")
+                   help="also code the interviewer's turns (dictionary coder only)")
     p.add_argument("--coder", default=None, type=coder_name,
                    help="value of the coder column (default auto, or learned with "
                         "--learn-from)")
@@ -89,7 +89,8 @@ def _add_code(sub: argparse._SubParsersAction) -> None:
                    help="with --learn-from: how several coders' codings become labels "
                         "(default pooled)")
     p.add_argument("--seed", type=seed_value, default=None,
-                   help="with --learn-from: seed of the learned coder (default 0)")
+                   help="with --learn-from: seed of the learned coder (default: inside a "
+                        "study, for its own files, study.yaml's seed; else 0)")
     p.add_argument("--cross-validate", metavar="OUT.csv",
                    help="with --learn-from: also write leave-one-document-out precision, "
                         "recall and F1 per code against each coder (inside a study, for its "
@@ -113,10 +114,20 @@ _LEARNER_OPTIONS = {"combine": "both", "labels": "pooled", "seed": 0}
 
 
 def _check_learner_options(args: argparse.Namespace) -> None:
-    """Refuse a learned coder's option without ``--learn-from``; then fill in the
-    defaults."""
+    """Refuse a learned coder's option without ``--learn-from``, and ``--learn-from`` with
+    ``--include-interviewer``; then fill in the defaults (the seed: study.yaml's, for a
+    study's own files, as notebook 07 takes it)."""
+    if args.learn_from and args.include_interviewer:
+        raise InputError("does not go with --learn-from: the learned coder learns from and "
+                         "codes the informants' turns only (the interviewer's turns would "
+                         "be taken as turns without a code, and none of them coded); drop "
+                         "--include-interviewer, or code the interviewer's turns with the "
+                         "dictionary coder (without --learn-from)",
+                         path="--include-interviewer")
     for name, default in _LEARNER_OPTIONS.items():
         if getattr(args, name) is None:
+            if name == "seed" and getattr(args, "study", None) is not None:
+                default = args.study.seed
             setattr(args, name, default)
         elif not args.learn_from:
             raise InputError("needs --learn-from (the human codings to learn from): the "

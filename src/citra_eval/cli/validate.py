@@ -16,6 +16,7 @@ from ..codebook import Codebook
 from ..codings import read_codings
 from ..corpus import caught_transcript_warnings, read_transcripts
 from ..errors import InputError, Problem, elided, for_cli, quoted
+from ..learning import machine_output_signs
 from ..psychometrics import reliability_warnings
 from ..study import (
     cut_character_warnings,
@@ -133,6 +134,7 @@ def _validate_files(args: argparse.Namespace) -> int:
             if corpus is not None:
                 off_turns += turn_role_warnings(codings, corpus, path=f)
             off_turns += same_code_warnings(codings, path=f)
+            off_turns += _machine_warnings(codings, f)
             if corpus is not None:
                 off_turns += cut_character_warnings(codings, corpus, path=f)
             codings = codings.drop(columns="_line")
@@ -152,7 +154,10 @@ def _validate_files(args: argparse.Namespace) -> int:
     if read and codebook is None:
         print("warning: the codes were not checked against a codebook: give --codebook FILE",
               file=sys.stderr)
-    if corpus is not None:  # the warnings a study gives about its transcripts, here too
+    if corpus is None:
+        for line in off_turns:
+            print(line, file=sys.stderr)
+    else:  # the warnings a study gives about its transcripts, here too
         lines = [f"warning: {note}" for note in notes]
         lines += off_turns + transcript_warnings(corpus, pd.concat(read) if read else None,
                                                  transcripts=shown_path(args.transcripts))
@@ -210,6 +215,21 @@ def _validate_survey(args, attempt, problems) -> list[str]:
                 for line in _item_warnings(resp, instrument, args.responses):
                     print(line, file=sys.stderr)
     return out
+
+
+def _machine_warnings(codings: pd.DataFrame, path: str) -> list[str]:
+    """A ``warning:`` line when a codings file looks like a machine's output (the library's
+    one test, :func:`~citra_eval.learning.machine_output_signs`), as a study's own codings
+    files are warned about: counted as a coder's, the machine would be measured against
+    itself."""
+    signs = machine_output_signs(codings)
+    if signs is None:
+        return []
+    return [f"warning: {path}: looks like an auto-coder's output ({signs}): taken as a "
+            "coder's codings (reliability, the themes, the comparisons with the auto-coder) "
+            "the machine would count as a coder and be measured against itself; have a "
+            "person review them (e.g. in a coding sheet: citra-eval sheet) and save them "
+            "without 'score', or keep machine codings apart from the coders' files"]
 
 
 def _item_warnings(resp, instrument, path: str, *, min_items: int | None = None) -> list[str]:
