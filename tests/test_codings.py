@@ -253,7 +253,8 @@ def test_a_span_past_its_turn_or_text_is_out_of_bounds_not_drift(tmp_path, corpu
             problem.message
     else:
         assert f"lies outside the text of 'INF03' ({size} characters)" in problem.message
-    assert "citra-eval reanchor" in problem.message  # an edit may have moved it
+    assert "ce.reanchor(codings, corpus)" in problem.message  # an edit may have moved it
+    assert "citra-eval reanchor" in for_cli(problem.message)
 
 
 @pytest.mark.parametrize("recorded", [True, False])
@@ -273,7 +274,8 @@ def test_a_wrong_segment_id_names_the_turn_the_span_lies_in(tmp_path, corpus, re
         f"span {s}:{e} is not inside segment 1 of 'INF03' ({s1}:{e1}, {e1 - s1} characters) "
         f"but inside segment 2 (speaker INF03, informant, {s}:{e}); set segment_id to 2")
     assert "transcript was edited" not in problem.message
-    assert ("citra-eval reanchor" in problem.message) is recorded
+    assert ("ce.reanchor(codings, corpus)" in problem.message) is recorded
+    assert ("citra-eval reanchor" in for_cli(problem.message)) is recorded
 
 
 def test_stale_offsets_inside_another_turn_get_the_reanchor_advice_only(tmp_path, corpus):
@@ -286,7 +288,7 @@ def test_stale_offsets_inside_another_turn_get_the_reanchor_advice_only(tmp_path
         ce.read_codings(p, corpus=corpus)
     (problem,) = info.value.problems
     assert "set segment_id" not in problem.message, problem.message
-    assert "citra-eval reanchor" in problem.message
+    assert "citra-eval reanchor" in for_cli(problem.message)
     assert "do not hold the coding's text" in problem.message
 
 
@@ -906,3 +908,32 @@ def test_the_drift_message_advises_the_python_call_in_python_and_the_command_in_
         python, cli = str(info.value), for_cli(info.value)
         assert "ce.reanchor(codings, corpus)" in python and "citra-eval" not in python
         assert "'citra-eval reanchor'" in cli and "Python" not in cli and "ce." not in cli
+
+
+def assert_advises(err, call, command):
+    """``err`` advises ``call`` to a Python user and ``command`` on the command line (each
+    reads only their own)."""
+    python, cli = str(err), for_cli(err)
+    assert call in python and "citra-eval" not in python, python
+    assert command in cli and "ce." not in cli and "Python" not in cli, cli
+
+
+@pytest.mark.parametrize("seg, start, end, recorded", [
+    (3, 157, 300, "kata yang sudah pindah"),  # past the end of the text
+    (1, 5, 61, "kata yang sudah pindah"),  # past the end of its turn
+    (1, 64, 138, "kata yang sudah pindah"),  # stale offsets inside another turn
+    (1, 64, 138, None),  # the right offsets and text, segment_id wrong (text recorded below)
+    (1, 5, 138, "kata yang sudah pindah"),  # across turns
+    (1, 50, 60, "kata yang sudah pindah"),  # partly outside its turn
+])
+def test_out_of_bounds_spans_advise_the_python_call_in_python_and_the_command_in_the_cli(
+        corpus, seg, start, end, recorded):
+    """Session 19, advice item 1: a span outside the text or its segment told Python users
+    to run 'citra-eval reanchor'; they read the call, the command line the command."""
+    text = corpus.text("INF03")[start:end] if recorded is None else recorded
+    frame = pd.DataFrame([("INF03", seg, start, end, "kerja_sama", "A", text)],
+                         columns=[*ce.CODING_COLUMNS, "text"])
+    with pytest.raises(ce.InputError) as info:
+        ce.validate_codings(frame, corpus=corpus)
+    assert "drifted" not in str(info.value)
+    assert_advises(info.value, "ce.reanchor(codings, corpus)", "'citra-eval reanchor'")

@@ -51,6 +51,7 @@ from ._validation import (
 from .codebook import category_fix
 from .errors import (
     MAX_REPORTED,
+    Advice,
     InputError,
     Problem,
     advised,
@@ -940,13 +941,14 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
         # were written wrong (reanchor can only help when the text has moved)
         at_offsets = bool(check[i] and pd.notna(recorded[i]) and not drift[i]
                           and texts[doc[i]][start[i]:end[i]] == recorded[i])
-        edited = ("; if the transcript was edited after coding, run 'citra-eval reanchor'"
-                  if pd.notna(recorded[i]) and not at_offsets else "")
+        edited = (_reanchor_advice("; if the transcript was edited after coding, ")
+                  if pd.notna(recorded[i]) and not at_offsets else Advice("", ""))
         # the recorded text one character away: offsets typed by hand, not an edit
         near = (_one_off_span(texts[doc[i]], recorded[i], int(start[i]), int(end[i]))
                 if edited and not no_doc[i] else None)
         if near is not None and (outside[i] or not_in[i]) and not drift[i]:
-            edited = "; " + _one_off_fix(doc[i], near)
+            one_off = "; " + _one_off_fix(doc[i], near)
+            edited = Advice(one_off, one_off)
         if no_doc[i]:
             out.append(Problem(path, _unknown_doc(doc[i], texts), line, "doc_id"))
         elif drift[i]:
@@ -963,8 +965,9 @@ def _corpus_problems(codings: pd.DataFrame, corpus, lines: np.ndarray, ok: np.nd
             out.append(Problem(path, f"unknown segment_id {sid[i]} in {doc[i]!r} (it has "
                                f"segments 1-{int(n_segs.get(doc[i], 0))})", line, "segment_id"))
         elif outside[i]:
-            out.append(Problem(path, f"span {start[i]}:{end[i]} lies outside the text of "
-                               f"{doc[i]!r} ({size[i]} characters){edited}", line))
+            out.append(Problem(path, edited.around(
+                f"span {start[i]}:{end[i]} lies outside the text of {doc[i]!r} ({size[i]} "
+                "characters)"), line))
         else:
             out.append(Problem(path, _outside_segment_message(
                 turns, doc[i], int(sid[i]), int(start[i]), int(end[i]),
@@ -990,7 +993,7 @@ class _Turns:
 
 
 def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
-                             bounds: tuple[int, int], *, edited: str,
+                             bounds: tuple[int, int], *, edited: Advice,
                              at_offsets: bool) -> str:
     """The message for a span that is not inside its segment: the turn it lies in instead
     (with its speaker, and the segment_id to write, when the offsets hold the coding's text
@@ -1000,26 +1003,30 @@ def _outside_segment_message(turns: _Turns, doc: str, sid: int, s: int, e: int,
     head = (f"span {s}:{e} is not inside segment {sid} of {doc!r} ({bounds[0]}:{bounds[1]}, "
             f"{bounds[1] - bounds[0]} characters)")
     if edited.startswith("; " + _ONE_OFF_WORDS):  # the text is one character away
-        return head + edited
+        return edited.around(head)
     over = turns.overlapping(doc, s, e)
     holding = over[(over["start"] <= s) & (over["end"] >= e)]
     if len(holding) and edited:  # the recorded text is not at the offsets: they are stale
-        return (f"{head}, and the offsets do not hold the coding's text: the transcript was "
-                "edited after coding; run 'citra-eval reanchor' to move the coding to where "
-                "its text is now (a new segment_id alone would code other words)")
+        return _reanchor_advice(
+            f"{head}, and the offsets do not hold the coding's text: the transcript was edited "
+            "after coding (a new segment_id alone would code other words): ",
+            "to move the coding to where its text is now")
     if len(holding):
         t = holding.iloc[0]
         role = f", {t['role']}" if pd.notna(t["role"]) and t["role"] else ""
-        fix = (" (or run 'citra-eval reanchor', which does that: the coded text is at these "
-               "offsets)" if at_offsets else "")
-        return (f"{head} but inside segment {int(t['segment_id'])} (speaker {t['speaker']}"
-                f"{role}, {int(t['start'])}:{int(t['end'])}); set segment_id to "
-                f"{int(t['segment_id'])}{fix}{edited}")
+        fix = advised(" (or ", cli="run 'citra-eval reanchor'", python="call ce.reanchor("
+                      "codings, corpus).codings on the codings read without corpus=").around(
+            after=", which does that: the coded text is at these offsets)") if at_offsets \
+            else edited  # empty: the coding's text is not elsewhere (returned above)
+        return fix.around(
+            f"{head} but inside segment {int(t['segment_id'])} (speaker {t['speaker']}{role}, "
+            f"{int(t['start'])}:{int(t['end'])}); set segment_id to {int(t['segment_id'])}")
     if len(over) > 1:
-        return (f"{head}: it runs across segments {int(over['segment_id'].iloc[0])} to "
-                f"{int(over['segment_id'].iloc[-1])}; a coding lies inside one turn: fix the "
-                f"offsets (one coding per turn){edited}")
-    return f"{head}; fix the offsets or the segment_id{edited}"
+        return edited.around(
+            f"{head}: it runs across segments {int(over['segment_id'].iloc[0])} to "
+            f"{int(over['segment_id'].iloc[-1])}; a coding lies inside one turn: fix the "
+            "offsets (one coding per turn)")
+    return edited.around(f"{head}; fix the offsets or the segment_id")
 
 
 def _unknown_doc(doc_id: str, doc_ids: Iterable[str]) -> str:
@@ -1037,12 +1044,13 @@ def _doc_hint(doc_id: str, doc_ids: tuple[str, ...]) -> str:
     return f"unknown doc_id {doc_id!r}: no transcript has this id{did}"
 
 
-def _reanchor_advice(body: str, purpose: str) -> str:
-    """``body`` followed by the advice to reanchor (for ``purpose``: "to move the coding to
-    where its text is now"): the command on the command line, the call in Python
+def _reanchor_advice(body: str, purpose: str = "") -> Advice:
+    """``body`` followed by the advice to reanchor (for ``purpose``, if given: "to move the
+    coding to where its text is now"): the command on the command line, the call in Python
     (:func:`~citra_eval.errors.advised`)."""
-    return advised(body, cli=f"run 'citra-eval reanchor' {purpose}",
-                   python=f"call ce.reanchor(codings, corpus).codings {purpose} (on the "
+    purpose = f" {purpose}" if purpose else ""
+    return advised(body, cli=f"run 'citra-eval reanchor'{purpose}",
+                   python=f"call ce.reanchor(codings, corpus).codings{purpose} (on the "
                    "codings read without corpus=)")
 
 
