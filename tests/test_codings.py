@@ -479,10 +479,12 @@ def test_a_coding_sheet_given_as_codings_says_how_to_import_it(tmp_path, example
     sheet = ce.coding_sheet(example_corpus, example_codebook, coder="A")
     for name in ("coding_sheet_A.xlsx", "coding_sheet_A.csv"):
         ce.write_coding_sheet(sheet, tmp_path / name)
-        with pytest.raises(ce.InputError, match="citra-eval sheet import FILE --coder NAME") \
-                as info:
+        with pytest.raises(ce.InputError) as info:
             ce.read_codings(tmp_path / name)
         assert info.value.path == str(tmp_path / name)
+        # session 19, advice item 1: Python users read the call, the command line the command
+        assert_advises(info.value, "ce.read_coding_sheet(", "'citra-eval sheet import FILE "
+                       "--coder NAME --out data/raw/codings_NAME.csv'")
 
 
 def test_doc_ids_with_leading_zeros_are_read_as_text(tmp_path):

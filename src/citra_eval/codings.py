@@ -404,8 +404,11 @@ def _paths(path: object) -> list:
 
 
 #: How a filled coding sheet (``citra_eval.sheets``) becomes a codings table.
-_SHEET_IMPORT = ("read it with 'citra-eval sheet import FILE --coder NAME --out "
-                 "data/raw/codings_NAME.csv', which writes the codings table")
+_SHEET_IMPORT = advised("read it with ", cli="'citra-eval sheet import FILE --coder NAME "
+                        "--out data/raw/codings_NAME.csv', which writes the codings table",
+                        python="ce.read_coding_sheet(path, corpus=corpus, codebook=codebook, "
+                        "coder=NAME), which returns the codings table (ce.write_codings "
+                        "writes it)")
 #: The first columns of a coding sheet's worksheet ``coding`` (``sheets.SHEET_COLUMNS``).
 _SHEET_HEADER = ["doc_id", "segment_id", "speaker", "text"]
 
@@ -418,8 +421,9 @@ def _read_one(path, corpus, codebook, within: str = "segment") -> pd.DataFrame:
                          "codings_<coder>.csv files, or copy it to codings_<coder>.csv and "
                          "put that coder's codings in it", path=spath)
     if Path(spath).suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls"):
-        raise InputError("this is a spreadsheet workbook, not a codings CSV; if it is a filled "
-                         f"coding sheet, {_SHEET_IMPORT}", path=spath)
+        raise InputError(_SHEET_IMPORT.around("this is a spreadsheet workbook, not a codings "
+                                              "CSV; if it is a filled coding sheet, "),
+                         path=spath)
     try:
         frame = _read_frame(path)
         _validate(frame, corpus=corpus, codebook=codebook, path=spath,
@@ -481,8 +485,8 @@ def _read_frame(path: str | os.PathLike) -> pd.DataFrame:
                              delimiter=None)
     header = [h.strip() for h in table.header]
     if header[:len(_SHEET_HEADER)] == _SHEET_HEADER:
-        raise InputError(f"this is a coding sheet (worksheet 'coding'), not a codings table; "
-                         f"{_SHEET_IMPORT}", path=spath, line=1)
+        raise InputError(_SHEET_IMPORT.around("this is a coding sheet (worksheet 'coding'), "
+                                              "not a codings table; "), path=spath, line=1)
     # pandas' index (df.to_csv(path) without index=False): an unnamed first column
     index = header[:1] in ([""], ["Unnamed: 0"]) and header[1:1 + len(CODING_COLUMNS)] == \
         CODING_COLUMNS
