@@ -1079,10 +1079,10 @@ def test_double_coded_is_the_coverage_of_agreement(rsud):
     ("double_coded: {A: all, B: some}\n", 10, "'some' is not a document of"),
     ("double_coded:\n  A: all\n  B: [WWC-01, WWC-01]\n", 12, "lists WWC-01 more than once"),
     ("double_coded:\n  A: all\n  Bb: all\n", 12,
-     "coder 'Bb' has no codings; did you mean 'B'?"),
+     "coder 'Bb' has no codings (did you mean 'B'?)"),
     ("double_coded:\n  A: all\n", 10, "does not say which documents coder(s) 'B' rated"),
     ("double_coded:\n  A: all\n  B:\n    - WWC-01\n    - WWC-4\n", 14,
-     "'WWC-4' is not a document of interview_transcripts; did you mean 'WWC-04'?"),
+     "'WWC-4' is not a document of interview_transcripts (did you mean 'WWC-04'?)"),
     ("double_coded:\n  A: all\n  B: [WWC-01]\n", 12,
      "coder 'B' has codings in WWC-02, WWC-03, WWC-04, which their list leaves out"),
     ("double_coded: {A: all, B: all, dobel: 1}\n", 10, "'dobel' must have 'all' or a list"),
@@ -1094,6 +1094,29 @@ def test_double_coded_errors_have_lines_and_hints(rsud, monkeypatch, extra, line
     hit = [p for p in err.problems if fragment in p.message]
     assert hit, [p.message for p in err.problems]
     assert hit[0].line == line and hit[0].path == "study.yaml"
+
+
+@pytest.mark.parametrize("extra, fragment, guess", [
+    ("double_coded:\n  A: all\n  b: all\n",
+     "coder 'b' has no codings (did you mean 'B'? coder names are case-sensitive)", None),
+    ("double_coded:\n  A: all\n  AB: all\n", "coder 'AB' has no codings (the codings have "
+     "A, B)", "did you mean"),  # a typo away from both: a guess would name the other
+    ("double_coded:\n  A: all\n  B: [wwc-01]\n", "'wwc-01' is not a document of "
+     "interview_transcripts (did you mean 'WWC-01'? document ids are case-sensitive)", None),
+    ("double_coded:\n  A: all\n  B: [WWC-05]\n", "'WWC-05' is not a document of "
+     "interview_transcripts (its documents: WWC-01, WWC-02", "did you mean"),  # another one
+])
+def test_double_coded_hints_name_a_likely_name_only(rsud, monkeypatch, extra, fragment, guess):
+    """Session 19, advice item 2: the coder and document hints of ``double_coded`` took the
+    closest name (difflib): 'WWC-05' was "did you mean 'WWC-04'?", another interview. They
+    name one differing only in letter case (saying names are case-sensitive) or one typo
+    away (:func:`~citra_eval.errors.name_hint`), as the package's other hints do."""
+    monkeypatch.chdir(rsud)
+    _with(rsud, extra)
+    messages = [p.message for p in _error(rsud).problems]
+    hit = [m for m in messages if fragment in m]
+    assert hit, messages
+    assert guess is None or guess not in hit[0], hit[0]
 
 
 def test_double_coded_line_of_a_typo_key(rsud):

@@ -72,7 +72,16 @@ from .corpus import (
     transcript_files,
     unread_files,
 )
-from .errors import Advice, InputError, Problem, advised, closest, did_you_mean, quoted
+from .errors import (
+    Advice,
+    InputError,
+    Problem,
+    advised,
+    closest,
+    did_you_mean,
+    name_hint,
+    quoted,
+)
 from .intercoder import (
     CONSENSUS_CODER,
     CONSENSUS_NOTE,
@@ -1792,7 +1801,8 @@ def declared_without_codings(settings: StudySettings, coders: Iterable[str], *,
     line = settings.lines.get
     coders, silent = sorted(set(coders)), set(silent)
     return [Problem(spath, f"'double_coded': coder {coder!r} has no codings"
-                    + did_you_mean(coder, coders, f" (the codings have {', '.join(coders)})")
+                    + (name_hint(coder, coders, what="coder names")
+                       or f" (the codings have {', '.join(coders)})")
                     + NO_CODINGS_FIX, line(f"double_coded:{coder}", line("double_coded")))
             for coder in settings.double_coded or {} if coder not in coders
             and coder not in silent]
@@ -1830,7 +1840,8 @@ def _check_double_coded(settings: StudySettings, corpus: Corpus | None, codings:
                 listing = f" (its documents: {', '.join(known)})" if len(known) <= 12 else ""
                 problems.append(Problem(
                     spath, f"'double_coded': coder {coder!r}: {doc!r} is not a document of "
-                    f"{shown_path(settings.transcripts)}" + did_you_mean(doc, known, listing),
+                    f"{shown_path(settings.transcripts)}"
+                    + (name_hint(doc, known, what="document ids") or listing),
                     line(f"double_coded:{coder}:{doc}",
                          line(f"double_coded:{coder}", line("double_coded")))))
         if coder in coders:
