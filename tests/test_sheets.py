@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import citra_eval as ce
+from citra_eval.errors import for_cli
 from citra_eval.sheets import SHEET_COLUMNS
 
 ROOT = ce.project_root()
@@ -1155,7 +1156,8 @@ def test_deleted_turn_rows_are_refused_naming_the_turns(tmp_path, example_corpus
     assert named.startswith(f"turns {first.segment_id}, ") and f"{first.doc_id!r}" in named
     assert [int(n) for n in re.findall(r"\b\d+\b", named)] == gone["segment_id"][:5].tolist()
     assert f"and {len(gone) - 5} more" in problem.message
-    assert "restore the rows" in problem.message and "sheet export" in problem.message
+    assert "restore the rows" in problem.message
+    assert_advises(info.value, "ce.coding_sheet(", "'citra-eval sheet export'")
     assert problem.cell == f"coding!A{gone.index[0] + 2}"  # where the first one was
     # the same through a workbook whose rows a coder deleted
     out = tmp_path / "s.xlsx"
@@ -2119,7 +2121,8 @@ def test_an_xlsx_whose_emoji_became_question_marks_is_not_told_it_is_a_csv(tmp_p
     assert problem.message.startswith("characters such as emoji became '?'"), problem.message
     assert ".xlsx workbook instead" not in problem.message
     assert "legacy encoding" not in problem.message
-    assert "sheet export" in problem.message
+    assert_advises(info.value, "ce.write_coding_sheet(ce.coding_sheet(",
+                   "'citra-eval sheet export'")
 
 
 def test_an_xlsx_without_its_document_properties_is_warned_of(tmp_path):
@@ -2322,3 +2325,26 @@ def test_words_formatted_in_a_turn_text_are_warned_about(tmp_path, example_corpu
         warnings.filterwarnings("ignore", ".*no marks and no quotes", ce.SheetWarning)
         ce.read_coding_sheet(plain, corpus=example_corpus, codebook=example_codebook,
                              coder="A")
+
+
+def assert_advises(err, call, command):
+    """``err`` advises ``call`` to a Python user and ``command`` on the command line (each
+    reads only their own)."""
+    python, cli = str(err), for_cli(err)
+    assert call in python and "citra-eval" not in python, python
+    assert command in cli and "ce." not in cli and "Python" not in cli, cli
+
+
+def test_an_empty_coding_worksheet_advises_a_new_sheet_the_reader_can_make(tmp_path):
+    """Session 19, advice item 1: "export a new sheet with 'citra-eval sheet export'" was
+    what a Python user read too; they read the calls that make one."""
+    corpus, book, _ = _exported_csv_rows(tmp_path, "INF", "INF: Sinyal lemah.\n")
+    out = tmp_path / "s.xlsx"
+    ce.write_coding_sheet(ce.coding_sheet(corpus, book, coder="A"), out)
+    wb = openpyxl.load_workbook(out)
+    wb["coding"].delete_rows(1, wb["coding"].max_row)
+    wb.save(out)
+    with pytest.raises(ce.InputError, match="the worksheet is empty") as info:
+        ce.read_coding_sheet(out, corpus=corpus, codebook=book, coder="A")
+    assert_advises(info.value, "ce.write_coding_sheet(ce.coding_sheet(",
+                   "'citra-eval sheet export'")

@@ -77,8 +77,10 @@ from .codings import CODING_COLUMNS, WHOLE_TURN, same_code_overlaps, validate_co
 from .corpus import TIMESTAMP_PATTERN, Corpus
 from .errors import (
     MAX_REPORTED,
+    Advice,
     InputError,
     Problem,
+    advised,
     closest,
     collect,
     compared_windows,
@@ -528,6 +530,11 @@ def read_coding_sheet(path: str | os.PathLike, *, corpus: Corpus, codebook: Code
                               path=where)
 
 
+#: The calls that make a coding sheet in Python (where the command line says 'citra-eval
+#: sheet export'); "a new" sheet as each reader makes one (:func:`~.errors.advised`).
+_SHEET_CALLS = "ce.write_coding_sheet(ce.coding_sheet(corpus, codebook, coder=NAME), path)"
+_A_NEW_SHEET = advised("a new ", cli="'citra-eval sheet export'",
+                       python=f"sheet made with {_SHEET_CALLS}")
 _RESAVE = "open it in a spreadsheet program and save it again as .xlsx"
 
 
@@ -1537,8 +1544,9 @@ class _SheetReader:
         from openpyxl.utils import get_column_letter
 
         if frame.empty and not len(frame.columns):
-            self.problem("coding", 0, 1, "the worksheet is empty; export a new sheet with "
-                         "'citra-eval sheet export'")
+            self.problem("coding", 0, 1, advised("the worksheet is empty; export a new sheet "
+                                                 "with ", cli="'citra-eval sheet export'",
+                                                 python=_SHEET_CALLS))
             return []
         if not self.header(frame, "coding", SHEET_COLUMNS):
             return []
@@ -1652,16 +1660,19 @@ class _SheetReader:
                 self.stray_notes.append(f"{get_column_letter(note_col + 1)}{row}")
         if lossy:
             shown = listed((f"D{r}" for r in lossy), 5, quote=False)
-            why = ("the text was pasted back from a copy that cannot hold them (a sheet "
-                   "saved as Excel's 'CSV (Comma delimited)', an e-mail); restore the cells: "
-                   "copy each turn's text from a new 'citra-eval sheet export' (the marks "
-                   "stay as they are)"
-                   if str(self.where.get("coding") or "").lower().endswith(".xlsx") else
-                   "the sheet was saved in a legacy encoding (Excel's 'CSV (Comma "
-                   "delimited)'), which cannot hold them; save it again as 'CSV UTF-8 (Comma "
-                   "delimited)', or import the .xlsx workbook instead")
-            self.problem("coding", 3, lossy[0], f"characters such as emoji became '?' in the "
-                         f"text of {len(lossy)} turn(s) ({shown}): {why}")
+            if str(self.where.get("coding") or "").lower().endswith(".xlsx"):
+                why = _A_NEW_SHEET.around(
+                    "the text was pasted back from a copy that cannot hold them (a sheet saved "
+                    "as Excel's 'CSV (Comma delimited)', an e-mail); restore the cells: copy "
+                    "each turn's text from ", " (the marks stay as they are)")
+            else:
+                legacy = ("the sheet was saved in a legacy encoding (Excel's 'CSV (Comma "
+                          "delimited)'), which cannot hold them; save it again as 'CSV UTF-8 "
+                          "(Comma delimited)', or import the .xlsx workbook instead")
+                why = Advice(legacy, legacy)  # the same to both readers
+            self.problem("coding", 3, lossy[0], why.around(
+                f"characters such as emoji became '?' in the text of {len(lossy)} turn(s) "
+                f"({shown}): "))
         if garbled:
             row, said, holds = garbled[0]
             shown = listed((f"D{r}" for r, _, _ in garbled), 5, quote=False)
@@ -1776,11 +1787,11 @@ class _SheetReader:
                          "counts as read and given no code; export a new sheet and copy "
                          "this one's marks into it")
             return
-        self.problem("coding", 0, row, f"{len(gone)} {are} not in the sheet: {shown}; {rows} "
-                     "deleted, and a turn missing from a coder's codings counts as read and "
-                     "given no code; restore the rows (undo the deletion, or copy them from a "
-                     "new 'citra-eval sheet export'), leaving a turn with no code as a row "
-                     "without marks")
+        self.problem("coding", 0, row, _A_NEW_SHEET.around(
+            f"{len(gone)} {are} not in the sheet: {shown}; {rows} deleted, and a turn missing "
+            "from a coder's codings counts as read and given no code; restore the rows (undo "
+            "the deletion, or copy them from ", "), leaving a turn with no code as a row "
+            "without marks"))
 
     def added(self, seen: dict[tuple[str, int], int]) -> dict[tuple[str, int], int]:
         """Report the rows of interviews the sheet does not cover (as it records them:
