@@ -43,6 +43,7 @@ def test_validate_needs_something(cli, tmp_path):
     res = cli("validate", cwd=tmp_path)
     assert res.returncode == 2 and res.stderr.startswith("error: ")
     assert "not inside a study folder" in res.stderr and "--transcripts" in res.stderr
+    assert "'citra-eval init DIR'" in res.stderr and "ce." not in res.stderr  # s19, advice 1
     # sixteenth session: the line ended with a notebook's advice (papermill, study_root)
     assert "papermill" not in res.stderr and "study_root" not in res.stderr
 

@@ -91,7 +91,7 @@ def test_found_from_a_subfolder_and_refused_outside(rsud, tmp_path, monkeypatch)
     monkeypatch.chdir(outside)
     with pytest.raises(ce.InputError, match="not inside a study folder") as exc:
         ce.load_study()
-    assert "citra-eval init" in str(exc.value)
+    assert_advises(exc.value, "ce.init_study(DIR)", "'citra-eval init DIR'")
     # a notebook run by hand outside its study: how to give the study (its parameter)
     assert "study_root" in str(exc.value) and "-p study_root PATH" in str(exc.value)
     assert ce.find_study_root(rsud / "study.yaml") == rsud.resolve()
@@ -1736,3 +1736,22 @@ def test_speakers_without_roles_give_the_kwic_warning_the_roles_cause_and_no_pyt
     said = "\n".join(study.warnings)
     assert "check its spelling" not in said, said
     assert re.search(r"'kwic':.*no informant turn.*roles", said), said
+
+
+def assert_advises(err, call, command):
+    """``err`` advises ``call`` to a Python user and ``command`` on the command line (each
+    reads only their own)."""
+    python, cli = str(err), for_cli(err)
+    assert call in python and "citra-eval" not in python, python
+    assert command in cli and "ce." not in cli, cli
+
+
+def test_no_study_advises_init_study_in_python_and_init_on_the_command_line(tmp_path,
+                                                                            monkeypatch):
+    """Session 19, advice item 1: "make one with 'citra-eval init DIR'" was what a Python
+    user read too; they read the call, the command line the command."""
+    monkeypatch.chdir(tmp_path)
+    for call in (ce.find_study_root, lambda: ce.StudySettings.load(tmp_path / "study.yaml")):
+        with pytest.raises(ce.InputError) as exc:
+            call()
+        assert_advises(exc.value, "ce.init_study(DIR)", "'citra-eval init DIR'")

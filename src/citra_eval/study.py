@@ -276,7 +276,7 @@ class StudySettings:
         """
         p = Path(path)
         if not is_input_file(p, shown_path(p)):
-            raise InputError(f"no {STUDY_FILE} here; make a study with 'citra-eval init DIR'",
+            raise InputError(_INIT.around(f"no {STUDY_FILE} here; make a study with "),
                              path=shown_path(p))
         text = read_text_file(p, allow_empty=True)
         return _parse_settings(load_yaml(text, path=shown_path(p)), p)
@@ -539,10 +539,14 @@ def find_study_root(start: str | os.PathLike | None = None) -> Path:
     for p in (here, *here.parents):
         if (p / STUDY_FILE).is_file():
             return p
-    raise InputError(f"not inside a study folder: no {STUDY_FILE} here or in a parent folder; "
-                     "run inside a study, give its folder, or make one with "
-                     "'citra-eval init DIR'", path=os.fspath(start) if start is not None
-                     else shown_path(here))
+    raise InputError(_INIT.around(f"not inside a study folder: no {STUDY_FILE} here or in a "
+                                  "parent folder; run inside a study, give its folder, or "
+                                  "make one with "),
+                     path=os.fspath(start) if start is not None else shown_path(here))
+
+
+#: How a study is made, as its reader does it (:func:`~.errors.advised`).
+_INIT = advised("", cli="'citra-eval init DIR'", python="ce.init_study(DIR)")
 
 
 #: How many folders deep below a study :func:`notebook_study_root` looks for another study.
@@ -570,10 +574,12 @@ def _study_here() -> Path:
     try:
         return find_study_root()
     except InputError as exc:
-        raise InputError(f"{exc.problems[0].message}; a notebook run by hand takes the study "
-                         "folder as its parameter study_root (papermill NOTEBOOK OUT "
-                         "-p study_root PATH; in JupyterLab set it in the parameters cell)",
-                         path=exc.problems[0].path) from None
+        said = exc.problems[0].message
+        notebook = ("; a notebook run by hand takes the study folder as its parameter "
+                    "study_root (papermill NOTEBOOK OUT -p study_root PATH; in JupyterLab set "
+                    "it in the parameters cell)")
+        raise InputError(said.around(after=notebook) if isinstance(said, Advice)
+                         else said + notebook, path=exc.problems[0].path) from None
 
 
 def _kernel_namespace() -> Mapping | None:

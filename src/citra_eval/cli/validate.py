@@ -81,7 +81,7 @@ def _validate_study(root, *, lint: bool = False) -> int:
         try:
             find_study_root()
         except InputError as exc:
-            raise InputError(exc.message.replace(
+            raise InputError(for_cli(exc.message).replace(
                 "; run inside a study", "; run inside a study (or give --transcripts, "
                 "--codebook, --codings, --instrument and/or --responses)"),
                 path=exc.path) from None
