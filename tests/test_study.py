@@ -1714,6 +1714,9 @@ def test_speakers_with_roles_but_no_informant_are_an_error_of_the_study(rsud, wo
     assert "'Bu Rina': informant" in said or "Bu Rina: informant" in said, said
     assert "front matter" in said
     assert ("did you mean 'informant'" in said) is hint, said
+    # session 19, advice item 1: checking again is ce.load_study() in Python
+    assert said.endswith("then call ce.load_study() again") and "citra-eval" not in said, said
+    assert for_cli(problem).endswith("then run 'citra-eval validate' again")
 
 
 def test_speakers_without_roles_give_the_kwic_warning_the_roles_cause_and_no_python_warning(

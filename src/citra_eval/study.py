@@ -2170,11 +2170,12 @@ def _no_informant_problem(corpus: Corpus, transcripts: str) -> Problem | None:
     docs = list(dict.fromkeys(segs.loc[roled, "doc_id"].astype(str)))
     near = [r for r in present if r != "interviewer" and closest(r, ["informant"])]
     hint = "".join(f"; did you mean 'informant' for {r!r}?" for r in near[:1])
-    return Problem(transcripts, f"no speaker of the transcripts ({_first_five(docs)}) has the "
-                   f"role 'informant' (roles used: {', '.join(present)}{hint}): every notebook "
-                   "(reliability, the themes, the joint display) analyses the informants' "
-                   "turns, so nothing would be analysed; "
-                   f"{informants_fix(corpus)}, then run 'citra-eval validate' again")
+    return Problem(transcripts, advised(
+        f"no speaker of the transcripts ({_first_five(docs)}) has the role 'informant' (roles "
+        f"used: {', '.join(present)}{hint}): every notebook (reliability, the themes, the joint "
+        f"display) analyses the informants' turns, so nothing would be analysed; "
+        f"{informants_fix(corpus)}, then ", cli="run 'citra-eval validate' again",
+        python="call ce.load_study() again"))
 
 
 def _first_five(docs: list[str]) -> str:
