@@ -632,6 +632,9 @@ def test_a_codebook_in_another_language_is_a_warning(rsud):
     assert "keyness) leave out English stop words (scikit-learn's list)" in found
     # the keyword-in-context tables too: a term finds only the forms written in it
     assert "keyword-in-context tables" in found and "'kwic'" in found
+    # session 19, advice item 1: the lint is a call in Python, an option on the command line
+    assert found.endswith("(study.codebook.lint(corpus=study.corpus) says more)"), found
+    assert "citra-eval" not in found and "'citra-eval validate --lint' says more" in for_cli(found)
     book.write_text(text.replace("\nlanguage: id\n", "\nlanguage: fr\n"), encoding="utf-8")
     (found,) = [w for w in ce.load_study(rsud).warnings if "language" in w]
     assert "leave out Indonesian stop words only, so this language's function words will " \

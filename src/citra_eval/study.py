@@ -828,15 +828,15 @@ def load_study(root: str | os.PathLike | None = None, *, lang: str | None = None
                       else "the vocabulary tables of notebook 03 (word frequencies, "
                       "collocations, keyness) leave out Indonesian stop words only, so this "
                       "language's function words will lead them")
-        warn.add(shown_path(settings.codebook), f"the codebook's language is "
-                 f"{codebook.language!r}, but the auto-coder reads the transcripts as "
-                 "Indonesian (stemming, slang, negation words), so its patterns match little "
-                 "more than the word forms written in them; so do the keyword-in-context "
-                 "tables of notebook 03 (a 'kwic' term finds the forms written in it, "
-                 "'spokesperson' not 'spokespersons': list each form); "
-                 f"{vocabulary}; human coding, "
-                 "reliability and the survey are not affected ('citra-eval validate --lint' "
-                 "says more)")
+        warn.add(shown_path(settings.codebook), advised(
+            f"the codebook's language is {codebook.language!r}, but the auto-coder reads the "
+            "transcripts as Indonesian (stemming, slang, negation words), so its patterns "
+            "match little more than the word forms written in them; so do the "
+            "keyword-in-context tables of notebook 03 (a 'kwic' term finds the forms written "
+            f"in it, 'spokesperson' not 'spokespersons': list each form); {vocabulary}; human "
+            "coding, reliability and the survey are not affected (",
+            cli="'citra-eval validate --lint' says more)",
+            python="study.codebook.lint(corpus=study.corpus) says more)"))
     before = len(problems)
     codings, coding_files = _load_codings(settings, corpus, codebook, attempt, problems, warn)
     # a codings file that failed to read has said so; its coders are not "without codings"
