@@ -612,6 +612,9 @@ def test_machine_codings_among_the_coders_files_are_a_warning(rsud):
     (found,) = [w for w in study.warnings if "'score'" in w]
     assert found.startswith("warning: ")
     assert "codings_M.csv: the codings of M have a 'score' column" in found
+    # session 19, advice item 1: the coding sheet is a call in Python, a command in the CLI
+    assert "ce.coding_sheet(" in found and "citra-eval" not in found, found
+    assert "'citra-eval sheet export'" in for_cli(found) and "ce." not in for_cli(found)
     # reviewed (no score values left): no warning
     auto.assign(score=float("nan")).pipe(ce.write_codings, rsud / "data" / "raw" /
                                          "codings_M.csv", corpus=study.corpus,

@@ -1221,8 +1221,7 @@ def _load_codings(settings: StudySettings, corpus: Corpus | None, codebook: Code
             continue
         if "score" in t.columns and t["score"].astype("string").fillna("").str.strip().ne(
                 "").any():
-            warn.add(shown, _MACHINE_CODINGS.format(
-                coders=", ".join(sorted(t["coder"].astype(str).unique()))))
+            warn.add(shown, _machine_codings(", ".join(sorted(t["coder"].astype(str).unique()))))
         silent = declared_empty_coder(f, t, settings.double_coded)
         if t.empty and not silent:
             warn.add(shown, "the file holds no codings (yet): its coder is left out of "
@@ -1307,14 +1306,18 @@ def declared_empty_coder(path: str | os.PathLike, codings: pd.DataFrame,
     return (found.group(1),)
 
 
-#: Machine codings (an auto-coder's ``score`` column) among the study's coders' files.
-_MACHINE_CODINGS = (
-    "the codings of {coders} have a 'score' column, as the auto-coder writes: the study "
-    "counts every codings file as a human coder's, so reliability, the themes and the "
-    "comparisons with the auto-coder (notebooks 02 and 07) would treat the machine as a "
-    "coder and measure it against itself; have a person review them (e.g. in a coding sheet: "
-    "citra-eval sheet) and save them without 'score', or keep machine codings outside the "
-    "study's codings files")
+def _machine_codings(coders: str) -> Advice:
+    """The warning for machine codings (an auto-coder's ``score`` column) of ``coders`` among
+    the study's coders' files (the coding sheet named as its reader makes one)."""
+    return advised(
+        f"the codings of {coders} have a 'score' column, as the auto-coder writes: the study "
+        "counts every codings file as a human coder's, so reliability, the themes and the "
+        "comparisons with the auto-coder (notebooks 02 and 07) would treat the machine as a "
+        "coder and measure it against itself; have a person review them (e.g. in a coding "
+        "sheet: ", cli="'citra-eval sheet export'",
+        python="ce.coding_sheet(corpus, codebook, coder=NAME)").around(
+        after=") and save them without 'score', or keep machine codings outside the study's "
+        "codings files")
 
 
 def _check_across_files(codings: pd.DataFrame, settings: StudySettings,
