@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from _advice import assert_advises
 from _samples import BASIC, GOOD, edited_example
 
 import citra_eval as ce
@@ -911,13 +912,6 @@ def test_the_drift_message_advises_the_python_call_in_python_and_the_command_in_
         assert "ce.reanchor(codings, corpus)" in python and "citra-eval" not in python
         assert "'citra-eval reanchor'" in cli and "Python" not in cli and "ce." not in cli
 
-
-def assert_advises(err, call, command):
-    """``err`` advises ``call`` to a Python user and ``command`` on the command line (each
-    reads only their own)."""
-    python, cli = str(err), for_cli(err)
-    assert call in python and "citra-eval" not in python, python
-    assert command in cli and "ce." not in cli and "Python" not in cli, cli
 
 
 @pytest.mark.parametrize("seg, start, end, recorded", [

@@ -13,9 +13,9 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from _advice import assert_advises
 
 import citra_eval as ce
-from citra_eval.errors import for_cli
 from citra_eval.sheets import SHEET_COLUMNS
 
 ROOT = ce.project_root()
@@ -2326,13 +2326,6 @@ def test_words_formatted_in_a_turn_text_are_warned_about(tmp_path, example_corpu
         ce.read_coding_sheet(plain, corpus=example_corpus, codebook=example_codebook,
                              coder="A")
 
-
-def assert_advises(err, call, command):
-    """``err`` advises ``call`` to a Python user and ``command`` on the command line (each
-    reads only their own)."""
-    python, cli = str(err), for_cli(err)
-    assert call in python and "citra-eval" not in python, python
-    assert command in cli and "ce." not in cli and "Python" not in cli, cli
 
 
 def test_an_empty_coding_worksheet_advises_a_new_sheet_the_reader_can_make(tmp_path):

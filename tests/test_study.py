@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _advice import assert_advises
 from conftest import ROOT
 
 import citra_eval as ce
@@ -1746,13 +1747,6 @@ def test_speakers_without_roles_give_the_kwic_warning_the_roles_cause_and_no_pyt
     assert "check its spelling" not in said, said
     assert re.search(r"'kwic':.*no informant turn.*roles", said), said
 
-
-def assert_advises(err, call, command):
-    """``err`` advises ``call`` to a Python user and ``command`` on the command line (each
-    reads only their own)."""
-    python, cli = str(err), for_cli(err)
-    assert call in python and "citra-eval" not in python, python
-    assert command in cli and "ce." not in cli, cli
 
 
 def test_no_study_advises_init_study_in_python_and_init_on_the_command_line(tmp_path,
