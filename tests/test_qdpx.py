@@ -804,6 +804,8 @@ def test_empty_projects_import_and_export_cleanly(tmp_path, cli):
         assert (out / "transcripts").is_dir() and (out / "codings.csv").is_file()
         assert (out / "codebook.yaml").is_file() == has_codes
         assert ("no codebook.yaml" in r.stderr) != has_codes
+        # the advice is about this folder's export, not about exporting again from the tool
+        assert ("'citra-eval qdpx export', leave out --codebook" in r.stderr) != has_codes
         again = tmp_path / f"{src.stem}-again.qdpx"
         args = ["--codebook", str(out / "codebook.yaml")] if has_codes else []
         r = cli("qdpx", "export", "--transcripts", str(out / "transcripts"), *args,

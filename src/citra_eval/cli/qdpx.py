@@ -253,8 +253,8 @@ def _import(args: argparse.Namespace) -> int:
                 for r in project.discarded.itertuples()]
         print(f"note: not kept: {'; '.join(lost)}", file=sys.stderr)
     if not project.codebook.codes:
-        print("note: the project has no codes, so no codebook.yaml was written; export it "
-              "again without --codebook", file=sys.stderr)
+        print("note: the project has no codes, so no codebook.yaml was written; to export this "
+              "folder with 'citra-eval qdpx export', leave out --codebook", file=sys.stderr)
     return 0
 
 
