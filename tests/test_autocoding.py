@@ -989,3 +989,28 @@ def test_a_negated_hit_after_the_answers_first_sentence_keeps_the_questions_code
     corpus = qa_corpus(("Bagaimana dengan koperasi di sini?",
                         "Ada, pengurusnya rajin datang. Jangan bilang koperasi itu mati."))
     assert ce.autocode(corpus, book)["evidence"].tolist() == ["question: koperasi"]
+
+
+def test_hits_read_back_as_text_give_the_same_codings(tmp_path):
+    corpus = _one_answer("D", "Ya, koperasi ada di sini.")
+    book = ce.Codebook.from_dict(KOPERASI)
+    path = tmp_path / "hits.csv"
+    ce.match_patterns(corpus, book).to_csv(path, index=False)
+    text = pd.read_csv(path, dtype=str, keep_default_na=False)
+    want = ce.autocode(corpus, book)
+    pd.testing.assert_frame_equal(ce.autocode(corpus, book, hits=text), want)
+    pd.testing.assert_frame_equal(ce.autocode(corpus, book, hits=pd.read_csv(path)), want)
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    (None, r"row 0: 'start' is empty"), ("", r"row 0: 'start' is empty"),
+    ("4.5", r"row 0: 'start' must be a whole number >= 0, got '4.5'"),
+    ("-1", r"row 0: 'start' must be a whole number >= 0, got '-1'")])
+def test_hits_with_an_unreadable_start_are_refused_by_name(value, said):
+    corpus = _one_answer("D", "Ya, koperasi ada di sini.")
+    book = ce.Codebook.from_dict(KOPERASI)
+    hits = ce.match_patterns(corpus, book).astype({"start": object})
+    hits.loc[hits.index[0], "start"] = value
+    with pytest.raises(ce.InputError, match="hits: " + said) as e:
+        ce.autocode(corpus, book, hits=hits)
+    assert "nan" not in str(e.value)

@@ -200,6 +200,43 @@ def check_frame(frame: object, name: str, *, columns: Iterable[str] = (),
     return frame
 
 
+def whole_number_columns(frame: pd.DataFrame, name: str, columns: Iterable[str], *,
+                         fix: str) -> pd.DataFrame:
+    """``frame`` with each of ``columns`` it holds as ``int64``: whole numbers >= 0 as
+    numbers, as floats (``12.0``: a column that held a NaN) or as text (a table read back
+    from a CSV with ``dtype=str``), read once here so later steps see numbers.
+
+    :class:`InputError` naming the first row of an empty cell (``'start' is empty``) or of
+    any other value (``'start' must be a whole number >= 0, got '4.5'``), ending with
+    ``fix``.
+    """
+    out = {}
+    for col in columns:
+        if col not in frame.columns:
+            continue
+        s = frame[col]
+        if pd.api.types.is_integer_dtype(s.dtype) and not (s < 0).any():
+            continue
+        raw = s.to_numpy(dtype=object)
+        num = pd.to_numeric(s.astype(object).map(
+            lambda v: v.strip() if isinstance(v, str) else v), errors="coerce")
+        values = num.to_numpy(dtype=float, na_value=np.nan)
+        ok = np.isfinite(values) & (values >= 0) & (values < 2**53)
+        ok[ok] = values[ok] == np.floor(values[ok])
+        ok &= np.array([not isinstance(v, bool | np.bool_) for v in raw], dtype=bool)
+        if not ok.all():
+            i = int(np.argmax(~ok))
+            v = raw[i]
+            empty = v is None or (isinstance(v, str) and not v.strip()) or (
+                isinstance(v, float | np.floating) and math.isnan(v)) or v is pd.NA
+            said = (f"{col!r} is empty" if empty else
+                    f"{col!r} must be a whole number >= 0, got "
+                    + (repr(v) if isinstance(v, str) else str(v)))
+            raise InputError(f"{name}: row {frame.index[i]}: {said}; {fix}")
+        out[col] = values.astype(np.int64)
+    return frame.assign(**out) if out else frame
+
+
 def check_columns(frame: pd.DataFrame, name: str, columns: Iterable[str], *,
                   what: str | None = None) -> None:
     """:class:`InputError` when ``frame`` lacks any of ``columns``."""

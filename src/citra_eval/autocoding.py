@@ -31,6 +31,7 @@ from ._validation import (
     check_names,
     check_roles,
     check_type,
+    whole_number_columns,
 )
 from .codebook import Codebook
 from .codings import CODING_COLUMNS, check_codings_against, empty_codings, warn_uncoded
@@ -105,6 +106,7 @@ def _check_hits(hits: object, columns: Sequence[str], corpus: Corpus,
         return hits
     fix = ("the hits must be ce.match_patterns(corpus, codebook) of this corpus and codebook; "
            "recompute them, or leave hits out")
+    hits = whole_number_columns(hits, "hits", ("segment_id", "start", "end"), fix=fix)
     row = hits.index
     docs = set(corpus.doc_ids)
     bad = ~hits["doc_id"].isin(docs).to_numpy()
