@@ -885,6 +885,24 @@ def test_offsets_pandas_wrote_as_floats_are_read_as_whole_numbers(tmp_path, corp
     assert "NaN" in messages[1][1]
 
 
+def test_offsets_with_a_decimal_comma_are_read_when_whole(tmp_path, corpus):
+    """An Indonesian-locale Excel or pandas (``decimal=","``) writes 64.0 as ``64,0``: a whole
+    number, read as 64 like ``64.0``; ``64,5`` is refused naming the decimal comma."""
+    frame = _pandas_codings(corpus)
+    floats = frame.astype({"segment_id": float, "start": float, "end": float})
+    p = tmp_path / "codings_A.csv"
+    floats.to_csv(p, index=False, sep=";", decimal=",")
+    assert ";64,0;" in p.read_text(encoding="utf-8")
+    assert ce.read_codings(p, corpus=corpus).drop(columns=["evidence", "note"]).equals(frame)
+    floats.loc[0, "start"] = 64.5
+    floats.to_csv(p, index=False, sep=";", decimal=",")
+    with pytest.raises(ce.InputError) as info:
+        ce.read_codings(p)
+    message = info.value.problems[0].message
+    assert "'start' must be a whole number >= 0, got '64,5'" in message
+    assert "decimal comma" in message, message
+
+
 @pytest.mark.parametrize("sep", [";", "\t"])
 def test_a_semicolon_or_tab_file_with_a_quote_inside_a_cell_keeps_its_lines(tmp_path, sep):
     """A quote inside an unquoted cell takes the exact (csv module) route of the reader;

@@ -554,8 +554,8 @@ def _whole_numbers(raw: pd.Series, lines: pd.Series, col: str, path: str,
     ints = np.full(len(values), -1, dtype=np.int64)
     for i, v in enumerate(values):
         text = str(v).strip()
-        if _FLOAT_WHOLE.fullmatch(text):  # 79.0: pandas wrote the column as floats
-            text = text.split(".")[0]
+        if _FLOAT_WHOLE.fullmatch(text):  # 79.0 (79,0 with a decimal comma): pandas or
+            text = re.split("[.,]", text)[0]  # Excel wrote the column as floats
         if text.isascii() and text.isdigit() and len(text) < 17 and int(text) < 2**53:
             ints[i] = int(text)
         elif text.isascii() and text.isdigit():  # a whole number, but no text is that long
@@ -571,13 +571,19 @@ def _whole_numbers(raw: pd.Series, lines: pd.Series, col: str, path: str,
                                     "NaN, as an empty cell): fill it in or drop the row",
                                     int(lines.iat[i]), col))
         else:
-            problems.append(Problem(path, f"'{col}' must be a whole number >= 0, got {v!r}",
-                                    int(lines.iat[i]), col))
+            comma = (" (with a decimal comma, as an Indonesian-locale Excel writes numbers: "
+                     "a fraction is no character position)" if _DECIMAL_COMMA.fullmatch(text)
+                     else "")
+            problems.append(Problem(path, f"'{col}' must be a whole number >= 0, got "
+                                    f"{v!r}{comma}", int(lines.iat[i]), col))
     return ints
 
 
-#: A whole number as pandas writes a float column (``79.0``).
-_FLOAT_WHOLE = re.compile(r"[0-9]+\.0+")
+#: A whole number as pandas writes a float column (``79.0``; ``79,0`` with a decimal comma,
+#: as an Indonesian-locale Excel or ``to_csv(decimal=",")`` writes it).
+_FLOAT_WHOLE = re.compile(r"[0-9]+[.,]0+")
+#: A fraction written with a decimal comma (``79,5``).
+_DECIMAL_COMMA = re.compile(r"[0-9]+,[0-9]+")
 
 
 def _coerce(frame: pd.DataFrame, path: str, problems: list[Problem]) -> pd.DataFrame:
