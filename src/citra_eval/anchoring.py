@@ -538,10 +538,25 @@ class _Finder:
             across = [p for p in (self._pieces(vs, ve, vstarts, seg) for vs, ve in places)
                       if len(p) > 1]
             if len(across) == 1:
-                return "split", f"{how}-split", across[0]
+                return "split", f"{how}-split", self._of_its_speaker(r["doc_id"], across[0])
             if places:  # found in one turn, or across turns in several places: not told
                 return None
         return None
+
+    def _of_its_speaker(self, doc: str, pieces: list[tuple[int, int, int]]
+                        ) -> list[tuple[int, int, int]]:
+        """The ``pieces`` of a split coding in turns of its speaker: of the role (else the
+        speaker label) of its longest piece. A turn of another speaker inserted inside the
+        coded turn (an interviewer's ``Oh begitu.``) holds none of the coded words; the
+        pieces whole when fewer than two would remain."""
+        seg = self.corpus.segments
+        seg = seg[seg["doc_id"] == doc].set_index("segment_id")
+        role = seg["role"].astype(object).where(seg["role"].notna(), None)
+        who = {int(k): (("role", r) if r not in (None, "") else ("speaker", sp))
+               for k, r, sp in zip(seg.index, role, seg["speaker"].astype(object), strict=True)}
+        longest = max(pieces, key=lambda p: p[1] - p[0])
+        mine = [p for p in pieces if who.get(p[2]) == who.get(longest[2])]
+        return mine if len(mine) > 1 else pieces
 
     @staticmethod
     def _pieces(vs: int, ve: int, vstarts: np.ndarray,
