@@ -595,7 +595,7 @@ def test_agree_writes_the_consensus_coding_the_library_makes(cli, study, rule, a
 
 def test_agree_consensus_options_are_checked(cli, study):
     res = cli("agree", "--out", "a.csv", "--n-boot", "0", "--rule", "any", cwd=study)
-    assert res.returncode == 2 and "--rule needs --consensus" in res.stderr
+    assert res.returncode == 2 and "error: --rule: needs --consensus" in res.stderr
     res = cli("agree", "--out", "a.csv", "--n-boot", "0", "--consensus", "c.csv", "--rule",
               "adjudicator", cwd=study)
     assert res.returncode == 2 and "--adjudicator" in res.stderr and "error: " in res.stderr
@@ -692,6 +692,27 @@ def test_agree_suggests_the_coder_an_unknown_adjudicator_stands_for(cli, study):
     assert res.returncode == 2 and "adjudicator 'b' has no codings" in res.stderr
     assert "did you mean 'B'? coder names are case-sensitive" in res.stderr, res.stderr
     assert not (study / "c.csv").exists() and not (study / "a.csv").exists()
+
+
+def test_agree_messages_name_the_options_and_the_file(cli, study):
+    """Session 19 (newcode repro_6): '--coders A b' said "coders= names coder(s) 'b'", the
+    summary line of many problems said '<input>' for the file, and '--adjudicator' without
+    '--rule' named the option twice."""
+    res = cli("agree", "--out", "a.csv", "--n-boot", "0", "--coders", "A", "b", cwd=study)
+    assert res.returncode == 2 and "--coders names coder(s) 'b'" in res.stderr, res.stderr
+    assert "coders=" not in res.stderr
+    res = cli("agree", "--out", "a.csv", "--n-boot", "0", "--consensus", "c.csv",
+              "--adjudicator", "A", cwd=study)
+    assert res.returncode == 2 and "error: --adjudicator: --adjudicator" not in res.stderr
+    assert "error: --adjudicator: is used with --rule adjudicator only" in res.stderr, \
+        res.stderr
+    b = study / "data" / "raw" / "codings_B.csv"
+    b.write_text(b.read_text(encoding="utf-8").replace(",B,", ",A,"), encoding="utf-8")
+    res = cli("agree", "--out", "a.csv", "--n-boot", "0", cwd=study)
+    last = res.stderr.splitlines()[-1]
+    assert res.returncode == 2 and "more problem(s)" in last, res.stderr
+    assert last.startswith("error: data/raw/codings_B.csv: ..."), last
+    assert not (study / "a.csv").exists()
 
 
 @pytest.mark.slow

@@ -170,6 +170,9 @@ def collect(problems: list[Problem], *, path: str | None = None,
     if limit is not None and len(shown) > limit:
         extra = len(shown) - limit
         shown = shown[:limit]
+        if path is None:  # the file(s) of the problems left out
+            paths = list(dict.fromkeys(p.path for p in problems[limit:] if p.path is not None))
+            path = " ".join(paths) or None
         shown.append(Problem(path, f"... and {extra} more problem(s) like these"))
     raise InputError(problems=shown)
 

@@ -55,7 +55,7 @@ from .codings import (
     whole_turn_flags,
 )
 from .corpus import Corpus
-from .errors import InputError, name_hint
+from .errors import Advice, InputError, name_hint
 from .reliability import (
     LEVELS,
     AlphaDetails,
@@ -124,6 +124,12 @@ class _Units:
     roles: tuple[str, ...] | None  # the roles whose segments are units (None: every role)
 
 
+def _coders_option(message: str) -> Advice:
+    """``message`` naming the ``coders=`` argument, as the command line names it
+    (``--coders``)."""
+    return Advice(message, message.replace("coders=", "--coders"))
+
+
 def _select_coders(codings: pd.DataFrame, coders: Sequence[str] | None,
                    minimum: int = 2, *, purpose: str = "inter-coder agreement",
                    coverage=None) -> list[str]:
@@ -138,15 +144,16 @@ def _select_coders(codings: pd.DataFrame, coders: Sequence[str] | None,
         unknown = [c for c in chosen if c not in found]
         if unknown:
             hints = [h for c in unknown if (h := name_hint(c, found, what="coder names"))]
-            raise InputError(f"coders= names coder(s) {', '.join(map(repr, unknown))} that have "
-                             f"no codings{hints[0] if len(unknown) == 1 and hints else ''}; the "
-                             f"codings have {', '.join(found) or 'no coders'}")
+            raise InputError(_coders_option(
+                f"coders= names coder(s) {', '.join(map(repr, unknown))} that have no codings"
+                f"{hints[0] if len(unknown) == 1 and hints else ''}; the codings have "
+                f"{', '.join(found) or 'no coders'}"))
     if len(chosen) < minimum and len(found) >= minimum:
-        raise InputError(
+        raise InputError(_coders_option(
             f"{purpose} needs at least {minimum} coders; coders= names only {len(chosen)} "
             f"({', '.join(map(repr, chosen))}), and the codings have {len(found)} "
             f"({', '.join(map(repr, found))}): name at least {minimum} of them in coders=, or "
-            "leave coders= out to compare them all")
+            "leave coders= out to compare them all"))
     if len(chosen) < minimum:
         raise InputError(
             f"{purpose} needs at least {minimum} coders; the codings have "

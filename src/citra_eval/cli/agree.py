@@ -256,14 +256,14 @@ def _consensus_problems(args: argparse.Namespace) -> list[Problem]:
     if args.consensus is None:
         given = [f for f, v in (("--rule", args.rule), ("--adjudicator", args.adjudicator))
                  if v is not None]
-        return [Problem(flag, f"{flag} needs --consensus FILE.csv (the consensus coding to "
-                        "write)") for flag in given]
+        return [Problem(flag, "needs --consensus FILE.csv (the consensus coding to write)")
+                for flag in given]
     if args.rule == "adjudicator" and args.adjudicator is None:
-        return [Problem("--rule", "--rule adjudicator needs --adjudicator NAME (the coder "
-                        "whose codings settle disputes)")]
+        return [Problem("--rule", "'adjudicator' needs --adjudicator NAME (the coder whose "
+                        "codings settle disputes)")]
     if args.adjudicator is not None and args.rule != "adjudicator":
-        return [Problem("--adjudicator", "--adjudicator is used with --rule adjudicator "
-                        "only; add --rule adjudicator, or leave --adjudicator out")]
+        return [Problem("--adjudicator", "is used with --rule adjudicator only; add --rule "
+                        "adjudicator, or leave --adjudicator out")]
     return []
 
 
