@@ -755,9 +755,9 @@ def test_cli_code_without_an_informant_says_how_to_mark_the_informants(tmp_path,
                                    encoding="utf-8")
     out = tmp_path / "auto.csv"
     for folder, found, example, place in (
-            (tdir, "narasumber, pewawancara", "'P': pewawancara, 'N': informant",
+            (tdir, "narasumber, pewawancara", "P: pewawancara, N: informant",
              "front matter"),
-            (sub, "interviewer, peserta", "'Citra': interviewer, 'Budi': informant",
+            (sub, "interviewer, peserta", "Citra: interviewer, Budi: informant",
              "zoom.yaml")):
         assert main(["code", "--transcripts", str(folder), "--codebook", str(book), "--out",
                      str(out)]) == 2

@@ -1112,6 +1112,12 @@ def test_verify_names_inputs_and_notebooks_the_reports_were_not_built_from(built
     assert all("the reports were built from a different version of this" in ln
                and "run 'citra-eval reproduce'" in ln for ln in err[:-1])
     assert err[-1] == "2 inputs and 1 notebook differ from reports/provenance.json"
+    # one changed input: "1 input differs" (session 19, newcode: "1 input differ")
+    shutil.copy(root / "study.yaml", copy / "study.yaml")
+    shutil.copy(root / "notebooks" / "01-table.ipynb", copy / "notebooks" / "01-table.ipynb")
+    assert main(["verify", "--root", str(copy)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "1 input differs from reports/provenance.json", err
 
     (copy / "reports" / "provenance.json").unlink()  # an old study: nothing recorded
     assert main(["verify", "--root", str(copy)]) == 1  # provenance.json is in the manifest

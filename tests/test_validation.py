@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 import citra_eval as ce
 from citra_eval import plots
@@ -29,6 +30,7 @@ from citra_eval._validation import (
     check_roles,
     check_seed,
     listed,
+    yaml_key,
 )
 
 
@@ -545,7 +547,8 @@ def test_roles_that_select_no_turn_of_a_corpus_with_other_roles_warn():
     book = ce.Codebook.from_dict({"codebook": "x", "language": "id", "codes": [
         {"id": "m", "label": "M", "patterns": ["instagram"]}]})
     with pytest.warns(UserWarning, match=r"no turn has the role\(s\) 'informant'.*roles here: "
-                                         r"narasumber, pewawancara.*as informants.*'N': informant.*"
+                                         r"narasumber, pewawancara.*as informants.*"
+                                         r"\{P: pewawancara, N: informant\}.*"
                                          r"roles=\[") as record:
         assert ce.autocode(corpus, book).empty
     assert len([w for w in record if "no turn has the role" in str(w.message)]) == 1
@@ -588,7 +591,7 @@ def test_the_role_check_names_where_the_roles_of_the_transcripts_come_from(tmp_p
     (message,) = [str(w.message) for w in record]
     assert "zoom.yaml" in message and "sidecar" in message
     assert "front matter" not in message
-    assert "'Budi Santoso': informant" in message and "roles here: moderator, peserta" in message
+    assert "Budi Santoso: informant" in message and "roles here: moderator, peserta" in message
     with pytest.raises(ce.InputError, match="informan") as error:
         check_roles(["informan"], corpus)
     assert "zoom.yaml" in str(error.value) and "front matter" not in str(error.value)
@@ -597,7 +600,7 @@ def test_the_role_check_names_where_the_roles_of_the_transcripts_come_from(tmp_p
         check_roles(["informant"], _indonesian_roles_corpus())
     (message,) = [str(w.message) for w in record]
     assert "front matter" in message and "sidecar" not in message
-    assert "'N': informant" in message
+    assert "speakers: {P: pewawancara, N: informant}" in message, message
 
 
 def _example_sheet() -> ce.CodingSheet:
@@ -1071,3 +1074,13 @@ def test_a_codebook_given_as_a_dict_is_told_codebook_from_dict():
                                         r"build it first: citra_eval\.Codebook\.from_dict\(d\)"):
         ce.autocode(corpus, d)
     assert len(ce.autocode(corpus, ce.Codebook.from_dict(d))) == 1
+
+
+@pytest.mark.parametrize("name", ["PWW", "INF01", "Budi Santoso", "Dr. X", "yes", "1", "it's",
+                                  "Ibu Ani: x", "a#b", "_x"])
+def test_a_speaker_example_is_the_yaml_a_user_types(name):
+    """Session 19 (newcode): the roles fix showed Python's {'PWW': pewawancara}; a plain
+    key where YAML reads it back as that text, quoted only where it must be."""
+    key = yaml_key(name)
+    assert yaml.safe_load(f"{{{key}: informant}}") == {name: "informant"}
+    assert (key == name) is (name in ("PWW", "INF01", "Budi Santoso", "Dr. X"))

@@ -547,7 +547,7 @@ def roles_fix(corpus) -> str:
 
 
 def _informant_example(corpus, doc_ids) -> str:
-    """``'P': pewawancara, 'N': informant``: the speakers of the first of ``doc_ids`` with a
+    """``P: pewawancara, N: informant``: the speakers of the first of ``doc_ids`` with a
     role, the last one not the interviewer marked as the informant (an example)."""
     segs = corpus.segments
     for doc in doc_ids:
@@ -558,8 +558,22 @@ def _informant_example(corpus, doc_ids) -> str:
             shown = dict(list(roles.items())[:3])
             others = [s for s, r in shown.items() if r != "interviewer"]
             shown[others[-1] if others else "N"] = "informant"
-            return ", ".join(f"{s!r}: {r}" for s, r in shown.items())
-    return "'P': interviewer, 'N': informant"
+            return ", ".join(f"{yaml_key(s)}: {r}" for s, r in shown.items())
+    return "P: interviewer, N: informant"
+
+
+#: Words that YAML (PyYAML, which reads the front matter) reads as a boolean or null:
+#: quoted as keys.
+_YAML_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
+
+
+def yaml_key(name: str) -> str:
+    """``name`` as a user types it as a YAML mapping key in front matter: plain (``PWW``,
+    ``Budi Santoso``) when YAML reads it back as that text, else single-quoted."""
+    if (re.fullmatch(r"[^\W\d_][\w .-]*", name) and not name.endswith(" ")
+            and name.lower() not in _YAML_WORDS and ": " not in name and " #" not in name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
 
 
 def informants_fix(corpus) -> str:

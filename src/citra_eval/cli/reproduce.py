@@ -170,7 +170,8 @@ def _run_verify(args: argparse.Namespace) -> int:
               file=sys.stderr)
     if stale or notebooks:
         counts = [_count(len(stale), "input"), _count(len(notebooks), "notebook")]
-        print(f"{' and '.join(c for c in counts if c)} differ from reports/provenance.json",
+        verb = "differs" if len(stale) + len(notebooks) == 1 else "differ"
+        print(f"{' and '.join(c for c in counts if c)} {verb} from reports/provenance.json",
               file=sys.stderr)
         code = 1
     if code == 0:
