@@ -2231,6 +2231,15 @@ def _note_cells(wb, row: int) -> tuple[str, str]:
     (datetime.datetime(2024, 3, 5), "d mmm yyyy", "5 Mar 2024"),
     (datetime.datetime(2024, 3, 5, 14, 30), "yyyy-mm-dd hh:mm", "2024-03-05 14:30"),
     (datetime.datetime(2024, 3, 5), "mm-dd-yy", "2024-03-05"),  # shown as the system's
+    # session 19, newcode: a currency-locale tag shows its symbol; scientific as Excel shows
+    # it; a boolean as TRUE; a fraction (not shown here) as its value, never wrongly
+    (45000, "[$Rp-421] #,##0", "Rp 45,000"),
+    (45000, "[$Rp-421]#,##0.00", "Rp45,000.00"),
+    (1e-7, "0.00E+00", "1.00E-07"),
+    (123456, "0.0E+0", "1.2E+5"),
+    (-0.00123, "0.00E+00", "-1.23E-03"),
+    (True, "General", "TRUE"),
+    (0.25, "# ?/?", "0.25"),
 ])
 def test_a_note_reads_as_the_coder_sees_it_in_the_sheet(tmp_path, example_corpus,
                                                         example_codebook, value,

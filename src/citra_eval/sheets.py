@@ -774,7 +774,8 @@ def _as_shown(book, value: Any, style_id: Any) -> Any:
 def _format_parts(fmt: str, negative: bool) -> list[tuple[bool, str]] | None:
     """The section of number format ``fmt`` a value of this sign is shown with, as
     ``(is literal, text)`` parts: quoted text, escaped characters and the space of ``_x``
-    literal; colour and locale tags (``[Red]``, ``[$-421]``) and fill characters dropped.
+    literal; the symbol of a currency-locale tag (``Rp`` of ``[$Rp-421]``) literal; colour
+    and locale tags (``[Red]``, ``[$-421]``) and fill characters dropped.
     None for a format this reading does not show (a text section, conditions)."""
     sections = fmt.split(";")
     if negative and len(sections) > 1:
@@ -797,6 +798,8 @@ def _format_parts(fmt: str, negative: bool) -> list[tuple[bool, str]] | None:
             j = section.find("]", i)
             if j < 0 or section[i + 1:j][:1] in "<>=":  # a condition: not shown here
                 return None
+            if section[i + 1:j].startswith("$"):  # [$Rp-421]: currency symbol Rp, locale
+                parts.append((True, section[i + 2:j].split("-")[0]))
             i = j + 1
         elif c in "_*":
             parts.append((True, " " if c == "_" else ""))
@@ -810,29 +813,52 @@ def _format_parts(fmt: str, negative: bool) -> list[tuple[bool, str]] | None:
 _NUMBER_CODE = re.compile(r"[0#?][0#?,]*(?:\.[0#?]*)?|\.[0#?]+")
 
 
+#: A scientific number code: one ``0`` before the point, ``0`` decimals, ``E+``/``E-`` and
+#: the exponent's least digits (``0.00E+00``).
+_SCIENTIFIC_CODE = re.compile(r"0(?:\.(0*))?([eE])([+-])(0+)")
+
+
+def _scientific(x: float, code: re.Match) -> str:
+    """``x`` (>= 0) as scientific code ``code`` shows it: ``1.00E-07`` for ``0.00E+00``
+    (``E+`` shows the exponent's sign always, ``E-`` only when negative)."""
+    decimals, letter, sign, exponent = code.groups()
+    mantissa, _, power = f"{x:.{len(decimals or '')}E}".partition("E")
+    p = int(power)
+    shown_sign = "-" if p < 0 else "+" if sign == "+" else ""
+    return f"{mantissa}{letter}{shown_sign}{str(abs(p)).zfill(len(exponent))}"
+
+
 def _number_shown(value: float, fmt: str) -> str | None:
     """``value`` as number format ``fmt`` shows it (percent, decimals, thousands
-    separators, text around the number), or None for ``General``, text and formats this
-    reading does not show (scientific, fractions): then the value as it is."""
+    separators, text around the number, a currency symbol, scientific ``0.00E+00``), or
+    None for ``General``, text and formats this reading does not show (fractions,
+    engineering ``##0.0E+0``): then the value as it is."""
     if fmt.strip().casefold() in ("general", "@", ""):
         return None
     parts = _format_parts(fmt, value < 0)
     if parts is None:
         return None
     code = "".join(t for literal, t in parts if not literal)
-    if re.search(r"[eE/@]", code):
-        return None
-    digits = _NUMBER_CODE.search(code)
-    if digits is None:
-        return None
-    x = abs(value) * 100 ** code.count("%")
-    whole, _, frac = digits.group().partition(".")
-    fixed = frac.count("0")
-    text = f"{x:{',' if ',' in whole else ''}.{len(frac)}f}"
-    if len(frac) > fixed:  # '#' and '?' decimals show only when not zero
-        head, _, dec = text.partition(".")
-        dec = dec.rstrip("0").ljust(fixed, "0")
-        text = f"{head}.{dec}" if dec else head
+    scientific = _SCIENTIFIC_CODE.search(code)
+    if scientific is not None:
+        rest = code[:scientific.start()] + code[scientific.end():]
+        if re.search(r"[0#?.,%eE/@]", rest):  # engineering (##0.0E+0) and the like
+            return None
+        digits, text = scientific, _scientific(abs(value), scientific)
+    else:
+        if re.search(r"[eE/@]", code):
+            return None
+        digits = _NUMBER_CODE.search(code)
+        if digits is None:
+            return None
+        x = abs(value) * 100 ** code.count("%")
+        whole, _, frac = digits.group().partition(".")
+        fixed = frac.count("0")
+        text = f"{x:{',' if ',' in whole else ''}.{len(frac)}f}"
+        if len(frac) > fixed:  # '#' and '?' decimals show only when not zero
+            head, _, dec = text.partition(".")
+            dec = dec.rstrip("0").ljust(fixed, "0")
+            text = f"{head}.{dec}" if dec else head
     out, placed, at = [], False, 0
     for literal, t in parts:
         if literal:
@@ -2120,9 +2146,12 @@ def _as_text(v: Any) -> str:
     """A cell's value as text: as its number format shows it, when that is known
     (:func:`_as_shown`: ``50%``, ``05/03/2024``); else a date or time (what a spreadsheet
     makes of a note typed as ``05/03/2024`` in the system's date format) in ISO form, a
-    date without its midnight time; anything else as ``str``."""
+    date without its midnight time; a boolean as ``TRUE``/``FALSE``; anything else as
+    ``str``."""
     if hasattr(v, "shown"):  # a number or date as its cell's number format shows it
         return v.shown
+    if isinstance(v, bool | np.bool_):  # as a spreadsheet shows a boolean
+        return "TRUE" if v else "FALSE"
     if isinstance(v, datetime.datetime) and v.time() == datetime.time(0):
         return v.date().isoformat()
     if isinstance(v, datetime.datetime):
