@@ -155,7 +155,8 @@ class ReanchorResult:
         old (1 for exact); ``found`` (the text now coded); ``candidates`` (for ambiguous codings:
         every place, ``start:end``, separated by ``; ``; for split codings: each new turn its
         text runs over and its part of it, ``turn <segment_id> <start>:<end>``, separated
-        by ``; ``).
+        by ``; ``: only turns of its speaker's role, not another speaker's turn inserted
+        inside the turn it coded).
     min_similarity : float
         The threshold used for fuzzy matches.
     """

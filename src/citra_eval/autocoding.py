@@ -443,8 +443,10 @@ def autocode(corpus: Corpus, codebook: Codebook, *, coder: str = "auto", unit: s
         Progress bar; None: only when stderr is a terminal.
     hits : DataFrame, optional
         Output of :func:`match_patterns` on this corpus and codebook, to reuse (skips
-        matching). Checked against both: a hit of a document, segment or code they lack, or
-        whose span does not hold its ``matched_text``, is an :class:`InputError`. The table
+        matching); read back from a CSV it may hold its numbers as text (``dtype=str``),
+        read as whole numbers here. Checked against both: a hit of a document, segment or
+        code they lack, an empty or non-whole ``segment_id``, ``start`` or ``end``, or a
+        span that does not hold its ``matched_text``, is an :class:`InputError`. The table
         does not record whether it was made with negation, so whether each hit is
         ``negated`` is decided anew for ``negation`` (the turns holding hits are tokenised
         again, no pattern is matched again); ``excluded`` hits stay excluded.
