@@ -215,7 +215,7 @@ def whole_number_columns(frame: pd.DataFrame, name: str, columns: Iterable[str],
         if col not in frame.columns:
             continue
         s = frame[col]
-        if pd.api.types.is_integer_dtype(s.dtype) and not (s < 0).any():
+        if pd.api.types.is_integer_dtype(s.dtype) and not (s.isna() | (s < 0)).any():
             continue
         raw = s.to_numpy(dtype=object)
         num = pd.to_numeric(s.astype(object).map(
